@@ -82,3 +82,15 @@ pub use graph_sdk_beta_models_part_19::microsoft_graph::*;
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use graph_sdk_beta_models_part_20::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_21::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_22::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_25::microsoft_graph::*;

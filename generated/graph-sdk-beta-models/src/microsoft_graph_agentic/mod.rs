@@ -5,8 +5,4 @@
 //!Types of the CSDL namespace `microsoft.graph.agentic`.
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_13::microsoft_graph_agentic::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_19::microsoft_graph_agentic::*;
+pub use graph_sdk_beta_models_part_12::microsoft_graph_agentic::*;

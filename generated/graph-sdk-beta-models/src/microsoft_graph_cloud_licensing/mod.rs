@@ -5,8 +5,8 @@
 //!Types of the CSDL namespace `microsoft.graph.cloudLicensing`.
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_4::microsoft_graph_cloud_licensing::*;
+pub use graph_sdk_beta_models_part_6::microsoft_graph_cloud_licensing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_8::microsoft_graph_cloud_licensing::*;
+pub use graph_sdk_beta_models_part_12::microsoft_graph_cloud_licensing::*;

@@ -5,6 +5,10 @@
 //!Types of the CSDL namespace `microsoft.graph.identityGovernance`.
 #[doc(inline)]
 #[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
 pub use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
 
 #[doc(inline)]
@@ -14,14 +18,6 @@ pub use graph_sdk_beta_models_part_10::microsoft_graph_identity_governance::*;
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use graph_sdk_beta_models_part_11::microsoft_graph_identity_governance::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_12::microsoft_graph_identity_governance::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_13::microsoft_graph_identity_governance::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
@@ -49,4 +45,4 @@ pub use graph_sdk_beta_models_part_19::microsoft_graph_identity_governance::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_20::microsoft_graph_identity_governance::*;
+pub use graph_sdk_beta_models_part_21::microsoft_graph_identity_governance::*;

@@ -5,7 +5,7 @@
 //!Types of the CSDL namespace `microsoft.graph.security`.
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_8::microsoft_graph_security::*;
+pub use graph_sdk_beta_models_part_7::microsoft_graph_security::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
@@ -25,7 +25,7 @@ pub use graph_sdk_beta_models_part_12::microsoft_graph_security::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_13::microsoft_graph_security::*;
+pub use graph_sdk_beta_models_part_14::microsoft_graph_security::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
@@ -50,3 +50,11 @@ pub use graph_sdk_beta_models_part_19::microsoft_graph_security::*;
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use graph_sdk_beta_models_part_20::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_23::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_24::microsoft_graph_security::*;

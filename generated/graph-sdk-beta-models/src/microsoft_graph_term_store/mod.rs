@@ -9,4 +9,4 @@ pub use graph_sdk_beta_models_part_4::microsoft_graph_term_store::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_7::microsoft_graph_term_store::*;
+pub use graph_sdk_beta_models_part_10::microsoft_graph_term_store::*;

@@ -5,4 +5,8 @@
 //!Types of the CSDL namespace `Scim`.
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_beta_models_part_17::scim::*;
+pub use graph_sdk_beta_models_part_10::scim::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_14::scim::*;

@@ -62,3 +62,35 @@ pub use graph_sdk_models_part_15::microsoft_graph::*;
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use graph_sdk_models_part_16::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_17::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_18::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_19::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_20::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_21::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_22::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_23::microsoft_graph::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_24::microsoft_graph::*;

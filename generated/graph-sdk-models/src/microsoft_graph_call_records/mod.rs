@@ -29,7 +29,7 @@ pub use graph_sdk_models_part_10::microsoft_graph_call_records::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_12::microsoft_graph_call_records::*;
+pub use graph_sdk_models_part_11::microsoft_graph_call_records::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
@@ -41,4 +41,8 @@ pub use graph_sdk_models_part_14::microsoft_graph_call_records::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_16::microsoft_graph_call_records::*;
+pub use graph_sdk_models_part_18::microsoft_graph_call_records::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_20::microsoft_graph_call_records::*;

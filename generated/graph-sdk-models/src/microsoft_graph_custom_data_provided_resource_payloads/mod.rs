@@ -9,4 +9,4 @@ pub use graph_sdk_models_part_2::microsoft_graph_custom_data_provided_resource_p
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_14::microsoft_graph_custom_data_provided_resource_payloads::*;
+pub use graph_sdk_models_part_19::microsoft_graph_custom_data_provided_resource_payloads::*;

@@ -5,15 +5,11 @@
 //!Types of the CSDL namespace `microsoft.graph.entraRecoveryServices`.
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_2::microsoft_graph_entra_recovery_services::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
 pub use graph_sdk_models_part_4::microsoft_graph_entra_recovery_services::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_8::microsoft_graph_entra_recovery_services::*;
+pub use graph_sdk_models_part_5::microsoft_graph_entra_recovery_services::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
@@ -21,12 +17,12 @@ pub use graph_sdk_models_part_9::microsoft_graph_entra_recovery_services::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_11::microsoft_graph_entra_recovery_services::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
 pub use graph_sdk_models_part_12::microsoft_graph_entra_recovery_services::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_13::microsoft_graph_entra_recovery_services::*;
+pub use graph_sdk_models_part_14::microsoft_graph_entra_recovery_services::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_16::microsoft_graph_entra_recovery_services::*;

@@ -45,8 +45,12 @@ pub use graph_sdk_models_part_12::microsoft_graph_external_connectors::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_13::microsoft_graph_external_connectors::*;
+pub use graph_sdk_models_part_15::microsoft_graph_external_connectors::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_14::microsoft_graph_external_connectors::*;
+pub use graph_sdk_models_part_18::microsoft_graph_external_connectors::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_19::microsoft_graph_external_connectors::*;

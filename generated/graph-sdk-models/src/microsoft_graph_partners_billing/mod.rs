@@ -9,24 +9,20 @@ pub use graph_sdk_models_part_4::microsoft_graph_partners_billing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_5::microsoft_graph_partners_billing::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
 pub use graph_sdk_models_part_6::microsoft_graph_partners_billing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_8::microsoft_graph_partners_billing::*;
+pub use graph_sdk_models_part_7::microsoft_graph_partners_billing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_12::microsoft_graph_partners_billing::*;
+pub use graph_sdk_models_part_11::microsoft_graph_partners_billing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_15::microsoft_graph_partners_billing::*;
+pub use graph_sdk_models_part_18::microsoft_graph_partners_billing::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_16::microsoft_graph_partners_billing::*;
+pub use graph_sdk_models_part_20::microsoft_graph_partners_billing::*;

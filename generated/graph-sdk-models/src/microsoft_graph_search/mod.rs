@@ -13,12 +13,20 @@ pub use graph_sdk_models_part_6::microsoft_graph_search::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
+pub use graph_sdk_models_part_7::microsoft_graph_search::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_8::microsoft_graph_search::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_9::microsoft_graph_search::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
 pub use graph_sdk_models_part_11::microsoft_graph_search::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_12::microsoft_graph_search::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
-pub use graph_sdk_models_part_13::microsoft_graph_search::*;
+pub use graph_sdk_models_part_15::microsoft_graph_search::*;

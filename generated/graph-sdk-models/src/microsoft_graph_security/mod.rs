@@ -66,3 +66,19 @@ pub use graph_sdk_models_part_15::microsoft_graph_security::*;
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use graph_sdk_models_part_16::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_17::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_18::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_19::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_20::microsoft_graph_security::*;

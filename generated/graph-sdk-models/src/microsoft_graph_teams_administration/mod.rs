@@ -21,10 +21,6 @@ pub use graph_sdk_models_part_8::microsoft_graph_teams_administration::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_9::microsoft_graph_teams_administration::*;
-
-#[doc(inline)]
-#[allow(unused_imports)]
 pub use graph_sdk_models_part_10::microsoft_graph_teams_administration::*;
 
 #[doc(inline)]
@@ -33,4 +29,24 @@ pub use graph_sdk_models_part_11::microsoft_graph_teams_administration::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
+pub use graph_sdk_models_part_12::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
 pub use graph_sdk_models_part_13::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_14::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_15::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_16::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_17::microsoft_graph_teams_administration::*;

@@ -9,4 +9,4 @@ pub use graph_sdk_models_part_3::microsoft_graph_term_store::*;
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use graph_sdk_models_part_13::microsoft_graph_term_store::*;
+pub use graph_sdk_models_part_15::microsoft_graph_term_store::*;

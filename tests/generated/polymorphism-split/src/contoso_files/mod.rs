@@ -11,3 +11,9 @@ pub use fixture_polymorphism_split_part_2::contoso_files::*;
 
 #[doc(inline)]
 pub use fixture_polymorphism_split_part_3::contoso_files::*;
+
+#[doc(inline)]
+pub use fixture_polymorphism_split_part_4::contoso_files::*;
+
+#[doc(inline)]
+pub use fixture_polymorphism_split_part_5::contoso_files::*;

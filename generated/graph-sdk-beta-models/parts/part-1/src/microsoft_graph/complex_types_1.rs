@@ -240,2609 +240,51 @@ impl AttendeeBaseField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.calendarSharingMessageAction`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CalendarSharingMessageAction {
-    /// Property `action`: `microsoft.graph.calendarSharingAction`.
-    pub action: Option<CalendarSharingAction>,
-    /// Property `actionType`: `microsoft.graph.calendarSharingActionType`.
-    pub action_type: Option<CalendarSharingActionType>,
-    /// Property `importance`: `microsoft.graph.calendarSharingActionImportance`.
-    pub importance: Option<CalendarSharingActionImportance>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for CalendarSharingMessageAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl CalendarSharingMessageAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarSharingMessageAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("action", &self.action);
-        object.property("actionType", &self.action_type);
-        object.property("importance", &self.importance);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for CalendarSharingMessageAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for CalendarSharingMessageAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "actionType" => read_nullable(map, key, &mut self.action_type, extra),
-            "importance" => read_nullable(map, key, &mut self.importance, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl CalendarSharingMessageAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`CalendarSharingMessageAction`] by wire name, each a [`Field<CalendarSharingMessageAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarSharingMessageAction::set_null`].
-pub enum CalendarSharingMessageActionField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl CalendarSharingMessageActionField {
-    /// `action`
-    pub const Action: model::Field<CalendarSharingMessageAction> = model::Field::new(
-        "action",
-    );
-    /// `actionType`
-    pub const ActionType: model::Field<CalendarSharingMessageAction> = model::Field::new(
-        "actionType",
-    );
-    /// `importance`
-    pub const Importance: model::Field<CalendarSharingMessageAction> = model::Field::new(
-        "importance",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CalendarSharingMessageAction>] = &[
-        Self::Action,
-        Self::ActionType,
-        Self::Importance,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.callEndedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallEndedEventMessageDetail {
-    /// Property `callDuration`: `Edm.Duration`.
-    pub call_duration: Option<edm::Duration>,
-    /// Property `callEventType`: `microsoft.graph.teamworkCallEventType`.
-    pub call_event_type: Option<TeamworkCallEventType>,
-    /// Property `callId`: `Edm.String`.
-    pub call_id: Option<String>,
-    /// Property `callParticipants`: `Collection(microsoft.graph.callParticipantInfo)`.
-    pub call_participants: Option<Vec<CallParticipantInfo>>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallEndedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallEndedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callEndedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("callDuration", &self.call_duration);
-        object.property("callEventType", &self.call_event_type);
-        object.property("callId", &self.call_id);
-        object.property("callParticipants", &self.call_participants);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallEndedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for CallEndedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "callDuration" => read_lenient(map, key, &mut self.call_duration, extra),
-            "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
-            "callId" => read_lenient(map, key, &mut self.call_id, extra),
-            "callParticipants" => {
-                read_nullable(map, key, &mut self.call_participants, extra)
-            }
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallEndedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`CallEndedEventMessageDetail`] by wire name, each a [`Field<CallEndedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallEndedEventMessageDetail::set_null`].
-pub enum CallEndedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl CallEndedEventMessageDetailField {
-    /// `callDuration`
-    pub const CallDuration: model::Field<CallEndedEventMessageDetail> = model::Field::new(
-        "callDuration",
-    );
-    /// `callEventType`
-    pub const CallEventType: model::Field<CallEndedEventMessageDetail> = model::Field::new(
-        "callEventType",
-    );
-    /// `callId`
-    pub const CallId: model::Field<CallEndedEventMessageDetail> = model::Field::new(
-        "callId",
-    );
-    /// `callParticipants`
-    pub const CallParticipants: model::Field<CallEndedEventMessageDetail> = model::Field::new(
-        "callParticipants",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<CallEndedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallEndedEventMessageDetail>] = &[
-        Self::CallDuration,
-        Self::CallEventType,
-        Self::CallId,
-        Self::CallParticipants,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.callParticipantInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallParticipantInfo {
-    /// Property `participant`: `microsoft.graph.identitySet`.
-    pub participant: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallParticipantInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallParticipantInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callParticipantInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("participant", &self.participant);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallParticipantInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for CallParticipantInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "participant" => read_nullable(map, key, &mut self.participant, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallParticipantInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`CallParticipantInfo`] by wire name, each a [`Field<CallParticipantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallParticipantInfo::set_null`].
-pub enum CallParticipantInfoField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl CallParticipantInfoField {
-    /// `participant`
-    pub const Participant: model::Field<CallParticipantInfo> = model::Field::new(
-        "participant",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallParticipantInfo>] = &[Self::Participant];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.callRecordingEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallRecordingEventMessageDetail {
-    /// Property `callId`: `Edm.String`.
-    pub call_id: Option<String>,
-    /// Property `callRecordingDisplayName`: `Edm.String`.
-    pub call_recording_display_name: Option<String>,
-    /// Property `callRecordingDuration`: `Edm.Duration`.
-    pub call_recording_duration: Option<edm::Duration>,
-    /// Property `callRecordingStatus`: `microsoft.graph.callRecordingStatus`.
-    pub call_recording_status: Option<CallRecordingStatus>,
-    /// Property `callRecordingUrl`: `Edm.String`.
-    pub call_recording_url: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `meetingOrganizer`: `microsoft.graph.identitySet`.
-    pub meeting_organizer: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallRecordingEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallRecordingEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecordingEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("callId", &self.call_id);
-        object.property("callRecordingDisplayName", &self.call_recording_display_name);
-        object.property("callRecordingDuration", &self.call_recording_duration);
-        object.property("callRecordingStatus", &self.call_recording_status);
-        object.property("callRecordingUrl", &self.call_recording_url);
-        object.property("initiator", &self.initiator);
-        object.property("meetingOrganizer", &self.meeting_organizer);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallRecordingEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for CallRecordingEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "callId" => read_lenient(map, key, &mut self.call_id, extra),
-            "callRecordingDisplayName" => {
-                read_lenient(map, key, &mut self.call_recording_display_name, extra)
-            }
-            "callRecordingDuration" => {
-                read_lenient(map, key, &mut self.call_recording_duration, extra)
-            }
-            "callRecordingStatus" => {
-                read_nullable(map, key, &mut self.call_recording_status, extra)
-            }
-            "callRecordingUrl" => {
-                read_lenient(map, key, &mut self.call_recording_url, extra)
-            }
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "meetingOrganizer" => {
-                read_nullable(map, key, &mut self.meeting_organizer, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallRecordingEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`CallRecordingEventMessageDetail`] by wire name, each a [`Field<CallRecordingEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRecordingEventMessageDetail::set_null`].
-pub enum CallRecordingEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl CallRecordingEventMessageDetailField {
-    /// `callId`
-    pub const CallId: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "callId",
-    );
-    /// `callRecordingDisplayName`
-    pub const CallRecordingDisplayName: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "callRecordingDisplayName",
-    );
-    /// `callRecordingDuration`
-    pub const CallRecordingDuration: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "callRecordingDuration",
-    );
-    /// `callRecordingStatus`
-    pub const CallRecordingStatus: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "callRecordingStatus",
-    );
-    /// `callRecordingUrl`
-    pub const CallRecordingUrl: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "callRecordingUrl",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `meetingOrganizer`
-    pub const MeetingOrganizer: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
-        "meetingOrganizer",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallRecordingEventMessageDetail>] = &[
-        Self::CallId,
-        Self::CallRecordingDisplayName,
-        Self::CallRecordingDuration,
-        Self::CallRecordingStatus,
-        Self::CallRecordingUrl,
-        Self::Initiator,
-        Self::MeetingOrganizer,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.callStartedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallStartedEventMessageDetail {
-    /// Property `callEventType`: `microsoft.graph.teamworkCallEventType`.
-    pub call_event_type: Option<TeamworkCallEventType>,
-    /// Property `callId`: `Edm.String`.
-    pub call_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallStartedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallStartedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callStartedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("callEventType", &self.call_event_type);
-        object.property("callId", &self.call_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallStartedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for CallStartedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
-            "callId" => read_lenient(map, key, &mut self.call_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallStartedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`CallStartedEventMessageDetail`] by wire name, each a [`Field<CallStartedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallStartedEventMessageDetail::set_null`].
-pub enum CallStartedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl CallStartedEventMessageDetailField {
-    /// `callEventType`
-    pub const CallEventType: model::Field<CallStartedEventMessageDetail> = model::Field::new(
-        "callEventType",
-    );
-    /// `callId`
-    pub const CallId: model::Field<CallStartedEventMessageDetail> = model::Field::new(
-        "callId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<CallStartedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallStartedEventMessageDetail>] = &[
-        Self::CallEventType,
-        Self::CallId,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.callTranscriptEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallTranscriptEventMessageDetail {
-    /// Property `callId`: `Edm.String`.
-    pub call_id: Option<String>,
-    /// Property `callTranscriptICalUid`: `Edm.String`.
-    pub call_transcript_i_cal_uid: Option<String>,
-    /// Property `meetingOrganizer`: `microsoft.graph.identitySet`.
-    pub meeting_organizer: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallTranscriptEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallTranscriptEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callTranscriptEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("callId", &self.call_id);
-        object.property("callTranscriptICalUid", &self.call_transcript_i_cal_uid);
-        object.property("meetingOrganizer", &self.meeting_organizer);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallTranscriptEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for CallTranscriptEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "callId" => read_lenient(map, key, &mut self.call_id, extra),
-            "callTranscriptICalUid" => {
-                read_lenient(map, key, &mut self.call_transcript_i_cal_uid, extra)
-            }
-            "meetingOrganizer" => {
-                read_nullable(map, key, &mut self.meeting_organizer, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl CallTranscriptEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`CallTranscriptEventMessageDetail`] by wire name, each a [`Field<CallTranscriptEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallTranscriptEventMessageDetail::set_null`].
-pub enum CallTranscriptEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl CallTranscriptEventMessageDetailField {
-    /// `callId`
-    pub const CallId: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
-        "callId",
-    );
-    /// `callTranscriptICalUid`
-    pub const CallTranscriptICalUid: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
-        "callTranscriptICalUid",
-    );
-    /// `meetingOrganizer`
-    pub const MeetingOrganizer: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
-        "meetingOrganizer",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallTranscriptEventMessageDetail>] = &[
-        Self::CallId,
-        Self::CallTranscriptICalUid,
-        Self::MeetingOrganizer,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelAddedEventMessageDetail {
-    /// Property `channelDisplayName`: `Edm.String`.
-    pub channel_display_name: Option<String>,
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelAddedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelAddedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelAddedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelDisplayName", &self.channel_display_name);
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelAddedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChannelAddedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelDisplayName" => {
-                read_lenient(map, key, &mut self.channel_display_name, extra)
-            }
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelAddedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelAddedEventMessageDetail`] by wire name, each a [`Field<ChannelAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelAddedEventMessageDetail::set_null`].
-pub enum ChannelAddedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelAddedEventMessageDetailField {
-    /// `channelDisplayName`
-    pub const ChannelDisplayName: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
-        "channelDisplayName",
-    );
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
-        "channelId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelAddedEventMessageDetail>] = &[
-        Self::ChannelDisplayName,
-        Self::ChannelId,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelDeletedEventMessageDetail {
-    /// Property `channelDisplayName`: `Edm.String`.
-    pub channel_display_name: Option<String>,
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelDeletedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelDeletedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDeletedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelDisplayName", &self.channel_display_name);
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelDeletedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChannelDeletedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelDisplayName" => {
-                read_lenient(map, key, &mut self.channel_display_name, extra)
-            }
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelDeletedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelDeletedEventMessageDetail`] by wire name, each a [`Field<ChannelDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDeletedEventMessageDetail::set_null`].
-pub enum ChannelDeletedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelDeletedEventMessageDetailField {
-    /// `channelDisplayName`
-    pub const ChannelDisplayName: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
-        "channelDisplayName",
-    );
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
-        "channelId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelDeletedEventMessageDetail>] = &[
-        Self::ChannelDisplayName,
-        Self::ChannelId,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelDescriptionUpdatedEventMessageDetail {
-    /// Property `channelDescription`: `Edm.String`.
-    pub channel_description: Option<String>,
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelDescriptionUpdatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelDescriptionUpdatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDescriptionUpdatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelDescription", &self.channel_description);
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelDescriptionUpdatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for ChannelDescriptionUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelDescription" => {
-                read_lenient(map, key, &mut self.channel_description, extra)
-            }
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelDescriptionUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<ChannelDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDescriptionUpdatedEventMessageDetail::set_null`].
-pub enum ChannelDescriptionUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelDescriptionUpdatedEventMessageDetailField {
-    /// `channelDescription`
-    pub const ChannelDescription: model::Field<
-        ChannelDescriptionUpdatedEventMessageDetail,
-    > = model::Field::new("channelDescription");
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelDescriptionUpdatedEventMessageDetail> = model::Field::new(
-        "channelId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelDescriptionUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ChannelDescriptionUpdatedEventMessageDetail,
-    >] = &[Self::ChannelDescription, Self::ChannelId, Self::Initiator];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelRenamedEventMessageDetail {
-    /// Property `channelDisplayName`: `Edm.String`.
-    pub channel_display_name: Option<String>,
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelRenamedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelRenamedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelRenamedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelDisplayName", &self.channel_display_name);
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelRenamedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChannelRenamedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelDisplayName" => {
-                read_lenient(map, key, &mut self.channel_display_name, extra)
-            }
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelRenamedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelRenamedEventMessageDetail`] by wire name, each a [`Field<ChannelRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelRenamedEventMessageDetail::set_null`].
-pub enum ChannelRenamedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelRenamedEventMessageDetailField {
-    /// `channelDisplayName`
-    pub const ChannelDisplayName: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
-        "channelDisplayName",
-    );
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
-        "channelId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelRenamedEventMessageDetail>] = &[
-        Self::ChannelDisplayName,
-        Self::ChannelId,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelSetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelSetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSetAsFavoriteByDefaultEventMessageDetail::set_null`].
-pub enum ChannelSetAsFavoriteByDefaultEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelSetAsFavoriteByDefaultEventMessageDetailField {
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelSetAsFavoriteByDefaultEventMessageDetail> = model::Field::new(
-        "channelId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelSetAsFavoriteByDefaultEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ChannelSetAsFavoriteByDefaultEventMessageDetail,
-    >] = &[Self::ChannelId, Self::Initiator];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelSharingUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelSharingUpdatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `ownerTeamId`: `Edm.String`.
-    pub owner_team_id: Option<String>,
-    /// Property `ownerTenantId`: `Edm.String`.
-    pub owner_tenant_id: Option<String>,
-    /// Property `sharedChannelId`: `Edm.String`.
-    pub shared_channel_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelSharingUpdatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelSharingUpdatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSharingUpdatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("ownerTeamId", &self.owner_team_id);
-        object.property("ownerTenantId", &self.owner_tenant_id);
-        object.property("sharedChannelId", &self.shared_channel_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelSharingUpdatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for ChannelSharingUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "ownerTeamId" => read_lenient(map, key, &mut self.owner_team_id, extra),
-            "ownerTenantId" => read_lenient(map, key, &mut self.owner_tenant_id, extra),
-            "sharedChannelId" => {
-                read_lenient(map, key, &mut self.shared_channel_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelSharingUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelSharingUpdatedEventMessageDetail`] by wire name, each a [`Field<ChannelSharingUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSharingUpdatedEventMessageDetail::set_null`].
-pub enum ChannelSharingUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelSharingUpdatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `ownerTeamId`
-    pub const OwnerTeamId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
-        "ownerTeamId",
-    );
-    /// `ownerTenantId`
-    pub const OwnerTenantId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
-        "ownerTenantId",
-    );
-    /// `sharedChannelId`
-    pub const SharedChannelId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
-        "sharedChannelId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelSharingUpdatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::OwnerTeamId,
-        Self::OwnerTenantId,
-        Self::SharedChannelId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelId", &self.channel_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelUnsetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail::set_null`].
-pub enum ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {
-    /// `channelId`
-    pub const ChannelId: model::Field<
-        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
-    > = model::Field::new("channelId");
-    /// `initiator`
-    pub const Initiator: model::Field<
-        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
-    > = model::Field::new("initiator");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
-    >] = &[Self::ChannelId, Self::Initiator];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.chatMessageFromIdentitySet`; base type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageFromIdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub user: Option<AnyIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for ChatMessageFromIdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageFromIdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageFromIdentitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for ChatMessageFromIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageFromIdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageFromIdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`ChatMessageFromIdentitySet`] by wire name, each a [`Field<ChatMessageFromIdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageFromIdentitySet::set_null`].
-pub enum ChatMessageFromIdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageFromIdentitySetField {
-    /// `application`
-    pub const Application: model::Field<ChatMessageFromIdentitySet> = model::Field::new(
-        "application",
-    );
-    /// `device`
-    pub const Device: model::Field<ChatMessageFromIdentitySet> = model::Field::new(
-        "device",
-    );
-    /// `user`
-    pub const User: model::Field<ChatMessageFromIdentitySet> = model::Field::new("user");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageFromIdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.chatMessageMentionedIdentitySet`; base type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageMentionedIdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub user: Option<AnyIdentity>,
-    /// Property `conversation`: `microsoft.graph.teamworkConversationIdentity`.
-    pub conversation: Option<TeamworkConversationIdentity>,
-    /// Property `tag`: `microsoft.graph.teamworkTagIdentity`.
-    pub tag: Option<TeamworkTagIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for ChatMessageMentionedIdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageMentionedIdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageMentionedIdentitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.property("conversation", &self.conversation);
-        object.property("tag", &self.tag);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for ChatMessageMentionedIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageMentionedIdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            "conversation" => read_nullable(map, key, &mut self.conversation, extra),
-            "tag" => read_nullable(map, key, &mut self.tag, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageMentionedIdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`ChatMessageMentionedIdentitySet`] by wire name, each a [`Field<ChatMessageMentionedIdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageMentionedIdentitySet::set_null`].
-pub enum ChatMessageMentionedIdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageMentionedIdentitySetField {
-    /// `application`
-    pub const Application: model::Field<ChatMessageMentionedIdentitySet> = model::Field::new(
-        "application",
-    );
-    /// `device`
-    pub const Device: model::Field<ChatMessageMentionedIdentitySet> = model::Field::new(
-        "device",
-    );
-    /// `user`
-    pub const User: model::Field<ChatMessageMentionedIdentitySet> = model::Field::new(
-        "user",
-    );
-    /// `conversation`
-    pub const Conversation: model::Field<ChatMessageMentionedIdentitySet> = model::Field::new(
-        "conversation",
-    );
-    /// `tag`
-    pub const Tag: model::Field<ChatMessageMentionedIdentitySet> = model::Field::new(
-        "tag",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageMentionedIdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-        Self::Conversation,
-        Self::Tag,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessageReaction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageReaction {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `reactionContentUrl`: `Edm.String`.
-    pub reaction_content_url: Option<String>,
-    /// Property `reactionType`: `Edm.String`, not nullable.
-    pub reaction_type: Option<String>,
-    /// Property `user`: `microsoft.graph.chatMessageReactionIdentitySet`, not nullable.
-    pub user: Option<ChatMessageReactionIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageReaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageReaction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageReaction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("reactionContentUrl", &self.reaction_content_url);
-        object.property("reactionType", &self.reaction_type);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageReaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageReaction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "reactionContentUrl" => {
-                read_lenient(map, key, &mut self.reaction_content_url, extra)
-            }
-            "reactionType" => read_lenient(map, key, &mut self.reaction_type, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageReaction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessageReaction`] by wire name, each a [`Field<ChatMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageReaction::set_null`].
-pub enum ChatMessageReactionField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageReactionField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ChatMessageReaction> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ChatMessageReaction> = model::Field::new(
-        "displayName",
-    );
-    /// `reactionContentUrl`
-    pub const ReactionContentUrl: model::Field<ChatMessageReaction> = model::Field::new(
-        "reactionContentUrl",
-    );
-    /// `reactionType`
-    pub const ReactionType: model::Field<ChatMessageReaction> = model::Field::new(
-        "reactionType",
-    );
-    /// `user`
-    pub const User: model::Field<ChatMessageReaction> = model::Field::new("user");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageReaction>] = &[
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::ReactionContentUrl,
-        Self::ReactionType,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.chatMessageReactionIdentitySet`; base type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageReactionIdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub user: Option<AnyIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for ChatMessageReactionIdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageReactionIdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageReactionIdentitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for ChatMessageReactionIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageReactionIdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl ChatMessageReactionIdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`ChatMessageReactionIdentitySet`] by wire name, each a [`Field<ChatMessageReactionIdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageReactionIdentitySet::set_null`].
-pub enum ChatMessageReactionIdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageReactionIdentitySetField {
-    /// `application`
-    pub const Application: model::Field<ChatMessageReactionIdentitySet> = model::Field::new(
-        "application",
-    );
-    /// `device`
-    pub const Device: model::Field<ChatMessageReactionIdentitySet> = model::Field::new(
-        "device",
-    );
-    /// `user`
-    pub const User: model::Field<ChatMessageReactionIdentitySet> = model::Field::new(
-        "user",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageReactionIdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatRenamedEventMessageDetail {
-    /// Property `chatDisplayName`: `Edm.String`.
-    pub chat_display_name: Option<String>,
-    /// Property `chatId`: `Edm.String`.
-    pub chat_id: Option<String>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatRenamedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatRenamedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatRenamedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("chatDisplayName", &self.chat_display_name);
-        object.property("chatId", &self.chat_id);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatRenamedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "chatDisplayName" => {
-                read_lenient(map, key, &mut self.chat_display_name, extra)
-            }
-            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatRenamedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatRenamedEventMessageDetail`] by wire name, each a [`Field<ChatRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatRenamedEventMessageDetail::set_null`].
-pub enum ChatRenamedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatRenamedEventMessageDetailField {
-    /// `chatDisplayName`
-    pub const ChatDisplayName: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
-        "chatDisplayName",
-    );
-    /// `chatId`
-    pub const ChatId: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
-        "chatId",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatRenamedEventMessageDetail>] = &[
-        Self::ChatDisplayName,
-        Self::ChatId,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.companyDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompanyDetail {
-    /// Property `address`: `microsoft.graph.physicalAddress`.
-    pub address: Option<PhysicalAddress>,
-    /// Property `costCenter`: `Edm.String`.
-    pub cost_center: Option<String>,
-    /// Property `department`: `Edm.String`.
-    pub department: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `division`: `Edm.String`.
-    pub division: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    pub office_location: Option<String>,
-    /// Property `pronunciation`: `Edm.String`.
-    pub pronunciation: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for CompanyDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl CompanyDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.companyDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("address", &self.address);
-        object.property("costCenter", &self.cost_center);
-        object.property("department", &self.department);
-        object.property("displayName", &self.display_name);
-        object.property("division", &self.division);
-        object.property("officeLocation", &self.office_location);
-        object.property("pronunciation", &self.pronunciation);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for CompanyDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for CompanyDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "address" => read_nullable(map, key, &mut self.address, extra),
-            "costCenter" => read_lenient(map, key, &mut self.cost_center, extra),
-            "department" => read_lenient(map, key, &mut self.department, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "division" => read_lenient(map, key, &mut self.division, extra),
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "pronunciation" => read_lenient(map, key, &mut self.pronunciation, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl CompanyDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`CompanyDetail`] by wire name, each a [`Field<CompanyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanyDetail::set_null`].
-pub enum CompanyDetailField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl CompanyDetailField {
-    /// `address`
-    pub const Address: model::Field<CompanyDetail> = model::Field::new("address");
-    /// `costCenter`
-    pub const CostCenter: model::Field<CompanyDetail> = model::Field::new("costCenter");
-    /// `department`
-    pub const Department: model::Field<CompanyDetail> = model::Field::new("department");
-    /// `displayName`
-    pub const DisplayName: model::Field<CompanyDetail> = model::Field::new(
-        "displayName",
-    );
-    /// `division`
-    pub const Division: model::Field<CompanyDetail> = model::Field::new("division");
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<CompanyDetail> = model::Field::new(
-        "officeLocation",
-    );
-    /// `pronunciation`
-    pub const Pronunciation: model::Field<CompanyDetail> = model::Field::new(
-        "pronunciation",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<CompanyDetail> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CompanyDetail>] = &[
-        Self::Address,
-        Self::CostCenter,
-        Self::Department,
-        Self::DisplayName,
-        Self::Division,
-        Self::OfficeLocation,
-        Self::Pronunciation,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationMemberRoleUpdatedEventMessageDetail {
-    /// Property `conversationMemberRoles`: `Collection(Edm.String)`.
-    pub conversation_member_roles: Option<Vec<String>>,
-    /// Property `conversationMemberUser`: `microsoft.graph.teamworkUserIdentity`.
-    pub conversation_member_user: Option<TeamworkUserIdentity>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ConversationMemberRoleUpdatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("conversationMemberRoles", &self.conversation_member_roles);
-        object.property("conversationMemberUser", &self.conversation_member_user);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for ConversationMemberRoleUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "conversationMemberRoles" => {
-                read_lenient(map, key, &mut self.conversation_member_roles, extra)
-            }
-            "conversationMemberUser" => {
-                read_nullable(map, key, &mut self.conversation_member_user, extra)
-            }
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ConversationMemberRoleUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ConversationMemberRoleUpdatedEventMessageDetail`] by wire name, each a [`Field<ConversationMemberRoleUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMemberRoleUpdatedEventMessageDetail::set_null`].
-pub enum ConversationMemberRoleUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ConversationMemberRoleUpdatedEventMessageDetailField {
-    /// `conversationMemberRoles`
-    pub const ConversationMemberRoles: model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    > = model::Field::new("conversationMemberRoles");
-    /// `conversationMemberUser`
-    pub const ConversationMemberUser: model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    > = model::Field::new("conversationMemberUser");
-    /// `initiator`
-    pub const Initiator: model::Field<ConversationMemberRoleUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.customEmojiFromIdentitySet`; base type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomEmojiFromIdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub user: Option<AnyIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for CustomEmojiFromIdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl CustomEmojiFromIdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customEmojiFromIdentitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for CustomEmojiFromIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for CustomEmojiFromIdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl CustomEmojiFromIdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`CustomEmojiFromIdentitySet`] by wire name, each a [`Field<CustomEmojiFromIdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomEmojiFromIdentitySet::set_null`].
-pub enum CustomEmojiFromIdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl CustomEmojiFromIdentitySetField {
-    /// `application`
-    pub const Application: model::Field<CustomEmojiFromIdentitySet> = model::Field::new(
-        "application",
-    );
-    /// `device`
-    pub const Device: model::Field<CustomEmojiFromIdentitySet> = model::Field::new(
-        "device",
-    );
-    /// `user`
-    pub const User: model::Field<CustomEmojiFromIdentitySet> = model::Field::new("user");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomEmojiFromIdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomTimeZone {
+pub struct AttributeDefinition {
+    /// Property `anchor`: `Edm.Boolean`, not nullable.
+    pub anchor: Option<bool>,
+    /// Property `apiExpressions`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
+    pub api_expressions: Option<Vec<StringKeyStringValuePair>>,
+    /// Property `caseExact`: `Edm.Boolean`, not nullable.
+    pub case_exact: Option<bool>,
+    /// Property `defaultValue`: `Edm.String`.
+    pub default_value: Option<String>,
+    /// Property `flowNullValues`: `Edm.Boolean`, not nullable.
+    pub flow_null_values: Option<bool>,
+    /// Property `metadata`: `Collection(microsoft.graph.attributeDefinitionMetadataEntry)`.
+    pub metadata: Option<Vec<AttributeDefinitionMetadataEntry>>,
+    /// Property `multivalued`: `Edm.Boolean`, not nullable.
+    pub multivalued: Option<bool>,
+    /// Property `mutability`: `microsoft.graph.mutability`, not nullable.
+    pub mutability: Option<Mutability>,
     /// Property `name`: `Edm.String`.
-    /// Inherited from `microsoft.graph.timeZoneBase`.
     pub name: Option<String>,
-    /// Property `bias`: `Edm.Int32`.
-    pub bias: Option<i32>,
-    /// Property `daylightOffset`: `microsoft.graph.daylightTimeZoneOffset`.
-    pub daylight_offset: Option<DaylightTimeZoneOffset>,
-    /// Property `standardOffset`: `microsoft.graph.standardTimeZoneOffset`.
-    pub standard_offset: Option<AnyStandardTimeZoneOffset>,
+    /// Property `referencedObjects`: `Collection(microsoft.graph.referencedObject)`.
+    pub referenced_objects: Option<Vec<ReferencedObject>>,
+    /// Property `required`: `Edm.Boolean`, not nullable.
+    pub required: Option<bool>,
+    /// Property `type`: `microsoft.graph.attributeType`, not nullable.
+    pub r#type: Option<AttributeType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for CustomTimeZone {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl CustomTimeZone {
+#[cfg(feature = "_bulk_operation")]
+impl AttributeDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinition";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2855,16 +297,24 @@ impl CustomTimeZone {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("anchor", &self.anchor);
+        object.property("apiExpressions", &self.api_expressions);
+        object.property("caseExact", &self.case_exact);
+        object.property("defaultValue", &self.default_value);
+        object.property("flowNullValues", &self.flow_null_values);
+        object.property("metadata", &self.metadata);
+        object.property("multivalued", &self.multivalued);
+        object.property("mutability", &self.mutability);
         object.property("name", &self.name);
-        object.property("bias", &self.bias);
-        object.property("daylightOffset", &self.daylight_offset);
-        object.property("standardOffset", &self.standard_offset);
+        object.property("referencedObjects", &self.referenced_objects);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for CustomTimeZone {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2872,8 +322,8 @@ impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2882,10 +332,20 @@ impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
+            "anchor" => read_lenient(map, key, &mut self.anchor, extra),
+            "apiExpressions" => read_nullable(map, key, &mut self.api_expressions, extra),
+            "caseExact" => read_lenient(map, key, &mut self.case_exact, extra),
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
+            "flowNullValues" => read_lenient(map, key, &mut self.flow_null_values, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "multivalued" => read_lenient(map, key, &mut self.multivalued, extra),
+            "mutability" => read_nullable(map, key, &mut self.mutability, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
-            "bias" => read_lenient(map, key, &mut self.bias, extra),
-            "daylightOffset" => read_nullable(map, key, &mut self.daylight_offset, extra),
-            "standardOffset" => read_nullable(map, key, &mut self.standard_offset, extra),
+            "referencedObjects" => {
+                read_nullable(map, key, &mut self.referenced_objects, extra)
+            }
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -2896,8 +356,8 @@ impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl CustomTimeZone {
+#[cfg(feature = "_bulk_operation")]
+impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2907,31 +367,1311 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
-pub enum CustomTimeZoneField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`AttributeDefinition`] by wire name, each a [`Field<AttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
+pub enum AttributeDefinitionField {}
 
-#[cfg(feature = "_custom_time_zone")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl CustomTimeZoneField {
-    /// `name`
-    pub const Name: model::Field<CustomTimeZone> = model::Field::new("name");
-    /// `bias`
-    pub const Bias: model::Field<CustomTimeZone> = model::Field::new("bias");
-    /// `daylightOffset`
-    pub const DaylightOffset: model::Field<CustomTimeZone> = model::Field::new(
-        "daylightOffset",
+impl AttributeDefinitionField {
+    /// `anchor`
+    pub const Anchor: model::Field<AttributeDefinition> = model::Field::new("anchor");
+    /// `apiExpressions`
+    pub const ApiExpressions: model::Field<AttributeDefinition> = model::Field::new(
+        "apiExpressions",
     );
-    /// `standardOffset`
-    pub const StandardOffset: model::Field<CustomTimeZone> = model::Field::new(
-        "standardOffset",
+    /// `caseExact`
+    pub const CaseExact: model::Field<AttributeDefinition> = model::Field::new(
+        "caseExact",
+    );
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<AttributeDefinition> = model::Field::new(
+        "defaultValue",
+    );
+    /// `flowNullValues`
+    pub const FlowNullValues: model::Field<AttributeDefinition> = model::Field::new(
+        "flowNullValues",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<AttributeDefinition> = model::Field::new(
+        "metadata",
+    );
+    /// `multivalued`
+    pub const Multivalued: model::Field<AttributeDefinition> = model::Field::new(
+        "multivalued",
+    );
+    /// `mutability`
+    pub const Mutability: model::Field<AttributeDefinition> = model::Field::new(
+        "mutability",
+    );
+    /// `name`
+    pub const Name: model::Field<AttributeDefinition> = model::Field::new("name");
+    /// `referencedObjects`
+    pub const ReferencedObjects: model::Field<AttributeDefinition> = model::Field::new(
+        "referencedObjects",
+    );
+    /// `required`
+    pub const Required: model::Field<AttributeDefinition> = model::Field::new(
+        "required",
+    );
+    /// `type`
+    pub const Type: model::Field<AttributeDefinition> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AttributeDefinition>] = &[
+        Self::Anchor,
+        Self::ApiExpressions,
+        Self::CaseExact,
+        Self::DefaultValue,
+        Self::FlowNullValues,
+        Self::Metadata,
+        Self::Multivalued,
+        Self::Mutability,
+        Self::Name,
+        Self::ReferencedObjects,
+        Self::Required,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.attributeDefinitionMetadataEntry`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttributeDefinitionMetadataEntry {
+    /// Property `key`: `microsoft.graph.attributeDefinitionMetadata`.
+    pub key: Option<AttributeDefinitionMetadata>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeDefinitionMetadataEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl AttributeDefinitionMetadataEntry {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinitionMetadataEntry";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl AttributeDefinitionMetadataEntry {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`AttributeDefinitionMetadataEntry`] by wire name, each a [`Field<AttributeDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
+pub enum AttributeDefinitionMetadataEntryField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl AttributeDefinitionMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
+        "value",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomTimeZone>] = &[
-        Self::Name,
-        Self::Bias,
-        Self::DaylightOffset,
-        Self::StandardOffset,
+    pub const ALL: &'static [model::Field<AttributeDefinitionMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.audienceRestriction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AudienceRestriction {
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AudienceRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AudienceRestriction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.audienceRestriction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AudienceRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for AudienceRestriction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AudienceRestriction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`AudienceRestriction`] by wire name, each a [`Field<AudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudienceRestriction::set_null`].
+pub enum AudienceRestrictionField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl AudienceRestrictionField {
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<AudienceRestriction> = model::Field::new(
+        "isStateSetByMicrosoft",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<AudienceRestriction> = model::Field::new(
+        "restrictForAppsCreatedAfterDateTime",
+    );
+    /// `state`
+    pub const State: model::Field<AudienceRestriction> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AudienceRestriction>] = &[
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.azureAdMultipleOrgsAudienceRestriction`; base type `microsoft.graph.audienceRestriction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureAdMultipleOrgsAudienceRestriction {
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.audienceRestriction`.
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.audienceRestriction`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    /// Inherited from `microsoft.graph.audienceRestriction`.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AzureAdMultipleOrgsAudienceRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AzureAdMultipleOrgsAudienceRestriction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdMultipleOrgsAudienceRestriction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AzureAdMultipleOrgsAudienceRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for AzureAdMultipleOrgsAudienceRestriction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AzureAdMultipleOrgsAudienceRestriction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`AzureAdMultipleOrgsAudienceRestriction`] by wire name, each a [`Field<AzureAdMultipleOrgsAudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdMultipleOrgsAudienceRestriction::set_null`].
+pub enum AzureAdMultipleOrgsAudienceRestrictionField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl AzureAdMultipleOrgsAudienceRestrictionField {
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        AzureAdMultipleOrgsAudienceRestriction,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        AzureAdMultipleOrgsAudienceRestriction,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `state`
+    pub const State: model::Field<AzureAdMultipleOrgsAudienceRestriction> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AzureAdMultipleOrgsAudienceRestriction>] = &[
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.azureAdPopTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureAdPopTokenAuthentication {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AzureAdPopTokenAuthentication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AzureAdPopTokenAuthentication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdPopTokenAuthentication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AzureAdPopTokenAuthentication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for AzureAdPopTokenAuthentication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.azureAdTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureAdTokenAuthentication {
+    /// Property `resourceId`: `Edm.String`.
+    pub resource_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AzureAdTokenAuthentication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AzureAdTokenAuthentication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdTokenAuthentication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("resourceId", &self.resource_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AzureAdTokenAuthentication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for AzureAdTokenAuthentication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AzureAdTokenAuthentication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`AzureAdTokenAuthentication`] by wire name, each a [`Field<AzureAdTokenAuthentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdTokenAuthentication::set_null`].
+pub enum AzureAdTokenAuthenticationField {}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[allow(non_upper_case_globals)]
+impl AzureAdTokenAuthenticationField {
+    /// `resourceId`
+    pub const ResourceId: model::Field<AzureAdTokenAuthentication> = model::Field::new(
+        "resourceId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AzureAdTokenAuthentication>] = &[
+        Self::ResourceId,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.containerFilter`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerFilter {
+    /// Property `includedContainers`: `Collection(Edm.String)`.
+    pub included_containers: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ContainerFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ContainerFilter {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.containerFilter";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("includedContainers", &self.included_containers);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ContainerFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for ContainerFilter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "includedContainers" => {
+                read_lenient(map, key, &mut self.included_containers, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ContainerFilter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`ContainerFilter`] by wire name, each a [`Field<ContainerFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
+pub enum ContainerFilterField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl ContainerFilterField {
+    /// `includedContainers`
+    pub const IncludedContainers: model::Field<ContainerFilter> = model::Field::new(
+        "includedContainers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ContainerFilter>] = &[
+        Self::IncludedContainers,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.customExtensionAuthenticationConfiguration`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomExtensionAuthenticationConfiguration {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for CustomExtensionAuthenticationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomExtensionAuthenticationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionAuthenticationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject
+for CustomExtensionAuthenticationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// A `microsoft.graph.customExtensionAuthenticationConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionAuthenticationConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCustomExtensionAuthenticationConfiguration {
+    /// The base type itself, or a derived type unknown to this crate.
+    CustomExtensionAuthenticationConfiguration(
+        Box<CustomExtensionAuthenticationConfiguration>,
+    ),
+    /// `microsoft.graph.azureAdPopTokenAuthentication`
+    AzureAdPopTokenAuthentication(Box<AzureAdPopTokenAuthentication>),
+    /// `microsoft.graph.azureAdTokenAuthentication`
+    AzureAdTokenAuthentication(Box<AzureAdTokenAuthentication>),
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomExtensionAuthenticationConfiguration {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::CustomExtensionAuthenticationConfiguration(_) => {
+                CustomExtensionAuthenticationConfiguration::ODATA_TYPE
+            }
+            Self::AzureAdPopTokenAuthentication(_) => {
+                AzureAdPopTokenAuthentication::ODATA_TYPE
+            }
+            Self::AzureAdTokenAuthentication(_) => AzureAdTokenAuthentication::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`CustomExtensionAuthenticationConfiguration`] (or of an unknown derived type).
+    pub fn as_custom_extension_authentication_configuration(
+        &self,
+    ) -> Option<&CustomExtensionAuthenticationConfiguration> {
+        match self {
+            Self::CustomExtensionAuthenticationConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl Default for AnyCustomExtensionAuthenticationConfiguration {
+    fn default() -> Self {
+        Self::CustomExtensionAuthenticationConfiguration(Box::default())
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<CustomExtensionAuthenticationConfiguration>
+for AnyCustomExtensionAuthenticationConfiguration {
+    fn from(value: CustomExtensionAuthenticationConfiguration) -> Self {
+        Self::CustomExtensionAuthenticationConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomExtensionAuthenticationConfiguration {
+    /// The value if it is a [`AnyCustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication`] variant.
+    pub fn as_azure_ad_pop_token_authentication(
+        &self,
+    ) -> Option<&AzureAdPopTokenAuthentication> {
+        match self {
+            Self::AzureAdPopTokenAuthentication(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication`] variant.
+    pub fn as_azure_ad_token_authentication(
+        &self,
+    ) -> Option<&AzureAdTokenAuthentication> {
+        match self {
+            Self::AzureAdTokenAuthentication(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<AzureAdPopTokenAuthentication>
+for AnyCustomExtensionAuthenticationConfiguration {
+    fn from(value: AzureAdPopTokenAuthentication) -> Self {
+        Self::AzureAdPopTokenAuthentication(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<AzureAdTokenAuthentication> for AnyCustomExtensionAuthenticationConfiguration {
+    fn from(value: AzureAdTokenAuthentication) -> Self {
+        Self::AzureAdTokenAuthentication(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AnyCustomExtensionAuthenticationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomExtensionAuthenticationConfiguration(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AzureAdPopTokenAuthentication(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AzureAdPopTokenAuthentication::ODATA_TYPE),
+                    )
+            }
+            Self::AzureAdTokenAuthentication(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AzureAdTokenAuthentication::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AnyCustomExtensionAuthenticationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.azureAdPopTokenAuthentication"
+            | "graph.azureAdPopTokenAuthentication" => {
+                serde_json::from_value(value).map(Self::AzureAdPopTokenAuthentication)
+            }
+            "microsoft.graph.azureAdTokenAuthentication"
+            | "graph.azureAdTokenAuthentication" => {
+                serde_json::from_value(value).map(Self::AzureAdTokenAuthentication)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::CustomExtensionAuthenticationConfiguration)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.customExtensionClientConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomExtensionClientConfiguration {
+    /// Property `maximumRetries`: `Edm.Int32`.
+    pub maximum_retries: Option<i32>,
+    /// Property `timeoutInMilliseconds`: `Edm.Int32`.
+    pub timeout_in_milliseconds: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for CustomExtensionClientConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomExtensionClientConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionClientConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("maximumRetries", &self.maximum_retries);
+        object.property("timeoutInMilliseconds", &self.timeout_in_milliseconds);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionClientConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "maximumRetries" => read_lenient(map, key, &mut self.maximum_retries, extra),
+            "timeoutInMilliseconds" => {
+                read_lenient(map, key, &mut self.timeout_in_milliseconds, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomExtensionClientConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`CustomExtensionClientConfiguration`] by wire name, each a [`Field<CustomExtensionClientConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionClientConfiguration::set_null`].
+pub enum CustomExtensionClientConfigurationField {}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[allow(non_upper_case_globals)]
+impl CustomExtensionClientConfigurationField {
+    /// `maximumRetries`
+    pub const MaximumRetries: model::Field<CustomExtensionClientConfiguration> = model::Field::new(
+        "maximumRetries",
+    );
+    /// `timeoutInMilliseconds`
+    pub const TimeoutInMilliseconds: model::Field<CustomExtensionClientConfiguration> = model::Field::new(
+        "timeoutInMilliseconds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomExtensionClientConfiguration>] = &[
+        Self::MaximumRetries,
+        Self::TimeoutInMilliseconds,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.customExtensionEndpointConfiguration`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomExtensionEndpointConfiguration {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for CustomExtensionEndpointConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomExtensionEndpointConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionEndpointConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionEndpointConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for CustomExtensionEndpointConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// A `microsoft.graph.customExtensionEndpointConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionEndpointConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCustomExtensionEndpointConfiguration {
+    /// The base type itself, or a derived type unknown to this crate.
+    CustomExtensionEndpointConfiguration(Box<CustomExtensionEndpointConfiguration>),
+    /// `microsoft.graph.httpRequestEndpoint`
+    HttpRequestEndpoint(Box<HttpRequestEndpoint>),
+    /// `microsoft.graph.logicAppTriggerEndpointConfiguration`
+    LogicAppTriggerEndpointConfiguration(Box<LogicAppTriggerEndpointConfiguration>),
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomExtensionEndpointConfiguration {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::CustomExtensionEndpointConfiguration(_) => {
+                CustomExtensionEndpointConfiguration::ODATA_TYPE
+            }
+            Self::HttpRequestEndpoint(_) => HttpRequestEndpoint::ODATA_TYPE,
+            Self::LogicAppTriggerEndpointConfiguration(_) => {
+                LogicAppTriggerEndpointConfiguration::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`CustomExtensionEndpointConfiguration`] (or of an unknown derived type).
+    pub fn as_custom_extension_endpoint_configuration(
+        &self,
+    ) -> Option<&CustomExtensionEndpointConfiguration> {
+        match self {
+            Self::CustomExtensionEndpointConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl Default for AnyCustomExtensionEndpointConfiguration {
+    fn default() -> Self {
+        Self::CustomExtensionEndpointConfiguration(Box::default())
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<CustomExtensionEndpointConfiguration>
+for AnyCustomExtensionEndpointConfiguration {
+    fn from(value: CustomExtensionEndpointConfiguration) -> Self {
+        Self::CustomExtensionEndpointConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomExtensionEndpointConfiguration {
+    /// The value if it is a [`AnyCustomExtensionEndpointConfiguration::HttpRequestEndpoint`] variant.
+    pub fn as_http_request_endpoint(&self) -> Option<&HttpRequestEndpoint> {
+        match self {
+            Self::HttpRequestEndpoint(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration`] variant.
+    pub fn as_logic_app_trigger_endpoint_configuration(
+        &self,
+    ) -> Option<&LogicAppTriggerEndpointConfiguration> {
+        match self {
+            Self::LogicAppTriggerEndpointConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<HttpRequestEndpoint> for AnyCustomExtensionEndpointConfiguration {
+    fn from(value: HttpRequestEndpoint) -> Self {
+        Self::HttpRequestEndpoint(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<LogicAppTriggerEndpointConfiguration>
+for AnyCustomExtensionEndpointConfiguration {
+    fn from(value: LogicAppTriggerEndpointConfiguration) -> Self {
+        Self::LogicAppTriggerEndpointConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AnyCustomExtensionEndpointConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomExtensionEndpointConfiguration(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::HttpRequestEndpoint(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(HttpRequestEndpoint::ODATA_TYPE),
+                    )
+            }
+            Self::LogicAppTriggerEndpointConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(LogicAppTriggerEndpointConfiguration::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AnyCustomExtensionEndpointConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.httpRequestEndpoint" | "graph.httpRequestEndpoint" => {
+                serde_json::from_value(value).map(Self::HttpRequestEndpoint)
+            }
+            "microsoft.graph.logicAppTriggerEndpointConfiguration"
+            | "graph.logicAppTriggerEndpointConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::LogicAppTriggerEndpointConfiguration)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::CustomExtensionEndpointConfiguration)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.customExtensionOverwriteConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomExtensionOverwriteConfiguration {
+    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
+    pub client_configuration: Option<CustomExtensionClientConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for CustomExtensionOverwriteConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl CustomExtensionOverwriteConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionOverwriteConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("clientConfiguration", &self.client_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionOverwriteConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for CustomExtensionOverwriteConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "clientConfiguration" => {
+                read_nullable(map, key, &mut self.client_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl CustomExtensionOverwriteConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`CustomExtensionOverwriteConfiguration`] by wire name, each a [`Field<CustomExtensionOverwriteConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionOverwriteConfiguration::set_null`].
+pub enum CustomExtensionOverwriteConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl CustomExtensionOverwriteConfigurationField {
+    /// `clientConfiguration`
+    pub const ClientConfiguration: model::Field<CustomExtensionOverwriteConfiguration> = model::Field::new(
+        "clientConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomExtensionOverwriteConfiguration>] = &[
+        Self::ClientConfiguration,
     ];
 }
 
@@ -3038,44 +1778,51 @@ impl DateTimeTimeZoneField {
     ];
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// CSDL complex type `microsoft.graph.daylightTimeZoneOffset`; base type `microsoft.graph.standardTimeZoneOffset`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.detectedSensitiveContent`; base type `microsoft.graph.detectedSensitiveContentBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DaylightTimeZoneOffset {
-    /// Property `dayOccurrence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.standardTimeZoneOffset`.
-    pub day_occurrence: Option<i32>,
-    /// Property `dayOfWeek`: `microsoft.graph.dayOfWeek`.
-    /// Inherited from `microsoft.graph.standardTimeZoneOffset`.
-    pub day_of_week: Option<DayOfWeek>,
-    /// Property `month`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.standardTimeZoneOffset`.
-    pub month: Option<i32>,
-    /// Property `time`: `Edm.TimeOfDay`.
-    /// Inherited from `microsoft.graph.standardTimeZoneOffset`.
-    pub time: Option<edm::TimeOfDay>,
-    /// Property `year`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.standardTimeZoneOffset`.
-    pub year: Option<i32>,
-    /// Property `daylightBias`: `Edm.Int32`.
-    pub daylight_bias: Option<i32>,
+pub struct DetectedSensitiveContent {
+    /// Property `confidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub confidence: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub id: Option<edm::Guid>,
+    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub matches: Option<Vec<SensitiveContentLocation>>,
+    /// Property `recommendedConfidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub recommended_confidence: Option<i32>,
+    /// Property `uniqueCount`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub unique_count: Option<i32>,
+    /// Property `classificationMethod`: `microsoft.graph.classificationMethod`.
+    pub classification_method: Option<ClassificationMethod>,
+    /// Property `scope`: `microsoft.graph.sensitiveTypeScope`.
+    pub scope: Option<SensitiveTypeScope>,
+    /// Property `sensitiveTypeSource`: `microsoft.graph.sensitiveTypeSource`.
+    pub sensitive_type_source: Option<SensitiveTypeSource>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for DaylightTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for DetectedSensitiveContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl DaylightTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.daylightTimeZoneOffset";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detectedSensitiveContent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3088,18 +1835,21 @@ impl DaylightTimeZoneOffset {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("dayOccurrence", &self.day_occurrence);
-        object.property("dayOfWeek", &self.day_of_week);
-        object.property("month", &self.month);
-        object.property("time", &self.time);
-        object.property("year", &self.year);
-        object.property("daylightBias", &self.daylight_bias);
+        object.property("confidence", &self.confidence);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("matches", &self.matches);
+        object.property("recommendedConfidence", &self.recommended_confidence);
+        object.property("uniqueCount", &self.unique_count);
+        object.property("classificationMethod", &self.classification_method);
+        object.property("scope", &self.scope);
+        object.property("sensitiveTypeSource", &self.sensitive_type_source);
         object.end()
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for DetectedSensitiveContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3107,8 +1857,8 @@ impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for DetectedSensitiveContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3117,393 +1867,21 @@ impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "dayOccurrence" => read_lenient(map, key, &mut self.day_occurrence, extra),
-            "dayOfWeek" => read_nullable(map, key, &mut self.day_of_week, extra),
-            "month" => read_lenient(map, key, &mut self.month, extra),
-            "time" => read_lenient(map, key, &mut self.time, extra),
-            "year" => read_lenient(map, key, &mut self.year, extra),
-            "daylightBias" => read_lenient(map, key, &mut self.daylight_bias, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl DaylightTimeZoneOffset {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// The properties of [`DaylightTimeZoneOffset`] by wire name, each a [`Field<DaylightTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DaylightTimeZoneOffset::set_null`].
-pub enum DaylightTimeZoneOffsetField {}
-
-#[cfg(feature = "_custom_time_zone")]
-#[allow(non_upper_case_globals)]
-impl DaylightTimeZoneOffsetField {
-    /// `dayOccurrence`
-    pub const DayOccurrence: model::Field<DaylightTimeZoneOffset> = model::Field::new(
-        "dayOccurrence",
-    );
-    /// `dayOfWeek`
-    pub const DayOfWeek: model::Field<DaylightTimeZoneOffset> = model::Field::new(
-        "dayOfWeek",
-    );
-    /// `month`
-    pub const Month: model::Field<DaylightTimeZoneOffset> = model::Field::new("month");
-    /// `time`
-    pub const Time: model::Field<DaylightTimeZoneOffset> = model::Field::new("time");
-    /// `year`
-    pub const Year: model::Field<DaylightTimeZoneOffset> = model::Field::new("year");
-    /// `daylightBias`
-    pub const DaylightBias: model::Field<DaylightTimeZoneOffset> = model::Field::new(
-        "daylightBias",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DaylightTimeZoneOffset>] = &[
-        Self::DayOccurrence,
-        Self::DayOfWeek,
-        Self::Month,
-        Self::Time,
-        Self::Year,
-        Self::DaylightBias,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.detailsInfo`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetailsInfo {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for DetailsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl DetailsInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detailsInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for DetailsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for DetailsInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// CSDL complex type `microsoft.graph.emailAddress`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailAddress {
-    /// Property `address`: `Edm.String`.
-    pub address: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl EmailAddress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAddress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("address", &self.address);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for EmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl graph_odata_runtime::model::ODataObject for EmailAddress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "address" => read_lenient(map, key, &mut self.address, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl EmailAddress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// The properties of [`EmailAddress`] by wire name, each a [`Field<EmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAddress::set_null`].
-pub enum EmailAddressField {}
-
-#[cfg(feature = "_attendee")]
-#[allow(non_upper_case_globals)]
-impl EmailAddressField {
-    /// `address`
-    pub const Address: model::Field<EmailAddress> = model::Field::new("address");
-    /// `name`
-    pub const Name: model::Field<EmailAddress> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailAddress>] = &[Self::Address, Self::Name];
-}
-
-#[cfg(feature = "_attendee")]
-/// A `microsoft.graph.emailAddress` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EmailAddress`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyEmailAddress {
-    /// The base type itself, or a derived type unknown to this crate.
-    EmailAddress(Box<EmailAddress>),
-    /// `microsoft.graph.typedEmailAddress`
-    TypedEmailAddress(Box<TypedEmailAddress>),
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyEmailAddress {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::EmailAddress(_) => EmailAddress::ODATA_TYPE,
-            Self::TypedEmailAddress(_) => TypedEmailAddress::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`EmailAddress`] (or of an unknown derived type).
-    pub fn as_email_address(&self) -> Option<&EmailAddress> {
-        match self {
-            Self::EmailAddress(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl Default for AnyEmailAddress {
-    fn default() -> Self {
-        Self::EmailAddress(Box::default())
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<EmailAddress> for AnyEmailAddress {
-    fn from(value: EmailAddress) -> Self {
-        Self::EmailAddress(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyEmailAddress {
-    /// The value if it is a [`AnyEmailAddress::TypedEmailAddress`] variant.
-    pub fn as_typed_email_address(&self) -> Option<&TypedEmailAddress> {
-        match self {
-            Self::TypedEmailAddress(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<TypedEmailAddress> for AnyEmailAddress {
-    fn from(value: TypedEmailAddress) -> Self {
-        Self::TypedEmailAddress(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for AnyEmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::EmailAddress(value) => value.serialize_with_type(serializer, None),
-            Self::TypedEmailAddress(value) => {
-                value
-                    .serialize_with_type(serializer, Some(TypedEmailAddress::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for AnyEmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.typedEmailAddress" | "graph.typedEmailAddress" => {
-                serde_json::from_value(value).map(Self::TypedEmailAddress)
-            }
-            _ => serde_json::from_value(value).map(Self::EmailAddress),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-/// CSDL complex type `microsoft.graph.emailIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for EmailIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl EmailIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("email", &self.email);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for EmailIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::model::ODataObject for EmailIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
+            "matches" => read_nullable(map, key, &mut self.matches, extra),
+            "recommendedConfidence" => {
+                read_lenient(map, key, &mut self.recommended_confidence, extra)
+            }
+            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
+            "classificationMethod" => {
+                read_nullable(map, key, &mut self.classification_method, extra)
+            }
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            "sensitiveTypeSource" => {
+                read_nullable(map, key, &mut self.sensitive_type_source, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3514,8 +1892,8 @@ impl graph_odata_runtime::model::ODataObject for EmailIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl EmailIdentity {
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3525,1087 +1903,114 @@ impl EmailIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-/// The properties of [`EmailIdentity`] by wire name, each a [`Field<EmailIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailIdentity::set_null`].
-pub enum EmailIdentityField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`DetectedSensitiveContent`] by wire name, each a [`Field<DetectedSensitiveContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetectedSensitiveContent::set_null`].
+pub enum DetectedSensitiveContentField {}
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl EmailIdentityField {
+impl DetectedSensitiveContentField {
+    /// `confidence`
+    pub const Confidence: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "confidence",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<EmailIdentity> = model::Field::new(
+    pub const DisplayName: model::Field<DetectedSensitiveContent> = model::Field::new(
         "displayName",
     );
     /// `id`
-    pub const Id: model::Field<EmailIdentity> = model::Field::new("id");
-    /// `email`
-    pub const Email: model::Field<EmailIdentity> = model::Field::new("email");
+    pub const Id: model::Field<DetectedSensitiveContent> = model::Field::new("id");
+    /// `matches`
+    pub const Matches: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "matches",
+    );
+    /// `recommendedConfidence`
+    pub const RecommendedConfidence: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "recommendedConfidence",
+    );
+    /// `uniqueCount`
+    pub const UniqueCount: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "uniqueCount",
+    );
+    /// `classificationMethod`
+    pub const ClassificationMethod: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "classificationMethod",
+    );
+    /// `scope`
+    pub const Scope: model::Field<DetectedSensitiveContent> = model::Field::new("scope");
+    /// `sensitiveTypeSource`
+    pub const SensitiveTypeSource: model::Field<DetectedSensitiveContent> = model::Field::new(
+        "sensitiveTypeSource",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailIdentity>] = &[
+    pub const ALL: &'static [model::Field<DetectedSensitiveContent>] = &[
+        Self::Confidence,
         Self::DisplayName,
         Self::Id,
-        Self::Email,
+        Self::Matches,
+        Self::RecommendedConfidence,
+        Self::UniqueCount,
+        Self::ClassificationMethod,
+        Self::Scope,
+        Self::SensitiveTypeSource,
     ];
 }
 
-#[cfg(feature = "_followup_flag")]
-/// CSDL complex type `microsoft.graph.followupFlag`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FollowupFlag {
-    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub completed_date_time: Option<DateTimeTimeZone>,
-    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub due_date_time: Option<DateTimeTimeZone>,
-    /// Property `flagStatus`: `microsoft.graph.followupFlagStatus`.
-    pub flag_status: Option<FollowupFlagStatus>,
-    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub start_date_time: Option<DateTimeTimeZone>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_followup_flag")]
-impl serde::Serialize for FollowupFlag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl FollowupFlag {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("dueDateTime", &self.due_date_time);
-        object.property("flagStatus", &self.flag_status);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl<'de> serde::Deserialize<'de> for FollowupFlag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl graph_odata_runtime::model::ODataObject for FollowupFlag {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "completedDateTime" => {
-                read_nullable(map, key, &mut self.completed_date_time, extra)
-            }
-            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
-            "flagStatus" => read_nullable(map, key, &mut self.flag_status, extra),
-            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl FollowupFlag {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-/// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
-pub enum FollowupFlagField {}
-
-#[cfg(feature = "_followup_flag")]
-#[allow(non_upper_case_globals)]
-impl FollowupFlagField {
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<FollowupFlag> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `dueDateTime`
-    pub const DueDateTime: model::Field<FollowupFlag> = model::Field::new("dueDateTime");
-    /// `flagStatus`
-    pub const FlagStatus: model::Field<FollowupFlag> = model::Field::new("flagStatus");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<FollowupFlag> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FollowupFlag>] = &[
-        Self::CompletedDateTime,
-        Self::DueDateTime,
-        Self::FlagStatus,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_email_identity")]
-/// CSDL complex type `microsoft.graph.groupIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `mailNickname`: `Edm.String`.
-    pub mail_nickname: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for GroupIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl GroupIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("mailNickname", &self.mail_nickname);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for GroupIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::model::ODataObject for GroupIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "mailNickname" => read_lenient(map, key, &mut self.mail_nickname, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl GroupIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-/// The properties of [`GroupIdentity`] by wire name, each a [`Field<GroupIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupIdentity::set_null`].
-pub enum GroupIdentityField {}
-
-#[cfg(feature = "_email_identity")]
-#[allow(non_upper_case_globals)]
-impl GroupIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<GroupIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<GroupIdentity> = model::Field::new("id");
-    /// `mailNickname`
-    pub const MailNickname: model::Field<GroupIdentity> = model::Field::new(
-        "mailNickname",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GroupIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::MailNickname,
-    ];
-}
-
-#[cfg(feature = "_identity_2")]
-/// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Identity {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_2")]
-impl serde::Serialize for Identity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl Identity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl graph_odata_runtime::model::ODataObject for Identity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl Identity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-/// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
-pub enum IdentityField {}
-
-#[cfg(feature = "_identity_2")]
-#[allow(non_upper_case_globals)]
-impl IdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<Identity> = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<Identity> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
-}
-
-#[cfg(feature = "_identity_2")]
-/// A `microsoft.graph.identity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Identity`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_add_footer")]
+/// A `microsoft.graph.detectedSensitiveContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DetectedSensitiveContent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyIdentity {
+pub enum AnyDetectedSensitiveContent {
     /// The base type itself, or a derived type unknown to this crate.
-    Identity(Box<Identity>),
-    /// `microsoft.graph.emailIdentity`
-    #[cfg(feature = "_email_identity")]
-    EmailIdentity(Box<EmailIdentity>),
-    /// `microsoft.graph.groupIdentity`
-    #[cfg(feature = "_email_identity")]
-    GroupIdentity(Box<GroupIdentity>),
-    /// `microsoft.graph.initiator`
-    #[cfg(feature = "_details_info")]
-    Initiator(Box<Initiator>),
-    /// `microsoft.graph.programResource`
-    #[cfg(feature = "_program_resource")]
-    ProgramResource(Box<ProgramResource>),
-    /// `microsoft.graph.provisionedIdentity`
-    #[cfg(feature = "_details_info")]
-    ProvisionedIdentity(Box<ProvisionedIdentity>),
-    /// `microsoft.graph.provisioningServicePrincipal`
-    #[cfg(feature = "_details_info")]
-    ProvisioningServicePrincipal(Box<ProvisioningServicePrincipal>),
-    /// `microsoft.graph.provisioningSystem`
-    #[cfg(feature = "_details_info")]
-    ProvisioningSystem(Box<ProvisioningSystem>),
-    /// `microsoft.graph.servicePrincipalIdentity`
-    #[cfg(feature = "_email_identity")]
-    ServicePrincipalIdentity(Box<ServicePrincipalIdentity>),
-    /// `microsoft.graph.sharePointGroupIdentity`
-    #[cfg(feature = "_email_identity")]
-    SharePointGroupIdentity(Box<SharePointGroupIdentity>),
-    /// `microsoft.graph.sharePointIdentity`
-    #[cfg(feature = "_email_identity")]
-    SharePointIdentity(Box<SharePointIdentity>),
-    /// `microsoft.graph.teamworkApplicationIdentity`
-    #[cfg(feature = "_email_identity")]
-    TeamworkApplicationIdentity(Box<TeamworkApplicationIdentity>),
-    /// `microsoft.graph.teamworkConversationIdentity`
-    #[cfg(feature = "_email_identity")]
-    TeamworkConversationIdentity(Box<TeamworkConversationIdentity>),
-    /// `microsoft.graph.teamworkTagIdentity`
-    #[cfg(feature = "_email_identity")]
-    TeamworkTagIdentity(Box<TeamworkTagIdentity>),
-    /// `microsoft.graph.teamworkUserIdentity`
-    #[cfg(feature = "_teamwork_user_identity")]
-    TeamworkUserIdentity(Box<TeamworkUserIdentity>),
-    /// `microsoft.graph.userIdentity`
-    UserIdentity(Box<UserIdentity>),
+    DetectedSensitiveContent(Box<DetectedSensitiveContent>),
+    /// `microsoft.graph.machineLearningDetectedSensitiveContent`
+    MachineLearningDetectedSensitiveContent(
+        Box<MachineLearningDetectedSensitiveContent>,
+    ),
 }
 
-#[cfg(feature = "_identity_2")]
-impl AnyIdentity {
+#[cfg(feature = "_add_footer")]
+impl AnyDetectedSensitiveContent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::Identity(_) => Identity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::EmailIdentity(_) => EmailIdentity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::GroupIdentity(_) => GroupIdentity::ODATA_TYPE,
-            #[cfg(feature = "_details_info")]
-            Self::Initiator(_) => Initiator::ODATA_TYPE,
-            #[cfg(feature = "_program_resource")]
-            Self::ProgramResource(_) => ProgramResource::ODATA_TYPE,
-            #[cfg(feature = "_details_info")]
-            Self::ProvisionedIdentity(_) => ProvisionedIdentity::ODATA_TYPE,
-            #[cfg(feature = "_details_info")]
-            Self::ProvisioningServicePrincipal(_) => {
-                ProvisioningServicePrincipal::ODATA_TYPE
+            Self::DetectedSensitiveContent(_) => DetectedSensitiveContent::ODATA_TYPE,
+            Self::MachineLearningDetectedSensitiveContent(_) => {
+                MachineLearningDetectedSensitiveContent::ODATA_TYPE
             }
-            #[cfg(feature = "_details_info")]
-            Self::ProvisioningSystem(_) => ProvisioningSystem::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::ServicePrincipalIdentity(_) => ServicePrincipalIdentity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::SharePointGroupIdentity(_) => SharePointGroupIdentity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::SharePointIdentity(_) => SharePointIdentity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkApplicationIdentity(_) => {
-                TeamworkApplicationIdentity::ODATA_TYPE
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkConversationIdentity(_) => {
-                TeamworkConversationIdentity::ODATA_TYPE
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkTagIdentity(_) => TeamworkTagIdentity::ODATA_TYPE,
-            #[cfg(feature = "_teamwork_user_identity")]
-            Self::TeamworkUserIdentity(_) => TeamworkUserIdentity::ODATA_TYPE,
-            Self::UserIdentity(_) => UserIdentity::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`Identity`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_identity(&self) -> Option<&Identity> {
+    /// The value if it is a plain [`DetectedSensitiveContent`] (or of an unknown derived type).
+    pub fn as_detected_sensitive_content(&self) -> Option<&DetectedSensitiveContent> {
         match self {
-            Self::Identity(value) => Some(value),
+            Self::DetectedSensitiveContent(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity_2")]
-impl Default for AnyIdentity {
+#[cfg(feature = "_add_footer")]
+impl Default for AnyDetectedSensitiveContent {
     fn default() -> Self {
-        Self::Identity(Box::default())
+        Self::DetectedSensitiveContent(Box::default())
     }
 }
 
-#[cfg(feature = "_identity_2")]
-impl From<Identity> for AnyIdentity {
-    fn from(value: Identity) -> Self {
-        Self::Identity(Box::new(value))
+#[cfg(feature = "_add_footer")]
+impl From<DetectedSensitiveContent> for AnyDetectedSensitiveContent {
+    fn from(value: DetectedSensitiveContent) -> Self {
+        Self::DetectedSensitiveContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_2")]
-impl AnyIdentity {
-    /// The value if it is a [`AnyIdentity::EmailIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_email_identity(&self) -> Option<&EmailIdentity> {
-        match self {
-            Self::EmailIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::GroupIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_group_identity(&self) -> Option<&GroupIdentity> {
-        match self {
-            Self::GroupIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::Initiator`] variant.
-    #[cfg(feature = "_details_info")]
-    pub fn as_initiator(&self) -> Option<&Initiator> {
-        match self {
-            Self::Initiator(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::ProgramResource`] variant.
-    #[cfg(feature = "_program_resource")]
-    pub fn as_program_resource(&self) -> Option<&ProgramResource> {
-        match self {
-            Self::ProgramResource(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::ProvisionedIdentity`] variant.
-    #[cfg(feature = "_details_info")]
-    pub fn as_provisioned_identity(&self) -> Option<&ProvisionedIdentity> {
-        match self {
-            Self::ProvisionedIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::ProvisioningServicePrincipal`] variant.
-    #[cfg(feature = "_details_info")]
-    pub fn as_provisioning_service_principal(
+#[cfg(feature = "_add_footer")]
+impl AnyDetectedSensitiveContent {
+    /// The value if it is a [`AnyDetectedSensitiveContent::MachineLearningDetectedSensitiveContent`] variant.
+    pub fn as_machine_learning_detected_sensitive_content(
         &self,
-    ) -> Option<&ProvisioningServicePrincipal> {
+    ) -> Option<&MachineLearningDetectedSensitiveContent> {
         match self {
-            Self::ProvisioningServicePrincipal(value) => Some(value),
+            Self::MachineLearningDetectedSensitiveContent(value) => Some(value),
             _ => None,
         }
-    }
-    /// The value if it is a [`AnyIdentity::ProvisioningSystem`] variant.
-    #[cfg(feature = "_details_info")]
-    pub fn as_provisioning_system(&self) -> Option<&ProvisioningSystem> {
-        match self {
-            Self::ProvisioningSystem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::ServicePrincipalIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_service_principal_identity(&self) -> Option<&ServicePrincipalIdentity> {
-        match self {
-            Self::ServicePrincipalIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::SharePointGroupIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_share_point_group_identity(&self) -> Option<&SharePointGroupIdentity> {
-        match self {
-            Self::SharePointGroupIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::SharePointIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_share_point_identity(&self) -> Option<&SharePointIdentity> {
-        match self {
-            Self::SharePointIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::TeamworkApplicationIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_teamwork_application_identity(
-        &self,
-    ) -> Option<&TeamworkApplicationIdentity> {
-        match self {
-            Self::TeamworkApplicationIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::TeamworkConversationIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_teamwork_conversation_identity(
-        &self,
-    ) -> Option<&TeamworkConversationIdentity> {
-        match self {
-            Self::TeamworkConversationIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::TeamworkTagIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
-    pub fn as_teamwork_tag_identity(&self) -> Option<&TeamworkTagIdentity> {
-        match self {
-            Self::TeamworkTagIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::TeamworkUserIdentity`] variant.
-    #[cfg(feature = "_teamwork_user_identity")]
-    pub fn as_teamwork_user_identity(&self) -> Option<&TeamworkUserIdentity> {
-        match self {
-            Self::TeamworkUserIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentity::UserIdentity`] variant.
-    pub fn as_user_identity(&self) -> Option<&UserIdentity> {
-        match self {
-            Self::UserIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<EmailIdentity> for AnyIdentity {
-    fn from(value: EmailIdentity) -> Self {
-        Self::EmailIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<GroupIdentity> for AnyIdentity {
-    fn from(value: GroupIdentity) -> Self {
-        Self::GroupIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_details_info")]
-impl From<Initiator> for AnyIdentity {
-    fn from(value: Initiator) -> Self {
-        Self::Initiator(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_program_resource")]
-impl From<ProgramResource> for AnyIdentity {
-    fn from(value: ProgramResource) -> Self {
-        Self::ProgramResource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_details_info")]
-impl From<ProvisionedIdentity> for AnyIdentity {
-    fn from(value: ProvisionedIdentity) -> Self {
-        Self::ProvisionedIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_details_info")]
-impl From<ProvisioningServicePrincipal> for AnyIdentity {
-    fn from(value: ProvisioningServicePrincipal) -> Self {
-        Self::ProvisioningServicePrincipal(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_details_info")]
-impl From<ProvisioningSystem> for AnyIdentity {
-    fn from(value: ProvisioningSystem) -> Self {
-        Self::ProvisioningSystem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<ServicePrincipalIdentity> for AnyIdentity {
-    fn from(value: ServicePrincipalIdentity) -> Self {
-        Self::ServicePrincipalIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<SharePointGroupIdentity> for AnyIdentity {
-    fn from(value: SharePointGroupIdentity) -> Self {
-        Self::SharePointGroupIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<SharePointIdentity> for AnyIdentity {
-    fn from(value: SharePointIdentity) -> Self {
-        Self::SharePointIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<TeamworkApplicationIdentity> for AnyIdentity {
-    fn from(value: TeamworkApplicationIdentity) -> Self {
-        Self::TeamworkApplicationIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<TeamworkConversationIdentity> for AnyIdentity {
-    fn from(value: TeamworkConversationIdentity) -> Self {
-        Self::TeamworkConversationIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
-impl From<TeamworkTagIdentity> for AnyIdentity {
-    fn from(value: TeamworkTagIdentity) -> Self {
-        Self::TeamworkTagIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_teamwork_user_identity")]
-impl From<TeamworkUserIdentity> for AnyIdentity {
-    fn from(value: TeamworkUserIdentity) -> Self {
-        Self::TeamworkUserIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl From<UserIdentity> for AnyIdentity {
-    fn from(value: UserIdentity) -> Self {
-        Self::UserIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl serde::Serialize for AnyIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Identity(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_email_identity")]
-            Self::EmailIdentity(value) => {
-                value.serialize_with_type(serializer, Some(EmailIdentity::ODATA_TYPE))
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::GroupIdentity(value) => {
-                value.serialize_with_type(serializer, Some(GroupIdentity::ODATA_TYPE))
-            }
-            #[cfg(feature = "_details_info")]
-            Self::Initiator(value) => {
-                value.serialize_with_type(serializer, Some(Initiator::ODATA_TYPE))
-            }
-            #[cfg(feature = "_program_resource")]
-            Self::ProgramResource(value) => {
-                value.serialize_with_type(serializer, Some(ProgramResource::ODATA_TYPE))
-            }
-            #[cfg(feature = "_details_info")]
-            Self::ProvisionedIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ProvisionedIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_details_info")]
-            Self::ProvisioningServicePrincipal(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ProvisioningServicePrincipal::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_details_info")]
-            Self::ProvisioningSystem(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ProvisioningSystem::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::ServicePrincipalIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ServicePrincipalIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::SharePointGroupIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointGroupIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::SharePointIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkApplicationIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamworkApplicationIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkConversationIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamworkConversationIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_email_identity")]
-            Self::TeamworkTagIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamworkTagIdentity::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_teamwork_user_identity")]
-            Self::TeamworkUserIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamworkUserIdentity::ODATA_TYPE),
-                    )
-            }
-            Self::UserIdentity(value) => {
-                value.serialize_with_type(serializer, Some(UserIdentity::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_2")]
-impl<'de> serde::Deserialize<'de> for AnyIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.emailIdentity" | "graph.emailIdentity" => {
-                serde_json::from_value(value).map(Self::EmailIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.groupIdentity" | "graph.groupIdentity" => {
-                serde_json::from_value(value).map(Self::GroupIdentity)
-            }
-            #[cfg(feature = "_details_info")]
-            "microsoft.graph.initiator" | "graph.initiator" => {
-                serde_json::from_value(value).map(Self::Initiator)
-            }
-            #[cfg(feature = "_program_resource")]
-            "microsoft.graph.programResource" | "graph.programResource" => {
-                serde_json::from_value(value).map(Self::ProgramResource)
-            }
-            #[cfg(feature = "_details_info")]
-            "microsoft.graph.provisionedIdentity" | "graph.provisionedIdentity" => {
-                serde_json::from_value(value).map(Self::ProvisionedIdentity)
-            }
-            #[cfg(feature = "_details_info")]
-            "microsoft.graph.provisioningServicePrincipal"
-            | "graph.provisioningServicePrincipal" => {
-                serde_json::from_value(value).map(Self::ProvisioningServicePrincipal)
-            }
-            #[cfg(feature = "_details_info")]
-            "microsoft.graph.provisioningSystem" | "graph.provisioningSystem" => {
-                serde_json::from_value(value).map(Self::ProvisioningSystem)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.servicePrincipalIdentity"
-            | "graph.servicePrincipalIdentity" => {
-                serde_json::from_value(value).map(Self::ServicePrincipalIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.sharePointGroupIdentity"
-            | "graph.sharePointGroupIdentity" => {
-                serde_json::from_value(value).map(Self::SharePointGroupIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.sharePointIdentity" | "graph.sharePointIdentity" => {
-                serde_json::from_value(value).map(Self::SharePointIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.teamworkApplicationIdentity"
-            | "graph.teamworkApplicationIdentity" => {
-                serde_json::from_value(value).map(Self::TeamworkApplicationIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.teamworkConversationIdentity"
-            | "graph.teamworkConversationIdentity" => {
-                serde_json::from_value(value).map(Self::TeamworkConversationIdentity)
-            }
-            #[cfg(feature = "_email_identity")]
-            "microsoft.graph.teamworkTagIdentity" | "graph.teamworkTagIdentity" => {
-                serde_json::from_value(value).map(Self::TeamworkTagIdentity)
-            }
-            #[cfg(feature = "_teamwork_user_identity")]
-            "microsoft.graph.teamworkUserIdentity" | "graph.teamworkUserIdentity" => {
-                serde_json::from_value(value).map(Self::TeamworkUserIdentity)
-            }
-            "microsoft.graph.userIdentity" | "graph.userIdentity" => {
-                serde_json::from_value(value).map(Self::UserIdentity)
-            }
-            _ => serde_json::from_value(value).map(Self::Identity),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    pub user: Option<AnyIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for IdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl IdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for IdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for IdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl IdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`IdentitySet`] by wire name, each a [`Field<IdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentitySet::set_null`].
-pub enum IdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl IdentitySetField {
-    /// `application`
-    pub const Application: model::Field<IdentitySet> = model::Field::new("application");
-    /// `device`
-    pub const Device: model::Field<IdentitySet> = model::Field::new("device");
-    /// `user`
-    pub const User: model::Field<IdentitySet> = model::Field::new("user");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// A `microsoft.graph.identitySet` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentitySet`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyIdentitySet {
-    /// The base type itself, or a derived type unknown to this crate.
-    IdentitySet(Box<IdentitySet>),
-    /// `microsoft.graph.chatMessageFromIdentitySet`
-    ChatMessageFromIdentitySet(Box<ChatMessageFromIdentitySet>),
-    /// `microsoft.graph.chatMessageMentionedIdentitySet`
-    ChatMessageMentionedIdentitySet(Box<ChatMessageMentionedIdentitySet>),
-    /// `microsoft.graph.chatMessageReactionIdentitySet`
-    ChatMessageReactionIdentitySet(Box<ChatMessageReactionIdentitySet>),
-    /// `microsoft.graph.customEmojiFromIdentitySet`
-    CustomEmojiFromIdentitySet(Box<CustomEmojiFromIdentitySet>),
-    /// `microsoft.graph.sharePointIdentitySet`
-    SharePointIdentitySet(Box<SharePointIdentitySet>),
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl AnyIdentitySet {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::IdentitySet(_) => IdentitySet::ODATA_TYPE,
-            Self::ChatMessageFromIdentitySet(_) => ChatMessageFromIdentitySet::ODATA_TYPE,
-            Self::ChatMessageMentionedIdentitySet(_) => {
-                ChatMessageMentionedIdentitySet::ODATA_TYPE
-            }
-            Self::ChatMessageReactionIdentitySet(_) => {
-                ChatMessageReactionIdentitySet::ODATA_TYPE
-            }
-            Self::CustomEmojiFromIdentitySet(_) => CustomEmojiFromIdentitySet::ODATA_TYPE,
-            Self::SharePointIdentitySet(_) => SharePointIdentitySet::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`IdentitySet`] (or of an unknown derived type).
-    pub fn as_identity_set(&self) -> Option<&IdentitySet> {
-        match self {
-            Self::IdentitySet(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl Default for AnyIdentitySet {
-    fn default() -> Self {
-        Self::IdentitySet(Box::default())
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<IdentitySet> for AnyIdentitySet {
-    fn from(value: IdentitySet) -> Self {
-        Self::IdentitySet(Box::new(value))
     }
 }

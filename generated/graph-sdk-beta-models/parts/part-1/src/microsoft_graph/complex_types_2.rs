@@ -11,134 +11,33 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl AnyIdentitySet {
-    /// The value if it is a [`AnyIdentitySet::ChatMessageFromIdentitySet`] variant.
-    pub fn as_chat_message_from_identity_set(
-        &self,
-    ) -> Option<&ChatMessageFromIdentitySet> {
-        match self {
-            Self::ChatMessageFromIdentitySet(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySet::ChatMessageMentionedIdentitySet`] variant.
-    pub fn as_chat_message_mentioned_identity_set(
-        &self,
-    ) -> Option<&ChatMessageMentionedIdentitySet> {
-        match self {
-            Self::ChatMessageMentionedIdentitySet(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySet::ChatMessageReactionIdentitySet`] variant.
-    pub fn as_chat_message_reaction_identity_set(
-        &self,
-    ) -> Option<&ChatMessageReactionIdentitySet> {
-        match self {
-            Self::ChatMessageReactionIdentitySet(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySet::CustomEmojiFromIdentitySet`] variant.
-    pub fn as_custom_emoji_from_identity_set(
-        &self,
-    ) -> Option<&CustomEmojiFromIdentitySet> {
-        match self {
-            Self::CustomEmojiFromIdentitySet(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySet::SharePointIdentitySet`] variant.
-    pub fn as_share_point_identity_set(&self) -> Option<&SharePointIdentitySet> {
-        match self {
-            Self::SharePointIdentitySet(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_add_footer")]
+impl From<MachineLearningDetectedSensitiveContent> for AnyDetectedSensitiveContent {
+    fn from(value: MachineLearningDetectedSensitiveContent) -> Self {
+        Self::MachineLearningDetectedSensitiveContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<ChatMessageFromIdentitySet> for AnyIdentitySet {
-    fn from(value: ChatMessageFromIdentitySet) -> Self {
-        Self::ChatMessageFromIdentitySet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<ChatMessageMentionedIdentitySet> for AnyIdentitySet {
-    fn from(value: ChatMessageMentionedIdentitySet) -> Self {
-        Self::ChatMessageMentionedIdentitySet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<ChatMessageReactionIdentitySet> for AnyIdentitySet {
-    fn from(value: ChatMessageReactionIdentitySet) -> Self {
-        Self::ChatMessageReactionIdentitySet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<CustomEmojiFromIdentitySet> for AnyIdentitySet {
-    fn from(value: CustomEmojiFromIdentitySet) -> Self {
-        Self::CustomEmojiFromIdentitySet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl From<SharePointIdentitySet> for AnyIdentitySet {
-    fn from(value: SharePointIdentitySet) -> Self {
-        Self::SharePointIdentitySet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for AnyIdentitySet {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AnyDetectedSensitiveContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::IdentitySet(value) => value.serialize_with_type(serializer, None),
-            Self::ChatMessageFromIdentitySet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatMessageFromIdentitySet::ODATA_TYPE),
-                    )
+            Self::DetectedSensitiveContent(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            Self::ChatMessageMentionedIdentitySet(value) => {
+            Self::MachineLearningDetectedSensitiveContent(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ChatMessageMentionedIdentitySet::ODATA_TYPE),
-                    )
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatMessageReactionIdentitySet::ODATA_TYPE),
-                    )
-            }
-            Self::CustomEmojiFromIdentitySet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CustomEmojiFromIdentitySet::ODATA_TYPE),
-                    )
-            }
-            Self::SharePointIdentitySet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointIdentitySet::ODATA_TYPE),
+                        Some(MachineLearningDetectedSensitiveContent::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AnyDetectedSensitiveContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -147,60 +46,42 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.chatMessageFromIdentitySet"
-            | "graph.chatMessageFromIdentitySet" => {
-                serde_json::from_value(value).map(Self::ChatMessageFromIdentitySet)
+            "microsoft.graph.machineLearningDetectedSensitiveContent"
+            | "graph.machineLearningDetectedSensitiveContent" => {
+                serde_json::from_value(value)
+                    .map(Self::MachineLearningDetectedSensitiveContent)
             }
-            "microsoft.graph.chatMessageMentionedIdentitySet"
-            | "graph.chatMessageMentionedIdentitySet" => {
-                serde_json::from_value(value).map(Self::ChatMessageMentionedIdentitySet)
-            }
-            "microsoft.graph.chatMessageReactionIdentitySet"
-            | "graph.chatMessageReactionIdentitySet" => {
-                serde_json::from_value(value).map(Self::ChatMessageReactionIdentitySet)
-            }
-            "microsoft.graph.customEmojiFromIdentitySet"
-            | "graph.customEmojiFromIdentitySet" => {
-                serde_json::from_value(value).map(Self::CustomEmojiFromIdentitySet)
-            }
-            "microsoft.graph.sharePointIdentitySet" | "graph.sharePointIdentitySet" => {
-                serde_json::from_value(value).map(Self::SharePointIdentitySet)
-            }
-            _ => serde_json::from_value(value).map(Self::IdentitySet),
+            _ => serde_json::from_value(value).map(Self::DetectedSensitiveContent),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.initiator`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.emailAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Initiator {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `initiatorType`: `microsoft.graph.initiatorType`.
-    pub initiator_type: Option<InitiatorType>,
+pub struct EmailAddress {
+    /// Property `address`: `Edm.String`.
+    pub address: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for Initiator {
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for EmailAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl Initiator {
+#[cfg(feature = "_attendee")]
+impl EmailAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.initiator";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAddress";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -213,15 +94,14 @@ impl Initiator {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("initiatorType", &self.initiator_type);
+        object.property("address", &self.address);
+        object.property("name", &self.name);
         object.end()
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for Initiator {
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -229,19 +109,18 @@ impl<'de> serde::Deserialize<'de> for Initiator {
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for Initiator {
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for EmailAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "initiatorType" => read_nullable(map, key, &mut self.initiator_type, extra),
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -252,8 +131,8 @@ impl graph_odata_runtime::model::ODataObject for Initiator {
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl Initiator {
+#[cfg(feature = "_attendee")]
+impl EmailAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -263,26 +142,727 @@ impl Initiator {
     }
 }
 
-#[cfg(feature = "_details_info")]
-/// The properties of [`Initiator`] by wire name, each a [`Field<Initiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Initiator::set_null`].
-pub enum InitiatorField {}
+#[cfg(feature = "_attendee")]
+/// The properties of [`EmailAddress`] by wire name, each a [`Field<EmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAddress::set_null`].
+pub enum EmailAddressField {}
 
-#[cfg(feature = "_details_info")]
+#[cfg(feature = "_attendee")]
 #[allow(non_upper_case_globals)]
-impl InitiatorField {
-    /// `displayName`
-    pub const DisplayName: model::Field<Initiator> = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<Initiator> = model::Field::new("id");
-    /// `initiatorType`
-    pub const InitiatorType: model::Field<Initiator> = model::Field::new(
-        "initiatorType",
+impl EmailAddressField {
+    /// `address`
+    pub const Address: model::Field<EmailAddress> = model::Field::new("address");
+    /// `name`
+    pub const Name: model::Field<EmailAddress> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EmailAddress>] = &[Self::Address, Self::Name];
+}
+
+#[cfg(feature = "_attendee")]
+/// A `microsoft.graph.emailAddress` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EmailAddress`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEmailAddress {
+    /// The base type itself, or a derived type unknown to this crate.
+    EmailAddress(Box<EmailAddress>),
+    /// `microsoft.graph.typedEmailAddress`
+    TypedEmailAddress(Box<TypedEmailAddress>),
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyEmailAddress {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EmailAddress(_) => EmailAddress::ODATA_TYPE,
+            Self::TypedEmailAddress(_) => TypedEmailAddress::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`EmailAddress`] (or of an unknown derived type).
+    pub fn as_email_address(&self) -> Option<&EmailAddress> {
+        match self {
+            Self::EmailAddress(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl Default for AnyEmailAddress {
+    fn default() -> Self {
+        Self::EmailAddress(Box::default())
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<EmailAddress> for AnyEmailAddress {
+    fn from(value: EmailAddress) -> Self {
+        Self::EmailAddress(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyEmailAddress {
+    /// The value if it is a [`AnyEmailAddress::TypedEmailAddress`] variant.
+    pub fn as_typed_email_address(&self) -> Option<&TypedEmailAddress> {
+        match self {
+            Self::TypedEmailAddress(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<TypedEmailAddress> for AnyEmailAddress {
+    fn from(value: TypedEmailAddress) -> Self {
+        Self::TypedEmailAddress(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for AnyEmailAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EmailAddress(value) => value.serialize_with_type(serializer, None),
+            Self::TypedEmailAddress(value) => {
+                value
+                    .serialize_with_type(serializer, Some(TypedEmailAddress::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for AnyEmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.typedEmailAddress" | "graph.typedEmailAddress" => {
+                serde_json::from_value(value).map(Self::TypedEmailAddress)
+            }
+            _ => serde_json::from_value(value).map(Self::EmailAddress),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+/// CSDL complex type `microsoft.graph.followupFlag`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FollowupFlag {
+    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub completed_date_time: Option<DateTimeTimeZone>,
+    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub due_date_time: Option<DateTimeTimeZone>,
+    /// Property `flagStatus`: `microsoft.graph.followupFlagStatus`.
+    pub flag_status: Option<FollowupFlagStatus>,
+    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub start_date_time: Option<DateTimeTimeZone>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_followup_flag")]
+impl serde::Serialize for FollowupFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl FollowupFlag {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("dueDateTime", &self.due_date_time);
+        object.property("flagStatus", &self.flag_status);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl<'de> serde::Deserialize<'de> for FollowupFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl graph_odata_runtime::model::ODataObject for FollowupFlag {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "completedDateTime" => {
+                read_nullable(map, key, &mut self.completed_date_time, extra)
+            }
+            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
+            "flagStatus" => read_nullable(map, key, &mut self.flag_status, extra),
+            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl FollowupFlag {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+/// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
+pub enum FollowupFlagField {}
+
+#[cfg(feature = "_followup_flag")]
+#[allow(non_upper_case_globals)]
+impl FollowupFlagField {
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<FollowupFlag> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `dueDateTime`
+    pub const DueDateTime: model::Field<FollowupFlag> = model::Field::new("dueDateTime");
+    /// `flagStatus`
+    pub const FlagStatus: model::Field<FollowupFlag> = model::Field::new("flagStatus");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<FollowupFlag> = model::Field::new(
+        "startDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Initiator>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::InitiatorType,
+    pub const ALL: &'static [model::Field<FollowupFlag>] = &[
+        Self::CompletedDateTime,
+        Self::DueDateTime,
+        Self::FlagStatus,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.httpRequestEndpoint`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HttpRequestEndpoint {
+    /// Property `targetUrl`: `Edm.String`.
+    pub target_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for HttpRequestEndpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl HttpRequestEndpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.httpRequestEndpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("targetUrl", &self.target_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for HttpRequestEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for HttpRequestEndpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "targetUrl" => read_lenient(map, key, &mut self.target_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl HttpRequestEndpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`HttpRequestEndpoint`] by wire name, each a [`Field<HttpRequestEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HttpRequestEndpoint::set_null`].
+pub enum HttpRequestEndpointField {}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[allow(non_upper_case_globals)]
+impl HttpRequestEndpointField {
+    /// `targetUrl`
+    pub const TargetUrl: model::Field<HttpRequestEndpoint> = model::Field::new(
+        "targetUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<HttpRequestEndpoint>] = &[Self::TargetUrl];
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// CSDL complex type `microsoft.graph.iPv4CidrRange`; base type `microsoft.graph.ipRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IPv4CidrRange {
+    /// Property `cidrAddress`: `Edm.String`, not nullable.
+    pub cidr_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for IPv4CidrRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv4CidrRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv4CidrRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cidrAddress", &self.cidr_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for IPv4CidrRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl graph_odata_runtime::model::ODataObject for IPv4CidrRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "cidrAddress" => read_lenient(map, key, &mut self.cidr_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv4CidrRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// The properties of [`IPv4CidrRange`] by wire name, each a [`Field<IPv4CidrRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv4CidrRange::set_null`].
+pub enum IPv4CidrRangeField {}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+#[allow(non_upper_case_globals)]
+impl IPv4CidrRangeField {
+    /// `cidrAddress`
+    pub const CidrAddress: model::Field<IPv4CidrRange> = model::Field::new(
+        "cidrAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IPv4CidrRange>] = &[Self::CidrAddress];
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// CSDL complex type `microsoft.graph.iPv4Range`; base type `microsoft.graph.ipRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IPv4Range {
+    /// Property `lowerAddress`: `Edm.String`, not nullable.
+    pub lower_address: Option<String>,
+    /// Property `upperAddress`: `Edm.String`, not nullable.
+    pub upper_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for IPv4Range {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv4Range {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv4Range";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("lowerAddress", &self.lower_address);
+        object.property("upperAddress", &self.upper_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for IPv4Range {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl graph_odata_runtime::model::ODataObject for IPv4Range {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "lowerAddress" => read_lenient(map, key, &mut self.lower_address, extra),
+            "upperAddress" => read_lenient(map, key, &mut self.upper_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv4Range {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// The properties of [`IPv4Range`] by wire name, each a [`Field<IPv4Range>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv4Range::set_null`].
+pub enum IPv4RangeField {}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+#[allow(non_upper_case_globals)]
+impl IPv4RangeField {
+    /// `lowerAddress`
+    pub const LowerAddress: model::Field<IPv4Range> = model::Field::new("lowerAddress");
+    /// `upperAddress`
+    pub const UpperAddress: model::Field<IPv4Range> = model::Field::new("upperAddress");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IPv4Range>] = &[
+        Self::LowerAddress,
+        Self::UpperAddress,
+    ];
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// CSDL complex type `microsoft.graph.iPv6CidrRange`; base type `microsoft.graph.ipRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IPv6CidrRange {
+    /// Property `cidrAddress`: `Edm.String`, not nullable.
+    pub cidr_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for IPv6CidrRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv6CidrRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv6CidrRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cidrAddress", &self.cidr_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for IPv6CidrRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl graph_odata_runtime::model::ODataObject for IPv6CidrRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "cidrAddress" => read_lenient(map, key, &mut self.cidr_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv6CidrRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// The properties of [`IPv6CidrRange`] by wire name, each a [`Field<IPv6CidrRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv6CidrRange::set_null`].
+pub enum IPv6CidrRangeField {}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+#[allow(non_upper_case_globals)]
+impl IPv6CidrRangeField {
+    /// `cidrAddress`
+    pub const CidrAddress: model::Field<IPv6CidrRange> = model::Field::new(
+        "cidrAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IPv6CidrRange>] = &[Self::CidrAddress];
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// CSDL complex type `microsoft.graph.iPv6Range`; base type `microsoft.graph.ipRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IPv6Range {
+    /// Property `lowerAddress`: `Edm.String`, not nullable.
+    pub lower_address: Option<String>,
+    /// Property `upperAddress`: `Edm.String`, not nullable.
+    pub upper_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for IPv6Range {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv6Range {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv6Range";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("lowerAddress", &self.lower_address);
+        object.property("upperAddress", &self.upper_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for IPv6Range {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl graph_odata_runtime::model::ODataObject for IPv6Range {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "lowerAddress" => read_lenient(map, key, &mut self.lower_address, extra),
+            "upperAddress" => read_lenient(map, key, &mut self.upper_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IPv6Range {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// The properties of [`IPv6Range`] by wire name, each a [`Field<IPv6Range>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv6Range::set_null`].
+pub enum IPv6RangeField {}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+#[allow(non_upper_case_globals)]
+impl IPv6RangeField {
+    /// `lowerAddress`
+    pub const LowerAddress: model::Field<IPv6Range> = model::Field::new("lowerAddress");
+    /// `upperAddress`
+    pub const UpperAddress: model::Field<IPv6Range> = model::Field::new("upperAddress");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IPv6Range>] = &[
+        Self::LowerAddress,
+        Self::UpperAddress,
     ];
 }
 
@@ -389,31 +969,27 @@ impl InternetMessageHeaderField {
     ];
 }
 
-#[cfg(feature = "_body_type")]
-/// CSDL complex type `microsoft.graph.itemBody`.
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// CSDL complex type `microsoft.graph.ipRange`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemBody {
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `contentType`: `microsoft.graph.bodyType`.
-    pub content_type: Option<BodyType>,
+pub struct IpRange {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_body_type")]
-impl serde::Serialize for ItemBody {
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for IpRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl ItemBody {
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl IpRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemBody";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ipRange";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -421,19 +997,17 @@ impl ItemBody {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl<'de> serde::Deserialize<'de> for ItemBody {
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for IpRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -441,20 +1015,14 @@ impl<'de> serde::Deserialize<'de> for ItemBody {
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl graph_odata_runtime::model::ODataObject for ItemBody {
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl graph_odata_runtime::model::ODataObject for IpRange {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
@@ -463,33 +1031,164 @@ impl graph_odata_runtime::model::ODataObject for ItemBody {
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl ItemBody {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
+#[cfg(feature = "_i_pv4_cidr_range")]
+/// A `microsoft.graph.ipRange` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IpRange`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyIpRange {
+    /// The base type itself, or a derived type unknown to this crate.
+    IpRange(Box<IpRange>),
+    /// `microsoft.graph.iPv4CidrRange`
+    IPv4CidrRange(Box<IPv4CidrRange>),
+    /// `microsoft.graph.iPv4Range`
+    IPv4Range(Box<IPv4Range>),
+    /// `microsoft.graph.iPv6CidrRange`
+    IPv6CidrRange(Box<IPv6CidrRange>),
+    /// `microsoft.graph.iPv6Range`
+    IPv6Range(Box<IPv6Range>),
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl AnyIpRange {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::IpRange(_) => IpRange::ODATA_TYPE,
+            Self::IPv4CidrRange(_) => IPv4CidrRange::ODATA_TYPE,
+            Self::IPv4Range(_) => IPv4Range::ODATA_TYPE,
+            Self::IPv6CidrRange(_) => IPv6CidrRange::ODATA_TYPE,
+            Self::IPv6Range(_) => IPv6Range::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`IpRange`] (or of an unknown derived type).
+    pub fn as_ip_range(&self) -> Option<&IpRange> {
+        match self {
+            Self::IpRange(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_body_type")]
-/// The properties of [`ItemBody`] by wire name, each a [`Field<ItemBody>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemBody::set_null`].
-pub enum ItemBodyField {}
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl Default for AnyIpRange {
+    fn default() -> Self {
+        Self::IpRange(Box::default())
+    }
+}
 
-#[cfg(feature = "_body_type")]
-#[allow(non_upper_case_globals)]
-impl ItemBodyField {
-    /// `content`
-    pub const Content: model::Field<ItemBody> = model::Field::new("content");
-    /// `contentType`
-    pub const ContentType: model::Field<ItemBody> = model::Field::new("contentType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemBody>] = &[
-        Self::Content,
-        Self::ContentType,
-    ];
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl From<IpRange> for AnyIpRange {
+    fn from(value: IpRange) -> Self {
+        Self::IpRange(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl AnyIpRange {
+    /// The value if it is a [`AnyIpRange::IPv4CidrRange`] variant.
+    pub fn as_i_pv4_cidr_range(&self) -> Option<&IPv4CidrRange> {
+        match self {
+            Self::IPv4CidrRange(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIpRange::IPv4Range`] variant.
+    pub fn as_i_pv4_range(&self) -> Option<&IPv4Range> {
+        match self {
+            Self::IPv4Range(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIpRange::IPv6CidrRange`] variant.
+    pub fn as_i_pv6_cidr_range(&self) -> Option<&IPv6CidrRange> {
+        match self {
+            Self::IPv6CidrRange(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIpRange::IPv6Range`] variant.
+    pub fn as_i_pv6_range(&self) -> Option<&IPv6Range> {
+        match self {
+            Self::IPv6Range(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl From<IPv4CidrRange> for AnyIpRange {
+    fn from(value: IPv4CidrRange) -> Self {
+        Self::IPv4CidrRange(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl From<IPv4Range> for AnyIpRange {
+    fn from(value: IPv4Range) -> Self {
+        Self::IPv4Range(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl From<IPv6CidrRange> for AnyIpRange {
+    fn from(value: IPv6CidrRange) -> Self {
+        Self::IPv6CidrRange(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl From<IPv6Range> for AnyIpRange {
+    fn from(value: IPv6Range) -> Self {
+        Self::IPv6Range(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl serde::Serialize for AnyIpRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::IpRange(value) => value.serialize_with_type(serializer, None),
+            Self::IPv4CidrRange(value) => {
+                value.serialize_with_type(serializer, Some(IPv4CidrRange::ODATA_TYPE))
+            }
+            Self::IPv4Range(value) => {
+                value.serialize_with_type(serializer, Some(IPv4Range::ODATA_TYPE))
+            }
+            Self::IPv6CidrRange(value) => {
+                value.serialize_with_type(serializer, Some(IPv6CidrRange::ODATA_TYPE))
+            }
+            Self::IPv6Range(value) => {
+                value.serialize_with_type(serializer, Some(IPv6Range::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_i_pv4_cidr_range")]
+impl<'de> serde::Deserialize<'de> for AnyIpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.iPv4CidrRange" | "graph.iPv4CidrRange" => {
+                serde_json::from_value(value).map(Self::IPv4CidrRange)
+            }
+            "microsoft.graph.iPv4Range" | "graph.iPv4Range" => {
+                serde_json::from_value(value).map(Self::IPv4Range)
+            }
+            "microsoft.graph.iPv6CidrRange" | "graph.iPv6CidrRange" => {
+                serde_json::from_value(value).map(Self::IPv6CidrRange)
+            }
+            "microsoft.graph.iPv6Range" | "graph.iPv6Range" => {
+                serde_json::from_value(value).map(Self::IPv6Range)
+            }
+            _ => serde_json::from_value(value).map(Self::IpRange),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_followup_flag")]
@@ -641,33 +1340,35 @@ impl LocationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL complex type `microsoft.graph.logicAppTriggerEndpointConfiguration`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingPolicyUpdatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `meetingChatEnabled`: `Edm.Boolean`.
-    pub meeting_chat_enabled: Option<bool>,
-    /// Property `meetingChatId`: `Edm.String`.
-    pub meeting_chat_id: Option<String>,
+pub struct LogicAppTriggerEndpointConfiguration {
+    /// Property `logicAppWorkflowName`: `Edm.String`.
+    pub logic_app_workflow_name: Option<String>,
+    /// Property `resourceGroupName`: `Edm.String`.
+    pub resource_group_name: Option<String>,
+    /// Property `subscriptionId`: `Edm.String`.
+    pub subscription_id: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for LogicAppTriggerEndpointConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MeetingPolicyUpdatedEventMessageDetail {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl LogicAppTriggerEndpointConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.logicAppTriggerEndpointConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -680,15 +1381,16 @@ impl MeetingPolicyUpdatedEventMessageDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("initiator", &self.initiator);
-        object.property("meetingChatEnabled", &self.meeting_chat_enabled);
-        object.property("meetingChatId", &self.meeting_chat_id);
+        object.property("logicAppWorkflowName", &self.logic_app_workflow_name);
+        object.property("resourceGroupName", &self.resource_group_name);
+        object.property("subscriptionId", &self.subscription_id);
+        object.property("url", &self.url);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for LogicAppTriggerEndpointConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -696,563 +1398,8 @@ impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "meetingChatEnabled" => {
-                read_lenient(map, key, &mut self.meeting_chat_enabled, extra)
-            }
-            "meetingChatId" => read_lenient(map, key, &mut self.meeting_chat_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MeetingPolicyUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MeetingPolicyUpdatedEventMessageDetail`] by wire name, each a [`Field<MeetingPolicyUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingPolicyUpdatedEventMessageDetail::set_null`].
-pub enum MeetingPolicyUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MeetingPolicyUpdatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `meetingChatEnabled`
-    pub const MeetingChatEnabled: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "meetingChatEnabled",
-    );
-    /// `meetingChatId`
-    pub const MeetingChatId: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "meetingChatId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MeetingPolicyUpdatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::MeetingChatEnabled,
-        Self::MeetingChatId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.membersAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersAddedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MembersAddedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersAddedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersAddedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersAddedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MembersAddedEventMessageDetail`] by wire name, each a [`Field<MembersAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersAddedEventMessageDetail::set_null`].
-pub enum MembersAddedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MembersAddedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        MembersAddedEventMessageDetail,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersAddedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-        Self::VisibleHistoryStartDateTime,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.membersDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersDeletedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MembersDeletedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersDeletedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersDeletedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersDeletedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MembersDeletedEventMessageDetail`] by wire name, each a [`Field<MembersDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersDeletedEventMessageDetail::set_null`].
-pub enum MembersDeletedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MembersDeletedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersDeletedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.membersJoinedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersJoinedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MembersJoinedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersJoinedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersJoinedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersJoinedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MembersJoinedEventMessageDetail`] by wire name, each a [`Field<MembersJoinedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersJoinedEventMessageDetail::set_null`].
-pub enum MembersJoinedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MembersJoinedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersJoinedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.membersLeftEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersLeftEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MembersLeftEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersLeftEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersLeftEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MembersLeftEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MembersLeftEventMessageDetail`] by wire name, each a [`Field<MembersLeftEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersLeftEventMessageDetail::set_null`].
-pub enum MembersLeftEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MembersLeftEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersLeftEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_followup_flag")]
-/// CSDL complex type `microsoft.graph.mentionsPreview`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MentionsPreview {
-    /// Property `isMentioned`: `Edm.Boolean`.
-    pub is_mentioned: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_followup_flag")]
-impl serde::Serialize for MentionsPreview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl MentionsPreview {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionsPreview";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isMentioned", &self.is_mentioned);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl<'de> serde::Deserialize<'de> for MentionsPreview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_followup_flag")]
-impl graph_odata_runtime::model::ODataObject for MentionsPreview {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for LogicAppTriggerEndpointConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1261,7 +1408,14 @@ impl graph_odata_runtime::model::ODataObject for MentionsPreview {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "isMentioned" => read_lenient(map, key, &mut self.is_mentioned, extra),
+            "logicAppWorkflowName" => {
+                read_lenient(map, key, &mut self.logic_app_workflow_name, extra)
+            }
+            "resourceGroupName" => {
+                read_lenient(map, key, &mut self.resource_group_name, extra)
+            }
+            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -1272,8 +1426,8 @@ impl graph_odata_runtime::model::ODataObject for MentionsPreview {
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-impl MentionsPreview {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl LogicAppTriggerEndpointConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1283,153 +1437,65 @@ impl MentionsPreview {
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-/// The properties of [`MentionsPreview`] by wire name, each a [`Field<MentionsPreview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionsPreview::set_null`].
-pub enum MentionsPreviewField {}
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`LogicAppTriggerEndpointConfiguration`] by wire name, each a [`Field<LogicAppTriggerEndpointConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LogicAppTriggerEndpointConfiguration::set_null`].
+pub enum LogicAppTriggerEndpointConfigurationField {}
 
-#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
-impl MentionsPreviewField {
-    /// `isMentioned`
-    pub const IsMentioned: model::Field<MentionsPreview> = model::Field::new(
-        "isMentioned",
+impl LogicAppTriggerEndpointConfigurationField {
+    /// `logicAppWorkflowName`
+    pub const LogicAppWorkflowName: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
+        "logicAppWorkflowName",
+    );
+    /// `resourceGroupName`
+    pub const ResourceGroupName: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
+        "resourceGroupName",
+    );
+    /// `subscriptionId`
+    pub const SubscriptionId: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
+        "subscriptionId",
+    );
+    /// `url`
+    pub const Url: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
+        "url",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MentionsPreview>] = &[Self::IsMentioned];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.messagePinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagePinnedEventMessageDetail {
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MessagePinnedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MessagePinnedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messagePinnedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MessagePinnedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MessagePinnedEventMessageDetail`] by wire name, each a [`Field<MessagePinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessagePinnedEventMessageDetail::set_null`].
-pub enum MessagePinnedEventMessageDetailField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl MessagePinnedEventMessageDetailField {
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessagePinnedEventMessageDetail>] = &[
-        Self::EventDateTime,
-        Self::Initiator,
+    pub const ALL: &'static [model::Field<LogicAppTriggerEndpointConfiguration>] = &[
+        Self::LogicAppWorkflowName,
+        Self::ResourceGroupName,
+        Self::SubscriptionId,
+        Self::Url,
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.messageUnpinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[cfg(feature = "_organization")]
+/// CSDL complex type `microsoft.graph.loginPageLayoutConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageUnpinnedEventMessageDetail {
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
+pub struct LoginPageLayoutConfiguration {
+    /// Property `isFooterShown`: `Edm.Boolean`.
+    pub is_footer_shown: Option<bool>,
+    /// Property `isHeaderShown`: `Edm.Boolean`.
+    pub is_header_shown: Option<bool>,
+    /// Property `layoutTemplateType`: `microsoft.graph.layoutTemplateType`.
+    pub layout_template_type: Option<LayoutTemplateType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MessageUnpinnedEventMessageDetail {
+#[cfg(feature = "_organization")]
+impl serde::Serialize for LoginPageLayoutConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MessageUnpinnedEventMessageDetail {
+#[cfg(feature = "_organization")]
+impl LoginPageLayoutConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageUnpinnedEventMessageDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageLayoutConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1442,14 +1508,15 @@ impl MessageUnpinnedEventMessageDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("initiator", &self.initiator);
+        object.property("isFooterShown", &self.is_footer_shown);
+        object.property("isHeaderShown", &self.is_header_shown);
+        object.property("layoutTemplateType", &self.layout_template_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1457,8 +1524,8 @@ impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDetail {
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1467,8 +1534,11 @@ impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDeta
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "isFooterShown" => read_lenient(map, key, &mut self.is_footer_shown, extra),
+            "isHeaderShown" => read_lenient(map, key, &mut self.is_header_shown, extra),
+            "layoutTemplateType" => {
+                read_nullable(map, key, &mut self.layout_template_type, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1479,8 +1549,8 @@ impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDeta
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MessageUnpinnedEventMessageDetail {
+#[cfg(feature = "_organization")]
+impl LoginPageLayoutConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1490,25 +1560,562 @@ impl MessageUnpinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MessageUnpinnedEventMessageDetail`] by wire name, each a [`Field<MessageUnpinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageUnpinnedEventMessageDetail::set_null`].
-pub enum MessageUnpinnedEventMessageDetailField {}
+#[cfg(feature = "_organization")]
+/// The properties of [`LoginPageLayoutConfiguration`] by wire name, each a [`Field<LoginPageLayoutConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageLayoutConfiguration::set_null`].
+pub enum LoginPageLayoutConfigurationField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
-impl MessageUnpinnedEventMessageDetailField {
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
-        "eventDateTime",
+impl LoginPageLayoutConfigurationField {
+    /// `isFooterShown`
+    pub const IsFooterShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "isFooterShown",
     );
-    /// `initiator`
-    pub const Initiator: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
-        "initiator",
+    /// `isHeaderShown`
+    pub const IsHeaderShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "isHeaderShown",
+    );
+    /// `layoutTemplateType`
+    pub const LayoutTemplateType: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "layoutTemplateType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageUnpinnedEventMessageDetail>] = &[
-        Self::EventDateTime,
-        Self::Initiator,
+    pub const ALL: &'static [model::Field<LoginPageLayoutConfiguration>] = &[
+        Self::IsFooterShown,
+        Self::IsHeaderShown,
+        Self::LayoutTemplateType,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.machineLearningDetectedSensitiveContent`; base type `microsoft.graph.detectedSensitiveContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MachineLearningDetectedSensitiveContent {
+    /// Property `confidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub confidence: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub id: Option<edm::Guid>,
+    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub matches: Option<Vec<SensitiveContentLocation>>,
+    /// Property `recommendedConfidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub recommended_confidence: Option<i32>,
+    /// Property `uniqueCount`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub unique_count: Option<i32>,
+    /// Property `classificationMethod`: `microsoft.graph.classificationMethod`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
+    pub classification_method: Option<ClassificationMethod>,
+    /// Property `scope`: `microsoft.graph.sensitiveTypeScope`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
+    pub scope: Option<SensitiveTypeScope>,
+    /// Property `sensitiveTypeSource`: `microsoft.graph.sensitiveTypeSource`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
+    pub sensitive_type_source: Option<SensitiveTypeSource>,
+    /// Property `matchTolerance`: `microsoft.graph.mlClassificationMatchTolerance`.
+    pub match_tolerance: Option<MlClassificationMatchTolerance>,
+    /// Property `modelVersion`: `Edm.String`.
+    pub model_version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for MachineLearningDetectedSensitiveContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl MachineLearningDetectedSensitiveContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.machineLearningDetectedSensitiveContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("confidence", &self.confidence);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("matches", &self.matches);
+        object.property("recommendedConfidence", &self.recommended_confidence);
+        object.property("uniqueCount", &self.unique_count);
+        object.property("classificationMethod", &self.classification_method);
+        object.property("scope", &self.scope);
+        object.property("sensitiveTypeSource", &self.sensitive_type_source);
+        object.property("matchTolerance", &self.match_tolerance);
+        object.property("modelVersion", &self.model_version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for MachineLearningDetectedSensitiveContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject
+for MachineLearningDetectedSensitiveContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "matches" => read_nullable(map, key, &mut self.matches, extra),
+            "recommendedConfidence" => {
+                read_lenient(map, key, &mut self.recommended_confidence, extra)
+            }
+            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
+            "classificationMethod" => {
+                read_nullable(map, key, &mut self.classification_method, extra)
+            }
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            "sensitiveTypeSource" => {
+                read_nullable(map, key, &mut self.sensitive_type_source, extra)
+            }
+            "matchTolerance" => read_nullable(map, key, &mut self.match_tolerance, extra),
+            "modelVersion" => read_lenient(map, key, &mut self.model_version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl MachineLearningDetectedSensitiveContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`MachineLearningDetectedSensitiveContent`] by wire name, each a [`Field<MachineLearningDetectedSensitiveContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MachineLearningDetectedSensitiveContent::set_null`].
+pub enum MachineLearningDetectedSensitiveContentField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl MachineLearningDetectedSensitiveContentField {
+    /// `confidence`
+    pub const Confidence: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "confidence",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "id",
+    );
+    /// `matches`
+    pub const Matches: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "matches",
+    );
+    /// `recommendedConfidence`
+    pub const RecommendedConfidence: model::Field<
+        MachineLearningDetectedSensitiveContent,
+    > = model::Field::new("recommendedConfidence");
+    /// `uniqueCount`
+    pub const UniqueCount: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "uniqueCount",
+    );
+    /// `classificationMethod`
+    pub const ClassificationMethod: model::Field<
+        MachineLearningDetectedSensitiveContent,
+    > = model::Field::new("classificationMethod");
+    /// `scope`
+    pub const Scope: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "scope",
+    );
+    /// `sensitiveTypeSource`
+    pub const SensitiveTypeSource: model::Field<
+        MachineLearningDetectedSensitiveContent,
+    > = model::Field::new("sensitiveTypeSource");
+    /// `matchTolerance`
+    pub const MatchTolerance: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "matchTolerance",
+    );
+    /// `modelVersion`
+    pub const ModelVersion: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
+        "modelVersion",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MachineLearningDetectedSensitiveContent>] = &[
+        Self::Confidence,
+        Self::DisplayName,
+        Self::Id,
+        Self::Matches,
+        Self::RecommendedConfidence,
+        Self::UniqueCount,
+        Self::ClassificationMethod,
+        Self::Scope,
+        Self::SensitiveTypeSource,
+        Self::MatchTolerance,
+        Self::ModelVersion,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.objectDefinition`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectDefinition {
+    /// Property `attributes`: `Collection(microsoft.graph.attributeDefinition)`.
+    pub attributes: Option<Vec<AttributeDefinition>>,
+    /// Property `metadata`: `Collection(microsoft.graph.objectDefinitionMetadataEntry)`.
+    pub metadata: Option<Vec<ObjectDefinitionMetadataEntry>>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `supportedApis`: `Collection(Edm.String)`.
+    pub supported_apis: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ObjectDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ObjectDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("attributes", &self.attributes);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("supportedApis", &self.supported_apis);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ObjectDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "supportedApis" => read_lenient(map, key, &mut self.supported_apis, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ObjectDefinition {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`ObjectDefinition`] by wire name, each a [`Field<ObjectDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
+pub enum ObjectDefinitionField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl ObjectDefinitionField {
+    /// `attributes`
+    pub const Attributes: model::Field<ObjectDefinition> = model::Field::new(
+        "attributes",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<ObjectDefinition> = model::Field::new("metadata");
+    /// `name`
+    pub const Name: model::Field<ObjectDefinition> = model::Field::new("name");
+    /// `supportedApis`
+    pub const SupportedApis: model::Field<ObjectDefinition> = model::Field::new(
+        "supportedApis",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ObjectDefinition>] = &[
+        Self::Attributes,
+        Self::Metadata,
+        Self::Name,
+        Self::SupportedApis,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.objectDefinitionMetadataEntry`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectDefinitionMetadataEntry {
+    /// Property `key`: `microsoft.graph.objectDefinitionMetadata`.
+    pub key: Option<ObjectDefinitionMetadata>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ObjectDefinitionMetadataEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ObjectDefinitionMetadataEntry {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinitionMetadataEntry";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl ObjectDefinitionMetadataEntry {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`ObjectDefinitionMetadataEntry`] by wire name, each a [`Field<ObjectDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
+pub enum ObjectDefinitionMetadataEntryField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl ObjectDefinitionMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ObjectDefinitionMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.onTokenIssuanceStartReturnClaim`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnTokenIssuanceStartReturnClaim {
+    /// Property `claimIdInApiResponse`: `Edm.String`.
+    pub claim_id_in_api_response: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for OnTokenIssuanceStartReturnClaim {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl OnTokenIssuanceStartReturnClaim {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartReturnClaim";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("claimIdInApiResponse", &self.claim_id_in_api_response);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "claimIdInApiResponse" => {
+                read_lenient(map, key, &mut self.claim_id_in_api_response, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl OnTokenIssuanceStartReturnClaim {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`OnTokenIssuanceStartReturnClaim`] by wire name, each a [`Field<OnTokenIssuanceStartReturnClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartReturnClaim::set_null`].
+pub enum OnTokenIssuanceStartReturnClaimField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl OnTokenIssuanceStartReturnClaimField {
+    /// `claimIdInApiResponse`
+    pub const ClaimIdInApiResponse: model::Field<OnTokenIssuanceStartReturnClaim> = model::Field::new(
+        "claimIdInApiResponse",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnTokenIssuanceStartReturnClaim>] = &[
+        Self::ClaimIdInApiResponse,
     ];
 }
 
@@ -1789,109 +2396,6 @@ impl OutlookGeoCoordinatesField {
     ];
 }
 
-#[cfg(feature = "_patterned_recurrence")]
-/// CSDL complex type `microsoft.graph.patternedRecurrence`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatternedRecurrence {
-    /// Property `pattern`: `microsoft.graph.recurrencePattern`.
-    pub pattern: Option<RecurrencePattern>,
-    /// Property `range`: `microsoft.graph.recurrenceRange`.
-    pub range: Option<RecurrenceRange>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl serde::Serialize for PatternedRecurrence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl PatternedRecurrence {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.patternedRecurrence";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("pattern", &self.pattern);
-        object.property("range", &self.range);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl<'de> serde::Deserialize<'de> for PatternedRecurrence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl graph_odata_runtime::model::ODataObject for PatternedRecurrence {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "pattern" => read_nullable(map, key, &mut self.pattern, extra),
-            "range" => read_nullable(map, key, &mut self.range, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl PatternedRecurrence {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-/// The properties of [`PatternedRecurrence`] by wire name, each a [`Field<PatternedRecurrence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PatternedRecurrence::set_null`].
-pub enum PatternedRecurrenceField {}
-
-#[cfg(feature = "_patterned_recurrence")]
-#[allow(non_upper_case_globals)]
-impl PatternedRecurrenceField {
-    /// `pattern`
-    pub const Pattern: model::Field<PatternedRecurrence> = model::Field::new("pattern");
-    /// `range`
-    pub const Range: model::Field<PatternedRecurrence> = model::Field::new("range");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PatternedRecurrence>] = &[
-        Self::Pattern,
-        Self::Range,
-    ];
-}
-
 #[cfg(feature = "_on_premises_sync_behavior")]
 /// CSDL complex type `microsoft.graph.phone`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2138,91 +2642,29 @@ impl PhysicalAddressField {
     ];
 }
 
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerAppliedCategories`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.recipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerAppliedCategories {
+pub struct Recipient {
+    /// Property `emailAddress`: `microsoft.graph.emailAddress`.
+    pub email_address: Option<AnyEmailAddress>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerAppliedCategories {
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for Recipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerAppliedCategories {
+#[cfg(feature = "_attendee")]
+impl Recipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAppliedCategories";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerAppliedCategories {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerAppliedCategories {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerApprovalRequirement`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerApprovalRequirement {
-    /// Property `isApprovalRequired`: `Edm.Boolean`.
-    pub is_approval_required: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerApprovalRequirement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerApprovalRequirement {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerApprovalRequirement";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recipient";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2235,13 +2677,13 @@ impl PlannerApprovalRequirement {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isApprovalRequired", &self.is_approval_required);
+        object.property("emailAddress", &self.email_address);
         object.end()
     }
 }
 
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerApprovalRequirement {
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for Recipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2249,290 +2691,8 @@ impl<'de> serde::Deserialize<'de> for PlannerApprovalRequirement {
     }
 }
 
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerApprovalRequirement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isApprovalRequired" => {
-                read_lenient(map, key, &mut self.is_approval_required, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerApprovalRequirement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerApprovalRequirement`] by wire name, each a [`Field<PlannerApprovalRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerApprovalRequirement::set_null`].
-pub enum PlannerApprovalRequirementField {}
-
-#[cfg(feature = "_planner")]
-#[allow(non_upper_case_globals)]
-impl PlannerApprovalRequirementField {
-    /// `isApprovalRequired`
-    pub const IsApprovalRequired: model::Field<PlannerApprovalRequirement> = model::Field::new(
-        "isApprovalRequired",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerApprovalRequirement>] = &[
-        Self::IsApprovalRequired,
-    ];
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerArchivalInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerArchivalInfo {
-    /// Property `justification`: `Edm.String`.
-    pub justification: Option<String>,
-    /// Property `statusChangedBy`: `microsoft.graph.identitySet`.
-    pub status_changed_by: Option<AnyIdentitySet>,
-    /// Property `statusChangedDateTime`: `Edm.DateTimeOffset`.
-    pub status_changed_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerArchivalInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerArchivalInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerArchivalInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("justification", &self.justification);
-        object.property("statusChangedBy", &self.status_changed_by);
-        object.property("statusChangedDateTime", &self.status_changed_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerArchivalInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerArchivalInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "justification" => read_lenient(map, key, &mut self.justification, extra),
-            "statusChangedBy" => {
-                read_nullable(map, key, &mut self.status_changed_by, extra)
-            }
-            "statusChangedDateTime" => {
-                read_lenient(map, key, &mut self.status_changed_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerArchivalInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// The properties of [`PlannerArchivalInfo`] by wire name, each a [`Field<PlannerArchivalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerArchivalInfo::set_null`].
-pub enum PlannerArchivalInfoField {}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-#[allow(non_upper_case_globals)]
-impl PlannerArchivalInfoField {
-    /// `justification`
-    pub const Justification: model::Field<PlannerArchivalInfo> = model::Field::new(
-        "justification",
-    );
-    /// `statusChangedBy`
-    pub const StatusChangedBy: model::Field<PlannerArchivalInfo> = model::Field::new(
-        "statusChangedBy",
-    );
-    /// `statusChangedDateTime`
-    pub const StatusChangedDateTime: model::Field<PlannerArchivalInfo> = model::Field::new(
-        "statusChangedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerArchivalInfo>] = &[
-        Self::Justification,
-        Self::StatusChangedBy,
-        Self::StatusChangedDateTime,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerAssignments`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerAssignments {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerAssignments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerAssignments {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignments";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerAssignments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerBaseApprovalAttachment`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerBaseApprovalAttachment {
-    /// Property `status`: `microsoft.graph.plannerApprovalStatus`.
-    pub status: Option<PlannerApprovalStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerBaseApprovalAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerBaseApprovalAttachment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBaseApprovalAttachment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerBaseApprovalAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for Recipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2541,7 +2701,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "emailAddress" => read_nullable(map, key, &mut self.email_address, extra),
             _ => Ok(false),
         }
     }
@@ -2552,8 +2712,8 @@ impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_planner")]
-impl PlannerBaseApprovalAttachment {
+#[cfg(feature = "_attendee")]
+impl Recipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2563,390 +2723,60 @@ impl PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerBaseApprovalAttachment`] by wire name, each a [`Field<PlannerBaseApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBaseApprovalAttachment::set_null`].
-pub enum PlannerBaseApprovalAttachmentField {}
+#[cfg(feature = "_attendee")]
+/// The properties of [`Recipient`] by wire name, each a [`Field<Recipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Recipient::set_null`].
+pub enum RecipientField {}
 
-#[cfg(feature = "_planner")]
+#[cfg(feature = "_attendee")]
 #[allow(non_upper_case_globals)]
-impl PlannerBaseApprovalAttachmentField {
-    /// `status`
-    pub const Status: model::Field<PlannerBaseApprovalAttachment> = model::Field::new(
-        "status",
-    );
+impl RecipientField {
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<Recipient> = model::Field::new("emailAddress");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerBaseApprovalAttachment>] = &[
-        Self::Status,
-    ];
+    pub const ALL: &'static [model::Field<Recipient>] = &[Self::EmailAddress];
 }
 
-#[cfg(feature = "_planner")]
-/// A `microsoft.graph.plannerBaseApprovalAttachment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBaseApprovalAttachment`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_attendee")]
+/// A `microsoft.graph.recipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Recipient`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlannerBaseApprovalAttachment {
+pub enum AnyRecipient {
     /// The base type itself, or a derived type unknown to this crate.
-    PlannerBaseApprovalAttachment(Box<PlannerBaseApprovalAttachment>),
-    /// `microsoft.graph.plannerBasicApprovalAttachment`
-    PlannerBasicApprovalAttachment(Box<PlannerBasicApprovalAttachment>),
+    Recipient(Box<Recipient>),
+    /// `microsoft.graph.attendee`
+    Attendee(Box<Attendee>),
+    /// `microsoft.graph.attendeeBase`
+    AttendeeBase(Box<AttendeeBase>),
 }
 
-#[cfg(feature = "_planner")]
-impl AnyPlannerBaseApprovalAttachment {
+#[cfg(feature = "_attendee")]
+impl AnyRecipient {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::PlannerBaseApprovalAttachment(_) => {
-                PlannerBaseApprovalAttachment::ODATA_TYPE
-            }
-            Self::PlannerBasicApprovalAttachment(_) => {
-                PlannerBasicApprovalAttachment::ODATA_TYPE
-            }
+            Self::Recipient(_) => Recipient::ODATA_TYPE,
+            Self::Attendee(_) => Attendee::ODATA_TYPE,
+            Self::AttendeeBase(_) => AttendeeBase::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`PlannerBaseApprovalAttachment`] (or of an unknown derived type).
-    pub fn as_planner_base_approval_attachment(
-        &self,
-    ) -> Option<&PlannerBaseApprovalAttachment> {
+    /// The value if it is a plain [`Recipient`] (or of an unknown derived type).
+    pub fn as_recipient(&self) -> Option<&Recipient> {
         match self {
-            Self::PlannerBaseApprovalAttachment(value) => Some(value),
+            Self::Recipient(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_planner")]
-impl Default for AnyPlannerBaseApprovalAttachment {
+#[cfg(feature = "_attendee")]
+impl Default for AnyRecipient {
     fn default() -> Self {
-        Self::PlannerBaseApprovalAttachment(Box::default())
+        Self::Recipient(Box::default())
     }
 }
 
-#[cfg(feature = "_planner")]
-impl From<PlannerBaseApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
-    fn from(value: PlannerBaseApprovalAttachment) -> Self {
-        Self::PlannerBaseApprovalAttachment(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl AnyPlannerBaseApprovalAttachment {
-    /// The value if it is a [`AnyPlannerBaseApprovalAttachment::PlannerBasicApprovalAttachment`] variant.
-    pub fn as_planner_basic_approval_attachment(
-        &self,
-    ) -> Option<&PlannerBasicApprovalAttachment> {
-        match self {
-            Self::PlannerBasicApprovalAttachment(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl From<PlannerBasicApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
-    fn from(value: PlannerBasicApprovalAttachment) -> Self {
-        Self::PlannerBasicApprovalAttachment(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for AnyPlannerBaseApprovalAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PlannerBaseApprovalAttachment(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::PlannerBasicApprovalAttachment(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlannerBasicApprovalAttachment::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for AnyPlannerBaseApprovalAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.plannerBasicApprovalAttachment"
-            | "graph.plannerBasicApprovalAttachment" => {
-                serde_json::from_value(value).map(Self::PlannerBasicApprovalAttachment)
-            }
-            _ => serde_json::from_value(value).map(Self::PlannerBaseApprovalAttachment),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerBasicApprovalAttachment`; base type `microsoft.graph.plannerBaseApprovalAttachment`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerBasicApprovalAttachment {
-    /// Property `status`: `microsoft.graph.plannerApprovalStatus`.
-    /// Inherited from `microsoft.graph.plannerBaseApprovalAttachment`.
-    pub status: Option<PlannerApprovalStatus>,
-    /// Property `approvalId`: `Edm.String`.
-    pub approval_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerBasicApprovalAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerBasicApprovalAttachment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBasicApprovalAttachment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("status", &self.status);
-        object.property("approvalId", &self.approval_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerBasicApprovalAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerBasicApprovalAttachment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "approvalId" => read_lenient(map, key, &mut self.approval_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerBasicApprovalAttachment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerBasicApprovalAttachment`] by wire name, each a [`Field<PlannerBasicApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBasicApprovalAttachment::set_null`].
-pub enum PlannerBasicApprovalAttachmentField {}
-
-#[cfg(feature = "_planner")]
-#[allow(non_upper_case_globals)]
-impl PlannerBasicApprovalAttachmentField {
-    /// `status`
-    pub const Status: model::Field<PlannerBasicApprovalAttachment> = model::Field::new(
-        "status",
-    );
-    /// `approvalId`
-    pub const ApprovalId: model::Field<PlannerBasicApprovalAttachment> = model::Field::new(
-        "approvalId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerBasicApprovalAttachment>] = &[
-        Self::Status,
-        Self::ApprovalId,
-    ];
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.plannerBucketCreation`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerBucketCreation {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlannerBucketCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerBucketCreation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucketCreation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlannerBucketCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for PlannerBucketCreation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerBucketCreation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// The properties of [`PlannerBucketCreation`] by wire name, each a [`Field<PlannerBucketCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucketCreation::set_null`].
-pub enum PlannerBucketCreationField {}
-
-#[cfg(feature = "_plan_usage_right")]
-#[allow(non_upper_case_globals)]
-impl PlannerBucketCreationField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerBucketCreation> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerBucketCreation>] = &[
-        Self::CreationSourceKind,
-    ];
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// A `microsoft.graph.plannerBucketCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBucketCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlannerBucketCreation {
-    /// The base type itself, or a derived type unknown to this crate.
-    PlannerBucketCreation(Box<PlannerBucketCreation>),
-    /// `microsoft.graph.plannerExternalBucketSource`
-    PlannerExternalBucketSource(Box<PlannerExternalBucketSource>),
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl AnyPlannerBucketCreation {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::PlannerBucketCreation(_) => PlannerBucketCreation::ODATA_TYPE,
-            Self::PlannerExternalBucketSource(_) => {
-                PlannerExternalBucketSource::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`PlannerBucketCreation`] (or of an unknown derived type).
-    pub fn as_planner_bucket_creation(&self) -> Option<&PlannerBucketCreation> {
-        match self {
-            Self::PlannerBucketCreation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl Default for AnyPlannerBucketCreation {
-    fn default() -> Self {
-        Self::PlannerBucketCreation(Box::default())
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl From<PlannerBucketCreation> for AnyPlannerBucketCreation {
-    fn from(value: PlannerBucketCreation) -> Self {
-        Self::PlannerBucketCreation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl AnyPlannerBucketCreation {
-    /// The value if it is a [`AnyPlannerBucketCreation::PlannerExternalBucketSource`] variant.
-    pub fn as_planner_external_bucket_source(
-        &self,
-    ) -> Option<&PlannerExternalBucketSource> {
-        match self {
-            Self::PlannerExternalBucketSource(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_attendee")]
+impl From<Recipient> for AnyRecipient {
+    fn from(value: Recipient) -> Self {
+        Self::Recipient(Box::new(value))
     }
 }

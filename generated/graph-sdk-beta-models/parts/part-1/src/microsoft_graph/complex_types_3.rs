@@ -11,2460 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_plan_usage_right")]
-impl From<PlannerExternalBucketSource> for AnyPlannerBucketCreation {
-    fn from(value: PlannerExternalBucketSource) -> Self {
-        Self::PlannerExternalBucketSource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for AnyPlannerBucketCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PlannerBucketCreation(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::PlannerExternalBucketSource(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlannerExternalBucketSource::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for AnyPlannerBucketCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.plannerExternalBucketSource"
-            | "graph.plannerExternalBucketSource" => {
-                serde_json::from_value(value).map(Self::PlannerExternalBucketSource)
-            }
-            _ => serde_json::from_value(value).map(Self::PlannerBucketCreation),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerChecklistItems`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerChecklistItems {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerChecklistItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerChecklistItems {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItems";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerChecklistItems {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerChecklistItems {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerChecklistRequirement`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerChecklistRequirement {
-    /// Property `requiredChecklistItemIds`: `Collection(Edm.String)`.
-    pub required_checklist_item_ids: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerChecklistRequirement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerChecklistRequirement {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistRequirement";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("requiredChecklistItemIds", &self.required_checklist_item_ids);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerChecklistRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerChecklistRequirement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "requiredChecklistItemIds" => {
-                read_lenient(map, key, &mut self.required_checklist_item_ids, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerChecklistRequirement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerChecklistRequirement`] by wire name, each a [`Field<PlannerChecklistRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistRequirement::set_null`].
-pub enum PlannerChecklistRequirementField {}
-
-#[cfg(feature = "_planner")]
-#[allow(non_upper_case_globals)]
-impl PlannerChecklistRequirementField {
-    /// `requiredChecklistItemIds`
-    pub const RequiredChecklistItemIds: model::Field<PlannerChecklistRequirement> = model::Field::new(
-        "requiredChecklistItemIds",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerChecklistRequirement>] = &[
-        Self::RequiredChecklistItemIds,
-    ];
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.plannerExternalBucketSource`; base type `microsoft.graph.plannerBucketCreation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerExternalBucketSource {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    /// Inherited from `microsoft.graph.plannerBucketCreation`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Property `contextScenarioId`: `Edm.String`.
-    pub context_scenario_id: Option<String>,
-    /// Property `externalContextId`: `Edm.String`.
-    pub external_context_id: Option<String>,
-    /// Property `externalObjectId`: `Edm.String`.
-    pub external_object_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlannerExternalBucketSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerExternalBucketSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalBucketSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.property("contextScenarioId", &self.context_scenario_id);
-        object.property("externalContextId", &self.external_context_id);
-        object.property("externalObjectId", &self.external_object_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalBucketSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for PlannerExternalBucketSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            "contextScenarioId" => {
-                read_lenient(map, key, &mut self.context_scenario_id, extra)
-            }
-            "externalContextId" => {
-                read_lenient(map, key, &mut self.external_context_id, extra)
-            }
-            "externalObjectId" => {
-                read_lenient(map, key, &mut self.external_object_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerExternalBucketSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// The properties of [`PlannerExternalBucketSource`] by wire name, each a [`Field<PlannerExternalBucketSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalBucketSource::set_null`].
-pub enum PlannerExternalBucketSourceField {}
-
-#[cfg(feature = "_plan_usage_right")]
-#[allow(non_upper_case_globals)]
-impl PlannerExternalBucketSourceField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerExternalBucketSource> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// `contextScenarioId`
-    pub const ContextScenarioId: model::Field<PlannerExternalBucketSource> = model::Field::new(
-        "contextScenarioId",
-    );
-    /// `externalContextId`
-    pub const ExternalContextId: model::Field<PlannerExternalBucketSource> = model::Field::new(
-        "externalContextId",
-    );
-    /// `externalObjectId`
-    pub const ExternalObjectId: model::Field<PlannerExternalBucketSource> = model::Field::new(
-        "externalObjectId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerExternalBucketSource>] = &[
-        Self::CreationSourceKind,
-        Self::ContextScenarioId,
-        Self::ExternalContextId,
-        Self::ExternalObjectId,
-    ];
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerExternalPlanSource`; base type `microsoft.graph.plannerPlanCreation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerExternalPlanSource {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    /// Inherited from `microsoft.graph.plannerPlanCreation`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Property `contextScenarioId`: `Edm.String`.
-    pub context_scenario_id: Option<String>,
-    /// Property `externalContextId`: `Edm.String`.
-    pub external_context_id: Option<String>,
-    /// Property `externalObjectId`: `Edm.String`.
-    pub external_object_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerExternalPlanSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerExternalPlanSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalPlanSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.property("contextScenarioId", &self.context_scenario_id);
-        object.property("externalContextId", &self.external_context_id);
-        object.property("externalObjectId", &self.external_object_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalPlanSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerExternalPlanSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            "contextScenarioId" => {
-                read_lenient(map, key, &mut self.context_scenario_id, extra)
-            }
-            "externalContextId" => {
-                read_lenient(map, key, &mut self.external_context_id, extra)
-            }
-            "externalObjectId" => {
-                read_lenient(map, key, &mut self.external_object_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerExternalPlanSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// The properties of [`PlannerExternalPlanSource`] by wire name, each a [`Field<PlannerExternalPlanSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalPlanSource::set_null`].
-pub enum PlannerExternalPlanSourceField {}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-#[allow(non_upper_case_globals)]
-impl PlannerExternalPlanSourceField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerExternalPlanSource> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// `contextScenarioId`
-    pub const ContextScenarioId: model::Field<PlannerExternalPlanSource> = model::Field::new(
-        "contextScenarioId",
-    );
-    /// `externalContextId`
-    pub const ExternalContextId: model::Field<PlannerExternalPlanSource> = model::Field::new(
-        "externalContextId",
-    );
-    /// `externalObjectId`
-    pub const ExternalObjectId: model::Field<PlannerExternalPlanSource> = model::Field::new(
-        "externalObjectId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerExternalPlanSource>] = &[
-        Self::CreationSourceKind,
-        Self::ContextScenarioId,
-        Self::ExternalContextId,
-        Self::ExternalObjectId,
-    ];
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerExternalReferences`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerExternalReferences {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerExternalReferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerExternalReferences {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalReferences";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalReferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerExternalReferences {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerExternalTaskSource`; base type `microsoft.graph.plannerTaskCreation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerExternalTaskSource {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    /// Inherited from `microsoft.graph.plannerTaskCreation`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Property `teamsPublicationInfo`: `microsoft.graph.plannerTeamsPublicationInfo`.
-    /// Inherited from `microsoft.graph.plannerTaskCreation`.
-    pub teams_publication_info: Option<PlannerTeamsPublicationInfo>,
-    /// Property `contextScenarioId`: `Edm.String`.
-    pub context_scenario_id: Option<String>,
-    /// Property `displayLinkType`: `microsoft.graph.plannerExternalTaskSourceDisplayType`.
-    pub display_link_type: Option<PlannerExternalTaskSourceDisplayType>,
-    /// Property `displayNameSegments`: `Collection(Edm.String)`.
-    pub display_name_segments: Option<Vec<String>>,
-    /// Property `externalContextId`: `Edm.String`.
-    pub external_context_id: Option<String>,
-    /// Property `externalObjectId`: `Edm.String`.
-    pub external_object_id: Option<String>,
-    /// Property `externalObjectVersion`: `Edm.String`.
-    pub external_object_version: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerExternalTaskSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerExternalTaskSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalTaskSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.property("teamsPublicationInfo", &self.teams_publication_info);
-        object.property("contextScenarioId", &self.context_scenario_id);
-        object.property("displayLinkType", &self.display_link_type);
-        object.property("displayNameSegments", &self.display_name_segments);
-        object.property("externalContextId", &self.external_context_id);
-        object.property("externalObjectId", &self.external_object_id);
-        object.property("externalObjectVersion", &self.external_object_version);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerExternalTaskSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            "teamsPublicationInfo" => {
-                read_nullable(map, key, &mut self.teams_publication_info, extra)
-            }
-            "contextScenarioId" => {
-                read_lenient(map, key, &mut self.context_scenario_id, extra)
-            }
-            "displayLinkType" => {
-                read_nullable(map, key, &mut self.display_link_type, extra)
-            }
-            "displayNameSegments" => {
-                read_lenient(map, key, &mut self.display_name_segments, extra)
-            }
-            "externalContextId" => {
-                read_lenient(map, key, &mut self.external_context_id, extra)
-            }
-            "externalObjectId" => {
-                read_lenient(map, key, &mut self.external_object_id, extra)
-            }
-            "externalObjectVersion" => {
-                read_lenient(map, key, &mut self.external_object_version, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerExternalTaskSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerExternalTaskSource`] by wire name, each a [`Field<PlannerExternalTaskSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalTaskSource::set_null`].
-pub enum PlannerExternalTaskSourceField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerExternalTaskSourceField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// `teamsPublicationInfo`
-    pub const TeamsPublicationInfo: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "teamsPublicationInfo",
-    );
-    /// `contextScenarioId`
-    pub const ContextScenarioId: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "contextScenarioId",
-    );
-    /// `displayLinkType`
-    pub const DisplayLinkType: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "displayLinkType",
-    );
-    /// `displayNameSegments`
-    pub const DisplayNameSegments: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "displayNameSegments",
-    );
-    /// `externalContextId`
-    pub const ExternalContextId: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "externalContextId",
-    );
-    /// `externalObjectId`
-    pub const ExternalObjectId: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "externalObjectId",
-    );
-    /// `externalObjectVersion`
-    pub const ExternalObjectVersion: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "externalObjectVersion",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<PlannerExternalTaskSource> = model::Field::new(
-        "webUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerExternalTaskSource>] = &[
-        Self::CreationSourceKind,
-        Self::TeamsPublicationInfo,
-        Self::ContextScenarioId,
-        Self::DisplayLinkType,
-        Self::DisplayNameSegments,
-        Self::ExternalContextId,
-        Self::ExternalObjectId,
-        Self::ExternalObjectVersion,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerFormsDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerFormsDictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerFormsDictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerFormsDictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsDictionary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerFormsDictionary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerFormsDictionary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerFormsRequirement`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerFormsRequirement {
-    /// Property `requiredForms`: `Collection(Edm.String)`.
-    pub required_forms: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerFormsRequirement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerFormsRequirement {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsRequirement";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("requiredForms", &self.required_forms);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerFormsRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerFormsRequirement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "requiredForms" => read_lenient(map, key, &mut self.required_forms, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerFormsRequirement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerFormsRequirement`] by wire name, each a [`Field<PlannerFormsRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerFormsRequirement::set_null`].
-pub enum PlannerFormsRequirementField {}
-
-#[cfg(feature = "_planner")]
-#[allow(non_upper_case_globals)]
-impl PlannerFormsRequirementField {
-    /// `requiredForms`
-    pub const RequiredForms: model::Field<PlannerFormsRequirement> = model::Field::new(
-        "requiredForms",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerFormsRequirement>] = &[
-        Self::RequiredForms,
-    ];
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerOrderHintsByAssignee`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerOrderHintsByAssignee {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerOrderHintsByAssignee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerOrderHintsByAssignee {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerOrderHintsByAssignee";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerOrderHintsByAssignee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject for PlannerOrderHintsByAssignee {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerPlanCreation`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanCreation {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerPlanCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerPlanCreation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanCreation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanCreation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerPlanCreation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// The properties of [`PlannerPlanCreation`] by wire name, each a [`Field<PlannerPlanCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanCreation::set_null`].
-pub enum PlannerPlanCreationField {}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-#[allow(non_upper_case_globals)]
-impl PlannerPlanCreationField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerPlanCreation> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlanCreation>] = &[
-        Self::CreationSourceKind,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerRecurrenceSchedule`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerRecurrenceSchedule {
-    /// Property `nextOccurrenceDateTime`: `Edm.DateTimeOffset`.
-    pub next_occurrence_date_time: Option<edm::DateTimeOffset>,
-    /// Property `pattern`: `microsoft.graph.recurrencePattern`.
-    pub pattern: Option<RecurrencePattern>,
-    /// Property `patternStartDateTime`: `Edm.DateTimeOffset`.
-    pub pattern_start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerRecurrenceSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerRecurrenceSchedule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerRecurrenceSchedule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("nextOccurrenceDateTime", &self.next_occurrence_date_time);
-        object.property("pattern", &self.pattern);
-        object.property("patternStartDateTime", &self.pattern_start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerRecurrenceSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerRecurrenceSchedule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "nextOccurrenceDateTime" => {
-                read_lenient(map, key, &mut self.next_occurrence_date_time, extra)
-            }
-            "pattern" => read_nullable(map, key, &mut self.pattern, extra),
-            "patternStartDateTime" => {
-                read_lenient(map, key, &mut self.pattern_start_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerRecurrenceSchedule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerRecurrenceSchedule`] by wire name, each a [`Field<PlannerRecurrenceSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerRecurrenceSchedule::set_null`].
-pub enum PlannerRecurrenceScheduleField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerRecurrenceScheduleField {
-    /// `nextOccurrenceDateTime`
-    pub const NextOccurrenceDateTime: model::Field<PlannerRecurrenceSchedule> = model::Field::new(
-        "nextOccurrenceDateTime",
-    );
-    /// `pattern`
-    pub const Pattern: model::Field<PlannerRecurrenceSchedule> = model::Field::new(
-        "pattern",
-    );
-    /// `patternStartDateTime`
-    pub const PatternStartDateTime: model::Field<PlannerRecurrenceSchedule> = model::Field::new(
-        "patternStartDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerRecurrenceSchedule>] = &[
-        Self::NextOccurrenceDateTime,
-        Self::Pattern,
-        Self::PatternStartDateTime,
-    ];
-}
-
-#[cfg(feature = "_planner")]
-/// CSDL complex type `microsoft.graph.plannerTaskCompletionRequirementDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerTaskCompletionRequirementDetails {
-    /// Property `approvalRequirement`: `microsoft.graph.plannerApprovalRequirement`.
-    pub approval_requirement: Option<PlannerApprovalRequirement>,
-    /// Property `checklistRequirement`: `microsoft.graph.plannerChecklistRequirement`.
-    pub checklist_requirement: Option<PlannerChecklistRequirement>,
-    /// Property `formsRequirement`: `microsoft.graph.plannerFormsRequirement`.
-    pub forms_requirement: Option<PlannerFormsRequirement>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerTaskCompletionRequirementDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerTaskCompletionRequirementDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskCompletionRequirementDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("approvalRequirement", &self.approval_requirement);
-        object.property("checklistRequirement", &self.checklist_requirement);
-        object.property("formsRequirement", &self.forms_requirement);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirementDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::model::ODataObject
-for PlannerTaskCompletionRequirementDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "approvalRequirement" => {
-                read_nullable(map, key, &mut self.approval_requirement, extra)
-            }
-            "checklistRequirement" => {
-                read_nullable(map, key, &mut self.checklist_requirement, extra)
-            }
-            "formsRequirement" => {
-                read_nullable(map, key, &mut self.forms_requirement, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl PlannerTaskCompletionRequirementDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner")]
-/// The properties of [`PlannerTaskCompletionRequirementDetails`] by wire name, each a [`Field<PlannerTaskCompletionRequirementDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskCompletionRequirementDetails::set_null`].
-pub enum PlannerTaskCompletionRequirementDetailsField {}
-
-#[cfg(feature = "_planner")]
-#[allow(non_upper_case_globals)]
-impl PlannerTaskCompletionRequirementDetailsField {
-    /// `approvalRequirement`
-    pub const ApprovalRequirement: model::Field<
-        PlannerTaskCompletionRequirementDetails,
-    > = model::Field::new("approvalRequirement");
-    /// `checklistRequirement`
-    pub const ChecklistRequirement: model::Field<
-        PlannerTaskCompletionRequirementDetails,
-    > = model::Field::new("checklistRequirement");
-    /// `formsRequirement`
-    pub const FormsRequirement: model::Field<PlannerTaskCompletionRequirementDetails> = model::Field::new(
-        "formsRequirement",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerTaskCompletionRequirementDetails>] = &[
-        Self::ApprovalRequirement,
-        Self::ChecklistRequirement,
-        Self::FormsRequirement,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerTaskCreation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerTaskCreation {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Property `teamsPublicationInfo`: `microsoft.graph.plannerTeamsPublicationInfo`.
-    pub teams_publication_info: Option<PlannerTeamsPublicationInfo>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerTaskCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTaskCreation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskCreation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.property("teamsPublicationInfo", &self.teams_publication_info);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerTaskCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerTaskCreation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            "teamsPublicationInfo" => {
-                read_nullable(map, key, &mut self.teams_publication_info, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTaskCreation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerTaskCreation`] by wire name, each a [`Field<PlannerTaskCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskCreation::set_null`].
-pub enum PlannerTaskCreationField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerTaskCreationField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerTaskCreation> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// `teamsPublicationInfo`
-    pub const TeamsPublicationInfo: model::Field<PlannerTaskCreation> = model::Field::new(
-        "teamsPublicationInfo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerTaskCreation>] = &[
-        Self::CreationSourceKind,
-        Self::TeamsPublicationInfo,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// A `microsoft.graph.plannerTaskCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerTaskCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlannerTaskCreation {
-    /// The base type itself, or a derived type unknown to this crate.
-    PlannerTaskCreation(Box<PlannerTaskCreation>),
-    /// `microsoft.graph.plannerExternalTaskSource`
-    PlannerExternalTaskSource(Box<PlannerExternalTaskSource>),
-    /// `microsoft.graph.plannerTeamsPublicationInfo`
-    PlannerTeamsPublicationInfo(Box<PlannerTeamsPublicationInfo>),
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl AnyPlannerTaskCreation {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::PlannerTaskCreation(_) => PlannerTaskCreation::ODATA_TYPE,
-            Self::PlannerExternalTaskSource(_) => PlannerExternalTaskSource::ODATA_TYPE,
-            Self::PlannerTeamsPublicationInfo(_) => {
-                PlannerTeamsPublicationInfo::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`PlannerTaskCreation`] (or of an unknown derived type).
-    pub fn as_planner_task_creation(&self) -> Option<&PlannerTaskCreation> {
-        match self {
-            Self::PlannerTaskCreation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl Default for AnyPlannerTaskCreation {
-    fn default() -> Self {
-        Self::PlannerTaskCreation(Box::default())
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<PlannerTaskCreation> for AnyPlannerTaskCreation {
-    fn from(value: PlannerTaskCreation) -> Self {
-        Self::PlannerTaskCreation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl AnyPlannerTaskCreation {
-    /// The value if it is a [`AnyPlannerTaskCreation::PlannerExternalTaskSource`] variant.
-    pub fn as_planner_external_task_source(&self) -> Option<&PlannerExternalTaskSource> {
-        match self {
-            Self::PlannerExternalTaskSource(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyPlannerTaskCreation::PlannerTeamsPublicationInfo`] variant.
-    pub fn as_planner_teams_publication_info(
-        &self,
-    ) -> Option<&PlannerTeamsPublicationInfo> {
-        match self {
-            Self::PlannerTeamsPublicationInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<PlannerExternalTaskSource> for AnyPlannerTaskCreation {
-    fn from(value: PlannerExternalTaskSource) -> Self {
-        Self::PlannerExternalTaskSource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<PlannerTeamsPublicationInfo> for AnyPlannerTaskCreation {
-    fn from(value: PlannerTeamsPublicationInfo) -> Self {
-        Self::PlannerTeamsPublicationInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for AnyPlannerTaskCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PlannerTaskCreation(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::PlannerExternalTaskSource(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlannerExternalTaskSource::ODATA_TYPE),
-                    )
-            }
-            Self::PlannerTeamsPublicationInfo(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlannerTeamsPublicationInfo::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for AnyPlannerTaskCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.plannerExternalTaskSource"
-            | "graph.plannerExternalTaskSource" => {
-                serde_json::from_value(value).map(Self::PlannerExternalTaskSource)
-            }
-            "microsoft.graph.plannerTeamsPublicationInfo"
-            | "graph.plannerTeamsPublicationInfo" => {
-                serde_json::from_value(value).map(Self::PlannerTeamsPublicationInfo)
-            }
-            _ => serde_json::from_value(value).map(Self::PlannerTaskCreation),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerTaskRecurrence`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerTaskRecurrence {
-    /// Property `nextInSeriesTaskId`: `Edm.String`.
-    pub next_in_series_task_id: Option<String>,
-    /// Property `occurrenceId`: `Edm.Int32`, not nullable.
-    pub occurrence_id: Option<i32>,
-    /// Property `previousInSeriesTaskId`: `Edm.String`.
-    pub previous_in_series_task_id: Option<String>,
-    /// Property `recurrenceStartDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub recurrence_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `schedule`: `microsoft.graph.plannerRecurrenceSchedule`.
-    pub schedule: Option<PlannerRecurrenceSchedule>,
-    /// Property `seriesId`: `Edm.String`, not nullable.
-    pub series_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerTaskRecurrence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTaskRecurrence {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskRecurrence";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("nextInSeriesTaskId", &self.next_in_series_task_id);
-        object.property("occurrenceId", &self.occurrence_id);
-        object.property("previousInSeriesTaskId", &self.previous_in_series_task_id);
-        object.property("recurrenceStartDateTime", &self.recurrence_start_date_time);
-        object.property("schedule", &self.schedule);
-        object.property("seriesId", &self.series_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerTaskRecurrence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerTaskRecurrence {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "nextInSeriesTaskId" => {
-                read_lenient(map, key, &mut self.next_in_series_task_id, extra)
-            }
-            "occurrenceId" => read_lenient(map, key, &mut self.occurrence_id, extra),
-            "previousInSeriesTaskId" => {
-                read_lenient(map, key, &mut self.previous_in_series_task_id, extra)
-            }
-            "recurrenceStartDateTime" => {
-                read_lenient(map, key, &mut self.recurrence_start_date_time, extra)
-            }
-            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
-            "seriesId" => read_lenient(map, key, &mut self.series_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTaskRecurrence {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerTaskRecurrence`] by wire name, each a [`Field<PlannerTaskRecurrence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskRecurrence::set_null`].
-pub enum PlannerTaskRecurrenceField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerTaskRecurrenceField {
-    /// `nextInSeriesTaskId`
-    pub const NextInSeriesTaskId: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "nextInSeriesTaskId",
-    );
-    /// `occurrenceId`
-    pub const OccurrenceId: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "occurrenceId",
-    );
-    /// `previousInSeriesTaskId`
-    pub const PreviousInSeriesTaskId: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "previousInSeriesTaskId",
-    );
-    /// `recurrenceStartDateTime`
-    pub const RecurrenceStartDateTime: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "recurrenceStartDateTime",
-    );
-    /// `schedule`
-    pub const Schedule: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "schedule",
-    );
-    /// `seriesId`
-    pub const SeriesId: model::Field<PlannerTaskRecurrence> = model::Field::new(
-        "seriesId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerTaskRecurrence>] = &[
-        Self::NextInSeriesTaskId,
-        Self::OccurrenceId,
-        Self::PreviousInSeriesTaskId,
-        Self::RecurrenceStartDateTime,
-        Self::Schedule,
-        Self::SeriesId,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerTeamsPublicationInfo`; base type `microsoft.graph.plannerTaskCreation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerTeamsPublicationInfo {
-    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
-    /// Inherited from `microsoft.graph.plannerTaskCreation`.
-    pub creation_source_kind: Option<PlannerCreationSourceKind>,
-    /// Property `teamsPublicationInfo`: `microsoft.graph.plannerTeamsPublicationInfo`.
-    /// Inherited from `microsoft.graph.plannerTaskCreation`.
-    pub teams_publication_info: Option<Box<PlannerTeamsPublicationInfo>>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publicationId`: `Edm.String`.
-    pub publication_id: Option<String>,
-    /// Property `publicationName`: `Edm.String`.
-    pub publication_name: Option<String>,
-    /// Property `publishedToPlanId`: `Edm.String`.
-    pub published_to_plan_id: Option<String>,
-    /// Property `publishingTeamId`: `Edm.String`.
-    pub publishing_team_id: Option<String>,
-    /// Property `publishingTeamName`: `Edm.String`.
-    pub publishing_team_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerTeamsPublicationInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTeamsPublicationInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTeamsPublicationInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("creationSourceKind", &self.creation_source_kind);
-        object.property("teamsPublicationInfo", &self.teams_publication_info);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("publicationId", &self.publication_id);
-        object.property("publicationName", &self.publication_name);
-        object.property("publishedToPlanId", &self.published_to_plan_id);
-        object.property("publishingTeamId", &self.publishing_team_id);
-        object.property("publishingTeamName", &self.publishing_team_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerTeamsPublicationInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerTeamsPublicationInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "creationSourceKind" => {
-                read_nullable(map, key, &mut self.creation_source_kind, extra)
-            }
-            "teamsPublicationInfo" => {
-                read_nullable(map, key, &mut self.teams_publication_info, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "publicationId" => read_lenient(map, key, &mut self.publication_id, extra),
-            "publicationName" => {
-                read_lenient(map, key, &mut self.publication_name, extra)
-            }
-            "publishedToPlanId" => {
-                read_lenient(map, key, &mut self.published_to_plan_id, extra)
-            }
-            "publishingTeamId" => {
-                read_lenient(map, key, &mut self.publishing_team_id, extra)
-            }
-            "publishingTeamName" => {
-                read_lenient(map, key, &mut self.publishing_team_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTeamsPublicationInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerTeamsPublicationInfo`] by wire name, each a [`Field<PlannerTeamsPublicationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTeamsPublicationInfo::set_null`].
-pub enum PlannerTeamsPublicationInfoField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerTeamsPublicationInfoField {
-    /// `creationSourceKind`
-    pub const CreationSourceKind: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "creationSourceKind",
-    );
-    /// `teamsPublicationInfo`
-    pub const TeamsPublicationInfo: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "teamsPublicationInfo",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `publicationId`
-    pub const PublicationId: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "publicationId",
-    );
-    /// `publicationName`
-    pub const PublicationName: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "publicationName",
-    );
-    /// `publishedToPlanId`
-    pub const PublishedToPlanId: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "publishedToPlanId",
-    );
-    /// `publishingTeamId`
-    pub const PublishingTeamId: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "publishingTeamId",
-    );
-    /// `publishingTeamName`
-    pub const PublishingTeamName: model::Field<PlannerTeamsPublicationInfo> = model::Field::new(
-        "publishingTeamName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerTeamsPublicationInfo>] = &[
-        Self::CreationSourceKind,
-        Self::TeamsPublicationInfo,
-        Self::LastModifiedDateTime,
-        Self::PublicationId,
-        Self::PublicationName,
-        Self::PublishedToPlanId,
-        Self::PublishingTeamId,
-        Self::PublishingTeamName,
-    ];
-}
-
-#[cfg(feature = "_program_resource")]
-/// CSDL complex type `microsoft.graph.programResource`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProgramResource {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_program_resource")]
-impl serde::Serialize for ProgramResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_program_resource")]
-impl ProgramResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.programResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_program_resource")]
-impl<'de> serde::Deserialize<'de> for ProgramResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_program_resource")]
-impl graph_odata_runtime::model::ODataObject for ProgramResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_program_resource")]
-impl ProgramResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_program_resource")]
-/// The properties of [`ProgramResource`] by wire name, each a [`Field<ProgramResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProgramResource::set_null`].
-pub enum ProgramResourceField {}
-
-#[cfg(feature = "_program_resource")]
-#[allow(non_upper_case_globals)]
-impl ProgramResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProgramResource> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProgramResource> = model::Field::new("id");
-    /// `type`
-    pub const Type: model::Field<ProgramResource> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProgramResource>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisionedIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `details`: `microsoft.graph.detailsInfo`.
-    pub details: Option<DetailsInfo>,
-    /// Property `identityType`: `Edm.String`.
-    pub identity_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for ProvisionedIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisionedIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("details", &self.details);
-        object.property("identityType", &self.identity_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisionedIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_details_info")]
-/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
-pub enum ProvisionedIdentityField {}
-
-#[cfg(feature = "_details_info")]
-#[allow(non_upper_case_globals)]
-impl ProvisionedIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
-    /// `details`
-    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
-    /// `identityType`
-    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
-        "identityType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Details,
-        Self::IdentityType,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisioningServicePrincipal {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for ProvisioningServicePrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningServicePrincipal {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningServicePrincipal {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_details_info")]
-/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
-pub enum ProvisioningServicePrincipalField {}
-
-#[cfg(feature = "_details_info")]
-#[allow(non_upper_case_globals)]
-impl ProvisioningServicePrincipalField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
-        Self::DisplayName,
-        Self::Id,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisioningSystem {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `details`: `microsoft.graph.detailsInfo`.
-    pub details: Option<DetailsInfo>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for ProvisioningSystem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningSystem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningSystem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("details", &self.details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for ProvisioningSystem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningSystem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_details_info")]
-/// The properties of [`ProvisioningSystem`] by wire name, each a [`Field<ProvisioningSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningSystem::set_null`].
-pub enum ProvisioningSystemField {}
-
-#[cfg(feature = "_details_info")]
-#[allow(non_upper_case_globals)]
-impl ProvisioningSystemField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProvisioningSystem> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProvisioningSystem> = model::Field::new("id");
-    /// `details`
-    pub const Details: model::Field<ProvisioningSystem> = model::Field::new("details");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisioningSystem>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Details,
-    ];
-}
-
-#[cfg(feature = "_attendee")]
-/// CSDL complex type `microsoft.graph.recipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Recipient {
-    /// Property `emailAddress`: `microsoft.graph.emailAddress`.
-    pub email_address: Option<AnyEmailAddress>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for Recipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl Recipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("emailAddress", &self.email_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for Recipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl graph_odata_runtime::model::ODataObject for Recipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "emailAddress" => read_nullable(map, key, &mut self.email_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl Recipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// The properties of [`Recipient`] by wire name, each a [`Field<Recipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Recipient::set_null`].
-pub enum RecipientField {}
-
-#[cfg(feature = "_attendee")]
-#[allow(non_upper_case_globals)]
-impl RecipientField {
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<Recipient> = model::Field::new("emailAddress");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Recipient>] = &[Self::EmailAddress];
-}
-
-#[cfg(feature = "_attendee")]
-/// A `microsoft.graph.recipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Recipient`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyRecipient {
-    /// The base type itself, or a derived type unknown to this crate.
-    Recipient(Box<Recipient>),
-    /// `microsoft.graph.attendee`
-    Attendee(Box<Attendee>),
-    /// `microsoft.graph.attendeeBase`
-    AttendeeBase(Box<AttendeeBase>),
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyRecipient {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::Recipient(_) => Recipient::ODATA_TYPE,
-            Self::Attendee(_) => Attendee::ODATA_TYPE,
-            Self::AttendeeBase(_) => AttendeeBase::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`Recipient`] (or of an unknown derived type).
-    pub fn as_recipient(&self) -> Option<&Recipient> {
-        match self {
-            Self::Recipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl Default for AnyRecipient {
-    fn default() -> Self {
-        Self::Recipient(Box::default())
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<Recipient> for AnyRecipient {
-    fn from(value: Recipient) -> Self {
-        Self::Recipient(Box::new(value))
-    }
-}
-
 #[cfg(feature = "_attendee")]
 impl AnyRecipient {
     /// The value if it is a [`AnyRecipient::Attendee`] variant.
@@ -2534,41 +80,31 @@ impl<'de> serde::Deserialize<'de> for AnyRecipient {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-/// CSDL complex type `microsoft.graph.recurrencePattern`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.referencedObject`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecurrencePattern {
-    /// Property `dayOfMonth`: `Edm.Int32`, not nullable.
-    pub day_of_month: Option<i32>,
-    /// Property `daysOfWeek`: `Collection(microsoft.graph.dayOfWeek)`.
-    pub days_of_week: Option<Vec<DayOfWeek>>,
-    /// Property `firstDayOfWeek`: `microsoft.graph.dayOfWeek`.
-    pub first_day_of_week: Option<DayOfWeek>,
-    /// Property `index`: `microsoft.graph.weekIndex`.
-    pub index: Option<WeekIndex>,
-    /// Property `interval`: `Edm.Int32`, not nullable.
-    pub interval: Option<i32>,
-    /// Property `month`: `Edm.Int32`, not nullable.
-    pub month: Option<i32>,
-    /// Property `type`: `microsoft.graph.recurrencePatternType`.
-    pub r#type: Option<RecurrencePatternType>,
+pub struct ReferencedObject {
+    /// Property `referencedObjectName`: `Edm.String`.
+    pub referenced_object_name: Option<String>,
+    /// Property `referencedProperty`: `Edm.String`.
+    pub referenced_property: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl serde::Serialize for RecurrencePattern {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ReferencedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl RecurrencePattern {
+#[cfg(feature = "_bulk_operation")]
+impl ReferencedObject {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recurrencePattern";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.referencedObject";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2581,19 +117,14 @@ impl RecurrencePattern {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("dayOfMonth", &self.day_of_month);
-        object.property("daysOfWeek", &self.days_of_week);
-        object.property("firstDayOfWeek", &self.first_day_of_week);
-        object.property("index", &self.index);
-        object.property("interval", &self.interval);
-        object.property("month", &self.month);
-        object.property("type", &self.r#type);
+        object.property("referencedObjectName", &self.referenced_object_name);
+        object.property("referencedProperty", &self.referenced_property);
         object.end()
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl<'de> serde::Deserialize<'de> for RecurrencePattern {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ReferencedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2601,25 +132,22 @@ impl<'de> serde::Deserialize<'de> for RecurrencePattern {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl graph_odata_runtime::model::ODataObject for RecurrencePattern {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for ReferencedObject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "dayOfMonth" => read_lenient(map, key, &mut self.day_of_month, extra),
-            "daysOfWeek" => read_nullable(map, key, &mut self.days_of_week, extra),
-            "firstDayOfWeek" => {
-                read_nullable(map, key, &mut self.first_day_of_week, extra)
+            "referencedObjectName" => {
+                read_lenient(map, key, &mut self.referenced_object_name, extra)
             }
-            "index" => read_nullable(map, key, &mut self.index, extra),
-            "interval" => read_lenient(map, key, &mut self.interval, extra),
-            "month" => read_lenient(map, key, &mut self.month, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "referencedProperty" => {
+                read_lenient(map, key, &mut self.referenced_property, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2630,8 +158,8 @@ impl graph_odata_runtime::model::ODataObject for RecurrencePattern {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl RecurrencePattern {
+#[cfg(feature = "_bulk_operation")]
+impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2641,174 +169,25 @@ impl RecurrencePattern {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-/// The properties of [`RecurrencePattern`] by wire name, each a [`Field<RecurrencePattern>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecurrencePattern::set_null`].
-pub enum RecurrencePatternField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`ReferencedObject`] by wire name, each a [`Field<ReferencedObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
+pub enum ReferencedObjectField {}
 
-#[cfg(feature = "_recurrence_pattern")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl RecurrencePatternField {
-    /// `dayOfMonth`
-    pub const DayOfMonth: model::Field<RecurrencePattern> = model::Field::new(
-        "dayOfMonth",
+impl ReferencedObjectField {
+    /// `referencedObjectName`
+    pub const ReferencedObjectName: model::Field<ReferencedObject> = model::Field::new(
+        "referencedObjectName",
     );
-    /// `daysOfWeek`
-    pub const DaysOfWeek: model::Field<RecurrencePattern> = model::Field::new(
-        "daysOfWeek",
+    /// `referencedProperty`
+    pub const ReferencedProperty: model::Field<ReferencedObject> = model::Field::new(
+        "referencedProperty",
     );
-    /// `firstDayOfWeek`
-    pub const FirstDayOfWeek: model::Field<RecurrencePattern> = model::Field::new(
-        "firstDayOfWeek",
-    );
-    /// `index`
-    pub const Index: model::Field<RecurrencePattern> = model::Field::new("index");
-    /// `interval`
-    pub const Interval: model::Field<RecurrencePattern> = model::Field::new("interval");
-    /// `month`
-    pub const Month: model::Field<RecurrencePattern> = model::Field::new("month");
-    /// `type`
-    pub const Type: model::Field<RecurrencePattern> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RecurrencePattern>] = &[
-        Self::DayOfMonth,
-        Self::DaysOfWeek,
-        Self::FirstDayOfWeek,
-        Self::Index,
-        Self::Interval,
-        Self::Month,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-/// CSDL complex type `microsoft.graph.recurrenceRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecurrenceRange {
-    /// Property `endDate`: `Edm.Date`.
-    pub end_date: Option<edm::Date>,
-    /// Property `numberOfOccurrences`: `Edm.Int32`, not nullable.
-    pub number_of_occurrences: Option<i32>,
-    /// Property `recurrenceTimeZone`: `Edm.String`.
-    pub recurrence_time_zone: Option<String>,
-    /// Property `startDate`: `Edm.Date`.
-    pub start_date: Option<edm::Date>,
-    /// Property `type`: `microsoft.graph.recurrenceRangeType`.
-    pub r#type: Option<RecurrenceRangeType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl serde::Serialize for RecurrenceRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl RecurrenceRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recurrenceRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endDate", &self.end_date);
-        object.property("numberOfOccurrences", &self.number_of_occurrences);
-        object.property("recurrenceTimeZone", &self.recurrence_time_zone);
-        object.property("startDate", &self.start_date);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl<'de> serde::Deserialize<'de> for RecurrenceRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl graph_odata_runtime::model::ODataObject for RecurrenceRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDate" => read_lenient(map, key, &mut self.end_date, extra),
-            "numberOfOccurrences" => {
-                read_lenient(map, key, &mut self.number_of_occurrences, extra)
-            }
-            "recurrenceTimeZone" => {
-                read_lenient(map, key, &mut self.recurrence_time_zone, extra)
-            }
-            "startDate" => read_lenient(map, key, &mut self.start_date, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl RecurrenceRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-/// The properties of [`RecurrenceRange`] by wire name, each a [`Field<RecurrenceRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecurrenceRange::set_null`].
-pub enum RecurrenceRangeField {}
-
-#[cfg(feature = "_patterned_recurrence")]
-#[allow(non_upper_case_globals)]
-impl RecurrenceRangeField {
-    /// `endDate`
-    pub const EndDate: model::Field<RecurrenceRange> = model::Field::new("endDate");
-    /// `numberOfOccurrences`
-    pub const NumberOfOccurrences: model::Field<RecurrenceRange> = model::Field::new(
-        "numberOfOccurrences",
-    );
-    /// `recurrenceTimeZone`
-    pub const RecurrenceTimeZone: model::Field<RecurrenceRange> = model::Field::new(
-        "recurrenceTimeZone",
-    );
-    /// `startDate`
-    pub const StartDate: model::Field<RecurrenceRange> = model::Field::new("startDate");
-    /// `type`
-    pub const Type: model::Field<RecurrenceRange> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RecurrenceRange>] = &[
-        Self::EndDate,
-        Self::NumberOfOccurrences,
-        Self::RecurrenceTimeZone,
-        Self::StartDate,
-        Self::Type,
+    pub const ALL: &'static [model::Field<ReferencedObject>] = &[
+        Self::ReferencedObjectName,
+        Self::ReferencedProperty,
     ];
 }
 
@@ -2915,35 +294,33 @@ impl ResponseStatusField {
     ];
 }
 
-#[cfg(feature = "_email_identity")]
-/// CSDL complex type `microsoft.graph.servicePrincipalIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.sensitiveContentEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServicePrincipalIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
+pub struct SensitiveContentEvidence {
+    /// Property `length`: `Edm.Int32`.
+    pub length: Option<i32>,
+    /// Property `match`: `Edm.String`.
+    pub r#match: Option<String>,
+    /// Property `offset`: `Edm.Int32`.
+    pub offset: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for ServicePrincipalIdentity {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SensitiveContentEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl ServicePrincipalIdentity {
+#[cfg(feature = "_add_footer")]
+impl SensitiveContentEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalIdentity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitiveContentEvidence";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2956,15 +333,15 @@ impl ServicePrincipalIdentity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("appId", &self.app_id);
+        object.property("length", &self.length);
+        object.property("match", &self.r#match);
+        object.property("offset", &self.offset);
         object.end()
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for ServicePrincipalIdentity {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SensitiveContentEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2972,8 +349,8 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::model::ODataObject for ServicePrincipalIdentity {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for SensitiveContentEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2982,9 +359,9 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalIdentity {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "length" => read_lenient(map, key, &mut self.length, extra),
+            "match" => read_lenient(map, key, &mut self.r#match, extra),
+            "offset" => read_lenient(map, key, &mut self.offset, extra),
             _ => Ok(false),
         }
     }
@@ -2995,8 +372,8 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl ServicePrincipalIdentity {
+#[cfg(feature = "_add_footer")]
+impl SensitiveContentEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3006,60 +383,62 @@ impl ServicePrincipalIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-/// The properties of [`ServicePrincipalIdentity`] by wire name, each a [`Field<ServicePrincipalIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalIdentity::set_null`].
-pub enum ServicePrincipalIdentityField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`SensitiveContentEvidence`] by wire name, each a [`Field<SensitiveContentEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveContentEvidence::set_null`].
+pub enum SensitiveContentEvidenceField {}
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl ServicePrincipalIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ServicePrincipalIdentity> = model::Field::new(
-        "displayName",
+impl SensitiveContentEvidenceField {
+    /// `length`
+    pub const Length: model::Field<SensitiveContentEvidence> = model::Field::new(
+        "length",
     );
-    /// `id`
-    pub const Id: model::Field<ServicePrincipalIdentity> = model::Field::new("id");
-    /// `appId`
-    pub const AppId: model::Field<ServicePrincipalIdentity> = model::Field::new("appId");
+    /// `match`
+    pub const Match: model::Field<SensitiveContentEvidence> = model::Field::new("match");
+    /// `offset`
+    pub const Offset: model::Field<SensitiveContentEvidence> = model::Field::new(
+        "offset",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServicePrincipalIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::AppId,
+    pub const ALL: &'static [model::Field<SensitiveContentEvidence>] = &[
+        Self::Length,
+        Self::Match,
+        Self::Offset,
     ];
 }
 
-#[cfg(feature = "_email_identity")]
-/// CSDL complex type `microsoft.graph.sharePointGroupIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.sensitiveContentLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointGroupIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `principalId`: `Edm.String`.
-    pub principal_id: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
+pub struct SensitiveContentLocation {
+    /// Property `confidence`: `Edm.Int32`.
+    pub confidence: Option<i32>,
+    /// Property `evidences`: `Collection(microsoft.graph.sensitiveContentEvidence)`.
+    pub evidences: Option<Vec<SensitiveContentEvidence>>,
+    /// Property `idMatch`: `Edm.String`.
+    pub id_match: Option<String>,
+    /// Property `length`: `Edm.Int32`.
+    pub length: Option<i32>,
+    /// Property `offset`: `Edm.Int32`.
+    pub offset: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for SharePointGroupIdentity {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SensitiveContentLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl SharePointGroupIdentity {
+#[cfg(feature = "_add_footer")]
+impl SensitiveContentLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroupIdentity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitiveContentLocation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3072,16 +451,17 @@ impl SharePointGroupIdentity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("principalId", &self.principal_id);
-        object.property("title", &self.title);
+        object.property("confidence", &self.confidence);
+        object.property("evidences", &self.evidences);
+        object.property("idMatch", &self.id_match);
+        object.property("length", &self.length);
+        object.property("offset", &self.offset);
         object.end()
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for SharePointGroupIdentity {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SensitiveContentLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3089,399 +469,8 @@ impl<'de> serde::Deserialize<'de> for SharePointGroupIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::model::ODataObject for SharePointGroupIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl SharePointGroupIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-/// The properties of [`SharePointGroupIdentity`] by wire name, each a [`Field<SharePointGroupIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroupIdentity::set_null`].
-pub enum SharePointGroupIdentityField {}
-
-#[cfg(feature = "_email_identity")]
-#[allow(non_upper_case_globals)]
-impl SharePointGroupIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<SharePointGroupIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<SharePointGroupIdentity> = model::Field::new("id");
-    /// `principalId`
-    pub const PrincipalId: model::Field<SharePointGroupIdentity> = model::Field::new(
-        "principalId",
-    );
-    /// `title`
-    pub const Title: model::Field<SharePointGroupIdentity> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointGroupIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::PrincipalId,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_email_identity")]
-/// CSDL complex type `microsoft.graph.sharePointIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `loginName`: `Edm.String`.
-    pub login_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for SharePointIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl SharePointIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("loginName", &self.login_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for SharePointIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::model::ODataObject for SharePointIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "loginName" => read_lenient(map, key, &mut self.login_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl SharePointIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-/// The properties of [`SharePointIdentity`] by wire name, each a [`Field<SharePointIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointIdentity::set_null`].
-pub enum SharePointIdentityField {}
-
-#[cfg(feature = "_email_identity")]
-#[allow(non_upper_case_globals)]
-impl SharePointIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<SharePointIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<SharePointIdentity> = model::Field::new("id");
-    /// `loginName`
-    pub const LoginName: model::Field<SharePointIdentity> = model::Field::new(
-        "loginName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::LoginName,
-    ];
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// CSDL complex type `microsoft.graph.sharePointIdentitySet`; base type `microsoft.graph.identitySet`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointIdentitySet {
-    /// Property `application`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub application: Option<AnyIdentity>,
-    /// Property `device`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub device: Option<AnyIdentity>,
-    /// Property `user`: `microsoft.graph.identity`.
-    /// Inherited from `microsoft.graph.identitySet`.
-    pub user: Option<AnyIdentity>,
-    /// Property `group`: `microsoft.graph.identity`.
-    pub group: Option<AnyIdentity>,
-    /// Property `sharePointGroup`: `microsoft.graph.sharePointGroupIdentity`.
-    pub share_point_group: Option<SharePointGroupIdentity>,
-    /// Property `siteGroup`: `microsoft.graph.sharePointIdentity`.
-    pub site_group: Option<SharePointIdentity>,
-    /// Property `siteUser`: `microsoft.graph.sharePointIdentity`.
-    pub site_user: Option<SharePointIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl serde::Serialize for SharePointIdentitySet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl SharePointIdentitySet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointIdentitySet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("device", &self.device);
-        object.property("user", &self.user);
-        object.property("group", &self.group);
-        object.property("sharePointGroup", &self.share_point_group);
-        object.property("siteGroup", &self.site_group);
-        object.property("siteUser", &self.site_user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl<'de> serde::Deserialize<'de> for SharePointIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl graph_odata_runtime::model::ODataObject for SharePointIdentitySet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "device" => read_nullable(map, key, &mut self.device, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            "group" => read_nullable(map, key, &mut self.group, extra),
-            "sharePointGroup" => {
-                read_nullable(map, key, &mut self.share_point_group, extra)
-            }
-            "siteGroup" => read_nullable(map, key, &mut self.site_group, extra),
-            "siteUser" => read_nullable(map, key, &mut self.site_user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-impl SharePointIdentitySet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-/// The properties of [`SharePointIdentitySet`] by wire name, each a [`Field<SharePointIdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointIdentitySet::set_null`].
-pub enum SharePointIdentitySetField {}
-
-#[cfg(feature = "_chat_message_from_identity_set")]
-#[allow(non_upper_case_globals)]
-impl SharePointIdentitySetField {
-    /// `application`
-    pub const Application: model::Field<SharePointIdentitySet> = model::Field::new(
-        "application",
-    );
-    /// `device`
-    pub const Device: model::Field<SharePointIdentitySet> = model::Field::new("device");
-    /// `user`
-    pub const User: model::Field<SharePointIdentitySet> = model::Field::new("user");
-    /// `group`
-    pub const Group: model::Field<SharePointIdentitySet> = model::Field::new("group");
-    /// `sharePointGroup`
-    pub const SharePointGroup: model::Field<SharePointIdentitySet> = model::Field::new(
-        "sharePointGroup",
-    );
-    /// `siteGroup`
-    pub const SiteGroup: model::Field<SharePointIdentitySet> = model::Field::new(
-        "siteGroup",
-    );
-    /// `siteUser`
-    pub const SiteUser: model::Field<SharePointIdentitySet> = model::Field::new(
-        "siteUser",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointIdentitySet>] = &[
-        Self::Application,
-        Self::Device,
-        Self::User,
-        Self::Group,
-        Self::SharePointGroup,
-        Self::SiteGroup,
-        Self::SiteUser,
-    ];
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// CSDL complex type `microsoft.graph.standardTimeZoneOffset`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StandardTimeZoneOffset {
-    /// Property `dayOccurrence`: `Edm.Int32`.
-    pub day_occurrence: Option<i32>,
-    /// Property `dayOfWeek`: `microsoft.graph.dayOfWeek`.
-    pub day_of_week: Option<DayOfWeek>,
-    /// Property `month`: `Edm.Int32`.
-    pub month: Option<i32>,
-    /// Property `time`: `Edm.TimeOfDay`.
-    pub time: Option<edm::TimeOfDay>,
-    /// Property `year`: `Edm.Int32`.
-    pub year: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for StandardTimeZoneOffset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl StandardTimeZoneOffset {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardTimeZoneOffset";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("dayOccurrence", &self.day_occurrence);
-        object.property("dayOfWeek", &self.day_of_week);
-        object.property("month", &self.month);
-        object.property("time", &self.time);
-        object.property("year", &self.year);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for SensitiveContentLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3490,11 +479,11 @@ impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "dayOccurrence" => read_lenient(map, key, &mut self.day_occurrence, extra),
-            "dayOfWeek" => read_nullable(map, key, &mut self.day_of_week, extra),
-            "month" => read_lenient(map, key, &mut self.month, extra),
-            "time" => read_lenient(map, key, &mut self.time, extra),
-            "year" => read_lenient(map, key, &mut self.year, extra),
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
+            "evidences" => read_nullable(map, key, &mut self.evidences, extra),
+            "idMatch" => read_lenient(map, key, &mut self.id_match, extra),
+            "length" => read_lenient(map, key, &mut self.length, extra),
+            "offset" => read_lenient(map, key, &mut self.offset, extra),
             _ => Ok(false),
         }
     }
@@ -3505,8 +494,8 @@ impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl StandardTimeZoneOffset {
+#[cfg(feature = "_add_footer")]
+impl SensitiveContentLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3516,75 +505,587 @@ impl StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// The properties of [`StandardTimeZoneOffset`] by wire name, each a [`Field<StandardTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardTimeZoneOffset::set_null`].
-pub enum StandardTimeZoneOffsetField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`SensitiveContentLocation`] by wire name, each a [`Field<SensitiveContentLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveContentLocation::set_null`].
+pub enum SensitiveContentLocationField {}
 
-#[cfg(feature = "_custom_time_zone")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl StandardTimeZoneOffsetField {
-    /// `dayOccurrence`
-    pub const DayOccurrence: model::Field<StandardTimeZoneOffset> = model::Field::new(
-        "dayOccurrence",
+impl SensitiveContentLocationField {
+    /// `confidence`
+    pub const Confidence: model::Field<SensitiveContentLocation> = model::Field::new(
+        "confidence",
     );
-    /// `dayOfWeek`
-    pub const DayOfWeek: model::Field<StandardTimeZoneOffset> = model::Field::new(
-        "dayOfWeek",
+    /// `evidences`
+    pub const Evidences: model::Field<SensitiveContentLocation> = model::Field::new(
+        "evidences",
     );
-    /// `month`
-    pub const Month: model::Field<StandardTimeZoneOffset> = model::Field::new("month");
-    /// `time`
-    pub const Time: model::Field<StandardTimeZoneOffset> = model::Field::new("time");
-    /// `year`
-    pub const Year: model::Field<StandardTimeZoneOffset> = model::Field::new("year");
+    /// `idMatch`
+    pub const IdMatch: model::Field<SensitiveContentLocation> = model::Field::new(
+        "idMatch",
+    );
+    /// `length`
+    pub const Length: model::Field<SensitiveContentLocation> = model::Field::new(
+        "length",
+    );
+    /// `offset`
+    pub const Offset: model::Field<SensitiveContentLocation> = model::Field::new(
+        "offset",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StandardTimeZoneOffset>] = &[
-        Self::DayOccurrence,
-        Self::DayOfWeek,
-        Self::Month,
-        Self::Time,
-        Self::Year,
+    pub const ALL: &'static [model::Field<SensitiveContentLocation>] = &[
+        Self::Confidence,
+        Self::Evidences,
+        Self::IdMatch,
+        Self::Length,
+        Self::Offset,
     ];
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// A `microsoft.graph.standardTimeZoneOffset` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`StandardTimeZoneOffset`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyStandardTimeZoneOffset {
-    /// The base type itself, or a derived type unknown to this crate.
-    StandardTimeZoneOffset(Box<StandardTimeZoneOffset>),
-    /// `microsoft.graph.daylightTimeZoneOffset`
-    DaylightTimeZoneOffset(Box<DaylightTimeZoneOffset>),
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.stringKeyStringValuePair`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringKeyStringValuePair {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl AnyStandardTimeZoneOffset {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::StandardTimeZoneOffset(_) => StandardTimeZoneOffset::ODATA_TYPE,
-            Self::DaylightTimeZoneOffset(_) => DaylightTimeZoneOffset::ODATA_TYPE,
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for StringKeyStringValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl StringKeyStringValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyStringValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
         }
     }
-    /// The value if it is a plain [`StandardTimeZoneOffset`] (or of an unknown derived type).
-    pub fn as_standard_time_zone_offset(&self) -> Option<&StandardTimeZoneOffset> {
-        match self {
-            Self::StandardTimeZoneOffset(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl StringKeyStringValuePair {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`StringKeyStringValuePair`] by wire name, each a [`Field<StringKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
+pub enum StringKeyStringValuePairField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl StringKeyStringValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyStringValuePair> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<StringKeyStringValuePair> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StringKeyStringValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `tenantActionable`: `Edm.Boolean`, not nullable.
+    pub tenant_actionable: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.property("tenantActionable", &self.tenant_actionable);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "tenantActionable" => {
+                read_lenient(map, key, &mut self.tenant_actionable, extra)
+            }
+            _ => Ok(false),
         }
     }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl Default for AnyStandardTimeZoneOffset {
-    fn default() -> Self {
-        Self::StandardTimeZoneOffset(Box::default())
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl From<StandardTimeZoneOffset> for AnyStandardTimeZoneOffset {
-    fn from(value: StandardTimeZoneOffset) -> Self {
-        Self::StandardTimeZoneOffset(Box::new(value))
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
     }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationError`] by wire name, each a [`Field<SynchronizationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
+pub enum SynchronizationErrorField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationErrorField {
+    /// `code`
+    pub const Code: model::Field<SynchronizationError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<SynchronizationError> = model::Field::new("message");
+    /// `tenantActionable`
+    pub const TenantActionable: model::Field<SynchronizationError> = model::Field::new(
+        "tenantActionable",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationError>] = &[
+        Self::Code,
+        Self::Message,
+        Self::TenantActionable,
+    ];
+}
+
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.timeSlot`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeSlot {
+    /// Property `end`: `microsoft.graph.dateTimeTimeZone`, not nullable.
+    pub end: Option<DateTimeTimeZone>,
+    /// Property `start`: `microsoft.graph.dateTimeTimeZone`, not nullable.
+    pub start: Option<DateTimeTimeZone>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for TimeSlot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl TimeSlot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeSlot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("end", &self.end);
+        object.property("start", &self.start);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for TimeSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for TimeSlot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "end" => read_nullable(map, key, &mut self.end, extra),
+            "start" => read_nullable(map, key, &mut self.start, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl TimeSlot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attendee")]
+/// The properties of [`TimeSlot`] by wire name, each a [`Field<TimeSlot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeSlot::set_null`].
+pub enum TimeSlotField {}
+
+#[cfg(feature = "_attendee")]
+#[allow(non_upper_case_globals)]
+impl TimeSlotField {
+    /// `end`
+    pub const End: model::Field<TimeSlot> = model::Field::new("end");
+    /// `start`
+    pub const Start: model::Field<TimeSlot> = model::Field::new("start");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeSlot>] = &[Self::End, Self::Start];
+}
+
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.typedEmailAddress`; base type `microsoft.graph.emailAddress`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypedEmailAddress {
+    /// Property `address`: `Edm.String`.
+    /// Inherited from `microsoft.graph.emailAddress`.
+    pub address: Option<String>,
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.emailAddress`.
+    pub name: Option<String>,
+    /// Property `otherLabel`: `Edm.String`.
+    pub other_label: Option<String>,
+    /// Property `type`: `microsoft.graph.emailType`.
+    pub r#type: Option<EmailType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for TypedEmailAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl TypedEmailAddress {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.typedEmailAddress";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("address", &self.address);
+        object.property("name", &self.name);
+        object.property("otherLabel", &self.other_label);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for TypedEmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for TypedEmailAddress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "otherLabel" => read_lenient(map, key, &mut self.other_label, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl TypedEmailAddress {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attendee")]
+/// The properties of [`TypedEmailAddress`] by wire name, each a [`Field<TypedEmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TypedEmailAddress::set_null`].
+pub enum TypedEmailAddressField {}
+
+#[cfg(feature = "_attendee")]
+#[allow(non_upper_case_globals)]
+impl TypedEmailAddressField {
+    /// `address`
+    pub const Address: model::Field<TypedEmailAddress> = model::Field::new("address");
+    /// `name`
+    pub const Name: model::Field<TypedEmailAddress> = model::Field::new("name");
+    /// `otherLabel`
+    pub const OtherLabel: model::Field<TypedEmailAddress> = model::Field::new(
+        "otherLabel",
+    );
+    /// `type`
+    pub const Type: model::Field<TypedEmailAddress> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TypedEmailAddress>] = &[
+        Self::Address,
+        Self::Name,
+        Self::OtherLabel,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.website`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Website {
+    /// Property `address`: `Edm.String`.
+    pub address: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `type`: `microsoft.graph.websiteType`.
+    pub r#type: Option<WebsiteType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for Website {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Website {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.website";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("address", &self.address);
+        object.property("displayName", &self.display_name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for Website {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for Website {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Website {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`Website`] by wire name, each a [`Field<Website>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Website::set_null`].
+pub enum WebsiteField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebsiteField {
+    /// `address`
+    pub const Address: model::Field<Website> = model::Field::new("address");
+    /// `displayName`
+    pub const DisplayName: model::Field<Website> = model::Field::new("displayName");
+    /// `type`
+    pub const Type: model::Field<Website> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Website>] = &[
+        Self::Address,
+        Self::DisplayName,
+        Self::Type,
+    ];
 }

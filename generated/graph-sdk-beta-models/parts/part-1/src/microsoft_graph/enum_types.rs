@@ -11,6 +11,75 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL enum type `microsoft.graph.appManagementRestrictionState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppManagementRestrictionState {
+    /// `enabled` = 1
+    Enabled,
+    /// `disabled` = 2
+    Disabled,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("enabled", 1),
+        ("disabled", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AppManagementRestrictionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl std::fmt::Display for AppManagementRestrictionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<&str> for AppManagementRestrictionState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_attendee")]
 /// CSDL enum type `microsoft.graph.attendeeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,46 +149,84 @@ impl From<&str> for AttendeeType {
     }
 }
 
-#[cfg(feature = "_body_type")]
-/// CSDL enum type `microsoft.graph.bodyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyType {
-    /// `text` = 0
-    Text,
-    /// `html` = 1
-    Html,
+pub enum AttributeDefinitionMetadata {
+    /// `BaseAttributeName` = 0
+    BaseAttributeName,
+    /// `ComplexObjectDefinition` = 1
+    ComplexObjectDefinition,
+    /// `IsContainer` = 2
+    IsContainer,
+    /// `IsCustomerDefined` = 3
+    IsCustomerDefined,
+    /// `IsDomainQualified` = 4
+    IsDomainQualified,
+    /// `LinkPropertyNames` = 5
+    LinkPropertyNames,
+    /// `LinkTypeName` = 6
+    LinkTypeName,
+    /// `MaximumLength` = 7
+    MaximumLength,
+    /// `ReferencedProperty` = 8
+    ReferencedProperty,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_body_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for BodyType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("text", 0), ("html", 1)];
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttributeDefinitionMetadata {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("BaseAttributeName", 0),
+        ("ComplexObjectDefinition", 1),
+        ("IsContainer", 2),
+        ("IsCustomerDefined", 3),
+        ("IsDomainQualified", 4),
+        ("LinkPropertyNames", 5),
+        ("LinkTypeName", 6),
+        ("MaximumLength", 7),
+        ("ReferencedProperty", 8),
+    ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
+            "BaseAttributeName" => Self::BaseAttributeName,
+            "ComplexObjectDefinition" => Self::ComplexObjectDefinition,
+            "IsContainer" => Self::IsContainer,
+            "IsCustomerDefined" => Self::IsCustomerDefined,
+            "IsDomainQualified" => Self::IsDomainQualified,
+            "LinkPropertyNames" => Self::LinkPropertyNames,
+            "LinkTypeName" => Self::LinkTypeName,
+            "MaximumLength" => Self::MaximumLength,
+            "ReferencedProperty" => Self::ReferencedProperty,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Text => "text",
-            Self::Html => "html",
+            Self::BaseAttributeName => "BaseAttributeName",
+            Self::ComplexObjectDefinition => "ComplexObjectDefinition",
+            Self::IsContainer => "IsContainer",
+            Self::IsCustomerDefined => "IsCustomerDefined",
+            Self::IsDomainQualified => "IsDomainQualified",
+            Self::LinkPropertyNames => "LinkPropertyNames",
+            Self::LinkTypeName => "LinkTypeName",
+            Self::MaximumLength => "MaximumLength",
+            Self::ReferencedProperty => "ReferencedProperty",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl serde::Serialize for BodyType {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeDefinitionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl<'de> serde::Deserialize<'de> for BodyType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -127,15 +234,99 @@ impl<'de> serde::Deserialize<'de> for BodyType {
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl std::fmt::Display for BodyType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for AttributeDefinitionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_body_type")]
-impl From<&str> for BodyType {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for AttributeDefinitionMetadata {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attribute_type")]
+/// CSDL enum type `microsoft.graph.attributeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttributeType {
+    /// `String` = 0
+    String,
+    /// `Integer` = 1
+    Integer,
+    /// `Reference` = 2
+    Reference,
+    /// `Binary` = 3
+    Binary,
+    /// `Boolean` = 4
+    Boolean,
+    /// `DateTime` = 5
+    DateTime,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attribute_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttributeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("String", 0),
+        ("Integer", 1),
+        ("Reference", 2),
+        ("Binary", 3),
+        ("Boolean", 4),
+        ("DateTime", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "String" => Self::String,
+            "Integer" => Self::Integer,
+            "Reference" => Self::Reference,
+            "Binary" => Self::Binary,
+            "Boolean" => Self::Boolean,
+            "DateTime" => Self::DateTime,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "String",
+            Self::Integer => "Integer",
+            Self::Reference => "Reference",
+            Self::Binary => "Binary",
+            Self::Boolean => "Boolean",
+            Self::DateTime => "DateTime",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attribute_type")]
+impl serde::Serialize for AttributeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attribute_type")]
+impl<'de> serde::Deserialize<'de> for AttributeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attribute_type")]
+impl std::fmt::Display for AttributeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attribute_type")]
+impl From<&str> for AttributeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -348,59 +539,59 @@ impl From<&str> for CalendarRoleType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.calendarSharingAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.classificationMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CalendarSharingAction {
-    /// `accept` = 0
-    Accept,
-    /// `acceptAndViewCalendar` = 1
-    AcceptAndViewCalendar,
-    /// `viewCalendar` = 2
-    ViewCalendar,
-    /// `addThisCalendar` = 3
-    AddThisCalendar,
+pub enum ClassificationMethod {
+    /// `patternMatch` = 0
+    PatternMatch,
+    /// `exactDataMatch` = 1
+    ExactDataMatch,
+    /// `fingerprint` = 2
+    Fingerprint,
+    /// `machineLearning` = 3
+    MachineLearning,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingAction {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for ClassificationMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("accept", 0),
-        ("acceptAndViewCalendar", 1),
-        ("viewCalendar", 2),
-        ("addThisCalendar", 3),
+        ("patternMatch", 0),
+        ("exactDataMatch", 1),
+        ("fingerprint", 2),
+        ("machineLearning", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "accept" => Self::Accept,
-            "acceptAndViewCalendar" => Self::AcceptAndViewCalendar,
-            "viewCalendar" => Self::ViewCalendar,
-            "addThisCalendar" => Self::AddThisCalendar,
+            "patternMatch" => Self::PatternMatch,
+            "exactDataMatch" => Self::ExactDataMatch,
+            "fingerprint" => Self::Fingerprint,
+            "machineLearning" => Self::MachineLearning,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Accept => "accept",
-            Self::AcceptAndViewCalendar => "acceptAndViewCalendar",
-            Self::ViewCalendar => "viewCalendar",
-            Self::AddThisCalendar => "addThisCalendar",
+            Self::PatternMatch => "patternMatch",
+            Self::ExactDataMatch => "exactDataMatch",
+            Self::Fingerprint => "fingerprint",
+            Self::MachineLearning => "machineLearning",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for CalendarSharingAction {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ClassificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for CalendarSharingAction {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ClassificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -408,303 +599,119 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingAction {
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for CalendarSharingAction {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for ClassificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl From<&str> for CalendarSharingAction {
+#[cfg(feature = "_add_footer")]
+impl From<&str> for ClassificationMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.calendarSharingActionImportance`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CalendarSharingActionImportance {
-    /// `primary` = 0
-    Primary,
-    /// `secondary` = 1
-    Secondary,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_bulk_operation")]
+impl DirectoryDefinitionDiscoverabilities {
+    /// `None` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `AttributeNames` = 1
+    pub const ATTRIBUTE_NAMES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `AttributeDataTypes` = 2
+    pub const ATTRIBUTE_DATA_TYPES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `AttributeReadOnly` = 4
+    pub const ATTRIBUTE_READ_ONLY: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `ReferenceAttributes` = 8
+    pub const REFERENCE_ATTRIBUTES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `UnknownFutureValue` = 16
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionImportance {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("primary", 0), ("secondary", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Primary => "primary",
-            Self::Secondary => "secondary",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for CalendarSharingActionImportance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for CalendarSharingActionImportance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for CalendarSharingActionImportance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for CalendarSharingActionImportance {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.calendarSharingActionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CalendarSharingActionType {
-    /// `accept` = 0
-    Accept,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("accept", 0)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "accept" => Self::Accept,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Accept => "accept",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for CalendarSharingActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for CalendarSharingActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for CalendarSharingActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for CalendarSharingActionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.callRecordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CallRecordingStatus {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `initial` = 2
-    Initial,
-    /// `chunkFinished` = 3
-    ChunkFinished,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::EvolvableEnum for CallRecordingStatus {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilities {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("initial", 2),
-        ("chunkFinished", 3),
-        ("unknownFutureValue", 4),
+        ("None", 0),
+        ("AttributeNames", 1),
+        ("AttributeDataTypes", 2),
+        ("AttributeReadOnly", 4),
+        ("ReferenceAttributes", 8),
+        ("UnknownFutureValue", 16),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "initial" => Self::Initial,
-            "chunkFinished" => Self::ChunkFinished,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Initial => "initial",
-            Self::ChunkFinished => "chunkFinished",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for CallRecordingStatus {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Debug for DirectoryDefinitionDiscoverabilities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for DirectoryDefinitionDiscoverabilities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOrAssign for DirectoryDefinitionDiscoverabilities {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for CallRecordingStatus {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for CallRecordingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<&str> for CallRecordingStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_day_of_week")]
-/// CSDL enum type `microsoft.graph.dayOfWeek`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DayOfWeek {
-    /// `sunday` = 0
-    Sunday,
-    /// `monday` = 1
-    Monday,
-    /// `tuesday` = 2
-    Tuesday,
-    /// `wednesday` = 3
-    Wednesday,
-    /// `thursday` = 4
-    Thursday,
-    /// `friday` = 5
-    Friday,
-    /// `saturday` = 6
-    Saturday,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_day_of_week")]
-impl graph_odata_runtime::enums::EvolvableEnum for DayOfWeek {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sunday", 0),
-        ("monday", 1),
-        ("tuesday", 2),
-        ("wednesday", 3),
-        ("thursday", 4),
-        ("friday", 5),
-        ("saturday", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sunday" => Self::Sunday,
-            "monday" => Self::Monday,
-            "tuesday" => Self::Tuesday,
-            "wednesday" => Self::Wednesday,
-            "thursday" => Self::Thursday,
-            "friday" => Self::Friday,
-            "saturday" => Self::Saturday,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Sunday => "sunday",
-            Self::Monday => "monday",
-            Self::Tuesday => "tuesday",
-            Self::Wednesday => "wednesday",
-            Self::Thursday => "thursday",
-            Self::Friday => "friday",
-            Self::Saturday => "saturday",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_day_of_week")]
-impl serde::Serialize for DayOfWeek {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_day_of_week")]
-impl<'de> serde::Deserialize<'de> for DayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_day_of_week")]
-impl std::fmt::Display for DayOfWeek {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_day_of_week")]
-impl From<&str> for DayOfWeek {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -787,80 +794,6 @@ impl From<&str> for EmailType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.eventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EventType {
-    /// `singleInstance` = 0
-    SingleInstance,
-    /// `occurrence` = 1
-    Occurrence,
-    /// `exception` = 2
-    Exception,
-    /// `seriesMaster` = 3
-    SeriesMaster,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for EventType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("singleInstance", 0),
-        ("occurrence", 1),
-        ("exception", 2),
-        ("seriesMaster", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "singleInstance" => Self::SingleInstance,
-            "occurrence" => Self::Occurrence,
-            "exception" => Self::Exception,
-            "seriesMaster" => Self::SeriesMaster,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SingleInstance => "singleInstance",
-            Self::Occurrence => "occurrence",
-            Self::Exception => "exception",
-            Self::SeriesMaster => "seriesMaster",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for EventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for EventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for EventType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.followupFlagStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -930,69 +863,69 @@ impl From<&str> for FollowupFlagStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.freeBusyStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.identityUserFlowAttributeDataType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FreeBusyStatus {
-    /// `unknown` = -1
-    Unknown,
-    /// `free` = 0
-    Free,
-    /// `tentative` = 1
-    Tentative,
-    /// `busy` = 2
-    Busy,
-    /// `oof` = 3
-    Oof,
-    /// `workingElsewhere` = 4
-    WorkingElsewhere,
+pub enum IdentityUserFlowAttributeDataType {
+    /// `string` = 1
+    String,
+    /// `boolean` = 2
+    Boolean,
+    /// `int64` = 3
+    Int64,
+    /// `stringCollection` = 4
+    StringCollection,
+    /// `dateTime` = 5
+    DateTime,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeDataType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", -1),
-        ("free", 0),
-        ("tentative", 1),
-        ("busy", 2),
-        ("oof", 3),
-        ("workingElsewhere", 4),
+        ("string", 1),
+        ("boolean", 2),
+        ("int64", 3),
+        ("stringCollection", 4),
+        ("dateTime", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "free" => Self::Free,
-            "tentative" => Self::Tentative,
-            "busy" => Self::Busy,
-            "oof" => Self::Oof,
-            "workingElsewhere" => Self::WorkingElsewhere,
+            "string" => Self::String,
+            "boolean" => Self::Boolean,
+            "int64" => Self::Int64,
+            "stringCollection" => Self::StringCollection,
+            "dateTime" => Self::DateTime,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Free => "free",
-            Self::Tentative => "tentative",
-            Self::Busy => "busy",
-            Self::Oof => "oof",
-            Self::WorkingElsewhere => "workingElsewhere",
+            Self::String => "string",
+            Self::Boolean => "boolean",
+            Self::Int64 => "int64",
+            Self::StringCollection => "stringCollection",
+            Self::DateTime => "dateTime",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for FreeBusyStatus {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for IdentityUserFlowAttributeDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1000,68 +933,73 @@ impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for FreeBusyStatus {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for IdentityUserFlowAttributeDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl From<&str> for FreeBusyStatus {
+#[cfg(feature = "_identity")]
+impl From<&str> for IdentityUserFlowAttributeDataType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-/// CSDL enum type `microsoft.graph.importance`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.identityUserFlowAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Importance {
-    /// `low` = 0
-    Low,
-    /// `normal` = 1
-    Normal,
-    /// `high` = 2
-    High,
+pub enum IdentityUserFlowAttributeType {
+    /// `builtIn` = 1
+    BuiltIn,
+    /// `custom` = 2
+    Custom,
+    /// `required` = 3
+    Required,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_followup_flag")]
-impl graph_odata_runtime::enums::EvolvableEnum for Importance {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 0),
-        ("normal", 1),
-        ("high", 2),
+        ("builtIn", 1),
+        ("custom", 2),
+        ("required", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "low" => Self::Low,
-            "normal" => Self::Normal,
-            "high" => Self::High,
+            "builtIn" => Self::BuiltIn,
+            "custom" => Self::Custom,
+            "required" => Self::Required,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
+            Self::BuiltIn => "builtIn",
+            Self::Custom => "custom",
+            Self::Required => "required",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-impl serde::Serialize for Importance {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for IdentityUserFlowAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-impl<'de> serde::Deserialize<'de> for Importance {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1069,15 +1007,15 @@ impl<'de> serde::Deserialize<'de> for Importance {
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-impl std::fmt::Display for Importance {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for IdentityUserFlowAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_followup_flag")]
-impl From<&str> for Importance {
+#[cfg(feature = "_identity")]
+impl From<&str> for IdentityUserFlowAttributeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1144,59 +1082,54 @@ impl From<&str> for InferenceClassificationType {
     }
 }
 
-#[cfg(feature = "_details_info")]
-/// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_organization")]
+/// CSDL enum type `microsoft.graph.layoutTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InitiatorType {
-    /// `user` = 0
-    User,
-    /// `application` = 1
-    Application,
-    /// `system` = 2
-    System,
-    /// `unknownFutureValue` = 3
+pub enum LayoutTemplateType {
+    /// `default` = 0
+    Default,
+    /// `verticalSplit` = 1
+    VerticalSplit,
+    /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for InitiatorType {
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("application", 1),
-        ("system", 2),
-        ("unknownFutureValue", 3),
+        ("default", 0),
+        ("verticalSplit", 1),
+        ("unknownFutureValue", 10),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "user" => Self::User,
-            "application" => Self::Application,
-            "system" => Self::System,
+            "default" => Self::Default,
+            "verticalSplit" => Self::VerticalSplit,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::User => "user",
-            Self::Application => "application",
-            Self::System => "system",
+            Self::Default => "default",
+            Self::VerticalSplit => "verticalSplit",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for InitiatorType {
+#[cfg(feature = "_organization")]
+impl serde::Serialize for LayoutTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for InitiatorType {
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1204,15 +1137,15 @@ impl<'de> serde::Deserialize<'de> for InitiatorType {
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl std::fmt::Display for InitiatorType {
+#[cfg(feature = "_organization")]
+impl std::fmt::Display for LayoutTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_details_info")]
-impl From<&str> for InitiatorType {
+#[cfg(feature = "_organization")]
+impl From<&str> for LayoutTemplateType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1401,69 +1334,136 @@ impl From<&str> for LocationUniqueIdType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.meetingMessageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.mlClassificationMatchTolerance`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct MlClassificationMatchTolerance(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_add_footer")]
+impl MlClassificationMatchTolerance {
+    /// `exact` = 1
+    pub const EXACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `near` = 2
+    pub const NEAR: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::FlagsEnum for MlClassificationMatchTolerance {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("exact", 1), ("near", 2)];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Debug for MlClassificationMatchTolerance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for MlClassificationMatchTolerance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::str::FromStr for MlClassificationMatchTolerance {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOr for MlClassificationMatchTolerance {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOrAssign for MlClassificationMatchTolerance {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for MlClassificationMatchTolerance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for MlClassificationMatchTolerance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MeetingMessageType {
-    /// `none` = 0
-    None,
-    /// `meetingRequest` = 1
-    MeetingRequest,
-    /// `meetingCancelled` = 2
-    MeetingCancelled,
-    /// `meetingAccepted` = 3
-    MeetingAccepted,
-    /// `meetingTentativelyAccepted` = 4
-    MeetingTentativelyAccepted,
-    /// `meetingDeclined` = 5
-    MeetingDeclined,
+pub enum Mutability {
+    /// `ReadWrite` = 0
+    ReadWrite,
+    /// `ReadOnly` = 1
+    ReadOnly,
+    /// `Immutable` = 2
+    Immutable,
+    /// `WriteOnly` = 3
+    WriteOnly,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for MeetingMessageType {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for Mutability {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("meetingRequest", 1),
-        ("meetingCancelled", 2),
-        ("meetingAccepted", 3),
-        ("meetingTentativelyAccepted", 4),
-        ("meetingDeclined", 5),
+        ("ReadWrite", 0),
+        ("ReadOnly", 1),
+        ("Immutable", 2),
+        ("WriteOnly", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "meetingRequest" => Self::MeetingRequest,
-            "meetingCancelled" => Self::MeetingCancelled,
-            "meetingAccepted" => Self::MeetingAccepted,
-            "meetingTentativelyAccepted" => Self::MeetingTentativelyAccepted,
-            "meetingDeclined" => Self::MeetingDeclined,
+            "ReadWrite" => Self::ReadWrite,
+            "ReadOnly" => Self::ReadOnly,
+            "Immutable" => Self::Immutable,
+            "WriteOnly" => Self::WriteOnly,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::MeetingRequest => "meetingRequest",
-            Self::MeetingCancelled => "meetingCancelled",
-            Self::MeetingAccepted => "meetingAccepted",
-            Self::MeetingTentativelyAccepted => "meetingTentativelyAccepted",
-            Self::MeetingDeclined => "meetingDeclined",
+            Self::ReadWrite => "ReadWrite",
+            Self::ReadOnly => "ReadOnly",
+            Self::Immutable => "Immutable",
+            Self::WriteOnly => "WriteOnly",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for MeetingMessageType {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for Mutability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for MeetingMessageType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for Mutability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1471,73 +1471,88 @@ impl<'de> serde::Deserialize<'de> for MeetingMessageType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for MeetingMessageType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for Mutability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl From<&str> for MeetingMessageType {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for Mutability {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.onlineMeetingProviderType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.objectDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnlineMeetingProviderType {
-    /// `unknown` = 0
-    Unknown,
-    /// `skypeForBusiness` = 1
-    SkypeForBusiness,
-    /// `skypeForConsumer` = 2
-    SkypeForConsumer,
-    /// `teamsForBusiness` = 3
-    TeamsForBusiness,
+pub enum ObjectDefinitionMetadata {
+    /// `PropertyNameAccountEnabled` = 0
+    PropertyNameAccountEnabled,
+    /// `PropertyNameSoftDeleted` = 1
+    PropertyNameSoftDeleted,
+    /// `IsSoftDeletionSupported` = 2
+    IsSoftDeletionSupported,
+    /// `IsSynchronizeAllSupported` = 3
+    IsSynchronizeAllSupported,
+    /// `ConnectorDataStorageRequired` = 4
+    ConnectorDataStorageRequired,
+    /// `Extensions` = 5
+    Extensions,
+    /// `BaseObjectName` = 6
+    BaseObjectName,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnlineMeetingProviderType {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for ObjectDefinitionMetadata {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("skypeForBusiness", 1),
-        ("skypeForConsumer", 2),
-        ("teamsForBusiness", 3),
+        ("PropertyNameAccountEnabled", 0),
+        ("PropertyNameSoftDeleted", 1),
+        ("IsSoftDeletionSupported", 2),
+        ("IsSynchronizeAllSupported", 3),
+        ("ConnectorDataStorageRequired", 4),
+        ("Extensions", 5),
+        ("BaseObjectName", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "skypeForBusiness" => Self::SkypeForBusiness,
-            "skypeForConsumer" => Self::SkypeForConsumer,
-            "teamsForBusiness" => Self::TeamsForBusiness,
+            "PropertyNameAccountEnabled" => Self::PropertyNameAccountEnabled,
+            "PropertyNameSoftDeleted" => Self::PropertyNameSoftDeleted,
+            "IsSoftDeletionSupported" => Self::IsSoftDeletionSupported,
+            "IsSynchronizeAllSupported" => Self::IsSynchronizeAllSupported,
+            "ConnectorDataStorageRequired" => Self::ConnectorDataStorageRequired,
+            "Extensions" => Self::Extensions,
+            "BaseObjectName" => Self::BaseObjectName,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::SkypeForBusiness => "skypeForBusiness",
-            Self::SkypeForConsumer => "skypeForConsumer",
-            Self::TeamsForBusiness => "teamsForBusiness",
+            Self::PropertyNameAccountEnabled => "PropertyNameAccountEnabled",
+            Self::PropertyNameSoftDeleted => "PropertyNameSoftDeleted",
+            Self::IsSoftDeletionSupported => "IsSoftDeletionSupported",
+            Self::IsSynchronizeAllSupported => "IsSynchronizeAllSupported",
+            Self::ConnectorDataStorageRequired => "ConnectorDataStorageRequired",
+            Self::Extensions => "Extensions",
+            Self::BaseObjectName => "BaseObjectName",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for OnlineMeetingProviderType {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ObjectDefinitionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1545,15 +1560,15 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for OnlineMeetingProviderType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for ObjectDefinitionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl From<&str> for OnlineMeetingProviderType {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for ObjectDefinitionMetadata {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1737,307 +1752,6 @@ impl From<&str> for PhysicalAddressType {
     }
 }
 
-#[cfg(feature = "_planner")]
-/// CSDL enum type `microsoft.graph.plannerApprovalStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerApprovalStatus {
-    /// `requested` = 0
-    Requested,
-    /// `approved` = 1
-    Approved,
-    /// `rejected` = 2
-    Rejected,
-    /// `cancelled` = 3
-    Cancelled,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_planner")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerApprovalStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("requested", 0),
-        ("approved", 1),
-        ("rejected", 2),
-        ("cancelled", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "requested" => Self::Requested,
-            "approved" => Self::Approved,
-            "rejected" => Self::Rejected,
-            "cancelled" => Self::Cancelled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Requested => "requested",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl serde::Serialize for PlannerApprovalStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl<'de> serde::Deserialize<'de> for PlannerApprovalStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl std::fmt::Display for PlannerApprovalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_planner")]
-impl From<&str> for PlannerApprovalStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL enum type `microsoft.graph.plannerCreationSourceKind`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerCreationSourceKind {
-    /// `none` = 0
-    None,
-    /// `external` = 1
-    External,
-    /// `publication` = 2
-    Publication,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerCreationSourceKind {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("external", 1),
-        ("publication", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "external" => Self::External,
-            "publication" => Self::Publication,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::External => "external",
-            Self::Publication => "publication",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerCreationSourceKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerCreationSourceKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl std::fmt::Display for PlannerCreationSourceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<&str> for PlannerCreationSourceKind {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL enum type `microsoft.graph.plannerExternalTaskSourceDisplayType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerExternalTaskSourceDisplayType {
-    /// `none` = 1
-    None,
-    /// `default` = 2
-    Default,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerExternalTaskSourceDisplayType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 1),
-        ("default", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "default" => Self::Default,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Default => "default",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerExternalTaskSourceDisplayType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSourceDisplayType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl std::fmt::Display for PlannerExternalTaskSourceDisplayType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<&str> for PlannerExternalTaskSourceDisplayType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL enum type `microsoft.graph.plannerPreviewType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerPreviewType {
-    /// `automatic` = 0
-    Automatic,
-    /// `noPreview` = 1
-    NoPreview,
-    /// `checklist` = 2
-    Checklist,
-    /// `description` = 3
-    Description,
-    /// `reference` = 4
-    Reference,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerPreviewType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("automatic", 0),
-        ("noPreview", 1),
-        ("checklist", 2),
-        ("description", 3),
-        ("reference", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "automatic" => Self::Automatic,
-            "noPreview" => Self::NoPreview,
-            "checklist" => Self::Checklist,
-            "description" => Self::Description,
-            "reference" => Self::Reference,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Automatic => "automatic",
-            Self::NoPreview => "noPreview",
-            Self::Checklist => "checklist",
-            Self::Description => "description",
-            Self::Reference => "reference",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerPreviewType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl std::fmt::Display for PlannerPreviewType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<&str> for PlannerPreviewType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_planner_applied_categories")]
 /// CSDL enum type `microsoft.graph.plannerTaskCompletionRequirements`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
@@ -2135,69 +1849,83 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirements {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-/// CSDL enum type `microsoft.graph.recurrencePatternType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecurrencePatternType {
-    /// `daily` = 0
-    Daily,
-    /// `weekly` = 1
-    Weekly,
-    /// `absoluteMonthly` = 2
-    AbsoluteMonthly,
-    /// `relativeMonthly` = 3
-    RelativeMonthly,
-    /// `absoluteYearly` = 4
-    AbsoluteYearly,
-    /// `relativeYearly` = 5
-    RelativeYearly,
+pub enum QuarantineReason {
+    /// `EncounteredBaseEscrowThreshold` = 0
+    EncounteredBaseEscrowThreshold,
+    /// `EncounteredTotalEscrowThreshold` = 1
+    EncounteredTotalEscrowThreshold,
+    /// `EncounteredEscrowProportionThreshold` = 2
+    EncounteredEscrowProportionThreshold,
+    /// `EncounteredQuarantineException` = 4
+    EncounteredQuarantineException,
+    /// `Unknown` = 8
+    Unknown,
+    /// `QuarantinedOnDemand` = 16
+    QuarantinedOnDemand,
+    /// `TooManyDeletes` = 32
+    TooManyDeletes,
+    /// `IngestionInterrupted` = 64
+    IngestionInterrupted,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl graph_odata_runtime::enums::EvolvableEnum for RecurrencePatternType {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for QuarantineReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("daily", 0),
-        ("weekly", 1),
-        ("absoluteMonthly", 2),
-        ("relativeMonthly", 3),
-        ("absoluteYearly", 4),
-        ("relativeYearly", 5),
+        ("EncounteredBaseEscrowThreshold", 0),
+        ("EncounteredTotalEscrowThreshold", 1),
+        ("EncounteredEscrowProportionThreshold", 2),
+        ("EncounteredQuarantineException", 4),
+        ("Unknown", 8),
+        ("QuarantinedOnDemand", 16),
+        ("TooManyDeletes", 32),
+        ("IngestionInterrupted", 64),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "daily" => Self::Daily,
-            "weekly" => Self::Weekly,
-            "absoluteMonthly" => Self::AbsoluteMonthly,
-            "relativeMonthly" => Self::RelativeMonthly,
-            "absoluteYearly" => Self::AbsoluteYearly,
-            "relativeYearly" => Self::RelativeYearly,
+            "EncounteredBaseEscrowThreshold" => Self::EncounteredBaseEscrowThreshold,
+            "EncounteredTotalEscrowThreshold" => Self::EncounteredTotalEscrowThreshold,
+            "EncounteredEscrowProportionThreshold" => {
+                Self::EncounteredEscrowProportionThreshold
+            }
+            "EncounteredQuarantineException" => Self::EncounteredQuarantineException,
+            "Unknown" => Self::Unknown,
+            "QuarantinedOnDemand" => Self::QuarantinedOnDemand,
+            "TooManyDeletes" => Self::TooManyDeletes,
+            "IngestionInterrupted" => Self::IngestionInterrupted,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::AbsoluteMonthly => "absoluteMonthly",
-            Self::RelativeMonthly => "relativeMonthly",
-            Self::AbsoluteYearly => "absoluteYearly",
-            Self::RelativeYearly => "relativeYearly",
+            Self::EncounteredBaseEscrowThreshold => "EncounteredBaseEscrowThreshold",
+            Self::EncounteredTotalEscrowThreshold => "EncounteredTotalEscrowThreshold",
+            Self::EncounteredEscrowProportionThreshold => {
+                "EncounteredEscrowProportionThreshold"
+            }
+            Self::EncounteredQuarantineException => "EncounteredQuarantineException",
+            Self::Unknown => "Unknown",
+            Self::QuarantinedOnDemand => "QuarantinedOnDemand",
+            Self::TooManyDeletes => "TooManyDeletes",
+            Self::IngestionInterrupted => "IngestionInterrupted",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl serde::Serialize for RecurrencePatternType {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for QuarantineReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for QuarantineReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2205,247 +1933,15 @@ impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl std::fmt::Display for RecurrencePatternType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for QuarantineReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_recurrence_pattern")]
-impl From<&str> for RecurrencePatternType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-/// CSDL enum type `microsoft.graph.recurrenceRangeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecurrenceRangeType {
-    /// `endDate` = 0
-    EndDate,
-    /// `noEnd` = 1
-    NoEnd,
-    /// `numbered` = 2
-    Numbered,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl graph_odata_runtime::enums::EvolvableEnum for RecurrenceRangeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("endDate", 0),
-        ("noEnd", 1),
-        ("numbered", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "endDate" => Self::EndDate,
-            "noEnd" => Self::NoEnd,
-            "numbered" => Self::Numbered,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EndDate => "endDate",
-            Self::NoEnd => "noEnd",
-            Self::Numbered => "numbered",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl serde::Serialize for RecurrenceRangeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl std::fmt::Display for RecurrenceRangeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_patterned_recurrence")]
-impl From<&str> for RecurrenceRangeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.referenceAttachmentPermission`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReferenceAttachmentPermission {
-    /// `other` = 0
-    Other,
-    /// `view` = 1
-    View,
-    /// `edit` = 2
-    Edit,
-    /// `anonymousView` = 3
-    AnonymousView,
-    /// `anonymousEdit` = 4
-    AnonymousEdit,
-    /// `organizationView` = 5
-    OrganizationView,
-    /// `organizationEdit` = 6
-    OrganizationEdit,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentPermission {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("other", 0),
-        ("view", 1),
-        ("edit", 2),
-        ("anonymousView", 3),
-        ("anonymousEdit", 4),
-        ("organizationView", 5),
-        ("organizationEdit", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "other" => Self::Other,
-            "view" => Self::View,
-            "edit" => Self::Edit,
-            "anonymousView" => Self::AnonymousView,
-            "anonymousEdit" => Self::AnonymousEdit,
-            "organizationView" => Self::OrganizationView,
-            "organizationEdit" => Self::OrganizationEdit,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Other => "other",
-            Self::View => "view",
-            Self::Edit => "edit",
-            Self::AnonymousView => "anonymousView",
-            Self::AnonymousEdit => "anonymousEdit",
-            Self::OrganizationView => "organizationView",
-            Self::OrganizationEdit => "organizationEdit",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ReferenceAttachmentPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for ReferenceAttachmentPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for ReferenceAttachmentPermission {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.referenceAttachmentProvider`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReferenceAttachmentProvider {
-    /// `other` = 0
-    Other,
-    /// `oneDriveBusiness` = 1
-    OneDriveBusiness,
-    /// `oneDriveConsumer` = 2
-    OneDriveConsumer,
-    /// `dropbox` = 3
-    Dropbox,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentProvider {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("other", 0),
-        ("oneDriveBusiness", 1),
-        ("oneDriveConsumer", 2),
-        ("dropbox", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "other" => Self::Other,
-            "oneDriveBusiness" => Self::OneDriveBusiness,
-            "oneDriveConsumer" => Self::OneDriveConsumer,
-            "dropbox" => Self::Dropbox,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Other => "other",
-            Self::OneDriveBusiness => "oneDriveBusiness",
-            Self::OneDriveConsumer => "oneDriveConsumer",
-            Self::Dropbox => "dropbox",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ReferenceAttachmentProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for ReferenceAttachmentProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for ReferenceAttachmentProvider {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for QuarantineReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2535,59 +2031,130 @@ impl From<&str> for ResponseType {
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.sensitivity`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.sensitiveTypeScope`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SensitiveTypeScope(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_add_footer")]
+impl SensitiveTypeScope {
+    /// `fullDocument` = 1
+    pub const FULL_DOCUMENT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `partialDocument` = 2
+    pub const PARTIAL_DOCUMENT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::FlagsEnum for SensitiveTypeScope {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("fullDocument", 1),
+        ("partialDocument", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Debug for SensitiveTypeScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for SensitiveTypeScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::str::FromStr for SensitiveTypeScope {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOr for SensitiveTypeScope {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOrAssign for SensitiveTypeScope {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SensitiveTypeScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SensitiveTypeScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.sensitiveTypeSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Sensitivity {
-    /// `normal` = 0
-    Normal,
-    /// `personal` = 1
-    Personal,
-    /// `private` = 2
-    Private,
-    /// `confidential` = 3
-    Confidential,
+pub enum SensitiveTypeSource {
+    /// `outOfBox` = 0
+    OutOfBox,
+    /// `tenant` = 1
+    Tenant,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for Sensitivity {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("normal", 0),
-        ("personal", 1),
-        ("private", 2),
-        ("confidential", 3),
-    ];
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for SensitiveTypeSource {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("outOfBox", 0), ("tenant", 1)];
     fn from_wire(value: &str) -> Self {
         match value {
-            "normal" => Self::Normal,
-            "personal" => Self::Personal,
-            "private" => Self::Private,
-            "confidential" => Self::Confidential,
+            "outOfBox" => Self::OutOfBox,
+            "tenant" => Self::Tenant,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Normal => "normal",
-            Self::Personal => "personal",
-            Self::Private => "private",
-            Self::Confidential => "confidential",
+            Self::OutOfBox => "outOfBox",
+            Self::Tenant => "tenant",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for Sensitivity {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SensitiveTypeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for Sensitivity {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SensitiveTypeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2595,15 +2162,15 @@ impl<'de> serde::Deserialize<'de> for Sensitivity {
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for Sensitivity {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for SensitiveTypeSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl From<&str> for Sensitivity {
+#[cfg(feature = "_add_footer")]
+impl From<&str> for SensitiveTypeSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2688,342 +2255,6 @@ impl From<&str> for TaskStatus {
     }
 }
 
-#[cfg(feature = "_email_identity")]
-/// CSDL enum type `microsoft.graph.teamworkApplicationIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkApplicationIdentityType {
-    /// `aadApplication` = 0
-    AadApplication,
-    /// `bot` = 1
-    Bot,
-    /// `tenantBot` = 2
-    TenantBot,
-    /// `office365Connector` = 3
-    Office365Connector,
-    /// `outgoingWebhook` = 4
-    OutgoingWebhook,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkApplicationIdentityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("aadApplication", 0),
-        ("bot", 1),
-        ("tenantBot", 2),
-        ("office365Connector", 3),
-        ("outgoingWebhook", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "aadApplication" => Self::AadApplication,
-            "bot" => Self::Bot,
-            "tenantBot" => Self::TenantBot,
-            "office365Connector" => Self::Office365Connector,
-            "outgoingWebhook" => Self::OutgoingWebhook,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AadApplication => "aadApplication",
-            Self::Bot => "bot",
-            Self::TenantBot => "tenantBot",
-            Self::Office365Connector => "office365Connector",
-            Self::OutgoingWebhook => "outgoingWebhook",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for TeamworkApplicationIdentityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl std::fmt::Display for TeamworkApplicationIdentityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl From<&str> for TeamworkApplicationIdentityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.teamworkCallEventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkCallEventType {
-    /// `call` = 0
-    Call,
-    /// `meeting` = 1
-    Meeting,
-    /// `screenShare` = 2
-    ScreenShare,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("call", 0),
-        ("meeting", 1),
-        ("screenShare", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "call" => Self::Call,
-            "meeting" => Self::Meeting,
-            "screenShare" => Self::ScreenShare,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Call => "call",
-            Self::Meeting => "meeting",
-            Self::ScreenShare => "screenShare",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for TeamworkCallEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for TeamworkCallEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<&str> for TeamworkCallEventType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-/// CSDL enum type `microsoft.graph.teamworkConversationIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkConversationIdentityType {
-    /// `team` = 0
-    Team,
-    /// `channel` = 1
-    Channel,
-    /// `chat` = 2
-    Chat,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_email_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkConversationIdentityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("team", 0),
-        ("channel", 1),
-        ("chat", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "team" => Self::Team,
-            "channel" => Self::Channel,
-            "chat" => Self::Chat,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::Channel => "channel",
-            Self::Chat => "chat",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl serde::Serialize for TeamworkConversationIdentityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl std::fmt::Display for TeamworkConversationIdentityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_email_identity")]
-impl From<&str> for TeamworkConversationIdentityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-/// CSDL enum type `microsoft.graph.teamworkUserIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkUserIdentityType {
-    /// `aadUser` = 0
-    AadUser,
-    /// `onPremiseAadUser` = 1
-    OnPremiseAadUser,
-    /// `anonymousGuest` = 2
-    AnonymousGuest,
-    /// `federatedUser` = 3
-    FederatedUser,
-    /// `personalMicrosoftAccountUser` = 4
-    PersonalMicrosoftAccountUser,
-    /// `skypeUser` = 5
-    SkypeUser,
-    /// `phoneUser` = 6
-    PhoneUser,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// `emailUser` = 8
-    EmailUser,
-    /// `azureCommunicationServicesUser` = 9
-    AzureCommunicationServicesUser,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("aadUser", 0),
-        ("onPremiseAadUser", 1),
-        ("anonymousGuest", 2),
-        ("federatedUser", 3),
-        ("personalMicrosoftAccountUser", 4),
-        ("skypeUser", 5),
-        ("phoneUser", 6),
-        ("unknownFutureValue", 7),
-        ("emailUser", 8),
-        ("azureCommunicationServicesUser", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "aadUser" => Self::AadUser,
-            "onPremiseAadUser" => Self::OnPremiseAadUser,
-            "anonymousGuest" => Self::AnonymousGuest,
-            "federatedUser" => Self::FederatedUser,
-            "personalMicrosoftAccountUser" => Self::PersonalMicrosoftAccountUser,
-            "skypeUser" => Self::SkypeUser,
-            "phoneUser" => Self::PhoneUser,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "emailUser" => Self::EmailUser,
-            "azureCommunicationServicesUser" => Self::AzureCommunicationServicesUser,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AadUser => "aadUser",
-            Self::OnPremiseAadUser => "onPremiseAadUser",
-            Self::AnonymousGuest => "anonymousGuest",
-            Self::FederatedUser => "federatedUser",
-            Self::PersonalMicrosoftAccountUser => "personalMicrosoftAccountUser",
-            Self::SkypeUser => "skypeUser",
-            Self::PhoneUser => "phoneUser",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::EmailUser => "emailUser",
-            Self::AzureCommunicationServicesUser => "azureCommunicationServicesUser",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-impl serde::Serialize for TeamworkUserIdentityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-impl std::fmt::Display for TeamworkUserIdentityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teamwork_user_identity")]
-impl From<&str> for TeamworkUserIdentityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.websiteType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3098,85 +2329,6 @@ impl std::fmt::Display for WebsiteType {
 
 #[cfg(feature = "_allowed_audiences")]
 impl From<&str> for WebsiteType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-/// CSDL enum type `microsoft.graph.weekIndex`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WeekIndex {
-    /// `first` = 0
-    First,
-    /// `second` = 1
-    Second,
-    /// `third` = 2
-    Third,
-    /// `fourth` = 3
-    Fourth,
-    /// `last` = 4
-    Last,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-impl graph_odata_runtime::enums::EvolvableEnum for WeekIndex {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("first", 0),
-        ("second", 1),
-        ("third", 2),
-        ("fourth", 3),
-        ("last", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "first" => Self::First,
-            "second" => Self::Second,
-            "third" => Self::Third,
-            "fourth" => Self::Fourth,
-            "last" => Self::Last,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Second => "second",
-            Self::Third => "third",
-            Self::Fourth => "fourth",
-            Self::Last => "last",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-impl serde::Serialize for WeekIndex {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-impl<'de> serde::Deserialize<'de> for WeekIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-impl std::fmt::Display for WeekIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_recurrence_pattern")]
-impl From<&str> for WeekIndex {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -3,15 +3,10 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph`.
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
-
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use entity_types::*;
 
 mod complex_types_1;
 
@@ -27,11 +22,6 @@ mod complex_types_3;
 
 #[allow(unused_imports)]
 pub use complex_types_3::*;
-
-mod complex_types_4;
-
-#[allow(unused_imports)]
-pub use complex_types_4::*;
 
 mod enum_types;
 

@@ -11,59 +11,54 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.accessReviewTimeoutBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_agreement_acceptance")]
+/// CSDL enum type `microsoft.graph.agreementAcceptanceState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewTimeoutBehavior {
-    /// `keepAccess` = 0
-    KeepAccess,
-    /// `removeAccess` = 1
-    RemoveAccess,
-    /// `acceptAccessRecommendation` = 2
-    AcceptAccessRecommendation,
-    /// `unknownFutureValue` = 99
+pub enum AgreementAcceptanceState {
+    /// `accepted` = 2
+    Accepted,
+    /// `declined` = 3
+    Declined,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewTimeoutBehavior {
+#[cfg(feature = "_agreement_acceptance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AgreementAcceptanceState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("keepAccess", 0),
-        ("removeAccess", 1),
-        ("acceptAccessRecommendation", 2),
-        ("unknownFutureValue", 99),
+        ("accepted", 2),
+        ("declined", 3),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "keepAccess" => Self::KeepAccess,
-            "removeAccess" => Self::RemoveAccess,
-            "acceptAccessRecommendation" => Self::AcceptAccessRecommendation,
+            "accepted" => Self::Accepted,
+            "declined" => Self::Declined,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::KeepAccess => "keepAccess",
-            Self::RemoveAccess => "removeAccess",
-            Self::AcceptAccessRecommendation => "acceptAccessRecommendation",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessReviewTimeoutBehavior {
+#[cfg(feature = "_agreement_acceptance")]
+impl serde::Serialize for AgreementAcceptanceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessReviewTimeoutBehavior {
+#[cfg(feature = "_agreement_acceptance")]
+impl<'de> serde::Deserialize<'de> for AgreementAcceptanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,68 +66,158 @@ impl<'de> serde::Deserialize<'de> for AccessReviewTimeoutBehavior {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for AccessReviewTimeoutBehavior {
+#[cfg(feature = "_agreement_acceptance")]
+impl std::fmt::Display for AgreementAcceptanceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl From<&str> for AccessReviewTimeoutBehavior {
+#[cfg(feature = "_agreement_acceptance")]
+impl From<&str> for AgreementAcceptanceState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.countryLookupMethodType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.allowedRolePrincipalTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct AllowedRolePrincipalTypes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_role_management")]
+impl AllowedRolePrincipalTypes {
+    /// `user` = 1
+    pub const USER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `servicePrincipal` = 2
+    pub const SERVICE_PRINCIPAL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `group` = 4
+    pub const GROUP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `unknownFutureValue` = 8
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::FlagsEnum for AllowedRolePrincipalTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 1),
+        ("servicePrincipal", 2),
+        ("group", 4),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::fmt::Debug for AllowedRolePrincipalTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for AllowedRolePrincipalTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::str::FromStr for AllowedRolePrincipalTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::ops::BitOr for AllowedRolePrincipalTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::ops::BitOrAssign for AllowedRolePrincipalTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for AllowedRolePrincipalTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for AllowedRolePrincipalTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.attachmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CountryLookupMethodType {
-    /// `clientIpAddress` = 0
-    ClientIpAddress,
-    /// `authenticatorAppGps` = 1
-    AuthenticatorAppGps,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
+pub enum AttachmentType {
+    /// `file` = 0
+    File,
+    /// `item` = 1
+    Item,
+    /// `reference` = 2
+    Reference,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::EvolvableEnum for CountryLookupMethodType {
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("clientIpAddress", 0),
-        ("authenticatorAppGps", 1),
-        ("unknownFutureValue", 2),
+        ("file", 0),
+        ("item", 1),
+        ("reference", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "clientIpAddress" => Self::ClientIpAddress,
-            "authenticatorAppGps" => Self::AuthenticatorAppGps,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "file" => Self::File,
+            "item" => Self::Item,
+            "reference" => Self::Reference,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::ClientIpAddress => "clientIpAddress",
-            Self::AuthenticatorAppGps => "authenticatorAppGps",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::File => "file",
+            Self::Item => "item",
+            Self::Reference => "reference",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for CountryLookupMethodType {
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for AttachmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for AttachmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -140,49 +225,107 @@ impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for CountryLookupMethodType {
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for AttachmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<&str> for CountryLookupMethodType {
+#[cfg(feature = "_attachment")]
+impl From<&str> for AttachmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.teamworkConnectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.authenticationAppPolicyStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkConnectionStatus {
+pub enum AuthenticationAppPolicyStatus {
     /// `unknown` = 0
     Unknown,
-    /// `connected` = 1
-    Connected,
-    /// `disconnected` = 2
-    Disconnected,
-    /// `unknownFutureValue` = 3
+    /// `appLockOutOfDate` = 1
+    AppLockOutOfDate,
+    /// `appLockEnabled` = 2
+    AppLockEnabled,
+    /// `appLockDisabled` = 3
+    AppLockDisabled,
+    /// `appContextOutOfDate` = 4
+    AppContextOutOfDate,
+    /// `appContextShown` = 5
+    AppContextShown,
+    /// `appContextNotShown` = 6
+    AppContextNotShown,
+    /// `locationContextOutOfDate` = 7
+    LocationContextOutOfDate,
+    /// `locationContextShown` = 8
+    LocationContextShown,
+    /// `locationContextNotShown` = 9
+    LocationContextNotShown,
+    /// `numberMatchOutOfDate` = 10
+    NumberMatchOutOfDate,
+    /// `numberMatchCorrectNumberEntered` = 11
+    NumberMatchCorrectNumberEntered,
+    /// `numberMatchIncorrectNumberEntered` = 12
+    NumberMatchIncorrectNumberEntered,
+    /// `numberMatchDeny` = 13
+    NumberMatchDeny,
+    /// `tamperResistantHardwareOutOfDate` = 14
+    TamperResistantHardwareOutOfDate,
+    /// `tamperResistantHardwareUsed` = 15
+    TamperResistantHardwareUsed,
+    /// `tamperResistantHardwareNotUsed` = 16
+    TamperResistantHardwareNotUsed,
+    /// `unknownFutureValue` = 17
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkConnectionStatus {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationAppPolicyStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("connected", 1),
-        ("disconnected", 2),
-        ("unknownFutureValue", 3),
+        ("appLockOutOfDate", 1),
+        ("appLockEnabled", 2),
+        ("appLockDisabled", 3),
+        ("appContextOutOfDate", 4),
+        ("appContextShown", 5),
+        ("appContextNotShown", 6),
+        ("locationContextOutOfDate", 7),
+        ("locationContextShown", 8),
+        ("locationContextNotShown", 9),
+        ("numberMatchOutOfDate", 10),
+        ("numberMatchCorrectNumberEntered", 11),
+        ("numberMatchIncorrectNumberEntered", 12),
+        ("numberMatchDeny", 13),
+        ("tamperResistantHardwareOutOfDate", 14),
+        ("tamperResistantHardwareUsed", 15),
+        ("tamperResistantHardwareNotUsed", 16),
+        ("unknownFutureValue", 17),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "connected" => Self::Connected,
-            "disconnected" => Self::Disconnected,
+            "appLockOutOfDate" => Self::AppLockOutOfDate,
+            "appLockEnabled" => Self::AppLockEnabled,
+            "appLockDisabled" => Self::AppLockDisabled,
+            "appContextOutOfDate" => Self::AppContextOutOfDate,
+            "appContextShown" => Self::AppContextShown,
+            "appContextNotShown" => Self::AppContextNotShown,
+            "locationContextOutOfDate" => Self::LocationContextOutOfDate,
+            "locationContextShown" => Self::LocationContextShown,
+            "locationContextNotShown" => Self::LocationContextNotShown,
+            "numberMatchOutOfDate" => Self::NumberMatchOutOfDate,
+            "numberMatchCorrectNumberEntered" => Self::NumberMatchCorrectNumberEntered,
+            "numberMatchIncorrectNumberEntered" => {
+                Self::NumberMatchIncorrectNumberEntered
+            }
+            "numberMatchDeny" => Self::NumberMatchDeny,
+            "tamperResistantHardwareOutOfDate" => Self::TamperResistantHardwareOutOfDate,
+            "tamperResistantHardwareUsed" => Self::TamperResistantHardwareUsed,
+            "tamperResistantHardwareNotUsed" => Self::TamperResistantHardwareNotUsed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -190,23 +333,39 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkConnectionStatus {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Connected => "connected",
-            Self::Disconnected => "disconnected",
+            Self::AppLockOutOfDate => "appLockOutOfDate",
+            Self::AppLockEnabled => "appLockEnabled",
+            Self::AppLockDisabled => "appLockDisabled",
+            Self::AppContextOutOfDate => "appContextOutOfDate",
+            Self::AppContextShown => "appContextShown",
+            Self::AppContextNotShown => "appContextNotShown",
+            Self::LocationContextOutOfDate => "locationContextOutOfDate",
+            Self::LocationContextShown => "locationContextShown",
+            Self::LocationContextNotShown => "locationContextNotShown",
+            Self::NumberMatchOutOfDate => "numberMatchOutOfDate",
+            Self::NumberMatchCorrectNumberEntered => "numberMatchCorrectNumberEntered",
+            Self::NumberMatchIncorrectNumberEntered => {
+                "numberMatchIncorrectNumberEntered"
+            }
+            Self::NumberMatchDeny => "numberMatchDeny",
+            Self::TamperResistantHardwareOutOfDate => "tamperResistantHardwareOutOfDate",
+            Self::TamperResistantHardwareUsed => "tamperResistantHardwareUsed",
+            Self::TamperResistantHardwareNotUsed => "tamperResistantHardwareNotUsed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkConnectionStatus {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AuthenticationAppPolicyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkConnectionStatus {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AuthenticationAppPolicyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -214,49 +373,61 @@ impl<'de> serde::Deserialize<'de> for TeamworkConnectionStatus {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Display for TeamworkConnectionStatus {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for AuthenticationAppPolicyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl From<&str> for TeamworkConnectionStatus {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for AuthenticationAppPolicyStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.teamworkSoftwareFreshness`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.authenticationMethodPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkSoftwareFreshness {
+pub enum AuthenticationMethodPlatform {
     /// `unknown` = 0
     Unknown,
-    /// `latest` = 1
-    Latest,
-    /// `updateAvailable` = 2
-    UpdateAvailable,
-    /// `unknownFutureValue` = 3
+    /// `windows` = 1
+    Windows,
+    /// `macOS` = 2
+    MacOs,
+    /// `iOS` = 3
+    IOs,
+    /// `android` = 4
+    Android,
+    /// `linux` = 5
+    Linux,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSoftwareFreshness {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("latest", 1),
-        ("updateAvailable", 2),
-        ("unknownFutureValue", 3),
+        ("windows", 1),
+        ("macOS", 2),
+        ("iOS", 3),
+        ("android", 4),
+        ("linux", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "latest" => Self::Latest,
-            "updateAvailable" => Self::UpdateAvailable,
+            "windows" => Self::Windows,
+            "macOS" => Self::MacOs,
+            "iOS" => Self::IOs,
+            "android" => Self::Android,
+            "linux" => Self::Linux,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -264,23 +435,26 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSoftwareFreshness {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Latest => "latest",
-            Self::UpdateAvailable => "updateAvailable",
+            Self::Windows => "windows",
+            Self::MacOs => "macOS",
+            Self::IOs => "iOS",
+            Self::Android => "android",
+            Self::Linux => "linux",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkSoftwareFreshness {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AuthenticationMethodPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkSoftwareFreshness {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -288,53 +462,299 @@ impl<'de> serde::Deserialize<'de> for TeamworkSoftwareFreshness {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Display for TeamworkSoftwareFreshness {
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for AuthenticationMethodPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl From<&str> for TeamworkSoftwareFreshness {
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for AuthenticationMethodPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.changeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateIssuerHintsState {
-    /// `disabled` = 0
-    Disabled,
-    /// `enabled` = 1
-    Enabled,
-    /// `unknownFutureValue` = 2
+pub enum ChangeType {
+    /// `created` = 0
+    Created,
+    /// `updated` = 1
+    Updated,
+    /// `deleted` = 2
+    Deleted,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChangeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("created", 0),
+        ("updated", 1),
+        ("deleted", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "deleted" => Self::Deleted,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ChangeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ChangeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for ChangeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for ChangeType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_connector_group")]
+/// CSDL enum type `microsoft.graph.connectorGroupRegion`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectorGroupRegion {
+    /// `nam` = 0
+    Nam,
+    /// `eur` = 1
+    Eur,
+    /// `aus` = 2
+    Aus,
+    /// `asia` = 3
+    Asia,
+    /// `ind` = 4
+    Ind,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
+#[cfg(feature = "_connector_group")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupRegion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("enabled", 1),
-        ("unknownFutureValue", 2),
+        ("nam", 0),
+        ("eur", 1),
+        ("aus", 2),
+        ("asia", 3),
+        ("ind", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
+            "nam" => Self::Nam,
+            "eur" => Self::Eur,
+            "aus" => Self::Aus,
+            "asia" => Self::Asia,
+            "ind" => Self::Ind,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
+            Self::Nam => "nam",
+            Self::Eur => "eur",
+            Self::Aus => "aus",
+            Self::Asia => "asia",
+            Self::Ind => "ind",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_connector_group")]
+impl serde::Serialize for ConnectorGroupRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_connector_group")]
+impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_connector_group")]
+impl std::fmt::Display for ConnectorGroupRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_connector_group")]
+impl From<&str> for ConnectorGroupRegion {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.decisionItemPrincipalResourceMembershipType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct DecisionItemPrincipalResourceMembershipType(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl DecisionItemPrincipalResourceMembershipType {
+    /// `direct` = 1
+    pub const DIRECT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `indirect` = 2
+    pub const INDIRECT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::FlagsEnum
+for DecisionItemPrincipalResourceMembershipType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("direct", 1),
+        ("indirect", 2),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Debug for DecisionItemPrincipalResourceMembershipType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for DecisionItemPrincipalResourceMembershipType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::str::FromStr for DecisionItemPrincipalResourceMembershipType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::ops::BitOr for DecisionItemPrincipalResourceMembershipType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::ops::BitOrAssign for DecisionItemPrincipalResourceMembershipType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for DecisionItemPrincipalResourceMembershipType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for DecisionItemPrincipalResourceMembershipType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.featureTargetType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeatureTargetType {
+    /// `group` = 0
+    Group,
+    /// `administrativeUnit` = 1
+    AdministrativeUnit,
+    /// `role` = 2
+    Role,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("group", 0),
+        ("administrativeUnit", 1),
+        ("role", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "group" => Self::Group,
+            "administrativeUnit" => Self::AdministrativeUnit,
+            "role" => Self::Role,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::AdministrativeUnit => "administrativeUnit",
+            Self::Role => "role",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -342,14 +762,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsSta
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateIssuerHintsState {
+impl serde::Serialize for FeatureTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
+impl<'de> serde::Deserialize<'de> for FeatureTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -358,14 +778,1058 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateIssuerHintsState {
+impl std::fmt::Display for FeatureTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateIssuerHintsState {
+impl From<&str> for FeatureTargetType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.includedUserRoles`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IncludedUserRoles {
+    /// `all` = 0
+    All,
+    /// `privilegedAdmin` = 1
+    PrivilegedAdmin,
+    /// `admin` = 2
+    Admin,
+    /// `user` = 3
+    User,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for IncludedUserRoles {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("all", 0),
+        ("privilegedAdmin", 1),
+        ("admin", 2),
+        ("user", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "privilegedAdmin" => Self::PrivilegedAdmin,
+            "admin" => Self::Admin,
+            "user" => Self::User,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::PrivilegedAdmin => "privilegedAdmin",
+            Self::Admin => "admin",
+            Self::User => "user",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for IncludedUserRoles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for IncludedUserRoles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for IncludedUserRoles {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.lifecycleEventType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LifecycleEventType {
+    /// `missed` = 0
+    Missed,
+    /// `subscriptionRemoved` = 1
+    SubscriptionRemoved,
+    /// `reauthorizationRequired` = 2
+    ReauthorizationRequired,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for LifecycleEventType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("missed", 0),
+        ("subscriptionRemoved", 1),
+        ("reauthorizationRequired", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "missed" => Self::Missed,
+            "subscriptionRemoved" => Self::SubscriptionRemoved,
+            "reauthorizationRequired" => Self::ReauthorizationRequired,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Missed => "missed",
+            Self::SubscriptionRemoved => "subscriptionRemoved",
+            Self::ReauthorizationRequired => "reauthorizationRequired",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for LifecycleEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for LifecycleEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for LifecycleEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for LifecycleEventType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.migrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MigrationStatus {
+    /// `ready` = 0
+    Ready,
+    /// `needsReview` = 1
+    NeedsReview,
+    /// `additionalStepsRequired` = 2
+    AdditionalStepsRequired,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for MigrationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("ready", 0),
+        ("needsReview", 1),
+        ("additionalStepsRequired", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ready" => Self::Ready,
+            "needsReview" => Self::NeedsReview,
+            "additionalStepsRequired" => Self::AdditionalStepsRequired,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::NeedsReview => "needsReview",
+            Self::AdditionalStepsRequired => "additionalStepsRequired",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for MigrationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for MigrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for MigrationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for MigrationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL enum type `microsoft.graph.onenotePatchInsertPosition`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnenotePatchInsertPosition {
+    /// `After` = 0
+    After,
+    /// `Before` = 1
+    Before,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchInsertPosition {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("After", 0), ("Before", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "After" => Self::After,
+            "Before" => Self::Before,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::After => "After",
+            Self::Before => "Before",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePatchInsertPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl std::fmt::Display for OnenotePatchInsertPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl From<&str> for OnenotePatchInsertPosition {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageLayoutType {
+    /// `microsoftReserved` = 0
+    MicrosoftReserved,
+    /// `article` = 1
+    Article,
+    /// `home` = 2
+    Home,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// `newsLink` = 5
+    NewsLink,
+    /// `videoNewsLink` = 6
+    VideoNewsLink,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoftReserved", 0),
+        ("article", 1),
+        ("home", 2),
+        ("unknownFutureValue", 3),
+        ("newsLink", 5),
+        ("videoNewsLink", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoftReserved" => Self::MicrosoftReserved,
+            "article" => Self::Article,
+            "home" => Self::Home,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "newsLink" => Self::NewsLink,
+            "videoNewsLink" => Self::VideoNewsLink,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MicrosoftReserved => "microsoftReserved",
+            Self::Article => "article",
+            Self::Home => "home",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::NewsLink => "newsLink",
+            Self::VideoNewsLink => "videoNewsLink",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for PageLayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for PageLayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for PageLayoutType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for PageLayoutType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.plannerPlanContextType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerPlanContextType {
+    /// `teamsTab` = 1
+    TeamsTab,
+    /// `sharePointPage` = 2
+    SharePointPage,
+    /// `meetingNotes` = 3
+    MeetingNotes,
+    /// `other` = 4
+    Other,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// `loopPage` = 6
+    LoopPage,
+    /// `project` = 7
+    Project,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerPlanContextType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("teamsTab", 1),
+        ("sharePointPage", 2),
+        ("meetingNotes", 3),
+        ("other", 4),
+        ("unknownFutureValue", 5),
+        ("loopPage", 6),
+        ("project", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "teamsTab" => Self::TeamsTab,
+            "sharePointPage" => Self::SharePointPage,
+            "meetingNotes" => Self::MeetingNotes,
+            "other" => Self::Other,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "loopPage" => Self::LoopPage,
+            "project" => Self::Project,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::TeamsTab => "teamsTab",
+            Self::SharePointPage => "sharePointPage",
+            Self::MeetingNotes => "meetingNotes",
+            Self::Other => "other",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::LoopPage => "loopPage",
+            Self::Project => "project",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerPlanContextType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContextType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for PlannerPlanContextType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for PlannerPlanContextType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivilegedAccessGroupRelationships {
+    /// `owner` = 1
+    Owner,
+    /// `member` = 2
+    Member,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("owner", 1),
+        ("member", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "owner" => Self::Owner,
+            "member" => Self::Member,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for PrivilegedAccessGroupRelationships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for PrivilegedAccessGroupRelationships {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for PrivilegedAccessGroupRelationships {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.registrationAuthMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistrationAuthMethod {
+    /// `email` = 0
+    Email,
+    /// `mobilePhone` = 1
+    MobilePhone,
+    /// `officePhone` = 2
+    OfficePhone,
+    /// `securityQuestion` = 3
+    SecurityQuestion,
+    /// `appNotification` = 4
+    AppNotification,
+    /// `appCode` = 5
+    AppCode,
+    /// `alternateMobilePhone` = 6
+    AlternateMobilePhone,
+    /// `fido` = 7
+    Fido,
+    /// `appPassword` = 8
+    AppPassword,
+    /// `unknownFutureValue` = 9
+    UnknownFutureValue,
+    /// `externalAuthMethod` = 10
+    ExternalAuthMethod,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for RegistrationAuthMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("email", 0),
+        ("mobilePhone", 1),
+        ("officePhone", 2),
+        ("securityQuestion", 3),
+        ("appNotification", 4),
+        ("appCode", 5),
+        ("alternateMobilePhone", 6),
+        ("fido", 7),
+        ("appPassword", 8),
+        ("unknownFutureValue", 9),
+        ("externalAuthMethod", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "mobilePhone" => Self::MobilePhone,
+            "officePhone" => Self::OfficePhone,
+            "securityQuestion" => Self::SecurityQuestion,
+            "appNotification" => Self::AppNotification,
+            "appCode" => Self::AppCode,
+            "alternateMobilePhone" => Self::AlternateMobilePhone,
+            "fido" => Self::Fido,
+            "appPassword" => Self::AppPassword,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "externalAuthMethod" => Self::ExternalAuthMethod,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::MobilePhone => "mobilePhone",
+            Self::OfficePhone => "officePhone",
+            Self::SecurityQuestion => "securityQuestion",
+            Self::AppNotification => "appNotification",
+            Self::AppCode => "appCode",
+            Self::AlternateMobilePhone => "alternateMobilePhone",
+            Self::Fido => "fido",
+            Self::AppPassword => "appPassword",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ExternalAuthMethod => "externalAuthMethod",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for RegistrationAuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for RegistrationAuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for RegistrationAuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for RegistrationAuthMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+/// CSDL enum type `microsoft.graph.riskState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskState {
+    /// `none` = 0
+    None,
+    /// `confirmedSafe` = 1
+    ConfirmedSafe,
+    /// `remediated` = 2
+    Remediated,
+    /// `dismissed` = 3
+    Dismissed,
+    /// `atRisk` = 4
+    AtRisk,
+    /// `confirmedCompromised` = 5
+    ConfirmedCompromised,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_risk_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("confirmedSafe", 1),
+        ("remediated", 2),
+        ("dismissed", 3),
+        ("atRisk", 4),
+        ("confirmedCompromised", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "confirmedSafe" => Self::ConfirmedSafe,
+            "remediated" => Self::Remediated,
+            "dismissed" => Self::Dismissed,
+            "atRisk" => Self::AtRisk,
+            "confirmedCompromised" => Self::ConfirmedCompromised,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ConfirmedSafe => "confirmedSafe",
+            Self::Remediated => "remediated",
+            Self::Dismissed => "dismissed",
+            Self::AtRisk => "atRisk",
+            Self::ConfirmedCompromised => "confirmedCompromised",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl serde::Serialize for RiskState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl<'de> serde::Deserialize<'de> for RiskState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl std::fmt::Display for RiskState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl From<&str> for RiskState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+/// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SiteLockState {
+    /// `unlocked` = 0
+    Unlocked,
+    /// `lockedReadOnly` = 1
+    LockedReadOnly,
+    /// `lockedNoAccess` = 2
+    LockedNoAccess,
+    /// `lockedNoAdditions` = 3
+    LockedNoAdditions,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_site_archival_details")]
+impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unlocked", 0),
+        ("lockedReadOnly", 1),
+        ("lockedNoAccess", 2),
+        ("lockedNoAdditions", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unlocked" => Self::Unlocked,
+            "lockedReadOnly" => Self::LockedReadOnly,
+            "lockedNoAccess" => Self::LockedNoAccess,
+            "lockedNoAdditions" => Self::LockedNoAdditions,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unlocked => "unlocked",
+            Self::LockedReadOnly => "lockedReadOnly",
+            Self::LockedNoAccess => "lockedNoAccess",
+            Self::LockedNoAdditions => "lockedNoAdditions",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+impl serde::Serialize for SiteLockState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+impl<'de> serde::Deserialize<'de> for SiteLockState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+impl std::fmt::Display for SiteLockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+impl From<&str> for SiteLockState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamVisibilityType {
+    /// `private` = 0
+    Private,
+    /// `public` = 1
+    Public,
+    /// `hiddenMembership` = 2
+    HiddenMembership,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("private", 0),
+        ("public", 1),
+        ("hiddenMembership", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "private" => Self::Private,
+            "public" => Self::Public,
+            "hiddenMembership" => Self::HiddenMembership,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::HiddenMembership => "hiddenMembership",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamVisibilityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl std::fmt::Display for TeamVisibilityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl From<&str> for TeamVisibilityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrafficRoutingMethod {
+    /// `none` = 0
+    None,
+    /// `random` = 1
+    Random,
+    /// `sessionPersistence` = 2
+    SessionPersistence,
+    /// `performance` = 3
+    Performance,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for TrafficRoutingMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("random", 1),
+        ("sessionPersistence", 2),
+        ("performance", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "random" => Self::Random,
+            "sessionPersistence" => Self::SessionPersistence,
+            "performance" => Self::Performance,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Random => "random",
+            Self::SessionPersistence => "sessionPersistence",
+            Self::Performance => "performance",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for TrafficRoutingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for TrafficRoutingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl std::fmt::Display for TrafficRoutingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<&str> for TrafficRoutingMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethodType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserDefaultAuthenticationMethodType {
+    /// `push` = 0
+    Push,
+    /// `oath` = 1
+    Oath,
+    /// `voiceMobile` = 2
+    VoiceMobile,
+    /// `voiceAlternateMobile` = 3
+    VoiceAlternateMobile,
+    /// `voiceOffice` = 4
+    VoiceOffice,
+    /// `sms` = 5
+    Sms,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethodType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("push", 0),
+        ("oath", 1),
+        ("voiceMobile", 2),
+        ("voiceAlternateMobile", 3),
+        ("voiceOffice", 4),
+        ("sms", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "push" => Self::Push,
+            "oath" => Self::Oath,
+            "voiceMobile" => Self::VoiceMobile,
+            "voiceAlternateMobile" => Self::VoiceAlternateMobile,
+            "voiceOffice" => Self::VoiceOffice,
+            "sms" => Self::Sms,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Push => "push",
+            Self::Oath => "oath",
+            Self::VoiceMobile => "voiceMobile",
+            Self::VoiceAlternateMobile => "voiceAlternateMobile",
+            Self::VoiceOffice => "voiceOffice",
+            Self::Sms => "sms",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for UserDefaultAuthenticationMethodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for UserDefaultAuthenticationMethodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for UserDefaultAuthenticationMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -6,15 +6,51 @@
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
 
-mod entity_types;
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
-
-mod complex_types;
+pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph::*;
+
+mod entity_types_1;
+
+#[allow(unused_imports)]
+pub use entity_types_1::*;
+
+mod entity_types_2;
+
+#[allow(unused_imports)]
+pub use entity_types_2::*;
+
+mod complex_types_1;
+
+#[allow(unused_imports)]
+pub use complex_types_1::*;
+
+mod complex_types_2;
+
+#[allow(unused_imports)]
+pub use complex_types_2::*;
+
+mod complex_types_3;
+
+#[allow(unused_imports)]
+pub use complex_types_3::*;
 
 mod enum_types;
 

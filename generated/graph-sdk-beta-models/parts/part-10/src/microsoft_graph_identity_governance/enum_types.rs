@@ -12,73 +12,78 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.workflowExecutionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.identityGovernance.lifecycleWorkflowProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkflowExecutionType {
-    /// `scheduled` = 0
-    Scheduled,
-    /// `onDemand` = 1
-    OnDemand,
-    /// `unknownFutureValue` = 2
+pub enum LifecycleWorkflowProcessingStatus {
+    /// `queued` = 0
+    Queued,
+    /// `inProgress` = 1
+    InProgress,
+    /// `completed` = 2
+    Completed,
+    /// `completedWithErrors` = 3
+    CompletedWithErrors,
+    /// `canceled` = 4
+    Canceled,
+    /// `failed` = 5
+    Failed,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
-    /// `activatedWithScope` = 3
-    ActivatedWithScope,
-    /// **Deprecated**: deprecated on 2025-08-12, planned removal on 2025-11-30, revision 2025-01/PrivatePreview:organizationalUnit
-    ///
-    /// `preview` = 4
-    #[deprecated(
-        note = "deprecated on 2025-08-12, planned removal on 2025-11-30, revision 2025-01/PrivatePreview:organizationalUnit"
-    )]
-    Preview,
-    /// `extensibilityOnDemand` = 5
-    ExtensibilityOnDemand,
+    /// `quarantined` = 8
+    Quarantined,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for WorkflowExecutionType {
+impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowProcessingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("scheduled", 0),
-        ("onDemand", 1),
-        ("unknownFutureValue", 2),
-        ("activatedWithScope", 3),
-        ("preview", 4),
-        ("extensibilityOnDemand", 5),
+        ("queued", 0),
+        ("inProgress", 1),
+        ("completed", 2),
+        ("completedWithErrors", 3),
+        ("canceled", 4),
+        ("failed", 5),
+        ("unknownFutureValue", 6),
+        ("quarantined", 8),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "scheduled" => Self::Scheduled,
-            "onDemand" => Self::OnDemand,
+            "queued" => Self::Queued,
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "completedWithErrors" => Self::CompletedWithErrors,
+            "canceled" => Self::Canceled,
+            "failed" => Self::Failed,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "activatedWithScope" => Self::ActivatedWithScope,
-            "preview" => Self::Preview,
-            "extensibilityOnDemand" => Self::ExtensibilityOnDemand,
+            "quarantined" => Self::Quarantined,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Scheduled => "scheduled",
-            Self::OnDemand => "onDemand",
+            Self::Queued => "queued",
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completedWithErrors",
+            Self::Canceled => "canceled",
+            Self::Failed => "failed",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ActivatedWithScope => "activatedWithScope",
-            Self::Preview => "preview",
-            Self::ExtensibilityOnDemand => "extensibilityOnDemand",
+            Self::Quarantined => "quarantined",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowExecutionType {
+impl serde::Serialize for LifecycleWorkflowProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowExecutionType {
+impl<'de> serde::Deserialize<'de> for LifecycleWorkflowProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -87,14 +92,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowExecutionType {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for WorkflowExecutionType {
+impl std::fmt::Display for LifecycleWorkflowProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for WorkflowExecutionType {
+impl From<&str> for LifecycleWorkflowProcessingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -6,6 +6,27 @@
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_identity_governance::*;
 
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_identity_governance::*;
+
 mod enum_types;
 
 #[allow(unused_imports)]

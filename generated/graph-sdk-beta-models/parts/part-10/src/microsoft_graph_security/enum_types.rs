@@ -12,48 +12,53 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.antispamTeamsDirection`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.dataSourceHoldStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AntispamTeamsDirection {
-    /// `unknown` = 0
-    Unknown,
-    /// `inbound` = 1
-    Inbound,
-    /// `outbound` = 2
-    Outbound,
-    /// `intraorg` = 3
-    Intraorg,
-    /// `unknownFutureValue` = 31
+pub enum DataSourceHoldStatus {
+    /// `notApplied` = 1
+    NotApplied,
+    /// `applied` = 2
+    Applied,
+    /// `applying` = 3
+    Applying,
+    /// `removing` = 4
+    Removing,
+    /// `partial` = 5
+    Partial,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
+impl graph_odata_runtime::enums::EvolvableEnum for DataSourceHoldStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("inbound", 1),
-        ("outbound", 2),
-        ("intraorg", 3),
-        ("unknownFutureValue", 31),
+        ("notApplied", 1),
+        ("applied", 2),
+        ("applying", 3),
+        ("removing", 4),
+        ("partial", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "inbound" => Self::Inbound,
-            "outbound" => Self::Outbound,
-            "intraorg" => Self::Intraorg,
+            "notApplied" => Self::NotApplied,
+            "applied" => Self::Applied,
+            "applying" => Self::Applying,
+            "removing" => Self::Removing,
+            "partial" => Self::Partial,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-            Self::Intraorg => "intraorg",
+            Self::NotApplied => "notApplied",
+            Self::Applied => "applied",
+            Self::Applying => "applying",
+            Self::Removing => "removing",
+            Self::Partial => "partial",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -61,14 +66,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AntispamTeamsDirection {
+impl serde::Serialize for DataSourceHoldStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
+impl<'de> serde::Deserialize<'de> for DataSourceHoldStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -77,72 +82,132 @@ impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for AntispamTeamsDirection {
+impl std::fmt::Display for DataSourceHoldStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for AntispamTeamsDirection {
+impl From<&str> for DataSourceHoldStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.defenderAvStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.fileProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefenderAvStatus {
-    /// `notReporting` = 0
-    NotReporting,
-    /// `disabled` = 1
-    Disabled,
-    /// `notUpdated` = 2
-    NotUpdated,
-    /// `updated` = 3
-    Updated,
-    /// `unknown` = 4
-    Unknown,
-    /// `notSupported` = 1000
-    NotSupported,
-    /// `unknownFutureValue` = 1023
+pub enum FileProcessingStatus {
+    /// `success` = 0
+    Success,
+    /// `internalError` = 1
+    InternalError,
+    /// `unknownError` = 2
+    UnknownError,
+    /// `processingTimeout` = 3
+    ProcessingTimeout,
+    /// `invalidFileId` = 4
+    InvalidFileId,
+    /// `fileSizeIsZero` = 5
+    FileSizeIsZero,
+    /// `fileSizeIsTooLarge` = 6
+    FileSizeIsTooLarge,
+    /// `fileDepthLimitExceeded` = 7
+    FileDepthLimitExceeded,
+    /// `fileBodyIsTooLong` = 8
+    FileBodyIsTooLong,
+    /// `fileTypeIsUnknown` = 9
+    FileTypeIsUnknown,
+    /// `fileTypeIsNotSupported` = 10
+    FileTypeIsNotSupported,
+    /// `malformedFile` = 11
+    MalformedFile,
+    /// `protectedFile` = 12
+    ProtectedFile,
+    /// `poisonFile` = 13
+    PoisonFile,
+    /// `noReviewSetSummaryGenerated` = 14
+    NoReviewSetSummaryGenerated,
+    /// `extractionException` = 15
+    ExtractionException,
+    /// `ocrProcessingTimeout` = 16
+    OcrProcessingTimeout,
+    /// `ocrFileSizeExceedsLimit` = 17
+    OcrFileSizeExceedsLimit,
+    /// `unknownFutureValue` = 18
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefenderAvStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for FileProcessingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notReporting", 0),
-        ("disabled", 1),
-        ("notUpdated", 2),
-        ("updated", 3),
-        ("unknown", 4),
-        ("notSupported", 1000),
-        ("unknownFutureValue", 1023),
+        ("success", 0),
+        ("internalError", 1),
+        ("unknownError", 2),
+        ("processingTimeout", 3),
+        ("invalidFileId", 4),
+        ("fileSizeIsZero", 5),
+        ("fileSizeIsTooLarge", 6),
+        ("fileDepthLimitExceeded", 7),
+        ("fileBodyIsTooLong", 8),
+        ("fileTypeIsUnknown", 9),
+        ("fileTypeIsNotSupported", 10),
+        ("malformedFile", 11),
+        ("protectedFile", 12),
+        ("poisonFile", 13),
+        ("noReviewSetSummaryGenerated", 14),
+        ("extractionException", 15),
+        ("ocrProcessingTimeout", 16),
+        ("ocrFileSizeExceedsLimit", 17),
+        ("unknownFutureValue", 18),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notReporting" => Self::NotReporting,
-            "disabled" => Self::Disabled,
-            "notUpdated" => Self::NotUpdated,
-            "updated" => Self::Updated,
-            "unknown" => Self::Unknown,
-            "notSupported" => Self::NotSupported,
+            "success" => Self::Success,
+            "internalError" => Self::InternalError,
+            "unknownError" => Self::UnknownError,
+            "processingTimeout" => Self::ProcessingTimeout,
+            "invalidFileId" => Self::InvalidFileId,
+            "fileSizeIsZero" => Self::FileSizeIsZero,
+            "fileSizeIsTooLarge" => Self::FileSizeIsTooLarge,
+            "fileDepthLimitExceeded" => Self::FileDepthLimitExceeded,
+            "fileBodyIsTooLong" => Self::FileBodyIsTooLong,
+            "fileTypeIsUnknown" => Self::FileTypeIsUnknown,
+            "fileTypeIsNotSupported" => Self::FileTypeIsNotSupported,
+            "malformedFile" => Self::MalformedFile,
+            "protectedFile" => Self::ProtectedFile,
+            "poisonFile" => Self::PoisonFile,
+            "noReviewSetSummaryGenerated" => Self::NoReviewSetSummaryGenerated,
+            "extractionException" => Self::ExtractionException,
+            "ocrProcessingTimeout" => Self::OcrProcessingTimeout,
+            "ocrFileSizeExceedsLimit" => Self::OcrFileSizeExceedsLimit,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotReporting => "notReporting",
-            Self::Disabled => "disabled",
-            Self::NotUpdated => "notUpdated",
-            Self::Updated => "updated",
-            Self::Unknown => "unknown",
-            Self::NotSupported => "notSupported",
+            Self::Success => "success",
+            Self::InternalError => "internalError",
+            Self::UnknownError => "unknownError",
+            Self::ProcessingTimeout => "processingTimeout",
+            Self::InvalidFileId => "invalidFileId",
+            Self::FileSizeIsZero => "fileSizeIsZero",
+            Self::FileSizeIsTooLarge => "fileSizeIsTooLarge",
+            Self::FileDepthLimitExceeded => "fileDepthLimitExceeded",
+            Self::FileBodyIsTooLong => "fileBodyIsTooLong",
+            Self::FileTypeIsUnknown => "fileTypeIsUnknown",
+            Self::FileTypeIsNotSupported => "fileTypeIsNotSupported",
+            Self::MalformedFile => "malformedFile",
+            Self::ProtectedFile => "protectedFile",
+            Self::PoisonFile => "poisonFile",
+            Self::NoReviewSetSummaryGenerated => "noReviewSetSummaryGenerated",
+            Self::ExtractionException => "extractionException",
+            Self::OcrProcessingTimeout => "ocrProcessingTimeout",
+            Self::OcrFileSizeExceedsLimit => "ocrFileSizeExceedsLimit",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -150,14 +215,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderAvStatus {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for DefenderAvStatus {
+impl serde::Serialize for FileProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DefenderAvStatus {
+impl<'de> serde::Deserialize<'de> for FileProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -166,1851 +231,14 @@ impl<'de> serde::Deserialize<'de> for DefenderAvStatus {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for DefenderAvStatus {
+impl std::fmt::Display for FileProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for DefenderAvStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.detectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DetectionStatus {
-    /// `detected` = 0
-    Detected,
-    /// `blocked` = 1
-    Blocked,
-    /// `prevented` = 2
-    Prevented,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DetectionStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("detected", 0),
-        ("blocked", 1),
-        ("prevented", 2),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "detected" => Self::Detected,
-            "blocked" => Self::Blocked,
-            "prevented" => Self::Prevented,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Detected => "detected",
-            Self::Blocked => "blocked",
-            Self::Prevented => "prevented",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DetectionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DetectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for DetectionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for DetectionStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.deviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceHealthStatus {
-    /// `active` = 0
-    Active,
-    /// `inactive` = 1
-    Inactive,
-    /// `impairedCommunication` = 2
-    ImpairedCommunication,
-    /// `noSensorData` = 3
-    NoSensorData,
-    /// `noSensorDataImpairedCommunication` = 4
-    NoSensorDataImpairedCommunication,
-    /// `unknown` = 5
-    Unknown,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceHealthStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("inactive", 1),
-        ("impairedCommunication", 2),
-        ("noSensorData", 3),
-        ("noSensorDataImpairedCommunication", 4),
-        ("unknown", 5),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "impairedCommunication" => Self::ImpairedCommunication,
-            "noSensorData" => Self::NoSensorData,
-            "noSensorDataImpairedCommunication" => {
-                Self::NoSensorDataImpairedCommunication
-            }
-            "unknown" => Self::Unknown,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::ImpairedCommunication => "impairedCommunication",
-            Self::NoSensorData => "noSensorData",
-            Self::NoSensorDataImpairedCommunication => {
-                "noSensorDataImpairedCommunication"
-            }
-            Self::Unknown => "unknown",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DeviceHealthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DeviceHealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for DeviceHealthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for DeviceHealthStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.deviceRiskScore`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceRiskScore {
-    /// `none` = 0
-    None,
-    /// `informational` = 5
-    Informational,
-    /// `low` = 10
-    Low,
-    /// `medium` = 20
-    Medium,
-    /// `high` = 30
-    High,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceRiskScore {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("informational", 5),
-        ("low", 10),
-        ("medium", 20),
-        ("high", 30),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "informational" => Self::Informational,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Informational => "informational",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DeviceRiskScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DeviceRiskScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for DeviceRiskScore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for DeviceRiskScore {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.evidenceRemediationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EvidenceRemediationStatus {
-    /// `none` = 0
-    None,
-    /// `remediated` = 1
-    Remediated,
-    /// `prevented` = 2
-    Prevented,
-    /// `blocked` = 3
-    Blocked,
-    /// `notFound` = 4
-    NotFound,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `active` = 6
-    Active,
-    /// `pendingApproval` = 7
-    PendingApproval,
-    /// `declined` = 8
-    Declined,
-    /// `unremediated` = 9
-    Unremediated,
-    /// `running` = 10
-    Running,
-    /// `partiallyRemediated` = 11
-    PartiallyRemediated,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRemediationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("remediated", 1),
-        ("prevented", 2),
-        ("blocked", 3),
-        ("notFound", 4),
-        ("unknownFutureValue", 5),
-        ("active", 6),
-        ("pendingApproval", 7),
-        ("declined", 8),
-        ("unremediated", 9),
-        ("running", 10),
-        ("partiallyRemediated", 11),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "remediated" => Self::Remediated,
-            "prevented" => Self::Prevented,
-            "blocked" => Self::Blocked,
-            "notFound" => Self::NotFound,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "active" => Self::Active,
-            "pendingApproval" => Self::PendingApproval,
-            "declined" => Self::Declined,
-            "unremediated" => Self::Unremediated,
-            "running" => Self::Running,
-            "partiallyRemediated" => Self::PartiallyRemediated,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Remediated => "remediated",
-            Self::Prevented => "prevented",
-            Self::Blocked => "blocked",
-            Self::NotFound => "notFound",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Active => "active",
-            Self::PendingApproval => "pendingApproval",
-            Self::Declined => "declined",
-            Self::Unremediated => "unremediated",
-            Self::Running => "running",
-            Self::PartiallyRemediated => "partiallyRemediated",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EvidenceRemediationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EvidenceRemediationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EvidenceRemediationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EvidenceRemediationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.evidenceRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EvidenceRole {
-    /// `unknown` = 0
-    Unknown,
-    /// `contextual` = 1
-    Contextual,
-    /// `scanned` = 2
-    Scanned,
-    /// `source` = 3
-    Source,
-    /// `destination` = 4
-    Destination,
-    /// `created` = 5
-    Created,
-    /// `added` = 6
-    Added,
-    /// `compromised` = 7
-    Compromised,
-    /// `edited` = 8
-    Edited,
-    /// `attacked` = 9
-    Attacked,
-    /// `attacker` = 10
-    Attacker,
-    /// `commandAndControl` = 11
-    CommandAndControl,
-    /// `loaded` = 12
-    Loaded,
-    /// `suspicious` = 13
-    Suspicious,
-    /// `policyViolator` = 14
-    PolicyViolator,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("contextual", 1),
-        ("scanned", 2),
-        ("source", 3),
-        ("destination", 4),
-        ("created", 5),
-        ("added", 6),
-        ("compromised", 7),
-        ("edited", 8),
-        ("attacked", 9),
-        ("attacker", 10),
-        ("commandAndControl", 11),
-        ("loaded", 12),
-        ("suspicious", 13),
-        ("policyViolator", 14),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "contextual" => Self::Contextual,
-            "scanned" => Self::Scanned,
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "created" => Self::Created,
-            "added" => Self::Added,
-            "compromised" => Self::Compromised,
-            "edited" => Self::Edited,
-            "attacked" => Self::Attacked,
-            "attacker" => Self::Attacker,
-            "commandAndControl" => Self::CommandAndControl,
-            "loaded" => Self::Loaded,
-            "suspicious" => Self::Suspicious,
-            "policyViolator" => Self::PolicyViolator,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Contextual => "contextual",
-            Self::Scanned => "scanned",
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Created => "created",
-            Self::Added => "added",
-            Self::Compromised => "compromised",
-            Self::Edited => "edited",
-            Self::Attacked => "attacked",
-            Self::Attacker => "attacker",
-            Self::CommandAndControl => "commandAndControl",
-            Self::Loaded => "loaded",
-            Self::Suspicious => "suspicious",
-            Self::PolicyViolator => "policyViolator",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EvidenceRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EvidenceRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EvidenceRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EvidenceRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.evidenceVerdict`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EvidenceVerdict {
-    /// `unknown` = 0
-    Unknown,
-    /// `suspicious` = 1
-    Suspicious,
-    /// `malicious` = 2
-    Malicious,
-    /// `noThreatsFound` = 3
-    NoThreatsFound,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EvidenceVerdict {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("suspicious", 1),
-        ("malicious", 2),
-        ("noThreatsFound", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "suspicious" => Self::Suspicious,
-            "malicious" => Self::Malicious,
-            "noThreatsFound" => Self::NoThreatsFound,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Suspicious => "suspicious",
-            Self::Malicious => "malicious",
-            Self::NoThreatsFound => "noThreatsFound",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EvidenceVerdict {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EvidenceVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EvidenceVerdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EvidenceVerdict {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.exportFileStructure`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExportFileStructure {
-    /// `none` = 0
-    None,
-    /// `directory` = 1
-    Directory,
-    /// `pst` = 2
-    Pst,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// `msg` = 4
-    Msg,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("directory", 1),
-        ("pst", 2),
-        ("unknownFutureValue", 3),
-        ("msg", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "directory" => Self::Directory,
-            "pst" => Self::Pst,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "msg" => Self::Msg,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Directory => "directory",
-            Self::Pst => "pst",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Msg => "msg",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ExportFileStructure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ExportFileStructure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ExportFileStructure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ExportFileStructure {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.exportLocation`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ExportLocation(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl ExportLocation {
-    /// `responsiveLocations` = 1
-    pub const RESPONSIVE_LOCATIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `nonresponsiveLocations` = 2
-    pub const NONRESPONSIVE_LOCATIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for ExportLocation {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("responsiveLocations", 1),
-        ("nonresponsiveLocations", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for ExportLocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ExportLocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for ExportLocation {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for ExportLocation {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for ExportLocation {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ExportLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ExportLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.exportOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ExportOptions(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl ExportOptions {
-    /// `originalFiles` = 1
-    pub const ORIGINAL_FILES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `text` = 2
-    pub const TEXT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `pdfReplacement` = 4
-    pub const PDF_REPLACEMENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// **Deprecated**: deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/fileInfo
-    ///
-    /// `fileInfo` = 8
-    #[deprecated(
-        note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/fileInfo"
-    )]
-    pub const FILE_INFO: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `tags` = 16
-    pub const TAGS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-    /// `unknownFutureValue` = 64
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `splitSource` = 128
-    pub const SPLIT_SOURCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `includeFolderAndPath` = 256
-    pub const INCLUDE_FOLDER_AND_PATH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `friendlyName` = 512
-    pub const FRIENDLY_NAME: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `condensePaths` = 1024
-    pub const CONDENSE_PATHS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for ExportOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("originalFiles", 1),
-        ("text", 2),
-        ("pdfReplacement", 4),
-        ("fileInfo", 8),
-        ("tags", 16),
-        ("unknownFutureValue", 64),
-        ("splitSource", 128),
-        ("includeFolderAndPath", 256),
-        ("friendlyName", 512),
-        ("condensePaths", 1024),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for ExportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ExportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for ExportOptions {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for ExportOptions {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for ExportOptions {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ExportOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ExportOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.fileHashAlgorithm`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileHashAlgorithm {
-    /// `unknown` = 0
-    Unknown,
-    /// `md5` = 1
-    Md5,
-    /// `sha1` = 2
-    Sha1,
-    /// `sha256` = 3
-    Sha256,
-    /// `sha256ac` = 4
-    Sha256ac,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for FileHashAlgorithm {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("md5", 1),
-        ("sha1", 2),
-        ("sha256", 3),
-        ("sha256ac", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "md5" => Self::Md5,
-            "sha1" => Self::Sha1,
-            "sha256" => Self::Sha256,
-            "sha256ac" => Self::Sha256ac,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Md5 => "md5",
-            Self::Sha1 => "sha1",
-            Self::Sha256 => "sha256",
-            Self::Sha256ac => "sha256ac",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileHashAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileHashAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for FileHashAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for FileHashAlgorithm {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.googleCloudLocationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GoogleCloudLocationType {
-    /// `unknown` = 0
-    Unknown,
-    /// `regional` = 1
-    Regional,
-    /// `zonal` = 2
-    Zonal,
-    /// `global` = 3
-    Global,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("regional", 1),
-        ("zonal", 2),
-        ("global", 3),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "regional" => Self::Regional,
-            "zonal" => Self::Zonal,
-            "global" => Self::Global,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Regional => "regional",
-            Self::Zonal => "zonal",
-            Self::Global => "global",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for GoogleCloudLocationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for GoogleCloudLocationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for GoogleCloudLocationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.ioTDeviceImportanceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IoTDeviceImportanceType {
-    /// `unknown` = 0
-    Unknown,
-    /// `low` = 1
-    Low,
-    /// `normal` = 2
-    Normal,
-    /// `high` = 3
-    High,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("low", 1),
-        ("normal", 2),
-        ("high", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "low" => Self::Low,
-            "normal" => Self::Normal,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IoTDeviceImportanceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for IoTDeviceImportanceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for IoTDeviceImportanceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.kubernetesServiceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KubernetesServiceType {
-    /// `unknown` = 0
-    Unknown,
-    /// `clusterIP` = 1
-    ClusterIp,
-    /// `externalName` = 2
-    ExternalName,
-    /// `nodePort` = 3
-    NodePort,
-    /// `loadBalancer` = 4
-    LoadBalancer,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for KubernetesServiceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("clusterIP", 1),
-        ("externalName", 2),
-        ("nodePort", 3),
-        ("loadBalancer", 4),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "clusterIP" => Self::ClusterIp,
-            "externalName" => Self::ExternalName,
-            "nodePort" => Self::NodePort,
-            "loadBalancer" => Self::LoadBalancer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::ClusterIp => "clusterIP",
-            Self::ExternalName => "externalName",
-            Self::NodePort => "nodePort",
-            Self::LoadBalancer => "loadBalancer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for KubernetesServiceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for KubernetesServiceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for KubernetesServiceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for KubernetesServiceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.mailboxConfigurationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MailboxConfigurationType {
-    /// `mailForwardingRule` = 0
-    MailForwardingRule,
-    /// `owaSettings` = 1
-    OwaSettings,
-    /// `ewsSettings` = 2
-    EwsSettings,
-    /// `mailDelegation` = 3
-    MailDelegation,
-    /// `userInboxRule` = 4
-    UserInboxRule,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mailForwardingRule", 0),
-        ("owaSettings", 1),
-        ("ewsSettings", 2),
-        ("mailDelegation", 3),
-        ("userInboxRule", 4),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mailForwardingRule" => Self::MailForwardingRule,
-            "owaSettings" => Self::OwaSettings,
-            "ewsSettings" => Self::EwsSettings,
-            "mailDelegation" => Self::MailDelegation,
-            "userInboxRule" => Self::UserInboxRule,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MailForwardingRule => "mailForwardingRule",
-            Self::OwaSettings => "owaSettings",
-            Self::EwsSettings => "ewsSettings",
-            Self::MailDelegation => "mailDelegation",
-            Self::UserInboxRule => "userInboxRule",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MailboxConfigurationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for MailboxConfigurationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for MailboxConfigurationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.markUserAsCompromisedEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct MarkUserAsCompromisedEntityIdentifier(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl MarkUserAsCompromisedEntityIdentifier {
-    /// `accountObjectId` = 1
-    pub const ACCOUNT_OBJECT_ID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `initiatingProcessAccountObjectId` = 2
-    pub const INITIATING_PROCESS_ACCOUNT_OBJECT_ID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `servicePrincipalId` = 4
-    pub const SERVICE_PRINCIPAL_ID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `recipientObjectId` = 8
-    pub const RECIPIENT_OBJECT_ID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `unknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for MarkUserAsCompromisedEntityIdentifier {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("accountObjectId", 1),
-        ("initiatingProcessAccountObjectId", 2),
-        ("servicePrincipalId", 4),
-        ("recipientObjectId", 8),
-        ("unknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for MarkUserAsCompromisedEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for MarkUserAsCompromisedEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for MarkUserAsCompromisedEntityIdentifier {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for MarkUserAsCompromisedEntityIdentifier {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for MarkUserAsCompromisedEntityIdentifier {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MarkUserAsCompromisedEntityIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MarkUserAsCompromisedEntityIdentifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.onboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnboardingStatus {
-    /// `insufficientInfo` = 0
-    InsufficientInfo,
-    /// `onboarded` = 1
-    Onboarded,
-    /// `canBeOnboarded` = 2
-    CanBeOnboarded,
-    /// `unsupported` = 3
-    Unsupported,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnboardingStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("insufficientInfo", 0),
-        ("onboarded", 1),
-        ("canBeOnboarded", 2),
-        ("unsupported", 3),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "insufficientInfo" => Self::InsufficientInfo,
-            "onboarded" => Self::Onboarded,
-            "canBeOnboarded" => Self::CanBeOnboarded,
-            "unsupported" => Self::Unsupported,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::InsufficientInfo => "insufficientInfo",
-            Self::Onboarded => "onboarded",
-            Self::CanBeOnboarded => "canBeOnboarded",
-            Self::Unsupported => "unsupported",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for OnboardingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for OnboardingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for OnboardingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for OnboardingStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.protocolType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtocolType {
-    /// `tcp` = 0
-    Tcp,
-    /// `udp` = 1
-    Udp,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tcp", 0),
-        ("udp", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ProtocolType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProtocolType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ProtocolType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ProtocolType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.servicePrincipalType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServicePrincipalType {
-    /// `unknown` = 0
-    Unknown,
-    /// `application` = 1
-    Application,
-    /// `managedIdentity` = 2
-    ManagedIdentity,
-    /// `legacy` = 3
-    Legacy,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("application", 1),
-        ("managedIdentity", 2),
-        ("legacy", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "application" => Self::Application,
-            "managedIdentity" => Self::ManagedIdentity,
-            "legacy" => Self::Legacy,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Application => "application",
-            Self::ManagedIdentity => "managedIdentity",
-            Self::Legacy => "legacy",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ServicePrincipalType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ServicePrincipalType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ServicePrincipalType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.teamsDeliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsDeliveryLocation {
-    /// `unknown` = 0
-    Unknown,
-    /// `teams` = 1
-    Teams,
-    /// `quarantine` = 2
-    Quarantine,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("teams", 1),
-        ("quarantine", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "teams" => Self::Teams,
-            "quarantine" => Self::Quarantine,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Teams => "teams",
-            Self::Quarantine => "quarantine",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for TeamsDeliveryLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for TeamsDeliveryLocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for TeamsDeliveryLocation {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.teamsMessageDeliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsMessageDeliveryAction {
-    /// `unknown` = 0
-    Unknown,
-    /// `deliveredAsSpam` = 1
-    DeliveredAsSpam,
-    /// `delivered` = 2
-    Delivered,
-    /// `blocked` = 3
-    Blocked,
-    /// `replaced` = 4
-    Replaced,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("deliveredAsSpam", 1),
-        ("delivered", 2),
-        ("blocked", 3),
-        ("replaced", 4),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "deliveredAsSpam" => Self::DeliveredAsSpam,
-            "delivered" => Self::Delivered,
-            "blocked" => Self::Blocked,
-            "replaced" => Self::Replaced,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::DeliveredAsSpam => "deliveredAsSpam",
-            Self::Delivered => "delivered",
-            Self::Blocked => "blocked",
-            Self::Replaced => "replaced",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for TeamsMessageDeliveryAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for TeamsMessageDeliveryAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for TeamsMessageDeliveryAction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.vmCloudProvider`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VmCloudProvider {
-    /// `unknown` = 0
-    Unknown,
-    /// `azure` = 1
-    Azure,
-    /// `unknownFutureValue` = 15
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for VmCloudProvider {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("azure", 1),
-        ("unknownFutureValue", 15),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "azure" => Self::Azure,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Azure => "azure",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for VmCloudProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for VmCloudProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for VmCloudProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for VmCloudProvider {
+impl From<&str> for FileProcessingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

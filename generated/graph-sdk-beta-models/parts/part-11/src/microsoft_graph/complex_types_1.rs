@@ -11,29 +11,32 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agreements")]
-/// CSDL complex type `microsoft.graph.agreementFileData`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.aadUserConversationMemberResult`; base type `microsoft.graph.actionResultPart`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementFileData {
-    /// Property `data`: `Edm.Binary`.
-    pub data: Option<edm::Binary>,
+pub struct AadUserConversationMemberResult {
+    /// Property `error`: `microsoft.graph.publicError`.
+    /// Inherited from `microsoft.graph.actionResultPart`.
+    pub error: Option<PublicError>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreements")]
-impl serde::Serialize for AgreementFileData {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for AadUserConversationMemberResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreements")]
-impl AgreementFileData {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AadUserConversationMemberResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileData";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aadUserConversationMemberResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +49,14 @@ impl AgreementFileData {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("data", &self.data);
+        object.property("error", &self.error);
+        object.property("userId", &self.user_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_agreements")]
-impl<'de> serde::Deserialize<'de> for AgreementFileData {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for AadUserConversationMemberResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60,122 +64,8 @@ impl<'de> serde::Deserialize<'de> for AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreements")]
-impl graph_odata_runtime::model::ODataObject for AgreementFileData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "data" => read_lenient(map, key, &mut self.data, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl AgreementFileData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreements")]
-/// The properties of [`AgreementFileData`] by wire name, each a [`Field<AgreementFileData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileData::set_null`].
-pub enum AgreementFileDataField {}
-
-#[cfg(feature = "_agreements")]
-#[allow(non_upper_case_globals)]
-impl AgreementFileDataField {
-    /// `data`
-    pub const Data: model::Field<AgreementFileData> = model::Field::new("data");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementFileData>] = &[Self::Data];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.approvalSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApprovalSettings {
-    /// Property `approvalMode`: `Edm.String`.
-    pub approval_mode: Option<String>,
-    /// Property `approvalStages`: `Collection(microsoft.graph.approvalStage)`.
-    pub approval_stages: Option<Vec<ApprovalStage>>,
-    /// Property `isApprovalRequired`: `Edm.Boolean`.
-    pub is_approval_required: Option<bool>,
-    /// Property `isApprovalRequiredForExtension`: `Edm.Boolean`.
-    pub is_approval_required_for_extension: Option<bool>,
-    /// Property `isRequestorJustificationRequired`: `Edm.Boolean`.
-    pub is_requestor_justification_required: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for ApprovalSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl ApprovalSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("approvalMode", &self.approval_mode);
-        object.property("approvalStages", &self.approval_stages);
-        object.property("isApprovalRequired", &self.is_approval_required);
-        object
-            .property(
-                "isApprovalRequiredForExtension",
-                &self.is_approval_required_for_extension,
-            );
-        object
-            .property(
-                "isRequestorJustificationRequired",
-                &self.is_requestor_justification_required,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for ApprovalSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for AadUserConversationMemberResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -184,27 +74,8 @@ impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "approvalMode" => read_lenient(map, key, &mut self.approval_mode, extra),
-            "approvalStages" => read_nullable(map, key, &mut self.approval_stages, extra),
-            "isApprovalRequired" => {
-                read_lenient(map, key, &mut self.is_approval_required, extra)
-            }
-            "isApprovalRequiredForExtension" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_approval_required_for_extension,
-                    extra,
-                )
-            }
-            "isRequestorJustificationRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_requestor_justification_required,
-                    extra,
-                )
-            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
             _ => Ok(false),
         }
     }
@@ -215,8 +86,8 @@ impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl ApprovalSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AadUserConversationMemberResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -226,76 +97,53 @@ impl ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`ApprovalSettings`] by wire name, each a [`Field<ApprovalSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalSettings::set_null`].
-pub enum ApprovalSettingsField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`AadUserConversationMemberResult`] by wire name, each a [`Field<AadUserConversationMemberResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadUserConversationMemberResult::set_null`].
+pub enum AadUserConversationMemberResultField {}
 
-#[cfg(feature = "_approval_settings")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl ApprovalSettingsField {
-    /// `approvalMode`
-    pub const ApprovalMode: model::Field<ApprovalSettings> = model::Field::new(
-        "approvalMode",
+impl AadUserConversationMemberResultField {
+    /// `error`
+    pub const Error: model::Field<AadUserConversationMemberResult> = model::Field::new(
+        "error",
     );
-    /// `approvalStages`
-    pub const ApprovalStages: model::Field<ApprovalSettings> = model::Field::new(
-        "approvalStages",
-    );
-    /// `isApprovalRequired`
-    pub const IsApprovalRequired: model::Field<ApprovalSettings> = model::Field::new(
-        "isApprovalRequired",
-    );
-    /// `isApprovalRequiredForExtension`
-    pub const IsApprovalRequiredForExtension: model::Field<ApprovalSettings> = model::Field::new(
-        "isApprovalRequiredForExtension",
-    );
-    /// `isRequestorJustificationRequired`
-    pub const IsRequestorJustificationRequired: model::Field<ApprovalSettings> = model::Field::new(
-        "isRequestorJustificationRequired",
+    /// `userId`
+    pub const UserId: model::Field<AadUserConversationMemberResult> = model::Field::new(
+        "userId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApprovalSettings>] = &[
-        Self::ApprovalMode,
-        Self::ApprovalStages,
-        Self::IsApprovalRequired,
-        Self::IsApprovalRequiredForExtension,
-        Self::IsRequestorJustificationRequired,
+    pub const ALL: &'static [model::Field<AadUserConversationMemberResult>] = &[
+        Self::Error,
+        Self::UserId,
     ];
 }
 
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.approvalStage`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageAnswer`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApprovalStage {
-    /// Property `approvalStageTimeOutInDays`: `Edm.Int32`.
-    pub approval_stage_time_out_in_days: Option<i32>,
-    /// Property `escalationApprovers`: `Collection(microsoft.graph.userSet)`.
-    pub escalation_approvers: Option<Vec<AnyUserSet>>,
-    /// Property `escalationTimeInMinutes`: `Edm.Int32`.
-    pub escalation_time_in_minutes: Option<i32>,
-    /// Property `isApproverJustificationRequired`: `Edm.Boolean`.
-    pub is_approver_justification_required: Option<bool>,
-    /// Property `isEscalationEnabled`: `Edm.Boolean`.
-    pub is_escalation_enabled: Option<bool>,
-    /// Property `primaryApprovers`: `Collection(microsoft.graph.userSet)`.
-    pub primary_approvers: Option<Vec<AnyUserSet>>,
+pub struct AccessPackageAnswer {
+    /// Property `answeredQuestion`: `microsoft.graph.accessPackageQuestion`.
+    pub answered_question: Option<AnyAccessPackageQuestion>,
+    /// Property `displayValue`: `Edm.String`.
+    pub display_value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for ApprovalStage {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl ApprovalStage {
+#[cfg(feature = "_access_package")]
+impl AccessPackageAnswer {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalStage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswer";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -308,26 +156,14 @@ impl ApprovalStage {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "approvalStageTimeOutInDays",
-                &self.approval_stage_time_out_in_days,
-            );
-        object.property("escalationApprovers", &self.escalation_approvers);
-        object.property("escalationTimeInMinutes", &self.escalation_time_in_minutes);
-        object
-            .property(
-                "isApproverJustificationRequired",
-                &self.is_approver_justification_required,
-            );
-        object.property("isEscalationEnabled", &self.is_escalation_enabled);
-        object.property("primaryApprovers", &self.primary_approvers);
+        object.property("answeredQuestion", &self.answered_question);
+        object.property("displayValue", &self.display_value);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for ApprovalStage {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -335,8 +171,8 @@ impl<'de> serde::Deserialize<'de> for ApprovalStage {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for ApprovalStage {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageAnswer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -345,29 +181,10 @@ impl graph_odata_runtime::model::ODataObject for ApprovalStage {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "approvalStageTimeOutInDays" => {
-                read_lenient(map, key, &mut self.approval_stage_time_out_in_days, extra)
+            "answeredQuestion" => {
+                read_nullable(map, key, &mut self.answered_question, extra)
             }
-            "escalationApprovers" => {
-                read_nullable(map, key, &mut self.escalation_approvers, extra)
-            }
-            "escalationTimeInMinutes" => {
-                read_lenient(map, key, &mut self.escalation_time_in_minutes, extra)
-            }
-            "isApproverJustificationRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_approver_justification_required,
-                    extra,
-                )
-            }
-            "isEscalationEnabled" => {
-                read_lenient(map, key, &mut self.is_escalation_enabled, extra)
-            }
-            "primaryApprovers" => {
-                read_nullable(map, key, &mut self.primary_approvers, extra)
-            }
+            "displayValue" => read_lenient(map, key, &mut self.display_value, extra),
             _ => Ok(false),
         }
     }
@@ -378,8 +195,8 @@ impl graph_odata_runtime::model::ODataObject for ApprovalStage {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl ApprovalStage {
+#[cfg(feature = "_access_package")]
+impl AccessPackageAnswer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -389,1711 +206,108 @@ impl ApprovalStage {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`ApprovalStage`] by wire name, each a [`Field<ApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalStage::set_null`].
-pub enum ApprovalStageField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageAnswer`] by wire name, each a [`Field<AccessPackageAnswer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswer::set_null`].
+pub enum AccessPackageAnswerField {}
 
-#[cfg(feature = "_approval_settings")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl ApprovalStageField {
-    /// `approvalStageTimeOutInDays`
-    pub const ApprovalStageTimeOutInDays: model::Field<ApprovalStage> = model::Field::new(
-        "approvalStageTimeOutInDays",
+impl AccessPackageAnswerField {
+    /// `answeredQuestion`
+    pub const AnsweredQuestion: model::Field<AccessPackageAnswer> = model::Field::new(
+        "answeredQuestion",
     );
-    /// `escalationApprovers`
-    pub const EscalationApprovers: model::Field<ApprovalStage> = model::Field::new(
-        "escalationApprovers",
-    );
-    /// `escalationTimeInMinutes`
-    pub const EscalationTimeInMinutes: model::Field<ApprovalStage> = model::Field::new(
-        "escalationTimeInMinutes",
-    );
-    /// `isApproverJustificationRequired`
-    pub const IsApproverJustificationRequired: model::Field<ApprovalStage> = model::Field::new(
-        "isApproverJustificationRequired",
-    );
-    /// `isEscalationEnabled`
-    pub const IsEscalationEnabled: model::Field<ApprovalStage> = model::Field::new(
-        "isEscalationEnabled",
-    );
-    /// `primaryApprovers`
-    pub const PrimaryApprovers: model::Field<ApprovalStage> = model::Field::new(
-        "primaryApprovers",
+    /// `displayValue`
+    pub const DisplayValue: model::Field<AccessPackageAnswer> = model::Field::new(
+        "displayValue",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApprovalStage>] = &[
-        Self::ApprovalStageTimeOutInDays,
-        Self::EscalationApprovers,
-        Self::EscalationTimeInMinutes,
-        Self::IsApproverJustificationRequired,
-        Self::IsEscalationEnabled,
-        Self::PrimaryApprovers,
+    pub const ALL: &'static [model::Field<AccessPackageAnswer>] = &[
+        Self::AnsweredQuestion,
+        Self::DisplayValue,
     ];
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.authenticationMethodFeatureConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethodFeatureConfiguration {
-    /// Property `excludeTarget`: `microsoft.graph.featureTarget`.
-    pub exclude_target: Option<FeatureTarget>,
-    /// Property `includeTarget`: `microsoft.graph.featureTarget`.
-    pub include_target: Option<FeatureTarget>,
-    /// Property `state`: `microsoft.graph.advancedConfigState`.
-    pub state: Option<AdvancedConfigState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for AuthenticationMethodFeatureConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl AuthenticationMethodFeatureConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodFeatureConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeTarget", &self.exclude_target);
-        object.property("includeTarget", &self.include_target);
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeatureConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for AuthenticationMethodFeatureConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeTarget" => read_nullable(map, key, &mut self.exclude_target, extra),
-            "includeTarget" => read_nullable(map, key, &mut self.include_target, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl AuthenticationMethodFeatureConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`AuthenticationMethodFeatureConfiguration`] by wire name, each a [`Field<AuthenticationMethodFeatureConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodFeatureConfiguration::set_null`].
-pub enum AuthenticationMethodFeatureConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationMethodFeatureConfigurationField {
-    /// `excludeTarget`
-    pub const ExcludeTarget: model::Field<AuthenticationMethodFeatureConfiguration> = model::Field::new(
-        "excludeTarget",
-    );
-    /// `includeTarget`
-    pub const IncludeTarget: model::Field<AuthenticationMethodFeatureConfiguration> = model::Field::new(
-        "includeTarget",
-    );
-    /// `state`
-    pub const State: model::Field<AuthenticationMethodFeatureConfiguration> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethodFeatureConfiguration>] = &[
-        Self::ExcludeTarget,
-        Self::IncludeTarget,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.blockAccessAction`; base type `microsoft.graph.dlpActionInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BlockAccessAction {
-    /// Property `action`: `microsoft.graph.dlpAction`.
-    /// Inherited from `microsoft.graph.dlpActionInfo`.
-    pub action: Option<DlpAction>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for BlockAccessAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl BlockAccessAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.blockAccessAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("action", &self.action);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for BlockAccessAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for BlockAccessAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl BlockAccessAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// The properties of [`BlockAccessAction`] by wire name, each a [`Field<BlockAccessAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlockAccessAction::set_null`].
-pub enum BlockAccessActionField {}
-
-#[cfg(feature = "_access_scope")]
-#[allow(non_upper_case_globals)]
-impl BlockAccessActionField {
-    /// `action`
-    pub const Action: model::Field<BlockAccessAction> = model::Field::new("action");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BlockAccessAction>] = &[Self::Action];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.classificationInnerError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClassificationInnerError {
-    /// Property `activityId`: `Edm.String`.
-    pub activity_id: Option<String>,
-    /// Property `clientRequestId`: `Edm.String`.
-    pub client_request_id: Option<String>,
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `errorDateTime`: `Edm.DateTimeOffset`.
-    pub error_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ClassificationInnerError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ClassificationInnerError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classificationInnerError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("activityId", &self.activity_id);
-        object.property("clientRequestId", &self.client_request_id);
-        object.property("code", &self.code);
-        object.property("errorDateTime", &self.error_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ClassificationInnerError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for ClassificationInnerError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "activityId" => read_lenient(map, key, &mut self.activity_id, extra),
-            "clientRequestId" => {
-                read_lenient(map, key, &mut self.client_request_id, extra)
-            }
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "errorDateTime" => read_lenient(map, key, &mut self.error_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ClassificationInnerError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`ClassificationInnerError`] by wire name, each a [`Field<ClassificationInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassificationInnerError::set_null`].
-pub enum ClassificationInnerErrorField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl ClassificationInnerErrorField {
-    /// `activityId`
-    pub const ActivityId: model::Field<ClassificationInnerError> = model::Field::new(
-        "activityId",
-    );
-    /// `clientRequestId`
-    pub const ClientRequestId: model::Field<ClassificationInnerError> = model::Field::new(
-        "clientRequestId",
-    );
-    /// `code`
-    pub const Code: model::Field<ClassificationInnerError> = model::Field::new("code");
-    /// `errorDateTime`
-    pub const ErrorDateTime: model::Field<ClassificationInnerError> = model::Field::new(
-        "errorDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ClassificationInnerError>] = &[
-        Self::ActivityId,
-        Self::ClientRequestId,
-        Self::Code,
-        Self::ErrorDateTime,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessAllExternalTenants`; base type `microsoft.graph.conditionalAccessExternalTenants`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessAllExternalTenants {
-    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
-    /// Inherited from `microsoft.graph.conditionalAccessExternalTenants`.
-    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessAllExternalTenants {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessAllExternalTenants {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessAllExternalTenants";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("membershipKind", &self.membership_kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessAllExternalTenants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessAllExternalTenants {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessAllExternalTenants {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessAllExternalTenants`] by wire name, each a [`Field<ConditionalAccessAllExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessAllExternalTenants::set_null`].
-pub enum ConditionalAccessAllExternalTenantsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessAllExternalTenantsField {
-    /// `membershipKind`
-    pub const MembershipKind: model::Field<ConditionalAccessAllExternalTenants> = model::Field::new(
-        "membershipKind",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessAllExternalTenants>] = &[
-        Self::MembershipKind,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessApplications`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessApplications {
-    /// Property `applicationFilter`: `microsoft.graph.conditionalAccessFilter`.
-    pub application_filter: Option<ConditionalAccessFilter>,
-    /// Property `excludeApplications`: `Collection(Edm.String)`, not nullable.
-    pub exclude_applications: Option<Vec<String>>,
-    /// Property `includeApplications`: `Collection(Edm.String)`, not nullable.
-    pub include_applications: Option<Vec<String>>,
-    /// Property `includeAuthenticationContextClassReferences`: `Collection(Edm.String)`, not nullable.
-    pub include_authentication_context_class_references: Option<Vec<String>>,
-    /// Property `includeUserActions`: `Collection(Edm.String)`, not nullable.
-    pub include_user_actions: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessApplications {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessApplications";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("applicationFilter", &self.application_filter);
-        object.property("excludeApplications", &self.exclude_applications);
-        object.property("includeApplications", &self.include_applications);
-        object
-            .property(
-                "includeAuthenticationContextClassReferences",
-                &self.include_authentication_context_class_references,
-            );
-        object.property("includeUserActions", &self.include_user_actions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessApplications {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessApplications {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "applicationFilter" => {
-                read_nullable(map, key, &mut self.application_filter, extra)
-            }
-            "excludeApplications" => {
-                read_lenient(map, key, &mut self.exclude_applications, extra)
-            }
-            "includeApplications" => {
-                read_lenient(map, key, &mut self.include_applications, extra)
-            }
-            "includeAuthenticationContextClassReferences" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.include_authentication_context_class_references,
-                    extra,
-                )
-            }
-            "includeUserActions" => {
-                read_lenient(map, key, &mut self.include_user_actions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessApplications {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessApplications`] by wire name, each a [`Field<ConditionalAccessApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessApplications::set_null`].
-pub enum ConditionalAccessApplicationsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessApplicationsField {
-    /// `applicationFilter`
-    pub const ApplicationFilter: model::Field<ConditionalAccessApplications> = model::Field::new(
-        "applicationFilter",
-    );
-    /// `excludeApplications`
-    pub const ExcludeApplications: model::Field<ConditionalAccessApplications> = model::Field::new(
-        "excludeApplications",
-    );
-    /// `includeApplications`
-    pub const IncludeApplications: model::Field<ConditionalAccessApplications> = model::Field::new(
-        "includeApplications",
-    );
-    /// `includeAuthenticationContextClassReferences`
-    pub const IncludeAuthenticationContextClassReferences: model::Field<
-        ConditionalAccessApplications,
-    > = model::Field::new("includeAuthenticationContextClassReferences");
-    /// `includeUserActions`
-    pub const IncludeUserActions: model::Field<ConditionalAccessApplications> = model::Field::new(
-        "includeUserActions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessApplications>] = &[
-        Self::ApplicationFilter,
-        Self::ExcludeApplications,
-        Self::IncludeApplications,
-        Self::IncludeAuthenticationContextClassReferences,
-        Self::IncludeUserActions,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessAuthenticationFlows`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessAuthenticationFlows {
-    /// Property `transferMethods`: `microsoft.graph.conditionalAccessTransferMethods`, not nullable.
-    pub transfer_methods: Option<ConditionalAccessTransferMethods>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessAuthenticationFlows {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessAuthenticationFlows {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessAuthenticationFlows";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("transferMethods", &self.transfer_methods);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessAuthenticationFlows {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessAuthenticationFlows {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "transferMethods" => {
-                read_nullable(map, key, &mut self.transfer_methods, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessAuthenticationFlows {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessAuthenticationFlows`] by wire name, each a [`Field<ConditionalAccessAuthenticationFlows>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessAuthenticationFlows::set_null`].
-pub enum ConditionalAccessAuthenticationFlowsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessAuthenticationFlowsField {
-    /// `transferMethods`
-    pub const TransferMethods: model::Field<ConditionalAccessAuthenticationFlows> = model::Field::new(
-        "transferMethods",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessAuthenticationFlows>] = &[
-        Self::TransferMethods,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessClientApplications`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessClientApplications {
-    /// Property `agentIdServicePrincipalFilter`: `microsoft.graph.conditionalAccessFilter`.
-    pub agent_id_service_principal_filter: Option<ConditionalAccessFilter>,
-    /// Property `excludeAgentIdServicePrincipals`: `Collection(Edm.String)`, not nullable.
-    pub exclude_agent_id_service_principals: Option<Vec<String>>,
-    /// Property `excludeServicePrincipals`: `Collection(Edm.String)`, not nullable.
-    pub exclude_service_principals: Option<Vec<String>>,
-    /// Property `includeAgentIdServicePrincipals`: `Collection(Edm.String)`, not nullable.
-    pub include_agent_id_service_principals: Option<Vec<String>>,
-    /// Property `includeServicePrincipals`: `Collection(Edm.String)`, not nullable.
-    pub include_service_principals: Option<Vec<String>>,
-    /// Property `servicePrincipalFilter`: `microsoft.graph.conditionalAccessFilter`.
-    pub service_principal_filter: Option<ConditionalAccessFilter>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessClientApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessClientApplications {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessClientApplications";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "agentIdServicePrincipalFilter",
-                &self.agent_id_service_principal_filter,
-            );
-        object
-            .property(
-                "excludeAgentIdServicePrincipals",
-                &self.exclude_agent_id_service_principals,
-            );
-        object.property("excludeServicePrincipals", &self.exclude_service_principals);
-        object
-            .property(
-                "includeAgentIdServicePrincipals",
-                &self.include_agent_id_service_principals,
-            );
-        object.property("includeServicePrincipals", &self.include_service_principals);
-        object.property("servicePrincipalFilter", &self.service_principal_filter);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApplications {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessClientApplications {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "agentIdServicePrincipalFilter" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.agent_id_service_principal_filter,
-                    extra,
-                )
-            }
-            "excludeAgentIdServicePrincipals" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.exclude_agent_id_service_principals,
-                    extra,
-                )
-            }
-            "excludeServicePrincipals" => {
-                read_lenient(map, key, &mut self.exclude_service_principals, extra)
-            }
-            "includeAgentIdServicePrincipals" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.include_agent_id_service_principals,
-                    extra,
-                )
-            }
-            "includeServicePrincipals" => {
-                read_lenient(map, key, &mut self.include_service_principals, extra)
-            }
-            "servicePrincipalFilter" => {
-                read_nullable(map, key, &mut self.service_principal_filter, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessClientApplications {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessClientApplications`] by wire name, each a [`Field<ConditionalAccessClientApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessClientApplications::set_null`].
-pub enum ConditionalAccessClientApplicationsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessClientApplicationsField {
-    /// `agentIdServicePrincipalFilter`
-    pub const AgentIdServicePrincipalFilter: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("agentIdServicePrincipalFilter");
-    /// `excludeAgentIdServicePrincipals`
-    pub const ExcludeAgentIdServicePrincipals: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("excludeAgentIdServicePrincipals");
-    /// `excludeServicePrincipals`
-    pub const ExcludeServicePrincipals: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("excludeServicePrincipals");
-    /// `includeAgentIdServicePrincipals`
-    pub const IncludeAgentIdServicePrincipals: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("includeAgentIdServicePrincipals");
-    /// `includeServicePrincipals`
-    pub const IncludeServicePrincipals: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("includeServicePrincipals");
-    /// `servicePrincipalFilter`
-    pub const ServicePrincipalFilter: model::Field<
-        ConditionalAccessClientApplications,
-    > = model::Field::new("servicePrincipalFilter");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessClientApplications>] = &[
-        Self::AgentIdServicePrincipalFilter,
-        Self::ExcludeAgentIdServicePrincipals,
-        Self::ExcludeServicePrincipals,
-        Self::IncludeAgentIdServicePrincipals,
-        Self::IncludeServicePrincipals,
-        Self::ServicePrincipalFilter,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessConditionSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessConditionSet {
-    /// Property `agentIdRiskLevels`: `microsoft.graph.conditionalAccessAgentIdRiskLevels`.
-    pub agent_id_risk_levels: Option<ConditionalAccessAgentIdRiskLevels>,
-    /// Property `applications`: `microsoft.graph.conditionalAccessApplications`.
-    pub applications: Option<ConditionalAccessApplications>,
-    /// Property `authenticationFlows`: `microsoft.graph.conditionalAccessAuthenticationFlows`.
-    pub authentication_flows: Option<ConditionalAccessAuthenticationFlows>,
-    /// Property `clientApplications`: `microsoft.graph.conditionalAccessClientApplications`.
-    pub client_applications: Option<ConditionalAccessClientApplications>,
-    /// Property `clientAppTypes`: `Collection(microsoft.graph.conditionalAccessClientApp)`, not nullable.
-    pub client_app_types: Option<Vec<ConditionalAccessClientApp>>,
-    /// Property `devices`: `microsoft.graph.conditionalAccessDevices`.
-    pub devices: Option<ConditionalAccessDevices>,
-    /// Property `deviceStates`: `microsoft.graph.conditionalAccessDeviceStates`.
-    pub device_states: Option<ConditionalAccessDeviceStates>,
-    /// Property `locations`: `microsoft.graph.conditionalAccessLocations`.
-    pub locations: Option<ConditionalAccessLocations>,
-    /// Property `platforms`: `microsoft.graph.conditionalAccessPlatforms`.
-    pub platforms: Option<ConditionalAccessPlatforms>,
-    /// Property `servicePrincipalRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
-    pub service_principal_risk_levels: Option<Vec<RiskLevel>>,
-    /// Property `signInRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
-    pub sign_in_risk_levels: Option<Vec<RiskLevel>>,
-    /// Property `userRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
-    pub user_risk_levels: Option<Vec<RiskLevel>>,
-    /// Property `users`: `microsoft.graph.conditionalAccessUsers`.
-    pub users: Option<ConditionalAccessUsers>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessConditionSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessConditionSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessConditionSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("agentIdRiskLevels", &self.agent_id_risk_levels);
-        object.property("applications", &self.applications);
-        object.property("authenticationFlows", &self.authentication_flows);
-        object.property("clientApplications", &self.client_applications);
-        object.property("clientAppTypes", &self.client_app_types);
-        object.property("devices", &self.devices);
-        object.property("deviceStates", &self.device_states);
-        object.property("locations", &self.locations);
-        object.property("platforms", &self.platforms);
-        object
-            .property("servicePrincipalRiskLevels", &self.service_principal_risk_levels);
-        object.property("signInRiskLevels", &self.sign_in_risk_levels);
-        object.property("userRiskLevels", &self.user_risk_levels);
-        object.property("users", &self.users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessConditionSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessConditionSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "agentIdRiskLevels" => {
-                read_nullable(map, key, &mut self.agent_id_risk_levels, extra)
-            }
-            "applications" => read_nullable(map, key, &mut self.applications, extra),
-            "authenticationFlows" => {
-                read_nullable(map, key, &mut self.authentication_flows, extra)
-            }
-            "clientApplications" => {
-                read_nullable(map, key, &mut self.client_applications, extra)
-            }
-            "clientAppTypes" => {
-                read_nullable(map, key, &mut self.client_app_types, extra)
-            }
-            "devices" => read_nullable(map, key, &mut self.devices, extra),
-            "deviceStates" => read_nullable(map, key, &mut self.device_states, extra),
-            "locations" => read_nullable(map, key, &mut self.locations, extra),
-            "platforms" => read_nullable(map, key, &mut self.platforms, extra),
-            "servicePrincipalRiskLevels" => {
-                read_nullable(map, key, &mut self.service_principal_risk_levels, extra)
-            }
-            "signInRiskLevels" => {
-                read_nullable(map, key, &mut self.sign_in_risk_levels, extra)
-            }
-            "userRiskLevels" => {
-                read_nullable(map, key, &mut self.user_risk_levels, extra)
-            }
-            "users" => read_nullable(map, key, &mut self.users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessConditionSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessConditionSet`] by wire name, each a [`Field<ConditionalAccessConditionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessConditionSet::set_null`].
-pub enum ConditionalAccessConditionSetField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessConditionSetField {
-    /// `agentIdRiskLevels`
-    pub const AgentIdRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "agentIdRiskLevels",
-    );
-    /// `applications`
-    pub const Applications: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "applications",
-    );
-    /// `authenticationFlows`
-    pub const AuthenticationFlows: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "authenticationFlows",
-    );
-    /// `clientApplications`
-    pub const ClientApplications: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "clientApplications",
-    );
-    /// `clientAppTypes`
-    pub const ClientAppTypes: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "clientAppTypes",
-    );
-    /// `devices`
-    pub const Devices: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "devices",
-    );
-    /// `deviceStates`
-    pub const DeviceStates: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "deviceStates",
-    );
-    /// `locations`
-    pub const Locations: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "locations",
-    );
-    /// `platforms`
-    pub const Platforms: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "platforms",
-    );
-    /// `servicePrincipalRiskLevels`
-    pub const ServicePrincipalRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "servicePrincipalRiskLevels",
-    );
-    /// `signInRiskLevels`
-    pub const SignInRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "signInRiskLevels",
-    );
-    /// `userRiskLevels`
-    pub const UserRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "userRiskLevels",
-    );
-    /// `users`
-    pub const Users: model::Field<ConditionalAccessConditionSet> = model::Field::new(
-        "users",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessConditionSet>] = &[
-        Self::AgentIdRiskLevels,
-        Self::Applications,
-        Self::AuthenticationFlows,
-        Self::ClientApplications,
-        Self::ClientAppTypes,
-        Self::Devices,
-        Self::DeviceStates,
-        Self::Locations,
-        Self::Platforms,
-        Self::ServicePrincipalRiskLevels,
-        Self::SignInRiskLevels,
-        Self::UserRiskLevels,
-        Self::Users,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessDeviceStates`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessDeviceStates {
-    /// Property `excludeStates`: `Collection(Edm.String)`, not nullable.
-    pub exclude_states: Option<Vec<String>>,
-    /// Property `includeStates`: `Collection(Edm.String)`, not nullable.
-    pub include_states: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessDeviceStates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessDeviceStates {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessDeviceStates";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeStates", &self.exclude_states);
-        object.property("includeStates", &self.include_states);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessDeviceStates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessDeviceStates {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeStates" => read_lenient(map, key, &mut self.exclude_states, extra),
-            "includeStates" => read_lenient(map, key, &mut self.include_states, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessDeviceStates {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessDeviceStates`] by wire name, each a [`Field<ConditionalAccessDeviceStates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessDeviceStates::set_null`].
-pub enum ConditionalAccessDeviceStatesField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessDeviceStatesField {
-    /// `excludeStates`
-    pub const ExcludeStates: model::Field<ConditionalAccessDeviceStates> = model::Field::new(
-        "excludeStates",
-    );
-    /// `includeStates`
-    pub const IncludeStates: model::Field<ConditionalAccessDeviceStates> = model::Field::new(
-        "includeStates",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessDeviceStates>] = &[
-        Self::ExcludeStates,
-        Self::IncludeStates,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessDevices`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessDevices {
-    /// Property `deviceFilter`: `microsoft.graph.conditionalAccessFilter`.
-    pub device_filter: Option<ConditionalAccessFilter>,
-    /// Property `excludeDevices`: `Collection(Edm.String)`, not nullable.
-    pub exclude_devices: Option<Vec<String>>,
-    /// Property `excludeDeviceStates`: `Collection(Edm.String)`, not nullable.
-    pub exclude_device_states: Option<Vec<String>>,
-    /// Property `includeDevices`: `Collection(Edm.String)`, not nullable.
-    pub include_devices: Option<Vec<String>>,
-    /// Property `includeDeviceStates`: `Collection(Edm.String)`, not nullable.
-    pub include_device_states: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessDevices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessDevices {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessDevices";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deviceFilter", &self.device_filter);
-        object.property("excludeDevices", &self.exclude_devices);
-        object.property("excludeDeviceStates", &self.exclude_device_states);
-        object.property("includeDevices", &self.include_devices);
-        object.property("includeDeviceStates", &self.include_device_states);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessDevices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessDevices {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "deviceFilter" => read_nullable(map, key, &mut self.device_filter, extra),
-            "excludeDevices" => read_lenient(map, key, &mut self.exclude_devices, extra),
-            "excludeDeviceStates" => {
-                read_lenient(map, key, &mut self.exclude_device_states, extra)
-            }
-            "includeDevices" => read_lenient(map, key, &mut self.include_devices, extra),
-            "includeDeviceStates" => {
-                read_lenient(map, key, &mut self.include_device_states, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessDevices {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessDevices`] by wire name, each a [`Field<ConditionalAccessDevices>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessDevices::set_null`].
-pub enum ConditionalAccessDevicesField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessDevicesField {
-    /// `deviceFilter`
-    pub const DeviceFilter: model::Field<ConditionalAccessDevices> = model::Field::new(
-        "deviceFilter",
-    );
-    /// `excludeDevices`
-    pub const ExcludeDevices: model::Field<ConditionalAccessDevices> = model::Field::new(
-        "excludeDevices",
-    );
-    /// `excludeDeviceStates`
-    pub const ExcludeDeviceStates: model::Field<ConditionalAccessDevices> = model::Field::new(
-        "excludeDeviceStates",
-    );
-    /// `includeDevices`
-    pub const IncludeDevices: model::Field<ConditionalAccessDevices> = model::Field::new(
-        "includeDevices",
-    );
-    /// `includeDeviceStates`
-    pub const IncludeDeviceStates: model::Field<ConditionalAccessDevices> = model::Field::new(
-        "includeDeviceStates",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessDevices>] = &[
-        Self::DeviceFilter,
-        Self::ExcludeDevices,
-        Self::ExcludeDeviceStates,
-        Self::IncludeDevices,
-        Self::IncludeDeviceStates,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessEnumeratedExternalTenants`; base type `microsoft.graph.conditionalAccessExternalTenants`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessEnumeratedExternalTenants {
-    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
-    /// Inherited from `microsoft.graph.conditionalAccessExternalTenants`.
-    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
-    /// Property `members`: `Collection(Edm.String)`, not nullable.
-    pub members: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessEnumeratedExternalTenants {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessEnumeratedExternalTenants {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessEnumeratedExternalTenants";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("membershipKind", &self.membership_kind);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessEnumeratedExternalTenants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject
-for ConditionalAccessEnumeratedExternalTenants {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
-            "members" => read_lenient(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessEnumeratedExternalTenants {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessEnumeratedExternalTenants`] by wire name, each a [`Field<ConditionalAccessEnumeratedExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessEnumeratedExternalTenants::set_null`].
-pub enum ConditionalAccessEnumeratedExternalTenantsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessEnumeratedExternalTenantsField {
-    /// `membershipKind`
-    pub const MembershipKind: model::Field<ConditionalAccessEnumeratedExternalTenants> = model::Field::new(
-        "membershipKind",
-    );
-    /// `members`
-    pub const Members: model::Field<ConditionalAccessEnumeratedExternalTenants> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessEnumeratedExternalTenants>] = &[
-        Self::MembershipKind,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessExternalTenants`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessExternalTenants {
-    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
-    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessExternalTenants {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessExternalTenants {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessExternalTenants";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("membershipKind", &self.membership_kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessExternalTenants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessExternalTenants {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessExternalTenants {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessExternalTenants`] by wire name, each a [`Field<ConditionalAccessExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessExternalTenants::set_null`].
-pub enum ConditionalAccessExternalTenantsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessExternalTenantsField {
-    /// `membershipKind`
-    pub const MembershipKind: model::Field<ConditionalAccessExternalTenants> = model::Field::new(
-        "membershipKind",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessExternalTenants>] = &[
-        Self::MembershipKind,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// A `microsoft.graph.conditionalAccessExternalTenants` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ConditionalAccessExternalTenants`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.accessPackageAnswer` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageAnswer`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyConditionalAccessExternalTenants {
+pub enum AnyAccessPackageAnswer {
     /// The base type itself, or a derived type unknown to this crate.
-    ConditionalAccessExternalTenants(Box<ConditionalAccessExternalTenants>),
-    /// `microsoft.graph.conditionalAccessAllExternalTenants`
-    ConditionalAccessAllExternalTenants(Box<ConditionalAccessAllExternalTenants>),
-    /// `microsoft.graph.conditionalAccessEnumeratedExternalTenants`
-    ConditionalAccessEnumeratedExternalTenants(
-        Box<ConditionalAccessEnumeratedExternalTenants>,
-    ),
+    AccessPackageAnswer(Box<AccessPackageAnswer>),
+    /// `microsoft.graph.accessPackageAnswerString`
+    AccessPackageAnswerString(Box<AccessPackageAnswerString>),
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AnyConditionalAccessExternalTenants {
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageAnswer {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::ConditionalAccessExternalTenants(_) => {
-                ConditionalAccessExternalTenants::ODATA_TYPE
-            }
-            Self::ConditionalAccessAllExternalTenants(_) => {
-                ConditionalAccessAllExternalTenants::ODATA_TYPE
-            }
-            Self::ConditionalAccessEnumeratedExternalTenants(_) => {
-                ConditionalAccessEnumeratedExternalTenants::ODATA_TYPE
-            }
+            Self::AccessPackageAnswer(_) => AccessPackageAnswer::ODATA_TYPE,
+            Self::AccessPackageAnswerString(_) => AccessPackageAnswerString::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`ConditionalAccessExternalTenants`] (or of an unknown derived type).
-    pub fn as_conditional_access_external_tenants(
-        &self,
-    ) -> Option<&ConditionalAccessExternalTenants> {
+    /// The value if it is a plain [`AccessPackageAnswer`] (or of an unknown derived type).
+    pub fn as_access_package_answer(&self) -> Option<&AccessPackageAnswer> {
         match self {
-            Self::ConditionalAccessExternalTenants(value) => Some(value),
+            Self::AccessPackageAnswer(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl Default for AnyConditionalAccessExternalTenants {
+#[cfg(feature = "_access_package")]
+impl Default for AnyAccessPackageAnswer {
     fn default() -> Self {
-        Self::ConditionalAccessExternalTenants(Box::default())
+        Self::AccessPackageAnswer(Box::default())
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<ConditionalAccessExternalTenants> for AnyConditionalAccessExternalTenants {
-    fn from(value: ConditionalAccessExternalTenants) -> Self {
-        Self::ConditionalAccessExternalTenants(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageAnswer> for AnyAccessPackageAnswer {
+    fn from(value: AccessPackageAnswer) -> Self {
+        Self::AccessPackageAnswer(Box::new(value))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AnyConditionalAccessExternalTenants {
-    /// The value if it is a [`AnyConditionalAccessExternalTenants::ConditionalAccessAllExternalTenants`] variant.
-    pub fn as_conditional_access_all_external_tenants(
-        &self,
-    ) -> Option<&ConditionalAccessAllExternalTenants> {
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageAnswer {
+    /// The value if it is a [`AnyAccessPackageAnswer::AccessPackageAnswerString`] variant.
+    pub fn as_access_package_answer_string(&self) -> Option<&AccessPackageAnswerString> {
         match self {
-            Self::ConditionalAccessAllExternalTenants(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConditionalAccessExternalTenants::ConditionalAccessEnumeratedExternalTenants`] variant.
-    pub fn as_conditional_access_enumerated_external_tenants(
-        &self,
-    ) -> Option<&ConditionalAccessEnumeratedExternalTenants> {
-        match self {
-            Self::ConditionalAccessEnumeratedExternalTenants(value) => Some(value),
+            Self::AccessPackageAnswerString(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<ConditionalAccessAllExternalTenants> for AnyConditionalAccessExternalTenants {
-    fn from(value: ConditionalAccessAllExternalTenants) -> Self {
-        Self::ConditionalAccessAllExternalTenants(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageAnswerString> for AnyAccessPackageAnswer {
+    fn from(value: AccessPackageAnswerString) -> Self {
+        Self::AccessPackageAnswerString(Box::new(value))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<ConditionalAccessEnumeratedExternalTenants>
-for AnyConditionalAccessExternalTenants {
-    fn from(value: ConditionalAccessEnumeratedExternalTenants) -> Self {
-        Self::ConditionalAccessEnumeratedExternalTenants(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for AnyConditionalAccessExternalTenants {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyAccessPackageAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ConditionalAccessExternalTenants(value) => {
+            Self::AccessPackageAnswer(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::ConditionalAccessAllExternalTenants(value) => {
+            Self::AccessPackageAnswerString(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ConditionalAccessAllExternalTenants::ODATA_TYPE),
-                    )
-            }
-            Self::ConditionalAccessEnumeratedExternalTenants(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ConditionalAccessEnumeratedExternalTenants::ODATA_TYPE),
+                        Some(AccessPackageAnswerString::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for AnyConditionalAccessExternalTenants {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyAccessPackageAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2102,49 +316,45 @@ impl<'de> serde::Deserialize<'de> for AnyConditionalAccessExternalTenants {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.conditionalAccessAllExternalTenants"
-            | "graph.conditionalAccessAllExternalTenants" => {
-                serde_json::from_value(value)
-                    .map(Self::ConditionalAccessAllExternalTenants)
+            "microsoft.graph.accessPackageAnswerString"
+            | "graph.accessPackageAnswerString" => {
+                serde_json::from_value(value).map(Self::AccessPackageAnswerString)
             }
-            "microsoft.graph.conditionalAccessEnumeratedExternalTenants"
-            | "graph.conditionalAccessEnumeratedExternalTenants" => {
-                serde_json::from_value(value)
-                    .map(Self::ConditionalAccessEnumeratedExternalTenants)
-            }
-            _ => {
-                serde_json::from_value(value).map(Self::ConditionalAccessExternalTenants)
-            }
+            _ => serde_json::from_value(value).map(Self::AccessPackageAnswer),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessFilter`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageAnswerString`; base type `microsoft.graph.accessPackageAnswer`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessFilter {
-    /// Property `mode`: `microsoft.graph.filterMode`, not nullable.
-    pub mode: Option<FilterMode>,
-    /// Property `rule`: `Edm.String`, not nullable.
-    pub rule: Option<String>,
+pub struct AccessPackageAnswerString {
+    /// Property `answeredQuestion`: `microsoft.graph.accessPackageQuestion`.
+    /// Inherited from `microsoft.graph.accessPackageAnswer`.
+    pub answered_question: Option<AnyAccessPackageQuestion>,
+    /// Property `displayValue`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageAnswer`.
+    pub display_value: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessFilter {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageAnswerString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessFilter {
+#[cfg(feature = "_access_package")]
+impl AccessPackageAnswerString {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessFilter";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswerString";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2157,14 +367,15 @@ impl ConditionalAccessFilter {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("mode", &self.mode);
-        object.property("rule", &self.rule);
+        object.property("answeredQuestion", &self.answered_question);
+        object.property("displayValue", &self.display_value);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessFilter {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageAnswerString {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2172,8 +383,8 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessFilter {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessFilter {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerString {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2182,8 +393,11 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessFilter {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "mode" => read_nullable(map, key, &mut self.mode, extra),
-            "rule" => read_lenient(map, key, &mut self.rule, extra),
+            "answeredQuestion" => {
+                read_nullable(map, key, &mut self.answered_question, extra)
+            }
+            "displayValue" => read_lenient(map, key, &mut self.display_value, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -2194,8 +408,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessFilter {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessFilter {
+#[cfg(feature = "_access_package")]
+impl AccessPackageAnswerString {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2205,700 +419,68 @@ impl ConditionalAccessFilter {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessFilter`] by wire name, each a [`Field<ConditionalAccessFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessFilter::set_null`].
-pub enum ConditionalAccessFilterField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageAnswerString`] by wire name, each a [`Field<AccessPackageAnswerString>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswerString::set_null`].
+pub enum AccessPackageAnswerStringField {}
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl ConditionalAccessFilterField {
-    /// `mode`
-    pub const Mode: model::Field<ConditionalAccessFilter> = model::Field::new("mode");
-    /// `rule`
-    pub const Rule: model::Field<ConditionalAccessFilter> = model::Field::new("rule");
+impl AccessPackageAnswerStringField {
+    /// `answeredQuestion`
+    pub const AnsweredQuestion: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "answeredQuestion",
+    );
+    /// `displayValue`
+    pub const DisplayValue: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "displayValue",
+    );
+    /// `value`
+    pub const Value: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "value",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessFilter>] = &[
-        Self::Mode,
-        Self::Rule,
+    pub const ALL: &'static [model::Field<AccessPackageAnswerString>] = &[
+        Self::AnsweredQuestion,
+        Self::DisplayValue,
+        Self::Value,
     ];
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessGuestsOrExternalUsers {
-    /// Property `externalTenants`: `microsoft.graph.conditionalAccessExternalTenants`.
-    pub external_tenants: Option<AnyConditionalAccessExternalTenants>,
-    /// Property `guestOrExternalUserTypes`: `microsoft.graph.conditionalAccessGuestOrExternalUserTypes`, not nullable.
-    pub guest_or_external_user_types: Option<ConditionalAccessGuestOrExternalUserTypes>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessGuestsOrExternalUsers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessGuestsOrExternalUsers {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessGuestsOrExternalUsers";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("externalTenants", &self.external_tenants);
-        object.property("guestOrExternalUserTypes", &self.guest_or_external_user_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessGuestsOrExternalUsers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessGuestsOrExternalUsers {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "externalTenants" => {
-                read_nullable(map, key, &mut self.external_tenants, extra)
-            }
-            "guestOrExternalUserTypes" => {
-                read_nullable(map, key, &mut self.guest_or_external_user_types, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessGuestsOrExternalUsers {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessGuestsOrExternalUsers`] by wire name, each a [`Field<ConditionalAccessGuestsOrExternalUsers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessGuestsOrExternalUsers::set_null`].
-pub enum ConditionalAccessGuestsOrExternalUsersField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessGuestsOrExternalUsersField {
-    /// `externalTenants`
-    pub const ExternalTenants: model::Field<ConditionalAccessGuestsOrExternalUsers> = model::Field::new(
-        "externalTenants",
-    );
-    /// `guestOrExternalUserTypes`
-    pub const GuestOrExternalUserTypes: model::Field<
-        ConditionalAccessGuestsOrExternalUsers,
-    > = model::Field::new("guestOrExternalUserTypes");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessGuestsOrExternalUsers>] = &[
-        Self::ExternalTenants,
-        Self::GuestOrExternalUserTypes,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessLocations`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessLocations {
-    /// Property `excludeLocations`: `Collection(Edm.String)`, not nullable.
-    pub exclude_locations: Option<Vec<String>>,
-    /// Property `includeLocations`: `Collection(Edm.String)`, not nullable.
-    pub include_locations: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessLocations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessLocations {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessLocations";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeLocations", &self.exclude_locations);
-        object.property("includeLocations", &self.include_locations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessLocations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessLocations {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeLocations" => {
-                read_lenient(map, key, &mut self.exclude_locations, extra)
-            }
-            "includeLocations" => {
-                read_lenient(map, key, &mut self.include_locations, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessLocations {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessLocations`] by wire name, each a [`Field<ConditionalAccessLocations>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessLocations::set_null`].
-pub enum ConditionalAccessLocationsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessLocationsField {
-    /// `excludeLocations`
-    pub const ExcludeLocations: model::Field<ConditionalAccessLocations> = model::Field::new(
-        "excludeLocations",
-    );
-    /// `includeLocations`
-    pub const IncludeLocations: model::Field<ConditionalAccessLocations> = model::Field::new(
-        "includeLocations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessLocations>] = &[
-        Self::ExcludeLocations,
-        Self::IncludeLocations,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessPlatforms`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessPlatforms {
-    /// Property `excludePlatforms`: `Collection(microsoft.graph.conditionalAccessDevicePlatform)`, not nullable.
-    pub exclude_platforms: Option<Vec<ConditionalAccessDevicePlatform>>,
-    /// Property `includePlatforms`: `Collection(microsoft.graph.conditionalAccessDevicePlatform)`, not nullable.
-    pub include_platforms: Option<Vec<ConditionalAccessDevicePlatform>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessPlatforms {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessPlatforms {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPlatforms";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludePlatforms", &self.exclude_platforms);
-        object.property("includePlatforms", &self.include_platforms);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessPlatforms {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessPlatforms {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludePlatforms" => {
-                read_nullable(map, key, &mut self.exclude_platforms, extra)
-            }
-            "includePlatforms" => {
-                read_nullable(map, key, &mut self.include_platforms, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessPlatforms {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessPlatforms`] by wire name, each a [`Field<ConditionalAccessPlatforms>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPlatforms::set_null`].
-pub enum ConditionalAccessPlatformsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessPlatformsField {
-    /// `excludePlatforms`
-    pub const ExcludePlatforms: model::Field<ConditionalAccessPlatforms> = model::Field::new(
-        "excludePlatforms",
-    );
-    /// `includePlatforms`
-    pub const IncludePlatforms: model::Field<ConditionalAccessPlatforms> = model::Field::new(
-        "includePlatforms",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessPlatforms>] = &[
-        Self::ExcludePlatforms,
-        Self::IncludePlatforms,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessUsers`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessUsers {
-    /// Property `excludeGroups`: `Collection(Edm.String)`, not nullable.
-    pub exclude_groups: Option<Vec<String>>,
-    /// Property `excludeGuestsOrExternalUsers`: `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
-    pub exclude_guests_or_external_users: Option<ConditionalAccessGuestsOrExternalUsers>,
-    /// Property `excludeRoles`: `Collection(Edm.String)`, not nullable.
-    pub exclude_roles: Option<Vec<String>>,
-    /// Property `excludeUsers`: `Collection(Edm.String)`, not nullable.
-    pub exclude_users: Option<Vec<String>>,
-    /// Property `includeGroups`: `Collection(Edm.String)`, not nullable.
-    pub include_groups: Option<Vec<String>>,
-    /// Property `includeGuestsOrExternalUsers`: `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
-    pub include_guests_or_external_users: Option<ConditionalAccessGuestsOrExternalUsers>,
-    /// Property `includeRoles`: `Collection(Edm.String)`, not nullable.
-    pub include_roles: Option<Vec<String>>,
-    /// Property `includeUsers`: `Collection(Edm.String)`, not nullable.
-    pub include_users: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessUsers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessUsers {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessUsers";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeGroups", &self.exclude_groups);
-        object
-            .property(
-                "excludeGuestsOrExternalUsers",
-                &self.exclude_guests_or_external_users,
-            );
-        object.property("excludeRoles", &self.exclude_roles);
-        object.property("excludeUsers", &self.exclude_users);
-        object.property("includeGroups", &self.include_groups);
-        object
-            .property(
-                "includeGuestsOrExternalUsers",
-                &self.include_guests_or_external_users,
-            );
-        object.property("includeRoles", &self.include_roles);
-        object.property("includeUsers", &self.include_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessUsers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessUsers {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeGroups" => read_lenient(map, key, &mut self.exclude_groups, extra),
-            "excludeGuestsOrExternalUsers" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.exclude_guests_or_external_users,
-                    extra,
-                )
-            }
-            "excludeRoles" => read_lenient(map, key, &mut self.exclude_roles, extra),
-            "excludeUsers" => read_lenient(map, key, &mut self.exclude_users, extra),
-            "includeGroups" => read_lenient(map, key, &mut self.include_groups, extra),
-            "includeGuestsOrExternalUsers" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.include_guests_or_external_users,
-                    extra,
-                )
-            }
-            "includeRoles" => read_lenient(map, key, &mut self.include_roles, extra),
-            "includeUsers" => read_lenient(map, key, &mut self.include_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessUsers {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessUsers`] by wire name, each a [`Field<ConditionalAccessUsers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessUsers::set_null`].
-pub enum ConditionalAccessUsersField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessUsersField {
-    /// `excludeGroups`
-    pub const ExcludeGroups: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "excludeGroups",
-    );
-    /// `excludeGuestsOrExternalUsers`
-    pub const ExcludeGuestsOrExternalUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "excludeGuestsOrExternalUsers",
-    );
-    /// `excludeRoles`
-    pub const ExcludeRoles: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "excludeRoles",
-    );
-    /// `excludeUsers`
-    pub const ExcludeUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "excludeUsers",
-    );
-    /// `includeGroups`
-    pub const IncludeGroups: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "includeGroups",
-    );
-    /// `includeGuestsOrExternalUsers`
-    pub const IncludeGuestsOrExternalUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "includeGuestsOrExternalUsers",
-    );
-    /// `includeRoles`
-    pub const IncludeRoles: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "includeRoles",
-    );
-    /// `includeUsers`
-    pub const IncludeUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
-        "includeUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessUsers>] = &[
-        Self::ExcludeGroups,
-        Self::ExcludeGuestsOrExternalUsers,
-        Self::ExcludeRoles,
-        Self::ExcludeUsers,
-        Self::IncludeGroups,
-        Self::IncludeGuestsOrExternalUsers,
-        Self::IncludeRoles,
-        Self::IncludeUsers,
-    ];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.connectedOrganizationMembers`; base type `microsoft.graph.userSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectedOrganizationMembers {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for ConnectedOrganizationMembers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl ConnectedOrganizationMembers {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectedOrganizationMembers";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.property("description", &self.description);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for ConnectedOrganizationMembers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for ConnectedOrganizationMembers {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl ConnectedOrganizationMembers {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`ConnectedOrganizationMembers`] by wire name, each a [`Field<ConnectedOrganizationMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedOrganizationMembers::set_null`].
-pub enum ConnectedOrganizationMembersField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl ConnectedOrganizationMembersField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<ConnectedOrganizationMembers> = model::Field::new(
-        "isBackup",
-    );
-    /// `description`
-    pub const Description: model::Field<ConnectedOrganizationMembers> = model::Field::new(
-        "description",
-    );
-    /// `id`
-    pub const Id: model::Field<ConnectedOrganizationMembers> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConnectedOrganizationMembers>] = &[
-        Self::IsBackup,
-        Self::Description,
-        Self::Id,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.detectedSensitiveContent`; base type `microsoft.graph.detectedSensitiveContentBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetectedSensitiveContent {
-    /// Property `confidence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub confidence: Option<i32>,
+pub struct AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
     pub display_name: Option<String>,
-    /// Property `id`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub id: Option<edm::Guid>,
-    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub matches: Option<Vec<SensitiveContentLocation>>,
-    /// Property `recommendedConfidence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub recommended_confidence: Option<i32>,
-    /// Property `uniqueCount`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub unique_count: Option<i32>,
-    /// Property `classificationMethod`: `microsoft.graph.classificationMethod`.
-    pub classification_method: Option<ClassificationMethod>,
-    /// Property `scope`: `microsoft.graph.sensitiveTypeScope`.
-    pub scope: Option<SensitiveTypeScope>,
-    /// Property `sensitiveTypeSource`: `microsoft.graph.sensitiveTypeSource`.
-    pub sensitive_type_source: Option<SensitiveTypeSource>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub r#type: Option<String>,
+    /// Property `accessPackageDisplayName`: `Edm.String`.
+    pub access_package_display_name: Option<String>,
+    /// Property `accessPackageId`: `Edm.String`.
+    pub access_package_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for DetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize
+for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl DetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detectedSensitiveContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2911,21 +493,18 @@ impl DetectedSensitiveContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("confidence", &self.confidence);
         object.property("displayName", &self.display_name);
         object.property("id", &self.id);
-        object.property("matches", &self.matches);
-        object.property("recommendedConfidence", &self.recommended_confidence);
-        object.property("uniqueCount", &self.unique_count);
-        object.property("classificationMethod", &self.classification_method);
-        object.property("scope", &self.scope);
-        object.property("sensitiveTypeSource", &self.sensitive_type_source);
+        object.property("type", &self.r#type);
+        object.property("accessPackageDisplayName", &self.access_package_display_name);
+        object.property("accessPackageId", &self.access_package_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for DetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2933,30 +512,25 @@ impl<'de> serde::Deserialize<'de> for DetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for DetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "matches" => read_nullable(map, key, &mut self.matches, extra),
-            "recommendedConfidence" => {
-                read_lenient(map, key, &mut self.recommended_confidence, extra)
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "accessPackageDisplayName" => {
+                read_lenient(map, key, &mut self.access_package_display_name, extra)
             }
-            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
-            "classificationMethod" => {
-                read_nullable(map, key, &mut self.classification_method, extra)
-            }
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "sensitiveTypeSource" => {
-                read_nullable(map, key, &mut self.sensitive_type_source, extra)
+            "accessPackageId" => {
+                read_lenient(map, key, &mut self.access_package_id, extra)
             }
             _ => Ok(false),
         }
@@ -2968,8 +542,8 @@ impl graph_odata_runtime::model::ODataObject for DetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl DetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2979,145 +553,462 @@ impl DetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`DetectedSensitiveContent`] by wire name, each a [`Field<DetectedSensitiveContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetectedSensitiveContent::set_null`].
-pub enum DetectedSensitiveContentField {}
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
-impl DetectedSensitiveContentField {
-    /// `confidence`
-    pub const Confidence: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "confidence",
-    );
+impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {
     /// `displayName`
-    pub const DisplayName: model::Field<DetectedSensitiveContent> = model::Field::new(
+    pub const DisplayName: model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    > = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    > = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    > = model::Field::new("type");
+    /// `accessPackageDisplayName`
+    pub const AccessPackageDisplayName: model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    > = model::Field::new("accessPackageDisplayName");
+    /// `accessPackageId`
+    pub const AccessPackageId: model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    > = model::Field::new("accessPackageId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    >] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Type,
+        Self::AccessPackageDisplayName,
+        Self::AccessPackageId,
+    ];
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewInstanceDecisionItemAzureRoleResource {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub r#type: Option<String>,
+    /// Property `scope`: `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub scope: Option<AnyAccessReviewInstanceDecisionItemResource>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemAzureRoleResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemAzureRoleResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.property("scope", &self.scope);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemAzureRoleResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemAzureRoleResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemAzureRoleResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemAzureRoleResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAzureRoleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAzureRoleResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemAzureRoleResourceField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewInstanceDecisionItemAzureRoleResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        AccessReviewInstanceDecisionItemAzureRoleResource,
+    > = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "id",
+    );
+    /// `type`
+    pub const Type: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "type",
+    );
+    /// `scope`
+    pub const Scope: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "scope",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemAzureRoleResource,
+    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::Scope];
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewInstanceDecisionItemResource {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemResourceField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewInstanceDecisionItemResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
         "displayName",
     );
     /// `id`
-    pub const Id: model::Field<DetectedSensitiveContent> = model::Field::new("id");
-    /// `matches`
-    pub const Matches: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "matches",
+    pub const Id: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
+        "id",
     );
-    /// `recommendedConfidence`
-    pub const RecommendedConfidence: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "recommendedConfidence",
-    );
-    /// `uniqueCount`
-    pub const UniqueCount: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "uniqueCount",
-    );
-    /// `classificationMethod`
-    pub const ClassificationMethod: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "classificationMethod",
-    );
-    /// `scope`
-    pub const Scope: model::Field<DetectedSensitiveContent> = model::Field::new("scope");
-    /// `sensitiveTypeSource`
-    pub const SensitiveTypeSource: model::Field<DetectedSensitiveContent> = model::Field::new(
-        "sensitiveTypeSource",
+    /// `type`
+    pub const Type: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
+        "type",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DetectedSensitiveContent>] = &[
-        Self::Confidence,
+    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItemResource>] = &[
         Self::DisplayName,
         Self::Id,
-        Self::Matches,
-        Self::RecommendedConfidence,
-        Self::UniqueCount,
-        Self::ClassificationMethod,
-        Self::Scope,
-        Self::SensitiveTypeSource,
+        Self::Type,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// A `microsoft.graph.detectedSensitiveContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DetectedSensitiveContent`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// A `microsoft.graph.accessReviewInstanceDecisionItemResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemResource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyDetectedSensitiveContent {
+pub enum AnyAccessReviewInstanceDecisionItemResource {
     /// The base type itself, or a derived type unknown to this crate.
-    DetectedSensitiveContent(Box<DetectedSensitiveContent>),
-    /// `microsoft.graph.machineLearningDetectedSensitiveContent`
-    MachineLearningDetectedSensitiveContent(
-        Box<MachineLearningDetectedSensitiveContent>,
+    AccessReviewInstanceDecisionItemResource(
+        Box<AccessReviewInstanceDecisionItemResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`
+    AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+        Box<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`
+    AccessReviewInstanceDecisionItemAzureRoleResource(
+        Box<AccessReviewInstanceDecisionItemAzureRoleResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`
+    AccessReviewInstanceDecisionItemServicePrincipalResource(
+        Box<AccessReviewInstanceDecisionItemServicePrincipalResource>,
     ),
 }
 
-#[cfg(feature = "_add_footer")]
-impl AnyDetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewInstanceDecisionItemResource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::DetectedSensitiveContent(_) => DetectedSensitiveContent::ODATA_TYPE,
-            Self::MachineLearningDetectedSensitiveContent(_) => {
-                MachineLearningDetectedSensitiveContent::ODATA_TYPE
+            Self::AccessReviewInstanceDecisionItemResource(_) => {
+                AccessReviewInstanceDecisionItemResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                _,
+            ) => {
+                AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(_) => {
+                AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(_) => {
+                AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`DetectedSensitiveContent`] (or of an unknown derived type).
-    pub fn as_detected_sensitive_content(&self) -> Option<&DetectedSensitiveContent> {
-        match self {
-            Self::DetectedSensitiveContent(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl Default for AnyDetectedSensitiveContent {
-    fn default() -> Self {
-        Self::DetectedSensitiveContent(Box::default())
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<DetectedSensitiveContent> for AnyDetectedSensitiveContent {
-    fn from(value: DetectedSensitiveContent) -> Self {
-        Self::DetectedSensitiveContent(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl AnyDetectedSensitiveContent {
-    /// The value if it is a [`AnyDetectedSensitiveContent::MachineLearningDetectedSensitiveContent`] variant.
-    pub fn as_machine_learning_detected_sensitive_content(
+    /// The value if it is a plain [`AccessReviewInstanceDecisionItemResource`] (or of an unknown derived type).
+    pub fn as_access_review_instance_decision_item_resource(
         &self,
-    ) -> Option<&MachineLearningDetectedSensitiveContent> {
+    ) -> Option<&AccessReviewInstanceDecisionItemResource> {
         match self {
-            Self::MachineLearningDetectedSensitiveContent(value) => Some(value),
+            Self::AccessReviewInstanceDecisionItemResource(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<MachineLearningDetectedSensitiveContent> for AnyDetectedSensitiveContent {
-    fn from(value: MachineLearningDetectedSensitiveContent) -> Self {
-        Self::MachineLearningDetectedSensitiveContent(Box::new(value))
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl Default for AnyAccessReviewInstanceDecisionItemResource {
+    fn default() -> Self {
+        Self::AccessReviewInstanceDecisionItemResource(Box::default())
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for AnyDetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewInstanceDecisionItemResource {
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] variant.
+    pub fn as_access_review_instance_decision_item_access_package_assignment_policy_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                value,
+            ) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAzureRoleResource`] variant.
+    pub fn as_access_review_instance_decision_item_azure_role_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemAzureRoleResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemServicePrincipalResource`] variant.
+    pub fn as_access_review_instance_decision_item_service_principal_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemServicePrincipalResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(
+        value: AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    ) -> Self {
+        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+            Box::new(value),
+        )
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemAzureRoleResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemAzureRoleResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemAzureRoleResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemServicePrincipalResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemServicePrincipalResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemServicePrincipalResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AnyAccessReviewInstanceDecisionItemResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DetectedSensitiveContent(value) => {
+            Self::AccessReviewInstanceDecisionItemResource(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::MachineLearningDetectedSensitiveContent(value) => {
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                value,
+            ) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(MachineLearningDetectedSensitiveContent::ODATA_TYPE),
+                        Some(
+                            AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE,
+                        ),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for AnyDetectedSensitiveContent {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3126,47 +1017,64 @@ impl<'de> serde::Deserialize<'de> for AnyDetectedSensitiveContent {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.machineLearningDetectedSensitiveContent"
-            | "graph.machineLearningDetectedSensitiveContent" => {
+            "microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource"
+            | "graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource" => {
                 serde_json::from_value(value)
-                    .map(Self::MachineLearningDetectedSensitiveContent)
+                    .map(
+                        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+                    )
             }
-            _ => serde_json::from_value(value).map(Self::DetectedSensitiveContent),
+            "microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource"
+            | "graph.accessReviewInstanceDecisionItemAzureRoleResource" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemAzureRoleResource)
+            }
+            "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource"
+            | "graph.accessReviewInstanceDecisionItemServicePrincipalResource" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemServicePrincipalResource)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemResource)
+            }
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.deviceRestrictionAction`; base type `microsoft.graph.dlpActionInfo`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceRestrictionAction {
-    /// Property `action`: `microsoft.graph.dlpAction`.
-    /// Inherited from `microsoft.graph.dlpActionInfo`.
-    pub action: Option<DlpAction>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `restrictionAction`: `microsoft.graph.restrictionAction`.
-    pub restriction_action: Option<RestrictionAction>,
-    /// Property `triggers`: `Collection(microsoft.graph.restrictionTrigger)`.
-    pub triggers: Option<Vec<RestrictionTrigger>>,
+pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub r#type: Option<String>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for DeviceRestrictionAction {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl DeviceRestrictionAction {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRestrictionAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3179,16 +1087,17 @@ impl DeviceRestrictionAction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("action", &self.action);
-        object.property("message", &self.message);
-        object.property("restrictionAction", &self.restriction_action);
-        object.property("triggers", &self.triggers);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.property("appId", &self.app_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for DeviceRestrictionAction {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewInstanceDecisionItemServicePrincipalResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3196,8 +1105,126 @@ impl<'de> serde::Deserialize<'de> for DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemServicePrincipalResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemServicePrincipalResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemServicePrincipalResourceField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("type");
+    /// `appId`
+    pub const AppId: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("appId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::AppId];
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewNotificationRecipientItem {
+    /// Property `notificationRecipientScope`: `microsoft.graph.accessReviewNotificationRecipientScope`.
+    pub notification_recipient_scope: Option<AnyAccessReviewNotificationRecipientScope>,
+    /// Property `notificationTemplateType`: `Edm.String`.
+    pub notification_template_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewNotificationRecipientItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewNotificationRecipientItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("notificationRecipientScope", &self.notification_recipient_scope);
+        object.property("notificationTemplateType", &self.notification_template_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3206,12 +1233,12 @@ impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "restrictionAction" => {
-                read_nullable(map, key, &mut self.restriction_action, extra)
+            "notificationRecipientScope" => {
+                read_nullable(map, key, &mut self.notification_recipient_scope, extra)
             }
-            "triggers" => read_nullable(map, key, &mut self.triggers, extra),
+            "notificationTemplateType" => {
+                read_lenient(map, key, &mut self.notification_template_type, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3222,8 +1249,8 @@ impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl DeviceRestrictionAction {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewNotificationRecipientItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3233,61 +1260,169 @@ impl DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-/// The properties of [`DeviceRestrictionAction`] by wire name, each a [`Field<DeviceRestrictionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceRestrictionAction::set_null`].
-pub enum DeviceRestrictionActionField {}
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewNotificationRecipientItem`] by wire name, each a [`Field<AccessReviewNotificationRecipientItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientItem::set_null`].
+pub enum AccessReviewNotificationRecipientItemField {}
 
-#[cfg(feature = "_access_scope")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
-impl DeviceRestrictionActionField {
-    /// `action`
-    pub const Action: model::Field<DeviceRestrictionAction> = model::Field::new(
-        "action",
-    );
-    /// `message`
-    pub const Message: model::Field<DeviceRestrictionAction> = model::Field::new(
-        "message",
-    );
-    /// `restrictionAction`
-    pub const RestrictionAction: model::Field<DeviceRestrictionAction> = model::Field::new(
-        "restrictionAction",
-    );
-    /// `triggers`
-    pub const Triggers: model::Field<DeviceRestrictionAction> = model::Field::new(
-        "triggers",
-    );
+impl AccessReviewNotificationRecipientItemField {
+    /// `notificationRecipientScope`
+    pub const NotificationRecipientScope: model::Field<
+        AccessReviewNotificationRecipientItem,
+    > = model::Field::new("notificationRecipientScope");
+    /// `notificationTemplateType`
+    pub const NotificationTemplateType: model::Field<
+        AccessReviewNotificationRecipientItem,
+    > = model::Field::new("notificationTemplateType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceRestrictionAction>] = &[
-        Self::Action,
-        Self::Message,
-        Self::RestrictionAction,
-        Self::Triggers,
+    pub const ALL: &'static [model::Field<AccessReviewNotificationRecipientItem>] = &[
+        Self::NotificationRecipientScope,
+        Self::NotificationTemplateType,
     ];
 }
 
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.dlpActionInfo`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessReviewNotificationRecipientScope {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessReviewNotificationRecipientScope(Box<AccessReviewNotificationRecipientScope>),
+    /// `microsoft.graph.accessReviewNotificationRecipientQueryScope`
+    AccessReviewNotificationRecipientQueryScope(
+        Box<AccessReviewNotificationRecipientQueryScope>,
+    ),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewNotificationRecipientScope {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(_) => {
+                AccessReviewNotificationRecipientScope::ODATA_TYPE
+            }
+            Self::AccessReviewNotificationRecipientQueryScope(_) => {
+                AccessReviewNotificationRecipientQueryScope::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AccessReviewNotificationRecipientScope`] (or of an unknown derived type).
+    pub fn as_access_review_notification_recipient_scope(
+        &self,
+    ) -> Option<&AccessReviewNotificationRecipientScope> {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl Default for AnyAccessReviewNotificationRecipientScope {
+    fn default() -> Self {
+        Self::AccessReviewNotificationRecipientScope(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewNotificationRecipientScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: AccessReviewNotificationRecipientScope) -> Self {
+        Self::AccessReviewNotificationRecipientScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewNotificationRecipientScope {
+    /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
+    pub fn as_access_review_notification_recipient_query_scope(
+        &self,
+    ) -> Option<&AccessReviewNotificationRecipientQueryScope> {
+        match self {
+            Self::AccessReviewNotificationRecipientQueryScope(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewNotificationRecipientQueryScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
+        Self::AccessReviewNotificationRecipientQueryScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AccessReviewNotificationRecipientQueryScope(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessReviewNotificationRecipientQueryScope::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.accessReviewNotificationRecipientQueryScope"
+            | "graph.accessReviewNotificationRecipientQueryScope" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewNotificationRecipientQueryScope)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewNotificationRecipientScope)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DlpActionInfo {
-    /// Property `action`: `microsoft.graph.dlpAction`.
-    pub action: Option<DlpAction>,
+pub struct AddIn {
+    /// Property `id`: `Edm.Guid`.
+    pub id: Option<edm::Guid>,
+    /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
+    pub properties: Option<Vec<KeyValue>>,
+    /// Property `type`: `Edm.String`, not nullable.
+    pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for DlpActionInfo {
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for AddIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl DlpActionInfo {
+#[cfg(feature = "_add_in")]
+impl AddIn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpActionInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addIn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3300,13 +1435,15 @@ impl DlpActionInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("action", &self.action);
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for DlpActionInfo {
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for AddIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3314,17 +1451,19 @@ impl<'de> serde::Deserialize<'de> for DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for AddIn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -3335,8 +1474,8 @@ impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl DlpActionInfo {
+#[cfg(feature = "_add_in")]
+impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3346,88 +1485,367 @@ impl DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-/// The properties of [`DlpActionInfo`] by wire name, each a [`Field<DlpActionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpActionInfo::set_null`].
-pub enum DlpActionInfoField {}
+#[cfg(feature = "_add_in")]
+/// The properties of [`AddIn`] by wire name, each a [`Field<AddIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
+pub enum AddInField {}
 
-#[cfg(feature = "_access_scope")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
-impl DlpActionInfoField {
-    /// `action`
-    pub const Action: model::Field<DlpActionInfo> = model::Field::new("action");
+impl AddInField {
+    /// `id`
+    pub const Id: model::Field<AddIn> = model::Field::new("id");
+    /// `properties`
+    pub const Properties: model::Field<AddIn> = model::Field::new("properties");
+    /// `type`
+    pub const Type: model::Field<AddIn> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DlpActionInfo>] = &[Self::Action];
+    pub const ALL: &'static [model::Field<AddIn>] = &[
+        Self::Id,
+        Self::Properties,
+        Self::Type,
+    ];
 }
 
-#[cfg(feature = "_access_scope")]
-/// A `microsoft.graph.dlpActionInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DlpActionInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyDlpActionInfo {
-    /// The base type itself, or a derived type unknown to this crate.
-    DlpActionInfo(Box<DlpActionInfo>),
-    /// `microsoft.graph.blockAccessAction`
-    BlockAccessAction(Box<BlockAccessAction>),
-    /// `microsoft.graph.deviceRestrictionAction`
-    DeviceRestrictionAction(Box<DeviceRestrictionAction>),
-    /// `microsoft.graph.notifyUserAction`
-    NotifyUserAction(Box<NotifyUserAction>),
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.agentSignIn`; base type `microsoft.graph.signInIdentity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgentSignIn {
+    /// Property `agentServicePrincipalId`: `Edm.String`.
+    pub agent_service_principal_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_scope")]
-impl AnyDlpActionInfo {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::DlpActionInfo(_) => DlpActionInfo::ODATA_TYPE,
-            Self::BlockAccessAction(_) => BlockAccessAction::ODATA_TYPE,
-            Self::DeviceRestrictionAction(_) => DeviceRestrictionAction::ODATA_TYPE,
-            Self::NotifyUserAction(_) => NotifyUserAction::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`DlpActionInfo`] (or of an unknown derived type).
-    pub fn as_dlp_action_info(&self) -> Option<&DlpActionInfo> {
-        match self {
-            Self::DlpActionInfo(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for AgentSignIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl Default for AnyDlpActionInfo {
-    fn default() -> Self {
-        Self::DlpActionInfo(Box::default())
+#[cfg(feature = "_agent_id_risk_level")]
+impl AgentSignIn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentSignIn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("agentServicePrincipalId", &self.agent_service_principal_id);
+        object.end()
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl From<DlpActionInfo> for AnyDlpActionInfo {
-    fn from(value: DlpActionInfo) -> Self {
-        Self::DlpActionInfo(Box::new(value))
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for AgentSignIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl AnyDlpActionInfo {
-    /// The value if it is a [`AnyDlpActionInfo::BlockAccessAction`] variant.
-    pub fn as_block_access_action(&self) -> Option<&BlockAccessAction> {
-        match self {
-            Self::BlockAccessAction(value) => Some(value),
-            _ => None,
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for AgentSignIn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "agentServicePrincipalId" => {
+                read_lenient(map, key, &mut self.agent_service_principal_id, extra)
+            }
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyDlpActionInfo::DeviceRestrictionAction`] variant.
-    pub fn as_device_restriction_action(&self) -> Option<&DeviceRestrictionAction> {
-        match self {
-            Self::DeviceRestrictionAction(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl AgentSignIn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`AgentSignIn`] by wire name, each a [`Field<AgentSignIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentSignIn::set_null`].
+pub enum AgentSignInField {}
+
+#[cfg(feature = "_agent_id_risk_level")]
+#[allow(non_upper_case_globals)]
+impl AgentSignInField {
+    /// `agentServicePrincipalId`
+    pub const AgentServicePrincipalId: model::Field<AgentSignIn> = model::Field::new(
+        "agentServicePrincipalId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AgentSignIn>] = &[
+        Self::AgentServicePrincipalId,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.allowedTenantsAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllowedTenantsAudience {
+    /// Property `kind`: `microsoft.graph.kind`, not nullable.
+    /// Inherited from `microsoft.graph.signInAudienceRestrictionsBase`.
+    pub kind: Option<Kind>,
+    /// Property `allowedTenantIds`: `Collection(Edm.String)`, not nullable.
+    pub allowed_tenant_ids: Option<Vec<String>>,
+    /// Property `isHomeTenantAllowed`: `Edm.Boolean`, not nullable.
+    pub is_home_tenant_allowed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for AllowedTenantsAudience {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AllowedTenantsAudience {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedTenantsAudience";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.property("allowedTenantIds", &self.allowed_tenant_ids);
+        object.property("isHomeTenantAllowed", &self.is_home_tenant_allowed);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for AllowedTenantsAudience {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for AllowedTenantsAudience {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            "allowedTenantIds" => {
+                read_lenient(map, key, &mut self.allowed_tenant_ids, extra)
+            }
+            "isHomeTenantAllowed" => {
+                read_lenient(map, key, &mut self.is_home_tenant_allowed, extra)
+            }
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyDlpActionInfo::NotifyUserAction`] variant.
-    pub fn as_notify_user_action(&self) -> Option<&NotifyUserAction> {
-        match self {
-            Self::NotifyUserAction(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AllowedTenantsAudience {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`AllowedTenantsAudience`] by wire name, each a [`Field<AllowedTenantsAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedTenantsAudience::set_null`].
+pub enum AllowedTenantsAudienceField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl AllowedTenantsAudienceField {
+    /// `kind`
+    pub const Kind: model::Field<AllowedTenantsAudience> = model::Field::new("kind");
+    /// `allowedTenantIds`
+    pub const AllowedTenantIds: model::Field<AllowedTenantsAudience> = model::Field::new(
+        "allowedTenantIds",
+    );
+    /// `isHomeTenantAllowed`
+    pub const IsHomeTenantAllowed: model::Field<AllowedTenantsAudience> = model::Field::new(
+        "isHomeTenantAllowed",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AllowedTenantsAudience>] = &[
+        Self::Kind,
+        Self::AllowedTenantIds,
+        Self::IsHomeTenantAllowed,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.appIdentity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppIdentity {
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `servicePrincipalId`: `Edm.String`.
+    pub service_principal_id: Option<String>,
+    /// Property `servicePrincipalName`: `Edm.String`.
+    pub service_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AppIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AppIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("servicePrincipalId", &self.service_principal_id);
+        object.property("servicePrincipalName", &self.service_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AppIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for AppIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "servicePrincipalId" => {
+                read_lenient(map, key, &mut self.service_principal_id, extra)
+            }
+            "servicePrincipalName" => {
+                read_lenient(map, key, &mut self.service_principal_name, extra)
+            }
+            _ => Ok(false),
         }
     }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AppIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`AppIdentity`] by wire name, each a [`Field<AppIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppIdentity::set_null`].
+pub enum AppIdentityField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl AppIdentityField {
+    /// `appId`
+    pub const AppId: model::Field<AppIdentity> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<AppIdentity> = model::Field::new("displayName");
+    /// `servicePrincipalId`
+    pub const ServicePrincipalId: model::Field<AppIdentity> = model::Field::new(
+        "servicePrincipalId",
+    );
+    /// `servicePrincipalName`
+    pub const ServicePrincipalName: model::Field<AppIdentity> = model::Field::new(
+        "servicePrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AppIdentity>] = &[
+        Self::AppId,
+        Self::DisplayName,
+        Self::ServicePrincipalId,
+        Self::ServicePrincipalName,
+    ];
 }

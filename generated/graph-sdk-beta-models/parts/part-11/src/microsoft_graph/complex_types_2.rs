@@ -11,101 +11,41 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_scope")]
-impl From<BlockAccessAction> for AnyDlpActionInfo {
-    fn from(value: BlockAccessAction) -> Self {
-        Self::BlockAccessAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<DeviceRestrictionAction> for AnyDlpActionInfo {
-    fn from(value: DeviceRestrictionAction) -> Self {
-        Self::DeviceRestrictionAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<NotifyUserAction> for AnyDlpActionInfo {
-    fn from(value: NotifyUserAction) -> Self {
-        Self::NotifyUserAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for AnyDlpActionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DlpActionInfo(value) => value.serialize_with_type(serializer, None),
-            Self::BlockAccessAction(value) => {
-                value
-                    .serialize_with_type(serializer, Some(BlockAccessAction::ODATA_TYPE))
-            }
-            Self::DeviceRestrictionAction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DeviceRestrictionAction::ODATA_TYPE),
-                    )
-            }
-            Self::NotifyUserAction(value) => {
-                value.serialize_with_type(serializer, Some(NotifyUserAction::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for AnyDlpActionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.blockAccessAction" | "graph.blockAccessAction" => {
-                serde_json::from_value(value).map(Self::BlockAccessAction)
-            }
-            "microsoft.graph.deviceRestrictionAction"
-            | "graph.deviceRestrictionAction" => {
-                serde_json::from_value(value).map(Self::DeviceRestrictionAction)
-            }
-            "microsoft.graph.notifyUserAction" | "graph.notifyUserAction" => {
-                serde_json::from_value(value).map(Self::NotifyUserAction)
-            }
-            _ => serde_json::from_value(value).map(Self::DlpActionInfo),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.enumeratedDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
+#[cfg(feature = "_app_role")]
+/// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnumeratedDeviceRegistrationMembership {
-    /// Property `groups`: `Collection(Edm.String)`.
-    pub groups: Option<Vec<String>>,
-    /// Property `users`: `Collection(Edm.String)`.
-    pub users: Option<Vec<String>>,
+pub struct AppRole {
+    /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
+    pub allowed_member_types: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `origin`: `Edm.String`.
+    pub origin: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for EnumeratedDeviceRegistrationMembership {
+#[cfg(feature = "_app_role")]
+impl serde::Serialize for AppRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl EnumeratedDeviceRegistrationMembership {
+#[cfg(feature = "_app_role")]
+impl AppRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDeviceRegistrationMembership";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -118,14 +58,19 @@ impl EnumeratedDeviceRegistrationMembership {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("groups", &self.groups);
-        object.property("users", &self.users);
+        object.property("allowedMemberTypes", &self.allowed_member_types);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for EnumeratedDeviceRegistrationMembership {
+#[cfg(feature = "_app_role")]
+impl<'de> serde::Deserialize<'de> for AppRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -133,8 +78,8 @@ impl<'de> serde::Deserialize<'de> for EnumeratedDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for EnumeratedDeviceRegistrationMembership {
+#[cfg(feature = "_app_role")]
+impl graph_odata_runtime::model::ODataObject for AppRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -143,8 +88,15 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDeviceRegistrationMem
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "groups" => read_lenient(map, key, &mut self.groups, extra),
-            "users" => read_lenient(map, key, &mut self.users, extra),
+            "allowedMemberTypes" => {
+                read_lenient(map, key, &mut self.allowed_member_types, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -155,8 +107,8 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDeviceRegistrationMem
     }
 }
 
-#[cfg(feature = "_policies")]
-impl EnumeratedDeviceRegistrationMembership {
+#[cfg(feature = "_app_role")]
+impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -166,55 +118,70 @@ impl EnumeratedDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`EnumeratedDeviceRegistrationMembership`] by wire name, each a [`Field<EnumeratedDeviceRegistrationMembership>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDeviceRegistrationMembership::set_null`].
-pub enum EnumeratedDeviceRegistrationMembershipField {}
+#[cfg(feature = "_app_role")]
+/// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
+pub enum AppRoleField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
-impl EnumeratedDeviceRegistrationMembershipField {
-    /// `groups`
-    pub const Groups: model::Field<EnumeratedDeviceRegistrationMembership> = model::Field::new(
-        "groups",
+impl AppRoleField {
+    /// `allowedMemberTypes`
+    pub const AllowedMemberTypes: model::Field<AppRole> = model::Field::new(
+        "allowedMemberTypes",
     );
-    /// `users`
-    pub const Users: model::Field<EnumeratedDeviceRegistrationMembership> = model::Field::new(
-        "users",
-    );
+    /// `description`
+    pub const Description: model::Field<AppRole> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<AppRole> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<AppRole> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<AppRole> = model::Field::new("isEnabled");
+    /// `origin`
+    pub const Origin: model::Field<AppRole> = model::Field::new("origin");
+    /// `value`
+    pub const Value: model::Field<AppRole> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnumeratedDeviceRegistrationMembership>] = &[
-        Self::Groups,
-        Self::Users,
+    pub const ALL: &'static [model::Field<AppRole>] = &[
+        Self::AllowedMemberTypes,
+        Self::Description,
+        Self::DisplayName,
+        Self::Id,
+        Self::IsEnabled,
+        Self::Origin,
+        Self::Value,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.evaluateLabelJobResult`.
+#[cfg(feature = "_assigned_plan")]
+/// CSDL complex type `microsoft.graph.assignedPlan`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EvaluateLabelJobResult {
-    /// Property `responsiblePolicy`: `microsoft.graph.responsiblePolicy`.
-    pub responsible_policy: Option<ResponsiblePolicy>,
-    /// Property `responsibleSensitiveTypes`: `Collection(microsoft.graph.responsibleSensitiveType)`.
-    pub responsible_sensitive_types: Option<Vec<ResponsibleSensitiveType>>,
-    /// Property `sensitivityLabel`: `microsoft.graph.matchingLabel`.
-    pub sensitivity_label: Option<MatchingLabel>,
+pub struct AssignedPlan {
+    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
+    pub assigned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `capabilityStatus`: `Edm.String`.
+    pub capability_status: Option<String>,
+    /// Property `service`: `Edm.String`.
+    pub service: Option<String>,
+    /// Property `servicePlanId`: `Edm.Guid`.
+    pub service_plan_id: Option<edm::Guid>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for EvaluateLabelJobResult {
+#[cfg(feature = "_assigned_plan")]
+impl serde::Serialize for AssignedPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl EvaluateLabelJobResult {
+#[cfg(feature = "_assigned_plan")]
+impl AssignedPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelJobResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -227,15 +194,16 @@ impl EvaluateLabelJobResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("responsiblePolicy", &self.responsible_policy);
-        object.property("responsibleSensitiveTypes", &self.responsible_sensitive_types);
-        object.property("sensitivityLabel", &self.sensitivity_label);
+        object.property("assignedDateTime", &self.assigned_date_time);
+        object.property("capabilityStatus", &self.capability_status);
+        object.property("service", &self.service);
+        object.property("servicePlanId", &self.service_plan_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for EvaluateLabelJobResult {
+#[cfg(feature = "_assigned_plan")]
+impl<'de> serde::Deserialize<'de> for AssignedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -243,8 +211,126 @@ impl<'de> serde::Deserialize<'de> for EvaluateLabelJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for EvaluateLabelJobResult {
+#[cfg(feature = "_assigned_plan")]
+impl graph_odata_runtime::model::ODataObject for AssignedPlan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "assignedDateTime" => {
+                read_lenient(map, key, &mut self.assigned_date_time, extra)
+            }
+            "capabilityStatus" => {
+                read_lenient(map, key, &mut self.capability_status, extra)
+            }
+            "service" => read_lenient(map, key, &mut self.service, extra),
+            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl AssignedPlan {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+/// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
+pub enum AssignedPlanField {}
+
+#[cfg(feature = "_assigned_plan")]
+#[allow(non_upper_case_globals)]
+impl AssignedPlanField {
+    /// `assignedDateTime`
+    pub const AssignedDateTime: model::Field<AssignedPlan> = model::Field::new(
+        "assignedDateTime",
+    );
+    /// `capabilityStatus`
+    pub const CapabilityStatus: model::Field<AssignedPlan> = model::Field::new(
+        "capabilityStatus",
+    );
+    /// `service`
+    pub const Service: model::Field<AssignedPlan> = model::Field::new("service");
+    /// `servicePlanId`
+    pub const ServicePlanId: model::Field<AssignedPlan> = model::Field::new(
+        "servicePlanId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AssignedPlan>] = &[
+        Self::AssignedDateTime,
+        Self::CapabilityStatus,
+        Self::Service,
+        Self::ServicePlanId,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.authenticationFlow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationFlow {
+    /// Property `transferMethod`: `microsoft.graph.conditionalAccessTransferMethods`.
+    pub transfer_method: Option<ConditionalAccessTransferMethods>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for AuthenticationFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl AuthenticationFlow {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationFlow";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("transferMethod", &self.transfer_method);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for AuthenticationFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -253,15 +339,7 @@ impl graph_odata_runtime::model::ODataObject for EvaluateLabelJobResult {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "responsiblePolicy" => {
-                read_nullable(map, key, &mut self.responsible_policy, extra)
-            }
-            "responsibleSensitiveTypes" => {
-                read_nullable(map, key, &mut self.responsible_sensitive_types, extra)
-            }
-            "sensitivityLabel" => {
-                read_nullable(map, key, &mut self.sensitivity_label, extra)
-            }
+            "transferMethod" => read_nullable(map, key, &mut self.transfer_method, extra),
             _ => Ok(false),
         }
     }
@@ -272,8 +350,8 @@ impl graph_odata_runtime::model::ODataObject for EvaluateLabelJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl EvaluateLabelJobResult {
+#[cfg(feature = "_agent_id_risk_level")]
+impl AuthenticationFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -283,57 +361,50 @@ impl EvaluateLabelJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`EvaluateLabelJobResult`] by wire name, each a [`Field<EvaluateLabelJobResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelJobResult::set_null`].
-pub enum EvaluateLabelJobResultField {}
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`AuthenticationFlow`] by wire name, each a [`Field<AuthenticationFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationFlow::set_null`].
+pub enum AuthenticationFlowField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_agent_id_risk_level")]
 #[allow(non_upper_case_globals)]
-impl EvaluateLabelJobResultField {
-    /// `responsiblePolicy`
-    pub const ResponsiblePolicy: model::Field<EvaluateLabelJobResult> = model::Field::new(
-        "responsiblePolicy",
-    );
-    /// `responsibleSensitiveTypes`
-    pub const ResponsibleSensitiveTypes: model::Field<EvaluateLabelJobResult> = model::Field::new(
-        "responsibleSensitiveTypes",
-    );
-    /// `sensitivityLabel`
-    pub const SensitivityLabel: model::Field<EvaluateLabelJobResult> = model::Field::new(
-        "sensitivityLabel",
+impl AuthenticationFlowField {
+    /// `transferMethod`
+    pub const TransferMethod: model::Field<AuthenticationFlow> = model::Field::new(
+        "transferMethod",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EvaluateLabelJobResult>] = &[
-        Self::ResponsiblePolicy,
-        Self::ResponsibleSensitiveTypes,
-        Self::SensitivityLabel,
-    ];
+    pub const ALL: &'static [model::Field<AuthenticationFlow>] = &[Self::TransferMethod];
 }
 
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.externalSponsors`; base type `microsoft.graph.userSet`.
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.automaticRepliesMailTips`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalSponsors {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
+pub struct AutomaticRepliesMailTips {
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `messageLanguage`: `microsoft.graph.localeInfo`.
+    pub message_language: Option<LocaleInfo>,
+    /// Property `scheduledEndTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub scheduled_end_time: Option<DateTimeTimeZone>,
+    /// Property `scheduledStartTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub scheduled_start_time: Option<DateTimeTimeZone>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for ExternalSponsors {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for AutomaticRepliesMailTips {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl ExternalSponsors {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl AutomaticRepliesMailTips {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalSponsors";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesMailTips";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -346,13 +417,16 @@ impl ExternalSponsors {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isBackup", &self.is_backup);
+        object.property("message", &self.message);
+        object.property("messageLanguage", &self.message_language);
+        object.property("scheduledEndTime", &self.scheduled_end_time);
+        object.property("scheduledStartTime", &self.scheduled_start_time);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for ExternalSponsors {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -360,105 +434,8 @@ impl<'de> serde::Deserialize<'de> for ExternalSponsors {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for ExternalSponsors {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl ExternalSponsors {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`ExternalSponsors`] by wire name, each a [`Field<ExternalSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalSponsors::set_null`].
-pub enum ExternalSponsorsField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl ExternalSponsorsField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<ExternalSponsors> = model::Field::new("isBackup");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExternalSponsors>] = &[Self::IsBackup];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.featureTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FeatureTarget {
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `targetType`: `microsoft.graph.featureTargetType`.
-    pub target_type: Option<FeatureTargetType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for FeatureTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl FeatureTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.featureTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("targetType", &self.target_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for FeatureTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for FeatureTarget {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -467,8 +444,16 @@ impl graph_odata_runtime::model::ODataObject for FeatureTarget {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "messageLanguage" => {
+                read_nullable(map, key, &mut self.message_language, extra)
+            }
+            "scheduledEndTime" => {
+                read_nullable(map, key, &mut self.scheduled_end_time, extra)
+            }
+            "scheduledStartTime" => {
+                read_nullable(map, key, &mut self.scheduled_start_time, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -479,8 +464,8 @@ impl graph_odata_runtime::model::ODataObject for FeatureTarget {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl FeatureTarget {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl AutomaticRepliesMailTips {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -490,52 +475,67 @@ impl FeatureTarget {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`FeatureTarget`] by wire name, each a [`Field<FeatureTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureTarget::set_null`].
-pub enum FeatureTargetField {}
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`AutomaticRepliesMailTips`] by wire name, each a [`Field<AutomaticRepliesMailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesMailTips::set_null`].
+pub enum AutomaticRepliesMailTipsField {}
 
-#[cfg(feature = "_authentication_method_configurations")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
-impl FeatureTargetField {
-    /// `id`
-    pub const Id: model::Field<FeatureTarget> = model::Field::new("id");
-    /// `targetType`
-    pub const TargetType: model::Field<FeatureTarget> = model::Field::new("targetType");
+impl AutomaticRepliesMailTipsField {
+    /// `message`
+    pub const Message: model::Field<AutomaticRepliesMailTips> = model::Field::new(
+        "message",
+    );
+    /// `messageLanguage`
+    pub const MessageLanguage: model::Field<AutomaticRepliesMailTips> = model::Field::new(
+        "messageLanguage",
+    );
+    /// `scheduledEndTime`
+    pub const ScheduledEndTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
+        "scheduledEndTime",
+    );
+    /// `scheduledStartTime`
+    pub const ScheduledStartTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
+        "scheduledStartTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FeatureTarget>] = &[
-        Self::Id,
-        Self::TargetType,
+    pub const ALL: &'static [model::Field<AutomaticRepliesMailTips>] = &[
+        Self::Message,
+        Self::MessageLanguage,
+        Self::ScheduledEndTime,
+        Self::ScheduledStartTime,
     ];
 }
 
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.groupMembers`; base type `microsoft.graph.userSet`.
+#[cfg(feature = "_channel")]
+/// CSDL complex type `microsoft.graph.channelModerationSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupMembers {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
+pub struct ChannelModerationSettings {
+    /// Property `allowNewMessageFromBots`: `Edm.Boolean`.
+    pub allow_new_message_from_bots: Option<bool>,
+    /// Property `allowNewMessageFromConnectors`: `Edm.Boolean`.
+    pub allow_new_message_from_connectors: Option<bool>,
+    /// Property `replyRestriction`: `microsoft.graph.replyRestriction`.
+    pub reply_restriction: Option<ReplyRestriction>,
+    /// Property `userNewMessageRestriction`: `microsoft.graph.userNewMessageRestriction`.
+    pub user_new_message_restriction: Option<UserNewMessageRestriction>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for GroupMembers {
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ChannelModerationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl GroupMembers {
+#[cfg(feature = "_channel")]
+impl ChannelModerationSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupMembers";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelModerationSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -548,15 +548,20 @@ impl GroupMembers {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isBackup", &self.is_backup);
-        object.property("description", &self.description);
-        object.property("id", &self.id);
+        object.property("allowNewMessageFromBots", &self.allow_new_message_from_bots);
+        object
+            .property(
+                "allowNewMessageFromConnectors",
+                &self.allow_new_message_from_connectors,
+            );
+        object.property("replyRestriction", &self.reply_restriction);
+        object.property("userNewMessageRestriction", &self.user_new_message_restriction);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for GroupMembers {
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ChannelModerationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -564,115 +569,8 @@ impl<'de> serde::Deserialize<'de> for GroupMembers {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for GroupMembers {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl GroupMembers {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`GroupMembers`] by wire name, each a [`Field<GroupMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupMembers::set_null`].
-pub enum GroupMembersField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl GroupMembersField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<GroupMembers> = model::Field::new("isBackup");
-    /// `description`
-    pub const Description: model::Field<GroupMembers> = model::Field::new("description");
-    /// `id`
-    pub const Id: model::Field<GroupMembers> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GroupMembers>] = &[
-        Self::IsBackup,
-        Self::Description,
-        Self::Id,
-    ];
-}
-
-#[cfg(feature = "_advanced_config_state")]
-/// CSDL complex type `microsoft.graph.includeTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IncludeTarget {
-    /// Property `id`: `Edm.String`, not nullable.
-    pub id: Option<String>,
-    /// Property `targetType`: `microsoft.graph.authenticationMethodTargetType`, not nullable.
-    pub target_type: Option<AuthenticationMethodTargetType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for IncludeTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl IncludeTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.includeTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("targetType", &self.target_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for IncludeTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl graph_odata_runtime::model::ODataObject for IncludeTarget {
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::model::ODataObject for ChannelModerationSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -681,8 +579,23 @@ impl graph_odata_runtime::model::ODataObject for IncludeTarget {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
+            "allowNewMessageFromBots" => {
+                read_lenient(map, key, &mut self.allow_new_message_from_bots, extra)
+            }
+            "allowNewMessageFromConnectors" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_new_message_from_connectors,
+                    extra,
+                )
+            }
+            "replyRestriction" => {
+                read_nullable(map, key, &mut self.reply_restriction, extra)
+            }
+            "userNewMessageRestriction" => {
+                read_nullable(map, key, &mut self.user_new_message_restriction, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -693,8 +606,8 @@ impl graph_odata_runtime::model::ODataObject for IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl IncludeTarget {
+#[cfg(feature = "_channel")]
+impl ChannelModerationSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -704,48 +617,67 @@ impl IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-/// The properties of [`IncludeTarget`] by wire name, each a [`Field<IncludeTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncludeTarget::set_null`].
-pub enum IncludeTargetField {}
+#[cfg(feature = "_channel")]
+/// The properties of [`ChannelModerationSettings`] by wire name, each a [`Field<ChannelModerationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelModerationSettings::set_null`].
+pub enum ChannelModerationSettingsField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
-impl IncludeTargetField {
-    /// `id`
-    pub const Id: model::Field<IncludeTarget> = model::Field::new("id");
-    /// `targetType`
-    pub const TargetType: model::Field<IncludeTarget> = model::Field::new("targetType");
+impl ChannelModerationSettingsField {
+    /// `allowNewMessageFromBots`
+    pub const AllowNewMessageFromBots: model::Field<ChannelModerationSettings> = model::Field::new(
+        "allowNewMessageFromBots",
+    );
+    /// `allowNewMessageFromConnectors`
+    pub const AllowNewMessageFromConnectors: model::Field<ChannelModerationSettings> = model::Field::new(
+        "allowNewMessageFromConnectors",
+    );
+    /// `replyRestriction`
+    pub const ReplyRestriction: model::Field<ChannelModerationSettings> = model::Field::new(
+        "replyRestriction",
+    );
+    /// `userNewMessageRestriction`
+    pub const UserNewMessageRestriction: model::Field<ChannelModerationSettings> = model::Field::new(
+        "userNewMessageRestriction",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IncludeTarget>] = &[
-        Self::Id,
-        Self::TargetType,
+    pub const ALL: &'static [model::Field<ChannelModerationSettings>] = &[
+        Self::AllowNewMessageFromBots,
+        Self::AllowNewMessageFromConnectors,
+        Self::ReplyRestriction,
+        Self::UserNewMessageRestriction,
     ];
 }
 
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.internalSponsors`; base type `microsoft.graph.userSet`.
+#[cfg(feature = "_channel")]
+/// CSDL complex type `microsoft.graph.channelSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternalSponsors {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
+pub struct ChannelSummary {
+    /// Property `guestsCount`: `Edm.Int32`.
+    pub guests_count: Option<i32>,
+    /// Property `hasMembersFromOtherTenants`: `Edm.Boolean`.
+    pub has_members_from_other_tenants: Option<bool>,
+    /// Property `membersCount`: `Edm.Int32`.
+    pub members_count: Option<i32>,
+    /// Property `ownersCount`: `Edm.Int32`.
+    pub owners_count: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for InternalSponsors {
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ChannelSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl InternalSponsors {
+#[cfg(feature = "_channel")]
+impl ChannelSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internalSponsors";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -758,13 +690,20 @@ impl InternalSponsors {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isBackup", &self.is_backup);
+        object.property("guestsCount", &self.guests_count);
+        object
+            .property(
+                "hasMembersFromOtherTenants",
+                &self.has_members_from_other_tenants,
+            );
+        object.property("membersCount", &self.members_count);
+        object.property("ownersCount", &self.owners_count);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for InternalSponsors {
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ChannelSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -772,8 +711,8 @@ impl<'de> serde::Deserialize<'de> for InternalSponsors {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for InternalSponsors {
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::model::ODataObject for ChannelSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -782,7 +721,12 @@ impl graph_odata_runtime::model::ODataObject for InternalSponsors {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            "guestsCount" => read_lenient(map, key, &mut self.guests_count, extra),
+            "hasMembersFromOtherTenants" => {
+                read_lenient(map, key, &mut self.has_members_from_other_tenants, extra)
+            }
+            "membersCount" => read_lenient(map, key, &mut self.members_count, extra),
+            "ownersCount" => read_lenient(map, key, &mut self.owners_count, extra),
             _ => Ok(false),
         }
     }
@@ -793,8 +737,8 @@ impl graph_odata_runtime::model::ODataObject for InternalSponsors {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl InternalSponsors {
+#[cfg(feature = "_channel")]
+impl ChannelSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -804,71 +748,3261 @@ impl InternalSponsors {
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`InternalSponsors`] by wire name, each a [`Field<InternalSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternalSponsors::set_null`].
-pub enum InternalSponsorsField {}
+#[cfg(feature = "_channel")]
+/// The properties of [`ChannelSummary`] by wire name, each a [`Field<ChannelSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSummary::set_null`].
+pub enum ChannelSummaryField {}
 
-#[cfg(feature = "_approval_settings")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
-impl InternalSponsorsField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<InternalSponsors> = model::Field::new("isBackup");
+impl ChannelSummaryField {
+    /// `guestsCount`
+    pub const GuestsCount: model::Field<ChannelSummary> = model::Field::new(
+        "guestsCount",
+    );
+    /// `hasMembersFromOtherTenants`
+    pub const HasMembersFromOtherTenants: model::Field<ChannelSummary> = model::Field::new(
+        "hasMembersFromOtherTenants",
+    );
+    /// `membersCount`
+    pub const MembersCount: model::Field<ChannelSummary> = model::Field::new(
+        "membersCount",
+    );
+    /// `ownersCount`
+    pub const OwnersCount: model::Field<ChannelSummary> = model::Field::new(
+        "ownersCount",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InternalSponsors>] = &[Self::IsBackup];
+    pub const ALL: &'static [model::Field<ChannelSummary>] = &[
+        Self::GuestsCount,
+        Self::HasMembersFromOtherTenants,
+        Self::MembersCount,
+        Self::OwnersCount,
+    ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.machineLearningDetectedSensitiveContent`; base type `microsoft.graph.detectedSensitiveContent`.
+#[cfg(feature = "_chat")]
+/// CSDL complex type `microsoft.graph.chatViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MachineLearningDetectedSensitiveContent {
-    /// Property `confidence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub confidence: Option<i32>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+pub struct ChatViewpoint {
+    /// Property `isHidden`: `Edm.Boolean`.
+    pub is_hidden: Option<bool>,
+    /// Property `lastMessageReadDateTime`: `Edm.DateTimeOffset`.
+    pub last_message_read_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_chat")]
+impl serde::Serialize for ChatViewpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl ChatViewpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatViewpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isHidden", &self.is_hidden);
+        object.property("lastMessageReadDateTime", &self.last_message_read_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for ChatViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::model::ODataObject for ChatViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isHidden" => read_lenient(map, key, &mut self.is_hidden, extra),
+            "lastMessageReadDateTime" => {
+                read_lenient(map, key, &mut self.last_message_read_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl ChatViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_chat")]
+/// The properties of [`ChatViewpoint`] by wire name, each a [`Field<ChatViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatViewpoint::set_null`].
+pub enum ChatViewpointField {}
+
+#[cfg(feature = "_chat")]
+#[allow(non_upper_case_globals)]
+impl ChatViewpointField {
+    /// `isHidden`
+    pub const IsHidden: model::Field<ChatViewpoint> = model::Field::new("isHidden");
+    /// `lastMessageReadDateTime`
+    pub const LastMessageReadDateTime: model::Field<ChatViewpoint> = model::Field::new(
+        "lastMessageReadDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatViewpoint>] = &[
+        Self::IsHidden,
+        Self::LastMessageReadDateTime,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.cloudRealtimeCommunicationInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudRealtimeCommunicationInfo {
+    /// Property `isSipEnabled`: `Edm.Boolean`.
+    pub is_sip_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for CloudRealtimeCommunicationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl CloudRealtimeCommunicationInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudRealtimeCommunicationInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isSipEnabled", &self.is_sip_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for CloudRealtimeCommunicationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for CloudRealtimeCommunicationInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isSipEnabled" => read_lenient(map, key, &mut self.is_sip_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl CloudRealtimeCommunicationInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`CloudRealtimeCommunicationInfo`] by wire name, each a [`Field<CloudRealtimeCommunicationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudRealtimeCommunicationInfo::set_null`].
+pub enum CloudRealtimeCommunicationInfoField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl CloudRealtimeCommunicationInfoField {
+    /// `isSipEnabled`
+    pub const IsSipEnabled: model::Field<CloudRealtimeCommunicationInfo> = model::Field::new(
+        "isSipEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudRealtimeCommunicationInfo>] = &[
+        Self::IsSipEnabled,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.configurationUri`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigurationUri {
+    /// Property `appliesToSingleSignOnMode`: `Edm.String`, not nullable.
+    pub applies_to_single_sign_on_mode: Option<String>,
+    /// Property `examples`: `Collection(Edm.String)`.
+    pub examples: Option<Vec<String>>,
+    /// Property `isRequired`: `Edm.Boolean`, not nullable.
+    pub is_required: Option<bool>,
+    /// Property `usage`: `microsoft.graph.uriUsageType`, not nullable.
+    pub usage: Option<UriUsageType>,
+    /// Property `values`: `Collection(Edm.String)`.
+    pub values: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ConfigurationUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ConfigurationUri {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationUri";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("appliesToSingleSignOnMode", &self.applies_to_single_sign_on_mode);
+        object.property("examples", &self.examples);
+        object.property("isRequired", &self.is_required);
+        object.property("usage", &self.usage);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ConfigurationUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ConfigurationUri {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "appliesToSingleSignOnMode" => {
+                read_lenient(map, key, &mut self.applies_to_single_sign_on_mode, extra)
+            }
+            "examples" => read_lenient(map, key, &mut self.examples, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "usage" => read_nullable(map, key, &mut self.usage, extra),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ConfigurationUri {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ConfigurationUri`] by wire name, each a [`Field<ConfigurationUri>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationUri::set_null`].
+pub enum ConfigurationUriField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ConfigurationUriField {
+    /// `appliesToSingleSignOnMode`
+    pub const AppliesToSingleSignOnMode: model::Field<ConfigurationUri> = model::Field::new(
+        "appliesToSingleSignOnMode",
+    );
+    /// `examples`
+    pub const Examples: model::Field<ConfigurationUri> = model::Field::new("examples");
+    /// `isRequired`
+    pub const IsRequired: model::Field<ConfigurationUri> = model::Field::new(
+        "isRequired",
+    );
+    /// `usage`
+    pub const Usage: model::Field<ConfigurationUri> = model::Field::new("usage");
+    /// `values`
+    pub const Values: model::Field<ConfigurationUri> = model::Field::new("values");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConfigurationUri>] = &[
+        Self::AppliesToSingleSignOnMode,
+        Self::Examples,
+        Self::IsRequired,
+        Self::Usage,
+        Self::Values,
+    ];
+}
+
+#[cfg(feature = "_custom_security_attribute_value")]
+/// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomSecurityAttributeValue {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_custom_security_attribute_value")]
+impl serde::Serialize for CustomSecurityAttributeValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_custom_security_attribute_value")]
+impl CustomSecurityAttributeValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_custom_security_attribute_value")]
+impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_custom_security_attribute_value")]
+impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.defaultUserRolePermissions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DefaultUserRolePermissions {
+    /// Property `allowedToCreateApps`: `Edm.Boolean`, not nullable.
+    pub allowed_to_create_apps: Option<bool>,
+    /// Property `allowedToCreateSecurityGroups`: `Edm.Boolean`, not nullable.
+    pub allowed_to_create_security_groups: Option<bool>,
+    /// Property `allowedToCreateTenants`: `Edm.Boolean`.
+    pub allowed_to_create_tenants: Option<bool>,
+    /// Property `allowedToReadBitlockerKeysForOwnedDevice`: `Edm.Boolean`.
+    pub allowed_to_read_bitlocker_keys_for_owned_device: Option<bool>,
+    /// Property `allowedToReadOtherUsers`: `Edm.Boolean`, not nullable.
+    pub allowed_to_read_other_users: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for DefaultUserRolePermissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DefaultUserRolePermissions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultUserRolePermissions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedToCreateApps", &self.allowed_to_create_apps);
+        object
+            .property(
+                "allowedToCreateSecurityGroups",
+                &self.allowed_to_create_security_groups,
+            );
+        object.property("allowedToCreateTenants", &self.allowed_to_create_tenants);
+        object
+            .property(
+                "allowedToReadBitlockerKeysForOwnedDevice",
+                &self.allowed_to_read_bitlocker_keys_for_owned_device,
+            );
+        object.property("allowedToReadOtherUsers", &self.allowed_to_read_other_users);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedToCreateApps" => {
+                read_lenient(map, key, &mut self.allowed_to_create_apps, extra)
+            }
+            "allowedToCreateSecurityGroups" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allowed_to_create_security_groups,
+                    extra,
+                )
+            }
+            "allowedToCreateTenants" => {
+                read_lenient(map, key, &mut self.allowed_to_create_tenants, extra)
+            }
+            "allowedToReadBitlockerKeysForOwnedDevice" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allowed_to_read_bitlocker_keys_for_owned_device,
+                    extra,
+                )
+            }
+            "allowedToReadOtherUsers" => {
+                read_lenient(map, key, &mut self.allowed_to_read_other_users, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DefaultUserRolePermissions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`DefaultUserRolePermissions`] by wire name, each a [`Field<DefaultUserRolePermissions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultUserRolePermissions::set_null`].
+pub enum DefaultUserRolePermissionsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl DefaultUserRolePermissionsField {
+    /// `allowedToCreateApps`
+    pub const AllowedToCreateApps: model::Field<DefaultUserRolePermissions> = model::Field::new(
+        "allowedToCreateApps",
+    );
+    /// `allowedToCreateSecurityGroups`
+    pub const AllowedToCreateSecurityGroups: model::Field<DefaultUserRolePermissions> = model::Field::new(
+        "allowedToCreateSecurityGroups",
+    );
+    /// `allowedToCreateTenants`
+    pub const AllowedToCreateTenants: model::Field<DefaultUserRolePermissions> = model::Field::new(
+        "allowedToCreateTenants",
+    );
+    /// `allowedToReadBitlockerKeysForOwnedDevice`
+    pub const AllowedToReadBitlockerKeysForOwnedDevice: model::Field<
+        DefaultUserRolePermissions,
+    > = model::Field::new("allowedToReadBitlockerKeysForOwnedDevice");
+    /// `allowedToReadOtherUsers`
+    pub const AllowedToReadOtherUsers: model::Field<DefaultUserRolePermissions> = model::Field::new(
+        "allowedToReadOtherUsers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DefaultUserRolePermissions>] = &[
+        Self::AllowedToCreateApps,
+        Self::AllowedToCreateSecurityGroups,
+        Self::AllowedToCreateTenants,
+        Self::AllowedToReadBitlockerKeysForOwnedDevice,
+        Self::AllowedToReadOtherUsers,
+    ];
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL complex type `microsoft.graph.directorySizeQuota`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectorySizeQuota {
+    /// Property `total`: `Edm.Int32`.
+    pub total: Option<i32>,
+    /// Property `used`: `Edm.Int32`.
+    pub used: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for DirectorySizeQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl DirectorySizeQuota {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directorySizeQuota";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("total", &self.total);
+        object.property("used", &self.used);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for DirectorySizeQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for DirectorySizeQuota {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "total" => read_lenient(map, key, &mut self.total, extra),
+            "used" => read_lenient(map, key, &mut self.used, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl DirectorySizeQuota {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// The properties of [`DirectorySizeQuota`] by wire name, each a [`Field<DirectorySizeQuota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectorySizeQuota::set_null`].
+pub enum DirectorySizeQuotaField {}
+
+#[cfg(feature = "_organization")]
+#[allow(non_upper_case_globals)]
+impl DirectorySizeQuotaField {
+    /// `total`
+    pub const Total: model::Field<DirectorySizeQuota> = model::Field::new("total");
+    /// `used`
+    pub const Used: model::Field<DirectorySizeQuota> = model::Field::new("used");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DirectorySizeQuota>] = &[
+        Self::Total,
+        Self::Used,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.forwardToChatResult`; base type `microsoft.graph.actionResultPart`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForwardToChatResult {
+    /// Property `error`: `microsoft.graph.publicError`.
+    /// Inherited from `microsoft.graph.actionResultPart`.
+    pub error: Option<PublicError>,
+    /// Property `forwardedMessageId`: `Edm.String`.
+    pub forwarded_message_id: Option<String>,
+    /// Property `targetChatId`: `Edm.String`.
+    pub target_chat_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ForwardToChatResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ForwardToChatResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.forwardToChatResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("error", &self.error);
+        object.property("forwardedMessageId", &self.forwarded_message_id);
+        object.property("targetChatId", &self.target_chat_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ForwardToChatResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ForwardToChatResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "forwardedMessageId" => {
+                read_lenient(map, key, &mut self.forwarded_message_id, extra)
+            }
+            "targetChatId" => read_lenient(map, key, &mut self.target_chat_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ForwardToChatResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ForwardToChatResult`] by wire name, each a [`Field<ForwardToChatResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ForwardToChatResult::set_null`].
+pub enum ForwardToChatResultField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ForwardToChatResultField {
+    /// `error`
+    pub const Error: model::Field<ForwardToChatResult> = model::Field::new("error");
+    /// `forwardedMessageId`
+    pub const ForwardedMessageId: model::Field<ForwardToChatResult> = model::Field::new(
+        "forwardedMessageId",
+    );
+    /// `targetChatId`
+    pub const TargetChatId: model::Field<ForwardToChatResult> = model::Field::new(
+        "targetChatId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ForwardToChatResult>] = &[
+        Self::Error,
+        Self::ForwardedMessageId,
+        Self::TargetChatId,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.freeBusyError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FreeBusyError {
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `responseCode`: `Edm.String`.
+    pub response_code: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for FreeBusyError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl FreeBusyError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.freeBusyError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("message", &self.message);
+        object.property("responseCode", &self.response_code);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for FreeBusyError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for FreeBusyError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "responseCode" => read_lenient(map, key, &mut self.response_code, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl FreeBusyError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`FreeBusyError`] by wire name, each a [`Field<FreeBusyError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FreeBusyError::set_null`].
+pub enum FreeBusyErrorField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl FreeBusyErrorField {
+    /// `message`
+    pub const Message: model::Field<FreeBusyError> = model::Field::new("message");
+    /// `responseCode`
+    pub const ResponseCode: model::Field<FreeBusyError> = model::Field::new(
+        "responseCode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FreeBusyError>] = &[
+        Self::Message,
+        Self::ResponseCode,
+    ];
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.mailTipsError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailTipsError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for MailTipsError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl MailTipsError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTipsError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for MailTipsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for MailTipsError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl MailTipsError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`MailTipsError`] by wire name, each a [`Field<MailTipsError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTipsError::set_null`].
+pub enum MailTipsErrorField {}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+#[allow(non_upper_case_globals)]
+impl MailTipsErrorField {
+    /// `code`
+    pub const Code: model::Field<MailTipsError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<MailTipsError> = model::Field::new("message");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// CSDL complex type `microsoft.graph.membershipRuleProcessingStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembershipRuleProcessingStatus {
+    /// Property `errorMessage`: `Edm.String`.
+    pub error_message: Option<String>,
+    /// Property `lastMembershipUpdated`: `Edm.DateTimeOffset`.
+    pub last_membership_updated: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.MembershipRuleProcessingStatusDetails`.
+    pub status: Option<MembershipRuleProcessingStatusDetails>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl serde::Serialize for MembershipRuleProcessingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl MembershipRuleProcessingStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membershipRuleProcessingStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorMessage", &self.error_message);
+        object.property("lastMembershipUpdated", &self.last_membership_updated);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl<'de> serde::Deserialize<'de> for MembershipRuleProcessingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl graph_odata_runtime::model::ODataObject for MembershipRuleProcessingStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorMessage" => read_lenient(map, key, &mut self.error_message, extra),
+            "lastMembershipUpdated" => {
+                read_lenient(map, key, &mut self.last_membership_updated, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl MembershipRuleProcessingStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// The properties of [`MembershipRuleProcessingStatus`] by wire name, each a [`Field<MembershipRuleProcessingStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipRuleProcessingStatus::set_null`].
+pub enum MembershipRuleProcessingStatusField {}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+#[allow(non_upper_case_globals)]
+impl MembershipRuleProcessingStatusField {
+    /// `errorMessage`
+    pub const ErrorMessage: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
+        "errorMessage",
+    );
+    /// `lastMembershipUpdated`
+    pub const LastMembershipUpdated: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
+        "lastMembershipUpdated",
+    );
+    /// `status`
+    pub const Status: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembershipRuleProcessingStatus>] = &[
+        Self::ErrorMessage,
+        Self::LastMembershipUpdated,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.objectIdentity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectIdentity {
+    /// Property `issuer`: `Edm.String`.
+    pub issuer: Option<String>,
+    /// Property `issuerAssignedId`: `Edm.String`.
+    pub issuer_assigned_id: Option<String>,
+    /// Property `signInType`: `Edm.String`.
+    pub sign_in_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for ObjectIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl ObjectIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("issuer", &self.issuer);
+        object.property("issuerAssignedId", &self.issuer_assigned_id);
+        object.property("signInType", &self.sign_in_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for ObjectIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
+            "issuerAssignedId" => {
+                read_lenient(map, key, &mut self.issuer_assigned_id, extra)
+            }
+            "signInType" => read_lenient(map, key, &mut self.sign_in_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl ObjectIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`ObjectIdentity`] by wire name, each a [`Field<ObjectIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectIdentity::set_null`].
+pub enum ObjectIdentityField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl ObjectIdentityField {
+    /// `issuer`
+    pub const Issuer: model::Field<ObjectIdentity> = model::Field::new("issuer");
+    /// `issuerAssignedId`
+    pub const IssuerAssignedId: model::Field<ObjectIdentity> = model::Field::new(
+        "issuerAssignedId",
+    );
+    /// `signInType`
+    pub const SignInType: model::Field<ObjectIdentity> = model::Field::new("signInType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ObjectIdentity>] = &[
+        Self::Issuer,
+        Self::IssuerAssignedId,
+        Self::SignInType,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesAccidentalDeletionPrevention {
+    /// Property `alertThreshold`: `Edm.Int32`.
+    pub alert_threshold: Option<i32>,
+    /// Property `synchronizationPreventionType`: `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`.
+    pub synchronization_prevention_type: Option<
+        OnPremisesDirectorySynchronizationDeletionPreventionType,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesAccidentalDeletionPrevention {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesAccidentalDeletionPrevention {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesAccidentalDeletionPrevention";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alertThreshold", &self.alert_threshold);
+        object
+            .property(
+                "synchronizationPreventionType",
+                &self.synchronization_prevention_type,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPrevention {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alertThreshold" => read_lenient(map, key, &mut self.alert_threshold, extra),
+            "synchronizationPreventionType" => {
+                read_nullable(map, key, &mut self.synchronization_prevention_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesAccidentalDeletionPrevention {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesAccidentalDeletionPrevention`] by wire name, each a [`Field<OnPremisesAccidentalDeletionPrevention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesAccidentalDeletionPrevention::set_null`].
+pub enum OnPremisesAccidentalDeletionPreventionField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesAccidentalDeletionPreventionField {
+    /// `alertThreshold`
+    pub const AlertThreshold: model::Field<OnPremisesAccidentalDeletionPrevention> = model::Field::new(
+        "alertThreshold",
+    );
+    /// `synchronizationPreventionType`
+    pub const SynchronizationPreventionType: model::Field<
+        OnPremisesAccidentalDeletionPrevention,
+    > = model::Field::new("synchronizationPreventionType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesAccidentalDeletionPrevention>] = &[
+        Self::AlertThreshold,
+        Self::SynchronizationPreventionType,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesCurrentExportData`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesCurrentExportData {
+    /// Property `clientMachineName`: `Edm.String`.
+    pub client_machine_name: Option<String>,
+    /// Property `pendingObjectsAddition`: `Edm.Int32`.
+    pub pending_objects_addition: Option<i32>,
+    /// Property `pendingObjectsDeletion`: `Edm.Int32`.
+    pub pending_objects_deletion: Option<i32>,
+    /// Property `pendingObjectsUpdate`: `Edm.Int32`.
+    pub pending_objects_update: Option<i32>,
+    /// Property `serviceAccount`: `Edm.String`.
+    pub service_account: Option<String>,
+    /// Property `successfulLinksProvisioningCount`: `Edm.Int64`.
+    pub successful_links_provisioning_count: Option<i64>,
+    /// Property `successfulObjectsProvisioningCount`: `Edm.Int32`.
+    pub successful_objects_provisioning_count: Option<i32>,
+    /// Property `totalConnectorSpaceObjects`: `Edm.Int32`.
+    pub total_connector_space_objects: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesCurrentExportData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesCurrentExportData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesCurrentExportData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("clientMachineName", &self.client_machine_name);
+        object.property("pendingObjectsAddition", &self.pending_objects_addition);
+        object.property("pendingObjectsDeletion", &self.pending_objects_deletion);
+        object.property("pendingObjectsUpdate", &self.pending_objects_update);
+        object.property("serviceAccount", &self.service_account);
+        object
+            .property(
+                "successfulLinksProvisioningCount",
+                &self.successful_links_provisioning_count,
+            );
+        object
+            .property(
+                "successfulObjectsProvisioningCount",
+                &self.successful_objects_provisioning_count,
+            );
+        object
+            .property("totalConnectorSpaceObjects", &self.total_connector_space_objects);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesCurrentExportData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesCurrentExportData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "clientMachineName" => {
+                read_lenient(map, key, &mut self.client_machine_name, extra)
+            }
+            "pendingObjectsAddition" => {
+                read_lenient(map, key, &mut self.pending_objects_addition, extra)
+            }
+            "pendingObjectsDeletion" => {
+                read_lenient(map, key, &mut self.pending_objects_deletion, extra)
+            }
+            "pendingObjectsUpdate" => {
+                read_lenient(map, key, &mut self.pending_objects_update, extra)
+            }
+            "serviceAccount" => read_lenient(map, key, &mut self.service_account, extra),
+            "successfulLinksProvisioningCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.successful_links_provisioning_count,
+                    extra,
+                )
+            }
+            "successfulObjectsProvisioningCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.successful_objects_provisioning_count,
+                    extra,
+                )
+            }
+            "totalConnectorSpaceObjects" => {
+                read_lenient(map, key, &mut self.total_connector_space_objects, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesCurrentExportData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesCurrentExportData`] by wire name, each a [`Field<OnPremisesCurrentExportData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesCurrentExportData::set_null`].
+pub enum OnPremisesCurrentExportDataField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesCurrentExportDataField {
+    /// `clientMachineName`
+    pub const ClientMachineName: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "clientMachineName",
+    );
+    /// `pendingObjectsAddition`
+    pub const PendingObjectsAddition: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "pendingObjectsAddition",
+    );
+    /// `pendingObjectsDeletion`
+    pub const PendingObjectsDeletion: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "pendingObjectsDeletion",
+    );
+    /// `pendingObjectsUpdate`
+    pub const PendingObjectsUpdate: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "pendingObjectsUpdate",
+    );
+    /// `serviceAccount`
+    pub const ServiceAccount: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "serviceAccount",
+    );
+    /// `successfulLinksProvisioningCount`
+    pub const SuccessfulLinksProvisioningCount: model::Field<
+        OnPremisesCurrentExportData,
+    > = model::Field::new("successfulLinksProvisioningCount");
+    /// `successfulObjectsProvisioningCount`
+    pub const SuccessfulObjectsProvisioningCount: model::Field<
+        OnPremisesCurrentExportData,
+    > = model::Field::new("successfulObjectsProvisioningCount");
+    /// `totalConnectorSpaceObjects`
+    pub const TotalConnectorSpaceObjects: model::Field<OnPremisesCurrentExportData> = model::Field::new(
+        "totalConnectorSpaceObjects",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesCurrentExportData>] = &[
+        Self::ClientMachineName,
+        Self::PendingObjectsAddition,
+        Self::PendingObjectsDeletion,
+        Self::PendingObjectsUpdate,
+        Self::ServiceAccount,
+        Self::SuccessfulLinksProvisioningCount,
+        Self::SuccessfulObjectsProvisioningCount,
+        Self::TotalConnectorSpaceObjects,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenotePagePreviewLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenotePagePreviewLinks {
+    /// Property `previewImageUrl`: `microsoft.graph.externalLink`.
+    pub preview_image_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePagePreviewLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreviewLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePagePreviewLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("previewImageUrl", &self.preview_image_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePagePreviewLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenotePagePreviewLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "previewImageUrl" => {
+                read_nullable(map, key, &mut self.preview_image_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreviewLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenotePagePreviewLinks`] by wire name, each a [`Field<OnenotePagePreviewLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePagePreviewLinks::set_null`].
+pub enum OnenotePagePreviewLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenotePagePreviewLinksField {
+    /// `previewImageUrl`
+    pub const PreviewImageUrl: model::Field<OnenotePagePreviewLinks> = model::Field::new(
+        "previewImageUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenotePagePreviewLinks>] = &[
+        Self::PreviewImageUrl,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.operationError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for OperationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl OperationError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.operationError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for OperationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for OperationError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl OperationError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`OperationError`] by wire name, each a [`Field<OperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OperationError::set_null`].
+pub enum OperationErrorField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl OperationErrorField {
+    /// `code`
+    pub const Code: model::Field<OperationError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<OperationError> = model::Field::new("message");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OperationError>] = &[
+        Self::Code,
+        Self::Message,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.optionalClaim`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionalClaim {
+    /// Property `additionalProperties`: `Collection(Edm.String)`.
+    /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
+    pub additional_properties_2: Option<Vec<String>>,
+    /// Property `essential`: `Edm.Boolean`, not nullable.
+    pub essential: Option<bool>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `source`: `Edm.String`.
+    pub source: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for OptionalClaim {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OptionalClaim {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaim";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalProperties", &self.additional_properties_2);
+        object.property("essential", &self.essential);
+        object.property("name", &self.name);
+        object.property("source", &self.source);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for OptionalClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for OptionalClaim {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalProperties" => {
+                read_lenient(map, key, &mut self.additional_properties_2, extra)
+            }
+            "essential" => read_lenient(map, key, &mut self.essential, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OptionalClaim {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`OptionalClaim`] by wire name, each a [`Field<OptionalClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
+pub enum OptionalClaimField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl OptionalClaimField {
+    /// `additionalProperties`
+    pub const AdditionalProperties: model::Field<OptionalClaim> = model::Field::new(
+        "additionalProperties",
+    );
+    /// `essential`
+    pub const Essential: model::Field<OptionalClaim> = model::Field::new("essential");
+    /// `name`
+    pub const Name: model::Field<OptionalClaim> = model::Field::new("name");
+    /// `source`
+    pub const Source: model::Field<OptionalClaim> = model::Field::new("source");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OptionalClaim>] = &[
+        Self::AdditionalProperties,
+        Self::Essential,
+        Self::Name,
+        Self::Source,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.optionalClaims`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionalClaims {
+    /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
+    pub access_token: Option<Vec<OptionalClaim>>,
+    /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
+    pub id_token: Option<Vec<OptionalClaim>>,
+    /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
+    pub saml2_token: Option<Vec<OptionalClaim>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for OptionalClaims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OptionalClaims {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaims";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accessToken", &self.access_token);
+        object.property("idToken", &self.id_token);
+        object.property("saml2Token", &self.saml2_token);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for OptionalClaims {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for OptionalClaims {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accessToken" => read_nullable(map, key, &mut self.access_token, extra),
+            "idToken" => read_nullable(map, key, &mut self.id_token, extra),
+            "saml2Token" => read_nullable(map, key, &mut self.saml2_token, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OptionalClaims {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`OptionalClaims`] by wire name, each a [`Field<OptionalClaims>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
+pub enum OptionalClaimsField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl OptionalClaimsField {
+    /// `accessToken`
+    pub const AccessToken: model::Field<OptionalClaims> = model::Field::new(
+        "accessToken",
+    );
+    /// `idToken`
+    pub const IdToken: model::Field<OptionalClaims> = model::Field::new("idToken");
+    /// `saml2Token`
+    pub const Saml2Token: model::Field<OptionalClaims> = model::Field::new("saml2Token");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OptionalClaims>] = &[
+        Self::AccessToken,
+        Self::IdToken,
+        Self::Saml2Token,
+    ];
+}
+
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordSingleSignOnField {
+    /// Property `customizedLabel`: `Edm.String`.
+    pub customized_label: Option<String>,
+    /// Property `defaultLabel`: `Edm.String`.
+    pub default_label: Option<String>,
+    /// Property `fieldId`: `Edm.String`.
+    pub field_id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for PasswordSingleSignOnField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl PasswordSingleSignOnField {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnField";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customizedLabel", &self.customized_label);
+        object.property("defaultLabel", &self.default_label);
+        object.property("fieldId", &self.field_id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "customizedLabel" => {
+                read_lenient(map, key, &mut self.customized_label, extra)
+            }
+            "defaultLabel" => read_lenient(map, key, &mut self.default_label, extra),
+            "fieldId" => read_lenient(map, key, &mut self.field_id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl PasswordSingleSignOnField {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_in")]
+/// The properties of [`PasswordSingleSignOnField`] by wire name, each a [`Field<PasswordSingleSignOnField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
+pub enum PasswordSingleSignOnFieldField {}
+
+#[cfg(feature = "_add_in")]
+#[allow(non_upper_case_globals)]
+impl PasswordSingleSignOnFieldField {
+    /// `customizedLabel`
+    pub const CustomizedLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "customizedLabel",
+    );
+    /// `defaultLabel`
+    pub const DefaultLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "defaultLabel",
+    );
+    /// `fieldId`
+    pub const FieldId: model::Field<PasswordSingleSignOnField> = model::Field::new(
+        "fieldId",
+    );
+    /// `type`
+    pub const Type: model::Field<PasswordSingleSignOnField> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordSingleSignOnField>] = &[
+        Self::CustomizedLabel,
+        Self::DefaultLabel,
+        Self::FieldId,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordSingleSignOnSettings {
+    /// Property `fields`: `Collection(microsoft.graph.passwordSingleSignOnField)`.
+    pub fields: Option<Vec<PasswordSingleSignOnField>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for PasswordSingleSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl PasswordSingleSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("fields", &self.fields);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl PasswordSingleSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_in")]
+/// The properties of [`PasswordSingleSignOnSettings`] by wire name, each a [`Field<PasswordSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
+pub enum PasswordSingleSignOnSettingsField {}
+
+#[cfg(feature = "_add_in")]
+#[allow(non_upper_case_globals)]
+impl PasswordSingleSignOnSettingsField {
+    /// `fields`
+    pub const Fields: model::Field<PasswordSingleSignOnSettings> = model::Field::new(
+        "fields",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordSingleSignOnSettings>] = &[
+        Self::Fields,
+    ];
+}
+
+#[cfg(feature = "_contacts")]
+/// CSDL complex type `microsoft.graph.physicalOfficeAddress`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PhysicalOfficeAddress {
+    /// Property `city`: `Edm.String`.
+    pub city: Option<String>,
+    /// Property `countryOrRegion`: `Edm.String`.
+    pub country_or_region: Option<String>,
+    /// Property `officeLocation`: `Edm.String`.
+    pub office_location: Option<String>,
+    /// Property `postalCode`: `Edm.String`.
+    pub postal_code: Option<String>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Property `street`: `Edm.String`.
+    pub street: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_contacts")]
+impl serde::Serialize for PhysicalOfficeAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_contacts")]
+impl PhysicalOfficeAddress {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.physicalOfficeAddress";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("city", &self.city);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("officeLocation", &self.office_location);
+        object.property("postalCode", &self.postal_code);
+        object.property("state", &self.state);
+        object.property("street", &self.street);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_contacts")]
+impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_contacts")]
+impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "countryOrRegion" => {
+                read_lenient(map, key, &mut self.country_or_region, extra)
+            }
+            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
+            "postalCode" => read_lenient(map, key, &mut self.postal_code, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            "street" => read_lenient(map, key, &mut self.street, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_contacts")]
+impl PhysicalOfficeAddress {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_contacts")]
+/// The properties of [`PhysicalOfficeAddress`] by wire name, each a [`Field<PhysicalOfficeAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhysicalOfficeAddress::set_null`].
+pub enum PhysicalOfficeAddressField {}
+
+#[cfg(feature = "_contacts")]
+#[allow(non_upper_case_globals)]
+impl PhysicalOfficeAddressField {
+    /// `city`
+    pub const City: model::Field<PhysicalOfficeAddress> = model::Field::new("city");
+    /// `countryOrRegion`
+    pub const CountryOrRegion: model::Field<PhysicalOfficeAddress> = model::Field::new(
+        "countryOrRegion",
+    );
+    /// `officeLocation`
+    pub const OfficeLocation: model::Field<PhysicalOfficeAddress> = model::Field::new(
+        "officeLocation",
+    );
+    /// `postalCode`
+    pub const PostalCode: model::Field<PhysicalOfficeAddress> = model::Field::new(
+        "postalCode",
+    );
+    /// `state`
+    pub const State: model::Field<PhysicalOfficeAddress> = model::Field::new("state");
+    /// `street`
+    pub const Street: model::Field<PhysicalOfficeAddress> = model::Field::new("street");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PhysicalOfficeAddress>] = &[
+        Self::City,
+        Self::CountryOrRegion,
+        Self::OfficeLocation,
+        Self::PostalCode,
+        Self::State,
+        Self::Street,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.plannerFavoritePlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerFavoritePlanReferenceCollection {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PlannerFavoritePlanReferenceCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PlannerFavoritePlanReferenceCollection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFavoritePlanReferenceCollection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReferenceCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReferenceCollection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.plannerRecentPlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerRecentPlanReferenceCollection {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PlannerRecentPlanReferenceCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PlannerRecentPlanReferenceCollection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerRecentPlanReferenceCollection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PlannerRecentPlanReferenceCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PlannerRecentPlanReferenceCollection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL complex type `microsoft.graph.privacyProfile`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrivacyProfile {
+    /// Property `contactEmail`: `Edm.String`.
+    pub contact_email: Option<String>,
+    /// Property `statementUrl`: `Edm.String`.
+    pub statement_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for PrivacyProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl PrivacyProfile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privacyProfile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("contactEmail", &self.contact_email);
+        object.property("statementUrl", &self.statement_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for PrivacyProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "contactEmail" => read_lenient(map, key, &mut self.contact_email, extra),
+            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl PrivacyProfile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// The properties of [`PrivacyProfile`] by wire name, each a [`Field<PrivacyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyProfile::set_null`].
+pub enum PrivacyProfileField {}
+
+#[cfg(feature = "_organization")]
+#[allow(non_upper_case_globals)]
+impl PrivacyProfileField {
+    /// `contactEmail`
+    pub const ContactEmail: model::Field<PrivacyProfile> = model::Field::new(
+        "contactEmail",
+    );
+    /// `statementUrl`
+    pub const StatementUrl: model::Field<PrivacyProfile> = model::Field::new(
+        "statementUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrivacyProfile>] = &[
+        Self::ContactEmail,
+        Self::StatementUrl,
+    ];
+}
+
+#[cfg(feature = "_assigned_plan")]
+/// CSDL complex type `microsoft.graph.provisionedPlan`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedPlan {
+    /// Property `capabilityStatus`: `Edm.String`.
+    pub capability_status: Option<String>,
+    /// Property `provisioningStatus`: `Edm.String`.
+    pub provisioning_status: Option<String>,
+    /// Property `service`: `Edm.String`.
+    pub service: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl serde::Serialize for ProvisionedPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl ProvisionedPlan {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedPlan";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("capabilityStatus", &self.capability_status);
+        object.property("provisioningStatus", &self.provisioning_status);
+        object.property("service", &self.service);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "capabilityStatus" => {
+                read_lenient(map, key, &mut self.capability_status, extra)
+            }
+            "provisioningStatus" => {
+                read_lenient(map, key, &mut self.provisioning_status, extra)
+            }
+            "service" => read_lenient(map, key, &mut self.service, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl ProvisionedPlan {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+/// The properties of [`ProvisionedPlan`] by wire name, each a [`Field<ProvisionedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedPlan::set_null`].
+pub enum ProvisionedPlanField {}
+
+#[cfg(feature = "_assigned_plan")]
+#[allow(non_upper_case_globals)]
+impl ProvisionedPlanField {
+    /// `capabilityStatus`
+    pub const CapabilityStatus: model::Field<ProvisionedPlan> = model::Field::new(
+        "capabilityStatus",
+    );
+    /// `provisioningStatus`
+    pub const ProvisioningStatus: model::Field<ProvisionedPlan> = model::Field::new(
+        "provisioningStatus",
+    );
+    /// `service`
+    pub const Service: model::Field<ProvisionedPlan> = model::Field::new("service");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedPlan>] = &[
+        Self::CapabilityStatus,
+        Self::ProvisioningStatus,
+        Self::Service,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.publicClientApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicClientApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for PublicClientApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl PublicClientApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for PublicClientApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl PublicClientApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
+pub enum PublicClientApplicationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl PublicClientApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<PublicClientApplication> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicClientApplication>] = &[
+        Self::RedirectUris,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.rankedEmailAddress`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RankedEmailAddress {
+    /// Property `address`: `Edm.String`.
+    pub address: Option<String>,
+    /// Property `rank`: `Edm.Double`.
+    pub rank: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for RankedEmailAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RankedEmailAddress {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rankedEmailAddress";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("address", &self.address);
+        object.property("rank", &self.rank);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for RankedEmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for RankedEmailAddress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "rank" => read_lenient(map, key, &mut self.rank, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RankedEmailAddress {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`RankedEmailAddress`] by wire name, each a [`Field<RankedEmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RankedEmailAddress::set_null`].
+pub enum RankedEmailAddressField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl RankedEmailAddressField {
+    /// `address`
+    pub const Address: model::Field<RankedEmailAddress> = model::Field::new("address");
+    /// `rank`
+    pub const Rank: model::Field<RankedEmailAddress> = model::Field::new("rank");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RankedEmailAddress>] = &[
+        Self::Address,
+        Self::Rank,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.reactionsFacet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReactionsFacet {
+    /// Property `commentCount`: `Edm.Int32`.
+    pub comment_count: Option<i32>,
+    /// Property `likeCount`: `Edm.Int32`.
+    pub like_count: Option<i32>,
+    /// Property `shareCount`: `Edm.Int32`.
+    pub share_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for ReactionsFacet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl ReactionsFacet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.reactionsFacet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("commentCount", &self.comment_count);
+        object.property("likeCount", &self.like_count);
+        object.property("shareCount", &self.share_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for ReactionsFacet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "commentCount" => read_lenient(map, key, &mut self.comment_count, extra),
+            "likeCount" => read_lenient(map, key, &mut self.like_count, extra),
+            "shareCount" => read_lenient(map, key, &mut self.share_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl ReactionsFacet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`ReactionsFacet`] by wire name, each a [`Field<ReactionsFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReactionsFacet::set_null`].
+pub enum ReactionsFacetField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl ReactionsFacetField {
+    /// `commentCount`
+    pub const CommentCount: model::Field<ReactionsFacet> = model::Field::new(
+        "commentCount",
+    );
+    /// `likeCount`
+    pub const LikeCount: model::Field<ReactionsFacet> = model::Field::new("likeCount");
+    /// `shareCount`
+    pub const ShareCount: model::Field<ReactionsFacet> = model::Field::new("shareCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ReactionsFacet>] = &[
+        Self::CommentCount,
+        Self::LikeCount,
+        Self::ShareCount,
+    ];
+}
+
+#[cfg(feature = "_recycle_bin")]
+/// CSDL complex type `microsoft.graph.recycleBinSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecycleBinSettings {
+    /// Property `retentionPeriodOverrideDays`: `Edm.Int32`.
+    pub retention_period_override_days: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl serde::Serialize for RecycleBinSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl RecycleBinSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recycleBinSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "retentionPeriodOverrideDays",
+                &self.retention_period_override_days,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl<'de> serde::Deserialize<'de> for RecycleBinSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl graph_odata_runtime::model::ODataObject for RecycleBinSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "retentionPeriodOverrideDays" => {
+                read_lenient(map, key, &mut self.retention_period_override_days, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl RecycleBinSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+/// The properties of [`RecycleBinSettings`] by wire name, each a [`Field<RecycleBinSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecycleBinSettings::set_null`].
+pub enum RecycleBinSettingsField {}
+
+#[cfg(feature = "_recycle_bin")]
+#[allow(non_upper_case_globals)]
+impl RecycleBinSettingsField {
+    /// `retentionPeriodOverrideDays`
+    pub const RetentionPeriodOverrideDays: model::Field<RecycleBinSettings> = model::Field::new(
+        "retentionPeriodOverrideDays",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RecycleBinSettings>] = &[
+        Self::RetentionPeriodOverrideDays,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.requiredResourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequiredResourceAccess {
+    /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
+    pub resource_access: Option<Vec<ResourceAccess>>,
+    /// Property `resourceAppId`: `Edm.String`, not nullable.
+    pub resource_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for RequiredResourceAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl RequiredResourceAccess {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("resourceAccess", &self.resource_access);
+        object.property("resourceAppId", &self.resource_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "resourceAccess" => read_nullable(map, key, &mut self.resource_access, extra),
+            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl RequiredResourceAccess {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
+pub enum RequiredResourceAccessField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl RequiredResourceAccessField {
+    /// `resourceAccess`
+    pub const ResourceAccess: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAccess",
+    );
+    /// `resourceAppId`
+    pub const ResourceAppId: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RequiredResourceAccess>] = &[
+        Self::ResourceAccess,
+        Self::ResourceAppId,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.resourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceAccess {
+    /// Property `id`: `Edm.Guid`, not nullable.
     pub id: Option<edm::Guid>,
-    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub matches: Option<Vec<SensitiveContentLocation>>,
-    /// Property `recommendedConfidence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub recommended_confidence: Option<i32>,
-    /// Property `uniqueCount`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
-    pub unique_count: Option<i32>,
-    /// Property `classificationMethod`: `microsoft.graph.classificationMethod`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
-    pub classification_method: Option<ClassificationMethod>,
-    /// Property `scope`: `microsoft.graph.sensitiveTypeScope`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
-    pub scope: Option<SensitiveTypeScope>,
-    /// Property `sensitiveTypeSource`: `microsoft.graph.sensitiveTypeSource`.
-    /// Inherited from `microsoft.graph.detectedSensitiveContent`.
-    pub sensitive_type_source: Option<SensitiveTypeSource>,
-    /// Property `matchTolerance`: `microsoft.graph.mlClassificationMatchTolerance`.
-    pub match_tolerance: Option<MlClassificationMatchTolerance>,
-    /// Property `modelVersion`: `Edm.String`.
-    pub model_version: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for MachineLearningDetectedSensitiveContent {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for ResourceAccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl MachineLearningDetectedSensitiveContent {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ResourceAccess {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.machineLearningDetectedSensitiveContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -881,23 +4015,14 @@ impl MachineLearningDetectedSensitiveContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("confidence", &self.confidence);
-        object.property("displayName", &self.display_name);
         object.property("id", &self.id);
-        object.property("matches", &self.matches);
-        object.property("recommendedConfidence", &self.recommended_confidence);
-        object.property("uniqueCount", &self.unique_count);
-        object.property("classificationMethod", &self.classification_method);
-        object.property("scope", &self.scope);
-        object.property("sensitiveTypeSource", &self.sensitive_type_source);
-        object.property("matchTolerance", &self.match_tolerance);
-        object.property("modelVersion", &self.model_version);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for MachineLearningDetectedSensitiveContent {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for ResourceAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -905,34 +4030,18 @@ impl<'de> serde::Deserialize<'de> for MachineLearningDetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject
-for MachineLearningDetectedSensitiveContent {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for ResourceAccess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "matches" => read_nullable(map, key, &mut self.matches, extra),
-            "recommendedConfidence" => {
-                read_lenient(map, key, &mut self.recommended_confidence, extra)
-            }
-            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
-            "classificationMethod" => {
-                read_nullable(map, key, &mut self.classification_method, extra)
-            }
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "sensitiveTypeSource" => {
-                read_nullable(map, key, &mut self.sensitive_type_source, extra)
-            }
-            "matchTolerance" => read_nullable(map, key, &mut self.match_tolerance, extra),
-            "modelVersion" => read_lenient(map, key, &mut self.model_version, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -943,8 +4052,8 @@ for MachineLearningDetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl MachineLearningDetectedSensitiveContent {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -954,265 +4063,52 @@ impl MachineLearningDetectedSensitiveContent {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`MachineLearningDetectedSensitiveContent`] by wire name, each a [`Field<MachineLearningDetectedSensitiveContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MachineLearningDetectedSensitiveContent::set_null`].
-pub enum MachineLearningDetectedSensitiveContentField {}
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
+pub enum ResourceAccessField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
-impl MachineLearningDetectedSensitiveContentField {
-    /// `confidence`
-    pub const Confidence: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "confidence",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "displayName",
-    );
+impl ResourceAccessField {
     /// `id`
-    pub const Id: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "id",
-    );
-    /// `matches`
-    pub const Matches: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "matches",
-    );
-    /// `recommendedConfidence`
-    pub const RecommendedConfidence: model::Field<
-        MachineLearningDetectedSensitiveContent,
-    > = model::Field::new("recommendedConfidence");
-    /// `uniqueCount`
-    pub const UniqueCount: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "uniqueCount",
-    );
-    /// `classificationMethod`
-    pub const ClassificationMethod: model::Field<
-        MachineLearningDetectedSensitiveContent,
-    > = model::Field::new("classificationMethod");
-    /// `scope`
-    pub const Scope: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "scope",
-    );
-    /// `sensitiveTypeSource`
-    pub const SensitiveTypeSource: model::Field<
-        MachineLearningDetectedSensitiveContent,
-    > = model::Field::new("sensitiveTypeSource");
-    /// `matchTolerance`
-    pub const MatchTolerance: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "matchTolerance",
-    );
-    /// `modelVersion`
-    pub const ModelVersion: model::Field<MachineLearningDetectedSensitiveContent> = model::Field::new(
-        "modelVersion",
-    );
+    pub const Id: model::Field<ResourceAccess> = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<ResourceAccess> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MachineLearningDetectedSensitiveContent>] = &[
-        Self::Confidence,
-        Self::DisplayName,
-        Self::Id,
-        Self::Matches,
-        Self::RecommendedConfidence,
-        Self::UniqueCount,
-        Self::ClassificationMethod,
-        Self::Scope,
-        Self::SensitiveTypeSource,
-        Self::MatchTolerance,
-        Self::ModelVersion,
-    ];
+    pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
 }
 
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.matchingDlpRule`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.resourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MatchingDlpRule {
-    /// Property `actions`: `Collection(microsoft.graph.dlpActionInfo)`.
-    pub actions: Option<Vec<AnyDlpActionInfo>>,
-    /// Property `isMostRestrictive`: `Edm.Boolean`.
-    pub is_most_restrictive: Option<bool>,
-    /// Property `policyId`: `Edm.String`.
-    pub policy_id: Option<String>,
-    /// Property `policyName`: `Edm.String`.
-    pub policy_name: Option<String>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `ruleId`: `Edm.String`.
-    pub rule_id: Option<String>,
-    /// Property `ruleMode`: `microsoft.graph.ruleMode`.
-    pub rule_mode: Option<RuleMode>,
-    /// Property `ruleName`: `Edm.String`.
-    pub rule_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for MatchingDlpRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl MatchingDlpRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchingDlpRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actions", &self.actions);
-        object.property("isMostRestrictive", &self.is_most_restrictive);
-        object.property("policyId", &self.policy_id);
-        object.property("policyName", &self.policy_name);
-        object.property("priority", &self.priority);
-        object.property("ruleId", &self.rule_id);
-        object.property("ruleMode", &self.rule_mode);
-        object.property("ruleName", &self.rule_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for MatchingDlpRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for MatchingDlpRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actions" => read_nullable(map, key, &mut self.actions, extra),
-            "isMostRestrictive" => {
-                read_lenient(map, key, &mut self.is_most_restrictive, extra)
-            }
-            "policyId" => read_lenient(map, key, &mut self.policy_id, extra),
-            "policyName" => read_lenient(map, key, &mut self.policy_name, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
-            "ruleMode" => read_nullable(map, key, &mut self.rule_mode, extra),
-            "ruleName" => read_lenient(map, key, &mut self.rule_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl MatchingDlpRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// The properties of [`MatchingDlpRule`] by wire name, each a [`Field<MatchingDlpRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchingDlpRule::set_null`].
-pub enum MatchingDlpRuleField {}
-
-#[cfg(feature = "_access_scope")]
-#[allow(non_upper_case_globals)]
-impl MatchingDlpRuleField {
-    /// `actions`
-    pub const Actions: model::Field<MatchingDlpRule> = model::Field::new("actions");
-    /// `isMostRestrictive`
-    pub const IsMostRestrictive: model::Field<MatchingDlpRule> = model::Field::new(
-        "isMostRestrictive",
-    );
-    /// `policyId`
-    pub const PolicyId: model::Field<MatchingDlpRule> = model::Field::new("policyId");
-    /// `policyName`
-    pub const PolicyName: model::Field<MatchingDlpRule> = model::Field::new(
-        "policyName",
-    );
-    /// `priority`
-    pub const Priority: model::Field<MatchingDlpRule> = model::Field::new("priority");
-    /// `ruleId`
-    pub const RuleId: model::Field<MatchingDlpRule> = model::Field::new("ruleId");
-    /// `ruleMode`
-    pub const RuleMode: model::Field<MatchingDlpRule> = model::Field::new("ruleMode");
-    /// `ruleName`
-    pub const RuleName: model::Field<MatchingDlpRule> = model::Field::new("ruleName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MatchingDlpRule>] = &[
-        Self::Actions,
-        Self::IsMostRestrictive,
-        Self::PolicyId,
-        Self::PolicyName,
-        Self::Priority,
-        Self::RuleId,
-        Self::RuleMode,
-        Self::RuleName,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.matchingLabel`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MatchingLabel {
-    /// Property `applicationMode`: `microsoft.graph.applicationMode`.
-    pub application_mode: Option<ApplicationMode>,
+pub struct ResourceSpecificPermission {
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `isEndpointProtectionEnabled`: `Edm.Boolean`.
-    pub is_endpoint_protection_enabled: Option<bool>,
-    /// Property `labelActions`: `Collection(microsoft.graph.labelActionBase)`.
-    pub label_actions: Option<Vec<AnyLabelActionBase>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `policyTip`: `Edm.String`.
-    pub policy_tip: Option<String>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `toolTip`: `Edm.String`.
-    pub tool_tip: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for MatchingLabel {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ResourceSpecificPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl MatchingLabel {
+#[cfg(feature = "_unreached")]
+impl ResourceSpecificPermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchingLabel";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceSpecificPermission";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1225,26 +4121,17 @@ impl MatchingLabel {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("applicationMode", &self.application_mode);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("id", &self.id);
-        object
-            .property(
-                "isEndpointProtectionEnabled",
-                &self.is_endpoint_protection_enabled,
-            );
-        object.property("labelActions", &self.label_actions);
-        object.property("name", &self.name);
-        object.property("policyTip", &self.policy_tip);
-        object.property("priority", &self.priority);
-        object.property("toolTip", &self.tool_tip);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for MatchingLabel {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ResourceSpecificPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1252,30 +4139,21 @@ impl<'de> serde::Deserialize<'de> for MatchingLabel {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for MatchingLabel {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "applicationMode" => {
-                read_nullable(map, key, &mut self.application_mode, extra)
-            }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEndpointProtectionEnabled" => {
-                read_lenient(map, key, &mut self.is_endpoint_protection_enabled, extra)
-            }
-            "labelActions" => read_nullable(map, key, &mut self.label_actions, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "policyTip" => read_lenient(map, key, &mut self.policy_tip, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -1286,8 +4164,8 @@ impl graph_odata_runtime::model::ODataObject for MatchingLabel {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl MatchingLabel {
+#[cfg(feature = "_unreached")]
+impl ResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1297,92 +4175,68 @@ impl MatchingLabel {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`MatchingLabel`] by wire name, each a [`Field<MatchingLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchingLabel::set_null`].
-pub enum MatchingLabelField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`ResourceSpecificPermission`] by wire name, each a [`Field<ResourceSpecificPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermission::set_null`].
+pub enum ResourceSpecificPermissionField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl MatchingLabelField {
-    /// `applicationMode`
-    pub const ApplicationMode: model::Field<MatchingLabel> = model::Field::new(
-        "applicationMode",
-    );
+impl ResourceSpecificPermissionField {
     /// `description`
-    pub const Description: model::Field<MatchingLabel> = model::Field::new(
+    pub const Description: model::Field<ResourceSpecificPermission> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<MatchingLabel> = model::Field::new(
+    pub const DisplayName: model::Field<ResourceSpecificPermission> = model::Field::new(
         "displayName",
     );
     /// `id`
-    pub const Id: model::Field<MatchingLabel> = model::Field::new("id");
-    /// `isEndpointProtectionEnabled`
-    pub const IsEndpointProtectionEnabled: model::Field<MatchingLabel> = model::Field::new(
-        "isEndpointProtectionEnabled",
+    pub const Id: model::Field<ResourceSpecificPermission> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ResourceSpecificPermission> = model::Field::new(
+        "isEnabled",
     );
-    /// `labelActions`
-    pub const LabelActions: model::Field<MatchingLabel> = model::Field::new(
-        "labelActions",
+    /// `value`
+    pub const Value: model::Field<ResourceSpecificPermission> = model::Field::new(
+        "value",
     );
-    /// `name`
-    pub const Name: model::Field<MatchingLabel> = model::Field::new("name");
-    /// `policyTip`
-    pub const PolicyTip: model::Field<MatchingLabel> = model::Field::new("policyTip");
-    /// `priority`
-    pub const Priority: model::Field<MatchingLabel> = model::Field::new("priority");
-    /// `toolTip`
-    pub const ToolTip: model::Field<MatchingLabel> = model::Field::new("toolTip");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MatchingLabel>] = &[
-        Self::ApplicationMode,
+    pub const ALL: &'static [model::Field<ResourceSpecificPermission>] = &[
         Self::Description,
         Self::DisplayName,
         Self::Id,
-        Self::IsEndpointProtectionEnabled,
-        Self::LabelActions,
-        Self::Name,
-        Self::PolicyTip,
-        Self::Priority,
-        Self::ToolTip,
+        Self::IsEnabled,
+        Self::Value,
     ];
 }
 
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.notifyUserAction`; base type `microsoft.graph.dlpActionInfo`.
+#[cfg(feature = "_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.sensitivityLabelAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotifyUserAction {
-    /// Property `action`: `microsoft.graph.dlpAction`.
-    /// Inherited from `microsoft.graph.dlpActionInfo`.
-    pub action: Option<DlpAction>,
-    /// Property `actionLastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub action_last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `emailText`: `Edm.String`.
-    pub email_text: Option<String>,
-    /// Property `overrideOption`: `microsoft.graph.overrideOption`.
-    pub override_option: Option<OverrideOption>,
-    /// Property `policyTip`: `Edm.String`.
-    pub policy_tip: Option<String>,
-    /// Property `recipients`: `Collection(Edm.String)`.
-    pub recipients: Option<Vec<String>>,
+pub struct SensitivityLabelAssignment {
+    /// Property `assignmentMethod`: `microsoft.graph.sensitivityLabelAssignmentMethod`, not nullable.
+    pub assignment_method: Option<SensitivityLabelAssignmentMethod>,
+    /// Property `sensitivityLabelId`: `Edm.String`, not nullable.
+    pub sensitivity_label_id: Option<String>,
+    /// Property `tenantId`: `Edm.String`, not nullable.
+    pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for NotifyUserAction {
+#[cfg(feature = "_sensitivity_label_assignment")]
+impl serde::Serialize for SensitivityLabelAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl NotifyUserAction {
+#[cfg(feature = "_sensitivity_label_assignment")]
+impl SensitivityLabelAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notifyUserAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabelAssignment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1395,22 +4249,15 @@ impl NotifyUserAction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("action", &self.action);
-        object
-            .property(
-                "actionLastModifiedDateTime",
-                &self.action_last_modified_date_time,
-            );
-        object.property("emailText", &self.email_text);
-        object.property("overrideOption", &self.override_option);
-        object.property("policyTip", &self.policy_tip);
-        object.property("recipients", &self.recipients);
+        object.property("assignmentMethod", &self.assignment_method);
+        object.property("sensitivityLabelId", &self.sensitivity_label_id);
+        object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for NotifyUserAction {
+#[cfg(feature = "_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1418,8 +4265,8 @@ impl<'de> serde::Deserialize<'de> for NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
+#[cfg(feature = "_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1428,14 +4275,13 @@ impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "actionLastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.action_last_modified_date_time, extra)
+            "assignmentMethod" => {
+                read_nullable(map, key, &mut self.assignment_method, extra)
             }
-            "emailText" => read_lenient(map, key, &mut self.email_text, extra),
-            "overrideOption" => read_nullable(map, key, &mut self.override_option, extra),
-            "policyTip" => read_lenient(map, key, &mut self.policy_tip, extra),
-            "recipients" => read_lenient(map, key, &mut self.recipients, extra),
+            "sensitivityLabelId" => {
+                read_lenient(map, key, &mut self.sensitivity_label_id, extra)
+            }
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -1446,8 +4292,8 @@ impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl NotifyUserAction {
+#[cfg(feature = "_sensitivity_label_assignment")]
+impl SensitivityLabelAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1457,270 +4303,62 @@ impl NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-/// The properties of [`NotifyUserAction`] by wire name, each a [`Field<NotifyUserAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotifyUserAction::set_null`].
-pub enum NotifyUserActionField {}
+#[cfg(feature = "_sensitivity_label_assignment")]
+/// The properties of [`SensitivityLabelAssignment`] by wire name, each a [`Field<SensitivityLabelAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelAssignment::set_null`].
+pub enum SensitivityLabelAssignmentField {}
 
-#[cfg(feature = "_access_scope")]
+#[cfg(feature = "_sensitivity_label_assignment")]
 #[allow(non_upper_case_globals)]
-impl NotifyUserActionField {
-    /// `action`
-    pub const Action: model::Field<NotifyUserAction> = model::Field::new("action");
-    /// `actionLastModifiedDateTime`
-    pub const ActionLastModifiedDateTime: model::Field<NotifyUserAction> = model::Field::new(
-        "actionLastModifiedDateTime",
+impl SensitivityLabelAssignmentField {
+    /// `assignmentMethod`
+    pub const AssignmentMethod: model::Field<SensitivityLabelAssignment> = model::Field::new(
+        "assignmentMethod",
     );
-    /// `emailText`
-    pub const EmailText: model::Field<NotifyUserAction> = model::Field::new("emailText");
-    /// `overrideOption`
-    pub const OverrideOption: model::Field<NotifyUserAction> = model::Field::new(
-        "overrideOption",
+    /// `sensitivityLabelId`
+    pub const SensitivityLabelId: model::Field<SensitivityLabelAssignment> = model::Field::new(
+        "sensitivityLabelId",
     );
-    /// `policyTip`
-    pub const PolicyTip: model::Field<NotifyUserAction> = model::Field::new("policyTip");
-    /// `recipients`
-    pub const Recipients: model::Field<NotifyUserAction> = model::Field::new(
-        "recipients",
+    /// `tenantId`
+    pub const TenantId: model::Field<SensitivityLabelAssignment> = model::Field::new(
+        "tenantId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NotifyUserAction>] = &[
-        Self::Action,
-        Self::ActionLastModifiedDateTime,
-        Self::EmailText,
-        Self::OverrideOption,
-        Self::PolicyTip,
-        Self::Recipients,
+    pub const ALL: &'static [model::Field<SensitivityLabelAssignment>] = &[
+        Self::AssignmentMethod,
+        Self::SensitivityLabelId,
+        Self::TenantId,
     ];
 }
 
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.requestorManager`; base type `microsoft.graph.userSet`.
+#[cfg(feature = "_directory_setting_templates")]
+/// CSDL complex type `microsoft.graph.settingTemplateValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequestorManager {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for RequestorManager {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl RequestorManager {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestorManager";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for RequestorManager {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for RequestorManager {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl RequestorManager {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`RequestorManager`] by wire name, each a [`Field<RequestorManager>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestorManager::set_null`].
-pub enum RequestorManagerField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl RequestorManagerField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<RequestorManager> = model::Field::new("isBackup");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RequestorManager>] = &[Self::IsBackup];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.responsiblePolicy`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResponsiblePolicy {
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ResponsiblePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ResponsiblePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.responsiblePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ResponsiblePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for ResponsiblePolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ResponsiblePolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`ResponsiblePolicy`] by wire name, each a [`Field<ResponsiblePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResponsiblePolicy::set_null`].
-pub enum ResponsiblePolicyField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl ResponsiblePolicyField {
-    /// `id`
-    pub const Id: model::Field<ResponsiblePolicy> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<ResponsiblePolicy> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResponsiblePolicy>] = &[Self::Id, Self::Name];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.responsibleSensitiveType`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResponsibleSensitiveType {
+pub struct SettingTemplateValue {
+    /// Property `defaultValue`: `Edm.String`.
+    pub default_value: Option<String>,
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
-    /// Property `publisherName`: `Edm.String`.
-    pub publisher_name: Option<String>,
-    /// Property `rulePackageId`: `Edm.String`.
-    pub rule_package_id: Option<String>,
-    /// Property `rulePackageType`: `Edm.String`.
-    pub rule_package_type: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ResponsibleSensitiveType {
+#[cfg(feature = "_directory_setting_templates")]
+impl serde::Serialize for SettingTemplateValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl ResponsibleSensitiveType {
+#[cfg(feature = "_directory_setting_templates")]
+impl SettingTemplateValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.responsibleSensitiveType";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1733,18 +4371,16 @@ impl ResponsibleSensitiveType {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("defaultValue", &self.default_value);
         object.property("description", &self.description);
-        object.property("id", &self.id);
         object.property("name", &self.name);
-        object.property("publisherName", &self.publisher_name);
-        object.property("rulePackageId", &self.rule_package_id);
-        object.property("rulePackageType", &self.rule_package_type);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ResponsibleSensitiveType {
+#[cfg(feature = "_directory_setting_templates")]
+impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1752,8 +4388,8 @@ impl<'de> serde::Deserialize<'de> for ResponsibleSensitiveType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for ResponsibleSensitiveType {
+#[cfg(feature = "_directory_setting_templates")]
+impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1762,14 +4398,10 @@ impl graph_odata_runtime::model::ODataObject for ResponsibleSensitiveType {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
-            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
-            "rulePackageId" => read_lenient(map, key, &mut self.rule_package_id, extra),
-            "rulePackageType" => {
-                read_lenient(map, key, &mut self.rule_package_type, extra)
-            }
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -1780,8 +4412,8 @@ impl graph_odata_runtime::model::ODataObject for ResponsibleSensitiveType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl ResponsibleSensitiveType {
+#[cfg(feature = "_directory_setting_templates")]
+impl SettingTemplateValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1791,71 +4423,57 @@ impl ResponsibleSensitiveType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`ResponsibleSensitiveType`] by wire name, each a [`Field<ResponsibleSensitiveType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResponsibleSensitiveType::set_null`].
-pub enum ResponsibleSensitiveTypeField {}
+#[cfg(feature = "_directory_setting_templates")]
+/// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
+pub enum SettingTemplateValueField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_directory_setting_templates")]
 #[allow(non_upper_case_globals)]
-impl ResponsibleSensitiveTypeField {
+impl SettingTemplateValueField {
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<SettingTemplateValue> = model::Field::new(
+        "defaultValue",
+    );
     /// `description`
-    pub const Description: model::Field<ResponsibleSensitiveType> = model::Field::new(
+    pub const Description: model::Field<SettingTemplateValue> = model::Field::new(
         "description",
     );
-    /// `id`
-    pub const Id: model::Field<ResponsibleSensitiveType> = model::Field::new("id");
     /// `name`
-    pub const Name: model::Field<ResponsibleSensitiveType> = model::Field::new("name");
-    /// `publisherName`
-    pub const PublisherName: model::Field<ResponsibleSensitiveType> = model::Field::new(
-        "publisherName",
-    );
-    /// `rulePackageId`
-    pub const RulePackageId: model::Field<ResponsibleSensitiveType> = model::Field::new(
-        "rulePackageId",
-    );
-    /// `rulePackageType`
-    pub const RulePackageType: model::Field<ResponsibleSensitiveType> = model::Field::new(
-        "rulePackageType",
-    );
+    pub const Name: model::Field<SettingTemplateValue> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<SettingTemplateValue> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResponsibleSensitiveType>] = &[
+    pub const ALL: &'static [model::Field<SettingTemplateValue>] = &[
+        Self::DefaultValue,
         Self::Description,
-        Self::Id,
         Self::Name,
-        Self::PublisherName,
-        Self::RulePackageId,
-        Self::RulePackageType,
+        Self::Type,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.sensitiveContentEvidence`.
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitiveContentEvidence {
-    /// Property `length`: `Edm.Int32`.
-    pub length: Option<i32>,
-    /// Property `match`: `Edm.String`.
-    pub r#match: Option<String>,
-    /// Property `offset`: `Edm.Int32`.
-    pub offset: Option<i32>,
+pub struct SignInAudienceRestrictionsBase {
+    /// Property `kind`: `microsoft.graph.kind`, not nullable.
+    pub kind: Option<Kind>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SensitiveContentEvidence {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for SignInAudienceRestrictionsBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl SensitiveContentEvidence {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl SignInAudienceRestrictionsBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitiveContentEvidence";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInAudienceRestrictionsBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1868,15 +4486,13 @@ impl SensitiveContentEvidence {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("length", &self.length);
-        object.property("match", &self.r#match);
-        object.property("offset", &self.offset);
+        object.property("kind", &self.kind);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SensitiveContentEvidence {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for SignInAudienceRestrictionsBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1884,19 +4500,17 @@ impl<'de> serde::Deserialize<'de> for SensitiveContentEvidence {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for SensitiveContentEvidence {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "length" => read_lenient(map, key, &mut self.length, extra),
-            "match" => read_lenient(map, key, &mut self.r#match, extra),
-            "offset" => read_lenient(map, key, &mut self.offset, extra),
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
             _ => Ok(false),
         }
     }
@@ -1907,8 +4521,8 @@ impl graph_odata_runtime::model::ODataObject for SensitiveContentEvidence {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl SensitiveContentEvidence {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl SignInAudienceRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1918,913 +4532,131 @@ impl SensitiveContentEvidence {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`SensitiveContentEvidence`] by wire name, each a [`Field<SensitiveContentEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveContentEvidence::set_null`].
-pub enum SensitiveContentEvidenceField {}
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`SignInAudienceRestrictionsBase`] by wire name, each a [`Field<SignInAudienceRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
+pub enum SignInAudienceRestrictionsBaseField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
-impl SensitiveContentEvidenceField {
-    /// `length`
-    pub const Length: model::Field<SensitiveContentEvidence> = model::Field::new(
-        "length",
-    );
-    /// `match`
-    pub const Match: model::Field<SensitiveContentEvidence> = model::Field::new("match");
-    /// `offset`
-    pub const Offset: model::Field<SensitiveContentEvidence> = model::Field::new(
-        "offset",
+impl SignInAudienceRestrictionsBaseField {
+    /// `kind`
+    pub const Kind: model::Field<SignInAudienceRestrictionsBase> = model::Field::new(
+        "kind",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitiveContentEvidence>] = &[
-        Self::Length,
-        Self::Match,
-        Self::Offset,
+    pub const ALL: &'static [model::Field<SignInAudienceRestrictionsBase>] = &[
+        Self::Kind,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.sensitiveContentLocation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitiveContentLocation {
-    /// Property `confidence`: `Edm.Int32`.
-    pub confidence: Option<i32>,
-    /// Property `evidences`: `Collection(microsoft.graph.sensitiveContentEvidence)`.
-    pub evidences: Option<Vec<SensitiveContentEvidence>>,
-    /// Property `idMatch`: `Edm.String`.
-    pub id_match: Option<String>,
-    /// Property `length`: `Edm.Int32`.
-    pub length: Option<i32>,
-    /// Property `offset`: `Edm.Int32`.
-    pub offset: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SensitiveContentLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl SensitiveContentLocation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitiveContentLocation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("confidence", &self.confidence);
-        object.property("evidences", &self.evidences);
-        object.property("idMatch", &self.id_match);
-        object.property("length", &self.length);
-        object.property("offset", &self.offset);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SensitiveContentLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for SensitiveContentLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
-            "evidences" => read_nullable(map, key, &mut self.evidences, extra),
-            "idMatch" => read_lenient(map, key, &mut self.id_match, extra),
-            "length" => read_lenient(map, key, &mut self.length, extra),
-            "offset" => read_lenient(map, key, &mut self.offset, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl SensitiveContentLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`SensitiveContentLocation`] by wire name, each a [`Field<SensitiveContentLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveContentLocation::set_null`].
-pub enum SensitiveContentLocationField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl SensitiveContentLocationField {
-    /// `confidence`
-    pub const Confidence: model::Field<SensitiveContentLocation> = model::Field::new(
-        "confidence",
-    );
-    /// `evidences`
-    pub const Evidences: model::Field<SensitiveContentLocation> = model::Field::new(
-        "evidences",
-    );
-    /// `idMatch`
-    pub const IdMatch: model::Field<SensitiveContentLocation> = model::Field::new(
-        "idMatch",
-    );
-    /// `length`
-    pub const Length: model::Field<SensitiveContentLocation> = model::Field::new(
-        "length",
-    );
-    /// `offset`
-    pub const Offset: model::Field<SensitiveContentLocation> = model::Field::new(
-        "offset",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitiveContentLocation>] = &[
-        Self::Confidence,
-        Self::Evidences,
-        Self::IdMatch,
-        Self::Length,
-        Self::Offset,
-    ];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.singleUser`; base type `microsoft.graph.userSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SingleUser {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for SingleUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl SingleUser {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.singleUser";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.property("description", &self.description);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for SingleUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for SingleUser {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl SingleUser {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`SingleUser`] by wire name, each a [`Field<SingleUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SingleUser::set_null`].
-pub enum SingleUserField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl SingleUserField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<SingleUser> = model::Field::new("isBackup");
-    /// `description`
-    pub const Description: model::Field<SingleUser> = model::Field::new("description");
-    /// `id`
-    pub const Id: model::Field<SingleUser> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SingleUser>] = &[
-        Self::IsBackup,
-        Self::Description,
-        Self::Id,
-    ];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.targetAgentIdentitySponsorsOrOwners`; base type `microsoft.graph.userSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetAgentIdentitySponsorsOrOwners {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for TargetAgentIdentitySponsorsOrOwners {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl TargetAgentIdentitySponsorsOrOwners {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetAgentIdentitySponsorsOrOwners";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for TargetAgentIdentitySponsorsOrOwners {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for TargetAgentIdentitySponsorsOrOwners {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl TargetAgentIdentitySponsorsOrOwners {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`TargetAgentIdentitySponsorsOrOwners`] by wire name, each a [`Field<TargetAgentIdentitySponsorsOrOwners>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetAgentIdentitySponsorsOrOwners::set_null`].
-pub enum TargetAgentIdentitySponsorsOrOwnersField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl TargetAgentIdentitySponsorsOrOwnersField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<TargetAgentIdentitySponsorsOrOwners> = model::Field::new(
-        "isBackup",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TargetAgentIdentitySponsorsOrOwners>] = &[
-        Self::IsBackup,
-    ];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.targetUserSponsors`; base type `microsoft.graph.userSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetUserSponsors {
-    /// Property `isBackup`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.userSet`.
-    pub is_backup: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for TargetUserSponsors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl TargetUserSponsors {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetUserSponsors";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for TargetUserSponsors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for TargetUserSponsors {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl TargetUserSponsors {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`TargetUserSponsors`] by wire name, each a [`Field<TargetUserSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetUserSponsors::set_null`].
-pub enum TargetUserSponsorsField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl TargetUserSponsorsField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<TargetUserSponsors> = model::Field::new("isBackup");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TargetUserSponsors>] = &[Self::IsBackup];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkOnPremisesCalendarSyncConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkOnPremisesCalendarSyncConfiguration {
-    /// Property `domain`: `Edm.String`.
-    pub domain: Option<String>,
-    /// Property `domainUserName`: `Edm.String`.
-    pub domain_user_name: Option<String>,
-    /// Property `smtpAddress`: `Edm.String`.
-    pub smtp_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkOnPremisesCalendarSyncConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkOnPremisesCalendarSyncConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkOnPremisesCalendarSyncConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("domain", &self.domain);
-        object.property("domainUserName", &self.domain_user_name);
-        object.property("smtpAddress", &self.smtp_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkOnPremisesCalendarSyncConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject
-for TeamworkOnPremisesCalendarSyncConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "domain" => read_lenient(map, key, &mut self.domain, extra),
-            "domainUserName" => read_lenient(map, key, &mut self.domain_user_name, extra),
-            "smtpAddress" => read_lenient(map, key, &mut self.smtp_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkOnPremisesCalendarSyncConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkOnPremisesCalendarSyncConfiguration`] by wire name, each a [`Field<TeamworkOnPremisesCalendarSyncConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkOnPremisesCalendarSyncConfiguration::set_null`].
-pub enum TeamworkOnPremisesCalendarSyncConfigurationField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkOnPremisesCalendarSyncConfigurationField {
-    /// `domain`
-    pub const Domain: model::Field<TeamworkOnPremisesCalendarSyncConfiguration> = model::Field::new(
-        "domain",
-    );
-    /// `domainUserName`
-    pub const DomainUserName: model::Field<
-        TeamworkOnPremisesCalendarSyncConfiguration,
-    > = model::Field::new("domainUserName");
-    /// `smtpAddress`
-    pub const SmtpAddress: model::Field<TeamworkOnPremisesCalendarSyncConfiguration> = model::Field::new(
-        "smtpAddress",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        TeamworkOnPremisesCalendarSyncConfiguration,
-    >] = &[Self::Domain, Self::DomainUserName, Self::SmtpAddress];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// CSDL complex type `microsoft.graph.userSet`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserSet {
-    /// Property `isBackup`: `Edm.Boolean`.
-    pub is_backup: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for UserSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl UserSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isBackup", &self.is_backup);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for UserSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl graph_odata_runtime::model::ODataObject for UserSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl UserSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-/// The properties of [`UserSet`] by wire name, each a [`Field<UserSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSet::set_null`].
-pub enum UserSetField {}
-
-#[cfg(feature = "_approval_settings")]
-#[allow(non_upper_case_globals)]
-impl UserSetField {
-    /// `isBackup`
-    pub const IsBackup: model::Field<UserSet> = model::Field::new("isBackup");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserSet>] = &[Self::IsBackup];
-}
-
-#[cfg(feature = "_approval_settings")]
-/// A `microsoft.graph.userSet` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UserSet`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_allowed_tenants_audience")]
+/// A `microsoft.graph.signInAudienceRestrictionsBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInAudienceRestrictionsBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyUserSet {
+pub enum AnySignInAudienceRestrictionsBase {
     /// The base type itself, or a derived type unknown to this crate.
-    UserSet(Box<UserSet>),
-    /// `microsoft.graph.connectedOrganizationMembers`
-    ConnectedOrganizationMembers(Box<ConnectedOrganizationMembers>),
-    /// `microsoft.graph.externalSponsors`
-    ExternalSponsors(Box<ExternalSponsors>),
-    /// `microsoft.graph.groupMembers`
-    GroupMembers(Box<GroupMembers>),
-    /// `microsoft.graph.internalSponsors`
-    InternalSponsors(Box<InternalSponsors>),
-    /// `microsoft.graph.requestorManager`
-    RequestorManager(Box<RequestorManager>),
-    /// `microsoft.graph.singleUser`
-    SingleUser(Box<SingleUser>),
-    /// `microsoft.graph.targetAgentIdentitySponsorsOrOwners`
-    TargetAgentIdentitySponsorsOrOwners(Box<TargetAgentIdentitySponsorsOrOwners>),
-    /// `microsoft.graph.targetUserSponsors`
-    TargetUserSponsors(Box<TargetUserSponsors>),
+    SignInAudienceRestrictionsBase(Box<SignInAudienceRestrictionsBase>),
+    /// `microsoft.graph.allowedTenantsAudience`
+    AllowedTenantsAudience(Box<AllowedTenantsAudience>),
+    /// `microsoft.graph.unrestrictedAudience`
+    UnrestrictedAudience(Box<UnrestrictedAudience>),
 }
 
-#[cfg(feature = "_approval_settings")]
-impl AnyUserSet {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AnySignInAudienceRestrictionsBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::UserSet(_) => UserSet::ODATA_TYPE,
-            Self::ConnectedOrganizationMembers(_) => {
-                ConnectedOrganizationMembers::ODATA_TYPE
+            Self::SignInAudienceRestrictionsBase(_) => {
+                SignInAudienceRestrictionsBase::ODATA_TYPE
             }
-            Self::ExternalSponsors(_) => ExternalSponsors::ODATA_TYPE,
-            Self::GroupMembers(_) => GroupMembers::ODATA_TYPE,
-            Self::InternalSponsors(_) => InternalSponsors::ODATA_TYPE,
-            Self::RequestorManager(_) => RequestorManager::ODATA_TYPE,
-            Self::SingleUser(_) => SingleUser::ODATA_TYPE,
-            Self::TargetAgentIdentitySponsorsOrOwners(_) => {
-                TargetAgentIdentitySponsorsOrOwners::ODATA_TYPE
-            }
-            Self::TargetUserSponsors(_) => TargetUserSponsors::ODATA_TYPE,
+            Self::AllowedTenantsAudience(_) => AllowedTenantsAudience::ODATA_TYPE,
+            Self::UnrestrictedAudience(_) => UnrestrictedAudience::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`UserSet`] (or of an unknown derived type).
-    pub fn as_user_set(&self) -> Option<&UserSet> {
+    /// The value if it is a plain [`SignInAudienceRestrictionsBase`] (or of an unknown derived type).
+    pub fn as_sign_in_audience_restrictions_base(
+        &self,
+    ) -> Option<&SignInAudienceRestrictionsBase> {
         match self {
-            Self::UserSet(value) => Some(value),
+            Self::SignInAudienceRestrictionsBase(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl Default for AnyUserSet {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl Default for AnySignInAudienceRestrictionsBase {
     fn default() -> Self {
-        Self::UserSet(Box::default())
+        Self::SignInAudienceRestrictionsBase(Box::default())
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl From<UserSet> for AnyUserSet {
-    fn from(value: UserSet) -> Self {
-        Self::UserSet(Box::new(value))
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<SignInAudienceRestrictionsBase> for AnySignInAudienceRestrictionsBase {
+    fn from(value: SignInAudienceRestrictionsBase) -> Self {
+        Self::SignInAudienceRestrictionsBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl AnyUserSet {
-    /// The value if it is a [`AnyUserSet::ConnectedOrganizationMembers`] variant.
-    pub fn as_connected_organization_members(
-        &self,
-    ) -> Option<&ConnectedOrganizationMembers> {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AnySignInAudienceRestrictionsBase {
+    /// The value if it is a [`AnySignInAudienceRestrictionsBase::AllowedTenantsAudience`] variant.
+    pub fn as_allowed_tenants_audience(&self) -> Option<&AllowedTenantsAudience> {
         match self {
-            Self::ConnectedOrganizationMembers(value) => Some(value),
+            Self::AllowedTenantsAudience(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyUserSet::ExternalSponsors`] variant.
-    pub fn as_external_sponsors(&self) -> Option<&ExternalSponsors> {
+    /// The value if it is a [`AnySignInAudienceRestrictionsBase::UnrestrictedAudience`] variant.
+    pub fn as_unrestricted_audience(&self) -> Option<&UnrestrictedAudience> {
         match self {
-            Self::ExternalSponsors(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::GroupMembers`] variant.
-    pub fn as_group_members(&self) -> Option<&GroupMembers> {
-        match self {
-            Self::GroupMembers(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::InternalSponsors`] variant.
-    pub fn as_internal_sponsors(&self) -> Option<&InternalSponsors> {
-        match self {
-            Self::InternalSponsors(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::RequestorManager`] variant.
-    pub fn as_requestor_manager(&self) -> Option<&RequestorManager> {
-        match self {
-            Self::RequestorManager(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::SingleUser`] variant.
-    pub fn as_single_user(&self) -> Option<&SingleUser> {
-        match self {
-            Self::SingleUser(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::TargetAgentIdentitySponsorsOrOwners`] variant.
-    pub fn as_target_agent_identity_sponsors_or_owners(
-        &self,
-    ) -> Option<&TargetAgentIdentitySponsorsOrOwners> {
-        match self {
-            Self::TargetAgentIdentitySponsorsOrOwners(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserSet::TargetUserSponsors`] variant.
-    pub fn as_target_user_sponsors(&self) -> Option<&TargetUserSponsors> {
-        match self {
-            Self::TargetUserSponsors(value) => Some(value),
+            Self::UnrestrictedAudience(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl From<ConnectedOrganizationMembers> for AnyUserSet {
-    fn from(value: ConnectedOrganizationMembers) -> Self {
-        Self::ConnectedOrganizationMembers(Box::new(value))
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<AllowedTenantsAudience> for AnySignInAudienceRestrictionsBase {
+    fn from(value: AllowedTenantsAudience) -> Self {
+        Self::AllowedTenantsAudience(Box::new(value))
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl From<ExternalSponsors> for AnyUserSet {
-    fn from(value: ExternalSponsors) -> Self {
-        Self::ExternalSponsors(Box::new(value))
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<UnrestrictedAudience> for AnySignInAudienceRestrictionsBase {
+    fn from(value: UnrestrictedAudience) -> Self {
+        Self::UnrestrictedAudience(Box::new(value))
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl From<GroupMembers> for AnyUserSet {
-    fn from(value: GroupMembers) -> Self {
-        Self::GroupMembers(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl From<InternalSponsors> for AnyUserSet {
-    fn from(value: InternalSponsors) -> Self {
-        Self::InternalSponsors(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl From<RequestorManager> for AnyUserSet {
-    fn from(value: RequestorManager) -> Self {
-        Self::RequestorManager(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl From<SingleUser> for AnyUserSet {
-    fn from(value: SingleUser) -> Self {
-        Self::SingleUser(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl From<TargetAgentIdentitySponsorsOrOwners> for AnyUserSet {
-    fn from(value: TargetAgentIdentitySponsorsOrOwners) -> Self {
-        Self::TargetAgentIdentitySponsorsOrOwners(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl From<TargetUserSponsors> for AnyUserSet {
-    fn from(value: TargetUserSponsors) -> Self {
-        Self::TargetUserSponsors(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_approval_settings")]
-impl serde::Serialize for AnyUserSet {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for AnySignInAudienceRestrictionsBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::UserSet(value) => value.serialize_with_type(serializer, None),
-            Self::ConnectedOrganizationMembers(value) => {
+            Self::SignInAudienceRestrictionsBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AllowedTenantsAudience(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ConnectedOrganizationMembers::ODATA_TYPE),
+                        Some(AllowedTenantsAudience::ODATA_TYPE),
                     )
             }
-            Self::ExternalSponsors(value) => {
-                value.serialize_with_type(serializer, Some(ExternalSponsors::ODATA_TYPE))
-            }
-            Self::GroupMembers(value) => {
-                value.serialize_with_type(serializer, Some(GroupMembers::ODATA_TYPE))
-            }
-            Self::InternalSponsors(value) => {
-                value.serialize_with_type(serializer, Some(InternalSponsors::ODATA_TYPE))
-            }
-            Self::RequestorManager(value) => {
-                value.serialize_with_type(serializer, Some(RequestorManager::ODATA_TYPE))
-            }
-            Self::SingleUser(value) => {
-                value.serialize_with_type(serializer, Some(SingleUser::ODATA_TYPE))
-            }
-            Self::TargetAgentIdentitySponsorsOrOwners(value) => {
+            Self::UnrestrictedAudience(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(TargetAgentIdentitySponsorsOrOwners::ODATA_TYPE),
-                    )
-            }
-            Self::TargetUserSponsors(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TargetUserSponsors::ODATA_TYPE),
+                        Some(UnrestrictedAudience::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_approval_settings")]
-impl<'de> serde::Deserialize<'de> for AnyUserSet {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for AnySignInAudienceRestrictionsBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2833,35 +4665,2227 @@ impl<'de> serde::Deserialize<'de> for AnyUserSet {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.connectedOrganizationMembers"
-            | "graph.connectedOrganizationMembers" => {
-                serde_json::from_value(value).map(Self::ConnectedOrganizationMembers)
+            "microsoft.graph.allowedTenantsAudience" | "graph.allowedTenantsAudience" => {
+                serde_json::from_value(value).map(Self::AllowedTenantsAudience)
             }
-            "microsoft.graph.externalSponsors" | "graph.externalSponsors" => {
-                serde_json::from_value(value).map(Self::ExternalSponsors)
+            "microsoft.graph.unrestrictedAudience" | "graph.unrestrictedAudience" => {
+                serde_json::from_value(value).map(Self::UnrestrictedAudience)
             }
-            "microsoft.graph.groupMembers" | "graph.groupMembers" => {
-                serde_json::from_value(value).map(Self::GroupMembers)
-            }
-            "microsoft.graph.internalSponsors" | "graph.internalSponsors" => {
-                serde_json::from_value(value).map(Self::InternalSponsors)
-            }
-            "microsoft.graph.requestorManager" | "graph.requestorManager" => {
-                serde_json::from_value(value).map(Self::RequestorManager)
-            }
-            "microsoft.graph.singleUser" | "graph.singleUser" => {
-                serde_json::from_value(value).map(Self::SingleUser)
-            }
-            "microsoft.graph.targetAgentIdentitySponsorsOrOwners"
-            | "graph.targetAgentIdentitySponsorsOrOwners" => {
-                serde_json::from_value(value)
-                    .map(Self::TargetAgentIdentitySponsorsOrOwners)
-            }
-            "microsoft.graph.targetUserSponsors" | "graph.targetUserSponsors" => {
-                serde_json::from_value(value).map(Self::TargetUserSponsors)
-            }
-            _ => serde_json::from_value(value).map(Self::UserSet),
+            _ => serde_json::from_value(value).map(Self::SignInAudienceRestrictionsBase),
         };
         read.map_err(D::Error::custom)
     }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamFunSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamFunSettings {
+    /// Property `allowCustomMemes`: `Edm.Boolean`.
+    pub allow_custom_memes: Option<bool>,
+    /// Property `allowGiphy`: `Edm.Boolean`.
+    pub allow_giphy: Option<bool>,
+    /// Property `allowStickersAndMemes`: `Edm.Boolean`.
+    pub allow_stickers_and_memes: Option<bool>,
+    /// Property `giphyContentRating`: `microsoft.graph.giphyRatingType`.
+    pub giphy_content_rating: Option<GiphyRatingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamFunSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamFunSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamFunSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowCustomMemes", &self.allow_custom_memes);
+        object.property("allowGiphy", &self.allow_giphy);
+        object.property("allowStickersAndMemes", &self.allow_stickers_and_memes);
+        object.property("giphyContentRating", &self.giphy_content_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamFunSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowCustomMemes" => {
+                read_lenient(map, key, &mut self.allow_custom_memes, extra)
+            }
+            "allowGiphy" => read_lenient(map, key, &mut self.allow_giphy, extra),
+            "allowStickersAndMemes" => {
+                read_lenient(map, key, &mut self.allow_stickers_and_memes, extra)
+            }
+            "giphyContentRating" => {
+                read_nullable(map, key, &mut self.giphy_content_rating, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamFunSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamFunSettings`] by wire name, each a [`Field<TeamFunSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamFunSettings::set_null`].
+pub enum TeamFunSettingsField {}
+
+#[cfg(feature = "_giphy_rating_type")]
+#[allow(non_upper_case_globals)]
+impl TeamFunSettingsField {
+    /// `allowCustomMemes`
+    pub const AllowCustomMemes: model::Field<TeamFunSettings> = model::Field::new(
+        "allowCustomMemes",
+    );
+    /// `allowGiphy`
+    pub const AllowGiphy: model::Field<TeamFunSettings> = model::Field::new(
+        "allowGiphy",
+    );
+    /// `allowStickersAndMemes`
+    pub const AllowStickersAndMemes: model::Field<TeamFunSettings> = model::Field::new(
+        "allowStickersAndMemes",
+    );
+    /// `giphyContentRating`
+    pub const GiphyContentRating: model::Field<TeamFunSettings> = model::Field::new(
+        "giphyContentRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamFunSettings>] = &[
+        Self::AllowCustomMemes,
+        Self::AllowGiphy,
+        Self::AllowStickersAndMemes,
+        Self::GiphyContentRating,
+    ];
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamMessagingSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamMessagingSettings {
+    /// Property `allowChannelMentions`: `Edm.Boolean`.
+    pub allow_channel_mentions: Option<bool>,
+    /// Property `allowOwnerDeleteMessages`: `Edm.Boolean`.
+    pub allow_owner_delete_messages: Option<bool>,
+    /// Property `allowTeamMentions`: `Edm.Boolean`.
+    pub allow_team_mentions: Option<bool>,
+    /// Property `allowUserDeleteMessages`: `Edm.Boolean`.
+    pub allow_user_delete_messages: Option<bool>,
+    /// Property `allowUserEditMessages`: `Edm.Boolean`.
+    pub allow_user_edit_messages: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamMessagingSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamMessagingSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMessagingSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowChannelMentions", &self.allow_channel_mentions);
+        object.property("allowOwnerDeleteMessages", &self.allow_owner_delete_messages);
+        object.property("allowTeamMentions", &self.allow_team_mentions);
+        object.property("allowUserDeleteMessages", &self.allow_user_delete_messages);
+        object.property("allowUserEditMessages", &self.allow_user_edit_messages);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowChannelMentions" => {
+                read_lenient(map, key, &mut self.allow_channel_mentions, extra)
+            }
+            "allowOwnerDeleteMessages" => {
+                read_lenient(map, key, &mut self.allow_owner_delete_messages, extra)
+            }
+            "allowTeamMentions" => {
+                read_lenient(map, key, &mut self.allow_team_mentions, extra)
+            }
+            "allowUserDeleteMessages" => {
+                read_lenient(map, key, &mut self.allow_user_delete_messages, extra)
+            }
+            "allowUserEditMessages" => {
+                read_lenient(map, key, &mut self.allow_user_edit_messages, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamMessagingSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamMessagingSettings`] by wire name, each a [`Field<TeamMessagingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMessagingSettings::set_null`].
+pub enum TeamMessagingSettingsField {}
+
+#[cfg(feature = "_giphy_rating_type")]
+#[allow(non_upper_case_globals)]
+impl TeamMessagingSettingsField {
+    /// `allowChannelMentions`
+    pub const AllowChannelMentions: model::Field<TeamMessagingSettings> = model::Field::new(
+        "allowChannelMentions",
+    );
+    /// `allowOwnerDeleteMessages`
+    pub const AllowOwnerDeleteMessages: model::Field<TeamMessagingSettings> = model::Field::new(
+        "allowOwnerDeleteMessages",
+    );
+    /// `allowTeamMentions`
+    pub const AllowTeamMentions: model::Field<TeamMessagingSettings> = model::Field::new(
+        "allowTeamMentions",
+    );
+    /// `allowUserDeleteMessages`
+    pub const AllowUserDeleteMessages: model::Field<TeamMessagingSettings> = model::Field::new(
+        "allowUserDeleteMessages",
+    );
+    /// `allowUserEditMessages`
+    pub const AllowUserEditMessages: model::Field<TeamMessagingSettings> = model::Field::new(
+        "allowUserEditMessages",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamMessagingSettings>] = &[
+        Self::AllowChannelMentions,
+        Self::AllowOwnerDeleteMessages,
+        Self::AllowTeamMentions,
+        Self::AllowUserDeleteMessages,
+        Self::AllowUserEditMessages,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkAccountConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkAccountConfiguration {
+    /// Property `onPremisesCalendarSyncConfiguration`: `microsoft.graph.teamworkOnPremisesCalendarSyncConfiguration`.
+    pub on_premises_calendar_sync_configuration: Option<
+        TeamworkOnPremisesCalendarSyncConfiguration,
+    >,
+    /// Property `supportedClient`: `microsoft.graph.teamworkSupportedClient`.
+    pub supported_client: Option<TeamworkSupportedClient>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkAccountConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkAccountConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkAccountConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "onPremisesCalendarSyncConfiguration",
+                &self.on_premises_calendar_sync_configuration,
+            );
+        object.property("supportedClient", &self.supported_client);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkAccountConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkAccountConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "onPremisesCalendarSyncConfiguration" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.on_premises_calendar_sync_configuration,
+                    extra,
+                )
+            }
+            "supportedClient" => {
+                read_nullable(map, key, &mut self.supported_client, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkAccountConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkAccountConfiguration`] by wire name, each a [`Field<TeamworkAccountConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkAccountConfiguration::set_null`].
+pub enum TeamworkAccountConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkAccountConfigurationField {
+    /// `onPremisesCalendarSyncConfiguration`
+    pub const OnPremisesCalendarSyncConfiguration: model::Field<
+        TeamworkAccountConfiguration,
+    > = model::Field::new("onPremisesCalendarSyncConfiguration");
+    /// `supportedClient`
+    pub const SupportedClient: model::Field<TeamworkAccountConfiguration> = model::Field::new(
+        "supportedClient",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkAccountConfiguration>] = &[
+        Self::OnPremisesCalendarSyncConfiguration,
+        Self::SupportedClient,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkActivePeripherals`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkActivePeripherals {
+    /// Navigation property `communicationSpeaker`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub communication_speaker: Option<TeamworkPeripheral>,
+    /// Navigation property `contentCamera`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub content_camera: Option<TeamworkPeripheral>,
+    /// Navigation property `microphone`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub microphone: Option<TeamworkPeripheral>,
+    /// Navigation property `roomCamera`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub room_camera: Option<TeamworkPeripheral>,
+    /// Navigation property `speaker`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub speaker: Option<TeamworkPeripheral>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkActivePeripherals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamworkActivePeripherals {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivePeripherals";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        #[cfg(feature = "_unreached")]
+        object.property("communicationSpeaker", &self.communication_speaker);
+        #[cfg(feature = "_unreached")]
+        object.property("contentCamera", &self.content_camera);
+        #[cfg(feature = "_unreached")] object.property("microphone", &self.microphone);
+        #[cfg(feature = "_unreached")] object.property("roomCamera", &self.room_camera);
+        #[cfg(feature = "_unreached")] object.property("speaker", &self.speaker);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkActivePeripherals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamworkActivePeripherals {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            #[cfg(feature = "_unreached")]
+            "communicationSpeaker" => {
+                read_nullable(map, key, &mut self.communication_speaker, extra)
+            }
+            #[cfg(feature = "_unreached")]
+            "contentCamera" => read_nullable(map, key, &mut self.content_camera, extra),
+            #[cfg(feature = "_unreached")]
+            "microphone" => read_nullable(map, key, &mut self.microphone, extra),
+            #[cfg(feature = "_unreached")]
+            "roomCamera" => read_nullable(map, key, &mut self.room_camera, extra),
+            #[cfg(feature = "_unreached")]
+            "speaker" => read_nullable(map, key, &mut self.speaker, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkActivePeripherals {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkActivePeripherals`] by wire name, each a [`Field<TeamworkActivePeripherals>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivePeripherals::set_null`].
+pub enum TeamworkActivePeripheralsField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkActivePeripheralsField {
+    /// `communicationSpeaker`
+    pub const CommunicationSpeaker: model::Field<TeamworkActivePeripherals> = model::Field::new(
+        "communicationSpeaker",
+    );
+    /// `contentCamera`
+    pub const ContentCamera: model::Field<TeamworkActivePeripherals> = model::Field::new(
+        "contentCamera",
+    );
+    /// `microphone`
+    pub const Microphone: model::Field<TeamworkActivePeripherals> = model::Field::new(
+        "microphone",
+    );
+    /// `roomCamera`
+    pub const RoomCamera: model::Field<TeamworkActivePeripherals> = model::Field::new(
+        "roomCamera",
+    );
+    /// `speaker`
+    pub const Speaker: model::Field<TeamworkActivePeripherals> = model::Field::new(
+        "speaker",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkActivePeripherals>] = &[
+        Self::CommunicationSpeaker,
+        Self::ContentCamera,
+        Self::Microphone,
+        Self::RoomCamera,
+        Self::Speaker,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkFeaturesConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkFeaturesConfiguration {
+    /// Property `emailToSendLogsAndFeedback`: `Edm.String`.
+    pub email_to_send_logs_and_feedback: Option<String>,
+    /// Property `isAutoScreenShareEnabled`: `Edm.Boolean`.
+    pub is_auto_screen_share_enabled: Option<bool>,
+    /// Property `isBluetoothBeaconingEnabled`: `Edm.Boolean`.
+    pub is_bluetooth_beaconing_enabled: Option<bool>,
+    /// Property `isHideMeetingNamesEnabled`: `Edm.Boolean`.
+    pub is_hide_meeting_names_enabled: Option<bool>,
+    /// Property `isSendLogsAndFeedbackEnabled`: `Edm.Boolean`.
+    pub is_send_logs_and_feedback_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkFeaturesConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkFeaturesConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkFeaturesConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "emailToSendLogsAndFeedback",
+                &self.email_to_send_logs_and_feedback,
+            );
+        object.property("isAutoScreenShareEnabled", &self.is_auto_screen_share_enabled);
+        object
+            .property(
+                "isBluetoothBeaconingEnabled",
+                &self.is_bluetooth_beaconing_enabled,
+            );
+        object
+            .property("isHideMeetingNamesEnabled", &self.is_hide_meeting_names_enabled);
+        object
+            .property(
+                "isSendLogsAndFeedbackEnabled",
+                &self.is_send_logs_and_feedback_enabled,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkFeaturesConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkFeaturesConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "emailToSendLogsAndFeedback" => {
+                read_lenient(map, key, &mut self.email_to_send_logs_and_feedback, extra)
+            }
+            "isAutoScreenShareEnabled" => {
+                read_lenient(map, key, &mut self.is_auto_screen_share_enabled, extra)
+            }
+            "isBluetoothBeaconingEnabled" => {
+                read_lenient(map, key, &mut self.is_bluetooth_beaconing_enabled, extra)
+            }
+            "isHideMeetingNamesEnabled" => {
+                read_lenient(map, key, &mut self.is_hide_meeting_names_enabled, extra)
+            }
+            "isSendLogsAndFeedbackEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_send_logs_and_feedback_enabled,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkFeaturesConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkFeaturesConfiguration`] by wire name, each a [`Field<TeamworkFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkFeaturesConfiguration::set_null`].
+pub enum TeamworkFeaturesConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkFeaturesConfigurationField {
+    /// `emailToSendLogsAndFeedback`
+    pub const EmailToSendLogsAndFeedback: model::Field<TeamworkFeaturesConfiguration> = model::Field::new(
+        "emailToSendLogsAndFeedback",
+    );
+    /// `isAutoScreenShareEnabled`
+    pub const IsAutoScreenShareEnabled: model::Field<TeamworkFeaturesConfiguration> = model::Field::new(
+        "isAutoScreenShareEnabled",
+    );
+    /// `isBluetoothBeaconingEnabled`
+    pub const IsBluetoothBeaconingEnabled: model::Field<TeamworkFeaturesConfiguration> = model::Field::new(
+        "isBluetoothBeaconingEnabled",
+    );
+    /// `isHideMeetingNamesEnabled`
+    pub const IsHideMeetingNamesEnabled: model::Field<TeamworkFeaturesConfiguration> = model::Field::new(
+        "isHideMeetingNamesEnabled",
+    );
+    /// `isSendLogsAndFeedbackEnabled`
+    pub const IsSendLogsAndFeedbackEnabled: model::Field<
+        TeamworkFeaturesConfiguration,
+    > = model::Field::new("isSendLogsAndFeedbackEnabled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkFeaturesConfiguration>] = &[
+        Self::EmailToSendLogsAndFeedback,
+        Self::IsAutoScreenShareEnabled,
+        Self::IsBluetoothBeaconingEnabled,
+        Self::IsHideMeetingNamesEnabled,
+        Self::IsSendLogsAndFeedbackEnabled,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkHardwareConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkHardwareConfiguration {
+    /// Property `processorModel`: `Edm.String`.
+    pub processor_model: Option<String>,
+    /// Navigation property `compute`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub compute: Option<TeamworkPeripheral>,
+    /// Navigation property `hdmiIngest`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub hdmi_ingest: Option<TeamworkPeripheral>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkHardwareConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamworkHardwareConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkHardwareConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("processorModel", &self.processor_model);
+        #[cfg(feature = "_unreached")] object.property("compute", &self.compute);
+        #[cfg(feature = "_unreached")] object.property("hdmiIngest", &self.hdmi_ingest);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkHardwareConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamworkHardwareConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "processorModel" => read_lenient(map, key, &mut self.processor_model, extra),
+            #[cfg(feature = "_unreached")]
+            "compute" => read_nullable(map, key, &mut self.compute, extra),
+            #[cfg(feature = "_unreached")]
+            "hdmiIngest" => read_nullable(map, key, &mut self.hdmi_ingest, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkHardwareConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkHardwareConfiguration`] by wire name, each a [`Field<TeamworkHardwareConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkHardwareConfiguration::set_null`].
+pub enum TeamworkHardwareConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkHardwareConfigurationField {
+    /// `processorModel`
+    pub const ProcessorModel: model::Field<TeamworkHardwareConfiguration> = model::Field::new(
+        "processorModel",
+    );
+    /// `compute`
+    pub const Compute: model::Field<TeamworkHardwareConfiguration> = model::Field::new(
+        "compute",
+    );
+    /// `hdmiIngest`
+    pub const HdmiIngest: model::Field<TeamworkHardwareConfiguration> = model::Field::new(
+        "hdmiIngest",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkHardwareConfiguration>] = &[
+        Self::ProcessorModel,
+        Self::Compute,
+        Self::HdmiIngest,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamworkNotificationRecipient`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkNotificationRecipient {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamworkNotificationRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamworkNotificationRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkNotificationRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamworkNotificationRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamworkNotificationRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkTeamsClientConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkTeamsClientConfiguration {
+    /// Property `accountConfiguration`: `microsoft.graph.teamworkAccountConfiguration`.
+    pub account_configuration: Option<TeamworkAccountConfiguration>,
+    /// Property `featuresConfiguration`: `microsoft.graph.teamworkFeaturesConfiguration`.
+    pub features_configuration: Option<TeamworkFeaturesConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkTeamsClientConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkTeamsClientConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTeamsClientConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accountConfiguration", &self.account_configuration);
+        object.property("featuresConfiguration", &self.features_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkTeamsClientConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkTeamsClientConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accountConfiguration" => {
+                read_nullable(map, key, &mut self.account_configuration, extra)
+            }
+            "featuresConfiguration" => {
+                read_nullable(map, key, &mut self.features_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkTeamsClientConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkTeamsClientConfiguration`] by wire name, each a [`Field<TeamworkTeamsClientConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTeamsClientConfiguration::set_null`].
+pub enum TeamworkTeamsClientConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkTeamsClientConfigurationField {
+    /// `accountConfiguration`
+    pub const AccountConfiguration: model::Field<TeamworkTeamsClientConfiguration> = model::Field::new(
+        "accountConfiguration",
+    );
+    /// `featuresConfiguration`
+    pub const FeaturesConfiguration: model::Field<TeamworkTeamsClientConfiguration> = model::Field::new(
+        "featuresConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkTeamsClientConfiguration>] = &[
+        Self::AccountConfiguration,
+        Self::FeaturesConfiguration,
+    ];
+}
+
+#[cfg(feature = "_approval")]
+/// CSDL complex type `microsoft.graph.ticketInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketInfo {
+    /// Property `ticketNumber`: `Edm.String`.
+    pub ticket_number: Option<String>,
+    /// Property `ticketSystem`: `Edm.String`.
+    pub ticket_system: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval")]
+impl serde::Serialize for TicketInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl TicketInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ticketInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("ticketNumber", &self.ticket_number);
+        object.property("ticketSystem", &self.ticket_system);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl<'de> serde::Deserialize<'de> for TicketInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl graph_odata_runtime::model::ODataObject for TicketInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "ticketNumber" => read_lenient(map, key, &mut self.ticket_number, extra),
+            "ticketSystem" => read_lenient(map, key, &mut self.ticket_system, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl TicketInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval")]
+/// The properties of [`TicketInfo`] by wire name, each a [`Field<TicketInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TicketInfo::set_null`].
+pub enum TicketInfoField {}
+
+#[cfg(feature = "_approval")]
+#[allow(non_upper_case_globals)]
+impl TicketInfoField {
+    /// `ticketNumber`
+    pub const TicketNumber: model::Field<TicketInfo> = model::Field::new("ticketNumber");
+    /// `ticketSystem`
+    pub const TicketSystem: model::Field<TicketInfo> = model::Field::new("ticketSystem");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TicketInfo>] = &[
+        Self::TicketNumber,
+        Self::TicketSystem,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.titleArea`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TitleArea {
+    /// Property `alternativeText`: `Edm.String`.
+    pub alternative_text: Option<String>,
+    /// Property `enableGradientEffect`: `Edm.Boolean`.
+    pub enable_gradient_effect: Option<bool>,
+    /// Property `imageWebUrl`: `Edm.String`.
+    pub image_web_url: Option<String>,
+    /// Property `layout`: `microsoft.graph.titleAreaLayoutType`.
+    pub layout: Option<TitleAreaLayoutType>,
+    /// Property `serverProcessedContent`: `microsoft.graph.serverProcessedContent`.
+    pub server_processed_content: Option<ServerProcessedContent>,
+    /// Property `showAuthor`: `Edm.Boolean`.
+    pub show_author: Option<bool>,
+    /// Property `showPublishedDate`: `Edm.Boolean`.
+    pub show_published_date: Option<bool>,
+    /// Property `showTextBlockAboveTitle`: `Edm.Boolean`.
+    pub show_text_block_above_title: Option<bool>,
+    /// Property `textAboveTitle`: `Edm.String`.
+    pub text_above_title: Option<String>,
+    /// Property `textAlignment`: `microsoft.graph.titleAreaTextAlignmentType`.
+    pub text_alignment: Option<TitleAreaTextAlignmentType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for TitleArea {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl TitleArea {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.titleArea";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alternativeText", &self.alternative_text);
+        object.property("enableGradientEffect", &self.enable_gradient_effect);
+        object.property("imageWebUrl", &self.image_web_url);
+        object.property("layout", &self.layout);
+        object.property("serverProcessedContent", &self.server_processed_content);
+        object.property("showAuthor", &self.show_author);
+        object.property("showPublishedDate", &self.show_published_date);
+        object.property("showTextBlockAboveTitle", &self.show_text_block_above_title);
+        object.property("textAboveTitle", &self.text_above_title);
+        object.property("textAlignment", &self.text_alignment);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for TitleArea {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for TitleArea {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alternativeText" => {
+                read_lenient(map, key, &mut self.alternative_text, extra)
+            }
+            "enableGradientEffect" => {
+                read_lenient(map, key, &mut self.enable_gradient_effect, extra)
+            }
+            "imageWebUrl" => read_lenient(map, key, &mut self.image_web_url, extra),
+            "layout" => read_nullable(map, key, &mut self.layout, extra),
+            "serverProcessedContent" => {
+                read_nullable(map, key, &mut self.server_processed_content, extra)
+            }
+            "showAuthor" => read_lenient(map, key, &mut self.show_author, extra),
+            "showPublishedDate" => {
+                read_lenient(map, key, &mut self.show_published_date, extra)
+            }
+            "showTextBlockAboveTitle" => {
+                read_lenient(map, key, &mut self.show_text_block_above_title, extra)
+            }
+            "textAboveTitle" => read_lenient(map, key, &mut self.text_above_title, extra),
+            "textAlignment" => read_nullable(map, key, &mut self.text_alignment, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl TitleArea {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`TitleArea`] by wire name, each a [`Field<TitleArea>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TitleArea::set_null`].
+pub enum TitleAreaField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl TitleAreaField {
+    /// `alternativeText`
+    pub const AlternativeText: model::Field<TitleArea> = model::Field::new(
+        "alternativeText",
+    );
+    /// `enableGradientEffect`
+    pub const EnableGradientEffect: model::Field<TitleArea> = model::Field::new(
+        "enableGradientEffect",
+    );
+    /// `imageWebUrl`
+    pub const ImageWebUrl: model::Field<TitleArea> = model::Field::new("imageWebUrl");
+    /// `layout`
+    pub const Layout: model::Field<TitleArea> = model::Field::new("layout");
+    /// `serverProcessedContent`
+    pub const ServerProcessedContent: model::Field<TitleArea> = model::Field::new(
+        "serverProcessedContent",
+    );
+    /// `showAuthor`
+    pub const ShowAuthor: model::Field<TitleArea> = model::Field::new("showAuthor");
+    /// `showPublishedDate`
+    pub const ShowPublishedDate: model::Field<TitleArea> = model::Field::new(
+        "showPublishedDate",
+    );
+    /// `showTextBlockAboveTitle`
+    pub const ShowTextBlockAboveTitle: model::Field<TitleArea> = model::Field::new(
+        "showTextBlockAboveTitle",
+    );
+    /// `textAboveTitle`
+    pub const TextAboveTitle: model::Field<TitleArea> = model::Field::new(
+        "textAboveTitle",
+    );
+    /// `textAlignment`
+    pub const TextAlignment: model::Field<TitleArea> = model::Field::new(
+        "textAlignment",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TitleArea>] = &[
+        Self::AlternativeText,
+        Self::EnableGradientEffect,
+        Self::ImageWebUrl,
+        Self::Layout,
+        Self::ServerProcessedContent,
+        Self::ShowAuthor,
+        Self::ShowPublishedDate,
+        Self::ShowTextBlockAboveTitle,
+        Self::TextAboveTitle,
+        Self::TextAlignment,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.unrestrictedAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnrestrictedAudience {
+    /// Property `kind`: `microsoft.graph.kind`, not nullable.
+    /// Inherited from `microsoft.graph.signInAudienceRestrictionsBase`.
+    pub kind: Option<Kind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for UnrestrictedAudience {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl UnrestrictedAudience {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unrestrictedAudience";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for UnrestrictedAudience {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for UnrestrictedAudience {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl UnrestrictedAudience {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`UnrestrictedAudience`] by wire name, each a [`Field<UnrestrictedAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnrestrictedAudience::set_null`].
+pub enum UnrestrictedAudienceField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl UnrestrictedAudienceField {
+    /// `kind`
+    pub const Kind: model::Field<UnrestrictedAudience> = model::Field::new("kind");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnrestrictedAudience>] = &[Self::Kind];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.userActionContext`; base type `microsoft.graph.signInContext`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserActionContext {
+    /// Property `userAction`: `microsoft.graph.userAction`.
+    pub user_action: Option<UserAction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for UserActionContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl UserActionContext {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userActionContext";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("userAction", &self.user_action);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for UserActionContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for UserActionContext {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl UserActionContext {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`UserActionContext`] by wire name, each a [`Field<UserActionContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserActionContext::set_null`].
+pub enum UserActionContextField {}
+
+#[cfg(feature = "_agent_id_risk_level")]
+#[allow(non_upper_case_globals)]
+impl UserActionContextField {
+    /// `userAction`
+    pub const UserAction: model::Field<UserActionContext> = model::Field::new(
+        "userAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserActionContext>] = &[Self::UserAction];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.verifiableCredentialRequired`; base type `microsoft.graph.verifiableCredentialRequirementStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiableCredentialRequired {
+    /// Property `expiryDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub expiry_date_time: Option<edm::DateTimeOffset>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for VerifiableCredentialRequired {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialRequired {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialRequired";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiryDateTime", &self.expiry_date_time);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for VerifiableCredentialRequired {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for VerifiableCredentialRequired {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiryDateTime" => read_lenient(map, key, &mut self.expiry_date_time, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialRequired {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`VerifiableCredentialRequired`] by wire name, each a [`Field<VerifiableCredentialRequired>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiableCredentialRequired::set_null`].
+pub enum VerifiableCredentialRequiredField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl VerifiableCredentialRequiredField {
+    /// `expiryDateTime`
+    pub const ExpiryDateTime: model::Field<VerifiableCredentialRequired> = model::Field::new(
+        "expiryDateTime",
+    );
+    /// `url`
+    pub const Url: model::Field<VerifiableCredentialRequired> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VerifiableCredentialRequired>] = &[
+        Self::ExpiryDateTime,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.verifiableCredentialRequirementStatus`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiableCredentialRequirementStatus {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for VerifiableCredentialRequirementStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialRequirementStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialRequirementStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for VerifiableCredentialRequirementStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for VerifiableCredentialRequirementStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.verifiableCredentialRequirementStatus` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VerifiableCredentialRequirementStatus`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyVerifiableCredentialRequirementStatus {
+    /// The base type itself, or a derived type unknown to this crate.
+    VerifiableCredentialRequirementStatus(Box<VerifiableCredentialRequirementStatus>),
+    /// `microsoft.graph.verifiableCredentialRequired`
+    VerifiableCredentialRequired(Box<VerifiableCredentialRequired>),
+    /// `microsoft.graph.verifiableCredentialRetrieved`
+    VerifiableCredentialRetrieved(Box<VerifiableCredentialRetrieved>),
+    /// `microsoft.graph.verifiableCredentialVerified`
+    VerifiableCredentialVerified(Box<VerifiableCredentialVerified>),
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyVerifiableCredentialRequirementStatus {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::VerifiableCredentialRequirementStatus(_) => {
+                VerifiableCredentialRequirementStatus::ODATA_TYPE
+            }
+            Self::VerifiableCredentialRequired(_) => {
+                VerifiableCredentialRequired::ODATA_TYPE
+            }
+            Self::VerifiableCredentialRetrieved(_) => {
+                VerifiableCredentialRetrieved::ODATA_TYPE
+            }
+            Self::VerifiableCredentialVerified(_) => {
+                VerifiableCredentialVerified::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`VerifiableCredentialRequirementStatus`] (or of an unknown derived type).
+    pub fn as_verifiable_credential_requirement_status(
+        &self,
+    ) -> Option<&VerifiableCredentialRequirementStatus> {
+        match self {
+            Self::VerifiableCredentialRequirementStatus(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl Default for AnyVerifiableCredentialRequirementStatus {
+    fn default() -> Self {
+        Self::VerifiableCredentialRequirementStatus(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<VerifiableCredentialRequirementStatus>
+for AnyVerifiableCredentialRequirementStatus {
+    fn from(value: VerifiableCredentialRequirementStatus) -> Self {
+        Self::VerifiableCredentialRequirementStatus(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyVerifiableCredentialRequirementStatus {
+    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialRequired`] variant.
+    pub fn as_verifiable_credential_required(
+        &self,
+    ) -> Option<&VerifiableCredentialRequired> {
+        match self {
+            Self::VerifiableCredentialRequired(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialRetrieved`] variant.
+    pub fn as_verifiable_credential_retrieved(
+        &self,
+    ) -> Option<&VerifiableCredentialRetrieved> {
+        match self {
+            Self::VerifiableCredentialRetrieved(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialVerified`] variant.
+    pub fn as_verifiable_credential_verified(
+        &self,
+    ) -> Option<&VerifiableCredentialVerified> {
+        match self {
+            Self::VerifiableCredentialVerified(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<VerifiableCredentialRequired> for AnyVerifiableCredentialRequirementStatus {
+    fn from(value: VerifiableCredentialRequired) -> Self {
+        Self::VerifiableCredentialRequired(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<VerifiableCredentialRetrieved> for AnyVerifiableCredentialRequirementStatus {
+    fn from(value: VerifiableCredentialRetrieved) -> Self {
+        Self::VerifiableCredentialRetrieved(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<VerifiableCredentialVerified> for AnyVerifiableCredentialRequirementStatus {
+    fn from(value: VerifiableCredentialVerified) -> Self {
+        Self::VerifiableCredentialVerified(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyVerifiableCredentialRequirementStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VerifiableCredentialRequirementStatus(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::VerifiableCredentialRequired(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VerifiableCredentialRequired::ODATA_TYPE),
+                    )
+            }
+            Self::VerifiableCredentialRetrieved(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VerifiableCredentialRetrieved::ODATA_TYPE),
+                    )
+            }
+            Self::VerifiableCredentialVerified(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VerifiableCredentialVerified::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyVerifiableCredentialRequirementStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.verifiableCredentialRequired"
+            | "graph.verifiableCredentialRequired" => {
+                serde_json::from_value(value).map(Self::VerifiableCredentialRequired)
+            }
+            "microsoft.graph.verifiableCredentialRetrieved"
+            | "graph.verifiableCredentialRetrieved" => {
+                serde_json::from_value(value).map(Self::VerifiableCredentialRetrieved)
+            }
+            "microsoft.graph.verifiableCredentialVerified"
+            | "graph.verifiableCredentialVerified" => {
+                serde_json::from_value(value).map(Self::VerifiableCredentialVerified)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::VerifiableCredentialRequirementStatus)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.verifiableCredentialRetrieved`; base type `microsoft.graph.verifiableCredentialRequirementStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiableCredentialRetrieved {
+    /// Property `expiryDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub expiry_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for VerifiableCredentialRetrieved {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialRetrieved {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialRetrieved";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiryDateTime", &self.expiry_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for VerifiableCredentialRetrieved {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for VerifiableCredentialRetrieved {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiryDateTime" => read_lenient(map, key, &mut self.expiry_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialRetrieved {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`VerifiableCredentialRetrieved`] by wire name, each a [`Field<VerifiableCredentialRetrieved>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiableCredentialRetrieved::set_null`].
+pub enum VerifiableCredentialRetrievedField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl VerifiableCredentialRetrievedField {
+    /// `expiryDateTime`
+    pub const ExpiryDateTime: model::Field<VerifiableCredentialRetrieved> = model::Field::new(
+        "expiryDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VerifiableCredentialRetrieved>] = &[
+        Self::ExpiryDateTime,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.verifiableCredentialVerified`; base type `microsoft.graph.verifiableCredentialRequirementStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiableCredentialVerified {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for VerifiableCredentialVerified {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiableCredentialVerified {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialVerified";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for VerifiableCredentialVerified {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for VerifiableCredentialVerified {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL complex type `microsoft.graph.verifiedDomain`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiedDomain {
+    /// Property `capabilities`: `Edm.String`.
+    pub capabilities: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    pub is_default: Option<bool>,
+    /// Property `isInitial`: `Edm.Boolean`.
+    pub is_initial: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for VerifiedDomain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl VerifiedDomain {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedDomain";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("capabilities", &self.capabilities);
+        object.property("isDefault", &self.is_default);
+        object.property("isInitial", &self.is_initial);
+        object.property("name", &self.name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for VerifiedDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "capabilities" => read_lenient(map, key, &mut self.capabilities, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isInitial" => read_lenient(map, key, &mut self.is_initial, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl VerifiedDomain {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// The properties of [`VerifiedDomain`] by wire name, each a [`Field<VerifiedDomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedDomain::set_null`].
+pub enum VerifiedDomainField {}
+
+#[cfg(feature = "_organization")]
+#[allow(non_upper_case_globals)]
+impl VerifiedDomainField {
+    /// `capabilities`
+    pub const Capabilities: model::Field<VerifiedDomain> = model::Field::new(
+        "capabilities",
+    );
+    /// `isDefault`
+    pub const IsDefault: model::Field<VerifiedDomain> = model::Field::new("isDefault");
+    /// `isInitial`
+    pub const IsInitial: model::Field<VerifiedDomain> = model::Field::new("isInitial");
+    /// `name`
+    pub const Name: model::Field<VerifiedDomain> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<VerifiedDomain> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VerifiedDomain>] = &[
+        Self::Capabilities,
+        Self::IsDefault,
+        Self::IsInitial,
+        Self::Name,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.webSegmentConfiguration`; base type `microsoft.graph.segmentConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebSegmentConfiguration {
+    /// Navigation property `applicationSegments`: `Collection(microsoft.graph.webApplicationSegment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub application_segments: Option<Vec<WebApplicationSegment>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for WebSegmentConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl WebSegmentConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webSegmentConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        #[cfg(feature = "_unreached")]
+        object.property("applicationSegments", &self.application_segments);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for WebSegmentConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for WebSegmentConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            #[cfg(feature = "_unreached")]
+            "applicationSegments" => {
+                read_nullable(map, key, &mut self.application_segments, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl WebSegmentConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`WebSegmentConfiguration`] by wire name, each a [`Field<WebSegmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebSegmentConfiguration::set_null`].
+pub enum WebSegmentConfigurationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl WebSegmentConfigurationField {
+    /// `applicationSegments`
+    pub const ApplicationSegments: model::Field<WebSegmentConfiguration> = model::Field::new(
+        "applicationSegments",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebSegmentConfiguration>] = &[
+        Self::ApplicationSegments,
+    ];
 }

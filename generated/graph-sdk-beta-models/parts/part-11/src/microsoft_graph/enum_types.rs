@@ -11,78 +11,65 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.accessPackageCustomExtensionStage`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// CSDL enum type `microsoft.graph.MembershipRuleProcessingStatusDetails`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageCustomExtensionStage {
-    /// `assignmentRequestCreated` = 1
-    AssignmentRequestCreated,
-    /// `assignmentRequestApproved` = 2
-    AssignmentRequestApproved,
-    /// `assignmentRequestGranted` = 3
-    AssignmentRequestGranted,
-    /// `assignmentRequestRemoved` = 4
-    AssignmentRequestRemoved,
-    /// `assignmentFourteenDaysBeforeExpiration` = 5
-    AssignmentFourteenDaysBeforeExpiration,
-    /// `assignmentOneDayBeforeExpiration` = 6
-    AssignmentOneDayBeforeExpiration,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
+pub enum MembershipRuleProcessingStatusDetails {
+    /// `NotStarted` = 0
+    NotStarted,
+    /// `Running` = 1
+    Running,
+    /// `Failed` = 2
+    Failed,
+    /// `Succeeded` = 3
+    Succeeded,
+    /// `UnsupportedFutureValue` = 4
+    UnsupportedFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionStage {
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for MembershipRuleProcessingStatusDetails {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("assignmentRequestCreated", 1),
-        ("assignmentRequestApproved", 2),
-        ("assignmentRequestGranted", 3),
-        ("assignmentRequestRemoved", 4),
-        ("assignmentFourteenDaysBeforeExpiration", 5),
-        ("assignmentOneDayBeforeExpiration", 6),
-        ("unknownFutureValue", 7),
+        ("NotStarted", 0),
+        ("Running", 1),
+        ("Failed", 2),
+        ("Succeeded", 3),
+        ("UnsupportedFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "assignmentRequestCreated" => Self::AssignmentRequestCreated,
-            "assignmentRequestApproved" => Self::AssignmentRequestApproved,
-            "assignmentRequestGranted" => Self::AssignmentRequestGranted,
-            "assignmentRequestRemoved" => Self::AssignmentRequestRemoved,
-            "assignmentFourteenDaysBeforeExpiration" => {
-                Self::AssignmentFourteenDaysBeforeExpiration
-            }
-            "assignmentOneDayBeforeExpiration" => Self::AssignmentOneDayBeforeExpiration,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "NotStarted" => Self::NotStarted,
+            "Running" => Self::Running,
+            "Failed" => Self::Failed,
+            "Succeeded" => Self::Succeeded,
+            "UnsupportedFutureValue" => Self::UnsupportedFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AssignmentRequestCreated => "assignmentRequestCreated",
-            Self::AssignmentRequestApproved => "assignmentRequestApproved",
-            Self::AssignmentRequestGranted => "assignmentRequestGranted",
-            Self::AssignmentRequestRemoved => "assignmentRequestRemoved",
-            Self::AssignmentFourteenDaysBeforeExpiration => {
-                "assignmentFourteenDaysBeforeExpiration"
-            }
-            Self::AssignmentOneDayBeforeExpiration => "assignmentOneDayBeforeExpiration",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::NotStarted => "NotStarted",
+            Self::Running => "Running",
+            Self::Failed => "Failed",
+            Self::Succeeded => "Succeeded",
+            Self::UnsupportedFutureValue => "UnsupportedFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageCustomExtensionStage {
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl serde::Serialize for MembershipRuleProcessingStatusDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl<'de> serde::Deserialize<'de> for MembershipRuleProcessingStatusDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -90,1668 +77,78 @@ impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for AccessPackageCustomExtensionStage {
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl std::fmt::Display for MembershipRuleProcessingStatusDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl From<&str> for AccessPackageCustomExtensionStage {
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl From<&str> for MembershipRuleProcessingStatusDetails {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-/// CSDL enum type `microsoft.graph.advancedConfigState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.agentIdRiskLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedConfigState {
-    /// `default` = 0
-    Default,
-    /// `enabled` = 1
-    Enabled,
-    /// `disabled` = 2
-    Disabled,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for AdvancedConfigState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("default", 0),
-        ("enabled", 1),
-        ("disabled", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for AdvancedConfigState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for AdvancedConfigState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl std::fmt::Display for AdvancedConfigState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl From<&str> for AdvancedConfigState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-/// CSDL enum type `microsoft.graph.authenticationMethodTargetType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodTargetType {
-    /// `user` = 0
-    User,
-    /// `group` = 1
-    Group,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodTargetType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("group", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for AuthenticationMethodTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl std::fmt::Display for AuthenticationMethodTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl From<&str> for AuthenticationMethodTargetType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.classificationMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClassificationMethod {
-    /// `patternMatch` = 0
-    PatternMatch,
-    /// `exactDataMatch` = 1
-    ExactDataMatch,
-    /// `fingerprint` = 2
-    Fingerprint,
-    /// `machineLearning` = 3
-    MachineLearning,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for ClassificationMethod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("patternMatch", 0),
-        ("exactDataMatch", 1),
-        ("fingerprint", 2),
-        ("machineLearning", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "patternMatch" => Self::PatternMatch,
-            "exactDataMatch" => Self::ExactDataMatch,
-            "fingerprint" => Self::Fingerprint,
-            "machineLearning" => Self::MachineLearning,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PatternMatch => "patternMatch",
-            Self::ExactDataMatch => "exactDataMatch",
-            Self::Fingerprint => "fingerprint",
-            Self::MachineLearning => "machineLearning",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ClassificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ClassificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for ClassificationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<&str> for ClassificationMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessAgentIdRiskLevels`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ConditionalAccessAgentIdRiskLevels(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessAgentIdRiskLevels {
+pub enum AgentIdRiskLevel {
+    /// `none` = 0
+    None,
     /// `low` = 1
-    pub const LOW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    Low,
     /// `medium` = 2
-    pub const MEDIUM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    Medium,
     /// `high` = 4
-    pub const HIGH: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    High,
     /// `unknownFutureValue` = 8
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessAgentIdRiskLevels {
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::EvolvableEnum for AgentIdRiskLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
         ("low", 1),
         ("medium", 2),
         ("high", 4),
         ("unknownFutureValue", 8),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Debug for ConditionalAccessAgentIdRiskLevels {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessAgentIdRiskLevels {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::str::FromStr for ConditionalAccessAgentIdRiskLevels {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOr for ConditionalAccessAgentIdRiskLevels {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOrAssign for ConditionalAccessAgentIdRiskLevels {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessAgentIdRiskLevels {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessAgentIdRiskLevels {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessClientApp`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessClientApp {
-    /// `all` = 0
-    All,
-    /// `browser` = 1
-    Browser,
-    /// `mobileAppsAndDesktopClients` = 2
-    MobileAppsAndDesktopClients,
-    /// `exchangeActiveSync` = 3
-    ExchangeActiveSync,
-    /// `easSupported` = 4
-    EasSupported,
-    /// `other` = 5
-    Other,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessClientApp {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("browser", 1),
-        ("mobileAppsAndDesktopClients", 2),
-        ("exchangeActiveSync", 3),
-        ("easSupported", 4),
-        ("other", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "browser" => Self::Browser,
-            "mobileAppsAndDesktopClients" => Self::MobileAppsAndDesktopClients,
-            "exchangeActiveSync" => Self::ExchangeActiveSync,
-            "easSupported" => Self::EasSupported,
-            "other" => Self::Other,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Browser => "browser",
-            Self::MobileAppsAndDesktopClients => "mobileAppsAndDesktopClients",
-            Self::ExchangeActiveSync => "exchangeActiveSync",
-            Self::EasSupported => "easSupported",
-            Self::Other => "other",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessClientApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessClientApp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ConditionalAccessClientApp {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessDevicePlatform`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessDevicePlatform {
-    /// `android` = 0
-    Android,
-    /// `iOS` = 1
-    IOs,
-    /// `windows` = 2
-    Windows,
-    /// `windowsPhone` = 3
-    WindowsPhone,
-    /// `macOS` = 4
-    MacOs,
-    /// `all` = 5
-    All,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// `linux` = 7
-    Linux,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessDevicePlatform {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("android", 0),
-        ("iOS", 1),
-        ("windows", 2),
-        ("windowsPhone", 3),
-        ("macOS", 4),
-        ("all", 5),
-        ("unknownFutureValue", 6),
-        ("linux", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "android" => Self::Android,
-            "iOS" => Self::IOs,
-            "windows" => Self::Windows,
-            "windowsPhone" => Self::WindowsPhone,
-            "macOS" => Self::MacOs,
-            "all" => Self::All,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "linux" => Self::Linux,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Android => "android",
-            Self::IOs => "iOS",
-            Self::Windows => "windows",
-            Self::WindowsPhone => "windowsPhone",
-            Self::MacOs => "macOS",
-            Self::All => "all",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Linux => "linux",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessDevicePlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessDevicePlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessDevicePlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ConditionalAccessDevicePlatform {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessExternalTenantsMembershipKind {
-    /// `all` = 0
-    All,
-    /// `enumerated` = 1
-    Enumerated,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for ConditionalAccessExternalTenantsMembershipKind {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("enumerated", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "enumerated" => Self::Enumerated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Enumerated => "enumerated",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessExternalTenantsMembershipKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessExternalTenantsMembershipKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessExternalTenantsMembershipKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ConditionalAccessExternalTenantsMembershipKind {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessGuestOrExternalUserTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ConditionalAccessGuestOrExternalUserTypes(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessGuestOrExternalUserTypes {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `internalGuest` = 1
-    pub const INTERNAL_GUEST: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `b2bCollaborationGuest` = 2
-    pub const B2B_COLLABORATION_GUEST: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `b2bCollaborationMember` = 4
-    pub const B2B_COLLABORATION_MEMBER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `b2bDirectConnectUser` = 8
-    pub const B2B_DIRECT_CONNECT_USER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `otherExternalUser` = 16
-    pub const OTHER_EXTERNAL_USER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `serviceProvider` = 32
-    pub const SERVICE_PROVIDER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `unknownFutureValue` = 64
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::FlagsEnum
-for ConditionalAccessGuestOrExternalUserTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("internalGuest", 1),
-        ("b2bCollaborationGuest", 2),
-        ("b2bCollaborationMember", 4),
-        ("b2bDirectConnectUser", 8),
-        ("otherExternalUser", 16),
-        ("serviceProvider", 32),
-        ("unknownFutureValue", 64),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Debug for ConditionalAccessGuestOrExternalUserTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessGuestOrExternalUserTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::str::FromStr for ConditionalAccessGuestOrExternalUserTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOr for ConditionalAccessGuestOrExternalUserTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOrAssign for ConditionalAccessGuestOrExternalUserTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessGuestOrExternalUserTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessGuestOrExternalUserTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessPolicyState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessPolicyState {
-    /// `enabled` = 0
-    Enabled,
-    /// `disabled` = 1
-    Disabled,
-    /// `enabledForReportingButNotEnforced` = 2
-    EnabledForReportingButNotEnforced,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessPolicyState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("enabled", 0),
-        ("disabled", 1),
-        ("enabledForReportingButNotEnforced", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            "enabledForReportingButNotEnforced" => {
-                Self::EnabledForReportingButNotEnforced
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::EnabledForReportingButNotEnforced => {
-                "enabledForReportingButNotEnforced"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessPolicyState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessPolicyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ConditionalAccessPolicyState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessTransferMethods`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ConditionalAccessTransferMethods(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessTransferMethods {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `deviceCodeFlow` = 1
-    pub const DEVICE_CODE_FLOW: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `authenticationTransfer` = 2
-    pub const AUTHENTICATION_TRANSFER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessTransferMethods {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("deviceCodeFlow", 1),
-        ("authenticationTransfer", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Debug for ConditionalAccessTransferMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessTransferMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::str::FromStr for ConditionalAccessTransferMethods {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOr for ConditionalAccessTransferMethods {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOrAssign for ConditionalAccessTransferMethods {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessTransferMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessTransferMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.dlpAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DlpAction {
-    /// `notifyUser` = 0
-    NotifyUser,
-    /// `blockAccess` = 1
-    BlockAccess,
-    /// `deviceRestriction` = 2
-    DeviceRestriction,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notifyUser", 0),
-        ("blockAccess", 1),
-        ("deviceRestriction", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notifyUser" => Self::NotifyUser,
-            "blockAccess" => Self::BlockAccess,
-            "deviceRestriction" => Self::DeviceRestriction,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotifyUser => "notifyUser",
-            Self::BlockAccess => "blockAccess",
-            Self::DeviceRestriction => "deviceRestriction",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for DlpAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for DlpAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for DlpAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for DlpAction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.featureTargetType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FeatureTargetType {
-    /// `group` = 0
-    Group,
-    /// `administrativeUnit` = 1
-    AdministrativeUnit,
-    /// `role` = 2
-    Role,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("group", 0),
-        ("administrativeUnit", 1),
-        ("role", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "group" => Self::Group,
-            "administrativeUnit" => Self::AdministrativeUnit,
-            "role" => Self::Role,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::AdministrativeUnit => "administrativeUnit",
-            Self::Role => "role",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for FeatureTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for FeatureTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for FeatureTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for FeatureTargetType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.fido2RestrictionEnforcementType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Fido2RestrictionEnforcementType {
-    /// `allow` = 0
-    Allow,
-    /// `block` = 1
-    Block,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allow", 0),
-        ("block", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allow" => Self::Allow,
-            "block" => Self::Block,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Block => "block",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for Fido2RestrictionEnforcementType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for Fido2RestrictionEnforcementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for Fido2RestrictionEnforcementType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.filterMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FilterMode {
-    /// `include` = 0
-    Include,
-    /// `exclude` = 1
-    Exclude,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for FilterMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("include", 0), ("exclude", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "include" => Self::Include,
-            "exclude" => Self::Exclude,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Include => "include",
-            Self::Exclude => "exclude",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for FilterMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for FilterMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for FilterMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for FilterMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MicrosoftAuthenticatorAuthenticationMode {
-    /// `deviceBasedPush` = 0
-    DeviceBasedPush,
-    /// `push` = 1
-    Push,
-    /// `any` = 2
-    Any,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for MicrosoftAuthenticatorAuthenticationMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceBasedPush", 0),
-        ("push", 1),
-        ("any", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceBasedPush" => Self::DeviceBasedPush,
-            "push" => Self::Push,
-            "any" => Self::Any,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceBasedPush => "deviceBasedPush",
-            Self::Push => "push",
-            Self::Any => "any",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.mlClassificationMatchTolerance`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct MlClassificationMatchTolerance(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_add_footer")]
-impl MlClassificationMatchTolerance {
-    /// `exact` = 1
-    pub const EXACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `near` = 2
-    pub const NEAR: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::FlagsEnum for MlClassificationMatchTolerance {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("exact", 1), ("near", 2)];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Debug for MlClassificationMatchTolerance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for MlClassificationMatchTolerance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::str::FromStr for MlClassificationMatchTolerance {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOr for MlClassificationMatchTolerance {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOrAssign for MlClassificationMatchTolerance {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for MlClassificationMatchTolerance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for MlClassificationMatchTolerance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.overrideOption`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OverrideOption {
-    /// `notAllowed` = 0
-    NotAllowed,
-    /// `allowFalsePositiveOverride` = 1
-    AllowFalsePositiveOverride,
-    /// `allowWithJustification` = 2
-    AllowWithJustification,
-    /// `allowWithoutJustification` = 4
-    AllowWithoutJustification,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for OverrideOption {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notAllowed", 0),
-        ("allowFalsePositiveOverride", 1),
-        ("allowWithJustification", 2),
-        ("allowWithoutJustification", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notAllowed" => Self::NotAllowed,
-            "allowFalsePositiveOverride" => Self::AllowFalsePositiveOverride,
-            "allowWithJustification" => Self::AllowWithJustification,
-            "allowWithoutJustification" => Self::AllowWithoutJustification,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotAllowed => "notAllowed",
-            Self::AllowFalsePositiveOverride => "allowFalsePositiveOverride",
-            Self::AllowWithJustification => "allowWithJustification",
-            Self::AllowWithoutJustification => "allowWithoutJustification",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for OverrideOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for OverrideOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for OverrideOption {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for OverrideOption {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.restrictionAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestrictionAction {
-    /// `warn` = 0
-    Warn,
-    /// `audit` = 1
-    Audit,
-    /// `block` = 2
-    Block,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("warn", 0),
-        ("audit", 1),
-        ("block", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warn" => Self::Warn,
-            "audit" => Self::Audit,
-            "block" => Self::Block,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Warn => "warn",
-            Self::Audit => "audit",
-            Self::Block => "block",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for RestrictionAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for RestrictionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for RestrictionAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for RestrictionAction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.restrictionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestrictionTrigger {
-    /// `copyPaste` = 0
-    CopyPaste,
-    /// `copyToNetworkShare` = 1
-    CopyToNetworkShare,
-    /// `copyToRemovableMedia` = 2
-    CopyToRemovableMedia,
-    /// `screenCapture` = 3
-    ScreenCapture,
-    /// `print` = 4
-    Print,
-    /// `cloudEgress` = 5
-    CloudEgress,
-    /// `unallowedApps` = 6
-    UnallowedApps,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestrictionTrigger {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("copyPaste", 0),
-        ("copyToNetworkShare", 1),
-        ("copyToRemovableMedia", 2),
-        ("screenCapture", 3),
-        ("print", 4),
-        ("cloudEgress", 5),
-        ("unallowedApps", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "copyPaste" => Self::CopyPaste,
-            "copyToNetworkShare" => Self::CopyToNetworkShare,
-            "copyToRemovableMedia" => Self::CopyToRemovableMedia,
-            "screenCapture" => Self::ScreenCapture,
-            "print" => Self::Print,
-            "cloudEgress" => Self::CloudEgress,
-            "unallowedApps" => Self::UnallowedApps,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::CopyPaste => "copyPaste",
-            Self::CopyToNetworkShare => "copyToNetworkShare",
-            Self::CopyToRemovableMedia => "copyToRemovableMedia",
-            Self::ScreenCapture => "screenCapture",
-            Self::Print => "print",
-            Self::CloudEgress => "cloudEgress",
-            Self::UnallowedApps => "unallowedApps",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for RestrictionTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for RestrictionTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for RestrictionTrigger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for RestrictionTrigger {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-/// CSDL enum type `microsoft.graph.riskDetail`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskDetail {
-    /// `none` = 0
-    None,
-    /// `adminGeneratedTemporaryPassword` = 1
-    AdminGeneratedTemporaryPassword,
-    /// `userPerformedSecuredPasswordChange` = 2
-    UserPerformedSecuredPasswordChange,
-    /// `userPerformedSecuredPasswordReset` = 3
-    UserPerformedSecuredPasswordReset,
-    /// `adminConfirmedSigninSafe` = 4
-    AdminConfirmedSigninSafe,
-    /// `aiConfirmedSigninSafe` = 5
-    AiConfirmedSigninSafe,
-    /// `userPassedMFADrivenByRiskBasedPolicy` = 6
-    UserPassedMfaDrivenByRiskBasedPolicy,
-    /// `adminDismissedAllRiskForUser` = 7
-    AdminDismissedAllRiskForUser,
-    /// `adminConfirmedSigninCompromised` = 8
-    AdminConfirmedSigninCompromised,
-    /// `hidden` = 9
-    Hidden,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// `adminConfirmedServicePrincipalCompromised` = 12
-    AdminConfirmedServicePrincipalCompromised,
-    /// `adminDismissedAllRiskForServicePrincipal` = 13
-    AdminDismissedAllRiskForServicePrincipal,
-    /// `m365DAdminDismissedDetection` = 14
-    M365DAdminDismissedDetection,
-    /// `userChangedPasswordOnPremises` = 15
-    UserChangedPasswordOnPremises,
-    /// `adminDismissedRiskForSignIn` = 16
-    AdminDismissedRiskForSignIn,
-    /// `adminConfirmedAccountSafe` = 17
-    AdminConfirmedAccountSafe,
-    /// `adminConfirmedAgentSafe` = 18
-    AdminConfirmedAgentSafe,
-    /// `adminConfirmedAgentCompromised` = 19
-    AdminConfirmedAgentCompromised,
-    /// `adminDismissedRiskForAgent` = 20
-    AdminDismissedRiskForAgent,
-    /// `microsoftRevokedSessions` = 21
-    MicrosoftRevokedSessions,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_risk_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskDetail {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("adminGeneratedTemporaryPassword", 1),
-        ("userPerformedSecuredPasswordChange", 2),
-        ("userPerformedSecuredPasswordReset", 3),
-        ("adminConfirmedSigninSafe", 4),
-        ("aiConfirmedSigninSafe", 5),
-        ("userPassedMFADrivenByRiskBasedPolicy", 6),
-        ("adminDismissedAllRiskForUser", 7),
-        ("adminConfirmedSigninCompromised", 8),
-        ("hidden", 9),
-        ("unknownFutureValue", 10),
-        ("adminConfirmedServicePrincipalCompromised", 12),
-        ("adminDismissedAllRiskForServicePrincipal", 13),
-        ("m365DAdminDismissedDetection", 14),
-        ("userChangedPasswordOnPremises", 15),
-        ("adminDismissedRiskForSignIn", 16),
-        ("adminConfirmedAccountSafe", 17),
-        ("adminConfirmedAgentSafe", 18),
-        ("adminConfirmedAgentCompromised", 19),
-        ("adminDismissedRiskForAgent", 20),
-        ("microsoftRevokedSessions", 21),
-    ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "adminGeneratedTemporaryPassword" => Self::AdminGeneratedTemporaryPassword,
-            "userPerformedSecuredPasswordChange" => {
-                Self::UserPerformedSecuredPasswordChange
-            }
-            "userPerformedSecuredPasswordReset" => {
-                Self::UserPerformedSecuredPasswordReset
-            }
-            "adminConfirmedSigninSafe" => Self::AdminConfirmedSigninSafe,
-            "aiConfirmedSigninSafe" => Self::AiConfirmedSigninSafe,
-            "userPassedMFADrivenByRiskBasedPolicy" => {
-                Self::UserPassedMfaDrivenByRiskBasedPolicy
-            }
-            "adminDismissedAllRiskForUser" => Self::AdminDismissedAllRiskForUser,
-            "adminConfirmedSigninCompromised" => Self::AdminConfirmedSigninCompromised,
-            "hidden" => Self::Hidden,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "adminConfirmedServicePrincipalCompromised" => {
-                Self::AdminConfirmedServicePrincipalCompromised
-            }
-            "adminDismissedAllRiskForServicePrincipal" => {
-                Self::AdminDismissedAllRiskForServicePrincipal
-            }
-            "m365DAdminDismissedDetection" => Self::M365DAdminDismissedDetection,
-            "userChangedPasswordOnPremises" => Self::UserChangedPasswordOnPremises,
-            "adminDismissedRiskForSignIn" => Self::AdminDismissedRiskForSignIn,
-            "adminConfirmedAccountSafe" => Self::AdminConfirmedAccountSafe,
-            "adminConfirmedAgentSafe" => Self::AdminConfirmedAgentSafe,
-            "adminConfirmedAgentCompromised" => Self::AdminConfirmedAgentCompromised,
-            "adminDismissedRiskForAgent" => Self::AdminDismissedRiskForAgent,
-            "microsoftRevokedSessions" => Self::MicrosoftRevokedSessions,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::AdminGeneratedTemporaryPassword => "adminGeneratedTemporaryPassword",
-            Self::UserPerformedSecuredPasswordChange => {
-                "userPerformedSecuredPasswordChange"
-            }
-            Self::UserPerformedSecuredPasswordReset => {
-                "userPerformedSecuredPasswordReset"
-            }
-            Self::AdminConfirmedSigninSafe => "adminConfirmedSigninSafe",
-            Self::AiConfirmedSigninSafe => "aiConfirmedSigninSafe",
-            Self::UserPassedMfaDrivenByRiskBasedPolicy => {
-                "userPassedMFADrivenByRiskBasedPolicy"
-            }
-            Self::AdminDismissedAllRiskForUser => "adminDismissedAllRiskForUser",
-            Self::AdminConfirmedSigninCompromised => "adminConfirmedSigninCompromised",
-            Self::Hidden => "hidden",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::AdminConfirmedServicePrincipalCompromised => {
-                "adminConfirmedServicePrincipalCompromised"
-            }
-            Self::AdminDismissedAllRiskForServicePrincipal => {
-                "adminDismissedAllRiskForServicePrincipal"
-            }
-            Self::M365DAdminDismissedDetection => "m365DAdminDismissedDetection",
-            Self::UserChangedPasswordOnPremises => "userChangedPasswordOnPremises",
-            Self::AdminDismissedRiskForSignIn => "adminDismissedRiskForSignIn",
-            Self::AdminConfirmedAccountSafe => "adminConfirmedAccountSafe",
-            Self::AdminConfirmedAgentSafe => "adminConfirmedAgentSafe",
-            Self::AdminConfirmedAgentCompromised => "adminConfirmedAgentCompromised",
-            Self::AdminDismissedRiskForAgent => "adminDismissedRiskForAgent",
-            Self::MicrosoftRevokedSessions => "microsoftRevokedSessions",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl serde::Serialize for RiskDetail {
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for AgentIdRiskLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl<'de> serde::Deserialize<'de> for RiskDetail {
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for AgentIdRiskLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1759,57 +156,1308 @@ impl<'de> serde::Deserialize<'de> for RiskDetail {
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl std::fmt::Display for RiskDetail {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for AgentIdRiskLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl From<&str> for RiskDetail {
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<&str> for AgentIdRiskLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_risk_level")]
-/// CSDL enum type `microsoft.graph.riskLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.allowInvitesFrom`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskLevel {
-    /// `low` = 0
-    Low,
-    /// `medium` = 1
-    Medium,
-    /// `high` = 2
-    High,
-    /// `hidden` = 3
-    Hidden,
-    /// `none` = 4
+pub enum AllowInvitesFrom {
+    /// `none` = 0
     None,
-    /// `unknownFutureValue` = 5
+    /// `adminsAndGuestInviters` = 1
+    AdminsAndGuestInviters,
+    /// `adminsGuestInvitersAndAllMembers` = 2
+    AdminsGuestInvitersAndAllMembers,
+    /// `everyone` = 3
+    Everyone,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_risk_level")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskLevel {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 0),
-        ("medium", 1),
-        ("high", 2),
-        ("hidden", 3),
-        ("none", 4),
+        ("none", 0),
+        ("adminsAndGuestInviters", 1),
+        ("adminsGuestInvitersAndAllMembers", 2),
+        ("everyone", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "adminsAndGuestInviters" => Self::AdminsAndGuestInviters,
+            "adminsGuestInvitersAndAllMembers" => Self::AdminsGuestInvitersAndAllMembers,
+            "everyone" => Self::Everyone,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::AdminsAndGuestInviters => "adminsAndGuestInviters",
+            Self::AdminsGuestInvitersAndAllMembers => "adminsGuestInvitersAndAllMembers",
+            Self::Everyone => "everyone",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AllowInvitesFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for AllowInvitesFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for AllowInvitesFrom {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.appliedConditionalAccessPolicyResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppliedConditionalAccessPolicyResult {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `notApplied` = 2
+    NotApplied,
+    /// `notEnabled` = 3
+    NotEnabled,
+    /// `unknown` = 4
+    Unknown,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// `reportOnlySuccess` = 6
+    ReportOnlySuccess,
+    /// `reportOnlyFailure` = 7
+    ReportOnlyFailure,
+    /// `reportOnlyNotApplied` = 8
+    ReportOnlyNotApplied,
+    /// `reportOnlyInterrupted` = 9
+    ReportOnlyInterrupted,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppliedConditionalAccessPolicyResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("notApplied", 2),
+        ("notEnabled", 3),
+        ("unknown", 4),
         ("unknownFutureValue", 5),
+        ("reportOnlySuccess", 6),
+        ("reportOnlyFailure", 7),
+        ("reportOnlyNotApplied", 8),
+        ("reportOnlyInterrupted", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "notApplied" => Self::NotApplied,
+            "notEnabled" => Self::NotEnabled,
+            "unknown" => Self::Unknown,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "reportOnlySuccess" => Self::ReportOnlySuccess,
+            "reportOnlyFailure" => Self::ReportOnlyFailure,
+            "reportOnlyNotApplied" => Self::ReportOnlyNotApplied,
+            "reportOnlyInterrupted" => Self::ReportOnlyInterrupted,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::NotApplied => "notApplied",
+            Self::NotEnabled => "notEnabled",
+            Self::Unknown => "unknown",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ReportOnlySuccess => "reportOnlySuccess",
+            Self::ReportOnlyFailure => "reportOnlyFailure",
+            Self::ReportOnlyNotApplied => "reportOnlyNotApplied",
+            Self::ReportOnlyInterrupted => "reportOnlyInterrupted",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AppliedConditionalAccessPolicyResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for AppliedConditionalAccessPolicyResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for AppliedConditionalAccessPolicyResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.authenticationAppEvaluation`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationAppEvaluation {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationAppEvaluation {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AuthenticationAppEvaluation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AuthenticationAppEvaluation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for AuthenticationAppEvaluation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for AuthenticationAppEvaluation {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.authenticationMethodSignInState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodSignInState {
+    /// `notSupported` = 0
+    NotSupported,
+    /// `notAllowedByPolicy` = 1
+    NotAllowedByPolicy,
+    /// `notEnabled` = 2
+    NotEnabled,
+    /// `phoneNumberNotUnique` = 3
+    PhoneNumberNotUnique,
+    /// `ready` = 4
+    Ready,
+    /// `notConfigured` = 5
+    NotConfigured,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notSupported", 0),
+        ("notAllowedByPolicy", 1),
+        ("notEnabled", 2),
+        ("phoneNumberNotUnique", 3),
+        ("ready", 4),
+        ("notConfigured", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notSupported" => Self::NotSupported,
+            "notAllowedByPolicy" => Self::NotAllowedByPolicy,
+            "notEnabled" => Self::NotEnabled,
+            "phoneNumberNotUnique" => Self::PhoneNumberNotUnique,
+            "ready" => Self::Ready,
+            "notConfigured" => Self::NotConfigured,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotSupported => "notSupported",
+            Self::NotAllowedByPolicy => "notAllowedByPolicy",
+            Self::NotEnabled => "notEnabled",
+            Self::PhoneNumberNotUnique => "phoneNumberNotUnique",
+            Self::Ready => "ready",
+            Self::NotConfigured => "notConfigured",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AuthenticationMethodSignInState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for AuthenticationMethodSignInState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for AuthenticationMethodSignInState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.authenticationPhoneType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationPhoneType {
+    /// `mobile` = 0
+    Mobile,
+    /// `alternateMobile` = 1
+    AlternateMobile,
+    /// `office` = 2
+    Office,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("mobile", 0),
+        ("alternateMobile", 1),
+        ("office", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "mobile" => Self::Mobile,
+            "alternateMobile" => Self::AlternateMobile,
+            "office" => Self::Office,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Mobile => "mobile",
+            Self::AlternateMobile => "alternateMobile",
+            Self::Office => "office",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AuthenticationPhoneType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for AuthenticationPhoneType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for AuthenticationPhoneType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_chat")]
+/// CSDL enum type `microsoft.graph.chatType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatType {
+    /// `oneOnOne` = 0
+    OneOnOne,
+    /// `group` = 1
+    Group,
+    /// `meeting` = 2
+    Meeting,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChatType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("oneOnOne", 0),
+        ("group", 1),
+        ("meeting", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "oneOnOne" => Self::OneOnOne,
+            "group" => Self::Group,
+            "meeting" => Self::Meeting,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OneOnOne => "oneOnOne",
+            Self::Group => "group",
+            Self::Meeting => "meeting",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl serde::Serialize for ChatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for ChatType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl std::fmt::Display for ChatType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl From<&str> for ChatType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL enum type `microsoft.graph.connectorStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectorStatus {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConnectorStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("active", 0), ("inactive", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for ConnectorStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for ConnectorStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Display for ConnectorStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl From<&str> for ConnectorStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.documentProcessingJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocumentProcessingJobStatus {
+    /// `inProgress` = 0
+    InProgress,
+    /// `completed` = 1
+    Completed,
+    /// `failed` = 2
+    Failed,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("inProgress", 0),
+        ("completed", 1),
+        ("failed", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for DocumentProcessingJobStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for DocumentProcessingJobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for DocumentProcessingJobStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for DocumentProcessingJobStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.documentProcessingJobType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocumentProcessingJobType {
+    /// `file` = 0
+    File,
+    /// `folder` = 1
+    Folder,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("file", 0),
+        ("folder", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "folder" => Self::Folder,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Folder => "folder",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for DocumentProcessingJobType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for DocumentProcessingJobType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for DocumentProcessingJobType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for DocumentProcessingJobType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerTypeAppPermission`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerTypeAppPermission {
+    /// `none` = 0
+    None,
+    /// `readContent` = 1
+    ReadContent,
+    /// `writeContent` = 2
+    WriteContent,
+    /// `manageContent` = 3
+    ManageContent,
+    /// `create` = 4
+    Create,
+    /// `delete` = 5
+    Delete,
+    /// `read` = 6
+    Read,
+    /// `write` = 7
+    Write,
+    /// `enumeratePermissions` = 8
+    EnumeratePermissions,
+    /// `addPermissions` = 9
+    AddPermissions,
+    /// `updatePermissions` = 10
+    UpdatePermissions,
+    /// `deletePermissions` = 11
+    DeletePermissions,
+    /// `deleteOwnPermission` = 12
+    DeleteOwnPermission,
+    /// `managePermissions` = 13
+    ManagePermissions,
+    /// `full` = 14
+    Full,
+    /// `unknownFutureValue` = 15
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for FileStorageContainerTypeAppPermission {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("readContent", 1),
+        ("writeContent", 2),
+        ("manageContent", 3),
+        ("create", 4),
+        ("delete", 5),
+        ("read", 6),
+        ("write", 7),
+        ("enumeratePermissions", 8),
+        ("addPermissions", 9),
+        ("updatePermissions", 10),
+        ("deletePermissions", 11),
+        ("deleteOwnPermission", 12),
+        ("managePermissions", 13),
+        ("full", 14),
+        ("unknownFutureValue", 15),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "readContent" => Self::ReadContent,
+            "writeContent" => Self::WriteContent,
+            "manageContent" => Self::ManageContent,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "read" => Self::Read,
+            "write" => Self::Write,
+            "enumeratePermissions" => Self::EnumeratePermissions,
+            "addPermissions" => Self::AddPermissions,
+            "updatePermissions" => Self::UpdatePermissions,
+            "deletePermissions" => Self::DeletePermissions,
+            "deleteOwnPermission" => Self::DeleteOwnPermission,
+            "managePermissions" => Self::ManagePermissions,
+            "full" => Self::Full,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ReadContent => "readContent",
+            Self::WriteContent => "writeContent",
+            Self::ManageContent => "manageContent",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::EnumeratePermissions => "enumeratePermissions",
+            Self::AddPermissions => "addPermissions",
+            Self::UpdatePermissions => "updatePermissions",
+            Self::DeletePermissions => "deletePermissions",
+            Self::DeleteOwnPermission => "deleteOwnPermission",
+            Self::ManagePermissions => "managePermissions",
+            Self::Full => "full",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerTypeAppPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAppPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerTypeAppPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerTypeAppPermission {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GiphyRatingType {
+    /// `strict` = 0
+    Strict,
+    /// `moderate` = 1
+    Moderate,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("strict", 0),
+        ("moderate", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "strict" => Self::Strict,
+            "moderate" => Self::Moderate,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Strict => "strict",
+            Self::Moderate => "moderate",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for GiphyRatingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for GiphyRatingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl std::fmt::Display for GiphyRatingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl From<&str> for GiphyRatingType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// CSDL enum type `microsoft.graph.groupAccessType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupAccessType {
+    /// `none` = 0
+    None,
+    /// `private` = 1
+    Private,
+    /// `secret` = 2
+    Secret,
+    /// `public` = 3
+    Public,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("private", 1),
+        ("secret", 2),
+        ("public", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "private" => Self::Private,
+            "secret" => Self::Secret,
+            "public" => Self::Public,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Private => "private",
+            Self::Secret => "secret",
+            Self::Public => "public",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl serde::Serialize for GroupAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl<'de> serde::Deserialize<'de> for GroupAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl std::fmt::Display for GroupAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl From<&str> for GroupAccessType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.informationBarrierMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InformationBarrierMode {
+    /// `open` = 0
+    Open,
+    /// `ownerModerated` = 1
+    OwnerModerated,
+    /// `explicit` = 2
+    Explicit,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for InformationBarrierMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("open", 0),
+        ("ownerModerated", 1),
+        ("explicit", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "ownerModerated" => Self::OwnerModerated,
+            "explicit" => Self::Explicit,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::OwnerModerated => "ownerModerated",
+            Self::Explicit => "explicit",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for InformationBarrierMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for InformationBarrierMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for InformationBarrierMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for InformationBarrierMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.nonAdminSetting`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NonAdminSetting {
+    /// `false` = 0
+    False,
+    /// `true` = 1
+    True,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for NonAdminSetting {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("false", 0),
+        ("true", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "false" => Self::False,
+            "true" => Self::True,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::False => "false",
+            Self::True => "true",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for NonAdminSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for NonAdminSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for NonAdminSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for NonAdminSetting {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL enum type `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesDirectorySynchronizationDeletionPreventionType {
+    /// `disabled` = 0
+    Disabled,
+    /// `enabledForCount` = 1
+    EnabledForCount,
+    /// `enabledForPercentage` = 2
+    EnabledForPercentage,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("enabledForCount", 1),
+        ("enabledForPercentage", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "enabledForCount" => Self::EnabledForCount,
+            "enabledForPercentage" => Self::EnabledForPercentage,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::EnabledForCount => "enabledForCount",
+            Self::EnabledForPercentage => "enabledForPercentage",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de>
+for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl std::fmt::Display for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<&str> for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.outlierContainerType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutlierContainerType {
+    /// `group` = 0
+    Group,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for OutlierContainerType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("group", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "group" => Self::Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for OutlierContainerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for OutlierContainerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for OutlierContainerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for OutlierContainerType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.permissionClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PermissionClassificationType {
+    /// `low` = 1
+    Low,
+    /// `medium` = 2
+    Medium,
+    /// `high` = 3
+    High,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("low", 1),
+        ("medium", 2),
+        ("high", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "low" => Self::Low,
             "medium" => Self::Medium,
             "high" => Self::High,
-            "hidden" => Self::Hidden,
-            "none" => Self::None,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1819,23 +1467,21 @@ impl graph_odata_runtime::enums::EvolvableEnum for RiskLevel {
             Self::Low => "low",
             Self::Medium => "medium",
             Self::High => "high",
-            Self::Hidden => "hidden",
-            Self::None => "none",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_risk_level")]
-impl serde::Serialize for RiskLevel {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PermissionClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_risk_level")]
-impl<'de> serde::Deserialize<'de> for RiskLevel {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1843,121 +1489,43 @@ impl<'de> serde::Deserialize<'de> for RiskLevel {
     }
 }
 
-#[cfg(feature = "_risk_level")]
-impl std::fmt::Display for RiskLevel {
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for PermissionClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_risk_level")]
-impl From<&str> for RiskLevel {
+#[cfg(feature = "_unreached")]
+impl From<&str> for PermissionClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.ruleMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RuleMode {
-    /// `audit` = 1
-    Audit,
-    /// `auditAndNotify` = 2
-    AuditAndNotify,
-    /// `enforce` = 3
-    Enforce,
-    /// `pendingDeletion` = 4
-    PendingDeletion,
-    /// `test` = 5
-    Test,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for RuleMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("audit", 1),
-        ("auditAndNotify", 2),
-        ("enforce", 3),
-        ("pendingDeletion", 4),
-        ("test", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "audit" => Self::Audit,
-            "auditAndNotify" => Self::AuditAndNotify,
-            "enforce" => Self::Enforce,
-            "pendingDeletion" => Self::PendingDeletion,
-            "test" => Self::Test,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Audit => "audit",
-            Self::AuditAndNotify => "auditAndNotify",
-            Self::Enforce => "enforce",
-            Self::PendingDeletion => "pendingDeletion",
-            Self::Test => "test",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for RuleMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for RuleMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for RuleMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for RuleMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.sensitiveTypeScope`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL enum type `microsoft.graph.privateNetworkProtocol`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct SensitiveTypeScope(graph_odata_runtime::enums::FlagSet);
+pub struct PrivateNetworkProtocol(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_add_footer")]
-impl SensitiveTypeScope {
-    /// `fullDocument` = 1
-    pub const FULL_DOCUMENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `partialDocument` = 2
-    pub const PARTIAL_DOCUMENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl PrivateNetworkProtocol {
+    /// `tcp` = 1
+    pub const TCP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `udp` = 2
+    pub const UDP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::FlagsEnum for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::enums::FlagsEnum for PrivateNetworkProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("fullDocument", 1),
-        ("partialDocument", 2),
+        ("tcp", 1),
+        ("udp", 2),
+        ("unknownFutureValue", 4),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -1967,52 +1535,52 @@ impl graph_odata_runtime::enums::FlagsEnum for SensitiveTypeScope {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Debug for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Debug for PrivateNetworkProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Display for PrivateNetworkProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::str::FromStr for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::str::FromStr for PrivateNetworkProtocol {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOr for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::ops::BitOr for PrivateNetworkProtocol {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOrAssign for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::ops::BitOrAssign for PrivateNetworkProtocol {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for PrivateNetworkProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SensitiveTypeScope {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for PrivateNetworkProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2020,125 +1588,74 @@ impl<'de> serde::Deserialize<'de> for SensitiveTypeScope {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.sensitiveTypeSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SensitiveTypeSource {
-    /// `outOfBox` = 0
-    OutOfBox,
-    /// `tenant` = 1
-    Tenant,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for SensitiveTypeSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("outOfBox", 0), ("tenant", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outOfBox" => Self::OutOfBox,
-            "tenant" => Self::Tenant,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OutOfBox => "outOfBox",
-            Self::Tenant => "tenant",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SensitiveTypeSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SensitiveTypeSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for SensitiveTypeSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<&str> for SensitiveTypeSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.sharePointMigrationJobErrorLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointMigrationJobErrorLevel {
-    /// `important` = 0
-    Important,
-    /// `warning` = 1
-    Warning,
-    /// `error` = 2
-    Error,
-    /// `fatalError` = 3
-    FatalError,
-    /// `unknownFutureValue` = 4
+pub enum ProvisioningStepType {
+    /// `import` = 0
+    Import,
+    /// `scoping` = 1
+    Scoping,
+    /// `matching` = 2
+    Matching,
+    /// `processing` = 3
+    Processing,
+    /// `referenceResolution` = 4
+    ReferenceResolution,
+    /// `export` = 5
+    Export,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationJobErrorLevel {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("important", 0),
-        ("warning", 1),
-        ("error", 2),
-        ("fatalError", 3),
-        ("unknownFutureValue", 4),
+        ("import", 0),
+        ("scoping", 1),
+        ("matching", 2),
+        ("processing", 3),
+        ("referenceResolution", 4),
+        ("export", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "important" => Self::Important,
-            "warning" => Self::Warning,
-            "error" => Self::Error,
-            "fatalError" => Self::FatalError,
+            "import" => Self::Import,
+            "scoping" => Self::Scoping,
+            "matching" => Self::Matching,
+            "processing" => Self::Processing,
+            "referenceResolution" => Self::ReferenceResolution,
+            "export" => Self::Export,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Important => "important",
-            Self::Warning => "warning",
-            Self::Error => "error",
-            Self::FatalError => "fatalError",
+            Self::Import => "import",
+            Self::Scoping => "scoping",
+            Self::Matching => "matching",
+            Self::Processing => "processing",
+            Self::ReferenceResolution => "referenceResolution",
+            Self::Export => "export",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobErrorLevel {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningStepType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2146,187 +1663,412 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for SharePointMigrationJobErrorLevel {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ProvisioningStepType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_storage")]
-impl From<&str> for SharePointMigrationJobErrorLevel {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ProvisioningStepType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.sharePointMigrationObjectType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_channel")]
+/// CSDL enum type `microsoft.graph.replyRestriction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointMigrationObjectType {
-    /// `site` = 0
-    Site,
-    /// `web` = 1
-    Web,
-    /// `folder` = 2
-    Folder,
-    /// `list` = 3
-    List,
-    /// `listItem` = 4
-    ListItem,
-    /// `file` = 5
-    File,
-    /// `alert` = 6
-    Alert,
-    /// `sharedWithObject` = 7
-    SharedWithObject,
-    /// `invalid` = 8
+pub enum ReplyRestriction {
+    /// `everyone` = 0
+    Everyone,
+    /// `authorAndModerators` = 1
+    AuthorAndModerators,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::enums::EvolvableEnum for ReplyRestriction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("everyone", 0),
+        ("authorAndModerators", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "everyone" => Self::Everyone,
+            "authorAndModerators" => Self::AuthorAndModerators,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::AuthorAndModerators => "authorAndModerators",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ReplyRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ReplyRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl std::fmt::Display for ReplyRestriction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl From<&str> for ReplyRestriction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+/// CSDL enum type `microsoft.graph.scopeOperatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeOperatorType {
+    /// `Binary` = 0
+    Binary,
+    /// `Unary` = 1
+    Unary,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScopeOperatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("Binary", 0), ("Unary", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Binary" => Self::Binary,
+            "Unary" => Self::Unary,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Binary => "Binary",
+            Self::Unary => "Unary",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl serde::Serialize for ScopeOperatorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl<'de> serde::Deserialize<'de> for ScopeOperatorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl std::fmt::Display for ScopeOperatorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl From<&str> for ScopeOperatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationJobRestartScope`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SynchronizationJobRestartScope(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobRestartScope {
+    /// `None` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `ConnectorDataStore` = 1
+    pub const CONNECTOR_DATA_STORE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `Escrows` = 2
+    pub const ESCROWS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `Watermark` = 4
+    pub const WATERMARK: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `QuarantineState` = 8
+    pub const QUARANTINE_STATE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `Full` = 15
+    pub const FULL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(15));
+    /// `ForceDeletes` = 32
+    pub const FORCE_DELETES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::FlagsEnum for SynchronizationJobRestartScope {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", 0),
+        ("ConnectorDataStore", 1),
+        ("Escrows", 2),
+        ("Watermark", 4),
+        ("QuarantineState", 8),
+        ("Full", 15),
+        ("ForceDeletes", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Debug for SynchronizationJobRestartScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationJobRestartScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::str::FromStr for SynchronizationJobRestartScope {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOr for SynchronizationJobRestartScope {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOrAssign for SynchronizationJobRestartScope {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationJobRestartScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL enum type `microsoft.graph.teamSpecialization`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamSpecialization {
+    /// `none` = 0
+    None,
+    /// `educationStandard` = 1
+    EducationStandard,
+    /// `educationClass` = 2
+    EducationClass,
+    /// `educationProfessionalLearningCommunity` = 3
+    EducationProfessionalLearningCommunity,
+    /// `educationStaff` = 4
+    EducationStaff,
+    /// `healthcareStandard` = 5
+    HealthcareStandard,
+    /// `healthcareCareCoordination` = 6
+    HealthcareCareCoordination,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("educationStandard", 1),
+        ("educationClass", 2),
+        ("educationProfessionalLearningCommunity", 3),
+        ("educationStaff", 4),
+        ("healthcareStandard", 5),
+        ("healthcareCareCoordination", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "educationStandard" => Self::EducationStandard,
+            "educationClass" => Self::EducationClass,
+            "educationProfessionalLearningCommunity" => {
+                Self::EducationProfessionalLearningCommunity
+            }
+            "educationStaff" => Self::EducationStaff,
+            "healthcareStandard" => Self::HealthcareStandard,
+            "healthcareCareCoordination" => Self::HealthcareCareCoordination,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::EducationStandard => "educationStandard",
+            Self::EducationClass => "educationClass",
+            Self::EducationProfessionalLearningCommunity => {
+                "educationProfessionalLearningCommunity"
+            }
+            Self::EducationStaff => "educationStaff",
+            Self::HealthcareStandard => "healthcareStandard",
+            Self::HealthcareCareCoordination => "healthcareCareCoordination",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamSpecialization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamSpecialization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl std::fmt::Display for TeamSpecialization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl From<&str> for TeamSpecialization {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+/// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsAsyncOperationStatus {
+    /// `invalid` = 0
     Invalid,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationObjectType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("site", 0),
-        ("web", 1),
-        ("folder", 2),
-        ("list", 3),
-        ("listItem", 4),
-        ("file", 5),
-        ("alert", 6),
-        ("sharedWithObject", 7),
-        ("invalid", 8),
-        ("unknownFutureValue", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site" => Self::Site,
-            "web" => Self::Web,
-            "folder" => Self::Folder,
-            "list" => Self::List,
-            "listItem" => Self::ListItem,
-            "file" => Self::File,
-            "alert" => Self::Alert,
-            "sharedWithObject" => Self::SharedWithObject,
-            "invalid" => Self::Invalid,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Site => "site",
-            Self::Web => "web",
-            Self::Folder => "folder",
-            Self::List => "list",
-            Self::ListItem => "listItem",
-            Self::File => "file",
-            Self::Alert => "alert",
-            Self::SharedWithObject => "sharedWithObject",
-            Self::Invalid => "invalid",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for SharePointMigrationObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for SharePointMigrationObjectType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.teamworkSupportedClient`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkSupportedClient {
-    /// `unknown` = 0
-    Unknown,
-    /// `skypeDefaultAndTeams` = 1
-    SkypeDefaultAndTeams,
-    /// `teamsDefaultAndSkype` = 2
-    TeamsDefaultAndSkype,
-    /// `skypeOnly` = 3
-    SkypeOnly,
-    /// `teamsOnly` = 4
-    TeamsOnly,
+    /// `notStarted` = 1
+    NotStarted,
+    /// `inProgress` = 2
+    InProgress,
+    /// `succeeded` = 3
+    Succeeded,
+    /// `failed` = 4
+    Failed,
     /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSupportedClient {
+#[cfg(feature = "_teams_async_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("skypeDefaultAndTeams", 1),
-        ("teamsDefaultAndSkype", 2),
-        ("skypeOnly", 3),
-        ("teamsOnly", 4),
+        ("invalid", 0),
+        ("notStarted", 1),
+        ("inProgress", 2),
+        ("succeeded", 3),
+        ("failed", 4),
         ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "skypeDefaultAndTeams" => Self::SkypeDefaultAndTeams,
-            "teamsDefaultAndSkype" => Self::TeamsDefaultAndSkype,
-            "skypeOnly" => Self::SkypeOnly,
-            "teamsOnly" => Self::TeamsOnly,
+            "invalid" => Self::Invalid,
+            "notStarted" => Self::NotStarted,
+            "inProgress" => Self::InProgress,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::SkypeDefaultAndTeams => "skypeDefaultAndTeams",
-            Self::TeamsDefaultAndSkype => "teamsDefaultAndSkype",
-            Self::SkypeOnly => "skypeOnly",
-            Self::TeamsOnly => "teamsOnly",
+            Self::Invalid => "invalid",
+            Self::NotStarted => "notStarted",
+            Self::InProgress => "inProgress",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkSupportedClient {
+#[cfg(feature = "_teams_async_operation")]
+impl serde::Serialize for TeamsAsyncOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkSupportedClient {
+#[cfg(feature = "_teams_async_operation")]
+impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2334,15 +2076,627 @@ impl<'de> serde::Deserialize<'de> for TeamworkSupportedClient {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Display for TeamworkSupportedClient {
+#[cfg(feature = "_teams_async_operation")]
+impl std::fmt::Display for TeamsAsyncOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl From<&str> for TeamworkSupportedClient {
+#[cfg(feature = "_teams_async_operation")]
+impl From<&str> for TeamsAsyncOperationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+/// CSDL enum type `microsoft.graph.teamsAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsAsyncOperationType {
+    /// `invalid` = 0
+    Invalid,
+    /// `cloneTeam` = 1
+    CloneTeam,
+    /// `archiveTeam` = 2
+    ArchiveTeam,
+    /// `unarchiveTeam` = 3
+    UnarchiveTeam,
+    /// `createTeam` = 4
+    CreateTeam,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// `teamifyGroup` = 6
+    TeamifyGroup,
+    /// `createChannel` = 7
+    CreateChannel,
+    /// `createChat` = 8
+    CreateChat,
+    /// `archiveChannel` = 9
+    ArchiveChannel,
+    /// `unarchiveChannel` = 10
+    UnarchiveChannel,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teams_async_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("invalid", 0),
+        ("cloneTeam", 1),
+        ("archiveTeam", 2),
+        ("unarchiveTeam", 3),
+        ("createTeam", 4),
+        ("unknownFutureValue", 5),
+        ("teamifyGroup", 6),
+        ("createChannel", 7),
+        ("createChat", 8),
+        ("archiveChannel", 9),
+        ("unarchiveChannel", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "invalid" => Self::Invalid,
+            "cloneTeam" => Self::CloneTeam,
+            "archiveTeam" => Self::ArchiveTeam,
+            "unarchiveTeam" => Self::UnarchiveTeam,
+            "createTeam" => Self::CreateTeam,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "teamifyGroup" => Self::TeamifyGroup,
+            "createChannel" => Self::CreateChannel,
+            "createChat" => Self::CreateChat,
+            "archiveChannel" => Self::ArchiveChannel,
+            "unarchiveChannel" => Self::UnarchiveChannel,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::CloneTeam => "cloneTeam",
+            Self::ArchiveTeam => "archiveTeam",
+            Self::UnarchiveTeam => "unarchiveTeam",
+            Self::CreateTeam => "createTeam",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::TeamifyGroup => "teamifyGroup",
+            Self::CreateChannel => "createChannel",
+            Self::CreateChat => "createChat",
+            Self::ArchiveChannel => "archiveChannel",
+            Self::UnarchiveChannel => "unarchiveChannel",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+impl serde::Serialize for TeamsAsyncOperationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+impl std::fmt::Display for TeamsAsyncOperationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teams_async_operation")]
+impl From<&str> for TeamsAsyncOperationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkTagType {
+    /// `standard` = 0
+    Standard,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("standard", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TeamworkTagType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TeamworkTagType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::fmt::Display for TeamworkTagType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<&str> for TeamworkTagType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.titleAreaLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TitleAreaLayoutType {
+    /// `imageAndTitle` = 0
+    ImageAndTitle,
+    /// `plain` = 1
+    Plain,
+    /// `colorBlock` = 2
+    ColorBlock,
+    /// `overlap` = 3
+    Overlap,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("imageAndTitle", 0),
+        ("plain", 1),
+        ("colorBlock", 2),
+        ("overlap", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "imageAndTitle" => Self::ImageAndTitle,
+            "plain" => Self::Plain,
+            "colorBlock" => Self::ColorBlock,
+            "overlap" => Self::Overlap,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ImageAndTitle => "imageAndTitle",
+            Self::Plain => "plain",
+            Self::ColorBlock => "colorBlock",
+            Self::Overlap => "overlap",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for TitleAreaLayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for TitleAreaLayoutType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for TitleAreaLayoutType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.titleAreaTextAlignmentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TitleAreaTextAlignmentType {
+    /// `left` = 0
+    Left,
+    /// `center` = 1
+    Center,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("left", 0),
+        ("center", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "left" => Self::Left,
+            "center" => Self::Center,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Left => "left",
+            Self::Center => "center",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for TitleAreaTextAlignmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for TitleAreaTextAlignmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for TitleAreaTextAlignmentType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+/// CSDL enum type `microsoft.graph.tokenIssuerType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenIssuerType {
+    /// `AzureAD` = 0
+    AzureAd,
+    /// `ADFederationServices` = 1
+    AdFederationServices,
+    /// `UnknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl graph_odata_runtime::enums::EvolvableEnum for TokenIssuerType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("AzureAD", 0),
+        ("ADFederationServices", 1),
+        ("UnknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "AzureAD" => Self::AzureAd,
+            "ADFederationServices" => Self::AdFederationServices,
+            "UnknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AzureAd => "AzureAD",
+            Self::AdFederationServices => "ADFederationServices",
+            Self::UnknownFutureValue => "UnknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl serde::Serialize for TokenIssuerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl<'de> serde::Deserialize<'de> for TokenIssuerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl std::fmt::Display for TokenIssuerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl From<&str> for TokenIssuerType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.uriUsageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UriUsageType {
+    /// `redirectUri` = 0
+    RedirectUri,
+    /// `identifierUri` = 1
+    IdentifierUri,
+    /// `loginUrl` = 2
+    LoginUrl,
+    /// `logoutUrl` = 3
+    LogoutUrl,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for UriUsageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("redirectUri", 0),
+        ("identifierUri", 1),
+        ("loginUrl", 2),
+        ("logoutUrl", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "redirectUri" => Self::RedirectUri,
+            "identifierUri" => Self::IdentifierUri,
+            "loginUrl" => Self::LoginUrl,
+            "logoutUrl" => Self::LogoutUrl,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::RedirectUri => "redirectUri",
+            Self::IdentifierUri => "identifierUri",
+            Self::LoginUrl => "loginUrl",
+            Self::LogoutUrl => "logoutUrl",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for UriUsageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for UriUsageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for UriUsageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for UriUsageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.userAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserAction {
+    /// `registerSecurityInformation` = 0
+    RegisterSecurityInformation,
+    /// `registerOrJoinDevices` = 1
+    RegisterOrJoinDevices,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("registerSecurityInformation", 0),
+        ("registerOrJoinDevices", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "registerSecurityInformation" => Self::RegisterSecurityInformation,
+            "registerOrJoinDevices" => Self::RegisterOrJoinDevices,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::RegisterSecurityInformation => "registerSecurityInformation",
+            Self::RegisterOrJoinDevices => "registerOrJoinDevices",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for UserAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for UserAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for UserAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<&str> for UserAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_channel")]
+/// CSDL enum type `microsoft.graph.userNewMessageRestriction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserNewMessageRestriction {
+    /// `everyone` = 0
+    Everyone,
+    /// `everyoneExceptGuests` = 1
+    EveryoneExceptGuests,
+    /// `moderators` = 2
+    Moderators,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserNewMessageRestriction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("everyone", 0),
+        ("everyoneExceptGuests", 1),
+        ("moderators", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "everyone" => Self::Everyone,
+            "everyoneExceptGuests" => Self::EveryoneExceptGuests,
+            "moderators" => Self::Moderators,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::EveryoneExceptGuests => "everyoneExceptGuests",
+            Self::Moderators => "moderators",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl serde::Serialize for UserNewMessageRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl std::fmt::Display for UserNewMessageRestriction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl From<&str> for UserNewMessageRestriction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

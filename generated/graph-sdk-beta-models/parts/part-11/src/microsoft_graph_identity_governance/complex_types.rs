@@ -11,27 +11,136 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.activationScope`; abstract.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.identityGovernance.provisioningObjectWorkflowSubject`; base type `microsoft.graph.identityGovernance.workflowSubject`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivationScope {
+pub struct ProvisioningObjectWorkflowSubject {
+    /// Property `attributeSetEntries`: `Collection(microsoft.graph.identityGovernance.attributeSetEntry)`, not nullable.
+    pub attribute_set_entries: Option<Vec<AttributeSetEntry>>,
+    /// Property `id`: `Edm.String`, not nullable.
+    pub id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ActivationScope {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for ProvisioningObjectWorkflowSubject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl ActivationScope {
+#[cfg(feature = "_access_package")]
+impl ProvisioningObjectWorkflowSubject {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activationScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.provisioningObjectWorkflowSubject";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("attributeSetEntries", &self.attribute_set_entries);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for ProvisioningObjectWorkflowSubject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningObjectWorkflowSubject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "attributeSetEntries" => {
+                read_nullable(map, key, &mut self.attribute_set_entries, extra)
+            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl ProvisioningObjectWorkflowSubject {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`ProvisioningObjectWorkflowSubject`] by wire name, each a [`Field<ProvisioningObjectWorkflowSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningObjectWorkflowSubject::set_null`].
+pub enum ProvisioningObjectWorkflowSubjectField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningObjectWorkflowSubjectField {
+    /// `attributeSetEntries`
+    pub const AttributeSetEntries: model::Field<ProvisioningObjectWorkflowSubject> = model::Field::new(
+        "attributeSetEntries",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningObjectWorkflowSubject> = model::Field::new(
+        "id",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningObjectWorkflowSubject>] = &[
+        Self::AttributeSetEntries,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.identityGovernance.workflowSubject`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowSubject {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for WorkflowSubject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl WorkflowSubject {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowSubject";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -48,8 +157,8 @@ impl ActivationScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ActivationScope {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for WorkflowSubject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -57,8 +166,8 @@ impl<'de> serde::Deserialize<'de> for ActivationScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for ActivationScope {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for WorkflowSubject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -73,376 +182,88 @@ impl graph_odata_runtime::model::ODataObject for ActivationScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.countBasedQuarantineCondition`; base type `microsoft.graph.identityGovernance.quarantineCondition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CountBasedQuarantineCondition {
-    /// Property `threshold`: `Edm.Int64`, not nullable.
-    pub threshold: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for CountBasedQuarantineCondition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl CountBasedQuarantineCondition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.countBasedQuarantineCondition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("threshold", &self.threshold);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for CountBasedQuarantineCondition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for CountBasedQuarantineCondition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "threshold" => read_lenient(map, key, &mut self.threshold, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl CountBasedQuarantineCondition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`CountBasedQuarantineCondition`] by wire name, each a [`Field<CountBasedQuarantineCondition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CountBasedQuarantineCondition::set_null`].
-pub enum CountBasedQuarantineConditionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl CountBasedQuarantineConditionField {
-    /// `threshold`
-    pub const Threshold: model::Field<CountBasedQuarantineCondition> = model::Field::new(
-        "threshold",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CountBasedQuarantineCondition>] = &[
-        Self::Threshold,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.percentageBasedQuarantineCondition`; base type `microsoft.graph.identityGovernance.quarantineCondition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PercentageBasedQuarantineCondition {
-    /// Property `percentage`: `Edm.Int32`, not nullable.
-    pub percentage: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PercentageBasedQuarantineCondition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PercentageBasedQuarantineCondition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.percentageBasedQuarantineCondition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("percentage", &self.percentage);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PercentageBasedQuarantineCondition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for PercentageBasedQuarantineCondition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "percentage" => read_lenient(map, key, &mut self.percentage, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PercentageBasedQuarantineCondition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`PercentageBasedQuarantineCondition`] by wire name, each a [`Field<PercentageBasedQuarantineCondition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PercentageBasedQuarantineCondition::set_null`].
-pub enum PercentageBasedQuarantineConditionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl PercentageBasedQuarantineConditionField {
-    /// `percentage`
-    pub const Percentage: model::Field<PercentageBasedQuarantineCondition> = model::Field::new(
-        "percentage",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PercentageBasedQuarantineCondition>] = &[
-        Self::Percentage,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.quarantineCondition`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QuarantineCondition {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for QuarantineCondition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl QuarantineCondition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineCondition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for QuarantineCondition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for QuarantineCondition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.identityGovernance.quarantineCondition` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`QuarantineCondition`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.identityGovernance.workflowSubject` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WorkflowSubject`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyQuarantineCondition {
+pub enum AnyWorkflowSubject {
     /// The base type itself, or a derived type unknown to this crate.
-    QuarantineCondition(Box<QuarantineCondition>),
-    /// `microsoft.graph.identityGovernance.countBasedQuarantineCondition`
-    CountBasedQuarantineCondition(Box<CountBasedQuarantineCondition>),
-    /// `microsoft.graph.identityGovernance.percentageBasedQuarantineCondition`
-    PercentageBasedQuarantineCondition(Box<PercentageBasedQuarantineCondition>),
+    WorkflowSubject(Box<WorkflowSubject>),
+    /// `microsoft.graph.identityGovernance.provisioningObjectWorkflowSubject`
+    ProvisioningObjectWorkflowSubject(Box<ProvisioningObjectWorkflowSubject>),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AnyQuarantineCondition {
+#[cfg(feature = "_access_package")]
+impl AnyWorkflowSubject {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::QuarantineCondition(_) => QuarantineCondition::ODATA_TYPE,
-            Self::CountBasedQuarantineCondition(_) => {
-                CountBasedQuarantineCondition::ODATA_TYPE
-            }
-            Self::PercentageBasedQuarantineCondition(_) => {
-                PercentageBasedQuarantineCondition::ODATA_TYPE
+            Self::WorkflowSubject(_) => WorkflowSubject::ODATA_TYPE,
+            Self::ProvisioningObjectWorkflowSubject(_) => {
+                ProvisioningObjectWorkflowSubject::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`QuarantineCondition`] (or of an unknown derived type).
-    pub fn as_quarantine_condition(&self) -> Option<&QuarantineCondition> {
+    /// The value if it is a plain [`WorkflowSubject`] (or of an unknown derived type).
+    pub fn as_workflow_subject(&self) -> Option<&WorkflowSubject> {
         match self {
-            Self::QuarantineCondition(value) => Some(value),
+            Self::WorkflowSubject(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl Default for AnyQuarantineCondition {
+#[cfg(feature = "_access_package")]
+impl Default for AnyWorkflowSubject {
     fn default() -> Self {
-        Self::QuarantineCondition(Box::default())
+        Self::WorkflowSubject(Box::default())
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<QuarantineCondition> for AnyQuarantineCondition {
-    fn from(value: QuarantineCondition) -> Self {
-        Self::QuarantineCondition(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<WorkflowSubject> for AnyWorkflowSubject {
+    fn from(value: WorkflowSubject) -> Self {
+        Self::WorkflowSubject(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AnyQuarantineCondition {
-    /// The value if it is a [`AnyQuarantineCondition::CountBasedQuarantineCondition`] variant.
-    pub fn as_count_based_quarantine_condition(
+#[cfg(feature = "_access_package")]
+impl AnyWorkflowSubject {
+    /// The value if it is a [`AnyWorkflowSubject::ProvisioningObjectWorkflowSubject`] variant.
+    pub fn as_provisioning_object_workflow_subject(
         &self,
-    ) -> Option<&CountBasedQuarantineCondition> {
+    ) -> Option<&ProvisioningObjectWorkflowSubject> {
         match self {
-            Self::CountBasedQuarantineCondition(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyQuarantineCondition::PercentageBasedQuarantineCondition`] variant.
-    pub fn as_percentage_based_quarantine_condition(
-        &self,
-    ) -> Option<&PercentageBasedQuarantineCondition> {
-        match self {
-            Self::PercentageBasedQuarantineCondition(value) => Some(value),
+            Self::ProvisioningObjectWorkflowSubject(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<CountBasedQuarantineCondition> for AnyQuarantineCondition {
-    fn from(value: CountBasedQuarantineCondition) -> Self {
-        Self::CountBasedQuarantineCondition(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<ProvisioningObjectWorkflowSubject> for AnyWorkflowSubject {
+    fn from(value: ProvisioningObjectWorkflowSubject) -> Self {
+        Self::ProvisioningObjectWorkflowSubject(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<PercentageBasedQuarantineCondition> for AnyQuarantineCondition {
-    fn from(value: PercentageBasedQuarantineCondition) -> Self {
-        Self::PercentageBasedQuarantineCondition(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyQuarantineCondition {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyWorkflowSubject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::QuarantineCondition(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::CountBasedQuarantineCondition(value) => {
+            Self::WorkflowSubject(value) => value.serialize_with_type(serializer, None),
+            Self::ProvisioningObjectWorkflowSubject(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(CountBasedQuarantineCondition::ODATA_TYPE),
-                    )
-            }
-            Self::PercentageBasedQuarantineCondition(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PercentageBasedQuarantineCondition::ODATA_TYPE),
+                        Some(ProvisioningObjectWorkflowSubject::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyQuarantineCondition {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyWorkflowSubject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -451,222 +272,12 @@ impl<'de> serde::Deserialize<'de> for AnyQuarantineCondition {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.identityGovernance.countBasedQuarantineCondition" => {
-                serde_json::from_value(value).map(Self::CountBasedQuarantineCondition)
-            }
-            "microsoft.graph.identityGovernance.percentageBasedQuarantineCondition" => {
+            "microsoft.graph.identityGovernance.provisioningObjectWorkflowSubject" => {
                 serde_json::from_value(value)
-                    .map(Self::PercentageBasedQuarantineCondition)
+                    .map(Self::ProvisioningObjectWorkflowSubject)
             }
-            _ => serde_json::from_value(value).map(Self::QuarantineCondition),
+            _ => serde_json::from_value(value).map(Self::WorkflowSubject),
         };
         read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.quarantineConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QuarantineConfiguration {
-    /// Property `conditions`: `Collection(microsoft.graph.identityGovernance.quarantineCondition)`, not nullable.
-    pub conditions: Option<Vec<AnyQuarantineCondition>>,
-    /// Property `matchMode`: `microsoft.graph.identityGovernance.matchMode`, not nullable.
-    pub match_mode: Option<MatchMode>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for QuarantineConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl QuarantineConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("conditions", &self.conditions);
-        object.property("matchMode", &self.match_mode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "matchMode" => read_nullable(map, key, &mut self.match_mode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl QuarantineConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`QuarantineConfiguration`] by wire name, each a [`Field<QuarantineConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineConfiguration::set_null`].
-pub enum QuarantineConfigurationField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl QuarantineConfigurationField {
-    /// `conditions`
-    pub const Conditions: model::Field<QuarantineConfiguration> = model::Field::new(
-        "conditions",
-    );
-    /// `matchMode`
-    pub const MatchMode: model::Field<QuarantineConfiguration> = model::Field::new(
-        "matchMode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<QuarantineConfiguration>] = &[
-        Self::Conditions,
-        Self::MatchMode,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.workflowSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkflowSetting {
-    /// Property `quarantineConfiguration`: `microsoft.graph.identityGovernance.quarantineConfiguration`.
-    pub quarantine_configuration: Option<QuarantineConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("quarantineConfiguration", &self.quarantine_configuration);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for WorkflowSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "quarantineConfiguration" => {
-                read_nullable(map, key, &mut self.quarantine_configuration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`WorkflowSetting`] by wire name, each a [`Field<WorkflowSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowSetting::set_null`].
-pub enum WorkflowSettingField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl WorkflowSettingField {
-    /// `quarantineConfiguration`
-    pub const QuarantineConfiguration: model::Field<WorkflowSetting> = model::Field::new(
-        "quarantineConfiguration",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkflowSetting>] = &[
-        Self::QuarantineConfiguration,
-    ];
 }

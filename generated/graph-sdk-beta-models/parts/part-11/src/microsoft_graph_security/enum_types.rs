@@ -12,42 +12,46 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.caseStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertSeverity {
+pub enum CaseStatus {
     /// `unknown` = 0
     Unknown,
-    /// `informational` = 32
-    Informational,
-    /// `low` = 64
-    Low,
-    /// `medium` = 128
-    Medium,
-    /// `high` = 256
-    High,
-    /// `unknownFutureValue` = 511
+    /// `active` = 1
+    Active,
+    /// `pendingDelete` = 2
+    PendingDelete,
+    /// `closing` = 3
+    Closing,
+    /// `closed` = 4
+    Closed,
+    /// `closedWithError` = 5
+    ClosedWithError,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
+impl graph_odata_runtime::enums::EvolvableEnum for CaseStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("informational", 32),
-        ("low", 64),
-        ("medium", 128),
-        ("high", 256),
-        ("unknownFutureValue", 511),
+        ("active", 1),
+        ("pendingDelete", 2),
+        ("closing", 3),
+        ("closed", 4),
+        ("closedWithError", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "informational" => Self::Informational,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
+            "active" => Self::Active,
+            "pendingDelete" => Self::PendingDelete,
+            "closing" => Self::Closing,
+            "closed" => Self::Closed,
+            "closedWithError" => Self::ClosedWithError,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -55,10 +59,11 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Informational => "informational",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
+            Self::Active => "active",
+            Self::PendingDelete => "pendingDelete",
+            Self::Closing => "closing",
+            Self::Closed => "closed",
+            Self::ClosedWithError => "closedWithError",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -66,14 +71,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AlertSeverity {
+impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AlertSeverity {
+impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -82,240 +87,57 @@ impl<'de> serde::Deserialize<'de> for AlertSeverity {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for AlertSeverity {
+impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for AlertSeverity {
+impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.disableUserEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct DisableUserEntityIdentifier(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl DisableUserEntityIdentifier {
-    /// `accountSid` = 1
-    pub const ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `initiatingProcessAccountSid` = 2
-    pub const INITIATING_PROCESS_ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `requestAccountSid` = 4
-    pub const REQUEST_ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `onPremSid` = 8
-    pub const ON_PREM_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `unknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for DisableUserEntityIdentifier {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("accountSid", 1),
-        ("initiatingProcessAccountSid", 2),
-        ("requestAccountSid", 4),
-        ("onPremSid", 8),
-        ("unknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for DisableUserEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for DisableUserEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for DisableUserEntityIdentifier {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for DisableUserEntityIdentifier {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for DisableUserEntityIdentifier {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DisableUserEntityIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DisableUserEntityIdentifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.emailEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct EmailEntityIdentifier(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl EmailEntityIdentifier {
-    /// `networkMessageId` = 1
-    pub const NETWORK_MESSAGE_ID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `recipientEmailAddress` = 2
-    pub const RECIPIENT_EMAIL_ADDRESS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for EmailEntityIdentifier {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("networkMessageId", 1),
-        ("recipientEmailAddress", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for EmailEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EmailEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for EmailEntityIdentifier {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for EmailEntityIdentifier {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for EmailEntityIdentifier {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EmailEntityIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EmailEntityIdentifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.entityDefinitionInputRole`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.policyStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityDefinitionInputRole {
-    /// `impacted` = 0
-    Impacted,
-    /// `related` = 1
-    Related,
-    /// `unknownFutureValue` = 99
+pub enum PolicyStatus {
+    /// `pending` = 0
+    Pending,
+    /// `error` = 1
+    Error,
+    /// `success` = 2
+    Success,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EntityDefinitionInputRole {
+impl graph_odata_runtime::enums::EvolvableEnum for PolicyStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("impacted", 0),
-        ("related", 1),
-        ("unknownFutureValue", 99),
+        ("pending", 0),
+        ("error", 1),
+        ("success", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "impacted" => Self::Impacted,
-            "related" => Self::Related,
+            "pending" => Self::Pending,
+            "error" => Self::Error,
+            "success" => Self::Success,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Impacted => "impacted",
-            Self::Related => "related",
+            Self::Pending => "pending",
+            Self::Error => "error",
+            Self::Success => "success",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -323,14 +145,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EntityDefinitionInputRole {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EntityDefinitionInputRole {
+impl serde::Serialize for PolicyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EntityDefinitionInputRole {
+impl<'de> serde::Deserialize<'de> for PolicyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -339,346 +161,14 @@ impl<'de> serde::Deserialize<'de> for EntityDefinitionInputRole {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for EntityDefinitionInputRole {
+impl std::fmt::Display for PolicyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for EntityDefinitionInputRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.exportCriteria`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ExportCriteria(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl ExportCriteria {
-    /// `searchHits` = 1
-    pub const SEARCH_HITS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `partiallyIndexed` = 2
-    pub const PARTIALLY_INDEXED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for ExportCriteria {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("searchHits", 1),
-        ("partiallyIndexed", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for ExportCriteria {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ExportCriteria {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for ExportCriteria {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for ExportCriteria {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for ExportCriteria {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ExportCriteria {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ExportCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.forceUserPasswordResetEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ForceUserPasswordResetEntityIdentifier(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl ForceUserPasswordResetEntityIdentifier {
-    /// `accountSid` = 1
-    pub const ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `initiatingProcessAccountSid` = 2
-    pub const INITIATING_PROCESS_ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `requestAccountSid` = 4
-    pub const REQUEST_ACCOUNT_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `onPremSid` = 8
-    pub const ON_PREM_SID: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `unknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for ForceUserPasswordResetEntityIdentifier {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("accountSid", 1),
-        ("initiatingProcessAccountSid", 2),
-        ("requestAccountSid", 4),
-        ("onPremSid", 8),
-        ("unknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for ForceUserPasswordResetEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ForceUserPasswordResetEntityIdentifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for ForceUserPasswordResetEntityIdentifier {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for ForceUserPasswordResetEntityIdentifier {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for ForceUserPasswordResetEntityIdentifier {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ForceUserPasswordResetEntityIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ForceUserPasswordResetEntityIdentifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.manualAlertEntityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ManualAlertEntityType {
-    /// `user` = 0
-    User,
-    /// `device` = 1
-    Device,
-    /// `file` = 2
-    File,
-    /// `ip` = 3
-    Ip,
-    /// `url` = 4
-    Url,
-    /// `cloudApplication` = 5
-    CloudApplication,
-    /// `mailbox` = 6
-    Mailbox,
-    /// `securityGroup` = 7
-    SecurityGroup,
-    /// `azureResource` = 8
-    AzureResource,
-    /// `amazonResource` = 9
-    AmazonResource,
-    /// `googleCloudResource` = 10
-    GoogleCloudResource,
-    /// `oAuthApplication` = 11
-    OAuthApplication,
-    /// `emailMessage` = 12
-    EmailMessage,
-    /// `emailCluster` = 13
-    EmailCluster,
-    /// `process` = 14
-    Process,
-    /// `registryKey` = 15
-    RegistryKey,
-    /// `registryValue` = 16
-    RegistryValue,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ManualAlertEntityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("device", 1),
-        ("file", 2),
-        ("ip", 3),
-        ("url", 4),
-        ("cloudApplication", 5),
-        ("mailbox", 6),
-        ("securityGroup", 7),
-        ("azureResource", 8),
-        ("amazonResource", 9),
-        ("googleCloudResource", 10),
-        ("oAuthApplication", 11),
-        ("emailMessage", 12),
-        ("emailCluster", 13),
-        ("process", 14),
-        ("registryKey", 15),
-        ("registryValue", 16),
-        ("unknownFutureValue", 99),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "device" => Self::Device,
-            "file" => Self::File,
-            "ip" => Self::Ip,
-            "url" => Self::Url,
-            "cloudApplication" => Self::CloudApplication,
-            "mailbox" => Self::Mailbox,
-            "securityGroup" => Self::SecurityGroup,
-            "azureResource" => Self::AzureResource,
-            "amazonResource" => Self::AmazonResource,
-            "googleCloudResource" => Self::GoogleCloudResource,
-            "oAuthApplication" => Self::OAuthApplication,
-            "emailMessage" => Self::EmailMessage,
-            "emailCluster" => Self::EmailCluster,
-            "process" => Self::Process,
-            "registryKey" => Self::RegistryKey,
-            "registryValue" => Self::RegistryValue,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Device => "device",
-            Self::File => "file",
-            Self::Ip => "ip",
-            Self::Url => "url",
-            Self::CloudApplication => "cloudApplication",
-            Self::Mailbox => "mailbox",
-            Self::SecurityGroup => "securityGroup",
-            Self::AzureResource => "azureResource",
-            Self::AmazonResource => "amazonResource",
-            Self::GoogleCloudResource => "googleCloudResource",
-            Self::OAuthApplication => "oAuthApplication",
-            Self::EmailMessage => "emailMessage",
-            Self::EmailCluster => "emailCluster",
-            Self::Process => "process",
-            Self::RegistryKey => "registryKey",
-            Self::RegistryValue => "registryValue",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ManualAlertEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ManualAlertEntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ManualAlertEntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ManualAlertEntityType {
+impl From<&str> for PolicyStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -4,12 +4,28 @@
 
 //!Types of the CSDL namespace `microsoft.graph.security`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_security::*;
-
-mod complex_types;
+pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_security::*;
 
 mod enum_types;
 

@@ -11,43 +11,33 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageMultipleChoiceQuestion`; base type `microsoft.graph.accessPackageQuestion`.
+#[cfg(feature = "_access_review_error")]
+/// CSDL complex type `microsoft.graph.accessReviewError`; base type `microsoft.graph.genericError`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageMultipleChoiceQuestion {
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub id: Option<String>,
-    /// Property `isRequired`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub is_required: Option<bool>,
-    /// Property `sequence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub sequence: Option<i32>,
-    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub text: Option<AccessPackageLocalizedContent>,
-    /// Property `allowsMultipleSelection`: `Edm.Boolean`.
-    pub allows_multiple_selection: Option<bool>,
-    /// Property `choices`: `Collection(microsoft.graph.accessPackageAnswerChoice)`.
-    pub choices: Option<Vec<AccessPackageAnswerChoice>>,
+pub struct AccessReviewError {
+    /// Property `code`: `Edm.String`.
+    /// Inherited from `microsoft.graph.genericError`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    /// Inherited from `microsoft.graph.genericError`.
+    pub message: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageMultipleChoiceQuestion {
+#[cfg(feature = "_access_review_error")]
+impl serde::Serialize for AccessReviewError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageMultipleChoiceQuestion {
+#[cfg(feature = "_access_review_error")]
+impl AccessReviewError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageMultipleChoiceQuestion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewError";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -60,18 +50,14 @@ impl AccessPackageMultipleChoiceQuestion {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("id", &self.id);
-        object.property("isRequired", &self.is_required);
-        object.property("sequence", &self.sequence);
-        object.property("text", &self.text);
-        object.property("allowsMultipleSelection", &self.allows_multiple_selection);
-        object.property("choices", &self.choices);
+        object.property("code", &self.code);
+        object.property("message", &self.message);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageMultipleChoiceQuestion {
+#[cfg(feature = "_access_review_error")]
+impl<'de> serde::Deserialize<'de> for AccessReviewError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -79,24 +65,18 @@ impl<'de> serde::Deserialize<'de> for AccessPackageMultipleChoiceQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageMultipleChoiceQuestion {
+#[cfg(feature = "_access_review_error")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
-            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
-            "text" => read_nullable(map, key, &mut self.text, extra),
-            "allowsMultipleSelection" => {
-                read_lenient(map, key, &mut self.allows_multiple_selection, extra)
-            }
-            "choices" => read_nullable(map, key, &mut self.choices, extra),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
             _ => Ok(false),
         }
     }
@@ -107,8 +87,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageMultipleChoiceQues
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageMultipleChoiceQuestion {
+#[cfg(feature = "_access_review_error")]
+impl AccessReviewError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -118,77 +98,47 @@ impl AccessPackageMultipleChoiceQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageMultipleChoiceQuestion`] by wire name, each a [`Field<AccessPackageMultipleChoiceQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageMultipleChoiceQuestion::set_null`].
-pub enum AccessPackageMultipleChoiceQuestionField {}
+#[cfg(feature = "_access_review_error")]
+/// The properties of [`AccessReviewError`] by wire name, each a [`Field<AccessReviewError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewError::set_null`].
+pub enum AccessReviewErrorField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_access_review_error")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageMultipleChoiceQuestionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
-        "id",
-    );
-    /// `isRequired`
-    pub const IsRequired: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
-        "isRequired",
-    );
-    /// `sequence`
-    pub const Sequence: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
-        "sequence",
-    );
-    /// `text`
-    pub const Text: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
-        "text",
-    );
-    /// `allowsMultipleSelection`
-    pub const AllowsMultipleSelection: model::Field<
-        AccessPackageMultipleChoiceQuestion,
-    > = model::Field::new("allowsMultipleSelection");
-    /// `choices`
-    pub const Choices: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
-        "choices",
-    );
+impl AccessReviewErrorField {
+    /// `code`
+    pub const Code: model::Field<AccessReviewError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<AccessReviewError> = model::Field::new("message");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageMultipleChoiceQuestion>] = &[
-        Self::Id,
-        Self::IsRequired,
-        Self::Sequence,
-        Self::Text,
-        Self::AllowsMultipleSelection,
-        Self::Choices,
+    pub const ALL: &'static [model::Field<AccessReviewError>] = &[
+        Self::Code,
+        Self::Message,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageQuestion`; abstract.
+#[cfg(feature = "_agreements")]
+/// CSDL complex type `microsoft.graph.agreementFileData`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageQuestion {
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `isRequired`: `Edm.Boolean`.
-    pub is_required: Option<bool>,
-    /// Property `sequence`: `Edm.Int32`.
-    pub sequence: Option<i32>,
-    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
-    pub text: Option<AccessPackageLocalizedContent>,
+pub struct AgreementFileData {
+    /// Property `data`: `Edm.Binary`.
+    pub data: Option<edm::Binary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageQuestion {
+#[cfg(feature = "_agreements")]
+impl serde::Serialize for AgreementFileData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageQuestion {
+#[cfg(feature = "_agreements")]
+impl AgreementFileData {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageQuestion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileData";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -201,16 +151,13 @@ impl AccessPackageQuestion {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("id", &self.id);
-        object.property("isRequired", &self.is_required);
-        object.property("sequence", &self.sequence);
-        object.property("text", &self.text);
+        object.property("data", &self.data);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageQuestion {
+#[cfg(feature = "_agreements")]
+impl<'de> serde::Deserialize<'de> for AgreementFileData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -218,20 +165,17 @@ impl<'de> serde::Deserialize<'de> for AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageQuestion {
+#[cfg(feature = "_agreements")]
+impl graph_odata_runtime::model::ODataObject for AgreementFileData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
-            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
-            "text" => read_nullable(map, key, &mut self.text, extra),
+            "data" => read_lenient(map, key, &mut self.data, extra),
             _ => Ok(false),
         }
     }
@@ -242,8 +186,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageQuestion {
+#[cfg(feature = "_agreements")]
+impl AgreementFileData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -253,198 +197,42 @@ impl AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageQuestion`] by wire name, each a [`Field<AccessPackageQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageQuestion::set_null`].
-pub enum AccessPackageQuestionField {}
+#[cfg(feature = "_agreements")]
+/// The properties of [`AgreementFileData`] by wire name, each a [`Field<AgreementFileData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileData::set_null`].
+pub enum AgreementFileDataField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageQuestionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageQuestion> = model::Field::new("id");
-    /// `isRequired`
-    pub const IsRequired: model::Field<AccessPackageQuestion> = model::Field::new(
-        "isRequired",
-    );
-    /// `sequence`
-    pub const Sequence: model::Field<AccessPackageQuestion> = model::Field::new(
-        "sequence",
-    );
-    /// `text`
-    pub const Text: model::Field<AccessPackageQuestion> = model::Field::new("text");
+impl AgreementFileDataField {
+    /// `data`
+    pub const Data: model::Field<AgreementFileData> = model::Field::new("data");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageQuestion>] = &[
-        Self::Id,
-        Self::IsRequired,
-        Self::Sequence,
-        Self::Text,
-    ];
+    pub const ALL: &'static [model::Field<AgreementFileData>] = &[Self::Data];
 }
 
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.accessPackageQuestion` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageQuestion`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessPackageQuestion {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessPackageQuestion(Box<AccessPackageQuestion>),
-    /// `microsoft.graph.accessPackageMultipleChoiceQuestion`
-    AccessPackageMultipleChoiceQuestion(Box<AccessPackageMultipleChoiceQuestion>),
-    /// `microsoft.graph.accessPackageTextInputQuestion`
-    AccessPackageTextInputQuestion(Box<AccessPackageTextInputQuestion>),
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageQuestion {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessPackageQuestion(_) => AccessPackageQuestion::ODATA_TYPE,
-            Self::AccessPackageMultipleChoiceQuestion(_) => {
-                AccessPackageMultipleChoiceQuestion::ODATA_TYPE
-            }
-            Self::AccessPackageTextInputQuestion(_) => {
-                AccessPackageTextInputQuestion::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessPackageQuestion`] (or of an unknown derived type).
-    pub fn as_access_package_question(&self) -> Option<&AccessPackageQuestion> {
-        match self {
-            Self::AccessPackageQuestion(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl Default for AnyAccessPackageQuestion {
-    fn default() -> Self {
-        Self::AccessPackageQuestion(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageQuestion> for AnyAccessPackageQuestion {
-    fn from(value: AccessPackageQuestion) -> Self {
-        Self::AccessPackageQuestion(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageQuestion {
-    /// The value if it is a [`AnyAccessPackageQuestion::AccessPackageMultipleChoiceQuestion`] variant.
-    pub fn as_access_package_multiple_choice_question(
-        &self,
-    ) -> Option<&AccessPackageMultipleChoiceQuestion> {
-        match self {
-            Self::AccessPackageMultipleChoiceQuestion(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessPackageQuestion::AccessPackageTextInputQuestion`] variant.
-    pub fn as_access_package_text_input_question(
-        &self,
-    ) -> Option<&AccessPackageTextInputQuestion> {
-        match self {
-            Self::AccessPackageTextInputQuestion(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageMultipleChoiceQuestion> for AnyAccessPackageQuestion {
-    fn from(value: AccessPackageMultipleChoiceQuestion) -> Self {
-        Self::AccessPackageMultipleChoiceQuestion(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageTextInputQuestion> for AnyAccessPackageQuestion {
-    fn from(value: AccessPackageTextInputQuestion) -> Self {
-        Self::AccessPackageTextInputQuestion(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyAccessPackageQuestion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessPackageQuestion(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessPackageMultipleChoiceQuestion(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageMultipleChoiceQuestion::ODATA_TYPE),
-                    )
-            }
-            Self::AccessPackageTextInputQuestion(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageTextInputQuestion::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyAccessPackageQuestion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessPackageMultipleChoiceQuestion"
-            | "graph.accessPackageMultipleChoiceQuestion" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageMultipleChoiceQuestion)
-            }
-            "microsoft.graph.accessPackageTextInputQuestion"
-            | "graph.accessPackageTextInputQuestion" => {
-                serde_json::from_value(value).map(Self::AccessPackageTextInputQuestion)
-            }
-            _ => serde_json::from_value(value).map(Self::AccessPackageQuestion),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageResourceAttribute`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.album`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageResourceAttribute {
-    /// Property `attributeDestination`: `microsoft.graph.accessPackageResourceAttributeDestination`.
-    pub attribute_destination: Option<AnyAccessPackageResourceAttributeDestination>,
-    /// Property `attributeName`: `Edm.String`.
-    pub attribute_name: Option<String>,
-    /// Property `attributeSource`: `microsoft.graph.accessPackageResourceAttributeSource`.
-    pub attribute_source: Option<AnyAccessPackageResourceAttributeSource>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
+pub struct Album {
+    /// Property `coverImageItemId`: `Edm.String`.
+    pub cover_image_item_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageResourceAttribute {
+#[cfg(feature = "_json")]
+impl serde::Serialize for Album {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttribute {
+#[cfg(feature = "_json")]
+impl Album {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttribute";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.album";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -457,16 +245,13 @@ impl AccessPackageResourceAttribute {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("attributeDestination", &self.attribute_destination);
-        object.property("attributeName", &self.attribute_name);
-        object.property("attributeSource", &self.attribute_source);
-        object.property("id", &self.id);
+        object.property("coverImageItemId", &self.cover_image_item_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttribute {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Album {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -474,24 +259,19 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttribute {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Album {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "attributeDestination" => {
-                read_nullable(map, key, &mut self.attribute_destination, extra)
+            "coverImageItemId" => {
+                read_lenient(map, key, &mut self.cover_image_item_id, extra)
             }
-            "attributeName" => read_lenient(map, key, &mut self.attribute_name, extra),
-            "attributeSource" => {
-                read_nullable(map, key, &mut self.attribute_source, extra)
-            }
-            "id" => read_lenient(map, key, &mut self.id, extra),
             _ => Ok(false),
         }
     }
@@ -502,8 +282,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttribute 
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttribute {
+#[cfg(feature = "_json")]
+impl Album {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -513,238 +293,48 @@ impl AccessPackageResourceAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageResourceAttribute`] by wire name, each a [`Field<AccessPackageResourceAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttribute::set_null`].
-pub enum AccessPackageResourceAttributeField {}
+#[cfg(feature = "_json")]
+/// The properties of [`Album`] by wire name, each a [`Field<Album>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Album::set_null`].
+pub enum AlbumField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageResourceAttributeField {
-    /// `attributeDestination`
-    pub const AttributeDestination: model::Field<AccessPackageResourceAttribute> = model::Field::new(
-        "attributeDestination",
+impl AlbumField {
+    /// `coverImageItemId`
+    pub const CoverImageItemId: model::Field<Album> = model::Field::new(
+        "coverImageItemId",
     );
-    /// `attributeName`
-    pub const AttributeName: model::Field<AccessPackageResourceAttribute> = model::Field::new(
-        "attributeName",
-    );
-    /// `attributeSource`
-    pub const AttributeSource: model::Field<AccessPackageResourceAttribute> = model::Field::new(
-        "attributeSource",
-    );
-    /// `id`
-    pub const Id: model::Field<AccessPackageResourceAttribute> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageResourceAttribute>] = &[
-        Self::AttributeDestination,
-        Self::AttributeName,
-        Self::AttributeSource,
-        Self::Id,
-    ];
+    pub const ALL: &'static [model::Field<Album>] = &[Self::CoverImageItemId];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeDestination`; abstract.
+#[cfg(feature = "_alternative_security_id")]
+/// CSDL complex type `microsoft.graph.alternativeSecurityId`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageResourceAttributeDestination {
+pub struct AlternativeSecurityId {
+    /// Property `identityProvider`: `Edm.String`.
+    pub identity_provider: Option<String>,
+    /// Property `key`: `Edm.Binary`.
+    pub key: Option<edm::Binary>,
+    /// Property `type`: `Edm.Int32`.
+    pub r#type: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageResourceAttributeDestination {
+#[cfg(feature = "_alternative_security_id")]
+impl serde::Serialize for AlternativeSecurityId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttributeDestination {
+#[cfg(feature = "_alternative_security_id")]
+impl AlternativeSecurityId {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeDestination";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageResourceAttributeDestination {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.accessPackageResourceAttributeDestination` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeDestination`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessPackageResourceAttributeDestination {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessPackageResourceAttributeDestination(
-        Box<AccessPackageResourceAttributeDestination>,
-    ),
-    /// `microsoft.graph.accessPackageUserDirectoryAttributeStore`
-    AccessPackageUserDirectoryAttributeStore(
-        Box<AccessPackageUserDirectoryAttributeStore>,
-    ),
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageResourceAttributeDestination {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessPackageResourceAttributeDestination(_) => {
-                AccessPackageResourceAttributeDestination::ODATA_TYPE
-            }
-            Self::AccessPackageUserDirectoryAttributeStore(_) => {
-                AccessPackageUserDirectoryAttributeStore::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessPackageResourceAttributeDestination`] (or of an unknown derived type).
-    pub fn as_access_package_resource_attribute_destination(
-        &self,
-    ) -> Option<&AccessPackageResourceAttributeDestination> {
-        match self {
-            Self::AccessPackageResourceAttributeDestination(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl Default for AnyAccessPackageResourceAttributeDestination {
-    fn default() -> Self {
-        Self::AccessPackageResourceAttributeDestination(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageResourceAttributeDestination>
-for AnyAccessPackageResourceAttributeDestination {
-    fn from(value: AccessPackageResourceAttributeDestination) -> Self {
-        Self::AccessPackageResourceAttributeDestination(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageResourceAttributeDestination {
-    /// The value if it is a [`AnyAccessPackageResourceAttributeDestination::AccessPackageUserDirectoryAttributeStore`] variant.
-    pub fn as_access_package_user_directory_attribute_store(
-        &self,
-    ) -> Option<&AccessPackageUserDirectoryAttributeStore> {
-        match self {
-            Self::AccessPackageUserDirectoryAttributeStore(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageUserDirectoryAttributeStore>
-for AnyAccessPackageResourceAttributeDestination {
-    fn from(value: AccessPackageUserDirectoryAttributeStore) -> Self {
-        Self::AccessPackageUserDirectoryAttributeStore(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyAccessPackageResourceAttributeDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessPackageResourceAttributeDestination(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessPackageUserDirectoryAttributeStore(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageUserDirectoryAttributeStore::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessPackageUserDirectoryAttributeStore"
-            | "graph.accessPackageUserDirectoryAttributeStore" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageUserDirectoryAttributeStore)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageResourceAttributeDestination)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeQuestion`; base type `microsoft.graph.accessPackageResourceAttributeSource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageResourceAttributeQuestion {
-    /// Property `question`: `microsoft.graph.accessPackageQuestion`.
-    pub question: Option<AnyAccessPackageQuestion>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageResourceAttributeQuestion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttributeQuestion {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeQuestion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.alternativeSecurityId";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -757,13 +347,15 @@ impl AccessPackageResourceAttributeQuestion {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("question", &self.question);
+        object.property("identityProvider", &self.identity_provider);
+        object.property("key", &self.key);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeQuestion {
+#[cfg(feature = "_alternative_security_id")]
+impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -771,8 +363,130 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQuestion {
+#[cfg(feature = "_alternative_security_id")]
+impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identityProvider" => {
+                read_lenient(map, key, &mut self.identity_provider, extra)
+            }
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl AlternativeSecurityId {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+/// The properties of [`AlternativeSecurityId`] by wire name, each a [`Field<AlternativeSecurityId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlternativeSecurityId::set_null`].
+pub enum AlternativeSecurityIdField {}
+
+#[cfg(feature = "_alternative_security_id")]
+#[allow(non_upper_case_globals)]
+impl AlternativeSecurityIdField {
+    /// `identityProvider`
+    pub const IdentityProvider: model::Field<AlternativeSecurityId> = model::Field::new(
+        "identityProvider",
+    );
+    /// `key`
+    pub const Key: model::Field<AlternativeSecurityId> = model::Field::new("key");
+    /// `type`
+    pub const Type: model::Field<AlternativeSecurityId> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AlternativeSecurityId>] = &[
+        Self::IdentityProvider,
+        Self::Key,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.appManagementApplicationConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppManagementApplicationConfiguration {
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+    /// Property `audiences`: `microsoft.graph.audiencesConfiguration`.
+    pub audiences: Option<AudiencesConfiguration>,
+    /// Property `identifierUris`: `microsoft.graph.identifierUriConfiguration`.
+    pub identifier_uris: Option<IdentifierUriConfiguration>,
+    /// Property `redirectUris`: `microsoft.graph.redirectUriConfiguration`.
+    pub redirect_uris: Option<RedirectUriConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AppManagementApplicationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AppManagementApplicationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementApplicationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("passwordCredentials", &self.password_credentials);
+        object.property("audiences", &self.audiences);
+        object.property("identifierUris", &self.identifier_uris);
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -781,7 +495,13 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQ
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "question" => read_nullable(map, key, &mut self.question, extra),
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "passwordCredentials" => {
+                read_nullable(map, key, &mut self.password_credentials, extra)
+            }
+            "audiences" => read_nullable(map, key, &mut self.audiences, extra),
+            "identifierUris" => read_nullable(map, key, &mut self.identifier_uris, extra),
+            "redirectUris" => read_nullable(map, key, &mut self.redirect_uris, extra),
             _ => Ok(false),
         }
     }
@@ -792,8 +512,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQ
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttributeQuestion {
+#[cfg(feature = "_policies")]
+impl AppManagementApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -803,232 +523,70 @@ impl AccessPackageResourceAttributeQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageResourceAttributeQuestion`] by wire name, each a [`Field<AccessPackageResourceAttributeQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttributeQuestion::set_null`].
-pub enum AccessPackageResourceAttributeQuestionField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`AppManagementApplicationConfiguration`] by wire name, each a [`Field<AppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementApplicationConfiguration::set_null`].
+pub enum AppManagementApplicationConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageResourceAttributeQuestionField {
-    /// `question`
-    pub const Question: model::Field<AccessPackageResourceAttributeQuestion> = model::Field::new(
-        "question",
+impl AppManagementApplicationConfigurationField {
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// `audiences`
+    pub const Audiences: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
+        "audiences",
+    );
+    /// `identifierUris`
+    pub const IdentifierUris: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
+        "identifierUris",
+    );
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
+        "redirectUris",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageResourceAttributeQuestion>] = &[
-        Self::Question,
+    pub const ALL: &'static [model::Field<AppManagementApplicationConfiguration>] = &[
+        Self::KeyCredentials,
+        Self::PasswordCredentials,
+        Self::Audiences,
+        Self::IdentifierUris,
+        Self::RedirectUris,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeSource`; abstract.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.appManagementServicePrincipalConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageResourceAttributeSource {
+pub struct AppManagementServicePrincipalConfiguration {
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageResourceAttributeSource {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AppManagementServicePrincipalConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageResourceAttributeSource {
+#[cfg(feature = "_policies")]
+impl AppManagementServicePrincipalConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.accessPackageResourceAttributeSource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeSource`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessPackageResourceAttributeSource {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessPackageResourceAttributeSource(Box<AccessPackageResourceAttributeSource>),
-    /// `microsoft.graph.accessPackageResourceAttributeQuestion`
-    AccessPackageResourceAttributeQuestion(Box<AccessPackageResourceAttributeQuestion>),
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageResourceAttributeSource {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessPackageResourceAttributeSource(_) => {
-                AccessPackageResourceAttributeSource::ODATA_TYPE
-            }
-            Self::AccessPackageResourceAttributeQuestion(_) => {
-                AccessPackageResourceAttributeQuestion::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessPackageResourceAttributeSource`] (or of an unknown derived type).
-    pub fn as_access_package_resource_attribute_source(
-        &self,
-    ) -> Option<&AccessPackageResourceAttributeSource> {
-        match self {
-            Self::AccessPackageResourceAttributeSource(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl Default for AnyAccessPackageResourceAttributeSource {
-    fn default() -> Self {
-        Self::AccessPackageResourceAttributeSource(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageResourceAttributeSource>
-for AnyAccessPackageResourceAttributeSource {
-    fn from(value: AccessPackageResourceAttributeSource) -> Self {
-        Self::AccessPackageResourceAttributeSource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyAccessPackageResourceAttributeSource {
-    /// The value if it is a [`AnyAccessPackageResourceAttributeSource::AccessPackageResourceAttributeQuestion`] variant.
-    pub fn as_access_package_resource_attribute_question(
-        &self,
-    ) -> Option<&AccessPackageResourceAttributeQuestion> {
-        match self {
-            Self::AccessPackageResourceAttributeQuestion(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageResourceAttributeQuestion>
-for AnyAccessPackageResourceAttributeSource {
-    fn from(value: AccessPackageResourceAttributeQuestion) -> Self {
-        Self::AccessPackageResourceAttributeQuestion(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyAccessPackageResourceAttributeSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessPackageResourceAttributeSource(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessPackageResourceAttributeQuestion(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageResourceAttributeQuestion::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessPackageResourceAttributeQuestion"
-            | "graph.accessPackageResourceAttributeQuestion" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageResourceAttributeQuestion)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageResourceAttributeSource)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageTextInputQuestion`; base type `microsoft.graph.accessPackageQuestion`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageTextInputQuestion {
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub id: Option<String>,
-    /// Property `isRequired`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub is_required: Option<bool>,
-    /// Property `sequence`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub sequence: Option<i32>,
-    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
-    /// Inherited from `microsoft.graph.accessPackageQuestion`.
-    pub text: Option<AccessPackageLocalizedContent>,
-    /// Property `isSingleLineQuestion`: `Edm.Boolean`.
-    pub is_single_line_question: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageTextInputQuestion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageTextInputQuestion {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageTextInputQuestion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementServicePrincipalConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1041,17 +599,14 @@ impl AccessPackageTextInputQuestion {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("id", &self.id);
-        object.property("isRequired", &self.is_required);
-        object.property("sequence", &self.sequence);
-        object.property("text", &self.text);
-        object.property("isSingleLineQuestion", &self.is_single_line_question);
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("passwordCredentials", &self.password_credentials);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageTextInputQuestion {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1059,22 +614,20 @@ impl<'de> serde::Deserialize<'de> for AccessPackageTextInputQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageTextInputQuestion {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for AppManagementServicePrincipalConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
-            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
-            "text" => read_nullable(map, key, &mut self.text, extra),
-            "isSingleLineQuestion" => {
-                read_lenient(map, key, &mut self.is_single_line_question, extra)
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "passwordCredentials" => {
+                read_nullable(map, key, &mut self.password_credentials, extra)
             }
             _ => Ok(false),
         }
@@ -1086,8 +639,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageTextInputQuestion 
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageTextInputQuestion {
+#[cfg(feature = "_policies")]
+impl AppManagementServicePrincipalConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1097,128 +650,53 @@ impl AccessPackageTextInputQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageTextInputQuestion`] by wire name, each a [`Field<AccessPackageTextInputQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageTextInputQuestion::set_null`].
-pub enum AccessPackageTextInputQuestionField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`AppManagementServicePrincipalConfiguration`] by wire name, each a [`Field<AppManagementServicePrincipalConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementServicePrincipalConfiguration::set_null`].
+pub enum AppManagementServicePrincipalConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageTextInputQuestionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageTextInputQuestion> = model::Field::new("id");
-    /// `isRequired`
-    pub const IsRequired: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
-        "isRequired",
+impl AppManagementServicePrincipalConfigurationField {
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<AppManagementServicePrincipalConfiguration> = model::Field::new(
+        "keyCredentials",
     );
-    /// `sequence`
-    pub const Sequence: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
-        "sequence",
-    );
-    /// `text`
-    pub const Text: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
-        "text",
-    );
-    /// `isSingleLineQuestion`
-    pub const IsSingleLineQuestion: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
-        "isSingleLineQuestion",
-    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<
+        AppManagementServicePrincipalConfiguration,
+    > = model::Field::new("passwordCredentials");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageTextInputQuestion>] = &[
-        Self::Id,
-        Self::IsRequired,
-        Self::Sequence,
-        Self::Text,
-        Self::IsSingleLineQuestion,
+    pub const ALL: &'static [model::Field<AppManagementServicePrincipalConfiguration>] = &[
+        Self::KeyCredentials,
+        Self::PasswordCredentials,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageUserDirectoryAttributeStore`; base type `microsoft.graph.accessPackageResourceAttributeDestination`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.appMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageUserDirectoryAttributeStore {
+pub struct AppMetadataEntry {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Property `value`: `Edm.Binary`.
+    pub value: Option<edm::Binary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageUserDirectoryAttributeStore {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AppMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageUserDirectoryAttributeStore {
+#[cfg(feature = "_unreached")]
+impl AppMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageUserDirectoryAttributeStore";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageUserDirectoryAttributeStore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageUserDirectoryAttributeStore {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.applicationEnforcedRestrictionsSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationEnforcedRestrictionsSessionControl {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
-    pub is_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ApplicationEnforcedRestrictionsSessionControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ApplicationEnforcedRestrictionsSessionControl {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationEnforcedRestrictionsSessionControl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appMetadataEntry";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1231,303 +709,14 @@ impl ApplicationEnforcedRestrictionsSessionControl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ApplicationEnforcedRestrictionsSessionControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject
-for ApplicationEnforcedRestrictionsSessionControl {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ApplicationEnforcedRestrictionsSessionControl {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ApplicationEnforcedRestrictionsSessionControl`] by wire name, each a [`Field<ApplicationEnforcedRestrictionsSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationEnforcedRestrictionsSessionControl::set_null`].
-pub enum ApplicationEnforcedRestrictionsSessionControlField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ApplicationEnforcedRestrictionsSessionControlField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<ApplicationEnforcedRestrictionsSessionControl> = model::Field::new(
-        "isEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ApplicationEnforcedRestrictionsSessionControl,
-    >] = &[Self::IsEnabled];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionInputConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationAttributeCollectionInputConfiguration {
-    /// Property `attribute`: `Edm.String`, not nullable.
-    pub attribute: Option<String>,
-    /// Property `defaultValue`: `Edm.String`.
-    pub default_value: Option<String>,
-    /// Property `editable`: `Edm.Boolean`.
-    pub editable: Option<bool>,
-    /// Property `hidden`: `Edm.Boolean`.
-    pub hidden: Option<bool>,
-    /// Property `inputType`: `microsoft.graph.authenticationAttributeCollectionInputType`, not nullable.
-    pub input_type: Option<AuthenticationAttributeCollectionInputType>,
-    /// Property `label`: `Edm.String`, not nullable.
-    pub label: Option<String>,
-    /// Property `options`: `Collection(microsoft.graph.authenticationAttributeCollectionOptionConfiguration)`.
-    pub options: Option<Vec<AuthenticationAttributeCollectionOptionConfiguration>>,
-    /// Property `required`: `Edm.Boolean`.
-    pub required: Option<bool>,
-    /// Property `validationRegEx`: `Edm.String`.
-    pub validation_reg_ex: Option<String>,
-    /// Property `writeToDirectory`: `Edm.Boolean`.
-    pub write_to_directory: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationAttributeCollectionInputConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionInputConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionInputConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attribute", &self.attribute);
-        object.property("defaultValue", &self.default_value);
-        object.property("editable", &self.editable);
-        object.property("hidden", &self.hidden);
-        object.property("inputType", &self.input_type);
-        object.property("label", &self.label);
-        object.property("options", &self.options);
-        object.property("required", &self.required);
-        object.property("validationRegEx", &self.validation_reg_ex);
-        object.property("writeToDirectory", &self.write_to_directory);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de>
-for AuthenticationAttributeCollectionInputConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for AuthenticationAttributeCollectionInputConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "attribute" => read_lenient(map, key, &mut self.attribute, extra),
-            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
-            "editable" => read_lenient(map, key, &mut self.editable, extra),
-            "hidden" => read_lenient(map, key, &mut self.hidden, extra),
-            "inputType" => read_nullable(map, key, &mut self.input_type, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "options" => read_nullable(map, key, &mut self.options, extra),
-            "required" => read_lenient(map, key, &mut self.required, extra),
-            "validationRegEx" => {
-                read_lenient(map, key, &mut self.validation_reg_ex, extra)
-            }
-            "writeToDirectory" => {
-                read_lenient(map, key, &mut self.write_to_directory, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionInputConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationAttributeCollectionInputConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionInputConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionInputConfiguration::set_null`].
-pub enum AuthenticationAttributeCollectionInputConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationAttributeCollectionInputConfigurationField {
-    /// `attribute`
-    pub const Attribute: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("attribute");
-    /// `defaultValue`
-    pub const DefaultValue: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("defaultValue");
-    /// `editable`
-    pub const Editable: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("editable");
-    /// `hidden`
-    pub const Hidden: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("hidden");
-    /// `inputType`
-    pub const InputType: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("inputType");
-    /// `label`
-    pub const Label: model::Field<AuthenticationAttributeCollectionInputConfiguration> = model::Field::new(
-        "label",
-    );
-    /// `options`
-    pub const Options: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("options");
-    /// `required`
-    pub const Required: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("required");
-    /// `validationRegEx`
-    pub const ValidationRegEx: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("validationRegEx");
-    /// `writeToDirectory`
-    pub const WriteToDirectory: model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    > = model::Field::new("writeToDirectory");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AuthenticationAttributeCollectionInputConfiguration,
-    >] = &[
-        Self::Attribute,
-        Self::DefaultValue,
-        Self::Editable,
-        Self::Hidden,
-        Self::InputType,
-        Self::Label,
-        Self::Options,
-        Self::Required,
-        Self::ValidationRegEx,
-        Self::WriteToDirectory,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionOptionConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationAttributeCollectionOptionConfiguration {
-    /// Property `label`: `Edm.String`, not nullable.
-    pub label: Option<String>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationAttributeCollectionOptionConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionOptionConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionOptionConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("label", &self.label);
+        object.property("key", &self.key);
         object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de>
-for AuthenticationAttributeCollectionOptionConfiguration {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AppMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1535,9 +724,8 @@ for AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for AuthenticationAttributeCollectionOptionConfiguration {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for AppMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1546,7 +734,7 @@ for AuthenticationAttributeCollectionOptionConfiguration {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "label" => read_lenient(map, key, &mut self.label, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
             "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
@@ -1558,8 +746,8 @@ for AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionOptionConfiguration {
+#[cfg(feature = "_unreached")]
+impl AppMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1569,52 +757,46 @@ impl AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationAttributeCollectionOptionConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionOptionConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionOptionConfiguration::set_null`].
-pub enum AuthenticationAttributeCollectionOptionConfigurationField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`AppMetadataEntry`] by wire name, each a [`Field<AppMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppMetadataEntry::set_null`].
+pub enum AppMetadataEntryField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl AuthenticationAttributeCollectionOptionConfigurationField {
-    /// `label`
-    pub const Label: model::Field<
-        AuthenticationAttributeCollectionOptionConfiguration,
-    > = model::Field::new("label");
+impl AppMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<AppMetadataEntry> = model::Field::new("key");
     /// `value`
-    pub const Value: model::Field<
-        AuthenticationAttributeCollectionOptionConfiguration,
-    > = model::Field::new("value");
+    pub const Value: model::Field<AppMetadataEntry> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AuthenticationAttributeCollectionOptionConfiguration,
-    >] = &[Self::Label, Self::Value];
+    pub const ALL: &'static [model::Field<AppMetadataEntry>] = &[Self::Key, Self::Value];
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPage`.
+#[cfg(feature = "_assigned_label")]
+/// CSDL complex type `microsoft.graph.assignedLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationAttributeCollectionPage {
-    /// Property `customStringsFileId`: `Edm.String`.
-    pub custom_strings_file_id: Option<String>,
-    /// Property `views`: `Collection(microsoft.graph.authenticationAttributeCollectionPageViewConfiguration)`.
-    pub views: Option<Vec<AuthenticationAttributeCollectionPageViewConfiguration>>,
+pub struct AssignedLabel {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `labelId`: `Edm.String`.
+    pub label_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationAttributeCollectionPage {
+#[cfg(feature = "_assigned_label")]
+impl serde::Serialize for AssignedLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionPage {
+#[cfg(feature = "_assigned_label")]
+impl AssignedLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLabel";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1627,14 +809,14 @@ impl AuthenticationAttributeCollectionPage {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("customStringsFileId", &self.custom_strings_file_id);
-        object.property("views", &self.views);
+        object.property("displayName", &self.display_name);
+        object.property("labelId", &self.label_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionPage {
+#[cfg(feature = "_assigned_label")]
+impl<'de> serde::Deserialize<'de> for AssignedLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1642,20 +824,18 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionPage {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationAttributeCollectionPage {
+#[cfg(feature = "_assigned_label")]
+impl graph_odata_runtime::model::ODataObject for AssignedLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "customStringsFileId" => {
-                read_lenient(map, key, &mut self.custom_strings_file_id, extra)
-            }
-            "views" => read_nullable(map, key, &mut self.views, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "labelId" => read_lenient(map, key, &mut self.label_id, extra),
             _ => Ok(false),
         }
     }
@@ -1666,8 +846,8 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationAttributeCollecti
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionPage {
+#[cfg(feature = "_assigned_label")]
+impl AssignedLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1677,24 +857,6326 @@ impl AuthenticationAttributeCollectionPage {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationAttributeCollectionPage`] by wire name, each a [`Field<AuthenticationAttributeCollectionPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPage::set_null`].
-pub enum AuthenticationAttributeCollectionPageField {}
+#[cfg(feature = "_assigned_label")]
+/// The properties of [`AssignedLabel`] by wire name, each a [`Field<AssignedLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLabel::set_null`].
+pub enum AssignedLabelField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_assigned_label")]
 #[allow(non_upper_case_globals)]
-impl AuthenticationAttributeCollectionPageField {
-    /// `customStringsFileId`
-    pub const CustomStringsFileId: model::Field<AuthenticationAttributeCollectionPage> = model::Field::new(
-        "customStringsFileId",
+impl AssignedLabelField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AssignedLabel> = model::Field::new(
+        "displayName",
     );
-    /// `views`
-    pub const Views: model::Field<AuthenticationAttributeCollectionPage> = model::Field::new(
-        "views",
+    /// `labelId`
+    pub const LabelId: model::Field<AssignedLabel> = model::Field::new("labelId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AssignedLabel>] = &[
+        Self::DisplayName,
+        Self::LabelId,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.bundle`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bundle {
+    /// Property `album`: `microsoft.graph.album`.
+    pub album: Option<Album>,
+    /// Property `childCount`: `Edm.Int32`.
+    pub child_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for Bundle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Bundle {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bundle";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("album", &self.album);
+        object.property("childCount", &self.child_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Bundle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Bundle {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "album" => read_nullable(map, key, &mut self.album, extra),
+            "childCount" => read_lenient(map, key, &mut self.child_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Bundle {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`Bundle`] by wire name, each a [`Field<Bundle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bundle::set_null`].
+pub enum BundleField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl BundleField {
+    /// `album`
+    pub const Album: model::Field<Bundle> = model::Field::new("album");
+    /// `childCount`
+    pub const ChildCount: model::Field<Bundle> = model::Field::new("childCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Bundle>] = &[Self::Album, Self::ChildCount];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMembersNotificationRecipient {
+    /// Property `chatId`: `Edm.String`, not nullable.
+    pub chat_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMembersNotificationRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMembersNotificationRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMembersNotificationRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("chatId", &self.chat_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMembersNotificationRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMembersNotificationRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMembersNotificationRecipient {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMembersNotificationRecipient`] by wire name, each a [`Field<ChatMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMembersNotificationRecipient::set_null`].
+pub enum ChatMembersNotificationRecipientField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMembersNotificationRecipientField {
+    /// `chatId`
+    pub const ChatId: model::Field<ChatMembersNotificationRecipient> = model::Field::new(
+        "chatId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationAttributeCollectionPage>] = &[
-        Self::CustomStringsFileId,
-        Self::Views,
+    pub const ALL: &'static [model::Field<ChatMembersNotificationRecipient>] = &[
+        Self::ChatId,
     ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.commentAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommentAction {
+    /// Property `isReply`: `Edm.Boolean`.
+    pub is_reply: Option<bool>,
+    /// Property `parentAuthor`: `microsoft.graph.identitySet`.
+    pub parent_author: Option<AnyIdentitySet>,
+    /// Property `participants`: `Collection(microsoft.graph.identitySet)`.
+    pub participants: Option<Vec<AnyIdentitySet>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for CommentAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl CommentAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.commentAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isReply", &self.is_reply);
+        object.property("parentAuthor", &self.parent_author);
+        object.property("participants", &self.participants);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for CommentAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for CommentAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isReply" => read_lenient(map, key, &mut self.is_reply, extra),
+            "parentAuthor" => read_nullable(map, key, &mut self.parent_author, extra),
+            "participants" => read_nullable(map, key, &mut self.participants, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl CommentAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`CommentAction`] by wire name, each a [`Field<CommentAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CommentAction::set_null`].
+pub enum CommentActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl CommentActionField {
+    /// `isReply`
+    pub const IsReply: model::Field<CommentAction> = model::Field::new("isReply");
+    /// `parentAuthor`
+    pub const ParentAuthor: model::Field<CommentAction> = model::Field::new(
+        "parentAuthor",
+    );
+    /// `participants`
+    pub const Participants: model::Field<CommentAction> = model::Field::new(
+        "participants",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CommentAction>] = &[
+        Self::IsReply,
+        Self::ParentAuthor,
+        Self::Participants,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.conditionalAccessRuleSatisfied`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessRuleSatisfied {
+    /// Property `conditionalAccessCondition`: `microsoft.graph.conditionalAccessConditions`.
+    pub conditional_access_condition: Option<ConditionalAccessConditions>,
+    /// Property `ruleSatisfied`: `microsoft.graph.conditionalAccessRule`.
+    pub rule_satisfied: Option<ConditionalAccessRule>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ConditionalAccessRuleSatisfied {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ConditionalAccessRuleSatisfied {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessRuleSatisfied";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("conditionalAccessCondition", &self.conditional_access_condition);
+        object.property("ruleSatisfied", &self.rule_satisfied);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessRuleSatisfied {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessRuleSatisfied {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "conditionalAccessCondition" => {
+                read_nullable(map, key, &mut self.conditional_access_condition, extra)
+            }
+            "ruleSatisfied" => read_nullable(map, key, &mut self.rule_satisfied, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ConditionalAccessRuleSatisfied {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ConditionalAccessRuleSatisfied`] by wire name, each a [`Field<ConditionalAccessRuleSatisfied>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessRuleSatisfied::set_null`].
+pub enum ConditionalAccessRuleSatisfiedField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessRuleSatisfiedField {
+    /// `conditionalAccessCondition`
+    pub const ConditionalAccessCondition: model::Field<ConditionalAccessRuleSatisfied> = model::Field::new(
+        "conditionalAccessCondition",
+    );
+    /// `ruleSatisfied`
+    pub const RuleSatisfied: model::Field<ConditionalAccessRuleSatisfied> = model::Field::new(
+        "ruleSatisfied",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessRuleSatisfied>] = &[
+        Self::ConditionalAccessCondition,
+        Self::RuleSatisfied,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.corsConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CorsConfiguration {
+    /// Property `allowedHeaders`: `Collection(Edm.String)`.
+    pub allowed_headers: Option<Vec<String>>,
+    /// Property `allowedMethods`: `Collection(Edm.String)`.
+    pub allowed_methods: Option<Vec<String>>,
+    /// Property `allowedOrigins`: `Collection(Edm.String)`.
+    pub allowed_origins: Option<Vec<String>>,
+    /// Property `maxAgeInSeconds`: `Edm.Int32`.
+    pub max_age_in_seconds: Option<i32>,
+    /// Property `resource`: `Edm.String`.
+    pub resource: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for CorsConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl CorsConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.corsConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedHeaders", &self.allowed_headers);
+        object.property("allowedMethods", &self.allowed_methods);
+        object.property("allowedOrigins", &self.allowed_origins);
+        object.property("maxAgeInSeconds", &self.max_age_in_seconds);
+        object.property("resource", &self.resource);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for CorsConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedHeaders" => read_lenient(map, key, &mut self.allowed_headers, extra),
+            "allowedMethods" => read_lenient(map, key, &mut self.allowed_methods, extra),
+            "allowedOrigins" => read_lenient(map, key, &mut self.allowed_origins, extra),
+            "maxAgeInSeconds" => {
+                read_lenient(map, key, &mut self.max_age_in_seconds, extra)
+            }
+            "resource" => read_lenient(map, key, &mut self.resource, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl CorsConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`CorsConfiguration`] by wire name, each a [`Field<CorsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
+pub enum CorsConfigurationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl CorsConfigurationField {
+    /// `allowedHeaders`
+    pub const AllowedHeaders: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedHeaders",
+    );
+    /// `allowedMethods`
+    pub const AllowedMethods: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedMethods",
+    );
+    /// `allowedOrigins`
+    pub const AllowedOrigins: model::Field<CorsConfiguration> = model::Field::new(
+        "allowedOrigins",
+    );
+    /// `maxAgeInSeconds`
+    pub const MaxAgeInSeconds: model::Field<CorsConfiguration> = model::Field::new(
+        "maxAgeInSeconds",
+    );
+    /// `resource`
+    pub const Resource: model::Field<CorsConfiguration> = model::Field::new("resource");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CorsConfiguration>] = &[
+        Self::AllowedHeaders,
+        Self::AllowedMethods,
+        Self::AllowedOrigins,
+        Self::MaxAgeInSeconds,
+        Self::Resource,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.createAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for CreateAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl CreateAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.createAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for CreateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for CreateAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.customAppManagementApplicationConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomAppManagementApplicationConfiguration {
+    /// Property `audiences`: `microsoft.graph.audiencesConfiguration`.
+    pub audiences: Option<AudiencesConfiguration>,
+    /// Property `identifierUris`: `microsoft.graph.identifierUriConfiguration`.
+    pub identifier_uris: Option<IdentifierUriConfiguration>,
+    /// Property `redirectUris`: `microsoft.graph.redirectUriConfiguration`.
+    pub redirect_uris: Option<RedirectUriConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for CustomAppManagementApplicationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementApplicationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementApplicationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("audiences", &self.audiences);
+        object.property("identifierUris", &self.identifier_uris);
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject
+for CustomAppManagementApplicationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "audiences" => read_nullable(map, key, &mut self.audiences, extra),
+            "identifierUris" => read_nullable(map, key, &mut self.identifier_uris, extra),
+            "redirectUris" => read_nullable(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementApplicationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`CustomAppManagementApplicationConfiguration`] by wire name, each a [`Field<CustomAppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementApplicationConfiguration::set_null`].
+pub enum CustomAppManagementApplicationConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl CustomAppManagementApplicationConfigurationField {
+    /// `audiences`
+    pub const Audiences: model::Field<CustomAppManagementApplicationConfiguration> = model::Field::new(
+        "audiences",
+    );
+    /// `identifierUris`
+    pub const IdentifierUris: model::Field<
+        CustomAppManagementApplicationConfiguration,
+    > = model::Field::new("identifierUris");
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<CustomAppManagementApplicationConfiguration> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        CustomAppManagementApplicationConfiguration,
+    >] = &[Self::Audiences, Self::IdentifierUris, Self::RedirectUris];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.customAppManagementConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomAppManagementConfiguration {
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+    /// Property `applicationRestrictions`: `microsoft.graph.customAppManagementApplicationConfiguration`.
+    pub application_restrictions: Option<CustomAppManagementApplicationConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for CustomAppManagementConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("passwordCredentials", &self.password_credentials);
+        object.property("applicationRestrictions", &self.application_restrictions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "passwordCredentials" => {
+                read_nullable(map, key, &mut self.password_credentials, extra)
+            }
+            "applicationRestrictions" => {
+                read_nullable(map, key, &mut self.application_restrictions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`CustomAppManagementConfiguration`] by wire name, each a [`Field<CustomAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementConfiguration::set_null`].
+pub enum CustomAppManagementConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl CustomAppManagementConfigurationField {
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// `applicationRestrictions`
+    pub const ApplicationRestrictions: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "applicationRestrictions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomAppManagementConfiguration>] = &[
+        Self::KeyCredentials,
+        Self::PasswordCredentials,
+        Self::ApplicationRestrictions,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.deleteAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAction {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `objectType`: `Edm.String`.
+    pub object_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DeleteAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DeleteAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleteAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("objectType", &self.object_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DeleteAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DeleteAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objectType" => read_lenient(map, key, &mut self.object_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DeleteAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DeleteAction`] by wire name, each a [`Field<DeleteAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteAction::set_null`].
+pub enum DeleteActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DeleteActionField {
+    /// `name`
+    pub const Name: model::Field<DeleteAction> = model::Field::new("name");
+    /// `objectType`
+    pub const ObjectType: model::Field<DeleteAction> = model::Field::new("objectType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeleteAction>] = &[
+        Self::Name,
+        Self::ObjectType,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.deviceInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceInfo {
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `enrollmentProfileName`: `Edm.String`.
+    pub enrollment_profile_name: Option<String>,
+    /// Property `extensionAttribute1`: `Edm.String`.
+    pub extension_attribute1: Option<String>,
+    /// Property `extensionAttribute10`: `Edm.String`.
+    pub extension_attribute10: Option<String>,
+    /// Property `extensionAttribute11`: `Edm.String`.
+    pub extension_attribute11: Option<String>,
+    /// Property `extensionAttribute12`: `Edm.String`.
+    pub extension_attribute12: Option<String>,
+    /// Property `extensionAttribute13`: `Edm.String`.
+    pub extension_attribute13: Option<String>,
+    /// Property `extensionAttribute14`: `Edm.String`.
+    pub extension_attribute14: Option<String>,
+    /// Property `extensionAttribute15`: `Edm.String`.
+    pub extension_attribute15: Option<String>,
+    /// Property `extensionAttribute2`: `Edm.String`.
+    pub extension_attribute2: Option<String>,
+    /// Property `extensionAttribute3`: `Edm.String`.
+    pub extension_attribute3: Option<String>,
+    /// Property `extensionAttribute4`: `Edm.String`.
+    pub extension_attribute4: Option<String>,
+    /// Property `extensionAttribute5`: `Edm.String`.
+    pub extension_attribute5: Option<String>,
+    /// Property `extensionAttribute6`: `Edm.String`.
+    pub extension_attribute6: Option<String>,
+    /// Property `extensionAttribute7`: `Edm.String`.
+    pub extension_attribute7: Option<String>,
+    /// Property `extensionAttribute8`: `Edm.String`.
+    pub extension_attribute8: Option<String>,
+    /// Property `extensionAttribute9`: `Edm.String`.
+    pub extension_attribute9: Option<String>,
+    /// Property `isCompliant`: `Edm.Boolean`.
+    pub is_compliant: Option<bool>,
+    /// Property `manufacturer`: `Edm.String`.
+    pub manufacturer: Option<String>,
+    /// Property `mdmAppId`: `Edm.String`.
+    pub mdm_app_id: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `operatingSystemVersion`: `Edm.String`.
+    pub operating_system_version: Option<String>,
+    /// Property `ownership`: `Edm.String`.
+    pub ownership: Option<String>,
+    /// Property `physicalIds`: `Collection(Edm.String)`.
+    pub physical_ids: Option<Vec<String>>,
+    /// Property `profileType`: `Edm.String`.
+    pub profile_type: Option<String>,
+    /// Property `systemLabels`: `Collection(Edm.String)`.
+    pub system_labels: Option<Vec<String>>,
+    /// Property `trustType`: `Edm.String`.
+    pub trust_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for DeviceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl DeviceInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("deviceId", &self.device_id);
+        object.property("displayName", &self.display_name);
+        object.property("enrollmentProfileName", &self.enrollment_profile_name);
+        object.property("extensionAttribute1", &self.extension_attribute1);
+        object.property("extensionAttribute10", &self.extension_attribute10);
+        object.property("extensionAttribute11", &self.extension_attribute11);
+        object.property("extensionAttribute12", &self.extension_attribute12);
+        object.property("extensionAttribute13", &self.extension_attribute13);
+        object.property("extensionAttribute14", &self.extension_attribute14);
+        object.property("extensionAttribute15", &self.extension_attribute15);
+        object.property("extensionAttribute2", &self.extension_attribute2);
+        object.property("extensionAttribute3", &self.extension_attribute3);
+        object.property("extensionAttribute4", &self.extension_attribute4);
+        object.property("extensionAttribute5", &self.extension_attribute5);
+        object.property("extensionAttribute6", &self.extension_attribute6);
+        object.property("extensionAttribute7", &self.extension_attribute7);
+        object.property("extensionAttribute8", &self.extension_attribute8);
+        object.property("extensionAttribute9", &self.extension_attribute9);
+        object.property("isCompliant", &self.is_compliant);
+        object.property("manufacturer", &self.manufacturer);
+        object.property("mdmAppId", &self.mdm_app_id);
+        object.property("model", &self.model);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("operatingSystemVersion", &self.operating_system_version);
+        object.property("ownership", &self.ownership);
+        object.property("physicalIds", &self.physical_ids);
+        object.property("profileType", &self.profile_type);
+        object.property("systemLabels", &self.system_labels);
+        object.property("trustType", &self.trust_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for DeviceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for DeviceInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "enrollmentProfileName" => {
+                read_lenient(map, key, &mut self.enrollment_profile_name, extra)
+            }
+            "extensionAttribute1" => {
+                read_lenient(map, key, &mut self.extension_attribute1, extra)
+            }
+            "extensionAttribute10" => {
+                read_lenient(map, key, &mut self.extension_attribute10, extra)
+            }
+            "extensionAttribute11" => {
+                read_lenient(map, key, &mut self.extension_attribute11, extra)
+            }
+            "extensionAttribute12" => {
+                read_lenient(map, key, &mut self.extension_attribute12, extra)
+            }
+            "extensionAttribute13" => {
+                read_lenient(map, key, &mut self.extension_attribute13, extra)
+            }
+            "extensionAttribute14" => {
+                read_lenient(map, key, &mut self.extension_attribute14, extra)
+            }
+            "extensionAttribute15" => {
+                read_lenient(map, key, &mut self.extension_attribute15, extra)
+            }
+            "extensionAttribute2" => {
+                read_lenient(map, key, &mut self.extension_attribute2, extra)
+            }
+            "extensionAttribute3" => {
+                read_lenient(map, key, &mut self.extension_attribute3, extra)
+            }
+            "extensionAttribute4" => {
+                read_lenient(map, key, &mut self.extension_attribute4, extra)
+            }
+            "extensionAttribute5" => {
+                read_lenient(map, key, &mut self.extension_attribute5, extra)
+            }
+            "extensionAttribute6" => {
+                read_lenient(map, key, &mut self.extension_attribute6, extra)
+            }
+            "extensionAttribute7" => {
+                read_lenient(map, key, &mut self.extension_attribute7, extra)
+            }
+            "extensionAttribute8" => {
+                read_lenient(map, key, &mut self.extension_attribute8, extra)
+            }
+            "extensionAttribute9" => {
+                read_lenient(map, key, &mut self.extension_attribute9, extra)
+            }
+            "isCompliant" => read_lenient(map, key, &mut self.is_compliant, extra),
+            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
+            "mdmAppId" => read_lenient(map, key, &mut self.mdm_app_id, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "operatingSystemVersion" => {
+                read_lenient(map, key, &mut self.operating_system_version, extra)
+            }
+            "ownership" => read_lenient(map, key, &mut self.ownership, extra),
+            "physicalIds" => read_lenient(map, key, &mut self.physical_ids, extra),
+            "profileType" => read_lenient(map, key, &mut self.profile_type, extra),
+            "systemLabels" => read_lenient(map, key, &mut self.system_labels, extra),
+            "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl DeviceInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`DeviceInfo`] by wire name, each a [`Field<DeviceInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceInfo::set_null`].
+pub enum DeviceInfoField {}
+
+#[cfg(feature = "_agent_id_risk_level")]
+#[allow(non_upper_case_globals)]
+impl DeviceInfoField {
+    /// `deviceId`
+    pub const DeviceId: model::Field<DeviceInfo> = model::Field::new("deviceId");
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceInfo> = model::Field::new("displayName");
+    /// `enrollmentProfileName`
+    pub const EnrollmentProfileName: model::Field<DeviceInfo> = model::Field::new(
+        "enrollmentProfileName",
+    );
+    /// `extensionAttribute1`
+    pub const ExtensionAttribute1: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute1",
+    );
+    /// `extensionAttribute10`
+    pub const ExtensionAttribute10: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute10",
+    );
+    /// `extensionAttribute11`
+    pub const ExtensionAttribute11: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute11",
+    );
+    /// `extensionAttribute12`
+    pub const ExtensionAttribute12: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute12",
+    );
+    /// `extensionAttribute13`
+    pub const ExtensionAttribute13: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute13",
+    );
+    /// `extensionAttribute14`
+    pub const ExtensionAttribute14: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute14",
+    );
+    /// `extensionAttribute15`
+    pub const ExtensionAttribute15: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute15",
+    );
+    /// `extensionAttribute2`
+    pub const ExtensionAttribute2: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute2",
+    );
+    /// `extensionAttribute3`
+    pub const ExtensionAttribute3: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute3",
+    );
+    /// `extensionAttribute4`
+    pub const ExtensionAttribute4: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute4",
+    );
+    /// `extensionAttribute5`
+    pub const ExtensionAttribute5: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute5",
+    );
+    /// `extensionAttribute6`
+    pub const ExtensionAttribute6: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute6",
+    );
+    /// `extensionAttribute7`
+    pub const ExtensionAttribute7: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute7",
+    );
+    /// `extensionAttribute8`
+    pub const ExtensionAttribute8: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute8",
+    );
+    /// `extensionAttribute9`
+    pub const ExtensionAttribute9: model::Field<DeviceInfo> = model::Field::new(
+        "extensionAttribute9",
+    );
+    /// `isCompliant`
+    pub const IsCompliant: model::Field<DeviceInfo> = model::Field::new("isCompliant");
+    /// `manufacturer`
+    pub const Manufacturer: model::Field<DeviceInfo> = model::Field::new("manufacturer");
+    /// `mdmAppId`
+    pub const MdmAppId: model::Field<DeviceInfo> = model::Field::new("mdmAppId");
+    /// `model`
+    pub const Model: model::Field<DeviceInfo> = model::Field::new("model");
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<DeviceInfo> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `operatingSystemVersion`
+    pub const OperatingSystemVersion: model::Field<DeviceInfo> = model::Field::new(
+        "operatingSystemVersion",
+    );
+    /// `ownership`
+    pub const Ownership: model::Field<DeviceInfo> = model::Field::new("ownership");
+    /// `physicalIds`
+    pub const PhysicalIds: model::Field<DeviceInfo> = model::Field::new("physicalIds");
+    /// `profileType`
+    pub const ProfileType: model::Field<DeviceInfo> = model::Field::new("profileType");
+    /// `systemLabels`
+    pub const SystemLabels: model::Field<DeviceInfo> = model::Field::new("systemLabels");
+    /// `trustType`
+    pub const TrustType: model::Field<DeviceInfo> = model::Field::new("trustType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceInfo>] = &[
+        Self::DeviceId,
+        Self::DisplayName,
+        Self::EnrollmentProfileName,
+        Self::ExtensionAttribute1,
+        Self::ExtensionAttribute10,
+        Self::ExtensionAttribute11,
+        Self::ExtensionAttribute12,
+        Self::ExtensionAttribute13,
+        Self::ExtensionAttribute14,
+        Self::ExtensionAttribute15,
+        Self::ExtensionAttribute2,
+        Self::ExtensionAttribute3,
+        Self::ExtensionAttribute4,
+        Self::ExtensionAttribute5,
+        Self::ExtensionAttribute6,
+        Self::ExtensionAttribute7,
+        Self::ExtensionAttribute8,
+        Self::ExtensionAttribute9,
+        Self::IsCompliant,
+        Self::Manufacturer,
+        Self::MdmAppId,
+        Self::Model,
+        Self::OperatingSystem,
+        Self::OperatingSystemVersion,
+        Self::Ownership,
+        Self::PhysicalIds,
+        Self::ProfileType,
+        Self::SystemLabels,
+        Self::TrustType,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.editAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for EditAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl EditAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.editAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for EditAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for EditAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// CSDL complex type `microsoft.graph.exactDataMatchStoreColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExactDataMatchStoreColumn {
+    /// Property `ignoredDelimiters`: `Collection(Edm.String)`.
+    pub ignored_delimiters: Option<Vec<String>>,
+    /// Property `isCaseInsensitive`: `Edm.Boolean`.
+    pub is_case_insensitive: Option<bool>,
+    /// Property `isSearchable`: `Edm.Boolean`.
+    pub is_searchable: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for ExactDataMatchStoreColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactDataMatchStoreColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactDataMatchStoreColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("ignoredDelimiters", &self.ignored_delimiters);
+        object.property("isCaseInsensitive", &self.is_case_insensitive);
+        object.property("isSearchable", &self.is_searchable);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for ExactDataMatchStoreColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl graph_odata_runtime::model::ODataObject for ExactDataMatchStoreColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "ignoredDelimiters" => {
+                read_lenient(map, key, &mut self.ignored_delimiters, extra)
+            }
+            "isCaseInsensitive" => {
+                read_lenient(map, key, &mut self.is_case_insensitive, extra)
+            }
+            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactDataMatchStoreColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// The properties of [`ExactDataMatchStoreColumn`] by wire name, each a [`Field<ExactDataMatchStoreColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactDataMatchStoreColumn::set_null`].
+pub enum ExactDataMatchStoreColumnField {}
+
+#[cfg(feature = "_data_classification")]
+#[allow(non_upper_case_globals)]
+impl ExactDataMatchStoreColumnField {
+    /// `ignoredDelimiters`
+    pub const IgnoredDelimiters: model::Field<ExactDataMatchStoreColumn> = model::Field::new(
+        "ignoredDelimiters",
+    );
+    /// `isCaseInsensitive`
+    pub const IsCaseInsensitive: model::Field<ExactDataMatchStoreColumn> = model::Field::new(
+        "isCaseInsensitive",
+    );
+    /// `isSearchable`
+    pub const IsSearchable: model::Field<ExactDataMatchStoreColumn> = model::Field::new(
+        "isSearchable",
+    );
+    /// `name`
+    pub const Name: model::Field<ExactDataMatchStoreColumn> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactDataMatchStoreColumn>] = &[
+        Self::IgnoredDelimiters,
+        Self::IsCaseInsensitive,
+        Self::IsSearchable,
+        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_data_classification")]
+/// CSDL complex type `microsoft.graph.exactMatchDetectedSensitiveContent`; base type `microsoft.graph.detectedSensitiveContentBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExactMatchDetectedSensitiveContent {
+    /// Property `confidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub confidence: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub id: Option<edm::Guid>,
+    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub matches: Option<Vec<SensitiveContentLocation>>,
+    /// Property `recommendedConfidence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub recommended_confidence: Option<i32>,
+    /// Property `uniqueCount`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.detectedSensitiveContentBase`.
+    pub unique_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for ExactMatchDetectedSensitiveContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchDetectedSensitiveContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchDetectedSensitiveContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("confidence", &self.confidence);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("matches", &self.matches);
+        object.property("recommendedConfidence", &self.recommended_confidence);
+        object.property("uniqueCount", &self.unique_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for ExactMatchDetectedSensitiveContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl graph_odata_runtime::model::ODataObject for ExactMatchDetectedSensitiveContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "matches" => read_nullable(map, key, &mut self.matches, extra),
+            "recommendedConfidence" => {
+                read_lenient(map, key, &mut self.recommended_confidence, extra)
+            }
+            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchDetectedSensitiveContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// The properties of [`ExactMatchDetectedSensitiveContent`] by wire name, each a [`Field<ExactMatchDetectedSensitiveContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchDetectedSensitiveContent::set_null`].
+pub enum ExactMatchDetectedSensitiveContentField {}
+
+#[cfg(feature = "_data_classification")]
+#[allow(non_upper_case_globals)]
+impl ExactMatchDetectedSensitiveContentField {
+    /// `confidence`
+    pub const Confidence: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "confidence",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "id",
+    );
+    /// `matches`
+    pub const Matches: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "matches",
+    );
+    /// `recommendedConfidence`
+    pub const RecommendedConfidence: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "recommendedConfidence",
+    );
+    /// `uniqueCount`
+    pub const UniqueCount: model::Field<ExactMatchDetectedSensitiveContent> = model::Field::new(
+        "uniqueCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactMatchDetectedSensitiveContent>] = &[
+        Self::Confidence,
+        Self::DisplayName,
+        Self::Id,
+        Self::Matches,
+        Self::RecommendedConfidence,
+        Self::UniqueCount,
+    ];
+}
+
+#[cfg(feature = "_groups")]
+/// CSDL complex type `microsoft.graph.expressionEvaluationDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExpressionEvaluationDetails {
+    /// Property `expression`: `Edm.String`.
+    pub expression: Option<String>,
+    /// Property `expressionEvaluationDetails`: `Collection(microsoft.graph.expressionEvaluationDetails)`.
+    pub expression_evaluation_details: Option<Vec<ExpressionEvaluationDetails>>,
+    /// Property `expressionResult`: `Edm.Boolean`, not nullable.
+    pub expression_result: Option<bool>,
+    /// Property `propertyToEvaluate`: `microsoft.graph.propertyToEvaluate`.
+    pub property_to_evaluate: Option<PropertyToEvaluate>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_groups")]
+impl serde::Serialize for ExpressionEvaluationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl ExpressionEvaluationDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.expressionEvaluationDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expression", &self.expression);
+        object
+            .property(
+                "expressionEvaluationDetails",
+                &self.expression_evaluation_details,
+            );
+        object.property("expressionResult", &self.expression_result);
+        object.property("propertyToEvaluate", &self.property_to_evaluate);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl<'de> serde::Deserialize<'de> for ExpressionEvaluationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl graph_odata_runtime::model::ODataObject for ExpressionEvaluationDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "expression" => read_lenient(map, key, &mut self.expression, extra),
+            "expressionEvaluationDetails" => {
+                read_nullable(map, key, &mut self.expression_evaluation_details, extra)
+            }
+            "expressionResult" => {
+                read_lenient(map, key, &mut self.expression_result, extra)
+            }
+            "propertyToEvaluate" => {
+                read_nullable(map, key, &mut self.property_to_evaluate, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl ExpressionEvaluationDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_groups")]
+/// The properties of [`ExpressionEvaluationDetails`] by wire name, each a [`Field<ExpressionEvaluationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpressionEvaluationDetails::set_null`].
+pub enum ExpressionEvaluationDetailsField {}
+
+#[cfg(feature = "_groups")]
+#[allow(non_upper_case_globals)]
+impl ExpressionEvaluationDetailsField {
+    /// `expression`
+    pub const Expression: model::Field<ExpressionEvaluationDetails> = model::Field::new(
+        "expression",
+    );
+    /// `expressionEvaluationDetails`
+    pub const ExpressionEvaluationDetails: model::Field<ExpressionEvaluationDetails> = model::Field::new(
+        "expressionEvaluationDetails",
+    );
+    /// `expressionResult`
+    pub const ExpressionResult: model::Field<ExpressionEvaluationDetails> = model::Field::new(
+        "expressionResult",
+    );
+    /// `propertyToEvaluate`
+    pub const PropertyToEvaluate: model::Field<ExpressionEvaluationDetails> = model::Field::new(
+        "propertyToEvaluate",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExpressionEvaluationDetails>] = &[
+        Self::Expression,
+        Self::ExpressionEvaluationDetails,
+        Self::ExpressionResult,
+        Self::PropertyToEvaluate,
+    ];
+}
+
+#[cfg(feature = "_access_review_error")]
+/// CSDL complex type `microsoft.graph.genericError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GenericError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_error")]
+impl serde::Serialize for GenericError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl GenericError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.genericError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl<'de> serde::Deserialize<'de> for GenericError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl graph_odata_runtime::model::ODataObject for GenericError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl GenericError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+/// The properties of [`GenericError`] by wire name, each a [`Field<GenericError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GenericError::set_null`].
+pub enum GenericErrorField {}
+
+#[cfg(feature = "_access_review_error")]
+#[allow(non_upper_case_globals)]
+impl GenericErrorField {
+    /// `code`
+    pub const Code: model::Field<GenericError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<GenericError> = model::Field::new("message");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GenericError>] = &[Self::Code, Self::Message];
+}
+
+#[cfg(feature = "_access_review_error")]
+/// A `microsoft.graph.genericError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`GenericError`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyGenericError {
+    /// The base type itself, or a derived type unknown to this crate.
+    GenericError(Box<GenericError>),
+    /// `microsoft.graph.accessReviewError`
+    AccessReviewError(Box<AccessReviewError>),
+}
+
+#[cfg(feature = "_access_review_error")]
+impl AnyGenericError {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::GenericError(_) => GenericError::ODATA_TYPE,
+            Self::AccessReviewError(_) => AccessReviewError::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`GenericError`] (or of an unknown derived type).
+    pub fn as_generic_error(&self) -> Option<&GenericError> {
+        match self {
+            Self::GenericError(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl Default for AnyGenericError {
+    fn default() -> Self {
+        Self::GenericError(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl From<GenericError> for AnyGenericError {
+    fn from(value: GenericError) -> Self {
+        Self::GenericError(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl AnyGenericError {
+    /// The value if it is a [`AnyGenericError::AccessReviewError`] variant.
+    pub fn as_access_review_error(&self) -> Option<&AccessReviewError> {
+        match self {
+            Self::AccessReviewError(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl From<AccessReviewError> for AnyGenericError {
+    fn from(value: AccessReviewError) -> Self {
+        Self::AccessReviewError(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl serde::Serialize for AnyGenericError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::GenericError(value) => value.serialize_with_type(serializer, None),
+            Self::AccessReviewError(value) => {
+                value
+                    .serialize_with_type(serializer, Some(AccessReviewError::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_error")]
+impl<'de> serde::Deserialize<'de> for AnyGenericError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.accessReviewError" | "graph.accessReviewError" => {
+                serde_json::from_value(value).map(Self::AccessReviewError)
+            }
+            _ => serde_json::from_value(value).map(Self::GenericError),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.implicitGrantSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImplicitGrantSettings {
+    /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
+    pub enable_access_token_issuance: Option<bool>,
+    /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
+    pub enable_id_token_issuance: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for ImplicitGrantSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ImplicitGrantSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("enableAccessTokenIssuance", &self.enable_access_token_issuance);
+        object.property("enableIdTokenIssuance", &self.enable_id_token_issuance);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "enableAccessTokenIssuance" => {
+                read_lenient(map, key, &mut self.enable_access_token_issuance, extra)
+            }
+            "enableIdTokenIssuance" => {
+                read_lenient(map, key, &mut self.enable_id_token_issuance, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ImplicitGrantSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
+pub enum ImplicitGrantSettingsField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl ImplicitGrantSettingsField {
+    /// `enableAccessTokenIssuance`
+    pub const EnableAccessTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
+        "enableAccessTokenIssuance",
+    );
+    /// `enableIdTokenIssuance`
+    pub const EnableIdTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
+        "enableIdTokenIssuance",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ImplicitGrantSettings>] = &[
+        Self::EnableAccessTokenIssuance,
+        Self::EnableIdTokenIssuance,
+    ];
+}
+
+#[cfg(feature = "_app_role")]
+/// CSDL complex type `microsoft.graph.informationalUrl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrl {
+    /// Property `logoUrl`: `Edm.String`.
+    pub logo_url: Option<String>,
+    /// Property `marketingUrl`: `Edm.String`.
+    pub marketing_url: Option<String>,
+    /// Property `privacyStatementUrl`: `Edm.String`.
+    pub privacy_statement_url: Option<String>,
+    /// Property `supportUrl`: `Edm.String`.
+    pub support_url: Option<String>,
+    /// Property `termsOfServiceUrl`: `Edm.String`.
+    pub terms_of_service_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_role")]
+impl serde::Serialize for InformationalUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl InformationalUrl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("logoUrl", &self.logo_url);
+        object.property("marketingUrl", &self.marketing_url);
+        object.property("privacyStatementUrl", &self.privacy_statement_url);
+        object.property("supportUrl", &self.support_url);
+        object.property("termsOfServiceUrl", &self.terms_of_service_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl<'de> serde::Deserialize<'de> for InformationalUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl graph_odata_runtime::model::ODataObject for InformationalUrl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "marketingUrl" => read_lenient(map, key, &mut self.marketing_url, extra),
+            "privacyStatementUrl" => {
+                read_lenient(map, key, &mut self.privacy_statement_url, extra)
+            }
+            "supportUrl" => read_lenient(map, key, &mut self.support_url, extra),
+            "termsOfServiceUrl" => {
+                read_lenient(map, key, &mut self.terms_of_service_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl InformationalUrl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_role")]
+/// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
+pub enum InformationalUrlField {}
+
+#[cfg(feature = "_app_role")]
+#[allow(non_upper_case_globals)]
+impl InformationalUrlField {
+    /// `logoUrl`
+    pub const LogoUrl: model::Field<InformationalUrl> = model::Field::new("logoUrl");
+    /// `marketingUrl`
+    pub const MarketingUrl: model::Field<InformationalUrl> = model::Field::new(
+        "marketingUrl",
+    );
+    /// `privacyStatementUrl`
+    pub const PrivacyStatementUrl: model::Field<InformationalUrl> = model::Field::new(
+        "privacyStatementUrl",
+    );
+    /// `supportUrl`
+    pub const SupportUrl: model::Field<InformationalUrl> = model::Field::new(
+        "supportUrl",
+    );
+    /// `termsOfServiceUrl`
+    pub const TermsOfServiceUrl: model::Field<InformationalUrl> = model::Field::new(
+        "termsOfServiceUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationalUrl>] = &[
+        Self::LogoUrl,
+        Self::MarketingUrl,
+        Self::PrivacyStatementUrl,
+        Self::SupportUrl,
+        Self::TermsOfServiceUrl,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.itemActionSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemActionSet {
+    /// Property `comment`: `microsoft.graph.commentAction`.
+    pub comment: Option<CommentAction>,
+    /// Property `create`: `microsoft.graph.createAction`.
+    pub create: Option<CreateAction>,
+    /// Property `delete`: `microsoft.graph.deleteAction`.
+    pub delete: Option<DeleteAction>,
+    /// Property `edit`: `microsoft.graph.editAction`.
+    pub edit: Option<EditAction>,
+    /// Property `mention`: `microsoft.graph.mentionAction`.
+    pub mention: Option<MentionAction>,
+    /// Property `move`: `microsoft.graph.moveAction`.
+    pub r#move: Option<MoveAction>,
+    /// Property `rename`: `microsoft.graph.renameAction`.
+    pub rename: Option<RenameAction>,
+    /// Property `restore`: `microsoft.graph.restoreAction`.
+    pub restore: Option<RestoreAction>,
+    /// Property `share`: `microsoft.graph.shareAction`.
+    pub share: Option<ShareAction>,
+    /// Property `version`: `microsoft.graph.versionAction`.
+    pub version: Option<VersionAction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for ItemActionSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemActionSet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActionSet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("comment", &self.comment);
+        object.property("create", &self.create);
+        object.property("delete", &self.delete);
+        object.property("edit", &self.edit);
+        object.property("mention", &self.mention);
+        object.property("move", &self.r#move);
+        object.property("rename", &self.rename);
+        object.property("restore", &self.restore);
+        object.property("share", &self.share);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for ItemActionSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for ItemActionSet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "comment" => read_nullable(map, key, &mut self.comment, extra),
+            "create" => read_nullable(map, key, &mut self.create, extra),
+            "delete" => read_nullable(map, key, &mut self.delete, extra),
+            "edit" => read_nullable(map, key, &mut self.edit, extra),
+            "mention" => read_nullable(map, key, &mut self.mention, extra),
+            "move" => read_nullable(map, key, &mut self.r#move, extra),
+            "rename" => read_nullable(map, key, &mut self.rename, extra),
+            "restore" => read_nullable(map, key, &mut self.restore, extra),
+            "share" => read_nullable(map, key, &mut self.share, extra),
+            "version" => read_nullable(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemActionSet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`ItemActionSet`] by wire name, each a [`Field<ItemActionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActionSet::set_null`].
+pub enum ItemActionSetField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ItemActionSetField {
+    /// `comment`
+    pub const Comment: model::Field<ItemActionSet> = model::Field::new("comment");
+    /// `create`
+    pub const Create: model::Field<ItemActionSet> = model::Field::new("create");
+    /// `delete`
+    pub const Delete: model::Field<ItemActionSet> = model::Field::new("delete");
+    /// `edit`
+    pub const Edit: model::Field<ItemActionSet> = model::Field::new("edit");
+    /// `mention`
+    pub const Mention: model::Field<ItemActionSet> = model::Field::new("mention");
+    /// `move`
+    pub const Move: model::Field<ItemActionSet> = model::Field::new("move");
+    /// `rename`
+    pub const Rename: model::Field<ItemActionSet> = model::Field::new("rename");
+    /// `restore`
+    pub const Restore: model::Field<ItemActionSet> = model::Field::new("restore");
+    /// `share`
+    pub const Share: model::Field<ItemActionSet> = model::Field::new("share");
+    /// `version`
+    pub const Version: model::Field<ItemActionSet> = model::Field::new("version");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemActionSet>] = &[
+        Self::Comment,
+        Self::Create,
+        Self::Delete,
+        Self::Edit,
+        Self::Mention,
+        Self::Move,
+        Self::Rename,
+        Self::Restore,
+        Self::Share,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.kerberosSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KerberosSignOnSettings {
+    /// Property `kerberosServicePrincipalName`: `Edm.String`.
+    pub kerberos_service_principal_name: Option<String>,
+    /// Property `kerberosSignOnMappingAttributeType`: `microsoft.graph.kerberosSignOnMappingAttributeType`.
+    pub kerberos_sign_on_mapping_attribute_type: Option<
+        KerberosSignOnMappingAttributeType,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for KerberosSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl KerberosSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.kerberosSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "kerberosServicePrincipalName",
+                &self.kerberos_service_principal_name,
+            );
+        object
+            .property(
+                "kerberosSignOnMappingAttributeType",
+                &self.kerberos_sign_on_mapping_attribute_type,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for KerberosSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "kerberosServicePrincipalName" => {
+                read_lenient(map, key, &mut self.kerberos_service_principal_name, extra)
+            }
+            "kerberosSignOnMappingAttributeType" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.kerberos_sign_on_mapping_attribute_type,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl KerberosSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`KerberosSignOnSettings`] by wire name, each a [`Field<KerberosSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
+pub enum KerberosSignOnSettingsField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl KerberosSignOnSettingsField {
+    /// `kerberosServicePrincipalName`
+    pub const KerberosServicePrincipalName: model::Field<KerberosSignOnSettings> = model::Field::new(
+        "kerberosServicePrincipalName",
+    );
+    /// `kerberosSignOnMappingAttributeType`
+    pub const KerberosSignOnMappingAttributeType: model::Field<KerberosSignOnSettings> = model::Field::new(
+        "kerberosSignOnMappingAttributeType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<KerberosSignOnSettings>] = &[
+        Self::KerberosServicePrincipalName,
+        Self::KerberosSignOnMappingAttributeType,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.licenseAssignmentState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseAssignmentState {
+    /// Property `assignedByGroup`: `Edm.String`.
+    pub assigned_by_group: Option<String>,
+    /// Property `disabledPlans`: `Collection(Edm.Guid)`.
+    pub disabled_plans: Option<Vec<edm::Guid>>,
+    /// Property `error`: `Edm.String`.
+    pub error: Option<String>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `skuId`: `Edm.Guid`.
+    pub sku_id: Option<edm::Guid>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for LicenseAssignmentState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl LicenseAssignmentState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("assignedByGroup", &self.assigned_by_group);
+        object.property("disabledPlans", &self.disabled_plans);
+        object.property("error", &self.error);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("skuId", &self.sku_id);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "assignedByGroup" => {
+                read_lenient(map, key, &mut self.assigned_by_group, extra)
+            }
+            "disabledPlans" => read_lenient(map, key, &mut self.disabled_plans, extra),
+            "error" => read_lenient(map, key, &mut self.error, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl LicenseAssignmentState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`LicenseAssignmentState`] by wire name, each a [`Field<LicenseAssignmentState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseAssignmentState::set_null`].
+pub enum LicenseAssignmentStateField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl LicenseAssignmentStateField {
+    /// `assignedByGroup`
+    pub const AssignedByGroup: model::Field<LicenseAssignmentState> = model::Field::new(
+        "assignedByGroup",
+    );
+    /// `disabledPlans`
+    pub const DisabledPlans: model::Field<LicenseAssignmentState> = model::Field::new(
+        "disabledPlans",
+    );
+    /// `error`
+    pub const Error: model::Field<LicenseAssignmentState> = model::Field::new("error");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<LicenseAssignmentState> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `skuId`
+    pub const SkuId: model::Field<LicenseAssignmentState> = model::Field::new("skuId");
+    /// `state`
+    pub const State: model::Field<LicenseAssignmentState> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseAssignmentState>] = &[
+        Self::AssignedByGroup,
+        Self::DisabledPlans,
+        Self::Error,
+        Self::LastUpdatedDateTime,
+        Self::SkuId,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// CSDL complex type `microsoft.graph.licenseProcessingState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseProcessingState {
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl serde::Serialize for LicenseProcessingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl LicenseProcessingState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseProcessingState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl<'de> serde::Deserialize<'de> for LicenseProcessingState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl graph_odata_runtime::model::ODataObject for LicenseProcessingState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+impl LicenseProcessingState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+/// The properties of [`LicenseProcessingState`] by wire name, each a [`Field<LicenseProcessingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseProcessingState::set_null`].
+pub enum LicenseProcessingStateField {}
+
+#[cfg(feature = "_membership_rule_processing_status_details")]
+#[allow(non_upper_case_globals)]
+impl LicenseProcessingStateField {
+    /// `state`
+    pub const State: model::Field<LicenseProcessingState> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseProcessingState>] = &[Self::State];
+}
+
+#[cfg(feature = "_subscribed_skus")]
+/// CSDL complex type `microsoft.graph.licenseUnitsDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseUnitsDetail {
+    /// Property `enabled`: `Edm.Int32`.
+    pub enabled: Option<i32>,
+    /// Property `suspended`: `Edm.Int32`.
+    pub suspended: Option<i32>,
+    /// Property `warning`: `Edm.Int32`.
+    pub warning: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl serde::Serialize for LicenseUnitsDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl LicenseUnitsDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseUnitsDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("enabled", &self.enabled);
+        object.property("suspended", &self.suspended);
+        object.property("warning", &self.warning);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl<'de> serde::Deserialize<'de> for LicenseUnitsDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl graph_odata_runtime::model::ODataObject for LicenseUnitsDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "suspended" => read_lenient(map, key, &mut self.suspended, extra),
+            "warning" => read_lenient(map, key, &mut self.warning, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl LicenseUnitsDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+/// The properties of [`LicenseUnitsDetail`] by wire name, each a [`Field<LicenseUnitsDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseUnitsDetail::set_null`].
+pub enum LicenseUnitsDetailField {}
+
+#[cfg(feature = "_subscribed_skus")]
+#[allow(non_upper_case_globals)]
+impl LicenseUnitsDetailField {
+    /// `enabled`
+    pub const Enabled: model::Field<LicenseUnitsDetail> = model::Field::new("enabled");
+    /// `suspended`
+    pub const Suspended: model::Field<LicenseUnitsDetail> = model::Field::new(
+        "suspended",
+    );
+    /// `warning`
+    pub const Warning: model::Field<LicenseUnitsDetail> = model::Field::new("warning");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseUnitsDetail>] = &[
+        Self::Enabled,
+        Self::Suspended,
+        Self::Warning,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.managedIdentity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedIdentity {
+    /// Property `associatedResourceId`: `Edm.String`.
+    pub associated_resource_id: Option<String>,
+    /// Property `federatedTokenId`: `Edm.String`.
+    pub federated_token_id: Option<String>,
+    /// Property `federatedTokenIssuer`: `Edm.String`.
+    pub federated_token_issuer: Option<String>,
+    /// Property `msiType`: `microsoft.graph.msiType`.
+    pub msi_type: Option<MsiType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ManagedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ManagedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("associatedResourceId", &self.associated_resource_id);
+        object.property("federatedTokenId", &self.federated_token_id);
+        object.property("federatedTokenIssuer", &self.federated_token_issuer);
+        object.property("msiType", &self.msi_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ManagedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ManagedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "associatedResourceId" => {
+                read_lenient(map, key, &mut self.associated_resource_id, extra)
+            }
+            "federatedTokenId" => {
+                read_lenient(map, key, &mut self.federated_token_id, extra)
+            }
+            "federatedTokenIssuer" => {
+                read_lenient(map, key, &mut self.federated_token_issuer, extra)
+            }
+            "msiType" => read_nullable(map, key, &mut self.msi_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ManagedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ManagedIdentity`] by wire name, each a [`Field<ManagedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedIdentity::set_null`].
+pub enum ManagedIdentityField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ManagedIdentityField {
+    /// `associatedResourceId`
+    pub const AssociatedResourceId: model::Field<ManagedIdentity> = model::Field::new(
+        "associatedResourceId",
+    );
+    /// `federatedTokenId`
+    pub const FederatedTokenId: model::Field<ManagedIdentity> = model::Field::new(
+        "federatedTokenId",
+    );
+    /// `federatedTokenIssuer`
+    pub const FederatedTokenIssuer: model::Field<ManagedIdentity> = model::Field::new(
+        "federatedTokenIssuer",
+    );
+    /// `msiType`
+    pub const MsiType: model::Field<ManagedIdentity> = model::Field::new("msiType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedIdentity>] = &[
+        Self::AssociatedResourceId,
+        Self::FederatedTokenId,
+        Self::FederatedTokenIssuer,
+        Self::MsiType,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.mentionAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MentionAction {
+    /// Property `mentionees`: `Collection(microsoft.graph.identitySet)`.
+    pub mentionees: Option<Vec<AnyIdentitySet>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for MentionAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MentionAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("mentionees", &self.mentionees);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for MentionAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for MentionAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "mentionees" => read_nullable(map, key, &mut self.mentionees, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MentionAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`MentionAction`] by wire name, each a [`Field<MentionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionAction::set_null`].
+pub enum MentionActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl MentionActionField {
+    /// `mentionees`
+    pub const Mentionees: model::Field<MentionAction> = model::Field::new("mentionees");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MentionAction>] = &[Self::Mentionees];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.moveAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MoveAction {
+    /// Property `from`: `Edm.String`.
+    pub from: Option<String>,
+    /// Property `to`: `Edm.String`.
+    pub to: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for MoveAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MoveAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.moveAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("from", &self.from);
+        object.property("to", &self.to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for MoveAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for MoveAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "from" => read_lenient(map, key, &mut self.from, extra),
+            "to" => read_lenient(map, key, &mut self.to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MoveAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`MoveAction`] by wire name, each a [`Field<MoveAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveAction::set_null`].
+pub enum MoveActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl MoveActionField {
+    /// `from`
+    pub const From: model::Field<MoveAction> = model::Field::new("from");
+    /// `to`
+    pub const To: model::Field<MoveAction> = model::Field::new("to");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MoveAction>] = &[Self::From, Self::To];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
+///
+/// CSDL complex type `microsoft.graph.onPremisesApplicationSegment`.
+#[deprecated(note = "deprecated on 2023-06-01, planned removal on 2023-06-01")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesApplicationSegment {
+    /// Property `alternateUrl`: `Edm.String`.
+    pub alternate_url: Option<String>,
+    /// Property `corsConfigurations`: `Collection(microsoft.graph.corsConfiguration)`.
+    pub cors_configurations: Option<Vec<CorsConfiguration>>,
+    /// Property `externalUrl`: `Edm.String`.
+    pub external_url: Option<String>,
+    /// Property `internalUrl`: `Edm.String`.
+    pub internal_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for OnPremisesApplicationSegment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OnPremisesApplicationSegment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesApplicationSegment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alternateUrl", &self.alternate_url);
+        object.property("corsConfigurations", &self.cors_configurations);
+        object.property("externalUrl", &self.external_url);
+        object.property("internalUrl", &self.internal_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for OnPremisesApplicationSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alternateUrl" => read_lenient(map, key, &mut self.alternate_url, extra),
+            "corsConfigurations" => {
+                read_nullable(map, key, &mut self.cors_configurations, extra)
+            }
+            "externalUrl" => read_lenient(map, key, &mut self.external_url, extra),
+            "internalUrl" => read_lenient(map, key, &mut self.internal_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OnPremisesApplicationSegment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`OnPremisesApplicationSegment`] by wire name, each a [`Field<OnPremisesApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
+pub enum OnPremisesApplicationSegmentField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesApplicationSegmentField {
+    /// `alternateUrl`
+    pub const AlternateUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "alternateUrl",
+    );
+    /// `corsConfigurations`
+    pub const CorsConfigurations: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "corsConfigurations",
+    );
+    /// `externalUrl`
+    pub const ExternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "externalUrl",
+    );
+    /// `internalUrl`
+    pub const InternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
+        "internalUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesApplicationSegment>] = &[
+        Self::AlternateUrl,
+        Self::CorsConfigurations,
+        Self::ExternalUrl,
+        Self::InternalUrl,
+    ];
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+/// CSDL complex type `microsoft.graph.onPremisesExtensionAttributes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesExtensionAttributes {
+    /// Property `extensionAttribute1`: `Edm.String`.
+    pub extension_attribute1: Option<String>,
+    /// Property `extensionAttribute10`: `Edm.String`.
+    pub extension_attribute10: Option<String>,
+    /// Property `extensionAttribute11`: `Edm.String`.
+    pub extension_attribute11: Option<String>,
+    /// Property `extensionAttribute12`: `Edm.String`.
+    pub extension_attribute12: Option<String>,
+    /// Property `extensionAttribute13`: `Edm.String`.
+    pub extension_attribute13: Option<String>,
+    /// Property `extensionAttribute14`: `Edm.String`.
+    pub extension_attribute14: Option<String>,
+    /// Property `extensionAttribute15`: `Edm.String`.
+    pub extension_attribute15: Option<String>,
+    /// Property `extensionAttribute2`: `Edm.String`.
+    pub extension_attribute2: Option<String>,
+    /// Property `extensionAttribute3`: `Edm.String`.
+    pub extension_attribute3: Option<String>,
+    /// Property `extensionAttribute4`: `Edm.String`.
+    pub extension_attribute4: Option<String>,
+    /// Property `extensionAttribute5`: `Edm.String`.
+    pub extension_attribute5: Option<String>,
+    /// Property `extensionAttribute6`: `Edm.String`.
+    pub extension_attribute6: Option<String>,
+    /// Property `extensionAttribute7`: `Edm.String`.
+    pub extension_attribute7: Option<String>,
+    /// Property `extensionAttribute8`: `Edm.String`.
+    pub extension_attribute8: Option<String>,
+    /// Property `extensionAttribute9`: `Edm.String`.
+    pub extension_attribute9: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+impl serde::Serialize for OnPremisesExtensionAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+impl OnPremisesExtensionAttributes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesExtensionAttributes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("extensionAttribute1", &self.extension_attribute1);
+        object.property("extensionAttribute10", &self.extension_attribute10);
+        object.property("extensionAttribute11", &self.extension_attribute11);
+        object.property("extensionAttribute12", &self.extension_attribute12);
+        object.property("extensionAttribute13", &self.extension_attribute13);
+        object.property("extensionAttribute14", &self.extension_attribute14);
+        object.property("extensionAttribute15", &self.extension_attribute15);
+        object.property("extensionAttribute2", &self.extension_attribute2);
+        object.property("extensionAttribute3", &self.extension_attribute3);
+        object.property("extensionAttribute4", &self.extension_attribute4);
+        object.property("extensionAttribute5", &self.extension_attribute5);
+        object.property("extensionAttribute6", &self.extension_attribute6);
+        object.property("extensionAttribute7", &self.extension_attribute7);
+        object.property("extensionAttribute8", &self.extension_attribute8);
+        object.property("extensionAttribute9", &self.extension_attribute9);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "extensionAttribute1" => {
+                read_lenient(map, key, &mut self.extension_attribute1, extra)
+            }
+            "extensionAttribute10" => {
+                read_lenient(map, key, &mut self.extension_attribute10, extra)
+            }
+            "extensionAttribute11" => {
+                read_lenient(map, key, &mut self.extension_attribute11, extra)
+            }
+            "extensionAttribute12" => {
+                read_lenient(map, key, &mut self.extension_attribute12, extra)
+            }
+            "extensionAttribute13" => {
+                read_lenient(map, key, &mut self.extension_attribute13, extra)
+            }
+            "extensionAttribute14" => {
+                read_lenient(map, key, &mut self.extension_attribute14, extra)
+            }
+            "extensionAttribute15" => {
+                read_lenient(map, key, &mut self.extension_attribute15, extra)
+            }
+            "extensionAttribute2" => {
+                read_lenient(map, key, &mut self.extension_attribute2, extra)
+            }
+            "extensionAttribute3" => {
+                read_lenient(map, key, &mut self.extension_attribute3, extra)
+            }
+            "extensionAttribute4" => {
+                read_lenient(map, key, &mut self.extension_attribute4, extra)
+            }
+            "extensionAttribute5" => {
+                read_lenient(map, key, &mut self.extension_attribute5, extra)
+            }
+            "extensionAttribute6" => {
+                read_lenient(map, key, &mut self.extension_attribute6, extra)
+            }
+            "extensionAttribute7" => {
+                read_lenient(map, key, &mut self.extension_attribute7, extra)
+            }
+            "extensionAttribute8" => {
+                read_lenient(map, key, &mut self.extension_attribute8, extra)
+            }
+            "extensionAttribute9" => {
+                read_lenient(map, key, &mut self.extension_attribute9, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+impl OnPremisesExtensionAttributes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+/// The properties of [`OnPremisesExtensionAttributes`] by wire name, each a [`Field<OnPremisesExtensionAttributes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesExtensionAttributes::set_null`].
+pub enum OnPremisesExtensionAttributesField {}
+
+#[cfg(feature = "_on_premises_extension_attributes")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesExtensionAttributesField {
+    /// `extensionAttribute1`
+    pub const ExtensionAttribute1: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute1",
+    );
+    /// `extensionAttribute10`
+    pub const ExtensionAttribute10: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute10",
+    );
+    /// `extensionAttribute11`
+    pub const ExtensionAttribute11: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute11",
+    );
+    /// `extensionAttribute12`
+    pub const ExtensionAttribute12: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute12",
+    );
+    /// `extensionAttribute13`
+    pub const ExtensionAttribute13: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute13",
+    );
+    /// `extensionAttribute14`
+    pub const ExtensionAttribute14: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute14",
+    );
+    /// `extensionAttribute15`
+    pub const ExtensionAttribute15: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute15",
+    );
+    /// `extensionAttribute2`
+    pub const ExtensionAttribute2: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute2",
+    );
+    /// `extensionAttribute3`
+    pub const ExtensionAttribute3: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute3",
+    );
+    /// `extensionAttribute4`
+    pub const ExtensionAttribute4: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute4",
+    );
+    /// `extensionAttribute5`
+    pub const ExtensionAttribute5: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute5",
+    );
+    /// `extensionAttribute6`
+    pub const ExtensionAttribute6: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute6",
+    );
+    /// `extensionAttribute7`
+    pub const ExtensionAttribute7: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute7",
+    );
+    /// `extensionAttribute8`
+    pub const ExtensionAttribute8: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute8",
+    );
+    /// `extensionAttribute9`
+    pub const ExtensionAttribute9: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
+        "extensionAttribute9",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesExtensionAttributes>] = &[
+        Self::ExtensionAttribute1,
+        Self::ExtensionAttribute10,
+        Self::ExtensionAttribute11,
+        Self::ExtensionAttribute12,
+        Self::ExtensionAttribute13,
+        Self::ExtensionAttribute14,
+        Self::ExtensionAttribute15,
+        Self::ExtensionAttribute2,
+        Self::ExtensionAttribute3,
+        Self::ExtensionAttribute4,
+        Self::ExtensionAttribute5,
+        Self::ExtensionAttribute6,
+        Self::ExtensionAttribute7,
+        Self::ExtensionAttribute8,
+        Self::ExtensionAttribute9,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesPublishingSingleSignOn {
+    /// Property `kerberosSignOnSettings`: `microsoft.graph.kerberosSignOnSettings`.
+    pub kerberos_sign_on_settings: Option<KerberosSignOnSettings>,
+    /// Property `singleSignOnMode`: `microsoft.graph.singleSignOnMode`.
+    pub single_sign_on_mode: Option<SingleSignOnMode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for OnPremisesPublishingSingleSignOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OnPremisesPublishingSingleSignOn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishingSingleSignOn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kerberosSignOnSettings", &self.kerberos_sign_on_settings);
+        object.property("singleSignOnMode", &self.single_sign_on_mode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for OnPremisesPublishingSingleSignOn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignOn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "kerberosSignOnSettings" => {
+                read_nullable(map, key, &mut self.kerberos_sign_on_settings, extra)
+            }
+            "singleSignOnMode" => {
+                read_nullable(map, key, &mut self.single_sign_on_mode, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl OnPremisesPublishingSingleSignOn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name, each a [`Field<OnPremisesPublishingSingleSignOn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
+pub enum OnPremisesPublishingSingleSignOnField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesPublishingSingleSignOnField {
+    /// `kerberosSignOnSettings`
+    pub const KerberosSignOnSettings: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
+        "kerberosSignOnSettings",
+    );
+    /// `singleSignOnMode`
+    pub const SingleSignOnMode: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
+        "singleSignOnMode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesPublishingSingleSignOn>] = &[
+        Self::KerberosSignOnSettings,
+        Self::SingleSignOnMode,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesWritebackConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesWritebackConfiguration {
+    /// Property `unifiedGroupContainer`: `Edm.String`.
+    pub unified_group_container: Option<String>,
+    /// Property `userContainer`: `Edm.String`.
+    pub user_container: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesWritebackConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesWritebackConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesWritebackConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("unifiedGroupContainer", &self.unified_group_container);
+        object.property("userContainer", &self.user_container);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesWritebackConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesWritebackConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "unifiedGroupContainer" => {
+                read_lenient(map, key, &mut self.unified_group_container, extra)
+            }
+            "userContainer" => read_lenient(map, key, &mut self.user_container, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesWritebackConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesWritebackConfiguration`] by wire name, each a [`Field<OnPremisesWritebackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesWritebackConfiguration::set_null`].
+pub enum OnPremisesWritebackConfigurationField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesWritebackConfigurationField {
+    /// `unifiedGroupContainer`
+    pub const UnifiedGroupContainer: model::Field<OnPremisesWritebackConfiguration> = model::Field::new(
+        "unifiedGroupContainer",
+    );
+    /// `userContainer`
+    pub const UserContainer: model::Field<OnPremisesWritebackConfiguration> = model::Field::new(
+        "userContainer",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesWritebackConfiguration>] = &[
+        Self::UnifiedGroupContainer,
+        Self::UserContainer,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.parentalControlSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParentalControlSettings {
+    /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
+    pub countries_blocked_for_minors: Option<Vec<String>>,
+    /// Property `legalAgeGroupRule`: `Edm.String`.
+    pub legal_age_group_rule: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for ParentalControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ParentalControlSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.parentalControlSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("countriesBlockedForMinors", &self.countries_blocked_for_minors);
+        object.property("legalAgeGroupRule", &self.legal_age_group_rule);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "countriesBlockedForMinors" => {
+                read_lenient(map, key, &mut self.countries_blocked_for_minors, extra)
+            }
+            "legalAgeGroupRule" => {
+                read_lenient(map, key, &mut self.legal_age_group_rule, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ParentalControlSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`ParentalControlSettings`] by wire name, each a [`Field<ParentalControlSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
+pub enum ParentalControlSettingsField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl ParentalControlSettingsField {
+    /// `countriesBlockedForMinors`
+    pub const CountriesBlockedForMinors: model::Field<ParentalControlSettings> = model::Field::new(
+        "countriesBlockedForMinors",
+    );
+    /// `legalAgeGroupRule`
+    pub const LegalAgeGroupRule: model::Field<ParentalControlSettings> = model::Field::new(
+        "legalAgeGroupRule",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ParentalControlSettings>] = &[
+        Self::CountriesBlockedForMinors,
+        Self::LegalAgeGroupRule,
+    ];
+}
+
+#[cfg(feature = "_app_role")]
+/// CSDL complex type `microsoft.graph.passwordCredential`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordCredential {
+    /// Property `customKeyIdentifier`: `Edm.Binary`.
+    pub custom_key_identifier: Option<edm::Binary>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `hint`: `Edm.String`.
+    pub hint: Option<String>,
+    /// Property `keyId`: `Edm.Guid`.
+    pub key_id: Option<edm::Guid>,
+    /// Property `secretText`: `Edm.String`.
+    pub secret_text: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_role")]
+impl serde::Serialize for PasswordCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl PasswordCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("hint", &self.hint);
+        object.property("keyId", &self.key_id);
+        object.property("secretText", &self.secret_text);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl<'de> serde::Deserialize<'de> for PasswordCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl graph_odata_runtime::model::ODataObject for PasswordCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "customKeyIdentifier" => {
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "hint" => read_lenient(map, key, &mut self.hint, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "secretText" => read_lenient(map, key, &mut self.secret_text, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl PasswordCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_role")]
+/// The properties of [`PasswordCredential`] by wire name, each a [`Field<PasswordCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
+pub enum PasswordCredentialField {}
+
+#[cfg(feature = "_app_role")]
+#[allow(non_upper_case_globals)]
+impl PasswordCredentialField {
+    /// `customKeyIdentifier`
+    pub const CustomKeyIdentifier: model::Field<PasswordCredential> = model::Field::new(
+        "customKeyIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<PasswordCredential> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<PasswordCredential> = model::Field::new(
+        "endDateTime",
+    );
+    /// `hint`
+    pub const Hint: model::Field<PasswordCredential> = model::Field::new("hint");
+    /// `keyId`
+    pub const KeyId: model::Field<PasswordCredential> = model::Field::new("keyId");
+    /// `secretText`
+    pub const SecretText: model::Field<PasswordCredential> = model::Field::new(
+        "secretText",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<PasswordCredential> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordCredential>] = &[
+        Self::CustomKeyIdentifier,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::Hint,
+        Self::KeyId,
+        Self::SecretText,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.passwordProfile`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordProfile {
+    /// Property `forceChangePasswordNextSignIn`: `Edm.Boolean`.
+    pub force_change_password_next_sign_in: Option<bool>,
+    /// Property `forceChangePasswordNextSignInWithMfa`: `Edm.Boolean`.
+    pub force_change_password_next_sign_in_with_mfa: Option<bool>,
+    /// Property `password`: `Edm.String`.
+    pub password: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for PasswordProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl PasswordProfile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "forceChangePasswordNextSignIn",
+                &self.force_change_password_next_sign_in,
+            );
+        object
+            .property(
+                "forceChangePasswordNextSignInWithMfa",
+                &self.force_change_password_next_sign_in_with_mfa,
+            );
+        object.property("password", &self.password);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for PasswordProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for PasswordProfile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "forceChangePasswordNextSignIn" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.force_change_password_next_sign_in,
+                    extra,
+                )
+            }
+            "forceChangePasswordNextSignInWithMfa" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.force_change_password_next_sign_in_with_mfa,
+                    extra,
+                )
+            }
+            "password" => read_lenient(map, key, &mut self.password, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl PasswordProfile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`PasswordProfile`] by wire name, each a [`Field<PasswordProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordProfile::set_null`].
+pub enum PasswordProfileField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl PasswordProfileField {
+    /// `forceChangePasswordNextSignIn`
+    pub const ForceChangePasswordNextSignIn: model::Field<PasswordProfile> = model::Field::new(
+        "forceChangePasswordNextSignIn",
+    );
+    /// `forceChangePasswordNextSignInWithMfa`
+    pub const ForceChangePasswordNextSignInWithMfa: model::Field<PasswordProfile> = model::Field::new(
+        "forceChangePasswordNextSignInWithMfa",
+    );
+    /// `password`
+    pub const Password: model::Field<PasswordProfile> = model::Field::new("password");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordProfile>] = &[
+        Self::ForceChangePasswordNextSignIn,
+        Self::ForceChangePasswordNextSignInWithMfa,
+        Self::Password,
+    ];
+}
+
+#[cfg(feature = "_groups")]
+/// CSDL complex type `microsoft.graph.propertyToEvaluate`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PropertyToEvaluate {
+    /// Property `propertyName`: `Edm.String`.
+    pub property_name: Option<String>,
+    /// Property `propertyValue`: `Edm.String`.
+    pub property_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_groups")]
+impl serde::Serialize for PropertyToEvaluate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl PropertyToEvaluate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.propertyToEvaluate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("propertyName", &self.property_name);
+        object.property("propertyValue", &self.property_value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl<'de> serde::Deserialize<'de> for PropertyToEvaluate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl graph_odata_runtime::model::ODataObject for PropertyToEvaluate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "propertyName" => read_lenient(map, key, &mut self.property_name, extra),
+            "propertyValue" => read_lenient(map, key, &mut self.property_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl PropertyToEvaluate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_groups")]
+/// The properties of [`PropertyToEvaluate`] by wire name, each a [`Field<PropertyToEvaluate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PropertyToEvaluate::set_null`].
+pub enum PropertyToEvaluateField {}
+
+#[cfg(feature = "_groups")]
+#[allow(non_upper_case_globals)]
+impl PropertyToEvaluateField {
+    /// `propertyName`
+    pub const PropertyName: model::Field<PropertyToEvaluate> = model::Field::new(
+        "propertyName",
+    );
+    /// `propertyValue`
+    pub const PropertyValue: model::Field<PropertyToEvaluate> = model::Field::new(
+        "propertyValue",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PropertyToEvaluate>] = &[
+        Self::PropertyName,
+        Self::PropertyValue,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.renameAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RenameAction {
+    /// Property `newName`: `Edm.String`.
+    pub new_name: Option<String>,
+    /// Property `oldName`: `Edm.String`.
+    pub old_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for RenameAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl RenameAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.renameAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("newName", &self.new_name);
+        object.property("oldName", &self.old_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for RenameAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for RenameAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "newName" => read_lenient(map, key, &mut self.new_name, extra),
+            "oldName" => read_lenient(map, key, &mut self.old_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl RenameAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`RenameAction`] by wire name, each a [`Field<RenameAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RenameAction::set_null`].
+pub enum RenameActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl RenameActionField {
+    /// `newName`
+    pub const NewName: model::Field<RenameAction> = model::Field::new("newName");
+    /// `oldName`
+    pub const OldName: model::Field<RenameAction> = model::Field::new("oldName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RenameAction>] = &[
+        Self::NewName,
+        Self::OldName,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.restoreAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RestoreAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for RestoreAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl RestoreAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for RestoreAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for RestoreAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+/// CSDL complex type `microsoft.graph.riskUserActivity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskUserActivity {
+    /// Property `detail`: `microsoft.graph.riskDetail`.
+    pub detail: Option<RiskDetail>,
+    /// Property `eventTypes`: `Collection(microsoft.graph.riskEventType)`.
+    pub event_types: Option<Vec<RiskEventType>>,
+    /// Property `riskEventTypes`: `Collection(Edm.String)`.
+    pub risk_event_types: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_risky_users")]
+impl serde::Serialize for RiskUserActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl RiskUserActivity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskUserActivity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("detail", &self.detail);
+        object.property("eventTypes", &self.event_types);
+        object.property("riskEventTypes", &self.risk_event_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl<'de> serde::Deserialize<'de> for RiskUserActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "eventTypes" => read_nullable(map, key, &mut self.event_types, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl RiskUserActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+/// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
+pub enum RiskUserActivityField {}
+
+#[cfg(feature = "_risky_users")]
+#[allow(non_upper_case_globals)]
+impl RiskUserActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskUserActivity> = model::Field::new("detail");
+    /// `eventTypes`
+    pub const EventTypes: model::Field<RiskUserActivity> = model::Field::new(
+        "eventTypes",
+    );
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskUserActivity> = model::Field::new(
+        "riskEventTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskUserActivity>] = &[
+        Self::Detail,
+        Self::EventTypes,
+        Self::RiskEventTypes,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.servicePrincipalSignIn`; base type `microsoft.graph.signInIdentity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePrincipalSignIn {
+    /// Property `servicePrincipalId`: `Edm.String`.
+    pub service_principal_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for ServicePrincipalSignIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl ServicePrincipalSignIn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalSignIn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("servicePrincipalId", &self.service_principal_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for ServicePrincipalSignIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for ServicePrincipalSignIn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "servicePrincipalId" => {
+                read_lenient(map, key, &mut self.service_principal_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl ServicePrincipalSignIn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`ServicePrincipalSignIn`] by wire name, each a [`Field<ServicePrincipalSignIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalSignIn::set_null`].
+pub enum ServicePrincipalSignInField {}
+
+#[cfg(feature = "_agent_id_risk_level")]
+#[allow(non_upper_case_globals)]
+impl ServicePrincipalSignInField {
+    /// `servicePrincipalId`
+    pub const ServicePrincipalId: model::Field<ServicePrincipalSignIn> = model::Field::new(
+        "servicePrincipalId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServicePrincipalSignIn>] = &[
+        Self::ServicePrincipalId,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.shareAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShareAction {
+    /// Property `recipients`: `Collection(microsoft.graph.identitySet)`.
+    pub recipients: Option<Vec<AnyIdentitySet>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for ShareAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ShareAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shareAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("recipients", &self.recipients);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for ShareAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for ShareAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ShareAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`ShareAction`] by wire name, each a [`Field<ShareAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShareAction::set_null`].
+pub enum ShareActionField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ShareActionField {
+    /// `recipients`
+    pub const Recipients: model::Field<ShareAction> = model::Field::new("recipients");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ShareAction>] = &[Self::Recipients];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointApiUsageDataPoint`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointApiUsageDataPoint {
+    /// Property `activeApps`: `Edm.Int32`.
+    pub active_apps: Option<i32>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `serviceArea`: `Edm.String`.
+    pub service_area: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `throttledRequests`: `Edm.Int64`.
+    pub throttled_requests: Option<i64>,
+    /// Property `usageDateTime`: `Edm.DateTimeOffset`.
+    pub usage_date_time: Option<edm::DateTimeOffset>,
+    /// Property `usageMB`: `Edm.Int64`.
+    pub usage_mb: Option<i64>,
+    /// Property `usageRequests`: `Edm.Int64`.
+    pub usage_requests: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointApiUsageDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointApiUsageDataPoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointApiUsageDataPoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("activeApps", &self.active_apps);
+        object.property("appId", &self.app_id);
+        object.property("serviceArea", &self.service_area);
+        object.property("tenantId", &self.tenant_id);
+        object.property("throttledRequests", &self.throttled_requests);
+        object.property("usageDateTime", &self.usage_date_time);
+        object.property("usageMB", &self.usage_mb);
+        object.property("usageRequests", &self.usage_requests);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointApiUsageDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointApiUsageDataPoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "activeApps" => read_lenient(map, key, &mut self.active_apps, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "serviceArea" => read_lenient(map, key, &mut self.service_area, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "throttledRequests" => {
+                read_lenient(map, key, &mut self.throttled_requests, extra)
+            }
+            "usageDateTime" => read_lenient(map, key, &mut self.usage_date_time, extra),
+            "usageMB" => read_lenient(map, key, &mut self.usage_mb, extra),
+            "usageRequests" => read_lenient(map, key, &mut self.usage_requests, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointApiUsageDataPoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointApiUsageDataPoint`] by wire name, each a [`Field<SharePointApiUsageDataPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointApiUsageDataPoint::set_null`].
+pub enum SharePointApiUsageDataPointField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointApiUsageDataPointField {
+    /// `activeApps`
+    pub const ActiveApps: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "activeApps",
+    );
+    /// `appId`
+    pub const AppId: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "appId",
+    );
+    /// `serviceArea`
+    pub const ServiceArea: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "serviceArea",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "tenantId",
+    );
+    /// `throttledRequests`
+    pub const ThrottledRequests: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "throttledRequests",
+    );
+    /// `usageDateTime`
+    pub const UsageDateTime: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "usageDateTime",
+    );
+    /// `usageMB`
+    pub const UsageMb: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "usageMB",
+    );
+    /// `usageRequests`
+    pub const UsageRequests: model::Field<SharePointApiUsageDataPoint> = model::Field::new(
+        "usageRequests",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointApiUsageDataPoint>] = &[
+        Self::ActiveApps,
+        Self::AppId,
+        Self::ServiceArea,
+        Self::TenantId,
+        Self::ThrottledRequests,
+        Self::UsageDateTime,
+        Self::UsageMb,
+        Self::UsageRequests,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.spaApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpaApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for SpaApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl SpaApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for SpaApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for SpaApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl SpaApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
+pub enum SpaApplicationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl SpaApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<SpaApplication> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SpaApplication>] = &[Self::RedirectUris];
+}
+
+#[cfg(feature = "_drive")]
+/// CSDL complex type `microsoft.graph.systemFacet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SystemFacet {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drive")]
+impl serde::Serialize for SystemFacet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl SystemFacet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.systemFacet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl<'de> serde::Deserialize<'de> for SystemFacet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl graph_odata_runtime::model::ODataObject for SystemFacet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamDiscoverySettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamDiscoverySettings {
+    /// Property `showInTeamsSearchAndSuggestions`: `Edm.Boolean`.
+    pub show_in_teams_search_and_suggestions: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamDiscoverySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamDiscoverySettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDiscoverySettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "showInTeamsSearchAndSuggestions",
+                &self.show_in_teams_search_and_suggestions,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamDiscoverySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamDiscoverySettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "showInTeamsSearchAndSuggestions" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.show_in_teams_search_and_suggestions,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamDiscoverySettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamDiscoverySettings`] by wire name, each a [`Field<TeamDiscoverySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDiscoverySettings::set_null`].
+pub enum TeamDiscoverySettingsField {}
+
+#[cfg(feature = "_giphy_rating_type")]
+#[allow(non_upper_case_globals)]
+impl TeamDiscoverySettingsField {
+    /// `showInTeamsSearchAndSuggestions`
+    pub const ShowInTeamsSearchAndSuggestions: model::Field<TeamDiscoverySettings> = model::Field::new(
+        "showInTeamsSearchAndSuggestions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamDiscoverySettings>] = &[
+        Self::ShowInTeamsSearchAndSuggestions,
+    ];
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamMemberSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamMemberSettings {
+    /// Property `allowAddRemoveApps`: `Edm.Boolean`.
+    pub allow_add_remove_apps: Option<bool>,
+    /// Property `allowCreatePrivateChannels`: `Edm.Boolean`.
+    pub allow_create_private_channels: Option<bool>,
+    /// Property `allowCreateUpdateChannels`: `Edm.Boolean`.
+    pub allow_create_update_channels: Option<bool>,
+    /// Property `allowCreateUpdateRemoveConnectors`: `Edm.Boolean`.
+    pub allow_create_update_remove_connectors: Option<bool>,
+    /// Property `allowCreateUpdateRemoveTabs`: `Edm.Boolean`.
+    pub allow_create_update_remove_tabs: Option<bool>,
+    /// Property `allowDeleteChannels`: `Edm.Boolean`.
+    pub allow_delete_channels: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamMemberSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamMemberSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMemberSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowAddRemoveApps", &self.allow_add_remove_apps);
+        object
+            .property("allowCreatePrivateChannels", &self.allow_create_private_channels);
+        object.property("allowCreateUpdateChannels", &self.allow_create_update_channels);
+        object
+            .property(
+                "allowCreateUpdateRemoveConnectors",
+                &self.allow_create_update_remove_connectors,
+            );
+        object
+            .property(
+                "allowCreateUpdateRemoveTabs",
+                &self.allow_create_update_remove_tabs,
+            );
+        object.property("allowDeleteChannels", &self.allow_delete_channels);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowAddRemoveApps" => {
+                read_lenient(map, key, &mut self.allow_add_remove_apps, extra)
+            }
+            "allowCreatePrivateChannels" => {
+                read_lenient(map, key, &mut self.allow_create_private_channels, extra)
+            }
+            "allowCreateUpdateChannels" => {
+                read_lenient(map, key, &mut self.allow_create_update_channels, extra)
+            }
+            "allowCreateUpdateRemoveConnectors" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_create_update_remove_connectors,
+                    extra,
+                )
+            }
+            "allowCreateUpdateRemoveTabs" => {
+                read_lenient(map, key, &mut self.allow_create_update_remove_tabs, extra)
+            }
+            "allowDeleteChannels" => {
+                read_lenient(map, key, &mut self.allow_delete_channels, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamMemberSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamMemberSettings`] by wire name, each a [`Field<TeamMemberSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMemberSettings::set_null`].
+pub enum TeamMemberSettingsField {}
+
+#[cfg(feature = "_giphy_rating_type")]
+#[allow(non_upper_case_globals)]
+impl TeamMemberSettingsField {
+    /// `allowAddRemoveApps`
+    pub const AllowAddRemoveApps: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowAddRemoveApps",
+    );
+    /// `allowCreatePrivateChannels`
+    pub const AllowCreatePrivateChannels: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowCreatePrivateChannels",
+    );
+    /// `allowCreateUpdateChannels`
+    pub const AllowCreateUpdateChannels: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowCreateUpdateChannels",
+    );
+    /// `allowCreateUpdateRemoveConnectors`
+    pub const AllowCreateUpdateRemoveConnectors: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowCreateUpdateRemoveConnectors",
+    );
+    /// `allowCreateUpdateRemoveTabs`
+    pub const AllowCreateUpdateRemoveTabs: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowCreateUpdateRemoveTabs",
+    );
+    /// `allowDeleteChannels`
+    pub const AllowDeleteChannels: model::Field<TeamMemberSettings> = model::Field::new(
+        "allowDeleteChannels",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamMemberSettings>] = &[
+        Self::AllowAddRemoveApps,
+        Self::AllowCreatePrivateChannels,
+        Self::AllowCreateUpdateChannels,
+        Self::AllowCreateUpdateRemoveConnectors,
+        Self::AllowCreateUpdateRemoveTabs,
+        Self::AllowDeleteChannels,
+    ];
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamSummary {
+    /// Property `guestsCount`: `Edm.Int32`.
+    pub guests_count: Option<i32>,
+    /// Property `membersCount`: `Edm.Int32`.
+    pub members_count: Option<i32>,
+    /// Property `ownersCount`: `Edm.Int32`.
+    pub owners_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("guestsCount", &self.guests_count);
+        object.property("membersCount", &self.members_count);
+        object.property("ownersCount", &self.owners_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "guestsCount" => read_lenient(map, key, &mut self.guests_count, extra),
+            "membersCount" => read_lenient(map, key, &mut self.members_count, extra),
+            "ownersCount" => read_lenient(map, key, &mut self.owners_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamSummary`] by wire name, each a [`Field<TeamSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamSummary::set_null`].
+pub enum TeamSummaryField {}
+
+#[cfg(feature = "_giphy_rating_type")]
+#[allow(non_upper_case_globals)]
+impl TeamSummaryField {
+    /// `guestsCount`
+    pub const GuestsCount: model::Field<TeamSummary> = model::Field::new("guestsCount");
+    /// `membersCount`
+    pub const MembersCount: model::Field<TeamSummary> = model::Field::new(
+        "membersCount",
+    );
+    /// `ownersCount`
+    pub const OwnersCount: model::Field<TeamSummary> = model::Field::new("ownersCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamSummary>] = &[
+        Self::GuestsCount,
+        Self::MembersCount,
+        Self::OwnersCount,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkDeviceSoftwareVersions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkDeviceSoftwareVersions {
+    /// Property `adminAgentSoftwareVersion`: `Edm.String`.
+    pub admin_agent_software_version: Option<String>,
+    /// Property `firmwareSoftwareVersion`: `Edm.String`.
+    pub firmware_software_version: Option<String>,
+    /// Property `operatingSystemSoftwareVersion`: `Edm.String`.
+    pub operating_system_software_version: Option<String>,
+    /// Property `partnerAgentSoftwareVersion`: `Edm.String`.
+    pub partner_agent_software_version: Option<String>,
+    /// Property `teamsClientSoftwareVersion`: `Edm.String`.
+    pub teams_client_software_version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDeviceSoftwareVersions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDeviceSoftwareVersions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkDeviceSoftwareVersions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("adminAgentSoftwareVersion", &self.admin_agent_software_version);
+        object.property("firmwareSoftwareVersion", &self.firmware_software_version);
+        object
+            .property(
+                "operatingSystemSoftwareVersion",
+                &self.operating_system_software_version,
+            );
+        object
+            .property(
+                "partnerAgentSoftwareVersion",
+                &self.partner_agent_software_version,
+            );
+        object
+            .property("teamsClientSoftwareVersion", &self.teams_client_software_version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDeviceSoftwareVersions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkDeviceSoftwareVersions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "adminAgentSoftwareVersion" => {
+                read_lenient(map, key, &mut self.admin_agent_software_version, extra)
+            }
+            "firmwareSoftwareVersion" => {
+                read_lenient(map, key, &mut self.firmware_software_version, extra)
+            }
+            "operatingSystemSoftwareVersion" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.operating_system_software_version,
+                    extra,
+                )
+            }
+            "partnerAgentSoftwareVersion" => {
+                read_lenient(map, key, &mut self.partner_agent_software_version, extra)
+            }
+            "teamsClientSoftwareVersion" => {
+                read_lenient(map, key, &mut self.teams_client_software_version, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDeviceSoftwareVersions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkDeviceSoftwareVersions`] by wire name, each a [`Field<TeamworkDeviceSoftwareVersions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkDeviceSoftwareVersions::set_null`].
+pub enum TeamworkDeviceSoftwareVersionsField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkDeviceSoftwareVersionsField {
+    /// `adminAgentSoftwareVersion`
+    pub const AdminAgentSoftwareVersion: model::Field<TeamworkDeviceSoftwareVersions> = model::Field::new(
+        "adminAgentSoftwareVersion",
+    );
+    /// `firmwareSoftwareVersion`
+    pub const FirmwareSoftwareVersion: model::Field<TeamworkDeviceSoftwareVersions> = model::Field::new(
+        "firmwareSoftwareVersion",
+    );
+    /// `operatingSystemSoftwareVersion`
+    pub const OperatingSystemSoftwareVersion: model::Field<
+        TeamworkDeviceSoftwareVersions,
+    > = model::Field::new("operatingSystemSoftwareVersion");
+    /// `partnerAgentSoftwareVersion`
+    pub const PartnerAgentSoftwareVersion: model::Field<
+        TeamworkDeviceSoftwareVersions,
+    > = model::Field::new("partnerAgentSoftwareVersion");
+    /// `teamsClientSoftwareVersion`
+    pub const TeamsClientSoftwareVersion: model::Field<TeamworkDeviceSoftwareVersions> = model::Field::new(
+        "teamsClientSoftwareVersion",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkDeviceSoftwareVersions>] = &[
+        Self::AdminAgentSoftwareVersion,
+        Self::FirmwareSoftwareVersion,
+        Self::OperatingSystemSoftwareVersion,
+        Self::PartnerAgentSoftwareVersion,
+        Self::TeamsClientSoftwareVersion,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkLoginStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkLoginStatus {
+    /// Property `exchangeConnection`: `microsoft.graph.teamworkConnection`.
+    pub exchange_connection: Option<TeamworkConnection>,
+    /// Property `skypeConnection`: `microsoft.graph.teamworkConnection`.
+    pub skype_connection: Option<TeamworkConnection>,
+    /// Property `teamsConnection`: `microsoft.graph.teamworkConnection`.
+    pub teams_connection: Option<TeamworkConnection>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkLoginStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkLoginStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkLoginStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("exchangeConnection", &self.exchange_connection);
+        object.property("skypeConnection", &self.skype_connection);
+        object.property("teamsConnection", &self.teams_connection);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkLoginStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkLoginStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "exchangeConnection" => {
+                read_nullable(map, key, &mut self.exchange_connection, extra)
+            }
+            "skypeConnection" => {
+                read_nullable(map, key, &mut self.skype_connection, extra)
+            }
+            "teamsConnection" => {
+                read_nullable(map, key, &mut self.teams_connection, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkLoginStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkLoginStatus`] by wire name, each a [`Field<TeamworkLoginStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkLoginStatus::set_null`].
+pub enum TeamworkLoginStatusField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkLoginStatusField {
+    /// `exchangeConnection`
+    pub const ExchangeConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
+        "exchangeConnection",
+    );
+    /// `skypeConnection`
+    pub const SkypeConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
+        "skypeConnection",
+    );
+    /// `teamsConnection`
+    pub const TeamsConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
+        "teamsConnection",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkLoginStatus>] = &[
+        Self::ExchangeConnection,
+        Self::SkypeConnection,
+        Self::TeamsConnection,
+    ];
+}
+
+#[cfg(feature = "_chat")]
+/// CSDL complex type `microsoft.graph.teamworkOnlineMeetingInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkOnlineMeetingInfo {
+    /// Property `calendarEventId`: `Edm.String`.
+    pub calendar_event_id: Option<String>,
+    /// Property `joinWebUrl`: `Edm.String`.
+    pub join_web_url: Option<String>,
+    /// Property `organizer`: `microsoft.graph.teamworkUserIdentity`.
+    pub organizer: Option<TeamworkUserIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_chat")]
+impl serde::Serialize for TeamworkOnlineMeetingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl TeamworkOnlineMeetingInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkOnlineMeetingInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("calendarEventId", &self.calendar_event_id);
+        object.property("joinWebUrl", &self.join_web_url);
+        object.property("organizer", &self.organizer);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for TeamworkOnlineMeetingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::model::ODataObject for TeamworkOnlineMeetingInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "calendarEventId" => {
+                read_lenient(map, key, &mut self.calendar_event_id, extra)
+            }
+            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl TeamworkOnlineMeetingInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_chat")]
+/// The properties of [`TeamworkOnlineMeetingInfo`] by wire name, each a [`Field<TeamworkOnlineMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkOnlineMeetingInfo::set_null`].
+pub enum TeamworkOnlineMeetingInfoField {}
+
+#[cfg(feature = "_chat")]
+#[allow(non_upper_case_globals)]
+impl TeamworkOnlineMeetingInfoField {
+    /// `calendarEventId`
+    pub const CalendarEventId: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "calendarEventId",
+    );
+    /// `joinWebUrl`
+    pub const JoinWebUrl: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "joinWebUrl",
+    );
+    /// `organizer`
+    pub const Organizer: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "organizer",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkOnlineMeetingInfo>] = &[
+        Self::CalendarEventId,
+        Self::JoinWebUrl,
+        Self::Organizer,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.trustedSubjectNameAndIssuerRestriction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrustedSubjectNameAndIssuerRestriction {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for TrustedSubjectNameAndIssuerRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl TrustedSubjectNameAndIssuerRestriction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trustedSubjectNameAndIssuerRestriction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for TrustedSubjectNameAndIssuerRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for TrustedSubjectNameAndIssuerRestriction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl TrustedSubjectNameAndIssuerRestriction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`TrustedSubjectNameAndIssuerRestriction`] by wire name, each a [`Field<TrustedSubjectNameAndIssuerRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrustedSubjectNameAndIssuerRestriction::set_null`].
+pub enum TrustedSubjectNameAndIssuerRestrictionField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl TrustedSubjectNameAndIssuerRestrictionField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<TrustedSubjectNameAndIssuerRestriction> = model::Field::new(
+        "excludeActors",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        TrustedSubjectNameAndIssuerRestriction,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        TrustedSubjectNameAndIssuerRestriction,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `state`
+    pub const State: model::Field<TrustedSubjectNameAndIssuerRestriction> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TrustedSubjectNameAndIssuerRestriction>] = &[
+        Self::ExcludeActors,
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL complex type `microsoft.graph.updateWindow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateWindow {
+    /// Property `updateWindowEndTime`: `Edm.TimeOfDay`.
+    pub update_window_end_time: Option<edm::TimeOfDay>,
+    /// Property `updateWindowStartTime`: `Edm.TimeOfDay`.
+    pub update_window_start_time: Option<edm::TimeOfDay>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for UpdateWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl UpdateWindow {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateWindow";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("updateWindowEndTime", &self.update_window_end_time);
+        object.property("updateWindowStartTime", &self.update_window_start_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for UpdateWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::model::ODataObject for UpdateWindow {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "updateWindowEndTime" => {
+                read_lenient(map, key, &mut self.update_window_end_time, extra)
+            }
+            "updateWindowStartTime" => {
+                read_lenient(map, key, &mut self.update_window_start_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl UpdateWindow {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// The properties of [`UpdateWindow`] by wire name, each a [`Field<UpdateWindow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateWindow::set_null`].
+pub enum UpdateWindowField {}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(non_upper_case_globals)]
+impl UpdateWindowField {
+    /// `updateWindowEndTime`
+    pub const UpdateWindowEndTime: model::Field<UpdateWindow> = model::Field::new(
+        "updateWindowEndTime",
+    );
+    /// `updateWindowStartTime`
+    pub const UpdateWindowStartTime: model::Field<UpdateWindow> = model::Field::new(
+        "updateWindowStartTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UpdateWindow>] = &[
+        Self::UpdateWindowEndTime,
+        Self::UpdateWindowStartTime,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL complex type `microsoft.graph.userRegistrationCount`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserRegistrationCount {
+    /// Property `registrationCount`: `Edm.Int64`, not nullable.
+    pub registration_count: Option<i64>,
+    /// Property `registrationStatus`: `microsoft.graph.registrationStatusType`, not nullable.
+    pub registration_status: Option<RegistrationStatusType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationCount {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationCount";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("registrationCount", &self.registration_count);
+        object.property("registrationStatus", &self.registration_status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationCount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "registrationCount" => {
+                read_lenient(map, key, &mut self.registration_count, extra)
+            }
+            "registrationStatus" => {
+                read_nullable(map, key, &mut self.registration_status, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationCount {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationCount`] by wire name, each a [`Field<UserRegistrationCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationCount::set_null`].
+pub enum UserRegistrationCountField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl UserRegistrationCountField {
+    /// `registrationCount`
+    pub const RegistrationCount: model::Field<UserRegistrationCount> = model::Field::new(
+        "registrationCount",
+    );
+    /// `registrationStatus`
+    pub const RegistrationStatus: model::Field<UserRegistrationCount> = model::Field::new(
+        "registrationStatus",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserRegistrationCount>] = &[
+        Self::RegistrationCount,
+        Self::RegistrationStatus,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// A `microsoft.graph.validatingDomains` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ValidatingDomains`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyValidatingDomains {
+    /// The base type itself, or a derived type unknown to this crate.
+    ValidatingDomains(Box<ValidatingDomains>),
+    /// `microsoft.graph.allDomains`
+    AllDomains(Box<AllDomains>),
+    /// `microsoft.graph.enumeratedDomains`
+    EnumeratedDomains(Box<EnumeratedDomains>),
+}
+
+#[cfg(feature = "_policies")]
+impl AnyValidatingDomains {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ValidatingDomains(_) => ValidatingDomains::ODATA_TYPE,
+            Self::AllDomains(_) => AllDomains::ODATA_TYPE,
+            Self::EnumeratedDomains(_) => EnumeratedDomains::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ValidatingDomains`] (or of an unknown derived type).
+    pub fn as_validating_domains(&self) -> Option<&ValidatingDomains> {
+        match self {
+            Self::ValidatingDomains(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl Default for AnyValidatingDomains {
+    fn default() -> Self {
+        Self::ValidatingDomains(Box::default())
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<ValidatingDomains> for AnyValidatingDomains {
+    fn from(value: ValidatingDomains) -> Self {
+        Self::ValidatingDomains(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AnyValidatingDomains {
+    /// The value if it is a [`AnyValidatingDomains::AllDomains`] variant.
+    pub fn as_all_domains(&self) -> Option<&AllDomains> {
+        match self {
+            Self::AllDomains(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyValidatingDomains::EnumeratedDomains`] variant.
+    pub fn as_enumerated_domains(&self) -> Option<&EnumeratedDomains> {
+        match self {
+            Self::EnumeratedDomains(value) => Some(value),
+            _ => None,
+        }
+    }
 }

@@ -11,1599 +11,38 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPageViewConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationAttributeCollectionPageViewConfiguration {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `inputs`: `Collection(microsoft.graph.authenticationAttributeCollectionInputConfiguration)`.
-    pub inputs: Option<Vec<AuthenticationAttributeCollectionInputConfiguration>>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationAttributeCollectionPageViewConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionPageViewConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPageViewConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("inputs", &self.inputs);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de>
-for AuthenticationAttributeCollectionPageViewConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for AuthenticationAttributeCollectionPageViewConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "inputs" => read_nullable(map, key, &mut self.inputs, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationAttributeCollectionPageViewConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationAttributeCollectionPageViewConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionPageViewConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPageViewConfiguration::set_null`].
-pub enum AuthenticationAttributeCollectionPageViewConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationAttributeCollectionPageViewConfigurationField {
-    /// `description`
-    pub const Description: model::Field<
-        AuthenticationAttributeCollectionPageViewConfiguration,
-    > = model::Field::new("description");
-    /// `inputs`
-    pub const Inputs: model::Field<
-        AuthenticationAttributeCollectionPageViewConfiguration,
-    > = model::Field::new("inputs");
-    /// `title`
-    pub const Title: model::Field<
-        AuthenticationAttributeCollectionPageViewConfiguration,
-    > = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AuthenticationAttributeCollectionPageViewConfiguration,
-    >] = &[Self::Description, Self::Inputs, Self::Title];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.azureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AzureActiveDirectoryTenant {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AzureActiveDirectoryTenant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AzureActiveDirectoryTenant {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureActiveDirectoryTenant";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryTenant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryTenant {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AzureActiveDirectoryTenant {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`AzureActiveDirectoryTenant`] by wire name, each a [`Field<AzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryTenant::set_null`].
-pub enum AzureActiveDirectoryTenantField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl AzureActiveDirectoryTenantField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
-        "displayName",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
-        "tenantId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AzureActiveDirectoryTenant>] = &[
-        Self::DisplayName,
-        Self::TenantId,
-    ];
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-/// CSDL complex type `microsoft.graph.claimsMapping`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClaimsMapping {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `givenName`: `Edm.String`.
-    pub given_name: Option<String>,
-    /// Property `surname`: `Edm.String`.
-    pub surname: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl serde::Serialize for ClaimsMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl ClaimsMapping {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMapping";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("givenName", &self.given_name);
-        object.property("surname", &self.surname);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl<'de> serde::Deserialize<'de> for ClaimsMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl graph_odata_runtime::model::ODataObject for ClaimsMapping {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
-            "surname" => read_lenient(map, key, &mut self.surname, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl ClaimsMapping {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-/// The properties of [`ClaimsMapping`] by wire name, each a [`Field<ClaimsMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMapping::set_null`].
-pub enum ClaimsMappingField {}
-
-#[cfg(feature = "_built_in_identity_provider")]
-#[allow(non_upper_case_globals)]
-impl ClaimsMappingField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ClaimsMapping> = model::Field::new(
-        "displayName",
-    );
-    /// `email`
-    pub const Email: model::Field<ClaimsMapping> = model::Field::new("email");
-    /// `givenName`
-    pub const GivenName: model::Field<ClaimsMapping> = model::Field::new("givenName");
-    /// `surname`
-    pub const Surname: model::Field<ClaimsMapping> = model::Field::new("surname");
-    /// `userId`
-    pub const UserId: model::Field<ClaimsMapping> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ClaimsMapping>] = &[
-        Self::DisplayName,
-        Self::Email,
-        Self::GivenName,
-        Self::Surname,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.cloudAppSecuritySessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudAppSecuritySessionControl {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
-    pub is_enabled: Option<bool>,
-    /// Property `cloudAppSecurityType`: `microsoft.graph.cloudAppSecuritySessionControlType`.
-    pub cloud_app_security_type: Option<CloudAppSecuritySessionControlType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for CloudAppSecuritySessionControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl CloudAppSecuritySessionControl {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudAppSecuritySessionControl";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("cloudAppSecurityType", &self.cloud_app_security_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for CloudAppSecuritySessionControl {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "cloudAppSecurityType" => {
-                read_nullable(map, key, &mut self.cloud_app_security_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl CloudAppSecuritySessionControl {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`CloudAppSecuritySessionControl`] by wire name, each a [`Field<CloudAppSecuritySessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudAppSecuritySessionControl::set_null`].
-pub enum CloudAppSecuritySessionControlField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl CloudAppSecuritySessionControlField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<CloudAppSecuritySessionControl> = model::Field::new(
-        "isEnabled",
-    );
-    /// `cloudAppSecurityType`
-    pub const CloudAppSecurityType: model::Field<CloudAppSecuritySessionControl> = model::Field::new(
-        "cloudAppSecurityType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudAppSecuritySessionControl>] = &[
-        Self::IsEnabled,
-        Self::CloudAppSecurityType,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessGrantControls`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessGrantControls {
-    /// Property `builtInControls`: `Collection(microsoft.graph.conditionalAccessGrantControl)`, not nullable.
-    pub built_in_controls: Option<Vec<ConditionalAccessGrantControl>>,
-    /// Property `customAuthenticationFactors`: `Collection(Edm.String)`, not nullable.
-    pub custom_authentication_factors: Option<Vec<String>>,
-    /// Property `operator`: `Edm.String`.
-    pub operator: Option<String>,
-    /// Property `termsOfUse`: `Collection(Edm.String)`, not nullable.
-    pub terms_of_use: Option<Vec<String>>,
-    /// Navigation property `authenticationStrength`: `microsoft.graph.authenticationStrengthPolicy`, contained; present when expanded (`$expand`).
-    pub authentication_strength: Option<AuthenticationStrengthPolicy>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessGrantControls {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessGrantControls {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessGrantControls";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("builtInControls", &self.built_in_controls);
-        object
-            .property(
-                "customAuthenticationFactors",
-                &self.custom_authentication_factors,
-            );
-        object.property("operator", &self.operator);
-        object.property("termsOfUse", &self.terms_of_use);
-        object.property("authenticationStrength", &self.authentication_strength);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessGrantControls {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "builtInControls" => {
-                read_nullable(map, key, &mut self.built_in_controls, extra)
-            }
-            "customAuthenticationFactors" => {
-                read_lenient(map, key, &mut self.custom_authentication_factors, extra)
-            }
-            "operator" => read_lenient(map, key, &mut self.operator, extra),
-            "termsOfUse" => read_lenient(map, key, &mut self.terms_of_use, extra),
-            "authenticationStrength" => {
-                read_nullable(map, key, &mut self.authentication_strength, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessGrantControls {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessGrantControls`] by wire name, each a [`Field<ConditionalAccessGrantControls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessGrantControls::set_null`].
-pub enum ConditionalAccessGrantControlsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessGrantControlsField {
-    /// `builtInControls`
-    pub const BuiltInControls: model::Field<ConditionalAccessGrantControls> = model::Field::new(
-        "builtInControls",
-    );
-    /// `customAuthenticationFactors`
-    pub const CustomAuthenticationFactors: model::Field<
-        ConditionalAccessGrantControls,
-    > = model::Field::new("customAuthenticationFactors");
-    /// `operator`
-    pub const Operator: model::Field<ConditionalAccessGrantControls> = model::Field::new(
-        "operator",
-    );
-    /// `termsOfUse`
-    pub const TermsOfUse: model::Field<ConditionalAccessGrantControls> = model::Field::new(
-        "termsOfUse",
-    );
-    /// `authenticationStrength`
-    pub const AuthenticationStrength: model::Field<ConditionalAccessGrantControls> = model::Field::new(
-        "authenticationStrength",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessGrantControls>] = &[
-        Self::BuiltInControls,
-        Self::CustomAuthenticationFactors,
-        Self::Operator,
-        Self::TermsOfUse,
-        Self::AuthenticationStrength,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.conditionalAccessSessionControls`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessSessionControls {
-    /// Property `applicationEnforcedRestrictions`: `microsoft.graph.applicationEnforcedRestrictionsSessionControl`.
-    pub application_enforced_restrictions: Option<
-        ApplicationEnforcedRestrictionsSessionControl,
-    >,
-    /// Property `cloudAppSecurity`: `microsoft.graph.cloudAppSecuritySessionControl`.
-    pub cloud_app_security: Option<CloudAppSecuritySessionControl>,
-    /// Property `continuousAccessEvaluation`: `microsoft.graph.continuousAccessEvaluationSessionControl`.
-    pub continuous_access_evaluation: Option<ContinuousAccessEvaluationSessionControl>,
-    /// Property `disableResilienceDefaults`: `Edm.Boolean`.
-    pub disable_resilience_defaults: Option<bool>,
-    /// Property `persistentBrowser`: `microsoft.graph.persistentBrowserSessionControl`.
-    pub persistent_browser: Option<PersistentBrowserSessionControl>,
-    /// Property `secureSignInSession`: `microsoft.graph.secureSignInSessionControl`.
-    pub secure_sign_in_session: Option<SecureSignInSessionControl>,
-    /// Property `signInFrequency`: `microsoft.graph.signInFrequencySessionControl`.
-    pub sign_in_frequency: Option<SignInFrequencySessionControl>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessSessionControls {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessSessionControls {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessSessionControls";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "applicationEnforcedRestrictions",
-                &self.application_enforced_restrictions,
-            );
-        object.property("cloudAppSecurity", &self.cloud_app_security);
-        object
-            .property("continuousAccessEvaluation", &self.continuous_access_evaluation);
-        object.property("disableResilienceDefaults", &self.disable_resilience_defaults);
-        object.property("persistentBrowser", &self.persistent_browser);
-        object.property("secureSignInSession", &self.secure_sign_in_session);
-        object.property("signInFrequency", &self.sign_in_frequency);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessSessionControls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessSessionControls {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "applicationEnforcedRestrictions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.application_enforced_restrictions,
-                    extra,
-                )
-            }
-            "cloudAppSecurity" => {
-                read_nullable(map, key, &mut self.cloud_app_security, extra)
-            }
-            "continuousAccessEvaluation" => {
-                read_nullable(map, key, &mut self.continuous_access_evaluation, extra)
-            }
-            "disableResilienceDefaults" => {
-                read_lenient(map, key, &mut self.disable_resilience_defaults, extra)
-            }
-            "persistentBrowser" => {
-                read_nullable(map, key, &mut self.persistent_browser, extra)
-            }
-            "secureSignInSession" => {
-                read_nullable(map, key, &mut self.secure_sign_in_session, extra)
-            }
-            "signInFrequency" => {
-                read_nullable(map, key, &mut self.sign_in_frequency, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ConditionalAccessSessionControls {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ConditionalAccessSessionControls`] by wire name, each a [`Field<ConditionalAccessSessionControls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessSessionControls::set_null`].
-pub enum ConditionalAccessSessionControlsField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessSessionControlsField {
-    /// `applicationEnforcedRestrictions`
-    pub const ApplicationEnforcedRestrictions: model::Field<
-        ConditionalAccessSessionControls,
-    > = model::Field::new("applicationEnforcedRestrictions");
-    /// `cloudAppSecurity`
-    pub const CloudAppSecurity: model::Field<ConditionalAccessSessionControls> = model::Field::new(
-        "cloudAppSecurity",
-    );
-    /// `continuousAccessEvaluation`
-    pub const ContinuousAccessEvaluation: model::Field<
-        ConditionalAccessSessionControls,
-    > = model::Field::new("continuousAccessEvaluation");
-    /// `disableResilienceDefaults`
-    pub const DisableResilienceDefaults: model::Field<
-        ConditionalAccessSessionControls,
-    > = model::Field::new("disableResilienceDefaults");
-    /// `persistentBrowser`
-    pub const PersistentBrowser: model::Field<ConditionalAccessSessionControls> = model::Field::new(
-        "persistentBrowser",
-    );
-    /// `secureSignInSession`
-    pub const SecureSignInSession: model::Field<ConditionalAccessSessionControls> = model::Field::new(
-        "secureSignInSession",
-    );
-    /// `signInFrequency`
-    pub const SignInFrequency: model::Field<ConditionalAccessSessionControls> = model::Field::new(
-        "signInFrequency",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessSessionControls>] = &[
-        Self::ApplicationEnforcedRestrictions,
-        Self::CloudAppSecurity,
-        Self::ContinuousAccessEvaluation,
-        Self::DisableResilienceDefaults,
-        Self::PersistentBrowser,
-        Self::SecureSignInSession,
-        Self::SignInFrequency,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.connectionInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionInfo {
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for ConnectionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl ConnectionInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectionInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for ConnectionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for ConnectionInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl ConnectionInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`ConnectionInfo`] by wire name, each a [`Field<ConnectionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectionInfo::set_null`].
-pub enum ConnectionInfoField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl ConnectionInfoField {
-    /// `url`
-    pub const Url: model::Field<ConnectionInfo> = model::Field::new("url");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConnectionInfo>] = &[Self::Url];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.continuousAccessEvaluationSessionControl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContinuousAccessEvaluationSessionControl {
-    /// Property `mode`: `microsoft.graph.continuousAccessEvaluationMode`.
-    pub mode: Option<ContinuousAccessEvaluationMode>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ContinuousAccessEvaluationSessionControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ContinuousAccessEvaluationSessionControl {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.continuousAccessEvaluationSessionControl";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("mode", &self.mode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ContinuousAccessEvaluationSessionControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject
-for ContinuousAccessEvaluationSessionControl {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "mode" => read_nullable(map, key, &mut self.mode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl ContinuousAccessEvaluationSessionControl {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`ContinuousAccessEvaluationSessionControl`] by wire name, each a [`Field<ContinuousAccessEvaluationSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContinuousAccessEvaluationSessionControl::set_null`].
-pub enum ContinuousAccessEvaluationSessionControlField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl ContinuousAccessEvaluationSessionControlField {
-    /// `mode`
-    pub const Mode: model::Field<ContinuousAccessEvaluationSessionControl> = model::Field::new(
-        "mode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ContinuousAccessEvaluationSessionControl>] = &[
-        Self::Mode,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.crossCloudAzureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossCloudAzureActiveDirectoryTenant {
-    /// Property `cloudInstance`: `Edm.String`, not nullable.
-    pub cloud_instance: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CrossCloudAzureActiveDirectoryTenant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CrossCloudAzureActiveDirectoryTenant {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossCloudAzureActiveDirectoryTenant";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cloudInstance", &self.cloud_instance);
-        object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CrossCloudAzureActiveDirectoryTenant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for CrossCloudAzureActiveDirectoryTenant {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cloudInstance" => read_lenient(map, key, &mut self.cloud_instance, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CrossCloudAzureActiveDirectoryTenant {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`CrossCloudAzureActiveDirectoryTenant`] by wire name, each a [`Field<CrossCloudAzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossCloudAzureActiveDirectoryTenant::set_null`].
-pub enum CrossCloudAzureActiveDirectoryTenantField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl CrossCloudAzureActiveDirectoryTenantField {
-    /// `cloudInstance`
-    pub const CloudInstance: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
-        "cloudInstance",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
-        "displayName",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
-        "tenantId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossCloudAzureActiveDirectoryTenant>] = &[
-        Self::CloudInstance,
-        Self::DisplayName,
-        Self::TenantId,
-    ];
-}
-
 #[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.deviceRegistrationMembership`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceRegistrationMembership {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for DeviceRegistrationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+impl From<AllDomains> for AnyValidatingDomains {
+    fn from(value: AllDomains) -> Self {
+        Self::AllDomains(Box::new(value))
     }
 }
 
 #[cfg(feature = "_policies")]
-impl DeviceRegistrationMembership {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRegistrationMembership";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
+impl From<EnumeratedDomains> for AnyValidatingDomains {
+    fn from(value: EnumeratedDomains) -> Self {
+        Self::EnumeratedDomains(Box::new(value))
     }
 }
 
 #[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for DeviceRegistrationMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for DeviceRegistrationMembership {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.domainIdentitySource`; base type `microsoft.graph.identitySource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainIdentitySource {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for DomainIdentitySource {
+impl serde::Serialize for AnyValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl DomainIdentitySource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainIdentitySource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("domainName", &self.domain_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for DomainIdentitySource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for DomainIdentitySource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl DomainIdentitySource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`DomainIdentitySource`] by wire name, each a [`Field<DomainIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainIdentitySource::set_null`].
-pub enum DomainIdentitySourceField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl DomainIdentitySourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<DomainIdentitySource> = model::Field::new(
-        "displayName",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<DomainIdentitySource> = model::Field::new(
-        "domainName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainIdentitySource>] = &[
-        Self::DisplayName,
-        Self::DomainName,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.externalDomainFederation`; base type `microsoft.graph.identitySource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalDomainFederation {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Property `issuerUri`: `Edm.String`.
-    pub issuer_uri: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for ExternalDomainFederation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl ExternalDomainFederation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalDomainFederation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("domainName", &self.domain_name);
-        object.property("issuerUri", &self.issuer_uri);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for ExternalDomainFederation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for ExternalDomainFederation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            "issuerUri" => read_lenient(map, key, &mut self.issuer_uri, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl ExternalDomainFederation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`ExternalDomainFederation`] by wire name, each a [`Field<ExternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalDomainFederation::set_null`].
-pub enum ExternalDomainFederationField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl ExternalDomainFederationField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ExternalDomainFederation> = model::Field::new(
-        "displayName",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<ExternalDomainFederation> = model::Field::new(
-        "domainName",
-    );
-    /// `issuerUri`
-    pub const IssuerUri: model::Field<ExternalDomainFederation> = model::Field::new(
-        "issuerUri",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExternalDomainFederation>] = &[
-        Self::DisplayName,
-        Self::DomainName,
-        Self::IssuerUri,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.identitySource`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentitySource {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for IdentitySource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl IdentitySource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for IdentitySource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for IdentitySource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.identitySource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentitySource`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyIdentitySource {
-    /// The base type itself, or a derived type unknown to this crate.
-    IdentitySource(Box<IdentitySource>),
-    /// `microsoft.graph.azureActiveDirectoryTenant`
-    AzureActiveDirectoryTenant(Box<AzureActiveDirectoryTenant>),
-    /// `microsoft.graph.crossCloudAzureActiveDirectoryTenant`
-    CrossCloudAzureActiveDirectoryTenant(Box<CrossCloudAzureActiveDirectoryTenant>),
-    /// `microsoft.graph.domainIdentitySource`
-    DomainIdentitySource(Box<DomainIdentitySource>),
-    /// `microsoft.graph.externalDomainFederation`
-    ExternalDomainFederation(Box<ExternalDomainFederation>),
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyIdentitySource {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::IdentitySource(_) => IdentitySource::ODATA_TYPE,
-            Self::AzureActiveDirectoryTenant(_) => AzureActiveDirectoryTenant::ODATA_TYPE,
-            Self::CrossCloudAzureActiveDirectoryTenant(_) => {
-                CrossCloudAzureActiveDirectoryTenant::ODATA_TYPE
+            Self::ValidatingDomains(value) => value.serialize_with_type(serializer, None),
+            Self::AllDomains(value) => {
+                value.serialize_with_type(serializer, Some(AllDomains::ODATA_TYPE))
             }
-            Self::DomainIdentitySource(_) => DomainIdentitySource::ODATA_TYPE,
-            Self::ExternalDomainFederation(_) => ExternalDomainFederation::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`IdentitySource`] (or of an unknown derived type).
-    pub fn as_identity_source(&self) -> Option<&IdentitySource> {
-        match self {
-            Self::IdentitySource(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl Default for AnyIdentitySource {
-    fn default() -> Self {
-        Self::IdentitySource(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<IdentitySource> for AnyIdentitySource {
-    fn from(value: IdentitySource) -> Self {
-        Self::IdentitySource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyIdentitySource {
-    /// The value if it is a [`AnyIdentitySource::AzureActiveDirectoryTenant`] variant.
-    pub fn as_azure_active_directory_tenant(
-        &self,
-    ) -> Option<&AzureActiveDirectoryTenant> {
-        match self {
-            Self::AzureActiveDirectoryTenant(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySource::CrossCloudAzureActiveDirectoryTenant`] variant.
-    pub fn as_cross_cloud_azure_active_directory_tenant(
-        &self,
-    ) -> Option<&CrossCloudAzureActiveDirectoryTenant> {
-        match self {
-            Self::CrossCloudAzureActiveDirectoryTenant(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySource::DomainIdentitySource`] variant.
-    pub fn as_domain_identity_source(&self) -> Option<&DomainIdentitySource> {
-        match self {
-            Self::DomainIdentitySource(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIdentitySource::ExternalDomainFederation`] variant.
-    pub fn as_external_domain_federation(&self) -> Option<&ExternalDomainFederation> {
-        match self {
-            Self::ExternalDomainFederation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<AzureActiveDirectoryTenant> for AnyIdentitySource {
-    fn from(value: AzureActiveDirectoryTenant) -> Self {
-        Self::AzureActiveDirectoryTenant(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<CrossCloudAzureActiveDirectoryTenant> for AnyIdentitySource {
-    fn from(value: CrossCloudAzureActiveDirectoryTenant) -> Self {
-        Self::CrossCloudAzureActiveDirectoryTenant(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<DomainIdentitySource> for AnyIdentitySource {
-    fn from(value: DomainIdentitySource) -> Self {
-        Self::DomainIdentitySource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<ExternalDomainFederation> for AnyIdentitySource {
-    fn from(value: ExternalDomainFederation) -> Self {
-        Self::ExternalDomainFederation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyIdentitySource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::IdentitySource(value) => value.serialize_with_type(serializer, None),
-            Self::AzureActiveDirectoryTenant(value) => {
+            Self::EnumeratedDomains(value) => {
                 value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AzureActiveDirectoryTenant::ODATA_TYPE),
-                    )
-            }
-            Self::CrossCloudAzureActiveDirectoryTenant(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CrossCloudAzureActiveDirectoryTenant::ODATA_TYPE),
-                    )
-            }
-            Self::DomainIdentitySource(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DomainIdentitySource::ODATA_TYPE),
-                    )
-            }
-            Self::ExternalDomainFederation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExternalDomainFederation::ODATA_TYPE),
-                    )
+                    .serialize_with_type(serializer, Some(EnumeratedDomains::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyIdentitySource {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1612,54 +51,41 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySource {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.azureActiveDirectoryTenant"
-            | "graph.azureActiveDirectoryTenant" => {
-                serde_json::from_value(value).map(Self::AzureActiveDirectoryTenant)
+            "microsoft.graph.allDomains" | "graph.allDomains" => {
+                serde_json::from_value(value).map(Self::AllDomains)
             }
-            "microsoft.graph.crossCloudAzureActiveDirectoryTenant"
-            | "graph.crossCloudAzureActiveDirectoryTenant" => {
-                serde_json::from_value(value)
-                    .map(Self::CrossCloudAzureActiveDirectoryTenant)
+            "microsoft.graph.enumeratedDomains" | "graph.enumeratedDomains" => {
+                serde_json::from_value(value).map(Self::EnumeratedDomains)
             }
-            "microsoft.graph.domainIdentitySource" | "graph.domainIdentitySource" => {
-                serde_json::from_value(value).map(Self::DomainIdentitySource)
-            }
-            "microsoft.graph.externalDomainFederation"
-            | "graph.externalDomainFederation" => {
-                serde_json::from_value(value).map(Self::ExternalDomainFederation)
-            }
-            _ => serde_json::from_value(value).map(Self::IdentitySource),
+            _ => serde_json::from_value(value).map(Self::ValidatingDomains),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.persistentBrowserSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.versionAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersistentBrowserSessionControl {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
-    pub is_enabled: Option<bool>,
-    /// Property `mode`: `microsoft.graph.persistentBrowserSessionMode`.
-    pub mode: Option<PersistentBrowserSessionMode>,
+pub struct VersionAction {
+    /// Property `newVersion`: `Edm.String`.
+    pub new_version: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for PersistentBrowserSessionControl {
+#[cfg(feature = "_json")]
+impl serde::Serialize for VersionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl PersistentBrowserSessionControl {
+#[cfg(feature = "_json")]
+impl VersionAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.persistentBrowserSessionControl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.versionAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1672,14 +98,13 @@ impl PersistentBrowserSessionControl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("mode", &self.mode);
+        object.property("newVersion", &self.new_version);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionControl {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for VersionAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1687,113 +112,8 @@ impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for PersistentBrowserSessionControl {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "mode" => read_nullable(map, key, &mut self.mode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl PersistentBrowserSessionControl {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`PersistentBrowserSessionControl`] by wire name, each a [`Field<PersistentBrowserSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersistentBrowserSessionControl::set_null`].
-pub enum PersistentBrowserSessionControlField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl PersistentBrowserSessionControlField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<PersistentBrowserSessionControl> = model::Field::new(
-        "isEnabled",
-    );
-    /// `mode`
-    pub const Mode: model::Field<PersistentBrowserSessionControl> = model::Field::new(
-        "mode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersistentBrowserSessionControl>] = &[
-        Self::IsEnabled,
-        Self::Mode,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.secureSignInSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecureSignInSessionControl {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
-    pub is_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for SecureSignInSessionControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl SecureSignInSessionControl {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureSignInSessionControl";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for SecureSignInSessionControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for SecureSignInSessionControl {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for VersionAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1802,7 +122,7 @@ impl graph_odata_runtime::model::ODataObject for SecureSignInSessionControl {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "newVersion" => read_lenient(map, key, &mut self.new_version, extra),
             _ => Ok(false),
         }
     }
@@ -1813,8 +133,8 @@ impl graph_odata_runtime::model::ODataObject for SecureSignInSessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl SecureSignInSessionControl {
+#[cfg(feature = "_json")]
+impl VersionAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1824,55 +144,50 @@ impl SecureSignInSessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`SecureSignInSessionControl`] by wire name, each a [`Field<SecureSignInSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureSignInSessionControl::set_null`].
-pub enum SecureSignInSessionControlField {}
+#[cfg(feature = "_json")]
+/// The properties of [`VersionAction`] by wire name, each a [`Field<VersionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VersionAction::set_null`].
+pub enum VersionActionField {}
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl SecureSignInSessionControlField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<SecureSignInSessionControl> = model::Field::new(
-        "isEnabled",
-    );
+impl VersionActionField {
+    /// `newVersion`
+    pub const NewVersion: model::Field<VersionAction> = model::Field::new("newVersion");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SecureSignInSessionControl>] = &[
-        Self::IsEnabled,
-    ];
+    pub const ALL: &'static [model::Field<VersionAction>] = &[Self::NewVersion];
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.signInFrequencySessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInFrequencySessionControl {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
-    pub is_enabled: Option<bool>,
-    /// Property `authenticationType`: `microsoft.graph.signInFrequencyAuthenticationType`.
-    pub authentication_type: Option<SignInFrequencyAuthenticationType>,
-    /// Property `frequencyInterval`: `microsoft.graph.signInFrequencyInterval`.
-    pub frequency_interval: Option<SignInFrequencyInterval>,
-    /// Property `type`: `microsoft.graph.signinFrequencyType`.
-    pub r#type: Option<SigninFrequencyType>,
-    /// Property `value`: `Edm.Int32`.
-    pub value: Option<i32>,
+pub struct WebApplication {
+    /// Property `homePageUrl`: `Edm.String`.
+    pub home_page_url: Option<String>,
+    /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
+    pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Property `logoutUrl`: `Edm.String`.
+    pub logout_url: Option<String>,
+    /// Property `oauth2AllowImplicitFlow`: `Edm.Boolean`.
+    pub oauth2_allow_implicit_flow: Option<bool>,
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for SignInFrequencySessionControl {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for WebApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl SignInFrequencySessionControl {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl WebApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInFrequencySessionControl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplication";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1885,17 +200,17 @@ impl SignInFrequencySessionControl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("authenticationType", &self.authentication_type);
-        object.property("frequencyInterval", &self.frequency_interval);
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
+        object.property("homePageUrl", &self.home_page_url);
+        object.property("implicitGrantSettings", &self.implicit_grant_settings);
+        object.property("logoutUrl", &self.logout_url);
+        object.property("oauth2AllowImplicitFlow", &self.oauth2_allow_implicit_flow);
+        object.property("redirectUris", &self.redirect_uris);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for SignInFrequencySessionControl {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for WebApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1903,8 +218,8 @@ impl<'de> serde::Deserialize<'de> for SignInFrequencySessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for SignInFrequencySessionControl {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for WebApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1913,15 +228,15 @@ impl graph_odata_runtime::model::ODataObject for SignInFrequencySessionControl {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "authenticationType" => {
-                read_nullable(map, key, &mut self.authentication_type, extra)
+            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
+            "implicitGrantSettings" => {
+                read_nullable(map, key, &mut self.implicit_grant_settings, extra)
             }
-            "frequencyInterval" => {
-                read_nullable(map, key, &mut self.frequency_interval, extra)
+            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
+            "oauth2AllowImplicitFlow" => {
+                read_lenient(map, key, &mut self.oauth2_allow_implicit_flow, extra)
             }
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
             _ => Ok(false),
         }
     }
@@ -1932,8 +247,8 @@ impl graph_odata_runtime::model::ODataObject for SignInFrequencySessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl SignInFrequencySessionControl {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1943,68 +258,544 @@ impl SignInFrequencySessionControl {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`SignInFrequencySessionControl`] by wire name, each a [`Field<SignInFrequencySessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInFrequencySessionControl::set_null`].
-pub enum SignInFrequencySessionControlField {}
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`WebApplication`] by wire name, each a [`Field<WebApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
+pub enum WebApplicationField {}
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
-impl SignInFrequencySessionControlField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<SignInFrequencySessionControl> = model::Field::new(
-        "isEnabled",
+impl WebApplicationField {
+    /// `homePageUrl`
+    pub const HomePageUrl: model::Field<WebApplication> = model::Field::new(
+        "homePageUrl",
     );
-    /// `authenticationType`
-    pub const AuthenticationType: model::Field<SignInFrequencySessionControl> = model::Field::new(
-        "authenticationType",
+    /// `implicitGrantSettings`
+    pub const ImplicitGrantSettings: model::Field<WebApplication> = model::Field::new(
+        "implicitGrantSettings",
     );
-    /// `frequencyInterval`
-    pub const FrequencyInterval: model::Field<SignInFrequencySessionControl> = model::Field::new(
-        "frequencyInterval",
+    /// `logoutUrl`
+    pub const LogoutUrl: model::Field<WebApplication> = model::Field::new("logoutUrl");
+    /// `oauth2AllowImplicitFlow`
+    pub const Oauth2AllowImplicitFlow: model::Field<WebApplication> = model::Field::new(
+        "oauth2AllowImplicitFlow",
+    );
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<WebApplication> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebApplication>] = &[
+        Self::HomePageUrl,
+        Self::ImplicitGrantSettings,
+        Self::LogoutUrl,
+        Self::Oauth2AllowImplicitFlow,
+        Self::RedirectUris,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnAuthenticationExtensionsClientInputs`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnAuthenticationExtensionsClientInputs {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnAuthenticationExtensionsClientInputs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnAuthenticationExtensionsClientInputs {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticationExtensionsClientInputs";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientInputs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject
+for WebauthnAuthenticationExtensionsClientInputs {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnAuthenticatorSelectionCriteria`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnAuthenticatorSelectionCriteria {
+    /// Property `authenticatorAttachment`: `Edm.String`.
+    pub authenticator_attachment: Option<String>,
+    /// Property `requireResidentKey`: `Edm.Boolean`.
+    pub require_resident_key: Option<bool>,
+    /// Property `userVerification`: `Edm.String`.
+    pub user_verification: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnAuthenticatorSelectionCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnAuthenticatorSelectionCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticatorSelectionCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("authenticatorAttachment", &self.authenticator_attachment);
+        object.property("requireResidentKey", &self.require_resident_key);
+        object.property("userVerification", &self.user_verification);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorSelectionCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnAuthenticatorSelectionCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "authenticatorAttachment" => {
+                read_lenient(map, key, &mut self.authenticator_attachment, extra)
+            }
+            "requireResidentKey" => {
+                read_lenient(map, key, &mut self.require_resident_key, extra)
+            }
+            "userVerification" => {
+                read_lenient(map, key, &mut self.user_verification, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnAuthenticatorSelectionCriteria {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnAuthenticatorSelectionCriteria`] by wire name, each a [`Field<WebauthnAuthenticatorSelectionCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnAuthenticatorSelectionCriteria::set_null`].
+pub enum WebauthnAuthenticatorSelectionCriteriaField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebauthnAuthenticatorSelectionCriteriaField {
+    /// `authenticatorAttachment`
+    pub const AuthenticatorAttachment: model::Field<
+        WebauthnAuthenticatorSelectionCriteria,
+    > = model::Field::new("authenticatorAttachment");
+    /// `requireResidentKey`
+    pub const RequireResidentKey: model::Field<WebauthnAuthenticatorSelectionCriteria> = model::Field::new(
+        "requireResidentKey",
+    );
+    /// `userVerification`
+    pub const UserVerification: model::Field<WebauthnAuthenticatorSelectionCriteria> = model::Field::new(
+        "userVerification",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnAuthenticatorSelectionCriteria>] = &[
+        Self::AuthenticatorAttachment,
+        Self::RequireResidentKey,
+        Self::UserVerification,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialCreationOptions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredentialCreationOptions {
+    /// Property `attestation`: `Edm.String`.
+    pub attestation: Option<String>,
+    /// Property `authenticatorSelection`: `microsoft.graph.webauthnAuthenticatorSelectionCriteria`.
+    pub authenticator_selection: Option<WebauthnAuthenticatorSelectionCriteria>,
+    /// Property `challenge`: `Edm.String`.
+    pub challenge: Option<String>,
+    /// Property `excludeCredentials`: `Collection(microsoft.graph.webauthnPublicKeyCredentialDescriptor)`.
+    pub exclude_credentials: Option<Vec<WebauthnPublicKeyCredentialDescriptor>>,
+    /// Property `extensions`: `microsoft.graph.webauthnAuthenticationExtensionsClientInputs`.
+    pub extensions: Option<WebauthnAuthenticationExtensionsClientInputs>,
+    /// Property `pubKeyCredParams`: `Collection(microsoft.graph.webauthnPublicKeyCredentialParameters)`.
+    pub pub_key_cred_params: Option<Vec<WebauthnPublicKeyCredentialParameters>>,
+    /// Property `rp`: `microsoft.graph.webauthnPublicKeyCredentialRpEntity`.
+    pub rp: Option<WebauthnPublicKeyCredentialRpEntity>,
+    /// Property `timeout`: `Edm.Int32`.
+    pub timeout: Option<i32>,
+    /// Property `user`: `microsoft.graph.webauthnPublicKeyCredentialUserEntity`.
+    pub user: Option<WebauthnPublicKeyCredentialUserEntity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredentialCreationOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialCreationOptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialCreationOptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("attestation", &self.attestation);
+        object.property("authenticatorSelection", &self.authenticator_selection);
+        object.property("challenge", &self.challenge);
+        object.property("excludeCredentials", &self.exclude_credentials);
+        object.property("extensions", &self.extensions);
+        object.property("pubKeyCredParams", &self.pub_key_cred_params);
+        object.property("rp", &self.rp);
+        object.property("timeout", &self.timeout);
+        object.property("user", &self.user);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialCreationOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject
+for WebauthnPublicKeyCredentialCreationOptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "attestation" => read_lenient(map, key, &mut self.attestation, extra),
+            "authenticatorSelection" => {
+                read_nullable(map, key, &mut self.authenticator_selection, extra)
+            }
+            "challenge" => read_lenient(map, key, &mut self.challenge, extra),
+            "excludeCredentials" => {
+                read_nullable(map, key, &mut self.exclude_credentials, extra)
+            }
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            "pubKeyCredParams" => {
+                read_nullable(map, key, &mut self.pub_key_cred_params, extra)
+            }
+            "rp" => read_nullable(map, key, &mut self.rp, extra),
+            "timeout" => read_lenient(map, key, &mut self.timeout, extra),
+            "user" => read_nullable(map, key, &mut self.user, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialCreationOptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredentialCreationOptions`] by wire name, each a [`Field<WebauthnPublicKeyCredentialCreationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialCreationOptions::set_null`].
+pub enum WebauthnPublicKeyCredentialCreationOptionsField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialCreationOptionsField {
+    /// `attestation`
+    pub const Attestation: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "attestation",
+    );
+    /// `authenticatorSelection`
+    pub const AuthenticatorSelection: model::Field<
+        WebauthnPublicKeyCredentialCreationOptions,
+    > = model::Field::new("authenticatorSelection");
+    /// `challenge`
+    pub const Challenge: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "challenge",
+    );
+    /// `excludeCredentials`
+    pub const ExcludeCredentials: model::Field<
+        WebauthnPublicKeyCredentialCreationOptions,
+    > = model::Field::new("excludeCredentials");
+    /// `extensions`
+    pub const Extensions: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "extensions",
+    );
+    /// `pubKeyCredParams`
+    pub const PubKeyCredParams: model::Field<
+        WebauthnPublicKeyCredentialCreationOptions,
+    > = model::Field::new("pubKeyCredParams");
+    /// `rp`
+    pub const Rp: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "rp",
+    );
+    /// `timeout`
+    pub const Timeout: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "timeout",
+    );
+    /// `user`
+    pub const User: model::Field<WebauthnPublicKeyCredentialCreationOptions> = model::Field::new(
+        "user",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialCreationOptions>] = &[
+        Self::Attestation,
+        Self::AuthenticatorSelection,
+        Self::Challenge,
+        Self::ExcludeCredentials,
+        Self::Extensions,
+        Self::PubKeyCredParams,
+        Self::Rp,
+        Self::Timeout,
+        Self::User,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialDescriptor`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredentialDescriptor {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `transports`: `Collection(Edm.String)`.
+    pub transports: Option<Vec<String>>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredentialDescriptor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialDescriptor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialDescriptor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("transports", &self.transports);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialDescriptor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "transports" => read_lenient(map, key, &mut self.transports, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialDescriptor {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredentialDescriptor`] by wire name, each a [`Field<WebauthnPublicKeyCredentialDescriptor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialDescriptor::set_null`].
+pub enum WebauthnPublicKeyCredentialDescriptorField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialDescriptorField {
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
+        "id",
+    );
+    /// `transports`
+    pub const Transports: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
+        "transports",
     );
     /// `type`
-    pub const Type: model::Field<SignInFrequencySessionControl> = model::Field::new(
+    pub const Type: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
         "type",
     );
-    /// `value`
-    pub const Value: model::Field<SignInFrequencySessionControl> = model::Field::new(
-        "value",
-    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInFrequencySessionControl>] = &[
-        Self::IsEnabled,
-        Self::AuthenticationType,
-        Self::FrequencyInterval,
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialDescriptor>] = &[
+        Self::Id,
+        Self::Transports,
         Self::Type,
-        Self::Value,
     ];
 }
 
-#[cfg(feature = "_domains")]
-/// CSDL complex type `microsoft.graph.signingCertificateUpdateStatus`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialParameters`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SigningCertificateUpdateStatus {
-    /// Property `certificateUpdateResult`: `Edm.String`.
-    pub certificate_update_result: Option<String>,
-    /// Property `lastRunDateTime`: `Edm.DateTimeOffset`.
-    pub last_run_date_time: Option<edm::DateTimeOffset>,
+pub struct WebauthnPublicKeyCredentialParameters {
+    /// Property `alg`: `Edm.Int32`.
+    pub alg: Option<i32>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_domains")]
-impl serde::Serialize for SigningCertificateUpdateStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredentialParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_domains")]
-impl SigningCertificateUpdateStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialParameters {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signingCertificateUpdateStatus";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialParameters";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2017,14 +808,14 @@ impl SigningCertificateUpdateStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("certificateUpdateResult", &self.certificate_update_result);
-        object.property("lastRunDateTime", &self.last_run_date_time);
+        object.property("alg", &self.alg);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_domains")]
-impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2032,8 +823,8 @@ impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_domains")]
-impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2042,12 +833,8 @@ impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus 
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "certificateUpdateResult" => {
-                read_lenient(map, key, &mut self.certificate_update_result, extra)
-            }
-            "lastRunDateTime" => {
-                read_lenient(map, key, &mut self.last_run_date_time, extra)
-            }
+            "alg" => read_lenient(map, key, &mut self.alg, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -2058,8 +845,8 @@ impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus 
     }
 }
 
-#[cfg(feature = "_domains")]
-impl SigningCertificateUpdateStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2069,61 +856,53 @@ impl SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_domains")]
-/// The properties of [`SigningCertificateUpdateStatus`] by wire name, each a [`Field<SigningCertificateUpdateStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SigningCertificateUpdateStatus::set_null`].
-pub enum SigningCertificateUpdateStatusField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredentialParameters`] by wire name, each a [`Field<WebauthnPublicKeyCredentialParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialParameters::set_null`].
+pub enum WebauthnPublicKeyCredentialParametersField {}
 
-#[cfg(feature = "_domains")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl SigningCertificateUpdateStatusField {
-    /// `certificateUpdateResult`
-    pub const CertificateUpdateResult: model::Field<SigningCertificateUpdateStatus> = model::Field::new(
-        "certificateUpdateResult",
+impl WebauthnPublicKeyCredentialParametersField {
+    /// `alg`
+    pub const Alg: model::Field<WebauthnPublicKeyCredentialParameters> = model::Field::new(
+        "alg",
     );
-    /// `lastRunDateTime`
-    pub const LastRunDateTime: model::Field<SigningCertificateUpdateStatus> = model::Field::new(
-        "lastRunDateTime",
+    /// `type`
+    pub const Type: model::Field<WebauthnPublicKeyCredentialParameters> = model::Field::new(
+        "type",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SigningCertificateUpdateStatus>] = &[
-        Self::CertificateUpdateResult,
-        Self::LastRunDateTime,
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialParameters>] = &[
+        Self::Alg,
+        Self::Type,
     ];
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateRule`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialRpEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateRule {
-    /// Property `identifier`: `Edm.String`.
-    pub identifier: Option<String>,
-    /// Property `issuerSubjectIdentifier`: `Edm.String`.
-    pub issuer_subject_identifier: Option<String>,
-    /// Property `policyOidIdentifier`: `Edm.String`.
-    pub policy_oid_identifier: Option<String>,
-    /// Property `x509CertificateAuthenticationMode`: `microsoft.graph.x509CertificateAuthenticationMode`.
-    pub x509_certificate_authentication_mode: Option<X509CertificateAuthenticationMode>,
-    /// Property `x509CertificateRequiredAffinityLevel`: `microsoft.graph.x509CertificateAffinityLevel`.
-    pub x509_certificate_required_affinity_level: Option<X509CertificateAffinityLevel>,
-    /// Property `x509CertificateRuleType`: `microsoft.graph.x509CertificateRuleType`.
-    pub x509_certificate_rule_type: Option<X509CertificateRuleType>,
+pub struct WebauthnPublicKeyCredentialRpEntity {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateRule {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredentialRpEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateRule {
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialRpEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialRpEntity";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2136,26 +915,14 @@ impl X509CertificateRule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("identifier", &self.identifier);
-        object.property("issuerSubjectIdentifier", &self.issuer_subject_identifier);
-        object.property("policyOidIdentifier", &self.policy_oid_identifier);
-        object
-            .property(
-                "x509CertificateAuthenticationMode",
-                &self.x509_certificate_authentication_mode,
-            );
-        object
-            .property(
-                "x509CertificateRequiredAffinityLevel",
-                &self.x509_certificate_required_affinity_level,
-            );
-        object.property("x509CertificateRuleType", &self.x509_certificate_rule_type);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
         object.end()
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateRule {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialRpEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2163,42 +930,18 @@ impl<'de> serde::Deserialize<'de> for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialRpEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "identifier" => read_lenient(map, key, &mut self.identifier, extra),
-            "issuerSubjectIdentifier" => {
-                read_lenient(map, key, &mut self.issuer_subject_identifier, extra)
-            }
-            "policyOidIdentifier" => {
-                read_lenient(map, key, &mut self.policy_oid_identifier, extra)
-            }
-            "x509CertificateAuthenticationMode" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.x509_certificate_authentication_mode,
-                    extra,
-                )
-            }
-            "x509CertificateRequiredAffinityLevel" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.x509_certificate_required_affinity_level,
-                    extra,
-                )
-            }
-            "x509CertificateRuleType" => {
-                read_nullable(map, key, &mut self.x509_certificate_rule_type, extra)
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -2209,8 +952,8 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateRule {
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialRpEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2220,44 +963,140 @@ impl X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateRule`] by wire name, each a [`Field<X509CertificateRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateRule::set_null`].
-pub enum X509CertificateRuleField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredentialRpEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialRpEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialRpEntity::set_null`].
+pub enum WebauthnPublicKeyCredentialRpEntityField {}
 
-#[cfg(feature = "_authentication_method_configurations")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl X509CertificateRuleField {
-    /// `identifier`
-    pub const Identifier: model::Field<X509CertificateRule> = model::Field::new(
-        "identifier",
+impl WebauthnPublicKeyCredentialRpEntityField {
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredentialRpEntity> = model::Field::new(
+        "id",
     );
-    /// `issuerSubjectIdentifier`
-    pub const IssuerSubjectIdentifier: model::Field<X509CertificateRule> = model::Field::new(
-        "issuerSubjectIdentifier",
-    );
-    /// `policyOidIdentifier`
-    pub const PolicyOidIdentifier: model::Field<X509CertificateRule> = model::Field::new(
-        "policyOidIdentifier",
-    );
-    /// `x509CertificateAuthenticationMode`
-    pub const X509CertificateAuthenticationMode: model::Field<X509CertificateRule> = model::Field::new(
-        "x509CertificateAuthenticationMode",
-    );
-    /// `x509CertificateRequiredAffinityLevel`
-    pub const X509CertificateRequiredAffinityLevel: model::Field<X509CertificateRule> = model::Field::new(
-        "x509CertificateRequiredAffinityLevel",
-    );
-    /// `x509CertificateRuleType`
-    pub const X509CertificateRuleType: model::Field<X509CertificateRule> = model::Field::new(
-        "x509CertificateRuleType",
+    /// `name`
+    pub const Name: model::Field<WebauthnPublicKeyCredentialRpEntity> = model::Field::new(
+        "name",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<X509CertificateRule>] = &[
-        Self::Identifier,
-        Self::IssuerSubjectIdentifier,
-        Self::PolicyOidIdentifier,
-        Self::X509CertificateAuthenticationMode,
-        Self::X509CertificateRequiredAffinityLevel,
-        Self::X509CertificateRuleType,
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialRpEntity>] = &[
+        Self::Id,
+        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialUserEntity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredentialUserEntity {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredentialUserEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialUserEntity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialUserEntity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialUserEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialUserEntity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredentialUserEntity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredentialUserEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialUserEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialUserEntity::set_null`].
+pub enum WebauthnPublicKeyCredentialUserEntityField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialUserEntityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
+        "id",
+    );
+    /// `name`
+    pub const Name: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
+        "name",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialUserEntity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Name,
     ];
 }

@@ -11,69 +11,184 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_alert_severity")]
-/// CSDL enum type `microsoft.graph.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL enum type `microsoft.graph.agentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertSeverity {
-    /// `unknown` = 0
-    Unknown,
-    /// `informational` = 1
-    Informational,
-    /// `low` = 2
-    Low,
-    /// `medium` = 3
-    Medium,
-    /// `high` = 4
-    High,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
+pub enum AgentStatus {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_alert_severity")]
-impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::enums::EvolvableEnum for AgentStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("active", 0), ("inactive", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for AgentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for AgentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Display for AgentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl From<&str> for AgentStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.authenticationMethodKeyStrength`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodKeyStrength {
+    /// `normal` = 0
+    Normal,
+    /// `weak` = 1
+    Weak,
+    /// `unknown` = 2
+    Unknown,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStrength {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("normal", 0),
+        ("weak", 1),
+        ("unknown", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "weak" => Self::Weak,
+            "unknown" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Weak => "weak",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AuthenticationMethodKeyStrength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for AuthenticationMethodKeyStrength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for AuthenticationMethodKeyStrength {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_places")]
+/// CSDL enum type `microsoft.graph.bookingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BookingType {
+    /// `unknown` = 0
+    Unknown,
+    /// `standard` = 1
+    Standard,
+    /// `reserved` = 2
+    Reserved,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::enums::EvolvableEnum for BookingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("informational", 1),
-        ("low", 2),
-        ("medium", 3),
-        ("high", 4),
-        ("unknownFutureValue", 127),
+        ("standard", 1),
+        ("reserved", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "informational" => Self::Informational,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "standard" => Self::Standard,
+            "reserved" => Self::Reserved,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Informational => "informational",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Standard => "standard",
+            Self::Reserved => "reserved",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_alert_severity")]
-impl serde::Serialize for AlertSeverity {
+#[cfg(feature = "_places")]
+impl serde::Serialize for BookingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_alert_severity")]
-impl<'de> serde::Deserialize<'de> for AlertSeverity {
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for BookingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -81,410 +196,110 @@ impl<'de> serde::Deserialize<'de> for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_alert_severity")]
-impl std::fmt::Display for AlertSeverity {
+#[cfg(feature = "_places")]
+impl std::fmt::Display for BookingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_alert_severity")]
-impl From<&str> for AlertSeverity {
+#[cfg(feature = "_places")]
+impl From<&str> for BookingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.authenticationAttributeCollectionInputType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationAttributeCollectionInputType {
-    /// `text` = 1
-    Text,
-    /// `radioSingleSelect` = 2
-    RadioSingleSelect,
-    /// `checkboxMultiSelect` = 3
-    CheckboxMultiSelect,
-    /// `boolean` = 4
-    Boolean,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AuthenticationAttributeCollectionInputType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("text", 1),
-        ("radioSingleSelect", 2),
-        ("checkboxMultiSelect", 3),
-        ("boolean", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "radioSingleSelect" => Self::RadioSingleSelect,
-            "checkboxMultiSelect" => Self::CheckboxMultiSelect,
-            "boolean" => Self::Boolean,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::RadioSingleSelect => "radioSingleSelect",
-            Self::CheckboxMultiSelect => "checkboxMultiSelect",
-            Self::Boolean => "boolean",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationAttributeCollectionInputType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionInputType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for AuthenticationAttributeCollectionInputType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for AuthenticationAttributeCollectionInputType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.authenticationMethodModes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.conditionalAccessConditions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct AuthenticationMethodModes(graph_odata_runtime::enums::FlagSet);
+pub struct ConditionalAccessConditions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AuthenticationMethodModes {
-    /// `password` = 1
-    pub const PASSWORD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `voice` = 2
-    pub const VOICE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `hardwareOath` = 4
-    pub const HARDWARE_OATH: Self = Self(
+#[cfg(feature = "_audit_logs")]
+impl ConditionalAccessConditions {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `application` = 1
+    pub const APPLICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `users` = 2
+    pub const USERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `devicePlatform` = 4
+    pub const DEVICE_PLATFORM: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// `softwareOath` = 8
-    pub const SOFTWARE_OATH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    /// `location` = 8
+    pub const LOCATION: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `clientType` = 16
+    pub const CLIENT_TYPE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
-    /// `sms` = 16
-    pub const SMS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-    /// `fido2` = 32
-    pub const FIDO2: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
-    /// `windowsHelloForBusiness` = 64
-    pub const WINDOWS_HELLO_FOR_BUSINESS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    /// `signInRisk` = 32
+    pub const SIGN_IN_RISK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
     );
-    /// `microsoftAuthenticatorPush` = 128
-    pub const MICROSOFT_AUTHENTICATOR_PUSH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `deviceBasedPush` = 256
-    pub const DEVICE_BASED_PUSH: Self = Self(
+    /// `userRisk` = 64
+    pub const USER_RISK: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
+    /// `time` = 128
+    pub const TIME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
+    /// `deviceState` = 256
+    pub const DEVICE_STATE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(256),
     );
-    /// `temporaryAccessPassOneTime` = 512
-    pub const TEMPORARY_ACCESS_PASS_ONE_TIME: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `temporaryAccessPassMultiUse` = 1024
-    pub const TEMPORARY_ACCESS_PASS_MULTI_USE: Self = Self(
+    /// `client` = 512
+    pub const CLIENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(512));
+    /// `ipAddressSeenByAzureAD` = 1024
+    pub const IP_ADDRESS_SEEN_BY_AZURE_AD: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1024),
     );
-    /// `email` = 2048
-    pub const EMAIL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
-    /// `x509CertificateSingleFactor` = 4096
-    pub const X509_CERTIFICATE_SINGLE_FACTOR: Self = Self(
+    /// `ipAddressSeenByResourceProvider` = 2048
+    pub const IP_ADDRESS_SEEN_BY_RESOURCE_PROVIDER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2048),
+    );
+    /// `unknownFutureValue` = 4096
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4096),
     );
-    /// `x509CertificateMultiFactor` = 8192
-    pub const X509_CERTIFICATE_MULTI_FACTOR: Self = Self(
+    /// `servicePrincipals` = 8192
+    pub const SERVICE_PRINCIPALS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8192),
     );
-    /// `federatedSingleFactor` = 16384
-    pub const FEDERATED_SINGLE_FACTOR: Self = Self(
+    /// `servicePrincipalRisk` = 16384
+    pub const SERVICE_PRINCIPAL_RISK: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16384),
     );
-    /// `federatedMultiFactor` = 32768
-    pub const FEDERATED_MULTI_FACTOR: Self = Self(
+    /// `authenticationFlows` = 32768
+    pub const AUTHENTICATION_FLOWS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32768),
     );
-    /// `unknownFutureValue` = 65536
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+    /// `insiderRisk` = 65536
+    pub const INSIDER_RISK: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(65536),
     );
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::FlagsEnum for AuthenticationMethodModes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("password", 1),
-        ("voice", 2),
-        ("hardwareOath", 4),
-        ("softwareOath", 8),
-        ("sms", 16),
-        ("fido2", 32),
-        ("windowsHelloForBusiness", 64),
-        ("microsoftAuthenticatorPush", 128),
-        ("deviceBasedPush", 256),
-        ("temporaryAccessPassOneTime", 512),
-        ("temporaryAccessPassMultiUse", 1024),
-        ("email", 2048),
-        ("x509CertificateSingleFactor", 4096),
-        ("x509CertificateMultiFactor", 8192),
-        ("federatedSingleFactor", 16384),
-        ("federatedMultiFactor", 32768),
-        ("unknownFutureValue", 65536),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Debug for AuthenticationMethodModes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for AuthenticationMethodModes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::str::FromStr for AuthenticationMethodModes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOr for AuthenticationMethodModes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOrAssign for AuthenticationMethodModes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for AuthenticationMethodModes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodModes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-/// CSDL enum type `microsoft.graph.authenticationProtocol`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationProtocol {
-    /// `wsFed` = 0
-    WsFed,
-    /// `saml` = 1
-    Saml,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationProtocol {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("wsFed", 0),
-        ("saml", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "wsFed" => Self::WsFed,
-            "saml" => Self::Saml,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::WsFed => "wsFed",
-            Self::Saml => "saml",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl serde::Serialize for AuthenticationProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl<'de> serde::Deserialize<'de> for AuthenticationProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl std::fmt::Display for AuthenticationProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl From<&str> for AuthenticationProtocol {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.authenticationStrengthPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationStrengthPolicyType {
-    /// `builtIn` = 0
-    BuiltIn,
-    /// `custom` = 1
-    Custom,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationStrengthPolicyType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("builtIn", 0),
-        ("custom", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "builtIn" => Self::BuiltIn,
-            "custom" => Self::Custom,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::BuiltIn => "builtIn",
-            Self::Custom => "custom",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for AuthenticationStrengthPolicyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrengthPolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for AuthenticationStrengthPolicyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for AuthenticationStrengthPolicyType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.authenticationStrengthRequirements`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct AuthenticationStrengthRequirements(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AuthenticationStrengthRequirements {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `mfa` = 1
-    pub const MFA: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `unknownFutureValue` = 2
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::FlagsEnum for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessConditions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("mfa", 1),
-        ("unknownFutureValue", 2),
+        ("application", 1),
+        ("users", 2),
+        ("devicePlatform", 4),
+        ("location", 8),
+        ("clientType", 16),
+        ("signInRisk", 32),
+        ("userRisk", 64),
+        ("time", 128),
+        ("deviceState", 256),
+        ("client", 512),
+        ("ipAddressSeenByAzureAD", 1024),
+        ("ipAddressSeenByResourceProvider", 2048),
+        ("unknownFutureValue", 4096),
+        ("servicePrincipals", 8192),
+        ("servicePrincipalRisk", 16384),
+        ("authenticationFlows", 32768),
+        ("insiderRisk", 65536),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -494,52 +309,52 @@ impl graph_odata_runtime::enums::FlagsEnum for AuthenticationStrengthRequirement
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Debug for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Debug for ConditionalAccessConditions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ConditionalAccessConditions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::str::FromStr for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl std::str::FromStr for ConditionalAccessConditions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOr for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl std::ops::BitOr for ConditionalAccessConditions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::ops::BitOrAssign for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl std::ops::BitOrAssign for ConditionalAccessConditions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ConditionalAccessConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRequirements {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -547,59 +362,302 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRequirements {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.cloudAppSecuritySessionControlType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.conditionalAccessRule`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudAppSecuritySessionControlType {
-    /// `mcasConfigured` = 0
-    McasConfigured,
-    /// `monitorOnly` = 1
-    MonitorOnly,
-    /// `blockDownloads` = 2
-    BlockDownloads,
+pub enum ConditionalAccessRule {
+    /// `allApps` = 0
+    AllApps,
+    /// `firstPartyApps` = 1
+    FirstPartyApps,
+    /// `office365` = 2
+    Office365,
+    /// `appId` = 3
+    AppId,
+    /// `acr` = 4
+    Acr,
+    /// `appFilter` = 5
+    AppFilter,
+    /// `allUsers` = 6
+    AllUsers,
+    /// `guest` = 7
+    Guest,
+    /// `groupId` = 8
+    GroupId,
+    /// `roleId` = 9
+    RoleId,
+    /// `userId` = 10
+    UserId,
+    /// `allDevicePlatforms` = 11
+    AllDevicePlatforms,
+    /// `devicePlatform` = 12
+    DevicePlatform,
+    /// `allLocations` = 13
+    AllLocations,
+    /// `insideCorpnet` = 14
+    InsideCorpnet,
+    /// `allTrustedLocations` = 15
+    AllTrustedLocations,
+    /// `locationId` = 16
+    LocationId,
+    /// `allDevices` = 17
+    AllDevices,
+    /// `deviceFilter` = 18
+    DeviceFilter,
+    /// `deviceState` = 19
+    DeviceState,
+    /// `unknownFutureValue` = 20
+    UnknownFutureValue,
+    /// `deviceFilterIncludeRuleNotMatched` = 21
+    DeviceFilterIncludeRuleNotMatched,
+    /// `allDeviceStates` = 22
+    AllDeviceStates,
+    /// `anonymizedIPAddress` = 23
+    AnonymizedIpAddress,
+    /// `unfamiliarFeatures` = 24
+    UnfamiliarFeatures,
+    /// `nationStateIPAddress` = 25
+    NationStateIpAddress,
+    /// `realTimeThreatIntelligence` = 26
+    RealTimeThreatIntelligence,
+    /// `internalGuest` = 27
+    InternalGuest,
+    /// `b2bCollaborationGuest` = 28
+    B2bCollaborationGuest,
+    /// `b2bCollaborationMember` = 29
+    B2bCollaborationMember,
+    /// `b2bDirectConnectUser` = 30
+    B2bDirectConnectUser,
+    /// `otherExternalUser` = 31
+    OtherExternalUser,
+    /// `serviceProvider` = 32
+    ServiceProvider,
+    /// `microsoftAdminPortals` = 33
+    MicrosoftAdminPortals,
+    /// `deviceCodeFlow` = 34
+    DeviceCodeFlow,
+    /// `authenticationTransfer` = 35
+    AuthenticationTransfer,
+    /// `insiderRisk` = 36
+    InsiderRisk,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessRule {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allApps", 0),
+        ("firstPartyApps", 1),
+        ("office365", 2),
+        ("appId", 3),
+        ("acr", 4),
+        ("appFilter", 5),
+        ("allUsers", 6),
+        ("guest", 7),
+        ("groupId", 8),
+        ("roleId", 9),
+        ("userId", 10),
+        ("allDevicePlatforms", 11),
+        ("devicePlatform", 12),
+        ("allLocations", 13),
+        ("insideCorpnet", 14),
+        ("allTrustedLocations", 15),
+        ("locationId", 16),
+        ("allDevices", 17),
+        ("deviceFilter", 18),
+        ("deviceState", 19),
+        ("unknownFutureValue", 20),
+        ("deviceFilterIncludeRuleNotMatched", 21),
+        ("allDeviceStates", 22),
+        ("anonymizedIPAddress", 23),
+        ("unfamiliarFeatures", 24),
+        ("nationStateIPAddress", 25),
+        ("realTimeThreatIntelligence", 26),
+        ("internalGuest", 27),
+        ("b2bCollaborationGuest", 28),
+        ("b2bCollaborationMember", 29),
+        ("b2bDirectConnectUser", 30),
+        ("otherExternalUser", 31),
+        ("serviceProvider", 32),
+        ("microsoftAdminPortals", 33),
+        ("deviceCodeFlow", 34),
+        ("authenticationTransfer", 35),
+        ("insiderRisk", 36),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allApps" => Self::AllApps,
+            "firstPartyApps" => Self::FirstPartyApps,
+            "office365" => Self::Office365,
+            "appId" => Self::AppId,
+            "acr" => Self::Acr,
+            "appFilter" => Self::AppFilter,
+            "allUsers" => Self::AllUsers,
+            "guest" => Self::Guest,
+            "groupId" => Self::GroupId,
+            "roleId" => Self::RoleId,
+            "userId" => Self::UserId,
+            "allDevicePlatforms" => Self::AllDevicePlatforms,
+            "devicePlatform" => Self::DevicePlatform,
+            "allLocations" => Self::AllLocations,
+            "insideCorpnet" => Self::InsideCorpnet,
+            "allTrustedLocations" => Self::AllTrustedLocations,
+            "locationId" => Self::LocationId,
+            "allDevices" => Self::AllDevices,
+            "deviceFilter" => Self::DeviceFilter,
+            "deviceState" => Self::DeviceState,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "deviceFilterIncludeRuleNotMatched" => {
+                Self::DeviceFilterIncludeRuleNotMatched
+            }
+            "allDeviceStates" => Self::AllDeviceStates,
+            "anonymizedIPAddress" => Self::AnonymizedIpAddress,
+            "unfamiliarFeatures" => Self::UnfamiliarFeatures,
+            "nationStateIPAddress" => Self::NationStateIpAddress,
+            "realTimeThreatIntelligence" => Self::RealTimeThreatIntelligence,
+            "internalGuest" => Self::InternalGuest,
+            "b2bCollaborationGuest" => Self::B2bCollaborationGuest,
+            "b2bCollaborationMember" => Self::B2bCollaborationMember,
+            "b2bDirectConnectUser" => Self::B2bDirectConnectUser,
+            "otherExternalUser" => Self::OtherExternalUser,
+            "serviceProvider" => Self::ServiceProvider,
+            "microsoftAdminPortals" => Self::MicrosoftAdminPortals,
+            "deviceCodeFlow" => Self::DeviceCodeFlow,
+            "authenticationTransfer" => Self::AuthenticationTransfer,
+            "insiderRisk" => Self::InsiderRisk,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllApps => "allApps",
+            Self::FirstPartyApps => "firstPartyApps",
+            Self::Office365 => "office365",
+            Self::AppId => "appId",
+            Self::Acr => "acr",
+            Self::AppFilter => "appFilter",
+            Self::AllUsers => "allUsers",
+            Self::Guest => "guest",
+            Self::GroupId => "groupId",
+            Self::RoleId => "roleId",
+            Self::UserId => "userId",
+            Self::AllDevicePlatforms => "allDevicePlatforms",
+            Self::DevicePlatform => "devicePlatform",
+            Self::AllLocations => "allLocations",
+            Self::InsideCorpnet => "insideCorpnet",
+            Self::AllTrustedLocations => "allTrustedLocations",
+            Self::LocationId => "locationId",
+            Self::AllDevices => "allDevices",
+            Self::DeviceFilter => "deviceFilter",
+            Self::DeviceState => "deviceState",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::DeviceFilterIncludeRuleNotMatched => {
+                "deviceFilterIncludeRuleNotMatched"
+            }
+            Self::AllDeviceStates => "allDeviceStates",
+            Self::AnonymizedIpAddress => "anonymizedIPAddress",
+            Self::UnfamiliarFeatures => "unfamiliarFeatures",
+            Self::NationStateIpAddress => "nationStateIPAddress",
+            Self::RealTimeThreatIntelligence => "realTimeThreatIntelligence",
+            Self::InternalGuest => "internalGuest",
+            Self::B2bCollaborationGuest => "b2bCollaborationGuest",
+            Self::B2bCollaborationMember => "b2bCollaborationMember",
+            Self::B2bDirectConnectUser => "b2bDirectConnectUser",
+            Self::OtherExternalUser => "otherExternalUser",
+            Self::ServiceProvider => "serviceProvider",
+            Self::MicrosoftAdminPortals => "microsoftAdminPortals",
+            Self::DeviceCodeFlow => "deviceCodeFlow",
+            Self::AuthenticationTransfer => "authenticationTransfer",
+            Self::InsiderRisk => "insiderRisk",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ConditionalAccessRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ConditionalAccessRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ConditionalAccessRule {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.conditionalAccessStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessStatus {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `notApplied` = 2
+    NotApplied,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudAppSecuritySessionControlType {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mcasConfigured", 0),
-        ("monitorOnly", 1),
-        ("blockDownloads", 2),
+        ("success", 0),
+        ("failure", 1),
+        ("notApplied", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "mcasConfigured" => Self::McasConfigured,
-            "monitorOnly" => Self::MonitorOnly,
-            "blockDownloads" => Self::BlockDownloads,
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "notApplied" => Self::NotApplied,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::McasConfigured => "mcasConfigured",
-            Self::MonitorOnly => "monitorOnly",
-            Self::BlockDownloads => "blockDownloads",
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::NotApplied => "notApplied",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for CloudAppSecuritySessionControlType {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ConditionalAccessStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -607,463 +665,88 @@ impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for CloudAppSecuritySessionControlType {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ConditionalAccessStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for CloudAppSecuritySessionControlType {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ConditionalAccessStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.conditionalAccessGrantControl`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.contentModelType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessGrantControl {
-    /// `block` = 0
-    Block,
-    /// `mfa` = 1
-    Mfa,
-    /// `compliantDevice` = 2
-    CompliantDevice,
-    /// `domainJoinedDevice` = 3
-    DomainJoinedDevice,
-    /// `approvedApplication` = 4
-    ApprovedApplication,
-    /// `compliantApplication` = 5
-    CompliantApplication,
-    /// `passwordChange` = 6
-    PasswordChange,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessGrantControl {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("block", 0),
-        ("mfa", 1),
-        ("compliantDevice", 2),
-        ("domainJoinedDevice", 3),
-        ("approvedApplication", 4),
-        ("compliantApplication", 5),
-        ("passwordChange", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "block" => Self::Block,
-            "mfa" => Self::Mfa,
-            "compliantDevice" => Self::CompliantDevice,
-            "domainJoinedDevice" => Self::DomainJoinedDevice,
-            "approvedApplication" => Self::ApprovedApplication,
-            "compliantApplication" => Self::CompliantApplication,
-            "passwordChange" => Self::PasswordChange,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Block => "block",
-            Self::Mfa => "mfa",
-            Self::CompliantDevice => "compliantDevice",
-            Self::DomainJoinedDevice => "domainJoinedDevice",
-            Self::ApprovedApplication => "approvedApplication",
-            Self::CompliantApplication => "compliantApplication",
-            Self::PasswordChange => "passwordChange",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ConditionalAccessGrantControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ConditionalAccessGrantControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ConditionalAccessGrantControl {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.connectedOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectedOrganizationState {
-    /// `configured` = 0
-    Configured,
-    /// `proposed` = 1
-    Proposed,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("configured", 0),
-        ("proposed", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "configured" => Self::Configured,
-            "proposed" => Self::Proposed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Configured => "configured",
-            Self::Proposed => "proposed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for ConnectedOrganizationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for ConnectedOrganizationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<&str> for ConnectedOrganizationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.continuousAccessEvaluationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContinuousAccessEvaluationMode {
-    /// `strictEnforcement` = 0
-    StrictEnforcement,
-    /// `disabled` = 1
-    Disabled,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `strictLocation` = 3
-    StrictLocation,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContinuousAccessEvaluationMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("strictEnforcement", 0),
-        ("disabled", 1),
-        ("unknownFutureValue", 2),
-        ("strictLocation", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "strictEnforcement" => Self::StrictEnforcement,
-            "disabled" => Self::Disabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "strictLocation" => Self::StrictLocation,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::StrictEnforcement => "strictEnforcement",
-            Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::StrictLocation => "strictLocation",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for ContinuousAccessEvaluationMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for ContinuousAccessEvaluationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for ContinuousAccessEvaluationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for ContinuousAccessEvaluationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_domains")]
-/// CSDL enum type `microsoft.graph.federatedIdpMfaBehavior`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederatedIdpMfaBehavior {
-    /// `acceptIfMfaDoneByFederatedIdp` = 0
-    AcceptIfMfaDoneByFederatedIdp,
-    /// `enforceMfaByFederatedIdp` = 1
-    EnforceMfaByFederatedIdp,
-    /// `rejectMfaByFederatedIdp` = 2
-    RejectMfaByFederatedIdp,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_domains")]
-impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("acceptIfMfaDoneByFederatedIdp", 0),
-        ("enforceMfaByFederatedIdp", 1),
-        ("rejectMfaByFederatedIdp", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "acceptIfMfaDoneByFederatedIdp" => Self::AcceptIfMfaDoneByFederatedIdp,
-            "enforceMfaByFederatedIdp" => Self::EnforceMfaByFederatedIdp,
-            "rejectMfaByFederatedIdp" => Self::RejectMfaByFederatedIdp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AcceptIfMfaDoneByFederatedIdp => "acceptIfMfaDoneByFederatedIdp",
-            Self::EnforceMfaByFederatedIdp => "enforceMfaByFederatedIdp",
-            Self::RejectMfaByFederatedIdp => "rejectMfaByFederatedIdp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl serde::Serialize for FederatedIdpMfaBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl std::fmt::Display for FederatedIdpMfaBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl From<&str> for FederatedIdpMfaBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-/// CSDL enum type `microsoft.graph.identityProviderState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityProviderState {
-    /// `enabled` = 1
-    Enabled,
-    /// `disabled` = 2
-    Disabled,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl graph_odata_runtime::enums::EvolvableEnum for IdentityProviderState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("enabled", 1),
-        ("disabled", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl serde::Serialize for IdentityProviderState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl<'de> serde::Deserialize<'de> for IdentityProviderState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::fmt::Display for IdentityProviderState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl From<&str> for IdentityProviderState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.identityUserFlowAttributeDataType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityUserFlowAttributeDataType {
-    /// `string` = 1
-    String,
-    /// `boolean` = 2
-    Boolean,
-    /// `int64` = 3
-    Int64,
-    /// `stringCollection` = 4
-    StringCollection,
-    /// `dateTime` = 5
-    DateTime,
+pub enum ContentModelType {
+    /// `teachingMethod` = 0
+    TeachingMethod,
+    /// `layoutMethod` = 1
+    LayoutMethod,
+    /// `freeformSelectionMethod` = 2
+    FreeformSelectionMethod,
+    /// `prebuiltContractModel` = 3
+    PrebuiltContractModel,
+    /// `prebuiltInvoiceModel` = 4
+    PrebuiltInvoiceModel,
+    /// `prebuiltReceiptModel` = 5
+    PrebuiltReceiptModel,
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeDataType {
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for ContentModelType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("string", 1),
-        ("boolean", 2),
-        ("int64", 3),
-        ("stringCollection", 4),
-        ("dateTime", 5),
+        ("teachingMethod", 0),
+        ("layoutMethod", 1),
+        ("freeformSelectionMethod", 2),
+        ("prebuiltContractModel", 3),
+        ("prebuiltInvoiceModel", 4),
+        ("prebuiltReceiptModel", 5),
         ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "string" => Self::String,
-            "boolean" => Self::Boolean,
-            "int64" => Self::Int64,
-            "stringCollection" => Self::StringCollection,
-            "dateTime" => Self::DateTime,
+            "teachingMethod" => Self::TeachingMethod,
+            "layoutMethod" => Self::LayoutMethod,
+            "freeformSelectionMethod" => Self::FreeformSelectionMethod,
+            "prebuiltContractModel" => Self::PrebuiltContractModel,
+            "prebuiltInvoiceModel" => Self::PrebuiltInvoiceModel,
+            "prebuiltReceiptModel" => Self::PrebuiltReceiptModel,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::String => "string",
-            Self::Boolean => "boolean",
-            Self::Int64 => "int64",
-            Self::StringCollection => "stringCollection",
-            Self::DateTime => "dateTime",
+            Self::TeachingMethod => "teachingMethod",
+            Self::LayoutMethod => "layoutMethod",
+            Self::FreeformSelectionMethod => "freeformSelectionMethod",
+            Self::PrebuiltContractModel => "prebuiltContractModel",
+            Self::PrebuiltInvoiceModel => "prebuiltInvoiceModel",
+            Self::PrebuiltReceiptModel => "prebuiltReceiptModel",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for IdentityUserFlowAttributeDataType {
+#[cfg(feature = "_sites")]
+impl serde::Serialize for ContentModelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for ContentModelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1071,73 +754,132 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for IdentityUserFlowAttributeDataType {
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for ContentModelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<&str> for IdentityUserFlowAttributeDataType {
+#[cfg(feature = "_sites")]
+impl From<&str> for ContentModelType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.identityUserFlowAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityUserFlowAttributeType {
-    /// `builtIn` = 1
-    BuiltIn,
-    /// `custom` = 2
-    Custom,
-    /// `required` = 3
-    Required,
-    /// `unknownFutureValue` = 4
+pub enum ExternalAuthenticationType {
+    /// `passthru` = 0
+    Passthru,
+    /// `aadPreAuthentication` = 1
+    AadPreAuthentication,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalAuthenticationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("passthru", 0),
+        ("aadPreAuthentication", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "passthru" => Self::Passthru,
+            "aadPreAuthentication" => Self::AadPreAuthentication,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Passthru => "passthru",
+            Self::AadPreAuthentication => "aadPreAuthentication",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for ExternalAuthenticationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl std::fmt::Display for ExternalAuthenticationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<&str> for ExternalAuthenticationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.groupType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupType {
+    /// `unifiedGroups` = 0
+    UnifiedGroups,
+    /// `azureAD` = 1
+    AzureAd,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeType {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for GroupType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("builtIn", 1),
-        ("custom", 2),
-        ("required", 3),
-        ("unknownFutureValue", 4),
+        ("unifiedGroups", 0),
+        ("azureAD", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "builtIn" => Self::BuiltIn,
-            "custom" => Self::Custom,
-            "required" => Self::Required,
+            "unifiedGroups" => Self::UnifiedGroups,
+            "azureAD" => Self::AzureAd,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::BuiltIn => "builtIn",
-            Self::Custom => "custom",
-            Self::Required => "required",
+            Self::UnifiedGroups => "unifiedGroups",
+            Self::AzureAd => "azureAD",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for IdentityUserFlowAttributeType {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for GroupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for GroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1145,68 +887,144 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for IdentityUserFlowAttributeType {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for GroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<&str> for IdentityUserFlowAttributeType {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for GroupType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-/// CSDL enum type `microsoft.graph.openIdConnectResponseMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodClientAppName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OpenIdConnectResponseMode {
-    /// `form_post` = 1
-    FormPost,
-    /// `query` = 2
-    Query,
+pub enum MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    /// `microsoftAuthenticator` = 0
+    MicrosoftAuthenticator,
+    /// `outlookMobile` = 1
+    OutlookMobile,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoftAuthenticator", 0),
+        ("outlookMobile", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
+            "outlookMobile" => Self::OutlookMobile,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
+            Self::OutlookMobile => "outlookMobile",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de>
+for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.msiType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MsiType {
+    /// `none` = 0
+    None,
+    /// `userAssigned` = 1
+    UserAssigned,
+    /// `systemAssigned` = 2
+    SystemAssigned,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl graph_odata_runtime::enums::EvolvableEnum for OpenIdConnectResponseMode {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for MsiType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("form_post", 1),
-        ("query", 2),
+        ("none", 0),
+        ("userAssigned", 1),
+        ("systemAssigned", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "form_post" => Self::FormPost,
-            "query" => Self::Query,
+            "none" => Self::None,
+            "userAssigned" => Self::UserAssigned,
+            "systemAssigned" => Self::SystemAssigned,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::FormPost => "form_post",
-            Self::Query => "query",
+            Self::None => "none",
+            Self::UserAssigned => "userAssigned",
+            Self::SystemAssigned => "systemAssigned",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl serde::Serialize for OpenIdConnectResponseMode {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for MsiType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for MsiType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1214,41 +1032,426 @@ impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::fmt::Display for OpenIdConnectResponseMode {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for MsiType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl From<&str> for OpenIdConnectResponseMode {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for MsiType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-/// CSDL enum type `microsoft.graph.openIdConnectResponseTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct OpenIdConnectResponseTypes(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_built_in_identity_provider")]
-impl OpenIdConnectResponseTypes {
-    /// `code` = 1
-    pub const CODE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `id_token` = 2
-    pub const ID_TOKEN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `token` = 4
-    pub const TOKEN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL enum type `microsoft.graph.onPremisesPublishingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesPublishingType {
+    /// `applicationProxy` = 0
+    ApplicationProxy,
+    /// `exchangeOnline` = 1
+    ExchangeOnline,
+    /// `authentication` = 2
+    Authentication,
+    /// `provisioning` = 3
+    Provisioning,
+    /// `intunePfx` = 4
+    IntunePfx,
+    /// `oflineDomainJoin` = 5
+    OflineDomainJoin,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// `privateAccess` = 7
+    PrivateAccess,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl graph_odata_runtime::enums::FlagsEnum for OpenIdConnectResponseTypes {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnPremisesPublishingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("code", 1),
-        ("id_token", 2),
-        ("token", 4),
+        ("applicationProxy", 0),
+        ("exchangeOnline", 1),
+        ("authentication", 2),
+        ("provisioning", 3),
+        ("intunePfx", 4),
+        ("oflineDomainJoin", 5),
+        ("unknownFutureValue", 6),
+        ("privateAccess", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "applicationProxy" => Self::ApplicationProxy,
+            "exchangeOnline" => Self::ExchangeOnline,
+            "authentication" => Self::Authentication,
+            "provisioning" => Self::Provisioning,
+            "intunePfx" => Self::IntunePfx,
+            "oflineDomainJoin" => Self::OflineDomainJoin,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "privateAccess" => Self::PrivateAccess,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ApplicationProxy => "applicationProxy",
+            Self::ExchangeOnline => "exchangeOnline",
+            Self::Authentication => "authentication",
+            Self::Provisioning => "provisioning",
+            Self::IntunePfx => "intunePfx",
+            Self::OflineDomainJoin => "oflineDomainJoin",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::PrivateAccess => "privateAccess",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for OnPremisesPublishingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for OnPremisesPublishingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Display for OnPremisesPublishingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl From<&str> for OnPremisesPublishingType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL enum type `microsoft.graph.onenotePatchActionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnenotePatchActionType {
+    /// `Replace` = 0
+    Replace,
+    /// `Append` = 1
+    Append,
+    /// `Delete` = 2
+    Delete,
+    /// `Insert` = 3
+    Insert,
+    /// `Prepend` = 4
+    Prepend,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchActionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Replace", 0),
+        ("Append", 1),
+        ("Delete", 2),
+        ("Insert", 3),
+        ("Prepend", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Replace" => Self::Replace,
+            "Append" => Self::Append,
+            "Delete" => Self::Delete,
+            "Insert" => Self::Insert,
+            "Prepend" => Self::Prepend,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Replace => "Replace",
+            Self::Append => "Append",
+            Self::Delete => "Delete",
+            Self::Insert => "Insert",
+            Self::Prepend => "Prepend",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePatchActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePatchActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl std::fmt::Display for OnenotePatchActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl From<&str> for OnenotePatchActionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.outlierMemberType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutlierMemberType {
+    /// `user` = 0
+    User,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for OutlierMemberType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for OutlierMemberType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for OutlierMemberType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for OutlierMemberType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.plannerContextState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerContextState {
+    /// `active` = 0
+    Active,
+    /// `delinked` = 1
+    Delinked,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerContextState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("active", 0),
+        ("delinked", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "delinked" => Self::Delinked,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Delinked => "delinked",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerContextState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerContextState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for PlannerContextState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for PlannerContextState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.privilegedAccessGroupMemberType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivilegedAccessGroupMemberType {
+    /// `direct` = 1
+    Direct,
+    /// `group` = 2
+    Group,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("direct", 1),
+        ("group", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "direct" => Self::Direct,
+            "group" => Self::Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Direct => "direct",
+            Self::Group => "group",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for PrivilegedAccessGroupMemberType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for PrivilegedAccessGroupMemberType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for PrivilegedAccessGroupMemberType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl RecipientScopeType {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `internal` = 1
+    pub const INTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `external` = 2
+    pub const EXTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `externalPartner` = 4
+    pub const EXTERNAL_PARTNER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `externalNonPartner` = 8
+    pub const EXTERNAL_NON_PARTNER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("internal", 1),
+        ("external", 2),
+        ("externalPartner", 4),
+        ("externalNonPartner", 8),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -1258,52 +1461,52 @@ impl graph_odata_runtime::enums::FlagsEnum for OpenIdConnectResponseTypes {
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::fmt::Debug for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::fmt::Debug for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::fmt::Display for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::fmt::Display for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::str::FromStr for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::str::FromStr for RecipientScopeType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::ops::BitOr for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::ops::BitOr for RecipientScopeType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl std::ops::BitOrAssign for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::ops::BitOrAssign for RecipientScopeType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl serde::Serialize for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for RecipientScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_built_in_identity_provider")]
-impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseTypes {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for RecipientScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1311,120 +1514,64 @@ impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseTypes {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.persistentBrowserSessionMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.registrationStatusType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PersistentBrowserSessionMode {
-    /// `always` = 0
-    Always,
-    /// `never` = 1
-    Never,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for PersistentBrowserSessionMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("always", 0), ("never", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => Self::Always,
-            "never" => Self::Never,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Always => "always",
-            Self::Never => "never",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for PersistentBrowserSessionMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for PersistentBrowserSessionMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for PersistentBrowserSessionMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.postType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostType {
-    /// `regular` = 0
-    Regular,
-    /// `quick` = 1
-    Quick,
-    /// `strategic` = 2
-    Strategic,
-    /// `unknownFutureValue` = 3
+pub enum RegistrationStatusType {
+    /// `registered` = 0
+    Registered,
+    /// `enabled` = 1
+    Enabled,
+    /// `capable` = 2
+    Capable,
+    /// `mfaRegistered` = 3
+    MfaRegistered,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for PostType {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for RegistrationStatusType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("regular", 0),
-        ("quick", 1),
-        ("strategic", 2),
-        ("unknownFutureValue", 3),
+        ("registered", 0),
+        ("enabled", 1),
+        ("capable", 2),
+        ("mfaRegistered", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "regular" => Self::Regular,
-            "quick" => Self::Quick,
-            "strategic" => Self::Strategic,
+            "registered" => Self::Registered,
+            "enabled" => Self::Enabled,
+            "capable" => Self::Capable,
+            "mfaRegistered" => Self::MfaRegistered,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Regular => "regular",
-            Self::Quick => "quick",
-            Self::Strategic => "strategic",
+            Self::Registered => "registered",
+            Self::Enabled => "enabled",
+            Self::Capable => "capable",
+            Self::MfaRegistered => "mfaRegistered",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for PostType {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for RegistrationStatusType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for PostType {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for RegistrationStatusType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1432,77 +1579,178 @@ impl<'de> serde::Deserialize<'de> for PostType {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for PostType {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for RegistrationStatusType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin")]
-impl From<&str> for PostType {
+#[cfg(feature = "_reports")]
+impl From<&str> for RegistrationStatusType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_domains")]
-/// CSDL enum type `microsoft.graph.promptLoginBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.requirementProvider`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PromptLoginBehavior {
-    /// `translateToFreshPasswordAuthentication` = 0
-    TranslateToFreshPasswordAuthentication,
-    /// `nativeSupport` = 1
-    NativeSupport,
-    /// `disabled` = 2
-    Disabled,
-    /// `unknownFutureValue` = 3
+pub enum RequirementProvider {
+    /// `user` = 0
+    User,
+    /// `request` = 1
+    Request,
+    /// `servicePrincipal` = 2
+    ServicePrincipal,
+    /// `v1ConditionalAccess` = 3
+    V1ConditionalAccess,
+    /// `multiConditionalAccess` = 4
+    MultiConditionalAccess,
+    /// `tenantSessionRiskPolicy` = 5
+    TenantSessionRiskPolicy,
+    /// `accountCompromisePolicies` = 6
+    AccountCompromisePolicies,
+    /// `v1ConditionalAccessDependency` = 7
+    V1ConditionalAccessDependency,
+    /// `v1ConditionalAccessPolicyIdRequested` = 8
+    V1ConditionalAccessPolicyIdRequested,
+    /// `mfaRegistrationRequiredByIdentityProtectionPolicy` = 9
+    MfaRegistrationRequiredByIdentityProtectionPolicy,
+    /// `baselineProtection` = 10
+    BaselineProtection,
+    /// `mfaRegistrationRequiredByBaselineProtection` = 11
+    MfaRegistrationRequiredByBaselineProtection,
+    /// `mfaRegistrationRequiredByMultiConditionalAccess` = 12
+    MfaRegistrationRequiredByMultiConditionalAccess,
+    /// `enforcedForCspAdmins` = 13
+    EnforcedForCspAdmins,
+    /// `securityDefaults` = 14
+    SecurityDefaults,
+    /// `mfaRegistrationRequiredBySecurityDefaults` = 15
+    MfaRegistrationRequiredBySecurityDefaults,
+    /// `proofUpCodeRequest` = 16
+    ProofUpCodeRequest,
+    /// `crossTenantOutboundRule` = 17
+    CrossTenantOutboundRule,
+    /// `gpsLocationCondition` = 18
+    GpsLocationCondition,
+    /// `riskBasedPolicy` = 19
+    RiskBasedPolicy,
+    /// `unknownFutureValue` = 20
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_domains")]
-impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for RequirementProvider {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("translateToFreshPasswordAuthentication", 0),
-        ("nativeSupport", 1),
-        ("disabled", 2),
-        ("unknownFutureValue", 3),
+        ("user", 0),
+        ("request", 1),
+        ("servicePrincipal", 2),
+        ("v1ConditionalAccess", 3),
+        ("multiConditionalAccess", 4),
+        ("tenantSessionRiskPolicy", 5),
+        ("accountCompromisePolicies", 6),
+        ("v1ConditionalAccessDependency", 7),
+        ("v1ConditionalAccessPolicyIdRequested", 8),
+        ("mfaRegistrationRequiredByIdentityProtectionPolicy", 9),
+        ("baselineProtection", 10),
+        ("mfaRegistrationRequiredByBaselineProtection", 11),
+        ("mfaRegistrationRequiredByMultiConditionalAccess", 12),
+        ("enforcedForCspAdmins", 13),
+        ("securityDefaults", 14),
+        ("mfaRegistrationRequiredBySecurityDefaults", 15),
+        ("proofUpCodeRequest", 16),
+        ("crossTenantOutboundRule", 17),
+        ("gpsLocationCondition", 18),
+        ("riskBasedPolicy", 19),
+        ("unknownFutureValue", 20),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "translateToFreshPasswordAuthentication" => {
-                Self::TranslateToFreshPasswordAuthentication
+            "user" => Self::User,
+            "request" => Self::Request,
+            "servicePrincipal" => Self::ServicePrincipal,
+            "v1ConditionalAccess" => Self::V1ConditionalAccess,
+            "multiConditionalAccess" => Self::MultiConditionalAccess,
+            "tenantSessionRiskPolicy" => Self::TenantSessionRiskPolicy,
+            "accountCompromisePolicies" => Self::AccountCompromisePolicies,
+            "v1ConditionalAccessDependency" => Self::V1ConditionalAccessDependency,
+            "v1ConditionalAccessPolicyIdRequested" => {
+                Self::V1ConditionalAccessPolicyIdRequested
             }
-            "nativeSupport" => Self::NativeSupport,
-            "disabled" => Self::Disabled,
+            "mfaRegistrationRequiredByIdentityProtectionPolicy" => {
+                Self::MfaRegistrationRequiredByIdentityProtectionPolicy
+            }
+            "baselineProtection" => Self::BaselineProtection,
+            "mfaRegistrationRequiredByBaselineProtection" => {
+                Self::MfaRegistrationRequiredByBaselineProtection
+            }
+            "mfaRegistrationRequiredByMultiConditionalAccess" => {
+                Self::MfaRegistrationRequiredByMultiConditionalAccess
+            }
+            "enforcedForCspAdmins" => Self::EnforcedForCspAdmins,
+            "securityDefaults" => Self::SecurityDefaults,
+            "mfaRegistrationRequiredBySecurityDefaults" => {
+                Self::MfaRegistrationRequiredBySecurityDefaults
+            }
+            "proofUpCodeRequest" => Self::ProofUpCodeRequest,
+            "crossTenantOutboundRule" => Self::CrossTenantOutboundRule,
+            "gpsLocationCondition" => Self::GpsLocationCondition,
+            "riskBasedPolicy" => Self::RiskBasedPolicy,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::TranslateToFreshPasswordAuthentication => {
-                "translateToFreshPasswordAuthentication"
+            Self::User => "user",
+            Self::Request => "request",
+            Self::ServicePrincipal => "servicePrincipal",
+            Self::V1ConditionalAccess => "v1ConditionalAccess",
+            Self::MultiConditionalAccess => "multiConditionalAccess",
+            Self::TenantSessionRiskPolicy => "tenantSessionRiskPolicy",
+            Self::AccountCompromisePolicies => "accountCompromisePolicies",
+            Self::V1ConditionalAccessDependency => "v1ConditionalAccessDependency",
+            Self::V1ConditionalAccessPolicyIdRequested => {
+                "v1ConditionalAccessPolicyIdRequested"
             }
-            Self::NativeSupport => "nativeSupport",
-            Self::Disabled => "disabled",
+            Self::MfaRegistrationRequiredByIdentityProtectionPolicy => {
+                "mfaRegistrationRequiredByIdentityProtectionPolicy"
+            }
+            Self::BaselineProtection => "baselineProtection",
+            Self::MfaRegistrationRequiredByBaselineProtection => {
+                "mfaRegistrationRequiredByBaselineProtection"
+            }
+            Self::MfaRegistrationRequiredByMultiConditionalAccess => {
+                "mfaRegistrationRequiredByMultiConditionalAccess"
+            }
+            Self::EnforcedForCspAdmins => "enforcedForCspAdmins",
+            Self::SecurityDefaults => "securityDefaults",
+            Self::MfaRegistrationRequiredBySecurityDefaults => {
+                "mfaRegistrationRequiredBySecurityDefaults"
+            }
+            Self::ProofUpCodeRequest => "proofUpCodeRequest",
+            Self::CrossTenantOutboundRule => "crossTenantOutboundRule",
+            Self::GpsLocationCondition => "gpsLocationCondition",
+            Self::RiskBasedPolicy => "riskBasedPolicy",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_domains")]
-impl serde::Serialize for PromptLoginBehavior {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for RequirementProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_domains")]
-impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for RequirementProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1510,15 +1758,194 @@ impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     }
 }
 
-#[cfg(feature = "_domains")]
-impl std::fmt::Display for PromptLoginBehavior {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for RequirementProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_domains")]
-impl From<&str> for PromptLoginBehavior {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for RequirementProvider {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+/// CSDL enum type `microsoft.graph.riskDetail`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskDetail {
+    /// `none` = 0
+    None,
+    /// `adminGeneratedTemporaryPassword` = 1
+    AdminGeneratedTemporaryPassword,
+    /// `userPerformedSecuredPasswordChange` = 2
+    UserPerformedSecuredPasswordChange,
+    /// `userPerformedSecuredPasswordReset` = 3
+    UserPerformedSecuredPasswordReset,
+    /// `adminConfirmedSigninSafe` = 4
+    AdminConfirmedSigninSafe,
+    /// `aiConfirmedSigninSafe` = 5
+    AiConfirmedSigninSafe,
+    /// `userPassedMFADrivenByRiskBasedPolicy` = 6
+    UserPassedMfaDrivenByRiskBasedPolicy,
+    /// `adminDismissedAllRiskForUser` = 7
+    AdminDismissedAllRiskForUser,
+    /// `adminConfirmedSigninCompromised` = 8
+    AdminConfirmedSigninCompromised,
+    /// `hidden` = 9
+    Hidden,
+    /// `unknownFutureValue` = 10
+    UnknownFutureValue,
+    /// `adminConfirmedServicePrincipalCompromised` = 12
+    AdminConfirmedServicePrincipalCompromised,
+    /// `adminDismissedAllRiskForServicePrincipal` = 13
+    AdminDismissedAllRiskForServicePrincipal,
+    /// `m365DAdminDismissedDetection` = 14
+    M365DAdminDismissedDetection,
+    /// `userChangedPasswordOnPremises` = 15
+    UserChangedPasswordOnPremises,
+    /// `adminDismissedRiskForSignIn` = 16
+    AdminDismissedRiskForSignIn,
+    /// `adminConfirmedAccountSafe` = 17
+    AdminConfirmedAccountSafe,
+    /// `adminConfirmedAgentSafe` = 18
+    AdminConfirmedAgentSafe,
+    /// `adminConfirmedAgentCompromised` = 19
+    AdminConfirmedAgentCompromised,
+    /// `adminDismissedRiskForAgent` = 20
+    AdminDismissedRiskForAgent,
+    /// `microsoftRevokedSessions` = 21
+    MicrosoftRevokedSessions,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_risk_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskDetail {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("adminGeneratedTemporaryPassword", 1),
+        ("userPerformedSecuredPasswordChange", 2),
+        ("userPerformedSecuredPasswordReset", 3),
+        ("adminConfirmedSigninSafe", 4),
+        ("aiConfirmedSigninSafe", 5),
+        ("userPassedMFADrivenByRiskBasedPolicy", 6),
+        ("adminDismissedAllRiskForUser", 7),
+        ("adminConfirmedSigninCompromised", 8),
+        ("hidden", 9),
+        ("unknownFutureValue", 10),
+        ("adminConfirmedServicePrincipalCompromised", 12),
+        ("adminDismissedAllRiskForServicePrincipal", 13),
+        ("m365DAdminDismissedDetection", 14),
+        ("userChangedPasswordOnPremises", 15),
+        ("adminDismissedRiskForSignIn", 16),
+        ("adminConfirmedAccountSafe", 17),
+        ("adminConfirmedAgentSafe", 18),
+        ("adminConfirmedAgentCompromised", 19),
+        ("adminDismissedRiskForAgent", 20),
+        ("microsoftRevokedSessions", 21),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "adminGeneratedTemporaryPassword" => Self::AdminGeneratedTemporaryPassword,
+            "userPerformedSecuredPasswordChange" => {
+                Self::UserPerformedSecuredPasswordChange
+            }
+            "userPerformedSecuredPasswordReset" => {
+                Self::UserPerformedSecuredPasswordReset
+            }
+            "adminConfirmedSigninSafe" => Self::AdminConfirmedSigninSafe,
+            "aiConfirmedSigninSafe" => Self::AiConfirmedSigninSafe,
+            "userPassedMFADrivenByRiskBasedPolicy" => {
+                Self::UserPassedMfaDrivenByRiskBasedPolicy
+            }
+            "adminDismissedAllRiskForUser" => Self::AdminDismissedAllRiskForUser,
+            "adminConfirmedSigninCompromised" => Self::AdminConfirmedSigninCompromised,
+            "hidden" => Self::Hidden,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "adminConfirmedServicePrincipalCompromised" => {
+                Self::AdminConfirmedServicePrincipalCompromised
+            }
+            "adminDismissedAllRiskForServicePrincipal" => {
+                Self::AdminDismissedAllRiskForServicePrincipal
+            }
+            "m365DAdminDismissedDetection" => Self::M365DAdminDismissedDetection,
+            "userChangedPasswordOnPremises" => Self::UserChangedPasswordOnPremises,
+            "adminDismissedRiskForSignIn" => Self::AdminDismissedRiskForSignIn,
+            "adminConfirmedAccountSafe" => Self::AdminConfirmedAccountSafe,
+            "adminConfirmedAgentSafe" => Self::AdminConfirmedAgentSafe,
+            "adminConfirmedAgentCompromised" => Self::AdminConfirmedAgentCompromised,
+            "adminDismissedRiskForAgent" => Self::AdminDismissedRiskForAgent,
+            "microsoftRevokedSessions" => Self::MicrosoftRevokedSessions,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::AdminGeneratedTemporaryPassword => "adminGeneratedTemporaryPassword",
+            Self::UserPerformedSecuredPasswordChange => {
+                "userPerformedSecuredPasswordChange"
+            }
+            Self::UserPerformedSecuredPasswordReset => {
+                "userPerformedSecuredPasswordReset"
+            }
+            Self::AdminConfirmedSigninSafe => "adminConfirmedSigninSafe",
+            Self::AiConfirmedSigninSafe => "aiConfirmedSigninSafe",
+            Self::UserPassedMfaDrivenByRiskBasedPolicy => {
+                "userPassedMFADrivenByRiskBasedPolicy"
+            }
+            Self::AdminDismissedAllRiskForUser => "adminDismissedAllRiskForUser",
+            Self::AdminConfirmedSigninCompromised => "adminConfirmedSigninCompromised",
+            Self::Hidden => "hidden",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::AdminConfirmedServicePrincipalCompromised => {
+                "adminConfirmedServicePrincipalCompromised"
+            }
+            Self::AdminDismissedAllRiskForServicePrincipal => {
+                "adminDismissedAllRiskForServicePrincipal"
+            }
+            Self::M365DAdminDismissedDetection => "m365DAdminDismissedDetection",
+            Self::UserChangedPasswordOnPremises => "userChangedPasswordOnPremises",
+            Self::AdminDismissedRiskForSignIn => "adminDismissedRiskForSignIn",
+            Self::AdminConfirmedAccountSafe => "adminConfirmedAccountSafe",
+            Self::AdminConfirmedAgentSafe => "adminConfirmedAgentSafe",
+            Self::AdminConfirmedAgentCompromised => "adminConfirmedAgentCompromised",
+            Self::AdminDismissedRiskForAgent => "adminDismissedRiskForAgent",
+            Self::MicrosoftRevokedSessions => "microsoftRevokedSessions",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl serde::Serialize for RiskDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl<'de> serde::Deserialize<'de> for RiskDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl std::fmt::Display for RiskDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl From<&str> for RiskDetail {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1628,58 +2055,315 @@ impl From<&str> for RiskEventType {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.signInFrequencyAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL enum type `microsoft.graph.sensorStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignInFrequencyAuthenticationType {
-    /// `primaryAndSecondaryAuthentication` = 0
-    PrimaryAndSecondaryAuthentication,
-    /// `secondaryAuthentication` = 1
-    SecondaryAuthentication,
+pub enum SensorStatus {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for SignInFrequencyAuthenticationType {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::enums::EvolvableEnum for SensorStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("primaryAndSecondaryAuthentication", 0),
-        ("secondaryAuthentication", 1),
+        ("active", 0),
+        ("inactive", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "primaryAndSecondaryAuthentication" => {
-                Self::PrimaryAndSecondaryAuthentication
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for SensorStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for SensorStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl std::fmt::Display for SensorStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl From<&str> for SensorStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SingleSignOnMode {
+    /// `none` = 0
+    None,
+    /// `onPremisesKerberos` = 1
+    OnPremisesKerberos,
+    /// `saml` = 3
+    Saml,
+    /// `pingHeaderBased` = 4
+    PingHeaderBased,
+    /// `aadHeaderBased` = 5
+    AadHeaderBased,
+    /// `oAuthToken` = 6
+    OAuthToken,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("onPremisesKerberos", 1),
+        ("saml", 3),
+        ("pingHeaderBased", 4),
+        ("aadHeaderBased", 5),
+        ("oAuthToken", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "onPremisesKerberos" => Self::OnPremisesKerberos,
+            "saml" => Self::Saml,
+            "pingHeaderBased" => Self::PingHeaderBased,
+            "aadHeaderBased" => Self::AadHeaderBased,
+            "oAuthToken" => Self::OAuthToken,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::OnPremisesKerberos => "onPremisesKerberos",
+            Self::Saml => "saml",
+            Self::PingHeaderBased => "pingHeaderBased",
+            Self::AadHeaderBased => "aadHeaderBased",
+            Self::OAuthToken => "oAuthToken",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for SingleSignOnMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl std::fmt::Display for SingleSignOnMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<&str> for SingleSignOnMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_team_template_audience")]
+/// CSDL enum type `microsoft.graph.teamTemplateAudience`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamTemplateAudience {
+    /// `organization` = 0
+    Organization,
+    /// `user` = 1
+    User,
+    /// `public` = 2
+    Public,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_team_template_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamTemplateAudience {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("organization", 0),
+        ("user", 1),
+        ("public", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "organization" => Self::Organization,
+            "user" => Self::User,
+            "public" => Self::Public,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Organization => "organization",
+            Self::User => "user",
+            Self::Public => "public",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_team_template_audience")]
+impl serde::Serialize for TeamTemplateAudience {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_team_template_audience")]
+impl<'de> serde::Deserialize<'de> for TeamTemplateAudience {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_team_template_audience")]
+impl std::fmt::Display for TeamTemplateAudience {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_team_template_audience")]
+impl From<&str> for TeamTemplateAudience {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.teamworkDeviceOperationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkDeviceOperationType {
+    /// `deviceRestart` = 0
+    DeviceRestart,
+    /// `configUpdate` = 1
+    ConfigUpdate,
+    /// `deviceDiagnostics` = 2
+    DeviceDiagnostics,
+    /// `softwareUpdate` = 3
+    SoftwareUpdate,
+    /// `deviceManagementAgentConfigUpdate` = 4
+    DeviceManagementAgentConfigUpdate,
+    /// `remoteLogin` = 5
+    RemoteLogin,
+    /// `remoteLogout` = 6
+    RemoteLogout,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceOperationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceRestart", 0),
+        ("configUpdate", 1),
+        ("deviceDiagnostics", 2),
+        ("softwareUpdate", 3),
+        ("deviceManagementAgentConfigUpdate", 4),
+        ("remoteLogin", 5),
+        ("remoteLogout", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceRestart" => Self::DeviceRestart,
+            "configUpdate" => Self::ConfigUpdate,
+            "deviceDiagnostics" => Self::DeviceDiagnostics,
+            "softwareUpdate" => Self::SoftwareUpdate,
+            "deviceManagementAgentConfigUpdate" => {
+                Self::DeviceManagementAgentConfigUpdate
             }
-            "secondaryAuthentication" => Self::SecondaryAuthentication,
+            "remoteLogin" => Self::RemoteLogin,
+            "remoteLogout" => Self::RemoteLogout,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::PrimaryAndSecondaryAuthentication => {
-                "primaryAndSecondaryAuthentication"
+            Self::DeviceRestart => "deviceRestart",
+            Self::ConfigUpdate => "configUpdate",
+            Self::DeviceDiagnostics => "deviceDiagnostics",
+            Self::SoftwareUpdate => "softwareUpdate",
+            Self::DeviceManagementAgentConfigUpdate => {
+                "deviceManagementAgentConfigUpdate"
             }
-            Self::SecondaryAuthentication => "secondaryAuthentication",
+            Self::RemoteLogin => "remoteLogin",
+            Self::RemoteLogout => "remoteLogout",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for SignInFrequencyAuthenticationType {
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDeviceOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for SignInFrequencyAuthenticationType {
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDeviceOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1687,68 +2371,73 @@ impl<'de> serde::Deserialize<'de> for SignInFrequencyAuthenticationType {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for SignInFrequencyAuthenticationType {
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkDeviceOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for SignInFrequencyAuthenticationType {
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkDeviceOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.signInFrequencyInterval`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.tokenProtectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignInFrequencyInterval {
-    /// `timeBased` = 0
-    TimeBased,
-    /// `everyTime` = 1
-    EveryTime,
-    /// `unknownFutureValue` = 2
+pub enum TokenProtectionStatus {
+    /// `none` = 0
+    None,
+    /// `bound` = 1
+    Bound,
+    /// `unbound` = 2
+    Unbound,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for SignInFrequencyInterval {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for TokenProtectionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("timeBased", 0),
-        ("everyTime", 1),
-        ("unknownFutureValue", 2),
+        ("none", 0),
+        ("bound", 1),
+        ("unbound", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "timeBased" => Self::TimeBased,
-            "everyTime" => Self::EveryTime,
+            "none" => Self::None,
+            "bound" => Self::Bound,
+            "unbound" => Self::Unbound,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::TimeBased => "timeBased",
-            Self::EveryTime => "everyTime",
+            Self::None => "none",
+            Self::Bound => "bound",
+            Self::Unbound => "unbound",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for SignInFrequencyInterval {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for TokenProtectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for SignInFrequencyInterval {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for TokenProtectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1756,538 +2445,15 @@ impl<'de> serde::Deserialize<'de> for SignInFrequencyInterval {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for SignInFrequencyInterval {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for TokenProtectionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for SignInFrequencyInterval {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL enum type `microsoft.graph.signinFrequencyType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SigninFrequencyType {
-    /// `days` = 0
-    Days,
-    /// `hours` = 1
-    Hours,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::enums::EvolvableEnum for SigninFrequencyType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("days", 0), ("hours", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days" => Self::Days,
-            "hours" => Self::Hours,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Days => "days",
-            Self::Hours => "hours",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for SigninFrequencyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for SigninFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl std::fmt::Display for SigninFrequencyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl From<&str> for SigninFrequencyType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.userType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserType {
-    /// `member` = 0
-    Member,
-    /// `guest` = 1
-    Guest,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("member", 0),
-        ("guest", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "member" => Self::Member,
-            "guest" => Self::Guest,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Member => "member",
-            Self::Guest => "guest",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for UserType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for UserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for UserType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.whatIfAnalysisReasons`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct WhatIfAnalysisReasons(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl WhatIfAnalysisReasons {
-    /// `notSet` = 0
-    pub const NOT_SET: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `notEnoughInformation` = 1
-    pub const NOT_ENOUGH_INFORMATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `invalidCondition` = 2
-    pub const INVALID_CONDITION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `users` = 4
-    pub const USERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `workloadIdentities` = 8
-    pub const WORKLOAD_IDENTITIES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `application` = 16
-    pub const APPLICATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `userActions` = 32
-    pub const USER_ACTIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `authenticationContext` = 64
-    pub const AUTHENTICATION_CONTEXT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `devicePlatform` = 128
-    pub const DEVICE_PLATFORM: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `devices` = 256
-    pub const DEVICES: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
-    /// `clientApps` = 512
-    pub const CLIENT_APPS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `location` = 1024
-    pub const LOCATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-    /// `signInRisk` = 2048
-    pub const SIGN_IN_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2048),
-    );
-    /// `emptyPolicy` = 4096
-    pub const EMPTY_POLICY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `invalidPolicy` = 8192
-    pub const INVALID_POLICY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `policyNotEnabled` = 16384
-    pub const POLICY_NOT_ENABLED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `userRisk` = 32768
-    pub const USER_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `time` = 65536
-    pub const TIME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(65536));
-    /// `insiderRisk` = 131072
-    pub const INSIDER_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
-    );
-    /// `authenticationFlow` = 262144
-    pub const AUTHENTICATION_FLOW: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(262144),
-    );
-    /// `unknownFutureValue` = 524288
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(524288),
-    );
-    /// `agentIdRisk` = 1048576
-    pub const AGENT_ID_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
-    );
-    /// `agentIdentities` = 2097152
-    pub const AGENT_IDENTITIES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
-    );
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSet", 0),
-        ("notEnoughInformation", 1),
-        ("invalidCondition", 2),
-        ("users", 4),
-        ("workloadIdentities", 8),
-        ("application", 16),
-        ("userActions", 32),
-        ("authenticationContext", 64),
-        ("devicePlatform", 128),
-        ("devices", 256),
-        ("clientApps", 512),
-        ("location", 1024),
-        ("signInRisk", 2048),
-        ("emptyPolicy", 4096),
-        ("invalidPolicy", 8192),
-        ("policyNotEnabled", 16384),
-        ("userRisk", 32768),
-        ("time", 65536),
-        ("insiderRisk", 131072),
-        ("authenticationFlow", 262144),
-        ("unknownFutureValue", 524288),
-        ("agentIdRisk", 1048576),
-        ("agentIdentities", 2097152),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Debug for WhatIfAnalysisReasons {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for WhatIfAnalysisReasons {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::str::FromStr for WhatIfAnalysisReasons {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::ops::BitOr for WhatIfAnalysisReasons {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::ops::BitOrAssign for WhatIfAnalysisReasons {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for WhatIfAnalysisReasons {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for WhatIfAnalysisReasons {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateAffinityLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateAffinityLevel {
-    /// `low` = 0
-    Low,
-    /// `high` = 1
-    High,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 0),
-        ("high", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateAffinityLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateAffinityLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateAffinityLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateAuthenticationMode {
-    /// `x509CertificateSingleFactor` = 0
-    X509CertificateSingleFactor,
-    /// `x509CertificateMultiFactor` = 1
-    X509CertificateMultiFactor,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthenticationMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("x509CertificateSingleFactor", 0),
-        ("x509CertificateMultiFactor", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "x509CertificateSingleFactor" => Self::X509CertificateSingleFactor,
-            "x509CertificateMultiFactor" => Self::X509CertificateMultiFactor,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::X509CertificateSingleFactor => "x509CertificateSingleFactor",
-            Self::X509CertificateMultiFactor => "x509CertificateMultiFactor",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateAuthenticationMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateAuthenticationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateAuthenticationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateRuleType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateRuleType {
-    /// `issuerSubject` = 0
-    IssuerSubject,
-    /// `policyOID` = 1
-    PolicyOid,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `issuerSubjectAndPolicyOID` = 3
-    IssuerSubjectAndPolicyOid,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("issuerSubject", 0),
-        ("policyOID", 1),
-        ("unknownFutureValue", 2),
-        ("issuerSubjectAndPolicyOID", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "issuerSubject" => Self::IssuerSubject,
-            "policyOID" => Self::PolicyOid,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "issuerSubjectAndPolicyOID" => Self::IssuerSubjectAndPolicyOid,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::IssuerSubject => "issuerSubject",
-            Self::PolicyOid => "policyOID",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::IssuerSubjectAndPolicyOid => "issuerSubjectAndPolicyOID",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateRuleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateRuleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateRuleType {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for TokenProtectionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

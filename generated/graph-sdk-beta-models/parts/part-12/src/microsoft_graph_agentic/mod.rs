@@ -4,4 +4,32 @@
 
 //!Types of the CSDL namespace `microsoft.graph.agentic`.
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_agentic::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

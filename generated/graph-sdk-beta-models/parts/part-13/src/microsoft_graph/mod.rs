@@ -7,7 +7,10 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph::*;
@@ -30,22 +33,37 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph::*;
 
-mod entity_types;
+mod entity_types_1;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use entity_types_1::*;
 
-mod complex_types_1;
-
-#[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
+mod entity_types_2;
 
 #[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use entity_types_2::*;
 
-mod enum_types;
+mod entity_types_3;
 
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use entity_types_3::*;
+
+mod entity_types_4;
+
+#[allow(unused_imports)]
+pub use entity_types_4::*;
+
+mod entity_types_5;
+
+#[allow(unused_imports)]
+pub use entity_types_5::*;
+
+mod entity_types_6;
+
+#[allow(unused_imports)]
+pub use entity_types_6::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;

@@ -7,7 +7,10 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_agentic::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_agentic::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_agentic::*;
@@ -29,8 +32,3 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_agentic::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

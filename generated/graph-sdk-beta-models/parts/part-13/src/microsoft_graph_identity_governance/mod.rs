@@ -7,7 +7,10 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
@@ -29,8 +32,3 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_identity_governanc
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_identity_governance::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;

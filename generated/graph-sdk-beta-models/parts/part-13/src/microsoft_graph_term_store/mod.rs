@@ -7,7 +7,10 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_term_store::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_term_store::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_term_store::*;

@@ -11,276 +11,50 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.accessScope`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.accessPackageFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessScope {
-    /// `inOrganization` = 0
-    InOrganization,
-    /// `notInOrganization` = 1
-    NotInOrganization,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inOrganization", 0),
-        ("notInOrganization", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inOrganization" => Self::InOrganization,
-            "notInOrganization" => Self::NotInOrganization,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::InOrganization => "inOrganization",
-            Self::NotInOrganization => "notInOrganization",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for AccessScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for AccessScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for AccessScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl From<&str> for AccessScope {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-/// CSDL enum type `microsoft.graph.activityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActivityType {
-    /// `signin` = 0
-    Signin,
-    /// `user` = 1
-    User,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `servicePrincipal` = 3
-    ServicePrincipal,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for ActivityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("signin", 0),
-        ("user", 1),
-        ("unknownFutureValue", 2),
-        ("servicePrincipal", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "signin" => Self::Signin,
-            "user" => Self::User,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "servicePrincipal" => Self::ServicePrincipal,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Signin => "signin",
-            Self::User => "user",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ServicePrincipal => "servicePrincipal",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-impl serde::Serialize for ActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-impl<'de> serde::Deserialize<'de> for ActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-impl std::fmt::Display for ActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-impl From<&str> for ActivityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL enum type `microsoft.graph.agentIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgentIdentityType {
-    /// `agentIdentity` = 0
-    AgentIdentity,
-    /// `agentUser` = 1
-    AgentUser,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `agentIdentityBlueprintPrincipal` = 3
-    AgentIdentityBlueprintPrincipal,
-    /// `user` = 4
-    User,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for AgentIdentityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("agentIdentity", 0),
-        ("agentUser", 1),
-        ("unknownFutureValue", 2),
-        ("agentIdentityBlueprintPrincipal", 3),
-        ("user", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "agentIdentity" => Self::AgentIdentity,
-            "agentUser" => Self::AgentUser,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "agentIdentityBlueprintPrincipal" => Self::AgentIdentityBlueprintPrincipal,
-            "user" => Self::User,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AgentIdentity => "agentIdentity",
-            Self::AgentUser => "agentUser",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::AgentIdentityBlueprintPrincipal => "agentIdentityBlueprintPrincipal",
-            Self::User => "user",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for AgentIdentityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for AgentIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl std::fmt::Display for AgentIdentityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl From<&str> for AgentIdentityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.authenticationAppAdminConfiguration`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationAppAdminConfiguration {
-    /// `notApplicable` = 0
-    NotApplicable,
-    /// `enabled` = 1
-    Enabled,
-    /// `disabled` = 2
-    Disabled,
-    /// `unknownFutureValue` = 3
+pub enum AccessPackageFilterByCurrentUserOptions {
+    /// `allowedRequestor` = 1
+    AllowedRequestor,
+    /// `unknownFutureValue` = 99
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationAppAdminConfiguration {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessPackageFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notApplicable", 0),
-        ("enabled", 1),
-        ("disabled", 2),
-        ("unknownFutureValue", 3),
+        ("allowedRequestor", 1),
+        ("unknownFutureValue", 99),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notApplicable" => Self::NotApplicable,
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
+            "allowedRequestor" => Self::AllowedRequestor,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotApplicable => "notApplicable",
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
+            Self::AllowedRequestor => "allowedRequestor",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationAppAdminConfiguration {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAppAdminConfiguration {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -288,68 +62,64 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAppAdminConfiguration {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for AuthenticationAppAdminConfiguration {
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessPackageFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for AuthenticationAppAdminConfiguration {
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessPackageFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.authenticationAppEvaluation`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.accessReviewInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationAppEvaluation {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
+pub enum AccessReviewInstanceFilterByCurrentUserOptions {
+    /// `reviewer` = 1
+    Reviewer,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationAppEvaluation {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessReviewInstanceFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
+        ("reviewer", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
+            "reviewer" => Self::Reviewer,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
+            Self::Reviewer => "reviewer",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationAppEvaluation {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAppEvaluation {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -357,465 +127,24 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAppEvaluation {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for AuthenticationAppEvaluation {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for AccessReviewInstanceFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for AuthenticationAppEvaluation {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.authenticationAppPolicyStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationAppPolicyStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `appLockOutOfDate` = 1
-    AppLockOutOfDate,
-    /// `appLockEnabled` = 2
-    AppLockEnabled,
-    /// `appLockDisabled` = 3
-    AppLockDisabled,
-    /// `appContextOutOfDate` = 4
-    AppContextOutOfDate,
-    /// `appContextShown` = 5
-    AppContextShown,
-    /// `appContextNotShown` = 6
-    AppContextNotShown,
-    /// `locationContextOutOfDate` = 7
-    LocationContextOutOfDate,
-    /// `locationContextShown` = 8
-    LocationContextShown,
-    /// `locationContextNotShown` = 9
-    LocationContextNotShown,
-    /// `numberMatchOutOfDate` = 10
-    NumberMatchOutOfDate,
-    /// `numberMatchCorrectNumberEntered` = 11
-    NumberMatchCorrectNumberEntered,
-    /// `numberMatchIncorrectNumberEntered` = 12
-    NumberMatchIncorrectNumberEntered,
-    /// `numberMatchDeny` = 13
-    NumberMatchDeny,
-    /// `tamperResistantHardwareOutOfDate` = 14
-    TamperResistantHardwareOutOfDate,
-    /// `tamperResistantHardwareUsed` = 15
-    TamperResistantHardwareUsed,
-    /// `tamperResistantHardwareNotUsed` = 16
-    TamperResistantHardwareNotUsed,
-    /// `unknownFutureValue` = 17
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationAppPolicyStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("appLockOutOfDate", 1),
-        ("appLockEnabled", 2),
-        ("appLockDisabled", 3),
-        ("appContextOutOfDate", 4),
-        ("appContextShown", 5),
-        ("appContextNotShown", 6),
-        ("locationContextOutOfDate", 7),
-        ("locationContextShown", 8),
-        ("locationContextNotShown", 9),
-        ("numberMatchOutOfDate", 10),
-        ("numberMatchCorrectNumberEntered", 11),
-        ("numberMatchIncorrectNumberEntered", 12),
-        ("numberMatchDeny", 13),
-        ("tamperResistantHardwareOutOfDate", 14),
-        ("tamperResistantHardwareUsed", 15),
-        ("tamperResistantHardwareNotUsed", 16),
-        ("unknownFutureValue", 17),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "appLockOutOfDate" => Self::AppLockOutOfDate,
-            "appLockEnabled" => Self::AppLockEnabled,
-            "appLockDisabled" => Self::AppLockDisabled,
-            "appContextOutOfDate" => Self::AppContextOutOfDate,
-            "appContextShown" => Self::AppContextShown,
-            "appContextNotShown" => Self::AppContextNotShown,
-            "locationContextOutOfDate" => Self::LocationContextOutOfDate,
-            "locationContextShown" => Self::LocationContextShown,
-            "locationContextNotShown" => Self::LocationContextNotShown,
-            "numberMatchOutOfDate" => Self::NumberMatchOutOfDate,
-            "numberMatchCorrectNumberEntered" => Self::NumberMatchCorrectNumberEntered,
-            "numberMatchIncorrectNumberEntered" => {
-                Self::NumberMatchIncorrectNumberEntered
-            }
-            "numberMatchDeny" => Self::NumberMatchDeny,
-            "tamperResistantHardwareOutOfDate" => Self::TamperResistantHardwareOutOfDate,
-            "tamperResistantHardwareUsed" => Self::TamperResistantHardwareUsed,
-            "tamperResistantHardwareNotUsed" => Self::TamperResistantHardwareNotUsed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::AppLockOutOfDate => "appLockOutOfDate",
-            Self::AppLockEnabled => "appLockEnabled",
-            Self::AppLockDisabled => "appLockDisabled",
-            Self::AppContextOutOfDate => "appContextOutOfDate",
-            Self::AppContextShown => "appContextShown",
-            Self::AppContextNotShown => "appContextNotShown",
-            Self::LocationContextOutOfDate => "locationContextOutOfDate",
-            Self::LocationContextShown => "locationContextShown",
-            Self::LocationContextNotShown => "locationContextNotShown",
-            Self::NumberMatchOutOfDate => "numberMatchOutOfDate",
-            Self::NumberMatchCorrectNumberEntered => "numberMatchCorrectNumberEntered",
-            Self::NumberMatchIncorrectNumberEntered => {
-                "numberMatchIncorrectNumberEntered"
-            }
-            Self::NumberMatchDeny => "numberMatchDeny",
-            Self::TamperResistantHardwareOutOfDate => "tamperResistantHardwareOutOfDate",
-            Self::TamperResistantHardwareUsed => "tamperResistantHardwareUsed",
-            Self::TamperResistantHardwareNotUsed => "tamperResistantHardwareNotUsed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationAppPolicyStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAppPolicyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for AuthenticationAppPolicyStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for AuthenticationAppPolicyStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.authenticationMethodFeature`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodFeature {
-    /// `ssprRegistered` = 0
-    SsprRegistered,
-    /// `ssprEnabled` = 1
-    SsprEnabled,
-    /// `ssprCapable` = 2
-    SsprCapable,
-    /// `passwordlessCapable` = 3
-    PasswordlessCapable,
-    /// `mfaCapable` = 4
-    MfaCapable,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodFeature {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("ssprRegistered", 0),
-        ("ssprEnabled", 1),
-        ("ssprCapable", 2),
-        ("passwordlessCapable", 3),
-        ("mfaCapable", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ssprRegistered" => Self::SsprRegistered,
-            "ssprEnabled" => Self::SsprEnabled,
-            "ssprCapable" => Self::SsprCapable,
-            "passwordlessCapable" => Self::PasswordlessCapable,
-            "mfaCapable" => Self::MfaCapable,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SsprRegistered => "ssprRegistered",
-            Self::SsprEnabled => "ssprEnabled",
-            Self::SsprCapable => "ssprCapable",
-            Self::PasswordlessCapable => "passwordlessCapable",
-            Self::MfaCapable => "mfaCapable",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AuthenticationMethodFeature {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for AuthenticationMethodFeature {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for AuthenticationMethodFeature {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for AccessReviewInstanceFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_advanced_config_state")]
-/// CSDL enum type `microsoft.graph.authenticationMethodState`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.advancedConfigState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodState {
-    /// `enabled` = 0
-    Enabled,
-    /// `disabled` = 1
-    Disabled,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("enabled", 0), ("disabled", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for AuthenticationMethodState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl std::fmt::Display for AuthenticationMethodState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl From<&str> for AuthenticationMethodState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.conditionalAccessStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessStatus {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `notApplied` = 2
-    NotApplied,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("notApplied", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "notApplied" => Self::NotApplied,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::NotApplied => "notApplied",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ConditionalAccessStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ConditionalAccessStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ConditionalAccessStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.emailRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EmailRole {
-    /// `unknown` = 0
-    Unknown,
-    /// `sender` = 1
-    Sender,
-    /// `recipient` = 2
-    Recipient,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EmailRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("sender", 1),
-        ("recipient", 2),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "sender" => Self::Sender,
-            "recipient" => Self::Recipient,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Sender => "sender",
-            Self::Recipient => "recipient",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EmailRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EmailRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EmailRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EmailRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.externalEmailOtpState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExternalEmailOtpState {
+pub enum AdvancedConfigState {
     /// `default` = 0
     Default,
     /// `enabled` = 1
@@ -828,8 +157,8 @@ pub enum ExternalEmailOtpState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
+#[cfg(feature = "_advanced_config_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for AdvancedConfigState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
         ("enabled", 1),
@@ -856,15 +185,15 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for ExternalEmailOtpState {
+#[cfg(feature = "_advanced_config_state")]
+impl serde::Serialize for AdvancedConfigState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
+#[cfg(feature = "_advanced_config_state")]
+impl<'de> serde::Deserialize<'de> for AdvancedConfigState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -872,15 +201,467 @@ impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for ExternalEmailOtpState {
+#[cfg(feature = "_advanced_config_state")]
+impl std::fmt::Display for AdvancedConfigState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for ExternalEmailOtpState {
+#[cfg(feature = "_advanced_config_state")]
+impl From<&str> for AdvancedConfigState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.aggregationWindow`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AggregationWindow {
+    /// `h1` = 0
+    H1,
+    /// `h6` = 1
+    H6,
+    /// `d1` = 2
+    D1,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for AggregationWindow {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("h1", 0),
+        ("h6", 1),
+        ("d1", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "h1" => Self::H1,
+            "h6" => Self::H6,
+            "d1" => Self::D1,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::H1 => "h1",
+            Self::H6 => "h6",
+            Self::D1 => "d1",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AggregationWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AggregationWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for AggregationWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for AggregationWindow {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.assignmentScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL enum type `microsoft.graph.clonableTeamParts`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ClonableTeamParts(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_teams")]
+impl ClonableTeamParts {
+    /// `apps` = 1
+    pub const APPS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `tabs` = 2
+    pub const TABS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `settings` = 4
+    pub const SETTINGS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `channels` = 8
+    pub const CHANNELS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `members` = 16
+    pub const MEMBERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("apps", 1),
+        ("tabs", 2),
+        ("settings", 4),
+        ("channels", 8),
+        ("members", 16),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::fmt::Debug for ClonableTeamParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::fmt::Display for ClonableTeamParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::str::FromStr for ClonableTeamParts {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::ops::BitOr for ClonableTeamParts {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::ops::BitOrAssign for ClonableTeamParts {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for ClonableTeamParts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for ClonableTeamParts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.eligibilityScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EligibilityScheduleFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for EligibilityScheduleFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EligibilityScheduleFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for EligibilityScheduleFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for EligibilityScheduleFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for EligibilityScheduleFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.entryExportStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryExportStatus {
+    /// `Noop` = 0
+    Noop,
+    /// `Success` = 1
+    Success,
+    /// `RetryableError` = 2
+    RetryableError,
+    /// `PermanentError` = 3
+    PermanentError,
+    /// `Error` = 4
+    Error,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for EntryExportStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Noop", 0),
+        ("Success", 1),
+        ("RetryableError", 2),
+        ("PermanentError", 3),
+        ("Error", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Noop" => Self::Noop,
+            "Success" => Self::Success,
+            "RetryableError" => Self::RetryableError,
+            "PermanentError" => Self::PermanentError,
+            "Error" => Self::Error,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Noop => "Noop",
+            Self::Success => "Success",
+            Self::RetryableError => "RetryableError",
+            Self::PermanentError => "PermanentError",
+            Self::Error => "Error",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for EntryExportStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for EntryExportStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for EntryExportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for EntryExportStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL enum type `microsoft.graph.exchangeIdFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExchangeIdFormat {
+    /// `entryId` = 0
+    EntryId,
+    /// `ewsId` = 1
+    EwsId,
+    /// `immutableEntryId` = 2
+    ImmutableEntryId,
+    /// `restId` = 3
+    RestId,
+    /// `restImmutableEntryId` = 4
+    RestImmutableEntryId,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("entryId", 0),
+        ("ewsId", 1),
+        ("immutableEntryId", 2),
+        ("restId", 3),
+        ("restImmutableEntryId", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "entryId" => Self::EntryId,
+            "ewsId" => Self::EwsId,
+            "immutableEntryId" => Self::ImmutableEntryId,
+            "restId" => Self::RestId,
+            "restImmutableEntryId" => Self::RestImmutableEntryId,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::EntryId => "entryId",
+            Self::EwsId => "ewsId",
+            Self::ImmutableEntryId => "immutableEntryId",
+            Self::RestId => "restId",
+            Self::RestImmutableEntryId => "restImmutableEntryId",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for ExchangeIdFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::fmt::Display for ExchangeIdFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl From<&str> for ExchangeIdFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -955,549 +736,16 @@ impl From<&str> for FileStorageContainerOwnershipType {
     }
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.operationResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerStatus {
-    /// `inactive` = 0
-    Inactive,
-    /// `active` = 1
-    Active,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inactive", 0),
-        ("active", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inactive" => Self::Inactive,
-            "active" => Self::Active,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Inactive => "inactive",
-            Self::Active => "active",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.informationBarrierMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InformationBarrierMode {
-    /// `open` = 0
-    Open,
-    /// `ownerModerated` = 1
-    OwnerModerated,
-    /// `explicit` = 2
-    Explicit,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for InformationBarrierMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("open", 0),
-        ("ownerModerated", 1),
-        ("explicit", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "ownerModerated" => Self::OwnerModerated,
-            "explicit" => Self::Explicit,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::OwnerModerated => "ownerModerated",
-            Self::Explicit => "explicit",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for InformationBarrierMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for InformationBarrierMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for InformationBarrierMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for InformationBarrierMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.logonType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LogonType {
-    /// `unknown` = 0
-    Unknown,
-    /// `interactive` = 1
-    Interactive,
-    /// `remoteInteractive` = 2
-    RemoteInteractive,
-    /// `network` = 3
-    Network,
-    /// `batch` = 4
-    Batch,
-    /// `service` = 5
-    Service,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for LogonType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("interactive", 1),
-        ("remoteInteractive", 2),
-        ("network", 3),
-        ("batch", 4),
-        ("service", 5),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "interactive" => Self::Interactive,
-            "remoteInteractive" => Self::RemoteInteractive,
-            "network" => Self::Network,
-            "batch" => Self::Batch,
-            "service" => Self::Service,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Interactive => "interactive",
-            Self::RemoteInteractive => "remoteInteractive",
-            Self::Network => "network",
-            Self::Batch => "batch",
-            Self::Service => "service",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for LogonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for LogonType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for LogonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for LogonType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.networkType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NetworkType {
-    /// `intranet` = 0
-    Intranet,
-    /// `extranet` = 1
-    Extranet,
-    /// `namedNetwork` = 2
-    NamedNetwork,
-    /// `trusted` = 3
-    Trusted,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for NetworkType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("intranet", 0),
-        ("extranet", 1),
-        ("namedNetwork", 2),
-        ("trusted", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "intranet" => Self::Intranet,
-            "extranet" => Self::Extranet,
-            "namedNetwork" => Self::NamedNetwork,
-            "trusted" => Self::Trusted,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Intranet => "intranet",
-            Self::Extranet => "extranet",
-            Self::NamedNetwork => "namedNetwork",
-            Self::Trusted => "trusted",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for NetworkType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for NetworkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for NetworkType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for NetworkType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.originalTransferMethods`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OriginalTransferMethods {
-    /// `none` = 0
-    None,
-    /// `deviceCodeFlow` = 1
-    DeviceCodeFlow,
-    /// `authenticationTransfer` = 2
-    AuthenticationTransfer,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for OriginalTransferMethods {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("deviceCodeFlow", 1),
-        ("authenticationTransfer", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "deviceCodeFlow" => Self::DeviceCodeFlow,
-            "authenticationTransfer" => Self::AuthenticationTransfer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::DeviceCodeFlow => "deviceCodeFlow",
-            Self::AuthenticationTransfer => "authenticationTransfer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for OriginalTransferMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for OriginalTransferMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for OriginalTransferMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for OriginalTransferMethods {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.privilegedAccessGroupAssignmentType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivilegedAccessGroupAssignmentType {
-    /// `assigned` = 1
-    Assigned,
-    /// `activated` = 2
-    Activated,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupAssignmentType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("assigned", 1),
-        ("activated", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "assigned" => Self::Assigned,
-            "activated" => Self::Activated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Assigned => "assigned",
-            Self::Activated => "activated",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessGroupAssignmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for PrivilegedAccessGroupAssignmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for PrivilegedAccessGroupAssignmentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningResult {
+pub enum OperationResult {
     /// `success` = 0
     Success,
     /// `failure` = 1
     Failure,
-    /// `skipped` = 2
-    Skipped,
-    /// `warning` = 3
-    Warning,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("skipped", 2),
-        ("warning", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "skipped" => Self::Skipped,
-            "warning" => Self::Warning,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Skipped => "skipped",
-            Self::Warning => "warning",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningResult {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningStatusErrorCategory {
-    /// `failure` = 0
-    Failure,
-    /// `nonServiceFailure` = 1
-    NonServiceFailure,
-    /// `success` = 2
-    Success,
+    /// `timeout` = 2
+    Timeout,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1505,27 +753,27 @@ pub enum ProvisioningStatusErrorCategory {
 }
 
 #[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCategory {
+impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("failure", 0),
-        ("nonServiceFailure", 1),
-        ("success", 2),
+        ("success", 0),
+        ("failure", 1),
+        ("timeout", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "failure" => Self::Failure,
-            "nonServiceFailure" => Self::NonServiceFailure,
             "success" => Self::Success,
+            "failure" => Self::Failure,
+            "timeout" => Self::Timeout,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Failure => "failure",
-            Self::NonServiceFailure => "nonServiceFailure",
             Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Timeout => "timeout",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -1533,14 +781,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCatego
 }
 
 #[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningStatusErrorCategory {
+impl serde::Serialize for OperationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
+impl<'de> serde::Deserialize<'de> for OperationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1549,245 +797,63 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
 }
 
 #[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningStatusErrorCategory {
+impl std::fmt::Display for OperationResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningStatusErrorCategory {
+impl From<&str> for OperationResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleAssignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningStepType {
-    /// `import` = 0
-    Import,
-    /// `scoping` = 1
-    Scoping,
-    /// `matching` = 2
-    Matching,
-    /// `processing` = 3
-    Processing,
-    /// `referenceResolution` = 4
-    ReferenceResolution,
-    /// `export` = 5
-    Export,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("import", 0),
-        ("scoping", 1),
-        ("matching", 2),
-        ("processing", 3),
-        ("referenceResolution", 4),
-        ("export", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "import" => Self::Import,
-            "scoping" => Self::Scoping,
-            "matching" => Self::Matching,
-            "processing" => Self::Processing,
-            "referenceResolution" => Self::ReferenceResolution,
-            "export" => Self::Export,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Import => "import",
-            Self::Scoping => "scoping",
-            Self::Matching => "matching",
-            Self::Processing => "processing",
-            Self::ReferenceResolution => "referenceResolution",
-            Self::Export => "export",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningStepType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningStepType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningStepType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-/// CSDL enum type `microsoft.graph.riskState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskState {
-    /// `none` = 0
-    None,
-    /// `confirmedSafe` = 1
-    ConfirmedSafe,
-    /// `remediated` = 2
-    Remediated,
-    /// `dismissed` = 3
-    Dismissed,
-    /// `atRisk` = 4
-    AtRisk,
-    /// `confirmedCompromised` = 5
-    ConfirmedCompromised,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_risk_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("confirmedSafe", 1),
-        ("remediated", 2),
-        ("dismissed", 3),
-        ("atRisk", 4),
-        ("confirmedCompromised", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "confirmedSafe" => Self::ConfirmedSafe,
-            "remediated" => Self::Remediated,
-            "dismissed" => Self::Dismissed,
-            "atRisk" => Self::AtRisk,
-            "confirmedCompromised" => Self::ConfirmedCompromised,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::ConfirmedSafe => "confirmedSafe",
-            Self::Remediated => "remediated",
-            Self::Dismissed => "dismissed",
-            Self::AtRisk => "atRisk",
-            Self::ConfirmedCompromised => "confirmedCompromised",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl serde::Serialize for RiskState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl<'de> serde::Deserialize<'de> for RiskState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl std::fmt::Display for RiskState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl From<&str> for RiskState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.sensorStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SensorStatus {
-    /// `active` = 0
-    Active,
-    /// `inactive` = 1
-    Inactive,
+pub enum RoleAssignmentScheduleFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for SensorStatus {
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleAssignmentScheduleFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("inactive", 1),
+        ("principal", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
+            "principal" => Self::Principal,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
+            Self::Principal => "principal",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for SensorStatus {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleAssignmentScheduleFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for SensorStatus {
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1795,73 +861,125 @@ impl<'de> serde::Deserialize<'de> for SensorStatus {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for SensorStatus {
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleAssignmentScheduleFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for SensorStatus {
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleAssignmentScheduleFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleEligibilityScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleEligibilityScheduleFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleEligibilityScheduleFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.sharePointIdentityMappingGroupType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.securityQuestionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointIdentityMappingGroupType {
-    /// `none` = 0
-    None,
-    /// `regularGroup` = 1
-    RegularGroup,
-    /// `m365Group` = 2
-    M365Group,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum SecurityQuestionType {
+    /// `predefined` = 0
+    Predefined,
+    /// `custom` = 1
+    Custom,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointIdentityMappingGroupType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("regularGroup", 1),
-        ("m365Group", 2),
-        ("unknownFutureValue", 3),
-    ];
+impl graph_odata_runtime::enums::EvolvableEnum for SecurityQuestionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("predefined", 0), ("custom", 1)];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "regularGroup" => Self::RegularGroup,
-            "m365Group" => Self::M365Group,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "predefined" => Self::Predefined,
+            "custom" => Self::Custom,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::RegularGroup => "regularGroup",
-            Self::M365Group => "m365Group",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Predefined => "predefined",
+            Self::Custom => "custom",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointIdentityMappingGroupType {
+impl serde::Serialize for SecurityQuestionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingGroupType {
+impl<'de> serde::Deserialize<'de> for SecurityQuestionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1870,14 +988,98 @@ impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingGroupType {
 }
 
 #[cfg(feature = "_unreached")]
-impl std::fmt::Display for SharePointIdentityMappingGroupType {
+impl std::fmt::Display for SecurityQuestionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl From<&str> for SharePointIdentityMappingGroupType {
+impl From<&str> for SecurityQuestionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.signInIdentifierType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignInIdentifierType {
+    /// `userPrincipalName` = 0
+    UserPrincipalName,
+    /// `phoneNumber` = 1
+    PhoneNumber,
+    /// `proxyAddress` = 2
+    ProxyAddress,
+    /// `qrCode` = 3
+    QrCode,
+    /// `onPremisesUserPrincipalName` = 4
+    OnPremisesUserPrincipalName,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for SignInIdentifierType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userPrincipalName", 0),
+        ("phoneNumber", 1),
+        ("proxyAddress", 2),
+        ("qrCode", 3),
+        ("onPremisesUserPrincipalName", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userPrincipalName" => Self::UserPrincipalName,
+            "phoneNumber" => Self::PhoneNumber,
+            "proxyAddress" => Self::ProxyAddress,
+            "qrCode" => Self::QrCode,
+            "onPremisesUserPrincipalName" => Self::OnPremisesUserPrincipalName,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserPrincipalName => "userPrincipalName",
+            Self::PhoneNumber => "phoneNumber",
+            Self::ProxyAddress => "proxyAddress",
+            Self::QrCode => "qrCode",
+            Self::OnPremisesUserPrincipalName => "onPremisesUserPrincipalName",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for SignInIdentifierType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for SignInIdentifierType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for SignInIdentifierType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for SignInIdentifierType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1963,136 +1165,62 @@ impl From<&str> for TeamworkDeviceActivityState {
 }
 
 #[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.teamworkDeviceOperationType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.teamworkDeviceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkDeviceOperationType {
-    /// `deviceRestart` = 0
-    DeviceRestart,
-    /// `configUpdate` = 1
-    ConfigUpdate,
-    /// `deviceDiagnostics` = 2
-    DeviceDiagnostics,
-    /// `softwareUpdate` = 3
-    SoftwareUpdate,
-    /// `deviceManagementAgentConfigUpdate` = 4
-    DeviceManagementAgentConfigUpdate,
-    /// `remoteLogin` = 5
-    RemoteLogin,
-    /// `remoteLogout` = 6
-    RemoteLogout,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceOperationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceRestart", 0),
-        ("configUpdate", 1),
-        ("deviceDiagnostics", 2),
-        ("softwareUpdate", 3),
-        ("deviceManagementAgentConfigUpdate", 4),
-        ("remoteLogin", 5),
-        ("remoteLogout", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceRestart" => Self::DeviceRestart,
-            "configUpdate" => Self::ConfigUpdate,
-            "deviceDiagnostics" => Self::DeviceDiagnostics,
-            "softwareUpdate" => Self::SoftwareUpdate,
-            "deviceManagementAgentConfigUpdate" => {
-                Self::DeviceManagementAgentConfigUpdate
-            }
-            "remoteLogin" => Self::RemoteLogin,
-            "remoteLogout" => Self::RemoteLogout,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceRestart => "deviceRestart",
-            Self::ConfigUpdate => "configUpdate",
-            Self::DeviceDiagnostics => "deviceDiagnostics",
-            Self::SoftwareUpdate => "softwareUpdate",
-            Self::DeviceManagementAgentConfigUpdate => {
-                "deviceManagementAgentConfigUpdate"
-            }
-            Self::RemoteLogin => "remoteLogin",
-            Self::RemoteLogout => "remoteLogout",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkDeviceOperationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkDeviceOperationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Display for TeamworkDeviceOperationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl From<&str> for TeamworkDeviceOperationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.userAccountSecurityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserAccountSecurityType {
+pub enum TeamworkDeviceType {
     /// `unknown` = 0
     Unknown,
-    /// `standard` = 1
-    Standard,
-    /// `power` = 2
-    Power,
-    /// `administrator` = 3
-    Administrator,
-    /// `unknownFutureValue` = 127
+    /// `ipPhone` = 1
+    IpPhone,
+    /// `teamsRoom` = 2
+    TeamsRoom,
+    /// `surfaceHub` = 3
+    SurfaceHub,
+    /// `collaborationBar` = 4
+    CollaborationBar,
+    /// `teamsDisplay` = 5
+    TeamsDisplay,
+    /// `touchConsole` = 6
+    TouchConsole,
+    /// `lowCostPhone` = 7
+    LowCostPhone,
+    /// `teamsPanel` = 8
+    TeamsPanel,
+    /// `sip` = 9
+    Sip,
+    /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserAccountSecurityType {
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("standard", 1),
-        ("power", 2),
-        ("administrator", 3),
-        ("unknownFutureValue", 127),
+        ("ipPhone", 1),
+        ("teamsRoom", 2),
+        ("surfaceHub", 3),
+        ("collaborationBar", 4),
+        ("teamsDisplay", 5),
+        ("touchConsole", 6),
+        ("lowCostPhone", 7),
+        ("teamsPanel", 8),
+        ("sip", 9),
+        ("unknownFutureValue", 10),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "standard" => Self::Standard,
-            "power" => Self::Power,
-            "administrator" => Self::Administrator,
+            "ipPhone" => Self::IpPhone,
+            "teamsRoom" => Self::TeamsRoom,
+            "surfaceHub" => Self::SurfaceHub,
+            "collaborationBar" => Self::CollaborationBar,
+            "teamsDisplay" => Self::TeamsDisplay,
+            "touchConsole" => Self::TouchConsole,
+            "lowCostPhone" => Self::LowCostPhone,
+            "teamsPanel" => Self::TeamsPanel,
+            "sip" => Self::Sip,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -2100,24 +1228,30 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserAccountSecurityType {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Standard => "standard",
-            Self::Power => "power",
-            Self::Administrator => "administrator",
+            Self::IpPhone => "ipPhone",
+            Self::TeamsRoom => "teamsRoom",
+            Self::SurfaceHub => "surfaceHub",
+            Self::CollaborationBar => "collaborationBar",
+            Self::TeamsDisplay => "teamsDisplay",
+            Self::TouchConsole => "touchConsole",
+            Self::LowCostPhone => "lowCostPhone",
+            Self::TeamsPanel => "teamsPanel",
+            Self::Sip => "sip",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for UserAccountSecurityType {
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2125,68 +1259,129 @@ impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for UserAccountSecurityType {
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkDeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for UserAccountSecurityType {
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkDeviceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.userAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.timeZoneStandard`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserAction {
-    /// `registerSecurityInformation` = 0
-    RegisterSecurityInformation,
-    /// `registerOrJoinDevices` = 1
-    RegisterOrJoinDevices,
+pub enum TimeZoneStandard {
+    /// `windows` = 0
+    Windows,
+    /// `iana` = 1
+    Iana,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for TimeZoneStandard {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("windows", 0), ("iana", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "windows" => Self::Windows,
+            "iana" => Self::Iana,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Windows => "windows",
+            Self::Iana => "iana",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for TimeZoneStandard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for TimeZoneStandard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for TimeZoneStandard {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.x509CertificateAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum X509CertificateAuthenticationMode {
+    /// `x509CertificateSingleFactor` = 0
+    X509CertificateSingleFactor,
+    /// `x509CertificateMultiFactor` = 1
+    X509CertificateMultiFactor,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserAction {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("registerSecurityInformation", 0),
-        ("registerOrJoinDevices", 1),
+        ("x509CertificateSingleFactor", 0),
+        ("x509CertificateMultiFactor", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "registerSecurityInformation" => Self::RegisterSecurityInformation,
-            "registerOrJoinDevices" => Self::RegisterOrJoinDevices,
+            "x509CertificateSingleFactor" => Self::X509CertificateSingleFactor,
+            "x509CertificateMultiFactor" => Self::X509CertificateMultiFactor,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::RegisterSecurityInformation => "registerSecurityInformation",
-            Self::RegisterOrJoinDevices => "registerOrJoinDevices",
+            Self::X509CertificateSingleFactor => "x509CertificateSingleFactor",
+            Self::X509CertificateMultiFactor => "x509CertificateMultiFactor",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for UserAction {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for X509CertificateAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for UserAction {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2194,15 +1389,15 @@ impl<'de> serde::Deserialize<'de> for UserAction {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for UserAction {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for X509CertificateAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<&str> for UserAction {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for X509CertificateAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

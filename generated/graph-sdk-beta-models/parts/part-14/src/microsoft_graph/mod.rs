@@ -7,7 +7,13 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
@@ -33,25 +39,15 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph::*;
 
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
+pub use entity_types::*;
 
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
-
-mod complex_types_1;
+mod complex_types;
 
 #[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
-
-#[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use complex_types::*;
 
 mod enum_types;
 

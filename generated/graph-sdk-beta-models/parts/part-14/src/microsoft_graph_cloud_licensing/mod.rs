@@ -7,7 +7,13 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_cloud_licensing::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_cloud_licensing::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_cloud_licensing::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_cloud_licensing::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_cloud_licensing::*;

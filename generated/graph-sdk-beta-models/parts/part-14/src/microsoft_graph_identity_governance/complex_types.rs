@@ -12,11 +12,17 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionCallbackData`; base type `microsoft.graph.customExtensionData`.
+/// CSDL complex type `microsoft.graph.identityGovernance.taskReportSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomTaskExtensionCallbackData {
-    /// Property `operationStatus`: `microsoft.graph.identityGovernance.customTaskExtensionOperationStatus`.
-    pub operation_status: Option<CustomTaskExtensionOperationStatus>,
+pub struct TaskReportSummary {
+    /// Property `failedTasks`: `Edm.Int32`, not nullable.
+    pub failed_tasks: Option<i32>,
+    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
+    pub successful_tasks: Option<i32>,
+    /// Property `totalTasks`: `Edm.Int32`, not nullable.
+    pub total_tasks: Option<i32>,
+    /// Property `unprocessedTasks`: `Edm.Int32`, not nullable.
+    pub unprocessed_tasks: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +30,16 @@ pub struct CustomTaskExtensionCallbackData {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for CustomTaskExtensionCallbackData {
+impl serde::Serialize for TaskReportSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl CustomTaskExtensionCallbackData {
+impl TaskReportSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.customTaskExtensionCallbackData";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.taskReportSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +52,16 @@ impl CustomTaskExtensionCallbackData {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("operationStatus", &self.operation_status);
+        object.property("failedTasks", &self.failed_tasks);
+        object.property("successfulTasks", &self.successful_tasks);
+        object.property("totalTasks", &self.total_tasks);
+        object.property("unprocessedTasks", &self.unprocessed_tasks);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackData {
+impl<'de> serde::Deserialize<'de> for TaskReportSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,17 +70,22 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackData {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCallbackData {
+impl graph_odata_runtime::model::ODataObject for TaskReportSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "operationStatus" => {
-                read_nullable(map, key, &mut self.operation_status, extra)
+            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
+            "successfulTasks" => {
+                read_lenient(map, key, &mut self.successful_tasks, extra)
+            }
+            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
+            "unprocessedTasks" => {
+                read_lenient(map, key, &mut self.unprocessed_tasks, extra)
             }
             _ => Ok(false),
         }
@@ -84,7 +98,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCallbackData
 }
 
 #[cfg(feature = "_identity_governance")]
-impl CustomTaskExtensionCallbackData {
+impl TaskReportSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -95,49 +109,74 @@ impl CustomTaskExtensionCallbackData {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`CustomTaskExtensionCallbackData`] by wire name, each a [`Field<CustomTaskExtensionCallbackData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionCallbackData::set_null`].
-pub enum CustomTaskExtensionCallbackDataField {}
+/// The properties of [`TaskReportSummary`] by wire name, each a [`Field<TaskReportSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskReportSummary::set_null`].
+pub enum TaskReportSummaryField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl CustomTaskExtensionCallbackDataField {
-    /// `operationStatus`
-    pub const OperationStatus: model::Field<CustomTaskExtensionCallbackData> = model::Field::new(
-        "operationStatus",
+impl TaskReportSummaryField {
+    /// `failedTasks`
+    pub const FailedTasks: model::Field<TaskReportSummary> = model::Field::new(
+        "failedTasks",
+    );
+    /// `successfulTasks`
+    pub const SuccessfulTasks: model::Field<TaskReportSummary> = model::Field::new(
+        "successfulTasks",
+    );
+    /// `totalTasks`
+    pub const TotalTasks: model::Field<TaskReportSummary> = model::Field::new(
+        "totalTasks",
+    );
+    /// `unprocessedTasks`
+    pub const UnprocessedTasks: model::Field<TaskReportSummary> = model::Field::new(
+        "unprocessedTasks",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomTaskExtensionCallbackData>] = &[
-        Self::OperationStatus,
+    pub const ALL: &'static [model::Field<TaskReportSummary>] = &[
+        Self::FailedTasks,
+        Self::SuccessfulTasks,
+        Self::TotalTasks,
+        Self::UnprocessedTasks,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionResponseData`; base type `microsoft.graph.customExtensionData`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.topTasksInsightsSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomTaskExtensionResponseData {
-    /// Property `operationStatus`: `microsoft.graph.identityGovernance.customTaskExtensionOperationStatus`, not nullable.
-    pub operation_status: Option<CustomTaskExtensionOperationStatus>,
-    /// Property `statusReasons`: `Collection(Edm.String)`, not nullable.
-    pub status_reasons: Option<Vec<String>>,
-    /// Property `targetSubject`: `microsoft.graph.identityGovernance.workflowSubject`.
-    pub target_subject: Option<AnyWorkflowSubject>,
+pub struct TopTasksInsightsSummary {
+    /// Property `failedTasks`: `Edm.Int32`, not nullable.
+    pub failed_tasks: Option<i32>,
+    /// Property `failedUsers`: `Edm.Int32`, not nullable.
+    pub failed_users: Option<i32>,
+    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
+    pub successful_tasks: Option<i32>,
+    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
+    pub successful_users: Option<i32>,
+    /// Property `taskDefinitionDisplayName`: `Edm.String`, not nullable.
+    pub task_definition_display_name: Option<String>,
+    /// Property `taskDefinitionId`: `Edm.String`, not nullable.
+    pub task_definition_id: Option<String>,
+    /// Property `totalTasks`: `Edm.Int32`, not nullable.
+    pub total_tasks: Option<i32>,
+    /// Property `totalUsers`: `Edm.Int32`, not nullable.
+    pub total_users: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CustomTaskExtensionResponseData {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for TopTasksInsightsSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl CustomTaskExtensionResponseData {
+#[cfg(feature = "_identity_governance")]
+impl TopTasksInsightsSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.customTaskExtensionResponseData";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.topTasksInsightsSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -150,15 +189,20 @@ impl CustomTaskExtensionResponseData {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("operationStatus", &self.operation_status);
-        object.property("statusReasons", &self.status_reasons);
-        object.property("targetSubject", &self.target_subject);
+        object.property("failedTasks", &self.failed_tasks);
+        object.property("failedUsers", &self.failed_users);
+        object.property("successfulTasks", &self.successful_tasks);
+        object.property("successfulUsers", &self.successful_users);
+        object.property("taskDefinitionDisplayName", &self.task_definition_display_name);
+        object.property("taskDefinitionId", &self.task_definition_id);
+        object.property("totalTasks", &self.total_tasks);
+        object.property("totalUsers", &self.total_users);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CustomTaskExtensionResponseData {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for TopTasksInsightsSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -166,8 +210,183 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionResponseData {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionResponseData {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for TopTasksInsightsSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
+            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
+            "successfulTasks" => {
+                read_lenient(map, key, &mut self.successful_tasks, extra)
+            }
+            "successfulUsers" => {
+                read_lenient(map, key, &mut self.successful_users, extra)
+            }
+            "taskDefinitionDisplayName" => {
+                read_lenient(map, key, &mut self.task_definition_display_name, extra)
+            }
+            "taskDefinitionId" => {
+                read_lenient(map, key, &mut self.task_definition_id, extra)
+            }
+            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
+            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl TopTasksInsightsSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`TopTasksInsightsSummary`] by wire name, each a [`Field<TopTasksInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopTasksInsightsSummary::set_null`].
+pub enum TopTasksInsightsSummaryField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl TopTasksInsightsSummaryField {
+    /// `failedTasks`
+    pub const FailedTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "failedTasks",
+    );
+    /// `failedUsers`
+    pub const FailedUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "failedUsers",
+    );
+    /// `successfulTasks`
+    pub const SuccessfulTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "successfulTasks",
+    );
+    /// `successfulUsers`
+    pub const SuccessfulUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "successfulUsers",
+    );
+    /// `taskDefinitionDisplayName`
+    pub const TaskDefinitionDisplayName: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "taskDefinitionDisplayName",
+    );
+    /// `taskDefinitionId`
+    pub const TaskDefinitionId: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "taskDefinitionId",
+    );
+    /// `totalTasks`
+    pub const TotalTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "totalTasks",
+    );
+    /// `totalUsers`
+    pub const TotalUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
+        "totalUsers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TopTasksInsightsSummary>] = &[
+        Self::FailedTasks,
+        Self::FailedUsers,
+        Self::SuccessfulTasks,
+        Self::SuccessfulUsers,
+        Self::TaskDefinitionDisplayName,
+        Self::TaskDefinitionId,
+        Self::TotalTasks,
+        Self::TotalUsers,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.topWorkflowsInsightsSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopWorkflowsInsightsSummary {
+    /// Property `failedRuns`: `Edm.Int32`, not nullable.
+    pub failed_runs: Option<i32>,
+    /// Property `failedUsers`: `Edm.Int32`, not nullable.
+    pub failed_users: Option<i32>,
+    /// Property `successfulRuns`: `Edm.Int32`, not nullable.
+    pub successful_runs: Option<i32>,
+    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
+    pub successful_users: Option<i32>,
+    /// Property `totalRuns`: `Edm.Int32`, not nullable.
+    pub total_runs: Option<i32>,
+    /// Property `totalUsers`: `Edm.Int32`, not nullable.
+    pub total_users: Option<i32>,
+    /// Property `workflowCategory`: `microsoft.graph.identityGovernance.lifecycleWorkflowCategory`, not nullable.
+    pub workflow_category: Option<LifecycleWorkflowCategory>,
+    /// Property `workflowDisplayName`: `Edm.String`, not nullable.
+    pub workflow_display_name: Option<String>,
+    /// Property `workflowId`: `Edm.String`, not nullable.
+    pub workflow_id: Option<String>,
+    /// Property `workflowVersion`: `Edm.Int32`, not nullable.
+    pub workflow_version: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for TopWorkflowsInsightsSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl TopWorkflowsInsightsSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.topWorkflowsInsightsSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("failedRuns", &self.failed_runs);
+        object.property("failedUsers", &self.failed_users);
+        object.property("successfulRuns", &self.successful_runs);
+        object.property("successfulUsers", &self.successful_users);
+        object.property("totalRuns", &self.total_runs);
+        object.property("totalUsers", &self.total_users);
+        object.property("workflowCategory", &self.workflow_category);
+        object.property("workflowDisplayName", &self.workflow_display_name);
+        object.property("workflowId", &self.workflow_id);
+        object.property("workflowVersion", &self.workflow_version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for TopWorkflowsInsightsSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for TopWorkflowsInsightsSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -176,11 +395,24 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionResponseData
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "operationStatus" => {
-                read_nullable(map, key, &mut self.operation_status, extra)
+            "failedRuns" => read_lenient(map, key, &mut self.failed_runs, extra),
+            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
+            "successfulRuns" => read_lenient(map, key, &mut self.successful_runs, extra),
+            "successfulUsers" => {
+                read_lenient(map, key, &mut self.successful_users, extra)
             }
-            "statusReasons" => read_lenient(map, key, &mut self.status_reasons, extra),
-            "targetSubject" => read_nullable(map, key, &mut self.target_subject, extra),
+            "totalRuns" => read_lenient(map, key, &mut self.total_runs, extra),
+            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            "workflowCategory" => {
+                read_nullable(map, key, &mut self.workflow_category, extra)
+            }
+            "workflowDisplayName" => {
+                read_lenient(map, key, &mut self.workflow_display_name, extra)
+            }
+            "workflowId" => read_lenient(map, key, &mut self.workflow_id, extra),
+            "workflowVersion" => {
+                read_lenient(map, key, &mut self.workflow_version, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -191,8 +423,8 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionResponseData
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl CustomTaskExtensionResponseData {
+#[cfg(feature = "_identity_governance")]
+impl TopWorkflowsInsightsSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -202,29 +434,200 @@ impl CustomTaskExtensionResponseData {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`CustomTaskExtensionResponseData`] by wire name, each a [`Field<CustomTaskExtensionResponseData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionResponseData::set_null`].
-pub enum CustomTaskExtensionResponseDataField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`TopWorkflowsInsightsSummary`] by wire name, each a [`Field<TopWorkflowsInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopWorkflowsInsightsSummary::set_null`].
+pub enum TopWorkflowsInsightsSummaryField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl CustomTaskExtensionResponseDataField {
-    /// `operationStatus`
-    pub const OperationStatus: model::Field<CustomTaskExtensionResponseData> = model::Field::new(
-        "operationStatus",
+impl TopWorkflowsInsightsSummaryField {
+    /// `failedRuns`
+    pub const FailedRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "failedRuns",
     );
-    /// `statusReasons`
-    pub const StatusReasons: model::Field<CustomTaskExtensionResponseData> = model::Field::new(
-        "statusReasons",
+    /// `failedUsers`
+    pub const FailedUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "failedUsers",
     );
-    /// `targetSubject`
-    pub const TargetSubject: model::Field<CustomTaskExtensionResponseData> = model::Field::new(
-        "targetSubject",
+    /// `successfulRuns`
+    pub const SuccessfulRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "successfulRuns",
+    );
+    /// `successfulUsers`
+    pub const SuccessfulUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "successfulUsers",
+    );
+    /// `totalRuns`
+    pub const TotalRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "totalRuns",
+    );
+    /// `totalUsers`
+    pub const TotalUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "totalUsers",
+    );
+    /// `workflowCategory`
+    pub const WorkflowCategory: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "workflowCategory",
+    );
+    /// `workflowDisplayName`
+    pub const WorkflowDisplayName: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "workflowDisplayName",
+    );
+    /// `workflowId`
+    pub const WorkflowId: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "workflowId",
+    );
+    /// `workflowVersion`
+    pub const WorkflowVersion: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
+        "workflowVersion",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomTaskExtensionResponseData>] = &[
-        Self::OperationStatus,
-        Self::StatusReasons,
-        Self::TargetSubject,
+    pub const ALL: &'static [model::Field<TopWorkflowsInsightsSummary>] = &[
+        Self::FailedRuns,
+        Self::FailedUsers,
+        Self::SuccessfulRuns,
+        Self::SuccessfulUsers,
+        Self::TotalRuns,
+        Self::TotalUsers,
+        Self::WorkflowCategory,
+        Self::WorkflowDisplayName,
+        Self::WorkflowId,
+        Self::WorkflowVersion,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.identityGovernance.usersProcessingSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UsersProcessingSummary {
+    /// Property `failedTasks`: `Edm.Int32`, not nullable.
+    pub failed_tasks: Option<i32>,
+    /// Property `failedUsers`: `Edm.Int32`, not nullable.
+    pub failed_users: Option<i32>,
+    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
+    pub successful_users: Option<i32>,
+    /// Property `totalTasks`: `Edm.Int32`, not nullable.
+    pub total_tasks: Option<i32>,
+    /// Property `totalUsers`: `Edm.Int32`, not nullable.
+    pub total_users: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for UsersProcessingSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl UsersProcessingSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.usersProcessingSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("failedTasks", &self.failed_tasks);
+        object.property("failedUsers", &self.failed_users);
+        object.property("successfulUsers", &self.successful_users);
+        object.property("totalTasks", &self.total_tasks);
+        object.property("totalUsers", &self.total_users);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for UsersProcessingSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for UsersProcessingSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
+            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
+            "successfulUsers" => {
+                read_lenient(map, key, &mut self.successful_users, extra)
+            }
+            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
+            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl UsersProcessingSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`UsersProcessingSummary`] by wire name, each a [`Field<UsersProcessingSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsersProcessingSummary::set_null`].
+pub enum UsersProcessingSummaryField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl UsersProcessingSummaryField {
+    /// `failedTasks`
+    pub const FailedTasks: model::Field<UsersProcessingSummary> = model::Field::new(
+        "failedTasks",
+    );
+    /// `failedUsers`
+    pub const FailedUsers: model::Field<UsersProcessingSummary> = model::Field::new(
+        "failedUsers",
+    );
+    /// `successfulUsers`
+    pub const SuccessfulUsers: model::Field<UsersProcessingSummary> = model::Field::new(
+        "successfulUsers",
+    );
+    /// `totalTasks`
+    pub const TotalTasks: model::Field<UsersProcessingSummary> = model::Field::new(
+        "totalTasks",
+    );
+    /// `totalUsers`
+    pub const TotalUsers: model::Field<UsersProcessingSummary> = model::Field::new(
+        "totalUsers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UsersProcessingSummary>] = &[
+        Self::FailedTasks,
+        Self::FailedUsers,
+        Self::SuccessfulUsers,
+        Self::TotalTasks,
+        Self::TotalUsers,
     ];
 }

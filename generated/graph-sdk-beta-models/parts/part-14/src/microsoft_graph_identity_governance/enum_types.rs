@@ -11,54 +11,59 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.identityGovernance.customTaskExtensionOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.identityGovernance.workflowTriggerTimeBasedAttribute`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomTaskExtensionOperationStatus {
-    /// `completed` = 0
-    Completed,
-    /// `failed` = 1
-    Failed,
+pub enum WorkflowTriggerTimeBasedAttribute {
+    /// `employeeHireDate` = 0
+    EmployeeHireDate,
+    /// `employeeLeaveDateTime` = 1
+    EmployeeLeaveDateTime,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
+    /// `createdDateTime` = 3
+    CreatedDateTime,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for CustomTaskExtensionOperationStatus {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for WorkflowTriggerTimeBasedAttribute {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("completed", 0),
-        ("failed", 1),
+        ("employeeHireDate", 0),
+        ("employeeLeaveDateTime", 1),
         ("unknownFutureValue", 2),
+        ("createdDateTime", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
+            "employeeHireDate" => Self::EmployeeHireDate,
+            "employeeLeaveDateTime" => Self::EmployeeLeaveDateTime,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "createdDateTime" => Self::CreatedDateTime,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Completed => "completed",
-            Self::Failed => "failed",
+            Self::EmployeeHireDate => "employeeHireDate",
+            Self::EmployeeLeaveDateTime => "employeeLeaveDateTime",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::CreatedDateTime => "createdDateTime",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CustomTaskExtensionOperationStatus {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for WorkflowTriggerTimeBasedAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CustomTaskExtensionOperationStatus {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for WorkflowTriggerTimeBasedAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,15 +71,15 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionOperationStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for CustomTaskExtensionOperationStatus {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for WorkflowTriggerTimeBasedAttribute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl From<&str> for CustomTaskExtensionOperationStatus {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for WorkflowTriggerTimeBasedAttribute {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

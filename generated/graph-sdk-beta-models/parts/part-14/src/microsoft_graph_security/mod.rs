@@ -7,7 +7,13 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_security::*;
@@ -32,3 +38,18 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_security::*;
+
+mod entity_types;
+
+#[allow(unused_imports)]
+pub use entity_types::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

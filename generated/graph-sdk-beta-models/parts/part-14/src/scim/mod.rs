@@ -7,7 +7,13 @@
 pub(crate) use graph_sdk_beta_models_part_1::scim::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::scim::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_3::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::scim::*;
@@ -32,3 +38,8 @@ pub(crate) use graph_sdk_beta_models_part_11::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::scim::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;

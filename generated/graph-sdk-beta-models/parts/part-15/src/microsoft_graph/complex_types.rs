@@ -11,35 +11,155 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageAssignmentRequestCallbackData`; base type `microsoft.graph.customExtensionData`.
+#[cfg(feature = "_dictionary")]
+/// CSDL complex type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentRequestCallbackData {
-    /// Property `customExtensionStageInstanceDetail`: `Edm.String`.
-    pub custom_extension_stage_instance_detail: Option<String>,
-    /// Property `customExtensionStageInstanceId`: `Edm.String`.
-    pub custom_extension_stage_instance_id: Option<String>,
-    /// Property `stage`: `microsoft.graph.accessPackageCustomExtensionStage`.
-    pub stage: Option<AccessPackageCustomExtensionStage>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
+pub struct Dictionary {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentRequestCallbackData {
+#[cfg(feature = "_dictionary")]
+impl serde::Serialize for Dictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestCallbackData {
+#[cfg(feature = "_dictionary")]
+impl Dictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestCallbackData";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.Dictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_dictionary")]
+impl<'de> serde::Deserialize<'de> for Dictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_dictionary")]
+impl graph_odata_runtime::model::ODataObject for Dictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.allowedDataLocationInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllowedDataLocationInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AllowedDataLocationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl AllowedDataLocationInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedDataLocationInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AllowedDataLocationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for AllowedDataLocationInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.apiServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiServicePrincipal {
+    /// Property `resourceSpecificApplicationPermissions`: `Collection(microsoft.graph.resourceSpecificPermission)`, not nullable.
+    pub resource_specific_application_permissions: Option<
+        Vec<ResourceSpecificPermission>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ApiServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ApiServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiServicePrincipal";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -54,22 +174,15 @@ impl AccessPackageAssignmentRequestCallbackData {
         )?;
         object
             .property(
-                "customExtensionStageInstanceDetail",
-                &self.custom_extension_stage_instance_detail,
+                "resourceSpecificApplicationPermissions",
+                &self.resource_specific_application_permissions,
             );
-        object
-            .property(
-                "customExtensionStageInstanceId",
-                &self.custom_extension_stage_instance_id,
-            );
-        object.property("stage", &self.stage);
-        object.property("state", &self.state);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestCallbackData {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ApiServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -77,35 +190,24 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestCallbackData
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentRequestCallbackData {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ApiServicePrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "customExtensionStageInstanceDetail" => {
-                read_lenient(
+            "resourceSpecificApplicationPermissions" => {
+                read_nullable(
                     map,
                     key,
-                    &mut self.custom_extension_stage_instance_detail,
+                    &mut self.resource_specific_application_permissions,
                     extra,
                 )
             }
-            "customExtensionStageInstanceId" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_extension_stage_instance_id,
-                    extra,
-                )
-            }
-            "stage" => read_nullable(map, key, &mut self.stage, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
     }
@@ -116,8 +218,8 @@ for AccessPackageAssignmentRequestCallbackData {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestCallbackData {
+#[cfg(feature = "_unreached")]
+impl ApiServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -127,63 +229,48 @@ impl AccessPackageAssignmentRequestCallbackData {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageAssignmentRequestCallbackData`] by wire name, each a [`Field<AccessPackageAssignmentRequestCallbackData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestCallbackData::set_null`].
-pub enum AccessPackageAssignmentRequestCallbackDataField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`ApiServicePrincipal`] by wire name, each a [`Field<ApiServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiServicePrincipal::set_null`].
+pub enum ApiServicePrincipalField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentRequestCallbackDataField {
-    /// `customExtensionStageInstanceDetail`
-    pub const CustomExtensionStageInstanceDetail: model::Field<
-        AccessPackageAssignmentRequestCallbackData,
-    > = model::Field::new("customExtensionStageInstanceDetail");
-    /// `customExtensionStageInstanceId`
-    pub const CustomExtensionStageInstanceId: model::Field<
-        AccessPackageAssignmentRequestCallbackData,
-    > = model::Field::new("customExtensionStageInstanceId");
-    /// `stage`
-    pub const Stage: model::Field<AccessPackageAssignmentRequestCallbackData> = model::Field::new(
-        "stage",
-    );
-    /// `state`
-    pub const State: model::Field<AccessPackageAssignmentRequestCallbackData> = model::Field::new(
-        "state",
-    );
+impl ApiServicePrincipalField {
+    /// `resourceSpecificApplicationPermissions`
+    pub const ResourceSpecificApplicationPermissions: model::Field<
+        ApiServicePrincipal,
+    > = model::Field::new("resourceSpecificApplicationPermissions");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentRequestCallbackData>] = &[
-        Self::CustomExtensionStageInstanceDetail,
-        Self::CustomExtensionStageInstanceId,
-        Self::Stage,
-        Self::State,
+    pub const ALL: &'static [model::Field<ApiServicePrincipal>] = &[
+        Self::ResourceSpecificApplicationPermissions,
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewHistoryScheduleSettings`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.appMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewHistoryScheduleSettings {
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`, not nullable.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `reportRange`: `Edm.String`, not nullable.
-    pub report_range: Option<String>,
+pub struct AppMetadata {
+    /// Property `data`: `Collection(microsoft.graph.appMetadataEntry)`.
+    pub data: Option<Vec<AppMetadataEntry>>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryScheduleSettings {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AppMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryScheduleSettings {
+#[cfg(feature = "_unreached")]
+impl AppMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryScheduleSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appMetadata";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -196,14 +283,14 @@ impl AccessReviewHistoryScheduleSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("recurrence", &self.recurrence);
-        object.property("reportRange", &self.report_range);
+        object.property("data", &self.data);
+        object.property("version", &self.version);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryScheduleSettings {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AppMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -211,8 +298,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryScheduleSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSettings {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for AppMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -221,8 +308,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSett
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "reportRange" => read_lenient(map, key, &mut self.report_range, extra),
+            "data" => read_nullable(map, key, &mut self.data, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
             _ => Ok(false),
         }
     }
@@ -233,8 +320,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSett
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryScheduleSettings {
+#[cfg(feature = "_unreached")]
+impl AppMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -244,151 +331,19 @@ impl AccessReviewHistoryScheduleSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewHistoryScheduleSettings`] by wire name, each a [`Field<AccessReviewHistoryScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryScheduleSettings::set_null`].
-pub enum AccessReviewHistoryScheduleSettingsField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`AppMetadata`] by wire name, each a [`Field<AppMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppMetadata::set_null`].
+pub enum AppMetadataField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewHistoryScheduleSettingsField {
-    /// `recurrence`
-    pub const Recurrence: model::Field<AccessReviewHistoryScheduleSettings> = model::Field::new(
-        "recurrence",
-    );
-    /// `reportRange`
-    pub const ReportRange: model::Field<AccessReviewHistoryScheduleSettings> = model::Field::new(
-        "reportRange",
-    );
+impl AppMetadataField {
+    /// `data`
+    pub const Data: model::Field<AppMetadata> = model::Field::new("data");
+    /// `version`
+    pub const Version: model::Field<AppMetadata> = model::Field::new("version");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewHistoryScheduleSettings>] = &[
-        Self::Recurrence,
-        Self::ReportRange,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.appIdentity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppIdentity {
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `servicePrincipalId`: `Edm.String`.
-    pub service_principal_id: Option<String>,
-    /// Property `servicePrincipalName`: `Edm.String`.
-    pub service_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AppIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AppIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appId", &self.app_id);
-        object.property("displayName", &self.display_name);
-        object.property("servicePrincipalId", &self.service_principal_id);
-        object.property("servicePrincipalName", &self.service_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AppIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AppIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "servicePrincipalId" => {
-                read_lenient(map, key, &mut self.service_principal_id, extra)
-            }
-            "servicePrincipalName" => {
-                read_lenient(map, key, &mut self.service_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AppIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AppIdentity`] by wire name, each a [`Field<AppIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppIdentity::set_null`].
-pub enum AppIdentityField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl AppIdentityField {
-    /// `appId`
-    pub const AppId: model::Field<AppIdentity> = model::Field::new("appId");
-    /// `displayName`
-    pub const DisplayName: model::Field<AppIdentity> = model::Field::new("displayName");
-    /// `servicePrincipalId`
-    pub const ServicePrincipalId: model::Field<AppIdentity> = model::Field::new(
-        "servicePrincipalId",
-    );
-    /// `servicePrincipalName`
-    pub const ServicePrincipalName: model::Field<AppIdentity> = model::Field::new(
-        "servicePrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppIdentity>] = &[
-        Self::AppId,
-        Self::DisplayName,
-        Self::ServicePrincipalId,
-        Self::ServicePrincipalName,
-    ];
+    pub const ALL: &'static [model::Field<AppMetadata>] = &[Self::Data, Self::Version];
 }
 
 #[cfg(feature = "_audit_logs")]
@@ -597,33 +552,35 @@ impl AppliedConditionalAccessPolicyField {
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.auditActivityInitiator`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.attachmentInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditActivityInitiator {
-    /// Property `app`: `microsoft.graph.appIdentity`.
-    pub app: Option<AppIdentity>,
-    /// Property `linkableIdentifiers`: `microsoft.graph.linkableIdentifiers`.
-    pub linkable_identifiers: Option<LinkableIdentifiers>,
-    /// Property `user`: `microsoft.graph.userIdentity`.
-    pub user: Option<UserIdentity>,
+pub struct AttachmentInfo {
+    /// Property `attachmentType`: `microsoft.graph.attachmentType`.
+    pub attachment_type: Option<AttachmentType>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuditActivityInitiator {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AttachmentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityInitiator {
+#[cfg(feature = "_allowed_audiences")]
+impl AttachmentInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityInitiator";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -636,15 +593,16 @@ impl AuditActivityInitiator {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("app", &self.app);
-        object.property("linkableIdentifiers", &self.linkable_identifiers);
-        object.property("user", &self.user);
+        object.property("attachmentType", &self.attachment_type);
+        object.property("contentType", &self.content_type);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AttachmentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -652,21 +610,20 @@ impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for AttachmentInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "app" => read_nullable(map, key, &mut self.app, extra),
-            "linkableIdentifiers" => {
-                read_nullable(map, key, &mut self.linkable_identifiers, extra)
-            }
-            "user" => read_nullable(map, key, &mut self.user, extra),
+            "attachmentType" => read_nullable(map, key, &mut self.attachment_type, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -677,8 +634,8 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityInitiator {
+#[cfg(feature = "_allowed_audiences")]
+impl AttachmentInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -688,62 +645,65 @@ impl AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuditActivityInitiator`] by wire name, each a [`Field<AuditActivityInitiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityInitiator::set_null`].
-pub enum AuditActivityInitiatorField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`AttachmentInfo`] by wire name, each a [`Field<AttachmentInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentInfo::set_null`].
+pub enum AttachmentInfoField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl AuditActivityInitiatorField {
-    /// `app`
-    pub const App: model::Field<AuditActivityInitiator> = model::Field::new("app");
-    /// `linkableIdentifiers`
-    pub const LinkableIdentifiers: model::Field<AuditActivityInitiator> = model::Field::new(
-        "linkableIdentifiers",
+impl AttachmentInfoField {
+    /// `attachmentType`
+    pub const AttachmentType: model::Field<AttachmentInfo> = model::Field::new(
+        "attachmentType",
     );
-    /// `user`
-    pub const User: model::Field<AuditActivityInitiator> = model::Field::new("user");
+    /// `contentType`
+    pub const ContentType: model::Field<AttachmentInfo> = model::Field::new(
+        "contentType",
+    );
+    /// `name`
+    pub const Name: model::Field<AttachmentInfo> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<AttachmentInfo> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditActivityInitiator>] = &[
-        Self::App,
-        Self::LinkableIdentifiers,
-        Self::User,
+    pub const ALL: &'static [model::Field<AttachmentInfo>] = &[
+        Self::AttachmentType,
+        Self::ContentType,
+        Self::Name,
+        Self::Size,
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.authenticationDetail`.
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.attachmentItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationDetail {
-    /// Property `authenticationMethod`: `Edm.String`.
-    pub authentication_method: Option<String>,
-    /// Property `authenticationMethodDetail`: `Edm.String`.
-    pub authentication_method_detail: Option<String>,
-    /// Property `authenticationStepDateTime`: `Edm.DateTimeOffset`.
-    pub authentication_step_date_time: Option<edm::DateTimeOffset>,
-    /// Property `authenticationStepRequirement`: `Edm.String`.
-    pub authentication_step_requirement: Option<String>,
-    /// Property `authenticationStepResultDetail`: `Edm.String`.
-    pub authentication_step_result_detail: Option<String>,
-    /// Property `succeeded`: `Edm.Boolean`.
-    pub succeeded: Option<bool>,
+pub struct AttachmentItem {
+    /// Property `attachmentType`: `microsoft.graph.attachmentType`.
+    pub attachment_type: Option<AttachmentType>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Property `isInline`: `Edm.Boolean`.
+    pub is_inline: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationDetail {
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for AttachmentItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationDetail {
+#[cfg(feature = "_attachment")]
+impl AttachmentItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -756,28 +716,17 @@ impl AuthenticationDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("authenticationMethod", &self.authentication_method);
-        object
-            .property("authenticationMethodDetail", &self.authentication_method_detail);
-        object
-            .property("authenticationStepDateTime", &self.authentication_step_date_time);
-        object
-            .property(
-                "authenticationStepRequirement",
-                &self.authentication_step_requirement,
-            );
-        object
-            .property(
-                "authenticationStepResultDetail",
-                &self.authentication_step_result_detail,
-            );
-        object.property("succeeded", &self.succeeded);
+        object.property("attachmentType", &self.attachment_type);
+        object.property("contentType", &self.content_type);
+        object.property("isInline", &self.is_inline);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationDetail {
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for AttachmentItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -785,37 +734,21 @@ impl<'de> serde::Deserialize<'de> for AuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationDetail {
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for AttachmentItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "authenticationMethod" => {
-                read_lenient(map, key, &mut self.authentication_method, extra)
-            }
-            "authenticationMethodDetail" => {
-                read_lenient(map, key, &mut self.authentication_method_detail, extra)
-            }
-            "authenticationStepDateTime" => {
-                read_lenient(map, key, &mut self.authentication_step_date_time, extra)
-            }
-            "authenticationStepRequirement" => {
-                read_lenient(map, key, &mut self.authentication_step_requirement, extra)
-            }
-            "authenticationStepResultDetail" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.authentication_step_result_detail,
-                    extra,
-                )
-            }
-            "succeeded" => read_lenient(map, key, &mut self.succeeded, extra),
+            "attachmentType" => read_nullable(map, key, &mut self.attachment_type, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "isInline" => read_lenient(map, key, &mut self.is_inline, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -826,8 +759,8 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationDetail {
+#[cfg(feature = "_attachment")]
+impl AttachmentItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -837,45 +770,34 @@ impl AuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuthenticationDetail`] by wire name, each a [`Field<AuthenticationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationDetail::set_null`].
-pub enum AuthenticationDetailField {}
+#[cfg(feature = "_attachment")]
+/// The properties of [`AttachmentItem`] by wire name, each a [`Field<AttachmentItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentItem::set_null`].
+pub enum AttachmentItemField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
-impl AuthenticationDetailField {
-    /// `authenticationMethod`
-    pub const AuthenticationMethod: model::Field<AuthenticationDetail> = model::Field::new(
-        "authenticationMethod",
+impl AttachmentItemField {
+    /// `attachmentType`
+    pub const AttachmentType: model::Field<AttachmentItem> = model::Field::new(
+        "attachmentType",
     );
-    /// `authenticationMethodDetail`
-    pub const AuthenticationMethodDetail: model::Field<AuthenticationDetail> = model::Field::new(
-        "authenticationMethodDetail",
+    /// `contentType`
+    pub const ContentType: model::Field<AttachmentItem> = model::Field::new(
+        "contentType",
     );
-    /// `authenticationStepDateTime`
-    pub const AuthenticationStepDateTime: model::Field<AuthenticationDetail> = model::Field::new(
-        "authenticationStepDateTime",
-    );
-    /// `authenticationStepRequirement`
-    pub const AuthenticationStepRequirement: model::Field<AuthenticationDetail> = model::Field::new(
-        "authenticationStepRequirement",
-    );
-    /// `authenticationStepResultDetail`
-    pub const AuthenticationStepResultDetail: model::Field<AuthenticationDetail> = model::Field::new(
-        "authenticationStepResultDetail",
-    );
-    /// `succeeded`
-    pub const Succeeded: model::Field<AuthenticationDetail> = model::Field::new(
-        "succeeded",
-    );
+    /// `isInline`
+    pub const IsInline: model::Field<AttachmentItem> = model::Field::new("isInline");
+    /// `name`
+    pub const Name: model::Field<AttachmentItem> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<AttachmentItem> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationDetail>] = &[
-        Self::AuthenticationMethod,
-        Self::AuthenticationMethodDetail,
-        Self::AuthenticationStepDateTime,
-        Self::AuthenticationStepRequirement,
-        Self::AuthenticationStepResultDetail,
-        Self::Succeeded,
+    pub const ALL: &'static [model::Field<AttachmentItem>] = &[
+        Self::AttachmentType,
+        Self::ContentType,
+        Self::IsInline,
+        Self::Name,
+        Self::Size,
     ];
 }
 
@@ -988,2722 +910,113 @@ impl AuthenticationRequirementPolicyField {
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.authenticationStrength`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.connectivityParameterEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationStrength {
-    /// Property `authenticationStrengthId`: `Edm.String`.
-    pub authentication_strength_id: Option<String>,
-    /// Property `authenticationStrengthResult`: `microsoft.graph.authenticationStrengthResult`.
-    pub authentication_strength_result: Option<AuthenticationStrengthResult>,
-    /// Property `displayName`: `Edm.String`.
+pub struct ConnectivityParameterEntry {
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ConnectivityParameterEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ConnectivityParameterEntry {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectivityParameterEntry";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ConnectivityParameterEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ConnectivityParameterEntry {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ConnectivityParameterEntry {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`ConnectivityParameterEntry`] by wire name, each a [`Field<ConnectivityParameterEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectivityParameterEntry::set_null`].
+pub enum ConnectivityParameterEntryField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl ConnectivityParameterEntryField {
+    /// `value`
+    pub const Value: model::Field<ConnectivityParameterEntry> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConnectivityParameterEntry>] = &[Self::Value];
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.conversionUserDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversionUserDetails {
+    /// Property `convertedToInternalUserDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub converted_to_internal_user_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`, not nullable.
     pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationStrength {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationStrength {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrength";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("authenticationStrengthId", &self.authentication_strength_id);
-        object
-            .property(
-                "authenticationStrengthResult",
-                &self.authentication_strength_result,
-            );
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrength {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationStrength {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "authenticationStrengthId" => {
-                read_lenient(map, key, &mut self.authentication_strength_id, extra)
-            }
-            "authenticationStrengthResult" => {
-                read_nullable(map, key, &mut self.authentication_strength_result, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationStrength {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuthenticationStrength`] by wire name, each a [`Field<AuthenticationStrength>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrength::set_null`].
-pub enum AuthenticationStrengthField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationStrengthField {
-    /// `authenticationStrengthId`
-    pub const AuthenticationStrengthId: model::Field<AuthenticationStrength> = model::Field::new(
-        "authenticationStrengthId",
-    );
-    /// `authenticationStrengthResult`
-    pub const AuthenticationStrengthResult: model::Field<AuthenticationStrength> = model::Field::new(
-        "authenticationStrengthResult",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuthenticationStrength> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationStrength>] = &[
-        Self::AuthenticationStrengthId,
-        Self::AuthenticationStrengthResult,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.conditionalAccessRuleSatisfied`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessRuleSatisfied {
-    /// Property `conditionalAccessCondition`: `microsoft.graph.conditionalAccessConditions`.
-    pub conditional_access_condition: Option<ConditionalAccessConditions>,
-    /// Property `ruleSatisfied`: `microsoft.graph.conditionalAccessRule`.
-    pub rule_satisfied: Option<ConditionalAccessRule>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ConditionalAccessRuleSatisfied {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ConditionalAccessRuleSatisfied {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessRuleSatisfied";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property("conditionalAccessCondition", &self.conditional_access_condition);
-        object.property("ruleSatisfied", &self.rule_satisfied);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessRuleSatisfied {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessRuleSatisfied {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "conditionalAccessCondition" => {
-                read_nullable(map, key, &mut self.conditional_access_condition, extra)
-            }
-            "ruleSatisfied" => read_nullable(map, key, &mut self.rule_satisfied, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ConditionalAccessRuleSatisfied {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`ConditionalAccessRuleSatisfied`] by wire name, each a [`Field<ConditionalAccessRuleSatisfied>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessRuleSatisfied::set_null`].
-pub enum ConditionalAccessRuleSatisfiedField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessRuleSatisfiedField {
-    /// `conditionalAccessCondition`
-    pub const ConditionalAccessCondition: model::Field<ConditionalAccessRuleSatisfied> = model::Field::new(
-        "conditionalAccessCondition",
-    );
-    /// `ruleSatisfied`
-    pub const RuleSatisfied: model::Field<ConditionalAccessRuleSatisfied> = model::Field::new(
-        "ruleSatisfied",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessRuleSatisfied>] = &[
-        Self::ConditionalAccessCondition,
-        Self::RuleSatisfied,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.controlScore`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ControlScore {
-    /// Property `controlCategory`: `Edm.String`.
-    pub control_category: Option<String>,
-    /// Property `controlName`: `Edm.String`.
-    pub control_name: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `score`: `Edm.Double`.
-    pub score: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ControlScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ControlScore {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlScore";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("controlCategory", &self.control_category);
-        object.property("controlName", &self.control_name);
-        object.property("description", &self.description);
-        object.property("score", &self.score);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ControlScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ControlScore {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "controlCategory" => {
-                read_lenient(map, key, &mut self.control_category, extra)
-            }
-            "controlName" => read_lenient(map, key, &mut self.control_name, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "score" => read_lenient(map, key, &mut self.score, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ControlScore {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ControlScore`] by wire name, each a [`Field<ControlScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlScore::set_null`].
-pub enum ControlScoreField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ControlScoreField {
-    /// `controlCategory`
-    pub const ControlCategory: model::Field<ControlScore> = model::Field::new(
-        "controlCategory",
-    );
-    /// `controlName`
-    pub const ControlName: model::Field<ControlScore> = model::Field::new("controlName");
-    /// `description`
-    pub const Description: model::Field<ControlScore> = model::Field::new("description");
-    /// `score`
-    pub const Score: model::Field<ControlScore> = model::Field::new("score");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ControlScore>] = &[
-        Self::ControlCategory,
-        Self::ControlName,
-        Self::Description,
-        Self::Score,
-    ];
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.dlpNotification`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DlpNotification {
-    /// Property `author`: `Edm.String`.
-    pub author: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for DlpNotification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl DlpNotification {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpNotification";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("author", &self.author);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for DlpNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for DlpNotification {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "author" => read_lenient(map, key, &mut self.author, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl DlpNotification {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// The properties of [`DlpNotification`] by wire name, each a [`Field<DlpNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpNotification::set_null`].
-pub enum DlpNotificationField {}
-
-#[cfg(feature = "_access_scope")]
-#[allow(non_upper_case_globals)]
-impl DlpNotificationField {
-    /// `author`
-    pub const Author: model::Field<DlpNotification> = model::Field::new("author");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DlpNotification>] = &[Self::Author];
-}
-
-#[cfg(feature = "_access_review_error")]
-/// CSDL complex type `microsoft.graph.genericError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenericError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_error")]
-impl serde::Serialize for GenericError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-impl GenericError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.genericError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-impl<'de> serde::Deserialize<'de> for GenericError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-impl graph_odata_runtime::model::ODataObject for GenericError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-impl GenericError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-/// The properties of [`GenericError`] by wire name, each a [`Field<GenericError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GenericError::set_null`].
-pub enum GenericErrorField {}
-
-#[cfg(feature = "_access_review_error")]
-#[allow(non_upper_case_globals)]
-impl GenericErrorField {
-    /// `code`
-    pub const Code: model::Field<GenericError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<GenericError> = model::Field::new("message");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GenericError>] = &[Self::Code, Self::Message];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.linkableIdentifiers`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkableIdentifiers {
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `sessionId`: `Edm.String`.
-    pub session_id: Option<String>,
-    /// Property `tokenDetails`: `microsoft.graph.tokenDetails`.
-    pub token_details: Option<TokenDetails>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for LinkableIdentifiers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl LinkableIdentifiers {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkableIdentifiers";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deviceId", &self.device_id);
-        object.property("sessionId", &self.session_id);
-        object.property("tokenDetails", &self.token_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for LinkableIdentifiers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for LinkableIdentifiers {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "sessionId" => read_lenient(map, key, &mut self.session_id, extra),
-            "tokenDetails" => read_nullable(map, key, &mut self.token_details, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl LinkableIdentifiers {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`LinkableIdentifiers`] by wire name, each a [`Field<LinkableIdentifiers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkableIdentifiers::set_null`].
-pub enum LinkableIdentifiersField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl LinkableIdentifiersField {
-    /// `deviceId`
-    pub const DeviceId: model::Field<LinkableIdentifiers> = model::Field::new(
-        "deviceId",
-    );
-    /// `sessionId`
-    pub const SessionId: model::Field<LinkableIdentifiers> = model::Field::new(
-        "sessionId",
-    );
-    /// `tokenDetails`
-    pub const TokenDetails: model::Field<LinkableIdentifiers> = model::Field::new(
-        "tokenDetails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LinkableIdentifiers>] = &[
-        Self::DeviceId,
-        Self::SessionId,
-        Self::TokenDetails,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.managedIdentity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedIdentity {
-    /// Property `associatedResourceId`: `Edm.String`.
-    pub associated_resource_id: Option<String>,
-    /// Property `federatedTokenId`: `Edm.String`.
-    pub federated_token_id: Option<String>,
-    /// Property `federatedTokenIssuer`: `Edm.String`.
-    pub federated_token_issuer: Option<String>,
-    /// Property `msiType`: `microsoft.graph.msiType`.
-    pub msi_type: Option<MsiType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ManagedIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ManagedIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("associatedResourceId", &self.associated_resource_id);
-        object.property("federatedTokenId", &self.federated_token_id);
-        object.property("federatedTokenIssuer", &self.federated_token_issuer);
-        object.property("msiType", &self.msi_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ManagedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for ManagedIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "associatedResourceId" => {
-                read_lenient(map, key, &mut self.associated_resource_id, extra)
-            }
-            "federatedTokenId" => {
-                read_lenient(map, key, &mut self.federated_token_id, extra)
-            }
-            "federatedTokenIssuer" => {
-                read_lenient(map, key, &mut self.federated_token_issuer, extra)
-            }
-            "msiType" => read_nullable(map, key, &mut self.msi_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ManagedIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`ManagedIdentity`] by wire name, each a [`Field<ManagedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedIdentity::set_null`].
-pub enum ManagedIdentityField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl ManagedIdentityField {
-    /// `associatedResourceId`
-    pub const AssociatedResourceId: model::Field<ManagedIdentity> = model::Field::new(
-        "associatedResourceId",
-    );
-    /// `federatedTokenId`
-    pub const FederatedTokenId: model::Field<ManagedIdentity> = model::Field::new(
-        "federatedTokenId",
-    );
-    /// `federatedTokenIssuer`
-    pub const FederatedTokenIssuer: model::Field<ManagedIdentity> = model::Field::new(
-        "federatedTokenIssuer",
-    );
-    /// `msiType`
-    pub const MsiType: model::Field<ManagedIdentity> = model::Field::new("msiType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedIdentity>] = &[
-        Self::AssociatedResourceId,
-        Self::FederatedTokenId,
-        Self::FederatedTokenIssuer,
-        Self::MsiType,
-    ];
-}
-
-#[cfg(feature = "_data_classification")]
-/// CSDL complex type `microsoft.graph.matchLocation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MatchLocation {
-    /// Property `length`: `Edm.Int32`.
-    pub length: Option<i32>,
-    /// Property `offset`: `Edm.Int32`.
-    pub offset: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_data_classification")]
-impl serde::Serialize for MatchLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl MatchLocation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchLocation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("length", &self.length);
-        object.property("offset", &self.offset);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl<'de> serde::Deserialize<'de> for MatchLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl graph_odata_runtime::model::ODataObject for MatchLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "length" => read_lenient(map, key, &mut self.length, extra),
-            "offset" => read_lenient(map, key, &mut self.offset, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl MatchLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-/// The properties of [`MatchLocation`] by wire name, each a [`Field<MatchLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchLocation::set_null`].
-pub enum MatchLocationField {}
-
-#[cfg(feature = "_data_classification")]
-#[allow(non_upper_case_globals)]
-impl MatchLocationField {
-    /// `length`
-    pub const Length: model::Field<MatchLocation> = model::Field::new("length");
-    /// `offset`
-    pub const Offset: model::Field<MatchLocation> = model::Field::new("offset");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MatchLocation>] = &[
-        Self::Length,
-        Self::Offset,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.mfaDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MfaDetail {
-    /// Property `authDetail`: `Edm.String`.
-    pub auth_detail: Option<String>,
-    /// Property `authMethod`: `Edm.String`.
-    pub auth_method: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for MfaDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl MfaDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mfaDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("authDetail", &self.auth_detail);
-        object.property("authMethod", &self.auth_method);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for MfaDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for MfaDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "authDetail" => read_lenient(map, key, &mut self.auth_detail, extra),
-            "authMethod" => read_lenient(map, key, &mut self.auth_method, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl MfaDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`MfaDetail`] by wire name, each a [`Field<MfaDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MfaDetail::set_null`].
-pub enum MfaDetailField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl MfaDetailField {
-    /// `authDetail`
-    pub const AuthDetail: model::Field<MfaDetail> = model::Field::new("authDetail");
-    /// `authMethod`
-    pub const AuthMethod: model::Field<MfaDetail> = model::Field::new("authMethod");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MfaDetail>] = &[
-        Self::AuthDetail,
-        Self::AuthMethod,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.modifiedProperty`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ModifiedProperty {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `newValue`: `Edm.String`.
-    pub new_value: Option<String>,
-    /// Property `oldValue`: `Edm.String`.
-    pub old_value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ModifiedProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ModifiedProperty {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("newValue", &self.new_value);
-        object.property("oldValue", &self.old_value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ModifiedProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
-            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl ModifiedProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
-pub enum ModifiedPropertyField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl ModifiedPropertyField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
-        "displayName",
-    );
-    /// `newValue`
-    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
-    /// `oldValue`
-    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
-        Self::DisplayName,
-        Self::NewValue,
-        Self::OldValue,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.networkConnection`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkConnection {
-    /// Property `applicationName`: `Edm.String`.
-    pub application_name: Option<String>,
-    /// Property `destinationAddress`: `Edm.String`.
-    pub destination_address: Option<String>,
-    /// Property `destinationDomain`: `Edm.String`.
-    pub destination_domain: Option<String>,
-    /// Property `destinationLocation`: `Edm.String`.
-    pub destination_location: Option<String>,
-    /// Property `destinationPort`: `Edm.String`.
-    pub destination_port: Option<String>,
-    /// Property `destinationUrl`: `Edm.String`.
-    pub destination_url: Option<String>,
-    /// Property `direction`: `microsoft.graph.connectionDirection`.
-    pub direction: Option<ConnectionDirection>,
-    /// Property `domainRegisteredDateTime`: `Edm.DateTimeOffset`.
-    pub domain_registered_date_time: Option<edm::DateTimeOffset>,
-    /// Property `localDnsName`: `Edm.String`.
-    pub local_dns_name: Option<String>,
-    /// Property `natDestinationAddress`: `Edm.String`.
-    pub nat_destination_address: Option<String>,
-    /// Property `natDestinationPort`: `Edm.String`.
-    pub nat_destination_port: Option<String>,
-    /// Property `natSourceAddress`: `Edm.String`.
-    pub nat_source_address: Option<String>,
-    /// Property `natSourcePort`: `Edm.String`.
-    pub nat_source_port: Option<String>,
-    /// Property `protocol`: `microsoft.graph.securityNetworkProtocol`.
-    pub protocol: Option<SecurityNetworkProtocol>,
-    /// Property `riskScore`: `Edm.String`.
-    pub risk_score: Option<String>,
-    /// Property `sourceAddress`: `Edm.String`.
-    pub source_address: Option<String>,
-    /// Property `sourceLocation`: `Edm.String`.
-    pub source_location: Option<String>,
-    /// Property `sourcePort`: `Edm.String`.
-    pub source_port: Option<String>,
-    /// Property `status`: `microsoft.graph.connectionStatus`.
-    pub status: Option<ConnectionStatus>,
-    /// Property `urlParameters`: `Edm.String`.
-    pub url_parameters: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for NetworkConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NetworkConnection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.networkConnection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("applicationName", &self.application_name);
-        object.property("destinationAddress", &self.destination_address);
-        object.property("destinationDomain", &self.destination_domain);
-        object.property("destinationLocation", &self.destination_location);
-        object.property("destinationPort", &self.destination_port);
-        object.property("destinationUrl", &self.destination_url);
-        object.property("direction", &self.direction);
-        object.property("domainRegisteredDateTime", &self.domain_registered_date_time);
-        object.property("localDnsName", &self.local_dns_name);
-        object.property("natDestinationAddress", &self.nat_destination_address);
-        object.property("natDestinationPort", &self.nat_destination_port);
-        object.property("natSourceAddress", &self.nat_source_address);
-        object.property("natSourcePort", &self.nat_source_port);
-        object.property("protocol", &self.protocol);
-        object.property("riskScore", &self.risk_score);
-        object.property("sourceAddress", &self.source_address);
-        object.property("sourceLocation", &self.source_location);
-        object.property("sourcePort", &self.source_port);
-        object.property("status", &self.status);
-        object.property("urlParameters", &self.url_parameters);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for NetworkConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for NetworkConnection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "applicationName" => {
-                read_lenient(map, key, &mut self.application_name, extra)
-            }
-            "destinationAddress" => {
-                read_lenient(map, key, &mut self.destination_address, extra)
-            }
-            "destinationDomain" => {
-                read_lenient(map, key, &mut self.destination_domain, extra)
-            }
-            "destinationLocation" => {
-                read_lenient(map, key, &mut self.destination_location, extra)
-            }
-            "destinationPort" => {
-                read_lenient(map, key, &mut self.destination_port, extra)
-            }
-            "destinationUrl" => read_lenient(map, key, &mut self.destination_url, extra),
-            "direction" => read_nullable(map, key, &mut self.direction, extra),
-            "domainRegisteredDateTime" => {
-                read_lenient(map, key, &mut self.domain_registered_date_time, extra)
-            }
-            "localDnsName" => read_lenient(map, key, &mut self.local_dns_name, extra),
-            "natDestinationAddress" => {
-                read_lenient(map, key, &mut self.nat_destination_address, extra)
-            }
-            "natDestinationPort" => {
-                read_lenient(map, key, &mut self.nat_destination_port, extra)
-            }
-            "natSourceAddress" => {
-                read_lenient(map, key, &mut self.nat_source_address, extra)
-            }
-            "natSourcePort" => read_lenient(map, key, &mut self.nat_source_port, extra),
-            "protocol" => read_nullable(map, key, &mut self.protocol, extra),
-            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
-            "sourceAddress" => read_lenient(map, key, &mut self.source_address, extra),
-            "sourceLocation" => read_lenient(map, key, &mut self.source_location, extra),
-            "sourcePort" => read_lenient(map, key, &mut self.source_port, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "urlParameters" => read_lenient(map, key, &mut self.url_parameters, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NetworkConnection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`NetworkConnection`] by wire name, each a [`Field<NetworkConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkConnection::set_null`].
-pub enum NetworkConnectionField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl NetworkConnectionField {
-    /// `applicationName`
-    pub const ApplicationName: model::Field<NetworkConnection> = model::Field::new(
-        "applicationName",
-    );
-    /// `destinationAddress`
-    pub const DestinationAddress: model::Field<NetworkConnection> = model::Field::new(
-        "destinationAddress",
-    );
-    /// `destinationDomain`
-    pub const DestinationDomain: model::Field<NetworkConnection> = model::Field::new(
-        "destinationDomain",
-    );
-    /// `destinationLocation`
-    pub const DestinationLocation: model::Field<NetworkConnection> = model::Field::new(
-        "destinationLocation",
-    );
-    /// `destinationPort`
-    pub const DestinationPort: model::Field<NetworkConnection> = model::Field::new(
-        "destinationPort",
-    );
-    /// `destinationUrl`
-    pub const DestinationUrl: model::Field<NetworkConnection> = model::Field::new(
-        "destinationUrl",
-    );
-    /// `direction`
-    pub const Direction: model::Field<NetworkConnection> = model::Field::new(
-        "direction",
-    );
-    /// `domainRegisteredDateTime`
-    pub const DomainRegisteredDateTime: model::Field<NetworkConnection> = model::Field::new(
-        "domainRegisteredDateTime",
-    );
-    /// `localDnsName`
-    pub const LocalDnsName: model::Field<NetworkConnection> = model::Field::new(
-        "localDnsName",
-    );
-    /// `natDestinationAddress`
-    pub const NatDestinationAddress: model::Field<NetworkConnection> = model::Field::new(
-        "natDestinationAddress",
-    );
-    /// `natDestinationPort`
-    pub const NatDestinationPort: model::Field<NetworkConnection> = model::Field::new(
-        "natDestinationPort",
-    );
-    /// `natSourceAddress`
-    pub const NatSourceAddress: model::Field<NetworkConnection> = model::Field::new(
-        "natSourceAddress",
-    );
-    /// `natSourcePort`
-    pub const NatSourcePort: model::Field<NetworkConnection> = model::Field::new(
-        "natSourcePort",
-    );
-    /// `protocol`
-    pub const Protocol: model::Field<NetworkConnection> = model::Field::new("protocol");
-    /// `riskScore`
-    pub const RiskScore: model::Field<NetworkConnection> = model::Field::new(
-        "riskScore",
-    );
-    /// `sourceAddress`
-    pub const SourceAddress: model::Field<NetworkConnection> = model::Field::new(
-        "sourceAddress",
-    );
-    /// `sourceLocation`
-    pub const SourceLocation: model::Field<NetworkConnection> = model::Field::new(
-        "sourceLocation",
-    );
-    /// `sourcePort`
-    pub const SourcePort: model::Field<NetworkConnection> = model::Field::new(
-        "sourcePort",
-    );
-    /// `status`
-    pub const Status: model::Field<NetworkConnection> = model::Field::new("status");
-    /// `urlParameters`
-    pub const UrlParameters: model::Field<NetworkConnection> = model::Field::new(
-        "urlParameters",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NetworkConnection>] = &[
-        Self::ApplicationName,
-        Self::DestinationAddress,
-        Self::DestinationDomain,
-        Self::DestinationLocation,
-        Self::DestinationPort,
-        Self::DestinationUrl,
-        Self::Direction,
-        Self::DomainRegisteredDateTime,
-        Self::LocalDnsName,
-        Self::NatDestinationAddress,
-        Self::NatDestinationPort,
-        Self::NatSourceAddress,
-        Self::NatSourcePort,
-        Self::Protocol,
-        Self::RiskScore,
-        Self::SourceAddress,
-        Self::SourceLocation,
-        Self::SourcePort,
-        Self::Status,
-        Self::UrlParameters,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.profileSourceLocalization`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProfileSourceLocalization {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `languageTag`: `Edm.String`.
-    pub language_tag: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ProfileSourceLocalization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileSourceLocalization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceLocalization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("languageTag", &self.language_tag);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ProfileSourceLocalization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ProfileSourceLocalization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileSourceLocalization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ProfileSourceLocalization`] by wire name, each a [`Field<ProfileSourceLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSourceLocalization::set_null`].
-pub enum ProfileSourceLocalizationField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ProfileSourceLocalizationField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProfileSourceLocalization> = model::Field::new(
-        "displayName",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<ProfileSourceLocalization> = model::Field::new(
-        "languageTag",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<ProfileSourceLocalization> = model::Field::new(
-        "webUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProfileSourceLocalization>] = &[
-        Self::DisplayName,
-        Self::LanguageTag,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.securityVendorInformation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecurityVendorInformation {
-    /// Property `provider`: `Edm.String`.
-    pub provider: Option<String>,
-    /// Property `providerVersion`: `Edm.String`.
-    pub provider_version: Option<String>,
-    /// Property `subProvider`: `Edm.String`.
-    pub sub_provider: Option<String>,
-    /// Property `vendor`: `Edm.String`.
-    pub vendor: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SecurityVendorInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecurityVendorInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityVendorInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("provider", &self.provider);
-        object.property("providerVersion", &self.provider_version);
-        object.property("subProvider", &self.sub_provider);
-        object.property("vendor", &self.vendor);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SecurityVendorInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SecurityVendorInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "provider" => read_lenient(map, key, &mut self.provider, extra),
-            "providerVersion" => {
-                read_lenient(map, key, &mut self.provider_version, extra)
-            }
-            "subProvider" => read_lenient(map, key, &mut self.sub_provider, extra),
-            "vendor" => read_lenient(map, key, &mut self.vendor, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecurityVendorInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`SecurityVendorInformation`] by wire name, each a [`Field<SecurityVendorInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityVendorInformation::set_null`].
-pub enum SecurityVendorInformationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl SecurityVendorInformationField {
-    /// `provider`
-    pub const Provider: model::Field<SecurityVendorInformation> = model::Field::new(
-        "provider",
-    );
-    /// `providerVersion`
-    pub const ProviderVersion: model::Field<SecurityVendorInformation> = model::Field::new(
-        "providerVersion",
-    );
-    /// `subProvider`
-    pub const SubProvider: model::Field<SecurityVendorInformation> = model::Field::new(
-        "subProvider",
-    );
-    /// `vendor`
-    pub const Vendor: model::Field<SecurityVendorInformation> = model::Field::new(
-        "vendor",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SecurityVendorInformation>] = &[
-        Self::Provider,
-        Self::ProviderVersion,
-        Self::SubProvider,
-        Self::Vendor,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.sharePointGroupMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointGroupMigrationTaskParameters {
-    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `sourceSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub source_site_url: Option<String>,
-    /// Property `targetDataLocationCode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_data_location_code: Option<String>,
-    /// Property `targetOrganizationHost`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_host: Option<String>,
-    /// Property `targetOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_id: Option<edm::Guid>,
-    /// Property `targetSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_site_url: Option<String>,
-    /// Property `validateOnly`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub validate_only: Option<bool>,
-    /// Property `sourceGroupIdentity`: `microsoft.graph.groupIdentity`.
-    pub source_group_identity: Option<GroupIdentity>,
-    /// Property `targetGroupIdentity`: `microsoft.graph.groupIdentity`.
-    pub target_group_identity: Option<GroupIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointGroupMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointGroupMigrationTaskParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroupMigrationTaskParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            );
-        object.property("preferredStartDateTime", &self.preferred_start_date_time);
-        object.property("sourceSiteUrl", &self.source_site_url);
-        object.property("targetDataLocationCode", &self.target_data_location_code);
-        object.property("targetOrganizationHost", &self.target_organization_host);
-        object.property("targetOrganizationId", &self.target_organization_id);
-        object.property("targetSiteUrl", &self.target_site_url);
-        object.property("validateOnly", &self.validate_only);
-        object.property("sourceGroupIdentity", &self.source_group_identity);
-        object.property("targetGroupIdentity", &self.target_group_identity);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointGroupMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for SharePointGroupMigrationTaskParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "preferredLatestStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
-            }
-            "preferredStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
-            }
-            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
-            "targetDataLocationCode" => {
-                read_lenient(map, key, &mut self.target_data_location_code, extra)
-            }
-            "targetOrganizationHost" => {
-                read_lenient(map, key, &mut self.target_organization_host, extra)
-            }
-            "targetOrganizationId" => {
-                read_lenient(map, key, &mut self.target_organization_id, extra)
-            }
-            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
-            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
-            "sourceGroupIdentity" => {
-                read_nullable(map, key, &mut self.source_group_identity, extra)
-            }
-            "targetGroupIdentity" => {
-                read_nullable(map, key, &mut self.target_group_identity, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointGroupMigrationTaskParameters {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`SharePointGroupMigrationTaskParameters`] by wire name, each a [`Field<SharePointGroupMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroupMigrationTaskParameters::set_null`].
-pub enum SharePointGroupMigrationTaskParametersField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl SharePointGroupMigrationTaskParametersField {
-    /// `preferredLatestStartDateTime`
-    pub const PreferredLatestStartDateTime: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("preferredLatestStartDateTime");
-    /// `preferredStartDateTime`
-    pub const PreferredStartDateTime: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("preferredStartDateTime");
-    /// `sourceSiteUrl`
-    pub const SourceSiteUrl: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
-        "sourceSiteUrl",
-    );
-    /// `targetDataLocationCode`
-    pub const TargetDataLocationCode: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("targetDataLocationCode");
-    /// `targetOrganizationHost`
-    pub const TargetOrganizationHost: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationHost");
-    /// `targetOrganizationId`
-    pub const TargetOrganizationId: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationId");
-    /// `targetSiteUrl`
-    pub const TargetSiteUrl: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
-        "targetSiteUrl",
-    );
-    /// `validateOnly`
-    pub const ValidateOnly: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
-        "validateOnly",
-    );
-    /// `sourceGroupIdentity`
-    pub const SourceGroupIdentity: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("sourceGroupIdentity");
-    /// `targetGroupIdentity`
-    pub const TargetGroupIdentity: model::Field<
-        SharePointGroupMigrationTaskParameters,
-    > = model::Field::new("targetGroupIdentity");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointGroupMigrationTaskParameters>] = &[
-        Self::PreferredLatestStartDateTime,
-        Self::PreferredStartDateTime,
-        Self::SourceSiteUrl,
-        Self::TargetDataLocationCode,
-        Self::TargetOrganizationHost,
-        Self::TargetOrganizationId,
-        Self::TargetSiteUrl,
-        Self::ValidateOnly,
-        Self::SourceGroupIdentity,
-        Self::TargetGroupIdentity,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.sharePointMigrationTaskParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationTaskParameters {
-    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
-    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
-    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `sourceSiteUrl`: `Edm.String`.
-    pub source_site_url: Option<String>,
-    /// Property `targetDataLocationCode`: `Edm.String`.
-    pub target_data_location_code: Option<String>,
-    /// Property `targetOrganizationHost`: `Edm.String`.
-    pub target_organization_host: Option<String>,
-    /// Property `targetOrganizationId`: `Edm.Guid`.
-    pub target_organization_id: Option<edm::Guid>,
-    /// Property `targetSiteUrl`: `Edm.String`.
-    pub target_site_url: Option<String>,
-    /// Property `validateOnly`: `Edm.Boolean`.
-    pub validate_only: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointMigrationTaskParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationTaskParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            );
-        object.property("preferredStartDateTime", &self.preferred_start_date_time);
-        object.property("sourceSiteUrl", &self.source_site_url);
-        object.property("targetDataLocationCode", &self.target_data_location_code);
-        object.property("targetOrganizationHost", &self.target_organization_host);
-        object.property("targetOrganizationId", &self.target_organization_id);
-        object.property("targetSiteUrl", &self.target_site_url);
-        object.property("validateOnly", &self.validate_only);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationTaskParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "preferredLatestStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
-            }
-            "preferredStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
-            }
-            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
-            "targetDataLocationCode" => {
-                read_lenient(map, key, &mut self.target_data_location_code, extra)
-            }
-            "targetOrganizationHost" => {
-                read_lenient(map, key, &mut self.target_organization_host, extra)
-            }
-            "targetOrganizationId" => {
-                read_lenient(map, key, &mut self.target_organization_id, extra)
-            }
-            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
-            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointMigrationTaskParameters {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`SharePointMigrationTaskParameters`] by wire name, each a [`Field<SharePointMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationTaskParameters::set_null`].
-pub enum SharePointMigrationTaskParametersField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationTaskParametersField {
-    /// `preferredLatestStartDateTime`
-    pub const PreferredLatestStartDateTime: model::Field<
-        SharePointMigrationTaskParameters,
-    > = model::Field::new("preferredLatestStartDateTime");
-    /// `preferredStartDateTime`
-    pub const PreferredStartDateTime: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "preferredStartDateTime",
-    );
-    /// `sourceSiteUrl`
-    pub const SourceSiteUrl: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "sourceSiteUrl",
-    );
-    /// `targetDataLocationCode`
-    pub const TargetDataLocationCode: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "targetDataLocationCode",
-    );
-    /// `targetOrganizationHost`
-    pub const TargetOrganizationHost: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "targetOrganizationHost",
-    );
-    /// `targetOrganizationId`
-    pub const TargetOrganizationId: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "targetOrganizationId",
-    );
-    /// `targetSiteUrl`
-    pub const TargetSiteUrl: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "targetSiteUrl",
-    );
-    /// `validateOnly`
-    pub const ValidateOnly: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
-        "validateOnly",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationTaskParameters>] = &[
-        Self::PreferredLatestStartDateTime,
-        Self::PreferredStartDateTime,
-        Self::SourceSiteUrl,
-        Self::TargetDataLocationCode,
-        Self::TargetOrganizationHost,
-        Self::TargetOrganizationId,
-        Self::TargetSiteUrl,
-        Self::ValidateOnly,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// A `microsoft.graph.sharePointMigrationTaskParameters` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SharePointMigrationTaskParameters`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySharePointMigrationTaskParameters {
-    /// The base type itself, or a derived type unknown to this crate.
-    SharePointMigrationTaskParameters(Box<SharePointMigrationTaskParameters>),
-    /// `microsoft.graph.sharePointGroupMigrationTaskParameters`
-    SharePointGroupMigrationTaskParameters(Box<SharePointGroupMigrationTaskParameters>),
-    /// `microsoft.graph.sharePointSiteMigrationTaskParameters`
-    SharePointSiteMigrationTaskParameters(Box<SharePointSiteMigrationTaskParameters>),
-    /// `microsoft.graph.sharePointUserMigrationTaskParameters`
-    SharePointUserMigrationTaskParameters(Box<SharePointUserMigrationTaskParameters>),
-}
-
-#[cfg(feature = "_unreached")]
-impl AnySharePointMigrationTaskParameters {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::SharePointMigrationTaskParameters(_) => {
-                SharePointMigrationTaskParameters::ODATA_TYPE
-            }
-            Self::SharePointGroupMigrationTaskParameters(_) => {
-                SharePointGroupMigrationTaskParameters::ODATA_TYPE
-            }
-            Self::SharePointSiteMigrationTaskParameters(_) => {
-                SharePointSiteMigrationTaskParameters::ODATA_TYPE
-            }
-            Self::SharePointUserMigrationTaskParameters(_) => {
-                SharePointUserMigrationTaskParameters::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`SharePointMigrationTaskParameters`] (or of an unknown derived type).
-    pub fn as_share_point_migration_task_parameters(
-        &self,
-    ) -> Option<&SharePointMigrationTaskParameters> {
-        match self {
-            Self::SharePointMigrationTaskParameters(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl Default for AnySharePointMigrationTaskParameters {
-    fn default() -> Self {
-        Self::SharePointMigrationTaskParameters(Box::default())
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<SharePointMigrationTaskParameters> for AnySharePointMigrationTaskParameters {
-    fn from(value: SharePointMigrationTaskParameters) -> Self {
-        Self::SharePointMigrationTaskParameters(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AnySharePointMigrationTaskParameters {
-    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters`] variant.
-    pub fn as_share_point_group_migration_task_parameters(
-        &self,
-    ) -> Option<&SharePointGroupMigrationTaskParameters> {
-        match self {
-            Self::SharePointGroupMigrationTaskParameters(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters`] variant.
-    pub fn as_share_point_site_migration_task_parameters(
-        &self,
-    ) -> Option<&SharePointSiteMigrationTaskParameters> {
-        match self {
-            Self::SharePointSiteMigrationTaskParameters(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters`] variant.
-    pub fn as_share_point_user_migration_task_parameters(
-        &self,
-    ) -> Option<&SharePointUserMigrationTaskParameters> {
-        match self {
-            Self::SharePointUserMigrationTaskParameters(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<SharePointGroupMigrationTaskParameters>
-for AnySharePointMigrationTaskParameters {
-    fn from(value: SharePointGroupMigrationTaskParameters) -> Self {
-        Self::SharePointGroupMigrationTaskParameters(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<SharePointSiteMigrationTaskParameters>
-for AnySharePointMigrationTaskParameters {
-    fn from(value: SharePointSiteMigrationTaskParameters) -> Self {
-        Self::SharePointSiteMigrationTaskParameters(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<SharePointUserMigrationTaskParameters>
-for AnySharePointMigrationTaskParameters {
-    fn from(value: SharePointUserMigrationTaskParameters) -> Self {
-        Self::SharePointUserMigrationTaskParameters(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AnySharePointMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SharePointMigrationTaskParameters(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::SharePointGroupMigrationTaskParameters(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointGroupMigrationTaskParameters::ODATA_TYPE),
-                    )
-            }
-            Self::SharePointSiteMigrationTaskParameters(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointSiteMigrationTaskParameters::ODATA_TYPE),
-                    )
-            }
-            Self::SharePointUserMigrationTaskParameters(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointUserMigrationTaskParameters::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AnySharePointMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.sharePointGroupMigrationTaskParameters"
-            | "graph.sharePointGroupMigrationTaskParameters" => {
-                serde_json::from_value(value)
-                    .map(Self::SharePointGroupMigrationTaskParameters)
-            }
-            "microsoft.graph.sharePointSiteMigrationTaskParameters"
-            | "graph.sharePointSiteMigrationTaskParameters" => {
-                serde_json::from_value(value)
-                    .map(Self::SharePointSiteMigrationTaskParameters)
-            }
-            "microsoft.graph.sharePointUserMigrationTaskParameters"
-            | "graph.sharePointUserMigrationTaskParameters" => {
-                serde_json::from_value(value)
-                    .map(Self::SharePointUserMigrationTaskParameters)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::SharePointMigrationTaskParameters)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.sharePointSiteMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointSiteMigrationTaskParameters {
-    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `sourceSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub source_site_url: Option<String>,
-    /// Property `targetDataLocationCode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_data_location_code: Option<String>,
-    /// Property `targetOrganizationHost`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_host: Option<String>,
-    /// Property `targetOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_id: Option<edm::Guid>,
-    /// Property `targetSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_site_url: Option<String>,
-    /// Property `validateOnly`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub validate_only: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointSiteMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointSiteMigrationTaskParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointSiteMigrationTaskParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            );
-        object.property("preferredStartDateTime", &self.preferred_start_date_time);
-        object.property("sourceSiteUrl", &self.source_site_url);
-        object.property("targetDataLocationCode", &self.target_data_location_code);
-        object.property("targetOrganizationHost", &self.target_organization_host);
-        object.property("targetOrganizationId", &self.target_organization_id);
-        object.property("targetSiteUrl", &self.target_site_url);
-        object.property("validateOnly", &self.validate_only);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointSiteMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for SharePointSiteMigrationTaskParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "preferredLatestStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
-            }
-            "preferredStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
-            }
-            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
-            "targetDataLocationCode" => {
-                read_lenient(map, key, &mut self.target_data_location_code, extra)
-            }
-            "targetOrganizationHost" => {
-                read_lenient(map, key, &mut self.target_organization_host, extra)
-            }
-            "targetOrganizationId" => {
-                read_lenient(map, key, &mut self.target_organization_id, extra)
-            }
-            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
-            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointSiteMigrationTaskParameters {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`SharePointSiteMigrationTaskParameters`] by wire name, each a [`Field<SharePointSiteMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointSiteMigrationTaskParameters::set_null`].
-pub enum SharePointSiteMigrationTaskParametersField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl SharePointSiteMigrationTaskParametersField {
-    /// `preferredLatestStartDateTime`
-    pub const PreferredLatestStartDateTime: model::Field<
-        SharePointSiteMigrationTaskParameters,
-    > = model::Field::new("preferredLatestStartDateTime");
-    /// `preferredStartDateTime`
-    pub const PreferredStartDateTime: model::Field<
-        SharePointSiteMigrationTaskParameters,
-    > = model::Field::new("preferredStartDateTime");
-    /// `sourceSiteUrl`
-    pub const SourceSiteUrl: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
-        "sourceSiteUrl",
-    );
-    /// `targetDataLocationCode`
-    pub const TargetDataLocationCode: model::Field<
-        SharePointSiteMigrationTaskParameters,
-    > = model::Field::new("targetDataLocationCode");
-    /// `targetOrganizationHost`
-    pub const TargetOrganizationHost: model::Field<
-        SharePointSiteMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationHost");
-    /// `targetOrganizationId`
-    pub const TargetOrganizationId: model::Field<
-        SharePointSiteMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationId");
-    /// `targetSiteUrl`
-    pub const TargetSiteUrl: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
-        "targetSiteUrl",
-    );
-    /// `validateOnly`
-    pub const ValidateOnly: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
-        "validateOnly",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointSiteMigrationTaskParameters>] = &[
-        Self::PreferredLatestStartDateTime,
-        Self::PreferredStartDateTime,
-        Self::SourceSiteUrl,
-        Self::TargetDataLocationCode,
-        Self::TargetOrganizationHost,
-        Self::TargetOrganizationId,
-        Self::TargetSiteUrl,
-        Self::ValidateOnly,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.sharePointUserMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointUserMigrationTaskParameters {
-    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `sourceSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub source_site_url: Option<String>,
-    /// Property `targetDataLocationCode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_data_location_code: Option<String>,
-    /// Property `targetOrganizationHost`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_host: Option<String>,
-    /// Property `targetOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_organization_id: Option<edm::Guid>,
-    /// Property `targetSiteUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub target_site_url: Option<String>,
-    /// Property `validateOnly`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
-    pub validate_only: Option<bool>,
-    /// Property `sourceUserIdentity`: `microsoft.graph.userIdentity`.
-    pub source_user_identity: Option<UserIdentity>,
-    /// Property `targetUserIdentity`: `microsoft.graph.userIdentity`.
-    pub target_user_identity: Option<UserIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointUserMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointUserMigrationTaskParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointUserMigrationTaskParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            );
-        object.property("preferredStartDateTime", &self.preferred_start_date_time);
-        object.property("sourceSiteUrl", &self.source_site_url);
-        object.property("targetDataLocationCode", &self.target_data_location_code);
-        object.property("targetOrganizationHost", &self.target_organization_host);
-        object.property("targetOrganizationId", &self.target_organization_id);
-        object.property("targetSiteUrl", &self.target_site_url);
-        object.property("validateOnly", &self.validate_only);
-        object.property("sourceUserIdentity", &self.source_user_identity);
-        object.property("targetUserIdentity", &self.target_user_identity);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointUserMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for SharePointUserMigrationTaskParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "preferredLatestStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
-            }
-            "preferredStartDateTime" => {
-                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
-            }
-            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
-            "targetDataLocationCode" => {
-                read_lenient(map, key, &mut self.target_data_location_code, extra)
-            }
-            "targetOrganizationHost" => {
-                read_lenient(map, key, &mut self.target_organization_host, extra)
-            }
-            "targetOrganizationId" => {
-                read_lenient(map, key, &mut self.target_organization_id, extra)
-            }
-            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
-            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
-            "sourceUserIdentity" => {
-                read_nullable(map, key, &mut self.source_user_identity, extra)
-            }
-            "targetUserIdentity" => {
-                read_nullable(map, key, &mut self.target_user_identity, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl SharePointUserMigrationTaskParameters {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`SharePointUserMigrationTaskParameters`] by wire name, each a [`Field<SharePointUserMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointUserMigrationTaskParameters::set_null`].
-pub enum SharePointUserMigrationTaskParametersField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl SharePointUserMigrationTaskParametersField {
-    /// `preferredLatestStartDateTime`
-    pub const PreferredLatestStartDateTime: model::Field<
-        SharePointUserMigrationTaskParameters,
-    > = model::Field::new("preferredLatestStartDateTime");
-    /// `preferredStartDateTime`
-    pub const PreferredStartDateTime: model::Field<
-        SharePointUserMigrationTaskParameters,
-    > = model::Field::new("preferredStartDateTime");
-    /// `sourceSiteUrl`
-    pub const SourceSiteUrl: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
-        "sourceSiteUrl",
-    );
-    /// `targetDataLocationCode`
-    pub const TargetDataLocationCode: model::Field<
-        SharePointUserMigrationTaskParameters,
-    > = model::Field::new("targetDataLocationCode");
-    /// `targetOrganizationHost`
-    pub const TargetOrganizationHost: model::Field<
-        SharePointUserMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationHost");
-    /// `targetOrganizationId`
-    pub const TargetOrganizationId: model::Field<
-        SharePointUserMigrationTaskParameters,
-    > = model::Field::new("targetOrganizationId");
-    /// `targetSiteUrl`
-    pub const TargetSiteUrl: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
-        "targetSiteUrl",
-    );
-    /// `validateOnly`
-    pub const ValidateOnly: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
-        "validateOnly",
-    );
-    /// `sourceUserIdentity`
-    pub const SourceUserIdentity: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
-        "sourceUserIdentity",
-    );
-    /// `targetUserIdentity`
-    pub const TargetUserIdentity: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
-        "targetUserIdentity",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointUserMigrationTaskParameters>] = &[
-        Self::PreferredLatestStartDateTime,
-        Self::PreferredStartDateTime,
-        Self::SourceSiteUrl,
-        Self::TargetDataLocationCode,
-        Self::TargetOrganizationHost,
-        Self::TargetOrganizationId,
-        Self::TargetSiteUrl,
-        Self::ValidateOnly,
-        Self::SourceUserIdentity,
-        Self::TargetUserIdentity,
-    ];
-}
-
-#[cfg(feature = "_sign_in_status")]
-/// CSDL complex type `microsoft.graph.signInStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInStatus {
-    /// Property `additionalDetails`: `Edm.String`.
-    pub additional_details: Option<String>,
-    /// Property `errorCode`: `Edm.Int32`.
-    pub error_code: Option<i32>,
-    /// Property `failureReason`: `Edm.String`.
-    pub failure_reason: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sign_in_status")]
-impl serde::Serialize for SignInStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sign_in_status")]
-impl SignInStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("additionalDetails", &self.additional_details);
-        object.property("errorCode", &self.error_code);
-        object.property("failureReason", &self.failure_reason);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sign_in_status")]
-impl<'de> serde::Deserialize<'de> for SignInStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sign_in_status")]
-impl graph_odata_runtime::model::ODataObject for SignInStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "additionalDetails" => {
-                read_lenient(map, key, &mut self.additional_details, extra)
-            }
-            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
-            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sign_in_status")]
-impl SignInStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sign_in_status")]
-/// The properties of [`SignInStatus`] by wire name, each a [`Field<SignInStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInStatus::set_null`].
-pub enum SignInStatusField {}
-
-#[cfg(feature = "_sign_in_status")]
-#[allow(non_upper_case_globals)]
-impl SignInStatusField {
-    /// `additionalDetails`
-    pub const AdditionalDetails: model::Field<SignInStatus> = model::Field::new(
-        "additionalDetails",
-    );
-    /// `errorCode`
-    pub const ErrorCode: model::Field<SignInStatus> = model::Field::new("errorCode");
-    /// `failureReason`
-    pub const FailureReason: model::Field<SignInStatus> = model::Field::new(
-        "failureReason",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInStatus>] = &[
-        Self::AdditionalDetails,
-        Self::ErrorCode,
-        Self::FailureReason,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.targetResource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetResource {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `groupType`: `microsoft.graph.groupType`.
-    pub group_type: Option<GroupType>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
-    pub modified_properties: Option<Vec<ModifiedProperty>>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
+    /// Property `mail`: `Edm.String`, not nullable.
+    pub mail: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`, not nullable.
     pub user_principal_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3711,17 +1024,17 @@ pub struct TargetResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for TargetResource {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for ConversionUserDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TargetResource {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl ConversionUserDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetResource";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversionUserDetails";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3734,18 +1047,20 @@ impl TargetResource {
             &self.additional_properties,
             odata_type,
         )?;
+        object
+            .property(
+                "convertedToInternalUserDateTime",
+                &self.converted_to_internal_user_date_time,
+            );
         object.property("displayName", &self.display_name);
-        object.property("groupType", &self.group_type);
-        object.property("id", &self.id);
-        object.property("modifiedProperties", &self.modified_properties);
-        object.property("type", &self.r#type);
+        object.property("mail", &self.mail);
         object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for TargetResource {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for ConversionUserDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3753,23 +1068,26 @@ impl<'de> serde::Deserialize<'de> for TargetResource {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for TargetResource {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for ConversionUserDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupType" => read_nullable(map, key, &mut self.group_type, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "modifiedProperties" => {
-                read_nullable(map, key, &mut self.modified_properties, extra)
+            "convertedToInternalUserDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.converted_to_internal_user_date_time,
+                    extra,
+                )
             }
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "mail" => read_lenient(map, key, &mut self.mail, extra),
             "userPrincipalName" => {
                 read_lenient(map, key, &mut self.user_principal_name, extra)
             }
@@ -3783,8 +1101,8 @@ impl graph_odata_runtime::model::ODataObject for TargetResource {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TargetResource {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl ConversionUserDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3794,67 +1112,63 @@ impl TargetResource {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`TargetResource`] by wire name, each a [`Field<TargetResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetResource::set_null`].
-pub enum TargetResourceField {}
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`ConversionUserDetails`] by wire name, each a [`Field<ConversionUserDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversionUserDetails::set_null`].
+pub enum ConversionUserDetailsField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
-impl TargetResourceField {
+impl ConversionUserDetailsField {
+    /// `convertedToInternalUserDateTime`
+    pub const ConvertedToInternalUserDateTime: model::Field<ConversionUserDetails> = model::Field::new(
+        "convertedToInternalUserDateTime",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<TargetResource> = model::Field::new(
+    pub const DisplayName: model::Field<ConversionUserDetails> = model::Field::new(
         "displayName",
     );
-    /// `groupType`
-    pub const GroupType: model::Field<TargetResource> = model::Field::new("groupType");
-    /// `id`
-    pub const Id: model::Field<TargetResource> = model::Field::new("id");
-    /// `modifiedProperties`
-    pub const ModifiedProperties: model::Field<TargetResource> = model::Field::new(
-        "modifiedProperties",
-    );
-    /// `type`
-    pub const Type: model::Field<TargetResource> = model::Field::new("type");
+    /// `mail`
+    pub const Mail: model::Field<ConversionUserDetails> = model::Field::new("mail");
     /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<TargetResource> = model::Field::new(
+    pub const UserPrincipalName: model::Field<ConversionUserDetails> = model::Field::new(
         "userPrincipalName",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TargetResource>] = &[
+    pub const ALL: &'static [model::Field<ConversionUserDetails>] = &[
+        Self::ConvertedToInternalUserDateTime,
         Self::DisplayName,
-        Self::GroupType,
-        Self::Id,
-        Self::ModifiedProperties,
-        Self::Type,
+        Self::Mail,
         Self::UserPrincipalName,
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.tokenDetails`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.dataStoreField`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TokenDetails {
-    /// Property `issuedAtDateTime`: `Edm.DateTimeOffset`.
-    pub issued_at_date_time: Option<edm::DateTimeOffset>,
-    /// Property `uniqueTokenIdentifier`: `Edm.String`.
-    pub unique_token_identifier: Option<String>,
+pub struct DataStoreField {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `searchable`: `Edm.Boolean`.
+    pub searchable: Option<bool>,
+    /// Property `unique`: `Edm.Boolean`.
+    pub unique: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for TokenDetails {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for DataStoreField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TokenDetails {
+#[cfg(feature = "_unreached")]
+impl DataStoreField {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenDetails";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dataStoreField";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3867,14 +1181,15 @@ impl TokenDetails {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("issuedAtDateTime", &self.issued_at_date_time);
-        object.property("uniqueTokenIdentifier", &self.unique_token_identifier);
+        object.property("name", &self.name);
+        object.property("searchable", &self.searchable);
+        object.property("unique", &self.unique);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for TokenDetails {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for DataStoreField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3882,8 +1197,8 @@ impl<'de> serde::Deserialize<'de> for TokenDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for TokenDetails {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for DataStoreField {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3892,12 +1207,9 @@ impl graph_odata_runtime::model::ODataObject for TokenDetails {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "issuedAtDateTime" => {
-                read_lenient(map, key, &mut self.issued_at_date_time, extra)
-            }
-            "uniqueTokenIdentifier" => {
-                read_lenient(map, key, &mut self.unique_token_identifier, extra)
-            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "searchable" => read_lenient(map, key, &mut self.searchable, extra),
+            "unique" => read_lenient(map, key, &mut self.unique, extra),
             _ => Ok(false),
         }
     }
@@ -3908,8 +1220,8 @@ impl graph_odata_runtime::model::ODataObject for TokenDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TokenDetails {
+#[cfg(feature = "_unreached")]
+impl DataStoreField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3919,53 +1231,52 @@ impl TokenDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`TokenDetails`] by wire name, each a [`Field<TokenDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenDetails::set_null`].
-pub enum TokenDetailsField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`DataStoreField`] by wire name, each a [`Field<DataStoreField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataStoreField::set_null`].
+pub enum DataStoreFieldField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl TokenDetailsField {
-    /// `issuedAtDateTime`
-    pub const IssuedAtDateTime: model::Field<TokenDetails> = model::Field::new(
-        "issuedAtDateTime",
-    );
-    /// `uniqueTokenIdentifier`
-    pub const UniqueTokenIdentifier: model::Field<TokenDetails> = model::Field::new(
-        "uniqueTokenIdentifier",
-    );
+impl DataStoreFieldField {
+    /// `name`
+    pub const Name: model::Field<DataStoreField> = model::Field::new("name");
+    /// `searchable`
+    pub const Searchable: model::Field<DataStoreField> = model::Field::new("searchable");
+    /// `unique`
+    pub const Unique: model::Field<DataStoreField> = model::Field::new("unique");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TokenDetails>] = &[
-        Self::IssuedAtDateTime,
-        Self::UniqueTokenIdentifier,
+    pub const ALL: &'static [model::Field<DataStoreField>] = &[
+        Self::Name,
+        Self::Searchable,
+        Self::Unique,
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.tokenProtectionStatusDetails`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.diagnostic`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TokenProtectionStatusDetails {
-    /// Property `signInSessionStatus`: `microsoft.graph.tokenProtectionStatus`.
-    pub sign_in_session_status: Option<TokenProtectionStatus>,
-    /// Property `signInSessionStatusCode`: `Edm.Int32`.
-    pub sign_in_session_status_code: Option<i32>,
+pub struct Diagnostic {
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for TokenProtectionStatusDetails {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for Diagnostic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TokenProtectionStatusDetails {
+#[cfg(feature = "_unreached")]
+impl Diagnostic {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenProtectionStatusDetails";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.diagnostic";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3978,14 +1289,14 @@ impl TokenProtectionStatusDetails {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("signInSessionStatus", &self.sign_in_session_status);
-        object.property("signInSessionStatusCode", &self.sign_in_session_status_code);
+        object.property("message", &self.message);
+        object.property("url", &self.url);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for TokenProtectionStatusDetails {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for Diagnostic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3993,22 +1304,18 @@ impl<'de> serde::Deserialize<'de> for TokenProtectionStatusDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for TokenProtectionStatusDetails {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for Diagnostic {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "signInSessionStatus" => {
-                read_nullable(map, key, &mut self.sign_in_session_status, extra)
-            }
-            "signInSessionStatusCode" => {
-                read_lenient(map, key, &mut self.sign_in_session_status_code, extra)
-            }
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -4019,8 +1326,8 @@ impl graph_odata_runtime::model::ODataObject for TokenProtectionStatusDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TokenProtectionStatusDetails {
+#[cfg(feature = "_unreached")]
+impl Diagnostic {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4030,36 +1337,35 @@ impl TokenProtectionStatusDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`TokenProtectionStatusDetails`] by wire name, each a [`Field<TokenProtectionStatusDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenProtectionStatusDetails::set_null`].
-pub enum TokenProtectionStatusDetailsField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`Diagnostic`] by wire name, each a [`Field<Diagnostic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Diagnostic::set_null`].
+pub enum DiagnosticField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl TokenProtectionStatusDetailsField {
-    /// `signInSessionStatus`
-    pub const SignInSessionStatus: model::Field<TokenProtectionStatusDetails> = model::Field::new(
-        "signInSessionStatus",
-    );
-    /// `signInSessionStatusCode`
-    pub const SignInSessionStatusCode: model::Field<TokenProtectionStatusDetails> = model::Field::new(
-        "signInSessionStatusCode",
-    );
+impl DiagnosticField {
+    /// `message`
+    pub const Message: model::Field<Diagnostic> = model::Field::new("message");
+    /// `url`
+    pub const Url: model::Field<Diagnostic> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TokenProtectionStatusDetails>] = &[
-        Self::SignInSessionStatus,
-        Self::SignInSessionStatusCode,
-    ];
+    pub const ALL: &'static [model::Field<Diagnostic>] = &[Self::Message, Self::Url];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialUserEntity`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.driveItemUploadableProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebauthnPublicKeyCredentialUserEntity {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
+pub struct DriveItemUploadableProperties {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `driveItemSource`: `microsoft.graph.driveItemSource`.
+    pub drive_item_source: Option<DriveItemSource>,
+    /// Property `fileSize`: `Edm.Int64`.
+    pub file_size: Option<i64>,
+    /// Property `fileSystemInfo`: `microsoft.graph.fileSystemInfo`.
+    pub file_system_info: Option<FileSystemInfo>,
+    /// Property `mediaSource`: `microsoft.graph.mediaSource`.
+    pub media_source: Option<MediaSource>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
@@ -4068,17 +1374,17 @@ pub struct WebauthnPublicKeyCredentialUserEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WebauthnPublicKeyCredentialUserEntity {
+#[cfg(feature = "_json")]
+impl serde::Serialize for DriveItemUploadableProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredentialUserEntity {
+#[cfg(feature = "_json")]
+impl DriveItemUploadableProperties {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialUserEntity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4091,15 +1397,18 @@ impl WebauthnPublicKeyCredentialUserEntity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("driveItemSource", &self.drive_item_source);
+        object.property("fileSize", &self.file_size);
+        object.property("fileSystemInfo", &self.file_system_info);
+        object.property("mediaSource", &self.media_source);
         object.property("name", &self.name);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialUserEntity {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DriveItemUploadableProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4107,18 +1416,25 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialUserEntity {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialUserEntity {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DriveItemUploadableProperties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "driveItemSource" => {
+                read_nullable(map, key, &mut self.drive_item_source, extra)
+            }
+            "fileSize" => read_lenient(map, key, &mut self.file_size, extra),
+            "fileSystemInfo" => {
+                read_nullable(map, key, &mut self.file_system_info, extra)
+            }
+            "mediaSource" => read_nullable(map, key, &mut self.media_source, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
@@ -4130,8 +1446,3814 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialUser
     }
 }
 
+#[cfg(feature = "_json")]
+impl DriveItemUploadableProperties {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DriveItemUploadableProperties`] by wire name, each a [`Field<DriveItemUploadableProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemUploadableProperties::set_null`].
+pub enum DriveItemUploadablePropertiesField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DriveItemUploadablePropertiesField {
+    /// `description`
+    pub const Description: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "description",
+    );
+    /// `driveItemSource`
+    pub const DriveItemSource: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "driveItemSource",
+    );
+    /// `fileSize`
+    pub const FileSize: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "fileSize",
+    );
+    /// `fileSystemInfo`
+    pub const FileSystemInfo: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "fileSystemInfo",
+    );
+    /// `mediaSource`
+    pub const MediaSource: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "mediaSource",
+    );
+    /// `name`
+    pub const Name: model::Field<DriveItemUploadableProperties> = model::Field::new(
+        "name",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DriveItemUploadableProperties>] = &[
+        Self::Description,
+        Self::DriveItemSource,
+        Self::FileSize,
+        Self::FileSystemInfo,
+        Self::MediaSource,
+        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_content_type_info")]
+/// CSDL complex type `microsoft.graph.driveRecipient`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriveRecipient {
+    /// Property `alias`: `Edm.String`.
+    pub alias: Option<String>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `objectId`: `Edm.String`.
+    pub object_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_type_info")]
+impl serde::Serialize for DriveRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl DriveRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alias", &self.alias);
+        object.property("email", &self.email);
+        object.property("objectId", &self.object_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl<'de> serde::Deserialize<'de> for DriveRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl graph_odata_runtime::model::ODataObject for DriveRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "alias" => read_lenient(map, key, &mut self.alias, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl DriveRecipient {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+/// The properties of [`DriveRecipient`] by wire name, each a [`Field<DriveRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRecipient::set_null`].
+pub enum DriveRecipientField {}
+
+#[cfg(feature = "_content_type_info")]
+#[allow(non_upper_case_globals)]
+impl DriveRecipientField {
+    /// `alias`
+    pub const Alias: model::Field<DriveRecipient> = model::Field::new("alias");
+    /// `email`
+    pub const Email: model::Field<DriveRecipient> = model::Field::new("email");
+    /// `objectId`
+    pub const ObjectId: model::Field<DriveRecipient> = model::Field::new("objectId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DriveRecipient>] = &[
+        Self::Alias,
+        Self::Email,
+        Self::ObjectId,
+    ];
+}
+
+#[cfg(feature = "_data_classification")]
+/// CSDL complex type `microsoft.graph.exactMatchClassificationResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExactMatchClassificationResult {
+    /// Property `classification`: `Collection(microsoft.graph.exactMatchDetectedSensitiveContent)`.
+    pub classification: Option<Vec<ExactMatchDetectedSensitiveContent>>,
+    /// Property `errors`: `Collection(microsoft.graph.classificationError)`.
+    pub errors: Option<Vec<ClassificationError>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for ExactMatchClassificationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchClassificationResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchClassificationResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("classification", &self.classification);
+        object.property("errors", &self.errors);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for ExactMatchClassificationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl graph_odata_runtime::model::ODataObject for ExactMatchClassificationResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "classification" => read_nullable(map, key, &mut self.classification, extra),
+            "errors" => read_nullable(map, key, &mut self.errors, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchClassificationResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// The properties of [`ExactMatchClassificationResult`] by wire name, each a [`Field<ExactMatchClassificationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchClassificationResult::set_null`].
+pub enum ExactMatchClassificationResultField {}
+
+#[cfg(feature = "_data_classification")]
+#[allow(non_upper_case_globals)]
+impl ExactMatchClassificationResultField {
+    /// `classification`
+    pub const Classification: model::Field<ExactMatchClassificationResult> = model::Field::new(
+        "classification",
+    );
+    /// `errors`
+    pub const Errors: model::Field<ExactMatchClassificationResult> = model::Field::new(
+        "errors",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactMatchClassificationResult>] = &[
+        Self::Classification,
+        Self::Errors,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerSettings {
+    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
+    pub is_item_versioning_enabled: Option<bool>,
+    /// Property `isOcrEnabled`: `Edm.Boolean`.
+    pub is_ocr_enabled: Option<bool>,
+    /// Property `itemDefaultSensitivityLabelId`: `Edm.String`.
+    pub item_default_sensitivity_label_id: Option<String>,
+    /// Property `itemMajorVersionLimit`: `Edm.Int32`.
+    pub item_major_version_limit: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
+        object.property("isOcrEnabled", &self.is_ocr_enabled);
+        object
+            .property(
+                "itemDefaultSensitivityLabelId",
+                &self.item_default_sensitivity_label_id,
+            );
+        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isItemVersioningEnabled" => {
+                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
+            }
+            "isOcrEnabled" => read_lenient(map, key, &mut self.is_ocr_enabled, extra),
+            "itemDefaultSensitivityLabelId" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.item_default_sensitivity_label_id,
+                    extra,
+                )
+            }
+            "itemMajorVersionLimit" => {
+                read_lenient(map, key, &mut self.item_major_version_limit, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerSettings`] by wire name, each a [`Field<FileStorageContainerSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerSettings::set_null`].
+pub enum FileStorageContainerSettingsField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerSettingsField {
+    /// `isItemVersioningEnabled`
+    pub const IsItemVersioningEnabled: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "isItemVersioningEnabled",
+    );
+    /// `isOcrEnabled`
+    pub const IsOcrEnabled: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "isOcrEnabled",
+    );
+    /// `itemDefaultSensitivityLabelId`
+    pub const ItemDefaultSensitivityLabelId: model::Field<
+        FileStorageContainerSettings,
+    > = model::Field::new("itemDefaultSensitivityLabelId");
+    /// `itemMajorVersionLimit`
+    pub const ItemMajorVersionLimit: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "itemMajorVersionLimit",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerSettings>] = &[
+        Self::IsItemVersioningEnabled,
+        Self::IsOcrEnabled,
+        Self::ItemDefaultSensitivityLabelId,
+        Self::ItemMajorVersionLimit,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerTypeRegistrationSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerTypeRegistrationSettings {
+    /// Property `agent`: `microsoft.graph.fileStorageContainerTypeAgentSettings`.
+    pub agent: Option<FileStorageContainerTypeAgentSettings>,
+    /// Property `isDiscoverabilityEnabled`: `Edm.Boolean`.
+    pub is_discoverability_enabled: Option<bool>,
+    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
+    pub is_item_versioning_enabled: Option<bool>,
+    /// Property `isSearchEnabled`: `Edm.Boolean`.
+    pub is_search_enabled: Option<bool>,
+    /// Property `isSharingRestricted`: `Edm.Boolean`.
+    pub is_sharing_restricted: Option<bool>,
+    /// Property `itemMajorVersionLimit`: `Edm.Int64`.
+    pub item_major_version_limit: Option<i64>,
+    /// Property `maxStoragePerContainerInBytes`: `Edm.Int64`.
+    pub max_storage_per_container_in_bytes: Option<i64>,
+    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
+    pub sharing_capability: Option<SharingCapabilities>,
+    /// Property `urlTemplate`: `Edm.String`.
+    pub url_template: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerTypeRegistrationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeRegistrationSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeRegistrationSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("agent", &self.agent);
+        object.property("isDiscoverabilityEnabled", &self.is_discoverability_enabled);
+        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
+        object.property("isSearchEnabled", &self.is_search_enabled);
+        object.property("isSharingRestricted", &self.is_sharing_restricted);
+        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
+        object
+            .property(
+                "maxStoragePerContainerInBytes",
+                &self.max_storage_per_container_in_bytes,
+            );
+        object.property("sharingCapability", &self.sharing_capability);
+        object.property("urlTemplate", &self.url_template);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistrationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject
+for FileStorageContainerTypeRegistrationSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "agent" => read_nullable(map, key, &mut self.agent, extra),
+            "isDiscoverabilityEnabled" => {
+                read_lenient(map, key, &mut self.is_discoverability_enabled, extra)
+            }
+            "isItemVersioningEnabled" => {
+                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
+            }
+            "isSearchEnabled" => {
+                read_lenient(map, key, &mut self.is_search_enabled, extra)
+            }
+            "isSharingRestricted" => {
+                read_lenient(map, key, &mut self.is_sharing_restricted, extra)
+            }
+            "itemMajorVersionLimit" => {
+                read_lenient(map, key, &mut self.item_major_version_limit, extra)
+            }
+            "maxStoragePerContainerInBytes" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.max_storage_per_container_in_bytes,
+                    extra,
+                )
+            }
+            "sharingCapability" => {
+                read_nullable(map, key, &mut self.sharing_capability, extra)
+            }
+            "urlTemplate" => read_lenient(map, key, &mut self.url_template, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeRegistrationSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerTypeRegistrationSettings`] by wire name, each a [`Field<FileStorageContainerTypeRegistrationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeRegistrationSettings::set_null`].
+pub enum FileStorageContainerTypeRegistrationSettingsField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerTypeRegistrationSettingsField {
+    /// `agent`
+    pub const Agent: model::Field<FileStorageContainerTypeRegistrationSettings> = model::Field::new(
+        "agent",
+    );
+    /// `isDiscoverabilityEnabled`
+    pub const IsDiscoverabilityEnabled: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("isDiscoverabilityEnabled");
+    /// `isItemVersioningEnabled`
+    pub const IsItemVersioningEnabled: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("isItemVersioningEnabled");
+    /// `isSearchEnabled`
+    pub const IsSearchEnabled: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("isSearchEnabled");
+    /// `isSharingRestricted`
+    pub const IsSharingRestricted: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("isSharingRestricted");
+    /// `itemMajorVersionLimit`
+    pub const ItemMajorVersionLimit: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("itemMajorVersionLimit");
+    /// `maxStoragePerContainerInBytes`
+    pub const MaxStoragePerContainerInBytes: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("maxStoragePerContainerInBytes");
+    /// `sharingCapability`
+    pub const SharingCapability: model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    > = model::Field::new("sharingCapability");
+    /// `urlTemplate`
+    pub const UrlTemplate: model::Field<FileStorageContainerTypeRegistrationSettings> = model::Field::new(
+        "urlTemplate",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        FileStorageContainerTypeRegistrationSettings,
+    >] = &[
+        Self::Agent,
+        Self::IsDiscoverabilityEnabled,
+        Self::IsItemVersioningEnabled,
+        Self::IsSearchEnabled,
+        Self::IsSharingRestricted,
+        Self::ItemMajorVersionLimit,
+        Self::MaxStoragePerContainerInBytes,
+        Self::SharingCapability,
+        Self::UrlTemplate,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerTypeSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerTypeSettings {
+    /// Property `agent`: `microsoft.graph.fileStorageContainerTypeAgentSettings`.
+    pub agent: Option<FileStorageContainerTypeAgentSettings>,
+    /// Property `consumingTenantOverridables`: `microsoft.graph.fileStorageContainerTypeSettingsOverride`.
+    pub consuming_tenant_overridables: Option<FileStorageContainerTypeSettingsOverride>,
+    /// Property `isDiscoverabilityEnabled`: `Edm.Boolean`.
+    pub is_discoverability_enabled: Option<bool>,
+    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
+    pub is_item_versioning_enabled: Option<bool>,
+    /// Property `isSearchEnabled`: `Edm.Boolean`.
+    pub is_search_enabled: Option<bool>,
+    /// Property `isSharingRestricted`: `Edm.Boolean`.
+    pub is_sharing_restricted: Option<bool>,
+    /// Property `itemMajorVersionLimit`: `Edm.Int64`.
+    pub item_major_version_limit: Option<i64>,
+    /// Property `maxStoragePerContainerInBytes`: `Edm.Int64`.
+    pub max_storage_per_container_in_bytes: Option<i64>,
+    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
+    pub sharing_capability: Option<SharingCapabilities>,
+    /// Property `urlTemplate`: `Edm.String`.
+    pub url_template: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerTypeSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("agent", &self.agent);
+        object
+            .property(
+                "consumingTenantOverridables",
+                &self.consuming_tenant_overridables,
+            );
+        object.property("isDiscoverabilityEnabled", &self.is_discoverability_enabled);
+        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
+        object.property("isSearchEnabled", &self.is_search_enabled);
+        object.property("isSharingRestricted", &self.is_sharing_restricted);
+        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
+        object
+            .property(
+                "maxStoragePerContainerInBytes",
+                &self.max_storage_per_container_in_bytes,
+            );
+        object.property("sharingCapability", &self.sharing_capability);
+        object.property("urlTemplate", &self.url_template);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "agent" => read_nullable(map, key, &mut self.agent, extra),
+            "consumingTenantOverridables" => {
+                read_nullable(map, key, &mut self.consuming_tenant_overridables, extra)
+            }
+            "isDiscoverabilityEnabled" => {
+                read_lenient(map, key, &mut self.is_discoverability_enabled, extra)
+            }
+            "isItemVersioningEnabled" => {
+                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
+            }
+            "isSearchEnabled" => {
+                read_lenient(map, key, &mut self.is_search_enabled, extra)
+            }
+            "isSharingRestricted" => {
+                read_lenient(map, key, &mut self.is_sharing_restricted, extra)
+            }
+            "itemMajorVersionLimit" => {
+                read_lenient(map, key, &mut self.item_major_version_limit, extra)
+            }
+            "maxStoragePerContainerInBytes" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.max_storage_per_container_in_bytes,
+                    extra,
+                )
+            }
+            "sharingCapability" => {
+                read_nullable(map, key, &mut self.sharing_capability, extra)
+            }
+            "urlTemplate" => read_lenient(map, key, &mut self.url_template, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerTypeSettings`] by wire name, each a [`Field<FileStorageContainerTypeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeSettings::set_null`].
+pub enum FileStorageContainerTypeSettingsField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerTypeSettingsField {
+    /// `agent`
+    pub const Agent: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "agent",
+    );
+    /// `consumingTenantOverridables`
+    pub const ConsumingTenantOverridables: model::Field<
+        FileStorageContainerTypeSettings,
+    > = model::Field::new("consumingTenantOverridables");
+    /// `isDiscoverabilityEnabled`
+    pub const IsDiscoverabilityEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "isDiscoverabilityEnabled",
+    );
+    /// `isItemVersioningEnabled`
+    pub const IsItemVersioningEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "isItemVersioningEnabled",
+    );
+    /// `isSearchEnabled`
+    pub const IsSearchEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "isSearchEnabled",
+    );
+    /// `isSharingRestricted`
+    pub const IsSharingRestricted: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "isSharingRestricted",
+    );
+    /// `itemMajorVersionLimit`
+    pub const ItemMajorVersionLimit: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "itemMajorVersionLimit",
+    );
+    /// `maxStoragePerContainerInBytes`
+    pub const MaxStoragePerContainerInBytes: model::Field<
+        FileStorageContainerTypeSettings,
+    > = model::Field::new("maxStoragePerContainerInBytes");
+    /// `sharingCapability`
+    pub const SharingCapability: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "sharingCapability",
+    );
+    /// `urlTemplate`
+    pub const UrlTemplate: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
+        "urlTemplate",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerTypeSettings>] = &[
+        Self::Agent,
+        Self::ConsumingTenantOverridables,
+        Self::IsDiscoverabilityEnabled,
+        Self::IsItemVersioningEnabled,
+        Self::IsSearchEnabled,
+        Self::IsSharingRestricted,
+        Self::ItemMajorVersionLimit,
+        Self::MaxStoragePerContainerInBytes,
+        Self::SharingCapability,
+        Self::UrlTemplate,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerViewpoint`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerViewpoint {
+    /// Property `effectiveRole`: `Edm.String`, not nullable.
+    pub effective_role: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerViewpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerViewpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerViewpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("effectiveRole", &self.effective_role);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "effectiveRole" => read_lenient(map, key, &mut self.effective_role, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerViewpoint`] by wire name, each a [`Field<FileStorageContainerViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerViewpoint::set_null`].
+pub enum FileStorageContainerViewpointField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerViewpointField {
+    /// `effectiveRole`
+    pub const EffectiveRole: model::Field<FileStorageContainerViewpoint> = model::Field::new(
+        "effectiveRole",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerViewpoint>] = &[
+        Self::EffectiveRole,
+    ];
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL complex type `microsoft.graph.hybridAgentUpdaterConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HybridAgentUpdaterConfiguration {
+    /// Property `allowUpdateConfigurationOverride`: `Edm.Boolean`, not nullable.
+    pub allow_update_configuration_override: Option<bool>,
+    /// Property `deferUpdateDateTime`: `Edm.DateTimeOffset`.
+    pub defer_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `updateWindow`: `microsoft.graph.updateWindow`.
+    pub update_window: Option<UpdateWindow>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for HybridAgentUpdaterConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl HybridAgentUpdaterConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hybridAgentUpdaterConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "allowUpdateConfigurationOverride",
+                &self.allow_update_configuration_override,
+            );
+        object.property("deferUpdateDateTime", &self.defer_update_date_time);
+        object.property("updateWindow", &self.update_window);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for HybridAgentUpdaterConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::model::ODataObject for HybridAgentUpdaterConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowUpdateConfigurationOverride" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_update_configuration_override,
+                    extra,
+                )
+            }
+            "deferUpdateDateTime" => {
+                read_lenient(map, key, &mut self.defer_update_date_time, extra)
+            }
+            "updateWindow" => read_nullable(map, key, &mut self.update_window, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl HybridAgentUpdaterConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// The properties of [`HybridAgentUpdaterConfiguration`] by wire name, each a [`Field<HybridAgentUpdaterConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HybridAgentUpdaterConfiguration::set_null`].
+pub enum HybridAgentUpdaterConfigurationField {}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(non_upper_case_globals)]
+impl HybridAgentUpdaterConfigurationField {
+    /// `allowUpdateConfigurationOverride`
+    pub const AllowUpdateConfigurationOverride: model::Field<
+        HybridAgentUpdaterConfiguration,
+    > = model::Field::new("allowUpdateConfigurationOverride");
+    /// `deferUpdateDateTime`
+    pub const DeferUpdateDateTime: model::Field<HybridAgentUpdaterConfiguration> = model::Field::new(
+        "deferUpdateDateTime",
+    );
+    /// `updateWindow`
+    pub const UpdateWindow: model::Field<HybridAgentUpdaterConfiguration> = model::Field::new(
+        "updateWindow",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<HybridAgentUpdaterConfiguration>] = &[
+        Self::AllowUpdateConfigurationOverride,
+        Self::DeferUpdateDateTime,
+        Self::UpdateWindow,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.informationBarrier`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationBarrier {
+    /// Property `mode`: `microsoft.graph.informationBarrierMode`, not nullable.
+    pub mode: Option<InformationBarrierMode>,
+    /// Property `segmentIds`: `Collection(Edm.Guid)`, not nullable.
+    pub segment_ids: Option<Vec<edm::Guid>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for InformationBarrier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl InformationBarrier {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationBarrier";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("mode", &self.mode);
+        object.property("segmentIds", &self.segment_ids);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for InformationBarrier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for InformationBarrier {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "mode" => read_nullable(map, key, &mut self.mode, extra),
+            "segmentIds" => read_lenient(map, key, &mut self.segment_ids, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl InformationBarrier {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`InformationBarrier`] by wire name, each a [`Field<InformationBarrier>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationBarrier::set_null`].
+pub enum InformationBarrierField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl InformationBarrierField {
+    /// `mode`
+    pub const Mode: model::Field<InformationBarrier> = model::Field::new("mode");
+    /// `segmentIds`
+    pub const SegmentIds: model::Field<InformationBarrier> = model::Field::new(
+        "segmentIds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationBarrier>] = &[
+        Self::Mode,
+        Self::SegmentIds,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.lastSignIn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LastSignIn {
+    /// Property `interactiveDateTime`: `Edm.DateTimeOffset`.
+    pub interactive_date_time: Option<edm::DateTimeOffset>,
+    /// Property `nonInteractiveDateTime`: `Edm.DateTimeOffset`.
+    pub non_interactive_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for LastSignIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl LastSignIn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.lastSignIn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("interactiveDateTime", &self.interactive_date_time);
+        object.property("nonInteractiveDateTime", &self.non_interactive_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for LastSignIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for LastSignIn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "interactiveDateTime" => {
+                read_lenient(map, key, &mut self.interactive_date_time, extra)
+            }
+            "nonInteractiveDateTime" => {
+                read_lenient(map, key, &mut self.non_interactive_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl LastSignIn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`LastSignIn`] by wire name, each a [`Field<LastSignIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LastSignIn::set_null`].
+pub enum LastSignInField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl LastSignInField {
+    /// `interactiveDateTime`
+    pub const InteractiveDateTime: model::Field<LastSignIn> = model::Field::new(
+        "interactiveDateTime",
+    );
+    /// `nonInteractiveDateTime`
+    pub const NonInteractiveDateTime: model::Field<LastSignIn> = model::Field::new(
+        "nonInteractiveDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LastSignIn>] = &[
+        Self::InteractiveDateTime,
+        Self::NonInteractiveDateTime,
+    ];
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.mailTips`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailTips {
+    /// Property `automaticReplies`: `microsoft.graph.automaticRepliesMailTips`.
+    pub automatic_replies: Option<AutomaticRepliesMailTips>,
+    /// Property `customMailTip`: `Edm.String`.
+    pub custom_mail_tip: Option<String>,
+    /// Property `deliveryRestricted`: `Edm.Boolean`.
+    pub delivery_restricted: Option<bool>,
+    /// Property `emailAddress`: `microsoft.graph.emailAddress`.
+    pub email_address: Option<AnyEmailAddress>,
+    /// Property `error`: `microsoft.graph.mailTipsError`.
+    pub error: Option<MailTipsError>,
+    /// Property `externalMemberCount`: `Edm.Int32`.
+    pub external_member_count: Option<i32>,
+    /// Property `isModerated`: `Edm.Boolean`.
+    pub is_moderated: Option<bool>,
+    /// Property `mailboxFull`: `Edm.Boolean`.
+    pub mailbox_full: Option<bool>,
+    /// Property `maxMessageSize`: `Edm.Int32`.
+    pub max_message_size: Option<i32>,
+    /// Property `recipientScope`: `microsoft.graph.recipientScopeType`.
+    pub recipient_scope: Option<RecipientScopeType>,
+    /// Property `recipientSuggestions`: `Collection(microsoft.graph.recipient)`.
+    pub recipient_suggestions: Option<Vec<AnyRecipient>>,
+    /// Property `totalMemberCount`: `Edm.Int32`.
+    pub total_member_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for MailTips {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl MailTips {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTips";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("automaticReplies", &self.automatic_replies);
+        object.property("customMailTip", &self.custom_mail_tip);
+        object.property("deliveryRestricted", &self.delivery_restricted);
+        object.property("emailAddress", &self.email_address);
+        object.property("error", &self.error);
+        object.property("externalMemberCount", &self.external_member_count);
+        object.property("isModerated", &self.is_moderated);
+        object.property("mailboxFull", &self.mailbox_full);
+        object.property("maxMessageSize", &self.max_message_size);
+        object.property("recipientScope", &self.recipient_scope);
+        object.property("recipientSuggestions", &self.recipient_suggestions);
+        object.property("totalMemberCount", &self.total_member_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for MailTips {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for MailTips {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "automaticReplies" => {
+                read_nullable(map, key, &mut self.automatic_replies, extra)
+            }
+            "customMailTip" => read_lenient(map, key, &mut self.custom_mail_tip, extra),
+            "deliveryRestricted" => {
+                read_lenient(map, key, &mut self.delivery_restricted, extra)
+            }
+            "emailAddress" => read_nullable(map, key, &mut self.email_address, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "externalMemberCount" => {
+                read_lenient(map, key, &mut self.external_member_count, extra)
+            }
+            "isModerated" => read_lenient(map, key, &mut self.is_moderated, extra),
+            "mailboxFull" => read_lenient(map, key, &mut self.mailbox_full, extra),
+            "maxMessageSize" => read_lenient(map, key, &mut self.max_message_size, extra),
+            "recipientScope" => read_nullable(map, key, &mut self.recipient_scope, extra),
+            "recipientSuggestions" => {
+                read_nullable(map, key, &mut self.recipient_suggestions, extra)
+            }
+            "totalMemberCount" => {
+                read_lenient(map, key, &mut self.total_member_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl MailTips {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`MailTips`] by wire name, each a [`Field<MailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTips::set_null`].
+pub enum MailTipsField {}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+#[allow(non_upper_case_globals)]
+impl MailTipsField {
+    /// `automaticReplies`
+    pub const AutomaticReplies: model::Field<MailTips> = model::Field::new(
+        "automaticReplies",
+    );
+    /// `customMailTip`
+    pub const CustomMailTip: model::Field<MailTips> = model::Field::new("customMailTip");
+    /// `deliveryRestricted`
+    pub const DeliveryRestricted: model::Field<MailTips> = model::Field::new(
+        "deliveryRestricted",
+    );
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<MailTips> = model::Field::new("emailAddress");
+    /// `error`
+    pub const Error: model::Field<MailTips> = model::Field::new("error");
+    /// `externalMemberCount`
+    pub const ExternalMemberCount: model::Field<MailTips> = model::Field::new(
+        "externalMemberCount",
+    );
+    /// `isModerated`
+    pub const IsModerated: model::Field<MailTips> = model::Field::new("isModerated");
+    /// `mailboxFull`
+    pub const MailboxFull: model::Field<MailTips> = model::Field::new("mailboxFull");
+    /// `maxMessageSize`
+    pub const MaxMessageSize: model::Field<MailTips> = model::Field::new(
+        "maxMessageSize",
+    );
+    /// `recipientScope`
+    pub const RecipientScope: model::Field<MailTips> = model::Field::new(
+        "recipientScope",
+    );
+    /// `recipientSuggestions`
+    pub const RecipientSuggestions: model::Field<MailTips> = model::Field::new(
+        "recipientSuggestions",
+    );
+    /// `totalMemberCount`
+    pub const TotalMemberCount: model::Field<MailTips> = model::Field::new(
+        "totalMemberCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailTips>] = &[
+        Self::AutomaticReplies,
+        Self::CustomMailTip,
+        Self::DeliveryRestricted,
+        Self::EmailAddress,
+        Self::Error,
+        Self::ExternalMemberCount,
+        Self::IsModerated,
+        Self::MailboxFull,
+        Self::MaxMessageSize,
+        Self::RecipientScope,
+        Self::RecipientSuggestions,
+        Self::TotalMemberCount,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesDirectorySynchronizationConfiguration {
+    /// Property `accidentalDeletionPrevention`: `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
+    pub accidental_deletion_prevention: Option<OnPremisesAccidentalDeletionPrevention>,
+    /// Property `anchorAttribute`: `Edm.String`.
+    pub anchor_attribute: Option<String>,
+    /// Property `applicationId`: `Edm.String`.
+    pub application_id: Option<String>,
+    /// Property `currentExportData`: `microsoft.graph.onPremisesCurrentExportData`.
+    pub current_export_data: Option<OnPremisesCurrentExportData>,
+    /// Property `customerRequestedSynchronizationInterval`: `Edm.Duration`.
+    pub customer_requested_synchronization_interval: Option<edm::Duration>,
+    /// Property `synchronizationClientVersion`: `Edm.String`.
+    pub synchronization_client_version: Option<String>,
+    /// Property `synchronizationInterval`: `Edm.Duration`.
+    pub synchronization_interval: Option<edm::Duration>,
+    /// Property `writebackConfiguration`: `microsoft.graph.onPremisesWritebackConfiguration`.
+    pub writeback_configuration: Option<OnPremisesWritebackConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronizationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "accidentalDeletionPrevention",
+                &self.accidental_deletion_prevention,
+            );
+        object.property("anchorAttribute", &self.anchor_attribute);
+        object.property("applicationId", &self.application_id);
+        object.property("currentExportData", &self.current_export_data);
+        object
+            .property(
+                "customerRequestedSynchronizationInterval",
+                &self.customer_requested_synchronization_interval,
+            );
+        object
+            .property(
+                "synchronizationClientVersion",
+                &self.synchronization_client_version,
+            );
+        object.property("synchronizationInterval", &self.synchronization_interval);
+        object.property("writebackConfiguration", &self.writeback_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject
+for OnPremisesDirectorySynchronizationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "accidentalDeletionPrevention" => {
+                read_nullable(map, key, &mut self.accidental_deletion_prevention, extra)
+            }
+            "anchorAttribute" => {
+                read_lenient(map, key, &mut self.anchor_attribute, extra)
+            }
+            "applicationId" => read_lenient(map, key, &mut self.application_id, extra),
+            "currentExportData" => {
+                read_nullable(map, key, &mut self.current_export_data, extra)
+            }
+            "customerRequestedSynchronizationInterval" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.customer_requested_synchronization_interval,
+                    extra,
+                )
+            }
+            "synchronizationClientVersion" => {
+                read_lenient(map, key, &mut self.synchronization_client_version, extra)
+            }
+            "synchronizationInterval" => {
+                read_lenient(map, key, &mut self.synchronization_interval, extra)
+            }
+            "writebackConfiguration" => {
+                read_nullable(map, key, &mut self.writeback_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesDirectorySynchronizationConfiguration`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationConfiguration::set_null`].
+pub enum OnPremisesDirectorySynchronizationConfigurationField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesDirectorySynchronizationConfigurationField {
+    /// `accidentalDeletionPrevention`
+    pub const AccidentalDeletionPrevention: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("accidentalDeletionPrevention");
+    /// `anchorAttribute`
+    pub const AnchorAttribute: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("anchorAttribute");
+    /// `applicationId`
+    pub const ApplicationId: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("applicationId");
+    /// `currentExportData`
+    pub const CurrentExportData: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("currentExportData");
+    /// `customerRequestedSynchronizationInterval`
+    pub const CustomerRequestedSynchronizationInterval: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("customerRequestedSynchronizationInterval");
+    /// `synchronizationClientVersion`
+    pub const SynchronizationClientVersion: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("synchronizationClientVersion");
+    /// `synchronizationInterval`
+    pub const SynchronizationInterval: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("synchronizationInterval");
+    /// `writebackConfiguration`
+    pub const WritebackConfiguration: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("writebackConfiguration");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    >] = &[
+        Self::AccidentalDeletionPrevention,
+        Self::AnchorAttribute,
+        Self::ApplicationId,
+        Self::CurrentExportData,
+        Self::CustomerRequestedSynchronizationInterval,
+        Self::SynchronizationClientVersion,
+        Self::SynchronizationInterval,
+        Self::WritebackConfiguration,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationFeature`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesDirectorySynchronizationFeature {
+    /// Property `allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled`: `Edm.Boolean`.
+    pub allow_on_prem_update_of_on_premises_object_identifier_enabled: Option<bool>,
+    /// Property `blockCloudObjectTakeoverThroughHardMatchEnabled`: `Edm.Boolean`.
+    pub block_cloud_object_takeover_through_hard_match_enabled: Option<bool>,
+    /// Property `blockSoftMatchEnabled`: `Edm.Boolean`.
+    pub block_soft_match_enabled: Option<bool>,
+    /// Property `bypassDirSyncOverridesEnabled`: `Edm.Boolean`.
+    pub bypass_dir_sync_overrides_enabled: Option<bool>,
+    /// Property `cloudPasswordPolicyForPasswordSyncedUsersEnabled`: `Edm.Boolean`.
+    pub cloud_password_policy_for_password_synced_users_enabled: Option<bool>,
+    /// Property `concurrentCredentialUpdateEnabled`: `Edm.Boolean`.
+    pub concurrent_credential_update_enabled: Option<bool>,
+    /// Property `concurrentOrgIdProvisioningEnabled`: `Edm.Boolean`.
+    pub concurrent_org_id_provisioning_enabled: Option<bool>,
+    /// Property `deviceWritebackEnabled`: `Edm.Boolean`.
+    pub device_writeback_enabled: Option<bool>,
+    /// Property `directoryExtensionsEnabled`: `Edm.Boolean`.
+    pub directory_extensions_enabled: Option<bool>,
+    /// Property `fopeConflictResolutionEnabled`: `Edm.Boolean`.
+    pub fope_conflict_resolution_enabled: Option<bool>,
+    /// Property `groupWriteBackEnabled`: `Edm.Boolean`.
+    pub group_write_back_enabled: Option<bool>,
+    /// Property `passwordSyncEnabled`: `Edm.Boolean`.
+    pub password_sync_enabled: Option<bool>,
+    /// Property `passwordWritebackEnabled`: `Edm.Boolean`.
+    pub password_writeback_enabled: Option<bool>,
+    /// Property `quarantineUponProxyAddressesConflictEnabled`: `Edm.Boolean`.
+    pub quarantine_upon_proxy_addresses_conflict_enabled: Option<bool>,
+    /// Property `quarantineUponUpnConflictEnabled`: `Edm.Boolean`.
+    pub quarantine_upon_upn_conflict_enabled: Option<bool>,
+    /// Property `softMatchOnUpnEnabled`: `Edm.Boolean`.
+    pub soft_match_on_upn_enabled: Option<bool>,
+    /// Property `synchronizeUpnForManagedUsersEnabled`: `Edm.Boolean`.
+    pub synchronize_upn_for_managed_users_enabled: Option<bool>,
+    /// Property `unifiedGroupWritebackEnabled`: `Edm.Boolean`.
+    pub unified_group_writeback_enabled: Option<bool>,
+    /// Property `userForcePasswordChangeOnLogonEnabled`: `Edm.Boolean`.
+    pub user_force_password_change_on_logon_enabled: Option<bool>,
+    /// Property `userWritebackEnabled`: `Edm.Boolean`.
+    pub user_writeback_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronizationFeature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationFeature {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationFeature";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled",
+                &self.allow_on_prem_update_of_on_premises_object_identifier_enabled,
+            );
+        object
+            .property(
+                "blockCloudObjectTakeoverThroughHardMatchEnabled",
+                &self.block_cloud_object_takeover_through_hard_match_enabled,
+            );
+        object.property("blockSoftMatchEnabled", &self.block_soft_match_enabled);
+        object
+            .property(
+                "bypassDirSyncOverridesEnabled",
+                &self.bypass_dir_sync_overrides_enabled,
+            );
+        object
+            .property(
+                "cloudPasswordPolicyForPasswordSyncedUsersEnabled",
+                &self.cloud_password_policy_for_password_synced_users_enabled,
+            );
+        object
+            .property(
+                "concurrentCredentialUpdateEnabled",
+                &self.concurrent_credential_update_enabled,
+            );
+        object
+            .property(
+                "concurrentOrgIdProvisioningEnabled",
+                &self.concurrent_org_id_provisioning_enabled,
+            );
+        object.property("deviceWritebackEnabled", &self.device_writeback_enabled);
+        object
+            .property("directoryExtensionsEnabled", &self.directory_extensions_enabled);
+        object
+            .property(
+                "fopeConflictResolutionEnabled",
+                &self.fope_conflict_resolution_enabled,
+            );
+        object.property("groupWriteBackEnabled", &self.group_write_back_enabled);
+        object.property("passwordSyncEnabled", &self.password_sync_enabled);
+        object.property("passwordWritebackEnabled", &self.password_writeback_enabled);
+        object
+            .property(
+                "quarantineUponProxyAddressesConflictEnabled",
+                &self.quarantine_upon_proxy_addresses_conflict_enabled,
+            );
+        object
+            .property(
+                "quarantineUponUpnConflictEnabled",
+                &self.quarantine_upon_upn_conflict_enabled,
+            );
+        object.property("softMatchOnUpnEnabled", &self.soft_match_on_upn_enabled);
+        object
+            .property(
+                "synchronizeUpnForManagedUsersEnabled",
+                &self.synchronize_upn_for_managed_users_enabled,
+            );
+        object
+            .property(
+                "unifiedGroupWritebackEnabled",
+                &self.unified_group_writeback_enabled,
+            );
+        object
+            .property(
+                "userForcePasswordChangeOnLogonEnabled",
+                &self.user_force_password_change_on_logon_enabled,
+            );
+        object.property("userWritebackEnabled", &self.user_writeback_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationFeature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject
+for OnPremisesDirectorySynchronizationFeature {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self
+                        .allow_on_prem_update_of_on_premises_object_identifier_enabled,
+                    extra,
+                )
+            }
+            "blockCloudObjectTakeoverThroughHardMatchEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.block_cloud_object_takeover_through_hard_match_enabled,
+                    extra,
+                )
+            }
+            "blockSoftMatchEnabled" => {
+                read_lenient(map, key, &mut self.block_soft_match_enabled, extra)
+            }
+            "bypassDirSyncOverridesEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.bypass_dir_sync_overrides_enabled,
+                    extra,
+                )
+            }
+            "cloudPasswordPolicyForPasswordSyncedUsersEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.cloud_password_policy_for_password_synced_users_enabled,
+                    extra,
+                )
+            }
+            "concurrentCredentialUpdateEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.concurrent_credential_update_enabled,
+                    extra,
+                )
+            }
+            "concurrentOrgIdProvisioningEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.concurrent_org_id_provisioning_enabled,
+                    extra,
+                )
+            }
+            "deviceWritebackEnabled" => {
+                read_lenient(map, key, &mut self.device_writeback_enabled, extra)
+            }
+            "directoryExtensionsEnabled" => {
+                read_lenient(map, key, &mut self.directory_extensions_enabled, extra)
+            }
+            "fopeConflictResolutionEnabled" => {
+                read_lenient(map, key, &mut self.fope_conflict_resolution_enabled, extra)
+            }
+            "groupWriteBackEnabled" => {
+                read_lenient(map, key, &mut self.group_write_back_enabled, extra)
+            }
+            "passwordSyncEnabled" => {
+                read_lenient(map, key, &mut self.password_sync_enabled, extra)
+            }
+            "passwordWritebackEnabled" => {
+                read_lenient(map, key, &mut self.password_writeback_enabled, extra)
+            }
+            "quarantineUponProxyAddressesConflictEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.quarantine_upon_proxy_addresses_conflict_enabled,
+                    extra,
+                )
+            }
+            "quarantineUponUpnConflictEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.quarantine_upon_upn_conflict_enabled,
+                    extra,
+                )
+            }
+            "softMatchOnUpnEnabled" => {
+                read_lenient(map, key, &mut self.soft_match_on_upn_enabled, extra)
+            }
+            "synchronizeUpnForManagedUsersEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.synchronize_upn_for_managed_users_enabled,
+                    extra,
+                )
+            }
+            "unifiedGroupWritebackEnabled" => {
+                read_lenient(map, key, &mut self.unified_group_writeback_enabled, extra)
+            }
+            "userForcePasswordChangeOnLogonEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.user_force_password_change_on_logon_enabled,
+                    extra,
+                )
+            }
+            "userWritebackEnabled" => {
+                read_lenient(map, key, &mut self.user_writeback_enabled, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationFeature {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesDirectorySynchronizationFeature`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationFeature>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationFeature::set_null`].
+pub enum OnPremisesDirectorySynchronizationFeatureField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesDirectorySynchronizationFeatureField {
+    /// `allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled`
+    pub const AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled");
+    /// `blockCloudObjectTakeoverThroughHardMatchEnabled`
+    pub const BlockCloudObjectTakeoverThroughHardMatchEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("blockCloudObjectTakeoverThroughHardMatchEnabled");
+    /// `blockSoftMatchEnabled`
+    pub const BlockSoftMatchEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("blockSoftMatchEnabled");
+    /// `bypassDirSyncOverridesEnabled`
+    pub const BypassDirSyncOverridesEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("bypassDirSyncOverridesEnabled");
+    /// `cloudPasswordPolicyForPasswordSyncedUsersEnabled`
+    pub const CloudPasswordPolicyForPasswordSyncedUsersEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("cloudPasswordPolicyForPasswordSyncedUsersEnabled");
+    /// `concurrentCredentialUpdateEnabled`
+    pub const ConcurrentCredentialUpdateEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("concurrentCredentialUpdateEnabled");
+    /// `concurrentOrgIdProvisioningEnabled`
+    pub const ConcurrentOrgIdProvisioningEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("concurrentOrgIdProvisioningEnabled");
+    /// `deviceWritebackEnabled`
+    pub const DeviceWritebackEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("deviceWritebackEnabled");
+    /// `directoryExtensionsEnabled`
+    pub const DirectoryExtensionsEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("directoryExtensionsEnabled");
+    /// `fopeConflictResolutionEnabled`
+    pub const FopeConflictResolutionEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("fopeConflictResolutionEnabled");
+    /// `groupWriteBackEnabled`
+    pub const GroupWriteBackEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("groupWriteBackEnabled");
+    /// `passwordSyncEnabled`
+    pub const PasswordSyncEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("passwordSyncEnabled");
+    /// `passwordWritebackEnabled`
+    pub const PasswordWritebackEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("passwordWritebackEnabled");
+    /// `quarantineUponProxyAddressesConflictEnabled`
+    pub const QuarantineUponProxyAddressesConflictEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("quarantineUponProxyAddressesConflictEnabled");
+    /// `quarantineUponUpnConflictEnabled`
+    pub const QuarantineUponUpnConflictEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("quarantineUponUpnConflictEnabled");
+    /// `softMatchOnUpnEnabled`
+    pub const SoftMatchOnUpnEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("softMatchOnUpnEnabled");
+    /// `synchronizeUpnForManagedUsersEnabled`
+    pub const SynchronizeUpnForManagedUsersEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("synchronizeUpnForManagedUsersEnabled");
+    /// `unifiedGroupWritebackEnabled`
+    pub const UnifiedGroupWritebackEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("unifiedGroupWritebackEnabled");
+    /// `userForcePasswordChangeOnLogonEnabled`
+    pub const UserForcePasswordChangeOnLogonEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("userForcePasswordChangeOnLogonEnabled");
+    /// `userWritebackEnabled`
+    pub const UserWritebackEnabled: model::Field<
+        OnPremisesDirectorySynchronizationFeature,
+    > = model::Field::new("userWritebackEnabled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesDirectorySynchronizationFeature>] = &[
+        Self::AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled,
+        Self::BlockCloudObjectTakeoverThroughHardMatchEnabled,
+        Self::BlockSoftMatchEnabled,
+        Self::BypassDirSyncOverridesEnabled,
+        Self::CloudPasswordPolicyForPasswordSyncedUsersEnabled,
+        Self::ConcurrentCredentialUpdateEnabled,
+        Self::ConcurrentOrgIdProvisioningEnabled,
+        Self::DeviceWritebackEnabled,
+        Self::DirectoryExtensionsEnabled,
+        Self::FopeConflictResolutionEnabled,
+        Self::GroupWriteBackEnabled,
+        Self::PasswordSyncEnabled,
+        Self::PasswordWritebackEnabled,
+        Self::QuarantineUponProxyAddressesConflictEnabled,
+        Self::QuarantineUponUpnConflictEnabled,
+        Self::SoftMatchOnUpnEnabled,
+        Self::SynchronizeUpnForManagedUsersEnabled,
+        Self::UnifiedGroupWritebackEnabled,
+        Self::UserForcePasswordChangeOnLogonEnabled,
+        Self::UserWritebackEnabled,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenotePagePreview`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenotePagePreview {
+    /// Property `links`: `microsoft.graph.onenotePagePreviewLinks`.
+    pub links: Option<OnenotePagePreviewLinks>,
+    /// Property `previewText`: `Edm.String`.
+    pub preview_text: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePagePreview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePagePreview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("links", &self.links);
+        object.property("previewText", &self.preview_text);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePagePreview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenotePagePreview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "previewText" => read_lenient(map, key, &mut self.preview_text, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreview {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenotePagePreview`] by wire name, each a [`Field<OnenotePagePreview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePagePreview::set_null`].
+pub enum OnenotePagePreviewField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenotePagePreviewField {
+    /// `links`
+    pub const Links: model::Field<OnenotePagePreview> = model::Field::new("links");
+    /// `previewText`
+    pub const PreviewText: model::Field<OnenotePagePreview> = model::Field::new(
+        "previewText",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenotePagePreview>] = &[
+        Self::Links,
+        Self::PreviewText,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenotePatchContentCommand`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenotePatchContentCommand {
+    /// Property `action`: `microsoft.graph.onenotePatchActionType`, not nullable.
+    pub action: Option<OnenotePatchActionType>,
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `position`: `microsoft.graph.onenotePatchInsertPosition`.
+    pub position: Option<OnenotePatchInsertPosition>,
+    /// Property `target`: `Edm.String`, not nullable.
+    pub target: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePatchContentCommand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePatchContentCommand {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePatchContentCommand";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("action", &self.action);
+        object.property("content", &self.content);
+        object.property("position", &self.position);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePatchContentCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenotePatchContentCommand {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "position" => read_nullable(map, key, &mut self.position, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePatchContentCommand {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenotePatchContentCommand`] by wire name, each a [`Field<OnenotePatchContentCommand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePatchContentCommand::set_null`].
+pub enum OnenotePatchContentCommandField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenotePatchContentCommandField {
+    /// `action`
+    pub const Action: model::Field<OnenotePatchContentCommand> = model::Field::new(
+        "action",
+    );
+    /// `content`
+    pub const Content: model::Field<OnenotePatchContentCommand> = model::Field::new(
+        "content",
+    );
+    /// `position`
+    pub const Position: model::Field<OnenotePatchContentCommand> = model::Field::new(
+        "position",
+    );
+    /// `target`
+    pub const Target: model::Field<OnenotePatchContentCommand> = model::Field::new(
+        "target",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenotePatchContentCommand>] = &[
+        Self::Action,
+        Self::Content,
+        Self::Position,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// **Deprecated**: deprecated on 2024-02-16, planned removal on 2025-02-16, revision 2023-11/PrivatePreview:photoEditPolicy
+///
+/// CSDL complex type `microsoft.graph.photoAllowedOperations`.
+#[deprecated(
+    note = "deprecated on 2024-02-16, planned removal on 2025-02-16, revision 2023-11/PrivatePreview:photoEditPolicy"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PhotoAllowedOperations {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PhotoAllowedOperations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PhotoAllowedOperations {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.photoAllowedOperations";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PhotoAllowedOperations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PhotoAllowedOperations {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.plannerAssignment`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerAssignment {
+    /// Property `assignedBy`: `microsoft.graph.identitySet`.
+    pub assigned_by: Option<AnyIdentitySet>,
+    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
+    pub assigned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("assignedBy", &self.assigned_by);
+        object.property("assignedDateTime", &self.assigned_date_time);
+        object.property("orderHint", &self.order_hint);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PlannerAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "assignedBy" => read_nullable(map, key, &mut self.assigned_by, extra),
+            "assignedDateTime" => {
+                read_lenient(map, key, &mut self.assigned_date_time, extra)
+            }
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PlannerAssignment`] by wire name, each a [`Field<PlannerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerAssignment::set_null`].
+pub enum PlannerAssignmentField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PlannerAssignmentField {
+    /// `assignedBy`
+    pub const AssignedBy: model::Field<PlannerAssignment> = model::Field::new(
+        "assignedBy",
+    );
+    /// `assignedDateTime`
+    pub const AssignedDateTime: model::Field<PlannerAssignment> = model::Field::new(
+        "assignedDateTime",
+    );
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerAssignment> = model::Field::new(
+        "orderHint",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerAssignment>] = &[
+        Self::AssignedBy,
+        Self::AssignedDateTime,
+        Self::OrderHint,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.plannerChecklistItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerChecklistItem {
+    /// Property `isChecked`: `Edm.Boolean`.
+    pub is_checked: Option<bool>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerChecklistItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerChecklistItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isChecked", &self.is_checked);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("orderHint", &self.order_hint);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerChecklistItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PlannerChecklistItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isChecked" => read_lenient(map, key, &mut self.is_checked, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerChecklistItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PlannerChecklistItem`] by wire name, each a [`Field<PlannerChecklistItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistItem::set_null`].
+pub enum PlannerChecklistItemField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PlannerChecklistItemField {
+    /// `isChecked`
+    pub const IsChecked: model::Field<PlannerChecklistItem> = model::Field::new(
+        "isChecked",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PlannerChecklistItem> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PlannerChecklistItem> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerChecklistItem> = model::Field::new(
+        "orderHint",
+    );
+    /// `title`
+    pub const Title: model::Field<PlannerChecklistItem> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerChecklistItem>] = &[
+        Self::IsChecked,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::OrderHint,
+        Self::Title,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.plannerFavoritePlanReference`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerFavoritePlanReference {
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Property `planTitle`: `Edm.String`.
+    pub plan_title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerFavoritePlanReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerFavoritePlanReference {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFavoritePlanReference";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("orderHint", &self.order_hint);
+        object.property("planTitle", &self.plan_title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReference {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            "planTitle" => read_lenient(map, key, &mut self.plan_title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerFavoritePlanReference {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PlannerFavoritePlanReference`] by wire name, each a [`Field<PlannerFavoritePlanReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerFavoritePlanReference::set_null`].
+pub enum PlannerFavoritePlanReferenceField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PlannerFavoritePlanReferenceField {
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerFavoritePlanReference> = model::Field::new(
+        "orderHint",
+    );
+    /// `planTitle`
+    pub const PlanTitle: model::Field<PlannerFavoritePlanReference> = model::Field::new(
+        "planTitle",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerFavoritePlanReference>] = &[
+        Self::OrderHint,
+        Self::PlanTitle,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.protectedContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectedContent {
+    /// Property `cid`: `Edm.String`.
+    pub cid: Option<String>,
+    /// Property `format`: `Edm.String`.
+    pub format: Option<String>,
+    /// Property `labelId`: `Edm.String`, not nullable.
+    pub label_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ProtectedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ProtectedContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectedContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cid", &self.cid);
+        object.property("format", &self.format);
+        object.property("labelId", &self.label_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ProtectedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ProtectedContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "cid" => read_lenient(map, key, &mut self.cid, extra),
+            "format" => read_lenient(map, key, &mut self.format, extra),
+            "labelId" => read_lenient(map, key, &mut self.label_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ProtectedContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ProtectedContent`] by wire name, each a [`Field<ProtectedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectedContent::set_null`].
+pub enum ProtectedContentField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl ProtectedContentField {
+    /// `cid`
+    pub const Cid: model::Field<ProtectedContent> = model::Field::new("cid");
+    /// `format`
+    pub const Format: model::Field<ProtectedContent> = model::Field::new("format");
+    /// `labelId`
+    pub const LabelId: model::Field<ProtectedContent> = model::Field::new("labelId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProtectedContent>] = &[
+        Self::Cid,
+        Self::Format,
+        Self::LabelId,
+    ];
+}
+
+#[cfg(feature = "_channel")]
+/// CSDL complex type `microsoft.graph.provisionChannelEmailResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionChannelEmailResult {
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ProvisionChannelEmailResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl ProvisionChannelEmailResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionChannelEmailResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("email", &self.email);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ProvisionChannelEmailResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::model::ODataObject for ProvisionChannelEmailResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl ProvisionChannelEmailResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_channel")]
+/// The properties of [`ProvisionChannelEmailResult`] by wire name, each a [`Field<ProvisionChannelEmailResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionChannelEmailResult::set_null`].
+pub enum ProvisionChannelEmailResultField {}
+
+#[cfg(feature = "_channel")]
+#[allow(non_upper_case_globals)]
+impl ProvisionChannelEmailResultField {
+    /// `email`
+    pub const Email: model::Field<ProvisionChannelEmailResult> = model::Field::new(
+        "email",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionChannelEmailResult>] = &[Self::Email];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStep {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
+    pub provisioning_step_type: Option<ProvisioningStepType>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningStep {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("provisioningStepType", &self.provisioning_step_type);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "provisioningStepType" => {
+                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningStep {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
+pub enum ProvisioningStepField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningStepField {
+    /// `description`
+    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
+    /// `name`
+    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
+    /// `provisioningStepType`
+    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
+        "provisioningStepType",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::ProvisioningStepType,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskServicePrincipalActivity {
+    /// Property `detail`: `microsoft.graph.riskDetail`.
+    pub detail: Option<RiskDetail>,
+    /// Property `riskEventTypes`: `Collection(Edm.String)`.
+    pub risk_event_types: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskServicePrincipalActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskServicePrincipalActivity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskServicePrincipalActivity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskServicePrincipalActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
+pub enum RiskServicePrincipalActivityField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskServicePrincipalActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "detail",
+    );
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "riskEventTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskServicePrincipalActivity>] = &[
+        Self::Detail,
+        Self::RiskEventTypes,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointApiUsageReport`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointApiUsageReport {
+    /// Property `dataPoints`: `Collection(microsoft.graph.sharePointApiUsageDataPoint)`, not nullable.
+    pub data_points: Option<Vec<SharePointApiUsageDataPoint>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointApiUsageReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointApiUsageReport {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointApiUsageReport";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataPoints", &self.data_points);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointApiUsageReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointApiUsageReport {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataPoints" => read_nullable(map, key, &mut self.data_points, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointApiUsageReport {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointApiUsageReport`] by wire name, each a [`Field<SharePointApiUsageReport>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointApiUsageReport::set_null`].
+pub enum SharePointApiUsageReportField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointApiUsageReportField {
+    /// `dataPoints`
+    pub const DataPoints: model::Field<SharePointApiUsageReport> = model::Field::new(
+        "dataPoints",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointApiUsageReport>] = &[
+        Self::DataPoints,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// A `microsoft.graph.signInIdentity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInIdentity`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnySignInIdentity {
+    /// The base type itself, or a derived type unknown to this crate.
+    SignInIdentity(Box<SignInIdentity>),
+    /// `microsoft.graph.agentSignIn`
+    AgentSignIn(Box<AgentSignIn>),
+    /// `microsoft.graph.servicePrincipalSignIn`
+    ServicePrincipalSignIn(Box<ServicePrincipalSignIn>),
+    /// `microsoft.graph.userSignIn`
+    UserSignIn(Box<UserSignIn>),
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl AnySignInIdentity {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::SignInIdentity(_) => SignInIdentity::ODATA_TYPE,
+            Self::AgentSignIn(_) => AgentSignIn::ODATA_TYPE,
+            Self::ServicePrincipalSignIn(_) => ServicePrincipalSignIn::ODATA_TYPE,
+            Self::UserSignIn(_) => UserSignIn::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`SignInIdentity`] (or of an unknown derived type).
+    pub fn as_sign_in_identity(&self) -> Option<&SignInIdentity> {
+        match self {
+            Self::SignInIdentity(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl Default for AnySignInIdentity {
+    fn default() -> Self {
+        Self::SignInIdentity(Box::default())
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<SignInIdentity> for AnySignInIdentity {
+    fn from(value: SignInIdentity) -> Self {
+        Self::SignInIdentity(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl AnySignInIdentity {
+    /// The value if it is a [`AnySignInIdentity::AgentSignIn`] variant.
+    pub fn as_agent_sign_in(&self) -> Option<&AgentSignIn> {
+        match self {
+            Self::AgentSignIn(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnySignInIdentity::ServicePrincipalSignIn`] variant.
+    pub fn as_service_principal_sign_in(&self) -> Option<&ServicePrincipalSignIn> {
+        match self {
+            Self::ServicePrincipalSignIn(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnySignInIdentity::UserSignIn`] variant.
+    pub fn as_user_sign_in(&self) -> Option<&UserSignIn> {
+        match self {
+            Self::UserSignIn(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<AgentSignIn> for AnySignInIdentity {
+    fn from(value: AgentSignIn) -> Self {
+        Self::AgentSignIn(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<ServicePrincipalSignIn> for AnySignInIdentity {
+    fn from(value: ServicePrincipalSignIn) -> Self {
+        Self::ServicePrincipalSignIn(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<UserSignIn> for AnySignInIdentity {
+    fn from(value: UserSignIn) -> Self {
+        Self::UserSignIn(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for AnySignInIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::SignInIdentity(value) => value.serialize_with_type(serializer, None),
+            Self::AgentSignIn(value) => {
+                value.serialize_with_type(serializer, Some(AgentSignIn::ODATA_TYPE))
+            }
+            Self::ServicePrincipalSignIn(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ServicePrincipalSignIn::ODATA_TYPE),
+                    )
+            }
+            Self::UserSignIn(value) => {
+                value.serialize_with_type(serializer, Some(UserSignIn::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for AnySignInIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.agentSignIn" | "graph.agentSignIn" => {
+                serde_json::from_value(value).map(Self::AgentSignIn)
+            }
+            "microsoft.graph.servicePrincipalSignIn" | "graph.servicePrincipalSignIn" => {
+                serde_json::from_value(value).map(Self::ServicePrincipalSignIn)
+            }
+            "microsoft.graph.userSignIn" | "graph.userSignIn" => {
+                serde_json::from_value(value).map(Self::UserSignIn)
+            }
+            _ => serde_json::from_value(value).map(Self::SignInIdentity),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+/// CSDL complex type `microsoft.graph.signInLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInLocation {
+    /// Property `city`: `Edm.String`.
+    pub city: Option<String>,
+    /// Property `countryOrRegion`: `Edm.String`.
+    pub country_or_region: Option<String>,
+    /// Property `geoCoordinates`: `microsoft.graph.geoCoordinates`.
+    pub geo_coordinates: Option<GeoCoordinates>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl serde::Serialize for SignInLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl SignInLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("city", &self.city);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl<'de> serde::Deserialize<'de> for SignInLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl graph_odata_runtime::model::ODataObject for SignInLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "countryOrRegion" => {
+                read_lenient(map, key, &mut self.country_or_region, extra)
+            }
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+impl SignInLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sign_in_location")]
+/// The properties of [`SignInLocation`] by wire name, each a [`Field<SignInLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
+pub enum SignInLocationField {}
+
+#[cfg(feature = "_sign_in_location")]
+#[allow(non_upper_case_globals)]
+impl SignInLocationField {
+    /// `city`
+    pub const City: model::Field<SignInLocation> = model::Field::new("city");
+    /// `countryOrRegion`
+    pub const CountryOrRegion: model::Field<SignInLocation> = model::Field::new(
+        "countryOrRegion",
+    );
+    /// `geoCoordinates`
+    pub const GeoCoordinates: model::Field<SignInLocation> = model::Field::new(
+        "geoCoordinates",
+    );
+    /// `state`
+    pub const State: model::Field<SignInLocation> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInLocation>] = &[
+        Self::City,
+        Self::CountryOrRegion,
+        Self::GeoCoordinates,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_license_details")]
+/// CSDL complex type `microsoft.graph.teamsLicensingDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsLicensingDetails {
+    /// Property `hasTeamsLicense`: `Edm.Boolean`.
+    pub has_teams_license: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_license_details")]
+impl serde::Serialize for TeamsLicensingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl TeamsLicensingDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsLicensingDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hasTeamsLicense", &self.has_teams_license);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl<'de> serde::Deserialize<'de> for TeamsLicensingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl graph_odata_runtime::model::ODataObject for TeamsLicensingDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hasTeamsLicense" => {
+                read_lenient(map, key, &mut self.has_teams_license, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl TeamsLicensingDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_license_details")]
+/// The properties of [`TeamsLicensingDetails`] by wire name, each a [`Field<TeamsLicensingDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsLicensingDetails::set_null`].
+pub enum TeamsLicensingDetailsField {}
+
+#[cfg(feature = "_license_details")]
+#[allow(non_upper_case_globals)]
+impl TeamsLicensingDetailsField {
+    /// `hasTeamsLicense`
+    pub const HasTeamsLicense: model::Field<TeamsLicensingDetails> = model::Field::new(
+        "hasTeamsLicense",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsLicensingDetails>] = &[
+        Self::HasTeamsLicense,
+    ];
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+/// CSDL complex type `microsoft.graph.teamworkActivityTopic`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkActivityTopic {
+    /// Property `source`: `microsoft.graph.teamworkActivityTopicSource`.
+    pub source: Option<TeamworkActivityTopicSource>,
+    /// Property `value`: `Edm.String`, not nullable.
+    pub value: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+impl serde::Serialize for TeamworkActivityTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+impl TeamworkActivityTopic {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivityTopic";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("source", &self.source);
+        object.property("value", &self.value);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+impl TeamworkActivityTopic {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+/// The properties of [`TeamworkActivityTopic`] by wire name, each a [`Field<TeamworkActivityTopic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivityTopic::set_null`].
+pub enum TeamworkActivityTopicField {}
+
+#[cfg(feature = "_teamwork_activity_topic")]
+#[allow(non_upper_case_globals)]
+impl TeamworkActivityTopicField {
+    /// `source`
+    pub const Source: model::Field<TeamworkActivityTopic> = model::Field::new("source");
+    /// `value`
+    pub const Value: model::Field<TeamworkActivityTopic> = model::Field::new("value");
+    /// `webUrl`
+    pub const WebUrl: model::Field<TeamworkActivityTopic> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkActivityTopic>] = &[
+        Self::Source,
+        Self::Value,
+        Self::WebUrl,
+    ];
+}
+
 #[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredentialUserEntity {
+/// CSDL complex type `microsoft.graph.timeZoneInformation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeZoneInformation {
+    /// Property `alias`: `Edm.String`.
+    pub alias: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for TimeZoneInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TimeZoneInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alias", &self.alias);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for TimeZoneInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for TimeZoneInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "alias" => read_lenient(map, key, &mut self.alias, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TimeZoneInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4142,28 +5264,262 @@ impl WebauthnPublicKeyCredentialUserEntity {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-/// The properties of [`WebauthnPublicKeyCredentialUserEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialUserEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialUserEntity::set_null`].
-pub enum WebauthnPublicKeyCredentialUserEntityField {}
+/// The properties of [`TimeZoneInformation`] by wire name, each a [`Field<TimeZoneInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneInformation::set_null`].
+pub enum TimeZoneInformationField {}
 
 #[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl WebauthnPublicKeyCredentialUserEntityField {
+impl TimeZoneInformationField {
+    /// `alias`
+    pub const Alias: model::Field<TimeZoneInformation> = model::Field::new("alias");
     /// `displayName`
-    pub const DisplayName: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
+    pub const DisplayName: model::Field<TimeZoneInformation> = model::Field::new(
         "displayName",
     );
-    /// `id`
-    pub const Id: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
-        "id",
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeZoneInformation>] = &[
+        Self::Alias,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL complex type `microsoft.graph.userRegistrationFeatureSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserRegistrationFeatureSummary {
+    /// Property `totalUserCount`: `Edm.Int64`, not nullable.
+    pub total_user_count: Option<i64>,
+    /// Property `userRegistrationFeatureCounts`: `Collection(microsoft.graph.userRegistrationFeatureCount)`, not nullable.
+    pub user_registration_feature_counts: Option<Vec<UserRegistrationFeatureCount>>,
+    /// Property `userRoles`: `microsoft.graph.includedUserRoles`.
+    pub user_roles: Option<IncludedUserRoles>,
+    /// Property `userTypes`: `microsoft.graph.includedUserTypes`.
+    pub user_types: Option<IncludedUserTypes>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationFeatureSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationFeatureSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationFeatureSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("totalUserCount", &self.total_user_count);
+        object
+            .property(
+                "userRegistrationFeatureCounts",
+                &self.user_registration_feature_counts,
+            );
+        object.property("userRoles", &self.user_roles);
+        object.property("userTypes", &self.user_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationFeatureSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationFeatureSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "totalUserCount" => read_lenient(map, key, &mut self.total_user_count, extra),
+            "userRegistrationFeatureCounts" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.user_registration_feature_counts,
+                    extra,
+                )
+            }
+            "userRoles" => read_nullable(map, key, &mut self.user_roles, extra),
+            "userTypes" => read_nullable(map, key, &mut self.user_types, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationFeatureSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationFeatureSummary`] by wire name, each a [`Field<UserRegistrationFeatureSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationFeatureSummary::set_null`].
+pub enum UserRegistrationFeatureSummaryField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl UserRegistrationFeatureSummaryField {
+    /// `totalUserCount`
+    pub const TotalUserCount: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
+        "totalUserCount",
     );
-    /// `name`
-    pub const Name: model::Field<WebauthnPublicKeyCredentialUserEntity> = model::Field::new(
-        "name",
+    /// `userRegistrationFeatureCounts`
+    pub const UserRegistrationFeatureCounts: model::Field<
+        UserRegistrationFeatureSummary,
+    > = model::Field::new("userRegistrationFeatureCounts");
+    /// `userRoles`
+    pub const UserRoles: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
+        "userRoles",
+    );
+    /// `userTypes`
+    pub const UserTypes: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
+        "userTypes",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialUserEntity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Name,
+    pub const ALL: &'static [model::Field<UserRegistrationFeatureSummary>] = &[
+        Self::TotalUserCount,
+        Self::UserRegistrationFeatureCounts,
+        Self::UserRoles,
+        Self::UserTypes,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.workbookFilterDatetime`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookFilterDatetime {
+    /// Property `date`: `Edm.String`.
+    pub date: Option<String>,
+    /// Property `specificity`: `Edm.String`, not nullable.
+    pub specificity: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for WorkbookFilterDatetime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl WorkbookFilterDatetime {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilterDatetime";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("date", &self.date);
+        object.property("specificity", &self.specificity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for WorkbookFilterDatetime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFilterDatetime {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "date" => read_lenient(map, key, &mut self.date, extra),
+            "specificity" => read_lenient(map, key, &mut self.specificity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl WorkbookFilterDatetime {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`WorkbookFilterDatetime`] by wire name, each a [`Field<WorkbookFilterDatetime>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilterDatetime::set_null`].
+pub enum WorkbookFilterDatetimeField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl WorkbookFilterDatetimeField {
+    /// `date`
+    pub const Date: model::Field<WorkbookFilterDatetime> = model::Field::new("date");
+    /// `specificity`
+    pub const Specificity: model::Field<WorkbookFilterDatetime> = model::Field::new(
+        "specificity",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookFilterDatetime>] = &[
+        Self::Date,
+        Self::Specificity,
     ];
 }

@@ -11,1981 +11,35 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewHistoryDecisionFilter`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewHistoryDecisionFilter {
-    /// `approve` = 0
-    Approve,
-    /// `deny` = 1
-    Deny,
-    /// `notReviewed` = 2
-    NotReviewed,
-    /// `dontKnow` = 3
-    DontKnow,
-    /// `notNotified` = 4
-    NotNotified,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryDecisionFilter {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("approve", 0),
-        ("deny", 1),
-        ("notReviewed", 2),
-        ("dontKnow", 3),
-        ("notNotified", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "approve" => Self::Approve,
-            "deny" => Self::Deny,
-            "notReviewed" => Self::NotReviewed,
-            "dontKnow" => Self::DontKnow,
-            "notNotified" => Self::NotNotified,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Approve => "approve",
-            Self::Deny => "deny",
-            Self::NotReviewed => "notReviewed",
-            Self::DontKnow => "dontKnow",
-            Self::NotNotified => "notNotified",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryDecisionFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDecisionFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewHistoryDecisionFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewHistoryDecisionFilter {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewHistoryStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewHistoryStatus {
-    /// `done` = 0
-    Done,
-    /// `inprogress` = 1
-    Inprogress,
-    /// `error` = 2
-    Error,
-    /// `requested` = 3
-    Requested,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("done", 0),
-        ("inprogress", 1),
-        ("error", 2),
-        ("requested", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "done" => Self::Done,
-            "inprogress" => Self::Inprogress,
-            "error" => Self::Error,
-            "requested" => Self::Requested,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Done => "done",
-            Self::Inprogress => "inprogress",
-            Self::Error => "error",
-            Self::Requested => "requested",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewHistoryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewHistoryStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.agentStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgentStatus {
-    /// `active` = 0
-    Active,
-    /// `inactive` = 1
-    Inactive,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for AgentStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("active", 0), ("inactive", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for AgentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for AgentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for AgentStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.appliedConditionalAccessPolicyResult`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppliedConditionalAccessPolicyResult {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `notApplied` = 2
-    NotApplied,
-    /// `notEnabled` = 3
-    NotEnabled,
-    /// `unknown` = 4
-    Unknown,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `reportOnlySuccess` = 6
-    ReportOnlySuccess,
-    /// `reportOnlyFailure` = 7
-    ReportOnlyFailure,
-    /// `reportOnlyNotApplied` = 8
-    ReportOnlyNotApplied,
-    /// `reportOnlyInterrupted` = 9
-    ReportOnlyInterrupted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppliedConditionalAccessPolicyResult {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("notApplied", 2),
-        ("notEnabled", 3),
-        ("unknown", 4),
-        ("unknownFutureValue", 5),
-        ("reportOnlySuccess", 6),
-        ("reportOnlyFailure", 7),
-        ("reportOnlyNotApplied", 8),
-        ("reportOnlyInterrupted", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "notApplied" => Self::NotApplied,
-            "notEnabled" => Self::NotEnabled,
-            "unknown" => Self::Unknown,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "reportOnlySuccess" => Self::ReportOnlySuccess,
-            "reportOnlyFailure" => Self::ReportOnlyFailure,
-            "reportOnlyNotApplied" => Self::ReportOnlyNotApplied,
-            "reportOnlyInterrupted" => Self::ReportOnlyInterrupted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::NotApplied => "notApplied",
-            Self::NotEnabled => "notEnabled",
-            Self::Unknown => "unknown",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ReportOnlySuccess => "reportOnlySuccess",
-            Self::ReportOnlyFailure => "reportOnlyFailure",
-            Self::ReportOnlyNotApplied => "reportOnlyNotApplied",
-            Self::ReportOnlyInterrupted => "reportOnlyInterrupted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AppliedConditionalAccessPolicyResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for AppliedConditionalAccessPolicyResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for AppliedConditionalAccessPolicyResult {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.authenticationStrengthResult`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationStrengthResult {
-    /// `notSet` = 0
-    NotSet,
-    /// `skippedForProofUp` = 1
-    SkippedForProofUp,
-    /// `satisfied` = 2
-    Satisfied,
-    /// `singleChallengeRequired` = 3
-    SingleChallengeRequired,
-    /// `multipleChallengesRequired` = 4
-    MultipleChallengesRequired,
-    /// `singleRegistrationRequired` = 5
-    SingleRegistrationRequired,
-    /// `multipleRegistrationsRequired` = 6
-    MultipleRegistrationsRequired,
-    /// `cannotSatisfyDueToCombinationConfiguration` = 7
-    CannotSatisfyDueToCombinationConfiguration,
-    /// `cannotSatisfy` = 8
-    CannotSatisfy,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationStrengthResult {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSet", 0),
-        ("skippedForProofUp", 1),
-        ("satisfied", 2),
-        ("singleChallengeRequired", 3),
-        ("multipleChallengesRequired", 4),
-        ("singleRegistrationRequired", 5),
-        ("multipleRegistrationsRequired", 6),
-        ("cannotSatisfyDueToCombinationConfiguration", 7),
-        ("cannotSatisfy", 8),
-        ("unknownFutureValue", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notSet" => Self::NotSet,
-            "skippedForProofUp" => Self::SkippedForProofUp,
-            "satisfied" => Self::Satisfied,
-            "singleChallengeRequired" => Self::SingleChallengeRequired,
-            "multipleChallengesRequired" => Self::MultipleChallengesRequired,
-            "singleRegistrationRequired" => Self::SingleRegistrationRequired,
-            "multipleRegistrationsRequired" => Self::MultipleRegistrationsRequired,
-            "cannotSatisfyDueToCombinationConfiguration" => {
-                Self::CannotSatisfyDueToCombinationConfiguration
-            }
-            "cannotSatisfy" => Self::CannotSatisfy,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotSet => "notSet",
-            Self::SkippedForProofUp => "skippedForProofUp",
-            Self::Satisfied => "satisfied",
-            Self::SingleChallengeRequired => "singleChallengeRequired",
-            Self::MultipleChallengesRequired => "multipleChallengesRequired",
-            Self::SingleRegistrationRequired => "singleRegistrationRequired",
-            Self::MultipleRegistrationsRequired => "multipleRegistrationsRequired",
-            Self::CannotSatisfyDueToCombinationConfiguration => {
-                "cannotSatisfyDueToCombinationConfiguration"
-            }
-            Self::CannotSatisfy => "cannotSatisfy",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationStrengthResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrengthResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for AuthenticationStrengthResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for AuthenticationStrengthResult {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.baseAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BaseAuthenticationMethod {
-    /// `password` = 1
-    Password,
-    /// `voice` = 2
-    Voice,
-    /// `hardwareOath` = 3
-    HardwareOath,
-    /// `softwareOath` = 4
-    SoftwareOath,
-    /// `sms` = 5
-    Sms,
-    /// `fido2` = 6
-    Fido2,
-    /// `windowsHelloForBusiness` = 7
-    WindowsHelloForBusiness,
-    /// `microsoftAuthenticator` = 8
-    MicrosoftAuthenticator,
-    /// `temporaryAccessPass` = 9
-    TemporaryAccessPass,
-    /// `email` = 10
-    Email,
-    /// `x509Certificate` = 11
-    X509Certificate,
-    /// `federation` = 12
-    Federation,
-    /// `unknownFutureValue` = 13
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("password", 1),
-        ("voice", 2),
-        ("hardwareOath", 3),
-        ("softwareOath", 4),
-        ("sms", 5),
-        ("fido2", 6),
-        ("windowsHelloForBusiness", 7),
-        ("microsoftAuthenticator", 8),
-        ("temporaryAccessPass", 9),
-        ("email", 10),
-        ("x509Certificate", 11),
-        ("federation", 12),
-        ("unknownFutureValue", 13),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "password" => Self::Password,
-            "voice" => Self::Voice,
-            "hardwareOath" => Self::HardwareOath,
-            "softwareOath" => Self::SoftwareOath,
-            "sms" => Self::Sms,
-            "fido2" => Self::Fido2,
-            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
-            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
-            "temporaryAccessPass" => Self::TemporaryAccessPass,
-            "email" => Self::Email,
-            "x509Certificate" => Self::X509Certificate,
-            "federation" => Self::Federation,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::Voice => "voice",
-            Self::HardwareOath => "hardwareOath",
-            Self::SoftwareOath => "softwareOath",
-            Self::Sms => "sms",
-            Self::Fido2 => "fido2",
-            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
-            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
-            Self::TemporaryAccessPass => "temporaryAccessPass",
-            Self::Email => "email",
-            Self::X509Certificate => "x509Certificate",
-            Self::Federation => "federation",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for BaseAuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for BaseAuthenticationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<&str> for BaseAuthenticationMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.changeType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessPackageSubjectLifecycle`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeType {
-    /// `created` = 0
-    Created,
-    /// `updated` = 1
-    Updated,
-    /// `deleted` = 2
-    Deleted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChangeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("created", 0),
-        ("updated", 1),
-        ("deleted", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "updated" => Self::Updated,
-            "deleted" => Self::Deleted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Deleted => "deleted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for ChangeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for ChangeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.conditionalAccessConditions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ConditionalAccessConditions(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_audit_logs")]
-impl ConditionalAccessConditions {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `application` = 1
-    pub const APPLICATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `users` = 2
-    pub const USERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `devicePlatform` = 4
-    pub const DEVICE_PLATFORM: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `location` = 8
-    pub const LOCATION: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `clientType` = 16
-    pub const CLIENT_TYPE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `signInRisk` = 32
-    pub const SIGN_IN_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `userRisk` = 64
-    pub const USER_RISK: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
-    /// `time` = 128
-    pub const TIME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
-    /// `deviceState` = 256
-    pub const DEVICE_STATE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `client` = 512
-    pub const CLIENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(512));
-    /// `ipAddressSeenByAzureAD` = 1024
-    pub const IP_ADDRESS_SEEN_BY_AZURE_AD: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-    /// `ipAddressSeenByResourceProvider` = 2048
-    pub const IP_ADDRESS_SEEN_BY_RESOURCE_PROVIDER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2048),
-    );
-    /// `unknownFutureValue` = 4096
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `servicePrincipals` = 8192
-    pub const SERVICE_PRINCIPALS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `servicePrincipalRisk` = 16384
-    pub const SERVICE_PRINCIPAL_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `authenticationFlows` = 32768
-    pub const AUTHENTICATION_FLOWS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `insiderRisk` = 65536
-    pub const INSIDER_RISK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessConditions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("application", 1),
-        ("users", 2),
-        ("devicePlatform", 4),
-        ("location", 8),
-        ("clientType", 16),
-        ("signInRisk", 32),
-        ("userRisk", 64),
-        ("time", 128),
-        ("deviceState", 256),
-        ("client", 512),
-        ("ipAddressSeenByAzureAD", 1024),
-        ("ipAddressSeenByResourceProvider", 2048),
-        ("unknownFutureValue", 4096),
-        ("servicePrincipals", 8192),
-        ("servicePrincipalRisk", 16384),
-        ("authenticationFlows", 32768),
-        ("insiderRisk", 65536),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Debug for ConditionalAccessConditions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ConditionalAccessConditions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::str::FromStr for ConditionalAccessConditions {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::ops::BitOr for ConditionalAccessConditions {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::ops::BitOrAssign for ConditionalAccessConditions {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ConditionalAccessConditions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessConditions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.conditionalAccessRule`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessRule {
-    /// `allApps` = 0
-    AllApps,
-    /// `firstPartyApps` = 1
-    FirstPartyApps,
-    /// `office365` = 2
-    Office365,
-    /// `appId` = 3
-    AppId,
-    /// `acr` = 4
-    Acr,
-    /// `appFilter` = 5
-    AppFilter,
-    /// `allUsers` = 6
-    AllUsers,
-    /// `guest` = 7
-    Guest,
-    /// `groupId` = 8
-    GroupId,
-    /// `roleId` = 9
-    RoleId,
-    /// `userId` = 10
-    UserId,
-    /// `allDevicePlatforms` = 11
-    AllDevicePlatforms,
-    /// `devicePlatform` = 12
-    DevicePlatform,
-    /// `allLocations` = 13
-    AllLocations,
-    /// `insideCorpnet` = 14
-    InsideCorpnet,
-    /// `allTrustedLocations` = 15
-    AllTrustedLocations,
-    /// `locationId` = 16
-    LocationId,
-    /// `allDevices` = 17
-    AllDevices,
-    /// `deviceFilter` = 18
-    DeviceFilter,
-    /// `deviceState` = 19
-    DeviceState,
-    /// `unknownFutureValue` = 20
-    UnknownFutureValue,
-    /// `deviceFilterIncludeRuleNotMatched` = 21
-    DeviceFilterIncludeRuleNotMatched,
-    /// `allDeviceStates` = 22
-    AllDeviceStates,
-    /// `anonymizedIPAddress` = 23
-    AnonymizedIpAddress,
-    /// `unfamiliarFeatures` = 24
-    UnfamiliarFeatures,
-    /// `nationStateIPAddress` = 25
-    NationStateIpAddress,
-    /// `realTimeThreatIntelligence` = 26
-    RealTimeThreatIntelligence,
-    /// `internalGuest` = 27
-    InternalGuest,
-    /// `b2bCollaborationGuest` = 28
-    B2bCollaborationGuest,
-    /// `b2bCollaborationMember` = 29
-    B2bCollaborationMember,
-    /// `b2bDirectConnectUser` = 30
-    B2bDirectConnectUser,
-    /// `otherExternalUser` = 31
-    OtherExternalUser,
-    /// `serviceProvider` = 32
-    ServiceProvider,
-    /// `microsoftAdminPortals` = 33
-    MicrosoftAdminPortals,
-    /// `deviceCodeFlow` = 34
-    DeviceCodeFlow,
-    /// `authenticationTransfer` = 35
-    AuthenticationTransfer,
-    /// `insiderRisk` = 36
-    InsiderRisk,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessRule {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allApps", 0),
-        ("firstPartyApps", 1),
-        ("office365", 2),
-        ("appId", 3),
-        ("acr", 4),
-        ("appFilter", 5),
-        ("allUsers", 6),
-        ("guest", 7),
-        ("groupId", 8),
-        ("roleId", 9),
-        ("userId", 10),
-        ("allDevicePlatforms", 11),
-        ("devicePlatform", 12),
-        ("allLocations", 13),
-        ("insideCorpnet", 14),
-        ("allTrustedLocations", 15),
-        ("locationId", 16),
-        ("allDevices", 17),
-        ("deviceFilter", 18),
-        ("deviceState", 19),
-        ("unknownFutureValue", 20),
-        ("deviceFilterIncludeRuleNotMatched", 21),
-        ("allDeviceStates", 22),
-        ("anonymizedIPAddress", 23),
-        ("unfamiliarFeatures", 24),
-        ("nationStateIPAddress", 25),
-        ("realTimeThreatIntelligence", 26),
-        ("internalGuest", 27),
-        ("b2bCollaborationGuest", 28),
-        ("b2bCollaborationMember", 29),
-        ("b2bDirectConnectUser", 30),
-        ("otherExternalUser", 31),
-        ("serviceProvider", 32),
-        ("microsoftAdminPortals", 33),
-        ("deviceCodeFlow", 34),
-        ("authenticationTransfer", 35),
-        ("insiderRisk", 36),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allApps" => Self::AllApps,
-            "firstPartyApps" => Self::FirstPartyApps,
-            "office365" => Self::Office365,
-            "appId" => Self::AppId,
-            "acr" => Self::Acr,
-            "appFilter" => Self::AppFilter,
-            "allUsers" => Self::AllUsers,
-            "guest" => Self::Guest,
-            "groupId" => Self::GroupId,
-            "roleId" => Self::RoleId,
-            "userId" => Self::UserId,
-            "allDevicePlatforms" => Self::AllDevicePlatforms,
-            "devicePlatform" => Self::DevicePlatform,
-            "allLocations" => Self::AllLocations,
-            "insideCorpnet" => Self::InsideCorpnet,
-            "allTrustedLocations" => Self::AllTrustedLocations,
-            "locationId" => Self::LocationId,
-            "allDevices" => Self::AllDevices,
-            "deviceFilter" => Self::DeviceFilter,
-            "deviceState" => Self::DeviceState,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "deviceFilterIncludeRuleNotMatched" => {
-                Self::DeviceFilterIncludeRuleNotMatched
-            }
-            "allDeviceStates" => Self::AllDeviceStates,
-            "anonymizedIPAddress" => Self::AnonymizedIpAddress,
-            "unfamiliarFeatures" => Self::UnfamiliarFeatures,
-            "nationStateIPAddress" => Self::NationStateIpAddress,
-            "realTimeThreatIntelligence" => Self::RealTimeThreatIntelligence,
-            "internalGuest" => Self::InternalGuest,
-            "b2bCollaborationGuest" => Self::B2bCollaborationGuest,
-            "b2bCollaborationMember" => Self::B2bCollaborationMember,
-            "b2bDirectConnectUser" => Self::B2bDirectConnectUser,
-            "otherExternalUser" => Self::OtherExternalUser,
-            "serviceProvider" => Self::ServiceProvider,
-            "microsoftAdminPortals" => Self::MicrosoftAdminPortals,
-            "deviceCodeFlow" => Self::DeviceCodeFlow,
-            "authenticationTransfer" => Self::AuthenticationTransfer,
-            "insiderRisk" => Self::InsiderRisk,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllApps => "allApps",
-            Self::FirstPartyApps => "firstPartyApps",
-            Self::Office365 => "office365",
-            Self::AppId => "appId",
-            Self::Acr => "acr",
-            Self::AppFilter => "appFilter",
-            Self::AllUsers => "allUsers",
-            Self::Guest => "guest",
-            Self::GroupId => "groupId",
-            Self::RoleId => "roleId",
-            Self::UserId => "userId",
-            Self::AllDevicePlatforms => "allDevicePlatforms",
-            Self::DevicePlatform => "devicePlatform",
-            Self::AllLocations => "allLocations",
-            Self::InsideCorpnet => "insideCorpnet",
-            Self::AllTrustedLocations => "allTrustedLocations",
-            Self::LocationId => "locationId",
-            Self::AllDevices => "allDevices",
-            Self::DeviceFilter => "deviceFilter",
-            Self::DeviceState => "deviceState",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::DeviceFilterIncludeRuleNotMatched => {
-                "deviceFilterIncludeRuleNotMatched"
-            }
-            Self::AllDeviceStates => "allDeviceStates",
-            Self::AnonymizedIpAddress => "anonymizedIPAddress",
-            Self::UnfamiliarFeatures => "unfamiliarFeatures",
-            Self::NationStateIpAddress => "nationStateIPAddress",
-            Self::RealTimeThreatIntelligence => "realTimeThreatIntelligence",
-            Self::InternalGuest => "internalGuest",
-            Self::B2bCollaborationGuest => "b2bCollaborationGuest",
-            Self::B2bCollaborationMember => "b2bCollaborationMember",
-            Self::B2bDirectConnectUser => "b2bDirectConnectUser",
-            Self::OtherExternalUser => "otherExternalUser",
-            Self::ServiceProvider => "serviceProvider",
-            Self::MicrosoftAdminPortals => "microsoftAdminPortals",
-            Self::DeviceCodeFlow => "deviceCodeFlow",
-            Self::AuthenticationTransfer => "authenticationTransfer",
-            Self::InsiderRisk => "insiderRisk",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ConditionalAccessRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ConditionalAccessRule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ConditionalAccessRule {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.connectionDirection`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectionDirection {
-    /// `unknown` = 0
-    Unknown,
-    /// `inbound` = 1
-    Inbound,
-    /// `outbound` = 2
-    Outbound,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectionDirection {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("inbound", 1),
-        ("outbound", 2),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "inbound" => Self::Inbound,
-            "outbound" => Self::Outbound,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ConnectionDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ConnectionDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ConnectionDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ConnectionDirection {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.connectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectionStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `attempted` = 1
-    Attempted,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `blocked` = 3
-    Blocked,
-    /// `failed` = 4
-    Failed,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectionStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("attempted", 1),
-        ("succeeded", 2),
-        ("blocked", 3),
-        ("failed", 4),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "attempted" => Self::Attempted,
-            "succeeded" => Self::Succeeded,
-            "blocked" => Self::Blocked,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Attempted => "attempted",
-            Self::Succeeded => "succeeded",
-            Self::Blocked => "blocked",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ConnectionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ConnectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ConnectionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ConnectionStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.featureType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FeatureType {
-    /// `registration` = 0
-    Registration,
-    /// `reset` = 1
-    Reset,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for FeatureType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("registration", 0),
-        ("reset", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "registration" => Self::Registration,
-            "reset" => Self::Reset,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Registration => "registration",
-            Self::Reset => "reset",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for FeatureType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for FeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for FeatureType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for FeatureType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.groupType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupType {
-    /// `unifiedGroups` = 0
-    UnifiedGroups,
-    /// `azureAD` = 1
-    AzureAd,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for GroupType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unifiedGroups", 0),
-        ("azureAD", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unifiedGroups" => Self::UnifiedGroups,
-            "azureAD" => Self::AzureAd,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UnifiedGroups => "unifiedGroups",
-            Self::AzureAd => "azureAD",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for GroupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for GroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for GroupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for GroupType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.msiType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MsiType {
-    /// `none` = 0
-    None,
-    /// `userAssigned` = 1
-    UserAssigned,
-    /// `systemAssigned` = 2
-    SystemAssigned,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for MsiType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("userAssigned", 1),
-        ("systemAssigned", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "userAssigned" => Self::UserAssigned,
-            "systemAssigned" => Self::SystemAssigned,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::UserAssigned => "userAssigned",
-            Self::SystemAssigned => "systemAssigned",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for MsiType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for MsiType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for MsiType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for MsiType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.onPremisesPublishingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnPremisesPublishingType {
-    /// `applicationProxy` = 0
-    ApplicationProxy,
-    /// `exchangeOnline` = 1
-    ExchangeOnline,
-    /// `authentication` = 2
-    Authentication,
-    /// `provisioning` = 3
-    Provisioning,
-    /// `intunePfx` = 4
-    IntunePfx,
-    /// `oflineDomainJoin` = 5
-    OflineDomainJoin,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// `privateAccess` = 7
-    PrivateAccess,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnPremisesPublishingType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("applicationProxy", 0),
-        ("exchangeOnline", 1),
-        ("authentication", 2),
-        ("provisioning", 3),
-        ("intunePfx", 4),
-        ("oflineDomainJoin", 5),
-        ("unknownFutureValue", 6),
-        ("privateAccess", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "applicationProxy" => Self::ApplicationProxy,
-            "exchangeOnline" => Self::ExchangeOnline,
-            "authentication" => Self::Authentication,
-            "provisioning" => Self::Provisioning,
-            "intunePfx" => Self::IntunePfx,
-            "oflineDomainJoin" => Self::OflineDomainJoin,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "privateAccess" => Self::PrivateAccess,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ApplicationProxy => "applicationProxy",
-            Self::ExchangeOnline => "exchangeOnline",
-            Self::Authentication => "authentication",
-            Self::Provisioning => "provisioning",
-            Self::IntunePfx => "intunePfx",
-            Self::OflineDomainJoin => "oflineDomainJoin",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::PrivateAccess => "privateAccess",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for OnPremisesPublishingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for OnPremisesPublishingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for OnPremisesPublishingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for OnPremisesPublishingType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.operationResult`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OperationResult {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `timeout` = 2
-    Timeout,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("timeout", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for OperationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for OperationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for OperationResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for OperationResult {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.protocolType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ProtocolType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_audit_logs")]
-impl ProtocolType {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `oAuth2` = 1
-    pub const O_AUTH2: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `ropc` = 2
-    pub const ROPC: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `wsFederation` = 4
-    pub const WS_FEDERATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `saml20` = 8
-    pub const SAML20: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `deviceCode` = 16
-    pub const DEVICE_CODE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `unknownFutureValue` = 32
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `authenticationTransfer` = 64
-    pub const AUTHENTICATION_TRANSFER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `nativeAuth` = 128
-    pub const NATIVE_AUTH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `implicitAccessTokenAndGetResponseMode` = 256
-    pub const IMPLICIT_ACCESS_TOKEN_AND_GET_RESPONSE_MODE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `implicitIdTokenAndGetResponseMode` = 512
-    pub const IMPLICIT_ID_TOKEN_AND_GET_RESPONSE_MODE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `implicitAccessTokenAndPostResponseMode` = 1024
-    pub const IMPLICIT_ACCESS_TOKEN_AND_POST_RESPONSE_MODE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-    /// `implicitIdTokenAndPostResponseMode` = 2048
-    pub const IMPLICIT_ID_TOKEN_AND_POST_RESPONSE_MODE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2048),
-    );
-    /// `authorizationCodeWithoutPkce` = 4096
-    pub const AUTHORIZATION_CODE_WITHOUT_PKCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `authorizationCodeWithPkce` = 8192
-    pub const AUTHORIZATION_CODE_WITH_PKCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `clientCredentials` = 16384
-    pub const CLIENT_CREDENTIALS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `refreshTokenGrant` = 32768
-    pub const REFRESH_TOKEN_GRANT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `encryptedAuthorizeResponse` = 65536
-    pub const ENCRYPTED_AUTHORIZE_RESPONSE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-    /// `directUserGrant` = 131072
-    pub const DIRECT_USER_GRANT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
-    );
-    /// `kerberos` = 262144
-    pub const KERBEROS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(262144),
-    );
-    /// `prtGrant` = 524288
-    pub const PRT_GRANT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(524288),
-    );
-    /// `seamlessSso` = 1048576
-    pub const SEAMLESS_SSO: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
-    );
-    /// `prtBrokerBased` = 2097152
-    pub const PRT_BROKER_BASED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
-    );
-    /// `prtNonBrokerBased` = 4194304
-    pub const PRT_NON_BROKER_BASED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4194304),
-    );
-    /// `onBehalfOf` = 8388608
-    pub const ON_BEHALF_OF: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8388608),
-    );
-    /// `samlOnBehalfOf` = 16777216
-    pub const SAML_ON_BEHALF_OF: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16777216),
-    );
-    /// `officeS2S` = 33554432
-    pub const OFFICE_S2S: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(33554432),
-    );
-    /// `wsTrust` = 67108864
-    pub const WS_TRUST: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(67108864),
-    );
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::FlagsEnum for ProtocolType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("oAuth2", 1),
-        ("ropc", 2),
-        ("wsFederation", 4),
-        ("saml20", 8),
-        ("deviceCode", 16),
-        ("unknownFutureValue", 32),
-        ("authenticationTransfer", 64),
-        ("nativeAuth", 128),
-        ("implicitAccessTokenAndGetResponseMode", 256),
-        ("implicitIdTokenAndGetResponseMode", 512),
-        ("implicitAccessTokenAndPostResponseMode", 1024),
-        ("implicitIdTokenAndPostResponseMode", 2048),
-        ("authorizationCodeWithoutPkce", 4096),
-        ("authorizationCodeWithPkce", 8192),
-        ("clientCredentials", 16384),
-        ("refreshTokenGrant", 32768),
-        ("encryptedAuthorizeResponse", 65536),
-        ("directUserGrant", 131072),
-        ("kerberos", 262144),
-        ("prtGrant", 524288),
-        ("seamlessSso", 1048576),
-        ("prtBrokerBased", 2097152),
-        ("prtNonBrokerBased", 4194304),
-        ("onBehalfOf", 8388608),
-        ("samlOnBehalfOf", 16777216),
-        ("officeS2S", 33554432),
-        ("wsTrust", 67108864),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Debug for ProtocolType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProtocolType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::str::FromStr for ProtocolType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::ops::BitOr for ProtocolType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::ops::BitOrAssign for ProtocolType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProtocolType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProtocolType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.requirementProvider`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RequirementProvider {
-    /// `user` = 0
-    User,
-    /// `request` = 1
-    Request,
-    /// `servicePrincipal` = 2
-    ServicePrincipal,
-    /// `v1ConditionalAccess` = 3
-    V1ConditionalAccess,
-    /// `multiConditionalAccess` = 4
-    MultiConditionalAccess,
-    /// `tenantSessionRiskPolicy` = 5
-    TenantSessionRiskPolicy,
-    /// `accountCompromisePolicies` = 6
-    AccountCompromisePolicies,
-    /// `v1ConditionalAccessDependency` = 7
-    V1ConditionalAccessDependency,
-    /// `v1ConditionalAccessPolicyIdRequested` = 8
-    V1ConditionalAccessPolicyIdRequested,
-    /// `mfaRegistrationRequiredByIdentityProtectionPolicy` = 9
-    MfaRegistrationRequiredByIdentityProtectionPolicy,
-    /// `baselineProtection` = 10
-    BaselineProtection,
-    /// `mfaRegistrationRequiredByBaselineProtection` = 11
-    MfaRegistrationRequiredByBaselineProtection,
-    /// `mfaRegistrationRequiredByMultiConditionalAccess` = 12
-    MfaRegistrationRequiredByMultiConditionalAccess,
-    /// `enforcedForCspAdmins` = 13
-    EnforcedForCspAdmins,
-    /// `securityDefaults` = 14
-    SecurityDefaults,
-    /// `mfaRegistrationRequiredBySecurityDefaults` = 15
-    MfaRegistrationRequiredBySecurityDefaults,
-    /// `proofUpCodeRequest` = 16
-    ProofUpCodeRequest,
-    /// `crossTenantOutboundRule` = 17
-    CrossTenantOutboundRule,
-    /// `gpsLocationCondition` = 18
-    GpsLocationCondition,
-    /// `riskBasedPolicy` = 19
-    RiskBasedPolicy,
-    /// `unknownFutureValue` = 20
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for RequirementProvider {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("request", 1),
-        ("servicePrincipal", 2),
-        ("v1ConditionalAccess", 3),
-        ("multiConditionalAccess", 4),
-        ("tenantSessionRiskPolicy", 5),
-        ("accountCompromisePolicies", 6),
-        ("v1ConditionalAccessDependency", 7),
-        ("v1ConditionalAccessPolicyIdRequested", 8),
-        ("mfaRegistrationRequiredByIdentityProtectionPolicy", 9),
-        ("baselineProtection", 10),
-        ("mfaRegistrationRequiredByBaselineProtection", 11),
-        ("mfaRegistrationRequiredByMultiConditionalAccess", 12),
-        ("enforcedForCspAdmins", 13),
-        ("securityDefaults", 14),
-        ("mfaRegistrationRequiredBySecurityDefaults", 15),
-        ("proofUpCodeRequest", 16),
-        ("crossTenantOutboundRule", 17),
-        ("gpsLocationCondition", 18),
-        ("riskBasedPolicy", 19),
-        ("unknownFutureValue", 20),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "request" => Self::Request,
-            "servicePrincipal" => Self::ServicePrincipal,
-            "v1ConditionalAccess" => Self::V1ConditionalAccess,
-            "multiConditionalAccess" => Self::MultiConditionalAccess,
-            "tenantSessionRiskPolicy" => Self::TenantSessionRiskPolicy,
-            "accountCompromisePolicies" => Self::AccountCompromisePolicies,
-            "v1ConditionalAccessDependency" => Self::V1ConditionalAccessDependency,
-            "v1ConditionalAccessPolicyIdRequested" => {
-                Self::V1ConditionalAccessPolicyIdRequested
-            }
-            "mfaRegistrationRequiredByIdentityProtectionPolicy" => {
-                Self::MfaRegistrationRequiredByIdentityProtectionPolicy
-            }
-            "baselineProtection" => Self::BaselineProtection,
-            "mfaRegistrationRequiredByBaselineProtection" => {
-                Self::MfaRegistrationRequiredByBaselineProtection
-            }
-            "mfaRegistrationRequiredByMultiConditionalAccess" => {
-                Self::MfaRegistrationRequiredByMultiConditionalAccess
-            }
-            "enforcedForCspAdmins" => Self::EnforcedForCspAdmins,
-            "securityDefaults" => Self::SecurityDefaults,
-            "mfaRegistrationRequiredBySecurityDefaults" => {
-                Self::MfaRegistrationRequiredBySecurityDefaults
-            }
-            "proofUpCodeRequest" => Self::ProofUpCodeRequest,
-            "crossTenantOutboundRule" => Self::CrossTenantOutboundRule,
-            "gpsLocationCondition" => Self::GpsLocationCondition,
-            "riskBasedPolicy" => Self::RiskBasedPolicy,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Request => "request",
-            Self::ServicePrincipal => "servicePrincipal",
-            Self::V1ConditionalAccess => "v1ConditionalAccess",
-            Self::MultiConditionalAccess => "multiConditionalAccess",
-            Self::TenantSessionRiskPolicy => "tenantSessionRiskPolicy",
-            Self::AccountCompromisePolicies => "accountCompromisePolicies",
-            Self::V1ConditionalAccessDependency => "v1ConditionalAccessDependency",
-            Self::V1ConditionalAccessPolicyIdRequested => {
-                "v1ConditionalAccessPolicyIdRequested"
-            }
-            Self::MfaRegistrationRequiredByIdentityProtectionPolicy => {
-                "mfaRegistrationRequiredByIdentityProtectionPolicy"
-            }
-            Self::BaselineProtection => "baselineProtection",
-            Self::MfaRegistrationRequiredByBaselineProtection => {
-                "mfaRegistrationRequiredByBaselineProtection"
-            }
-            Self::MfaRegistrationRequiredByMultiConditionalAccess => {
-                "mfaRegistrationRequiredByMultiConditionalAccess"
-            }
-            Self::EnforcedForCspAdmins => "enforcedForCspAdmins",
-            Self::SecurityDefaults => "securityDefaults",
-            Self::MfaRegistrationRequiredBySecurityDefaults => {
-                "mfaRegistrationRequiredBySecurityDefaults"
-            }
-            Self::ProofUpCodeRequest => "proofUpCodeRequest",
-            Self::CrossTenantOutboundRule => "crossTenantOutboundRule",
-            Self::GpsLocationCondition => "gpsLocationCondition",
-            Self::RiskBasedPolicy => "riskBasedPolicy",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for RequirementProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for RequirementProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for RequirementProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for RequirementProvider {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_type")]
-/// CSDL enum type `microsoft.graph.riskDetectionTimingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskDetectionTimingType {
+pub enum AccessPackageSubjectLifecycle {
     /// `notDefined` = 0
     NotDefined,
-    /// `realtime` = 1
-    Realtime,
-    /// `nearRealtime` = 2
-    NearRealtime,
-    /// `offline` = 3
-    Offline,
-    /// `unknownFutureValue` = 4
+    /// `notGoverned` = 1
+    NotGoverned,
+    /// `governed` = 2
+    Governed,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notDefined", 0),
-        ("realtime", 1),
-        ("nearRealtime", 2),
-        ("offline", 3),
-        ("unknownFutureValue", 4),
+        ("notGoverned", 1),
+        ("governed", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "notDefined" => Self::NotDefined,
-            "realtime" => Self::Realtime,
-            "nearRealtime" => Self::NearRealtime,
-            "offline" => Self::Offline,
+            "notGoverned" => Self::NotGoverned,
+            "governed" => Self::Governed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1993,24 +47,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
     fn as_wire(&self) -> &str {
         match self {
             Self::NotDefined => "notDefined",
-            Self::Realtime => "realtime",
-            Self::NearRealtime => "nearRealtime",
-            Self::Offline => "offline",
+            Self::NotGoverned => "notGoverned",
+            Self::Governed => "governed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activity_type")]
-impl serde::Serialize for RiskDetectionTimingType {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AccessPackageSubjectLifecycle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_type")]
-impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2018,177 +71,65 @@ impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
-impl std::fmt::Display for RiskDetectionTimingType {
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for AccessPackageSubjectLifecycle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_type")]
-impl From<&str> for RiskDetectionTimingType {
+#[cfg(feature = "_unreached")]
+impl From<&str> for AccessPackageSubjectLifecycle {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.securityNetworkProtocol`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.accessReviewScheduleDefinitionFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SecurityNetworkProtocol {
-    /// `unknown` = -1
-    Unknown,
-    /// `ip` = 0
-    Ip,
-    /// `icmp` = 1
-    Icmp,
-    /// `igmp` = 2
-    Igmp,
-    /// `ggp` = 3
-    Ggp,
-    /// `ipv4` = 4
-    Ipv4,
-    /// `tcp` = 6
-    Tcp,
-    /// `pup` = 12
-    Pup,
-    /// `udp` = 17
-    Udp,
-    /// `idp` = 22
-    Idp,
-    /// `ipv6` = 41
-    Ipv6,
-    /// `ipv6RoutingHeader` = 43
-    Ipv6RoutingHeader,
-    /// `ipv6FragmentHeader` = 44
-    Ipv6FragmentHeader,
-    /// `ipSecEncapsulatingSecurityPayload` = 50
-    IpSecEncapsulatingSecurityPayload,
-    /// `ipSecAuthenticationHeader` = 51
-    IpSecAuthenticationHeader,
-    /// `icmpV6` = 58
-    IcmpV6,
-    /// `ipv6NoNextHeader` = 59
-    Ipv6NoNextHeader,
-    /// `ipv6DestinationOptions` = 60
-    Ipv6DestinationOptions,
-    /// `nd` = 77
-    Nd,
-    /// `raw` = 255
-    Raw,
-    /// `ipx` = 1000
-    Ipx,
-    /// `spx` = 1256
-    Spx,
-    /// `spxII` = 1257
-    SpxIi,
-    /// `unknownFutureValue` = 32767
+pub enum AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+    /// `reviewer` = 1
+    Reviewer,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for SecurityNetworkProtocol {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", -1),
-        ("ip", 0),
-        ("icmp", 1),
-        ("igmp", 2),
-        ("ggp", 3),
-        ("ipv4", 4),
-        ("tcp", 6),
-        ("pup", 12),
-        ("udp", 17),
-        ("idp", 22),
-        ("ipv6", 41),
-        ("ipv6RoutingHeader", 43),
-        ("ipv6FragmentHeader", 44),
-        ("ipSecEncapsulatingSecurityPayload", 50),
-        ("ipSecAuthenticationHeader", 51),
-        ("icmpV6", 58),
-        ("ipv6NoNextHeader", 59),
-        ("ipv6DestinationOptions", 60),
-        ("nd", 77),
-        ("raw", 255),
-        ("ipx", 1000),
-        ("spx", 1256),
-        ("spxII", 1257),
-        ("unknownFutureValue", 32767),
+        ("reviewer", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "ip" => Self::Ip,
-            "icmp" => Self::Icmp,
-            "igmp" => Self::Igmp,
-            "ggp" => Self::Ggp,
-            "ipv4" => Self::Ipv4,
-            "tcp" => Self::Tcp,
-            "pup" => Self::Pup,
-            "udp" => Self::Udp,
-            "idp" => Self::Idp,
-            "ipv6" => Self::Ipv6,
-            "ipv6RoutingHeader" => Self::Ipv6RoutingHeader,
-            "ipv6FragmentHeader" => Self::Ipv6FragmentHeader,
-            "ipSecEncapsulatingSecurityPayload" => {
-                Self::IpSecEncapsulatingSecurityPayload
-            }
-            "ipSecAuthenticationHeader" => Self::IpSecAuthenticationHeader,
-            "icmpV6" => Self::IcmpV6,
-            "ipv6NoNextHeader" => Self::Ipv6NoNextHeader,
-            "ipv6DestinationOptions" => Self::Ipv6DestinationOptions,
-            "nd" => Self::Nd,
-            "raw" => Self::Raw,
-            "ipx" => Self::Ipx,
-            "spx" => Self::Spx,
-            "spxII" => Self::SpxIi,
+            "reviewer" => Self::Reviewer,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Ip => "ip",
-            Self::Icmp => "icmp",
-            Self::Igmp => "igmp",
-            Self::Ggp => "ggp",
-            Self::Ipv4 => "ipv4",
-            Self::Tcp => "tcp",
-            Self::Pup => "pup",
-            Self::Udp => "udp",
-            Self::Idp => "idp",
-            Self::Ipv6 => "ipv6",
-            Self::Ipv6RoutingHeader => "ipv6RoutingHeader",
-            Self::Ipv6FragmentHeader => "ipv6FragmentHeader",
-            Self::IpSecEncapsulatingSecurityPayload => {
-                "ipSecEncapsulatingSecurityPayload"
-            }
-            Self::IpSecAuthenticationHeader => "ipSecAuthenticationHeader",
-            Self::IcmpV6 => "icmpV6",
-            Self::Ipv6NoNextHeader => "ipv6NoNextHeader",
-            Self::Ipv6DestinationOptions => "ipv6DestinationOptions",
-            Self::Nd => "nd",
-            Self::Raw => "raw",
-            Self::Ipx => "ipx",
-            Self::Spx => "spx",
-            Self::SpxIi => "spxII",
+            Self::Reviewer => "reviewer",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for SecurityNetworkProtocol {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SecurityNetworkProtocol {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2196,83 +137,352 @@ impl<'de> serde::Deserialize<'de> for SecurityNetworkProtocol {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for SecurityNetworkProtocol {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for SecurityNetworkProtocol {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.sharePointMigrationTaskStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_protection")]
+/// CSDL enum type `microsoft.graph.agentIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointMigrationTaskStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `inProgress` = 1
-    InProgress,
-    /// `completed` = 2
-    Completed,
-    /// `cancelled` = 3
-    Cancelled,
-    /// `failed` = 4
-    Failed,
-    /// `unknownFutureValue` = 5
+pub enum AgentIdentityType {
+    /// `agentIdentity` = 0
+    AgentIdentity,
+    /// `agentUser` = 1
+    AgentUser,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// `agentIdentityBlueprintPrincipal` = 3
+    AgentIdentityBlueprintPrincipal,
+    /// `user` = 4
+    User,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for AgentIdentityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("agentIdentity", 0),
+        ("agentUser", 1),
+        ("unknownFutureValue", 2),
+        ("agentIdentityBlueprintPrincipal", 3),
+        ("user", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "agentIdentity" => Self::AgentIdentity,
+            "agentUser" => Self::AgentUser,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "agentIdentityBlueprintPrincipal" => Self::AgentIdentityBlueprintPrincipal,
+            "user" => Self::User,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AgentIdentity => "agentIdentity",
+            Self::AgentUser => "agentUser",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::AgentIdentityBlueprintPrincipal => "agentIdentityBlueprintPrincipal",
+            Self::User => "user",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for AgentIdentityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for AgentIdentityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl std::fmt::Display for AgentIdentityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl From<&str> for AgentIdentityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_approval")]
+/// CSDL enum type `microsoft.graph.approvalFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApprovalFilterByCurrentUserOptions {
+    /// `target` = 0
+    Target,
+    /// `createdBy` = 1
+    CreatedBy,
+    /// `approver` = 2
+    Approver,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationTaskStatus {
+#[cfg(feature = "_approval")]
+impl graph_odata_runtime::enums::EvolvableEnum for ApprovalFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("inProgress", 1),
-        ("completed", 2),
-        ("cancelled", 3),
-        ("failed", 4),
-        ("unknownFutureValue", 5),
+        ("target", 0),
+        ("createdBy", 1),
+        ("approver", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notStarted" => Self::NotStarted,
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "failed" => Self::Failed,
+            "target" => Self::Target,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotStarted => "notStarted",
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Failed => "failed",
+            Self::Target => "target",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
+#[cfg(feature = "_approval")]
+impl serde::Serialize for ApprovalFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl<'de> serde::Deserialize<'de> for ApprovalFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl std::fmt::Display for ApprovalFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl From<&str> for ApprovalFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.assignmentScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssignmentScheduleRequestFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `approver` = 3
+    Approver,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AssignmentScheduleRequestFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("createdBy", 2),
+        ("approver", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AssignmentScheduleRequestFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for AssignmentScheduleRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AssignmentScheduleRequestFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AssignmentScheduleRequestFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_unreached")]
-impl serde::Serialize for SharePointMigrationTaskStatus {
+/// CSDL enum type `microsoft.graph.authMethodsType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthMethodsType {
+    /// `email` = 0
+    Email,
+    /// `mobileSMS` = 1
+    MobileSms,
+    /// `mobilePhone` = 2
+    MobilePhone,
+    /// `officePhone` = 3
+    OfficePhone,
+    /// `securityQuestion` = 4
+    SecurityQuestion,
+    /// `appNotification` = 5
+    AppNotification,
+    /// `appNotificationCode` = 6
+    AppNotificationCode,
+    /// `appNotificationAndCode` = 7
+    AppNotificationAndCode,
+    /// `appPassword` = 8
+    AppPassword,
+    /// `fido` = 9
+    Fido,
+    /// `alternateMobilePhone` = 10
+    AlternateMobilePhone,
+    /// `mobilePhoneAndSMS` = 11
+    MobilePhoneAndSms,
+    /// `unknownFutureValue` = 12
+    UnknownFutureValue,
+    /// `externalAuthMethod` = 13
+    ExternalAuthMethod,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthMethodsType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("email", 0),
+        ("mobileSMS", 1),
+        ("mobilePhone", 2),
+        ("officePhone", 3),
+        ("securityQuestion", 4),
+        ("appNotification", 5),
+        ("appNotificationCode", 6),
+        ("appNotificationAndCode", 7),
+        ("appPassword", 8),
+        ("fido", 9),
+        ("alternateMobilePhone", 10),
+        ("mobilePhoneAndSMS", 11),
+        ("unknownFutureValue", 12),
+        ("externalAuthMethod", 13),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "mobileSMS" => Self::MobileSms,
+            "mobilePhone" => Self::MobilePhone,
+            "officePhone" => Self::OfficePhone,
+            "securityQuestion" => Self::SecurityQuestion,
+            "appNotification" => Self::AppNotification,
+            "appNotificationCode" => Self::AppNotificationCode,
+            "appNotificationAndCode" => Self::AppNotificationAndCode,
+            "appPassword" => Self::AppPassword,
+            "fido" => Self::Fido,
+            "alternateMobilePhone" => Self::AlternateMobilePhone,
+            "mobilePhoneAndSMS" => Self::MobilePhoneAndSms,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "externalAuthMethod" => Self::ExternalAuthMethod,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::MobileSms => "mobileSMS",
+            Self::MobilePhone => "mobilePhone",
+            Self::OfficePhone => "officePhone",
+            Self::SecurityQuestion => "securityQuestion",
+            Self::AppNotification => "appNotification",
+            Self::AppNotificationCode => "appNotificationCode",
+            Self::AppNotificationAndCode => "appNotificationAndCode",
+            Self::AppPassword => "appPassword",
+            Self::Fido => "fido",
+            Self::AlternateMobilePhone => "alternateMobilePhone",
+            Self::MobilePhoneAndSms => "mobilePhoneAndSMS",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ExternalAuthMethod => "externalAuthMethod",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AuthMethodsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationTaskStatus {
+impl<'de> serde::Deserialize<'de> for AuthMethodsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2281,16 +491,663 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationTaskStatus {
 }
 
 #[cfg(feature = "_unreached")]
-impl std::fmt::Display for SharePointMigrationTaskStatus {
+impl std::fmt::Display for AuthMethodsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl From<&str> for SharePointMigrationTaskStatus {
+impl From<&str> for AuthMethodsType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.component`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Component {
+    /// `Label` = 0
+    Label,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for Component {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("Label", 0)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Label" => Self::Label,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Label => "Label",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for Component {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.eligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.entrySyncOperation`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntrySyncOperation {
+    /// `None` = 0
+    None,
+    /// `Add` = 1
+    Add,
+    /// `Delete` = 2
+    Delete,
+    /// `Update` = 3
+    Update,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for EntrySyncOperation {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", 0),
+        ("Add", 1),
+        ("Delete", 2),
+        ("Update", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "None" => Self::None,
+            "Add" => Self::Add,
+            "Delete" => Self::Delete,
+            "Update" => Self::Update,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "None",
+            Self::Add => "Add",
+            Self::Delete => "Delete",
+            Self::Update => "Update",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for EntrySyncOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for EntrySyncOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for EntrySyncOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for EntrySyncOperation {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerBillingClassification`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerBillingClassification {
+    /// `standard` = 0
+    Standard,
+    /// `trial` = 1
+    Trial,
+    /// `directToCustomer` = 2
+    DirectToCustomer,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for FileStorageContainerBillingClassification {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("standard", 0),
+        ("trial", 1),
+        ("directToCustomer", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "trial" => Self::Trial,
+            "directToCustomer" => Self::DirectToCustomer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Trial => "trial",
+            Self::DirectToCustomer => "directToCustomer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerBillingClassification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerBillingClassification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerBillingClassification {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerStatus {
+    /// `inactive` = 0
+    Inactive,
+    /// `active` = 1
+    Active,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("inactive", 0),
+        ("active", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "inactive" => Self::Inactive,
+            "active" => Self::Active,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Inactive => "inactive",
+            Self::Active => "active",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.originalTransferMethods`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OriginalTransferMethods {
+    /// `none` = 0
+    None,
+    /// `deviceCodeFlow` = 1
+    DeviceCodeFlow,
+    /// `authenticationTransfer` = 2
+    AuthenticationTransfer,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for OriginalTransferMethods {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("deviceCodeFlow", 1),
+        ("authenticationTransfer", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "deviceCodeFlow" => Self::DeviceCodeFlow,
+            "authenticationTransfer" => Self::AuthenticationTransfer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::DeviceCodeFlow => "deviceCodeFlow",
+            Self::AuthenticationTransfer => "authenticationTransfer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for OriginalTransferMethods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for OriginalTransferMethods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for OriginalTransferMethods {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for OriginalTransferMethods {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleAssignmentScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de>
+for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleEligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de>
+for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.sharingVariant`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SharingVariant(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_unreached")]
+impl SharingVariant {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `requiresAuthentication` = 1
+    pub const REQUIRES_AUTHENTICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `passwordProtected` = 2
+    pub const PASSWORD_PROTECTED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `addressBar` = 4
+    pub const ADDRESS_BAR: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `embed` = 8
+    pub const EMBED: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `unknownFutureValue` = 16
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::FlagsEnum for SharingVariant {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("requiresAuthentication", 1),
+        ("passwordProtected", 2),
+        ("addressBar", 4),
+        ("embed", 8),
+        ("unknownFutureValue", 16),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Debug for SharingVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for SharingVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::str::FromStr for SharingVariant {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::ops::BitOr for SharingVariant {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::ops::BitOrAssign for SharingVariant {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharingVariant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharingVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -2378,59 +1235,69 @@ impl From<&str> for StagedFeatureName {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.tokenProtectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.teamworkDeviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenProtectionStatus {
-    /// `none` = 0
-    None,
-    /// `bound` = 1
-    Bound,
-    /// `unbound` = 2
-    Unbound,
-    /// `unknownFutureValue` = 3
+pub enum TeamworkDeviceHealthStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `offline` = 1
+    Offline,
+    /// `critical` = 2
+    Critical,
+    /// `nonUrgent` = 3
+    NonUrgent,
+    /// `healthy` = 4
+    Healthy,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for TokenProtectionStatus {
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceHealthStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("bound", 1),
-        ("unbound", 2),
-        ("unknownFutureValue", 3),
+        ("unknown", 0),
+        ("offline", 1),
+        ("critical", 2),
+        ("nonUrgent", 3),
+        ("healthy", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "bound" => Self::Bound,
-            "unbound" => Self::Unbound,
+            "unknown" => Self::Unknown,
+            "offline" => Self::Offline,
+            "critical" => Self::Critical,
+            "nonUrgent" => Self::NonUrgent,
+            "healthy" => Self::Healthy,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Bound => "bound",
-            Self::Unbound => "unbound",
+            Self::Unknown => "unknown",
+            Self::Offline => "offline",
+            Self::Critical => "critical",
+            Self::NonUrgent => "nonUrgent",
+            Self::Healthy => "healthy",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for TokenProtectionStatus {
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDeviceHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for TokenProtectionStatus {
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDeviceHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2438,78 +1305,69 @@ impl<'de> serde::Deserialize<'de> for TokenProtectionStatus {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for TokenProtectionStatus {
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkDeviceHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for TokenProtectionStatus {
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkDeviceHealthStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL enum type `microsoft.graph.uriUsageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.verifiableCredentialPresentationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UriUsageType {
-    /// `redirectUri` = 0
-    RedirectUri,
-    /// `identifierUri` = 1
-    IdentifierUri,
-    /// `loginUrl` = 2
-    LoginUrl,
-    /// `logoutUrl` = 3
-    LogoutUrl,
-    /// `unknownFutureValue` = 4
+pub enum VerifiableCredentialPresentationStatusCode {
+    /// `request_retrieved` = 0
+    RequestRetrieved,
+    /// `presentation_verified` = 1
+    PresentationVerified,
+    /// `unknownFutureValue` = 9
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::enums::EvolvableEnum for UriUsageType {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for VerifiableCredentialPresentationStatusCode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("redirectUri", 0),
-        ("identifierUri", 1),
-        ("loginUrl", 2),
-        ("logoutUrl", 3),
-        ("unknownFutureValue", 4),
+        ("request_retrieved", 0),
+        ("presentation_verified", 1),
+        ("unknownFutureValue", 9),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "redirectUri" => Self::RedirectUri,
-            "identifierUri" => Self::IdentifierUri,
-            "loginUrl" => Self::LoginUrl,
-            "logoutUrl" => Self::LogoutUrl,
+            "request_retrieved" => Self::RequestRetrieved,
+            "presentation_verified" => Self::PresentationVerified,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::RedirectUri => "redirectUri",
-            Self::IdentifierUri => "identifierUri",
-            Self::LoginUrl => "loginUrl",
-            Self::LogoutUrl => "logoutUrl",
+            Self::RequestRetrieved => "request_retrieved",
+            Self::PresentationVerified => "presentation_verified",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for UriUsageType {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for VerifiableCredentialPresentationStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for UriUsageType {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for VerifiableCredentialPresentationStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2517,202 +1375,73 @@ impl<'de> serde::Deserialize<'de> for UriUsageType {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Display for UriUsageType {
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for VerifiableCredentialPresentationStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl From<&str> for UriUsageType {
+#[cfg(feature = "_unreached")]
+impl From<&str> for VerifiableCredentialPresentationStatusCode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.usageAuthMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.x509CertificateRuleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UsageAuthMethod {
-    /// `email` = 0
-    Email,
-    /// `mobileSMS` = 1
-    MobileSms,
-    /// `mobileCall` = 2
-    MobileCall,
-    /// `officePhone` = 3
-    OfficePhone,
-    /// `securityQuestion` = 4
-    SecurityQuestion,
-    /// `appNotification` = 5
-    AppNotification,
-    /// `appCode` = 6
-    AppCode,
-    /// `alternateMobileCall` = 7
-    AlternateMobileCall,
-    /// `fido` = 8
-    Fido,
-    /// `appPassword` = 9
-    AppPassword,
-    /// `unknownFutureValue` = 10
+pub enum X509CertificateRuleType {
+    /// `issuerSubject` = 0
+    IssuerSubject,
+    /// `policyOID` = 1
+    PolicyOid,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
-    /// `externalAuthMethod` = 11
-    ExternalAuthMethod,
-    /// `hardwareOneTimePasscode` = 12
-    HardwareOneTimePasscode,
-    /// `windowsHelloForBusiness` = 13
-    WindowsHelloForBusiness,
-    /// `microsoftAuthenticatorPasswordless` = 14
-    MicrosoftAuthenticatorPasswordless,
-    /// `temporaryAccessPass` = 15
-    TemporaryAccessPass,
-    /// `macOsSecureEnclaveKey` = 16
-    MacOsSecureEnclaveKey,
-    /// `passKeyDeviceBound` = 17
-    PassKeyDeviceBound,
-    /// `passKeyDeviceBoundAuthenticator` = 18
-    PassKeyDeviceBoundAuthenticator,
-    /// `passKeyDeviceBoundWindowsHello` = 19
-    PassKeyDeviceBoundWindowsHello,
-    /// `softwareOneTimePasscode` = 20
-    SoftwareOneTimePasscode,
-    /// `microsoftAuthenticatorPush` = 21
-    MicrosoftAuthenticatorPush,
-    /// `mobilePhone` = 22
-    MobilePhone,
-    /// `sms` = 23
-    Sms,
-    /// `alternateMobilePhone` = 24
-    AlternateMobilePhone,
-    /// `fido2SecurityKey` = 25
-    Fido2SecurityKey,
-    /// `oneTimePasscode` = 26
-    OneTimePasscode,
-    /// `passKeySynced` = 27
-    PassKeySynced,
-    /// `qrCode` = 28
-    QrCode,
+    /// `issuerSubjectAndPolicyOID` = 3
+    IssuerSubjectAndPolicyOid,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for UsageAuthMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("email", 0),
-        ("mobileSMS", 1),
-        ("mobileCall", 2),
-        ("officePhone", 3),
-        ("securityQuestion", 4),
-        ("appNotification", 5),
-        ("appCode", 6),
-        ("alternateMobileCall", 7),
-        ("fido", 8),
-        ("appPassword", 9),
-        ("unknownFutureValue", 10),
-        ("externalAuthMethod", 11),
-        ("hardwareOneTimePasscode", 12),
-        ("windowsHelloForBusiness", 13),
-        ("microsoftAuthenticatorPasswordless", 14),
-        ("temporaryAccessPass", 15),
-        ("macOsSecureEnclaveKey", 16),
-        ("passKeyDeviceBound", 17),
-        ("passKeyDeviceBoundAuthenticator", 18),
-        ("passKeyDeviceBoundWindowsHello", 19),
-        ("softwareOneTimePasscode", 20),
-        ("microsoftAuthenticatorPush", 21),
-        ("mobilePhone", 22),
-        ("sms", 23),
-        ("alternateMobilePhone", 24),
-        ("fido2SecurityKey", 25),
-        ("oneTimePasscode", 26),
-        ("passKeySynced", 27),
-        ("qrCode", 28),
+        ("issuerSubject", 0),
+        ("policyOID", 1),
+        ("unknownFutureValue", 2),
+        ("issuerSubjectAndPolicyOID", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "email" => Self::Email,
-            "mobileSMS" => Self::MobileSms,
-            "mobileCall" => Self::MobileCall,
-            "officePhone" => Self::OfficePhone,
-            "securityQuestion" => Self::SecurityQuestion,
-            "appNotification" => Self::AppNotification,
-            "appCode" => Self::AppCode,
-            "alternateMobileCall" => Self::AlternateMobileCall,
-            "fido" => Self::Fido,
-            "appPassword" => Self::AppPassword,
+            "issuerSubject" => Self::IssuerSubject,
+            "policyOID" => Self::PolicyOid,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "externalAuthMethod" => Self::ExternalAuthMethod,
-            "hardwareOneTimePasscode" => Self::HardwareOneTimePasscode,
-            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
-            "microsoftAuthenticatorPasswordless" => {
-                Self::MicrosoftAuthenticatorPasswordless
-            }
-            "temporaryAccessPass" => Self::TemporaryAccessPass,
-            "macOsSecureEnclaveKey" => Self::MacOsSecureEnclaveKey,
-            "passKeyDeviceBound" => Self::PassKeyDeviceBound,
-            "passKeyDeviceBoundAuthenticator" => Self::PassKeyDeviceBoundAuthenticator,
-            "passKeyDeviceBoundWindowsHello" => Self::PassKeyDeviceBoundWindowsHello,
-            "softwareOneTimePasscode" => Self::SoftwareOneTimePasscode,
-            "microsoftAuthenticatorPush" => Self::MicrosoftAuthenticatorPush,
-            "mobilePhone" => Self::MobilePhone,
-            "sms" => Self::Sms,
-            "alternateMobilePhone" => Self::AlternateMobilePhone,
-            "fido2SecurityKey" => Self::Fido2SecurityKey,
-            "oneTimePasscode" => Self::OneTimePasscode,
-            "passKeySynced" => Self::PassKeySynced,
-            "qrCode" => Self::QrCode,
+            "issuerSubjectAndPolicyOID" => Self::IssuerSubjectAndPolicyOid,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Email => "email",
-            Self::MobileSms => "mobileSMS",
-            Self::MobileCall => "mobileCall",
-            Self::OfficePhone => "officePhone",
-            Self::SecurityQuestion => "securityQuestion",
-            Self::AppNotification => "appNotification",
-            Self::AppCode => "appCode",
-            Self::AlternateMobileCall => "alternateMobileCall",
-            Self::Fido => "fido",
-            Self::AppPassword => "appPassword",
+            Self::IssuerSubject => "issuerSubject",
+            Self::PolicyOid => "policyOID",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ExternalAuthMethod => "externalAuthMethod",
-            Self::HardwareOneTimePasscode => "hardwareOneTimePasscode",
-            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
-            Self::MicrosoftAuthenticatorPasswordless => {
-                "microsoftAuthenticatorPasswordless"
-            }
-            Self::TemporaryAccessPass => "temporaryAccessPass",
-            Self::MacOsSecureEnclaveKey => "macOsSecureEnclaveKey",
-            Self::PassKeyDeviceBound => "passKeyDeviceBound",
-            Self::PassKeyDeviceBoundAuthenticator => "passKeyDeviceBoundAuthenticator",
-            Self::PassKeyDeviceBoundWindowsHello => "passKeyDeviceBoundWindowsHello",
-            Self::SoftwareOneTimePasscode => "softwareOneTimePasscode",
-            Self::MicrosoftAuthenticatorPush => "microsoftAuthenticatorPush",
-            Self::MobilePhone => "mobilePhone",
-            Self::Sms => "sms",
-            Self::AlternateMobilePhone => "alternateMobilePhone",
-            Self::Fido2SecurityKey => "fido2SecurityKey",
-            Self::OneTimePasscode => "oneTimePasscode",
-            Self::PassKeySynced => "passKeySynced",
-            Self::QrCode => "qrCode",
+            Self::IssuerSubjectAndPolicyOid => "issuerSubjectAndPolicyOID",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UsageAuthMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for X509CertificateRuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2720,15 +1449,15 @@ impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
     }
 }
 
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for UsageAuthMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for X509CertificateRuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_reports")]
-impl From<&str> for UsageAuthMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for X509CertificateRuleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

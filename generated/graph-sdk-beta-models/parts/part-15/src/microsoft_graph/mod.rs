@@ -7,6 +7,15 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph::*;
 
 #[allow(unused_imports)]
@@ -27,15 +36,10 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph::*;
 
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
-
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use entity_types::*;
 
 mod complex_types;
 

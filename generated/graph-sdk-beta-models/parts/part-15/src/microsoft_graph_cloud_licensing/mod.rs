@@ -7,6 +7,15 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_cloud_licensing::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_cloud_licensing::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_cloud_licensing::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_cloud_licensing::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_cloud_licensing::*;
 
 #[allow(unused_imports)]

@@ -12,13 +12,15 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.activateProcessingResultScope`; base type `microsoft.graph.identityGovernance.activationScope`.
+/// CSDL complex type `microsoft.graph.identityGovernance.awaitedWorkflowProcessingResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivateProcessingResultScope {
-    /// Property `taskScope`: `microsoft.graph.identityGovernance.activationTaskScopeType`, not nullable.
-    pub task_scope: Option<ActivationTaskScopeType>,
-    /// Navigation property `processingResults`: `Collection(microsoft.graph.identityGovernance.userProcessingResult)`; present when expanded (`$expand`).
-    pub processing_results: Option<Vec<UserProcessingResult>>,
+pub struct AwaitedWorkflowProcessingResult {
+    /// Property `processingStatus`: `microsoft.graph.identityGovernance.lifecycleWorkflowProcessingStatus`, not nullable.
+    pub processing_status: Option<LifecycleWorkflowProcessingStatus>,
+    /// Property `statusReasons`: `Collection(Edm.String)`, not nullable.
+    pub status_reasons: Option<Vec<String>>,
+    /// Property `subject`: `microsoft.graph.identityGovernance.workflowSubject`.
+    pub subject: Option<AnyWorkflowSubject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -26,16 +28,16 @@ pub struct ActivateProcessingResultScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ActivateProcessingResultScope {
+impl serde::Serialize for AwaitedWorkflowProcessingResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl ActivateProcessingResultScope {
+impl AwaitedWorkflowProcessingResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activateProcessingResultScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.awaitedWorkflowProcessingResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -48,558 +50,15 @@ impl ActivateProcessingResultScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("taskScope", &self.task_scope);
-        object.property("processingResults", &self.processing_results);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ActivateProcessingResultScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for ActivateProcessingResultScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "taskScope" => read_nullable(map, key, &mut self.task_scope, extra),
-            "processingResults" => {
-                read_nullable(map, key, &mut self.processing_results, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl ActivateProcessingResultScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`ActivateProcessingResultScope`] by wire name, each a [`Field<ActivateProcessingResultScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateProcessingResultScope::set_null`].
-pub enum ActivateProcessingResultScopeField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl ActivateProcessingResultScopeField {
-    /// `taskScope`
-    pub const TaskScope: model::Field<ActivateProcessingResultScope> = model::Field::new(
-        "taskScope",
-    );
-    /// `processingResults`
-    pub const ProcessingResults: model::Field<ActivateProcessingResultScope> = model::Field::new(
-        "processingResults",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivateProcessingResultScope>] = &[
-        Self::TaskScope,
-        Self::ProcessingResults,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.activateRunScope`; base type `microsoft.graph.identityGovernance.activationScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivateRunScope {
-    /// Property `taskScope`: `microsoft.graph.identityGovernance.activationTaskScopeType`, not nullable.
-    pub task_scope: Option<ActivationTaskScopeType>,
-    /// Property `userScope`: `microsoft.graph.identityGovernance.activationUserScopeType`, not nullable.
-    pub user_scope: Option<ActivationUserScopeType>,
-    /// Navigation property `run`: `microsoft.graph.identityGovernance.run`; present when expanded (`$expand`).
-    pub run: Option<Run>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ActivateRunScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl ActivateRunScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activateRunScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("taskScope", &self.task_scope);
-        object.property("userScope", &self.user_scope);
-        object.property("run", &self.run);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ActivateRunScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for ActivateRunScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "taskScope" => read_nullable(map, key, &mut self.task_scope, extra),
-            "userScope" => read_nullable(map, key, &mut self.user_scope, extra),
-            "run" => read_nullable(map, key, &mut self.run, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl ActivateRunScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`ActivateRunScope`] by wire name, each a [`Field<ActivateRunScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateRunScope::set_null`].
-pub enum ActivateRunScopeField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl ActivateRunScopeField {
-    /// `taskScope`
-    pub const TaskScope: model::Field<ActivateRunScope> = model::Field::new("taskScope");
-    /// `userScope`
-    pub const UserScope: model::Field<ActivateRunScope> = model::Field::new("userScope");
-    /// `run`
-    pub const Run: model::Field<ActivateRunScope> = model::Field::new("run");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivateRunScope>] = &[
-        Self::TaskScope,
-        Self::UserScope,
-        Self::Run,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.identityGovernance.activationScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ActivationScope`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyActivationScope {
-    /// The base type itself, or a derived type unknown to this crate.
-    ActivationScope(Box<ActivationScope>),
-    /// `microsoft.graph.identityGovernance.activateGroupScope`
-    ActivateGroupScope(Box<ActivateGroupScope>),
-    /// `microsoft.graph.identityGovernance.activateProcessingResultScope`
-    ActivateProcessingResultScope(Box<ActivateProcessingResultScope>),
-    /// `microsoft.graph.identityGovernance.activateRunScope`
-    ActivateRunScope(Box<ActivateRunScope>),
-    /// `microsoft.graph.identityGovernance.activateUserScope`
-    ActivateUserScope(Box<ActivateUserScope>),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyActivationScope {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ActivationScope(_) => ActivationScope::ODATA_TYPE,
-            Self::ActivateGroupScope(_) => ActivateGroupScope::ODATA_TYPE,
-            Self::ActivateProcessingResultScope(_) => {
-                ActivateProcessingResultScope::ODATA_TYPE
-            }
-            Self::ActivateRunScope(_) => ActivateRunScope::ODATA_TYPE,
-            Self::ActivateUserScope(_) => ActivateUserScope::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ActivationScope`] (or of an unknown derived type).
-    pub fn as_activation_scope(&self) -> Option<&ActivationScope> {
-        match self {
-            Self::ActivationScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl Default for AnyActivationScope {
-    fn default() -> Self {
-        Self::ActivationScope(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<ActivationScope> for AnyActivationScope {
-    fn from(value: ActivationScope) -> Self {
-        Self::ActivationScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyActivationScope {
-    /// The value if it is a [`AnyActivationScope::ActivateGroupScope`] variant.
-    pub fn as_activate_group_scope(&self) -> Option<&ActivateGroupScope> {
-        match self {
-            Self::ActivateGroupScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyActivationScope::ActivateProcessingResultScope`] variant.
-    pub fn as_activate_processing_result_scope(
-        &self,
-    ) -> Option<&ActivateProcessingResultScope> {
-        match self {
-            Self::ActivateProcessingResultScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyActivationScope::ActivateRunScope`] variant.
-    pub fn as_activate_run_scope(&self) -> Option<&ActivateRunScope> {
-        match self {
-            Self::ActivateRunScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyActivationScope::ActivateUserScope`] variant.
-    pub fn as_activate_user_scope(&self) -> Option<&ActivateUserScope> {
-        match self {
-            Self::ActivateUserScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<ActivateGroupScope> for AnyActivationScope {
-    fn from(value: ActivateGroupScope) -> Self {
-        Self::ActivateGroupScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<ActivateProcessingResultScope> for AnyActivationScope {
-    fn from(value: ActivateProcessingResultScope) -> Self {
-        Self::ActivateProcessingResultScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<ActivateRunScope> for AnyActivationScope {
-    fn from(value: ActivateRunScope) -> Self {
-        Self::ActivateRunScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<ActivateUserScope> for AnyActivationScope {
-    fn from(value: ActivateUserScope) -> Self {
-        Self::ActivateUserScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyActivationScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ActivationScope(value) => value.serialize_with_type(serializer, None),
-            Self::ActivateGroupScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ActivateGroupScope::ODATA_TYPE),
-                    )
-            }
-            Self::ActivateProcessingResultScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ActivateProcessingResultScope::ODATA_TYPE),
-                    )
-            }
-            Self::ActivateRunScope(value) => {
-                value.serialize_with_type(serializer, Some(ActivateRunScope::ODATA_TYPE))
-            }
-            Self::ActivateUserScope(value) => {
-                value
-                    .serialize_with_type(serializer, Some(ActivateUserScope::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyActivationScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.identityGovernance.activateGroupScope" => {
-                serde_json::from_value(value).map(Self::ActivateGroupScope)
-            }
-            "microsoft.graph.identityGovernance.activateProcessingResultScope" => {
-                serde_json::from_value(value).map(Self::ActivateProcessingResultScope)
-            }
-            "microsoft.graph.identityGovernance.activateRunScope" => {
-                serde_json::from_value(value).map(Self::ActivateRunScope)
-            }
-            "microsoft.graph.identityGovernance.activateUserScope" => {
-                serde_json::from_value(value).map(Self::ActivateUserScope)
-            }
-            _ => serde_json::from_value(value).map(Self::ActivationScope),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionCalloutData`; base type `microsoft.graph.customExtensionData`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomTaskExtensionCalloutData {
-    /// Property `targetSubject`: `microsoft.graph.identityGovernance.workflowSubject`.
-    pub target_subject: Option<AnyWorkflowSubject>,
-    /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub subject: Option<super::super::microsoft_graph::AnyUser>,
-    /// Navigation property `task`: `microsoft.graph.identityGovernance.task`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
-    pub task: Option<Task>,
-    /// Navigation property `taskProcessingresult`: `microsoft.graph.identityGovernance.taskProcessingResult`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
-    pub task_processingresult: Option<TaskProcessingResult>,
-    /// Navigation property `workflow`: `microsoft.graph.identityGovernance.workflow`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
-    pub workflow: Option<Workflow>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CustomTaskExtensionCalloutData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CustomTaskExtensionCalloutData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.customTaskExtensionCalloutData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("targetSubject", &self.target_subject);
-        #[cfg(feature = "_authorization_info")]
+        object.property("processingStatus", &self.processing_status);
+        object.property("statusReasons", &self.status_reasons);
         object.property("subject", &self.subject);
-        #[cfg(feature = "_identity_governance")] object.property("task", &self.task);
-        #[cfg(feature = "_identity_governance")]
-        object.property("taskProcessingresult", &self.task_processingresult);
-        #[cfg(feature = "_identity_governance")]
-        object.property("workflow", &self.workflow);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCalloutData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCalloutData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "targetSubject" => read_nullable(map, key, &mut self.target_subject, extra),
-            #[cfg(feature = "_authorization_info")]
-            "subject" => read_nullable(map, key, &mut self.subject, extra),
-            #[cfg(feature = "_identity_governance")]
-            "task" => read_nullable(map, key, &mut self.task, extra),
-            #[cfg(feature = "_identity_governance")]
-            "taskProcessingresult" => {
-                read_nullable(map, key, &mut self.task_processingresult, extra)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "workflow" => read_nullable(map, key, &mut self.workflow, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CustomTaskExtensionCalloutData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`CustomTaskExtensionCalloutData`] by wire name, each a [`Field<CustomTaskExtensionCalloutData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionCalloutData::set_null`].
-pub enum CustomTaskExtensionCalloutDataField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl CustomTaskExtensionCalloutDataField {
-    /// `targetSubject`
-    pub const TargetSubject: model::Field<CustomTaskExtensionCalloutData> = model::Field::new(
-        "targetSubject",
-    );
-    /// `subject`
-    pub const Subject: model::Field<CustomTaskExtensionCalloutData> = model::Field::new(
-        "subject",
-    );
-    /// `task`
-    pub const Task: model::Field<CustomTaskExtensionCalloutData> = model::Field::new(
-        "task",
-    );
-    /// `taskProcessingresult`
-    pub const TaskProcessingresult: model::Field<CustomTaskExtensionCalloutData> = model::Field::new(
-        "taskProcessingresult",
-    );
-    /// `workflow`
-    pub const Workflow: model::Field<CustomTaskExtensionCalloutData> = model::Field::new(
-        "workflow",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomTaskExtensionCalloutData>] = &[
-        Self::TargetSubject,
-        Self::Subject,
-        Self::Task,
-        Self::TaskProcessingresult,
-        Self::Workflow,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.quarantineDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QuarantineDetails {
-    /// Property `quarantinedDateTime`: `Edm.DateTimeOffset`.
-    pub quarantined_date_time: Option<edm::DateTimeOffset>,
-    /// Property `quarantineReason`: `Edm.String`.
-    pub quarantine_reason: Option<String>,
-    /// Property `quarantineType`: `microsoft.graph.identityGovernance.quarantineType`, not nullable.
-    pub quarantine_type: Option<QuarantineType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for QuarantineDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl QuarantineDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("quarantinedDateTime", &self.quarantined_date_time);
-        object.property("quarantineReason", &self.quarantine_reason);
-        object.property("quarantineType", &self.quarantine_type);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for QuarantineDetails {
+impl<'de> serde::Deserialize<'de> for AwaitedWorkflowProcessingResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -608,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for QuarantineDetails {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for QuarantineDetails {
+impl graph_odata_runtime::model::ODataObject for AwaitedWorkflowProcessingResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -617,13 +76,11 @@ impl graph_odata_runtime::model::ODataObject for QuarantineDetails {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "quarantinedDateTime" => {
-                read_lenient(map, key, &mut self.quarantined_date_time, extra)
+            "processingStatus" => {
+                read_nullable(map, key, &mut self.processing_status, extra)
             }
-            "quarantineReason" => {
-                read_lenient(map, key, &mut self.quarantine_reason, extra)
-            }
-            "quarantineType" => read_nullable(map, key, &mut self.quarantine_type, extra),
+            "statusReasons" => read_lenient(map, key, &mut self.status_reasons, extra),
+            "subject" => read_nullable(map, key, &mut self.subject, extra),
             _ => Ok(false),
         }
     }
@@ -635,7 +92,7 @@ impl graph_odata_runtime::model::ODataObject for QuarantineDetails {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl QuarantineDetails {
+impl AwaitedWorkflowProcessingResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -646,28 +103,342 @@ impl QuarantineDetails {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`QuarantineDetails`] by wire name, each a [`Field<QuarantineDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineDetails::set_null`].
-pub enum QuarantineDetailsField {}
+/// The properties of [`AwaitedWorkflowProcessingResult`] by wire name, each a [`Field<AwaitedWorkflowProcessingResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AwaitedWorkflowProcessingResult::set_null`].
+pub enum AwaitedWorkflowProcessingResultField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl QuarantineDetailsField {
-    /// `quarantinedDateTime`
-    pub const QuarantinedDateTime: model::Field<QuarantineDetails> = model::Field::new(
-        "quarantinedDateTime",
+impl AwaitedWorkflowProcessingResultField {
+    /// `processingStatus`
+    pub const ProcessingStatus: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
+        "processingStatus",
     );
-    /// `quarantineReason`
-    pub const QuarantineReason: model::Field<QuarantineDetails> = model::Field::new(
-        "quarantineReason",
+    /// `statusReasons`
+    pub const StatusReasons: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
+        "statusReasons",
     );
-    /// `quarantineType`
-    pub const QuarantineType: model::Field<QuarantineDetails> = model::Field::new(
-        "quarantineType",
+    /// `subject`
+    pub const Subject: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
+        "subject",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<QuarantineDetails>] = &[
-        Self::QuarantinedDateTime,
-        Self::QuarantineReason,
-        Self::QuarantineType,
+    pub const ALL: &'static [model::Field<AwaitedWorkflowProcessingResult>] = &[
+        Self::ProcessingStatus,
+        Self::StatusReasons,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.userSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserSummary {
+    /// Property `failedTasks`: `Edm.Int32`, not nullable.
+    pub failed_tasks: Option<i32>,
+    /// Property `failedUsers`: `Edm.Int32`, not nullable.
+    pub failed_users: Option<i32>,
+    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
+    pub successful_users: Option<i32>,
+    /// Property `totalTasks`: `Edm.Int32`, not nullable.
+    pub total_tasks: Option<i32>,
+    /// Property `totalUsers`: `Edm.Int32`, not nullable.
+    pub total_users: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for UserSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UserSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.userSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("failedTasks", &self.failed_tasks);
+        object.property("failedUsers", &self.failed_users);
+        object.property("successfulUsers", &self.successful_users);
+        object.property("totalTasks", &self.total_tasks);
+        object.property("totalUsers", &self.total_users);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for UserSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for UserSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
+            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
+            "successfulUsers" => {
+                read_lenient(map, key, &mut self.successful_users, extra)
+            }
+            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
+            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UserSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`UserSummary`] by wire name, each a [`Field<UserSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSummary::set_null`].
+pub enum UserSummaryField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl UserSummaryField {
+    /// `failedTasks`
+    pub const FailedTasks: model::Field<UserSummary> = model::Field::new("failedTasks");
+    /// `failedUsers`
+    pub const FailedUsers: model::Field<UserSummary> = model::Field::new("failedUsers");
+    /// `successfulUsers`
+    pub const SuccessfulUsers: model::Field<UserSummary> = model::Field::new(
+        "successfulUsers",
+    );
+    /// `totalTasks`
+    pub const TotalTasks: model::Field<UserSummary> = model::Field::new("totalTasks");
+    /// `totalUsers`
+    pub const TotalUsers: model::Field<UserSummary> = model::Field::new("totalUsers");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserSummary>] = &[
+        Self::FailedTasks,
+        Self::FailedUsers,
+        Self::SuccessfulUsers,
+        Self::TotalTasks,
+        Self::TotalUsers,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.workflowsInsightsByCategory`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowsInsightsByCategory {
+    /// Property `failedJoinerRuns`: `Edm.Int32`, not nullable.
+    pub failed_joiner_runs: Option<i32>,
+    /// Property `failedLeaverRuns`: `Edm.Int32`, not nullable.
+    pub failed_leaver_runs: Option<i32>,
+    /// Property `failedMoverRuns`: `Edm.Int32`, not nullable.
+    pub failed_mover_runs: Option<i32>,
+    /// Property `successfulJoinerRuns`: `Edm.Int32`, not nullable.
+    pub successful_joiner_runs: Option<i32>,
+    /// Property `successfulLeaverRuns`: `Edm.Int32`, not nullable.
+    pub successful_leaver_runs: Option<i32>,
+    /// Property `successfulMoverRuns`: `Edm.Int32`, not nullable.
+    pub successful_mover_runs: Option<i32>,
+    /// Property `totalJoinerRuns`: `Edm.Int32`, not nullable.
+    pub total_joiner_runs: Option<i32>,
+    /// Property `totalLeaverRuns`: `Edm.Int32`, not nullable.
+    pub total_leaver_runs: Option<i32>,
+    /// Property `totalMoverRuns`: `Edm.Int32`, not nullable.
+    pub total_mover_runs: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for WorkflowsInsightsByCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl WorkflowsInsightsByCategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowsInsightsByCategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("failedJoinerRuns", &self.failed_joiner_runs);
+        object.property("failedLeaverRuns", &self.failed_leaver_runs);
+        object.property("failedMoverRuns", &self.failed_mover_runs);
+        object.property("successfulJoinerRuns", &self.successful_joiner_runs);
+        object.property("successfulLeaverRuns", &self.successful_leaver_runs);
+        object.property("successfulMoverRuns", &self.successful_mover_runs);
+        object.property("totalJoinerRuns", &self.total_joiner_runs);
+        object.property("totalLeaverRuns", &self.total_leaver_runs);
+        object.property("totalMoverRuns", &self.total_mover_runs);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for WorkflowsInsightsByCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for WorkflowsInsightsByCategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "failedJoinerRuns" => {
+                read_lenient(map, key, &mut self.failed_joiner_runs, extra)
+            }
+            "failedLeaverRuns" => {
+                read_lenient(map, key, &mut self.failed_leaver_runs, extra)
+            }
+            "failedMoverRuns" => {
+                read_lenient(map, key, &mut self.failed_mover_runs, extra)
+            }
+            "successfulJoinerRuns" => {
+                read_lenient(map, key, &mut self.successful_joiner_runs, extra)
+            }
+            "successfulLeaverRuns" => {
+                read_lenient(map, key, &mut self.successful_leaver_runs, extra)
+            }
+            "successfulMoverRuns" => {
+                read_lenient(map, key, &mut self.successful_mover_runs, extra)
+            }
+            "totalJoinerRuns" => {
+                read_lenient(map, key, &mut self.total_joiner_runs, extra)
+            }
+            "totalLeaverRuns" => {
+                read_lenient(map, key, &mut self.total_leaver_runs, extra)
+            }
+            "totalMoverRuns" => read_lenient(map, key, &mut self.total_mover_runs, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl WorkflowsInsightsByCategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`WorkflowsInsightsByCategory`] by wire name, each a [`Field<WorkflowsInsightsByCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowsInsightsByCategory::set_null`].
+pub enum WorkflowsInsightsByCategoryField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl WorkflowsInsightsByCategoryField {
+    /// `failedJoinerRuns`
+    pub const FailedJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "failedJoinerRuns",
+    );
+    /// `failedLeaverRuns`
+    pub const FailedLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "failedLeaverRuns",
+    );
+    /// `failedMoverRuns`
+    pub const FailedMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "failedMoverRuns",
+    );
+    /// `successfulJoinerRuns`
+    pub const SuccessfulJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "successfulJoinerRuns",
+    );
+    /// `successfulLeaverRuns`
+    pub const SuccessfulLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "successfulLeaverRuns",
+    );
+    /// `successfulMoverRuns`
+    pub const SuccessfulMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "successfulMoverRuns",
+    );
+    /// `totalJoinerRuns`
+    pub const TotalJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "totalJoinerRuns",
+    );
+    /// `totalLeaverRuns`
+    pub const TotalLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "totalLeaverRuns",
+    );
+    /// `totalMoverRuns`
+    pub const TotalMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
+        "totalMoverRuns",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkflowsInsightsByCategory>] = &[
+        Self::FailedJoinerRuns,
+        Self::FailedLeaverRuns,
+        Self::FailedMoverRuns,
+        Self::SuccessfulJoinerRuns,
+        Self::SuccessfulLeaverRuns,
+        Self::SuccessfulMoverRuns,
+        Self::TotalJoinerRuns,
+        Self::TotalLeaverRuns,
+        Self::TotalMoverRuns,
     ];
 }

@@ -7,6 +7,15 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
@@ -26,11 +35,6 @@ pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_identity_governanc
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_identity_governance::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
 
 mod complex_types;
 

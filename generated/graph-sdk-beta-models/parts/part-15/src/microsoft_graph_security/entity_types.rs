@@ -12,20 +12,17 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.authorityTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
+/// CSDL entity type `microsoft.graph.security.filePlanDescriptorTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthorityTemplate {
+pub struct FilePlanDescriptorTemplate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub display_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -34,16 +31,16 @@ pub struct AuthorityTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AuthorityTemplate {
+impl serde::Serialize for FilePlanDescriptorTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl AuthorityTemplate {
+impl FilePlanDescriptorTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.authorityTemplate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptorTemplate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -65,7 +62,7 @@ impl AuthorityTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AuthorityTemplate {
+impl<'de> serde::Deserialize<'de> for FilePlanDescriptorTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -74,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for AuthorityTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AuthorityTemplate {
+impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -100,7 +97,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorityTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl AuthorityTemplate {
+impl FilePlanDescriptorTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -111,28 +108,28 @@ impl AuthorityTemplate {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`AuthorityTemplate`] by wire name, each a [`Field<AuthorityTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorityTemplate::set_null`].
-pub enum AuthorityTemplateField {}
+/// The properties of [`FilePlanDescriptorTemplate`] by wire name, each a [`Field<FilePlanDescriptorTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptorTemplate::set_null`].
+pub enum FilePlanDescriptorTemplateField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AuthorityTemplateField {
+impl FilePlanDescriptorTemplateField {
     /// `id`
-    pub const Id: model::Field<AuthorityTemplate> = model::Field::new("id");
+    pub const Id: model::Field<FilePlanDescriptorTemplate> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<AuthorityTemplate> = model::Field::new(
+    pub const CreatedBy: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
         "createdBy",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AuthorityTemplate> = model::Field::new(
+    pub const CreatedDateTime: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
         "createdDateTime",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AuthorityTemplate> = model::Field::new(
+    pub const DisplayName: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
         "displayName",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthorityTemplate>] = &[
+    pub const ALL: &'static [model::Field<FilePlanDescriptorTemplate>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
@@ -141,23 +138,26 @@ impl AuthorityTemplateField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.categoryTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
+/// CSDL entity type `microsoft.graph.security.policyBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CategoryTemplate {
+pub struct PolicyBase {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
     pub display_name: Option<String>,
-    /// Navigation property `subcategories`: `Collection(microsoft.graph.security.subcategoryTemplate)`, contained; present when expanded (`$expand`).
-    pub subcategories: Option<Vec<SubcategoryTemplate>>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.security.policyStatus`.
+    pub status: Option<PolicyStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -165,16 +165,172 @@ pub struct CategoryTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for CategoryTemplate {
+impl serde::Serialize for PolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl CategoryTemplate {
+impl PolicyBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.categoryTemplate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.policyBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for PolicyBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for PolicyBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl PolicyBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`PolicyBase`] by wire name, each a [`Field<PolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyBase::set_null`].
+pub enum PolicyBaseField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl PolicyBaseField {
+    /// `id`
+    pub const Id: model::Field<PolicyBase> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PolicyBase> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PolicyBase> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<PolicyBase> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<PolicyBase> = model::Field::new("displayName");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PolicyBase> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PolicyBase> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<PolicyBase> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PolicyBase>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.protectionRule`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectionRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `Edm.String`, not nullable.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `lastModifiedBy`: `Edm.String`, not nullable.
+    pub last_modified_by: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ProtectionRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ProtectionRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.protectionRule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -191,13 +347,15 @@ impl CategoryTemplate {
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
-        object.property("subcategories", &self.subcategories);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CategoryTemplate {
+impl<'de> serde::Deserialize<'de> for ProtectionRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -206,409 +364,7 @@ impl<'de> serde::Deserialize<'de> for CategoryTemplate {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for CategoryTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "subcategories" => read_nullable(map, key, &mut self.subcategories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CategoryTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`CategoryTemplate`] by wire name, each a [`Field<CategoryTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CategoryTemplate::set_null`].
-pub enum CategoryTemplateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl CategoryTemplateField {
-    /// `id`
-    pub const Id: model::Field<CategoryTemplate> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<CategoryTemplate> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CategoryTemplate> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CategoryTemplate> = model::Field::new(
-        "displayName",
-    );
-    /// `subcategories`
-    pub const Subcategories: model::Field<CategoryTemplate> = model::Field::new(
-        "subcategories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CategoryTemplate>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::Subcategories,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.citationTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CitationTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub display_name: Option<String>,
-    /// Property `citationJurisdiction`: `Edm.String`.
-    pub citation_jurisdiction: Option<String>,
-    /// Property `citationUrl`: `Edm.String`.
-    pub citation_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for CitationTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CitationTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.citationTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("citationJurisdiction", &self.citation_jurisdiction);
-        object.property("citationUrl", &self.citation_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CitationTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for CitationTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "citationJurisdiction" => {
-                read_lenient(map, key, &mut self.citation_jurisdiction, extra)
-            }
-            "citationUrl" => read_lenient(map, key, &mut self.citation_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CitationTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`CitationTemplate`] by wire name, each a [`Field<CitationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CitationTemplate::set_null`].
-pub enum CitationTemplateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl CitationTemplateField {
-    /// `id`
-    pub const Id: model::Field<CitationTemplate> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<CitationTemplate> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CitationTemplate> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CitationTemplate> = model::Field::new(
-        "displayName",
-    );
-    /// `citationJurisdiction`
-    pub const CitationJurisdiction: model::Field<CitationTemplate> = model::Field::new(
-        "citationJurisdiction",
-    );
-    /// `citationUrl`
-    pub const CitationUrl: model::Field<CitationTemplate> = model::Field::new(
-        "citationUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CitationTemplate>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::CitationJurisdiction,
-        Self::CitationUrl,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.departmentTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DepartmentTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DepartmentTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl DepartmentTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.departmentTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DepartmentTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for DepartmentTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl DepartmentTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`DepartmentTemplate`] by wire name, each a [`Field<DepartmentTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DepartmentTemplate::set_null`].
-pub enum DepartmentTemplateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl DepartmentTemplateField {
-    /// `id`
-    pub const Id: model::Field<DepartmentTemplate> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<DepartmentTemplate> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DepartmentTemplate> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<DepartmentTemplate> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DepartmentTemplate>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.dispositionReviewStage`; key `stageNumber`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DispositionReviewStage {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `reviewersEmailAddresses`: `Collection(Edm.String)`.
-    pub reviewers_email_addresses: Option<Vec<String>>,
-    /// Property `stageNumber`: `Edm.String`, not nullable.
-    pub stage_number: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DispositionReviewStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl DispositionReviewStage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dispositionReviewStage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("reviewersEmailAddresses", &self.reviewers_email_addresses);
-        object.property("stageNumber", &self.stage_number);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DispositionReviewStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for DispositionReviewStage {
+impl graph_odata_runtime::model::ODataObject for ProtectionRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -617,686 +373,14 @@ impl graph_odata_runtime::model::ODataObject for DispositionReviewStage {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "reviewersEmailAddresses" => {
-                read_lenient(map, key, &mut self.reviewers_email_addresses, extra)
-            }
-            "stageNumber" => read_lenient(map, key, &mut self.stage_number, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl DispositionReviewStage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`DispositionReviewStage`] by wire name, each a [`Field<DispositionReviewStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DispositionReviewStage::set_null`].
-pub enum DispositionReviewStageField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl DispositionReviewStageField {
-    /// `name`
-    pub const Name: model::Field<DispositionReviewStage> = model::Field::new("name");
-    /// `reviewersEmailAddresses`
-    pub const ReviewersEmailAddresses: model::Field<DispositionReviewStage> = model::Field::new(
-        "reviewersEmailAddresses",
-    );
-    /// `stageNumber`
-    pub const StageNumber: model::Field<DispositionReviewStage> = model::Field::new(
-        "stageNumber",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DispositionReviewStage>] = &[
-        Self::Name,
-        Self::ReviewersEmailAddresses,
-        Self::StageNumber,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.filePlanDescriptor`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilePlanDescriptor {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authority`: `microsoft.graph.security.filePlanAuthority`.
-    pub authority: Option<FilePlanAuthority>,
-    /// Property `category`: `microsoft.graph.security.filePlanAppliedCategory`.
-    pub category: Option<FilePlanAppliedCategory>,
-    /// Property `citation`: `microsoft.graph.security.filePlanCitation`.
-    pub citation: Option<FilePlanCitation>,
-    /// Property `department`: `microsoft.graph.security.filePlanDepartment`.
-    pub department: Option<FilePlanDepartment>,
-    /// Property `filePlanReference`: `microsoft.graph.security.filePlanReference`.
-    pub file_plan_reference: Option<FilePlanReference>,
-    /// Navigation property `authorityTemplate`: `microsoft.graph.security.authorityTemplate`; present when expanded (`$expand`).
-    pub authority_template: Option<AuthorityTemplate>,
-    /// Navigation property `categoryTemplate`: `microsoft.graph.security.categoryTemplate`; present when expanded (`$expand`).
-    pub category_template: Option<CategoryTemplate>,
-    /// Navigation property `citationTemplate`: `microsoft.graph.security.citationTemplate`; present when expanded (`$expand`).
-    pub citation_template: Option<CitationTemplate>,
-    /// Navigation property `departmentTemplate`: `microsoft.graph.security.departmentTemplate`; present when expanded (`$expand`).
-    pub department_template: Option<DepartmentTemplate>,
-    /// Navigation property `filePlanReferenceTemplate`: `microsoft.graph.security.filePlanReferenceTemplate`; present when expanded (`$expand`).
-    pub file_plan_reference_template: Option<FilePlanReferenceTemplate>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FilePlanDescriptor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FilePlanDescriptor {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptor";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("authority", &self.authority);
-        object.property("category", &self.category);
-        object.property("citation", &self.citation);
-        object.property("department", &self.department);
-        object.property("filePlanReference", &self.file_plan_reference);
-        object.property("authorityTemplate", &self.authority_template);
-        object.property("categoryTemplate", &self.category_template);
-        object.property("citationTemplate", &self.citation_template);
-        object.property("departmentTemplate", &self.department_template);
-        object.property("filePlanReferenceTemplate", &self.file_plan_reference_template);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FilePlanDescriptor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FilePlanDescriptor {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "authority" => read_nullable(map, key, &mut self.authority, extra),
-            "category" => read_nullable(map, key, &mut self.category, extra),
-            "citation" => read_nullable(map, key, &mut self.citation, extra),
-            "department" => read_nullable(map, key, &mut self.department, extra),
-            "filePlanReference" => {
-                read_nullable(map, key, &mut self.file_plan_reference, extra)
-            }
-            "authorityTemplate" => {
-                read_nullable(map, key, &mut self.authority_template, extra)
-            }
-            "categoryTemplate" => {
-                read_nullable(map, key, &mut self.category_template, extra)
-            }
-            "citationTemplate" => {
-                read_nullable(map, key, &mut self.citation_template, extra)
-            }
-            "departmentTemplate" => {
-                read_nullable(map, key, &mut self.department_template, extra)
-            }
-            "filePlanReferenceTemplate" => {
-                read_nullable(map, key, &mut self.file_plan_reference_template, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FilePlanDescriptor {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FilePlanDescriptor`] by wire name, each a [`Field<FilePlanDescriptor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptor::set_null`].
-pub enum FilePlanDescriptorField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FilePlanDescriptorField {
-    /// `id`
-    pub const Id: model::Field<FilePlanDescriptor> = model::Field::new("id");
-    /// `authority`
-    pub const Authority: model::Field<FilePlanDescriptor> = model::Field::new(
-        "authority",
-    );
-    /// `category`
-    pub const Category: model::Field<FilePlanDescriptor> = model::Field::new("category");
-    /// `citation`
-    pub const Citation: model::Field<FilePlanDescriptor> = model::Field::new("citation");
-    /// `department`
-    pub const Department: model::Field<FilePlanDescriptor> = model::Field::new(
-        "department",
-    );
-    /// `filePlanReference`
-    pub const FilePlanReference: model::Field<FilePlanDescriptor> = model::Field::new(
-        "filePlanReference",
-    );
-    /// `authorityTemplate`
-    pub const AuthorityTemplate: model::Field<FilePlanDescriptor> = model::Field::new(
-        "authorityTemplate",
-    );
-    /// `categoryTemplate`
-    pub const CategoryTemplate: model::Field<FilePlanDescriptor> = model::Field::new(
-        "categoryTemplate",
-    );
-    /// `citationTemplate`
-    pub const CitationTemplate: model::Field<FilePlanDescriptor> = model::Field::new(
-        "citationTemplate",
-    );
-    /// `departmentTemplate`
-    pub const DepartmentTemplate: model::Field<FilePlanDescriptor> = model::Field::new(
-        "departmentTemplate",
-    );
-    /// `filePlanReferenceTemplate`
-    pub const FilePlanReferenceTemplate: model::Field<FilePlanDescriptor> = model::Field::new(
-        "filePlanReferenceTemplate",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilePlanDescriptor>] = &[
-        Self::Id,
-        Self::Authority,
-        Self::Category,
-        Self::Citation,
-        Self::Department,
-        Self::FilePlanReference,
-        Self::AuthorityTemplate,
-        Self::CategoryTemplate,
-        Self::CitationTemplate,
-        Self::DepartmentTemplate,
-        Self::FilePlanReferenceTemplate,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.filePlanReferenceTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilePlanReferenceTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.filePlanDescriptorTemplate`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FilePlanReferenceTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FilePlanReferenceTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanReferenceTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FilePlanReferenceTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FilePlanReferenceTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FilePlanReferenceTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FilePlanReferenceTemplate`] by wire name, each a [`Field<FilePlanReferenceTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanReferenceTemplate::set_null`].
-pub enum FilePlanReferenceTemplateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FilePlanReferenceTemplateField {
-    /// `id`
-    pub const Id: model::Field<FilePlanReferenceTemplate> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<FilePlanReferenceTemplate> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<FilePlanReferenceTemplate> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<FilePlanReferenceTemplate> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilePlanReferenceTemplate>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.retentionEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `eventPropagationResults`: `Collection(microsoft.graph.security.eventPropagationResult)`.
-    pub event_propagation_results: Option<Vec<EventPropagationResult>>,
-    /// Property `eventQueries`: `Collection(microsoft.graph.security.eventQuery)`.
-    pub event_queries: Option<Vec<EventQuery>>,
-    /// Property `eventStatus`: `microsoft.graph.security.retentionEventStatus`.
-    pub event_status: Option<RetentionEventStatus>,
-    /// Property `eventTriggerDateTime`: `Edm.DateTimeOffset`.
-    pub event_trigger_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastStatusUpdateDateTime`: `Edm.DateTimeOffset`.
-    pub last_status_update_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
-    pub retention_event_type: Option<RetentionEventType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RetentionEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RetentionEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("eventPropagationResults", &self.event_propagation_results);
-        object.property("eventQueries", &self.event_queries);
-        object.property("eventStatus", &self.event_status);
-        object.property("eventTriggerDateTime", &self.event_trigger_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("lastStatusUpdateDateTime", &self.last_status_update_date_time);
-        object.property("retentionEventType", &self.retention_event_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RetentionEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "eventPropagationResults" => {
-                read_nullable(map, key, &mut self.event_propagation_results, extra)
-            }
-            "eventQueries" => read_nullable(map, key, &mut self.event_queries, extra),
-            "eventStatus" => read_nullable(map, key, &mut self.event_status, extra),
-            "eventTriggerDateTime" => {
-                read_lenient(map, key, &mut self.event_trigger_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "lastStatusUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_status_update_date_time, extra)
-            }
-            "retentionEventType" => {
-                read_nullable(map, key, &mut self.retention_event_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RetentionEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`RetentionEvent`] by wire name, each a [`Field<RetentionEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEvent::set_null`].
-pub enum RetentionEventField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl RetentionEventField {
-    /// `id`
-    pub const Id: model::Field<RetentionEvent> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<RetentionEvent> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<RetentionEvent> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<RetentionEvent> = model::Field::new(
-        "displayName",
-    );
-    /// `eventPropagationResults`
-    pub const EventPropagationResults: model::Field<RetentionEvent> = model::Field::new(
-        "eventPropagationResults",
-    );
-    /// `eventQueries`
-    pub const EventQueries: model::Field<RetentionEvent> = model::Field::new(
-        "eventQueries",
-    );
-    /// `eventStatus`
-    pub const EventStatus: model::Field<RetentionEvent> = model::Field::new(
-        "eventStatus",
-    );
-    /// `eventTriggerDateTime`
-    pub const EventTriggerDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "eventTriggerDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RetentionEvent> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `lastStatusUpdateDateTime`
-    pub const LastStatusUpdateDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "lastStatusUpdateDateTime",
-    );
-    /// `retentionEventType`
-    pub const RetentionEventType: model::Field<RetentionEvent> = model::Field::new(
-        "retentionEventType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionEvent>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::EventPropagationResults,
-        Self::EventQueries,
-        Self::EventStatus,
-        Self::EventTriggerDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::LastStatusUpdateDateTime,
-        Self::RetentionEventType,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.retentionEventType`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionEventType {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RetentionEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RetentionEventType {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEventType";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RetentionEventType {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
@@ -1311,7 +395,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionEventType {
 }
 
 #[cfg(feature = "_security")]
-impl RetentionEventType {
+impl ProtectionRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1322,328 +406,42 @@ impl RetentionEventType {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`RetentionEventType`] by wire name, each a [`Field<RetentionEventType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEventType::set_null`].
-pub enum RetentionEventTypeField {}
+/// The properties of [`ProtectionRule`] by wire name, each a [`Field<ProtectionRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionRule::set_null`].
+pub enum ProtectionRuleField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl RetentionEventTypeField {
+impl ProtectionRuleField {
     /// `id`
-    pub const Id: model::Field<RetentionEventType> = model::Field::new("id");
+    pub const Id: model::Field<ProtectionRule> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<RetentionEventType> = model::Field::new(
-        "createdBy",
-    );
+    pub const CreatedBy: model::Field<ProtectionRule> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RetentionEventType> = model::Field::new(
+    pub const CreatedDateTime: model::Field<ProtectionRule> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<RetentionEventType> = model::Field::new(
-        "description",
-    );
     /// `displayName`
-    pub const DisplayName: model::Field<RetentionEventType> = model::Field::new(
+    pub const DisplayName: model::Field<ProtectionRule> = model::Field::new(
         "displayName",
     );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ProtectionRule> = model::Field::new("isEnabled");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RetentionEventType> = model::Field::new(
+    pub const LastModifiedBy: model::Field<ProtectionRule> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RetentionEventType> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<ProtectionRule> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionEventType>] = &[
+    pub const ALL: &'static [model::Field<ProtectionRule>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
         Self::DisplayName,
+        Self::IsEnabled,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.retentionLabel`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionLabel {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `actionAfterRetentionPeriod`: `microsoft.graph.security.actionAfterRetentionPeriod`.
-    pub action_after_retention_period: Option<ActionAfterRetentionPeriod>,
-    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
-    pub behavior_during_retention_period: Option<BehaviorDuringRetentionPeriod>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `defaultRecordBehavior`: `microsoft.graph.security.defaultRecordBehavior`.
-    pub default_record_behavior: Option<DefaultRecordBehavior>,
-    /// Property `descriptionForAdmins`: `Edm.String`.
-    pub description_for_admins: Option<String>,
-    /// Property `descriptionForUsers`: `Edm.String`.
-    pub description_for_users: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isInUse`: `Edm.Boolean`.
-    pub is_in_use: Option<bool>,
-    /// Property `labelToBeApplied`: `Edm.String`.
-    pub label_to_be_applied: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `retentionDuration`: `microsoft.graph.security.retentionDuration`.
-    pub retention_duration: Option<AnyRetentionDuration>,
-    /// Property `retentionTrigger`: `microsoft.graph.security.retentionTrigger`.
-    pub retention_trigger: Option<RetentionTrigger>,
-    /// Navigation property `descriptors`: `microsoft.graph.security.filePlanDescriptor`, contained; present when expanded (`$expand`).
-    pub descriptors: Option<FilePlanDescriptor>,
-    /// Navigation property `dispositionReviewStages`: `Collection(microsoft.graph.security.dispositionReviewStage)`, contained; present when expanded (`$expand`).
-    pub disposition_review_stages: Option<Vec<DispositionReviewStage>>,
-    /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
-    pub retention_event_type: Option<RetentionEventType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RetentionLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RetentionLabel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionLabel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("actionAfterRetentionPeriod", &self.action_after_retention_period);
-        object
-            .property(
-                "behaviorDuringRetentionPeriod",
-                &self.behavior_during_retention_period,
-            );
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("defaultRecordBehavior", &self.default_record_behavior);
-        object.property("descriptionForAdmins", &self.description_for_admins);
-        object.property("descriptionForUsers", &self.description_for_users);
-        object.property("displayName", &self.display_name);
-        object.property("isInUse", &self.is_in_use);
-        object.property("labelToBeApplied", &self.label_to_be_applied);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("retentionDuration", &self.retention_duration);
-        object.property("retentionTrigger", &self.retention_trigger);
-        object.property("descriptors", &self.descriptors);
-        object.property("dispositionReviewStages", &self.disposition_review_stages);
-        object.property("retentionEventType", &self.retention_event_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RetentionLabel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "actionAfterRetentionPeriod" => {
-                read_nullable(map, key, &mut self.action_after_retention_period, extra)
-            }
-            "behaviorDuringRetentionPeriod" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.behavior_during_retention_period,
-                    extra,
-                )
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "defaultRecordBehavior" => {
-                read_nullable(map, key, &mut self.default_record_behavior, extra)
-            }
-            "descriptionForAdmins" => {
-                read_lenient(map, key, &mut self.description_for_admins, extra)
-            }
-            "descriptionForUsers" => {
-                read_lenient(map, key, &mut self.description_for_users, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isInUse" => read_lenient(map, key, &mut self.is_in_use, extra),
-            "labelToBeApplied" => {
-                read_lenient(map, key, &mut self.label_to_be_applied, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "retentionDuration" => {
-                read_nullable(map, key, &mut self.retention_duration, extra)
-            }
-            "retentionTrigger" => {
-                read_nullable(map, key, &mut self.retention_trigger, extra)
-            }
-            "descriptors" => read_nullable(map, key, &mut self.descriptors, extra),
-            "dispositionReviewStages" => {
-                read_nullable(map, key, &mut self.disposition_review_stages, extra)
-            }
-            "retentionEventType" => {
-                read_nullable(map, key, &mut self.retention_event_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RetentionLabel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`RetentionLabel`] by wire name, each a [`Field<RetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabel::set_null`].
-pub enum RetentionLabelField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl RetentionLabelField {
-    /// `id`
-    pub const Id: model::Field<RetentionLabel> = model::Field::new("id");
-    /// `actionAfterRetentionPeriod`
-    pub const ActionAfterRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
-        "actionAfterRetentionPeriod",
-    );
-    /// `behaviorDuringRetentionPeriod`
-    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
-        "behaviorDuringRetentionPeriod",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<RetentionLabel> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RetentionLabel> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `defaultRecordBehavior`
-    pub const DefaultRecordBehavior: model::Field<RetentionLabel> = model::Field::new(
-        "defaultRecordBehavior",
-    );
-    /// `descriptionForAdmins`
-    pub const DescriptionForAdmins: model::Field<RetentionLabel> = model::Field::new(
-        "descriptionForAdmins",
-    );
-    /// `descriptionForUsers`
-    pub const DescriptionForUsers: model::Field<RetentionLabel> = model::Field::new(
-        "descriptionForUsers",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<RetentionLabel> = model::Field::new(
-        "displayName",
-    );
-    /// `isInUse`
-    pub const IsInUse: model::Field<RetentionLabel> = model::Field::new("isInUse");
-    /// `labelToBeApplied`
-    pub const LabelToBeApplied: model::Field<RetentionLabel> = model::Field::new(
-        "labelToBeApplied",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RetentionLabel> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RetentionLabel> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `retentionDuration`
-    pub const RetentionDuration: model::Field<RetentionLabel> = model::Field::new(
-        "retentionDuration",
-    );
-    /// `retentionTrigger`
-    pub const RetentionTrigger: model::Field<RetentionLabel> = model::Field::new(
-        "retentionTrigger",
-    );
-    /// `descriptors`
-    pub const Descriptors: model::Field<RetentionLabel> = model::Field::new(
-        "descriptors",
-    );
-    /// `dispositionReviewStages`
-    pub const DispositionReviewStages: model::Field<RetentionLabel> = model::Field::new(
-        "dispositionReviewStages",
-    );
-    /// `retentionEventType`
-    pub const RetentionEventType: model::Field<RetentionLabel> = model::Field::new(
-        "retentionEventType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionLabel>] = &[
-        Self::Id,
-        Self::ActionAfterRetentionPeriod,
-        Self::BehaviorDuringRetentionPeriod,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DefaultRecordBehavior,
-        Self::DescriptionForAdmins,
-        Self::DescriptionForUsers,
-        Self::DisplayName,
-        Self::IsInUse,
-        Self::LabelToBeApplied,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::RetentionDuration,
-        Self::RetentionTrigger,
-        Self::Descriptors,
-        Self::DispositionReviewStages,
-        Self::RetentionEventType,
     ];
 }

@@ -12,63 +12,98 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.actionAfterRetentionPeriod`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.caseAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActionAfterRetentionPeriod {
-    /// `none` = 0
-    None,
-    /// `delete` = 1
-    Delete,
-    /// `startDispositionReview` = 2
-    StartDispositionReview,
-    /// `relabel` = 3
-    Relabel,
-    /// `unknownFutureValue` = 4
+pub enum CaseAction {
+    /// `contentExport` = 0
+    ContentExport,
+    /// `applyTags` = 1
+    ApplyTags,
+    /// `convertToPdf` = 2
+    ConvertToPdf,
+    /// `index` = 3
+    Index,
+    /// `estimateStatistics` = 4
+    EstimateStatistics,
+    /// `addToReviewSet` = 5
+    AddToReviewSet,
+    /// `holdUpdate` = 6
+    HoldUpdate,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
+    /// `purgeData` = 8
+    PurgeData,
+    /// `exportReport` = 9
+    ExportReport,
+    /// `exportResult` = 10
+    ExportResult,
+    /// `holdPolicySync` = 11
+    HoldPolicySync,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ActionAfterRetentionPeriod {
+impl graph_odata_runtime::enums::EvolvableEnum for CaseAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("delete", 1),
-        ("startDispositionReview", 2),
-        ("relabel", 3),
-        ("unknownFutureValue", 4),
+        ("contentExport", 0),
+        ("applyTags", 1),
+        ("convertToPdf", 2),
+        ("index", 3),
+        ("estimateStatistics", 4),
+        ("addToReviewSet", 5),
+        ("holdUpdate", 6),
+        ("unknownFutureValue", 7),
+        ("purgeData", 8),
+        ("exportReport", 9),
+        ("exportResult", 10),
+        ("holdPolicySync", 11),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "delete" => Self::Delete,
-            "startDispositionReview" => Self::StartDispositionReview,
-            "relabel" => Self::Relabel,
+            "contentExport" => Self::ContentExport,
+            "applyTags" => Self::ApplyTags,
+            "convertToPdf" => Self::ConvertToPdf,
+            "index" => Self::Index,
+            "estimateStatistics" => Self::EstimateStatistics,
+            "addToReviewSet" => Self::AddToReviewSet,
+            "holdUpdate" => Self::HoldUpdate,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "purgeData" => Self::PurgeData,
+            "exportReport" => Self::ExportReport,
+            "exportResult" => Self::ExportResult,
+            "holdPolicySync" => Self::HoldPolicySync,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Delete => "delete",
-            Self::StartDispositionReview => "startDispositionReview",
-            Self::Relabel => "relabel",
+            Self::ContentExport => "contentExport",
+            Self::ApplyTags => "applyTags",
+            Self::ConvertToPdf => "convertToPdf",
+            Self::Index => "index",
+            Self::EstimateStatistics => "estimateStatistics",
+            Self::AddToReviewSet => "addToReviewSet",
+            Self::HoldUpdate => "holdUpdate",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::PurgeData => "purgeData",
+            Self::ExportReport => "exportReport",
+            Self::ExportResult => "exportResult",
+            Self::HoldPolicySync => "holdPolicySync",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ActionAfterRetentionPeriod {
+impl serde::Serialize for CaseAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ActionAfterRetentionPeriod {
+impl<'de> serde::Deserialize<'de> for CaseAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -77,67 +112,67 @@ impl<'de> serde::Deserialize<'de> for ActionAfterRetentionPeriod {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for ActionAfterRetentionPeriod {
+impl std::fmt::Display for CaseAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for ActionAfterRetentionPeriod {
+impl From<&str> for CaseAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.defaultRecordBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.purgeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefaultRecordBehavior {
-    /// `startLocked` = 0
-    StartLocked,
-    /// `startUnlocked` = 1
-    StartUnlocked,
-    /// `unknownFutureValue` = 2
+pub enum PurgeType {
+    /// `recoverable` = 0
+    Recoverable,
+    /// `unknownFutureValue` = 1
     UnknownFutureValue,
+    /// `permanentlyDelete` = 2
+    PermanentlyDelete,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefaultRecordBehavior {
+impl graph_odata_runtime::enums::EvolvableEnum for PurgeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("startLocked", 0),
-        ("startUnlocked", 1),
-        ("unknownFutureValue", 2),
+        ("recoverable", 0),
+        ("unknownFutureValue", 1),
+        ("permanentlyDelete", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "startLocked" => Self::StartLocked,
-            "startUnlocked" => Self::StartUnlocked,
+            "recoverable" => Self::Recoverable,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "permanentlyDelete" => Self::PermanentlyDelete,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::StartLocked => "startLocked",
-            Self::StartUnlocked => "startUnlocked",
+            Self::Recoverable => "recoverable",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::PermanentlyDelete => "permanentlyDelete",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for DefaultRecordBehavior {
+impl serde::Serialize for PurgeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DefaultRecordBehavior {
+impl<'de> serde::Deserialize<'de> for PurgeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -146,320 +181,14 @@ impl<'de> serde::Deserialize<'de> for DefaultRecordBehavior {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for DefaultRecordBehavior {
+impl std::fmt::Display for PurgeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for DefaultRecordBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.eventPropagationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EventPropagationStatus {
-    /// `none` = 0
-    None,
-    /// `inProcessing` = 1
-    InProcessing,
-    /// `failed` = 2
-    Failed,
-    /// `success` = 3
-    Success,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("inProcessing", 1),
-        ("failed", 2),
-        ("success", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "inProcessing" => Self::InProcessing,
-            "failed" => Self::Failed,
-            "success" => Self::Success,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::InProcessing => "inProcessing",
-            Self::Failed => "failed",
-            Self::Success => "success",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EventPropagationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EventPropagationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EventPropagationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.eventStatusType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EventStatusType {
-    /// `pending` = 0
-    Pending,
-    /// `error` = 1
-    Error,
-    /// `success` = 2
-    Success,
-    /// `notAvaliable` = 3
-    NotAvaliable,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EventStatusType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("error", 1),
-        ("success", 2),
-        ("notAvaliable", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "error" => Self::Error,
-            "success" => Self::Success,
-            "notAvaliable" => Self::NotAvaliable,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Error => "error",
-            Self::Success => "success",
-            Self::NotAvaliable => "notAvaliable",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EventStatusType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EventStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EventStatusType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EventStatusType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.queryType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryType {
-    /// `files` = 0
-    Files,
-    /// `messages` = 1
-    Messages,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("files", 0),
-        ("messages", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "files" => Self::Files,
-            "messages" => Self::Messages,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Files => "files",
-            Self::Messages => "messages",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for QueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for QueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for QueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for QueryType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.retentionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetentionTrigger {
-    /// `dateLabeled` = 0
-    DateLabeled,
-    /// `dateCreated` = 1
-    DateCreated,
-    /// `dateModified` = 2
-    DateModified,
-    /// `dateOfEvent` = 3
-    DateOfEvent,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RetentionTrigger {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("dateLabeled", 0),
-        ("dateCreated", 1),
-        ("dateModified", 2),
-        ("dateOfEvent", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "dateLabeled" => Self::DateLabeled,
-            "dateCreated" => Self::DateCreated,
-            "dateModified" => Self::DateModified,
-            "dateOfEvent" => Self::DateOfEvent,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DateLabeled => "dateLabeled",
-            Self::DateCreated => "dateCreated",
-            Self::DateModified => "dateModified",
-            Self::DateOfEvent => "dateOfEvent",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RetentionTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RetentionTrigger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for RetentionTrigger {
+impl From<&str> for PurgeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -7,6 +7,15 @@
 pub(crate) use graph_sdk_beta_models_part_1::scim::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_5::scim::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::scim::*;
 
 #[allow(unused_imports)]

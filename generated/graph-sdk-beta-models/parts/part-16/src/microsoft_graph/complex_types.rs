@@ -11,33 +11,119 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.alertTrigger`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.ComplexExtensionValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AlertTrigger {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct ComplexExtensionValue {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for AlertTrigger {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ComplexExtensionValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl AlertTrigger {
+#[cfg(feature = "_unreached")]
+impl ComplexExtensionValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.alertTrigger";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ComplexExtensionValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ComplexExtensionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ComplexExtensionValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.CopyNotebookModel`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopyNotebookModel {
+    /// Property `createdBy`: `Edm.String`.
+    pub created_by: Option<String>,
+    /// Property `createdByIdentity`: `microsoft.graph.identitySet`.
+    pub created_by_identity: Option<AnyIdentitySet>,
+    /// Property `createdTime`: `Edm.DateTimeOffset`.
+    pub created_time: Option<edm::DateTimeOffset>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    pub is_default: Option<bool>,
+    /// Property `isShared`: `Edm.Boolean`.
+    pub is_shared: Option<bool>,
+    /// Property `lastModifiedBy`: `Edm.String`.
+    pub last_modified_by: Option<String>,
+    /// Property `lastModifiedByIdentity`: `microsoft.graph.identitySet`.
+    pub last_modified_by_identity: Option<AnyIdentitySet>,
+    /// Property `lastModifiedTime`: `Edm.DateTimeOffset`.
+    pub last_modified_time: Option<edm::DateTimeOffset>,
+    /// Property `links`: `microsoft.graph.notebookLinks`.
+    pub links: Option<NotebookLinks>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `sectionGroupsUrl`: `Edm.String`.
+    pub section_groups_url: Option<String>,
+    /// Property `sectionsUrl`: `Edm.String`.
+    pub sections_url: Option<String>,
+    /// Property `self`: `Edm.String`.
+    pub self_: Option<String>,
+    /// Property `userRole`: `microsoft.graph.onenoteUserRole`.
+    pub user_role: Option<OnenoteUserRole>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for CopyNotebookModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl CopyNotebookModel {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.CopyNotebookModel";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -50,15 +136,27 @@ impl AlertTrigger {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("createdBy", &self.created_by);
+        object.property("createdByIdentity", &self.created_by_identity);
+        object.property("createdTime", &self.created_time);
+        object.property("id", &self.id);
+        object.property("isDefault", &self.is_default);
+        object.property("isShared", &self.is_shared);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedByIdentity", &self.last_modified_by_identity);
+        object.property("lastModifiedTime", &self.last_modified_time);
+        object.property("links", &self.links);
         object.property("name", &self.name);
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
+        object.property("sectionGroupsUrl", &self.section_groups_url);
+        object.property("sectionsUrl", &self.sections_url);
+        object.property("self", &self.self_);
+        object.property("userRole", &self.user_role);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AlertTrigger {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for CopyNotebookModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,19 +164,39 @@ impl<'de> serde::Deserialize<'de> for AlertTrigger {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AlertTrigger {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for CopyNotebookModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdByIdentity" => {
+                read_nullable(map, key, &mut self.created_by_identity, extra)
+            }
+            "createdTime" => read_lenient(map, key, &mut self.created_time, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isShared" => read_lenient(map, key, &mut self.is_shared, extra),
+            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
+            "lastModifiedByIdentity" => {
+                read_nullable(map, key, &mut self.last_modified_by_identity, extra)
+            }
+            "lastModifiedTime" => {
+                read_lenient(map, key, &mut self.last_modified_time, extra)
+            }
+            "links" => read_nullable(map, key, &mut self.links, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "sectionGroupsUrl" => {
+                read_lenient(map, key, &mut self.section_groups_url, extra)
+            }
+            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
+            "self" => read_lenient(map, key, &mut self.self_, extra),
+            "userRole" => read_nullable(map, key, &mut self.user_role, extra),
             _ => Ok(false),
         }
     }
@@ -89,8 +207,8 @@ impl graph_odata_runtime::model::ODataObject for AlertTrigger {
     }
 }
 
-#[cfg(feature = "_security")]
-impl AlertTrigger {
+#[cfg(feature = "_copy_notebook_model")]
+impl CopyNotebookModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -100,24 +218,469 @@ impl AlertTrigger {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`AlertTrigger`] by wire name, each a [`Field<AlertTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertTrigger::set_null`].
-pub enum AlertTriggerField {}
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`CopyNotebookModel`] by wire name, each a [`Field<CopyNotebookModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopyNotebookModel::set_null`].
+pub enum CopyNotebookModelField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_copy_notebook_model")]
 #[allow(non_upper_case_globals)]
-impl AlertTriggerField {
+impl CopyNotebookModelField {
+    /// `createdBy`
+    pub const CreatedBy: model::Field<CopyNotebookModel> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdByIdentity`
+    pub const CreatedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
+        "createdByIdentity",
+    );
+    /// `createdTime`
+    pub const CreatedTime: model::Field<CopyNotebookModel> = model::Field::new(
+        "createdTime",
+    );
+    /// `id`
+    pub const Id: model::Field<CopyNotebookModel> = model::Field::new("id");
+    /// `isDefault`
+    pub const IsDefault: model::Field<CopyNotebookModel> = model::Field::new(
+        "isDefault",
+    );
+    /// `isShared`
+    pub const IsShared: model::Field<CopyNotebookModel> = model::Field::new("isShared");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<CopyNotebookModel> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedByIdentity`
+    pub const LastModifiedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
+        "lastModifiedByIdentity",
+    );
+    /// `lastModifiedTime`
+    pub const LastModifiedTime: model::Field<CopyNotebookModel> = model::Field::new(
+        "lastModifiedTime",
+    );
+    /// `links`
+    pub const Links: model::Field<CopyNotebookModel> = model::Field::new("links");
     /// `name`
-    pub const Name: model::Field<AlertTrigger> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<AlertTrigger> = model::Field::new("type");
-    /// `value`
-    pub const Value: model::Field<AlertTrigger> = model::Field::new("value");
+    pub const Name: model::Field<CopyNotebookModel> = model::Field::new("name");
+    /// `sectionGroupsUrl`
+    pub const SectionGroupsUrl: model::Field<CopyNotebookModel> = model::Field::new(
+        "sectionGroupsUrl",
+    );
+    /// `sectionsUrl`
+    pub const SectionsUrl: model::Field<CopyNotebookModel> = model::Field::new(
+        "sectionsUrl",
+    );
+    /// `self`
+    pub const Self_: model::Field<CopyNotebookModel> = model::Field::new("self");
+    /// `userRole`
+    pub const UserRole: model::Field<CopyNotebookModel> = model::Field::new("userRole");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AlertTrigger>] = &[
+    pub const ALL: &'static [model::Field<CopyNotebookModel>] = &[
+        Self::CreatedBy,
+        Self::CreatedByIdentity,
+        Self::CreatedTime,
+        Self::Id,
+        Self::IsDefault,
+        Self::IsShared,
+        Self::LastModifiedBy,
+        Self::LastModifiedByIdentity,
+        Self::LastModifiedTime,
+        Self::Links,
         Self::Name,
-        Self::Type,
-        Self::Value,
+        Self::SectionGroupsUrl,
+        Self::SectionsUrl,
+        Self::Self_,
+        Self::UserRole,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.appManagementConfiguration`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppManagementConfiguration {
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
+    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
+    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AppManagementConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AppManagementConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("passwordCredentials", &self.password_credentials);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "passwordCredentials" => {
+                read_nullable(map, key, &mut self.password_credentials, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AppManagementConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`AppManagementConfiguration`] by wire name, each a [`Field<AppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementConfiguration::set_null`].
+pub enum AppManagementConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl AppManagementConfigurationField {
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AppManagementConfiguration>] = &[
+        Self::KeyCredentials,
+        Self::PasswordCredentials,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.approvalStage`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalStage {
+    /// Property `approvalStageTimeOutInDays`: `Edm.Int32`.
+    pub approval_stage_time_out_in_days: Option<i32>,
+    /// Property `escalationApprovers`: `Collection(microsoft.graph.userSet)`.
+    pub escalation_approvers: Option<Vec<AnyUserSet>>,
+    /// Property `escalationTimeInMinutes`: `Edm.Int32`.
+    pub escalation_time_in_minutes: Option<i32>,
+    /// Property `isApproverJustificationRequired`: `Edm.Boolean`.
+    pub is_approver_justification_required: Option<bool>,
+    /// Property `isEscalationEnabled`: `Edm.Boolean`.
+    pub is_escalation_enabled: Option<bool>,
+    /// Property `primaryApprovers`: `Collection(microsoft.graph.userSet)`.
+    pub primary_approvers: Option<Vec<AnyUserSet>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for ApprovalStage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ApprovalStage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalStage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "approvalStageTimeOutInDays",
+                &self.approval_stage_time_out_in_days,
+            );
+        object.property("escalationApprovers", &self.escalation_approvers);
+        object.property("escalationTimeInMinutes", &self.escalation_time_in_minutes);
+        object
+            .property(
+                "isApproverJustificationRequired",
+                &self.is_approver_justification_required,
+            );
+        object.property("isEscalationEnabled", &self.is_escalation_enabled);
+        object.property("primaryApprovers", &self.primary_approvers);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for ApprovalStage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for ApprovalStage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "approvalStageTimeOutInDays" => {
+                read_lenient(map, key, &mut self.approval_stage_time_out_in_days, extra)
+            }
+            "escalationApprovers" => {
+                read_nullable(map, key, &mut self.escalation_approvers, extra)
+            }
+            "escalationTimeInMinutes" => {
+                read_lenient(map, key, &mut self.escalation_time_in_minutes, extra)
+            }
+            "isApproverJustificationRequired" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_approver_justification_required,
+                    extra,
+                )
+            }
+            "isEscalationEnabled" => {
+                read_lenient(map, key, &mut self.is_escalation_enabled, extra)
+            }
+            "primaryApprovers" => {
+                read_nullable(map, key, &mut self.primary_approvers, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ApprovalStage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`ApprovalStage`] by wire name, each a [`Field<ApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalStage::set_null`].
+pub enum ApprovalStageField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl ApprovalStageField {
+    /// `approvalStageTimeOutInDays`
+    pub const ApprovalStageTimeOutInDays: model::Field<ApprovalStage> = model::Field::new(
+        "approvalStageTimeOutInDays",
+    );
+    /// `escalationApprovers`
+    pub const EscalationApprovers: model::Field<ApprovalStage> = model::Field::new(
+        "escalationApprovers",
+    );
+    /// `escalationTimeInMinutes`
+    pub const EscalationTimeInMinutes: model::Field<ApprovalStage> = model::Field::new(
+        "escalationTimeInMinutes",
+    );
+    /// `isApproverJustificationRequired`
+    pub const IsApproverJustificationRequired: model::Field<ApprovalStage> = model::Field::new(
+        "isApproverJustificationRequired",
+    );
+    /// `isEscalationEnabled`
+    pub const IsEscalationEnabled: model::Field<ApprovalStage> = model::Field::new(
+        "isEscalationEnabled",
+    );
+    /// `primaryApprovers`
+    pub const PrimaryApprovers: model::Field<ApprovalStage> = model::Field::new(
+        "primaryApprovers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApprovalStage>] = &[
+        Self::ApprovalStageTimeOutInDays,
+        Self::EscalationApprovers,
+        Self::EscalationTimeInMinutes,
+        Self::IsApproverJustificationRequired,
+        Self::IsEscalationEnabled,
+        Self::PrimaryApprovers,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.auditActivityInitiator`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditActivityInitiator {
+    /// Property `app`: `microsoft.graph.appIdentity`.
+    pub app: Option<AppIdentity>,
+    /// Property `linkableIdentifiers`: `microsoft.graph.linkableIdentifiers`.
+    pub linkable_identifiers: Option<LinkableIdentifiers>,
+    /// Property `user`: `microsoft.graph.userIdentity`.
+    pub user: Option<UserIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AuditActivityInitiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuditActivityInitiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityInitiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("app", &self.app);
+        object.property("linkableIdentifiers", &self.linkable_identifiers);
+        object.property("user", &self.user);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "app" => read_nullable(map, key, &mut self.app, extra),
+            "linkableIdentifiers" => {
+                read_nullable(map, key, &mut self.linkable_identifiers, extra)
+            }
+            "user" => read_nullable(map, key, &mut self.user, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuditActivityInitiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`AuditActivityInitiator`] by wire name, each a [`Field<AuditActivityInitiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityInitiator::set_null`].
+pub enum AuditActivityInitiatorField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl AuditActivityInitiatorField {
+    /// `app`
+    pub const App: model::Field<AuditActivityInitiator> = model::Field::new("app");
+    /// `linkableIdentifiers`
+    pub const LinkableIdentifiers: model::Field<AuditActivityInitiator> = model::Field::new(
+        "linkableIdentifiers",
+    );
+    /// `user`
+    pub const User: model::Field<AuditActivityInitiator> = model::Field::new("user");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuditActivityInitiator>] = &[
+        Self::App,
+        Self::LinkableIdentifiers,
+        Self::User,
     ];
 }
 
@@ -248,33 +811,31 @@ impl AuthenticationAppDeviceDetailsField {
     ];
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL complex type `microsoft.graph.conditionalAccessPolicyDetail`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.changeNotificationCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessPolicyDetail {
-    /// Property `conditions`: `microsoft.graph.conditionalAccessConditionSet`, not nullable.
-    pub conditions: Option<ConditionalAccessConditionSet>,
-    /// Property `grantControls`: `microsoft.graph.conditionalAccessGrantControls`.
-    pub grant_controls: Option<ConditionalAccessGrantControls>,
-    /// Property `sessionControls`: `microsoft.graph.conditionalAccessSessionControls`.
-    pub session_controls: Option<ConditionalAccessSessionControls>,
+pub struct ChangeNotificationCollection {
+    /// Property `validationTokens`: `Collection(Edm.String)`.
+    pub validation_tokens: Option<Vec<String>>,
+    /// Property `value`: `Collection(microsoft.graph.changeNotification)`, not nullable.
+    pub value: Option<Vec<ChangeNotification>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for ConditionalAccessPolicyDetail {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ChangeNotificationCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl ConditionalAccessPolicyDetail {
+#[cfg(feature = "_unreached")]
+impl ChangeNotificationCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicyDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.changeNotificationCollection";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -287,15 +848,14 @@ impl ConditionalAccessPolicyDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("conditions", &self.conditions);
-        object.property("grantControls", &self.grant_controls);
-        object.property("sessionControls", &self.session_controls);
+        object.property("validationTokens", &self.validation_tokens);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ChangeNotificationCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -303,21 +863,20 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ChangeNotificationCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "grantControls" => read_nullable(map, key, &mut self.grant_controls, extra),
-            "sessionControls" => {
-                read_nullable(map, key, &mut self.session_controls, extra)
+            "validationTokens" => {
+                read_lenient(map, key, &mut self.validation_tokens, extra)
             }
+            "value" => read_nullable(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -328,8 +887,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl ConditionalAccessPolicyDetail {
+#[cfg(feature = "_unreached")]
+impl ChangeNotificationCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -339,30 +898,280 @@ impl ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`ConditionalAccessPolicyDetail`] by wire name, each a [`Field<ConditionalAccessPolicyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicyDetail::set_null`].
-pub enum ConditionalAccessPolicyDetailField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`ChangeNotificationCollection`] by wire name, each a [`Field<ChangeNotificationCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChangeNotificationCollection::set_null`].
+pub enum ChangeNotificationCollectionField {}
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl ConditionalAccessPolicyDetailField {
-    /// `conditions`
-    pub const Conditions: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "conditions",
+impl ChangeNotificationCollectionField {
+    /// `validationTokens`
+    pub const ValidationTokens: model::Field<ChangeNotificationCollection> = model::Field::new(
+        "validationTokens",
     );
-    /// `grantControls`
-    pub const GrantControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "grantControls",
-    );
-    /// `sessionControls`
-    pub const SessionControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "sessionControls",
+    /// `value`
+    pub const Value: model::Field<ChangeNotificationCollection> = model::Field::new(
+        "value",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessPolicyDetail>] = &[
-        Self::Conditions,
-        Self::GrantControls,
-        Self::SessionControls,
+    pub const ALL: &'static [model::Field<ChangeNotificationCollection>] = &[
+        Self::ValidationTokens,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.convertIdResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConvertIdResult {
+    /// Property `errorDetails`: `microsoft.graph.genericError`.
+    pub error_details: Option<AnyGenericError>,
+    /// Property `sourceId`: `Edm.String`.
+    pub source_id: Option<String>,
+    /// Property `targetId`: `Edm.String`.
+    pub target_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for ConvertIdResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl ConvertIdResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.convertIdResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorDetails", &self.error_details);
+        object.property("sourceId", &self.source_id);
+        object.property("targetId", &self.target_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for ConvertIdResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorDetails" => read_nullable(map, key, &mut self.error_details, extra),
+            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
+            "targetId" => read_lenient(map, key, &mut self.target_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl ConvertIdResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`ConvertIdResult`] by wire name, each a [`Field<ConvertIdResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConvertIdResult::set_null`].
+pub enum ConvertIdResultField {}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+#[allow(non_upper_case_globals)]
+impl ConvertIdResultField {
+    /// `errorDetails`
+    pub const ErrorDetails: model::Field<ConvertIdResult> = model::Field::new(
+        "errorDetails",
+    );
+    /// `sourceId`
+    pub const SourceId: model::Field<ConvertIdResult> = model::Field::new("sourceId");
+    /// `targetId`
+    pub const TargetId: model::Field<ConvertIdResult> = model::Field::new("targetId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConvertIdResult>] = &[
+        Self::ErrorDetails,
+        Self::SourceId,
+        Self::TargetId,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.detectedSensitiveContentBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetectedSensitiveContentBase {
+    /// Property `confidence`: `Edm.Int32`.
+    pub confidence: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`.
+    pub id: Option<edm::Guid>,
+    /// Property `matches`: `Collection(microsoft.graph.sensitiveContentLocation)`.
+    pub matches: Option<Vec<SensitiveContentLocation>>,
+    /// Property `recommendedConfidence`: `Edm.Int32`.
+    pub recommended_confidence: Option<i32>,
+    /// Property `uniqueCount`: `Edm.Int32`.
+    pub unique_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for DetectedSensitiveContentBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContentBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detectedSensitiveContentBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("confidence", &self.confidence);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("matches", &self.matches);
+        object.property("recommendedConfidence", &self.recommended_confidence);
+        object.property("uniqueCount", &self.unique_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for DetectedSensitiveContentBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for DetectedSensitiveContentBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "matches" => read_nullable(map, key, &mut self.matches, extra),
+            "recommendedConfidence" => {
+                read_lenient(map, key, &mut self.recommended_confidence, extra)
+            }
+            "uniqueCount" => read_lenient(map, key, &mut self.unique_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContentBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`DetectedSensitiveContentBase`] by wire name, each a [`Field<DetectedSensitiveContentBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetectedSensitiveContentBase::set_null`].
+pub enum DetectedSensitiveContentBaseField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl DetectedSensitiveContentBaseField {
+    /// `confidence`
+    pub const Confidence: model::Field<DetectedSensitiveContentBase> = model::Field::new(
+        "confidence",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DetectedSensitiveContentBase> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<DetectedSensitiveContentBase> = model::Field::new("id");
+    /// `matches`
+    pub const Matches: model::Field<DetectedSensitiveContentBase> = model::Field::new(
+        "matches",
+    );
+    /// `recommendedConfidence`
+    pub const RecommendedConfidence: model::Field<DetectedSensitiveContentBase> = model::Field::new(
+        "recommendedConfidence",
+    );
+    /// `uniqueCount`
+    pub const UniqueCount: model::Field<DetectedSensitiveContentBase> = model::Field::new(
+        "uniqueCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DetectedSensitiveContentBase>] = &[
+        Self::Confidence,
+        Self::DisplayName,
+        Self::Id,
+        Self::Matches,
+        Self::RecommendedConfidence,
+        Self::UniqueCount,
     ];
 }
 
@@ -491,31 +1300,33 @@ impl DeviceLocalCredentialField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.fileHash`.
+#[cfg(feature = "_domains")]
+/// CSDL complex type `microsoft.graph.domainState`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileHash {
-    /// Property `hashType`: `microsoft.graph.fileHashType`.
-    pub hash_type: Option<FileHashType>,
-    /// Property `hashValue`: `Edm.String`.
-    pub hash_value: Option<String>,
+pub struct DomainState {
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `operation`: `Edm.String`.
+    pub operation: Option<String>,
+    /// Property `status`: `Edm.String`.
+    pub status: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileHash {
+#[cfg(feature = "_domains")]
+impl serde::Serialize for DomainState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl FileHash {
+#[cfg(feature = "_domains")]
+impl DomainState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileHash";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -528,1694 +1339,15 @@ impl FileHash {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("hashType", &self.hash_type);
-        object.property("hashValue", &self.hash_value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileHash {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FileHash {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "hashType" => read_nullable(map, key, &mut self.hash_type, extra),
-            "hashValue" => read_lenient(map, key, &mut self.hash_value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FileHash {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
-pub enum FileHashField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FileHashField {
-    /// `hashType`
-    pub const HashType: model::Field<FileHash> = model::Field::new("hashType");
-    /// `hashValue`
-    pub const HashValue: model::Field<FileHash> = model::Field::new("hashValue");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileHash>] = &[
-        Self::HashType,
-        Self::HashValue,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.fileSecurityState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileSecurityState {
-    /// Property `fileHash`: `microsoft.graph.fileHash`.
-    pub file_hash: Option<FileHash>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `riskScore`: `Edm.String`.
-    pub risk_score: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileSecurityState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FileSecurityState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSecurityState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fileHash", &self.file_hash);
-        object.property("name", &self.name);
-        object.property("path", &self.path);
-        object.property("riskScore", &self.risk_score);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileSecurityState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FileSecurityState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "fileHash" => read_nullable(map, key, &mut self.file_hash, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FileSecurityState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FileSecurityState`] by wire name, each a [`Field<FileSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSecurityState::set_null`].
-pub enum FileSecurityStateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FileSecurityStateField {
-    /// `fileHash`
-    pub const FileHash: model::Field<FileSecurityState> = model::Field::new("fileHash");
-    /// `name`
-    pub const Name: model::Field<FileSecurityState> = model::Field::new("name");
-    /// `path`
-    pub const Path: model::Field<FileSecurityState> = model::Field::new("path");
-    /// `riskScore`
-    pub const RiskScore: model::Field<FileSecurityState> = model::Field::new(
-        "riskScore",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileSecurityState>] = &[
-        Self::FileHash,
-        Self::Name,
-        Self::Path,
-        Self::RiskScore,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerTypeAgentSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeAgentSettings {
-    /// Property `chatEmbedAllowedHosts`: `Collection(Edm.String)`, not nullable.
-    pub chat_embed_allowed_hosts: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeAgentSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeAgentSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeAgentSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("chatEmbedAllowedHosts", &self.chat_embed_allowed_hosts);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAgentSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeAgentSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "chatEmbedAllowedHosts" => {
-                read_lenient(map, key, &mut self.chat_embed_allowed_hosts, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeAgentSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeAgentSettings`] by wire name, each a [`Field<FileStorageContainerTypeAgentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeAgentSettings::set_null`].
-pub enum FileStorageContainerTypeAgentSettingsField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeAgentSettingsField {
-    /// `chatEmbedAllowedHosts`
-    pub const ChatEmbedAllowedHosts: model::Field<
-        FileStorageContainerTypeAgentSettings,
-    > = model::Field::new("chatEmbedAllowedHosts");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerTypeAgentSettings>] = &[
-        Self::ChatEmbedAllowedHosts,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerTypeRegistrationSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeRegistrationSettings {
-    /// Property `agent`: `microsoft.graph.fileStorageContainerTypeAgentSettings`.
-    pub agent: Option<FileStorageContainerTypeAgentSettings>,
-    /// Property `isDiscoverabilityEnabled`: `Edm.Boolean`.
-    pub is_discoverability_enabled: Option<bool>,
-    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
-    pub is_item_versioning_enabled: Option<bool>,
-    /// Property `isSearchEnabled`: `Edm.Boolean`.
-    pub is_search_enabled: Option<bool>,
-    /// Property `isSharingRestricted`: `Edm.Boolean`.
-    pub is_sharing_restricted: Option<bool>,
-    /// Property `itemMajorVersionLimit`: `Edm.Int64`.
-    pub item_major_version_limit: Option<i64>,
-    /// Property `maxStoragePerContainerInBytes`: `Edm.Int64`.
-    pub max_storage_per_container_in_bytes: Option<i64>,
-    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
-    pub sharing_capability: Option<SharingCapabilities>,
-    /// Property `urlTemplate`: `Edm.String`.
-    pub url_template: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeRegistrationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeRegistrationSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeRegistrationSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("agent", &self.agent);
-        object.property("isDiscoverabilityEnabled", &self.is_discoverability_enabled);
-        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
-        object.property("isSearchEnabled", &self.is_search_enabled);
-        object.property("isSharingRestricted", &self.is_sharing_restricted);
-        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
-        object
-            .property(
-                "maxStoragePerContainerInBytes",
-                &self.max_storage_per_container_in_bytes,
-            );
-        object.property("sharingCapability", &self.sharing_capability);
-        object.property("urlTemplate", &self.url_template);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistrationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject
-for FileStorageContainerTypeRegistrationSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "agent" => read_nullable(map, key, &mut self.agent, extra),
-            "isDiscoverabilityEnabled" => {
-                read_lenient(map, key, &mut self.is_discoverability_enabled, extra)
-            }
-            "isItemVersioningEnabled" => {
-                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
-            }
-            "isSearchEnabled" => {
-                read_lenient(map, key, &mut self.is_search_enabled, extra)
-            }
-            "isSharingRestricted" => {
-                read_lenient(map, key, &mut self.is_sharing_restricted, extra)
-            }
-            "itemMajorVersionLimit" => {
-                read_lenient(map, key, &mut self.item_major_version_limit, extra)
-            }
-            "maxStoragePerContainerInBytes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.max_storage_per_container_in_bytes,
-                    extra,
-                )
-            }
-            "sharingCapability" => {
-                read_nullable(map, key, &mut self.sharing_capability, extra)
-            }
-            "urlTemplate" => read_lenient(map, key, &mut self.url_template, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeRegistrationSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeRegistrationSettings`] by wire name, each a [`Field<FileStorageContainerTypeRegistrationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeRegistrationSettings::set_null`].
-pub enum FileStorageContainerTypeRegistrationSettingsField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeRegistrationSettingsField {
-    /// `agent`
-    pub const Agent: model::Field<FileStorageContainerTypeRegistrationSettings> = model::Field::new(
-        "agent",
-    );
-    /// `isDiscoverabilityEnabled`
-    pub const IsDiscoverabilityEnabled: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("isDiscoverabilityEnabled");
-    /// `isItemVersioningEnabled`
-    pub const IsItemVersioningEnabled: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("isItemVersioningEnabled");
-    /// `isSearchEnabled`
-    pub const IsSearchEnabled: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("isSearchEnabled");
-    /// `isSharingRestricted`
-    pub const IsSharingRestricted: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("isSharingRestricted");
-    /// `itemMajorVersionLimit`
-    pub const ItemMajorVersionLimit: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("itemMajorVersionLimit");
-    /// `maxStoragePerContainerInBytes`
-    pub const MaxStoragePerContainerInBytes: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("maxStoragePerContainerInBytes");
-    /// `sharingCapability`
-    pub const SharingCapability: model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    > = model::Field::new("sharingCapability");
-    /// `urlTemplate`
-    pub const UrlTemplate: model::Field<FileStorageContainerTypeRegistrationSettings> = model::Field::new(
-        "urlTemplate",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        FileStorageContainerTypeRegistrationSettings,
-    >] = &[
-        Self::Agent,
-        Self::IsDiscoverabilityEnabled,
-        Self::IsItemVersioningEnabled,
-        Self::IsSearchEnabled,
-        Self::IsSharingRestricted,
-        Self::ItemMajorVersionLimit,
-        Self::MaxStoragePerContainerInBytes,
-        Self::SharingCapability,
-        Self::UrlTemplate,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerTypeSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeSettings {
-    /// Property `agent`: `microsoft.graph.fileStorageContainerTypeAgentSettings`.
-    pub agent: Option<FileStorageContainerTypeAgentSettings>,
-    /// Property `consumingTenantOverridables`: `microsoft.graph.fileStorageContainerTypeSettingsOverride`.
-    pub consuming_tenant_overridables: Option<FileStorageContainerTypeSettingsOverride>,
-    /// Property `isDiscoverabilityEnabled`: `Edm.Boolean`.
-    pub is_discoverability_enabled: Option<bool>,
-    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
-    pub is_item_versioning_enabled: Option<bool>,
-    /// Property `isSearchEnabled`: `Edm.Boolean`.
-    pub is_search_enabled: Option<bool>,
-    /// Property `isSharingRestricted`: `Edm.Boolean`.
-    pub is_sharing_restricted: Option<bool>,
-    /// Property `itemMajorVersionLimit`: `Edm.Int64`.
-    pub item_major_version_limit: Option<i64>,
-    /// Property `maxStoragePerContainerInBytes`: `Edm.Int64`.
-    pub max_storage_per_container_in_bytes: Option<i64>,
-    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
-    pub sharing_capability: Option<SharingCapabilities>,
-    /// Property `urlTemplate`: `Edm.String`.
-    pub url_template: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("agent", &self.agent);
-        object
-            .property(
-                "consumingTenantOverridables",
-                &self.consuming_tenant_overridables,
-            );
-        object.property("isDiscoverabilityEnabled", &self.is_discoverability_enabled);
-        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
-        object.property("isSearchEnabled", &self.is_search_enabled);
-        object.property("isSharingRestricted", &self.is_sharing_restricted);
-        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
-        object
-            .property(
-                "maxStoragePerContainerInBytes",
-                &self.max_storage_per_container_in_bytes,
-            );
-        object.property("sharingCapability", &self.sharing_capability);
-        object.property("urlTemplate", &self.url_template);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "agent" => read_nullable(map, key, &mut self.agent, extra),
-            "consumingTenantOverridables" => {
-                read_nullable(map, key, &mut self.consuming_tenant_overridables, extra)
-            }
-            "isDiscoverabilityEnabled" => {
-                read_lenient(map, key, &mut self.is_discoverability_enabled, extra)
-            }
-            "isItemVersioningEnabled" => {
-                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
-            }
-            "isSearchEnabled" => {
-                read_lenient(map, key, &mut self.is_search_enabled, extra)
-            }
-            "isSharingRestricted" => {
-                read_lenient(map, key, &mut self.is_sharing_restricted, extra)
-            }
-            "itemMajorVersionLimit" => {
-                read_lenient(map, key, &mut self.item_major_version_limit, extra)
-            }
-            "maxStoragePerContainerInBytes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.max_storage_per_container_in_bytes,
-                    extra,
-                )
-            }
-            "sharingCapability" => {
-                read_nullable(map, key, &mut self.sharing_capability, extra)
-            }
-            "urlTemplate" => read_lenient(map, key, &mut self.url_template, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeSettings`] by wire name, each a [`Field<FileStorageContainerTypeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeSettings::set_null`].
-pub enum FileStorageContainerTypeSettingsField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeSettingsField {
-    /// `agent`
-    pub const Agent: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "agent",
-    );
-    /// `consumingTenantOverridables`
-    pub const ConsumingTenantOverridables: model::Field<
-        FileStorageContainerTypeSettings,
-    > = model::Field::new("consumingTenantOverridables");
-    /// `isDiscoverabilityEnabled`
-    pub const IsDiscoverabilityEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isDiscoverabilityEnabled",
-    );
-    /// `isItemVersioningEnabled`
-    pub const IsItemVersioningEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isItemVersioningEnabled",
-    );
-    /// `isSearchEnabled`
-    pub const IsSearchEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isSearchEnabled",
-    );
-    /// `isSharingRestricted`
-    pub const IsSharingRestricted: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isSharingRestricted",
-    );
-    /// `itemMajorVersionLimit`
-    pub const ItemMajorVersionLimit: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "itemMajorVersionLimit",
-    );
-    /// `maxStoragePerContainerInBytes`
-    pub const MaxStoragePerContainerInBytes: model::Field<
-        FileStorageContainerTypeSettings,
-    > = model::Field::new("maxStoragePerContainerInBytes");
-    /// `sharingCapability`
-    pub const SharingCapability: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "sharingCapability",
-    );
-    /// `urlTemplate`
-    pub const UrlTemplate: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "urlTemplate",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerTypeSettings>] = &[
-        Self::Agent,
-        Self::ConsumingTenantOverridables,
-        Self::IsDiscoverabilityEnabled,
-        Self::IsItemVersioningEnabled,
-        Self::IsSearchEnabled,
-        Self::IsSharingRestricted,
-        Self::ItemMajorVersionLimit,
-        Self::MaxStoragePerContainerInBytes,
-        Self::SharingCapability,
-        Self::UrlTemplate,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.idleSessionSignOut`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdleSessionSignOut {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Property `signOutAfterInSeconds`: `Edm.Int64`.
-    pub sign_out_after_in_seconds: Option<i64>,
-    /// Property `warnAfterInSeconds`: `Edm.Int64`.
-    pub warn_after_in_seconds: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for IdleSessionSignOut {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl IdleSessionSignOut {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.idleSessionSignOut";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("signOutAfterInSeconds", &self.sign_out_after_in_seconds);
-        object.property("warnAfterInSeconds", &self.warn_after_in_seconds);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "signOutAfterInSeconds" => {
-                read_lenient(map, key, &mut self.sign_out_after_in_seconds, extra)
-            }
-            "warnAfterInSeconds" => {
-                read_lenient(map, key, &mut self.warn_after_in_seconds, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl IdleSessionSignOut {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`IdleSessionSignOut`] by wire name, each a [`Field<IdleSessionSignOut>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdleSessionSignOut::set_null`].
-pub enum IdleSessionSignOutField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl IdleSessionSignOutField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<IdleSessionSignOut> = model::Field::new(
-        "isEnabled",
-    );
-    /// `signOutAfterInSeconds`
-    pub const SignOutAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
-        "signOutAfterInSeconds",
-    );
-    /// `warnAfterInSeconds`
-    pub const WarnAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
-        "warnAfterInSeconds",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdleSessionSignOut>] = &[
-        Self::IsEnabled,
-        Self::SignOutAfterInSeconds,
-        Self::WarnAfterInSeconds,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.localAdminPasswordSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocalAdminPasswordSettings {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for LocalAdminPasswordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl LocalAdminPasswordSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localAdminPasswordSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for LocalAdminPasswordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for LocalAdminPasswordSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl LocalAdminPasswordSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`LocalAdminPasswordSettings`] by wire name, each a [`Field<LocalAdminPasswordSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalAdminPasswordSettings::set_null`].
-pub enum LocalAdminPasswordSettingsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl LocalAdminPasswordSettingsField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<LocalAdminPasswordSettings> = model::Field::new(
-        "isEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocalAdminPasswordSettings>] = &[
-        Self::IsEnabled,
-    ];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationFeature`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesDirectorySynchronizationFeature {
-    /// Property `allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled`: `Edm.Boolean`.
-    pub allow_on_prem_update_of_on_premises_object_identifier_enabled: Option<bool>,
-    /// Property `blockCloudObjectTakeoverThroughHardMatchEnabled`: `Edm.Boolean`.
-    pub block_cloud_object_takeover_through_hard_match_enabled: Option<bool>,
-    /// Property `blockSoftMatchEnabled`: `Edm.Boolean`.
-    pub block_soft_match_enabled: Option<bool>,
-    /// Property `bypassDirSyncOverridesEnabled`: `Edm.Boolean`.
-    pub bypass_dir_sync_overrides_enabled: Option<bool>,
-    /// Property `cloudPasswordPolicyForPasswordSyncedUsersEnabled`: `Edm.Boolean`.
-    pub cloud_password_policy_for_password_synced_users_enabled: Option<bool>,
-    /// Property `concurrentCredentialUpdateEnabled`: `Edm.Boolean`.
-    pub concurrent_credential_update_enabled: Option<bool>,
-    /// Property `concurrentOrgIdProvisioningEnabled`: `Edm.Boolean`.
-    pub concurrent_org_id_provisioning_enabled: Option<bool>,
-    /// Property `deviceWritebackEnabled`: `Edm.Boolean`.
-    pub device_writeback_enabled: Option<bool>,
-    /// Property `directoryExtensionsEnabled`: `Edm.Boolean`.
-    pub directory_extensions_enabled: Option<bool>,
-    /// Property `fopeConflictResolutionEnabled`: `Edm.Boolean`.
-    pub fope_conflict_resolution_enabled: Option<bool>,
-    /// Property `groupWriteBackEnabled`: `Edm.Boolean`.
-    pub group_write_back_enabled: Option<bool>,
-    /// Property `passwordSyncEnabled`: `Edm.Boolean`.
-    pub password_sync_enabled: Option<bool>,
-    /// Property `passwordWritebackEnabled`: `Edm.Boolean`.
-    pub password_writeback_enabled: Option<bool>,
-    /// Property `quarantineUponProxyAddressesConflictEnabled`: `Edm.Boolean`.
-    pub quarantine_upon_proxy_addresses_conflict_enabled: Option<bool>,
-    /// Property `quarantineUponUpnConflictEnabled`: `Edm.Boolean`.
-    pub quarantine_upon_upn_conflict_enabled: Option<bool>,
-    /// Property `softMatchOnUpnEnabled`: `Edm.Boolean`.
-    pub soft_match_on_upn_enabled: Option<bool>,
-    /// Property `synchronizeUpnForManagedUsersEnabled`: `Edm.Boolean`.
-    pub synchronize_upn_for_managed_users_enabled: Option<bool>,
-    /// Property `unifiedGroupWritebackEnabled`: `Edm.Boolean`.
-    pub unified_group_writeback_enabled: Option<bool>,
-    /// Property `userForcePasswordChangeOnLogonEnabled`: `Edm.Boolean`.
-    pub user_force_password_change_on_logon_enabled: Option<bool>,
-    /// Property `userWritebackEnabled`: `Edm.Boolean`.
-    pub user_writeback_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for OnPremisesDirectorySynchronizationFeature {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl OnPremisesDirectorySynchronizationFeature {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationFeature";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled",
-                &self.allow_on_prem_update_of_on_premises_object_identifier_enabled,
-            );
-        object
-            .property(
-                "blockCloudObjectTakeoverThroughHardMatchEnabled",
-                &self.block_cloud_object_takeover_through_hard_match_enabled,
-            );
-        object.property("blockSoftMatchEnabled", &self.block_soft_match_enabled);
-        object
-            .property(
-                "bypassDirSyncOverridesEnabled",
-                &self.bypass_dir_sync_overrides_enabled,
-            );
-        object
-            .property(
-                "cloudPasswordPolicyForPasswordSyncedUsersEnabled",
-                &self.cloud_password_policy_for_password_synced_users_enabled,
-            );
-        object
-            .property(
-                "concurrentCredentialUpdateEnabled",
-                &self.concurrent_credential_update_enabled,
-            );
-        object
-            .property(
-                "concurrentOrgIdProvisioningEnabled",
-                &self.concurrent_org_id_provisioning_enabled,
-            );
-        object.property("deviceWritebackEnabled", &self.device_writeback_enabled);
-        object
-            .property("directoryExtensionsEnabled", &self.directory_extensions_enabled);
-        object
-            .property(
-                "fopeConflictResolutionEnabled",
-                &self.fope_conflict_resolution_enabled,
-            );
-        object.property("groupWriteBackEnabled", &self.group_write_back_enabled);
-        object.property("passwordSyncEnabled", &self.password_sync_enabled);
-        object.property("passwordWritebackEnabled", &self.password_writeback_enabled);
-        object
-            .property(
-                "quarantineUponProxyAddressesConflictEnabled",
-                &self.quarantine_upon_proxy_addresses_conflict_enabled,
-            );
-        object
-            .property(
-                "quarantineUponUpnConflictEnabled",
-                &self.quarantine_upon_upn_conflict_enabled,
-            );
-        object.property("softMatchOnUpnEnabled", &self.soft_match_on_upn_enabled);
-        object
-            .property(
-                "synchronizeUpnForManagedUsersEnabled",
-                &self.synchronize_upn_for_managed_users_enabled,
-            );
-        object
-            .property(
-                "unifiedGroupWritebackEnabled",
-                &self.unified_group_writeback_enabled,
-            );
-        object
-            .property(
-                "userForcePasswordChangeOnLogonEnabled",
-                &self.user_force_password_change_on_logon_enabled,
-            );
-        object.property("userWritebackEnabled", &self.user_writeback_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationFeature {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject
-for OnPremisesDirectorySynchronizationFeature {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self
-                        .allow_on_prem_update_of_on_premises_object_identifier_enabled,
-                    extra,
-                )
-            }
-            "blockCloudObjectTakeoverThroughHardMatchEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.block_cloud_object_takeover_through_hard_match_enabled,
-                    extra,
-                )
-            }
-            "blockSoftMatchEnabled" => {
-                read_lenient(map, key, &mut self.block_soft_match_enabled, extra)
-            }
-            "bypassDirSyncOverridesEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.bypass_dir_sync_overrides_enabled,
-                    extra,
-                )
-            }
-            "cloudPasswordPolicyForPasswordSyncedUsersEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.cloud_password_policy_for_password_synced_users_enabled,
-                    extra,
-                )
-            }
-            "concurrentCredentialUpdateEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.concurrent_credential_update_enabled,
-                    extra,
-                )
-            }
-            "concurrentOrgIdProvisioningEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.concurrent_org_id_provisioning_enabled,
-                    extra,
-                )
-            }
-            "deviceWritebackEnabled" => {
-                read_lenient(map, key, &mut self.device_writeback_enabled, extra)
-            }
-            "directoryExtensionsEnabled" => {
-                read_lenient(map, key, &mut self.directory_extensions_enabled, extra)
-            }
-            "fopeConflictResolutionEnabled" => {
-                read_lenient(map, key, &mut self.fope_conflict_resolution_enabled, extra)
-            }
-            "groupWriteBackEnabled" => {
-                read_lenient(map, key, &mut self.group_write_back_enabled, extra)
-            }
-            "passwordSyncEnabled" => {
-                read_lenient(map, key, &mut self.password_sync_enabled, extra)
-            }
-            "passwordWritebackEnabled" => {
-                read_lenient(map, key, &mut self.password_writeback_enabled, extra)
-            }
-            "quarantineUponProxyAddressesConflictEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.quarantine_upon_proxy_addresses_conflict_enabled,
-                    extra,
-                )
-            }
-            "quarantineUponUpnConflictEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.quarantine_upon_upn_conflict_enabled,
-                    extra,
-                )
-            }
-            "softMatchOnUpnEnabled" => {
-                read_lenient(map, key, &mut self.soft_match_on_upn_enabled, extra)
-            }
-            "synchronizeUpnForManagedUsersEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.synchronize_upn_for_managed_users_enabled,
-                    extra,
-                )
-            }
-            "unifiedGroupWritebackEnabled" => {
-                read_lenient(map, key, &mut self.unified_group_writeback_enabled, extra)
-            }
-            "userForcePasswordChangeOnLogonEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.user_force_password_change_on_logon_enabled,
-                    extra,
-                )
-            }
-            "userWritebackEnabled" => {
-                read_lenient(map, key, &mut self.user_writeback_enabled, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl OnPremisesDirectorySynchronizationFeature {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`OnPremisesDirectorySynchronizationFeature`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationFeature>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationFeature::set_null`].
-pub enum OnPremisesDirectorySynchronizationFeatureField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl OnPremisesDirectorySynchronizationFeatureField {
-    /// `allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled`
-    pub const AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled");
-    /// `blockCloudObjectTakeoverThroughHardMatchEnabled`
-    pub const BlockCloudObjectTakeoverThroughHardMatchEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("blockCloudObjectTakeoverThroughHardMatchEnabled");
-    /// `blockSoftMatchEnabled`
-    pub const BlockSoftMatchEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("blockSoftMatchEnabled");
-    /// `bypassDirSyncOverridesEnabled`
-    pub const BypassDirSyncOverridesEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("bypassDirSyncOverridesEnabled");
-    /// `cloudPasswordPolicyForPasswordSyncedUsersEnabled`
-    pub const CloudPasswordPolicyForPasswordSyncedUsersEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("cloudPasswordPolicyForPasswordSyncedUsersEnabled");
-    /// `concurrentCredentialUpdateEnabled`
-    pub const ConcurrentCredentialUpdateEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("concurrentCredentialUpdateEnabled");
-    /// `concurrentOrgIdProvisioningEnabled`
-    pub const ConcurrentOrgIdProvisioningEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("concurrentOrgIdProvisioningEnabled");
-    /// `deviceWritebackEnabled`
-    pub const DeviceWritebackEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("deviceWritebackEnabled");
-    /// `directoryExtensionsEnabled`
-    pub const DirectoryExtensionsEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("directoryExtensionsEnabled");
-    /// `fopeConflictResolutionEnabled`
-    pub const FopeConflictResolutionEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("fopeConflictResolutionEnabled");
-    /// `groupWriteBackEnabled`
-    pub const GroupWriteBackEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("groupWriteBackEnabled");
-    /// `passwordSyncEnabled`
-    pub const PasswordSyncEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("passwordSyncEnabled");
-    /// `passwordWritebackEnabled`
-    pub const PasswordWritebackEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("passwordWritebackEnabled");
-    /// `quarantineUponProxyAddressesConflictEnabled`
-    pub const QuarantineUponProxyAddressesConflictEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("quarantineUponProxyAddressesConflictEnabled");
-    /// `quarantineUponUpnConflictEnabled`
-    pub const QuarantineUponUpnConflictEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("quarantineUponUpnConflictEnabled");
-    /// `softMatchOnUpnEnabled`
-    pub const SoftMatchOnUpnEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("softMatchOnUpnEnabled");
-    /// `synchronizeUpnForManagedUsersEnabled`
-    pub const SynchronizeUpnForManagedUsersEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("synchronizeUpnForManagedUsersEnabled");
-    /// `unifiedGroupWritebackEnabled`
-    pub const UnifiedGroupWritebackEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("unifiedGroupWritebackEnabled");
-    /// `userForcePasswordChangeOnLogonEnabled`
-    pub const UserForcePasswordChangeOnLogonEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("userForcePasswordChangeOnLogonEnabled");
-    /// `userWritebackEnabled`
-    pub const UserWritebackEnabled: model::Field<
-        OnPremisesDirectorySynchronizationFeature,
-    > = model::Field::new("userWritebackEnabled");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesDirectorySynchronizationFeature>] = &[
-        Self::AllowOnPremUpdateOfOnPremisesObjectIdentifierEnabled,
-        Self::BlockCloudObjectTakeoverThroughHardMatchEnabled,
-        Self::BlockSoftMatchEnabled,
-        Self::BypassDirSyncOverridesEnabled,
-        Self::CloudPasswordPolicyForPasswordSyncedUsersEnabled,
-        Self::ConcurrentCredentialUpdateEnabled,
-        Self::ConcurrentOrgIdProvisioningEnabled,
-        Self::DeviceWritebackEnabled,
-        Self::DirectoryExtensionsEnabled,
-        Self::FopeConflictResolutionEnabled,
-        Self::GroupWriteBackEnabled,
-        Self::PasswordSyncEnabled,
-        Self::PasswordWritebackEnabled,
-        Self::QuarantineUponProxyAddressesConflictEnabled,
-        Self::QuarantineUponUpnConflictEnabled,
-        Self::SoftMatchOnUpnEnabled,
-        Self::SynchronizeUpnForManagedUsersEnabled,
-        Self::UnifiedGroupWritebackEnabled,
-        Self::UserForcePasswordChangeOnLogonEnabled,
-        Self::UserWritebackEnabled,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.process`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Process {
-    /// Property `accountName`: `Edm.String`.
-    pub account_name: Option<String>,
-    /// Property `commandLine`: `Edm.String`.
-    pub command_line: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `fileHash`: `microsoft.graph.fileHash`.
-    pub file_hash: Option<FileHash>,
-    /// Property `integrityLevel`: `microsoft.graph.processIntegrityLevel`.
-    pub integrity_level: Option<ProcessIntegrityLevel>,
-    /// Property `isElevated`: `Edm.Boolean`.
-    pub is_elevated: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `parentProcessCreatedDateTime`: `Edm.DateTimeOffset`.
-    pub parent_process_created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `parentProcessId`: `Edm.Int32`.
-    pub parent_process_id: Option<i32>,
-    /// Property `parentProcessName`: `Edm.String`.
-    pub parent_process_name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `processId`: `Edm.Int32`.
-    pub process_id: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Process {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Process {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.process";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accountName", &self.account_name);
-        object.property("commandLine", &self.command_line);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("fileHash", &self.file_hash);
-        object.property("integrityLevel", &self.integrity_level);
-        object.property("isElevated", &self.is_elevated);
-        object.property("name", &self.name);
-        object
-            .property(
-                "parentProcessCreatedDateTime",
-                &self.parent_process_created_date_time,
-            );
-        object.property("parentProcessId", &self.parent_process_id);
-        object.property("parentProcessName", &self.parent_process_name);
-        object.property("path", &self.path);
-        object.property("processId", &self.process_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Process {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Process {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "accountName" => read_lenient(map, key, &mut self.account_name, extra),
-            "commandLine" => read_lenient(map, key, &mut self.command_line, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "fileHash" => read_nullable(map, key, &mut self.file_hash, extra),
-            "integrityLevel" => read_nullable(map, key, &mut self.integrity_level, extra),
-            "isElevated" => read_lenient(map, key, &mut self.is_elevated, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentProcessCreatedDateTime" => {
-                read_lenient(map, key, &mut self.parent_process_created_date_time, extra)
-            }
-            "parentProcessId" => {
-                read_lenient(map, key, &mut self.parent_process_id, extra)
-            }
-            "parentProcessName" => {
-                read_lenient(map, key, &mut self.parent_process_name, extra)
-            }
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "processId" => read_lenient(map, key, &mut self.process_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Process {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Process`] by wire name, each a [`Field<Process>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Process::set_null`].
-pub enum ProcessField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ProcessField {
-    /// `accountName`
-    pub const AccountName: model::Field<Process> = model::Field::new("accountName");
-    /// `commandLine`
-    pub const CommandLine: model::Field<Process> = model::Field::new("commandLine");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Process> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `fileHash`
-    pub const FileHash: model::Field<Process> = model::Field::new("fileHash");
-    /// `integrityLevel`
-    pub const IntegrityLevel: model::Field<Process> = model::Field::new(
-        "integrityLevel",
-    );
-    /// `isElevated`
-    pub const IsElevated: model::Field<Process> = model::Field::new("isElevated");
-    /// `name`
-    pub const Name: model::Field<Process> = model::Field::new("name");
-    /// `parentProcessCreatedDateTime`
-    pub const ParentProcessCreatedDateTime: model::Field<Process> = model::Field::new(
-        "parentProcessCreatedDateTime",
-    );
-    /// `parentProcessId`
-    pub const ParentProcessId: model::Field<Process> = model::Field::new(
-        "parentProcessId",
-    );
-    /// `parentProcessName`
-    pub const ParentProcessName: model::Field<Process> = model::Field::new(
-        "parentProcessName",
-    );
-    /// `path`
-    pub const Path: model::Field<Process> = model::Field::new("path");
-    /// `processId`
-    pub const ProcessId: model::Field<Process> = model::Field::new("processId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Process>] = &[
-        Self::AccountName,
-        Self::CommandLine,
-        Self::CreatedDateTime,
-        Self::FileHash,
-        Self::IntegrityLevel,
-        Self::IsElevated,
-        Self::Name,
-        Self::ParentProcessCreatedDateTime,
-        Self::ParentProcessId,
-        Self::ParentProcessName,
-        Self::Path,
-        Self::ProcessId,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL complex type `microsoft.graph.propertyToEvaluate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PropertyToEvaluate {
-    /// Property `propertyName`: `Edm.String`.
-    pub property_name: Option<String>,
-    /// Property `propertyValue`: `Edm.String`.
-    pub property_value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for PropertyToEvaluate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl PropertyToEvaluate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.propertyToEvaluate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("propertyName", &self.property_name);
-        object.property("propertyValue", &self.property_value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for PropertyToEvaluate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for PropertyToEvaluate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "propertyName" => read_lenient(map, key, &mut self.property_name, extra),
-            "propertyValue" => read_lenient(map, key, &mut self.property_value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl PropertyToEvaluate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`PropertyToEvaluate`] by wire name, each a [`Field<PropertyToEvaluate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PropertyToEvaluate::set_null`].
-pub enum PropertyToEvaluateField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl PropertyToEvaluateField {
-    /// `propertyName`
-    pub const PropertyName: model::Field<PropertyToEvaluate> = model::Field::new(
-        "propertyName",
-    );
-    /// `propertyValue`
-    pub const PropertyValue: model::Field<PropertyToEvaluate> = model::Field::new(
-        "propertyValue",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PropertyToEvaluate>] = &[
-        Self::PropertyName,
-        Self::PropertyValue,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.registryKeyState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegistryKeyState {
-    /// Property `hive`: `microsoft.graph.registryHive`.
-    pub hive: Option<RegistryHive>,
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `oldKey`: `Edm.String`.
-    pub old_key: Option<String>,
-    /// Property `oldValueData`: `Edm.String`.
-    pub old_value_data: Option<String>,
-    /// Property `oldValueName`: `Edm.String`.
-    pub old_value_name: Option<String>,
-    /// Property `operation`: `microsoft.graph.registryOperation`.
-    pub operation: Option<RegistryOperation>,
-    /// Property `processId`: `Edm.Int32`.
-    pub process_id: Option<i32>,
-    /// Property `valueData`: `Edm.String`.
-    pub value_data: Option<String>,
-    /// Property `valueName`: `Edm.String`.
-    pub value_name: Option<String>,
-    /// Property `valueType`: `microsoft.graph.registryValueType`.
-    pub value_type: Option<RegistryValueType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RegistryKeyState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl RegistryKeyState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.registryKeyState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hive", &self.hive);
-        object.property("key", &self.key);
-        object.property("oldKey", &self.old_key);
-        object.property("oldValueData", &self.old_value_data);
-        object.property("oldValueName", &self.old_value_name);
+        object.property("lastActionDateTime", &self.last_action_date_time);
         object.property("operation", &self.operation);
-        object.property("processId", &self.process_id);
-        object.property("valueData", &self.value_data);
-        object.property("valueName", &self.value_name);
-        object.property("valueType", &self.value_type);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryKeyState {
+#[cfg(feature = "_domains")]
+impl<'de> serde::Deserialize<'de> for DomainState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2223,26 +1355,21 @@ impl<'de> serde::Deserialize<'de> for RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RegistryKeyState {
+#[cfg(feature = "_domains")]
+impl graph_odata_runtime::model::ODataObject for DomainState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "hive" => read_nullable(map, key, &mut self.hive, extra),
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "oldKey" => read_lenient(map, key, &mut self.old_key, extra),
-            "oldValueData" => read_lenient(map, key, &mut self.old_value_data, extra),
-            "oldValueName" => read_lenient(map, key, &mut self.old_value_name, extra),
-            "operation" => read_nullable(map, key, &mut self.operation, extra),
-            "processId" => read_lenient(map, key, &mut self.process_id, extra),
-            "valueData" => read_lenient(map, key, &mut self.value_data, extra),
-            "valueName" => read_lenient(map, key, &mut self.value_name, extra),
-            "valueType" => read_nullable(map, key, &mut self.value_type, extra),
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "operation" => read_lenient(map, key, &mut self.operation, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -2253,8 +1380,8 @@ impl graph_odata_runtime::model::ODataObject for RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl RegistryKeyState {
+#[cfg(feature = "_domains")]
+impl DomainState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2264,56 +1391,148 @@ impl RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`RegistryKeyState`] by wire name, each a [`Field<RegistryKeyState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryKeyState::set_null`].
-pub enum RegistryKeyStateField {}
+#[cfg(feature = "_domains")]
+/// The properties of [`DomainState`] by wire name, each a [`Field<DomainState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainState::set_null`].
+pub enum DomainStateField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
-impl RegistryKeyStateField {
-    /// `hive`
-    pub const Hive: model::Field<RegistryKeyState> = model::Field::new("hive");
-    /// `key`
-    pub const Key: model::Field<RegistryKeyState> = model::Field::new("key");
-    /// `oldKey`
-    pub const OldKey: model::Field<RegistryKeyState> = model::Field::new("oldKey");
-    /// `oldValueData`
-    pub const OldValueData: model::Field<RegistryKeyState> = model::Field::new(
-        "oldValueData",
-    );
-    /// `oldValueName`
-    pub const OldValueName: model::Field<RegistryKeyState> = model::Field::new(
-        "oldValueName",
+impl DomainStateField {
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<DomainState> = model::Field::new(
+        "lastActionDateTime",
     );
     /// `operation`
-    pub const Operation: model::Field<RegistryKeyState> = model::Field::new("operation");
-    /// `processId`
-    pub const ProcessId: model::Field<RegistryKeyState> = model::Field::new("processId");
-    /// `valueData`
-    pub const ValueData: model::Field<RegistryKeyState> = model::Field::new("valueData");
-    /// `valueName`
-    pub const ValueName: model::Field<RegistryKeyState> = model::Field::new("valueName");
-    /// `valueType`
-    pub const ValueType: model::Field<RegistryKeyState> = model::Field::new("valueType");
+    pub const Operation: model::Field<DomainState> = model::Field::new("operation");
+    /// `status`
+    pub const Status: model::Field<DomainState> = model::Field::new("status");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RegistryKeyState>] = &[
-        Self::Hive,
-        Self::Key,
-        Self::OldKey,
-        Self::OldValueData,
-        Self::OldValueName,
+    pub const ALL: &'static [model::Field<DomainState>] = &[
+        Self::LastActionDateTime,
         Self::Operation,
-        Self::ProcessId,
-        Self::ValueData,
-        Self::ValueName,
-        Self::ValueType,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.evaluateSensitivityLabelsRequest`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EvaluateSensitivityLabelsRequest {
+    /// Property `currentLabel`: `microsoft.graph.currentLabel`.
+    pub current_label: Option<CurrentLabel>,
+    /// Property `discoveredSensitiveTypes`: `Collection(microsoft.graph.discoveredSensitiveType)`.
+    pub discovered_sensitive_types: Option<Vec<DiscoveredSensitiveType>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for EvaluateSensitivityLabelsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl EvaluateSensitivityLabelsRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateSensitivityLabelsRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("currentLabel", &self.current_label);
+        object.property("discoveredSensitiveTypes", &self.discovered_sensitive_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for EvaluateSensitivityLabelsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for EvaluateSensitivityLabelsRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "currentLabel" => read_nullable(map, key, &mut self.current_label, extra),
+            "discoveredSensitiveTypes" => {
+                read_nullable(map, key, &mut self.discovered_sensitive_types, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl EvaluateSensitivityLabelsRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// The properties of [`EvaluateSensitivityLabelsRequest`] by wire name, each a [`Field<EvaluateSensitivityLabelsRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateSensitivityLabelsRequest::set_null`].
+pub enum EvaluateSensitivityLabelsRequestField {}
+
+#[cfg(feature = "_access_scope")]
+#[allow(non_upper_case_globals)]
+impl EvaluateSensitivityLabelsRequestField {
+    /// `currentLabel`
+    pub const CurrentLabel: model::Field<EvaluateSensitivityLabelsRequest> = model::Field::new(
+        "currentLabel",
+    );
+    /// `discoveredSensitiveTypes`
+    pub const DiscoveredSensitiveTypes: model::Field<EvaluateSensitivityLabelsRequest> = model::Field::new(
+        "discoveredSensitiveTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EvaluateSensitivityLabelsRequest>] = &[
+        Self::CurrentLabel,
+        Self::DiscoveredSensitiveTypes,
     ];
 }
 
 #[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.resourceData`; open type: dynamic properties land in `additional_properties`.
+/// CSDL complex type `microsoft.graph.exactMatchDiagnostic`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceData {
+pub struct ExactMatchDiagnostic {
+    /// Property `classificationId`: `Edm.Guid`, not nullable.
+    pub classification_id: Option<edm::Guid>,
+    /// Property `classificationLimits`: `Collection(microsoft.graph.classificationLimit)`, not nullable.
+    pub classification_limits: Option<Vec<ClassificationLimit>>,
+    /// Property `unmatchedItems`: `Collection(microsoft.graph.unmatched)`, not nullable.
+    pub unmatched_items: Option<Vec<Unmatched>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2321,16 +1540,2406 @@ pub struct ResourceData {
 }
 
 #[cfg(feature = "_unreached")]
-impl serde::Serialize for ResourceData {
+impl serde::Serialize for ExactMatchDiagnostic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_unreached")]
-impl ResourceData {
+impl ExactMatchDiagnostic {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceData";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchDiagnostic";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("classificationId", &self.classification_id);
+        object.property("classificationLimits", &self.classification_limits);
+        object.property("unmatchedItems", &self.unmatched_items);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ExactMatchDiagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ExactMatchDiagnostic {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "classificationId" => {
+                read_lenient(map, key, &mut self.classification_id, extra)
+            }
+            "classificationLimits" => {
+                read_nullable(map, key, &mut self.classification_limits, extra)
+            }
+            "unmatchedItems" => read_nullable(map, key, &mut self.unmatched_items, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ExactMatchDiagnostic {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`ExactMatchDiagnostic`] by wire name, each a [`Field<ExactMatchDiagnostic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchDiagnostic::set_null`].
+pub enum ExactMatchDiagnosticField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl ExactMatchDiagnosticField {
+    /// `classificationId`
+    pub const ClassificationId: model::Field<ExactMatchDiagnostic> = model::Field::new(
+        "classificationId",
+    );
+    /// `classificationLimits`
+    pub const ClassificationLimits: model::Field<ExactMatchDiagnostic> = model::Field::new(
+        "classificationLimits",
+    );
+    /// `unmatchedItems`
+    pub const UnmatchedItems: model::Field<ExactMatchDiagnostic> = model::Field::new(
+        "unmatchedItems",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactMatchDiagnostic>] = &[
+        Self::ClassificationId,
+        Self::ClassificationLimits,
+        Self::UnmatchedItems,
+    ];
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL complex type `microsoft.graph.featureTarget`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeatureTarget {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `targetType`: `microsoft.graph.featureTargetType`.
+    pub target_type: Option<FeatureTargetType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for FeatureTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl FeatureTarget {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.featureTarget";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("targetType", &self.target_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for FeatureTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::model::ODataObject for FeatureTarget {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl FeatureTarget {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// The properties of [`FeatureTarget`] by wire name, each a [`Field<FeatureTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureTarget::set_null`].
+pub enum FeatureTargetField {}
+
+#[cfg(feature = "_authentication_method_configurations")]
+#[allow(non_upper_case_globals)]
+impl FeatureTargetField {
+    /// `id`
+    pub const Id: model::Field<FeatureTarget> = model::Field::new("id");
+    /// `targetType`
+    pub const TargetType: model::Field<FeatureTarget> = model::Field::new("targetType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FeatureTarget>] = &[
+        Self::Id,
+        Self::TargetType,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerCustomPropertyDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerCustomPropertyDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerCustomPropertyDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyDictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyDictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject
+for FileStorageContainerCustomPropertyDictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerCustomPropertyValue {
+    /// Property `isSearchable`: `Edm.Boolean`.
+    pub is_searchable: Option<bool>,
+    /// Property `value`: `Edm.String`, not nullable.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for FileStorageContainerCustomPropertyValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl FileStorageContainerCustomPropertyValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isSearchable", &self.is_searchable);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject
+for FileStorageContainerCustomPropertyValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl FileStorageContainerCustomPropertyValue {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`FileStorageContainerCustomPropertyValue`] by wire name, each a [`Field<FileStorageContainerCustomPropertyValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerCustomPropertyValue::set_null`].
+pub enum FileStorageContainerCustomPropertyValueField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerCustomPropertyValueField {
+    /// `isSearchable`
+    pub const IsSearchable: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
+        "isSearchable",
+    );
+    /// `value`
+    pub const Value: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerCustomPropertyValue>] = &[
+        Self::IsSearchable,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.integerRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IntegerRange {
+    /// Property `end`: `Edm.Int64`.
+    pub end: Option<i64>,
+    /// **Deprecated**: deprecated on 2023-06-13, planned removal on 2023-07-31, revision 2023-06/Tasks_And_Plans
+    ///
+    /// Property `maximum`: `Edm.Int64`.
+    #[deprecated(
+        note = "deprecated on 2023-06-13, planned removal on 2023-07-31, revision 2023-06/Tasks_And_Plans"
+    )]
+    pub maximum: Option<i64>,
+    /// **Deprecated**: deprecated on 2023-06-13, planned removal on 2023-07-31, revision 2023-06/Tasks_And_Plans
+    ///
+    /// Property `minimum`: `Edm.Int64`.
+    #[deprecated(
+        note = "deprecated on 2023-06-13, planned removal on 2023-07-31, revision 2023-06/Tasks_And_Plans"
+    )]
+    pub minimum: Option<i64>,
+    /// Property `start`: `Edm.Int64`.
+    pub start: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for IntegerRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl IntegerRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.integerRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("end", &self.end);
+        object.property("maximum", &self.maximum);
+        object.property("minimum", &self.minimum);
+        object.property("start", &self.start);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for IntegerRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for IntegerRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "end" => read_lenient(map, key, &mut self.end, extra),
+            "maximum" => read_lenient(map, key, &mut self.maximum, extra),
+            "minimum" => read_lenient(map, key, &mut self.minimum, extra),
+            "start" => read_lenient(map, key, &mut self.start, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl IntegerRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`IntegerRange`] by wire name, each a [`Field<IntegerRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntegerRange::set_null`].
+pub enum IntegerRangeField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl IntegerRangeField {
+    /// `end`
+    pub const End: model::Field<IntegerRange> = model::Field::new("end");
+    /// `maximum`
+    pub const Maximum: model::Field<IntegerRange> = model::Field::new("maximum");
+    /// `minimum`
+    pub const Minimum: model::Field<IntegerRange> = model::Field::new("minimum");
+    /// `start`
+    pub const Start: model::Field<IntegerRange> = model::Field::new("start");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IntegerRange>] = &[
+        Self::End,
+        Self::Maximum,
+        Self::Minimum,
+        Self::Start,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InvitationRedemptionIdentityProviderConfiguration {
+    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
+    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
+    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
+    pub primary_identity_provider_precedence_order: Option<
+        Vec<B2bIdentityProvidersType>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for InvitationRedemptionIdentityProviderConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl InvitationRedemptionIdentityProviderConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitationRedemptionIdentityProviderConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
+        object
+            .property(
+                "primaryIdentityProviderPrecedenceOrder",
+                &self.primary_identity_provider_precedence_order,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for InvitationRedemptionIdentityProviderConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "fallbackIdentityProvider" => {
+                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
+            }
+            "primaryIdentityProviderPrecedenceOrder" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.primary_identity_provider_precedence_order,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl InvitationRedemptionIdentityProviderConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`InvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<InvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitationRedemptionIdentityProviderConfiguration::set_null`].
+pub enum InvitationRedemptionIdentityProviderConfigurationField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl InvitationRedemptionIdentityProviderConfigurationField {
+    /// `fallbackIdentityProvider`
+    pub const FallbackIdentityProvider: model::Field<
+        InvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("fallbackIdentityProvider");
+    /// `primaryIdentityProviderPrecedenceOrder`
+    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
+        InvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        InvitationRedemptionIdentityProviderConfiguration,
+    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.itemPreviewInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemPreviewInfo {
+    /// Property `getUrl`: `Edm.String`.
+    pub get_url: Option<String>,
+    /// Property `postParameters`: `Edm.String`.
+    pub post_parameters: Option<String>,
+    /// Property `postUrl`: `Edm.String`.
+    pub post_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for ItemPreviewInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemPreviewInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPreviewInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("getUrl", &self.get_url);
+        object.property("postParameters", &self.post_parameters);
+        object.property("postUrl", &self.post_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for ItemPreviewInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for ItemPreviewInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "getUrl" => read_lenient(map, key, &mut self.get_url, extra),
+            "postParameters" => read_lenient(map, key, &mut self.post_parameters, extra),
+            "postUrl" => read_lenient(map, key, &mut self.post_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemPreviewInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`ItemPreviewInfo`] by wire name, each a [`Field<ItemPreviewInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPreviewInfo::set_null`].
+pub enum ItemPreviewInfoField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ItemPreviewInfoField {
+    /// `getUrl`
+    pub const GetUrl: model::Field<ItemPreviewInfo> = model::Field::new("getUrl");
+    /// `postParameters`
+    pub const PostParameters: model::Field<ItemPreviewInfo> = model::Field::new(
+        "postParameters",
+    );
+    /// `postUrl`
+    pub const PostUrl: model::Field<ItemPreviewInfo> = model::Field::new("postUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemPreviewInfo>] = &[
+        Self::GetUrl,
+        Self::PostParameters,
+        Self::PostUrl,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.membershipRuleEvaluationDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembershipRuleEvaluationDetails {
+    /// Property `membershipRuleEvaluationDetails`: `microsoft.graph.expressionEvaluationDetails`.
+    pub membership_rule_evaluation_details: Option<ExpressionEvaluationDetails>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for MembershipRuleEvaluationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl MembershipRuleEvaluationDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membershipRuleEvaluationDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "membershipRuleEvaluationDetails",
+                &self.membership_rule_evaluation_details,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for MembershipRuleEvaluationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for MembershipRuleEvaluationDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "membershipRuleEvaluationDetails" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.membership_rule_evaluation_details,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl MembershipRuleEvaluationDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`MembershipRuleEvaluationDetails`] by wire name, each a [`Field<MembershipRuleEvaluationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipRuleEvaluationDetails::set_null`].
+pub enum MembershipRuleEvaluationDetailsField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl MembershipRuleEvaluationDetailsField {
+    /// `membershipRuleEvaluationDetails`
+    pub const MembershipRuleEvaluationDetails: model::Field<
+        MembershipRuleEvaluationDetails,
+    > = model::Field::new("membershipRuleEvaluationDetails");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembershipRuleEvaluationDetails>] = &[
+        Self::MembershipRuleEvaluationDetails,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.networkLocationDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkLocationDetail {
+    /// Property `networkNames`: `Collection(Edm.String)`.
+    pub network_names: Option<Vec<String>>,
+    /// Property `networkType`: `microsoft.graph.networkType`.
+    pub network_type: Option<NetworkType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for NetworkLocationDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl NetworkLocationDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.networkLocationDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("networkNames", &self.network_names);
+        object.property("networkType", &self.network_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for NetworkLocationDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for NetworkLocationDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "networkNames" => read_lenient(map, key, &mut self.network_names, extra),
+            "networkType" => read_nullable(map, key, &mut self.network_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl NetworkLocationDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`NetworkLocationDetail`] by wire name, each a [`Field<NetworkLocationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkLocationDetail::set_null`].
+pub enum NetworkLocationDetailField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl NetworkLocationDetailField {
+    /// `networkNames`
+    pub const NetworkNames: model::Field<NetworkLocationDetail> = model::Field::new(
+        "networkNames",
+    );
+    /// `networkType`
+    pub const NetworkType: model::Field<NetworkLocationDetail> = model::Field::new(
+        "networkType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NetworkLocationDetail>] = &[
+        Self::NetworkNames,
+        Self::NetworkType,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.perTenantTrafficSegmentsOverride`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PerTenantTrafficSegmentsOverride {
+    /// Property `percentage`: `Edm.Int32`, not nullable.
+    pub percentage: Option<i32>,
+    /// Property `tenantId`: `Edm.Guid`, not nullable.
+    pub tenant_id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PerTenantTrafficSegmentsOverride {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PerTenantTrafficSegmentsOverride {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.perTenantTrafficSegmentsOverride";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("percentage", &self.percentage);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PerTenantTrafficSegmentsOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PerTenantTrafficSegmentsOverride {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "percentage" => read_lenient(map, key, &mut self.percentage, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PerTenantTrafficSegmentsOverride {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PerTenantTrafficSegmentsOverride`] by wire name, each a [`Field<PerTenantTrafficSegmentsOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PerTenantTrafficSegmentsOverride::set_null`].
+pub enum PerTenantTrafficSegmentsOverrideField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PerTenantTrafficSegmentsOverrideField {
+    /// `percentage`
+    pub const Percentage: model::Field<PerTenantTrafficSegmentsOverride> = model::Field::new(
+        "percentage",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<PerTenantTrafficSegmentsOverride> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PerTenantTrafficSegmentsOverride>] = &[
+        Self::Percentage,
+        Self::TenantId,
+    ];
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// CSDL complex type `microsoft.graph.planUsageRight`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlanUsageRight {
+    /// Property `hasSensitivityLabel`: `Edm.Boolean`, not nullable.
+    pub has_sensitivity_label: Option<bool>,
+    /// Property `planId`: `Edm.String`, not nullable.
+    pub plan_id: Option<String>,
+    /// Property `usageRights`: `microsoft.graph.usageRightsInfo`.
+    pub usage_rights: Option<UsageRightsInfo>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for PlanUsageRight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl PlanUsageRight {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.planUsageRight";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hasSensitivityLabel", &self.has_sensitivity_label);
+        object.property("planId", &self.plan_id);
+        object.property("usageRights", &self.usage_rights);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for PlanUsageRight {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl graph_odata_runtime::model::ODataObject for PlanUsageRight {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "hasSensitivityLabel" => {
+                read_lenient(map, key, &mut self.has_sensitivity_label, extra)
+            }
+            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
+            "usageRights" => read_nullable(map, key, &mut self.usage_rights, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl PlanUsageRight {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// The properties of [`PlanUsageRight`] by wire name, each a [`Field<PlanUsageRight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlanUsageRight::set_null`].
+pub enum PlanUsageRightField {}
+
+#[cfg(feature = "_plan_usage_right")]
+#[allow(non_upper_case_globals)]
+impl PlanUsageRightField {
+    /// `hasSensitivityLabel`
+    pub const HasSensitivityLabel: model::Field<PlanUsageRight> = model::Field::new(
+        "hasSensitivityLabel",
+    );
+    /// `planId`
+    pub const PlanId: model::Field<PlanUsageRight> = model::Field::new("planId");
+    /// `usageRights`
+    pub const UsageRights: model::Field<PlanUsageRight> = model::Field::new(
+        "usageRights",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlanUsageRight>] = &[
+        Self::HasSensitivityLabel,
+        Self::PlanId,
+        Self::UsageRights,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.plannerExternalReference`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerExternalReference {
+    /// Property `alias`: `Edm.String`.
+    pub alias: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `previewPriority`: `Edm.String`.
+    pub preview_priority: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerExternalReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerExternalReference {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalReference";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alias", &self.alias);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("previewPriority", &self.preview_priority);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerExternalReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PlannerExternalReference {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alias" => read_lenient(map, key, &mut self.alias, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "previewPriority" => {
+                read_lenient(map, key, &mut self.preview_priority, extra)
+            }
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerExternalReference {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PlannerExternalReference`] by wire name, each a [`Field<PlannerExternalReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalReference::set_null`].
+pub enum PlannerExternalReferenceField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PlannerExternalReferenceField {
+    /// `alias`
+    pub const Alias: model::Field<PlannerExternalReference> = model::Field::new("alias");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PlannerExternalReference> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PlannerExternalReference> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `previewPriority`
+    pub const PreviewPriority: model::Field<PlannerExternalReference> = model::Field::new(
+        "previewPriority",
+    );
+    /// `type`
+    pub const Type: model::Field<PlannerExternalReference> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerExternalReference>] = &[
+        Self::Alias,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::PreviewPriority,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.plannerPlanContextDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanContextDetails {
+    /// Property `customLinkText`: `Edm.String`.
+    pub custom_link_text: Option<String>,
+    /// Property `displayLinkType`: `microsoft.graph.plannerPlanContextType`.
+    pub display_link_type: Option<PlannerPlanContextType>,
+    /// Property `state`: `microsoft.graph.plannerContextState`.
+    pub state: Option<PlannerContextState>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PlannerPlanContextDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerPlanContextDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContextDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customLinkText", &self.custom_link_text);
+        object.property("displayLinkType", &self.display_link_type);
+        object.property("state", &self.state);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContextDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanContextDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "customLinkText" => read_lenient(map, key, &mut self.custom_link_text, extra),
+            "displayLinkType" => {
+                read_nullable(map, key, &mut self.display_link_type, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PlannerPlanContextDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PlannerPlanContextDetails`] by wire name, each a [`Field<PlannerPlanContextDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContextDetails::set_null`].
+pub enum PlannerPlanContextDetailsField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanContextDetailsField {
+    /// `customLinkText`
+    pub const CustomLinkText: model::Field<PlannerPlanContextDetails> = model::Field::new(
+        "customLinkText",
+    );
+    /// `displayLinkType`
+    pub const DisplayLinkType: model::Field<PlannerPlanContextDetails> = model::Field::new(
+        "displayLinkType",
+    );
+    /// `state`
+    pub const State: model::Field<PlannerPlanContextDetails> = model::Field::new(
+        "state",
+    );
+    /// `url`
+    pub const Url: model::Field<PlannerPlanContextDetails> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlanContextDetails>] = &[
+        Self::CustomLinkText,
+        Self::DisplayLinkType,
+        Self::State,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningStatusInfo {
+    /// Property `errorInformation`: `microsoft.graph.provisioningErrorInfo`.
+    pub error_information: Option<ProvisioningErrorInfo>,
+    /// Property `status`: `microsoft.graph.provisioningResult`.
+    pub status: Option<ProvisioningResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errorInformation", &self.error_information);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "errorInformation" => {
+                read_nullable(map, key, &mut self.error_information, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
+pub enum ProvisioningStatusInfoField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningStatusInfoField {
+    /// `errorInformation`
+    pub const ErrorInformation: model::Field<ProvisioningStatusInfo> = model::Field::new(
+        "errorInformation",
+    );
+    /// `status`
+    pub const Status: model::Field<ProvisioningStatusInfo> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningStatusInfo>] = &[
+        Self::ErrorInformation,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.publicErrorResponse`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicErrorResponse {
+    /// Property `error`: `microsoft.graph.publicError`.
+    pub error: Option<PublicError>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for PublicErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PublicErrorResponse {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicErrorResponse";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("error", &self.error);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for PublicErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for PublicErrorResponse {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl PublicErrorResponse {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`PublicErrorResponse`] by wire name, each a [`Field<PublicErrorResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicErrorResponse::set_null`].
+pub enum PublicErrorResponseField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl PublicErrorResponseField {
+    /// `error`
+    pub const Error: model::Field<PublicErrorResponse> = model::Field::new("error");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicErrorResponse>] = &[Self::Error];
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL complex type `microsoft.graph.reminder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reminder {
+    /// Property `changeKey`: `Edm.String`.
+    pub change_key: Option<String>,
+    /// Property `eventEndTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub event_end_time: Option<DateTimeTimeZone>,
+    /// Property `eventId`: `Edm.String`.
+    pub event_id: Option<String>,
+    /// Property `eventLocation`: `microsoft.graph.location`.
+    pub event_location: Option<Location>,
+    /// Property `eventStartTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub event_start_time: Option<DateTimeTimeZone>,
+    /// Property `eventSubject`: `Edm.String`.
+    pub event_subject: Option<String>,
+    /// Property `eventWebLink`: `Edm.String`.
+    pub event_web_link: Option<String>,
+    /// Property `reminderFireTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub reminder_fire_time: Option<DateTimeTimeZone>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for Reminder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl Reminder {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.reminder";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("changeKey", &self.change_key);
+        object.property("eventEndTime", &self.event_end_time);
+        object.property("eventId", &self.event_id);
+        object.property("eventLocation", &self.event_location);
+        object.property("eventStartTime", &self.event_start_time);
+        object.property("eventSubject", &self.event_subject);
+        object.property("eventWebLink", &self.event_web_link);
+        object.property("reminderFireTime", &self.reminder_fire_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for Reminder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::model::ODataObject for Reminder {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
+            "eventEndTime" => read_nullable(map, key, &mut self.event_end_time, extra),
+            "eventId" => read_lenient(map, key, &mut self.event_id, extra),
+            "eventLocation" => read_nullable(map, key, &mut self.event_location, extra),
+            "eventStartTime" => {
+                read_nullable(map, key, &mut self.event_start_time, extra)
+            }
+            "eventSubject" => read_lenient(map, key, &mut self.event_subject, extra),
+            "eventWebLink" => read_lenient(map, key, &mut self.event_web_link, extra),
+            "reminderFireTime" => {
+                read_nullable(map, key, &mut self.reminder_fire_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl Reminder {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// The properties of [`Reminder`] by wire name, each a [`Field<Reminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Reminder::set_null`].
+pub enum ReminderField {}
+
+#[cfg(feature = "_automatic_replies_mail_tips")]
+#[allow(non_upper_case_globals)]
+impl ReminderField {
+    /// `changeKey`
+    pub const ChangeKey: model::Field<Reminder> = model::Field::new("changeKey");
+    /// `eventEndTime`
+    pub const EventEndTime: model::Field<Reminder> = model::Field::new("eventEndTime");
+    /// `eventId`
+    pub const EventId: model::Field<Reminder> = model::Field::new("eventId");
+    /// `eventLocation`
+    pub const EventLocation: model::Field<Reminder> = model::Field::new("eventLocation");
+    /// `eventStartTime`
+    pub const EventStartTime: model::Field<Reminder> = model::Field::new(
+        "eventStartTime",
+    );
+    /// `eventSubject`
+    pub const EventSubject: model::Field<Reminder> = model::Field::new("eventSubject");
+    /// `eventWebLink`
+    pub const EventWebLink: model::Field<Reminder> = model::Field::new("eventWebLink");
+    /// `reminderFireTime`
+    pub const ReminderFireTime: model::Field<Reminder> = model::Field::new(
+        "reminderFireTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Reminder>] = &[
+        Self::ChangeKey,
+        Self::EventEndTime,
+        Self::EventId,
+        Self::EventLocation,
+        Self::EventStartTime,
+        Self::EventSubject,
+        Self::EventWebLink,
+        Self::ReminderFireTime,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.rgbColor`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RgbColor {
+    /// Property `b`: `Edm.Byte`, not nullable.
+    pub b: Option<u8>,
+    /// Property `g`: `Edm.Byte`, not nullable.
+    pub g: Option<u8>,
+    /// Property `r`: `Edm.Byte`, not nullable.
+    pub r: Option<u8>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for RgbColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl RgbColor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rgbColor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("b", &self.b);
+        object.property("g", &self.g);
+        object.property("r", &self.r);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for RgbColor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for RgbColor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "b" => read_lenient(map, key, &mut self.b, extra),
+            "g" => read_lenient(map, key, &mut self.g, extra),
+            "r" => read_lenient(map, key, &mut self.r, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl RgbColor {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`RgbColor`] by wire name, each a [`Field<RgbColor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RgbColor::set_null`].
+pub enum RgbColorField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl RgbColorField {
+    /// `b`
+    pub const B: model::Field<RgbColor> = model::Field::new("b");
+    /// `g`
+    pub const G: model::Field<RgbColor> = model::Field::new("g");
+    /// `r`
+    pub const R: model::Field<RgbColor> = model::Field::new("r");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RgbColor>] = &[Self::B, Self::G, Self::R];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.scheduleInformation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScheduleInformation {
+    /// Property `availabilityView`: `Edm.String`.
+    pub availability_view: Option<String>,
+    /// Property `error`: `microsoft.graph.freeBusyError`.
+    pub error: Option<FreeBusyError>,
+    /// Property `scheduleId`: `Edm.String`.
+    pub schedule_id: Option<String>,
+    /// Property `scheduleItems`: `Collection(microsoft.graph.scheduleItem)`.
+    pub schedule_items: Option<Vec<ScheduleItem>>,
+    /// Property `workingHours`: `microsoft.graph.workingHours`.
+    pub working_hours: Option<WorkingHours>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ScheduleInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("availabilityView", &self.availability_view);
+        object.property("error", &self.error);
+        object.property("scheduleId", &self.schedule_id);
+        object.property("scheduleItems", &self.schedule_items);
+        object.property("workingHours", &self.working_hours);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ScheduleInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for ScheduleInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "availabilityView" => {
+                read_lenient(map, key, &mut self.availability_view, extra)
+            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "scheduleId" => read_lenient(map, key, &mut self.schedule_id, extra),
+            "scheduleItems" => read_nullable(map, key, &mut self.schedule_items, extra),
+            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleInformation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`ScheduleInformation`] by wire name, each a [`Field<ScheduleInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleInformation::set_null`].
+pub enum ScheduleInformationField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl ScheduleInformationField {
+    /// `availabilityView`
+    pub const AvailabilityView: model::Field<ScheduleInformation> = model::Field::new(
+        "availabilityView",
+    );
+    /// `error`
+    pub const Error: model::Field<ScheduleInformation> = model::Field::new("error");
+    /// `scheduleId`
+    pub const ScheduleId: model::Field<ScheduleInformation> = model::Field::new(
+        "scheduleId",
+    );
+    /// `scheduleItems`
+    pub const ScheduleItems: model::Field<ScheduleInformation> = model::Field::new(
+        "scheduleItems",
+    );
+    /// `workingHours`
+    pub const WorkingHours: model::Field<ScheduleInformation> = model::Field::new(
+        "workingHours",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ScheduleInformation>] = &[
+        Self::AvailabilityView,
+        Self::Error,
+        Self::ScheduleId,
+        Self::ScheduleItems,
+        Self::WorkingHours,
+    ];
+}
+
+#[cfg(feature = "_credential")]
+/// CSDL complex type `microsoft.graph.selfSignedCertificate`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelfSignedCertificate {
+    /// Property `customKeyIdentifier`: `Edm.Binary`.
+    pub custom_key_identifier: Option<edm::Binary>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `key`: `Edm.Binary`.
+    pub key: Option<edm::Binary>,
+    /// Property `keyId`: `Edm.Guid`.
+    pub key_id: Option<edm::Guid>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `thumbprint`: `Edm.String`.
+    pub thumbprint: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `usage`: `Edm.String`.
+    pub usage: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_credential")]
+impl serde::Serialize for SelfSignedCertificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_credential")]
+impl SelfSignedCertificate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfSignedCertificate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("key", &self.key);
+        object.property("keyId", &self.key_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("thumbprint", &self.thumbprint);
+        object.property("type", &self.r#type);
+        object.property("usage", &self.usage);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_credential")]
+impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_credential")]
+impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "customKeyIdentifier" => {
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "usage" => read_lenient(map, key, &mut self.usage, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_credential")]
+impl SelfSignedCertificate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_credential")]
+/// The properties of [`SelfSignedCertificate`] by wire name, each a [`Field<SelfSignedCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfSignedCertificate::set_null`].
+pub enum SelfSignedCertificateField {}
+
+#[cfg(feature = "_credential")]
+#[allow(non_upper_case_globals)]
+impl SelfSignedCertificateField {
+    /// `customKeyIdentifier`
+    pub const CustomKeyIdentifier: model::Field<SelfSignedCertificate> = model::Field::new(
+        "customKeyIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SelfSignedCertificate> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
+        "endDateTime",
+    );
+    /// `key`
+    pub const Key: model::Field<SelfSignedCertificate> = model::Field::new("key");
+    /// `keyId`
+    pub const KeyId: model::Field<SelfSignedCertificate> = model::Field::new("keyId");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
+        "startDateTime",
+    );
+    /// `thumbprint`
+    pub const Thumbprint: model::Field<SelfSignedCertificate> = model::Field::new(
+        "thumbprint",
+    );
+    /// `type`
+    pub const Type: model::Field<SelfSignedCertificate> = model::Field::new("type");
+    /// `usage`
+    pub const Usage: model::Field<SelfSignedCertificate> = model::Field::new("usage");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SelfSignedCertificate>] = &[
+        Self::CustomKeyIdentifier,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::Key,
+        Self::KeyId,
+        Self::StartDateTime,
+        Self::Thumbprint,
+        Self::Type,
+        Self::Usage,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.signInConditions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInConditions {
+    /// Property `agentIdRiskLevel`: `microsoft.graph.agentIdRiskLevel`.
+    pub agent_id_risk_level: Option<AgentIdRiskLevel>,
+    /// Property `authenticationFlow`: `microsoft.graph.authenticationFlow`.
+    pub authentication_flow: Option<AuthenticationFlow>,
+    /// Property `clientAppType`: `microsoft.graph.conditionalAccessClientApp`.
+    pub client_app_type: Option<ConditionalAccessClientApp>,
+    /// Property `country`: `Edm.String`.
+    pub country: Option<String>,
+    /// Property `deviceInfo`: `microsoft.graph.deviceInfo`.
+    pub device_info: Option<DeviceInfo>,
+    /// Property `devicePlatform`: `microsoft.graph.conditionalAccessDevicePlatform`.
+    pub device_platform: Option<ConditionalAccessDevicePlatform>,
+    /// Property `ipAddress`: `Edm.String`.
+    pub ip_address: Option<String>,
+    /// Property `servicePrincipalRiskLevel`: `microsoft.graph.riskLevel`.
+    pub service_principal_risk_level: Option<RiskLevel>,
+    /// Property `signInRiskLevel`: `microsoft.graph.riskLevel`.
+    pub sign_in_risk_level: Option<RiskLevel>,
+    /// Property `userRiskLevel`: `microsoft.graph.riskLevel`.
+    pub user_risk_level: Option<RiskLevel>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for SignInConditions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl SignInConditions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInConditions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("agentIdRiskLevel", &self.agent_id_risk_level);
+        object.property("authenticationFlow", &self.authentication_flow);
+        object.property("clientAppType", &self.client_app_type);
+        object.property("country", &self.country);
+        object.property("deviceInfo", &self.device_info);
+        object.property("devicePlatform", &self.device_platform);
+        object.property("ipAddress", &self.ip_address);
+        object.property("servicePrincipalRiskLevel", &self.service_principal_risk_level);
+        object.property("signInRiskLevel", &self.sign_in_risk_level);
+        object.property("userRiskLevel", &self.user_risk_level);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for SignInConditions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for SignInConditions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "agentIdRiskLevel" => {
+                read_nullable(map, key, &mut self.agent_id_risk_level, extra)
+            }
+            "authenticationFlow" => {
+                read_nullable(map, key, &mut self.authentication_flow, extra)
+            }
+            "clientAppType" => read_nullable(map, key, &mut self.client_app_type, extra),
+            "country" => read_lenient(map, key, &mut self.country, extra),
+            "deviceInfo" => read_nullable(map, key, &mut self.device_info, extra),
+            "devicePlatform" => read_nullable(map, key, &mut self.device_platform, extra),
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "servicePrincipalRiskLevel" => {
+                read_nullable(map, key, &mut self.service_principal_risk_level, extra)
+            }
+            "signInRiskLevel" => {
+                read_nullable(map, key, &mut self.sign_in_risk_level, extra)
+            }
+            "userRiskLevel" => read_nullable(map, key, &mut self.user_risk_level, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl SignInConditions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`SignInConditions`] by wire name, each a [`Field<SignInConditions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInConditions::set_null`].
+pub enum SignInConditionsField {}
+
+#[cfg(feature = "_agent_id_risk_level")]
+#[allow(non_upper_case_globals)]
+impl SignInConditionsField {
+    /// `agentIdRiskLevel`
+    pub const AgentIdRiskLevel: model::Field<SignInConditions> = model::Field::new(
+        "agentIdRiskLevel",
+    );
+    /// `authenticationFlow`
+    pub const AuthenticationFlow: model::Field<SignInConditions> = model::Field::new(
+        "authenticationFlow",
+    );
+    /// `clientAppType`
+    pub const ClientAppType: model::Field<SignInConditions> = model::Field::new(
+        "clientAppType",
+    );
+    /// `country`
+    pub const Country: model::Field<SignInConditions> = model::Field::new("country");
+    /// `deviceInfo`
+    pub const DeviceInfo: model::Field<SignInConditions> = model::Field::new(
+        "deviceInfo",
+    );
+    /// `devicePlatform`
+    pub const DevicePlatform: model::Field<SignInConditions> = model::Field::new(
+        "devicePlatform",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<SignInConditions> = model::Field::new("ipAddress");
+    /// `servicePrincipalRiskLevel`
+    pub const ServicePrincipalRiskLevel: model::Field<SignInConditions> = model::Field::new(
+        "servicePrincipalRiskLevel",
+    );
+    /// `signInRiskLevel`
+    pub const SignInRiskLevel: model::Field<SignInConditions> = model::Field::new(
+        "signInRiskLevel",
+    );
+    /// `userRiskLevel`
+    pub const UserRiskLevel: model::Field<SignInConditions> = model::Field::new(
+        "userRiskLevel",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInConditions>] = &[
+        Self::AgentIdRiskLevel,
+        Self::AuthenticationFlow,
+        Self::ClientAppType,
+        Self::Country,
+        Self::DeviceInfo,
+        Self::DevicePlatform,
+        Self::IpAddress,
+        Self::ServicePrincipalRiskLevel,
+        Self::SignInRiskLevel,
+        Self::UserRiskLevel,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.stringDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for StringDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl StringDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringDictionary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2348,7 +3957,7 @@ impl ResourceData {
 }
 
 #[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ResourceData {
+impl<'de> serde::Deserialize<'de> for StringDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2357,7 +3966,7 @@ impl<'de> serde::Deserialize<'de> for ResourceData {
 }
 
 #[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ResourceData {
+impl graph_odata_runtime::model::ODataObject for StringDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2372,31 +3981,31 @@ impl graph_odata_runtime::model::ODataObject for ResourceData {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-/// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationJobApplicationParameters`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskServicePrincipalActivity {
-    /// Property `detail`: `microsoft.graph.riskDetail`.
-    pub detail: Option<RiskDetail>,
-    /// Property `riskEventTypes`: `Collection(Edm.String)`.
-    pub risk_event_types: Option<Vec<String>>,
+pub struct SynchronizationJobApplicationParameters {
+    /// Property `ruleId`: `Edm.String`.
+    pub rule_id: Option<String>,
+    /// Property `subjects`: `Collection(microsoft.graph.synchronizationJobSubject)`.
+    pub subjects: Option<Vec<SynchronizationJobSubject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskServicePrincipalActivity {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationJobApplicationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl RiskServicePrincipalActivity {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobApplicationParameters {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskServicePrincipalActivity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobApplicationParameters";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2409,14 +4018,14 @@ impl RiskServicePrincipalActivity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("detail", &self.detail);
-        object.property("riskEventTypes", &self.risk_event_types);
+        object.property("ruleId", &self.rule_id);
+        object.property("subjects", &self.subjects);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2424,8 +4033,9 @@ impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationJobApplicationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2434,8 +4044,8 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
+            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
             _ => Ok(false),
         }
     }
@@ -2446,8 +4056,8 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl RiskServicePrincipalActivity {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobApplicationParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2457,55 +4067,51 @@ impl RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
-pub enum RiskServicePrincipalActivityField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationJobApplicationParameters`] by wire name, each a [`Field<SynchronizationJobApplicationParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
+pub enum SynchronizationJobApplicationParametersField {}
 
-#[cfg(feature = "_identity_protection")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl RiskServicePrincipalActivityField {
-    /// `detail`
-    pub const Detail: model::Field<RiskServicePrincipalActivity> = model::Field::new(
-        "detail",
+impl SynchronizationJobApplicationParametersField {
+    /// `ruleId`
+    pub const RuleId: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
+        "ruleId",
     );
-    /// `riskEventTypes`
-    pub const RiskEventTypes: model::Field<RiskServicePrincipalActivity> = model::Field::new(
-        "riskEventTypes",
+    /// `subjects`
+    pub const Subjects: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
+        "subjects",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskServicePrincipalActivity>] = &[
-        Self::Detail,
-        Self::RiskEventTypes,
+    pub const ALL: &'static [model::Field<SynchronizationJobApplicationParameters>] = &[
+        Self::RuleId,
+        Self::Subjects,
     ];
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.sensitivityLabelAssignment`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationJobRestartCriteria`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitivityLabelAssignment {
-    /// Property `assignmentMethod`: `microsoft.graph.sensitivityLabelAssignmentMethod`, not nullable.
-    pub assignment_method: Option<SensitivityLabelAssignmentMethod>,
-    /// Property `sensitivityLabelId`: `Edm.String`, not nullable.
-    pub sensitivity_label_id: Option<String>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
+pub struct SynchronizationJobRestartCriteria {
+    /// Property `resetScope`: `microsoft.graph.synchronizationJobRestartScope`.
+    pub reset_scope: Option<SynchronizationJobRestartScope>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-impl serde::Serialize for SensitivityLabelAssignment {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationJobRestartCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-impl SensitivityLabelAssignment {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobRestartCriteria {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabelAssignment";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobRestartCriteria";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2518,15 +4124,13 @@ impl SensitivityLabelAssignment {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("assignmentMethod", &self.assignment_method);
-        object.property("sensitivityLabelId", &self.sensitivity_label_id);
-        object.property("tenantId", &self.tenant_id);
+        object.property("resetScope", &self.reset_scope);
         object.end()
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignment {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2534,21 +4138,332 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignment {
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriteria {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "assignmentMethod" => {
-                read_nullable(map, key, &mut self.assignment_method, extra)
+            "resetScope" => read_nullable(map, key, &mut self.reset_scope, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobRestartCriteria {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationJobRestartCriteria`] by wire name, each a [`Field<SynchronizationJobRestartCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
+pub enum SynchronizationJobRestartCriteriaField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationJobRestartCriteriaField {
+    /// `resetScope`
+    pub const ResetScope: model::Field<SynchronizationJobRestartCriteria> = model::Field::new(
+        "resetScope",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationJobRestartCriteria>] = &[
+        Self::ResetScope,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// A `microsoft.graph.teamworkNotificationRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamworkNotificationRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyTeamworkNotificationRecipient {
+    /// The base type itself, or a derived type unknown to this crate.
+    TeamworkNotificationRecipient(Box<TeamworkNotificationRecipient>),
+    /// `microsoft.graph.aadUserNotificationRecipient`
+    AadUserNotificationRecipient(Box<AadUserNotificationRecipient>),
+    /// `microsoft.graph.channelMembersNotificationRecipient`
+    ChannelMembersNotificationRecipient(Box<ChannelMembersNotificationRecipient>),
+    /// `microsoft.graph.chatMembersNotificationRecipient`
+    ChatMembersNotificationRecipient(Box<ChatMembersNotificationRecipient>),
+    /// `microsoft.graph.teamMembersNotificationRecipient`
+    TeamMembersNotificationRecipient(Box<TeamMembersNotificationRecipient>),
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AnyTeamworkNotificationRecipient {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::TeamworkNotificationRecipient(_) => {
+                TeamworkNotificationRecipient::ODATA_TYPE
             }
-            "sensitivityLabelId" => {
-                read_lenient(map, key, &mut self.sensitivity_label_id, extra)
+            Self::AadUserNotificationRecipient(_) => {
+                AadUserNotificationRecipient::ODATA_TYPE
+            }
+            Self::ChannelMembersNotificationRecipient(_) => {
+                ChannelMembersNotificationRecipient::ODATA_TYPE
+            }
+            Self::ChatMembersNotificationRecipient(_) => {
+                ChatMembersNotificationRecipient::ODATA_TYPE
+            }
+            Self::TeamMembersNotificationRecipient(_) => {
+                TeamMembersNotificationRecipient::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`TeamworkNotificationRecipient`] (or of an unknown derived type).
+    pub fn as_teamwork_notification_recipient(
+        &self,
+    ) -> Option<&TeamworkNotificationRecipient> {
+        match self {
+            Self::TeamworkNotificationRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl Default for AnyTeamworkNotificationRecipient {
+    fn default() -> Self {
+        Self::TeamworkNotificationRecipient(Box::default())
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: TeamworkNotificationRecipient) -> Self {
+        Self::TeamworkNotificationRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AnyTeamworkNotificationRecipient {
+    /// The value if it is a [`AnyTeamworkNotificationRecipient::AadUserNotificationRecipient`] variant.
+    pub fn as_aad_user_notification_recipient(
+        &self,
+    ) -> Option<&AadUserNotificationRecipient> {
+        match self {
+            Self::AadUserNotificationRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChannelMembersNotificationRecipient`] variant.
+    pub fn as_channel_members_notification_recipient(
+        &self,
+    ) -> Option<&ChannelMembersNotificationRecipient> {
+        match self {
+            Self::ChannelMembersNotificationRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChatMembersNotificationRecipient`] variant.
+    pub fn as_chat_members_notification_recipient(
+        &self,
+    ) -> Option<&ChatMembersNotificationRecipient> {
+        match self {
+            Self::ChatMembersNotificationRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTeamworkNotificationRecipient::TeamMembersNotificationRecipient`] variant.
+    pub fn as_team_members_notification_recipient(
+        &self,
+    ) -> Option<&TeamMembersNotificationRecipient> {
+        match self {
+            Self::TeamMembersNotificationRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: AadUserNotificationRecipient) -> Self {
+        Self::AadUserNotificationRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: ChannelMembersNotificationRecipient) -> Self {
+        Self::ChannelMembersNotificationRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: ChatMembersNotificationRecipient) -> Self {
+        Self::ChatMembersNotificationRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
+    fn from(value: TeamMembersNotificationRecipient) -> Self {
+        Self::TeamMembersNotificationRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for AnyTeamworkNotificationRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TeamworkNotificationRecipient(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AadUserNotificationRecipient(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AadUserNotificationRecipient::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelMembersNotificationRecipient(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelMembersNotificationRecipient::ODATA_TYPE),
+                    )
+            }
+            Self::ChatMembersNotificationRecipient(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChatMembersNotificationRecipient::ODATA_TYPE),
+                    )
+            }
+            Self::TeamMembersNotificationRecipient(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamMembersNotificationRecipient::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for AnyTeamworkNotificationRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.aadUserNotificationRecipient"
+            | "graph.aadUserNotificationRecipient" => {
+                serde_json::from_value(value).map(Self::AadUserNotificationRecipient)
+            }
+            "microsoft.graph.channelMembersNotificationRecipient"
+            | "graph.channelMembersNotificationRecipient" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelMembersNotificationRecipient)
+            }
+            "microsoft.graph.chatMembersNotificationRecipient"
+            | "graph.chatMembersNotificationRecipient" => {
+                serde_json::from_value(value).map(Self::ChatMembersNotificationRecipient)
+            }
+            "microsoft.graph.teamMembersNotificationRecipient"
+            | "graph.teamMembersNotificationRecipient" => {
+                serde_json::from_value(value).map(Self::TeamMembersNotificationRecipient)
+            }
+            _ => serde_json::from_value(value).map(Self::TeamworkNotificationRecipient),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.tenantInformation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TenantInformation {
+    /// Property `defaultDomainName`: `Edm.String`.
+    pub default_domain_name: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `federationBrandName`: `Edm.String`.
+    pub federation_brand_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`, not nullable.
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for TenantInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl TenantInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("defaultDomainName", &self.default_domain_name);
+        object.property("displayName", &self.display_name);
+        object.property("federationBrandName", &self.federation_brand_name);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for TenantInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for TenantInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "defaultDomainName" => {
+                read_lenient(map, key, &mut self.default_domain_name, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "federationBrandName" => {
+                read_lenient(map, key, &mut self.federation_brand_name, extra)
             }
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
@@ -2561,8 +4476,8 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-impl SensitivityLabelAssignment {
+#[cfg(feature = "_tenant_relationships")]
+impl TenantInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2572,60 +4487,61 @@ impl SensitivityLabelAssignment {
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
-/// The properties of [`SensitivityLabelAssignment`] by wire name, each a [`Field<SensitivityLabelAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelAssignment::set_null`].
-pub enum SensitivityLabelAssignmentField {}
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`TenantInformation`] by wire name, each a [`Field<TenantInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantInformation::set_null`].
+pub enum TenantInformationField {}
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
-impl SensitivityLabelAssignmentField {
-    /// `assignmentMethod`
-    pub const AssignmentMethod: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "assignmentMethod",
+impl TenantInformationField {
+    /// `defaultDomainName`
+    pub const DefaultDomainName: model::Field<TenantInformation> = model::Field::new(
+        "defaultDomainName",
     );
-    /// `sensitivityLabelId`
-    pub const SensitivityLabelId: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "sensitivityLabelId",
+    /// `displayName`
+    pub const DisplayName: model::Field<TenantInformation> = model::Field::new(
+        "displayName",
+    );
+    /// `federationBrandName`
+    pub const FederationBrandName: model::Field<TenantInformation> = model::Field::new(
+        "federationBrandName",
     );
     /// `tenantId`
-    pub const TenantId: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "tenantId",
-    );
+    pub const TenantId: model::Field<TenantInformation> = model::Field::new("tenantId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitivityLabelAssignment>] = &[
-        Self::AssignmentMethod,
-        Self::SensitivityLabelId,
+    pub const ALL: &'static [model::Field<TenantInformation>] = &[
+        Self::DefaultDomainName,
+        Self::DisplayName,
+        Self::FederationBrandName,
         Self::TenantId,
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.serviceHealthIssuePost`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.trustedSubjectNameAndIssuerConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHealthIssuePost {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `microsoft.graph.itemBody`.
-    pub description: Option<ItemBody>,
-    /// Property `postType`: `microsoft.graph.postType`.
-    pub post_type: Option<PostType>,
+pub struct TrustedSubjectNameAndIssuerConfiguration {
+    /// Property `trustedCertificateSubjectAddition`: `microsoft.graph.trustedSubjectNameAndIssuerRestriction`.
+    pub trusted_certificate_subject_addition: Option<
+        TrustedSubjectNameAndIssuerRestriction,
+    >,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthIssuePost {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for TrustedSubjectNameAndIssuerConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ServiceHealthIssuePost {
+#[cfg(feature = "_unreached")]
+impl TrustedSubjectNameAndIssuerConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssuePost";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trustedSubjectNameAndIssuerConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2638,15 +4554,17 @@ impl ServiceHealthIssuePost {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("postType", &self.post_type);
+        object
+            .property(
+                "trustedCertificateSubjectAddition",
+                &self.trusted_certificate_subject_addition,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for TrustedSubjectNameAndIssuerConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2654,8 +4572,127 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject
+for TrustedSubjectNameAndIssuerConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "trustedCertificateSubjectAddition" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.trusted_certificate_subject_addition,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl TrustedSubjectNameAndIssuerConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`TrustedSubjectNameAndIssuerConfiguration`] by wire name, each a [`Field<TrustedSubjectNameAndIssuerConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrustedSubjectNameAndIssuerConfiguration::set_null`].
+pub enum TrustedSubjectNameAndIssuerConfigurationField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl TrustedSubjectNameAndIssuerConfigurationField {
+    /// `trustedCertificateSubjectAddition`
+    pub const TrustedCertificateSubjectAddition: model::Field<
+        TrustedSubjectNameAndIssuerConfiguration,
+    > = model::Field::new("trustedCertificateSubjectAddition");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TrustedSubjectNameAndIssuerConfiguration>] = &[
+        Self::TrustedCertificateSubjectAddition,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL complex type `microsoft.graph.userRegistrationMethodSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserRegistrationMethodSummary {
+    /// Property `totalUserCount`: `Edm.Int64`, not nullable.
+    pub total_user_count: Option<i64>,
+    /// Property `userRegistrationMethodCounts`: `Collection(microsoft.graph.userRegistrationMethodCount)`, not nullable.
+    pub user_registration_method_counts: Option<Vec<UserRegistrationMethodCount>>,
+    /// Property `userRoles`: `microsoft.graph.includedUserRoles`.
+    pub user_roles: Option<IncludedUserRoles>,
+    /// Property `userTypes`: `microsoft.graph.includedUserTypes`.
+    pub user_types: Option<IncludedUserTypes>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationMethodSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationMethodSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationMethodSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("totalUserCount", &self.total_user_count);
+        object
+            .property(
+                "userRegistrationMethodCounts",
+                &self.user_registration_method_counts,
+            );
+        object.property("userRoles", &self.user_roles);
+        object.property("userTypes", &self.user_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationMethodSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationMethodSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2664,11 +4701,12 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "totalUserCount" => read_lenient(map, key, &mut self.total_user_count, extra),
+            "userRegistrationMethodCounts" => {
+                read_nullable(map, key, &mut self.user_registration_method_counts, extra)
             }
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "postType" => read_nullable(map, key, &mut self.post_type, extra),
+            "userRoles" => read_nullable(map, key, &mut self.user_roles, extra),
+            "userTypes" => read_nullable(map, key, &mut self.user_types, extra),
             _ => Ok(false),
         }
     }
@@ -2679,8 +4717,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ServiceHealthIssuePost {
+#[cfg(feature = "_reports")]
+impl UserRegistrationMethodSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2690,62 +4728,63 @@ impl ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceHealthIssuePost`] by wire name, each a [`Field<ServiceHealthIssuePost>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssuePost::set_null`].
-pub enum ServiceHealthIssuePostField {}
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationMethodSummary`] by wire name, each a [`Field<UserRegistrationMethodSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationMethodSummary::set_null`].
+pub enum UserRegistrationMethodSummaryField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
-impl ServiceHealthIssuePostField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "createdDateTime",
+impl UserRegistrationMethodSummaryField {
+    /// `totalUserCount`
+    pub const TotalUserCount: model::Field<UserRegistrationMethodSummary> = model::Field::new(
+        "totalUserCount",
     );
-    /// `description`
-    pub const Description: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "description",
+    /// `userRegistrationMethodCounts`
+    pub const UserRegistrationMethodCounts: model::Field<
+        UserRegistrationMethodSummary,
+    > = model::Field::new("userRegistrationMethodCounts");
+    /// `userRoles`
+    pub const UserRoles: model::Field<UserRegistrationMethodSummary> = model::Field::new(
+        "userRoles",
     );
-    /// `postType`
-    pub const PostType: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "postType",
+    /// `userTypes`
+    pub const UserTypes: model::Field<UserRegistrationMethodSummary> = model::Field::new(
+        "userTypes",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHealthIssuePost>] = &[
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::PostType,
+    pub const ALL: &'static [model::Field<UserRegistrationMethodSummary>] = &[
+        Self::TotalUserCount,
+        Self::UserRegistrationMethodCounts,
+        Self::UserRoles,
+        Self::UserTypes,
     ];
 }
 
-#[cfg(feature = "_sign_in_location")]
-/// CSDL complex type `microsoft.graph.signInLocation`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnCredentialCreationOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInLocation {
-    /// Property `city`: `Edm.String`.
-    pub city: Option<String>,
-    /// Property `countryOrRegion`: `Edm.String`.
-    pub country_or_region: Option<String>,
-    /// Property `geoCoordinates`: `microsoft.graph.geoCoordinates`.
-    pub geo_coordinates: Option<GeoCoordinates>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
+pub struct WebauthnCredentialCreationOptions {
+    /// Property `challengeTimeoutDateTime`: `Edm.DateTimeOffset`.
+    pub challenge_timeout_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publicKey`: `microsoft.graph.webauthnPublicKeyCredentialCreationOptions`.
+    pub public_key: Option<WebauthnPublicKeyCredentialCreationOptions>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sign_in_location")]
-impl serde::Serialize for SignInLocation {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnCredentialCreationOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sign_in_location")]
-impl SignInLocation {
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnCredentialCreationOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInLocation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnCredentialCreationOptions";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2758,16 +4797,14 @@ impl SignInLocation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("city", &self.city);
-        object.property("countryOrRegion", &self.country_or_region);
-        object.property("geoCoordinates", &self.geo_coordinates);
-        object.property("state", &self.state);
+        object.property("challengeTimeoutDateTime", &self.challenge_timeout_date_time);
+        object.property("publicKey", &self.public_key);
         object.end()
     }
 }
 
-#[cfg(feature = "_sign_in_location")]
-impl<'de> serde::Deserialize<'de> for SignInLocation {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnCredentialCreationOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2775,8 +4812,8 @@ impl<'de> serde::Deserialize<'de> for SignInLocation {
     }
 }
 
-#[cfg(feature = "_sign_in_location")]
-impl graph_odata_runtime::model::ODataObject for SignInLocation {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnCredentialCreationOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2785,1383 +4822,10 @@ impl graph_odata_runtime::model::ODataObject for SignInLocation {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "city" => read_lenient(map, key, &mut self.city, extra),
-            "countryOrRegion" => {
-                read_lenient(map, key, &mut self.country_or_region, extra)
+            "challengeTimeoutDateTime" => {
+                read_lenient(map, key, &mut self.challenge_timeout_date_time, extra)
             }
-            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sign_in_location")]
-impl SignInLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sign_in_location")]
-/// The properties of [`SignInLocation`] by wire name, each a [`Field<SignInLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
-pub enum SignInLocationField {}
-
-#[cfg(feature = "_sign_in_location")]
-#[allow(non_upper_case_globals)]
-impl SignInLocationField {
-    /// `city`
-    pub const City: model::Field<SignInLocation> = model::Field::new("city");
-    /// `countryOrRegion`
-    pub const CountryOrRegion: model::Field<SignInLocation> = model::Field::new(
-        "countryOrRegion",
-    );
-    /// `geoCoordinates`
-    pub const GeoCoordinates: model::Field<SignInLocation> = model::Field::new(
-        "geoCoordinates",
-    );
-    /// `state`
-    pub const State: model::Field<SignInLocation> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInLocation>] = &[
-        Self::City,
-        Self::CountryOrRegion,
-        Self::GeoCoordinates,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkActivePeripherals`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkActivePeripherals {
-    /// Navigation property `communicationSpeaker`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub communication_speaker: Option<TeamworkPeripheral>,
-    /// Navigation property `contentCamera`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub content_camera: Option<TeamworkPeripheral>,
-    /// Navigation property `microphone`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub microphone: Option<TeamworkPeripheral>,
-    /// Navigation property `roomCamera`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub room_camera: Option<TeamworkPeripheral>,
-    /// Navigation property `speaker`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub speaker: Option<TeamworkPeripheral>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkActivePeripherals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TeamworkActivePeripherals {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivePeripherals";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        #[cfg(feature = "_unreached")]
-        object.property("communicationSpeaker", &self.communication_speaker);
-        #[cfg(feature = "_unreached")]
-        object.property("contentCamera", &self.content_camera);
-        #[cfg(feature = "_unreached")] object.property("microphone", &self.microphone);
-        #[cfg(feature = "_unreached")] object.property("roomCamera", &self.room_camera);
-        #[cfg(feature = "_unreached")] object.property("speaker", &self.speaker);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkActivePeripherals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TeamworkActivePeripherals {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            #[cfg(feature = "_unreached")]
-            "communicationSpeaker" => {
-                read_nullable(map, key, &mut self.communication_speaker, extra)
-            }
-            #[cfg(feature = "_unreached")]
-            "contentCamera" => read_nullable(map, key, &mut self.content_camera, extra),
-            #[cfg(feature = "_unreached")]
-            "microphone" => read_nullable(map, key, &mut self.microphone, extra),
-            #[cfg(feature = "_unreached")]
-            "roomCamera" => read_nullable(map, key, &mut self.room_camera, extra),
-            #[cfg(feature = "_unreached")]
-            "speaker" => read_nullable(map, key, &mut self.speaker, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkActivePeripherals {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkActivePeripherals`] by wire name, each a [`Field<TeamworkActivePeripherals>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivePeripherals::set_null`].
-pub enum TeamworkActivePeripheralsField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkActivePeripheralsField {
-    /// `communicationSpeaker`
-    pub const CommunicationSpeaker: model::Field<TeamworkActivePeripherals> = model::Field::new(
-        "communicationSpeaker",
-    );
-    /// `contentCamera`
-    pub const ContentCamera: model::Field<TeamworkActivePeripherals> = model::Field::new(
-        "contentCamera",
-    );
-    /// `microphone`
-    pub const Microphone: model::Field<TeamworkActivePeripherals> = model::Field::new(
-        "microphone",
-    );
-    /// `roomCamera`
-    pub const RoomCamera: model::Field<TeamworkActivePeripherals> = model::Field::new(
-        "roomCamera",
-    );
-    /// `speaker`
-    pub const Speaker: model::Field<TeamworkActivePeripherals> = model::Field::new(
-        "speaker",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkActivePeripherals>] = &[
-        Self::CommunicationSpeaker,
-        Self::ContentCamera,
-        Self::Microphone,
-        Self::RoomCamera,
-        Self::Speaker,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkHardwareHealth`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkHardwareHealth {
-    /// Property `computeHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub compute_health: Option<TeamworkPeripheralHealth>,
-    /// Property `hdmiIngestHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub hdmi_ingest_health: Option<TeamworkPeripheralHealth>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkHardwareHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkHardwareHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkHardwareHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("computeHealth", &self.compute_health);
-        object.property("hdmiIngestHealth", &self.hdmi_ingest_health);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkHardwareHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkHardwareHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "computeHealth" => read_nullable(map, key, &mut self.compute_health, extra),
-            "hdmiIngestHealth" => {
-                read_nullable(map, key, &mut self.hdmi_ingest_health, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkHardwareHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkHardwareHealth`] by wire name, each a [`Field<TeamworkHardwareHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkHardwareHealth::set_null`].
-pub enum TeamworkHardwareHealthField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkHardwareHealthField {
-    /// `computeHealth`
-    pub const ComputeHealth: model::Field<TeamworkHardwareHealth> = model::Field::new(
-        "computeHealth",
-    );
-    /// `hdmiIngestHealth`
-    pub const HdmiIngestHealth: model::Field<TeamworkHardwareHealth> = model::Field::new(
-        "hdmiIngestHealth",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkHardwareHealth>] = &[
-        Self::ComputeHealth,
-        Self::HdmiIngestHealth,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkLoginStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkLoginStatus {
-    /// Property `exchangeConnection`: `microsoft.graph.teamworkConnection`.
-    pub exchange_connection: Option<TeamworkConnection>,
-    /// Property `skypeConnection`: `microsoft.graph.teamworkConnection`.
-    pub skype_connection: Option<TeamworkConnection>,
-    /// Property `teamsConnection`: `microsoft.graph.teamworkConnection`.
-    pub teams_connection: Option<TeamworkConnection>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkLoginStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkLoginStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkLoginStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("exchangeConnection", &self.exchange_connection);
-        object.property("skypeConnection", &self.skype_connection);
-        object.property("teamsConnection", &self.teams_connection);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkLoginStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkLoginStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "exchangeConnection" => {
-                read_nullable(map, key, &mut self.exchange_connection, extra)
-            }
-            "skypeConnection" => {
-                read_nullable(map, key, &mut self.skype_connection, extra)
-            }
-            "teamsConnection" => {
-                read_nullable(map, key, &mut self.teams_connection, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkLoginStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkLoginStatus`] by wire name, each a [`Field<TeamworkLoginStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkLoginStatus::set_null`].
-pub enum TeamworkLoginStatusField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkLoginStatusField {
-    /// `exchangeConnection`
-    pub const ExchangeConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
-        "exchangeConnection",
-    );
-    /// `skypeConnection`
-    pub const SkypeConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
-        "skypeConnection",
-    );
-    /// `teamsConnection`
-    pub const TeamsConnection: model::Field<TeamworkLoginStatus> = model::Field::new(
-        "teamsConnection",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkLoginStatus>] = &[
-        Self::ExchangeConnection,
-        Self::SkypeConnection,
-        Self::TeamsConnection,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkPeripheralHealth`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkPeripheralHealth {
-    /// Property `connection`: `microsoft.graph.teamworkConnection`.
-    pub connection: Option<TeamworkConnection>,
-    /// Property `isOptional`: `Edm.Boolean`.
-    pub is_optional: Option<bool>,
-    /// Navigation property `peripheral`: `microsoft.graph.teamworkPeripheral`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub peripheral: Option<TeamworkPeripheral>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkPeripheralHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TeamworkPeripheralHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkPeripheralHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("connection", &self.connection);
-        object.property("isOptional", &self.is_optional);
-        #[cfg(feature = "_unreached")] object.property("peripheral", &self.peripheral);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkPeripheralHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TeamworkPeripheralHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "connection" => read_nullable(map, key, &mut self.connection, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            #[cfg(feature = "_unreached")]
-            "peripheral" => read_nullable(map, key, &mut self.peripheral, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkPeripheralHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkPeripheralHealth`] by wire name, each a [`Field<TeamworkPeripheralHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkPeripheralHealth::set_null`].
-pub enum TeamworkPeripheralHealthField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkPeripheralHealthField {
-    /// `connection`
-    pub const Connection: model::Field<TeamworkPeripheralHealth> = model::Field::new(
-        "connection",
-    );
-    /// `isOptional`
-    pub const IsOptional: model::Field<TeamworkPeripheralHealth> = model::Field::new(
-        "isOptional",
-    );
-    /// `peripheral`
-    pub const Peripheral: model::Field<TeamworkPeripheralHealth> = model::Field::new(
-        "peripheral",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkPeripheralHealth>] = &[
-        Self::Connection,
-        Self::IsOptional,
-        Self::Peripheral,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkPeripheralsHealth`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkPeripheralsHealth {
-    /// Property `communicationSpeakerHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub communication_speaker_health: Option<TeamworkPeripheralHealth>,
-    /// Property `contentCameraHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub content_camera_health: Option<TeamworkPeripheralHealth>,
-    /// Property `displayHealthCollection`: `Collection(microsoft.graph.teamworkPeripheralHealth)`.
-    pub display_health_collection: Option<Vec<TeamworkPeripheralHealth>>,
-    /// Property `microphoneHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub microphone_health: Option<TeamworkPeripheralHealth>,
-    /// Property `roomCameraHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub room_camera_health: Option<TeamworkPeripheralHealth>,
-    /// Property `speakerHealth`: `microsoft.graph.teamworkPeripheralHealth`.
-    pub speaker_health: Option<TeamworkPeripheralHealth>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkPeripheralsHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkPeripheralsHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkPeripheralsHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property("communicationSpeakerHealth", &self.communication_speaker_health);
-        object.property("contentCameraHealth", &self.content_camera_health);
-        object.property("displayHealthCollection", &self.display_health_collection);
-        object.property("microphoneHealth", &self.microphone_health);
-        object.property("roomCameraHealth", &self.room_camera_health);
-        object.property("speakerHealth", &self.speaker_health);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkPeripheralsHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkPeripheralsHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "communicationSpeakerHealth" => {
-                read_nullable(map, key, &mut self.communication_speaker_health, extra)
-            }
-            "contentCameraHealth" => {
-                read_nullable(map, key, &mut self.content_camera_health, extra)
-            }
-            "displayHealthCollection" => {
-                read_nullable(map, key, &mut self.display_health_collection, extra)
-            }
-            "microphoneHealth" => {
-                read_nullable(map, key, &mut self.microphone_health, extra)
-            }
-            "roomCameraHealth" => {
-                read_nullable(map, key, &mut self.room_camera_health, extra)
-            }
-            "speakerHealth" => read_nullable(map, key, &mut self.speaker_health, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkPeripheralsHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkPeripheralsHealth`] by wire name, each a [`Field<TeamworkPeripheralsHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkPeripheralsHealth::set_null`].
-pub enum TeamworkPeripheralsHealthField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkPeripheralsHealthField {
-    /// `communicationSpeakerHealth`
-    pub const CommunicationSpeakerHealth: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "communicationSpeakerHealth",
-    );
-    /// `contentCameraHealth`
-    pub const ContentCameraHealth: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "contentCameraHealth",
-    );
-    /// `displayHealthCollection`
-    pub const DisplayHealthCollection: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "displayHealthCollection",
-    );
-    /// `microphoneHealth`
-    pub const MicrophoneHealth: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "microphoneHealth",
-    );
-    /// `roomCameraHealth`
-    pub const RoomCameraHealth: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "roomCameraHealth",
-    );
-    /// `speakerHealth`
-    pub const SpeakerHealth: model::Field<TeamworkPeripheralsHealth> = model::Field::new(
-        "speakerHealth",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkPeripheralsHealth>] = &[
-        Self::CommunicationSpeakerHealth,
-        Self::ContentCameraHealth,
-        Self::DisplayHealthCollection,
-        Self::MicrophoneHealth,
-        Self::RoomCameraHealth,
-        Self::SpeakerHealth,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkSoftwareUpdateHealth`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkSoftwareUpdateHealth {
-    /// Property `adminAgentSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub admin_agent_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Property `companyPortalSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub company_portal_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Property `firmwareSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub firmware_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Property `operatingSystemSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub operating_system_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Property `partnerAgentSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub partner_agent_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Property `teamsClientSoftwareUpdateStatus`: `microsoft.graph.teamworkSoftwareUpdateStatus`.
-    pub teams_client_software_update_status: Option<TeamworkSoftwareUpdateStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkSoftwareUpdateHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkSoftwareUpdateHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkSoftwareUpdateHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "adminAgentSoftwareUpdateStatus",
-                &self.admin_agent_software_update_status,
-            );
-        object
-            .property(
-                "companyPortalSoftwareUpdateStatus",
-                &self.company_portal_software_update_status,
-            );
-        object
-            .property(
-                "firmwareSoftwareUpdateStatus",
-                &self.firmware_software_update_status,
-            );
-        object
-            .property(
-                "operatingSystemSoftwareUpdateStatus",
-                &self.operating_system_software_update_status,
-            );
-        object
-            .property(
-                "partnerAgentSoftwareUpdateStatus",
-                &self.partner_agent_software_update_status,
-            );
-        object
-            .property(
-                "teamsClientSoftwareUpdateStatus",
-                &self.teams_client_software_update_status,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkSoftwareUpdateHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkSoftwareUpdateHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "adminAgentSoftwareUpdateStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.admin_agent_software_update_status,
-                    extra,
-                )
-            }
-            "companyPortalSoftwareUpdateStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.company_portal_software_update_status,
-                    extra,
-                )
-            }
-            "firmwareSoftwareUpdateStatus" => {
-                read_nullable(map, key, &mut self.firmware_software_update_status, extra)
-            }
-            "operatingSystemSoftwareUpdateStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.operating_system_software_update_status,
-                    extra,
-                )
-            }
-            "partnerAgentSoftwareUpdateStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.partner_agent_software_update_status,
-                    extra,
-                )
-            }
-            "teamsClientSoftwareUpdateStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.teams_client_software_update_status,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkSoftwareUpdateHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkSoftwareUpdateHealth`] by wire name, each a [`Field<TeamworkSoftwareUpdateHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkSoftwareUpdateHealth::set_null`].
-pub enum TeamworkSoftwareUpdateHealthField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkSoftwareUpdateHealthField {
-    /// `adminAgentSoftwareUpdateStatus`
-    pub const AdminAgentSoftwareUpdateStatus: model::Field<
-        TeamworkSoftwareUpdateHealth,
-    > = model::Field::new("adminAgentSoftwareUpdateStatus");
-    /// `companyPortalSoftwareUpdateStatus`
-    pub const CompanyPortalSoftwareUpdateStatus: model::Field<
-        TeamworkSoftwareUpdateHealth,
-    > = model::Field::new("companyPortalSoftwareUpdateStatus");
-    /// `firmwareSoftwareUpdateStatus`
-    pub const FirmwareSoftwareUpdateStatus: model::Field<TeamworkSoftwareUpdateHealth> = model::Field::new(
-        "firmwareSoftwareUpdateStatus",
-    );
-    /// `operatingSystemSoftwareUpdateStatus`
-    pub const OperatingSystemSoftwareUpdateStatus: model::Field<
-        TeamworkSoftwareUpdateHealth,
-    > = model::Field::new("operatingSystemSoftwareUpdateStatus");
-    /// `partnerAgentSoftwareUpdateStatus`
-    pub const PartnerAgentSoftwareUpdateStatus: model::Field<
-        TeamworkSoftwareUpdateHealth,
-    > = model::Field::new("partnerAgentSoftwareUpdateStatus");
-    /// `teamsClientSoftwareUpdateStatus`
-    pub const TeamsClientSoftwareUpdateStatus: model::Field<
-        TeamworkSoftwareUpdateHealth,
-    > = model::Field::new("teamsClientSoftwareUpdateStatus");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkSoftwareUpdateHealth>] = &[
-        Self::AdminAgentSoftwareUpdateStatus,
-        Self::CompanyPortalSoftwareUpdateStatus,
-        Self::FirmwareSoftwareUpdateStatus,
-        Self::OperatingSystemSoftwareUpdateStatus,
-        Self::PartnerAgentSoftwareUpdateStatus,
-        Self::TeamsClientSoftwareUpdateStatus,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.teamworkSoftwareUpdateStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkSoftwareUpdateStatus {
-    /// Property `availableVersion`: `Edm.String`.
-    pub available_version: Option<String>,
-    /// Property `currentVersion`: `Edm.String`.
-    pub current_version: Option<String>,
-    /// Property `softwareFreshness`: `microsoft.graph.teamworkSoftwareFreshness`.
-    pub software_freshness: Option<TeamworkSoftwareFreshness>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkSoftwareUpdateStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkSoftwareUpdateStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkSoftwareUpdateStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("availableVersion", &self.available_version);
-        object.property("currentVersion", &self.current_version);
-        object.property("softwareFreshness", &self.software_freshness);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkSoftwareUpdateStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkSoftwareUpdateStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "availableVersion" => {
-                read_lenient(map, key, &mut self.available_version, extra)
-            }
-            "currentVersion" => read_lenient(map, key, &mut self.current_version, extra),
-            "softwareFreshness" => {
-                read_nullable(map, key, &mut self.software_freshness, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkSoftwareUpdateStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkSoftwareUpdateStatus`] by wire name, each a [`Field<TeamworkSoftwareUpdateStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkSoftwareUpdateStatus::set_null`].
-pub enum TeamworkSoftwareUpdateStatusField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkSoftwareUpdateStatusField {
-    /// `availableVersion`
-    pub const AvailableVersion: model::Field<TeamworkSoftwareUpdateStatus> = model::Field::new(
-        "availableVersion",
-    );
-    /// `currentVersion`
-    pub const CurrentVersion: model::Field<TeamworkSoftwareUpdateStatus> = model::Field::new(
-        "currentVersion",
-    );
-    /// `softwareFreshness`
-    pub const SoftwareFreshness: model::Field<TeamworkSoftwareUpdateStatus> = model::Field::new(
-        "softwareFreshness",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkSoftwareUpdateStatus>] = &[
-        Self::AvailableVersion,
-        Self::CurrentVersion,
-        Self::SoftwareFreshness,
-    ];
-}
-
-#[cfg(feature = "_agreement")]
-/// CSDL complex type `microsoft.graph.termsExpiration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermsExpiration {
-    /// Property `frequency`: `Edm.Duration`.
-    pub frequency: Option<edm::Duration>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agreement")]
-impl serde::Serialize for TermsExpiration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl TermsExpiration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsExpiration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("frequency", &self.frequency);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl<'de> serde::Deserialize<'de> for TermsExpiration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl graph_odata_runtime::model::ODataObject for TermsExpiration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "frequency" => read_lenient(map, key, &mut self.frequency, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl TermsExpiration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreement")]
-/// The properties of [`TermsExpiration`] by wire name, each a [`Field<TermsExpiration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsExpiration::set_null`].
-pub enum TermsExpirationField {}
-
-#[cfg(feature = "_agreement")]
-#[allow(non_upper_case_globals)]
-impl TermsExpirationField {
-    /// `frequency`
-    pub const Frequency: model::Field<TermsExpiration> = model::Field::new("frequency");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<TermsExpiration> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TermsExpiration>] = &[
-        Self::Frequency,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.verifiableCredentialRequirementStatus`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifiableCredentialRequirementStatus {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for VerifiableCredentialRequirementStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl VerifiableCredentialRequirementStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialRequirementStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for VerifiableCredentialRequirementStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for VerifiableCredentialRequirementStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.vulnerabilityState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VulnerabilityState {
-    /// Property `cve`: `Edm.String`.
-    pub cve: Option<String>,
-    /// Property `severity`: `Edm.String`.
-    pub severity: Option<String>,
-    /// Property `wasRunning`: `Edm.Boolean`.
-    pub was_running: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for VulnerabilityState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl VulnerabilityState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.vulnerabilityState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cve", &self.cve);
-        object.property("severity", &self.severity);
-        object.property("wasRunning", &self.was_running);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for VulnerabilityState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for VulnerabilityState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cve" => read_lenient(map, key, &mut self.cve, extra),
-            "severity" => read_lenient(map, key, &mut self.severity, extra),
-            "wasRunning" => read_lenient(map, key, &mut self.was_running, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl VulnerabilityState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`VulnerabilityState`] by wire name, each a [`Field<VulnerabilityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VulnerabilityState::set_null`].
-pub enum VulnerabilityStateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl VulnerabilityStateField {
-    /// `cve`
-    pub const Cve: model::Field<VulnerabilityState> = model::Field::new("cve");
-    /// `severity`
-    pub const Severity: model::Field<VulnerabilityState> = model::Field::new("severity");
-    /// `wasRunning`
-    pub const WasRunning: model::Field<VulnerabilityState> = model::Field::new(
-        "wasRunning",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VulnerabilityState>] = &[
-        Self::Cve,
-        Self::Severity,
-        Self::WasRunning,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebauthnPublicKeyCredentialParameters {
-    /// Property `alg`: `Edm.Int32`.
-    pub alg: Option<i32>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WebauthnPublicKeyCredentialParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredentialParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alg", &self.alg);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "alg" => read_lenient(map, key, &mut self.alg, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "publicKey" => read_nullable(map, key, &mut self.public_key, extra),
             _ => Ok(false),
         }
     }
@@ -4173,7 +4837,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialPara
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredentialParameters {
+impl WebauthnCredentialCreationOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4184,23 +4848,23 @@ impl WebauthnPublicKeyCredentialParameters {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-/// The properties of [`WebauthnPublicKeyCredentialParameters`] by wire name, each a [`Field<WebauthnPublicKeyCredentialParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialParameters::set_null`].
-pub enum WebauthnPublicKeyCredentialParametersField {}
+/// The properties of [`WebauthnCredentialCreationOptions`] by wire name, each a [`Field<WebauthnCredentialCreationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnCredentialCreationOptions::set_null`].
+pub enum WebauthnCredentialCreationOptionsField {}
 
 #[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl WebauthnPublicKeyCredentialParametersField {
-    /// `alg`
-    pub const Alg: model::Field<WebauthnPublicKeyCredentialParameters> = model::Field::new(
-        "alg",
-    );
-    /// `type`
-    pub const Type: model::Field<WebauthnPublicKeyCredentialParameters> = model::Field::new(
-        "type",
+impl WebauthnCredentialCreationOptionsField {
+    /// `challengeTimeoutDateTime`
+    pub const ChallengeTimeoutDateTime: model::Field<
+        WebauthnCredentialCreationOptions,
+    > = model::Field::new("challengeTimeoutDateTime");
+    /// `publicKey`
+    pub const PublicKey: model::Field<WebauthnCredentialCreationOptions> = model::Field::new(
+        "publicKey",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialParameters>] = &[
-        Self::Alg,
-        Self::Type,
+    pub const ALL: &'static [model::Field<WebauthnCredentialCreationOptions>] = &[
+        Self::ChallengeTimeoutDateTime,
+        Self::PublicKey,
     ];
 }

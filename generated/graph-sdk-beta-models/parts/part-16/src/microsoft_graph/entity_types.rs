@@ -11,554 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agreement")]
-/// CSDL entity type `microsoft.graph.agreement`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Agreement {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isPerDeviceAcceptanceRequired`: `Edm.Boolean`.
-    pub is_per_device_acceptance_required: Option<bool>,
-    /// Property `isViewingBeforeAcceptanceRequired`: `Edm.Boolean`.
-    pub is_viewing_before_acceptance_required: Option<bool>,
-    /// Property `termsExpiration`: `microsoft.graph.termsExpiration`.
-    pub terms_expiration: Option<TermsExpiration>,
-    /// Property `userReacceptRequiredFrequency`: `Edm.Duration`.
-    pub user_reaccept_required_frequency: Option<edm::Duration>,
-    /// Navigation property `acceptances`: `Collection(microsoft.graph.agreementAcceptance)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreement_acceptance")]
-    pub acceptances: Option<Vec<AgreementAcceptance>>,
-    /// Navigation property `file`: `microsoft.graph.agreementFile`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreements")]
-    pub file: Option<AgreementFile>,
-    /// Navigation property `files`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreements")]
-    pub files: Option<Vec<AgreementFileLocalization>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agreement")]
-impl serde::Serialize for Agreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agreement")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Agreement {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreement";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object
-            .property(
-                "isPerDeviceAcceptanceRequired",
-                &self.is_per_device_acceptance_required,
-            );
-        object
-            .property(
-                "isViewingBeforeAcceptanceRequired",
-                &self.is_viewing_before_acceptance_required,
-            );
-        object.property("termsExpiration", &self.terms_expiration);
-        object
-            .property(
-                "userReacceptRequiredFrequency",
-                &self.user_reaccept_required_frequency,
-            );
-        #[cfg(feature = "_agreement_acceptance")]
-        object.property("acceptances", &self.acceptances);
-        #[cfg(feature = "_agreements")] object.property("file", &self.file);
-        #[cfg(feature = "_agreements")] object.property("files", &self.files);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl<'de> serde::Deserialize<'de> for Agreement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreement")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Agreement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isPerDeviceAcceptanceRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_per_device_acceptance_required,
-                    extra,
-                )
-            }
-            "isViewingBeforeAcceptanceRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_viewing_before_acceptance_required,
-                    extra,
-                )
-            }
-            "termsExpiration" => {
-                read_nullable(map, key, &mut self.terms_expiration, extra)
-            }
-            "userReacceptRequiredFrequency" => {
-                read_lenient(map, key, &mut self.user_reaccept_required_frequency, extra)
-            }
-            #[cfg(feature = "_agreement_acceptance")]
-            "acceptances" => read_nullable(map, key, &mut self.acceptances, extra),
-            #[cfg(feature = "_agreements")]
-            "file" => read_nullable(map, key, &mut self.file, extra),
-            #[cfg(feature = "_agreements")]
-            "files" => read_nullable(map, key, &mut self.files, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl Agreement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreement")]
-/// The properties of [`Agreement`] by wire name, each a [`Field<Agreement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Agreement::set_null`].
-pub enum AgreementField {}
-
-#[cfg(feature = "_agreement")]
-#[allow(non_upper_case_globals)]
-impl AgreementField {
-    /// `id`
-    pub const Id: model::Field<Agreement> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<Agreement> = model::Field::new("displayName");
-    /// `isPerDeviceAcceptanceRequired`
-    pub const IsPerDeviceAcceptanceRequired: model::Field<Agreement> = model::Field::new(
-        "isPerDeviceAcceptanceRequired",
-    );
-    /// `isViewingBeforeAcceptanceRequired`
-    pub const IsViewingBeforeAcceptanceRequired: model::Field<Agreement> = model::Field::new(
-        "isViewingBeforeAcceptanceRequired",
-    );
-    /// `termsExpiration`
-    pub const TermsExpiration: model::Field<Agreement> = model::Field::new(
-        "termsExpiration",
-    );
-    /// `userReacceptRequiredFrequency`
-    pub const UserReacceptRequiredFrequency: model::Field<Agreement> = model::Field::new(
-        "userReacceptRequiredFrequency",
-    );
-    /// `acceptances`
-    pub const Acceptances: model::Field<Agreement> = model::Field::new("acceptances");
-    /// `file`
-    pub const File: model::Field<Agreement> = model::Field::new("file");
-    /// `files`
-    pub const Files: model::Field<Agreement> = model::Field::new("files");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Agreement>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::IsPerDeviceAcceptanceRequired,
-        Self::IsViewingBeforeAcceptanceRequired,
-        Self::TermsExpiration,
-        Self::UserReacceptRequiredFrequency,
-        Self::Acceptances,
-        Self::File,
-        Self::Files,
-    ];
-}
-
-#[cfg(feature = "_agreements")]
-/// CSDL entity type `microsoft.graph.agreementFile`; base type `microsoft.graph.agreementFileProperties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementFile {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub display_name: Option<String>,
-    /// Property `fileData`: `microsoft.graph.agreementFileData`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub file_data: Option<AgreementFileData>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub file_name: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub is_default: Option<bool>,
-    /// Property `isMajorVersion`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub is_major_version: Option<bool>,
-    /// Property `language`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub language: Option<String>,
-    /// Navigation property `localizations`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
-    pub localizations: Option<Vec<AgreementFileLocalization>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agreements")]
-impl serde::Serialize for AgreementFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl AgreementFile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("fileData", &self.file_data);
-        object.property("fileName", &self.file_name);
-        object.property("isDefault", &self.is_default);
-        object.property("isMajorVersion", &self.is_major_version);
-        object.property("language", &self.language);
-        object.property("localizations", &self.localizations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl<'de> serde::Deserialize<'de> for AgreementFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl graph_odata_runtime::model::ODataObject for AgreementFile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
-            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl AgreementFile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreements")]
-/// The properties of [`AgreementFile`] by wire name, each a [`Field<AgreementFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFile::set_null`].
-pub enum AgreementFileField {}
-
-#[cfg(feature = "_agreements")]
-#[allow(non_upper_case_globals)]
-impl AgreementFileField {
-    /// `id`
-    pub const Id: model::Field<AgreementFile> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgreementFile> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgreementFile> = model::Field::new(
-        "displayName",
-    );
-    /// `fileData`
-    pub const FileData: model::Field<AgreementFile> = model::Field::new("fileData");
-    /// `fileName`
-    pub const FileName: model::Field<AgreementFile> = model::Field::new("fileName");
-    /// `isDefault`
-    pub const IsDefault: model::Field<AgreementFile> = model::Field::new("isDefault");
-    /// `isMajorVersion`
-    pub const IsMajorVersion: model::Field<AgreementFile> = model::Field::new(
-        "isMajorVersion",
-    );
-    /// `language`
-    pub const Language: model::Field<AgreementFile> = model::Field::new("language");
-    /// `localizations`
-    pub const Localizations: model::Field<AgreementFile> = model::Field::new(
-        "localizations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementFile>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::FileData,
-        Self::FileName,
-        Self::IsDefault,
-        Self::IsMajorVersion,
-        Self::Language,
-        Self::Localizations,
-    ];
-}
-
-#[cfg(feature = "_agreements")]
-/// CSDL entity type `microsoft.graph.agreementFileLocalization`; base type `microsoft.graph.agreementFileProperties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementFileLocalization {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub display_name: Option<String>,
-    /// Property `fileData`: `microsoft.graph.agreementFileData`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub file_data: Option<AgreementFileData>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub file_name: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub is_default: Option<bool>,
-    /// Property `isMajorVersion`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub is_major_version: Option<bool>,
-    /// Property `language`: `Edm.String`.
-    /// Inherited from `microsoft.graph.agreementFileProperties`.
-    pub language: Option<String>,
-    /// Navigation property `versions`: `Collection(microsoft.graph.agreementFileVersion)`, contained; present when expanded (`$expand`).
-    pub versions: Option<Vec<AgreementFileVersion>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agreements")]
-impl serde::Serialize for AgreementFileLocalization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl AgreementFileLocalization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileLocalization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("fileData", &self.file_data);
-        object.property("fileName", &self.file_name);
-        object.property("isDefault", &self.is_default);
-        object.property("isMajorVersion", &self.is_major_version);
-        object.property("language", &self.language);
-        object.property("versions", &self.versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
-            "versions" => read_nullable(map, key, &mut self.versions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreements")]
-impl AgreementFileLocalization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreements")]
-/// The properties of [`AgreementFileLocalization`] by wire name, each a [`Field<AgreementFileLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileLocalization::set_null`].
-pub enum AgreementFileLocalizationField {}
-
-#[cfg(feature = "_agreements")]
-#[allow(non_upper_case_globals)]
-impl AgreementFileLocalizationField {
-    /// `id`
-    pub const Id: model::Field<AgreementFileLocalization> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgreementFileLocalization> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgreementFileLocalization> = model::Field::new(
-        "displayName",
-    );
-    /// `fileData`
-    pub const FileData: model::Field<AgreementFileLocalization> = model::Field::new(
-        "fileData",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<AgreementFileLocalization> = model::Field::new(
-        "fileName",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<AgreementFileLocalization> = model::Field::new(
-        "isDefault",
-    );
-    /// `isMajorVersion`
-    pub const IsMajorVersion: model::Field<AgreementFileLocalization> = model::Field::new(
-        "isMajorVersion",
-    );
-    /// `language`
-    pub const Language: model::Field<AgreementFileLocalization> = model::Field::new(
-        "language",
-    );
-    /// `versions`
-    pub const Versions: model::Field<AgreementFileLocalization> = model::Field::new(
-        "versions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementFileLocalization>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::FileData,
-        Self::FileName,
-        Self::IsDefault,
-        Self::IsMajorVersion,
-        Self::Language,
-        Self::Versions,
-    ];
-}
-
 #[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.allowedValue`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -660,38 +112,30 @@ impl AllowedValueField {
     pub const ALL: &'static [model::Field<AllowedValue>] = &[Self::Id, Self::IsActive];
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL entity type `microsoft.graph.conditionalAccessTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL entity type `microsoft.graph.applicationSegment`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessTemplate {
+pub struct ApplicationSegment {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `details`: `microsoft.graph.conditionalAccessPolicyDetail`, not nullable.
-    pub details: Option<ConditionalAccessPolicyDetail>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `scenarios`: `microsoft.graph.templateScenarios`, not nullable.
-    pub scenarios: Option<TemplateScenarios>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for ConditionalAccessTemplate {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for ApplicationSegment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl ConditionalAccessTemplate {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl ApplicationSegment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessTemplate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSegment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -705,16 +149,12 @@ impl ConditionalAccessTemplate {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("details", &self.details);
-        object.property("name", &self.name);
-        object.property("scenarios", &self.scenarios);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for ApplicationSegment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -722,8 +162,251 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::model::ODataObject for ApplicationSegment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl ApplicationSegment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// The properties of [`ApplicationSegment`] by wire name, each a [`Field<ApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSegment::set_null`].
+pub enum ApplicationSegmentField {}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(non_upper_case_globals)]
+impl ApplicationSegmentField {
+    /// `id`
+    pub const Id: model::Field<ApplicationSegment> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationSegment>] = &[Self::Id];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.applicationSignInSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSignInSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appDisplayName`: `Edm.String`, not nullable.
+    pub app_display_name: Option<String>,
+    /// Property `failedSignInCount`: `Edm.Int64`.
+    pub failed_sign_in_count: Option<i64>,
+    /// Property `successfulSignInCount`: `Edm.Int64`.
+    pub successful_sign_in_count: Option<i64>,
+    /// Property `successPercentage`: `Edm.Double`.
+    pub success_percentage: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for ApplicationSignInSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl ApplicationSignInSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSignInSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appDisplayName", &self.app_display_name);
+        object.property("failedSignInCount", &self.failed_sign_in_count);
+        object.property("successfulSignInCount", &self.successful_sign_in_count);
+        object.property("successPercentage", &self.success_percentage);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for ApplicationSignInSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for ApplicationSignInSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
+            "failedSignInCount" => {
+                read_lenient(map, key, &mut self.failed_sign_in_count, extra)
+            }
+            "successfulSignInCount" => {
+                read_lenient(map, key, &mut self.successful_sign_in_count, extra)
+            }
+            "successPercentage" => {
+                read_lenient(map, key, &mut self.success_percentage, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl ApplicationSignInSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`ApplicationSignInSummary`] by wire name, each a [`Field<ApplicationSignInSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSignInSummary::set_null`].
+pub enum ApplicationSignInSummaryField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl ApplicationSignInSummaryField {
+    /// `id`
+    pub const Id: model::Field<ApplicationSignInSummary> = model::Field::new("id");
+    /// `appDisplayName`
+    pub const AppDisplayName: model::Field<ApplicationSignInSummary> = model::Field::new(
+        "appDisplayName",
+    );
+    /// `failedSignInCount`
+    pub const FailedSignInCount: model::Field<ApplicationSignInSummary> = model::Field::new(
+        "failedSignInCount",
+    );
+    /// `successfulSignInCount`
+    pub const SuccessfulSignInCount: model::Field<ApplicationSignInSummary> = model::Field::new(
+        "successfulSignInCount",
+    );
+    /// `successPercentage`
+    pub const SuccessPercentage: model::Field<ApplicationSignInSummary> = model::Field::new(
+        "successPercentage",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationSignInSummary>] = &[
+        Self::Id,
+        Self::AppDisplayName,
+        Self::FailedSignInCount,
+        Self::SuccessfulSignInCount,
+        Self::SuccessPercentage,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.baseItemVersion`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BaseItemVersion {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publication`: `microsoft.graph.publicationFacet`.
+    pub publication: Option<PublicationFacet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for BaseItemVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl BaseItemVersion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseItemVersion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("publication", &self.publication);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for BaseItemVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for BaseItemVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -733,10 +416,13 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "scenarios" => read_nullable(map, key, &mut self.scenarios, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "publication" => read_nullable(map, key, &mut self.publication, extra),
             _ => Ok(false),
         }
     }
@@ -747,8 +433,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl ConditionalAccessTemplate {
+#[cfg(feature = "_json")]
+impl BaseItemVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -758,80 +444,64 @@ impl ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`ConditionalAccessTemplate`] by wire name, each a [`Field<ConditionalAccessTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessTemplate::set_null`].
-pub enum ConditionalAccessTemplateField {}
+#[cfg(feature = "_json")]
+/// The properties of [`BaseItemVersion`] by wire name, each a [`Field<BaseItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseItemVersion::set_null`].
+pub enum BaseItemVersionField {}
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl ConditionalAccessTemplateField {
+impl BaseItemVersionField {
     /// `id`
-    pub const Id: model::Field<ConditionalAccessTemplate> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "description",
+    pub const Id: model::Field<BaseItemVersion> = model::Field::new("id");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<BaseItemVersion> = model::Field::new(
+        "lastModifiedBy",
     );
-    /// `details`
-    pub const Details: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "details",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<BaseItemVersion> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `name`
-    pub const Name: model::Field<ConditionalAccessTemplate> = model::Field::new("name");
-    /// `scenarios`
-    pub const Scenarios: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "scenarios",
+    /// `publication`
+    pub const Publication: model::Field<BaseItemVersion> = model::Field::new(
+        "publication",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessTemplate>] = &[
+    pub const ALL: &'static [model::Field<BaseItemVersion>] = &[
         Self::Id,
-        Self::Description,
-        Self::Details,
-        Self::Name,
-        Self::Scenarios,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Publication,
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL entity type `microsoft.graph.customAuthenticationExtension`; base type `microsoft.graph.customCalloutExtension`; abstract; key `id`.
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.credentialUserRegistrationCount`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomAuthenticationExtension {
+pub struct CredentialUserRegistrationCount {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
+    /// Property `totalUserCount`: `Edm.Int64`, not nullable.
+    pub total_user_count: Option<i64>,
+    /// Property `userRegistrationCounts`: `Collection(microsoft.graph.userRegistrationCount)`, not nullable.
+    pub user_registration_counts: Option<Vec<UserRegistrationCount>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for CustomAuthenticationExtension {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for CredentialUserRegistrationCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomAuthenticationExtension {
+#[cfg(feature = "_reports")]
+impl CredentialUserRegistrationCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAuthenticationExtension";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.credentialUserRegistrationCount";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -845,18 +515,14 @@ impl CustomAuthenticationExtension {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
+        object.property("totalUserCount", &self.total_user_count);
+        object.property("userRegistrationCounts", &self.user_registration_counts);
         object.end()
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for CustomAuthenticationExtension {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for CredentialUserRegistrationCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -864,8 +530,8 @@ impl<'de> serde::Deserialize<'de> for CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for CredentialUserRegistrationCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -875,16 +541,9 @@ impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
+            "totalUserCount" => read_lenient(map, key, &mut self.total_user_count, extra),
+            "userRegistrationCounts" => {
+                read_nullable(map, key, &mut self.user_registration_counts, extra)
             }
             _ => Ok(false),
         }
@@ -896,8 +555,8 @@ impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomAuthenticationExtension {
+#[cfg(feature = "_reports")]
+impl CredentialUserRegistrationCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -907,89 +566,85 @@ impl CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`CustomAuthenticationExtension`] by wire name, each a [`Field<CustomAuthenticationExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAuthenticationExtension::set_null`].
-pub enum CustomAuthenticationExtensionField {}
+#[cfg(feature = "_reports")]
+/// The properties of [`CredentialUserRegistrationCount`] by wire name, each a [`Field<CredentialUserRegistrationCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CredentialUserRegistrationCount::set_null`].
+pub enum CredentialUserRegistrationCountField {}
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
-impl CustomAuthenticationExtensionField {
+impl CredentialUserRegistrationCountField {
     /// `id`
-    pub const Id: model::Field<CustomAuthenticationExtension> = model::Field::new("id");
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
-        "authenticationConfiguration",
+    pub const Id: model::Field<CredentialUserRegistrationCount> = model::Field::new(
+        "id",
     );
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
-        "clientConfiguration",
+    /// `totalUserCount`
+    pub const TotalUserCount: model::Field<CredentialUserRegistrationCount> = model::Field::new(
+        "totalUserCount",
     );
-    /// `description`
-    pub const Description: model::Field<CustomAuthenticationExtension> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CustomAuthenticationExtension> = model::Field::new(
-        "displayName",
-    );
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
-        "endpointConfiguration",
+    /// `userRegistrationCounts`
+    pub const UserRegistrationCounts: model::Field<CredentialUserRegistrationCount> = model::Field::new(
+        "userRegistrationCounts",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomAuthenticationExtension>] = &[
+    pub const ALL: &'static [model::Field<CredentialUserRegistrationCount>] = &[
         Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
+        Self::TotalUserCount,
+        Self::UserRegistrationCounts,
     ];
 }
 
-#[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsMxRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
+#[cfg(feature = "_data_classification")]
+/// CSDL entity type `microsoft.graph.dataClassificationService`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsMxRecord {
+pub struct DataClassificationService {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub ttl: Option<i32>,
-    /// Property `mailExchange`: `Edm.String`, not nullable.
-    pub mail_exchange: Option<String>,
-    /// Property `preference`: `Edm.Int32`.
-    pub preference: Option<i32>,
+    /// Navigation property `classifyFileJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub classify_file_jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `classifyTextJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub classify_text_jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `evaluateDlpPoliciesJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub evaluate_dlp_policies_jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `evaluateLabelJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub evaluate_label_jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `exactMatchDataStores`: `Collection(microsoft.graph.exactMatchDataStore)`, contained; present when expanded (`$expand`).
+    pub exact_match_data_stores: Option<Vec<ExactMatchDataStore>>,
+    /// Navigation property `exactMatchUploadAgents`: `Collection(microsoft.graph.exactMatchUploadAgent)`, contained; present when expanded (`$expand`).
+    pub exact_match_upload_agents: Option<Vec<ExactMatchUploadAgent>>,
+    /// Navigation property `jobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `labelsAndPoliciesEvaluationJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub labels_and_policies_evaluation_jobs: Option<Vec<AnyJobResponseBase>>,
+    /// Navigation property `sensitiveTypes`: `Collection(microsoft.graph.sensitiveType)`, contained; present when expanded (`$expand`).
+    pub sensitive_types: Option<Vec<SensitiveType>>,
+    /// Navigation property `sensitivityLabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub sensitivity_labels: Option<Vec<SensitivityLabel>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsMxRecord {
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for DataClassificationService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsMxRecord {
+#[cfg(feature = "_data_classification")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl DataClassificationService {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsMxRecord";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dataClassificationService";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1003,359 +658,32 @@ impl DomainDnsMxRecord {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.property("mailExchange", &self.mail_exchange);
-        object.property("preference", &self.preference);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsMxRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsMxRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            "mailExchange" => read_lenient(map, key, &mut self.mail_exchange, extra),
-            "preference" => read_lenient(map, key, &mut self.preference, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsMxRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsMxRecord`] by wire name, each a [`Field<DomainDnsMxRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsMxRecord::set_null`].
-pub enum DomainDnsMxRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsMxRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsMxRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsMxRecord> = model::Field::new(
-        "isOptional",
-    );
-    /// `label`
-    pub const Label: model::Field<DomainDnsMxRecord> = model::Field::new("label");
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsMxRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsMxRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsMxRecord> = model::Field::new("ttl");
-    /// `mailExchange`
-    pub const MailExchange: model::Field<DomainDnsMxRecord> = model::Field::new(
-        "mailExchange",
-    );
-    /// `preference`
-    pub const Preference: model::Field<DomainDnsMxRecord> = model::Field::new(
-        "preference",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsMxRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-        Self::MailExchange,
-        Self::Preference,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsSrvRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsSrvRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub ttl: Option<i32>,
-    /// Property `nameTarget`: `Edm.String`.
-    pub name_target: Option<String>,
-    /// Property `port`: `Edm.Int32`.
-    pub port: Option<i32>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `protocol`: `Edm.String`.
-    pub protocol: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Property `weight`: `Edm.Int32`.
-    pub weight: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsSrvRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsSrvRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsSrvRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.property("nameTarget", &self.name_target);
-        object.property("port", &self.port);
-        object.property("priority", &self.priority);
-        object.property("protocol", &self.protocol);
-        object.property("service", &self.service);
-        object.property("weight", &self.weight);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsSrvRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsSrvRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            "nameTarget" => read_lenient(map, key, &mut self.name_target, extra),
-            "port" => read_lenient(map, key, &mut self.port, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "protocol" => read_lenient(map, key, &mut self.protocol, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "weight" => read_lenient(map, key, &mut self.weight, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsSrvRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsSrvRecord`] by wire name, each a [`Field<DomainDnsSrvRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsSrvRecord::set_null`].
-pub enum DomainDnsSrvRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsSrvRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsSrvRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "isOptional",
-    );
-    /// `label`
-    pub const Label: model::Field<DomainDnsSrvRecord> = model::Field::new("label");
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsSrvRecord> = model::Field::new("ttl");
-    /// `nameTarget`
-    pub const NameTarget: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "nameTarget",
-    );
-    /// `port`
-    pub const Port: model::Field<DomainDnsSrvRecord> = model::Field::new("port");
-    /// `priority`
-    pub const Priority: model::Field<DomainDnsSrvRecord> = model::Field::new("priority");
-    /// `protocol`
-    pub const Protocol: model::Field<DomainDnsSrvRecord> = model::Field::new("protocol");
-    /// `service`
-    pub const Service: model::Field<DomainDnsSrvRecord> = model::Field::new("service");
-    /// `weight`
-    pub const Weight: model::Field<DomainDnsSrvRecord> = model::Field::new("weight");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsSrvRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-        Self::NameTarget,
-        Self::Port,
-        Self::Priority,
-        Self::Protocol,
-        Self::Service,
-        Self::Weight,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL entity type `microsoft.graph.entitlementManagementSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EntitlementManagementSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `daysUntilExternalUserDeletedAfterBlocked`: `Edm.Int32`.
-    pub days_until_external_user_deleted_after_blocked: Option<i32>,
-    /// Property `externalUserLifecycleAction`: `Edm.String`.
-    pub external_user_lifecycle_action: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for EntitlementManagementSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl EntitlementManagementSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagementSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
+        #[cfg(feature = "_add_footer")]
+        object.property("classifyFileJobs", &self.classify_file_jobs);
+        #[cfg(feature = "_add_footer")]
+        object.property("classifyTextJobs", &self.classify_text_jobs);
+        #[cfg(feature = "_add_footer")]
+        object.property("evaluateDlpPoliciesJobs", &self.evaluate_dlp_policies_jobs);
+        #[cfg(feature = "_add_footer")]
+        object.property("evaluateLabelJobs", &self.evaluate_label_jobs);
+        object.property("exactMatchDataStores", &self.exact_match_data_stores);
+        object.property("exactMatchUploadAgents", &self.exact_match_upload_agents);
+        #[cfg(feature = "_add_footer")] object.property("jobs", &self.jobs);
+        #[cfg(feature = "_add_footer")]
         object
             .property(
-                "daysUntilExternalUserDeletedAfterBlocked",
-                &self.days_until_external_user_deleted_after_blocked,
+                "labelsAndPoliciesEvaluationJobs",
+                &self.labels_and_policies_evaluation_jobs,
             );
-        object
-            .property(
-                "externalUserLifecycleAction",
-                &self.external_user_lifecycle_action,
-            );
+        object.property("sensitiveTypes", &self.sensitive_types);
+        #[cfg(feature = "_add_footer")]
+        object.property("sensitivityLabels", &self.sensitivity_labels);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for EntitlementManagementSettings {
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for DataClassificationService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1363,27 +691,55 @@ impl<'de> serde::Deserialize<'de> for EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for EntitlementManagementSettings {
+#[cfg(feature = "_data_classification")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for DataClassificationService {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "daysUntilExternalUserDeletedAfterBlocked" => {
-                read_lenient(
+            #[cfg(feature = "_add_footer")]
+            "classifyFileJobs" => {
+                read_nullable(map, key, &mut self.classify_file_jobs, extra)
+            }
+            #[cfg(feature = "_add_footer")]
+            "classifyTextJobs" => {
+                read_nullable(map, key, &mut self.classify_text_jobs, extra)
+            }
+            #[cfg(feature = "_add_footer")]
+            "evaluateDlpPoliciesJobs" => {
+                read_nullable(map, key, &mut self.evaluate_dlp_policies_jobs, extra)
+            }
+            #[cfg(feature = "_add_footer")]
+            "evaluateLabelJobs" => {
+                read_nullable(map, key, &mut self.evaluate_label_jobs, extra)
+            }
+            "exactMatchDataStores" => {
+                read_nullable(map, key, &mut self.exact_match_data_stores, extra)
+            }
+            "exactMatchUploadAgents" => {
+                read_nullable(map, key, &mut self.exact_match_upload_agents, extra)
+            }
+            #[cfg(feature = "_add_footer")]
+            "jobs" => read_nullable(map, key, &mut self.jobs, extra),
+            #[cfg(feature = "_add_footer")]
+            "labelsAndPoliciesEvaluationJobs" => {
+                read_nullable(
                     map,
                     key,
-                    &mut self.days_until_external_user_deleted_after_blocked,
+                    &mut self.labels_and_policies_evaluation_jobs,
                     extra,
                 )
             }
-            "externalUserLifecycleAction" => {
-                read_lenient(map, key, &mut self.external_user_lifecycle_action, extra)
+            "sensitiveTypes" => read_nullable(map, key, &mut self.sensitive_types, extra),
+            #[cfg(feature = "_add_footer")]
+            "sensitivityLabels" => {
+                read_nullable(map, key, &mut self.sensitivity_labels, extra)
             }
             _ => Ok(false),
         }
@@ -1395,8 +751,8 @@ impl graph_odata_runtime::model::ODataObject for EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl EntitlementManagementSettings {
+#[cfg(feature = "_data_classification")]
+impl DataClassificationService {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1406,71 +762,97 @@ impl EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`EntitlementManagementSettings`] by wire name, each a [`Field<EntitlementManagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagementSettings::set_null`].
-pub enum EntitlementManagementSettingsField {}
+#[cfg(feature = "_data_classification")]
+/// The properties of [`DataClassificationService`] by wire name, each a [`Field<DataClassificationService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataClassificationService::set_null`].
+pub enum DataClassificationServiceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_data_classification")]
 #[allow(non_upper_case_globals)]
-impl EntitlementManagementSettingsField {
+impl DataClassificationServiceField {
     /// `id`
-    pub const Id: model::Field<EntitlementManagementSettings> = model::Field::new("id");
-    /// `daysUntilExternalUserDeletedAfterBlocked`
-    pub const DaysUntilExternalUserDeletedAfterBlocked: model::Field<
-        EntitlementManagementSettings,
-    > = model::Field::new("daysUntilExternalUserDeletedAfterBlocked");
-    /// `externalUserLifecycleAction`
-    pub const ExternalUserLifecycleAction: model::Field<EntitlementManagementSettings> = model::Field::new(
-        "externalUserLifecycleAction",
+    pub const Id: model::Field<DataClassificationService> = model::Field::new("id");
+    /// `classifyFileJobs`
+    pub const ClassifyFileJobs: model::Field<DataClassificationService> = model::Field::new(
+        "classifyFileJobs",
+    );
+    /// `classifyTextJobs`
+    pub const ClassifyTextJobs: model::Field<DataClassificationService> = model::Field::new(
+        "classifyTextJobs",
+    );
+    /// `evaluateDlpPoliciesJobs`
+    pub const EvaluateDlpPoliciesJobs: model::Field<DataClassificationService> = model::Field::new(
+        "evaluateDlpPoliciesJobs",
+    );
+    /// `evaluateLabelJobs`
+    pub const EvaluateLabelJobs: model::Field<DataClassificationService> = model::Field::new(
+        "evaluateLabelJobs",
+    );
+    /// `exactMatchDataStores`
+    pub const ExactMatchDataStores: model::Field<DataClassificationService> = model::Field::new(
+        "exactMatchDataStores",
+    );
+    /// `exactMatchUploadAgents`
+    pub const ExactMatchUploadAgents: model::Field<DataClassificationService> = model::Field::new(
+        "exactMatchUploadAgents",
+    );
+    /// `jobs`
+    pub const Jobs: model::Field<DataClassificationService> = model::Field::new("jobs");
+    /// `labelsAndPoliciesEvaluationJobs`
+    pub const LabelsAndPoliciesEvaluationJobs: model::Field<DataClassificationService> = model::Field::new(
+        "labelsAndPoliciesEvaluationJobs",
+    );
+    /// `sensitiveTypes`
+    pub const SensitiveTypes: model::Field<DataClassificationService> = model::Field::new(
+        "sensitiveTypes",
+    );
+    /// `sensitivityLabels`
+    pub const SensitivityLabels: model::Field<DataClassificationService> = model::Field::new(
+        "sensitivityLabels",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EntitlementManagementSettings>] = &[
+    pub const ALL: &'static [model::Field<DataClassificationService>] = &[
         Self::Id,
-        Self::DaysUntilExternalUserDeletedAfterBlocked,
-        Self::ExternalUserLifecycleAction,
+        Self::ClassifyFileJobs,
+        Self::ClassifyTextJobs,
+        Self::EvaluateDlpPoliciesJobs,
+        Self::EvaluateLabelJobs,
+        Self::ExactMatchDataStores,
+        Self::ExactMatchUploadAgents,
+        Self::Jobs,
+        Self::LabelsAndPoliciesEvaluationJobs,
+        Self::SensitiveTypes,
+        Self::SensitivityLabels,
     ];
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.fileStorageContainerType`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_unreached")]
+/// CSDL entity type `microsoft.graph.dataSecurityAndGovernance`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerType {
+pub struct DataSecurityAndGovernance {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `billingClassification`: `microsoft.graph.fileStorageContainerBillingClassification`, not nullable.
-    pub billing_classification: Option<FileStorageContainerBillingClassification>,
-    /// Property `billingStatus`: `microsoft.graph.fileStorageContainerBillingStatus`, not nullable.
-    pub billing_status: Option<FileStorageContainerBillingStatus>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `etag`: `Edm.String`, not nullable.
-    pub etag: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `owningAppId`: `Edm.Guid`, not nullable.
-    pub owning_app_id: Option<edm::Guid>,
-    /// Property `settings`: `microsoft.graph.fileStorageContainerTypeSettings`, not nullable.
-    pub settings: Option<FileStorageContainerTypeSettings>,
+    /// Navigation property `sensitivityLabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_add_footer")]
+    pub sensitivity_labels: Option<Vec<SensitivityLabel>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerType {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for DataSecurityAndGovernance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerType {
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl DataSecurityAndGovernance {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerType";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dataSecurityAndGovernance";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1484,20 +866,14 @@ impl FileStorageContainerType {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("billingClassification", &self.billing_classification);
-        object.property("billingStatus", &self.billing_status);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("etag", &self.etag);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("name", &self.name);
-        object.property("owningAppId", &self.owning_app_id);
-        object.property("settings", &self.settings);
+        #[cfg(feature = "_add_footer")]
+        object.property("sensitivityLabels", &self.sensitivity_labels);
         object.end()
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerType {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for DataSecurityAndGovernance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1505,8 +881,9 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for DataSecurityAndGovernance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1516,20 +893,10 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "billingClassification" => {
-                read_nullable(map, key, &mut self.billing_classification, extra)
+            #[cfg(feature = "_add_footer")]
+            "sensitivityLabels" => {
+                read_nullable(map, key, &mut self.sensitivity_labels, extra)
             }
-            "billingStatus" => read_nullable(map, key, &mut self.billing_status, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "etag" => read_lenient(map, key, &mut self.etag, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "owningAppId" => read_lenient(map, key, &mut self.owning_app_id, extra),
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
             _ => Ok(false),
         }
     }
@@ -1540,8 +907,8 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerType {
+#[cfg(feature = "_unreached")]
+impl DataSecurityAndGovernance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1551,54 +918,304 @@ impl FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerType`] by wire name, each a [`Field<FileStorageContainerType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerType::set_null`].
-pub enum FileStorageContainerTypeField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`DataSecurityAndGovernance`] by wire name, each a [`Field<DataSecurityAndGovernance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSecurityAndGovernance::set_null`].
+pub enum DataSecurityAndGovernanceField {}
 
-#[cfg(feature = "_storage")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeField {
+impl DataSecurityAndGovernanceField {
     /// `id`
-    pub const Id: model::Field<FileStorageContainerType> = model::Field::new("id");
-    /// `billingClassification`
-    pub const BillingClassification: model::Field<FileStorageContainerType> = model::Field::new(
-        "billingClassification",
-    );
-    /// `billingStatus`
-    pub const BillingStatus: model::Field<FileStorageContainerType> = model::Field::new(
-        "billingStatus",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<FileStorageContainerType> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `etag`
-    pub const Etag: model::Field<FileStorageContainerType> = model::Field::new("etag");
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<FileStorageContainerType> = model::Field::new(
-        "expirationDateTime",
-    );
-    /// `name`
-    pub const Name: model::Field<FileStorageContainerType> = model::Field::new("name");
-    /// `owningAppId`
-    pub const OwningAppId: model::Field<FileStorageContainerType> = model::Field::new(
-        "owningAppId",
-    );
-    /// `settings`
-    pub const Settings: model::Field<FileStorageContainerType> = model::Field::new(
-        "settings",
+    pub const Id: model::Field<DataSecurityAndGovernance> = model::Field::new("id");
+    /// `sensitivityLabels`
+    pub const SensitivityLabels: model::Field<DataSecurityAndGovernance> = model::Field::new(
+        "sensitivityLabels",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerType>] = &[
+    pub const ALL: &'static [model::Field<DataSecurityAndGovernance>] = &[
         Self::Id,
-        Self::BillingClassification,
-        Self::BillingStatus,
-        Self::CreatedDateTime,
-        Self::Etag,
-        Self::ExpirationDateTime,
-        Self::Name,
-        Self::OwningAppId,
-        Self::Settings,
+        Self::SensitivityLabels,
+    ];
+}
+
+#[cfg(feature = "_data_classification")]
+/// CSDL entity type `microsoft.graph.exactMatchDataStoreBase`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExactMatchDataStoreBase {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `columns`: `Collection(microsoft.graph.exactDataMatchStoreColumn)`.
+    pub columns: Option<Vec<ExactDataMatchStoreColumn>>,
+    /// Property `dataLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub data_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for ExactMatchDataStoreBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchDataStoreBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchDataStoreBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("columns", &self.columns);
+        object.property("dataLastUpdatedDateTime", &self.data_last_updated_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for ExactMatchDataStoreBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl graph_odata_runtime::model::ODataObject for ExactMatchDataStoreBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "columns" => read_nullable(map, key, &mut self.columns, extra),
+            "dataLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.data_last_updated_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchDataStoreBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// The properties of [`ExactMatchDataStoreBase`] by wire name, each a [`Field<ExactMatchDataStoreBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchDataStoreBase::set_null`].
+pub enum ExactMatchDataStoreBaseField {}
+
+#[cfg(feature = "_data_classification")]
+#[allow(non_upper_case_globals)]
+impl ExactMatchDataStoreBaseField {
+    /// `id`
+    pub const Id: model::Field<ExactMatchDataStoreBase> = model::Field::new("id");
+    /// `columns`
+    pub const Columns: model::Field<ExactMatchDataStoreBase> = model::Field::new(
+        "columns",
+    );
+    /// `dataLastUpdatedDateTime`
+    pub const DataLastUpdatedDateTime: model::Field<ExactMatchDataStoreBase> = model::Field::new(
+        "dataLastUpdatedDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ExactMatchDataStoreBase> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ExactMatchDataStoreBase> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactMatchDataStoreBase>] = &[
+        Self::Id,
+        Self::Columns,
+        Self::DataLastUpdatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_data_classification")]
+/// CSDL entity type `microsoft.graph.exactMatchJobBase`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExactMatchJobBase {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
+    pub completion_date_time: Option<edm::DateTimeOffset>,
+    /// Property `creationDateTime`: `Edm.DateTimeOffset`.
+    pub creation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `error`: `microsoft.graph.classificationError`.
+    pub error: Option<ClassificationError>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_data_classification")]
+impl serde::Serialize for ExactMatchJobBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchJobBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchJobBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("completionDateTime", &self.completion_date_time);
+        object.property("creationDateTime", &self.creation_date_time);
+        object.property("error", &self.error);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl<'de> serde::Deserialize<'de> for ExactMatchJobBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl graph_odata_runtime::model::ODataObject for ExactMatchJobBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "completionDateTime" => {
+                read_lenient(map, key, &mut self.completion_date_time, extra)
+            }
+            "creationDateTime" => {
+                read_lenient(map, key, &mut self.creation_date_time, extra)
+            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+impl ExactMatchJobBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_data_classification")]
+/// The properties of [`ExactMatchJobBase`] by wire name, each a [`Field<ExactMatchJobBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchJobBase::set_null`].
+pub enum ExactMatchJobBaseField {}
+
+#[cfg(feature = "_data_classification")]
+#[allow(non_upper_case_globals)]
+impl ExactMatchJobBaseField {
+    /// `id`
+    pub const Id: model::Field<ExactMatchJobBase> = model::Field::new("id");
+    /// `completionDateTime`
+    pub const CompletionDateTime: model::Field<ExactMatchJobBase> = model::Field::new(
+        "completionDateTime",
+    );
+    /// `creationDateTime`
+    pub const CreationDateTime: model::Field<ExactMatchJobBase> = model::Field::new(
+        "creationDateTime",
+    );
+    /// `error`
+    pub const Error: model::Field<ExactMatchJobBase> = model::Field::new("error");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<ExactMatchJobBase> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<ExactMatchJobBase> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExactMatchJobBase>] = &[
+        Self::Id,
+        Self::CompletionDateTime,
+        Self::CreationDateTime,
+        Self::Error,
+        Self::LastUpdatedDateTime,
+        Self::StartDateTime,
     ];
 }
 
@@ -1723,50 +1340,44 @@ impl FileStorageContainerTypeAppPermissionGrantField {
     ];
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.fileStorageContainerTypeRegistration`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemFacet`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeRegistration {
+pub struct ItemFacet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `billingClassification`: `microsoft.graph.fileStorageContainerBillingClassification`, not nullable.
-    pub billing_classification: Option<FileStorageContainerBillingClassification>,
-    /// Property `billingStatus`: `microsoft.graph.fileStorageContainerBillingStatus`, not nullable.
-    pub billing_status: Option<FileStorageContainerBillingStatus>,
-    /// Property `etag`: `Edm.String`, not nullable.
-    pub etag: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `owningAppId`: `Edm.Guid`, not nullable.
-    pub owning_app_id: Option<edm::Guid>,
-    /// Property `registeredDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub registered_date_time: Option<edm::DateTimeOffset>,
-    /// Property `settings`: `microsoft.graph.fileStorageContainerTypeRegistrationSettings`, not nullable.
-    pub settings: Option<FileStorageContainerTypeRegistrationSettings>,
-    /// Navigation property `applicationPermissionGrants`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermissionGrant)`, contained; present when expanded (`$expand`).
-    pub application_permission_grants: Option<
-        Vec<FileStorageContainerTypeAppPermissionGrant>,
-    >,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    pub source: Option<PersonDataSource>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeRegistration {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeRegistration {
+#[cfg(feature = "_allowed_audiences")]
+impl ItemFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeRegistration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemFacet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1780,192 +1391,19 @@ impl FileStorageContainerTypeRegistration {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("billingClassification", &self.billing_classification);
-        object.property("billingStatus", &self.billing_status);
-        object.property("etag", &self.etag);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("name", &self.name);
-        object.property("owningAppId", &self.owning_app_id);
-        object.property("registeredDateTime", &self.registered_date_time);
-        object.property("settings", &self.settings);
-        object
-            .property(
-                "applicationPermissionGrants",
-                &self.application_permission_grants,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeRegistration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "billingClassification" => {
-                read_nullable(map, key, &mut self.billing_classification, extra)
-            }
-            "billingStatus" => read_nullable(map, key, &mut self.billing_status, extra),
-            "etag" => read_lenient(map, key, &mut self.etag, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "owningAppId" => read_lenient(map, key, &mut self.owning_app_id, extra),
-            "registeredDateTime" => {
-                read_lenient(map, key, &mut self.registered_date_time, extra)
-            }
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            "applicationPermissionGrants" => {
-                read_nullable(map, key, &mut self.application_permission_grants, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeRegistration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeRegistration`] by wire name, each a [`Field<FileStorageContainerTypeRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeRegistration::set_null`].
-pub enum FileStorageContainerTypeRegistrationField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeRegistrationField {
-    /// `id`
-    pub const Id: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "id",
-    );
-    /// `billingClassification`
-    pub const BillingClassification: model::Field<
-        FileStorageContainerTypeRegistration,
-    > = model::Field::new("billingClassification");
-    /// `billingStatus`
-    pub const BillingStatus: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "billingStatus",
-    );
-    /// `etag`
-    pub const Etag: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "etag",
-    );
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "expirationDateTime",
-    );
-    /// `name`
-    pub const Name: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "name",
-    );
-    /// `owningAppId`
-    pub const OwningAppId: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "owningAppId",
-    );
-    /// `registeredDateTime`
-    pub const RegisteredDateTime: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "registeredDateTime",
-    );
-    /// `settings`
-    pub const Settings: model::Field<FileStorageContainerTypeRegistration> = model::Field::new(
-        "settings",
-    );
-    /// `applicationPermissionGrants`
-    pub const ApplicationPermissionGrants: model::Field<
-        FileStorageContainerTypeRegistration,
-    > = model::Field::new("applicationPermissionGrants");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerTypeRegistration>] = &[
-        Self::Id,
-        Self::BillingClassification,
-        Self::BillingStatus,
-        Self::Etag,
-        Self::ExpirationDateTime,
-        Self::Name,
-        Self::OwningAppId,
-        Self::RegisteredDateTime,
-        Self::Settings,
-        Self::ApplicationPermissionGrants,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.photoUpdateSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhotoUpdateSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedRoles`: `Collection(Edm.String)`.
-    pub allowed_roles: Option<Vec<String>>,
-    /// Property `source`: `microsoft.graph.photoUpdateSource`.
-    pub source: Option<PhotoUpdateSource>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for PhotoUpdateSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl PhotoUpdateSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.photoUpdateSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedRoles", &self.allowed_roles);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("source", &self.source);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for PhotoUpdateSettings {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1973,8 +1411,8 @@ impl<'de> serde::Deserialize<'de> for PhotoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for PhotoUpdateSettings {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1984,7 +1422,20 @@ impl graph_odata_runtime::model::ODataObject for PhotoUpdateSettings {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedRoles" => read_lenient(map, key, &mut self.allowed_roles, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
             "source" => read_nullable(map, key, &mut self.source, extra),
             _ => Ok(false),
         }
@@ -1996,8 +1447,8 @@ impl graph_odata_runtime::model::ODataObject for PhotoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl PhotoUpdateSettings {
+#[cfg(feature = "_allowed_audiences")]
+impl ItemFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2007,59 +1458,80 @@ impl PhotoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`PhotoUpdateSettings`] by wire name, each a [`Field<PhotoUpdateSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhotoUpdateSettings::set_null`].
-pub enum PhotoUpdateSettingsField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemFacet`] by wire name, each a [`Field<ItemFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemFacet::set_null`].
+pub enum ItemFacetField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl PhotoUpdateSettingsField {
+impl ItemFacetField {
     /// `id`
-    pub const Id: model::Field<PhotoUpdateSettings> = model::Field::new("id");
-    /// `allowedRoles`
-    pub const AllowedRoles: model::Field<PhotoUpdateSettings> = model::Field::new(
-        "allowedRoles",
+    pub const Id: model::Field<ItemFacet> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemFacet> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemFacet> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemFacet> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemFacet> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemFacet> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemFacet> = model::Field::new(
+        "lastModifiedDateTime",
     );
     /// `source`
-    pub const Source: model::Field<PhotoUpdateSettings> = model::Field::new("source");
+    pub const Source: model::Field<ItemFacet> = model::Field::new("source");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PhotoUpdateSettings>] = &[
+    pub const ALL: &'static [model::Field<ItemFacet>] = &[
         Self::Id,
-        Self::AllowedRoles,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
         Self::Source,
     ];
 }
 
-#[cfg(feature = "_identity_protection")]
-/// CSDL entity type `microsoft.graph.riskyServicePrincipalHistoryItem`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.operation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskyServicePrincipalHistoryItem {
+pub struct Operation {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `activity`: `microsoft.graph.riskServicePrincipalActivity`.
-    pub activity: Option<RiskServicePrincipalActivity>,
-    /// Property `initiatedBy`: `Edm.String`.
-    pub initiated_by: Option<String>,
-    /// Property `servicePrincipalId`: `Edm.String`.
-    pub service_principal_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.operationStatus`.
+    pub status: Option<OperationStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskyServicePrincipalHistoryItem {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for Operation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipalHistoryItem {
+#[cfg(feature = "_copy_notebook_model")]
+impl Operation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipalHistoryItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.operation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2073,15 +1545,15 @@ impl RiskyServicePrincipalHistoryItem {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("activity", &self.activity);
-        object.property("initiatedBy", &self.initiated_by);
-        object.property("servicePrincipalId", &self.service_principal_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for Operation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2089,8 +1561,8 @@ impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryItem {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for Operation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2100,10 +1572,348 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "activity" => read_nullable(map, key, &mut self.activity, extra),
-            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
-            "servicePrincipalId" => {
-                read_lenient(map, key, &mut self.service_principal_id, extra)
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl Operation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`Operation`] by wire name, each a [`Field<Operation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Operation::set_null`].
+pub enum OperationField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OperationField {
+    /// `id`
+    pub const Id: model::Field<Operation> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Operation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<Operation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<Operation> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Operation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastActionDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL entity type `microsoft.graph.organizationalBrandingProperties`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrganizationalBrandingProperties {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `backgroundColor`: `Edm.String`.
+    pub background_color: Option<String>,
+    /// Property `backgroundImage`: `Edm.Stream`.
+    pub background_image: Option<edm::Stream>,
+    /// Property `backgroundImageRelativeUrl`: `Edm.String`.
+    pub background_image_relative_url: Option<String>,
+    /// Property `bannerLogo`: `Edm.Stream`.
+    pub banner_logo: Option<edm::Stream>,
+    /// Property `bannerLogoRelativeUrl`: `Edm.String`.
+    pub banner_logo_relative_url: Option<String>,
+    /// Property `cdnList`: `Collection(Edm.String)`.
+    pub cdn_list: Option<Vec<String>>,
+    /// Property `contentCustomization`: `microsoft.graph.contentCustomization`.
+    pub content_customization: Option<ContentCustomization>,
+    /// Property `customAccountResetCredentialsUrl`: `Edm.String`.
+    pub custom_account_reset_credentials_url: Option<String>,
+    /// Property `customCannotAccessYourAccountText`: `Edm.String`.
+    pub custom_cannot_access_your_account_text: Option<String>,
+    /// Property `customCannotAccessYourAccountUrl`: `Edm.String`.
+    pub custom_cannot_access_your_account_url: Option<String>,
+    /// Property `customCSS`: `Edm.Stream`.
+    pub custom_css: Option<edm::Stream>,
+    /// Property `customCSSRelativeUrl`: `Edm.String`.
+    pub custom_css_relative_url: Option<String>,
+    /// Property `customForgotMyPasswordText`: `Edm.String`.
+    pub custom_forgot_my_password_text: Option<String>,
+    /// Property `customPrivacyAndCookiesText`: `Edm.String`.
+    pub custom_privacy_and_cookies_text: Option<String>,
+    /// Property `customPrivacyAndCookiesUrl`: `Edm.String`.
+    pub custom_privacy_and_cookies_url: Option<String>,
+    /// Property `customResetItNowText`: `Edm.String`.
+    pub custom_reset_it_now_text: Option<String>,
+    /// Property `customTermsOfUseText`: `Edm.String`.
+    pub custom_terms_of_use_text: Option<String>,
+    /// Property `customTermsOfUseUrl`: `Edm.String`.
+    pub custom_terms_of_use_url: Option<String>,
+    /// Property `favicon`: `Edm.Stream`.
+    pub favicon: Option<edm::Stream>,
+    /// Property `faviconRelativeUrl`: `Edm.String`.
+    pub favicon_relative_url: Option<String>,
+    /// Property `headerBackgroundColor`: `Edm.String`.
+    pub header_background_color: Option<String>,
+    /// Property `headerLogo`: `Edm.Stream`.
+    pub header_logo: Option<edm::Stream>,
+    /// Property `headerLogoRelativeUrl`: `Edm.String`.
+    pub header_logo_relative_url: Option<String>,
+    /// Property `loginPageLayoutConfiguration`: `microsoft.graph.loginPageLayoutConfiguration`.
+    pub login_page_layout_configuration: Option<LoginPageLayoutConfiguration>,
+    /// Property `loginPageTextVisibilitySettings`: `microsoft.graph.loginPageTextVisibilitySettings`.
+    pub login_page_text_visibility_settings: Option<LoginPageTextVisibilitySettings>,
+    /// Property `signInPageText`: `Edm.String`.
+    pub sign_in_page_text: Option<String>,
+    /// Property `squareLogo`: `Edm.Stream`.
+    pub square_logo: Option<edm::Stream>,
+    /// Property `squareLogoDark`: `Edm.Stream`.
+    pub square_logo_dark: Option<edm::Stream>,
+    /// Property `squareLogoDarkRelativeUrl`: `Edm.String`.
+    pub square_logo_dark_relative_url: Option<String>,
+    /// Property `squareLogoRelativeUrl`: `Edm.String`.
+    pub square_logo_relative_url: Option<String>,
+    /// Property `usernameHintText`: `Edm.String`.
+    pub username_hint_text: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for OrganizationalBrandingProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl OrganizationalBrandingProperties {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingProperties";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("backgroundColor", &self.background_color);
+        object.property("backgroundImage", &self.background_image);
+        object
+            .property("backgroundImageRelativeUrl", &self.background_image_relative_url);
+        object.property("bannerLogo", &self.banner_logo);
+        object.property("bannerLogoRelativeUrl", &self.banner_logo_relative_url);
+        object.property("cdnList", &self.cdn_list);
+        object.property("contentCustomization", &self.content_customization);
+        object
+            .property(
+                "customAccountResetCredentialsUrl",
+                &self.custom_account_reset_credentials_url,
+            );
+        object
+            .property(
+                "customCannotAccessYourAccountText",
+                &self.custom_cannot_access_your_account_text,
+            );
+        object
+            .property(
+                "customCannotAccessYourAccountUrl",
+                &self.custom_cannot_access_your_account_url,
+            );
+        object.property("customCSS", &self.custom_css);
+        object.property("customCSSRelativeUrl", &self.custom_css_relative_url);
+        object
+            .property(
+                "customForgotMyPasswordText",
+                &self.custom_forgot_my_password_text,
+            );
+        object
+            .property(
+                "customPrivacyAndCookiesText",
+                &self.custom_privacy_and_cookies_text,
+            );
+        object
+            .property(
+                "customPrivacyAndCookiesUrl",
+                &self.custom_privacy_and_cookies_url,
+            );
+        object.property("customResetItNowText", &self.custom_reset_it_now_text);
+        object.property("customTermsOfUseText", &self.custom_terms_of_use_text);
+        object.property("customTermsOfUseUrl", &self.custom_terms_of_use_url);
+        object.property("favicon", &self.favicon);
+        object.property("faviconRelativeUrl", &self.favicon_relative_url);
+        object.property("headerBackgroundColor", &self.header_background_color);
+        object.property("headerLogo", &self.header_logo);
+        object.property("headerLogoRelativeUrl", &self.header_logo_relative_url);
+        object
+            .property(
+                "loginPageLayoutConfiguration",
+                &self.login_page_layout_configuration,
+            );
+        object
+            .property(
+                "loginPageTextVisibilitySettings",
+                &self.login_page_text_visibility_settings,
+            );
+        object.property("signInPageText", &self.sign_in_page_text);
+        object.property("squareLogo", &self.square_logo);
+        object.property("squareLogoDark", &self.square_logo_dark);
+        object
+            .property("squareLogoDarkRelativeUrl", &self.square_logo_dark_relative_url);
+        object.property("squareLogoRelativeUrl", &self.square_logo_relative_url);
+        object.property("usernameHintText", &self.username_hint_text);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for OrganizationalBrandingProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingProperties {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "backgroundColor" => {
+                read_lenient(map, key, &mut self.background_color, extra)
+            }
+            "backgroundImage" => {
+                read_lenient(map, key, &mut self.background_image, extra)
+            }
+            "backgroundImageRelativeUrl" => {
+                read_lenient(map, key, &mut self.background_image_relative_url, extra)
+            }
+            "bannerLogo" => read_lenient(map, key, &mut self.banner_logo, extra),
+            "bannerLogoRelativeUrl" => {
+                read_lenient(map, key, &mut self.banner_logo_relative_url, extra)
+            }
+            "cdnList" => read_lenient(map, key, &mut self.cdn_list, extra),
+            "contentCustomization" => {
+                read_nullable(map, key, &mut self.content_customization, extra)
+            }
+            "customAccountResetCredentialsUrl" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.custom_account_reset_credentials_url,
+                    extra,
+                )
+            }
+            "customCannotAccessYourAccountText" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.custom_cannot_access_your_account_text,
+                    extra,
+                )
+            }
+            "customCannotAccessYourAccountUrl" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.custom_cannot_access_your_account_url,
+                    extra,
+                )
+            }
+            "customCSS" => read_lenient(map, key, &mut self.custom_css, extra),
+            "customCSSRelativeUrl" => {
+                read_lenient(map, key, &mut self.custom_css_relative_url, extra)
+            }
+            "customForgotMyPasswordText" => {
+                read_lenient(map, key, &mut self.custom_forgot_my_password_text, extra)
+            }
+            "customPrivacyAndCookiesText" => {
+                read_lenient(map, key, &mut self.custom_privacy_and_cookies_text, extra)
+            }
+            "customPrivacyAndCookiesUrl" => {
+                read_lenient(map, key, &mut self.custom_privacy_and_cookies_url, extra)
+            }
+            "customResetItNowText" => {
+                read_lenient(map, key, &mut self.custom_reset_it_now_text, extra)
+            }
+            "customTermsOfUseText" => {
+                read_lenient(map, key, &mut self.custom_terms_of_use_text, extra)
+            }
+            "customTermsOfUseUrl" => {
+                read_lenient(map, key, &mut self.custom_terms_of_use_url, extra)
+            }
+            "favicon" => read_lenient(map, key, &mut self.favicon, extra),
+            "faviconRelativeUrl" => {
+                read_lenient(map, key, &mut self.favicon_relative_url, extra)
+            }
+            "headerBackgroundColor" => {
+                read_lenient(map, key, &mut self.header_background_color, extra)
+            }
+            "headerLogo" => read_lenient(map, key, &mut self.header_logo, extra),
+            "headerLogoRelativeUrl" => {
+                read_lenient(map, key, &mut self.header_logo_relative_url, extra)
+            }
+            "loginPageLayoutConfiguration" => {
+                read_nullable(map, key, &mut self.login_page_layout_configuration, extra)
+            }
+            "loginPageTextVisibilitySettings" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.login_page_text_visibility_settings,
+                    extra,
+                )
+            }
+            "signInPageText" => {
+                read_lenient(map, key, &mut self.sign_in_page_text, extra)
+            }
+            "squareLogo" => read_lenient(map, key, &mut self.square_logo, extra),
+            "squareLogoDark" => read_lenient(map, key, &mut self.square_logo_dark, extra),
+            "squareLogoDarkRelativeUrl" => {
+                read_lenient(map, key, &mut self.square_logo_dark_relative_url, extra)
+            }
+            "squareLogoRelativeUrl" => {
+                read_lenient(map, key, &mut self.square_logo_relative_url, extra)
+            }
+            "usernameHintText" => {
+                read_lenient(map, key, &mut self.username_hint_text, extra)
             }
             _ => Ok(false),
         }
@@ -2115,8 +1925,8 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipalHistoryItem {
+#[cfg(feature = "_organization")]
+impl OrganizationalBrandingProperties {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2126,68 +1936,222 @@ impl RiskyServicePrincipalHistoryItem {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name, each a [`Field<RiskyServicePrincipalHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
-pub enum RiskyServicePrincipalHistoryItemField {}
+#[cfg(feature = "_organization")]
+/// The properties of [`OrganizationalBrandingProperties`] by wire name, each a [`Field<OrganizationalBrandingProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingProperties::set_null`].
+pub enum OrganizationalBrandingPropertiesField {}
 
-#[cfg(feature = "_identity_protection")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
-impl RiskyServicePrincipalHistoryItemField {
+impl OrganizationalBrandingPropertiesField {
     /// `id`
-    pub const Id: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+    pub const Id: model::Field<OrganizationalBrandingProperties> = model::Field::new(
         "id",
     );
-    /// `activity`
-    pub const Activity: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "activity",
+    /// `backgroundColor`
+    pub const BackgroundColor: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "backgroundColor",
     );
-    /// `initiatedBy`
-    pub const InitiatedBy: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "initiatedBy",
+    /// `backgroundImage`
+    pub const BackgroundImage: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "backgroundImage",
     );
-    /// `servicePrincipalId`
-    pub const ServicePrincipalId: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "servicePrincipalId",
+    /// `backgroundImageRelativeUrl`
+    pub const BackgroundImageRelativeUrl: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("backgroundImageRelativeUrl");
+    /// `bannerLogo`
+    pub const BannerLogo: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "bannerLogo",
+    );
+    /// `bannerLogoRelativeUrl`
+    pub const BannerLogoRelativeUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "bannerLogoRelativeUrl",
+    );
+    /// `cdnList`
+    pub const CdnList: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "cdnList",
+    );
+    /// `contentCustomization`
+    pub const ContentCustomization: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "contentCustomization",
+    );
+    /// `customAccountResetCredentialsUrl`
+    pub const CustomAccountResetCredentialsUrl: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customAccountResetCredentialsUrl");
+    /// `customCannotAccessYourAccountText`
+    pub const CustomCannotAccessYourAccountText: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customCannotAccessYourAccountText");
+    /// `customCannotAccessYourAccountUrl`
+    pub const CustomCannotAccessYourAccountUrl: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customCannotAccessYourAccountUrl");
+    /// `customCSS`
+    pub const CustomCss: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "customCSS",
+    );
+    /// `customCSSRelativeUrl`
+    pub const CustomCssRelativeUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "customCSSRelativeUrl",
+    );
+    /// `customForgotMyPasswordText`
+    pub const CustomForgotMyPasswordText: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customForgotMyPasswordText");
+    /// `customPrivacyAndCookiesText`
+    pub const CustomPrivacyAndCookiesText: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customPrivacyAndCookiesText");
+    /// `customPrivacyAndCookiesUrl`
+    pub const CustomPrivacyAndCookiesUrl: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("customPrivacyAndCookiesUrl");
+    /// `customResetItNowText`
+    pub const CustomResetItNowText: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "customResetItNowText",
+    );
+    /// `customTermsOfUseText`
+    pub const CustomTermsOfUseText: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "customTermsOfUseText",
+    );
+    /// `customTermsOfUseUrl`
+    pub const CustomTermsOfUseUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "customTermsOfUseUrl",
+    );
+    /// `favicon`
+    pub const Favicon: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "favicon",
+    );
+    /// `faviconRelativeUrl`
+    pub const FaviconRelativeUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "faviconRelativeUrl",
+    );
+    /// `headerBackgroundColor`
+    pub const HeaderBackgroundColor: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "headerBackgroundColor",
+    );
+    /// `headerLogo`
+    pub const HeaderLogo: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "headerLogo",
+    );
+    /// `headerLogoRelativeUrl`
+    pub const HeaderLogoRelativeUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "headerLogoRelativeUrl",
+    );
+    /// `loginPageLayoutConfiguration`
+    pub const LoginPageLayoutConfiguration: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("loginPageLayoutConfiguration");
+    /// `loginPageTextVisibilitySettings`
+    pub const LoginPageTextVisibilitySettings: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("loginPageTextVisibilitySettings");
+    /// `signInPageText`
+    pub const SignInPageText: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "signInPageText",
+    );
+    /// `squareLogo`
+    pub const SquareLogo: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "squareLogo",
+    );
+    /// `squareLogoDark`
+    pub const SquareLogoDark: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "squareLogoDark",
+    );
+    /// `squareLogoDarkRelativeUrl`
+    pub const SquareLogoDarkRelativeUrl: model::Field<
+        OrganizationalBrandingProperties,
+    > = model::Field::new("squareLogoDarkRelativeUrl");
+    /// `squareLogoRelativeUrl`
+    pub const SquareLogoRelativeUrl: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "squareLogoRelativeUrl",
+    );
+    /// `usernameHintText`
+    pub const UsernameHintText: model::Field<OrganizationalBrandingProperties> = model::Field::new(
+        "usernameHintText",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskyServicePrincipalHistoryItem>] = &[
+    pub const ALL: &'static [model::Field<OrganizationalBrandingProperties>] = &[
         Self::Id,
-        Self::Activity,
-        Self::InitiatedBy,
-        Self::ServicePrincipalId,
+        Self::BackgroundColor,
+        Self::BackgroundImage,
+        Self::BackgroundImageRelativeUrl,
+        Self::BannerLogo,
+        Self::BannerLogoRelativeUrl,
+        Self::CdnList,
+        Self::ContentCustomization,
+        Self::CustomAccountResetCredentialsUrl,
+        Self::CustomCannotAccessYourAccountText,
+        Self::CustomCannotAccessYourAccountUrl,
+        Self::CustomCss,
+        Self::CustomCssRelativeUrl,
+        Self::CustomForgotMyPasswordText,
+        Self::CustomPrivacyAndCookiesText,
+        Self::CustomPrivacyAndCookiesUrl,
+        Self::CustomResetItNowText,
+        Self::CustomTermsOfUseText,
+        Self::CustomTermsOfUseUrl,
+        Self::Favicon,
+        Self::FaviconRelativeUrl,
+        Self::HeaderBackgroundColor,
+        Self::HeaderLogo,
+        Self::HeaderLogoRelativeUrl,
+        Self::LoginPageLayoutConfiguration,
+        Self::LoginPageTextVisibilitySettings,
+        Self::SignInPageText,
+        Self::SquareLogo,
+        Self::SquareLogoDark,
+        Self::SquareLogoDarkRelativeUrl,
+        Self::SquareLogoRelativeUrl,
+        Self::UsernameHintText,
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceHealth`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.planner`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHealth {
+pub struct Planner {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `service`: `Edm.String`, not nullable.
-    pub service: Option<String>,
-    /// Property `status`: `microsoft.graph.serviceHealthStatus`, not nullable.
-    pub status: Option<ServiceHealthStatus>,
-    /// Navigation property `issues`: `Collection(microsoft.graph.serviceHealthIssue)`, contained; present when expanded (`$expand`).
-    pub issues: Option<Vec<ServiceHealthIssue>>,
+    /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_plan_usage_right")]
+    pub buckets: Option<Vec<PlannerBucket>>,
+    /// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
+    ///
+    /// Navigation property `goals`: `Collection(microsoft.graph.plannerGoal)`, contained; present when expanded (`$expand`).
+    #[deprecated(
+        note = "deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans"
+    )]
+    #[cfg(feature = "_plan_usage_right")]
+    pub goals: Option<Vec<PlannerGoal>>,
+    /// Navigation property `plans`: `Collection(microsoft.graph.plannerPlan)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    pub plans: Option<Vec<PlannerPlan>>,
+    /// Navigation property `rosters`: `Collection(microsoft.graph.plannerRoster)`, contained; present when expanded (`$expand`).
+    pub rosters: Option<Vec<PlannerRoster>>,
+    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
+    pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealth {
+#[cfg(feature = "_planner")]
+impl serde::Serialize for Planner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ServiceHealth {
+#[cfg(feature = "_planner")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Planner {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealth";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.planner";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2201,15 +2165,19 @@ impl ServiceHealth {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("service", &self.service);
-        object.property("status", &self.status);
-        object.property("issues", &self.issues);
+        #[cfg(feature = "_plan_usage_right")] object.property("buckets", &self.buckets);
+        #[cfg(feature = "_plan_usage_right")] object.property("goals", &self.goals);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
+        object.property("plans", &self.plans);
+        object.property("rosters", &self.rosters);
+        #[cfg(feature = "_planner_applied_categories")]
+        object.property("tasks", &self.tasks);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealth {
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for Planner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2217,8 +2185,9 @@ impl<'de> serde::Deserialize<'de> for ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceHealth {
+#[cfg(feature = "_planner")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Planner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2228,9 +2197,15 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealth {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "issues" => read_nullable(map, key, &mut self.issues, extra),
+            #[cfg(feature = "_plan_usage_right")]
+            "buckets" => read_nullable(map, key, &mut self.buckets, extra),
+            #[cfg(feature = "_plan_usage_right")]
+            "goals" => read_nullable(map, key, &mut self.goals, extra),
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            "plans" => read_nullable(map, key, &mut self.plans, extra),
+            "rosters" => read_nullable(map, key, &mut self.rosters, extra),
+            #[cfg(feature = "_planner_applied_categories")]
+            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
     }
@@ -2241,8 +2216,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ServiceHealth {
+#[cfg(feature = "_planner")]
+impl Planner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2252,70 +2227,748 @@ impl ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceHealth`] by wire name, each a [`Field<ServiceHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealth::set_null`].
-pub enum ServiceHealthField {}
+#[cfg(feature = "_planner")]
+/// The properties of [`Planner`] by wire name, each a [`Field<Planner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Planner::set_null`].
+pub enum PlannerField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
-impl ServiceHealthField {
+impl PlannerField {
     /// `id`
-    pub const Id: model::Field<ServiceHealth> = model::Field::new("id");
-    /// `service`
-    pub const Service: model::Field<ServiceHealth> = model::Field::new("service");
-    /// `status`
-    pub const Status: model::Field<ServiceHealth> = model::Field::new("status");
-    /// `issues`
-    pub const Issues: model::Field<ServiceHealth> = model::Field::new("issues");
+    pub const Id: model::Field<Planner> = model::Field::new("id");
+    /// `buckets`
+    pub const Buckets: model::Field<Planner> = model::Field::new("buckets");
+    /// `goals`
+    pub const Goals: model::Field<Planner> = model::Field::new("goals");
+    /// `plans`
+    pub const Plans: model::Field<Planner> = model::Field::new("plans");
+    /// `rosters`
+    pub const Rosters: model::Field<Planner> = model::Field::new("rosters");
+    /// `tasks`
+    pub const Tasks: model::Field<Planner> = model::Field::new("tasks");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHealth>] = &[
+    pub const ALL: &'static [model::Field<Planner>] = &[
         Self::Id,
-        Self::Service,
+        Self::Buckets,
+        Self::Goals,
+        Self::Plans,
+        Self::Rosters,
+        Self::Tasks,
+    ];
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// CSDL entity type `microsoft.graph.privateAccessSensor`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrivateAccessSensor {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `externalIp`: `Edm.String`, not nullable.
+    pub external_ip: Option<String>,
+    /// Property `isAuditMode`: `Edm.Boolean`.
+    pub is_audit_mode: Option<bool>,
+    /// Property `isBreakglassEnabled`: `Edm.Boolean`, not nullable.
+    pub is_breakglass_enabled: Option<bool>,
+    /// Property `machineName`: `Edm.String`, not nullable.
+    pub machine_name: Option<String>,
+    /// Property `status`: `microsoft.graph.sensorStatus`, not nullable.
+    pub status: Option<SensorStatus>,
+    /// Property `version`: `Edm.String`, not nullable.
+    pub version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl serde::Serialize for PrivateAccessSensor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl PrivateAccessSensor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privateAccessSensor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("externalIp", &self.external_ip);
+        object.property("isAuditMode", &self.is_audit_mode);
+        object.property("isBreakglassEnabled", &self.is_breakglass_enabled);
+        object.property("machineName", &self.machine_name);
+        object.property("status", &self.status);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl<'de> serde::Deserialize<'de> for PrivateAccessSensor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl graph_odata_runtime::model::ODataObject for PrivateAccessSensor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "externalIp" => read_lenient(map, key, &mut self.external_ip, extra),
+            "isAuditMode" => read_lenient(map, key, &mut self.is_audit_mode, extra),
+            "isBreakglassEnabled" => {
+                read_lenient(map, key, &mut self.is_breakglass_enabled, extra)
+            }
+            "machineName" => read_lenient(map, key, &mut self.machine_name, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+impl PrivateAccessSensor {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+/// The properties of [`PrivateAccessSensor`] by wire name, each a [`Field<PrivateAccessSensor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivateAccessSensor::set_null`].
+pub enum PrivateAccessSensorField {}
+
+#[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(non_upper_case_globals)]
+impl PrivateAccessSensorField {
+    /// `id`
+    pub const Id: model::Field<PrivateAccessSensor> = model::Field::new("id");
+    /// `externalIp`
+    pub const ExternalIp: model::Field<PrivateAccessSensor> = model::Field::new(
+        "externalIp",
+    );
+    /// `isAuditMode`
+    pub const IsAuditMode: model::Field<PrivateAccessSensor> = model::Field::new(
+        "isAuditMode",
+    );
+    /// `isBreakglassEnabled`
+    pub const IsBreakglassEnabled: model::Field<PrivateAccessSensor> = model::Field::new(
+        "isBreakglassEnabled",
+    );
+    /// `machineName`
+    pub const MachineName: model::Field<PrivateAccessSensor> = model::Field::new(
+        "machineName",
+    );
+    /// `status`
+    pub const Status: model::Field<PrivateAccessSensor> = model::Field::new("status");
+    /// `version`
+    pub const Version: model::Field<PrivateAccessSensor> = model::Field::new("version");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrivateAccessSensor>] = &[
+        Self::Id,
+        Self::ExternalIp,
+        Self::IsAuditMode,
+        Self::IsBreakglassEnabled,
+        Self::MachineName,
         Self::Status,
-        Self::Issues,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_program_control_types")]
+/// CSDL entity type `microsoft.graph.programControlType`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProgramControlType {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `controlTypeGroupId`: `Edm.String`.
+    pub control_type_group_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_program_control_types")]
+impl serde::Serialize for ProgramControlType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_program_control_types")]
+impl ProgramControlType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.programControlType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("controlTypeGroupId", &self.control_type_group_id);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_program_control_types")]
+impl<'de> serde::Deserialize<'de> for ProgramControlType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_program_control_types")]
+impl graph_odata_runtime::model::ODataObject for ProgramControlType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "controlTypeGroupId" => {
+                read_lenient(map, key, &mut self.control_type_group_id, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_program_control_types")]
+impl ProgramControlType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_program_control_types")]
+/// The properties of [`ProgramControlType`] by wire name, each a [`Field<ProgramControlType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProgramControlType::set_null`].
+pub enum ProgramControlTypeField {}
+
+#[cfg(feature = "_program_control_types")]
+#[allow(non_upper_case_globals)]
+impl ProgramControlTypeField {
+    /// `id`
+    pub const Id: model::Field<ProgramControlType> = model::Field::new("id");
+    /// `controlTypeGroupId`
+    pub const ControlTypeGroupId: model::Field<ProgramControlType> = model::Field::new(
+        "controlTypeGroupId",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ProgramControlType> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProgramControlType>] = &[
+        Self::Id,
+        Self::ControlTypeGroupId,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.relyingPartyDetailedSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelyingPartyDetailedSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `failedSignInCount`: `Edm.Int64`, not nullable.
+    pub failed_sign_in_count: Option<i64>,
+    /// Property `migrationStatus`: `microsoft.graph.migrationStatus`, not nullable.
+    pub migration_status: Option<MigrationStatus>,
+    /// Property `migrationValidationDetails`: `Collection(microsoft.graph.keyValuePair)`, not nullable.
+    pub migration_validation_details: Option<Vec<KeyValuePair>>,
+    /// Property `relyingPartyId`: `Edm.String`, not nullable.
+    pub relying_party_id: Option<String>,
+    /// Property `relyingPartyName`: `Edm.String`, not nullable.
+    pub relying_party_name: Option<String>,
+    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
+    pub reply_urls: Option<Vec<String>>,
+    /// Property `serviceId`: `Edm.String`, not nullable.
+    pub service_id: Option<String>,
+    /// Property `signInSuccessRate`: `Edm.Double`, not nullable.
+    pub sign_in_success_rate: Option<f64>,
+    /// Property `successfulSignInCount`: `Edm.Int64`, not nullable.
+    pub successful_sign_in_count: Option<i64>,
+    /// Property `totalSignInCount`: `Edm.Int64`, not nullable.
+    pub total_sign_in_count: Option<i64>,
+    /// Property `uniqueUserCount`: `Edm.Int64`, not nullable.
+    pub unique_user_count: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for RelyingPartyDetailedSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl RelyingPartyDetailedSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.relyingPartyDetailedSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("failedSignInCount", &self.failed_sign_in_count);
+        object.property("migrationStatus", &self.migration_status);
+        object
+            .property("migrationValidationDetails", &self.migration_validation_details);
+        object.property("relyingPartyId", &self.relying_party_id);
+        object.property("relyingPartyName", &self.relying_party_name);
+        object.property("replyUrls", &self.reply_urls);
+        object.property("serviceId", &self.service_id);
+        object.property("signInSuccessRate", &self.sign_in_success_rate);
+        object.property("successfulSignInCount", &self.successful_sign_in_count);
+        object.property("totalSignInCount", &self.total_sign_in_count);
+        object.property("uniqueUserCount", &self.unique_user_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for RelyingPartyDetailedSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for RelyingPartyDetailedSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "failedSignInCount" => {
+                read_lenient(map, key, &mut self.failed_sign_in_count, extra)
+            }
+            "migrationStatus" => {
+                read_nullable(map, key, &mut self.migration_status, extra)
+            }
+            "migrationValidationDetails" => {
+                read_nullable(map, key, &mut self.migration_validation_details, extra)
+            }
+            "relyingPartyId" => read_lenient(map, key, &mut self.relying_party_id, extra),
+            "relyingPartyName" => {
+                read_lenient(map, key, &mut self.relying_party_name, extra)
+            }
+            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
+            "serviceId" => read_lenient(map, key, &mut self.service_id, extra),
+            "signInSuccessRate" => {
+                read_lenient(map, key, &mut self.sign_in_success_rate, extra)
+            }
+            "successfulSignInCount" => {
+                read_lenient(map, key, &mut self.successful_sign_in_count, extra)
+            }
+            "totalSignInCount" => {
+                read_lenient(map, key, &mut self.total_sign_in_count, extra)
+            }
+            "uniqueUserCount" => {
+                read_lenient(map, key, &mut self.unique_user_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl RelyingPartyDetailedSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`RelyingPartyDetailedSummary`] by wire name, each a [`Field<RelyingPartyDetailedSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelyingPartyDetailedSummary::set_null`].
+pub enum RelyingPartyDetailedSummaryField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl RelyingPartyDetailedSummaryField {
+    /// `id`
+    pub const Id: model::Field<RelyingPartyDetailedSummary> = model::Field::new("id");
+    /// `failedSignInCount`
+    pub const FailedSignInCount: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "failedSignInCount",
+    );
+    /// `migrationStatus`
+    pub const MigrationStatus: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "migrationStatus",
+    );
+    /// `migrationValidationDetails`
+    pub const MigrationValidationDetails: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "migrationValidationDetails",
+    );
+    /// `relyingPartyId`
+    pub const RelyingPartyId: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "relyingPartyId",
+    );
+    /// `relyingPartyName`
+    pub const RelyingPartyName: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "relyingPartyName",
+    );
+    /// `replyUrls`
+    pub const ReplyUrls: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "replyUrls",
+    );
+    /// `serviceId`
+    pub const ServiceId: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "serviceId",
+    );
+    /// `signInSuccessRate`
+    pub const SignInSuccessRate: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "signInSuccessRate",
+    );
+    /// `successfulSignInCount`
+    pub const SuccessfulSignInCount: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "successfulSignInCount",
+    );
+    /// `totalSignInCount`
+    pub const TotalSignInCount: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "totalSignInCount",
+    );
+    /// `uniqueUserCount`
+    pub const UniqueUserCount: model::Field<RelyingPartyDetailedSummary> = model::Field::new(
+        "uniqueUserCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RelyingPartyDetailedSummary>] = &[
+        Self::Id,
+        Self::FailedSignInCount,
+        Self::MigrationStatus,
+        Self::MigrationValidationDetails,
+        Self::RelyingPartyId,
+        Self::RelyingPartyName,
+        Self::ReplyUrls,
+        Self::ServiceId,
+        Self::SignInSuccessRate,
+        Self::SuccessfulSignInCount,
+        Self::TotalSignInCount,
+        Self::UniqueUserCount,
+    ];
+}
+
+#[cfg(feature = "_risky_users")]
+/// CSDL entity type `microsoft.graph.riskyUserHistoryItem`; base type `microsoft.graph.riskyUser`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyUserHistoryItem {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isDeleted`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub is_deleted: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub risk_state: Option<RiskState>,
+    /// Property `userDisplayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub user_display_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub user_principal_name: Option<String>,
+    /// Property `activity`: `microsoft.graph.riskUserActivity`.
+    pub activity: Option<RiskUserActivity>,
+    /// Property `initiatedBy`: `Edm.String`.
+    pub initiated_by: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Navigation property `history`: `Collection(microsoft.graph.riskyUserHistoryItem)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.riskyUser`.
+    pub history: Option<Vec<RiskyUserHistoryItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_risky_users")]
+impl serde::Serialize for RiskyUserHistoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl RiskyUserHistoryItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUserHistoryItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("userId", &self.user_id);
+        object.property("history", &self.history);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+impl RiskyUserHistoryItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_risky_users")]
+/// The properties of [`RiskyUserHistoryItem`] by wire name, each a [`Field<RiskyUserHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
+pub enum RiskyUserHistoryItemField {}
+
+#[cfg(feature = "_risky_users")]
+#[allow(non_upper_case_globals)]
+impl RiskyUserHistoryItemField {
+    /// `id`
+    pub const Id: model::Field<RiskyUserHistoryItem> = model::Field::new("id");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "isDeleted",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "riskState",
+    );
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `activity`
+    pub const Activity: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "activity",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<RiskyUserHistoryItem> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `userId`
+    pub const UserId: model::Field<RiskyUserHistoryItem> = model::Field::new("userId");
+    /// `history`
+    pub const History: model::Field<RiskyUserHistoryItem> = model::Field::new("history");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyUserHistoryItem>] = &[
+        Self::Id,
+        Self::IsDeleted,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastUpdatedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::UserDisplayName,
+        Self::UserPrincipalName,
+        Self::Activity,
+        Self::InitiatedBy,
+        Self::UserId,
+        Self::History,
     ];
 }
 
 #[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceHealthIssue`; base type `microsoft.graph.serviceAnnouncementBase`; key `id`.
+/// CSDL entity type `microsoft.graph.serviceAnnouncementBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHealthIssue {
+pub struct ServiceAnnouncementBase {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `details`: `Collection(microsoft.graph.keyValuePair)`.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub details: Option<Vec<KeyValuePair>>,
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub end_date_time: Option<edm::DateTimeOffset>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub start_date_time: Option<edm::DateTimeOffset>,
     /// Property `title`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub title: Option<String>,
-    /// Property `classification`: `microsoft.graph.serviceHealthClassificationType`, not nullable.
-    pub classification: Option<ServiceHealthClassificationType>,
-    /// Property `feature`: `Edm.String`.
-    pub feature: Option<String>,
-    /// Property `featureGroup`: `Edm.String`.
-    pub feature_group: Option<String>,
-    /// Property `impactDescription`: `Edm.String`, not nullable.
-    pub impact_description: Option<String>,
-    /// Property `isResolved`: `Edm.Boolean`, not nullable.
-    pub is_resolved: Option<bool>,
-    /// Property `origin`: `microsoft.graph.serviceHealthOrigin`, not nullable.
-    pub origin: Option<ServiceHealthOrigin>,
-    /// Property `posts`: `Collection(microsoft.graph.serviceHealthIssuePost)`, not nullable.
-    pub posts: Option<Vec<ServiceHealthIssuePost>>,
-    /// Property `service`: `Edm.String`, not nullable.
-    pub service: Option<String>,
-    /// Property `status`: `microsoft.graph.serviceHealthStatus`, not nullable.
-    pub status: Option<ServiceHealthStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2323,16 +2976,16 @@ pub struct ServiceHealthIssue {
 }
 
 #[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthIssue {
+impl serde::Serialize for ServiceAnnouncementBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_admin")]
-impl ServiceHealthIssue {
+impl ServiceAnnouncementBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssue";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncementBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2351,21 +3004,12 @@ impl ServiceHealthIssue {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("startDateTime", &self.start_date_time);
         object.property("title", &self.title);
-        object.property("classification", &self.classification);
-        object.property("feature", &self.feature);
-        object.property("featureGroup", &self.feature_group);
-        object.property("impactDescription", &self.impact_description);
-        object.property("isResolved", &self.is_resolved);
-        object.property("origin", &self.origin);
-        object.property("posts", &self.posts);
-        object.property("service", &self.service);
-        object.property("status", &self.status);
         object.end()
     }
 }
 
 #[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthIssue {
+impl<'de> serde::Deserialize<'de> for ServiceAnnouncementBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2374,7 +3018,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthIssue {
 }
 
 #[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceHealthIssue {
+impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2391,17 +3035,6 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssue {
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "title" => read_lenient(map, key, &mut self.title, extra),
-            "classification" => read_nullable(map, key, &mut self.classification, extra),
-            "feature" => read_lenient(map, key, &mut self.feature, extra),
-            "featureGroup" => read_lenient(map, key, &mut self.feature_group, extra),
-            "impactDescription" => {
-                read_lenient(map, key, &mut self.impact_description, extra)
-            }
-            "isResolved" => read_lenient(map, key, &mut self.is_resolved, extra),
-            "origin" => read_nullable(map, key, &mut self.origin, extra),
-            "posts" => read_nullable(map, key, &mut self.posts, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -2413,7 +3046,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssue {
 }
 
 #[cfg(feature = "_admin")]
-impl ServiceHealthIssue {
+impl ServiceAnnouncementBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2424,158 +3057,253 @@ impl ServiceHealthIssue {
 }
 
 #[cfg(feature = "_admin")]
-/// The properties of [`ServiceHealthIssue`] by wire name, each a [`Field<ServiceHealthIssue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssue::set_null`].
-pub enum ServiceHealthIssueField {}
+/// The properties of [`ServiceAnnouncementBase`] by wire name, each a [`Field<ServiceAnnouncementBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncementBase::set_null`].
+pub enum ServiceAnnouncementBaseField {}
 
 #[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl ServiceHealthIssueField {
+impl ServiceAnnouncementBaseField {
     /// `id`
-    pub const Id: model::Field<ServiceHealthIssue> = model::Field::new("id");
+    pub const Id: model::Field<ServiceAnnouncementBase> = model::Field::new("id");
     /// `details`
-    pub const Details: model::Field<ServiceHealthIssue> = model::Field::new("details");
+    pub const Details: model::Field<ServiceAnnouncementBase> = model::Field::new(
+        "details",
+    );
     /// `endDateTime`
-    pub const EndDateTime: model::Field<ServiceHealthIssue> = model::Field::new(
+    pub const EndDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
         "endDateTime",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ServiceHealthIssue> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `startDateTime`
-    pub const StartDateTime: model::Field<ServiceHealthIssue> = model::Field::new(
+    pub const StartDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
         "startDateTime",
     );
     /// `title`
-    pub const Title: model::Field<ServiceHealthIssue> = model::Field::new("title");
-    /// `classification`
-    pub const Classification: model::Field<ServiceHealthIssue> = model::Field::new(
-        "classification",
-    );
-    /// `feature`
-    pub const Feature: model::Field<ServiceHealthIssue> = model::Field::new("feature");
-    /// `featureGroup`
-    pub const FeatureGroup: model::Field<ServiceHealthIssue> = model::Field::new(
-        "featureGroup",
-    );
-    /// `impactDescription`
-    pub const ImpactDescription: model::Field<ServiceHealthIssue> = model::Field::new(
-        "impactDescription",
-    );
-    /// `isResolved`
-    pub const IsResolved: model::Field<ServiceHealthIssue> = model::Field::new(
-        "isResolved",
-    );
-    /// `origin`
-    pub const Origin: model::Field<ServiceHealthIssue> = model::Field::new("origin");
-    /// `posts`
-    pub const Posts: model::Field<ServiceHealthIssue> = model::Field::new("posts");
-    /// `service`
-    pub const Service: model::Field<ServiceHealthIssue> = model::Field::new("service");
-    /// `status`
-    pub const Status: model::Field<ServiceHealthIssue> = model::Field::new("status");
+    pub const Title: model::Field<ServiceAnnouncementBase> = model::Field::new("title");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHealthIssue>] = &[
+    pub const ALL: &'static [model::Field<ServiceAnnouncementBase>] = &[
         Self::Id,
         Self::Details,
         Self::EndDateTime,
         Self::LastModifiedDateTime,
         Self::StartDateTime,
         Self::Title,
-        Self::Classification,
-        Self::Feature,
-        Self::FeatureGroup,
-        Self::ImpactDescription,
-        Self::IsResolved,
-        Self::Origin,
-        Self::Posts,
-        Self::Service,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL entity type `microsoft.graph.teamworkDeviceOperation`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkDeviceOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `error`: `microsoft.graph.operationError`.
+    pub error: Option<OperationError>,
+    /// Property `lastActionBy`: `microsoft.graph.identitySet`.
+    pub last_action_by: Option<AnyIdentitySet>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `operationType`: `microsoft.graph.teamworkDeviceOperationType`, not nullable.
+    pub operation_type: Option<TeamworkDeviceOperationType>,
+    /// Property `startedDateTime`: `Edm.DateTimeOffset`.
+    pub started_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `Edm.String`, not nullable.
+    pub status: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDeviceOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDeviceOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkDeviceOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("error", &self.error);
+        object.property("lastActionBy", &self.last_action_by);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("operationType", &self.operation_type);
+        object.property("startedDateTime", &self.started_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDeviceOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkDeviceOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "lastActionBy" => read_nullable(map, key, &mut self.last_action_by, extra),
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "operationType" => read_nullable(map, key, &mut self.operation_type, extra),
+            "startedDateTime" => {
+                read_lenient(map, key, &mut self.started_date_time, extra)
+            }
+            "status" => read_lenient(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDeviceOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkDeviceOperation`] by wire name, each a [`Field<TeamworkDeviceOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkDeviceOperation::set_null`].
+pub enum TeamworkDeviceOperationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkDeviceOperationField {
+    /// `id`
+    pub const Id: model::Field<TeamworkDeviceOperation> = model::Field::new("id");
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `error`
+    pub const Error: model::Field<TeamworkDeviceOperation> = model::Field::new("error");
+    /// `lastActionBy`
+    pub const LastActionBy: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "lastActionBy",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `operationType`
+    pub const OperationType: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "operationType",
+    );
+    /// `startedDateTime`
+    pub const StartedDateTime: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "startedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<TeamworkDeviceOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkDeviceOperation>] = &[
+        Self::Id,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Error,
+        Self::LastActionBy,
+        Self::LastActionDateTime,
+        Self::OperationType,
+        Self::StartedDateTime,
         Self::Status,
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.sharepointSettings`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_unreached")]
+/// CSDL entity type `microsoft.graph.teamworkMessaging`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharepointSettings {
+pub struct TeamworkMessaging {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedDomainGuidsForSyncApp`: `Collection(Edm.Guid)`.
-    pub allowed_domain_guids_for_sync_app: Option<Vec<edm::Guid>>,
-    /// Property `availableManagedPathsForSiteCreation`: `Collection(Edm.String)`, not nullable.
-    pub available_managed_paths_for_site_creation: Option<Vec<String>>,
-    /// Property `deletedUserPersonalSiteRetentionPeriodInDays`: `Edm.Int32`.
-    pub deleted_user_personal_site_retention_period_in_days: Option<i32>,
-    /// Property `excludedFileExtensionsForSyncApp`: `Collection(Edm.String)`.
-    pub excluded_file_extensions_for_sync_app: Option<Vec<String>>,
-    /// Property `idleSessionSignOut`: `microsoft.graph.idleSessionSignOut`.
-    pub idle_session_sign_out: Option<IdleSessionSignOut>,
-    /// Property `imageTaggingOption`: `microsoft.graph.imageTaggingChoice`.
-    pub image_tagging_option: Option<ImageTaggingChoice>,
-    /// Property `isCommentingOnSitePagesEnabled`: `Edm.Boolean`.
-    pub is_commenting_on_site_pages_enabled: Option<bool>,
-    /// Property `isFileActivityNotificationEnabled`: `Edm.Boolean`.
-    pub is_file_activity_notification_enabled: Option<bool>,
-    /// Property `isLegacyAuthProtocolsEnabled`: `Edm.Boolean`.
-    pub is_legacy_auth_protocols_enabled: Option<bool>,
-    /// Property `isLoopEnabled`: `Edm.Boolean`.
-    pub is_loop_enabled: Option<bool>,
-    /// Property `isMacSyncAppEnabled`: `Edm.Boolean`.
-    pub is_mac_sync_app_enabled: Option<bool>,
-    /// Property `isRequireAcceptingUserToMatchInvitedUserEnabled`: `Edm.Boolean`.
-    pub is_require_accepting_user_to_match_invited_user_enabled: Option<bool>,
-    /// Property `isResharingByExternalUsersEnabled`: `Edm.Boolean`.
-    pub is_resharing_by_external_users_enabled: Option<bool>,
-    /// Property `isSharePointMobileNotificationEnabled`: `Edm.Boolean`.
-    pub is_share_point_mobile_notification_enabled: Option<bool>,
-    /// Property `isSharePointNewsfeedEnabled`: `Edm.Boolean`.
-    pub is_share_point_newsfeed_enabled: Option<bool>,
-    /// Property `isSiteCreationEnabled`: `Edm.Boolean`.
-    pub is_site_creation_enabled: Option<bool>,
-    /// Property `isSiteCreationUIEnabled`: `Edm.Boolean`.
-    pub is_site_creation_ui_enabled: Option<bool>,
-    /// Property `isSitePagesCreationEnabled`: `Edm.Boolean`.
-    pub is_site_pages_creation_enabled: Option<bool>,
-    /// Property `isSitesStorageLimitAutomatic`: `Edm.Boolean`.
-    pub is_sites_storage_limit_automatic: Option<bool>,
-    /// Property `isSyncButtonHiddenOnPersonalSite`: `Edm.Boolean`.
-    pub is_sync_button_hidden_on_personal_site: Option<bool>,
-    /// Property `isUnmanagedSyncAppForTenantRestricted`: `Edm.Boolean`.
-    pub is_unmanaged_sync_app_for_tenant_restricted: Option<bool>,
-    /// Property `personalSiteDefaultStorageLimitInMB`: `Edm.Int64`.
-    pub personal_site_default_storage_limit_in_mb: Option<i64>,
-    /// Property `sharingAllowedDomainList`: `Collection(Edm.String)`.
-    pub sharing_allowed_domain_list: Option<Vec<String>>,
-    /// Property `sharingBlockedDomainList`: `Collection(Edm.String)`.
-    pub sharing_blocked_domain_list: Option<Vec<String>>,
-    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
-    pub sharing_capability: Option<SharingCapabilities>,
-    /// Property `sharingDomainRestrictionMode`: `microsoft.graph.sharingDomainRestrictionMode`.
-    pub sharing_domain_restriction_mode: Option<SharingDomainRestrictionMode>,
-    /// Property `siteCreationDefaultManagedPath`: `Edm.String`, not nullable.
-    pub site_creation_default_managed_path: Option<String>,
-    /// Property `siteCreationDefaultStorageLimitInMB`: `Edm.Int32`.
-    pub site_creation_default_storage_limit_in_mb: Option<i32>,
-    /// Property `tenantDefaultTimezone`: `Edm.String`.
-    pub tenant_default_timezone: Option<String>,
+    /// Navigation property `customEmojis`: `Collection(microsoft.graph.teamworkCustomEmoji)`, contained; present when expanded (`$expand`).
+    pub custom_emojis: Option<Vec<TeamworkCustomEmoji>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for SharepointSettings {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for TeamworkMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl SharepointSettings {
+#[cfg(feature = "_unreached")]
+impl TeamworkMessaging {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepointSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkMessaging";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2589,117 +3317,13 @@ impl SharepointSettings {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property(
-                "allowedDomainGuidsForSyncApp",
-                &self.allowed_domain_guids_for_sync_app,
-            );
-        object
-            .property(
-                "availableManagedPathsForSiteCreation",
-                &self.available_managed_paths_for_site_creation,
-            );
-        object
-            .property(
-                "deletedUserPersonalSiteRetentionPeriodInDays",
-                &self.deleted_user_personal_site_retention_period_in_days,
-            );
-        object
-            .property(
-                "excludedFileExtensionsForSyncApp",
-                &self.excluded_file_extensions_for_sync_app,
-            );
-        object.property("idleSessionSignOut", &self.idle_session_sign_out);
-        object.property("imageTaggingOption", &self.image_tagging_option);
-        object
-            .property(
-                "isCommentingOnSitePagesEnabled",
-                &self.is_commenting_on_site_pages_enabled,
-            );
-        object
-            .property(
-                "isFileActivityNotificationEnabled",
-                &self.is_file_activity_notification_enabled,
-            );
-        object
-            .property(
-                "isLegacyAuthProtocolsEnabled",
-                &self.is_legacy_auth_protocols_enabled,
-            );
-        object.property("isLoopEnabled", &self.is_loop_enabled);
-        object.property("isMacSyncAppEnabled", &self.is_mac_sync_app_enabled);
-        object
-            .property(
-                "isRequireAcceptingUserToMatchInvitedUserEnabled",
-                &self.is_require_accepting_user_to_match_invited_user_enabled,
-            );
-        object
-            .property(
-                "isResharingByExternalUsersEnabled",
-                &self.is_resharing_by_external_users_enabled,
-            );
-        object
-            .property(
-                "isSharePointMobileNotificationEnabled",
-                &self.is_share_point_mobile_notification_enabled,
-            );
-        object
-            .property(
-                "isSharePointNewsfeedEnabled",
-                &self.is_share_point_newsfeed_enabled,
-            );
-        object.property("isSiteCreationEnabled", &self.is_site_creation_enabled);
-        object.property("isSiteCreationUIEnabled", &self.is_site_creation_ui_enabled);
-        object
-            .property(
-                "isSitePagesCreationEnabled",
-                &self.is_site_pages_creation_enabled,
-            );
-        object
-            .property(
-                "isSitesStorageLimitAutomatic",
-                &self.is_sites_storage_limit_automatic,
-            );
-        object
-            .property(
-                "isSyncButtonHiddenOnPersonalSite",
-                &self.is_sync_button_hidden_on_personal_site,
-            );
-        object
-            .property(
-                "isUnmanagedSyncAppForTenantRestricted",
-                &self.is_unmanaged_sync_app_for_tenant_restricted,
-            );
-        object
-            .property(
-                "personalSiteDefaultStorageLimitInMB",
-                &self.personal_site_default_storage_limit_in_mb,
-            );
-        object.property("sharingAllowedDomainList", &self.sharing_allowed_domain_list);
-        object.property("sharingBlockedDomainList", &self.sharing_blocked_domain_list);
-        object.property("sharingCapability", &self.sharing_capability);
-        object
-            .property(
-                "sharingDomainRestrictionMode",
-                &self.sharing_domain_restriction_mode,
-            );
-        object
-            .property(
-                "siteCreationDefaultManagedPath",
-                &self.site_creation_default_managed_path,
-            );
-        object
-            .property(
-                "siteCreationDefaultStorageLimitInMB",
-                &self.site_creation_default_storage_limit_in_mb,
-            );
-        object.property("tenantDefaultTimezone", &self.tenant_default_timezone);
+        object.property("customEmojis", &self.custom_emojis);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for SharepointSettings {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for TeamworkMessaging {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2707,8 +3331,8 @@ impl<'de> serde::Deserialize<'de> for SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for SharepointSettings {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for TeamworkMessaging {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2718,161 +3342,7 @@ impl graph_odata_runtime::model::ODataObject for SharepointSettings {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedDomainGuidsForSyncApp" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allowed_domain_guids_for_sync_app,
-                    extra,
-                )
-            }
-            "availableManagedPathsForSiteCreation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.available_managed_paths_for_site_creation,
-                    extra,
-                )
-            }
-            "deletedUserPersonalSiteRetentionPeriodInDays" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.deleted_user_personal_site_retention_period_in_days,
-                    extra,
-                )
-            }
-            "excludedFileExtensionsForSyncApp" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.excluded_file_extensions_for_sync_app,
-                    extra,
-                )
-            }
-            "idleSessionSignOut" => {
-                read_nullable(map, key, &mut self.idle_session_sign_out, extra)
-            }
-            "imageTaggingOption" => {
-                read_nullable(map, key, &mut self.image_tagging_option, extra)
-            }
-            "isCommentingOnSitePagesEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_commenting_on_site_pages_enabled,
-                    extra,
-                )
-            }
-            "isFileActivityNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_file_activity_notification_enabled,
-                    extra,
-                )
-            }
-            "isLegacyAuthProtocolsEnabled" => {
-                read_lenient(map, key, &mut self.is_legacy_auth_protocols_enabled, extra)
-            }
-            "isLoopEnabled" => read_lenient(map, key, &mut self.is_loop_enabled, extra),
-            "isMacSyncAppEnabled" => {
-                read_lenient(map, key, &mut self.is_mac_sync_app_enabled, extra)
-            }
-            "isRequireAcceptingUserToMatchInvitedUserEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_require_accepting_user_to_match_invited_user_enabled,
-                    extra,
-                )
-            }
-            "isResharingByExternalUsersEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_resharing_by_external_users_enabled,
-                    extra,
-                )
-            }
-            "isSharePointMobileNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_share_point_mobile_notification_enabled,
-                    extra,
-                )
-            }
-            "isSharePointNewsfeedEnabled" => {
-                read_lenient(map, key, &mut self.is_share_point_newsfeed_enabled, extra)
-            }
-            "isSiteCreationEnabled" => {
-                read_lenient(map, key, &mut self.is_site_creation_enabled, extra)
-            }
-            "isSiteCreationUIEnabled" => {
-                read_lenient(map, key, &mut self.is_site_creation_ui_enabled, extra)
-            }
-            "isSitePagesCreationEnabled" => {
-                read_lenient(map, key, &mut self.is_site_pages_creation_enabled, extra)
-            }
-            "isSitesStorageLimitAutomatic" => {
-                read_lenient(map, key, &mut self.is_sites_storage_limit_automatic, extra)
-            }
-            "isSyncButtonHiddenOnPersonalSite" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_sync_button_hidden_on_personal_site,
-                    extra,
-                )
-            }
-            "isUnmanagedSyncAppForTenantRestricted" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_unmanaged_sync_app_for_tenant_restricted,
-                    extra,
-                )
-            }
-            "personalSiteDefaultStorageLimitInMB" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.personal_site_default_storage_limit_in_mb,
-                    extra,
-                )
-            }
-            "sharingAllowedDomainList" => {
-                read_lenient(map, key, &mut self.sharing_allowed_domain_list, extra)
-            }
-            "sharingBlockedDomainList" => {
-                read_lenient(map, key, &mut self.sharing_blocked_domain_list, extra)
-            }
-            "sharingCapability" => {
-                read_nullable(map, key, &mut self.sharing_capability, extra)
-            }
-            "sharingDomainRestrictionMode" => {
-                read_nullable(map, key, &mut self.sharing_domain_restriction_mode, extra)
-            }
-            "siteCreationDefaultManagedPath" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.site_creation_default_managed_path,
-                    extra,
-                )
-            }
-            "siteCreationDefaultStorageLimitInMB" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.site_creation_default_storage_limit_in_mb,
-                    extra,
-                )
-            }
-            "tenantDefaultTimezone" => {
-                read_lenient(map, key, &mut self.tenant_default_timezone, extra)
-            }
+            "customEmojis" => read_nullable(map, key, &mut self.custom_emojis, extra),
             _ => Ok(false),
         }
     }
@@ -2883,8 +3353,8 @@ impl graph_odata_runtime::model::ODataObject for SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl SharepointSettings {
+#[cfg(feature = "_unreached")]
+impl TeamworkMessaging {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2894,200 +3364,58 @@ impl SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`SharepointSettings`] by wire name, each a [`Field<SharepointSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharepointSettings::set_null`].
-pub enum SharepointSettingsField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`TeamworkMessaging`] by wire name, each a [`Field<TeamworkMessaging>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkMessaging::set_null`].
+pub enum TeamworkMessagingField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl SharepointSettingsField {
+impl TeamworkMessagingField {
     /// `id`
-    pub const Id: model::Field<SharepointSettings> = model::Field::new("id");
-    /// `allowedDomainGuidsForSyncApp`
-    pub const AllowedDomainGuidsForSyncApp: model::Field<SharepointSettings> = model::Field::new(
-        "allowedDomainGuidsForSyncApp",
-    );
-    /// `availableManagedPathsForSiteCreation`
-    pub const AvailableManagedPathsForSiteCreation: model::Field<SharepointSettings> = model::Field::new(
-        "availableManagedPathsForSiteCreation",
-    );
-    /// `deletedUserPersonalSiteRetentionPeriodInDays`
-    pub const DeletedUserPersonalSiteRetentionPeriodInDays: model::Field<
-        SharepointSettings,
-    > = model::Field::new("deletedUserPersonalSiteRetentionPeriodInDays");
-    /// `excludedFileExtensionsForSyncApp`
-    pub const ExcludedFileExtensionsForSyncApp: model::Field<SharepointSettings> = model::Field::new(
-        "excludedFileExtensionsForSyncApp",
-    );
-    /// `idleSessionSignOut`
-    pub const IdleSessionSignOut: model::Field<SharepointSettings> = model::Field::new(
-        "idleSessionSignOut",
-    );
-    /// `imageTaggingOption`
-    pub const ImageTaggingOption: model::Field<SharepointSettings> = model::Field::new(
-        "imageTaggingOption",
-    );
-    /// `isCommentingOnSitePagesEnabled`
-    pub const IsCommentingOnSitePagesEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isCommentingOnSitePagesEnabled",
-    );
-    /// `isFileActivityNotificationEnabled`
-    pub const IsFileActivityNotificationEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isFileActivityNotificationEnabled",
-    );
-    /// `isLegacyAuthProtocolsEnabled`
-    pub const IsLegacyAuthProtocolsEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isLegacyAuthProtocolsEnabled",
-    );
-    /// `isLoopEnabled`
-    pub const IsLoopEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isLoopEnabled",
-    );
-    /// `isMacSyncAppEnabled`
-    pub const IsMacSyncAppEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isMacSyncAppEnabled",
-    );
-    /// `isRequireAcceptingUserToMatchInvitedUserEnabled`
-    pub const IsRequireAcceptingUserToMatchInvitedUserEnabled: model::Field<
-        SharepointSettings,
-    > = model::Field::new("isRequireAcceptingUserToMatchInvitedUserEnabled");
-    /// `isResharingByExternalUsersEnabled`
-    pub const IsResharingByExternalUsersEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isResharingByExternalUsersEnabled",
-    );
-    /// `isSharePointMobileNotificationEnabled`
-    pub const IsSharePointMobileNotificationEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isSharePointMobileNotificationEnabled",
-    );
-    /// `isSharePointNewsfeedEnabled`
-    pub const IsSharePointNewsfeedEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isSharePointNewsfeedEnabled",
-    );
-    /// `isSiteCreationEnabled`
-    pub const IsSiteCreationEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isSiteCreationEnabled",
-    );
-    /// `isSiteCreationUIEnabled`
-    pub const IsSiteCreationUiEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isSiteCreationUIEnabled",
-    );
-    /// `isSitePagesCreationEnabled`
-    pub const IsSitePagesCreationEnabled: model::Field<SharepointSettings> = model::Field::new(
-        "isSitePagesCreationEnabled",
-    );
-    /// `isSitesStorageLimitAutomatic`
-    pub const IsSitesStorageLimitAutomatic: model::Field<SharepointSettings> = model::Field::new(
-        "isSitesStorageLimitAutomatic",
-    );
-    /// `isSyncButtonHiddenOnPersonalSite`
-    pub const IsSyncButtonHiddenOnPersonalSite: model::Field<SharepointSettings> = model::Field::new(
-        "isSyncButtonHiddenOnPersonalSite",
-    );
-    /// `isUnmanagedSyncAppForTenantRestricted`
-    pub const IsUnmanagedSyncAppForTenantRestricted: model::Field<SharepointSettings> = model::Field::new(
-        "isUnmanagedSyncAppForTenantRestricted",
-    );
-    /// `personalSiteDefaultStorageLimitInMB`
-    pub const PersonalSiteDefaultStorageLimitInMb: model::Field<SharepointSettings> = model::Field::new(
-        "personalSiteDefaultStorageLimitInMB",
-    );
-    /// `sharingAllowedDomainList`
-    pub const SharingAllowedDomainList: model::Field<SharepointSettings> = model::Field::new(
-        "sharingAllowedDomainList",
-    );
-    /// `sharingBlockedDomainList`
-    pub const SharingBlockedDomainList: model::Field<SharepointSettings> = model::Field::new(
-        "sharingBlockedDomainList",
-    );
-    /// `sharingCapability`
-    pub const SharingCapability: model::Field<SharepointSettings> = model::Field::new(
-        "sharingCapability",
-    );
-    /// `sharingDomainRestrictionMode`
-    pub const SharingDomainRestrictionMode: model::Field<SharepointSettings> = model::Field::new(
-        "sharingDomainRestrictionMode",
-    );
-    /// `siteCreationDefaultManagedPath`
-    pub const SiteCreationDefaultManagedPath: model::Field<SharepointSettings> = model::Field::new(
-        "siteCreationDefaultManagedPath",
-    );
-    /// `siteCreationDefaultStorageLimitInMB`
-    pub const SiteCreationDefaultStorageLimitInMb: model::Field<SharepointSettings> = model::Field::new(
-        "siteCreationDefaultStorageLimitInMB",
-    );
-    /// `tenantDefaultTimezone`
-    pub const TenantDefaultTimezone: model::Field<SharepointSettings> = model::Field::new(
-        "tenantDefaultTimezone",
+    pub const Id: model::Field<TeamworkMessaging> = model::Field::new("id");
+    /// `customEmojis`
+    pub const CustomEmojis: model::Field<TeamworkMessaging> = model::Field::new(
+        "customEmojis",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharepointSettings>] = &[
+    pub const ALL: &'static [model::Field<TeamworkMessaging>] = &[
         Self::Id,
-        Self::AllowedDomainGuidsForSyncApp,
-        Self::AvailableManagedPathsForSiteCreation,
-        Self::DeletedUserPersonalSiteRetentionPeriodInDays,
-        Self::ExcludedFileExtensionsForSyncApp,
-        Self::IdleSessionSignOut,
-        Self::ImageTaggingOption,
-        Self::IsCommentingOnSitePagesEnabled,
-        Self::IsFileActivityNotificationEnabled,
-        Self::IsLegacyAuthProtocolsEnabled,
-        Self::IsLoopEnabled,
-        Self::IsMacSyncAppEnabled,
-        Self::IsRequireAcceptingUserToMatchInvitedUserEnabled,
-        Self::IsResharingByExternalUsersEnabled,
-        Self::IsSharePointMobileNotificationEnabled,
-        Self::IsSharePointNewsfeedEnabled,
-        Self::IsSiteCreationEnabled,
-        Self::IsSiteCreationUiEnabled,
-        Self::IsSitePagesCreationEnabled,
-        Self::IsSitesStorageLimitAutomatic,
-        Self::IsSyncButtonHiddenOnPersonalSite,
-        Self::IsUnmanagedSyncAppForTenantRestricted,
-        Self::PersonalSiteDefaultStorageLimitInMb,
-        Self::SharingAllowedDomainList,
-        Self::SharingBlockedDomainList,
-        Self::SharingCapability,
-        Self::SharingDomainRestrictionMode,
-        Self::SiteCreationDefaultManagedPath,
-        Self::SiteCreationDefaultStorageLimitInMb,
-        Self::TenantDefaultTimezone,
+        Self::CustomEmojis,
     ];
 }
 
-#[cfg(feature = "_teamwork")]
-/// CSDL entity type `microsoft.graph.teamworkDeviceActivity`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.userRegistrationActivitySummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkDeviceActivity {
+pub struct UserRegistrationActivitySummary {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `activePeripherals`: `microsoft.graph.teamworkActivePeripherals`.
-    pub active_peripherals: Option<TeamworkActivePeripherals>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `authMethod`: `microsoft.graph.usageAuthMethod`, not nullable.
+    pub auth_method: Option<UsageAuthMethod>,
+    /// Property `failureActivityCount`: `Edm.Int64`, not nullable.
+    pub failure_activity_count: Option<i64>,
+    /// Property `feature`: `microsoft.graph.featureType`, not nullable.
+    pub feature: Option<FeatureType>,
+    /// Property `successfulActivityCount`: `Edm.Int64`, not nullable.
+    pub successful_activity_count: Option<i64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkDeviceActivity {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationActivitySummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl TeamworkDeviceActivity {
+#[cfg(feature = "_reports")]
+impl UserRegistrationActivitySummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkDeviceActivity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationActivitySummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3101,17 +3429,16 @@ impl TeamworkDeviceActivity {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("activePeripherals", &self.active_peripherals);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("authMethod", &self.auth_method);
+        object.property("failureActivityCount", &self.failure_activity_count);
+        object.property("feature", &self.feature);
+        object.property("successfulActivityCount", &self.successful_activity_count);
         object.end()
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkDeviceActivity {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationActivitySummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3119,8 +3446,8 @@ impl<'de> serde::Deserialize<'de> for TeamworkDeviceActivity {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkDeviceActivity {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationActivitySummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3130,18 +3457,13 @@ impl graph_odata_runtime::model::ODataObject for TeamworkDeviceActivity {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "activePeripherals" => {
-                read_nullable(map, key, &mut self.active_peripherals, extra)
+            "authMethod" => read_nullable(map, key, &mut self.auth_method, extra),
+            "failureActivityCount" => {
+                read_lenient(map, key, &mut self.failure_activity_count, extra)
             }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            "feature" => read_nullable(map, key, &mut self.feature, extra),
+            "successfulActivityCount" => {
+                read_lenient(map, key, &mut self.successful_activity_count, extra)
             }
             _ => Ok(false),
         }
@@ -3153,8 +3475,8 @@ impl graph_odata_runtime::model::ODataObject for TeamworkDeviceActivity {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-impl TeamworkDeviceActivity {
+#[cfg(feature = "_reports")]
+impl UserRegistrationActivitySummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3164,568 +3486,71 @@ impl TeamworkDeviceActivity {
     }
 }
 
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkDeviceActivity`] by wire name, each a [`Field<TeamworkDeviceActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkDeviceActivity::set_null`].
-pub enum TeamworkDeviceActivityField {}
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationActivitySummary`] by wire name, each a [`Field<UserRegistrationActivitySummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationActivitySummary::set_null`].
+pub enum UserRegistrationActivitySummaryField {}
 
-#[cfg(feature = "_teamwork")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
-impl TeamworkDeviceActivityField {
+impl UserRegistrationActivitySummaryField {
     /// `id`
-    pub const Id: model::Field<TeamworkDeviceActivity> = model::Field::new("id");
-    /// `activePeripherals`
-    pub const ActivePeripherals: model::Field<TeamworkDeviceActivity> = model::Field::new(
-        "activePeripherals",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<TeamworkDeviceActivity> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TeamworkDeviceActivity> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TeamworkDeviceActivity> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TeamworkDeviceActivity> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkDeviceActivity>] = &[
-        Self::Id,
-        Self::ActivePeripherals,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL entity type `microsoft.graph.teamworkDeviceHealth`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkDeviceHealth {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `connection`: `microsoft.graph.teamworkConnection`, not nullable.
-    pub connection: Option<TeamworkConnection>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `hardwareHealth`: `microsoft.graph.teamworkHardwareHealth`.
-    pub hardware_health: Option<TeamworkHardwareHealth>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `loginStatus`: `microsoft.graph.teamworkLoginStatus`.
-    pub login_status: Option<TeamworkLoginStatus>,
-    /// Property `peripheralsHealth`: `microsoft.graph.teamworkPeripheralsHealth`.
-    pub peripherals_health: Option<TeamworkPeripheralsHealth>,
-    /// Property `softwareUpdateHealth`: `microsoft.graph.teamworkSoftwareUpdateHealth`.
-    pub software_update_health: Option<TeamworkSoftwareUpdateHealth>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkDeviceHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkDeviceHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkDeviceHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("connection", &self.connection);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("hardwareHealth", &self.hardware_health);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("loginStatus", &self.login_status);
-        object.property("peripheralsHealth", &self.peripherals_health);
-        object.property("softwareUpdateHealth", &self.software_update_health);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkDeviceHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for TeamworkDeviceHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "connection" => read_nullable(map, key, &mut self.connection, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "hardwareHealth" => read_nullable(map, key, &mut self.hardware_health, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "loginStatus" => read_nullable(map, key, &mut self.login_status, extra),
-            "peripheralsHealth" => {
-                read_nullable(map, key, &mut self.peripherals_health, extra)
-            }
-            "softwareUpdateHealth" => {
-                read_nullable(map, key, &mut self.software_update_health, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl TeamworkDeviceHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`TeamworkDeviceHealth`] by wire name, each a [`Field<TeamworkDeviceHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkDeviceHealth::set_null`].
-pub enum TeamworkDeviceHealthField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl TeamworkDeviceHealthField {
-    /// `id`
-    pub const Id: model::Field<TeamworkDeviceHealth> = model::Field::new("id");
-    /// `connection`
-    pub const Connection: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "connection",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `hardwareHealth`
-    pub const HardwareHealth: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "hardwareHealth",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `loginStatus`
-    pub const LoginStatus: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "loginStatus",
-    );
-    /// `peripheralsHealth`
-    pub const PeripheralsHealth: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "peripheralsHealth",
-    );
-    /// `softwareUpdateHealth`
-    pub const SoftwareUpdateHealth: model::Field<TeamworkDeviceHealth> = model::Field::new(
-        "softwareUpdateHealth",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkDeviceHealth>] = &[
-        Self::Id,
-        Self::Connection,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::HardwareHealth,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::LoginStatus,
-        Self::PeripheralsHealth,
-        Self::SoftwareUpdateHealth,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicy`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `isOrganizationDefault`: `Edm.Boolean`.
-    pub is_organization_default: Option<bool>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identity`.
-    pub last_modified_by: Option<AnyIdentity>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `scopeId`: `Edm.String`, not nullable.
-    pub scope_id: Option<String>,
-    /// Property `scopeType`: `Edm.String`, not nullable.
-    pub scope_type: Option<String>,
-    /// Navigation property `effectiveRules`: `Collection(microsoft.graph.unifiedRoleManagementPolicyRule)`, contained; present when expanded (`$expand`).
-    pub effective_rules: Option<Vec<AnyUnifiedRoleManagementPolicyRule>>,
-    /// Navigation property `rules`: `Collection(microsoft.graph.unifiedRoleManagementPolicyRule)`, contained; present when expanded (`$expand`).
-    pub rules: Option<Vec<AnyUnifiedRoleManagementPolicyRule>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isOrganizationDefault", &self.is_organization_default);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("scopeId", &self.scope_id);
-        object.property("scopeType", &self.scope_type);
-        object.property("effectiveRules", &self.effective_rules);
-        object.property("rules", &self.rules);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isOrganizationDefault" => {
-                read_lenient(map, key, &mut self.is_organization_default, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
-            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
-            "effectiveRules" => read_nullable(map, key, &mut self.effective_rules, extra),
-            "rules" => read_nullable(map, key, &mut self.rules, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicy`] by wire name, each a [`Field<UnifiedRoleManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicy::set_null`].
-pub enum UnifiedRoleManagementPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicy> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `isOrganizationDefault`
-    pub const IsOrganizationDefault: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "isOrganizationDefault",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `scopeId`
-    pub const ScopeId: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "scopeId",
-    );
-    /// `scopeType`
-    pub const ScopeType: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "scopeType",
-    );
-    /// `effectiveRules`
-    pub const EffectiveRules: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "effectiveRules",
-    );
-    /// `rules`
-    pub const Rules: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
-        "rules",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicy>] = &[
-        Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsOrganizationDefault,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::ScopeId,
-        Self::ScopeType,
-        Self::EffectiveRules,
-        Self::Rules,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyApprovalRule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Property `setting`: `microsoft.graph.approvalSettings`.
-    pub setting: Option<ApprovalSettings>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyApprovalRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyApprovalRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.property("setting", &self.setting);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyApprovalRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for UnifiedRoleManagementPolicyApprovalRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "setting" => read_nullable(map, key, &mut self.setting, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyApprovalRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyApprovalRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyApprovalRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyApprovalRule::set_null`].
-pub enum UnifiedRoleManagementPolicyApprovalRuleField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyApprovalRuleField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
+    pub const Id: model::Field<UserRegistrationActivitySummary> = model::Field::new(
         "id",
     );
-    /// `target`
-    pub const Target: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
-        "target",
+    /// `authMethod`
+    pub const AuthMethod: model::Field<UserRegistrationActivitySummary> = model::Field::new(
+        "authMethod",
     );
-    /// `setting`
-    pub const Setting: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
-        "setting",
+    /// `failureActivityCount`
+    pub const FailureActivityCount: model::Field<UserRegistrationActivitySummary> = model::Field::new(
+        "failureActivityCount",
+    );
+    /// `feature`
+    pub const Feature: model::Field<UserRegistrationActivitySummary> = model::Field::new(
+        "feature",
+    );
+    /// `successfulActivityCount`
+    pub const SuccessfulActivityCount: model::Field<UserRegistrationActivitySummary> = model::Field::new(
+        "successfulActivityCount",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyApprovalRule>] = &[
+    pub const ALL: &'static [model::Field<UserRegistrationActivitySummary>] = &[
         Self::Id,
-        Self::Target,
-        Self::Setting,
+        Self::AuthMethod,
+        Self::FailureActivityCount,
+        Self::Feature,
+        Self::SuccessfulActivityCount,
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookFunctionResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyAuthenticationContextRule {
+pub struct WorkbookFunctionResult {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Property `claimValue`: `Edm.String`.
-    pub claim_value: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
+    /// Property `error`: `Edm.String`.
+    pub error: Option<String>,
+    /// Property `value`: `microsoft.graph.Json`.
+    pub value: Option<Json>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyAuthenticationContextRule {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookFunctionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyAuthenticationContextRule {
+#[cfg(feature = "_json")]
+impl WorkbookFunctionResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctionResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3739,16 +3564,14 @@ impl UnifiedRoleManagementPolicyAuthenticationContextRule {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.property("claimValue", &self.claim_value);
-        object.property("isEnabled", &self.is_enabled);
+        object.property("error", &self.error);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de>
-for UnifiedRoleManagementPolicyAuthenticationContextRule {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookFunctionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3756,9 +3579,8 @@ for UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for UnifiedRoleManagementPolicyAuthenticationContextRule {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFunctionResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3768,9 +3590,8 @@ for UnifiedRoleManagementPolicyAuthenticationContextRule {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "claimValue" => read_lenient(map, key, &mut self.claim_value, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "error" => read_lenient(map, key, &mut self.error, extra),
+            "value" => read_nullable(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -3781,8 +3602,8 @@ for UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyAuthenticationContextRule {
+#[cfg(feature = "_json")]
+impl WorkbookFunctionResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3792,64 +3613,94 @@ impl UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyAuthenticationContextRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyAuthenticationContextRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyAuthenticationContextRule::set_null`].
-pub enum UnifiedRoleManagementPolicyAuthenticationContextRuleField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookFunctionResult`] by wire name, each a [`Field<WorkbookFunctionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctionResult::set_null`].
+pub enum WorkbookFunctionResultField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyAuthenticationContextRuleField {
+impl WorkbookFunctionResultField {
     /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyAuthenticationContextRule> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<
-        UnifiedRoleManagementPolicyAuthenticationContextRule,
-    > = model::Field::new("target");
-    /// `claimValue`
-    pub const ClaimValue: model::Field<
-        UnifiedRoleManagementPolicyAuthenticationContextRule,
-    > = model::Field::new("claimValue");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<
-        UnifiedRoleManagementPolicyAuthenticationContextRule,
-    > = model::Field::new("isEnabled");
+    pub const Id: model::Field<WorkbookFunctionResult> = model::Field::new("id");
+    /// `error`
+    pub const Error: model::Field<WorkbookFunctionResult> = model::Field::new("error");
+    /// `value`
+    pub const Value: model::Field<WorkbookFunctionResult> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        UnifiedRoleManagementPolicyAuthenticationContextRule,
-    >] = &[Self::Id, Self::Target, Self::ClaimValue, Self::IsEnabled];
+    pub const ALL: &'static [model::Field<WorkbookFunctionResult>] = &[
+        Self::Id,
+        Self::Error,
+        Self::Value,
+    ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookRange`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyEnablementRule {
+pub struct WorkbookRange {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Property `enabledRules`: `Collection(Edm.String)`.
-    pub enabled_rules: Option<Vec<String>>,
+    /// Property `address`: `Edm.String`.
+    pub address: Option<String>,
+    /// Property `addressLocal`: `Edm.String`.
+    pub address_local: Option<String>,
+    /// Property `cellCount`: `Edm.Int32`, not nullable.
+    pub cell_count: Option<i32>,
+    /// Property `columnCount`: `Edm.Int32`, not nullable.
+    pub column_count: Option<i32>,
+    /// Property `columnHidden`: `Edm.Boolean`.
+    pub column_hidden: Option<bool>,
+    /// Property `columnIndex`: `Edm.Int32`, not nullable.
+    pub column_index: Option<i32>,
+    /// Property `formulas`: `microsoft.graph.Json`.
+    pub formulas: Option<Json>,
+    /// Property `formulasLocal`: `microsoft.graph.Json`.
+    pub formulas_local: Option<Json>,
+    /// Property `formulasR1C1`: `microsoft.graph.Json`.
+    pub formulas_r1c1: Option<Json>,
+    /// Property `hidden`: `Edm.Boolean`.
+    pub hidden: Option<bool>,
+    /// Property `numberFormat`: `microsoft.graph.Json`.
+    pub number_format: Option<Json>,
+    /// Property `rowCount`: `Edm.Int32`, not nullable.
+    pub row_count: Option<i32>,
+    /// Property `rowHidden`: `Edm.Boolean`.
+    pub row_hidden: Option<bool>,
+    /// Property `rowIndex`: `Edm.Int32`, not nullable.
+    pub row_index: Option<i32>,
+    /// Property `text`: `microsoft.graph.Json`.
+    pub text: Option<Json>,
+    /// Property `values`: `microsoft.graph.Json`.
+    pub values: Option<Json>,
+    /// Property `valueTypes`: `microsoft.graph.Json`.
+    pub value_types: Option<Json>,
+    /// Navigation property `format`: `microsoft.graph.workbookRangeFormat`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub format: Option<WorkbookRangeFormat>,
+    /// Navigation property `sort`: `microsoft.graph.workbookRangeSort`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub sort: Option<WorkbookRangeSort>,
+    /// Navigation property `worksheet`: `microsoft.graph.workbookWorksheet`, contained; present when expanded (`$expand`).
+    pub worksheet: Option<WorkbookWorksheet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyEnablementRule {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyEnablementRule {
+#[cfg(feature = "_json")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl WorkbookRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyEnablementRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRange";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3863,14 +3714,32 @@ impl UnifiedRoleManagementPolicyEnablementRule {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.property("enabledRules", &self.enabled_rules);
+        object.property("address", &self.address);
+        object.property("addressLocal", &self.address_local);
+        object.property("cellCount", &self.cell_count);
+        object.property("columnCount", &self.column_count);
+        object.property("columnHidden", &self.column_hidden);
+        object.property("columnIndex", &self.column_index);
+        object.property("formulas", &self.formulas);
+        object.property("formulasLocal", &self.formulas_local);
+        object.property("formulasR1C1", &self.formulas_r1c1);
+        object.property("hidden", &self.hidden);
+        object.property("numberFormat", &self.number_format);
+        object.property("rowCount", &self.row_count);
+        object.property("rowHidden", &self.row_hidden);
+        object.property("rowIndex", &self.row_index);
+        object.property("text", &self.text);
+        object.property("values", &self.values);
+        object.property("valueTypes", &self.value_types);
+        #[cfg(feature = "_unreached")] object.property("format", &self.format);
+        #[cfg(feature = "_unreached")] object.property("sort", &self.sort);
+        object.property("worksheet", &self.worksheet);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyEnablementRule {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3878,9 +3747,9 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyEnablementRule 
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for UnifiedRoleManagementPolicyEnablementRule {
+#[cfg(feature = "_json")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for WorkbookRange {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3890,8 +3759,28 @@ for UnifiedRoleManagementPolicyEnablementRule {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "enabledRules" => read_lenient(map, key, &mut self.enabled_rules, extra),
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "addressLocal" => read_lenient(map, key, &mut self.address_local, extra),
+            "cellCount" => read_lenient(map, key, &mut self.cell_count, extra),
+            "columnCount" => read_lenient(map, key, &mut self.column_count, extra),
+            "columnHidden" => read_lenient(map, key, &mut self.column_hidden, extra),
+            "columnIndex" => read_lenient(map, key, &mut self.column_index, extra),
+            "formulas" => read_nullable(map, key, &mut self.formulas, extra),
+            "formulasLocal" => read_nullable(map, key, &mut self.formulas_local, extra),
+            "formulasR1C1" => read_nullable(map, key, &mut self.formulas_r1c1, extra),
+            "hidden" => read_lenient(map, key, &mut self.hidden, extra),
+            "numberFormat" => read_nullable(map, key, &mut self.number_format, extra),
+            "rowCount" => read_lenient(map, key, &mut self.row_count, extra),
+            "rowHidden" => read_lenient(map, key, &mut self.row_hidden, extra),
+            "rowIndex" => read_lenient(map, key, &mut self.row_index, extra),
+            "text" => read_nullable(map, key, &mut self.text, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
+            "valueTypes" => read_nullable(map, key, &mut self.value_types, extra),
+            #[cfg(feature = "_unreached")]
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            #[cfg(feature = "_unreached")]
+            "sort" => read_nullable(map, key, &mut self.sort, extra),
+            "worksheet" => read_nullable(map, key, &mut self.worksheet, extra),
             _ => Ok(false),
         }
     }
@@ -3902,8 +3791,8 @@ for UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyEnablementRule {
+#[cfg(feature = "_json")]
+impl WorkbookRange {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3913,1150 +3802,91 @@ impl UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyEnablementRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyEnablementRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyEnablementRule::set_null`].
-pub enum UnifiedRoleManagementPolicyEnablementRuleField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookRange`] by wire name, each a [`Field<WorkbookRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRange::set_null`].
+pub enum WorkbookRangeField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyEnablementRuleField {
+impl WorkbookRangeField {
     /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
-        "id",
+    pub const Id: model::Field<WorkbookRange> = model::Field::new("id");
+    /// `address`
+    pub const Address: model::Field<WorkbookRange> = model::Field::new("address");
+    /// `addressLocal`
+    pub const AddressLocal: model::Field<WorkbookRange> = model::Field::new(
+        "addressLocal",
     );
-    /// `target`
-    pub const Target: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
-        "target",
+    /// `cellCount`
+    pub const CellCount: model::Field<WorkbookRange> = model::Field::new("cellCount");
+    /// `columnCount`
+    pub const ColumnCount: model::Field<WorkbookRange> = model::Field::new(
+        "columnCount",
     );
-    /// `enabledRules`
-    pub const EnabledRules: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
-        "enabledRules",
+    /// `columnHidden`
+    pub const ColumnHidden: model::Field<WorkbookRange> = model::Field::new(
+        "columnHidden",
     );
+    /// `columnIndex`
+    pub const ColumnIndex: model::Field<WorkbookRange> = model::Field::new(
+        "columnIndex",
+    );
+    /// `formulas`
+    pub const Formulas: model::Field<WorkbookRange> = model::Field::new("formulas");
+    /// `formulasLocal`
+    pub const FormulasLocal: model::Field<WorkbookRange> = model::Field::new(
+        "formulasLocal",
+    );
+    /// `formulasR1C1`
+    pub const FormulasR1c1: model::Field<WorkbookRange> = model::Field::new(
+        "formulasR1C1",
+    );
+    /// `hidden`
+    pub const Hidden: model::Field<WorkbookRange> = model::Field::new("hidden");
+    /// `numberFormat`
+    pub const NumberFormat: model::Field<WorkbookRange> = model::Field::new(
+        "numberFormat",
+    );
+    /// `rowCount`
+    pub const RowCount: model::Field<WorkbookRange> = model::Field::new("rowCount");
+    /// `rowHidden`
+    pub const RowHidden: model::Field<WorkbookRange> = model::Field::new("rowHidden");
+    /// `rowIndex`
+    pub const RowIndex: model::Field<WorkbookRange> = model::Field::new("rowIndex");
+    /// `text`
+    pub const Text: model::Field<WorkbookRange> = model::Field::new("text");
+    /// `values`
+    pub const Values: model::Field<WorkbookRange> = model::Field::new("values");
+    /// `valueTypes`
+    pub const ValueTypes: model::Field<WorkbookRange> = model::Field::new("valueTypes");
+    /// `format`
+    pub const Format: model::Field<WorkbookRange> = model::Field::new("format");
+    /// `sort`
+    pub const Sort: model::Field<WorkbookRange> = model::Field::new("sort");
+    /// `worksheet`
+    pub const Worksheet: model::Field<WorkbookRange> = model::Field::new("worksheet");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyEnablementRule>] = &[
+    pub const ALL: &'static [model::Field<WorkbookRange>] = &[
         Self::Id,
-        Self::Target,
-        Self::EnabledRules,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyExpirationRule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Property `isExpirationRequired`: `Edm.Boolean`.
-    pub is_expiration_required: Option<bool>,
-    /// Property `maximumDuration`: `Edm.Duration`.
-    pub maximum_duration: Option<edm::Duration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyExpirationRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyExpirationRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.property("isExpirationRequired", &self.is_expiration_required);
-        object.property("maximumDuration", &self.maximum_duration);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyExpirationRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for UnifiedRoleManagementPolicyExpirationRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "isExpirationRequired" => {
-                read_lenient(map, key, &mut self.is_expiration_required, extra)
-            }
-            "maximumDuration" => {
-                read_lenient(map, key, &mut self.maximum_duration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyExpirationRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyExpirationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyExpirationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyExpirationRule::set_null`].
-pub enum UnifiedRoleManagementPolicyExpirationRuleField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyExpirationRuleField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
-        "target",
-    );
-    /// `isExpirationRequired`
-    pub const IsExpirationRequired: model::Field<
-        UnifiedRoleManagementPolicyExpirationRule,
-    > = model::Field::new("isExpirationRequired");
-    /// `maximumDuration`
-    pub const MaximumDuration: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
-        "maximumDuration",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyExpirationRule>] = &[
-        Self::Id,
-        Self::Target,
-        Self::IsExpirationRequired,
-        Self::MaximumDuration,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyNotificationRule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Property `isDefaultRecipientsEnabled`: `Edm.Boolean`.
-    pub is_default_recipients_enabled: Option<bool>,
-    /// Property `notificationLevel`: `Edm.String`.
-    pub notification_level: Option<String>,
-    /// Property `notificationRecipients`: `Collection(Edm.String)`.
-    pub notification_recipients: Option<Vec<String>>,
-    /// Property `notificationType`: `Edm.String`.
-    pub notification_type: Option<String>,
-    /// Property `recipientType`: `Edm.String`.
-    pub recipient_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyNotificationRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyNotificationRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyNotificationRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object
-            .property("isDefaultRecipientsEnabled", &self.is_default_recipients_enabled);
-        object.property("notificationLevel", &self.notification_level);
-        object.property("notificationRecipients", &self.notification_recipients);
-        object.property("notificationType", &self.notification_type);
-        object.property("recipientType", &self.recipient_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyNotificationRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for UnifiedRoleManagementPolicyNotificationRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "isDefaultRecipientsEnabled" => {
-                read_lenient(map, key, &mut self.is_default_recipients_enabled, extra)
-            }
-            "notificationLevel" => {
-                read_lenient(map, key, &mut self.notification_level, extra)
-            }
-            "notificationRecipients" => {
-                read_lenient(map, key, &mut self.notification_recipients, extra)
-            }
-            "notificationType" => {
-                read_lenient(map, key, &mut self.notification_type, extra)
-            }
-            "recipientType" => read_lenient(map, key, &mut self.recipient_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyNotificationRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyNotificationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyNotificationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyNotificationRule::set_null`].
-pub enum UnifiedRoleManagementPolicyNotificationRuleField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyNotificationRuleField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
-        "target",
-    );
-    /// `isDefaultRecipientsEnabled`
-    pub const IsDefaultRecipientsEnabled: model::Field<
-        UnifiedRoleManagementPolicyNotificationRule,
-    > = model::Field::new("isDefaultRecipientsEnabled");
-    /// `notificationLevel`
-    pub const NotificationLevel: model::Field<
-        UnifiedRoleManagementPolicyNotificationRule,
-    > = model::Field::new("notificationLevel");
-    /// `notificationRecipients`
-    pub const NotificationRecipients: model::Field<
-        UnifiedRoleManagementPolicyNotificationRule,
-    > = model::Field::new("notificationRecipients");
-    /// `notificationType`
-    pub const NotificationType: model::Field<
-        UnifiedRoleManagementPolicyNotificationRule,
-    > = model::Field::new("notificationType");
-    /// `recipientType`
-    pub const RecipientType: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
-        "recipientType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        UnifiedRoleManagementPolicyNotificationRule,
-    >] = &[
-        Self::Id,
-        Self::Target,
-        Self::IsDefaultRecipientsEnabled,
-        Self::NotificationLevel,
-        Self::NotificationRecipients,
-        Self::NotificationType,
-        Self::RecipientType,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyRule`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyRule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
-    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRule::set_null`].
-pub enum UnifiedRoleManagementPolicyRuleField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyRuleField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleManagementPolicyRule> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<UnifiedRoleManagementPolicyRule> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyRule>] = &[
-        Self::Id,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// A `microsoft.graph.unifiedRoleManagementPolicyRule` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UnifiedRoleManagementPolicyRule`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyUnifiedRoleManagementPolicyRule {
-    /// The base type itself, or a derived type unknown to this crate.
-    UnifiedRoleManagementPolicyRule(Box<UnifiedRoleManagementPolicyRule>),
-    /// `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`
-    UnifiedRoleManagementPolicyApprovalRule(
-        Box<UnifiedRoleManagementPolicyApprovalRule>,
-    ),
-    /// `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`
-    UnifiedRoleManagementPolicyAuthenticationContextRule(
-        Box<UnifiedRoleManagementPolicyAuthenticationContextRule>,
-    ),
-    /// `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`
-    UnifiedRoleManagementPolicyEnablementRule(
-        Box<UnifiedRoleManagementPolicyEnablementRule>,
-    ),
-    /// `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`
-    UnifiedRoleManagementPolicyExpirationRule(
-        Box<UnifiedRoleManagementPolicyExpirationRule>,
-    ),
-    /// `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`
-    UnifiedRoleManagementPolicyNotificationRule(
-        Box<UnifiedRoleManagementPolicyNotificationRule>,
-    ),
-}
-
-#[cfg(feature = "_policies")]
-impl AnyUnifiedRoleManagementPolicyRule {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::UnifiedRoleManagementPolicyRule(_) => {
-                UnifiedRoleManagementPolicyRule::ODATA_TYPE
-            }
-            Self::UnifiedRoleManagementPolicyApprovalRule(_) => {
-                UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE
-            }
-            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(_) => {
-                UnifiedRoleManagementPolicyAuthenticationContextRule::ODATA_TYPE
-            }
-            Self::UnifiedRoleManagementPolicyEnablementRule(_) => {
-                UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE
-            }
-            Self::UnifiedRoleManagementPolicyExpirationRule(_) => {
-                UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE
-            }
-            Self::UnifiedRoleManagementPolicyNotificationRule(_) => {
-                UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`UnifiedRoleManagementPolicyRule`] (or of an unknown derived type).
-    pub fn as_unified_role_management_policy_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyRule(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl Default for AnyUnifiedRoleManagementPolicyRule {
-    fn default() -> Self {
-        Self::UnifiedRoleManagementPolicyRule(Box::default())
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyRule> for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyRule) -> Self {
-        Self::UnifiedRoleManagementPolicyRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AnyUnifiedRoleManagementPolicyRule {
-    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyApprovalRule`] variant.
-    pub fn as_unified_role_management_policy_approval_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyApprovalRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyApprovalRule(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyAuthenticationContextRule`] variant.
-    pub fn as_unified_role_management_policy_authentication_context_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyAuthenticationContextRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyEnablementRule`] variant.
-    pub fn as_unified_role_management_policy_enablement_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyEnablementRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyEnablementRule(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyExpirationRule`] variant.
-    pub fn as_unified_role_management_policy_expiration_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyExpirationRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyExpirationRule(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyNotificationRule`] variant.
-    pub fn as_unified_role_management_policy_notification_rule(
-        &self,
-    ) -> Option<&UnifiedRoleManagementPolicyNotificationRule> {
-        match self {
-            Self::UnifiedRoleManagementPolicyNotificationRule(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyApprovalRule>
-for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyApprovalRule) -> Self {
-        Self::UnifiedRoleManagementPolicyApprovalRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyAuthenticationContextRule>
-for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyAuthenticationContextRule) -> Self {
-        Self::UnifiedRoleManagementPolicyAuthenticationContextRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyEnablementRule>
-for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyEnablementRule) -> Self {
-        Self::UnifiedRoleManagementPolicyEnablementRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyExpirationRule>
-for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyExpirationRule) -> Self {
-        Self::UnifiedRoleManagementPolicyExpirationRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<UnifiedRoleManagementPolicyNotificationRule>
-for AnyUnifiedRoleManagementPolicyRule {
-    fn from(value: UnifiedRoleManagementPolicyNotificationRule) -> Self {
-        Self::UnifiedRoleManagementPolicyNotificationRule(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AnyUnifiedRoleManagementPolicyRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::UnifiedRoleManagementPolicyRule(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::UnifiedRoleManagementPolicyApprovalRule(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE),
-                    )
-            }
-            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            UnifiedRoleManagementPolicyAuthenticationContextRule::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::UnifiedRoleManagementPolicyEnablementRule(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE),
-                    )
-            }
-            Self::UnifiedRoleManagementPolicyExpirationRule(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE),
-                    )
-            }
-            Self::UnifiedRoleManagementPolicyNotificationRule(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleManagementPolicyRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.unifiedRoleManagementPolicyApprovalRule"
-            | "graph.unifiedRoleManagementPolicyApprovalRule" => {
-                serde_json::from_value(value)
-                    .map(Self::UnifiedRoleManagementPolicyApprovalRule)
-            }
-            "microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule"
-            | "graph.unifiedRoleManagementPolicyAuthenticationContextRule" => {
-                serde_json::from_value(value)
-                    .map(Self::UnifiedRoleManagementPolicyAuthenticationContextRule)
-            }
-            "microsoft.graph.unifiedRoleManagementPolicyEnablementRule"
-            | "graph.unifiedRoleManagementPolicyEnablementRule" => {
-                serde_json::from_value(value)
-                    .map(Self::UnifiedRoleManagementPolicyEnablementRule)
-            }
-            "microsoft.graph.unifiedRoleManagementPolicyExpirationRule"
-            | "graph.unifiedRoleManagementPolicyExpirationRule" => {
-                serde_json::from_value(value)
-                    .map(Self::UnifiedRoleManagementPolicyExpirationRule)
-            }
-            "microsoft.graph.unifiedRoleManagementPolicyNotificationRule"
-            | "graph.unifiedRoleManagementPolicyNotificationRule" => {
-                serde_json::from_value(value)
-                    .map(Self::UnifiedRoleManagementPolicyNotificationRule)
-            }
-            _ => serde_json::from_value(value).map(Self::UnifiedRoleManagementPolicyRule),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL entity type `microsoft.graph.userPasswordResetsAndChangesSummary`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserPasswordResetsAndChangesSummary {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `aggregatedDateTime`: `Edm.DateTimeOffset`.
-    pub aggregated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `changePasswordSelfServiceCount`: `Edm.Int64`.
-    pub change_password_self_service_count: Option<i64>,
-    /// Property `passwordResetsByAdminCount`: `Edm.Int64`.
-    pub password_resets_by_admin_count: Option<i64>,
-    /// Property `passwordResetsSelfServiceCount`: `Edm.Int64`.
-    pub password_resets_self_service_count: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserPasswordResetsAndChangesSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserPasswordResetsAndChangesSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userPasswordResetsAndChangesSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("aggregatedDateTime", &self.aggregated_date_time);
-        object
-            .property(
-                "changePasswordSelfServiceCount",
-                &self.change_password_self_service_count,
-            );
-        object
-            .property(
-                "passwordResetsByAdminCount",
-                &self.password_resets_by_admin_count,
-            );
-        object
-            .property(
-                "passwordResetsSelfServiceCount",
-                &self.password_resets_self_service_count,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserPasswordResetsAndChangesSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserPasswordResetsAndChangesSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "aggregatedDateTime" => {
-                read_lenient(map, key, &mut self.aggregated_date_time, extra)
-            }
-            "changePasswordSelfServiceCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.change_password_self_service_count,
-                    extra,
-                )
-            }
-            "passwordResetsByAdminCount" => {
-                read_lenient(map, key, &mut self.password_resets_by_admin_count, extra)
-            }
-            "passwordResetsSelfServiceCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_resets_self_service_count,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserPasswordResetsAndChangesSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserPasswordResetsAndChangesSummary`] by wire name, each a [`Field<UserPasswordResetsAndChangesSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserPasswordResetsAndChangesSummary::set_null`].
-pub enum UserPasswordResetsAndChangesSummaryField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserPasswordResetsAndChangesSummaryField {
-    /// `id`
-    pub const Id: model::Field<UserPasswordResetsAndChangesSummary> = model::Field::new(
-        "id",
-    );
-    /// `aggregatedDateTime`
-    pub const AggregatedDateTime: model::Field<UserPasswordResetsAndChangesSummary> = model::Field::new(
-        "aggregatedDateTime",
-    );
-    /// `changePasswordSelfServiceCount`
-    pub const ChangePasswordSelfServiceCount: model::Field<
-        UserPasswordResetsAndChangesSummary,
-    > = model::Field::new("changePasswordSelfServiceCount");
-    /// `passwordResetsByAdminCount`
-    pub const PasswordResetsByAdminCount: model::Field<
-        UserPasswordResetsAndChangesSummary,
-    > = model::Field::new("passwordResetsByAdminCount");
-    /// `passwordResetsSelfServiceCount`
-    pub const PasswordResetsSelfServiceCount: model::Field<
-        UserPasswordResetsAndChangesSummary,
-    > = model::Field::new("passwordResetsSelfServiceCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserPasswordResetsAndChangesSummary>] = &[
-        Self::Id,
-        Self::AggregatedDateTime,
-        Self::ChangePasswordSelfServiceCount,
-        Self::PasswordResetsByAdminCount,
-        Self::PasswordResetsSelfServiceCount,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL entity type `microsoft.graph.userRegistrationDetails`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationDetails {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `defaultMfaMethod`: `microsoft.graph.defaultMfaMethodType`.
-    pub default_mfa_method: Option<DefaultMfaMethodType>,
-    /// Property `isAdmin`: `Edm.Boolean`.
-    pub is_admin: Option<bool>,
-    /// Property `isMfaCapable`: `Edm.Boolean`, not nullable.
-    pub is_mfa_capable: Option<bool>,
-    /// Property `isMfaRegistered`: `Edm.Boolean`, not nullable.
-    pub is_mfa_registered: Option<bool>,
-    /// Property `isPasswordlessCapable`: `Edm.Boolean`, not nullable.
-    pub is_passwordless_capable: Option<bool>,
-    /// Property `isSsprCapable`: `Edm.Boolean`, not nullable.
-    pub is_sspr_capable: Option<bool>,
-    /// Property `isSsprEnabled`: `Edm.Boolean`, not nullable.
-    pub is_sspr_enabled: Option<bool>,
-    /// Property `isSsprRegistered`: `Edm.Boolean`, not nullable.
-    pub is_sspr_registered: Option<bool>,
-    /// Property `isSystemPreferredAuthenticationMethodEnabled`: `Edm.Boolean`.
-    pub is_system_preferred_authentication_method_enabled: Option<bool>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `methodsRegistered`: `Collection(Edm.String)`.
-    pub methods_registered: Option<Vec<String>>,
-    /// Property `systemPreferredAuthenticationMethods`: `Collection(Edm.String)`.
-    pub system_preferred_authentication_methods: Option<Vec<String>>,
-    /// Property `userDisplayName`: `Edm.String`, not nullable.
-    pub user_display_name: Option<String>,
-    /// Property `userPreferredMethodForSecondaryAuthentication`: `microsoft.graph.userDefaultAuthenticationMethod`.
-    pub user_preferred_method_for_secondary_authentication: Option<
-        UserDefaultAuthenticationMethod,
-    >,
-    /// Property `userPrincipalName`: `Edm.String`, not nullable.
-    pub user_principal_name: Option<String>,
-    /// Property `userType`: `microsoft.graph.signInUserType`.
-    pub user_type: Option<SignInUserType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("defaultMfaMethod", &self.default_mfa_method);
-        object.property("isAdmin", &self.is_admin);
-        object.property("isMfaCapable", &self.is_mfa_capable);
-        object.property("isMfaRegistered", &self.is_mfa_registered);
-        object.property("isPasswordlessCapable", &self.is_passwordless_capable);
-        object.property("isSsprCapable", &self.is_sspr_capable);
-        object.property("isSsprEnabled", &self.is_sspr_enabled);
-        object.property("isSsprRegistered", &self.is_sspr_registered);
-        object
-            .property(
-                "isSystemPreferredAuthenticationMethodEnabled",
-                &self.is_system_preferred_authentication_method_enabled,
-            );
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("methodsRegistered", &self.methods_registered);
-        object
-            .property(
-                "systemPreferredAuthenticationMethods",
-                &self.system_preferred_authentication_methods,
-            );
-        object.property("userDisplayName", &self.user_display_name);
-        object
-            .property(
-                "userPreferredMethodForSecondaryAuthentication",
-                &self.user_preferred_method_for_secondary_authentication,
-            );
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("userType", &self.user_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "defaultMfaMethod" => {
-                read_nullable(map, key, &mut self.default_mfa_method, extra)
-            }
-            "isAdmin" => read_lenient(map, key, &mut self.is_admin, extra),
-            "isMfaCapable" => read_lenient(map, key, &mut self.is_mfa_capable, extra),
-            "isMfaRegistered" => {
-                read_lenient(map, key, &mut self.is_mfa_registered, extra)
-            }
-            "isPasswordlessCapable" => {
-                read_lenient(map, key, &mut self.is_passwordless_capable, extra)
-            }
-            "isSsprCapable" => read_lenient(map, key, &mut self.is_sspr_capable, extra),
-            "isSsprEnabled" => read_lenient(map, key, &mut self.is_sspr_enabled, extra),
-            "isSsprRegistered" => {
-                read_lenient(map, key, &mut self.is_sspr_registered, extra)
-            }
-            "isSystemPreferredAuthenticationMethodEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_system_preferred_authentication_method_enabled,
-                    extra,
-                )
-            }
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "methodsRegistered" => {
-                read_lenient(map, key, &mut self.methods_registered, extra)
-            }
-            "systemPreferredAuthenticationMethods" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.system_preferred_authentication_methods,
-                    extra,
-                )
-            }
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userPreferredMethodForSecondaryAuthentication" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.user_preferred_method_for_secondary_authentication,
-                    extra,
-                )
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "userType" => read_nullable(map, key, &mut self.user_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationDetails`] by wire name, each a [`Field<UserRegistrationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationDetails::set_null`].
-pub enum UserRegistrationDetailsField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserRegistrationDetailsField {
-    /// `id`
-    pub const Id: model::Field<UserRegistrationDetails> = model::Field::new("id");
-    /// `defaultMfaMethod`
-    pub const DefaultMfaMethod: model::Field<UserRegistrationDetails> = model::Field::new(
-        "defaultMfaMethod",
-    );
-    /// `isAdmin`
-    pub const IsAdmin: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isAdmin",
-    );
-    /// `isMfaCapable`
-    pub const IsMfaCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isMfaCapable",
-    );
-    /// `isMfaRegistered`
-    pub const IsMfaRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isMfaRegistered",
-    );
-    /// `isPasswordlessCapable`
-    pub const IsPasswordlessCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isPasswordlessCapable",
-    );
-    /// `isSsprCapable`
-    pub const IsSsprCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprCapable",
-    );
-    /// `isSsprEnabled`
-    pub const IsSsprEnabled: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprEnabled",
-    );
-    /// `isSsprRegistered`
-    pub const IsSsprRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprRegistered",
-    );
-    /// `isSystemPreferredAuthenticationMethodEnabled`
-    pub const IsSystemPreferredAuthenticationMethodEnabled: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("isSystemPreferredAuthenticationMethodEnabled");
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<UserRegistrationDetails> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `methodsRegistered`
-    pub const MethodsRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "methodsRegistered",
-    );
-    /// `systemPreferredAuthenticationMethods`
-    pub const SystemPreferredAuthenticationMethods: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("systemPreferredAuthenticationMethods");
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userDisplayName",
-    );
-    /// `userPreferredMethodForSecondaryAuthentication`
-    pub const UserPreferredMethodForSecondaryAuthentication: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("userPreferredMethodForSecondaryAuthentication");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// `userType`
-    pub const UserType: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationDetails>] = &[
-        Self::Id,
-        Self::DefaultMfaMethod,
-        Self::IsAdmin,
-        Self::IsMfaCapable,
-        Self::IsMfaRegistered,
-        Self::IsPasswordlessCapable,
-        Self::IsSsprCapable,
-        Self::IsSsprEnabled,
-        Self::IsSsprRegistered,
-        Self::IsSystemPreferredAuthenticationMethodEnabled,
-        Self::LastUpdatedDateTime,
-        Self::MethodsRegistered,
-        Self::SystemPreferredAuthenticationMethods,
-        Self::UserDisplayName,
-        Self::UserPreferredMethodForSecondaryAuthentication,
-        Self::UserPrincipalName,
-        Self::UserType,
+        Self::Address,
+        Self::AddressLocal,
+        Self::CellCount,
+        Self::ColumnCount,
+        Self::ColumnHidden,
+        Self::ColumnIndex,
+        Self::Formulas,
+        Self::FormulasLocal,
+        Self::FormulasR1c1,
+        Self::Hidden,
+        Self::NumberFormat,
+        Self::RowCount,
+        Self::RowHidden,
+        Self::RowIndex,
+        Self::Text,
+        Self::Values,
+        Self::ValueTypes,
+        Self::Format,
+        Self::Sort,
+        Self::Worksheet,
     ];
 }

@@ -11,134 +11,359 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_authentication_methods_policy")]
-/// CSDL enum type `microsoft.graph.authenticationMethodsPolicyMigrationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.accessPackageAssignmentFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodsPolicyMigrationState {
-    /// `preMigration` = 0
-    PreMigration,
-    /// `migrationInProgress` = 1
-    MigrationInProgress,
-    /// `migrationComplete` = 2
-    MigrationComplete,
+pub enum AccessPackageAssignmentFilterByCurrentUserOptions {
+    /// `target` = 1
+    Target,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `unknownFutureValue` = 99
+    UnknownFutureValue,
+    /// `targetManager` = 100
+    TargetManager,
+    /// `targetAgentIdentitySponsorOrOwner` = 101
+    TargetAgentIdentitySponsorOrOwner,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessPackageAssignmentFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("target", 1),
+        ("createdBy", 2),
+        ("unknownFutureValue", 99),
+        ("targetManager", 100),
+        ("targetAgentIdentitySponsorOrOwner", 101),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "target" => Self::Target,
+            "createdBy" => Self::CreatedBy,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "targetManager" => Self::TargetManager,
+            "targetAgentIdentitySponsorOrOwner" => {
+                Self::TargetAgentIdentitySponsorOrOwner
+            }
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Target => "target",
+            Self::CreatedBy => "createdBy",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::TargetManager => "targetManager",
+            Self::TargetAgentIdentitySponsorOrOwner => {
+                "targetAgentIdentitySponsorOrOwner"
+            }
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageAssignmentFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessPackageAssignmentFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessPackageAssignmentFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.accessPackageAssignmentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    /// `target` = 1
+    Target,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `approver` = 3
+    Approver,
+    /// `unknownFutureValue` = 99
+    UnknownFutureValue,
+    /// `targetOrRequestor` = 100
+    TargetOrRequestor,
+    /// `targetManager` = 101
+    TargetManager,
+    /// `requestForOthers` = 102
+    RequestForOthers,
+    /// `targetAgentIdentitySponsorOrOwner` = 103
+    TargetAgentIdentitySponsorOrOwner,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("target", 1),
+        ("createdBy", 2),
+        ("approver", 3),
+        ("unknownFutureValue", 99),
+        ("targetOrRequestor", 100),
+        ("targetManager", 101),
+        ("requestForOthers", 102),
+        ("targetAgentIdentitySponsorOrOwner", 103),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "target" => Self::Target,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "targetOrRequestor" => Self::TargetOrRequestor,
+            "targetManager" => Self::TargetManager,
+            "requestForOthers" => Self::RequestForOthers,
+            "targetAgentIdentitySponsorOrOwner" => {
+                Self::TargetAgentIdentitySponsorOrOwner
+            }
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Target => "target",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::TargetOrRequestor => "targetOrRequestor",
+            Self::TargetManager => "targetManager",
+            Self::RequestForOthers => "requestForOthers",
+            Self::TargetAgentIdentitySponsorOrOwner => {
+                "targetAgentIdentitySponsorOrOwner"
+            }
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de>
+for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.accessReviewInstanceDecisionItemFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    /// `reviewer` = 1
+    Reviewer,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("reviewer", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewer" => Self::Reviewer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Reviewer => "reviewer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.accessReviewStageFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessReviewStageFilterByCurrentUserOptions {
+    /// `reviewer` = 1
+    Reviewer,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessReviewStageFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("reviewer", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewer" => Self::Reviewer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Reviewer => "reviewer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewStageFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewStageFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for AccessReviewStageFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for AccessReviewStageFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.aggregationPeriod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AggregationPeriod {
+    /// `d1` = 0
+    D1,
+    /// `d7` = 1
+    D7,
+    /// `d30` = 2
+    D30,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_methods_policy")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AuthenticationMethodsPolicyMigrationState {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for AggregationPeriod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("preMigration", 0),
-        ("migrationInProgress", 1),
-        ("migrationComplete", 2),
+        ("d1", 0),
+        ("d7", 1),
+        ("d30", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "preMigration" => Self::PreMigration,
-            "migrationInProgress" => Self::MigrationInProgress,
-            "migrationComplete" => Self::MigrationComplete,
+            "d1" => Self::D1,
+            "d7" => Self::D7,
+            "d30" => Self::D30,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::PreMigration => "preMigration",
-            Self::MigrationInProgress => "migrationInProgress",
-            Self::MigrationComplete => "migrationComplete",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl serde::Serialize for AuthenticationMethodsPolicyMigrationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodsPolicyMigrationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl std::fmt::Display for AuthenticationMethodsPolicyMigrationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl From<&str> for AuthenticationMethodsPolicyMigrationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.defaultMfaMethodType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefaultMfaMethodType {
-    /// `none` = 0
-    None,
-    /// `mobilePhone` = 1
-    MobilePhone,
-    /// `alternateMobilePhone` = 2
-    AlternateMobilePhone,
-    /// `officePhone` = 3
-    OfficePhone,
-    /// `microsoftAuthenticatorPush` = 4
-    MicrosoftAuthenticatorPush,
-    /// `softwareOneTimePasscode` = 5
-    SoftwareOneTimePasscode,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefaultMfaMethodType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("mobilePhone", 1),
-        ("alternateMobilePhone", 2),
-        ("officePhone", 3),
-        ("microsoftAuthenticatorPush", 4),
-        ("softwareOneTimePasscode", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "mobilePhone" => Self::MobilePhone,
-            "alternateMobilePhone" => Self::AlternateMobilePhone,
-            "officePhone" => Self::OfficePhone,
-            "microsoftAuthenticatorPush" => Self::MicrosoftAuthenticatorPush,
-            "softwareOneTimePasscode" => Self::SoftwareOneTimePasscode,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::MobilePhone => "mobilePhone",
-            Self::AlternateMobilePhone => "alternateMobilePhone",
-            Self::OfficePhone => "officePhone",
-            Self::MicrosoftAuthenticatorPush => "microsoftAuthenticatorPush",
-            Self::SoftwareOneTimePasscode => "softwareOneTimePasscode",
+            Self::D1 => "d1",
+            Self::D7 => "d7",
+            Self::D30 => "d30",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -146,14 +371,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefaultMfaMethodType {
 }
 
 #[cfg(feature = "_reports")]
-impl serde::Serialize for DefaultMfaMethodType {
+impl serde::Serialize for AggregationPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for DefaultMfaMethodType {
+impl<'de> serde::Deserialize<'de> for AggregationPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -162,167 +387,63 @@ impl<'de> serde::Deserialize<'de> for DefaultMfaMethodType {
 }
 
 #[cfg(feature = "_reports")]
-impl std::fmt::Display for DefaultMfaMethodType {
+impl std::fmt::Display for AggregationPeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_reports")]
-impl From<&str> for DefaultMfaMethodType {
+impl From<&str> for AggregationPeriod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.fileHashType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.assignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileHashType {
-    /// `unknown` = 0
-    Unknown,
-    /// `sha1` = 1
-    Sha1,
-    /// `sha256` = 2
-    Sha256,
-    /// `md5` = 3
-    Md5,
-    /// `authenticodeHash256` = 4
-    AuthenticodeHash256,
-    /// `lsHash` = 5
-    LsHash,
-    /// `ctph` = 6
-    Ctph,
-    /// `unknownFutureValue` = 127
+pub enum AssignmentScheduleFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for FileHashType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("sha1", 1),
-        ("sha256", 2),
-        ("md5", 3),
-        ("authenticodeHash256", 4),
-        ("lsHash", 5),
-        ("ctph", 6),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "sha1" => Self::Sha1,
-            "sha256" => Self::Sha256,
-            "md5" => Self::Md5,
-            "authenticodeHash256" => Self::AuthenticodeHash256,
-            "lsHash" => Self::LsHash,
-            "ctph" => Self::Ctph,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Sha1 => "sha1",
-            Self::Sha256 => "sha256",
-            Self::Md5 => "md5",
-            Self::AuthenticodeHash256 => "authenticodeHash256",
-            Self::LsHash => "lsHash",
-            Self::Ctph => "ctph",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileHashType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileHashType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for FileHashType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for FileHashType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerBillingClassification`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerBillingClassification {
-    /// `standard` = 0
-    Standard,
-    /// `trial` = 1
-    Trial,
-    /// `directToCustomer` = 2
-    DirectToCustomer,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for FileStorageContainerBillingClassification {
+for AssignmentScheduleFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("trial", 1),
-        ("directToCustomer", 2),
-        ("unknownFutureValue", 3),
+        ("principal", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "standard" => Self::Standard,
-            "trial" => Self::Trial,
-            "directToCustomer" => Self::DirectToCustomer,
+            "principal" => Self::Principal,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Standard => "standard",
-            Self::Trial => "trial",
-            Self::DirectToCustomer => "directToCustomer",
+            Self::Principal => "principal",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerBillingClassification {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AssignmentScheduleFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AssignmentScheduleFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -330,15 +451,293 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification 
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerBillingClassification {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AssignmentScheduleFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerBillingClassification {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AssignmentScheduleFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+/// CSDL enum type `microsoft.graph.authenticationMethodTargetType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodTargetType {
+    /// `user` = 0
+    User,
+    /// `group` = 1
+    Group,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodTargetType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("group", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl serde::Serialize for AuthenticationMethodTargetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodTargetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl std::fmt::Display for AuthenticationMethodTargetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl From<&str> for AuthenticationMethodTargetType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL enum type `microsoft.graph.consentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConsentRequestFilterByCurrentUserOptions {
+    /// `reviewer` = 0
+    Reviewer,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for ConsentRequestFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("reviewer", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewer" => Self::Reviewer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Reviewer => "reviewer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for ConsentRequestFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl std::fmt::Display for ConsentRequestFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.eligibilityScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EligibilityScheduleRequestFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `approver` = 3
+    Approver,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for EligibilityScheduleRequestFilterByCurrentUserOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("principal", 1),
+        ("createdBy", 2),
+        ("approver", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "principal" => Self::Principal,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Principal => "principal",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EligibilityScheduleRequestFilterByCurrentUserOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for EligibilityScheduleRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for EligibilityScheduleRequestFilterByCurrentUserOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for EligibilityScheduleRequestFilterByCurrentUserOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.escrowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EscrowBehavior {
+    /// `Default` = 1
+    Default,
+    /// `IgnoreLookupReferenceResolutionFailure` = 2
+    IgnoreLookupReferenceResolutionFailure,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for EscrowBehavior {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Default", 1),
+        ("IgnoreLookupReferenceResolutionFailure", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Default" => Self::Default,
+            "IgnoreLookupReferenceResolutionFailure" => {
+                Self::IgnoreLookupReferenceResolutionFailure
+            }
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Default => "Default",
+            Self::IgnoreLookupReferenceResolutionFailure => {
+                "IgnoreLookupReferenceResolutionFailure"
+            }
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for EscrowBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for EscrowBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for EscrowBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for EscrowBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -413,188 +812,68 @@ impl From<&str> for FileStorageContainerBillingStatus {
     }
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerTypeAppPermission`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerTypeAppPermission {
-    /// `none` = 0
-    None,
-    /// `readContent` = 1
-    ReadContent,
-    /// `writeContent` = 2
-    WriteContent,
-    /// `manageContent` = 3
-    ManageContent,
-    /// `create` = 4
-    Create,
-    /// `delete` = 5
-    Delete,
-    /// `read` = 6
-    Read,
-    /// `write` = 7
-    Write,
-    /// `enumeratePermissions` = 8
-    EnumeratePermissions,
-    /// `addPermissions` = 9
-    AddPermissions,
-    /// `updatePermissions` = 10
-    UpdatePermissions,
-    /// `deletePermissions` = 11
-    DeletePermissions,
-    /// `deleteOwnPermission` = 12
-    DeleteOwnPermission,
-    /// `managePermissions` = 13
-    ManagePermissions,
-    /// `full` = 14
-    Full,
-    /// `unknownFutureValue` = 15
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for FileStorageContainerTypeAppPermission {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("readContent", 1),
-        ("writeContent", 2),
-        ("manageContent", 3),
-        ("create", 4),
-        ("delete", 5),
-        ("read", 6),
-        ("write", 7),
-        ("enumeratePermissions", 8),
-        ("addPermissions", 9),
-        ("updatePermissions", 10),
-        ("deletePermissions", 11),
-        ("deleteOwnPermission", 12),
-        ("managePermissions", 13),
-        ("full", 14),
-        ("unknownFutureValue", 15),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "readContent" => Self::ReadContent,
-            "writeContent" => Self::WriteContent,
-            "manageContent" => Self::ManageContent,
-            "create" => Self::Create,
-            "delete" => Self::Delete,
-            "read" => Self::Read,
-            "write" => Self::Write,
-            "enumeratePermissions" => Self::EnumeratePermissions,
-            "addPermissions" => Self::AddPermissions,
-            "updatePermissions" => Self::UpdatePermissions,
-            "deletePermissions" => Self::DeletePermissions,
-            "deleteOwnPermission" => Self::DeleteOwnPermission,
-            "managePermissions" => Self::ManagePermissions,
-            "full" => Self::Full,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::ReadContent => "readContent",
-            Self::WriteContent => "writeContent",
-            Self::ManageContent => "manageContent",
-            Self::Create => "create",
-            Self::Delete => "delete",
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::EnumeratePermissions => "enumeratePermissions",
-            Self::AddPermissions => "addPermissions",
-            Self::UpdatePermissions => "updatePermissions",
-            Self::DeletePermissions => "deletePermissions",
-            Self::DeleteOwnPermission => "deleteOwnPermission",
-            Self::ManagePermissions => "managePermissions",
-            Self::Full => "full",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeAppPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAppPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerTypeAppPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerTypeAppPermission {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerTypeSettingsOverride`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_automatic_replies_mail_tips")]
+/// CSDL enum type `microsoft.graph.mailTipsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct FileStorageContainerTypeSettingsOverride(graph_odata_runtime::enums::FlagSet);
+pub struct MailTipsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettingsOverride {
-    /// `urlTemplate` = 0
-    pub const URL_TEMPLATE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(0),
-    );
-    /// `isDiscoverabilityEnabled` = 1
-    pub const IS_DISCOVERABILITY_ENABLED: Self = Self(
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl MailTipsType {
+    /// `automaticReplies` = 1
+    pub const AUTOMATIC_REPLIES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
-    /// `isSearchEnabled` = 2
-    pub const IS_SEARCH_ENABLED: Self = Self(
+    /// `mailboxFullStatus` = 2
+    pub const MAILBOX_FULL_STATUS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
-    /// `isItemVersioningEnabled` = 3
-    pub const IS_ITEM_VERSIONING_ENABLED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(3),
-    );
-    /// `itemMajorVersionLimit` = 4
-    pub const ITEM_MAJOR_VERSION_LIMIT: Self = Self(
+    /// `customMailTip` = 4
+    pub const CUSTOM_MAIL_TIP: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// `maxStoragePerContainerInBytes` = 5
-    pub const MAX_STORAGE_PER_CONTAINER_IN_BYTES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(5),
+    /// `externalMemberCount` = 8
+    pub const EXTERNAL_MEMBER_COUNT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
-    /// `unknownFutureValue` = 6
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(6),
+    /// `totalMemberCount` = 16
+    pub const TOTAL_MEMBER_COUNT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `maxMessageSize` = 32
+    pub const MAX_MESSAGE_SIZE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// `deliveryRestriction` = 64
+    pub const DELIVERY_RESTRICTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// `moderationStatus` = 128
+    pub const MODERATION_STATUS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// `recipientScope` = 256
+    pub const RECIPIENT_SCOPE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(256),
+    );
+    /// `recipientSuggestions` = 512
+    pub const RECIPIENT_SUGGESTIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
     );
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::FlagsEnum for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("urlTemplate", 0),
-        ("isDiscoverabilityEnabled", 1),
-        ("isSearchEnabled", 2),
-        ("isItemVersioningEnabled", 3),
-        ("itemMajorVersionLimit", 4),
-        ("maxStoragePerContainerInBytes", 5),
-        ("unknownFutureValue", 6),
+        ("automaticReplies", 1),
+        ("mailboxFullStatus", 2),
+        ("customMailTip", 4),
+        ("externalMemberCount", 8),
+        ("totalMemberCount", 16),
+        ("maxMessageSize", 32),
+        ("deliveryRestriction", 64),
+        ("moderationStatus", 128),
+        ("recipientScope", 256),
+        ("recipientSuggestions", 512),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -604,52 +883,52 @@ impl graph_odata_runtime::enums::FlagsEnum for FileStorageContainerTypeSettingsO
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::fmt::Debug for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::fmt::Debug for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::fmt::Display for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::str::FromStr for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::str::FromStr for MailTipsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::ops::BitOr for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::ops::BitOr for MailTipsType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::ops::BitOrAssign for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl std::ops::BitOrAssign for MailTipsType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl serde::Serialize for MailTipsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_automatic_replies_mail_tips")]
+impl<'de> serde::Deserialize<'de> for MailTipsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -657,59 +936,55 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettingsOverride {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.imageTaggingChoice`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ImageTaggingChoice {
-    /// `disabled` = 0
-    Disabled,
-    /// `basic` = 1
-    Basic,
-    /// `enhanced` = 2
-    Enhanced,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum MicrosoftAuthenticatorAuthenticationMode {
+    /// `deviceBasedPush` = 0
+    DeviceBasedPush,
+    /// `push` = 1
+    Push,
+    /// `any` = 2
+    Any,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for ImageTaggingChoice {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for MicrosoftAuthenticatorAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("basic", 1),
-        ("enhanced", 2),
-        ("unknownFutureValue", 3),
+        ("deviceBasedPush", 0),
+        ("push", 1),
+        ("any", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "disabled" => Self::Disabled,
-            "basic" => Self::Basic,
-            "enhanced" => Self::Enhanced,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "deviceBasedPush" => Self::DeviceBasedPush,
+            "push" => Self::Push,
+            "any" => Self::Any,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Disabled => "disabled",
-            Self::Basic => "basic",
-            Self::Enhanced => "enhanced",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::DeviceBasedPush => "deviceBasedPush",
+            Self::Push => "push",
+            Self::Any => "any",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ImageTaggingChoice {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -717,244 +992,223 @@ impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for ImageTaggingChoice {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin")]
-impl From<&str> for ImageTaggingChoice {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.lifecycleEventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LifecycleEventType {
-    /// `missed` = 0
-    Missed,
-    /// `subscriptionRemoved` = 1
-    SubscriptionRemoved,
-    /// `reauthorizationRequired` = 2
-    ReauthorizationRequired,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.protocolType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ProtocolType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_audit_logs")]
+impl ProtocolType {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `oAuth2` = 1
+    pub const O_AUTH2: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `ropc` = 2
+    pub const ROPC: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `wsFederation` = 4
+    pub const WS_FEDERATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `saml20` = 8
+    pub const SAML20: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `deviceCode` = 16
+    pub const DEVICE_CODE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// `authenticationTransfer` = 64
+    pub const AUTHENTICATION_TRANSFER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// `nativeAuth` = 128
+    pub const NATIVE_AUTH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// `implicitAccessTokenAndGetResponseMode` = 256
+    pub const IMPLICIT_ACCESS_TOKEN_AND_GET_RESPONSE_MODE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(256),
+    );
+    /// `implicitIdTokenAndGetResponseMode` = 512
+    pub const IMPLICIT_ID_TOKEN_AND_GET_RESPONSE_MODE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `implicitAccessTokenAndPostResponseMode` = 1024
+    pub const IMPLICIT_ACCESS_TOKEN_AND_POST_RESPONSE_MODE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1024),
+    );
+    /// `implicitIdTokenAndPostResponseMode` = 2048
+    pub const IMPLICIT_ID_TOKEN_AND_POST_RESPONSE_MODE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2048),
+    );
+    /// `authorizationCodeWithoutPkce` = 4096
+    pub const AUTHORIZATION_CODE_WITHOUT_PKCE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `authorizationCodeWithPkce` = 8192
+    pub const AUTHORIZATION_CODE_WITH_PKCE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8192),
+    );
+    /// `clientCredentials` = 16384
+    pub const CLIENT_CREDENTIALS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+    /// `refreshTokenGrant` = 32768
+    pub const REFRESH_TOKEN_GRANT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32768),
+    );
+    /// `encryptedAuthorizeResponse` = 65536
+    pub const ENCRYPTED_AUTHORIZE_RESPONSE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(65536),
+    );
+    /// `directUserGrant` = 131072
+    pub const DIRECT_USER_GRANT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(131072),
+    );
+    /// `kerberos` = 262144
+    pub const KERBEROS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(262144),
+    );
+    /// `prtGrant` = 524288
+    pub const PRT_GRANT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(524288),
+    );
+    /// `seamlessSso` = 1048576
+    pub const SEAMLESS_SSO: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
+    );
+    /// `prtBrokerBased` = 2097152
+    pub const PRT_BROKER_BASED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
+    );
+    /// `prtNonBrokerBased` = 4194304
+    pub const PRT_NON_BROKER_BASED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4194304),
+    );
+    /// `onBehalfOf` = 8388608
+    pub const ON_BEHALF_OF: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8388608),
+    );
+    /// `samlOnBehalfOf` = 16777216
+    pub const SAML_ON_BEHALF_OF: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16777216),
+    );
+    /// `officeS2S` = 33554432
+    pub const OFFICE_S2S: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(33554432),
+    );
+    /// `wsTrust` = 67108864
+    pub const WS_TRUST: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(67108864),
+    );
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for LifecycleEventType {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::FlagsEnum for ProtocolType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("missed", 0),
-        ("subscriptionRemoved", 1),
-        ("reauthorizationRequired", 2),
+        ("none", 0),
+        ("oAuth2", 1),
+        ("ropc", 2),
+        ("wsFederation", 4),
+        ("saml20", 8),
+        ("deviceCode", 16),
+        ("unknownFutureValue", 32),
+        ("authenticationTransfer", 64),
+        ("nativeAuth", 128),
+        ("implicitAccessTokenAndGetResponseMode", 256),
+        ("implicitIdTokenAndGetResponseMode", 512),
+        ("implicitAccessTokenAndPostResponseMode", 1024),
+        ("implicitIdTokenAndPostResponseMode", 2048),
+        ("authorizationCodeWithoutPkce", 4096),
+        ("authorizationCodeWithPkce", 8192),
+        ("clientCredentials", 16384),
+        ("refreshTokenGrant", 32768),
+        ("encryptedAuthorizeResponse", 65536),
+        ("directUserGrant", 131072),
+        ("kerberos", 262144),
+        ("prtGrant", 524288),
+        ("seamlessSso", 1048576),
+        ("prtBrokerBased", 2097152),
+        ("prtNonBrokerBased", 4194304),
+        ("onBehalfOf", 8388608),
+        ("samlOnBehalfOf", 16777216),
+        ("officeS2S", 33554432),
+        ("wsTrust", 67108864),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "missed" => Self::Missed,
-            "subscriptionRemoved" => Self::SubscriptionRemoved,
-            "reauthorizationRequired" => Self::ReauthorizationRequired,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Missed => "missed",
-            Self::SubscriptionRemoved => "subscriptionRemoved",
-            Self::ReauthorizationRequired => "reauthorizationRequired",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for LifecycleEventType {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Debug for ProtocolType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ProtocolType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::str::FromStr for ProtocolType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::ops::BitOr for ProtocolType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::ops::BitOrAssign for ProtocolType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProtocolType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for LifecycleEventType {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProtocolType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for LifecycleEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for LifecycleEventType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.photoUpdateSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PhotoUpdateSource {
-    /// `cloud` = 0
-    Cloud,
-    /// `onPremises` = 1
-    OnPremises,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for PhotoUpdateSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("cloud", 0),
-        ("onPremises", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "onPremises" => Self::OnPremises,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::OnPremises => "onPremises",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for PhotoUpdateSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for PhotoUpdateSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for PhotoUpdateSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for PhotoUpdateSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.processIntegrityLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProcessIntegrityLevel {
-    /// `unknown` = 0
-    Unknown,
-    /// `untrusted` = 1
-    Untrusted,
-    /// `low` = 2
-    Low,
-    /// `medium` = 3
-    Medium,
-    /// `high` = 4
-    High,
-    /// `system` = 5
-    System,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProcessIntegrityLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("untrusted", 1),
-        ("low", 2),
-        ("medium", 3),
-        ("high", 4),
-        ("system", 5),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "untrusted" => Self::Untrusted,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "system" => Self::System,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Untrusted => "untrusted",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::System => "system",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ProcessIntegrityLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ProcessIntegrityLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ProcessIntegrityLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1047,534 +1301,61 @@ impl From<&str> for ProvisioningAction {
     }
 }
 
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.registrationAuthMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleAssignmentScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistrationAuthMethod {
-    /// `email` = 0
-    Email,
-    /// `mobilePhone` = 1
-    MobilePhone,
-    /// `officePhone` = 2
-    OfficePhone,
-    /// `securityQuestion` = 3
-    SecurityQuestion,
-    /// `appNotification` = 4
-    AppNotification,
-    /// `appCode` = 5
-    AppCode,
-    /// `alternateMobilePhone` = 6
-    AlternateMobilePhone,
-    /// `fido` = 7
-    Fido,
-    /// `appPassword` = 8
-    AppPassword,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// `externalAuthMethod` = 10
-    ExternalAuthMethod,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistrationAuthMethod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("email", 0),
-        ("mobilePhone", 1),
-        ("officePhone", 2),
-        ("securityQuestion", 3),
-        ("appNotification", 4),
-        ("appCode", 5),
-        ("alternateMobilePhone", 6),
-        ("fido", 7),
-        ("appPassword", 8),
-        ("unknownFutureValue", 9),
-        ("externalAuthMethod", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "mobilePhone" => Self::MobilePhone,
-            "officePhone" => Self::OfficePhone,
-            "securityQuestion" => Self::SecurityQuestion,
-            "appNotification" => Self::AppNotification,
-            "appCode" => Self::AppCode,
-            "alternateMobilePhone" => Self::AlternateMobilePhone,
-            "fido" => Self::Fido,
-            "appPassword" => Self::AppPassword,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "externalAuthMethod" => Self::ExternalAuthMethod,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::MobilePhone => "mobilePhone",
-            Self::OfficePhone => "officePhone",
-            Self::SecurityQuestion => "securityQuestion",
-            Self::AppNotification => "appNotification",
-            Self::AppCode => "appCode",
-            Self::AlternateMobilePhone => "alternateMobilePhone",
-            Self::Fido => "fido",
-            Self::AppPassword => "appPassword",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ExternalAuthMethod => "externalAuthMethod",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for RegistrationAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for RegistrationAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for RegistrationAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for RegistrationAuthMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.registryHive`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryHive {
-    /// `unknown` = 0
-    Unknown,
-    /// `currentConfig` = 1
-    CurrentConfig,
-    /// `currentUser` = 2
-    CurrentUser,
-    /// `localMachineSam` = 3
-    LocalMachineSam,
-    /// `localMachineSecurity` = 4
-    LocalMachineSecurity,
-    /// `localMachineSoftware` = 5
-    LocalMachineSoftware,
-    /// `localMachineSystem` = 6
-    LocalMachineSystem,
-    /// `usersDefault` = 7
-    UsersDefault,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("currentConfig", 1),
-        ("currentUser", 2),
-        ("localMachineSam", 3),
-        ("localMachineSecurity", 4),
-        ("localMachineSoftware", 5),
-        ("localMachineSystem", 6),
-        ("usersDefault", 7),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "currentConfig" => Self::CurrentConfig,
-            "currentUser" => Self::CurrentUser,
-            "localMachineSam" => Self::LocalMachineSam,
-            "localMachineSecurity" => Self::LocalMachineSecurity,
-            "localMachineSoftware" => Self::LocalMachineSoftware,
-            "localMachineSystem" => Self::LocalMachineSystem,
-            "usersDefault" => Self::UsersDefault,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::CurrentConfig => "currentConfig",
-            Self::CurrentUser => "currentUser",
-            Self::LocalMachineSam => "localMachineSam",
-            Self::LocalMachineSecurity => "localMachineSecurity",
-            Self::LocalMachineSoftware => "localMachineSoftware",
-            Self::LocalMachineSystem => "localMachineSystem",
-            Self::UsersDefault => "usersDefault",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RegistryHive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryHive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryHive {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for RegistryHive {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.registryOperation`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryOperation {
-    /// `unknown` = 0
-    Unknown,
-    /// `create` = 1
-    Create,
-    /// `modify` = 2
-    Modify,
-    /// `delete` = 3
-    Delete,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryOperation {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("create", 1),
-        ("modify", 2),
-        ("delete", 3),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "create" => Self::Create,
-            "modify" => Self::Modify,
-            "delete" => Self::Delete,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Create => "create",
-            Self::Modify => "modify",
-            Self::Delete => "delete",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RegistryOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for RegistryOperation {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.registryValueType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryValueType {
-    /// `unknown` = 0
-    Unknown,
-    /// `binary` = 1
-    Binary,
-    /// `dword` = 2
-    Dword,
-    /// `dwordLittleEndian` = 3
-    DwordLittleEndian,
-    /// `dwordBigEndian` = 4
-    DwordBigEndian,
-    /// `expandSz` = 5
-    ExpandSz,
-    /// `link` = 6
-    Link,
-    /// `multiSz` = 7
-    MultiSz,
-    /// `none` = 8
-    None,
-    /// `qword` = 9
-    Qword,
-    /// `qwordlittleEndian` = 10
-    QwordlittleEndian,
-    /// `sz` = 11
-    Sz,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("binary", 1),
-        ("dword", 2),
-        ("dwordLittleEndian", 3),
-        ("dwordBigEndian", 4),
-        ("expandSz", 5),
-        ("link", 6),
-        ("multiSz", 7),
-        ("none", 8),
-        ("qword", 9),
-        ("qwordlittleEndian", 10),
-        ("sz", 11),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "binary" => Self::Binary,
-            "dword" => Self::Dword,
-            "dwordLittleEndian" => Self::DwordLittleEndian,
-            "dwordBigEndian" => Self::DwordBigEndian,
-            "expandSz" => Self::ExpandSz,
-            "link" => Self::Link,
-            "multiSz" => Self::MultiSz,
-            "none" => Self::None,
-            "qword" => Self::Qword,
-            "qwordlittleEndian" => Self::QwordlittleEndian,
-            "sz" => Self::Sz,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Binary => "binary",
-            Self::Dword => "dword",
-            Self::DwordLittleEndian => "dwordLittleEndian",
-            Self::DwordBigEndian => "dwordBigEndian",
-            Self::ExpandSz => "expandSz",
-            Self::Link => "link",
-            Self::MultiSz => "multiSz",
-            Self::None => "none",
-            Self::Qword => "qword",
-            Self::QwordlittleEndian => "qwordlittleEndian",
-            Self::Sz => "sz",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RegistryValueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for RegistryValueType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.serviceHealthClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceHealthClassificationType {
-    /// `advisory` = 1
-    Advisory,
-    /// `incident` = 2
-    Incident,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthClassificationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("advisory", 1),
-        ("incident", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "advisory" => Self::Advisory,
-            "incident" => Self::Incident,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Advisory => "advisory",
-            Self::Incident => "incident",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthClassificationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for ServiceHealthClassificationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for ServiceHealthClassificationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.serviceHealthOrigin`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceHealthOrigin {
-    /// `microsoft` = 1
-    Microsoft,
-    /// `thirdParty` = 2
-    ThirdParty,
-    /// `customer` = 3
-    Customer,
+pub enum RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `approver` = 3
+    Approver,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthOrigin {
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoft", 1),
-        ("thirdParty", 2),
-        ("customer", 3),
+        ("principal", 1),
+        ("createdBy", 2),
+        ("approver", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "microsoft" => Self::Microsoft,
-            "thirdParty" => Self::ThirdParty,
-            "customer" => Self::Customer,
+            "principal" => Self::Principal,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Microsoft => "microsoft",
-            Self::ThirdParty => "thirdParty",
-            Self::Customer => "customer",
+            Self::Principal => "principal",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthOrigin {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de>
+for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1582,222 +1363,75 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for ServiceHealthOrigin {
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin")]
-impl From<&str> for ServiceHealthOrigin {
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.serviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.roleEligibilityScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceHealthStatus {
-    /// `serviceOperational` = 0
-    ServiceOperational,
-    /// `investigating` = 1
-    Investigating,
-    /// `restoringService` = 2
-    RestoringService,
-    /// `verifyingService` = 3
-    VerifyingService,
-    /// `serviceRestored` = 4
-    ServiceRestored,
-    /// `postIncidentReviewPublished` = 5
-    PostIncidentReviewPublished,
-    /// `serviceDegradation` = 6
-    ServiceDegradation,
-    /// `serviceInterruption` = 7
-    ServiceInterruption,
-    /// `extendedRecovery` = 8
-    ExtendedRecovery,
-    /// `falsePositive` = 9
-    FalsePositive,
-    /// `investigationSuspended` = 10
-    InvestigationSuspended,
-    /// `resolved` = 11
-    Resolved,
-    /// `mitigatedExternal` = 12
-    MitigatedExternal,
-    /// `mitigated` = 13
-    Mitigated,
-    /// `resolvedExternal` = 14
-    ResolvedExternal,
-    /// `confirmed` = 15
-    Confirmed,
-    /// `reported` = 16
-    Reported,
-    /// `unknownFutureValue` = 17
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("serviceOperational", 0),
-        ("investigating", 1),
-        ("restoringService", 2),
-        ("verifyingService", 3),
-        ("serviceRestored", 4),
-        ("postIncidentReviewPublished", 5),
-        ("serviceDegradation", 6),
-        ("serviceInterruption", 7),
-        ("extendedRecovery", 8),
-        ("falsePositive", 9),
-        ("investigationSuspended", 10),
-        ("resolved", 11),
-        ("mitigatedExternal", 12),
-        ("mitigated", 13),
-        ("resolvedExternal", 14),
-        ("confirmed", 15),
-        ("reported", 16),
-        ("unknownFutureValue", 17),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serviceOperational" => Self::ServiceOperational,
-            "investigating" => Self::Investigating,
-            "restoringService" => Self::RestoringService,
-            "verifyingService" => Self::VerifyingService,
-            "serviceRestored" => Self::ServiceRestored,
-            "postIncidentReviewPublished" => Self::PostIncidentReviewPublished,
-            "serviceDegradation" => Self::ServiceDegradation,
-            "serviceInterruption" => Self::ServiceInterruption,
-            "extendedRecovery" => Self::ExtendedRecovery,
-            "falsePositive" => Self::FalsePositive,
-            "investigationSuspended" => Self::InvestigationSuspended,
-            "resolved" => Self::Resolved,
-            "mitigatedExternal" => Self::MitigatedExternal,
-            "mitigated" => Self::Mitigated,
-            "resolvedExternal" => Self::ResolvedExternal,
-            "confirmed" => Self::Confirmed,
-            "reported" => Self::Reported,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ServiceOperational => "serviceOperational",
-            Self::Investigating => "investigating",
-            Self::RestoringService => "restoringService",
-            Self::VerifyingService => "verifyingService",
-            Self::ServiceRestored => "serviceRestored",
-            Self::PostIncidentReviewPublished => "postIncidentReviewPublished",
-            Self::ServiceDegradation => "serviceDegradation",
-            Self::ServiceInterruption => "serviceInterruption",
-            Self::ExtendedRecovery => "extendedRecovery",
-            Self::FalsePositive => "falsePositive",
-            Self::InvestigationSuspended => "investigationSuspended",
-            Self::Resolved => "resolved",
-            Self::MitigatedExternal => "mitigatedExternal",
-            Self::Mitigated => "mitigated",
-            Self::ResolvedExternal => "resolvedExternal",
-            Self::Confirmed => "confirmed",
-            Self::Reported => "reported",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for ServiceHealthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for ServiceHealthStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sharing_capabilities")]
-/// CSDL enum type `microsoft.graph.sharingCapabilities`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharingCapabilities {
-    /// `disabled` = 0
-    Disabled,
-    /// `externalUserSharingOnly` = 1
-    ExternalUserSharingOnly,
-    /// `externalUserAndGuestSharing` = 2
-    ExternalUserAndGuestSharing,
-    /// `existingExternalUserSharingOnly` = 3
-    ExistingExternalUserSharingOnly,
+pub enum RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
+    /// `principal` = 1
+    Principal,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `approver` = 3
+    Approver,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sharing_capabilities")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharingCapabilities {
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("externalUserSharingOnly", 1),
-        ("externalUserAndGuestSharing", 2),
-        ("existingExternalUserSharingOnly", 3),
+        ("principal", 1),
+        ("createdBy", 2),
+        ("approver", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "disabled" => Self::Disabled,
-            "externalUserSharingOnly" => Self::ExternalUserSharingOnly,
-            "externalUserAndGuestSharing" => Self::ExternalUserAndGuestSharing,
-            "existingExternalUserSharingOnly" => Self::ExistingExternalUserSharingOnly,
+            "principal" => Self::Principal,
+            "createdBy" => Self::CreatedBy,
+            "approver" => Self::Approver,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Disabled => "disabled",
-            Self::ExternalUserSharingOnly => "externalUserSharingOnly",
-            Self::ExternalUserAndGuestSharing => "externalUserAndGuestSharing",
-            Self::ExistingExternalUserSharingOnly => "existingExternalUserSharingOnly",
+            Self::Principal => "principal",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_sharing_capabilities")]
-impl serde::Serialize for SharingCapabilities {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sharing_capabilities")]
-impl<'de> serde::Deserialize<'de> for SharingCapabilities {
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de>
+for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1805,89 +1439,15 @@ impl<'de> serde::Deserialize<'de> for SharingCapabilities {
     }
 }
 
-#[cfg(feature = "_sharing_capabilities")]
-impl std::fmt::Display for SharingCapabilities {
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sharing_capabilities")]
-impl From<&str> for SharingCapabilities {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.sharingDomainRestrictionMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharingDomainRestrictionMode {
-    /// `none` = 0
-    None,
-    /// `allowList` = 1
-    AllowList,
-    /// `blockList` = 2
-    BlockList,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharingDomainRestrictionMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("allowList", 1),
-        ("blockList", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "allowList" => Self::AllowList,
-            "blockList" => Self::BlockList,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::AllowList => "allowList",
-            Self::BlockList => "blockList",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for SharingDomainRestrictionMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for SharingDomainRestrictionMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for SharingDomainRestrictionMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for SharingDomainRestrictionMode {
+#[cfg(feature = "_role_management")]
+impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2000,54 +1560,54 @@ impl<'de> serde::Deserialize<'de> for SignInAccessType {
     }
 }
 
-#[cfg(feature = "_sign_in_status")]
-/// CSDL enum type `microsoft.graph.signInUserType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.synchronizationDisposition`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SignInUserType {
-    /// `member` = 0
-    Member,
-    /// `guest` = 1
-    Guest,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum SynchronizationDisposition {
+    /// `Normal` = 0
+    Normal,
+    /// `Discard` = 1
+    Discard,
+    /// `Escrow` = 2
+    Escrow,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sign_in_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for SignInUserType {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationDisposition {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("member", 0),
-        ("guest", 1),
-        ("unknownFutureValue", 3),
+        ("Normal", 0),
+        ("Discard", 1),
+        ("Escrow", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "member" => Self::Member,
-            "guest" => Self::Guest,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "Normal" => Self::Normal,
+            "Discard" => Self::Discard,
+            "Escrow" => Self::Escrow,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Member => "member",
-            Self::Guest => "guest",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Normal => "Normal",
+            Self::Discard => "Discard",
+            Self::Escrow => "Escrow",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_sign_in_status")]
-impl serde::Serialize for SignInUserType {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SynchronizationDisposition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sign_in_status")]
-impl<'de> serde::Deserialize<'de> for SignInUserType {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SynchronizationDisposition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2055,68 +1615,73 @@ impl<'de> serde::Deserialize<'de> for SignInUserType {
     }
 }
 
-#[cfg(feature = "_sign_in_status")]
-impl std::fmt::Display for SignInUserType {
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for SynchronizationDisposition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sign_in_status")]
-impl From<&str> for SignInUserType {
+#[cfg(feature = "_unreached")]
+impl From<&str> for SynchronizationDisposition {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.teamworkDeviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.teamworkSoftwareType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkDeviceHealthStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `offline` = 1
-    Offline,
-    /// `critical` = 2
-    Critical,
-    /// `nonUrgent` = 3
-    NonUrgent,
-    /// `healthy` = 4
-    Healthy,
-    /// `unknownFutureValue` = 5
+pub enum TeamworkSoftwareType {
+    /// `adminAgent` = 0
+    AdminAgent,
+    /// `operatingSystem` = 1
+    OperatingSystem,
+    /// `teamsClient` = 2
+    TeamsClient,
+    /// `firmware` = 3
+    Firmware,
+    /// `partnerAgent` = 4
+    PartnerAgent,
+    /// `companyPortal` = 5
+    CompanyPortal,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceHealthStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSoftwareType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("offline", 1),
-        ("critical", 2),
-        ("nonUrgent", 3),
-        ("healthy", 4),
-        ("unknownFutureValue", 5),
+        ("adminAgent", 0),
+        ("operatingSystem", 1),
+        ("teamsClient", 2),
+        ("firmware", 3),
+        ("partnerAgent", 4),
+        ("companyPortal", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "offline" => Self::Offline,
-            "critical" => Self::Critical,
-            "nonUrgent" => Self::NonUrgent,
-            "healthy" => Self::Healthy,
+            "adminAgent" => Self::AdminAgent,
+            "operatingSystem" => Self::OperatingSystem,
+            "teamsClient" => Self::TeamsClient,
+            "firmware" => Self::Firmware,
+            "partnerAgent" => Self::PartnerAgent,
+            "companyPortal" => Self::CompanyPortal,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Offline => "offline",
-            Self::Critical => "critical",
-            Self::NonUrgent => "nonUrgent",
-            Self::Healthy => "healthy",
+            Self::AdminAgent => "adminAgent",
+            Self::OperatingSystem => "operatingSystem",
+            Self::TeamsClient => "teamsClient",
+            Self::Firmware => "firmware",
+            Self::PartnerAgent => "partnerAgent",
+            Self::CompanyPortal => "companyPortal",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -2124,14 +1689,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkDeviceHealthStatus {
 }
 
 #[cfg(feature = "_teamwork")]
-impl serde::Serialize for TeamworkDeviceHealthStatus {
+impl serde::Serialize for TeamworkSoftwareType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for TeamworkDeviceHealthStatus {
+impl<'de> serde::Deserialize<'de> for TeamworkSoftwareType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2140,197 +1705,67 @@ impl<'de> serde::Deserialize<'de> for TeamworkDeviceHealthStatus {
 }
 
 #[cfg(feature = "_teamwork")]
-impl std::fmt::Display for TeamworkDeviceHealthStatus {
+impl std::fmt::Display for TeamworkSoftwareType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_teamwork")]
-impl From<&str> for TeamworkDeviceHealthStatus {
+impl From<&str> for TeamworkSoftwareType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.templateScenarios`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct TemplateScenarios(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl TemplateScenarios {
-    /// `new` = 0
-    pub const NEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `secureFoundation` = 1
-    pub const SECURE_FOUNDATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `zeroTrust` = 2
-    pub const ZERO_TRUST: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `remoteWork` = 4
-    pub const REMOTE_WORK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `protectAdmins` = 8
-    pub const PROTECT_ADMINS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `emergingThreats` = 16
-    pub const EMERGING_THREATS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `unknownFutureValue` = 32
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::FlagsEnum for TemplateScenarios {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("new", 0),
-        ("secureFoundation", 1),
-        ("zeroTrust", 2),
-        ("remoteWork", 4),
-        ("protectAdmins", 8),
-        ("emergingThreats", 16),
-        ("unknownFutureValue", 32),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Debug for TemplateScenarios {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for TemplateScenarios {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::str::FromStr for TemplateScenarios {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::ops::BitOr for TemplateScenarios {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::ops::BitOrAssign for TemplateScenarios {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for TemplateScenarios {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for TemplateScenarios {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.x509CertificateAffinityLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserDefaultAuthenticationMethod {
-    /// `push` = 0
-    Push,
-    /// `oath` = 1
-    Oath,
-    /// `voiceMobile` = 2
-    VoiceMobile,
-    /// `voiceAlternateMobile` = 3
-    VoiceAlternateMobile,
-    /// `voiceOffice` = 4
-    VoiceOffice,
-    /// `sms` = 5
-    Sms,
-    /// `none` = 6
-    None,
-    /// `unknownFutureValue` = 7
+pub enum X509CertificateAffinityLevel {
+    /// `low` = 0
+    Low,
+    /// `high` = 1
+    High,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("push", 0),
-        ("oath", 1),
-        ("voiceMobile", 2),
-        ("voiceAlternateMobile", 3),
-        ("voiceOffice", 4),
-        ("sms", 5),
-        ("none", 6),
-        ("unknownFutureValue", 7),
+        ("low", 0),
+        ("high", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "push" => Self::Push,
-            "oath" => Self::Oath,
-            "voiceMobile" => Self::VoiceMobile,
-            "voiceAlternateMobile" => Self::VoiceAlternateMobile,
-            "voiceOffice" => Self::VoiceOffice,
-            "sms" => Self::Sms,
-            "none" => Self::None,
+            "low" => Self::Low,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Push => "push",
-            Self::Oath => "oath",
-            Self::VoiceMobile => "voiceMobile",
-            Self::VoiceAlternateMobile => "voiceAlternateMobile",
-            Self::VoiceOffice => "voiceOffice",
-            Self::Sms => "sms",
-            Self::None => "none",
+            Self::Low => "low",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for X509CertificateAffinityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2338,15 +1773,15 @@ impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for X509CertificateAffinityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_reports")]
-impl From<&str> for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for X509CertificateAffinityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -12,1024 +12,24 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.alert`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.case`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Alert {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `actorDisplayName`: `Edm.String`.
-    pub actor_display_name: Option<String>,
-    /// Property `additionalData`: `microsoft.graph.security.dictionary`.
-    pub additional_data: Option<Dictionary>,
-    /// Property `alertPolicyId`: `Edm.String`.
-    pub alert_policy_id: Option<String>,
-    /// Property `alertWebUrl`: `Edm.String`.
-    pub alert_web_url: Option<String>,
-    /// Property `assignedTo`: `Edm.String`.
-    pub assigned_to: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// **Deprecated**: deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans
-    ///
-    /// Property `category`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans"
-    )]
-    pub category: Option<String>,
-    /// Property `classification`: `microsoft.graph.security.alertClassification`.
-    pub classification: Option<AlertClassification>,
-    /// Property `comments`: `Collection(microsoft.graph.security.alertComment)`.
-    pub comments: Option<Vec<AlertComment>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customDetails`: `microsoft.graph.security.dictionary`.
-    pub custom_details: Option<Dictionary>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `detectionSource`: `microsoft.graph.security.detectionSource`.
-    pub detection_source: Option<DetectionSource>,
-    /// Property `detectorId`: `Edm.String`.
-    pub detector_id: Option<String>,
-    /// Property `determination`: `microsoft.graph.security.alertDetermination`.
-    pub determination: Option<AlertDetermination>,
-    /// Property `evidence`: `Collection(microsoft.graph.security.alertEvidence)`.
-    pub evidence: Option<Vec<AnyAlertEvidence>>,
-    /// Property `firstActivityDateTime`: `Edm.DateTimeOffset`.
-    pub first_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `incidentId`: `Edm.String`.
-    pub incident_id: Option<String>,
-    /// Property `incidentWebUrl`: `Edm.String`.
-    pub incident_web_url: Option<String>,
-    /// Property `lastActivityDateTime`: `Edm.DateTimeOffset`.
-    pub last_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `mitreTechniques`: `Collection(Edm.String)`.
-    pub mitre_techniques: Option<Vec<String>>,
-    /// Property `productName`: `Edm.String`.
-    pub product_name: Option<String>,
-    /// Property `providerAlertId`: `Edm.String`.
-    pub provider_alert_id: Option<String>,
-    /// Property `recommendedActions`: `Edm.String`.
-    pub recommended_actions: Option<String>,
-    /// Property `resolvedDateTime`: `Edm.DateTimeOffset`.
-    pub resolved_date_time: Option<edm::DateTimeOffset>,
-    /// Property `serviceSource`: `microsoft.graph.security.serviceSource`, not nullable.
-    pub service_source: Option<ServiceSource>,
-    /// Property `severity`: `microsoft.graph.security.alertSeverity`, not nullable.
-    pub severity: Option<AlertSeverity>,
-    /// Property `status`: `microsoft.graph.security.alertStatus`, not nullable.
-    pub status: Option<AlertStatus>,
-    /// Property `systemTags`: `Collection(Edm.String)`.
-    pub system_tags: Option<Vec<String>>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `threatDisplayName`: `Edm.String`.
-    pub threat_display_name: Option<String>,
-    /// Property `threatFamilyName`: `Edm.String`.
-    pub threat_family_name: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Alert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Alert {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alert";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("actorDisplayName", &self.actor_display_name);
-        object.property("additionalData", &self.additional_data);
-        object.property("alertPolicyId", &self.alert_policy_id);
-        object.property("alertWebUrl", &self.alert_web_url);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("categories", &self.categories);
-        object.property("category", &self.category);
-        object.property("classification", &self.classification);
-        object.property("comments", &self.comments);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("customDetails", &self.custom_details);
-        object.property("description", &self.description);
-        object.property("detectionSource", &self.detection_source);
-        object.property("detectorId", &self.detector_id);
-        object.property("determination", &self.determination);
-        object.property("evidence", &self.evidence);
-        object.property("firstActivityDateTime", &self.first_activity_date_time);
-        object.property("incidentId", &self.incident_id);
-        object.property("incidentWebUrl", &self.incident_web_url);
-        object.property("lastActivityDateTime", &self.last_activity_date_time);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("mitreTechniques", &self.mitre_techniques);
-        object.property("productName", &self.product_name);
-        object.property("providerAlertId", &self.provider_alert_id);
-        object.property("recommendedActions", &self.recommended_actions);
-        object.property("resolvedDateTime", &self.resolved_date_time);
-        object.property("serviceSource", &self.service_source);
-        object.property("severity", &self.severity);
-        object.property("status", &self.status);
-        object.property("systemTags", &self.system_tags);
-        object.property("tenantId", &self.tenant_id);
-        object.property("threatDisplayName", &self.threat_display_name);
-        object.property("threatFamilyName", &self.threat_family_name);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Alert {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "actorDisplayName" => {
-                read_lenient(map, key, &mut self.actor_display_name, extra)
-            }
-            "additionalData" => read_nullable(map, key, &mut self.additional_data, extra),
-            "alertPolicyId" => read_lenient(map, key, &mut self.alert_policy_id, extra),
-            "alertWebUrl" => read_lenient(map, key, &mut self.alert_web_url, extra),
-            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "classification" => read_nullable(map, key, &mut self.classification, extra),
-            "comments" => read_nullable(map, key, &mut self.comments, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "customDetails" => read_nullable(map, key, &mut self.custom_details, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "detectionSource" => {
-                read_nullable(map, key, &mut self.detection_source, extra)
-            }
-            "detectorId" => read_lenient(map, key, &mut self.detector_id, extra),
-            "determination" => read_nullable(map, key, &mut self.determination, extra),
-            "evidence" => read_nullable(map, key, &mut self.evidence, extra),
-            "firstActivityDateTime" => {
-                read_lenient(map, key, &mut self.first_activity_date_time, extra)
-            }
-            "incidentId" => read_lenient(map, key, &mut self.incident_id, extra),
-            "incidentWebUrl" => read_lenient(map, key, &mut self.incident_web_url, extra),
-            "lastActivityDateTime" => {
-                read_lenient(map, key, &mut self.last_activity_date_time, extra)
-            }
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "mitreTechniques" => {
-                read_lenient(map, key, &mut self.mitre_techniques, extra)
-            }
-            "productName" => read_lenient(map, key, &mut self.product_name, extra),
-            "providerAlertId" => {
-                read_lenient(map, key, &mut self.provider_alert_id, extra)
-            }
-            "recommendedActions" => {
-                read_lenient(map, key, &mut self.recommended_actions, extra)
-            }
-            "resolvedDateTime" => {
-                read_lenient(map, key, &mut self.resolved_date_time, extra)
-            }
-            "serviceSource" => read_nullable(map, key, &mut self.service_source, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "systemTags" => read_lenient(map, key, &mut self.system_tags, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "threatDisplayName" => {
-                read_lenient(map, key, &mut self.threat_display_name, extra)
-            }
-            "threatFamilyName" => {
-                read_lenient(map, key, &mut self.threat_family_name, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Alert {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
-pub enum AlertField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AlertField {
-    /// `id`
-    pub const Id: model::Field<Alert> = model::Field::new("id");
-    /// `actorDisplayName`
-    pub const ActorDisplayName: model::Field<Alert> = model::Field::new(
-        "actorDisplayName",
-    );
-    /// `additionalData`
-    pub const AdditionalData: model::Field<Alert> = model::Field::new("additionalData");
-    /// `alertPolicyId`
-    pub const AlertPolicyId: model::Field<Alert> = model::Field::new("alertPolicyId");
-    /// `alertWebUrl`
-    pub const AlertWebUrl: model::Field<Alert> = model::Field::new("alertWebUrl");
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<Alert> = model::Field::new("assignedTo");
-    /// `categories`
-    pub const Categories: model::Field<Alert> = model::Field::new("categories");
-    /// `category`
-    pub const Category: model::Field<Alert> = model::Field::new("category");
-    /// `classification`
-    pub const Classification: model::Field<Alert> = model::Field::new("classification");
-    /// `comments`
-    pub const Comments: model::Field<Alert> = model::Field::new("comments");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Alert> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `customDetails`
-    pub const CustomDetails: model::Field<Alert> = model::Field::new("customDetails");
-    /// `description`
-    pub const Description: model::Field<Alert> = model::Field::new("description");
-    /// `detectionSource`
-    pub const DetectionSource: model::Field<Alert> = model::Field::new(
-        "detectionSource",
-    );
-    /// `detectorId`
-    pub const DetectorId: model::Field<Alert> = model::Field::new("detectorId");
-    /// `determination`
-    pub const Determination: model::Field<Alert> = model::Field::new("determination");
-    /// `evidence`
-    pub const Evidence: model::Field<Alert> = model::Field::new("evidence");
-    /// `firstActivityDateTime`
-    pub const FirstActivityDateTime: model::Field<Alert> = model::Field::new(
-        "firstActivityDateTime",
-    );
-    /// `incidentId`
-    pub const IncidentId: model::Field<Alert> = model::Field::new("incidentId");
-    /// `incidentWebUrl`
-    pub const IncidentWebUrl: model::Field<Alert> = model::Field::new("incidentWebUrl");
-    /// `lastActivityDateTime`
-    pub const LastActivityDateTime: model::Field<Alert> = model::Field::new(
-        "lastActivityDateTime",
-    );
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<Alert> = model::Field::new(
-        "lastUpdateDateTime",
-    );
-    /// `mitreTechniques`
-    pub const MitreTechniques: model::Field<Alert> = model::Field::new(
-        "mitreTechniques",
-    );
-    /// `productName`
-    pub const ProductName: model::Field<Alert> = model::Field::new("productName");
-    /// `providerAlertId`
-    pub const ProviderAlertId: model::Field<Alert> = model::Field::new(
-        "providerAlertId",
-    );
-    /// `recommendedActions`
-    pub const RecommendedActions: model::Field<Alert> = model::Field::new(
-        "recommendedActions",
-    );
-    /// `resolvedDateTime`
-    pub const ResolvedDateTime: model::Field<Alert> = model::Field::new(
-        "resolvedDateTime",
-    );
-    /// `serviceSource`
-    pub const ServiceSource: model::Field<Alert> = model::Field::new("serviceSource");
-    /// `severity`
-    pub const Severity: model::Field<Alert> = model::Field::new("severity");
-    /// `status`
-    pub const Status: model::Field<Alert> = model::Field::new("status");
-    /// `systemTags`
-    pub const SystemTags: model::Field<Alert> = model::Field::new("systemTags");
-    /// `tenantId`
-    pub const TenantId: model::Field<Alert> = model::Field::new("tenantId");
-    /// `threatDisplayName`
-    pub const ThreatDisplayName: model::Field<Alert> = model::Field::new(
-        "threatDisplayName",
-    );
-    /// `threatFamilyName`
-    pub const ThreatFamilyName: model::Field<Alert> = model::Field::new(
-        "threatFamilyName",
-    );
-    /// `title`
-    pub const Title: model::Field<Alert> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Alert>] = &[
-        Self::Id,
-        Self::ActorDisplayName,
-        Self::AdditionalData,
-        Self::AlertPolicyId,
-        Self::AlertWebUrl,
-        Self::AssignedTo,
-        Self::Categories,
-        Self::Category,
-        Self::Classification,
-        Self::Comments,
-        Self::CreatedDateTime,
-        Self::CustomDetails,
-        Self::Description,
-        Self::DetectionSource,
-        Self::DetectorId,
-        Self::Determination,
-        Self::Evidence,
-        Self::FirstActivityDateTime,
-        Self::IncidentId,
-        Self::IncidentWebUrl,
-        Self::LastActivityDateTime,
-        Self::LastUpdateDateTime,
-        Self::MitreTechniques,
-        Self::ProductName,
-        Self::ProviderAlertId,
-        Self::RecommendedActions,
-        Self::ResolvedDateTime,
-        Self::ServiceSource,
-        Self::Severity,
-        Self::Status,
-        Self::SystemTags,
-        Self::TenantId,
-        Self::ThreatDisplayName,
-        Self::ThreatFamilyName,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.security.alert` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Alert`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAlert {
-    /// The base type itself, or a derived type unknown to this crate.
-    Alert(Box<Alert>),
-    /// `microsoft.graph.security.manualAlert`
-    ManualAlert(Box<ManualAlert>),
-}
-
-#[cfg(feature = "_security")]
-impl AnyAlert {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::Alert(_) => Alert::ODATA_TYPE,
-            Self::ManualAlert(_) => ManualAlert::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`Alert`] (or of an unknown derived type).
-    pub fn as_alert(&self) -> Option<&Alert> {
-        match self {
-            Self::Alert(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Default for AnyAlert {
-    fn default() -> Self {
-        Self::Alert(Box::default())
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<Alert> for AnyAlert {
-    fn from(value: Alert) -> Self {
-        Self::Alert(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyAlert {
-    /// The value if it is a [`AnyAlert::ManualAlert`] variant.
-    pub fn as_manual_alert(&self) -> Option<&ManualAlert> {
-        match self {
-            Self::ManualAlert(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<ManualAlert> for AnyAlert {
-    fn from(value: ManualAlert) -> Self {
-        Self::ManualAlert(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyAlert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Alert(value) => value.serialize_with_type(serializer, None),
-            Self::ManualAlert(value) => {
-                value.serialize_with_type(serializer, Some(ManualAlert::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyAlert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.security.manualAlert" => {
-                serde_json::from_value(value).map(Self::ManualAlert)
-            }
-            _ => serde_json::from_value(value).map(Self::Alert),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.caseOperation`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CaseOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    pub status: Option<CaseOperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for CaseOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CaseOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.caseOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CaseOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for CaseOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CaseOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`CaseOperation`] by wire name, each a [`Field<CaseOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CaseOperation::set_null`].
-pub enum CaseOperationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl CaseOperationField {
-    /// `id`
-    pub const Id: model::Field<CaseOperation> = model::Field::new("id");
-    /// `action`
-    pub const Action: model::Field<CaseOperation> = model::Field::new("action");
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<CaseOperation> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<CaseOperation> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CaseOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<CaseOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<CaseOperation> = model::Field::new("resultInfo");
-    /// `status`
-    pub const Status: model::Field<CaseOperation> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CaseOperation>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.security.caseOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CaseOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCaseOperation {
-    /// The base type itself, or a derived type unknown to this crate.
-    CaseOperation(Box<CaseOperation>),
-    /// `microsoft.graph.security.ediscoveryAddToReviewSetOperation`
-    EdiscoveryAddToReviewSetOperation(Box<EdiscoveryAddToReviewSetOperation>),
-    /// `microsoft.graph.security.ediscoveryEstimateOperation`
-    EdiscoveryEstimateOperation(Box<EdiscoveryEstimateOperation>),
-    /// `microsoft.graph.security.ediscoveryExportOperation`
-    EdiscoveryExportOperation(Box<EdiscoveryExportOperation>),
-    /// `microsoft.graph.security.ediscoveryHoldOperation`
-    EdiscoveryHoldOperation(Box<EdiscoveryHoldOperation>),
-    /// `microsoft.graph.security.ediscoveryHoldPolicySyncOperation`
-    EdiscoveryHoldPolicySyncOperation(Box<EdiscoveryHoldPolicySyncOperation>),
-    /// `microsoft.graph.security.ediscoveryIndexOperation`
-    EdiscoveryIndexOperation(Box<EdiscoveryIndexOperation>),
-    /// `microsoft.graph.security.ediscoveryPurgeDataOperation`
-    EdiscoveryPurgeDataOperation(Box<EdiscoveryPurgeDataOperation>),
-    /// `microsoft.graph.security.ediscoverySearchExportOperation`
-    EdiscoverySearchExportOperation(Box<EdiscoverySearchExportOperation>),
-    /// `microsoft.graph.security.ediscoveryTagOperation`
-    EdiscoveryTagOperation(Box<EdiscoveryTagOperation>),
-}
-
-#[cfg(feature = "_security")]
-impl AnyCaseOperation {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CaseOperation(_) => CaseOperation::ODATA_TYPE,
-            Self::EdiscoveryAddToReviewSetOperation(_) => {
-                EdiscoveryAddToReviewSetOperation::ODATA_TYPE
-            }
-            Self::EdiscoveryEstimateOperation(_) => {
-                EdiscoveryEstimateOperation::ODATA_TYPE
-            }
-            Self::EdiscoveryExportOperation(_) => EdiscoveryExportOperation::ODATA_TYPE,
-            Self::EdiscoveryHoldOperation(_) => EdiscoveryHoldOperation::ODATA_TYPE,
-            Self::EdiscoveryHoldPolicySyncOperation(_) => {
-                EdiscoveryHoldPolicySyncOperation::ODATA_TYPE
-            }
-            Self::EdiscoveryIndexOperation(_) => EdiscoveryIndexOperation::ODATA_TYPE,
-            Self::EdiscoveryPurgeDataOperation(_) => {
-                EdiscoveryPurgeDataOperation::ODATA_TYPE
-            }
-            Self::EdiscoverySearchExportOperation(_) => {
-                EdiscoverySearchExportOperation::ODATA_TYPE
-            }
-            Self::EdiscoveryTagOperation(_) => EdiscoveryTagOperation::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`CaseOperation`] (or of an unknown derived type).
-    pub fn as_case_operation(&self) -> Option<&CaseOperation> {
-        match self {
-            Self::CaseOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Default for AnyCaseOperation {
-    fn default() -> Self {
-        Self::CaseOperation(Box::default())
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<CaseOperation> for AnyCaseOperation {
-    fn from(value: CaseOperation) -> Self {
-        Self::CaseOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyCaseOperation {
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryAddToReviewSetOperation`] variant.
-    pub fn as_ediscovery_add_to_review_set_operation(
-        &self,
-    ) -> Option<&EdiscoveryAddToReviewSetOperation> {
-        match self {
-            Self::EdiscoveryAddToReviewSetOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryEstimateOperation`] variant.
-    pub fn as_ediscovery_estimate_operation(
-        &self,
-    ) -> Option<&EdiscoveryEstimateOperation> {
-        match self {
-            Self::EdiscoveryEstimateOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryExportOperation`] variant.
-    pub fn as_ediscovery_export_operation(&self) -> Option<&EdiscoveryExportOperation> {
-        match self {
-            Self::EdiscoveryExportOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryHoldOperation`] variant.
-    pub fn as_ediscovery_hold_operation(&self) -> Option<&EdiscoveryHoldOperation> {
-        match self {
-            Self::EdiscoveryHoldOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryHoldPolicySyncOperation`] variant.
-    pub fn as_ediscovery_hold_policy_sync_operation(
-        &self,
-    ) -> Option<&EdiscoveryHoldPolicySyncOperation> {
-        match self {
-            Self::EdiscoveryHoldPolicySyncOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryIndexOperation`] variant.
-    pub fn as_ediscovery_index_operation(&self) -> Option<&EdiscoveryIndexOperation> {
-        match self {
-            Self::EdiscoveryIndexOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryPurgeDataOperation`] variant.
-    pub fn as_ediscovery_purge_data_operation(
-        &self,
-    ) -> Option<&EdiscoveryPurgeDataOperation> {
-        match self {
-            Self::EdiscoveryPurgeDataOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoverySearchExportOperation`] variant.
-    pub fn as_ediscovery_search_export_operation(
-        &self,
-    ) -> Option<&EdiscoverySearchExportOperation> {
-        match self {
-            Self::EdiscoverySearchExportOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCaseOperation::EdiscoveryTagOperation`] variant.
-    pub fn as_ediscovery_tag_operation(&self) -> Option<&EdiscoveryTagOperation> {
-        match self {
-            Self::EdiscoveryTagOperation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryAddToReviewSetOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryAddToReviewSetOperation) -> Self {
-        Self::EdiscoveryAddToReviewSetOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryEstimateOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryEstimateOperation) -> Self {
-        Self::EdiscoveryEstimateOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryExportOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryExportOperation) -> Self {
-        Self::EdiscoveryExportOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryHoldOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryHoldOperation) -> Self {
-        Self::EdiscoveryHoldOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryHoldPolicySyncOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryHoldPolicySyncOperation) -> Self {
-        Self::EdiscoveryHoldPolicySyncOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryIndexOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryIndexOperation) -> Self {
-        Self::EdiscoveryIndexOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryPurgeDataOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryPurgeDataOperation) -> Self {
-        Self::EdiscoveryPurgeDataOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoverySearchExportOperation> for AnyCaseOperation {
-    fn from(value: EdiscoverySearchExportOperation) -> Self {
-        Self::EdiscoverySearchExportOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<EdiscoveryTagOperation> for AnyCaseOperation {
-    fn from(value: EdiscoveryTagOperation) -> Self {
-        Self::EdiscoveryTagOperation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyCaseOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CaseOperation(value) => value.serialize_with_type(serializer, None),
-            Self::EdiscoveryAddToReviewSetOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryAddToReviewSetOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryEstimateOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryEstimateOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryExportOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryExportOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryHoldOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryHoldOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryHoldPolicySyncOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryHoldPolicySyncOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryIndexOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryIndexOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryPurgeDataOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryPurgeDataOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoverySearchExportOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoverySearchExportOperation::ODATA_TYPE),
-                    )
-            }
-            Self::EdiscoveryTagOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EdiscoveryTagOperation::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyCaseOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.security.ediscoveryAddToReviewSetOperation" => {
-                serde_json::from_value(value)
-                    .map(Self::EdiscoveryAddToReviewSetOperation)
-            }
-            "microsoft.graph.security.ediscoveryEstimateOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryEstimateOperation)
-            }
-            "microsoft.graph.security.ediscoveryExportOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryExportOperation)
-            }
-            "microsoft.graph.security.ediscoveryHoldOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryHoldOperation)
-            }
-            "microsoft.graph.security.ediscoveryHoldPolicySyncOperation" => {
-                serde_json::from_value(value)
-                    .map(Self::EdiscoveryHoldPolicySyncOperation)
-            }
-            "microsoft.graph.security.ediscoveryIndexOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryIndexOperation)
-            }
-            "microsoft.graph.security.ediscoveryPurgeDataOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryPurgeDataOperation)
-            }
-            "microsoft.graph.security.ediscoverySearchExportOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoverySearchExportOperation)
-            }
-            "microsoft.graph.security.ediscoveryTagOperation" => {
-                serde_json::from_value(value).map(Self::EdiscoveryTagOperation)
-            }
-            _ => serde_json::from_value(value).map(Self::CaseOperation),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryCase`; base type `microsoft.graph.security.case`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryCase {
+pub struct Case {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub display_name: Option<String>,
     /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Property `status`: `microsoft.graph.security.caseStatus`.
-    /// Inherited from `microsoft.graph.security.case`.
     pub status: Option<CaseStatus>,
-    /// Property `closedBy`: `microsoft.graph.identitySet`.
-    pub closed_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `closedDateTime`: `Edm.DateTimeOffset`.
-    pub closed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
-    /// Navigation property `caseMembers`: `Collection(microsoft.graph.security.ediscoveryCaseMember)`, contained; present when expanded (`$expand`).
-    pub case_members: Option<Vec<EdiscoveryCaseMember>>,
-    /// Navigation property `custodians`: `Collection(microsoft.graph.security.ediscoveryCustodian)`, contained; present when expanded (`$expand`).
-    pub custodians: Option<Vec<EdiscoveryCustodian>>,
-    /// Navigation property `legalHolds`: `Collection(microsoft.graph.security.ediscoveryHoldPolicy)`, contained; present when expanded (`$expand`).
-    pub legal_holds: Option<Vec<EdiscoveryHoldPolicy>>,
-    /// Navigation property `noncustodialDataSources`: `Collection(microsoft.graph.security.ediscoveryNoncustodialDataSource)`, contained; present when expanded (`$expand`).
-    pub noncustodial_data_sources: Option<Vec<EdiscoveryNoncustodialDataSource>>,
-    /// Navigation property `operations`: `Collection(microsoft.graph.security.caseOperation)`, contained; present when expanded (`$expand`).
-    pub operations: Option<Vec<AnyCaseOperation>>,
-    /// Navigation property `reviewSets`: `Collection(microsoft.graph.security.ediscoveryReviewSet)`, contained; present when expanded (`$expand`).
-    pub review_sets: Option<Vec<EdiscoveryReviewSet>>,
-    /// Navigation property `searches`: `Collection(microsoft.graph.security.ediscoverySearch)`, contained; present when expanded (`$expand`).
-    pub searches: Option<Vec<EdiscoverySearch>>,
-    /// Navigation property `settings`: `microsoft.graph.security.ediscoveryCaseSettings`, contained; present when expanded (`$expand`).
-    pub settings: Option<EdiscoveryCaseSettings>,
-    /// Navigation property `tags`: `Collection(microsoft.graph.security.ediscoveryReviewTag)`, contained; present when expanded (`$expand`).
-    pub tags: Option<Vec<EdiscoveryReviewTag>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1037,16 +37,16 @@ pub struct EdiscoveryCase {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryCase {
+impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryCase {
+impl Case {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.case";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1066,24 +66,12 @@ impl EdiscoveryCase {
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("status", &self.status);
-        object.property("closedBy", &self.closed_by);
-        object.property("closedDateTime", &self.closed_date_time);
-        object.property("externalId", &self.external_id);
-        object.property("caseMembers", &self.case_members);
-        object.property("custodians", &self.custodians);
-        object.property("legalHolds", &self.legal_holds);
-        object.property("noncustodialDataSources", &self.noncustodial_data_sources);
-        object.property("operations", &self.operations);
-        object.property("reviewSets", &self.review_sets);
-        object.property("searches", &self.searches);
-        object.property("settings", &self.settings);
-        object.property("tags", &self.tags);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryCase {
+impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1092,7 +80,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryCase {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryCase {
+impl graph_odata_runtime::model::ODataObject for Case {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1114,20 +102,6 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCase {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "status" => read_nullable(map, key, &mut self.status, extra),
-            "closedBy" => read_nullable(map, key, &mut self.closed_by, extra),
-            "closedDateTime" => read_lenient(map, key, &mut self.closed_date_time, extra),
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            "caseMembers" => read_nullable(map, key, &mut self.case_members, extra),
-            "custodians" => read_nullable(map, key, &mut self.custodians, extra),
-            "legalHolds" => read_nullable(map, key, &mut self.legal_holds, extra),
-            "noncustodialDataSources" => {
-                read_nullable(map, key, &mut self.noncustodial_data_sources, extra)
-            }
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            "reviewSets" => read_nullable(map, key, &mut self.review_sets, extra),
-            "searches" => read_nullable(map, key, &mut self.searches, extra),
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            "tags" => read_nullable(map, key, &mut self.tags, extra),
             _ => Ok(false),
         }
     }
@@ -1139,7 +113,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCase {
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryCase {
+impl Case {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1150,68 +124,30 @@ impl EdiscoveryCase {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryCase`] by wire name, each a [`Field<EdiscoveryCase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCase::set_null`].
-pub enum EdiscoveryCaseField {}
+/// The properties of [`Case`] by wire name, each a [`Field<Case>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Case::set_null`].
+pub enum CaseField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EdiscoveryCaseField {
+impl CaseField {
     /// `id`
-    pub const Id: model::Field<EdiscoveryCase> = model::Field::new("id");
+    pub const Id: model::Field<Case> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryCase> = model::Field::new(
-        "createdDateTime",
-    );
+    pub const CreatedDateTime: model::Field<Case> = model::Field::new("createdDateTime");
     /// `description`
-    pub const Description: model::Field<EdiscoveryCase> = model::Field::new(
-        "description",
-    );
+    pub const Description: model::Field<Case> = model::Field::new("description");
     /// `displayName`
-    pub const DisplayName: model::Field<EdiscoveryCase> = model::Field::new(
-        "displayName",
-    );
+    pub const DisplayName: model::Field<Case> = model::Field::new("displayName");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<EdiscoveryCase> = model::Field::new(
-        "lastModifiedBy",
-    );
+    pub const LastModifiedBy: model::Field<Case> = model::Field::new("lastModifiedBy");
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EdiscoveryCase> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<Case> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `status`
-    pub const Status: model::Field<EdiscoveryCase> = model::Field::new("status");
-    /// `closedBy`
-    pub const ClosedBy: model::Field<EdiscoveryCase> = model::Field::new("closedBy");
-    /// `closedDateTime`
-    pub const ClosedDateTime: model::Field<EdiscoveryCase> = model::Field::new(
-        "closedDateTime",
-    );
-    /// `externalId`
-    pub const ExternalId: model::Field<EdiscoveryCase> = model::Field::new("externalId");
-    /// `caseMembers`
-    pub const CaseMembers: model::Field<EdiscoveryCase> = model::Field::new(
-        "caseMembers",
-    );
-    /// `custodians`
-    pub const Custodians: model::Field<EdiscoveryCase> = model::Field::new("custodians");
-    /// `legalHolds`
-    pub const LegalHolds: model::Field<EdiscoveryCase> = model::Field::new("legalHolds");
-    /// `noncustodialDataSources`
-    pub const NoncustodialDataSources: model::Field<EdiscoveryCase> = model::Field::new(
-        "noncustodialDataSources",
-    );
-    /// `operations`
-    pub const Operations: model::Field<EdiscoveryCase> = model::Field::new("operations");
-    /// `reviewSets`
-    pub const ReviewSets: model::Field<EdiscoveryCase> = model::Field::new("reviewSets");
-    /// `searches`
-    pub const Searches: model::Field<EdiscoveryCase> = model::Field::new("searches");
-    /// `settings`
-    pub const Settings: model::Field<EdiscoveryCase> = model::Field::new("settings");
-    /// `tags`
-    pub const Tags: model::Field<EdiscoveryCase> = model::Field::new("tags");
+    pub const Status: model::Field<Case> = model::Field::new("status");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryCase>] = &[
+    pub const ALL: &'static [model::Field<Case>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
@@ -1219,352 +155,24 @@ impl EdiscoveryCaseField {
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
         Self::Status,
-        Self::ClosedBy,
-        Self::ClosedDateTime,
-        Self::ExternalId,
-        Self::CaseMembers,
-        Self::Custodians,
-        Self::LegalHolds,
-        Self::NoncustodialDataSources,
-        Self::Operations,
-        Self::ReviewSets,
-        Self::Searches,
-        Self::Settings,
-        Self::Tags,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryCaseMember`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.dataSet`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryCaseMember {
+pub struct DataSet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `recipientType`: `microsoft.graph.security.recipientType`.
-    pub recipient_type: Option<RecipientType>,
-    /// Property `smtpAddress`: `Edm.String`.
-    pub smtp_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryCaseMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryCaseMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCaseMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("recipientType", &self.recipient_type);
-        object.property("smtpAddress", &self.smtp_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryCaseMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "recipientType" => read_nullable(map, key, &mut self.recipient_type, extra),
-            "smtpAddress" => read_lenient(map, key, &mut self.smtp_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryCaseMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryCaseMember`] by wire name, each a [`Field<EdiscoveryCaseMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCaseMember::set_null`].
-pub enum EdiscoveryCaseMemberField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryCaseMemberField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryCaseMember> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<EdiscoveryCaseMember> = model::Field::new(
-        "displayName",
-    );
-    /// `recipientType`
-    pub const RecipientType: model::Field<EdiscoveryCaseMember> = model::Field::new(
-        "recipientType",
-    );
-    /// `smtpAddress`
-    pub const SmtpAddress: model::Field<EdiscoveryCaseMember> = model::Field::new(
-        "smtpAddress",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryCaseMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::RecipientType,
-        Self::SmtpAddress,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryCaseSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryCaseSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `caseType`: `microsoft.graph.security.caseType`, not nullable.
-    pub case_type: Option<CaseType>,
-    /// Property `ocr`: `microsoft.graph.security.ocrSettings`.
-    pub ocr: Option<OcrSettings>,
-    /// Property `redundancyDetection`: `microsoft.graph.security.redundancyDetectionSettings`.
-    pub redundancy_detection: Option<RedundancyDetectionSettings>,
-    /// Property `reviewSetSettings`: `microsoft.graph.security.reviewSetSettings`.
-    pub review_set_settings: Option<ReviewSetSettings>,
-    /// Property `topicModeling`: `microsoft.graph.security.topicModelingSettings`.
-    pub topic_modeling: Option<TopicModelingSettings>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryCaseSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryCaseSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCaseSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("caseType", &self.case_type);
-        object.property("ocr", &self.ocr);
-        object.property("redundancyDetection", &self.redundancy_detection);
-        object.property("reviewSetSettings", &self.review_set_settings);
-        object.property("topicModeling", &self.topic_modeling);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryCaseSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "caseType" => read_nullable(map, key, &mut self.case_type, extra),
-            "ocr" => read_nullable(map, key, &mut self.ocr, extra),
-            "redundancyDetection" => {
-                read_nullable(map, key, &mut self.redundancy_detection, extra)
-            }
-            "reviewSetSettings" => {
-                read_nullable(map, key, &mut self.review_set_settings, extra)
-            }
-            "topicModeling" => read_nullable(map, key, &mut self.topic_modeling, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryCaseSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryCaseSettings`] by wire name, each a [`Field<EdiscoveryCaseSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCaseSettings::set_null`].
-pub enum EdiscoveryCaseSettingsField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryCaseSettingsField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryCaseSettings> = model::Field::new("id");
-    /// `caseType`
-    pub const CaseType: model::Field<EdiscoveryCaseSettings> = model::Field::new(
-        "caseType",
-    );
-    /// `ocr`
-    pub const Ocr: model::Field<EdiscoveryCaseSettings> = model::Field::new("ocr");
-    /// `redundancyDetection`
-    pub const RedundancyDetection: model::Field<EdiscoveryCaseSettings> = model::Field::new(
-        "redundancyDetection",
-    );
-    /// `reviewSetSettings`
-    pub const ReviewSetSettings: model::Field<EdiscoveryCaseSettings> = model::Field::new(
-        "reviewSetSettings",
-    );
-    /// `topicModeling`
-    pub const TopicModeling: model::Field<EdiscoveryCaseSettings> = model::Field::new(
-        "topicModeling",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryCaseSettings>] = &[
-        Self::Id,
-        Self::CaseType,
-        Self::Ocr,
-        Self::RedundancyDetection,
-        Self::ReviewSetSettings,
-        Self::TopicModeling,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryExportOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryExportOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
-    /// **Deprecated**: deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/azureBlobContainer
-    ///
-    /// Property `azureBlobContainer`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/azureBlobContainer"
-    )]
-    pub azure_blob_container: Option<String>,
-    /// **Deprecated**: deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/azureBlobToken
-    ///
-    /// Property `azureBlobToken`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/azureBlobToken"
-    )]
-    pub azure_blob_token: Option<String>,
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
-    /// Property `exportFileMetadata`: `Collection(microsoft.graph.security.exportFileMetadata)`.
-    pub export_file_metadata: Option<Vec<ExportFileMetadata>>,
-    /// Property `exportOptions`: `microsoft.graph.security.exportOptions`.
-    pub export_options: Option<ExportOptions>,
-    /// Property `exportStructure`: `microsoft.graph.security.exportFileStructure`.
-    pub export_structure: Option<ExportFileStructure>,
-    /// **Deprecated**: deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/outputFolderId
-    ///
-    /// Property `outputFolderId`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/outputFolderId"
-    )]
-    pub output_folder_id: Option<String>,
-    /// Property `outputName`: `Edm.String`.
-    pub output_name: Option<String>,
-    /// Navigation property `reviewSet`: `microsoft.graph.security.ediscoveryReviewSet`; present when expanded (`$expand`).
-    pub review_set: Option<EdiscoveryReviewSet>,
-    /// Navigation property `reviewSetQuery`: `microsoft.graph.security.ediscoveryReviewSetQuery`; present when expanded (`$expand`).
-    pub review_set_query: Option<EdiscoveryReviewSetQuery>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1572,16 +180,16 @@ pub struct EdiscoveryExportOperation {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryExportOperation {
+impl serde::Serialize for DataSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryExportOperation {
+impl DataSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryExportOperation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1595,29 +203,16 @@ impl EdiscoveryExportOperation {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.property("azureBlobContainer", &self.azure_blob_container);
-        object.property("azureBlobToken", &self.azure_blob_token);
         object.property("description", &self.description);
-        object.property("exportFileMetadata", &self.export_file_metadata);
-        object.property("exportOptions", &self.export_options);
-        object.property("exportStructure", &self.export_structure);
-        object.property("outputFolderId", &self.output_folder_id);
-        object.property("outputName", &self.output_name);
-        object.property("reviewSet", &self.review_set);
-        object.property("reviewSetQuery", &self.review_set_query);
+        object.property("displayName", &self.display_name);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryExportOperation {
+impl<'de> serde::Deserialize<'de> for DataSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1626,7 +221,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryExportOperation {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
+impl graph_odata_runtime::model::ODataObject for DataSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1636,37 +231,12 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "azureBlobContainer" => {
-                read_lenient(map, key, &mut self.azure_blob_container, extra)
-            }
-            "azureBlobToken" => read_lenient(map, key, &mut self.azure_blob_token, extra),
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "exportFileMetadata" => {
-                read_nullable(map, key, &mut self.export_file_metadata, extra)
-            }
-            "exportOptions" => read_nullable(map, key, &mut self.export_options, extra),
-            "exportStructure" => {
-                read_nullable(map, key, &mut self.export_structure, extra)
-            }
-            "outputFolderId" => read_lenient(map, key, &mut self.output_folder_id, extra),
-            "outputName" => read_lenient(map, key, &mut self.output_name, extra),
-            "reviewSet" => read_nullable(map, key, &mut self.review_set, extra),
-            "reviewSetQuery" => {
-                read_nullable(map, key, &mut self.review_set_query, extra)
-            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             _ => Ok(false),
         }
     }
@@ -1678,7 +248,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryExportOperation {
+impl DataSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1689,133 +259,65 @@ impl EdiscoveryExportOperation {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryExportOperation`] by wire name, each a [`Field<EdiscoveryExportOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryExportOperation::set_null`].
-pub enum EdiscoveryExportOperationField {}
+/// The properties of [`DataSet`] by wire name, each a [`Field<DataSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSet::set_null`].
+pub enum DataSetField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EdiscoveryExportOperationField {
+impl DataSetField {
     /// `id`
-    pub const Id: model::Field<EdiscoveryExportOperation> = model::Field::new("id");
-    /// `action`
-    pub const Action: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "action",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "completedDateTime",
-    );
+    pub const Id: model::Field<DataSet> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "createdBy",
-    );
+    pub const CreatedBy: model::Field<DataSet> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryExportOperation> = model::Field::new(
+    pub const CreatedDateTime: model::Field<DataSet> = model::Field::new(
         "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "status",
-    );
-    /// `azureBlobContainer`
-    pub const AzureBlobContainer: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "azureBlobContainer",
-    );
-    /// `azureBlobToken`
-    pub const AzureBlobToken: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "azureBlobToken",
     );
     /// `description`
-    pub const Description: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "description",
-    );
-    /// `exportFileMetadata`
-    pub const ExportFileMetadata: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "exportFileMetadata",
-    );
-    /// `exportOptions`
-    pub const ExportOptions: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "exportOptions",
-    );
-    /// `exportStructure`
-    pub const ExportStructure: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "exportStructure",
-    );
-    /// `outputFolderId`
-    pub const OutputFolderId: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "outputFolderId",
-    );
-    /// `outputName`
-    pub const OutputName: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "outputName",
-    );
-    /// `reviewSet`
-    pub const ReviewSet: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "reviewSet",
-    );
-    /// `reviewSetQuery`
-    pub const ReviewSetQuery: model::Field<EdiscoveryExportOperation> = model::Field::new(
-        "reviewSetQuery",
-    );
+    pub const Description: model::Field<DataSet> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<DataSet> = model::Field::new("displayName");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryExportOperation>] = &[
+    pub const ALL: &'static [model::Field<DataSet>] = &[
         Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-        Self::AzureBlobContainer,
-        Self::AzureBlobToken,
         Self::Description,
-        Self::ExportFileMetadata,
-        Self::ExportOptions,
-        Self::ExportStructure,
-        Self::OutputFolderId,
-        Self::OutputName,
-        Self::ReviewSet,
-        Self::ReviewSetQuery,
+        Self::DisplayName,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryHoldOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+/// CSDL entity type `microsoft.graph.security.file`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryHoldOperation {
+pub struct File {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
+    /// Property `content`: `Edm.Stream`.
+    pub content: Option<edm::Stream>,
+    /// Property `dateTime`: `Edm.DateTimeOffset`.
+    pub date_time: Option<edm::DateTimeOffset>,
+    /// Property `extension`: `Edm.String`.
+    pub extension: Option<String>,
+    /// Property `extractedTextContent`: `Edm.Stream`.
+    pub extracted_text_content: Option<edm::Stream>,
+    /// Property `mediaType`: `Edm.String`.
+    pub media_type: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `otherProperties`: `microsoft.graph.security.stringValueDictionary`.
+    pub other_properties: Option<StringValueDictionary>,
+    /// Property `processingStatus`: `microsoft.graph.security.fileProcessingStatus`.
+    pub processing_status: Option<FileProcessingStatus>,
+    /// Property `senderOrAuthors`: `Collection(Edm.String)`.
+    pub sender_or_authors: Option<Vec<String>>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
+    /// Property `sourceType`: `microsoft.graph.security.sourceType`.
+    pub source_type: Option<SourceType>,
+    /// Property `subjectTitle`: `Edm.String`.
+    pub subject_title: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1823,16 +325,16 @@ pub struct EdiscoveryHoldOperation {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryHoldOperation {
+impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryHoldOperation {
+impl File {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldOperation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.file";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1846,19 +348,24 @@ impl EdiscoveryHoldOperation {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
+        object.property("content", &self.content);
+        object.property("dateTime", &self.date_time);
+        object.property("extension", &self.extension);
+        object.property("extractedTextContent", &self.extracted_text_content);
+        object.property("mediaType", &self.media_type);
+        object.property("name", &self.name);
+        object.property("otherProperties", &self.other_properties);
+        object.property("processingStatus", &self.processing_status);
+        object.property("senderOrAuthors", &self.sender_or_authors);
+        object.property("size", &self.size);
+        object.property("sourceType", &self.source_type);
+        object.property("subjectTitle", &self.subject_title);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryHoldOperation {
+impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1867,7 +374,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryHoldOperation {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
+impl graph_odata_runtime::model::ODataObject for File {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1877,19 +384,26 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "dateTime" => read_lenient(map, key, &mut self.date_time, extra),
+            "extension" => read_lenient(map, key, &mut self.extension, extra),
+            "extractedTextContent" => {
+                read_lenient(map, key, &mut self.extracted_text_content, extra)
             }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "mediaType" => read_lenient(map, key, &mut self.media_type, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "otherProperties" => {
+                read_nullable(map, key, &mut self.other_properties, extra)
             }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
+            "processingStatus" => {
+                read_nullable(map, key, &mut self.processing_status, extra)
             }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "senderOrAuthors" => {
+                read_lenient(map, key, &mut self.sender_or_authors, extra)
+            }
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "sourceType" => read_nullable(map, key, &mut self.source_type, extra),
+            "subjectTitle" => read_lenient(map, key, &mut self.subject_title, extra),
             _ => Ok(false),
         }
     }
@@ -1901,7 +415,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryHoldOperation {
+impl File {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1912,93 +426,81 @@ impl EdiscoveryHoldOperation {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryHoldOperation`] by wire name, each a [`Field<EdiscoveryHoldOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldOperation::set_null`].
-pub enum EdiscoveryHoldOperationField {}
+/// The properties of [`File`] by wire name, each a [`Field<File>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`File::set_null`].
+pub enum FileField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EdiscoveryHoldOperationField {
+impl FileField {
     /// `id`
-    pub const Id: model::Field<EdiscoveryHoldOperation> = model::Field::new("id");
-    /// `action`
-    pub const Action: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "action",
+    pub const Id: model::Field<File> = model::Field::new("id");
+    /// `content`
+    pub const Content: model::Field<File> = model::Field::new("content");
+    /// `dateTime`
+    pub const DateTime: model::Field<File> = model::Field::new("dateTime");
+    /// `extension`
+    pub const Extension: model::Field<File> = model::Field::new("extension");
+    /// `extractedTextContent`
+    pub const ExtractedTextContent: model::Field<File> = model::Field::new(
+        "extractedTextContent",
     );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "completedDateTime",
+    /// `mediaType`
+    pub const MediaType: model::Field<File> = model::Field::new("mediaType");
+    /// `name`
+    pub const Name: model::Field<File> = model::Field::new("name");
+    /// `otherProperties`
+    pub const OtherProperties: model::Field<File> = model::Field::new("otherProperties");
+    /// `processingStatus`
+    pub const ProcessingStatus: model::Field<File> = model::Field::new(
+        "processingStatus",
     );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryHoldOperation> = model::Field::new(
-        "status",
-    );
+    /// `senderOrAuthors`
+    pub const SenderOrAuthors: model::Field<File> = model::Field::new("senderOrAuthors");
+    /// `size`
+    pub const Size: model::Field<File> = model::Field::new("size");
+    /// `sourceType`
+    pub const SourceType: model::Field<File> = model::Field::new("sourceType");
+    /// `subjectTitle`
+    pub const SubjectTitle: model::Field<File> = model::Field::new("subjectTitle");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryHoldOperation>] = &[
+    pub const ALL: &'static [model::Field<File>] = &[
         Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
+        Self::Content,
+        Self::DateTime,
+        Self::Extension,
+        Self::ExtractedTextContent,
+        Self::MediaType,
+        Self::Name,
+        Self::OtherProperties,
+        Self::ProcessingStatus,
+        Self::SenderOrAuthors,
+        Self::Size,
+        Self::SourceType,
+        Self::SubjectTitle,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryHoldPolicy`; base type `microsoft.graph.security.policyBase`; key `id`.
+/// CSDL entity type `microsoft.graph.security.search`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryHoldPolicy {
+pub struct Search {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.security.policyStatus`.
-    /// Inherited from `microsoft.graph.security.policyBase`.
-    pub status: Option<PolicyStatus>,
     /// Property `contentQuery`: `Edm.String`.
     pub content_query: Option<String>,
-    /// Property `errors`: `Collection(Edm.String)`.
-    pub errors: Option<Vec<String>>,
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Navigation property `siteSources`: `Collection(microsoft.graph.security.siteSource)`, contained; present when expanded (`$expand`).
-    pub site_sources: Option<Vec<SiteSource>>,
-    /// Navigation property `userSources`: `Collection(microsoft.graph.security.userSource)`, contained; present when expanded (`$expand`).
-    pub user_sources: Option<Vec<UserSource>>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2006,16 +508,16 @@ pub struct EdiscoveryHoldPolicy {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryHoldPolicy {
+impl serde::Serialize for Search {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryHoldPolicy {
+impl Search {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldPolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.search";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2029,24 +531,19 @@ impl EdiscoveryHoldPolicy {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("contentQuery", &self.content_query);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("status", &self.status);
-        object.property("contentQuery", &self.content_query);
-        object.property("errors", &self.errors);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("siteSources", &self.site_sources);
-        object.property("userSources", &self.user_sources);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicy {
+impl<'de> serde::Deserialize<'de> for Search {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2055,7 +552,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicy {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicy {
+impl graph_odata_runtime::model::ODataObject for Search {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2065,6 +562,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicy {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentQuery" => read_lenient(map, key, &mut self.content_query, extra),
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
@@ -2077,12 +575,6 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicy {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "contentQuery" => read_lenient(map, key, &mut self.content_query, extra),
-            "errors" => read_lenient(map, key, &mut self.errors, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "siteSources" => read_nullable(map, key, &mut self.site_sources, extra),
-            "userSources" => read_nullable(map, key, &mut self.user_sources, extra),
             _ => Ok(false),
         }
     }
@@ -2094,7 +586,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicy {
 }
 
 #[cfg(feature = "_security")]
-impl EdiscoveryHoldPolicy {
+impl Search {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2105,1500 +597,41 @@ impl EdiscoveryHoldPolicy {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryHoldPolicy`] by wire name, each a [`Field<EdiscoveryHoldPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldPolicy::set_null`].
-pub enum EdiscoveryHoldPolicyField {}
+/// The properties of [`Search`] by wire name, each a [`Field<Search>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Search::set_null`].
+pub enum SearchField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EdiscoveryHoldPolicyField {
+impl SearchField {
     /// `id`
-    pub const Id: model::Field<EdiscoveryHoldPolicy> = model::Field::new("id");
+    pub const Id: model::Field<Search> = model::Field::new("id");
+    /// `contentQuery`
+    pub const ContentQuery: model::Field<Search> = model::Field::new("contentQuery");
     /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "createdBy",
-    );
+    pub const CreatedBy: model::Field<Search> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
+    pub const CreatedDateTime: model::Field<Search> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "description",
-    );
+    pub const Description: model::Field<Search> = model::Field::new("description");
     /// `displayName`
-    pub const DisplayName: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "displayName",
-    );
+    pub const DisplayName: model::Field<Search> = model::Field::new("displayName");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "lastModifiedBy",
-    );
+    pub const LastModifiedBy: model::Field<Search> = model::Field::new("lastModifiedBy");
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<Search> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryHoldPolicy> = model::Field::new("status");
-    /// `contentQuery`
-    pub const ContentQuery: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "contentQuery",
-    );
-    /// `errors`
-    pub const Errors: model::Field<EdiscoveryHoldPolicy> = model::Field::new("errors");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "isEnabled",
-    );
-    /// `siteSources`
-    pub const SiteSources: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "siteSources",
-    );
-    /// `userSources`
-    pub const UserSources: model::Field<EdiscoveryHoldPolicy> = model::Field::new(
-        "userSources",
-    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryHoldPolicy>] = &[
+    pub const ALL: &'static [model::Field<Search>] = &[
         Self::Id,
+        Self::ContentQuery,
         Self::CreatedBy,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::Status,
-        Self::ContentQuery,
-        Self::Errors,
-        Self::IsEnabled,
-        Self::SiteSources,
-        Self::UserSources,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryHoldPolicySyncOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryHoldPolicySyncOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
-    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
-    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryHoldPolicySyncOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryHoldPolicySyncOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldPolicySyncOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.property("reportFileMetadata", &self.report_file_metadata);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicySyncOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicySyncOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "reportFileMetadata" => {
-                read_nullable(map, key, &mut self.report_file_metadata, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryHoldPolicySyncOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryHoldPolicySyncOperation`] by wire name, each a [`Field<EdiscoveryHoldPolicySyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldPolicySyncOperation::set_null`].
-pub enum EdiscoveryHoldPolicySyncOperationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryHoldPolicySyncOperationField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "id",
-    );
-    /// `action`
-    pub const Action: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "action",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "status",
-    );
-    /// `reportFileMetadata`
-    pub const ReportFileMetadata: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
-        "reportFileMetadata",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryHoldPolicySyncOperation>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-        Self::ReportFileMetadata,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryPurgeDataOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryPurgeDataOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
-    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
-    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryPurgeDataOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryPurgeDataOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryPurgeDataOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.property("reportFileMetadata", &self.report_file_metadata);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryPurgeDataOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryPurgeDataOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "reportFileMetadata" => {
-                read_nullable(map, key, &mut self.report_file_metadata, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryPurgeDataOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryPurgeDataOperation`] by wire name, each a [`Field<EdiscoveryPurgeDataOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryPurgeDataOperation::set_null`].
-pub enum EdiscoveryPurgeDataOperationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryPurgeDataOperationField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new("id");
-    /// `action`
-    pub const Action: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "action",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "status",
-    );
-    /// `reportFileMetadata`
-    pub const ReportFileMetadata: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
-        "reportFileMetadata",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryPurgeDataOperation>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-        Self::ReportFileMetadata,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoverySearchExportOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoverySearchExportOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
-    /// Property `additionalOptions`: `microsoft.graph.security.additionalOptions`.
-    pub additional_options: Option<AdditionalOptions>,
-    /// Property `cloudAttachmentVersion`: `microsoft.graph.security.cloudAttachmentVersion`.
-    pub cloud_attachment_version: Option<CloudAttachmentVersion>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `documentVersion`: `microsoft.graph.security.documentVersion`.
-    pub document_version: Option<DocumentVersion>,
-    /// Property `exportCriteria`: `microsoft.graph.security.exportCriteria`.
-    pub export_criteria: Option<ExportCriteria>,
-    /// Property `exportFileMetadata`: `Collection(microsoft.graph.security.exportFileMetadata)`.
-    pub export_file_metadata: Option<Vec<ExportFileMetadata>>,
-    /// Property `exportFormat`: `microsoft.graph.security.exportFormat`.
-    pub export_format: Option<ExportFormat>,
-    /// Property `exportLocation`: `microsoft.graph.security.exportLocation`.
-    pub export_location: Option<ExportLocation>,
-    /// Property `exportSingleItems`: `Edm.Boolean`.
-    pub export_single_items: Option<bool>,
-    /// Navigation property `search`: `microsoft.graph.security.ediscoverySearch`; present when expanded (`$expand`).
-    pub search: Option<EdiscoverySearch>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoverySearchExportOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoverySearchExportOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoverySearchExportOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.property("additionalOptions", &self.additional_options);
-        object.property("cloudAttachmentVersion", &self.cloud_attachment_version);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("documentVersion", &self.document_version);
-        object.property("exportCriteria", &self.export_criteria);
-        object.property("exportFileMetadata", &self.export_file_metadata);
-        object.property("exportFormat", &self.export_format);
-        object.property("exportLocation", &self.export_location);
-        object.property("exportSingleItems", &self.export_single_items);
-        object.property("search", &self.search);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoverySearchExportOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoverySearchExportOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "additionalOptions" => {
-                read_nullable(map, key, &mut self.additional_options, extra)
-            }
-            "cloudAttachmentVersion" => {
-                read_nullable(map, key, &mut self.cloud_attachment_version, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "documentVersion" => {
-                read_nullable(map, key, &mut self.document_version, extra)
-            }
-            "exportCriteria" => read_nullable(map, key, &mut self.export_criteria, extra),
-            "exportFileMetadata" => {
-                read_nullable(map, key, &mut self.export_file_metadata, extra)
-            }
-            "exportFormat" => read_nullable(map, key, &mut self.export_format, extra),
-            "exportLocation" => read_nullable(map, key, &mut self.export_location, extra),
-            "exportSingleItems" => {
-                read_lenient(map, key, &mut self.export_single_items, extra)
-            }
-            "search" => read_nullable(map, key, &mut self.search, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoverySearchExportOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoverySearchExportOperation`] by wire name, each a [`Field<EdiscoverySearchExportOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoverySearchExportOperation::set_null`].
-pub enum EdiscoverySearchExportOperationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoverySearchExportOperationField {
-    /// `id`
-    pub const Id: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "id",
-    );
-    /// `action`
-    pub const Action: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "action",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "status",
-    );
-    /// `additionalOptions`
-    pub const AdditionalOptions: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "additionalOptions",
-    );
-    /// `cloudAttachmentVersion`
-    pub const CloudAttachmentVersion: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "cloudAttachmentVersion",
-    );
-    /// `description`
-    pub const Description: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "displayName",
-    );
-    /// `documentVersion`
-    pub const DocumentVersion: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "documentVersion",
-    );
-    /// `exportCriteria`
-    pub const ExportCriteria: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "exportCriteria",
-    );
-    /// `exportFileMetadata`
-    pub const ExportFileMetadata: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "exportFileMetadata",
-    );
-    /// `exportFormat`
-    pub const ExportFormat: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "exportFormat",
-    );
-    /// `exportLocation`
-    pub const ExportLocation: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "exportLocation",
-    );
-    /// `exportSingleItems`
-    pub const ExportSingleItems: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "exportSingleItems",
-    );
-    /// `search`
-    pub const Search: model::Field<EdiscoverySearchExportOperation> = model::Field::new(
-        "search",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoverySearchExportOperation>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-        Self::AdditionalOptions,
-        Self::CloudAttachmentVersion,
-        Self::Description,
-        Self::DisplayName,
-        Self::DocumentVersion,
-        Self::ExportCriteria,
-        Self::ExportFileMetadata,
-        Self::ExportFormat,
-        Self::ExportLocation,
-        Self::ExportSingleItems,
-        Self::Search,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryTagOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryTagOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.security.caseAction`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub action: Option<CaseAction>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `percentProgress`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub percent_progress: Option<i32>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
-    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
-    /// Inherited from `microsoft.graph.security.caseOperation`.
-    pub status: Option<CaseOperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryTagOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryTagOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryTagOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("percentProgress", &self.percent_progress);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryTagOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryTagOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "percentProgress" => {
-                read_lenient(map, key, &mut self.percent_progress, extra)
-            }
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryTagOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryTagOperation`] by wire name, each a [`Field<EdiscoveryTagOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryTagOperation::set_null`].
-pub enum EdiscoveryTagOperationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryTagOperationField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryTagOperation> = model::Field::new("id");
-    /// `action`
-    pub const Action: model::Field<EdiscoveryTagOperation> = model::Field::new("action");
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<EdiscoveryTagOperation> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryTagOperation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryTagOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `percentProgress`
-    pub const PercentProgress: model::Field<EdiscoveryTagOperation> = model::Field::new(
-        "percentProgress",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<EdiscoveryTagOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<EdiscoveryTagOperation> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryTagOperation>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::PercentProgress,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.entityDefinitionInput`; key `entityIdentifier`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EntityDefinitionInput {
-    /// Property `entityIdentifier`: `Edm.String`, not nullable.
-    pub entity_identifier: Option<String>,
-    /// Property `entityType`: `microsoft.graph.security.manualAlertEntityType`, not nullable.
-    pub entity_type: Option<ManualAlertEntityType>,
-    /// Property `identifierValue`: `Edm.String`, not nullable.
-    pub identifier_value: Option<String>,
-    /// Property `role`: `microsoft.graph.security.entityDefinitionInputRole`, not nullable.
-    pub role: Option<EntityDefinitionInputRole>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EntityDefinitionInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EntityDefinitionInput {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.entityDefinitionInput";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("entityIdentifier", &self.entity_identifier);
-        object.property("entityType", &self.entity_type);
-        object.property("identifierValue", &self.identifier_value);
-        object.property("role", &self.role);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EntityDefinitionInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EntityDefinitionInput {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "entityIdentifier" => {
-                read_lenient(map, key, &mut self.entity_identifier, extra)
-            }
-            "entityType" => read_nullable(map, key, &mut self.entity_type, extra),
-            "identifierValue" => {
-                read_lenient(map, key, &mut self.identifier_value, extra)
-            }
-            "role" => read_nullable(map, key, &mut self.role, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EntityDefinitionInput {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EntityDefinitionInput`] by wire name, each a [`Field<EntityDefinitionInput>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntityDefinitionInput::set_null`].
-pub enum EntityDefinitionInputField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EntityDefinitionInputField {
-    /// `entityIdentifier`
-    pub const EntityIdentifier: model::Field<EntityDefinitionInput> = model::Field::new(
-        "entityIdentifier",
-    );
-    /// `entityType`
-    pub const EntityType: model::Field<EntityDefinitionInput> = model::Field::new(
-        "entityType",
-    );
-    /// `identifierValue`
-    pub const IdentifierValue: model::Field<EntityDefinitionInput> = model::Field::new(
-        "identifierValue",
-    );
-    /// `role`
-    pub const Role: model::Field<EntityDefinitionInput> = model::Field::new("role");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EntityDefinitionInput>] = &[
-        Self::EntityIdentifier,
-        Self::EntityType,
-        Self::IdentifierValue,
-        Self::Role,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.manualAlert`; base type `microsoft.graph.security.alert`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManualAlert {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `actorDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub actor_display_name: Option<String>,
-    /// Property `additionalData`: `microsoft.graph.security.dictionary`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub additional_data: Option<Dictionary>,
-    /// Property `alertPolicyId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub alert_policy_id: Option<String>,
-    /// Property `alertWebUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub alert_web_url: Option<String>,
-    /// Property `assignedTo`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub assigned_to: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub categories: Option<Vec<String>>,
-    /// **Deprecated**: deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans
-    ///
-    /// Property `category`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    #[deprecated(
-        note = "deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans"
-    )]
-    pub category: Option<String>,
-    /// Property `classification`: `microsoft.graph.security.alertClassification`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub classification: Option<AlertClassification>,
-    /// Property `comments`: `Collection(microsoft.graph.security.alertComment)`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub comments: Option<Vec<AlertComment>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customDetails`: `microsoft.graph.security.dictionary`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub custom_details: Option<Dictionary>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub description: Option<String>,
-    /// Property `detectionSource`: `microsoft.graph.security.detectionSource`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub detection_source: Option<DetectionSource>,
-    /// Property `detectorId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub detector_id: Option<String>,
-    /// Property `determination`: `microsoft.graph.security.alertDetermination`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub determination: Option<AlertDetermination>,
-    /// Property `evidence`: `Collection(microsoft.graph.security.alertEvidence)`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub evidence: Option<Vec<AnyAlertEvidence>>,
-    /// Property `firstActivityDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub first_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `incidentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub incident_id: Option<String>,
-    /// Property `incidentWebUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub incident_web_url: Option<String>,
-    /// Property `lastActivityDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub last_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `mitreTechniques`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub mitre_techniques: Option<Vec<String>>,
-    /// Property `productName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub product_name: Option<String>,
-    /// Property `providerAlertId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub provider_alert_id: Option<String>,
-    /// Property `recommendedActions`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub recommended_actions: Option<String>,
-    /// Property `resolvedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub resolved_date_time: Option<edm::DateTimeOffset>,
-    /// Property `serviceSource`: `microsoft.graph.security.serviceSource`, not nullable.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub service_source: Option<ServiceSource>,
-    /// Property `severity`: `microsoft.graph.security.alertSeverity`, not nullable.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub severity: Option<AlertSeverity>,
-    /// Property `status`: `microsoft.graph.security.alertStatus`, not nullable.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub status: Option<AlertStatus>,
-    /// Property `systemTags`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub system_tags: Option<Vec<String>>,
-    /// Property `tenantId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub tenant_id: Option<String>,
-    /// Property `threatDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub threat_display_name: Option<String>,
-    /// Property `threatFamilyName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub threat_family_name: Option<String>,
-    /// Property `title`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alert`.
-    pub title: Option<String>,
-    /// Property `isExcludedFromCorrelation`: `Edm.Boolean`, not nullable.
-    pub is_excluded_from_correlation: Option<bool>,
-    /// Property `linkToIncident`: `Edm.Int64`.
-    pub link_to_incident: Option<i64>,
-    /// Property `sentinelWorkspace`: `Edm.String`.
-    pub sentinel_workspace: Option<String>,
-    /// Navigation property `entityDefinitions`: `Collection(microsoft.graph.security.entityDefinitionInput)`, contained; present when expanded (`$expand`).
-    pub entity_definitions: Option<Vec<EntityDefinitionInput>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ManualAlert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ManualAlert {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.manualAlert";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("actorDisplayName", &self.actor_display_name);
-        object.property("additionalData", &self.additional_data);
-        object.property("alertPolicyId", &self.alert_policy_id);
-        object.property("alertWebUrl", &self.alert_web_url);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("categories", &self.categories);
-        object.property("category", &self.category);
-        object.property("classification", &self.classification);
-        object.property("comments", &self.comments);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("customDetails", &self.custom_details);
-        object.property("description", &self.description);
-        object.property("detectionSource", &self.detection_source);
-        object.property("detectorId", &self.detector_id);
-        object.property("determination", &self.determination);
-        object.property("evidence", &self.evidence);
-        object.property("firstActivityDateTime", &self.first_activity_date_time);
-        object.property("incidentId", &self.incident_id);
-        object.property("incidentWebUrl", &self.incident_web_url);
-        object.property("lastActivityDateTime", &self.last_activity_date_time);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("mitreTechniques", &self.mitre_techniques);
-        object.property("productName", &self.product_name);
-        object.property("providerAlertId", &self.provider_alert_id);
-        object.property("recommendedActions", &self.recommended_actions);
-        object.property("resolvedDateTime", &self.resolved_date_time);
-        object.property("serviceSource", &self.service_source);
-        object.property("severity", &self.severity);
-        object.property("status", &self.status);
-        object.property("systemTags", &self.system_tags);
-        object.property("tenantId", &self.tenant_id);
-        object.property("threatDisplayName", &self.threat_display_name);
-        object.property("threatFamilyName", &self.threat_family_name);
-        object.property("title", &self.title);
-        object.property("isExcludedFromCorrelation", &self.is_excluded_from_correlation);
-        object.property("linkToIncident", &self.link_to_incident);
-        object.property("sentinelWorkspace", &self.sentinel_workspace);
-        object.property("entityDefinitions", &self.entity_definitions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ManualAlert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ManualAlert {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "actorDisplayName" => {
-                read_lenient(map, key, &mut self.actor_display_name, extra)
-            }
-            "additionalData" => read_nullable(map, key, &mut self.additional_data, extra),
-            "alertPolicyId" => read_lenient(map, key, &mut self.alert_policy_id, extra),
-            "alertWebUrl" => read_lenient(map, key, &mut self.alert_web_url, extra),
-            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "classification" => read_nullable(map, key, &mut self.classification, extra),
-            "comments" => read_nullable(map, key, &mut self.comments, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "customDetails" => read_nullable(map, key, &mut self.custom_details, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "detectionSource" => {
-                read_nullable(map, key, &mut self.detection_source, extra)
-            }
-            "detectorId" => read_lenient(map, key, &mut self.detector_id, extra),
-            "determination" => read_nullable(map, key, &mut self.determination, extra),
-            "evidence" => read_nullable(map, key, &mut self.evidence, extra),
-            "firstActivityDateTime" => {
-                read_lenient(map, key, &mut self.first_activity_date_time, extra)
-            }
-            "incidentId" => read_lenient(map, key, &mut self.incident_id, extra),
-            "incidentWebUrl" => read_lenient(map, key, &mut self.incident_web_url, extra),
-            "lastActivityDateTime" => {
-                read_lenient(map, key, &mut self.last_activity_date_time, extra)
-            }
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "mitreTechniques" => {
-                read_lenient(map, key, &mut self.mitre_techniques, extra)
-            }
-            "productName" => read_lenient(map, key, &mut self.product_name, extra),
-            "providerAlertId" => {
-                read_lenient(map, key, &mut self.provider_alert_id, extra)
-            }
-            "recommendedActions" => {
-                read_lenient(map, key, &mut self.recommended_actions, extra)
-            }
-            "resolvedDateTime" => {
-                read_lenient(map, key, &mut self.resolved_date_time, extra)
-            }
-            "serviceSource" => read_nullable(map, key, &mut self.service_source, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "systemTags" => read_lenient(map, key, &mut self.system_tags, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "threatDisplayName" => {
-                read_lenient(map, key, &mut self.threat_display_name, extra)
-            }
-            "threatFamilyName" => {
-                read_lenient(map, key, &mut self.threat_family_name, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "isExcludedFromCorrelation" => {
-                read_lenient(map, key, &mut self.is_excluded_from_correlation, extra)
-            }
-            "linkToIncident" => read_lenient(map, key, &mut self.link_to_incident, extra),
-            "sentinelWorkspace" => {
-                read_lenient(map, key, &mut self.sentinel_workspace, extra)
-            }
-            "entityDefinitions" => {
-                read_nullable(map, key, &mut self.entity_definitions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ManualAlert {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ManualAlert`] by wire name, each a [`Field<ManualAlert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManualAlert::set_null`].
-pub enum ManualAlertField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ManualAlertField {
-    /// `id`
-    pub const Id: model::Field<ManualAlert> = model::Field::new("id");
-    /// `actorDisplayName`
-    pub const ActorDisplayName: model::Field<ManualAlert> = model::Field::new(
-        "actorDisplayName",
-    );
-    /// `additionalData`
-    pub const AdditionalData: model::Field<ManualAlert> = model::Field::new(
-        "additionalData",
-    );
-    /// `alertPolicyId`
-    pub const AlertPolicyId: model::Field<ManualAlert> = model::Field::new(
-        "alertPolicyId",
-    );
-    /// `alertWebUrl`
-    pub const AlertWebUrl: model::Field<ManualAlert> = model::Field::new("alertWebUrl");
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<ManualAlert> = model::Field::new("assignedTo");
-    /// `categories`
-    pub const Categories: model::Field<ManualAlert> = model::Field::new("categories");
-    /// `category`
-    pub const Category: model::Field<ManualAlert> = model::Field::new("category");
-    /// `classification`
-    pub const Classification: model::Field<ManualAlert> = model::Field::new(
-        "classification",
-    );
-    /// `comments`
-    pub const Comments: model::Field<ManualAlert> = model::Field::new("comments");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ManualAlert> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `customDetails`
-    pub const CustomDetails: model::Field<ManualAlert> = model::Field::new(
-        "customDetails",
-    );
-    /// `description`
-    pub const Description: model::Field<ManualAlert> = model::Field::new("description");
-    /// `detectionSource`
-    pub const DetectionSource: model::Field<ManualAlert> = model::Field::new(
-        "detectionSource",
-    );
-    /// `detectorId`
-    pub const DetectorId: model::Field<ManualAlert> = model::Field::new("detectorId");
-    /// `determination`
-    pub const Determination: model::Field<ManualAlert> = model::Field::new(
-        "determination",
-    );
-    /// `evidence`
-    pub const Evidence: model::Field<ManualAlert> = model::Field::new("evidence");
-    /// `firstActivityDateTime`
-    pub const FirstActivityDateTime: model::Field<ManualAlert> = model::Field::new(
-        "firstActivityDateTime",
-    );
-    /// `incidentId`
-    pub const IncidentId: model::Field<ManualAlert> = model::Field::new("incidentId");
-    /// `incidentWebUrl`
-    pub const IncidentWebUrl: model::Field<ManualAlert> = model::Field::new(
-        "incidentWebUrl",
-    );
-    /// `lastActivityDateTime`
-    pub const LastActivityDateTime: model::Field<ManualAlert> = model::Field::new(
-        "lastActivityDateTime",
-    );
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<ManualAlert> = model::Field::new(
-        "lastUpdateDateTime",
-    );
-    /// `mitreTechniques`
-    pub const MitreTechniques: model::Field<ManualAlert> = model::Field::new(
-        "mitreTechniques",
-    );
-    /// `productName`
-    pub const ProductName: model::Field<ManualAlert> = model::Field::new("productName");
-    /// `providerAlertId`
-    pub const ProviderAlertId: model::Field<ManualAlert> = model::Field::new(
-        "providerAlertId",
-    );
-    /// `recommendedActions`
-    pub const RecommendedActions: model::Field<ManualAlert> = model::Field::new(
-        "recommendedActions",
-    );
-    /// `resolvedDateTime`
-    pub const ResolvedDateTime: model::Field<ManualAlert> = model::Field::new(
-        "resolvedDateTime",
-    );
-    /// `serviceSource`
-    pub const ServiceSource: model::Field<ManualAlert> = model::Field::new(
-        "serviceSource",
-    );
-    /// `severity`
-    pub const Severity: model::Field<ManualAlert> = model::Field::new("severity");
-    /// `status`
-    pub const Status: model::Field<ManualAlert> = model::Field::new("status");
-    /// `systemTags`
-    pub const SystemTags: model::Field<ManualAlert> = model::Field::new("systemTags");
-    /// `tenantId`
-    pub const TenantId: model::Field<ManualAlert> = model::Field::new("tenantId");
-    /// `threatDisplayName`
-    pub const ThreatDisplayName: model::Field<ManualAlert> = model::Field::new(
-        "threatDisplayName",
-    );
-    /// `threatFamilyName`
-    pub const ThreatFamilyName: model::Field<ManualAlert> = model::Field::new(
-        "threatFamilyName",
-    );
-    /// `title`
-    pub const Title: model::Field<ManualAlert> = model::Field::new("title");
-    /// `isExcludedFromCorrelation`
-    pub const IsExcludedFromCorrelation: model::Field<ManualAlert> = model::Field::new(
-        "isExcludedFromCorrelation",
-    );
-    /// `linkToIncident`
-    pub const LinkToIncident: model::Field<ManualAlert> = model::Field::new(
-        "linkToIncident",
-    );
-    /// `sentinelWorkspace`
-    pub const SentinelWorkspace: model::Field<ManualAlert> = model::Field::new(
-        "sentinelWorkspace",
-    );
-    /// `entityDefinitions`
-    pub const EntityDefinitions: model::Field<ManualAlert> = model::Field::new(
-        "entityDefinitions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManualAlert>] = &[
-        Self::Id,
-        Self::ActorDisplayName,
-        Self::AdditionalData,
-        Self::AlertPolicyId,
-        Self::AlertWebUrl,
-        Self::AssignedTo,
-        Self::Categories,
-        Self::Category,
-        Self::Classification,
-        Self::Comments,
-        Self::CreatedDateTime,
-        Self::CustomDetails,
-        Self::Description,
-        Self::DetectionSource,
-        Self::DetectorId,
-        Self::Determination,
-        Self::Evidence,
-        Self::FirstActivityDateTime,
-        Self::IncidentId,
-        Self::IncidentWebUrl,
-        Self::LastActivityDateTime,
-        Self::LastUpdateDateTime,
-        Self::MitreTechniques,
-        Self::ProductName,
-        Self::ProviderAlertId,
-        Self::RecommendedActions,
-        Self::ResolvedDateTime,
-        Self::ServiceSource,
-        Self::Severity,
-        Self::Status,
-        Self::SystemTags,
-        Self::TenantId,
-        Self::ThreatDisplayName,
-        Self::ThreatFamilyName,
-        Self::Title,
-        Self::IsExcludedFromCorrelation,
-        Self::LinkToIncident,
-        Self::SentinelWorkspace,
-        Self::EntityDefinitions,
     ];
 }

@@ -7,13 +7,25 @@
 pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_security::*;

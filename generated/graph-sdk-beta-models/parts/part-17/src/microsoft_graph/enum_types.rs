@@ -11,770 +11,64 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.accessPackageAssignmentFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageAssignmentFilterByCurrentUserOptions {
-    /// `target` = 1
-    Target,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// `targetManager` = 100
-    TargetManager,
-    /// `targetAgentIdentitySponsorOrOwner` = 101
-    TargetAgentIdentitySponsorOrOwner,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageAssignmentFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 1),
-        ("createdBy", 2),
-        ("unknownFutureValue", 99),
-        ("targetManager", 100),
-        ("targetAgentIdentitySponsorOrOwner", 101),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "targetManager" => Self::TargetManager,
-            "targetAgentIdentitySponsorOrOwner" => {
-                Self::TargetAgentIdentitySponsorOrOwner
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::TargetManager => "targetManager",
-            Self::TargetAgentIdentitySponsorOrOwner => {
-                "targetAgentIdentitySponsorOrOwner"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for AccessPackageAssignmentFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<&str> for AccessPackageAssignmentFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.accessReviewInstanceDecisionItemFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<&str> for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL enum type `microsoft.graph.agentIdRiskLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgentIdRiskLevel {
-    /// `none` = 0
-    None,
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 4
-    High,
-    /// `unknownFutureValue` = 8
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::enums::EvolvableEnum for AgentIdRiskLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("low", 1),
-        ("medium", 2),
-        ("high", 4),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for AgentIdRiskLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for AgentIdRiskLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl std::fmt::Display for AgentIdRiskLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<&str> for AgentIdRiskLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.aggregationPeriod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AggregationPeriod {
-    /// `d1` = 0
-    D1,
-    /// `d7` = 1
-    D7,
-    /// `d30` = 2
-    D30,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for AggregationPeriod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("d1", 0),
-        ("d7", 1),
-        ("d30", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "d1" => Self::D1,
-            "d7" => Self::D7,
-            "d30" => Self::D30,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::D1 => "d1",
-            Self::D7 => "d7",
-            Self::D30 => "d30",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AggregationPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AggregationPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for AggregationPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for AggregationPeriod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.assignmentScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessReviewHistoryStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.authMethodsType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthMethodsType {
-    /// `email` = 0
-    Email,
-    /// `mobileSMS` = 1
-    MobileSms,
-    /// `mobilePhone` = 2
-    MobilePhone,
-    /// `officePhone` = 3
-    OfficePhone,
-    /// `securityQuestion` = 4
-    SecurityQuestion,
-    /// `appNotification` = 5
-    AppNotification,
-    /// `appNotificationCode` = 6
-    AppNotificationCode,
-    /// `appNotificationAndCode` = 7
-    AppNotificationAndCode,
-    /// `appPassword` = 8
-    AppPassword,
-    /// `fido` = 9
-    Fido,
-    /// `alternateMobilePhone` = 10
-    AlternateMobilePhone,
-    /// `mobilePhoneAndSMS` = 11
-    MobilePhoneAndSms,
-    /// `unknownFutureValue` = 12
-    UnknownFutureValue,
-    /// `externalAuthMethod` = 13
-    ExternalAuthMethod,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthMethodsType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("email", 0),
-        ("mobileSMS", 1),
-        ("mobilePhone", 2),
-        ("officePhone", 3),
-        ("securityQuestion", 4),
-        ("appNotification", 5),
-        ("appNotificationCode", 6),
-        ("appNotificationAndCode", 7),
-        ("appPassword", 8),
-        ("fido", 9),
-        ("alternateMobilePhone", 10),
-        ("mobilePhoneAndSMS", 11),
-        ("unknownFutureValue", 12),
-        ("externalAuthMethod", 13),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "mobileSMS" => Self::MobileSms,
-            "mobilePhone" => Self::MobilePhone,
-            "officePhone" => Self::OfficePhone,
-            "securityQuestion" => Self::SecurityQuestion,
-            "appNotification" => Self::AppNotification,
-            "appNotificationCode" => Self::AppNotificationCode,
-            "appNotificationAndCode" => Self::AppNotificationAndCode,
-            "appPassword" => Self::AppPassword,
-            "fido" => Self::Fido,
-            "alternateMobilePhone" => Self::AlternateMobilePhone,
-            "mobilePhoneAndSMS" => Self::MobilePhoneAndSms,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "externalAuthMethod" => Self::ExternalAuthMethod,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::MobileSms => "mobileSMS",
-            Self::MobilePhone => "mobilePhone",
-            Self::OfficePhone => "officePhone",
-            Self::SecurityQuestion => "securityQuestion",
-            Self::AppNotification => "appNotification",
-            Self::AppNotificationCode => "appNotificationCode",
-            Self::AppNotificationAndCode => "appNotificationAndCode",
-            Self::AppPassword => "appPassword",
-            Self::Fido => "fido",
-            Self::AlternateMobilePhone => "alternateMobilePhone",
-            Self::MobilePhoneAndSms => "mobilePhoneAndSMS",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ExternalAuthMethod => "externalAuthMethod",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AuthMethodsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AuthMethodsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for AuthMethodsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for AuthMethodsType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.consentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConsentRequestFilterByCurrentUserOptions {
-    /// `reviewer` = 0
-    Reviewer,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for ConsentRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for ConsentRequestFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for ConsentRequestFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.entryExportStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryExportStatus {
-    /// `Noop` = 0
-    Noop,
-    /// `Success` = 1
-    Success,
-    /// `RetryableError` = 2
-    RetryableError,
-    /// `PermanentError` = 3
-    PermanentError,
-    /// `Error` = 4
+pub enum AccessReviewHistoryStatus {
+    /// `done` = 0
+    Done,
+    /// `inprogress` = 1
+    Inprogress,
+    /// `error` = 2
     Error,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for EntryExportStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Noop", 0),
-        ("Success", 1),
-        ("RetryableError", 2),
-        ("PermanentError", 3),
-        ("Error", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Noop" => Self::Noop,
-            "Success" => Self::Success,
-            "RetryableError" => Self::RetryableError,
-            "PermanentError" => Self::PermanentError,
-            "Error" => Self::Error,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Noop => "Noop",
-            Self::Success => "Success",
-            Self::RetryableError => "RetryableError",
-            Self::PermanentError => "PermanentError",
-            Self::Error => "Error",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for EntryExportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for EntryExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for EntryExportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for EntryExportStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenoteSourceService`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenoteSourceService {
-    /// `Unknown` = 0
-    Unknown,
-    /// `OneDrive` = 1
-    OneDrive,
-    /// `OneDriveForBusiness` = 2
-    OneDriveForBusiness,
-    /// `OnPremOneDriveForBusiness` = 3
-    OnPremOneDriveForBusiness,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenoteSourceService {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Unknown", 0),
-        ("OneDrive", 1),
-        ("OneDriveForBusiness", 2),
-        ("OnPremOneDriveForBusiness", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Unknown" => Self::Unknown,
-            "OneDrive" => Self::OneDrive,
-            "OneDriveForBusiness" => Self::OneDriveForBusiness,
-            "OnPremOneDriveForBusiness" => Self::OnPremOneDriveForBusiness,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "Unknown",
-            Self::OneDrive => "OneDrive",
-            Self::OneDriveForBusiness => "OneDriveForBusiness",
-            Self::OnPremOneDriveForBusiness => "OnPremOneDriveForBusiness",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteSourceService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteSourceService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenoteSourceService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenoteSourceService {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.permissionClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionClassificationType {
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
+    /// `requested` = 3
+    Requested,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
+        ("done", 0),
+        ("inprogress", 1),
+        ("error", 2),
+        ("requested", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
+            "done" => Self::Done,
+            "inprogress" => Self::Inprogress,
+            "error" => Self::Error,
+            "requested" => Self::Requested,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
+            Self::Done => "done",
+            Self::Inprogress => "inprogress",
+            Self::Error => "error",
+            Self::Requested => "requested",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PermissionClassificationType {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewHistoryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -782,64 +76,73 @@ impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for PermissionClassificationType {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessReviewHistoryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for PermissionClassificationType {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessReviewHistoryStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleAssignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.accessReviewTimeoutBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleAssignmentScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
+pub enum AccessReviewTimeoutBehavior {
+    /// `keepAccess` = 0
+    KeepAccess,
+    /// `removeAccess` = 1
+    RemoveAccess,
+    /// `acceptAccessRecommendation` = 2
+    AcceptAccessRecommendation,
+    /// `unknownFutureValue` = 99
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleAssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewTimeoutBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
+        ("keepAccess", 0),
+        ("removeAccess", 1),
+        ("acceptAccessRecommendation", 2),
+        ("unknownFutureValue", 99),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
+            "keepAccess" => Self::KeepAccess,
+            "removeAccess" => Self::RemoveAccess,
+            "acceptAccessRecommendation" => Self::AcceptAccessRecommendation,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
+            Self::KeepAccess => "keepAccess",
+            Self::RemoveAccess => "removeAccess",
+            Self::AcceptAccessRecommendation => "acceptAccessRecommendation",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleAssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessReviewTimeoutBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessReviewTimeoutBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -847,211 +150,15 @@ impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserO
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleAssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessReviewTimeoutBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleEligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.synchronizationDisposition`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationDisposition {
-    /// `Normal` = 0
-    Normal,
-    /// `Discard` = 1
-    Discard,
-    /// `Escrow` = 2
-    Escrow,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationDisposition {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Normal", 0),
-        ("Discard", 1),
-        ("Escrow", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Normal" => Self::Normal,
-            "Discard" => Self::Discard,
-            "Escrow" => Self::Escrow,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Normal => "Normal",
-            Self::Discard => "Discard",
-            Self::Escrow => "Escrow",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SynchronizationDisposition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SynchronizationDisposition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for SynchronizationDisposition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for SynchronizationDisposition {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-/// CSDL enum type `microsoft.graph.teamworkActivityTopicSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkActivityTopicSource {
-    /// `entityUrl` = 0
-    EntityUrl,
-    /// `text` = 1
-    Text,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("entityUrl", 0), ("text", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entityUrl" => Self::EntityUrl,
-            "text" => Self::Text,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntityUrl => "entityUrl",
-            Self::Text => "text",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-impl serde::Serialize for TeamworkActivityTopicSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-impl std::fmt::Display for TeamworkActivityTopicSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teamwork_activity_topic")]
-impl From<&str> for TeamworkActivityTopicSource {
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessReviewTimeoutBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

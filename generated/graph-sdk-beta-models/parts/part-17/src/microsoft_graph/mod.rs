@@ -4,34 +4,10 @@
 
 //!Types of the CSDL namespace `microsoft.graph`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph::*;
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph::*;
@@ -39,29 +15,15 @@ pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_13::microsoft_graph::*;
 
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_14::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_15::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_16::microsoft_graph::*;
-
 mod entity_types;
 
 #[allow(unused_imports)]
 pub use entity_types::*;
 
-mod complex_types_1;
+mod complex_types;
 
 #[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
-
-#[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use complex_types::*;
 
 mod enum_types;
 

@@ -4,46 +4,13 @@
 
 //!Types of the CSDL namespace `microsoft.graph.agentic`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_agentic::*;
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_agentic::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_13::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_14::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_15::microsoft_graph_agentic::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_16::microsoft_graph_agentic::*;

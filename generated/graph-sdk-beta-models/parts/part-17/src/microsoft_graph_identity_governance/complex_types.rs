@@ -12,15 +12,15 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.awaitedWorkflowProcessingResult`.
+/// CSDL complex type `microsoft.graph.identityGovernance.quarantineDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AwaitedWorkflowProcessingResult {
-    /// Property `processingStatus`: `microsoft.graph.identityGovernance.lifecycleWorkflowProcessingStatus`, not nullable.
-    pub processing_status: Option<LifecycleWorkflowProcessingStatus>,
-    /// Property `statusReasons`: `Collection(Edm.String)`, not nullable.
-    pub status_reasons: Option<Vec<String>>,
-    /// Property `subject`: `microsoft.graph.identityGovernance.workflowSubject`.
-    pub subject: Option<AnyWorkflowSubject>,
+pub struct QuarantineDetails {
+    /// Property `quarantinedDateTime`: `Edm.DateTimeOffset`.
+    pub quarantined_date_time: Option<edm::DateTimeOffset>,
+    /// Property `quarantineReason`: `Edm.String`.
+    pub quarantine_reason: Option<String>,
+    /// Property `quarantineType`: `microsoft.graph.identityGovernance.quarantineType`, not nullable.
+    pub quarantine_type: Option<QuarantineType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -28,16 +28,16 @@ pub struct AwaitedWorkflowProcessingResult {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AwaitedWorkflowProcessingResult {
+impl serde::Serialize for QuarantineDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AwaitedWorkflowProcessingResult {
+impl QuarantineDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.awaitedWorkflowProcessingResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineDetails";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -50,15 +50,15 @@ impl AwaitedWorkflowProcessingResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("processingStatus", &self.processing_status);
-        object.property("statusReasons", &self.status_reasons);
-        object.property("subject", &self.subject);
+        object.property("quarantinedDateTime", &self.quarantined_date_time);
+        object.property("quarantineReason", &self.quarantine_reason);
+        object.property("quarantineType", &self.quarantine_type);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AwaitedWorkflowProcessingResult {
+impl<'de> serde::Deserialize<'de> for QuarantineDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for AwaitedWorkflowProcessingResult {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AwaitedWorkflowProcessingResult {
+impl graph_odata_runtime::model::ODataObject for QuarantineDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -76,11 +76,13 @@ impl graph_odata_runtime::model::ODataObject for AwaitedWorkflowProcessingResult
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "processingStatus" => {
-                read_nullable(map, key, &mut self.processing_status, extra)
+            "quarantinedDateTime" => {
+                read_lenient(map, key, &mut self.quarantined_date_time, extra)
             }
-            "statusReasons" => read_lenient(map, key, &mut self.status_reasons, extra),
-            "subject" => read_nullable(map, key, &mut self.subject, extra),
+            "quarantineReason" => {
+                read_lenient(map, key, &mut self.quarantine_reason, extra)
+            }
+            "quarantineType" => read_nullable(map, key, &mut self.quarantine_type, extra),
             _ => Ok(false),
         }
     }
@@ -92,7 +94,7 @@ impl graph_odata_runtime::model::ODataObject for AwaitedWorkflowProcessingResult
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AwaitedWorkflowProcessingResult {
+impl QuarantineDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -103,348 +105,28 @@ impl AwaitedWorkflowProcessingResult {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`AwaitedWorkflowProcessingResult`] by wire name, each a [`Field<AwaitedWorkflowProcessingResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AwaitedWorkflowProcessingResult::set_null`].
-pub enum AwaitedWorkflowProcessingResultField {}
+/// The properties of [`QuarantineDetails`] by wire name, each a [`Field<QuarantineDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineDetails::set_null`].
+pub enum QuarantineDetailsField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl AwaitedWorkflowProcessingResultField {
-    /// `processingStatus`
-    pub const ProcessingStatus: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
-        "processingStatus",
+impl QuarantineDetailsField {
+    /// `quarantinedDateTime`
+    pub const QuarantinedDateTime: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantinedDateTime",
     );
-    /// `statusReasons`
-    pub const StatusReasons: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
-        "statusReasons",
+    /// `quarantineReason`
+    pub const QuarantineReason: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantineReason",
     );
-    /// `subject`
-    pub const Subject: model::Field<AwaitedWorkflowProcessingResult> = model::Field::new(
-        "subject",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AwaitedWorkflowProcessingResult>] = &[
-        Self::ProcessingStatus,
-        Self::StatusReasons,
-        Self::Subject,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.runSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunSummary {
-    /// Property `failedRuns`: `Edm.Int32`, not nullable.
-    pub failed_runs: Option<i32>,
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `successfulRuns`: `Edm.Int32`, not nullable.
-    pub successful_runs: Option<i32>,
-    /// Property `totalRuns`: `Edm.Int32`, not nullable.
-    pub total_runs: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for RunSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl RunSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.runSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("failedRuns", &self.failed_runs);
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("successfulRuns", &self.successful_runs);
-        object.property("totalRuns", &self.total_runs);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for RunSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for RunSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedRuns" => read_lenient(map, key, &mut self.failed_runs, extra),
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "successfulRuns" => read_lenient(map, key, &mut self.successful_runs, extra),
-            "totalRuns" => read_lenient(map, key, &mut self.total_runs, extra),
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl RunSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`RunSummary`] by wire name, each a [`Field<RunSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RunSummary::set_null`].
-pub enum RunSummaryField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl RunSummaryField {
-    /// `failedRuns`
-    pub const FailedRuns: model::Field<RunSummary> = model::Field::new("failedRuns");
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<RunSummary> = model::Field::new("failedTasks");
-    /// `successfulRuns`
-    pub const SuccessfulRuns: model::Field<RunSummary> = model::Field::new(
-        "successfulRuns",
-    );
-    /// `totalRuns`
-    pub const TotalRuns: model::Field<RunSummary> = model::Field::new("totalRuns");
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<RunSummary> = model::Field::new("totalTasks");
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<RunSummary> = model::Field::new("totalUsers");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RunSummary>] = &[
-        Self::FailedRuns,
-        Self::FailedTasks,
-        Self::SuccessfulRuns,
-        Self::TotalRuns,
-        Self::TotalTasks,
-        Self::TotalUsers,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.topWorkflowsInsightsSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopWorkflowsInsightsSummary {
-    /// Property `failedRuns`: `Edm.Int32`, not nullable.
-    pub failed_runs: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulRuns`: `Edm.Int32`, not nullable.
-    pub successful_runs: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `totalRuns`: `Edm.Int32`, not nullable.
-    pub total_runs: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
-    /// Property `workflowCategory`: `microsoft.graph.identityGovernance.lifecycleWorkflowCategory`, not nullable.
-    pub workflow_category: Option<LifecycleWorkflowCategory>,
-    /// Property `workflowDisplayName`: `Edm.String`, not nullable.
-    pub workflow_display_name: Option<String>,
-    /// Property `workflowId`: `Edm.String`, not nullable.
-    pub workflow_id: Option<String>,
-    /// Property `workflowVersion`: `Edm.Int32`, not nullable.
-    pub workflow_version: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for TopWorkflowsInsightsSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl TopWorkflowsInsightsSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.topWorkflowsInsightsSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("failedRuns", &self.failed_runs);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulRuns", &self.successful_runs);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("totalRuns", &self.total_runs);
-        object.property("totalUsers", &self.total_users);
-        object.property("workflowCategory", &self.workflow_category);
-        object.property("workflowDisplayName", &self.workflow_display_name);
-        object.property("workflowId", &self.workflow_id);
-        object.property("workflowVersion", &self.workflow_version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for TopWorkflowsInsightsSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for TopWorkflowsInsightsSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedRuns" => read_lenient(map, key, &mut self.failed_runs, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulRuns" => read_lenient(map, key, &mut self.successful_runs, extra),
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "totalRuns" => read_lenient(map, key, &mut self.total_runs, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
-            "workflowCategory" => {
-                read_nullable(map, key, &mut self.workflow_category, extra)
-            }
-            "workflowDisplayName" => {
-                read_lenient(map, key, &mut self.workflow_display_name, extra)
-            }
-            "workflowId" => read_lenient(map, key, &mut self.workflow_id, extra),
-            "workflowVersion" => {
-                read_lenient(map, key, &mut self.workflow_version, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl TopWorkflowsInsightsSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`TopWorkflowsInsightsSummary`] by wire name, each a [`Field<TopWorkflowsInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopWorkflowsInsightsSummary::set_null`].
-pub enum TopWorkflowsInsightsSummaryField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl TopWorkflowsInsightsSummaryField {
-    /// `failedRuns`
-    pub const FailedRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "failedRuns",
-    );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulRuns`
-    pub const SuccessfulRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "successfulRuns",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `totalRuns`
-    pub const TotalRuns: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "totalRuns",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "totalUsers",
-    );
-    /// `workflowCategory`
-    pub const WorkflowCategory: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "workflowCategory",
-    );
-    /// `workflowDisplayName`
-    pub const WorkflowDisplayName: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "workflowDisplayName",
-    );
-    /// `workflowId`
-    pub const WorkflowId: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "workflowId",
-    );
-    /// `workflowVersion`
-    pub const WorkflowVersion: model::Field<TopWorkflowsInsightsSummary> = model::Field::new(
-        "workflowVersion",
+    /// `quarantineType`
+    pub const QuarantineType: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantineType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TopWorkflowsInsightsSummary>] = &[
-        Self::FailedRuns,
-        Self::FailedUsers,
-        Self::SuccessfulRuns,
-        Self::SuccessfulUsers,
-        Self::TotalRuns,
-        Self::TotalUsers,
-        Self::WorkflowCategory,
-        Self::WorkflowDisplayName,
-        Self::WorkflowId,
-        Self::WorkflowVersion,
+    pub const ALL: &'static [model::Field<QuarantineDetails>] = &[
+        Self::QuarantinedDateTime,
+        Self::QuarantineReason,
+        Self::QuarantineType,
     ];
 }

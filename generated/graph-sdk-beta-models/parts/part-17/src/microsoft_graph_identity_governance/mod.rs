@@ -4,34 +4,10 @@
 
 //!Types of the CSDL namespace `microsoft.graph.identityGovernance`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_identity_governance::*;
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_identity_governance::*;
@@ -39,16 +15,12 @@ pub(crate) use graph_sdk_beta_models_part_12::microsoft_graph_identity_governanc
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_13::microsoft_graph_identity_governance::*;
 
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_14::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_15::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_16::microsoft_graph_identity_governance::*;
-
 mod complex_types;
 
 #[allow(unused_imports)]
 pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

@@ -12,11 +12,34 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.mergeResponse`.
+/// CSDL complex type `microsoft.graph.security.activeDirectoryDomainEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeResponse {
-    /// Property `targetIncidentId`: `Edm.String`, not nullable.
-    pub target_incident_id: Option<String>,
+pub struct ActiveDirectoryDomainEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `activeDirectoryDomainName`: `Edm.String`.
+    pub active_directory_domain_name: Option<String>,
+    /// Property `trustedDomains`: `Collection(microsoft.graph.security.activeDirectoryDomainEvidence)`, not nullable.
+    pub trusted_domains: Option<Vec<ActiveDirectoryDomainEvidence>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +47,16 @@ pub struct MergeResponse {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for MergeResponse {
+impl serde::Serialize for ActiveDirectoryDomainEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl MergeResponse {
+impl ActiveDirectoryDomainEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mergeResponse";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.activeDirectoryDomainEvidence";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +69,21 @@ impl MergeResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("targetIncidentId", &self.target_incident_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("activeDirectoryDomainName", &self.active_directory_domain_name);
+        object.property("trustedDomains", &self.trusted_domains);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MergeResponse {
+impl<'de> serde::Deserialize<'de> for ActiveDirectoryDomainEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,7 +92,3123 @@ impl<'de> serde::Deserialize<'de> for MergeResponse {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MergeResponse {
+impl graph_odata_runtime::model::ODataObject for ActiveDirectoryDomainEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "activeDirectoryDomainName" => {
+                read_lenient(map, key, &mut self.active_directory_domain_name, extra)
+            }
+            "trustedDomains" => read_nullable(map, key, &mut self.trusted_domains, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ActiveDirectoryDomainEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ActiveDirectoryDomainEvidence`] by wire name, each a [`Field<ActiveDirectoryDomainEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActiveDirectoryDomainEvidence::set_null`].
+pub enum ActiveDirectoryDomainEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ActiveDirectoryDomainEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "tags",
+    );
+    /// `verdict`
+    pub const Verdict: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `activeDirectoryDomainName`
+    pub const ActiveDirectoryDomainName: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "activeDirectoryDomainName",
+    );
+    /// `trustedDomains`
+    pub const TrustedDomains: model::Field<ActiveDirectoryDomainEvidence> = model::Field::new(
+        "trustedDomains",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ActiveDirectoryDomainEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::ActiveDirectoryDomainName,
+        Self::TrustedDomains,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AlertEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AlertEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alertEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AlertEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AlertEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AlertEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AlertEvidence`] by wire name, each a [`Field<AlertEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertEvidence::set_null`].
+pub enum AlertEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AlertEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AlertEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<AlertEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<AlertEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<AlertEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<AlertEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<AlertEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<AlertEvidence> = model::Field::new("verdict");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AlertEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.amazonResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AmazonResourceEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `amazonAccountId`: `Edm.String`.
+    pub amazon_account_id: Option<String>,
+    /// Property `amazonResourceId`: `Edm.String`.
+    pub amazon_resource_id: Option<String>,
+    /// Property `resourceName`: `Edm.String`.
+    pub resource_name: Option<String>,
+    /// Property `resourceType`: `Edm.String`.
+    pub resource_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AmazonResourceEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AmazonResourceEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.amazonResourceEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("amazonAccountId", &self.amazon_account_id);
+        object.property("amazonResourceId", &self.amazon_resource_id);
+        object.property("resourceName", &self.resource_name);
+        object.property("resourceType", &self.resource_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AmazonResourceEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AmazonResourceEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "amazonAccountId" => {
+                read_lenient(map, key, &mut self.amazon_account_id, extra)
+            }
+            "amazonResourceId" => {
+                read_lenient(map, key, &mut self.amazon_resource_id, extra)
+            }
+            "resourceName" => read_lenient(map, key, &mut self.resource_name, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AmazonResourceEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AmazonResourceEvidence`] by wire name, each a [`Field<AmazonResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AmazonResourceEvidence::set_null`].
+pub enum AmazonResourceEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AmazonResourceEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<AmazonResourceEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<AmazonResourceEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `amazonAccountId`
+    pub const AmazonAccountId: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "amazonAccountId",
+    );
+    /// `amazonResourceId`
+    pub const AmazonResourceId: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "amazonResourceId",
+    );
+    /// `resourceName`
+    pub const ResourceName: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "resourceName",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<AmazonResourceEvidence> = model::Field::new(
+        "resourceType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AmazonResourceEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AmazonAccountId,
+        Self::AmazonResourceId,
+        Self::ResourceName,
+        Self::ResourceType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.analyzedMessageEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzedMessageEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `antiSpamDirection`: `Edm.String`.
+    pub anti_spam_direction: Option<String>,
+    /// Property `attachmentsCount`: `Edm.Int64`.
+    pub attachments_count: Option<i64>,
+    /// Property `deliveryAction`: `Edm.String`.
+    pub delivery_action: Option<String>,
+    /// Property `deliveryLocation`: `Edm.String`.
+    pub delivery_location: Option<String>,
+    /// Property `internetMessageId`: `Edm.String`.
+    pub internet_message_id: Option<String>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `networkMessageId`: `Edm.String`.
+    pub network_message_id: Option<String>,
+    /// Property `p1Sender`: `microsoft.graph.security.emailSender`.
+    pub p1_sender: Option<EmailSender>,
+    /// Property `p2Sender`: `microsoft.graph.security.emailSender`.
+    pub p2_sender: Option<EmailSender>,
+    /// Property `receivedDateTime`: `Edm.DateTimeOffset`.
+    pub received_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recipientEmailAddress`: `Edm.String`.
+    pub recipient_email_address: Option<String>,
+    /// Property `senderIp`: `Edm.String`.
+    pub sender_ip: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `threatDetectionMethods`: `Collection(Edm.String)`.
+    pub threat_detection_methods: Option<Vec<String>>,
+    /// Property `threats`: `Collection(Edm.String)`.
+    pub threats: Option<Vec<String>>,
+    /// Property `urlCount`: `Edm.Int64`.
+    pub url_count: Option<i64>,
+    /// Property `urls`: `Collection(Edm.String)`.
+    pub urls: Option<Vec<String>>,
+    /// Property `urn`: `Edm.String`.
+    pub urn: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnalyzedMessageEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedMessageEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedMessageEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("antiSpamDirection", &self.anti_spam_direction);
+        object.property("attachmentsCount", &self.attachments_count);
+        object.property("deliveryAction", &self.delivery_action);
+        object.property("deliveryLocation", &self.delivery_location);
+        object.property("internetMessageId", &self.internet_message_id);
+        object.property("language", &self.language);
+        object.property("networkMessageId", &self.network_message_id);
+        object.property("p1Sender", &self.p1_sender);
+        object.property("p2Sender", &self.p2_sender);
+        object.property("receivedDateTime", &self.received_date_time);
+        object.property("recipientEmailAddress", &self.recipient_email_address);
+        object.property("senderIp", &self.sender_ip);
+        object.property("subject", &self.subject);
+        object.property("threatDetectionMethods", &self.threat_detection_methods);
+        object.property("threats", &self.threats);
+        object.property("urlCount", &self.url_count);
+        object.property("urls", &self.urls);
+        object.property("urn", &self.urn);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnalyzedMessageEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AnalyzedMessageEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "antiSpamDirection" => {
+                read_lenient(map, key, &mut self.anti_spam_direction, extra)
+            }
+            "attachmentsCount" => {
+                read_lenient(map, key, &mut self.attachments_count, extra)
+            }
+            "deliveryAction" => read_lenient(map, key, &mut self.delivery_action, extra),
+            "deliveryLocation" => {
+                read_lenient(map, key, &mut self.delivery_location, extra)
+            }
+            "internetMessageId" => {
+                read_lenient(map, key, &mut self.internet_message_id, extra)
+            }
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "networkMessageId" => {
+                read_lenient(map, key, &mut self.network_message_id, extra)
+            }
+            "p1Sender" => read_nullable(map, key, &mut self.p1_sender, extra),
+            "p2Sender" => read_nullable(map, key, &mut self.p2_sender, extra),
+            "receivedDateTime" => {
+                read_lenient(map, key, &mut self.received_date_time, extra)
+            }
+            "recipientEmailAddress" => {
+                read_lenient(map, key, &mut self.recipient_email_address, extra)
+            }
+            "senderIp" => read_lenient(map, key, &mut self.sender_ip, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "threatDetectionMethods" => {
+                read_lenient(map, key, &mut self.threat_detection_methods, extra)
+            }
+            "threats" => read_lenient(map, key, &mut self.threats, extra),
+            "urlCount" => read_lenient(map, key, &mut self.url_count, extra),
+            "urls" => read_lenient(map, key, &mut self.urls, extra),
+            "urn" => read_lenient(map, key, &mut self.urn, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedMessageEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AnalyzedMessageEvidence`] by wire name, each a [`Field<AnalyzedMessageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedMessageEvidence::set_null`].
+pub enum AnalyzedMessageEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AnalyzedMessageEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<AnalyzedMessageEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<AnalyzedMessageEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `antiSpamDirection`
+    pub const AntiSpamDirection: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "antiSpamDirection",
+    );
+    /// `attachmentsCount`
+    pub const AttachmentsCount: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "attachmentsCount",
+    );
+    /// `deliveryAction`
+    pub const DeliveryAction: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "deliveryAction",
+    );
+    /// `deliveryLocation`
+    pub const DeliveryLocation: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "deliveryLocation",
+    );
+    /// `internetMessageId`
+    pub const InternetMessageId: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "internetMessageId",
+    );
+    /// `language`
+    pub const Language: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "language",
+    );
+    /// `networkMessageId`
+    pub const NetworkMessageId: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "networkMessageId",
+    );
+    /// `p1Sender`
+    pub const P1Sender: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "p1Sender",
+    );
+    /// `p2Sender`
+    pub const P2Sender: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "p2Sender",
+    );
+    /// `receivedDateTime`
+    pub const ReceivedDateTime: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "receivedDateTime",
+    );
+    /// `recipientEmailAddress`
+    pub const RecipientEmailAddress: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "recipientEmailAddress",
+    );
+    /// `senderIp`
+    pub const SenderIp: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "senderIp",
+    );
+    /// `subject`
+    pub const Subject: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "subject",
+    );
+    /// `threatDetectionMethods`
+    pub const ThreatDetectionMethods: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "threatDetectionMethods",
+    );
+    /// `threats`
+    pub const Threats: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "threats",
+    );
+    /// `urlCount`
+    pub const UrlCount: model::Field<AnalyzedMessageEvidence> = model::Field::new(
+        "urlCount",
+    );
+    /// `urls`
+    pub const Urls: model::Field<AnalyzedMessageEvidence> = model::Field::new("urls");
+    /// `urn`
+    pub const Urn: model::Field<AnalyzedMessageEvidence> = model::Field::new("urn");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AnalyzedMessageEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AntiSpamDirection,
+        Self::AttachmentsCount,
+        Self::DeliveryAction,
+        Self::DeliveryLocation,
+        Self::InternetMessageId,
+        Self::Language,
+        Self::NetworkMessageId,
+        Self::P1Sender,
+        Self::P2Sender,
+        Self::ReceivedDateTime,
+        Self::RecipientEmailAddress,
+        Self::SenderIp,
+        Self::Subject,
+        Self::ThreatDetectionMethods,
+        Self::Threats,
+        Self::UrlCount,
+        Self::Urls,
+        Self::Urn,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.azureResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureResourceEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `resourceId`: `Edm.String`.
+    pub resource_id: Option<String>,
+    /// Property `resourceName`: `Edm.String`.
+    pub resource_name: Option<String>,
+    /// Property `resourceType`: `Edm.String`.
+    pub resource_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AzureResourceEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AzureResourceEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureResourceEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("resourceId", &self.resource_id);
+        object.property("resourceName", &self.resource_name);
+        object.property("resourceType", &self.resource_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AzureResourceEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AzureResourceEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            "resourceName" => read_lenient(map, key, &mut self.resource_name, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AzureResourceEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AzureResourceEvidence`] by wire name, each a [`Field<AzureResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureResourceEvidence::set_null`].
+pub enum AzureResourceEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AzureResourceEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AzureResourceEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<AzureResourceEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<AzureResourceEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<AzureResourceEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<AzureResourceEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<AzureResourceEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<AzureResourceEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `resourceId`
+    pub const ResourceId: model::Field<AzureResourceEvidence> = model::Field::new(
+        "resourceId",
+    );
+    /// `resourceName`
+    pub const ResourceName: model::Field<AzureResourceEvidence> = model::Field::new(
+        "resourceName",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<AzureResourceEvidence> = model::Field::new(
+        "resourceType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AzureResourceEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::ResourceId,
+        Self::ResourceName,
+        Self::ResourceType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.blobContainerEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlobContainerEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `storageResource`: `microsoft.graph.security.azureResourceEvidence`.
+    pub storage_resource: Option<AzureResourceEvidence>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for BlobContainerEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl BlobContainerEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.blobContainerEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("name", &self.name);
+        object.property("storageResource", &self.storage_resource);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for BlobContainerEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for BlobContainerEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "storageResource" => {
+                read_nullable(map, key, &mut self.storage_resource, extra)
+            }
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl BlobContainerEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`BlobContainerEvidence`] by wire name, each a [`Field<BlobContainerEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlobContainerEvidence::set_null`].
+pub enum BlobContainerEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl BlobContainerEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<BlobContainerEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<BlobContainerEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<BlobContainerEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<BlobContainerEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<BlobContainerEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<BlobContainerEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<BlobContainerEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `name`
+    pub const Name: model::Field<BlobContainerEvidence> = model::Field::new("name");
+    /// `storageResource`
+    pub const StorageResource: model::Field<BlobContainerEvidence> = model::Field::new(
+        "storageResource",
+    );
+    /// `url`
+    pub const Url: model::Field<BlobContainerEvidence> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BlobContainerEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Name,
+        Self::StorageResource,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.blobEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlobEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `blobContainer`: `microsoft.graph.security.blobContainerEvidence`.
+    pub blob_container: Option<BlobContainerEvidence>,
+    /// Property `etag`: `Edm.String`.
+    pub etag: Option<String>,
+    /// Property `fileHashes`: `Collection(microsoft.graph.security.fileHash)`.
+    pub file_hashes: Option<Vec<FileHash>>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for BlobEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl BlobEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.blobEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("blobContainer", &self.blob_container);
+        object.property("etag", &self.etag);
+        object.property("fileHashes", &self.file_hashes);
+        object.property("name", &self.name);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for BlobEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for BlobEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "blobContainer" => read_nullable(map, key, &mut self.blob_container, extra),
+            "etag" => read_lenient(map, key, &mut self.etag, extra),
+            "fileHashes" => read_nullable(map, key, &mut self.file_hashes, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl BlobEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`BlobEvidence`] by wire name, each a [`Field<BlobEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlobEvidence::set_null`].
+pub enum BlobEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl BlobEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<BlobEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<BlobEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<BlobEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<BlobEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<BlobEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<BlobEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<BlobEvidence> = model::Field::new("verdict");
+    /// `blobContainer`
+    pub const BlobContainer: model::Field<BlobEvidence> = model::Field::new(
+        "blobContainer",
+    );
+    /// `etag`
+    pub const Etag: model::Field<BlobEvidence> = model::Field::new("etag");
+    /// `fileHashes`
+    pub const FileHashes: model::Field<BlobEvidence> = model::Field::new("fileHashes");
+    /// `name`
+    pub const Name: model::Field<BlobEvidence> = model::Field::new("name");
+    /// `url`
+    pub const Url: model::Field<BlobEvidence> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BlobEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::BlobContainer,
+        Self::Etag,
+        Self::FileHashes,
+        Self::Name,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.cloudApplicationEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudApplicationEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `appId`: `Edm.Int64`.
+    pub app_id: Option<i64>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `instanceId`: `Edm.Int64`.
+    pub instance_id: Option<i64>,
+    /// Property `instanceName`: `Edm.String`.
+    pub instance_name: Option<String>,
+    /// Property `saasAppId`: `Edm.Int64`.
+    pub saas_app_id: Option<i64>,
+    /// Property `stream`: `microsoft.graph.security.stream`.
+    pub stream: Option<Stream>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for CloudApplicationEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudApplicationEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudApplicationEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("instanceId", &self.instance_id);
+        object.property("instanceName", &self.instance_name);
+        object.property("saasAppId", &self.saas_app_id);
+        object.property("stream", &self.stream);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CloudApplicationEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for CloudApplicationEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "instanceId" => read_lenient(map, key, &mut self.instance_id, extra),
+            "instanceName" => read_lenient(map, key, &mut self.instance_name, extra),
+            "saasAppId" => read_lenient(map, key, &mut self.saas_app_id, extra),
+            "stream" => read_nullable(map, key, &mut self.stream, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudApplicationEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CloudApplicationEvidence`] by wire name, each a [`Field<CloudApplicationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudApplicationEvidence::set_null`].
+pub enum CloudApplicationEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CloudApplicationEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<CloudApplicationEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<CloudApplicationEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `appId`
+    pub const AppId: model::Field<CloudApplicationEvidence> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `instanceId`
+    pub const InstanceId: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "instanceId",
+    );
+    /// `instanceName`
+    pub const InstanceName: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "instanceName",
+    );
+    /// `saasAppId`
+    pub const SaasAppId: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "saasAppId",
+    );
+    /// `stream`
+    pub const Stream: model::Field<CloudApplicationEvidence> = model::Field::new(
+        "stream",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudApplicationEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AppId,
+        Self::DisplayName,
+        Self::InstanceId,
+        Self::InstanceName,
+        Self::SaasAppId,
+        Self::Stream,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.cloudLogonRequestEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudLogonRequestEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `requestId`: `Edm.String`.
+    pub request_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for CloudLogonRequestEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudLogonRequestEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudLogonRequestEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("requestId", &self.request_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CloudLogonRequestEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for CloudLogonRequestEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudLogonRequestEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CloudLogonRequestEvidence`] by wire name, each a [`Field<CloudLogonRequestEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudLogonRequestEvidence::set_null`].
+pub enum CloudLogonRequestEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CloudLogonRequestEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<CloudLogonRequestEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `requestId`
+    pub const RequestId: model::Field<CloudLogonRequestEvidence> = model::Field::new(
+        "requestId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudLogonRequestEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::RequestId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.cloudLogonSessionEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudLogonSessionEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `account`: `microsoft.graph.security.userEvidence`.
+    pub account: Option<UserEvidence>,
+    /// Property `browser`: `Edm.String`.
+    pub browser: Option<String>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `previousLogonDateTime`: `Edm.DateTimeOffset`.
+    pub previous_logon_date_time: Option<edm::DateTimeOffset>,
+    /// Property `protocol`: `Edm.String`.
+    pub protocol: Option<String>,
+    /// Property `sessionId`: `Edm.String`.
+    pub session_id: Option<String>,
+    /// Property `startUtcDateTime`: `Edm.DateTimeOffset`.
+    pub start_utc_date_time: Option<edm::DateTimeOffset>,
+    /// Property `userAgent`: `Edm.String`.
+    pub user_agent: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for CloudLogonSessionEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudLogonSessionEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudLogonSessionEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("account", &self.account);
+        object.property("browser", &self.browser);
+        object.property("deviceName", &self.device_name);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("previousLogonDateTime", &self.previous_logon_date_time);
+        object.property("protocol", &self.protocol);
+        object.property("sessionId", &self.session_id);
+        object.property("startUtcDateTime", &self.start_utc_date_time);
+        object.property("userAgent", &self.user_agent);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CloudLogonSessionEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for CloudLogonSessionEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "account" => read_nullable(map, key, &mut self.account, extra),
+            "browser" => read_lenient(map, key, &mut self.browser, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "previousLogonDateTime" => {
+                read_lenient(map, key, &mut self.previous_logon_date_time, extra)
+            }
+            "protocol" => read_lenient(map, key, &mut self.protocol, extra),
+            "sessionId" => read_lenient(map, key, &mut self.session_id, extra),
+            "startUtcDateTime" => {
+                read_lenient(map, key, &mut self.start_utc_date_time, extra)
+            }
+            "userAgent" => read_lenient(map, key, &mut self.user_agent, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CloudLogonSessionEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CloudLogonSessionEvidence`] by wire name, each a [`Field<CloudLogonSessionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudLogonSessionEvidence::set_null`].
+pub enum CloudLogonSessionEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CloudLogonSessionEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<CloudLogonSessionEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `account`
+    pub const Account: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "account",
+    );
+    /// `browser`
+    pub const Browser: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "browser",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "deviceName",
+    );
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `previousLogonDateTime`
+    pub const PreviousLogonDateTime: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "previousLogonDateTime",
+    );
+    /// `protocol`
+    pub const Protocol: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "protocol",
+    );
+    /// `sessionId`
+    pub const SessionId: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "sessionId",
+    );
+    /// `startUtcDateTime`
+    pub const StartUtcDateTime: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "startUtcDateTime",
+    );
+    /// `userAgent`
+    pub const UserAgent: model::Field<CloudLogonSessionEvidence> = model::Field::new(
+        "userAgent",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudLogonSessionEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Account,
+        Self::Browser,
+        Self::DeviceName,
+        Self::OperatingSystem,
+        Self::PreviousLogonDateTime,
+        Self::Protocol,
+        Self::SessionId,
+        Self::StartUtcDateTime,
+        Self::UserAgent,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.collectInvestigationPackageResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CollectInvestigationPackageResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.deviceIdEntityIdentifier`, not nullable.
+    pub identifier: Option<DeviceIdEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for CollectInvestigationPackageResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CollectInvestigationPackageResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.collectInvestigationPackageResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CollectInvestigationPackageResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject
+for CollectInvestigationPackageResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CollectInvestigationPackageResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CollectInvestigationPackageResponseAction`] by wire name, each a [`Field<CollectInvestigationPackageResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CollectInvestigationPackageResponseAction::set_null`].
+pub enum CollectInvestigationPackageResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CollectInvestigationPackageResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<CollectInvestigationPackageResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CollectInvestigationPackageResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.containerImageEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerImageEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `digestImage`: `microsoft.graph.security.containerImageEvidence`.
+    pub digest_image: Option<Box<ContainerImageEvidence>>,
+    /// Property `imageId`: `Edm.String`.
+    pub image_id: Option<String>,
+    /// Property `registry`: `microsoft.graph.security.containerRegistryEvidence`.
+    pub registry: Option<ContainerRegistryEvidence>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ContainerImageEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ContainerImageEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.containerImageEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("digestImage", &self.digest_image);
+        object.property("imageId", &self.image_id);
+        object.property("registry", &self.registry);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ContainerImageEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ContainerImageEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "digestImage" => read_nullable(map, key, &mut self.digest_image, extra),
+            "imageId" => read_lenient(map, key, &mut self.image_id, extra),
+            "registry" => read_nullable(map, key, &mut self.registry, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ContainerImageEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ContainerImageEvidence`] by wire name, each a [`Field<ContainerImageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerImageEvidence::set_null`].
+pub enum ContainerImageEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ContainerImageEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ContainerImageEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<ContainerImageEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<ContainerImageEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<ContainerImageEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ContainerImageEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<ContainerImageEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<ContainerImageEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `digestImage`
+    pub const DigestImage: model::Field<ContainerImageEvidence> = model::Field::new(
+        "digestImage",
+    );
+    /// `imageId`
+    pub const ImageId: model::Field<ContainerImageEvidence> = model::Field::new(
+        "imageId",
+    );
+    /// `registry`
+    pub const Registry: model::Field<ContainerImageEvidence> = model::Field::new(
+        "registry",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ContainerImageEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DigestImage,
+        Self::ImageId,
+        Self::Registry,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.containerRegistryEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerRegistryEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `registry`: `Edm.String`.
+    pub registry: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ContainerRegistryEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ContainerRegistryEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.containerRegistryEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("registry", &self.registry);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ContainerRegistryEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ContainerRegistryEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "registry" => read_lenient(map, key, &mut self.registry, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ContainerRegistryEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ContainerRegistryEvidence`] by wire name, each a [`Field<ContainerRegistryEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerRegistryEvidence::set_null`].
+pub enum ContainerRegistryEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ContainerRegistryEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<ContainerRegistryEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `registry`
+    pub const Registry: model::Field<ContainerRegistryEvidence> = model::Field::new(
+        "registry",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ContainerRegistryEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Registry,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.deviceEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `azureAdDeviceId`: `Edm.String`.
+    pub azure_ad_device_id: Option<String>,
+    /// Property `defenderAvStatus`: `microsoft.graph.security.defenderAvStatus`.
+    pub defender_av_status: Option<DefenderAvStatus>,
+    /// Property `deviceDnsName`: `Edm.String`.
+    pub device_dns_name: Option<String>,
+    /// Property `dnsDomain`: `Edm.String`.
+    pub dns_domain: Option<String>,
+    /// Property `firstSeenDateTime`: `Edm.DateTimeOffset`.
+    pub first_seen_date_time: Option<edm::DateTimeOffset>,
+    /// Property `healthStatus`: `microsoft.graph.security.deviceHealthStatus`.
+    pub health_status: Option<DeviceHealthStatus>,
+    /// Property `hostName`: `Edm.String`.
+    pub host_name: Option<String>,
+    /// Property `ipInterfaces`: `Collection(Edm.String)`.
+    pub ip_interfaces: Option<Vec<String>>,
+    /// Property `lastExternalIpAddress`: `Edm.String`.
+    pub last_external_ip_address: Option<String>,
+    /// Property `lastIpAddress`: `Edm.String`.
+    pub last_ip_address: Option<String>,
+    /// Property `loggedOnUsers`: `Collection(microsoft.graph.security.loggedOnUser)`.
+    pub logged_on_users: Option<Vec<LoggedOnUser>>,
+    /// Property `mdeDeviceId`: `Edm.String`.
+    pub mde_device_id: Option<String>,
+    /// Property `ntDomain`: `Edm.String`.
+    pub nt_domain: Option<String>,
+    /// Property `onboardingStatus`: `microsoft.graph.security.onboardingStatus`.
+    pub onboarding_status: Option<OnboardingStatus>,
+    /// Property `osBuild`: `Edm.Int64`.
+    pub os_build: Option<i64>,
+    /// Property `osPlatform`: `Edm.String`.
+    pub os_platform: Option<String>,
+    /// Property `rbacGroupId`: `Edm.Int32`.
+    pub rbac_group_id: Option<i32>,
+    /// Property `rbacGroupName`: `Edm.String`.
+    pub rbac_group_name: Option<String>,
+    /// Property `resourceAccessEvents`: `Collection(microsoft.graph.security.resourceAccessEvent)`.
+    pub resource_access_events: Option<Vec<ResourceAccessEvent>>,
+    /// Property `riskScore`: `microsoft.graph.security.deviceRiskScore`.
+    pub risk_score: Option<DeviceRiskScore>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
+    /// Property `vmMetadata`: `microsoft.graph.security.vmMetadata`.
+    pub vm_metadata: Option<VmMetadata>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DeviceEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl DeviceEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deviceEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("azureAdDeviceId", &self.azure_ad_device_id);
+        object.property("defenderAvStatus", &self.defender_av_status);
+        object.property("deviceDnsName", &self.device_dns_name);
+        object.property("dnsDomain", &self.dns_domain);
+        object.property("firstSeenDateTime", &self.first_seen_date_time);
+        object.property("healthStatus", &self.health_status);
+        object.property("hostName", &self.host_name);
+        object.property("ipInterfaces", &self.ip_interfaces);
+        object.property("lastExternalIpAddress", &self.last_external_ip_address);
+        object.property("lastIpAddress", &self.last_ip_address);
+        object.property("loggedOnUsers", &self.logged_on_users);
+        object.property("mdeDeviceId", &self.mde_device_id);
+        object.property("ntDomain", &self.nt_domain);
+        object.property("onboardingStatus", &self.onboarding_status);
+        object.property("osBuild", &self.os_build);
+        object.property("osPlatform", &self.os_platform);
+        object.property("rbacGroupId", &self.rbac_group_id);
+        object.property("rbacGroupName", &self.rbac_group_name);
+        object.property("resourceAccessEvents", &self.resource_access_events);
+        object.property("riskScore", &self.risk_score);
+        object.property("version", &self.version);
+        object.property("vmMetadata", &self.vm_metadata);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DeviceEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for DeviceEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "azureAdDeviceId" => {
+                read_lenient(map, key, &mut self.azure_ad_device_id, extra)
+            }
+            "defenderAvStatus" => {
+                read_nullable(map, key, &mut self.defender_av_status, extra)
+            }
+            "deviceDnsName" => read_lenient(map, key, &mut self.device_dns_name, extra),
+            "dnsDomain" => read_lenient(map, key, &mut self.dns_domain, extra),
+            "firstSeenDateTime" => {
+                read_lenient(map, key, &mut self.first_seen_date_time, extra)
+            }
+            "healthStatus" => read_nullable(map, key, &mut self.health_status, extra),
+            "hostName" => read_lenient(map, key, &mut self.host_name, extra),
+            "ipInterfaces" => read_lenient(map, key, &mut self.ip_interfaces, extra),
+            "lastExternalIpAddress" => {
+                read_lenient(map, key, &mut self.last_external_ip_address, extra)
+            }
+            "lastIpAddress" => read_lenient(map, key, &mut self.last_ip_address, extra),
+            "loggedOnUsers" => read_nullable(map, key, &mut self.logged_on_users, extra),
+            "mdeDeviceId" => read_lenient(map, key, &mut self.mde_device_id, extra),
+            "ntDomain" => read_lenient(map, key, &mut self.nt_domain, extra),
+            "onboardingStatus" => {
+                read_nullable(map, key, &mut self.onboarding_status, extra)
+            }
+            "osBuild" => read_lenient(map, key, &mut self.os_build, extra),
+            "osPlatform" => read_lenient(map, key, &mut self.os_platform, extra),
+            "rbacGroupId" => read_lenient(map, key, &mut self.rbac_group_id, extra),
+            "rbacGroupName" => read_lenient(map, key, &mut self.rbac_group_name, extra),
+            "resourceAccessEvents" => {
+                read_nullable(map, key, &mut self.resource_access_events, extra)
+            }
+            "riskScore" => read_nullable(map, key, &mut self.risk_score, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "vmMetadata" => read_nullable(map, key, &mut self.vm_metadata, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl DeviceEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`DeviceEvidence`] by wire name, each a [`Field<DeviceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEvidence::set_null`].
+pub enum DeviceEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl DeviceEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DeviceEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<DeviceEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<DeviceEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<DeviceEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<DeviceEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<DeviceEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<DeviceEvidence> = model::Field::new("verdict");
+    /// `azureAdDeviceId`
+    pub const AzureAdDeviceId: model::Field<DeviceEvidence> = model::Field::new(
+        "azureAdDeviceId",
+    );
+    /// `defenderAvStatus`
+    pub const DefenderAvStatus: model::Field<DeviceEvidence> = model::Field::new(
+        "defenderAvStatus",
+    );
+    /// `deviceDnsName`
+    pub const DeviceDnsName: model::Field<DeviceEvidence> = model::Field::new(
+        "deviceDnsName",
+    );
+    /// `dnsDomain`
+    pub const DnsDomain: model::Field<DeviceEvidence> = model::Field::new("dnsDomain");
+    /// `firstSeenDateTime`
+    pub const FirstSeenDateTime: model::Field<DeviceEvidence> = model::Field::new(
+        "firstSeenDateTime",
+    );
+    /// `healthStatus`
+    pub const HealthStatus: model::Field<DeviceEvidence> = model::Field::new(
+        "healthStatus",
+    );
+    /// `hostName`
+    pub const HostName: model::Field<DeviceEvidence> = model::Field::new("hostName");
+    /// `ipInterfaces`
+    pub const IpInterfaces: model::Field<DeviceEvidence> = model::Field::new(
+        "ipInterfaces",
+    );
+    /// `lastExternalIpAddress`
+    pub const LastExternalIpAddress: model::Field<DeviceEvidence> = model::Field::new(
+        "lastExternalIpAddress",
+    );
+    /// `lastIpAddress`
+    pub const LastIpAddress: model::Field<DeviceEvidence> = model::Field::new(
+        "lastIpAddress",
+    );
+    /// `loggedOnUsers`
+    pub const LoggedOnUsers: model::Field<DeviceEvidence> = model::Field::new(
+        "loggedOnUsers",
+    );
+    /// `mdeDeviceId`
+    pub const MdeDeviceId: model::Field<DeviceEvidence> = model::Field::new(
+        "mdeDeviceId",
+    );
+    /// `ntDomain`
+    pub const NtDomain: model::Field<DeviceEvidence> = model::Field::new("ntDomain");
+    /// `onboardingStatus`
+    pub const OnboardingStatus: model::Field<DeviceEvidence> = model::Field::new(
+        "onboardingStatus",
+    );
+    /// `osBuild`
+    pub const OsBuild: model::Field<DeviceEvidence> = model::Field::new("osBuild");
+    /// `osPlatform`
+    pub const OsPlatform: model::Field<DeviceEvidence> = model::Field::new("osPlatform");
+    /// `rbacGroupId`
+    pub const RbacGroupId: model::Field<DeviceEvidence> = model::Field::new(
+        "rbacGroupId",
+    );
+    /// `rbacGroupName`
+    pub const RbacGroupName: model::Field<DeviceEvidence> = model::Field::new(
+        "rbacGroupName",
+    );
+    /// `resourceAccessEvents`
+    pub const ResourceAccessEvents: model::Field<DeviceEvidence> = model::Field::new(
+        "resourceAccessEvents",
+    );
+    /// `riskScore`
+    pub const RiskScore: model::Field<DeviceEvidence> = model::Field::new("riskScore");
+    /// `version`
+    pub const Version: model::Field<DeviceEvidence> = model::Field::new("version");
+    /// `vmMetadata`
+    pub const VmMetadata: model::Field<DeviceEvidence> = model::Field::new("vmMetadata");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AzureAdDeviceId,
+        Self::DefenderAvStatus,
+        Self::DeviceDnsName,
+        Self::DnsDomain,
+        Self::FirstSeenDateTime,
+        Self::HealthStatus,
+        Self::HostName,
+        Self::IpInterfaces,
+        Self::LastExternalIpAddress,
+        Self::LastIpAddress,
+        Self::LoggedOnUsers,
+        Self::MdeDeviceId,
+        Self::NtDomain,
+        Self::OnboardingStatus,
+        Self::OsBuild,
+        Self::OsPlatform,
+        Self::RbacGroupId,
+        Self::RbacGroupName,
+        Self::ResourceAccessEvents,
+        Self::RiskScore,
+        Self::Version,
+        Self::VmMetadata,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Dictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Dictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Dictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Dictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.dnsEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnsEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `dnsServerIp`: `microsoft.graph.security.ipEvidence`.
+    pub dns_server_ip: Option<IpEvidence>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `hostIpAddress`: `microsoft.graph.security.ipEvidence`.
+    pub host_ip_address: Option<IpEvidence>,
+    /// Property `ipAddresses`: `Collection(microsoft.graph.security.ipEvidence)`.
+    pub ip_addresses: Option<Vec<IpEvidence>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DnsEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl DnsEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dnsEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("dnsServerIp", &self.dns_server_ip);
+        object.property("domainName", &self.domain_name);
+        object.property("hostIpAddress", &self.host_ip_address);
+        object.property("ipAddresses", &self.ip_addresses);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DnsEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for DnsEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "dnsServerIp" => read_nullable(map, key, &mut self.dns_server_ip, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "hostIpAddress" => read_nullable(map, key, &mut self.host_ip_address, extra),
+            "ipAddresses" => read_nullable(map, key, &mut self.ip_addresses, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl DnsEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`DnsEvidence`] by wire name, each a [`Field<DnsEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DnsEvidence::set_null`].
+pub enum DnsEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl DnsEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DnsEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<DnsEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<DnsEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<DnsEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<DnsEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<DnsEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<DnsEvidence> = model::Field::new("verdict");
+    /// `dnsServerIp`
+    pub const DnsServerIp: model::Field<DnsEvidence> = model::Field::new("dnsServerIp");
+    /// `domainName`
+    pub const DomainName: model::Field<DnsEvidence> = model::Field::new("domainName");
+    /// `hostIpAddress`
+    pub const HostIpAddress: model::Field<DnsEvidence> = model::Field::new(
+        "hostIpAddress",
+    );
+    /// `ipAddresses`
+    pub const IpAddresses: model::Field<DnsEvidence> = model::Field::new("ipAddresses");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DnsEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DnsServerIp,
+        Self::DomainName,
+        Self::HostIpAddress,
+        Self::IpAddresses,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.emailSender`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSender {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `emailAddress`: `Edm.String`.
+    pub email_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EmailSender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EmailSender {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.emailSender";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("domainName", &self.domain_name);
+        object.property("emailAddress", &self.email_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EmailSender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EmailSender {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -70,8 +3217,1752 @@ impl graph_odata_runtime::model::ODataObject for MergeResponse {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "targetIncidentId" => {
-                read_lenient(map, key, &mut self.target_incident_id, extra)
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EmailSender {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EmailSender`] by wire name, each a [`Field<EmailSender>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailSender::set_null`].
+pub enum EmailSenderField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EmailSenderField {
+    /// `displayName`
+    pub const DisplayName: model::Field<EmailSender> = model::Field::new("displayName");
+    /// `domainName`
+    pub const DomainName: model::Field<EmailSender> = model::Field::new("domainName");
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<EmailSender> = model::Field::new(
+        "emailAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EmailSender>] = &[
+        Self::DisplayName,
+        Self::DomainName,
+        Self::EmailAddress,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.fileDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileDetails {
+    /// Property `fileName`: `Edm.String`.
+    pub file_name: Option<String>,
+    /// Property `filePath`: `Edm.String`.
+    pub file_path: Option<String>,
+    /// Property `filePublisher`: `Edm.String`.
+    pub file_publisher: Option<String>,
+    /// Property `fileSize`: `Edm.Int64`.
+    pub file_size: Option<i64>,
+    /// Property `issuer`: `Edm.String`.
+    pub issuer: Option<String>,
+    /// Property `md5`: `Edm.String`.
+    pub md5: Option<String>,
+    /// Property `sha1`: `Edm.String`.
+    pub sha1: Option<String>,
+    /// Property `sha256`: `Edm.String`.
+    pub sha256: Option<String>,
+    /// Property `sha256Ac`: `Edm.String`.
+    pub sha256_ac: Option<String>,
+    /// Property `signer`: `Edm.String`.
+    pub signer: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("fileName", &self.file_name);
+        object.property("filePath", &self.file_path);
+        object.property("filePublisher", &self.file_publisher);
+        object.property("fileSize", &self.file_size);
+        object.property("issuer", &self.issuer);
+        object.property("md5", &self.md5);
+        object.property("sha1", &self.sha1);
+        object.property("sha256", &self.sha256);
+        object.property("sha256Ac", &self.sha256_ac);
+        object.property("signer", &self.signer);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "filePath" => read_lenient(map, key, &mut self.file_path, extra),
+            "filePublisher" => read_lenient(map, key, &mut self.file_publisher, extra),
+            "fileSize" => read_lenient(map, key, &mut self.file_size, extra),
+            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
+            "md5" => read_lenient(map, key, &mut self.md5, extra),
+            "sha1" => read_lenient(map, key, &mut self.sha1, extra),
+            "sha256" => read_lenient(map, key, &mut self.sha256, extra),
+            "sha256Ac" => read_lenient(map, key, &mut self.sha256_ac, extra),
+            "signer" => read_lenient(map, key, &mut self.signer, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileDetails`] by wire name, each a [`Field<FileDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileDetails::set_null`].
+pub enum FileDetailsField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileDetailsField {
+    /// `fileName`
+    pub const FileName: model::Field<FileDetails> = model::Field::new("fileName");
+    /// `filePath`
+    pub const FilePath: model::Field<FileDetails> = model::Field::new("filePath");
+    /// `filePublisher`
+    pub const FilePublisher: model::Field<FileDetails> = model::Field::new(
+        "filePublisher",
+    );
+    /// `fileSize`
+    pub const FileSize: model::Field<FileDetails> = model::Field::new("fileSize");
+    /// `issuer`
+    pub const Issuer: model::Field<FileDetails> = model::Field::new("issuer");
+    /// `md5`
+    pub const Md5: model::Field<FileDetails> = model::Field::new("md5");
+    /// `sha1`
+    pub const Sha1: model::Field<FileDetails> = model::Field::new("sha1");
+    /// `sha256`
+    pub const Sha256: model::Field<FileDetails> = model::Field::new("sha256");
+    /// `sha256Ac`
+    pub const Sha256Ac: model::Field<FileDetails> = model::Field::new("sha256Ac");
+    /// `signer`
+    pub const Signer: model::Field<FileDetails> = model::Field::new("signer");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileDetails>] = &[
+        Self::FileName,
+        Self::FilePath,
+        Self::FilePublisher,
+        Self::FileSize,
+        Self::Issuer,
+        Self::Md5,
+        Self::Sha1,
+        Self::Sha256,
+        Self::Sha256Ac,
+        Self::Signer,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.fileEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `detectionStatus`: `microsoft.graph.security.detectionStatus`.
+    pub detection_status: Option<DetectionStatus>,
+    /// Property `fileDetails`: `microsoft.graph.security.fileDetails`.
+    pub file_details: Option<FileDetails>,
+    /// Property `mdeDeviceId`: `Edm.String`.
+    pub mde_device_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("detectionStatus", &self.detection_status);
+        object.property("fileDetails", &self.file_details);
+        object.property("mdeDeviceId", &self.mde_device_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "detectionStatus" => {
+                read_nullable(map, key, &mut self.detection_status, extra)
+            }
+            "fileDetails" => read_nullable(map, key, &mut self.file_details, extra),
+            "mdeDeviceId" => read_lenient(map, key, &mut self.mde_device_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileEvidence`] by wire name, each a [`Field<FileEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileEvidence::set_null`].
+pub enum FileEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FileEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<FileEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<FileEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<FileEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<FileEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<FileEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<FileEvidence> = model::Field::new("verdict");
+    /// `detectionStatus`
+    pub const DetectionStatus: model::Field<FileEvidence> = model::Field::new(
+        "detectionStatus",
+    );
+    /// `fileDetails`
+    pub const FileDetails: model::Field<FileEvidence> = model::Field::new("fileDetails");
+    /// `mdeDeviceId`
+    pub const MdeDeviceId: model::Field<FileEvidence> = model::Field::new("mdeDeviceId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DetectionStatus,
+        Self::FileDetails,
+        Self::MdeDeviceId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.fileHash`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileHash {
+    /// Property `algorithm`: `microsoft.graph.security.fileHashAlgorithm`, not nullable.
+    pub algorithm: Option<FileHashAlgorithm>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHash {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileHash";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("algorithm", &self.algorithm);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileHash {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileHash {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "algorithm" => read_nullable(map, key, &mut self.algorithm, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHash {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
+pub enum FileHashField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileHashField {
+    /// `algorithm`
+    pub const Algorithm: model::Field<FileHash> = model::Field::new("algorithm");
+    /// `value`
+    pub const Value: model::Field<FileHash> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileHash>] = &[Self::Algorithm, Self::Value];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.fileHashEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileHashEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `algorithm`: `microsoft.graph.security.fileHashAlgorithm`, not nullable.
+    pub algorithm: Option<FileHashAlgorithm>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileHashEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHashEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileHashEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("algorithm", &self.algorithm);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileHashEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileHashEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "algorithm" => read_nullable(map, key, &mut self.algorithm, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHashEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileHashEvidence`] by wire name, each a [`Field<FileHashEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHashEvidence::set_null`].
+pub enum FileHashEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileHashEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FileHashEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<FileHashEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<FileHashEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<FileHashEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<FileHashEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<FileHashEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<FileHashEvidence> = model::Field::new("verdict");
+    /// `algorithm`
+    pub const Algorithm: model::Field<FileHashEvidence> = model::Field::new("algorithm");
+    /// `value`
+    pub const Value: model::Field<FileHashEvidence> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileHashEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Algorithm,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.geoLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoLocation {
+    /// Property `city`: `Edm.String`.
+    pub city: Option<String>,
+    /// Property `countryName`: `Edm.String`.
+    pub country_name: Option<String>,
+    /// Property `latitude`: `Edm.Double`.
+    pub latitude: Option<f64>,
+    /// Property `longitude`: `Edm.Double`.
+    pub longitude: Option<f64>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GeoLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GeoLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.geoLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("city", &self.city);
+        object.property("countryName", &self.country_name);
+        object.property("latitude", &self.latitude);
+        object.property("longitude", &self.longitude);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GeoLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GeoLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "countryName" => read_lenient(map, key, &mut self.country_name, extra),
+            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
+            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GeoLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GeoLocation`] by wire name, each a [`Field<GeoLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoLocation::set_null`].
+pub enum GeoLocationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GeoLocationField {
+    /// `city`
+    pub const City: model::Field<GeoLocation> = model::Field::new("city");
+    /// `countryName`
+    pub const CountryName: model::Field<GeoLocation> = model::Field::new("countryName");
+    /// `latitude`
+    pub const Latitude: model::Field<GeoLocation> = model::Field::new("latitude");
+    /// `longitude`
+    pub const Longitude: model::Field<GeoLocation> = model::Field::new("longitude");
+    /// `state`
+    pub const State: model::Field<GeoLocation> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GeoLocation>] = &[
+        Self::City,
+        Self::CountryName,
+        Self::Latitude,
+        Self::Longitude,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.gitHubOrganizationEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GitHubOrganizationEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `company`: `Edm.String`.
+    pub company: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `login`: `Edm.String`.
+    pub login: Option<String>,
+    /// Property `orgId`: `Edm.String`.
+    pub org_id: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GitHubOrganizationEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubOrganizationEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubOrganizationEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("company", &self.company);
+        object.property("displayName", &self.display_name);
+        object.property("email", &self.email);
+        object.property("login", &self.login);
+        object.property("orgId", &self.org_id);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GitHubOrganizationEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GitHubOrganizationEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "company" => read_lenient(map, key, &mut self.company, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "login" => read_lenient(map, key, &mut self.login, extra),
+            "orgId" => read_lenient(map, key, &mut self.org_id, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubOrganizationEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GitHubOrganizationEvidence`] by wire name, each a [`Field<GitHubOrganizationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubOrganizationEvidence::set_null`].
+pub enum GitHubOrganizationEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GitHubOrganizationEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<GitHubOrganizationEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `company`
+    pub const Company: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "company",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `email`
+    pub const Email: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "email",
+    );
+    /// `login`
+    pub const Login: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "login",
+    );
+    /// `orgId`
+    pub const OrgId: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "orgId",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<GitHubOrganizationEvidence> = model::Field::new(
+        "webUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GitHubOrganizationEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Company,
+        Self::DisplayName,
+        Self::Email,
+        Self::Login,
+        Self::OrgId,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.gitHubRepoEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GitHubRepoEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `baseUrl`: `Edm.String`.
+    pub base_url: Option<String>,
+    /// Property `login`: `Edm.String`.
+    pub login: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    pub owner: Option<String>,
+    /// Property `ownerType`: `Edm.String`.
+    pub owner_type: Option<String>,
+    /// Property `repoId`: `Edm.String`.
+    pub repo_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GitHubRepoEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubRepoEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubRepoEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("baseUrl", &self.base_url);
+        object.property("login", &self.login);
+        object.property("owner", &self.owner);
+        object.property("ownerType", &self.owner_type);
+        object.property("repoId", &self.repo_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GitHubRepoEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GitHubRepoEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "baseUrl" => read_lenient(map, key, &mut self.base_url, extra),
+            "login" => read_lenient(map, key, &mut self.login, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "ownerType" => read_lenient(map, key, &mut self.owner_type, extra),
+            "repoId" => read_lenient(map, key, &mut self.repo_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubRepoEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GitHubRepoEvidence`] by wire name, each a [`Field<GitHubRepoEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubRepoEvidence::set_null`].
+pub enum GitHubRepoEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GitHubRepoEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<GitHubRepoEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<GitHubRepoEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<GitHubRepoEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<GitHubRepoEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<GitHubRepoEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<GitHubRepoEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<GitHubRepoEvidence> = model::Field::new("verdict");
+    /// `baseUrl`
+    pub const BaseUrl: model::Field<GitHubRepoEvidence> = model::Field::new("baseUrl");
+    /// `login`
+    pub const Login: model::Field<GitHubRepoEvidence> = model::Field::new("login");
+    /// `owner`
+    pub const Owner: model::Field<GitHubRepoEvidence> = model::Field::new("owner");
+    /// `ownerType`
+    pub const OwnerType: model::Field<GitHubRepoEvidence> = model::Field::new(
+        "ownerType",
+    );
+    /// `repoId`
+    pub const RepoId: model::Field<GitHubRepoEvidence> = model::Field::new("repoId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GitHubRepoEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::BaseUrl,
+        Self::Login,
+        Self::Owner,
+        Self::OwnerType,
+        Self::RepoId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.gitHubUserEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GitHubUserEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `login`: `Edm.String`.
+    pub login: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GitHubUserEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubUserEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubUserEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("email", &self.email);
+        object.property("login", &self.login);
+        object.property("name", &self.name);
+        object.property("userId", &self.user_id);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GitHubUserEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GitHubUserEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "login" => read_lenient(map, key, &mut self.login, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GitHubUserEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GitHubUserEvidence`] by wire name, each a [`Field<GitHubUserEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubUserEvidence::set_null`].
+pub enum GitHubUserEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GitHubUserEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<GitHubUserEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<GitHubUserEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<GitHubUserEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<GitHubUserEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<GitHubUserEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<GitHubUserEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<GitHubUserEvidence> = model::Field::new("verdict");
+    /// `email`
+    pub const Email: model::Field<GitHubUserEvidence> = model::Field::new("email");
+    /// `login`
+    pub const Login: model::Field<GitHubUserEvidence> = model::Field::new("login");
+    /// `name`
+    pub const Name: model::Field<GitHubUserEvidence> = model::Field::new("name");
+    /// `userId`
+    pub const UserId: model::Field<GitHubUserEvidence> = model::Field::new("userId");
+    /// `webUrl`
+    pub const WebUrl: model::Field<GitHubUserEvidence> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GitHubUserEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Email,
+        Self::Login,
+        Self::Name,
+        Self::UserId,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.googleCloudResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GoogleCloudResourceEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `fullResourceName`: `Edm.String`.
+    pub full_resource_name: Option<String>,
+    /// Property `location`: `Edm.String`.
+    pub location: Option<String>,
+    /// Property `locationType`: `microsoft.graph.security.googleCloudLocationType`.
+    pub location_type: Option<GoogleCloudLocationType>,
+    /// Property `projectId`: `Edm.String`.
+    pub project_id: Option<String>,
+    /// Property `projectNumber`: `Edm.Int64`.
+    pub project_number: Option<i64>,
+    /// Property `resourceName`: `Edm.String`.
+    pub resource_name: Option<String>,
+    /// Property `resourceType`: `Edm.String`.
+    pub resource_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GoogleCloudResourceEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GoogleCloudResourceEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.googleCloudResourceEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("fullResourceName", &self.full_resource_name);
+        object.property("location", &self.location);
+        object.property("locationType", &self.location_type);
+        object.property("projectId", &self.project_id);
+        object.property("projectNumber", &self.project_number);
+        object.property("resourceName", &self.resource_name);
+        object.property("resourceType", &self.resource_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GoogleCloudResourceEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GoogleCloudResourceEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "fullResourceName" => {
+                read_lenient(map, key, &mut self.full_resource_name, extra)
+            }
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "locationType" => read_nullable(map, key, &mut self.location_type, extra),
+            "projectId" => read_lenient(map, key, &mut self.project_id, extra),
+            "projectNumber" => read_lenient(map, key, &mut self.project_number, extra),
+            "resourceName" => read_lenient(map, key, &mut self.resource_name, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GoogleCloudResourceEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GoogleCloudResourceEvidence`] by wire name, each a [`Field<GoogleCloudResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GoogleCloudResourceEvidence::set_null`].
+pub enum GoogleCloudResourceEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GoogleCloudResourceEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "tags",
+    );
+    /// `verdict`
+    pub const Verdict: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `fullResourceName`
+    pub const FullResourceName: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "fullResourceName",
+    );
+    /// `location`
+    pub const Location: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "location",
+    );
+    /// `locationType`
+    pub const LocationType: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "locationType",
+    );
+    /// `projectId`
+    pub const ProjectId: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "projectId",
+    );
+    /// `projectNumber`
+    pub const ProjectNumber: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "projectNumber",
+    );
+    /// `resourceName`
+    pub const ResourceName: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "resourceName",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<GoogleCloudResourceEvidence> = model::Field::new(
+        "resourceType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GoogleCloudResourceEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::FullResourceName,
+        Self::Location,
+        Self::LocationType,
+        Self::ProjectId,
+        Self::ProjectNumber,
+        Self::ResourceName,
+        Self::ResourceType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.hostLogonSessionEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HostLogonSessionEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `account`: `microsoft.graph.security.userEvidence`.
+    pub account: Option<UserEvidence>,
+    /// Property `endUtcDateTime`: `Edm.DateTimeOffset`.
+    pub end_utc_date_time: Option<edm::DateTimeOffset>,
+    /// Property `host`: `microsoft.graph.security.deviceEvidence`.
+    pub host: Option<DeviceEvidence>,
+    /// Property `sessionId`: `Edm.String`.
+    pub session_id: Option<String>,
+    /// Property `startUtcDateTime`: `Edm.DateTimeOffset`.
+    pub start_utc_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for HostLogonSessionEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl HostLogonSessionEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostLogonSessionEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("account", &self.account);
+        object.property("endUtcDateTime", &self.end_utc_date_time);
+        object.property("host", &self.host);
+        object.property("sessionId", &self.session_id);
+        object.property("startUtcDateTime", &self.start_utc_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for HostLogonSessionEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for HostLogonSessionEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "account" => read_nullable(map, key, &mut self.account, extra),
+            "endUtcDateTime" => {
+                read_lenient(map, key, &mut self.end_utc_date_time, extra)
+            }
+            "host" => read_nullable(map, key, &mut self.host, extra),
+            "sessionId" => read_lenient(map, key, &mut self.session_id, extra),
+            "startUtcDateTime" => {
+                read_lenient(map, key, &mut self.start_utc_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -84,7 +4975,7 @@ impl graph_odata_runtime::model::ODataObject for MergeResponse {
 }
 
 #[cfg(feature = "_security")]
-impl MergeResponse {
+impl HostLogonSessionEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -95,16 +4986,5420 @@ impl MergeResponse {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`MergeResponse`] by wire name, each a [`Field<MergeResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MergeResponse::set_null`].
-pub enum MergeResponseField {}
+/// The properties of [`HostLogonSessionEvidence`] by wire name, each a [`Field<HostLogonSessionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostLogonSessionEvidence::set_null`].
+pub enum HostLogonSessionEvidenceField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl MergeResponseField {
-    /// `targetIncidentId`
-    pub const TargetIncidentId: model::Field<MergeResponse> = model::Field::new(
-        "targetIncidentId",
+impl HostLogonSessionEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<HostLogonSessionEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<HostLogonSessionEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `account`
+    pub const Account: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "account",
+    );
+    /// `endUtcDateTime`
+    pub const EndUtcDateTime: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "endUtcDateTime",
+    );
+    /// `host`
+    pub const Host: model::Field<HostLogonSessionEvidence> = model::Field::new("host");
+    /// `sessionId`
+    pub const SessionId: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "sessionId",
+    );
+    /// `startUtcDateTime`
+    pub const StartUtcDateTime: model::Field<HostLogonSessionEvidence> = model::Field::new(
+        "startUtcDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MergeResponse>] = &[Self::TargetIncidentId];
+    pub const ALL: &'static [model::Field<HostLogonSessionEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Account,
+        Self::EndUtcDateTime,
+        Self::Host,
+        Self::SessionId,
+        Self::StartUtcDateTime,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.initiateInvestigationResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InitiateInvestigationResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.deviceIdEntityIdentifier`, not nullable.
+    pub identifier: Option<DeviceIdEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for InitiateInvestigationResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl InitiateInvestigationResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.initiateInvestigationResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for InitiateInvestigationResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for InitiateInvestigationResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl InitiateInvestigationResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`InitiateInvestigationResponseAction`] by wire name, each a [`Field<InitiateInvestigationResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InitiateInvestigationResponseAction::set_null`].
+pub enum InitiateInvestigationResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl InitiateInvestigationResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<InitiateInvestigationResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InitiateInvestigationResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.ioTDeviceEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IoTDeviceEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `devicePageLink`: `Edm.String`.
+    pub device_page_link: Option<String>,
+    /// Property `deviceSubType`: `Edm.String`.
+    pub device_sub_type: Option<String>,
+    /// Property `deviceType`: `Edm.String`.
+    pub device_type: Option<String>,
+    /// Property `importance`: `microsoft.graph.security.ioTDeviceImportanceType`.
+    pub importance: Option<IoTDeviceImportanceType>,
+    /// Property `ioTHub`: `microsoft.graph.security.azureResourceEvidence`.
+    pub io_t_hub: Option<AzureResourceEvidence>,
+    /// Property `ioTSecurityAgentId`: `Edm.String`.
+    pub io_t_security_agent_id: Option<String>,
+    /// Property `ipAddress`: `microsoft.graph.security.ipEvidence`.
+    pub ip_address: Option<IpEvidence>,
+    /// Property `isAuthorized`: `Edm.Boolean`.
+    pub is_authorized: Option<bool>,
+    /// Property `isProgramming`: `Edm.Boolean`.
+    pub is_programming: Option<bool>,
+    /// Property `isScanner`: `Edm.Boolean`.
+    pub is_scanner: Option<bool>,
+    /// Property `macAddress`: `Edm.String`.
+    pub mac_address: Option<String>,
+    /// Property `manufacturer`: `Edm.String`.
+    pub manufacturer: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `nics`: `Collection(microsoft.graph.security.nicEvidence)`.
+    pub nics: Option<Vec<NicEvidence>>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `owners`: `Collection(Edm.String)`.
+    pub owners: Option<Vec<String>>,
+    /// Property `protocols`: `Collection(Edm.String)`.
+    pub protocols: Option<Vec<String>>,
+    /// Property `purdueLayer`: `Edm.String`.
+    pub purdue_layer: Option<String>,
+    /// Property `sensor`: `Edm.String`.
+    pub sensor: Option<String>,
+    /// Property `serialNumber`: `Edm.String`.
+    pub serial_number: Option<String>,
+    /// Property `site`: `Edm.String`.
+    pub site: Option<String>,
+    /// Property `source`: `Edm.String`.
+    pub source: Option<String>,
+    /// Property `sourceRef`: `microsoft.graph.security.urlEvidence`.
+    pub source_ref: Option<UrlEvidence>,
+    /// Property `zone`: `Edm.String`.
+    pub zone: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IoTDeviceEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IoTDeviceEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ioTDeviceEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("deviceId", &self.device_id);
+        object.property("deviceName", &self.device_name);
+        object.property("devicePageLink", &self.device_page_link);
+        object.property("deviceSubType", &self.device_sub_type);
+        object.property("deviceType", &self.device_type);
+        object.property("importance", &self.importance);
+        object.property("ioTHub", &self.io_t_hub);
+        object.property("ioTSecurityAgentId", &self.io_t_security_agent_id);
+        object.property("ipAddress", &self.ip_address);
+        object.property("isAuthorized", &self.is_authorized);
+        object.property("isProgramming", &self.is_programming);
+        object.property("isScanner", &self.is_scanner);
+        object.property("macAddress", &self.mac_address);
+        object.property("manufacturer", &self.manufacturer);
+        object.property("model", &self.model);
+        object.property("nics", &self.nics);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("owners", &self.owners);
+        object.property("protocols", &self.protocols);
+        object.property("purdueLayer", &self.purdue_layer);
+        object.property("sensor", &self.sensor);
+        object.property("serialNumber", &self.serial_number);
+        object.property("site", &self.site);
+        object.property("source", &self.source);
+        object.property("sourceRef", &self.source_ref);
+        object.property("zone", &self.zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IoTDeviceEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IoTDeviceEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "devicePageLink" => read_lenient(map, key, &mut self.device_page_link, extra),
+            "deviceSubType" => read_lenient(map, key, &mut self.device_sub_type, extra),
+            "deviceType" => read_lenient(map, key, &mut self.device_type, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "ioTHub" => read_nullable(map, key, &mut self.io_t_hub, extra),
+            "ioTSecurityAgentId" => {
+                read_lenient(map, key, &mut self.io_t_security_agent_id, extra)
+            }
+            "ipAddress" => read_nullable(map, key, &mut self.ip_address, extra),
+            "isAuthorized" => read_lenient(map, key, &mut self.is_authorized, extra),
+            "isProgramming" => read_lenient(map, key, &mut self.is_programming, extra),
+            "isScanner" => read_lenient(map, key, &mut self.is_scanner, extra),
+            "macAddress" => read_lenient(map, key, &mut self.mac_address, extra),
+            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "nics" => read_nullable(map, key, &mut self.nics, extra),
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "owners" => read_lenient(map, key, &mut self.owners, extra),
+            "protocols" => read_lenient(map, key, &mut self.protocols, extra),
+            "purdueLayer" => read_lenient(map, key, &mut self.purdue_layer, extra),
+            "sensor" => read_lenient(map, key, &mut self.sensor, extra),
+            "serialNumber" => read_lenient(map, key, &mut self.serial_number, extra),
+            "site" => read_lenient(map, key, &mut self.site, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
+            "sourceRef" => read_nullable(map, key, &mut self.source_ref, extra),
+            "zone" => read_lenient(map, key, &mut self.zone, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IoTDeviceEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IoTDeviceEvidence`] by wire name, each a [`Field<IoTDeviceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IoTDeviceEvidence::set_null`].
+pub enum IoTDeviceEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IoTDeviceEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<IoTDeviceEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<IoTDeviceEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<IoTDeviceEvidence> = model::Field::new("verdict");
+    /// `deviceId`
+    pub const DeviceId: model::Field<IoTDeviceEvidence> = model::Field::new("deviceId");
+    /// `deviceName`
+    pub const DeviceName: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "deviceName",
+    );
+    /// `devicePageLink`
+    pub const DevicePageLink: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "devicePageLink",
+    );
+    /// `deviceSubType`
+    pub const DeviceSubType: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "deviceSubType",
+    );
+    /// `deviceType`
+    pub const DeviceType: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "deviceType",
+    );
+    /// `importance`
+    pub const Importance: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "importance",
+    );
+    /// `ioTHub`
+    pub const IoTHub: model::Field<IoTDeviceEvidence> = model::Field::new("ioTHub");
+    /// `ioTSecurityAgentId`
+    pub const IoTSecurityAgentId: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "ioTSecurityAgentId",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "ipAddress",
+    );
+    /// `isAuthorized`
+    pub const IsAuthorized: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "isAuthorized",
+    );
+    /// `isProgramming`
+    pub const IsProgramming: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "isProgramming",
+    );
+    /// `isScanner`
+    pub const IsScanner: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "isScanner",
+    );
+    /// `macAddress`
+    pub const MacAddress: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "macAddress",
+    );
+    /// `manufacturer`
+    pub const Manufacturer: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "manufacturer",
+    );
+    /// `model`
+    pub const Model: model::Field<IoTDeviceEvidence> = model::Field::new("model");
+    /// `nics`
+    pub const Nics: model::Field<IoTDeviceEvidence> = model::Field::new("nics");
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `owners`
+    pub const Owners: model::Field<IoTDeviceEvidence> = model::Field::new("owners");
+    /// `protocols`
+    pub const Protocols: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "protocols",
+    );
+    /// `purdueLayer`
+    pub const PurdueLayer: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "purdueLayer",
+    );
+    /// `sensor`
+    pub const Sensor: model::Field<IoTDeviceEvidence> = model::Field::new("sensor");
+    /// `serialNumber`
+    pub const SerialNumber: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "serialNumber",
+    );
+    /// `site`
+    pub const Site: model::Field<IoTDeviceEvidence> = model::Field::new("site");
+    /// `source`
+    pub const Source: model::Field<IoTDeviceEvidence> = model::Field::new("source");
+    /// `sourceRef`
+    pub const SourceRef: model::Field<IoTDeviceEvidence> = model::Field::new(
+        "sourceRef",
+    );
+    /// `zone`
+    pub const Zone: model::Field<IoTDeviceEvidence> = model::Field::new("zone");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IoTDeviceEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DeviceId,
+        Self::DeviceName,
+        Self::DevicePageLink,
+        Self::DeviceSubType,
+        Self::DeviceType,
+        Self::Importance,
+        Self::IoTHub,
+        Self::IoTSecurityAgentId,
+        Self::IpAddress,
+        Self::IsAuthorized,
+        Self::IsProgramming,
+        Self::IsScanner,
+        Self::MacAddress,
+        Self::Manufacturer,
+        Self::Model,
+        Self::Nics,
+        Self::OperatingSystem,
+        Self::Owners,
+        Self::Protocols,
+        Self::PurdueLayer,
+        Self::Sensor,
+        Self::SerialNumber,
+        Self::Site,
+        Self::Source,
+        Self::SourceRef,
+        Self::Zone,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.ipEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IpEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `countryLetterCode`: `Edm.String`.
+    pub country_letter_code: Option<String>,
+    /// Property `ipAddress`: `Edm.String`.
+    pub ip_address: Option<String>,
+    /// Property `location`: `microsoft.graph.security.geoLocation`.
+    pub location: Option<GeoLocation>,
+    /// Property `stream`: `microsoft.graph.security.stream`.
+    pub stream: Option<Stream>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IpEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IpEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ipEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("countryLetterCode", &self.country_letter_code);
+        object.property("ipAddress", &self.ip_address);
+        object.property("location", &self.location);
+        object.property("stream", &self.stream);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IpEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IpEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "countryLetterCode" => {
+                read_lenient(map, key, &mut self.country_letter_code, extra)
+            }
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "stream" => read_nullable(map, key, &mut self.stream, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IpEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IpEvidence`] by wire name, each a [`Field<IpEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IpEvidence::set_null`].
+pub enum IpEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IpEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IpEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<IpEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<IpEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<IpEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<IpEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<IpEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<IpEvidence> = model::Field::new("verdict");
+    /// `countryLetterCode`
+    pub const CountryLetterCode: model::Field<IpEvidence> = model::Field::new(
+        "countryLetterCode",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<IpEvidence> = model::Field::new("ipAddress");
+    /// `location`
+    pub const Location: model::Field<IpEvidence> = model::Field::new("location");
+    /// `stream`
+    pub const Stream: model::Field<IpEvidence> = model::Field::new("stream");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IpEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::CountryLetterCode,
+        Self::IpAddress,
+        Self::Location,
+        Self::Stream,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.isolateDeviceResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IsolateDeviceResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.deviceIdEntityIdentifier`, not nullable.
+    pub identifier: Option<DeviceIdEntityIdentifier>,
+    /// Property `isolationType`: `microsoft.graph.security.isolationType`, not nullable.
+    pub isolation_type: Option<IsolationType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IsolateDeviceResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IsolateDeviceResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.isolateDeviceResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.property("isolationType", &self.isolation_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IsolateDeviceResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IsolateDeviceResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            "isolationType" => read_nullable(map, key, &mut self.isolation_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IsolateDeviceResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IsolateDeviceResponseAction`] by wire name, each a [`Field<IsolateDeviceResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IsolateDeviceResponseAction::set_null`].
+pub enum IsolateDeviceResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IsolateDeviceResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<IsolateDeviceResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// `isolationType`
+    pub const IsolationType: model::Field<IsolateDeviceResponseAction> = model::Field::new(
+        "isolationType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IsolateDeviceResponseAction>] = &[
+        Self::Identifier,
+        Self::IsolationType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.loggedOnUser`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoggedOnUser {
+    /// Property `accountName`: `Edm.String`.
+    pub account_name: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for LoggedOnUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LoggedOnUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.loggedOnUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accountName", &self.account_name);
+        object.property("domainName", &self.domain_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for LoggedOnUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for LoggedOnUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accountName" => read_lenient(map, key, &mut self.account_name, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LoggedOnUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`LoggedOnUser`] by wire name, each a [`Field<LoggedOnUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoggedOnUser::set_null`].
+pub enum LoggedOnUserField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl LoggedOnUserField {
+    /// `accountName`
+    pub const AccountName: model::Field<LoggedOnUser> = model::Field::new("accountName");
+    /// `domainName`
+    pub const DomainName: model::Field<LoggedOnUser> = model::Field::new("domainName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LoggedOnUser>] = &[
+        Self::AccountName,
+        Self::DomainName,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.mailClusterEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailClusterEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `clusterBy`: `Edm.String`.
+    pub cluster_by: Option<String>,
+    /// Property `clusterByValue`: `Edm.String`.
+    pub cluster_by_value: Option<String>,
+    /// Property `emailCount`: `Edm.Int64`.
+    pub email_count: Option<i64>,
+    /// Property `networkMessageIds`: `Collection(Edm.String)`.
+    pub network_message_ids: Option<Vec<String>>,
+    /// Property `query`: `Edm.String`.
+    pub query: Option<String>,
+    /// Property `urn`: `Edm.String`.
+    pub urn: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailClusterEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailClusterEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailClusterEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("clusterBy", &self.cluster_by);
+        object.property("clusterByValue", &self.cluster_by_value);
+        object.property("emailCount", &self.email_count);
+        object.property("networkMessageIds", &self.network_message_ids);
+        object.property("query", &self.query);
+        object.property("urn", &self.urn);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailClusterEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MailClusterEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "clusterBy" => read_lenient(map, key, &mut self.cluster_by, extra),
+            "clusterByValue" => read_lenient(map, key, &mut self.cluster_by_value, extra),
+            "emailCount" => read_lenient(map, key, &mut self.email_count, extra),
+            "networkMessageIds" => {
+                read_lenient(map, key, &mut self.network_message_ids, extra)
+            }
+            "query" => read_lenient(map, key, &mut self.query, extra),
+            "urn" => read_lenient(map, key, &mut self.urn, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailClusterEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MailClusterEvidence`] by wire name, each a [`Field<MailClusterEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailClusterEvidence::set_null`].
+pub enum MailClusterEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MailClusterEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MailClusterEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<MailClusterEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<MailClusterEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<MailClusterEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<MailClusterEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<MailClusterEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<MailClusterEvidence> = model::Field::new("verdict");
+    /// `clusterBy`
+    pub const ClusterBy: model::Field<MailClusterEvidence> = model::Field::new(
+        "clusterBy",
+    );
+    /// `clusterByValue`
+    pub const ClusterByValue: model::Field<MailClusterEvidence> = model::Field::new(
+        "clusterByValue",
+    );
+    /// `emailCount`
+    pub const EmailCount: model::Field<MailClusterEvidence> = model::Field::new(
+        "emailCount",
+    );
+    /// `networkMessageIds`
+    pub const NetworkMessageIds: model::Field<MailClusterEvidence> = model::Field::new(
+        "networkMessageIds",
+    );
+    /// `query`
+    pub const Query: model::Field<MailClusterEvidence> = model::Field::new("query");
+    /// `urn`
+    pub const Urn: model::Field<MailClusterEvidence> = model::Field::new("urn");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailClusterEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::ClusterBy,
+        Self::ClusterByValue,
+        Self::EmailCount,
+        Self::NetworkMessageIds,
+        Self::Query,
+        Self::Urn,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.mailboxConfigurationEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailboxConfigurationEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `configurationId`: `Edm.String`.
+    pub configuration_id: Option<String>,
+    /// Property `configurationType`: `microsoft.graph.security.mailboxConfigurationType`.
+    pub configuration_type: Option<MailboxConfigurationType>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `externalDirectoryObjectId`: `Edm.Guid`.
+    pub external_directory_object_id: Option<edm::Guid>,
+    /// Property `mailboxPrimaryAddress`: `Edm.String`.
+    pub mailbox_primary_address: Option<String>,
+    /// Property `upn`: `Edm.String`.
+    pub upn: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxConfigurationEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxConfigurationEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxConfigurationEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("configurationId", &self.configuration_id);
+        object.property("configurationType", &self.configuration_type);
+        object.property("displayName", &self.display_name);
+        object.property("externalDirectoryObjectId", &self.external_directory_object_id);
+        object.property("mailboxPrimaryAddress", &self.mailbox_primary_address);
+        object.property("upn", &self.upn);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxConfigurationEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MailboxConfigurationEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "configurationId" => {
+                read_lenient(map, key, &mut self.configuration_id, extra)
+            }
+            "configurationType" => {
+                read_nullable(map, key, &mut self.configuration_type, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "externalDirectoryObjectId" => {
+                read_lenient(map, key, &mut self.external_directory_object_id, extra)
+            }
+            "mailboxPrimaryAddress" => {
+                read_lenient(map, key, &mut self.mailbox_primary_address, extra)
+            }
+            "upn" => read_lenient(map, key, &mut self.upn, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxConfigurationEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MailboxConfigurationEvidence`] by wire name, each a [`Field<MailboxConfigurationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxConfigurationEvidence::set_null`].
+pub enum MailboxConfigurationEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MailboxConfigurationEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "tags",
+    );
+    /// `verdict`
+    pub const Verdict: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `configurationId`
+    pub const ConfigurationId: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "configurationId",
+    );
+    /// `configurationType`
+    pub const ConfigurationType: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "configurationType",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `externalDirectoryObjectId`
+    pub const ExternalDirectoryObjectId: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "externalDirectoryObjectId",
+    );
+    /// `mailboxPrimaryAddress`
+    pub const MailboxPrimaryAddress: model::Field<MailboxConfigurationEvidence> = model::Field::new(
+        "mailboxPrimaryAddress",
+    );
+    /// `upn`
+    pub const Upn: model::Field<MailboxConfigurationEvidence> = model::Field::new("upn");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailboxConfigurationEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::ConfigurationId,
+        Self::ConfigurationType,
+        Self::DisplayName,
+        Self::ExternalDirectoryObjectId,
+        Self::MailboxPrimaryAddress,
+        Self::Upn,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.mailboxEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailboxEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `primaryAddress`: `Edm.String`.
+    pub primary_address: Option<String>,
+    /// Property `upn`: `Edm.String`.
+    pub upn: Option<String>,
+    /// Property `userAccount`: `microsoft.graph.security.userAccount`.
+    pub user_account: Option<UserAccount>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("displayName", &self.display_name);
+        object.property("primaryAddress", &self.primary_address);
+        object.property("upn", &self.upn);
+        object.property("userAccount", &self.user_account);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MailboxEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "primaryAddress" => read_lenient(map, key, &mut self.primary_address, extra),
+            "upn" => read_lenient(map, key, &mut self.upn, extra),
+            "userAccount" => read_nullable(map, key, &mut self.user_account, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MailboxEvidence`] by wire name, each a [`Field<MailboxEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxEvidence::set_null`].
+pub enum MailboxEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MailboxEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MailboxEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<MailboxEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<MailboxEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<MailboxEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<MailboxEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<MailboxEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<MailboxEvidence> = model::Field::new("verdict");
+    /// `displayName`
+    pub const DisplayName: model::Field<MailboxEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `primaryAddress`
+    pub const PrimaryAddress: model::Field<MailboxEvidence> = model::Field::new(
+        "primaryAddress",
+    );
+    /// `upn`
+    pub const Upn: model::Field<MailboxEvidence> = model::Field::new("upn");
+    /// `userAccount`
+    pub const UserAccount: model::Field<MailboxEvidence> = model::Field::new(
+        "userAccount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailboxEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DisplayName,
+        Self::PrimaryAddress,
+        Self::Upn,
+        Self::UserAccount,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.malwareEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MalwareEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `category`: `Edm.String`.
+    pub category: Option<String>,
+    /// Property `files`: `Collection(microsoft.graph.security.fileEvidence)`.
+    pub files: Option<Vec<FileEvidence>>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `processes`: `Collection(microsoft.graph.security.processEvidence)`.
+    pub processes: Option<Vec<ProcessEvidence>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MalwareEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MalwareEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.malwareEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("category", &self.category);
+        object.property("files", &self.files);
+        object.property("name", &self.name);
+        object.property("processes", &self.processes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MalwareEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MalwareEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "category" => read_lenient(map, key, &mut self.category, extra),
+            "files" => read_nullable(map, key, &mut self.files, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "processes" => read_nullable(map, key, &mut self.processes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MalwareEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MalwareEvidence`] by wire name, each a [`Field<MalwareEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareEvidence::set_null`].
+pub enum MalwareEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MalwareEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MalwareEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<MalwareEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<MalwareEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<MalwareEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<MalwareEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<MalwareEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<MalwareEvidence> = model::Field::new("verdict");
+    /// `category`
+    pub const Category: model::Field<MalwareEvidence> = model::Field::new("category");
+    /// `files`
+    pub const Files: model::Field<MalwareEvidence> = model::Field::new("files");
+    /// `name`
+    pub const Name: model::Field<MalwareEvidence> = model::Field::new("name");
+    /// `processes`
+    pub const Processes: model::Field<MalwareEvidence> = model::Field::new("processes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MalwareEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Category,
+        Self::Files,
+        Self::Name,
+        Self::Processes,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.networkConnectionEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkConnectionEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `destinationAddress`: `microsoft.graph.security.ipEvidence`.
+    pub destination_address: Option<IpEvidence>,
+    /// Property `destinationPort`: `Edm.Int32`.
+    pub destination_port: Option<i32>,
+    /// Property `protocol`: `microsoft.graph.security.protocolType`.
+    pub protocol: Option<ProtocolType>,
+    /// Property `sourceAddress`: `microsoft.graph.security.ipEvidence`.
+    pub source_address: Option<IpEvidence>,
+    /// Property `sourcePort`: `Edm.Int32`.
+    pub source_port: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for NetworkConnectionEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NetworkConnectionEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.networkConnectionEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("destinationAddress", &self.destination_address);
+        object.property("destinationPort", &self.destination_port);
+        object.property("protocol", &self.protocol);
+        object.property("sourceAddress", &self.source_address);
+        object.property("sourcePort", &self.source_port);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for NetworkConnectionEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for NetworkConnectionEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "destinationAddress" => {
+                read_nullable(map, key, &mut self.destination_address, extra)
+            }
+            "destinationPort" => {
+                read_lenient(map, key, &mut self.destination_port, extra)
+            }
+            "protocol" => read_nullable(map, key, &mut self.protocol, extra),
+            "sourceAddress" => read_nullable(map, key, &mut self.source_address, extra),
+            "sourcePort" => read_lenient(map, key, &mut self.source_port, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NetworkConnectionEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`NetworkConnectionEvidence`] by wire name, each a [`Field<NetworkConnectionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkConnectionEvidence::set_null`].
+pub enum NetworkConnectionEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl NetworkConnectionEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "roles",
+    );
+    /// `tags`
+    pub const Tags: model::Field<NetworkConnectionEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `destinationAddress`
+    pub const DestinationAddress: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "destinationAddress",
+    );
+    /// `destinationPort`
+    pub const DestinationPort: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "destinationPort",
+    );
+    /// `protocol`
+    pub const Protocol: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "protocol",
+    );
+    /// `sourceAddress`
+    pub const SourceAddress: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "sourceAddress",
+    );
+    /// `sourcePort`
+    pub const SourcePort: model::Field<NetworkConnectionEvidence> = model::Field::new(
+        "sourcePort",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NetworkConnectionEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DestinationAddress,
+        Self::DestinationPort,
+        Self::Protocol,
+        Self::SourceAddress,
+        Self::SourcePort,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.nicEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NicEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `ipAddress`: `microsoft.graph.security.ipEvidence`.
+    pub ip_address: Option<IpEvidence>,
+    /// Property `macAddress`: `Edm.String`.
+    pub mac_address: Option<String>,
+    /// Property `vlans`: `Collection(Edm.String)`.
+    pub vlans: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for NicEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NicEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.nicEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("ipAddress", &self.ip_address);
+        object.property("macAddress", &self.mac_address);
+        object.property("vlans", &self.vlans);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for NicEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for NicEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "ipAddress" => read_nullable(map, key, &mut self.ip_address, extra),
+            "macAddress" => read_lenient(map, key, &mut self.mac_address, extra),
+            "vlans" => read_lenient(map, key, &mut self.vlans, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NicEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`NicEvidence`] by wire name, each a [`Field<NicEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NicEvidence::set_null`].
+pub enum NicEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl NicEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<NicEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<NicEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<NicEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<NicEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<NicEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<NicEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<NicEvidence> = model::Field::new("verdict");
+    /// `ipAddress`
+    pub const IpAddress: model::Field<NicEvidence> = model::Field::new("ipAddress");
+    /// `macAddress`
+    pub const MacAddress: model::Field<NicEvidence> = model::Field::new("macAddress");
+    /// `vlans`
+    pub const Vlans: model::Field<NicEvidence> = model::Field::new("vlans");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NicEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::IpAddress,
+        Self::MacAddress,
+        Self::Vlans,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.oauthApplicationEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OauthApplicationEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `objectId`: `Edm.String`.
+    pub object_id: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for OauthApplicationEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl OauthApplicationEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.oauthApplicationEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("objectId", &self.object_id);
+        object.property("publisher", &self.publisher);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for OauthApplicationEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for OauthApplicationEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl OauthApplicationEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`OauthApplicationEvidence`] by wire name, each a [`Field<OauthApplicationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OauthApplicationEvidence::set_null`].
+pub enum OauthApplicationEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl OauthApplicationEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<OauthApplicationEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<OauthApplicationEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `appId`
+    pub const AppId: model::Field<OauthApplicationEvidence> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `objectId`
+    pub const ObjectId: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "objectId",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<OauthApplicationEvidence> = model::Field::new(
+        "publisher",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OauthApplicationEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AppId,
+        Self::DisplayName,
+        Self::ObjectId,
+        Self::Publisher,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.processEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProcessEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `detectionStatus`: `microsoft.graph.security.detectionStatus`.
+    pub detection_status: Option<DetectionStatus>,
+    /// Property `imageFile`: `microsoft.graph.security.fileDetails`.
+    pub image_file: Option<FileDetails>,
+    /// Property `mdeDeviceId`: `Edm.String`.
+    pub mde_device_id: Option<String>,
+    /// Property `parentProcessCreationDateTime`: `Edm.DateTimeOffset`.
+    pub parent_process_creation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `parentProcessId`: `Edm.Int64`.
+    pub parent_process_id: Option<i64>,
+    /// Property `parentProcessImageFile`: `microsoft.graph.security.fileDetails`.
+    pub parent_process_image_file: Option<FileDetails>,
+    /// Property `processCommandLine`: `Edm.String`.
+    pub process_command_line: Option<String>,
+    /// Property `processCreationDateTime`: `Edm.DateTimeOffset`.
+    pub process_creation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `processId`: `Edm.Int64`.
+    pub process_id: Option<i64>,
+    /// Property `userAccount`: `microsoft.graph.security.userAccount`.
+    pub user_account: Option<UserAccount>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ProcessEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ProcessEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.processEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("detectionStatus", &self.detection_status);
+        object.property("imageFile", &self.image_file);
+        object.property("mdeDeviceId", &self.mde_device_id);
+        object
+            .property(
+                "parentProcessCreationDateTime",
+                &self.parent_process_creation_date_time,
+            );
+        object.property("parentProcessId", &self.parent_process_id);
+        object.property("parentProcessImageFile", &self.parent_process_image_file);
+        object.property("processCommandLine", &self.process_command_line);
+        object.property("processCreationDateTime", &self.process_creation_date_time);
+        object.property("processId", &self.process_id);
+        object.property("userAccount", &self.user_account);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ProcessEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ProcessEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "detectionStatus" => {
+                read_nullable(map, key, &mut self.detection_status, extra)
+            }
+            "imageFile" => read_nullable(map, key, &mut self.image_file, extra),
+            "mdeDeviceId" => read_lenient(map, key, &mut self.mde_device_id, extra),
+            "parentProcessCreationDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.parent_process_creation_date_time,
+                    extra,
+                )
+            }
+            "parentProcessId" => {
+                read_lenient(map, key, &mut self.parent_process_id, extra)
+            }
+            "parentProcessImageFile" => {
+                read_nullable(map, key, &mut self.parent_process_image_file, extra)
+            }
+            "processCommandLine" => {
+                read_lenient(map, key, &mut self.process_command_line, extra)
+            }
+            "processCreationDateTime" => {
+                read_lenient(map, key, &mut self.process_creation_date_time, extra)
+            }
+            "processId" => read_lenient(map, key, &mut self.process_id, extra),
+            "userAccount" => read_nullable(map, key, &mut self.user_account, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ProcessEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ProcessEvidence`] by wire name, each a [`Field<ProcessEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProcessEvidence::set_null`].
+pub enum ProcessEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ProcessEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ProcessEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<ProcessEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<ProcessEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<ProcessEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ProcessEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<ProcessEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<ProcessEvidence> = model::Field::new("verdict");
+    /// `detectionStatus`
+    pub const DetectionStatus: model::Field<ProcessEvidence> = model::Field::new(
+        "detectionStatus",
+    );
+    /// `imageFile`
+    pub const ImageFile: model::Field<ProcessEvidence> = model::Field::new("imageFile");
+    /// `mdeDeviceId`
+    pub const MdeDeviceId: model::Field<ProcessEvidence> = model::Field::new(
+        "mdeDeviceId",
+    );
+    /// `parentProcessCreationDateTime`
+    pub const ParentProcessCreationDateTime: model::Field<ProcessEvidence> = model::Field::new(
+        "parentProcessCreationDateTime",
+    );
+    /// `parentProcessId`
+    pub const ParentProcessId: model::Field<ProcessEvidence> = model::Field::new(
+        "parentProcessId",
+    );
+    /// `parentProcessImageFile`
+    pub const ParentProcessImageFile: model::Field<ProcessEvidence> = model::Field::new(
+        "parentProcessImageFile",
+    );
+    /// `processCommandLine`
+    pub const ProcessCommandLine: model::Field<ProcessEvidence> = model::Field::new(
+        "processCommandLine",
+    );
+    /// `processCreationDateTime`
+    pub const ProcessCreationDateTime: model::Field<ProcessEvidence> = model::Field::new(
+        "processCreationDateTime",
+    );
+    /// `processId`
+    pub const ProcessId: model::Field<ProcessEvidence> = model::Field::new("processId");
+    /// `userAccount`
+    pub const UserAccount: model::Field<ProcessEvidence> = model::Field::new(
+        "userAccount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProcessEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DetectionStatus,
+        Self::ImageFile,
+        Self::MdeDeviceId,
+        Self::ParentProcessCreationDateTime,
+        Self::ParentProcessId,
+        Self::ParentProcessImageFile,
+        Self::ProcessCommandLine,
+        Self::ProcessCreationDateTime,
+        Self::ProcessId,
+        Self::UserAccount,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.registryKeyEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegistryKeyEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `registryHive`: `Edm.String`.
+    pub registry_hive: Option<String>,
+    /// Property `registryKey`: `Edm.String`.
+    pub registry_key: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RegistryKeyEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RegistryKeyEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.registryKeyEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("registryHive", &self.registry_hive);
+        object.property("registryKey", &self.registry_key);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RegistryKeyEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RegistryKeyEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "registryHive" => read_lenient(map, key, &mut self.registry_hive, extra),
+            "registryKey" => read_lenient(map, key, &mut self.registry_key, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RegistryKeyEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RegistryKeyEvidence`] by wire name, each a [`Field<RegistryKeyEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryKeyEvidence::set_null`].
+pub enum RegistryKeyEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RegistryKeyEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<RegistryKeyEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<RegistryKeyEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<RegistryKeyEvidence> = model::Field::new("verdict");
+    /// `registryHive`
+    pub const RegistryHive: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "registryHive",
+    );
+    /// `registryKey`
+    pub const RegistryKey: model::Field<RegistryKeyEvidence> = model::Field::new(
+        "registryKey",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RegistryKeyEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::RegistryHive,
+        Self::RegistryKey,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.registryValueEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegistryValueEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `mdeDeviceId`: `Edm.String`.
+    pub mde_device_id: Option<String>,
+    /// Property `registryHive`: `Edm.String`.
+    pub registry_hive: Option<String>,
+    /// Property `registryKey`: `Edm.String`.
+    pub registry_key: Option<String>,
+    /// Property `registryValue`: `Edm.String`.
+    pub registry_value: Option<String>,
+    /// Property `registryValueName`: `Edm.String`.
+    pub registry_value_name: Option<String>,
+    /// Property `registryValueType`: `Edm.String`.
+    pub registry_value_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RegistryValueEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RegistryValueEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.registryValueEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("mdeDeviceId", &self.mde_device_id);
+        object.property("registryHive", &self.registry_hive);
+        object.property("registryKey", &self.registry_key);
+        object.property("registryValue", &self.registry_value);
+        object.property("registryValueName", &self.registry_value_name);
+        object.property("registryValueType", &self.registry_value_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RegistryValueEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RegistryValueEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "mdeDeviceId" => read_lenient(map, key, &mut self.mde_device_id, extra),
+            "registryHive" => read_lenient(map, key, &mut self.registry_hive, extra),
+            "registryKey" => read_lenient(map, key, &mut self.registry_key, extra),
+            "registryValue" => read_lenient(map, key, &mut self.registry_value, extra),
+            "registryValueName" => {
+                read_lenient(map, key, &mut self.registry_value_name, extra)
+            }
+            "registryValueType" => {
+                read_lenient(map, key, &mut self.registry_value_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RegistryValueEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RegistryValueEvidence`] by wire name, each a [`Field<RegistryValueEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryValueEvidence::set_null`].
+pub enum RegistryValueEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RegistryValueEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<RegistryValueEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<RegistryValueEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<RegistryValueEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<RegistryValueEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<RegistryValueEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<RegistryValueEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<RegistryValueEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `mdeDeviceId`
+    pub const MdeDeviceId: model::Field<RegistryValueEvidence> = model::Field::new(
+        "mdeDeviceId",
+    );
+    /// `registryHive`
+    pub const RegistryHive: model::Field<RegistryValueEvidence> = model::Field::new(
+        "registryHive",
+    );
+    /// `registryKey`
+    pub const RegistryKey: model::Field<RegistryValueEvidence> = model::Field::new(
+        "registryKey",
+    );
+    /// `registryValue`
+    pub const RegistryValue: model::Field<RegistryValueEvidence> = model::Field::new(
+        "registryValue",
+    );
+    /// `registryValueName`
+    pub const RegistryValueName: model::Field<RegistryValueEvidence> = model::Field::new(
+        "registryValueName",
+    );
+    /// `registryValueType`
+    pub const RegistryValueType: model::Field<RegistryValueEvidence> = model::Field::new(
+        "registryValueType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RegistryValueEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::MdeDeviceId,
+        Self::RegistryHive,
+        Self::RegistryKey,
+        Self::RegistryValue,
+        Self::RegistryValueName,
+        Self::RegistryValueType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.resourceAccessEvent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceAccessEvent {
+    /// Property `accessDateTime`: `Edm.DateTimeOffset`.
+    pub access_date_time: Option<edm::DateTimeOffset>,
+    /// Property `accountId`: `Edm.String`.
+    pub account_id: Option<String>,
+    /// Property `ipAddress`: `Edm.String`.
+    pub ip_address: Option<String>,
+    /// Property `resourceIdentifier`: `Edm.String`.
+    pub resource_identifier: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ResourceAccessEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ResourceAccessEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.resourceAccessEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accessDateTime", &self.access_date_time);
+        object.property("accountId", &self.account_id);
+        object.property("ipAddress", &self.ip_address);
+        object.property("resourceIdentifier", &self.resource_identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ResourceAccessEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ResourceAccessEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accessDateTime" => read_lenient(map, key, &mut self.access_date_time, extra),
+            "accountId" => read_lenient(map, key, &mut self.account_id, extra),
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "resourceIdentifier" => {
+                read_lenient(map, key, &mut self.resource_identifier, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ResourceAccessEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ResourceAccessEvent`] by wire name, each a [`Field<ResourceAccessEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccessEvent::set_null`].
+pub enum ResourceAccessEventField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ResourceAccessEventField {
+    /// `accessDateTime`
+    pub const AccessDateTime: model::Field<ResourceAccessEvent> = model::Field::new(
+        "accessDateTime",
+    );
+    /// `accountId`
+    pub const AccountId: model::Field<ResourceAccessEvent> = model::Field::new(
+        "accountId",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<ResourceAccessEvent> = model::Field::new(
+        "ipAddress",
+    );
+    /// `resourceIdentifier`
+    pub const ResourceIdentifier: model::Field<ResourceAccessEvent> = model::Field::new(
+        "resourceIdentifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ResourceAccessEvent>] = &[
+        Self::AccessDateTime,
+        Self::AccountId,
+        Self::IpAddress,
+        Self::ResourceIdentifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.restrictAppExecutionResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RestrictAppExecutionResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.deviceIdEntityIdentifier`, not nullable.
+    pub identifier: Option<DeviceIdEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RestrictAppExecutionResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RestrictAppExecutionResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.restrictAppExecutionResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RestrictAppExecutionResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RestrictAppExecutionResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RestrictAppExecutionResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RestrictAppExecutionResponseAction`] by wire name, each a [`Field<RestrictAppExecutionResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestrictAppExecutionResponseAction::set_null`].
+pub enum RestrictAppExecutionResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RestrictAppExecutionResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<RestrictAppExecutionResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RestrictAppExecutionResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.runAntivirusScanResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunAntivirusScanResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.deviceIdEntityIdentifier`, not nullable.
+    pub identifier: Option<DeviceIdEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RunAntivirusScanResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RunAntivirusScanResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.runAntivirusScanResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RunAntivirusScanResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RunAntivirusScanResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RunAntivirusScanResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RunAntivirusScanResponseAction`] by wire name, each a [`Field<RunAntivirusScanResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RunAntivirusScanResponseAction::set_null`].
+pub enum RunAntivirusScanResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RunAntivirusScanResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<RunAntivirusScanResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RunAntivirusScanResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.sasTokenEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SasTokenEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `allowedIpAddresses`: `Edm.String`.
+    pub allowed_ip_addresses: Option<String>,
+    /// Property `allowedResourceTypes`: `Collection(Edm.String)`.
+    pub allowed_resource_types: Option<Vec<String>>,
+    /// Property `allowedServices`: `Collection(Edm.String)`.
+    pub allowed_services: Option<Vec<String>>,
+    /// Property `expiryDateTime`: `Edm.DateTimeOffset`.
+    pub expiry_date_time: Option<edm::DateTimeOffset>,
+    /// Property `permissions`: `Collection(Edm.String)`.
+    pub permissions: Option<Vec<String>>,
+    /// Property `protocol`: `Edm.String`.
+    pub protocol: Option<String>,
+    /// Property `signatureHash`: `Edm.String`.
+    pub signature_hash: Option<String>,
+    /// Property `signedWith`: `Edm.String`.
+    pub signed_with: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `storageResource`: `microsoft.graph.security.azureResourceEvidence`.
+    pub storage_resource: Option<AzureResourceEvidence>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SasTokenEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SasTokenEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sasTokenEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("allowedIpAddresses", &self.allowed_ip_addresses);
+        object.property("allowedResourceTypes", &self.allowed_resource_types);
+        object.property("allowedServices", &self.allowed_services);
+        object.property("expiryDateTime", &self.expiry_date_time);
+        object.property("permissions", &self.permissions);
+        object.property("protocol", &self.protocol);
+        object.property("signatureHash", &self.signature_hash);
+        object.property("signedWith", &self.signed_with);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("storageResource", &self.storage_resource);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SasTokenEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SasTokenEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "allowedIpAddresses" => {
+                read_lenient(map, key, &mut self.allowed_ip_addresses, extra)
+            }
+            "allowedResourceTypes" => {
+                read_lenient(map, key, &mut self.allowed_resource_types, extra)
+            }
+            "allowedServices" => {
+                read_lenient(map, key, &mut self.allowed_services, extra)
+            }
+            "expiryDateTime" => read_lenient(map, key, &mut self.expiry_date_time, extra),
+            "permissions" => read_lenient(map, key, &mut self.permissions, extra),
+            "protocol" => read_lenient(map, key, &mut self.protocol, extra),
+            "signatureHash" => read_lenient(map, key, &mut self.signature_hash, extra),
+            "signedWith" => read_lenient(map, key, &mut self.signed_with, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "storageResource" => {
+                read_nullable(map, key, &mut self.storage_resource, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SasTokenEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SasTokenEvidence`] by wire name, each a [`Field<SasTokenEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SasTokenEvidence::set_null`].
+pub enum SasTokenEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SasTokenEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SasTokenEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<SasTokenEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<SasTokenEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<SasTokenEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<SasTokenEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<SasTokenEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<SasTokenEvidence> = model::Field::new("verdict");
+    /// `allowedIpAddresses`
+    pub const AllowedIpAddresses: model::Field<SasTokenEvidence> = model::Field::new(
+        "allowedIpAddresses",
+    );
+    /// `allowedResourceTypes`
+    pub const AllowedResourceTypes: model::Field<SasTokenEvidence> = model::Field::new(
+        "allowedResourceTypes",
+    );
+    /// `allowedServices`
+    pub const AllowedServices: model::Field<SasTokenEvidence> = model::Field::new(
+        "allowedServices",
+    );
+    /// `expiryDateTime`
+    pub const ExpiryDateTime: model::Field<SasTokenEvidence> = model::Field::new(
+        "expiryDateTime",
+    );
+    /// `permissions`
+    pub const Permissions: model::Field<SasTokenEvidence> = model::Field::new(
+        "permissions",
+    );
+    /// `protocol`
+    pub const Protocol: model::Field<SasTokenEvidence> = model::Field::new("protocol");
+    /// `signatureHash`
+    pub const SignatureHash: model::Field<SasTokenEvidence> = model::Field::new(
+        "signatureHash",
+    );
+    /// `signedWith`
+    pub const SignedWith: model::Field<SasTokenEvidence> = model::Field::new(
+        "signedWith",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<SasTokenEvidence> = model::Field::new(
+        "startDateTime",
+    );
+    /// `storageResource`
+    pub const StorageResource: model::Field<SasTokenEvidence> = model::Field::new(
+        "storageResource",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SasTokenEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AllowedIpAddresses,
+        Self::AllowedResourceTypes,
+        Self::AllowedServices,
+        Self::ExpiryDateTime,
+        Self::Permissions,
+        Self::Protocol,
+        Self::SignatureHash,
+        Self::SignedWith,
+        Self::StartDateTime,
+        Self::StorageResource,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.securityGroupEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityGroupEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `securityGroupId`: `Edm.String`.
+    pub security_group_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SecurityGroupEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SecurityGroupEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityGroupEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("displayName", &self.display_name);
+        object.property("securityGroupId", &self.security_group_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SecurityGroupEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SecurityGroupEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "securityGroupId" => {
+                read_lenient(map, key, &mut self.security_group_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SecurityGroupEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SecurityGroupEvidence`] by wire name, each a [`Field<SecurityGroupEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityGroupEvidence::set_null`].
+pub enum SecurityGroupEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SecurityGroupEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<SecurityGroupEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<SecurityGroupEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `securityGroupId`
+    pub const SecurityGroupId: model::Field<SecurityGroupEvidence> = model::Field::new(
+        "securityGroupId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SecurityGroupEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DisplayName,
+        Self::SecurityGroupId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.servicePrincipalEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePrincipalEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `appOwnerTenantId`: `Edm.String`.
+    pub app_owner_tenant_id: Option<String>,
+    /// Property `servicePrincipalName`: `Edm.String`.
+    pub service_principal_name: Option<String>,
+    /// Property `servicePrincipalObjectId`: `Edm.String`.
+    pub service_principal_object_id: Option<String>,
+    /// Property `servicePrincipalType`: `microsoft.graph.security.servicePrincipalType`.
+    pub service_principal_type: Option<ServicePrincipalType>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ServicePrincipalEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ServicePrincipalEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.servicePrincipalEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("appId", &self.app_id);
+        object.property("appOwnerTenantId", &self.app_owner_tenant_id);
+        object.property("servicePrincipalName", &self.service_principal_name);
+        object.property("servicePrincipalObjectId", &self.service_principal_object_id);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ServicePrincipalEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ServicePrincipalEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "appOwnerTenantId" => {
+                read_lenient(map, key, &mut self.app_owner_tenant_id, extra)
+            }
+            "servicePrincipalName" => {
+                read_lenient(map, key, &mut self.service_principal_name, extra)
+            }
+            "servicePrincipalObjectId" => {
+                read_lenient(map, key, &mut self.service_principal_object_id, extra)
+            }
+            "servicePrincipalType" => {
+                read_nullable(map, key, &mut self.service_principal_type, extra)
+            }
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ServicePrincipalEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ServicePrincipalEvidence`] by wire name, each a [`Field<ServicePrincipalEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalEvidence::set_null`].
+pub enum ServicePrincipalEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ServicePrincipalEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ServicePrincipalEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<ServicePrincipalEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `appId`
+    pub const AppId: model::Field<ServicePrincipalEvidence> = model::Field::new("appId");
+    /// `appOwnerTenantId`
+    pub const AppOwnerTenantId: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "appOwnerTenantId",
+    );
+    /// `servicePrincipalName`
+    pub const ServicePrincipalName: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "servicePrincipalName",
+    );
+    /// `servicePrincipalObjectId`
+    pub const ServicePrincipalObjectId: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "servicePrincipalObjectId",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<ServicePrincipalEvidence> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServicePrincipalEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::AppId,
+        Self::AppOwnerTenantId,
+        Self::ServicePrincipalName,
+        Self::ServicePrincipalObjectId,
+        Self::ServicePrincipalType,
+        Self::TenantId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.stopAndQuarantineFileResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopAndQuarantineFileResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.stopAndQuarantineFileEntityIdentifier`, not nullable.
+    pub identifier: Option<StopAndQuarantineFileEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for StopAndQuarantineFileResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl StopAndQuarantineFileResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.stopAndQuarantineFileResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for StopAndQuarantineFileResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for StopAndQuarantineFileResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl StopAndQuarantineFileResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`StopAndQuarantineFileResponseAction`] by wire name, each a [`Field<StopAndQuarantineFileResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StopAndQuarantineFileResponseAction::set_null`].
+pub enum StopAndQuarantineFileResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl StopAndQuarantineFileResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<StopAndQuarantineFileResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StopAndQuarantineFileResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.stream`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stream {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Stream {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Stream {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.stream";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Stream {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Stream {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Stream {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Stream`] by wire name, each a [`Field<Stream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Stream::set_null`].
+pub enum StreamField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl StreamField {
+    /// `name`
+    pub const Name: model::Field<Stream> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Stream>] = &[Self::Name];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.submissionMailEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmissionMailEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `networkMessageId`: `Edm.String`.
+    pub network_message_id: Option<String>,
+    /// Property `recipient`: `Edm.String`.
+    pub recipient: Option<String>,
+    /// Property `reportType`: `Edm.String`.
+    pub report_type: Option<String>,
+    /// Property `sender`: `Edm.String`.
+    pub sender: Option<String>,
+    /// Property `senderIp`: `Edm.String`.
+    pub sender_ip: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `submissionDateTime`: `Edm.DateTimeOffset`.
+    pub submission_date_time: Option<edm::DateTimeOffset>,
+    /// Property `submissionId`: `Edm.String`.
+    pub submission_id: Option<String>,
+    /// Property `submitter`: `Edm.String`.
+    pub submitter: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SubmissionMailEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SubmissionMailEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.submissionMailEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("networkMessageId", &self.network_message_id);
+        object.property("recipient", &self.recipient);
+        object.property("reportType", &self.report_type);
+        object.property("sender", &self.sender);
+        object.property("senderIp", &self.sender_ip);
+        object.property("subject", &self.subject);
+        object.property("submissionDateTime", &self.submission_date_time);
+        object.property("submissionId", &self.submission_id);
+        object.property("submitter", &self.submitter);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SubmissionMailEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SubmissionMailEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "networkMessageId" => {
+                read_lenient(map, key, &mut self.network_message_id, extra)
+            }
+            "recipient" => read_lenient(map, key, &mut self.recipient, extra),
+            "reportType" => read_lenient(map, key, &mut self.report_type, extra),
+            "sender" => read_lenient(map, key, &mut self.sender, extra),
+            "senderIp" => read_lenient(map, key, &mut self.sender_ip, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "submissionDateTime" => {
+                read_lenient(map, key, &mut self.submission_date_time, extra)
+            }
+            "submissionId" => read_lenient(map, key, &mut self.submission_id, extra),
+            "submitter" => read_lenient(map, key, &mut self.submitter, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SubmissionMailEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SubmissionMailEvidence`] by wire name, each a [`Field<SubmissionMailEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubmissionMailEvidence::set_null`].
+pub enum SubmissionMailEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SubmissionMailEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<SubmissionMailEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<SubmissionMailEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "verdict",
+    );
+    /// `networkMessageId`
+    pub const NetworkMessageId: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "networkMessageId",
+    );
+    /// `recipient`
+    pub const Recipient: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "recipient",
+    );
+    /// `reportType`
+    pub const ReportType: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "reportType",
+    );
+    /// `sender`
+    pub const Sender: model::Field<SubmissionMailEvidence> = model::Field::new("sender");
+    /// `senderIp`
+    pub const SenderIp: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "senderIp",
+    );
+    /// `subject`
+    pub const Subject: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "subject",
+    );
+    /// `submissionDateTime`
+    pub const SubmissionDateTime: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "submissionDateTime",
+    );
+    /// `submissionId`
+    pub const SubmissionId: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "submissionId",
+    );
+    /// `submitter`
+    pub const Submitter: model::Field<SubmissionMailEvidence> = model::Field::new(
+        "submitter",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SubmissionMailEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::NetworkMessageId,
+        Self::Recipient,
+        Self::ReportType,
+        Self::Sender,
+        Self::SenderIp,
+        Self::Subject,
+        Self::SubmissionDateTime,
+        Self::SubmissionId,
+        Self::Submitter,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.teamsMessageEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsMessageEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `campaignId`: `Edm.String`.
+    pub campaign_id: Option<String>,
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `deliveryAction`: `microsoft.graph.security.teamsMessageDeliveryAction`.
+    pub delivery_action: Option<TeamsMessageDeliveryAction>,
+    /// Property `deliveryLocation`: `microsoft.graph.security.teamsDeliveryLocation`.
+    pub delivery_location: Option<TeamsDeliveryLocation>,
+    /// Property `files`: `Collection(microsoft.graph.security.fileEvidence)`.
+    pub files: Option<Vec<FileEvidence>>,
+    /// Property `groupId`: `Edm.String`.
+    pub group_id: Option<String>,
+    /// Property `isExternal`: `Edm.Boolean`.
+    pub is_external: Option<bool>,
+    /// Property `isOwned`: `Edm.Boolean`.
+    pub is_owned: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `messageDirection`: `microsoft.graph.security.antispamTeamsDirection`.
+    pub message_direction: Option<AntispamTeamsDirection>,
+    /// Property `messageId`: `Edm.String`.
+    pub message_id: Option<String>,
+    /// Property `owningTenantId`: `Edm.Guid`.
+    pub owning_tenant_id: Option<edm::Guid>,
+    /// Property `parentMessageId`: `Edm.String`.
+    pub parent_message_id: Option<String>,
+    /// Property `receivedDateTime`: `Edm.DateTimeOffset`.
+    pub received_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recipients`: `Collection(Edm.String)`.
+    pub recipients: Option<Vec<String>>,
+    /// Property `senderFromAddress`: `Edm.String`.
+    pub sender_from_address: Option<String>,
+    /// Property `senderIP`: `Edm.String`.
+    pub sender_ip: Option<String>,
+    /// Property `sourceAppName`: `Edm.String`.
+    pub source_app_name: Option<String>,
+    /// Property `sourceId`: `Edm.String`.
+    pub source_id: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `suspiciousRecipients`: `Collection(Edm.String)`.
+    pub suspicious_recipients: Option<Vec<String>>,
+    /// Property `threadId`: `Edm.String`.
+    pub thread_id: Option<String>,
+    /// Property `threadType`: `Edm.String`.
+    pub thread_type: Option<String>,
+    /// Property `urls`: `Collection(microsoft.graph.security.urlEvidence)`.
+    pub urls: Option<Vec<UrlEvidence>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TeamsMessageEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TeamsMessageEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsMessageEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("campaignId", &self.campaign_id);
+        object.property("channelId", &self.channel_id);
+        object.property("deliveryAction", &self.delivery_action);
+        object.property("deliveryLocation", &self.delivery_location);
+        object.property("files", &self.files);
+        object.property("groupId", &self.group_id);
+        object.property("isExternal", &self.is_external);
+        object.property("isOwned", &self.is_owned);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("messageDirection", &self.message_direction);
+        object.property("messageId", &self.message_id);
+        object.property("owningTenantId", &self.owning_tenant_id);
+        object.property("parentMessageId", &self.parent_message_id);
+        object.property("receivedDateTime", &self.received_date_time);
+        object.property("recipients", &self.recipients);
+        object.property("senderFromAddress", &self.sender_from_address);
+        object.property("senderIP", &self.sender_ip);
+        object.property("sourceAppName", &self.source_app_name);
+        object.property("sourceId", &self.source_id);
+        object.property("subject", &self.subject);
+        object.property("suspiciousRecipients", &self.suspicious_recipients);
+        object.property("threadId", &self.thread_id);
+        object.property("threadType", &self.thread_type);
+        object.property("urls", &self.urls);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TeamsMessageEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TeamsMessageEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "campaignId" => read_lenient(map, key, &mut self.campaign_id, extra),
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "deliveryAction" => read_nullable(map, key, &mut self.delivery_action, extra),
+            "deliveryLocation" => {
+                read_nullable(map, key, &mut self.delivery_location, extra)
+            }
+            "files" => read_nullable(map, key, &mut self.files, extra),
+            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
+            "isExternal" => read_lenient(map, key, &mut self.is_external, extra),
+            "isOwned" => read_lenient(map, key, &mut self.is_owned, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "messageDirection" => {
+                read_nullable(map, key, &mut self.message_direction, extra)
+            }
+            "messageId" => read_lenient(map, key, &mut self.message_id, extra),
+            "owningTenantId" => read_lenient(map, key, &mut self.owning_tenant_id, extra),
+            "parentMessageId" => {
+                read_lenient(map, key, &mut self.parent_message_id, extra)
+            }
+            "receivedDateTime" => {
+                read_lenient(map, key, &mut self.received_date_time, extra)
+            }
+            "recipients" => read_lenient(map, key, &mut self.recipients, extra),
+            "senderFromAddress" => {
+                read_lenient(map, key, &mut self.sender_from_address, extra)
+            }
+            "senderIP" => read_lenient(map, key, &mut self.sender_ip, extra),
+            "sourceAppName" => read_lenient(map, key, &mut self.source_app_name, extra),
+            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "suspiciousRecipients" => {
+                read_lenient(map, key, &mut self.suspicious_recipients, extra)
+            }
+            "threadId" => read_lenient(map, key, &mut self.thread_id, extra),
+            "threadType" => read_lenient(map, key, &mut self.thread_type, extra),
+            "urls" => read_nullable(map, key, &mut self.urls, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TeamsMessageEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TeamsMessageEvidence`] by wire name, each a [`Field<TeamsMessageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsMessageEvidence::set_null`].
+pub enum TeamsMessageEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TeamsMessageEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<TeamsMessageEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<TeamsMessageEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<TeamsMessageEvidence> = model::Field::new("verdict");
+    /// `campaignId`
+    pub const CampaignId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "campaignId",
+    );
+    /// `channelId`
+    pub const ChannelId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "channelId",
+    );
+    /// `deliveryAction`
+    pub const DeliveryAction: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "deliveryAction",
+    );
+    /// `deliveryLocation`
+    pub const DeliveryLocation: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "deliveryLocation",
+    );
+    /// `files`
+    pub const Files: model::Field<TeamsMessageEvidence> = model::Field::new("files");
+    /// `groupId`
+    pub const GroupId: model::Field<TeamsMessageEvidence> = model::Field::new("groupId");
+    /// `isExternal`
+    pub const IsExternal: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "isExternal",
+    );
+    /// `isOwned`
+    pub const IsOwned: model::Field<TeamsMessageEvidence> = model::Field::new("isOwned");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `messageDirection`
+    pub const MessageDirection: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "messageDirection",
+    );
+    /// `messageId`
+    pub const MessageId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "messageId",
+    );
+    /// `owningTenantId`
+    pub const OwningTenantId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "owningTenantId",
+    );
+    /// `parentMessageId`
+    pub const ParentMessageId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "parentMessageId",
+    );
+    /// `receivedDateTime`
+    pub const ReceivedDateTime: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "receivedDateTime",
+    );
+    /// `recipients`
+    pub const Recipients: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "recipients",
+    );
+    /// `senderFromAddress`
+    pub const SenderFromAddress: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "senderFromAddress",
+    );
+    /// `senderIP`
+    pub const SenderIp: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "senderIP",
+    );
+    /// `sourceAppName`
+    pub const SourceAppName: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "sourceAppName",
+    );
+    /// `sourceId`
+    pub const SourceId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "sourceId",
+    );
+    /// `subject`
+    pub const Subject: model::Field<TeamsMessageEvidence> = model::Field::new("subject");
+    /// `suspiciousRecipients`
+    pub const SuspiciousRecipients: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "suspiciousRecipients",
+    );
+    /// `threadId`
+    pub const ThreadId: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "threadId",
+    );
+    /// `threadType`
+    pub const ThreadType: model::Field<TeamsMessageEvidence> = model::Field::new(
+        "threadType",
+    );
+    /// `urls`
+    pub const Urls: model::Field<TeamsMessageEvidence> = model::Field::new("urls");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsMessageEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::CampaignId,
+        Self::ChannelId,
+        Self::DeliveryAction,
+        Self::DeliveryLocation,
+        Self::Files,
+        Self::GroupId,
+        Self::IsExternal,
+        Self::IsOwned,
+        Self::LastModifiedDateTime,
+        Self::MessageDirection,
+        Self::MessageId,
+        Self::OwningTenantId,
+        Self::ParentMessageId,
+        Self::ReceivedDateTime,
+        Self::Recipients,
+        Self::SenderFromAddress,
+        Self::SenderIp,
+        Self::SourceAppName,
+        Self::SourceId,
+        Self::Subject,
+        Self::SuspiciousRecipients,
+        Self::ThreadId,
+        Self::ThreadType,
+        Self::Urls,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.urlEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UrlEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UrlEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.urlEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UrlEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for UrlEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UrlEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`UrlEvidence`] by wire name, each a [`Field<UrlEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrlEvidence::set_null`].
+pub enum UrlEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UrlEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UrlEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<UrlEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<UrlEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<UrlEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<UrlEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<UrlEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<UrlEvidence> = model::Field::new("verdict");
+    /// `url`
+    pub const Url: model::Field<UrlEvidence> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UrlEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.userAccount`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserAccount {
+    /// Property `accountName`: `Edm.String`.
+    pub account_name: Option<String>,
+    /// Property `azureAdUserId`: `Edm.String`.
+    pub azure_ad_user_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `resourceAccessEvents`: `Collection(microsoft.graph.security.resourceAccessEvent)`.
+    pub resource_access_events: Option<Vec<ResourceAccessEvent>>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Property `userSid`: `Edm.String`.
+    pub user_sid: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UserAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserAccount {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userAccount";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accountName", &self.account_name);
+        object.property("azureAdUserId", &self.azure_ad_user_id);
+        object.property("displayName", &self.display_name);
+        object.property("domainName", &self.domain_name);
+        object.property("resourceAccessEvents", &self.resource_access_events);
+        object.property("tenantId", &self.tenant_id);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("userSid", &self.user_sid);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UserAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for UserAccount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "accountName" => read_lenient(map, key, &mut self.account_name, extra),
+            "azureAdUserId" => read_lenient(map, key, &mut self.azure_ad_user_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "resourceAccessEvents" => {
+                read_nullable(map, key, &mut self.resource_access_events, extra)
+            }
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            "userSid" => read_lenient(map, key, &mut self.user_sid, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserAccount {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`UserAccount`] by wire name, each a [`Field<UserAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAccount::set_null`].
+pub enum UserAccountField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UserAccountField {
+    /// `accountName`
+    pub const AccountName: model::Field<UserAccount> = model::Field::new("accountName");
+    /// `azureAdUserId`
+    pub const AzureAdUserId: model::Field<UserAccount> = model::Field::new(
+        "azureAdUserId",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UserAccount> = model::Field::new("displayName");
+    /// `domainName`
+    pub const DomainName: model::Field<UserAccount> = model::Field::new("domainName");
+    /// `resourceAccessEvents`
+    pub const ResourceAccessEvents: model::Field<UserAccount> = model::Field::new(
+        "resourceAccessEvents",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<UserAccount> = model::Field::new("tenantId");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<UserAccount> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `userSid`
+    pub const UserSid: model::Field<UserAccount> = model::Field::new("userSid");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserAccount>] = &[
+        Self::AccountName,
+        Self::AzureAdUserId,
+        Self::DisplayName,
+        Self::DomainName,
+        Self::ResourceAccessEvents,
+        Self::TenantId,
+        Self::UserPrincipalName,
+        Self::UserSid,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.userEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `stream`: `microsoft.graph.security.stream`.
+    pub stream: Option<Stream>,
+    /// Property `userAccount`: `microsoft.graph.security.userAccount`.
+    pub user_account: Option<UserAccount>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UserEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("stream", &self.stream);
+        object.property("userAccount", &self.user_account);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UserEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for UserEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "stream" => read_nullable(map, key, &mut self.stream, extra),
+            "userAccount" => read_nullable(map, key, &mut self.user_account, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`UserEvidence`] by wire name, each a [`Field<UserEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserEvidence::set_null`].
+pub enum UserEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UserEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UserEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<UserEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<UserEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<UserEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<UserEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<UserEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<UserEvidence> = model::Field::new("verdict");
+    /// `stream`
+    pub const Stream: model::Field<UserEvidence> = model::Field::new("stream");
+    /// `userAccount`
+    pub const UserAccount: model::Field<UserEvidence> = model::Field::new("userAccount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::Stream,
+        Self::UserAccount,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.vmMetadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VmMetadata {
+    /// Property `cloudProvider`: `microsoft.graph.security.vmCloudProvider`, not nullable.
+    pub cloud_provider: Option<VmCloudProvider>,
+    /// Property `resourceId`: `Edm.String`.
+    pub resource_id: Option<String>,
+    /// Property `subscriptionId`: `Edm.String`.
+    pub subscription_id: Option<String>,
+    /// Property `vmId`: `Edm.String`.
+    pub vm_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for VmMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl VmMetadata {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vmMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cloudProvider", &self.cloud_provider);
+        object.property("resourceId", &self.resource_id);
+        object.property("subscriptionId", &self.subscription_id);
+        object.property("vmId", &self.vm_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for VmMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for VmMetadata {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "cloudProvider" => read_nullable(map, key, &mut self.cloud_provider, extra),
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
+            "vmId" => read_lenient(map, key, &mut self.vm_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl VmMetadata {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`VmMetadata`] by wire name, each a [`Field<VmMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VmMetadata::set_null`].
+pub enum VmMetadataField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl VmMetadataField {
+    /// `cloudProvider`
+    pub const CloudProvider: model::Field<VmMetadata> = model::Field::new(
+        "cloudProvider",
+    );
+    /// `resourceId`
+    pub const ResourceId: model::Field<VmMetadata> = model::Field::new("resourceId");
+    /// `subscriptionId`
+    pub const SubscriptionId: model::Field<VmMetadata> = model::Field::new(
+        "subscriptionId",
+    );
+    /// `vmId`
+    pub const VmId: model::Field<VmMetadata> = model::Field::new("vmId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VmMetadata>] = &[
+        Self::CloudProvider,
+        Self::ResourceId,
+        Self::SubscriptionId,
+        Self::VmId,
+    ];
 }

@@ -12,30 +12,444 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.purgeAreas`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct PurgeAreas(graph_odata_runtime::enums::FlagSet);
+/// CSDL enum type `microsoft.graph.security.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AlertSeverity {
+    /// `unknown` = 0
+    Unknown,
+    /// `informational` = 32
+    Informational,
+    /// `low` = 64
+    Low,
+    /// `medium` = 128
+    Medium,
+    /// `high` = 256
+    High,
+    /// `unknownFutureValue` = 511
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
 
 #[cfg(feature = "_security")]
-impl PurgeAreas {
-    /// `mailboxes` = 1
-    pub const MAILBOXES: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `teamsMessages` = 2
-    pub const TEAMS_MESSAGES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
+impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("informational", 32),
+        ("low", 64),
+        ("medium", 128),
+        ("high", 256),
+        ("unknownFutureValue", 511),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "informational" => Self::Informational,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Informational => "informational",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AlertSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AlertSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AlertSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for AlertSeverity {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.antispamTeamsDirection`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AntispamTeamsDirection {
+    /// `unknown` = 0
+    Unknown,
+    /// `inbound` = 1
+    Inbound,
+    /// `outbound` = 2
+    Outbound,
+    /// `intraorg` = 3
+    Intraorg,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("inbound", 1),
+        ("outbound", 2),
+        ("intraorg", 3),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            "intraorg" => Self::Intraorg,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Intraorg => "intraorg",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AntispamTeamsDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AntispamTeamsDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for AntispamTeamsDirection {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.defenderAvStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DefenderAvStatus {
+    /// `notReporting` = 0
+    NotReporting,
+    /// `disabled` = 1
+    Disabled,
+    /// `notUpdated` = 2
+    NotUpdated,
+    /// `updated` = 3
+    Updated,
+    /// `unknown` = 4
+    Unknown,
+    /// `notSupported` = 1000
+    NotSupported,
+    /// `unknownFutureValue` = 1023
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DefenderAvStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notReporting", 0),
+        ("disabled", 1),
+        ("notUpdated", 2),
+        ("updated", 3),
+        ("unknown", 4),
+        ("notSupported", 1000),
+        ("unknownFutureValue", 1023),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notReporting" => Self::NotReporting,
+            "disabled" => Self::Disabled,
+            "notUpdated" => Self::NotUpdated,
+            "updated" => Self::Updated,
+            "unknown" => Self::Unknown,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotReporting => "notReporting",
+            Self::Disabled => "disabled",
+            Self::NotUpdated => "notUpdated",
+            Self::Updated => "updated",
+            Self::Unknown => "unknown",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DefenderAvStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DefenderAvStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DefenderAvStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DefenderAvStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.detectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DetectionStatus {
+    /// `detected` = 0
+    Detected,
+    /// `blocked` = 1
+    Blocked,
+    /// `prevented` = 2
+    Prevented,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DetectionStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("detected", 0),
+        ("blocked", 1),
+        ("prevented", 2),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "detected" => Self::Detected,
+            "blocked" => Self::Blocked,
+            "prevented" => Self::Prevented,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Detected => "detected",
+            Self::Blocked => "blocked",
+            Self::Prevented => "prevented",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DetectionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DetectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DetectionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DetectionStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.deviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceHealthStatus {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
+    /// `impairedCommunication` = 2
+    ImpairedCommunication,
+    /// `noSensorData` = 3
+    NoSensorData,
+    /// `noSensorDataImpairedCommunication` = 4
+    NoSensorDataImpairedCommunication,
+    /// `unknown` = 5
+    Unknown,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceHealthStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("active", 0),
+        ("inactive", 1),
+        ("impairedCommunication", 2),
+        ("noSensorData", 3),
+        ("noSensorDataImpairedCommunication", 4),
+        ("unknown", 5),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "impairedCommunication" => Self::ImpairedCommunication,
+            "noSensorData" => Self::NoSensorData,
+            "noSensorDataImpairedCommunication" => {
+                Self::NoSensorDataImpairedCommunication
+            }
+            "unknown" => Self::Unknown,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::ImpairedCommunication => "impairedCommunication",
+            Self::NoSensorData => "noSensorData",
+            Self::NoSensorDataImpairedCommunication => {
+                "noSensorDataImpairedCommunication"
+            }
+            Self::Unknown => "unknown",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DeviceHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DeviceHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DeviceHealthStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DeviceHealthStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.deviceIdEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct DeviceIdEntityIdentifier(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl DeviceIdEntityIdentifier {
+    /// `deviceId` = 1
+    pub const DEVICE_ID: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for PurgeAreas {
+impl graph_odata_runtime::enums::FlagsEnum for DeviceIdEntityIdentifier {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mailboxes", 1),
-        ("teamsMessages", 2),
-        ("unknownFutureValue", 4),
+        ("deviceId", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -46,21 +460,21 @@ impl graph_odata_runtime::enums::FlagsEnum for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Debug for PurgeAreas {
+impl std::fmt::Debug for DeviceIdEntityIdentifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PurgeAreas {
+impl std::fmt::Display for DeviceIdEntityIdentifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for PurgeAreas {
+impl std::str::FromStr for DeviceIdEntityIdentifier {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
@@ -68,7 +482,7 @@ impl std::str::FromStr for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOr for PurgeAreas {
+impl std::ops::BitOr for DeviceIdEntityIdentifier {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
@@ -76,24 +490,1522 @@ impl std::ops::BitOr for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for PurgeAreas {
+impl std::ops::BitOrAssign for DeviceIdEntityIdentifier {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PurgeAreas {
+impl serde::Serialize for DeviceIdEntityIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PurgeAreas {
+impl<'de> serde::Deserialize<'de> for DeviceIdEntityIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.deviceRiskScore`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceRiskScore {
+    /// `none` = 0
+    None,
+    /// `informational` = 5
+    Informational,
+    /// `low` = 10
+    Low,
+    /// `medium` = 20
+    Medium,
+    /// `high` = 30
+    High,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceRiskScore {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("informational", 5),
+        ("low", 10),
+        ("medium", 20),
+        ("high", 30),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "informational" => Self::Informational,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Informational => "informational",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DeviceRiskScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DeviceRiskScore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DeviceRiskScore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DeviceRiskScore {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.evidenceRemediationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EvidenceRemediationStatus {
+    /// `none` = 0
+    None,
+    /// `remediated` = 1
+    Remediated,
+    /// `prevented` = 2
+    Prevented,
+    /// `blocked` = 3
+    Blocked,
+    /// `notFound` = 4
+    NotFound,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// `active` = 6
+    Active,
+    /// `pendingApproval` = 7
+    PendingApproval,
+    /// `declined` = 8
+    Declined,
+    /// `unremediated` = 9
+    Unremediated,
+    /// `running` = 10
+    Running,
+    /// `partiallyRemediated` = 11
+    PartiallyRemediated,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRemediationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("remediated", 1),
+        ("prevented", 2),
+        ("blocked", 3),
+        ("notFound", 4),
+        ("unknownFutureValue", 5),
+        ("active", 6),
+        ("pendingApproval", 7),
+        ("declined", 8),
+        ("unremediated", 9),
+        ("running", 10),
+        ("partiallyRemediated", 11),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "remediated" => Self::Remediated,
+            "prevented" => Self::Prevented,
+            "blocked" => Self::Blocked,
+            "notFound" => Self::NotFound,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "active" => Self::Active,
+            "pendingApproval" => Self::PendingApproval,
+            "declined" => Self::Declined,
+            "unremediated" => Self::Unremediated,
+            "running" => Self::Running,
+            "partiallyRemediated" => Self::PartiallyRemediated,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Remediated => "remediated",
+            Self::Prevented => "prevented",
+            Self::Blocked => "blocked",
+            Self::NotFound => "notFound",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Active => "active",
+            Self::PendingApproval => "pendingApproval",
+            Self::Declined => "declined",
+            Self::Unremediated => "unremediated",
+            Self::Running => "running",
+            Self::PartiallyRemediated => "partiallyRemediated",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EvidenceRemediationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EvidenceRemediationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for EvidenceRemediationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for EvidenceRemediationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.evidenceRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EvidenceRole {
+    /// `unknown` = 0
+    Unknown,
+    /// `contextual` = 1
+    Contextual,
+    /// `scanned` = 2
+    Scanned,
+    /// `source` = 3
+    Source,
+    /// `destination` = 4
+    Destination,
+    /// `created` = 5
+    Created,
+    /// `added` = 6
+    Added,
+    /// `compromised` = 7
+    Compromised,
+    /// `edited` = 8
+    Edited,
+    /// `attacked` = 9
+    Attacked,
+    /// `attacker` = 10
+    Attacker,
+    /// `commandAndControl` = 11
+    CommandAndControl,
+    /// `loaded` = 12
+    Loaded,
+    /// `suspicious` = 13
+    Suspicious,
+    /// `policyViolator` = 14
+    PolicyViolator,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRole {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("contextual", 1),
+        ("scanned", 2),
+        ("source", 3),
+        ("destination", 4),
+        ("created", 5),
+        ("added", 6),
+        ("compromised", 7),
+        ("edited", 8),
+        ("attacked", 9),
+        ("attacker", 10),
+        ("commandAndControl", 11),
+        ("loaded", 12),
+        ("suspicious", 13),
+        ("policyViolator", 14),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "contextual" => Self::Contextual,
+            "scanned" => Self::Scanned,
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "created" => Self::Created,
+            "added" => Self::Added,
+            "compromised" => Self::Compromised,
+            "edited" => Self::Edited,
+            "attacked" => Self::Attacked,
+            "attacker" => Self::Attacker,
+            "commandAndControl" => Self::CommandAndControl,
+            "loaded" => Self::Loaded,
+            "suspicious" => Self::Suspicious,
+            "policyViolator" => Self::PolicyViolator,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Contextual => "contextual",
+            Self::Scanned => "scanned",
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Created => "created",
+            Self::Added => "added",
+            Self::Compromised => "compromised",
+            Self::Edited => "edited",
+            Self::Attacked => "attacked",
+            Self::Attacker => "attacker",
+            Self::CommandAndControl => "commandAndControl",
+            Self::Loaded => "loaded",
+            Self::Suspicious => "suspicious",
+            Self::PolicyViolator => "policyViolator",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EvidenceRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EvidenceRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for EvidenceRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for EvidenceRole {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.evidenceVerdict`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EvidenceVerdict {
+    /// `unknown` = 0
+    Unknown,
+    /// `suspicious` = 1
+    Suspicious,
+    /// `malicious` = 2
+    Malicious,
+    /// `noThreatsFound` = 3
+    NoThreatsFound,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for EvidenceVerdict {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("suspicious", 1),
+        ("malicious", 2),
+        ("noThreatsFound", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "suspicious" => Self::Suspicious,
+            "malicious" => Self::Malicious,
+            "noThreatsFound" => Self::NoThreatsFound,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Suspicious => "suspicious",
+            Self::Malicious => "malicious",
+            Self::NoThreatsFound => "noThreatsFound",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EvidenceVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EvidenceVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for EvidenceVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for EvidenceVerdict {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.exportFileStructure`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExportFileStructure {
+    /// `none` = 0
+    None,
+    /// `directory` = 1
+    Directory,
+    /// `pst` = 2
+    Pst,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// `msg` = 4
+    Msg,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("directory", 1),
+        ("pst", 2),
+        ("unknownFutureValue", 3),
+        ("msg", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "directory" => Self::Directory,
+            "pst" => Self::Pst,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "msg" => Self::Msg,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Directory => "directory",
+            Self::Pst => "pst",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Msg => "msg",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ExportFileStructure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ExportFileStructure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ExportFileStructure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ExportFileStructure {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.fileHashAlgorithm`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileHashAlgorithm {
+    /// `unknown` = 0
+    Unknown,
+    /// `md5` = 1
+    Md5,
+    /// `sha1` = 2
+    Sha1,
+    /// `sha256` = 3
+    Sha256,
+    /// `sha256ac` = 4
+    Sha256ac,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for FileHashAlgorithm {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("md5", 1),
+        ("sha1", 2),
+        ("sha256", 3),
+        ("sha256ac", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "md5" => Self::Md5,
+            "sha1" => Self::Sha1,
+            "sha256" => Self::Sha256,
+            "sha256ac" => Self::Sha256ac,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha256 => "sha256",
+            Self::Sha256ac => "sha256ac",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileHashAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileHashAlgorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for FileHashAlgorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for FileHashAlgorithm {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.googleCloudLocationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GoogleCloudLocationType {
+    /// `unknown` = 0
+    Unknown,
+    /// `regional` = 1
+    Regional,
+    /// `zonal` = 2
+    Zonal,
+    /// `global` = 3
+    Global,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("regional", 1),
+        ("zonal", 2),
+        ("global", 3),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "regional" => Self::Regional,
+            "zonal" => Self::Zonal,
+            "global" => Self::Global,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Regional => "regional",
+            Self::Zonal => "zonal",
+            Self::Global => "global",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GoogleCloudLocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for GoogleCloudLocationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for GoogleCloudLocationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.ioTDeviceImportanceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IoTDeviceImportanceType {
+    /// `unknown` = 0
+    Unknown,
+    /// `low` = 1
+    Low,
+    /// `normal` = 2
+    Normal,
+    /// `high` = 3
+    High,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("low", 1),
+        ("normal", 2),
+        ("high", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "low" => Self::Low,
+            "normal" => Self::Normal,
+            "high" => Self::High,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IoTDeviceImportanceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for IoTDeviceImportanceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for IoTDeviceImportanceType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.isolationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IsolationType {
+    /// `full` = 0
+    Full,
+    /// `selective` = 1
+    Selective,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for IsolationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("full", 0),
+        ("selective", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "full" => Self::Full,
+            "selective" => Self::Selective,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Full => "full",
+            Self::Selective => "selective",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IsolationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IsolationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for IsolationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for IsolationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.mailboxConfigurationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MailboxConfigurationType {
+    /// `mailForwardingRule` = 0
+    MailForwardingRule,
+    /// `owaSettings` = 1
+    OwaSettings,
+    /// `ewsSettings` = 2
+    EwsSettings,
+    /// `mailDelegation` = 3
+    MailDelegation,
+    /// `userInboxRule` = 4
+    UserInboxRule,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("mailForwardingRule", 0),
+        ("owaSettings", 1),
+        ("ewsSettings", 2),
+        ("mailDelegation", 3),
+        ("userInboxRule", 4),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "mailForwardingRule" => Self::MailForwardingRule,
+            "owaSettings" => Self::OwaSettings,
+            "ewsSettings" => Self::EwsSettings,
+            "mailDelegation" => Self::MailDelegation,
+            "userInboxRule" => Self::UserInboxRule,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MailForwardingRule => "mailForwardingRule",
+            Self::OwaSettings => "owaSettings",
+            Self::EwsSettings => "ewsSettings",
+            Self::MailDelegation => "mailDelegation",
+            Self::UserInboxRule => "userInboxRule",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxConfigurationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for MailboxConfigurationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for MailboxConfigurationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.onboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnboardingStatus {
+    /// `insufficientInfo` = 0
+    InsufficientInfo,
+    /// `onboarded` = 1
+    Onboarded,
+    /// `canBeOnboarded` = 2
+    CanBeOnboarded,
+    /// `unsupported` = 3
+    Unsupported,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnboardingStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("insufficientInfo", 0),
+        ("onboarded", 1),
+        ("canBeOnboarded", 2),
+        ("unsupported", 3),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "insufficientInfo" => Self::InsufficientInfo,
+            "onboarded" => Self::Onboarded,
+            "canBeOnboarded" => Self::CanBeOnboarded,
+            "unsupported" => Self::Unsupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::InsufficientInfo => "insufficientInfo",
+            Self::Onboarded => "onboarded",
+            Self::CanBeOnboarded => "canBeOnboarded",
+            Self::Unsupported => "unsupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for OnboardingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for OnboardingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for OnboardingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for OnboardingStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.protocolType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProtocolType {
+    /// `tcp` = 0
+    Tcp,
+    /// `udp` = 1
+    Udp,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("tcp", 0),
+        ("udp", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ProtocolType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ProtocolType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ProtocolType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ProtocolType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.scopeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeType {
+    /// `deviceGroup` = 0
+    DeviceGroup,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScopeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceGroup", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceGroup" => Self::DeviceGroup,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceGroup => "deviceGroup",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ScopeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ScopeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ScopeType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.servicePrincipalType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServicePrincipalType {
+    /// `unknown` = 0
+    Unknown,
+    /// `application` = 1
+    Application,
+    /// `managedIdentity` = 2
+    ManagedIdentity,
+    /// `legacy` = 3
+    Legacy,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("application", 1),
+        ("managedIdentity", 2),
+        ("legacy", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "application" => Self::Application,
+            "managedIdentity" => Self::ManagedIdentity,
+            "legacy" => Self::Legacy,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Application => "application",
+            Self::ManagedIdentity => "managedIdentity",
+            Self::Legacy => "legacy",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ServicePrincipalType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ServicePrincipalType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ServicePrincipalType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.stopAndQuarantineFileEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct StopAndQuarantineFileEntityIdentifier(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl StopAndQuarantineFileEntityIdentifier {
+    /// `deviceId` = 1
+    pub const DEVICE_ID: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `sha1` = 2
+    pub const SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `initiatingProcessSHA1` = 4
+    pub const INITIATING_PROCESS_SHA1: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `unknownFutureValue` = 8
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::FlagsEnum for StopAndQuarantineFileEntityIdentifier {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceId", 1),
+        ("sha1", 2),
+        ("initiatingProcessSHA1", 4),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for StopAndQuarantineFileEntityIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for StopAndQuarantineFileEntityIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for StopAndQuarantineFileEntityIdentifier {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for StopAndQuarantineFileEntityIdentifier {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for StopAndQuarantineFileEntityIdentifier {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for StopAndQuarantineFileEntityIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for StopAndQuarantineFileEntityIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.teamsDeliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsDeliveryLocation {
+    /// `unknown` = 0
+    Unknown,
+    /// `teams` = 1
+    Teams,
+    /// `quarantine` = 2
+    Quarantine,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("teams", 1),
+        ("quarantine", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "teams" => Self::Teams,
+            "quarantine" => Self::Quarantine,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Teams => "teams",
+            Self::Quarantine => "quarantine",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TeamsDeliveryLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TeamsDeliveryLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TeamsDeliveryLocation {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.teamsMessageDeliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsMessageDeliveryAction {
+    /// `unknown` = 0
+    Unknown,
+    /// `deliveredAsSpam` = 1
+    DeliveredAsSpam,
+    /// `delivered` = 2
+    Delivered,
+    /// `blocked` = 3
+    Blocked,
+    /// `replaced` = 4
+    Replaced,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("deliveredAsSpam", 1),
+        ("delivered", 2),
+        ("blocked", 3),
+        ("replaced", 4),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "deliveredAsSpam" => Self::DeliveredAsSpam,
+            "delivered" => Self::Delivered,
+            "blocked" => Self::Blocked,
+            "replaced" => Self::Replaced,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::DeliveredAsSpam => "deliveredAsSpam",
+            Self::Delivered => "delivered",
+            Self::Blocked => "blocked",
+            Self::Replaced => "replaced",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TeamsMessageDeliveryAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TeamsMessageDeliveryAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TeamsMessageDeliveryAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.vmCloudProvider`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VmCloudProvider {
+    /// `unknown` = 0
+    Unknown,
+    /// `azure` = 1
+    Azure,
+    /// `unknownFutureValue` = 15
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for VmCloudProvider {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("azure", 1),
+        ("unknownFutureValue", 15),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "azure" => Self::Azure,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Azure => "azure",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for VmCloudProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for VmCloudProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for VmCloudProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for VmCloudProvider {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }

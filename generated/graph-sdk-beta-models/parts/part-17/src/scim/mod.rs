@@ -4,51 +4,13 @@
 
 //!Types of the CSDL namespace `Scim`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_2::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_3::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_5::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::scim::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::scim::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_11::scim::*;
+pub(crate) use graph_sdk_beta_models_part_10::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_12::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_13::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_14::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_15::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_16::scim::*;
-
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;

@@ -11,59 +11,214 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.accessPackageSubjectLifecycle`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.accessPackageCustomExtensionStage`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageSubjectLifecycle {
-    /// `notDefined` = 0
-    NotDefined,
-    /// `notGoverned` = 1
-    NotGoverned,
-    /// `governed` = 2
-    Governed,
+pub enum AccessPackageCustomExtensionStage {
+    /// `assignmentRequestCreated` = 1
+    AssignmentRequestCreated,
+    /// `assignmentRequestApproved` = 2
+    AssignmentRequestApproved,
+    /// `assignmentRequestGranted` = 3
+    AssignmentRequestGranted,
+    /// `assignmentRequestRemoved` = 4
+    AssignmentRequestRemoved,
+    /// `assignmentFourteenDaysBeforeExpiration` = 5
+    AssignmentFourteenDaysBeforeExpiration,
+    /// `assignmentOneDayBeforeExpiration` = 6
+    AssignmentOneDayBeforeExpiration,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionStage {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("assignmentRequestCreated", 1),
+        ("assignmentRequestApproved", 2),
+        ("assignmentRequestGranted", 3),
+        ("assignmentRequestRemoved", 4),
+        ("assignmentFourteenDaysBeforeExpiration", 5),
+        ("assignmentOneDayBeforeExpiration", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "assignmentRequestCreated" => Self::AssignmentRequestCreated,
+            "assignmentRequestApproved" => Self::AssignmentRequestApproved,
+            "assignmentRequestGranted" => Self::AssignmentRequestGranted,
+            "assignmentRequestRemoved" => Self::AssignmentRequestRemoved,
+            "assignmentFourteenDaysBeforeExpiration" => {
+                Self::AssignmentFourteenDaysBeforeExpiration
+            }
+            "assignmentOneDayBeforeExpiration" => Self::AssignmentOneDayBeforeExpiration,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AssignmentRequestCreated => "assignmentRequestCreated",
+            Self::AssignmentRequestApproved => "assignmentRequestApproved",
+            Self::AssignmentRequestGranted => "assignmentRequestGranted",
+            Self::AssignmentRequestRemoved => "assignmentRequestRemoved",
+            Self::AssignmentFourteenDaysBeforeExpiration => {
+                "assignmentFourteenDaysBeforeExpiration"
+            }
+            Self::AssignmentOneDayBeforeExpiration => "assignmentOneDayBeforeExpiration",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageCustomExtensionStage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessPackageCustomExtensionStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessPackageCustomExtensionStage {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+/// CSDL enum type `microsoft.graph.authenticationMethodState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodState {
+    /// `enabled` = 0
+    Enabled,
+    /// `disabled` = 1
+    Disabled,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("enabled", 0), ("disabled", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl serde::Serialize for AuthenticationMethodState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl std::fmt::Display for AuthenticationMethodState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl From<&str> for AuthenticationMethodState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authentication_methods_policy")]
+/// CSDL enum type `microsoft.graph.authenticationMethodsPolicyMigrationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodsPolicyMigrationState {
+    /// `preMigration` = 0
+    PreMigration,
+    /// `migrationInProgress` = 1
+    MigrationInProgress,
+    /// `migrationComplete` = 2
+    MigrationComplete,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle {
+#[cfg(feature = "_authentication_methods_policy")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AuthenticationMethodsPolicyMigrationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notDefined", 0),
-        ("notGoverned", 1),
-        ("governed", 2),
+        ("preMigration", 0),
+        ("migrationInProgress", 1),
+        ("migrationComplete", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notDefined" => Self::NotDefined,
-            "notGoverned" => Self::NotGoverned,
-            "governed" => Self::Governed,
+            "preMigration" => Self::PreMigration,
+            "migrationInProgress" => Self::MigrationInProgress,
+            "migrationComplete" => Self::MigrationComplete,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotDefined => "notDefined",
-            Self::NotGoverned => "notGoverned",
-            Self::Governed => "governed",
+            Self::PreMigration => "preMigration",
+            Self::MigrationInProgress => "migrationInProgress",
+            Self::MigrationComplete => "migrationComplete",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AccessPackageSubjectLifecycle {
+#[cfg(feature = "_authentication_methods_policy")]
+impl serde::Serialize for AuthenticationMethodsPolicyMigrationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
+#[cfg(feature = "_authentication_methods_policy")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodsPolicyMigrationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,64 +226,142 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for AccessPackageSubjectLifecycle {
+#[cfg(feature = "_authentication_methods_policy")]
+impl std::fmt::Display for AuthenticationMethodsPolicyMigrationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for AccessPackageSubjectLifecycle {
+#[cfg(feature = "_authentication_methods_policy")]
+impl From<&str> for AuthenticationMethodsPolicyMigrationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.accessReviewStageFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.externalEmailOtpState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewStageFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
+pub enum ExternalEmailOtpState {
+    /// `default` = 0
+    Default,
+    /// `enabled` = 1
+    Enabled,
+    /// `disabled` = 2
+    Disabled,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("default", 0),
+        ("enabled", 1),
+        ("disabled", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for ExternalEmailOtpState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for ExternalEmailOtpState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for ExternalEmailOtpState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.fido2RestrictionEnforcementType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fido2RestrictionEnforcementType {
+    /// `allow` = 0
+    Allow,
+    /// `block` = 1
+    Block,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewStageFilterByCurrentUserOptions {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
+        ("allow", 0),
+        ("block", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "reviewer" => Self::Reviewer,
+            "allow" => Self::Allow,
+            "block" => Self::Block,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Reviewer => "reviewer",
+            Self::Allow => "allow",
+            Self::Block => "block",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewStageFilterByCurrentUserOptions {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for Fido2RestrictionEnforcementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewStageFilterByCurrentUserOptions {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -136,64 +369,68 @@ impl<'de> serde::Deserialize<'de> for AccessReviewStageFilterByCurrentUserOption
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for AccessReviewStageFilterByCurrentUserOptions {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for Fido2RestrictionEnforcementType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<&str> for AccessReviewStageFilterByCurrentUserOptions {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for Fido2RestrictionEnforcementType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.assignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.multiFactorAuthConfiguration`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssignmentScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
+pub enum MultiFactorAuthConfiguration {
+    /// `notRequired` = 0
+    NotRequired,
+    /// `required` = 1
+    Required,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for MultiFactorAuthConfiguration {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
+        ("notRequired", 0),
+        ("required", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
+            "notRequired" => Self::NotRequired,
+            "required" => Self::Required,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
+            Self::NotRequired => "notRequired",
+            Self::Required => "required",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for MultiFactorAuthConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for MultiFactorAuthConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -201,349 +438,68 @@ impl<'de> serde::Deserialize<'de> for AssignmentScheduleFilterByCurrentUserOptio
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for MultiFactorAuthConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AssignmentScheduleFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl From<&str> for MultiFactorAuthConfiguration {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.attachmentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttachmentType {
-    /// `file` = 0
-    File,
-    /// `item` = 1
-    Item,
-    /// `reference` = 2
-    Reference,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("file", 0),
-        ("item", 1),
-        ("reference", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "item" => Self::Item,
-            "reference" => Self::Reference,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Item => "item",
-            Self::Reference => "reference",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for AttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for AttachmentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.component`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Component {
-    /// `Label` = 0
-    Label,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for Component {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("Label", 0)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Label" => Self::Label,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Label => "Label",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for Component {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for Component {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for Component {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for Component {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.eligibilityScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EligibilityScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL enum type `microsoft.graph.exchangeIdFormat`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExchangeIdFormat {
-    /// `entryId` = 0
-    EntryId,
-    /// `ewsId` = 1
-    EwsId,
-    /// `immutableEntryId` = 2
-    ImmutableEntryId,
-    /// `restId` = 3
-    RestId,
-    /// `restImmutableEntryId` = 4
-    RestImmutableEntryId,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("entryId", 0),
-        ("ewsId", 1),
-        ("immutableEntryId", 2),
-        ("restId", 3),
-        ("restImmutableEntryId", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entryId" => Self::EntryId,
-            "ewsId" => Self::EwsId,
-            "immutableEntryId" => Self::ImmutableEntryId,
-            "restId" => Self::RestId,
-            "restImmutableEntryId" => Self::RestImmutableEntryId,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntryId => "entryId",
-            Self::EwsId => "ewsId",
-            Self::ImmutableEntryId => "immutableEntryId",
-            Self::RestId => "restId",
-            Self::RestImmutableEntryId => "restImmutableEntryId",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for ExchangeIdFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::fmt::Display for ExchangeIdFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl From<&str> for ExchangeIdFormat {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.nonAdminSetting`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NonAdminSetting {
-    /// `false` = 0
-    False,
-    /// `true` = 1
-    True,
+pub enum X509CertificateIssuerHintsState {
+    /// `disabled` = 0
+    Disabled,
+    /// `enabled` = 1
+    Enabled,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for NonAdminSetting {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("false", 0),
-        ("true", 1),
+        ("disabled", 0),
+        ("enabled", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "false" => Self::False,
-            "true" => Self::True,
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::False => "false",
-            Self::True => "true",
+            Self::Disabled => "disabled",
+            Self::Enabled => "enabled",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for NonAdminSetting {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for X509CertificateIssuerHintsState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for NonAdminSetting {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -551,408 +507,15 @@ impl<'de> serde::Deserialize<'de> for NonAdminSetting {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for NonAdminSetting {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for X509CertificateIssuerHintsState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for NonAdminSetting {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.plannerContextState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerContextState {
-    /// `active` = 0
-    Active,
-    /// `delinked` = 1
-    Delinked,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerContextState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("delinked", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "delinked" => Self::Delinked,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Delinked => "delinked",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerContextState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerContextState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for PlannerContextState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for PlannerContextState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.plannerPlanContextType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerPlanContextType {
-    /// `teamsTab` = 1
-    TeamsTab,
-    /// `sharePointPage` = 2
-    SharePointPage,
-    /// `meetingNotes` = 3
-    MeetingNotes,
-    /// `other` = 4
-    Other,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `loopPage` = 6
-    LoopPage,
-    /// `project` = 7
-    Project,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerPlanContextType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("teamsTab", 1),
-        ("sharePointPage", 2),
-        ("meetingNotes", 3),
-        ("other", 4),
-        ("unknownFutureValue", 5),
-        ("loopPage", 6),
-        ("project", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "teamsTab" => Self::TeamsTab,
-            "sharePointPage" => Self::SharePointPage,
-            "meetingNotes" => Self::MeetingNotes,
-            "other" => Self::Other,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "loopPage" => Self::LoopPage,
-            "project" => Self::Project,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::TeamsTab => "teamsTab",
-            Self::SharePointPage => "sharePointPage",
-            Self::MeetingNotes => "meetingNotes",
-            Self::Other => "other",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::LoopPage => "loopPage",
-            Self::Project => "project",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerPlanContextType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanContextType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for PlannerPlanContextType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for PlannerPlanContextType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleEligibilityScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleEligibilityScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.sharingVariant`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct SharingVariant(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_unreached")]
-impl SharingVariant {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `requiresAuthentication` = 1
-    pub const REQUIRES_AUTHENTICATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `passwordProtected` = 2
-    pub const PASSWORD_PROTECTED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `addressBar` = 4
-    pub const ADDRESS_BAR: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `embed` = 8
-    pub const EMBED: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `unknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::FlagsEnum for SharingVariant {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("requiresAuthentication", 1),
-        ("passwordProtected", 2),
-        ("addressBar", 4),
-        ("embed", 8),
-        ("unknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Debug for SharingVariant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for SharingVariant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::str::FromStr for SharingVariant {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::ops::BitOr for SharingVariant {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::ops::BitOrAssign for SharingVariant {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SharingVariant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SharingVariant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.verifiableCredentialPresentationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifiableCredentialPresentationStatusCode {
-    /// `request_retrieved` = 0
-    RequestRetrieved,
-    /// `presentation_verified` = 1
-    PresentationVerified,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for VerifiableCredentialPresentationStatusCode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("request_retrieved", 0),
-        ("presentation_verified", 1),
-        ("unknownFutureValue", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "request_retrieved" => Self::RequestRetrieved,
-            "presentation_verified" => Self::PresentationVerified,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::RequestRetrieved => "request_retrieved",
-            Self::PresentationVerified => "presentation_verified",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for VerifiableCredentialPresentationStatusCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for VerifiableCredentialPresentationStatusCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for VerifiableCredentialPresentationStatusCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for VerifiableCredentialPresentationStatusCode {
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for X509CertificateIssuerHintsState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -11,43 +11,34 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.topTasksInsightsSummary`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration`; base type `microsoft.graph.customExtensionCallbackConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopTasksInsightsSummary {
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
-    pub successful_tasks: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `taskDefinitionDisplayName`: `Edm.String`, not nullable.
-    pub task_definition_display_name: Option<String>,
-    /// Property `taskDefinitionId`: `Edm.String`, not nullable.
-    pub task_definition_id: Option<String>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
+pub struct CustomTaskExtensionCallbackConfiguration {
+    /// Property `timeoutDuration`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.customExtensionCallbackConfiguration`.
+    pub timeout_duration: Option<edm::Duration>,
+    /// Navigation property `authorizedApps`: `Collection(microsoft.graph.application)`; present when expanded (`$expand`).
+    #[cfg(feature = "_allowed_tenants_audience")]
+    pub authorized_apps: Option<Vec<super::super::microsoft_graph::AnyApplication>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for TopTasksInsightsSummary {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for CustomTaskExtensionCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl TopTasksInsightsSummary {
+#[cfg(feature = "_access_package")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl CustomTaskExtensionCallbackConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.topTasksInsightsSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -60,20 +51,15 @@ impl TopTasksInsightsSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulTasks", &self.successful_tasks);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("taskDefinitionDisplayName", &self.task_definition_display_name);
-        object.property("taskDefinitionId", &self.task_definition_id);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
+        object.property("timeoutDuration", &self.timeout_duration);
+        #[cfg(feature = "_allowed_tenants_audience")]
+        object.property("authorizedApps", &self.authorized_apps);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for TopTasksInsightsSummary {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -81,32 +67,23 @@ impl<'de> serde::Deserialize<'de> for TopTasksInsightsSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for TopTasksInsightsSummary {
+#[cfg(feature = "_access_package")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject
+for CustomTaskExtensionCallbackConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulTasks" => {
-                read_lenient(map, key, &mut self.successful_tasks, extra)
+            "timeoutDuration" => {
+                read_lenient(map, key, &mut self.timeout_duration, extra)
             }
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "taskDefinitionDisplayName" => {
-                read_lenient(map, key, &mut self.task_definition_display_name, extra)
-            }
-            "taskDefinitionId" => {
-                read_lenient(map, key, &mut self.task_definition_id, extra)
-            }
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            #[cfg(feature = "_allowed_tenants_audience")]
+            "authorizedApps" => read_nullable(map, key, &mut self.authorized_apps, extra),
             _ => Ok(false),
         }
     }
@@ -117,8 +94,8 @@ impl graph_odata_runtime::model::ODataObject for TopTasksInsightsSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl TopTasksInsightsSummary {
+#[cfg(feature = "_access_package")]
+impl CustomTaskExtensionCallbackConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -128,364 +105,24 @@ impl TopTasksInsightsSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`TopTasksInsightsSummary`] by wire name, each a [`Field<TopTasksInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopTasksInsightsSummary::set_null`].
-pub enum TopTasksInsightsSummaryField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`CustomTaskExtensionCallbackConfiguration`] by wire name, each a [`Field<CustomTaskExtensionCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionCallbackConfiguration::set_null`].
+pub enum CustomTaskExtensionCallbackConfigurationField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl TopTasksInsightsSummaryField {
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "failedTasks",
+impl CustomTaskExtensionCallbackConfigurationField {
+    /// `timeoutDuration`
+    pub const TimeoutDuration: model::Field<CustomTaskExtensionCallbackConfiguration> = model::Field::new(
+        "timeoutDuration",
     );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulTasks`
-    pub const SuccessfulTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "successfulTasks",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `taskDefinitionDisplayName`
-    pub const TaskDefinitionDisplayName: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "taskDefinitionDisplayName",
-    );
-    /// `taskDefinitionId`
-    pub const TaskDefinitionId: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "taskDefinitionId",
-    );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "totalUsers",
+    /// `authorizedApps`
+    pub const AuthorizedApps: model::Field<CustomTaskExtensionCallbackConfiguration> = model::Field::new(
+        "authorizedApps",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TopTasksInsightsSummary>] = &[
-        Self::FailedTasks,
-        Self::FailedUsers,
-        Self::SuccessfulTasks,
-        Self::SuccessfulUsers,
-        Self::TaskDefinitionDisplayName,
-        Self::TaskDefinitionId,
-        Self::TotalTasks,
-        Self::TotalUsers,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.identityGovernance.usersProcessingSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UsersProcessingSummary {
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for UsersProcessingSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl UsersProcessingSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.usersProcessingSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for UsersProcessingSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for UsersProcessingSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl UsersProcessingSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`UsersProcessingSummary`] by wire name, each a [`Field<UsersProcessingSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsersProcessingSummary::set_null`].
-pub enum UsersProcessingSummaryField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl UsersProcessingSummaryField {
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<UsersProcessingSummary> = model::Field::new(
-        "failedTasks",
-    );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<UsersProcessingSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "totalUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UsersProcessingSummary>] = &[
-        Self::FailedTasks,
-        Self::FailedUsers,
-        Self::SuccessfulUsers,
-        Self::TotalTasks,
-        Self::TotalUsers,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.workflowsInsightsSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkflowsInsightsSummary {
-    /// Property `failedRuns`: `Edm.Int32`, not nullable.
-    pub failed_runs: Option<i32>,
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulRuns`: `Edm.Int32`, not nullable.
-    pub successful_runs: Option<i32>,
-    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
-    pub successful_tasks: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `totalRuns`: `Edm.Int32`, not nullable.
-    pub total_runs: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowsInsightsSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowsInsightsSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowsInsightsSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("failedRuns", &self.failed_runs);
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulRuns", &self.successful_runs);
-        object.property("successfulTasks", &self.successful_tasks);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("totalRuns", &self.total_runs);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowsInsightsSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for WorkflowsInsightsSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedRuns" => read_lenient(map, key, &mut self.failed_runs, extra),
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulRuns" => read_lenient(map, key, &mut self.successful_runs, extra),
-            "successfulTasks" => {
-                read_lenient(map, key, &mut self.successful_tasks, extra)
-            }
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "totalRuns" => read_lenient(map, key, &mut self.total_runs, extra),
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowsInsightsSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`WorkflowsInsightsSummary`] by wire name, each a [`Field<WorkflowsInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowsInsightsSummary::set_null`].
-pub enum WorkflowsInsightsSummaryField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl WorkflowsInsightsSummaryField {
-    /// `failedRuns`
-    pub const FailedRuns: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "failedRuns",
-    );
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "failedTasks",
-    );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulRuns`
-    pub const SuccessfulRuns: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "successfulRuns",
-    );
-    /// `successfulTasks`
-    pub const SuccessfulTasks: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "successfulTasks",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `totalRuns`
-    pub const TotalRuns: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "totalRuns",
-    );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<WorkflowsInsightsSummary> = model::Field::new(
-        "totalUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkflowsInsightsSummary>] = &[
-        Self::FailedRuns,
-        Self::FailedTasks,
-        Self::FailedUsers,
-        Self::SuccessfulRuns,
-        Self::SuccessfulTasks,
-        Self::SuccessfulUsers,
-        Self::TotalRuns,
-        Self::TotalTasks,
-        Self::TotalUsers,
+    pub const ALL: &'static [model::Field<CustomTaskExtensionCallbackConfiguration>] = &[
+        Self::TimeoutDuration,
+        Self::AuthorizedApps,
     ];
 }

@@ -19,16 +19,13 @@ pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_identity_governance::*;
+pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_identity_governance::*;
@@ -48,7 +45,17 @@ pub(crate) use graph_sdk_beta_models_part_15::microsoft_graph_identity_governanc
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_16::microsoft_graph_identity_governance::*;
 
+mod entity_types;
+
+#[allow(unused_imports)]
+pub use entity_types::*;
+
 mod complex_types;
 
 #[allow(unused_imports)]
 pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

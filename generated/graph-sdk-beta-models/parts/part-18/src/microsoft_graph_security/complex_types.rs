@@ -11,76 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.security.dynamicColumnValue`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DynamicColumnValue {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for DynamicColumnValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl DynamicColumnValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dynamicColumnValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for DynamicColumnValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for DynamicColumnValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.huntingQueryResults`.
+/// CSDL complex type `microsoft.graph.security.allowFileResponseAction`; base type `microsoft.graph.security.responseAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct HuntingQueryResults {
-    /// Property `results`: `Collection(microsoft.graph.security.huntingRowResult)`.
-    pub results: Option<Vec<HuntingRowResult>>,
-    /// Property `schema`: `Collection(microsoft.graph.security.singlePropertySchema)`.
-    pub schema: Option<Vec<SinglePropertySchema>>,
+pub struct AllowFileResponseAction {
+    /// Property `deviceGroupNames`: `Collection(Edm.String)`.
+    pub device_group_names: Option<Vec<String>>,
+    /// Property `identifier`: `microsoft.graph.security.fileEntityIdentifier`, not nullable.
+    pub identifier: Option<FileEntityIdentifier>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -88,16 +26,16 @@ pub struct HuntingQueryResults {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for HuntingQueryResults {
+impl serde::Serialize for AllowFileResponseAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl HuntingQueryResults {
+impl AllowFileResponseAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.huntingQueryResults";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.allowFileResponseAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -110,14 +48,14 @@ impl HuntingQueryResults {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("results", &self.results);
-        object.property("schema", &self.schema);
+        object.property("deviceGroupNames", &self.device_group_names);
+        object.property("identifier", &self.identifier);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for HuntingQueryResults {
+impl<'de> serde::Deserialize<'de> for AllowFileResponseAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -126,17 +64,19 @@ impl<'de> serde::Deserialize<'de> for HuntingQueryResults {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for HuntingQueryResults {
+impl graph_odata_runtime::model::ODataObject for AllowFileResponseAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "results" => read_nullable(map, key, &mut self.results, extra),
-            "schema" => read_nullable(map, key, &mut self.schema, extra),
+            "deviceGroupNames" => {
+                read_lenient(map, key, &mut self.device_group_names, extra)
+            }
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
             _ => Ok(false),
         }
     }
@@ -148,7 +88,7 @@ impl graph_odata_runtime::model::ODataObject for HuntingQueryResults {
 }
 
 #[cfg(feature = "_security")]
-impl HuntingQueryResults {
+impl AllowFileResponseAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -159,27 +99,35 @@ impl HuntingQueryResults {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`HuntingQueryResults`] by wire name, each a [`Field<HuntingQueryResults>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HuntingQueryResults::set_null`].
-pub enum HuntingQueryResultsField {}
+/// The properties of [`AllowFileResponseAction`] by wire name, each a [`Field<AllowFileResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowFileResponseAction::set_null`].
+pub enum AllowFileResponseActionField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl HuntingQueryResultsField {
-    /// `results`
-    pub const Results: model::Field<HuntingQueryResults> = model::Field::new("results");
-    /// `schema`
-    pub const Schema: model::Field<HuntingQueryResults> = model::Field::new("schema");
+impl AllowFileResponseActionField {
+    /// `deviceGroupNames`
+    pub const DeviceGroupNames: model::Field<AllowFileResponseAction> = model::Field::new(
+        "deviceGroupNames",
+    );
+    /// `identifier`
+    pub const Identifier: model::Field<AllowFileResponseAction> = model::Field::new(
+        "identifier",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<HuntingQueryResults>] = &[
-        Self::Results,
-        Self::Schema,
+    pub const ALL: &'static [model::Field<AllowFileResponseAction>] = &[
+        Self::DeviceGroupNames,
+        Self::Identifier,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.huntingRowResult`; open type: dynamic properties land in `additional_properties`.
+/// CSDL complex type `microsoft.graph.security.blockFileResponseAction`; base type `microsoft.graph.security.responseAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct HuntingRowResult {
+pub struct BlockFileResponseAction {
+    /// Property `deviceGroupNames`: `Collection(Edm.String)`.
+    pub device_group_names: Option<Vec<String>>,
+    /// Property `identifier`: `microsoft.graph.security.fileEntityIdentifier`, not nullable.
+    pub identifier: Option<FileEntityIdentifier>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -187,82 +135,16 @@ pub struct HuntingRowResult {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for HuntingRowResult {
+impl serde::Serialize for BlockFileResponseAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl HuntingRowResult {
+impl BlockFileResponseAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.huntingRowResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for HuntingRowResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for HuntingRowResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.singlePropertySchema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SinglePropertySchema {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SinglePropertySchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SinglePropertySchema {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.singlePropertySchema";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.blockFileResponseAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -275,14 +157,14 @@ impl SinglePropertySchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
+        object.property("deviceGroupNames", &self.device_group_names);
+        object.property("identifier", &self.identifier);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SinglePropertySchema {
+impl<'de> serde::Deserialize<'de> for BlockFileResponseAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -291,7 +173,119 @@ impl<'de> serde::Deserialize<'de> for SinglePropertySchema {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SinglePropertySchema {
+impl graph_odata_runtime::model::ODataObject for BlockFileResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "deviceGroupNames" => {
+                read_lenient(map, key, &mut self.device_group_names, extra)
+            }
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl BlockFileResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`BlockFileResponseAction`] by wire name, each a [`Field<BlockFileResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlockFileResponseAction::set_null`].
+pub enum BlockFileResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl BlockFileResponseActionField {
+    /// `deviceGroupNames`
+    pub const DeviceGroupNames: model::Field<BlockFileResponseAction> = model::Field::new(
+        "deviceGroupNames",
+    );
+    /// `identifier`
+    pub const Identifier: model::Field<BlockFileResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BlockFileResponseAction>] = &[
+        Self::DeviceGroupNames,
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.exportFileMetadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportFileMetadata {
+    /// Property `downloadUrl`: `Edm.String`.
+    pub download_url: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    pub file_name: Option<String>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ExportFileMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ExportFileMetadata {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exportFileMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("downloadUrl", &self.download_url);
+        object.property("fileName", &self.file_name);
+        object.property("size", &self.size);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ExportFileMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ExportFileMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -300,8 +294,9 @@ impl graph_odata_runtime::model::ODataObject for SinglePropertySchema {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "downloadUrl" => read_lenient(map, key, &mut self.download_url, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -313,7 +308,7 @@ impl graph_odata_runtime::model::ODataObject for SinglePropertySchema {
 }
 
 #[cfg(feature = "_security")]
-impl SinglePropertySchema {
+impl ExportFileMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -324,19 +319,219 @@ impl SinglePropertySchema {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`SinglePropertySchema`] by wire name, each a [`Field<SinglePropertySchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SinglePropertySchema::set_null`].
-pub enum SinglePropertySchemaField {}
+/// The properties of [`ExportFileMetadata`] by wire name, each a [`Field<ExportFileMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExportFileMetadata::set_null`].
+pub enum ExportFileMetadataField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SinglePropertySchemaField {
-    /// `name`
-    pub const Name: model::Field<SinglePropertySchema> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<SinglePropertySchema> = model::Field::new("type");
+impl ExportFileMetadataField {
+    /// `downloadUrl`
+    pub const DownloadUrl: model::Field<ExportFileMetadata> = model::Field::new(
+        "downloadUrl",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<ExportFileMetadata> = model::Field::new("fileName");
+    /// `size`
+    pub const Size: model::Field<ExportFileMetadata> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SinglePropertySchema>] = &[
-        Self::Name,
-        Self::Type,
+    pub const ALL: &'static [model::Field<ExportFileMetadata>] = &[
+        Self::DownloadUrl,
+        Self::FileName,
+        Self::Size,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.filePlanSubcategory`; base type `microsoft.graph.security.filePlanDescriptorBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilePlanSubcategory {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.filePlanDescriptorBase`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FilePlanSubcategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FilePlanSubcategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanSubcategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FilePlanSubcategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FilePlanSubcategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FilePlanSubcategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FilePlanSubcategory`] by wire name, each a [`Field<FilePlanSubcategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanSubcategory::set_null`].
+pub enum FilePlanSubcategoryField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FilePlanSubcategoryField {
+    /// `displayName`
+    pub const DisplayName: model::Field<FilePlanSubcategory> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FilePlanSubcategory>] = &[Self::DisplayName];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.markUserAsCompromisedResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MarkUserAsCompromisedResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.markUserAsCompromisedEntityIdentifier`, not nullable.
+    pub identifier: Option<MarkUserAsCompromisedEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MarkUserAsCompromisedResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MarkUserAsCompromisedResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.markUserAsCompromisedResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MarkUserAsCompromisedResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MarkUserAsCompromisedResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MarkUserAsCompromisedResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MarkUserAsCompromisedResponseAction`] by wire name, each a [`Field<MarkUserAsCompromisedResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MarkUserAsCompromisedResponseAction::set_null`].
+pub enum MarkUserAsCompromisedResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MarkUserAsCompromisedResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<MarkUserAsCompromisedResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MarkUserAsCompromisedResponseAction>] = &[
+        Self::Identifier,
     ];
 }

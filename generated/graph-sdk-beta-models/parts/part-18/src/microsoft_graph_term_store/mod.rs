@@ -19,16 +19,13 @@ pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_term_store::*;
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_term_store::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_term_store::*;
+pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_term_store::*;
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_term_store::*;

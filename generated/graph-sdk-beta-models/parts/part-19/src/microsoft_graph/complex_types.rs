@@ -11,333 +11,37 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.ComplexExtensionValue`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.approvalSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplexExtensionValue {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ComplexExtensionValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ComplexExtensionValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ComplexExtensionValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ComplexExtensionValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ComplexExtensionValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.CopyNotebookModel`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopyNotebookModel {
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdByIdentity`: `microsoft.graph.identitySet`.
-    pub created_by_identity: Option<AnyIdentitySet>,
-    /// Property `createdTime`: `Edm.DateTimeOffset`.
-    pub created_time: Option<edm::DateTimeOffset>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isShared`: `Edm.Boolean`.
-    pub is_shared: Option<bool>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedByIdentity`: `microsoft.graph.identitySet`.
-    pub last_modified_by_identity: Option<AnyIdentitySet>,
-    /// Property `lastModifiedTime`: `Edm.DateTimeOffset`.
-    pub last_modified_time: Option<edm::DateTimeOffset>,
-    /// Property `links`: `microsoft.graph.notebookLinks`.
-    pub links: Option<NotebookLinks>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `sectionGroupsUrl`: `Edm.String`.
-    pub section_groups_url: Option<String>,
-    /// Property `sectionsUrl`: `Edm.String`.
-    pub sections_url: Option<String>,
-    /// Property `self`: `Edm.String`.
-    pub self_: Option<String>,
-    /// Property `userRole`: `microsoft.graph.onenoteUserRole`.
-    pub user_role: Option<OnenoteUserRole>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for CopyNotebookModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl CopyNotebookModel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.CopyNotebookModel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdBy", &self.created_by);
-        object.property("createdByIdentity", &self.created_by_identity);
-        object.property("createdTime", &self.created_time);
-        object.property("id", &self.id);
-        object.property("isDefault", &self.is_default);
-        object.property("isShared", &self.is_shared);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedByIdentity", &self.last_modified_by_identity);
-        object.property("lastModifiedTime", &self.last_modified_time);
-        object.property("links", &self.links);
-        object.property("name", &self.name);
-        object.property("sectionGroupsUrl", &self.section_groups_url);
-        object.property("sectionsUrl", &self.sections_url);
-        object.property("self", &self.self_);
-        object.property("userRole", &self.user_role);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for CopyNotebookModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for CopyNotebookModel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdByIdentity" => {
-                read_nullable(map, key, &mut self.created_by_identity, extra)
-            }
-            "createdTime" => read_lenient(map, key, &mut self.created_time, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isShared" => read_lenient(map, key, &mut self.is_shared, extra),
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedByIdentity" => {
-                read_nullable(map, key, &mut self.last_modified_by_identity, extra)
-            }
-            "lastModifiedTime" => {
-                read_lenient(map, key, &mut self.last_modified_time, extra)
-            }
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "sectionGroupsUrl" => {
-                read_lenient(map, key, &mut self.section_groups_url, extra)
-            }
-            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "userRole" => read_nullable(map, key, &mut self.user_role, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl CopyNotebookModel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`CopyNotebookModel`] by wire name, each a [`Field<CopyNotebookModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopyNotebookModel::set_null`].
-pub enum CopyNotebookModelField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl CopyNotebookModelField {
-    /// `createdBy`
-    pub const CreatedBy: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdByIdentity`
-    pub const CreatedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdByIdentity",
-    );
-    /// `createdTime`
-    pub const CreatedTime: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdTime",
-    );
-    /// `id`
-    pub const Id: model::Field<CopyNotebookModel> = model::Field::new("id");
-    /// `isDefault`
-    pub const IsDefault: model::Field<CopyNotebookModel> = model::Field::new(
-        "isDefault",
-    );
-    /// `isShared`
-    pub const IsShared: model::Field<CopyNotebookModel> = model::Field::new("isShared");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedByIdentity`
-    pub const LastModifiedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedByIdentity",
-    );
-    /// `lastModifiedTime`
-    pub const LastModifiedTime: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedTime",
-    );
-    /// `links`
-    pub const Links: model::Field<CopyNotebookModel> = model::Field::new("links");
-    /// `name`
-    pub const Name: model::Field<CopyNotebookModel> = model::Field::new("name");
-    /// `sectionGroupsUrl`
-    pub const SectionGroupsUrl: model::Field<CopyNotebookModel> = model::Field::new(
-        "sectionGroupsUrl",
-    );
-    /// `sectionsUrl`
-    pub const SectionsUrl: model::Field<CopyNotebookModel> = model::Field::new(
-        "sectionsUrl",
-    );
-    /// `self`
-    pub const Self_: model::Field<CopyNotebookModel> = model::Field::new("self");
-    /// `userRole`
-    pub const UserRole: model::Field<CopyNotebookModel> = model::Field::new("userRole");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CopyNotebookModel>] = &[
-        Self::CreatedBy,
-        Self::CreatedByIdentity,
-        Self::CreatedTime,
-        Self::Id,
-        Self::IsDefault,
-        Self::IsShared,
-        Self::LastModifiedBy,
-        Self::LastModifiedByIdentity,
-        Self::LastModifiedTime,
-        Self::Links,
-        Self::Name,
-        Self::SectionGroupsUrl,
-        Self::SectionsUrl,
-        Self::Self_,
-        Self::UserRole,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageAssignmentRequestRequirements`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentRequestRequirements {
-    /// Property `existingAnswers`: `Collection(microsoft.graph.accessPackageAnswer)`.
-    pub existing_answers: Option<Vec<AnyAccessPackageAnswer>>,
+pub struct ApprovalSettings {
+    /// Property `approvalMode`: `Edm.String`.
+    pub approval_mode: Option<String>,
+    /// Property `approvalStages`: `Collection(microsoft.graph.approvalStage)`.
+    pub approval_stages: Option<Vec<ApprovalStage>>,
     /// Property `isApprovalRequired`: `Edm.Boolean`.
     pub is_approval_required: Option<bool>,
     /// Property `isApprovalRequiredForExtension`: `Edm.Boolean`.
     pub is_approval_required_for_extension: Option<bool>,
-    /// Property `isCustomAssignmentScheduleAllowed`: `Edm.Boolean`.
-    pub is_custom_assignment_schedule_allowed: Option<bool>,
     /// Property `isRequestorJustificationRequired`: `Edm.Boolean`.
     pub is_requestor_justification_required: Option<bool>,
-    /// Property `policyDescription`: `Edm.String`.
-    pub policy_description: Option<String>,
-    /// Property `policyDisplayName`: `Edm.String`.
-    pub policy_display_name: Option<String>,
-    /// Property `policyId`: `Edm.String`.
-    pub policy_id: Option<String>,
-    /// Property `questions`: `Collection(microsoft.graph.accessPackageQuestion)`.
-    pub questions: Option<Vec<AnyAccessPackageQuestion>>,
-    /// Property `schedule`: `microsoft.graph.requestSchedule`.
-    pub schedule: Option<RequestSchedule>,
-    /// Property `verifiableCredentialRequirementStatus`: `microsoft.graph.verifiableCredentialRequirementStatus`.
-    pub verifiable_credential_requirement_status: Option<
-        AnyVerifiableCredentialRequirementStatus,
-    >,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentRequestRequirements {
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for ApprovalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestRequirements {
+#[cfg(feature = "_approval_settings")]
+impl ApprovalSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestRequirements";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -350,7 +54,8 @@ impl AccessPackageAssignmentRequestRequirements {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("existingAnswers", &self.existing_answers);
+        object.property("approvalMode", &self.approval_mode);
+        object.property("approvalStages", &self.approval_stages);
         object.property("isApprovalRequired", &self.is_approval_required);
         object
             .property(
@@ -359,30 +64,15 @@ impl AccessPackageAssignmentRequestRequirements {
             );
         object
             .property(
-                "isCustomAssignmentScheduleAllowed",
-                &self.is_custom_assignment_schedule_allowed,
-            );
-        object
-            .property(
                 "isRequestorJustificationRequired",
                 &self.is_requestor_justification_required,
-            );
-        object.property("policyDescription", &self.policy_description);
-        object.property("policyDisplayName", &self.policy_display_name);
-        object.property("policyId", &self.policy_id);
-        object.property("questions", &self.questions);
-        object.property("schedule", &self.schedule);
-        object
-            .property(
-                "verifiableCredentialRequirementStatus",
-                &self.verifiable_credential_requirement_status,
             );
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestRequirements {
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for ApprovalSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -390,9 +80,8 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestRequirements
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentRequestRequirements {
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -401,9 +90,8 @@ for AccessPackageAssignmentRequestRequirements {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "existingAnswers" => {
-                read_nullable(map, key, &mut self.existing_answers, extra)
-            }
+            "approvalMode" => read_lenient(map, key, &mut self.approval_mode, extra),
+            "approvalStages" => read_nullable(map, key, &mut self.approval_stages, extra),
             "isApprovalRequired" => {
                 read_lenient(map, key, &mut self.is_approval_required, extra)
             }
@@ -415,14 +103,6 @@ for AccessPackageAssignmentRequestRequirements {
                     extra,
                 )
             }
-            "isCustomAssignmentScheduleAllowed" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_custom_assignment_schedule_allowed,
-                    extra,
-                )
-            }
             "isRequestorJustificationRequired" => {
                 read_lenient(
                     map,
@@ -431,23 +111,6 @@ for AccessPackageAssignmentRequestRequirements {
                     extra,
                 )
             }
-            "policyDescription" => {
-                read_lenient(map, key, &mut self.policy_description, extra)
-            }
-            "policyDisplayName" => {
-                read_lenient(map, key, &mut self.policy_display_name, extra)
-            }
-            "policyId" => read_lenient(map, key, &mut self.policy_id, extra),
-            "questions" => read_nullable(map, key, &mut self.questions, extra),
-            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
-            "verifiableCredentialRequirementStatus" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verifiable_credential_requirement_status,
-                    extra,
-                )
-            }
             _ => Ok(false),
         }
     }
@@ -458,8 +121,8 @@ for AccessPackageAssignmentRequestRequirements {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestRequirements {
+#[cfg(feature = "_approval_settings")]
+impl ApprovalSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -469,98 +132,70 @@ impl AccessPackageAssignmentRequestRequirements {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageAssignmentRequestRequirements`] by wire name, each a [`Field<AccessPackageAssignmentRequestRequirements>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestRequirements::set_null`].
-pub enum AccessPackageAssignmentRequestRequirementsField {}
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`ApprovalSettings`] by wire name, each a [`Field<ApprovalSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalSettings::set_null`].
+pub enum ApprovalSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval_settings")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentRequestRequirementsField {
-    /// `existingAnswers`
-    pub const ExistingAnswers: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("existingAnswers");
+impl ApprovalSettingsField {
+    /// `approvalMode`
+    pub const ApprovalMode: model::Field<ApprovalSettings> = model::Field::new(
+        "approvalMode",
+    );
+    /// `approvalStages`
+    pub const ApprovalStages: model::Field<ApprovalSettings> = model::Field::new(
+        "approvalStages",
+    );
     /// `isApprovalRequired`
-    pub const IsApprovalRequired: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("isApprovalRequired");
+    pub const IsApprovalRequired: model::Field<ApprovalSettings> = model::Field::new(
+        "isApprovalRequired",
+    );
     /// `isApprovalRequiredForExtension`
-    pub const IsApprovalRequiredForExtension: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("isApprovalRequiredForExtension");
-    /// `isCustomAssignmentScheduleAllowed`
-    pub const IsCustomAssignmentScheduleAllowed: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("isCustomAssignmentScheduleAllowed");
+    pub const IsApprovalRequiredForExtension: model::Field<ApprovalSettings> = model::Field::new(
+        "isApprovalRequiredForExtension",
+    );
     /// `isRequestorJustificationRequired`
-    pub const IsRequestorJustificationRequired: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("isRequestorJustificationRequired");
-    /// `policyDescription`
-    pub const PolicyDescription: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("policyDescription");
-    /// `policyDisplayName`
-    pub const PolicyDisplayName: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("policyDisplayName");
-    /// `policyId`
-    pub const PolicyId: model::Field<AccessPackageAssignmentRequestRequirements> = model::Field::new(
-        "policyId",
+    pub const IsRequestorJustificationRequired: model::Field<ApprovalSettings> = model::Field::new(
+        "isRequestorJustificationRequired",
     );
-    /// `questions`
-    pub const Questions: model::Field<AccessPackageAssignmentRequestRequirements> = model::Field::new(
-        "questions",
-    );
-    /// `schedule`
-    pub const Schedule: model::Field<AccessPackageAssignmentRequestRequirements> = model::Field::new(
-        "schedule",
-    );
-    /// `verifiableCredentialRequirementStatus`
-    pub const VerifiableCredentialRequirementStatus: model::Field<
-        AccessPackageAssignmentRequestRequirements,
-    > = model::Field::new("verifiableCredentialRequirementStatus");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentRequestRequirements>] = &[
-        Self::ExistingAnswers,
+    pub const ALL: &'static [model::Field<ApprovalSettings>] = &[
+        Self::ApprovalMode,
+        Self::ApprovalStages,
         Self::IsApprovalRequired,
         Self::IsApprovalRequiredForExtension,
-        Self::IsCustomAssignmentScheduleAllowed,
         Self::IsRequestorJustificationRequired,
-        Self::PolicyDescription,
-        Self::PolicyDisplayName,
-        Self::PolicyId,
-        Self::Questions,
-        Self::Schedule,
-        Self::VerifiableCredentialRequirementStatus,
     ];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.appManagementConfiguration`; abstract.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.requestorSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+pub struct RequestorSettings {
+    /// Property `acceptRequests`: `Edm.Boolean`.
+    pub accept_requests: Option<bool>,
+    /// Property `allowedRequestors`: `Collection(microsoft.graph.userSet)`.
+    pub allowed_requestors: Option<Vec<AnyUserSet>>,
+    /// Property `scopeType`: `Edm.String`.
+    pub scope_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementConfiguration {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for RequestorSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementConfiguration {
+#[cfg(feature = "_access_package")]
+impl RequestorSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestorSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -573,14 +208,15 @@ impl AppManagementConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
+        object.property("acceptRequests", &self.accept_requests);
+        object.property("allowedRequestors", &self.allowed_requestors);
+        object.property("scopeType", &self.scope_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for RequestorSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -588,223 +224,8 @@ impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AppManagementConfiguration`] by wire name, each a [`Field<AppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementConfiguration::set_null`].
-pub enum AppManagementConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl AppManagementConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
-    ];
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL complex type `microsoft.graph.applicationContext`; base type `microsoft.graph.signInContext`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationContext {
-    /// Property `includeApplications`: `Collection(Edm.String)`, not nullable.
-    pub include_applications: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for ApplicationContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl ApplicationContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("includeApplications", &self.include_applications);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for ApplicationContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for ApplicationContext {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "includeApplications" => {
-                read_lenient(map, key, &mut self.include_applications, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl ApplicationContext {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`ApplicationContext`] by wire name, each a [`Field<ApplicationContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationContext::set_null`].
-pub enum ApplicationContextField {}
-
-#[cfg(feature = "_agent_id_risk_level")]
-#[allow(non_upper_case_globals)]
-impl ApplicationContextField {
-    /// `includeApplications`
-    pub const IncludeApplications: model::Field<ApplicationContext> = model::Field::new(
-        "includeApplications",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationContext>] = &[
-        Self::IncludeApplications,
-    ];
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// CSDL complex type `microsoft.graph.attributeMappingParameterSchema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMappingParameterSchema {
-    /// Property `allowMultipleOccurrences`: `Edm.Boolean`, not nullable.
-    pub allow_multiple_occurrences: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `required`: `Edm.Boolean`, not nullable.
-    pub required: Option<bool>,
-    /// Property `type`: `microsoft.graph.attributeType`, not nullable.
-    pub r#type: Option<AttributeType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl serde::Serialize for AttributeMappingParameterSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingParameterSchema {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingParameterSchema";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowMultipleOccurrences", &self.allow_multiple_occurrences);
-        object.property("name", &self.name);
-        object.property("required", &self.required);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for RequestorSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -813,12 +234,11 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "allowMultipleOccurrences" => {
-                read_lenient(map, key, &mut self.allow_multiple_occurrences, extra)
+            "acceptRequests" => read_lenient(map, key, &mut self.accept_requests, extra),
+            "allowedRequestors" => {
+                read_nullable(map, key, &mut self.allowed_requestors, extra)
             }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "required" => read_lenient(map, key, &mut self.required, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
             _ => Ok(false),
         }
     }
@@ -829,8 +249,8 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingParameterSchema {
+#[cfg(feature = "_access_package")]
+impl RequestorSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -840,61 +260,56 @@ impl AttributeMappingParameterSchema {
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// The properties of [`AttributeMappingParameterSchema`] by wire name, each a [`Field<AttributeMappingParameterSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-pub enum AttributeMappingParameterSchemaField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`RequestorSettings`] by wire name, each a [`Field<RequestorSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestorSettings::set_null`].
+pub enum RequestorSettingsField {}
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl AttributeMappingParameterSchemaField {
-    /// `allowMultipleOccurrences`
-    pub const AllowMultipleOccurrences: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "allowMultipleOccurrences",
+impl RequestorSettingsField {
+    /// `acceptRequests`
+    pub const AcceptRequests: model::Field<RequestorSettings> = model::Field::new(
+        "acceptRequests",
     );
-    /// `name`
-    pub const Name: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "name",
+    /// `allowedRequestors`
+    pub const AllowedRequestors: model::Field<RequestorSettings> = model::Field::new(
+        "allowedRequestors",
     );
-    /// `required`
-    pub const Required: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "required",
-    );
-    /// `type`
-    pub const Type: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "type",
+    /// `scopeType`
+    pub const ScopeType: model::Field<RequestorSettings> = model::Field::new(
+        "scopeType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMappingParameterSchema>] = &[
-        Self::AllowMultipleOccurrences,
-        Self::Name,
-        Self::Required,
-        Self::Type,
+    pub const ALL: &'static [model::Field<RequestorSettings>] = &[
+        Self::AcceptRequests,
+        Self::AllowedRequestors,
+        Self::ScopeType,
     ];
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL complex type `microsoft.graph.authContext`; base type `microsoft.graph.signInContext`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthContext {
-    /// Property `authenticationContextValue`: `Edm.String`.
-    pub authentication_context_value: Option<String>,
+pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for AuthContext {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl AuthContext {
+#[cfg(feature = "_policies")]
+impl SelfServiceSignUpAuthenticationFlowConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authContext";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -907,14 +322,13 @@ impl AuthContext {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property("authenticationContextValue", &self.authentication_context_value);
+        object.property("isEnabled", &self.is_enabled);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for AuthContext {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -922,8 +336,9 @@ impl<'de> serde::Deserialize<'de> for AuthContext {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for AuthContext {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -932,9 +347,7 @@ impl graph_odata_runtime::model::ODataObject for AuthContext {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "authenticationContextValue" => {
-                read_lenient(map, key, &mut self.authentication_context_value, extra)
-            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             _ => Ok(false),
         }
     }
@@ -945,8 +358,8 @@ impl graph_odata_runtime::model::ODataObject for AuthContext {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl AuthContext {
+#[cfg(feature = "_policies")]
+impl SelfServiceSignUpAuthenticationFlowConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -956,1683 +369,44 @@ impl AuthContext {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`AuthContext`] by wire name, each a [`Field<AuthContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthContext::set_null`].
-pub enum AuthContextField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`SelfServiceSignUpAuthenticationFlowConfiguration`] by wire name, each a [`Field<SelfServiceSignUpAuthenticationFlowConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfServiceSignUpAuthenticationFlowConfiguration::set_null`].
+pub enum SelfServiceSignUpAuthenticationFlowConfigurationField {}
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl AuthContextField {
-    /// `authenticationContextValue`
-    pub const AuthenticationContextValue: model::Field<AuthContext> = model::Field::new(
-        "authenticationContextValue",
-    );
+impl SelfServiceSignUpAuthenticationFlowConfigurationField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<
+        SelfServiceSignUpAuthenticationFlowConfiguration,
+    > = model::Field::new("isEnabled");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthContext>] = &[
-        Self::AuthenticationContextValue,
-    ];
+    pub const ALL: &'static [model::Field<
+        SelfServiceSignUpAuthenticationFlowConfiguration,
+    >] = &[Self::IsEnabled];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.connectivityParameterEntry`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.subjectSet`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectivityParameterEntry {
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct SubjectSet {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ConnectivityParameterEntry {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for SubjectSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ConnectivityParameterEntry {
+#[cfg(feature = "_identity_governance")]
+impl SubjectSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectivityParameterEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ConnectivityParameterEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ConnectivityParameterEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ConnectivityParameterEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`ConnectivityParameterEntry`] by wire name, each a [`Field<ConnectivityParameterEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectivityParameterEntry::set_null`].
-pub enum ConnectivityParameterEntryField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl ConnectivityParameterEntryField {
-    /// `value`
-    pub const Value: model::Field<ConnectivityParameterEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConnectivityParameterEntry>] = &[Self::Value];
-}
-
-#[cfg(feature = "_credential")]
-/// CSDL complex type `microsoft.graph.credential`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Credential {
-    /// Property `fieldId`: `Edm.String`.
-    pub field_id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_credential")]
-impl serde::Serialize for Credential {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl Credential {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.credential";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fieldId", &self.field_id);
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl<'de> serde::Deserialize<'de> for Credential {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl graph_odata_runtime::model::ODataObject for Credential {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "fieldId" => read_lenient(map, key, &mut self.field_id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl Credential {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_credential")]
-/// The properties of [`Credential`] by wire name, each a [`Field<Credential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Credential::set_null`].
-pub enum CredentialField {}
-
-#[cfg(feature = "_credential")]
-#[allow(non_upper_case_globals)]
-impl CredentialField {
-    /// `fieldId`
-    pub const FieldId: model::Field<Credential> = model::Field::new("fieldId");
-    /// `type`
-    pub const Type: model::Field<Credential> = model::Field::new("type");
-    /// `value`
-    pub const Value: model::Field<Credential> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Credential>] = &[
-        Self::FieldId,
-        Self::Type,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.driveItemUploadableProperties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveItemUploadableProperties {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `driveItemSource`: `microsoft.graph.driveItemSource`.
-    pub drive_item_source: Option<DriveItemSource>,
-    /// Property `fileSize`: `Edm.Int64`.
-    pub file_size: Option<i64>,
-    /// Property `fileSystemInfo`: `microsoft.graph.fileSystemInfo`.
-    pub file_system_info: Option<FileSystemInfo>,
-    /// Property `mediaSource`: `microsoft.graph.mediaSource`.
-    pub media_source: Option<MediaSource>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for DriveItemUploadableProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DriveItemUploadableProperties {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("driveItemSource", &self.drive_item_source);
-        object.property("fileSize", &self.file_size);
-        object.property("fileSystemInfo", &self.file_system_info);
-        object.property("mediaSource", &self.media_source);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DriveItemUploadableProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DriveItemUploadableProperties {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "driveItemSource" => {
-                read_nullable(map, key, &mut self.drive_item_source, extra)
-            }
-            "fileSize" => read_lenient(map, key, &mut self.file_size, extra),
-            "fileSystemInfo" => {
-                read_nullable(map, key, &mut self.file_system_info, extra)
-            }
-            "mediaSource" => read_nullable(map, key, &mut self.media_source, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DriveItemUploadableProperties {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`DriveItemUploadableProperties`] by wire name, each a [`Field<DriveItemUploadableProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemUploadableProperties::set_null`].
-pub enum DriveItemUploadablePropertiesField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl DriveItemUploadablePropertiesField {
-    /// `description`
-    pub const Description: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "description",
-    );
-    /// `driveItemSource`
-    pub const DriveItemSource: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "driveItemSource",
-    );
-    /// `fileSize`
-    pub const FileSize: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "fileSize",
-    );
-    /// `fileSystemInfo`
-    pub const FileSystemInfo: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "fileSystemInfo",
-    );
-    /// `mediaSource`
-    pub const MediaSource: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "mediaSource",
-    );
-    /// `name`
-    pub const Name: model::Field<DriveItemUploadableProperties> = model::Field::new(
-        "name",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveItemUploadableProperties>] = &[
-        Self::Description,
-        Self::DriveItemSource,
-        Self::FileSize,
-        Self::FileSystemInfo,
-        Self::MediaSource,
-        Self::Name,
-    ];
-}
-
-#[cfg(feature = "_content_type_info")]
-/// CSDL complex type `microsoft.graph.driveRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveRecipient {
-    /// Property `alias`: `Edm.String`.
-    pub alias: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `objectId`: `Edm.String`.
-    pub object_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_type_info")]
-impl serde::Serialize for DriveRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl DriveRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alias", &self.alias);
-        object.property("email", &self.email);
-        object.property("objectId", &self.object_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl<'de> serde::Deserialize<'de> for DriveRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl graph_odata_runtime::model::ODataObject for DriveRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "alias" => read_lenient(map, key, &mut self.alias, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl DriveRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-/// The properties of [`DriveRecipient`] by wire name, each a [`Field<DriveRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRecipient::set_null`].
-pub enum DriveRecipientField {}
-
-#[cfg(feature = "_content_type_info")]
-#[allow(non_upper_case_globals)]
-impl DriveRecipientField {
-    /// `alias`
-    pub const Alias: model::Field<DriveRecipient> = model::Field::new("alias");
-    /// `email`
-    pub const Email: model::Field<DriveRecipient> = model::Field::new("email");
-    /// `objectId`
-    pub const ObjectId: model::Field<DriveRecipient> = model::Field::new("objectId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveRecipient>] = &[
-        Self::Alias,
-        Self::Email,
-        Self::ObjectId,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL complex type `microsoft.graph.evaluateDynamicMembershipResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EvaluateDynamicMembershipResult {
-    /// Property `membershipRule`: `Edm.String`.
-    pub membership_rule: Option<String>,
-    /// Property `membershipRuleEvaluationDetails`: `microsoft.graph.expressionEvaluationDetails`.
-    pub membership_rule_evaluation_details: Option<ExpressionEvaluationDetails>,
-    /// Property `membershipRuleEvaluationResult`: `Edm.Boolean`, not nullable.
-    pub membership_rule_evaluation_result: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for EvaluateDynamicMembershipResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl EvaluateDynamicMembershipResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateDynamicMembershipResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("membershipRule", &self.membership_rule);
-        object
-            .property(
-                "membershipRuleEvaluationDetails",
-                &self.membership_rule_evaluation_details,
-            );
-        object
-            .property(
-                "membershipRuleEvaluationResult",
-                &self.membership_rule_evaluation_result,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for EvaluateDynamicMembershipResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for EvaluateDynamicMembershipResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipRule" => read_lenient(map, key, &mut self.membership_rule, extra),
-            "membershipRuleEvaluationDetails" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.membership_rule_evaluation_details,
-                    extra,
-                )
-            }
-            "membershipRuleEvaluationResult" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.membership_rule_evaluation_result,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl EvaluateDynamicMembershipResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`EvaluateDynamicMembershipResult`] by wire name, each a [`Field<EvaluateDynamicMembershipResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateDynamicMembershipResult::set_null`].
-pub enum EvaluateDynamicMembershipResultField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl EvaluateDynamicMembershipResultField {
-    /// `membershipRule`
-    pub const MembershipRule: model::Field<EvaluateDynamicMembershipResult> = model::Field::new(
-        "membershipRule",
-    );
-    /// `membershipRuleEvaluationDetails`
-    pub const MembershipRuleEvaluationDetails: model::Field<
-        EvaluateDynamicMembershipResult,
-    > = model::Field::new("membershipRuleEvaluationDetails");
-    /// `membershipRuleEvaluationResult`
-    pub const MembershipRuleEvaluationResult: model::Field<
-        EvaluateDynamicMembershipResult,
-    > = model::Field::new("membershipRuleEvaluationResult");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EvaluateDynamicMembershipResult>] = &[
-        Self::MembershipRule,
-        Self::MembershipRuleEvaluationDetails,
-        Self::MembershipRuleEvaluationResult,
-    ];
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL complex type `microsoft.graph.evaluateSensitivityLabelsRequest`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EvaluateSensitivityLabelsRequest {
-    /// Property `currentLabel`: `microsoft.graph.currentLabel`.
-    pub current_label: Option<CurrentLabel>,
-    /// Property `discoveredSensitiveTypes`: `Collection(microsoft.graph.discoveredSensitiveType)`.
-    pub discovered_sensitive_types: Option<Vec<DiscoveredSensitiveType>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for EvaluateSensitivityLabelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl EvaluateSensitivityLabelsRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateSensitivityLabelsRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("currentLabel", &self.current_label);
-        object.property("discoveredSensitiveTypes", &self.discovered_sensitive_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for EvaluateSensitivityLabelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::model::ODataObject for EvaluateSensitivityLabelsRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "currentLabel" => read_nullable(map, key, &mut self.current_label, extra),
-            "discoveredSensitiveTypes" => {
-                read_nullable(map, key, &mut self.discovered_sensitive_types, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-impl EvaluateSensitivityLabelsRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// The properties of [`EvaluateSensitivityLabelsRequest`] by wire name, each a [`Field<EvaluateSensitivityLabelsRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateSensitivityLabelsRequest::set_null`].
-pub enum EvaluateSensitivityLabelsRequestField {}
-
-#[cfg(feature = "_access_scope")]
-#[allow(non_upper_case_globals)]
-impl EvaluateSensitivityLabelsRequestField {
-    /// `currentLabel`
-    pub const CurrentLabel: model::Field<EvaluateSensitivityLabelsRequest> = model::Field::new(
-        "currentLabel",
-    );
-    /// `discoveredSensitiveTypes`
-    pub const DiscoveredSensitiveTypes: model::Field<EvaluateSensitivityLabelsRequest> = model::Field::new(
-        "discoveredSensitiveTypes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EvaluateSensitivityLabelsRequest>] = &[
-        Self::CurrentLabel,
-        Self::DiscoveredSensitiveTypes,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL complex type `microsoft.graph.expressionEvaluationDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExpressionEvaluationDetails {
-    /// Property `expression`: `Edm.String`.
-    pub expression: Option<String>,
-    /// Property `expressionEvaluationDetails`: `Collection(microsoft.graph.expressionEvaluationDetails)`.
-    pub expression_evaluation_details: Option<Vec<ExpressionEvaluationDetails>>,
-    /// Property `expressionResult`: `Edm.Boolean`, not nullable.
-    pub expression_result: Option<bool>,
-    /// Property `propertyToEvaluate`: `microsoft.graph.propertyToEvaluate`.
-    pub property_to_evaluate: Option<PropertyToEvaluate>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for ExpressionEvaluationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ExpressionEvaluationDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.expressionEvaluationDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("expression", &self.expression);
-        object
-            .property(
-                "expressionEvaluationDetails",
-                &self.expression_evaluation_details,
-            );
-        object.property("expressionResult", &self.expression_result);
-        object.property("propertyToEvaluate", &self.property_to_evaluate);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for ExpressionEvaluationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for ExpressionEvaluationDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "expression" => read_lenient(map, key, &mut self.expression, extra),
-            "expressionEvaluationDetails" => {
-                read_nullable(map, key, &mut self.expression_evaluation_details, extra)
-            }
-            "expressionResult" => {
-                read_lenient(map, key, &mut self.expression_result, extra)
-            }
-            "propertyToEvaluate" => {
-                read_nullable(map, key, &mut self.property_to_evaluate, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ExpressionEvaluationDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`ExpressionEvaluationDetails`] by wire name, each a [`Field<ExpressionEvaluationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpressionEvaluationDetails::set_null`].
-pub enum ExpressionEvaluationDetailsField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl ExpressionEvaluationDetailsField {
-    /// `expression`
-    pub const Expression: model::Field<ExpressionEvaluationDetails> = model::Field::new(
-        "expression",
-    );
-    /// `expressionEvaluationDetails`
-    pub const ExpressionEvaluationDetails: model::Field<ExpressionEvaluationDetails> = model::Field::new(
-        "expressionEvaluationDetails",
-    );
-    /// `expressionResult`
-    pub const ExpressionResult: model::Field<ExpressionEvaluationDetails> = model::Field::new(
-        "expressionResult",
-    );
-    /// `propertyToEvaluate`
-    pub const PropertyToEvaluate: model::Field<ExpressionEvaluationDetails> = model::Field::new(
-        "propertyToEvaluate",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExpressionEvaluationDetails>] = &[
-        Self::Expression,
-        Self::ExpressionEvaluationDetails,
-        Self::ExpressionResult,
-        Self::PropertyToEvaluate,
-    ];
-}
-
-#[cfg(feature = "_schema_extensions")]
-/// CSDL complex type `microsoft.graph.extensionSchemaProperty`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtensionSchemaProperty {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl serde::Serialize for ExtensionSchemaProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl ExtensionSchemaProperty {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionSchemaProperty";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl graph_odata_runtime::model::ODataObject for ExtensionSchemaProperty {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl ExtensionSchemaProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-/// The properties of [`ExtensionSchemaProperty`] by wire name, each a [`Field<ExtensionSchemaProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionSchemaProperty::set_null`].
-pub enum ExtensionSchemaPropertyField {}
-
-#[cfg(feature = "_schema_extensions")]
-#[allow(non_upper_case_globals)]
-impl ExtensionSchemaPropertyField {
-    /// `name`
-    pub const Name: model::Field<ExtensionSchemaProperty> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<ExtensionSchemaProperty> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExtensionSchemaProperty>] = &[
-        Self::Name,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.freeBusyError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FreeBusyError {
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `responseCode`: `Edm.String`.
-    pub response_code: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for FreeBusyError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl FreeBusyError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.freeBusyError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("message", &self.message);
-        object.property("responseCode", &self.response_code);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for FreeBusyError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for FreeBusyError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "responseCode" => read_lenient(map, key, &mut self.response_code, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl FreeBusyError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`FreeBusyError`] by wire name, each a [`Field<FreeBusyError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FreeBusyError::set_null`].
-pub enum FreeBusyErrorField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl FreeBusyErrorField {
-    /// `message`
-    pub const Message: model::Field<FreeBusyError> = model::Field::new("message");
-    /// `responseCode`
-    pub const ResponseCode: model::Field<FreeBusyError> = model::Field::new(
-        "responseCode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FreeBusyError>] = &[
-        Self::Message,
-        Self::ResponseCode,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.markContent`; base type `microsoft.graph.labelActionBase`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MarkContent {
-    /// Property `name`: `Edm.String`.
-    /// Inherited from `microsoft.graph.labelActionBase`.
-    pub name: Option<String>,
-    /// Property `fontColor`: `Edm.String`.
-    pub font_color: Option<String>,
-    /// Property `fontSize`: `Edm.Int64`.
-    pub font_size: Option<i64>,
-    /// Property `text`: `Edm.String`.
-    pub text: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for MarkContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl MarkContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.markContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("fontColor", &self.font_color);
-        object.property("fontSize", &self.font_size);
-        object.property("text", &self.text);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for MarkContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for MarkContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "fontColor" => read_lenient(map, key, &mut self.font_color, extra),
-            "fontSize" => read_lenient(map, key, &mut self.font_size, extra),
-            "text" => read_lenient(map, key, &mut self.text, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl MarkContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`MarkContent`] by wire name, each a [`Field<MarkContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MarkContent::set_null`].
-pub enum MarkContentField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl MarkContentField {
-    /// `name`
-    pub const Name: model::Field<MarkContent> = model::Field::new("name");
-    /// `fontColor`
-    pub const FontColor: model::Field<MarkContent> = model::Field::new("fontColor");
-    /// `fontSize`
-    pub const FontSize: model::Field<MarkContent> = model::Field::new("fontSize");
-    /// `text`
-    pub const Text: model::Field<MarkContent> = model::Field::new("text");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MarkContent>] = &[
-        Self::Name,
-        Self::FontColor,
-        Self::FontSize,
-        Self::Text,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.membershipRuleEvaluationDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembershipRuleEvaluationDetails {
-    /// Property `membershipRuleEvaluationDetails`: `microsoft.graph.expressionEvaluationDetails`.
-    pub membership_rule_evaluation_details: Option<ExpressionEvaluationDetails>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for MembershipRuleEvaluationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MembershipRuleEvaluationDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membershipRuleEvaluationDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "membershipRuleEvaluationDetails",
-                &self.membership_rule_evaluation_details,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for MembershipRuleEvaluationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for MembershipRuleEvaluationDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipRuleEvaluationDetails" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.membership_rule_evaluation_details,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MembershipRuleEvaluationDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`MembershipRuleEvaluationDetails`] by wire name, each a [`Field<MembershipRuleEvaluationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipRuleEvaluationDetails::set_null`].
-pub enum MembershipRuleEvaluationDetailsField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl MembershipRuleEvaluationDetailsField {
-    /// `membershipRuleEvaluationDetails`
-    pub const MembershipRuleEvaluationDetails: model::Field<
-        MembershipRuleEvaluationDetails,
-    > = model::Field::new("membershipRuleEvaluationDetails");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembershipRuleEvaluationDetails>] = &[
-        Self::MembershipRuleEvaluationDetails,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.parseExpressionResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParseExpressionResponse {
-    /// Property `error`: `microsoft.graph.publicError`.
-    pub error: Option<PublicError>,
-    /// Property `evaluationResult`: `Collection(Edm.String)`.
-    pub evaluation_result: Option<Vec<String>>,
-    /// Property `evaluationSucceeded`: `Edm.Boolean`, not nullable.
-    pub evaluation_succeeded: Option<bool>,
-    /// Property `parsedExpression`: `microsoft.graph.attributeMappingSource`.
-    pub parsed_expression: Option<AttributeMappingSource>,
-    /// Property `parsingSucceeded`: `Edm.Boolean`, not nullable.
-    pub parsing_succeeded: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ParseExpressionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ParseExpressionResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.parseExpressionResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("error", &self.error);
-        object.property("evaluationResult", &self.evaluation_result);
-        object.property("evaluationSucceeded", &self.evaluation_succeeded);
-        object.property("parsedExpression", &self.parsed_expression);
-        object.property("parsingSucceeded", &self.parsing_succeeded);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ParseExpressionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ParseExpressionResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "evaluationResult" => {
-                read_lenient(map, key, &mut self.evaluation_result, extra)
-            }
-            "evaluationSucceeded" => {
-                read_lenient(map, key, &mut self.evaluation_succeeded, extra)
-            }
-            "parsedExpression" => {
-                read_nullable(map, key, &mut self.parsed_expression, extra)
-            }
-            "parsingSucceeded" => {
-                read_lenient(map, key, &mut self.parsing_succeeded, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ParseExpressionResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ParseExpressionResponse`] by wire name, each a [`Field<ParseExpressionResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParseExpressionResponse::set_null`].
-pub enum ParseExpressionResponseField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ParseExpressionResponseField {
-    /// `error`
-    pub const Error: model::Field<ParseExpressionResponse> = model::Field::new("error");
-    /// `evaluationResult`
-    pub const EvaluationResult: model::Field<ParseExpressionResponse> = model::Field::new(
-        "evaluationResult",
-    );
-    /// `evaluationSucceeded`
-    pub const EvaluationSucceeded: model::Field<ParseExpressionResponse> = model::Field::new(
-        "evaluationSucceeded",
-    );
-    /// `parsedExpression`
-    pub const ParsedExpression: model::Field<ParseExpressionResponse> = model::Field::new(
-        "parsedExpression",
-    );
-    /// `parsingSucceeded`
-    pub const ParsingSucceeded: model::Field<ParseExpressionResponse> = model::Field::new(
-        "parsingSucceeded",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ParseExpressionResponse>] = &[
-        Self::Error,
-        Self::EvaluationResult,
-        Self::EvaluationSucceeded,
-        Self::ParsedExpression,
-        Self::ParsingSucceeded,
-    ];
-}
-
-#[cfg(feature = "_credential")]
-/// CSDL complex type `microsoft.graph.passwordSingleSignOnCredentialSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordSingleSignOnCredentialSet {
-    /// Property `credentials`: `Collection(microsoft.graph.credential)`.
-    pub credentials: Option<Vec<Credential>>,
-    /// Property `id`: `Edm.String`, not nullable.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_credential")]
-impl serde::Serialize for PasswordSingleSignOnCredentialSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl PasswordSingleSignOnCredentialSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnCredentialSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("credentials", &self.credentials);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnCredentialSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnCredentialSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "credentials" => read_nullable(map, key, &mut self.credentials, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl PasswordSingleSignOnCredentialSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_credential")]
-/// The properties of [`PasswordSingleSignOnCredentialSet`] by wire name, each a [`Field<PasswordSingleSignOnCredentialSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnCredentialSet::set_null`].
-pub enum PasswordSingleSignOnCredentialSetField {}
-
-#[cfg(feature = "_credential")]
-#[allow(non_upper_case_globals)]
-impl PasswordSingleSignOnCredentialSetField {
-    /// `credentials`
-    pub const Credentials: model::Field<PasswordSingleSignOnCredentialSet> = model::Field::new(
-        "credentials",
-    );
-    /// `id`
-    pub const Id: model::Field<PasswordSingleSignOnCredentialSet> = model::Field::new(
-        "id",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordSingleSignOnCredentialSet>] = &[
-        Self::Credentials,
-        Self::Id,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.perTenantTrafficSegmentsOverride`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PerTenantTrafficSegmentsOverride {
-    /// Property `percentage`: `Edm.Int32`, not nullable.
-    pub percentage: Option<i32>,
-    /// Property `tenantId`: `Edm.Guid`, not nullable.
-    pub tenant_id: Option<edm::Guid>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PerTenantTrafficSegmentsOverride {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PerTenantTrafficSegmentsOverride {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.perTenantTrafficSegmentsOverride";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("percentage", &self.percentage);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PerTenantTrafficSegmentsOverride {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PerTenantTrafficSegmentsOverride {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "percentage" => read_lenient(map, key, &mut self.percentage, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PerTenantTrafficSegmentsOverride {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PerTenantTrafficSegmentsOverride`] by wire name, each a [`Field<PerTenantTrafficSegmentsOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PerTenantTrafficSegmentsOverride::set_null`].
-pub enum PerTenantTrafficSegmentsOverrideField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PerTenantTrafficSegmentsOverrideField {
-    /// `percentage`
-    pub const Percentage: model::Field<PerTenantTrafficSegmentsOverride> = model::Field::new(
-        "percentage",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<PerTenantTrafficSegmentsOverride> = model::Field::new(
-        "tenantId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PerTenantTrafficSegmentsOverride>] = &[
-        Self::Percentage,
-        Self::TenantId,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// **Deprecated**: deprecated on 2024-02-16, planned removal on 2025-02-16, revision 2023-11/PrivatePreview:photoEditPolicy
-///
-/// CSDL complex type `microsoft.graph.photoAllowedOperations`.
-#[deprecated(
-    note = "deprecated on 2024-02-16, planned removal on 2025-02-16, revision 2023-11/PrivatePreview:photoEditPolicy"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhotoAllowedOperations {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PhotoAllowedOperations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PhotoAllowedOperations {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.photoAllowedOperations";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2649,8 +423,8 @@ impl PhotoAllowedOperations {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PhotoAllowedOperations {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for SubjectSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2658,8 +432,8 @@ impl<'de> serde::Deserialize<'de> for PhotoAllowedOperations {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PhotoAllowedOperations {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for SubjectSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2674,962 +448,138 @@ impl graph_odata_runtime::model::ODataObject for PhotoAllowedOperations {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.plannerPlanContext`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanContext {
-    /// Property `associationType`: `Edm.String`.
-    pub association_type: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayNameSegments`: `Collection(Edm.String)`.
-    pub display_name_segments: Option<Vec<String>>,
-    /// Property `isCreationContext`: `Edm.Boolean`.
-    pub is_creation_context: Option<bool>,
-    /// Property `ownerAppId`: `Edm.String`.
-    pub owner_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerPlanContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerPlanContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("associationType", &self.association_type);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayNameSegments", &self.display_name_segments);
-        object.property("isCreationContext", &self.is_creation_context);
-        object.property("ownerAppId", &self.owner_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanContext {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "associationType" => {
-                read_lenient(map, key, &mut self.association_type, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayNameSegments" => {
-                read_lenient(map, key, &mut self.display_name_segments, extra)
-            }
-            "isCreationContext" => {
-                read_lenient(map, key, &mut self.is_creation_context, extra)
-            }
-            "ownerAppId" => read_lenient(map, key, &mut self.owner_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerPlanContext {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PlannerPlanContext`] by wire name, each a [`Field<PlannerPlanContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContext::set_null`].
-pub enum PlannerPlanContextField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PlannerPlanContextField {
-    /// `associationType`
-    pub const AssociationType: model::Field<PlannerPlanContext> = model::Field::new(
-        "associationType",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PlannerPlanContext> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayNameSegments`
-    pub const DisplayNameSegments: model::Field<PlannerPlanContext> = model::Field::new(
-        "displayNameSegments",
-    );
-    /// `isCreationContext`
-    pub const IsCreationContext: model::Field<PlannerPlanContext> = model::Field::new(
-        "isCreationContext",
-    );
-    /// `ownerAppId`
-    pub const OwnerAppId: model::Field<PlannerPlanContext> = model::Field::new(
-        "ownerAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlanContext>] = &[
-        Self::AssociationType,
-        Self::CreatedDateTime,
-        Self::DisplayNameSegments,
-        Self::IsCreationContext,
-        Self::OwnerAppId,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.protectedContent`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectedContent {
-    /// Property `cid`: `Edm.String`.
-    pub cid: Option<String>,
-    /// Property `format`: `Edm.String`.
-    pub format: Option<String>,
-    /// Property `labelId`: `Edm.String`, not nullable.
-    pub label_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ProtectedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ProtectedContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectedContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cid", &self.cid);
-        object.property("format", &self.format);
-        object.property("labelId", &self.label_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ProtectedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for ProtectedContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cid" => read_lenient(map, key, &mut self.cid, extra),
-            "format" => read_lenient(map, key, &mut self.format, extra),
-            "labelId" => read_lenient(map, key, &mut self.label_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ProtectedContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`ProtectedContent`] by wire name, each a [`Field<ProtectedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectedContent::set_null`].
-pub enum ProtectedContentField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl ProtectedContentField {
-    /// `cid`
-    pub const Cid: model::Field<ProtectedContent> = model::Field::new("cid");
-    /// `format`
-    pub const Format: model::Field<ProtectedContent> = model::Field::new("format");
-    /// `labelId`
-    pub const LabelId: model::Field<ProtectedContent> = model::Field::new("labelId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProtectedContent>] = &[
-        Self::Cid,
-        Self::Format,
-        Self::LabelId,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.publicErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicErrorResponse {
-    /// Property `error`: `microsoft.graph.publicError`.
-    pub error: Option<PublicError>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PublicErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PublicErrorResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicErrorResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("error", &self.error);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PublicErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PublicErrorResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PublicErrorResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PublicErrorResponse`] by wire name, each a [`Field<PublicErrorResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicErrorResponse::set_null`].
-pub enum PublicErrorResponseField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PublicErrorResponseField {
-    /// `error`
-    pub const Error: model::Field<PublicErrorResponse> = model::Field::new("error");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicErrorResponse>] = &[Self::Error];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.scheduleInformation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduleInformation {
-    /// Property `availabilityView`: `Edm.String`.
-    pub availability_view: Option<String>,
-    /// Property `error`: `microsoft.graph.freeBusyError`.
-    pub error: Option<FreeBusyError>,
-    /// Property `scheduleId`: `Edm.String`.
-    pub schedule_id: Option<String>,
-    /// Property `scheduleItems`: `Collection(microsoft.graph.scheduleItem)`.
-    pub schedule_items: Option<Vec<ScheduleItem>>,
-    /// Property `workingHours`: `microsoft.graph.workingHours`.
-    pub working_hours: Option<WorkingHours>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ScheduleInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("availabilityView", &self.availability_view);
-        object.property("error", &self.error);
-        object.property("scheduleId", &self.schedule_id);
-        object.property("scheduleItems", &self.schedule_items);
-        object.property("workingHours", &self.working_hours);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ScheduleInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for ScheduleInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "availabilityView" => {
-                read_lenient(map, key, &mut self.availability_view, extra)
-            }
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "scheduleId" => read_lenient(map, key, &mut self.schedule_id, extra),
-            "scheduleItems" => read_nullable(map, key, &mut self.schedule_items, extra),
-            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`ScheduleInformation`] by wire name, each a [`Field<ScheduleInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleInformation::set_null`].
-pub enum ScheduleInformationField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl ScheduleInformationField {
-    /// `availabilityView`
-    pub const AvailabilityView: model::Field<ScheduleInformation> = model::Field::new(
-        "availabilityView",
-    );
-    /// `error`
-    pub const Error: model::Field<ScheduleInformation> = model::Field::new("error");
-    /// `scheduleId`
-    pub const ScheduleId: model::Field<ScheduleInformation> = model::Field::new(
-        "scheduleId",
-    );
-    /// `scheduleItems`
-    pub const ScheduleItems: model::Field<ScheduleInformation> = model::Field::new(
-        "scheduleItems",
-    );
-    /// `workingHours`
-    pub const WorkingHours: model::Field<ScheduleInformation> = model::Field::new(
-        "workingHours",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScheduleInformation>] = &[
-        Self::AvailabilityView,
-        Self::Error,
-        Self::ScheduleId,
-        Self::ScheduleItems,
-        Self::WorkingHours,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.scheduleItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduleItem {
-    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
-    pub end: Option<DateTimeTimeZone>,
-    /// Property `isPrivate`: `Edm.Boolean`.
-    pub is_private: Option<bool>,
-    /// Property `location`: `Edm.String`.
-    pub location: Option<String>,
-    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
-    pub start: Option<DateTimeTimeZone>,
-    /// Property `status`: `microsoft.graph.freeBusyStatus`.
-    pub status: Option<FreeBusyStatus>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ScheduleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("end", &self.end);
-        object.property("isPrivate", &self.is_private);
-        object.property("location", &self.location);
-        object.property("start", &self.start);
-        object.property("status", &self.status);
-        object.property("subject", &self.subject);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ScheduleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for ScheduleItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "end" => read_nullable(map, key, &mut self.end, extra),
-            "isPrivate" => read_lenient(map, key, &mut self.is_private, extra),
-            "location" => read_lenient(map, key, &mut self.location, extra),
-            "start" => read_nullable(map, key, &mut self.start, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`ScheduleItem`] by wire name, each a [`Field<ScheduleItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleItem::set_null`].
-pub enum ScheduleItemField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl ScheduleItemField {
-    /// `end`
-    pub const End: model::Field<ScheduleItem> = model::Field::new("end");
-    /// `isPrivate`
-    pub const IsPrivate: model::Field<ScheduleItem> = model::Field::new("isPrivate");
-    /// `location`
-    pub const Location: model::Field<ScheduleItem> = model::Field::new("location");
-    /// `start`
-    pub const Start: model::Field<ScheduleItem> = model::Field::new("start");
-    /// `status`
-    pub const Status: model::Field<ScheduleItem> = model::Field::new("status");
-    /// `subject`
-    pub const Subject: model::Field<ScheduleItem> = model::Field::new("subject");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScheduleItem>] = &[
-        Self::End,
-        Self::IsPrivate,
-        Self::Location,
-        Self::Start,
-        Self::Status,
-        Self::Subject,
-    ];
-}
-
-#[cfg(feature = "_credential")]
-/// CSDL complex type `microsoft.graph.selfSignedCertificate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SelfSignedCertificate {
-    /// Property `customKeyIdentifier`: `Edm.Binary`.
-    pub custom_key_identifier: Option<edm::Binary>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `key`: `Edm.Binary`.
-    pub key: Option<edm::Binary>,
-    /// Property `keyId`: `Edm.Guid`.
-    pub key_id: Option<edm::Guid>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `thumbprint`: `Edm.String`.
-    pub thumbprint: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `usage`: `Edm.String`.
-    pub usage: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_credential")]
-impl serde::Serialize for SelfSignedCertificate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl SelfSignedCertificate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfSignedCertificate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("customKeyIdentifier", &self.custom_key_identifier);
-        object.property("displayName", &self.display_name);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("key", &self.key);
-        object.property("keyId", &self.key_id);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("thumbprint", &self.thumbprint);
-        object.property("type", &self.r#type);
-        object.property("usage", &self.usage);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "customKeyIdentifier" => {
-                read_lenient(map, key, &mut self.custom_key_identifier, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "usage" => read_lenient(map, key, &mut self.usage, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_credential")]
-impl SelfSignedCertificate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_credential")]
-/// The properties of [`SelfSignedCertificate`] by wire name, each a [`Field<SelfSignedCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfSignedCertificate::set_null`].
-pub enum SelfSignedCertificateField {}
-
-#[cfg(feature = "_credential")]
-#[allow(non_upper_case_globals)]
-impl SelfSignedCertificateField {
-    /// `customKeyIdentifier`
-    pub const CustomKeyIdentifier: model::Field<SelfSignedCertificate> = model::Field::new(
-        "customKeyIdentifier",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<SelfSignedCertificate> = model::Field::new(
-        "displayName",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
-        "endDateTime",
-    );
-    /// `key`
-    pub const Key: model::Field<SelfSignedCertificate> = model::Field::new("key");
-    /// `keyId`
-    pub const KeyId: model::Field<SelfSignedCertificate> = model::Field::new("keyId");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
-        "startDateTime",
-    );
-    /// `thumbprint`
-    pub const Thumbprint: model::Field<SelfSignedCertificate> = model::Field::new(
-        "thumbprint",
-    );
-    /// `type`
-    pub const Type: model::Field<SelfSignedCertificate> = model::Field::new("type");
-    /// `usage`
-    pub const Usage: model::Field<SelfSignedCertificate> = model::Field::new("usage");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SelfSignedCertificate>] = &[
-        Self::CustomKeyIdentifier,
-        Self::DisplayName,
-        Self::EndDateTime,
-        Self::Key,
-        Self::KeyId,
-        Self::StartDateTime,
-        Self::Thumbprint,
-        Self::Type,
-        Self::Usage,
-    ];
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL complex type `microsoft.graph.signInContext`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInContext {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for SignInContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl SignInContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for SignInContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for SignInContext {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// A `microsoft.graph.signInContext` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInContext`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.subjectSet` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SubjectSet`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnySignInContext {
+pub enum AnySubjectSet {
     /// The base type itself, or a derived type unknown to this crate.
-    SignInContext(Box<SignInContext>),
-    /// `microsoft.graph.applicationContext`
-    ApplicationContext(Box<ApplicationContext>),
-    /// `microsoft.graph.authContext`
-    AuthContext(Box<AuthContext>),
-    /// `microsoft.graph.userActionContext`
-    UserActionContext(Box<UserActionContext>),
+    SubjectSet(Box<SubjectSet>),
+    /// `microsoft.graph.identityGovernance.groupBasedSubjectSet`
+    MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(
+        Box<super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet>,
+    ),
+    /// `microsoft.graph.identityGovernance.ruleBasedSubjectSet`
+    MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(
+        Box<super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet>,
+    ),
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl AnySignInContext {
+#[cfg(feature = "_identity_governance")]
+impl AnySubjectSet {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::SignInContext(_) => SignInContext::ODATA_TYPE,
-            Self::ApplicationContext(_) => ApplicationContext::ODATA_TYPE,
-            Self::AuthContext(_) => AuthContext::ODATA_TYPE,
-            Self::UserActionContext(_) => UserActionContext::ODATA_TYPE,
+            Self::SubjectSet(_) => SubjectSet::ODATA_TYPE,
+            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(_) => {
+                super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet::ODATA_TYPE
+            }
+            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(_) => {
+                super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`SignInContext`] (or of an unknown derived type).
-    pub fn as_sign_in_context(&self) -> Option<&SignInContext> {
+    /// The value if it is a plain [`SubjectSet`] (or of an unknown derived type).
+    pub fn as_subject_set(&self) -> Option<&SubjectSet> {
         match self {
-            Self::SignInContext(value) => Some(value),
+            Self::SubjectSet(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl Default for AnySignInContext {
+#[cfg(feature = "_identity_governance")]
+impl Default for AnySubjectSet {
     fn default() -> Self {
-        Self::SignInContext(Box::default())
+        Self::SubjectSet(Box::default())
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<SignInContext> for AnySignInContext {
-    fn from(value: SignInContext) -> Self {
-        Self::SignInContext(Box::new(value))
+#[cfg(feature = "_identity_governance")]
+impl From<SubjectSet> for AnySubjectSet {
+    fn from(value: SubjectSet) -> Self {
+        Self::SubjectSet(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl AnySignInContext {
-    /// The value if it is a [`AnySignInContext::ApplicationContext`] variant.
-    pub fn as_application_context(&self) -> Option<&ApplicationContext> {
+#[cfg(feature = "_identity_governance")]
+impl AnySubjectSet {
+    /// The value if it is a [`AnySubjectSet::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet`] variant.
+    pub fn as_microsoft_graph_identity_governance_group_based_subject_set(
+        &self,
+    ) -> Option<
+        &super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet,
+    > {
         match self {
-            Self::ApplicationContext(value) => Some(value),
+            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(value) => {
+                Some(value)
+            }
             _ => None,
         }
     }
-    /// The value if it is a [`AnySignInContext::AuthContext`] variant.
-    pub fn as_auth_context(&self) -> Option<&AuthContext> {
+    /// The value if it is a [`AnySubjectSet::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet`] variant.
+    pub fn as_microsoft_graph_identity_governance_rule_based_subject_set(
+        &self,
+    ) -> Option<
+        &super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet,
+    > {
         match self {
-            Self::AuthContext(value) => Some(value),
+            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(value) => {
+                Some(value)
+            }
             _ => None,
         }
     }
-    /// The value if it is a [`AnySignInContext::UserActionContext`] variant.
-    pub fn as_user_action_context(&self) -> Option<&UserActionContext> {
-        match self {
-            Self::UserActionContext(value) => Some(value),
-            _ => None,
-        }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet>
+for AnySubjectSet {
+    fn from(
+        value: super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet,
+    ) -> Self {
+        Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<ApplicationContext> for AnySignInContext {
-    fn from(value: ApplicationContext) -> Self {
-        Self::ApplicationContext(Box::new(value))
+#[cfg(feature = "_identity_governance")]
+impl From<super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet>
+for AnySubjectSet {
+    fn from(
+        value: super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet,
+    ) -> Self {
+        Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<AuthContext> for AnySignInContext {
-    fn from(value: AuthContext) -> Self {
-        Self::AuthContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl From<UserActionContext> for AnySignInContext {
-    fn from(value: UserActionContext) -> Self {
-        Self::UserActionContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for AnySignInContext {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnySubjectSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SignInContext(value) => value.serialize_with_type(serializer, None),
-            Self::ApplicationContext(value) => {
+            Self::SubjectSet(value) => value.serialize_with_type(serializer, None),
+            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ApplicationContext::ODATA_TYPE),
+                        Some(
+                            super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet::ODATA_TYPE,
+                        ),
                     )
             }
-            Self::AuthContext(value) => {
-                value.serialize_with_type(serializer, Some(AuthContext::ODATA_TYPE))
-            }
-            Self::UserActionContext(value) => {
+            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(value) => {
                 value
-                    .serialize_with_type(serializer, Some(UserActionContext::ODATA_TYPE))
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet::ODATA_TYPE,
+                        ),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for AnySignInContext {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AnySubjectSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3638,1000 +588,55 @@ impl<'de> serde::Deserialize<'de> for AnySignInContext {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.applicationContext" | "graph.applicationContext" => {
-                serde_json::from_value(value).map(Self::ApplicationContext)
-            }
-            "microsoft.graph.authContext" | "graph.authContext" => {
-                serde_json::from_value(value).map(Self::AuthContext)
-            }
-            "microsoft.graph.userActionContext" | "graph.userActionContext" => {
-                serde_json::from_value(value).map(Self::UserActionContext)
-            }
-            _ => serde_json::from_value(value).map(Self::SignInContext),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationJobRestartCriteria`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationJobRestartCriteria {
-    /// Property `resetScope`: `microsoft.graph.synchronizationJobRestartScope`.
-    pub reset_scope: Option<SynchronizationJobRestartScope>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationJobRestartCriteria {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobRestartCriteria {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobRestartCriteria";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("resetScope", &self.reset_scope);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriteria {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "resetScope" => read_nullable(map, key, &mut self.reset_scope, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobRestartCriteria {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationJobRestartCriteria`] by wire name, each a [`Field<SynchronizationJobRestartCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-pub enum SynchronizationJobRestartCriteriaField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationJobRestartCriteriaField {
-    /// `resetScope`
-    pub const ResetScope: model::Field<SynchronizationJobRestartCriteria> = model::Field::new(
-        "resetScope",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationJobRestartCriteria>] = &[
-        Self::ResetScope,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.timeZoneInformation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeZoneInformation {
-    /// Property `alias`: `Edm.String`.
-    pub alias: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for TimeZoneInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl TimeZoneInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alias", &self.alias);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for TimeZoneInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for TimeZoneInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "alias" => read_lenient(map, key, &mut self.alias, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl TimeZoneInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`TimeZoneInformation`] by wire name, each a [`Field<TimeZoneInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneInformation::set_null`].
-pub enum TimeZoneInformationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl TimeZoneInformationField {
-    /// `alias`
-    pub const Alias: model::Field<TimeZoneInformation> = model::Field::new("alias");
-    /// `displayName`
-    pub const DisplayName: model::Field<TimeZoneInformation> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeZoneInformation>] = &[
-        Self::Alias,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL complex type `microsoft.graph.userActionContext`; base type `microsoft.graph.signInContext`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserActionContext {
-    /// Property `userAction`: `microsoft.graph.userAction`.
-    pub user_action: Option<UserAction>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for UserActionContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl UserActionContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userActionContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("userAction", &self.user_action);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for UserActionContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl graph_odata_runtime::model::ODataObject for UserActionContext {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-impl UserActionContext {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`UserActionContext`] by wire name, each a [`Field<UserActionContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserActionContext::set_null`].
-pub enum UserActionContextField {}
-
-#[cfg(feature = "_agent_id_risk_level")]
-#[allow(non_upper_case_globals)]
-impl UserActionContextField {
-    /// `userAction`
-    pub const UserAction: model::Field<UserActionContext> = model::Field::new(
-        "userAction",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserActionContext>] = &[Self::UserAction];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.userRegistrationFeatureCount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationFeatureCount {
-    /// Property `feature`: `microsoft.graph.authenticationMethodFeature`, not nullable.
-    pub feature: Option<AuthenticationMethodFeature>,
-    /// Property `userCount`: `Edm.Int64`, not nullable.
-    pub user_count: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationFeatureCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationFeatureCount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationFeatureCount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("feature", &self.feature);
-        object.property("userCount", &self.user_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationFeatureCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationFeatureCount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "feature" => read_nullable(map, key, &mut self.feature, extra),
-            "userCount" => read_lenient(map, key, &mut self.user_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationFeatureCount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationFeatureCount`] by wire name, each a [`Field<UserRegistrationFeatureCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationFeatureCount::set_null`].
-pub enum UserRegistrationFeatureCountField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserRegistrationFeatureCountField {
-    /// `feature`
-    pub const Feature: model::Field<UserRegistrationFeatureCount> = model::Field::new(
-        "feature",
-    );
-    /// `userCount`
-    pub const UserCount: model::Field<UserRegistrationFeatureCount> = model::Field::new(
-        "userCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationFeatureCount>] = &[
-        Self::Feature,
-        Self::UserCount,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.userRegistrationFeatureSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationFeatureSummary {
-    /// Property `totalUserCount`: `Edm.Int64`, not nullable.
-    pub total_user_count: Option<i64>,
-    /// Property `userRegistrationFeatureCounts`: `Collection(microsoft.graph.userRegistrationFeatureCount)`, not nullable.
-    pub user_registration_feature_counts: Option<Vec<UserRegistrationFeatureCount>>,
-    /// Property `userRoles`: `microsoft.graph.includedUserRoles`.
-    pub user_roles: Option<IncludedUserRoles>,
-    /// Property `userTypes`: `microsoft.graph.includedUserTypes`.
-    pub user_types: Option<IncludedUserTypes>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationFeatureSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationFeatureSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationFeatureSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("totalUserCount", &self.total_user_count);
-        object
-            .property(
-                "userRegistrationFeatureCounts",
-                &self.user_registration_feature_counts,
-            );
-        object.property("userRoles", &self.user_roles);
-        object.property("userTypes", &self.user_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationFeatureSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationFeatureSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "totalUserCount" => read_lenient(map, key, &mut self.total_user_count, extra),
-            "userRegistrationFeatureCounts" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.user_registration_feature_counts,
-                    extra,
-                )
-            }
-            "userRoles" => read_nullable(map, key, &mut self.user_roles, extra),
-            "userTypes" => read_nullable(map, key, &mut self.user_types, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationFeatureSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationFeatureSummary`] by wire name, each a [`Field<UserRegistrationFeatureSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationFeatureSummary::set_null`].
-pub enum UserRegistrationFeatureSummaryField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserRegistrationFeatureSummaryField {
-    /// `totalUserCount`
-    pub const TotalUserCount: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
-        "totalUserCount",
-    );
-    /// `userRegistrationFeatureCounts`
-    pub const UserRegistrationFeatureCounts: model::Field<
-        UserRegistrationFeatureSummary,
-    > = model::Field::new("userRegistrationFeatureCounts");
-    /// `userRoles`
-    pub const UserRoles: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
-        "userRoles",
-    );
-    /// `userTypes`
-    pub const UserTypes: model::Field<UserRegistrationFeatureSummary> = model::Field::new(
-        "userTypes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationFeatureSummary>] = &[
-        Self::TotalUserCount,
-        Self::UserRegistrationFeatureCounts,
-        Self::UserRoles,
-        Self::UserTypes,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.userRegistrationMethodCount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationMethodCount {
-    /// Property `authenticationMethod`: `Edm.String`, not nullable.
-    pub authentication_method: Option<String>,
-    /// Property `userCount`: `Edm.Int64`, not nullable.
-    pub user_count: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationMethodCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationMethodCount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationMethodCount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("authenticationMethod", &self.authentication_method);
-        object.property("userCount", &self.user_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationMethodCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationMethodCount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "authenticationMethod" => {
-                read_lenient(map, key, &mut self.authentication_method, extra)
-            }
-            "userCount" => read_lenient(map, key, &mut self.user_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationMethodCount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationMethodCount`] by wire name, each a [`Field<UserRegistrationMethodCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationMethodCount::set_null`].
-pub enum UserRegistrationMethodCountField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserRegistrationMethodCountField {
-    /// `authenticationMethod`
-    pub const AuthenticationMethod: model::Field<UserRegistrationMethodCount> = model::Field::new(
-        "authenticationMethod",
-    );
-    /// `userCount`
-    pub const UserCount: model::Field<UserRegistrationMethodCount> = model::Field::new(
-        "userCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationMethodCount>] = &[
-        Self::AuthenticationMethod,
-        Self::UserCount,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.userRegistrationMethodSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationMethodSummary {
-    /// Property `totalUserCount`: `Edm.Int64`, not nullable.
-    pub total_user_count: Option<i64>,
-    /// Property `userRegistrationMethodCounts`: `Collection(microsoft.graph.userRegistrationMethodCount)`, not nullable.
-    pub user_registration_method_counts: Option<Vec<UserRegistrationMethodCount>>,
-    /// Property `userRoles`: `microsoft.graph.includedUserRoles`.
-    pub user_roles: Option<IncludedUserRoles>,
-    /// Property `userTypes`: `microsoft.graph.includedUserTypes`.
-    pub user_types: Option<IncludedUserTypes>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationMethodSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationMethodSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationMethodSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("totalUserCount", &self.total_user_count);
-        object
-            .property(
-                "userRegistrationMethodCounts",
-                &self.user_registration_method_counts,
-            );
-        object.property("userRoles", &self.user_roles);
-        object.property("userTypes", &self.user_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationMethodSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationMethodSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "totalUserCount" => read_lenient(map, key, &mut self.total_user_count, extra),
-            "userRegistrationMethodCounts" => {
-                read_nullable(map, key, &mut self.user_registration_method_counts, extra)
-            }
-            "userRoles" => read_nullable(map, key, &mut self.user_roles, extra),
-            "userTypes" => read_nullable(map, key, &mut self.user_types, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserRegistrationMethodSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationMethodSummary`] by wire name, each a [`Field<UserRegistrationMethodSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationMethodSummary::set_null`].
-pub enum UserRegistrationMethodSummaryField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserRegistrationMethodSummaryField {
-    /// `totalUserCount`
-    pub const TotalUserCount: model::Field<UserRegistrationMethodSummary> = model::Field::new(
-        "totalUserCount",
-    );
-    /// `userRegistrationMethodCounts`
-    pub const UserRegistrationMethodCounts: model::Field<
-        UserRegistrationMethodSummary,
-    > = model::Field::new("userRegistrationMethodCounts");
-    /// `userRoles`
-    pub const UserRoles: model::Field<UserRegistrationMethodSummary> = model::Field::new(
-        "userRoles",
-    );
-    /// `userTypes`
-    pub const UserTypes: model::Field<UserRegistrationMethodSummary> = model::Field::new(
-        "userTypes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationMethodSummary>] = &[
-        Self::TotalUserCount,
-        Self::UserRegistrationMethodCounts,
-        Self::UserRoles,
-        Self::UserTypes,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.verifiableCredentialRequirementStatus` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VerifiableCredentialRequirementStatus`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyVerifiableCredentialRequirementStatus {
-    /// The base type itself, or a derived type unknown to this crate.
-    VerifiableCredentialRequirementStatus(Box<VerifiableCredentialRequirementStatus>),
-    /// `microsoft.graph.verifiableCredentialRequired`
-    VerifiableCredentialRequired(Box<VerifiableCredentialRequired>),
-    /// `microsoft.graph.verifiableCredentialRetrieved`
-    VerifiableCredentialRetrieved(Box<VerifiableCredentialRetrieved>),
-    /// `microsoft.graph.verifiableCredentialVerified`
-    VerifiableCredentialVerified(Box<VerifiableCredentialVerified>),
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyVerifiableCredentialRequirementStatus {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::VerifiableCredentialRequirementStatus(_) => {
-                VerifiableCredentialRequirementStatus::ODATA_TYPE
-            }
-            Self::VerifiableCredentialRequired(_) => {
-                VerifiableCredentialRequired::ODATA_TYPE
-            }
-            Self::VerifiableCredentialRetrieved(_) => {
-                VerifiableCredentialRetrieved::ODATA_TYPE
-            }
-            Self::VerifiableCredentialVerified(_) => {
-                VerifiableCredentialVerified::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`VerifiableCredentialRequirementStatus`] (or of an unknown derived type).
-    pub fn as_verifiable_credential_requirement_status(
-        &self,
-    ) -> Option<&VerifiableCredentialRequirementStatus> {
-        match self {
-            Self::VerifiableCredentialRequirementStatus(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl Default for AnyVerifiableCredentialRequirementStatus {
-    fn default() -> Self {
-        Self::VerifiableCredentialRequirementStatus(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<VerifiableCredentialRequirementStatus>
-for AnyVerifiableCredentialRequirementStatus {
-    fn from(value: VerifiableCredentialRequirementStatus) -> Self {
-        Self::VerifiableCredentialRequirementStatus(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AnyVerifiableCredentialRequirementStatus {
-    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialRequired`] variant.
-    pub fn as_verifiable_credential_required(
-        &self,
-    ) -> Option<&VerifiableCredentialRequired> {
-        match self {
-            Self::VerifiableCredentialRequired(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialRetrieved`] variant.
-    pub fn as_verifiable_credential_retrieved(
-        &self,
-    ) -> Option<&VerifiableCredentialRetrieved> {
-        match self {
-            Self::VerifiableCredentialRetrieved(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyVerifiableCredentialRequirementStatus::VerifiableCredentialVerified`] variant.
-    pub fn as_verifiable_credential_verified(
-        &self,
-    ) -> Option<&VerifiableCredentialVerified> {
-        match self {
-            Self::VerifiableCredentialVerified(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<VerifiableCredentialRequired> for AnyVerifiableCredentialRequirementStatus {
-    fn from(value: VerifiableCredentialRequired) -> Self {
-        Self::VerifiableCredentialRequired(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<VerifiableCredentialRetrieved> for AnyVerifiableCredentialRequirementStatus {
-    fn from(value: VerifiableCredentialRetrieved) -> Self {
-        Self::VerifiableCredentialRetrieved(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<VerifiableCredentialVerified> for AnyVerifiableCredentialRequirementStatus {
-    fn from(value: VerifiableCredentialVerified) -> Self {
-        Self::VerifiableCredentialVerified(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyVerifiableCredentialRequirementStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerifiableCredentialRequirementStatus(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::VerifiableCredentialRequired(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VerifiableCredentialRequired::ODATA_TYPE),
-                    )
-            }
-            Self::VerifiableCredentialRetrieved(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VerifiableCredentialRetrieved::ODATA_TYPE),
-                    )
-            }
-            Self::VerifiableCredentialVerified(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VerifiableCredentialVerified::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyVerifiableCredentialRequirementStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.verifiableCredentialRequired"
-            | "graph.verifiableCredentialRequired" => {
-                serde_json::from_value(value).map(Self::VerifiableCredentialRequired)
-            }
-            "microsoft.graph.verifiableCredentialRetrieved"
-            | "graph.verifiableCredentialRetrieved" => {
-                serde_json::from_value(value).map(Self::VerifiableCredentialRetrieved)
-            }
-            "microsoft.graph.verifiableCredentialVerified"
-            | "graph.verifiableCredentialVerified" => {
-                serde_json::from_value(value).map(Self::VerifiableCredentialVerified)
-            }
-            _ => {
+            "microsoft.graph.identityGovernance.groupBasedSubjectSet" => {
                 serde_json::from_value(value)
-                    .map(Self::VerifiableCredentialRequirementStatus)
+                    .map(Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet)
             }
+            "microsoft.graph.identityGovernance.ruleBasedSubjectSet" => {
+                serde_json::from_value(value)
+                    .map(Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet)
+            }
+            _ => serde_json::from_value(value).map(Self::SubjectSet),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.workbookRangeReference`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookRangeReference {
-    /// Property `address`: `Edm.String`.
-    pub address: Option<String>,
+pub struct UnifiedRoleManagementPolicyRuleTarget {
+    /// Property `caller`: `Edm.String`.
+    pub caller: Option<String>,
+    /// Property `enforcedSettings`: `Collection(Edm.String)`.
+    pub enforced_settings: Option<Vec<String>>,
+    /// Property `inheritableSettings`: `Collection(Edm.String)`.
+    pub inheritable_settings: Option<Vec<String>>,
+    /// Property `level`: `Edm.String`.
+    pub level: Option<String>,
+    /// Property `operations`: `Collection(Edm.String)`.
+    pub operations: Option<Vec<String>>,
+    /// Navigation property `targetObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub target_objects: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for WorkbookRangeReference {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyRuleTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl WorkbookRangeReference {
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleManagementPolicyRuleTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeReference";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyRuleTarget";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4644,13 +649,19 @@ impl WorkbookRangeReference {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("address", &self.address);
+        object.property("caller", &self.caller);
+        object.property("enforcedSettings", &self.enforced_settings);
+        object.property("inheritableSettings", &self.inheritable_settings);
+        object.property("level", &self.level);
+        object.property("operations", &self.operations);
+        #[cfg(feature = "_directory_object")]
+        object.property("targetObjects", &self.target_objects);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for WorkbookRangeReference {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4658,17 +669,28 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeReference {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for WorkbookRangeReference {
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRuleTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "address" => read_lenient(map, key, &mut self.address, extra),
+            "caller" => read_lenient(map, key, &mut self.caller, extra),
+            "enforcedSettings" => {
+                read_lenient(map, key, &mut self.enforced_settings, extra)
+            }
+            "inheritableSettings" => {
+                read_lenient(map, key, &mut self.inheritable_settings, extra)
+            }
+            "level" => read_lenient(map, key, &mut self.level, extra),
+            "operations" => read_lenient(map, key, &mut self.operations, extra),
+            #[cfg(feature = "_directory_object")]
+            "targetObjects" => read_nullable(map, key, &mut self.target_objects, extra),
             _ => Ok(false),
         }
     }
@@ -4679,8 +701,8 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeReference {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl WorkbookRangeReference {
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyRuleTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4690,17 +712,106 @@ impl WorkbookRangeReference {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`WorkbookRangeReference`] by wire name, each a [`Field<WorkbookRangeReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeReference::set_null`].
-pub enum WorkbookRangeReferenceField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyRuleTarget`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRuleTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRuleTarget::set_null`].
+pub enum UnifiedRoleManagementPolicyRuleTargetField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl WorkbookRangeReferenceField {
-    /// `address`
-    pub const Address: model::Field<WorkbookRangeReference> = model::Field::new(
-        "address",
+impl UnifiedRoleManagementPolicyRuleTargetField {
+    /// `caller`
+    pub const Caller: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "caller",
+    );
+    /// `enforcedSettings`
+    pub const EnforcedSettings: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "enforcedSettings",
+    );
+    /// `inheritableSettings`
+    pub const InheritableSettings: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "inheritableSettings",
+    );
+    /// `level`
+    pub const Level: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "level",
+    );
+    /// `operations`
+    pub const Operations: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "operations",
+    );
+    /// `targetObjects`
+    pub const TargetObjects: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
+        "targetObjects",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookRangeReference>] = &[Self::Address];
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyRuleTarget>] = &[
+        Self::Caller,
+        Self::EnforcedSettings,
+        Self::InheritableSettings,
+        Self::Level,
+        Self::Operations,
+        Self::TargetObjects,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.verifiedCredentialClaims`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiedCredentialClaims {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for VerifiedCredentialClaims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl VerifiedCredentialClaims {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCredentialClaims";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for VerifiedCredentialClaims {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for VerifiedCredentialClaims {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }

@@ -12,25 +12,210 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_agreements")]
-/// CSDL entity type `microsoft.graph.agreementFileProperties`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.agreementFileLocalization`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementFileProperties {
+pub struct AgreementFileLocalization {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub display_name: Option<String>,
     /// Property `fileData`: `microsoft.graph.agreementFileData`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub file_data: Option<AgreementFileData>,
     /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub file_name: Option<String>,
     /// Property `isDefault`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub is_default: Option<bool>,
     /// Property `isMajorVersion`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub is_major_version: Option<bool>,
     /// Property `language`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub language: Option<String>,
+    /// Navigation property `versions`: `Collection(microsoft.graph.agreementFileVersion)`, contained; present when expanded (`$expand`).
+    pub versions: Option<Vec<AgreementFileVersion>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agreements")]
+impl serde::Serialize for AgreementFileLocalization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFileLocalization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileLocalization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("fileData", &self.file_data);
+        object.property("fileName", &self.file_name);
+        object.property("isDefault", &self.is_default);
+        object.property("isMajorVersion", &self.is_major_version);
+        object.property("language", &self.language);
+        object.property("versions", &self.versions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "versions" => read_nullable(map, key, &mut self.versions, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFileLocalization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agreements")]
+/// The properties of [`AgreementFileLocalization`] by wire name, each a [`Field<AgreementFileLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileLocalization::set_null`].
+pub enum AgreementFileLocalizationField {}
+
+#[cfg(feature = "_agreements")]
+#[allow(non_upper_case_globals)]
+impl AgreementFileLocalizationField {
+    /// `id`
+    pub const Id: model::Field<AgreementFileLocalization> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AgreementFileLocalization> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AgreementFileLocalization> = model::Field::new(
+        "displayName",
+    );
+    /// `fileData`
+    pub const FileData: model::Field<AgreementFileLocalization> = model::Field::new(
+        "fileData",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<AgreementFileLocalization> = model::Field::new(
+        "fileName",
+    );
+    /// `isDefault`
+    pub const IsDefault: model::Field<AgreementFileLocalization> = model::Field::new(
+        "isDefault",
+    );
+    /// `isMajorVersion`
+    pub const IsMajorVersion: model::Field<AgreementFileLocalization> = model::Field::new(
+        "isMajorVersion",
+    );
+    /// `language`
+    pub const Language: model::Field<AgreementFileLocalization> = model::Field::new(
+        "language",
+    );
+    /// `versions`
+    pub const Versions: model::Field<AgreementFileLocalization> = model::Field::new(
+        "versions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AgreementFileLocalization>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::FileData,
+        Self::FileName,
+        Self::IsDefault,
+        Self::IsMajorVersion,
+        Self::Language,
+        Self::Versions,
+    ];
+}
+
+#[cfg(feature = "_agreements")]
+/// CSDL entity type `microsoft.graph.agreementFileVersion`; base type `microsoft.graph.agreementFileProperties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreementFileVersion {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub display_name: Option<String>,
+    /// Property `fileData`: `microsoft.graph.agreementFileData`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_data: Option<AgreementFileData>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_name: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_default: Option<bool>,
+    /// Property `isMajorVersion`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_major_version: Option<bool>,
+    /// Property `language`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
     pub language: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -39,16 +224,16 @@ pub struct AgreementFileProperties {
 }
 
 #[cfg(feature = "_agreements")]
-impl serde::Serialize for AgreementFileProperties {
+impl serde::Serialize for AgreementFileVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_agreements")]
-impl AgreementFileProperties {
+impl AgreementFileVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileProperties";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileVersion";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -74,7 +259,7 @@ impl AgreementFileProperties {
 }
 
 #[cfg(feature = "_agreements")]
-impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
+impl<'de> serde::Deserialize<'de> for AgreementFileVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -83,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
 }
 
 #[cfg(feature = "_agreements")]
-impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
+impl graph_odata_runtime::model::ODataObject for AgreementFileVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -113,7 +298,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
 }
 
 #[cfg(feature = "_agreements")]
-impl AgreementFileProperties {
+impl AgreementFileVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -124,44 +309,44 @@ impl AgreementFileProperties {
 }
 
 #[cfg(feature = "_agreements")]
-/// The properties of [`AgreementFileProperties`] by wire name, each a [`Field<AgreementFileProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileProperties::set_null`].
-pub enum AgreementFilePropertiesField {}
+/// The properties of [`AgreementFileVersion`] by wire name, each a [`Field<AgreementFileVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileVersion::set_null`].
+pub enum AgreementFileVersionField {}
 
 #[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
-impl AgreementFilePropertiesField {
+impl AgreementFileVersionField {
     /// `id`
-    pub const Id: model::Field<AgreementFileProperties> = model::Field::new("id");
+    pub const Id: model::Field<AgreementFileVersion> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const CreatedDateTime: model::Field<AgreementFileVersion> = model::Field::new(
         "createdDateTime",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const DisplayName: model::Field<AgreementFileVersion> = model::Field::new(
         "displayName",
     );
     /// `fileData`
-    pub const FileData: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const FileData: model::Field<AgreementFileVersion> = model::Field::new(
         "fileData",
     );
     /// `fileName`
-    pub const FileName: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const FileName: model::Field<AgreementFileVersion> = model::Field::new(
         "fileName",
     );
     /// `isDefault`
-    pub const IsDefault: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const IsDefault: model::Field<AgreementFileVersion> = model::Field::new(
         "isDefault",
     );
     /// `isMajorVersion`
-    pub const IsMajorVersion: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const IsMajorVersion: model::Field<AgreementFileVersion> = model::Field::new(
         "isMajorVersion",
     );
     /// `language`
-    pub const Language: model::Field<AgreementFileProperties> = model::Field::new(
+    pub const Language: model::Field<AgreementFileVersion> = model::Field::new(
         "language",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementFileProperties>] = &[
+    pub const ALL: &'static [model::Field<AgreementFileVersion>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::DisplayName,
@@ -173,32 +358,34 @@ impl AgreementFilePropertiesField {
     ];
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.attributeSet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMappingFunctionSchema {
+pub struct AttributeSet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `parameters`: `Collection(microsoft.graph.attributeMappingParameterSchema)`.
-    pub parameters: Option<Vec<AttributeMappingParameterSchema>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `maxAttributesPerSet`: `Edm.Int32`.
+    pub max_attributes_per_set: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl serde::Serialize for AttributeMappingFunctionSchema {
+#[cfg(feature = "_directory")]
+impl serde::Serialize for AttributeSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingFunctionSchema {
+#[cfg(feature = "_directory")]
+impl AttributeSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingFunctionSchema";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -212,13 +399,14 @@ impl AttributeMappingFunctionSchema {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("parameters", &self.parameters);
+        object.property("description", &self.description);
+        object.property("maxAttributesPerSet", &self.max_attributes_per_set);
         object.end()
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for AttributeSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -226,120 +414,8 @@ impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingFunctionSchema {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// The properties of [`AttributeMappingFunctionSchema`] by wire name, each a [`Field<AttributeMappingFunctionSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
-pub enum AttributeMappingFunctionSchemaField {}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-#[allow(non_upper_case_globals)]
-impl AttributeMappingFunctionSchemaField {
-    /// `id`
-    pub const Id: model::Field<AttributeMappingFunctionSchema> = model::Field::new("id");
-    /// `parameters`
-    pub const Parameters: model::Field<AttributeMappingFunctionSchema> = model::Field::new(
-        "parameters",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMappingFunctionSchema>] = &[
-        Self::Id,
-        Self::Parameters,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL entity type `microsoft.graph.auditActivityType`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditActivityType {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activity`: `Edm.String`.
-    pub activity: Option<String>,
-    /// Property `category`: `Edm.String`.
-    pub category: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuditActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityType {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityType";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activity", &self.activity);
-        object.property("category", &self.category);
-        object.property("service", &self.service);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuditActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuditActivityType {
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for AttributeSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -349,9 +425,10 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityType {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "activity" => read_lenient(map, key, &mut self.activity, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "maxAttributesPerSet" => {
+                read_lenient(map, key, &mut self.max_attributes_per_set, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -362,8 +439,8 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityType {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityType {
+#[cfg(feature = "_directory")]
+impl AttributeSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -373,67 +450,59 @@ impl AuditActivityType {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuditActivityType`] by wire name, each a [`Field<AuditActivityType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityType::set_null`].
-pub enum AuditActivityTypeField {}
+#[cfg(feature = "_directory")]
+/// The properties of [`AttributeSet`] by wire name, each a [`Field<AttributeSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeSet::set_null`].
+pub enum AttributeSetField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
-impl AuditActivityTypeField {
+impl AttributeSetField {
     /// `id`
-    pub const Id: model::Field<AuditActivityType> = model::Field::new("id");
-    /// `activity`
-    pub const Activity: model::Field<AuditActivityType> = model::Field::new("activity");
-    /// `category`
-    pub const Category: model::Field<AuditActivityType> = model::Field::new("category");
-    /// `service`
-    pub const Service: model::Field<AuditActivityType> = model::Field::new("service");
+    pub const Id: model::Field<AttributeSet> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<AttributeSet> = model::Field::new("description");
+    /// `maxAttributesPerSet`
+    pub const MaxAttributesPerSet: model::Field<AttributeSet> = model::Field::new(
+        "maxAttributesPerSet",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditActivityType>] = &[
+    pub const ALL: &'static [model::Field<AttributeSet>] = &[
         Self::Id,
-        Self::Activity,
-        Self::Category,
-        Self::Service,
+        Self::Description,
+        Self::MaxAttributesPerSet,
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL entity type `microsoft.graph.auditLogRoot`.
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.authenticationFlowsPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditLogRoot {
-    /// Navigation property `auditActivityTypes`: `Collection(microsoft.graph.auditActivityType)`, contained; present when expanded (`$expand`).
-    pub audit_activity_types: Option<Vec<AuditActivityType>>,
-    /// Navigation property `customSecurityAttributeAudits`: `Collection(microsoft.graph.customSecurityAttributeAudit)`, contained; present when expanded (`$expand`).
-    pub custom_security_attribute_audits: Option<Vec<CustomSecurityAttributeAudit>>,
-    /// Navigation property `directoryAudits`: `Collection(microsoft.graph.directoryAudit)`, contained; present when expanded (`$expand`).
-    pub directory_audits: Option<Vec<DirectoryAudit>>,
-    /// Navigation property `directoryProvisioning`: `Collection(microsoft.graph.provisioningObjectSummary)`, contained; present when expanded (`$expand`).
-    pub directory_provisioning: Option<Vec<ProvisioningObjectSummary>>,
-    /// Navigation property `provisioning`: `Collection(microsoft.graph.provisioningObjectSummary)`, contained; present when expanded (`$expand`).
-    pub provisioning: Option<Vec<ProvisioningObjectSummary>>,
-    /// Navigation property `signInEventsAppSummary`: `Collection(microsoft.graph.signInEventsAppActivity)`, contained; present when expanded (`$expand`).
-    pub sign_in_events_app_summary: Option<Vec<SignInEventsAppActivity>>,
-    /// Navigation property `signInEventsSummary`: `Collection(microsoft.graph.signInEventsActivity)`, contained; present when expanded (`$expand`).
-    pub sign_in_events_summary: Option<Vec<SignInEventsActivity>>,
-    /// Navigation property `signIns`: `Collection(microsoft.graph.signIn)`, contained; present when expanded (`$expand`).
-    pub sign_ins: Option<Vec<SignIn>>,
+pub struct AuthenticationFlowsPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `selfServiceSignUp`: `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
+    pub self_service_sign_up: Option<SelfServiceSignUpAuthenticationFlowConfiguration>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuditLogRoot {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AuthenticationFlowsPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditLogRoot {
+#[cfg(feature = "_policies")]
+impl AuthenticationFlowsPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditLogRoot";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationFlowsPolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -446,24 +515,16 @@ impl AuditLogRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("auditActivityTypes", &self.audit_activity_types);
-        object
-            .property(
-                "customSecurityAttributeAudits",
-                &self.custom_security_attribute_audits,
-            );
-        object.property("directoryAudits", &self.directory_audits);
-        object.property("directoryProvisioning", &self.directory_provisioning);
-        object.property("provisioning", &self.provisioning);
-        object.property("signInEventsAppSummary", &self.sign_in_events_app_summary);
-        object.property("signInEventsSummary", &self.sign_in_events_summary);
-        object.property("signIns", &self.sign_ins);
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("selfServiceSignUp", &self.self_service_sign_up);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuditLogRoot {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AuthenticationFlowsPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -471,8 +532,2127 @@ impl<'de> serde::Deserialize<'de> for AuditLogRoot {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationFlowsPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "selfServiceSignUp" => {
+                read_nullable(map, key, &mut self.self_service_sign_up, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AuthenticationFlowsPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`AuthenticationFlowsPolicy`] by wire name, each a [`Field<AuthenticationFlowsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationFlowsPolicy::set_null`].
+pub enum AuthenticationFlowsPolicyField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationFlowsPolicyField {
+    /// `id`
+    pub const Id: model::Field<AuthenticationFlowsPolicy> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `selfServiceSignUp`
+    pub const SelfServiceSignUp: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
+        "selfServiceSignUp",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationFlowsPolicy>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::SelfServiceSignUp,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.certificateAuthorityPath`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CertificateAuthorityPath {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `certificateBasedApplicationConfigurations`: `Collection(microsoft.graph.certificateBasedApplicationConfiguration)`, contained; present when expanded (`$expand`).
+    pub certificate_based_application_configurations: Option<
+        Vec<CertificateBasedApplicationConfiguration>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for CertificateAuthorityPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CertificateAuthorityPath {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityPath";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "certificateBasedApplicationConfigurations",
+                &self.certificate_based_application_configurations,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for CertificateAuthorityPath {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for CertificateAuthorityPath {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "certificateBasedApplicationConfigurations" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.certificate_based_application_configurations,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CertificateAuthorityPath {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`CertificateAuthorityPath`] by wire name, each a [`Field<CertificateAuthorityPath>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthorityPath::set_null`].
+pub enum CertificateAuthorityPathField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl CertificateAuthorityPathField {
+    /// `id`
+    pub const Id: model::Field<CertificateAuthorityPath> = model::Field::new("id");
+    /// `certificateBasedApplicationConfigurations`
+    pub const CertificateBasedApplicationConfigurations: model::Field<
+        CertificateAuthorityPath,
+    > = model::Field::new("certificateBasedApplicationConfigurations");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CertificateAuthorityPath>] = &[
+        Self::Id,
+        Self::CertificateBasedApplicationConfigurations,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.companySubscription`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompanySubscription {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `commerceSubscriptionId`: `Edm.String`.
+    pub commerce_subscription_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isTrial`: `Edm.Boolean`.
+    pub is_trial: Option<bool>,
+    /// Property `nextLifecycleDateTime`: `Edm.DateTimeOffset`.
+    pub next_lifecycle_date_time: Option<edm::DateTimeOffset>,
+    /// Property `ownerId`: `Edm.String`.
+    pub owner_id: Option<String>,
+    /// Property `ownerTenantId`: `Edm.String`.
+    pub owner_tenant_id: Option<String>,
+    /// Property `ownerType`: `Edm.String`.
+    pub owner_type: Option<String>,
+    /// Property `serviceStatus`: `Collection(microsoft.graph.servicePlanInfo)`, not nullable.
+    pub service_status: Option<Vec<ServicePlanInfo>>,
+    /// Property `skuId`: `Edm.String`.
+    pub sku_id: Option<String>,
+    /// Property `skuPartNumber`: `Edm.String`.
+    pub sku_part_number: Option<String>,
+    /// Property `status`: `Edm.String`.
+    pub status: Option<String>,
+    /// Property `totalLicenses`: `Edm.Int32`.
+    pub total_licenses: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for CompanySubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CompanySubscription {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.companySubscription";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("commerceSubscriptionId", &self.commerce_subscription_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("isTrial", &self.is_trial);
+        object.property("nextLifecycleDateTime", &self.next_lifecycle_date_time);
+        object.property("ownerId", &self.owner_id);
+        object.property("ownerTenantId", &self.owner_tenant_id);
+        object.property("ownerType", &self.owner_type);
+        object.property("serviceStatus", &self.service_status);
+        object.property("skuId", &self.sku_id);
+        object.property("skuPartNumber", &self.sku_part_number);
+        object.property("status", &self.status);
+        object.property("totalLicenses", &self.total_licenses);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for CompanySubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for CompanySubscription {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "commerceSubscriptionId" => {
+                read_lenient(map, key, &mut self.commerce_subscription_id, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "isTrial" => read_lenient(map, key, &mut self.is_trial, extra),
+            "nextLifecycleDateTime" => {
+                read_lenient(map, key, &mut self.next_lifecycle_date_time, extra)
+            }
+            "ownerId" => read_lenient(map, key, &mut self.owner_id, extra),
+            "ownerTenantId" => read_lenient(map, key, &mut self.owner_tenant_id, extra),
+            "ownerType" => read_lenient(map, key, &mut self.owner_type, extra),
+            "serviceStatus" => read_nullable(map, key, &mut self.service_status, extra),
+            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
+            "skuPartNumber" => read_lenient(map, key, &mut self.sku_part_number, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
+            "totalLicenses" => read_lenient(map, key, &mut self.total_licenses, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CompanySubscription {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`CompanySubscription`] by wire name, each a [`Field<CompanySubscription>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanySubscription::set_null`].
+pub enum CompanySubscriptionField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl CompanySubscriptionField {
+    /// `id`
+    pub const Id: model::Field<CompanySubscription> = model::Field::new("id");
+    /// `commerceSubscriptionId`
+    pub const CommerceSubscriptionId: model::Field<CompanySubscription> = model::Field::new(
+        "commerceSubscriptionId",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CompanySubscription> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `isTrial`
+    pub const IsTrial: model::Field<CompanySubscription> = model::Field::new("isTrial");
+    /// `nextLifecycleDateTime`
+    pub const NextLifecycleDateTime: model::Field<CompanySubscription> = model::Field::new(
+        "nextLifecycleDateTime",
+    );
+    /// `ownerId`
+    pub const OwnerId: model::Field<CompanySubscription> = model::Field::new("ownerId");
+    /// `ownerTenantId`
+    pub const OwnerTenantId: model::Field<CompanySubscription> = model::Field::new(
+        "ownerTenantId",
+    );
+    /// `ownerType`
+    pub const OwnerType: model::Field<CompanySubscription> = model::Field::new(
+        "ownerType",
+    );
+    /// `serviceStatus`
+    pub const ServiceStatus: model::Field<CompanySubscription> = model::Field::new(
+        "serviceStatus",
+    );
+    /// `skuId`
+    pub const SkuId: model::Field<CompanySubscription> = model::Field::new("skuId");
+    /// `skuPartNumber`
+    pub const SkuPartNumber: model::Field<CompanySubscription> = model::Field::new(
+        "skuPartNumber",
+    );
+    /// `status`
+    pub const Status: model::Field<CompanySubscription> = model::Field::new("status");
+    /// `totalLicenses`
+    pub const TotalLicenses: model::Field<CompanySubscription> = model::Field::new(
+        "totalLicenses",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CompanySubscription>] = &[
+        Self::Id,
+        Self::CommerceSubscriptionId,
+        Self::CreatedDateTime,
+        Self::IsTrial,
+        Self::NextLifecycleDateTime,
+        Self::OwnerId,
+        Self::OwnerTenantId,
+        Self::OwnerType,
+        Self::ServiceStatus,
+        Self::SkuId,
+        Self::SkuPartNumber,
+        Self::Status,
+        Self::TotalLicenses,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.customSecurityAttributeDefinition`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomSecurityAttributeDefinition {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `attributeSet`: `Edm.String`, not nullable.
+    pub attribute_set: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `isCollection`: `Edm.Boolean`, not nullable.
+    pub is_collection: Option<bool>,
+    /// Property `isSearchable`: `Edm.Boolean`.
+    pub is_searchable: Option<bool>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `status`: `Edm.String`, not nullable.
+    pub status: Option<String>,
+    /// Property `type`: `Edm.String`, not nullable.
+    pub r#type: Option<String>,
+    /// Property `usePreDefinedValuesOnly`: `Edm.Boolean`.
+    pub use_pre_defined_values_only: Option<bool>,
+    /// Navigation property `allowedValues`: `Collection(microsoft.graph.allowedValue)`, contained; present when expanded (`$expand`).
+    pub allowed_values: Option<Vec<AllowedValue>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for CustomSecurityAttributeDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CustomSecurityAttributeDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("attributeSet", &self.attribute_set);
+        object.property("description", &self.description);
+        object.property("isCollection", &self.is_collection);
+        object.property("isSearchable", &self.is_searchable);
+        object.property("name", &self.name);
+        object.property("status", &self.status);
+        object.property("type", &self.r#type);
+        object.property("usePreDefinedValuesOnly", &self.use_pre_defined_values_only);
+        object.property("allowedValues", &self.allowed_values);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "attributeSet" => read_lenient(map, key, &mut self.attribute_set, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "isCollection" => read_lenient(map, key, &mut self.is_collection, extra),
+            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "usePreDefinedValuesOnly" => {
+                read_lenient(map, key, &mut self.use_pre_defined_values_only, extra)
+            }
+            "allowedValues" => read_nullable(map, key, &mut self.allowed_values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl CustomSecurityAttributeDefinition {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`CustomSecurityAttributeDefinition`] by wire name, each a [`Field<CustomSecurityAttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeDefinition::set_null`].
+pub enum CustomSecurityAttributeDefinitionField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl CustomSecurityAttributeDefinitionField {
+    /// `id`
+    pub const Id: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "id",
+    );
+    /// `attributeSet`
+    pub const AttributeSet: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "attributeSet",
+    );
+    /// `description`
+    pub const Description: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "description",
+    );
+    /// `isCollection`
+    pub const IsCollection: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "isCollection",
+    );
+    /// `isSearchable`
+    pub const IsSearchable: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "isSearchable",
+    );
+    /// `name`
+    pub const Name: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "name",
+    );
+    /// `status`
+    pub const Status: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "status",
+    );
+    /// `type`
+    pub const Type: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "type",
+    );
+    /// `usePreDefinedValuesOnly`
+    pub const UsePreDefinedValuesOnly: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "usePreDefinedValuesOnly",
+    );
+    /// `allowedValues`
+    pub const AllowedValues: model::Field<CustomSecurityAttributeDefinition> = model::Field::new(
+        "allowedValues",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomSecurityAttributeDefinition>] = &[
+        Self::Id,
+        Self::AttributeSet,
+        Self::Description,
+        Self::IsCollection,
+        Self::IsSearchable,
+        Self::Name,
+        Self::Status,
+        Self::Type,
+        Self::UsePreDefinedValuesOnly,
+        Self::AllowedValues,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.deviceLocalCredentialInfo`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceLocalCredentialInfo {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `credentials`: `Collection(microsoft.graph.deviceLocalCredential)`, not nullable.
+    pub credentials: Option<Vec<DeviceLocalCredential>>,
+    /// Property `deviceName`: `Edm.String`, not nullable.
+    pub device_name: Option<String>,
+    /// Property `lastBackupDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_backup_date_time: Option<edm::DateTimeOffset>,
+    /// Property `refreshDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub refresh_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for DeviceLocalCredentialInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl DeviceLocalCredentialInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceLocalCredentialInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("credentials", &self.credentials);
+        object.property("deviceName", &self.device_name);
+        object.property("lastBackupDateTime", &self.last_backup_date_time);
+        object.property("refreshDateTime", &self.refresh_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for DeviceLocalCredentialInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for DeviceLocalCredentialInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "credentials" => read_nullable(map, key, &mut self.credentials, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "lastBackupDateTime" => {
+                read_lenient(map, key, &mut self.last_backup_date_time, extra)
+            }
+            "refreshDateTime" => {
+                read_lenient(map, key, &mut self.refresh_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl DeviceLocalCredentialInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`DeviceLocalCredentialInfo`] by wire name, each a [`Field<DeviceLocalCredentialInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceLocalCredentialInfo::set_null`].
+pub enum DeviceLocalCredentialInfoField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl DeviceLocalCredentialInfoField {
+    /// `id`
+    pub const Id: model::Field<DeviceLocalCredentialInfo> = model::Field::new("id");
+    /// `credentials`
+    pub const Credentials: model::Field<DeviceLocalCredentialInfo> = model::Field::new(
+        "credentials",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<DeviceLocalCredentialInfo> = model::Field::new(
+        "deviceName",
+    );
+    /// `lastBackupDateTime`
+    pub const LastBackupDateTime: model::Field<DeviceLocalCredentialInfo> = model::Field::new(
+        "lastBackupDateTime",
+    );
+    /// `refreshDateTime`
+    pub const RefreshDateTime: model::Field<DeviceLocalCredentialInfo> = model::Field::new(
+        "refreshDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceLocalCredentialInfo>] = &[
+        Self::Id,
+        Self::Credentials,
+        Self::DeviceName,
+        Self::LastBackupDateTime,
+        Self::RefreshDateTime,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.directory`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Directory {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `administrativeUnits`: `Collection(microsoft.graph.administrativeUnit)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_administrative_unit")]
+    pub administrative_units: Option<Vec<AdministrativeUnit>>,
+    /// Navigation property `attributeSets`: `Collection(microsoft.graph.attributeSet)`, contained; present when expanded (`$expand`).
+    pub attribute_sets: Option<Vec<AttributeSet>>,
+    /// Navigation property `certificateAuthorities`: `microsoft.graph.certificateAuthorityPath`, contained; present when expanded (`$expand`).
+    pub certificate_authorities: Option<CertificateAuthorityPath>,
+    /// Navigation property `customSecurityAttributeDefinitions`: `Collection(microsoft.graph.customSecurityAttributeDefinition)`, contained; present when expanded (`$expand`).
+    pub custom_security_attribute_definitions: Option<
+        Vec<CustomSecurityAttributeDefinition>,
+    >,
+    /// Navigation property `deletedItems`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub deleted_items: Option<Vec<AnyDirectoryObject>>,
+    /// Navigation property `deviceLocalCredentials`: `Collection(microsoft.graph.deviceLocalCredentialInfo)`, contained; present when expanded (`$expand`).
+    pub device_local_credentials: Option<Vec<DeviceLocalCredentialInfo>>,
+    /// **Deprecated**: deprecated on 2021-03-26, planned removal on 2021-06-30, revision 2021-01/DirectoryFeatureRolloutPolicies
+    ///
+    /// Navigation property `featureRolloutPolicies`: `Collection(microsoft.graph.featureRolloutPolicy)`, contained; present when expanded (`$expand`).
+    #[deprecated(
+        note = "deprecated on 2021-03-26, planned removal on 2021-06-30, revision 2021-01/DirectoryFeatureRolloutPolicies"
+    )]
+    #[cfg(feature = "_feature_rollout_policy")]
+    pub feature_rollout_policies: Option<Vec<FeatureRolloutPolicy>>,
+    /// Navigation property `federationConfigurations`: `Collection(microsoft.graph.identityProviderBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_authentication_protocol")]
+    pub federation_configurations: Option<Vec<AnyIdentityProviderBase>>,
+    /// Navigation property `onPremisesSynchronization`: `Collection(microsoft.graph.onPremisesDirectorySynchronization)`, contained; present when expanded (`$expand`).
+    pub on_premises_synchronization: Option<Vec<OnPremisesDirectorySynchronization>>,
+    /// Navigation property `publicKeyInfrastructure`: `microsoft.graph.publicKeyInfrastructureRoot`, contained; present when expanded (`$expand`).
+    pub public_key_infrastructure: Option<PublicKeyInfrastructureRoot>,
+    /// Navigation property `subscriptions`: `Collection(microsoft.graph.companySubscription)`, contained; present when expanded (`$expand`).
+    pub subscriptions: Option<Vec<CompanySubscription>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for Directory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Directory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_administrative_unit")]
+        object.property("administrativeUnits", &self.administrative_units);
+        object.property("attributeSets", &self.attribute_sets);
+        object.property("certificateAuthorities", &self.certificate_authorities);
+        object
+            .property(
+                "customSecurityAttributeDefinitions",
+                &self.custom_security_attribute_definitions,
+            );
+        #[cfg(feature = "_directory_object")]
+        object.property("deletedItems", &self.deleted_items);
+        object.property("deviceLocalCredentials", &self.device_local_credentials);
+        #[cfg(feature = "_feature_rollout_policy")]
+        object.property("featureRolloutPolicies", &self.feature_rollout_policies);
+        #[cfg(feature = "_authentication_protocol")]
+        object.property("federationConfigurations", &self.federation_configurations);
+        object.property("onPremisesSynchronization", &self.on_premises_synchronization);
+        object.property("publicKeyInfrastructure", &self.public_key_infrastructure);
+        object.property("subscriptions", &self.subscriptions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for Directory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Directory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_administrative_unit")]
+            "administrativeUnits" => {
+                read_nullable(map, key, &mut self.administrative_units, extra)
+            }
+            "attributeSets" => read_nullable(map, key, &mut self.attribute_sets, extra),
+            "certificateAuthorities" => {
+                read_nullable(map, key, &mut self.certificate_authorities, extra)
+            }
+            "customSecurityAttributeDefinitions" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.custom_security_attribute_definitions,
+                    extra,
+                )
+            }
+            #[cfg(feature = "_directory_object")]
+            "deletedItems" => read_nullable(map, key, &mut self.deleted_items, extra),
+            "deviceLocalCredentials" => {
+                read_nullable(map, key, &mut self.device_local_credentials, extra)
+            }
+            #[cfg(feature = "_feature_rollout_policy")]
+            "featureRolloutPolicies" => {
+                read_nullable(map, key, &mut self.feature_rollout_policies, extra)
+            }
+            #[cfg(feature = "_authentication_protocol")]
+            "federationConfigurations" => {
+                read_nullable(map, key, &mut self.federation_configurations, extra)
+            }
+            "onPremisesSynchronization" => {
+                read_nullable(map, key, &mut self.on_premises_synchronization, extra)
+            }
+            "publicKeyInfrastructure" => {
+                read_nullable(map, key, &mut self.public_key_infrastructure, extra)
+            }
+            "subscriptions" => read_nullable(map, key, &mut self.subscriptions, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl Directory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`Directory`] by wire name, each a [`Field<Directory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Directory::set_null`].
+pub enum DirectoryField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl DirectoryField {
+    /// `id`
+    pub const Id: model::Field<Directory> = model::Field::new("id");
+    /// `administrativeUnits`
+    pub const AdministrativeUnits: model::Field<Directory> = model::Field::new(
+        "administrativeUnits",
+    );
+    /// `attributeSets`
+    pub const AttributeSets: model::Field<Directory> = model::Field::new(
+        "attributeSets",
+    );
+    /// `certificateAuthorities`
+    pub const CertificateAuthorities: model::Field<Directory> = model::Field::new(
+        "certificateAuthorities",
+    );
+    /// `customSecurityAttributeDefinitions`
+    pub const CustomSecurityAttributeDefinitions: model::Field<Directory> = model::Field::new(
+        "customSecurityAttributeDefinitions",
+    );
+    /// `deletedItems`
+    pub const DeletedItems: model::Field<Directory> = model::Field::new("deletedItems");
+    /// `deviceLocalCredentials`
+    pub const DeviceLocalCredentials: model::Field<Directory> = model::Field::new(
+        "deviceLocalCredentials",
+    );
+    /// `featureRolloutPolicies`
+    pub const FeatureRolloutPolicies: model::Field<Directory> = model::Field::new(
+        "featureRolloutPolicies",
+    );
+    /// `federationConfigurations`
+    pub const FederationConfigurations: model::Field<Directory> = model::Field::new(
+        "federationConfigurations",
+    );
+    /// `onPremisesSynchronization`
+    pub const OnPremisesSynchronization: model::Field<Directory> = model::Field::new(
+        "onPremisesSynchronization",
+    );
+    /// `publicKeyInfrastructure`
+    pub const PublicKeyInfrastructure: model::Field<Directory> = model::Field::new(
+        "publicKeyInfrastructure",
+    );
+    /// `subscriptions`
+    pub const Subscriptions: model::Field<Directory> = model::Field::new(
+        "subscriptions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Directory>] = &[
+        Self::Id,
+        Self::AdministrativeUnits,
+        Self::AttributeSets,
+        Self::CertificateAuthorities,
+        Self::CustomSecurityAttributeDefinitions,
+        Self::DeletedItems,
+        Self::DeviceLocalCredentials,
+        Self::FeatureRolloutPolicies,
+        Self::FederationConfigurations,
+        Self::OnPremisesSynchronization,
+        Self::PublicKeyInfrastructure,
+        Self::Subscriptions,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.directoryRoleAccessReviewPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectoryRoleAccessReviewPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `settings`: `microsoft.graph.accessReviewScheduleSettings`.
+    pub settings: Option<AccessReviewScheduleSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for DirectoryRoleAccessReviewPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DirectoryRoleAccessReviewPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryRoleAccessReviewPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for DirectoryRoleAccessReviewPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for DirectoryRoleAccessReviewPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DirectoryRoleAccessReviewPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`DirectoryRoleAccessReviewPolicy`] by wire name, each a [`Field<DirectoryRoleAccessReviewPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRoleAccessReviewPolicy::set_null`].
+pub enum DirectoryRoleAccessReviewPolicyField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl DirectoryRoleAccessReviewPolicyField {
+    /// `id`
+    pub const Id: model::Field<DirectoryRoleAccessReviewPolicy> = model::Field::new(
+        "id",
+    );
+    /// `settings`
+    pub const Settings: model::Field<DirectoryRoleAccessReviewPolicy> = model::Field::new(
+        "settings",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DirectoryRoleAccessReviewPolicy>] = &[
+        Self::Id,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+/// CSDL entity type `microsoft.graph.featureRolloutPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeatureRolloutPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `feature`: `microsoft.graph.stagedFeatureName`, not nullable.
+    pub feature: Option<StagedFeatureName>,
+    /// Property `isAppliedToOrganization`: `Edm.Boolean`, not nullable.
+    pub is_applied_to_organization: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub applies_to: Option<Vec<AnyDirectoryObject>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+impl serde::Serialize for FeatureRolloutPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl FeatureRolloutPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.featureRolloutPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("feature", &self.feature);
+        object.property("isAppliedToOrganization", &self.is_applied_to_organization);
+        object.property("isEnabled", &self.is_enabled);
+        #[cfg(feature = "_directory_object")]
+        object.property("appliesTo", &self.applies_to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+impl<'de> serde::Deserialize<'de> for FeatureRolloutPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for FeatureRolloutPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "feature" => read_nullable(map, key, &mut self.feature, extra),
+            "isAppliedToOrganization" => {
+                read_lenient(map, key, &mut self.is_applied_to_organization, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            #[cfg(feature = "_directory_object")]
+            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+impl FeatureRolloutPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_feature_rollout_policy")]
+/// The properties of [`FeatureRolloutPolicy`] by wire name, each a [`Field<FeatureRolloutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureRolloutPolicy::set_null`].
+pub enum FeatureRolloutPolicyField {}
+
+#[cfg(feature = "_feature_rollout_policy")]
+#[allow(non_upper_case_globals)]
+impl FeatureRolloutPolicyField {
+    /// `id`
+    pub const Id: model::Field<FeatureRolloutPolicy> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<FeatureRolloutPolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<FeatureRolloutPolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `feature`
+    pub const Feature: model::Field<FeatureRolloutPolicy> = model::Field::new("feature");
+    /// `isAppliedToOrganization`
+    pub const IsAppliedToOrganization: model::Field<FeatureRolloutPolicy> = model::Field::new(
+        "isAppliedToOrganization",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<FeatureRolloutPolicy> = model::Field::new(
+        "isEnabled",
+    );
+    /// `appliesTo`
+    pub const AppliesTo: model::Field<FeatureRolloutPolicy> = model::Field::new(
+        "appliesTo",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FeatureRolloutPolicy>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::Feature,
+        Self::IsAppliedToOrganization,
+        Self::IsEnabled,
+        Self::AppliesTo,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.onPremisesDirectorySynchronization`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesDirectorySynchronization {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configuration`: `microsoft.graph.onPremisesDirectorySynchronizationConfiguration`.
+    pub configuration: Option<OnPremisesDirectorySynchronizationConfiguration>,
+    /// Property `features`: `microsoft.graph.onPremisesDirectorySynchronizationFeature`, not nullable.
+    pub features: Option<OnPremisesDirectorySynchronizationFeature>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configuration", &self.configuration);
+        object.property("features", &self.features);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesDirectorySynchronization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configuration" => read_nullable(map, key, &mut self.configuration, extra),
+            "features" => read_nullable(map, key, &mut self.features, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesDirectorySynchronization`] by wire name, each a [`Field<OnPremisesDirectorySynchronization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronization::set_null`].
+pub enum OnPremisesDirectorySynchronizationField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesDirectorySynchronizationField {
+    /// `id`
+    pub const Id: model::Field<OnPremisesDirectorySynchronization> = model::Field::new(
+        "id",
+    );
+    /// `configuration`
+    pub const Configuration: model::Field<OnPremisesDirectorySynchronization> = model::Field::new(
+        "configuration",
+    );
+    /// `features`
+    pub const Features: model::Field<OnPremisesDirectorySynchronization> = model::Field::new(
+        "features",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesDirectorySynchronization>] = &[
+        Self::Id,
+        Self::Configuration,
+        Self::Features,
+    ];
+}
+
+#[cfg(feature = "_approval")]
+/// CSDL entity type `microsoft.graph.privilegedAccessScheduleRequest`; base type `microsoft.graph.request`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrivilegedAccessScheduleRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `approvalId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.request`.
+    pub approval_id: Option<String>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.request`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.request`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customData`: `Edm.String`.
+    /// Inherited from `microsoft.graph.request`.
+    pub custom_data: Option<String>,
+    /// Property `status`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.request`.
+    pub status: Option<String>,
+    /// Property `action`: `microsoft.graph.scheduleRequestActions`.
+    pub action: Option<ScheduleRequestActions>,
+    /// Property `isValidationOnly`: `Edm.Boolean`.
+    pub is_validation_only: Option<bool>,
+    /// Property `justification`: `Edm.String`.
+    pub justification: Option<String>,
+    /// Property `scheduleInfo`: `microsoft.graph.requestSchedule`.
+    pub schedule_info: Option<RequestSchedule>,
+    /// Property `ticketInfo`: `microsoft.graph.ticketInfo`.
+    pub ticket_info: Option<TicketInfo>,
+    /// Navigation property `approval`: `microsoft.graph.approval`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.request`.
+    pub approval: Option<Approval>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval")]
+impl serde::Serialize for PrivilegedAccessScheduleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl PrivilegedAccessScheduleRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessScheduleRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("approvalId", &self.approval_id);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customData", &self.custom_data);
+        object.property("status", &self.status);
+        object.property("action", &self.action);
+        object.property("isValidationOnly", &self.is_validation_only);
+        object.property("justification", &self.justification);
+        object.property("scheduleInfo", &self.schedule_info);
+        object.property("ticketInfo", &self.ticket_info);
+        object.property("approval", &self.approval);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "approvalId" => read_lenient(map, key, &mut self.approval_id, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "customData" => read_lenient(map, key, &mut self.custom_data, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "isValidationOnly" => {
+                read_lenient(map, key, &mut self.is_validation_only, extra)
+            }
+            "justification" => read_lenient(map, key, &mut self.justification, extra),
+            "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
+            "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
+            "approval" => read_nullable(map, key, &mut self.approval, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval")]
+impl PrivilegedAccessScheduleRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval")]
+/// The properties of [`PrivilegedAccessScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessScheduleRequest::set_null`].
+pub enum PrivilegedAccessScheduleRequestField {}
+
+#[cfg(feature = "_approval")]
+#[allow(non_upper_case_globals)]
+impl PrivilegedAccessScheduleRequestField {
+    /// `id`
+    pub const Id: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "id",
+    );
+    /// `approvalId`
+    pub const ApprovalId: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "approvalId",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `customData`
+    pub const CustomData: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "customData",
+    );
+    /// `status`
+    pub const Status: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "status",
+    );
+    /// `action`
+    pub const Action: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "action",
+    );
+    /// `isValidationOnly`
+    pub const IsValidationOnly: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "isValidationOnly",
+    );
+    /// `justification`
+    pub const Justification: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "justification",
+    );
+    /// `scheduleInfo`
+    pub const ScheduleInfo: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "scheduleInfo",
+    );
+    /// `ticketInfo`
+    pub const TicketInfo: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "ticketInfo",
+    );
+    /// `approval`
+    pub const Approval: model::Field<PrivilegedAccessScheduleRequest> = model::Field::new(
+        "approval",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrivilegedAccessScheduleRequest>] = &[
+        Self::Id,
+        Self::ApprovalId,
+        Self::CompletedDateTime,
+        Self::CreatedDateTime,
+        Self::CustomData,
+        Self::Status,
+        Self::Action,
+        Self::IsValidationOnly,
+        Self::Justification,
+        Self::ScheduleInfo,
+        Self::TicketInfo,
+        Self::Approval,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.publicKeyInfrastructureRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicKeyInfrastructureRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `certificateBasedAuthConfigurations`: `Collection(microsoft.graph.certificateBasedAuthPki)`, contained; present when expanded (`$expand`).
+    pub certificate_based_auth_configurations: Option<Vec<CertificateBasedAuthPki>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for PublicKeyInfrastructureRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl PublicKeyInfrastructureRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicKeyInfrastructureRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "certificateBasedAuthConfigurations",
+                &self.certificate_based_auth_configurations,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for PublicKeyInfrastructureRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "certificateBasedAuthConfigurations" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.certificate_based_auth_configurations,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl PublicKeyInfrastructureRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`PublicKeyInfrastructureRoot`] by wire name, each a [`Field<PublicKeyInfrastructureRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicKeyInfrastructureRoot::set_null`].
+pub enum PublicKeyInfrastructureRootField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl PublicKeyInfrastructureRootField {
+    /// `id`
+    pub const Id: model::Field<PublicKeyInfrastructureRoot> = model::Field::new("id");
+    /// `certificateBasedAuthConfigurations`
+    pub const CertificateBasedAuthConfigurations: model::Field<
+        PublicKeyInfrastructureRoot,
+    > = model::Field::new("certificateBasedAuthConfigurations");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicKeyInfrastructureRoot>] = &[
+        Self::Id,
+        Self::CertificateBasedAuthConfigurations,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.rbacApplication`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RbacApplication {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `resourceNamespaces`: `Collection(microsoft.graph.unifiedRbacResourceNamespace)`, contained; present when expanded (`$expand`).
+    pub resource_namespaces: Option<Vec<UnifiedRbacResourceNamespace>>,
+    /// Navigation property `roleAssignmentApprovals`: `Collection(microsoft.graph.approval)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_approval")]
+    pub role_assignment_approvals: Option<Vec<Approval>>,
+    /// Navigation property `roleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignment)`, contained; present when expanded (`$expand`).
+    pub role_assignments: Option<Vec<UnifiedRoleAssignment>>,
+    /// Navigation property `roleAssignmentScheduleInstances`: `Collection(microsoft.graph.unifiedRoleAssignmentScheduleInstance)`, contained; present when expanded (`$expand`).
+    pub role_assignment_schedule_instances: Option<
+        Vec<UnifiedRoleAssignmentScheduleInstance>,
+    >,
+    /// Navigation property `roleAssignmentScheduleRequests`: `Collection(microsoft.graph.unifiedRoleAssignmentScheduleRequest)`, contained; present when expanded (`$expand`).
+    pub role_assignment_schedule_requests: Option<
+        Vec<UnifiedRoleAssignmentScheduleRequest>,
+    >,
+    /// Navigation property `roleAssignmentSchedules`: `Collection(microsoft.graph.unifiedRoleAssignmentSchedule)`, contained; present when expanded (`$expand`).
+    pub role_assignment_schedules: Option<Vec<UnifiedRoleAssignmentSchedule>>,
+    /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.unifiedRoleDefinition)`, contained; present when expanded (`$expand`).
+    pub role_definitions: Option<Vec<UnifiedRoleDefinition>>,
+    /// Navigation property `roleEligibilityScheduleInstances`: `Collection(microsoft.graph.unifiedRoleEligibilityScheduleInstance)`, contained; present when expanded (`$expand`).
+    pub role_eligibility_schedule_instances: Option<
+        Vec<UnifiedRoleEligibilityScheduleInstance>,
+    >,
+    /// Navigation property `roleEligibilityScheduleRequests`: `Collection(microsoft.graph.unifiedRoleEligibilityScheduleRequest)`, contained; present when expanded (`$expand`).
+    pub role_eligibility_schedule_requests: Option<
+        Vec<UnifiedRoleEligibilityScheduleRequest>,
+    >,
+    /// Navigation property `roleEligibilitySchedules`: `Collection(microsoft.graph.unifiedRoleEligibilitySchedule)`, contained; present when expanded (`$expand`).
+    pub role_eligibility_schedules: Option<Vec<UnifiedRoleEligibilitySchedule>>,
+    /// Navigation property `transitiveRoleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignment)`, contained; present when expanded (`$expand`).
+    pub transitive_role_assignments: Option<Vec<UnifiedRoleAssignment>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RbacApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RbacApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rbacApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("resourceNamespaces", &self.resource_namespaces);
+        #[cfg(feature = "_approval")]
+        object.property("roleAssignmentApprovals", &self.role_assignment_approvals);
+        object.property("roleAssignments", &self.role_assignments);
+        object
+            .property(
+                "roleAssignmentScheduleInstances",
+                &self.role_assignment_schedule_instances,
+            );
+        object
+            .property(
+                "roleAssignmentScheduleRequests",
+                &self.role_assignment_schedule_requests,
+            );
+        object.property("roleAssignmentSchedules", &self.role_assignment_schedules);
+        object.property("roleDefinitions", &self.role_definitions);
+        object
+            .property(
+                "roleEligibilityScheduleInstances",
+                &self.role_eligibility_schedule_instances,
+            );
+        object
+            .property(
+                "roleEligibilityScheduleRequests",
+                &self.role_eligibility_schedule_requests,
+            );
+        object.property("roleEligibilitySchedules", &self.role_eligibility_schedules);
+        object.property("transitiveRoleAssignments", &self.transitive_role_assignments);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for RbacApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RbacApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "resourceNamespaces" => {
+                read_nullable(map, key, &mut self.resource_namespaces, extra)
+            }
+            #[cfg(feature = "_approval")]
+            "roleAssignmentApprovals" => {
+                read_nullable(map, key, &mut self.role_assignment_approvals, extra)
+            }
+            "roleAssignments" => {
+                read_nullable(map, key, &mut self.role_assignments, extra)
+            }
+            "roleAssignmentScheduleInstances" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.role_assignment_schedule_instances,
+                    extra,
+                )
+            }
+            "roleAssignmentScheduleRequests" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.role_assignment_schedule_requests,
+                    extra,
+                )
+            }
+            "roleAssignmentSchedules" => {
+                read_nullable(map, key, &mut self.role_assignment_schedules, extra)
+            }
+            "roleDefinitions" => {
+                read_nullable(map, key, &mut self.role_definitions, extra)
+            }
+            "roleEligibilityScheduleInstances" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.role_eligibility_schedule_instances,
+                    extra,
+                )
+            }
+            "roleEligibilityScheduleRequests" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.role_eligibility_schedule_requests,
+                    extra,
+                )
+            }
+            "roleEligibilitySchedules" => {
+                read_nullable(map, key, &mut self.role_eligibility_schedules, extra)
+            }
+            "transitiveRoleAssignments" => {
+                read_nullable(map, key, &mut self.transitive_role_assignments, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl RbacApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`RbacApplication`] by wire name, each a [`Field<RbacApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RbacApplication::set_null`].
+pub enum RbacApplicationField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl RbacApplicationField {
+    /// `id`
+    pub const Id: model::Field<RbacApplication> = model::Field::new("id");
+    /// `resourceNamespaces`
+    pub const ResourceNamespaces: model::Field<RbacApplication> = model::Field::new(
+        "resourceNamespaces",
+    );
+    /// `roleAssignmentApprovals`
+    pub const RoleAssignmentApprovals: model::Field<RbacApplication> = model::Field::new(
+        "roleAssignmentApprovals",
+    );
+    /// `roleAssignments`
+    pub const RoleAssignments: model::Field<RbacApplication> = model::Field::new(
+        "roleAssignments",
+    );
+    /// `roleAssignmentScheduleInstances`
+    pub const RoleAssignmentScheduleInstances: model::Field<RbacApplication> = model::Field::new(
+        "roleAssignmentScheduleInstances",
+    );
+    /// `roleAssignmentScheduleRequests`
+    pub const RoleAssignmentScheduleRequests: model::Field<RbacApplication> = model::Field::new(
+        "roleAssignmentScheduleRequests",
+    );
+    /// `roleAssignmentSchedules`
+    pub const RoleAssignmentSchedules: model::Field<RbacApplication> = model::Field::new(
+        "roleAssignmentSchedules",
+    );
+    /// `roleDefinitions`
+    pub const RoleDefinitions: model::Field<RbacApplication> = model::Field::new(
+        "roleDefinitions",
+    );
+    /// `roleEligibilityScheduleInstances`
+    pub const RoleEligibilityScheduleInstances: model::Field<RbacApplication> = model::Field::new(
+        "roleEligibilityScheduleInstances",
+    );
+    /// `roleEligibilityScheduleRequests`
+    pub const RoleEligibilityScheduleRequests: model::Field<RbacApplication> = model::Field::new(
+        "roleEligibilityScheduleRequests",
+    );
+    /// `roleEligibilitySchedules`
+    pub const RoleEligibilitySchedules: model::Field<RbacApplication> = model::Field::new(
+        "roleEligibilitySchedules",
+    );
+    /// `transitiveRoleAssignments`
+    pub const TransitiveRoleAssignments: model::Field<RbacApplication> = model::Field::new(
+        "transitiveRoleAssignments",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RbacApplication>] = &[
+        Self::Id,
+        Self::ResourceNamespaces,
+        Self::RoleAssignmentApprovals,
+        Self::RoleAssignments,
+        Self::RoleAssignmentScheduleInstances,
+        Self::RoleAssignmentScheduleRequests,
+        Self::RoleAssignmentSchedules,
+        Self::RoleDefinitions,
+        Self::RoleEligibilityScheduleInstances,
+        Self::RoleEligibilityScheduleRequests,
+        Self::RoleEligibilitySchedules,
+        Self::TransitiveRoleAssignments,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL entity type `microsoft.graph.rbacApplicationMultiple`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RbacApplicationMultiple {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `resourceNamespaces`: `Collection(microsoft.graph.unifiedRbacResourceNamespace)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
+    pub resource_namespaces: Option<Vec<UnifiedRbacResourceNamespace>>,
+    /// Navigation property `roleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignmentMultiple)`, contained; present when expanded (`$expand`).
+    pub role_assignments: Option<Vec<UnifiedRoleAssignmentMultiple>>,
+    /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.unifiedRoleDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
+    pub role_definitions: Option<Vec<UnifiedRoleDefinition>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for RbacApplicationMultiple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RbacApplicationMultiple {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rbacApplicationMultiple";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_role_management")]
+        object.property("resourceNamespaces", &self.resource_namespaces);
+        object.property("roleAssignments", &self.role_assignments);
+        #[cfg(feature = "_role_management")]
+        object.property("roleDefinitions", &self.role_definitions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for RbacApplicationMultiple {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RbacApplicationMultiple {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_role_management")]
+            "resourceNamespaces" => {
+                read_nullable(map, key, &mut self.resource_namespaces, extra)
+            }
+            "roleAssignments" => {
+                read_nullable(map, key, &mut self.role_assignments, extra)
+            }
+            #[cfg(feature = "_role_management")]
+            "roleDefinitions" => {
+                read_nullable(map, key, &mut self.role_definitions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl RbacApplicationMultiple {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`RbacApplicationMultiple`] by wire name, each a [`Field<RbacApplicationMultiple>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RbacApplicationMultiple::set_null`].
+pub enum RbacApplicationMultipleField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl RbacApplicationMultipleField {
+    /// `id`
+    pub const Id: model::Field<RbacApplicationMultiple> = model::Field::new("id");
+    /// `resourceNamespaces`
+    pub const ResourceNamespaces: model::Field<RbacApplicationMultiple> = model::Field::new(
+        "resourceNamespaces",
+    );
+    /// `roleAssignments`
+    pub const RoleAssignments: model::Field<RbacApplicationMultiple> = model::Field::new(
+        "roleAssignments",
+    );
+    /// `roleDefinitions`
+    pub const RoleDefinitions: model::Field<RbacApplicationMultiple> = model::Field::new(
+        "roleDefinitions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RbacApplicationMultiple>] = &[
+        Self::Id,
+        Self::ResourceNamespaces,
+        Self::RoleAssignments,
+        Self::RoleDefinitions,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.roleManagement`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoleManagement {
+    /// Navigation property `directory`: `microsoft.graph.rbacApplication`, contained; present when expanded (`$expand`).
+    pub directory: Option<RbacApplication>,
+    /// Navigation property `enterpriseApps`: `Collection(microsoft.graph.rbacApplication)`, contained; present when expanded (`$expand`).
+    pub enterprise_apps: Option<Vec<RbacApplication>>,
+    /// Navigation property `entitlementManagement`: `microsoft.graph.rbacApplication`, contained; present when expanded (`$expand`).
+    pub entitlement_management: Option<RbacApplication>,
+    /// Navigation property `exchange`: `microsoft.graph.unifiedRbacApplication`, contained; present when expanded (`$expand`).
+    pub exchange: Option<UnifiedRbacApplication>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for RoleManagement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl RoleManagement {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleManagement";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("directory", &self.directory);
+        object.property("enterpriseApps", &self.enterprise_apps);
+        object.property("entitlementManagement", &self.entitlement_management);
+        object.property("exchange", &self.exchange);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for RoleManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for RoleManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -481,31 +2661,12 @@ impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "auditActivityTypes" => {
-                read_nullable(map, key, &mut self.audit_activity_types, extra)
+            "directory" => read_nullable(map, key, &mut self.directory, extra),
+            "enterpriseApps" => read_nullable(map, key, &mut self.enterprise_apps, extra),
+            "entitlementManagement" => {
+                read_nullable(map, key, &mut self.entitlement_management, extra)
             }
-            "customSecurityAttributeAudits" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.custom_security_attribute_audits,
-                    extra,
-                )
-            }
-            "directoryAudits" => {
-                read_nullable(map, key, &mut self.directory_audits, extra)
-            }
-            "directoryProvisioning" => {
-                read_nullable(map, key, &mut self.directory_provisioning, extra)
-            }
-            "provisioning" => read_nullable(map, key, &mut self.provisioning, extra),
-            "signInEventsAppSummary" => {
-                read_nullable(map, key, &mut self.sign_in_events_app_summary, extra)
-            }
-            "signInEventsSummary" => {
-                read_nullable(map, key, &mut self.sign_in_events_summary, extra)
-            }
-            "signIns" => read_nullable(map, key, &mut self.sign_ins, extra),
+            "exchange" => read_nullable(map, key, &mut self.exchange, extra),
             _ => Ok(false),
         }
     }
@@ -516,8 +2677,8 @@ impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditLogRoot {
+#[cfg(feature = "_role_management")]
+impl RoleManagement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -527,427 +2688,74 @@ impl AuditLogRoot {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuditLogRoot`] by wire name, each a [`Field<AuditLogRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditLogRoot::set_null`].
-pub enum AuditLogRootField {}
+#[cfg(feature = "_role_management")]
+/// The properties of [`RoleManagement`] by wire name, each a [`Field<RoleManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoleManagement::set_null`].
+pub enum RoleManagementField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
-impl AuditLogRootField {
-    /// `auditActivityTypes`
-    pub const AuditActivityTypes: model::Field<AuditLogRoot> = model::Field::new(
-        "auditActivityTypes",
+impl RoleManagementField {
+    /// `directory`
+    pub const Directory: model::Field<RoleManagement> = model::Field::new("directory");
+    /// `enterpriseApps`
+    pub const EnterpriseApps: model::Field<RoleManagement> = model::Field::new(
+        "enterpriseApps",
     );
-    /// `customSecurityAttributeAudits`
-    pub const CustomSecurityAttributeAudits: model::Field<AuditLogRoot> = model::Field::new(
-        "customSecurityAttributeAudits",
+    /// `entitlementManagement`
+    pub const EntitlementManagement: model::Field<RoleManagement> = model::Field::new(
+        "entitlementManagement",
     );
-    /// `directoryAudits`
-    pub const DirectoryAudits: model::Field<AuditLogRoot> = model::Field::new(
-        "directoryAudits",
-    );
-    /// `directoryProvisioning`
-    pub const DirectoryProvisioning: model::Field<AuditLogRoot> = model::Field::new(
-        "directoryProvisioning",
-    );
-    /// `provisioning`
-    pub const Provisioning: model::Field<AuditLogRoot> = model::Field::new(
-        "provisioning",
-    );
-    /// `signInEventsAppSummary`
-    pub const SignInEventsAppSummary: model::Field<AuditLogRoot> = model::Field::new(
-        "signInEventsAppSummary",
-    );
-    /// `signInEventsSummary`
-    pub const SignInEventsSummary: model::Field<AuditLogRoot> = model::Field::new(
-        "signInEventsSummary",
-    );
-    /// `signIns`
-    pub const SignIns: model::Field<AuditLogRoot> = model::Field::new("signIns");
+    /// `exchange`
+    pub const Exchange: model::Field<RoleManagement> = model::Field::new("exchange");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditLogRoot>] = &[
-        Self::AuditActivityTypes,
-        Self::CustomSecurityAttributeAudits,
-        Self::DirectoryAudits,
-        Self::DirectoryProvisioning,
-        Self::Provisioning,
-        Self::SignInEventsAppSummary,
-        Self::SignInEventsSummary,
-        Self::SignIns,
+    pub const ALL: &'static [model::Field<RoleManagement>] = &[
+        Self::Directory,
+        Self::EnterpriseApps,
+        Self::EntitlementManagement,
+        Self::Exchange,
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.authenticationEventListener` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventListener`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationEventListener {
-    /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationEventListener(Box<AuthenticationEventListener>),
-    /// `microsoft.graph.onAttributeCollectionListener`
-    OnAttributeCollectionListener(Box<OnAttributeCollectionListener>),
-    /// `microsoft.graph.onAuthenticationMethodLoadStartListener`
-    OnAuthenticationMethodLoadStartListener(
-        Box<OnAuthenticationMethodLoadStartListener>,
-    ),
-    /// `microsoft.graph.onInteractiveAuthFlowStartListener`
-    OnInteractiveAuthFlowStartListener(Box<OnInteractiveAuthFlowStartListener>),
-    /// `microsoft.graph.onTokenIssuanceStartListener`
-    OnTokenIssuanceStartListener(Box<OnTokenIssuanceStartListener>),
-    /// `microsoft.graph.onUserCreateStartListener`
-    OnUserCreateStartListener(Box<OnUserCreateStartListener>),
-}
-
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventListener {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AuthenticationEventListener(_) => {
-                AuthenticationEventListener::ODATA_TYPE
-            }
-            Self::OnAttributeCollectionListener(_) => {
-                OnAttributeCollectionListener::ODATA_TYPE
-            }
-            Self::OnAuthenticationMethodLoadStartListener(_) => {
-                OnAuthenticationMethodLoadStartListener::ODATA_TYPE
-            }
-            Self::OnInteractiveAuthFlowStartListener(_) => {
-                OnInteractiveAuthFlowStartListener::ODATA_TYPE
-            }
-            Self::OnTokenIssuanceStartListener(_) => {
-                OnTokenIssuanceStartListener::ODATA_TYPE
-            }
-            Self::OnUserCreateStartListener(_) => OnUserCreateStartListener::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`AuthenticationEventListener`] (or of an unknown derived type).
-    pub fn as_authentication_event_listener(
-        &self,
-    ) -> Option<&AuthenticationEventListener> {
-        match self {
-            Self::AuthenticationEventListener(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnyAuthenticationEventListener {
-    fn default() -> Self {
-        Self::AuthenticationEventListener(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<AuthenticationEventListener> for AnyAuthenticationEventListener {
-    fn from(value: AuthenticationEventListener) -> Self {
-        Self::AuthenticationEventListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventListener {
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionListener`] variant.
-    pub fn as_on_attribute_collection_listener(
-        &self,
-    ) -> Option<&OnAttributeCollectionListener> {
-        match self {
-            Self::OnAttributeCollectionListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAuthenticationMethodLoadStartListener`] variant.
-    pub fn as_on_authentication_method_load_start_listener(
-        &self,
-    ) -> Option<&OnAuthenticationMethodLoadStartListener> {
-        match self {
-            Self::OnAuthenticationMethodLoadStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnInteractiveAuthFlowStartListener`] variant.
-    pub fn as_on_interactive_auth_flow_start_listener(
-        &self,
-    ) -> Option<&OnInteractiveAuthFlowStartListener> {
-        match self {
-            Self::OnInteractiveAuthFlowStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnTokenIssuanceStartListener`] variant.
-    pub fn as_on_token_issuance_start_listener(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartListener> {
-        match self {
-            Self::OnTokenIssuanceStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnUserCreateStartListener`] variant.
-    pub fn as_on_user_create_start_listener(
-        &self,
-    ) -> Option<&OnUserCreateStartListener> {
-        match self {
-            Self::OnUserCreateStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAttributeCollectionListener) -> Self {
-        Self::OnAttributeCollectionListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnAuthenticationMethodLoadStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
-        Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnInteractiveAuthFlowStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
-        Self::OnInteractiveAuthFlowStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnTokenIssuanceStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnTokenIssuanceStartListener) -> Self {
-        Self::OnTokenIssuanceStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnUserCreateStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnUserCreateStartListener) -> Self {
-        Self::OnUserCreateStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyAuthenticationEventListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AuthenticationEventListener(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::OnAttributeCollectionListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAttributeCollectionListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnAuthenticationMethodLoadStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAuthenticationMethodLoadStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnInteractiveAuthFlowStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnInteractiveAuthFlowStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnTokenIssuanceStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnTokenIssuanceStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnUserCreateStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnUserCreateStartListener::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAttributeCollectionListener"
-            | "graph.onAttributeCollectionListener" => {
-                serde_json::from_value(value).map(Self::OnAttributeCollectionListener)
-            }
-            "microsoft.graph.onAuthenticationMethodLoadStartListener"
-            | "graph.onAuthenticationMethodLoadStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAuthenticationMethodLoadStartListener)
-            }
-            "microsoft.graph.onInteractiveAuthFlowStartListener"
-            | "graph.onInteractiveAuthFlowStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnInteractiveAuthFlowStartListener)
-            }
-            "microsoft.graph.onTokenIssuanceStartListener"
-            | "graph.onTokenIssuanceStartListener" => {
-                serde_json::from_value(value).map(Self::OnTokenIssuanceStartListener)
-            }
-            "microsoft.graph.onUserCreateStartListener"
-            | "graph.onUserCreateStartListener" => {
-                serde_json::from_value(value).map(Self::OnUserCreateStartListener)
-            }
-            _ => serde_json::from_value(value).map(Self::AuthenticationEventListener),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.authenticationEventsFlow` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventsFlow`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationEventsFlow {
-    /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationEventsFlow(Box<AuthenticationEventsFlow>),
-    /// `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`
-    ExternalUsersSelfServiceSignUpEventsFlow(
-        Box<ExternalUsersSelfServiceSignUpEventsFlow>,
-    ),
-}
-
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventsFlow {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AuthenticationEventsFlow(_) => AuthenticationEventsFlow::ODATA_TYPE,
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(_) => {
-                ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AuthenticationEventsFlow`] (or of an unknown derived type).
-    pub fn as_authentication_events_flow(&self) -> Option<&AuthenticationEventsFlow> {
-        match self {
-            Self::AuthenticationEventsFlow(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnyAuthenticationEventsFlow {
-    fn default() -> Self {
-        Self::AuthenticationEventsFlow(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<AuthenticationEventsFlow> for AnyAuthenticationEventsFlow {
-    fn from(value: AuthenticationEventsFlow) -> Self {
-        Self::AuthenticationEventsFlow(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventsFlow {
-    /// The value if it is a [`AnyAuthenticationEventsFlow::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
-    pub fn as_external_users_self_service_sign_up_events_flow(
-        &self,
-    ) -> Option<&ExternalUsersSelfServiceSignUpEventsFlow> {
-        match self {
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyAuthenticationEventsFlow {
-    fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
-        Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyAuthenticationEventsFlow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AuthenticationEventsFlow(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
-            | "graph.externalUsersSelfServiceSignUpEventsFlow" => {
-                serde_json::from_value(value)
-                    .map(Self::ExternalUsersSelfServiceSignUpEventsFlow)
-            }
-            _ => serde_json::from_value(value).map(Self::AuthenticationEventsFlow),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL entity type `microsoft.graph.baseItemVersion`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.staleSignInAlertIncident`; base type `microsoft.graph.unifiedRoleManagementAlertIncident`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaseItemVersion {
+pub struct StaleSignInAlertIncident {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publication`: `microsoft.graph.publicationFacet`.
-    pub publication: Option<PublicationFacet>,
+    /// Property `assigneeDisplayName`: `Edm.String`.
+    pub assignee_display_name: Option<String>,
+    /// Property `assigneeId`: `Edm.String`.
+    pub assignee_id: Option<String>,
+    /// Property `assigneeUserPrincipalName`: `Edm.String`.
+    pub assignee_user_principal_name: Option<String>,
+    /// Property `assignmentCreatedDateTime`: `Edm.DateTimeOffset`.
+    pub assignment_created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastSignInDateTime`: `Edm.DateTimeOffset`.
+    pub last_sign_in_date_time: Option<edm::DateTimeOffset>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    pub role_definition_id: Option<String>,
+    /// Property `roleDisplayName`: `Edm.String`.
+    pub role_display_name: Option<String>,
+    /// Property `roleTemplateId`: `Edm.String`.
+    pub role_template_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for BaseItemVersion {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for StaleSignInAlertIncident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl BaseItemVersion {
+#[cfg(feature = "_identity_governance")]
+impl StaleSignInAlertIncident {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseItemVersion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.staleSignInAlertIncident";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -961,15 +2769,20 @@ impl BaseItemVersion {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("publication", &self.publication);
+        object.property("assigneeDisplayName", &self.assignee_display_name);
+        object.property("assigneeId", &self.assignee_id);
+        object.property("assigneeUserPrincipalName", &self.assignee_user_principal_name);
+        object.property("assignmentCreatedDateTime", &self.assignment_created_date_time);
+        object.property("lastSignInDateTime", &self.last_sign_in_date_time);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("roleDisplayName", &self.role_display_name);
+        object.property("roleTemplateId", &self.role_template_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for BaseItemVersion {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for StaleSignInAlertIncident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -977,8 +2790,190 @@ impl<'de> serde::Deserialize<'de> for BaseItemVersion {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for BaseItemVersion {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for StaleSignInAlertIncident {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "assigneeDisplayName" => {
+                read_lenient(map, key, &mut self.assignee_display_name, extra)
+            }
+            "assigneeId" => read_lenient(map, key, &mut self.assignee_id, extra),
+            "assigneeUserPrincipalName" => {
+                read_lenient(map, key, &mut self.assignee_user_principal_name, extra)
+            }
+            "assignmentCreatedDateTime" => {
+                read_lenient(map, key, &mut self.assignment_created_date_time, extra)
+            }
+            "lastSignInDateTime" => {
+                read_lenient(map, key, &mut self.last_sign_in_date_time, extra)
+            }
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "roleDisplayName" => {
+                read_lenient(map, key, &mut self.role_display_name, extra)
+            }
+            "roleTemplateId" => read_lenient(map, key, &mut self.role_template_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl StaleSignInAlertIncident {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`StaleSignInAlertIncident`] by wire name, each a [`Field<StaleSignInAlertIncident>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StaleSignInAlertIncident::set_null`].
+pub enum StaleSignInAlertIncidentField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl StaleSignInAlertIncidentField {
+    /// `id`
+    pub const Id: model::Field<StaleSignInAlertIncident> = model::Field::new("id");
+    /// `assigneeDisplayName`
+    pub const AssigneeDisplayName: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "assigneeDisplayName",
+    );
+    /// `assigneeId`
+    pub const AssigneeId: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "assigneeId",
+    );
+    /// `assigneeUserPrincipalName`
+    pub const AssigneeUserPrincipalName: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "assigneeUserPrincipalName",
+    );
+    /// `assignmentCreatedDateTime`
+    pub const AssignmentCreatedDateTime: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "assignmentCreatedDateTime",
+    );
+    /// `lastSignInDateTime`
+    pub const LastSignInDateTime: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "lastSignInDateTime",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `roleDisplayName`
+    pub const RoleDisplayName: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "roleDisplayName",
+    );
+    /// `roleTemplateId`
+    pub const RoleTemplateId: model::Field<StaleSignInAlertIncident> = model::Field::new(
+        "roleTemplateId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StaleSignInAlertIncident>] = &[
+        Self::Id,
+        Self::AssigneeDisplayName,
+        Self::AssigneeId,
+        Self::AssigneeUserPrincipalName,
+        Self::AssignmentCreatedDateTime,
+        Self::LastSignInDateTime,
+        Self::RoleDefinitionId,
+        Self::RoleDisplayName,
+        Self::RoleTemplateId,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL entity type `microsoft.graph.stsPolicy`; base type `microsoft.graph.policyBase`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StsPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.policyBase`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.policyBase`.
+    pub display_name: Option<String>,
+    /// Property `definition`: `Collection(Edm.String)`, not nullable.
+    pub definition: Option<Vec<String>>,
+    /// Property `isOrganizationDefault`: `Edm.Boolean`.
+    pub is_organization_default: Option<bool>,
+    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub applies_to: Option<Vec<AnyDirectoryObject>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for StsPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl StsPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stsPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("definition", &self.definition);
+        object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
+        object.property("appliesTo", &self.applies_to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for StsPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for StsPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -988,13 +2983,1349 @@ impl graph_odata_runtime::model::ODataObject for BaseItemVersion {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "definition" => read_lenient(map, key, &mut self.definition, extra),
+            "isOrganizationDefault" => {
+                read_lenient(map, key, &mut self.is_organization_default, extra)
+            }
+            #[cfg(feature = "_directory_object")]
+            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl StsPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`StsPolicy`] by wire name, each a [`Field<StsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StsPolicy::set_null`].
+pub enum StsPolicyField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl StsPolicyField {
+    /// `id`
+    pub const Id: model::Field<StsPolicy> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<StsPolicy> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<StsPolicy> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<StsPolicy> = model::Field::new("displayName");
+    /// `definition`
+    pub const Definition: model::Field<StsPolicy> = model::Field::new("definition");
+    /// `isOrganizationDefault`
+    pub const IsOrganizationDefault: model::Field<StsPolicy> = model::Field::new(
+        "isOrganizationDefault",
+    );
+    /// `appliesTo`
+    pub const AppliesTo: model::Field<StsPolicy> = model::Field::new("appliesTo");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StsPolicy>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::Definition,
+        Self::IsOrganizationDefault,
+        Self::AppliesTo,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRbacApplication`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRbacApplication {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `customAppScopes`: `Collection(microsoft.graph.customAppScope)`, contained; present when expanded (`$expand`).
+    pub custom_app_scopes: Option<Vec<CustomAppScope>>,
+    /// Navigation property `resourceNamespaces`: `Collection(microsoft.graph.unifiedRbacResourceNamespace)`, contained; present when expanded (`$expand`).
+    pub resource_namespaces: Option<Vec<UnifiedRbacResourceNamespace>>,
+    /// Navigation property `roleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignment)`, contained; present when expanded (`$expand`).
+    pub role_assignments: Option<Vec<UnifiedRoleAssignment>>,
+    /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.unifiedRoleDefinition)`, contained; present when expanded (`$expand`).
+    pub role_definitions: Option<Vec<UnifiedRoleDefinition>>,
+    /// Navigation property `transitiveRoleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignment)`, contained; present when expanded (`$expand`).
+    pub transitive_role_assignments: Option<Vec<UnifiedRoleAssignment>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRbacApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("customAppScopes", &self.custom_app_scopes);
+        object.property("resourceNamespaces", &self.resource_namespaces);
+        object.property("roleAssignments", &self.role_assignments);
+        object.property("roleDefinitions", &self.role_definitions);
+        object.property("transitiveRoleAssignments", &self.transitive_role_assignments);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRbacApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRbacApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "customAppScopes" => {
+                read_nullable(map, key, &mut self.custom_app_scopes, extra)
+            }
+            "resourceNamespaces" => {
+                read_nullable(map, key, &mut self.resource_namespaces, extra)
+            }
+            "roleAssignments" => {
+                read_nullable(map, key, &mut self.role_assignments, extra)
+            }
+            "roleDefinitions" => {
+                read_nullable(map, key, &mut self.role_definitions, extra)
+            }
+            "transitiveRoleAssignments" => {
+                read_nullable(map, key, &mut self.transitive_role_assignments, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRbacApplication`] by wire name, each a [`Field<UnifiedRbacApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacApplication::set_null`].
+pub enum UnifiedRbacApplicationField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRbacApplicationField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRbacApplication> = model::Field::new("id");
+    /// `customAppScopes`
+    pub const CustomAppScopes: model::Field<UnifiedRbacApplication> = model::Field::new(
+        "customAppScopes",
+    );
+    /// `resourceNamespaces`
+    pub const ResourceNamespaces: model::Field<UnifiedRbacApplication> = model::Field::new(
+        "resourceNamespaces",
+    );
+    /// `roleAssignments`
+    pub const RoleAssignments: model::Field<UnifiedRbacApplication> = model::Field::new(
+        "roleAssignments",
+    );
+    /// `roleDefinitions`
+    pub const RoleDefinitions: model::Field<UnifiedRbacApplication> = model::Field::new(
+        "roleDefinitions",
+    );
+    /// `transitiveRoleAssignments`
+    pub const TransitiveRoleAssignments: model::Field<UnifiedRbacApplication> = model::Field::new(
+        "transitiveRoleAssignments",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRbacApplication>] = &[
+        Self::Id,
+        Self::CustomAppScopes,
+        Self::ResourceNamespaces,
+        Self::RoleAssignments,
+        Self::RoleDefinitions,
+        Self::TransitiveRoleAssignments,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRbacResourceNamespace`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRbacResourceNamespace {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Navigation property `resourceActions`: `Collection(microsoft.graph.unifiedRbacResourceAction)`, contained; present when expanded (`$expand`).
+    pub resource_actions: Option<Vec<UnifiedRbacResourceAction>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRbacResourceNamespace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceNamespace {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacResourceNamespace";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("resourceActions", &self.resource_actions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceNamespace {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "resourceActions" => {
+                read_nullable(map, key, &mut self.resource_actions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceNamespace {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRbacResourceNamespace`] by wire name, each a [`Field<UnifiedRbacResourceNamespace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacResourceNamespace::set_null`].
+pub enum UnifiedRbacResourceNamespaceField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRbacResourceNamespaceField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRbacResourceNamespace> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<UnifiedRbacResourceNamespace> = model::Field::new(
+        "name",
+    );
+    /// `resourceActions`
+    pub const ResourceActions: model::Field<UnifiedRbacResourceNamespace> = model::Field::new(
+        "resourceActions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRbacResourceNamespace>] = &[
+        Self::Id,
+        Self::Name,
+        Self::ResourceActions,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRoleAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appScopeId`: `Edm.String`.
+    pub app_scope_id: Option<String>,
+    /// Property `condition`: `Edm.String`.
+    pub condition: Option<String>,
+    /// Property `directoryScopeId`: `Edm.String`.
+    pub directory_scope_id: Option<String>,
+    /// Property `principalId`: `Edm.String`.
+    pub principal_id: Option<String>,
+    /// Property `resourceScope`: `Edm.String`.
+    pub resource_scope: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    pub role_definition_id: Option<String>,
+    /// Navigation property `appScope`: `microsoft.graph.appScope`, contained; present when expanded (`$expand`).
+    pub app_scope: Option<AnyAppScope>,
+    /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub directory_scope: Option<AnyDirectoryObject>,
+    /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub principal: Option<AnyDirectoryObject>,
+    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    pub role_definition: Option<UnifiedRoleDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRoleAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appScopeId", &self.app_scope_id);
+        object.property("condition", &self.condition);
+        object.property("directoryScopeId", &self.directory_scope_id);
+        object.property("principalId", &self.principal_id);
+        object.property("resourceScope", &self.resource_scope);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("appScope", &self.app_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("directoryScope", &self.directory_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("principal", &self.principal);
+        object.property("roleDefinition", &self.role_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appScopeId" => read_lenient(map, key, &mut self.app_scope_id, extra),
+            "condition" => read_lenient(map, key, &mut self.condition, extra),
+            "directoryScopeId" => {
+                read_lenient(map, key, &mut self.directory_scope_id, extra)
+            }
+            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
+            "resourceScope" => read_lenient(map, key, &mut self.resource_scope, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "principal" => read_nullable(map, key, &mut self.principal, extra),
+            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRoleAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRoleAssignment`] by wire name, each a [`Field<UnifiedRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignment::set_null`].
+pub enum UnifiedRoleAssignmentField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleAssignmentField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleAssignment> = model::Field::new("id");
+    /// `appScopeId`
+    pub const AppScopeId: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "appScopeId",
+    );
+    /// `condition`
+    pub const Condition: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "condition",
+    );
+    /// `directoryScopeId`
+    pub const DirectoryScopeId: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "directoryScopeId",
+    );
+    /// `principalId`
+    pub const PrincipalId: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "principalId",
+    );
+    /// `resourceScope`
+    pub const ResourceScope: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "resourceScope",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `appScope`
+    pub const AppScope: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "appScope",
+    );
+    /// `directoryScope`
+    pub const DirectoryScope: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "directoryScope",
+    );
+    /// `principal`
+    pub const Principal: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "principal",
+    );
+    /// `roleDefinition`
+    pub const RoleDefinition: model::Field<UnifiedRoleAssignment> = model::Field::new(
+        "roleDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleAssignment>] = &[
+        Self::Id,
+        Self::AppScopeId,
+        Self::Condition,
+        Self::DirectoryScopeId,
+        Self::PrincipalId,
+        Self::ResourceScope,
+        Self::RoleDefinitionId,
+        Self::AppScope,
+        Self::DirectoryScope,
+        Self::Principal,
+        Self::RoleDefinition,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL entity type `microsoft.graph.unifiedRoleAssignmentMultiple`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleAssignmentMultiple {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appScopeIds`: `Collection(Edm.String)`.
+    pub app_scope_ids: Option<Vec<String>>,
+    /// Property `condition`: `Edm.String`.
+    pub condition: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `directoryScopeIds`: `Collection(Edm.String)`.
+    pub directory_scope_ids: Option<Vec<String>>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `principalIds`: `Collection(Edm.String)`.
+    pub principal_ids: Option<Vec<String>>,
+    /// Property `roleDefinitionId`: `Edm.String`, not nullable.
+    pub role_definition_id: Option<String>,
+    /// Navigation property `appScopes`: `Collection(microsoft.graph.appScope)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
+    pub app_scopes: Option<Vec<AnyAppScope>>,
+    /// Navigation property `directoryScopes`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub directory_scopes: Option<Vec<AnyDirectoryObject>>,
+    /// Navigation property `principals`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub principals: Option<Vec<AnyDirectoryObject>>,
+    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
+    pub role_definition: Option<UnifiedRoleDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for UnifiedRoleAssignmentMultiple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleAssignmentMultiple {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleAssignmentMultiple";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appScopeIds", &self.app_scope_ids);
+        object.property("condition", &self.condition);
+        object.property("description", &self.description);
+        object.property("directoryScopeIds", &self.directory_scope_ids);
+        object.property("displayName", &self.display_name);
+        object.property("principalIds", &self.principal_ids);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        #[cfg(feature = "_role_management")]
+        object.property("appScopes", &self.app_scopes);
+        #[cfg(feature = "_directory_object")]
+        object.property("directoryScopes", &self.directory_scopes);
+        #[cfg(feature = "_directory_object")]
+        object.property("principals", &self.principals);
+        #[cfg(feature = "_role_management")]
+        object.property("roleDefinition", &self.role_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentMultiple {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentMultiple {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appScopeIds" => read_lenient(map, key, &mut self.app_scope_ids, extra),
+            "condition" => read_lenient(map, key, &mut self.condition, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "directoryScopeIds" => {
+                read_lenient(map, key, &mut self.directory_scope_ids, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "principalIds" => read_lenient(map, key, &mut self.principal_ids, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            #[cfg(feature = "_role_management")]
+            "appScopes" => read_nullable(map, key, &mut self.app_scopes, extra),
+            #[cfg(feature = "_directory_object")]
+            "directoryScopes" => {
+                read_nullable(map, key, &mut self.directory_scopes, extra)
+            }
+            #[cfg(feature = "_directory_object")]
+            "principals" => read_nullable(map, key, &mut self.principals, extra),
+            #[cfg(feature = "_role_management")]
+            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl UnifiedRoleAssignmentMultiple {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`UnifiedRoleAssignmentMultiple`] by wire name, each a [`Field<UnifiedRoleAssignmentMultiple>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentMultiple::set_null`].
+pub enum UnifiedRoleAssignmentMultipleField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleAssignmentMultipleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new("id");
+    /// `appScopeIds`
+    pub const AppScopeIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "appScopeIds",
+    );
+    /// `condition`
+    pub const Condition: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "condition",
+    );
+    /// `description`
+    pub const Description: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "description",
+    );
+    /// `directoryScopeIds`
+    pub const DirectoryScopeIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "directoryScopeIds",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "displayName",
+    );
+    /// `principalIds`
+    pub const PrincipalIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "principalIds",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `appScopes`
+    pub const AppScopes: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "appScopes",
+    );
+    /// `directoryScopes`
+    pub const DirectoryScopes: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "directoryScopes",
+    );
+    /// `principals`
+    pub const Principals: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "principals",
+    );
+    /// `roleDefinition`
+    pub const RoleDefinition: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
+        "roleDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleAssignmentMultiple>] = &[
+        Self::Id,
+        Self::AppScopeIds,
+        Self::Condition,
+        Self::Description,
+        Self::DirectoryScopeIds,
+        Self::DisplayName,
+        Self::PrincipalIds,
+        Self::RoleDefinitionId,
+        Self::AppScopes,
+        Self::DirectoryScopes,
+        Self::Principals,
+        Self::RoleDefinition,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRoleAssignmentScheduleInstance`; base type `microsoft.graph.unifiedRoleScheduleInstanceBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleAssignmentScheduleInstance {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appScopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub app_scope_id: Option<String>,
+    /// Property `directoryScopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub directory_scope_id: Option<String>,
+    /// Property `principalId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub principal_id: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub role_definition_id: Option<String>,
+    /// Property `assignmentType`: `Edm.String`.
+    pub assignment_type: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `memberType`: `Edm.String`.
+    pub member_type: Option<String>,
+    /// Property `roleAssignmentOriginId`: `Edm.String`.
+    pub role_assignment_origin_id: Option<String>,
+    /// Property `roleAssignmentScheduleId`: `Edm.String`.
+    pub role_assignment_schedule_id: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub app_scope: Option<AnyAppScope>,
+    /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    #[cfg(feature = "_directory_object")]
+    pub directory_scope: Option<AnyDirectoryObject>,
+    /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    #[cfg(feature = "_directory_object")]
+    pub principal: Option<AnyDirectoryObject>,
+    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub role_definition: Option<UnifiedRoleDefinition>,
+    /// Navigation property `activatedUsing`: `microsoft.graph.unifiedRoleEligibilityScheduleInstance`; present when expanded (`$expand`).
+    pub activated_using: Option<UnifiedRoleEligibilityScheduleInstance>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRoleAssignmentScheduleInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleAssignmentScheduleInstance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleAssignmentScheduleInstance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appScopeId", &self.app_scope_id);
+        object.property("directoryScopeId", &self.directory_scope_id);
+        object.property("principalId", &self.principal_id);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("assignmentType", &self.assignment_type);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("memberType", &self.member_type);
+        object.property("roleAssignmentOriginId", &self.role_assignment_origin_id);
+        object.property("roleAssignmentScheduleId", &self.role_assignment_schedule_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("appScope", &self.app_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("directoryScope", &self.directory_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("principal", &self.principal);
+        object.property("roleDefinition", &self.role_definition);
+        object.property("activatedUsing", &self.activated_using);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleInstance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appScopeId" => read_lenient(map, key, &mut self.app_scope_id, extra),
+            "directoryScopeId" => {
+                read_lenient(map, key, &mut self.directory_scope_id, extra)
+            }
+            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "assignmentType" => read_lenient(map, key, &mut self.assignment_type, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "memberType" => read_lenient(map, key, &mut self.member_type, extra),
+            "roleAssignmentOriginId" => {
+                read_lenient(map, key, &mut self.role_assignment_origin_id, extra)
+            }
+            "roleAssignmentScheduleId" => {
+                read_lenient(map, key, &mut self.role_assignment_schedule_id, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "principal" => read_nullable(map, key, &mut self.principal, extra),
+            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
+            "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRoleAssignmentScheduleInstance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRoleAssignmentScheduleInstance`] by wire name, each a [`Field<UnifiedRoleAssignmentScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentScheduleInstance::set_null`].
+pub enum UnifiedRoleAssignmentScheduleInstanceField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleAssignmentScheduleInstanceField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "id",
+    );
+    /// `appScopeId`
+    pub const AppScopeId: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "appScopeId",
+    );
+    /// `directoryScopeId`
+    pub const DirectoryScopeId: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "directoryScopeId",
+    );
+    /// `principalId`
+    pub const PrincipalId: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "principalId",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `assignmentType`
+    pub const AssignmentType: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "assignmentType",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "endDateTime",
+    );
+    /// `memberType`
+    pub const MemberType: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "memberType",
+    );
+    /// `roleAssignmentOriginId`
+    pub const RoleAssignmentOriginId: model::Field<
+        UnifiedRoleAssignmentScheduleInstance,
+    > = model::Field::new("roleAssignmentOriginId");
+    /// `roleAssignmentScheduleId`
+    pub const RoleAssignmentScheduleId: model::Field<
+        UnifiedRoleAssignmentScheduleInstance,
+    > = model::Field::new("roleAssignmentScheduleId");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "startDateTime",
+    );
+    /// `appScope`
+    pub const AppScope: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "appScope",
+    );
+    /// `directoryScope`
+    pub const DirectoryScope: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "directoryScope",
+    );
+    /// `principal`
+    pub const Principal: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "principal",
+    );
+    /// `roleDefinition`
+    pub const RoleDefinition: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "roleDefinition",
+    );
+    /// `activatedUsing`
+    pub const ActivatedUsing: model::Field<UnifiedRoleAssignmentScheduleInstance> = model::Field::new(
+        "activatedUsing",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleAssignmentScheduleInstance>] = &[
+        Self::Id,
+        Self::AppScopeId,
+        Self::DirectoryScopeId,
+        Self::PrincipalId,
+        Self::RoleDefinitionId,
+        Self::AssignmentType,
+        Self::EndDateTime,
+        Self::MemberType,
+        Self::RoleAssignmentOriginId,
+        Self::RoleAssignmentScheduleId,
+        Self::StartDateTime,
+        Self::AppScope,
+        Self::DirectoryScope,
+        Self::Principal,
+        Self::RoleDefinition,
+        Self::ActivatedUsing,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRoleEligibilityScheduleInstance`; base type `microsoft.graph.unifiedRoleScheduleInstanceBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleEligibilityScheduleInstance {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appScopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub app_scope_id: Option<String>,
+    /// Property `directoryScopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub directory_scope_id: Option<String>,
+    /// Property `principalId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub principal_id: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub role_definition_id: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `memberType`: `Edm.String`.
+    pub member_type: Option<String>,
+    /// Property `roleEligibilityScheduleId`: `Edm.String`.
+    pub role_eligibility_schedule_id: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub app_scope: Option<AnyAppScope>,
+    /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    #[cfg(feature = "_directory_object")]
+    pub directory_scope: Option<AnyDirectoryObject>,
+    /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    #[cfg(feature = "_directory_object")]
+    pub principal: Option<AnyDirectoryObject>,
+    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
+    pub role_definition: Option<UnifiedRoleDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRoleEligibilityScheduleInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleEligibilityScheduleInstance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleEligibilityScheduleInstance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appScopeId", &self.app_scope_id);
+        object.property("directoryScopeId", &self.directory_scope_id);
+        object.property("principalId", &self.principal_id);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("memberType", &self.member_type);
+        object.property("roleEligibilityScheduleId", &self.role_eligibility_schedule_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("appScope", &self.app_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("directoryScope", &self.directory_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("principal", &self.principal);
+        object.property("roleDefinition", &self.role_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleInstance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appScopeId" => read_lenient(map, key, &mut self.app_scope_id, extra),
+            "directoryScopeId" => {
+                read_lenient(map, key, &mut self.directory_scope_id, extra)
+            }
+            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "memberType" => read_lenient(map, key, &mut self.member_type, extra),
+            "roleEligibilityScheduleId" => {
+                read_lenient(map, key, &mut self.role_eligibility_schedule_id, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "principal" => read_nullable(map, key, &mut self.principal, extra),
+            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRoleEligibilityScheduleInstance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRoleEligibilityScheduleInstance`] by wire name, each a [`Field<UnifiedRoleEligibilityScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleEligibilityScheduleInstance::set_null`].
+pub enum UnifiedRoleEligibilityScheduleInstanceField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleEligibilityScheduleInstanceField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "id",
+    );
+    /// `appScopeId`
+    pub const AppScopeId: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "appScopeId",
+    );
+    /// `directoryScopeId`
+    pub const DirectoryScopeId: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "directoryScopeId",
+    );
+    /// `principalId`
+    pub const PrincipalId: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "principalId",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "endDateTime",
+    );
+    /// `memberType`
+    pub const MemberType: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "memberType",
+    );
+    /// `roleEligibilityScheduleId`
+    pub const RoleEligibilityScheduleId: model::Field<
+        UnifiedRoleEligibilityScheduleInstance,
+    > = model::Field::new("roleEligibilityScheduleId");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "startDateTime",
+    );
+    /// `appScope`
+    pub const AppScope: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "appScope",
+    );
+    /// `directoryScope`
+    pub const DirectoryScope: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "directoryScope",
+    );
+    /// `principal`
+    pub const Principal: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "principal",
+    );
+    /// `roleDefinition`
+    pub const RoleDefinition: model::Field<UnifiedRoleEligibilityScheduleInstance> = model::Field::new(
+        "roleDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleEligibilityScheduleInstance>] = &[
+        Self::Id,
+        Self::AppScopeId,
+        Self::DirectoryScopeId,
+        Self::PrincipalId,
+        Self::RoleDefinitionId,
+        Self::EndDateTime,
+        Self::MemberType,
+        Self::RoleEligibilityScheduleId,
+        Self::StartDateTime,
+        Self::AppScope,
+        Self::DirectoryScope,
+        Self::Principal,
+        Self::RoleDefinition,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `isOrganizationDefault`: `Edm.Boolean`.
+    pub is_organization_default: Option<bool>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identity`.
+    pub last_modified_by: Option<AnyIdentity>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `scopeId`: `Edm.String`, not nullable.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`, not nullable.
+    pub scope_type: Option<String>,
+    /// Navigation property `effectiveRules`: `Collection(microsoft.graph.unifiedRoleManagementPolicyRule)`, contained; present when expanded (`$expand`).
+    pub effective_rules: Option<Vec<AnyUnifiedRoleManagementPolicyRule>>,
+    /// Navigation property `rules`: `Collection(microsoft.graph.unifiedRoleManagementPolicyRule)`, contained; present when expanded (`$expand`).
+    pub rules: Option<Vec<AnyUnifiedRoleManagementPolicyRule>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isOrganizationDefault", &self.is_organization_default);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("effectiveRules", &self.effective_rules);
+        object.property("rules", &self.rules);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isOrganizationDefault" => {
+                read_lenient(map, key, &mut self.is_organization_default, extra)
+            }
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "publication" => read_nullable(map, key, &mut self.publication, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "effectiveRules" => read_nullable(map, key, &mut self.effective_rules, extra),
+            "rules" => read_nullable(map, key, &mut self.rules, extra),
             _ => Ok(false),
         }
     }
@@ -1005,8 +4336,8 @@ impl graph_odata_runtime::model::ODataObject for BaseItemVersion {
     }
 }
 
-#[cfg(feature = "_json")]
-impl BaseItemVersion {
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1016,84 +4347,95 @@ impl BaseItemVersion {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`BaseItemVersion`] by wire name, each a [`Field<BaseItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseItemVersion::set_null`].
-pub enum BaseItemVersionField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicy`] by wire name, each a [`Field<UnifiedRoleManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicy::set_null`].
+pub enum UnifiedRoleManagementPolicyField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl BaseItemVersionField {
+impl UnifiedRoleManagementPolicyField {
     /// `id`
-    pub const Id: model::Field<BaseItemVersion> = model::Field::new("id");
+    pub const Id: model::Field<UnifiedRoleManagementPolicy> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `isOrganizationDefault`
+    pub const IsOrganizationDefault: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "isOrganizationDefault",
+    );
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BaseItemVersion> = model::Field::new(
+    pub const LastModifiedBy: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BaseItemVersion> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `publication`
-    pub const Publication: model::Field<BaseItemVersion> = model::Field::new(
-        "publication",
+    /// `scopeId`
+    pub const ScopeId: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "scopeType",
+    );
+    /// `effectiveRules`
+    pub const EffectiveRules: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "effectiveRules",
+    );
+    /// `rules`
+    pub const Rules: model::Field<UnifiedRoleManagementPolicy> = model::Field::new(
+        "rules",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaseItemVersion>] = &[
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicy>] = &[
         Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsOrganizationDefault,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::Publication,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::EffectiveRules,
+        Self::Rules,
     ];
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// CSDL entity type `microsoft.graph.conditionalAccessRoot`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessRoot {
+pub struct UnifiedRoleManagementPolicyApprovalRule {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `authenticationContextClassReferences`: `Collection(microsoft.graph.authenticationContextClassReference)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_context_class_reference")]
-    pub authentication_context_class_references: Option<
-        Vec<AuthenticationContextClassReference>,
-    >,
-    /// Navigation property `authenticationStrength`: `microsoft.graph.authenticationStrengthRoot`, contained; present when expanded (`$expand`).
-    pub authentication_strength: Option<AuthenticationStrengthRoot>,
-    /// **Deprecated**: deprecated on 2023-02-01, planned removal on 2023-03-31, revision 2023-02/AuthenticationStrengthsRemove
-    ///
-    /// Navigation property `authenticationStrengths`: `microsoft.graph.authenticationStrengthRoot`, contained; present when expanded (`$expand`).
-    #[deprecated(
-        note = "deprecated on 2023-02-01, planned removal on 2023-03-31, revision 2023-02/AuthenticationStrengthsRemove"
-    )]
-    pub authentication_strengths: Option<AuthenticationStrengthRoot>,
-    /// Navigation property `deletedItems`: `microsoft.graph.caPoliciesDeletableRoot`, contained; present when expanded (`$expand`).
-    pub deleted_items: Option<CaPoliciesDeletableRoot>,
-    /// Navigation property `namedLocations`: `Collection(microsoft.graph.namedLocation)`, contained; present when expanded (`$expand`).
-    pub named_locations: Option<Vec<AnyNamedLocation>>,
-    /// Navigation property `policies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_application_enforced_restrictions_session_control")]
-    pub policies: Option<Vec<AnyConditionalAccessPolicy>>,
-    /// Navigation property `templates`: `Collection(microsoft.graph.conditionalAccessTemplate)`, contained; present when expanded (`$expand`).
-    pub templates: Option<Vec<ConditionalAccessTemplate>>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Property `setting`: `microsoft.graph.approvalSettings`.
+    pub setting: Option<ApprovalSettings>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl serde::Serialize for ConditionalAccessRoot {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyApprovalRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ConditionalAccessRoot {
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyApprovalRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessRoot";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1107,25 +4449,14 @@ impl ConditionalAccessRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_authentication_context_class_reference")]
-        object
-            .property(
-                "authenticationContextClassReferences",
-                &self.authentication_context_class_references,
-            );
-        object.property("authenticationStrength", &self.authentication_strength);
-        object.property("authenticationStrengths", &self.authentication_strengths);
-        object.property("deletedItems", &self.deleted_items);
-        object.property("namedLocations", &self.named_locations);
-        #[cfg(feature = "_application_enforced_restrictions_session_control")]
-        object.property("policies", &self.policies);
-        object.property("templates", &self.templates);
+        object.property("target", &self.target);
+        object.property("setting", &self.setting);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessRoot {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyApprovalRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1133,9 +4464,9 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementPolicyApprovalRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1145,26 +4476,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_authentication_context_class_reference")]
-            "authenticationContextClassReferences" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.authentication_context_class_references,
-                    extra,
-                )
-            }
-            "authenticationStrength" => {
-                read_nullable(map, key, &mut self.authentication_strength, extra)
-            }
-            "authenticationStrengths" => {
-                read_nullable(map, key, &mut self.authentication_strengths, extra)
-            }
-            "deletedItems" => read_nullable(map, key, &mut self.deleted_items, extra),
-            "namedLocations" => read_nullable(map, key, &mut self.named_locations, extra),
-            #[cfg(feature = "_application_enforced_restrictions_session_control")]
-            "policies" => read_nullable(map, key, &mut self.policies, extra),
-            "templates" => read_nullable(map, key, &mut self.templates, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            "setting" => read_nullable(map, key, &mut self.setting, extra),
             _ => Ok(false),
         }
     }
@@ -1175,8 +4488,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-impl ConditionalAccessRoot {
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyApprovalRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1186,150 +4499,1049 @@ impl ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
-/// The properties of [`ConditionalAccessRoot`] by wire name, each a [`Field<ConditionalAccessRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessRoot::set_null`].
-pub enum ConditionalAccessRootField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyApprovalRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyApprovalRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyApprovalRule::set_null`].
+pub enum UnifiedRoleManagementPolicyApprovalRuleField {}
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl ConditionalAccessRootField {
+impl UnifiedRoleManagementPolicyApprovalRuleField {
     /// `id`
-    pub const Id: model::Field<ConditionalAccessRoot> = model::Field::new("id");
-    /// `authenticationContextClassReferences`
-    pub const AuthenticationContextClassReferences: model::Field<
-        ConditionalAccessRoot,
-    > = model::Field::new("authenticationContextClassReferences");
-    /// `authenticationStrength`
-    pub const AuthenticationStrength: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "authenticationStrength",
+    pub const Id: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
+        "id",
     );
-    /// `authenticationStrengths`
-    pub const AuthenticationStrengths: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "authenticationStrengths",
+    /// `target`
+    pub const Target: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
+        "target",
     );
-    /// `deletedItems`
-    pub const DeletedItems: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "deletedItems",
-    );
-    /// `namedLocations`
-    pub const NamedLocations: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "namedLocations",
-    );
-    /// `policies`
-    pub const Policies: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "policies",
-    );
-    /// `templates`
-    pub const Templates: model::Field<ConditionalAccessRoot> = model::Field::new(
-        "templates",
+    /// `setting`
+    pub const Setting: model::Field<UnifiedRoleManagementPolicyApprovalRule> = model::Field::new(
+        "setting",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessRoot>] = &[
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyApprovalRule>] = &[
         Self::Id,
-        Self::AuthenticationContextClassReferences,
-        Self::AuthenticationStrength,
-        Self::AuthenticationStrengths,
-        Self::DeletedItems,
-        Self::NamedLocations,
-        Self::Policies,
-        Self::Templates,
+        Self::Target,
+        Self::Setting,
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// A `microsoft.graph.customAuthenticationExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomAuthenticationExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomAuthenticationExtension {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
-    /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
-    #[cfg(feature = "_access_package")]
-    OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `policyId`: `Edm.String`, not nullable.
+    pub policy_id: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    pub role_definition_id: Option<String>,
+    /// Property `scopeId`: `Edm.String`, not nullable.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`, not nullable.
+    pub scope_type: Option<String>,
+    /// Navigation property `policy`: `microsoft.graph.unifiedRoleManagementPolicy`; present when expanded (`$expand`).
+    pub policy: Option<UnifiedRoleManagementPolicy>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomAuthenticationExtension {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("policyId", &self.policy_id);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("policy", &self.policy);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "policyId" => read_lenient(map, key, &mut self.policy_id, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "policy" => read_nullable(map, key, &mut self.policy, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyAssignment`] by wire name, each a [`Field<UnifiedRoleManagementPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyAssignment::set_null`].
+pub enum UnifiedRoleManagementPolicyAssignmentField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyAssignmentField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "id",
+    );
+    /// `policyId`
+    pub const PolicyId: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "policyId",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "scopeType",
+    );
+    /// `policy`
+    pub const Policy: model::Field<UnifiedRoleManagementPolicyAssignment> = model::Field::new(
+        "policy",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyAssignment>] = &[
+        Self::Id,
+        Self::PolicyId,
+        Self::RoleDefinitionId,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::Policy,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyAuthenticationContextRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Property `claimValue`: `Edm.String`.
+    pub claim_value: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyAuthenticationContextRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyAuthenticationContextRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.property("claimValue", &self.claim_value);
+        object.property("isEnabled", &self.is_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de>
+for UnifiedRoleManagementPolicyAuthenticationContextRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementPolicyAuthenticationContextRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            "claimValue" => read_lenient(map, key, &mut self.claim_value, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyAuthenticationContextRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyAuthenticationContextRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyAuthenticationContextRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyAuthenticationContextRule::set_null`].
+pub enum UnifiedRoleManagementPolicyAuthenticationContextRuleField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyAuthenticationContextRuleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyAuthenticationContextRule> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<
+        UnifiedRoleManagementPolicyAuthenticationContextRule,
+    > = model::Field::new("target");
+    /// `claimValue`
+    pub const ClaimValue: model::Field<
+        UnifiedRoleManagementPolicyAuthenticationContextRule,
+    > = model::Field::new("claimValue");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<
+        UnifiedRoleManagementPolicyAuthenticationContextRule,
+    > = model::Field::new("isEnabled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        UnifiedRoleManagementPolicyAuthenticationContextRule,
+    >] = &[Self::Id, Self::Target, Self::ClaimValue, Self::IsEnabled];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyEnablementRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Property `enabledRules`: `Collection(Edm.String)`.
+    pub enabled_rules: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyEnablementRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyEnablementRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyEnablementRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.property("enabledRules", &self.enabled_rules);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyEnablementRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementPolicyEnablementRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            "enabledRules" => read_lenient(map, key, &mut self.enabled_rules, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyEnablementRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyEnablementRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyEnablementRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyEnablementRule::set_null`].
+pub enum UnifiedRoleManagementPolicyEnablementRuleField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyEnablementRuleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
+        "target",
+    );
+    /// `enabledRules`
+    pub const EnabledRules: model::Field<UnifiedRoleManagementPolicyEnablementRule> = model::Field::new(
+        "enabledRules",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyEnablementRule>] = &[
+        Self::Id,
+        Self::Target,
+        Self::EnabledRules,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyExpirationRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Property `isExpirationRequired`: `Edm.Boolean`.
+    pub is_expiration_required: Option<bool>,
+    /// Property `maximumDuration`: `Edm.Duration`.
+    pub maximum_duration: Option<edm::Duration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyExpirationRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyExpirationRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.property("isExpirationRequired", &self.is_expiration_required);
+        object.property("maximumDuration", &self.maximum_duration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyExpirationRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementPolicyExpirationRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            "isExpirationRequired" => {
+                read_lenient(map, key, &mut self.is_expiration_required, extra)
+            }
+            "maximumDuration" => {
+                read_lenient(map, key, &mut self.maximum_duration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyExpirationRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyExpirationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyExpirationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyExpirationRule::set_null`].
+pub enum UnifiedRoleManagementPolicyExpirationRuleField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyExpirationRuleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
+        "target",
+    );
+    /// `isExpirationRequired`
+    pub const IsExpirationRequired: model::Field<
+        UnifiedRoleManagementPolicyExpirationRule,
+    > = model::Field::new("isExpirationRequired");
+    /// `maximumDuration`
+    pub const MaximumDuration: model::Field<UnifiedRoleManagementPolicyExpirationRule> = model::Field::new(
+        "maximumDuration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyExpirationRule>] = &[
+        Self::Id,
+        Self::Target,
+        Self::IsExpirationRequired,
+        Self::MaximumDuration,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyNotificationRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Property `isDefaultRecipientsEnabled`: `Edm.Boolean`.
+    pub is_default_recipients_enabled: Option<bool>,
+    /// Property `notificationLevel`: `Edm.String`.
+    pub notification_level: Option<String>,
+    /// Property `notificationRecipients`: `Collection(Edm.String)`.
+    pub notification_recipients: Option<Vec<String>>,
+    /// Property `notificationType`: `Edm.String`.
+    pub notification_type: Option<String>,
+    /// Property `recipientType`: `Edm.String`.
+    pub recipient_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyNotificationRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyNotificationRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyNotificationRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object
+            .property("isDefaultRecipientsEnabled", &self.is_default_recipients_enabled);
+        object.property("notificationLevel", &self.notification_level);
+        object.property("notificationRecipients", &self.notification_recipients);
+        object.property("notificationType", &self.notification_type);
+        object.property("recipientType", &self.recipient_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyNotificationRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementPolicyNotificationRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            "isDefaultRecipientsEnabled" => {
+                read_lenient(map, key, &mut self.is_default_recipients_enabled, extra)
+            }
+            "notificationLevel" => {
+                read_lenient(map, key, &mut self.notification_level, extra)
+            }
+            "notificationRecipients" => {
+                read_lenient(map, key, &mut self.notification_recipients, extra)
+            }
+            "notificationType" => {
+                read_lenient(map, key, &mut self.notification_type, extra)
+            }
+            "recipientType" => read_lenient(map, key, &mut self.recipient_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyNotificationRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyNotificationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyNotificationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyNotificationRule::set_null`].
+pub enum UnifiedRoleManagementPolicyNotificationRuleField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyNotificationRuleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
+        "target",
+    );
+    /// `isDefaultRecipientsEnabled`
+    pub const IsDefaultRecipientsEnabled: model::Field<
+        UnifiedRoleManagementPolicyNotificationRule,
+    > = model::Field::new("isDefaultRecipientsEnabled");
+    /// `notificationLevel`
+    pub const NotificationLevel: model::Field<
+        UnifiedRoleManagementPolicyNotificationRule,
+    > = model::Field::new("notificationLevel");
+    /// `notificationRecipients`
+    pub const NotificationRecipients: model::Field<
+        UnifiedRoleManagementPolicyNotificationRule,
+    > = model::Field::new("notificationRecipients");
+    /// `notificationType`
+    pub const NotificationType: model::Field<
+        UnifiedRoleManagementPolicyNotificationRule,
+    > = model::Field::new("notificationType");
+    /// `recipientType`
+    pub const RecipientType: model::Field<UnifiedRoleManagementPolicyNotificationRule> = model::Field::new(
+        "recipientType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        UnifiedRoleManagementPolicyNotificationRule,
+    >] = &[
+        Self::Id,
+        Self::Target,
+        Self::IsDefaultRecipientsEnabled,
+        Self::NotificationLevel,
+        Self::NotificationRecipients,
+        Self::NotificationType,
+        Self::RecipientType,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyRule`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementPolicyRule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+    pub target: Option<UnifiedRoleManagementPolicyRuleTarget>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl UnifiedRoleManagementPolicyRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`UnifiedRoleManagementPolicyRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRule::set_null`].
+pub enum UnifiedRoleManagementPolicyRuleField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementPolicyRuleField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementPolicyRule> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<UnifiedRoleManagementPolicyRule> = model::Field::new(
+        "target",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyRule>] = &[
+        Self::Id,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// A `microsoft.graph.unifiedRoleManagementPolicyRule` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UnifiedRoleManagementPolicyRule`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyUnifiedRoleManagementPolicyRule {
+    /// The base type itself, or a derived type unknown to this crate.
+    UnifiedRoleManagementPolicyRule(Box<UnifiedRoleManagementPolicyRule>),
+    /// `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`
+    UnifiedRoleManagementPolicyApprovalRule(
+        Box<UnifiedRoleManagementPolicyApprovalRule>,
+    ),
+    /// `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`
+    UnifiedRoleManagementPolicyAuthenticationContextRule(
+        Box<UnifiedRoleManagementPolicyAuthenticationContextRule>,
+    ),
+    /// `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`
+    UnifiedRoleManagementPolicyEnablementRule(
+        Box<UnifiedRoleManagementPolicyEnablementRule>,
+    ),
+    /// `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`
+    UnifiedRoleManagementPolicyExpirationRule(
+        Box<UnifiedRoleManagementPolicyExpirationRule>,
+    ),
+    /// `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`
+    UnifiedRoleManagementPolicyNotificationRule(
+        Box<UnifiedRoleManagementPolicyNotificationRule>,
+    ),
+}
+
+#[cfg(feature = "_policies")]
+impl AnyUnifiedRoleManagementPolicyRule {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::CustomAuthenticationExtension(_) => {
-                CustomAuthenticationExtension::ODATA_TYPE
+            Self::UnifiedRoleManagementPolicyRule(_) => {
+                UnifiedRoleManagementPolicyRule::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
-            Self::OnTokenIssuanceStartCustomExtension(_) => {
-                OnTokenIssuanceStartCustomExtension::ODATA_TYPE
+            Self::UnifiedRoleManagementPolicyApprovalRule(_) => {
+                UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE
+            }
+            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(_) => {
+                UnifiedRoleManagementPolicyAuthenticationContextRule::ODATA_TYPE
+            }
+            Self::UnifiedRoleManagementPolicyEnablementRule(_) => {
+                UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE
+            }
+            Self::UnifiedRoleManagementPolicyExpirationRule(_) => {
+                UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE
+            }
+            Self::UnifiedRoleManagementPolicyNotificationRule(_) => {
+                UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_custom_authentication_extension(
+    /// The value if it is a plain [`UnifiedRoleManagementPolicyRule`] (or of an unknown derived type).
+    pub fn as_unified_role_management_policy_rule(
         &self,
-    ) -> Option<&CustomAuthenticationExtension> {
+    ) -> Option<&UnifiedRoleManagementPolicyRule> {
         match self {
-            Self::CustomAuthenticationExtension(value) => Some(value),
+            Self::UnifiedRoleManagementPolicyRule(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl Default for AnyCustomAuthenticationExtension {
+#[cfg(feature = "_policies")]
+impl Default for AnyUnifiedRoleManagementPolicyRule {
     fn default() -> Self {
-        Self::CustomAuthenticationExtension(Box::default())
+        Self::UnifiedRoleManagementPolicyRule(Box::default())
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<CustomAuthenticationExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: CustomAuthenticationExtension) -> Self {
-        Self::CustomAuthenticationExtension(Box::new(value))
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyRule> for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyRule) -> Self {
+        Self::UnifiedRoleManagementPolicyRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomAuthenticationExtension {
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
-    #[cfg(feature = "_access_package")]
-    pub fn as_on_token_issuance_start_custom_extension(
+#[cfg(feature = "_policies")]
+impl AnyUnifiedRoleManagementPolicyRule {
+    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyApprovalRule`] variant.
+    pub fn as_unified_role_management_policy_approval_rule(
         &self,
-    ) -> Option<&OnTokenIssuanceStartCustomExtension> {
+    ) -> Option<&UnifiedRoleManagementPolicyApprovalRule> {
         match self {
-            Self::OnTokenIssuanceStartCustomExtension(value) => Some(value),
+            Self::UnifiedRoleManagementPolicyApprovalRule(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyAuthenticationContextRule`] variant.
+    pub fn as_unified_role_management_policy_authentication_context_rule(
+        &self,
+    ) -> Option<&UnifiedRoleManagementPolicyAuthenticationContextRule> {
+        match self {
+            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyEnablementRule`] variant.
+    pub fn as_unified_role_management_policy_enablement_rule(
+        &self,
+    ) -> Option<&UnifiedRoleManagementPolicyEnablementRule> {
+        match self {
+            Self::UnifiedRoleManagementPolicyEnablementRule(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyExpirationRule`] variant.
+    pub fn as_unified_role_management_policy_expiration_rule(
+        &self,
+    ) -> Option<&UnifiedRoleManagementPolicyExpirationRule> {
+        match self {
+            Self::UnifiedRoleManagementPolicyExpirationRule(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyNotificationRule`] variant.
+    pub fn as_unified_role_management_policy_notification_rule(
+        &self,
+    ) -> Option<&UnifiedRoleManagementPolicyNotificationRule> {
+        match self {
+            Self::UnifiedRoleManagementPolicyNotificationRule(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
-impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
-        Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyApprovalRule>
+for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyApprovalRule) -> Self {
+        Self::UnifiedRoleManagementPolicyApprovalRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AnyCustomAuthenticationExtension {
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyAuthenticationContextRule>
+for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyAuthenticationContextRule) -> Self {
+        Self::UnifiedRoleManagementPolicyAuthenticationContextRule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyEnablementRule>
+for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyEnablementRule) -> Self {
+        Self::UnifiedRoleManagementPolicyEnablementRule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyExpirationRule>
+for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyExpirationRule) -> Self {
+        Self::UnifiedRoleManagementPolicyExpirationRule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<UnifiedRoleManagementPolicyNotificationRule>
+for AnyUnifiedRoleManagementPolicyRule {
+    fn from(value: UnifiedRoleManagementPolicyNotificationRule) -> Self {
+        Self::UnifiedRoleManagementPolicyNotificationRule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AnyUnifiedRoleManagementPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomAuthenticationExtension(value) => {
+            Self::UnifiedRoleManagementPolicyRule(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            #[cfg(feature = "_access_package")]
-            Self::OnTokenIssuanceStartCustomExtension(value) => {
+            Self::UnifiedRoleManagementPolicyApprovalRule(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
+                        Some(UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE),
+                    )
+            }
+            Self::UnifiedRoleManagementPolicyAuthenticationContextRule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            UnifiedRoleManagementPolicyAuthenticationContextRule::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::UnifiedRoleManagementPolicyEnablementRule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE),
+                    )
+            }
+            Self::UnifiedRoleManagementPolicyExpirationRule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE),
+                    )
+            }
+            Self::UnifiedRoleManagementPolicyNotificationRule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleManagementPolicyRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1338,14 +5550,331 @@ impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_access_package")]
-            "microsoft.graph.onTokenIssuanceStartCustomExtension"
-            | "graph.onTokenIssuanceStartCustomExtension" => {
+            "microsoft.graph.unifiedRoleManagementPolicyApprovalRule"
+            | "graph.unifiedRoleManagementPolicyApprovalRule" => {
                 serde_json::from_value(value)
-                    .map(Self::OnTokenIssuanceStartCustomExtension)
+                    .map(Self::UnifiedRoleManagementPolicyApprovalRule)
             }
-            _ => serde_json::from_value(value).map(Self::CustomAuthenticationExtension),
+            "microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule"
+            | "graph.unifiedRoleManagementPolicyAuthenticationContextRule" => {
+                serde_json::from_value(value)
+                    .map(Self::UnifiedRoleManagementPolicyAuthenticationContextRule)
+            }
+            "microsoft.graph.unifiedRoleManagementPolicyEnablementRule"
+            | "graph.unifiedRoleManagementPolicyEnablementRule" => {
+                serde_json::from_value(value)
+                    .map(Self::UnifiedRoleManagementPolicyEnablementRule)
+            }
+            "microsoft.graph.unifiedRoleManagementPolicyExpirationRule"
+            | "graph.unifiedRoleManagementPolicyExpirationRule" => {
+                serde_json::from_value(value)
+                    .map(Self::UnifiedRoleManagementPolicyExpirationRule)
+            }
+            "microsoft.graph.unifiedRoleManagementPolicyNotificationRule"
+            | "graph.unifiedRoleManagementPolicyNotificationRule" => {
+                serde_json::from_value(value)
+                    .map(Self::UnifiedRoleManagementPolicyNotificationRule)
+            }
+            _ => serde_json::from_value(value).map(Self::UnifiedRoleManagementPolicyRule),
         };
         read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRoleScheduleInstanceBase`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleScheduleInstanceBase {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appScopeId`: `Edm.String`.
+    pub app_scope_id: Option<String>,
+    /// Property `directoryScopeId`: `Edm.String`.
+    pub directory_scope_id: Option<String>,
+    /// Property `principalId`: `Edm.String`.
+    pub principal_id: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    pub role_definition_id: Option<String>,
+    /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
+    pub app_scope: Option<AnyAppScope>,
+    /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub directory_scope: Option<AnyDirectoryObject>,
+    /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub principal: Option<AnyDirectoryObject>,
+    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    pub role_definition: Option<UnifiedRoleDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRoleScheduleInstanceBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedRoleScheduleInstanceBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleScheduleInstanceBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appScopeId", &self.app_scope_id);
+        object.property("directoryScopeId", &self.directory_scope_id);
+        object.property("principalId", &self.principal_id);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("appScope", &self.app_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("directoryScope", &self.directory_scope);
+        #[cfg(feature = "_directory_object")]
+        object.property("principal", &self.principal);
+        object.property("roleDefinition", &self.role_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleInstanceBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleInstanceBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appScopeId" => read_lenient(map, key, &mut self.app_scope_id, extra),
+            "directoryScopeId" => {
+                read_lenient(map, key, &mut self.directory_scope_id, extra)
+            }
+            "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
+            #[cfg(feature = "_directory_object")]
+            "principal" => read_nullable(map, key, &mut self.principal, extra),
+            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRoleScheduleInstanceBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRoleScheduleInstanceBase`] by wire name, each a [`Field<UnifiedRoleScheduleInstanceBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleScheduleInstanceBase::set_null`].
+pub enum UnifiedRoleScheduleInstanceBaseField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleScheduleInstanceBaseField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "id",
+    );
+    /// `appScopeId`
+    pub const AppScopeId: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "appScopeId",
+    );
+    /// `directoryScopeId`
+    pub const DirectoryScopeId: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "directoryScopeId",
+    );
+    /// `principalId`
+    pub const PrincipalId: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "principalId",
+    );
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// `appScope`
+    pub const AppScope: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "appScope",
+    );
+    /// `directoryScope`
+    pub const DirectoryScope: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "directoryScope",
+    );
+    /// `principal`
+    pub const Principal: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "principal",
+    );
+    /// `roleDefinition`
+    pub const RoleDefinition: model::Field<UnifiedRoleScheduleInstanceBase> = model::Field::new(
+        "roleDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleScheduleInstanceBase>] = &[
+        Self::Id,
+        Self::AppScopeId,
+        Self::DirectoryScopeId,
+        Self::PrincipalId,
+        Self::RoleDefinitionId,
+        Self::AppScope,
+        Self::DirectoryScope,
+        Self::Principal,
+        Self::RoleDefinition,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// A `microsoft.graph.unifiedRoleScheduleInstanceBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UnifiedRoleScheduleInstanceBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyUnifiedRoleScheduleInstanceBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    UnifiedRoleScheduleInstanceBase(Box<UnifiedRoleScheduleInstanceBase>),
+    /// `microsoft.graph.unifiedRoleAssignmentScheduleInstance`
+    UnifiedRoleAssignmentScheduleInstance(Box<UnifiedRoleAssignmentScheduleInstance>),
+    /// `microsoft.graph.unifiedRoleEligibilityScheduleInstance`
+    UnifiedRoleEligibilityScheduleInstance(Box<UnifiedRoleEligibilityScheduleInstance>),
+}
+
+#[cfg(feature = "_role_management")]
+impl AnyUnifiedRoleScheduleInstanceBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::UnifiedRoleScheduleInstanceBase(_) => {
+                UnifiedRoleScheduleInstanceBase::ODATA_TYPE
+            }
+            Self::UnifiedRoleAssignmentScheduleInstance(_) => {
+                UnifiedRoleAssignmentScheduleInstance::ODATA_TYPE
+            }
+            Self::UnifiedRoleEligibilityScheduleInstance(_) => {
+                UnifiedRoleEligibilityScheduleInstance::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`UnifiedRoleScheduleInstanceBase`] (or of an unknown derived type).
+    pub fn as_unified_role_schedule_instance_base(
+        &self,
+    ) -> Option<&UnifiedRoleScheduleInstanceBase> {
+        match self {
+            Self::UnifiedRoleScheduleInstanceBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl Default for AnyUnifiedRoleScheduleInstanceBase {
+    fn default() -> Self {
+        Self::UnifiedRoleScheduleInstanceBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<UnifiedRoleScheduleInstanceBase> for AnyUnifiedRoleScheduleInstanceBase {
+    fn from(value: UnifiedRoleScheduleInstanceBase) -> Self {
+        Self::UnifiedRoleScheduleInstanceBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl AnyUnifiedRoleScheduleInstanceBase {
+    /// The value if it is a [`AnyUnifiedRoleScheduleInstanceBase::UnifiedRoleAssignmentScheduleInstance`] variant.
+    pub fn as_unified_role_assignment_schedule_instance(
+        &self,
+    ) -> Option<&UnifiedRoleAssignmentScheduleInstance> {
+        match self {
+            Self::UnifiedRoleAssignmentScheduleInstance(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUnifiedRoleScheduleInstanceBase::UnifiedRoleEligibilityScheduleInstance`] variant.
+    pub fn as_unified_role_eligibility_schedule_instance(
+        &self,
+    ) -> Option<&UnifiedRoleEligibilityScheduleInstance> {
+        match self {
+            Self::UnifiedRoleEligibilityScheduleInstance(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<UnifiedRoleAssignmentScheduleInstance> for AnyUnifiedRoleScheduleInstanceBase {
+    fn from(value: UnifiedRoleAssignmentScheduleInstance) -> Self {
+        Self::UnifiedRoleAssignmentScheduleInstance(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<UnifiedRoleEligibilityScheduleInstance>
+for AnyUnifiedRoleScheduleInstanceBase {
+    fn from(value: UnifiedRoleEligibilityScheduleInstance) -> Self {
+        Self::UnifiedRoleEligibilityScheduleInstance(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for AnyUnifiedRoleScheduleInstanceBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UnifiedRoleScheduleInstanceBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::UnifiedRoleAssignmentScheduleInstance(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleAssignmentScheduleInstance::ODATA_TYPE),
+                    )
+            }
+            Self::UnifiedRoleEligibilityScheduleInstance(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleEligibilityScheduleInstance::ODATA_TYPE),
+                    )
+            }
+        }
     }
 }

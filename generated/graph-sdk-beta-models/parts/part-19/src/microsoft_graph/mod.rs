@@ -4,28 +4,19 @@
 
 //!Types of the CSDL namespace `microsoft.graph`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
+pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph::*;
@@ -51,9 +42,6 @@ mod entity_types_1;
 pub use entity_types_1::*;
 
 mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
 
 mod complex_types;
 

@@ -12,107 +12,274 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.correlationReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct CorrelationReason(graph_odata_runtime::enums::FlagSet);
+/// CSDL enum type `microsoft.graph.security.containerPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContainerPortProtocol {
+    /// `udp` = 0
+    Udp,
+    /// `tcp` = 1
+    Tcp,
+    /// `sctp` = 2
+    Sctp,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
 
 #[cfg(feature = "_security")]
-impl CorrelationReason {
-    /// `repeatedAlertOccurrence` = 1
-    pub const REPEATED_ALERT_OCCURRENCE: Self = Self(
+impl graph_odata_runtime::enums::EvolvableEnum for ContainerPortProtocol {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("udp", 0),
+        ("tcp", 1),
+        ("sctp", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "udp" => Self::Udp,
+            "tcp" => Self::Tcp,
+            "sctp" => Self::Sctp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Udp => "udp",
+            Self::Tcp => "tcp",
+            Self::Sctp => "sctp",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ContainerPortProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ContainerPortProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ContainerPortProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ContainerPortProtocol {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.deviceAssetIdentifier`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceAssetIdentifier {
+    /// `deviceId` = 0
+    DeviceId,
+    /// `deviceName` = 1
+    DeviceName,
+    /// `remoteDeviceName` = 2
+    RemoteDeviceName,
+    /// `targetDeviceName` = 3
+    TargetDeviceName,
+    /// `destinationDeviceName` = 4
+    DestinationDeviceName,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceAssetIdentifier {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceId", 0),
+        ("deviceName", 1),
+        ("remoteDeviceName", 2),
+        ("targetDeviceName", 3),
+        ("destinationDeviceName", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceId" => Self::DeviceId,
+            "deviceName" => Self::DeviceName,
+            "remoteDeviceName" => Self::RemoteDeviceName,
+            "targetDeviceName" => Self::TargetDeviceName,
+            "destinationDeviceName" => Self::DestinationDeviceName,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceId => "deviceId",
+            Self::DeviceName => "deviceName",
+            Self::RemoteDeviceName => "remoteDeviceName",
+            Self::TargetDeviceName => "targetDeviceName",
+            Self::DestinationDeviceName => "destinationDeviceName",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DeviceAssetIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DeviceAssetIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DeviceAssetIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DeviceAssetIdentifier {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.exportFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExportFormat {
+    /// `pst` = 0
+    Pst,
+    /// `msg` = 1
+    Msg,
+    /// `eml` = 2
+    Eml,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExportFormat {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pst", 0),
+        ("msg", 1),
+        ("eml", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pst" => Self::Pst,
+            "msg" => Self::Msg,
+            "eml" => Self::Eml,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pst => "pst",
+            Self::Msg => "msg",
+            Self::Eml => "eml",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ExportFormat {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.forceUserPasswordResetEntityIdentifier`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ForceUserPasswordResetEntityIdentifier(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl ForceUserPasswordResetEntityIdentifier {
+    /// `accountSid` = 1
+    pub const ACCOUNT_SID: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
-    /// `sameGeography` = 2
-    pub const SAME_GEOGRAPHY: Self = Self(
+    /// `initiatingProcessAccountSid` = 2
+    pub const INITIATING_PROCESS_ACCOUNT_SID: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
-    /// `similarArtifacts` = 4
-    pub const SIMILAR_ARTIFACTS: Self = Self(
+    /// `requestAccountSid` = 4
+    pub const REQUEST_ACCOUNT_SID: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// `sameTargetedAsset` = 8
-    pub const SAME_TARGETED_ASSET: Self = Self(
+    /// `onPremSid` = 8
+    pub const ON_PREM_SID: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
-    /// `sameNetworkSegment` = 16
-    pub const SAME_NETWORK_SEGMENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `eventSequence` = 32
-    pub const EVENT_SEQUENCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `timeFrame` = 64
-    pub const TIME_FRAME: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `sameThreatSource` = 128
-    pub const SAME_THREAT_SOURCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `similarTTPsOrBehavior` = 256
-    pub const SIMILAR_TT_PS_OR_BEHAVIOR: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `sameActor` = 512
-    pub const SAME_ACTOR: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `sameCampaign` = 1024
-    pub const SAME_CAMPAIGN: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-    /// `sharedIndicators` = 2048
-    pub const SHARED_INDICATORS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2048),
-    );
-    /// `sameAsset` = 4096
-    pub const SAME_ASSET: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `networkProximity` = 8192
-    pub const NETWORK_PROXIMITY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `eventCasualSequence` = 16384
-    pub const EVENT_CASUAL_SEQUENCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `temporalProximity` = 32768
-    pub const TEMPORAL_PROXIMITY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `lateralMovementPath` = 65536
-    pub const LATERAL_MOVEMENT_PATH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-    /// `unknownFutureValue` = 131072
+    /// `unknownFutureValue` = 16
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for CorrelationReason {
+impl graph_odata_runtime::enums::FlagsEnum for ForceUserPasswordResetEntityIdentifier {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("repeatedAlertOccurrence", 1),
-        ("sameGeography", 2),
-        ("similarArtifacts", 4),
-        ("sameTargetedAsset", 8),
-        ("sameNetworkSegment", 16),
-        ("eventSequence", 32),
-        ("timeFrame", 64),
-        ("sameThreatSource", 128),
-        ("similarTTPsOrBehavior", 256),
-        ("sameActor", 512),
-        ("sameCampaign", 1024),
-        ("sharedIndicators", 2048),
-        ("sameAsset", 4096),
-        ("networkProximity", 8192),
-        ("eventCasualSequence", 16384),
-        ("temporalProximity", 32768),
-        ("lateralMovementPath", 65536),
-        ("unknownFutureValue", 131072),
+        ("accountSid", 1),
+        ("initiatingProcessAccountSid", 2),
+        ("requestAccountSid", 4),
+        ("onPremSid", 8),
+        ("unknownFutureValue", 16),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -123,21 +290,21 @@ impl graph_odata_runtime::enums::FlagsEnum for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Debug for CorrelationReason {
+impl std::fmt::Debug for ForceUserPasswordResetEntityIdentifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for CorrelationReason {
+impl std::fmt::Display for ForceUserPasswordResetEntityIdentifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for CorrelationReason {
+impl std::str::FromStr for ForceUserPasswordResetEntityIdentifier {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
@@ -145,7 +312,7 @@ impl std::str::FromStr for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOr for CorrelationReason {
+impl std::ops::BitOr for ForceUserPasswordResetEntityIdentifier {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
@@ -153,21 +320,21 @@ impl std::ops::BitOr for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for CorrelationReason {
+impl std::ops::BitOrAssign for ForceUserPasswordResetEntityIdentifier {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for CorrelationReason {
+impl serde::Serialize for ForceUserPasswordResetEntityIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CorrelationReason {
+impl<'de> serde::Deserialize<'de> for ForceUserPasswordResetEntityIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -176,53 +343,68 @@ impl<'de> serde::Deserialize<'de> for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.purgeType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.kubernetesServiceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PurgeType {
-    /// `recoverable` = 0
-    Recoverable,
-    /// `unknownFutureValue` = 1
+pub enum KubernetesServiceType {
+    /// `unknown` = 0
+    Unknown,
+    /// `clusterIP` = 1
+    ClusterIp,
+    /// `externalName` = 2
+    ExternalName,
+    /// `nodePort` = 3
+    NodePort,
+    /// `loadBalancer` = 4
+    LoadBalancer,
+    /// `unknownFutureValue` = 31
     UnknownFutureValue,
-    /// `permanentlyDelete` = 2
-    PermanentlyDelete,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PurgeType {
+impl graph_odata_runtime::enums::EvolvableEnum for KubernetesServiceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("recoverable", 0),
-        ("unknownFutureValue", 1),
-        ("permanentlyDelete", 2),
+        ("unknown", 0),
+        ("clusterIP", 1),
+        ("externalName", 2),
+        ("nodePort", 3),
+        ("loadBalancer", 4),
+        ("unknownFutureValue", 31),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "recoverable" => Self::Recoverable,
+            "unknown" => Self::Unknown,
+            "clusterIP" => Self::ClusterIp,
+            "externalName" => Self::ExternalName,
+            "nodePort" => Self::NodePort,
+            "loadBalancer" => Self::LoadBalancer,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "permanentlyDelete" => Self::PermanentlyDelete,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Recoverable => "recoverable",
+            Self::Unknown => "unknown",
+            Self::ClusterIp => "clusterIP",
+            Self::ExternalName => "externalName",
+            Self::NodePort => "nodePort",
+            Self::LoadBalancer => "loadBalancer",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::PermanentlyDelete => "permanentlyDelete",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PurgeType {
+impl serde::Serialize for KubernetesServiceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PurgeType {
+impl<'de> serde::Deserialize<'de> for KubernetesServiceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -231,14 +413,267 @@ impl<'de> serde::Deserialize<'de> for PurgeType {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PurgeType {
+impl std::fmt::Display for KubernetesServiceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for PurgeType {
+impl From<&str> for KubernetesServiceType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.mailboxAssetIdentifier`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MailboxAssetIdentifier {
+    /// `accountUpn` = 0
+    AccountUpn,
+    /// `fileOwnerUpn` = 1
+    FileOwnerUpn,
+    /// `initiatingProcessAccountUpn` = 2
+    InitiatingProcessAccountUpn,
+    /// `lastModifyingAccountUpn` = 3
+    LastModifyingAccountUpn,
+    /// `targetAccountUpn` = 4
+    TargetAccountUpn,
+    /// `senderFromAddress` = 5
+    SenderFromAddress,
+    /// `senderDisplayName` = 6
+    SenderDisplayName,
+    /// `recipientEmailAddress` = 7
+    RecipientEmailAddress,
+    /// `senderMailFromAddress` = 8
+    SenderMailFromAddress,
+    /// `unknownFutureValue` = 9
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for MailboxAssetIdentifier {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("accountUpn", 0),
+        ("fileOwnerUpn", 1),
+        ("initiatingProcessAccountUpn", 2),
+        ("lastModifyingAccountUpn", 3),
+        ("targetAccountUpn", 4),
+        ("senderFromAddress", 5),
+        ("senderDisplayName", 6),
+        ("recipientEmailAddress", 7),
+        ("senderMailFromAddress", 8),
+        ("unknownFutureValue", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "accountUpn" => Self::AccountUpn,
+            "fileOwnerUpn" => Self::FileOwnerUpn,
+            "initiatingProcessAccountUpn" => Self::InitiatingProcessAccountUpn,
+            "lastModifyingAccountUpn" => Self::LastModifyingAccountUpn,
+            "targetAccountUpn" => Self::TargetAccountUpn,
+            "senderFromAddress" => Self::SenderFromAddress,
+            "senderDisplayName" => Self::SenderDisplayName,
+            "recipientEmailAddress" => Self::RecipientEmailAddress,
+            "senderMailFromAddress" => Self::SenderMailFromAddress,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AccountUpn => "accountUpn",
+            Self::FileOwnerUpn => "fileOwnerUpn",
+            Self::InitiatingProcessAccountUpn => "initiatingProcessAccountUpn",
+            Self::LastModifyingAccountUpn => "lastModifyingAccountUpn",
+            Self::TargetAccountUpn => "targetAccountUpn",
+            Self::SenderFromAddress => "senderFromAddress",
+            Self::SenderDisplayName => "senderDisplayName",
+            Self::RecipientEmailAddress => "recipientEmailAddress",
+            Self::SenderMailFromAddress => "senderMailFromAddress",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxAssetIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxAssetIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for MailboxAssetIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for MailboxAssetIdentifier {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.userAssetIdentifier`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserAssetIdentifier {
+    /// `accountObjectId` = 0
+    AccountObjectId,
+    /// `accountSid` = 1
+    AccountSid,
+    /// `accountUpn` = 2
+    AccountUpn,
+    /// `accountName` = 3
+    AccountName,
+    /// `accountDomain` = 4
+    AccountDomain,
+    /// `accountId` = 5
+    AccountId,
+    /// `requestAccountSid` = 6
+    RequestAccountSid,
+    /// `requestAccountName` = 7
+    RequestAccountName,
+    /// `requestAccountDomain` = 8
+    RequestAccountDomain,
+    /// `recipientObjectId` = 9
+    RecipientObjectId,
+    /// `processAccountObjectId` = 10
+    ProcessAccountObjectId,
+    /// `initiatingAccountSid` = 11
+    InitiatingAccountSid,
+    /// `initiatingProcessAccountUpn` = 12
+    InitiatingProcessAccountUpn,
+    /// `initiatingAccountName` = 13
+    InitiatingAccountName,
+    /// `initiatingAccountDomain` = 14
+    InitiatingAccountDomain,
+    /// `servicePrincipalId` = 15
+    ServicePrincipalId,
+    /// `servicePrincipalName` = 16
+    ServicePrincipalName,
+    /// `targetAccountUpn` = 17
+    TargetAccountUpn,
+    /// `unknownFutureValue` = 18
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserAssetIdentifier {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("accountObjectId", 0),
+        ("accountSid", 1),
+        ("accountUpn", 2),
+        ("accountName", 3),
+        ("accountDomain", 4),
+        ("accountId", 5),
+        ("requestAccountSid", 6),
+        ("requestAccountName", 7),
+        ("requestAccountDomain", 8),
+        ("recipientObjectId", 9),
+        ("processAccountObjectId", 10),
+        ("initiatingAccountSid", 11),
+        ("initiatingProcessAccountUpn", 12),
+        ("initiatingAccountName", 13),
+        ("initiatingAccountDomain", 14),
+        ("servicePrincipalId", 15),
+        ("servicePrincipalName", 16),
+        ("targetAccountUpn", 17),
+        ("unknownFutureValue", 18),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "accountObjectId" => Self::AccountObjectId,
+            "accountSid" => Self::AccountSid,
+            "accountUpn" => Self::AccountUpn,
+            "accountName" => Self::AccountName,
+            "accountDomain" => Self::AccountDomain,
+            "accountId" => Self::AccountId,
+            "requestAccountSid" => Self::RequestAccountSid,
+            "requestAccountName" => Self::RequestAccountName,
+            "requestAccountDomain" => Self::RequestAccountDomain,
+            "recipientObjectId" => Self::RecipientObjectId,
+            "processAccountObjectId" => Self::ProcessAccountObjectId,
+            "initiatingAccountSid" => Self::InitiatingAccountSid,
+            "initiatingProcessAccountUpn" => Self::InitiatingProcessAccountUpn,
+            "initiatingAccountName" => Self::InitiatingAccountName,
+            "initiatingAccountDomain" => Self::InitiatingAccountDomain,
+            "servicePrincipalId" => Self::ServicePrincipalId,
+            "servicePrincipalName" => Self::ServicePrincipalName,
+            "targetAccountUpn" => Self::TargetAccountUpn,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AccountObjectId => "accountObjectId",
+            Self::AccountSid => "accountSid",
+            Self::AccountUpn => "accountUpn",
+            Self::AccountName => "accountName",
+            Self::AccountDomain => "accountDomain",
+            Self::AccountId => "accountId",
+            Self::RequestAccountSid => "requestAccountSid",
+            Self::RequestAccountName => "requestAccountName",
+            Self::RequestAccountDomain => "requestAccountDomain",
+            Self::RecipientObjectId => "recipientObjectId",
+            Self::ProcessAccountObjectId => "processAccountObjectId",
+            Self::InitiatingAccountSid => "initiatingAccountSid",
+            Self::InitiatingProcessAccountUpn => "initiatingProcessAccountUpn",
+            Self::InitiatingAccountName => "initiatingAccountName",
+            Self::InitiatingAccountDomain => "initiatingAccountDomain",
+            Self::ServicePrincipalId => "servicePrincipalId",
+            Self::ServicePrincipalName => "servicePrincipalName",
+            Self::TargetAccountUpn => "targetAccountUpn",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UserAssetIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UserAssetIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for UserAssetIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for UserAssetIdentifier {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

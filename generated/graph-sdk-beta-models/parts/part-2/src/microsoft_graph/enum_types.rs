@@ -11,54 +11,49 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.alignment`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.attributeFlowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Alignment {
-    /// `left` = 0
-    Left,
-    /// `right` = 1
-    Right,
-    /// `center` = 2
-    Center,
+pub enum AttributeFlowBehavior {
+    /// `FlowWhenChanged` = 0
+    FlowWhenChanged,
+    /// `FlowAlways` = 1
+    FlowAlways,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for Alignment {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("left", 0),
-        ("right", 1),
-        ("center", 2),
+        ("FlowWhenChanged", 0),
+        ("FlowAlways", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "left" => Self::Left,
-            "right" => Self::Right,
-            "center" => Self::Center,
+            "FlowWhenChanged" => Self::FlowWhenChanged,
+            "FlowAlways" => Self::FlowAlways,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Left => "left",
-            Self::Right => "right",
-            Self::Center => "center",
+            Self::FlowWhenChanged => "FlowWhenChanged",
+            Self::FlowAlways => "FlowAlways",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for Alignment {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeFlowBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for Alignment {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,83 +61,226 @@ impl<'de> serde::Deserialize<'de> for Alignment {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for Alignment {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for AttributeFlowBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<&str> for Alignment {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for AttributeFlowBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.attributeFlowType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppCredentialRestrictionType {
-    /// `passwordAddition` = 0
-    PasswordAddition,
-    /// `passwordLifetime` = 1
-    PasswordLifetime,
-    /// `symmetricKeyAddition` = 2
-    SymmetricKeyAddition,
-    /// `symmetricKeyLifetime` = 3
-    SymmetricKeyLifetime,
-    /// `customPasswordAddition` = 4
-    CustomPasswordAddition,
-    /// `unknownFutureValue` = 99
+pub enum AttributeFlowType {
+    /// `Always` = 0
+    Always,
+    /// `ObjectAddOnly` = 1
+    ObjectAddOnly,
+    /// `MultiValueAddOnly` = 2
+    MultiValueAddOnly,
+    /// `ValueAddOnly` = 3
+    ValueAddOnly,
+    /// `AttributeAddOnly` = 4
+    AttributeAddOnly,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Always", 0),
+        ("ObjectAddOnly", 1),
+        ("MultiValueAddOnly", 2),
+        ("ValueAddOnly", 3),
+        ("AttributeAddOnly", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Always" => Self::Always,
+            "ObjectAddOnly" => Self::ObjectAddOnly,
+            "MultiValueAddOnly" => Self::MultiValueAddOnly,
+            "ValueAddOnly" => Self::ValueAddOnly,
+            "AttributeAddOnly" => Self::AttributeAddOnly,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Always => "Always",
+            Self::ObjectAddOnly => "ObjectAddOnly",
+            Self::MultiValueAddOnly => "MultiValueAddOnly",
+            Self::ValueAddOnly => "ValueAddOnly",
+            Self::AttributeAddOnly => "AttributeAddOnly",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeFlowType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeFlowType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for AttributeFlowType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for AttributeFlowType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.attributeMappingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttributeMappingSourceType {
+    /// `Attribute` = 0
+    Attribute,
+    /// `Constant` = 1
+    Constant,
+    /// `Function` = 2
+    Function,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttributeMappingSourceType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Attribute", 0),
+        ("Constant", 1),
+        ("Function", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Attribute" => Self::Attribute,
+            "Constant" => Self::Constant,
+            "Function" => Self::Function,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Attribute => "Attribute",
+            Self::Constant => "Constant",
+            Self::Function => "Function",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for AttributeMappingSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for AttributeMappingSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for AttributeMappingSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for AttributeMappingSourceType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.callRecordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallRecordingStatus {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `initial` = 2
+    Initial,
+    /// `chunkFinished` = 3
+    ChunkFinished,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::EvolvableEnum for CallRecordingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("passwordAddition", 0),
-        ("passwordLifetime", 1),
-        ("symmetricKeyAddition", 2),
-        ("symmetricKeyLifetime", 3),
-        ("customPasswordAddition", 4),
-        ("unknownFutureValue", 99),
+        ("success", 0),
+        ("failure", 1),
+        ("initial", 2),
+        ("chunkFinished", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "passwordAddition" => Self::PasswordAddition,
-            "passwordLifetime" => Self::PasswordLifetime,
-            "symmetricKeyAddition" => Self::SymmetricKeyAddition,
-            "symmetricKeyLifetime" => Self::SymmetricKeyLifetime,
-            "customPasswordAddition" => Self::CustomPasswordAddition,
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "initial" => Self::Initial,
+            "chunkFinished" => Self::ChunkFinished,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::PasswordAddition => "passwordAddition",
-            Self::PasswordLifetime => "passwordLifetime",
-            Self::SymmetricKeyAddition => "symmetricKeyAddition",
-            Self::SymmetricKeyLifetime => "symmetricKeyLifetime",
-            Self::CustomPasswordAddition => "customPasswordAddition",
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Initial => "initial",
+            Self::ChunkFinished => "chunkFinished",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppCredentialRestrictionType {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for CallRecordingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for CallRecordingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -150,554 +288,666 @@ impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for AppCredentialRestrictionType {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for CallRecordingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for AppCredentialRestrictionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessageActions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ChatMessageActions(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageActions {
-    /// `reactionAdded` = 1
-    pub const REACTION_ADDED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `reactionRemoved` = 2
-    pub const REACTION_REMOVED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `actionUndefined` = 4
-    pub const ACTION_UNDEFINED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `unknownFutureValue` = 8
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::FlagsEnum for ChatMessageActions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reactionAdded", 1),
-        ("reactionRemoved", 2),
-        ("actionUndefined", 4),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Debug for ChatMessageActions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessageActions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::str::FromStr for ChatMessageActions {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOr for ChatMessageActions {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOrAssign for ChatMessageActions {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationUserActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ChatMessagePolicyViolationUserActionTypes(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessagePolicyViolationUserActionTypes {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `override` = 1
-    pub const OVERRIDE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `reportFalsePositive` = 2
-    pub const REPORT_FALSE_POSITIVE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::FlagsEnum
-for ChatMessagePolicyViolationUserActionTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("override", 1),
-        ("reportFalsePositive", 2),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Debug for ChatMessagePolicyViolationUserActionTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOr for ChatMessagePolicyViolationUserActionTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOrAssign for ChatMessagePolicyViolationUserActionTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessagePolicyViolationUserActionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL enum type `microsoft.graph.columnTypes`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ColumnTypes {
-    /// `note` = 0
-    Note,
-    /// `text` = 1
-    Text,
-    /// `choice` = 2
-    Choice,
-    /// `multichoice` = 3
-    Multichoice,
-    /// `number` = 4
-    Number,
-    /// `currency` = 5
-    Currency,
-    /// `dateTime` = 6
-    DateTime,
-    /// `lookup` = 7
-    Lookup,
-    /// `boolean` = 8
-    Boolean,
-    /// `user` = 9
-    User,
-    /// `url` = 10
-    Url,
-    /// `calculated` = 11
-    Calculated,
-    /// `location` = 12
-    Location,
-    /// `geolocation` = 13
-    Geolocation,
-    /// `term` = 14
-    Term,
-    /// `multiterm` = 15
-    Multiterm,
-    /// `thumbnail` = 16
-    Thumbnail,
-    /// `approvalStatus` = 17
-    ApprovalStatus,
-    /// `unknownFutureValue` = 18
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::enums::EvolvableEnum for ColumnTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("note", 0),
-        ("text", 1),
-        ("choice", 2),
-        ("multichoice", 3),
-        ("number", 4),
-        ("currency", 5),
-        ("dateTime", 6),
-        ("lookup", 7),
-        ("boolean", 8),
-        ("user", 9),
-        ("url", 10),
-        ("calculated", 11),
-        ("location", 12),
-        ("geolocation", 13),
-        ("term", 14),
-        ("multiterm", 15),
-        ("thumbnail", 16),
-        ("approvalStatus", 17),
-        ("unknownFutureValue", 18),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "text" => Self::Text,
-            "choice" => Self::Choice,
-            "multichoice" => Self::Multichoice,
-            "number" => Self::Number,
-            "currency" => Self::Currency,
-            "dateTime" => Self::DateTime,
-            "lookup" => Self::Lookup,
-            "boolean" => Self::Boolean,
-            "user" => Self::User,
-            "url" => Self::Url,
-            "calculated" => Self::Calculated,
-            "location" => Self::Location,
-            "geolocation" => Self::Geolocation,
-            "term" => Self::Term,
-            "multiterm" => Self::Multiterm,
-            "thumbnail" => Self::Thumbnail,
-            "approvalStatus" => Self::ApprovalStatus,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Note => "note",
-            Self::Text => "text",
-            Self::Choice => "choice",
-            Self::Multichoice => "multichoice",
-            Self::Number => "number",
-            Self::Currency => "currency",
-            Self::DateTime => "dateTime",
-            Self::Lookup => "lookup",
-            Self::Boolean => "boolean",
-            Self::User => "user",
-            Self::Url => "url",
-            Self::Calculated => "calculated",
-            Self::Location => "location",
-            Self::Geolocation => "geolocation",
-            Self::Term => "term",
-            Self::Multiterm => "multiterm",
-            Self::Thumbnail => "thumbnail",
-            Self::ApprovalStatus => "approvalStatus",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for ColumnTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for ColumnTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl std::fmt::Display for ColumnTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl From<&str> for ColumnTypes {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.pageOrientation`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageOrientation {
-    /// `horizontal` = 0
-    Horizontal,
-    /// `diagonal` = 1
-    Diagonal,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for PageOrientation {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("horizontal", 0),
-        ("diagonal", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "horizontal" => Self::Horizontal,
-            "diagonal" => Self::Diagonal,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Horizontal => "horizontal",
-            Self::Diagonal => "diagonal",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for PageOrientation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for PageOrientation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for PageOrientation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<&str> for PageOrientation {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QuarantineReason {
-    /// `EncounteredBaseEscrowThreshold` = 0
-    EncounteredBaseEscrowThreshold,
-    /// `EncounteredTotalEscrowThreshold` = 1
-    EncounteredTotalEscrowThreshold,
-    /// `EncounteredEscrowProportionThreshold` = 2
-    EncounteredEscrowProportionThreshold,
-    /// `EncounteredQuarantineException` = 4
-    EncounteredQuarantineException,
-    /// `Unknown` = 8
-    Unknown,
-    /// `QuarantinedOnDemand` = 16
-    QuarantinedOnDemand,
-    /// `TooManyDeletes` = 32
-    TooManyDeletes,
-    /// `IngestionInterrupted` = 64
-    IngestionInterrupted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for QuarantineReason {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("EncounteredBaseEscrowThreshold", 0),
-        ("EncounteredTotalEscrowThreshold", 1),
-        ("EncounteredEscrowProportionThreshold", 2),
-        ("EncounteredQuarantineException", 4),
-        ("Unknown", 8),
-        ("QuarantinedOnDemand", 16),
-        ("TooManyDeletes", 32),
-        ("IngestionInterrupted", 64),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EncounteredBaseEscrowThreshold" => Self::EncounteredBaseEscrowThreshold,
-            "EncounteredTotalEscrowThreshold" => Self::EncounteredTotalEscrowThreshold,
-            "EncounteredEscrowProportionThreshold" => {
-                Self::EncounteredEscrowProportionThreshold
-            }
-            "EncounteredQuarantineException" => Self::EncounteredQuarantineException,
-            "Unknown" => Self::Unknown,
-            "QuarantinedOnDemand" => Self::QuarantinedOnDemand,
-            "TooManyDeletes" => Self::TooManyDeletes,
-            "IngestionInterrupted" => Self::IngestionInterrupted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EncounteredBaseEscrowThreshold => "EncounteredBaseEscrowThreshold",
-            Self::EncounteredTotalEscrowThreshold => "EncounteredTotalEscrowThreshold",
-            Self::EncounteredEscrowProportionThreshold => {
-                "EncounteredEscrowProportionThreshold"
-            }
-            Self::EncounteredQuarantineException => "EncounteredQuarantineException",
-            Self::Unknown => "Unknown",
-            Self::QuarantinedOnDemand => "QuarantinedOnDemand",
-            Self::TooManyDeletes => "TooManyDeletes",
-            Self::IngestionInterrupted => "IngestionInterrupted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for QuarantineReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for QuarantineReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for QuarantineReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for QuarantineReason {
+impl From<&str> for CallRecordingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RootDomains {
+pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
+    /// `allowed` = 1
+    Allowed,
+    /// `blocked` = 2
+    Blocked,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for CrossTenantAccessPolicyTargetConfigurationAccessType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allowed", 1),
+        ("blocked", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allowed" => Self::Allowed,
+            "blocked" => Self::Blocked,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::Blocked => "blocked",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantAccessPolicyTargetConfigurationAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de>
+for CrossTenantAccessPolicyTargetConfigurationAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for CrossTenantAccessPolicyTargetConfigurationAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for CrossTenantAccessPolicyTargetConfigurationAccessType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CrossTenantAccessPolicyTargetType {
+    /// `user` = 1
+    User,
+    /// `group` = 2
+    Group,
+    /// `application` = 3
+    Application,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTargetType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 1),
+        ("group", 2),
+        ("application", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "application" => Self::Application,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::Application => "application",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantAccessPolicyTargetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for CrossTenantAccessPolicyTargetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for CrossTenantAccessPolicyTargetType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL enum type `microsoft.graph.customSecurityAttributeComparisonOperator`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CustomSecurityAttributeComparisonOperator {
+    /// `equals` = 1
+    Equals,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for CustomSecurityAttributeComparisonOperator {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("equals", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "equals" => Self::Equals,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Equals => "equals",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for CustomSecurityAttributeComparisonOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl std::fmt::Display for CustomSecurityAttributeComparisonOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<&str> for CustomSecurityAttributeComparisonOperator {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_day_of_week")]
+/// CSDL enum type `microsoft.graph.dayOfWeek`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DayOfWeek {
+    /// `sunday` = 0
+    Sunday,
+    /// `monday` = 1
+    Monday,
+    /// `tuesday` = 2
+    Tuesday,
+    /// `wednesday` = 3
+    Wednesday,
+    /// `thursday` = 4
+    Thursday,
+    /// `friday` = 5
+    Friday,
+    /// `saturday` = 6
+    Saturday,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_day_of_week")]
+impl graph_odata_runtime::enums::EvolvableEnum for DayOfWeek {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("sunday", 0),
+        ("monday", 1),
+        ("tuesday", 2),
+        ("wednesday", 3),
+        ("thursday", 4),
+        ("friday", 5),
+        ("saturday", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "sunday" => Self::Sunday,
+            "monday" => Self::Monday,
+            "tuesday" => Self::Tuesday,
+            "wednesday" => Self::Wednesday,
+            "thursday" => Self::Thursday,
+            "friday" => Self::Friday,
+            "saturday" => Self::Saturday,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Sunday => "sunday",
+            Self::Monday => "monday",
+            Self::Tuesday => "tuesday",
+            Self::Wednesday => "wednesday",
+            Self::Thursday => "thursday",
+            Self::Friday => "friday",
+            Self::Saturday => "saturday",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_day_of_week")]
+impl serde::Serialize for DayOfWeek {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_day_of_week")]
+impl<'de> serde::Deserialize<'de> for DayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_day_of_week")]
+impl std::fmt::Display for DayOfWeek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_day_of_week")]
+impl From<&str> for DayOfWeek {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+/// CSDL enum type `microsoft.graph.importance`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Importance {
+    /// `low` = 0
+    Low,
+    /// `normal` = 1
+    Normal,
+    /// `high` = 2
+    High,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_followup_flag")]
+impl graph_odata_runtime::enums::EvolvableEnum for Importance {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("low", 0),
+        ("normal", 1),
+        ("high", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "normal" => Self::Normal,
+            "high" => Self::High,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl serde::Serialize for Importance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl<'de> serde::Deserialize<'de> for Importance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl std::fmt::Display for Importance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl From<&str> for Importance {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+/// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InitiatorType {
+    /// `user` = 0
+    User,
+    /// `application` = 1
+    Application,
+    /// `system` = 2
+    System,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_details_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for InitiatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("application", 1),
+        ("system", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "application" => Self::Application,
+            "system" => Self::System,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Application => "application",
+            Self::System => "system",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl serde::Serialize for InitiatorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl<'de> serde::Deserialize<'de> for InitiatorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl std::fmt::Display for InitiatorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl From<&str> for InitiatorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.objectFlowTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ObjectFlowTypes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_bulk_operation")]
+impl ObjectFlowTypes {
+    /// `None` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `Add` = 1
+    pub const ADD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `Update` = 2
+    pub const UPDATE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `Delete` = 4
+    pub const DELETE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::FlagsEnum for ObjectFlowTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", 0),
+        ("Add", 1),
+        ("Update", 2),
+        ("Delete", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Debug for ObjectFlowTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for ObjectFlowTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::str::FromStr for ObjectFlowTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOr for ObjectFlowTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOrAssign for ObjectFlowTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ObjectFlowTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.objectMappingMetadata`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectMappingMetadata {
+    /// `EscrowBehavior` = 0
+    EscrowBehavior,
+    /// `DisableMonitoringForChanges` = 1
+    DisableMonitoringForChanges,
+    /// `OriginalJoiningProperty` = 2
+    OriginalJoiningProperty,
+    /// `Disposition` = 3
+    Disposition,
+    /// `IsCustomerDefined` = 4
+    IsCustomerDefined,
+    /// `ExcludeFromReporting` = 5
+    ExcludeFromReporting,
+    /// `Unsynchronized` = 6
+    Unsynchronized,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for ObjectMappingMetadata {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("EscrowBehavior", 0),
+        ("DisableMonitoringForChanges", 1),
+        ("OriginalJoiningProperty", 2),
+        ("Disposition", 3),
+        ("IsCustomerDefined", 4),
+        ("ExcludeFromReporting", 5),
+        ("Unsynchronized", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "EscrowBehavior" => Self::EscrowBehavior,
+            "DisableMonitoringForChanges" => Self::DisableMonitoringForChanges,
+            "OriginalJoiningProperty" => Self::OriginalJoiningProperty,
+            "Disposition" => Self::Disposition,
+            "IsCustomerDefined" => Self::IsCustomerDefined,
+            "ExcludeFromReporting" => Self::ExcludeFromReporting,
+            "Unsynchronized" => Self::Unsynchronized,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::EscrowBehavior => "EscrowBehavior",
+            Self::DisableMonitoringForChanges => "DisableMonitoringForChanges",
+            Self::OriginalJoiningProperty => "OriginalJoiningProperty",
+            Self::Disposition => "Disposition",
+            Self::IsCustomerDefined => "IsCustomerDefined",
+            Self::ExcludeFromReporting => "ExcludeFromReporting",
+            Self::Unsynchronized => "Unsynchronized",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for ObjectMappingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for ObjectMappingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for ObjectMappingMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for ObjectMappingMetadata {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL enum type `microsoft.graph.plannerCreationSourceKind`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerCreationSourceKind {
     /// `none` = 0
     None,
-    /// `all` = 1
-    All,
-    /// `allFederated` = 2
-    AllFederated,
-    /// `allManaged` = 3
-    AllManaged,
-    /// `enumerated` = 4
-    Enumerated,
-    /// `allManagedAndEnumeratedFederated` = 5
-    AllManagedAndEnumeratedFederated,
-    /// `unknownFutureValue` = 6
+    /// `external` = 1
+    External,
+    /// `publication` = 2
+    Publication,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerCreationSourceKind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("all", 1),
-        ("allFederated", 2),
-        ("allManaged", 3),
-        ("enumerated", 4),
-        ("allManagedAndEnumeratedFederated", 5),
-        ("unknownFutureValue", 6),
+        ("external", 1),
+        ("publication", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "all" => Self::All,
-            "allFederated" => Self::AllFederated,
-            "allManaged" => Self::AllManaged,
-            "enumerated" => Self::Enumerated,
-            "allManagedAndEnumeratedFederated" => Self::AllManagedAndEnumeratedFederated,
+            "external" => Self::External,
+            "publication" => Self::Publication,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -705,26 +955,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::All => "all",
-            Self::AllFederated => "allFederated",
-            Self::AllManaged => "allManaged",
-            Self::Enumerated => "enumerated",
-            Self::AllManagedAndEnumeratedFederated => "allManagedAndEnumeratedFederated",
+            Self::External => "external",
+            Self::Publication => "publication",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for RootDomains {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerCreationSourceKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for RootDomains {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerCreationSourceKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -732,93 +979,68 @@ impl<'de> serde::Deserialize<'de> for RootDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for RootDomains {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl std::fmt::Display for PlannerCreationSourceKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_policies")]
-impl From<&str> for RootDomains {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<&str> for PlannerCreationSourceKind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_json")]
-/// CSDL enum type `microsoft.graph.sharingScope`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL enum type `microsoft.graph.plannerExternalTaskSourceDisplayType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharingScope {
-    /// `anyone` = 0
-    Anyone,
-    /// `organization` = 1
-    Organization,
-    /// `specificPeople` = 2
-    SpecificPeople,
-    /// **Deprecated**: deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal
-    ///
-    /// `anonymous` = 3
-    #[deprecated(
-        note = "deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal"
-    )]
-    Anonymous,
-    /// **Deprecated**: deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal
-    ///
-    /// `users` = 4
-    #[deprecated(
-        note = "deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal"
-    )]
-    Users,
-    /// `unknownFutureValue` = 5
+pub enum PlannerExternalTaskSourceDisplayType {
+    /// `none` = 1
+    None,
+    /// `default` = 2
+    Default,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharingScope {
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerExternalTaskSourceDisplayType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("anyone", 0),
-        ("organization", 1),
-        ("specificPeople", 2),
-        ("anonymous", 3),
-        ("users", 4),
-        ("unknownFutureValue", 5),
+        ("none", 1),
+        ("default", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "anyone" => Self::Anyone,
-            "organization" => Self::Organization,
-            "specificPeople" => Self::SpecificPeople,
-            "anonymous" => Self::Anonymous,
-            "users" => Self::Users,
+            "none" => Self::None,
+            "default" => Self::Default,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Anyone => "anyone",
-            Self::Organization => "organization",
-            Self::SpecificPeople => "specificPeople",
-            Self::Anonymous => "anonymous",
-            Self::Users => "users",
+            Self::None => "none",
+            Self::Default => "default",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingScope {
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerExternalTaskSourceDisplayType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingScope {
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSourceDisplayType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -826,68 +1048,73 @@ impl<'de> serde::Deserialize<'de> for SharingScope {
     }
 }
 
-#[cfg(feature = "_json")]
-impl std::fmt::Display for SharingScope {
+#[cfg(feature = "_planner_applied_categories")]
+impl std::fmt::Display for PlannerExternalTaskSourceDisplayType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_json")]
-impl From<&str> for SharingScope {
+#[cfg(feature = "_planner_applied_categories")]
+impl From<&str> for PlannerExternalTaskSourceDisplayType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.siteAccessType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL enum type `microsoft.graph.plannerPlanAccessLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteAccessType {
-    /// `block` = 0
-    Block,
-    /// `full` = 1
-    Full,
-    /// `limited` = 2
-    Limited,
+pub enum PlannerPlanAccessLevel {
+    /// `readAccess` = 0
+    ReadAccess,
+    /// `readWriteAccess` = 1
+    ReadWriteAccess,
+    /// `fullAccess` = 2
+    FullAccess,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for SiteAccessType {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerPlanAccessLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("block", 0),
-        ("full", 1),
-        ("limited", 2),
+        ("readAccess", 0),
+        ("readWriteAccess", 1),
+        ("fullAccess", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "block" => Self::Block,
-            "full" => Self::Full,
-            "limited" => Self::Limited,
+            "readAccess" => Self::ReadAccess,
+            "readWriteAccess" => Self::ReadWriteAccess,
+            "fullAccess" => Self::FullAccess,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Block => "block",
-            Self::Full => "full",
-            Self::Limited => "limited",
+            Self::ReadAccess => "readAccess",
+            Self::ReadWriteAccess => "readWriteAccess",
+            Self::FullAccess => "fullAccess",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SiteAccessType {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerPlanAccessLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SiteAccessType {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanAccessLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -895,15 +1122,168 @@ impl<'de> serde::Deserialize<'de> for SiteAccessType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for SiteAccessType {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl std::fmt::Display for PlannerPlanAccessLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<&str> for SiteAccessType {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<&str> for PlannerPlanAccessLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+/// CSDL enum type `microsoft.graph.recurrencePatternType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecurrencePatternType {
+    /// `daily` = 0
+    Daily,
+    /// `weekly` = 1
+    Weekly,
+    /// `absoluteMonthly` = 2
+    AbsoluteMonthly,
+    /// `relativeMonthly` = 3
+    RelativeMonthly,
+    /// `absoluteYearly` = 4
+    AbsoluteYearly,
+    /// `relativeYearly` = 5
+    RelativeYearly,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl graph_odata_runtime::enums::EvolvableEnum for RecurrencePatternType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("daily", 0),
+        ("weekly", 1),
+        ("absoluteMonthly", 2),
+        ("relativeMonthly", 3),
+        ("absoluteYearly", 4),
+        ("relativeYearly", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "absoluteMonthly" => Self::AbsoluteMonthly,
+            "relativeMonthly" => Self::RelativeMonthly,
+            "absoluteYearly" => Self::AbsoluteYearly,
+            "relativeYearly" => Self::RelativeYearly,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::AbsoluteMonthly => "absoluteMonthly",
+            Self::RelativeMonthly => "relativeMonthly",
+            Self::AbsoluteYearly => "absoluteYearly",
+            Self::RelativeYearly => "relativeYearly",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl serde::Serialize for RecurrencePatternType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl std::fmt::Display for RecurrencePatternType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl From<&str> for RecurrencePatternType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+/// CSDL enum type `microsoft.graph.recurrenceRangeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecurrenceRangeType {
+    /// `endDate` = 0
+    EndDate,
+    /// `noEnd` = 1
+    NoEnd,
+    /// `numbered` = 2
+    Numbered,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+impl graph_odata_runtime::enums::EvolvableEnum for RecurrenceRangeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("endDate", 0),
+        ("noEnd", 1),
+        ("numbered", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "endDate" => Self::EndDate,
+            "noEnd" => Self::NoEnd,
+            "numbered" => Self::Numbered,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::EndDate => "endDate",
+            Self::NoEnd => "noEnd",
+            Self::Numbered => "numbered",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+impl serde::Serialize for RecurrenceRangeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+impl std::fmt::Display for RecurrenceRangeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_patterned_recurrence")]
+impl From<&str> for RecurrenceRangeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -979,308 +1359,54 @@ impl From<&str> for SynchronizationTaskExecutionResult {
 }
 
 #[cfg(feature = "_teams_app_authorization")]
-/// CSDL enum type `microsoft.graph.teamsAppInstallationScopes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct TeamsAppInstallationScopes(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppInstallationScopes {
-    /// `team` = 1
-    pub const TEAM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `groupChat` = 2
-    pub const GROUP_CHAT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `personal` = 4
-    pub const PERSONAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `unknownFutureValue` = 8
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::enums::FlagsEnum for TeamsAppInstallationScopes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("team", 1),
-        ("groupChat", 2),
-        ("personal", 4),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl std::fmt::Debug for TeamsAppInstallationScopes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl std::fmt::Display for TeamsAppInstallationScopes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl std::str::FromStr for TeamsAppInstallationScopes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl std::ops::BitOr for TeamsAppInstallationScopes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl std::ops::BitOrAssign for TeamsAppInstallationScopes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppInstallationScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_add_footer")]
-impl UsageRights {
-    /// `unknown` = 1
-    pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `docEdit` = 2
-    pub const DOC_EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `edit` = 4
-    pub const EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `comment` = 8
-    pub const COMMENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `export` = 16
-    pub const EXPORT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-    /// `forward` = 32
-    pub const FORWARD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
-    /// `owner` = 64
-    pub const OWNER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
-    /// `print` = 128
-    pub const PRINT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
-    /// `reply` = 256
-    pub const REPLY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
-    /// `replyAll` = 512
-    pub const REPLY_ALL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `view` = 1024
-    pub const VIEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1024));
-    /// `extract` = 2048
-    pub const EXTRACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
-    /// `viewRightsData` = 4096
-    pub const VIEW_RIGHTS_DATA: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `editRightsData` = 8192
-    pub const EDIT_RIGHTS_DATA: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `objModel` = 16384
-    pub const OBJ_MODEL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `accessDenied` = 32768
-    pub const ACCESS_DENIED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `userDefinedProtectionTypeNotSupportedException` = 65536
-    pub const USER_DEFINED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-    /// `encryptedProtectionTypeNotSupportedException` = 131072
-    pub const ENCRYPTED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
-    );
-    /// `purviewClaimsChallengeNotSupportedException` = 262144
-    pub const PURVIEW_CLAIMS_CHALLENGE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(262144),
-    );
-    /// `exception` = 524288
-    pub const EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(524288),
-    );
-    /// `labelNotFoundException` = 1048576
-    pub const LABEL_NOT_FOUND_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
-    );
-    /// `unknownFutureValue` = 2097152
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
-    );
-}
-
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 1),
-        ("docEdit", 2),
-        ("edit", 4),
-        ("comment", 8),
-        ("export", 16),
-        ("forward", 32),
-        ("owner", 64),
-        ("print", 128),
-        ("reply", 256),
-        ("replyAll", 512),
-        ("view", 1024),
-        ("extract", 2048),
-        ("viewRightsData", 4096),
-        ("editRightsData", 8192),
-        ("objModel", 16384),
-        ("accessDenied", 32768),
-        ("userDefinedProtectionTypeNotSupportedException", 65536),
-        ("encryptedProtectionTypeNotSupportedException", 131072),
-        ("purviewClaimsChallengeNotSupportedException", 262144),
-        ("exception", 524288),
-        ("labelNotFoundException", 1048576),
-        ("unknownFutureValue", 2097152),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Debug for UsageRights {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for UsageRights {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::str::FromStr for UsageRights {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOr for UsageRights {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOrAssign for UsageRights {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for UsageRights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for UsageRights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_scope")]
-/// CSDL enum type `microsoft.graph.volumeType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.teamsAppResourceSpecificPermissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VolumeType {
-    /// `operatingSystemVolume` = 1
-    OperatingSystemVolume,
-    /// `fixedDataVolume` = 2
-    FixedDataVolume,
-    /// `removableDataVolume` = 3
-    RemovableDataVolume,
-    /// `unknownFutureValue` = 4
+pub enum TeamsAppResourceSpecificPermissionType {
+    /// `delegated` = 0
+    Delegated,
+    /// `application` = 1
+    Application,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for VolumeType {
+#[cfg(feature = "_teams_app_authorization")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for TeamsAppResourceSpecificPermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("operatingSystemVolume", 1),
-        ("fixedDataVolume", 2),
-        ("removableDataVolume", 3),
-        ("unknownFutureValue", 4),
+        ("delegated", 0),
+        ("application", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "operatingSystemVolume" => Self::OperatingSystemVolume,
-            "fixedDataVolume" => Self::FixedDataVolume,
-            "removableDataVolume" => Self::RemovableDataVolume,
+            "delegated" => Self::Delegated,
+            "application" => Self::Application,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::OperatingSystemVolume => "operatingSystemVolume",
-            Self::FixedDataVolume => "fixedDataVolume",
-            Self::RemovableDataVolume => "removableDataVolume",
+            Self::Delegated => "delegated",
+            Self::Application => "application",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl serde::Serialize for VolumeType {
+#[cfg(feature = "_teams_app_authorization")]
+impl serde::Serialize for TeamsAppResourceSpecificPermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl<'de> serde::Deserialize<'de> for VolumeType {
+#[cfg(feature = "_teams_app_authorization")]
+impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1288,16 +1414,607 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl std::fmt::Display for VolumeType {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::fmt::Display for TeamsAppResourceSpecificPermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_scope")]
-impl From<&str> for VolumeType {
+#[cfg(feature = "_teams_app_authorization")]
+impl From<&str> for TeamsAppResourceSpecificPermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+/// CSDL enum type `microsoft.graph.teamworkApplicationIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkApplicationIdentityType {
+    /// `aadApplication` = 0
+    AadApplication,
+    /// `bot` = 1
+    Bot,
+    /// `tenantBot` = 2
+    TenantBot,
+    /// `office365Connector` = 3
+    Office365Connector,
+    /// `outgoingWebhook` = 4
+    OutgoingWebhook,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_email_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkApplicationIdentityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("aadApplication", 0),
+        ("bot", 1),
+        ("tenantBot", 2),
+        ("office365Connector", 3),
+        ("outgoingWebhook", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "aadApplication" => Self::AadApplication,
+            "bot" => Self::Bot,
+            "tenantBot" => Self::TenantBot,
+            "office365Connector" => Self::Office365Connector,
+            "outgoingWebhook" => Self::OutgoingWebhook,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AadApplication => "aadApplication",
+            Self::Bot => "bot",
+            Self::TenantBot => "tenantBot",
+            Self::Office365Connector => "office365Connector",
+            Self::OutgoingWebhook => "outgoingWebhook",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl serde::Serialize for TeamworkApplicationIdentityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl std::fmt::Display for TeamworkApplicationIdentityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl From<&str> for TeamworkApplicationIdentityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+/// CSDL enum type `microsoft.graph.teamworkConversationIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkConversationIdentityType {
+    /// `team` = 0
+    Team,
+    /// `channel` = 1
+    Channel,
+    /// `chat` = 2
+    Chat,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_email_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkConversationIdentityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("team", 0),
+        ("channel", 1),
+        ("chat", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "team" => Self::Team,
+            "channel" => Self::Channel,
+            "chat" => Self::Chat,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Team => "team",
+            Self::Channel => "channel",
+            Self::Chat => "chat",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl serde::Serialize for TeamworkConversationIdentityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl std::fmt::Display for TeamworkConversationIdentityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_email_identity")]
+impl From<&str> for TeamworkConversationIdentityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+/// CSDL enum type `microsoft.graph.teamworkUserIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkUserIdentityType {
+    /// `aadUser` = 0
+    AadUser,
+    /// `onPremiseAadUser` = 1
+    OnPremiseAadUser,
+    /// `anonymousGuest` = 2
+    AnonymousGuest,
+    /// `federatedUser` = 3
+    FederatedUser,
+    /// `personalMicrosoftAccountUser` = 4
+    PersonalMicrosoftAccountUser,
+    /// `skypeUser` = 5
+    SkypeUser,
+    /// `phoneUser` = 6
+    PhoneUser,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// `emailUser` = 8
+    EmailUser,
+    /// `azureCommunicationServicesUser` = 9
+    AzureCommunicationServicesUser,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("aadUser", 0),
+        ("onPremiseAadUser", 1),
+        ("anonymousGuest", 2),
+        ("federatedUser", 3),
+        ("personalMicrosoftAccountUser", 4),
+        ("skypeUser", 5),
+        ("phoneUser", 6),
+        ("unknownFutureValue", 7),
+        ("emailUser", 8),
+        ("azureCommunicationServicesUser", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "aadUser" => Self::AadUser,
+            "onPremiseAadUser" => Self::OnPremiseAadUser,
+            "anonymousGuest" => Self::AnonymousGuest,
+            "federatedUser" => Self::FederatedUser,
+            "personalMicrosoftAccountUser" => Self::PersonalMicrosoftAccountUser,
+            "skypeUser" => Self::SkypeUser,
+            "phoneUser" => Self::PhoneUser,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "emailUser" => Self::EmailUser,
+            "azureCommunicationServicesUser" => Self::AzureCommunicationServicesUser,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AadUser => "aadUser",
+            Self::OnPremiseAadUser => "onPremiseAadUser",
+            Self::AnonymousGuest => "anonymousGuest",
+            Self::FederatedUser => "federatedUser",
+            Self::PersonalMicrosoftAccountUser => "personalMicrosoftAccountUser",
+            Self::SkypeUser => "skypeUser",
+            Self::PhoneUser => "phoneUser",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::EmailUser => "emailUser",
+            Self::AzureCommunicationServicesUser => "azureCommunicationServicesUser",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+impl serde::Serialize for TeamworkUserIdentityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+impl std::fmt::Display for TeamworkUserIdentityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teamwork_user_identity")]
+impl From<&str> for TeamworkUserIdentityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.userType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserType {
+    /// `member` = 0
+    Member,
+    /// `guest` = 1
+    Guest,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("member", 0),
+        ("guest", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "member" => Self::Member,
+            "guest" => Self::Guest,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Member => "member",
+            Self::Guest => "guest",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for UserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<&str> for UserType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+/// CSDL enum type `microsoft.graph.weekIndex`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WeekIndex {
+    /// `first` = 0
+    First,
+    /// `second` = 1
+    Second,
+    /// `third` = 2
+    Third,
+    /// `fourth` = 3
+    Fourth,
+    /// `last` = 4
+    Last,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl graph_odata_runtime::enums::EvolvableEnum for WeekIndex {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("first", 0),
+        ("second", 1),
+        ("third", 2),
+        ("fourth", 3),
+        ("last", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "first" => Self::First,
+            "second" => Self::Second,
+            "third" => Self::Third,
+            "fourth" => Self::Fourth,
+            "last" => Self::Last,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::First => "first",
+            Self::Second => "second",
+            Self::Third => "third",
+            Self::Fourth => "fourth",
+            Self::Last => "last",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl serde::Serialize for WeekIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl<'de> serde::Deserialize<'de> for WeekIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl std::fmt::Display for WeekIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_recurrence_pattern")]
+impl From<&str> for WeekIndex {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.whatIfAnalysisReasons`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct WhatIfAnalysisReasons(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl WhatIfAnalysisReasons {
+    /// `notSet` = 0
+    pub const NOT_SET: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `notEnoughInformation` = 1
+    pub const NOT_ENOUGH_INFORMATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `invalidCondition` = 2
+    pub const INVALID_CONDITION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `users` = 4
+    pub const USERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `workloadIdentities` = 8
+    pub const WORKLOAD_IDENTITIES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `application` = 16
+    pub const APPLICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `userActions` = 32
+    pub const USER_ACTIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// `authenticationContext` = 64
+    pub const AUTHENTICATION_CONTEXT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// `devicePlatform` = 128
+    pub const DEVICE_PLATFORM: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// `devices` = 256
+    pub const DEVICES: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
+    /// `clientApps` = 512
+    pub const CLIENT_APPS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `location` = 1024
+    pub const LOCATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1024),
+    );
+    /// `signInRisk` = 2048
+    pub const SIGN_IN_RISK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2048),
+    );
+    /// `emptyPolicy` = 4096
+    pub const EMPTY_POLICY: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `invalidPolicy` = 8192
+    pub const INVALID_POLICY: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8192),
+    );
+    /// `policyNotEnabled` = 16384
+    pub const POLICY_NOT_ENABLED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+    /// `userRisk` = 32768
+    pub const USER_RISK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32768),
+    );
+    /// `time` = 65536
+    pub const TIME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(65536));
+    /// `insiderRisk` = 131072
+    pub const INSIDER_RISK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(131072),
+    );
+    /// `authenticationFlow` = 262144
+    pub const AUTHENTICATION_FLOW: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(262144),
+    );
+    /// `unknownFutureValue` = 524288
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(524288),
+    );
+    /// `agentIdRisk` = 1048576
+    pub const AGENT_ID_RISK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
+    );
+    /// `agentIdentities` = 2097152
+    pub const AGENT_IDENTITIES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
+    );
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notSet", 0),
+        ("notEnoughInformation", 1),
+        ("invalidCondition", 2),
+        ("users", 4),
+        ("workloadIdentities", 8),
+        ("application", 16),
+        ("userActions", 32),
+        ("authenticationContext", 64),
+        ("devicePlatform", 128),
+        ("devices", 256),
+        ("clientApps", 512),
+        ("location", 1024),
+        ("signInRisk", 2048),
+        ("emptyPolicy", 4096),
+        ("invalidPolicy", 8192),
+        ("policyNotEnabled", 16384),
+        ("userRisk", 32768),
+        ("time", 65536),
+        ("insiderRisk", 131072),
+        ("authenticationFlow", 262144),
+        ("unknownFutureValue", 524288),
+        ("agentIdRisk", 1048576),
+        ("agentIdentities", 2097152),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Debug for WhatIfAnalysisReasons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for WhatIfAnalysisReasons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::str::FromStr for WhatIfAnalysisReasons {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::ops::BitOr for WhatIfAnalysisReasons {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::ops::BitOrAssign for WhatIfAnalysisReasons {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for WhatIfAnalysisReasons {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for WhatIfAnalysisReasons {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -3,20 +3,25 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph`.
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
+pub use entity_types::*;
 
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
-
-mod complex_types;
+mod complex_types_1;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use complex_types_1::*;
+
+mod complex_types_2;
+
+#[allow(unused_imports)]
+pub use complex_types_2::*;
+
+mod complex_types_3;
+
+#[allow(unused_imports)]
+pub use complex_types_3::*;
 
 mod enum_types;
 

@@ -11,583 +11,35 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.aadUserNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageResourceAttribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AadUserNotificationRecipient {
-    /// Property `userId`: `Edm.String`, not nullable.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AadUserNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserNotificationRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aadUserNotificationRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AadUserNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for AadUserNotificationRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserNotificationRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AadUserNotificationRecipient`] by wire name, each a [`Field<AadUserNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadUserNotificationRecipient::set_null`].
-pub enum AadUserNotificationRecipientField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl AadUserNotificationRecipientField {
-    /// `userId`
-    pub const UserId: model::Field<AadUserNotificationRecipient> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AadUserNotificationRecipient>] = &[
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.appMetadata`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppMetadata {
-    /// Property `data`: `Collection(microsoft.graph.appMetadataEntry)`.
-    pub data: Option<Vec<AppMetadataEntry>>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AppMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AppMetadata {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appMetadata";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("data", &self.data);
-        object.property("version", &self.version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AppMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for AppMetadata {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "data" => read_nullable(map, key, &mut self.data, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AppMetadata {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`AppMetadata`] by wire name, each a [`Field<AppMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppMetadata::set_null`].
-pub enum AppMetadataField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl AppMetadataField {
-    /// `data`
-    pub const Data: model::Field<AppMetadata> = model::Field::new("data");
-    /// `version`
-    pub const Version: model::Field<AppMetadata> = model::Field::new("version");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppMetadata>] = &[Self::Data, Self::Version];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.appMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppMetadataEntry {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `value`: `Edm.Binary`.
-    pub value: Option<edm::Binary>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AppMetadataEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AppMetadataEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appMetadataEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AppMetadataEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for AppMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AppMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`AppMetadataEntry`] by wire name, each a [`Field<AppMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppMetadataEntry::set_null`].
-pub enum AppMetadataEntryField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl AppMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<AppMetadataEntry> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<AppMetadataEntry> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppMetadataEntry>] = &[Self::Key, Self::Value];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.authenticationStrengthUsage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationStrengthUsage {
-    /// Navigation property `mfa`: `Collection(microsoft.graph.conditionalAccessPolicy)`; present when expanded (`$expand`).
-    pub mfa: Option<Vec<AnyConditionalAccessPolicy>>,
-    /// Navigation property `none`: `Collection(microsoft.graph.conditionalAccessPolicy)`; present when expanded (`$expand`).
-    pub none: Option<Vec<AnyConditionalAccessPolicy>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for AuthenticationStrengthUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AuthenticationStrengthUsage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrengthUsage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("mfa", &self.mfa);
-        object.property("none", &self.none);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrengthUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthUsage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "mfa" => read_nullable(map, key, &mut self.mfa, extra),
-            "none" => read_nullable(map, key, &mut self.none, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl AuthenticationStrengthUsage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`AuthenticationStrengthUsage`] by wire name, each a [`Field<AuthenticationStrengthUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthUsage::set_null`].
-pub enum AuthenticationStrengthUsageField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationStrengthUsageField {
-    /// `mfa`
-    pub const Mfa: model::Field<AuthenticationStrengthUsage> = model::Field::new("mfa");
-    /// `none`
-    pub const None: model::Field<AuthenticationStrengthUsage> = model::Field::new(
-        "none",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationStrengthUsage>] = &[
-        Self::Mfa,
-        Self::None,
-    ];
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL complex type `microsoft.graph.automaticRepliesMailTips`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AutomaticRepliesMailTips {
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `messageLanguage`: `microsoft.graph.localeInfo`.
-    pub message_language: Option<LocaleInfo>,
-    /// Property `scheduledEndTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_end_time: Option<DateTimeTimeZone>,
-    /// Property `scheduledStartTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_start_time: Option<DateTimeTimeZone>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for AutomaticRepliesMailTips {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl AutomaticRepliesMailTips {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesMailTips";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("message", &self.message);
-        object.property("messageLanguage", &self.message_language);
-        object.property("scheduledEndTime", &self.scheduled_end_time);
-        object.property("scheduledStartTime", &self.scheduled_start_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "messageLanguage" => {
-                read_nullable(map, key, &mut self.message_language, extra)
-            }
-            "scheduledEndTime" => {
-                read_nullable(map, key, &mut self.scheduled_end_time, extra)
-            }
-            "scheduledStartTime" => {
-                read_nullable(map, key, &mut self.scheduled_start_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl AutomaticRepliesMailTips {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// The properties of [`AutomaticRepliesMailTips`] by wire name, each a [`Field<AutomaticRepliesMailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesMailTips::set_null`].
-pub enum AutomaticRepliesMailTipsField {}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-#[allow(non_upper_case_globals)]
-impl AutomaticRepliesMailTipsField {
-    /// `message`
-    pub const Message: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "message",
-    );
-    /// `messageLanguage`
-    pub const MessageLanguage: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "messageLanguage",
-    );
-    /// `scheduledEndTime`
-    pub const ScheduledEndTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "scheduledEndTime",
-    );
-    /// `scheduledStartTime`
-    pub const ScheduledStartTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "scheduledStartTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AutomaticRepliesMailTips>] = &[
-        Self::Message,
-        Self::MessageLanguage,
-        Self::ScheduledEndTime,
-        Self::ScheduledStartTime,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.changeNotification`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeNotification {
-    /// Property `changeType`: `microsoft.graph.changeType`, not nullable.
-    pub change_type: Option<ChangeType>,
-    /// Property `clientState`: `Edm.String`.
-    pub client_state: Option<String>,
-    /// Property `encryptedContent`: `microsoft.graph.changeNotificationEncryptedContent`.
-    pub encrypted_content: Option<ChangeNotificationEncryptedContent>,
+pub struct AccessPackageResourceAttribute {
+    /// Property `attributeDestination`: `microsoft.graph.accessPackageResourceAttributeDestination`.
+    pub attribute_destination: Option<AnyAccessPackageResourceAttributeDestination>,
+    /// Property `attributeName`: `Edm.String`.
+    pub attribute_name: Option<String>,
+    /// Property `attributeSource`: `microsoft.graph.accessPackageResourceAttributeSource`.
+    pub attribute_source: Option<AnyAccessPackageResourceAttributeSource>,
     /// Property `id`: `Edm.String`.
     pub id: Option<String>,
-    /// Property `lifecycleEvent`: `microsoft.graph.lifecycleEventType`.
-    pub lifecycle_event: Option<LifecycleEventType>,
-    /// Property `resource`: `Edm.String`, not nullable.
-    pub resource: Option<String>,
-    /// Property `resourceData`: `microsoft.graph.resourceData`.
-    pub resource_data: Option<ResourceData>,
-    /// Property `sequenceNumber`: `Edm.Int32`, not nullable.
-    pub sequence_number: Option<i32>,
-    /// Property `subscriptionExpirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub subscription_expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `subscriptionId`: `Edm.Guid`, not nullable.
-    pub subscription_id: Option<edm::Guid>,
-    /// Property `tenantId`: `Edm.Guid`, not nullable.
-    pub tenant_id: Option<edm::Guid>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeNotification {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ChangeNotification {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.changeNotification";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttribute";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -600,27 +52,16 @@ impl ChangeNotification {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("changeType", &self.change_type);
-        object.property("clientState", &self.client_state);
-        object.property("encryptedContent", &self.encrypted_content);
+        object.property("attributeDestination", &self.attribute_destination);
+        object.property("attributeName", &self.attribute_name);
+        object.property("attributeSource", &self.attribute_source);
         object.property("id", &self.id);
-        object.property("lifecycleEvent", &self.lifecycle_event);
-        object.property("resource", &self.resource);
-        object.property("resourceData", &self.resource_data);
-        object.property("sequenceNumber", &self.sequence_number);
-        object
-            .property(
-                "subscriptionExpirationDateTime",
-                &self.subscription_expiration_date_time,
-            );
-        object.property("subscriptionId", &self.subscription_id);
-        object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeNotification {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -628,8 +69,8 @@ impl<'de> serde::Deserialize<'de> for ChangeNotification {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ChangeNotification {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -638,26 +79,14 @@ impl graph_odata_runtime::model::ODataObject for ChangeNotification {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "changeType" => read_nullable(map, key, &mut self.change_type, extra),
-            "clientState" => read_lenient(map, key, &mut self.client_state, extra),
-            "encryptedContent" => {
-                read_nullable(map, key, &mut self.encrypted_content, extra)
+            "attributeDestination" => {
+                read_nullable(map, key, &mut self.attribute_destination, extra)
+            }
+            "attributeName" => read_lenient(map, key, &mut self.attribute_name, extra),
+            "attributeSource" => {
+                read_nullable(map, key, &mut self.attribute_source, extra)
             }
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "lifecycleEvent" => read_nullable(map, key, &mut self.lifecycle_event, extra),
-            "resource" => read_lenient(map, key, &mut self.resource, extra),
-            "resourceData" => read_nullable(map, key, &mut self.resource_data, extra),
-            "sequenceNumber" => read_lenient(map, key, &mut self.sequence_number, extra),
-            "subscriptionExpirationDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.subscription_expiration_date_time,
-                    extra,
-                )
-            }
-            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -668,8 +97,8 @@ impl graph_odata_runtime::model::ODataObject for ChangeNotification {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ChangeNotification {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -679,1112 +108,185 @@ impl ChangeNotification {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`ChangeNotification`] by wire name, each a [`Field<ChangeNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChangeNotification::set_null`].
-pub enum ChangeNotificationField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceAttribute`] by wire name, each a [`Field<AccessPackageResourceAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttribute::set_null`].
+pub enum AccessPackageResourceAttributeField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl ChangeNotificationField {
-    /// `changeType`
-    pub const ChangeType: model::Field<ChangeNotification> = model::Field::new(
-        "changeType",
+impl AccessPackageResourceAttributeField {
+    /// `attributeDestination`
+    pub const AttributeDestination: model::Field<AccessPackageResourceAttribute> = model::Field::new(
+        "attributeDestination",
     );
-    /// `clientState`
-    pub const ClientState: model::Field<ChangeNotification> = model::Field::new(
-        "clientState",
+    /// `attributeName`
+    pub const AttributeName: model::Field<AccessPackageResourceAttribute> = model::Field::new(
+        "attributeName",
     );
-    /// `encryptedContent`
-    pub const EncryptedContent: model::Field<ChangeNotification> = model::Field::new(
-        "encryptedContent",
+    /// `attributeSource`
+    pub const AttributeSource: model::Field<AccessPackageResourceAttribute> = model::Field::new(
+        "attributeSource",
     );
     /// `id`
-    pub const Id: model::Field<ChangeNotification> = model::Field::new("id");
-    /// `lifecycleEvent`
-    pub const LifecycleEvent: model::Field<ChangeNotification> = model::Field::new(
-        "lifecycleEvent",
-    );
-    /// `resource`
-    pub const Resource: model::Field<ChangeNotification> = model::Field::new("resource");
-    /// `resourceData`
-    pub const ResourceData: model::Field<ChangeNotification> = model::Field::new(
-        "resourceData",
-    );
-    /// `sequenceNumber`
-    pub const SequenceNumber: model::Field<ChangeNotification> = model::Field::new(
-        "sequenceNumber",
-    );
-    /// `subscriptionExpirationDateTime`
-    pub const SubscriptionExpirationDateTime: model::Field<ChangeNotification> = model::Field::new(
-        "subscriptionExpirationDateTime",
-    );
-    /// `subscriptionId`
-    pub const SubscriptionId: model::Field<ChangeNotification> = model::Field::new(
-        "subscriptionId",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<ChangeNotification> = model::Field::new("tenantId");
+    pub const Id: model::Field<AccessPackageResourceAttribute> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChangeNotification>] = &[
-        Self::ChangeType,
-        Self::ClientState,
-        Self::EncryptedContent,
+    pub const ALL: &'static [model::Field<AccessPackageResourceAttribute>] = &[
+        Self::AttributeDestination,
+        Self::AttributeName,
+        Self::AttributeSource,
         Self::Id,
-        Self::LifecycleEvent,
-        Self::Resource,
-        Self::ResourceData,
-        Self::SequenceNumber,
-        Self::SubscriptionExpirationDateTime,
-        Self::SubscriptionId,
-        Self::TenantId,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.changeNotificationCollection`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeNotificationCollection {
-    /// Property `validationTokens`: `Collection(Edm.String)`.
-    pub validation_tokens: Option<Vec<String>>,
-    /// Property `value`: `Collection(microsoft.graph.changeNotification)`, not nullable.
-    pub value: Option<Vec<ChangeNotification>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeNotificationCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationCollection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.changeNotificationCollection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("validationTokens", &self.validation_tokens);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeNotificationCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ChangeNotificationCollection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "validationTokens" => {
-                read_lenient(map, key, &mut self.validation_tokens, extra)
-            }
-            "value" => read_nullable(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationCollection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`ChangeNotificationCollection`] by wire name, each a [`Field<ChangeNotificationCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChangeNotificationCollection::set_null`].
-pub enum ChangeNotificationCollectionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl ChangeNotificationCollectionField {
-    /// `validationTokens`
-    pub const ValidationTokens: model::Field<ChangeNotificationCollection> = model::Field::new(
-        "validationTokens",
-    );
-    /// `value`
-    pub const Value: model::Field<ChangeNotificationCollection> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChangeNotificationCollection>] = &[
-        Self::ValidationTokens,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelMembersNotificationRecipient {
-    /// Property `channelId`: `Edm.String`, not nullable.
-    pub channel_id: Option<String>,
-    /// Property `teamId`: `Edm.String`, not nullable.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelMembersNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelMembersNotificationRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelMembersNotificationRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelId", &self.channel_id);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelMembersNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChannelMembersNotificationRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelMembersNotificationRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelMembersNotificationRecipient`] by wire name, each a [`Field<ChannelMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelMembersNotificationRecipient::set_null`].
-pub enum ChannelMembersNotificationRecipientField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelMembersNotificationRecipientField {
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelMembersNotificationRecipient> = model::Field::new(
-        "channelId",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<ChannelMembersNotificationRecipient> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelMembersNotificationRecipient>] = &[
-        Self::ChannelId,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMembersNotificationRecipient {
-    /// Property `chatId`: `Edm.String`, not nullable.
-    pub chat_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMembersNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMembersNotificationRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMembersNotificationRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("chatId", &self.chat_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMembersNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMembersNotificationRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMembersNotificationRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMembersNotificationRecipient`] by wire name, each a [`Field<ChatMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMembersNotificationRecipient::set_null`].
-pub enum ChatMembersNotificationRecipientField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMembersNotificationRecipientField {
-    /// `chatId`
-    pub const ChatId: model::Field<ChatMembersNotificationRecipient> = model::Field::new(
-        "chatId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMembersNotificationRecipient>] = &[
-        Self::ChatId,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.computeRightsAndInheritanceResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComputeRightsAndInheritanceResult {
-    /// Navigation property `contentRights`: `Collection(microsoft.graph.labelContentRight)`; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub content_rights: Option<Vec<LabelContentRight>>,
-    /// Navigation property `inheritedLabel`: `microsoft.graph.sensitivityLabel`; present when expanded (`$expand`).
-    pub inherited_label: Option<SensitivityLabel>,
-    /// Navigation property `sensitivityLabels`: `Collection(microsoft.graph.sensitivityLabel)`; present when expanded (`$expand`).
-    pub sensitivity_labels: Option<Vec<SensitivityLabel>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ComputeRightsAndInheritanceResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ComputeRightsAndInheritanceResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.computeRightsAndInheritanceResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        #[cfg(feature = "_unreached")]
-        object.property("contentRights", &self.content_rights);
-        object.property("inheritedLabel", &self.inherited_label);
-        object.property("sensitivityLabels", &self.sensitivity_labels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ComputeRightsAndInheritanceResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ComputeRightsAndInheritanceResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            #[cfg(feature = "_unreached")]
-            "contentRights" => read_nullable(map, key, &mut self.content_rights, extra),
-            "inheritedLabel" => read_nullable(map, key, &mut self.inherited_label, extra),
-            "sensitivityLabels" => {
-                read_nullable(map, key, &mut self.sensitivity_labels, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl ComputeRightsAndInheritanceResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-/// The properties of [`ComputeRightsAndInheritanceResult`] by wire name, each a [`Field<ComputeRightsAndInheritanceResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComputeRightsAndInheritanceResult::set_null`].
-pub enum ComputeRightsAndInheritanceResultField {}
-
-#[cfg(feature = "_add_footer")]
-#[allow(non_upper_case_globals)]
-impl ComputeRightsAndInheritanceResultField {
-    /// `contentRights`
-    pub const ContentRights: model::Field<ComputeRightsAndInheritanceResult> = model::Field::new(
-        "contentRights",
-    );
-    /// `inheritedLabel`
-    pub const InheritedLabel: model::Field<ComputeRightsAndInheritanceResult> = model::Field::new(
-        "inheritedLabel",
-    );
-    /// `sensitivityLabels`
-    pub const SensitivityLabels: model::Field<ComputeRightsAndInheritanceResult> = model::Field::new(
-        "sensitivityLabels",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ComputeRightsAndInheritanceResult>] = &[
-        Self::ContentRights,
-        Self::InheritedLabel,
-        Self::SensitivityLabels,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL complex type `microsoft.graph.contentModelUsage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentModelUsage {
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `driveId`: `Edm.String`.
-    pub drive_id: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `modelId`: `Edm.String`.
-    pub model_id: Option<String>,
-    /// Property `modelVersion`: `Edm.String`.
-    pub model_version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for ContentModelUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl ContentModelUsage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentModelUsage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("driveId", &self.drive_id);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("modelId", &self.model_id);
-        object.property("modelVersion", &self.model_version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for ContentModelUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::model::ODataObject for ContentModelUsage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "driveId" => read_lenient(map, key, &mut self.drive_id, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "modelId" => read_lenient(map, key, &mut self.model_id, extra),
-            "modelVersion" => read_lenient(map, key, &mut self.model_version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl ContentModelUsage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`ContentModelUsage`] by wire name, each a [`Field<ContentModelUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentModelUsage::set_null`].
-pub enum ContentModelUsageField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl ContentModelUsageField {
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ContentModelUsage> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ContentModelUsage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `driveId`
-    pub const DriveId: model::Field<ContentModelUsage> = model::Field::new("driveId");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ContentModelUsage> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ContentModelUsage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `modelId`
-    pub const ModelId: model::Field<ContentModelUsage> = model::Field::new("modelId");
-    /// `modelVersion`
-    pub const ModelVersion: model::Field<ContentModelUsage> = model::Field::new(
-        "modelVersion",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ContentModelUsage>] = &[
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DriveId,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::ModelId,
-        Self::ModelVersion,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.customExtensionCalloutRequest`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionCalloutRequest {
-    /// Property `data`: `microsoft.graph.customExtensionData`.
-    pub data: Option<AnyCustomExtensionData>,
-    /// Property `source`: `Edm.String`.
-    pub source: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for CustomExtensionCalloutRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CustomExtensionCalloutRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCalloutRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("data", &self.data);
-        object.property("source", &self.source);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionCalloutRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "data" => read_nullable(map, key, &mut self.data, extra),
-            "source" => read_lenient(map, key, &mut self.source, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CustomExtensionCalloutRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`CustomExtensionCalloutRequest`] by wire name, each a [`Field<CustomExtensionCalloutRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCalloutRequest::set_null`].
-pub enum CustomExtensionCalloutRequestField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl CustomExtensionCalloutRequestField {
-    /// `data`
-    pub const Data: model::Field<CustomExtensionCalloutRequest> = model::Field::new(
-        "data",
-    );
-    /// `source`
-    pub const Source: model::Field<CustomExtensionCalloutRequest> = model::Field::new(
-        "source",
-    );
-    /// `type`
-    pub const Type: model::Field<CustomExtensionCalloutRequest> = model::Field::new(
-        "type",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomExtensionCalloutRequest>] = &[
-        Self::Data,
-        Self::Source,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.customExtensionCalloutResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionCalloutResponse {
-    /// Property `data`: `microsoft.graph.customExtensionData`.
-    pub data: Option<AnyCustomExtensionData>,
-    /// Property `source`: `Edm.String`.
-    pub source: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for CustomExtensionCalloutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CustomExtensionCalloutResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCalloutResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("data", &self.data);
-        object.property("source", &self.source);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionCalloutResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "data" => read_nullable(map, key, &mut self.data, extra),
-            "source" => read_lenient(map, key, &mut self.source, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CustomExtensionCalloutResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`CustomExtensionCalloutResponse`] by wire name, each a [`Field<CustomExtensionCalloutResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCalloutResponse::set_null`].
-pub enum CustomExtensionCalloutResponseField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl CustomExtensionCalloutResponseField {
-    /// `data`
-    pub const Data: model::Field<CustomExtensionCalloutResponse> = model::Field::new(
-        "data",
-    );
-    /// `source`
-    pub const Source: model::Field<CustomExtensionCalloutResponse> = model::Field::new(
-        "source",
-    );
-    /// `type`
-    pub const Type: model::Field<CustomExtensionCalloutResponse> = model::Field::new(
-        "type",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomExtensionCalloutResponse>] = &[
-        Self::Data,
-        Self::Source,
-        Self::Type,
     ];
 }
 
 #[cfg(feature = "_access_package")]
-/// A `microsoft.graph.customExtensionData` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionData`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeDestination`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageResourceAttributeDestination {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceAttributeDestination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttributeDestination {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeDestination";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeDestination {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject
+for AccessPackageResourceAttributeDestination {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.accessPackageResourceAttributeDestination` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeDestination`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomExtensionData {
+pub enum AnyAccessPackageResourceAttributeDestination {
     /// The base type itself, or a derived type unknown to this crate.
-    CustomExtensionData(Box<CustomExtensionData>),
-    /// `microsoft.graph.accessPackageAssignmentRequestCallbackData`
-    AccessPackageAssignmentRequestCallbackData(
-        Box<AccessPackageAssignmentRequestCallbackData>,
+    AccessPackageResourceAttributeDestination(
+        Box<AccessPackageResourceAttributeDestination>,
     ),
-    /// `microsoft.graph.identityGovernance.customTaskExtensionCallbackData`
-    #[cfg(feature = "_identity_governance")]
-    MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
-        Box<
-            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
-        >,
-    ),
-    /// `microsoft.graph.identityGovernance.customTaskExtensionCalloutData`
-    MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData(
-        Box<
-            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData,
-        >,
-    ),
-    /// `microsoft.graph.identityGovernance.customTaskExtensionResponseData`
-    MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData(
-        Box<
-            super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData,
-        >,
+    /// `microsoft.graph.accessPackageUserDirectoryAttributeStore`
+    AccessPackageUserDirectoryAttributeStore(
+        Box<AccessPackageUserDirectoryAttributeStore>,
     ),
 }
 
 #[cfg(feature = "_access_package")]
-impl AnyCustomExtensionData {
+impl AnyAccessPackageResourceAttributeDestination {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::CustomExtensionData(_) => CustomExtensionData::ODATA_TYPE,
-            Self::AccessPackageAssignmentRequestCallbackData(_) => {
-                AccessPackageAssignmentRequestCallbackData::ODATA_TYPE
+            Self::AccessPackageResourceAttributeDestination(_) => {
+                AccessPackageResourceAttributeDestination::ODATA_TYPE
             }
-            #[cfg(feature = "_identity_governance")]
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(_) => {
-                super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData::ODATA_TYPE
-            }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData(_) => {
-                super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData::ODATA_TYPE
-            }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData(_) => {
-                super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData::ODATA_TYPE
+            Self::AccessPackageUserDirectoryAttributeStore(_) => {
+                AccessPackageUserDirectoryAttributeStore::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`CustomExtensionData`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_custom_extension_data(&self) -> Option<&CustomExtensionData> {
+    /// The value if it is a plain [`AccessPackageResourceAttributeDestination`] (or of an unknown derived type).
+    pub fn as_access_package_resource_attribute_destination(
+        &self,
+    ) -> Option<&AccessPackageResourceAttributeDestination> {
         match self {
-            Self::CustomExtensionData(value) => Some(value),
+            Self::AccessPackageResourceAttributeDestination(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_access_package")]
-impl Default for AnyCustomExtensionData {
+impl Default for AnyAccessPackageResourceAttributeDestination {
     fn default() -> Self {
-        Self::CustomExtensionData(Box::default())
+        Self::AccessPackageResourceAttributeDestination(Box::default())
     }
 }
 
 #[cfg(feature = "_access_package")]
-impl From<CustomExtensionData> for AnyCustomExtensionData {
-    fn from(value: CustomExtensionData) -> Self {
-        Self::CustomExtensionData(Box::new(value))
+impl From<AccessPackageResourceAttributeDestination>
+for AnyAccessPackageResourceAttributeDestination {
+    fn from(value: AccessPackageResourceAttributeDestination) -> Self {
+        Self::AccessPackageResourceAttributeDestination(Box::new(value))
     }
 }
 
 #[cfg(feature = "_access_package")]
-impl AnyCustomExtensionData {
-    /// The value if it is a [`AnyCustomExtensionData::AccessPackageAssignmentRequestCallbackData`] variant.
-    pub fn as_access_package_assignment_request_callback_data(
+impl AnyAccessPackageResourceAttributeDestination {
+    /// The value if it is a [`AnyAccessPackageResourceAttributeDestination::AccessPackageUserDirectoryAttributeStore`] variant.
+    pub fn as_access_package_user_directory_attribute_store(
         &self,
-    ) -> Option<&AccessPackageAssignmentRequestCallbackData> {
+    ) -> Option<&AccessPackageUserDirectoryAttributeStore> {
         match self {
-            Self::AccessPackageAssignmentRequestCallbackData(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomExtensionData::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_microsoft_graph_identity_governance_custom_task_extension_callback_data(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
-                value,
-            ) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomExtensionData::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData`] variant.
-    pub fn as_microsoft_graph_identity_governance_custom_task_extension_callout_data(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData(
-                value,
-            ) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomExtensionData::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData`] variant.
-    pub fn as_microsoft_graph_identity_governance_custom_task_extension_response_data(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData(
-                value,
-            ) => Some(value),
+            Self::AccessPackageUserDirectoryAttributeStore(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_access_package")]
-impl From<AccessPackageAssignmentRequestCallbackData> for AnyCustomExtensionData {
-    fn from(value: AccessPackageAssignmentRequestCallbackData) -> Self {
-        Self::AccessPackageAssignmentRequestCallbackData(Box::new(value))
+impl From<AccessPackageUserDirectoryAttributeStore>
+for AnyAccessPackageResourceAttributeDestination {
+    fn from(value: AccessPackageUserDirectoryAttributeStore) -> Self {
+        Self::AccessPackageUserDirectoryAttributeStore(Box::new(value))
     }
 }
 
 #[cfg(feature = "_access_package")]
-#[cfg(feature = "_identity_governance")]
-impl From<
-    super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
-> for AnyCustomExtensionData {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
-            Box::new(value),
-        )
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<
-    super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData,
-> for AnyCustomExtensionData {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData(
-            Box::new(value),
-        )
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<
-    super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData,
-> for AnyCustomExtensionData {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData(
-            Box::new(value),
-        )
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyCustomExtensionData {
+impl serde::Serialize for AnyAccessPackageResourceAttributeDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomExtensionData(value) => {
+            Self::AccessPackageResourceAttributeDestination(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::AccessPackageAssignmentRequestCallbackData(value) => {
+            Self::AccessPackageUserDirectoryAttributeStore(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(AccessPackageAssignmentRequestCallbackData::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
-                value,
-            ) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData(
-                value,
-            ) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCalloutData::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData(
-                value,
-            ) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::CustomTaskExtensionResponseData::ODATA_TYPE,
-                        ),
+                        Some(AccessPackageUserDirectoryAttributeStore::ODATA_TYPE),
                     )
             }
         }
@@ -1792,7 +294,7 @@ impl serde::Serialize for AnyCustomExtensionData {
 }
 
 #[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyCustomExtensionData {
+impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1801,125 +303,43 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionData {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessPackageAssignmentRequestCallbackData"
-            | "graph.accessPackageAssignmentRequestCallbackData" => {
+            "microsoft.graph.accessPackageUserDirectoryAttributeStore"
+            | "graph.accessPackageUserDirectoryAttributeStore" => {
                 serde_json::from_value(value)
-                    .map(Self::AccessPackageAssignmentRequestCallbackData)
+                    .map(Self::AccessPackageUserDirectoryAttributeStore)
             }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.identityGovernance.customTaskExtensionCallbackData" => {
+            _ => {
                 serde_json::from_value(value)
-                    .map(
-                        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData,
-                    )
+                    .map(Self::AccessPackageResourceAttributeDestination)
             }
-            "microsoft.graph.identityGovernance.customTaskExtensionCalloutData" => {
-                serde_json::from_value(value)
-                    .map(
-                        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCalloutData,
-                    )
-            }
-            "microsoft.graph.identityGovernance.customTaskExtensionResponseData" => {
-                serde_json::from_value(value)
-                    .map(
-                        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionResponseData,
-                    )
-            }
-            _ => serde_json::from_value(value).map(Self::CustomExtensionData),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.diagnosticMetadata`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeQuestion`; base type `microsoft.graph.accessPackageResourceAttributeSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiagnosticMetadata {
+pub struct AccessPackageResourceAttributeQuestion {
+    /// Property `question`: `microsoft.graph.accessPackageQuestion`.
+    pub question: Option<AnyAccessPackageQuestion>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for DiagnosticMetadata {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceAttributeQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl DiagnosticMetadata {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttributeQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.diagnosticMetadata";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for DiagnosticMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for DiagnosticMetadata {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domains")]
-/// CSDL complex type `microsoft.graph.domainState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainState {
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `operation`: `Edm.String`.
-    pub operation: Option<String>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domains")]
-impl serde::Serialize for DomainState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl DomainState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainState";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeQuestion";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1932,15 +352,13 @@ impl DomainState {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("lastActionDateTime", &self.last_action_date_time);
-        object.property("operation", &self.operation);
-        object.property("status", &self.status);
+        object.property("question", &self.question);
         object.end()
     }
 }
 
-#[cfg(feature = "_domains")]
-impl<'de> serde::Deserialize<'de> for DomainState {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1948,116 +366,8 @@ impl<'de> serde::Deserialize<'de> for DomainState {
     }
 }
 
-#[cfg(feature = "_domains")]
-impl graph_odata_runtime::model::ODataObject for DomainState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "lastActionDateTime" => {
-                read_lenient(map, key, &mut self.last_action_date_time, extra)
-            }
-            "operation" => read_lenient(map, key, &mut self.operation, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl DomainState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domains")]
-/// The properties of [`DomainState`] by wire name, each a [`Field<DomainState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainState::set_null`].
-pub enum DomainStateField {}
-
-#[cfg(feature = "_domains")]
-#[allow(non_upper_case_globals)]
-impl DomainStateField {
-    /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<DomainState> = model::Field::new(
-        "lastActionDateTime",
-    );
-    /// `operation`
-    pub const Operation: model::Field<DomainState> = model::Field::new("operation");
-    /// `status`
-    pub const Status: model::Field<DomainState> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainState>] = &[
-        Self::LastActionDateTime,
-        Self::Operation,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.extractSensitivityLabelsResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtractSensitivityLabelsResult {
-    /// Property `labels`: `Collection(microsoft.graph.sensitivityLabelAssignment)`.
-    pub labels: Option<Vec<SensitivityLabelAssignment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for ExtractSensitivityLabelsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ExtractSensitivityLabelsResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.extractSensitivityLabelsResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("labels", &self.labels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ExtractSensitivityLabelsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ExtractSensitivityLabelsResult {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2066,7 +376,7 @@ impl graph_odata_runtime::model::ODataObject for ExtractSensitivityLabelsResult 
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "labels" => read_nullable(map, key, &mut self.labels, extra),
+            "question" => read_nullable(map, key, &mut self.question, extra),
             _ => Ok(false),
         }
     }
@@ -2077,8 +387,8 @@ impl graph_odata_runtime::model::ODataObject for ExtractSensitivityLabelsResult 
     }
 }
 
-#[cfg(feature = "_json")]
-impl ExtractSensitivityLabelsResult {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttributeQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2088,1245 +398,44 @@ impl ExtractSensitivityLabelsResult {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`ExtractSensitivityLabelsResult`] by wire name, each a [`Field<ExtractSensitivityLabelsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtractSensitivityLabelsResult::set_null`].
-pub enum ExtractSensitivityLabelsResultField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceAttributeQuestion`] by wire name, each a [`Field<AccessPackageResourceAttributeQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttributeQuestion::set_null`].
+pub enum AccessPackageResourceAttributeQuestionField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl ExtractSensitivityLabelsResultField {
-    /// `labels`
-    pub const Labels: model::Field<ExtractSensitivityLabelsResult> = model::Field::new(
-        "labels",
+impl AccessPackageResourceAttributeQuestionField {
+    /// `question`
+    pub const Question: model::Field<AccessPackageResourceAttributeQuestion> = model::Field::new(
+        "question",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExtractSensitivityLabelsResult>] = &[
-        Self::Labels,
+    pub const ALL: &'static [model::Field<AccessPackageResourceAttributeQuestion>] = &[
+        Self::Question,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyValue`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageResourceAttributeSource`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerCustomPropertyValue {
-    /// Property `isSearchable`: `Edm.Boolean`.
-    pub is_searchable: Option<bool>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
+pub struct AccessPackageResourceAttributeSource {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for FileStorageContainerCustomPropertyValue {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceAttributeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl FileStorageContainerCustomPropertyValue {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceAttributeSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isSearchable", &self.is_searchable);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject
-for FileStorageContainerCustomPropertyValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl FileStorageContainerCustomPropertyValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`FileStorageContainerCustomPropertyValue`] by wire name, each a [`Field<FileStorageContainerCustomPropertyValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerCustomPropertyValue::set_null`].
-pub enum FileStorageContainerCustomPropertyValueField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerCustomPropertyValueField {
-    /// `isSearchable`
-    pub const IsSearchable: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
-        "isSearchable",
-    );
-    /// `value`
-    pub const Value: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerCustomPropertyValue>] = &[
-        Self::IsSearchable,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.itemPreviewInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemPreviewInfo {
-    /// Property `getUrl`: `Edm.String`.
-    pub get_url: Option<String>,
-    /// Property `postParameters`: `Edm.String`.
-    pub post_parameters: Option<String>,
-    /// Property `postUrl`: `Edm.String`.
-    pub post_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for ItemPreviewInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemPreviewInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPreviewInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("getUrl", &self.get_url);
-        object.property("postParameters", &self.post_parameters);
-        object.property("postUrl", &self.post_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ItemPreviewInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ItemPreviewInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "getUrl" => read_lenient(map, key, &mut self.get_url, extra),
-            "postParameters" => read_lenient(map, key, &mut self.post_parameters, extra),
-            "postUrl" => read_lenient(map, key, &mut self.post_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemPreviewInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`ItemPreviewInfo`] by wire name, each a [`Field<ItemPreviewInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPreviewInfo::set_null`].
-pub enum ItemPreviewInfoField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ItemPreviewInfoField {
-    /// `getUrl`
-    pub const GetUrl: model::Field<ItemPreviewInfo> = model::Field::new("getUrl");
-    /// `postParameters`
-    pub const PostParameters: model::Field<ItemPreviewInfo> = model::Field::new(
-        "postParameters",
-    );
-    /// `postUrl`
-    pub const PostUrl: model::Field<ItemPreviewInfo> = model::Field::new("postUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemPreviewInfo>] = &[
-        Self::GetUrl,
-        Self::PostParameters,
-        Self::PostUrl,
-    ];
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL complex type `microsoft.graph.mailTips`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailTips {
-    /// Property `automaticReplies`: `microsoft.graph.automaticRepliesMailTips`.
-    pub automatic_replies: Option<AutomaticRepliesMailTips>,
-    /// Property `customMailTip`: `Edm.String`.
-    pub custom_mail_tip: Option<String>,
-    /// Property `deliveryRestricted`: `Edm.Boolean`.
-    pub delivery_restricted: Option<bool>,
-    /// Property `emailAddress`: `microsoft.graph.emailAddress`.
-    pub email_address: Option<AnyEmailAddress>,
-    /// Property `error`: `microsoft.graph.mailTipsError`.
-    pub error: Option<MailTipsError>,
-    /// Property `externalMemberCount`: `Edm.Int32`.
-    pub external_member_count: Option<i32>,
-    /// Property `isModerated`: `Edm.Boolean`.
-    pub is_moderated: Option<bool>,
-    /// Property `mailboxFull`: `Edm.Boolean`.
-    pub mailbox_full: Option<bool>,
-    /// Property `maxMessageSize`: `Edm.Int32`.
-    pub max_message_size: Option<i32>,
-    /// Property `recipientScope`: `microsoft.graph.recipientScopeType`.
-    pub recipient_scope: Option<RecipientScopeType>,
-    /// Property `recipientSuggestions`: `Collection(microsoft.graph.recipient)`.
-    pub recipient_suggestions: Option<Vec<AnyRecipient>>,
-    /// Property `totalMemberCount`: `Edm.Int32`.
-    pub total_member_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for MailTips {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl MailTips {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTips";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("automaticReplies", &self.automatic_replies);
-        object.property("customMailTip", &self.custom_mail_tip);
-        object.property("deliveryRestricted", &self.delivery_restricted);
-        object.property("emailAddress", &self.email_address);
-        object.property("error", &self.error);
-        object.property("externalMemberCount", &self.external_member_count);
-        object.property("isModerated", &self.is_moderated);
-        object.property("mailboxFull", &self.mailbox_full);
-        object.property("maxMessageSize", &self.max_message_size);
-        object.property("recipientScope", &self.recipient_scope);
-        object.property("recipientSuggestions", &self.recipient_suggestions);
-        object.property("totalMemberCount", &self.total_member_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for MailTips {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::model::ODataObject for MailTips {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "automaticReplies" => {
-                read_nullable(map, key, &mut self.automatic_replies, extra)
-            }
-            "customMailTip" => read_lenient(map, key, &mut self.custom_mail_tip, extra),
-            "deliveryRestricted" => {
-                read_lenient(map, key, &mut self.delivery_restricted, extra)
-            }
-            "emailAddress" => read_nullable(map, key, &mut self.email_address, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "externalMemberCount" => {
-                read_lenient(map, key, &mut self.external_member_count, extra)
-            }
-            "isModerated" => read_lenient(map, key, &mut self.is_moderated, extra),
-            "mailboxFull" => read_lenient(map, key, &mut self.mailbox_full, extra),
-            "maxMessageSize" => read_lenient(map, key, &mut self.max_message_size, extra),
-            "recipientScope" => read_nullable(map, key, &mut self.recipient_scope, extra),
-            "recipientSuggestions" => {
-                read_nullable(map, key, &mut self.recipient_suggestions, extra)
-            }
-            "totalMemberCount" => {
-                read_lenient(map, key, &mut self.total_member_count, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl MailTips {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// The properties of [`MailTips`] by wire name, each a [`Field<MailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTips::set_null`].
-pub enum MailTipsField {}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-#[allow(non_upper_case_globals)]
-impl MailTipsField {
-    /// `automaticReplies`
-    pub const AutomaticReplies: model::Field<MailTips> = model::Field::new(
-        "automaticReplies",
-    );
-    /// `customMailTip`
-    pub const CustomMailTip: model::Field<MailTips> = model::Field::new("customMailTip");
-    /// `deliveryRestricted`
-    pub const DeliveryRestricted: model::Field<MailTips> = model::Field::new(
-        "deliveryRestricted",
-    );
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<MailTips> = model::Field::new("emailAddress");
-    /// `error`
-    pub const Error: model::Field<MailTips> = model::Field::new("error");
-    /// `externalMemberCount`
-    pub const ExternalMemberCount: model::Field<MailTips> = model::Field::new(
-        "externalMemberCount",
-    );
-    /// `isModerated`
-    pub const IsModerated: model::Field<MailTips> = model::Field::new("isModerated");
-    /// `mailboxFull`
-    pub const MailboxFull: model::Field<MailTips> = model::Field::new("mailboxFull");
-    /// `maxMessageSize`
-    pub const MaxMessageSize: model::Field<MailTips> = model::Field::new(
-        "maxMessageSize",
-    );
-    /// `recipientScope`
-    pub const RecipientScope: model::Field<MailTips> = model::Field::new(
-        "recipientScope",
-    );
-    /// `recipientSuggestions`
-    pub const RecipientSuggestions: model::Field<MailTips> = model::Field::new(
-        "recipientSuggestions",
-    );
-    /// `totalMemberCount`
-    pub const TotalMemberCount: model::Field<MailTips> = model::Field::new(
-        "totalMemberCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailTips>] = &[
-        Self::AutomaticReplies,
-        Self::CustomMailTip,
-        Self::DeliveryRestricted,
-        Self::EmailAddress,
-        Self::Error,
-        Self::ExternalMemberCount,
-        Self::IsModerated,
-        Self::MailboxFull,
-        Self::MaxMessageSize,
-        Self::RecipientScope,
-        Self::RecipientSuggestions,
-        Self::TotalMemberCount,
-    ];
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL complex type `microsoft.graph.mailTipsError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailTipsError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for MailTipsError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl MailTipsError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTipsError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for MailTipsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::model::ODataObject for MailTipsError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl MailTipsError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// The properties of [`MailTipsError`] by wire name, each a [`Field<MailTipsError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTipsError::set_null`].
-pub enum MailTipsErrorField {}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-#[allow(non_upper_case_globals)]
-impl MailTipsErrorField {
-    /// `code`
-    pub const Code: model::Field<MailTipsError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<MailTipsError> = model::Field::new("message");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.onenotePatchContentCommand`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenotePatchContentCommand {
-    /// Property `action`: `microsoft.graph.onenotePatchActionType`, not nullable.
-    pub action: Option<OnenotePatchActionType>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `position`: `microsoft.graph.onenotePatchInsertPosition`.
-    pub position: Option<OnenotePatchInsertPosition>,
-    /// Property `target`: `Edm.String`, not nullable.
-    pub target: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePatchContentCommand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePatchContentCommand {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePatchContentCommand";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("action", &self.action);
-        object.property("content", &self.content);
-        object.property("position", &self.position);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePatchContentCommand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenotePatchContentCommand {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "position" => read_nullable(map, key, &mut self.position, extra),
-            "target" => read_lenient(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePatchContentCommand {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenotePatchContentCommand`] by wire name, each a [`Field<OnenotePatchContentCommand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePatchContentCommand::set_null`].
-pub enum OnenotePatchContentCommandField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenotePatchContentCommandField {
-    /// `action`
-    pub const Action: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "action",
-    );
-    /// `content`
-    pub const Content: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "content",
-    );
-    /// `position`
-    pub const Position: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "position",
-    );
-    /// `target`
-    pub const Target: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenotePatchContentCommand>] = &[
-        Self::Action,
-        Self::Content,
-        Self::Position,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.planUsageRight`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlanUsageRight {
-    /// Property `hasSensitivityLabel`: `Edm.Boolean`, not nullable.
-    pub has_sensitivity_label: Option<bool>,
-    /// Property `planId`: `Edm.String`, not nullable.
-    pub plan_id: Option<String>,
-    /// Property `usageRights`: `microsoft.graph.usageRightsInfo`.
-    pub usage_rights: Option<UsageRightsInfo>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlanUsageRight {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlanUsageRight {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.planUsageRight";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hasSensitivityLabel", &self.has_sensitivity_label);
-        object.property("planId", &self.plan_id);
-        object.property("usageRights", &self.usage_rights);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlanUsageRight {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for PlanUsageRight {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "hasSensitivityLabel" => {
-                read_lenient(map, key, &mut self.has_sensitivity_label, extra)
-            }
-            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
-            "usageRights" => read_nullable(map, key, &mut self.usage_rights, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlanUsageRight {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// The properties of [`PlanUsageRight`] by wire name, each a [`Field<PlanUsageRight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlanUsageRight::set_null`].
-pub enum PlanUsageRightField {}
-
-#[cfg(feature = "_plan_usage_right")]
-#[allow(non_upper_case_globals)]
-impl PlanUsageRightField {
-    /// `hasSensitivityLabel`
-    pub const HasSensitivityLabel: model::Field<PlanUsageRight> = model::Field::new(
-        "hasSensitivityLabel",
-    );
-    /// `planId`
-    pub const PlanId: model::Field<PlanUsageRight> = model::Field::new("planId");
-    /// `usageRights`
-    pub const UsageRights: model::Field<PlanUsageRight> = model::Field::new(
-        "usageRights",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlanUsageRight>] = &[
-        Self::HasSensitivityLabel,
-        Self::PlanId,
-        Self::UsageRights,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.plannerChecklistItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerChecklistItem {
-    /// Property `isChecked`: `Edm.Boolean`.
-    pub is_checked: Option<bool>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `orderHint`: `Edm.String`.
-    pub order_hint: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerChecklistItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerChecklistItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isChecked", &self.is_checked);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("orderHint", &self.order_hint);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerChecklistItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PlannerChecklistItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isChecked" => read_lenient(map, key, &mut self.is_checked, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerChecklistItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PlannerChecklistItem`] by wire name, each a [`Field<PlannerChecklistItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistItem::set_null`].
-pub enum PlannerChecklistItemField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PlannerChecklistItemField {
-    /// `isChecked`
-    pub const IsChecked: model::Field<PlannerChecklistItem> = model::Field::new(
-        "isChecked",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PlannerChecklistItem> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PlannerChecklistItem> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `orderHint`
-    pub const OrderHint: model::Field<PlannerChecklistItem> = model::Field::new(
-        "orderHint",
-    );
-    /// `title`
-    pub const Title: model::Field<PlannerChecklistItem> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerChecklistItem>] = &[
-        Self::IsChecked,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::OrderHint,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.plannerFavoritePlanReference`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerFavoritePlanReference {
-    /// Property `orderHint`: `Edm.String`.
-    pub order_hint: Option<String>,
-    /// Property `planTitle`: `Edm.String`.
-    pub plan_title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerFavoritePlanReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerFavoritePlanReference {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFavoritePlanReference";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("orderHint", &self.order_hint);
-        object.property("planTitle", &self.plan_title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReference {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
-            "planTitle" => read_lenient(map, key, &mut self.plan_title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerFavoritePlanReference {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PlannerFavoritePlanReference`] by wire name, each a [`Field<PlannerFavoritePlanReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerFavoritePlanReference::set_null`].
-pub enum PlannerFavoritePlanReferenceField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PlannerFavoritePlanReferenceField {
-    /// `orderHint`
-    pub const OrderHint: model::Field<PlannerFavoritePlanReference> = model::Field::new(
-        "orderHint",
-    );
-    /// `planTitle`
-    pub const PlanTitle: model::Field<PlannerFavoritePlanReference> = model::Field::new(
-        "planTitle",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerFavoritePlanReference>] = &[
-        Self::OrderHint,
-        Self::PlanTitle,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.report`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Report {
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for Report {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl Report {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.report";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("content", &self.content);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for Report {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for Report {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl Report {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`Report`] by wire name, each a [`Field<Report>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Report::set_null`].
-pub enum ReportField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl ReportField {
-    /// `content`
-    pub const Content: model::Field<Report> = model::Field::new("content");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Report>] = &[Self::Content];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.rgbColor`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RgbColor {
-    /// Property `b`: `Edm.Byte`, not nullable.
-    pub b: Option<u8>,
-    /// Property `g`: `Edm.Byte`, not nullable.
-    pub g: Option<u8>,
-    /// Property `r`: `Edm.Byte`, not nullable.
-    pub r: Option<u8>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for RgbColor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl RgbColor {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rgbColor";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("b", &self.b);
-        object.property("g", &self.g);
-        object.property("r", &self.r);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for RgbColor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for RgbColor {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "b" => read_lenient(map, key, &mut self.b, extra),
-            "g" => read_lenient(map, key, &mut self.g, extra),
-            "r" => read_lenient(map, key, &mut self.r, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl RgbColor {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`RgbColor`] by wire name, each a [`Field<RgbColor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RgbColor::set_null`].
-pub enum RgbColorField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl RgbColorField {
-    /// `b`
-    pub const B: model::Field<RgbColor> = model::Field::new("b");
-    /// `g`
-    pub const G: model::Field<RgbColor> = model::Field::new("g");
-    /// `r`
-    pub const R: model::Field<RgbColor> = model::Field::new("r");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RgbColor>] = &[Self::B, Self::G, Self::R];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.stringDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringDictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for StringDictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl StringDictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringDictionary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeSource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3343,8 +452,8 @@ impl StringDictionary {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for StringDictionary {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3352,8 +461,8 @@ impl<'de> serde::Deserialize<'de> for StringDictionary {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for StringDictionary {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3368,678 +477,96 @@ impl graph_odata_runtime::model::ODataObject for StringDictionary {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationJobApplicationParameters`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationJobApplicationParameters {
-    /// Property `ruleId`: `Edm.String`.
-    pub rule_id: Option<String>,
-    /// Property `subjects`: `Collection(microsoft.graph.synchronizationJobSubject)`.
-    pub subjects: Option<Vec<SynchronizationJobSubject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationJobApplicationParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobApplicationParameters {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobApplicationParameters";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("ruleId", &self.rule_id);
-        object.property("subjects", &self.subjects);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject
-for SynchronizationJobApplicationParameters {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
-            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobApplicationParameters {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationJobApplicationParameters`] by wire name, each a [`Field<SynchronizationJobApplicationParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-pub enum SynchronizationJobApplicationParametersField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationJobApplicationParametersField {
-    /// `ruleId`
-    pub const RuleId: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
-        "ruleId",
-    );
-    /// `subjects`
-    pub const Subjects: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
-        "subjects",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationJobApplicationParameters>] = &[
-        Self::RuleId,
-        Self::Subjects,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationJobSubject`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationJobSubject {
-    /// Property `links`: `microsoft.graph.synchronizationLinkedObjects`.
-    pub links: Option<Box<SynchronizationLinkedObjects>>,
-    /// Property `objectId`: `Edm.String`.
-    pub object_id: Option<String>,
-    /// Property `objectTypeName`: `Edm.String`.
-    pub object_type_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationJobSubject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobSubject {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobSubject";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("links", &self.links);
-        object.property("objectId", &self.object_id);
-        object.property("objectTypeName", &self.object_type_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationJobSubject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            "objectTypeName" => read_lenient(map, key, &mut self.object_type_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobSubject {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationJobSubject`] by wire name, each a [`Field<SynchronizationJobSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
-pub enum SynchronizationJobSubjectField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationJobSubjectField {
-    /// `links`
-    pub const Links: model::Field<SynchronizationJobSubject> = model::Field::new(
-        "links",
-    );
-    /// `objectId`
-    pub const ObjectId: model::Field<SynchronizationJobSubject> = model::Field::new(
-        "objectId",
-    );
-    /// `objectTypeName`
-    pub const ObjectTypeName: model::Field<SynchronizationJobSubject> = model::Field::new(
-        "objectTypeName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationJobSubject>] = &[
-        Self::Links,
-        Self::ObjectId,
-        Self::ObjectTypeName,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationLinkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationLinkedObjects {
-    /// Property `manager`: `microsoft.graph.synchronizationJobSubject`.
-    pub manager: Option<Box<SynchronizationJobSubject>>,
-    /// Property `members`: `Collection(microsoft.graph.synchronizationJobSubject)`.
-    pub members: Option<Vec<SynchronizationJobSubject>>,
-    /// Property `owners`: `Collection(microsoft.graph.synchronizationJobSubject)`.
-    pub owners: Option<Vec<SynchronizationJobSubject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationLinkedObjects {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationLinkedObjects {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationLinkedObjects";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("manager", &self.manager);
-        object.property("members", &self.members);
-        object.property("owners", &self.owners);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationLinkedObjects {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "manager" => read_nullable(map, key, &mut self.manager, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationLinkedObjects {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationLinkedObjects`] by wire name, each a [`Field<SynchronizationLinkedObjects>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
-pub enum SynchronizationLinkedObjectsField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationLinkedObjectsField {
-    /// `manager`
-    pub const Manager: model::Field<SynchronizationLinkedObjects> = model::Field::new(
-        "manager",
-    );
-    /// `members`
-    pub const Members: model::Field<SynchronizationLinkedObjects> = model::Field::new(
-        "members",
-    );
-    /// `owners`
-    pub const Owners: model::Field<SynchronizationLinkedObjects> = model::Field::new(
-        "owners",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationLinkedObjects>] = &[
-        Self::Manager,
-        Self::Members,
-        Self::Owners,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.teamMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamMembersNotificationRecipient {
-    /// Property `teamId`: `Edm.String`, not nullable.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for TeamMembersNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamMembersNotificationRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMembersNotificationRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for TeamMembersNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for TeamMembersNotificationRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamMembersNotificationRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`TeamMembersNotificationRecipient`] by wire name, each a [`Field<TeamMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMembersNotificationRecipient::set_null`].
-pub enum TeamMembersNotificationRecipientField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl TeamMembersNotificationRecipientField {
-    /// `teamId`
-    pub const TeamId: model::Field<TeamMembersNotificationRecipient> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamMembersNotificationRecipient>] = &[
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.teamworkNotificationRecipient`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkNotificationRecipient {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for TeamworkNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamworkNotificationRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkNotificationRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for TeamworkNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for TeamworkNotificationRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// A `microsoft.graph.teamworkNotificationRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamworkNotificationRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.accessPackageResourceAttributeSource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeSource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyTeamworkNotificationRecipient {
+pub enum AnyAccessPackageResourceAttributeSource {
     /// The base type itself, or a derived type unknown to this crate.
-    TeamworkNotificationRecipient(Box<TeamworkNotificationRecipient>),
-    /// `microsoft.graph.aadUserNotificationRecipient`
-    AadUserNotificationRecipient(Box<AadUserNotificationRecipient>),
-    /// `microsoft.graph.channelMembersNotificationRecipient`
-    ChannelMembersNotificationRecipient(Box<ChannelMembersNotificationRecipient>),
-    /// `microsoft.graph.chatMembersNotificationRecipient`
-    ChatMembersNotificationRecipient(Box<ChatMembersNotificationRecipient>),
-    /// `microsoft.graph.teamMembersNotificationRecipient`
-    TeamMembersNotificationRecipient(Box<TeamMembersNotificationRecipient>),
+    AccessPackageResourceAttributeSource(Box<AccessPackageResourceAttributeSource>),
+    /// `microsoft.graph.accessPackageResourceAttributeQuestion`
+    AccessPackageResourceAttributeQuestion(Box<AccessPackageResourceAttributeQuestion>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyTeamworkNotificationRecipient {
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageResourceAttributeSource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::TeamworkNotificationRecipient(_) => {
-                TeamworkNotificationRecipient::ODATA_TYPE
+            Self::AccessPackageResourceAttributeSource(_) => {
+                AccessPackageResourceAttributeSource::ODATA_TYPE
             }
-            Self::AadUserNotificationRecipient(_) => {
-                AadUserNotificationRecipient::ODATA_TYPE
-            }
-            Self::ChannelMembersNotificationRecipient(_) => {
-                ChannelMembersNotificationRecipient::ODATA_TYPE
-            }
-            Self::ChatMembersNotificationRecipient(_) => {
-                ChatMembersNotificationRecipient::ODATA_TYPE
-            }
-            Self::TeamMembersNotificationRecipient(_) => {
-                TeamMembersNotificationRecipient::ODATA_TYPE
+            Self::AccessPackageResourceAttributeQuestion(_) => {
+                AccessPackageResourceAttributeQuestion::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`TeamworkNotificationRecipient`] (or of an unknown derived type).
-    pub fn as_teamwork_notification_recipient(
+    /// The value if it is a plain [`AccessPackageResourceAttributeSource`] (or of an unknown derived type).
+    pub fn as_access_package_resource_attribute_source(
         &self,
-    ) -> Option<&TeamworkNotificationRecipient> {
+    ) -> Option<&AccessPackageResourceAttributeSource> {
         match self {
-            Self::TeamworkNotificationRecipient(value) => Some(value),
+            Self::AccessPackageResourceAttributeSource(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl Default for AnyTeamworkNotificationRecipient {
+#[cfg(feature = "_access_package")]
+impl Default for AnyAccessPackageResourceAttributeSource {
     fn default() -> Self {
-        Self::TeamworkNotificationRecipient(Box::default())
+        Self::AccessPackageResourceAttributeSource(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: TeamworkNotificationRecipient) -> Self {
-        Self::TeamworkNotificationRecipient(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageResourceAttributeSource>
+for AnyAccessPackageResourceAttributeSource {
+    fn from(value: AccessPackageResourceAttributeSource) -> Self {
+        Self::AccessPackageResourceAttributeSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyTeamworkNotificationRecipient {
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::AadUserNotificationRecipient`] variant.
-    pub fn as_aad_user_notification_recipient(
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageResourceAttributeSource {
+    /// The value if it is a [`AnyAccessPackageResourceAttributeSource::AccessPackageResourceAttributeQuestion`] variant.
+    pub fn as_access_package_resource_attribute_question(
         &self,
-    ) -> Option<&AadUserNotificationRecipient> {
+    ) -> Option<&AccessPackageResourceAttributeQuestion> {
         match self {
-            Self::AadUserNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChannelMembersNotificationRecipient`] variant.
-    pub fn as_channel_members_notification_recipient(
-        &self,
-    ) -> Option<&ChannelMembersNotificationRecipient> {
-        match self {
-            Self::ChannelMembersNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChatMembersNotificationRecipient`] variant.
-    pub fn as_chat_members_notification_recipient(
-        &self,
-    ) -> Option<&ChatMembersNotificationRecipient> {
-        match self {
-            Self::ChatMembersNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::TeamMembersNotificationRecipient`] variant.
-    pub fn as_team_members_notification_recipient(
-        &self,
-    ) -> Option<&TeamMembersNotificationRecipient> {
-        match self {
-            Self::TeamMembersNotificationRecipient(value) => Some(value),
+            Self::AccessPackageResourceAttributeQuestion(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: AadUserNotificationRecipient) -> Self {
-        Self::AadUserNotificationRecipient(Box::new(value))
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageResourceAttributeQuestion>
+for AnyAccessPackageResourceAttributeSource {
+    fn from(value: AccessPackageResourceAttributeQuestion) -> Self {
+        Self::AccessPackageResourceAttributeQuestion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: ChannelMembersNotificationRecipient) -> Self {
-        Self::ChannelMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: ChatMembersNotificationRecipient) -> Self {
-        Self::ChatMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: TeamMembersNotificationRecipient) -> Self {
-        Self::TeamMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnyTeamworkNotificationRecipient {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyAccessPackageResourceAttributeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TeamworkNotificationRecipient(value) => {
+            Self::AccessPackageResourceAttributeSource(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::AadUserNotificationRecipient(value) => {
+            Self::AccessPackageResourceAttributeQuestion(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(AadUserNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelMembersNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::ChatMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatMembersNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::TeamMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamMembersNotificationRecipient::ODATA_TYPE),
+                        Some(AccessPackageResourceAttributeQuestion::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnyTeamworkNotificationRecipient {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4048,40 +575,207 @@ impl<'de> serde::Deserialize<'de> for AnyTeamworkNotificationRecipient {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.aadUserNotificationRecipient"
-            | "graph.aadUserNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::AadUserNotificationRecipient)
-            }
-            "microsoft.graph.channelMembersNotificationRecipient"
-            | "graph.channelMembersNotificationRecipient" => {
+            "microsoft.graph.accessPackageResourceAttributeQuestion"
+            | "graph.accessPackageResourceAttributeQuestion" => {
                 serde_json::from_value(value)
-                    .map(Self::ChannelMembersNotificationRecipient)
+                    .map(Self::AccessPackageResourceAttributeQuestion)
             }
-            "microsoft.graph.chatMembersNotificationRecipient"
-            | "graph.chatMembersNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::ChatMembersNotificationRecipient)
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AccessPackageResourceAttributeSource)
             }
-            "microsoft.graph.teamMembersNotificationRecipient"
-            | "graph.teamMembersNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::TeamMembersNotificationRecipient)
-            }
-            _ => serde_json::from_value(value).map(Self::TeamworkNotificationRecipient),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.tenantInformation`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageUserDirectoryAttributeStore`; base type `microsoft.graph.accessPackageResourceAttributeDestination`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TenantInformation {
-    /// Property `defaultDomainName`: `Edm.String`.
-    pub default_domain_name: Option<String>,
+pub struct AccessPackageUserDirectoryAttributeStore {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageUserDirectoryAttributeStore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageUserDirectoryAttributeStore {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageUserDirectoryAttributeStore";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageUserDirectoryAttributeStore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject
+for AccessPackageUserDirectoryAttributeStore {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationServicePrincipal`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationServicePrincipal {
+    /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
+    #[cfg(feature = "_allowed_tenants_audience")]
+    pub application: Option<AnyApplication>,
+    /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
+    #[cfg(feature = "_add_in")]
+    pub service_principal: Option<AnyServicePrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl ApplicationServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        #[cfg(feature = "_allowed_tenants_audience")]
+        object.property("application", &self.application);
+        #[cfg(feature = "_add_in")]
+        object.property("servicePrincipal", &self.service_principal);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            #[cfg(feature = "_allowed_tenants_audience")]
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            #[cfg(feature = "_add_in")]
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationServicePrincipal`] by wire name, each a [`Field<ApplicationServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationServicePrincipal::set_null`].
+pub enum ApplicationServicePrincipalField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationServicePrincipalField {
+    /// `application`
+    pub const Application: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "application",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ApplicationServicePrincipal> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationServicePrincipal>] = &[
+        Self::Application,
+        Self::ServicePrincipal,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.azureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureActiveDirectoryTenant {
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `federationBrandName`: `Edm.String`.
-    pub federation_brand_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
+    /// Property `tenantId`: `Edm.String`.
     pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4089,17 +783,17 @@ pub struct TenantInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for TenantInformation {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AzureActiveDirectoryTenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl TenantInformation {
+#[cfg(feature = "_access_package")]
+impl AzureActiveDirectoryTenant {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantInformation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureActiveDirectoryTenant";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4112,16 +806,14 @@ impl TenantInformation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("defaultDomainName", &self.default_domain_name);
         object.property("displayName", &self.display_name);
-        object.property("federationBrandName", &self.federation_brand_name);
         object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for TenantInformation {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryTenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4129,8 +821,8 @@ impl<'de> serde::Deserialize<'de> for TenantInformation {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for TenantInformation {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryTenant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4139,13 +831,7 @@ impl graph_odata_runtime::model::ODataObject for TenantInformation {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "defaultDomainName" => {
-                read_lenient(map, key, &mut self.default_domain_name, extra)
-            }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "federationBrandName" => {
-                read_lenient(map, key, &mut self.federation_brand_name, extra)
-            }
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
@@ -4157,8 +843,8 @@ impl graph_odata_runtime::model::ODataObject for TenantInformation {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl TenantInformation {
+#[cfg(feature = "_access_package")]
+impl AzureActiveDirectoryTenant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4168,61 +854,51 @@ impl TenantInformation {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`TenantInformation`] by wire name, each a [`Field<TenantInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantInformation::set_null`].
-pub enum TenantInformationField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AzureActiveDirectoryTenant`] by wire name, each a [`Field<AzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryTenant::set_null`].
+pub enum AzureActiveDirectoryTenantField {}
 
-#[cfg(feature = "_tenant_relationships")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl TenantInformationField {
-    /// `defaultDomainName`
-    pub const DefaultDomainName: model::Field<TenantInformation> = model::Field::new(
-        "defaultDomainName",
-    );
+impl AzureActiveDirectoryTenantField {
     /// `displayName`
-    pub const DisplayName: model::Field<TenantInformation> = model::Field::new(
+    pub const DisplayName: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
         "displayName",
     );
-    /// `federationBrandName`
-    pub const FederationBrandName: model::Field<TenantInformation> = model::Field::new(
-        "federationBrandName",
-    );
     /// `tenantId`
-    pub const TenantId: model::Field<TenantInformation> = model::Field::new("tenantId");
+    pub const TenantId: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
+        "tenantId",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TenantInformation>] = &[
-        Self::DefaultDomainName,
+    pub const ALL: &'static [model::Field<AzureActiveDirectoryTenant>] = &[
         Self::DisplayName,
-        Self::FederationBrandName,
         Self::TenantId,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.trustedSubjectNameAndIssuerConfiguration`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.connectionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TrustedSubjectNameAndIssuerConfiguration {
-    /// Property `trustedCertificateSubjectAddition`: `microsoft.graph.trustedSubjectNameAndIssuerRestriction`.
-    pub trusted_certificate_subject_addition: Option<
-        TrustedSubjectNameAndIssuerRestriction,
-    >,
+pub struct ConnectionInfo {
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for TrustedSubjectNameAndIssuerConfiguration {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for ConnectionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl TrustedSubjectNameAndIssuerConfiguration {
+#[cfg(feature = "_access_package")]
+impl ConnectionInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trustedSubjectNameAndIssuerConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectionInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4235,17 +911,13 @@ impl TrustedSubjectNameAndIssuerConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "trustedCertificateSubjectAddition",
-                &self.trusted_certificate_subject_addition,
-            );
+        object.property("url", &self.url);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for TrustedSubjectNameAndIssuerConfiguration {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for ConnectionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4253,264 +925,8 @@ impl<'de> serde::Deserialize<'de> for TrustedSubjectNameAndIssuerConfiguration {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject
-for TrustedSubjectNameAndIssuerConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "trustedCertificateSubjectAddition" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.trusted_certificate_subject_addition,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl TrustedSubjectNameAndIssuerConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`TrustedSubjectNameAndIssuerConfiguration`] by wire name, each a [`Field<TrustedSubjectNameAndIssuerConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrustedSubjectNameAndIssuerConfiguration::set_null`].
-pub enum TrustedSubjectNameAndIssuerConfigurationField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl TrustedSubjectNameAndIssuerConfigurationField {
-    /// `trustedCertificateSubjectAddition`
-    pub const TrustedCertificateSubjectAddition: model::Field<
-        TrustedSubjectNameAndIssuerConfiguration,
-    > = model::Field::new("trustedCertificateSubjectAddition");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TrustedSubjectNameAndIssuerConfiguration>] = &[
-        Self::TrustedCertificateSubjectAddition,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.trustedSubjectNameAndIssuerRestriction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TrustedSubjectNameAndIssuerRestriction {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for TrustedSubjectNameAndIssuerRestriction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl TrustedSubjectNameAndIssuerRestriction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trustedSubjectNameAndIssuerRestriction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for TrustedSubjectNameAndIssuerRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for TrustedSubjectNameAndIssuerRestriction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl TrustedSubjectNameAndIssuerRestriction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`TrustedSubjectNameAndIssuerRestriction`] by wire name, each a [`Field<TrustedSubjectNameAndIssuerRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrustedSubjectNameAndIssuerRestriction::set_null`].
-pub enum TrustedSubjectNameAndIssuerRestrictionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl TrustedSubjectNameAndIssuerRestrictionField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<TrustedSubjectNameAndIssuerRestriction> = model::Field::new(
-        "excludeActors",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        TrustedSubjectNameAndIssuerRestriction,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        TrustedSubjectNameAndIssuerRestriction,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `state`
-    pub const State: model::Field<TrustedSubjectNameAndIssuerRestriction> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TrustedSubjectNameAndIssuerRestriction>] = &[
-        Self::ExcludeActors,
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.usageRightsInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UsageRightsInfo {
-    /// Property `allowCopy`: `Edm.Boolean`, not nullable.
-    pub allow_copy: Option<bool>,
-    /// Property `allowEdit`: `Edm.Boolean`, not nullable.
-    pub allow_edit: Option<bool>,
-    /// Property `allowExport`: `Edm.Boolean`, not nullable.
-    pub allow_export: Option<bool>,
-    /// Property `allowPrint`: `Edm.Boolean`, not nullable.
-    pub allow_print: Option<bool>,
-    /// Property `allowView`: `Edm.Boolean`, not nullable.
-    pub allow_view: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for UsageRightsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl UsageRightsInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowCopy", &self.allow_copy);
-        object.property("allowEdit", &self.allow_edit);
-        object.property("allowExport", &self.allow_export);
-        object.property("allowPrint", &self.allow_print);
-        object.property("allowView", &self.allow_view);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for UsageRightsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for UsageRightsInfo {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for ConnectionInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4519,11 +935,7 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsInfo {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "allowCopy" => read_lenient(map, key, &mut self.allow_copy, extra),
-            "allowEdit" => read_lenient(map, key, &mut self.allow_edit, extra),
-            "allowExport" => read_lenient(map, key, &mut self.allow_export, extra),
-            "allowPrint" => read_lenient(map, key, &mut self.allow_print, extra),
-            "allowView" => read_lenient(map, key, &mut self.allow_view, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -4534,8 +946,8 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl UsageRightsInfo {
+#[cfg(feature = "_access_package")]
+impl ConnectionInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4545,62 +957,46 @@ impl UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-/// The properties of [`UsageRightsInfo`] by wire name, each a [`Field<UsageRightsInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsInfo::set_null`].
-pub enum UsageRightsInfoField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`ConnectionInfo`] by wire name, each a [`Field<ConnectionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectionInfo::set_null`].
+pub enum ConnectionInfoField {}
 
-#[cfg(feature = "_plan_usage_right")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl UsageRightsInfoField {
-    /// `allowCopy`
-    pub const AllowCopy: model::Field<UsageRightsInfo> = model::Field::new("allowCopy");
-    /// `allowEdit`
-    pub const AllowEdit: model::Field<UsageRightsInfo> = model::Field::new("allowEdit");
-    /// `allowExport`
-    pub const AllowExport: model::Field<UsageRightsInfo> = model::Field::new(
-        "allowExport",
-    );
-    /// `allowPrint`
-    pub const AllowPrint: model::Field<UsageRightsInfo> = model::Field::new(
-        "allowPrint",
-    );
-    /// `allowView`
-    pub const AllowView: model::Field<UsageRightsInfo> = model::Field::new("allowView");
+impl ConnectionInfoField {
+    /// `url`
+    pub const Url: model::Field<ConnectionInfo> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UsageRightsInfo>] = &[
-        Self::AllowCopy,
-        Self::AllowEdit,
-        Self::AllowExport,
-        Self::AllowPrint,
-        Self::AllowView,
-    ];
+    pub const ALL: &'static [model::Field<ConnectionInfo>] = &[Self::Url];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.workbookFilterDatetime`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.crossCloudAzureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookFilterDatetime {
-    /// Property `date`: `Edm.String`.
-    pub date: Option<String>,
-    /// Property `specificity`: `Edm.String`, not nullable.
-    pub specificity: Option<String>,
+pub struct CrossCloudAzureActiveDirectoryTenant {
+    /// Property `cloudInstance`: `Edm.String`, not nullable.
+    pub cloud_instance: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for WorkbookFilterDatetime {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for CrossCloudAzureActiveDirectoryTenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl WorkbookFilterDatetime {
+#[cfg(feature = "_access_package")]
+impl CrossCloudAzureActiveDirectoryTenant {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilterDatetime";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossCloudAzureActiveDirectoryTenant";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4613,14 +1009,15 @@ impl WorkbookFilterDatetime {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("date", &self.date);
-        object.property("specificity", &self.specificity);
+        object.property("cloudInstance", &self.cloud_instance);
+        object.property("displayName", &self.display_name);
+        object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for WorkbookFilterDatetime {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for CrossCloudAzureActiveDirectoryTenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4628,8 +1025,8 @@ impl<'de> serde::Deserialize<'de> for WorkbookFilterDatetime {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for WorkbookFilterDatetime {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for CrossCloudAzureActiveDirectoryTenant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4638,8 +1035,9 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilterDatetime {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "date" => read_lenient(map, key, &mut self.date, extra),
-            "specificity" => read_lenient(map, key, &mut self.specificity, extra),
+            "cloudInstance" => read_lenient(map, key, &mut self.cloud_instance, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -4650,8 +1048,8 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilterDatetime {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl WorkbookFilterDatetime {
+#[cfg(feature = "_access_package")]
+impl CrossCloudAzureActiveDirectoryTenant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4661,22 +1059,500 @@ impl WorkbookFilterDatetime {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`WorkbookFilterDatetime`] by wire name, each a [`Field<WorkbookFilterDatetime>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilterDatetime::set_null`].
-pub enum WorkbookFilterDatetimeField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`CrossCloudAzureActiveDirectoryTenant`] by wire name, each a [`Field<CrossCloudAzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossCloudAzureActiveDirectoryTenant::set_null`].
+pub enum CrossCloudAzureActiveDirectoryTenantField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl WorkbookFilterDatetimeField {
-    /// `date`
-    pub const Date: model::Field<WorkbookFilterDatetime> = model::Field::new("date");
-    /// `specificity`
-    pub const Specificity: model::Field<WorkbookFilterDatetime> = model::Field::new(
-        "specificity",
+impl CrossCloudAzureActiveDirectoryTenantField {
+    /// `cloudInstance`
+    pub const CloudInstance: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
+        "cloudInstance",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
+        "displayName",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<CrossCloudAzureActiveDirectoryTenant> = model::Field::new(
+        "tenantId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookFilterDatetime>] = &[
-        Self::Date,
-        Self::Specificity,
+    pub const ALL: &'static [model::Field<CrossCloudAzureActiveDirectoryTenant>] = &[
+        Self::CloudInstance,
+        Self::DisplayName,
+        Self::TenantId,
     ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.domainIdentitySource`; base type `microsoft.graph.identitySource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainIdentitySource {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for DomainIdentitySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl DomainIdentitySource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainIdentitySource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("domainName", &self.domain_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for DomainIdentitySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for DomainIdentitySource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl DomainIdentitySource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`DomainIdentitySource`] by wire name, each a [`Field<DomainIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainIdentitySource::set_null`].
+pub enum DomainIdentitySourceField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl DomainIdentitySourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<DomainIdentitySource> = model::Field::new(
+        "displayName",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<DomainIdentitySource> = model::Field::new(
+        "domainName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DomainIdentitySource>] = &[
+        Self::DisplayName,
+        Self::DomainName,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.externalDomainFederation`; base type `microsoft.graph.identitySource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalDomainFederation {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `issuerUri`: `Edm.String`.
+    pub issuer_uri: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for ExternalDomainFederation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl ExternalDomainFederation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalDomainFederation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("domainName", &self.domain_name);
+        object.property("issuerUri", &self.issuer_uri);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for ExternalDomainFederation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for ExternalDomainFederation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "issuerUri" => read_lenient(map, key, &mut self.issuer_uri, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl ExternalDomainFederation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`ExternalDomainFederation`] by wire name, each a [`Field<ExternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalDomainFederation::set_null`].
+pub enum ExternalDomainFederationField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl ExternalDomainFederationField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ExternalDomainFederation> = model::Field::new(
+        "displayName",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<ExternalDomainFederation> = model::Field::new(
+        "domainName",
+    );
+    /// `issuerUri`
+    pub const IssuerUri: model::Field<ExternalDomainFederation> = model::Field::new(
+        "issuerUri",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExternalDomainFederation>] = &[
+        Self::DisplayName,
+        Self::DomainName,
+        Self::IssuerUri,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.identitySource`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentitySource {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for IdentitySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl IdentitySource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for IdentitySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for IdentitySource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.identitySource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentitySource`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyIdentitySource {
+    /// The base type itself, or a derived type unknown to this crate.
+    IdentitySource(Box<IdentitySource>),
+    /// `microsoft.graph.azureActiveDirectoryTenant`
+    AzureActiveDirectoryTenant(Box<AzureActiveDirectoryTenant>),
+    /// `microsoft.graph.crossCloudAzureActiveDirectoryTenant`
+    CrossCloudAzureActiveDirectoryTenant(Box<CrossCloudAzureActiveDirectoryTenant>),
+    /// `microsoft.graph.domainIdentitySource`
+    DomainIdentitySource(Box<DomainIdentitySource>),
+    /// `microsoft.graph.externalDomainFederation`
+    ExternalDomainFederation(Box<ExternalDomainFederation>),
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyIdentitySource {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::IdentitySource(_) => IdentitySource::ODATA_TYPE,
+            Self::AzureActiveDirectoryTenant(_) => AzureActiveDirectoryTenant::ODATA_TYPE,
+            Self::CrossCloudAzureActiveDirectoryTenant(_) => {
+                CrossCloudAzureActiveDirectoryTenant::ODATA_TYPE
+            }
+            Self::DomainIdentitySource(_) => DomainIdentitySource::ODATA_TYPE,
+            Self::ExternalDomainFederation(_) => ExternalDomainFederation::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`IdentitySource`] (or of an unknown derived type).
+    pub fn as_identity_source(&self) -> Option<&IdentitySource> {
+        match self {
+            Self::IdentitySource(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl Default for AnyIdentitySource {
+    fn default() -> Self {
+        Self::IdentitySource(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<IdentitySource> for AnyIdentitySource {
+    fn from(value: IdentitySource) -> Self {
+        Self::IdentitySource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyIdentitySource {
+    /// The value if it is a [`AnyIdentitySource::AzureActiveDirectoryTenant`] variant.
+    pub fn as_azure_active_directory_tenant(
+        &self,
+    ) -> Option<&AzureActiveDirectoryTenant> {
+        match self {
+            Self::AzureActiveDirectoryTenant(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentitySource::CrossCloudAzureActiveDirectoryTenant`] variant.
+    pub fn as_cross_cloud_azure_active_directory_tenant(
+        &self,
+    ) -> Option<&CrossCloudAzureActiveDirectoryTenant> {
+        match self {
+            Self::CrossCloudAzureActiveDirectoryTenant(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentitySource::DomainIdentitySource`] variant.
+    pub fn as_domain_identity_source(&self) -> Option<&DomainIdentitySource> {
+        match self {
+            Self::DomainIdentitySource(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentitySource::ExternalDomainFederation`] variant.
+    pub fn as_external_domain_federation(&self) -> Option<&ExternalDomainFederation> {
+        match self {
+            Self::ExternalDomainFederation(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<AzureActiveDirectoryTenant> for AnyIdentitySource {
+    fn from(value: AzureActiveDirectoryTenant) -> Self {
+        Self::AzureActiveDirectoryTenant(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<CrossCloudAzureActiveDirectoryTenant> for AnyIdentitySource {
+    fn from(value: CrossCloudAzureActiveDirectoryTenant) -> Self {
+        Self::CrossCloudAzureActiveDirectoryTenant(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<DomainIdentitySource> for AnyIdentitySource {
+    fn from(value: DomainIdentitySource) -> Self {
+        Self::DomainIdentitySource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<ExternalDomainFederation> for AnyIdentitySource {
+    fn from(value: ExternalDomainFederation) -> Self {
+        Self::ExternalDomainFederation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyIdentitySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::IdentitySource(value) => value.serialize_with_type(serializer, None),
+            Self::AzureActiveDirectoryTenant(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AzureActiveDirectoryTenant::ODATA_TYPE),
+                    )
+            }
+            Self::CrossCloudAzureActiveDirectoryTenant(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CrossCloudAzureActiveDirectoryTenant::ODATA_TYPE),
+                    )
+            }
+            Self::DomainIdentitySource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DomainIdentitySource::ODATA_TYPE),
+                    )
+            }
+            Self::ExternalDomainFederation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ExternalDomainFederation::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyIdentitySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.azureActiveDirectoryTenant"
+            | "graph.azureActiveDirectoryTenant" => {
+                serde_json::from_value(value).map(Self::AzureActiveDirectoryTenant)
+            }
+            "microsoft.graph.crossCloudAzureActiveDirectoryTenant"
+            | "graph.crossCloudAzureActiveDirectoryTenant" => {
+                serde_json::from_value(value)
+                    .map(Self::CrossCloudAzureActiveDirectoryTenant)
+            }
+            "microsoft.graph.domainIdentitySource" | "graph.domainIdentitySource" => {
+                serde_json::from_value(value).map(Self::DomainIdentitySource)
+            }
+            "microsoft.graph.externalDomainFederation"
+            | "graph.externalDomainFederation" => {
+                serde_json::from_value(value).map(Self::ExternalDomainFederation)
+            }
+            _ => serde_json::from_value(value).map(Self::IdentitySource),
+        };
+        read.map_err(D::Error::custom)
+    }
 }

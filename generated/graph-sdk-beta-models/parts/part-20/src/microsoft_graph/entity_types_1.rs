@@ -11,42 +11,56 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewSet`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.accessPackageResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewSet {
+pub struct AccessPackageResource {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
-    /// Navigation property `definitions`: `Collection(microsoft.graph.accessReviewScheduleDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub definitions: Option<Vec<AccessReviewScheduleDefinition>>,
-    /// Navigation property `historyDefinitions`: `Collection(microsoft.graph.accessReviewHistoryDefinition)`, contained; present when expanded (`$expand`).
-    pub history_definitions: Option<Vec<AccessReviewHistoryDefinition>>,
-    /// Navigation property `policy`: `microsoft.graph.accessReviewPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_policy")]
-    pub policy: Option<AccessReviewPolicy>,
+    /// Property `addedBy`: `Edm.String`.
+    pub added_by: Option<String>,
+    /// Property `addedOn`: `Edm.DateTimeOffset`.
+    pub added_on: Option<edm::DateTimeOffset>,
+    /// Property `attributes`: `Collection(microsoft.graph.accessPackageResourceAttribute)`.
+    pub attributes: Option<Vec<AccessPackageResourceAttribute>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isPendingOnboarding`: `Edm.Boolean`.
+    pub is_pending_onboarding: Option<bool>,
+    /// Property `originId`: `Edm.String`.
+    pub origin_id: Option<String>,
+    /// Property `originSystem`: `Edm.String`.
+    pub origin_system: Option<String>,
+    /// Property `resourceType`: `Edm.String`.
+    pub resource_type: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Navigation property `accessPackageResourceEnvironment`: `microsoft.graph.accessPackageResourceEnvironment`; present when expanded (`$expand`).
+    pub access_package_resource_environment: Option<AccessPackageResourceEnvironment>,
+    /// Navigation property `accessPackageResourceRoles`: `Collection(microsoft.graph.accessPackageResourceRole)`, contained; present when expanded (`$expand`).
+    pub access_package_resource_roles: Option<Vec<AccessPackageResourceRole>>,
+    /// Navigation property `accessPackageResourceScopes`: `Collection(microsoft.graph.accessPackageResourceScope)`, contained; present when expanded (`$expand`).
+    pub access_package_resource_scopes: Option<Vec<AccessPackageResourceScope>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewSet {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AccessReviewSet {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewSet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -60,19 +74,34 @@ impl AccessReviewSet {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("decisions", &self.decisions);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("definitions", &self.definitions);
-        object.property("historyDefinitions", &self.history_definitions);
-        #[cfg(feature = "_access_review_policy")]
-        object.property("policy", &self.policy);
+        object.property("addedBy", &self.added_by);
+        object.property("addedOn", &self.added_on);
+        object.property("attributes", &self.attributes);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isPendingOnboarding", &self.is_pending_onboarding);
+        object.property("originId", &self.origin_id);
+        object.property("originSystem", &self.origin_system);
+        object.property("resourceType", &self.resource_type);
+        object.property("url", &self.url);
+        object
+            .property(
+                "accessPackageResourceEnvironment",
+                &self.access_package_resource_environment,
+            );
+        object
+            .property("accessPackageResourceRoles", &self.access_package_resource_roles);
+        object
+            .property(
+                "accessPackageResourceScopes",
+                &self.access_package_resource_scopes,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewSet {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -80,9 +109,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -92,15 +120,32 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "definitions" => read_nullable(map, key, &mut self.definitions, extra),
-            "historyDefinitions" => {
-                read_nullable(map, key, &mut self.history_definitions, extra)
+            "addedBy" => read_lenient(map, key, &mut self.added_by, extra),
+            "addedOn" => read_lenient(map, key, &mut self.added_on, extra),
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isPendingOnboarding" => {
+                read_lenient(map, key, &mut self.is_pending_onboarding, extra)
             }
-            #[cfg(feature = "_access_review_policy")]
-            "policy" => read_nullable(map, key, &mut self.policy, extra),
+            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
+            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "accessPackageResourceEnvironment" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.access_package_resource_environment,
+                    extra,
+                )
+            }
+            "accessPackageResourceRoles" => {
+                read_nullable(map, key, &mut self.access_package_resource_roles, extra)
+            }
+            "accessPackageResourceScopes" => {
+                read_nullable(map, key, &mut self.access_package_resource_scopes, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -111,8 +156,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewSet {
+#[cfg(feature = "_access_package")]
+impl AccessPackageResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -122,34 +167,917 @@ impl AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewSet`] by wire name, each a [`Field<AccessReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewSet::set_null`].
-pub enum AccessReviewSetField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResource`] by wire name, each a [`Field<AccessPackageResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResource::set_null`].
+pub enum AccessPackageResourceField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewSetField {
+impl AccessPackageResourceField {
     /// `id`
-    pub const Id: model::Field<AccessReviewSet> = model::Field::new("id");
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewSet> = model::Field::new("decisions");
-    /// `definitions`
-    pub const Definitions: model::Field<AccessReviewSet> = model::Field::new(
-        "definitions",
+    pub const Id: model::Field<AccessPackageResource> = model::Field::new("id");
+    /// `addedBy`
+    pub const AddedBy: model::Field<AccessPackageResource> = model::Field::new(
+        "addedBy",
     );
-    /// `historyDefinitions`
-    pub const HistoryDefinitions: model::Field<AccessReviewSet> = model::Field::new(
-        "historyDefinitions",
+    /// `addedOn`
+    pub const AddedOn: model::Field<AccessPackageResource> = model::Field::new(
+        "addedOn",
     );
-    /// `policy`
-    pub const Policy: model::Field<AccessReviewSet> = model::Field::new("policy");
+    /// `attributes`
+    pub const Attributes: model::Field<AccessPackageResource> = model::Field::new(
+        "attributes",
+    );
+    /// `description`
+    pub const Description: model::Field<AccessPackageResource> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AccessPackageResource> = model::Field::new(
+        "displayName",
+    );
+    /// `isPendingOnboarding`
+    pub const IsPendingOnboarding: model::Field<AccessPackageResource> = model::Field::new(
+        "isPendingOnboarding",
+    );
+    /// `originId`
+    pub const OriginId: model::Field<AccessPackageResource> = model::Field::new(
+        "originId",
+    );
+    /// `originSystem`
+    pub const OriginSystem: model::Field<AccessPackageResource> = model::Field::new(
+        "originSystem",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<AccessPackageResource> = model::Field::new(
+        "resourceType",
+    );
+    /// `url`
+    pub const Url: model::Field<AccessPackageResource> = model::Field::new("url");
+    /// `accessPackageResourceEnvironment`
+    pub const AccessPackageResourceEnvironment: model::Field<AccessPackageResource> = model::Field::new(
+        "accessPackageResourceEnvironment",
+    );
+    /// `accessPackageResourceRoles`
+    pub const AccessPackageResourceRoles: model::Field<AccessPackageResource> = model::Field::new(
+        "accessPackageResourceRoles",
+    );
+    /// `accessPackageResourceScopes`
+    pub const AccessPackageResourceScopes: model::Field<AccessPackageResource> = model::Field::new(
+        "accessPackageResourceScopes",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewSet>] = &[
+    pub const ALL: &'static [model::Field<AccessPackageResource>] = &[
         Self::Id,
-        Self::Decisions,
-        Self::Definitions,
-        Self::HistoryDefinitions,
-        Self::Policy,
+        Self::AddedBy,
+        Self::AddedOn,
+        Self::Attributes,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsPendingOnboarding,
+        Self::OriginId,
+        Self::OriginSystem,
+        Self::ResourceType,
+        Self::Url,
+        Self::AccessPackageResourceEnvironment,
+        Self::AccessPackageResourceRoles,
+        Self::AccessPackageResourceScopes,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.accessPackageResourceEnvironment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageResourceEnvironment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `connectionInfo`: `microsoft.graph.connectionInfo`.
+    pub connection_info: Option<ConnectionInfo>,
+    /// Property `createdBy`: `Edm.String`.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isDefaultEnvironment`: `Edm.Boolean`.
+    pub is_default_environment: Option<bool>,
+    /// Property `modifiedBy`: `Edm.String`.
+    pub modified_by: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `originId`: `Edm.String`, not nullable.
+    pub origin_id: Option<String>,
+    /// Property `originSystem`: `Edm.String`, not nullable.
+    pub origin_system: Option<String>,
+    /// Navigation property `accessPackageResources`: `Collection(microsoft.graph.accessPackageResource)`; present when expanded (`$expand`).
+    pub access_package_resources: Option<Vec<AccessPackageResource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceEnvironment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceEnvironment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceEnvironment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("connectionInfo", &self.connection_info);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isDefaultEnvironment", &self.is_default_environment);
+        object.property("modifiedBy", &self.modified_by);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("originId", &self.origin_id);
+        object.property("originSystem", &self.origin_system);
+        object.property("accessPackageResources", &self.access_package_resources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceEnvironment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceEnvironment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "connectionInfo" => read_nullable(map, key, &mut self.connection_info, extra),
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isDefaultEnvironment" => {
+                read_lenient(map, key, &mut self.is_default_environment, extra)
+            }
+            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
+            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
+            "accessPackageResources" => {
+                read_nullable(map, key, &mut self.access_package_resources, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceEnvironment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceEnvironment`] by wire name, each a [`Field<AccessPackageResourceEnvironment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceEnvironment::set_null`].
+pub enum AccessPackageResourceEnvironmentField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageResourceEnvironmentField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "id",
+    );
+    /// `connectionInfo`
+    pub const ConnectionInfo: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "connectionInfo",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "displayName",
+    );
+    /// `isDefaultEnvironment`
+    pub const IsDefaultEnvironment: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "isDefaultEnvironment",
+    );
+    /// `modifiedBy`
+    pub const ModifiedBy: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "modifiedBy",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `originId`
+    pub const OriginId: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "originId",
+    );
+    /// `originSystem`
+    pub const OriginSystem: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "originSystem",
+    );
+    /// `accessPackageResources`
+    pub const AccessPackageResources: model::Field<AccessPackageResourceEnvironment> = model::Field::new(
+        "accessPackageResources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageResourceEnvironment>] = &[
+        Self::Id,
+        Self::ConnectionInfo,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsDefaultEnvironment,
+        Self::ModifiedBy,
+        Self::ModifiedDateTime,
+        Self::OriginId,
+        Self::OriginSystem,
+        Self::AccessPackageResources,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.accessPackageResourceRole`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageResourceRole {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `originId`: `Edm.String`.
+    pub origin_id: Option<String>,
+    /// Property `originSystem`: `Edm.String`.
+    pub origin_system: Option<String>,
+    /// Navigation property `accessPackageResource`: `microsoft.graph.accessPackageResource`, contained; present when expanded (`$expand`).
+    pub access_package_resource: Option<AccessPackageResource>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceRole {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRole";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("originId", &self.origin_id);
+        object.property("originSystem", &self.origin_system);
+        object.property("accessPackageResource", &self.access_package_resource);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRole {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
+            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
+            "accessPackageResource" => {
+                read_nullable(map, key, &mut self.access_package_resource, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceRole {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceRole`] by wire name, each a [`Field<AccessPackageResourceRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRole::set_null`].
+pub enum AccessPackageResourceRoleField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageResourceRoleField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageResourceRole> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<AccessPackageResourceRole> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AccessPackageResourceRole> = model::Field::new(
+        "displayName",
+    );
+    /// `originId`
+    pub const OriginId: model::Field<AccessPackageResourceRole> = model::Field::new(
+        "originId",
+    );
+    /// `originSystem`
+    pub const OriginSystem: model::Field<AccessPackageResourceRole> = model::Field::new(
+        "originSystem",
+    );
+    /// `accessPackageResource`
+    pub const AccessPackageResource: model::Field<AccessPackageResourceRole> = model::Field::new(
+        "accessPackageResource",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageResourceRole>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::OriginId,
+        Self::OriginSystem,
+        Self::AccessPackageResource,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.accessPackageResourceRoleScope`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageResourceRoleScope {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `Edm.String`.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `modifiedBy`: `Edm.String`.
+    pub modified_by: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `accessPackageResourceRole`: `microsoft.graph.accessPackageResourceRole`, contained; present when expanded (`$expand`).
+    pub access_package_resource_role: Option<AccessPackageResourceRole>,
+    /// Navigation property `accessPackageResourceScope`: `microsoft.graph.accessPackageResourceScope`, contained; present when expanded (`$expand`).
+    pub access_package_resource_scope: Option<AccessPackageResourceScope>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceRoleScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceRoleScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRoleScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("modifiedBy", &self.modified_by);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("accessPackageResourceRole", &self.access_package_resource_role);
+        object
+            .property("accessPackageResourceScope", &self.access_package_resource_scope);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceRoleScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRoleScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "accessPackageResourceRole" => {
+                read_nullable(map, key, &mut self.access_package_resource_role, extra)
+            }
+            "accessPackageResourceScope" => {
+                read_nullable(map, key, &mut self.access_package_resource_scope, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceRoleScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceRoleScope`] by wire name, each a [`Field<AccessPackageResourceRoleScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRoleScope::set_null`].
+pub enum AccessPackageResourceRoleScopeField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageResourceRoleScopeField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageResourceRoleScope> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `modifiedBy`
+    pub const ModifiedBy: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "modifiedBy",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `accessPackageResourceRole`
+    pub const AccessPackageResourceRole: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "accessPackageResourceRole",
+    );
+    /// `accessPackageResourceScope`
+    pub const AccessPackageResourceScope: model::Field<AccessPackageResourceRoleScope> = model::Field::new(
+        "accessPackageResourceScope",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageResourceRoleScope>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ModifiedBy,
+        Self::ModifiedDateTime,
+        Self::AccessPackageResourceRole,
+        Self::AccessPackageResourceScope,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.accessPackageResourceScope`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageResourceScope {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isRootScope`: `Edm.Boolean`.
+    pub is_root_scope: Option<bool>,
+    /// Property `originId`: `Edm.String`.
+    pub origin_id: Option<String>,
+    /// Property `originSystem`: `Edm.String`.
+    pub origin_system: Option<String>,
+    /// Property `roleOriginId`: `Edm.String`.
+    pub role_origin_id: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Navigation property `accessPackageResource`: `microsoft.graph.accessPackageResource`, contained; present when expanded (`$expand`).
+    pub access_package_resource: Option<AccessPackageResource>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageResourceScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isRootScope", &self.is_root_scope);
+        object.property("originId", &self.origin_id);
+        object.property("originSystem", &self.origin_system);
+        object.property("roleOriginId", &self.role_origin_id);
+        object.property("url", &self.url);
+        object.property("accessPackageResource", &self.access_package_resource);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageResourceScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageResourceScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isRootScope" => read_lenient(map, key, &mut self.is_root_scope, extra),
+            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
+            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
+            "roleOriginId" => read_lenient(map, key, &mut self.role_origin_id, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "accessPackageResource" => {
+                read_nullable(map, key, &mut self.access_package_resource, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageResourceScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageResourceScope`] by wire name, each a [`Field<AccessPackageResourceScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceScope::set_null`].
+pub enum AccessPackageResourceScopeField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageResourceScopeField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageResourceScope> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "displayName",
+    );
+    /// `isRootScope`
+    pub const IsRootScope: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "isRootScope",
+    );
+    /// `originId`
+    pub const OriginId: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "originId",
+    );
+    /// `originSystem`
+    pub const OriginSystem: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "originSystem",
+    );
+    /// `roleOriginId`
+    pub const RoleOriginId: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "roleOriginId",
+    );
+    /// `url`
+    pub const Url: model::Field<AccessPackageResourceScope> = model::Field::new("url");
+    /// `accessPackageResource`
+    pub const AccessPackageResource: model::Field<AccessPackageResourceScope> = model::Field::new(
+        "accessPackageResource",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageResourceScope>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsRootScope,
+        Self::OriginId,
+        Self::OriginSystem,
+        Self::RoleOriginId,
+        Self::Url,
+        Self::AccessPackageResource,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.adminConsentRequestPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminConsentRequestPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `notifyReviewers`: `Edm.Boolean`, not nullable.
+    pub notify_reviewers: Option<bool>,
+    /// Property `remindersEnabled`: `Edm.Boolean`, not nullable.
+    pub reminders_enabled: Option<bool>,
+    /// Property `requestDurationInDays`: `Edm.Int32`, not nullable.
+    pub request_duration_in_days: Option<i32>,
+    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
+    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AdminConsentRequestPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AdminConsentRequestPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminConsentRequestPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("notifyReviewers", &self.notify_reviewers);
+        object.property("remindersEnabled", &self.reminders_enabled);
+        object.property("requestDurationInDays", &self.request_duration_in_days);
+        object.property("reviewers", &self.reviewers);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AdminConsentRequestPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AdminConsentRequestPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "notifyReviewers" => {
+                read_lenient(map, key, &mut self.notify_reviewers, extra)
+            }
+            "remindersEnabled" => {
+                read_lenient(map, key, &mut self.reminders_enabled, extra)
+            }
+            "requestDurationInDays" => {
+                read_lenient(map, key, &mut self.request_duration_in_days, extra)
+            }
+            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AdminConsentRequestPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`AdminConsentRequestPolicy`] by wire name, each a [`Field<AdminConsentRequestPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminConsentRequestPolicy::set_null`].
+pub enum AdminConsentRequestPolicyField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl AdminConsentRequestPolicyField {
+    /// `id`
+    pub const Id: model::Field<AdminConsentRequestPolicy> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "isEnabled",
+    );
+    /// `notifyReviewers`
+    pub const NotifyReviewers: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "notifyReviewers",
+    );
+    /// `remindersEnabled`
+    pub const RemindersEnabled: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "remindersEnabled",
+    );
+    /// `requestDurationInDays`
+    pub const RequestDurationInDays: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "requestDurationInDays",
+    );
+    /// `reviewers`
+    pub const Reviewers: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "reviewers",
+    );
+    /// `version`
+    pub const Version: model::Field<AdminConsentRequestPolicy> = model::Field::new(
+        "version",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AdminConsentRequestPolicy>] = &[
+        Self::Id,
+        Self::IsEnabled,
+        Self::NotifyReviewers,
+        Self::RemindersEnabled,
+        Self::RequestDurationInDays,
+        Self::Reviewers,
+        Self::Version,
     ];
 }
 
@@ -463,38 +1391,53 @@ impl AgentRiskDetectionField {
     ];
 }
 
-#[cfg(feature = "_allowed_data_locations")]
-/// CSDL entity type `microsoft.graph.allowedDataLocation`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[cfg(feature = "_access_package")]
+/// CSDL entity type `microsoft.graph.connectedOrganization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllowedDataLocation {
+pub struct ConnectedOrganization {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `domain`: `Edm.String`.
-    pub domain: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `location`: `Edm.String`.
-    pub location: Option<String>,
+    /// Property `createdBy`: `Edm.String`.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `identitySources`: `Collection(microsoft.graph.identitySource)`.
+    pub identity_sources: Option<Vec<AnyIdentitySource>>,
+    /// Property `modifiedBy`: `Edm.String`.
+    pub modified_by: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.connectedOrganizationState`.
+    pub state: Option<ConnectedOrganizationState>,
+    /// Navigation property `externalSponsors`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub external_sponsors: Option<Vec<AnyDirectoryObject>>,
+    /// Navigation property `internalSponsors`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub internal_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_data_locations")]
-impl serde::Serialize for AllowedDataLocation {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for ConnectedOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_data_locations")]
-impl AllowedDataLocation {
+#[cfg(feature = "_access_package")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl ConnectedOrganization {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedDataLocation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectedOrganization";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -508,16 +1451,24 @@ impl AllowedDataLocation {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("appId", &self.app_id);
-        object.property("domain", &self.domain);
-        object.property("isDefault", &self.is_default);
-        object.property("location", &self.location);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("identitySources", &self.identity_sources);
+        object.property("modifiedBy", &self.modified_by);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("state", &self.state);
+        #[cfg(feature = "_directory_object")]
+        object.property("externalSponsors", &self.external_sponsors);
+        #[cfg(feature = "_directory_object")]
+        object.property("internalSponsors", &self.internal_sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_data_locations")]
-impl<'de> serde::Deserialize<'de> for AllowedDataLocation {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for ConnectedOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -525,230 +1476,9 @@ impl<'de> serde::Deserialize<'de> for AllowedDataLocation {
     }
 }
 
-#[cfg(feature = "_allowed_data_locations")]
-impl graph_odata_runtime::model::ODataObject for AllowedDataLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "domain" => read_lenient(map, key, &mut self.domain, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "location" => read_lenient(map, key, &mut self.location, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_data_locations")]
-impl AllowedDataLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_data_locations")]
-/// The properties of [`AllowedDataLocation`] by wire name, each a [`Field<AllowedDataLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedDataLocation::set_null`].
-pub enum AllowedDataLocationField {}
-
-#[cfg(feature = "_allowed_data_locations")]
-#[allow(non_upper_case_globals)]
-impl AllowedDataLocationField {
-    /// `id`
-    pub const Id: model::Field<AllowedDataLocation> = model::Field::new("id");
-    /// `appId`
-    pub const AppId: model::Field<AllowedDataLocation> = model::Field::new("appId");
-    /// `domain`
-    pub const Domain: model::Field<AllowedDataLocation> = model::Field::new("domain");
-    /// `isDefault`
-    pub const IsDefault: model::Field<AllowedDataLocation> = model::Field::new(
-        "isDefault",
-    );
-    /// `location`
-    pub const Location: model::Field<AllowedDataLocation> = model::Field::new(
-        "location",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllowedDataLocation>] = &[
-        Self::Id,
-        Self::AppId,
-        Self::Domain,
-        Self::IsDefault,
-        Self::Location,
-    ];
-}
-
-#[cfg(feature = "_app_catalogs")]
-/// CSDL entity type `microsoft.graph.appCatalogs`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppCatalogs {
-    /// Navigation property `teamsApps`: `Collection(microsoft.graph.teamsApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app")]
-    pub teams_apps: Option<Vec<TeamsApp>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl serde::Serialize for AppCatalogs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_access_package")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AppCatalogs {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appCatalogs";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        #[cfg(feature = "_teams_app")] object.property("teamsApps", &self.teams_apps);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl<'de> serde::Deserialize<'de> for AppCatalogs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AppCatalogs {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            #[cfg(feature = "_teams_app")]
-            "teamsApps" => read_nullable(map, key, &mut self.teams_apps, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl AppCatalogs {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-/// The properties of [`AppCatalogs`] by wire name, each a [`Field<AppCatalogs>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppCatalogs::set_null`].
-pub enum AppCatalogsField {}
-
-#[cfg(feature = "_app_catalogs")]
-#[allow(non_upper_case_globals)]
-impl AppCatalogsField {
-    /// `teamsApps`
-    pub const TeamsApps: model::Field<AppCatalogs> = model::Field::new("teamsApps");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppCatalogs>] = &[Self::TeamsApps];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.appConsentApprovalRoute`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppConsentApprovalRoute {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `appConsentRequests`: `Collection(microsoft.graph.appConsentRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub app_consent_requests: Option<Vec<AppConsentRequest>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AppConsentApprovalRoute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AppConsentApprovalRoute {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentApprovalRoute";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("appConsentRequests", &self.app_consent_requests);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AppConsentApprovalRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AppConsentApprovalRoute {
+impl graph_odata_runtime::model::ODataObject for ConnectedOrganization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -758,9 +1488,27 @@ impl graph_odata_runtime::model::ODataObject for AppConsentApprovalRoute {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "appConsentRequests" => {
-                read_nullable(map, key, &mut self.app_consent_requests, extra)
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "identitySources" => {
+                read_nullable(map, key, &mut self.identity_sources, extra)
+            }
+            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            #[cfg(feature = "_directory_object")]
+            "externalSponsors" => {
+                read_nullable(map, key, &mut self.external_sponsors, extra)
+            }
+            #[cfg(feature = "_directory_object")]
+            "internalSponsors" => {
+                read_nullable(map, key, &mut self.internal_sponsors, extra)
             }
             _ => Ok(false),
         }
@@ -772,8 +1520,8 @@ impl graph_odata_runtime::model::ODataObject for AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AppConsentApprovalRoute {
+#[cfg(feature = "_access_package")]
+impl ConnectedOrganization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -783,255 +1531,66 @@ impl AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AppConsentApprovalRoute`] by wire name, each a [`Field<AppConsentApprovalRoute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentApprovalRoute::set_null`].
-pub enum AppConsentApprovalRouteField {}
+#[cfg(feature = "_access_package")]
+/// The properties of [`ConnectedOrganization`] by wire name, each a [`Field<ConnectedOrganization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedOrganization::set_null`].
+pub enum ConnectedOrganizationField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
-impl AppConsentApprovalRouteField {
+impl ConnectedOrganizationField {
     /// `id`
-    pub const Id: model::Field<AppConsentApprovalRoute> = model::Field::new("id");
-    /// `appConsentRequests`
-    pub const AppConsentRequests: model::Field<AppConsentApprovalRoute> = model::Field::new(
-        "appConsentRequests",
+    pub const Id: model::Field<ConnectedOrganization> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ConnectedOrganization> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ConnectedOrganization> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ConnectedOrganization> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ConnectedOrganization> = model::Field::new(
+        "displayName",
+    );
+    /// `identitySources`
+    pub const IdentitySources: model::Field<ConnectedOrganization> = model::Field::new(
+        "identitySources",
+    );
+    /// `modifiedBy`
+    pub const ModifiedBy: model::Field<ConnectedOrganization> = model::Field::new(
+        "modifiedBy",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<ConnectedOrganization> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `state`
+    pub const State: model::Field<ConnectedOrganization> = model::Field::new("state");
+    /// `externalSponsors`
+    pub const ExternalSponsors: model::Field<ConnectedOrganization> = model::Field::new(
+        "externalSponsors",
+    );
+    /// `internalSponsors`
+    pub const InternalSponsors: model::Field<ConnectedOrganization> = model::Field::new(
+        "internalSponsors",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppConsentApprovalRoute>] = &[
+    pub const ALL: &'static [model::Field<ConnectedOrganization>] = &[
         Self::Id,
-        Self::AppConsentRequests,
-    ];
-}
-
-#[cfg(feature = "_data_classification")]
-/// CSDL entity type `microsoft.graph.dataClassificationService`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataClassificationService {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `classifyFileJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub classify_file_jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `classifyTextJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub classify_text_jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `evaluateDlpPoliciesJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub evaluate_dlp_policies_jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `evaluateLabelJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub evaluate_label_jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `exactMatchDataStores`: `Collection(microsoft.graph.exactMatchDataStore)`, contained; present when expanded (`$expand`).
-    pub exact_match_data_stores: Option<Vec<ExactMatchDataStore>>,
-    /// Navigation property `exactMatchUploadAgents`: `Collection(microsoft.graph.exactMatchUploadAgent)`, contained; present when expanded (`$expand`).
-    pub exact_match_upload_agents: Option<Vec<ExactMatchUploadAgent>>,
-    /// Navigation property `jobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `labelsAndPoliciesEvaluationJobs`: `Collection(microsoft.graph.jobResponseBase)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub labels_and_policies_evaluation_jobs: Option<Vec<AnyJobResponseBase>>,
-    /// Navigation property `sensitiveTypes`: `Collection(microsoft.graph.sensitiveType)`, contained; present when expanded (`$expand`).
-    pub sensitive_types: Option<Vec<SensitiveType>>,
-    /// Navigation property `sensitivityLabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub sensitivity_labels: Option<Vec<SensitivityLabel>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_data_classification")]
-impl serde::Serialize for DataClassificationService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl DataClassificationService {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dataClassificationService";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_add_footer")]
-        object.property("classifyFileJobs", &self.classify_file_jobs);
-        #[cfg(feature = "_add_footer")]
-        object.property("classifyTextJobs", &self.classify_text_jobs);
-        #[cfg(feature = "_add_footer")]
-        object.property("evaluateDlpPoliciesJobs", &self.evaluate_dlp_policies_jobs);
-        #[cfg(feature = "_add_footer")]
-        object.property("evaluateLabelJobs", &self.evaluate_label_jobs);
-        object.property("exactMatchDataStores", &self.exact_match_data_stores);
-        object.property("exactMatchUploadAgents", &self.exact_match_upload_agents);
-        #[cfg(feature = "_add_footer")] object.property("jobs", &self.jobs);
-        #[cfg(feature = "_add_footer")]
-        object
-            .property(
-                "labelsAndPoliciesEvaluationJobs",
-                &self.labels_and_policies_evaluation_jobs,
-            );
-        object.property("sensitiveTypes", &self.sensitive_types);
-        #[cfg(feature = "_add_footer")]
-        object.property("sensitivityLabels", &self.sensitivity_labels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl<'de> serde::Deserialize<'de> for DataClassificationService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for DataClassificationService {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_add_footer")]
-            "classifyFileJobs" => {
-                read_nullable(map, key, &mut self.classify_file_jobs, extra)
-            }
-            #[cfg(feature = "_add_footer")]
-            "classifyTextJobs" => {
-                read_nullable(map, key, &mut self.classify_text_jobs, extra)
-            }
-            #[cfg(feature = "_add_footer")]
-            "evaluateDlpPoliciesJobs" => {
-                read_nullable(map, key, &mut self.evaluate_dlp_policies_jobs, extra)
-            }
-            #[cfg(feature = "_add_footer")]
-            "evaluateLabelJobs" => {
-                read_nullable(map, key, &mut self.evaluate_label_jobs, extra)
-            }
-            "exactMatchDataStores" => {
-                read_nullable(map, key, &mut self.exact_match_data_stores, extra)
-            }
-            "exactMatchUploadAgents" => {
-                read_nullable(map, key, &mut self.exact_match_upload_agents, extra)
-            }
-            #[cfg(feature = "_add_footer")]
-            "jobs" => read_nullable(map, key, &mut self.jobs, extra),
-            #[cfg(feature = "_add_footer")]
-            "labelsAndPoliciesEvaluationJobs" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.labels_and_policies_evaluation_jobs,
-                    extra,
-                )
-            }
-            "sensitiveTypes" => read_nullable(map, key, &mut self.sensitive_types, extra),
-            #[cfg(feature = "_add_footer")]
-            "sensitivityLabels" => {
-                read_nullable(map, key, &mut self.sensitivity_labels, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl DataClassificationService {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-/// The properties of [`DataClassificationService`] by wire name, each a [`Field<DataClassificationService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataClassificationService::set_null`].
-pub enum DataClassificationServiceField {}
-
-#[cfg(feature = "_data_classification")]
-#[allow(non_upper_case_globals)]
-impl DataClassificationServiceField {
-    /// `id`
-    pub const Id: model::Field<DataClassificationService> = model::Field::new("id");
-    /// `classifyFileJobs`
-    pub const ClassifyFileJobs: model::Field<DataClassificationService> = model::Field::new(
-        "classifyFileJobs",
-    );
-    /// `classifyTextJobs`
-    pub const ClassifyTextJobs: model::Field<DataClassificationService> = model::Field::new(
-        "classifyTextJobs",
-    );
-    /// `evaluateDlpPoliciesJobs`
-    pub const EvaluateDlpPoliciesJobs: model::Field<DataClassificationService> = model::Field::new(
-        "evaluateDlpPoliciesJobs",
-    );
-    /// `evaluateLabelJobs`
-    pub const EvaluateLabelJobs: model::Field<DataClassificationService> = model::Field::new(
-        "evaluateLabelJobs",
-    );
-    /// `exactMatchDataStores`
-    pub const ExactMatchDataStores: model::Field<DataClassificationService> = model::Field::new(
-        "exactMatchDataStores",
-    );
-    /// `exactMatchUploadAgents`
-    pub const ExactMatchUploadAgents: model::Field<DataClassificationService> = model::Field::new(
-        "exactMatchUploadAgents",
-    );
-    /// `jobs`
-    pub const Jobs: model::Field<DataClassificationService> = model::Field::new("jobs");
-    /// `labelsAndPoliciesEvaluationJobs`
-    pub const LabelsAndPoliciesEvaluationJobs: model::Field<DataClassificationService> = model::Field::new(
-        "labelsAndPoliciesEvaluationJobs",
-    );
-    /// `sensitiveTypes`
-    pub const SensitiveTypes: model::Field<DataClassificationService> = model::Field::new(
-        "sensitiveTypes",
-    );
-    /// `sensitivityLabels`
-    pub const SensitivityLabels: model::Field<DataClassificationService> = model::Field::new(
-        "sensitivityLabels",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DataClassificationService>] = &[
-        Self::Id,
-        Self::ClassifyFileJobs,
-        Self::ClassifyTextJobs,
-        Self::EvaluateDlpPoliciesJobs,
-        Self::EvaluateLabelJobs,
-        Self::ExactMatchDataStores,
-        Self::ExactMatchUploadAgents,
-        Self::Jobs,
-        Self::LabelsAndPoliciesEvaluationJobs,
-        Self::SensitiveTypes,
-        Self::SensitivityLabels,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::IdentitySources,
+        Self::ModifiedBy,
+        Self::ModifiedDateTime,
+        Self::State,
+        Self::ExternalSponsors,
+        Self::InternalSponsors,
     ];
 }
 
@@ -1235,1248 +1794,6 @@ impl DeletedTeamField {
     pub const ALL: &'static [model::Field<DeletedTeam>] = &[Self::Id, Self::Channels];
 }
 
-#[cfg(feature = "_domains")]
-/// CSDL entity type `microsoft.graph.domain`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Domain {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationType`: `Edm.String`, not nullable.
-    pub authentication_type: Option<String>,
-    /// Property `availabilityStatus`: `Edm.String`.
-    pub availability_status: Option<String>,
-    /// Property `isAdminManaged`: `Edm.Boolean`, not nullable.
-    pub is_admin_managed: Option<bool>,
-    /// Property `isDefault`: `Edm.Boolean`, not nullable.
-    pub is_default: Option<bool>,
-    /// Property `isInitial`: `Edm.Boolean`, not nullable.
-    pub is_initial: Option<bool>,
-    /// Property `isRoot`: `Edm.Boolean`, not nullable.
-    pub is_root: Option<bool>,
-    /// Property `isVerified`: `Edm.Boolean`, not nullable.
-    pub is_verified: Option<bool>,
-    /// Property `passwordNotificationWindowInDays`: `Edm.Int32`.
-    pub password_notification_window_in_days: Option<i32>,
-    /// Property `passwordValidityPeriodInDays`: `Edm.Int32`.
-    pub password_validity_period_in_days: Option<i32>,
-    /// Property `state`: `microsoft.graph.domainState`.
-    pub state: Option<DomainState>,
-    /// Property `supportedServices`: `Collection(Edm.String)`, not nullable.
-    pub supported_services: Option<Vec<String>>,
-    /// Navigation property `domainNameReferences`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub domain_name_references: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `federationConfiguration`: `Collection(microsoft.graph.internalDomainFederation)`, contained; present when expanded (`$expand`).
-    pub federation_configuration: Option<Vec<InternalDomainFederation>>,
-    /// Navigation property `rootDomain`: `microsoft.graph.domain`; present when expanded (`$expand`).
-    pub root_domain: Option<Box<Domain>>,
-    /// Navigation property `serviceConfigurationRecords`: `Collection(microsoft.graph.domainDnsRecord)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_domain_dns_cname_record")]
-    pub service_configuration_records: Option<Vec<AnyDomainDnsRecord>>,
-    /// Navigation property `verificationDnsRecords`: `Collection(microsoft.graph.domainDnsRecord)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_domain_dns_cname_record")]
-    pub verification_dns_records: Option<Vec<AnyDomainDnsRecord>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domains")]
-impl serde::Serialize for Domain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domains")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Domain {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domain";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("authenticationType", &self.authentication_type);
-        object.property("availabilityStatus", &self.availability_status);
-        object.property("isAdminManaged", &self.is_admin_managed);
-        object.property("isDefault", &self.is_default);
-        object.property("isInitial", &self.is_initial);
-        object.property("isRoot", &self.is_root);
-        object.property("isVerified", &self.is_verified);
-        object
-            .property(
-                "passwordNotificationWindowInDays",
-                &self.password_notification_window_in_days,
-            );
-        object
-            .property(
-                "passwordValidityPeriodInDays",
-                &self.password_validity_period_in_days,
-            );
-        object.property("state", &self.state);
-        object.property("supportedServices", &self.supported_services);
-        #[cfg(feature = "_directory_object")]
-        object.property("domainNameReferences", &self.domain_name_references);
-        object.property("federationConfiguration", &self.federation_configuration);
-        object.property("rootDomain", &self.root_domain);
-        #[cfg(feature = "_domain_dns_cname_record")]
-        object
-            .property(
-                "serviceConfigurationRecords",
-                &self.service_configuration_records,
-            );
-        #[cfg(feature = "_domain_dns_cname_record")]
-        object.property("verificationDnsRecords", &self.verification_dns_records);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl<'de> serde::Deserialize<'de> for Domain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domains")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Domain {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationType" => {
-                read_lenient(map, key, &mut self.authentication_type, extra)
-            }
-            "availabilityStatus" => {
-                read_lenient(map, key, &mut self.availability_status, extra)
-            }
-            "isAdminManaged" => read_lenient(map, key, &mut self.is_admin_managed, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isInitial" => read_lenient(map, key, &mut self.is_initial, extra),
-            "isRoot" => read_lenient(map, key, &mut self.is_root, extra),
-            "isVerified" => read_lenient(map, key, &mut self.is_verified, extra),
-            "passwordNotificationWindowInDays" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_notification_window_in_days,
-                    extra,
-                )
-            }
-            "passwordValidityPeriodInDays" => {
-                read_lenient(map, key, &mut self.password_validity_period_in_days, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "supportedServices" => {
-                read_lenient(map, key, &mut self.supported_services, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "domainNameReferences" => {
-                read_nullable(map, key, &mut self.domain_name_references, extra)
-            }
-            "federationConfiguration" => {
-                read_nullable(map, key, &mut self.federation_configuration, extra)
-            }
-            "rootDomain" => read_nullable(map, key, &mut self.root_domain, extra),
-            #[cfg(feature = "_domain_dns_cname_record")]
-            "serviceConfigurationRecords" => {
-                read_nullable(map, key, &mut self.service_configuration_records, extra)
-            }
-            #[cfg(feature = "_domain_dns_cname_record")]
-            "verificationDnsRecords" => {
-                read_nullable(map, key, &mut self.verification_dns_records, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domains")]
-impl Domain {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domains")]
-/// The properties of [`Domain`] by wire name, each a [`Field<Domain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Domain::set_null`].
-pub enum DomainField {}
-
-#[cfg(feature = "_domains")]
-#[allow(non_upper_case_globals)]
-impl DomainField {
-    /// `id`
-    pub const Id: model::Field<Domain> = model::Field::new("id");
-    /// `authenticationType`
-    pub const AuthenticationType: model::Field<Domain> = model::Field::new(
-        "authenticationType",
-    );
-    /// `availabilityStatus`
-    pub const AvailabilityStatus: model::Field<Domain> = model::Field::new(
-        "availabilityStatus",
-    );
-    /// `isAdminManaged`
-    pub const IsAdminManaged: model::Field<Domain> = model::Field::new("isAdminManaged");
-    /// `isDefault`
-    pub const IsDefault: model::Field<Domain> = model::Field::new("isDefault");
-    /// `isInitial`
-    pub const IsInitial: model::Field<Domain> = model::Field::new("isInitial");
-    /// `isRoot`
-    pub const IsRoot: model::Field<Domain> = model::Field::new("isRoot");
-    /// `isVerified`
-    pub const IsVerified: model::Field<Domain> = model::Field::new("isVerified");
-    /// `passwordNotificationWindowInDays`
-    pub const PasswordNotificationWindowInDays: model::Field<Domain> = model::Field::new(
-        "passwordNotificationWindowInDays",
-    );
-    /// `passwordValidityPeriodInDays`
-    pub const PasswordValidityPeriodInDays: model::Field<Domain> = model::Field::new(
-        "passwordValidityPeriodInDays",
-    );
-    /// `state`
-    pub const State: model::Field<Domain> = model::Field::new("state");
-    /// `supportedServices`
-    pub const SupportedServices: model::Field<Domain> = model::Field::new(
-        "supportedServices",
-    );
-    /// `domainNameReferences`
-    pub const DomainNameReferences: model::Field<Domain> = model::Field::new(
-        "domainNameReferences",
-    );
-    /// `federationConfiguration`
-    pub const FederationConfiguration: model::Field<Domain> = model::Field::new(
-        "federationConfiguration",
-    );
-    /// `rootDomain`
-    pub const RootDomain: model::Field<Domain> = model::Field::new("rootDomain");
-    /// `serviceConfigurationRecords`
-    pub const ServiceConfigurationRecords: model::Field<Domain> = model::Field::new(
-        "serviceConfigurationRecords",
-    );
-    /// `verificationDnsRecords`
-    pub const VerificationDnsRecords: model::Field<Domain> = model::Field::new(
-        "verificationDnsRecords",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Domain>] = &[
-        Self::Id,
-        Self::AuthenticationType,
-        Self::AvailabilityStatus,
-        Self::IsAdminManaged,
-        Self::IsDefault,
-        Self::IsInitial,
-        Self::IsRoot,
-        Self::IsVerified,
-        Self::PasswordNotificationWindowInDays,
-        Self::PasswordValidityPeriodInDays,
-        Self::State,
-        Self::SupportedServices,
-        Self::DomainNameReferences,
-        Self::FederationConfiguration,
-        Self::RootDomain,
-        Self::ServiceConfigurationRecords,
-        Self::VerificationDnsRecords,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// A `microsoft.graph.domainDnsRecord` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DomainDnsRecord`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyDomainDnsRecord {
-    /// The base type itself, or a derived type unknown to this crate.
-    DomainDnsRecord(Box<DomainDnsRecord>),
-    /// `microsoft.graph.domainDnsCnameRecord`
-    DomainDnsCnameRecord(Box<DomainDnsCnameRecord>),
-    /// `microsoft.graph.domainDnsMxRecord`
-    DomainDnsMxRecord(Box<DomainDnsMxRecord>),
-    /// `microsoft.graph.domainDnsSrvRecord`
-    DomainDnsSrvRecord(Box<DomainDnsSrvRecord>),
-    /// `microsoft.graph.domainDnsTxtRecord`
-    DomainDnsTxtRecord(Box<DomainDnsTxtRecord>),
-    /// `microsoft.graph.domainDnsUnavailableRecord`
-    DomainDnsUnavailableRecord(Box<DomainDnsUnavailableRecord>),
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl AnyDomainDnsRecord {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::DomainDnsRecord(_) => DomainDnsRecord::ODATA_TYPE,
-            Self::DomainDnsCnameRecord(_) => DomainDnsCnameRecord::ODATA_TYPE,
-            Self::DomainDnsMxRecord(_) => DomainDnsMxRecord::ODATA_TYPE,
-            Self::DomainDnsSrvRecord(_) => DomainDnsSrvRecord::ODATA_TYPE,
-            Self::DomainDnsTxtRecord(_) => DomainDnsTxtRecord::ODATA_TYPE,
-            Self::DomainDnsUnavailableRecord(_) => DomainDnsUnavailableRecord::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`DomainDnsRecord`] (or of an unknown derived type).
-    pub fn as_domain_dns_record(&self) -> Option<&DomainDnsRecord> {
-        match self {
-            Self::DomainDnsRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl Default for AnyDomainDnsRecord {
-    fn default() -> Self {
-        Self::DomainDnsRecord(Box::default())
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsRecord) -> Self {
-        Self::DomainDnsRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl AnyDomainDnsRecord {
-    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsCnameRecord`] variant.
-    pub fn as_domain_dns_cname_record(&self) -> Option<&DomainDnsCnameRecord> {
-        match self {
-            Self::DomainDnsCnameRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsMxRecord`] variant.
-    pub fn as_domain_dns_mx_record(&self) -> Option<&DomainDnsMxRecord> {
-        match self {
-            Self::DomainDnsMxRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsSrvRecord`] variant.
-    pub fn as_domain_dns_srv_record(&self) -> Option<&DomainDnsSrvRecord> {
-        match self {
-            Self::DomainDnsSrvRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsTxtRecord`] variant.
-    pub fn as_domain_dns_txt_record(&self) -> Option<&DomainDnsTxtRecord> {
-        match self {
-            Self::DomainDnsTxtRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsUnavailableRecord`] variant.
-    pub fn as_domain_dns_unavailable_record(
-        &self,
-    ) -> Option<&DomainDnsUnavailableRecord> {
-        match self {
-            Self::DomainDnsUnavailableRecord(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsCnameRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsCnameRecord) -> Self {
-        Self::DomainDnsCnameRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsMxRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsMxRecord) -> Self {
-        Self::DomainDnsMxRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsSrvRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsSrvRecord) -> Self {
-        Self::DomainDnsSrvRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsTxtRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsTxtRecord) -> Self {
-        Self::DomainDnsTxtRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl From<DomainDnsUnavailableRecord> for AnyDomainDnsRecord {
-    fn from(value: DomainDnsUnavailableRecord) -> Self {
-        Self::DomainDnsUnavailableRecord(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for AnyDomainDnsRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DomainDnsRecord(value) => value.serialize_with_type(serializer, None),
-            Self::DomainDnsCnameRecord(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DomainDnsCnameRecord::ODATA_TYPE),
-                    )
-            }
-            Self::DomainDnsMxRecord(value) => {
-                value
-                    .serialize_with_type(serializer, Some(DomainDnsMxRecord::ODATA_TYPE))
-            }
-            Self::DomainDnsSrvRecord(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DomainDnsSrvRecord::ODATA_TYPE),
-                    )
-            }
-            Self::DomainDnsTxtRecord(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DomainDnsTxtRecord::ODATA_TYPE),
-                    )
-            }
-            Self::DomainDnsUnavailableRecord(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DomainDnsUnavailableRecord::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for AnyDomainDnsRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.domainDnsCnameRecord" | "graph.domainDnsCnameRecord" => {
-                serde_json::from_value(value).map(Self::DomainDnsCnameRecord)
-            }
-            "microsoft.graph.domainDnsMxRecord" | "graph.domainDnsMxRecord" => {
-                serde_json::from_value(value).map(Self::DomainDnsMxRecord)
-            }
-            "microsoft.graph.domainDnsSrvRecord" | "graph.domainDnsSrvRecord" => {
-                serde_json::from_value(value).map(Self::DomainDnsSrvRecord)
-            }
-            "microsoft.graph.domainDnsTxtRecord" | "graph.domainDnsTxtRecord" => {
-                serde_json::from_value(value).map(Self::DomainDnsTxtRecord)
-            }
-            "microsoft.graph.domainDnsUnavailableRecord"
-            | "graph.domainDnsUnavailableRecord" => {
-                serde_json::from_value(value).map(Self::DomainDnsUnavailableRecord)
-            }
-            _ => serde_json::from_value(value).map(Self::DomainDnsRecord),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL entity type `microsoft.graph.entitlementManagement`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EntitlementManagement {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `accessPackageAssignmentApprovals`: `Collection(microsoft.graph.approval)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approval")]
-    pub access_package_assignment_approvals: Option<Vec<Approval>>,
-    /// Navigation property `accessPackageAssignmentPolicies`: `Collection(microsoft.graph.accessPackageAssignmentPolicy)`, contained; present when expanded (`$expand`).
-    pub access_package_assignment_policies: Option<Vec<AccessPackageAssignmentPolicy>>,
-    /// Navigation property `accessPackageAssignmentRequests`: `Collection(microsoft.graph.accessPackageAssignmentRequest)`, contained; present when expanded (`$expand`).
-    pub access_package_assignment_requests: Option<Vec<AccessPackageAssignmentRequest>>,
-    /// Navigation property `accessPackageAssignmentResourceRoles`: `Collection(microsoft.graph.accessPackageAssignmentResourceRole)`, contained; present when expanded (`$expand`).
-    pub access_package_assignment_resource_roles: Option<
-        Vec<AccessPackageAssignmentResourceRole>,
-    >,
-    /// Navigation property `accessPackageAssignments`: `Collection(microsoft.graph.accessPackageAssignment)`, contained; present when expanded (`$expand`).
-    pub access_package_assignments: Option<Vec<AccessPackageAssignment>>,
-    /// Navigation property `accessPackageCatalogs`: `Collection(microsoft.graph.accessPackageCatalog)`, contained; present when expanded (`$expand`).
-    pub access_package_catalogs: Option<Vec<AccessPackageCatalog>>,
-    /// Navigation property `accessPackageResourceEnvironments`: `Collection(microsoft.graph.accessPackageResourceEnvironment)`, contained; present when expanded (`$expand`).
-    pub access_package_resource_environments: Option<
-        Vec<AccessPackageResourceEnvironment>,
-    >,
-    /// Navigation property `accessPackageResourceRequests`: `Collection(microsoft.graph.accessPackageResourceRequest)`, contained; present when expanded (`$expand`).
-    pub access_package_resource_requests: Option<Vec<AccessPackageResourceRequest>>,
-    /// Navigation property `accessPackageResourceRoleScopes`: `Collection(microsoft.graph.accessPackageResourceRoleScope)`, contained; present when expanded (`$expand`).
-    pub access_package_resource_role_scopes: Option<Vec<AccessPackageResourceRoleScope>>,
-    /// Navigation property `accessPackageResources`: `Collection(microsoft.graph.accessPackageResource)`, contained; present when expanded (`$expand`).
-    pub access_package_resources: Option<Vec<AccessPackageResource>>,
-    /// Navigation property `accessPackages`: `Collection(microsoft.graph.accessPackage)`, contained; present when expanded (`$expand`).
-    pub access_packages: Option<Vec<AccessPackage>>,
-    /// Navigation property `connectedOrganizations`: `Collection(microsoft.graph.connectedOrganization)`, contained; present when expanded (`$expand`).
-    pub connected_organizations: Option<Vec<ConnectedOrganization>>,
-    /// Navigation property `settings`: `microsoft.graph.entitlementManagementSettings`, contained; present when expanded (`$expand`).
-    pub settings: Option<EntitlementManagementSettings>,
-    /// Navigation property `subjects`: `Collection(microsoft.graph.accessPackageSubject)`, contained; present when expanded (`$expand`).
-    pub subjects: Option<Vec<AccessPackageSubject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for EntitlementManagement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl EntitlementManagement {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagement";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_approval")]
-        object
-            .property(
-                "accessPackageAssignmentApprovals",
-                &self.access_package_assignment_approvals,
-            );
-        object
-            .property(
-                "accessPackageAssignmentPolicies",
-                &self.access_package_assignment_policies,
-            );
-        object
-            .property(
-                "accessPackageAssignmentRequests",
-                &self.access_package_assignment_requests,
-            );
-        object
-            .property(
-                "accessPackageAssignmentResourceRoles",
-                &self.access_package_assignment_resource_roles,
-            );
-        object.property("accessPackageAssignments", &self.access_package_assignments);
-        object.property("accessPackageCatalogs", &self.access_package_catalogs);
-        object
-            .property(
-                "accessPackageResourceEnvironments",
-                &self.access_package_resource_environments,
-            );
-        object
-            .property(
-                "accessPackageResourceRequests",
-                &self.access_package_resource_requests,
-            );
-        object
-            .property(
-                "accessPackageResourceRoleScopes",
-                &self.access_package_resource_role_scopes,
-            );
-        object.property("accessPackageResources", &self.access_package_resources);
-        object.property("accessPackages", &self.access_packages);
-        object.property("connectedOrganizations", &self.connected_organizations);
-        object.property("settings", &self.settings);
-        object.property("subjects", &self.subjects);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for EntitlementManagement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for EntitlementManagement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_approval")]
-            "accessPackageAssignmentApprovals" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_assignment_approvals,
-                    extra,
-                )
-            }
-            "accessPackageAssignmentPolicies" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_assignment_policies,
-                    extra,
-                )
-            }
-            "accessPackageAssignmentRequests" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_assignment_requests,
-                    extra,
-                )
-            }
-            "accessPackageAssignmentResourceRoles" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_assignment_resource_roles,
-                    extra,
-                )
-            }
-            "accessPackageAssignments" => {
-                read_nullable(map, key, &mut self.access_package_assignments, extra)
-            }
-            "accessPackageCatalogs" => {
-                read_nullable(map, key, &mut self.access_package_catalogs, extra)
-            }
-            "accessPackageResourceEnvironments" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_resource_environments,
-                    extra,
-                )
-            }
-            "accessPackageResourceRequests" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_resource_requests,
-                    extra,
-                )
-            }
-            "accessPackageResourceRoleScopes" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_package_resource_role_scopes,
-                    extra,
-                )
-            }
-            "accessPackageResources" => {
-                read_nullable(map, key, &mut self.access_package_resources, extra)
-            }
-            "accessPackages" => read_nullable(map, key, &mut self.access_packages, extra),
-            "connectedOrganizations" => {
-                read_nullable(map, key, &mut self.connected_organizations, extra)
-            }
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl EntitlementManagement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`EntitlementManagement`] by wire name, each a [`Field<EntitlementManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagement::set_null`].
-pub enum EntitlementManagementField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl EntitlementManagementField {
-    /// `id`
-    pub const Id: model::Field<EntitlementManagement> = model::Field::new("id");
-    /// `accessPackageAssignmentApprovals`
-    pub const AccessPackageAssignmentApprovals: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageAssignmentApprovals",
-    );
-    /// `accessPackageAssignmentPolicies`
-    pub const AccessPackageAssignmentPolicies: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageAssignmentPolicies",
-    );
-    /// `accessPackageAssignmentRequests`
-    pub const AccessPackageAssignmentRequests: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageAssignmentRequests",
-    );
-    /// `accessPackageAssignmentResourceRoles`
-    pub const AccessPackageAssignmentResourceRoles: model::Field<
-        EntitlementManagement,
-    > = model::Field::new("accessPackageAssignmentResourceRoles");
-    /// `accessPackageAssignments`
-    pub const AccessPackageAssignments: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageAssignments",
-    );
-    /// `accessPackageCatalogs`
-    pub const AccessPackageCatalogs: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageCatalogs",
-    );
-    /// `accessPackageResourceEnvironments`
-    pub const AccessPackageResourceEnvironments: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageResourceEnvironments",
-    );
-    /// `accessPackageResourceRequests`
-    pub const AccessPackageResourceRequests: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageResourceRequests",
-    );
-    /// `accessPackageResourceRoleScopes`
-    pub const AccessPackageResourceRoleScopes: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageResourceRoleScopes",
-    );
-    /// `accessPackageResources`
-    pub const AccessPackageResources: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackageResources",
-    );
-    /// `accessPackages`
-    pub const AccessPackages: model::Field<EntitlementManagement> = model::Field::new(
-        "accessPackages",
-    );
-    /// `connectedOrganizations`
-    pub const ConnectedOrganizations: model::Field<EntitlementManagement> = model::Field::new(
-        "connectedOrganizations",
-    );
-    /// `settings`
-    pub const Settings: model::Field<EntitlementManagement> = model::Field::new(
-        "settings",
-    );
-    /// `subjects`
-    pub const Subjects: model::Field<EntitlementManagement> = model::Field::new(
-        "subjects",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EntitlementManagement>] = &[
-        Self::Id,
-        Self::AccessPackageAssignmentApprovals,
-        Self::AccessPackageAssignmentPolicies,
-        Self::AccessPackageAssignmentRequests,
-        Self::AccessPackageAssignmentResourceRoles,
-        Self::AccessPackageAssignments,
-        Self::AccessPackageCatalogs,
-        Self::AccessPackageResourceEnvironments,
-        Self::AccessPackageResourceRequests,
-        Self::AccessPackageResourceRoleScopes,
-        Self::AccessPackageResources,
-        Self::AccessPackages,
-        Self::ConnectedOrganizations,
-        Self::Settings,
-        Self::Subjects,
-    ];
-}
-
-#[cfg(feature = "_data_classification")]
-/// CSDL entity type `microsoft.graph.exactMatchDataStore`; base type `microsoft.graph.exactMatchDataStoreBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExactMatchDataStore {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `columns`: `Collection(microsoft.graph.exactDataMatchStoreColumn)`.
-    /// Inherited from `microsoft.graph.exactMatchDataStoreBase`.
-    pub columns: Option<Vec<ExactDataMatchStoreColumn>>,
-    /// Property `dataLastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.exactMatchDataStoreBase`.
-    pub data_last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.exactMatchDataStoreBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.exactMatchDataStoreBase`.
-    pub display_name: Option<String>,
-    /// Navigation property `sessions`: `Collection(microsoft.graph.exactMatchSession)`, contained; present when expanded (`$expand`).
-    pub sessions: Option<Vec<ExactMatchSession>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_data_classification")]
-impl serde::Serialize for ExactMatchDataStore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl ExactMatchDataStore {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exactMatchDataStore";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("columns", &self.columns);
-        object.property("dataLastUpdatedDateTime", &self.data_last_updated_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("sessions", &self.sessions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl<'de> serde::Deserialize<'de> for ExactMatchDataStore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl graph_odata_runtime::model::ODataObject for ExactMatchDataStore {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "columns" => read_nullable(map, key, &mut self.columns, extra),
-            "dataLastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.data_last_updated_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "sessions" => read_nullable(map, key, &mut self.sessions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl ExactMatchDataStore {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-/// The properties of [`ExactMatchDataStore`] by wire name, each a [`Field<ExactMatchDataStore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExactMatchDataStore::set_null`].
-pub enum ExactMatchDataStoreField {}
-
-#[cfg(feature = "_data_classification")]
-#[allow(non_upper_case_globals)]
-impl ExactMatchDataStoreField {
-    /// `id`
-    pub const Id: model::Field<ExactMatchDataStore> = model::Field::new("id");
-    /// `columns`
-    pub const Columns: model::Field<ExactMatchDataStore> = model::Field::new("columns");
-    /// `dataLastUpdatedDateTime`
-    pub const DataLastUpdatedDateTime: model::Field<ExactMatchDataStore> = model::Field::new(
-        "dataLastUpdatedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ExactMatchDataStore> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ExactMatchDataStore> = model::Field::new(
-        "displayName",
-    );
-    /// `sessions`
-    pub const Sessions: model::Field<ExactMatchDataStore> = model::Field::new(
-        "sessions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExactMatchDataStore>] = &[
-        Self::Id,
-        Self::Columns,
-        Self::DataLastUpdatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Sessions,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.fileStorage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `containers`: `Collection(microsoft.graph.fileStorageContainer)`, contained; present when expanded (`$expand`).
-    pub containers: Option<Vec<FileStorageContainer>>,
-    /// Navigation property `containerTypeRegistrations`: `Collection(microsoft.graph.fileStorageContainerTypeRegistration)`, contained; present when expanded (`$expand`).
-    pub container_type_registrations: Option<Vec<FileStorageContainerTypeRegistration>>,
-    /// Navigation property `containerTypes`: `Collection(microsoft.graph.fileStorageContainerType)`, contained; present when expanded (`$expand`).
-    pub container_types: Option<Vec<FileStorageContainerType>>,
-    /// Navigation property `deletedContainers`: `Collection(microsoft.graph.fileStorageContainer)`, contained; present when expanded (`$expand`).
-    pub deleted_containers: Option<Vec<FileStorageContainer>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("containers", &self.containers);
-        object
-            .property("containerTypeRegistrations", &self.container_type_registrations);
-        object.property("containerTypes", &self.container_types);
-        object.property("deletedContainers", &self.deleted_containers);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "containers" => read_nullable(map, key, &mut self.containers, extra),
-            "containerTypeRegistrations" => {
-                read_nullable(map, key, &mut self.container_type_registrations, extra)
-            }
-            "containerTypes" => read_nullable(map, key, &mut self.container_types, extra),
-            "deletedContainers" => {
-                read_nullable(map, key, &mut self.deleted_containers, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorage`] by wire name, each a [`Field<FileStorage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorage::set_null`].
-pub enum FileStorageField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageField {
-    /// `id`
-    pub const Id: model::Field<FileStorage> = model::Field::new("id");
-    /// `containers`
-    pub const Containers: model::Field<FileStorage> = model::Field::new("containers");
-    /// `containerTypeRegistrations`
-    pub const ContainerTypeRegistrations: model::Field<FileStorage> = model::Field::new(
-        "containerTypeRegistrations",
-    );
-    /// `containerTypes`
-    pub const ContainerTypes: model::Field<FileStorage> = model::Field::new(
-        "containerTypes",
-    );
-    /// `deletedContainers`
-    pub const DeletedContainers: model::Field<FileStorage> = model::Field::new(
-        "deletedContainers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorage>] = &[
-        Self::Id,
-        Self::Containers,
-        Self::ContainerTypeRegistrations,
-        Self::ContainerTypes,
-        Self::DeletedContainers,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.identityGovernance`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentityGovernance {
-    /// Navigation property `accessReviews`: `microsoft.graph.accessReviewSet`, contained; present when expanded (`$expand`).
-    pub access_reviews: Option<AccessReviewSet>,
-    /// Navigation property `appConsent`: `microsoft.graph.appConsentApprovalRoute`, contained; present when expanded (`$expand`).
-    pub app_consent: Option<AppConsentApprovalRoute>,
-    /// Navigation property `entitlementManagement`: `microsoft.graph.entitlementManagement`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
-    pub entitlement_management: Option<EntitlementManagement>,
-    /// Navigation property `lifecycleWorkflows`: `microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`, contained; present when expanded (`$expand`).
-    pub lifecycle_workflows: Option<
-        super::super::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
-    >,
-    /// Navigation property `privilegedAccess`: `microsoft.graph.privilegedAccessRoot`, contained; present when expanded (`$expand`).
-    pub privileged_access: Option<PrivilegedAccessRoot>,
-    /// Navigation property `roleManagementAlerts`: `microsoft.graph.roleManagementAlert`, contained; present when expanded (`$expand`).
-    pub role_management_alerts: Option<RoleManagementAlert>,
-    /// Navigation property `termsOfUse`: `microsoft.graph.termsOfUseContainer`, contained; present when expanded (`$expand`).
-    pub terms_of_use: Option<TermsOfUseContainer>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for IdentityGovernance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl IdentityGovernance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accessReviews", &self.access_reviews);
-        object.property("appConsent", &self.app_consent);
-        #[cfg(feature = "_access_package")]
-        object.property("entitlementManagement", &self.entitlement_management);
-        object.property("lifecycleWorkflows", &self.lifecycle_workflows);
-        object.property("privilegedAccess", &self.privileged_access);
-        object.property("roleManagementAlerts", &self.role_management_alerts);
-        object.property("termsOfUse", &self.terms_of_use);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for IdentityGovernance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for IdentityGovernance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "accessReviews" => read_nullable(map, key, &mut self.access_reviews, extra),
-            "appConsent" => read_nullable(map, key, &mut self.app_consent, extra),
-            #[cfg(feature = "_access_package")]
-            "entitlementManagement" => {
-                read_nullable(map, key, &mut self.entitlement_management, extra)
-            }
-            "lifecycleWorkflows" => {
-                read_nullable(map, key, &mut self.lifecycle_workflows, extra)
-            }
-            "privilegedAccess" => {
-                read_nullable(map, key, &mut self.privileged_access, extra)
-            }
-            "roleManagementAlerts" => {
-                read_nullable(map, key, &mut self.role_management_alerts, extra)
-            }
-            "termsOfUse" => read_nullable(map, key, &mut self.terms_of_use, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl IdentityGovernance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`IdentityGovernance`] by wire name, each a [`Field<IdentityGovernance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityGovernance::set_null`].
-pub enum IdentityGovernanceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl IdentityGovernanceField {
-    /// `accessReviews`
-    pub const AccessReviews: model::Field<IdentityGovernance> = model::Field::new(
-        "accessReviews",
-    );
-    /// `appConsent`
-    pub const AppConsent: model::Field<IdentityGovernance> = model::Field::new(
-        "appConsent",
-    );
-    /// `entitlementManagement`
-    pub const EntitlementManagement: model::Field<IdentityGovernance> = model::Field::new(
-        "entitlementManagement",
-    );
-    /// `lifecycleWorkflows`
-    pub const LifecycleWorkflows: model::Field<IdentityGovernance> = model::Field::new(
-        "lifecycleWorkflows",
-    );
-    /// `privilegedAccess`
-    pub const PrivilegedAccess: model::Field<IdentityGovernance> = model::Field::new(
-        "privilegedAccess",
-    );
-    /// `roleManagementAlerts`
-    pub const RoleManagementAlerts: model::Field<IdentityGovernance> = model::Field::new(
-        "roleManagementAlerts",
-    );
-    /// `termsOfUse`
-    pub const TermsOfUse: model::Field<IdentityGovernance> = model::Field::new(
-        "termsOfUse",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentityGovernance>] = &[
-        Self::AccessReviews,
-        Self::AppConsent,
-        Self::EntitlementManagement,
-        Self::LifecycleWorkflows,
-        Self::PrivilegedAccess,
-        Self::RoleManagementAlerts,
-        Self::TermsOfUse,
-    ];
-}
-
 #[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.identityProtectionRoot`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2642,44 +1959,45 @@ impl IdentityProtectionRootField {
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemFacet`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.invalidLicenseAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemFacet {
+pub struct InvalidLicenseAlertConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    pub source: Option<PersonDataSource>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemFacet {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for InvalidLicenseAlertConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ItemFacet {
+#[cfg(feature = "_identity_governance")]
+impl InvalidLicenseAlertConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemFacet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.invalidLicenseAlertConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2693,19 +2011,17 @@ impl ItemFacet {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("alertDefinition", &self.alert_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemFacet {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for InvalidLicenseAlertConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2713,8 +2029,8 @@ impl<'de> serde::Deserialize<'de> for ItemFacet {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemFacet {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for InvalidLicenseAlertConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2724,718 +2040,15 @@ impl graph_odata_runtime::model::ODataObject for ItemFacet {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
             }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
             }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemFacet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemFacet`] by wire name, each a [`Field<ItemFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemFacet::set_null`].
-pub enum ItemFacetField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemFacetField {
-    /// `id`
-    pub const Id: model::Field<ItemFacet> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemFacet> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemFacet> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemFacet> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemFacet> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemFacet> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemFacet> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemFacet> = model::Field::new("source");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemFacet>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-    ];
-}
-
-#[cfg(feature = "_add_footer")]
-/// A `microsoft.graph.jobResponseBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`JobResponseBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyJobResponseBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    JobResponseBase(Box<JobResponseBase>),
-    /// `microsoft.graph.classificationJobResponse`
-    #[cfg(feature = "_data_classification")]
-    ClassificationJobResponse(Box<ClassificationJobResponse>),
-    /// `microsoft.graph.dlpEvaluatePoliciesJobResponse`
-    #[cfg(feature = "_access_scope")]
-    DlpEvaluatePoliciesJobResponse(Box<DlpEvaluatePoliciesJobResponse>),
-    /// `microsoft.graph.evaluateLabelJobResponse`
-    EvaluateLabelJobResponse(Box<EvaluateLabelJobResponse>),
-    /// `microsoft.graph.evaluateLabelsAndPoliciesJobResponse`
-    #[cfg(feature = "_access_scope")]
-    EvaluateLabelsAndPoliciesJobResponse(Box<EvaluateLabelsAndPoliciesJobResponse>),
-}
-
-#[cfg(feature = "_add_footer")]
-impl AnyJobResponseBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::JobResponseBase(_) => JobResponseBase::ODATA_TYPE,
-            #[cfg(feature = "_data_classification")]
-            Self::ClassificationJobResponse(_) => ClassificationJobResponse::ODATA_TYPE,
-            #[cfg(feature = "_access_scope")]
-            Self::DlpEvaluatePoliciesJobResponse(_) => {
-                DlpEvaluatePoliciesJobResponse::ODATA_TYPE
-            }
-            Self::EvaluateLabelJobResponse(_) => EvaluateLabelJobResponse::ODATA_TYPE,
-            #[cfg(feature = "_access_scope")]
-            Self::EvaluateLabelsAndPoliciesJobResponse(_) => {
-                EvaluateLabelsAndPoliciesJobResponse::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`JobResponseBase`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_job_response_base(&self) -> Option<&JobResponseBase> {
-        match self {
-            Self::JobResponseBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl Default for AnyJobResponseBase {
-    fn default() -> Self {
-        Self::JobResponseBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<JobResponseBase> for AnyJobResponseBase {
-    fn from(value: JobResponseBase) -> Self {
-        Self::JobResponseBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl AnyJobResponseBase {
-    /// The value if it is a [`AnyJobResponseBase::ClassificationJobResponse`] variant.
-    #[cfg(feature = "_data_classification")]
-    pub fn as_classification_job_response(&self) -> Option<&ClassificationJobResponse> {
-        match self {
-            Self::ClassificationJobResponse(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyJobResponseBase::DlpEvaluatePoliciesJobResponse`] variant.
-    #[cfg(feature = "_access_scope")]
-    pub fn as_dlp_evaluate_policies_job_response(
-        &self,
-    ) -> Option<&DlpEvaluatePoliciesJobResponse> {
-        match self {
-            Self::DlpEvaluatePoliciesJobResponse(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyJobResponseBase::EvaluateLabelJobResponse`] variant.
-    pub fn as_evaluate_label_job_response(&self) -> Option<&EvaluateLabelJobResponse> {
-        match self {
-            Self::EvaluateLabelJobResponse(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyJobResponseBase::EvaluateLabelsAndPoliciesJobResponse`] variant.
-    #[cfg(feature = "_access_scope")]
-    pub fn as_evaluate_labels_and_policies_job_response(
-        &self,
-    ) -> Option<&EvaluateLabelsAndPoliciesJobResponse> {
-        match self {
-            Self::EvaluateLabelsAndPoliciesJobResponse(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-#[cfg(feature = "_data_classification")]
-impl From<ClassificationJobResponse> for AnyJobResponseBase {
-    fn from(value: ClassificationJobResponse) -> Self {
-        Self::ClassificationJobResponse(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-#[cfg(feature = "_access_scope")]
-impl From<DlpEvaluatePoliciesJobResponse> for AnyJobResponseBase {
-    fn from(value: DlpEvaluatePoliciesJobResponse) -> Self {
-        Self::DlpEvaluatePoliciesJobResponse(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<EvaluateLabelJobResponse> for AnyJobResponseBase {
-    fn from(value: EvaluateLabelJobResponse) -> Self {
-        Self::EvaluateLabelJobResponse(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-#[cfg(feature = "_access_scope")]
-impl From<EvaluateLabelsAndPoliciesJobResponse> for AnyJobResponseBase {
-    fn from(value: EvaluateLabelsAndPoliciesJobResponse) -> Self {
-        Self::EvaluateLabelsAndPoliciesJobResponse(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for AnyJobResponseBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::JobResponseBase(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_data_classification")]
-            Self::ClassificationJobResponse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ClassificationJobResponse::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_scope")]
-            Self::DlpEvaluatePoliciesJobResponse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DlpEvaluatePoliciesJobResponse::ODATA_TYPE),
-                    )
-            }
-            Self::EvaluateLabelJobResponse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EvaluateLabelJobResponse::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_scope")]
-            Self::EvaluateLabelsAndPoliciesJobResponse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EvaluateLabelsAndPoliciesJobResponse::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for AnyJobResponseBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_data_classification")]
-            "microsoft.graph.classificationJobResponse"
-            | "graph.classificationJobResponse" => {
-                serde_json::from_value(value).map(Self::ClassificationJobResponse)
-            }
-            #[cfg(feature = "_access_scope")]
-            "microsoft.graph.dlpEvaluatePoliciesJobResponse"
-            | "graph.dlpEvaluatePoliciesJobResponse" => {
-                serde_json::from_value(value).map(Self::DlpEvaluatePoliciesJobResponse)
-            }
-            "microsoft.graph.evaluateLabelJobResponse"
-            | "graph.evaluateLabelJobResponse" => {
-                serde_json::from_value(value).map(Self::EvaluateLabelJobResponse)
-            }
-            #[cfg(feature = "_access_scope")]
-            "microsoft.graph.evaluateLabelsAndPoliciesJobResponse"
-            | "graph.evaluateLabelsAndPoliciesJobResponse" => {
-                serde_json::from_value(value)
-                    .map(Self::EvaluateLabelsAndPoliciesJobResponse)
-            }
-            _ => serde_json::from_value(value).map(Self::JobResponseBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL entity type `microsoft.graph.labelContentRight`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LabelContentRight {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `cid`: `Edm.String`.
-    pub cid: Option<String>,
-    /// Property `format`: `Edm.String`.
-    pub format: Option<String>,
-    /// Property `rights`: `microsoft.graph.usageRights`, not nullable.
-    pub rights: Option<UsageRights>,
-    /// Navigation property `label`: `microsoft.graph.sensitivityLabel`; present when expanded (`$expand`).
-    #[cfg(feature = "_add_footer")]
-    pub label: Option<SensitivityLabel>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for LabelContentRight {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl LabelContentRight {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.labelContentRight";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("cid", &self.cid);
-        object.property("format", &self.format);
-        object.property("rights", &self.rights);
-        #[cfg(feature = "_add_footer")] object.property("label", &self.label);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for LabelContentRight {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for LabelContentRight {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "cid" => read_lenient(map, key, &mut self.cid, extra),
-            "format" => read_lenient(map, key, &mut self.format, extra),
-            "rights" => read_nullable(map, key, &mut self.rights, extra),
-            #[cfg(feature = "_add_footer")]
-            "label" => read_nullable(map, key, &mut self.label, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl LabelContentRight {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`LabelContentRight`] by wire name, each a [`Field<LabelContentRight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelContentRight::set_null`].
-pub enum LabelContentRightField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl LabelContentRightField {
-    /// `id`
-    pub const Id: model::Field<LabelContentRight> = model::Field::new("id");
-    /// `cid`
-    pub const Cid: model::Field<LabelContentRight> = model::Field::new("cid");
-    /// `format`
-    pub const Format: model::Field<LabelContentRight> = model::Field::new("format");
-    /// `rights`
-    pub const Rights: model::Field<LabelContentRight> = model::Field::new("rights");
-    /// `label`
-    pub const Label: model::Field<LabelContentRight> = model::Field::new("label");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LabelContentRight>] = &[
-        Self::Id,
-        Self::Cid,
-        Self::Format,
-        Self::Rights,
-        Self::Label,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.onenoteEntityBaseModel`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenoteEntityBaseModel {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    pub self_: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteEntityBaseModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteEntityBaseModel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteEntityBaseModel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteEntityBaseModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenoteEntityBaseModel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteEntityBaseModel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenoteEntityBaseModel`] by wire name, each a [`Field<OnenoteEntityBaseModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteEntityBaseModel::set_null`].
-pub enum OnenoteEntityBaseModelField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenoteEntityBaseModelField {
-    /// `id`
-    pub const Id: model::Field<OnenoteEntityBaseModel> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<OnenoteEntityBaseModel> = model::Field::new("self");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenoteEntityBaseModel>] = &[
-        Self::Id,
-        Self::Self_,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.operation`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Operation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.operationStatus`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for Operation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl Operation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.operation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastActionDateTime", &self.last_action_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for Operation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for Operation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastActionDateTime" => {
-                read_lenient(map, key, &mut self.last_action_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl Operation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`Operation`] by wire name, each a [`Field<Operation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Operation::set_null`].
-pub enum OperationField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OperationField {
-    /// `id`
-    pub const Id: model::Field<Operation> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Operation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<Operation> = model::Field::new(
-        "lastActionDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<Operation> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Operation>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::LastActionDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.privilegedAccessRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrivilegedAccessRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `group`: `microsoft.graph.privilegedAccessGroup`, contained; present when expanded (`$expand`).
-    pub group: Option<PrivilegedAccessGroup>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PrivilegedAccessRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("group", &self.group);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for PrivilegedAccessRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "group" => read_nullable(map, key, &mut self.group, extra),
             _ => Ok(false),
         }
     }
@@ -3447,7 +2060,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessRoot {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl PrivilegedAccessRoot {
+impl InvalidLicenseAlertConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3458,173 +2071,96 @@ impl PrivilegedAccessRoot {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`PrivilegedAccessRoot`] by wire name, each a [`Field<PrivilegedAccessRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessRoot::set_null`].
-pub enum PrivilegedAccessRootField {}
+/// The properties of [`InvalidLicenseAlertConfiguration`] by wire name, each a [`Field<InvalidLicenseAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvalidLicenseAlertConfiguration::set_null`].
+pub enum InvalidLicenseAlertConfigurationField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl PrivilegedAccessRootField {
+impl InvalidLicenseAlertConfigurationField {
     /// `id`
-    pub const Id: model::Field<PrivilegedAccessRoot> = model::Field::new("id");
-    /// `group`
-    pub const Group: model::Field<PrivilegedAccessRoot> = model::Field::new("group");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrivilegedAccessRoot>] = &[
-        Self::Id,
-        Self::Group,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.privilegedAccessScheduleInstance`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrivilegedAccessScheduleInstance {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessScheduleInstance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PrivilegedAccessScheduleInstance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessScheduleInstance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleInstance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PrivilegedAccessScheduleInstance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`PrivilegedAccessScheduleInstance`] by wire name, each a [`Field<PrivilegedAccessScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessScheduleInstance::set_null`].
-pub enum PrivilegedAccessScheduleInstanceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl PrivilegedAccessScheduleInstanceField {
-    /// `id`
-    pub const Id: model::Field<PrivilegedAccessScheduleInstance> = model::Field::new(
+    pub const Id: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
         "id",
     );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<PrivilegedAccessScheduleInstance> = model::Field::new(
-        "endDateTime",
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
+        "alertDefinitionId",
     );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<PrivilegedAccessScheduleInstance> = model::Field::new(
-        "startDateTime",
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<InvalidLicenseAlertConfiguration> = model::Field::new(
+        "alertDefinition",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrivilegedAccessScheduleInstance>] = &[
+    pub const ALL: &'static [model::Field<InvalidLicenseAlertConfiguration>] = &[
         Self::Id,
-        Self::EndDateTime,
-        Self::StartDateTime,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::AlertDefinition,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL entity type `microsoft.graph.rbacApplicationMultiple`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_invitations")]
+/// CSDL entity type `microsoft.graph.invitation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RbacApplicationMultiple {
+pub struct Invitation {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `resourceNamespaces`: `Collection(microsoft.graph.unifiedRbacResourceNamespace)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
-    pub resource_namespaces: Option<Vec<UnifiedRbacResourceNamespace>>,
-    /// Navigation property `roleAssignments`: `Collection(microsoft.graph.unifiedRoleAssignmentMultiple)`, contained; present when expanded (`$expand`).
-    pub role_assignments: Option<Vec<UnifiedRoleAssignmentMultiple>>,
-    /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.unifiedRoleDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
-    pub role_definitions: Option<Vec<UnifiedRoleDefinition>>,
+    /// Property `invitedUserDisplayName`: `Edm.String`.
+    pub invited_user_display_name: Option<String>,
+    /// Property `invitedUserEmailAddress`: `Edm.String`, not nullable.
+    pub invited_user_email_address: Option<String>,
+    /// Property `invitedUserMessageInfo`: `microsoft.graph.invitedUserMessageInfo`.
+    pub invited_user_message_info: Option<InvitedUserMessageInfo>,
+    /// Property `invitedUserType`: `Edm.String`.
+    pub invited_user_type: Option<String>,
+    /// Property `inviteRedeemUrl`: `Edm.String`.
+    pub invite_redeem_url: Option<String>,
+    /// Property `inviteRedirectUrl`: `Edm.String`, not nullable.
+    pub invite_redirect_url: Option<String>,
+    /// Property `resetRedemption`: `Edm.Boolean`.
+    pub reset_redemption: Option<bool>,
+    /// Property `sendInvitationMessage`: `Edm.Boolean`.
+    pub send_invitation_message: Option<bool>,
+    /// Property `status`: `Edm.String`.
+    pub status: Option<String>,
+    /// Navigation property `invitedUser`: `microsoft.graph.user`; present when expanded (`$expand`).
+    #[cfg(feature = "_authorization_info")]
+    pub invited_user: Option<AnyUser>,
+    /// Navigation property `invitedUserSponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
+    pub invited_user_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for RbacApplicationMultiple {
+#[cfg(feature = "_invitations")]
+impl serde::Serialize for Invitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_invitations")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl RbacApplicationMultiple {
+impl Invitation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rbacApplicationMultiple";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3638,17 +2174,25 @@ impl RbacApplicationMultiple {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_role_management")]
-        object.property("resourceNamespaces", &self.resource_namespaces);
-        object.property("roleAssignments", &self.role_assignments);
-        #[cfg(feature = "_role_management")]
-        object.property("roleDefinitions", &self.role_definitions);
+        object.property("invitedUserDisplayName", &self.invited_user_display_name);
+        object.property("invitedUserEmailAddress", &self.invited_user_email_address);
+        object.property("invitedUserMessageInfo", &self.invited_user_message_info);
+        object.property("invitedUserType", &self.invited_user_type);
+        object.property("inviteRedeemUrl", &self.invite_redeem_url);
+        object.property("inviteRedirectUrl", &self.invite_redirect_url);
+        object.property("resetRedemption", &self.reset_redemption);
+        object.property("sendInvitationMessage", &self.send_invitation_message);
+        object.property("status", &self.status);
+        #[cfg(feature = "_authorization_info")]
+        object.property("invitedUser", &self.invited_user);
+        #[cfg(feature = "_directory_object")]
+        object.property("invitedUserSponsors", &self.invited_user_sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for RbacApplicationMultiple {
+#[cfg(feature = "_invitations")]
+impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3656,9 +2200,9 @@ impl<'de> serde::Deserialize<'de> for RbacApplicationMultiple {
     }
 }
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_invitations")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for RbacApplicationMultiple {
+impl graph_odata_runtime::model::ODataObject for Invitation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3668,16 +2212,36 @@ impl graph_odata_runtime::model::ODataObject for RbacApplicationMultiple {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_role_management")]
-            "resourceNamespaces" => {
-                read_nullable(map, key, &mut self.resource_namespaces, extra)
+            "invitedUserDisplayName" => {
+                read_lenient(map, key, &mut self.invited_user_display_name, extra)
             }
-            "roleAssignments" => {
-                read_nullable(map, key, &mut self.role_assignments, extra)
+            "invitedUserEmailAddress" => {
+                read_lenient(map, key, &mut self.invited_user_email_address, extra)
             }
-            #[cfg(feature = "_role_management")]
-            "roleDefinitions" => {
-                read_nullable(map, key, &mut self.role_definitions, extra)
+            "invitedUserMessageInfo" => {
+                read_nullable(map, key, &mut self.invited_user_message_info, extra)
+            }
+            "invitedUserType" => {
+                read_lenient(map, key, &mut self.invited_user_type, extra)
+            }
+            "inviteRedeemUrl" => {
+                read_lenient(map, key, &mut self.invite_redeem_url, extra)
+            }
+            "inviteRedirectUrl" => {
+                read_lenient(map, key, &mut self.invite_redirect_url, extra)
+            }
+            "resetRedemption" => {
+                read_lenient(map, key, &mut self.reset_redemption, extra)
+            }
+            "sendInvitationMessage" => {
+                read_lenient(map, key, &mut self.send_invitation_message, extra)
+            }
+            "status" => read_lenient(map, key, &mut self.status, extra),
+            #[cfg(feature = "_authorization_info")]
+            "invitedUser" => read_nullable(map, key, &mut self.invited_user, extra),
+            #[cfg(feature = "_directory_object")]
+            "invitedUserSponsors" => {
+                read_nullable(map, key, &mut self.invited_user_sponsors, extra)
             }
             _ => Ok(false),
         }
@@ -3689,8 +2253,8 @@ impl graph_odata_runtime::model::ODataObject for RbacApplicationMultiple {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl RbacApplicationMultiple {
+#[cfg(feature = "_invitations")]
+impl Invitation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3700,33 +2264,385 @@ impl RbacApplicationMultiple {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`RbacApplicationMultiple`] by wire name, each a [`Field<RbacApplicationMultiple>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RbacApplicationMultiple::set_null`].
-pub enum RbacApplicationMultipleField {}
+#[cfg(feature = "_invitations")]
+/// The properties of [`Invitation`] by wire name, each a [`Field<Invitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Invitation::set_null`].
+pub enum InvitationField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_invitations")]
 #[allow(non_upper_case_globals)]
-impl RbacApplicationMultipleField {
+impl InvitationField {
     /// `id`
-    pub const Id: model::Field<RbacApplicationMultiple> = model::Field::new("id");
-    /// `resourceNamespaces`
-    pub const ResourceNamespaces: model::Field<RbacApplicationMultiple> = model::Field::new(
-        "resourceNamespaces",
+    pub const Id: model::Field<Invitation> = model::Field::new("id");
+    /// `invitedUserDisplayName`
+    pub const InvitedUserDisplayName: model::Field<Invitation> = model::Field::new(
+        "invitedUserDisplayName",
     );
-    /// `roleAssignments`
-    pub const RoleAssignments: model::Field<RbacApplicationMultiple> = model::Field::new(
-        "roleAssignments",
+    /// `invitedUserEmailAddress`
+    pub const InvitedUserEmailAddress: model::Field<Invitation> = model::Field::new(
+        "invitedUserEmailAddress",
     );
-    /// `roleDefinitions`
-    pub const RoleDefinitions: model::Field<RbacApplicationMultiple> = model::Field::new(
-        "roleDefinitions",
+    /// `invitedUserMessageInfo`
+    pub const InvitedUserMessageInfo: model::Field<Invitation> = model::Field::new(
+        "invitedUserMessageInfo",
+    );
+    /// `invitedUserType`
+    pub const InvitedUserType: model::Field<Invitation> = model::Field::new(
+        "invitedUserType",
+    );
+    /// `inviteRedeemUrl`
+    pub const InviteRedeemUrl: model::Field<Invitation> = model::Field::new(
+        "inviteRedeemUrl",
+    );
+    /// `inviteRedirectUrl`
+    pub const InviteRedirectUrl: model::Field<Invitation> = model::Field::new(
+        "inviteRedirectUrl",
+    );
+    /// `resetRedemption`
+    pub const ResetRedemption: model::Field<Invitation> = model::Field::new(
+        "resetRedemption",
+    );
+    /// `sendInvitationMessage`
+    pub const SendInvitationMessage: model::Field<Invitation> = model::Field::new(
+        "sendInvitationMessage",
+    );
+    /// `status`
+    pub const Status: model::Field<Invitation> = model::Field::new("status");
+    /// `invitedUser`
+    pub const InvitedUser: model::Field<Invitation> = model::Field::new("invitedUser");
+    /// `invitedUserSponsors`
+    pub const InvitedUserSponsors: model::Field<Invitation> = model::Field::new(
+        "invitedUserSponsors",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RbacApplicationMultiple>] = &[
+    pub const ALL: &'static [model::Field<Invitation>] = &[
         Self::Id,
-        Self::ResourceNamespaces,
-        Self::RoleAssignments,
-        Self::RoleDefinitions,
+        Self::InvitedUserDisplayName,
+        Self::InvitedUserEmailAddress,
+        Self::InvitedUserMessageInfo,
+        Self::InvitedUserType,
+        Self::InviteRedeemUrl,
+        Self::InviteRedirectUrl,
+        Self::ResetRedemption,
+        Self::SendInvitationMessage,
+        Self::Status,
+        Self::InvitedUser,
+        Self::InvitedUserSponsors,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.noMfaOnRoleActivationAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoMfaOnRoleActivationAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for NoMfaOnRoleActivationAlertConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl NoMfaOnRoleActivationAlertConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noMfaOnRoleActivationAlertConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("alertDefinition", &self.alert_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for NoMfaOnRoleActivationAlertConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for NoMfaOnRoleActivationAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl NoMfaOnRoleActivationAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`NoMfaOnRoleActivationAlertConfiguration`] by wire name, each a [`Field<NoMfaOnRoleActivationAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoMfaOnRoleActivationAlertConfiguration::set_null`].
+pub enum NoMfaOnRoleActivationAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl NoMfaOnRoleActivationAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "alertDefinitionId",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<NoMfaOnRoleActivationAlertConfiguration> = model::Field::new(
+        "alertDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NoMfaOnRoleActivationAlertConfiguration>] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.redundantAssignmentAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedundantAssignmentAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Property `duration`: `Edm.Duration`.
+    pub duration: Option<edm::Duration>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for RedundantAssignmentAlertConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl RedundantAssignmentAlertConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redundantAssignmentAlertConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("duration", &self.duration);
+        object.property("alertDefinition", &self.alert_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for RedundantAssignmentAlertConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for RedundantAssignmentAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl RedundantAssignmentAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`RedundantAssignmentAlertConfiguration`] by wire name, each a [`Field<RedundantAssignmentAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedundantAssignmentAlertConfiguration::set_null`].
+pub enum RedundantAssignmentAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl RedundantAssignmentAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "alertDefinitionId",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `duration`
+    pub const Duration: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "duration",
+    );
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<RedundantAssignmentAlertConfiguration> = model::Field::new(
+        "alertDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedundantAssignmentAlertConfiguration>] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::Duration,
+        Self::AlertDefinition,
     ];
 }
 
@@ -4013,6 +2929,181 @@ impl RiskDetectionField {
 }
 
 #[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyAgent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyAgent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `agentDisplayName`: `Edm.String`.
+    pub agent_display_name: Option<String>,
+    /// Property `blueprintId`: `Edm.String`.
+    pub blueprint_id: Option<String>,
+    /// Property `identityType`: `microsoft.graph.agentIdentityType`, not nullable.
+    pub identity_type: Option<AgentIdentityType>,
+    /// Property `isDeleted`: `Edm.Boolean`, not nullable.
+    pub is_deleted: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`, not nullable.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`, not nullable.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub risk_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`, not nullable.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`, not nullable.
+    pub risk_state: Option<RiskState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyAgent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyAgent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("agentDisplayName", &self.agent_display_name);
+        object.property("blueprintId", &self.blueprint_id);
+        object.property("identityType", &self.identity_type);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskyAgent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "agentDisplayName" => {
+                read_lenient(map, key, &mut self.agent_display_name, extra)
+            }
+            "blueprintId" => read_lenient(map, key, &mut self.blueprint_id, extra),
+            "identityType" => read_nullable(map, key, &mut self.identity_type, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_modified_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyAgent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyAgent`] by wire name, each a [`Field<RiskyAgent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyAgent::set_null`].
+pub enum RiskyAgentField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyAgentField {
+    /// `id`
+    pub const Id: model::Field<RiskyAgent> = model::Field::new("id");
+    /// `agentDisplayName`
+    pub const AgentDisplayName: model::Field<RiskyAgent> = model::Field::new(
+        "agentDisplayName",
+    );
+    /// `blueprintId`
+    pub const BlueprintId: model::Field<RiskyAgent> = model::Field::new("blueprintId");
+    /// `identityType`
+    pub const IdentityType: model::Field<RiskyAgent> = model::Field::new("identityType");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyAgent> = model::Field::new("isDeleted");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyAgent> = model::Field::new("isEnabled");
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyAgent> = model::Field::new("isProcessing");
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyAgent> = model::Field::new("riskDetail");
+    /// `riskLastModifiedDateTime`
+    pub const RiskLastModifiedDateTime: model::Field<RiskyAgent> = model::Field::new(
+        "riskLastModifiedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyAgent> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyAgent> = model::Field::new("riskState");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyAgent>] = &[
+        Self::Id,
+        Self::AgentDisplayName,
+        Self::BlueprintId,
+        Self::IdentityType,
+        Self::IsDeleted,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastModifiedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
 /// A `microsoft.graph.riskyAgent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyAgent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRiskyAgent {
@@ -4060,4 +3151,1908 @@ impl From<RiskyAgent> for AnyRiskyAgent {
     fn from(value: RiskyAgent) -> Self {
         Self::RiskyAgent(Box::new(value))
     }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl AnyRiskyAgent {
+    /// The value if it is a [`AnyRiskyAgent::RiskyAgentIdentity`] variant.
+    pub fn as_risky_agent_identity(&self) -> Option<&RiskyAgentIdentity> {
+        match self {
+            Self::RiskyAgentIdentity(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRiskyAgent::RiskyAgentIdentityBlueprintPrincipal`] variant.
+    pub fn as_risky_agent_identity_blueprint_principal(
+        &self,
+    ) -> Option<&RiskyAgentIdentityBlueprintPrincipal> {
+        match self {
+            Self::RiskyAgentIdentityBlueprintPrincipal(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRiskyAgent::RiskyAgentUser`] variant.
+    pub fn as_risky_agent_user(&self) -> Option<&RiskyAgentUser> {
+        match self {
+            Self::RiskyAgentUser(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl From<RiskyAgentIdentity> for AnyRiskyAgent {
+    fn from(value: RiskyAgentIdentity) -> Self {
+        Self::RiskyAgentIdentity(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl From<RiskyAgentIdentityBlueprintPrincipal> for AnyRiskyAgent {
+    fn from(value: RiskyAgentIdentityBlueprintPrincipal) -> Self {
+        Self::RiskyAgentIdentityBlueprintPrincipal(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl From<RiskyAgentUser> for AnyRiskyAgent {
+    fn from(value: RiskyAgentUser) -> Self {
+        Self::RiskyAgentUser(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for AnyRiskyAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RiskyAgent(value) => value.serialize_with_type(serializer, None),
+            Self::RiskyAgentIdentity(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RiskyAgentIdentity::ODATA_TYPE),
+                    )
+            }
+            Self::RiskyAgentIdentityBlueprintPrincipal(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RiskyAgentIdentityBlueprintPrincipal::ODATA_TYPE),
+                    )
+            }
+            Self::RiskyAgentUser(value) => {
+                value.serialize_with_type(serializer, Some(RiskyAgentUser::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for AnyRiskyAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.riskyAgentIdentity" | "graph.riskyAgentIdentity" => {
+                serde_json::from_value(value).map(Self::RiskyAgentIdentity)
+            }
+            "microsoft.graph.riskyAgentIdentityBlueprintPrincipal"
+            | "graph.riskyAgentIdentityBlueprintPrincipal" => {
+                serde_json::from_value(value)
+                    .map(Self::RiskyAgentIdentityBlueprintPrincipal)
+            }
+            "microsoft.graph.riskyAgentUser" | "graph.riskyAgentUser" => {
+                serde_json::from_value(value).map(Self::RiskyAgentUser)
+            }
+            _ => serde_json::from_value(value).map(Self::RiskyAgent),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyAgentIdentity`; base type `microsoft.graph.riskyAgent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyAgentIdentity {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `agentDisplayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub agent_display_name: Option<String>,
+    /// Property `blueprintId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub blueprint_id: Option<String>,
+    /// Property `identityType`: `microsoft.graph.agentIdentityType`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub identity_type: Option<AgentIdentityType>,
+    /// Property `isDeleted`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_deleted: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_state: Option<RiskState>,
+    /// Navigation property `agentIdentity`: `microsoft.graph.agentIdentity`; present when expanded (`$expand`).
+    #[cfg(feature = "_agent_identity")]
+    pub agent_identity: Option<AgentIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyAgentIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RiskyAgentIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyAgentIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("agentDisplayName", &self.agent_display_name);
+        object.property("blueprintId", &self.blueprint_id);
+        object.property("identityType", &self.identity_type);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        #[cfg(feature = "_agent_identity")]
+        object.property("agentIdentity", &self.agent_identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyAgentIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RiskyAgentIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "agentDisplayName" => {
+                read_lenient(map, key, &mut self.agent_display_name, extra)
+            }
+            "blueprintId" => read_lenient(map, key, &mut self.blueprint_id, extra),
+            "identityType" => read_nullable(map, key, &mut self.identity_type, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_modified_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            #[cfg(feature = "_agent_identity")]
+            "agentIdentity" => read_nullable(map, key, &mut self.agent_identity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyAgentIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyAgentIdentity`] by wire name, each a [`Field<RiskyAgentIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyAgentIdentity::set_null`].
+pub enum RiskyAgentIdentityField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyAgentIdentityField {
+    /// `id`
+    pub const Id: model::Field<RiskyAgentIdentity> = model::Field::new("id");
+    /// `agentDisplayName`
+    pub const AgentDisplayName: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "agentDisplayName",
+    );
+    /// `blueprintId`
+    pub const BlueprintId: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "blueprintId",
+    );
+    /// `identityType`
+    pub const IdentityType: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "isDeleted",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastModifiedDateTime`
+    pub const RiskLastModifiedDateTime: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "riskLastModifiedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "riskState",
+    );
+    /// `agentIdentity`
+    pub const AgentIdentity: model::Field<RiskyAgentIdentity> = model::Field::new(
+        "agentIdentity",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyAgentIdentity>] = &[
+        Self::Id,
+        Self::AgentDisplayName,
+        Self::BlueprintId,
+        Self::IdentityType,
+        Self::IsDeleted,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastModifiedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::AgentIdentity,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyAgentIdentityBlueprintPrincipal`; base type `microsoft.graph.riskyAgent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyAgentIdentityBlueprintPrincipal {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `agentDisplayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub agent_display_name: Option<String>,
+    /// Property `blueprintId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub blueprint_id: Option<String>,
+    /// Property `identityType`: `microsoft.graph.agentIdentityType`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub identity_type: Option<AgentIdentityType>,
+    /// Property `isDeleted`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_deleted: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_state: Option<RiskState>,
+    /// Navigation property `agentIdentityBlueprintPrincipal`: `microsoft.graph.agentIdentityBlueprintPrincipal`; present when expanded (`$expand`).
+    #[cfg(feature = "_agent_identity")]
+    pub agent_identity_blueprint_principal: Option<AgentIdentityBlueprintPrincipal>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyAgentIdentityBlueprintPrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RiskyAgentIdentityBlueprintPrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyAgentIdentityBlueprintPrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("agentDisplayName", &self.agent_display_name);
+        object.property("blueprintId", &self.blueprint_id);
+        object.property("identityType", &self.identity_type);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        #[cfg(feature = "_agent_identity")]
+        object
+            .property(
+                "agentIdentityBlueprintPrincipal",
+                &self.agent_identity_blueprint_principal,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyAgentIdentityBlueprintPrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RiskyAgentIdentityBlueprintPrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "agentDisplayName" => {
+                read_lenient(map, key, &mut self.agent_display_name, extra)
+            }
+            "blueprintId" => read_lenient(map, key, &mut self.blueprint_id, extra),
+            "identityType" => read_nullable(map, key, &mut self.identity_type, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_modified_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            #[cfg(feature = "_agent_identity")]
+            "agentIdentityBlueprintPrincipal" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.agent_identity_blueprint_principal,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyAgentIdentityBlueprintPrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyAgentIdentityBlueprintPrincipal`] by wire name, each a [`Field<RiskyAgentIdentityBlueprintPrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyAgentIdentityBlueprintPrincipal::set_null`].
+pub enum RiskyAgentIdentityBlueprintPrincipalField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyAgentIdentityBlueprintPrincipalField {
+    /// `id`
+    pub const Id: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "id",
+    );
+    /// `agentDisplayName`
+    pub const AgentDisplayName: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "agentDisplayName",
+    );
+    /// `blueprintId`
+    pub const BlueprintId: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "blueprintId",
+    );
+    /// `identityType`
+    pub const IdentityType: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "identityType",
+    );
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "isDeleted",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastModifiedDateTime`
+    pub const RiskLastModifiedDateTime: model::Field<
+        RiskyAgentIdentityBlueprintPrincipal,
+    > = model::Field::new("riskLastModifiedDateTime");
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyAgentIdentityBlueprintPrincipal> = model::Field::new(
+        "riskState",
+    );
+    /// `agentIdentityBlueprintPrincipal`
+    pub const AgentIdentityBlueprintPrincipal: model::Field<
+        RiskyAgentIdentityBlueprintPrincipal,
+    > = model::Field::new("agentIdentityBlueprintPrincipal");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyAgentIdentityBlueprintPrincipal>] = &[
+        Self::Id,
+        Self::AgentDisplayName,
+        Self::BlueprintId,
+        Self::IdentityType,
+        Self::IsDeleted,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastModifiedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::AgentIdentityBlueprintPrincipal,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyAgentUser`; base type `microsoft.graph.riskyAgent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyAgentUser {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `agentDisplayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub agent_display_name: Option<String>,
+    /// Property `blueprintId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub blueprint_id: Option<String>,
+    /// Property `identityType`: `microsoft.graph.agentIdentityType`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub identity_type: Option<AgentIdentityType>,
+    /// Property `isDeleted`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_deleted: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`, not nullable.
+    /// Inherited from `microsoft.graph.riskyAgent`.
+    pub risk_state: Option<RiskState>,
+    /// Navigation property `agentUser`: `microsoft.graph.agentUser`; present when expanded (`$expand`).
+    #[cfg(feature = "_agent_user")]
+    pub agent_user: Option<AgentUser>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyAgentUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RiskyAgentUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyAgentUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("agentDisplayName", &self.agent_display_name);
+        object.property("blueprintId", &self.blueprint_id);
+        object.property("identityType", &self.identity_type);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        #[cfg(feature = "_agent_user")] object.property("agentUser", &self.agent_user);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyAgentUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RiskyAgentUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "agentDisplayName" => {
+                read_lenient(map, key, &mut self.agent_display_name, extra)
+            }
+            "blueprintId" => read_lenient(map, key, &mut self.blueprint_id, extra),
+            "identityType" => read_nullable(map, key, &mut self.identity_type, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_modified_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            #[cfg(feature = "_agent_user")]
+            "agentUser" => read_nullable(map, key, &mut self.agent_user, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyAgentUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyAgentUser`] by wire name, each a [`Field<RiskyAgentUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyAgentUser::set_null`].
+pub enum RiskyAgentUserField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyAgentUserField {
+    /// `id`
+    pub const Id: model::Field<RiskyAgentUser> = model::Field::new("id");
+    /// `agentDisplayName`
+    pub const AgentDisplayName: model::Field<RiskyAgentUser> = model::Field::new(
+        "agentDisplayName",
+    );
+    /// `blueprintId`
+    pub const BlueprintId: model::Field<RiskyAgentUser> = model::Field::new(
+        "blueprintId",
+    );
+    /// `identityType`
+    pub const IdentityType: model::Field<RiskyAgentUser> = model::Field::new(
+        "identityType",
+    );
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyAgentUser> = model::Field::new("isDeleted");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyAgentUser> = model::Field::new("isEnabled");
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyAgentUser> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyAgentUser> = model::Field::new("riskDetail");
+    /// `riskLastModifiedDateTime`
+    pub const RiskLastModifiedDateTime: model::Field<RiskyAgentUser> = model::Field::new(
+        "riskLastModifiedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyAgentUser> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyAgentUser> = model::Field::new("riskState");
+    /// `agentUser`
+    pub const AgentUser: model::Field<RiskyAgentUser> = model::Field::new("agentUser");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyAgentUser>] = &[
+        Self::Id,
+        Self::AgentDisplayName,
+        Self::BlueprintId,
+        Self::IdentityType,
+        Self::IsDeleted,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastModifiedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::AgentUser,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyServicePrincipal`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyServicePrincipal {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// **Deprecated**: deprecated on 2023-02-23, planned removal on 2023-07-12, revision 2023-02/accountEnabledDeprecated
+    ///
+    /// Property `accountEnabled`: `Edm.Boolean`.
+    #[deprecated(
+        note = "deprecated on 2023-02-23, planned removal on 2023-07-12, revision 2023-02/accountEnabledDeprecated"
+    )]
+    pub account_enabled: Option<bool>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`.
+    pub risk_state: Option<RiskState>,
+    /// Property `servicePrincipalType`: `Edm.String`.
+    pub service_principal_type: Option<String>,
+    /// Navigation property `history`: `Collection(microsoft.graph.riskyServicePrincipalHistoryItem)`, contained; present when expanded (`$expand`).
+    pub history: Option<Vec<RiskyServicePrincipalHistoryItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("accountEnabled", &self.account_enabled);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("history", &self.history);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "servicePrincipalType" => {
+                read_lenient(map, key, &mut self.service_principal_type, extra)
+            }
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyServicePrincipal`] by wire name, each a [`Field<RiskyServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
+pub enum RiskyServicePrincipalField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyServicePrincipalField {
+    /// `id`
+    pub const Id: model::Field<RiskyServicePrincipal> = model::Field::new("id");
+    /// `accountEnabled`
+    pub const AccountEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "accountEnabled",
+    );
+    /// `appId`
+    pub const AppId: model::Field<RiskyServicePrincipal> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskState",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "history",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyServicePrincipal>] = &[
+        Self::Id,
+        Self::AccountEnabled,
+        Self::AppId,
+        Self::DisplayName,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastUpdatedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::ServicePrincipalType,
+        Self::History,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyServicePrincipalHistoryItem`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyServicePrincipalHistoryItem {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activity`: `microsoft.graph.riskServicePrincipalActivity`.
+    pub activity: Option<RiskServicePrincipalActivity>,
+    /// Property `initiatedBy`: `Edm.String`.
+    pub initiated_by: Option<String>,
+    /// Property `servicePrincipalId`: `Edm.String`.
+    pub service_principal_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyServicePrincipalHistoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipalHistoryItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipalHistoryItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("servicePrincipalId", &self.service_principal_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_nullable(map, key, &mut self.activity, extra),
+            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
+            "servicePrincipalId" => {
+                read_lenient(map, key, &mut self.service_principal_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipalHistoryItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name, each a [`Field<RiskyServicePrincipalHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
+pub enum RiskyServicePrincipalHistoryItemField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyServicePrincipalHistoryItemField {
+    /// `id`
+    pub const Id: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "id",
+    );
+    /// `activity`
+    pub const Activity: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "activity",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `servicePrincipalId`
+    pub const ServicePrincipalId: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
+        "servicePrincipalId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyServicePrincipalHistoryItem>] = &[
+        Self::Id,
+        Self::Activity,
+        Self::InitiatedBy,
+        Self::ServicePrincipalId,
+    ];
+}
+
+#[cfg(feature = "_risky_user")]
+/// CSDL entity type `microsoft.graph.riskyUser`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyUser {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isDeleted`: `Edm.Boolean`.
+    pub is_deleted: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`.
+    pub risk_state: Option<RiskState>,
+    /// Property `userDisplayName`: `Edm.String`.
+    pub user_display_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Navigation property `history`: `Collection(microsoft.graph.riskyUserHistoryItem)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_risky_users")]
+    pub history: Option<Vec<RiskyUserHistoryItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_risky_user")]
+impl serde::Serialize for RiskyUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl RiskyUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        #[cfg(feature = "_risky_users")] object.property("history", &self.history);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl<'de> serde::Deserialize<'de> for RiskyUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for RiskyUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            #[cfg(feature = "_risky_users")]
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl RiskyUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+/// The properties of [`RiskyUser`] by wire name, each a [`Field<RiskyUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
+pub enum RiskyUserField {}
+
+#[cfg(feature = "_risky_user")]
+#[allow(non_upper_case_globals)]
+impl RiskyUserField {
+    /// `id`
+    pub const Id: model::Field<RiskyUser> = model::Field::new("id");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyUser> = model::Field::new("isDeleted");
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyUser> = model::Field::new("isProcessing");
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyUser> = model::Field::new("riskDetail");
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyUser> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyUser> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyUser> = model::Field::new("riskState");
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskyUser> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskyUser> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyUser> = model::Field::new("history");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyUser>] = &[
+        Self::Id,
+        Self::IsDeleted,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastUpdatedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::UserDisplayName,
+        Self::UserPrincipalName,
+        Self::History,
+    ];
+}
+
+#[cfg(feature = "_risky_user")]
+/// A `microsoft.graph.riskyUser` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyUser`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRiskyUser {
+    /// The base type itself, or a derived type unknown to this crate.
+    RiskyUser(Box<RiskyUser>),
+    /// `microsoft.graph.riskyUserHistoryItem`
+    #[cfg(feature = "_risky_users")]
+    RiskyUserHistoryItem(Box<RiskyUserHistoryItem>),
+}
+
+#[cfg(feature = "_risky_user")]
+impl AnyRiskyUser {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::RiskyUser(_) => RiskyUser::ODATA_TYPE,
+            #[cfg(feature = "_risky_users")]
+            Self::RiskyUserHistoryItem(_) => RiskyUserHistoryItem::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`RiskyUser`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_risky_user(&self) -> Option<&RiskyUser> {
+        match self {
+            Self::RiskyUser(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl Default for AnyRiskyUser {
+    fn default() -> Self {
+        Self::RiskyUser(Box::default())
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl From<RiskyUser> for AnyRiskyUser {
+    fn from(value: RiskyUser) -> Self {
+        Self::RiskyUser(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl AnyRiskyUser {
+    /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
+    #[cfg(feature = "_risky_users")]
+    pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
+        match self {
+            Self::RiskyUserHistoryItem(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+#[cfg(feature = "_risky_users")]
+impl From<RiskyUserHistoryItem> for AnyRiskyUser {
+    fn from(value: RiskyUserHistoryItem) -> Self {
+        Self::RiskyUserHistoryItem(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl serde::Serialize for AnyRiskyUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RiskyUser(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_risky_users")]
+            Self::RiskyUserHistoryItem(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RiskyUserHistoryItem::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_risky_user")]
+impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_risky_users")]
+            "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
+                serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
+            }
+            _ => serde_json::from_value(value).map(Self::RiskyUser),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.rolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize
+for RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("alertDefinition", &self.alert_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration`] by wire name, each a [`Field<RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration::set_null`].
+pub enum RolesAssignedOutsidePrivilegedIdentityManagementAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl RolesAssignedOutsidePrivilegedIdentityManagementAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("id");
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("alertDefinitionId");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("isEnabled");
+    /// `scopeId`
+    pub const ScopeId: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("scopeId");
+    /// `scopeType`
+    pub const ScopeType: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("scopeType");
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    > = model::Field::new("alertDefinition");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        RolesAssignedOutsidePrivilegedIdentityManagementAlertConfiguration,
+    >] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.sequentialActivationRenewalsAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SequentialActivationRenewalsAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Property `sequentialActivationCounterThreshold`: `Edm.Int32`.
+    pub sequential_activation_counter_threshold: Option<i32>,
+    /// Property `timeIntervalBetweenActivations`: `Edm.Duration`.
+    pub time_interval_between_activations: Option<edm::Duration>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for SequentialActivationRenewalsAlertConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl SequentialActivationRenewalsAlertConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sequentialActivationRenewalsAlertConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object
+            .property(
+                "sequentialActivationCounterThreshold",
+                &self.sequential_activation_counter_threshold,
+            );
+        object
+            .property(
+                "timeIntervalBetweenActivations",
+                &self.time_interval_between_activations,
+            );
+        object.property("alertDefinition", &self.alert_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for SequentialActivationRenewalsAlertConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for SequentialActivationRenewalsAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "sequentialActivationCounterThreshold" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.sequential_activation_counter_threshold,
+                    extra,
+                )
+            }
+            "timeIntervalBetweenActivations" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.time_interval_between_activations,
+                    extra,
+                )
+            }
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl SequentialActivationRenewalsAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`SequentialActivationRenewalsAlertConfiguration`] by wire name, each a [`Field<SequentialActivationRenewalsAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SequentialActivationRenewalsAlertConfiguration::set_null`].
+pub enum SequentialActivationRenewalsAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl SequentialActivationRenewalsAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<SequentialActivationRenewalsAlertConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<
+        SequentialActivationRenewalsAlertConfiguration,
+    > = model::Field::new("alertDefinitionId");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<SequentialActivationRenewalsAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<SequentialActivationRenewalsAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<SequentialActivationRenewalsAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `sequentialActivationCounterThreshold`
+    pub const SequentialActivationCounterThreshold: model::Field<
+        SequentialActivationRenewalsAlertConfiguration,
+    > = model::Field::new("sequentialActivationCounterThreshold");
+    /// `timeIntervalBetweenActivations`
+    pub const TimeIntervalBetweenActivations: model::Field<
+        SequentialActivationRenewalsAlertConfiguration,
+    > = model::Field::new("timeIntervalBetweenActivations");
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<
+        SequentialActivationRenewalsAlertConfiguration,
+    > = model::Field::new("alertDefinition");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        SequentialActivationRenewalsAlertConfiguration,
+    >] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::SequentialActivationCounterThreshold,
+        Self::TimeIntervalBetweenActivations,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.sequentialActivationRenewalsAlertIncident`; base type `microsoft.graph.unifiedRoleManagementAlertIncident`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SequentialActivationRenewalsAlertIncident {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activationCount`: `Edm.Int32`.
+    pub activation_count: Option<i32>,
+    /// Property `assigneeDisplayName`: `Edm.String`.
+    pub assignee_display_name: Option<String>,
+    /// Property `assigneeId`: `Edm.String`.
+    pub assignee_id: Option<String>,
+    /// Property `assigneeUserPrincipalName`: `Edm.String`.
+    pub assignee_user_principal_name: Option<String>,
+    /// Property `roleDefinitionId`: `Edm.String`.
+    pub role_definition_id: Option<String>,
+    /// Property `roleDisplayName`: `Edm.String`.
+    pub role_display_name: Option<String>,
+    /// Property `roleTemplateId`: `Edm.String`.
+    pub role_template_id: Option<String>,
+    /// Property `sequenceEndDateTime`: `Edm.DateTimeOffset`.
+    pub sequence_end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sequenceStartDateTime`: `Edm.DateTimeOffset`.
+    pub sequence_start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for SequentialActivationRenewalsAlertIncident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl SequentialActivationRenewalsAlertIncident {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sequentialActivationRenewalsAlertIncident";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activationCount", &self.activation_count);
+        object.property("assigneeDisplayName", &self.assignee_display_name);
+        object.property("assigneeId", &self.assignee_id);
+        object.property("assigneeUserPrincipalName", &self.assignee_user_principal_name);
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.property("roleDisplayName", &self.role_display_name);
+        object.property("roleTemplateId", &self.role_template_id);
+        object.property("sequenceEndDateTime", &self.sequence_end_date_time);
+        object.property("sequenceStartDateTime", &self.sequence_start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for SequentialActivationRenewalsAlertIncident {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for SequentialActivationRenewalsAlertIncident {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activationCount" => {
+                read_lenient(map, key, &mut self.activation_count, extra)
+            }
+            "assigneeDisplayName" => {
+                read_lenient(map, key, &mut self.assignee_display_name, extra)
+            }
+            "assigneeId" => read_lenient(map, key, &mut self.assignee_id, extra),
+            "assigneeUserPrincipalName" => {
+                read_lenient(map, key, &mut self.assignee_user_principal_name, extra)
+            }
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            "roleDisplayName" => {
+                read_lenient(map, key, &mut self.role_display_name, extra)
+            }
+            "roleTemplateId" => read_lenient(map, key, &mut self.role_template_id, extra),
+            "sequenceEndDateTime" => {
+                read_lenient(map, key, &mut self.sequence_end_date_time, extra)
+            }
+            "sequenceStartDateTime" => {
+                read_lenient(map, key, &mut self.sequence_start_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl SequentialActivationRenewalsAlertIncident {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`SequentialActivationRenewalsAlertIncident`] by wire name, each a [`Field<SequentialActivationRenewalsAlertIncident>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SequentialActivationRenewalsAlertIncident::set_null`].
+pub enum SequentialActivationRenewalsAlertIncidentField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl SequentialActivationRenewalsAlertIncidentField {
+    /// `id`
+    pub const Id: model::Field<SequentialActivationRenewalsAlertIncident> = model::Field::new(
+        "id",
+    );
+    /// `activationCount`
+    pub const ActivationCount: model::Field<SequentialActivationRenewalsAlertIncident> = model::Field::new(
+        "activationCount",
+    );
+    /// `assigneeDisplayName`
+    pub const AssigneeDisplayName: model::Field<
+        SequentialActivationRenewalsAlertIncident,
+    > = model::Field::new("assigneeDisplayName");
+    /// `assigneeId`
+    pub const AssigneeId: model::Field<SequentialActivationRenewalsAlertIncident> = model::Field::new(
+        "assigneeId",
+    );
+    /// `assigneeUserPrincipalName`
+    pub const AssigneeUserPrincipalName: model::Field<
+        SequentialActivationRenewalsAlertIncident,
+    > = model::Field::new("assigneeUserPrincipalName");
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<
+        SequentialActivationRenewalsAlertIncident,
+    > = model::Field::new("roleDefinitionId");
+    /// `roleDisplayName`
+    pub const RoleDisplayName: model::Field<SequentialActivationRenewalsAlertIncident> = model::Field::new(
+        "roleDisplayName",
+    );
+    /// `roleTemplateId`
+    pub const RoleTemplateId: model::Field<SequentialActivationRenewalsAlertIncident> = model::Field::new(
+        "roleTemplateId",
+    );
+    /// `sequenceEndDateTime`
+    pub const SequenceEndDateTime: model::Field<
+        SequentialActivationRenewalsAlertIncident,
+    > = model::Field::new("sequenceEndDateTime");
+    /// `sequenceStartDateTime`
+    pub const SequenceStartDateTime: model::Field<
+        SequentialActivationRenewalsAlertIncident,
+    > = model::Field::new("sequenceStartDateTime");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SequentialActivationRenewalsAlertIncident>] = &[
+        Self::Id,
+        Self::ActivationCount,
+        Self::AssigneeDisplayName,
+        Self::AssigneeId,
+        Self::AssigneeUserPrincipalName,
+        Self::RoleDefinitionId,
+        Self::RoleDisplayName,
+        Self::RoleTemplateId,
+        Self::SequenceEndDateTime,
+        Self::SequenceStartDateTime,
+    ];
 }

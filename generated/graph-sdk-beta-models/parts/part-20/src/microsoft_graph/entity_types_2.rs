@@ -12,1041 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_protection")]
-impl AnyRiskyAgent {
-    /// The value if it is a [`AnyRiskyAgent::RiskyAgentIdentity`] variant.
-    pub fn as_risky_agent_identity(&self) -> Option<&RiskyAgentIdentity> {
-        match self {
-            Self::RiskyAgentIdentity(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyRiskyAgent::RiskyAgentIdentityBlueprintPrincipal`] variant.
-    pub fn as_risky_agent_identity_blueprint_principal(
-        &self,
-    ) -> Option<&RiskyAgentIdentityBlueprintPrincipal> {
-        match self {
-            Self::RiskyAgentIdentityBlueprintPrincipal(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyRiskyAgent::RiskyAgentUser`] variant.
-    pub fn as_risky_agent_user(&self) -> Option<&RiskyAgentUser> {
-        match self {
-            Self::RiskyAgentUser(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl From<RiskyAgentIdentity> for AnyRiskyAgent {
-    fn from(value: RiskyAgentIdentity) -> Self {
-        Self::RiskyAgentIdentity(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl From<RiskyAgentIdentityBlueprintPrincipal> for AnyRiskyAgent {
-    fn from(value: RiskyAgentIdentityBlueprintPrincipal) -> Self {
-        Self::RiskyAgentIdentityBlueprintPrincipal(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl From<RiskyAgentUser> for AnyRiskyAgent {
-    fn from(value: RiskyAgentUser) -> Self {
-        Self::RiskyAgentUser(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for AnyRiskyAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RiskyAgent(value) => value.serialize_with_type(serializer, None),
-            Self::RiskyAgentIdentity(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(RiskyAgentIdentity::ODATA_TYPE),
-                    )
-            }
-            Self::RiskyAgentIdentityBlueprintPrincipal(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(RiskyAgentIdentityBlueprintPrincipal::ODATA_TYPE),
-                    )
-            }
-            Self::RiskyAgentUser(value) => {
-                value.serialize_with_type(serializer, Some(RiskyAgentUser::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for AnyRiskyAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.riskyAgentIdentity" | "graph.riskyAgentIdentity" => {
-                serde_json::from_value(value).map(Self::RiskyAgentIdentity)
-            }
-            "microsoft.graph.riskyAgentIdentityBlueprintPrincipal"
-            | "graph.riskyAgentIdentityBlueprintPrincipal" => {
-                serde_json::from_value(value)
-                    .map(Self::RiskyAgentIdentityBlueprintPrincipal)
-            }
-            "microsoft.graph.riskyAgentUser" | "graph.riskyAgentUser" => {
-                serde_json::from_value(value).map(Self::RiskyAgentUser)
-            }
-            _ => serde_json::from_value(value).map(Self::RiskyAgent),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL entity type `microsoft.graph.riskyServicePrincipal`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskyServicePrincipal {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// **Deprecated**: deprecated on 2023-02-23, planned removal on 2023-07-12, revision 2023-02/accountEnabledDeprecated
-    ///
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    #[deprecated(
-        note = "deprecated on 2023-02-23, planned removal on 2023-07-12, revision 2023-02/accountEnabledDeprecated"
-    )]
-    pub account_enabled: Option<bool>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Property `isProcessing`: `Edm.Boolean`.
-    pub is_processing: Option<bool>,
-    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
-    pub risk_detail: Option<RiskDetail>,
-    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
-    pub risk_level: Option<RiskLevel>,
-    /// Property `riskState`: `microsoft.graph.riskState`.
-    pub risk_state: Option<RiskState>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    pub service_principal_type: Option<String>,
-    /// Navigation property `history`: `Collection(microsoft.graph.riskyServicePrincipalHistoryItem)`, contained; present when expanded (`$expand`).
-    pub history: Option<Vec<RiskyServicePrincipalHistoryItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskyServicePrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipal {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipal";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("appId", &self.app_id);
-        object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("isProcessing", &self.is_processing);
-        object.property("riskDetail", &self.risk_detail);
-        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
-        object.property("riskLevel", &self.risk_level);
-        object.property("riskState", &self.risk_state);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("history", &self.history);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskyServicePrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
-            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
-            "riskLastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
-            }
-            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
-            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "history" => read_nullable(map, key, &mut self.history, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipal {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskyServicePrincipal`] by wire name, each a [`Field<RiskyServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
-pub enum RiskyServicePrincipalField {}
-
-#[cfg(feature = "_identity_protection")]
-#[allow(non_upper_case_globals)]
-impl RiskyServicePrincipalField {
-    /// `id`
-    pub const Id: model::Field<RiskyServicePrincipal> = model::Field::new("id");
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `appId`
-    pub const AppId: model::Field<RiskyServicePrincipal> = model::Field::new("appId");
-    /// `displayName`
-    pub const DisplayName: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "isEnabled",
-    );
-    /// `isProcessing`
-    pub const IsProcessing: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "isProcessing",
-    );
-    /// `riskDetail`
-    pub const RiskDetail: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "riskDetail",
-    );
-    /// `riskLastUpdatedDateTime`
-    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "riskLastUpdatedDateTime",
-    );
-    /// `riskLevel`
-    pub const RiskLevel: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "riskLevel",
-    );
-    /// `riskState`
-    pub const RiskState: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "riskState",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `history`
-    pub const History: model::Field<RiskyServicePrincipal> = model::Field::new(
-        "history",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskyServicePrincipal>] = &[
-        Self::Id,
-        Self::AccountEnabled,
-        Self::AppId,
-        Self::DisplayName,
-        Self::IsEnabled,
-        Self::IsProcessing,
-        Self::RiskDetail,
-        Self::RiskLastUpdatedDateTime,
-        Self::RiskLevel,
-        Self::RiskState,
-        Self::ServicePrincipalType,
-        Self::History,
-    ];
-}
-
-#[cfg(feature = "_risky_user")]
-/// A `microsoft.graph.riskyUser` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyUser`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyRiskyUser {
-    /// The base type itself, or a derived type unknown to this crate.
-    RiskyUser(Box<RiskyUser>),
-    /// `microsoft.graph.riskyUserHistoryItem`
-    #[cfg(feature = "_risky_users")]
-    RiskyUserHistoryItem(Box<RiskyUserHistoryItem>),
-}
-
-#[cfg(feature = "_risky_user")]
-impl AnyRiskyUser {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::RiskyUser(_) => RiskyUser::ODATA_TYPE,
-            #[cfg(feature = "_risky_users")]
-            Self::RiskyUserHistoryItem(_) => RiskyUserHistoryItem::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`RiskyUser`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_risky_user(&self) -> Option<&RiskyUser> {
-        match self {
-            Self::RiskyUser(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-impl Default for AnyRiskyUser {
-    fn default() -> Self {
-        Self::RiskyUser(Box::default())
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-impl From<RiskyUser> for AnyRiskyUser {
-    fn from(value: RiskyUser) -> Self {
-        Self::RiskyUser(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-impl AnyRiskyUser {
-    /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
-    #[cfg(feature = "_risky_users")]
-    pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
-        match self {
-            Self::RiskyUserHistoryItem(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-#[cfg(feature = "_risky_users")]
-impl From<RiskyUserHistoryItem> for AnyRiskyUser {
-    fn from(value: RiskyUserHistoryItem) -> Self {
-        Self::RiskyUserHistoryItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-impl serde::Serialize for AnyRiskyUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RiskyUser(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_risky_users")]
-            Self::RiskyUserHistoryItem(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(RiskyUserHistoryItem::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_risky_user")]
-impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_risky_users")]
-            "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
-                serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
-            }
-            _ => serde_json::from_value(value).map(Self::RiskyUser),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.roleManagementAlert`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoleManagementAlert {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `alertConfigurations`: `Collection(microsoft.graph.unifiedRoleManagementAlertConfiguration)`, contained; present when expanded (`$expand`).
-    pub alert_configurations: Option<Vec<AnyUnifiedRoleManagementAlertConfiguration>>,
-    /// Navigation property `alertDefinitions`: `Collection(microsoft.graph.unifiedRoleManagementAlertDefinition)`, contained; present when expanded (`$expand`).
-    pub alert_definitions: Option<Vec<UnifiedRoleManagementAlertDefinition>>,
-    /// Navigation property `alerts`: `Collection(microsoft.graph.unifiedRoleManagementAlert)`, contained; present when expanded (`$expand`).
-    pub alerts: Option<Vec<UnifiedRoleManagementAlert>>,
-    /// Navigation property `operations`: `Collection(microsoft.graph.longRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_long_running_operation")]
-    pub operations: Option<Vec<AnyLongRunningOperation>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for RoleManagementAlert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl RoleManagementAlert {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleManagementAlert";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("alertConfigurations", &self.alert_configurations);
-        object.property("alertDefinitions", &self.alert_definitions);
-        object.property("alerts", &self.alerts);
-        #[cfg(feature = "_long_running_operation")]
-        object.property("operations", &self.operations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for RoleManagementAlert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for RoleManagementAlert {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "alertConfigurations" => {
-                read_nullable(map, key, &mut self.alert_configurations, extra)
-            }
-            "alertDefinitions" => {
-                read_nullable(map, key, &mut self.alert_definitions, extra)
-            }
-            "alerts" => read_nullable(map, key, &mut self.alerts, extra),
-            #[cfg(feature = "_long_running_operation")]
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl RoleManagementAlert {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`RoleManagementAlert`] by wire name, each a [`Field<RoleManagementAlert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoleManagementAlert::set_null`].
-pub enum RoleManagementAlertField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl RoleManagementAlertField {
-    /// `id`
-    pub const Id: model::Field<RoleManagementAlert> = model::Field::new("id");
-    /// `alertConfigurations`
-    pub const AlertConfigurations: model::Field<RoleManagementAlert> = model::Field::new(
-        "alertConfigurations",
-    );
-    /// `alertDefinitions`
-    pub const AlertDefinitions: model::Field<RoleManagementAlert> = model::Field::new(
-        "alertDefinitions",
-    );
-    /// `alerts`
-    pub const Alerts: model::Field<RoleManagementAlert> = model::Field::new("alerts");
-    /// `operations`
-    pub const Operations: model::Field<RoleManagementAlert> = model::Field::new(
-        "operations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RoleManagementAlert>] = &[
-        Self::Id,
-        Self::AlertConfigurations,
-        Self::AlertDefinitions,
-        Self::Alerts,
-        Self::Operations,
-    ];
-}
-
-#[cfg(feature = "_authentication_protocol")]
-/// CSDL entity type `microsoft.graph.samlOrWsFedProvider`; base type `microsoft.graph.identityProviderBase`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SamlOrWsFedProvider {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identityProviderBase`.
-    pub display_name: Option<String>,
-    /// Property `issuerUri`: `Edm.String`.
-    pub issuer_uri: Option<String>,
-    /// Property `metadataExchangeUri`: `Edm.String`.
-    pub metadata_exchange_uri: Option<String>,
-    /// Property `passiveSignInUri`: `Edm.String`.
-    pub passive_sign_in_uri: Option<String>,
-    /// Property `preferredAuthenticationProtocol`: `microsoft.graph.authenticationProtocol`.
-    pub preferred_authentication_protocol: Option<AuthenticationProtocol>,
-    /// Property `signingCertificate`: `Edm.String`.
-    pub signing_certificate: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl serde::Serialize for SamlOrWsFedProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl SamlOrWsFedProvider {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlOrWsFedProvider";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("issuerUri", &self.issuer_uri);
-        object.property("metadataExchangeUri", &self.metadata_exchange_uri);
-        object.property("passiveSignInUri", &self.passive_sign_in_uri);
-        object
-            .property(
-                "preferredAuthenticationProtocol",
-                &self.preferred_authentication_protocol,
-            );
-        object.property("signingCertificate", &self.signing_certificate);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl<'de> serde::Deserialize<'de> for SamlOrWsFedProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl graph_odata_runtime::model::ODataObject for SamlOrWsFedProvider {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "issuerUri" => read_lenient(map, key, &mut self.issuer_uri, extra),
-            "metadataExchangeUri" => {
-                read_lenient(map, key, &mut self.metadata_exchange_uri, extra)
-            }
-            "passiveSignInUri" => {
-                read_lenient(map, key, &mut self.passive_sign_in_uri, extra)
-            }
-            "preferredAuthenticationProtocol" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.preferred_authentication_protocol,
-                    extra,
-                )
-            }
-            "signingCertificate" => {
-                read_lenient(map, key, &mut self.signing_certificate, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-impl SamlOrWsFedProvider {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_protocol")]
-/// The properties of [`SamlOrWsFedProvider`] by wire name, each a [`Field<SamlOrWsFedProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlOrWsFedProvider::set_null`].
-pub enum SamlOrWsFedProviderField {}
-
-#[cfg(feature = "_authentication_protocol")]
-#[allow(non_upper_case_globals)]
-impl SamlOrWsFedProviderField {
-    /// `id`
-    pub const Id: model::Field<SamlOrWsFedProvider> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "displayName",
-    );
-    /// `issuerUri`
-    pub const IssuerUri: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "issuerUri",
-    );
-    /// `metadataExchangeUri`
-    pub const MetadataExchangeUri: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "metadataExchangeUri",
-    );
-    /// `passiveSignInUri`
-    pub const PassiveSignInUri: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "passiveSignInUri",
-    );
-    /// `preferredAuthenticationProtocol`
-    pub const PreferredAuthenticationProtocol: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "preferredAuthenticationProtocol",
-    );
-    /// `signingCertificate`
-    pub const SigningCertificate: model::Field<SamlOrWsFedProvider> = model::Field::new(
-        "signingCertificate",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SamlOrWsFedProvider>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::IssuerUri,
-        Self::MetadataExchangeUri,
-        Self::PassiveSignInUri,
-        Self::PreferredAuthenticationProtocol,
-        Self::SigningCertificate,
-    ];
-}
-
-#[cfg(feature = "_data_classification")]
-/// CSDL entity type `microsoft.graph.sensitiveType`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitiveType {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `classificationMethod`: `microsoft.graph.classificationMethod`.
-    pub classification_method: Option<ClassificationMethod>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `publisherName`: `Edm.String`.
-    pub publisher_name: Option<String>,
-    /// Property `rulePackageId`: `Edm.String`.
-    pub rule_package_id: Option<String>,
-    /// Property `rulePackageType`: `Edm.String`.
-    pub rule_package_type: Option<String>,
-    /// Property `scope`: `microsoft.graph.sensitiveTypeScope`.
-    pub scope: Option<SensitiveTypeScope>,
-    /// Property `sensitiveTypeSource`: `microsoft.graph.sensitiveTypeSource`.
-    pub sensitive_type_source: Option<SensitiveTypeSource>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_data_classification")]
-impl serde::Serialize for SensitiveType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl SensitiveType {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitiveType";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("classificationMethod", &self.classification_method);
-        object.property("description", &self.description);
-        object.property("name", &self.name);
-        object.property("publisherName", &self.publisher_name);
-        object.property("rulePackageId", &self.rule_package_id);
-        object.property("rulePackageType", &self.rule_package_type);
-        object.property("scope", &self.scope);
-        object.property("sensitiveTypeSource", &self.sensitive_type_source);
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl<'de> serde::Deserialize<'de> for SensitiveType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl graph_odata_runtime::model::ODataObject for SensitiveType {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "classificationMethod" => {
-                read_nullable(map, key, &mut self.classification_method, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
-            "rulePackageId" => read_lenient(map, key, &mut self.rule_package_id, extra),
-            "rulePackageType" => {
-                read_lenient(map, key, &mut self.rule_package_type, extra)
-            }
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "sensitiveTypeSource" => {
-                read_nullable(map, key, &mut self.sensitive_type_source, extra)
-            }
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-impl SensitiveType {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_data_classification")]
-/// The properties of [`SensitiveType`] by wire name, each a [`Field<SensitiveType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveType::set_null`].
-pub enum SensitiveTypeField {}
-
-#[cfg(feature = "_data_classification")]
-#[allow(non_upper_case_globals)]
-impl SensitiveTypeField {
-    /// `id`
-    pub const Id: model::Field<SensitiveType> = model::Field::new("id");
-    /// `classificationMethod`
-    pub const ClassificationMethod: model::Field<SensitiveType> = model::Field::new(
-        "classificationMethod",
-    );
-    /// `description`
-    pub const Description: model::Field<SensitiveType> = model::Field::new(
-        "description",
-    );
-    /// `name`
-    pub const Name: model::Field<SensitiveType> = model::Field::new("name");
-    /// `publisherName`
-    pub const PublisherName: model::Field<SensitiveType> = model::Field::new(
-        "publisherName",
-    );
-    /// `rulePackageId`
-    pub const RulePackageId: model::Field<SensitiveType> = model::Field::new(
-        "rulePackageId",
-    );
-    /// `rulePackageType`
-    pub const RulePackageType: model::Field<SensitiveType> = model::Field::new(
-        "rulePackageType",
-    );
-    /// `scope`
-    pub const Scope: model::Field<SensitiveType> = model::Field::new("scope");
-    /// `sensitiveTypeSource`
-    pub const SensitiveTypeSource: model::Field<SensitiveType> = model::Field::new(
-        "sensitiveTypeSource",
-    );
-    /// `state`
-    pub const State: model::Field<SensitiveType> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitiveType>] = &[
-        Self::Id,
-        Self::ClassificationMethod,
-        Self::Description,
-        Self::Name,
-        Self::PublisherName,
-        Self::RulePackageId,
-        Self::RulePackageType,
-        Self::Scope,
-        Self::SensitiveTypeSource,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceAnnouncementBase`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceAnnouncementBase {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `details`: `Collection(microsoft.graph.keyValuePair)`.
-    pub details: Option<Vec<KeyValuePair>>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `title`: `Edm.String`, not nullable.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceAnnouncementBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceAnnouncementBase {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncementBase";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("details", &self.details);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceAnnouncementBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementBase {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceAnnouncementBase {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceAnnouncementBase`] by wire name, each a [`Field<ServiceAnnouncementBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncementBase::set_null`].
-pub enum ServiceAnnouncementBaseField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ServiceAnnouncementBaseField {
-    /// `id`
-    pub const Id: model::Field<ServiceAnnouncementBase> = model::Field::new("id");
-    /// `details`
-    pub const Details: model::Field<ServiceAnnouncementBase> = model::Field::new(
-        "details",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
-        "endDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<ServiceAnnouncementBase> = model::Field::new(
-        "startDateTime",
-    );
-    /// `title`
-    pub const Title: model::Field<ServiceAnnouncementBase> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceAnnouncementBase>] = &[
-        Self::Id,
-        Self::Details,
-        Self::EndDateTime,
-        Self::LastModifiedDateTime,
-        Self::StartDateTime,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.servicePrincipalRiskDetection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalRiskDetection {
@@ -1352,29 +317,47 @@ impl ServicePrincipalRiskDetectionField {
     ];
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.storage`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.staleSignInAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Storage {
-    /// Navigation property `fileStorage`: `microsoft.graph.fileStorage`, contained; present when expanded (`$expand`).
-    pub file_storage: Option<FileStorage>,
+pub struct StaleSignInAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Property `duration`: `Edm.Duration`.
+    pub duration: Option<edm::Duration>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for Storage {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for StaleSignInAlertConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl Storage {
+#[cfg(feature = "_identity_governance")]
+impl StaleSignInAlertConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.storage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.staleSignInAlertConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1387,13 +370,19 @@ impl Storage {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("fileStorage", &self.file_storage);
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("duration", &self.duration);
+        object.property("alertDefinition", &self.alert_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for Storage {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for StaleSignInAlertConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1401,17 +390,27 @@ impl<'de> serde::Deserialize<'de> for Storage {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for Storage {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for StaleSignInAlertConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "fileStorage" => read_nullable(map, key, &mut self.file_storage, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1422,8 +421,8 @@ impl graph_odata_runtime::model::ODataObject for Storage {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl Storage {
+#[cfg(feature = "_identity_governance")]
+impl StaleSignInAlertConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1433,17 +432,171 @@ impl Storage {
     }
 }
 
-#[cfg(feature = "_storage")]
-/// The properties of [`Storage`] by wire name, each a [`Field<Storage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Storage::set_null`].
-pub enum StorageField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`StaleSignInAlertConfiguration`] by wire name, each a [`Field<StaleSignInAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StaleSignInAlertConfiguration::set_null`].
+pub enum StaleSignInAlertConfigurationField {}
 
-#[cfg(feature = "_storage")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl StorageField {
-    /// `fileStorage`
-    pub const FileStorage: model::Field<Storage> = model::Field::new("fileStorage");
+impl StaleSignInAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<StaleSignInAlertConfiguration> = model::Field::new("id");
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "alertDefinitionId",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `duration`
+    pub const Duration: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "duration",
+    );
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<StaleSignInAlertConfiguration> = model::Field::new(
+        "alertDefinition",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Storage>] = &[Self::FileStorage];
+    pub const ALL: &'static [model::Field<StaleSignInAlertConfiguration>] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::Duration,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_team_info")]
+/// CSDL entity type `microsoft.graph.teamInfo`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamInfo {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
+    #[cfg(feature = "_giphy_rating_type")]
+    pub team: Option<Team>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_team_info")]
+impl serde::Serialize for TeamInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_team_info")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("tenantId", &self.tenant_id);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_team_info")]
+impl<'de> serde::Deserialize<'de> for TeamInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_team_info")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            #[cfg(feature = "_giphy_rating_type")]
+            "team" => read_nullable(map, key, &mut self.team, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_team_info")]
+impl TeamInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_team_info")]
+/// The properties of [`TeamInfo`] by wire name, each a [`Field<TeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamInfo::set_null`].
+pub enum TeamInfoField {}
+
+#[cfg(feature = "_team_info")]
+#[allow(non_upper_case_globals)]
+impl TeamInfoField {
+    /// `id`
+    pub const Id: model::Field<TeamInfo> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<TeamInfo> = model::Field::new("displayName");
+    /// `tenantId`
+    pub const TenantId: model::Field<TeamInfo> = model::Field::new("tenantId");
+    /// `team`
+    pub const Team: model::Field<TeamInfo> = model::Field::new("team");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamInfo>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::TenantId,
+        Self::Team,
+    ];
 }
 
 #[cfg(feature = "_teamwork")]
@@ -2092,41 +1245,49 @@ impl TeamworkDeviceField {
     ];
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-/// CSDL entity type `microsoft.graph.tenantRelationshipAccessPolicyBase`; base type `microsoft.graph.policyBase`; abstract; key `id`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.tooManyGlobalAdminsAssignedToTenantAlertConfiguration`; base type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TenantRelationshipAccessPolicyBase {
+pub struct TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    pub definition: Option<Vec<String>>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub scope_type: Option<String>,
+    /// Property `globalAdminCountThreshold`: `Edm.Int32`.
+    pub global_admin_count_threshold: Option<i32>,
+    /// Property `percentageOfGlobalAdminsOutOfRolesThreshold`: `Edm.Int32`.
+    pub percentage_of_global_admins_out_of_roles_threshold: Option<i32>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.unifiedRoleManagementAlertConfiguration`.
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-impl serde::Serialize for TenantRelationshipAccessPolicyBase {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-impl TenantRelationshipAccessPolicyBase {
+#[cfg(feature = "_identity_governance")]
+impl TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantRelationshipAccessPolicyBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tooManyGlobalAdminsAssignedToTenantAlertConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2140,16 +1301,24 @@ impl TenantRelationshipAccessPolicyBase {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("globalAdminCountThreshold", &self.global_admin_count_threshold);
+        object
+            .property(
+                "percentageOfGlobalAdminsOutOfRolesThreshold",
+                &self.percentage_of_global_admins_out_of_roles_threshold,
+            );
+        object.property("alertDefinition", &self.alert_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-impl<'de> serde::Deserialize<'de> for TenantRelationshipAccessPolicyBase {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2157,8 +1326,505 @@ impl<'de> serde::Deserialize<'de> for TenantRelationshipAccessPolicyBase {
     }
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-impl graph_odata_runtime::model::ODataObject for TenantRelationshipAccessPolicyBase {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "globalAdminCountThreshold" => {
+                read_lenient(map, key, &mut self.global_admin_count_threshold, extra)
+            }
+            "percentageOfGlobalAdminsOutOfRolesThreshold" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.percentage_of_global_admins_out_of_roles_threshold,
+                    extra,
+                )
+            }
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl TooManyGlobalAdminsAssignedToTenantAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`TooManyGlobalAdminsAssignedToTenantAlertConfiguration`] by wire name, each a [`Field<TooManyGlobalAdminsAssignedToTenantAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TooManyGlobalAdminsAssignedToTenantAlertConfiguration::set_null`].
+pub enum TooManyGlobalAdminsAssignedToTenantAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl TooManyGlobalAdminsAssignedToTenantAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<TooManyGlobalAdminsAssignedToTenantAlertConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("alertDefinitionId");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("isEnabled");
+    /// `scopeId`
+    pub const ScopeId: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("scopeId");
+    /// `scopeType`
+    pub const ScopeType: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("scopeType");
+    /// `globalAdminCountThreshold`
+    pub const GlobalAdminCountThreshold: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("globalAdminCountThreshold");
+    /// `percentageOfGlobalAdminsOutOfRolesThreshold`
+    pub const PercentageOfGlobalAdminsOutOfRolesThreshold: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("percentageOfGlobalAdminsOutOfRolesThreshold");
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    > = model::Field::new("alertDefinition");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        TooManyGlobalAdminsAssignedToTenantAlertConfiguration,
+    >] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::GlobalAdminCountThreshold,
+        Self::PercentageOfGlobalAdminsOutOfRolesThreshold,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementAlertConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementAlertConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `alertDefinitionId`: `Edm.String`.
+    pub alert_definition_id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `scopeId`: `Edm.String`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    pub scope_type: Option<String>,
+    /// Navigation property `alertDefinition`: `microsoft.graph.unifiedRoleManagementAlertDefinition`; present when expanded (`$expand`).
+    pub alert_definition: Option<UnifiedRoleManagementAlertDefinition>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for UnifiedRoleManagementAlertConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementAlertConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("alertDefinitionId", &self.alert_definition_id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("alertDefinition", &self.alert_definition);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementAlertConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for UnifiedRoleManagementAlertConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "alertDefinitionId" => {
+                read_lenient(map, key, &mut self.alert_definition_id, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "alertDefinition" => {
+                read_nullable(map, key, &mut self.alert_definition, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`UnifiedRoleManagementAlertConfiguration`] by wire name, each a [`Field<UnifiedRoleManagementAlertConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementAlertConfiguration::set_null`].
+pub enum UnifiedRoleManagementAlertConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementAlertConfigurationField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `alertDefinitionId`
+    pub const AlertDefinitionId: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "alertDefinitionId",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "scopeType",
+    );
+    /// `alertDefinition`
+    pub const AlertDefinition: model::Field<UnifiedRoleManagementAlertConfiguration> = model::Field::new(
+        "alertDefinition",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementAlertConfiguration>] = &[
+        Self::Id,
+        Self::AlertDefinitionId,
+        Self::IsEnabled,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::AlertDefinition,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementAlertDefinition`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementAlertDefinition {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `howToPrevent`: `Edm.String`.
+    pub how_to_prevent: Option<String>,
+    /// Property `isConfigurable`: `Edm.Boolean`.
+    pub is_configurable: Option<bool>,
+    /// Property `isRemediatable`: `Edm.Boolean`.
+    pub is_remediatable: Option<bool>,
+    /// Property `mitigationSteps`: `Edm.String`.
+    pub mitigation_steps: Option<String>,
+    /// Property `scopeId`: `Edm.String`.
+    pub scope_id: Option<String>,
+    /// Property `scopeType`: `Edm.String`.
+    pub scope_type: Option<String>,
+    /// Property `securityImpact`: `Edm.String`.
+    pub security_impact: Option<String>,
+    /// Property `severityLevel`: `microsoft.graph.alertSeverity`.
+    pub severity_level: Option<AlertSeverity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for UnifiedRoleManagementAlertDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementAlertDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("howToPrevent", &self.how_to_prevent);
+        object.property("isConfigurable", &self.is_configurable);
+        object.property("isRemediatable", &self.is_remediatable);
+        object.property("mitigationSteps", &self.mitigation_steps);
+        object.property("scopeId", &self.scope_id);
+        object.property("scopeType", &self.scope_type);
+        object.property("securityImpact", &self.security_impact);
+        object.property("severityLevel", &self.severity_level);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementAlertDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementAlertDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "howToPrevent" => read_lenient(map, key, &mut self.how_to_prevent, extra),
+            "isConfigurable" => read_lenient(map, key, &mut self.is_configurable, extra),
+            "isRemediatable" => read_lenient(map, key, &mut self.is_remediatable, extra),
+            "mitigationSteps" => {
+                read_lenient(map, key, &mut self.mitigation_steps, extra)
+            }
+            "scopeId" => read_lenient(map, key, &mut self.scope_id, extra),
+            "scopeType" => read_lenient(map, key, &mut self.scope_type, extra),
+            "securityImpact" => read_lenient(map, key, &mut self.security_impact, extra),
+            "severityLevel" => read_nullable(map, key, &mut self.severity_level, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertDefinition {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`UnifiedRoleManagementAlertDefinition`] by wire name, each a [`Field<UnifiedRoleManagementAlertDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementAlertDefinition::set_null`].
+pub enum UnifiedRoleManagementAlertDefinitionField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleManagementAlertDefinitionField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "id",
+    );
+    /// `description`
+    pub const Description: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "displayName",
+    );
+    /// `howToPrevent`
+    pub const HowToPrevent: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "howToPrevent",
+    );
+    /// `isConfigurable`
+    pub const IsConfigurable: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "isConfigurable",
+    );
+    /// `isRemediatable`
+    pub const IsRemediatable: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "isRemediatable",
+    );
+    /// `mitigationSteps`
+    pub const MitigationSteps: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "mitigationSteps",
+    );
+    /// `scopeId`
+    pub const ScopeId: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "scopeId",
+    );
+    /// `scopeType`
+    pub const ScopeType: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "scopeType",
+    );
+    /// `securityImpact`
+    pub const SecurityImpact: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "securityImpact",
+    );
+    /// `severityLevel`
+    pub const SeverityLevel: model::Field<UnifiedRoleManagementAlertDefinition> = model::Field::new(
+        "severityLevel",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementAlertDefinition>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::HowToPrevent,
+        Self::IsConfigurable,
+        Self::IsRemediatable,
+        Self::MitigationSteps,
+        Self::ScopeId,
+        Self::ScopeType,
+        Self::SecurityImpact,
+        Self::SeverityLevel,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.unifiedRoleManagementAlertIncident`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRoleManagementAlertIncident {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for UnifiedRoleManagementAlertIncident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertIncident {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementAlertIncident";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementAlertIncident {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementAlertIncident {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2168,12 +1834,6 @@ impl graph_odata_runtime::model::ODataObject for TenantRelationshipAccessPolicyB
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
             _ => Ok(false),
         }
     }
@@ -2184,8 +1844,8 @@ impl graph_odata_runtime::model::ODataObject for TenantRelationshipAccessPolicyB
     }
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-impl TenantRelationshipAccessPolicyBase {
+#[cfg(feature = "_identity_governance")]
+impl UnifiedRoleManagementAlertIncident {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2195,380 +1855,20 @@ impl TenantRelationshipAccessPolicyBase {
     }
 }
 
-#[cfg(feature = "_directory_object_partner_reference")]
-/// The properties of [`TenantRelationshipAccessPolicyBase`] by wire name, each a [`Field<TenantRelationshipAccessPolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantRelationshipAccessPolicyBase::set_null`].
-pub enum TenantRelationshipAccessPolicyBaseField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`UnifiedRoleManagementAlertIncident`] by wire name, each a [`Field<UnifiedRoleManagementAlertIncident>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementAlertIncident::set_null`].
+pub enum UnifiedRoleManagementAlertIncidentField {}
 
-#[cfg(feature = "_directory_object_partner_reference")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl TenantRelationshipAccessPolicyBaseField {
+impl UnifiedRoleManagementAlertIncidentField {
     /// `id`
-    pub const Id: model::Field<TenantRelationshipAccessPolicyBase> = model::Field::new(
+    pub const Id: model::Field<UnifiedRoleManagementAlertIncident> = model::Field::new(
         "id",
     );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<TenantRelationshipAccessPolicyBase> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<TenantRelationshipAccessPolicyBase> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<TenantRelationshipAccessPolicyBase> = model::Field::new(
-        "displayName",
-    );
-    /// `definition`
-    pub const Definition: model::Field<TenantRelationshipAccessPolicyBase> = model::Field::new(
-        "definition",
-    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TenantRelationshipAccessPolicyBase>] = &[
+    pub const ALL: &'static [model::Field<UnifiedRoleManagementAlertIncident>] = &[
         Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Definition,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.termsOfUseContainer`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermsOfUseContainer {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `agreementAcceptances`: `Collection(microsoft.graph.agreementAcceptance)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreement_acceptance")]
-    pub agreement_acceptances: Option<Vec<AgreementAcceptance>>,
-    /// Navigation property `agreements`: `Collection(microsoft.graph.agreement)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreement")]
-    pub agreements: Option<Vec<Agreement>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for TermsOfUseContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TermsOfUseContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsOfUseContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_agreement_acceptance")]
-        object.property("agreementAcceptances", &self.agreement_acceptances);
-        #[cfg(feature = "_agreement")] object.property("agreements", &self.agreements);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for TermsOfUseContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TermsOfUseContainer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_agreement_acceptance")]
-            "agreementAcceptances" => {
-                read_nullable(map, key, &mut self.agreement_acceptances, extra)
-            }
-            #[cfg(feature = "_agreement")]
-            "agreements" => read_nullable(map, key, &mut self.agreements, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl TermsOfUseContainer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`TermsOfUseContainer`] by wire name, each a [`Field<TermsOfUseContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsOfUseContainer::set_null`].
-pub enum TermsOfUseContainerField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl TermsOfUseContainerField {
-    /// `id`
-    pub const Id: model::Field<TermsOfUseContainer> = model::Field::new("id");
-    /// `agreementAcceptances`
-    pub const AgreementAcceptances: model::Field<TermsOfUseContainer> = model::Field::new(
-        "agreementAcceptances",
-    );
-    /// `agreements`
-    pub const Agreements: model::Field<TermsOfUseContainer> = model::Field::new(
-        "agreements",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TermsOfUseContainer>] = &[
-        Self::Id,
-        Self::AgreementAcceptances,
-        Self::Agreements,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL entity type `microsoft.graph.unifiedRoleAssignmentMultiple`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleAssignmentMultiple {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appScopeIds`: `Collection(Edm.String)`.
-    pub app_scope_ids: Option<Vec<String>>,
-    /// Property `condition`: `Edm.String`.
-    pub condition: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `directoryScopeIds`: `Collection(Edm.String)`.
-    pub directory_scope_ids: Option<Vec<String>>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `principalIds`: `Collection(Edm.String)`.
-    pub principal_ids: Option<Vec<String>>,
-    /// Property `roleDefinitionId`: `Edm.String`, not nullable.
-    pub role_definition_id: Option<String>,
-    /// Navigation property `appScopes`: `Collection(microsoft.graph.appScope)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
-    pub app_scopes: Option<Vec<AnyAppScope>>,
-    /// Navigation property `directoryScopes`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub directory_scopes: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `principals`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub principals: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
-    pub role_definition: Option<UnifiedRoleDefinition>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for UnifiedRoleAssignmentMultiple {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl UnifiedRoleAssignmentMultiple {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleAssignmentMultiple";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("appScopeIds", &self.app_scope_ids);
-        object.property("condition", &self.condition);
-        object.property("description", &self.description);
-        object.property("directoryScopeIds", &self.directory_scope_ids);
-        object.property("displayName", &self.display_name);
-        object.property("principalIds", &self.principal_ids);
-        object.property("roleDefinitionId", &self.role_definition_id);
-        #[cfg(feature = "_role_management")]
-        object.property("appScopes", &self.app_scopes);
-        #[cfg(feature = "_directory_object")]
-        object.property("directoryScopes", &self.directory_scopes);
-        #[cfg(feature = "_directory_object")]
-        object.property("principals", &self.principals);
-        #[cfg(feature = "_role_management")]
-        object.property("roleDefinition", &self.role_definition);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentMultiple {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentMultiple {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appScopeIds" => read_lenient(map, key, &mut self.app_scope_ids, extra),
-            "condition" => read_lenient(map, key, &mut self.condition, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "directoryScopeIds" => {
-                read_lenient(map, key, &mut self.directory_scope_ids, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "principalIds" => read_lenient(map, key, &mut self.principal_ids, extra),
-            "roleDefinitionId" => {
-                read_lenient(map, key, &mut self.role_definition_id, extra)
-            }
-            #[cfg(feature = "_role_management")]
-            "appScopes" => read_nullable(map, key, &mut self.app_scopes, extra),
-            #[cfg(feature = "_directory_object")]
-            "directoryScopes" => {
-                read_nullable(map, key, &mut self.directory_scopes, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "principals" => read_nullable(map, key, &mut self.principals, extra),
-            #[cfg(feature = "_role_management")]
-            "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl UnifiedRoleAssignmentMultiple {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`UnifiedRoleAssignmentMultiple`] by wire name, each a [`Field<UnifiedRoleAssignmentMultiple>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentMultiple::set_null`].
-pub enum UnifiedRoleAssignmentMultipleField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleAssignmentMultipleField {
-    /// `id`
-    pub const Id: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new("id");
-    /// `appScopeIds`
-    pub const AppScopeIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "appScopeIds",
-    );
-    /// `condition`
-    pub const Condition: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "condition",
-    );
-    /// `description`
-    pub const Description: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "description",
-    );
-    /// `directoryScopeIds`
-    pub const DirectoryScopeIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "directoryScopeIds",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "displayName",
-    );
-    /// `principalIds`
-    pub const PrincipalIds: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "principalIds",
-    );
-    /// `roleDefinitionId`
-    pub const RoleDefinitionId: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "roleDefinitionId",
-    );
-    /// `appScopes`
-    pub const AppScopes: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "appScopes",
-    );
-    /// `directoryScopes`
-    pub const DirectoryScopes: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "directoryScopes",
-    );
-    /// `principals`
-    pub const Principals: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "principals",
-    );
-    /// `roleDefinition`
-    pub const RoleDefinition: model::Field<UnifiedRoleAssignmentMultiple> = model::Field::new(
-        "roleDefinition",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleAssignmentMultiple>] = &[
-        Self::Id,
-        Self::AppScopeIds,
-        Self::Condition,
-        Self::Description,
-        Self::DirectoryScopeIds,
-        Self::DisplayName,
-        Self::PrincipalIds,
-        Self::RoleDefinitionId,
-        Self::AppScopes,
-        Self::DirectoryScopes,
-        Self::Principals,
-        Self::RoleDefinition,
     ];
 }
 
@@ -2861,5 +2161,68 @@ impl AnyUnifiedRoleScheduleBase {
             Self::UnifiedRoleEligibilitySchedule(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<UnifiedRoleAssignmentSchedule> for AnyUnifiedRoleScheduleBase {
+    fn from(value: UnifiedRoleAssignmentSchedule) -> Self {
+        Self::UnifiedRoleAssignmentSchedule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl From<UnifiedRoleEligibilitySchedule> for AnyUnifiedRoleScheduleBase {
+    fn from(value: UnifiedRoleEligibilitySchedule) -> Self {
+        Self::UnifiedRoleEligibilitySchedule(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for AnyUnifiedRoleScheduleBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UnifiedRoleScheduleBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::UnifiedRoleAssignmentSchedule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleAssignmentSchedule::ODATA_TYPE),
+                    )
+            }
+            Self::UnifiedRoleEligibilitySchedule(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedRoleEligibilitySchedule::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleScheduleBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.unifiedRoleAssignmentSchedule"
+            | "graph.unifiedRoleAssignmentSchedule" => {
+                serde_json::from_value(value).map(Self::UnifiedRoleAssignmentSchedule)
+            }
+            "microsoft.graph.unifiedRoleEligibilitySchedule"
+            | "graph.unifiedRoleEligibilitySchedule" => {
+                serde_json::from_value(value).map(Self::UnifiedRoleEligibilitySchedule)
+            }
+            _ => serde_json::from_value(value).map(Self::UnifiedRoleScheduleBase),
+        };
+        read.map_err(D::Error::custom)
     }
 }

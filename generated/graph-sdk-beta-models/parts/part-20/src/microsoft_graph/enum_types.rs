@@ -12,224 +12,59 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_access_package")]
-/// CSDL enum type `microsoft.graph.accessPackageAssignmentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// **Deprecated**: deprecated on 2023-03-01, planned removal on 2023-12-31, revision 2022-10/PrivatePreview:MicrosofEntitlementManagementCustomextensions
+///
+/// CSDL enum type `microsoft.graph.accessPackageCustomExtensionHandlerStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2023-03-01, planned removal on 2023-12-31, revision 2022-10/PrivatePreview:MicrosofEntitlementManagementCustomextensions"
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    /// `target` = 1
-    Target,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// `targetOrRequestor` = 100
-    TargetOrRequestor,
-    /// `targetManager` = 101
-    TargetManager,
-    /// `requestForOthers` = 102
-    RequestForOthers,
-    /// `targetAgentIdentitySponsorOrOwner` = 103
-    TargetAgentIdentitySponsorOrOwner,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 99),
-        ("targetOrRequestor", 100),
-        ("targetManager", 101),
-        ("requestForOthers", 102),
-        ("targetAgentIdentitySponsorOrOwner", 103),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "targetOrRequestor" => Self::TargetOrRequestor,
-            "targetManager" => Self::TargetManager,
-            "requestForOthers" => Self::RequestForOthers,
-            "targetAgentIdentitySponsorOrOwner" => {
-                Self::TargetAgentIdentitySponsorOrOwner
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::TargetOrRequestor => "targetOrRequestor",
-            Self::TargetManager => "targetManager",
-            Self::RequestForOthers => "requestForOthers",
-            Self::TargetAgentIdentitySponsorOrOwner => {
-                "targetAgentIdentitySponsorOrOwner"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de>
-for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl std::fmt::Display for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl From<&str> for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewScheduleDefinitionFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_approval")]
-/// CSDL enum type `microsoft.graph.approvalFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApprovalFilterByCurrentUserOptions {
-    /// `target` = 0
-    Target,
-    /// `createdBy` = 1
-    CreatedBy,
-    /// `approver` = 2
-    Approver,
+pub enum AccessPackageCustomExtensionHandlerStatus {
+    /// `requestSent` = 1
+    RequestSent,
+    /// `requestReceived` = 2
+    RequestReceived,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::enums::EvolvableEnum for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AccessPackageCustomExtensionHandlerStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 0),
-        ("createdBy", 1),
-        ("approver", 2),
+        ("requestSent", 1),
+        ("requestReceived", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
+            "requestSent" => Self::RequestSent,
+            "requestReceived" => Self::RequestReceived,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::RequestSent => "requestSent",
+            Self::RequestReceived => "requestReceived",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_approval")]
-impl serde::Serialize for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageCustomExtensionHandlerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionHandlerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -237,138 +72,280 @@ impl<'de> serde::Deserialize<'de> for ApprovalFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl std::fmt::Display for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for AccessPackageCustomExtensionHandlerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_approval")]
-impl From<&str> for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl From<&str> for AccessPackageCustomExtensionHandlerStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.clonableTeamParts`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ClonableTeamParts(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_teams")]
-impl ClonableTeamParts {
-    /// `apps` = 1
-    pub const APPS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `tabs` = 2
-    pub const TABS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `settings` = 4
-    pub const SETTINGS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `channels` = 8
-    pub const CHANNELS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `members` = 16
-    pub const MEMBERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+#[cfg(feature = "_activity_type")]
+/// CSDL enum type `microsoft.graph.activityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActivityType {
+    /// `signin` = 0
+    Signin,
+    /// `user` = 1
+    User,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// `servicePrincipal` = 3
+    ServicePrincipal,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
+#[cfg(feature = "_activity_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for ActivityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("apps", 1),
-        ("tabs", 2),
-        ("settings", 4),
-        ("channels", 8),
-        ("members", 16),
+        ("signin", 0),
+        ("user", 1),
+        ("unknownFutureValue", 2),
+        ("servicePrincipal", 3),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "signin" => Self::Signin,
+            "user" => Self::User,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "servicePrincipal" => Self::ServicePrincipal,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::fmt::Debug for ClonableTeamParts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for ClonableTeamParts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Signin => "signin",
+            Self::User => "user",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ServicePrincipal => "servicePrincipal",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl std::str::FromStr for ClonableTeamParts {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::ops::BitOr for ClonableTeamParts {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::ops::BitOrAssign for ClonableTeamParts {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for ClonableTeamParts {
+#[cfg(feature = "_activity_type")]
+impl serde::Serialize for ActivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for ClonableTeamParts {
+#[cfg(feature = "_activity_type")]
+impl<'de> serde::Deserialize<'de> for ActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.eligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_type")]
+impl std::fmt::Display for ActivityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activity_type")]
+impl From<&str> for ActivityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_alert_severity")]
+/// CSDL enum type `microsoft.graph.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
+pub enum AlertSeverity {
+    /// `unknown` = 0
+    Unknown,
+    /// `informational` = 1
+    Informational,
+    /// `low` = 2
+    Low,
+    /// `medium` = 3
+    Medium,
+    /// `high` = 4
+    High,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_alert_severity")]
+impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("informational", 1),
+        ("low", 2),
+        ("medium", 3),
+        ("high", 4),
+        ("unknownFutureValue", 127),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "informational" => Self::Informational,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Informational => "informational",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_alert_severity")]
+impl serde::Serialize for AlertSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_alert_severity")]
+impl<'de> serde::Deserialize<'de> for AlertSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_alert_severity")]
+impl std::fmt::Display for AlertSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_alert_severity")]
+impl From<&str> for AlertSeverity {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL enum type `microsoft.graph.connectedOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectedOrganizationState {
+    /// `configured` = 0
+    Configured,
+    /// `proposed` = 1
+    Proposed,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
+        ("configured", 0),
+        ("proposed", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
+            "configured" => Self::Configured,
+            "proposed" => Self::Proposed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
+            Self::Configured => "configured",
+            Self::Proposed => "proposed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for ConnectedOrganizationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl std::fmt::Display for ConnectedOrganizationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<&str> for ConnectedOrganizationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.privilegedAccessGroupAssignmentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivilegedAccessGroupAssignmentType {
+    /// `assigned` = 1
+    Assigned,
+    /// `activated` = 2
+    Activated,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupAssignmentType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("assigned", 1),
+        ("activated", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "assigned" => Self::Assigned,
+            "activated" => Self::Activated,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Assigned => "assigned",
+            Self::Activated => "activated",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -376,15 +353,14 @@ for EligibilityScheduleInstanceFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+impl serde::Serialize for PrivilegedAccessGroupAssignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -393,499 +369,77 @@ for EligibilityScheduleInstanceFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+impl std::fmt::Display for PrivilegedAccessGroupAssignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for EligibilityScheduleInstanceFilterByCurrentUserOptions {
+impl From<&str> for PrivilegedAccessGroupAssignmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.escrowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_type")]
+/// CSDL enum type `microsoft.graph.riskDetectionTimingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EscrowBehavior {
-    /// `Default` = 1
-    Default,
-    /// `IgnoreLookupReferenceResolutionFailure` = 2
-    IgnoreLookupReferenceResolutionFailure,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for EscrowBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Default", 1),
-        ("IgnoreLookupReferenceResolutionFailure", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Default" => Self::Default,
-            "IgnoreLookupReferenceResolutionFailure" => {
-                Self::IgnoreLookupReferenceResolutionFailure
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::IgnoreLookupReferenceResolutionFailure => {
-                "IgnoreLookupReferenceResolutionFailure"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for EscrowBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for EscrowBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for EscrowBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for EscrowBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL enum type `microsoft.graph.mailTipsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct MailTipsType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl MailTipsType {
-    /// `automaticReplies` = 1
-    pub const AUTOMATIC_REPLIES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `mailboxFullStatus` = 2
-    pub const MAILBOX_FULL_STATUS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `customMailTip` = 4
-    pub const CUSTOM_MAIL_TIP: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `externalMemberCount` = 8
-    pub const EXTERNAL_MEMBER_COUNT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `totalMemberCount` = 16
-    pub const TOTAL_MEMBER_COUNT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `maxMessageSize` = 32
-    pub const MAX_MESSAGE_SIZE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `deliveryRestriction` = 64
-    pub const DELIVERY_RESTRICTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `moderationStatus` = 128
-    pub const MODERATION_STATUS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `recipientScope` = 256
-    pub const RECIPIENT_SCOPE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `recipientSuggestions` = 512
-    pub const RECIPIENT_SUGGESTIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("automaticReplies", 1),
-        ("mailboxFullStatus", 2),
-        ("customMailTip", 4),
-        ("externalMemberCount", 8),
-        ("totalMemberCount", 16),
-        ("maxMessageSize", 32),
-        ("deliveryRestriction", 64),
-        ("moderationStatus", 128),
-        ("recipientScope", 256),
-        ("recipientSuggestions", 512),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::fmt::Debug for MailTipsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::fmt::Display for MailTipsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::str::FromStr for MailTipsType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::ops::BitOr for MailTipsType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::ops::BitOrAssign for MailTipsType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for MailTipsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for MailTipsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenotePatchActionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenotePatchActionType {
-    /// `Replace` = 0
-    Replace,
-    /// `Append` = 1
-    Append,
-    /// `Delete` = 2
-    Delete,
-    /// `Insert` = 3
-    Insert,
-    /// `Prepend` = 4
-    Prepend,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchActionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Replace", 0),
-        ("Append", 1),
-        ("Delete", 2),
-        ("Insert", 3),
-        ("Prepend", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Replace" => Self::Replace,
-            "Append" => Self::Append,
-            "Delete" => Self::Delete,
-            "Insert" => Self::Insert,
-            "Prepend" => Self::Prepend,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Replace => "Replace",
-            Self::Append => "Append",
-            Self::Delete => "Delete",
-            Self::Insert => "Insert",
-            Self::Prepend => "Prepend",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePatchActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePatchActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenotePatchActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenotePatchActionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenotePatchInsertPosition`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenotePatchInsertPosition {
-    /// `After` = 0
-    After,
-    /// `Before` = 1
-    Before,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchInsertPosition {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("After", 0), ("Before", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "After" => Self::After,
-            "Before" => Self::Before,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::After => "After",
-            Self::Before => "Before",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePatchInsertPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenotePatchInsertPosition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenotePatchInsertPosition {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-/// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl RecipientScopeType {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `internal` = 1
-    pub const INTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `external` = 2
-    pub const EXTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `externalPartner` = 4
-    pub const EXTERNAL_PARTNER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `externalNonPartner` = 8
-    pub const EXTERNAL_NON_PARTNER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("internal", 1),
-        ("external", 2),
-        ("externalPartner", 4),
-        ("externalNonPartner", 8),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::fmt::Debug for RecipientScopeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::fmt::Display for RecipientScopeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::str::FromStr for RecipientScopeType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::ops::BitOr for RecipientScopeType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl std::ops::BitOrAssign for RecipientScopeType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl serde::Serialize for RecipientScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_automatic_replies_mail_tips")]
-impl<'de> serde::Deserialize<'de> for RecipientScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleAssignmentScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
+pub enum RiskDetectionTimingType {
+    /// `notDefined` = 0
+    NotDefined,
+    /// `realtime` = 1
+    Realtime,
+    /// `nearRealtime` = 2
+    NearRealtime,
+    /// `offline` = 3
+    Offline,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
+        ("notDefined", 0),
+        ("realtime", 1),
+        ("nearRealtime", 2),
+        ("offline", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
+            "notDefined" => Self::NotDefined,
+            "realtime" => Self::Realtime,
+            "nearRealtime" => Self::NearRealtime,
+            "offline" => Self::Offline,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::NotDefined => "notDefined",
+            Self::Realtime => "realtime",
+            Self::NearRealtime => "nearRealtime",
+            Self::Offline => "offline",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_type")]
+impl serde::Serialize for RiskDetectionTimingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_type")]
+impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -893,137 +447,15 @@ for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_type")]
+impl std::fmt::Display for RiskDetectionTimingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.securityQuestionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SecurityQuestionType {
-    /// `predefined` = 0
-    Predefined,
-    /// `custom` = 1
-    Custom,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for SecurityQuestionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("predefined", 0), ("custom", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "predefined" => Self::Predefined,
-            "custom" => Self::Custom,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Predefined => "predefined",
-            Self::Custom => "custom",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SecurityQuestionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SecurityQuestionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for SecurityQuestionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for SecurityQuestionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.timeZoneStandard`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TimeZoneStandard {
-    /// `windows` = 0
-    Windows,
-    /// `iana` = 1
-    Iana,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for TimeZoneStandard {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("windows", 0), ("iana", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "windows" => Self::Windows,
-            "iana" => Self::Iana,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Windows => "windows",
-            Self::Iana => "iana",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for TimeZoneStandard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for TimeZoneStandard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for TimeZoneStandard {
+#[cfg(feature = "_activity_type")]
+impl From<&str> for RiskDetectionTimingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -4,28 +4,19 @@
 
 //!Types of the CSDL namespace `microsoft.graph.identityGovernance`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_identity_governance::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_10::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_11::microsoft_graph_identity_governance::*;
@@ -44,13 +35,3 @@ pub(crate) use graph_sdk_beta_models_part_15::microsoft_graph_identity_governanc
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_16::microsoft_graph_identity_governance::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
-
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;

@@ -12,11 +12,11 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.filePlanDescriptorBase`.
+/// CSDL complex type `microsoft.graph.security.disableUserResponseAction`; base type `microsoft.graph.security.responseAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilePlanDescriptorBase {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
+pub struct DisableUserResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.disableUserEntityIdentifier`, not nullable.
+    pub identifier: Option<DisableUserEntityIdentifier>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +24,16 @@ pub struct FilePlanDescriptorBase {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for FilePlanDescriptorBase {
+impl serde::Serialize for DisableUserResponseAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl FilePlanDescriptorBase {
+impl DisableUserResponseAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptorBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.disableUserResponseAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +46,13 @@ impl FilePlanDescriptorBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
+        object.property("identifier", &self.identifier);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FilePlanDescriptorBase {
+impl<'de> serde::Deserialize<'de> for DisableUserResponseAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,16 +61,16 @@ impl<'de> serde::Deserialize<'de> for FilePlanDescriptorBase {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorBase {
+impl graph_odata_runtime::model::ODataObject for DisableUserResponseAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
             _ => Ok(false),
         }
     }
@@ -82,7 +82,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorBase {
 }
 
 #[cfg(feature = "_security")]
-impl FilePlanDescriptorBase {
+impl DisableUserResponseAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -93,18 +93,620 @@ impl FilePlanDescriptorBase {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`FilePlanDescriptorBase`] by wire name, each a [`Field<FilePlanDescriptorBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptorBase::set_null`].
-pub enum FilePlanDescriptorBaseField {}
+/// The properties of [`DisableUserResponseAction`] by wire name, each a [`Field<DisableUserResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DisableUserResponseAction::set_null`].
+pub enum DisableUserResponseActionField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl FilePlanDescriptorBaseField {
-    /// `displayName`
-    pub const DisplayName: model::Field<FilePlanDescriptorBase> = model::Field::new(
-        "displayName",
+impl DisableUserResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<DisableUserResponseAction> = model::Field::new(
+        "identifier",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilePlanDescriptorBase>] = &[
-        Self::DisplayName,
+    pub const ALL: &'static [model::Field<DisableUserResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.hardDeleteResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HardDeleteResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.emailEntityIdentifier`, not nullable.
+    pub identifier: Option<EmailEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for HardDeleteResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl HardDeleteResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hardDeleteResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for HardDeleteResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for HardDeleteResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl HardDeleteResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`HardDeleteResponseAction`] by wire name, each a [`Field<HardDeleteResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HardDeleteResponseAction::set_null`].
+pub enum HardDeleteResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl HardDeleteResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<HardDeleteResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<HardDeleteResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.moveToDeletedItemsResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MoveToDeletedItemsResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.emailEntityIdentifier`, not nullable.
+    pub identifier: Option<EmailEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MoveToDeletedItemsResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToDeletedItemsResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.moveToDeletedItemsResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MoveToDeletedItemsResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MoveToDeletedItemsResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToDeletedItemsResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MoveToDeletedItemsResponseAction`] by wire name, each a [`Field<MoveToDeletedItemsResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveToDeletedItemsResponseAction::set_null`].
+pub enum MoveToDeletedItemsResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MoveToDeletedItemsResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<MoveToDeletedItemsResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MoveToDeletedItemsResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.moveToInboxResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MoveToInboxResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.emailEntityIdentifier`, not nullable.
+    pub identifier: Option<EmailEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MoveToInboxResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToInboxResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.moveToInboxResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MoveToInboxResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MoveToInboxResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToInboxResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MoveToInboxResponseAction`] by wire name, each a [`Field<MoveToInboxResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveToInboxResponseAction::set_null`].
+pub enum MoveToInboxResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MoveToInboxResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<MoveToInboxResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MoveToInboxResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.moveToJunkResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MoveToJunkResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.emailEntityIdentifier`, not nullable.
+    pub identifier: Option<EmailEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MoveToJunkResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToJunkResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.moveToJunkResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MoveToJunkResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MoveToJunkResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MoveToJunkResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MoveToJunkResponseAction`] by wire name, each a [`Field<MoveToJunkResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveToJunkResponseAction::set_null`].
+pub enum MoveToJunkResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MoveToJunkResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<MoveToJunkResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MoveToJunkResponseAction>] = &[
+        Self::Identifier,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.reportFileMetadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportFileMetadata {
+    /// Property `downloadUrl`: `Edm.String`.
+    pub download_url: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    pub file_name: Option<String>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ReportFileMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ReportFileMetadata {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.reportFileMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("downloadUrl", &self.download_url);
+        object.property("fileName", &self.file_name);
+        object.property("size", &self.size);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ReportFileMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ReportFileMetadata {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "downloadUrl" => read_lenient(map, key, &mut self.download_url, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ReportFileMetadata {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ReportFileMetadata`] by wire name, each a [`Field<ReportFileMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportFileMetadata::set_null`].
+pub enum ReportFileMetadataField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ReportFileMetadataField {
+    /// `downloadUrl`
+    pub const DownloadUrl: model::Field<ReportFileMetadata> = model::Field::new(
+        "downloadUrl",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<ReportFileMetadata> = model::Field::new("fileName");
+    /// `size`
+    pub const Size: model::Field<ReportFileMetadata> = model::Field::new("size");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ReportFileMetadata>] = &[
+        Self::DownloadUrl,
+        Self::FileName,
+        Self::Size,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.softDeleteResponseAction`; base type `microsoft.graph.security.responseAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SoftDeleteResponseAction {
+    /// Property `identifier`: `microsoft.graph.security.emailEntityIdentifier`, not nullable.
+    pub identifier: Option<EmailEntityIdentifier>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SoftDeleteResponseAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SoftDeleteResponseAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.softDeleteResponseAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identifier", &self.identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SoftDeleteResponseAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SoftDeleteResponseAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identifier" => read_nullable(map, key, &mut self.identifier, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SoftDeleteResponseAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SoftDeleteResponseAction`] by wire name, each a [`Field<SoftDeleteResponseAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftDeleteResponseAction::set_null`].
+pub enum SoftDeleteResponseActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SoftDeleteResponseActionField {
+    /// `identifier`
+    pub const Identifier: model::Field<SoftDeleteResponseAction> = model::Field::new(
+        "identifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SoftDeleteResponseAction>] = &[
+        Self::Identifier,
     ];
 }

@@ -12,9 +12,9 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.dataSet`; base type `microsoft.graph.entity`; abstract; key `id`.
+/// CSDL entity type `microsoft.graph.security.dataSource`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataSet {
+pub struct DataSource {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -22,10 +22,10 @@ pub struct DataSet {
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    pub hold_status: Option<DataSourceHoldStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -33,16 +33,1610 @@ pub struct DataSet {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for DataSet {
+impl serde::Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl DataSet {
+impl DataSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("holdStatus", &self.hold_status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DataSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for DataSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl DataSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`DataSource`] by wire name, each a [`Field<DataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSource::set_null`].
+pub enum DataSourceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl DataSourceField {
+    /// `id`
+    pub const Id: model::Field<DataSource> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<DataSource> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DataSource> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DataSource> = model::Field::new("displayName");
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<DataSource> = model::Field::new("holdStatus");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DataSource>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::HoldStatus,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.security.dataSource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DataSource`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDataSource {
+    /// The base type itself, or a derived type unknown to this crate.
+    DataSource(Box<DataSource>),
+    /// `microsoft.graph.security.siteSource`
+    SiteSource(Box<SiteSource>),
+    /// `microsoft.graph.security.unifiedGroupSource`
+    UnifiedGroupSource(Box<UnifiedGroupSource>),
+    /// `microsoft.graph.security.userSource`
+    UserSource(Box<UserSource>),
+}
+
+#[cfg(feature = "_security")]
+impl AnyDataSource {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::DataSource(_) => DataSource::ODATA_TYPE,
+            Self::SiteSource(_) => SiteSource::ODATA_TYPE,
+            Self::UnifiedGroupSource(_) => UnifiedGroupSource::ODATA_TYPE,
+            Self::UserSource(_) => UserSource::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`DataSource`] (or of an unknown derived type).
+    pub fn as_data_source(&self) -> Option<&DataSource> {
+        match self {
+            Self::DataSource(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Default for AnyDataSource {
+    fn default() -> Self {
+        Self::DataSource(Box::default())
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<DataSource> for AnyDataSource {
+    fn from(value: DataSource) -> Self {
+        Self::DataSource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnyDataSource {
+    /// The value if it is a [`AnyDataSource::SiteSource`] variant.
+    pub fn as_site_source(&self) -> Option<&SiteSource> {
+        match self {
+            Self::SiteSource(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDataSource::UnifiedGroupSource`] variant.
+    pub fn as_unified_group_source(&self) -> Option<&UnifiedGroupSource> {
+        match self {
+            Self::UnifiedGroupSource(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDataSource::UserSource`] variant.
+    pub fn as_user_source(&self) -> Option<&UserSource> {
+        match self {
+            Self::UserSource(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<SiteSource> for AnyDataSource {
+    fn from(value: SiteSource) -> Self {
+        Self::SiteSource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<UnifiedGroupSource> for AnyDataSource {
+    fn from(value: UnifiedGroupSource) -> Self {
+        Self::UnifiedGroupSource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<UserSource> for AnyDataSource {
+    fn from(value: UserSource) -> Self {
+        Self::UserSource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyDataSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DataSource(value) => value.serialize_with_type(serializer, None),
+            Self::SiteSource(value) => {
+                value.serialize_with_type(serializer, Some(SiteSource::ODATA_TYPE))
+            }
+            Self::UnifiedGroupSource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnifiedGroupSource::ODATA_TYPE),
+                    )
+            }
+            Self::UserSource(value) => {
+                value.serialize_with_type(serializer, Some(UserSource::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyDataSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.security.siteSource" => {
+                serde_json::from_value(value).map(Self::SiteSource)
+            }
+            "microsoft.graph.security.unifiedGroupSource" => {
+                serde_json::from_value(value).map(Self::UnifiedGroupSource)
+            }
+            "microsoft.graph.security.userSource" => {
+                serde_json::from_value(value).map(Self::UserSource)
+            }
+            _ => serde_json::from_value(value).map(Self::DataSource),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryAddToReviewSetOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Property `additionalDataOptions`: `microsoft.graph.security.additionalDataOptions`.
+    pub additional_data_options: Option<AdditionalDataOptions>,
+    /// Property `cloudAttachmentVersion`: `microsoft.graph.security.cloudAttachmentVersion`.
+    pub cloud_attachment_version: Option<CloudAttachmentVersion>,
+    /// Property `documentVersion`: `microsoft.graph.security.documentVersion`.
+    pub document_version: Option<DocumentVersion>,
+    /// Property `itemsToInclude`: `microsoft.graph.security.itemsToInclude`.
+    pub items_to_include: Option<ItemsToInclude>,
+    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
+    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
+    /// Navigation property `reviewSet`: `microsoft.graph.security.ediscoveryReviewSet`; present when expanded (`$expand`).
+    pub review_set: Option<EdiscoveryReviewSet>,
+    /// Navigation property `search`: `microsoft.graph.security.ediscoverySearch`; present when expanded (`$expand`).
+    pub search: Option<Box<EdiscoverySearch>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryAddToReviewSetOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryAddToReviewSetOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryAddToReviewSetOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.property("additionalDataOptions", &self.additional_data_options);
+        object.property("cloudAttachmentVersion", &self.cloud_attachment_version);
+        object.property("documentVersion", &self.document_version);
+        object.property("itemsToInclude", &self.items_to_include);
+        object.property("reportFileMetadata", &self.report_file_metadata);
+        object.property("reviewSet", &self.review_set);
+        object.property("search", &self.search);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryAddToReviewSetOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryAddToReviewSetOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "additionalDataOptions" => {
+                read_nullable(map, key, &mut self.additional_data_options, extra)
+            }
+            "cloudAttachmentVersion" => {
+                read_nullable(map, key, &mut self.cloud_attachment_version, extra)
+            }
+            "documentVersion" => {
+                read_nullable(map, key, &mut self.document_version, extra)
+            }
+            "itemsToInclude" => {
+                read_nullable(map, key, &mut self.items_to_include, extra)
+            }
+            "reportFileMetadata" => {
+                read_nullable(map, key, &mut self.report_file_metadata, extra)
+            }
+            "reviewSet" => read_nullable(map, key, &mut self.review_set, extra),
+            "search" => read_nullable(map, key, &mut self.search, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryAddToReviewSetOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryAddToReviewSetOperation`] by wire name, each a [`Field<EdiscoveryAddToReviewSetOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryAddToReviewSetOperation::set_null`].
+pub enum EdiscoveryAddToReviewSetOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryAddToReviewSetOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "id",
+    );
+    /// `action`
+    pub const Action: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "status",
+    );
+    /// `additionalDataOptions`
+    pub const AdditionalDataOptions: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "additionalDataOptions",
+    );
+    /// `cloudAttachmentVersion`
+    pub const CloudAttachmentVersion: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "cloudAttachmentVersion",
+    );
+    /// `documentVersion`
+    pub const DocumentVersion: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "documentVersion",
+    );
+    /// `itemsToInclude`
+    pub const ItemsToInclude: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "itemsToInclude",
+    );
+    /// `reportFileMetadata`
+    pub const ReportFileMetadata: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "reportFileMetadata",
+    );
+    /// `reviewSet`
+    pub const ReviewSet: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "reviewSet",
+    );
+    /// `search`
+    pub const Search: model::Field<EdiscoveryAddToReviewSetOperation> = model::Field::new(
+        "search",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryAddToReviewSetOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+        Self::AdditionalDataOptions,
+        Self::CloudAttachmentVersion,
+        Self::DocumentVersion,
+        Self::ItemsToInclude,
+        Self::ReportFileMetadata,
+        Self::ReviewSet,
+        Self::Search,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryCustodian`; base type `microsoft.graph.security.dataSourceContainer`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryCustodian {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub hold_status: Option<DataSourceHoldStatus>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `releasedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub released_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.security.dataSourceContainerStatus`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub status: Option<DataSourceContainerStatus>,
+    /// Property `acknowledgedDateTime`: `Edm.DateTimeOffset`.
+    pub acknowledged_date_time: Option<edm::DateTimeOffset>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Navigation property `lastIndexOperation`: `microsoft.graph.security.ediscoveryIndexOperation`; present when expanded (`$expand`).
+    pub last_index_operation: Option<EdiscoveryIndexOperation>,
+    /// Navigation property `siteSources`: `Collection(microsoft.graph.security.siteSource)`, contained; present when expanded (`$expand`).
+    pub site_sources: Option<Vec<SiteSource>>,
+    /// Navigation property `unifiedGroupSources`: `Collection(microsoft.graph.security.unifiedGroupSource)`, contained; present when expanded (`$expand`).
+    pub unified_group_sources: Option<Vec<UnifiedGroupSource>>,
+    /// Navigation property `userSources`: `Collection(microsoft.graph.security.userSource)`, contained; present when expanded (`$expand`).
+    pub user_sources: Option<Vec<UserSource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryCustodian {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryCustodian {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCustodian";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("holdStatus", &self.hold_status);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("releasedDateTime", &self.released_date_time);
+        object.property("status", &self.status);
+        object.property("acknowledgedDateTime", &self.acknowledged_date_time);
+        object.property("email", &self.email);
+        object.property("lastIndexOperation", &self.last_index_operation);
+        object.property("siteSources", &self.site_sources);
+        object.property("unifiedGroupSources", &self.unified_group_sources);
+        object.property("userSources", &self.user_sources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryCustodian {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryCustodian {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "releasedDateTime" => {
+                read_lenient(map, key, &mut self.released_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "acknowledgedDateTime" => {
+                read_lenient(map, key, &mut self.acknowledged_date_time, extra)
+            }
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "lastIndexOperation" => {
+                read_nullable(map, key, &mut self.last_index_operation, extra)
+            }
+            "siteSources" => read_nullable(map, key, &mut self.site_sources, extra),
+            "unifiedGroupSources" => {
+                read_nullable(map, key, &mut self.unified_group_sources, extra)
+            }
+            "userSources" => read_nullable(map, key, &mut self.user_sources, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryCustodian {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryCustodian`] by wire name, each a [`Field<EdiscoveryCustodian>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCustodian::set_null`].
+pub enum EdiscoveryCustodianField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryCustodianField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryCustodian> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "displayName",
+    );
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "holdStatus",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `releasedDateTime`
+    pub const ReleasedDateTime: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "releasedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryCustodian> = model::Field::new("status");
+    /// `acknowledgedDateTime`
+    pub const AcknowledgedDateTime: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "acknowledgedDateTime",
+    );
+    /// `email`
+    pub const Email: model::Field<EdiscoveryCustodian> = model::Field::new("email");
+    /// `lastIndexOperation`
+    pub const LastIndexOperation: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "lastIndexOperation",
+    );
+    /// `siteSources`
+    pub const SiteSources: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "siteSources",
+    );
+    /// `unifiedGroupSources`
+    pub const UnifiedGroupSources: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "unifiedGroupSources",
+    );
+    /// `userSources`
+    pub const UserSources: model::Field<EdiscoveryCustodian> = model::Field::new(
+        "userSources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryCustodian>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::HoldStatus,
+        Self::LastModifiedDateTime,
+        Self::ReleasedDateTime,
+        Self::Status,
+        Self::AcknowledgedDateTime,
+        Self::Email,
+        Self::LastIndexOperation,
+        Self::SiteSources,
+        Self::UnifiedGroupSources,
+        Self::UserSources,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryEstimateOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryEstimateOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Property `indexedItemCount`: `Edm.Int64`.
+    pub indexed_item_count: Option<i64>,
+    /// Property `indexedItemsSize`: `Edm.Int64`.
+    pub indexed_items_size: Option<i64>,
+    /// Property `mailboxCount`: `Edm.Int32`.
+    pub mailbox_count: Option<i32>,
+    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
+    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
+    /// Property `siteCount`: `Edm.Int32`.
+    pub site_count: Option<i32>,
+    /// Property `statisticsOptions`: `microsoft.graph.security.statisticsOptions`.
+    pub statistics_options: Option<StatisticsOptions>,
+    /// Property `unindexedItemCount`: `Edm.Int64`.
+    pub unindexed_item_count: Option<i64>,
+    /// Property `unindexedItemsSize`: `Edm.Int64`.
+    pub unindexed_items_size: Option<i64>,
+    /// Navigation property `search`: `microsoft.graph.security.ediscoverySearch`; present when expanded (`$expand`).
+    pub search: Option<Box<EdiscoverySearch>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryEstimateOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryEstimateOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryEstimateOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.property("indexedItemCount", &self.indexed_item_count);
+        object.property("indexedItemsSize", &self.indexed_items_size);
+        object.property("mailboxCount", &self.mailbox_count);
+        object.property("reportFileMetadata", &self.report_file_metadata);
+        object.property("siteCount", &self.site_count);
+        object.property("statisticsOptions", &self.statistics_options);
+        object.property("unindexedItemCount", &self.unindexed_item_count);
+        object.property("unindexedItemsSize", &self.unindexed_items_size);
+        object.property("search", &self.search);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryEstimateOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryEstimateOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "indexedItemCount" => {
+                read_lenient(map, key, &mut self.indexed_item_count, extra)
+            }
+            "indexedItemsSize" => {
+                read_lenient(map, key, &mut self.indexed_items_size, extra)
+            }
+            "mailboxCount" => read_lenient(map, key, &mut self.mailbox_count, extra),
+            "reportFileMetadata" => {
+                read_nullable(map, key, &mut self.report_file_metadata, extra)
+            }
+            "siteCount" => read_lenient(map, key, &mut self.site_count, extra),
+            "statisticsOptions" => {
+                read_nullable(map, key, &mut self.statistics_options, extra)
+            }
+            "unindexedItemCount" => {
+                read_lenient(map, key, &mut self.unindexed_item_count, extra)
+            }
+            "unindexedItemsSize" => {
+                read_lenient(map, key, &mut self.unindexed_items_size, extra)
+            }
+            "search" => read_nullable(map, key, &mut self.search, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryEstimateOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryEstimateOperation`] by wire name, each a [`Field<EdiscoveryEstimateOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryEstimateOperation::set_null`].
+pub enum EdiscoveryEstimateOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryEstimateOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryEstimateOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "status",
+    );
+    /// `indexedItemCount`
+    pub const IndexedItemCount: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "indexedItemCount",
+    );
+    /// `indexedItemsSize`
+    pub const IndexedItemsSize: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "indexedItemsSize",
+    );
+    /// `mailboxCount`
+    pub const MailboxCount: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "mailboxCount",
+    );
+    /// `reportFileMetadata`
+    pub const ReportFileMetadata: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "reportFileMetadata",
+    );
+    /// `siteCount`
+    pub const SiteCount: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "siteCount",
+    );
+    /// `statisticsOptions`
+    pub const StatisticsOptions: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "statisticsOptions",
+    );
+    /// `unindexedItemCount`
+    pub const UnindexedItemCount: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "unindexedItemCount",
+    );
+    /// `unindexedItemsSize`
+    pub const UnindexedItemsSize: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "unindexedItemsSize",
+    );
+    /// `search`
+    pub const Search: model::Field<EdiscoveryEstimateOperation> = model::Field::new(
+        "search",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryEstimateOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+        Self::IndexedItemCount,
+        Self::IndexedItemsSize,
+        Self::MailboxCount,
+        Self::ReportFileMetadata,
+        Self::SiteCount,
+        Self::StatisticsOptions,
+        Self::UnindexedItemCount,
+        Self::UnindexedItemsSize,
+        Self::Search,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryFile`; base type `microsoft.graph.security.file`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryFile {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `content`: `Edm.Stream`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub content: Option<edm::Stream>,
+    /// Property `dateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub date_time: Option<edm::DateTimeOffset>,
+    /// Property `extension`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub extension: Option<String>,
+    /// Property `extractedTextContent`: `Edm.Stream`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub extracted_text_content: Option<edm::Stream>,
+    /// Property `mediaType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub media_type: Option<String>,
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub name: Option<String>,
+    /// Property `otherProperties`: `microsoft.graph.security.stringValueDictionary`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub other_properties: Option<StringValueDictionary>,
+    /// Property `processingStatus`: `microsoft.graph.security.fileProcessingStatus`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub processing_status: Option<FileProcessingStatus>,
+    /// Property `senderOrAuthors`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub sender_or_authors: Option<Vec<String>>,
+    /// Property `size`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub size: Option<i64>,
+    /// Property `sourceType`: `microsoft.graph.security.sourceType`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub source_type: Option<SourceType>,
+    /// Property `subjectTitle`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.file`.
+    pub subject_title: Option<String>,
+    /// Navigation property `custodian`: `microsoft.graph.security.ediscoveryCustodian`; present when expanded (`$expand`).
+    pub custodian: Option<EdiscoveryCustodian>,
+    /// Navigation property `tags`: `Collection(microsoft.graph.security.ediscoveryReviewTag)`; present when expanded (`$expand`).
+    pub tags: Option<Vec<EdiscoveryReviewTag>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryFile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryFile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("content", &self.content);
+        object.property("dateTime", &self.date_time);
+        object.property("extension", &self.extension);
+        object.property("extractedTextContent", &self.extracted_text_content);
+        object.property("mediaType", &self.media_type);
+        object.property("name", &self.name);
+        object.property("otherProperties", &self.other_properties);
+        object.property("processingStatus", &self.processing_status);
+        object.property("senderOrAuthors", &self.sender_or_authors);
+        object.property("size", &self.size);
+        object.property("sourceType", &self.source_type);
+        object.property("subjectTitle", &self.subject_title);
+        object.property("custodian", &self.custodian);
+        object.property("tags", &self.tags);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryFile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "dateTime" => read_lenient(map, key, &mut self.date_time, extra),
+            "extension" => read_lenient(map, key, &mut self.extension, extra),
+            "extractedTextContent" => {
+                read_lenient(map, key, &mut self.extracted_text_content, extra)
+            }
+            "mediaType" => read_lenient(map, key, &mut self.media_type, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "otherProperties" => {
+                read_nullable(map, key, &mut self.other_properties, extra)
+            }
+            "processingStatus" => {
+                read_nullable(map, key, &mut self.processing_status, extra)
+            }
+            "senderOrAuthors" => {
+                read_lenient(map, key, &mut self.sender_or_authors, extra)
+            }
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "sourceType" => read_nullable(map, key, &mut self.source_type, extra),
+            "subjectTitle" => read_lenient(map, key, &mut self.subject_title, extra),
+            "custodian" => read_nullable(map, key, &mut self.custodian, extra),
+            "tags" => read_nullable(map, key, &mut self.tags, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryFile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryFile`] by wire name, each a [`Field<EdiscoveryFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryFile::set_null`].
+pub enum EdiscoveryFileField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryFileField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryFile> = model::Field::new("id");
+    /// `content`
+    pub const Content: model::Field<EdiscoveryFile> = model::Field::new("content");
+    /// `dateTime`
+    pub const DateTime: model::Field<EdiscoveryFile> = model::Field::new("dateTime");
+    /// `extension`
+    pub const Extension: model::Field<EdiscoveryFile> = model::Field::new("extension");
+    /// `extractedTextContent`
+    pub const ExtractedTextContent: model::Field<EdiscoveryFile> = model::Field::new(
+        "extractedTextContent",
+    );
+    /// `mediaType`
+    pub const MediaType: model::Field<EdiscoveryFile> = model::Field::new("mediaType");
+    /// `name`
+    pub const Name: model::Field<EdiscoveryFile> = model::Field::new("name");
+    /// `otherProperties`
+    pub const OtherProperties: model::Field<EdiscoveryFile> = model::Field::new(
+        "otherProperties",
+    );
+    /// `processingStatus`
+    pub const ProcessingStatus: model::Field<EdiscoveryFile> = model::Field::new(
+        "processingStatus",
+    );
+    /// `senderOrAuthors`
+    pub const SenderOrAuthors: model::Field<EdiscoveryFile> = model::Field::new(
+        "senderOrAuthors",
+    );
+    /// `size`
+    pub const Size: model::Field<EdiscoveryFile> = model::Field::new("size");
+    /// `sourceType`
+    pub const SourceType: model::Field<EdiscoveryFile> = model::Field::new("sourceType");
+    /// `subjectTitle`
+    pub const SubjectTitle: model::Field<EdiscoveryFile> = model::Field::new(
+        "subjectTitle",
+    );
+    /// `custodian`
+    pub const Custodian: model::Field<EdiscoveryFile> = model::Field::new("custodian");
+    /// `tags`
+    pub const Tags: model::Field<EdiscoveryFile> = model::Field::new("tags");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryFile>] = &[
+        Self::Id,
+        Self::Content,
+        Self::DateTime,
+        Self::Extension,
+        Self::ExtractedTextContent,
+        Self::MediaType,
+        Self::Name,
+        Self::OtherProperties,
+        Self::ProcessingStatus,
+        Self::SenderOrAuthors,
+        Self::Size,
+        Self::SourceType,
+        Self::SubjectTitle,
+        Self::Custodian,
+        Self::Tags,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryIndexOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryIndexOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryIndexOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryIndexOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryIndexOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryIndexOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryIndexOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryIndexOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryIndexOperation`] by wire name, each a [`Field<EdiscoveryIndexOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryIndexOperation::set_null`].
+pub enum EdiscoveryIndexOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryIndexOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryIndexOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryIndexOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryNoncustodialDataSource`; base type `microsoft.graph.security.dataSourceContainer`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryNoncustodialDataSource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub hold_status: Option<DataSourceHoldStatus>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `releasedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub released_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.security.dataSourceContainerStatus`.
+    /// Inherited from `microsoft.graph.security.dataSourceContainer`.
+    pub status: Option<DataSourceContainerStatus>,
+    /// Navigation property `dataSource`: `microsoft.graph.security.dataSource`, contained; present when expanded (`$expand`).
+    pub data_source: Option<AnyDataSource>,
+    /// Navigation property `lastIndexOperation`: `microsoft.graph.security.ediscoveryIndexOperation`; present when expanded (`$expand`).
+    pub last_index_operation: Option<EdiscoveryIndexOperation>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryNoncustodialDataSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryNoncustodialDataSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryNoncustodialDataSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("holdStatus", &self.hold_status);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("releasedDateTime", &self.released_date_time);
+        object.property("status", &self.status);
+        object.property("dataSource", &self.data_source);
+        object.property("lastIndexOperation", &self.last_index_operation);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryNoncustodialDataSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryNoncustodialDataSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "releasedDateTime" => {
+                read_lenient(map, key, &mut self.released_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "dataSource" => read_nullable(map, key, &mut self.data_source, extra),
+            "lastIndexOperation" => {
+                read_nullable(map, key, &mut self.last_index_operation, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryNoncustodialDataSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryNoncustodialDataSource`] by wire name, each a [`Field<EdiscoveryNoncustodialDataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryNoncustodialDataSource::set_null`].
+pub enum EdiscoveryNoncustodialDataSourceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryNoncustodialDataSourceField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "displayName",
+    );
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "holdStatus",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `releasedDateTime`
+    pub const ReleasedDateTime: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "releasedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "status",
+    );
+    /// `dataSource`
+    pub const DataSource: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "dataSource",
+    );
+    /// `lastIndexOperation`
+    pub const LastIndexOperation: model::Field<EdiscoveryNoncustodialDataSource> = model::Field::new(
+        "lastIndexOperation",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryNoncustodialDataSource>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::HoldStatus,
+        Self::LastModifiedDateTime,
+        Self::ReleasedDateTime,
+        Self::Status,
+        Self::DataSource,
+        Self::LastIndexOperation,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryReviewSet`; base type `microsoft.graph.security.dataSet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryReviewSet {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub display_name: Option<String>,
+    /// Navigation property `files`: `Collection(microsoft.graph.security.ediscoveryFile)`, contained; present when expanded (`$expand`).
+    pub files: Option<Vec<EdiscoveryFile>>,
+    /// Navigation property `queries`: `Collection(microsoft.graph.security.ediscoveryReviewSetQuery)`, contained; present when expanded (`$expand`).
+    pub queries: Option<Vec<EdiscoveryReviewSetQuery>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryReviewSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewSet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -60,12 +1654,14 @@ impl DataSet {
         object.property("createdDateTime", &self.created_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
+        object.property("files", &self.files);
+        object.property("queries", &self.queries);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DataSet {
+impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -74,7 +1670,7 @@ impl<'de> serde::Deserialize<'de> for DataSet {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for DataSet {
+impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -90,6 +1686,8 @@ impl graph_odata_runtime::model::ODataObject for DataSet {
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "files" => read_nullable(map, key, &mut self.files, extra),
+            "queries" => read_nullable(map, key, &mut self.queries, extra),
             _ => Ok(false),
         }
     }
@@ -101,7 +1699,7 @@ impl graph_odata_runtime::model::ODataObject for DataSet {
 }
 
 #[cfg(feature = "_security")]
-impl DataSet {
+impl EdiscoveryReviewSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -112,52 +1710,73 @@ impl DataSet {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`DataSet`] by wire name, each a [`Field<DataSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSet::set_null`].
-pub enum DataSetField {}
+/// The properties of [`EdiscoveryReviewSet`] by wire name, each a [`Field<EdiscoveryReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSet::set_null`].
+pub enum EdiscoveryReviewSetField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl DataSetField {
+impl EdiscoveryReviewSetField {
     /// `id`
-    pub const Id: model::Field<DataSet> = model::Field::new("id");
+    pub const Id: model::Field<EdiscoveryReviewSet> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<DataSet> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "createdBy",
+    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DataSet> = model::Field::new(
+    pub const CreatedDateTime: model::Field<EdiscoveryReviewSet> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<DataSet> = model::Field::new("description");
+    pub const Description: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<DataSet> = model::Field::new("displayName");
+    pub const DisplayName: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "displayName",
+    );
+    /// `files`
+    pub const Files: model::Field<EdiscoveryReviewSet> = model::Field::new("files");
+    /// `queries`
+    pub const Queries: model::Field<EdiscoveryReviewSet> = model::Field::new("queries");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DataSet>] = &[
+    pub const ALL: &'static [model::Field<EdiscoveryReviewSet>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
+        Self::Files,
+        Self::Queries,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.protectionRule`; base type `microsoft.graph.entity`; abstract; key `id`.
+/// CSDL entity type `microsoft.graph.security.ediscoveryReviewSetQuery`; base type `microsoft.graph.security.search`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProtectionRule {
+pub struct EdiscoveryReviewSetQuery {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdBy`: `Edm.String`, not nullable.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Property `contentQuery`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub content_query: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.search`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
     pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `lastModifiedBy`: `Edm.String`, not nullable.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.search`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -166,16 +1785,596 @@ pub struct ProtectionRule {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ProtectionRule {
+impl serde::Serialize for EdiscoveryReviewSetQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl ProtectionRule {
+impl EdiscoveryReviewSetQuery {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.protectionRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSetQuery";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentQuery", &self.content_query);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSetQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSetQuery {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentQuery" => read_lenient(map, key, &mut self.content_query, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewSetQuery {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryReviewSetQuery`] by wire name, each a [`Field<EdiscoveryReviewSetQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSetQuery::set_null`].
+pub enum EdiscoveryReviewSetQueryField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryReviewSetQueryField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryReviewSetQuery> = model::Field::new("id");
+    /// `contentQuery`
+    pub const ContentQuery: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "contentQuery",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoveryReviewSetQuery> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryReviewSetQuery>] = &[
+        Self::Id,
+        Self::ContentQuery,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryReviewTag`; base type `microsoft.graph.security.tag`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryReviewTag {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `childSelectability`: `microsoft.graph.security.childSelectability`.
+    pub child_selectability: Option<ChildSelectability>,
+    /// Navigation property `childTags`: `Collection(microsoft.graph.security.ediscoveryReviewTag)`; present when expanded (`$expand`).
+    pub child_tags: Option<Vec<EdiscoveryReviewTag>>,
+    /// Navigation property `parent`: `microsoft.graph.security.ediscoveryReviewTag`; present when expanded (`$expand`).
+    pub parent: Option<Box<EdiscoveryReviewTag>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryReviewTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewTag {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewTag";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("childSelectability", &self.child_selectability);
+        object.property("childTags", &self.child_tags);
+        object.property("parent", &self.parent);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryReviewTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewTag {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "childSelectability" => {
+                read_nullable(map, key, &mut self.child_selectability, extra)
+            }
+            "childTags" => read_nullable(map, key, &mut self.child_tags, extra),
+            "parent" => read_nullable(map, key, &mut self.parent, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewTag {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryReviewTag`] by wire name, each a [`Field<EdiscoveryReviewTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewTag::set_null`].
+pub enum EdiscoveryReviewTagField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryReviewTagField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryReviewTag> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "createdBy",
+    );
+    /// `description`
+    pub const Description: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `childSelectability`
+    pub const ChildSelectability: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "childSelectability",
+    );
+    /// `childTags`
+    pub const ChildTags: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "childTags",
+    );
+    /// `parent`
+    pub const Parent: model::Field<EdiscoveryReviewTag> = model::Field::new("parent");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryReviewTag>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::ChildSelectability,
+        Self::ChildTags,
+        Self::Parent,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoverySearch`; base type `microsoft.graph.security.search`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoverySearch {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `contentQuery`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub content_query: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.search`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `dataSourceScopes`: `microsoft.graph.security.dataSourceScopes`.
+    pub data_source_scopes: Option<DataSourceScopes>,
+    /// Navigation property `additionalSources`: `Collection(microsoft.graph.security.dataSource)`, contained; present when expanded (`$expand`).
+    pub additional_sources: Option<Vec<AnyDataSource>>,
+    /// Navigation property `addToReviewSetOperation`: `microsoft.graph.security.ediscoveryAddToReviewSetOperation`; present when expanded (`$expand`).
+    pub add_to_review_set_operation: Option<Box<EdiscoveryAddToReviewSetOperation>>,
+    /// Navigation property `custodianSources`: `Collection(microsoft.graph.security.dataSource)`; present when expanded (`$expand`).
+    pub custodian_sources: Option<Vec<AnyDataSource>>,
+    /// Navigation property `lastEstimateStatisticsOperation`: `microsoft.graph.security.ediscoveryEstimateOperation`; present when expanded (`$expand`).
+    pub last_estimate_statistics_operation: Option<Box<EdiscoveryEstimateOperation>>,
+    /// Navigation property `noncustodialSources`: `Collection(microsoft.graph.security.ediscoveryNoncustodialDataSource)`; present when expanded (`$expand`).
+    pub noncustodial_sources: Option<Vec<EdiscoveryNoncustodialDataSource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoverySearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoverySearch {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoverySearch";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentQuery", &self.content_query);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("dataSourceScopes", &self.data_source_scopes);
+        object.property("additionalSources", &self.additional_sources);
+        object.property("addToReviewSetOperation", &self.add_to_review_set_operation);
+        object.property("custodianSources", &self.custodian_sources);
+        object
+            .property(
+                "lastEstimateStatisticsOperation",
+                &self.last_estimate_statistics_operation,
+            );
+        object.property("noncustodialSources", &self.noncustodial_sources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoverySearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoverySearch {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentQuery" => read_lenient(map, key, &mut self.content_query, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "dataSourceScopes" => {
+                read_nullable(map, key, &mut self.data_source_scopes, extra)
+            }
+            "additionalSources" => {
+                read_nullable(map, key, &mut self.additional_sources, extra)
+            }
+            "addToReviewSetOperation" => {
+                read_nullable(map, key, &mut self.add_to_review_set_operation, extra)
+            }
+            "custodianSources" => {
+                read_nullable(map, key, &mut self.custodian_sources, extra)
+            }
+            "lastEstimateStatisticsOperation" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.last_estimate_statistics_operation,
+                    extra,
+                )
+            }
+            "noncustodialSources" => {
+                read_nullable(map, key, &mut self.noncustodial_sources, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoverySearch {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoverySearch`] by wire name, each a [`Field<EdiscoverySearch>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoverySearch::set_null`].
+pub enum EdiscoverySearchField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoverySearchField {
+    /// `id`
+    pub const Id: model::Field<EdiscoverySearch> = model::Field::new("id");
+    /// `contentQuery`
+    pub const ContentQuery: model::Field<EdiscoverySearch> = model::Field::new(
+        "contentQuery",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoverySearch> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoverySearch> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<EdiscoverySearch> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoverySearch> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<EdiscoverySearch> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoverySearch> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `dataSourceScopes`
+    pub const DataSourceScopes: model::Field<EdiscoverySearch> = model::Field::new(
+        "dataSourceScopes",
+    );
+    /// `additionalSources`
+    pub const AdditionalSources: model::Field<EdiscoverySearch> = model::Field::new(
+        "additionalSources",
+    );
+    /// `addToReviewSetOperation`
+    pub const AddToReviewSetOperation: model::Field<EdiscoverySearch> = model::Field::new(
+        "addToReviewSetOperation",
+    );
+    /// `custodianSources`
+    pub const CustodianSources: model::Field<EdiscoverySearch> = model::Field::new(
+        "custodianSources",
+    );
+    /// `lastEstimateStatisticsOperation`
+    pub const LastEstimateStatisticsOperation: model::Field<EdiscoverySearch> = model::Field::new(
+        "lastEstimateStatisticsOperation",
+    );
+    /// `noncustodialSources`
+    pub const NoncustodialSources: model::Field<EdiscoverySearch> = model::Field::new(
+        "noncustodialSources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoverySearch>] = &[
+        Self::Id,
+        Self::ContentQuery,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::DataSourceScopes,
+        Self::AdditionalSources,
+        Self::AddToReviewSetOperation,
+        Self::CustodianSources,
+        Self::LastEstimateStatisticsOperation,
+        Self::NoncustodialSources,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.siteSource`; base type `microsoft.graph.security.dataSource`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteSource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub hold_status: Option<DataSourceHoldStatus>,
+    /// Navigation property `site`: `microsoft.graph.site`; present when expanded (`$expand`).
+    #[cfg(feature = "_identity_input")]
+    pub site: Option<super::super::microsoft_graph::Site>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SiteSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl SiteSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.siteSource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -192,15 +2391,14 @@ impl ProtectionRule {
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("holdStatus", &self.hold_status);
+        #[cfg(feature = "_identity_input")] object.property("site", &self.site);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProtectionRule {
+impl<'de> serde::Deserialize<'de> for SiteSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -209,26 +2407,25 @@ impl<'de> serde::Deserialize<'de> for ProtectionRule {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ProtectionRule {
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for SiteSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            #[cfg(feature = "_identity_input")]
+            "site" => read_nullable(map, key, &mut self.site, extra),
             _ => Ok(false),
         }
     }
@@ -240,7 +2437,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionRule {
 }
 
 #[cfg(feature = "_security")]
-impl ProtectionRule {
+impl SiteSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -251,42 +2448,353 @@ impl ProtectionRule {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`ProtectionRule`] by wire name, each a [`Field<ProtectionRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionRule::set_null`].
-pub enum ProtectionRuleField {}
+/// The properties of [`SiteSource`] by wire name, each a [`Field<SiteSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteSource::set_null`].
+pub enum SiteSourceField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl ProtectionRuleField {
+impl SiteSourceField {
     /// `id`
-    pub const Id: model::Field<ProtectionRule> = model::Field::new("id");
+    pub const Id: model::Field<SiteSource> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<ProtectionRule> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<SiteSource> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ProtectionRule> = model::Field::new(
+    pub const CreatedDateTime: model::Field<SiteSource> = model::Field::new(
         "createdDateTime",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<ProtectionRule> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<ProtectionRule> = model::Field::new("isEnabled");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ProtectionRule> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ProtectionRule> = model::Field::new(
-        "lastModifiedDateTime",
-    );
+    pub const DisplayName: model::Field<SiteSource> = model::Field::new("displayName");
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<SiteSource> = model::Field::new("holdStatus");
+    /// `site`
+    pub const Site: model::Field<SiteSource> = model::Field::new("site");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProtectionRule>] = &[
+    pub const ALL: &'static [model::Field<SiteSource>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
         Self::DisplayName,
-        Self::IsEnabled,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
+        Self::HoldStatus,
+        Self::Site,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.unifiedGroupSource`; base type `microsoft.graph.security.dataSource`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedGroupSource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub hold_status: Option<DataSourceHoldStatus>,
+    /// Property `includedSources`: `microsoft.graph.security.sourceType`.
+    pub included_sources: Option<SourceType>,
+    /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
+    #[cfg(feature = "_membership_rule_processing_status_details")]
+    pub group: Option<super::super::microsoft_graph::Group>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UnifiedGroupSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UnifiedGroupSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.unifiedGroupSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("holdStatus", &self.hold_status);
+        object.property("includedSources", &self.included_sources);
+        #[cfg(feature = "_membership_rule_processing_status_details")]
+        object.property("group", &self.group);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UnifiedGroupSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UnifiedGroupSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            "includedSources" => {
+                read_nullable(map, key, &mut self.included_sources, extra)
+            }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
+            "group" => read_nullable(map, key, &mut self.group, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UnifiedGroupSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`UnifiedGroupSource`] by wire name, each a [`Field<UnifiedGroupSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedGroupSource::set_null`].
+pub enum UnifiedGroupSourceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UnifiedGroupSourceField {
+    /// `id`
+    pub const Id: model::Field<UnifiedGroupSource> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<UnifiedGroupSource> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UnifiedGroupSource> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UnifiedGroupSource> = model::Field::new(
+        "displayName",
+    );
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<UnifiedGroupSource> = model::Field::new(
+        "holdStatus",
+    );
+    /// `includedSources`
+    pub const IncludedSources: model::Field<UnifiedGroupSource> = model::Field::new(
+        "includedSources",
+    );
+    /// `group`
+    pub const Group: model::Field<UnifiedGroupSource> = model::Field::new("group");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedGroupSource>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::HoldStatus,
+        Self::IncludedSources,
+        Self::Group,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.userSource`; base type `microsoft.graph.security.dataSource`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserSource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub display_name: Option<String>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    /// Inherited from `microsoft.graph.security.dataSource`.
+    pub hold_status: Option<DataSourceHoldStatus>,
+    /// Property `email`: `Edm.String`, not nullable.
+    pub email: Option<String>,
+    /// Property `includedSources`: `microsoft.graph.security.sourceType`.
+    pub included_sources: Option<SourceType>,
+    /// Property `siteWebUrl`: `Edm.String`.
+    pub site_web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for UserSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("holdStatus", &self.hold_status);
+        object.property("email", &self.email);
+        object.property("includedSources", &self.included_sources);
+        object.property("siteWebUrl", &self.site_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for UserSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for UserSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "includedSources" => {
+                read_nullable(map, key, &mut self.included_sources, extra)
+            }
+            "siteWebUrl" => read_lenient(map, key, &mut self.site_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl UserSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`UserSource`] by wire name, each a [`Field<UserSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSource::set_null`].
+pub enum UserSourceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UserSourceField {
+    /// `id`
+    pub const Id: model::Field<UserSource> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<UserSource> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UserSource> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UserSource> = model::Field::new("displayName");
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<UserSource> = model::Field::new("holdStatus");
+    /// `email`
+    pub const Email: model::Field<UserSource> = model::Field::new("email");
+    /// `includedSources`
+    pub const IncludedSources: model::Field<UserSource> = model::Field::new(
+        "includedSources",
+    );
+    /// `siteWebUrl`
+    pub const SiteWebUrl: model::Field<UserSource> = model::Field::new("siteWebUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserSource>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::HoldStatus,
+        Self::Email,
+        Self::IncludedSources,
+        Self::SiteWebUrl,
     ];
 }

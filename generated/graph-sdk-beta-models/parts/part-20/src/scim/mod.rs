@@ -4,28 +4,19 @@
 
 //!Types of the CSDL namespace `Scim`.
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_1::scim::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_2::scim::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_4::scim::*;
+pub(crate) use graph_sdk_beta_models_part_3::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::scim::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_6::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_7::scim::*;
-
-#[allow(unused_imports)]
-pub(crate) use graph_sdk_beta_models_part_8::scim::*;
-
-#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_9::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_10::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_11::scim::*;

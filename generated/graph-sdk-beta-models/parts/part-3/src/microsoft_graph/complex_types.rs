@@ -11,602 +11,27 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.attributeDefinition`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.Json`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeDefinition {
-    /// Property `anchor`: `Edm.Boolean`, not nullable.
-    pub anchor: Option<bool>,
-    /// Property `apiExpressions`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
-    pub api_expressions: Option<Vec<StringKeyStringValuePair>>,
-    /// Property `caseExact`: `Edm.Boolean`, not nullable.
-    pub case_exact: Option<bool>,
-    /// Property `defaultValue`: `Edm.String`.
-    pub default_value: Option<String>,
-    /// Property `flowNullValues`: `Edm.Boolean`, not nullable.
-    pub flow_null_values: Option<bool>,
-    /// Property `metadata`: `Collection(microsoft.graph.attributeDefinitionMetadataEntry)`.
-    pub metadata: Option<Vec<AttributeDefinitionMetadataEntry>>,
-    /// Property `multivalued`: `Edm.Boolean`, not nullable.
-    pub multivalued: Option<bool>,
-    /// Property `mutability`: `microsoft.graph.mutability`, not nullable.
-    pub mutability: Option<Mutability>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `referencedObjects`: `Collection(microsoft.graph.referencedObject)`.
-    pub referenced_objects: Option<Vec<ReferencedObject>>,
-    /// Property `required`: `Edm.Boolean`, not nullable.
-    pub required: Option<bool>,
-    /// Property `type`: `microsoft.graph.attributeType`, not nullable.
-    pub r#type: Option<AttributeType>,
+pub struct Json {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeDefinition {
+#[cfg(feature = "_json")]
+impl serde::Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl AttributeDefinition {
+#[cfg(feature = "_json")]
+impl Json {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("anchor", &self.anchor);
-        object.property("apiExpressions", &self.api_expressions);
-        object.property("caseExact", &self.case_exact);
-        object.property("defaultValue", &self.default_value);
-        object.property("flowNullValues", &self.flow_null_values);
-        object.property("metadata", &self.metadata);
-        object.property("multivalued", &self.multivalued);
-        object.property("mutability", &self.mutability);
-        object.property("name", &self.name);
-        object.property("referencedObjects", &self.referenced_objects);
-        object.property("required", &self.required);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "anchor" => read_lenient(map, key, &mut self.anchor, extra),
-            "apiExpressions" => read_nullable(map, key, &mut self.api_expressions, extra),
-            "caseExact" => read_lenient(map, key, &mut self.case_exact, extra),
-            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
-            "flowNullValues" => read_lenient(map, key, &mut self.flow_null_values, extra),
-            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
-            "multivalued" => read_lenient(map, key, &mut self.multivalued, extra),
-            "mutability" => read_nullable(map, key, &mut self.mutability, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "referencedObjects" => {
-                read_nullable(map, key, &mut self.referenced_objects, extra)
-            }
-            "required" => read_lenient(map, key, &mut self.required, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`AttributeDefinition`] by wire name, each a [`Field<AttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
-pub enum AttributeDefinitionField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl AttributeDefinitionField {
-    /// `anchor`
-    pub const Anchor: model::Field<AttributeDefinition> = model::Field::new("anchor");
-    /// `apiExpressions`
-    pub const ApiExpressions: model::Field<AttributeDefinition> = model::Field::new(
-        "apiExpressions",
-    );
-    /// `caseExact`
-    pub const CaseExact: model::Field<AttributeDefinition> = model::Field::new(
-        "caseExact",
-    );
-    /// `defaultValue`
-    pub const DefaultValue: model::Field<AttributeDefinition> = model::Field::new(
-        "defaultValue",
-    );
-    /// `flowNullValues`
-    pub const FlowNullValues: model::Field<AttributeDefinition> = model::Field::new(
-        "flowNullValues",
-    );
-    /// `metadata`
-    pub const Metadata: model::Field<AttributeDefinition> = model::Field::new(
-        "metadata",
-    );
-    /// `multivalued`
-    pub const Multivalued: model::Field<AttributeDefinition> = model::Field::new(
-        "multivalued",
-    );
-    /// `mutability`
-    pub const Mutability: model::Field<AttributeDefinition> = model::Field::new(
-        "mutability",
-    );
-    /// `name`
-    pub const Name: model::Field<AttributeDefinition> = model::Field::new("name");
-    /// `referencedObjects`
-    pub const ReferencedObjects: model::Field<AttributeDefinition> = model::Field::new(
-        "referencedObjects",
-    );
-    /// `required`
-    pub const Required: model::Field<AttributeDefinition> = model::Field::new(
-        "required",
-    );
-    /// `type`
-    pub const Type: model::Field<AttributeDefinition> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeDefinition>] = &[
-        Self::Anchor,
-        Self::ApiExpressions,
-        Self::CaseExact,
-        Self::DefaultValue,
-        Self::FlowNullValues,
-        Self::Metadata,
-        Self::Multivalued,
-        Self::Mutability,
-        Self::Name,
-        Self::ReferencedObjects,
-        Self::Required,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.attributeDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeDefinitionMetadataEntry {
-    /// Property `key`: `microsoft.graph.attributeDefinitionMetadata`.
-    pub key: Option<AttributeDefinitionMetadata>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeDefinitionMetadataEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeDefinitionMetadataEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinitionMetadataEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadataEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeDefinitionMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`AttributeDefinitionMetadataEntry`] by wire name, each a [`Field<AttributeDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
-pub enum AttributeDefinitionMetadataEntryField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl AttributeDefinitionMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
-        "key",
-    );
-    /// `value`
-    pub const Value: model::Field<AttributeDefinitionMetadataEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeDefinitionMetadataEntry>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.attributeMapping`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMapping {
-    /// Property `defaultValue`: `Edm.String`.
-    pub default_value: Option<String>,
-    /// Property `exportMissingReferences`: `Edm.Boolean`, not nullable.
-    pub export_missing_references: Option<bool>,
-    /// Property `flowBehavior`: `microsoft.graph.attributeFlowBehavior`, not nullable.
-    pub flow_behavior: Option<AttributeFlowBehavior>,
-    /// Property `flowType`: `microsoft.graph.attributeFlowType`, not nullable.
-    pub flow_type: Option<AttributeFlowType>,
-    /// Property `matchingPriority`: `Edm.Int32`, not nullable.
-    pub matching_priority: Option<i32>,
-    /// Property `source`: `microsoft.graph.attributeMappingSource`.
-    pub source: Option<AttributeMappingSource>,
-    /// Property `targetAttributeName`: `Edm.String`.
-    pub target_attribute_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeMapping {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMapping";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultValue", &self.default_value);
-        object.property("exportMissingReferences", &self.export_missing_references);
-        object.property("flowBehavior", &self.flow_behavior);
-        object.property("flowType", &self.flow_type);
-        object.property("matchingPriority", &self.matching_priority);
-        object.property("source", &self.source);
-        object.property("targetAttributeName", &self.target_attribute_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for AttributeMapping {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
-            "exportMissingReferences" => {
-                read_lenient(map, key, &mut self.export_missing_references, extra)
-            }
-            "flowBehavior" => read_nullable(map, key, &mut self.flow_behavior, extra),
-            "flowType" => read_nullable(map, key, &mut self.flow_type, extra),
-            "matchingPriority" => {
-                read_lenient(map, key, &mut self.matching_priority, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "targetAttributeName" => {
-                read_lenient(map, key, &mut self.target_attribute_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeMapping {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`AttributeMapping`] by wire name, each a [`Field<AttributeMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
-pub enum AttributeMappingField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl AttributeMappingField {
-    /// `defaultValue`
-    pub const DefaultValue: model::Field<AttributeMapping> = model::Field::new(
-        "defaultValue",
-    );
-    /// `exportMissingReferences`
-    pub const ExportMissingReferences: model::Field<AttributeMapping> = model::Field::new(
-        "exportMissingReferences",
-    );
-    /// `flowBehavior`
-    pub const FlowBehavior: model::Field<AttributeMapping> = model::Field::new(
-        "flowBehavior",
-    );
-    /// `flowType`
-    pub const FlowType: model::Field<AttributeMapping> = model::Field::new("flowType");
-    /// `matchingPriority`
-    pub const MatchingPriority: model::Field<AttributeMapping> = model::Field::new(
-        "matchingPriority",
-    );
-    /// `source`
-    pub const Source: model::Field<AttributeMapping> = model::Field::new("source");
-    /// `targetAttributeName`
-    pub const TargetAttributeName: model::Field<AttributeMapping> = model::Field::new(
-        "targetAttributeName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMapping>] = &[
-        Self::DefaultValue,
-        Self::ExportMissingReferences,
-        Self::FlowBehavior,
-        Self::FlowType,
-        Self::MatchingPriority,
-        Self::Source,
-        Self::TargetAttributeName,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.attributeMappingSource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMappingSource {
-    /// Property `expression`: `Edm.String`.
-    pub expression: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `parameters`: `Collection(microsoft.graph.stringKeyAttributeMappingSourceValuePair)`.
-    pub parameters: Option<Vec<StringKeyAttributeMappingSourceValuePair>>,
-    /// Property `type`: `microsoft.graph.attributeMappingSourceType`, not nullable.
-    pub r#type: Option<AttributeMappingSourceType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeMappingSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeMappingSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("expression", &self.expression);
-        object.property("name", &self.name);
-        object.property("parameters", &self.parameters);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "expression" => read_lenient(map, key, &mut self.expression, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl AttributeMappingSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`AttributeMappingSource`] by wire name, each a [`Field<AttributeMappingSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
-pub enum AttributeMappingSourceField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl AttributeMappingSourceField {
-    /// `expression`
-    pub const Expression: model::Field<AttributeMappingSource> = model::Field::new(
-        "expression",
-    );
-    /// `name`
-    pub const Name: model::Field<AttributeMappingSource> = model::Field::new("name");
-    /// `parameters`
-    pub const Parameters: model::Field<AttributeMappingSource> = model::Field::new(
-        "parameters",
-    );
-    /// `type`
-    pub const Type: model::Field<AttributeMappingSource> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMappingSource>] = &[
-        Self::Expression,
-        Self::Name,
-        Self::Parameters,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.booleanColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BooleanColumn {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for BooleanColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl BooleanColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.booleanColumn";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.Json";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -623,8 +48,8 @@ impl BooleanColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for BooleanColumn {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Json {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -632,8 +57,8 @@ impl<'de> serde::Deserialize<'de> for BooleanColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for BooleanColumn {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Json {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -648,33 +73,30 @@ impl graph_odata_runtime::model::ODataObject for BooleanColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.calculatedColumn`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.applicationEnforcedRestrictionsSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CalculatedColumn {
-    /// Property `format`: `Edm.String`.
-    pub format: Option<String>,
-    /// Property `formula`: `Edm.String`.
-    pub formula: Option<String>,
-    /// Property `outputType`: `Edm.String`.
-    pub output_type: Option<String>,
+pub struct ApplicationEnforcedRestrictionsSessionControl {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
+    pub is_enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for CalculatedColumn {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ApplicationEnforcedRestrictionsSessionControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl CalculatedColumn {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ApplicationEnforcedRestrictionsSessionControl {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.calculatedColumn";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationEnforcedRestrictionsSessionControl";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -687,15 +109,13 @@ impl CalculatedColumn {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("format", &self.format);
-        object.property("formula", &self.formula);
-        object.property("outputType", &self.output_type);
+        object.property("isEnabled", &self.is_enabled);
         object.end()
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for CalculatedColumn {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ApplicationEnforcedRestrictionsSessionControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -703,548 +123,9 @@ impl<'de> serde::Deserialize<'de> for CalculatedColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for CalculatedColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "format" => read_lenient(map, key, &mut self.format, extra),
-            "formula" => read_lenient(map, key, &mut self.formula, extra),
-            "outputType" => read_lenient(map, key, &mut self.output_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl CalculatedColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`CalculatedColumn`] by wire name, each a [`Field<CalculatedColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalculatedColumn::set_null`].
-pub enum CalculatedColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl CalculatedColumnField {
-    /// `format`
-    pub const Format: model::Field<CalculatedColumn> = model::Field::new("format");
-    /// `formula`
-    pub const Formula: model::Field<CalculatedColumn> = model::Field::new("formula");
-    /// `outputType`
-    pub const OutputType: model::Field<CalculatedColumn> = model::Field::new(
-        "outputType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CalculatedColumn>] = &[
-        Self::Format,
-        Self::Formula,
-        Self::OutputType,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.columnValidation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ColumnValidation {
-    /// Property `defaultLanguage`: `Edm.String`.
-    pub default_language: Option<String>,
-    /// Property `descriptions`: `Collection(microsoft.graph.displayNameLocalization)`.
-    pub descriptions: Option<Vec<DisplayNameLocalization>>,
-    /// Property `formula`: `Edm.String`.
-    pub formula: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for ColumnValidation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl ColumnValidation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnValidation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultLanguage", &self.default_language);
-        object.property("descriptions", &self.descriptions);
-        object.property("formula", &self.formula);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for ColumnValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for ColumnValidation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultLanguage" => {
-                read_lenient(map, key, &mut self.default_language, extra)
-            }
-            "descriptions" => read_nullable(map, key, &mut self.descriptions, extra),
-            "formula" => read_lenient(map, key, &mut self.formula, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl ColumnValidation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`ColumnValidation`] by wire name, each a [`Field<ColumnValidation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnValidation::set_null`].
-pub enum ColumnValidationField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl ColumnValidationField {
-    /// `defaultLanguage`
-    pub const DefaultLanguage: model::Field<ColumnValidation> = model::Field::new(
-        "defaultLanguage",
-    );
-    /// `descriptions`
-    pub const Descriptions: model::Field<ColumnValidation> = model::Field::new(
-        "descriptions",
-    );
-    /// `formula`
-    pub const Formula: model::Field<ColumnValidation> = model::Field::new("formula");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ColumnValidation>] = &[
-        Self::DefaultLanguage,
-        Self::Descriptions,
-        Self::Formula,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.containerFilter`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContainerFilter {
-    /// Property `includedContainers`: `Collection(Edm.String)`.
-    pub included_containers: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ContainerFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ContainerFilter {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.containerFilter";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("includedContainers", &self.included_containers);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ContainerFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ContainerFilter {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "includedContainers" => {
-                read_lenient(map, key, &mut self.included_containers, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ContainerFilter {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ContainerFilter`] by wire name, each a [`Field<ContainerFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
-pub enum ContainerFilterField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ContainerFilterField {
-    /// `includedContainers`
-    pub const IncludedContainers: model::Field<ContainerFilter> = model::Field::new(
-        "includedContainers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ContainerFilter>] = &[
-        Self::IncludedContainers,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyTarget {
-    /// Property `target`: `Edm.String`.
-    pub target: Option<String>,
-    /// Property `targetType`: `microsoft.graph.crossTenantAccessPolicyTargetType`.
-    pub target_type: Option<CrossTenantAccessPolicyTargetType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("target", &self.target);
-        object.property("targetType", &self.target_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "target" => read_lenient(map, key, &mut self.target, extra),
-            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyTarget {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyTarget`] by wire name, each a [`Field<CrossTenantAccessPolicyTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTarget::set_null`].
-pub enum CrossTenantAccessPolicyTargetField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyTargetField {
-    /// `target`
-    pub const Target: model::Field<CrossTenantAccessPolicyTarget> = model::Field::new(
-        "target",
-    );
-    /// `targetType`
-    pub const TargetType: model::Field<CrossTenantAccessPolicyTarget> = model::Field::new(
-        "targetType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossTenantAccessPolicyTarget>] = &[
-        Self::Target,
-        Self::TargetType,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTargetConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyTargetConfiguration {
-    /// Property `accessType`: `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`.
-    pub access_type: Option<CrossTenantAccessPolicyTargetConfigurationAccessType>,
-    /// Property `targets`: `Collection(microsoft.graph.crossTenantAccessPolicyTarget)`.
-    pub targets: Option<Vec<CrossTenantAccessPolicyTarget>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyTargetConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyTargetConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTargetConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accessType", &self.access_type);
-        object.property("targets", &self.targets);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::model::ODataObject
-for CrossTenantAccessPolicyTargetConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "accessType" => read_nullable(map, key, &mut self.access_type, extra),
-            "targets" => read_nullable(map, key, &mut self.targets, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyTargetConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyTargetConfiguration`] by wire name, each a [`Field<CrossTenantAccessPolicyTargetConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTargetConfiguration::set_null`].
-pub enum CrossTenantAccessPolicyTargetConfigurationField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyTargetConfigurationField {
-    /// `accessType`
-    pub const AccessType: model::Field<CrossTenantAccessPolicyTargetConfiguration> = model::Field::new(
-        "accessType",
-    );
-    /// `targets`
-    pub const Targets: model::Field<CrossTenantAccessPolicyTargetConfiguration> = model::Field::new(
-        "targets",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossTenantAccessPolicyTargetConfiguration>] = &[
-        Self::AccessType,
-        Self::Targets,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.dateTimeColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DateTimeColumn {
-    /// Property `displayAs`: `Edm.String`.
-    pub display_as: Option<String>,
-    /// Property `format`: `Edm.String`.
-    pub format: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for DateTimeColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl DateTimeColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dateTimeColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayAs", &self.display_as);
-        object.property("format", &self.format);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for DateTimeColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
+for ApplicationEnforcedRestrictionsSessionControl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1253,8 +134,7 @@ impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
-            "format" => read_lenient(map, key, &mut self.format, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             _ => Ok(false),
         }
     }
@@ -1265,8 +145,8 @@ impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl DateTimeColumn {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ApplicationEnforcedRestrictionsSessionControl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1276,53 +156,64 @@ impl DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`DateTimeColumn`] by wire name, each a [`Field<DateTimeColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DateTimeColumn::set_null`].
-pub enum DateTimeColumnField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ApplicationEnforcedRestrictionsSessionControl`] by wire name, each a [`Field<ApplicationEnforcedRestrictionsSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationEnforcedRestrictionsSessionControl::set_null`].
+pub enum ApplicationEnforcedRestrictionsSessionControlField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl DateTimeColumnField {
-    /// `displayAs`
-    pub const DisplayAs: model::Field<DateTimeColumn> = model::Field::new("displayAs");
-    /// `format`
-    pub const Format: model::Field<DateTimeColumn> = model::Field::new("format");
+impl ApplicationEnforcedRestrictionsSessionControlField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ApplicationEnforcedRestrictionsSessionControl> = model::Field::new(
+        "isEnabled",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DateTimeColumn>] = &[
-        Self::DisplayAs,
-        Self::Format,
-    ];
+    pub const ALL: &'static [model::Field<
+        ApplicationEnforcedRestrictionsSessionControl,
+    >] = &[Self::IsEnabled];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.directSharingAbilities`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionInputConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirectSharingAbilities {
-    /// Property `addExistingExternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub add_existing_external_users: Option<SharingOperationStatus>,
-    /// Property `addInternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub add_internal_users: Option<SharingOperationStatus>,
-    /// Property `addNewExternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub add_new_external_users: Option<SharingOperationStatus>,
-    /// Property `requestGrantAccess`: `microsoft.graph.sharingOperationStatus`.
-    pub request_grant_access: Option<SharingOperationStatus>,
+pub struct AuthenticationAttributeCollectionInputConfiguration {
+    /// Property `attribute`: `Edm.String`, not nullable.
+    pub attribute: Option<String>,
+    /// Property `defaultValue`: `Edm.String`.
+    pub default_value: Option<String>,
+    /// Property `editable`: `Edm.Boolean`.
+    pub editable: Option<bool>,
+    /// Property `hidden`: `Edm.Boolean`.
+    pub hidden: Option<bool>,
+    /// Property `inputType`: `microsoft.graph.authenticationAttributeCollectionInputType`, not nullable.
+    pub input_type: Option<AuthenticationAttributeCollectionInputType>,
+    /// Property `label`: `Edm.String`, not nullable.
+    pub label: Option<String>,
+    /// Property `options`: `Collection(microsoft.graph.authenticationAttributeCollectionOptionConfiguration)`.
+    pub options: Option<Vec<AuthenticationAttributeCollectionOptionConfiguration>>,
+    /// Property `required`: `Edm.Boolean`.
+    pub required: Option<bool>,
+    /// Property `validationRegEx`: `Edm.String`.
+    pub validation_reg_ex: Option<String>,
+    /// Property `writeToDirectory`: `Edm.Boolean`.
+    pub write_to_directory: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for DirectSharingAbilities {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationAttributeCollectionInputConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl DirectSharingAbilities {
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionInputConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directSharingAbilities";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionInputConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1335,16 +226,23 @@ impl DirectSharingAbilities {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("addExistingExternalUsers", &self.add_existing_external_users);
-        object.property("addInternalUsers", &self.add_internal_users);
-        object.property("addNewExternalUsers", &self.add_new_external_users);
-        object.property("requestGrantAccess", &self.request_grant_access);
+        object.property("attribute", &self.attribute);
+        object.property("defaultValue", &self.default_value);
+        object.property("editable", &self.editable);
+        object.property("hidden", &self.hidden);
+        object.property("inputType", &self.input_type);
+        object.property("label", &self.label);
+        object.property("options", &self.options);
+        object.property("required", &self.required);
+        object.property("validationRegEx", &self.validation_reg_ex);
+        object.property("writeToDirectory", &self.write_to_directory);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DirectSharingAbilities {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for AuthenticationAttributeCollectionInputConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1352,425 +250,9 @@ impl<'de> serde::Deserialize<'de> for DirectSharingAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DirectSharingAbilities {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "addExistingExternalUsers" => {
-                read_nullable(map, key, &mut self.add_existing_external_users, extra)
-            }
-            "addInternalUsers" => {
-                read_nullable(map, key, &mut self.add_internal_users, extra)
-            }
-            "addNewExternalUsers" => {
-                read_nullable(map, key, &mut self.add_new_external_users, extra)
-            }
-            "requestGrantAccess" => {
-                read_nullable(map, key, &mut self.request_grant_access, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DirectSharingAbilities {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`DirectSharingAbilities`] by wire name, each a [`Field<DirectSharingAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectSharingAbilities::set_null`].
-pub enum DirectSharingAbilitiesField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl DirectSharingAbilitiesField {
-    /// `addExistingExternalUsers`
-    pub const AddExistingExternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
-        "addExistingExternalUsers",
-    );
-    /// `addInternalUsers`
-    pub const AddInternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
-        "addInternalUsers",
-    );
-    /// `addNewExternalUsers`
-    pub const AddNewExternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
-        "addNewExternalUsers",
-    );
-    /// `requestGrantAccess`
-    pub const RequestGrantAccess: model::Field<DirectSharingAbilities> = model::Field::new(
-        "requestGrantAccess",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DirectSharingAbilities>] = &[
-        Self::AddExistingExternalUsers,
-        Self::AddInternalUsers,
-        Self::AddNewExternalUsers,
-        Self::RequestGrantAccess,
-    ];
-}
-
-#[cfg(feature = "_display_name_localization")]
-/// CSDL complex type `microsoft.graph.displayNameLocalization`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DisplayNameLocalization {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `languageTag`: `Edm.String`.
-    pub language_tag: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_display_name_localization")]
-impl serde::Serialize for DisplayNameLocalization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_display_name_localization")]
-impl DisplayNameLocalization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.displayNameLocalization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("languageTag", &self.language_tag);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_display_name_localization")]
-impl<'de> serde::Deserialize<'de> for DisplayNameLocalization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_display_name_localization")]
-impl graph_odata_runtime::model::ODataObject for DisplayNameLocalization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_display_name_localization")]
-impl DisplayNameLocalization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_display_name_localization")]
-/// The properties of [`DisplayNameLocalization`] by wire name, each a [`Field<DisplayNameLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DisplayNameLocalization::set_null`].
-pub enum DisplayNameLocalizationField {}
-
-#[cfg(feature = "_display_name_localization")]
-#[allow(non_upper_case_globals)]
-impl DisplayNameLocalizationField {
-    /// `displayName`
-    pub const DisplayName: model::Field<DisplayNameLocalization> = model::Field::new(
-        "displayName",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<DisplayNameLocalization> = model::Field::new(
-        "languageTag",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DisplayNameLocalization>] = &[
-        Self::DisplayName,
-        Self::LanguageTag,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.eventMessageDetail`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventMessageDetail {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for EventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl EventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.eventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for EventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for EventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.filter`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Filter {
-    /// Property `categoryFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
-    pub category_filter_groups: Option<Vec<FilterGroup>>,
-    /// Property `groups`: `Collection(microsoft.graph.filterGroup)`.
-    pub groups: Option<Vec<FilterGroup>>,
-    /// Property `inputFilterGroups`: `Collection(microsoft.graph.filterGroup)`.
-    pub input_filter_groups: Option<Vec<FilterGroup>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for Filter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl Filter {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.filter";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("categoryFilterGroups", &self.category_filter_groups);
-        object.property("groups", &self.groups);
-        object.property("inputFilterGroups", &self.input_filter_groups);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for Filter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for Filter {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "categoryFilterGroups" => {
-                read_nullable(map, key, &mut self.category_filter_groups, extra)
-            }
-            "groups" => read_nullable(map, key, &mut self.groups, extra),
-            "inputFilterGroups" => {
-                read_nullable(map, key, &mut self.input_filter_groups, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl Filter {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`Filter`] by wire name, each a [`Field<Filter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
-pub enum FilterField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl FilterField {
-    /// `categoryFilterGroups`
-    pub const CategoryFilterGroups: model::Field<Filter> = model::Field::new(
-        "categoryFilterGroups",
-    );
-    /// `groups`
-    pub const Groups: model::Field<Filter> = model::Field::new("groups");
-    /// `inputFilterGroups`
-    pub const InputFilterGroups: model::Field<Filter> = model::Field::new(
-        "inputFilterGroups",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Filter>] = &[
-        Self::CategoryFilterGroups,
-        Self::Groups,
-        Self::InputFilterGroups,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.filterClause`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterClause {
-    /// Property `operatorName`: `Edm.String`.
-    pub operator_name: Option<String>,
-    /// Property `sourceOperandName`: `Edm.String`.
-    pub source_operand_name: Option<String>,
-    /// Property `targetOperand`: `microsoft.graph.filterOperand`.
-    pub target_operand: Option<FilterOperand>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for FilterClause {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl FilterClause {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterClause";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("operatorName", &self.operator_name);
-        object.property("sourceOperandName", &self.source_operand_name);
-        object.property("targetOperand", &self.target_operand);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for FilterClause {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for FilterClause {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for AuthenticationAttributeCollectionInputConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1779,11 +261,20 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "operatorName" => read_lenient(map, key, &mut self.operator_name, extra),
-            "sourceOperandName" => {
-                read_lenient(map, key, &mut self.source_operand_name, extra)
+            "attribute" => read_lenient(map, key, &mut self.attribute, extra),
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
+            "editable" => read_lenient(map, key, &mut self.editable, extra),
+            "hidden" => read_lenient(map, key, &mut self.hidden, extra),
+            "inputType" => read_nullable(map, key, &mut self.input_type, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "options" => read_nullable(map, key, &mut self.options, extra),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "validationRegEx" => {
+                read_lenient(map, key, &mut self.validation_reg_ex, extra)
             }
-            "targetOperand" => read_nullable(map, key, &mut self.target_operand, extra),
+            "writeToDirectory" => {
+                read_lenient(map, key, &mut self.write_to_directory, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1794,8 +285,8 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl FilterClause {
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionInputConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1805,58 +296,95 @@ impl FilterClause {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`FilterClause`] by wire name, each a [`Field<FilterClause>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
-pub enum FilterClauseField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationAttributeCollectionInputConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionInputConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionInputConfiguration::set_null`].
+pub enum AuthenticationAttributeCollectionInputConfigurationField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl FilterClauseField {
-    /// `operatorName`
-    pub const OperatorName: model::Field<FilterClause> = model::Field::new(
-        "operatorName",
+impl AuthenticationAttributeCollectionInputConfigurationField {
+    /// `attribute`
+    pub const Attribute: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("attribute");
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("defaultValue");
+    /// `editable`
+    pub const Editable: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("editable");
+    /// `hidden`
+    pub const Hidden: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("hidden");
+    /// `inputType`
+    pub const InputType: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("inputType");
+    /// `label`
+    pub const Label: model::Field<AuthenticationAttributeCollectionInputConfiguration> = model::Field::new(
+        "label",
     );
-    /// `sourceOperandName`
-    pub const SourceOperandName: model::Field<FilterClause> = model::Field::new(
-        "sourceOperandName",
-    );
-    /// `targetOperand`
-    pub const TargetOperand: model::Field<FilterClause> = model::Field::new(
-        "targetOperand",
-    );
+    /// `options`
+    pub const Options: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("options");
+    /// `required`
+    pub const Required: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("required");
+    /// `validationRegEx`
+    pub const ValidationRegEx: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("validationRegEx");
+    /// `writeToDirectory`
+    pub const WriteToDirectory: model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    > = model::Field::new("writeToDirectory");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilterClause>] = &[
-        Self::OperatorName,
-        Self::SourceOperandName,
-        Self::TargetOperand,
+    pub const ALL: &'static [model::Field<
+        AuthenticationAttributeCollectionInputConfiguration,
+    >] = &[
+        Self::Attribute,
+        Self::DefaultValue,
+        Self::Editable,
+        Self::Hidden,
+        Self::InputType,
+        Self::Label,
+        Self::Options,
+        Self::Required,
+        Self::ValidationRegEx,
+        Self::WriteToDirectory,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.filterGroup`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionOptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterGroup {
-    /// Property `clauses`: `Collection(microsoft.graph.filterClause)`.
-    pub clauses: Option<Vec<FilterClause>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
+pub struct AuthenticationAttributeCollectionOptionConfiguration {
+    /// Property `label`: `Edm.String`, not nullable.
+    pub label: Option<String>,
+    /// Property `value`: `Edm.String`, not nullable.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for FilterGroup {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationAttributeCollectionOptionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl FilterGroup {
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionOptionConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterGroup";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionOptionConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1869,14 +397,15 @@ impl FilterGroup {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("clauses", &self.clauses);
-        object.property("name", &self.name);
+        object.property("label", &self.label);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for FilterGroup {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for AuthenticationAttributeCollectionOptionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1884,8 +413,115 @@ impl<'de> serde::Deserialize<'de> for FilterGroup {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for FilterGroup {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for AuthenticationAttributeCollectionOptionConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionOptionConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationAttributeCollectionOptionConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionOptionConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionOptionConfiguration::set_null`].
+pub enum AuthenticationAttributeCollectionOptionConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationAttributeCollectionOptionConfigurationField {
+    /// `label`
+    pub const Label: model::Field<
+        AuthenticationAttributeCollectionOptionConfiguration,
+    > = model::Field::new("label");
+    /// `value`
+    pub const Value: model::Field<
+        AuthenticationAttributeCollectionOptionConfiguration,
+    > = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AuthenticationAttributeCollectionOptionConfiguration,
+    >] = &[Self::Label, Self::Value];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPage`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationAttributeCollectionPage {
+    /// Property `customStringsFileId`: `Edm.String`.
+    pub custom_strings_file_id: Option<String>,
+    /// Property `views`: `Collection(microsoft.graph.authenticationAttributeCollectionPageViewConfiguration)`.
+    pub views: Option<Vec<AuthenticationAttributeCollectionPageViewConfiguration>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationAttributeCollectionPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionPage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customStringsFileId", &self.custom_strings_file_id);
+        object.property("views", &self.views);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationAttributeCollectionPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1894,8 +530,10 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "clauses" => read_nullable(map, key, &mut self.clauses, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
+            "customStringsFileId" => {
+                read_lenient(map, key, &mut self.custom_strings_file_id, extra)
+            }
+            "views" => read_nullable(map, key, &mut self.views, extra),
             _ => Ok(false),
         }
     }
@@ -1906,8 +544,8 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl FilterGroup {
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1917,332 +555,55 @@ impl FilterGroup {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`FilterGroup`] by wire name, each a [`Field<FilterGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
-pub enum FilterGroupField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationAttributeCollectionPage`] by wire name, each a [`Field<AuthenticationAttributeCollectionPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPage::set_null`].
+pub enum AuthenticationAttributeCollectionPageField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl FilterGroupField {
-    /// `clauses`
-    pub const Clauses: model::Field<FilterGroup> = model::Field::new("clauses");
-    /// `name`
-    pub const Name: model::Field<FilterGroup> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilterGroup>] = &[Self::Clauses, Self::Name];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.filterOperand`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterOperand {
-    /// Property `values`: `Collection(Edm.String)`.
-    pub values: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for FilterOperand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl FilterOperand {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterOperand";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("values", &self.values);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for FilterOperand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for FilterOperand {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "values" => read_lenient(map, key, &mut self.values, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl FilterOperand {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`FilterOperand`] by wire name, each a [`Field<FilterOperand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
-pub enum FilterOperandField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl FilterOperandField {
-    /// `values`
-    pub const Values: model::Field<FilterOperand> = model::Field::new("values");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FilterOperand>] = &[Self::Values];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.groupFilter`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupFilter {
-    /// Property `includedGroups`: `Collection(Edm.String)`.
-    pub included_groups: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for GroupFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl GroupFilter {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupFilter";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("includedGroups", &self.included_groups);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for GroupFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for GroupFilter {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "includedGroups" => read_lenient(map, key, &mut self.included_groups, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl GroupFilter {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`GroupFilter`] by wire name, each a [`Field<GroupFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
-pub enum GroupFilterField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl GroupFilterField {
-    /// `includedGroups`
-    pub const IncludedGroups: model::Field<GroupFilter> = model::Field::new(
-        "includedGroups",
+impl AuthenticationAttributeCollectionPageField {
+    /// `customStringsFileId`
+    pub const CustomStringsFileId: model::Field<AuthenticationAttributeCollectionPage> = model::Field::new(
+        "customStringsFileId",
+    );
+    /// `views`
+    pub const Views: model::Field<AuthenticationAttributeCollectionPage> = model::Field::new(
+        "views",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.hyperlinkOrPictureColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HyperlinkOrPictureColumn {
-    /// Property `isPicture`: `Edm.Boolean`.
-    pub is_picture: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for HyperlinkOrPictureColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl HyperlinkOrPictureColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hyperlinkOrPictureColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isPicture", &self.is_picture);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for HyperlinkOrPictureColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for HyperlinkOrPictureColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isPicture" => read_lenient(map, key, &mut self.is_picture, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl HyperlinkOrPictureColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`HyperlinkOrPictureColumn`] by wire name, each a [`Field<HyperlinkOrPictureColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HyperlinkOrPictureColumn::set_null`].
-pub enum HyperlinkOrPictureColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl HyperlinkOrPictureColumnField {
-    /// `isPicture`
-    pub const IsPicture: model::Field<HyperlinkOrPictureColumn> = model::Field::new(
-        "isPicture",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<HyperlinkOrPictureColumn>] = &[
-        Self::IsPicture,
+    pub const ALL: &'static [model::Field<AuthenticationAttributeCollectionPage>] = &[
+        Self::CustomStringsFileId,
+        Self::Views,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.labelActionBase`; abstract.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPageViewConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LabelActionBase {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
+pub struct AuthenticationAttributeCollectionPageViewConfiguration {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `inputs`: `Collection(microsoft.graph.authenticationAttributeCollectionInputConfiguration)`.
+    pub inputs: Option<Vec<AuthenticationAttributeCollectionInputConfiguration>>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for LabelActionBase {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationAttributeCollectionPageViewConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl LabelActionBase {
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionPageViewConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.labelActionBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPageViewConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2255,13 +616,134 @@ impl LabelActionBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
+        object.property("description", &self.description);
+        object.property("inputs", &self.inputs);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for AuthenticationAttributeCollectionPageViewConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for AuthenticationAttributeCollectionPageViewConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "inputs" => read_nullable(map, key, &mut self.inputs, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationAttributeCollectionPageViewConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationAttributeCollectionPageViewConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionPageViewConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPageViewConfiguration::set_null`].
+pub enum AuthenticationAttributeCollectionPageViewConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationAttributeCollectionPageViewConfigurationField {
+    /// `description`
+    pub const Description: model::Field<
+        AuthenticationAttributeCollectionPageViewConfiguration,
+    > = model::Field::new("description");
+    /// `inputs`
+    pub const Inputs: model::Field<
+        AuthenticationAttributeCollectionPageViewConfiguration,
+    > = model::Field::new("inputs");
+    /// `title`
+    pub const Title: model::Field<
+        AuthenticationAttributeCollectionPageViewConfiguration,
+    > = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AuthenticationAttributeCollectionPageViewConfiguration,
+    >] = &[Self::Description, Self::Inputs, Self::Title];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.classificationInnerError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassificationInnerError {
+    /// Property `activityId`: `Edm.String`.
+    pub activity_id: Option<String>,
+    /// Property `clientRequestId`: `Edm.String`.
+    pub client_request_id: Option<String>,
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `errorDateTime`: `Edm.DateTimeOffset`.
+    pub error_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ClassificationInnerError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ClassificationInnerError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classificationInnerError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("activityId", &self.activity_id);
+        object.property("clientRequestId", &self.client_request_id);
+        object.property("code", &self.code);
+        object.property("errorDateTime", &self.error_date_time);
         object.end()
     }
 }
 
 #[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for LabelActionBase {
+impl<'de> serde::Deserialize<'de> for ClassificationInnerError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2270,7 +752,7 @@ impl<'de> serde::Deserialize<'de> for LabelActionBase {
 }
 
 #[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for LabelActionBase {
+impl graph_odata_runtime::model::ODataObject for ClassificationInnerError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2279,7 +761,12 @@ impl graph_odata_runtime::model::ODataObject for LabelActionBase {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
+            "activityId" => read_lenient(map, key, &mut self.activity_id, extra),
+            "clientRequestId" => {
+                read_lenient(map, key, &mut self.client_request_id, extra)
+            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "errorDateTime" => read_lenient(map, key, &mut self.error_date_time, extra),
             _ => Ok(false),
         }
     }
@@ -2291,7 +778,7 @@ impl graph_odata_runtime::model::ODataObject for LabelActionBase {
 }
 
 #[cfg(feature = "_add_footer")]
-impl LabelActionBase {
+impl ClassificationInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2302,57 +789,61 @@ impl LabelActionBase {
 }
 
 #[cfg(feature = "_add_footer")]
-/// The properties of [`LabelActionBase`] by wire name, each a [`Field<LabelActionBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelActionBase::set_null`].
-pub enum LabelActionBaseField {}
+/// The properties of [`ClassificationInnerError`] by wire name, each a [`Field<ClassificationInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassificationInnerError::set_null`].
+pub enum ClassificationInnerErrorField {}
 
 #[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl LabelActionBaseField {
-    /// `name`
-    pub const Name: model::Field<LabelActionBase> = model::Field::new("name");
+impl ClassificationInnerErrorField {
+    /// `activityId`
+    pub const ActivityId: model::Field<ClassificationInnerError> = model::Field::new(
+        "activityId",
+    );
+    /// `clientRequestId`
+    pub const ClientRequestId: model::Field<ClassificationInnerError> = model::Field::new(
+        "clientRequestId",
+    );
+    /// `code`
+    pub const Code: model::Field<ClassificationInnerError> = model::Field::new("code");
+    /// `errorDateTime`
+    pub const ErrorDateTime: model::Field<ClassificationInnerError> = model::Field::new(
+        "errorDateTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LabelActionBase>] = &[Self::Name];
+    pub const ALL: &'static [model::Field<ClassificationInnerError>] = &[
+        Self::ActivityId,
+        Self::ClientRequestId,
+        Self::Code,
+        Self::ErrorDateTime,
+    ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.linkRoleAbilities`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.cloudAppSecuritySessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkRoleAbilities {
-    /// Property `addExistingExternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub add_existing_external_users: Option<SharingOperationStatus>,
-    /// Property `addNewExternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub add_new_external_users: Option<SharingOperationStatus>,
-    /// Property `applyVariants`: `microsoft.graph.sharingLinkVariants`.
-    pub apply_variants: Option<SharingLinkVariants>,
-    /// Property `createLink`: `microsoft.graph.sharingOperationStatus`.
-    pub create_link: Option<SharingOperationStatus>,
-    /// Property `deleteLink`: `microsoft.graph.sharingOperationStatus`.
-    pub delete_link: Option<SharingOperationStatus>,
-    /// Property `linkAllowsExternalUsers`: `microsoft.graph.sharingOperationStatus`.
-    pub link_allows_external_users: Option<SharingOperationStatus>,
-    /// Property `linkExpiration`: `microsoft.graph.sharingLinkExpirationStatus`.
-    pub link_expiration: Option<SharingLinkExpirationStatus>,
-    /// Property `retrieveLink`: `microsoft.graph.sharingOperationStatus`.
-    pub retrieve_link: Option<SharingOperationStatus>,
-    /// Property `updateLink`: `microsoft.graph.sharingOperationStatus`.
-    pub update_link: Option<SharingOperationStatus>,
+pub struct CloudAppSecuritySessionControl {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
+    pub is_enabled: Option<bool>,
+    /// Property `cloudAppSecurityType`: `microsoft.graph.cloudAppSecuritySessionControlType`.
+    pub cloud_app_security_type: Option<CloudAppSecuritySessionControlType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for LinkRoleAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for CloudAppSecuritySessionControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl LinkRoleAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl CloudAppSecuritySessionControl {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkRoleAbilities";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudAppSecuritySessionControl";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2365,21 +856,14 @@ impl LinkRoleAbilities {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("addExistingExternalUsers", &self.add_existing_external_users);
-        object.property("addNewExternalUsers", &self.add_new_external_users);
-        object.property("applyVariants", &self.apply_variants);
-        object.property("createLink", &self.create_link);
-        object.property("deleteLink", &self.delete_link);
-        object.property("linkAllowsExternalUsers", &self.link_allows_external_users);
-        object.property("linkExpiration", &self.link_expiration);
-        object.property("retrieveLink", &self.retrieve_link);
-        object.property("updateLink", &self.update_link);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("cloudAppSecurityType", &self.cloud_app_security_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for LinkRoleAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2387,8 +871,115 @@ impl<'de> serde::Deserialize<'de> for LinkRoleAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for LinkRoleAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for CloudAppSecuritySessionControl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "cloudAppSecurityType" => {
+                read_nullable(map, key, &mut self.cloud_app_security_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl CloudAppSecuritySessionControl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`CloudAppSecuritySessionControl`] by wire name, each a [`Field<CloudAppSecuritySessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudAppSecuritySessionControl::set_null`].
+pub enum CloudAppSecuritySessionControlField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl CloudAppSecuritySessionControlField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<CloudAppSecuritySessionControl> = model::Field::new(
+        "isEnabled",
+    );
+    /// `cloudAppSecurityType`
+    pub const CloudAppSecurityType: model::Field<CloudAppSecuritySessionControl> = model::Field::new(
+        "cloudAppSecurityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudAppSecuritySessionControl>] = &[
+        Self::IsEnabled,
+        Self::CloudAppSecurityType,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessAllExternalTenants`; base type `microsoft.graph.conditionalAccessExternalTenants`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessAllExternalTenants {
+    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
+    /// Inherited from `microsoft.graph.conditionalAccessExternalTenants`.
+    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessAllExternalTenants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessAllExternalTenants {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessAllExternalTenants";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("membershipKind", &self.membership_kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessAllExternalTenants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessAllExternalTenants {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2397,21 +988,7 @@ impl graph_odata_runtime::model::ODataObject for LinkRoleAbilities {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "addExistingExternalUsers" => {
-                read_nullable(map, key, &mut self.add_existing_external_users, extra)
-            }
-            "addNewExternalUsers" => {
-                read_nullable(map, key, &mut self.add_new_external_users, extra)
-            }
-            "applyVariants" => read_nullable(map, key, &mut self.apply_variants, extra),
-            "createLink" => read_nullable(map, key, &mut self.create_link, extra),
-            "deleteLink" => read_nullable(map, key, &mut self.delete_link, extra),
-            "linkAllowsExternalUsers" => {
-                read_nullable(map, key, &mut self.link_allows_external_users, extra)
-            }
-            "linkExpiration" => read_nullable(map, key, &mut self.link_expiration, extra),
-            "retrieveLink" => read_nullable(map, key, &mut self.retrieve_link, extra),
-            "updateLink" => read_nullable(map, key, &mut self.update_link, extra),
+            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
             _ => Ok(false),
         }
     }
@@ -2422,8 +999,8 @@ impl graph_odata_runtime::model::ODataObject for LinkRoleAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-impl LinkRoleAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessAllExternalTenants {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2433,96 +1010,54 @@ impl LinkRoleAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`LinkRoleAbilities`] by wire name, each a [`Field<LinkRoleAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkRoleAbilities::set_null`].
-pub enum LinkRoleAbilitiesField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessAllExternalTenants`] by wire name, each a [`Field<ConditionalAccessAllExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessAllExternalTenants::set_null`].
+pub enum ConditionalAccessAllExternalTenantsField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl LinkRoleAbilitiesField {
-    /// `addExistingExternalUsers`
-    pub const AddExistingExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
-        "addExistingExternalUsers",
-    );
-    /// `addNewExternalUsers`
-    pub const AddNewExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
-        "addNewExternalUsers",
-    );
-    /// `applyVariants`
-    pub const ApplyVariants: model::Field<LinkRoleAbilities> = model::Field::new(
-        "applyVariants",
-    );
-    /// `createLink`
-    pub const CreateLink: model::Field<LinkRoleAbilities> = model::Field::new(
-        "createLink",
-    );
-    /// `deleteLink`
-    pub const DeleteLink: model::Field<LinkRoleAbilities> = model::Field::new(
-        "deleteLink",
-    );
-    /// `linkAllowsExternalUsers`
-    pub const LinkAllowsExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
-        "linkAllowsExternalUsers",
-    );
-    /// `linkExpiration`
-    pub const LinkExpiration: model::Field<LinkRoleAbilities> = model::Field::new(
-        "linkExpiration",
-    );
-    /// `retrieveLink`
-    pub const RetrieveLink: model::Field<LinkRoleAbilities> = model::Field::new(
-        "retrieveLink",
-    );
-    /// `updateLink`
-    pub const UpdateLink: model::Field<LinkRoleAbilities> = model::Field::new(
-        "updateLink",
+impl ConditionalAccessAllExternalTenantsField {
+    /// `membershipKind`
+    pub const MembershipKind: model::Field<ConditionalAccessAllExternalTenants> = model::Field::new(
+        "membershipKind",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LinkRoleAbilities>] = &[
-        Self::AddExistingExternalUsers,
-        Self::AddNewExternalUsers,
-        Self::ApplyVariants,
-        Self::CreateLink,
-        Self::DeleteLink,
-        Self::LinkAllowsExternalUsers,
-        Self::LinkExpiration,
-        Self::RetrieveLink,
-        Self::UpdateLink,
+    pub const ALL: &'static [model::Field<ConditionalAccessAllExternalTenants>] = &[
+        Self::MembershipKind,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.linkScopeAbilities`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessApplications`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkScopeAbilities {
-    /// Property `blockDownloadLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
-    pub block_download_link_abilities: Option<LinkRoleAbilities>,
-    /// Property `editLinkAbilities`: `microsoft.graph.linkRoleAbilities`, not nullable.
-    pub edit_link_abilities: Option<LinkRoleAbilities>,
-    /// Property `manageListLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
-    pub manage_list_link_abilities: Option<LinkRoleAbilities>,
-    /// Property `readLinkAbilities`: `microsoft.graph.linkRoleAbilities`, not nullable.
-    pub read_link_abilities: Option<LinkRoleAbilities>,
-    /// Property `reviewLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
-    pub review_link_abilities: Option<LinkRoleAbilities>,
-    /// Property `submitOnlyLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
-    pub submit_only_link_abilities: Option<LinkRoleAbilities>,
+pub struct ConditionalAccessApplications {
+    /// Property `applicationFilter`: `microsoft.graph.conditionalAccessFilter`.
+    pub application_filter: Option<ConditionalAccessFilter>,
+    /// Property `excludeApplications`: `Collection(Edm.String)`, not nullable.
+    pub exclude_applications: Option<Vec<String>>,
+    /// Property `includeApplications`: `Collection(Edm.String)`, not nullable.
+    pub include_applications: Option<Vec<String>>,
+    /// Property `includeAuthenticationContextClassReferences`: `Collection(Edm.String)`, not nullable.
+    pub include_authentication_context_class_references: Option<Vec<String>>,
+    /// Property `includeUserActions`: `Collection(Edm.String)`, not nullable.
+    pub include_user_actions: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for LinkScopeAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessApplications {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl LinkScopeAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessApplications {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkScopeAbilities";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessApplications";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2535,19 +1070,21 @@ impl LinkScopeAbilities {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("applicationFilter", &self.application_filter);
+        object.property("excludeApplications", &self.exclude_applications);
+        object.property("includeApplications", &self.include_applications);
         object
-            .property("blockDownloadLinkAbilities", &self.block_download_link_abilities);
-        object.property("editLinkAbilities", &self.edit_link_abilities);
-        object.property("manageListLinkAbilities", &self.manage_list_link_abilities);
-        object.property("readLinkAbilities", &self.read_link_abilities);
-        object.property("reviewLinkAbilities", &self.review_link_abilities);
-        object.property("submitOnlyLinkAbilities", &self.submit_only_link_abilities);
+            .property(
+                "includeAuthenticationContextClassReferences",
+                &self.include_authentication_context_class_references,
+            );
+        object.property("includeUserActions", &self.include_user_actions);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for LinkScopeAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2555,33 +1092,35 @@ impl<'de> serde::Deserialize<'de> for LinkScopeAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for LinkScopeAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessApplications {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "blockDownloadLinkAbilities" => {
-                read_nullable(map, key, &mut self.block_download_link_abilities, extra)
+            "applicationFilter" => {
+                read_nullable(map, key, &mut self.application_filter, extra)
             }
-            "editLinkAbilities" => {
-                read_nullable(map, key, &mut self.edit_link_abilities, extra)
+            "excludeApplications" => {
+                read_lenient(map, key, &mut self.exclude_applications, extra)
             }
-            "manageListLinkAbilities" => {
-                read_nullable(map, key, &mut self.manage_list_link_abilities, extra)
+            "includeApplications" => {
+                read_lenient(map, key, &mut self.include_applications, extra)
             }
-            "readLinkAbilities" => {
-                read_nullable(map, key, &mut self.read_link_abilities, extra)
+            "includeAuthenticationContextClassReferences" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.include_authentication_context_class_references,
+                    extra,
+                )
             }
-            "reviewLinkAbilities" => {
-                read_nullable(map, key, &mut self.review_link_abilities, extra)
-            }
-            "submitOnlyLinkAbilities" => {
-                read_nullable(map, key, &mut self.submit_only_link_abilities, extra)
+            "includeUserActions" => {
+                read_lenient(map, key, &mut self.include_user_actions, extra)
             }
             _ => Ok(false),
         }
@@ -2593,8 +1132,8 @@ impl graph_odata_runtime::model::ODataObject for LinkScopeAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-impl LinkScopeAbilities {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessApplications {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2604,81 +1143,176 @@ impl LinkScopeAbilities {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`LinkScopeAbilities`] by wire name, each a [`Field<LinkScopeAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkScopeAbilities::set_null`].
-pub enum LinkScopeAbilitiesField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessApplications`] by wire name, each a [`Field<ConditionalAccessApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessApplications::set_null`].
+pub enum ConditionalAccessApplicationsField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl LinkScopeAbilitiesField {
-    /// `blockDownloadLinkAbilities`
-    pub const BlockDownloadLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "blockDownloadLinkAbilities",
+impl ConditionalAccessApplicationsField {
+    /// `applicationFilter`
+    pub const ApplicationFilter: model::Field<ConditionalAccessApplications> = model::Field::new(
+        "applicationFilter",
     );
-    /// `editLinkAbilities`
-    pub const EditLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "editLinkAbilities",
+    /// `excludeApplications`
+    pub const ExcludeApplications: model::Field<ConditionalAccessApplications> = model::Field::new(
+        "excludeApplications",
     );
-    /// `manageListLinkAbilities`
-    pub const ManageListLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "manageListLinkAbilities",
+    /// `includeApplications`
+    pub const IncludeApplications: model::Field<ConditionalAccessApplications> = model::Field::new(
+        "includeApplications",
     );
-    /// `readLinkAbilities`
-    pub const ReadLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "readLinkAbilities",
-    );
-    /// `reviewLinkAbilities`
-    pub const ReviewLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "reviewLinkAbilities",
-    );
-    /// `submitOnlyLinkAbilities`
-    pub const SubmitOnlyLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
-        "submitOnlyLinkAbilities",
+    /// `includeAuthenticationContextClassReferences`
+    pub const IncludeAuthenticationContextClassReferences: model::Field<
+        ConditionalAccessApplications,
+    > = model::Field::new("includeAuthenticationContextClassReferences");
+    /// `includeUserActions`
+    pub const IncludeUserActions: model::Field<ConditionalAccessApplications> = model::Field::new(
+        "includeUserActions",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LinkScopeAbilities>] = &[
-        Self::BlockDownloadLinkAbilities,
-        Self::EditLinkAbilities,
-        Self::ManageListLinkAbilities,
-        Self::ReadLinkAbilities,
-        Self::ReviewLinkAbilities,
-        Self::SubmitOnlyLinkAbilities,
+    pub const ALL: &'static [model::Field<ConditionalAccessApplications>] = &[
+        Self::ApplicationFilter,
+        Self::ExcludeApplications,
+        Self::IncludeApplications,
+        Self::IncludeAuthenticationContextClassReferences,
+        Self::IncludeUserActions,
     ];
 }
 
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.loginPageTextVisibilitySettings`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessAuthenticationFlows`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoginPageTextVisibilitySettings {
-    /// Property `hideAccountResetCredentials`: `Edm.Boolean`.
-    pub hide_account_reset_credentials: Option<bool>,
-    /// Property `hideCannotAccessYourAccount`: `Edm.Boolean`.
-    pub hide_cannot_access_your_account: Option<bool>,
-    /// Property `hideForgotMyPassword`: `Edm.Boolean`.
-    pub hide_forgot_my_password: Option<bool>,
-    /// Property `hidePrivacyAndCookies`: `Edm.Boolean`.
-    pub hide_privacy_and_cookies: Option<bool>,
-    /// Property `hideResetItNow`: `Edm.Boolean`.
-    pub hide_reset_it_now: Option<bool>,
-    /// Property `hideTermsOfUse`: `Edm.Boolean`.
-    pub hide_terms_of_use: Option<bool>,
+pub struct ConditionalAccessAuthenticationFlows {
+    /// Property `transferMethods`: `microsoft.graph.conditionalAccessTransferMethods`, not nullable.
+    pub transfer_methods: Option<ConditionalAccessTransferMethods>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_organization")]
-impl serde::Serialize for LoginPageTextVisibilitySettings {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessAuthenticationFlows {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_organization")]
-impl LoginPageTextVisibilitySettings {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessAuthenticationFlows {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageTextVisibilitySettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessAuthenticationFlows";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("transferMethods", &self.transfer_methods);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessAuthenticationFlows {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessAuthenticationFlows {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "transferMethods" => {
+                read_nullable(map, key, &mut self.transfer_methods, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessAuthenticationFlows {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessAuthenticationFlows`] by wire name, each a [`Field<ConditionalAccessAuthenticationFlows>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessAuthenticationFlows::set_null`].
+pub enum ConditionalAccessAuthenticationFlowsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessAuthenticationFlowsField {
+    /// `transferMethods`
+    pub const TransferMethods: model::Field<ConditionalAccessAuthenticationFlows> = model::Field::new(
+        "transferMethods",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessAuthenticationFlows>] = &[
+        Self::TransferMethods,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessClientApplications`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessClientApplications {
+    /// Property `agentIdServicePrincipalFilter`: `microsoft.graph.conditionalAccessFilter`.
+    pub agent_id_service_principal_filter: Option<ConditionalAccessFilter>,
+    /// Property `excludeAgentIdServicePrincipals`: `Collection(Edm.String)`, not nullable.
+    pub exclude_agent_id_service_principals: Option<Vec<String>>,
+    /// Property `excludeServicePrincipals`: `Collection(Edm.String)`, not nullable.
+    pub exclude_service_principals: Option<Vec<String>>,
+    /// Property `includeAgentIdServicePrincipals`: `Collection(Edm.String)`, not nullable.
+    pub include_agent_id_service_principals: Option<Vec<String>>,
+    /// Property `includeServicePrincipals`: `Collection(Edm.String)`, not nullable.
+    pub include_service_principals: Option<Vec<String>>,
+    /// Property `servicePrincipalFilter`: `microsoft.graph.conditionalAccessFilter`.
+    pub service_principal_filter: Option<ConditionalAccessFilter>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessClientApplications {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessClientApplications {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessClientApplications";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2693,24 +1327,28 @@ impl LoginPageTextVisibilitySettings {
         )?;
         object
             .property(
-                "hideAccountResetCredentials",
-                &self.hide_account_reset_credentials,
+                "agentIdServicePrincipalFilter",
+                &self.agent_id_service_principal_filter,
             );
         object
             .property(
-                "hideCannotAccessYourAccount",
-                &self.hide_cannot_access_your_account,
+                "excludeAgentIdServicePrincipals",
+                &self.exclude_agent_id_service_principals,
             );
-        object.property("hideForgotMyPassword", &self.hide_forgot_my_password);
-        object.property("hidePrivacyAndCookies", &self.hide_privacy_and_cookies);
-        object.property("hideResetItNow", &self.hide_reset_it_now);
-        object.property("hideTermsOfUse", &self.hide_terms_of_use);
+        object.property("excludeServicePrincipals", &self.exclude_service_principals);
+        object
+            .property(
+                "includeAgentIdServicePrincipals",
+                &self.include_agent_id_service_principals,
+            );
+        object.property("includeServicePrincipals", &self.include_service_principals);
+        object.property("servicePrincipalFilter", &self.service_principal_filter);
         object.end()
     }
 }
 
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2718,276 +1356,8 @@ impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
     }
 }
 
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hideAccountResetCredentials" => {
-                read_lenient(map, key, &mut self.hide_account_reset_credentials, extra)
-            }
-            "hideCannotAccessYourAccount" => {
-                read_lenient(map, key, &mut self.hide_cannot_access_your_account, extra)
-            }
-            "hideForgotMyPassword" => {
-                read_lenient(map, key, &mut self.hide_forgot_my_password, extra)
-            }
-            "hidePrivacyAndCookies" => {
-                read_lenient(map, key, &mut self.hide_privacy_and_cookies, extra)
-            }
-            "hideResetItNow" => {
-                read_lenient(map, key, &mut self.hide_reset_it_now, extra)
-            }
-            "hideTermsOfUse" => {
-                read_lenient(map, key, &mut self.hide_terms_of_use, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl LoginPageTextVisibilitySettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`LoginPageTextVisibilitySettings`] by wire name, each a [`Field<LoginPageTextVisibilitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageTextVisibilitySettings::set_null`].
-pub enum LoginPageTextVisibilitySettingsField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl LoginPageTextVisibilitySettingsField {
-    /// `hideAccountResetCredentials`
-    pub const HideAccountResetCredentials: model::Field<
-        LoginPageTextVisibilitySettings,
-    > = model::Field::new("hideAccountResetCredentials");
-    /// `hideCannotAccessYourAccount`
-    pub const HideCannotAccessYourAccount: model::Field<
-        LoginPageTextVisibilitySettings,
-    > = model::Field::new("hideCannotAccessYourAccount");
-    /// `hideForgotMyPassword`
-    pub const HideForgotMyPassword: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideForgotMyPassword",
-    );
-    /// `hidePrivacyAndCookies`
-    pub const HidePrivacyAndCookies: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hidePrivacyAndCookies",
-    );
-    /// `hideResetItNow`
-    pub const HideResetItNow: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideResetItNow",
-    );
-    /// `hideTermsOfUse`
-    pub const HideTermsOfUse: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideTermsOfUse",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LoginPageTextVisibilitySettings>] = &[
-        Self::HideAccountResetCredentials,
-        Self::HideCannotAccessYourAccount,
-        Self::HideForgotMyPassword,
-        Self::HidePrivacyAndCookies,
-        Self::HideResetItNow,
-        Self::HideTermsOfUse,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.numberColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberColumn {
-    /// Property `decimalPlaces`: `Edm.String`.
-    pub decimal_places: Option<String>,
-    /// Property `displayAs`: `Edm.String`.
-    pub display_as: Option<String>,
-    /// Property `maximum`: `Edm.Double`.
-    pub maximum: Option<f64>,
-    /// Property `minimum`: `Edm.Double`.
-    pub minimum: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for NumberColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl NumberColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.numberColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("decimalPlaces", &self.decimal_places);
-        object.property("displayAs", &self.display_as);
-        object.property("maximum", &self.maximum);
-        object.property("minimum", &self.minimum);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for NumberColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for NumberColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "decimalPlaces" => read_lenient(map, key, &mut self.decimal_places, extra),
-            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
-            "maximum" => read_lenient(map, key, &mut self.maximum, extra),
-            "minimum" => read_lenient(map, key, &mut self.minimum, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl NumberColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`NumberColumn`] by wire name, each a [`Field<NumberColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NumberColumn::set_null`].
-pub enum NumberColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl NumberColumnField {
-    /// `decimalPlaces`
-    pub const DecimalPlaces: model::Field<NumberColumn> = model::Field::new(
-        "decimalPlaces",
-    );
-    /// `displayAs`
-    pub const DisplayAs: model::Field<NumberColumn> = model::Field::new("displayAs");
-    /// `maximum`
-    pub const Maximum: model::Field<NumberColumn> = model::Field::new("maximum");
-    /// `minimum`
-    pub const Minimum: model::Field<NumberColumn> = model::Field::new("minimum");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NumberColumn>] = &[
-        Self::DecimalPlaces,
-        Self::DisplayAs,
-        Self::Maximum,
-        Self::Minimum,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.objectDefinition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ObjectDefinition {
-    /// Property `attributes`: `Collection(microsoft.graph.attributeDefinition)`.
-    pub attributes: Option<Vec<AttributeDefinition>>,
-    /// Property `metadata`: `Collection(microsoft.graph.objectDefinitionMetadataEntry)`.
-    pub metadata: Option<Vec<ObjectDefinitionMetadataEntry>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `supportedApis`: `Collection(Edm.String)`.
-    pub supported_apis: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attributes", &self.attributes);
-        object.property("metadata", &self.metadata);
-        object.property("name", &self.name);
-        object.property("supportedApis", &self.supported_apis);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessClientApplications {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2996,259 +1366,38 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
-            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "supportedApis" => read_lenient(map, key, &mut self.supported_apis, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ObjectDefinition`] by wire name, each a [`Field<ObjectDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
-pub enum ObjectDefinitionField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ObjectDefinitionField {
-    /// `attributes`
-    pub const Attributes: model::Field<ObjectDefinition> = model::Field::new(
-        "attributes",
-    );
-    /// `metadata`
-    pub const Metadata: model::Field<ObjectDefinition> = model::Field::new("metadata");
-    /// `name`
-    pub const Name: model::Field<ObjectDefinition> = model::Field::new("name");
-    /// `supportedApis`
-    pub const SupportedApis: model::Field<ObjectDefinition> = model::Field::new(
-        "supportedApis",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ObjectDefinition>] = &[
-        Self::Attributes,
-        Self::Metadata,
-        Self::Name,
-        Self::SupportedApis,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.objectDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ObjectDefinitionMetadataEntry {
-    /// Property `key`: `microsoft.graph.objectDefinitionMetadata`.
-    pub key: Option<ObjectDefinitionMetadata>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectDefinitionMetadataEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectDefinitionMetadataEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinitionMetadataEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadataEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectDefinitionMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ObjectDefinitionMetadataEntry`] by wire name, each a [`Field<ObjectDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
-pub enum ObjectDefinitionMetadataEntryField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ObjectDefinitionMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
-        "key",
-    );
-    /// `value`
-    pub const Value: model::Field<ObjectDefinitionMetadataEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ObjectDefinitionMetadataEntry>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.objectMapping`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ObjectMapping {
-    /// Property `attributeMappings`: `Collection(microsoft.graph.attributeMapping)`.
-    pub attribute_mappings: Option<Vec<AttributeMapping>>,
-    /// Property `enabled`: `Edm.Boolean`, not nullable.
-    pub enabled: Option<bool>,
-    /// Property `flowTypes`: `microsoft.graph.objectFlowTypes`, not nullable.
-    pub flow_types: Option<ObjectFlowTypes>,
-    /// Property `metadata`: `Collection(microsoft.graph.objectMappingMetadataEntry)`.
-    pub metadata: Option<Vec<ObjectMappingMetadataEntry>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `scope`: `microsoft.graph.filter`.
-    pub scope: Option<Filter>,
-    /// Property `sourceObjectName`: `Edm.String`.
-    pub source_object_name: Option<String>,
-    /// Property `targetObjectName`: `Edm.String`.
-    pub target_object_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectMapping {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectMapping";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attributeMappings", &self.attribute_mappings);
-        object.property("enabled", &self.enabled);
-        object.property("flowTypes", &self.flow_types);
-        object.property("metadata", &self.metadata);
-        object.property("name", &self.name);
-        object.property("scope", &self.scope);
-        object.property("sourceObjectName", &self.source_object_name);
-        object.property("targetObjectName", &self.target_object_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ObjectMapping {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "attributeMappings" => {
-                read_nullable(map, key, &mut self.attribute_mappings, extra)
+            "agentIdServicePrincipalFilter" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.agent_id_service_principal_filter,
+                    extra,
+                )
             }
-            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
-            "flowTypes" => read_nullable(map, key, &mut self.flow_types, extra),
-            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "sourceObjectName" => {
-                read_lenient(map, key, &mut self.source_object_name, extra)
+            "excludeAgentIdServicePrincipals" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.exclude_agent_id_service_principals,
+                    extra,
+                )
             }
-            "targetObjectName" => {
-                read_lenient(map, key, &mut self.target_object_name, extra)
+            "excludeServicePrincipals" => {
+                read_lenient(map, key, &mut self.exclude_service_principals, extra)
+            }
+            "includeAgentIdServicePrincipals" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.include_agent_id_service_principals,
+                    extra,
+                )
+            }
+            "includeServicePrincipals" => {
+                read_lenient(map, key, &mut self.include_service_principals, extra)
+            }
+            "servicePrincipalFilter" => {
+                read_nullable(map, key, &mut self.service_principal_filter, extra)
             }
             _ => Ok(false),
         }
@@ -3260,8 +1409,8 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl ObjectMapping {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessClientApplications {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3271,73 +1420,95 @@ impl ObjectMapping {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ObjectMapping`] by wire name, each a [`Field<ObjectMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
-pub enum ObjectMappingField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessClientApplications`] by wire name, each a [`Field<ConditionalAccessClientApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessClientApplications::set_null`].
+pub enum ConditionalAccessClientApplicationsField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl ObjectMappingField {
-    /// `attributeMappings`
-    pub const AttributeMappings: model::Field<ObjectMapping> = model::Field::new(
-        "attributeMappings",
-    );
-    /// `enabled`
-    pub const Enabled: model::Field<ObjectMapping> = model::Field::new("enabled");
-    /// `flowTypes`
-    pub const FlowTypes: model::Field<ObjectMapping> = model::Field::new("flowTypes");
-    /// `metadata`
-    pub const Metadata: model::Field<ObjectMapping> = model::Field::new("metadata");
-    /// `name`
-    pub const Name: model::Field<ObjectMapping> = model::Field::new("name");
-    /// `scope`
-    pub const Scope: model::Field<ObjectMapping> = model::Field::new("scope");
-    /// `sourceObjectName`
-    pub const SourceObjectName: model::Field<ObjectMapping> = model::Field::new(
-        "sourceObjectName",
-    );
-    /// `targetObjectName`
-    pub const TargetObjectName: model::Field<ObjectMapping> = model::Field::new(
-        "targetObjectName",
-    );
+impl ConditionalAccessClientApplicationsField {
+    /// `agentIdServicePrincipalFilter`
+    pub const AgentIdServicePrincipalFilter: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("agentIdServicePrincipalFilter");
+    /// `excludeAgentIdServicePrincipals`
+    pub const ExcludeAgentIdServicePrincipals: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("excludeAgentIdServicePrincipals");
+    /// `excludeServicePrincipals`
+    pub const ExcludeServicePrincipals: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("excludeServicePrincipals");
+    /// `includeAgentIdServicePrincipals`
+    pub const IncludeAgentIdServicePrincipals: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("includeAgentIdServicePrincipals");
+    /// `includeServicePrincipals`
+    pub const IncludeServicePrincipals: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("includeServicePrincipals");
+    /// `servicePrincipalFilter`
+    pub const ServicePrincipalFilter: model::Field<
+        ConditionalAccessClientApplications,
+    > = model::Field::new("servicePrincipalFilter");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ObjectMapping>] = &[
-        Self::AttributeMappings,
-        Self::Enabled,
-        Self::FlowTypes,
-        Self::Metadata,
-        Self::Name,
-        Self::Scope,
-        Self::SourceObjectName,
-        Self::TargetObjectName,
+    pub const ALL: &'static [model::Field<ConditionalAccessClientApplications>] = &[
+        Self::AgentIdServicePrincipalFilter,
+        Self::ExcludeAgentIdServicePrincipals,
+        Self::ExcludeServicePrincipals,
+        Self::IncludeAgentIdServicePrincipals,
+        Self::IncludeServicePrincipals,
+        Self::ServicePrincipalFilter,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.objectMappingMetadataEntry`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessConditionSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ObjectMappingMetadataEntry {
-    /// Property `key`: `microsoft.graph.objectMappingMetadata`.
-    pub key: Option<ObjectMappingMetadata>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct ConditionalAccessConditionSet {
+    /// Property `agentIdRiskLevels`: `microsoft.graph.conditionalAccessAgentIdRiskLevels`.
+    pub agent_id_risk_levels: Option<ConditionalAccessAgentIdRiskLevels>,
+    /// Property `applications`: `microsoft.graph.conditionalAccessApplications`.
+    pub applications: Option<ConditionalAccessApplications>,
+    /// Property `authenticationFlows`: `microsoft.graph.conditionalAccessAuthenticationFlows`.
+    pub authentication_flows: Option<ConditionalAccessAuthenticationFlows>,
+    /// Property `clientApplications`: `microsoft.graph.conditionalAccessClientApplications`.
+    pub client_applications: Option<ConditionalAccessClientApplications>,
+    /// Property `clientAppTypes`: `Collection(microsoft.graph.conditionalAccessClientApp)`, not nullable.
+    pub client_app_types: Option<Vec<ConditionalAccessClientApp>>,
+    /// Property `devices`: `microsoft.graph.conditionalAccessDevices`.
+    pub devices: Option<ConditionalAccessDevices>,
+    /// Property `deviceStates`: `microsoft.graph.conditionalAccessDeviceStates`.
+    pub device_states: Option<ConditionalAccessDeviceStates>,
+    /// Property `locations`: `microsoft.graph.conditionalAccessLocations`.
+    pub locations: Option<ConditionalAccessLocations>,
+    /// Property `platforms`: `microsoft.graph.conditionalAccessPlatforms`.
+    pub platforms: Option<ConditionalAccessPlatforms>,
+    /// Property `servicePrincipalRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
+    pub service_principal_risk_levels: Option<Vec<RiskLevel>>,
+    /// Property `signInRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
+    pub sign_in_risk_levels: Option<Vec<RiskLevel>>,
+    /// Property `userRiskLevels`: `Collection(microsoft.graph.riskLevel)`, not nullable.
+    pub user_risk_levels: Option<Vec<RiskLevel>>,
+    /// Property `users`: `microsoft.graph.conditionalAccessUsers`.
+    pub users: Option<ConditionalAccessUsers>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectMappingMetadataEntry {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessConditionSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl ObjectMappingMetadataEntry {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessConditionSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectMappingMetadataEntry";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessConditionSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3350,14 +1521,26 @@ impl ObjectMappingMetadataEntry {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
+        object.property("agentIdRiskLevels", &self.agent_id_risk_levels);
+        object.property("applications", &self.applications);
+        object.property("authenticationFlows", &self.authentication_flows);
+        object.property("clientApplications", &self.client_applications);
+        object.property("clientAppTypes", &self.client_app_types);
+        object.property("devices", &self.devices);
+        object.property("deviceStates", &self.device_states);
+        object.property("locations", &self.locations);
+        object.property("platforms", &self.platforms);
+        object
+            .property("servicePrincipalRiskLevels", &self.service_principal_risk_levels);
+        object.property("signInRiskLevels", &self.sign_in_risk_levels);
+        object.property("userRiskLevels", &self.user_risk_levels);
+        object.property("users", &self.users);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectMappingMetadataEntry {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessConditionSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3365,575 +1548,8 @@ impl<'de> serde::Deserialize<'de> for ObjectMappingMetadataEntry {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectMappingMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ObjectMappingMetadataEntry`] by wire name, each a [`Field<ObjectMappingMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
-pub enum ObjectMappingMetadataEntryField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ObjectMappingMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<ObjectMappingMetadataEntry> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<ObjectMappingMetadataEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ObjectMappingMetadataEntry>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_public_error")]
-/// CSDL complex type `microsoft.graph.publicErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicErrorDetail {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `target`: `Edm.String`.
-    pub target: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_public_error")]
-impl serde::Serialize for PublicErrorDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicErrorDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicErrorDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl graph_odata_runtime::model::ODataObject for PublicErrorDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "target" => read_lenient(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicErrorDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_public_error")]
-/// The properties of [`PublicErrorDetail`] by wire name, each a [`Field<PublicErrorDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicErrorDetail::set_null`].
-pub enum PublicErrorDetailField {}
-
-#[cfg(feature = "_public_error")]
-#[allow(non_upper_case_globals)]
-impl PublicErrorDetailField {
-    /// `code`
-    pub const Code: model::Field<PublicErrorDetail> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<PublicErrorDetail> = model::Field::new("message");
-    /// `target`
-    pub const Target: model::Field<PublicErrorDetail> = model::Field::new("target");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicErrorDetail>] = &[
-        Self::Code,
-        Self::Message,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_public_error")]
-/// CSDL complex type `microsoft.graph.publicInnerError`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicInnerError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<PublicErrorDetail>>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `target`: `Edm.String`.
-    pub target: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_public_error")]
-impl serde::Serialize for PublicInnerError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicInnerError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicInnerError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("details", &self.details);
-        object.property("message", &self.message);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl<'de> serde::Deserialize<'de> for PublicInnerError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl graph_odata_runtime::model::ODataObject for PublicInnerError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "target" => read_lenient(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicInnerError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_public_error")]
-/// The properties of [`PublicInnerError`] by wire name, each a [`Field<PublicInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
-pub enum PublicInnerErrorField {}
-
-#[cfg(feature = "_public_error")]
-#[allow(non_upper_case_globals)]
-impl PublicInnerErrorField {
-    /// `code`
-    pub const Code: model::Field<PublicInnerError> = model::Field::new("code");
-    /// `details`
-    pub const Details: model::Field<PublicInnerError> = model::Field::new("details");
-    /// `message`
-    pub const Message: model::Field<PublicInnerError> = model::Field::new("message");
-    /// `target`
-    pub const Target: model::Field<PublicInnerError> = model::Field::new("target");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicInnerError>] = &[
-        Self::Code,
-        Self::Details,
-        Self::Message,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.referencedObject`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReferencedObject {
-    /// Property `referencedObjectName`: `Edm.String`.
-    pub referenced_object_name: Option<String>,
-    /// Property `referencedProperty`: `Edm.String`.
-    pub referenced_property: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ReferencedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ReferencedObject {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.referencedObject";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("referencedObjectName", &self.referenced_object_name);
-        object.property("referencedProperty", &self.referenced_property);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ReferencedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ReferencedObject {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "referencedObjectName" => {
-                read_lenient(map, key, &mut self.referenced_object_name, extra)
-            }
-            "referencedProperty" => {
-                read_lenient(map, key, &mut self.referenced_property, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ReferencedObject {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ReferencedObject`] by wire name, each a [`Field<ReferencedObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
-pub enum ReferencedObjectField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ReferencedObjectField {
-    /// `referencedObjectName`
-    pub const ReferencedObjectName: model::Field<ReferencedObject> = model::Field::new(
-        "referencedObjectName",
-    );
-    /// `referencedProperty`
-    pub const ReferencedProperty: model::Field<ReferencedObject> = model::Field::new(
-        "referencedProperty",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReferencedObject>] = &[
-        Self::ReferencedObjectName,
-        Self::ReferencedProperty,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.sharingLinkExpirationStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingLinkExpirationStatus {
-    /// Property `defaultExpirationInDays`: `Edm.Int32`.
-    pub default_expiration_in_days: Option<i32>,
-    /// Property `disabledReason`: `Edm.String`.
-    pub disabled_reason: Option<String>,
-    /// Property `enabled`: `Edm.Boolean`.
-    pub enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingLinkExpirationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SharingLinkExpirationStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLinkExpirationStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultExpirationInDays", &self.default_expiration_in_days);
-        object.property("disabledReason", &self.disabled_reason);
-        object.property("enabled", &self.enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingLinkExpirationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SharingLinkExpirationStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultExpirationInDays" => {
-                read_lenient(map, key, &mut self.default_expiration_in_days, extra)
-            }
-            "disabledReason" => read_lenient(map, key, &mut self.disabled_reason, extra),
-            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SharingLinkExpirationStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`SharingLinkExpirationStatus`] by wire name, each a [`Field<SharingLinkExpirationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLinkExpirationStatus::set_null`].
-pub enum SharingLinkExpirationStatusField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl SharingLinkExpirationStatusField {
-    /// `defaultExpirationInDays`
-    pub const DefaultExpirationInDays: model::Field<SharingLinkExpirationStatus> = model::Field::new(
-        "defaultExpirationInDays",
-    );
-    /// `disabledReason`
-    pub const DisabledReason: model::Field<SharingLinkExpirationStatus> = model::Field::new(
-        "disabledReason",
-    );
-    /// `enabled`
-    pub const Enabled: model::Field<SharingLinkExpirationStatus> = model::Field::new(
-        "enabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingLinkExpirationStatus>] = &[
-        Self::DefaultExpirationInDays,
-        Self::DisabledReason,
-        Self::Enabled,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.sharingLinkVariants`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingLinkVariants {
-    /// Property `addressBarLinkPermission`: `microsoft.graph.sharingRole`.
-    pub address_bar_link_permission: Option<SharingRole>,
-    /// Property `allowEmbed`: `microsoft.graph.sharingOperationStatus`.
-    pub allow_embed: Option<SharingOperationStatus>,
-    /// Property `passwordProtected`: `microsoft.graph.sharingOperationStatus`.
-    pub password_protected: Option<SharingOperationStatus>,
-    /// Property `requiresAuthentication`: `microsoft.graph.sharingOperationStatus`.
-    pub requires_authentication: Option<SharingOperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingLinkVariants {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SharingLinkVariants {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLinkVariants";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("addressBarLinkPermission", &self.address_bar_link_permission);
-        object.property("allowEmbed", &self.allow_embed);
-        object.property("passwordProtected", &self.password_protected);
-        object.property("requiresAuthentication", &self.requires_authentication);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingLinkVariants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SharingLinkVariants {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessConditionSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3942,16 +1558,33 @@ impl graph_odata_runtime::model::ODataObject for SharingLinkVariants {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "addressBarLinkPermission" => {
-                read_nullable(map, key, &mut self.address_bar_link_permission, extra)
+            "agentIdRiskLevels" => {
+                read_nullable(map, key, &mut self.agent_id_risk_levels, extra)
             }
-            "allowEmbed" => read_nullable(map, key, &mut self.allow_embed, extra),
-            "passwordProtected" => {
-                read_nullable(map, key, &mut self.password_protected, extra)
+            "applications" => read_nullable(map, key, &mut self.applications, extra),
+            "authenticationFlows" => {
+                read_nullable(map, key, &mut self.authentication_flows, extra)
             }
-            "requiresAuthentication" => {
-                read_nullable(map, key, &mut self.requires_authentication, extra)
+            "clientApplications" => {
+                read_nullable(map, key, &mut self.client_applications, extra)
             }
+            "clientAppTypes" => {
+                read_nullable(map, key, &mut self.client_app_types, extra)
+            }
+            "devices" => read_nullable(map, key, &mut self.devices, extra),
+            "deviceStates" => read_nullable(map, key, &mut self.device_states, extra),
+            "locations" => read_nullable(map, key, &mut self.locations, extra),
+            "platforms" => read_nullable(map, key, &mut self.platforms, extra),
+            "servicePrincipalRiskLevels" => {
+                read_nullable(map, key, &mut self.service_principal_risk_levels, extra)
+            }
+            "signInRiskLevels" => {
+                read_nullable(map, key, &mut self.sign_in_risk_levels, extra)
+            }
+            "userRiskLevels" => {
+                read_nullable(map, key, &mut self.user_risk_levels, extra)
+            }
+            "users" => read_nullable(map, key, &mut self.users, extra),
             _ => Ok(false),
         }
     }
@@ -3962,8 +1595,8 @@ impl graph_odata_runtime::model::ODataObject for SharingLinkVariants {
     }
 }
 
-#[cfg(feature = "_json")]
-impl SharingLinkVariants {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessConditionSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3973,63 +1606,108 @@ impl SharingLinkVariants {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`SharingLinkVariants`] by wire name, each a [`Field<SharingLinkVariants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLinkVariants::set_null`].
-pub enum SharingLinkVariantsField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessConditionSet`] by wire name, each a [`Field<ConditionalAccessConditionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessConditionSet::set_null`].
+pub enum ConditionalAccessConditionSetField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl SharingLinkVariantsField {
-    /// `addressBarLinkPermission`
-    pub const AddressBarLinkPermission: model::Field<SharingLinkVariants> = model::Field::new(
-        "addressBarLinkPermission",
+impl ConditionalAccessConditionSetField {
+    /// `agentIdRiskLevels`
+    pub const AgentIdRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "agentIdRiskLevels",
     );
-    /// `allowEmbed`
-    pub const AllowEmbed: model::Field<SharingLinkVariants> = model::Field::new(
-        "allowEmbed",
+    /// `applications`
+    pub const Applications: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "applications",
     );
-    /// `passwordProtected`
-    pub const PasswordProtected: model::Field<SharingLinkVariants> = model::Field::new(
-        "passwordProtected",
+    /// `authenticationFlows`
+    pub const AuthenticationFlows: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "authenticationFlows",
     );
-    /// `requiresAuthentication`
-    pub const RequiresAuthentication: model::Field<SharingLinkVariants> = model::Field::new(
-        "requiresAuthentication",
+    /// `clientApplications`
+    pub const ClientApplications: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "clientApplications",
+    );
+    /// `clientAppTypes`
+    pub const ClientAppTypes: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "clientAppTypes",
+    );
+    /// `devices`
+    pub const Devices: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "devices",
+    );
+    /// `deviceStates`
+    pub const DeviceStates: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "deviceStates",
+    );
+    /// `locations`
+    pub const Locations: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "locations",
+    );
+    /// `platforms`
+    pub const Platforms: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "platforms",
+    );
+    /// `servicePrincipalRiskLevels`
+    pub const ServicePrincipalRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "servicePrincipalRiskLevels",
+    );
+    /// `signInRiskLevels`
+    pub const SignInRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "signInRiskLevels",
+    );
+    /// `userRiskLevels`
+    pub const UserRiskLevels: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "userRiskLevels",
+    );
+    /// `users`
+    pub const Users: model::Field<ConditionalAccessConditionSet> = model::Field::new(
+        "users",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingLinkVariants>] = &[
-        Self::AddressBarLinkPermission,
-        Self::AllowEmbed,
-        Self::PasswordProtected,
-        Self::RequiresAuthentication,
+    pub const ALL: &'static [model::Field<ConditionalAccessConditionSet>] = &[
+        Self::AgentIdRiskLevels,
+        Self::Applications,
+        Self::AuthenticationFlows,
+        Self::ClientApplications,
+        Self::ClientAppTypes,
+        Self::Devices,
+        Self::DeviceStates,
+        Self::Locations,
+        Self::Platforms,
+        Self::ServicePrincipalRiskLevels,
+        Self::SignInRiskLevels,
+        Self::UserRiskLevels,
+        Self::Users,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.sharingOperationStatus`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessDeviceStates`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingOperationStatus {
-    /// Property `disabledReason`: `Edm.String`.
-    pub disabled_reason: Option<String>,
-    /// Property `enabled`: `Edm.Boolean`.
-    pub enabled: Option<bool>,
+pub struct ConditionalAccessDeviceStates {
+    /// Property `excludeStates`: `Collection(Edm.String)`, not nullable.
+    pub exclude_states: Option<Vec<String>>,
+    /// Property `includeStates`: `Collection(Edm.String)`, not nullable.
+    pub include_states: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingOperationStatus {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessDeviceStates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl SharingOperationStatus {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessDeviceStates {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingOperationStatus";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessDeviceStates";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4042,14 +1720,14 @@ impl SharingOperationStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("disabledReason", &self.disabled_reason);
-        object.property("enabled", &self.enabled);
+        object.property("excludeStates", &self.exclude_states);
+        object.property("includeStates", &self.include_states);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingOperationStatus {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessDeviceStates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4057,8 +1735,8 @@ impl<'de> serde::Deserialize<'de> for SharingOperationStatus {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SharingOperationStatus {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessDeviceStates {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4067,8 +1745,8 @@ impl graph_odata_runtime::model::ODataObject for SharingOperationStatus {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "disabledReason" => read_lenient(map, key, &mut self.disabled_reason, extra),
-            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "excludeStates" => read_lenient(map, key, &mut self.exclude_states, extra),
+            "includeStates" => read_lenient(map, key, &mut self.include_states, extra),
             _ => Ok(false),
         }
     }
@@ -4079,8 +1757,8 @@ impl graph_odata_runtime::model::ODataObject for SharingOperationStatus {
     }
 }
 
-#[cfg(feature = "_json")]
-impl SharingOperationStatus {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessDeviceStates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4090,53 +1768,1782 @@ impl SharingOperationStatus {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`SharingOperationStatus`] by wire name, each a [`Field<SharingOperationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingOperationStatus::set_null`].
-pub enum SharingOperationStatusField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessDeviceStates`] by wire name, each a [`Field<ConditionalAccessDeviceStates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessDeviceStates::set_null`].
+pub enum ConditionalAccessDeviceStatesField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl SharingOperationStatusField {
-    /// `disabledReason`
-    pub const DisabledReason: model::Field<SharingOperationStatus> = model::Field::new(
-        "disabledReason",
+impl ConditionalAccessDeviceStatesField {
+    /// `excludeStates`
+    pub const ExcludeStates: model::Field<ConditionalAccessDeviceStates> = model::Field::new(
+        "excludeStates",
     );
-    /// `enabled`
-    pub const Enabled: model::Field<SharingOperationStatus> = model::Field::new(
-        "enabled",
+    /// `includeStates`
+    pub const IncludeStates: model::Field<ConditionalAccessDeviceStates> = model::Field::new(
+        "includeStates",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingOperationStatus>] = &[
-        Self::DisabledReason,
-        Self::Enabled,
+    pub const ALL: &'static [model::Field<ConditionalAccessDeviceStates>] = &[
+        Self::ExcludeStates,
+        Self::IncludeStates,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessDevices`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringKeyAttributeMappingSourceValuePair {
+pub struct ConditionalAccessDevices {
+    /// Property `deviceFilter`: `microsoft.graph.conditionalAccessFilter`.
+    pub device_filter: Option<ConditionalAccessFilter>,
+    /// Property `excludeDevices`: `Collection(Edm.String)`, not nullable.
+    pub exclude_devices: Option<Vec<String>>,
+    /// Property `excludeDeviceStates`: `Collection(Edm.String)`, not nullable.
+    pub exclude_device_states: Option<Vec<String>>,
+    /// Property `includeDevices`: `Collection(Edm.String)`, not nullable.
+    pub include_devices: Option<Vec<String>>,
+    /// Property `includeDeviceStates`: `Collection(Edm.String)`, not nullable.
+    pub include_device_states: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessDevices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessDevices {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessDevices";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("deviceFilter", &self.device_filter);
+        object.property("excludeDevices", &self.exclude_devices);
+        object.property("excludeDeviceStates", &self.exclude_device_states);
+        object.property("includeDevices", &self.include_devices);
+        object.property("includeDeviceStates", &self.include_device_states);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessDevices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessDevices {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "deviceFilter" => read_nullable(map, key, &mut self.device_filter, extra),
+            "excludeDevices" => read_lenient(map, key, &mut self.exclude_devices, extra),
+            "excludeDeviceStates" => {
+                read_lenient(map, key, &mut self.exclude_device_states, extra)
+            }
+            "includeDevices" => read_lenient(map, key, &mut self.include_devices, extra),
+            "includeDeviceStates" => {
+                read_lenient(map, key, &mut self.include_device_states, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessDevices {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessDevices`] by wire name, each a [`Field<ConditionalAccessDevices>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessDevices::set_null`].
+pub enum ConditionalAccessDevicesField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessDevicesField {
+    /// `deviceFilter`
+    pub const DeviceFilter: model::Field<ConditionalAccessDevices> = model::Field::new(
+        "deviceFilter",
+    );
+    /// `excludeDevices`
+    pub const ExcludeDevices: model::Field<ConditionalAccessDevices> = model::Field::new(
+        "excludeDevices",
+    );
+    /// `excludeDeviceStates`
+    pub const ExcludeDeviceStates: model::Field<ConditionalAccessDevices> = model::Field::new(
+        "excludeDeviceStates",
+    );
+    /// `includeDevices`
+    pub const IncludeDevices: model::Field<ConditionalAccessDevices> = model::Field::new(
+        "includeDevices",
+    );
+    /// `includeDeviceStates`
+    pub const IncludeDeviceStates: model::Field<ConditionalAccessDevices> = model::Field::new(
+        "includeDeviceStates",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessDevices>] = &[
+        Self::DeviceFilter,
+        Self::ExcludeDevices,
+        Self::ExcludeDeviceStates,
+        Self::IncludeDevices,
+        Self::IncludeDeviceStates,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessEnumeratedExternalTenants`; base type `microsoft.graph.conditionalAccessExternalTenants`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessEnumeratedExternalTenants {
+    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
+    /// Inherited from `microsoft.graph.conditionalAccessExternalTenants`.
+    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
+    /// Property `members`: `Collection(Edm.String)`, not nullable.
+    pub members: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessEnumeratedExternalTenants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessEnumeratedExternalTenants {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessEnumeratedExternalTenants";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("membershipKind", &self.membership_kind);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessEnumeratedExternalTenants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject
+for ConditionalAccessEnumeratedExternalTenants {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
+            "members" => read_lenient(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessEnumeratedExternalTenants {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessEnumeratedExternalTenants`] by wire name, each a [`Field<ConditionalAccessEnumeratedExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessEnumeratedExternalTenants::set_null`].
+pub enum ConditionalAccessEnumeratedExternalTenantsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessEnumeratedExternalTenantsField {
+    /// `membershipKind`
+    pub const MembershipKind: model::Field<ConditionalAccessEnumeratedExternalTenants> = model::Field::new(
+        "membershipKind",
+    );
+    /// `members`
+    pub const Members: model::Field<ConditionalAccessEnumeratedExternalTenants> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessEnumeratedExternalTenants>] = &[
+        Self::MembershipKind,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessExternalTenants`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessExternalTenants {
+    /// Property `membershipKind`: `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`.
+    pub membership_kind: Option<ConditionalAccessExternalTenantsMembershipKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessExternalTenants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessExternalTenants {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessExternalTenants";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("membershipKind", &self.membership_kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessExternalTenants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessExternalTenants {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "membershipKind" => read_nullable(map, key, &mut self.membership_kind, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessExternalTenants {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessExternalTenants`] by wire name, each a [`Field<ConditionalAccessExternalTenants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessExternalTenants::set_null`].
+pub enum ConditionalAccessExternalTenantsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessExternalTenantsField {
+    /// `membershipKind`
+    pub const MembershipKind: model::Field<ConditionalAccessExternalTenants> = model::Field::new(
+        "membershipKind",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessExternalTenants>] = &[
+        Self::MembershipKind,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// A `microsoft.graph.conditionalAccessExternalTenants` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ConditionalAccessExternalTenants`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyConditionalAccessExternalTenants {
+    /// The base type itself, or a derived type unknown to this crate.
+    ConditionalAccessExternalTenants(Box<ConditionalAccessExternalTenants>),
+    /// `microsoft.graph.conditionalAccessAllExternalTenants`
+    ConditionalAccessAllExternalTenants(Box<ConditionalAccessAllExternalTenants>),
+    /// `microsoft.graph.conditionalAccessEnumeratedExternalTenants`
+    ConditionalAccessEnumeratedExternalTenants(
+        Box<ConditionalAccessEnumeratedExternalTenants>,
+    ),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyConditionalAccessExternalTenants {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ConditionalAccessExternalTenants(_) => {
+                ConditionalAccessExternalTenants::ODATA_TYPE
+            }
+            Self::ConditionalAccessAllExternalTenants(_) => {
+                ConditionalAccessAllExternalTenants::ODATA_TYPE
+            }
+            Self::ConditionalAccessEnumeratedExternalTenants(_) => {
+                ConditionalAccessEnumeratedExternalTenants::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`ConditionalAccessExternalTenants`] (or of an unknown derived type).
+    pub fn as_conditional_access_external_tenants(
+        &self,
+    ) -> Option<&ConditionalAccessExternalTenants> {
+        match self {
+            Self::ConditionalAccessExternalTenants(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl Default for AnyConditionalAccessExternalTenants {
+    fn default() -> Self {
+        Self::ConditionalAccessExternalTenants(Box::default())
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<ConditionalAccessExternalTenants> for AnyConditionalAccessExternalTenants {
+    fn from(value: ConditionalAccessExternalTenants) -> Self {
+        Self::ConditionalAccessExternalTenants(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyConditionalAccessExternalTenants {
+    /// The value if it is a [`AnyConditionalAccessExternalTenants::ConditionalAccessAllExternalTenants`] variant.
+    pub fn as_conditional_access_all_external_tenants(
+        &self,
+    ) -> Option<&ConditionalAccessAllExternalTenants> {
+        match self {
+            Self::ConditionalAccessAllExternalTenants(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyConditionalAccessExternalTenants::ConditionalAccessEnumeratedExternalTenants`] variant.
+    pub fn as_conditional_access_enumerated_external_tenants(
+        &self,
+    ) -> Option<&ConditionalAccessEnumeratedExternalTenants> {
+        match self {
+            Self::ConditionalAccessEnumeratedExternalTenants(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<ConditionalAccessAllExternalTenants> for AnyConditionalAccessExternalTenants {
+    fn from(value: ConditionalAccessAllExternalTenants) -> Self {
+        Self::ConditionalAccessAllExternalTenants(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<ConditionalAccessEnumeratedExternalTenants>
+for AnyConditionalAccessExternalTenants {
+    fn from(value: ConditionalAccessEnumeratedExternalTenants) -> Self {
+        Self::ConditionalAccessEnumeratedExternalTenants(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AnyConditionalAccessExternalTenants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ConditionalAccessExternalTenants(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ConditionalAccessAllExternalTenants(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ConditionalAccessAllExternalTenants::ODATA_TYPE),
+                    )
+            }
+            Self::ConditionalAccessEnumeratedExternalTenants(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ConditionalAccessEnumeratedExternalTenants::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AnyConditionalAccessExternalTenants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.conditionalAccessAllExternalTenants"
+            | "graph.conditionalAccessAllExternalTenants" => {
+                serde_json::from_value(value)
+                    .map(Self::ConditionalAccessAllExternalTenants)
+            }
+            "microsoft.graph.conditionalAccessEnumeratedExternalTenants"
+            | "graph.conditionalAccessEnumeratedExternalTenants" => {
+                serde_json::from_value(value)
+                    .map(Self::ConditionalAccessEnumeratedExternalTenants)
+            }
+            _ => {
+                serde_json::from_value(value).map(Self::ConditionalAccessExternalTenants)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessFilter`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessFilter {
+    /// Property `mode`: `microsoft.graph.filterMode`, not nullable.
+    pub mode: Option<FilterMode>,
+    /// Property `rule`: `Edm.String`, not nullable.
+    pub rule: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessFilter {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessFilter";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("mode", &self.mode);
+        object.property("rule", &self.rule);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessFilter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "mode" => read_nullable(map, key, &mut self.mode, extra),
+            "rule" => read_lenient(map, key, &mut self.rule, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessFilter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessFilter`] by wire name, each a [`Field<ConditionalAccessFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessFilter::set_null`].
+pub enum ConditionalAccessFilterField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessFilterField {
+    /// `mode`
+    pub const Mode: model::Field<ConditionalAccessFilter> = model::Field::new("mode");
+    /// `rule`
+    pub const Rule: model::Field<ConditionalAccessFilter> = model::Field::new("rule");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessFilter>] = &[
+        Self::Mode,
+        Self::Rule,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessGrantControls`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessGrantControls {
+    /// Property `builtInControls`: `Collection(microsoft.graph.conditionalAccessGrantControl)`, not nullable.
+    pub built_in_controls: Option<Vec<ConditionalAccessGrantControl>>,
+    /// Property `customAuthenticationFactors`: `Collection(Edm.String)`, not nullable.
+    pub custom_authentication_factors: Option<Vec<String>>,
+    /// Property `operator`: `Edm.String`.
+    pub operator: Option<String>,
+    /// Property `termsOfUse`: `Collection(Edm.String)`, not nullable.
+    pub terms_of_use: Option<Vec<String>>,
+    /// Navigation property `authenticationStrength`: `microsoft.graph.authenticationStrengthPolicy`, contained; present when expanded (`$expand`).
+    pub authentication_strength: Option<AuthenticationStrengthPolicy>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessGrantControls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessGrantControls {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessGrantControls";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("builtInControls", &self.built_in_controls);
+        object
+            .property(
+                "customAuthenticationFactors",
+                &self.custom_authentication_factors,
+            );
+        object.property("operator", &self.operator);
+        object.property("termsOfUse", &self.terms_of_use);
+        object.property("authenticationStrength", &self.authentication_strength);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessGrantControls {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "builtInControls" => {
+                read_nullable(map, key, &mut self.built_in_controls, extra)
+            }
+            "customAuthenticationFactors" => {
+                read_lenient(map, key, &mut self.custom_authentication_factors, extra)
+            }
+            "operator" => read_lenient(map, key, &mut self.operator, extra),
+            "termsOfUse" => read_lenient(map, key, &mut self.terms_of_use, extra),
+            "authenticationStrength" => {
+                read_nullable(map, key, &mut self.authentication_strength, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessGrantControls {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessGrantControls`] by wire name, each a [`Field<ConditionalAccessGrantControls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessGrantControls::set_null`].
+pub enum ConditionalAccessGrantControlsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessGrantControlsField {
+    /// `builtInControls`
+    pub const BuiltInControls: model::Field<ConditionalAccessGrantControls> = model::Field::new(
+        "builtInControls",
+    );
+    /// `customAuthenticationFactors`
+    pub const CustomAuthenticationFactors: model::Field<
+        ConditionalAccessGrantControls,
+    > = model::Field::new("customAuthenticationFactors");
+    /// `operator`
+    pub const Operator: model::Field<ConditionalAccessGrantControls> = model::Field::new(
+        "operator",
+    );
+    /// `termsOfUse`
+    pub const TermsOfUse: model::Field<ConditionalAccessGrantControls> = model::Field::new(
+        "termsOfUse",
+    );
+    /// `authenticationStrength`
+    pub const AuthenticationStrength: model::Field<ConditionalAccessGrantControls> = model::Field::new(
+        "authenticationStrength",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessGrantControls>] = &[
+        Self::BuiltInControls,
+        Self::CustomAuthenticationFactors,
+        Self::Operator,
+        Self::TermsOfUse,
+        Self::AuthenticationStrength,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessGuestsOrExternalUsers {
+    /// Property `externalTenants`: `microsoft.graph.conditionalAccessExternalTenants`.
+    pub external_tenants: Option<AnyConditionalAccessExternalTenants>,
+    /// Property `guestOrExternalUserTypes`: `microsoft.graph.conditionalAccessGuestOrExternalUserTypes`, not nullable.
+    pub guest_or_external_user_types: Option<ConditionalAccessGuestOrExternalUserTypes>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessGuestsOrExternalUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessGuestsOrExternalUsers {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessGuestsOrExternalUsers";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("externalTenants", &self.external_tenants);
+        object.property("guestOrExternalUserTypes", &self.guest_or_external_user_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessGuestsOrExternalUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessGuestsOrExternalUsers {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "externalTenants" => {
+                read_nullable(map, key, &mut self.external_tenants, extra)
+            }
+            "guestOrExternalUserTypes" => {
+                read_nullable(map, key, &mut self.guest_or_external_user_types, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessGuestsOrExternalUsers {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessGuestsOrExternalUsers`] by wire name, each a [`Field<ConditionalAccessGuestsOrExternalUsers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessGuestsOrExternalUsers::set_null`].
+pub enum ConditionalAccessGuestsOrExternalUsersField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessGuestsOrExternalUsersField {
+    /// `externalTenants`
+    pub const ExternalTenants: model::Field<ConditionalAccessGuestsOrExternalUsers> = model::Field::new(
+        "externalTenants",
+    );
+    /// `guestOrExternalUserTypes`
+    pub const GuestOrExternalUserTypes: model::Field<
+        ConditionalAccessGuestsOrExternalUsers,
+    > = model::Field::new("guestOrExternalUserTypes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessGuestsOrExternalUsers>] = &[
+        Self::ExternalTenants,
+        Self::GuestOrExternalUserTypes,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessLocations`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessLocations {
+    /// Property `excludeLocations`: `Collection(Edm.String)`, not nullable.
+    pub exclude_locations: Option<Vec<String>>,
+    /// Property `includeLocations`: `Collection(Edm.String)`, not nullable.
+    pub include_locations: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessLocations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessLocations {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessLocations";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeLocations", &self.exclude_locations);
+        object.property("includeLocations", &self.include_locations);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessLocations {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeLocations" => {
+                read_lenient(map, key, &mut self.exclude_locations, extra)
+            }
+            "includeLocations" => {
+                read_lenient(map, key, &mut self.include_locations, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessLocations {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessLocations`] by wire name, each a [`Field<ConditionalAccessLocations>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessLocations::set_null`].
+pub enum ConditionalAccessLocationsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessLocationsField {
+    /// `excludeLocations`
+    pub const ExcludeLocations: model::Field<ConditionalAccessLocations> = model::Field::new(
+        "excludeLocations",
+    );
+    /// `includeLocations`
+    pub const IncludeLocations: model::Field<ConditionalAccessLocations> = model::Field::new(
+        "includeLocations",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessLocations>] = &[
+        Self::ExcludeLocations,
+        Self::IncludeLocations,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessPlatforms`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessPlatforms {
+    /// Property `excludePlatforms`: `Collection(microsoft.graph.conditionalAccessDevicePlatform)`, not nullable.
+    pub exclude_platforms: Option<Vec<ConditionalAccessDevicePlatform>>,
+    /// Property `includePlatforms`: `Collection(microsoft.graph.conditionalAccessDevicePlatform)`, not nullable.
+    pub include_platforms: Option<Vec<ConditionalAccessDevicePlatform>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessPlatforms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessPlatforms {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPlatforms";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludePlatforms", &self.exclude_platforms);
+        object.property("includePlatforms", &self.include_platforms);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessPlatforms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessPlatforms {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludePlatforms" => {
+                read_nullable(map, key, &mut self.exclude_platforms, extra)
+            }
+            "includePlatforms" => {
+                read_nullable(map, key, &mut self.include_platforms, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessPlatforms {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessPlatforms`] by wire name, each a [`Field<ConditionalAccessPlatforms>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPlatforms::set_null`].
+pub enum ConditionalAccessPlatformsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessPlatformsField {
+    /// `excludePlatforms`
+    pub const ExcludePlatforms: model::Field<ConditionalAccessPlatforms> = model::Field::new(
+        "excludePlatforms",
+    );
+    /// `includePlatforms`
+    pub const IncludePlatforms: model::Field<ConditionalAccessPlatforms> = model::Field::new(
+        "includePlatforms",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessPlatforms>] = &[
+        Self::ExcludePlatforms,
+        Self::IncludePlatforms,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessSessionControls`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessSessionControls {
+    /// Property `applicationEnforcedRestrictions`: `microsoft.graph.applicationEnforcedRestrictionsSessionControl`.
+    pub application_enforced_restrictions: Option<
+        ApplicationEnforcedRestrictionsSessionControl,
+    >,
+    /// Property `cloudAppSecurity`: `microsoft.graph.cloudAppSecuritySessionControl`.
+    pub cloud_app_security: Option<CloudAppSecuritySessionControl>,
+    /// Property `continuousAccessEvaluation`: `microsoft.graph.continuousAccessEvaluationSessionControl`.
+    pub continuous_access_evaluation: Option<ContinuousAccessEvaluationSessionControl>,
+    /// Property `disableResilienceDefaults`: `Edm.Boolean`.
+    pub disable_resilience_defaults: Option<bool>,
+    /// Property `persistentBrowser`: `microsoft.graph.persistentBrowserSessionControl`.
+    pub persistent_browser: Option<PersistentBrowserSessionControl>,
+    /// Property `secureSignInSession`: `microsoft.graph.secureSignInSessionControl`.
+    pub secure_sign_in_session: Option<SecureSignInSessionControl>,
+    /// Property `signInFrequency`: `microsoft.graph.signInFrequencySessionControl`.
+    pub sign_in_frequency: Option<SignInFrequencySessionControl>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessSessionControls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessSessionControls {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessSessionControls";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "applicationEnforcedRestrictions",
+                &self.application_enforced_restrictions,
+            );
+        object.property("cloudAppSecurity", &self.cloud_app_security);
+        object
+            .property("continuousAccessEvaluation", &self.continuous_access_evaluation);
+        object.property("disableResilienceDefaults", &self.disable_resilience_defaults);
+        object.property("persistentBrowser", &self.persistent_browser);
+        object.property("secureSignInSession", &self.secure_sign_in_session);
+        object.property("signInFrequency", &self.sign_in_frequency);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessSessionControls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessSessionControls {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "applicationEnforcedRestrictions" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.application_enforced_restrictions,
+                    extra,
+                )
+            }
+            "cloudAppSecurity" => {
+                read_nullable(map, key, &mut self.cloud_app_security, extra)
+            }
+            "continuousAccessEvaluation" => {
+                read_nullable(map, key, &mut self.continuous_access_evaluation, extra)
+            }
+            "disableResilienceDefaults" => {
+                read_lenient(map, key, &mut self.disable_resilience_defaults, extra)
+            }
+            "persistentBrowser" => {
+                read_nullable(map, key, &mut self.persistent_browser, extra)
+            }
+            "secureSignInSession" => {
+                read_nullable(map, key, &mut self.secure_sign_in_session, extra)
+            }
+            "signInFrequency" => {
+                read_nullable(map, key, &mut self.sign_in_frequency, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessSessionControls {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessSessionControls`] by wire name, each a [`Field<ConditionalAccessSessionControls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessSessionControls::set_null`].
+pub enum ConditionalAccessSessionControlsField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessSessionControlsField {
+    /// `applicationEnforcedRestrictions`
+    pub const ApplicationEnforcedRestrictions: model::Field<
+        ConditionalAccessSessionControls,
+    > = model::Field::new("applicationEnforcedRestrictions");
+    /// `cloudAppSecurity`
+    pub const CloudAppSecurity: model::Field<ConditionalAccessSessionControls> = model::Field::new(
+        "cloudAppSecurity",
+    );
+    /// `continuousAccessEvaluation`
+    pub const ContinuousAccessEvaluation: model::Field<
+        ConditionalAccessSessionControls,
+    > = model::Field::new("continuousAccessEvaluation");
+    /// `disableResilienceDefaults`
+    pub const DisableResilienceDefaults: model::Field<
+        ConditionalAccessSessionControls,
+    > = model::Field::new("disableResilienceDefaults");
+    /// `persistentBrowser`
+    pub const PersistentBrowser: model::Field<ConditionalAccessSessionControls> = model::Field::new(
+        "persistentBrowser",
+    );
+    /// `secureSignInSession`
+    pub const SecureSignInSession: model::Field<ConditionalAccessSessionControls> = model::Field::new(
+        "secureSignInSession",
+    );
+    /// `signInFrequency`
+    pub const SignInFrequency: model::Field<ConditionalAccessSessionControls> = model::Field::new(
+        "signInFrequency",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessSessionControls>] = &[
+        Self::ApplicationEnforcedRestrictions,
+        Self::CloudAppSecurity,
+        Self::ContinuousAccessEvaluation,
+        Self::DisableResilienceDefaults,
+        Self::PersistentBrowser,
+        Self::SecureSignInSession,
+        Self::SignInFrequency,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.conditionalAccessUsers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessUsers {
+    /// Property `excludeGroups`: `Collection(Edm.String)`, not nullable.
+    pub exclude_groups: Option<Vec<String>>,
+    /// Property `excludeGuestsOrExternalUsers`: `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
+    pub exclude_guests_or_external_users: Option<ConditionalAccessGuestsOrExternalUsers>,
+    /// Property `excludeRoles`: `Collection(Edm.String)`, not nullable.
+    pub exclude_roles: Option<Vec<String>>,
+    /// Property `excludeUsers`: `Collection(Edm.String)`, not nullable.
+    pub exclude_users: Option<Vec<String>>,
+    /// Property `includeGroups`: `Collection(Edm.String)`, not nullable.
+    pub include_groups: Option<Vec<String>>,
+    /// Property `includeGuestsOrExternalUsers`: `microsoft.graph.conditionalAccessGuestsOrExternalUsers`.
+    pub include_guests_or_external_users: Option<ConditionalAccessGuestsOrExternalUsers>,
+    /// Property `includeRoles`: `Collection(Edm.String)`, not nullable.
+    pub include_roles: Option<Vec<String>>,
+    /// Property `includeUsers`: `Collection(Edm.String)`, not nullable.
+    pub include_users: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessUsers {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessUsers";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeGroups", &self.exclude_groups);
+        object
+            .property(
+                "excludeGuestsOrExternalUsers",
+                &self.exclude_guests_or_external_users,
+            );
+        object.property("excludeRoles", &self.exclude_roles);
+        object.property("excludeUsers", &self.exclude_users);
+        object.property("includeGroups", &self.include_groups);
+        object
+            .property(
+                "includeGuestsOrExternalUsers",
+                &self.include_guests_or_external_users,
+            );
+        object.property("includeRoles", &self.include_roles);
+        object.property("includeUsers", &self.include_users);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessUsers {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeGroups" => read_lenient(map, key, &mut self.exclude_groups, extra),
+            "excludeGuestsOrExternalUsers" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.exclude_guests_or_external_users,
+                    extra,
+                )
+            }
+            "excludeRoles" => read_lenient(map, key, &mut self.exclude_roles, extra),
+            "excludeUsers" => read_lenient(map, key, &mut self.exclude_users, extra),
+            "includeGroups" => read_lenient(map, key, &mut self.include_groups, extra),
+            "includeGuestsOrExternalUsers" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.include_guests_or_external_users,
+                    extra,
+                )
+            }
+            "includeRoles" => read_lenient(map, key, &mut self.include_roles, extra),
+            "includeUsers" => read_lenient(map, key, &mut self.include_users, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessUsers {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ConditionalAccessUsers`] by wire name, each a [`Field<ConditionalAccessUsers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessUsers::set_null`].
+pub enum ConditionalAccessUsersField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessUsersField {
+    /// `excludeGroups`
+    pub const ExcludeGroups: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "excludeGroups",
+    );
+    /// `excludeGuestsOrExternalUsers`
+    pub const ExcludeGuestsOrExternalUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "excludeGuestsOrExternalUsers",
+    );
+    /// `excludeRoles`
+    pub const ExcludeRoles: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "excludeRoles",
+    );
+    /// `excludeUsers`
+    pub const ExcludeUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "excludeUsers",
+    );
+    /// `includeGroups`
+    pub const IncludeGroups: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "includeGroups",
+    );
+    /// `includeGuestsOrExternalUsers`
+    pub const IncludeGuestsOrExternalUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "includeGuestsOrExternalUsers",
+    );
+    /// `includeRoles`
+    pub const IncludeRoles: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "includeRoles",
+    );
+    /// `includeUsers`
+    pub const IncludeUsers: model::Field<ConditionalAccessUsers> = model::Field::new(
+        "includeUsers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessUsers>] = &[
+        Self::ExcludeGroups,
+        Self::ExcludeGuestsOrExternalUsers,
+        Self::ExcludeRoles,
+        Self::ExcludeUsers,
+        Self::IncludeGroups,
+        Self::IncludeGuestsOrExternalUsers,
+        Self::IncludeRoles,
+        Self::IncludeUsers,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.continuousAccessEvaluationSessionControl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContinuousAccessEvaluationSessionControl {
+    /// Property `mode`: `microsoft.graph.continuousAccessEvaluationMode`.
+    pub mode: Option<ContinuousAccessEvaluationMode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ContinuousAccessEvaluationSessionControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ContinuousAccessEvaluationSessionControl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.continuousAccessEvaluationSessionControl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("mode", &self.mode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ContinuousAccessEvaluationSessionControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject
+for ContinuousAccessEvaluationSessionControl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "mode" => read_nullable(map, key, &mut self.mode, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ContinuousAccessEvaluationSessionControl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`ContinuousAccessEvaluationSessionControl`] by wire name, each a [`Field<ContinuousAccessEvaluationSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContinuousAccessEvaluationSessionControl::set_null`].
+pub enum ContinuousAccessEvaluationSessionControlField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl ContinuousAccessEvaluationSessionControlField {
+    /// `mode`
+    pub const Mode: model::Field<ContinuousAccessEvaluationSessionControl> = model::Field::new(
+        "mode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ContinuousAccessEvaluationSessionControl>] = &[
+        Self::Mode,
+    ];
+}
+
+#[cfg(feature = "_body_type")]
+/// CSDL complex type `microsoft.graph.itemBody`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemBody {
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `contentType`: `microsoft.graph.bodyType`.
+    pub content_type: Option<BodyType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_body_type")]
+impl serde::Serialize for ItemBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl ItemBody {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemBody";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("content", &self.content);
+        object.property("contentType", &self.content_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl<'de> serde::Deserialize<'de> for ItemBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl graph_odata_runtime::model::ODataObject for ItemBody {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl ItemBody {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_body_type")]
+/// The properties of [`ItemBody`] by wire name, each a [`Field<ItemBody>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemBody::set_null`].
+pub enum ItemBodyField {}
+
+#[cfg(feature = "_body_type")]
+#[allow(non_upper_case_globals)]
+impl ItemBodyField {
+    /// `content`
+    pub const Content: model::Field<ItemBody> = model::Field::new("content");
+    /// `contentType`
+    pub const ContentType: model::Field<ItemBody> = model::Field::new("contentType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemBody>] = &[
+        Self::Content,
+        Self::ContentType,
+    ];
+}
+
+#[cfg(feature = "_followup_flag")]
+/// CSDL complex type `microsoft.graph.mentionsPreview`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MentionsPreview {
+    /// Property `isMentioned`: `Edm.Boolean`.
+    pub is_mentioned: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_followup_flag")]
+impl serde::Serialize for MentionsPreview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl MentionsPreview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionsPreview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isMentioned", &self.is_mentioned);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl<'de> serde::Deserialize<'de> for MentionsPreview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl graph_odata_runtime::model::ODataObject for MentionsPreview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isMentioned" => read_lenient(map, key, &mut self.is_mentioned, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+impl MentionsPreview {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_followup_flag")]
+/// The properties of [`MentionsPreview`] by wire name, each a [`Field<MentionsPreview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionsPreview::set_null`].
+pub enum MentionsPreviewField {}
+
+#[cfg(feature = "_followup_flag")]
+#[allow(non_upper_case_globals)]
+impl MentionsPreviewField {
+    /// `isMentioned`
+    pub const IsMentioned: model::Field<MentionsPreview> = model::Field::new(
+        "isMentioned",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MentionsPreview>] = &[Self::IsMentioned];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.metaDataKeyStringPair`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetaDataKeyStringPair {
     /// Property `key`: `Edm.String`.
     pub key: Option<String>,
-    /// Property `value`: `microsoft.graph.attributeMappingSource`.
-    pub value: Option<AttributeMappingSource>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for StringKeyAttributeMappingSourceValuePair {
+#[cfg(feature = "_sites")]
+impl serde::Serialize for MetaDataKeyStringPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyAttributeMappingSourceValuePair {
+#[cfg(feature = "_sites")]
+impl MetaDataKeyStringPair {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyAttributeMappingSourceValuePair";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyStringPair";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4155,8 +3562,8 @@ impl StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for MetaDataKeyStringPair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4164,9 +3571,111 @@ impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject
-for StringKeyAttributeMappingSourceValuePair {
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for MetaDataKeyStringPair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl MetaDataKeyStringPair {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`MetaDataKeyStringPair`] by wire name, each a [`Field<MetaDataKeyStringPair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyStringPair::set_null`].
+pub enum MetaDataKeyStringPairField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl MetaDataKeyStringPairField {
+    /// `key`
+    pub const Key: model::Field<MetaDataKeyStringPair> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<MetaDataKeyStringPair> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MetaDataKeyStringPair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.metaDataKeyValuePair`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetaDataKeyValuePair {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Property `value`: `microsoft.graph.Json`.
+    pub value: Option<Json>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for MetaDataKeyValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl MetaDataKeyValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for MetaDataKeyValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for MetaDataKeyValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4187,8 +3696,8 @@ for StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyAttributeMappingSourceValuePair {
+#[cfg(feature = "_sites")]
+impl MetaDataKeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4198,53 +3707,50 @@ impl StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name, each a [`Field<StringKeyAttributeMappingSourceValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
-pub enum StringKeyAttributeMappingSourceValuePairField {}
+#[cfg(feature = "_sites")]
+/// The properties of [`MetaDataKeyValuePair`] by wire name, each a [`Field<MetaDataKeyValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyValuePair::set_null`].
+pub enum MetaDataKeyValuePairField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
-impl StringKeyAttributeMappingSourceValuePairField {
+impl MetaDataKeyValuePairField {
     /// `key`
-    pub const Key: model::Field<StringKeyAttributeMappingSourceValuePair> = model::Field::new(
-        "key",
-    );
+    pub const Key: model::Field<MetaDataKeyValuePair> = model::Field::new("key");
     /// `value`
-    pub const Value: model::Field<StringKeyAttributeMappingSourceValuePair> = model::Field::new(
-        "value",
-    );
+    pub const Value: model::Field<MetaDataKeyValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StringKeyAttributeMappingSourceValuePair>] = &[
+    pub const ALL: &'static [model::Field<MetaDataKeyValuePair>] = &[
         Self::Key,
         Self::Value,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.stringKeyStringValuePair`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.persistentBrowserSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringKeyStringValuePair {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct PersistentBrowserSessionControl {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
+    pub is_enabled: Option<bool>,
+    /// Property `mode`: `microsoft.graph.persistentBrowserSessionMode`.
+    pub mode: Option<PersistentBrowserSessionMode>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for StringKeyStringValuePair {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for PersistentBrowserSessionControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyStringValuePair {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl PersistentBrowserSessionControl {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyStringValuePair";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.persistentBrowserSessionControl";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4257,14 +3763,14 @@ impl StringKeyStringValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("mode", &self.mode);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4272,8 +3778,112 @@ impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for PersistentBrowserSessionControl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "mode" => read_nullable(map, key, &mut self.mode, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl PersistentBrowserSessionControl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`PersistentBrowserSessionControl`] by wire name, each a [`Field<PersistentBrowserSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersistentBrowserSessionControl::set_null`].
+pub enum PersistentBrowserSessionControlField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl PersistentBrowserSessionControlField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<PersistentBrowserSessionControl> = model::Field::new(
+        "isEnabled",
+    );
+    /// `mode`
+    pub const Mode: model::Field<PersistentBrowserSessionControl> = model::Field::new(
+        "mode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersistentBrowserSessionControl>] = &[
+        Self::IsEnabled,
+        Self::Mode,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerApprovalRequirement`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerApprovalRequirement {
+    /// Property `isApprovalRequired`: `Edm.Boolean`.
+    pub is_approval_required: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerApprovalRequirement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerApprovalRequirement {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerApprovalRequirement";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isApprovalRequired", &self.is_approval_required);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerApprovalRequirement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerApprovalRequirement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4282,148 +3892,8 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyStringValuePair {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`StringKeyStringValuePair`] by wire name, each a [`Field<StringKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
-pub enum StringKeyStringValuePairField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl StringKeyStringValuePairField {
-    /// `key`
-    pub const Key: model::Field<StringKeyStringValuePair> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<StringKeyStringValuePair> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StringKeyStringValuePair>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationRule`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationRule {
-    /// Property `containerFilter`: `microsoft.graph.containerFilter`.
-    pub container_filter: Option<ContainerFilter>,
-    /// Property `editable`: `Edm.Boolean`, not nullable.
-    pub editable: Option<bool>,
-    /// Property `groupFilter`: `microsoft.graph.groupFilter`.
-    pub group_filter: Option<GroupFilter>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `metadata`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
-    pub metadata: Option<Vec<StringKeyStringValuePair>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
-    pub object_mappings: Option<Vec<ObjectMapping>>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    pub priority: Option<i32>,
-    /// Property `sourceDirectoryName`: `Edm.String`.
-    pub source_directory_name: Option<String>,
-    /// Property `targetDirectoryName`: `Edm.String`.
-    pub target_directory_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("containerFilter", &self.container_filter);
-        object.property("editable", &self.editable);
-        object.property("groupFilter", &self.group_filter);
-        object.property("id", &self.id);
-        object.property("metadata", &self.metadata);
-        object.property("name", &self.name);
-        object.property("objectMappings", &self.object_mappings);
-        object.property("priority", &self.priority);
-        object.property("sourceDirectoryName", &self.source_directory_name);
-        object.property("targetDirectoryName", &self.target_directory_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "containerFilter" => {
-                read_nullable(map, key, &mut self.container_filter, extra)
-            }
-            "editable" => read_lenient(map, key, &mut self.editable, extra),
-            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "sourceDirectoryName" => {
-                read_lenient(map, key, &mut self.source_directory_name, extra)
-            }
-            "targetDirectoryName" => {
-                read_lenient(map, key, &mut self.target_directory_name, extra)
+            "isApprovalRequired" => {
+                read_lenient(map, key, &mut self.is_approval_required, extra)
             }
             _ => Ok(false),
         }
@@ -4435,8 +3905,8 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationRule {
+#[cfg(feature = "_planner")]
+impl PlannerApprovalRequirement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4446,407 +3916,44 @@ impl SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-pub enum SynchronizationRuleField {}
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerApprovalRequirement`] by wire name, each a [`Field<PlannerApprovalRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerApprovalRequirement::set_null`].
+pub enum PlannerApprovalRequirementField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationRuleField {
-    /// `containerFilter`
-    pub const ContainerFilter: model::Field<SynchronizationRule> = model::Field::new(
-        "containerFilter",
-    );
-    /// `editable`
-    pub const Editable: model::Field<SynchronizationRule> = model::Field::new(
-        "editable",
-    );
-    /// `groupFilter`
-    pub const GroupFilter: model::Field<SynchronizationRule> = model::Field::new(
-        "groupFilter",
-    );
-    /// `id`
-    pub const Id: model::Field<SynchronizationRule> = model::Field::new("id");
-    /// `metadata`
-    pub const Metadata: model::Field<SynchronizationRule> = model::Field::new(
-        "metadata",
-    );
-    /// `name`
-    pub const Name: model::Field<SynchronizationRule> = model::Field::new("name");
-    /// `objectMappings`
-    pub const ObjectMappings: model::Field<SynchronizationRule> = model::Field::new(
-        "objectMappings",
-    );
-    /// `priority`
-    pub const Priority: model::Field<SynchronizationRule> = model::Field::new(
-        "priority",
-    );
-    /// `sourceDirectoryName`
-    pub const SourceDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
-        "sourceDirectoryName",
-    );
-    /// `targetDirectoryName`
-    pub const TargetDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
-        "targetDirectoryName",
+impl PlannerApprovalRequirementField {
+    /// `isApprovalRequired`
+    pub const IsApprovalRequired: model::Field<PlannerApprovalRequirement> = model::Field::new(
+        "isApprovalRequired",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationRule>] = &[
-        Self::ContainerFilter,
-        Self::Editable,
-        Self::GroupFilter,
-        Self::Id,
-        Self::Metadata,
-        Self::Name,
-        Self::ObjectMappings,
-        Self::Priority,
-        Self::SourceDirectoryName,
-        Self::TargetDirectoryName,
+    pub const ALL: &'static [model::Field<PlannerApprovalRequirement>] = &[
+        Self::IsApprovalRequired,
     ];
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL complex type `microsoft.graph.teamsAppAuthorization`.
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerAssignments`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppAuthorization {
-    /// Property `clientAppId`: `Edm.String`.
-    pub client_app_id: Option<String>,
-    /// Property `requiredPermissionSet`: `microsoft.graph.teamsAppPermissionSet`.
-    pub required_permission_set: Option<TeamsAppPermissionSet>,
+pub struct PlannerAssignments {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppAuthorization {
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerAssignments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppAuthorization {
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerAssignments {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppAuthorization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("clientAppId", &self.client_app_id);
-        object.property("requiredPermissionSet", &self.required_permission_set);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "clientAppId" => read_lenient(map, key, &mut self.client_app_id, extra),
-            "requiredPermissionSet" => {
-                read_nullable(map, key, &mut self.required_permission_set, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppAuthorization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// The properties of [`TeamsAppAuthorization`] by wire name, each a [`Field<TeamsAppAuthorization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppAuthorization::set_null`].
-pub enum TeamsAppAuthorizationField {}
-
-#[cfg(feature = "_teams_app_authorization")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppAuthorizationField {
-    /// `clientAppId`
-    pub const ClientAppId: model::Field<TeamsAppAuthorization> = model::Field::new(
-        "clientAppId",
-    );
-    /// `requiredPermissionSet`
-    pub const RequiredPermissionSet: model::Field<TeamsAppAuthorization> = model::Field::new(
-        "requiredPermissionSet",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppAuthorization>] = &[
-        Self::ClientAppId,
-        Self::RequiredPermissionSet,
-    ];
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL complex type `microsoft.graph.teamsAppPermissionSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppPermissionSet {
-    /// Property `resourceSpecificPermissions`: `Collection(microsoft.graph.teamsAppResourceSpecificPermission)`.
-    pub resource_specific_permissions: Option<Vec<TeamsAppResourceSpecificPermission>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppPermissionSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppPermissionSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppPermissionSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "resourceSpecificPermissions",
-                &self.resource_specific_permissions,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppPermissionSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppPermissionSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "resourceSpecificPermissions" => {
-                read_nullable(map, key, &mut self.resource_specific_permissions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppPermissionSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// The properties of [`TeamsAppPermissionSet`] by wire name, each a [`Field<TeamsAppPermissionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppPermissionSet::set_null`].
-pub enum TeamsAppPermissionSetField {}
-
-#[cfg(feature = "_teams_app_authorization")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppPermissionSetField {
-    /// `resourceSpecificPermissions`
-    pub const ResourceSpecificPermissions: model::Field<TeamsAppPermissionSet> = model::Field::new(
-        "resourceSpecificPermissions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppPermissionSet>] = &[
-        Self::ResourceSpecificPermissions,
-    ];
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL complex type `microsoft.graph.teamsAppResourceSpecificPermission`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppResourceSpecificPermission {
-    /// Property `permissionType`: `microsoft.graph.teamsAppResourceSpecificPermissionType`.
-    pub permission_type: Option<TeamsAppResourceSpecificPermissionType>,
-    /// Property `permissionValue`: `Edm.String`.
-    pub permission_value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppResourceSpecificPermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppResourceSpecificPermission {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppResourceSpecificPermission";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("permissionType", &self.permission_type);
-        object.property("permissionValue", &self.permission_value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppResourceSpecificPermission {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "permissionType" => read_nullable(map, key, &mut self.permission_type, extra),
-            "permissionValue" => {
-                read_lenient(map, key, &mut self.permission_value, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppResourceSpecificPermission {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// The properties of [`TeamsAppResourceSpecificPermission`] by wire name, each a [`Field<TeamsAppResourceSpecificPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppResourceSpecificPermission::set_null`].
-pub enum TeamsAppResourceSpecificPermissionField {}
-
-#[cfg(feature = "_teams_app_authorization")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppResourceSpecificPermissionField {
-    /// `permissionType`
-    pub const PermissionType: model::Field<TeamsAppResourceSpecificPermission> = model::Field::new(
-        "permissionType",
-    );
-    /// `permissionValue`
-    pub const PermissionValue: model::Field<TeamsAppResourceSpecificPermission> = model::Field::new(
-        "permissionValue",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppResourceSpecificPermission>] = &[
-        Self::PermissionType,
-        Self::PermissionValue,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.thumbnailColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ThumbnailColumn {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for ThumbnailColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl ThumbnailColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailColumn";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignments";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4863,8 +3970,8 @@ impl ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for ThumbnailColumn {
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerAssignments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4872,8 +3979,8 @@ impl<'de> serde::Deserialize<'de> for ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -4888,29 +3995,29 @@ impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// CSDL complex type `microsoft.graph.timeZoneBase`.
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerBaseApprovalAttachment`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeZoneBase {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
+pub struct PlannerBaseApprovalAttachment {
+    /// Property `status`: `microsoft.graph.plannerApprovalStatus`.
+    pub status: Option<PlannerApprovalStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for TimeZoneBase {
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerBaseApprovalAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl TimeZoneBase {
+#[cfg(feature = "_planner")]
+impl PlannerBaseApprovalAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBaseApprovalAttachment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4923,13 +4030,13 @@ impl TimeZoneBase {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for TimeZoneBase {
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerBaseApprovalAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4937,17 +4044,17 @@ impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -4958,8 +4065,8 @@ impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-impl TimeZoneBase {
+#[cfg(feature = "_planner")]
+impl PlannerBaseApprovalAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4969,44 +4076,155 @@ impl TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_custom_time_zone")]
-/// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
-pub enum TimeZoneBaseField {}
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerBaseApprovalAttachment`] by wire name, each a [`Field<PlannerBaseApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBaseApprovalAttachment::set_null`].
+pub enum PlannerBaseApprovalAttachmentField {}
 
-#[cfg(feature = "_custom_time_zone")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
-impl TimeZoneBaseField {
-    /// `name`
-    pub const Name: model::Field<TimeZoneBase> = model::Field::new("name");
+impl PlannerBaseApprovalAttachmentField {
+    /// `status`
+    pub const Status: model::Field<PlannerBaseApprovalAttachment> = model::Field::new(
+        "status",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
+    pub const ALL: &'static [model::Field<PlannerBaseApprovalAttachment>] = &[
+        Self::Status,
+    ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.translationLanguageOverride`.
+#[cfg(feature = "_planner")]
+/// A `microsoft.graph.plannerBaseApprovalAttachment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBaseApprovalAttachment`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPlannerBaseApprovalAttachment {
+    /// The base type itself, or a derived type unknown to this crate.
+    PlannerBaseApprovalAttachment(Box<PlannerBaseApprovalAttachment>),
+    /// `microsoft.graph.plannerBasicApprovalAttachment`
+    PlannerBasicApprovalAttachment(Box<PlannerBasicApprovalAttachment>),
+}
+
+#[cfg(feature = "_planner")]
+impl AnyPlannerBaseApprovalAttachment {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::PlannerBaseApprovalAttachment(_) => {
+                PlannerBaseApprovalAttachment::ODATA_TYPE
+            }
+            Self::PlannerBasicApprovalAttachment(_) => {
+                PlannerBasicApprovalAttachment::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`PlannerBaseApprovalAttachment`] (or of an unknown derived type).
+    pub fn as_planner_base_approval_attachment(
+        &self,
+    ) -> Option<&PlannerBaseApprovalAttachment> {
+        match self {
+            Self::PlannerBaseApprovalAttachment(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl Default for AnyPlannerBaseApprovalAttachment {
+    fn default() -> Self {
+        Self::PlannerBaseApprovalAttachment(Box::default())
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl From<PlannerBaseApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
+    fn from(value: PlannerBaseApprovalAttachment) -> Self {
+        Self::PlannerBaseApprovalAttachment(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl AnyPlannerBaseApprovalAttachment {
+    /// The value if it is a [`AnyPlannerBaseApprovalAttachment::PlannerBasicApprovalAttachment`] variant.
+    pub fn as_planner_basic_approval_attachment(
+        &self,
+    ) -> Option<&PlannerBasicApprovalAttachment> {
+        match self {
+            Self::PlannerBasicApprovalAttachment(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl From<PlannerBasicApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
+    fn from(value: PlannerBasicApprovalAttachment) -> Self {
+        Self::PlannerBasicApprovalAttachment(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for AnyPlannerBaseApprovalAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PlannerBaseApprovalAttachment(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::PlannerBasicApprovalAttachment(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(PlannerBasicApprovalAttachment::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for AnyPlannerBaseApprovalAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.plannerBasicApprovalAttachment"
+            | "graph.plannerBasicApprovalAttachment" => {
+                serde_json::from_value(value).map(Self::PlannerBasicApprovalAttachment)
+            }
+            _ => serde_json::from_value(value).map(Self::PlannerBaseApprovalAttachment),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerBasicApprovalAttachment`; base type `microsoft.graph.plannerBaseApprovalAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TranslationLanguageOverride {
-    /// Property `languageTag`: `Edm.String`, not nullable.
-    pub language_tag: Option<String>,
-    /// Property `translationBehavior`: `microsoft.graph.translationBehavior`.
-    pub translation_behavior: Option<TranslationBehavior>,
+pub struct PlannerBasicApprovalAttachment {
+    /// Property `status`: `microsoft.graph.plannerApprovalStatus`.
+    /// Inherited from `microsoft.graph.plannerBaseApprovalAttachment`.
+    pub status: Option<PlannerApprovalStatus>,
+    /// Property `approvalId`: `Edm.String`.
+    pub approval_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for TranslationLanguageOverride {
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerBasicApprovalAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl TranslationLanguageOverride {
+#[cfg(feature = "_planner")]
+impl PlannerBasicApprovalAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationLanguageOverride";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBasicApprovalAttachment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5019,14 +4237,14 @@ impl TranslationLanguageOverride {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("languageTag", &self.language_tag);
-        object.property("translationBehavior", &self.translation_behavior);
+        object.property("status", &self.status);
+        object.property("approvalId", &self.approval_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for TranslationLanguageOverride {
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerBasicApprovalAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5034,8 +4252,8 @@ impl<'de> serde::Deserialize<'de> for TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerBasicApprovalAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5044,9 +4262,174 @@ impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "translationBehavior" => {
-                read_nullable(map, key, &mut self.translation_behavior, extra)
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "approvalId" => read_lenient(map, key, &mut self.approval_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerBasicApprovalAttachment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerBasicApprovalAttachment`] by wire name, each a [`Field<PlannerBasicApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBasicApprovalAttachment::set_null`].
+pub enum PlannerBasicApprovalAttachmentField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerBasicApprovalAttachmentField {
+    /// `status`
+    pub const Status: model::Field<PlannerBasicApprovalAttachment> = model::Field::new(
+        "status",
+    );
+    /// `approvalId`
+    pub const ApprovalId: model::Field<PlannerBasicApprovalAttachment> = model::Field::new(
+        "approvalId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerBasicApprovalAttachment>] = &[
+        Self::Status,
+        Self::ApprovalId,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerChecklistItems`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerChecklistItems {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerChecklistItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerChecklistItems {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItems";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerChecklistItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerChecklistItems {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerChecklistRequirement`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerChecklistRequirement {
+    /// Property `requiredChecklistItemIds`: `Collection(Edm.String)`.
+    pub required_checklist_item_ids: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerChecklistRequirement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerChecklistRequirement {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistRequirement";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("requiredChecklistItemIds", &self.required_checklist_item_ids);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerChecklistRequirement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerChecklistRequirement {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "requiredChecklistItemIds" => {
+                read_lenient(map, key, &mut self.required_checklist_item_ids, extra)
             }
             _ => Ok(false),
         }
@@ -5058,8 +4441,8 @@ impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl TranslationLanguageOverride {
+#[cfg(feature = "_planner")]
+impl PlannerChecklistRequirement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5069,55 +4452,170 @@ impl TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`TranslationLanguageOverride`] by wire name, each a [`Field<TranslationLanguageOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationLanguageOverride::set_null`].
-pub enum TranslationLanguageOverrideField {}
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerChecklistRequirement`] by wire name, each a [`Field<PlannerChecklistRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistRequirement::set_null`].
+pub enum PlannerChecklistRequirementField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
-impl TranslationLanguageOverrideField {
-    /// `languageTag`
-    pub const LanguageTag: model::Field<TranslationLanguageOverride> = model::Field::new(
-        "languageTag",
-    );
-    /// `translationBehavior`
-    pub const TranslationBehavior: model::Field<TranslationLanguageOverride> = model::Field::new(
-        "translationBehavior",
+impl PlannerChecklistRequirementField {
+    /// `requiredChecklistItemIds`
+    pub const RequiredChecklistItemIds: model::Field<PlannerChecklistRequirement> = model::Field::new(
+        "requiredChecklistItemIds",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TranslationLanguageOverride>] = &[
-        Self::LanguageTag,
-        Self::TranslationBehavior,
+    pub const ALL: &'static [model::Field<PlannerChecklistRequirement>] = &[
+        Self::RequiredChecklistItemIds,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.workbookCommentMention`.
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerExternalReferences`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookCommentMention {
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `id`: `Edm.Int32`, not nullable.
-    pub id: Option<i32>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
+pub struct PlannerExternalReferences {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for WorkbookCommentMention {
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerExternalReferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl WorkbookCommentMention {
+#[cfg(feature = "_planner")]
+impl PlannerExternalReferences {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookCommentMention";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalReferences";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerExternalReferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerExternalReferences {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerFormsDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerFormsDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerFormsDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerFormsDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsDictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerFormsDictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerFormsDictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerFormsRequirement`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerFormsRequirement {
+    /// Property `requiredForms`: `Collection(Edm.String)`.
+    pub required_forms: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerFormsRequirement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerFormsRequirement {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsRequirement";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5130,15 +4628,13 @@ impl WorkbookCommentMention {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("email", &self.email);
-        object.property("id", &self.id);
-        object.property("name", &self.name);
+        object.property("requiredForms", &self.required_forms);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for WorkbookCommentMention {
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerFormsRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5146,8 +4642,8 @@ impl<'de> serde::Deserialize<'de> for WorkbookCommentMention {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for WorkbookCommentMention {
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerFormsRequirement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5156,9 +4652,1044 @@ impl graph_odata_runtime::model::ODataObject for WorkbookCommentMention {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
+            "requiredForms" => read_lenient(map, key, &mut self.required_forms, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerFormsRequirement {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerFormsRequirement`] by wire name, each a [`Field<PlannerFormsRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerFormsRequirement::set_null`].
+pub enum PlannerFormsRequirementField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerFormsRequirementField {
+    /// `requiredForms`
+    pub const RequiredForms: model::Field<PlannerFormsRequirement> = model::Field::new(
+        "requiredForms",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerFormsRequirement>] = &[
+        Self::RequiredForms,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerOrderHintsByAssignee`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerOrderHintsByAssignee {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerOrderHintsByAssignee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerOrderHintsByAssignee {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerOrderHintsByAssignee";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerOrderHintsByAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerOrderHintsByAssignee {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL complex type `microsoft.graph.plannerTaskCompletionRequirementDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerTaskCompletionRequirementDetails {
+    /// Property `approvalRequirement`: `microsoft.graph.plannerApprovalRequirement`.
+    pub approval_requirement: Option<PlannerApprovalRequirement>,
+    /// Property `checklistRequirement`: `microsoft.graph.plannerChecklistRequirement`.
+    pub checklist_requirement: Option<PlannerChecklistRequirement>,
+    /// Property `formsRequirement`: `microsoft.graph.plannerFormsRequirement`.
+    pub forms_requirement: Option<PlannerFormsRequirement>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerTaskCompletionRequirementDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerTaskCompletionRequirementDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskCompletionRequirementDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("approvalRequirement", &self.approval_requirement);
+        object.property("checklistRequirement", &self.checklist_requirement);
+        object.property("formsRequirement", &self.forms_requirement);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirementDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject
+for PlannerTaskCompletionRequirementDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "approvalRequirement" => {
+                read_nullable(map, key, &mut self.approval_requirement, extra)
+            }
+            "checklistRequirement" => {
+                read_nullable(map, key, &mut self.checklist_requirement, extra)
+            }
+            "formsRequirement" => {
+                read_nullable(map, key, &mut self.forms_requirement, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerTaskCompletionRequirementDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerTaskCompletionRequirementDetails`] by wire name, each a [`Field<PlannerTaskCompletionRequirementDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskCompletionRequirementDetails::set_null`].
+pub enum PlannerTaskCompletionRequirementDetailsField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerTaskCompletionRequirementDetailsField {
+    /// `approvalRequirement`
+    pub const ApprovalRequirement: model::Field<
+        PlannerTaskCompletionRequirementDetails,
+    > = model::Field::new("approvalRequirement");
+    /// `checklistRequirement`
+    pub const ChecklistRequirement: model::Field<
+        PlannerTaskCompletionRequirementDetails,
+    > = model::Field::new("checklistRequirement");
+    /// `formsRequirement`
+    pub const FormsRequirement: model::Field<PlannerTaskCompletionRequirementDetails> = model::Field::new(
+        "formsRequirement",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerTaskCompletionRequirementDetails>] = &[
+        Self::ApprovalRequirement,
+        Self::ChecklistRequirement,
+        Self::FormsRequirement,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriPlatformAllowedSchemeConfiguration {
+    /// Property `allowedSchemes`: `Collection(Edm.String)`, not nullable.
+    pub allowed_schemes: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriPlatformAllowedSchemeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriPlatformAllowedSchemeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedSchemes", &self.allowed_schemes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedSchemeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject
+for RedirectUriPlatformAllowedSchemeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedSchemes" => read_lenient(map, key, &mut self.allowed_schemes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriPlatformAllowedSchemeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriPlatformAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformAllowedSchemeConfiguration::set_null`].
+pub enum RedirectUriPlatformAllowedSchemeConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriPlatformAllowedSchemeConfigurationField {
+    /// `allowedSchemes`
+    pub const AllowedSchemes: model::Field<
+        RedirectUriPlatformAllowedSchemeConfiguration,
+    > = model::Field::new("allowedSchemes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        RedirectUriPlatformAllowedSchemeConfiguration,
+    >] = &[Self::AllowedSchemes];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriPlatformBlockedSchemeConfiguration {
+    /// Property `blockedSchemes`: `Collection(Edm.String)`, not nullable.
+    pub blocked_schemes: Option<Vec<String>>,
+    /// Property `exemptFormats`: `Collection(Edm.String)`, not nullable.
+    pub exempt_formats: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriPlatformBlockedSchemeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriPlatformBlockedSchemeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("blockedSchemes", &self.blocked_schemes);
+        object.property("exemptFormats", &self.exempt_formats);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedSchemeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject
+for RedirectUriPlatformBlockedSchemeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockedSchemes" => read_lenient(map, key, &mut self.blocked_schemes, extra),
+            "exemptFormats" => read_lenient(map, key, &mut self.exempt_formats, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriPlatformBlockedSchemeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriPlatformBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformBlockedSchemeConfiguration::set_null`].
+pub enum RedirectUriPlatformBlockedSchemeConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriPlatformBlockedSchemeConfigurationField {
+    /// `blockedSchemes`
+    pub const BlockedSchemes: model::Field<
+        RedirectUriPlatformBlockedSchemeConfiguration,
+    > = model::Field::new("blockedSchemes");
+    /// `exemptFormats`
+    pub const ExemptFormats: model::Field<
+        RedirectUriPlatformBlockedSchemeConfiguration,
+    > = model::Field::new("exemptFormats");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        RedirectUriPlatformBlockedSchemeConfiguration,
+    >] = &[Self::BlockedSchemes, Self::ExemptFormats];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.secureSignInSessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecureSignInSessionControl {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
+    pub is_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for SecureSignInSessionControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl SecureSignInSessionControl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureSignInSessionControl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for SecureSignInSessionControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for SecureSignInSessionControl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl SecureSignInSessionControl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`SecureSignInSessionControl`] by wire name, each a [`Field<SecureSignInSessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureSignInSessionControl::set_null`].
+pub enum SecureSignInSessionControlField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl SecureSignInSessionControlField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<SecureSignInSessionControl> = model::Field::new(
+        "isEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SecureSignInSessionControl>] = &[
+        Self::IsEnabled,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.serverProcessedContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServerProcessedContent {
+    /// Property `componentDependencies`: `Collection(microsoft.graph.metaDataKeyStringPair)`.
+    pub component_dependencies: Option<Vec<MetaDataKeyStringPair>>,
+    /// Property `customMetadata`: `Collection(microsoft.graph.metaDataKeyValuePair)`.
+    pub custom_metadata: Option<Vec<MetaDataKeyValuePair>>,
+    /// Property `htmlStrings`: `Collection(microsoft.graph.metaDataKeyStringPair)`.
+    pub html_strings: Option<Vec<MetaDataKeyStringPair>>,
+    /// Property `imageSources`: `Collection(microsoft.graph.metaDataKeyStringPair)`.
+    pub image_sources: Option<Vec<MetaDataKeyStringPair>>,
+    /// Property `links`: `Collection(microsoft.graph.metaDataKeyStringPair)`.
+    pub links: Option<Vec<MetaDataKeyStringPair>>,
+    /// Property `searchablePlainTexts`: `Collection(microsoft.graph.metaDataKeyStringPair)`.
+    pub searchable_plain_texts: Option<Vec<MetaDataKeyStringPair>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for ServerProcessedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl ServerProcessedContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serverProcessedContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("componentDependencies", &self.component_dependencies);
+        object.property("customMetadata", &self.custom_metadata);
+        object.property("htmlStrings", &self.html_strings);
+        object.property("imageSources", &self.image_sources);
+        object.property("links", &self.links);
+        object.property("searchablePlainTexts", &self.searchable_plain_texts);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for ServerProcessedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for ServerProcessedContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "componentDependencies" => {
+                read_nullable(map, key, &mut self.component_dependencies, extra)
+            }
+            "customMetadata" => read_nullable(map, key, &mut self.custom_metadata, extra),
+            "htmlStrings" => read_nullable(map, key, &mut self.html_strings, extra),
+            "imageSources" => read_nullable(map, key, &mut self.image_sources, extra),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "searchablePlainTexts" => {
+                read_nullable(map, key, &mut self.searchable_plain_texts, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl ServerProcessedContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`ServerProcessedContent`] by wire name, each a [`Field<ServerProcessedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServerProcessedContent::set_null`].
+pub enum ServerProcessedContentField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl ServerProcessedContentField {
+    /// `componentDependencies`
+    pub const ComponentDependencies: model::Field<ServerProcessedContent> = model::Field::new(
+        "componentDependencies",
+    );
+    /// `customMetadata`
+    pub const CustomMetadata: model::Field<ServerProcessedContent> = model::Field::new(
+        "customMetadata",
+    );
+    /// `htmlStrings`
+    pub const HtmlStrings: model::Field<ServerProcessedContent> = model::Field::new(
+        "htmlStrings",
+    );
+    /// `imageSources`
+    pub const ImageSources: model::Field<ServerProcessedContent> = model::Field::new(
+        "imageSources",
+    );
+    /// `links`
+    pub const Links: model::Field<ServerProcessedContent> = model::Field::new("links");
+    /// `searchablePlainTexts`
+    pub const SearchablePlainTexts: model::Field<ServerProcessedContent> = model::Field::new(
+        "searchablePlainTexts",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServerProcessedContent>] = &[
+        Self::ComponentDependencies,
+        Self::CustomMetadata,
+        Self::HtmlStrings,
+        Self::ImageSources,
+        Self::Links,
+        Self::SearchablePlainTexts,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL complex type `microsoft.graph.signInFrequencySessionControl`; base type `microsoft.graph.conditionalAccessSessionControl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInFrequencySessionControl {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.conditionalAccessSessionControl`.
+    pub is_enabled: Option<bool>,
+    /// Property `authenticationType`: `microsoft.graph.signInFrequencyAuthenticationType`.
+    pub authentication_type: Option<SignInFrequencyAuthenticationType>,
+    /// Property `frequencyInterval`: `microsoft.graph.signInFrequencyInterval`.
+    pub frequency_interval: Option<SignInFrequencyInterval>,
+    /// Property `type`: `microsoft.graph.signinFrequencyType`.
+    pub r#type: Option<SigninFrequencyType>,
+    /// Property `value`: `Edm.Int32`.
+    pub value: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for SignInFrequencySessionControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl SignInFrequencySessionControl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInFrequencySessionControl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.property("authenticationType", &self.authentication_type);
+        object.property("frequencyInterval", &self.frequency_interval);
+        object.property("type", &self.r#type);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for SignInFrequencySessionControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for SignInFrequencySessionControl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "authenticationType" => {
+                read_nullable(map, key, &mut self.authentication_type, extra)
+            }
+            "frequencyInterval" => {
+                read_nullable(map, key, &mut self.frequency_interval, extra)
+            }
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl SignInFrequencySessionControl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`SignInFrequencySessionControl`] by wire name, each a [`Field<SignInFrequencySessionControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInFrequencySessionControl::set_null`].
+pub enum SignInFrequencySessionControlField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl SignInFrequencySessionControlField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<SignInFrequencySessionControl> = model::Field::new(
+        "isEnabled",
+    );
+    /// `authenticationType`
+    pub const AuthenticationType: model::Field<SignInFrequencySessionControl> = model::Field::new(
+        "authenticationType",
+    );
+    /// `frequencyInterval`
+    pub const FrequencyInterval: model::Field<SignInFrequencySessionControl> = model::Field::new(
+        "frequencyInterval",
+    );
+    /// `type`
+    pub const Type: model::Field<SignInFrequencySessionControl> = model::Field::new(
+        "type",
+    );
+    /// `value`
+    pub const Value: model::Field<SignInFrequencySessionControl> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInFrequencySessionControl>] = &[
+        Self::IsEnabled,
+        Self::AuthenticationType,
+        Self::FrequencyInterval,
+        Self::Type,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.webPartData`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebPartData {
+    /// Property `audiences`: `Collection(Edm.String)`.
+    pub audiences: Option<Vec<String>>,
+    /// Property `dataVersion`: `Edm.String`.
+    pub data_version: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `properties`: `microsoft.graph.Json`.
+    pub properties: Option<Json>,
+    /// Property `serverProcessedContent`: `microsoft.graph.serverProcessedContent`.
+    pub server_processed_content: Option<ServerProcessedContent>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for WebPartData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl WebPartData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPartData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("audiences", &self.audiences);
+        object.property("dataVersion", &self.data_version);
+        object.property("description", &self.description);
+        object.property("properties", &self.properties);
+        object.property("serverProcessedContent", &self.server_processed_content);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for WebPartData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for WebPartData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "audiences" => read_lenient(map, key, &mut self.audiences, extra),
+            "dataVersion" => read_lenient(map, key, &mut self.data_version, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            "serverProcessedContent" => {
+                read_nullable(map, key, &mut self.server_processed_content, extra)
+            }
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl WebPartData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`WebPartData`] by wire name, each a [`Field<WebPartData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPartData::set_null`].
+pub enum WebPartDataField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl WebPartDataField {
+    /// `audiences`
+    pub const Audiences: model::Field<WebPartData> = model::Field::new("audiences");
+    /// `dataVersion`
+    pub const DataVersion: model::Field<WebPartData> = model::Field::new("dataVersion");
+    /// `description`
+    pub const Description: model::Field<WebPartData> = model::Field::new("description");
+    /// `properties`
+    pub const Properties: model::Field<WebPartData> = model::Field::new("properties");
+    /// `serverProcessedContent`
+    pub const ServerProcessedContent: model::Field<WebPartData> = model::Field::new(
+        "serverProcessedContent",
+    );
+    /// `title`
+    pub const Title: model::Field<WebPartData> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebPartData>] = &[
+        Self::Audiences,
+        Self::DataVersion,
+        Self::Description,
+        Self::Properties,
+        Self::ServerProcessedContent,
+        Self::Title,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookFilterCriteria`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookFilterCriteria {
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Property `criterion1`: `Edm.String`.
+    pub criterion1: Option<String>,
+    /// Property `criterion2`: `Edm.String`.
+    pub criterion2: Option<String>,
+    /// Property `dynamicCriteria`: `Edm.String`, not nullable.
+    pub dynamic_criteria: Option<String>,
+    /// Property `filterOn`: `Edm.String`, not nullable.
+    pub filter_on: Option<String>,
+    /// Property `icon`: `microsoft.graph.workbookIcon`.
+    pub icon: Option<WorkbookIcon>,
+    /// Property `operator`: `Edm.String`, not nullable.
+    pub operator: Option<String>,
+    /// Property `values`: `microsoft.graph.Json`.
+    pub values: Option<Json>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookFilterCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookFilterCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilterCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("color", &self.color);
+        object.property("criterion1", &self.criterion1);
+        object.property("criterion2", &self.criterion2);
+        object.property("dynamicCriteria", &self.dynamic_criteria);
+        object.property("filterOn", &self.filter_on);
+        object.property("icon", &self.icon);
+        object.property("operator", &self.operator);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookFilterCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFilterCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            "criterion1" => read_lenient(map, key, &mut self.criterion1, extra),
+            "criterion2" => read_lenient(map, key, &mut self.criterion2, extra),
+            "dynamicCriteria" => {
+                read_lenient(map, key, &mut self.dynamic_criteria, extra)
+            }
+            "filterOn" => read_lenient(map, key, &mut self.filter_on, extra),
+            "icon" => read_nullable(map, key, &mut self.icon, extra),
+            "operator" => read_lenient(map, key, &mut self.operator, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
             _ => Ok(false),
         }
     }
@@ -5170,7 +5701,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookCommentMention {
 }
 
 #[cfg(feature = "_json")]
-impl WorkbookCommentMention {
+impl WorkbookFilterCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5181,22 +5712,147 @@ impl WorkbookCommentMention {
 }
 
 #[cfg(feature = "_json")]
-/// The properties of [`WorkbookCommentMention`] by wire name, each a [`Field<WorkbookCommentMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookCommentMention::set_null`].
-pub enum WorkbookCommentMentionField {}
+/// The properties of [`WorkbookFilterCriteria`] by wire name, each a [`Field<WorkbookFilterCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilterCriteria::set_null`].
+pub enum WorkbookFilterCriteriaField {}
 
 #[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl WorkbookCommentMentionField {
-    /// `email`
-    pub const Email: model::Field<WorkbookCommentMention> = model::Field::new("email");
-    /// `id`
-    pub const Id: model::Field<WorkbookCommentMention> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<WorkbookCommentMention> = model::Field::new("name");
+impl WorkbookFilterCriteriaField {
+    /// `color`
+    pub const Color: model::Field<WorkbookFilterCriteria> = model::Field::new("color");
+    /// `criterion1`
+    pub const Criterion1: model::Field<WorkbookFilterCriteria> = model::Field::new(
+        "criterion1",
+    );
+    /// `criterion2`
+    pub const Criterion2: model::Field<WorkbookFilterCriteria> = model::Field::new(
+        "criterion2",
+    );
+    /// `dynamicCriteria`
+    pub const DynamicCriteria: model::Field<WorkbookFilterCriteria> = model::Field::new(
+        "dynamicCriteria",
+    );
+    /// `filterOn`
+    pub const FilterOn: model::Field<WorkbookFilterCriteria> = model::Field::new(
+        "filterOn",
+    );
+    /// `icon`
+    pub const Icon: model::Field<WorkbookFilterCriteria> = model::Field::new("icon");
+    /// `operator`
+    pub const Operator: model::Field<WorkbookFilterCriteria> = model::Field::new(
+        "operator",
+    );
+    /// `values`
+    pub const Values: model::Field<WorkbookFilterCriteria> = model::Field::new("values");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookCommentMention>] = &[
-        Self::Email,
-        Self::Id,
-        Self::Name,
+    pub const ALL: &'static [model::Field<WorkbookFilterCriteria>] = &[
+        Self::Color,
+        Self::Criterion1,
+        Self::Criterion2,
+        Self::DynamicCriteria,
+        Self::FilterOn,
+        Self::Icon,
+        Self::Operator,
+        Self::Values,
     ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookIcon`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookIcon {
+    /// Property `index`: `Edm.Int32`, not nullable.
+    pub index: Option<i32>,
+    /// Property `set`: `Edm.String`, not nullable.
+    pub set: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookIcon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookIcon {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookIcon";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("index", &self.index);
+        object.property("set", &self.set);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookIcon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookIcon {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "set" => read_lenient(map, key, &mut self.set, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookIcon {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookIcon`] by wire name, each a [`Field<WorkbookIcon>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookIcon::set_null`].
+pub enum WorkbookIconField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookIconField {
+    /// `index`
+    pub const Index: model::Field<WorkbookIcon> = model::Field::new("index");
+    /// `set`
+    pub const Set: model::Field<WorkbookIcon> = model::Field::new("set");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookIcon>] = &[Self::Index, Self::Set];
 }

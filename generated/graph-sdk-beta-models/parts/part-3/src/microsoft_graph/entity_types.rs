@@ -11,38 +11,40 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.checklistItem`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_attachment")]
+/// CSDL entity type `microsoft.graph.attachment`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChecklistItem {
+pub struct Attachment {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `checkedDateTime`: `Edm.DateTimeOffset`.
-    pub checked_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isChecked`: `Edm.Boolean`.
-    pub is_checked: Option<bool>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Property `isInline`: `Edm.Boolean`, not nullable.
+    pub is_inline: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int32`, not nullable.
+    pub size: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ChecklistItem {
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for Attachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ChecklistItem {
+#[cfg(feature = "_attachment")]
+impl Attachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.checklistItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -56,16 +58,17 @@ impl ChecklistItem {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("checkedDateTime", &self.checked_date_time);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("isChecked", &self.is_checked);
+        object.property("contentType", &self.content_type);
+        object.property("isInline", &self.is_inline);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ChecklistItem {
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for Attachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -73,8 +76,8 @@ impl<'de> serde::Deserialize<'de> for ChecklistItem {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ChecklistItem {
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for Attachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -84,14 +87,13 @@ impl graph_odata_runtime::model::ODataObject for ChecklistItem {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "checkedDateTime" => {
-                read_lenient(map, key, &mut self.checked_date_time, extra)
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "isInline" => read_lenient(map, key, &mut self.is_inline, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isChecked" => read_lenient(map, key, &mut self.is_checked, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -102,8 +104,8 @@ impl graph_odata_runtime::model::ODataObject for ChecklistItem {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ChecklistItem {
+#[cfg(feature = "_attachment")]
+impl Attachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -113,75 +115,64 @@ impl ChecklistItem {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ChecklistItem`] by wire name, each a [`Field<ChecklistItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChecklistItem::set_null`].
-pub enum ChecklistItemField {}
+#[cfg(feature = "_attachment")]
+/// The properties of [`Attachment`] by wire name, each a [`Field<Attachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Attachment::set_null`].
+pub enum AttachmentField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
-impl ChecklistItemField {
+impl AttachmentField {
     /// `id`
-    pub const Id: model::Field<ChecklistItem> = model::Field::new("id");
-    /// `checkedDateTime`
-    pub const CheckedDateTime: model::Field<ChecklistItem> = model::Field::new(
-        "checkedDateTime",
+    pub const Id: model::Field<Attachment> = model::Field::new("id");
+    /// `contentType`
+    pub const ContentType: model::Field<Attachment> = model::Field::new("contentType");
+    /// `isInline`
+    pub const IsInline: model::Field<Attachment> = model::Field::new("isInline");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Attachment> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ChecklistItem> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ChecklistItem> = model::Field::new(
-        "displayName",
-    );
-    /// `isChecked`
-    pub const IsChecked: model::Field<ChecklistItem> = model::Field::new("isChecked");
+    /// `name`
+    pub const Name: model::Field<Attachment> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<Attachment> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChecklistItem>] = &[
+    pub const ALL: &'static [model::Field<Attachment>] = &[
         Self::Id,
-        Self::CheckedDateTime,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::IsChecked,
+        Self::ContentType,
+        Self::IsInline,
+        Self::LastModifiedDateTime,
+        Self::Name,
+        Self::Size,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL entity type `microsoft.graph.directoryDefinition`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL entity type `microsoft.graph.authenticationCombinationConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirectoryDefinition {
+pub struct AuthenticationCombinationConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `discoverabilities`: `microsoft.graph.directoryDefinitionDiscoverabilities`, not nullable.
-    pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
-    /// Property `discoveryDateTime`: `Edm.DateTimeOffset`.
-    pub discovery_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `objects`: `Collection(microsoft.graph.objectDefinition)`.
-    pub objects: Option<Vec<ObjectDefinition>>,
-    /// Property `readOnly`: `Edm.Boolean`, not nullable.
-    pub read_only: Option<bool>,
-    /// Property `version`: `Edm.String`.
-    pub version: Option<String>,
+    /// Property `appliesToCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
+    pub applies_to_combinations: Option<Vec<AuthenticationMethodModes>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for DirectoryDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AuthenticationCombinationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl DirectoryDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationCombinationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryDefinition";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationCombinationConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -195,18 +186,13 @@ impl DirectoryDefinition {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("discoverabilities", &self.discoverabilities);
-        object.property("discoveryDateTime", &self.discovery_date_time);
-        object.property("name", &self.name);
-        object.property("objects", &self.objects);
-        object.property("readOnly", &self.read_only);
-        object.property("version", &self.version);
+        object.property("appliesToCombinations", &self.applies_to_combinations);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AuthenticationCombinationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -214,8 +200,8 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationCombinationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -225,16 +211,9 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "discoverabilities" => {
-                read_nullable(map, key, &mut self.discoverabilities, extra)
+            "appliesToCombinations" => {
+                read_nullable(map, key, &mut self.applies_to_combinations, extra)
             }
-            "discoveryDateTime" => {
-                read_lenient(map, key, &mut self.discovery_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "objects" => read_nullable(map, key, &mut self.objects, extra),
-            "readOnly" => read_lenient(map, key, &mut self.read_only, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
             _ => Ok(false),
         }
     }
@@ -245,8 +224,8 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl DirectoryDefinition {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationCombinationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -256,41 +235,1494 @@ impl DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`DirectoryDefinition`] by wire name, each a [`Field<DirectoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
-pub enum DirectoryDefinitionField {}
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`AuthenticationCombinationConfiguration`] by wire name, each a [`Field<AuthenticationCombinationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationCombinationConfiguration::set_null`].
+pub enum AuthenticationCombinationConfigurationField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
-impl DirectoryDefinitionField {
+impl AuthenticationCombinationConfigurationField {
     /// `id`
-    pub const Id: model::Field<DirectoryDefinition> = model::Field::new("id");
-    /// `discoverabilities`
-    pub const Discoverabilities: model::Field<DirectoryDefinition> = model::Field::new(
-        "discoverabilities",
+    pub const Id: model::Field<AuthenticationCombinationConfiguration> = model::Field::new(
+        "id",
     );
-    /// `discoveryDateTime`
-    pub const DiscoveryDateTime: model::Field<DirectoryDefinition> = model::Field::new(
-        "discoveryDateTime",
+    /// `appliesToCombinations`
+    pub const AppliesToCombinations: model::Field<
+        AuthenticationCombinationConfiguration,
+    > = model::Field::new("appliesToCombinations");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationCombinationConfiguration>] = &[
+        Self::Id,
+        Self::AppliesToCombinations,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// A `microsoft.graph.authenticationCombinationConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationCombinationConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAuthenticationCombinationConfiguration {
+    /// The base type itself, or a derived type unknown to this crate.
+    AuthenticationCombinationConfiguration(Box<AuthenticationCombinationConfiguration>),
+    /// `microsoft.graph.fido2CombinationConfiguration`
+    Fido2CombinationConfiguration(Box<Fido2CombinationConfiguration>),
+    /// `microsoft.graph.x509CertificateCombinationConfiguration`
+    X509CertificateCombinationConfiguration(
+        Box<X509CertificateCombinationConfiguration>,
+    ),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyAuthenticationCombinationConfiguration {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AuthenticationCombinationConfiguration(_) => {
+                AuthenticationCombinationConfiguration::ODATA_TYPE
+            }
+            Self::Fido2CombinationConfiguration(_) => {
+                Fido2CombinationConfiguration::ODATA_TYPE
+            }
+            Self::X509CertificateCombinationConfiguration(_) => {
+                X509CertificateCombinationConfiguration::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AuthenticationCombinationConfiguration`] (or of an unknown derived type).
+    pub fn as_authentication_combination_configuration(
+        &self,
+    ) -> Option<&AuthenticationCombinationConfiguration> {
+        match self {
+            Self::AuthenticationCombinationConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl Default for AnyAuthenticationCombinationConfiguration {
+    fn default() -> Self {
+        Self::AuthenticationCombinationConfiguration(Box::default())
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<AuthenticationCombinationConfiguration>
+for AnyAuthenticationCombinationConfiguration {
+    fn from(value: AuthenticationCombinationConfiguration) -> Self {
+        Self::AuthenticationCombinationConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyAuthenticationCombinationConfiguration {
+    /// The value if it is a [`AnyAuthenticationCombinationConfiguration::Fido2CombinationConfiguration`] variant.
+    pub fn as_fido2_combination_configuration(
+        &self,
+    ) -> Option<&Fido2CombinationConfiguration> {
+        match self {
+            Self::Fido2CombinationConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationCombinationConfiguration::X509CertificateCombinationConfiguration`] variant.
+    pub fn as_x509_certificate_combination_configuration(
+        &self,
+    ) -> Option<&X509CertificateCombinationConfiguration> {
+        match self {
+            Self::X509CertificateCombinationConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<Fido2CombinationConfiguration> for AnyAuthenticationCombinationConfiguration {
+    fn from(value: Fido2CombinationConfiguration) -> Self {
+        Self::Fido2CombinationConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<X509CertificateCombinationConfiguration>
+for AnyAuthenticationCombinationConfiguration {
+    fn from(value: X509CertificateCombinationConfiguration) -> Self {
+        Self::X509CertificateCombinationConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AnyAuthenticationCombinationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AuthenticationCombinationConfiguration(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::Fido2CombinationConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(Fido2CombinationConfiguration::ODATA_TYPE),
+                    )
+            }
+            Self::X509CertificateCombinationConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(X509CertificateCombinationConfiguration::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationCombinationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.fido2CombinationConfiguration"
+            | "graph.fido2CombinationConfiguration" => {
+                serde_json::from_value(value).map(Self::Fido2CombinationConfiguration)
+            }
+            "microsoft.graph.x509CertificateCombinationConfiguration"
+            | "graph.x509CertificateCombinationConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::X509CertificateCombinationConfiguration)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AuthenticationCombinationConfiguration)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL entity type `microsoft.graph.authenticationStrengthPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationStrengthPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
+    pub allowed_combinations: Option<Vec<AuthenticationMethodModes>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `policyType`: `microsoft.graph.authenticationStrengthPolicyType`, not nullable.
+    pub policy_type: Option<AuthenticationStrengthPolicyType>,
+    /// Property `requirementsSatisfied`: `microsoft.graph.authenticationStrengthRequirements`, not nullable.
+    pub requirements_satisfied: Option<AuthenticationStrengthRequirements>,
+    /// Navigation property `combinationConfigurations`: `Collection(microsoft.graph.authenticationCombinationConfiguration)`, contained; present when expanded (`$expand`).
+    pub combination_configurations: Option<
+        Vec<AnyAuthenticationCombinationConfiguration>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AuthenticationStrengthPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationStrengthPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrengthPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedCombinations", &self.allowed_combinations);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("policyType", &self.policy_type);
+        object.property("requirementsSatisfied", &self.requirements_satisfied);
+        object.property("combinationConfigurations", &self.combination_configurations);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AuthenticationStrengthPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedCombinations" => {
+                read_nullable(map, key, &mut self.allowed_combinations, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "policyType" => read_nullable(map, key, &mut self.policy_type, extra),
+            "requirementsSatisfied" => {
+                read_nullable(map, key, &mut self.requirements_satisfied, extra)
+            }
+            "combinationConfigurations" => {
+                read_nullable(map, key, &mut self.combination_configurations, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationStrengthPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`AuthenticationStrengthPolicy`] by wire name, each a [`Field<AuthenticationStrengthPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthPolicy::set_null`].
+pub enum AuthenticationStrengthPolicyField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationStrengthPolicyField {
+    /// `id`
+    pub const Id: model::Field<AuthenticationStrengthPolicy> = model::Field::new("id");
+    /// `allowedCombinations`
+    pub const AllowedCombinations: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "allowedCombinations",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `policyType`
+    pub const PolicyType: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "policyType",
+    );
+    /// `requirementsSatisfied`
+    pub const RequirementsSatisfied: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "requirementsSatisfied",
+    );
+    /// `combinationConfigurations`
+    pub const CombinationConfigurations: model::Field<AuthenticationStrengthPolicy> = model::Field::new(
+        "combinationConfigurations",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationStrengthPolicy>] = &[
+        Self::Id,
+        Self::AllowedCombinations,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::ModifiedDateTime,
+        Self::PolicyType,
+        Self::RequirementsSatisfied,
+        Self::CombinationConfigurations,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL entity type `microsoft.graph.fido2CombinationConfiguration`; base type `microsoft.graph.authenticationCombinationConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fido2CombinationConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appliesToCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationCombinationConfiguration`.
+    pub applies_to_combinations: Option<Vec<AuthenticationMethodModes>>,
+    /// Property `allowedAAGUIDs`: `Collection(Edm.String)`, not nullable.
+    pub allowed_aagui_ds: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for Fido2CombinationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl Fido2CombinationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2CombinationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appliesToCombinations", &self.applies_to_combinations);
+        object.property("allowedAAGUIDs", &self.allowed_aagui_ds);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for Fido2CombinationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject for Fido2CombinationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appliesToCombinations" => {
+                read_nullable(map, key, &mut self.applies_to_combinations, extra)
+            }
+            "allowedAAGUIDs" => read_lenient(map, key, &mut self.allowed_aagui_ds, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl Fido2CombinationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`Fido2CombinationConfiguration`] by wire name, each a [`Field<Fido2CombinationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2CombinationConfiguration::set_null`].
+pub enum Fido2CombinationConfigurationField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl Fido2CombinationConfigurationField {
+    /// `id`
+    pub const Id: model::Field<Fido2CombinationConfiguration> = model::Field::new("id");
+    /// `appliesToCombinations`
+    pub const AppliesToCombinations: model::Field<Fido2CombinationConfiguration> = model::Field::new(
+        "appliesToCombinations",
+    );
+    /// `allowedAAGUIDs`
+    pub const AllowedAaguiDs: model::Field<Fido2CombinationConfiguration> = model::Field::new(
+        "allowedAAGUIDs",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Fido2CombinationConfiguration>] = &[
+        Self::Id,
+        Self::AppliesToCombinations,
+        Self::AllowedAaguiDs,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL entity type `microsoft.graph.fileAttachment`; base type `microsoft.graph.attachment`; media entity (has a stream); key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileAttachment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `contentType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub content_type: Option<String>,
+    /// Property `isInline`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub is_inline: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub size: Option<i32>,
+    /// Property `contentBytes`: `Edm.Binary`.
+    pub content_bytes: Option<edm::Binary>,
+    /// Property `contentId`: `Edm.String`.
+    pub content_id: Option<String>,
+    /// Property `contentLocation`: `Edm.String`.
+    pub content_location: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for FileAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl FileAttachment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentType", &self.content_type);
+        object.property("isInline", &self.is_inline);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
+        object.property("contentBytes", &self.content_bytes);
+        object.property("contentId", &self.content_id);
+        object.property("contentLocation", &self.content_location);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for FileAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for FileAttachment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "isInline" => read_lenient(map, key, &mut self.is_inline, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "contentBytes" => read_lenient(map, key, &mut self.content_bytes, extra),
+            "contentId" => read_lenient(map, key, &mut self.content_id, extra),
+            "contentLocation" => {
+                read_lenient(map, key, &mut self.content_location, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl FileAttachment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`FileAttachment`] by wire name, each a [`Field<FileAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileAttachment::set_null`].
+pub enum FileAttachmentField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl FileAttachmentField {
+    /// `id`
+    pub const Id: model::Field<FileAttachment> = model::Field::new("id");
+    /// `contentType`
+    pub const ContentType: model::Field<FileAttachment> = model::Field::new(
+        "contentType",
+    );
+    /// `isInline`
+    pub const IsInline: model::Field<FileAttachment> = model::Field::new("isInline");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<FileAttachment> = model::Field::new(
+        "lastModifiedDateTime",
     );
     /// `name`
-    pub const Name: model::Field<DirectoryDefinition> = model::Field::new("name");
-    /// `objects`
-    pub const Objects: model::Field<DirectoryDefinition> = model::Field::new("objects");
-    /// `readOnly`
-    pub const ReadOnly: model::Field<DirectoryDefinition> = model::Field::new(
-        "readOnly",
+    pub const Name: model::Field<FileAttachment> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<FileAttachment> = model::Field::new("size");
+    /// `contentBytes`
+    pub const ContentBytes: model::Field<FileAttachment> = model::Field::new(
+        "contentBytes",
     );
-    /// `version`
-    pub const Version: model::Field<DirectoryDefinition> = model::Field::new("version");
+    /// `contentId`
+    pub const ContentId: model::Field<FileAttachment> = model::Field::new("contentId");
+    /// `contentLocation`
+    pub const ContentLocation: model::Field<FileAttachment> = model::Field::new(
+        "contentLocation",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DirectoryDefinition>] = &[
+    pub const ALL: &'static [model::Field<FileAttachment>] = &[
         Self::Id,
-        Self::Discoverabilities,
-        Self::DiscoveryDateTime,
+        Self::ContentType,
+        Self::IsInline,
+        Self::LastModifiedDateTime,
         Self::Name,
-        Self::Objects,
-        Self::ReadOnly,
-        Self::Version,
+        Self::Size,
+        Self::ContentBytes,
+        Self::ContentId,
+        Self::ContentLocation,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerAssignedToTaskBoardTaskFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `orderHintsByAssignee`: `microsoft.graph.plannerOrderHintsByAssignee`.
+    pub order_hints_by_assignee: Option<PlannerOrderHintsByAssignee>,
+    /// Property `unassignedOrderHint`: `Edm.String`.
+    pub unassigned_order_hint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerAssignedToTaskBoardTaskFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerAssignedToTaskBoardTaskFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignedToTaskBoardTaskFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("orderHintsByAssignee", &self.order_hints_by_assignee);
+        object.property("unassignedOrderHint", &self.unassigned_order_hint);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerAssignedToTaskBoardTaskFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerAssignedToTaskBoardTaskFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "orderHintsByAssignee" => {
+                read_nullable(map, key, &mut self.order_hints_by_assignee, extra)
+            }
+            "unassignedOrderHint" => {
+                read_lenient(map, key, &mut self.unassigned_order_hint, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerAssignedToTaskBoardTaskFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerAssignedToTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerAssignedToTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerAssignedToTaskBoardTaskFormat::set_null`].
+pub enum PlannerAssignedToTaskBoardTaskFormatField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerAssignedToTaskBoardTaskFormatField {
+    /// `id`
+    pub const Id: model::Field<PlannerAssignedToTaskBoardTaskFormat> = model::Field::new(
+        "id",
+    );
+    /// `orderHintsByAssignee`
+    pub const OrderHintsByAssignee: model::Field<PlannerAssignedToTaskBoardTaskFormat> = model::Field::new(
+        "orderHintsByAssignee",
+    );
+    /// `unassignedOrderHint`
+    pub const UnassignedOrderHint: model::Field<PlannerAssignedToTaskBoardTaskFormat> = model::Field::new(
+        "unassignedOrderHint",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerAssignedToTaskBoardTaskFormat>] = &[
+        Self::Id,
+        Self::OrderHintsByAssignee,
+        Self::UnassignedOrderHint,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.plannerProgressTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerProgressTaskBoardTaskFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerProgressTaskBoardTaskFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerProgressTaskBoardTaskFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerProgressTaskBoardTaskFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("orderHint", &self.order_hint);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerProgressTaskBoardTaskFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerProgressTaskBoardTaskFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerProgressTaskBoardTaskFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerProgressTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerProgressTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerProgressTaskBoardTaskFormat::set_null`].
+pub enum PlannerProgressTaskBoardTaskFormatField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerProgressTaskBoardTaskFormatField {
+    /// `id`
+    pub const Id: model::Field<PlannerProgressTaskBoardTaskFormat> = model::Field::new(
+        "id",
+    );
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerProgressTaskBoardTaskFormat> = model::Field::new(
+        "orderHint",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerProgressTaskBoardTaskFormat>] = &[
+        Self::Id,
+        Self::OrderHint,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.plannerTaskDetails`; base type `microsoft.graph.plannerDelta`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerTaskDetails {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `approvalAttachment`: `microsoft.graph.plannerBaseApprovalAttachment`.
+    pub approval_attachment: Option<AnyPlannerBaseApprovalAttachment>,
+    /// Property `checklist`: `microsoft.graph.plannerChecklistItems`.
+    pub checklist: Option<PlannerChecklistItems>,
+    /// Property `completionRequirements`: `microsoft.graph.plannerTaskCompletionRequirementDetails`.
+    pub completion_requirements: Option<PlannerTaskCompletionRequirementDetails>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `forms`: `microsoft.graph.plannerFormsDictionary`.
+    pub forms: Option<PlannerFormsDictionary>,
+    /// Property `notes`: `microsoft.graph.itemBody`.
+    pub notes: Option<ItemBody>,
+    /// Property `previewType`: `microsoft.graph.plannerPreviewType`.
+    pub preview_type: Option<PlannerPreviewType>,
+    /// Property `references`: `microsoft.graph.plannerExternalReferences`.
+    pub references: Option<PlannerExternalReferences>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerTaskDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerTaskDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("approvalAttachment", &self.approval_attachment);
+        object.property("checklist", &self.checklist);
+        object.property("completionRequirements", &self.completion_requirements);
+        object.property("description", &self.description);
+        object.property("forms", &self.forms);
+        object.property("notes", &self.notes);
+        object.property("previewType", &self.preview_type);
+        object.property("references", &self.references);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerTaskDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerTaskDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "approvalAttachment" => {
+                read_nullable(map, key, &mut self.approval_attachment, extra)
+            }
+            "checklist" => read_nullable(map, key, &mut self.checklist, extra),
+            "completionRequirements" => {
+                read_nullable(map, key, &mut self.completion_requirements, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "forms" => read_nullable(map, key, &mut self.forms, extra),
+            "notes" => read_nullable(map, key, &mut self.notes, extra),
+            "previewType" => read_nullable(map, key, &mut self.preview_type, extra),
+            "references" => read_nullable(map, key, &mut self.references, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerTaskDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerTaskDetails`] by wire name, each a [`Field<PlannerTaskDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskDetails::set_null`].
+pub enum PlannerTaskDetailsField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerTaskDetailsField {
+    /// `id`
+    pub const Id: model::Field<PlannerTaskDetails> = model::Field::new("id");
+    /// `approvalAttachment`
+    pub const ApprovalAttachment: model::Field<PlannerTaskDetails> = model::Field::new(
+        "approvalAttachment",
+    );
+    /// `checklist`
+    pub const Checklist: model::Field<PlannerTaskDetails> = model::Field::new(
+        "checklist",
+    );
+    /// `completionRequirements`
+    pub const CompletionRequirements: model::Field<PlannerTaskDetails> = model::Field::new(
+        "completionRequirements",
+    );
+    /// `description`
+    pub const Description: model::Field<PlannerTaskDetails> = model::Field::new(
+        "description",
+    );
+    /// `forms`
+    pub const Forms: model::Field<PlannerTaskDetails> = model::Field::new("forms");
+    /// `notes`
+    pub const Notes: model::Field<PlannerTaskDetails> = model::Field::new("notes");
+    /// `previewType`
+    pub const PreviewType: model::Field<PlannerTaskDetails> = model::Field::new(
+        "previewType",
+    );
+    /// `references`
+    pub const References: model::Field<PlannerTaskDetails> = model::Field::new(
+        "references",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerTaskDetails>] = &[
+        Self::Id,
+        Self::ApprovalAttachment,
+        Self::Checklist,
+        Self::CompletionRequirements,
+        Self::Description,
+        Self::Forms,
+        Self::Notes,
+        Self::PreviewType,
+        Self::References,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL entity type `microsoft.graph.referenceAttachment`; base type `microsoft.graph.attachment`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReferenceAttachment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `contentType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub content_type: Option<String>,
+    /// Property `isInline`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub is_inline: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.attachment`.
+    pub size: Option<i32>,
+    /// Property `isFolder`: `Edm.Boolean`.
+    pub is_folder: Option<bool>,
+    /// Property `permission`: `microsoft.graph.referenceAttachmentPermission`.
+    pub permission: Option<ReferenceAttachmentPermission>,
+    /// Property `previewUrl`: `Edm.String`.
+    pub preview_url: Option<String>,
+    /// Property `providerType`: `microsoft.graph.referenceAttachmentProvider`.
+    pub provider_type: Option<ReferenceAttachmentProvider>,
+    /// Property `sourceUrl`: `Edm.String`.
+    pub source_url: Option<String>,
+    /// Property `thumbnailUrl`: `Edm.String`.
+    pub thumbnail_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ReferenceAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ReferenceAttachment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.referenceAttachment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentType", &self.content_type);
+        object.property("isInline", &self.is_inline);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
+        object.property("isFolder", &self.is_folder);
+        object.property("permission", &self.permission);
+        object.property("previewUrl", &self.preview_url);
+        object.property("providerType", &self.provider_type);
+        object.property("sourceUrl", &self.source_url);
+        object.property("thumbnailUrl", &self.thumbnail_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ReferenceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for ReferenceAttachment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "isInline" => read_lenient(map, key, &mut self.is_inline, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "isFolder" => read_lenient(map, key, &mut self.is_folder, extra),
+            "permission" => read_nullable(map, key, &mut self.permission, extra),
+            "previewUrl" => read_lenient(map, key, &mut self.preview_url, extra),
+            "providerType" => read_nullable(map, key, &mut self.provider_type, extra),
+            "sourceUrl" => read_lenient(map, key, &mut self.source_url, extra),
+            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ReferenceAttachment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`ReferenceAttachment`] by wire name, each a [`Field<ReferenceAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferenceAttachment::set_null`].
+pub enum ReferenceAttachmentField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl ReferenceAttachmentField {
+    /// `id`
+    pub const Id: model::Field<ReferenceAttachment> = model::Field::new("id");
+    /// `contentType`
+    pub const ContentType: model::Field<ReferenceAttachment> = model::Field::new(
+        "contentType",
+    );
+    /// `isInline`
+    pub const IsInline: model::Field<ReferenceAttachment> = model::Field::new(
+        "isInline",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ReferenceAttachment> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<ReferenceAttachment> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<ReferenceAttachment> = model::Field::new("size");
+    /// `isFolder`
+    pub const IsFolder: model::Field<ReferenceAttachment> = model::Field::new(
+        "isFolder",
+    );
+    /// `permission`
+    pub const Permission: model::Field<ReferenceAttachment> = model::Field::new(
+        "permission",
+    );
+    /// `previewUrl`
+    pub const PreviewUrl: model::Field<ReferenceAttachment> = model::Field::new(
+        "previewUrl",
+    );
+    /// `providerType`
+    pub const ProviderType: model::Field<ReferenceAttachment> = model::Field::new(
+        "providerType",
+    );
+    /// `sourceUrl`
+    pub const SourceUrl: model::Field<ReferenceAttachment> = model::Field::new(
+        "sourceUrl",
+    );
+    /// `thumbnailUrl`
+    pub const ThumbnailUrl: model::Field<ReferenceAttachment> = model::Field::new(
+        "thumbnailUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ReferenceAttachment>] = &[
+        Self::Id,
+        Self::ContentType,
+        Self::IsInline,
+        Self::LastModifiedDateTime,
+        Self::Name,
+        Self::Size,
+        Self::IsFolder,
+        Self::Permission,
+        Self::PreviewUrl,
+        Self::ProviderType,
+        Self::SourceUrl,
+        Self::ThumbnailUrl,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL entity type `microsoft.graph.standardWebPart`; base type `microsoft.graph.webPart`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StandardWebPart {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `containerTextWebPartId`: `Edm.String`.
+    pub container_text_web_part_id: Option<String>,
+    /// Property `data`: `microsoft.graph.webPartData`.
+    pub data: Option<WebPartData>,
+    /// Property `webPartType`: `Edm.String`.
+    pub web_part_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for StandardWebPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl StandardWebPart {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardWebPart";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("containerTextWebPartId", &self.container_text_web_part_id);
+        object.property("data", &self.data);
+        object.property("webPartType", &self.web_part_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for StandardWebPart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for StandardWebPart {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "containerTextWebPartId" => {
+                read_lenient(map, key, &mut self.container_text_web_part_id, extra)
+            }
+            "data" => read_nullable(map, key, &mut self.data, extra),
+            "webPartType" => read_lenient(map, key, &mut self.web_part_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl StandardWebPart {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`StandardWebPart`] by wire name, each a [`Field<StandardWebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardWebPart::set_null`].
+pub enum StandardWebPartField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl StandardWebPartField {
+    /// `id`
+    pub const Id: model::Field<StandardWebPart> = model::Field::new("id");
+    /// `containerTextWebPartId`
+    pub const ContainerTextWebPartId: model::Field<StandardWebPart> = model::Field::new(
+        "containerTextWebPartId",
+    );
+    /// `data`
+    pub const Data: model::Field<StandardWebPart> = model::Field::new("data");
+    /// `webPartType`
+    pub const WebPartType: model::Field<StandardWebPart> = model::Field::new(
+        "webPartType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StandardWebPart>] = &[
+        Self::Id,
+        Self::ContainerTextWebPartId,
+        Self::Data,
+        Self::WebPartType,
+    ];
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL entity type `microsoft.graph.x509CertificateCombinationConfiguration`; base type `microsoft.graph.authenticationCombinationConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct X509CertificateCombinationConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appliesToCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationCombinationConfiguration`.
+    pub applies_to_combinations: Option<Vec<AuthenticationMethodModes>>,
+    /// Property `allowedIssuerSkis`: `Collection(Edm.String)`, not nullable.
+    pub allowed_issuer_skis: Option<Vec<String>>,
+    /// Property `allowedPolicyOIDs`: `Collection(Edm.String)`, not nullable.
+    pub allowed_policy_oi_ds: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for X509CertificateCombinationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl X509CertificateCombinationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateCombinationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appliesToCombinations", &self.applies_to_combinations);
+        object.property("allowedIssuerSkis", &self.allowed_issuer_skis);
+        object.property("allowedPolicyOIDs", &self.allowed_policy_oi_ds);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for X509CertificateCombinationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::model::ODataObject
+for X509CertificateCombinationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appliesToCombinations" => {
+                read_nullable(map, key, &mut self.applies_to_combinations, extra)
+            }
+            "allowedIssuerSkis" => {
+                read_lenient(map, key, &mut self.allowed_issuer_skis, extra)
+            }
+            "allowedPolicyOIDs" => {
+                read_lenient(map, key, &mut self.allowed_policy_oi_ds, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl X509CertificateCombinationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// The properties of [`X509CertificateCombinationConfiguration`] by wire name, each a [`Field<X509CertificateCombinationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateCombinationConfiguration::set_null`].
+pub enum X509CertificateCombinationConfigurationField {}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[allow(non_upper_case_globals)]
+impl X509CertificateCombinationConfigurationField {
+    /// `id`
+    pub const Id: model::Field<X509CertificateCombinationConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `appliesToCombinations`
+    pub const AppliesToCombinations: model::Field<
+        X509CertificateCombinationConfiguration,
+    > = model::Field::new("appliesToCombinations");
+    /// `allowedIssuerSkis`
+    pub const AllowedIssuerSkis: model::Field<X509CertificateCombinationConfiguration> = model::Field::new(
+        "allowedIssuerSkis",
+    );
+    /// `allowedPolicyOIDs`
+    pub const AllowedPolicyOiDs: model::Field<X509CertificateCombinationConfiguration> = model::Field::new(
+        "allowedPolicyOIDs",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<X509CertificateCombinationConfiguration>] = &[
+        Self::Id,
+        Self::AppliesToCombinations,
+        Self::AllowedIssuerSkis,
+        Self::AllowedPolicyOiDs,
     ];
 }

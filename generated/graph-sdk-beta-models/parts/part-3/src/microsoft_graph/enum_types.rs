@@ -11,1235 +11,65 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.authenticationAttributeCollectionInputType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeDefinitionMetadata {
-    /// `BaseAttributeName` = 0
-    BaseAttributeName,
-    /// `ComplexObjectDefinition` = 1
-    ComplexObjectDefinition,
-    /// `IsContainer` = 2
-    IsContainer,
-    /// `IsCustomerDefined` = 3
-    IsCustomerDefined,
-    /// `IsDomainQualified` = 4
-    IsDomainQualified,
-    /// `LinkPropertyNames` = 5
-    LinkPropertyNames,
-    /// `LinkTypeName` = 6
-    LinkTypeName,
-    /// `MaximumLength` = 7
-    MaximumLength,
-    /// `ReferencedProperty` = 8
-    ReferencedProperty,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttributeDefinitionMetadata {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("BaseAttributeName", 0),
-        ("ComplexObjectDefinition", 1),
-        ("IsContainer", 2),
-        ("IsCustomerDefined", 3),
-        ("IsDomainQualified", 4),
-        ("LinkPropertyNames", 5),
-        ("LinkTypeName", 6),
-        ("MaximumLength", 7),
-        ("ReferencedProperty", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BaseAttributeName" => Self::BaseAttributeName,
-            "ComplexObjectDefinition" => Self::ComplexObjectDefinition,
-            "IsContainer" => Self::IsContainer,
-            "IsCustomerDefined" => Self::IsCustomerDefined,
-            "IsDomainQualified" => Self::IsDomainQualified,
-            "LinkPropertyNames" => Self::LinkPropertyNames,
-            "LinkTypeName" => Self::LinkTypeName,
-            "MaximumLength" => Self::MaximumLength,
-            "ReferencedProperty" => Self::ReferencedProperty,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::BaseAttributeName => "BaseAttributeName",
-            Self::ComplexObjectDefinition => "ComplexObjectDefinition",
-            Self::IsContainer => "IsContainer",
-            Self::IsCustomerDefined => "IsCustomerDefined",
-            Self::IsDomainQualified => "IsDomainQualified",
-            Self::LinkPropertyNames => "LinkPropertyNames",
-            Self::LinkTypeName => "LinkTypeName",
-            Self::MaximumLength => "MaximumLength",
-            Self::ReferencedProperty => "ReferencedProperty",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeDefinitionMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for AttributeDefinitionMetadata {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for AttributeDefinitionMetadata {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.attributeFlowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeFlowBehavior {
-    /// `FlowWhenChanged` = 0
-    FlowWhenChanged,
-    /// `FlowAlways` = 1
-    FlowAlways,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("FlowWhenChanged", 0),
-        ("FlowAlways", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FlowWhenChanged" => Self::FlowWhenChanged,
-            "FlowAlways" => Self::FlowAlways,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::FlowWhenChanged => "FlowWhenChanged",
-            Self::FlowAlways => "FlowAlways",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeFlowBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for AttributeFlowBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for AttributeFlowBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.attributeFlowType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeFlowType {
-    /// `Always` = 0
-    Always,
-    /// `ObjectAddOnly` = 1
-    ObjectAddOnly,
-    /// `MultiValueAddOnly` = 2
-    MultiValueAddOnly,
-    /// `ValueAddOnly` = 3
-    ValueAddOnly,
-    /// `AttributeAddOnly` = 4
-    AttributeAddOnly,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Always", 0),
-        ("ObjectAddOnly", 1),
-        ("MultiValueAddOnly", 2),
-        ("ValueAddOnly", 3),
-        ("AttributeAddOnly", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Always" => Self::Always,
-            "ObjectAddOnly" => Self::ObjectAddOnly,
-            "MultiValueAddOnly" => Self::MultiValueAddOnly,
-            "ValueAddOnly" => Self::ValueAddOnly,
-            "AttributeAddOnly" => Self::AttributeAddOnly,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Always => "Always",
-            Self::ObjectAddOnly => "ObjectAddOnly",
-            Self::MultiValueAddOnly => "MultiValueAddOnly",
-            Self::ValueAddOnly => "ValueAddOnly",
-            Self::AttributeAddOnly => "AttributeAddOnly",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeFlowType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeFlowType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for AttributeFlowType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for AttributeFlowType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.attributeMappingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeMappingSourceType {
-    /// `Attribute` = 0
-    Attribute,
-    /// `Constant` = 1
-    Constant,
-    /// `Function` = 2
-    Function,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttributeMappingSourceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Attribute", 0),
-        ("Constant", 1),
-        ("Function", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Attribute" => Self::Attribute,
-            "Constant" => Self::Constant,
-            "Function" => Self::Function,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Attribute => "Attribute",
-            Self::Constant => "Constant",
-            Self::Function => "Function",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for AttributeMappingSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for AttributeMappingSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for AttributeMappingSourceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attribute_type")]
-/// CSDL enum type `microsoft.graph.attributeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttributeType {
-    /// `String` = 0
-    String,
-    /// `Integer` = 1
-    Integer,
-    /// `Reference` = 2
-    Reference,
-    /// `Binary` = 3
-    Binary,
-    /// `Boolean` = 4
+pub enum AuthenticationAttributeCollectionInputType {
+    /// `text` = 1
+    Text,
+    /// `radioSingleSelect` = 2
+    RadioSingleSelect,
+    /// `checkboxMultiSelect` = 3
+    CheckboxMultiSelect,
+    /// `boolean` = 4
     Boolean,
-    /// `DateTime` = 5
-    DateTime,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attribute_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttributeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("String", 0),
-        ("Integer", 1),
-        ("Reference", 2),
-        ("Binary", 3),
-        ("Boolean", 4),
-        ("DateTime", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "String" => Self::String,
-            "Integer" => Self::Integer,
-            "Reference" => Self::Reference,
-            "Binary" => Self::Binary,
-            "Boolean" => Self::Boolean,
-            "DateTime" => Self::DateTime,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::Integer => "Integer",
-            Self::Reference => "Reference",
-            Self::Binary => "Binary",
-            Self::Boolean => "Boolean",
-            Self::DateTime => "DateTime",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attribute_type")]
-impl serde::Serialize for AttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attribute_type")]
-impl<'de> serde::Deserialize<'de> for AttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attribute_type")]
-impl std::fmt::Display for AttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attribute_type")]
-impl From<&str> for AttributeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum B2bIdentityProvidersType {
-    /// `azureActiveDirectory` = 1
-    AzureActiveDirectory,
-    /// `externalFederation` = 2
-    ExternalFederation,
-    /// `socialIdentityProviders` = 3
-    SocialIdentityProviders,
-    /// `emailOneTimePasscode` = 4
-    EmailOneTimePasscode,
-    /// `microsoftAccount` = 5
-    MicrosoftAccount,
-    /// `defaultConfiguredIdp` = 6
-    DefaultConfiguredIdp,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("azureActiveDirectory", 1),
-        ("externalFederation", 2),
-        ("socialIdentityProviders", 3),
-        ("emailOneTimePasscode", 4),
-        ("microsoftAccount", 5),
-        ("defaultConfiguredIdp", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "azureActiveDirectory" => Self::AzureActiveDirectory,
-            "externalFederation" => Self::ExternalFederation,
-            "socialIdentityProviders" => Self::SocialIdentityProviders,
-            "emailOneTimePasscode" => Self::EmailOneTimePasscode,
-            "microsoftAccount" => Self::MicrosoftAccount,
-            "defaultConfiguredIdp" => Self::DefaultConfiguredIdp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AzureActiveDirectory => "azureActiveDirectory",
-            Self::ExternalFederation => "externalFederation",
-            Self::SocialIdentityProviders => "socialIdentityProviders",
-            Self::EmailOneTimePasscode => "emailOneTimePasscode",
-            Self::MicrosoftAccount => "microsoftAccount",
-            Self::DefaultConfiguredIdp => "defaultConfiguredIdp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for B2bIdentityProvidersType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for B2bIdentityProvidersType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for B2bIdentityProvidersType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ChatMessagePolicyViolationDlpActionTypes(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessagePolicyViolationDlpActionTypes {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `notifySender` = 1
-    pub const NOTIFY_SENDER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `blockAccess` = 2
-    pub const BLOCK_ACCESS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `blockAccessExternal` = 4
-    pub const BLOCK_ACCESS_EXTERNAL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::FlagsEnum for ChatMessagePolicyViolationDlpActionTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("notifySender", 1),
-        ("blockAccess", 2),
-        ("blockAccessExternal", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Debug for ChatMessagePolicyViolationDlpActionTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessagePolicyViolationDlpActionTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOr for ChatMessagePolicyViolationDlpActionTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOrAssign for ChatMessagePolicyViolationDlpActionTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessagePolicyViolationDlpActionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
-    /// `allowed` = 1
-    Allowed,
-    /// `blocked` = 2
-    Blocked,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for CrossTenantAccessPolicyTargetConfigurationAccessType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allowed", 1),
-        ("blocked", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allowed" => Self::Allowed,
-            "blocked" => Self::Blocked,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Allowed => "allowed",
-            Self::Blocked => "blocked",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyTargetConfigurationAccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de>
-for CrossTenantAccessPolicyTargetConfigurationAccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for CrossTenantAccessPolicyTargetConfigurationAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for CrossTenantAccessPolicyTargetConfigurationAccessType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CrossTenantAccessPolicyTargetType {
-    /// `user` = 1
-    User,
-    /// `group` = 2
-    Group,
-    /// `application` = 3
-    Application,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTargetType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("group", 2),
-        ("application", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "application" => Self::Application,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Application => "application",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for CrossTenantAccessPolicyTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for CrossTenantAccessPolicyTargetType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_bulk_operation")]
-impl DirectoryDefinitionDiscoverabilities {
-    /// `None` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `AttributeNames` = 1
-    pub const ATTRIBUTE_NAMES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `AttributeDataTypes` = 2
-    pub const ATTRIBUTE_DATA_TYPES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `AttributeReadOnly` = 4
-    pub const ATTRIBUTE_READ_ONLY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `ReferenceAttributes` = 8
-    pub const REFERENCE_ATTRIBUTES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `UnknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilities {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("AttributeNames", 1),
-        ("AttributeDataTypes", 2),
-        ("AttributeReadOnly", 4),
-        ("ReferenceAttributes", 8),
-        ("UnknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Debug for DirectoryDefinitionDiscoverabilities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for DirectoryDefinitionDiscoverabilities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOrAssign for DirectoryDefinitionDiscoverabilities {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Mutability {
-    /// `ReadWrite` = 0
-    ReadWrite,
-    /// `ReadOnly` = 1
-    ReadOnly,
-    /// `Immutable` = 2
-    Immutable,
-    /// `WriteOnly` = 3
-    WriteOnly,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for Mutability {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("ReadWrite", 0),
-        ("ReadOnly", 1),
-        ("Immutable", 2),
-        ("WriteOnly", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ReadWrite" => Self::ReadWrite,
-            "ReadOnly" => Self::ReadOnly,
-            "Immutable" => Self::Immutable,
-            "WriteOnly" => Self::WriteOnly,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ReadWrite => "ReadWrite",
-            Self::ReadOnly => "ReadOnly",
-            Self::Immutable => "Immutable",
-            Self::WriteOnly => "WriteOnly",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for Mutability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for Mutability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for Mutability {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for Mutability {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.objectDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectDefinitionMetadata {
-    /// `PropertyNameAccountEnabled` = 0
-    PropertyNameAccountEnabled,
-    /// `PropertyNameSoftDeleted` = 1
-    PropertyNameSoftDeleted,
-    /// `IsSoftDeletionSupported` = 2
-    IsSoftDeletionSupported,
-    /// `IsSynchronizeAllSupported` = 3
-    IsSynchronizeAllSupported,
-    /// `ConnectorDataStorageRequired` = 4
-    ConnectorDataStorageRequired,
-    /// `Extensions` = 5
-    Extensions,
-    /// `BaseObjectName` = 6
-    BaseObjectName,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for ObjectDefinitionMetadata {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("PropertyNameAccountEnabled", 0),
-        ("PropertyNameSoftDeleted", 1),
-        ("IsSoftDeletionSupported", 2),
-        ("IsSynchronizeAllSupported", 3),
-        ("ConnectorDataStorageRequired", 4),
-        ("Extensions", 5),
-        ("BaseObjectName", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PropertyNameAccountEnabled" => Self::PropertyNameAccountEnabled,
-            "PropertyNameSoftDeleted" => Self::PropertyNameSoftDeleted,
-            "IsSoftDeletionSupported" => Self::IsSoftDeletionSupported,
-            "IsSynchronizeAllSupported" => Self::IsSynchronizeAllSupported,
-            "ConnectorDataStorageRequired" => Self::ConnectorDataStorageRequired,
-            "Extensions" => Self::Extensions,
-            "BaseObjectName" => Self::BaseObjectName,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PropertyNameAccountEnabled => "PropertyNameAccountEnabled",
-            Self::PropertyNameSoftDeleted => "PropertyNameSoftDeleted",
-            Self::IsSoftDeletionSupported => "IsSoftDeletionSupported",
-            Self::IsSynchronizeAllSupported => "IsSynchronizeAllSupported",
-            Self::ConnectorDataStorageRequired => "ConnectorDataStorageRequired",
-            Self::Extensions => "Extensions",
-            Self::BaseObjectName => "BaseObjectName",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectDefinitionMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for ObjectDefinitionMetadata {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for ObjectDefinitionMetadata {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.objectFlowTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ObjectFlowTypes(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_bulk_operation")]
-impl ObjectFlowTypes {
-    /// `None` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `Add` = 1
-    pub const ADD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `Update` = 2
-    pub const UPDATE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `Delete` = 4
-    pub const DELETE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::FlagsEnum for ObjectFlowTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("Add", 1),
-        ("Update", 2),
-        ("Delete", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Debug for ObjectFlowTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for ObjectFlowTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::str::FromStr for ObjectFlowTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOr for ObjectFlowTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOrAssign for ObjectFlowTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectFlowTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.objectMappingMetadata`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectMappingMetadata {
-    /// `EscrowBehavior` = 0
-    EscrowBehavior,
-    /// `DisableMonitoringForChanges` = 1
-    DisableMonitoringForChanges,
-    /// `OriginalJoiningProperty` = 2
-    OriginalJoiningProperty,
-    /// `Disposition` = 3
-    Disposition,
-    /// `IsCustomerDefined` = 4
-    IsCustomerDefined,
-    /// `ExcludeFromReporting` = 5
-    ExcludeFromReporting,
-    /// `Unsynchronized` = 6
-    Unsynchronized,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for ObjectMappingMetadata {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("EscrowBehavior", 0),
-        ("DisableMonitoringForChanges", 1),
-        ("OriginalJoiningProperty", 2),
-        ("Disposition", 3),
-        ("IsCustomerDefined", 4),
-        ("ExcludeFromReporting", 5),
-        ("Unsynchronized", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EscrowBehavior" => Self::EscrowBehavior,
-            "DisableMonitoringForChanges" => Self::DisableMonitoringForChanges,
-            "OriginalJoiningProperty" => Self::OriginalJoiningProperty,
-            "Disposition" => Self::Disposition,
-            "IsCustomerDefined" => Self::IsCustomerDefined,
-            "ExcludeFromReporting" => Self::ExcludeFromReporting,
-            "Unsynchronized" => Self::Unsynchronized,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EscrowBehavior => "EscrowBehavior",
-            Self::DisableMonitoringForChanges => "DisableMonitoringForChanges",
-            Self::OriginalJoiningProperty => "OriginalJoiningProperty",
-            Self::Disposition => "Disposition",
-            Self::IsCustomerDefined => "IsCustomerDefined",
-            Self::ExcludeFromReporting => "ExcludeFromReporting",
-            Self::Unsynchronized => "Unsynchronized",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ObjectMappingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ObjectMappingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for ObjectMappingMetadata {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for ObjectMappingMetadata {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
-///
-/// CSDL enum type `microsoft.graph.plannerGoalStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans"
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerGoalStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `onTrack` = 1
-    OnTrack,
-    /// `behind` = 2
-    Behind,
-    /// `atRisk` = 3
-    AtRisk,
-    /// `closed` = 4
-    Closed,
     /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerGoalStatus {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AuthenticationAttributeCollectionInputType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("onTrack", 1),
-        ("behind", 2),
-        ("atRisk", 3),
-        ("closed", 4),
+        ("text", 1),
+        ("radioSingleSelect", 2),
+        ("checkboxMultiSelect", 3),
+        ("boolean", 4),
         ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notStarted" => Self::NotStarted,
-            "onTrack" => Self::OnTrack,
-            "behind" => Self::Behind,
-            "atRisk" => Self::AtRisk,
-            "closed" => Self::Closed,
+            "text" => Self::Text,
+            "radioSingleSelect" => Self::RadioSingleSelect,
+            "checkboxMultiSelect" => Self::CheckboxMultiSelect,
+            "boolean" => Self::Boolean,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotStarted => "notStarted",
-            Self::OnTrack => "onTrack",
-            Self::Behind => "behind",
-            Self::AtRisk => "atRisk",
-            Self::Closed => "closed",
+            Self::Text => "text",
+            Self::RadioSingleSelect => "radioSingleSelect",
+            Self::CheckboxMultiSelect => "checkboxMultiSelect",
+            Self::Boolean => "boolean",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlannerGoalStatus {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationAttributeCollectionInputType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlannerGoalStatus {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1247,423 +77,217 @@ impl<'de> serde::Deserialize<'de> for PlannerGoalStatus {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl std::fmt::Display for PlannerGoalStatus {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for AuthenticationAttributeCollectionInputType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl From<&str> for PlannerGoalStatus {
+#[cfg(feature = "_identity")]
+impl From<&str> for AuthenticationAttributeCollectionInputType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-/// CSDL enum type `microsoft.graph.sensitivityLabelAssignmentMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SensitivityLabelAssignmentMethod {
-    /// `standard` = 0
-    Standard,
-    /// `privileged` = 1
-    Privileged,
-    /// `auto` = 2
-    Auto,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.authenticationMethodModes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct AuthenticationMethodModes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationMethodModes {
+    /// `password` = 1
+    pub const PASSWORD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `voice` = 2
+    pub const VOICE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `hardwareOath` = 4
+    pub const HARDWARE_OATH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `softwareOath` = 8
+    pub const SOFTWARE_OATH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `sms` = 16
+    pub const SMS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+    /// `fido2` = 32
+    pub const FIDO2: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
+    /// `windowsHelloForBusiness` = 64
+    pub const WINDOWS_HELLO_FOR_BUSINESS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// `microsoftAuthenticatorPush` = 128
+    pub const MICROSOFT_AUTHENTICATOR_PUSH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// `deviceBasedPush` = 256
+    pub const DEVICE_BASED_PUSH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(256),
+    );
+    /// `temporaryAccessPassOneTime` = 512
+    pub const TEMPORARY_ACCESS_PASS_ONE_TIME: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `temporaryAccessPassMultiUse` = 1024
+    pub const TEMPORARY_ACCESS_PASS_MULTI_USE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1024),
+    );
+    /// `email` = 2048
+    pub const EMAIL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
+    /// `x509CertificateSingleFactor` = 4096
+    pub const X509_CERTIFICATE_SINGLE_FACTOR: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `x509CertificateMultiFactor` = 8192
+    pub const X509_CERTIFICATE_MULTI_FACTOR: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8192),
+    );
+    /// `federatedSingleFactor` = 16384
+    pub const FEDERATED_SINGLE_FACTOR: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+    /// `federatedMultiFactor` = 32768
+    pub const FEDERATED_MULTI_FACTOR: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32768),
+    );
+    /// `unknownFutureValue` = 65536
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(65536),
+    );
 }
 
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::FlagsEnum for AuthenticationMethodModes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("privileged", 1),
-        ("auto", 2),
-        ("unknownFutureValue", 3),
+        ("password", 1),
+        ("voice", 2),
+        ("hardwareOath", 4),
+        ("softwareOath", 8),
+        ("sms", 16),
+        ("fido2", 32),
+        ("windowsHelloForBusiness", 64),
+        ("microsoftAuthenticatorPush", 128),
+        ("deviceBasedPush", 256),
+        ("temporaryAccessPassOneTime", 512),
+        ("temporaryAccessPassMultiUse", 1024),
+        ("email", 2048),
+        ("x509CertificateSingleFactor", 4096),
+        ("x509CertificateMultiFactor", 8192),
+        ("federatedSingleFactor", 16384),
+        ("federatedMultiFactor", 32768),
+        ("unknownFutureValue", 65536),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => Self::Standard,
-            "privileged" => Self::Privileged,
-            "auto" => Self::Auto,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Privileged => "privileged",
-            Self::Auto => "auto",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-impl serde::Serialize for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Debug for AuthenticationMethodModes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for AuthenticationMethodModes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::str::FromStr for AuthenticationMethodModes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOr for AuthenticationMethodModes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOrAssign for AuthenticationMethodModes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AuthenticationMethodModes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodModes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-impl std::fmt::Display for SensitivityLabelAssignmentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sensitivity_label_assignment_method")]
-impl From<&str> for SensitivityLabelAssignmentMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL enum type `microsoft.graph.sharingRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.authenticationStrengthPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharingRole {
-    /// `none` = 0
-    None,
-    /// `view` = 1
-    View,
-    /// `edit` = 2
-    Edit,
-    /// `manageList` = 3
-    ManageList,
-    /// `review` = 4
-    Review,
-    /// `restrictedView` = 5
-    RestrictedView,
-    /// `submitOnly` = 6
-    SubmitOnly,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharingRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("view", 1),
-        ("edit", 2),
-        ("manageList", 3),
-        ("review", 4),
-        ("restrictedView", 5),
-        ("submitOnly", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "view" => Self::View,
-            "edit" => Self::Edit,
-            "manageList" => Self::ManageList,
-            "review" => Self::Review,
-            "restrictedView" => Self::RestrictedView,
-            "submitOnly" => Self::SubmitOnly,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::View => "view",
-            Self::Edit => "edit",
-            Self::ManageList => "manageList",
-            Self::Review => "review",
-            Self::RestrictedView => "restrictedView",
-            Self::SubmitOnly => "submitOnly",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl std::fmt::Display for SharingRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_json")]
-impl From<&str> for SharingRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationMetadata`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationMetadata {
-    /// `galleryApplicationIdentifier` = 0
-    GalleryApplicationIdentifier,
-    /// `galleryApplicationKey` = 1
-    GalleryApplicationKey,
-    /// `isOAuthEnabled` = 2
-    IsOAuthEnabled,
-    /// `IsSynchronizationAgentAssignmentRequired` = 3
-    IsSynchronizationAgentAssignmentRequired,
-    /// `isSynchronizationAgentRequired` = 4
-    IsSynchronizationAgentRequired,
-    /// `isSynchronizationInPreview` = 5
-    IsSynchronizationInPreview,
-    /// `oAuthSettings` = 6
-    OAuthSettings,
-    /// `synchronizationLearnMoreIbizaFwLink` = 7
-    SynchronizationLearnMoreIbizaFwLink,
-    /// `configurationFields` = 8
-    ConfigurationFields,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationMetadata {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("galleryApplicationIdentifier", 0),
-        ("galleryApplicationKey", 1),
-        ("isOAuthEnabled", 2),
-        ("IsSynchronizationAgentAssignmentRequired", 3),
-        ("isSynchronizationAgentRequired", 4),
-        ("isSynchronizationInPreview", 5),
-        ("oAuthSettings", 6),
-        ("synchronizationLearnMoreIbizaFwLink", 7),
-        ("configurationFields", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "galleryApplicationIdentifier" => Self::GalleryApplicationIdentifier,
-            "galleryApplicationKey" => Self::GalleryApplicationKey,
-            "isOAuthEnabled" => Self::IsOAuthEnabled,
-            "IsSynchronizationAgentAssignmentRequired" => {
-                Self::IsSynchronizationAgentAssignmentRequired
-            }
-            "isSynchronizationAgentRequired" => Self::IsSynchronizationAgentRequired,
-            "isSynchronizationInPreview" => Self::IsSynchronizationInPreview,
-            "oAuthSettings" => Self::OAuthSettings,
-            "synchronizationLearnMoreIbizaFwLink" => {
-                Self::SynchronizationLearnMoreIbizaFwLink
-            }
-            "configurationFields" => Self::ConfigurationFields,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::GalleryApplicationIdentifier => "galleryApplicationIdentifier",
-            Self::GalleryApplicationKey => "galleryApplicationKey",
-            Self::IsOAuthEnabled => "isOAuthEnabled",
-            Self::IsSynchronizationAgentAssignmentRequired => {
-                "IsSynchronizationAgentAssignmentRequired"
-            }
-            Self::IsSynchronizationAgentRequired => "isSynchronizationAgentRequired",
-            Self::IsSynchronizationInPreview => "isSynchronizationInPreview",
-            Self::OAuthSettings => "oAuthSettings",
-            Self::SynchronizationLearnMoreIbizaFwLink => {
-                "synchronizationLearnMoreIbizaFwLink"
-            }
-            Self::ConfigurationFields => "configurationFields",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationMetadata {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationMetadata {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationStatusCode {
-    /// `NotConfigured` = 0
-    NotConfigured,
-    /// `NotRun` = 1
-    NotRun,
-    /// `Active` = 2
-    Active,
-    /// `Paused` = 3
-    Paused,
-    /// `Quarantine` = 4
-    Quarantine,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationStatusCode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("NotConfigured", 0),
-        ("NotRun", 1),
-        ("Active", 2),
-        ("Paused", 3),
-        ("Quarantine", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NotConfigured" => Self::NotConfigured,
-            "NotRun" => Self::NotRun,
-            "Active" => Self::Active,
-            "Paused" => Self::Paused,
-            "Quarantine" => Self::Quarantine,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotConfigured => "NotConfigured",
-            Self::NotRun => "NotRun",
-            Self::Active => "Active",
-            Self::Paused => "Paused",
-            Self::Quarantine => "Quarantine",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationStatusCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationStatusCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationStatusCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationStatusCode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL enum type `microsoft.graph.teamsAppResourceSpecificPermissionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsAppResourceSpecificPermissionType {
-    /// `delegated` = 0
-    Delegated,
-    /// `application` = 1
-    Application,
+pub enum AuthenticationStrengthPolicyType {
+    /// `builtIn` = 0
+    BuiltIn,
+    /// `custom` = 1
+    Custom,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for TeamsAppResourceSpecificPermissionType {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationStrengthPolicyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("delegated", 0),
-        ("application", 1),
+        ("builtIn", 0),
+        ("custom", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "delegated" => Self::Delegated,
-            "application" => Self::Application,
+            "builtIn" => Self::BuiltIn,
+            "custom" => Self::Custom,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Delegated => "delegated",
-            Self::Application => "application",
+            Self::BuiltIn => "builtIn",
+            Self::Custom => "custom",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppResourceSpecificPermissionType {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AuthenticationStrengthPolicyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AuthenticationStrengthPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1671,15 +295,1982 @@ impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl std::fmt::Display for TeamsAppResourceSpecificPermissionType {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for AuthenticationStrengthPolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl From<&str> for TeamsAppResourceSpecificPermissionType {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for AuthenticationStrengthPolicyType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.authenticationStrengthRequirements`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct AuthenticationStrengthRequirements(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AuthenticationStrengthRequirements {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `mfa` = 1
+    pub const MFA: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::FlagsEnum for AuthenticationStrengthRequirements {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("mfa", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Debug for AuthenticationStrengthRequirements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for AuthenticationStrengthRequirements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::str::FromStr for AuthenticationStrengthRequirements {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOr for AuthenticationStrengthRequirements {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOrAssign for AuthenticationStrengthRequirements {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AuthenticationStrengthRequirements {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRequirements {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_body_type")]
+/// CSDL enum type `microsoft.graph.bodyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyType {
+    /// `text` = 0
+    Text,
+    /// `html` = 1
+    Html,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_body_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for BodyType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("text", 0), ("html", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "html" => Self::Html,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl serde::Serialize for BodyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl<'de> serde::Deserialize<'de> for BodyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl std::fmt::Display for BodyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_body_type")]
+impl From<&str> for BodyType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.cloudAppSecuritySessionControlType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CloudAppSecuritySessionControlType {
+    /// `mcasConfigured` = 0
+    McasConfigured,
+    /// `monitorOnly` = 1
+    MonitorOnly,
+    /// `blockDownloads` = 2
+    BlockDownloads,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudAppSecuritySessionControlType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("mcasConfigured", 0),
+        ("monitorOnly", 1),
+        ("blockDownloads", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "mcasConfigured" => Self::McasConfigured,
+            "monitorOnly" => Self::MonitorOnly,
+            "blockDownloads" => Self::BlockDownloads,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::McasConfigured => "mcasConfigured",
+            Self::MonitorOnly => "monitorOnly",
+            Self::BlockDownloads => "blockDownloads",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for CloudAppSecuritySessionControlType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for CloudAppSecuritySessionControlType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for CloudAppSecuritySessionControlType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessAgentIdRiskLevels`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ConditionalAccessAgentIdRiskLevels(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessAgentIdRiskLevels {
+    /// `low` = 1
+    pub const LOW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `medium` = 2
+    pub const MEDIUM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `high` = 4
+    pub const HIGH: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `unknownFutureValue` = 8
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessAgentIdRiskLevels {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("low", 1),
+        ("medium", 2),
+        ("high", 4),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Debug for ConditionalAccessAgentIdRiskLevels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessAgentIdRiskLevels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::str::FromStr for ConditionalAccessAgentIdRiskLevels {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOr for ConditionalAccessAgentIdRiskLevels {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOrAssign for ConditionalAccessAgentIdRiskLevels {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessAgentIdRiskLevels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessAgentIdRiskLevels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessClientApp`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessClientApp {
+    /// `all` = 0
+    All,
+    /// `browser` = 1
+    Browser,
+    /// `mobileAppsAndDesktopClients` = 2
+    MobileAppsAndDesktopClients,
+    /// `exchangeActiveSync` = 3
+    ExchangeActiveSync,
+    /// `easSupported` = 4
+    EasSupported,
+    /// `other` = 5
+    Other,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessClientApp {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("all", 0),
+        ("browser", 1),
+        ("mobileAppsAndDesktopClients", 2),
+        ("exchangeActiveSync", 3),
+        ("easSupported", 4),
+        ("other", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "browser" => Self::Browser,
+            "mobileAppsAndDesktopClients" => Self::MobileAppsAndDesktopClients,
+            "exchangeActiveSync" => Self::ExchangeActiveSync,
+            "easSupported" => Self::EasSupported,
+            "other" => Self::Other,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Browser => "browser",
+            Self::MobileAppsAndDesktopClients => "mobileAppsAndDesktopClients",
+            Self::ExchangeActiveSync => "exchangeActiveSync",
+            Self::EasSupported => "easSupported",
+            Self::Other => "other",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessClientApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessClientApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ConditionalAccessClientApp {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessDevicePlatform`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessDevicePlatform {
+    /// `android` = 0
+    Android,
+    /// `iOS` = 1
+    IOs,
+    /// `windows` = 2
+    Windows,
+    /// `windowsPhone` = 3
+    WindowsPhone,
+    /// `macOS` = 4
+    MacOs,
+    /// `all` = 5
+    All,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// `linux` = 7
+    Linux,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessDevicePlatform {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("android", 0),
+        ("iOS", 1),
+        ("windows", 2),
+        ("windowsPhone", 3),
+        ("macOS", 4),
+        ("all", 5),
+        ("unknownFutureValue", 6),
+        ("linux", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "android" => Self::Android,
+            "iOS" => Self::IOs,
+            "windows" => Self::Windows,
+            "windowsPhone" => Self::WindowsPhone,
+            "macOS" => Self::MacOs,
+            "all" => Self::All,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "linux" => Self::Linux,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Android => "android",
+            Self::IOs => "iOS",
+            Self::Windows => "windows",
+            Self::WindowsPhone => "windowsPhone",
+            Self::MacOs => "macOS",
+            Self::All => "all",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Linux => "linux",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessDevicePlatform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessDevicePlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessDevicePlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ConditionalAccessDevicePlatform {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessExternalTenantsMembershipKind`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessExternalTenantsMembershipKind {
+    /// `all` = 0
+    All,
+    /// `enumerated` = 1
+    Enumerated,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for ConditionalAccessExternalTenantsMembershipKind {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("all", 0),
+        ("enumerated", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "enumerated" => Self::Enumerated,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Enumerated => "enumerated",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessExternalTenantsMembershipKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessExternalTenantsMembershipKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessExternalTenantsMembershipKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ConditionalAccessExternalTenantsMembershipKind {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessGrantControl`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessGrantControl {
+    /// `block` = 0
+    Block,
+    /// `mfa` = 1
+    Mfa,
+    /// `compliantDevice` = 2
+    CompliantDevice,
+    /// `domainJoinedDevice` = 3
+    DomainJoinedDevice,
+    /// `approvedApplication` = 4
+    ApprovedApplication,
+    /// `compliantApplication` = 5
+    CompliantApplication,
+    /// `passwordChange` = 6
+    PasswordChange,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessGrantControl {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("block", 0),
+        ("mfa", 1),
+        ("compliantDevice", 2),
+        ("domainJoinedDevice", 3),
+        ("approvedApplication", 4),
+        ("compliantApplication", 5),
+        ("passwordChange", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "block" => Self::Block,
+            "mfa" => Self::Mfa,
+            "compliantDevice" => Self::CompliantDevice,
+            "domainJoinedDevice" => Self::DomainJoinedDevice,
+            "approvedApplication" => Self::ApprovedApplication,
+            "compliantApplication" => Self::CompliantApplication,
+            "passwordChange" => Self::PasswordChange,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Mfa => "mfa",
+            Self::CompliantDevice => "compliantDevice",
+            Self::DomainJoinedDevice => "domainJoinedDevice",
+            Self::ApprovedApplication => "approvedApplication",
+            Self::CompliantApplication => "compliantApplication",
+            Self::PasswordChange => "passwordChange",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessGrantControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessGrantControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ConditionalAccessGrantControl {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessGuestOrExternalUserTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ConditionalAccessGuestOrExternalUserTypes(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessGuestOrExternalUserTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `internalGuest` = 1
+    pub const INTERNAL_GUEST: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `b2bCollaborationGuest` = 2
+    pub const B2B_COLLABORATION_GUEST: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `b2bCollaborationMember` = 4
+    pub const B2B_COLLABORATION_MEMBER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `b2bDirectConnectUser` = 8
+    pub const B2B_DIRECT_CONNECT_USER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `otherExternalUser` = 16
+    pub const OTHER_EXTERNAL_USER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `serviceProvider` = 32
+    pub const SERVICE_PROVIDER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// `unknownFutureValue` = 64
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::FlagsEnum
+for ConditionalAccessGuestOrExternalUserTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("internalGuest", 1),
+        ("b2bCollaborationGuest", 2),
+        ("b2bCollaborationMember", 4),
+        ("b2bDirectConnectUser", 8),
+        ("otherExternalUser", 16),
+        ("serviceProvider", 32),
+        ("unknownFutureValue", 64),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Debug for ConditionalAccessGuestOrExternalUserTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessGuestOrExternalUserTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::str::FromStr for ConditionalAccessGuestOrExternalUserTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOr for ConditionalAccessGuestOrExternalUserTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOrAssign for ConditionalAccessGuestOrExternalUserTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessGuestOrExternalUserTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessGuestOrExternalUserTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessTransferMethods`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ConditionalAccessTransferMethods(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl ConditionalAccessTransferMethods {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `deviceCodeFlow` = 1
+    pub const DEVICE_CODE_FLOW: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `authenticationTransfer` = 2
+    pub const AUTHENTICATION_TRANSFER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::FlagsEnum for ConditionalAccessTransferMethods {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("deviceCodeFlow", 1),
+        ("authenticationTransfer", 2),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Debug for ConditionalAccessTransferMethods {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessTransferMethods {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::str::FromStr for ConditionalAccessTransferMethods {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOr for ConditionalAccessTransferMethods {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::ops::BitOrAssign for ConditionalAccessTransferMethods {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessTransferMethods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessTransferMethods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.continuousAccessEvaluationMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContinuousAccessEvaluationMode {
+    /// `strictEnforcement` = 0
+    StrictEnforcement,
+    /// `disabled` = 1
+    Disabled,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// `strictLocation` = 3
+    StrictLocation,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for ContinuousAccessEvaluationMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("strictEnforcement", 0),
+        ("disabled", 1),
+        ("unknownFutureValue", 2),
+        ("strictLocation", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "strictEnforcement" => Self::StrictEnforcement,
+            "disabled" => Self::Disabled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "strictLocation" => Self::StrictLocation,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::StrictEnforcement => "strictEnforcement",
+            Self::Disabled => "disabled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::StrictLocation => "strictLocation",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ContinuousAccessEvaluationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ContinuousAccessEvaluationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ContinuousAccessEvaluationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ContinuousAccessEvaluationMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.countryLookupMethodType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CountryLookupMethodType {
+    /// `clientIpAddress` = 0
+    ClientIpAddress,
+    /// `authenticatorAppGps` = 1
+    AuthenticatorAppGps,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::EvolvableEnum for CountryLookupMethodType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("clientIpAddress", 0),
+        ("authenticatorAppGps", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "clientIpAddress" => Self::ClientIpAddress,
+            "authenticatorAppGps" => Self::AuthenticatorAppGps,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ClientIpAddress => "clientIpAddress",
+            Self::AuthenticatorAppGps => "authenticatorAppGps",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for CountryLookupMethodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for CountryLookupMethodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<&str> for CountryLookupMethodType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.filterMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FilterMode {
+    /// `include` = 0
+    Include,
+    /// `exclude` = 1
+    Exclude,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for FilterMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("include", 0), ("exclude", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "include" => Self::Include,
+            "exclude" => Self::Exclude,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Include => "include",
+            Self::Exclude => "exclude",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for FilterMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for FilterMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for FilterMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for FilterMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.freeBusyStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FreeBusyStatus {
+    /// `unknown` = -1
+    Unknown,
+    /// `free` = 0
+    Free,
+    /// `tentative` = 1
+    Tentative,
+    /// `busy` = 2
+    Busy,
+    /// `oof` = 3
+    Oof,
+    /// `workingElsewhere` = 4
+    WorkingElsewhere,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", -1),
+        ("free", 0),
+        ("tentative", 1),
+        ("busy", 2),
+        ("oof", 3),
+        ("workingElsewhere", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "free" => Self::Free,
+            "tentative" => Self::Tentative,
+            "busy" => Self::Busy,
+            "oof" => Self::Oof,
+            "workingElsewhere" => Self::WorkingElsewhere,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Free => "free",
+            Self::Tentative => "tentative",
+            Self::Busy => "busy",
+            Self::Oof => "oof",
+            Self::WorkingElsewhere => "workingElsewhere",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for FreeBusyStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for FreeBusyStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for FreeBusyStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.onlineMeetingProviderType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnlineMeetingProviderType {
+    /// `unknown` = 0
+    Unknown,
+    /// `skypeForBusiness` = 1
+    SkypeForBusiness,
+    /// `skypeForConsumer` = 2
+    SkypeForConsumer,
+    /// `teamsForBusiness` = 3
+    TeamsForBusiness,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnlineMeetingProviderType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("skypeForBusiness", 1),
+        ("skypeForConsumer", 2),
+        ("teamsForBusiness", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "skypeForBusiness" => Self::SkypeForBusiness,
+            "skypeForConsumer" => Self::SkypeForConsumer,
+            "teamsForBusiness" => Self::TeamsForBusiness,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::SkypeForBusiness => "skypeForBusiness",
+            Self::SkypeForConsumer => "skypeForConsumer",
+            Self::TeamsForBusiness => "teamsForBusiness",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for OnlineMeetingProviderType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for OnlineMeetingProviderType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for OnlineMeetingProviderType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.persistentBrowserSessionMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PersistentBrowserSessionMode {
+    /// `always` = 0
+    Always,
+    /// `never` = 1
+    Never,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for PersistentBrowserSessionMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("always", 0), ("never", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "always" => Self::Always,
+            "never" => Self::Never,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Always => "always",
+            Self::Never => "never",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for PersistentBrowserSessionMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for PersistentBrowserSessionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for PersistentBrowserSessionMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL enum type `microsoft.graph.plannerApprovalStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerApprovalStatus {
+    /// `requested` = 0
+    Requested,
+    /// `approved` = 1
+    Approved,
+    /// `rejected` = 2
+    Rejected,
+    /// `cancelled` = 3
+    Cancelled,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerApprovalStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("requested", 0),
+        ("approved", 1),
+        ("rejected", 2),
+        ("cancelled", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "requested" => Self::Requested,
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            "cancelled" => Self::Cancelled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Requested => "requested",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerApprovalStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerApprovalStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl std::fmt::Display for PlannerApprovalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl From<&str> for PlannerApprovalStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL enum type `microsoft.graph.plannerPreviewType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerPreviewType {
+    /// `automatic` = 0
+    Automatic,
+    /// `noPreview` = 1
+    NoPreview,
+    /// `checklist` = 2
+    Checklist,
+    /// `description` = 3
+    Description,
+    /// `reference` = 4
+    Reference,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerPreviewType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("automatic", 0),
+        ("noPreview", 1),
+        ("checklist", 2),
+        ("description", 3),
+        ("reference", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "automatic" => Self::Automatic,
+            "noPreview" => Self::NoPreview,
+            "checklist" => Self::Checklist,
+            "description" => Self::Description,
+            "reference" => Self::Reference,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Automatic => "automatic",
+            Self::NoPreview => "noPreview",
+            Self::Checklist => "checklist",
+            Self::Description => "description",
+            Self::Reference => "reference",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerPreviewType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl std::fmt::Display for PlannerPreviewType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl From<&str> for PlannerPreviewType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.referenceAttachmentPermission`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReferenceAttachmentPermission {
+    /// `other` = 0
+    Other,
+    /// `view` = 1
+    View,
+    /// `edit` = 2
+    Edit,
+    /// `anonymousView` = 3
+    AnonymousView,
+    /// `anonymousEdit` = 4
+    AnonymousEdit,
+    /// `organizationView` = 5
+    OrganizationView,
+    /// `organizationEdit` = 6
+    OrganizationEdit,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentPermission {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("other", 0),
+        ("view", 1),
+        ("edit", 2),
+        ("anonymousView", 3),
+        ("anonymousEdit", 4),
+        ("organizationView", 5),
+        ("organizationEdit", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "view" => Self::View,
+            "edit" => Self::Edit,
+            "anonymousView" => Self::AnonymousView,
+            "anonymousEdit" => Self::AnonymousEdit,
+            "organizationView" => Self::OrganizationView,
+            "organizationEdit" => Self::OrganizationEdit,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Other => "other",
+            Self::View => "view",
+            Self::Edit => "edit",
+            Self::AnonymousView => "anonymousView",
+            Self::AnonymousEdit => "anonymousEdit",
+            Self::OrganizationView => "organizationView",
+            Self::OrganizationEdit => "organizationEdit",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ReferenceAttachmentPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for ReferenceAttachmentPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for ReferenceAttachmentPermission {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.referenceAttachmentProvider`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReferenceAttachmentProvider {
+    /// `other` = 0
+    Other,
+    /// `oneDriveBusiness` = 1
+    OneDriveBusiness,
+    /// `oneDriveConsumer` = 2
+    OneDriveConsumer,
+    /// `dropbox` = 3
+    Dropbox,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentProvider {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("other", 0),
+        ("oneDriveBusiness", 1),
+        ("oneDriveConsumer", 2),
+        ("dropbox", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "oneDriveBusiness" => Self::OneDriveBusiness,
+            "oneDriveConsumer" => Self::OneDriveConsumer,
+            "dropbox" => Self::Dropbox,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Other => "other",
+            Self::OneDriveBusiness => "oneDriveBusiness",
+            Self::OneDriveConsumer => "oneDriveConsumer",
+            Self::Dropbox => "dropbox",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ReferenceAttachmentProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for ReferenceAttachmentProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for ReferenceAttachmentProvider {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_risk_level")]
+/// CSDL enum type `microsoft.graph.riskLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskLevel {
+    /// `low` = 0
+    Low,
+    /// `medium` = 1
+    Medium,
+    /// `high` = 2
+    High,
+    /// `hidden` = 3
+    Hidden,
+    /// `none` = 4
+    None,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_risk_level")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("low", 0),
+        ("medium", 1),
+        ("high", 2),
+        ("hidden", 3),
+        ("none", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "hidden" => Self::Hidden,
+            "none" => Self::None,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Hidden => "hidden",
+            Self::None => "none",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_risk_level")]
+impl serde::Serialize for RiskLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_risk_level")]
+impl<'de> serde::Deserialize<'de> for RiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_risk_level")]
+impl std::fmt::Display for RiskLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_risk_level")]
+impl From<&str> for RiskLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.sensitivity`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sensitivity {
+    /// `normal` = 0
+    Normal,
+    /// `personal` = 1
+    Personal,
+    /// `private` = 2
+    Private,
+    /// `confidential` = 3
+    Confidential,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for Sensitivity {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("normal", 0),
+        ("personal", 1),
+        ("private", 2),
+        ("confidential", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "personal" => Self::Personal,
+            "private" => Self::Private,
+            "confidential" => Self::Confidential,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Personal => "personal",
+            Self::Private => "private",
+            Self::Confidential => "confidential",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for Sensitivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for Sensitivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for Sensitivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for Sensitivity {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.signInFrequencyAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignInFrequencyAuthenticationType {
+    /// `primaryAndSecondaryAuthentication` = 0
+    PrimaryAndSecondaryAuthentication,
+    /// `secondaryAuthentication` = 1
+    SecondaryAuthentication,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for SignInFrequencyAuthenticationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("primaryAndSecondaryAuthentication", 0),
+        ("secondaryAuthentication", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "primaryAndSecondaryAuthentication" => {
+                Self::PrimaryAndSecondaryAuthentication
+            }
+            "secondaryAuthentication" => Self::SecondaryAuthentication,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PrimaryAndSecondaryAuthentication => {
+                "primaryAndSecondaryAuthentication"
+            }
+            Self::SecondaryAuthentication => "secondaryAuthentication",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for SignInFrequencyAuthenticationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for SignInFrequencyAuthenticationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for SignInFrequencyAuthenticationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for SignInFrequencyAuthenticationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.signInFrequencyInterval`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignInFrequencyInterval {
+    /// `timeBased` = 0
+    TimeBased,
+    /// `everyTime` = 1
+    EveryTime,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for SignInFrequencyInterval {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("timeBased", 0),
+        ("everyTime", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "timeBased" => Self::TimeBased,
+            "everyTime" => Self::EveryTime,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::TimeBased => "timeBased",
+            Self::EveryTime => "everyTime",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for SignInFrequencyInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for SignInFrequencyInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for SignInFrequencyInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for SignInFrequencyInterval {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.signinFrequencyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SigninFrequencyType {
+    /// `days` = 0
+    Days,
+    /// `hours` = 1
+    Hours,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for SigninFrequencyType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("days", 0), ("hours", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "days" => Self::Days,
+            "hours" => Self::Hours,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Days => "days",
+            Self::Hours => "hours",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for SigninFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for SigninFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for SigninFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for SigninFrequencyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1745,75 +2336,6 @@ impl std::fmt::Display for TranslationBehavior {
 
 #[cfg(feature = "_allowed_audiences")]
 impl From<&str> for TranslationBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL enum type `microsoft.graph.userSignInRecommendationScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserSignInRecommendationScope {
-    /// `tenant` = 0
-    Tenant,
-    /// `application` = 1
-    Application,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserSignInRecommendationScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tenant", 0),
-        ("application", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tenant" => Self::Tenant,
-            "application" => Self::Application,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Tenant => "tenant",
-            Self::Application => "application",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for UserSignInRecommendationScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for UserSignInRecommendationScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl std::fmt::Display for UserSignInRecommendationScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<&str> for UserSignInRecommendationScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

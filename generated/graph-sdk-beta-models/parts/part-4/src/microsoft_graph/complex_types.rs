@@ -11,29 +11,43 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.appManagementPolicyActorExemptions`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.addFooter`; base type `microsoft.graph.markContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementPolicyActorExemptions {
-    /// Property `customSecurityAttributes`: `Collection(microsoft.graph.customSecurityAttributeExemption)`.
-    pub custom_security_attributes: Option<Vec<AnyCustomSecurityAttributeExemption>>,
+pub struct AddFooter {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.labelActionBase`.
+    pub name: Option<String>,
+    /// Property `fontColor`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_color: Option<String>,
+    /// Property `fontSize`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_size: Option<i64>,
+    /// Property `text`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub text: Option<String>,
+    /// Property `alignment`: `microsoft.graph.alignment`.
+    pub alignment: Option<Alignment>,
+    /// Property `margin`: `Edm.Int32`.
+    pub margin: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementPolicyActorExemptions {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AddFooter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementPolicyActorExemptions {
+#[cfg(feature = "_add_footer")]
+impl AddFooter {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicyActorExemptions";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addFooter";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +60,18 @@ impl AppManagementPolicyActorExemptions {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
+        object.property("name", &self.name);
+        object.property("fontColor", &self.font_color);
+        object.property("fontSize", &self.font_size);
+        object.property("text", &self.text);
+        object.property("alignment", &self.alignment);
+        object.property("margin", &self.margin);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AddFooter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60,8 +79,388 @@ impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExemptions {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for AddFooter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "fontColor" => read_lenient(map, key, &mut self.font_color, extra),
+            "fontSize" => read_lenient(map, key, &mut self.font_size, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "alignment" => read_nullable(map, key, &mut self.alignment, extra),
+            "margin" => read_lenient(map, key, &mut self.margin, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AddFooter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`AddFooter`] by wire name, each a [`Field<AddFooter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddFooter::set_null`].
+pub enum AddFooterField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl AddFooterField {
+    /// `name`
+    pub const Name: model::Field<AddFooter> = model::Field::new("name");
+    /// `fontColor`
+    pub const FontColor: model::Field<AddFooter> = model::Field::new("fontColor");
+    /// `fontSize`
+    pub const FontSize: model::Field<AddFooter> = model::Field::new("fontSize");
+    /// `text`
+    pub const Text: model::Field<AddFooter> = model::Field::new("text");
+    /// `alignment`
+    pub const Alignment: model::Field<AddFooter> = model::Field::new("alignment");
+    /// `margin`
+    pub const Margin: model::Field<AddFooter> = model::Field::new("margin");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AddFooter>] = &[
+        Self::Name,
+        Self::FontColor,
+        Self::FontSize,
+        Self::Text,
+        Self::Alignment,
+        Self::Margin,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.addHeader`; base type `microsoft.graph.markContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddHeader {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.labelActionBase`.
+    pub name: Option<String>,
+    /// Property `fontColor`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_color: Option<String>,
+    /// Property `fontSize`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_size: Option<i64>,
+    /// Property `text`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub text: Option<String>,
+    /// Property `alignment`: `microsoft.graph.alignment`.
+    pub alignment: Option<Alignment>,
+    /// Property `margin`: `Edm.Int32`.
+    pub margin: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AddHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AddHeader {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addHeader";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("fontColor", &self.font_color);
+        object.property("fontSize", &self.font_size);
+        object.property("text", &self.text);
+        object.property("alignment", &self.alignment);
+        object.property("margin", &self.margin);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AddHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for AddHeader {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "fontColor" => read_lenient(map, key, &mut self.font_color, extra),
+            "fontSize" => read_lenient(map, key, &mut self.font_size, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "alignment" => read_nullable(map, key, &mut self.alignment, extra),
+            "margin" => read_lenient(map, key, &mut self.margin, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AddHeader {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`AddHeader`] by wire name, each a [`Field<AddHeader>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddHeader::set_null`].
+pub enum AddHeaderField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl AddHeaderField {
+    /// `name`
+    pub const Name: model::Field<AddHeader> = model::Field::new("name");
+    /// `fontColor`
+    pub const FontColor: model::Field<AddHeader> = model::Field::new("fontColor");
+    /// `fontSize`
+    pub const FontSize: model::Field<AddHeader> = model::Field::new("fontSize");
+    /// `text`
+    pub const Text: model::Field<AddHeader> = model::Field::new("text");
+    /// `alignment`
+    pub const Alignment: model::Field<AddHeader> = model::Field::new("alignment");
+    /// `margin`
+    pub const Margin: model::Field<AddHeader> = model::Field::new("margin");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AddHeader>] = &[
+        Self::Name,
+        Self::FontColor,
+        Self::FontSize,
+        Self::Text,
+        Self::Alignment,
+        Self::Margin,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.addWatermark`; base type `microsoft.graph.markContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddWatermark {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.labelActionBase`.
+    pub name: Option<String>,
+    /// Property `fontColor`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_color: Option<String>,
+    /// Property `fontSize`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub font_size: Option<i64>,
+    /// Property `text`: `Edm.String`.
+    /// Inherited from `microsoft.graph.markContent`.
+    pub text: Option<String>,
+    /// Property `orientation`: `microsoft.graph.pageOrientation`.
+    pub orientation: Option<PageOrientation>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AddWatermark {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AddWatermark {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addWatermark";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("fontColor", &self.font_color);
+        object.property("fontSize", &self.font_size);
+        object.property("text", &self.text);
+        object.property("orientation", &self.orientation);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AddWatermark {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for AddWatermark {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "fontColor" => read_lenient(map, key, &mut self.font_color, extra),
+            "fontSize" => read_lenient(map, key, &mut self.font_size, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "orientation" => read_nullable(map, key, &mut self.orientation, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AddWatermark {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`AddWatermark`] by wire name, each a [`Field<AddWatermark>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddWatermark::set_null`].
+pub enum AddWatermarkField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl AddWatermarkField {
+    /// `name`
+    pub const Name: model::Field<AddWatermark> = model::Field::new("name");
+    /// `fontColor`
+    pub const FontColor: model::Field<AddWatermark> = model::Field::new("fontColor");
+    /// `fontSize`
+    pub const FontSize: model::Field<AddWatermark> = model::Field::new("fontSize");
+    /// `text`
+    pub const Text: model::Field<AddWatermark> = model::Field::new("text");
+    /// `orientation`
+    pub const Orientation: model::Field<AddWatermark> = model::Field::new("orientation");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AddWatermark>] = &[
+        Self::Name,
+        Self::FontColor,
+        Self::FontSize,
+        Self::Text,
+        Self::Orientation,
+    ];
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.blockAccessAction`; base type `microsoft.graph.dlpActionInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlockAccessAction {
+    /// Property `action`: `microsoft.graph.dlpAction`.
+    /// Inherited from `microsoft.graph.dlpActionInfo`.
+    pub action: Option<DlpAction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for BlockAccessAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl BlockAccessAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.blockAccessAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("action", &self.action);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for BlockAccessAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for BlockAccessAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -70,9 +469,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExempti
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
+            "action" => read_nullable(map, key, &mut self.action, extra),
             _ => Ok(false),
         }
     }
@@ -83,8 +480,8 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExempti
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementPolicyActorExemptions {
+#[cfg(feature = "_access_scope")]
+impl BlockAccessAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -94,50 +491,46 @@ impl AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AppManagementPolicyActorExemptions`] by wire name, each a [`Field<AppManagementPolicyActorExemptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicyActorExemptions::set_null`].
-pub enum AppManagementPolicyActorExemptionsField {}
+#[cfg(feature = "_access_scope")]
+/// The properties of [`BlockAccessAction`] by wire name, each a [`Field<BlockAccessAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlockAccessAction::set_null`].
+pub enum BlockAccessActionField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
-impl AppManagementPolicyActorExemptionsField {
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<
-        AppManagementPolicyActorExemptions,
-    > = model::Field::new("customSecurityAttributes");
+impl BlockAccessActionField {
+    /// `action`
+    pub const Action: model::Field<BlockAccessAction> = model::Field::new("action");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementPolicyActorExemptions>] = &[
-        Self::CustomSecurityAttributes,
-    ];
+    pub const ALL: &'static [model::Field<BlockAccessAction>] = &[Self::Action];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.audienceRestriction`.
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.calendarSharingMessageAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AudienceRestriction {
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
+pub struct CalendarSharingMessageAction {
+    /// Property `action`: `microsoft.graph.calendarSharingAction`.
+    pub action: Option<CalendarSharingAction>,
+    /// Property `actionType`: `microsoft.graph.calendarSharingActionType`.
+    pub action_type: Option<CalendarSharingActionType>,
+    /// Property `importance`: `microsoft.graph.calendarSharingActionImportance`.
+    pub importance: Option<CalendarSharingActionImportance>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AudienceRestriction {
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for CalendarSharingMessageAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AudienceRestriction {
+#[cfg(feature = "_attachment")]
+impl CalendarSharingMessageAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.audienceRestriction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarSharingMessageAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -150,19 +543,15 @@ impl AudienceRestriction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
+        object.property("action", &self.action);
+        object.property("actionType", &self.action_type);
+        object.property("importance", &self.importance);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AudienceRestriction {
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for CalendarSharingMessageAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -170,28 +559,19 @@ impl<'de> serde::Deserialize<'de> for AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for AudienceRestriction {
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for CalendarSharingMessageAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "actionType" => read_nullable(map, key, &mut self.action_type, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
             _ => Ok(false),
         }
     }
@@ -202,8 +582,8 @@ impl graph_odata_runtime::model::ODataObject for AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AudienceRestriction {
+#[cfg(feature = "_attachment")]
+impl CalendarSharingMessageAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -213,164 +593,64 @@ impl AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AudienceRestriction`] by wire name, each a [`Field<AudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudienceRestriction::set_null`].
-pub enum AudienceRestrictionField {}
+#[cfg(feature = "_attachment")]
+/// The properties of [`CalendarSharingMessageAction`] by wire name, each a [`Field<CalendarSharingMessageAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarSharingMessageAction::set_null`].
+pub enum CalendarSharingMessageActionField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
-impl AudienceRestrictionField {
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<AudienceRestriction> = model::Field::new(
-        "isStateSetByMicrosoft",
+impl CalendarSharingMessageActionField {
+    /// `action`
+    pub const Action: model::Field<CalendarSharingMessageAction> = model::Field::new(
+        "action",
     );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<AudienceRestriction> = model::Field::new(
-        "restrictForAppsCreatedAfterDateTime",
+    /// `actionType`
+    pub const ActionType: model::Field<CalendarSharingMessageAction> = model::Field::new(
+        "actionType",
     );
-    /// `state`
-    pub const State: model::Field<AudienceRestriction> = model::Field::new("state");
+    /// `importance`
+    pub const Importance: model::Field<CalendarSharingMessageAction> = model::Field::new(
+        "importance",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AudienceRestriction>] = &[
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
+    pub const ALL: &'static [model::Field<CalendarSharingMessageAction>] = &[
+        Self::Action,
+        Self::ActionType,
+        Self::Importance,
     ];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// A `microsoft.graph.audienceRestriction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AudienceRestriction`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAudienceRestriction {
-    /// The base type itself, or a derived type unknown to this crate.
-    AudienceRestriction(Box<AudienceRestriction>),
-    /// `microsoft.graph.azureAdMultipleOrgsAudienceRestriction`
-    AzureAdMultipleOrgsAudienceRestriction(Box<AzureAdMultipleOrgsAudienceRestriction>),
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AnyAudienceRestriction {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AudienceRestriction(_) => AudienceRestriction::ODATA_TYPE,
-            Self::AzureAdMultipleOrgsAudienceRestriction(_) => {
-                AzureAdMultipleOrgsAudienceRestriction::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AudienceRestriction`] (or of an unknown derived type).
-    pub fn as_audience_restriction(&self) -> Option<&AudienceRestriction> {
-        match self {
-            Self::AudienceRestriction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl Default for AnyAudienceRestriction {
-    fn default() -> Self {
-        Self::AudienceRestriction(Box::default())
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<AudienceRestriction> for AnyAudienceRestriction {
-    fn from(value: AudienceRestriction) -> Self {
-        Self::AudienceRestriction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AnyAudienceRestriction {
-    /// The value if it is a [`AnyAudienceRestriction::AzureAdMultipleOrgsAudienceRestriction`] variant.
-    pub fn as_azure_ad_multiple_orgs_audience_restriction(
-        &self,
-    ) -> Option<&AzureAdMultipleOrgsAudienceRestriction> {
-        match self {
-            Self::AzureAdMultipleOrgsAudienceRestriction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<AzureAdMultipleOrgsAudienceRestriction> for AnyAudienceRestriction {
-    fn from(value: AzureAdMultipleOrgsAudienceRestriction) -> Self {
-        Self::AzureAdMultipleOrgsAudienceRestriction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AnyAudienceRestriction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AudienceRestriction(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AzureAdMultipleOrgsAudienceRestriction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AzureAdMultipleOrgsAudienceRestriction::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AnyAudienceRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.azureAdMultipleOrgsAudienceRestriction"
-            | "graph.azureAdMultipleOrgsAudienceRestriction" => {
-                serde_json::from_value(value)
-                    .map(Self::AzureAdMultipleOrgsAudienceRestriction)
-            }
-            _ => serde_json::from_value(value).map(Self::AudienceRestriction),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.azureAdMultipleOrgsAudienceRestriction`; base type `microsoft.graph.audienceRestriction`.
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL complex type `microsoft.graph.claimsMapping`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AzureAdMultipleOrgsAudienceRestriction {
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.audienceRestriction`.
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.audienceRestriction`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    /// Inherited from `microsoft.graph.audienceRestriction`.
-    pub state: Option<AppManagementRestrictionState>,
+pub struct ClaimsMapping {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `givenName`: `Edm.String`.
+    pub given_name: Option<String>,
+    /// Property `surname`: `Edm.String`.
+    pub surname: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AzureAdMultipleOrgsAudienceRestriction {
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for ClaimsMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AzureAdMultipleOrgsAudienceRestriction {
+#[cfg(feature = "_built_in_identity_provider")]
+impl ClaimsMapping {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdMultipleOrgsAudienceRestriction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMapping";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -383,19 +663,17 @@ impl AzureAdMultipleOrgsAudienceRestriction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
+        object.property("displayName", &self.display_name);
+        object.property("email", &self.email);
+        object.property("givenName", &self.given_name);
+        object.property("surname", &self.surname);
+        object.property("userId", &self.user_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AzureAdMultipleOrgsAudienceRestriction {
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for ClaimsMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -403,133 +681,8 @@ impl<'de> serde::Deserialize<'de> for AzureAdMultipleOrgsAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for AzureAdMultipleOrgsAudienceRestriction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AzureAdMultipleOrgsAudienceRestriction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AzureAdMultipleOrgsAudienceRestriction`] by wire name, each a [`Field<AzureAdMultipleOrgsAudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdMultipleOrgsAudienceRestriction::set_null`].
-pub enum AzureAdMultipleOrgsAudienceRestrictionField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl AzureAdMultipleOrgsAudienceRestrictionField {
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        AzureAdMultipleOrgsAudienceRestriction,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        AzureAdMultipleOrgsAudienceRestriction,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `state`
-    pub const State: model::Field<AzureAdMultipleOrgsAudienceRestriction> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AzureAdMultipleOrgsAudienceRestriction>] = &[
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.choiceColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChoiceColumn {
-    /// Property `allowTextEntry`: `Edm.Boolean`.
-    pub allow_text_entry: Option<bool>,
-    /// Property `choices`: `Collection(Edm.String)`.
-    pub choices: Option<Vec<String>>,
-    /// Property `displayAs`: `Edm.String`.
-    pub display_as: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for ChoiceColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl ChoiceColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.choiceColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowTextEntry", &self.allow_text_entry);
-        object.property("choices", &self.choices);
-        object.property("displayAs", &self.display_as);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for ChoiceColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for ClaimsMapping {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -538,9 +691,11 @@ impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "allowTextEntry" => read_lenient(map, key, &mut self.allow_text_entry, extra),
-            "choices" => read_lenient(map, key, &mut self.choices, extra),
-            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
+            "surname" => read_lenient(map, key, &mut self.surname, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
             _ => Ok(false),
         }
     }
@@ -551,8 +706,8 @@ impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl ChoiceColumn {
+#[cfg(feature = "_built_in_identity_provider")]
+impl ClaimsMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -562,26 +717,32 @@ impl ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`ChoiceColumn`] by wire name, each a [`Field<ChoiceColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChoiceColumn::set_null`].
-pub enum ChoiceColumnField {}
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`ClaimsMapping`] by wire name, each a [`Field<ClaimsMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMapping::set_null`].
+pub enum ClaimsMappingField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_built_in_identity_provider")]
 #[allow(non_upper_case_globals)]
-impl ChoiceColumnField {
-    /// `allowTextEntry`
-    pub const AllowTextEntry: model::Field<ChoiceColumn> = model::Field::new(
-        "allowTextEntry",
+impl ClaimsMappingField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ClaimsMapping> = model::Field::new(
+        "displayName",
     );
-    /// `choices`
-    pub const Choices: model::Field<ChoiceColumn> = model::Field::new("choices");
-    /// `displayAs`
-    pub const DisplayAs: model::Field<ChoiceColumn> = model::Field::new("displayAs");
+    /// `email`
+    pub const Email: model::Field<ClaimsMapping> = model::Field::new("email");
+    /// `givenName`
+    pub const GivenName: model::Field<ClaimsMapping> = model::Field::new("givenName");
+    /// `surname`
+    pub const Surname: model::Field<ClaimsMapping> = model::Field::new("surname");
+    /// `userId`
+    pub const UserId: model::Field<ClaimsMapping> = model::Field::new("userId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChoiceColumn>] = &[
-        Self::AllowTextEntry,
-        Self::Choices,
-        Self::DisplayAs,
+    pub const ALL: &'static [model::Field<ClaimsMapping>] = &[
+        Self::DisplayName,
+        Self::Email,
+        Self::GivenName,
+        Self::Surname,
+        Self::UserId,
     ];
 }
 
@@ -736,29 +897,36 @@ impl ContentCustomizationField {
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.crossTenantUserSyncInbound`.
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.deviceRestrictionAction`; base type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantUserSyncInbound {
-    /// Property `isSyncAllowed`: `Edm.Boolean`.
-    pub is_sync_allowed: Option<bool>,
+pub struct DeviceRestrictionAction {
+    /// Property `action`: `microsoft.graph.dlpAction`.
+    /// Inherited from `microsoft.graph.dlpActionInfo`.
+    pub action: Option<DlpAction>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `restrictionAction`: `microsoft.graph.restrictionAction`.
+    pub restriction_action: Option<RestrictionAction>,
+    /// Property `triggers`: `Collection(microsoft.graph.restrictionTrigger)`.
+    pub triggers: Option<Vec<RestrictionTrigger>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantUserSyncInbound {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for DeviceRestrictionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl CrossTenantUserSyncInbound {
+#[cfg(feature = "_access_scope")]
+impl DeviceRestrictionAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantUserSyncInbound";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRestrictionAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -771,13 +939,16 @@ impl CrossTenantUserSyncInbound {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isSyncAllowed", &self.is_sync_allowed);
+        object.property("action", &self.action);
+        object.property("message", &self.message);
+        object.property("restrictionAction", &self.restriction_action);
+        object.property("triggers", &self.triggers);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for DeviceRestrictionAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -785,203 +956,8 @@ impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isSyncAllowed" => read_lenient(map, key, &mut self.is_sync_allowed, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantUserSyncInbound {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantUserSyncInbound`] by wire name, each a [`Field<CrossTenantUserSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantUserSyncInbound::set_null`].
-pub enum CrossTenantUserSyncInboundField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantUserSyncInboundField {
-    /// `isSyncAllowed`
-    pub const IsSyncAllowed: model::Field<CrossTenantUserSyncInbound> = model::Field::new(
-        "isSyncAllowed",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossTenantUserSyncInbound>] = &[
-        Self::IsSyncAllowed,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.currencyColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CurrencyColumn {
-    /// Property `locale`: `Edm.String`.
-    pub locale: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for CurrencyColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl CurrencyColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.currencyColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("locale", &self.locale);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for CurrencyColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for CurrencyColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl CurrencyColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`CurrencyColumn`] by wire name, each a [`Field<CurrencyColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CurrencyColumn::set_null`].
-pub enum CurrencyColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl CurrencyColumnField {
-    /// `locale`
-    pub const Locale: model::Field<CurrencyColumn> = model::Field::new("locale");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CurrencyColumn>] = &[Self::Locale];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.customSecurityAttributeExemption`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomSecurityAttributeExemption {
-    /// Property `id`: `Edm.String`, not nullable.
-    pub id: Option<String>,
-    /// Property `operator`: `microsoft.graph.customSecurityAttributeComparisonOperator`, not nullable.
-    pub operator: Option<CustomSecurityAttributeComparisonOperator>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for CustomSecurityAttributeExemption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomSecurityAttributeExemption {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeExemption";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("operator", &self.operator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeExemption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -990,8 +966,12 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemptio
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "operator" => read_nullable(map, key, &mut self.operator, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "restrictionAction" => {
+                read_nullable(map, key, &mut self.restriction_action, extra)
+            }
+            "triggers" => read_nullable(map, key, &mut self.triggers, extra),
             _ => Ok(false),
         }
     }
@@ -1002,8 +982,8 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemptio
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl DeviceRestrictionAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1013,119 +993,251 @@ impl CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`CustomSecurityAttributeExemption`] by wire name, each a [`Field<CustomSecurityAttributeExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeExemption::set_null`].
-pub enum CustomSecurityAttributeExemptionField {}
+#[cfg(feature = "_access_scope")]
+/// The properties of [`DeviceRestrictionAction`] by wire name, each a [`Field<DeviceRestrictionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceRestrictionAction::set_null`].
+pub enum DeviceRestrictionActionField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
-impl CustomSecurityAttributeExemptionField {
-    /// `id`
-    pub const Id: model::Field<CustomSecurityAttributeExemption> = model::Field::new(
-        "id",
+impl DeviceRestrictionActionField {
+    /// `action`
+    pub const Action: model::Field<DeviceRestrictionAction> = model::Field::new(
+        "action",
     );
-    /// `operator`
-    pub const Operator: model::Field<CustomSecurityAttributeExemption> = model::Field::new(
-        "operator",
+    /// `message`
+    pub const Message: model::Field<DeviceRestrictionAction> = model::Field::new(
+        "message",
+    );
+    /// `restrictionAction`
+    pub const RestrictionAction: model::Field<DeviceRestrictionAction> = model::Field::new(
+        "restrictionAction",
+    );
+    /// `triggers`
+    pub const Triggers: model::Field<DeviceRestrictionAction> = model::Field::new(
+        "triggers",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomSecurityAttributeExemption>] = &[
-        Self::Id,
-        Self::Operator,
+    pub const ALL: &'static [model::Field<DeviceRestrictionAction>] = &[
+        Self::Action,
+        Self::Message,
+        Self::RestrictionAction,
+        Self::Triggers,
     ];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// A `microsoft.graph.customSecurityAttributeExemption` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomSecurityAttributeExemption`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomSecurityAttributeExemption {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomSecurityAttributeExemption(Box<CustomSecurityAttributeExemption>),
-    /// `microsoft.graph.customSecurityAttributeStringValueExemption`
-    CustomSecurityAttributeStringValueExemption(
-        Box<CustomSecurityAttributeStringValueExemption>,
-    ),
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.dlpActionInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DlpActionInfo {
+    /// Property `action`: `microsoft.graph.dlpAction`.
+    pub action: Option<DlpAction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AnyCustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for DlpActionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl DlpActionInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpActionInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("action", &self.action);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for DlpActionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl DlpActionInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// The properties of [`DlpActionInfo`] by wire name, each a [`Field<DlpActionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpActionInfo::set_null`].
+pub enum DlpActionInfoField {}
+
+#[cfg(feature = "_access_scope")]
+#[allow(non_upper_case_globals)]
+impl DlpActionInfoField {
+    /// `action`
+    pub const Action: model::Field<DlpActionInfo> = model::Field::new("action");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DlpActionInfo>] = &[Self::Action];
+}
+
+#[cfg(feature = "_access_scope")]
+/// A `microsoft.graph.dlpActionInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DlpActionInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDlpActionInfo {
+    /// The base type itself, or a derived type unknown to this crate.
+    DlpActionInfo(Box<DlpActionInfo>),
+    /// `microsoft.graph.blockAccessAction`
+    BlockAccessAction(Box<BlockAccessAction>),
+    /// `microsoft.graph.deviceRestrictionAction`
+    DeviceRestrictionAction(Box<DeviceRestrictionAction>),
+    /// `microsoft.graph.notifyUserAction`
+    NotifyUserAction(Box<NotifyUserAction>),
+}
+
+#[cfg(feature = "_access_scope")]
+impl AnyDlpActionInfo {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::CustomSecurityAttributeExemption(_) => {
-                CustomSecurityAttributeExemption::ODATA_TYPE
-            }
-            Self::CustomSecurityAttributeStringValueExemption(_) => {
-                CustomSecurityAttributeStringValueExemption::ODATA_TYPE
-            }
+            Self::DlpActionInfo(_) => DlpActionInfo::ODATA_TYPE,
+            Self::BlockAccessAction(_) => BlockAccessAction::ODATA_TYPE,
+            Self::DeviceRestrictionAction(_) => DeviceRestrictionAction::ODATA_TYPE,
+            Self::NotifyUserAction(_) => NotifyUserAction::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`CustomSecurityAttributeExemption`] (or of an unknown derived type).
-    pub fn as_custom_security_attribute_exemption(
-        &self,
-    ) -> Option<&CustomSecurityAttributeExemption> {
+    /// The value if it is a plain [`DlpActionInfo`] (or of an unknown derived type).
+    pub fn as_dlp_action_info(&self) -> Option<&DlpActionInfo> {
         match self {
-            Self::CustomSecurityAttributeExemption(value) => Some(value),
+            Self::DlpActionInfo(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl Default for AnyCustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl Default for AnyDlpActionInfo {
     fn default() -> Self {
-        Self::CustomSecurityAttributeExemption(Box::default())
+        Self::DlpActionInfo(Box::default())
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<CustomSecurityAttributeExemption> for AnyCustomSecurityAttributeExemption {
-    fn from(value: CustomSecurityAttributeExemption) -> Self {
-        Self::CustomSecurityAttributeExemption(Box::new(value))
+#[cfg(feature = "_access_scope")]
+impl From<DlpActionInfo> for AnyDlpActionInfo {
+    fn from(value: DlpActionInfo) -> Self {
+        Self::DlpActionInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AnyCustomSecurityAttributeExemption {
-    /// The value if it is a [`AnyCustomSecurityAttributeExemption::CustomSecurityAttributeStringValueExemption`] variant.
-    pub fn as_custom_security_attribute_string_value_exemption(
-        &self,
-    ) -> Option<&CustomSecurityAttributeStringValueExemption> {
+#[cfg(feature = "_access_scope")]
+impl AnyDlpActionInfo {
+    /// The value if it is a [`AnyDlpActionInfo::BlockAccessAction`] variant.
+    pub fn as_block_access_action(&self) -> Option<&BlockAccessAction> {
         match self {
-            Self::CustomSecurityAttributeStringValueExemption(value) => Some(value),
+            Self::BlockAccessAction(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDlpActionInfo::DeviceRestrictionAction`] variant.
+    pub fn as_device_restriction_action(&self) -> Option<&DeviceRestrictionAction> {
+        match self {
+            Self::DeviceRestrictionAction(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDlpActionInfo::NotifyUserAction`] variant.
+    pub fn as_notify_user_action(&self) -> Option<&NotifyUserAction> {
+        match self {
+            Self::NotifyUserAction(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<CustomSecurityAttributeStringValueExemption>
-for AnyCustomSecurityAttributeExemption {
-    fn from(value: CustomSecurityAttributeStringValueExemption) -> Self {
-        Self::CustomSecurityAttributeStringValueExemption(Box::new(value))
+#[cfg(feature = "_access_scope")]
+impl From<BlockAccessAction> for AnyDlpActionInfo {
+    fn from(value: BlockAccessAction) -> Self {
+        Self::BlockAccessAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AnyCustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl From<DeviceRestrictionAction> for AnyDlpActionInfo {
+    fn from(value: DeviceRestrictionAction) -> Self {
+        Self::DeviceRestrictionAction(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<NotifyUserAction> for AnyDlpActionInfo {
+    fn from(value: NotifyUserAction) -> Self {
+        Self::NotifyUserAction(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for AnyDlpActionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomSecurityAttributeExemption(value) => {
-                value.serialize_with_type(serializer, None)
+            Self::DlpActionInfo(value) => value.serialize_with_type(serializer, None),
+            Self::BlockAccessAction(value) => {
+                value
+                    .serialize_with_type(serializer, Some(BlockAccessAction::ODATA_TYPE))
             }
-            Self::CustomSecurityAttributeStringValueExemption(value) => {
+            Self::DeviceRestrictionAction(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(CustomSecurityAttributeStringValueExemption::ODATA_TYPE),
+                        Some(DeviceRestrictionAction::ODATA_TYPE),
                     )
+            }
+            Self::NotifyUserAction(value) => {
+                value.serialize_with_type(serializer, Some(NotifyUserAction::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for AnyDlpActionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1134,237 +1246,20 @@ impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.customSecurityAttributeStringValueExemption"
-            | "graph.customSecurityAttributeStringValueExemption" => {
-                serde_json::from_value(value)
-                    .map(Self::CustomSecurityAttributeStringValueExemption)
+            "microsoft.graph.blockAccessAction" | "graph.blockAccessAction" => {
+                serde_json::from_value(value).map(Self::BlockAccessAction)
             }
-            _ => {
-                serde_json::from_value(value).map(Self::CustomSecurityAttributeExemption)
+            "microsoft.graph.deviceRestrictionAction"
+            | "graph.deviceRestrictionAction" => {
+                serde_json::from_value(value).map(Self::DeviceRestrictionAction)
             }
+            "microsoft.graph.notifyUserAction" | "graph.notifyUserAction" => {
+                serde_json::from_value(value).map(Self::NotifyUserAction)
+            }
+            _ => serde_json::from_value(value).map(Self::DlpActionInfo),
         };
         read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.customSecurityAttributeStringValueExemption`; base type `microsoft.graph.customSecurityAttributeExemption`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomSecurityAttributeStringValueExemption {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.customSecurityAttributeExemption`.
-    pub id: Option<String>,
-    /// Property `operator`: `microsoft.graph.customSecurityAttributeComparisonOperator`, not nullable.
-    /// Inherited from `microsoft.graph.customSecurityAttributeExemption`.
-    pub operator: Option<CustomSecurityAttributeComparisonOperator>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for CustomSecurityAttributeStringValueExemption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomSecurityAttributeStringValueExemption {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeStringValueExemption";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("operator", &self.operator);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeStringValueExemption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject
-for CustomSecurityAttributeStringValueExemption {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "operator" => read_nullable(map, key, &mut self.operator, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomSecurityAttributeStringValueExemption {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`CustomSecurityAttributeStringValueExemption`] by wire name, each a [`Field<CustomSecurityAttributeStringValueExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeStringValueExemption::set_null`].
-pub enum CustomSecurityAttributeStringValueExemptionField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl CustomSecurityAttributeStringValueExemptionField {
-    /// `id`
-    pub const Id: model::Field<CustomSecurityAttributeStringValueExemption> = model::Field::new(
-        "id",
-    );
-    /// `operator`
-    pub const Operator: model::Field<CustomSecurityAttributeStringValueExemption> = model::Field::new(
-        "operator",
-    );
-    /// `value`
-    pub const Value: model::Field<CustomSecurityAttributeStringValueExemption> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CustomSecurityAttributeStringValueExemption,
-    >] = &[Self::Id, Self::Operator, Self::Value];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.defaultColumnValue`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefaultColumnValue {
-    /// Property `formula`: `Edm.String`.
-    pub formula: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for DefaultColumnValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl DefaultColumnValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultColumnValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("formula", &self.formula);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for DefaultColumnValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for DefaultColumnValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "formula" => read_lenient(map, key, &mut self.formula, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl DefaultColumnValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`DefaultColumnValue`] by wire name, each a [`Field<DefaultColumnValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultColumnValue::set_null`].
-pub enum DefaultColumnValueField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl DefaultColumnValueField {
-    /// `formula`
-    pub const Formula: model::Field<DefaultColumnValue> = model::Field::new("formula");
-    /// `value`
-    pub const Value: model::Field<DefaultColumnValue> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DefaultColumnValue>] = &[
-        Self::Formula,
-        Self::Value,
-    ];
 }
 
 #[cfg(feature = "_add_footer")]
@@ -1645,101 +1540,33 @@ impl EncryptWithUserDefinedRightsField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.geolocationColumn`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.evaluateLabelJobResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GeolocationColumn {
+pub struct EvaluateLabelJobResult {
+    /// Property `responsiblePolicy`: `microsoft.graph.responsiblePolicy`.
+    pub responsible_policy: Option<ResponsiblePolicy>,
+    /// Property `responsibleSensitiveTypes`: `Collection(microsoft.graph.responsibleSensitiveType)`.
+    pub responsible_sensitive_types: Option<Vec<ResponsibleSensitiveType>>,
+    /// Property `sensitivityLabel`: `microsoft.graph.matchingLabel`.
+    pub sensitivity_label: Option<MatchingLabel>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for GeolocationColumn {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for EvaluateLabelJobResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
-impl GeolocationColumn {
+#[cfg(feature = "_add_footer")]
+impl EvaluateLabelJobResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geolocationColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for GeolocationColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for GeolocationColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.identifierUriRestriction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentifierUriRestriction {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `excludeAppsReceivingV2Tokens`: `Edm.Boolean`.
-    pub exclude_apps_receiving_v2_tokens: Option<bool>,
-    /// Property `excludeSaml`: `Edm.Boolean`.
-    pub exclude_saml: Option<bool>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for IdentifierUriRestriction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriRestriction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelJobResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1752,26 +1579,15 @@ impl IdentifierUriRestriction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object
-            .property(
-                "excludeAppsReceivingV2Tokens",
-                &self.exclude_apps_receiving_v2_tokens,
-            );
-        object.property("excludeSaml", &self.exclude_saml);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
+        object.property("responsiblePolicy", &self.responsible_policy);
+        object.property("responsibleSensitiveTypes", &self.responsible_sensitive_types);
+        object.property("sensitivityLabel", &self.sensitivity_label);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for EvaluateLabelJobResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1779,33 +1595,25 @@ impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for EvaluateLabelJobResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "excludeAppsReceivingV2Tokens" => {
-                read_lenient(map, key, &mut self.exclude_apps_receiving_v2_tokens, extra)
+            "responsiblePolicy" => {
+                read_nullable(map, key, &mut self.responsible_policy, extra)
             }
-            "excludeSaml" => read_lenient(map, key, &mut self.exclude_saml, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            "responsibleSensitiveTypes" => {
+                read_nullable(map, key, &mut self.responsible_sensitive_types, extra)
             }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
+            "sensitivityLabel" => {
+                read_nullable(map, key, &mut self.sensitivity_label, extra)
             }
-            "state" => read_nullable(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
     }
@@ -1816,8 +1624,8 @@ impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriRestriction {
+#[cfg(feature = "_add_footer")]
+impl EvaluateLabelJobResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1827,44 +1635,127 @@ impl IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
-pub enum IdentifierUriRestrictionField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`EvaluateLabelJobResult`] by wire name, each a [`Field<EvaluateLabelJobResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelJobResult::set_null`].
+pub enum EvaluateLabelJobResultField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl IdentifierUriRestrictionField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeActors",
+impl EvaluateLabelJobResultField {
+    /// `responsiblePolicy`
+    pub const ResponsiblePolicy: model::Field<EvaluateLabelJobResult> = model::Field::new(
+        "responsiblePolicy",
     );
-    /// `excludeAppsReceivingV2Tokens`
-    pub const ExcludeAppsReceivingV2Tokens: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeAppsReceivingV2Tokens",
+    /// `responsibleSensitiveTypes`
+    pub const ResponsibleSensitiveTypes: model::Field<EvaluateLabelJobResult> = model::Field::new(
+        "responsibleSensitiveTypes",
     );
-    /// `excludeSaml`
-    pub const ExcludeSaml: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeSaml",
+    /// `sensitivityLabel`
+    pub const SensitivityLabel: model::Field<EvaluateLabelJobResult> = model::Field::new(
+        "sensitivityLabel",
     );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "isStateSetByMicrosoft",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        IdentifierUriRestriction,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `state`
-    pub const State: model::Field<IdentifierUriRestriction> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentifierUriRestriction>] = &[
-        Self::ExcludeActors,
-        Self::ExcludeAppsReceivingV2Tokens,
-        Self::ExcludeSaml,
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
+    pub const ALL: &'static [model::Field<EvaluateLabelJobResult>] = &[
+        Self::ResponsiblePolicy,
+        Self::ResponsibleSensitiveTypes,
+        Self::SensitivityLabel,
     ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.groupFilter`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupFilter {
+    /// Property `includedGroups`: `Collection(Edm.String)`.
+    pub included_groups: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for GroupFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl GroupFilter {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupFilter";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("includedGroups", &self.included_groups);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for GroupFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for GroupFilter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "includedGroups" => read_lenient(map, key, &mut self.included_groups, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl GroupFilter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`GroupFilter`] by wire name, each a [`Field<GroupFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
+pub enum GroupFilterField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl GroupFilterField {
+    /// `includedGroups`
+    pub const IncludedGroups: model::Field<GroupFilter> = model::Field::new(
+        "includedGroups",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupFilter>] = &[Self::IncludedGroups];
 }
 
 #[cfg(feature = "_key_value")]
@@ -1965,6 +1856,518 @@ impl KeyValueField {
     pub const Value: model::Field<KeyValue> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<KeyValue>] = &[Self::Key, Self::Value];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.labelActionBase`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelActionBase {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for LabelActionBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl LabelActionBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.labelActionBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for LabelActionBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for LabelActionBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl LabelActionBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`LabelActionBase`] by wire name, each a [`Field<LabelActionBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelActionBase::set_null`].
+pub enum LabelActionBaseField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl LabelActionBaseField {
+    /// `name`
+    pub const Name: model::Field<LabelActionBase> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LabelActionBase>] = &[Self::Name];
+}
+
+#[cfg(feature = "_add_footer")]
+/// A `microsoft.graph.labelActionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LabelActionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyLabelActionBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    LabelActionBase(Box<LabelActionBase>),
+    /// `microsoft.graph.addFooter`
+    AddFooter(Box<AddFooter>),
+    /// `microsoft.graph.addHeader`
+    AddHeader(Box<AddHeader>),
+    /// `microsoft.graph.addWatermark`
+    AddWatermark(Box<AddWatermark>),
+    /// `microsoft.graph.encryptWithTemplate`
+    EncryptWithTemplate(Box<EncryptWithTemplate>),
+    /// `microsoft.graph.encryptWithUserDefinedRights`
+    EncryptWithUserDefinedRights(Box<EncryptWithUserDefinedRights>),
+    /// `microsoft.graph.protectGroup`
+    ProtectGroup(Box<ProtectGroup>),
+    /// `microsoft.graph.protectSite`
+    ProtectSite(Box<ProtectSite>),
+}
+
+#[cfg(feature = "_add_footer")]
+impl AnyLabelActionBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::LabelActionBase(_) => LabelActionBase::ODATA_TYPE,
+            Self::AddFooter(_) => AddFooter::ODATA_TYPE,
+            Self::AddHeader(_) => AddHeader::ODATA_TYPE,
+            Self::AddWatermark(_) => AddWatermark::ODATA_TYPE,
+            Self::EncryptWithTemplate(_) => EncryptWithTemplate::ODATA_TYPE,
+            Self::EncryptWithUserDefinedRights(_) => {
+                EncryptWithUserDefinedRights::ODATA_TYPE
+            }
+            Self::ProtectGroup(_) => ProtectGroup::ODATA_TYPE,
+            Self::ProtectSite(_) => ProtectSite::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`LabelActionBase`] (or of an unknown derived type).
+    pub fn as_label_action_base(&self) -> Option<&LabelActionBase> {
+        match self {
+            Self::LabelActionBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl Default for AnyLabelActionBase {
+    fn default() -> Self {
+        Self::LabelActionBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<LabelActionBase> for AnyLabelActionBase {
+    fn from(value: LabelActionBase) -> Self {
+        Self::LabelActionBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AnyLabelActionBase {
+    /// The value if it is a [`AnyLabelActionBase::AddFooter`] variant.
+    pub fn as_add_footer(&self) -> Option<&AddFooter> {
+        match self {
+            Self::AddFooter(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::AddHeader`] variant.
+    pub fn as_add_header(&self) -> Option<&AddHeader> {
+        match self {
+            Self::AddHeader(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::AddWatermark`] variant.
+    pub fn as_add_watermark(&self) -> Option<&AddWatermark> {
+        match self {
+            Self::AddWatermark(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::EncryptWithTemplate`] variant.
+    pub fn as_encrypt_with_template(&self) -> Option<&EncryptWithTemplate> {
+        match self {
+            Self::EncryptWithTemplate(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::EncryptWithUserDefinedRights`] variant.
+    pub fn as_encrypt_with_user_defined_rights(
+        &self,
+    ) -> Option<&EncryptWithUserDefinedRights> {
+        match self {
+            Self::EncryptWithUserDefinedRights(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::ProtectGroup`] variant.
+    pub fn as_protect_group(&self) -> Option<&ProtectGroup> {
+        match self {
+            Self::ProtectGroup(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLabelActionBase::ProtectSite`] variant.
+    pub fn as_protect_site(&self) -> Option<&ProtectSite> {
+        match self {
+            Self::ProtectSite(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<AddFooter> for AnyLabelActionBase {
+    fn from(value: AddFooter) -> Self {
+        Self::AddFooter(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<AddHeader> for AnyLabelActionBase {
+    fn from(value: AddHeader) -> Self {
+        Self::AddHeader(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<AddWatermark> for AnyLabelActionBase {
+    fn from(value: AddWatermark) -> Self {
+        Self::AddWatermark(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<EncryptWithTemplate> for AnyLabelActionBase {
+    fn from(value: EncryptWithTemplate) -> Self {
+        Self::EncryptWithTemplate(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<EncryptWithUserDefinedRights> for AnyLabelActionBase {
+    fn from(value: EncryptWithUserDefinedRights) -> Self {
+        Self::EncryptWithUserDefinedRights(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<ProtectGroup> for AnyLabelActionBase {
+    fn from(value: ProtectGroup) -> Self {
+        Self::ProtectGroup(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<ProtectSite> for AnyLabelActionBase {
+    fn from(value: ProtectSite) -> Self {
+        Self::ProtectSite(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AnyLabelActionBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::LabelActionBase(value) => value.serialize_with_type(serializer, None),
+            Self::AddFooter(value) => {
+                value.serialize_with_type(serializer, Some(AddFooter::ODATA_TYPE))
+            }
+            Self::AddHeader(value) => {
+                value.serialize_with_type(serializer, Some(AddHeader::ODATA_TYPE))
+            }
+            Self::AddWatermark(value) => {
+                value.serialize_with_type(serializer, Some(AddWatermark::ODATA_TYPE))
+            }
+            Self::EncryptWithTemplate(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EncryptWithTemplate::ODATA_TYPE),
+                    )
+            }
+            Self::EncryptWithUserDefinedRights(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EncryptWithUserDefinedRights::ODATA_TYPE),
+                    )
+            }
+            Self::ProtectGroup(value) => {
+                value.serialize_with_type(serializer, Some(ProtectGroup::ODATA_TYPE))
+            }
+            Self::ProtectSite(value) => {
+                value.serialize_with_type(serializer, Some(ProtectSite::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AnyLabelActionBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.addFooter" | "graph.addFooter" => {
+                serde_json::from_value(value).map(Self::AddFooter)
+            }
+            "microsoft.graph.addHeader" | "graph.addHeader" => {
+                serde_json::from_value(value).map(Self::AddHeader)
+            }
+            "microsoft.graph.addWatermark" | "graph.addWatermark" => {
+                serde_json::from_value(value).map(Self::AddWatermark)
+            }
+            "microsoft.graph.encryptWithTemplate" | "graph.encryptWithTemplate" => {
+                serde_json::from_value(value).map(Self::EncryptWithTemplate)
+            }
+            "microsoft.graph.encryptWithUserDefinedRights"
+            | "graph.encryptWithUserDefinedRights" => {
+                serde_json::from_value(value).map(Self::EncryptWithUserDefinedRights)
+            }
+            "microsoft.graph.protectGroup" | "graph.protectGroup" => {
+                serde_json::from_value(value).map(Self::ProtectGroup)
+            }
+            "microsoft.graph.protectSite" | "graph.protectSite" => {
+                serde_json::from_value(value).map(Self::ProtectSite)
+            }
+            _ => serde_json::from_value(value).map(Self::LabelActionBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.linkRoleAbilities`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkRoleAbilities {
+    /// Property `addExistingExternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub add_existing_external_users: Option<SharingOperationStatus>,
+    /// Property `addNewExternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub add_new_external_users: Option<SharingOperationStatus>,
+    /// Property `applyVariants`: `microsoft.graph.sharingLinkVariants`.
+    pub apply_variants: Option<SharingLinkVariants>,
+    /// Property `createLink`: `microsoft.graph.sharingOperationStatus`.
+    pub create_link: Option<SharingOperationStatus>,
+    /// Property `deleteLink`: `microsoft.graph.sharingOperationStatus`.
+    pub delete_link: Option<SharingOperationStatus>,
+    /// Property `linkAllowsExternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub link_allows_external_users: Option<SharingOperationStatus>,
+    /// Property `linkExpiration`: `microsoft.graph.sharingLinkExpirationStatus`.
+    pub link_expiration: Option<SharingLinkExpirationStatus>,
+    /// Property `retrieveLink`: `microsoft.graph.sharingOperationStatus`.
+    pub retrieve_link: Option<SharingOperationStatus>,
+    /// Property `updateLink`: `microsoft.graph.sharingOperationStatus`.
+    pub update_link: Option<SharingOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for LinkRoleAbilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl LinkRoleAbilities {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkRoleAbilities";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("addExistingExternalUsers", &self.add_existing_external_users);
+        object.property("addNewExternalUsers", &self.add_new_external_users);
+        object.property("applyVariants", &self.apply_variants);
+        object.property("createLink", &self.create_link);
+        object.property("deleteLink", &self.delete_link);
+        object.property("linkAllowsExternalUsers", &self.link_allows_external_users);
+        object.property("linkExpiration", &self.link_expiration);
+        object.property("retrieveLink", &self.retrieve_link);
+        object.property("updateLink", &self.update_link);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for LinkRoleAbilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for LinkRoleAbilities {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "addExistingExternalUsers" => {
+                read_nullable(map, key, &mut self.add_existing_external_users, extra)
+            }
+            "addNewExternalUsers" => {
+                read_nullable(map, key, &mut self.add_new_external_users, extra)
+            }
+            "applyVariants" => read_nullable(map, key, &mut self.apply_variants, extra),
+            "createLink" => read_nullable(map, key, &mut self.create_link, extra),
+            "deleteLink" => read_nullable(map, key, &mut self.delete_link, extra),
+            "linkAllowsExternalUsers" => {
+                read_nullable(map, key, &mut self.link_allows_external_users, extra)
+            }
+            "linkExpiration" => read_nullable(map, key, &mut self.link_expiration, extra),
+            "retrieveLink" => read_nullable(map, key, &mut self.retrieve_link, extra),
+            "updateLink" => read_nullable(map, key, &mut self.update_link, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl LinkRoleAbilities {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`LinkRoleAbilities`] by wire name, each a [`Field<LinkRoleAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkRoleAbilities::set_null`].
+pub enum LinkRoleAbilitiesField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl LinkRoleAbilitiesField {
+    /// `addExistingExternalUsers`
+    pub const AddExistingExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
+        "addExistingExternalUsers",
+    );
+    /// `addNewExternalUsers`
+    pub const AddNewExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
+        "addNewExternalUsers",
+    );
+    /// `applyVariants`
+    pub const ApplyVariants: model::Field<LinkRoleAbilities> = model::Field::new(
+        "applyVariants",
+    );
+    /// `createLink`
+    pub const CreateLink: model::Field<LinkRoleAbilities> = model::Field::new(
+        "createLink",
+    );
+    /// `deleteLink`
+    pub const DeleteLink: model::Field<LinkRoleAbilities> = model::Field::new(
+        "deleteLink",
+    );
+    /// `linkAllowsExternalUsers`
+    pub const LinkAllowsExternalUsers: model::Field<LinkRoleAbilities> = model::Field::new(
+        "linkAllowsExternalUsers",
+    );
+    /// `linkExpiration`
+    pub const LinkExpiration: model::Field<LinkRoleAbilities> = model::Field::new(
+        "linkExpiration",
+    );
+    /// `retrieveLink`
+    pub const RetrieveLink: model::Field<LinkRoleAbilities> = model::Field::new(
+        "retrieveLink",
+    );
+    /// `updateLink`
+    pub const UpdateLink: model::Field<LinkRoleAbilities> = model::Field::new(
+        "updateLink",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LinkRoleAbilities>] = &[
+        Self::AddExistingExternalUsers,
+        Self::AddNewExternalUsers,
+        Self::ApplyVariants,
+        Self::CreateLink,
+        Self::DeleteLink,
+        Self::LinkAllowsExternalUsers,
+        Self::LinkExpiration,
+        Self::RetrieveLink,
+        Self::UpdateLink,
+    ];
 }
 
 #[cfg(feature = "_organization")]
@@ -2083,33 +2486,43 @@ impl LoginPageBrandingVisualElementField {
     ];
 }
 
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.loginPageLayoutConfiguration`.
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.matchingDlpRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoginPageLayoutConfiguration {
-    /// Property `isFooterShown`: `Edm.Boolean`.
-    pub is_footer_shown: Option<bool>,
-    /// Property `isHeaderShown`: `Edm.Boolean`.
-    pub is_header_shown: Option<bool>,
-    /// Property `layoutTemplateType`: `microsoft.graph.layoutTemplateType`.
-    pub layout_template_type: Option<LayoutTemplateType>,
+pub struct MatchingDlpRule {
+    /// Property `actions`: `Collection(microsoft.graph.dlpActionInfo)`.
+    pub actions: Option<Vec<AnyDlpActionInfo>>,
+    /// Property `isMostRestrictive`: `Edm.Boolean`.
+    pub is_most_restrictive: Option<bool>,
+    /// Property `policyId`: `Edm.String`.
+    pub policy_id: Option<String>,
+    /// Property `policyName`: `Edm.String`.
+    pub policy_name: Option<String>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `ruleId`: `Edm.String`.
+    pub rule_id: Option<String>,
+    /// Property `ruleMode`: `microsoft.graph.ruleMode`.
+    pub rule_mode: Option<RuleMode>,
+    /// Property `ruleName`: `Edm.String`.
+    pub rule_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_organization")]
-impl serde::Serialize for LoginPageLayoutConfiguration {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for MatchingDlpRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_organization")]
-impl LoginPageLayoutConfiguration {
+#[cfg(feature = "_access_scope")]
+impl MatchingDlpRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageLayoutConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchingDlpRule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2122,15 +2535,20 @@ impl LoginPageLayoutConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isFooterShown", &self.is_footer_shown);
-        object.property("isHeaderShown", &self.is_header_shown);
-        object.property("layoutTemplateType", &self.layout_template_type);
+        object.property("actions", &self.actions);
+        object.property("isMostRestrictive", &self.is_most_restrictive);
+        object.property("policyId", &self.policy_id);
+        object.property("policyName", &self.policy_name);
+        object.property("priority", &self.priority);
+        object.property("ruleId", &self.rule_id);
+        object.property("ruleMode", &self.rule_mode);
+        object.property("ruleName", &self.rule_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for MatchingDlpRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2138,8 +2556,8 @@ impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for MatchingDlpRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2148,11 +2566,16 @@ impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isFooterShown" => read_lenient(map, key, &mut self.is_footer_shown, extra),
-            "isHeaderShown" => read_lenient(map, key, &mut self.is_header_shown, extra),
-            "layoutTemplateType" => {
-                read_nullable(map, key, &mut self.layout_template_type, extra)
+            "actions" => read_nullable(map, key, &mut self.actions, extra),
+            "isMostRestrictive" => {
+                read_lenient(map, key, &mut self.is_most_restrictive, extra)
             }
+            "policyId" => read_lenient(map, key, &mut self.policy_id, extra),
+            "policyName" => read_lenient(map, key, &mut self.policy_name, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
+            "ruleMode" => read_nullable(map, key, &mut self.rule_mode, extra),
+            "ruleName" => read_lenient(map, key, &mut self.rule_name, extra),
             _ => Ok(false),
         }
     }
@@ -2163,8 +2586,8 @@ impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_organization")]
-impl LoginPageLayoutConfiguration {
+#[cfg(feature = "_access_scope")]
+impl MatchingDlpRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2174,104 +2597,87 @@ impl LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_organization")]
-/// The properties of [`LoginPageLayoutConfiguration`] by wire name, each a [`Field<LoginPageLayoutConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageLayoutConfiguration::set_null`].
-pub enum LoginPageLayoutConfigurationField {}
+#[cfg(feature = "_access_scope")]
+/// The properties of [`MatchingDlpRule`] by wire name, each a [`Field<MatchingDlpRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchingDlpRule::set_null`].
+pub enum MatchingDlpRuleField {}
 
-#[cfg(feature = "_organization")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
-impl LoginPageLayoutConfigurationField {
-    /// `isFooterShown`
-    pub const IsFooterShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "isFooterShown",
+impl MatchingDlpRuleField {
+    /// `actions`
+    pub const Actions: model::Field<MatchingDlpRule> = model::Field::new("actions");
+    /// `isMostRestrictive`
+    pub const IsMostRestrictive: model::Field<MatchingDlpRule> = model::Field::new(
+        "isMostRestrictive",
     );
-    /// `isHeaderShown`
-    pub const IsHeaderShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "isHeaderShown",
+    /// `policyId`
+    pub const PolicyId: model::Field<MatchingDlpRule> = model::Field::new("policyId");
+    /// `policyName`
+    pub const PolicyName: model::Field<MatchingDlpRule> = model::Field::new(
+        "policyName",
     );
-    /// `layoutTemplateType`
-    pub const LayoutTemplateType: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "layoutTemplateType",
-    );
+    /// `priority`
+    pub const Priority: model::Field<MatchingDlpRule> = model::Field::new("priority");
+    /// `ruleId`
+    pub const RuleId: model::Field<MatchingDlpRule> = model::Field::new("ruleId");
+    /// `ruleMode`
+    pub const RuleMode: model::Field<MatchingDlpRule> = model::Field::new("ruleMode");
+    /// `ruleName`
+    pub const RuleName: model::Field<MatchingDlpRule> = model::Field::new("ruleName");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LoginPageLayoutConfiguration>] = &[
-        Self::IsFooterShown,
-        Self::IsHeaderShown,
-        Self::LayoutTemplateType,
+    pub const ALL: &'static [model::Field<MatchingDlpRule>] = &[
+        Self::Actions,
+        Self::IsMostRestrictive,
+        Self::PolicyId,
+        Self::PolicyName,
+        Self::Priority,
+        Self::RuleId,
+        Self::RuleMode,
+        Self::RuleName,
     ];
 }
 
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.plannerCategoryDescriptions`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.matchingLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerCategoryDescriptions {
-    /// Property `category1`: `Edm.String`.
-    pub category1: Option<String>,
-    /// Property `category10`: `Edm.String`.
-    pub category10: Option<String>,
-    /// Property `category11`: `Edm.String`.
-    pub category11: Option<String>,
-    /// Property `category12`: `Edm.String`.
-    pub category12: Option<String>,
-    /// Property `category13`: `Edm.String`.
-    pub category13: Option<String>,
-    /// Property `category14`: `Edm.String`.
-    pub category14: Option<String>,
-    /// Property `category15`: `Edm.String`.
-    pub category15: Option<String>,
-    /// Property `category16`: `Edm.String`.
-    pub category16: Option<String>,
-    /// Property `category17`: `Edm.String`.
-    pub category17: Option<String>,
-    /// Property `category18`: `Edm.String`.
-    pub category18: Option<String>,
-    /// Property `category19`: `Edm.String`.
-    pub category19: Option<String>,
-    /// Property `category2`: `Edm.String`.
-    pub category2: Option<String>,
-    /// Property `category20`: `Edm.String`.
-    pub category20: Option<String>,
-    /// Property `category21`: `Edm.String`.
-    pub category21: Option<String>,
-    /// Property `category22`: `Edm.String`.
-    pub category22: Option<String>,
-    /// Property `category23`: `Edm.String`.
-    pub category23: Option<String>,
-    /// Property `category24`: `Edm.String`.
-    pub category24: Option<String>,
-    /// Property `category25`: `Edm.String`.
-    pub category25: Option<String>,
-    /// Property `category3`: `Edm.String`.
-    pub category3: Option<String>,
-    /// Property `category4`: `Edm.String`.
-    pub category4: Option<String>,
-    /// Property `category5`: `Edm.String`.
-    pub category5: Option<String>,
-    /// Property `category6`: `Edm.String`.
-    pub category6: Option<String>,
-    /// Property `category7`: `Edm.String`.
-    pub category7: Option<String>,
-    /// Property `category8`: `Edm.String`.
-    pub category8: Option<String>,
-    /// Property `category9`: `Edm.String`.
-    pub category9: Option<String>,
+pub struct MatchingLabel {
+    /// Property `applicationMode`: `microsoft.graph.applicationMode`.
+    pub application_mode: Option<ApplicationMode>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `isEndpointProtectionEnabled`: `Edm.Boolean`.
+    pub is_endpoint_protection_enabled: Option<bool>,
+    /// Property `labelActions`: `Collection(microsoft.graph.labelActionBase)`.
+    pub label_actions: Option<Vec<AnyLabelActionBase>>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `policyTip`: `Edm.String`.
+    pub policy_tip: Option<String>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `toolTip`: `Edm.String`.
+    pub tool_tip: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlannerCategoryDescriptions {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for MatchingLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerCategoryDescriptions {
+#[cfg(feature = "_add_footer")]
+impl MatchingLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerCategoryDescriptions";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchingLabel";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2284,37 +2690,26 @@ impl PlannerCategoryDescriptions {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("category1", &self.category1);
-        object.property("category10", &self.category10);
-        object.property("category11", &self.category11);
-        object.property("category12", &self.category12);
-        object.property("category13", &self.category13);
-        object.property("category14", &self.category14);
-        object.property("category15", &self.category15);
-        object.property("category16", &self.category16);
-        object.property("category17", &self.category17);
-        object.property("category18", &self.category18);
-        object.property("category19", &self.category19);
-        object.property("category2", &self.category2);
-        object.property("category20", &self.category20);
-        object.property("category21", &self.category21);
-        object.property("category22", &self.category22);
-        object.property("category23", &self.category23);
-        object.property("category24", &self.category24);
-        object.property("category25", &self.category25);
-        object.property("category3", &self.category3);
-        object.property("category4", &self.category4);
-        object.property("category5", &self.category5);
-        object.property("category6", &self.category6);
-        object.property("category7", &self.category7);
-        object.property("category8", &self.category8);
-        object.property("category9", &self.category9);
+        object.property("applicationMode", &self.application_mode);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object
+            .property(
+                "isEndpointProtectionEnabled",
+                &self.is_endpoint_protection_enabled,
+            );
+        object.property("labelActions", &self.label_actions);
+        object.property("name", &self.name);
+        object.property("policyTip", &self.policy_tip);
+        object.property("priority", &self.priority);
+        object.property("toolTip", &self.tool_tip);
         object.end()
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for MatchingLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2322,256 +2717,8 @@ impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for PlannerCategoryDescriptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "category1" => read_lenient(map, key, &mut self.category1, extra),
-            "category10" => read_lenient(map, key, &mut self.category10, extra),
-            "category11" => read_lenient(map, key, &mut self.category11, extra),
-            "category12" => read_lenient(map, key, &mut self.category12, extra),
-            "category13" => read_lenient(map, key, &mut self.category13, extra),
-            "category14" => read_lenient(map, key, &mut self.category14, extra),
-            "category15" => read_lenient(map, key, &mut self.category15, extra),
-            "category16" => read_lenient(map, key, &mut self.category16, extra),
-            "category17" => read_lenient(map, key, &mut self.category17, extra),
-            "category18" => read_lenient(map, key, &mut self.category18, extra),
-            "category19" => read_lenient(map, key, &mut self.category19, extra),
-            "category2" => read_lenient(map, key, &mut self.category2, extra),
-            "category20" => read_lenient(map, key, &mut self.category20, extra),
-            "category21" => read_lenient(map, key, &mut self.category21, extra),
-            "category22" => read_lenient(map, key, &mut self.category22, extra),
-            "category23" => read_lenient(map, key, &mut self.category23, extra),
-            "category24" => read_lenient(map, key, &mut self.category24, extra),
-            "category25" => read_lenient(map, key, &mut self.category25, extra),
-            "category3" => read_lenient(map, key, &mut self.category3, extra),
-            "category4" => read_lenient(map, key, &mut self.category4, extra),
-            "category5" => read_lenient(map, key, &mut self.category5, extra),
-            "category6" => read_lenient(map, key, &mut self.category6, extra),
-            "category7" => read_lenient(map, key, &mut self.category7, extra),
-            "category8" => read_lenient(map, key, &mut self.category8, extra),
-            "category9" => read_lenient(map, key, &mut self.category9, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerCategoryDescriptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_plan_usage_right")]
-/// The properties of [`PlannerCategoryDescriptions`] by wire name, each a [`Field<PlannerCategoryDescriptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerCategoryDescriptions::set_null`].
-pub enum PlannerCategoryDescriptionsField {}
-
-#[cfg(feature = "_plan_usage_right")]
-#[allow(non_upper_case_globals)]
-impl PlannerCategoryDescriptionsField {
-    /// `category1`
-    pub const Category1: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category1",
-    );
-    /// `category10`
-    pub const Category10: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category10",
-    );
-    /// `category11`
-    pub const Category11: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category11",
-    );
-    /// `category12`
-    pub const Category12: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category12",
-    );
-    /// `category13`
-    pub const Category13: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category13",
-    );
-    /// `category14`
-    pub const Category14: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category14",
-    );
-    /// `category15`
-    pub const Category15: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category15",
-    );
-    /// `category16`
-    pub const Category16: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category16",
-    );
-    /// `category17`
-    pub const Category17: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category17",
-    );
-    /// `category18`
-    pub const Category18: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category18",
-    );
-    /// `category19`
-    pub const Category19: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category19",
-    );
-    /// `category2`
-    pub const Category2: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category2",
-    );
-    /// `category20`
-    pub const Category20: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category20",
-    );
-    /// `category21`
-    pub const Category21: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category21",
-    );
-    /// `category22`
-    pub const Category22: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category22",
-    );
-    /// `category23`
-    pub const Category23: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category23",
-    );
-    /// `category24`
-    pub const Category24: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category24",
-    );
-    /// `category25`
-    pub const Category25: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category25",
-    );
-    /// `category3`
-    pub const Category3: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category3",
-    );
-    /// `category4`
-    pub const Category4: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category4",
-    );
-    /// `category5`
-    pub const Category5: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category5",
-    );
-    /// `category6`
-    pub const Category6: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category6",
-    );
-    /// `category7`
-    pub const Category7: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category7",
-    );
-    /// `category8`
-    pub const Category8: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category8",
-    );
-    /// `category9`
-    pub const Category9: model::Field<PlannerCategoryDescriptions> = model::Field::new(
-        "category9",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerCategoryDescriptions>] = &[
-        Self::Category1,
-        Self::Category10,
-        Self::Category11,
-        Self::Category12,
-        Self::Category13,
-        Self::Category14,
-        Self::Category15,
-        Self::Category16,
-        Self::Category17,
-        Self::Category18,
-        Self::Category19,
-        Self::Category2,
-        Self::Category20,
-        Self::Category21,
-        Self::Category22,
-        Self::Category23,
-        Self::Category24,
-        Self::Category25,
-        Self::Category3,
-        Self::Category4,
-        Self::Category5,
-        Self::Category6,
-        Self::Category7,
-        Self::Category8,
-        Self::Category9,
-    ];
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerPlanContainer`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanContainer {
-    /// Property `containerId`: `Edm.String`.
-    pub container_id: Option<String>,
-    /// Property `type`: `microsoft.graph.plannerContainerType`.
-    pub r#type: Option<PlannerContainerType>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerPlanContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerPlanContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("containerId", &self.container_id);
-        object.property("type", &self.r#type);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for MatchingLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2580,9 +2727,20 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
+            "applicationMode" => {
+                read_nullable(map, key, &mut self.application_mode, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEndpointProtectionEnabled" => {
+                read_lenient(map, key, &mut self.is_endpoint_protection_enabled, extra)
+            }
+            "labelActions" => read_nullable(map, key, &mut self.label_actions, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "policyTip" => read_lenient(map, key, &mut self.policy_tip, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
             _ => Ok(false),
         }
     }
@@ -2593,8 +2751,8 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerPlanContainer {
+#[cfg(feature = "_add_footer")]
+impl MatchingLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2604,61 +2762,92 @@ impl PlannerPlanContainer {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// The properties of [`PlannerPlanContainer`] by wire name, each a [`Field<PlannerPlanContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContainer::set_null`].
-pub enum PlannerPlanContainerField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`MatchingLabel`] by wire name, each a [`Field<MatchingLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchingLabel::set_null`].
+pub enum MatchingLabelField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl PlannerPlanContainerField {
-    /// `containerId`
-    pub const ContainerId: model::Field<PlannerPlanContainer> = model::Field::new(
-        "containerId",
+impl MatchingLabelField {
+    /// `applicationMode`
+    pub const ApplicationMode: model::Field<MatchingLabel> = model::Field::new(
+        "applicationMode",
     );
-    /// `type`
-    pub const Type: model::Field<PlannerPlanContainer> = model::Field::new("type");
-    /// `url`
-    pub const Url: model::Field<PlannerPlanContainer> = model::Field::new("url");
+    /// `description`
+    pub const Description: model::Field<MatchingLabel> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MatchingLabel> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<MatchingLabel> = model::Field::new("id");
+    /// `isEndpointProtectionEnabled`
+    pub const IsEndpointProtectionEnabled: model::Field<MatchingLabel> = model::Field::new(
+        "isEndpointProtectionEnabled",
+    );
+    /// `labelActions`
+    pub const LabelActions: model::Field<MatchingLabel> = model::Field::new(
+        "labelActions",
+    );
+    /// `name`
+    pub const Name: model::Field<MatchingLabel> = model::Field::new("name");
+    /// `policyTip`
+    pub const PolicyTip: model::Field<MatchingLabel> = model::Field::new("policyTip");
+    /// `priority`
+    pub const Priority: model::Field<MatchingLabel> = model::Field::new("priority");
+    /// `toolTip`
+    pub const ToolTip: model::Field<MatchingLabel> = model::Field::new("toolTip");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlanContainer>] = &[
-        Self::ContainerId,
-        Self::Type,
-        Self::Url,
+    pub const ALL: &'static [model::Field<MatchingLabel>] = &[
+        Self::ApplicationMode,
+        Self::Description,
+        Self::DisplayName,
+        Self::Id,
+        Self::IsEndpointProtectionEnabled,
+        Self::LabelActions,
+        Self::Name,
+        Self::PolicyTip,
+        Self::Priority,
+        Self::ToolTip,
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerSharedWithContainer`; base type `microsoft.graph.plannerPlanContainer`.
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.notifyUserAction`; base type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerSharedWithContainer {
-    /// Property `containerId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.plannerPlanContainer`.
-    pub container_id: Option<String>,
-    /// Property `type`: `microsoft.graph.plannerContainerType`.
-    /// Inherited from `microsoft.graph.plannerPlanContainer`.
-    pub r#type: Option<PlannerContainerType>,
-    /// Property `url`: `Edm.String`.
-    /// Inherited from `microsoft.graph.plannerPlanContainer`.
-    pub url: Option<String>,
-    /// Property `accessLevel`: `microsoft.graph.plannerPlanAccessLevel`, not nullable.
-    pub access_level: Option<PlannerPlanAccessLevel>,
+pub struct NotifyUserAction {
+    /// Property `action`: `microsoft.graph.dlpAction`.
+    /// Inherited from `microsoft.graph.dlpActionInfo`.
+    pub action: Option<DlpAction>,
+    /// Property `actionLastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub action_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `emailText`: `Edm.String`.
+    pub email_text: Option<String>,
+    /// Property `overrideOption`: `microsoft.graph.overrideOption`.
+    pub override_option: Option<OverrideOption>,
+    /// Property `policyTip`: `Edm.String`.
+    pub policy_tip: Option<String>,
+    /// Property `recipients`: `Collection(Edm.String)`.
+    pub recipients: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerSharedWithContainer {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for NotifyUserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerSharedWithContainer {
+#[cfg(feature = "_access_scope")]
+impl NotifyUserAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerSharedWithContainer";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notifyUserAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2671,16 +2860,22 @@ impl PlannerSharedWithContainer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("containerId", &self.container_id);
-        object.property("type", &self.r#type);
-        object.property("url", &self.url);
-        object.property("accessLevel", &self.access_level);
+        object.property("action", &self.action);
+        object
+            .property(
+                "actionLastModifiedDateTime",
+                &self.action_last_modified_date_time,
+            );
+        object.property("emailText", &self.email_text);
+        object.property("overrideOption", &self.override_option);
+        object.property("policyTip", &self.policy_tip);
+        object.property("recipients", &self.recipients);
         object.end()
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerSharedWithContainer {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for NotifyUserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2688,8 +2883,8 @@ impl<'de> serde::Deserialize<'de> for PlannerSharedWithContainer {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerSharedWithContainer {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2698,10 +2893,14 @@ impl graph_odata_runtime::model::ODataObject for PlannerSharedWithContainer {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            "accessLevel" => read_nullable(map, key, &mut self.access_level, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "actionLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.action_last_modified_date_time, extra)
+            }
+            "emailText" => read_lenient(map, key, &mut self.email_text, extra),
+            "overrideOption" => read_nullable(map, key, &mut self.override_option, extra),
+            "policyTip" => read_lenient(map, key, &mut self.policy_tip, extra),
+            "recipients" => read_lenient(map, key, &mut self.recipients, extra),
             _ => Ok(false),
         }
     }
@@ -2712,8 +2911,8 @@ impl graph_odata_runtime::model::ODataObject for PlannerSharedWithContainer {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerSharedWithContainer {
+#[cfg(feature = "_access_scope")]
+impl NotifyUserAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2723,55 +2922,63 @@ impl PlannerSharedWithContainer {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// The properties of [`PlannerSharedWithContainer`] by wire name, each a [`Field<PlannerSharedWithContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerSharedWithContainer::set_null`].
-pub enum PlannerSharedWithContainerField {}
+#[cfg(feature = "_access_scope")]
+/// The properties of [`NotifyUserAction`] by wire name, each a [`Field<NotifyUserAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotifyUserAction::set_null`].
+pub enum NotifyUserActionField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
-impl PlannerSharedWithContainerField {
-    /// `containerId`
-    pub const ContainerId: model::Field<PlannerSharedWithContainer> = model::Field::new(
-        "containerId",
+impl NotifyUserActionField {
+    /// `action`
+    pub const Action: model::Field<NotifyUserAction> = model::Field::new("action");
+    /// `actionLastModifiedDateTime`
+    pub const ActionLastModifiedDateTime: model::Field<NotifyUserAction> = model::Field::new(
+        "actionLastModifiedDateTime",
     );
-    /// `type`
-    pub const Type: model::Field<PlannerSharedWithContainer> = model::Field::new("type");
-    /// `url`
-    pub const Url: model::Field<PlannerSharedWithContainer> = model::Field::new("url");
-    /// `accessLevel`
-    pub const AccessLevel: model::Field<PlannerSharedWithContainer> = model::Field::new(
-        "accessLevel",
+    /// `emailText`
+    pub const EmailText: model::Field<NotifyUserAction> = model::Field::new("emailText");
+    /// `overrideOption`
+    pub const OverrideOption: model::Field<NotifyUserAction> = model::Field::new(
+        "overrideOption",
+    );
+    /// `policyTip`
+    pub const PolicyTip: model::Field<NotifyUserAction> = model::Field::new("policyTip");
+    /// `recipients`
+    pub const Recipients: model::Field<NotifyUserAction> = model::Field::new(
+        "recipients",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerSharedWithContainer>] = &[
-        Self::ContainerId,
-        Self::Type,
-        Self::Url,
-        Self::AccessLevel,
+    pub const ALL: &'static [model::Field<NotifyUserAction>] = &[
+        Self::Action,
+        Self::ActionLastModifiedDateTime,
+        Self::EmailText,
+        Self::OverrideOption,
+        Self::PolicyTip,
+        Self::Recipients,
     ];
 }
 
-#[cfg(feature = "_plan_usage_right")]
-/// CSDL complex type `microsoft.graph.plannerUserIds`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerAppliedCategories`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerUserIds {
+pub struct PlannerAppliedCategories {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl serde::Serialize for PlannerUserIds {
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerAppliedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl PlannerUserIds {
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerAppliedCategories {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerUserIds";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAppliedCategories";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2788,8 +2995,8 @@ impl PlannerUserIds {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl<'de> serde::Deserialize<'de> for PlannerUserIds {
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerAppliedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2797,8 +3004,8 @@ impl<'de> serde::Deserialize<'de> for PlannerUserIds {
     }
 }
 
-#[cfg(feature = "_plan_usage_right")]
-impl graph_odata_runtime::model::ODataObject for PlannerUserIds {
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerAppliedCategories {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2939,43 +3146,34 @@ impl ProtectGroupField {
     ];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriAllowedDomainConfiguration`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.protectSite`; base type `microsoft.graph.labelActionBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriAllowedDomainConfiguration {
-    /// Property `allowedDomains`: `Collection(Edm.String)`, not nullable.
-    pub allowed_domains: Option<Vec<String>>,
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
-    pub public_client: Option<RedirectUriPlatformAllowedDomainConfiguration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `spa`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
-    pub spa: Option<RedirectUriPlatformAllowedDomainConfiguration>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Property `web`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
-    pub web: Option<RedirectUriPlatformAllowedDomainConfiguration>,
+pub struct ProtectSite {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.labelActionBase`.
+    pub name: Option<String>,
+    /// Property `accessType`: `microsoft.graph.siteAccessType`.
+    pub access_type: Option<SiteAccessType>,
+    /// Property `conditionalAccessProtectionLevelId`: `Edm.String`.
+    pub conditional_access_protection_level_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriAllowedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ProtectSite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriAllowedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl ProtectSite {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedDomainConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectSite";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2988,24 +3186,19 @@ impl RedirectUriAllowedDomainConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allowedDomains", &self.allowed_domains);
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object.property("publicClient", &self.public_client);
+        object.property("name", &self.name);
+        object.property("accessType", &self.access_type);
         object
             .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
+                "conditionalAccessProtectionLevelId",
+                &self.conditional_access_protection_level_id,
             );
-        object.property("spa", &self.spa);
-        object.property("state", &self.state);
-        object.property("web", &self.web);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriAllowedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ProtectSite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3013,8 +3206,8 @@ impl<'de> serde::Deserialize<'de> for RedirectUriAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ProtectSite {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3023,23 +3216,16 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfigu
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "allowedDomains" => read_lenient(map, key, &mut self.allowed_domains, extra),
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "accessType" => read_nullable(map, key, &mut self.access_type, extra),
+            "conditionalAccessProtectionLevelId" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.restrict_for_apps_created_after_date_time,
+                    &mut self.conditional_access_protection_level_id,
                     extra,
                 )
             }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
             _ => Ok(false),
         }
     }
@@ -3050,8 +3236,8 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfigu
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriAllowedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl ProtectSite {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3061,586 +3247,26 @@ impl RedirectUriAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriAllowedDomainConfiguration`] by wire name, each a [`Field<RedirectUriAllowedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedDomainConfiguration::set_null`].
-pub enum RedirectUriAllowedDomainConfigurationField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ProtectSite`] by wire name, each a [`Field<ProtectSite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectSite::set_null`].
+pub enum ProtectSiteField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl RedirectUriAllowedDomainConfigurationField {
-    /// `allowedDomains`
-    pub const AllowedDomains: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "allowedDomains",
-    );
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        RedirectUriAllowedDomainConfiguration,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `publicClient`
-    pub const PublicClient: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "publicClient",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        RedirectUriAllowedDomainConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `spa`
-    pub const Spa: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "spa",
-    );
-    /// `state`
-    pub const State: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `web`
-    pub const Web: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
-        "web",
+impl ProtectSiteField {
+    /// `name`
+    pub const Name: model::Field<ProtectSite> = model::Field::new("name");
+    /// `accessType`
+    pub const AccessType: model::Field<ProtectSite> = model::Field::new("accessType");
+    /// `conditionalAccessProtectionLevelId`
+    pub const ConditionalAccessProtectionLevelId: model::Field<ProtectSite> = model::Field::new(
+        "conditionalAccessProtectionLevelId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriAllowedDomainConfiguration>] = &[
-        Self::AllowedDomains,
-        Self::ExcludeActors,
-        Self::IsStateSetByMicrosoft,
-        Self::PublicClient,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::Spa,
-        Self::State,
-        Self::Web,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriAllowedSchemeConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriAllowedSchemeConfiguration {
-    /// Property `allowedSchemes`: `Collection(Edm.String)`, not nullable.
-    pub allowed_schemes: Option<Vec<String>>,
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
-    pub public_client: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `spa`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
-    pub spa: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Property `web`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
-    pub web: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriAllowedSchemeConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriAllowedSchemeConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedSchemeConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedSchemes", &self.allowed_schemes);
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object.property("publicClient", &self.public_client);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("spa", &self.spa);
-        object.property("state", &self.state);
-        object.property("web", &self.web);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriAllowedSchemeConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedSchemeConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedSchemes" => read_lenient(map, key, &mut self.allowed_schemes, extra),
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriAllowedSchemeConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedSchemeConfiguration::set_null`].
-pub enum RedirectUriAllowedSchemeConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriAllowedSchemeConfigurationField {
-    /// `allowedSchemes`
-    pub const AllowedSchemes: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "allowedSchemes",
-    );
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        RedirectUriAllowedSchemeConfiguration,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `publicClient`
-    pub const PublicClient: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "publicClient",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        RedirectUriAllowedSchemeConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `spa`
-    pub const Spa: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "spa",
-    );
-    /// `state`
-    pub const State: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `web`
-    pub const Web: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
-        "web",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriAllowedSchemeConfiguration>] = &[
-        Self::AllowedSchemes,
-        Self::ExcludeActors,
-        Self::IsStateSetByMicrosoft,
-        Self::PublicClient,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::Spa,
-        Self::State,
-        Self::Web,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriBlockedDomainConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriBlockedDomainConfiguration {
-    /// Property `blockedDomains`: `Collection(Edm.String)`, not nullable.
-    pub blocked_domains: Option<Vec<String>>,
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
-    pub public_client: Option<RedirectUriPlatformBlockedDomainConfiguration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `spa`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
-    pub spa: Option<RedirectUriPlatformBlockedDomainConfiguration>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Property `web`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
-    pub web: Option<RedirectUriPlatformBlockedDomainConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriBlockedDomainConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriBlockedDomainConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedDomainConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("blockedDomains", &self.blocked_domains);
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object.property("publicClient", &self.public_client);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("spa", &self.spa);
-        object.property("state", &self.state);
-        object.property("web", &self.web);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriBlockedDomainConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedDomainConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "blockedDomains" => read_lenient(map, key, &mut self.blocked_domains, extra),
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriBlockedDomainConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriBlockedDomainConfiguration`] by wire name, each a [`Field<RedirectUriBlockedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedDomainConfiguration::set_null`].
-pub enum RedirectUriBlockedDomainConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriBlockedDomainConfigurationField {
-    /// `blockedDomains`
-    pub const BlockedDomains: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "blockedDomains",
-    );
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        RedirectUriBlockedDomainConfiguration,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `publicClient`
-    pub const PublicClient: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "publicClient",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        RedirectUriBlockedDomainConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `spa`
-    pub const Spa: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "spa",
-    );
-    /// `state`
-    pub const State: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `web`
-    pub const Web: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
-        "web",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriBlockedDomainConfiguration>] = &[
-        Self::BlockedDomains,
-        Self::ExcludeActors,
-        Self::IsStateSetByMicrosoft,
-        Self::PublicClient,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::Spa,
-        Self::State,
-        Self::Web,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriBlockedSchemeConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriBlockedSchemeConfiguration {
-    /// Property `blockedSchemes`: `Collection(Edm.String)`, not nullable.
-    pub blocked_schemes: Option<Vec<String>>,
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `exemptFormats`: `Collection(Edm.String)`, not nullable.
-    pub exempt_formats: Option<Vec<String>>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
-    pub public_client: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `spa`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
-    pub spa: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Property `web`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
-    pub web: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriBlockedSchemeConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriBlockedSchemeConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedSchemeConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("blockedSchemes", &self.blocked_schemes);
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("exemptFormats", &self.exempt_formats);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object.property("publicClient", &self.public_client);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("spa", &self.spa);
-        object.property("state", &self.state);
-        object.property("web", &self.web);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriBlockedSchemeConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedSchemeConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "blockedSchemes" => read_lenient(map, key, &mut self.blocked_schemes, extra),
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "exemptFormats" => read_lenient(map, key, &mut self.exempt_formats, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriBlockedSchemeConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedSchemeConfiguration::set_null`].
-pub enum RedirectUriBlockedSchemeConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriBlockedSchemeConfigurationField {
-    /// `blockedSchemes`
-    pub const BlockedSchemes: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "blockedSchemes",
-    );
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `exemptFormats`
-    pub const ExemptFormats: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "exemptFormats",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<
-        RedirectUriBlockedSchemeConfiguration,
-    > = model::Field::new("isStateSetByMicrosoft");
-    /// `publicClient`
-    pub const PublicClient: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "publicClient",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        RedirectUriBlockedSchemeConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `spa`
-    pub const Spa: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "spa",
-    );
-    /// `state`
-    pub const State: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `web`
-    pub const Web: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
-        "web",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriBlockedSchemeConfiguration>] = &[
-        Self::BlockedSchemes,
-        Self::ExcludeActors,
-        Self::ExemptFormats,
-        Self::IsStateSetByMicrosoft,
-        Self::PublicClient,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::Spa,
-        Self::State,
-        Self::Web,
+    pub const ALL: &'static [model::Field<ProtectSite>] = &[
+        Self::Name,
+        Self::AccessType,
+        Self::ConditionalAccessProtectionLevelId,
     ];
 }
 
@@ -3743,29 +3369,31 @@ impl RedirectUriPlatformAllowedDomainConfigurationField {
     >] = &[Self::AllowedDomains];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.responsiblePolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriPlatformAllowedSchemeConfiguration {
-    /// Property `allowedSchemes`: `Collection(Edm.String)`, not nullable.
-    pub allowed_schemes: Option<Vec<String>>,
+pub struct ResponsiblePolicy {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriPlatformAllowedSchemeConfiguration {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ResponsiblePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformAllowedSchemeConfiguration {
+#[cfg(feature = "_add_footer")]
+impl ResponsiblePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.responsiblePolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3778,13 +3406,14 @@ impl RedirectUriPlatformAllowedSchemeConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allowedSchemes", &self.allowed_schemes);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedSchemeConfiguration {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ResponsiblePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3792,9 +3421,8 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedSchemeConfigurat
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject
-for RedirectUriPlatformAllowedSchemeConfiguration {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ResponsiblePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3803,7 +3431,8 @@ for RedirectUriPlatformAllowedSchemeConfiguration {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "allowedSchemes" => read_lenient(map, key, &mut self.allowed_schemes, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -3814,8 +3443,8 @@ for RedirectUriPlatformAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformAllowedSchemeConfiguration {
+#[cfg(feature = "_add_footer")]
+impl ResponsiblePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3825,46 +3454,54 @@ impl RedirectUriPlatformAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriPlatformAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformAllowedSchemeConfiguration::set_null`].
-pub enum RedirectUriPlatformAllowedSchemeConfigurationField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ResponsiblePolicy`] by wire name, each a [`Field<ResponsiblePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResponsiblePolicy::set_null`].
+pub enum ResponsiblePolicyField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl RedirectUriPlatformAllowedSchemeConfigurationField {
-    /// `allowedSchemes`
-    pub const AllowedSchemes: model::Field<
-        RedirectUriPlatformAllowedSchemeConfiguration,
-    > = model::Field::new("allowedSchemes");
+impl ResponsiblePolicyField {
+    /// `id`
+    pub const Id: model::Field<ResponsiblePolicy> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ResponsiblePolicy> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        RedirectUriPlatformAllowedSchemeConfiguration,
-    >] = &[Self::AllowedSchemes];
+    pub const ALL: &'static [model::Field<ResponsiblePolicy>] = &[Self::Id, Self::Name];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.responsibleSensitiveType`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriPlatformBlockedDomainConfiguration {
-    /// Property `blockedDomains`: `Collection(Edm.String)`, not nullable.
-    pub blocked_domains: Option<Vec<String>>,
+pub struct ResponsibleSensitiveType {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `publisherName`: `Edm.String`.
+    pub publisher_name: Option<String>,
+    /// Property `rulePackageId`: `Edm.String`.
+    pub rule_package_id: Option<String>,
+    /// Property `rulePackageType`: `Edm.String`.
+    pub rule_package_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriPlatformBlockedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ResponsibleSensitiveType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformBlockedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl ResponsibleSensitiveType {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformBlockedDomainConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.responsibleSensitiveType";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3877,13 +3514,18 @@ impl RedirectUriPlatformBlockedDomainConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("blockedDomains", &self.blocked_domains);
+        object.property("description", &self.description);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("publisherName", &self.publisher_name);
+        object.property("rulePackageId", &self.rule_package_id);
+        object.property("rulePackageType", &self.rule_package_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ResponsibleSensitiveType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3891,9 +3533,8 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedDomainConfigurat
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject
-for RedirectUriPlatformBlockedDomainConfiguration {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ResponsibleSensitiveType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3902,375 +3543,13 @@ for RedirectUriPlatformBlockedDomainConfiguration {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "blockedDomains" => read_lenient(map, key, &mut self.blocked_domains, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformBlockedDomainConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriPlatformBlockedDomainConfiguration`] by wire name, each a [`Field<RedirectUriPlatformBlockedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformBlockedDomainConfiguration::set_null`].
-pub enum RedirectUriPlatformBlockedDomainConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriPlatformBlockedDomainConfigurationField {
-    /// `blockedDomains`
-    pub const BlockedDomains: model::Field<
-        RedirectUriPlatformBlockedDomainConfiguration,
-    > = model::Field::new("blockedDomains");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        RedirectUriPlatformBlockedDomainConfiguration,
-    >] = &[Self::BlockedDomains];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriPlatformBlockedSchemeConfiguration {
-    /// Property `blockedSchemes`: `Collection(Edm.String)`, not nullable.
-    pub blocked_schemes: Option<Vec<String>>,
-    /// Property `exemptFormats`: `Collection(Edm.String)`, not nullable.
-    pub exempt_formats: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriPlatformBlockedSchemeConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformBlockedSchemeConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("blockedSchemes", &self.blocked_schemes);
-        object.property("exemptFormats", &self.exempt_formats);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedSchemeConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject
-for RedirectUriPlatformBlockedSchemeConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "blockedSchemes" => read_lenient(map, key, &mut self.blocked_schemes, extra),
-            "exemptFormats" => read_lenient(map, key, &mut self.exempt_formats, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriPlatformBlockedSchemeConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriPlatformBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformBlockedSchemeConfiguration::set_null`].
-pub enum RedirectUriPlatformBlockedSchemeConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriPlatformBlockedSchemeConfigurationField {
-    /// `blockedSchemes`
-    pub const BlockedSchemes: model::Field<
-        RedirectUriPlatformBlockedSchemeConfiguration,
-    > = model::Field::new("blockedSchemes");
-    /// `exemptFormats`
-    pub const ExemptFormats: model::Field<
-        RedirectUriPlatformBlockedSchemeConfiguration,
-    > = model::Field::new("exemptFormats");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        RedirectUriPlatformBlockedSchemeConfiguration,
-    >] = &[Self::BlockedSchemes, Self::ExemptFormats];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriWildcardConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriWildcardConfiguration {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `excludeFormats`: `microsoft.graph.redirectUriWildcardExcludeFormats`.
-    pub exclude_formats: Option<RedirectUriWildcardExcludeFormats>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriWildcardConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriWildcardConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriWildcardConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("excludeFormats", &self.exclude_formats);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriWildcardConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "excludeFormats" => read_nullable(map, key, &mut self.exclude_formats, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriWildcardConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriWildcardConfiguration`] by wire name, each a [`Field<RedirectUriWildcardConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriWildcardConfiguration::set_null`].
-pub enum RedirectUriWildcardConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriWildcardConfigurationField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `excludeFormats`
-    pub const ExcludeFormats: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
-        "excludeFormats",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
-        "isStateSetByMicrosoft",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        RedirectUriWildcardConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `state`
-    pub const State: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriWildcardConfiguration>] = &[
-        Self::ExcludeActors,
-        Self::ExcludeFormats,
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriWildcardExcludeFormats`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriWildcardExcludeFormats {
-    /// Property `excludeWildcardsInPath`: `Edm.Boolean`, not nullable.
-    pub exclude_wildcards_in_path: Option<bool>,
-    /// Property `excludeWildcardsInPathWithDomains`: `Collection(Edm.String)`, not nullable.
-    pub exclude_wildcards_in_path_with_domains: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriWildcardExcludeFormats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriWildcardExcludeFormats {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriWildcardExcludeFormats";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeWildcardsInPath", &self.exclude_wildcards_in_path);
-        object
-            .property(
-                "excludeWildcardsInPathWithDomains",
-                &self.exclude_wildcards_in_path_with_domains,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriWildcardExcludeFormats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardExcludeFormats {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeWildcardsInPath" => {
-                read_lenient(map, key, &mut self.exclude_wildcards_in_path, extra)
-            }
-            "excludeWildcardsInPathWithDomains" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.exclude_wildcards_in_path_with_domains,
-                    extra,
-                )
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
+            "rulePackageId" => read_lenient(map, key, &mut self.rule_package_id, extra),
+            "rulePackageType" => {
+                read_lenient(map, key, &mut self.rule_package_type, extra)
             }
             _ => Ok(false),
         }
@@ -4282,8 +3561,8 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardExcludeForma
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriWildcardExcludeFormats {
+#[cfg(feature = "_add_footer")]
+impl ResponsibleSensitiveType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4293,288 +3572,54 @@ impl RedirectUriWildcardExcludeFormats {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriWildcardExcludeFormats`] by wire name, each a [`Field<RedirectUriWildcardExcludeFormats>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriWildcardExcludeFormats::set_null`].
-pub enum RedirectUriWildcardExcludeFormatsField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ResponsibleSensitiveType`] by wire name, each a [`Field<ResponsibleSensitiveType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResponsibleSensitiveType::set_null`].
+pub enum ResponsibleSensitiveTypeField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl RedirectUriWildcardExcludeFormatsField {
-    /// `excludeWildcardsInPath`
-    pub const ExcludeWildcardsInPath: model::Field<RedirectUriWildcardExcludeFormats> = model::Field::new(
-        "excludeWildcardsInPath",
+impl ResponsibleSensitiveTypeField {
+    /// `description`
+    pub const Description: model::Field<ResponsibleSensitiveType> = model::Field::new(
+        "description",
     );
-    /// `excludeWildcardsInPathWithDomains`
-    pub const ExcludeWildcardsInPathWithDomains: model::Field<
-        RedirectUriWildcardExcludeFormats,
-    > = model::Field::new("excludeWildcardsInPathWithDomains");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriWildcardExcludeFormats>] = &[
-        Self::ExcludeWildcardsInPath,
-        Self::ExcludeWildcardsInPathWithDomains,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringKeyLongValuePair {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `value`: `Edm.Int64`, not nullable.
-    pub value: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for StringKeyLongValuePair {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyLongValuePair {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyLongValuePair";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyLongValuePair {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`StringKeyLongValuePair`] by wire name, each a [`Field<StringKeyLongValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-pub enum StringKeyLongValuePairField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl StringKeyLongValuePairField {
-    /// `key`
-    pub const Key: model::Field<StringKeyLongValuePair> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<StringKeyLongValuePair> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StringKeyLongValuePair>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.termColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermColumn {
-    /// Property `allowMultipleValues`: `Edm.Boolean`.
-    pub allow_multiple_values: Option<bool>,
-    /// Property `showFullyQualifiedName`: `Edm.Boolean`.
-    pub show_fully_qualified_name: Option<bool>,
-    /// Navigation property `parentTerm`: `microsoft.graph.termStore.term`; present when expanded (`$expand`).
-    #[cfg(feature = "_group")]
-    pub parent_term: Option<super::super::microsoft_graph_term_store::Term>,
-    /// Navigation property `termSet`: `microsoft.graph.termStore.set`; present when expanded (`$expand`).
-    #[cfg(feature = "_group")]
-    pub term_set: Option<super::super::microsoft_graph_term_store::Set>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for TermColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TermColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.termColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowMultipleValues", &self.allow_multiple_values);
-        object.property("showFullyQualifiedName", &self.show_fully_qualified_name);
-        #[cfg(feature = "_group")] object.property("parentTerm", &self.parent_term);
-        #[cfg(feature = "_group")] object.property("termSet", &self.term_set);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for TermColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TermColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowMultipleValues" => {
-                read_lenient(map, key, &mut self.allow_multiple_values, extra)
-            }
-            "showFullyQualifiedName" => {
-                read_lenient(map, key, &mut self.show_fully_qualified_name, extra)
-            }
-            #[cfg(feature = "_group")]
-            "parentTerm" => read_nullable(map, key, &mut self.parent_term, extra),
-            #[cfg(feature = "_group")]
-            "termSet" => read_nullable(map, key, &mut self.term_set, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl TermColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`TermColumn`] by wire name, each a [`Field<TermColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermColumn::set_null`].
-pub enum TermColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl TermColumnField {
-    /// `allowMultipleValues`
-    pub const AllowMultipleValues: model::Field<TermColumn> = model::Field::new(
-        "allowMultipleValues",
+    /// `id`
+    pub const Id: model::Field<ResponsibleSensitiveType> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ResponsibleSensitiveType> = model::Field::new("name");
+    /// `publisherName`
+    pub const PublisherName: model::Field<ResponsibleSensitiveType> = model::Field::new(
+        "publisherName",
     );
-    /// `showFullyQualifiedName`
-    pub const ShowFullyQualifiedName: model::Field<TermColumn> = model::Field::new(
-        "showFullyQualifiedName",
+    /// `rulePackageId`
+    pub const RulePackageId: model::Field<ResponsibleSensitiveType> = model::Field::new(
+        "rulePackageId",
     );
-    /// `parentTerm`
-    pub const ParentTerm: model::Field<TermColumn> = model::Field::new("parentTerm");
-    /// `termSet`
-    pub const TermSet: model::Field<TermColumn> = model::Field::new("termSet");
+    /// `rulePackageType`
+    pub const RulePackageType: model::Field<ResponsibleSensitiveType> = model::Field::new(
+        "rulePackageType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TermColumn>] = &[
-        Self::AllowMultipleValues,
-        Self::ShowFullyQualifiedName,
-        Self::ParentTerm,
-        Self::TermSet,
+    pub const ALL: &'static [model::Field<ResponsibleSensitiveType>] = &[
+        Self::Description,
+        Self::Id,
+        Self::Name,
+        Self::PublisherName,
+        Self::RulePackageId,
+        Self::RulePackageType,
     ];
 }
 
 #[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.workbookWorksheetProtectionOptions`.
+/// CSDL complex type `microsoft.graph.sharingLinkExpirationStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookWorksheetProtectionOptions {
-    /// Property `allowAutoFilter`: `Edm.Boolean`, not nullable.
-    pub allow_auto_filter: Option<bool>,
-    /// Property `allowDeleteColumns`: `Edm.Boolean`, not nullable.
-    pub allow_delete_columns: Option<bool>,
-    /// Property `allowDeleteRows`: `Edm.Boolean`, not nullable.
-    pub allow_delete_rows: Option<bool>,
-    /// Property `allowFormatCells`: `Edm.Boolean`, not nullable.
-    pub allow_format_cells: Option<bool>,
-    /// Property `allowFormatColumns`: `Edm.Boolean`, not nullable.
-    pub allow_format_columns: Option<bool>,
-    /// Property `allowFormatRows`: `Edm.Boolean`, not nullable.
-    pub allow_format_rows: Option<bool>,
-    /// Property `allowInsertColumns`: `Edm.Boolean`, not nullable.
-    pub allow_insert_columns: Option<bool>,
-    /// Property `allowInsertHyperlinks`: `Edm.Boolean`, not nullable.
-    pub allow_insert_hyperlinks: Option<bool>,
-    /// Property `allowInsertRows`: `Edm.Boolean`, not nullable.
-    pub allow_insert_rows: Option<bool>,
-    /// Property `allowPivotTables`: `Edm.Boolean`, not nullable.
-    pub allow_pivot_tables: Option<bool>,
-    /// Property `allowSort`: `Edm.Boolean`, not nullable.
-    pub allow_sort: Option<bool>,
+pub struct SharingLinkExpirationStatus {
+    /// Property `defaultExpirationInDays`: `Edm.Int32`.
+    pub default_expiration_in_days: Option<i32>,
+    /// Property `disabledReason`: `Edm.String`.
+    pub disabled_reason: Option<String>,
+    /// Property `enabled`: `Edm.Boolean`.
+    pub enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4582,16 +3627,16 @@ pub struct WorkbookWorksheetProtectionOptions {
 }
 
 #[cfg(feature = "_json")]
-impl serde::Serialize for WorkbookWorksheetProtectionOptions {
+impl serde::Serialize for SharingLinkExpirationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_json")]
-impl WorkbookWorksheetProtectionOptions {
+impl SharingLinkExpirationStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheetProtectionOptions";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLinkExpirationStatus";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4604,23 +3649,15 @@ impl WorkbookWorksheetProtectionOptions {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allowAutoFilter", &self.allow_auto_filter);
-        object.property("allowDeleteColumns", &self.allow_delete_columns);
-        object.property("allowDeleteRows", &self.allow_delete_rows);
-        object.property("allowFormatCells", &self.allow_format_cells);
-        object.property("allowFormatColumns", &self.allow_format_columns);
-        object.property("allowFormatRows", &self.allow_format_rows);
-        object.property("allowInsertColumns", &self.allow_insert_columns);
-        object.property("allowInsertHyperlinks", &self.allow_insert_hyperlinks);
-        object.property("allowInsertRows", &self.allow_insert_rows);
-        object.property("allowPivotTables", &self.allow_pivot_tables);
-        object.property("allowSort", &self.allow_sort);
+        object.property("defaultExpirationInDays", &self.default_expiration_in_days);
+        object.property("disabledReason", &self.disabled_reason);
+        object.property("enabled", &self.enabled);
         object.end()
     }
 }
 
 #[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtectionOptions {
+impl<'de> serde::Deserialize<'de> for SharingLinkExpirationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4629,7 +3666,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtectionOptions {
 }
 
 #[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOptions {
+impl graph_odata_runtime::model::ODataObject for SharingLinkExpirationStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4638,37 +3675,11 @@ impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOpti
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "allowAutoFilter" => {
-                read_lenient(map, key, &mut self.allow_auto_filter, extra)
+            "defaultExpirationInDays" => {
+                read_lenient(map, key, &mut self.default_expiration_in_days, extra)
             }
-            "allowDeleteColumns" => {
-                read_lenient(map, key, &mut self.allow_delete_columns, extra)
-            }
-            "allowDeleteRows" => {
-                read_lenient(map, key, &mut self.allow_delete_rows, extra)
-            }
-            "allowFormatCells" => {
-                read_lenient(map, key, &mut self.allow_format_cells, extra)
-            }
-            "allowFormatColumns" => {
-                read_lenient(map, key, &mut self.allow_format_columns, extra)
-            }
-            "allowFormatRows" => {
-                read_lenient(map, key, &mut self.allow_format_rows, extra)
-            }
-            "allowInsertColumns" => {
-                read_lenient(map, key, &mut self.allow_insert_columns, extra)
-            }
-            "allowInsertHyperlinks" => {
-                read_lenient(map, key, &mut self.allow_insert_hyperlinks, extra)
-            }
-            "allowInsertRows" => {
-                read_lenient(map, key, &mut self.allow_insert_rows, extra)
-            }
-            "allowPivotTables" => {
-                read_lenient(map, key, &mut self.allow_pivot_tables, extra)
-            }
-            "allowSort" => read_lenient(map, key, &mut self.allow_sort, extra),
+            "disabledReason" => read_lenient(map, key, &mut self.disabled_reason, extra),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
             _ => Ok(false),
         }
     }
@@ -4680,7 +3691,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOpti
 }
 
 #[cfg(feature = "_json")]
-impl WorkbookWorksheetProtectionOptions {
+impl SharingLinkExpirationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4691,68 +3702,377 @@ impl WorkbookWorksheetProtectionOptions {
 }
 
 #[cfg(feature = "_json")]
-/// The properties of [`WorkbookWorksheetProtectionOptions`] by wire name, each a [`Field<WorkbookWorksheetProtectionOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheetProtectionOptions::set_null`].
-pub enum WorkbookWorksheetProtectionOptionsField {}
+/// The properties of [`SharingLinkExpirationStatus`] by wire name, each a [`Field<SharingLinkExpirationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLinkExpirationStatus::set_null`].
+pub enum SharingLinkExpirationStatusField {}
 
 #[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl WorkbookWorksheetProtectionOptionsField {
-    /// `allowAutoFilter`
-    pub const AllowAutoFilter: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowAutoFilter",
+impl SharingLinkExpirationStatusField {
+    /// `defaultExpirationInDays`
+    pub const DefaultExpirationInDays: model::Field<SharingLinkExpirationStatus> = model::Field::new(
+        "defaultExpirationInDays",
     );
-    /// `allowDeleteColumns`
-    pub const AllowDeleteColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowDeleteColumns",
+    /// `disabledReason`
+    pub const DisabledReason: model::Field<SharingLinkExpirationStatus> = model::Field::new(
+        "disabledReason",
     );
-    /// `allowDeleteRows`
-    pub const AllowDeleteRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowDeleteRows",
-    );
-    /// `allowFormatCells`
-    pub const AllowFormatCells: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowFormatCells",
-    );
-    /// `allowFormatColumns`
-    pub const AllowFormatColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowFormatColumns",
-    );
-    /// `allowFormatRows`
-    pub const AllowFormatRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowFormatRows",
-    );
-    /// `allowInsertColumns`
-    pub const AllowInsertColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowInsertColumns",
-    );
-    /// `allowInsertHyperlinks`
-    pub const AllowInsertHyperlinks: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowInsertHyperlinks",
-    );
-    /// `allowInsertRows`
-    pub const AllowInsertRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowInsertRows",
-    );
-    /// `allowPivotTables`
-    pub const AllowPivotTables: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowPivotTables",
-    );
-    /// `allowSort`
-    pub const AllowSort: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
-        "allowSort",
+    /// `enabled`
+    pub const Enabled: model::Field<SharingLinkExpirationStatus> = model::Field::new(
+        "enabled",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookWorksheetProtectionOptions>] = &[
-        Self::AllowAutoFilter,
-        Self::AllowDeleteColumns,
-        Self::AllowDeleteRows,
-        Self::AllowFormatCells,
-        Self::AllowFormatColumns,
-        Self::AllowFormatRows,
-        Self::AllowInsertColumns,
-        Self::AllowInsertHyperlinks,
-        Self::AllowInsertRows,
-        Self::AllowPivotTables,
-        Self::AllowSort,
+    pub const ALL: &'static [model::Field<SharingLinkExpirationStatus>] = &[
+        Self::DefaultExpirationInDays,
+        Self::DisabledReason,
+        Self::Enabled,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.sharingLinkVariants`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingLinkVariants {
+    /// Property `addressBarLinkPermission`: `microsoft.graph.sharingRole`.
+    pub address_bar_link_permission: Option<SharingRole>,
+    /// Property `allowEmbed`: `microsoft.graph.sharingOperationStatus`.
+    pub allow_embed: Option<SharingOperationStatus>,
+    /// Property `passwordProtected`: `microsoft.graph.sharingOperationStatus`.
+    pub password_protected: Option<SharingOperationStatus>,
+    /// Property `requiresAuthentication`: `microsoft.graph.sharingOperationStatus`.
+    pub requires_authentication: Option<SharingOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for SharingLinkVariants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingLinkVariants {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLinkVariants";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("addressBarLinkPermission", &self.address_bar_link_permission);
+        object.property("allowEmbed", &self.allow_embed);
+        object.property("passwordProtected", &self.password_protected);
+        object.property("requiresAuthentication", &self.requires_authentication);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for SharingLinkVariants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for SharingLinkVariants {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "addressBarLinkPermission" => {
+                read_nullable(map, key, &mut self.address_bar_link_permission, extra)
+            }
+            "allowEmbed" => read_nullable(map, key, &mut self.allow_embed, extra),
+            "passwordProtected" => {
+                read_nullable(map, key, &mut self.password_protected, extra)
+            }
+            "requiresAuthentication" => {
+                read_nullable(map, key, &mut self.requires_authentication, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingLinkVariants {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`SharingLinkVariants`] by wire name, each a [`Field<SharingLinkVariants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLinkVariants::set_null`].
+pub enum SharingLinkVariantsField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl SharingLinkVariantsField {
+    /// `addressBarLinkPermission`
+    pub const AddressBarLinkPermission: model::Field<SharingLinkVariants> = model::Field::new(
+        "addressBarLinkPermission",
+    );
+    /// `allowEmbed`
+    pub const AllowEmbed: model::Field<SharingLinkVariants> = model::Field::new(
+        "allowEmbed",
+    );
+    /// `passwordProtected`
+    pub const PasswordProtected: model::Field<SharingLinkVariants> = model::Field::new(
+        "passwordProtected",
+    );
+    /// `requiresAuthentication`
+    pub const RequiresAuthentication: model::Field<SharingLinkVariants> = model::Field::new(
+        "requiresAuthentication",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharingLinkVariants>] = &[
+        Self::AddressBarLinkPermission,
+        Self::AllowEmbed,
+        Self::PasswordProtected,
+        Self::RequiresAuthentication,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.sharingOperationStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingOperationStatus {
+    /// Property `disabledReason`: `Edm.String`.
+    pub disabled_reason: Option<String>,
+    /// Property `enabled`: `Edm.Boolean`.
+    pub enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for SharingOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingOperationStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingOperationStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("disabledReason", &self.disabled_reason);
+        object.property("enabled", &self.enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for SharingOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for SharingOperationStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "disabledReason" => read_lenient(map, key, &mut self.disabled_reason, extra),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingOperationStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`SharingOperationStatus`] by wire name, each a [`Field<SharingOperationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingOperationStatus::set_null`].
+pub enum SharingOperationStatusField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl SharingOperationStatusField {
+    /// `disabledReason`
+    pub const DisabledReason: model::Field<SharingOperationStatus> = model::Field::new(
+        "disabledReason",
+    );
+    /// `enabled`
+    pub const Enabled: model::Field<SharingOperationStatus> = model::Field::new(
+        "enabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharingOperationStatus>] = &[
+        Self::DisabledReason,
+        Self::Enabled,
+    ];
+}
+
+#[cfg(feature = "_domains")]
+/// CSDL complex type `microsoft.graph.signingCertificateUpdateStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SigningCertificateUpdateStatus {
+    /// Property `certificateUpdateResult`: `Edm.String`.
+    pub certificate_update_result: Option<String>,
+    /// Property `lastRunDateTime`: `Edm.DateTimeOffset`.
+    pub last_run_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domains")]
+impl serde::Serialize for SigningCertificateUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl SigningCertificateUpdateStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signingCertificateUpdateStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificateUpdateResult", &self.certificate_update_result);
+        object.property("lastRunDateTime", &self.last_run_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificateUpdateResult" => {
+                read_lenient(map, key, &mut self.certificate_update_result, extra)
+            }
+            "lastRunDateTime" => {
+                read_lenient(map, key, &mut self.last_run_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl SigningCertificateUpdateStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domains")]
+/// The properties of [`SigningCertificateUpdateStatus`] by wire name, each a [`Field<SigningCertificateUpdateStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SigningCertificateUpdateStatus::set_null`].
+pub enum SigningCertificateUpdateStatusField {}
+
+#[cfg(feature = "_domains")]
+#[allow(non_upper_case_globals)]
+impl SigningCertificateUpdateStatusField {
+    /// `certificateUpdateResult`
+    pub const CertificateUpdateResult: model::Field<SigningCertificateUpdateStatus> = model::Field::new(
+        "certificateUpdateResult",
+    );
+    /// `lastRunDateTime`
+    pub const LastRunDateTime: model::Field<SigningCertificateUpdateStatus> = model::Field::new(
+        "lastRunDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SigningCertificateUpdateStatus>] = &[
+        Self::CertificateUpdateResult,
+        Self::LastRunDateTime,
     ];
 }

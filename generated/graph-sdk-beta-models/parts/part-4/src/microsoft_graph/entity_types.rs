@@ -12,18 +12,20 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.attachmentSession`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.attachmentBase`; base type `microsoft.graph.entity`; abstract; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachmentSession {
+pub struct AttachmentBase {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `nextExpectedRanges`: `Collection(Edm.String)`.
-    pub next_expected_ranges: Option<Vec<String>>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Int32`, not nullable.
+    pub size: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -31,16 +33,16 @@ pub struct AttachmentSession {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AttachmentSession {
+impl serde::Serialize for AttachmentBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl AttachmentSession {
+impl AttachmentBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentSession";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -54,15 +56,16 @@ impl AttachmentSession {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("content", &self.content);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("nextExpectedRanges", &self.next_expected_ranges);
+        object.property("contentType", &self.content_type);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
         object.end()
     }
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AttachmentSession {
+impl<'de> serde::Deserialize<'de> for AttachmentBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentSession {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for AttachmentSession {
+impl graph_odata_runtime::model::ODataObject for AttachmentBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -81,13 +84,12 @@ impl graph_odata_runtime::model::ODataObject for AttachmentSession {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "nextExpectedRanges" => {
-                read_lenient(map, key, &mut self.next_expected_ranges, extra)
-            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -99,7 +101,7 @@ impl graph_odata_runtime::model::ODataObject for AttachmentSession {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl AttachmentSession {
+impl AttachmentBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -110,65 +112,67 @@ impl AttachmentSession {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-/// The properties of [`AttachmentSession`] by wire name, each a [`Field<AttachmentSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentSession::set_null`].
-pub enum AttachmentSessionField {}
+/// The properties of [`AttachmentBase`] by wire name, each a [`Field<AttachmentBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentBase::set_null`].
+pub enum AttachmentBaseField {}
 
 #[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl AttachmentSessionField {
+impl AttachmentBaseField {
     /// `id`
-    pub const Id: model::Field<AttachmentSession> = model::Field::new("id");
-    /// `content`
-    pub const Content: model::Field<AttachmentSession> = model::Field::new("content");
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<AttachmentSession> = model::Field::new(
-        "expirationDateTime",
+    pub const Id: model::Field<AttachmentBase> = model::Field::new("id");
+    /// `contentType`
+    pub const ContentType: model::Field<AttachmentBase> = model::Field::new(
+        "contentType",
     );
-    /// `nextExpectedRanges`
-    pub const NextExpectedRanges: model::Field<AttachmentSession> = model::Field::new(
-        "nextExpectedRanges",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<AttachmentBase> = model::Field::new(
+        "lastModifiedDateTime",
     );
+    /// `name`
+    pub const Name: model::Field<AttachmentBase> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<AttachmentBase> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttachmentSession>] = &[
+    pub const ALL: &'static [model::Field<AttachmentBase>] = &[
         Self::Id,
-        Self::Content,
-        Self::ExpirationDateTime,
-        Self::NextExpectedRanges,
+        Self::ContentType,
+        Self::LastModifiedDateTime,
+        Self::Name,
+        Self::Size,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.linkedResource`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL entity type `microsoft.graph.builtInIdentityProvider`; base type `microsoft.graph.identityProviderBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkedResource {
+pub struct BuiltInIdentityProvider {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `applicationName`: `Edm.String`.
-    pub application_name: Option<String>,
     /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identityProviderBase`.
     pub display_name: Option<String>,
-    /// Property `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
+    /// Property `identityProviderType`: `Edm.String`.
+    pub identity_provider_type: Option<String>,
+    /// Property `state`: `microsoft.graph.identityProviderState`.
+    pub state: Option<IdentityProviderState>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for LinkedResource {
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for BuiltInIdentityProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl LinkedResource {
+#[cfg(feature = "_built_in_identity_provider")]
+impl BuiltInIdentityProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkedResource";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.builtInIdentityProvider";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -182,16 +186,15 @@ impl LinkedResource {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("applicationName", &self.application_name);
         object.property("displayName", &self.display_name);
-        object.property("externalId", &self.external_id);
-        object.property("webUrl", &self.web_url);
+        object.property("identityProviderType", &self.identity_provider_type);
+        object.property("state", &self.state);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for LinkedResource {
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for BuiltInIdentityProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -199,214 +202,8 @@ impl<'de> serde::Deserialize<'de> for LinkedResource {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for LinkedResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "applicationName" => {
-                read_lenient(map, key, &mut self.application_name, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl LinkedResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`LinkedResource`] by wire name, each a [`Field<LinkedResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkedResource::set_null`].
-pub enum LinkedResourceField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl LinkedResourceField {
-    /// `id`
-    pub const Id: model::Field<LinkedResource> = model::Field::new("id");
-    /// `applicationName`
-    pub const ApplicationName: model::Field<LinkedResource> = model::Field::new(
-        "applicationName",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<LinkedResource> = model::Field::new(
-        "displayName",
-    );
-    /// `externalId`
-    pub const ExternalId: model::Field<LinkedResource> = model::Field::new("externalId");
-    /// `webUrl`
-    pub const WebUrl: model::Field<LinkedResource> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LinkedResource>] = &[
-        Self::Id,
-        Self::ApplicationName,
-        Self::DisplayName,
-        Self::ExternalId,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL entity type `microsoft.graph.organizationalBrandingThemeLocalization`; key `locale`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizationalBrandingThemeLocalization {
-    /// Property `accountResetCredentials`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub account_reset_credentials: Option<LoginPageBrandingVisualElement>,
-    /// Property `backgroundImage`: `Edm.Stream`.
-    pub background_image: Option<edm::Stream>,
-    /// Property `backgroundImageRelativeUrl`: `Edm.String`.
-    pub background_image_relative_url: Option<String>,
-    /// Property `bannerLogo`: `Edm.Stream`.
-    pub banner_logo: Option<edm::Stream>,
-    /// Property `bannerLogoRelativeUrl`: `Edm.String`.
-    pub banner_logo_relative_url: Option<String>,
-    /// Property `cannotAccessYourAccount`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub cannot_access_your_account: Option<LoginPageBrandingVisualElement>,
-    /// Property `cdnHosts`: `Collection(Edm.String)`.
-    pub cdn_hosts: Option<Vec<String>>,
-    /// Property `contentCustomization`: `microsoft.graph.contentCustomization`.
-    pub content_customization: Option<ContentCustomization>,
-    /// Property `customCSS`: `Edm.Stream`.
-    pub custom_css: Option<edm::Stream>,
-    /// Property `customCSSRelativeUrl`: `Edm.String`.
-    pub custom_css_relative_url: Option<String>,
-    /// Property `favicon`: `Edm.Stream`.
-    pub favicon: Option<edm::Stream>,
-    /// Property `faviconRelativeUrl`: `Edm.String`.
-    pub favicon_relative_url: Option<String>,
-    /// Property `forgotMyPassword`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub forgot_my_password: Option<LoginPageBrandingVisualElement>,
-    /// Property `headerBackgroundColor`: `Edm.String`.
-    pub header_background_color: Option<String>,
-    /// Property `headerLogo`: `Edm.Stream`.
-    pub header_logo: Option<edm::Stream>,
-    /// Property `headerLogoRelativeUrl`: `Edm.String`.
-    pub header_logo_relative_url: Option<String>,
-    /// Property `locale`: `Edm.String`, not nullable.
-    pub locale: Option<String>,
-    /// Property `loginPageLayoutConfiguration`: `microsoft.graph.loginPageLayoutConfiguration`.
-    pub login_page_layout_configuration: Option<LoginPageLayoutConfiguration>,
-    /// Property `pageBackgroundColor`: `Edm.String`.
-    pub page_background_color: Option<String>,
-    /// Property `privacyAndCookies`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub privacy_and_cookies: Option<LoginPageBrandingVisualElement>,
-    /// Property `resetItNow`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub reset_it_now: Option<LoginPageBrandingVisualElement>,
-    /// Property `signInPageText`: `Edm.String`.
-    pub sign_in_page_text: Option<String>,
-    /// Property `squareLogo`: `Edm.Stream`.
-    pub square_logo: Option<edm::Stream>,
-    /// Property `squareLogoDark`: `Edm.Stream`.
-    pub square_logo_dark: Option<edm::Stream>,
-    /// Property `squareLogoDarkRelativeUrl`: `Edm.String`.
-    pub square_logo_dark_relative_url: Option<String>,
-    /// Property `squareLogoRelativeUrl`: `Edm.String`.
-    pub square_logo_relative_url: Option<String>,
-    /// Property `termsOfUse`: `microsoft.graph.loginPageBrandingVisualElement`.
-    pub terms_of_use: Option<LoginPageBrandingVisualElement>,
-    /// Property `usernameHintText`: `Edm.String`.
-    pub username_hint_text: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for OrganizationalBrandingThemeLocalization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl OrganizationalBrandingThemeLocalization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingThemeLocalization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accountResetCredentials", &self.account_reset_credentials);
-        object.property("backgroundImage", &self.background_image);
-        object
-            .property("backgroundImageRelativeUrl", &self.background_image_relative_url);
-        object.property("bannerLogo", &self.banner_logo);
-        object.property("bannerLogoRelativeUrl", &self.banner_logo_relative_url);
-        object.property("cannotAccessYourAccount", &self.cannot_access_your_account);
-        object.property("cdnHosts", &self.cdn_hosts);
-        object.property("contentCustomization", &self.content_customization);
-        object.property("customCSS", &self.custom_css);
-        object.property("customCSSRelativeUrl", &self.custom_css_relative_url);
-        object.property("favicon", &self.favicon);
-        object.property("faviconRelativeUrl", &self.favicon_relative_url);
-        object.property("forgotMyPassword", &self.forgot_my_password);
-        object.property("headerBackgroundColor", &self.header_background_color);
-        object.property("headerLogo", &self.header_logo);
-        object.property("headerLogoRelativeUrl", &self.header_logo_relative_url);
-        object.property("locale", &self.locale);
-        object
-            .property(
-                "loginPageLayoutConfiguration",
-                &self.login_page_layout_configuration,
-            );
-        object.property("pageBackgroundColor", &self.page_background_color);
-        object.property("privacyAndCookies", &self.privacy_and_cookies);
-        object.property("resetItNow", &self.reset_it_now);
-        object.property("signInPageText", &self.sign_in_page_text);
-        object.property("squareLogo", &self.square_logo);
-        object.property("squareLogoDark", &self.square_logo_dark);
-        object
-            .property("squareLogoDarkRelativeUrl", &self.square_logo_dark_relative_url);
-        object.property("squareLogoRelativeUrl", &self.square_logo_relative_url);
-        object.property("termsOfUse", &self.terms_of_use);
-        object.property("usernameHintText", &self.username_hint_text);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for OrganizationalBrandingThemeLocalization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject
-for OrganizationalBrandingThemeLocalization {
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for BuiltInIdentityProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -415,70 +212,12 @@ for OrganizationalBrandingThemeLocalization {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "accountResetCredentials" => {
-                read_nullable(map, key, &mut self.account_reset_credentials, extra)
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "identityProviderType" => {
+                read_lenient(map, key, &mut self.identity_provider_type, extra)
             }
-            "backgroundImage" => {
-                read_lenient(map, key, &mut self.background_image, extra)
-            }
-            "backgroundImageRelativeUrl" => {
-                read_lenient(map, key, &mut self.background_image_relative_url, extra)
-            }
-            "bannerLogo" => read_lenient(map, key, &mut self.banner_logo, extra),
-            "bannerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.banner_logo_relative_url, extra)
-            }
-            "cannotAccessYourAccount" => {
-                read_nullable(map, key, &mut self.cannot_access_your_account, extra)
-            }
-            "cdnHosts" => read_lenient(map, key, &mut self.cdn_hosts, extra),
-            "contentCustomization" => {
-                read_nullable(map, key, &mut self.content_customization, extra)
-            }
-            "customCSS" => read_lenient(map, key, &mut self.custom_css, extra),
-            "customCSSRelativeUrl" => {
-                read_lenient(map, key, &mut self.custom_css_relative_url, extra)
-            }
-            "favicon" => read_lenient(map, key, &mut self.favicon, extra),
-            "faviconRelativeUrl" => {
-                read_lenient(map, key, &mut self.favicon_relative_url, extra)
-            }
-            "forgotMyPassword" => {
-                read_nullable(map, key, &mut self.forgot_my_password, extra)
-            }
-            "headerBackgroundColor" => {
-                read_lenient(map, key, &mut self.header_background_color, extra)
-            }
-            "headerLogo" => read_lenient(map, key, &mut self.header_logo, extra),
-            "headerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.header_logo_relative_url, extra)
-            }
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "loginPageLayoutConfiguration" => {
-                read_nullable(map, key, &mut self.login_page_layout_configuration, extra)
-            }
-            "pageBackgroundColor" => {
-                read_lenient(map, key, &mut self.page_background_color, extra)
-            }
-            "privacyAndCookies" => {
-                read_nullable(map, key, &mut self.privacy_and_cookies, extra)
-            }
-            "resetItNow" => read_nullable(map, key, &mut self.reset_it_now, extra),
-            "signInPageText" => {
-                read_lenient(map, key, &mut self.sign_in_page_text, extra)
-            }
-            "squareLogo" => read_lenient(map, key, &mut self.square_logo, extra),
-            "squareLogoDark" => read_lenient(map, key, &mut self.square_logo_dark, extra),
-            "squareLogoDarkRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_dark_relative_url, extra)
-            }
-            "squareLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_relative_url, extra)
-            }
-            "termsOfUse" => read_nullable(map, key, &mut self.terms_of_use, extra),
-            "usernameHintText" => {
-                read_lenient(map, key, &mut self.username_hint_text, extra)
-            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
     }
@@ -489,8 +228,8 @@ for OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_organization")]
-impl OrganizationalBrandingThemeLocalization {
+#[cfg(feature = "_built_in_identity_provider")]
+impl BuiltInIdentityProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -500,162 +239,155 @@ impl OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_organization")]
-/// The properties of [`OrganizationalBrandingThemeLocalization`] by wire name, each a [`Field<OrganizationalBrandingThemeLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingThemeLocalization::set_null`].
-pub enum OrganizationalBrandingThemeLocalizationField {}
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`BuiltInIdentityProvider`] by wire name, each a [`Field<BuiltInIdentityProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BuiltInIdentityProvider::set_null`].
+pub enum BuiltInIdentityProviderField {}
 
-#[cfg(feature = "_organization")]
+#[cfg(feature = "_built_in_identity_provider")]
 #[allow(non_upper_case_globals)]
-impl OrganizationalBrandingThemeLocalizationField {
-    /// `accountResetCredentials`
-    pub const AccountResetCredentials: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("accountResetCredentials");
-    /// `backgroundImage`
-    pub const BackgroundImage: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "backgroundImage",
+impl BuiltInIdentityProviderField {
+    /// `id`
+    pub const Id: model::Field<BuiltInIdentityProvider> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<BuiltInIdentityProvider> = model::Field::new(
+        "displayName",
     );
-    /// `backgroundImageRelativeUrl`
-    pub const BackgroundImageRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("backgroundImageRelativeUrl");
-    /// `bannerLogo`
-    pub const BannerLogo: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "bannerLogo",
+    /// `identityProviderType`
+    pub const IdentityProviderType: model::Field<BuiltInIdentityProvider> = model::Field::new(
+        "identityProviderType",
     );
-    /// `bannerLogoRelativeUrl`
-    pub const BannerLogoRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("bannerLogoRelativeUrl");
-    /// `cannotAccessYourAccount`
-    pub const CannotAccessYourAccount: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("cannotAccessYourAccount");
-    /// `cdnHosts`
-    pub const CdnHosts: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "cdnHosts",
-    );
-    /// `contentCustomization`
-    pub const ContentCustomization: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("contentCustomization");
-    /// `customCSS`
-    pub const CustomCss: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "customCSS",
-    );
-    /// `customCSSRelativeUrl`
-    pub const CustomCssRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("customCSSRelativeUrl");
-    /// `favicon`
-    pub const Favicon: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "favicon",
-    );
-    /// `faviconRelativeUrl`
-    pub const FaviconRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("faviconRelativeUrl");
-    /// `forgotMyPassword`
-    pub const ForgotMyPassword: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "forgotMyPassword",
-    );
-    /// `headerBackgroundColor`
-    pub const HeaderBackgroundColor: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("headerBackgroundColor");
-    /// `headerLogo`
-    pub const HeaderLogo: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "headerLogo",
-    );
-    /// `headerLogoRelativeUrl`
-    pub const HeaderLogoRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("headerLogoRelativeUrl");
-    /// `locale`
-    pub const Locale: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "locale",
-    );
-    /// `loginPageLayoutConfiguration`
-    pub const LoginPageLayoutConfiguration: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("loginPageLayoutConfiguration");
-    /// `pageBackgroundColor`
-    pub const PageBackgroundColor: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("pageBackgroundColor");
-    /// `privacyAndCookies`
-    pub const PrivacyAndCookies: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "privacyAndCookies",
-    );
-    /// `resetItNow`
-    pub const ResetItNow: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "resetItNow",
-    );
-    /// `signInPageText`
-    pub const SignInPageText: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "signInPageText",
-    );
-    /// `squareLogo`
-    pub const SquareLogo: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "squareLogo",
-    );
-    /// `squareLogoDark`
-    pub const SquareLogoDark: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "squareLogoDark",
-    );
-    /// `squareLogoDarkRelativeUrl`
-    pub const SquareLogoDarkRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("squareLogoDarkRelativeUrl");
-    /// `squareLogoRelativeUrl`
-    pub const SquareLogoRelativeUrl: model::Field<
-        OrganizationalBrandingThemeLocalization,
-    > = model::Field::new("squareLogoRelativeUrl");
-    /// `termsOfUse`
-    pub const TermsOfUse: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "termsOfUse",
-    );
-    /// `usernameHintText`
-    pub const UsernameHintText: model::Field<OrganizationalBrandingThemeLocalization> = model::Field::new(
-        "usernameHintText",
-    );
+    /// `state`
+    pub const State: model::Field<BuiltInIdentityProvider> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OrganizationalBrandingThemeLocalization>] = &[
-        Self::AccountResetCredentials,
-        Self::BackgroundImage,
-        Self::BackgroundImageRelativeUrl,
-        Self::BannerLogo,
-        Self::BannerLogoRelativeUrl,
-        Self::CannotAccessYourAccount,
-        Self::CdnHosts,
-        Self::ContentCustomization,
-        Self::CustomCss,
-        Self::CustomCssRelativeUrl,
-        Self::Favicon,
-        Self::FaviconRelativeUrl,
-        Self::ForgotMyPassword,
-        Self::HeaderBackgroundColor,
-        Self::HeaderLogo,
-        Self::HeaderLogoRelativeUrl,
-        Self::Locale,
-        Self::LoginPageLayoutConfiguration,
-        Self::PageBackgroundColor,
-        Self::PrivacyAndCookies,
-        Self::ResetItNow,
-        Self::SignInPageText,
-        Self::SquareLogo,
-        Self::SquareLogoDark,
-        Self::SquareLogoDarkRelativeUrl,
-        Self::SquareLogoRelativeUrl,
-        Self::TermsOfUse,
-        Self::UsernameHintText,
+    pub const ALL: &'static [model::Field<BuiltInIdentityProvider>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IdentityProviderType,
+        Self::State,
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
-/// CSDL entity type `microsoft.graph.teamworkBot`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.chatMessageHostedContent`; base type `microsoft.graph.teamworkHostedContent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkBot {
+pub struct ChatMessageHostedContent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `contentBytes`: `Edm.Binary`.
+    /// Inherited from `microsoft.graph.teamworkHostedContent`.
+    pub content_bytes: Option<edm::Binary>,
+    /// Property `contentType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teamworkHostedContent`.
+    pub content_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageHostedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageHostedContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageHostedContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentBytes", &self.content_bytes);
+        object.property("contentType", &self.content_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageHostedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageHostedContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentBytes" => read_lenient(map, key, &mut self.content_bytes, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageHostedContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageHostedContent`] by wire name, each a [`Field<ChatMessageHostedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageHostedContent::set_null`].
+pub enum ChatMessageHostedContentField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageHostedContentField {
+    /// `id`
+    pub const Id: model::Field<ChatMessageHostedContent> = model::Field::new("id");
+    /// `contentBytes`
+    pub const ContentBytes: model::Field<ChatMessageHostedContent> = model::Field::new(
+        "contentBytes",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<ChatMessageHostedContent> = model::Field::new(
+        "contentType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageHostedContent>] = &[
+        Self::Id,
+        Self::ContentBytes,
+        Self::ContentType,
+    ];
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL entity type `microsoft.graph.externalDomainName`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalDomainName {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -665,17 +397,17 @@ pub struct TeamworkBot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
-impl serde::Serialize for TeamworkBot {
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for ExternalDomainName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
-impl TeamworkBot {
+#[cfg(feature = "_built_in_identity_provider")]
+impl ExternalDomainName {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkBot";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalDomainName";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -693,8 +425,8 @@ impl TeamworkBot {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
-impl<'de> serde::Deserialize<'de> for TeamworkBot {
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for ExternalDomainName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -702,8 +434,8 @@ impl<'de> serde::Deserialize<'de> for TeamworkBot {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
-impl graph_odata_runtime::model::ODataObject for TeamworkBot {
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for ExternalDomainName {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -723,8 +455,8 @@ impl graph_odata_runtime::model::ODataObject for TeamworkBot {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
-impl TeamworkBot {
+#[cfg(feature = "_built_in_identity_provider")]
+impl ExternalDomainName {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -734,15 +466,2527 @@ impl TeamworkBot {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
-/// The properties of [`TeamworkBot`] by wire name, each a [`Field<TeamworkBot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkBot::set_null`].
-pub enum TeamworkBotField {}
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`ExternalDomainName`] by wire name, each a [`Field<ExternalDomainName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalDomainName::set_null`].
+pub enum ExternalDomainNameField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_built_in_identity_provider")]
 #[allow(non_upper_case_globals)]
-impl TeamworkBotField {
+impl ExternalDomainNameField {
     /// `id`
-    pub const Id: model::Field<TeamworkBot> = model::Field::new("id");
+    pub const Id: model::Field<ExternalDomainName> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkBot>] = &[Self::Id];
+    pub const ALL: &'static [model::Field<ExternalDomainName>] = &[Self::Id];
+}
+
+#[cfg(feature = "_authentication_protocol")]
+/// CSDL entity type `microsoft.graph.identityProviderBase`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityProviderBase {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl serde::Serialize for IdentityProviderBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl IdentityProviderBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityProviderBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl<'de> serde::Deserialize<'de> for IdentityProviderBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl graph_odata_runtime::model::ODataObject for IdentityProviderBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl IdentityProviderBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+/// The properties of [`IdentityProviderBase`] by wire name, each a [`Field<IdentityProviderBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityProviderBase::set_null`].
+pub enum IdentityProviderBaseField {}
+
+#[cfg(feature = "_authentication_protocol")]
+#[allow(non_upper_case_globals)]
+impl IdentityProviderBaseField {
+    /// `id`
+    pub const Id: model::Field<IdentityProviderBase> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<IdentityProviderBase> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityProviderBase>] = &[
+        Self::Id,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_authentication_protocol")]
+/// A `microsoft.graph.identityProviderBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentityProviderBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyIdentityProviderBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    IdentityProviderBase(Box<IdentityProviderBase>),
+    /// `microsoft.graph.builtInIdentityProvider`
+    #[cfg(feature = "_built_in_identity_provider")]
+    BuiltInIdentityProvider(Box<BuiltInIdentityProvider>),
+    /// `microsoft.graph.internalDomainFederation`
+    #[cfg(feature = "_domains")]
+    InternalDomainFederation(Box<InternalDomainFederation>),
+    /// `microsoft.graph.openIdConnectIdentityProvider`
+    #[cfg(feature = "_built_in_identity_provider")]
+    OpenIdConnectIdentityProvider(Box<OpenIdConnectIdentityProvider>),
+    /// `microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[cfg(feature = "_built_in_identity_provider")]
+    SamlOrWsFedExternalDomainFederation(Box<SamlOrWsFedExternalDomainFederation>),
+    /// `microsoft.graph.socialIdentityProvider`
+    #[cfg(feature = "_built_in_identity_provider")]
+    SocialIdentityProvider(Box<SocialIdentityProvider>),
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl AnyIdentityProviderBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::IdentityProviderBase(_) => IdentityProviderBase::ODATA_TYPE,
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::BuiltInIdentityProvider(_) => BuiltInIdentityProvider::ODATA_TYPE,
+            #[cfg(feature = "_domains")]
+            Self::InternalDomainFederation(_) => InternalDomainFederation::ODATA_TYPE,
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::OpenIdConnectIdentityProvider(_) => {
+                OpenIdConnectIdentityProvider::ODATA_TYPE
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::SamlOrWsFedExternalDomainFederation(_) => {
+                SamlOrWsFedExternalDomainFederation::ODATA_TYPE
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::SocialIdentityProvider(_) => SocialIdentityProvider::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`IdentityProviderBase`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_identity_provider_base(&self) -> Option<&IdentityProviderBase> {
+        match self {
+            Self::IdentityProviderBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl Default for AnyIdentityProviderBase {
+    fn default() -> Self {
+        Self::IdentityProviderBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl From<IdentityProviderBase> for AnyIdentityProviderBase {
+    fn from(value: IdentityProviderBase) -> Self {
+        Self::IdentityProviderBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl AnyIdentityProviderBase {
+    /// The value if it is a [`AnyIdentityProviderBase::BuiltInIdentityProvider`] variant.
+    #[cfg(feature = "_built_in_identity_provider")]
+    pub fn as_built_in_identity_provider(&self) -> Option<&BuiltInIdentityProvider> {
+        match self {
+            Self::BuiltInIdentityProvider(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentityProviderBase::InternalDomainFederation`] variant.
+    #[cfg(feature = "_domains")]
+    pub fn as_internal_domain_federation(&self) -> Option<&InternalDomainFederation> {
+        match self {
+            Self::InternalDomainFederation(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentityProviderBase::OpenIdConnectIdentityProvider`] variant.
+    #[cfg(feature = "_built_in_identity_provider")]
+    pub fn as_open_id_connect_identity_provider(
+        &self,
+    ) -> Option<&OpenIdConnectIdentityProvider> {
+        match self {
+            Self::OpenIdConnectIdentityProvider(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentityProviderBase::SamlOrWsFedExternalDomainFederation`] variant.
+    #[cfg(feature = "_built_in_identity_provider")]
+    pub fn as_saml_or_ws_fed_external_domain_federation(
+        &self,
+    ) -> Option<&SamlOrWsFedExternalDomainFederation> {
+        match self {
+            Self::SamlOrWsFedExternalDomainFederation(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyIdentityProviderBase::SocialIdentityProvider`] variant.
+    #[cfg(feature = "_built_in_identity_provider")]
+    pub fn as_social_identity_provider(&self) -> Option<&SocialIdentityProvider> {
+        match self {
+            Self::SocialIdentityProvider(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<BuiltInIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: BuiltInIdentityProvider) -> Self {
+        Self::BuiltInIdentityProvider(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
+impl From<InternalDomainFederation> for AnyIdentityProviderBase {
+    fn from(value: InternalDomainFederation) -> Self {
+        Self::InternalDomainFederation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<OpenIdConnectIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: OpenIdConnectIdentityProvider) -> Self {
+        Self::OpenIdConnectIdentityProvider(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<SamlOrWsFedExternalDomainFederation> for AnyIdentityProviderBase {
+    fn from(value: SamlOrWsFedExternalDomainFederation) -> Self {
+        Self::SamlOrWsFedExternalDomainFederation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<SocialIdentityProvider> for AnyIdentityProviderBase {
+    fn from(value: SocialIdentityProvider) -> Self {
+        Self::SocialIdentityProvider(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl serde::Serialize for AnyIdentityProviderBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::IdentityProviderBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::BuiltInIdentityProvider(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(BuiltInIdentityProvider::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_domains")]
+            Self::InternalDomainFederation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(InternalDomainFederation::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::OpenIdConnectIdentityProvider(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OpenIdConnectIdentityProvider::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::SamlOrWsFedExternalDomainFederation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SamlOrWsFedExternalDomainFederation::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            Self::SocialIdentityProvider(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SocialIdentityProvider::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl<'de> serde::Deserialize<'de> for AnyIdentityProviderBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_built_in_identity_provider")]
+            "microsoft.graph.builtInIdentityProvider"
+            | "graph.builtInIdentityProvider" => {
+                serde_json::from_value(value).map(Self::BuiltInIdentityProvider)
+            }
+            #[cfg(feature = "_domains")]
+            "microsoft.graph.internalDomainFederation"
+            | "graph.internalDomainFederation" => {
+                serde_json::from_value(value).map(Self::InternalDomainFederation)
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            "microsoft.graph.openIdConnectIdentityProvider"
+            | "graph.openIdConnectIdentityProvider" => {
+                serde_json::from_value(value).map(Self::OpenIdConnectIdentityProvider)
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            "microsoft.graph.samlOrWsFedExternalDomainFederation"
+            | "graph.samlOrWsFedExternalDomainFederation" => {
+                serde_json::from_value(value)
+                    .map(Self::SamlOrWsFedExternalDomainFederation)
+            }
+            #[cfg(feature = "_built_in_identity_provider")]
+            "microsoft.graph.socialIdentityProvider" | "graph.socialIdentityProvider" => {
+                serde_json::from_value(value).map(Self::SocialIdentityProvider)
+            }
+            _ => serde_json::from_value(value).map(Self::IdentityProviderBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_domains")]
+/// CSDL entity type `microsoft.graph.internalDomainFederation`; base type `microsoft.graph.samlOrWsFedProvider`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalDomainFederation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identityProviderBase`.
+    pub display_name: Option<String>,
+    /// Property `issuerUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub issuer_uri: Option<String>,
+    /// Property `metadataExchangeUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub metadata_exchange_uri: Option<String>,
+    /// Property `passiveSignInUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub passive_sign_in_uri: Option<String>,
+    /// Property `preferredAuthenticationProtocol`: `microsoft.graph.authenticationProtocol`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub preferred_authentication_protocol: Option<AuthenticationProtocol>,
+    /// Property `signingCertificate`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub signing_certificate: Option<String>,
+    /// Property `activeSignInUri`: `Edm.String`.
+    pub active_sign_in_uri: Option<String>,
+    /// Property `defaultInteractiveAuthenticationMethod`: `Edm.String`.
+    pub default_interactive_authentication_method: Option<String>,
+    /// Property `federatedIdpMfaBehavior`: `microsoft.graph.federatedIdpMfaBehavior`.
+    pub federated_idp_mfa_behavior: Option<FederatedIdpMfaBehavior>,
+    /// Property `isSignedAuthenticationRequestRequired`: `Edm.Boolean`.
+    pub is_signed_authentication_request_required: Option<bool>,
+    /// Property `nextSigningCertificate`: `Edm.String`.
+    pub next_signing_certificate: Option<String>,
+    /// Property `openIdConnectDiscoveryEndpoint`: `Edm.String`.
+    pub open_id_connect_discovery_endpoint: Option<String>,
+    /// Property `passwordChangeUri`: `Edm.String`.
+    pub password_change_uri: Option<String>,
+    /// Property `passwordResetUri`: `Edm.String`.
+    pub password_reset_uri: Option<String>,
+    /// Property `promptLoginBehavior`: `microsoft.graph.promptLoginBehavior`.
+    pub prompt_login_behavior: Option<PromptLoginBehavior>,
+    /// Property `signingCertificateUpdateStatus`: `microsoft.graph.signingCertificateUpdateStatus`.
+    pub signing_certificate_update_status: Option<SigningCertificateUpdateStatus>,
+    /// Property `signOutUri`: `Edm.String`.
+    pub sign_out_uri: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domains")]
+impl serde::Serialize for InternalDomainFederation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl InternalDomainFederation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internalDomainFederation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("issuerUri", &self.issuer_uri);
+        object.property("metadataExchangeUri", &self.metadata_exchange_uri);
+        object.property("passiveSignInUri", &self.passive_sign_in_uri);
+        object
+            .property(
+                "preferredAuthenticationProtocol",
+                &self.preferred_authentication_protocol,
+            );
+        object.property("signingCertificate", &self.signing_certificate);
+        object.property("activeSignInUri", &self.active_sign_in_uri);
+        object
+            .property(
+                "defaultInteractiveAuthenticationMethod",
+                &self.default_interactive_authentication_method,
+            );
+        object.property("federatedIdpMfaBehavior", &self.federated_idp_mfa_behavior);
+        object
+            .property(
+                "isSignedAuthenticationRequestRequired",
+                &self.is_signed_authentication_request_required,
+            );
+        object.property("nextSigningCertificate", &self.next_signing_certificate);
+        object
+            .property(
+                "openIdConnectDiscoveryEndpoint",
+                &self.open_id_connect_discovery_endpoint,
+            );
+        object.property("passwordChangeUri", &self.password_change_uri);
+        object.property("passwordResetUri", &self.password_reset_uri);
+        object.property("promptLoginBehavior", &self.prompt_login_behavior);
+        object
+            .property(
+                "signingCertificateUpdateStatus",
+                &self.signing_certificate_update_status,
+            );
+        object.property("signOutUri", &self.sign_out_uri);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl<'de> serde::Deserialize<'de> for InternalDomainFederation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl graph_odata_runtime::model::ODataObject for InternalDomainFederation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "issuerUri" => read_lenient(map, key, &mut self.issuer_uri, extra),
+            "metadataExchangeUri" => {
+                read_lenient(map, key, &mut self.metadata_exchange_uri, extra)
+            }
+            "passiveSignInUri" => {
+                read_lenient(map, key, &mut self.passive_sign_in_uri, extra)
+            }
+            "preferredAuthenticationProtocol" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.preferred_authentication_protocol,
+                    extra,
+                )
+            }
+            "signingCertificate" => {
+                read_lenient(map, key, &mut self.signing_certificate, extra)
+            }
+            "activeSignInUri" => {
+                read_lenient(map, key, &mut self.active_sign_in_uri, extra)
+            }
+            "defaultInteractiveAuthenticationMethod" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.default_interactive_authentication_method,
+                    extra,
+                )
+            }
+            "federatedIdpMfaBehavior" => {
+                read_nullable(map, key, &mut self.federated_idp_mfa_behavior, extra)
+            }
+            "isSignedAuthenticationRequestRequired" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_signed_authentication_request_required,
+                    extra,
+                )
+            }
+            "nextSigningCertificate" => {
+                read_lenient(map, key, &mut self.next_signing_certificate, extra)
+            }
+            "openIdConnectDiscoveryEndpoint" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.open_id_connect_discovery_endpoint,
+                    extra,
+                )
+            }
+            "passwordChangeUri" => {
+                read_lenient(map, key, &mut self.password_change_uri, extra)
+            }
+            "passwordResetUri" => {
+                read_lenient(map, key, &mut self.password_reset_uri, extra)
+            }
+            "promptLoginBehavior" => {
+                read_nullable(map, key, &mut self.prompt_login_behavior, extra)
+            }
+            "signingCertificateUpdateStatus" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.signing_certificate_update_status,
+                    extra,
+                )
+            }
+            "signOutUri" => read_lenient(map, key, &mut self.sign_out_uri, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl InternalDomainFederation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domains")]
+/// The properties of [`InternalDomainFederation`] by wire name, each a [`Field<InternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternalDomainFederation::set_null`].
+pub enum InternalDomainFederationField {}
+
+#[cfg(feature = "_domains")]
+#[allow(non_upper_case_globals)]
+impl InternalDomainFederationField {
+    /// `id`
+    pub const Id: model::Field<InternalDomainFederation> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<InternalDomainFederation> = model::Field::new(
+        "displayName",
+    );
+    /// `issuerUri`
+    pub const IssuerUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "issuerUri",
+    );
+    /// `metadataExchangeUri`
+    pub const MetadataExchangeUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "metadataExchangeUri",
+    );
+    /// `passiveSignInUri`
+    pub const PassiveSignInUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "passiveSignInUri",
+    );
+    /// `preferredAuthenticationProtocol`
+    pub const PreferredAuthenticationProtocol: model::Field<InternalDomainFederation> = model::Field::new(
+        "preferredAuthenticationProtocol",
+    );
+    /// `signingCertificate`
+    pub const SigningCertificate: model::Field<InternalDomainFederation> = model::Field::new(
+        "signingCertificate",
+    );
+    /// `activeSignInUri`
+    pub const ActiveSignInUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "activeSignInUri",
+    );
+    /// `defaultInteractiveAuthenticationMethod`
+    pub const DefaultInteractiveAuthenticationMethod: model::Field<
+        InternalDomainFederation,
+    > = model::Field::new("defaultInteractiveAuthenticationMethod");
+    /// `federatedIdpMfaBehavior`
+    pub const FederatedIdpMfaBehavior: model::Field<InternalDomainFederation> = model::Field::new(
+        "federatedIdpMfaBehavior",
+    );
+    /// `isSignedAuthenticationRequestRequired`
+    pub const IsSignedAuthenticationRequestRequired: model::Field<
+        InternalDomainFederation,
+    > = model::Field::new("isSignedAuthenticationRequestRequired");
+    /// `nextSigningCertificate`
+    pub const NextSigningCertificate: model::Field<InternalDomainFederation> = model::Field::new(
+        "nextSigningCertificate",
+    );
+    /// `openIdConnectDiscoveryEndpoint`
+    pub const OpenIdConnectDiscoveryEndpoint: model::Field<InternalDomainFederation> = model::Field::new(
+        "openIdConnectDiscoveryEndpoint",
+    );
+    /// `passwordChangeUri`
+    pub const PasswordChangeUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "passwordChangeUri",
+    );
+    /// `passwordResetUri`
+    pub const PasswordResetUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "passwordResetUri",
+    );
+    /// `promptLoginBehavior`
+    pub const PromptLoginBehavior: model::Field<InternalDomainFederation> = model::Field::new(
+        "promptLoginBehavior",
+    );
+    /// `signingCertificateUpdateStatus`
+    pub const SigningCertificateUpdateStatus: model::Field<InternalDomainFederation> = model::Field::new(
+        "signingCertificateUpdateStatus",
+    );
+    /// `signOutUri`
+    pub const SignOutUri: model::Field<InternalDomainFederation> = model::Field::new(
+        "signOutUri",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InternalDomainFederation>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IssuerUri,
+        Self::MetadataExchangeUri,
+        Self::PassiveSignInUri,
+        Self::PreferredAuthenticationProtocol,
+        Self::SigningCertificate,
+        Self::ActiveSignInUri,
+        Self::DefaultInteractiveAuthenticationMethod,
+        Self::FederatedIdpMfaBehavior,
+        Self::IsSignedAuthenticationRequestRequired,
+        Self::NextSigningCertificate,
+        Self::OpenIdConnectDiscoveryEndpoint,
+        Self::PasswordChangeUri,
+        Self::PasswordResetUri,
+        Self::PromptLoginBehavior,
+        Self::SigningCertificateUpdateStatus,
+        Self::SignOutUri,
+    ];
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL entity type `microsoft.graph.openIdConnectIdentityProvider`; base type `microsoft.graph.identityProviderBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpenIdConnectIdentityProvider {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identityProviderBase`.
+    pub display_name: Option<String>,
+    /// Property `claimsMapping`: `microsoft.graph.claimsMapping`.
+    pub claims_mapping: Option<ClaimsMapping>,
+    /// Property `clientId`: `Edm.String`.
+    pub client_id: Option<String>,
+    /// Property `clientSecret`: `Edm.String`.
+    pub client_secret: Option<String>,
+    /// Property `domainHint`: `Edm.String`.
+    pub domain_hint: Option<String>,
+    /// Property `metadataUrl`: `Edm.String`.
+    pub metadata_url: Option<String>,
+    /// Property `responseMode`: `microsoft.graph.openIdConnectResponseMode`, not nullable.
+    pub response_mode: Option<OpenIdConnectResponseMode>,
+    /// Property `responseType`: `microsoft.graph.openIdConnectResponseTypes`, not nullable.
+    pub response_type: Option<OpenIdConnectResponseTypes>,
+    /// Property `scope`: `Edm.String`.
+    pub scope: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for OpenIdConnectIdentityProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl OpenIdConnectIdentityProvider {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openIdConnectIdentityProvider";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("claimsMapping", &self.claims_mapping);
+        object.property("clientId", &self.client_id);
+        object.property("clientSecret", &self.client_secret);
+        object.property("domainHint", &self.domain_hint);
+        object.property("metadataUrl", &self.metadata_url);
+        object.property("responseMode", &self.response_mode);
+        object.property("responseType", &self.response_type);
+        object.property("scope", &self.scope);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for OpenIdConnectIdentityProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for OpenIdConnectIdentityProvider {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "claimsMapping" => read_nullable(map, key, &mut self.claims_mapping, extra),
+            "clientId" => read_lenient(map, key, &mut self.client_id, extra),
+            "clientSecret" => read_lenient(map, key, &mut self.client_secret, extra),
+            "domainHint" => read_lenient(map, key, &mut self.domain_hint, extra),
+            "metadataUrl" => read_lenient(map, key, &mut self.metadata_url, extra),
+            "responseMode" => read_nullable(map, key, &mut self.response_mode, extra),
+            "responseType" => read_nullable(map, key, &mut self.response_type, extra),
+            "scope" => read_lenient(map, key, &mut self.scope, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl OpenIdConnectIdentityProvider {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`OpenIdConnectIdentityProvider`] by wire name, each a [`Field<OpenIdConnectIdentityProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenIdConnectIdentityProvider::set_null`].
+pub enum OpenIdConnectIdentityProviderField {}
+
+#[cfg(feature = "_built_in_identity_provider")]
+#[allow(non_upper_case_globals)]
+impl OpenIdConnectIdentityProviderField {
+    /// `id`
+    pub const Id: model::Field<OpenIdConnectIdentityProvider> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "displayName",
+    );
+    /// `claimsMapping`
+    pub const ClaimsMapping: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "claimsMapping",
+    );
+    /// `clientId`
+    pub const ClientId: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "clientId",
+    );
+    /// `clientSecret`
+    pub const ClientSecret: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "clientSecret",
+    );
+    /// `domainHint`
+    pub const DomainHint: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "domainHint",
+    );
+    /// `metadataUrl`
+    pub const MetadataUrl: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "metadataUrl",
+    );
+    /// `responseMode`
+    pub const ResponseMode: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "responseMode",
+    );
+    /// `responseType`
+    pub const ResponseType: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "responseType",
+    );
+    /// `scope`
+    pub const Scope: model::Field<OpenIdConnectIdentityProvider> = model::Field::new(
+        "scope",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OpenIdConnectIdentityProvider>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::ClaimsMapping,
+        Self::ClientId,
+        Self::ClientSecret,
+        Self::DomainHint,
+        Self::MetadataUrl,
+        Self::ResponseMode,
+        Self::ResponseType,
+        Self::Scope,
+    ];
+}
+
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.plannerBucketTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerBucketTaskBoardTaskFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for PlannerBucketTaskBoardTaskFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerBucketTaskBoardTaskFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucketTaskBoardTaskFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("orderHint", &self.order_hint);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for PlannerBucketTaskBoardTaskFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl graph_odata_runtime::model::ODataObject for PlannerBucketTaskBoardTaskFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl PlannerBucketTaskBoardTaskFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`PlannerBucketTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerBucketTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucketTaskBoardTaskFormat::set_null`].
+pub enum PlannerBucketTaskBoardTaskFormatField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerBucketTaskBoardTaskFormatField {
+    /// `id`
+    pub const Id: model::Field<PlannerBucketTaskBoardTaskFormat> = model::Field::new(
+        "id",
+    );
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerBucketTaskBoardTaskFormat> = model::Field::new(
+        "orderHint",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerBucketTaskBoardTaskFormat>] = &[
+        Self::Id,
+        Self::OrderHint,
+    ];
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL entity type `microsoft.graph.samlOrWsFedExternalDomainFederation`; base type `microsoft.graph.samlOrWsFedProvider`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlOrWsFedExternalDomainFederation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identityProviderBase`.
+    pub display_name: Option<String>,
+    /// Property `issuerUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub issuer_uri: Option<String>,
+    /// Property `metadataExchangeUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub metadata_exchange_uri: Option<String>,
+    /// Property `passiveSignInUri`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub passive_sign_in_uri: Option<String>,
+    /// Property `preferredAuthenticationProtocol`: `microsoft.graph.authenticationProtocol`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub preferred_authentication_protocol: Option<AuthenticationProtocol>,
+    /// Property `signingCertificate`: `Edm.String`.
+    /// Inherited from `microsoft.graph.samlOrWsFedProvider`.
+    pub signing_certificate: Option<String>,
+    /// Navigation property `domains`: `Collection(microsoft.graph.externalDomainName)`, contained; present when expanded (`$expand`).
+    pub domains: Option<Vec<ExternalDomainName>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for SamlOrWsFedExternalDomainFederation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl SamlOrWsFedExternalDomainFederation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlOrWsFedExternalDomainFederation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("issuerUri", &self.issuer_uri);
+        object.property("metadataExchangeUri", &self.metadata_exchange_uri);
+        object.property("passiveSignInUri", &self.passive_sign_in_uri);
+        object
+            .property(
+                "preferredAuthenticationProtocol",
+                &self.preferred_authentication_protocol,
+            );
+        object.property("signingCertificate", &self.signing_certificate);
+        object.property("domains", &self.domains);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for SamlOrWsFedExternalDomainFederation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for SamlOrWsFedExternalDomainFederation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "issuerUri" => read_lenient(map, key, &mut self.issuer_uri, extra),
+            "metadataExchangeUri" => {
+                read_lenient(map, key, &mut self.metadata_exchange_uri, extra)
+            }
+            "passiveSignInUri" => {
+                read_lenient(map, key, &mut self.passive_sign_in_uri, extra)
+            }
+            "preferredAuthenticationProtocol" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.preferred_authentication_protocol,
+                    extra,
+                )
+            }
+            "signingCertificate" => {
+                read_lenient(map, key, &mut self.signing_certificate, extra)
+            }
+            "domains" => read_nullable(map, key, &mut self.domains, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl SamlOrWsFedExternalDomainFederation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`SamlOrWsFedExternalDomainFederation`] by wire name, each a [`Field<SamlOrWsFedExternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlOrWsFedExternalDomainFederation::set_null`].
+pub enum SamlOrWsFedExternalDomainFederationField {}
+
+#[cfg(feature = "_built_in_identity_provider")]
+#[allow(non_upper_case_globals)]
+impl SamlOrWsFedExternalDomainFederationField {
+    /// `id`
+    pub const Id: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "id",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "displayName",
+    );
+    /// `issuerUri`
+    pub const IssuerUri: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "issuerUri",
+    );
+    /// `metadataExchangeUri`
+    pub const MetadataExchangeUri: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "metadataExchangeUri",
+    );
+    /// `passiveSignInUri`
+    pub const PassiveSignInUri: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "passiveSignInUri",
+    );
+    /// `preferredAuthenticationProtocol`
+    pub const PreferredAuthenticationProtocol: model::Field<
+        SamlOrWsFedExternalDomainFederation,
+    > = model::Field::new("preferredAuthenticationProtocol");
+    /// `signingCertificate`
+    pub const SigningCertificate: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "signingCertificate",
+    );
+    /// `domains`
+    pub const Domains: model::Field<SamlOrWsFedExternalDomainFederation> = model::Field::new(
+        "domains",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SamlOrWsFedExternalDomainFederation>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IssuerUri,
+        Self::MetadataExchangeUri,
+        Self::PassiveSignInUri,
+        Self::PreferredAuthenticationProtocol,
+        Self::SigningCertificate,
+        Self::Domains,
+    ];
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL entity type `microsoft.graph.socialIdentityProvider`; base type `microsoft.graph.identityProviderBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SocialIdentityProvider {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identityProviderBase`.
+    pub display_name: Option<String>,
+    /// Property `clientId`: `Edm.String`.
+    pub client_id: Option<String>,
+    /// Property `clientSecret`: `Edm.String`.
+    pub client_secret: Option<String>,
+    /// Property `identityProviderType`: `Edm.String`.
+    pub identity_provider_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for SocialIdentityProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl SocialIdentityProvider {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.socialIdentityProvider";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("clientId", &self.client_id);
+        object.property("clientSecret", &self.client_secret);
+        object.property("identityProviderType", &self.identity_provider_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for SocialIdentityProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::model::ODataObject for SocialIdentityProvider {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "clientId" => read_lenient(map, key, &mut self.client_id, extra),
+            "clientSecret" => read_lenient(map, key, &mut self.client_secret, extra),
+            "identityProviderType" => {
+                read_lenient(map, key, &mut self.identity_provider_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl SocialIdentityProvider {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// The properties of [`SocialIdentityProvider`] by wire name, each a [`Field<SocialIdentityProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SocialIdentityProvider::set_null`].
+pub enum SocialIdentityProviderField {}
+
+#[cfg(feature = "_built_in_identity_provider")]
+#[allow(non_upper_case_globals)]
+impl SocialIdentityProviderField {
+    /// `id`
+    pub const Id: model::Field<SocialIdentityProvider> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<SocialIdentityProvider> = model::Field::new(
+        "displayName",
+    );
+    /// `clientId`
+    pub const ClientId: model::Field<SocialIdentityProvider> = model::Field::new(
+        "clientId",
+    );
+    /// `clientSecret`
+    pub const ClientSecret: model::Field<SocialIdentityProvider> = model::Field::new(
+        "clientSecret",
+    );
+    /// `identityProviderType`
+    pub const IdentityProviderType: model::Field<SocialIdentityProvider> = model::Field::new(
+        "identityProviderType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SocialIdentityProvider>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::ClientId,
+        Self::ClientSecret,
+        Self::IdentityProviderType,
+    ];
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+/// CSDL entity type `microsoft.graph.teamworkHostedContent`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkHostedContent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `contentBytes`: `Edm.Binary`.
+    pub content_bytes: Option<edm::Binary>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl serde::Serialize for TeamworkHostedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl TeamworkHostedContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkHostedContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("contentBytes", &self.content_bytes);
+        object.property("contentType", &self.content_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl<'de> serde::Deserialize<'de> for TeamworkHostedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl graph_odata_runtime::model::ODataObject for TeamworkHostedContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "contentBytes" => read_lenient(map, key, &mut self.content_bytes, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl TeamworkHostedContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+/// The properties of [`TeamworkHostedContent`] by wire name, each a [`Field<TeamworkHostedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkHostedContent::set_null`].
+pub enum TeamworkHostedContentField {}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+#[allow(non_upper_case_globals)]
+impl TeamworkHostedContentField {
+    /// `id`
+    pub const Id: model::Field<TeamworkHostedContent> = model::Field::new("id");
+    /// `contentBytes`
+    pub const ContentBytes: model::Field<TeamworkHostedContent> = model::Field::new(
+        "contentBytes",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<TeamworkHostedContent> = model::Field::new(
+        "contentType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkHostedContent>] = &[
+        Self::Id,
+        Self::ContentBytes,
+        Self::ContentType,
+    ];
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+/// A `microsoft.graph.teamworkHostedContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamworkHostedContent`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyTeamworkHostedContent {
+    /// The base type itself, or a derived type unknown to this crate.
+    TeamworkHostedContent(Box<TeamworkHostedContent>),
+    /// `microsoft.graph.chatMessageHostedContent`
+    #[cfg(feature = "_aad_user_conversation_member")]
+    ChatMessageHostedContent(Box<ChatMessageHostedContent>),
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl AnyTeamworkHostedContent {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::TeamworkHostedContent(_) => TeamworkHostedContent::ODATA_TYPE,
+            #[cfg(feature = "_aad_user_conversation_member")]
+            Self::ChatMessageHostedContent(_) => ChatMessageHostedContent::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`TeamworkHostedContent`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_teamwork_hosted_content(&self) -> Option<&TeamworkHostedContent> {
+        match self {
+            Self::TeamworkHostedContent(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl Default for AnyTeamworkHostedContent {
+    fn default() -> Self {
+        Self::TeamworkHostedContent(Box::default())
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl From<TeamworkHostedContent> for AnyTeamworkHostedContent {
+    fn from(value: TeamworkHostedContent) -> Self {
+        Self::TeamworkHostedContent(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl AnyTeamworkHostedContent {
+    /// The value if it is a [`AnyTeamworkHostedContent::ChatMessageHostedContent`] variant.
+    #[cfg(feature = "_aad_user_conversation_member")]
+    pub fn as_chat_message_hosted_content(&self) -> Option<&ChatMessageHostedContent> {
+        match self {
+            Self::ChatMessageHostedContent(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChatMessageHostedContent> for AnyTeamworkHostedContent {
+    fn from(value: ChatMessageHostedContent) -> Self {
+        Self::ChatMessageHostedContent(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl serde::Serialize for AnyTeamworkHostedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TeamworkHostedContent(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            #[cfg(feature = "_aad_user_conversation_member")]
+            Self::ChatMessageHostedContent(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChatMessageHostedContent::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork_hosted_content")]
+impl<'de> serde::Deserialize<'de> for AnyTeamworkHostedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_aad_user_conversation_member")]
+            "microsoft.graph.chatMessageHostedContent"
+            | "graph.chatMessageHostedContent" => {
+                serde_json::from_value(value).map(Self::ChatMessageHostedContent)
+            }
+            _ => serde_json::from_value(value).map(Self::TeamworkHostedContent),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartAxisFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartAxisFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `font`: `microsoft.graph.workbookChartFont`, contained; present when expanded (`$expand`).
+    pub font: Option<WorkbookChartFont>,
+    /// Navigation property `line`: `microsoft.graph.workbookChartLineFormat`, contained; present when expanded (`$expand`).
+    pub line: Option<WorkbookChartLineFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartAxisFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("font", &self.font);
+        object.property("line", &self.line);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartAxisFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "font" => read_nullable(map, key, &mut self.font, extra),
+            "line" => read_nullable(map, key, &mut self.line, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartAxisFormat`] by wire name, each a [`Field<WorkbookChartAxisFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisFormat::set_null`].
+pub enum WorkbookChartAxisFormatField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartAxisFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartAxisFormat> = model::Field::new("id");
+    /// `font`
+    pub const Font: model::Field<WorkbookChartAxisFormat> = model::Field::new("font");
+    /// `line`
+    pub const Line: model::Field<WorkbookChartAxisFormat> = model::Field::new("line");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartAxisFormat>] = &[
+        Self::Id,
+        Self::Font,
+        Self::Line,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartAxisTitle`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartAxisTitle {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `text`: `Edm.String`.
+    pub text: Option<String>,
+    /// Property `visible`: `Edm.Boolean`, not nullable.
+    pub visible: Option<bool>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartAxisTitleFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartAxisTitleFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartAxisTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisTitle {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisTitle";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("text", &self.text);
+        object.property("visible", &self.visible);
+        object.property("format", &self.format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitle {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "visible" => read_lenient(map, key, &mut self.visible, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisTitle {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartAxisTitle`] by wire name, each a [`Field<WorkbookChartAxisTitle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisTitle::set_null`].
+pub enum WorkbookChartAxisTitleField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartAxisTitleField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartAxisTitle> = model::Field::new("id");
+    /// `text`
+    pub const Text: model::Field<WorkbookChartAxisTitle> = model::Field::new("text");
+    /// `visible`
+    pub const Visible: model::Field<WorkbookChartAxisTitle> = model::Field::new(
+        "visible",
+    );
+    /// `format`
+    pub const Format: model::Field<WorkbookChartAxisTitle> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartAxisTitle>] = &[
+        Self::Id,
+        Self::Text,
+        Self::Visible,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartAxisTitleFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartAxisTitleFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `font`: `microsoft.graph.workbookChartFont`, contained; present when expanded (`$expand`).
+    pub font: Option<WorkbookChartFont>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartAxisTitleFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisTitleFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisTitleFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("font", &self.font);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitleFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitleFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "font" => read_nullable(map, key, &mut self.font, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartAxisTitleFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartAxisTitleFormat`] by wire name, each a [`Field<WorkbookChartAxisTitleFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisTitleFormat::set_null`].
+pub enum WorkbookChartAxisTitleFormatField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartAxisTitleFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartAxisTitleFormat> = model::Field::new("id");
+    /// `font`
+    pub const Font: model::Field<WorkbookChartAxisTitleFormat> = model::Field::new(
+        "font",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartAxisTitleFormat>] = &[
+        Self::Id,
+        Self::Font,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartFill`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartFill {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartFill {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartFill {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartFill";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartFill {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartFill {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartFill {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartFill`] by wire name, each a [`Field<WorkbookChartFill>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartFill::set_null`].
+pub enum WorkbookChartFillField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartFillField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartFill> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartFill>] = &[Self::Id];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartFont`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartFont {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `bold`: `Edm.Boolean`.
+    pub bold: Option<bool>,
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Property `italic`: `Edm.Boolean`.
+    pub italic: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `size`: `Edm.Double`.
+    pub size: Option<f64>,
+    /// Property `underline`: `Edm.String`.
+    pub underline: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartFont {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartFont {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartFont";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("bold", &self.bold);
+        object.property("color", &self.color);
+        object.property("italic", &self.italic);
+        object.property("name", &self.name);
+        object.property("size", &self.size);
+        object.property("underline", &self.underline);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartFont {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartFont {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "bold" => read_lenient(map, key, &mut self.bold, extra),
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            "italic" => read_lenient(map, key, &mut self.italic, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "underline" => read_lenient(map, key, &mut self.underline, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartFont {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartFont`] by wire name, each a [`Field<WorkbookChartFont>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartFont::set_null`].
+pub enum WorkbookChartFontField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartFontField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartFont> = model::Field::new("id");
+    /// `bold`
+    pub const Bold: model::Field<WorkbookChartFont> = model::Field::new("bold");
+    /// `color`
+    pub const Color: model::Field<WorkbookChartFont> = model::Field::new("color");
+    /// `italic`
+    pub const Italic: model::Field<WorkbookChartFont> = model::Field::new("italic");
+    /// `name`
+    pub const Name: model::Field<WorkbookChartFont> = model::Field::new("name");
+    /// `size`
+    pub const Size: model::Field<WorkbookChartFont> = model::Field::new("size");
+    /// `underline`
+    pub const Underline: model::Field<WorkbookChartFont> = model::Field::new(
+        "underline",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartFont>] = &[
+        Self::Id,
+        Self::Bold,
+        Self::Color,
+        Self::Italic,
+        Self::Name,
+        Self::Size,
+        Self::Underline,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartGridlines`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartGridlines {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `visible`: `Edm.Boolean`, not nullable.
+    pub visible: Option<bool>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartGridlinesFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartGridlinesFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartGridlines {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartGridlines {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartGridlines";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("visible", &self.visible);
+        object.property("format", &self.format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartGridlines {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlines {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "visible" => read_lenient(map, key, &mut self.visible, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartGridlines {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartGridlines`] by wire name, each a [`Field<WorkbookChartGridlines>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartGridlines::set_null`].
+pub enum WorkbookChartGridlinesField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartGridlinesField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartGridlines> = model::Field::new("id");
+    /// `visible`
+    pub const Visible: model::Field<WorkbookChartGridlines> = model::Field::new(
+        "visible",
+    );
+    /// `format`
+    pub const Format: model::Field<WorkbookChartGridlines> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartGridlines>] = &[
+        Self::Id,
+        Self::Visible,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartGridlinesFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartGridlinesFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `line`: `microsoft.graph.workbookChartLineFormat`, contained; present when expanded (`$expand`).
+    pub line: Option<WorkbookChartLineFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartGridlinesFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartGridlinesFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartGridlinesFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("line", &self.line);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartGridlinesFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlinesFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "line" => read_nullable(map, key, &mut self.line, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartGridlinesFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartGridlinesFormat`] by wire name, each a [`Field<WorkbookChartGridlinesFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartGridlinesFormat::set_null`].
+pub enum WorkbookChartGridlinesFormatField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartGridlinesFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartGridlinesFormat> = model::Field::new("id");
+    /// `line`
+    pub const Line: model::Field<WorkbookChartGridlinesFormat> = model::Field::new(
+        "line",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartGridlinesFormat>] = &[
+        Self::Id,
+        Self::Line,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartLineFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartLineFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartLineFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartLineFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLineFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("color", &self.color);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartLineFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartLineFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartLineFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartLineFormat`] by wire name, each a [`Field<WorkbookChartLineFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLineFormat::set_null`].
+pub enum WorkbookChartLineFormatField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartLineFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartLineFormat> = model::Field::new("id");
+    /// `color`
+    pub const Color: model::Field<WorkbookChartLineFormat> = model::Field::new("color");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartLineFormat>] = &[
+        Self::Id,
+        Self::Color,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartPointFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartPointFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `fill`: `microsoft.graph.workbookChartFill`, contained; present when expanded (`$expand`).
+    pub fill: Option<WorkbookChartFill>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartPointFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartPointFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartPointFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("fill", &self.fill);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartPointFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartPointFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "fill" => read_nullable(map, key, &mut self.fill, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookChartPointFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartPointFormat`] by wire name, each a [`Field<WorkbookChartPointFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartPointFormat::set_null`].
+pub enum WorkbookChartPointFormatField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartPointFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartPointFormat> = model::Field::new("id");
+    /// `fill`
+    pub const Fill: model::Field<WorkbookChartPointFormat> = model::Field::new("fill");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartPointFormat>] = &[
+        Self::Id,
+        Self::Fill,
+    ];
 }

@@ -11,54 +11,54 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.appKeyCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.alignment`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppKeyCredentialRestrictionType {
-    /// `asymmetricKeyLifetime` = 0
-    AsymmetricKeyLifetime,
-    /// `trustedCertificateAuthority` = 1
-    TrustedCertificateAuthority,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
+pub enum Alignment {
+    /// `left` = 0
+    Left,
+    /// `right` = 1
+    Right,
+    /// `center` = 2
+    Center,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionType {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for Alignment {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("asymmetricKeyLifetime", 0),
-        ("trustedCertificateAuthority", 1),
-        ("unknownFutureValue", 99),
+        ("left", 0),
+        ("right", 1),
+        ("center", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "asymmetricKeyLifetime" => Self::AsymmetricKeyLifetime,
-            "trustedCertificateAuthority" => Self::TrustedCertificateAuthority,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "left" => Self::Left,
+            "right" => Self::Right,
+            "center" => Self::Center,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AsymmetricKeyLifetime => "asymmetricKeyLifetime",
-            Self::TrustedCertificateAuthority => "trustedCertificateAuthority",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::Center => "center",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppKeyCredentialRestrictionType {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for Alignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for Alignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,46 +66,378 @@ impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for AppKeyCredentialRestrictionType {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for Alignment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for AppKeyCredentialRestrictionType {
+#[cfg(feature = "_add_footer")]
+impl From<&str> for Alignment {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.appManagementRestrictionState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.applicationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppManagementRestrictionState {
-    /// `enabled` = 1
-    Enabled,
-    /// `disabled` = 2
-    Disabled,
-    /// `unknownFutureValue` = 3
+pub enum ApplicationMode {
+    /// `manual` = 0
+    Manual,
+    /// `automatic` = 1
+    Automatic,
+    /// `recommended` = 2
+    Recommended,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for ApplicationMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("manual", 0),
+        ("automatic", 1),
+        ("recommended", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            "automatic" => Self::Automatic,
+            "recommended" => Self::Recommended,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::Recommended => "recommended",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ApplicationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ApplicationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for ApplicationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<&str> for ApplicationMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+/// CSDL enum type `microsoft.graph.authenticationProtocol`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationProtocol {
+    /// `wsFed` = 0
+    WsFed,
+    /// `saml` = 1
+    Saml,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState {
+#[cfg(feature = "_authentication_protocol")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("enabled", 1),
-        ("disabled", 2),
-        ("unknownFutureValue", 3),
+        ("wsFed", 0),
+        ("saml", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "wsFed" => Self::WsFed,
+            "saml" => Self::Saml,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::WsFed => "wsFed",
+            Self::Saml => "saml",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl serde::Serialize for AuthenticationProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl<'de> serde::Deserialize<'de> for AuthenticationProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl std::fmt::Display for AuthenticationProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authentication_protocol")]
+impl From<&str> for AuthenticationProtocol {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.calendarSharingAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CalendarSharingAction {
+    /// `accept` = 0
+    Accept,
+    /// `acceptAndViewCalendar` = 1
+    AcceptAndViewCalendar,
+    /// `viewCalendar` = 2
+    ViewCalendar,
+    /// `addThisCalendar` = 3
+    AddThisCalendar,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("accept", 0),
+        ("acceptAndViewCalendar", 1),
+        ("viewCalendar", 2),
+        ("addThisCalendar", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "accept" => Self::Accept,
+            "acceptAndViewCalendar" => Self::AcceptAndViewCalendar,
+            "viewCalendar" => Self::ViewCalendar,
+            "addThisCalendar" => Self::AddThisCalendar,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Accept => "accept",
+            Self::AcceptAndViewCalendar => "acceptAndViewCalendar",
+            Self::ViewCalendar => "viewCalendar",
+            Self::AddThisCalendar => "addThisCalendar",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for CalendarSharingAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for CalendarSharingAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for CalendarSharingAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for CalendarSharingAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.calendarSharingActionImportance`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CalendarSharingActionImportance {
+    /// `primary` = 0
+    Primary,
+    /// `secondary` = 1
+    Secondary,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionImportance {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("primary", 0), ("secondary", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "primary" => Self::Primary,
+            "secondary" => Self::Secondary,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Primary => "primary",
+            Self::Secondary => "secondary",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for CalendarSharingActionImportance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for CalendarSharingActionImportance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for CalendarSharingActionImportance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for CalendarSharingActionImportance {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.calendarSharingActionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CalendarSharingActionType {
+    /// `accept` = 0
+    Accept,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("accept", 0)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "accept" => Self::Accept,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Accept => "accept",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for CalendarSharingActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for CalendarSharingActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for CalendarSharingActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for CalendarSharingActionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// CSDL enum type `microsoft.graph.conditionalAccessPolicyState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionalAccessPolicyState {
+    /// `enabled` = 0
+    Enabled,
+    /// `disabled` = 1
+    Disabled,
+    /// `enabledForReportingButNotEnforced` = 2
+    EnabledForReportingButNotEnforced,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessPolicyState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("enabled", 0),
+        ("disabled", 1),
+        ("enabledForReportingButNotEnforced", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
             "disabled" => Self::Disabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "enabledForReportingButNotEnforced" => {
+                Self::EnabledForReportingButNotEnforced
+            }
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -113,21 +445,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState
         match self {
             Self::Enabled => "enabled",
             Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::EnabledForReportingButNotEnforced => {
+                "enabledForReportingButNotEnforced"
+            }
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementRestrictionState {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for ConditionalAccessPolicyState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -135,73 +469,68 @@ impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for AppManagementRestrictionState {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl std::fmt::Display for ConditionalAccessPolicyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for AppManagementRestrictionState {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<&str> for ConditionalAccessPolicyState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessageBodyContentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.dlpAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatMessageBodyContentType {
-    /// `text` = 0
-    Text,
-    /// `html` = 1
-    Html,
-    /// `markdown` = 2
-    Markdown,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum DlpAction {
+    /// `notifyUser` = 0
+    NotifyUser,
+    /// `blockAccess` = 1
+    BlockAccess,
+    /// `deviceRestriction` = 2
+    DeviceRestriction,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageBodyContentType {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("text", 0),
-        ("html", 1),
-        ("markdown", 2),
-        ("unknownFutureValue", 3),
+        ("notifyUser", 0),
+        ("blockAccess", 1),
+        ("deviceRestriction", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
-            "markdown" => Self::Markdown,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "notifyUser" => Self::NotifyUser,
+            "blockAccess" => Self::BlockAccess,
+            "deviceRestriction" => Self::DeviceRestriction,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Markdown => "markdown",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::NotifyUser => "notifyUser",
+            Self::BlockAccess => "blockAccess",
+            Self::DeviceRestriction => "deviceRestriction",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageBodyContentType {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for DlpAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageBodyContentType {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for DlpAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -209,175 +538,15 @@ impl<'de> serde::Deserialize<'de> for ChatMessageBodyContentType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessageBodyContentType {
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for DlpAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<&str> for ChatMessageBodyContentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ChatMessagePolicyViolationVerdictDetailsTypes(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessagePolicyViolationVerdictDetailsTypes {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `allowFalsePositiveOverride` = 1
-    pub const ALLOW_FALSE_POSITIVE_OVERRIDE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `allowOverrideWithoutJustification` = 2
-    pub const ALLOW_OVERRIDE_WITHOUT_JUSTIFICATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `allowOverrideWithJustification` = 4
-    pub const ALLOW_OVERRIDE_WITH_JUSTIFICATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::FlagsEnum
-for ChatMessagePolicyViolationVerdictDetailsTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("allowFalsePositiveOverride", 1),
-        ("allowOverrideWithoutJustification", 2),
-        ("allowOverrideWithJustification", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Debug for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOr for ChatMessagePolicyViolationVerdictDetailsTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::ops::BitOrAssign for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.customSecurityAttributeComparisonOperator`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomSecurityAttributeComparisonOperator {
-    /// `equals` = 1
-    Equals,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for CustomSecurityAttributeComparisonOperator {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("equals", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equals" => Self::Equals,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Equals => "equals",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for CustomSecurityAttributeComparisonOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for CustomSecurityAttributeComparisonOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for CustomSecurityAttributeComparisonOperator {
+#[cfg(feature = "_access_scope")]
+impl From<&str> for DlpAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -442,6 +611,154 @@ impl std::fmt::Display for EncryptWith {
 
 #[cfg(feature = "_add_footer")]
 impl From<&str> for EncryptWith {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.eventType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventType {
+    /// `singleInstance` = 0
+    SingleInstance,
+    /// `occurrence` = 1
+    Occurrence,
+    /// `exception` = 2
+    Exception,
+    /// `seriesMaster` = 3
+    SeriesMaster,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for EventType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("singleInstance", 0),
+        ("occurrence", 1),
+        ("exception", 2),
+        ("seriesMaster", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "singleInstance" => Self::SingleInstance,
+            "occurrence" => Self::Occurrence,
+            "exception" => Self::Exception,
+            "seriesMaster" => Self::SeriesMaster,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SingleInstance => "singleInstance",
+            Self::Occurrence => "occurrence",
+            Self::Exception => "exception",
+            Self::SeriesMaster => "seriesMaster",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_domains")]
+/// CSDL enum type `microsoft.graph.federatedIdpMfaBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FederatedIdpMfaBehavior {
+    /// `acceptIfMfaDoneByFederatedIdp` = 0
+    AcceptIfMfaDoneByFederatedIdp,
+    /// `enforceMfaByFederatedIdp` = 1
+    EnforceMfaByFederatedIdp,
+    /// `rejectMfaByFederatedIdp` = 2
+    RejectMfaByFederatedIdp,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_domains")]
+impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("acceptIfMfaDoneByFederatedIdp", 0),
+        ("enforceMfaByFederatedIdp", 1),
+        ("rejectMfaByFederatedIdp", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "acceptIfMfaDoneByFederatedIdp" => Self::AcceptIfMfaDoneByFederatedIdp,
+            "enforceMfaByFederatedIdp" => Self::EnforceMfaByFederatedIdp,
+            "rejectMfaByFederatedIdp" => Self::RejectMfaByFederatedIdp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AcceptIfMfaDoneByFederatedIdp => "acceptIfMfaDoneByFederatedIdp",
+            Self::EnforceMfaByFederatedIdp => "enforceMfaByFederatedIdp",
+            Self::RejectMfaByFederatedIdp => "rejectMfaByFederatedIdp",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl serde::Serialize for FederatedIdpMfaBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl std::fmt::Display for FederatedIdpMfaBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_domains")]
+impl From<&str> for FederatedIdpMfaBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -521,54 +838,54 @@ impl From<&str> for GroupPrivacy {
     }
 }
 
-#[cfg(feature = "_organization")]
-/// CSDL enum type `microsoft.graph.layoutTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL enum type `microsoft.graph.identityProviderState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LayoutTemplateType {
-    /// `default` = 0
-    Default,
-    /// `verticalSplit` = 1
-    VerticalSplit,
-    /// `unknownFutureValue` = 10
+pub enum IdentityProviderState {
+    /// `enabled` = 1
+    Enabled,
+    /// `disabled` = 2
+    Disabled,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::enums::EvolvableEnum for IdentityProviderState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("default", 0),
-        ("verticalSplit", 1),
-        ("unknownFutureValue", 10),
+        ("enabled", 1),
+        ("disabled", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "default" => Self::Default,
-            "verticalSplit" => Self::VerticalSplit,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Default => "default",
-            Self::VerticalSplit => "verticalSplit",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_organization")]
-impl serde::Serialize for LayoutTemplateType {
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for IdentityProviderState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for IdentityProviderState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -576,108 +893,83 @@ impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
     }
 }
 
-#[cfg(feature = "_organization")]
-impl std::fmt::Display for LayoutTemplateType {
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::fmt::Display for IdentityProviderState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_organization")]
-impl From<&str> for LayoutTemplateType {
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<&str> for IdentityProviderState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.messageActionFlag`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.meetingMessageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessageActionFlag {
-    /// `any` = 0
-    Any,
-    /// `call` = 1
-    Call,
-    /// `doNotForward` = 2
-    DoNotForward,
-    /// `followUp` = 3
-    FollowUp,
-    /// `fyi` = 4
-    Fyi,
-    /// `forward` = 5
-    Forward,
-    /// `noResponseNecessary` = 6
-    NoResponseNecessary,
-    /// `read` = 7
-    Read,
-    /// `reply` = 8
-    Reply,
-    /// `replyToAll` = 9
-    ReplyToAll,
-    /// `review` = 10
-    Review,
+pub enum MeetingMessageType {
+    /// `none` = 0
+    None,
+    /// `meetingRequest` = 1
+    MeetingRequest,
+    /// `meetingCancelled` = 2
+    MeetingCancelled,
+    /// `meetingAccepted` = 3
+    MeetingAccepted,
+    /// `meetingTentativelyAccepted` = 4
+    MeetingTentativelyAccepted,
+    /// `meetingDeclined` = 5
+    MeetingDeclined,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for MessageActionFlag {
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for MeetingMessageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("any", 0),
-        ("call", 1),
-        ("doNotForward", 2),
-        ("followUp", 3),
-        ("fyi", 4),
-        ("forward", 5),
-        ("noResponseNecessary", 6),
-        ("read", 7),
-        ("reply", 8),
-        ("replyToAll", 9),
-        ("review", 10),
+        ("none", 0),
+        ("meetingRequest", 1),
+        ("meetingCancelled", 2),
+        ("meetingAccepted", 3),
+        ("meetingTentativelyAccepted", 4),
+        ("meetingDeclined", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "any" => Self::Any,
-            "call" => Self::Call,
-            "doNotForward" => Self::DoNotForward,
-            "followUp" => Self::FollowUp,
-            "fyi" => Self::Fyi,
-            "forward" => Self::Forward,
-            "noResponseNecessary" => Self::NoResponseNecessary,
-            "read" => Self::Read,
-            "reply" => Self::Reply,
-            "replyToAll" => Self::ReplyToAll,
-            "review" => Self::Review,
+            "none" => Self::None,
+            "meetingRequest" => Self::MeetingRequest,
+            "meetingCancelled" => Self::MeetingCancelled,
+            "meetingAccepted" => Self::MeetingAccepted,
+            "meetingTentativelyAccepted" => Self::MeetingTentativelyAccepted,
+            "meetingDeclined" => Self::MeetingDeclined,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Any => "any",
-            Self::Call => "call",
-            Self::DoNotForward => "doNotForward",
-            Self::FollowUp => "followUp",
-            Self::Fyi => "fyi",
-            Self::Forward => "forward",
-            Self::NoResponseNecessary => "noResponseNecessary",
-            Self::Read => "read",
-            Self::Reply => "reply",
-            Self::ReplyToAll => "replyToAll",
-            Self::Review => "review",
+            Self::None => "none",
+            Self::MeetingRequest => "meetingRequest",
+            Self::MeetingCancelled => "meetingCancelled",
+            Self::MeetingAccepted => "meetingAccepted",
+            Self::MeetingTentativelyAccepted => "meetingTentativelyAccepted",
+            Self::MeetingDeclined => "meetingDeclined",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for MessageActionFlag {
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for MeetingMessageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for MessageActionFlag {
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for MeetingMessageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -685,133 +977,68 @@ impl<'de> serde::Deserialize<'de> for MessageActionFlag {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for MessageActionFlag {
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for MeetingMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for MessageActionFlag {
+#[cfg(feature = "_attachment")]
+impl From<&str> for MeetingMessageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.personRelationship`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL enum type `microsoft.graph.openIdConnectResponseMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PersonRelationship {
-    /// `manager` = 0
-    Manager,
-    /// `colleague` = 1
-    Colleague,
-    /// `directReport` = 2
-    DirectReport,
-    /// `dotLineReport` = 3
-    DotLineReport,
-    /// `assistant` = 4
-    Assistant,
-    /// `dotLineManager` = 5
-    DotLineManager,
-    /// `alternateContact` = 6
-    AlternateContact,
-    /// `friend` = 7
-    Friend,
-    /// `spouse` = 8
-    Spouse,
-    /// `sibling` = 9
-    Sibling,
-    /// `child` = 10
-    Child,
-    /// `parent` = 11
-    Parent,
-    /// `sponsor` = 12
-    Sponsor,
-    /// `emergencyContact` = 13
-    EmergencyContact,
-    /// `other` = 14
-    Other,
-    /// `unknownFutureValue` = 15
+pub enum OpenIdConnectResponseMode {
+    /// `form_post` = 1
+    FormPost,
+    /// `query` = 2
+    Query,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for PersonRelationship {
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::enums::EvolvableEnum for OpenIdConnectResponseMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("manager", 0),
-        ("colleague", 1),
-        ("directReport", 2),
-        ("dotLineReport", 3),
-        ("assistant", 4),
-        ("dotLineManager", 5),
-        ("alternateContact", 6),
-        ("friend", 7),
-        ("spouse", 8),
-        ("sibling", 9),
-        ("child", 10),
-        ("parent", 11),
-        ("sponsor", 12),
-        ("emergencyContact", 13),
-        ("other", 14),
-        ("unknownFutureValue", 15),
+        ("form_post", 1),
+        ("query", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "manager" => Self::Manager,
-            "colleague" => Self::Colleague,
-            "directReport" => Self::DirectReport,
-            "dotLineReport" => Self::DotLineReport,
-            "assistant" => Self::Assistant,
-            "dotLineManager" => Self::DotLineManager,
-            "alternateContact" => Self::AlternateContact,
-            "friend" => Self::Friend,
-            "spouse" => Self::Spouse,
-            "sibling" => Self::Sibling,
-            "child" => Self::Child,
-            "parent" => Self::Parent,
-            "sponsor" => Self::Sponsor,
-            "emergencyContact" => Self::EmergencyContact,
-            "other" => Self::Other,
+            "form_post" => Self::FormPost,
+            "query" => Self::Query,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Manager => "manager",
-            Self::Colleague => "colleague",
-            Self::DirectReport => "directReport",
-            Self::DotLineReport => "dotLineReport",
-            Self::Assistant => "assistant",
-            Self::DotLineManager => "dotLineManager",
-            Self::AlternateContact => "alternateContact",
-            Self::Friend => "friend",
-            Self::Spouse => "spouse",
-            Self::Sibling => "sibling",
-            Self::Child => "child",
-            Self::Parent => "parent",
-            Self::Sponsor => "sponsor",
-            Self::EmergencyContact => "emergencyContact",
-            Self::Other => "other",
+            Self::FormPost => "form_post",
+            Self::Query => "query",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonRelationship {
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for OpenIdConnectResponseMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonRelationship {
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -819,15 +1046,236 @@ impl<'de> serde::Deserialize<'de> for PersonRelationship {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for PersonRelationship {
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::fmt::Display for OpenIdConnectResponseMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for PersonRelationship {
+#[cfg(feature = "_built_in_identity_provider")]
+impl From<&str> for OpenIdConnectResponseMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+/// CSDL enum type `microsoft.graph.openIdConnectResponseTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct OpenIdConnectResponseTypes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl OpenIdConnectResponseTypes {
+    /// `code` = 1
+    pub const CODE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `id_token` = 2
+    pub const ID_TOKEN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `token` = 4
+    pub const TOKEN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl graph_odata_runtime::enums::FlagsEnum for OpenIdConnectResponseTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("code", 1),
+        ("id_token", 2),
+        ("token", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::fmt::Debug for OpenIdConnectResponseTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::fmt::Display for OpenIdConnectResponseTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::str::FromStr for OpenIdConnectResponseTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::ops::BitOr for OpenIdConnectResponseTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl std::ops::BitOrAssign for OpenIdConnectResponseTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl serde::Serialize for OpenIdConnectResponseTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_built_in_identity_provider")]
+impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.overrideOption`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OverrideOption {
+    /// `notAllowed` = 0
+    NotAllowed,
+    /// `allowFalsePositiveOverride` = 1
+    AllowFalsePositiveOverride,
+    /// `allowWithJustification` = 2
+    AllowWithJustification,
+    /// `allowWithoutJustification` = 4
+    AllowWithoutJustification,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for OverrideOption {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notAllowed", 0),
+        ("allowFalsePositiveOverride", 1),
+        ("allowWithJustification", 2),
+        ("allowWithoutJustification", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notAllowed" => Self::NotAllowed,
+            "allowFalsePositiveOverride" => Self::AllowFalsePositiveOverride,
+            "allowWithJustification" => Self::AllowWithJustification,
+            "allowWithoutJustification" => Self::AllowWithoutJustification,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotAllowed => "notAllowed",
+            Self::AllowFalsePositiveOverride => "allowFalsePositiveOverride",
+            Self::AllowWithJustification => "allowWithJustification",
+            Self::AllowWithoutJustification => "allowWithoutJustification",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for OverrideOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for OverrideOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for OverrideOption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<&str> for OverrideOption {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.pageOrientation`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageOrientation {
+    /// `horizontal` = 0
+    Horizontal,
+    /// `diagonal` = 1
+    Diagonal,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for PageOrientation {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("horizontal", 0),
+        ("diagonal", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "horizontal" => Self::Horizontal,
+            "diagonal" => Self::Diagonal,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Horizontal => "horizontal",
+            Self::Diagonal => "diagonal",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for PageOrientation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for PageOrientation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for PageOrientation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<&str> for PageOrientation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -932,59 +1380,59 @@ impl From<&str> for PlannerContainerType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL enum type `microsoft.graph.plannerPlanAccessLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.postType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerPlanAccessLevel {
-    /// `readAccess` = 0
-    ReadAccess,
-    /// `readWriteAccess` = 1
-    ReadWriteAccess,
-    /// `fullAccess` = 2
-    FullAccess,
+pub enum PostType {
+    /// `regular` = 0
+    Regular,
+    /// `quick` = 1
+    Quick,
+    /// `strategic` = 2
+    Strategic,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerPlanAccessLevel {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for PostType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("readAccess", 0),
-        ("readWriteAccess", 1),
-        ("fullAccess", 2),
+        ("regular", 0),
+        ("quick", 1),
+        ("strategic", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "readAccess" => Self::ReadAccess,
-            "readWriteAccess" => Self::ReadWriteAccess,
-            "fullAccess" => Self::FullAccess,
+            "regular" => Self::Regular,
+            "quick" => Self::Quick,
+            "strategic" => Self::Strategic,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::ReadAccess => "readAccess",
-            Self::ReadWriteAccess => "readWriteAccess",
-            Self::FullAccess => "fullAccess",
+            Self::Regular => "regular",
+            Self::Quick => "quick",
+            Self::Strategic => "strategic",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerPlanAccessLevel {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for PostType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanAccessLevel {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for PostType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -992,221 +1440,77 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanAccessLevel {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl std::fmt::Display for PlannerPlanAccessLevel {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for PostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<&str> for PlannerPlanAccessLevel {
+#[cfg(feature = "_admin")]
+impl From<&str> for PostType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL enum type `microsoft.graph.scopeCollectionKind`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_domains")]
+/// CSDL enum type `microsoft.graph.promptLoginBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeCollectionKind {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `enumerated` = 1
-    Enumerated,
-    /// `none` = 2
-    None,
-    /// `scopeKindNotSet` = 3
-    ScopeKindNotSet,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("enumerated", 1),
-        ("none", 2),
-        ("scopeKindNotSet", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allAllowed" => Self::AllAllowed,
-            "enumerated" => Self::Enumerated,
-            "none" => Self::None,
-            "scopeKindNotSet" => Self::ScopeKindNotSet,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllAllowed => "allAllowed",
-            Self::Enumerated => "enumerated",
-            Self::None => "none",
-            Self::ScopeKindNotSet => "scopeKindNotSet",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for ScopeCollectionKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::fmt::Display for ScopeCollectionKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<&str> for ScopeCollectionKind {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationScheduleState {
-    /// `Active` = 0
-    Active,
-    /// `Disabled` = 1
+pub enum PromptLoginBehavior {
+    /// `translateToFreshPasswordAuthentication` = 0
+    TranslateToFreshPasswordAuthentication,
+    /// `nativeSupport` = 1
+    NativeSupport,
+    /// `disabled` = 2
     Disabled,
-    /// `Paused` = 2
-    Paused,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Active", 0),
-        ("Disabled", 1),
-        ("Paused", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Active" => Self::Active,
-            "Disabled" => Self::Disabled,
-            "Paused" => Self::Paused,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Disabled => "Disabled",
-            Self::Paused => "Paused",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationScheduleState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationScheduleState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationScheduleState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL enum type `microsoft.graph.teamsAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsAppPublishingState {
-    /// `submitted` = 0
-    Submitted,
-    /// `rejected` = 1
-    Rejected,
-    /// `published` = 2
-    Published,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
+#[cfg(feature = "_domains")]
+impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("submitted", 0),
-        ("rejected", 1),
-        ("published", 2),
+        ("translateToFreshPasswordAuthentication", 0),
+        ("nativeSupport", 1),
+        ("disabled", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "submitted" => Self::Submitted,
-            "rejected" => Self::Rejected,
-            "published" => Self::Published,
+            "translateToFreshPasswordAuthentication" => {
+                Self::TranslateToFreshPasswordAuthentication
+            }
+            "nativeSupport" => Self::NativeSupport,
+            "disabled" => Self::Disabled,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Submitted => "submitted",
-            Self::Rejected => "rejected",
-            Self::Published => "published",
+            Self::TranslateToFreshPasswordAuthentication => {
+                "translateToFreshPasswordAuthentication"
+            }
+            Self::NativeSupport => "nativeSupport",
+            Self::Disabled => "disabled",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppPublishingState {
+#[cfg(feature = "_domains")]
+impl serde::Serialize for PromptLoginBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
+#[cfg(feature = "_domains")]
+impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1214,15 +1518,489 @@ impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl std::fmt::Display for TeamsAppPublishingState {
+#[cfg(feature = "_domains")]
+impl std::fmt::Display for PromptLoginBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams_app_authorization")]
-impl From<&str> for TeamsAppPublishingState {
+#[cfg(feature = "_domains")]
+impl From<&str> for PromptLoginBehavior {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.restrictionAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RestrictionAction {
+    /// `warn` = 0
+    Warn,
+    /// `audit` = 1
+    Audit,
+    /// `block` = 2
+    Block,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("warn", 0),
+        ("audit", 1),
+        ("block", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "warn" => Self::Warn,
+            "audit" => Self::Audit,
+            "block" => Self::Block,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Warn => "warn",
+            Self::Audit => "audit",
+            Self::Block => "block",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for RestrictionAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for RestrictionAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for RestrictionAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<&str> for RestrictionAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.restrictionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RestrictionTrigger {
+    /// `copyPaste` = 0
+    CopyPaste,
+    /// `copyToNetworkShare` = 1
+    CopyToNetworkShare,
+    /// `copyToRemovableMedia` = 2
+    CopyToRemovableMedia,
+    /// `screenCapture` = 3
+    ScreenCapture,
+    /// `print` = 4
+    Print,
+    /// `cloudEgress` = 5
+    CloudEgress,
+    /// `unallowedApps` = 6
+    UnallowedApps,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for RestrictionTrigger {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("copyPaste", 0),
+        ("copyToNetworkShare", 1),
+        ("copyToRemovableMedia", 2),
+        ("screenCapture", 3),
+        ("print", 4),
+        ("cloudEgress", 5),
+        ("unallowedApps", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "copyPaste" => Self::CopyPaste,
+            "copyToNetworkShare" => Self::CopyToNetworkShare,
+            "copyToRemovableMedia" => Self::CopyToRemovableMedia,
+            "screenCapture" => Self::ScreenCapture,
+            "print" => Self::Print,
+            "cloudEgress" => Self::CloudEgress,
+            "unallowedApps" => Self::UnallowedApps,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::CopyPaste => "copyPaste",
+            Self::CopyToNetworkShare => "copyToNetworkShare",
+            Self::CopyToRemovableMedia => "copyToRemovableMedia",
+            Self::ScreenCapture => "screenCapture",
+            Self::Print => "print",
+            Self::CloudEgress => "cloudEgress",
+            Self::UnallowedApps => "unallowedApps",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for RestrictionTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for RestrictionTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for RestrictionTrigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<&str> for RestrictionTrigger {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.ruleMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleMode {
+    /// `audit` = 1
+    Audit,
+    /// `auditAndNotify` = 2
+    AuditAndNotify,
+    /// `enforce` = 3
+    Enforce,
+    /// `pendingDeletion` = 4
+    PendingDeletion,
+    /// `test` = 5
+    Test,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for RuleMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("audit", 1),
+        ("auditAndNotify", 2),
+        ("enforce", 3),
+        ("pendingDeletion", 4),
+        ("test", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "audit" => Self::Audit,
+            "auditAndNotify" => Self::AuditAndNotify,
+            "enforce" => Self::Enforce,
+            "pendingDeletion" => Self::PendingDeletion,
+            "test" => Self::Test,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Audit => "audit",
+            Self::AuditAndNotify => "auditAndNotify",
+            Self::Enforce => "enforce",
+            Self::PendingDeletion => "pendingDeletion",
+            Self::Test => "test",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for RuleMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for RuleMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for RuleMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<&str> for RuleMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL enum type `microsoft.graph.sharingRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharingRole {
+    /// `none` = 0
+    None,
+    /// `view` = 1
+    View,
+    /// `edit` = 2
+    Edit,
+    /// `manageList` = 3
+    ManageList,
+    /// `review` = 4
+    Review,
+    /// `restrictedView` = 5
+    RestrictedView,
+    /// `submitOnly` = 6
+    SubmitOnly,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharingRole {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("view", 1),
+        ("edit", 2),
+        ("manageList", 3),
+        ("review", 4),
+        ("restrictedView", 5),
+        ("submitOnly", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "view" => Self::View,
+            "edit" => Self::Edit,
+            "manageList" => Self::ManageList,
+            "review" => Self::Review,
+            "restrictedView" => Self::RestrictedView,
+            "submitOnly" => Self::SubmitOnly,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::View => "view",
+            Self::Edit => "edit",
+            Self::ManageList => "manageList",
+            Self::Review => "review",
+            Self::RestrictedView => "restrictedView",
+            Self::SubmitOnly => "submitOnly",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for SharingRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for SharingRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl std::fmt::Display for SharingRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_json")]
+impl From<&str> for SharingRole {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.siteAccessType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SiteAccessType {
+    /// `block` = 0
+    Block,
+    /// `full` = 1
+    Full,
+    /// `limited` = 2
+    Limited,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for SiteAccessType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("block", 0),
+        ("full", 1),
+        ("limited", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "block" => Self::Block,
+            "full" => Self::Full,
+            "limited" => Self::Limited,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Block => "block",
+            Self::Full => "full",
+            Self::Limited => "limited",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SiteAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SiteAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for SiteAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<&str> for SiteAccessType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.teamworkCallEventType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkCallEventType {
+    /// `call` = 0
+    Call,
+    /// `meeting` = 1
+    Meeting,
+    /// `screenShare` = 2
+    ScreenShare,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("call", 0),
+        ("meeting", 1),
+        ("screenShare", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            "meeting" => Self::Meeting,
+            "screenShare" => Self::ScreenShare,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Meeting => "meeting",
+            Self::ScreenShare => "screenShare",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamworkCallEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for TeamworkCallEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<&str> for TeamworkCallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -3,7 +3,3 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.cloudLicensing`.
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

@@ -11,27 +11,570 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.accessAction`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageMultipleChoiceQuestion`; base type `microsoft.graph.accessPackageQuestion`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessAction {
+pub struct AccessPackageMultipleChoiceQuestion {
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub id: Option<String>,
+    /// Property `isRequired`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub is_required: Option<bool>,
+    /// Property `sequence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub sequence: Option<i32>,
+    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub text: Option<AccessPackageLocalizedContent>,
+    /// Property `allowsMultipleSelection`: `Edm.Boolean`.
+    pub allows_multiple_selection: Option<bool>,
+    /// Property `choices`: `Collection(microsoft.graph.accessPackageAnswerChoice)`.
+    pub choices: Option<Vec<AccessPackageAnswerChoice>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AccessAction {
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageMultipleChoiceQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl AccessAction {
+#[cfg(feature = "_access_package")]
+impl AccessPackageMultipleChoiceQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageMultipleChoiceQuestion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isRequired", &self.is_required);
+        object.property("sequence", &self.sequence);
+        object.property("text", &self.text);
+        object.property("allowsMultipleSelection", &self.allows_multiple_selection);
+        object.property("choices", &self.choices);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageMultipleChoiceQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageMultipleChoiceQuestion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
+            "text" => read_nullable(map, key, &mut self.text, extra),
+            "allowsMultipleSelection" => {
+                read_lenient(map, key, &mut self.allows_multiple_selection, extra)
+            }
+            "choices" => read_nullable(map, key, &mut self.choices, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageMultipleChoiceQuestion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageMultipleChoiceQuestion`] by wire name, each a [`Field<AccessPackageMultipleChoiceQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageMultipleChoiceQuestion::set_null`].
+pub enum AccessPackageMultipleChoiceQuestionField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageMultipleChoiceQuestionField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
+        "id",
+    );
+    /// `isRequired`
+    pub const IsRequired: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
+        "isRequired",
+    );
+    /// `sequence`
+    pub const Sequence: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
+        "sequence",
+    );
+    /// `text`
+    pub const Text: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
+        "text",
+    );
+    /// `allowsMultipleSelection`
+    pub const AllowsMultipleSelection: model::Field<
+        AccessPackageMultipleChoiceQuestion,
+    > = model::Field::new("allowsMultipleSelection");
+    /// `choices`
+    pub const Choices: model::Field<AccessPackageMultipleChoiceQuestion> = model::Field::new(
+        "choices",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageMultipleChoiceQuestion>] = &[
+        Self::Id,
+        Self::IsRequired,
+        Self::Sequence,
+        Self::Text,
+        Self::AllowsMultipleSelection,
+        Self::Choices,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageQuestion`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageQuestion {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `isRequired`: `Edm.Boolean`.
+    pub is_required: Option<bool>,
+    /// Property `sequence`: `Edm.Int32`.
+    pub sequence: Option<i32>,
+    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
+    pub text: Option<AccessPackageLocalizedContent>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageQuestion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageQuestion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageQuestion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isRequired", &self.is_required);
+        object.property("sequence", &self.sequence);
+        object.property("text", &self.text);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageQuestion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
+            "text" => read_nullable(map, key, &mut self.text, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageQuestion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageQuestion`] by wire name, each a [`Field<AccessPackageQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageQuestion::set_null`].
+pub enum AccessPackageQuestionField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageQuestionField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageQuestion> = model::Field::new("id");
+    /// `isRequired`
+    pub const IsRequired: model::Field<AccessPackageQuestion> = model::Field::new(
+        "isRequired",
+    );
+    /// `sequence`
+    pub const Sequence: model::Field<AccessPackageQuestion> = model::Field::new(
+        "sequence",
+    );
+    /// `text`
+    pub const Text: model::Field<AccessPackageQuestion> = model::Field::new("text");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageQuestion>] = &[
+        Self::Id,
+        Self::IsRequired,
+        Self::Sequence,
+        Self::Text,
+    ];
+}
+
+#[cfg(feature = "_access_package")]
+/// A `microsoft.graph.accessPackageQuestion` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageQuestion`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessPackageQuestion {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessPackageQuestion(Box<AccessPackageQuestion>),
+    /// `microsoft.graph.accessPackageMultipleChoiceQuestion`
+    AccessPackageMultipleChoiceQuestion(Box<AccessPackageMultipleChoiceQuestion>),
+    /// `microsoft.graph.accessPackageTextInputQuestion`
+    AccessPackageTextInputQuestion(Box<AccessPackageTextInputQuestion>),
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageQuestion {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AccessPackageQuestion(_) => AccessPackageQuestion::ODATA_TYPE,
+            Self::AccessPackageMultipleChoiceQuestion(_) => {
+                AccessPackageMultipleChoiceQuestion::ODATA_TYPE
+            }
+            Self::AccessPackageTextInputQuestion(_) => {
+                AccessPackageTextInputQuestion::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AccessPackageQuestion`] (or of an unknown derived type).
+    pub fn as_access_package_question(&self) -> Option<&AccessPackageQuestion> {
+        match self {
+            Self::AccessPackageQuestion(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl Default for AnyAccessPackageQuestion {
+    fn default() -> Self {
+        Self::AccessPackageQuestion(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageQuestion> for AnyAccessPackageQuestion {
+    fn from(value: AccessPackageQuestion) -> Self {
+        Self::AccessPackageQuestion(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AnyAccessPackageQuestion {
+    /// The value if it is a [`AnyAccessPackageQuestion::AccessPackageMultipleChoiceQuestion`] variant.
+    pub fn as_access_package_multiple_choice_question(
+        &self,
+    ) -> Option<&AccessPackageMultipleChoiceQuestion> {
+        match self {
+            Self::AccessPackageMultipleChoiceQuestion(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessPackageQuestion::AccessPackageTextInputQuestion`] variant.
+    pub fn as_access_package_text_input_question(
+        &self,
+    ) -> Option<&AccessPackageTextInputQuestion> {
+        match self {
+            Self::AccessPackageTextInputQuestion(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageMultipleChoiceQuestion> for AnyAccessPackageQuestion {
+    fn from(value: AccessPackageMultipleChoiceQuestion) -> Self {
+        Self::AccessPackageMultipleChoiceQuestion(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl From<AccessPackageTextInputQuestion> for AnyAccessPackageQuestion {
+    fn from(value: AccessPackageTextInputQuestion) -> Self {
+        Self::AccessPackageTextInputQuestion(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AnyAccessPackageQuestion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AccessPackageQuestion(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AccessPackageMultipleChoiceQuestion(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessPackageMultipleChoiceQuestion::ODATA_TYPE),
+                    )
+            }
+            Self::AccessPackageTextInputQuestion(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessPackageTextInputQuestion::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AnyAccessPackageQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.accessPackageMultipleChoiceQuestion"
+            | "graph.accessPackageMultipleChoiceQuestion" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessPackageMultipleChoiceQuestion)
+            }
+            "microsoft.graph.accessPackageTextInputQuestion"
+            | "graph.accessPackageTextInputQuestion" => {
+                serde_json::from_value(value).map(Self::AccessPackageTextInputQuestion)
+            }
+            _ => serde_json::from_value(value).map(Self::AccessPackageQuestion),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// CSDL complex type `microsoft.graph.accessPackageTextInputQuestion`; base type `microsoft.graph.accessPackageQuestion`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageTextInputQuestion {
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub id: Option<String>,
+    /// Property `isRequired`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub is_required: Option<bool>,
+    /// Property `sequence`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub sequence: Option<i32>,
+    /// Property `text`: `microsoft.graph.accessPackageLocalizedContent`.
+    /// Inherited from `microsoft.graph.accessPackageQuestion`.
+    pub text: Option<AccessPackageLocalizedContent>,
+    /// Property `isSingleLineQuestion`: `Edm.Boolean`.
+    pub is_single_line_question: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_package")]
+impl serde::Serialize for AccessPackageTextInputQuestion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageTextInputQuestion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageTextInputQuestion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isRequired", &self.is_required);
+        object.property("sequence", &self.sequence);
+        object.property("text", &self.text);
+        object.property("isSingleLineQuestion", &self.is_single_line_question);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl<'de> serde::Deserialize<'de> for AccessPackageTextInputQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageTextInputQuestion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
+            "text" => read_nullable(map, key, &mut self.text, extra),
+            "isSingleLineQuestion" => {
+                read_lenient(map, key, &mut self.is_single_line_question, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_package")]
+impl AccessPackageTextInputQuestion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_package")]
+/// The properties of [`AccessPackageTextInputQuestion`] by wire name, each a [`Field<AccessPackageTextInputQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageTextInputQuestion::set_null`].
+pub enum AccessPackageTextInputQuestionField {}
+
+#[cfg(feature = "_access_package")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageTextInputQuestionField {
+    /// `id`
+    pub const Id: model::Field<AccessPackageTextInputQuestion> = model::Field::new("id");
+    /// `isRequired`
+    pub const IsRequired: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
+        "isRequired",
+    );
+    /// `sequence`
+    pub const Sequence: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
+        "sequence",
+    );
+    /// `text`
+    pub const Text: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
+        "text",
+    );
+    /// `isSingleLineQuestion`
+    pub const IsSingleLineQuestion: model::Field<AccessPackageTextInputQuestion> = model::Field::new(
+        "isSingleLineQuestion",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageTextInputQuestion>] = &[
+        Self::Id,
+        Self::IsRequired,
+        Self::Sequence,
+        Self::Text,
+        Self::IsSingleLineQuestion,
+    ];
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL complex type `microsoft.graph.accessReviewRecommendationInsightSetting`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewRecommendationInsightSetting {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for AccessReviewRecommendationInsightSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl AccessReviewRecommendationInsightSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecommendationInsightSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -48,8 +591,8 @@ impl AccessAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AccessAction {
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -57,8 +600,9 @@ impl<'de> serde::Deserialize<'de> for AccessAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for AccessAction {
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewRecommendationInsightSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -73,31 +617,37 @@ impl graph_odata_runtime::model::ODataObject for AccessAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageAnswerChoice`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.callEndedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAnswerChoice {
-    /// Property `actualValue`: `Edm.String`.
-    pub actual_value: Option<String>,
-    /// Property `displayValue`: `microsoft.graph.accessPackageLocalizedContent`.
-    pub display_value: Option<AccessPackageLocalizedContent>,
+pub struct CallEndedEventMessageDetail {
+    /// Property `callDuration`: `Edm.Duration`.
+    pub call_duration: Option<edm::Duration>,
+    /// Property `callEventType`: `microsoft.graph.teamworkCallEventType`.
+    pub call_event_type: Option<TeamworkCallEventType>,
+    /// Property `callId`: `Edm.String`.
+    pub call_id: Option<String>,
+    /// Property `callParticipants`: `Collection(microsoft.graph.callParticipantInfo)`.
+    pub call_participants: Option<Vec<CallParticipantInfo>>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAnswerChoice {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for CallEndedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAnswerChoice {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallEndedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswerChoice";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callEndedEventMessageDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -110,14 +660,17 @@ impl AccessPackageAnswerChoice {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("actualValue", &self.actual_value);
-        object.property("displayValue", &self.display_value);
+        object.property("callDuration", &self.call_duration);
+        object.property("callEventType", &self.call_event_type);
+        object.property("callId", &self.call_id);
+        object.property("callParticipants", &self.call_participants);
+        object.property("initiator", &self.initiator);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAnswerChoice {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for CallEndedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -125,8 +678,8 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerChoice {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for CallEndedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -135,8 +688,13 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerChoice {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "actualValue" => read_lenient(map, key, &mut self.actual_value, extra),
-            "displayValue" => read_nullable(map, key, &mut self.display_value, extra),
+            "callDuration" => read_lenient(map, key, &mut self.call_duration, extra),
+            "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
+            "callId" => read_lenient(map, key, &mut self.call_id, extra),
+            "callParticipants" => {
+                read_nullable(map, key, &mut self.call_participants, extra)
+            }
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
             _ => Ok(false),
         }
     }
@@ -147,8 +705,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAnswerChoice {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallEndedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -158,53 +716,78 @@ impl AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageAnswerChoice`] by wire name, each a [`Field<AccessPackageAnswerChoice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswerChoice::set_null`].
-pub enum AccessPackageAnswerChoiceField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`CallEndedEventMessageDetail`] by wire name, each a [`Field<CallEndedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallEndedEventMessageDetail::set_null`].
+pub enum CallEndedEventMessageDetailField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageAnswerChoiceField {
-    /// `actualValue`
-    pub const ActualValue: model::Field<AccessPackageAnswerChoice> = model::Field::new(
-        "actualValue",
+impl CallEndedEventMessageDetailField {
+    /// `callDuration`
+    pub const CallDuration: model::Field<CallEndedEventMessageDetail> = model::Field::new(
+        "callDuration",
     );
-    /// `displayValue`
-    pub const DisplayValue: model::Field<AccessPackageAnswerChoice> = model::Field::new(
-        "displayValue",
+    /// `callEventType`
+    pub const CallEventType: model::Field<CallEndedEventMessageDetail> = model::Field::new(
+        "callEventType",
+    );
+    /// `callId`
+    pub const CallId: model::Field<CallEndedEventMessageDetail> = model::Field::new(
+        "callId",
+    );
+    /// `callParticipants`
+    pub const CallParticipants: model::Field<CallEndedEventMessageDetail> = model::Field::new(
+        "callParticipants",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<CallEndedEventMessageDetail> = model::Field::new(
+        "initiator",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAnswerChoice>] = &[
-        Self::ActualValue,
-        Self::DisplayValue,
+    pub const ALL: &'static [model::Field<CallEndedEventMessageDetail>] = &[
+        Self::CallDuration,
+        Self::CallEventType,
+        Self::CallId,
+        Self::CallParticipants,
+        Self::Initiator,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageLocalizedContent`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.callRecordingEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageLocalizedContent {
-    /// Property `defaultText`: `Edm.String`.
-    pub default_text: Option<String>,
-    /// Property `localizedTexts`: `Collection(microsoft.graph.accessPackageLocalizedText)`.
-    pub localized_texts: Option<Vec<AccessPackageLocalizedText>>,
+pub struct CallRecordingEventMessageDetail {
+    /// Property `callId`: `Edm.String`.
+    pub call_id: Option<String>,
+    /// Property `callRecordingDisplayName`: `Edm.String`.
+    pub call_recording_display_name: Option<String>,
+    /// Property `callRecordingDuration`: `Edm.Duration`.
+    pub call_recording_duration: Option<edm::Duration>,
+    /// Property `callRecordingStatus`: `microsoft.graph.callRecordingStatus`.
+    pub call_recording_status: Option<CallRecordingStatus>,
+    /// Property `callRecordingUrl`: `Edm.String`.
+    pub call_recording_url: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `meetingOrganizer`: `microsoft.graph.identitySet`.
+    pub meeting_organizer: Option<AnyIdentitySet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageLocalizedContent {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for CallRecordingEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageLocalizedContent {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallRecordingEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageLocalizedContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecordingEventMessageDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -217,14 +800,19 @@ impl AccessPackageLocalizedContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("defaultText", &self.default_text);
-        object.property("localizedTexts", &self.localized_texts);
+        object.property("callId", &self.call_id);
+        object.property("callRecordingDisplayName", &self.call_recording_display_name);
+        object.property("callRecordingDuration", &self.call_recording_duration);
+        object.property("callRecordingStatus", &self.call_recording_status);
+        object.property("callRecordingUrl", &self.call_recording_url);
+        object.property("initiator", &self.initiator);
+        object.property("meetingOrganizer", &self.meeting_organizer);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedContent {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for CallRecordingEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -232,8 +820,8 @@ impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedContent {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedContent {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for CallRecordingEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -242,8 +830,23 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedContent {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "defaultText" => read_lenient(map, key, &mut self.default_text, extra),
-            "localizedTexts" => read_nullable(map, key, &mut self.localized_texts, extra),
+            "callId" => read_lenient(map, key, &mut self.call_id, extra),
+            "callRecordingDisplayName" => {
+                read_lenient(map, key, &mut self.call_recording_display_name, extra)
+            }
+            "callRecordingDuration" => {
+                read_lenient(map, key, &mut self.call_recording_duration, extra)
+            }
+            "callRecordingStatus" => {
+                read_nullable(map, key, &mut self.call_recording_status, extra)
+            }
+            "callRecordingUrl" => {
+                read_lenient(map, key, &mut self.call_recording_url, extra)
+            }
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "meetingOrganizer" => {
+                read_nullable(map, key, &mut self.meeting_organizer, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -254,8 +857,8 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedContent {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageLocalizedContent {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallRecordingEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -265,53 +868,80 @@ impl AccessPackageLocalizedContent {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageLocalizedContent`] by wire name, each a [`Field<AccessPackageLocalizedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageLocalizedContent::set_null`].
-pub enum AccessPackageLocalizedContentField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`CallRecordingEventMessageDetail`] by wire name, each a [`Field<CallRecordingEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRecordingEventMessageDetail::set_null`].
+pub enum CallRecordingEventMessageDetailField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AccessPackageLocalizedContentField {
-    /// `defaultText`
-    pub const DefaultText: model::Field<AccessPackageLocalizedContent> = model::Field::new(
-        "defaultText",
+impl CallRecordingEventMessageDetailField {
+    /// `callId`
+    pub const CallId: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "callId",
     );
-    /// `localizedTexts`
-    pub const LocalizedTexts: model::Field<AccessPackageLocalizedContent> = model::Field::new(
-        "localizedTexts",
+    /// `callRecordingDisplayName`
+    pub const CallRecordingDisplayName: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "callRecordingDisplayName",
+    );
+    /// `callRecordingDuration`
+    pub const CallRecordingDuration: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "callRecordingDuration",
+    );
+    /// `callRecordingStatus`
+    pub const CallRecordingStatus: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "callRecordingStatus",
+    );
+    /// `callRecordingUrl`
+    pub const CallRecordingUrl: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "callRecordingUrl",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `meetingOrganizer`
+    pub const MeetingOrganizer: model::Field<CallRecordingEventMessageDetail> = model::Field::new(
+        "meetingOrganizer",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageLocalizedContent>] = &[
-        Self::DefaultText,
-        Self::LocalizedTexts,
+    pub const ALL: &'static [model::Field<CallRecordingEventMessageDetail>] = &[
+        Self::CallId,
+        Self::CallRecordingDisplayName,
+        Self::CallRecordingDuration,
+        Self::CallRecordingStatus,
+        Self::CallRecordingUrl,
+        Self::Initiator,
+        Self::MeetingOrganizer,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.accessPackageLocalizedText`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.callStartedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageLocalizedText {
-    /// Property `languageCode`: `Edm.String`.
-    pub language_code: Option<String>,
-    /// Property `text`: `Edm.String`.
-    pub text: Option<String>,
+pub struct CallStartedEventMessageDetail {
+    /// Property `callEventType`: `microsoft.graph.teamworkCallEventType`.
+    pub call_event_type: Option<TeamworkCallEventType>,
+    /// Property `callId`: `Edm.String`.
+    pub call_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageLocalizedText {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for CallStartedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageLocalizedText {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallStartedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageLocalizedText";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callStartedEventMessageDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -324,14 +954,15 @@ impl AccessPackageLocalizedText {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("languageCode", &self.language_code);
-        object.property("text", &self.text);
+        object.property("callEventType", &self.call_event_type);
+        object.property("callId", &self.call_id);
+        object.property("initiator", &self.initiator);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedText {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for CallStartedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -339,116 +970,8 @@ impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedText {
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedText {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "languageCode" => read_lenient(map, key, &mut self.language_code, extra),
-            "text" => read_lenient(map, key, &mut self.text, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageLocalizedText {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageLocalizedText`] by wire name, each a [`Field<AccessPackageLocalizedText>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageLocalizedText::set_null`].
-pub enum AccessPackageLocalizedTextField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageLocalizedTextField {
-    /// `languageCode`
-    pub const LanguageCode: model::Field<AccessPackageLocalizedText> = model::Field::new(
-        "languageCode",
-    );
-    /// `text`
-    pub const Text: model::Field<AccessPackageLocalizedText> = model::Field::new("text");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageLocalizedText>] = &[
-        Self::LanguageCode,
-        Self::Text,
-    ];
-}
-
-#[cfg(feature = "_add_in")]
-/// CSDL complex type `microsoft.graph.addIn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddIn {
-    /// Property `id`: `Edm.Guid`.
-    pub id: Option<edm::Guid>,
-    /// Property `properties`: `Collection(microsoft.graph.keyValue)`, not nullable.
-    pub properties: Option<Vec<KeyValue>>,
-    /// Property `type`: `Edm.String`, not nullable.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_in")]
-impl serde::Serialize for AddIn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl AddIn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addIn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl<'de> serde::Deserialize<'de> for AddIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl graph_odata_runtime::model::ODataObject for AddIn {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for CallStartedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -457,9 +980,9 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_nullable(map, key, &mut self.properties, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
+            "callId" => read_lenient(map, key, &mut self.call_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
             _ => Ok(false),
         }
     }
@@ -470,8 +993,8 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
     }
 }
 
-#[cfg(feature = "_add_in")]
-impl AddIn {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallStartedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -481,51 +1004,60 @@ impl AddIn {
     }
 }
 
-#[cfg(feature = "_add_in")]
-/// The properties of [`AddIn`] by wire name, each a [`Field<AddIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
-pub enum AddInField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`CallStartedEventMessageDetail`] by wire name, each a [`Field<CallStartedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallStartedEventMessageDetail::set_null`].
+pub enum CallStartedEventMessageDetailField {}
 
-#[cfg(feature = "_add_in")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AddInField {
-    /// `id`
-    pub const Id: model::Field<AddIn> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<AddIn> = model::Field::new("properties");
-    /// `type`
-    pub const Type: model::Field<AddIn> = model::Field::new("type");
+impl CallStartedEventMessageDetailField {
+    /// `callEventType`
+    pub const CallEventType: model::Field<CallStartedEventMessageDetail> = model::Field::new(
+        "callEventType",
+    );
+    /// `callId`
+    pub const CallId: model::Field<CallStartedEventMessageDetail> = model::Field::new(
+        "callId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<CallStartedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AddIn>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::Type,
+    pub const ALL: &'static [model::Field<CallStartedEventMessageDetail>] = &[
+        Self::CallEventType,
+        Self::CallId,
+        Self::Initiator,
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.callTranscriptEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    /// Inherited from `microsoft.graph.validatingDomains`.
-    pub root_domains: Option<RootDomains>,
+pub struct CallTranscriptEventMessageDetail {
+    /// Property `callId`: `Edm.String`.
+    pub call_id: Option<String>,
+    /// Property `callTranscriptICalUid`: `Edm.String`.
+    pub call_transcript_i_cal_uid: Option<String>,
+    /// Property `meetingOrganizer`: `microsoft.graph.identitySet`.
+    pub meeting_organizer: Option<AnyIdentitySet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AllDomains {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for CallTranscriptEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AllDomains {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallTranscriptEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callTranscriptEventMessageDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -538,13 +1070,15 @@ impl AllDomains {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("rootDomains", &self.root_domains);
+        object.property("callId", &self.call_id);
+        object.property("callTranscriptICalUid", &self.call_transcript_i_cal_uid);
+        object.property("meetingOrganizer", &self.meeting_organizer);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AllDomains {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for CallTranscriptEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -552,8 +1086,1059 @@ impl<'de> serde::Deserialize<'de> for AllDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AllDomains {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for CallTranscriptEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "callId" => read_lenient(map, key, &mut self.call_id, extra),
+            "callTranscriptICalUid" => {
+                read_lenient(map, key, &mut self.call_transcript_i_cal_uid, extra)
+            }
+            "meetingOrganizer" => {
+                read_nullable(map, key, &mut self.meeting_organizer, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl CallTranscriptEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`CallTranscriptEventMessageDetail`] by wire name, each a [`Field<CallTranscriptEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallTranscriptEventMessageDetail::set_null`].
+pub enum CallTranscriptEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl CallTranscriptEventMessageDetailField {
+    /// `callId`
+    pub const CallId: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
+        "callId",
+    );
+    /// `callTranscriptICalUid`
+    pub const CallTranscriptICalUid: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
+        "callTranscriptICalUid",
+    );
+    /// `meetingOrganizer`
+    pub const MeetingOrganizer: model::Field<CallTranscriptEventMessageDetail> = model::Field::new(
+        "meetingOrganizer",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CallTranscriptEventMessageDetail>] = &[
+        Self::CallId,
+        Self::CallTranscriptICalUid,
+        Self::MeetingOrganizer,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelAddedEventMessageDetail {
+    /// Property `channelDisplayName`: `Edm.String`.
+    pub channel_display_name: Option<String>,
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelAddedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelAddedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelAddedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelDisplayName", &self.channel_display_name);
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelAddedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChannelAddedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelDisplayName" => {
+                read_lenient(map, key, &mut self.channel_display_name, extra)
+            }
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelAddedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelAddedEventMessageDetail`] by wire name, each a [`Field<ChannelAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelAddedEventMessageDetail::set_null`].
+pub enum ChannelAddedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelAddedEventMessageDetailField {
+    /// `channelDisplayName`
+    pub const ChannelDisplayName: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
+        "channelDisplayName",
+    );
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
+        "channelId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelAddedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelAddedEventMessageDetail>] = &[
+        Self::ChannelDisplayName,
+        Self::ChannelId,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelDeletedEventMessageDetail {
+    /// Property `channelDisplayName`: `Edm.String`.
+    pub channel_display_name: Option<String>,
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelDeletedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelDeletedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDeletedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelDisplayName", &self.channel_display_name);
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelDeletedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChannelDeletedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelDisplayName" => {
+                read_lenient(map, key, &mut self.channel_display_name, extra)
+            }
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelDeletedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelDeletedEventMessageDetail`] by wire name, each a [`Field<ChannelDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDeletedEventMessageDetail::set_null`].
+pub enum ChannelDeletedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelDeletedEventMessageDetailField {
+    /// `channelDisplayName`
+    pub const ChannelDisplayName: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
+        "channelDisplayName",
+    );
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
+        "channelId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelDeletedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelDeletedEventMessageDetail>] = &[
+        Self::ChannelDisplayName,
+        Self::ChannelId,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelDescriptionUpdatedEventMessageDetail {
+    /// Property `channelDescription`: `Edm.String`.
+    pub channel_description: Option<String>,
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelDescriptionUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelDescriptionUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDescriptionUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelDescription", &self.channel_description);
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelDescriptionUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for ChannelDescriptionUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelDescription" => {
+                read_lenient(map, key, &mut self.channel_description, extra)
+            }
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelDescriptionUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<ChannelDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDescriptionUpdatedEventMessageDetail::set_null`].
+pub enum ChannelDescriptionUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelDescriptionUpdatedEventMessageDetailField {
+    /// `channelDescription`
+    pub const ChannelDescription: model::Field<
+        ChannelDescriptionUpdatedEventMessageDetail,
+    > = model::Field::new("channelDescription");
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelDescriptionUpdatedEventMessageDetail> = model::Field::new(
+        "channelId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelDescriptionUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ChannelDescriptionUpdatedEventMessageDetail,
+    >] = &[Self::ChannelDescription, Self::ChannelId, Self::Initiator];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelRenamedEventMessageDetail {
+    /// Property `channelDisplayName`: `Edm.String`.
+    pub channel_display_name: Option<String>,
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelRenamedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelRenamedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelRenamedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelDisplayName", &self.channel_display_name);
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelRenamedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChannelRenamedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelDisplayName" => {
+                read_lenient(map, key, &mut self.channel_display_name, extra)
+            }
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelRenamedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelRenamedEventMessageDetail`] by wire name, each a [`Field<ChannelRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelRenamedEventMessageDetail::set_null`].
+pub enum ChannelRenamedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelRenamedEventMessageDetailField {
+    /// `channelDisplayName`
+    pub const ChannelDisplayName: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
+        "channelDisplayName",
+    );
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
+        "channelId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelRenamedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelRenamedEventMessageDetail>] = &[
+        Self::ChannelDisplayName,
+        Self::ChannelId,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelSetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelSetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSetAsFavoriteByDefaultEventMessageDetail::set_null`].
+pub enum ChannelSetAsFavoriteByDefaultEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelSetAsFavoriteByDefaultEventMessageDetailField {
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelSetAsFavoriteByDefaultEventMessageDetail> = model::Field::new(
+        "channelId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelSetAsFavoriteByDefaultEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ChannelSetAsFavoriteByDefaultEventMessageDetail,
+    >] = &[Self::ChannelId, Self::Initiator];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelSharingUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSharingUpdatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `ownerTeamId`: `Edm.String`.
+    pub owner_team_id: Option<String>,
+    /// Property `ownerTenantId`: `Edm.String`.
+    pub owner_tenant_id: Option<String>,
+    /// Property `sharedChannelId`: `Edm.String`.
+    pub shared_channel_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelSharingUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelSharingUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSharingUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("ownerTeamId", &self.owner_team_id);
+        object.property("ownerTenantId", &self.owner_tenant_id);
+        object.property("sharedChannelId", &self.shared_channel_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelSharingUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for ChannelSharingUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "ownerTeamId" => read_lenient(map, key, &mut self.owner_team_id, extra),
+            "ownerTenantId" => read_lenient(map, key, &mut self.owner_tenant_id, extra),
+            "sharedChannelId" => {
+                read_lenient(map, key, &mut self.shared_channel_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelSharingUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelSharingUpdatedEventMessageDetail`] by wire name, each a [`Field<ChannelSharingUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSharingUpdatedEventMessageDetail::set_null`].
+pub enum ChannelSharingUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelSharingUpdatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `ownerTeamId`
+    pub const OwnerTeamId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
+        "ownerTeamId",
+    );
+    /// `ownerTenantId`
+    pub const OwnerTenantId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
+        "ownerTenantId",
+    );
+    /// `sharedChannelId`
+    pub const SharedChannelId: model::Field<ChannelSharingUpdatedEventMessageDetail> = model::Field::new(
+        "sharedChannelId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelSharingUpdatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::OwnerTeamId,
+        Self::OwnerTenantId,
+        Self::SharedChannelId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelId", &self.channel_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelUnsetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail::set_null`].
+pub enum ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {
+    /// `channelId`
+    pub const ChannelId: model::Field<
+        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
+    > = model::Field::new("channelId");
+    /// `initiator`
+    pub const Initiator: model::Field<
+        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
+    > = model::Field::new("initiator");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
+    >] = &[Self::ChannelId, Self::Initiator];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatRenamedEventMessageDetail {
+    /// Property `chatDisplayName`: `Edm.String`.
+    pub chat_display_name: Option<String>,
+    /// Property `chatId`: `Edm.String`.
+    pub chat_id: Option<String>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatRenamedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatRenamedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatRenamedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("chatDisplayName", &self.chat_display_name);
+        object.property("chatId", &self.chat_id);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatRenamedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "chatDisplayName" => {
+                read_lenient(map, key, &mut self.chat_display_name, extra)
+            }
+            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatRenamedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatRenamedEventMessageDetail`] by wire name, each a [`Field<ChatRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatRenamedEventMessageDetail::set_null`].
+pub enum ChatRenamedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatRenamedEventMessageDetailField {
+    /// `chatDisplayName`
+    pub const ChatDisplayName: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
+        "chatDisplayName",
+    );
+    /// `chatId`
+    pub const ChatId: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
+        "chatId",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<ChatRenamedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatRenamedEventMessageDetail>] = &[
+        Self::ChatDisplayName,
+        Self::ChatId,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.conditionalAccessPolicyDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessPolicyDetail {
+    /// Property `conditions`: `microsoft.graph.conditionalAccessConditionSet`, not nullable.
+    pub conditions: Option<ConditionalAccessConditionSet>,
+    /// Property `grantControls`: `microsoft.graph.conditionalAccessGrantControls`.
+    pub grant_controls: Option<ConditionalAccessGrantControls>,
+    /// Property `sessionControls`: `microsoft.graph.conditionalAccessSessionControls`.
+    pub session_controls: Option<ConditionalAccessSessionControls>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for ConditionalAccessPolicyDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl ConditionalAccessPolicyDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicyDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("conditions", &self.conditions);
+        object.property("grantControls", &self.grant_controls);
+        object.property("sessionControls", &self.session_controls);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -562,127 +2147,11 @@ impl graph_odata_runtime::model::ODataObject for AllDomains {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AllDomains {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
-pub enum AllDomainsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl AllDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<AllDomains> = model::Field::new("rootDomains");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllDomains>] = &[Self::RootDomains];
-}
-
-#[cfg(feature = "_app_role")]
-/// CSDL complex type `microsoft.graph.appRole`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppRole {
-    /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
-    pub allowed_member_types: Option<Vec<String>>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.Guid`, not nullable.
-    pub id: Option<edm::Guid>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `origin`: `Edm.String`.
-    pub origin: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_role")]
-impl serde::Serialize for AppRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl AppRole {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedMemberTypes", &self.allowed_member_types);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("origin", &self.origin);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl<'de> serde::Deserialize<'de> for AppRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl graph_odata_runtime::model::ODataObject for AppRole {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedMemberTypes" => {
-                read_lenient(map, key, &mut self.allowed_member_types, extra)
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "grantControls" => read_nullable(map, key, &mut self.grant_controls, extra),
+            "sessionControls" => {
+                read_nullable(map, key, &mut self.session_controls, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "origin" => read_lenient(map, key, &mut self.origin, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -693,8 +2162,8 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
     }
 }
 
-#[cfg(feature = "_app_role")]
-impl AppRole {
+#[cfg(feature = "_agent_id_risk_level")]
+impl ConditionalAccessPolicyDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -704,66 +2173,60 @@ impl AppRole {
     }
 }
 
-#[cfg(feature = "_app_role")]
-/// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
-pub enum AppRoleField {}
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`ConditionalAccessPolicyDetail`] by wire name, each a [`Field<ConditionalAccessPolicyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicyDetail::set_null`].
+pub enum ConditionalAccessPolicyDetailField {}
 
-#[cfg(feature = "_app_role")]
+#[cfg(feature = "_agent_id_risk_level")]
 #[allow(non_upper_case_globals)]
-impl AppRoleField {
-    /// `allowedMemberTypes`
-    pub const AllowedMemberTypes: model::Field<AppRole> = model::Field::new(
-        "allowedMemberTypes",
+impl ConditionalAccessPolicyDetailField {
+    /// `conditions`
+    pub const Conditions: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "conditions",
     );
-    /// `description`
-    pub const Description: model::Field<AppRole> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<AppRole> = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<AppRole> = model::Field::new("id");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<AppRole> = model::Field::new("isEnabled");
-    /// `origin`
-    pub const Origin: model::Field<AppRole> = model::Field::new("origin");
-    /// `value`
-    pub const Value: model::Field<AppRole> = model::Field::new("value");
+    /// `grantControls`
+    pub const GrantControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "grantControls",
+    );
+    /// `sessionControls`
+    pub const SessionControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "sessionControls",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppRole>] = &[
-        Self::AllowedMemberTypes,
-        Self::Description,
-        Self::DisplayName,
-        Self::Id,
-        Self::IsEnabled,
-        Self::Origin,
-        Self::Value,
+    pub const ALL: &'static [model::Field<ConditionalAccessPolicyDetail>] = &[
+        Self::Conditions,
+        Self::GrantControls,
+        Self::SessionControls,
     ];
 }
 
-#[cfg(feature = "_assigned_license")]
-/// CSDL complex type `microsoft.graph.assignedLicense`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssignedLicense {
-    /// Property `disabledPlans`: `Collection(Edm.Guid)`, not nullable.
-    pub disabled_plans: Option<Vec<edm::Guid>>,
-    /// Property `skuId`: `Edm.Guid`.
-    pub sku_id: Option<edm::Guid>,
+pub struct ConversationMemberRoleUpdatedEventMessageDetail {
+    /// Property `conversationMemberRoles`: `Collection(Edm.String)`.
+    pub conversation_member_roles: Option<Vec<String>>,
+    /// Property `conversationMemberUser`: `microsoft.graph.teamworkUserIdentity`.
+    pub conversation_member_user: Option<TeamworkUserIdentity>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_license")]
-impl serde::Serialize for AssignedLicense {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl AssignedLicense {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ConversationMemberRoleUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -776,14 +2239,15 @@ impl AssignedLicense {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("disabledPlans", &self.disabled_plans);
-        object.property("skuId", &self.sku_id);
+        object.property("conversationMemberRoles", &self.conversation_member_roles);
+        object.property("conversationMemberUser", &self.conversation_member_user);
+        object.property("initiator", &self.initiator);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl<'de> serde::Deserialize<'de> for AssignedLicense {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -791,125 +2255,9 @@ impl<'de> serde::Deserialize<'de> for AssignedLicense {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl graph_odata_runtime::model::ODataObject for AssignedLicense {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "disabledPlans" => read_lenient(map, key, &mut self.disabled_plans, extra),
-            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl AssignedLicense {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-/// The properties of [`AssignedLicense`] by wire name, each a [`Field<AssignedLicense>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLicense::set_null`].
-pub enum AssignedLicenseField {}
-
-#[cfg(feature = "_assigned_license")]
-#[allow(non_upper_case_globals)]
-impl AssignedLicenseField {
-    /// `disabledPlans`
-    pub const DisabledPlans: model::Field<AssignedLicense> = model::Field::new(
-        "disabledPlans",
-    );
-    /// `skuId`
-    pub const SkuId: model::Field<AssignedLicense> = model::Field::new("skuId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssignedLicense>] = &[
-        Self::DisabledPlans,
-        Self::SkuId,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.automaticRepliesSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AutomaticRepliesSetting {
-    /// Property `externalAudience`: `microsoft.graph.externalAudienceScope`.
-    pub external_audience: Option<ExternalAudienceScope>,
-    /// Property `externalReplyMessage`: `Edm.String`.
-    pub external_reply_message: Option<String>,
-    /// Property `internalReplyMessage`: `Edm.String`.
-    pub internal_reply_message: Option<String>,
-    /// Property `scheduledEndDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_end_date_time: Option<DateTimeTimeZone>,
-    /// Property `scheduledStartDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_start_date_time: Option<DateTimeTimeZone>,
-    /// Property `status`: `microsoft.graph.automaticRepliesStatus`.
-    pub status: Option<AutomaticRepliesStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for AutomaticRepliesSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl AutomaticRepliesSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("externalAudience", &self.external_audience);
-        object.property("externalReplyMessage", &self.external_reply_message);
-        object.property("internalReplyMessage", &self.internal_reply_message);
-        object.property("scheduledEndDateTime", &self.scheduled_end_date_time);
-        object.property("scheduledStartDateTime", &self.scheduled_start_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for ConversationMemberRoleUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -918,22 +2266,13 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "externalAudience" => {
-                read_nullable(map, key, &mut self.external_audience, extra)
+            "conversationMemberRoles" => {
+                read_lenient(map, key, &mut self.conversation_member_roles, extra)
             }
-            "externalReplyMessage" => {
-                read_lenient(map, key, &mut self.external_reply_message, extra)
+            "conversationMemberUser" => {
+                read_nullable(map, key, &mut self.conversation_member_user, extra)
             }
-            "internalReplyMessage" => {
-                read_lenient(map, key, &mut self.internal_reply_message, extra)
-            }
-            "scheduledEndDateTime" => {
-                read_nullable(map, key, &mut self.scheduled_end_date_time, extra)
-            }
-            "scheduledStartDateTime" => {
-                read_nullable(map, key, &mut self.scheduled_start_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
             _ => Ok(false),
         }
     }
@@ -944,8 +2283,8 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl AutomaticRepliesSetting {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ConversationMemberRoleUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -955,278 +2294,29 @@ impl AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`AutomaticRepliesSetting`] by wire name, each a [`Field<AutomaticRepliesSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesSetting::set_null`].
-pub enum AutomaticRepliesSettingField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ConversationMemberRoleUpdatedEventMessageDetail`] by wire name, each a [`Field<ConversationMemberRoleUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMemberRoleUpdatedEventMessageDetail::set_null`].
+pub enum ConversationMemberRoleUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AutomaticRepliesSettingField {
-    /// `externalAudience`
-    pub const ExternalAudience: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "externalAudience",
-    );
-    /// `externalReplyMessage`
-    pub const ExternalReplyMessage: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "externalReplyMessage",
-    );
-    /// `internalReplyMessage`
-    pub const InternalReplyMessage: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "internalReplyMessage",
-    );
-    /// `scheduledEndDateTime`
-    pub const ScheduledEndDateTime: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "scheduledEndDateTime",
-    );
-    /// `scheduledStartDateTime`
-    pub const ScheduledStartDateTime: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "scheduledStartDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<AutomaticRepliesSetting> = model::Field::new(
-        "status",
+impl ConversationMemberRoleUpdatedEventMessageDetailField {
+    /// `conversationMemberRoles`
+    pub const ConversationMemberRoles: model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    > = model::Field::new("conversationMemberRoles");
+    /// `conversationMemberUser`
+    pub const ConversationMemberUser: model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    > = model::Field::new("conversationMemberUser");
+    /// `initiator`
+    pub const Initiator: model::Field<ConversationMemberRoleUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AutomaticRepliesSetting>] = &[
-        Self::ExternalAudience,
-        Self::ExternalReplyMessage,
-        Self::InternalReplyMessage,
-        Self::ScheduledEndDateTime,
-        Self::ScheduledStartDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.cloudRealtimeCommunicationInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudRealtimeCommunicationInfo {
-    /// Property `isSipEnabled`: `Edm.Boolean`.
-    pub is_sip_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for CloudRealtimeCommunicationInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl CloudRealtimeCommunicationInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudRealtimeCommunicationInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isSipEnabled", &self.is_sip_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for CloudRealtimeCommunicationInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for CloudRealtimeCommunicationInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isSipEnabled" => read_lenient(map, key, &mut self.is_sip_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl CloudRealtimeCommunicationInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`CloudRealtimeCommunicationInfo`] by wire name, each a [`Field<CloudRealtimeCommunicationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudRealtimeCommunicationInfo::set_null`].
-pub enum CloudRealtimeCommunicationInfoField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl CloudRealtimeCommunicationInfoField {
-    /// `isSipEnabled`
-    pub const IsSipEnabled: model::Field<CloudRealtimeCommunicationInfo> = model::Field::new(
-        "isSipEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudRealtimeCommunicationInfo>] = &[
-        Self::IsSipEnabled,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.corsConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CorsConfiguration {
-    /// Property `allowedHeaders`: `Collection(Edm.String)`.
-    pub allowed_headers: Option<Vec<String>>,
-    /// Property `allowedMethods`: `Collection(Edm.String)`.
-    pub allowed_methods: Option<Vec<String>>,
-    /// Property `allowedOrigins`: `Collection(Edm.String)`.
-    pub allowed_origins: Option<Vec<String>>,
-    /// Property `maxAgeInSeconds`: `Edm.Int32`.
-    pub max_age_in_seconds: Option<i32>,
-    /// Property `resource`: `Edm.String`.
-    pub resource: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for CorsConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl CorsConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.corsConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedHeaders", &self.allowed_headers);
-        object.property("allowedMethods", &self.allowed_methods);
-        object.property("allowedOrigins", &self.allowed_origins);
-        object.property("maxAgeInSeconds", &self.max_age_in_seconds);
-        object.property("resource", &self.resource);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for CorsConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedHeaders" => read_lenient(map, key, &mut self.allowed_headers, extra),
-            "allowedMethods" => read_lenient(map, key, &mut self.allowed_methods, extra),
-            "allowedOrigins" => read_lenient(map, key, &mut self.allowed_origins, extra),
-            "maxAgeInSeconds" => {
-                read_lenient(map, key, &mut self.max_age_in_seconds, extra)
-            }
-            "resource" => read_lenient(map, key, &mut self.resource, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl CorsConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`CorsConfiguration`] by wire name, each a [`Field<CorsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
-pub enum CorsConfigurationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl CorsConfigurationField {
-    /// `allowedHeaders`
-    pub const AllowedHeaders: model::Field<CorsConfiguration> = model::Field::new(
-        "allowedHeaders",
-    );
-    /// `allowedMethods`
-    pub const AllowedMethods: model::Field<CorsConfiguration> = model::Field::new(
-        "allowedMethods",
-    );
-    /// `allowedOrigins`
-    pub const AllowedOrigins: model::Field<CorsConfiguration> = model::Field::new(
-        "allowedOrigins",
-    );
-    /// `maxAgeInSeconds`
-    pub const MaxAgeInSeconds: model::Field<CorsConfiguration> = model::Field::new(
-        "maxAgeInSeconds",
-    );
-    /// `resource`
-    pub const Resource: model::Field<CorsConfiguration> = model::Field::new("resource");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CorsConfiguration>] = &[
-        Self::AllowedHeaders,
-        Self::AllowedMethods,
-        Self::AllowedOrigins,
-        Self::MaxAgeInSeconds,
-        Self::Resource,
-    ];
+    pub const ALL: &'static [model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
 }
 
 #[cfg(feature = "_policies")]
@@ -1339,15 +2429,13 @@ impl CrossTenantAccessPolicyB2bSettingField {
 }
 
 #[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
+/// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTargetConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyInboundTrust {
-    /// Property `isCompliantDeviceAccepted`: `Edm.Boolean`.
-    pub is_compliant_device_accepted: Option<bool>,
-    /// Property `isHybridAzureADJoinedDeviceAccepted`: `Edm.Boolean`.
-    pub is_hybrid_azure_ad_joined_device_accepted: Option<bool>,
-    /// Property `isMfaAccepted`: `Edm.Boolean`.
-    pub is_mfa_accepted: Option<bool>,
+pub struct CrossTenantAccessPolicyTargetConfiguration {
+    /// Property `accessType`: `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`.
+    pub access_type: Option<CrossTenantAccessPolicyTargetConfigurationAccessType>,
+    /// Property `targets`: `Collection(microsoft.graph.crossTenantAccessPolicyTarget)`.
+    pub targets: Option<Vec<CrossTenantAccessPolicyTarget>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1355,16 +2443,16 @@ pub struct CrossTenantAccessPolicyInboundTrust {
 }
 
 #[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyInboundTrust {
+impl serde::Serialize for CrossTenantAccessPolicyTargetConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyInboundTrust {
+impl CrossTenantAccessPolicyTargetConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyInboundTrust";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTargetConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1377,249 +2465,14 @@ impl CrossTenantAccessPolicyInboundTrust {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isCompliantDeviceAccepted", &self.is_compliant_device_accepted);
-        object
-            .property(
-                "isHybridAzureADJoinedDeviceAccepted",
-                &self.is_hybrid_azure_ad_joined_device_accepted,
-            );
-        object.property("isMfaAccepted", &self.is_mfa_accepted);
+        object.property("accessType", &self.access_type);
+        object.property("targets", &self.targets);
         object.end()
     }
 }
 
 #[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundTrust {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isCompliantDeviceAccepted" => {
-                read_lenient(map, key, &mut self.is_compliant_device_accepted, extra)
-            }
-            "isHybridAzureADJoinedDeviceAccepted" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_hybrid_azure_ad_joined_device_accepted,
-                    extra,
-                )
-            }
-            "isMfaAccepted" => read_lenient(map, key, &mut self.is_mfa_accepted, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyInboundTrust {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyInboundTrust`] by wire name, each a [`Field<CrossTenantAccessPolicyInboundTrust>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyInboundTrust::set_null`].
-pub enum CrossTenantAccessPolicyInboundTrustField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyInboundTrustField {
-    /// `isCompliantDeviceAccepted`
-    pub const IsCompliantDeviceAccepted: model::Field<
-        CrossTenantAccessPolicyInboundTrust,
-    > = model::Field::new("isCompliantDeviceAccepted");
-    /// `isHybridAzureADJoinedDeviceAccepted`
-    pub const IsHybridAzureAdJoinedDeviceAccepted: model::Field<
-        CrossTenantAccessPolicyInboundTrust,
-    > = model::Field::new("isHybridAzureADJoinedDeviceAccepted");
-    /// `isMfaAccepted`
-    pub const IsMfaAccepted: model::Field<CrossTenantAccessPolicyInboundTrust> = model::Field::new(
-        "isMfaAccepted",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossTenantAccessPolicyInboundTrust>] = &[
-        Self::IsCompliantDeviceAccepted,
-        Self::IsHybridAzureAdJoinedDeviceAccepted,
-        Self::IsMfaAccepted,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.decisionItemPrincipalResourceMembership`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DecisionItemPrincipalResourceMembership {
-    /// Property `membershipType`: `microsoft.graph.decisionItemPrincipalResourceMembershipType`, not nullable.
-    pub membership_type: Option<DecisionItemPrincipalResourceMembershipType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for DecisionItemPrincipalResourceMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl DecisionItemPrincipalResourceMembership {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.decisionItemPrincipalResourceMembership";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("membershipType", &self.membership_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for DecisionItemPrincipalResourceMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for DecisionItemPrincipalResourceMembership {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "membershipType" => read_nullable(map, key, &mut self.membership_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl DecisionItemPrincipalResourceMembership {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`DecisionItemPrincipalResourceMembership`] by wire name, each a [`Field<DecisionItemPrincipalResourceMembership>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DecisionItemPrincipalResourceMembership::set_null`].
-pub enum DecisionItemPrincipalResourceMembershipField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl DecisionItemPrincipalResourceMembershipField {
-    /// `membershipType`
-    pub const MembershipType: model::Field<DecisionItemPrincipalResourceMembership> = model::Field::new(
-        "membershipType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DecisionItemPrincipalResourceMembership>] = &[
-        Self::MembershipType,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
-    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
-    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
-    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
-    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-    pub primary_identity_provider_precedence_order: Option<
-        Vec<B2bIdentityProvidersType>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl DefaultInvitationRedemptionIdentityProviderConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
-        object
-            .property(
-                "primaryIdentityProviderPrecedenceOrder",
-                &self.primary_identity_provider_precedence_order,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de>
-for DefaultInvitationRedemptionIdentityProviderConfiguration {
+impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1629,7 +2482,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
 
 #[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
-for DefaultInvitationRedemptionIdentityProviderConfiguration {
+for CrossTenantAccessPolicyTargetConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1638,17 +2491,8 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "fallbackIdentityProvider" => {
-                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
-            }
-            "primaryIdentityProviderPrecedenceOrder" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.primary_identity_provider_precedence_order,
-                    extra,
-                )
-            }
+            "accessType" => read_nullable(map, key, &mut self.access_type, extra),
+            "targets" => read_nullable(map, key, &mut self.targets, extra),
             _ => Ok(false),
         }
     }
@@ -1660,7 +2504,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
 }
 
 #[cfg(feature = "_policies")]
-impl DefaultInvitationRedemptionIdentityProviderConfiguration {
+impl CrossTenantAccessPolicyTargetConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1671,175 +2515,50 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
 }
 
 #[cfg(feature = "_policies")]
-/// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
-pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
+/// The properties of [`CrossTenantAccessPolicyTargetConfiguration`] by wire name, each a [`Field<CrossTenantAccessPolicyTargetConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTargetConfiguration::set_null`].
+pub enum CrossTenantAccessPolicyTargetConfigurationField {}
 
 #[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
-    /// `fallbackIdentityProvider`
-    pub const FallbackIdentityProvider: model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("fallbackIdentityProvider");
-    /// `primaryIdentityProviderPrecedenceOrder`
-    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.defaultSharingLink`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefaultSharingLink {
-    /// Property `defaultToExistingAccess`: `Edm.Boolean`.
-    pub default_to_existing_access: Option<bool>,
-    /// Property `role`: `microsoft.graph.sharingRole`.
-    pub role: Option<SharingRole>,
-    /// Property `scope`: `microsoft.graph.sharingScope`.
-    pub scope: Option<SharingScope>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for DefaultSharingLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DefaultSharingLink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultSharingLink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultToExistingAccess", &self.default_to_existing_access);
-        object.property("role", &self.role);
-        object.property("scope", &self.scope);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DefaultSharingLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DefaultSharingLink {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultToExistingAccess" => {
-                read_lenient(map, key, &mut self.default_to_existing_access, extra)
-            }
-            "role" => read_nullable(map, key, &mut self.role, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DefaultSharingLink {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`DefaultSharingLink`] by wire name, each a [`Field<DefaultSharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultSharingLink::set_null`].
-pub enum DefaultSharingLinkField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl DefaultSharingLinkField {
-    /// `defaultToExistingAccess`
-    pub const DefaultToExistingAccess: model::Field<DefaultSharingLink> = model::Field::new(
-        "defaultToExistingAccess",
+impl CrossTenantAccessPolicyTargetConfigurationField {
+    /// `accessType`
+    pub const AccessType: model::Field<CrossTenantAccessPolicyTargetConfiguration> = model::Field::new(
+        "accessType",
     );
-    /// `role`
-    pub const Role: model::Field<DefaultSharingLink> = model::Field::new("role");
-    /// `scope`
-    pub const Scope: model::Field<DefaultSharingLink> = model::Field::new("scope");
+    /// `targets`
+    pub const Targets: model::Field<CrossTenantAccessPolicyTargetConfiguration> = model::Field::new(
+        "targets",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DefaultSharingLink>] = &[
-        Self::DefaultToExistingAccess,
-        Self::Role,
-        Self::Scope,
+    pub const ALL: &'static [model::Field<CrossTenantAccessPolicyTargetConfiguration>] = &[
+        Self::AccessType,
+        Self::Targets,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.driveItemAccessOperationsViewpoint`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.crossTenantGroupSyncInbound`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveItemAccessOperationsViewpoint {
-    /// Property `canComment`: `Edm.Boolean`.
-    pub can_comment: Option<bool>,
-    /// Property `canCreateFile`: `Edm.Boolean`.
-    pub can_create_file: Option<bool>,
-    /// Property `canCreateFolder`: `Edm.Boolean`.
-    pub can_create_folder: Option<bool>,
-    /// Property `canDelete`: `Edm.Boolean`.
-    pub can_delete: Option<bool>,
-    /// Property `canDownload`: `Edm.Boolean`.
-    pub can_download: Option<bool>,
-    /// Property `canRead`: `Edm.Boolean`.
-    pub can_read: Option<bool>,
-    /// Property `canUpdate`: `Edm.Boolean`.
-    pub can_update: Option<bool>,
+pub struct CrossTenantGroupSyncInbound {
+    /// Property `isSyncAllowed`: `Edm.Boolean`, not nullable.
+    pub is_sync_allowed: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for DriveItemAccessOperationsViewpoint {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantGroupSyncInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl DriveItemAccessOperationsViewpoint {
+#[cfg(feature = "_policies")]
+impl CrossTenantGroupSyncInbound {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemAccessOperationsViewpoint";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantGroupSyncInbound";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1852,19 +2571,13 @@ impl DriveItemAccessOperationsViewpoint {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("canComment", &self.can_comment);
-        object.property("canCreateFile", &self.can_create_file);
-        object.property("canCreateFolder", &self.can_create_folder);
-        object.property("canDelete", &self.can_delete);
-        object.property("canDownload", &self.can_download);
-        object.property("canRead", &self.can_read);
-        object.property("canUpdate", &self.can_update);
+        object.property("isSyncAllowed", &self.is_sync_allowed);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DriveItemAccessOperationsViewpoint {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for CrossTenantGroupSyncInbound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1872,8 +2585,8 @@ impl<'de> serde::Deserialize<'de> for DriveItemAccessOperationsViewpoint {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DriveItemAccessOperationsViewpoint {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for CrossTenantGroupSyncInbound {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1882,15 +2595,7 @@ impl graph_odata_runtime::model::ODataObject for DriveItemAccessOperationsViewpo
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "canComment" => read_lenient(map, key, &mut self.can_comment, extra),
-            "canCreateFile" => read_lenient(map, key, &mut self.can_create_file, extra),
-            "canCreateFolder" => {
-                read_lenient(map, key, &mut self.can_create_folder, extra)
-            }
-            "canDelete" => read_lenient(map, key, &mut self.can_delete, extra),
-            "canDownload" => read_lenient(map, key, &mut self.can_download, extra),
-            "canRead" => read_lenient(map, key, &mut self.can_read, extra),
-            "canUpdate" => read_lenient(map, key, &mut self.can_update, extra),
+            "isSyncAllowed" => read_lenient(map, key, &mut self.is_sync_allowed, extra),
             _ => Ok(false),
         }
     }
@@ -1901,8 +2606,8 @@ impl graph_odata_runtime::model::ODataObject for DriveItemAccessOperationsViewpo
     }
 }
 
-#[cfg(feature = "_json")]
-impl DriveItemAccessOperationsViewpoint {
+#[cfg(feature = "_policies")]
+impl CrossTenantGroupSyncInbound {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1912,78 +2617,46 @@ impl DriveItemAccessOperationsViewpoint {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`DriveItemAccessOperationsViewpoint`] by wire name, each a [`Field<DriveItemAccessOperationsViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemAccessOperationsViewpoint::set_null`].
-pub enum DriveItemAccessOperationsViewpointField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`CrossTenantGroupSyncInbound`] by wire name, each a [`Field<CrossTenantGroupSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantGroupSyncInbound::set_null`].
+pub enum CrossTenantGroupSyncInboundField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl DriveItemAccessOperationsViewpointField {
-    /// `canComment`
-    pub const CanComment: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canComment",
-    );
-    /// `canCreateFile`
-    pub const CanCreateFile: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canCreateFile",
-    );
-    /// `canCreateFolder`
-    pub const CanCreateFolder: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canCreateFolder",
-    );
-    /// `canDelete`
-    pub const CanDelete: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canDelete",
-    );
-    /// `canDownload`
-    pub const CanDownload: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canDownload",
-    );
-    /// `canRead`
-    pub const CanRead: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canRead",
-    );
-    /// `canUpdate`
-    pub const CanUpdate: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
-        "canUpdate",
+impl CrossTenantGroupSyncInboundField {
+    /// `isSyncAllowed`
+    pub const IsSyncAllowed: model::Field<CrossTenantGroupSyncInbound> = model::Field::new(
+        "isSyncAllowed",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveItemAccessOperationsViewpoint>] = &[
-        Self::CanComment,
-        Self::CanCreateFile,
-        Self::CanCreateFolder,
-        Self::CanDelete,
-        Self::CanDownload,
-        Self::CanRead,
-        Self::CanUpdate,
+    pub const ALL: &'static [model::Field<CrossTenantGroupSyncInbound>] = &[
+        Self::IsSyncAllowed,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.driveItemViewpoint`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.crossTenantUserSyncInbound`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveItemViewpoint {
-    /// Property `accessOperations`: `microsoft.graph.driveItemAccessOperationsViewpoint`.
-    pub access_operations: Option<DriveItemAccessOperationsViewpoint>,
-    /// Property `sharing`: `microsoft.graph.sharingViewpoint`.
-    pub sharing: Option<SharingViewpoint>,
+pub struct CrossTenantUserSyncInbound {
+    /// Property `isSyncAllowed`: `Edm.Boolean`.
+    pub is_sync_allowed: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for DriveItemViewpoint {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantUserSyncInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl DriveItemViewpoint {
+#[cfg(feature = "_policies")]
+impl CrossTenantUserSyncInbound {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemViewpoint";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantUserSyncInbound";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1996,14 +2669,13 @@ impl DriveItemViewpoint {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("accessOperations", &self.access_operations);
-        object.property("sharing", &self.sharing);
+        object.property("isSyncAllowed", &self.is_sync_allowed);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DriveItemViewpoint {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2011,8 +2683,213 @@ impl<'de> serde::Deserialize<'de> for DriveItemViewpoint {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DriveItemViewpoint {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isSyncAllowed" => read_lenient(map, key, &mut self.is_sync_allowed, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl CrossTenantUserSyncInbound {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`CrossTenantUserSyncInbound`] by wire name, each a [`Field<CrossTenantUserSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantUserSyncInbound::set_null`].
+pub enum CrossTenantUserSyncInboundField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl CrossTenantUserSyncInboundField {
+    /// `isSyncAllowed`
+    pub const IsSyncAllowed: model::Field<CrossTenantUserSyncInbound> = model::Field::new(
+        "isSyncAllowed",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CrossTenantUserSyncInbound>] = &[
+        Self::IsSyncAllowed,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.currentLabel`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CurrentLabel {
+    /// Property `applicationMode`: `microsoft.graph.applicationMode`.
+    pub application_mode: Option<ApplicationMode>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for CurrentLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl CurrentLabel {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.currentLabel";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("applicationMode", &self.application_mode);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for CurrentLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for CurrentLabel {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "applicationMode" => {
+                read_nullable(map, key, &mut self.application_mode, extra)
+            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl CurrentLabel {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`CurrentLabel`] by wire name, each a [`Field<CurrentLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CurrentLabel::set_null`].
+pub enum CurrentLabelField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl CurrentLabelField {
+    /// `applicationMode`
+    pub const ApplicationMode: model::Field<CurrentLabel> = model::Field::new(
+        "applicationMode",
+    );
+    /// `id`
+    pub const Id: model::Field<CurrentLabel> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CurrentLabel>] = &[
+        Self::ApplicationMode,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.detectedSensitiveContentWrapper`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetectedSensitiveContentWrapper {
+    /// Property `classification`: `Collection(microsoft.graph.detectedSensitiveContent)`.
+    pub classification: Option<Vec<AnyDetectedSensitiveContent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for DetectedSensitiveContentWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContentWrapper {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.detectedSensitiveContentWrapper";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("classification", &self.classification);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for DetectedSensitiveContentWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for DetectedSensitiveContentWrapper {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2021,10 +2898,7 @@ impl graph_odata_runtime::model::ODataObject for DriveItemViewpoint {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "accessOperations" => {
-                read_nullable(map, key, &mut self.access_operations, extra)
-            }
-            "sharing" => read_nullable(map, key, &mut self.sharing, extra),
+            "classification" => read_nullable(map, key, &mut self.classification, extra),
             _ => Ok(false),
         }
     }
@@ -2035,8 +2909,8 @@ impl graph_odata_runtime::model::ODataObject for DriveItemViewpoint {
     }
 }
 
-#[cfg(feature = "_json")]
-impl DriveItemViewpoint {
+#[cfg(feature = "_add_footer")]
+impl DetectedSensitiveContentWrapper {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2046,65 +2920,52 @@ impl DriveItemViewpoint {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`DriveItemViewpoint`] by wire name, each a [`Field<DriveItemViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemViewpoint::set_null`].
-pub enum DriveItemViewpointField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`DetectedSensitiveContentWrapper`] by wire name, each a [`Field<DetectedSensitiveContentWrapper>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetectedSensitiveContentWrapper::set_null`].
+pub enum DetectedSensitiveContentWrapperField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl DriveItemViewpointField {
-    /// `accessOperations`
-    pub const AccessOperations: model::Field<DriveItemViewpoint> = model::Field::new(
-        "accessOperations",
+impl DetectedSensitiveContentWrapperField {
+    /// `classification`
+    pub const Classification: model::Field<DetectedSensitiveContentWrapper> = model::Field::new(
+        "classification",
     );
-    /// `sharing`
-    pub const Sharing: model::Field<DriveItemViewpoint> = model::Field::new("sharing");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveItemViewpoint>] = &[
-        Self::AccessOperations,
-        Self::Sharing,
+    pub const ALL: &'static [model::Field<DetectedSensitiveContentWrapper>] = &[
+        Self::Classification,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.educationalActivityDetail`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.directSharingAbilities`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationalActivityDetail {
-    /// Property `abbreviation`: `Edm.String`.
-    pub abbreviation: Option<String>,
-    /// Property `activities`: `Edm.String`.
-    pub activities: Option<String>,
-    /// Property `awards`: `Edm.String`.
-    pub awards: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `fieldsOfStudy`: `Edm.String`.
-    pub fields_of_study: Option<String>,
-    /// Property `grade`: `Edm.String`.
-    pub grade: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
+pub struct DirectSharingAbilities {
+    /// Property `addExistingExternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub add_existing_external_users: Option<SharingOperationStatus>,
+    /// Property `addInternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub add_internal_users: Option<SharingOperationStatus>,
+    /// Property `addNewExternalUsers`: `microsoft.graph.sharingOperationStatus`.
+    pub add_new_external_users: Option<SharingOperationStatus>,
+    /// Property `requestGrantAccess`: `microsoft.graph.sharingOperationStatus`.
+    pub request_grant_access: Option<SharingOperationStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for EducationalActivityDetail {
+#[cfg(feature = "_json")]
+impl serde::Serialize for DirectSharingAbilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl EducationalActivityDetail {
+#[cfg(feature = "_json")]
+impl DirectSharingAbilities {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivityDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directSharingAbilities";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2117,389 +2978,16 @@ impl EducationalActivityDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("abbreviation", &self.abbreviation);
-        object.property("activities", &self.activities);
-        object.property("awards", &self.awards);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("fieldsOfStudy", &self.fields_of_study);
-        object.property("grade", &self.grade);
-        object.property("notes", &self.notes);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for EducationalActivityDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for EducationalActivityDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "abbreviation" => read_lenient(map, key, &mut self.abbreviation, extra),
-            "activities" => read_lenient(map, key, &mut self.activities, extra),
-            "awards" => read_lenient(map, key, &mut self.awards, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fieldsOfStudy" => read_lenient(map, key, &mut self.fields_of_study, extra),
-            "grade" => read_lenient(map, key, &mut self.grade, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl EducationalActivityDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`EducationalActivityDetail`] by wire name, each a [`Field<EducationalActivityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivityDetail::set_null`].
-pub enum EducationalActivityDetailField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl EducationalActivityDetailField {
-    /// `abbreviation`
-    pub const Abbreviation: model::Field<EducationalActivityDetail> = model::Field::new(
-        "abbreviation",
-    );
-    /// `activities`
-    pub const Activities: model::Field<EducationalActivityDetail> = model::Field::new(
-        "activities",
-    );
-    /// `awards`
-    pub const Awards: model::Field<EducationalActivityDetail> = model::Field::new(
-        "awards",
-    );
-    /// `description`
-    pub const Description: model::Field<EducationalActivityDetail> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<EducationalActivityDetail> = model::Field::new(
-        "displayName",
-    );
-    /// `fieldsOfStudy`
-    pub const FieldsOfStudy: model::Field<EducationalActivityDetail> = model::Field::new(
-        "fieldsOfStudy",
-    );
-    /// `grade`
-    pub const Grade: model::Field<EducationalActivityDetail> = model::Field::new(
-        "grade",
-    );
-    /// `notes`
-    pub const Notes: model::Field<EducationalActivityDetail> = model::Field::new(
-        "notes",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<EducationalActivityDetail> = model::Field::new(
-        "webUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationalActivityDetail>] = &[
-        Self::Abbreviation,
-        Self::Activities,
-        Self::Awards,
-        Self::Description,
-        Self::DisplayName,
-        Self::FieldsOfStudy,
-        Self::Grade,
-        Self::Notes,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnumeratedDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    /// Inherited from `microsoft.graph.validatingDomains`.
-    pub root_domains: Option<RootDomains>,
-    /// Property `domainNames`: `Collection(Edm.String)`, not nullable.
-    pub domain_names: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for EnumeratedDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl EnumeratedDomains {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("rootDomains", &self.root_domains);
-        object.property("domainNames", &self.domain_names);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
-            "domainNames" => read_lenient(map, key, &mut self.domain_names, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl EnumeratedDomains {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
-pub enum EnumeratedDomainsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl EnumeratedDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<EnumeratedDomains> = model::Field::new(
-        "rootDomains",
-    );
-    /// `domainNames`
-    pub const DomainNames: model::Field<EnumeratedDomains> = model::Field::new(
-        "domainNames",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnumeratedDomains>] = &[
-        Self::RootDomains,
-        Self::DomainNames,
-    ];
-}
-
-#[cfg(feature = "_geo_coordinates")]
-/// CSDL complex type `microsoft.graph.geoCoordinates`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GeoCoordinates {
-    /// Property `altitude`: `Edm.Double`.
-    pub altitude: Option<f64>,
-    /// Property `latitude`: `Edm.Double`.
-    pub latitude: Option<f64>,
-    /// Property `longitude`: `Edm.Double`.
-    pub longitude: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl serde::Serialize for GeoCoordinates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl GeoCoordinates {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geoCoordinates";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("altitude", &self.altitude);
-        object.property("latitude", &self.latitude);
-        object.property("longitude", &self.longitude);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl<'de> serde::Deserialize<'de> for GeoCoordinates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
-            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
-            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl GeoCoordinates {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-/// The properties of [`GeoCoordinates`] by wire name, each a [`Field<GeoCoordinates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
-pub enum GeoCoordinatesField {}
-
-#[cfg(feature = "_geo_coordinates")]
-#[allow(non_upper_case_globals)]
-impl GeoCoordinatesField {
-    /// `altitude`
-    pub const Altitude: model::Field<GeoCoordinates> = model::Field::new("altitude");
-    /// `latitude`
-    pub const Latitude: model::Field<GeoCoordinates> = model::Field::new("latitude");
-    /// `longitude`
-    pub const Longitude: model::Field<GeoCoordinates> = model::Field::new("longitude");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GeoCoordinates>] = &[
-        Self::Altitude,
-        Self::Latitude,
-        Self::Longitude,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.incompleteData`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IncompleteData {
-    /// Property `missingDataBeforeDateTime`: `Edm.DateTimeOffset`.
-    pub missing_data_before_date_time: Option<edm::DateTimeOffset>,
-    /// Property `wasThrottled`: `Edm.Boolean`.
-    pub was_throttled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for IncompleteData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl IncompleteData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incompleteData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property("missingDataBeforeDateTime", &self.missing_data_before_date_time);
-        object.property("wasThrottled", &self.was_throttled);
+        object.property("addExistingExternalUsers", &self.add_existing_external_users);
+        object.property("addInternalUsers", &self.add_internal_users);
+        object.property("addNewExternalUsers", &self.add_new_external_users);
+        object.property("requestGrantAccess", &self.request_grant_access);
         object.end()
     }
 }
 
 #[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for IncompleteData {
+impl<'de> serde::Deserialize<'de> for DirectSharingAbilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2508,1411 +2996,7 @@ impl<'de> serde::Deserialize<'de> for IncompleteData {
 }
 
 #[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for IncompleteData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "missingDataBeforeDateTime" => {
-                read_lenient(map, key, &mut self.missing_data_before_date_time, extra)
-            }
-            "wasThrottled" => read_lenient(map, key, &mut self.was_throttled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl IncompleteData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`IncompleteData`] by wire name, each a [`Field<IncompleteData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncompleteData::set_null`].
-pub enum IncompleteDataField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl IncompleteDataField {
-    /// `missingDataBeforeDateTime`
-    pub const MissingDataBeforeDateTime: model::Field<IncompleteData> = model::Field::new(
-        "missingDataBeforeDateTime",
-    );
-    /// `wasThrottled`
-    pub const WasThrottled: model::Field<IncompleteData> = model::Field::new(
-        "wasThrottled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IncompleteData>] = &[
-        Self::MissingDataBeforeDateTime,
-        Self::WasThrottled,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.inferenceData`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InferenceData {
-    /// Property `confidenceScore`: `Edm.Double`.
-    pub confidence_score: Option<f64>,
-    /// Property `userHasVerifiedAccuracy`: `Edm.Boolean`.
-    pub user_has_verified_accuracy: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for InferenceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl InferenceData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("confidenceScore", &self.confidence_score);
-        object.property("userHasVerifiedAccuracy", &self.user_has_verified_accuracy);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for InferenceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for InferenceData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "confidenceScore" => {
-                read_lenient(map, key, &mut self.confidence_score, extra)
-            }
-            "userHasVerifiedAccuracy" => {
-                read_lenient(map, key, &mut self.user_has_verified_accuracy, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl InferenceData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`InferenceData`] by wire name, each a [`Field<InferenceData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceData::set_null`].
-pub enum InferenceDataField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl InferenceDataField {
-    /// `confidenceScore`
-    pub const ConfidenceScore: model::Field<InferenceData> = model::Field::new(
-        "confidenceScore",
-    );
-    /// `userHasVerifiedAccuracy`
-    pub const UserHasVerifiedAccuracy: model::Field<InferenceData> = model::Field::new(
-        "userHasVerifiedAccuracy",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InferenceData>] = &[
-        Self::ConfidenceScore,
-        Self::UserHasVerifiedAccuracy,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.institutionData`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InstitutionData {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `location`: `microsoft.graph.physicalAddress`.
-    pub location: Option<PhysicalAddress>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for InstitutionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl InstitutionData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.institutionData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("location", &self.location);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for InstitutionData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for InstitutionData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "location" => read_nullable(map, key, &mut self.location, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl InstitutionData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`InstitutionData`] by wire name, each a [`Field<InstitutionData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InstitutionData::set_null`].
-pub enum InstitutionDataField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl InstitutionDataField {
-    /// `description`
-    pub const Description: model::Field<InstitutionData> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<InstitutionData> = model::Field::new(
-        "displayName",
-    );
-    /// `location`
-    pub const Location: model::Field<InstitutionData> = model::Field::new("location");
-    /// `webUrl`
-    pub const WebUrl: model::Field<InstitutionData> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InstitutionData>] = &[
-        Self::Description,
-        Self::DisplayName,
-        Self::Location,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.kerberosSignOnSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct KerberosSignOnSettings {
-    /// Property `kerberosServicePrincipalName`: `Edm.String`.
-    pub kerberos_service_principal_name: Option<String>,
-    /// Property `kerberosSignOnMappingAttributeType`: `microsoft.graph.kerberosSignOnMappingAttributeType`.
-    pub kerberos_sign_on_mapping_attribute_type: Option<
-        KerberosSignOnMappingAttributeType,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for KerberosSignOnSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl KerberosSignOnSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.kerberosSignOnSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "kerberosServicePrincipalName",
-                &self.kerberos_service_principal_name,
-            );
-        object
-            .property(
-                "kerberosSignOnMappingAttributeType",
-                &self.kerberos_sign_on_mapping_attribute_type,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for KerberosSignOnSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "kerberosServicePrincipalName" => {
-                read_lenient(map, key, &mut self.kerberos_service_principal_name, extra)
-            }
-            "kerberosSignOnMappingAttributeType" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.kerberos_sign_on_mapping_attribute_type,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl KerberosSignOnSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`KerberosSignOnSettings`] by wire name, each a [`Field<KerberosSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
-pub enum KerberosSignOnSettingsField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl KerberosSignOnSettingsField {
-    /// `kerberosServicePrincipalName`
-    pub const KerberosServicePrincipalName: model::Field<KerberosSignOnSettings> = model::Field::new(
-        "kerberosServicePrincipalName",
-    );
-    /// `kerberosSignOnMappingAttributeType`
-    pub const KerberosSignOnMappingAttributeType: model::Field<KerberosSignOnSettings> = model::Field::new(
-        "kerberosSignOnMappingAttributeType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<KerberosSignOnSettings>] = &[
-        Self::KerberosServicePrincipalName,
-        Self::KerberosSignOnMappingAttributeType,
-    ];
-}
-
-#[cfg(feature = "_app_role")]
-/// CSDL complex type `microsoft.graph.keyCredential`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeyCredential {
-    /// Property `customKeyIdentifier`: `Edm.Binary`.
-    pub custom_key_identifier: Option<edm::Binary>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `key`: `Edm.Binary`.
-    pub key: Option<edm::Binary>,
-    /// Property `keyId`: `Edm.Guid`.
-    pub key_id: Option<edm::Guid>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `usage`: `Edm.String`.
-    pub usage: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_role")]
-impl serde::Serialize for KeyCredential {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl KeyCredential {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredential";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("customKeyIdentifier", &self.custom_key_identifier);
-        object.property("displayName", &self.display_name);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("key", &self.key);
-        object.property("keyId", &self.key_id);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("type", &self.r#type);
-        object.property("usage", &self.usage);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl<'de> serde::Deserialize<'de> for KeyCredential {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl graph_odata_runtime::model::ODataObject for KeyCredential {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "customKeyIdentifier" => {
-                read_lenient(map, key, &mut self.custom_key_identifier, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "usage" => read_lenient(map, key, &mut self.usage, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl KeyCredential {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_role")]
-/// The properties of [`KeyCredential`] by wire name, each a [`Field<KeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
-pub enum KeyCredentialField {}
-
-#[cfg(feature = "_app_role")]
-#[allow(non_upper_case_globals)]
-impl KeyCredentialField {
-    /// `customKeyIdentifier`
-    pub const CustomKeyIdentifier: model::Field<KeyCredential> = model::Field::new(
-        "customKeyIdentifier",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<KeyCredential> = model::Field::new(
-        "displayName",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<KeyCredential> = model::Field::new(
-        "endDateTime",
-    );
-    /// `key`
-    pub const Key: model::Field<KeyCredential> = model::Field::new("key");
-    /// `keyId`
-    pub const KeyId: model::Field<KeyCredential> = model::Field::new("keyId");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<KeyCredential> = model::Field::new(
-        "startDateTime",
-    );
-    /// `type`
-    pub const Type: model::Field<KeyCredential> = model::Field::new("type");
-    /// `usage`
-    pub const Usage: model::Field<KeyCredential> = model::Field::new("usage");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<KeyCredential>] = &[
-        Self::CustomKeyIdentifier,
-        Self::DisplayName,
-        Self::EndDateTime,
-        Self::Key,
-        Self::KeyId,
-        Self::StartDateTime,
-        Self::Type,
-        Self::Usage,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.localeInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocaleInfo {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `locale`: `Edm.String`.
-    pub locale: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for LocaleInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl LocaleInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("locale", &self.locale);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for LocaleInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for LocaleInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl LocaleInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`LocaleInfo`] by wire name, each a [`Field<LocaleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocaleInfo::set_null`].
-pub enum LocaleInfoField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl LocaleInfoField {
-    /// `displayName`
-    pub const DisplayName: model::Field<LocaleInfo> = model::Field::new("displayName");
-    /// `locale`
-    pub const Locale: model::Field<LocaleInfo> = model::Field::new("locale");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocaleInfo>] = &[
-        Self::DisplayName,
-        Self::Locale,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.mailboxSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailboxSettings {
-    /// Property `archiveFolder`: `Edm.String`.
-    pub archive_folder: Option<String>,
-    /// Property `automaticRepliesSetting`: `microsoft.graph.automaticRepliesSetting`.
-    pub automatic_replies_setting: Option<AutomaticRepliesSetting>,
-    /// Property `dateFormat`: `Edm.String`.
-    pub date_format: Option<String>,
-    /// Property `delegateMeetingMessageDeliveryOptions`: `microsoft.graph.delegateMeetingMessageDeliveryOptions`.
-    pub delegate_meeting_message_delivery_options: Option<
-        DelegateMeetingMessageDeliveryOptions,
-    >,
-    /// Property `language`: `microsoft.graph.localeInfo`.
-    pub language: Option<LocaleInfo>,
-    /// Property `timeFormat`: `Edm.String`.
-    pub time_format: Option<String>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Property `userPurpose`: `microsoft.graph.userPurpose`.
-    pub user_purpose: Option<UserPurpose>,
-    /// Property `workingHours`: `microsoft.graph.workingHours`.
-    pub working_hours: Option<WorkingHours>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for MailboxSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl MailboxSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("archiveFolder", &self.archive_folder);
-        object.property("automaticRepliesSetting", &self.automatic_replies_setting);
-        object.property("dateFormat", &self.date_format);
-        object
-            .property(
-                "delegateMeetingMessageDeliveryOptions",
-                &self.delegate_meeting_message_delivery_options,
-            );
-        object.property("language", &self.language);
-        object.property("timeFormat", &self.time_format);
-        object.property("timeZone", &self.time_zone);
-        object.property("userPurpose", &self.user_purpose);
-        object.property("workingHours", &self.working_hours);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for MailboxSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for MailboxSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "archiveFolder" => read_lenient(map, key, &mut self.archive_folder, extra),
-            "automaticRepliesSetting" => {
-                read_nullable(map, key, &mut self.automatic_replies_setting, extra)
-            }
-            "dateFormat" => read_lenient(map, key, &mut self.date_format, extra),
-            "delegateMeetingMessageDeliveryOptions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.delegate_meeting_message_delivery_options,
-                    extra,
-                )
-            }
-            "language" => read_nullable(map, key, &mut self.language, extra),
-            "timeFormat" => read_lenient(map, key, &mut self.time_format, extra),
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            "userPurpose" => read_nullable(map, key, &mut self.user_purpose, extra),
-            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl MailboxSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`MailboxSettings`] by wire name, each a [`Field<MailboxSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxSettings::set_null`].
-pub enum MailboxSettingsField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl MailboxSettingsField {
-    /// `archiveFolder`
-    pub const ArchiveFolder: model::Field<MailboxSettings> = model::Field::new(
-        "archiveFolder",
-    );
-    /// `automaticRepliesSetting`
-    pub const AutomaticRepliesSetting: model::Field<MailboxSettings> = model::Field::new(
-        "automaticRepliesSetting",
-    );
-    /// `dateFormat`
-    pub const DateFormat: model::Field<MailboxSettings> = model::Field::new(
-        "dateFormat",
-    );
-    /// `delegateMeetingMessageDeliveryOptions`
-    pub const DelegateMeetingMessageDeliveryOptions: model::Field<MailboxSettings> = model::Field::new(
-        "delegateMeetingMessageDeliveryOptions",
-    );
-    /// `language`
-    pub const Language: model::Field<MailboxSettings> = model::Field::new("language");
-    /// `timeFormat`
-    pub const TimeFormat: model::Field<MailboxSettings> = model::Field::new(
-        "timeFormat",
-    );
-    /// `timeZone`
-    pub const TimeZone: model::Field<MailboxSettings> = model::Field::new("timeZone");
-    /// `userPurpose`
-    pub const UserPurpose: model::Field<MailboxSettings> = model::Field::new(
-        "userPurpose",
-    );
-    /// `workingHours`
-    pub const WorkingHours: model::Field<MailboxSettings> = model::Field::new(
-        "workingHours",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailboxSettings>] = &[
-        Self::ArchiveFolder,
-        Self::AutomaticRepliesSetting,
-        Self::DateFormat,
-        Self::DelegateMeetingMessageDeliveryOptions,
-        Self::Language,
-        Self::TimeFormat,
-        Self::TimeZone,
-        Self::UserPurpose,
-        Self::WorkingHours,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.objectIdentity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ObjectIdentity {
-    /// Property `issuer`: `Edm.String`.
-    pub issuer: Option<String>,
-    /// Property `issuerAssignedId`: `Edm.String`.
-    pub issuer_assigned_id: Option<String>,
-    /// Property `signInType`: `Edm.String`.
-    pub sign_in_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for ObjectIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl ObjectIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("issuer", &self.issuer);
-        object.property("issuerAssignedId", &self.issuer_assigned_id);
-        object.property("signInType", &self.sign_in_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for ObjectIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
-            "issuerAssignedId" => {
-                read_lenient(map, key, &mut self.issuer_assigned_id, extra)
-            }
-            "signInType" => read_lenient(map, key, &mut self.sign_in_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl ObjectIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`ObjectIdentity`] by wire name, each a [`Field<ObjectIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectIdentity::set_null`].
-pub enum ObjectIdentityField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl ObjectIdentityField {
-    /// `issuer`
-    pub const Issuer: model::Field<ObjectIdentity> = model::Field::new("issuer");
-    /// `issuerAssignedId`
-    pub const IssuerAssignedId: model::Field<ObjectIdentity> = model::Field::new(
-        "issuerAssignedId",
-    );
-    /// `signInType`
-    pub const SignInType: model::Field<ObjectIdentity> = model::Field::new("signInType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ObjectIdentity>] = &[
-        Self::Issuer,
-        Self::IssuerAssignedId,
-        Self::SignInType,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
-///
-/// CSDL complex type `microsoft.graph.onPremisesApplicationSegment`.
-#[deprecated(note = "deprecated on 2023-06-01, planned removal on 2023-06-01")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesApplicationSegment {
-    /// Property `alternateUrl`: `Edm.String`.
-    pub alternate_url: Option<String>,
-    /// Property `corsConfigurations`: `Collection(microsoft.graph.corsConfiguration)`.
-    pub cors_configurations: Option<Vec<CorsConfiguration>>,
-    /// Property `externalUrl`: `Edm.String`.
-    pub external_url: Option<String>,
-    /// Property `internalUrl`: `Edm.String`.
-    pub internal_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for OnPremisesApplicationSegment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesApplicationSegment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesApplicationSegment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alternateUrl", &self.alternate_url);
-        object.property("corsConfigurations", &self.cors_configurations);
-        object.property("externalUrl", &self.external_url);
-        object.property("internalUrl", &self.internal_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for OnPremisesApplicationSegment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "alternateUrl" => read_lenient(map, key, &mut self.alternate_url, extra),
-            "corsConfigurations" => {
-                read_nullable(map, key, &mut self.cors_configurations, extra)
-            }
-            "externalUrl" => read_lenient(map, key, &mut self.external_url, extra),
-            "internalUrl" => read_lenient(map, key, &mut self.internal_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesApplicationSegment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`OnPremisesApplicationSegment`] by wire name, each a [`Field<OnPremisesApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
-pub enum OnPremisesApplicationSegmentField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl OnPremisesApplicationSegmentField {
-    /// `alternateUrl`
-    pub const AlternateUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
-        "alternateUrl",
-    );
-    /// `corsConfigurations`
-    pub const CorsConfigurations: model::Field<OnPremisesApplicationSegment> = model::Field::new(
-        "corsConfigurations",
-    );
-    /// `externalUrl`
-    pub const ExternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
-        "externalUrl",
-    );
-    /// `internalUrl`
-    pub const InternalUrl: model::Field<OnPremisesApplicationSegment> = model::Field::new(
-        "internalUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesApplicationSegment>] = &[
-        Self::AlternateUrl,
-        Self::CorsConfigurations,
-        Self::ExternalUrl,
-        Self::InternalUrl,
-    ];
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-/// CSDL complex type `microsoft.graph.onPremisesExtensionAttributes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesExtensionAttributes {
-    /// Property `extensionAttribute1`: `Edm.String`.
-    pub extension_attribute1: Option<String>,
-    /// Property `extensionAttribute10`: `Edm.String`.
-    pub extension_attribute10: Option<String>,
-    /// Property `extensionAttribute11`: `Edm.String`.
-    pub extension_attribute11: Option<String>,
-    /// Property `extensionAttribute12`: `Edm.String`.
-    pub extension_attribute12: Option<String>,
-    /// Property `extensionAttribute13`: `Edm.String`.
-    pub extension_attribute13: Option<String>,
-    /// Property `extensionAttribute14`: `Edm.String`.
-    pub extension_attribute14: Option<String>,
-    /// Property `extensionAttribute15`: `Edm.String`.
-    pub extension_attribute15: Option<String>,
-    /// Property `extensionAttribute2`: `Edm.String`.
-    pub extension_attribute2: Option<String>,
-    /// Property `extensionAttribute3`: `Edm.String`.
-    pub extension_attribute3: Option<String>,
-    /// Property `extensionAttribute4`: `Edm.String`.
-    pub extension_attribute4: Option<String>,
-    /// Property `extensionAttribute5`: `Edm.String`.
-    pub extension_attribute5: Option<String>,
-    /// Property `extensionAttribute6`: `Edm.String`.
-    pub extension_attribute6: Option<String>,
-    /// Property `extensionAttribute7`: `Edm.String`.
-    pub extension_attribute7: Option<String>,
-    /// Property `extensionAttribute8`: `Edm.String`.
-    pub extension_attribute8: Option<String>,
-    /// Property `extensionAttribute9`: `Edm.String`.
-    pub extension_attribute9: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-impl serde::Serialize for OnPremisesExtensionAttributes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-impl OnPremisesExtensionAttributes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesExtensionAttributes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("extensionAttribute1", &self.extension_attribute1);
-        object.property("extensionAttribute10", &self.extension_attribute10);
-        object.property("extensionAttribute11", &self.extension_attribute11);
-        object.property("extensionAttribute12", &self.extension_attribute12);
-        object.property("extensionAttribute13", &self.extension_attribute13);
-        object.property("extensionAttribute14", &self.extension_attribute14);
-        object.property("extensionAttribute15", &self.extension_attribute15);
-        object.property("extensionAttribute2", &self.extension_attribute2);
-        object.property("extensionAttribute3", &self.extension_attribute3);
-        object.property("extensionAttribute4", &self.extension_attribute4);
-        object.property("extensionAttribute5", &self.extension_attribute5);
-        object.property("extensionAttribute6", &self.extension_attribute6);
-        object.property("extensionAttribute7", &self.extension_attribute7);
-        object.property("extensionAttribute8", &self.extension_attribute8);
-        object.property("extensionAttribute9", &self.extension_attribute9);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "extensionAttribute1" => {
-                read_lenient(map, key, &mut self.extension_attribute1, extra)
-            }
-            "extensionAttribute10" => {
-                read_lenient(map, key, &mut self.extension_attribute10, extra)
-            }
-            "extensionAttribute11" => {
-                read_lenient(map, key, &mut self.extension_attribute11, extra)
-            }
-            "extensionAttribute12" => {
-                read_lenient(map, key, &mut self.extension_attribute12, extra)
-            }
-            "extensionAttribute13" => {
-                read_lenient(map, key, &mut self.extension_attribute13, extra)
-            }
-            "extensionAttribute14" => {
-                read_lenient(map, key, &mut self.extension_attribute14, extra)
-            }
-            "extensionAttribute15" => {
-                read_lenient(map, key, &mut self.extension_attribute15, extra)
-            }
-            "extensionAttribute2" => {
-                read_lenient(map, key, &mut self.extension_attribute2, extra)
-            }
-            "extensionAttribute3" => {
-                read_lenient(map, key, &mut self.extension_attribute3, extra)
-            }
-            "extensionAttribute4" => {
-                read_lenient(map, key, &mut self.extension_attribute4, extra)
-            }
-            "extensionAttribute5" => {
-                read_lenient(map, key, &mut self.extension_attribute5, extra)
-            }
-            "extensionAttribute6" => {
-                read_lenient(map, key, &mut self.extension_attribute6, extra)
-            }
-            "extensionAttribute7" => {
-                read_lenient(map, key, &mut self.extension_attribute7, extra)
-            }
-            "extensionAttribute8" => {
-                read_lenient(map, key, &mut self.extension_attribute8, extra)
-            }
-            "extensionAttribute9" => {
-                read_lenient(map, key, &mut self.extension_attribute9, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-impl OnPremisesExtensionAttributes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-/// The properties of [`OnPremisesExtensionAttributes`] by wire name, each a [`Field<OnPremisesExtensionAttributes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesExtensionAttributes::set_null`].
-pub enum OnPremisesExtensionAttributesField {}
-
-#[cfg(feature = "_on_premises_extension_attributes")]
-#[allow(non_upper_case_globals)]
-impl OnPremisesExtensionAttributesField {
-    /// `extensionAttribute1`
-    pub const ExtensionAttribute1: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute1",
-    );
-    /// `extensionAttribute10`
-    pub const ExtensionAttribute10: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute10",
-    );
-    /// `extensionAttribute11`
-    pub const ExtensionAttribute11: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute11",
-    );
-    /// `extensionAttribute12`
-    pub const ExtensionAttribute12: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute12",
-    );
-    /// `extensionAttribute13`
-    pub const ExtensionAttribute13: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute13",
-    );
-    /// `extensionAttribute14`
-    pub const ExtensionAttribute14: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute14",
-    );
-    /// `extensionAttribute15`
-    pub const ExtensionAttribute15: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute15",
-    );
-    /// `extensionAttribute2`
-    pub const ExtensionAttribute2: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute2",
-    );
-    /// `extensionAttribute3`
-    pub const ExtensionAttribute3: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute3",
-    );
-    /// `extensionAttribute4`
-    pub const ExtensionAttribute4: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute4",
-    );
-    /// `extensionAttribute5`
-    pub const ExtensionAttribute5: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute5",
-    );
-    /// `extensionAttribute6`
-    pub const ExtensionAttribute6: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute6",
-    );
-    /// `extensionAttribute7`
-    pub const ExtensionAttribute7: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute7",
-    );
-    /// `extensionAttribute8`
-    pub const ExtensionAttribute8: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute8",
-    );
-    /// `extensionAttribute9`
-    pub const ExtensionAttribute9: model::Field<OnPremisesExtensionAttributes> = model::Field::new(
-        "extensionAttribute9",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesExtensionAttributes>] = &[
-        Self::ExtensionAttribute1,
-        Self::ExtensionAttribute10,
-        Self::ExtensionAttribute11,
-        Self::ExtensionAttribute12,
-        Self::ExtensionAttribute13,
-        Self::ExtensionAttribute14,
-        Self::ExtensionAttribute15,
-        Self::ExtensionAttribute2,
-        Self::ExtensionAttribute3,
-        Self::ExtensionAttribute4,
-        Self::ExtensionAttribute5,
-        Self::ExtensionAttribute6,
-        Self::ExtensionAttribute7,
-        Self::ExtensionAttribute8,
-        Self::ExtensionAttribute9,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesPublishingSingleSignOn {
-    /// Property `kerberosSignOnSettings`: `microsoft.graph.kerberosSignOnSettings`.
-    pub kerberos_sign_on_settings: Option<KerberosSignOnSettings>,
-    /// Property `singleSignOnMode`: `microsoft.graph.singleSignOnMode`.
-    pub single_sign_on_mode: Option<SingleSignOnMode>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for OnPremisesPublishingSingleSignOn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesPublishingSingleSignOn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishingSingleSignOn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kerberosSignOnSettings", &self.kerberos_sign_on_settings);
-        object.property("singleSignOnMode", &self.single_sign_on_mode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for OnPremisesPublishingSingleSignOn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignOn {
+impl graph_odata_runtime::model::ODataObject for DirectSharingAbilities {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3921,11 +3005,17 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignO
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "kerberosSignOnSettings" => {
-                read_nullable(map, key, &mut self.kerberos_sign_on_settings, extra)
+            "addExistingExternalUsers" => {
+                read_nullable(map, key, &mut self.add_existing_external_users, extra)
             }
-            "singleSignOnMode" => {
-                read_nullable(map, key, &mut self.single_sign_on_mode, extra)
+            "addInternalUsers" => {
+                read_nullable(map, key, &mut self.add_internal_users, extra)
+            }
+            "addNewExternalUsers" => {
+                read_nullable(map, key, &mut self.add_new_external_users, extra)
+            }
+            "requestGrantAccess" => {
+                read_nullable(map, key, &mut self.request_grant_access, extra)
             }
             _ => Ok(false),
         }
@@ -3937,8 +3027,8 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignO
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesPublishingSingleSignOn {
+#[cfg(feature = "_json")]
+impl DirectSharingAbilities {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3948,32 +3038,2740 @@ impl OnPremisesPublishingSingleSignOn {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name, each a [`Field<OnPremisesPublishingSingleSignOn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
-pub enum OnPremisesPublishingSingleSignOnField {}
+#[cfg(feature = "_json")]
+/// The properties of [`DirectSharingAbilities`] by wire name, each a [`Field<DirectSharingAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectSharingAbilities::set_null`].
+pub enum DirectSharingAbilitiesField {}
 
-#[cfg(feature = "_allowed_tenants_audience")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl OnPremisesPublishingSingleSignOnField {
-    /// `kerberosSignOnSettings`
-    pub const KerberosSignOnSettings: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
-        "kerberosSignOnSettings",
+impl DirectSharingAbilitiesField {
+    /// `addExistingExternalUsers`
+    pub const AddExistingExternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
+        "addExistingExternalUsers",
     );
-    /// `singleSignOnMode`
-    pub const SingleSignOnMode: model::Field<OnPremisesPublishingSingleSignOn> = model::Field::new(
-        "singleSignOnMode",
+    /// `addInternalUsers`
+    pub const AddInternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
+        "addInternalUsers",
+    );
+    /// `addNewExternalUsers`
+    pub const AddNewExternalUsers: model::Field<DirectSharingAbilities> = model::Field::new(
+        "addNewExternalUsers",
+    );
+    /// `requestGrantAccess`
+    pub const RequestGrantAccess: model::Field<DirectSharingAbilities> = model::Field::new(
+        "requestGrantAccess",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesPublishingSingleSignOn>] = &[
-        Self::KerberosSignOnSettings,
-        Self::SingleSignOnMode,
+    pub const ALL: &'static [model::Field<DirectSharingAbilities>] = &[
+        Self::AddExistingExternalUsers,
+        Self::AddInternalUsers,
+        Self::AddNewExternalUsers,
+        Self::RequestGrantAccess,
+    ];
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.dlpPoliciesJobResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DlpPoliciesJobResult {
+    /// Property `matchingRules`: `Collection(microsoft.graph.matchingDlpRule)`.
+    pub matching_rules: Option<Vec<MatchingDlpRule>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for DlpPoliciesJobResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl DlpPoliciesJobResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpPoliciesJobResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("matchingRules", &self.matching_rules);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for DlpPoliciesJobResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for DlpPoliciesJobResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "matchingRules" => read_nullable(map, key, &mut self.matching_rules, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl DlpPoliciesJobResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// The properties of [`DlpPoliciesJobResult`] by wire name, each a [`Field<DlpPoliciesJobResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpPoliciesJobResult::set_null`].
+pub enum DlpPoliciesJobResultField {}
+
+#[cfg(feature = "_access_scope")]
+#[allow(non_upper_case_globals)]
+impl DlpPoliciesJobResultField {
+    /// `matchingRules`
+    pub const MatchingRules: model::Field<DlpPoliciesJobResult> = model::Field::new(
+        "matchingRules",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DlpPoliciesJobResult>] = &[
+        Self::MatchingRules,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.evaluateLabelJobResultGroup`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EvaluateLabelJobResultGroup {
+    /// Property `automatic`: `microsoft.graph.evaluateLabelJobResult`.
+    pub automatic: Option<EvaluateLabelJobResult>,
+    /// Property `recommended`: `microsoft.graph.evaluateLabelJobResult`.
+    pub recommended: Option<EvaluateLabelJobResult>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for EvaluateLabelJobResultGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl EvaluateLabelJobResultGroup {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelJobResultGroup";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("automatic", &self.automatic);
+        object.property("recommended", &self.recommended);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for EvaluateLabelJobResultGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for EvaluateLabelJobResultGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "automatic" => read_nullable(map, key, &mut self.automatic, extra),
+            "recommended" => read_nullable(map, key, &mut self.recommended, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl EvaluateLabelJobResultGroup {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`EvaluateLabelJobResultGroup`] by wire name, each a [`Field<EvaluateLabelJobResultGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelJobResultGroup::set_null`].
+pub enum EvaluateLabelJobResultGroupField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl EvaluateLabelJobResultGroupField {
+    /// `automatic`
+    pub const Automatic: model::Field<EvaluateLabelJobResultGroup> = model::Field::new(
+        "automatic",
+    );
+    /// `recommended`
+    pub const Recommended: model::Field<EvaluateLabelJobResultGroup> = model::Field::new(
+        "recommended",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EvaluateLabelJobResultGroup>] = &[
+        Self::Automatic,
+        Self::Recommended,
+    ];
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.evaluateLabelsAndPoliciesResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EvaluateLabelsAndPoliciesResult {
+    /// Property `classificationResult`: `microsoft.graph.detectedSensitiveContentWrapper`.
+    pub classification_result: Option<DetectedSensitiveContentWrapper>,
+    /// Property `dataLossPreventionPoliciesResult`: `microsoft.graph.dlpPoliciesJobResult`.
+    pub data_loss_prevention_policies_result: Option<DlpPoliciesJobResult>,
+    /// Property `sensitivityLabelsResult`: `microsoft.graph.evaluateLabelJobResultGroup`.
+    pub sensitivity_labels_result: Option<EvaluateLabelJobResultGroup>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for EvaluateLabelsAndPoliciesResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl EvaluateLabelsAndPoliciesResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelsAndPoliciesResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("classificationResult", &self.classification_result);
+        object
+            .property(
+                "dataLossPreventionPoliciesResult",
+                &self.data_loss_prevention_policies_result,
+            );
+        object.property("sensitivityLabelsResult", &self.sensitivity_labels_result);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "classificationResult" => {
+                read_nullable(map, key, &mut self.classification_result, extra)
+            }
+            "dataLossPreventionPoliciesResult" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.data_loss_prevention_policies_result,
+                    extra,
+                )
+            }
+            "sensitivityLabelsResult" => {
+                read_nullable(map, key, &mut self.sensitivity_labels_result, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl EvaluateLabelsAndPoliciesResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// The properties of [`EvaluateLabelsAndPoliciesResult`] by wire name, each a [`Field<EvaluateLabelsAndPoliciesResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelsAndPoliciesResult::set_null`].
+pub enum EvaluateLabelsAndPoliciesResultField {}
+
+#[cfg(feature = "_access_scope")]
+#[allow(non_upper_case_globals)]
+impl EvaluateLabelsAndPoliciesResultField {
+    /// `classificationResult`
+    pub const ClassificationResult: model::Field<EvaluateLabelsAndPoliciesResult> = model::Field::new(
+        "classificationResult",
+    );
+    /// `dataLossPreventionPoliciesResult`
+    pub const DataLossPreventionPoliciesResult: model::Field<
+        EvaluateLabelsAndPoliciesResult,
+    > = model::Field::new("dataLossPreventionPoliciesResult");
+    /// `sensitivityLabelsResult`
+    pub const SensitivityLabelsResult: model::Field<EvaluateLabelsAndPoliciesResult> = model::Field::new(
+        "sensitivityLabelsResult",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EvaluateLabelsAndPoliciesResult>] = &[
+        Self::ClassificationResult,
+        Self::DataLossPreventionPoliciesResult,
+        Self::SensitivityLabelsResult,
     ];
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.operationError`.
+/// CSDL complex type `microsoft.graph.eventMessageDetail`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperationError {
+pub struct EventMessageDetail {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for EventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl EventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.eventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for EventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for EventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// A `microsoft.graph.eventMessageDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EventMessageDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEventMessageDetail {
+    /// The base type itself, or a derived type unknown to this crate.
+    EventMessageDetail(Box<EventMessageDetail>),
+    /// `microsoft.graph.callEndedEventMessageDetail`
+    CallEndedEventMessageDetail(Box<CallEndedEventMessageDetail>),
+    /// `microsoft.graph.callRecordingEventMessageDetail`
+    CallRecordingEventMessageDetail(Box<CallRecordingEventMessageDetail>),
+    /// `microsoft.graph.callStartedEventMessageDetail`
+    CallStartedEventMessageDetail(Box<CallStartedEventMessageDetail>),
+    /// `microsoft.graph.callTranscriptEventMessageDetail`
+    CallTranscriptEventMessageDetail(Box<CallTranscriptEventMessageDetail>),
+    /// `microsoft.graph.channelAddedEventMessageDetail`
+    ChannelAddedEventMessageDetail(Box<ChannelAddedEventMessageDetail>),
+    /// `microsoft.graph.channelDeletedEventMessageDetail`
+    ChannelDeletedEventMessageDetail(Box<ChannelDeletedEventMessageDetail>),
+    /// `microsoft.graph.channelDescriptionUpdatedEventMessageDetail`
+    ChannelDescriptionUpdatedEventMessageDetail(
+        Box<ChannelDescriptionUpdatedEventMessageDetail>,
+    ),
+    /// `microsoft.graph.channelRenamedEventMessageDetail`
+    ChannelRenamedEventMessageDetail(Box<ChannelRenamedEventMessageDetail>),
+    /// `microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`
+    ChannelSetAsFavoriteByDefaultEventMessageDetail(
+        Box<ChannelSetAsFavoriteByDefaultEventMessageDetail>,
+    ),
+    /// `microsoft.graph.channelSharingUpdatedEventMessageDetail`
+    ChannelSharingUpdatedEventMessageDetail(
+        Box<ChannelSharingUpdatedEventMessageDetail>,
+    ),
+    /// `microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`
+    ChannelUnsetAsFavoriteByDefaultEventMessageDetail(
+        Box<ChannelUnsetAsFavoriteByDefaultEventMessageDetail>,
+    ),
+    /// `microsoft.graph.chatRenamedEventMessageDetail`
+    ChatRenamedEventMessageDetail(Box<ChatRenamedEventMessageDetail>),
+    /// `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`
+    ConversationMemberRoleUpdatedEventMessageDetail(
+        Box<ConversationMemberRoleUpdatedEventMessageDetail>,
+    ),
+    /// `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`
+    MeetingPolicyUpdatedEventMessageDetail(Box<MeetingPolicyUpdatedEventMessageDetail>),
+    /// `microsoft.graph.membersAddedEventMessageDetail`
+    MembersAddedEventMessageDetail(Box<MembersAddedEventMessageDetail>),
+    /// `microsoft.graph.membersDeletedEventMessageDetail`
+    MembersDeletedEventMessageDetail(Box<MembersDeletedEventMessageDetail>),
+    /// `microsoft.graph.membersJoinedEventMessageDetail`
+    MembersJoinedEventMessageDetail(Box<MembersJoinedEventMessageDetail>),
+    /// `microsoft.graph.membersLeftEventMessageDetail`
+    MembersLeftEventMessageDetail(Box<MembersLeftEventMessageDetail>),
+    /// `microsoft.graph.messagePinnedEventMessageDetail`
+    MessagePinnedEventMessageDetail(Box<MessagePinnedEventMessageDetail>),
+    /// `microsoft.graph.messageUnpinnedEventMessageDetail`
+    MessageUnpinnedEventMessageDetail(Box<MessageUnpinnedEventMessageDetail>),
+    /// `microsoft.graph.tabUpdatedEventMessageDetail`
+    TabUpdatedEventMessageDetail(Box<TabUpdatedEventMessageDetail>),
+    /// `microsoft.graph.teamArchivedEventMessageDetail`
+    TeamArchivedEventMessageDetail(Box<TeamArchivedEventMessageDetail>),
+    /// `microsoft.graph.teamCreatedEventMessageDetail`
+    TeamCreatedEventMessageDetail(Box<TeamCreatedEventMessageDetail>),
+    /// `microsoft.graph.teamDescriptionUpdatedEventMessageDetail`
+    TeamDescriptionUpdatedEventMessageDetail(
+        Box<TeamDescriptionUpdatedEventMessageDetail>,
+    ),
+    /// `microsoft.graph.teamJoiningDisabledEventMessageDetail`
+    TeamJoiningDisabledEventMessageDetail(Box<TeamJoiningDisabledEventMessageDetail>),
+    /// `microsoft.graph.teamJoiningEnabledEventMessageDetail`
+    TeamJoiningEnabledEventMessageDetail(Box<TeamJoiningEnabledEventMessageDetail>),
+    /// `microsoft.graph.teamRenamedEventMessageDetail`
+    TeamRenamedEventMessageDetail(Box<TeamRenamedEventMessageDetail>),
+    /// `microsoft.graph.teamUnarchivedEventMessageDetail`
+    TeamUnarchivedEventMessageDetail(Box<TeamUnarchivedEventMessageDetail>),
+    /// `microsoft.graph.teamsAppInstalledEventMessageDetail`
+    TeamsAppInstalledEventMessageDetail(Box<TeamsAppInstalledEventMessageDetail>),
+    /// `microsoft.graph.teamsAppRemovedEventMessageDetail`
+    TeamsAppRemovedEventMessageDetail(Box<TeamsAppRemovedEventMessageDetail>),
+    /// `microsoft.graph.teamsAppUpgradedEventMessageDetail`
+    TeamsAppUpgradedEventMessageDetail(Box<TeamsAppUpgradedEventMessageDetail>),
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AnyEventMessageDetail {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EventMessageDetail(_) => EventMessageDetail::ODATA_TYPE,
+            Self::CallEndedEventMessageDetail(_) => {
+                CallEndedEventMessageDetail::ODATA_TYPE
+            }
+            Self::CallRecordingEventMessageDetail(_) => {
+                CallRecordingEventMessageDetail::ODATA_TYPE
+            }
+            Self::CallStartedEventMessageDetail(_) => {
+                CallStartedEventMessageDetail::ODATA_TYPE
+            }
+            Self::CallTranscriptEventMessageDetail(_) => {
+                CallTranscriptEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelAddedEventMessageDetail(_) => {
+                ChannelAddedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelDeletedEventMessageDetail(_) => {
+                ChannelDeletedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelDescriptionUpdatedEventMessageDetail(_) => {
+                ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelRenamedEventMessageDetail(_) => {
+                ChannelRenamedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(_) => {
+                ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelSharingUpdatedEventMessageDetail(_) => {
+                ChannelSharingUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(_) => {
+                ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE
+            }
+            Self::ChatRenamedEventMessageDetail(_) => {
+                ChatRenamedEventMessageDetail::ODATA_TYPE
+            }
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(_) => {
+                ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MeetingPolicyUpdatedEventMessageDetail(_) => {
+                MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MembersAddedEventMessageDetail(_) => {
+                MembersAddedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MembersDeletedEventMessageDetail(_) => {
+                MembersDeletedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MembersJoinedEventMessageDetail(_) => {
+                MembersJoinedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MembersLeftEventMessageDetail(_) => {
+                MembersLeftEventMessageDetail::ODATA_TYPE
+            }
+            Self::MessagePinnedEventMessageDetail(_) => {
+                MessagePinnedEventMessageDetail::ODATA_TYPE
+            }
+            Self::MessageUnpinnedEventMessageDetail(_) => {
+                MessageUnpinnedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TabUpdatedEventMessageDetail(_) => {
+                TabUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamArchivedEventMessageDetail(_) => {
+                TeamArchivedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamCreatedEventMessageDetail(_) => {
+                TeamCreatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamDescriptionUpdatedEventMessageDetail(_) => {
+                TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamJoiningDisabledEventMessageDetail(_) => {
+                TeamJoiningDisabledEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamJoiningEnabledEventMessageDetail(_) => {
+                TeamJoiningEnabledEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamRenamedEventMessageDetail(_) => {
+                TeamRenamedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamUnarchivedEventMessageDetail(_) => {
+                TeamUnarchivedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamsAppInstalledEventMessageDetail(_) => {
+                TeamsAppInstalledEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamsAppRemovedEventMessageDetail(_) => {
+                TeamsAppRemovedEventMessageDetail::ODATA_TYPE
+            }
+            Self::TeamsAppUpgradedEventMessageDetail(_) => {
+                TeamsAppUpgradedEventMessageDetail::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EventMessageDetail`] (or of an unknown derived type).
+    pub fn as_event_message_detail(&self) -> Option<&EventMessageDetail> {
+        match self {
+            Self::EventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl Default for AnyEventMessageDetail {
+    fn default() -> Self {
+        Self::EventMessageDetail(Box::default())
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<EventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: EventMessageDetail) -> Self {
+        Self::EventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl AnyEventMessageDetail {
+    /// The value if it is a [`AnyEventMessageDetail::CallEndedEventMessageDetail`] variant.
+    pub fn as_call_ended_event_message_detail(
+        &self,
+    ) -> Option<&CallEndedEventMessageDetail> {
+        match self {
+            Self::CallEndedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallRecordingEventMessageDetail`] variant.
+    pub fn as_call_recording_event_message_detail(
+        &self,
+    ) -> Option<&CallRecordingEventMessageDetail> {
+        match self {
+            Self::CallRecordingEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallStartedEventMessageDetail`] variant.
+    pub fn as_call_started_event_message_detail(
+        &self,
+    ) -> Option<&CallStartedEventMessageDetail> {
+        match self {
+            Self::CallStartedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallTranscriptEventMessageDetail`] variant.
+    pub fn as_call_transcript_event_message_detail(
+        &self,
+    ) -> Option<&CallTranscriptEventMessageDetail> {
+        match self {
+            Self::CallTranscriptEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelAddedEventMessageDetail`] variant.
+    pub fn as_channel_added_event_message_detail(
+        &self,
+    ) -> Option<&ChannelAddedEventMessageDetail> {
+        match self {
+            Self::ChannelAddedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelDeletedEventMessageDetail`] variant.
+    pub fn as_channel_deleted_event_message_detail(
+        &self,
+    ) -> Option<&ChannelDeletedEventMessageDetail> {
+        match self {
+            Self::ChannelDeletedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelDescriptionUpdatedEventMessageDetail`] variant.
+    pub fn as_channel_description_updated_event_message_detail(
+        &self,
+    ) -> Option<&ChannelDescriptionUpdatedEventMessageDetail> {
+        match self {
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelRenamedEventMessageDetail`] variant.
+    pub fn as_channel_renamed_event_message_detail(
+        &self,
+    ) -> Option<&ChannelRenamedEventMessageDetail> {
+        match self {
+            Self::ChannelRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelSetAsFavoriteByDefaultEventMessageDetail`] variant.
+    pub fn as_channel_set_as_favorite_by_default_event_message_detail(
+        &self,
+    ) -> Option<&ChannelSetAsFavoriteByDefaultEventMessageDetail> {
+        match self {
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelSharingUpdatedEventMessageDetail`] variant.
+    pub fn as_channel_sharing_updated_event_message_detail(
+        &self,
+    ) -> Option<&ChannelSharingUpdatedEventMessageDetail> {
+        match self {
+            Self::ChannelSharingUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] variant.
+    pub fn as_channel_unset_as_favorite_by_default_event_message_detail(
+        &self,
+    ) -> Option<&ChannelUnsetAsFavoriteByDefaultEventMessageDetail> {
+        match self {
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChatRenamedEventMessageDetail`] variant.
+    pub fn as_chat_renamed_event_message_detail(
+        &self,
+    ) -> Option<&ChatRenamedEventMessageDetail> {
+        match self {
+            Self::ChatRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ConversationMemberRoleUpdatedEventMessageDetail`] variant.
+    pub fn as_conversation_member_role_updated_event_message_detail(
+        &self,
+    ) -> Option<&ConversationMemberRoleUpdatedEventMessageDetail> {
+        match self {
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MeetingPolicyUpdatedEventMessageDetail`] variant.
+    pub fn as_meeting_policy_updated_event_message_detail(
+        &self,
+    ) -> Option<&MeetingPolicyUpdatedEventMessageDetail> {
+        match self {
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersAddedEventMessageDetail`] variant.
+    pub fn as_members_added_event_message_detail(
+        &self,
+    ) -> Option<&MembersAddedEventMessageDetail> {
+        match self {
+            Self::MembersAddedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersDeletedEventMessageDetail`] variant.
+    pub fn as_members_deleted_event_message_detail(
+        &self,
+    ) -> Option<&MembersDeletedEventMessageDetail> {
+        match self {
+            Self::MembersDeletedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersJoinedEventMessageDetail`] variant.
+    pub fn as_members_joined_event_message_detail(
+        &self,
+    ) -> Option<&MembersJoinedEventMessageDetail> {
+        match self {
+            Self::MembersJoinedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersLeftEventMessageDetail`] variant.
+    pub fn as_members_left_event_message_detail(
+        &self,
+    ) -> Option<&MembersLeftEventMessageDetail> {
+        match self {
+            Self::MembersLeftEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MessagePinnedEventMessageDetail`] variant.
+    pub fn as_message_pinned_event_message_detail(
+        &self,
+    ) -> Option<&MessagePinnedEventMessageDetail> {
+        match self {
+            Self::MessagePinnedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MessageUnpinnedEventMessageDetail`] variant.
+    pub fn as_message_unpinned_event_message_detail(
+        &self,
+    ) -> Option<&MessageUnpinnedEventMessageDetail> {
+        match self {
+            Self::MessageUnpinnedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TabUpdatedEventMessageDetail`] variant.
+    pub fn as_tab_updated_event_message_detail(
+        &self,
+    ) -> Option<&TabUpdatedEventMessageDetail> {
+        match self {
+            Self::TabUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamArchivedEventMessageDetail`] variant.
+    pub fn as_team_archived_event_message_detail(
+        &self,
+    ) -> Option<&TeamArchivedEventMessageDetail> {
+        match self {
+            Self::TeamArchivedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamCreatedEventMessageDetail`] variant.
+    pub fn as_team_created_event_message_detail(
+        &self,
+    ) -> Option<&TeamCreatedEventMessageDetail> {
+        match self {
+            Self::TeamCreatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamDescriptionUpdatedEventMessageDetail`] variant.
+    pub fn as_team_description_updated_event_message_detail(
+        &self,
+    ) -> Option<&TeamDescriptionUpdatedEventMessageDetail> {
+        match self {
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningDisabledEventMessageDetail`] variant.
+    pub fn as_team_joining_disabled_event_message_detail(
+        &self,
+    ) -> Option<&TeamJoiningDisabledEventMessageDetail> {
+        match self {
+            Self::TeamJoiningDisabledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningEnabledEventMessageDetail`] variant.
+    pub fn as_team_joining_enabled_event_message_detail(
+        &self,
+    ) -> Option<&TeamJoiningEnabledEventMessageDetail> {
+        match self {
+            Self::TeamJoiningEnabledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamRenamedEventMessageDetail`] variant.
+    pub fn as_team_renamed_event_message_detail(
+        &self,
+    ) -> Option<&TeamRenamedEventMessageDetail> {
+        match self {
+            Self::TeamRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamUnarchivedEventMessageDetail`] variant.
+    pub fn as_team_unarchived_event_message_detail(
+        &self,
+    ) -> Option<&TeamUnarchivedEventMessageDetail> {
+        match self {
+            Self::TeamUnarchivedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppInstalledEventMessageDetail`] variant.
+    pub fn as_teams_app_installed_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppInstalledEventMessageDetail> {
+        match self {
+            Self::TeamsAppInstalledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppRemovedEventMessageDetail`] variant.
+    pub fn as_teams_app_removed_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppRemovedEventMessageDetail> {
+        match self {
+            Self::TeamsAppRemovedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppUpgradedEventMessageDetail`] variant.
+    pub fn as_teams_app_upgraded_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppUpgradedEventMessageDetail> {
+        match self {
+            Self::TeamsAppUpgradedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<CallEndedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallEndedEventMessageDetail) -> Self {
+        Self::CallEndedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<CallRecordingEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallRecordingEventMessageDetail) -> Self {
+        Self::CallRecordingEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<CallStartedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallStartedEventMessageDetail) -> Self {
+        Self::CallStartedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<CallTranscriptEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallTranscriptEventMessageDetail) -> Self {
+        Self::CallTranscriptEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelAddedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelAddedEventMessageDetail) -> Self {
+        Self::ChannelAddedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelDeletedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelDeletedEventMessageDetail) -> Self {
+        Self::ChannelDeletedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::ChannelDescriptionUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelRenamedEventMessageDetail) -> Self {
+        Self::ChannelRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelSetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelSharingUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelSharingUpdatedEventMessageDetail) -> Self {
+        Self::ChannelSharingUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChannelUnsetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ChatRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChatRenamedEventMessageDetail) -> Self {
+        Self::ChatRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<ConversationMemberRoleUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
+        Self::ConversationMemberRoleUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MeetingPolicyUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MeetingPolicyUpdatedEventMessageDetail) -> Self {
+        Self::MeetingPolicyUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MembersAddedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersAddedEventMessageDetail) -> Self {
+        Self::MembersAddedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MembersDeletedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersDeletedEventMessageDetail) -> Self {
+        Self::MembersDeletedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MembersJoinedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersJoinedEventMessageDetail) -> Self {
+        Self::MembersJoinedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MembersLeftEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersLeftEventMessageDetail) -> Self {
+        Self::MembersLeftEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MessagePinnedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MessagePinnedEventMessageDetail) -> Self {
+        Self::MessagePinnedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<MessageUnpinnedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MessageUnpinnedEventMessageDetail) -> Self {
+        Self::MessageUnpinnedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TabUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TabUpdatedEventMessageDetail) -> Self {
+        Self::TabUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamArchivedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamArchivedEventMessageDetail) -> Self {
+        Self::TeamArchivedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamCreatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamCreatedEventMessageDetail) -> Self {
+        Self::TeamCreatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::TeamDescriptionUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamJoiningDisabledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamJoiningDisabledEventMessageDetail) -> Self {
+        Self::TeamJoiningDisabledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamJoiningEnabledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamJoiningEnabledEventMessageDetail) -> Self {
+        Self::TeamJoiningEnabledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamRenamedEventMessageDetail) -> Self {
+        Self::TeamRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamUnarchivedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamUnarchivedEventMessageDetail) -> Self {
+        Self::TeamUnarchivedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamsAppInstalledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppInstalledEventMessageDetail) -> Self {
+        Self::TeamsAppInstalledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamsAppRemovedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppRemovedEventMessageDetail) -> Self {
+        Self::TeamsAppRemovedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<TeamsAppUpgradedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppUpgradedEventMessageDetail) -> Self {
+        Self::TeamsAppUpgradedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for AnyEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EventMessageDetail(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::CallEndedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallEndedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallRecordingEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallRecordingEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallStartedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallStartedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallTranscriptEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallTranscriptEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelAddedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelAddedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelDeletedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelDeletedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelSharingUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelSharingUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::ChatRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChatRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersAddedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersAddedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersDeletedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersDeletedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersJoinedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersJoinedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersLeftEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersLeftEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MessagePinnedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MessagePinnedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MessageUnpinnedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MessageUnpinnedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TabUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TabUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamArchivedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamArchivedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamCreatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamCreatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamJoiningDisabledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamJoiningDisabledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamJoiningEnabledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamJoiningEnabledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamUnarchivedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamUnarchivedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppInstalledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppInstalledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppRemovedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppRemovedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppUpgradedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppUpgradedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.callEndedEventMessageDetail"
+            | "graph.callEndedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallEndedEventMessageDetail)
+            }
+            "microsoft.graph.callRecordingEventMessageDetail"
+            | "graph.callRecordingEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallRecordingEventMessageDetail)
+            }
+            "microsoft.graph.callStartedEventMessageDetail"
+            | "graph.callStartedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallStartedEventMessageDetail)
+            }
+            "microsoft.graph.callTranscriptEventMessageDetail"
+            | "graph.callTranscriptEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallTranscriptEventMessageDetail)
+            }
+            "microsoft.graph.channelAddedEventMessageDetail"
+            | "graph.channelAddedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelAddedEventMessageDetail)
+            }
+            "microsoft.graph.channelDeletedEventMessageDetail"
+            | "graph.channelDeletedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelDeletedEventMessageDetail)
+            }
+            "microsoft.graph.channelDescriptionUpdatedEventMessageDetail"
+            | "graph.channelDescriptionUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelDescriptionUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.channelRenamedEventMessageDetail"
+            | "graph.channelRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelRenamedEventMessageDetail)
+            }
+            "microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail"
+            | "graph.channelSetAsFavoriteByDefaultEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelSetAsFavoriteByDefaultEventMessageDetail)
+            }
+            "microsoft.graph.channelSharingUpdatedEventMessageDetail"
+            | "graph.channelSharingUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelSharingUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail"
+            | "graph.channelUnsetAsFavoriteByDefaultEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail)
+            }
+            "microsoft.graph.chatRenamedEventMessageDetail"
+            | "graph.chatRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChatRenamedEventMessageDetail)
+            }
+            "microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail"
+            | "graph.conversationMemberRoleUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ConversationMemberRoleUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.meetingPolicyUpdatedEventMessageDetail"
+            | "graph.meetingPolicyUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::MeetingPolicyUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.membersAddedEventMessageDetail"
+            | "graph.membersAddedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersAddedEventMessageDetail)
+            }
+            "microsoft.graph.membersDeletedEventMessageDetail"
+            | "graph.membersDeletedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersDeletedEventMessageDetail)
+            }
+            "microsoft.graph.membersJoinedEventMessageDetail"
+            | "graph.membersJoinedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersJoinedEventMessageDetail)
+            }
+            "microsoft.graph.membersLeftEventMessageDetail"
+            | "graph.membersLeftEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersLeftEventMessageDetail)
+            }
+            "microsoft.graph.messagePinnedEventMessageDetail"
+            | "graph.messagePinnedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MessagePinnedEventMessageDetail)
+            }
+            "microsoft.graph.messageUnpinnedEventMessageDetail"
+            | "graph.messageUnpinnedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::MessageUnpinnedEventMessageDetail)
+            }
+            "microsoft.graph.tabUpdatedEventMessageDetail"
+            | "graph.tabUpdatedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TabUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.teamArchivedEventMessageDetail"
+            | "graph.teamArchivedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamArchivedEventMessageDetail)
+            }
+            "microsoft.graph.teamCreatedEventMessageDetail"
+            | "graph.teamCreatedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamCreatedEventMessageDetail)
+            }
+            "microsoft.graph.teamDescriptionUpdatedEventMessageDetail"
+            | "graph.teamDescriptionUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamDescriptionUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.teamJoiningDisabledEventMessageDetail"
+            | "graph.teamJoiningDisabledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamJoiningDisabledEventMessageDetail)
+            }
+            "microsoft.graph.teamJoiningEnabledEventMessageDetail"
+            | "graph.teamJoiningEnabledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamJoiningEnabledEventMessageDetail)
+            }
+            "microsoft.graph.teamRenamedEventMessageDetail"
+            | "graph.teamRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamRenamedEventMessageDetail)
+            }
+            "microsoft.graph.teamUnarchivedEventMessageDetail"
+            | "graph.teamUnarchivedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamUnarchivedEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppInstalledEventMessageDetail"
+            | "graph.teamsAppInstalledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppInstalledEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppRemovedEventMessageDetail"
+            | "graph.teamsAppRemovedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppRemovedEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppUpgradedEventMessageDetail"
+            | "graph.teamsAppUpgradedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppUpgradedEventMessageDetail)
+            }
+            _ => serde_json::from_value(value).map(Self::EventMessageDetail),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentifierUriConfiguration {
+    /// Property `nonDefaultUriAddition`: `microsoft.graph.identifierUriRestriction`.
+    pub non_default_uri_addition: Option<IdentifierUriRestriction>,
+    /// Property `uriAdditionWithoutUniqueTenantIdentifier`: `microsoft.graph.identifierUriRestriction`.
+    pub uri_addition_without_unique_tenant_identifier: Option<IdentifierUriRestriction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for IdentifierUriConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("nonDefaultUriAddition", &self.non_default_uri_addition);
+        object
+            .property(
+                "uriAdditionWithoutUniqueTenantIdentifier",
+                &self.uri_addition_without_unique_tenant_identifier,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "nonDefaultUriAddition" => {
+                read_nullable(map, key, &mut self.non_default_uri_addition, extra)
+            }
+            "uriAdditionWithoutUniqueTenantIdentifier" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.uri_addition_without_unique_tenant_identifier,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
+pub enum IdentifierUriConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl IdentifierUriConfigurationField {
+    /// `nonDefaultUriAddition`
+    pub const NonDefaultUriAddition: model::Field<IdentifierUriConfiguration> = model::Field::new(
+        "nonDefaultUriAddition",
+    );
+    /// `uriAdditionWithoutUniqueTenantIdentifier`
+    pub const UriAdditionWithoutUniqueTenantIdentifier: model::Field<
+        IdentifierUriConfiguration,
+    > = model::Field::new("uriAdditionWithoutUniqueTenantIdentifier");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentifierUriConfiguration>] = &[
+        Self::NonDefaultUriAddition,
+        Self::UriAdditionWithoutUniqueTenantIdentifier,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.identifierUriRestriction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentifierUriRestriction {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `excludeAppsReceivingV2Tokens`: `Edm.Boolean`.
+    pub exclude_apps_receiving_v2_tokens: Option<bool>,
+    /// Property `excludeSaml`: `Edm.Boolean`.
+    pub exclude_saml: Option<bool>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for IdentifierUriRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriRestriction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object
+            .property(
+                "excludeAppsReceivingV2Tokens",
+                &self.exclude_apps_receiving_v2_tokens,
+            );
+        object.property("excludeSaml", &self.exclude_saml);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "excludeAppsReceivingV2Tokens" => {
+                read_lenient(map, key, &mut self.exclude_apps_receiving_v2_tokens, extra)
+            }
+            "excludeSaml" => read_lenient(map, key, &mut self.exclude_saml, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriRestriction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
+pub enum IdentifierUriRestrictionField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl IdentifierUriRestrictionField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeActors",
+    );
+    /// `excludeAppsReceivingV2Tokens`
+    pub const ExcludeAppsReceivingV2Tokens: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeAppsReceivingV2Tokens",
+    );
+    /// `excludeSaml`
+    pub const ExcludeSaml: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeSaml",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "isStateSetByMicrosoft",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        IdentifierUriRestriction,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `state`
+    pub const State: model::Field<IdentifierUriRestriction> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentifierUriRestriction>] = &[
+        Self::ExcludeActors,
+        Self::ExcludeAppsReceivingV2Tokens,
+        Self::ExcludeSaml,
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.linkScopeAbilities`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkScopeAbilities {
+    /// Property `blockDownloadLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
+    pub block_download_link_abilities: Option<LinkRoleAbilities>,
+    /// Property `editLinkAbilities`: `microsoft.graph.linkRoleAbilities`, not nullable.
+    pub edit_link_abilities: Option<LinkRoleAbilities>,
+    /// Property `manageListLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
+    pub manage_list_link_abilities: Option<LinkRoleAbilities>,
+    /// Property `readLinkAbilities`: `microsoft.graph.linkRoleAbilities`, not nullable.
+    pub read_link_abilities: Option<LinkRoleAbilities>,
+    /// Property `reviewLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
+    pub review_link_abilities: Option<LinkRoleAbilities>,
+    /// Property `submitOnlyLinkAbilities`: `microsoft.graph.linkRoleAbilities`.
+    pub submit_only_link_abilities: Option<LinkRoleAbilities>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for LinkScopeAbilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl LinkScopeAbilities {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkScopeAbilities";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("blockDownloadLinkAbilities", &self.block_download_link_abilities);
+        object.property("editLinkAbilities", &self.edit_link_abilities);
+        object.property("manageListLinkAbilities", &self.manage_list_link_abilities);
+        object.property("readLinkAbilities", &self.read_link_abilities);
+        object.property("reviewLinkAbilities", &self.review_link_abilities);
+        object.property("submitOnlyLinkAbilities", &self.submit_only_link_abilities);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for LinkScopeAbilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for LinkScopeAbilities {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockDownloadLinkAbilities" => {
+                read_nullable(map, key, &mut self.block_download_link_abilities, extra)
+            }
+            "editLinkAbilities" => {
+                read_nullable(map, key, &mut self.edit_link_abilities, extra)
+            }
+            "manageListLinkAbilities" => {
+                read_nullable(map, key, &mut self.manage_list_link_abilities, extra)
+            }
+            "readLinkAbilities" => {
+                read_nullable(map, key, &mut self.read_link_abilities, extra)
+            }
+            "reviewLinkAbilities" => {
+                read_nullable(map, key, &mut self.review_link_abilities, extra)
+            }
+            "submitOnlyLinkAbilities" => {
+                read_nullable(map, key, &mut self.submit_only_link_abilities, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl LinkScopeAbilities {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`LinkScopeAbilities`] by wire name, each a [`Field<LinkScopeAbilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkScopeAbilities::set_null`].
+pub enum LinkScopeAbilitiesField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl LinkScopeAbilitiesField {
+    /// `blockDownloadLinkAbilities`
+    pub const BlockDownloadLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "blockDownloadLinkAbilities",
+    );
+    /// `editLinkAbilities`
+    pub const EditLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "editLinkAbilities",
+    );
+    /// `manageListLinkAbilities`
+    pub const ManageListLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "manageListLinkAbilities",
+    );
+    /// `readLinkAbilities`
+    pub const ReadLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "readLinkAbilities",
+    );
+    /// `reviewLinkAbilities`
+    pub const ReviewLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "reviewLinkAbilities",
+    );
+    /// `submitOnlyLinkAbilities`
+    pub const SubmitOnlyLinkAbilities: model::Field<LinkScopeAbilities> = model::Field::new(
+        "submitOnlyLinkAbilities",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LinkScopeAbilities>] = &[
+        Self::BlockDownloadLinkAbilities,
+        Self::EditLinkAbilities,
+        Self::ManageListLinkAbilities,
+        Self::ReadLinkAbilities,
+        Self::ReviewLinkAbilities,
+        Self::SubmitOnlyLinkAbilities,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MeetingPolicyUpdatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `meetingChatEnabled`: `Edm.Boolean`.
+    pub meeting_chat_enabled: Option<bool>,
+    /// Property `meetingChatId`: `Edm.String`.
+    pub meeting_chat_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MeetingPolicyUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("meetingChatEnabled", &self.meeting_chat_enabled);
+        object.property("meetingChatId", &self.meeting_chat_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "meetingChatEnabled" => {
+                read_lenient(map, key, &mut self.meeting_chat_enabled, extra)
+            }
+            "meetingChatId" => read_lenient(map, key, &mut self.meeting_chat_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MeetingPolicyUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MeetingPolicyUpdatedEventMessageDetail`] by wire name, each a [`Field<MeetingPolicyUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingPolicyUpdatedEventMessageDetail::set_null`].
+pub enum MeetingPolicyUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MeetingPolicyUpdatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `meetingChatEnabled`
+    pub const MeetingChatEnabled: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "meetingChatEnabled",
+    );
+    /// `meetingChatId`
+    pub const MeetingChatId: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "meetingChatId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MeetingPolicyUpdatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::MeetingChatEnabled,
+        Self::MeetingChatId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.membersAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersAddedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
+    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MembersAddedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersAddedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersAddedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            "visibleHistoryStartDateTime" => {
+                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersAddedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MembersAddedEventMessageDetail`] by wire name, each a [`Field<MembersAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersAddedEventMessageDetail::set_null`].
+pub enum MembersAddedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MembersAddedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// `visibleHistoryStartDateTime`
+    pub const VisibleHistoryStartDateTime: model::Field<
+        MembersAddedEventMessageDetail,
+    > = model::Field::new("visibleHistoryStartDateTime");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersAddedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+        Self::VisibleHistoryStartDateTime,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.membersDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersDeletedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MembersDeletedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersDeletedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersDeletedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersDeletedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MembersDeletedEventMessageDetail`] by wire name, each a [`Field<MembersDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersDeletedEventMessageDetail::set_null`].
+pub enum MembersDeletedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MembersDeletedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersDeletedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.membersJoinedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersJoinedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MembersJoinedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersJoinedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersJoinedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersJoinedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MembersJoinedEventMessageDetail`] by wire name, each a [`Field<MembersJoinedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersJoinedEventMessageDetail::set_null`].
+pub enum MembersJoinedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MembersJoinedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersJoinedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.membersLeftEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersLeftEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MembersLeftEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersLeftEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersLeftEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MembersLeftEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MembersLeftEventMessageDetail`] by wire name, each a [`Field<MembersLeftEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersLeftEventMessageDetail::set_null`].
+pub enum MembersLeftEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MembersLeftEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersLeftEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.messagePinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagePinnedEventMessageDetail {
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MessagePinnedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MessagePinnedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messagePinnedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MessagePinnedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MessagePinnedEventMessageDetail`] by wire name, each a [`Field<MessagePinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessagePinnedEventMessageDetail::set_null`].
+pub enum MessagePinnedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MessagePinnedEventMessageDetailField {
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MessagePinnedEventMessageDetail>] = &[
+        Self::EventDateTime,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.messageUnpinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageUnpinnedEventMessageDetail {
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for MessageUnpinnedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MessageUnpinnedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageUnpinnedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl MessageUnpinnedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`MessageUnpinnedEventMessageDetail`] by wire name, each a [`Field<MessageUnpinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageUnpinnedEventMessageDetail::set_null`].
+pub enum MessageUnpinnedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl MessageUnpinnedEventMessageDetailField {
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MessageUnpinnedEventMessageDetail>] = &[
+        Self::EventDateTime,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenoteOperationError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenoteOperationError {
     /// Property `code`: `Edm.String`.
     pub code: Option<String>,
     /// Property `message`: `Edm.String`.
@@ -3984,17 +5782,17 @@ pub struct OperationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for OperationError {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenoteOperationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl OperationError {
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteOperationError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.operationError";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteOperationError";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4013,8 +5811,8 @@ impl OperationError {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for OperationError {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenoteOperationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4022,8 +5820,8 @@ impl<'de> serde::Deserialize<'de> for OperationError {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for OperationError {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenoteOperationError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4044,8 +5842,8 @@ impl graph_odata_runtime::model::ODataObject for OperationError {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl OperationError {
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteOperationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4055,49 +5853,53 @@ impl OperationError {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`OperationError`] by wire name, each a [`Field<OperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OperationError::set_null`].
-pub enum OperationErrorField {}
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenoteOperationError`] by wire name, each a [`Field<OnenoteOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteOperationError::set_null`].
+pub enum OnenoteOperationErrorField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_copy_notebook_model")]
 #[allow(non_upper_case_globals)]
-impl OperationErrorField {
+impl OnenoteOperationErrorField {
     /// `code`
-    pub const Code: model::Field<OperationError> = model::Field::new("code");
+    pub const Code: model::Field<OnenoteOperationError> = model::Field::new("code");
     /// `message`
-    pub const Message: model::Field<OperationError> = model::Field::new("message");
+    pub const Message: model::Field<OnenoteOperationError> = model::Field::new(
+        "message",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OperationError>] = &[
+    pub const ALL: &'static [model::Field<OnenoteOperationError>] = &[
         Self::Code,
         Self::Message,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.originTenantInfo`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.publicationFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OriginTenantInfo {
-    /// Property `originTenantId`: `Edm.String`.
-    pub origin_tenant_id: Option<String>,
-    /// Property `originUserId`: `Edm.String`.
-    pub origin_user_id: Option<String>,
+pub struct PublicationFacet {
+    /// Property `checkedOutBy`: `microsoft.graph.identitySet`.
+    pub checked_out_by: Option<AnyIdentitySet>,
+    /// Property `level`: `Edm.String`.
+    pub level: Option<String>,
+    /// Property `versionId`: `Edm.String`.
+    pub version_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for OriginTenantInfo {
+#[cfg(feature = "_json")]
+impl serde::Serialize for PublicationFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl OriginTenantInfo {
+#[cfg(feature = "_json")]
+impl PublicationFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.originTenantInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicationFacet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4110,14 +5912,15 @@ impl OriginTenantInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("originTenantId", &self.origin_tenant_id);
-        object.property("originUserId", &self.origin_user_id);
+        object.property("checkedOutBy", &self.checked_out_by);
+        object.property("level", &self.level);
+        object.property("versionId", &self.version_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for OriginTenantInfo {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for PublicationFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4125,369 +5928,8 @@ impl<'de> serde::Deserialize<'de> for OriginTenantInfo {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for OriginTenantInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "originTenantId" => read_lenient(map, key, &mut self.origin_tenant_id, extra),
-            "originUserId" => read_lenient(map, key, &mut self.origin_user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl OriginTenantInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`OriginTenantInfo`] by wire name, each a [`Field<OriginTenantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OriginTenantInfo::set_null`].
-pub enum OriginTenantInfoField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl OriginTenantInfoField {
-    /// `originTenantId`
-    pub const OriginTenantId: model::Field<OriginTenantInfo> = model::Field::new(
-        "originTenantId",
-    );
-    /// `originUserId`
-    pub const OriginUserId: model::Field<OriginTenantInfo> = model::Field::new(
-        "originUserId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OriginTenantInfo>] = &[
-        Self::OriginTenantId,
-        Self::OriginUserId,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.personDataSource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonDataSource {
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonDataSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonDataSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personDataSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonDataSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonDataSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonDataSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonDataSource`] by wire name, each a [`Field<PersonDataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonDataSource::set_null`].
-pub enum PersonDataSourceField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PersonDataSourceField {
-    /// `type`
-    pub const Type: model::Field<PersonDataSource> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonDataSource>] = &[Self::Type];
-}
-
-#[cfg(feature = "_contacts")]
-/// CSDL complex type `microsoft.graph.physicalOfficeAddress`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhysicalOfficeAddress {
-    /// Property `city`: `Edm.String`.
-    pub city: Option<String>,
-    /// Property `countryOrRegion`: `Edm.String`.
-    pub country_or_region: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    pub office_location: Option<String>,
-    /// Property `postalCode`: `Edm.String`.
-    pub postal_code: Option<String>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Property `street`: `Edm.String`.
-    pub street: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_contacts")]
-impl serde::Serialize for PhysicalOfficeAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_contacts")]
-impl PhysicalOfficeAddress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.physicalOfficeAddress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("city", &self.city);
-        object.property("countryOrRegion", &self.country_or_region);
-        object.property("officeLocation", &self.office_location);
-        object.property("postalCode", &self.postal_code);
-        object.property("state", &self.state);
-        object.property("street", &self.street);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_contacts")]
-impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_contacts")]
-impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "city" => read_lenient(map, key, &mut self.city, extra),
-            "countryOrRegion" => {
-                read_lenient(map, key, &mut self.country_or_region, extra)
-            }
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "postalCode" => read_lenient(map, key, &mut self.postal_code, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "street" => read_lenient(map, key, &mut self.street, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_contacts")]
-impl PhysicalOfficeAddress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_contacts")]
-/// The properties of [`PhysicalOfficeAddress`] by wire name, each a [`Field<PhysicalOfficeAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhysicalOfficeAddress::set_null`].
-pub enum PhysicalOfficeAddressField {}
-
-#[cfg(feature = "_contacts")]
-#[allow(non_upper_case_globals)]
-impl PhysicalOfficeAddressField {
-    /// `city`
-    pub const City: model::Field<PhysicalOfficeAddress> = model::Field::new("city");
-    /// `countryOrRegion`
-    pub const CountryOrRegion: model::Field<PhysicalOfficeAddress> = model::Field::new(
-        "countryOrRegion",
-    );
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<PhysicalOfficeAddress> = model::Field::new(
-        "officeLocation",
-    );
-    /// `postalCode`
-    pub const PostalCode: model::Field<PhysicalOfficeAddress> = model::Field::new(
-        "postalCode",
-    );
-    /// `state`
-    pub const State: model::Field<PhysicalOfficeAddress> = model::Field::new("state");
-    /// `street`
-    pub const Street: model::Field<PhysicalOfficeAddress> = model::Field::new("street");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PhysicalOfficeAddress>] = &[
-        Self::City,
-        Self::CountryOrRegion,
-        Self::OfficeLocation,
-        Self::PostalCode,
-        Self::State,
-        Self::Street,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.positionDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PositionDetail {
-    /// Property `company`: `microsoft.graph.companyDetail`.
-    pub company: Option<CompanyDetail>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `employeeId`: `Edm.String`.
-    pub employee_id: Option<String>,
-    /// Property `employeeType`: `Edm.String`.
-    pub employee_type: Option<String>,
-    /// Property `endMonthYear`: `Edm.Date`.
-    pub end_month_year: Option<edm::Date>,
-    /// Property `jobTitle`: `Edm.String`.
-    pub job_title: Option<String>,
-    /// Property `role`: `Edm.String`.
-    pub role: Option<String>,
-    /// Property `startMonthYear`: `Edm.Date`.
-    pub start_month_year: Option<edm::Date>,
-    /// Property `summary`: `Edm.String`.
-    pub summary: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PositionDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PositionDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.positionDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("company", &self.company);
-        object.property("description", &self.description);
-        object.property("employeeId", &self.employee_id);
-        object.property("employeeType", &self.employee_type);
-        object.property("endMonthYear", &self.end_month_year);
-        object.property("jobTitle", &self.job_title);
-        object.property("role", &self.role);
-        object.property("startMonthYear", &self.start_month_year);
-        object.property("summary", &self.summary);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PositionDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PositionDetail {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for PublicationFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4496,941 +5938,9 @@ impl graph_odata_runtime::model::ODataObject for PositionDetail {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "company" => read_nullable(map, key, &mut self.company, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "employeeId" => read_lenient(map, key, &mut self.employee_id, extra),
-            "employeeType" => read_lenient(map, key, &mut self.employee_type, extra),
-            "endMonthYear" => read_lenient(map, key, &mut self.end_month_year, extra),
-            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
-            "role" => read_lenient(map, key, &mut self.role, extra),
-            "startMonthYear" => read_lenient(map, key, &mut self.start_month_year, extra),
-            "summary" => read_lenient(map, key, &mut self.summary, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PositionDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PositionDetail`] by wire name, each a [`Field<PositionDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PositionDetail::set_null`].
-pub enum PositionDetailField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PositionDetailField {
-    /// `company`
-    pub const Company: model::Field<PositionDetail> = model::Field::new("company");
-    /// `description`
-    pub const Description: model::Field<PositionDetail> = model::Field::new(
-        "description",
-    );
-    /// `employeeId`
-    pub const EmployeeId: model::Field<PositionDetail> = model::Field::new("employeeId");
-    /// `employeeType`
-    pub const EmployeeType: model::Field<PositionDetail> = model::Field::new(
-        "employeeType",
-    );
-    /// `endMonthYear`
-    pub const EndMonthYear: model::Field<PositionDetail> = model::Field::new(
-        "endMonthYear",
-    );
-    /// `jobTitle`
-    pub const JobTitle: model::Field<PositionDetail> = model::Field::new("jobTitle");
-    /// `role`
-    pub const Role: model::Field<PositionDetail> = model::Field::new("role");
-    /// `startMonthYear`
-    pub const StartMonthYear: model::Field<PositionDetail> = model::Field::new(
-        "startMonthYear",
-    );
-    /// `summary`
-    pub const Summary: model::Field<PositionDetail> = model::Field::new("summary");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PositionDetail>] = &[
-        Self::Company,
-        Self::Description,
-        Self::EmployeeId,
-        Self::EmployeeType,
-        Self::EndMonthYear,
-        Self::JobTitle,
-        Self::Role,
-        Self::StartMonthYear,
-        Self::Summary,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.publicClientApplication`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicClientApplication {
-    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
-    pub redirect_uris: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for PublicClientApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl PublicClientApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("redirectUris", &self.redirect_uris);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for PublicClientApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl PublicClientApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
-pub enum PublicClientApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl PublicClientApplicationField {
-    /// `redirectUris`
-    pub const RedirectUris: model::Field<PublicClientApplication> = model::Field::new(
-        "redirectUris",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicClientApplication>] = &[
-        Self::RedirectUris,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.rankedEmailAddress`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RankedEmailAddress {
-    /// Property `address`: `Edm.String`.
-    pub address: Option<String>,
-    /// Property `rank`: `Edm.Double`.
-    pub rank: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for RankedEmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RankedEmailAddress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rankedEmailAddress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("address", &self.address);
-        object.property("rank", &self.rank);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for RankedEmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for RankedEmailAddress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "address" => read_lenient(map, key, &mut self.address, extra),
-            "rank" => read_lenient(map, key, &mut self.rank, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RankedEmailAddress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`RankedEmailAddress`] by wire name, each a [`Field<RankedEmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RankedEmailAddress::set_null`].
-pub enum RankedEmailAddressField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl RankedEmailAddressField {
-    /// `address`
-    pub const Address: model::Field<RankedEmailAddress> = model::Field::new("address");
-    /// `rank`
-    pub const Rank: model::Field<RankedEmailAddress> = model::Field::new("rank");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RankedEmailAddress>] = &[
-        Self::Address,
-        Self::Rank,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL complex type `microsoft.graph.reactionsFacet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReactionsFacet {
-    /// Property `commentCount`: `Edm.Int32`.
-    pub comment_count: Option<i32>,
-    /// Property `likeCount`: `Edm.Int32`.
-    pub like_count: Option<i32>,
-    /// Property `shareCount`: `Edm.Int32`.
-    pub share_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for ReactionsFacet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl ReactionsFacet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.reactionsFacet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("commentCount", &self.comment_count);
-        object.property("likeCount", &self.like_count);
-        object.property("shareCount", &self.share_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for ReactionsFacet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "commentCount" => read_lenient(map, key, &mut self.comment_count, extra),
-            "likeCount" => read_lenient(map, key, &mut self.like_count, extra),
-            "shareCount" => read_lenient(map, key, &mut self.share_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl ReactionsFacet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`ReactionsFacet`] by wire name, each a [`Field<ReactionsFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReactionsFacet::set_null`].
-pub enum ReactionsFacetField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl ReactionsFacetField {
-    /// `commentCount`
-    pub const CommentCount: model::Field<ReactionsFacet> = model::Field::new(
-        "commentCount",
-    );
-    /// `likeCount`
-    pub const LikeCount: model::Field<ReactionsFacet> = model::Field::new("likeCount");
-    /// `shareCount`
-    pub const ShareCount: model::Field<ReactionsFacet> = model::Field::new("shareCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReactionsFacet>] = &[
-        Self::CommentCount,
-        Self::LikeCount,
-        Self::ShareCount,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.regionalFormatOverrides`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegionalFormatOverrides {
-    /// Property `calendar`: `Edm.String`.
-    pub calendar: Option<String>,
-    /// Property `firstDayOfWeek`: `Edm.String`.
-    pub first_day_of_week: Option<String>,
-    /// Property `longDateFormat`: `Edm.String`.
-    pub long_date_format: Option<String>,
-    /// Property `longTimeFormat`: `Edm.String`.
-    pub long_time_format: Option<String>,
-    /// Property `shortDateFormat`: `Edm.String`.
-    pub short_date_format: Option<String>,
-    /// Property `shortTimeFormat`: `Edm.String`.
-    pub short_time_format: Option<String>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for RegionalFormatOverrides {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RegionalFormatOverrides {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.regionalFormatOverrides";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("calendar", &self.calendar);
-        object.property("firstDayOfWeek", &self.first_day_of_week);
-        object.property("longDateFormat", &self.long_date_format);
-        object.property("longTimeFormat", &self.long_time_format);
-        object.property("shortDateFormat", &self.short_date_format);
-        object.property("shortTimeFormat", &self.short_time_format);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for RegionalFormatOverrides {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for RegionalFormatOverrides {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "calendar" => read_lenient(map, key, &mut self.calendar, extra),
-            "firstDayOfWeek" => {
-                read_lenient(map, key, &mut self.first_day_of_week, extra)
-            }
-            "longDateFormat" => read_lenient(map, key, &mut self.long_date_format, extra),
-            "longTimeFormat" => read_lenient(map, key, &mut self.long_time_format, extra),
-            "shortDateFormat" => {
-                read_lenient(map, key, &mut self.short_date_format, extra)
-            }
-            "shortTimeFormat" => {
-                read_lenient(map, key, &mut self.short_time_format, extra)
-            }
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RegionalFormatOverrides {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`RegionalFormatOverrides`] by wire name, each a [`Field<RegionalFormatOverrides>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegionalFormatOverrides::set_null`].
-pub enum RegionalFormatOverridesField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl RegionalFormatOverridesField {
-    /// `calendar`
-    pub const Calendar: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "calendar",
-    );
-    /// `firstDayOfWeek`
-    pub const FirstDayOfWeek: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "firstDayOfWeek",
-    );
-    /// `longDateFormat`
-    pub const LongDateFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "longDateFormat",
-    );
-    /// `longTimeFormat`
-    pub const LongTimeFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "longTimeFormat",
-    );
-    /// `shortDateFormat`
-    pub const ShortDateFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "shortDateFormat",
-    );
-    /// `shortTimeFormat`
-    pub const ShortTimeFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "shortTimeFormat",
-    );
-    /// `timeZone`
-    pub const TimeZone: model::Field<RegionalFormatOverrides> = model::Field::new(
-        "timeZone",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RegionalFormatOverrides>] = &[
-        Self::Calendar,
-        Self::FirstDayOfWeek,
-        Self::LongDateFormat,
-        Self::LongTimeFormat,
-        Self::ShortDateFormat,
-        Self::ShortTimeFormat,
-        Self::TimeZone,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.relatedPerson`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RelatedPerson {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `relationship`: `microsoft.graph.personRelationship`.
-    pub relationship: Option<PersonRelationship>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for RelatedPerson {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RelatedPerson {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.relatedPerson";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("relationship", &self.relationship);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for RelatedPerson {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for RelatedPerson {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "relationship" => read_nullable(map, key, &mut self.relationship, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RelatedPerson {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`RelatedPerson`] by wire name, each a [`Field<RelatedPerson>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelatedPerson::set_null`].
-pub enum RelatedPersonField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl RelatedPersonField {
-    /// `displayName`
-    pub const DisplayName: model::Field<RelatedPerson> = model::Field::new(
-        "displayName",
-    );
-    /// `relationship`
-    pub const Relationship: model::Field<RelatedPerson> = model::Field::new(
-        "relationship",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<RelatedPerson> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RelatedPerson>] = &[
-        Self::DisplayName,
-        Self::Relationship,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.requiredResourceAccess`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequiredResourceAccess {
-    /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
-    pub resource_access: Option<Vec<ResourceAccess>>,
-    /// Property `resourceAppId`: `Edm.String`, not nullable.
-    pub resource_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for RequiredResourceAccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl RequiredResourceAccess {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("resourceAccess", &self.resource_access);
-        object.property("resourceAppId", &self.resource_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "resourceAccess" => read_nullable(map, key, &mut self.resource_access, extra),
-            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl RequiredResourceAccess {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
-pub enum RequiredResourceAccessField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl RequiredResourceAccessField {
-    /// `resourceAccess`
-    pub const ResourceAccess: model::Field<RequiredResourceAccess> = model::Field::new(
-        "resourceAccess",
-    );
-    /// `resourceAppId`
-    pub const ResourceAppId: model::Field<RequiredResourceAccess> = model::Field::new(
-        "resourceAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RequiredResourceAccess>] = &[
-        Self::ResourceAccess,
-        Self::ResourceAppId,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.resourceAccess`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceAccess {
-    /// Property `id`: `Edm.Guid`, not nullable.
-    pub id: Option<edm::Guid>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ResourceAccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ResourceAccess {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ResourceAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for ResourceAccess {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ResourceAccess {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
-pub enum ResourceAccessField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl ResourceAccessField {
-    /// `id`
-    pub const Id: model::Field<ResourceAccess> = model::Field::new("id");
-    /// `type`
-    pub const Type: model::Field<ResourceAccess> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.searchResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchResult {
-    /// Property `onClickTelemetryUrl`: `Edm.String`.
-    pub on_click_telemetry_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SearchResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("onClickTelemetryUrl", &self.on_click_telemetry_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SearchResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "onClickTelemetryUrl" => {
-                read_lenient(map, key, &mut self.on_click_telemetry_url, extra)
-            }
+            "checkedOutBy" => read_nullable(map, key, &mut self.checked_out_by, extra),
+            "level" => read_lenient(map, key, &mut self.level, extra),
+            "versionId" => read_lenient(map, key, &mut self.version_id, extra),
             _ => Ok(false),
         }
     }
@@ -5442,7 +5952,7 @@ impl graph_odata_runtime::model::ODataObject for SearchResult {
 }
 
 #[cfg(feature = "_json")]
-impl SearchResult {
+impl PublicationFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5453,45 +5963,55 @@ impl SearchResult {
 }
 
 #[cfg(feature = "_json")]
-/// The properties of [`SearchResult`] by wire name, each a [`Field<SearchResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchResult::set_null`].
-pub enum SearchResultField {}
+/// The properties of [`PublicationFacet`] by wire name, each a [`Field<PublicationFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicationFacet::set_null`].
+pub enum PublicationFacetField {}
 
 #[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl SearchResultField {
-    /// `onClickTelemetryUrl`
-    pub const OnClickTelemetryUrl: model::Field<SearchResult> = model::Field::new(
-        "onClickTelemetryUrl",
+impl PublicationFacetField {
+    /// `checkedOutBy`
+    pub const CheckedOutBy: model::Field<PublicationFacet> = model::Field::new(
+        "checkedOutBy",
     );
+    /// `level`
+    pub const Level: model::Field<PublicationFacet> = model::Field::new("level");
+    /// `versionId`
+    pub const VersionId: model::Field<PublicationFacet> = model::Field::new("versionId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SearchResult>] = &[Self::OnClickTelemetryUrl];
+    pub const ALL: &'static [model::Field<PublicationFacet>] = &[
+        Self::CheckedOutBy,
+        Self::Level,
+        Self::VersionId,
+    ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.serviceInformation`.
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.serviceUpdateMessageViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceInformation {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
+pub struct ServiceUpdateMessageViewpoint {
+    /// Property `isArchived`: `Edm.Boolean`.
+    pub is_archived: Option<bool>,
+    /// Property `isFavorited`: `Edm.Boolean`.
+    pub is_favorited: Option<bool>,
+    /// Property `isRead`: `Edm.Boolean`.
+    pub is_read: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ServiceInformation {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceUpdateMessageViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ServiceInformation {
+#[cfg(feature = "_admin")]
+impl ServiceUpdateMessageViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceInformation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessageViewpoint";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5504,14 +6024,15 @@ impl ServiceInformation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
-        object.property("webUrl", &self.web_url);
+        object.property("isArchived", &self.is_archived);
+        object.property("isFavorited", &self.is_favorited);
+        object.property("isRead", &self.is_read);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ServiceInformation {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceUpdateMessageViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5519,8 +6040,8 @@ impl<'de> serde::Deserialize<'de> for ServiceInformation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ServiceInformation {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessageViewpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5529,8 +6050,9 @@ impl graph_odata_runtime::model::ODataObject for ServiceInformation {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "isArchived" => read_lenient(map, key, &mut self.is_archived, extra),
+            "isFavorited" => read_lenient(map, key, &mut self.is_favorited, extra),
+            "isRead" => read_lenient(map, key, &mut self.is_read, extra),
             _ => Ok(false),
         }
     }
@@ -5541,8 +6063,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceInformation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ServiceInformation {
+#[cfg(feature = "_admin")]
+impl ServiceUpdateMessageViewpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5552,53 +6074,56 @@ impl ServiceInformation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ServiceInformation`] by wire name, each a [`Field<ServiceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceInformation::set_null`].
-pub enum ServiceInformationField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`ServiceUpdateMessageViewpoint`] by wire name, each a [`Field<ServiceUpdateMessageViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessageViewpoint::set_null`].
+pub enum ServiceUpdateMessageViewpointField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl ServiceInformationField {
-    /// `name`
-    pub const Name: model::Field<ServiceInformation> = model::Field::new("name");
-    /// `webUrl`
-    pub const WebUrl: model::Field<ServiceInformation> = model::Field::new("webUrl");
+impl ServiceUpdateMessageViewpointField {
+    /// `isArchived`
+    pub const IsArchived: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
+        "isArchived",
+    );
+    /// `isFavorited`
+    pub const IsFavorited: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
+        "isFavorited",
+    );
+    /// `isRead`
+    pub const IsRead: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
+        "isRead",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceInformation>] = &[
-        Self::Name,
-        Self::WebUrl,
+    pub const ALL: &'static [model::Field<ServiceUpdateMessageViewpoint>] = &[
+        Self::IsArchived,
+        Self::IsFavorited,
+        Self::IsRead,
     ];
 }
 
-#[cfg(feature = "_service_plan_info")]
-/// CSDL complex type `microsoft.graph.servicePlanInfo`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointIdentityMappingGroupMigrationData`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServicePlanInfo {
-    /// Property `appliesTo`: `Edm.String`.
-    pub applies_to: Option<String>,
-    /// Property `provisioningStatus`: `Edm.String`.
-    pub provisioning_status: Option<String>,
-    /// Property `servicePlanId`: `Edm.Guid`.
-    pub service_plan_id: Option<edm::Guid>,
-    /// Property `servicePlanName`: `Edm.String`.
-    pub service_plan_name: Option<String>,
+pub struct SharePointIdentityMappingGroupMigrationData {
+    /// Property `mailNickname`: `Edm.String`.
+    pub mail_nickname: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_service_plan_info")]
-impl serde::Serialize for ServicePlanInfo {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointIdentityMappingGroupMigrationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_service_plan_info")]
-impl ServicePlanInfo {
+#[cfg(feature = "_unreached")]
+impl SharePointIdentityMappingGroupMigrationData {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePlanInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointIdentityMappingGroupMigrationData";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5611,16 +6136,13 @@ impl ServicePlanInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("appliesTo", &self.applies_to);
-        object.property("provisioningStatus", &self.provisioning_status);
-        object.property("servicePlanId", &self.service_plan_id);
-        object.property("servicePlanName", &self.service_plan_name);
+        object.property("mailNickname", &self.mail_nickname);
         object.end()
     }
 }
 
-#[cfg(feature = "_service_plan_info")]
-impl<'de> serde::Deserialize<'de> for ServicePlanInfo {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingGroupMigrationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5628,8 +6150,9 @@ impl<'de> serde::Deserialize<'de> for ServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_service_plan_info")]
-impl graph_odata_runtime::model::ODataObject for ServicePlanInfo {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject
+for SharePointIdentityMappingGroupMigrationData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5638,14 +6161,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePlanInfo {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "appliesTo" => read_lenient(map, key, &mut self.applies_to, extra),
-            "provisioningStatus" => {
-                read_lenient(map, key, &mut self.provisioning_status, extra)
-            }
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
-            "servicePlanName" => {
-                read_lenient(map, key, &mut self.service_plan_name, extra)
-            }
+            "mailNickname" => read_lenient(map, key, &mut self.mail_nickname, extra),
             _ => Ok(false),
         }
     }
@@ -5656,8 +6172,8 @@ impl graph_odata_runtime::model::ODataObject for ServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_service_plan_info")]
-impl ServicePlanInfo {
+#[cfg(feature = "_unreached")]
+impl SharePointIdentityMappingGroupMigrationData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5667,34 +6183,21 @@ impl ServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_service_plan_info")]
-/// The properties of [`ServicePlanInfo`] by wire name, each a [`Field<ServicePlanInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePlanInfo::set_null`].
-pub enum ServicePlanInfoField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointIdentityMappingGroupMigrationData`] by wire name, each a [`Field<SharePointIdentityMappingGroupMigrationData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointIdentityMappingGroupMigrationData::set_null`].
+pub enum SharePointIdentityMappingGroupMigrationDataField {}
 
-#[cfg(feature = "_service_plan_info")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl ServicePlanInfoField {
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<ServicePlanInfo> = model::Field::new("appliesTo");
-    /// `provisioningStatus`
-    pub const ProvisioningStatus: model::Field<ServicePlanInfo> = model::Field::new(
-        "provisioningStatus",
-    );
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<ServicePlanInfo> = model::Field::new(
-        "servicePlanId",
-    );
-    /// `servicePlanName`
-    pub const ServicePlanName: model::Field<ServicePlanInfo> = model::Field::new(
-        "servicePlanName",
+impl SharePointIdentityMappingGroupMigrationDataField {
+    /// `mailNickname`
+    pub const MailNickname: model::Field<SharePointIdentityMappingGroupMigrationData> = model::Field::new(
+        "mailNickname",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServicePlanInfo>] = &[
-        Self::AppliesTo,
-        Self::ProvisioningStatus,
-        Self::ServicePlanId,
-        Self::ServicePlanName,
-    ];
+    pub const ALL: &'static [model::Field<
+        SharePointIdentityMappingGroupMigrationData,
+    >] = &[Self::MailNickname];
 }
 
 #[cfg(feature = "_json")]
@@ -5832,1035 +6335,4 @@ impl SharePointSharingAbilitiesField {
         Self::OrganizationLinkAbilities,
         Self::SpecificPeopleLinkAbilities,
     ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.sharingViewpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingViewpoint {
-    /// Property `defaultSharingLink`: `microsoft.graph.defaultSharingLink`, not nullable.
-    pub default_sharing_link: Option<DefaultSharingLink>,
-    /// Property `sharingAbilities`: `microsoft.graph.sharePointSharingAbilities`, not nullable.
-    pub sharing_abilities: Option<SharePointSharingAbilities>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SharingViewpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SharingViewpoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingViewpoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultSharingLink", &self.default_sharing_link);
-        object.property("sharingAbilities", &self.sharing_abilities);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SharingViewpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SharingViewpoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultSharingLink" => {
-                read_nullable(map, key, &mut self.default_sharing_link, extra)
-            }
-            "sharingAbilities" => {
-                read_nullable(map, key, &mut self.sharing_abilities, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SharingViewpoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`SharingViewpoint`] by wire name, each a [`Field<SharingViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingViewpoint::set_null`].
-pub enum SharingViewpointField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl SharingViewpointField {
-    /// `defaultSharingLink`
-    pub const DefaultSharingLink: model::Field<SharingViewpoint> = model::Field::new(
-        "defaultSharingLink",
-    );
-    /// `sharingAbilities`
-    pub const SharingAbilities: model::Field<SharingViewpoint> = model::Field::new(
-        "sharingAbilities",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingViewpoint>] = &[
-        Self::DefaultSharingLink,
-        Self::SharingAbilities,
-    ];
-}
-
-#[cfg(feature = "_identity_input")]
-/// CSDL complex type `microsoft.graph.siteSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SiteSettings {
-    /// Property `languageTag`: `Edm.String`.
-    pub language_tag: Option<String>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_input")]
-impl serde::Serialize for SiteSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl SiteSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("languageTag", &self.language_tag);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl<'de> serde::Deserialize<'de> for SiteSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl graph_odata_runtime::model::ODataObject for SiteSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl SiteSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-/// The properties of [`SiteSettings`] by wire name, each a [`Field<SiteSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteSettings::set_null`].
-pub enum SiteSettingsField {}
-
-#[cfg(feature = "_identity_input")]
-#[allow(non_upper_case_globals)]
-impl SiteSettingsField {
-    /// `languageTag`
-    pub const LanguageTag: model::Field<SiteSettings> = model::Field::new("languageTag");
-    /// `timeZone`
-    pub const TimeZone: model::Field<SiteSettings> = model::Field::new("timeZone");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SiteSettings>] = &[
-        Self::LanguageTag,
-        Self::TimeZone,
-    ];
-}
-
-#[cfg(feature = "_drive")]
-/// CSDL complex type `microsoft.graph.systemFacet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SystemFacet {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drive")]
-impl serde::Serialize for SystemFacet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl SystemFacet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.systemFacet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl<'de> serde::Deserialize<'de> for SystemFacet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl graph_odata_runtime::model::ODataObject for SystemFacet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamFunSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamFunSettings {
-    /// Property `allowCustomMemes`: `Edm.Boolean`.
-    pub allow_custom_memes: Option<bool>,
-    /// Property `allowGiphy`: `Edm.Boolean`.
-    pub allow_giphy: Option<bool>,
-    /// Property `allowStickersAndMemes`: `Edm.Boolean`.
-    pub allow_stickers_and_memes: Option<bool>,
-    /// Property `giphyContentRating`: `microsoft.graph.giphyRatingType`.
-    pub giphy_content_rating: Option<GiphyRatingType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamFunSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamFunSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamFunSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowCustomMemes", &self.allow_custom_memes);
-        object.property("allowGiphy", &self.allow_giphy);
-        object.property("allowStickersAndMemes", &self.allow_stickers_and_memes);
-        object.property("giphyContentRating", &self.giphy_content_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamFunSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowCustomMemes" => {
-                read_lenient(map, key, &mut self.allow_custom_memes, extra)
-            }
-            "allowGiphy" => read_lenient(map, key, &mut self.allow_giphy, extra),
-            "allowStickersAndMemes" => {
-                read_lenient(map, key, &mut self.allow_stickers_and_memes, extra)
-            }
-            "giphyContentRating" => {
-                read_nullable(map, key, &mut self.giphy_content_rating, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamFunSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamFunSettings`] by wire name, each a [`Field<TeamFunSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamFunSettings::set_null`].
-pub enum TeamFunSettingsField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamFunSettingsField {
-    /// `allowCustomMemes`
-    pub const AllowCustomMemes: model::Field<TeamFunSettings> = model::Field::new(
-        "allowCustomMemes",
-    );
-    /// `allowGiphy`
-    pub const AllowGiphy: model::Field<TeamFunSettings> = model::Field::new(
-        "allowGiphy",
-    );
-    /// `allowStickersAndMemes`
-    pub const AllowStickersAndMemes: model::Field<TeamFunSettings> = model::Field::new(
-        "allowStickersAndMemes",
-    );
-    /// `giphyContentRating`
-    pub const GiphyContentRating: model::Field<TeamFunSettings> = model::Field::new(
-        "giphyContentRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamFunSettings>] = &[
-        Self::AllowCustomMemes,
-        Self::AllowGiphy,
-        Self::AllowStickersAndMemes,
-        Self::GiphyContentRating,
-    ];
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamMessagingSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamMessagingSettings {
-    /// Property `allowChannelMentions`: `Edm.Boolean`.
-    pub allow_channel_mentions: Option<bool>,
-    /// Property `allowOwnerDeleteMessages`: `Edm.Boolean`.
-    pub allow_owner_delete_messages: Option<bool>,
-    /// Property `allowTeamMentions`: `Edm.Boolean`.
-    pub allow_team_mentions: Option<bool>,
-    /// Property `allowUserDeleteMessages`: `Edm.Boolean`.
-    pub allow_user_delete_messages: Option<bool>,
-    /// Property `allowUserEditMessages`: `Edm.Boolean`.
-    pub allow_user_edit_messages: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamMessagingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamMessagingSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMessagingSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowChannelMentions", &self.allow_channel_mentions);
-        object.property("allowOwnerDeleteMessages", &self.allow_owner_delete_messages);
-        object.property("allowTeamMentions", &self.allow_team_mentions);
-        object.property("allowUserDeleteMessages", &self.allow_user_delete_messages);
-        object.property("allowUserEditMessages", &self.allow_user_edit_messages);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowChannelMentions" => {
-                read_lenient(map, key, &mut self.allow_channel_mentions, extra)
-            }
-            "allowOwnerDeleteMessages" => {
-                read_lenient(map, key, &mut self.allow_owner_delete_messages, extra)
-            }
-            "allowTeamMentions" => {
-                read_lenient(map, key, &mut self.allow_team_mentions, extra)
-            }
-            "allowUserDeleteMessages" => {
-                read_lenient(map, key, &mut self.allow_user_delete_messages, extra)
-            }
-            "allowUserEditMessages" => {
-                read_lenient(map, key, &mut self.allow_user_edit_messages, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamMessagingSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamMessagingSettings`] by wire name, each a [`Field<TeamMessagingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMessagingSettings::set_null`].
-pub enum TeamMessagingSettingsField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamMessagingSettingsField {
-    /// `allowChannelMentions`
-    pub const AllowChannelMentions: model::Field<TeamMessagingSettings> = model::Field::new(
-        "allowChannelMentions",
-    );
-    /// `allowOwnerDeleteMessages`
-    pub const AllowOwnerDeleteMessages: model::Field<TeamMessagingSettings> = model::Field::new(
-        "allowOwnerDeleteMessages",
-    );
-    /// `allowTeamMentions`
-    pub const AllowTeamMentions: model::Field<TeamMessagingSettings> = model::Field::new(
-        "allowTeamMentions",
-    );
-    /// `allowUserDeleteMessages`
-    pub const AllowUserDeleteMessages: model::Field<TeamMessagingSettings> = model::Field::new(
-        "allowUserDeleteMessages",
-    );
-    /// `allowUserEditMessages`
-    pub const AllowUserEditMessages: model::Field<TeamMessagingSettings> = model::Field::new(
-        "allowUserEditMessages",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamMessagingSettings>] = &[
-        Self::AllowChannelMentions,
-        Self::AllowOwnerDeleteMessages,
-        Self::AllowTeamMentions,
-        Self::AllowUserDeleteMessages,
-        Self::AllowUserEditMessages,
-    ];
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyTimeZoneBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    TimeZoneBase(Box<TimeZoneBase>),
-    /// `microsoft.graph.customTimeZone`
-    CustomTimeZone(Box<CustomTimeZone>),
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl AnyTimeZoneBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::TimeZoneBase(_) => TimeZoneBase::ODATA_TYPE,
-            Self::CustomTimeZone(_) => CustomTimeZone::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`TimeZoneBase`] (or of an unknown derived type).
-    pub fn as_time_zone_base(&self) -> Option<&TimeZoneBase> {
-        match self {
-            Self::TimeZoneBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl Default for AnyTimeZoneBase {
-    fn default() -> Self {
-        Self::TimeZoneBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl From<TimeZoneBase> for AnyTimeZoneBase {
-    fn from(value: TimeZoneBase) -> Self {
-        Self::TimeZoneBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl AnyTimeZoneBase {
-    /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
-    pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
-        match self {
-            Self::CustomTimeZone(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl From<CustomTimeZone> for AnyTimeZoneBase {
-    fn from(value: CustomTimeZone) -> Self {
-        Self::CustomTimeZone(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for AnyTimeZoneBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TimeZoneBase(value) => value.serialize_with_type(serializer, None),
-            Self::CustomTimeZone(value) => {
-                value.serialize_with_type(serializer, Some(CustomTimeZone::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.customTimeZone" | "graph.customTimeZone" => {
-                serde_json::from_value(value).map(Self::CustomTimeZone)
-            }
-            _ => serde_json::from_value(value).map(Self::TimeZoneBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.translationPreferences`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TranslationPreferences {
-    /// Property `languageOverrides`: `Collection(microsoft.graph.translationLanguageOverride)`, not nullable.
-    pub language_overrides: Option<Vec<TranslationLanguageOverride>>,
-    /// Property `translationBehavior`: `microsoft.graph.translationBehavior`.
-    pub translation_behavior: Option<TranslationBehavior>,
-    /// Property `untranslatedLanguages`: `Collection(Edm.String)`.
-    pub untranslated_languages: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for TranslationPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl TranslationPreferences {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationPreferences";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("languageOverrides", &self.language_overrides);
-        object.property("translationBehavior", &self.translation_behavior);
-        object.property("untranslatedLanguages", &self.untranslated_languages);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for TranslationPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for TranslationPreferences {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "languageOverrides" => {
-                read_nullable(map, key, &mut self.language_overrides, extra)
-            }
-            "translationBehavior" => {
-                read_nullable(map, key, &mut self.translation_behavior, extra)
-            }
-            "untranslatedLanguages" => {
-                read_lenient(map, key, &mut self.untranslated_languages, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl TranslationPreferences {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`TranslationPreferences`] by wire name, each a [`Field<TranslationPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationPreferences::set_null`].
-pub enum TranslationPreferencesField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl TranslationPreferencesField {
-    /// `languageOverrides`
-    pub const LanguageOverrides: model::Field<TranslationPreferences> = model::Field::new(
-        "languageOverrides",
-    );
-    /// `translationBehavior`
-    pub const TranslationBehavior: model::Field<TranslationPreferences> = model::Field::new(
-        "translationBehavior",
-    );
-    /// `untranslatedLanguages`
-    pub const UntranslatedLanguages: model::Field<TranslationPreferences> = model::Field::new(
-        "untranslatedLanguages",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TranslationPreferences>] = &[
-        Self::LanguageOverrides,
-        Self::TranslationBehavior,
-        Self::UntranslatedLanguages,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.userPurpose`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserPurpose {
-    /// Property `value`: `microsoft.graph.mailboxRecipientType`.
-    pub value: Option<MailboxRecipientType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for UserPurpose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl UserPurpose {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userPurpose";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for UserPurpose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for UserPurpose {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "value" => read_nullable(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl UserPurpose {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`UserPurpose`] by wire name, each a [`Field<UserPurpose>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserPurpose::set_null`].
-pub enum UserPurposeField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl UserPurposeField {
-    /// `value`
-    pub const Value: model::Field<UserPurpose> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserPurpose>] = &[Self::Value];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValidatingDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    pub root_domains: Option<RootDomains>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for ValidatingDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ValidatingDomains {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("rootDomains", &self.root_domains);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for ValidatingDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ValidatingDomains {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
-pub enum ValidatingDomainsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl ValidatingDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<ValidatingDomains> = model::Field::new(
-        "rootDomains",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
-}
-
-#[cfg(feature = "_policies")]
-/// A `microsoft.graph.validatingDomains` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ValidatingDomains`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyValidatingDomains {
-    /// The base type itself, or a derived type unknown to this crate.
-    ValidatingDomains(Box<ValidatingDomains>),
-    /// `microsoft.graph.allDomains`
-    AllDomains(Box<AllDomains>),
-    /// `microsoft.graph.enumeratedDomains`
-    EnumeratedDomains(Box<EnumeratedDomains>),
-}
-
-#[cfg(feature = "_policies")]
-impl AnyValidatingDomains {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ValidatingDomains(_) => ValidatingDomains::ODATA_TYPE,
-            Self::AllDomains(_) => AllDomains::ODATA_TYPE,
-            Self::EnumeratedDomains(_) => EnumeratedDomains::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ValidatingDomains`] (or of an unknown derived type).
-    pub fn as_validating_domains(&self) -> Option<&ValidatingDomains> {
-        match self {
-            Self::ValidatingDomains(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl Default for AnyValidatingDomains {
-    fn default() -> Self {
-        Self::ValidatingDomains(Box::default())
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<ValidatingDomains> for AnyValidatingDomains {
-    fn from(value: ValidatingDomains) -> Self {
-        Self::ValidatingDomains(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AnyValidatingDomains {
-    /// The value if it is a [`AnyValidatingDomains::AllDomains`] variant.
-    pub fn as_all_domains(&self) -> Option<&AllDomains> {
-        match self {
-            Self::AllDomains(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyValidatingDomains::EnumeratedDomains`] variant.
-    pub fn as_enumerated_domains(&self) -> Option<&EnumeratedDomains> {
-        match self {
-            Self::EnumeratedDomains(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<AllDomains> for AnyValidatingDomains {
-    fn from(value: AllDomains) -> Self {
-        Self::AllDomains(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<EnumeratedDomains> for AnyValidatingDomains {
-    fn from(value: EnumeratedDomains) -> Self {
-        Self::EnumeratedDomains(Box::new(value))
-    }
 }

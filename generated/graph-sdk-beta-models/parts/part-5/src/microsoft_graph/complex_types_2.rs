@@ -11,69 +11,31 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AnyValidatingDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ValidatingDomains(value) => value.serialize_with_type(serializer, None),
-            Self::AllDomains(value) => {
-                value.serialize_with_type(serializer, Some(AllDomains::ODATA_TYPE))
-            }
-            Self::EnumeratedDomains(value) => {
-                value
-                    .serialize_with_type(serializer, Some(EnumeratedDomains::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.allDomains" | "graph.allDomains" => {
-                serde_json::from_value(value).map(Self::AllDomains)
-            }
-            "microsoft.graph.enumeratedDomains" | "graph.enumeratedDomains" => {
-                serde_json::from_value(value).map(Self::EnumeratedDomains)
-            }
-            _ => serde_json::from_value(value).map(Self::ValidatingDomains),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.webSegmentConfiguration`; base type `microsoft.graph.segmentConfiguration`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebSegmentConfiguration {
-    /// Navigation property `applicationSegments`: `Collection(microsoft.graph.webApplicationSegment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_unreached")]
-    pub application_segments: Option<Vec<WebApplicationSegment>>,
+pub struct SynchronizationMetadataEntry {
+    /// Property `key`: `microsoft.graph.synchronizationMetadata`.
+    pub key: Option<SynchronizationMetadata>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for WebSegmentConfiguration {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl WebSegmentConfiguration {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webSegmentConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationMetadataEntry";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -86,14 +48,14 @@ impl WebSegmentConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_unreached")]
-        object.property("applicationSegments", &self.application_segments);
+        object.property("key", &self.key);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for WebSegmentConfiguration {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -101,20 +63,1381 @@ impl<'de> serde::Deserialize<'de> for WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for WebSegmentConfiguration {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_unreached")]
-            "applicationSegments" => {
-                read_nullable(map, key, &mut self.application_segments, extra)
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationMetadataEntry {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationMetadataEntry`] by wire name, each a [`Field<SynchronizationMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
+pub enum SynchronizationMetadataEntryField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationMetadataEntryField {
+    /// `key`
+    pub const Key: model::Field<SynchronizationMetadataEntry> = model::Field::new("key");
+    /// `value`
+    pub const Value: model::Field<SynchronizationMetadataEntry> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationMetadataEntry>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.tabUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TabUpdatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `tabId`: `Edm.String`.
+    pub tab_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TabUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TabUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tabUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("tabId", &self.tab_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "tabId" => read_lenient(map, key, &mut self.tab_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TabUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TabUpdatedEventMessageDetail`] by wire name, each a [`Field<TabUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TabUpdatedEventMessageDetail::set_null`].
+pub enum TabUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TabUpdatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TabUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `tabId`
+    pub const TabId: model::Field<TabUpdatedEventMessageDetail> = model::Field::new(
+        "tabId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TabUpdatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TabId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamArchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamArchivedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamArchivedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamArchivedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamArchivedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamArchivedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamArchivedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamArchivedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamArchivedEventMessageDetail`] by wire name, each a [`Field<TeamArchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamArchivedEventMessageDetail::set_null`].
+pub enum TeamArchivedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamArchivedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamArchivedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamArchivedEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamArchivedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamCreatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamCreatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamDescription`: `Edm.String`.
+    pub team_description: Option<String>,
+    /// Property `teamDisplayName`: `Edm.String`.
+    pub team_display_name: Option<String>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamCreatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamCreatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamCreatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamDescription", &self.team_description);
+        object.property("teamDisplayName", &self.team_display_name);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamCreatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamCreatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamDescription" => {
+                read_lenient(map, key, &mut self.team_description, extra)
+            }
+            "teamDisplayName" => {
+                read_lenient(map, key, &mut self.team_display_name, extra)
+            }
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamCreatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamCreatedEventMessageDetail`] by wire name, each a [`Field<TeamCreatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamCreatedEventMessageDetail::set_null`].
+pub enum TeamCreatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamCreatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamDescription`
+    pub const TeamDescription: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
+        "teamDescription",
+    );
+    /// `teamDisplayName`
+    pub const TeamDisplayName: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
+        "teamDisplayName",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamCreatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamDescription,
+        Self::TeamDisplayName,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamDescriptionUpdatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamDescription`: `Edm.String`.
+    pub team_description: Option<String>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamDescriptionUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamDescriptionUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDescriptionUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamDescription", &self.team_description);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamDescriptionUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject
+for TeamDescriptionUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamDescription" => {
+                read_lenient(map, key, &mut self.team_description, extra)
+            }
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamDescriptionUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<TeamDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDescriptionUpdatedEventMessageDetail::set_null`].
+pub enum TeamDescriptionUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamDescriptionUpdatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamDescription`
+    pub const TeamDescription: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
+        "teamDescription",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamDescriptionUpdatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamDescription,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamJoiningDisabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamJoiningDisabledEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamJoiningDisabledEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamJoiningDisabledEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningDisabledEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamJoiningDisabledEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamJoiningDisabledEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamJoiningDisabledEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamJoiningDisabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningDisabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningDisabledEventMessageDetail::set_null`].
+pub enum TeamJoiningDisabledEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamJoiningDisabledEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamJoiningDisabledEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamJoiningDisabledEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamJoiningDisabledEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamJoiningEnabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamJoiningEnabledEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamJoiningEnabledEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamJoiningEnabledEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningEnabledEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamJoiningEnabledEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamJoiningEnabledEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamJoiningEnabledEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamJoiningEnabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningEnabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningEnabledEventMessageDetail::set_null`].
+pub enum TeamJoiningEnabledEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamJoiningEnabledEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamJoiningEnabledEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamJoiningEnabledEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamJoiningEnabledEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamRenamedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamDisplayName`: `Edm.String`.
+    pub team_display_name: Option<String>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamRenamedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamRenamedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamRenamedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamDisplayName", &self.team_display_name);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamRenamedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamRenamedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamDisplayName" => {
+                read_lenient(map, key, &mut self.team_display_name, extra)
+            }
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamRenamedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamRenamedEventMessageDetail`] by wire name, each a [`Field<TeamRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamRenamedEventMessageDetail::set_null`].
+pub enum TeamRenamedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamRenamedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamDisplayName`
+    pub const TeamDisplayName: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
+        "teamDisplayName",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamRenamedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamDisplayName,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamUnarchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamUnarchivedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamUnarchivedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamUnarchivedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamUnarchivedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamUnarchivedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamUnarchivedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamUnarchivedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamUnarchivedEventMessageDetail`] by wire name, each a [`Field<TeamUnarchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamUnarchivedEventMessageDetail::set_null`].
+pub enum TeamUnarchivedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamUnarchivedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamUnarchivedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<TeamUnarchivedEventMessageDetail> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamUnarchivedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamsAppInstalledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsAppInstalledEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamsAppDisplayName`: `Edm.String`.
+    pub teams_app_display_name: Option<String>,
+    /// Property `teamsAppId`: `Edm.String`.
+    pub teams_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamsAppInstalledEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppInstalledEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppInstalledEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamsAppDisplayName", &self.teams_app_display_name);
+        object.property("teamsAppId", &self.teams_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamsAppInstalledEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamsAppInstalledEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamsAppDisplayName" => {
+                read_lenient(map, key, &mut self.teams_app_display_name, extra)
+            }
+            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppInstalledEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamsAppInstalledEventMessageDetail`] by wire name, each a [`Field<TeamsAppInstalledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppInstalledEventMessageDetail::set_null`].
+pub enum TeamsAppInstalledEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamsAppInstalledEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamsAppDisplayName`
+    pub const TeamsAppDisplayName: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
+        "teamsAppDisplayName",
+    );
+    /// `teamsAppId`
+    pub const TeamsAppId: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
+        "teamsAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsAppInstalledEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamsAppDisplayName,
+        Self::TeamsAppId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamsAppRemovedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsAppRemovedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamsAppDisplayName`: `Edm.String`.
+    pub teams_app_display_name: Option<String>,
+    /// Property `teamsAppId`: `Edm.String`.
+    pub teams_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamsAppRemovedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppRemovedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppRemovedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamsAppDisplayName", &self.teams_app_display_name);
+        object.property("teamsAppId", &self.teams_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamsAppRemovedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamsAppRemovedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamsAppDisplayName" => {
+                read_lenient(map, key, &mut self.teams_app_display_name, extra)
+            }
+            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppRemovedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamsAppRemovedEventMessageDetail`] by wire name, each a [`Field<TeamsAppRemovedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppRemovedEventMessageDetail::set_null`].
+pub enum TeamsAppRemovedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamsAppRemovedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamsAppDisplayName`
+    pub const TeamsAppDisplayName: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
+        "teamsAppDisplayName",
+    );
+    /// `teamsAppId`
+    pub const TeamsAppId: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
+        "teamsAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsAppRemovedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamsAppDisplayName,
+        Self::TeamsAppId,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamsAppUpgradedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsAppUpgradedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `teamsAppDisplayName`: `Edm.String`.
+    pub teams_app_display_name: Option<String>,
+    /// Property `teamsAppId`: `Edm.String`.
+    pub teams_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamsAppUpgradedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppUpgradedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppUpgradedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("teamsAppDisplayName", &self.teams_app_display_name);
+        object.property("teamsAppId", &self.teams_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamsAppUpgradedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamsAppUpgradedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "teamsAppDisplayName" => {
+                read_lenient(map, key, &mut self.teams_app_display_name, extra)
+            }
+            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsAppUpgradedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamsAppUpgradedEventMessageDetail`] by wire name, each a [`Field<TeamsAppUpgradedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppUpgradedEventMessageDetail::set_null`].
+pub enum TeamsAppUpgradedEventMessageDetailField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamsAppUpgradedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `teamsAppDisplayName`
+    pub const TeamsAppDisplayName: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
+        "teamsAppDisplayName",
+    );
+    /// `teamsAppId`
+    pub const TeamsAppId: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
+        "teamsAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsAppUpgradedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::TeamsAppDisplayName,
+        Self::TeamsAppId,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkConnection`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkConnection {
+    /// Property `connectionStatus`: `microsoft.graph.teamworkConnectionStatus`.
+    pub connection_status: Option<TeamworkConnectionStatus>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkConnection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkConnection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("connectionStatus", &self.connection_status);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkConnection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "connectionStatus" => {
+                read_nullable(map, key, &mut self.connection_status, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -126,8 +1449,8 @@ impl graph_odata_runtime::model::ODataObject for WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl WebSegmentConfiguration {
+#[cfg(feature = "_teamwork")]
+impl TeamworkConnection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -137,20 +1460,256 @@ impl WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`WebSegmentConfiguration`] by wire name, each a [`Field<WebSegmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebSegmentConfiguration::set_null`].
-pub enum WebSegmentConfigurationField {}
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkConnection`] by wire name, each a [`Field<TeamworkConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkConnection::set_null`].
+pub enum TeamworkConnectionField {}
 
-#[cfg(feature = "_allowed_tenants_audience")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
-impl WebSegmentConfigurationField {
-    /// `applicationSegments`
-    pub const ApplicationSegments: model::Field<WebSegmentConfiguration> = model::Field::new(
-        "applicationSegments",
+impl TeamworkConnectionField {
+    /// `connectionStatus`
+    pub const ConnectionStatus: model::Field<TeamworkConnection> = model::Field::new(
+        "connectionStatus",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<TeamworkConnection> = model::Field::new(
+        "lastModifiedDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebSegmentConfiguration>] = &[
-        Self::ApplicationSegments,
+    pub const ALL: &'static [model::Field<TeamworkConnection>] = &[
+        Self::ConnectionStatus,
+        Self::LastModifiedDateTime,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.translationLanguageOverride`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TranslationLanguageOverride {
+    /// Property `languageTag`: `Edm.String`, not nullable.
+    pub language_tag: Option<String>,
+    /// Property `translationBehavior`: `microsoft.graph.translationBehavior`.
+    pub translation_behavior: Option<TranslationBehavior>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for TranslationLanguageOverride {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TranslationLanguageOverride {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationLanguageOverride";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("languageTag", &self.language_tag);
+        object.property("translationBehavior", &self.translation_behavior);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for TranslationLanguageOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "translationBehavior" => {
+                read_nullable(map, key, &mut self.translation_behavior, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TranslationLanguageOverride {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`TranslationLanguageOverride`] by wire name, each a [`Field<TranslationLanguageOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationLanguageOverride::set_null`].
+pub enum TranslationLanguageOverrideField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl TranslationLanguageOverrideField {
+    /// `languageTag`
+    pub const LanguageTag: model::Field<TranslationLanguageOverride> = model::Field::new(
+        "languageTag",
+    );
+    /// `translationBehavior`
+    pub const TranslationBehavior: model::Field<TranslationLanguageOverride> = model::Field::new(
+        "translationBehavior",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TranslationLanguageOverride>] = &[
+        Self::LanguageTag,
+        Self::TranslationBehavior,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.translationPreferences`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TranslationPreferences {
+    /// Property `languageOverrides`: `Collection(microsoft.graph.translationLanguageOverride)`, not nullable.
+    pub language_overrides: Option<Vec<TranslationLanguageOverride>>,
+    /// Property `translationBehavior`: `microsoft.graph.translationBehavior`.
+    pub translation_behavior: Option<TranslationBehavior>,
+    /// Property `untranslatedLanguages`: `Collection(Edm.String)`.
+    pub untranslated_languages: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for TranslationPreferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TranslationPreferences {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationPreferences";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("languageOverrides", &self.language_overrides);
+        object.property("translationBehavior", &self.translation_behavior);
+        object.property("untranslatedLanguages", &self.untranslated_languages);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for TranslationPreferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for TranslationPreferences {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "languageOverrides" => {
+                read_nullable(map, key, &mut self.language_overrides, extra)
+            }
+            "translationBehavior" => {
+                read_nullable(map, key, &mut self.translation_behavior, extra)
+            }
+            "untranslatedLanguages" => {
+                read_lenient(map, key, &mut self.untranslated_languages, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl TranslationPreferences {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`TranslationPreferences`] by wire name, each a [`Field<TranslationPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationPreferences::set_null`].
+pub enum TranslationPreferencesField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl TranslationPreferencesField {
+    /// `languageOverrides`
+    pub const LanguageOverrides: model::Field<TranslationPreferences> = model::Field::new(
+        "languageOverrides",
+    );
+    /// `translationBehavior`
+    pub const TranslationBehavior: model::Field<TranslationPreferences> = model::Field::new(
+        "translationBehavior",
+    );
+    /// `untranslatedLanguages`
+    pub const UntranslatedLanguages: model::Field<TranslationPreferences> = model::Field::new(
+        "untranslatedLanguages",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TranslationPreferences>] = &[
+        Self::LanguageOverrides,
+        Self::TranslationBehavior,
+        Self::UntranslatedLanguages,
     ];
 }
 
@@ -327,33 +1886,39 @@ impl WebauthnAuthenticatorAttestationResponseField {
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredential`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookSortField`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebauthnPublicKeyCredential {
-    /// Property `clientExtensionResults`: `microsoft.graph.webauthnAuthenticationExtensionsClientOutputs`.
-    pub client_extension_results: Option<WebauthnAuthenticationExtensionsClientOutputs>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `response`: `microsoft.graph.webauthnAuthenticatorAttestationResponse`.
-    pub response: Option<WebauthnAuthenticatorAttestationResponse>,
+pub struct WorkbookSortField {
+    /// Property `ascending`: `Edm.Boolean`, not nullable.
+    pub ascending: Option<bool>,
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Property `dataOption`: `Edm.String`, not nullable.
+    pub data_option: Option<String>,
+    /// Property `icon`: `microsoft.graph.workbookIcon`.
+    pub icon: Option<WorkbookIcon>,
+    /// Property `key`: `Edm.Int32`, not nullable.
+    pub key: Option<i32>,
+    /// Property `sortOn`: `Edm.String`, not nullable.
+    pub sort_on: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WebauthnPublicKeyCredential {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredential {
+#[cfg(feature = "_json")]
+impl WorkbookSortField {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredential";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookSortField";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -366,15 +1931,18 @@ impl WebauthnPublicKeyCredential {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("clientExtensionResults", &self.client_extension_results);
-        object.property("id", &self.id);
-        object.property("response", &self.response);
+        object.property("ascending", &self.ascending);
+        object.property("color", &self.color);
+        object.property("dataOption", &self.data_option);
+        object.property("icon", &self.icon);
+        object.property("key", &self.key);
+        object.property("sortOn", &self.sort_on);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredential {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -382,8 +1950,8 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookSortField {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -392,11 +1960,12 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "clientExtensionResults" => {
-                read_nullable(map, key, &mut self.client_extension_results, extra)
-            }
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "response" => read_nullable(map, key, &mut self.response, extra),
+            "ascending" => read_lenient(map, key, &mut self.ascending, extra),
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            "dataOption" => read_lenient(map, key, &mut self.data_option, extra),
+            "icon" => read_nullable(map, key, &mut self.icon, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "sortOn" => read_lenient(map, key, &mut self.sort_on, extra),
             _ => Ok(false),
         }
     }
@@ -407,8 +1976,8 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl WebauthnPublicKeyCredential {
+#[cfg(feature = "_json")]
+impl WorkbookSortField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -418,145 +1987,37 @@ impl WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`WebauthnPublicKeyCredential`] by wire name, each a [`Field<WebauthnPublicKeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredential::set_null`].
-pub enum WebauthnPublicKeyCredentialField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookSortField`] by wire name, each a [`Field<WorkbookSortField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookSortField::set_null`].
+pub enum WorkbookSortFieldField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl WebauthnPublicKeyCredentialField {
-    /// `clientExtensionResults`
-    pub const ClientExtensionResults: model::Field<WebauthnPublicKeyCredential> = model::Field::new(
-        "clientExtensionResults",
+impl WorkbookSortFieldField {
+    /// `ascending`
+    pub const Ascending: model::Field<WorkbookSortField> = model::Field::new(
+        "ascending",
     );
-    /// `id`
-    pub const Id: model::Field<WebauthnPublicKeyCredential> = model::Field::new("id");
-    /// `response`
-    pub const Response: model::Field<WebauthnPublicKeyCredential> = model::Field::new(
-        "response",
+    /// `color`
+    pub const Color: model::Field<WorkbookSortField> = model::Field::new("color");
+    /// `dataOption`
+    pub const DataOption: model::Field<WorkbookSortField> = model::Field::new(
+        "dataOption",
     );
+    /// `icon`
+    pub const Icon: model::Field<WorkbookSortField> = model::Field::new("icon");
+    /// `key`
+    pub const Key: model::Field<WorkbookSortField> = model::Field::new("key");
+    /// `sortOn`
+    pub const SortOn: model::Field<WorkbookSortField> = model::Field::new("sortOn");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredential>] = &[
-        Self::ClientExtensionResults,
-        Self::Id,
-        Self::Response,
-    ];
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// CSDL complex type `microsoft.graph.workingHours`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkingHours {
-    /// Property `daysOfWeek`: `Collection(microsoft.graph.dayOfWeek)`.
-    pub days_of_week: Option<Vec<DayOfWeek>>,
-    /// Property `endTime`: `Edm.TimeOfDay`.
-    pub end_time: Option<edm::TimeOfDay>,
-    /// Property `startTime`: `Edm.TimeOfDay`.
-    pub start_time: Option<edm::TimeOfDay>,
-    /// Property `timeZone`: `microsoft.graph.timeZoneBase`.
-    pub time_zone: Option<AnyTimeZoneBase>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl serde::Serialize for WorkingHours {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl WorkingHours {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingHours";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("daysOfWeek", &self.days_of_week);
-        object.property("endTime", &self.end_time);
-        object.property("startTime", &self.start_time);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl<'de> serde::Deserialize<'de> for WorkingHours {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl graph_odata_runtime::model::ODataObject for WorkingHours {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "daysOfWeek" => read_nullable(map, key, &mut self.days_of_week, extra),
-            "endTime" => read_lenient(map, key, &mut self.end_time, extra),
-            "startTime" => read_lenient(map, key, &mut self.start_time, extra),
-            "timeZone" => read_nullable(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-impl WorkingHours {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_custom_time_zone")]
-/// The properties of [`WorkingHours`] by wire name, each a [`Field<WorkingHours>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingHours::set_null`].
-pub enum WorkingHoursField {}
-
-#[cfg(feature = "_custom_time_zone")]
-#[allow(non_upper_case_globals)]
-impl WorkingHoursField {
-    /// `daysOfWeek`
-    pub const DaysOfWeek: model::Field<WorkingHours> = model::Field::new("daysOfWeek");
-    /// `endTime`
-    pub const EndTime: model::Field<WorkingHours> = model::Field::new("endTime");
-    /// `startTime`
-    pub const StartTime: model::Field<WorkingHours> = model::Field::new("startTime");
-    /// `timeZone`
-    pub const TimeZone: model::Field<WorkingHours> = model::Field::new("timeZone");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkingHours>] = &[
-        Self::DaysOfWeek,
-        Self::EndTime,
-        Self::StartTime,
-        Self::TimeZone,
+    pub const ALL: &'static [model::Field<WorkbookSortField>] = &[
+        Self::Ascending,
+        Self::Color,
+        Self::DataOption,
+        Self::Icon,
+        Self::Key,
+        Self::SortOn,
     ];
 }
 

@@ -11,36 +11,34 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_reviewer")]
-/// CSDL entity type `microsoft.graph.accessReviewReviewer`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL entity type `microsoft.graph.authenticationMethodModeDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewReviewer {
+pub struct AuthenticationMethodModeDetail {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
+    /// Property `authenticationMethod`: `microsoft.graph.baseAuthenticationMethod`, not nullable.
+    pub authentication_method: Option<BaseAuthenticationMethod>,
+    /// Property `displayName`: `Edm.String`, not nullable.
     pub display_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-impl serde::Serialize for AccessReviewReviewer {
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for AuthenticationMethodModeDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-impl AccessReviewReviewer {
+#[cfg(feature = "_agent_id_risk_level")]
+impl AuthenticationMethodModeDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewReviewer";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodModeDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -54,15 +52,14 @@ impl AccessReviewReviewer {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
+        object.property("authenticationMethod", &self.authentication_method);
         object.property("displayName", &self.display_name);
-        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-impl<'de> serde::Deserialize<'de> for AccessReviewReviewer {
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodModeDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -70,24 +67,21 @@ impl<'de> serde::Deserialize<'de> for AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewReviewer {
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationMethodModeDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "authenticationMethod" => {
+                read_nullable(map, key, &mut self.authentication_method, extra)
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
             _ => Ok(false),
         }
     }
@@ -98,8 +92,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-impl AccessReviewReviewer {
+#[cfg(feature = "_agent_id_risk_level")]
+impl AuthenticationMethodModeDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -109,86 +103,55 @@ impl AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_review_reviewer")]
-/// The properties of [`AccessReviewReviewer`] by wire name, each a [`Field<AccessReviewReviewer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewReviewer::set_null`].
-pub enum AccessReviewReviewerField {}
+#[cfg(feature = "_agent_id_risk_level")]
+/// The properties of [`AuthenticationMethodModeDetail`] by wire name, each a [`Field<AuthenticationMethodModeDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodModeDetail::set_null`].
+pub enum AuthenticationMethodModeDetailField {}
 
-#[cfg(feature = "_access_review_reviewer")]
+#[cfg(feature = "_agent_id_risk_level")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewReviewerField {
+impl AuthenticationMethodModeDetailField {
     /// `id`
-    pub const Id: model::Field<AccessReviewReviewer> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessReviewReviewer> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<AuthenticationMethodModeDetail> = model::Field::new("id");
+    /// `authenticationMethod`
+    pub const AuthenticationMethod: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
+        "authenticationMethod",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewReviewer> = model::Field::new(
+    pub const DisplayName: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
         "displayName",
     );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<AccessReviewReviewer> = model::Field::new(
-        "userPrincipalName",
-    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewReviewer>] = &[
+    pub const ALL: &'static [model::Field<AuthenticationMethodModeDetail>] = &[
         Self::Id,
-        Self::CreatedDateTime,
+        Self::AuthenticationMethod,
         Self::DisplayName,
-        Self::UserPrincipalName,
     ];
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-/// CSDL entity type `microsoft.graph.agreementAcceptance`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.bulkUpload`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementAcceptance {
+pub struct BulkUpload {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `agreementFileId`: `Edm.String`.
-    pub agreement_file_id: Option<String>,
-    /// Property `agreementId`: `Edm.String`.
-    pub agreement_id: Option<String>,
-    /// Property `deviceDisplayName`: `Edm.String`.
-    pub device_display_name: Option<String>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `deviceOSType`: `Edm.String`.
-    pub device_os_type: Option<String>,
-    /// Property `deviceOSVersion`: `Edm.String`.
-    pub device_os_version: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recordedDateTime`: `Edm.DateTimeOffset`.
-    pub recorded_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.agreementAcceptanceState`.
-    pub state: Option<AgreementAcceptanceState>,
-    /// Property `userDisplayName`: `Edm.String`.
-    pub user_display_name: Option<String>,
-    /// Property `userEmail`: `Edm.String`.
-    pub user_email: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl serde::Serialize for AgreementAcceptance {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for BulkUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl AgreementAcceptance {
+#[cfg(feature = "_bulk_operation")]
+impl BulkUpload {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementAcceptance";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bulkUpload";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -202,25 +165,12 @@ impl AgreementAcceptance {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("agreementFileId", &self.agreement_file_id);
-        object.property("agreementId", &self.agreement_id);
-        object.property("deviceDisplayName", &self.device_display_name);
-        object.property("deviceId", &self.device_id);
-        object.property("deviceOSType", &self.device_os_type);
-        object.property("deviceOSVersion", &self.device_os_version);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("recordedDateTime", &self.recorded_date_time);
-        object.property("state", &self.state);
-        object.property("userDisplayName", &self.user_display_name);
-        object.property("userEmail", &self.user_email);
-        object.property("userId", &self.user_id);
-        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl<'de> serde::Deserialize<'de> for AgreementAcceptance {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for BulkUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -228,199 +178,8 @@ impl<'de> serde::Deserialize<'de> for AgreementAcceptance {
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl graph_odata_runtime::model::ODataObject for AgreementAcceptance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "agreementFileId" => {
-                read_lenient(map, key, &mut self.agreement_file_id, extra)
-            }
-            "agreementId" => read_lenient(map, key, &mut self.agreement_id, extra),
-            "deviceDisplayName" => {
-                read_lenient(map, key, &mut self.device_display_name, extra)
-            }
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "deviceOSType" => read_lenient(map, key, &mut self.device_os_type, extra),
-            "deviceOSVersion" => {
-                read_lenient(map, key, &mut self.device_os_version, extra)
-            }
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
-            }
-            "recordedDateTime" => {
-                read_lenient(map, key, &mut self.recorded_date_time, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreement_acceptance")]
-impl AgreementAcceptance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreement_acceptance")]
-/// The properties of [`AgreementAcceptance`] by wire name, each a [`Field<AgreementAcceptance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementAcceptance::set_null`].
-pub enum AgreementAcceptanceField {}
-
-#[cfg(feature = "_agreement_acceptance")]
-#[allow(non_upper_case_globals)]
-impl AgreementAcceptanceField {
-    /// `id`
-    pub const Id: model::Field<AgreementAcceptance> = model::Field::new("id");
-    /// `agreementFileId`
-    pub const AgreementFileId: model::Field<AgreementAcceptance> = model::Field::new(
-        "agreementFileId",
-    );
-    /// `agreementId`
-    pub const AgreementId: model::Field<AgreementAcceptance> = model::Field::new(
-        "agreementId",
-    );
-    /// `deviceDisplayName`
-    pub const DeviceDisplayName: model::Field<AgreementAcceptance> = model::Field::new(
-        "deviceDisplayName",
-    );
-    /// `deviceId`
-    pub const DeviceId: model::Field<AgreementAcceptance> = model::Field::new(
-        "deviceId",
-    );
-    /// `deviceOSType`
-    pub const DeviceOsType: model::Field<AgreementAcceptance> = model::Field::new(
-        "deviceOSType",
-    );
-    /// `deviceOSVersion`
-    pub const DeviceOsVersion: model::Field<AgreementAcceptance> = model::Field::new(
-        "deviceOSVersion",
-    );
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<AgreementAcceptance> = model::Field::new(
-        "expirationDateTime",
-    );
-    /// `recordedDateTime`
-    pub const RecordedDateTime: model::Field<AgreementAcceptance> = model::Field::new(
-        "recordedDateTime",
-    );
-    /// `state`
-    pub const State: model::Field<AgreementAcceptance> = model::Field::new("state");
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<AgreementAcceptance> = model::Field::new(
-        "userDisplayName",
-    );
-    /// `userEmail`
-    pub const UserEmail: model::Field<AgreementAcceptance> = model::Field::new(
-        "userEmail",
-    );
-    /// `userId`
-    pub const UserId: model::Field<AgreementAcceptance> = model::Field::new("userId");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<AgreementAcceptance> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementAcceptance>] = &[
-        Self::Id,
-        Self::AgreementFileId,
-        Self::AgreementId,
-        Self::DeviceDisplayName,
-        Self::DeviceId,
-        Self::DeviceOsType,
-        Self::DeviceOsVersion,
-        Self::ExpirationDateTime,
-        Self::RecordedDateTime,
-        Self::State,
-        Self::UserDisplayName,
-        Self::UserEmail,
-        Self::UserId,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.authenticationMethod`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethod {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
-    pub last_used_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl AuthenticationMethod {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethod";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastUsedDateTime", &self.last_used_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for BulkUpload {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -430,12 +189,6 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastUsedDateTime" => {
-                read_lenient(map, key, &mut self.last_used_date_time, extra)
-            }
             _ => Ok(false),
         }
     }
@@ -446,8 +199,8 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl AuthenticationMethod {
+#[cfg(feature = "_bulk_operation")]
+impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -457,476 +210,17 @@ impl AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`AuthenticationMethod`] by wire name, each a [`Field<AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethod::set_null`].
-pub enum AuthenticationMethodField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`BulkUpload`] by wire name, each a [`Field<BulkUpload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
+pub enum BulkUploadField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl AuthenticationMethodField {
+impl BulkUploadField {
     /// `id`
-    pub const Id: model::Field<AuthenticationMethod> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AuthenticationMethod> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastUsedDateTime`
-    pub const LastUsedDateTime: model::Field<AuthenticationMethod> = model::Field::new(
-        "lastUsedDateTime",
-    );
+    pub const Id: model::Field<BulkUpload> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethod>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::LastUsedDateTime,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL entity type `microsoft.graph.conversation`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Conversation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
-    pub has_attachments: Option<bool>,
-    /// Property `lastDeliveredDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_delivered_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preview`: `Edm.String`, not nullable.
-    pub preview: Option<String>,
-    /// Property `topic`: `Edm.String`, not nullable.
-    pub topic: Option<String>,
-    /// Property `uniqueSenders`: `Collection(Edm.String)`, not nullable.
-    pub unique_senders: Option<Vec<String>>,
-    /// Navigation property `threads`: `Collection(microsoft.graph.conversationThread)`, contained; present when expanded (`$expand`).
-    pub threads: Option<Vec<ConversationThread>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for Conversation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl Conversation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("lastDeliveredDateTime", &self.last_delivered_date_time);
-        object.property("preview", &self.preview);
-        object.property("topic", &self.topic);
-        object.property("uniqueSenders", &self.unique_senders);
-        object.property("threads", &self.threads);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for Conversation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "lastDeliveredDateTime" => {
-                read_lenient(map, key, &mut self.last_delivered_date_time, extra)
-            }
-            "preview" => read_lenient(map, key, &mut self.preview, extra),
-            "topic" => read_lenient(map, key, &mut self.topic, extra),
-            "uniqueSenders" => read_lenient(map, key, &mut self.unique_senders, extra),
-            "threads" => read_nullable(map, key, &mut self.threads, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl Conversation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`Conversation`] by wire name, each a [`Field<Conversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Conversation::set_null`].
-pub enum ConversationField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl ConversationField {
-    /// `id`
-    pub const Id: model::Field<Conversation> = model::Field::new("id");
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<Conversation> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `lastDeliveredDateTime`
-    pub const LastDeliveredDateTime: model::Field<Conversation> = model::Field::new(
-        "lastDeliveredDateTime",
-    );
-    /// `preview`
-    pub const Preview: model::Field<Conversation> = model::Field::new("preview");
-    /// `topic`
-    pub const Topic: model::Field<Conversation> = model::Field::new("topic");
-    /// `uniqueSenders`
-    pub const UniqueSenders: model::Field<Conversation> = model::Field::new(
-        "uniqueSenders",
-    );
-    /// `threads`
-    pub const Threads: model::Field<Conversation> = model::Field::new("threads");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Conversation>] = &[
-        Self::Id,
-        Self::HasAttachments,
-        Self::LastDeliveredDateTime,
-        Self::Preview,
-        Self::Topic,
-        Self::UniqueSenders,
-        Self::Threads,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.conversationMember`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ConversationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ConversationMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ConversationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ConversationMember`] by wire name, each a [`Field<ConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMember::set_null`].
-pub enum ConversationMemberField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ConversationMemberField {
-    /// `id`
-    pub const Id: model::Field<ConversationMember> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ConversationMember> = model::Field::new(
-        "displayName",
-    );
-    /// `roles`
-    pub const Roles: model::Field<ConversationMember> = model::Field::new("roles");
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<ConversationMember> = model::Field::new(
-        "visibleHistoryStartDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConversationMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL entity type `microsoft.graph.conversationThread`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationThread {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `ccRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
-    pub cc_recipients: Option<Vec<AnyRecipient>>,
-    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
-    pub has_attachments: Option<bool>,
-    /// Property `isLocked`: `Edm.Boolean`, not nullable.
-    pub is_locked: Option<bool>,
-    /// Property `lastDeliveredDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_delivered_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preview`: `Edm.String`, not nullable.
-    pub preview: Option<String>,
-    /// Property `topic`: `Edm.String`, not nullable.
-    pub topic: Option<String>,
-    /// Property `toRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
-    pub to_recipients: Option<Vec<AnyRecipient>>,
-    /// Property `uniqueSenders`: `Collection(Edm.String)`, not nullable.
-    pub unique_senders: Option<Vec<String>>,
-    /// Navigation property `posts`: `Collection(microsoft.graph.post)`, contained; present when expanded (`$expand`).
-    pub posts: Option<Vec<Post>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for ConversationThread {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ConversationThread {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationThread";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("ccRecipients", &self.cc_recipients);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("isLocked", &self.is_locked);
-        object.property("lastDeliveredDateTime", &self.last_delivered_date_time);
-        object.property("preview", &self.preview);
-        object.property("topic", &self.topic);
-        object.property("toRecipients", &self.to_recipients);
-        object.property("uniqueSenders", &self.unique_senders);
-        object.property("posts", &self.posts);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for ConversationThread {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for ConversationThread {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "ccRecipients" => read_nullable(map, key, &mut self.cc_recipients, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "isLocked" => read_lenient(map, key, &mut self.is_locked, extra),
-            "lastDeliveredDateTime" => {
-                read_lenient(map, key, &mut self.last_delivered_date_time, extra)
-            }
-            "preview" => read_lenient(map, key, &mut self.preview, extra),
-            "topic" => read_lenient(map, key, &mut self.topic, extra),
-            "toRecipients" => read_nullable(map, key, &mut self.to_recipients, extra),
-            "uniqueSenders" => read_lenient(map, key, &mut self.unique_senders, extra),
-            "posts" => read_nullable(map, key, &mut self.posts, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ConversationThread {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`ConversationThread`] by wire name, each a [`Field<ConversationThread>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationThread::set_null`].
-pub enum ConversationThreadField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl ConversationThreadField {
-    /// `id`
-    pub const Id: model::Field<ConversationThread> = model::Field::new("id");
-    /// `ccRecipients`
-    pub const CcRecipients: model::Field<ConversationThread> = model::Field::new(
-        "ccRecipients",
-    );
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<ConversationThread> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `isLocked`
-    pub const IsLocked: model::Field<ConversationThread> = model::Field::new("isLocked");
-    /// `lastDeliveredDateTime`
-    pub const LastDeliveredDateTime: model::Field<ConversationThread> = model::Field::new(
-        "lastDeliveredDateTime",
-    );
-    /// `preview`
-    pub const Preview: model::Field<ConversationThread> = model::Field::new("preview");
-    /// `topic`
-    pub const Topic: model::Field<ConversationThread> = model::Field::new("topic");
-    /// `toRecipients`
-    pub const ToRecipients: model::Field<ConversationThread> = model::Field::new(
-        "toRecipients",
-    );
-    /// `uniqueSenders`
-    pub const UniqueSenders: model::Field<ConversationThread> = model::Field::new(
-        "uniqueSenders",
-    );
-    /// `posts`
-    pub const Posts: model::Field<ConversationThread> = model::Field::new("posts");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConversationThread>] = &[
-        Self::Id,
-        Self::CcRecipients,
-        Self::HasAttachments,
-        Self::IsLocked,
-        Self::LastDeliveredDateTime,
-        Self::Preview,
-        Self::Topic,
-        Self::ToRecipients,
-        Self::UniqueSenders,
-        Self::Posts,
-    ];
+    pub const ALL: &'static [model::Field<BulkUpload>] = &[Self::Id];
 }
 
 #[cfg(feature = "_unreached")]
@@ -1073,533 +367,6 @@ impl CorsConfigurationV2Field {
     ];
 }
 
-#[cfg(feature = "_cross_tenant_access_policy")]
-/// CSDL entity type `microsoft.graph.crossTenantAccessPolicy`; base type `microsoft.graph.tenantRelationshipAccessPolicyBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.tenantRelationshipAccessPolicyBase`.
-    pub definition: Option<Vec<String>>,
-    /// Navigation property `default`: `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_policies")]
-    pub default: Option<CrossTenantAccessPolicyConfigurationDefault>,
-    /// Navigation property `partners`: `Collection(microsoft.graph.crossTenantAccessPolicyConfigurationPartner)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_policies")]
-    pub partners: Option<Vec<CrossTenantAccessPolicyConfigurationPartner>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-impl serde::Serialize for CrossTenantAccessPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CrossTenantAccessPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
-        #[cfg(feature = "_policies")] object.property("default", &self.default);
-        #[cfg(feature = "_policies")] object.property("partners", &self.partners);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
-            #[cfg(feature = "_policies")]
-            "default" => read_nullable(map, key, &mut self.default, extra),
-            #[cfg(feature = "_policies")]
-            "partners" => read_nullable(map, key, &mut self.partners, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-impl CrossTenantAccessPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-/// The properties of [`CrossTenantAccessPolicy`] by wire name, each a [`Field<CrossTenantAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicy::set_null`].
-pub enum CrossTenantAccessPolicyField {}
-
-#[cfg(feature = "_cross_tenant_access_policy")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyField {
-    /// `id`
-    pub const Id: model::Field<CrossTenantAccessPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `definition`
-    pub const Definition: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "definition",
-    );
-    /// `default`
-    pub const Default: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "default",
-    );
-    /// `partners`
-    pub const Partners: model::Field<CrossTenantAccessPolicy> = model::Field::new(
-        "partners",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CrossTenantAccessPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Definition,
-        Self::Default,
-        Self::Partners,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyConfigurationDefault {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `b2bCollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_inbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bCollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_outbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_inbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_outbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `inboundTrust`: `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
-    pub inbound_trust: Option<CrossTenantAccessPolicyInboundTrust>,
-    /// Property `invitationRedemptionIdentityProviderConfiguration`: `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`.
-    pub invitation_redemption_identity_provider_configuration: Option<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    >,
-    /// Property `isServiceDefault`: `Edm.Boolean`.
-    pub is_service_default: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyConfigurationDefault {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationDefault {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("b2bCollaborationInbound", &self.b2b_collaboration_inbound);
-        object.property("b2bCollaborationOutbound", &self.b2b_collaboration_outbound);
-        object.property("b2bDirectConnectInbound", &self.b2b_direct_connect_inbound);
-        object.property("b2bDirectConnectOutbound", &self.b2b_direct_connect_outbound);
-        object.property("inboundTrust", &self.inbound_trust);
-        object
-            .property(
-                "invitationRedemptionIdentityProviderConfiguration",
-                &self.invitation_redemption_identity_provider_configuration,
-            );
-        object.property("isServiceDefault", &self.is_service_default);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationDefault {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for CrossTenantAccessPolicyConfigurationDefault {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "b2bCollaborationInbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_inbound, extra)
-            }
-            "b2bCollaborationOutbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_outbound, extra)
-            }
-            "b2bDirectConnectInbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_inbound, extra)
-            }
-            "b2bDirectConnectOutbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_outbound, extra)
-            }
-            "inboundTrust" => read_nullable(map, key, &mut self.inbound_trust, extra),
-            "invitationRedemptionIdentityProviderConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.invitation_redemption_identity_provider_configuration,
-                    extra,
-                )
-            }
-            "isServiceDefault" => {
-                read_lenient(map, key, &mut self.is_service_default, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationDefault {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyConfigurationDefault`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationDefault>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationDefault::set_null`].
-pub enum CrossTenantAccessPolicyConfigurationDefaultField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyConfigurationDefaultField {
-    /// `id`
-    pub const Id: model::Field<CrossTenantAccessPolicyConfigurationDefault> = model::Field::new(
-        "id",
-    );
-    /// `b2bCollaborationInbound`
-    pub const B2bCollaborationInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("b2bCollaborationInbound");
-    /// `b2bCollaborationOutbound`
-    pub const B2bCollaborationOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("b2bCollaborationOutbound");
-    /// `b2bDirectConnectInbound`
-    pub const B2bDirectConnectInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("b2bDirectConnectInbound");
-    /// `b2bDirectConnectOutbound`
-    pub const B2bDirectConnectOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("b2bDirectConnectOutbound");
-    /// `inboundTrust`
-    pub const InboundTrust: model::Field<CrossTenantAccessPolicyConfigurationDefault> = model::Field::new(
-        "inboundTrust",
-    );
-    /// `invitationRedemptionIdentityProviderConfiguration`
-    pub const InvitationRedemptionIdentityProviderConfiguration: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("invitationRedemptionIdentityProviderConfiguration");
-    /// `isServiceDefault`
-    pub const IsServiceDefault: model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    > = model::Field::new("isServiceDefault");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CrossTenantAccessPolicyConfigurationDefault,
-    >] = &[
-        Self::Id,
-        Self::B2bCollaborationInbound,
-        Self::B2bCollaborationOutbound,
-        Self::B2bDirectConnectInbound,
-        Self::B2bDirectConnectOutbound,
-        Self::InboundTrust,
-        Self::InvitationRedemptionIdentityProviderConfiguration,
-        Self::IsServiceDefault,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`; key `tenantId`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyConfigurationPartner {
-    /// Property `b2bCollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_inbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bCollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_outbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_inbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_outbound: Option<CrossTenantAccessPolicyB2bSetting>,
-    /// Property `inboundTrust`: `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
-    pub inbound_trust: Option<CrossTenantAccessPolicyInboundTrust>,
-    /// Property `isServiceProvider`: `Edm.Boolean`.
-    pub is_service_provider: Option<bool>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
-    /// Navigation property `identitySynchronization`: `microsoft.graph.crossTenantIdentitySyncPolicyPartner`, contained; present when expanded (`$expand`).
-    pub identity_synchronization: Option<CrossTenantIdentitySyncPolicyPartner>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyConfigurationPartner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationPartner {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("b2bCollaborationInbound", &self.b2b_collaboration_inbound);
-        object.property("b2bCollaborationOutbound", &self.b2b_collaboration_outbound);
-        object.property("b2bDirectConnectInbound", &self.b2b_direct_connect_inbound);
-        object.property("b2bDirectConnectOutbound", &self.b2b_direct_connect_outbound);
-        object.property("inboundTrust", &self.inbound_trust);
-        object.property("isServiceProvider", &self.is_service_provider);
-        object.property("tenantId", &self.tenant_id);
-        object.property("identitySynchronization", &self.identity_synchronization);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for CrossTenantAccessPolicyConfigurationPartner {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "b2bCollaborationInbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_inbound, extra)
-            }
-            "b2bCollaborationOutbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_outbound, extra)
-            }
-            "b2bDirectConnectInbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_inbound, extra)
-            }
-            "b2bDirectConnectOutbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_outbound, extra)
-            }
-            "inboundTrust" => read_nullable(map, key, &mut self.inbound_trust, extra),
-            "isServiceProvider" => {
-                read_lenient(map, key, &mut self.is_service_provider, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "identitySynchronization" => {
-                read_nullable(map, key, &mut self.identity_synchronization, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationPartner {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyConfigurationPartner`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationPartner::set_null`].
-pub enum CrossTenantAccessPolicyConfigurationPartnerField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyConfigurationPartnerField {
-    /// `b2bCollaborationInbound`
-    pub const B2bCollaborationInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bCollaborationInbound");
-    /// `b2bCollaborationOutbound`
-    pub const B2bCollaborationOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bCollaborationOutbound");
-    /// `b2bDirectConnectInbound`
-    pub const B2bDirectConnectInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bDirectConnectInbound");
-    /// `b2bDirectConnectOutbound`
-    pub const B2bDirectConnectOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bDirectConnectOutbound");
-    /// `inboundTrust`
-    pub const InboundTrust: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
-        "inboundTrust",
-    );
-    /// `isServiceProvider`
-    pub const IsServiceProvider: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("isServiceProvider");
-    /// `tenantId`
-    pub const TenantId: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
-        "tenantId",
-    );
-    /// `identitySynchronization`
-    pub const IdentitySynchronization: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("identitySynchronization");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    >] = &[
-        Self::B2bCollaborationInbound,
-        Self::B2bCollaborationOutbound,
-        Self::B2bDirectConnectInbound,
-        Self::B2bDirectConnectOutbound,
-        Self::InboundTrust,
-        Self::IsServiceProvider,
-        Self::TenantId,
-        Self::IdentitySynchronization,
-    ];
-}
-
 #[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantIdentitySyncPolicyPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1729,61 +496,34 @@ impl CrossTenantIdentitySyncPolicyPartnerField {
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.educationalActivity`; base type `microsoft.graph.itemFacet`; key `id`.
+#[cfg(feature = "_sites")]
+/// CSDL entity type `microsoft.graph.horizontalSectionColumn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationalActivity {
+pub struct HorizontalSectionColumn {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `completionMonthYear`: `Edm.Date`.
-    pub completion_month_year: Option<edm::Date>,
-    /// Property `endMonthYear`: `Edm.Date`.
-    pub end_month_year: Option<edm::Date>,
-    /// Property `institution`: `microsoft.graph.institutionData`.
-    pub institution: Option<InstitutionData>,
-    /// Property `program`: `microsoft.graph.educationalActivityDetail`.
-    pub program: Option<EducationalActivityDetail>,
-    /// Property `startMonthYear`: `Edm.Date`.
-    pub start_month_year: Option<edm::Date>,
+    /// Property `width`: `Edm.Int32`.
+    pub width: Option<i32>,
+    /// Navigation property `webparts`: `Collection(microsoft.graph.webPart)`, contained; present when expanded (`$expand`).
+    pub webparts: Option<Vec<AnyWebPart>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for EducationalActivity {
+#[cfg(feature = "_sites")]
+impl serde::Serialize for HorizontalSectionColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl EducationalActivity {
+#[cfg(feature = "_sites")]
+impl HorizontalSectionColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSectionColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1797,24 +537,14 @@ impl EducationalActivity {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("completionMonthYear", &self.completion_month_year);
-        object.property("endMonthYear", &self.end_month_year);
-        object.property("institution", &self.institution);
-        object.property("program", &self.program);
-        object.property("startMonthYear", &self.start_month_year);
+        object.property("width", &self.width);
+        object.property("webparts", &self.webparts);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for EducationalActivity {
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for HorizontalSectionColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1822,8 +552,8 @@ impl<'de> serde::Deserialize<'de> for EducationalActivity {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for EducationalActivity {
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for HorizontalSectionColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1833,28 +563,8 @@ impl graph_odata_runtime::model::ODataObject for EducationalActivity {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "completionMonthYear" => {
-                read_lenient(map, key, &mut self.completion_month_year, extra)
-            }
-            "endMonthYear" => read_lenient(map, key, &mut self.end_month_year, extra),
-            "institution" => read_nullable(map, key, &mut self.institution, extra),
-            "program" => read_nullable(map, key, &mut self.program, extra),
-            "startMonthYear" => read_lenient(map, key, &mut self.start_month_year, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            "webparts" => read_nullable(map, key, &mut self.webparts, extra),
             _ => Ok(false),
         }
     }
@@ -1865,8 +575,8 @@ impl graph_odata_runtime::model::ODataObject for EducationalActivity {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl EducationalActivity {
+#[cfg(feature = "_sites")]
+impl HorizontalSectionColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1876,1908 +586,59 @@ impl EducationalActivity {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`EducationalActivity`] by wire name, each a [`Field<EducationalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivity::set_null`].
-pub enum EducationalActivityField {}
+#[cfg(feature = "_sites")]
+/// The properties of [`HorizontalSectionColumn`] by wire name, each a [`Field<HorizontalSectionColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSectionColumn::set_null`].
+pub enum HorizontalSectionColumnField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
-impl EducationalActivityField {
+impl HorizontalSectionColumnField {
     /// `id`
-    pub const Id: model::Field<EducationalActivity> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<EducationalActivity> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EducationalActivity> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EducationalActivity> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<EducationalActivity> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<EducationalActivity> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EducationalActivity> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<EducationalActivity> = model::Field::new("source");
-    /// `completionMonthYear`
-    pub const CompletionMonthYear: model::Field<EducationalActivity> = model::Field::new(
-        "completionMonthYear",
-    );
-    /// `endMonthYear`
-    pub const EndMonthYear: model::Field<EducationalActivity> = model::Field::new(
-        "endMonthYear",
-    );
-    /// `institution`
-    pub const Institution: model::Field<EducationalActivity> = model::Field::new(
-        "institution",
-    );
-    /// `program`
-    pub const Program: model::Field<EducationalActivity> = model::Field::new("program");
-    /// `startMonthYear`
-    pub const StartMonthYear: model::Field<EducationalActivity> = model::Field::new(
-        "startMonthYear",
+    pub const Id: model::Field<HorizontalSectionColumn> = model::Field::new("id");
+    /// `width`
+    pub const Width: model::Field<HorizontalSectionColumn> = model::Field::new("width");
+    /// `webparts`
+    pub const Webparts: model::Field<HorizontalSectionColumn> = model::Field::new(
+        "webparts",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationalActivity>] = &[
+    pub const ALL: &'static [model::Field<HorizontalSectionColumn>] = &[
         Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::CompletionMonthYear,
-        Self::EndMonthYear,
-        Self::Institution,
-        Self::Program,
-        Self::StartMonthYear,
+        Self::Width,
+        Self::Webparts,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.externalAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[cfg(feature = "_unreached")]
+/// CSDL entity type `microsoft.graph.teamworkPeripheral`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalAuthenticationMethod {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub last_used_date_time: Option<edm::DateTimeOffset>,
-    /// Property `configurationId`: `Edm.String`, not nullable.
-    pub configuration_id: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ExternalAuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ExternalAuthenticationMethod {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalAuthenticationMethod";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastUsedDateTime", &self.last_used_date_time);
-        object.property("configurationId", &self.configuration_id);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ExternalAuthenticationMethod {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastUsedDateTime" => {
-                read_lenient(map, key, &mut self.last_used_date_time, extra)
-            }
-            "configurationId" => {
-                read_lenient(map, key, &mut self.configuration_id, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ExternalAuthenticationMethod {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ExternalAuthenticationMethod`] by wire name, each a [`Field<ExternalAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalAuthenticationMethod::set_null`].
-pub enum ExternalAuthenticationMethodField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ExternalAuthenticationMethodField {
-    /// `id`
-    pub const Id: model::Field<ExternalAuthenticationMethod> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ExternalAuthenticationMethod> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastUsedDateTime`
-    pub const LastUsedDateTime: model::Field<ExternalAuthenticationMethod> = model::Field::new(
-        "lastUsedDateTime",
-    );
-    /// `configurationId`
-    pub const ConfigurationId: model::Field<ExternalAuthenticationMethod> = model::Field::new(
-        "configurationId",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ExternalAuthenticationMethod> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExternalAuthenticationMethod>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::LastUsedDateTime,
-        Self::ConfigurationId,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.federatedTokenValidationPolicy`; base type `microsoft.graph.directoryObject`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FederatedTokenValidationPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `validatingDomains`: `microsoft.graph.validatingDomains`, not nullable.
-    pub validating_domains: Option<AnyValidatingDomains>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for FederatedTokenValidationPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl FederatedTokenValidationPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedTokenValidationPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("validatingDomains", &self.validating_domains);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for FederatedTokenValidationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for FederatedTokenValidationPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "validatingDomains" => {
-                read_nullable(map, key, &mut self.validating_domains, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl FederatedTokenValidationPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`FederatedTokenValidationPolicy`] by wire name, each a [`Field<FederatedTokenValidationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedTokenValidationPolicy::set_null`].
-pub enum FederatedTokenValidationPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl FederatedTokenValidationPolicyField {
-    /// `id`
-    pub const Id: model::Field<FederatedTokenValidationPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<FederatedTokenValidationPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `validatingDomains`
-    pub const ValidatingDomains: model::Field<FederatedTokenValidationPolicy> = model::Field::new(
-        "validatingDomains",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FederatedTokenValidationPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::ValidatingDomains,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.fido2AuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Fido2AuthenticationMethod {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub last_used_date_time: Option<edm::DateTimeOffset>,
-    /// Property `aaGuid`: `Edm.String`.
-    pub aa_guid: Option<String>,
-    /// Property `attestationCertificates`: `Collection(Edm.String)`.
-    pub attestation_certificates: Option<Vec<String>>,
-    /// Property `attestationLevel`: `microsoft.graph.attestationLevel`.
-    pub attestation_level: Option<AttestationLevel>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `model`: `Edm.String`.
-    pub model: Option<String>,
-    /// Property `publicKeyCredential`: `microsoft.graph.webauthnPublicKeyCredential`.
-    pub public_key_credential: Option<WebauthnPublicKeyCredential>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for Fido2AuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl Fido2AuthenticationMethod {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2AuthenticationMethod";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastUsedDateTime", &self.last_used_date_time);
-        object.property("aaGuid", &self.aa_guid);
-        object.property("attestationCertificates", &self.attestation_certificates);
-        object.property("attestationLevel", &self.attestation_level);
-        object.property("displayName", &self.display_name);
-        object.property("model", &self.model);
-        object.property("publicKeyCredential", &self.public_key_credential);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethod {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastUsedDateTime" => {
-                read_lenient(map, key, &mut self.last_used_date_time, extra)
-            }
-            "aaGuid" => read_lenient(map, key, &mut self.aa_guid, extra),
-            "attestationCertificates" => {
-                read_lenient(map, key, &mut self.attestation_certificates, extra)
-            }
-            "attestationLevel" => {
-                read_nullable(map, key, &mut self.attestation_level, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "model" => read_lenient(map, key, &mut self.model, extra),
-            "publicKeyCredential" => {
-                read_nullable(map, key, &mut self.public_key_credential, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl Fido2AuthenticationMethod {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`Fido2AuthenticationMethod`] by wire name, each a [`Field<Fido2AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2AuthenticationMethod::set_null`].
-pub enum Fido2AuthenticationMethodField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl Fido2AuthenticationMethodField {
-    /// `id`
-    pub const Id: model::Field<Fido2AuthenticationMethod> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastUsedDateTime`
-    pub const LastUsedDateTime: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "lastUsedDateTime",
-    );
-    /// `aaGuid`
-    pub const AaGuid: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "aaGuid",
-    );
-    /// `attestationCertificates`
-    pub const AttestationCertificates: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "attestationCertificates",
-    );
-    /// `attestationLevel`
-    pub const AttestationLevel: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "attestationLevel",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "displayName",
-    );
-    /// `model`
-    pub const Model: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "model",
-    );
-    /// `publicKeyCredential`
-    pub const PublicKeyCredential: model::Field<Fido2AuthenticationMethod> = model::Field::new(
-        "publicKeyCredential",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Fido2AuthenticationMethod>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::LastUsedDateTime,
-        Self::AaGuid,
-        Self::AttestationCertificates,
-        Self::AttestationLevel,
-        Self::DisplayName,
-        Self::Model,
-        Self::PublicKeyCredential,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemAddress`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemAddress {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `detail`: `microsoft.graph.physicalAddress`.
-    pub detail: Option<PhysicalAddress>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `geoCoordinates`: `microsoft.graph.geoCoordinates`.
-    pub geo_coordinates: Option<GeoCoordinates>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemAddress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAddress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("detail", &self.detail);
-        object.property("displayName", &self.display_name);
-        object.property("geoCoordinates", &self.geo_coordinates);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemAddress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemAddress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemAddress`] by wire name, each a [`Field<ItemAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAddress::set_null`].
-pub enum ItemAddressField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemAddressField {
-    /// `id`
-    pub const Id: model::Field<ItemAddress> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemAddress> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemAddress> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemAddress> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemAddress> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemAddress> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemAddress> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemAddress> = model::Field::new("source");
-    /// `detail`
-    pub const Detail: model::Field<ItemAddress> = model::Field::new("detail");
-    /// `displayName`
-    pub const DisplayName: model::Field<ItemAddress> = model::Field::new("displayName");
-    /// `geoCoordinates`
-    pub const GeoCoordinates: model::Field<ItemAddress> = model::Field::new(
-        "geoCoordinates",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemAddress>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Detail,
-        Self::DisplayName,
-        Self::GeoCoordinates,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemEmail`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemEmail {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `address`: `Edm.String`.
-    pub address: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `type`: `microsoft.graph.emailType`, not nullable.
-    pub r#type: Option<EmailType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemEmail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemEmail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("address", &self.address);
-        object.property("displayName", &self.display_name);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemEmail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "address" => read_lenient(map, key, &mut self.address, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemEmail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemEmail`] by wire name, each a [`Field<ItemEmail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemEmail::set_null`].
-pub enum ItemEmailField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemEmailField {
-    /// `id`
-    pub const Id: model::Field<ItemEmail> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemEmail> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemEmail> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemEmail> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemEmail> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemEmail> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemEmail> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemEmail> = model::Field::new("source");
-    /// `address`
-    pub const Address: model::Field<ItemEmail> = model::Field::new("address");
-    /// `displayName`
-    pub const DisplayName: model::Field<ItemEmail> = model::Field::new("displayName");
-    /// `type`
-    pub const Type: model::Field<ItemEmail> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemEmail>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Address,
-        Self::DisplayName,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemPatent`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemPatent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isPending`: `Edm.Boolean`.
-    pub is_pending: Option<bool>,
-    /// Property `issuedDate`: `Edm.Date`.
-    pub issued_date: Option<edm::Date>,
-    /// Property `issuingAuthority`: `Edm.String`.
-    pub issuing_authority: Option<String>,
-    /// Property `number`: `Edm.String`.
-    pub number: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemPatent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPatent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPatent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isPending", &self.is_pending);
-        object.property("issuedDate", &self.issued_date);
-        object.property("issuingAuthority", &self.issuing_authority);
-        object.property("number", &self.number);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemPatent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemPatent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isPending" => read_lenient(map, key, &mut self.is_pending, extra),
-            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
-            "issuingAuthority" => {
-                read_lenient(map, key, &mut self.issuing_authority, extra)
-            }
-            "number" => read_lenient(map, key, &mut self.number, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPatent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemPatent`] by wire name, each a [`Field<ItemPatent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPatent::set_null`].
-pub enum ItemPatentField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemPatentField {
-    /// `id`
-    pub const Id: model::Field<ItemPatent> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemPatent> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemPatent> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemPatent> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemPatent> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemPatent> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemPatent> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemPatent> = model::Field::new("source");
-    /// `description`
-    pub const Description: model::Field<ItemPatent> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<ItemPatent> = model::Field::new("displayName");
-    /// `isPending`
-    pub const IsPending: model::Field<ItemPatent> = model::Field::new("isPending");
-    /// `issuedDate`
-    pub const IssuedDate: model::Field<ItemPatent> = model::Field::new("issuedDate");
-    /// `issuingAuthority`
-    pub const IssuingAuthority: model::Field<ItemPatent> = model::Field::new(
-        "issuingAuthority",
-    );
-    /// `number`
-    pub const Number: model::Field<ItemPatent> = model::Field::new("number");
-    /// `webUrl`
-    pub const WebUrl: model::Field<ItemPatent> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemPatent>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsPending,
-        Self::IssuedDate,
-        Self::IssuingAuthority,
-        Self::Number,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemPhone`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemPhone {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `number`: `Edm.String`.
-    pub number: Option<String>,
-    /// Property `type`: `microsoft.graph.phoneType`, not nullable.
-    pub r#type: Option<PhoneType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemPhone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPhone {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPhone";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("displayName", &self.display_name);
-        object.property("number", &self.number);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemPhone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemPhone {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "number" => read_lenient(map, key, &mut self.number, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPhone {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemPhone`] by wire name, each a [`Field<ItemPhone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPhone::set_null`].
-pub enum ItemPhoneField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemPhoneField {
-    /// `id`
-    pub const Id: model::Field<ItemPhone> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemPhone> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemPhone> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemPhone> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemPhone> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemPhone> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemPhone> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemPhone> = model::Field::new("source");
-    /// `displayName`
-    pub const DisplayName: model::Field<ItemPhone> = model::Field::new("displayName");
-    /// `number`
-    pub const Number: model::Field<ItemPhone> = model::Field::new("number");
-    /// `type`
-    pub const Type: model::Field<ItemPhone> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemPhone>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::DisplayName,
-        Self::Number,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.itemPublication`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemPublication {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `publishedDate`: `Edm.Date`.
-    pub published_date: Option<edm::Date>,
-    /// Property `publisher`: `Edm.String`.
-    pub publisher: Option<String>,
-    /// Property `thumbnailUrl`: `Edm.String`.
-    pub thumbnail_url: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ItemPublication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPublication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPublication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("publishedDate", &self.published_date);
-        object.property("publisher", &self.publisher);
-        object.property("thumbnailUrl", &self.thumbnail_url);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ItemPublication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ItemPublication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "publishedDate" => read_lenient(map, key, &mut self.published_date, extra),
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl ItemPublication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ItemPublication`] by wire name, each a [`Field<ItemPublication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPublication::set_null`].
-pub enum ItemPublicationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl ItemPublicationField {
-    /// `id`
-    pub const Id: model::Field<ItemPublication> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ItemPublication> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ItemPublication> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ItemPublication> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ItemPublication> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ItemPublication> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ItemPublication> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ItemPublication> = model::Field::new("source");
-    /// `description`
-    pub const Description: model::Field<ItemPublication> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ItemPublication> = model::Field::new(
-        "displayName",
-    );
-    /// `publishedDate`
-    pub const PublishedDate: model::Field<ItemPublication> = model::Field::new(
-        "publishedDate",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<ItemPublication> = model::Field::new("publisher");
-    /// `thumbnailUrl`
-    pub const ThumbnailUrl: model::Field<ItemPublication> = model::Field::new(
-        "thumbnailUrl",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<ItemPublication> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemPublication>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Description,
-        Self::DisplayName,
-        Self::PublishedDate,
-        Self::Publisher,
-        Self::ThumbnailUrl,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.languageProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LanguageProficiency {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `proficiency`: `microsoft.graph.languageProficiencyLevel`.
-    pub proficiency: Option<LanguageProficiencyLevel>,
-    /// Property `reading`: `microsoft.graph.languageProficiencyLevel`.
-    pub reading: Option<LanguageProficiencyLevel>,
-    /// Property `spoken`: `microsoft.graph.languageProficiencyLevel`.
-    pub spoken: Option<LanguageProficiencyLevel>,
-    /// Property `tag`: `Edm.String`.
-    pub tag: Option<String>,
-    /// Property `written`: `microsoft.graph.languageProficiencyLevel`.
-    pub written: Option<LanguageProficiencyLevel>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for LanguageProficiency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl LanguageProficiency {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.languageProficiency";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("displayName", &self.display_name);
-        object.property("proficiency", &self.proficiency);
-        object.property("reading", &self.reading);
-        object.property("spoken", &self.spoken);
-        object.property("tag", &self.tag);
-        object.property("written", &self.written);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for LanguageProficiency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for LanguageProficiency {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "proficiency" => read_nullable(map, key, &mut self.proficiency, extra),
-            "reading" => read_nullable(map, key, &mut self.reading, extra),
-            "spoken" => read_nullable(map, key, &mut self.spoken, extra),
-            "tag" => read_lenient(map, key, &mut self.tag, extra),
-            "written" => read_nullable(map, key, &mut self.written, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl LanguageProficiency {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`LanguageProficiency`] by wire name, each a [`Field<LanguageProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LanguageProficiency::set_null`].
-pub enum LanguageProficiencyField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl LanguageProficiencyField {
-    /// `id`
-    pub const Id: model::Field<LanguageProficiency> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<LanguageProficiency> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<LanguageProficiency> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<LanguageProficiency> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<LanguageProficiency> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<LanguageProficiency> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<LanguageProficiency> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<LanguageProficiency> = model::Field::new("source");
-    /// `displayName`
-    pub const DisplayName: model::Field<LanguageProficiency> = model::Field::new(
-        "displayName",
-    );
-    /// `proficiency`
-    pub const Proficiency: model::Field<LanguageProficiency> = model::Field::new(
-        "proficiency",
-    );
-    /// `reading`
-    pub const Reading: model::Field<LanguageProficiency> = model::Field::new("reading");
-    /// `spoken`
-    pub const Spoken: model::Field<LanguageProficiency> = model::Field::new("spoken");
-    /// `tag`
-    pub const Tag: model::Field<LanguageProficiency> = model::Field::new("tag");
-    /// `written`
-    pub const Written: model::Field<LanguageProficiency> = model::Field::new("written");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LanguageProficiency>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::DisplayName,
-        Self::Proficiency,
-        Self::Reading,
-        Self::Spoken,
-        Self::Tag,
-        Self::Written,
-    ];
-}
-
-#[cfg(feature = "_license_details")]
-/// CSDL entity type `microsoft.graph.licenseDetails`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LicenseDetails {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `servicePlans`: `Collection(microsoft.graph.servicePlanInfo)`, not nullable.
-    pub service_plans: Option<Vec<ServicePlanInfo>>,
-    /// Property `skuId`: `Edm.Guid`.
-    pub sku_id: Option<edm::Guid>,
-    /// Property `skuPartNumber`: `Edm.String`.
-    pub sku_part_number: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_license_details")]
-impl serde::Serialize for LicenseDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_license_details")]
-impl LicenseDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("servicePlans", &self.service_plans);
-        object.property("skuId", &self.sku_id);
-        object.property("skuPartNumber", &self.sku_part_number);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_license_details")]
-impl<'de> serde::Deserialize<'de> for LicenseDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_license_details")]
-impl graph_odata_runtime::model::ODataObject for LicenseDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "servicePlans" => read_nullable(map, key, &mut self.service_plans, extra),
-            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
-            "skuPartNumber" => read_lenient(map, key, &mut self.sku_part_number, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_license_details")]
-impl LicenseDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_license_details")]
-/// The properties of [`LicenseDetails`] by wire name, each a [`Field<LicenseDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseDetails::set_null`].
-pub enum LicenseDetailsField {}
-
-#[cfg(feature = "_license_details")]
-#[allow(non_upper_case_globals)]
-impl LicenseDetailsField {
-    /// `id`
-    pub const Id: model::Field<LicenseDetails> = model::Field::new("id");
-    /// `servicePlans`
-    pub const ServicePlans: model::Field<LicenseDetails> = model::Field::new(
-        "servicePlans",
-    );
-    /// `skuId`
-    pub const SkuId: model::Field<LicenseDetails> = model::Field::new("skuId");
-    /// `skuPartNumber`
-    pub const SkuPartNumber: model::Field<LicenseDetails> = model::Field::new(
-        "skuPartNumber",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LicenseDetails>] = &[
-        Self::Id,
-        Self::ServicePlans,
-        Self::SkuId,
-        Self::SkuPartNumber,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.microsoftAccountUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MicrosoftAccountUserConversationMember {
+pub struct TeamworkPeripheral {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.conversationMember`.
     pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
+    /// Property `productId`: `Edm.String`.
+    pub product_id: Option<String>,
+    /// Property `vendorId`: `Edm.String`.
+    pub vendor_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for MicrosoftAccountUserConversationMember {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for TeamworkPeripheral {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MicrosoftAccountUserConversationMember {
+#[cfg(feature = "_unreached")]
+impl TeamworkPeripheral {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAccountUserConversationMember";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkPeripheral";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3792,19 +653,14 @@ impl MicrosoftAccountUserConversationMember {
         )?;
         object.property("id", &self.id);
         object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.property("userId", &self.user_id);
+        object.property("productId", &self.product_id);
+        object.property("vendorId", &self.vendor_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for MicrosoftAccountUserConversationMember {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for TeamworkPeripheral {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3812,8 +668,8 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAccountUserConversationMember {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for MicrosoftAccountUserConversationMember {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for TeamworkPeripheral {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3824,11 +680,8 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftAccountUserConversatio
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "productId" => read_lenient(map, key, &mut self.product_id, extra),
+            "vendorId" => read_lenient(map, key, &mut self.vendor_id, extra),
             _ => Ok(false),
         }
     }
@@ -3839,8 +692,8 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftAccountUserConversatio
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl MicrosoftAccountUserConversationMember {
+#[cfg(feature = "_unreached")]
+impl TeamworkPeripheral {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3850,107 +703,64 @@ impl MicrosoftAccountUserConversationMember {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`MicrosoftAccountUserConversationMember`] by wire name, each a [`Field<MicrosoftAccountUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAccountUserConversationMember::set_null`].
-pub enum MicrosoftAccountUserConversationMemberField {}
+#[cfg(feature = "_unreached")]
+/// The properties of [`TeamworkPeripheral`] by wire name, each a [`Field<TeamworkPeripheral>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkPeripheral::set_null`].
+pub enum TeamworkPeripheralField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
-impl MicrosoftAccountUserConversationMemberField {
+impl TeamworkPeripheralField {
     /// `id`
-    pub const Id: model::Field<MicrosoftAccountUserConversationMember> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<TeamworkPeripheral> = model::Field::new("id");
     /// `displayName`
-    pub const DisplayName: model::Field<MicrosoftAccountUserConversationMember> = model::Field::new(
+    pub const DisplayName: model::Field<TeamworkPeripheral> = model::Field::new(
         "displayName",
     );
-    /// `roles`
-    pub const Roles: model::Field<MicrosoftAccountUserConversationMember> = model::Field::new(
-        "roles",
+    /// `productId`
+    pub const ProductId: model::Field<TeamworkPeripheral> = model::Field::new(
+        "productId",
     );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        MicrosoftAccountUserConversationMember,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// `userId`
-    pub const UserId: model::Field<MicrosoftAccountUserConversationMember> = model::Field::new(
-        "userId",
-    );
+    /// `vendorId`
+    pub const VendorId: model::Field<TeamworkPeripheral> = model::Field::new("vendorId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MicrosoftAccountUserConversationMember>] = &[
+    pub const ALL: &'static [model::Field<TeamworkPeripheral>] = &[
         Self::Id,
         Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-        Self::UserId,
+        Self::ProductId,
+        Self::VendorId,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.person`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_add_footer")]
+/// CSDL entity type `microsoft.graph.usageRightsIncluded`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Person {
+pub struct UsageRightsIncluded {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `birthday`: `Edm.String`.
-    pub birthday: Option<String>,
-    /// Property `companyName`: `Edm.String`.
-    pub company_name: Option<String>,
-    /// Property `department`: `Edm.String`.
-    pub department: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `emailAddresses`: `Collection(microsoft.graph.rankedEmailAddress)`.
-    pub email_addresses: Option<Vec<RankedEmailAddress>>,
-    /// Property `givenName`: `Edm.String`.
-    pub given_name: Option<String>,
-    /// Property `isFavorite`: `Edm.Boolean`.
-    pub is_favorite: Option<bool>,
-    /// Property `mailboxType`: `Edm.String`.
-    pub mailbox_type: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    pub office_location: Option<String>,
-    /// Property `personNotes`: `Edm.String`.
-    pub person_notes: Option<String>,
-    /// Property `personType`: `Edm.String`.
-    pub person_type: Option<String>,
-    /// Property `phones`: `Collection(microsoft.graph.phone)`.
-    pub phones: Option<Vec<Phone>>,
-    /// Property `postalAddresses`: `Collection(microsoft.graph.location)`.
-    pub postal_addresses: Option<Vec<Location>>,
-    /// Property `profession`: `Edm.String`.
-    pub profession: Option<String>,
-    /// Property `sources`: `Collection(microsoft.graph.personDataSource)`.
-    pub sources: Option<Vec<PersonDataSource>>,
-    /// Property `surname`: `Edm.String`.
-    pub surname: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Property `websites`: `Collection(microsoft.graph.website)`.
-    pub websites: Option<Vec<Website>>,
-    /// Property `yomiCompany`: `Edm.String`.
-    pub yomi_company: Option<String>,
+    /// Property `ownerEmail`: `Edm.String`.
+    pub owner_email: Option<String>,
+    /// Property `userEmail`: `Edm.String`.
+    pub user_email: Option<String>,
+    /// Property `value`: `microsoft.graph.usageRights`, not nullable.
+    pub value: Option<UsageRights>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for Person {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for UsageRightsIncluded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl Person {
+#[cfg(feature = "_add_footer")]
+impl UsageRightsIncluded {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.person";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsIncluded";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3964,32 +774,15 @@ impl Person {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("birthday", &self.birthday);
-        object.property("companyName", &self.company_name);
-        object.property("department", &self.department);
-        object.property("displayName", &self.display_name);
-        object.property("emailAddresses", &self.email_addresses);
-        object.property("givenName", &self.given_name);
-        object.property("isFavorite", &self.is_favorite);
-        object.property("mailboxType", &self.mailbox_type);
-        object.property("officeLocation", &self.office_location);
-        object.property("personNotes", &self.person_notes);
-        object.property("personType", &self.person_type);
-        object.property("phones", &self.phones);
-        object.property("postalAddresses", &self.postal_addresses);
-        object.property("profession", &self.profession);
-        object.property("sources", &self.sources);
-        object.property("surname", &self.surname);
-        object.property("title", &self.title);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("websites", &self.websites);
-        object.property("yomiCompany", &self.yomi_company);
+        object.property("ownerEmail", &self.owner_email);
+        object.property("userEmail", &self.user_email);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for Person {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3997,8 +790,8 @@ impl<'de> serde::Deserialize<'de> for Person {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for Person {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4008,30 +801,9 @@ impl graph_odata_runtime::model::ODataObject for Person {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
-            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
-            "department" => read_lenient(map, key, &mut self.department, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "emailAddresses" => read_nullable(map, key, &mut self.email_addresses, extra),
-            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
-            "isFavorite" => read_lenient(map, key, &mut self.is_favorite, extra),
-            "mailboxType" => read_lenient(map, key, &mut self.mailbox_type, extra),
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "personNotes" => read_lenient(map, key, &mut self.person_notes, extra),
-            "personType" => read_lenient(map, key, &mut self.person_type, extra),
-            "phones" => read_nullable(map, key, &mut self.phones, extra),
-            "postalAddresses" => {
-                read_nullable(map, key, &mut self.postal_addresses, extra)
-            }
-            "profession" => read_lenient(map, key, &mut self.profession, extra),
-            "sources" => read_nullable(map, key, &mut self.sources, extra),
-            "surname" => read_lenient(map, key, &mut self.surname, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "websites" => read_nullable(map, key, &mut self.websites, extra),
-            "yomiCompany" => read_lenient(map, key, &mut self.yomi_company, extra),
+            "ownerEmail" => read_lenient(map, key, &mut self.owner_email, extra),
+            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
+            "value" => read_nullable(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -4042,8 +814,8 @@ impl graph_odata_runtime::model::ODataObject for Person {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl Person {
+#[cfg(feature = "_add_footer")]
+impl UsageRightsIncluded {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4053,134 +825,178 @@ impl Person {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`Person`] by wire name, each a [`Field<Person>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Person::set_null`].
-pub enum PersonField {}
+#[cfg(feature = "_add_footer")]
+/// The properties of [`UsageRightsIncluded`] by wire name, each a [`Field<UsageRightsIncluded>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsIncluded::set_null`].
+pub enum UsageRightsIncludedField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
-impl PersonField {
+impl UsageRightsIncludedField {
     /// `id`
-    pub const Id: model::Field<Person> = model::Field::new("id");
-    /// `birthday`
-    pub const Birthday: model::Field<Person> = model::Field::new("birthday");
-    /// `companyName`
-    pub const CompanyName: model::Field<Person> = model::Field::new("companyName");
-    /// `department`
-    pub const Department: model::Field<Person> = model::Field::new("department");
-    /// `displayName`
-    pub const DisplayName: model::Field<Person> = model::Field::new("displayName");
-    /// `emailAddresses`
-    pub const EmailAddresses: model::Field<Person> = model::Field::new("emailAddresses");
-    /// `givenName`
-    pub const GivenName: model::Field<Person> = model::Field::new("givenName");
-    /// `isFavorite`
-    pub const IsFavorite: model::Field<Person> = model::Field::new("isFavorite");
-    /// `mailboxType`
-    pub const MailboxType: model::Field<Person> = model::Field::new("mailboxType");
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<Person> = model::Field::new("officeLocation");
-    /// `personNotes`
-    pub const PersonNotes: model::Field<Person> = model::Field::new("personNotes");
-    /// `personType`
-    pub const PersonType: model::Field<Person> = model::Field::new("personType");
-    /// `phones`
-    pub const Phones: model::Field<Person> = model::Field::new("phones");
-    /// `postalAddresses`
-    pub const PostalAddresses: model::Field<Person> = model::Field::new(
-        "postalAddresses",
+    pub const Id: model::Field<UsageRightsIncluded> = model::Field::new("id");
+    /// `ownerEmail`
+    pub const OwnerEmail: model::Field<UsageRightsIncluded> = model::Field::new(
+        "ownerEmail",
     );
-    /// `profession`
-    pub const Profession: model::Field<Person> = model::Field::new("profession");
-    /// `sources`
-    pub const Sources: model::Field<Person> = model::Field::new("sources");
-    /// `surname`
-    pub const Surname: model::Field<Person> = model::Field::new("surname");
-    /// `title`
-    pub const Title: model::Field<Person> = model::Field::new("title");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<Person> = model::Field::new(
-        "userPrincipalName",
+    /// `userEmail`
+    pub const UserEmail: model::Field<UsageRightsIncluded> = model::Field::new(
+        "userEmail",
     );
-    /// `websites`
-    pub const Websites: model::Field<Person> = model::Field::new("websites");
-    /// `yomiCompany`
-    pub const YomiCompany: model::Field<Person> = model::Field::new("yomiCompany");
+    /// `value`
+    pub const Value: model::Field<UsageRightsIncluded> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Person>] = &[
+    pub const ALL: &'static [model::Field<UsageRightsIncluded>] = &[
         Self::Id,
-        Self::Birthday,
-        Self::CompanyName,
-        Self::Department,
-        Self::DisplayName,
-        Self::EmailAddresses,
-        Self::GivenName,
-        Self::IsFavorite,
-        Self::MailboxType,
-        Self::OfficeLocation,
-        Self::PersonNotes,
-        Self::PersonType,
-        Self::Phones,
-        Self::PostalAddresses,
-        Self::Profession,
-        Self::Sources,
-        Self::Surname,
-        Self::Title,
-        Self::UserPrincipalName,
-        Self::Websites,
-        Self::YomiCompany,
+        Self::OwnerEmail,
+        Self::UserEmail,
+        Self::Value,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personAnniversary`; base type `microsoft.graph.itemFacet`; key `id`.
+#[cfg(feature = "_sites")]
+/// A `microsoft.graph.webPart` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebPart`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyWebPart {
+    /// The base type itself, or a derived type unknown to this crate.
+    WebPart(Box<WebPart>),
+    /// `microsoft.graph.standardWebPart`
+    StandardWebPart(Box<StandardWebPart>),
+    /// `microsoft.graph.textWebPart`
+    TextWebPart(Box<TextWebPart>),
+}
+
+#[cfg(feature = "_sites")]
+impl AnyWebPart {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::WebPart(_) => WebPart::ODATA_TYPE,
+            Self::StandardWebPart(_) => StandardWebPart::ODATA_TYPE,
+            Self::TextWebPart(_) => TextWebPart::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`WebPart`] (or of an unknown derived type).
+    pub fn as_web_part(&self) -> Option<&WebPart> {
+        match self {
+            Self::WebPart(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl Default for AnyWebPart {
+    fn default() -> Self {
+        Self::WebPart(Box::default())
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<WebPart> for AnyWebPart {
+    fn from(value: WebPart) -> Self {
+        Self::WebPart(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl AnyWebPart {
+    /// The value if it is a [`AnyWebPart::StandardWebPart`] variant.
+    pub fn as_standard_web_part(&self) -> Option<&StandardWebPart> {
+        match self {
+            Self::StandardWebPart(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWebPart::TextWebPart`] variant.
+    pub fn as_text_web_part(&self) -> Option<&TextWebPart> {
+        match self {
+            Self::TextWebPart(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<StandardWebPart> for AnyWebPart {
+    fn from(value: StandardWebPart) -> Self {
+        Self::StandardWebPart(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<TextWebPart> for AnyWebPart {
+    fn from(value: TextWebPart) -> Self {
+        Self::TextWebPart(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for AnyWebPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::WebPart(value) => value.serialize_with_type(serializer, None),
+            Self::StandardWebPart(value) => {
+                value.serialize_with_type(serializer, Some(StandardWebPart::ODATA_TYPE))
+            }
+            Self::TextWebPart(value) => {
+                value.serialize_with_type(serializer, Some(TextWebPart::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for AnyWebPart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.standardWebPart" | "graph.standardWebPart" => {
+                serde_json::from_value(value).map(Self::StandardWebPart)
+            }
+            "microsoft.graph.textWebPart" | "graph.textWebPart" => {
+                serde_json::from_value(value).map(Self::TextWebPart)
+            }
+            _ => serde_json::from_value(value).map(Self::WebPart),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartAxes`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonAnniversary {
+pub struct WorkbookChartAxes {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `date`: `Edm.Date`.
-    pub date: Option<edm::Date>,
-    /// Property `type`: `microsoft.graph.anniversaryType`.
-    pub r#type: Option<AnniversaryType>,
+    /// Navigation property `categoryAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
+    pub category_axis: Option<WorkbookChartAxis>,
+    /// Navigation property `seriesAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
+    pub series_axis: Option<WorkbookChartAxis>,
+    /// Navigation property `valueAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
+    pub value_axis: Option<WorkbookChartAxis>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonAnniversary {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartAxes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAnniversary {
+#[cfg(feature = "_json")]
+impl WorkbookChartAxes {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnniversary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxes";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4194,21 +1010,15 @@ impl PersonAnniversary {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("date", &self.date);
-        object.property("type", &self.r#type);
+        object.property("categoryAxis", &self.category_axis);
+        object.property("seriesAxis", &self.series_axis);
+        object.property("valueAxis", &self.value_axis);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonAnniversary {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartAxes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4216,8 +1026,8 @@ impl<'de> serde::Deserialize<'de> for PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartAxes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4227,23 +1037,9 @@ impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "date" => read_lenient(map, key, &mut self.date, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "categoryAxis" => read_nullable(map, key, &mut self.category_axis, extra),
+            "seriesAxis" => read_nullable(map, key, &mut self.series_axis, extra),
+            "valueAxis" => read_nullable(map, key, &mut self.value_axis, extra),
             _ => Ok(false),
         }
     }
@@ -4254,8 +1050,8 @@ impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAnniversary {
+#[cfg(feature = "_json")]
+impl WorkbookChartAxes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4265,109 +1061,76 @@ impl PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonAnniversary`] by wire name, each a [`Field<PersonAnniversary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnniversary::set_null`].
-pub enum PersonAnniversaryField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartAxes`] by wire name, each a [`Field<WorkbookChartAxes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxes::set_null`].
+pub enum WorkbookChartAxesField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl PersonAnniversaryField {
+impl WorkbookChartAxesField {
     /// `id`
-    pub const Id: model::Field<PersonAnniversary> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonAnniversary> = model::Field::new(
-        "allowedAudiences",
+    pub const Id: model::Field<WorkbookChartAxes> = model::Field::new("id");
+    /// `categoryAxis`
+    pub const CategoryAxis: model::Field<WorkbookChartAxes> = model::Field::new(
+        "categoryAxis",
     );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonAnniversary> = model::Field::new(
-        "createdBy",
+    /// `seriesAxis`
+    pub const SeriesAxis: model::Field<WorkbookChartAxes> = model::Field::new(
+        "seriesAxis",
     );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonAnniversary> = model::Field::new(
-        "createdDateTime",
+    /// `valueAxis`
+    pub const ValueAxis: model::Field<WorkbookChartAxes> = model::Field::new(
+        "valueAxis",
     );
-    /// `inference`
-    pub const Inference: model::Field<PersonAnniversary> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonAnniversary> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonAnniversary> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonAnniversary> = model::Field::new("source");
-    /// `date`
-    pub const Date: model::Field<PersonAnniversary> = model::Field::new("date");
-    /// `type`
-    pub const Type: model::Field<PersonAnniversary> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonAnniversary>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartAxes>] = &[
         Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Date,
-        Self::Type,
+        Self::CategoryAxis,
+        Self::SeriesAxis,
+        Self::ValueAxis,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personAnnotation`; base type `microsoft.graph.itemFacet`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookChartAxis`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonAnnotation {
+pub struct WorkbookChartAxis {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `detail`: `microsoft.graph.itemBody`.
-    pub detail: Option<ItemBody>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
+    /// Property `majorUnit`: `microsoft.graph.Json`.
+    pub major_unit: Option<Json>,
+    /// Property `maximum`: `microsoft.graph.Json`.
+    pub maximum: Option<Json>,
+    /// Property `minimum`: `microsoft.graph.Json`.
+    pub minimum: Option<Json>,
+    /// Property `minorUnit`: `microsoft.graph.Json`.
+    pub minor_unit: Option<Json>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartAxisFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartAxisFormat>,
+    /// Navigation property `majorGridlines`: `microsoft.graph.workbookChartGridlines`, contained; present when expanded (`$expand`).
+    pub major_gridlines: Option<WorkbookChartGridlines>,
+    /// Navigation property `minorGridlines`: `microsoft.graph.workbookChartGridlines`, contained; present when expanded (`$expand`).
+    pub minor_gridlines: Option<WorkbookChartGridlines>,
+    /// Navigation property `title`: `microsoft.graph.workbookChartAxisTitle`, contained; present when expanded (`$expand`).
+    pub title: Option<WorkbookChartAxisTitle>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonAnnotation {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookChartAxis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAnnotation {
+#[cfg(feature = "_json")]
+impl WorkbookChartAxis {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnnotation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxis";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4381,925 +1144,20 @@ impl PersonAnnotation {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("detail", &self.detail);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonAnnotation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonAnnotation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAnnotation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonAnnotation`] by wire name, each a [`Field<PersonAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnnotation::set_null`].
-pub enum PersonAnnotationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PersonAnnotationField {
-    /// `id`
-    pub const Id: model::Field<PersonAnnotation> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonAnnotation> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonAnnotation> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonAnnotation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<PersonAnnotation> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonAnnotation> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonAnnotation> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonAnnotation> = model::Field::new("source");
-    /// `detail`
-    pub const Detail: model::Field<PersonAnnotation> = model::Field::new("detail");
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonAnnotation> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonAnnotation>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Detail,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personAward`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonAward {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `issuedDate`: `Edm.Date`.
-    pub issued_date: Option<edm::Date>,
-    /// Property `issuingAuthority`: `Edm.String`.
-    pub issuing_authority: Option<String>,
-    /// Property `thumbnailUrl`: `Edm.String`.
-    pub thumbnail_url: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonAward {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAward {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAward";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("issuedDate", &self.issued_date);
-        object.property("issuingAuthority", &self.issuing_authority);
-        object.property("thumbnailUrl", &self.thumbnail_url);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonAward {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonAward {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
-            "issuingAuthority" => {
-                read_lenient(map, key, &mut self.issuing_authority, extra)
-            }
-            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonAward {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonAward`] by wire name, each a [`Field<PersonAward>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAward::set_null`].
-pub enum PersonAwardField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PersonAwardField {
-    /// `id`
-    pub const Id: model::Field<PersonAward> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonAward> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonAward> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonAward> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<PersonAward> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonAward> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonAward> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonAward> = model::Field::new("source");
-    /// `description`
-    pub const Description: model::Field<PersonAward> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonAward> = model::Field::new("displayName");
-    /// `issuedDate`
-    pub const IssuedDate: model::Field<PersonAward> = model::Field::new("issuedDate");
-    /// `issuingAuthority`
-    pub const IssuingAuthority: model::Field<PersonAward> = model::Field::new(
-        "issuingAuthority",
-    );
-    /// `thumbnailUrl`
-    pub const ThumbnailUrl: model::Field<PersonAward> = model::Field::new(
-        "thumbnailUrl",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<PersonAward> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonAward>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Description,
-        Self::DisplayName,
-        Self::IssuedDate,
-        Self::IssuingAuthority,
-        Self::ThumbnailUrl,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personCertification`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonCertification {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `certificationId`: `Edm.String`.
-    pub certification_id: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDate`: `Edm.Date`.
-    pub end_date: Option<edm::Date>,
-    /// Property `issuedDate`: `Edm.Date`.
-    pub issued_date: Option<edm::Date>,
-    /// Property `issuingAuthority`: `Edm.String`.
-    pub issuing_authority: Option<String>,
-    /// Property `issuingCompany`: `Edm.String`.
-    pub issuing_company: Option<String>,
-    /// Property `startDate`: `Edm.Date`.
-    pub start_date: Option<edm::Date>,
-    /// Property `thumbnailUrl`: `Edm.String`.
-    pub thumbnail_url: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonCertification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonCertification {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personCertification";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("certificationId", &self.certification_id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endDate", &self.end_date);
-        object.property("issuedDate", &self.issued_date);
-        object.property("issuingAuthority", &self.issuing_authority);
-        object.property("issuingCompany", &self.issuing_company);
-        object.property("startDate", &self.start_date);
-        object.property("thumbnailUrl", &self.thumbnail_url);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonCertification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonCertification {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "certificationId" => {
-                read_lenient(map, key, &mut self.certification_id, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDate" => read_lenient(map, key, &mut self.end_date, extra),
-            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
-            "issuingAuthority" => {
-                read_lenient(map, key, &mut self.issuing_authority, extra)
-            }
-            "issuingCompany" => read_lenient(map, key, &mut self.issuing_company, extra),
-            "startDate" => read_lenient(map, key, &mut self.start_date, extra),
-            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonCertification {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonCertification`] by wire name, each a [`Field<PersonCertification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonCertification::set_null`].
-pub enum PersonCertificationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PersonCertificationField {
-    /// `id`
-    pub const Id: model::Field<PersonCertification> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonCertification> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonCertification> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonCertification> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<PersonCertification> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonCertification> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonCertification> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonCertification> = model::Field::new("source");
-    /// `certificationId`
-    pub const CertificationId: model::Field<PersonCertification> = model::Field::new(
-        "certificationId",
-    );
-    /// `description`
-    pub const Description: model::Field<PersonCertification> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonCertification> = model::Field::new(
-        "displayName",
-    );
-    /// `endDate`
-    pub const EndDate: model::Field<PersonCertification> = model::Field::new("endDate");
-    /// `issuedDate`
-    pub const IssuedDate: model::Field<PersonCertification> = model::Field::new(
-        "issuedDate",
-    );
-    /// `issuingAuthority`
-    pub const IssuingAuthority: model::Field<PersonCertification> = model::Field::new(
-        "issuingAuthority",
-    );
-    /// `issuingCompany`
-    pub const IssuingCompany: model::Field<PersonCertification> = model::Field::new(
-        "issuingCompany",
-    );
-    /// `startDate`
-    pub const StartDate: model::Field<PersonCertification> = model::Field::new(
-        "startDate",
-    );
-    /// `thumbnailUrl`
-    pub const ThumbnailUrl: model::Field<PersonCertification> = model::Field::new(
-        "thumbnailUrl",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<PersonCertification> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonCertification>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::CertificationId,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndDate,
-        Self::IssuedDate,
-        Self::IssuingAuthority,
-        Self::IssuingCompany,
-        Self::StartDate,
-        Self::ThumbnailUrl,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personInterest`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonInterest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `collaborationTags`: `Collection(Edm.String)`.
-    pub collaboration_tags: Option<Vec<String>>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonInterest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonInterest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personInterest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("categories", &self.categories);
-        object.property("collaborationTags", &self.collaboration_tags);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonInterest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonInterest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "collaborationTags" => {
-                read_lenient(map, key, &mut self.collaboration_tags, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonInterest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonInterest`] by wire name, each a [`Field<PersonInterest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonInterest::set_null`].
-pub enum PersonInterestField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl PersonInterestField {
-    /// `id`
-    pub const Id: model::Field<PersonInterest> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonInterest> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonInterest> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonInterest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<PersonInterest> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonInterest> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonInterest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonInterest> = model::Field::new("source");
-    /// `categories`
-    pub const Categories: model::Field<PersonInterest> = model::Field::new("categories");
-    /// `collaborationTags`
-    pub const CollaborationTags: model::Field<PersonInterest> = model::Field::new(
-        "collaborationTags",
-    );
-    /// `description`
-    pub const Description: model::Field<PersonInterest> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonInterest> = model::Field::new(
-        "displayName",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<PersonInterest> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonInterest>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Categories,
-        Self::CollaborationTags,
-        Self::Description,
-        Self::DisplayName,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personName`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonName {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `first`: `Edm.String`.
-    pub first: Option<String>,
-    /// Property `initials`: `Edm.String`.
-    pub initials: Option<String>,
-    /// Property `languageTag`: `Edm.String`.
-    pub language_tag: Option<String>,
-    /// Property `last`: `Edm.String`.
-    pub last: Option<String>,
-    /// Property `maiden`: `Edm.String`.
-    pub maiden: Option<String>,
-    /// Property `middle`: `Edm.String`.
-    pub middle: Option<String>,
-    /// Property `nickname`: `Edm.String`.
-    pub nickname: Option<String>,
-    /// Property `pronunciation`: `microsoft.graph.yomiPersonName`.
-    pub pronunciation: Option<YomiPersonName>,
-    /// Property `suffix`: `Edm.String`.
-    pub suffix: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PersonName {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personName";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("displayName", &self.display_name);
-        object.property("first", &self.first);
-        object.property("initials", &self.initials);
-        object.property("languageTag", &self.language_tag);
-        object.property("last", &self.last);
-        object.property("maiden", &self.maiden);
-        object.property("middle", &self.middle);
-        object.property("nickname", &self.nickname);
-        object.property("pronunciation", &self.pronunciation);
-        object.property("suffix", &self.suffix);
+        object.property("majorUnit", &self.major_unit);
+        object.property("maximum", &self.maximum);
+        object.property("minimum", &self.minimum);
+        object.property("minorUnit", &self.minor_unit);
+        object.property("format", &self.format);
+        object.property("majorGridlines", &self.major_gridlines);
+        object.property("minorGridlines", &self.minor_gridlines);
         object.property("title", &self.title);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonName {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartAxis {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5307,8 +1165,8 @@ impl<'de> serde::Deserialize<'de> for PersonName {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonName {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartAxis {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5318,32 +1176,14 @@ impl graph_odata_runtime::model::ODataObject for PersonName {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "first" => read_lenient(map, key, &mut self.first, extra),
-            "initials" => read_lenient(map, key, &mut self.initials, extra),
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "last" => read_lenient(map, key, &mut self.last, extra),
-            "maiden" => read_lenient(map, key, &mut self.maiden, extra),
-            "middle" => read_lenient(map, key, &mut self.middle, extra),
-            "nickname" => read_lenient(map, key, &mut self.nickname, extra),
-            "pronunciation" => read_nullable(map, key, &mut self.pronunciation, extra),
-            "suffix" => read_lenient(map, key, &mut self.suffix, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
+            "majorUnit" => read_nullable(map, key, &mut self.major_unit, extra),
+            "maximum" => read_nullable(map, key, &mut self.maximum, extra),
+            "minimum" => read_nullable(map, key, &mut self.minimum, extra),
+            "minorUnit" => read_nullable(map, key, &mut self.minor_unit, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            "majorGridlines" => read_nullable(map, key, &mut self.major_gridlines, extra),
+            "minorGridlines" => read_nullable(map, key, &mut self.minor_gridlines, extra),
+            "title" => read_nullable(map, key, &mut self.title, extra),
             _ => Ok(false),
         }
     }
@@ -5354,8 +1194,8 @@ impl graph_odata_runtime::model::ODataObject for PersonName {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonName {
+#[cfg(feature = "_json")]
+impl WorkbookChartAxis {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5365,138 +1205,79 @@ impl PersonName {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonName`] by wire name, each a [`Field<PersonName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonName::set_null`].
-pub enum PersonNameField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookChartAxis`] by wire name, each a [`Field<WorkbookChartAxis>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxis::set_null`].
+pub enum WorkbookChartAxisField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl PersonNameField {
+impl WorkbookChartAxisField {
     /// `id`
-    pub const Id: model::Field<PersonName> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonName> = model::Field::new(
-        "allowedAudiences",
+    pub const Id: model::Field<WorkbookChartAxis> = model::Field::new("id");
+    /// `majorUnit`
+    pub const MajorUnit: model::Field<WorkbookChartAxis> = model::Field::new(
+        "majorUnit",
     );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonName> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonName> = model::Field::new(
-        "createdDateTime",
+    /// `maximum`
+    pub const Maximum: model::Field<WorkbookChartAxis> = model::Field::new("maximum");
+    /// `minimum`
+    pub const Minimum: model::Field<WorkbookChartAxis> = model::Field::new("minimum");
+    /// `minorUnit`
+    pub const MinorUnit: model::Field<WorkbookChartAxis> = model::Field::new(
+        "minorUnit",
     );
-    /// `inference`
-    pub const Inference: model::Field<PersonName> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonName> = model::Field::new(
-        "lastModifiedBy",
+    /// `format`
+    pub const Format: model::Field<WorkbookChartAxis> = model::Field::new("format");
+    /// `majorGridlines`
+    pub const MajorGridlines: model::Field<WorkbookChartAxis> = model::Field::new(
+        "majorGridlines",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonName> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `minorGridlines`
+    pub const MinorGridlines: model::Field<WorkbookChartAxis> = model::Field::new(
+        "minorGridlines",
     );
-    /// `source`
-    pub const Source: model::Field<PersonName> = model::Field::new("source");
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonName> = model::Field::new("displayName");
-    /// `first`
-    pub const First: model::Field<PersonName> = model::Field::new("first");
-    /// `initials`
-    pub const Initials: model::Field<PersonName> = model::Field::new("initials");
-    /// `languageTag`
-    pub const LanguageTag: model::Field<PersonName> = model::Field::new("languageTag");
-    /// `last`
-    pub const Last: model::Field<PersonName> = model::Field::new("last");
-    /// `maiden`
-    pub const Maiden: model::Field<PersonName> = model::Field::new("maiden");
-    /// `middle`
-    pub const Middle: model::Field<PersonName> = model::Field::new("middle");
-    /// `nickname`
-    pub const Nickname: model::Field<PersonName> = model::Field::new("nickname");
-    /// `pronunciation`
-    pub const Pronunciation: model::Field<PersonName> = model::Field::new(
-        "pronunciation",
-    );
-    /// `suffix`
-    pub const Suffix: model::Field<PersonName> = model::Field::new("suffix");
     /// `title`
-    pub const Title: model::Field<PersonName> = model::Field::new("title");
+    pub const Title: model::Field<WorkbookChartAxis> = model::Field::new("title");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonName>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartAxis>] = &[
         Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::DisplayName,
-        Self::First,
-        Self::Initials,
-        Self::LanguageTag,
-        Self::Last,
-        Self::Maiden,
-        Self::Middle,
-        Self::Nickname,
-        Self::Pronunciation,
-        Self::Suffix,
+        Self::MajorUnit,
+        Self::Maximum,
+        Self::Minimum,
+        Self::MinorUnit,
+        Self::Format,
+        Self::MajorGridlines,
+        Self::MinorGridlines,
         Self::Title,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.personWebsite`; base type `microsoft.graph.itemFacet`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookFilter`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonWebsite {
+pub struct WorkbookFilter {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
+    /// Property `criteria`: `microsoft.graph.workbookFilterCriteria`.
+    pub criteria: Option<WorkbookFilterCriteria>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PersonWebsite {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonWebsite {
+#[cfg(feature = "_json")]
+impl WorkbookFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personWebsite";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilter";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5510,23 +1291,13 @@ impl PersonWebsite {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("categories", &self.categories);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("webUrl", &self.web_url);
+        object.property("criteria", &self.criteria);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PersonWebsite {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5534,8 +1305,8 @@ impl<'de> serde::Deserialize<'de> for PersonWebsite {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PersonWebsite {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5545,25 +1316,7 @@ impl graph_odata_runtime::model::ODataObject for PersonWebsite {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "criteria" => read_nullable(map, key, &mut self.criteria, extra),
             _ => Ok(false),
         }
     }
@@ -5574,8 +1327,8 @@ impl graph_odata_runtime::model::ODataObject for PersonWebsite {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PersonWebsite {
+#[cfg(feature = "_json")]
+impl WorkbookFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5585,102 +1338,53 @@ impl PersonWebsite {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PersonWebsite`] by wire name, each a [`Field<PersonWebsite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonWebsite::set_null`].
-pub enum PersonWebsiteField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookFilter`] by wire name, each a [`Field<WorkbookFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilter::set_null`].
+pub enum WorkbookFilterField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl PersonWebsiteField {
+impl WorkbookFilterField {
     /// `id`
-    pub const Id: model::Field<PersonWebsite> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<PersonWebsite> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PersonWebsite> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PersonWebsite> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<PersonWebsite> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PersonWebsite> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PersonWebsite> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<PersonWebsite> = model::Field::new("source");
-    /// `categories`
-    pub const Categories: model::Field<PersonWebsite> = model::Field::new("categories");
-    /// `description`
-    pub const Description: model::Field<PersonWebsite> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PersonWebsite> = model::Field::new(
-        "displayName",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<PersonWebsite> = model::Field::new("webUrl");
+    pub const Id: model::Field<WorkbookFilter> = model::Field::new("id");
+    /// `criteria`
+    pub const Criteria: model::Field<WorkbookFilter> = model::Field::new("criteria");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonWebsite>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Categories,
-        Self::Description,
-        Self::DisplayName,
-        Self::WebUrl,
-    ];
+    pub const ALL: &'static [model::Field<WorkbookFilter>] = &[Self::Id, Self::Criteria];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.phoneAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookTableColumn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneAuthenticationMethod {
+pub struct WorkbookTableColumn {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.authenticationMethod`.
-    pub last_used_date_time: Option<edm::DateTimeOffset>,
-    /// Property `phoneNumber`: `Edm.String`.
-    pub phone_number: Option<String>,
-    /// Property `phoneType`: `microsoft.graph.authenticationPhoneType`.
-    pub phone_type: Option<AuthenticationPhoneType>,
-    /// Property `smsSignInState`: `microsoft.graph.authenticationMethodSignInState`.
-    pub sms_sign_in_state: Option<AuthenticationMethodSignInState>,
+    /// Property `index`: `Edm.Int32`, not nullable.
+    pub index: Option<i32>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `values`: `microsoft.graph.Json`.
+    pub values: Option<Json>,
+    /// Navigation property `filter`: `microsoft.graph.workbookFilter`, contained; present when expanded (`$expand`).
+    pub filter: Option<WorkbookFilter>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PhoneAuthenticationMethod {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookTableColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PhoneAuthenticationMethod {
+#[cfg(feature = "_json")]
+impl WorkbookTableColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.phoneAuthenticationMethod";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5694,17 +1398,16 @@ impl PhoneAuthenticationMethod {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastUsedDateTime", &self.last_used_date_time);
-        object.property("phoneNumber", &self.phone_number);
-        object.property("phoneType", &self.phone_type);
-        object.property("smsSignInState", &self.sms_sign_in_state);
+        object.property("index", &self.index);
+        object.property("name", &self.name);
+        object.property("values", &self.values);
+        object.property("filter", &self.filter);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PhoneAuthenticationMethod {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookTableColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5712,8 +1415,8 @@ impl<'de> serde::Deserialize<'de> for PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PhoneAuthenticationMethod {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookTableColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5723,17 +1426,10 @@ impl graph_odata_runtime::model::ODataObject for PhoneAuthenticationMethod {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastUsedDateTime" => {
-                read_lenient(map, key, &mut self.last_used_date_time, extra)
-            }
-            "phoneNumber" => read_lenient(map, key, &mut self.phone_number, extra),
-            "phoneType" => read_nullable(map, key, &mut self.phone_type, extra),
-            "smsSignInState" => {
-                read_nullable(map, key, &mut self.sms_sign_in_state, extra)
-            }
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
+            "filter" => read_nullable(map, key, &mut self.filter, extra),
             _ => Ok(false),
         }
     }
@@ -5744,8 +1440,8 @@ impl graph_odata_runtime::model::ODataObject for PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PhoneAuthenticationMethod {
+#[cfg(feature = "_json")]
+impl WorkbookTableColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5755,108 +1451,61 @@ impl PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`PhoneAuthenticationMethod`] by wire name, each a [`Field<PhoneAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhoneAuthenticationMethod::set_null`].
-pub enum PhoneAuthenticationMethodField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookTableColumn`] by wire name, each a [`Field<WorkbookTableColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableColumn::set_null`].
+pub enum WorkbookTableColumnField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl PhoneAuthenticationMethodField {
+impl WorkbookTableColumnField {
     /// `id`
-    pub const Id: model::Field<PhoneAuthenticationMethod> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PhoneAuthenticationMethod> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastUsedDateTime`
-    pub const LastUsedDateTime: model::Field<PhoneAuthenticationMethod> = model::Field::new(
-        "lastUsedDateTime",
-    );
-    /// `phoneNumber`
-    pub const PhoneNumber: model::Field<PhoneAuthenticationMethod> = model::Field::new(
-        "phoneNumber",
-    );
-    /// `phoneType`
-    pub const PhoneType: model::Field<PhoneAuthenticationMethod> = model::Field::new(
-        "phoneType",
-    );
-    /// `smsSignInState`
-    pub const SmsSignInState: model::Field<PhoneAuthenticationMethod> = model::Field::new(
-        "smsSignInState",
-    );
+    pub const Id: model::Field<WorkbookTableColumn> = model::Field::new("id");
+    /// `index`
+    pub const Index: model::Field<WorkbookTableColumn> = model::Field::new("index");
+    /// `name`
+    pub const Name: model::Field<WorkbookTableColumn> = model::Field::new("name");
+    /// `values`
+    pub const Values: model::Field<WorkbookTableColumn> = model::Field::new("values");
+    /// `filter`
+    pub const Filter: model::Field<WorkbookTableColumn> = model::Field::new("filter");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PhoneAuthenticationMethod>] = &[
+    pub const ALL: &'static [model::Field<WorkbookTableColumn>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::LastUsedDateTime,
-        Self::PhoneNumber,
-        Self::PhoneType,
-        Self::SmsSignInState,
+        Self::Index,
+        Self::Name,
+        Self::Values,
+        Self::Filter,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.profile`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookTableRow`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Profile {
+pub struct WorkbookTableRow {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `account`: `Collection(microsoft.graph.userAccountInformation)`, contained; present when expanded (`$expand`).
-    pub account: Option<Vec<UserAccountInformation>>,
-    /// Navigation property `addresses`: `Collection(microsoft.graph.itemAddress)`, contained; present when expanded (`$expand`).
-    pub addresses: Option<Vec<ItemAddress>>,
-    /// Navigation property `anniversaries`: `Collection(microsoft.graph.personAnniversary)`, contained; present when expanded (`$expand`).
-    pub anniversaries: Option<Vec<PersonAnniversary>>,
-    /// Navigation property `awards`: `Collection(microsoft.graph.personAward)`, contained; present when expanded (`$expand`).
-    pub awards: Option<Vec<PersonAward>>,
-    /// Navigation property `certifications`: `Collection(microsoft.graph.personCertification)`, contained; present when expanded (`$expand`).
-    pub certifications: Option<Vec<PersonCertification>>,
-    /// Navigation property `educationalActivities`: `Collection(microsoft.graph.educationalActivity)`, contained; present when expanded (`$expand`).
-    pub educational_activities: Option<Vec<EducationalActivity>>,
-    /// Navigation property `emails`: `Collection(microsoft.graph.itemEmail)`, contained; present when expanded (`$expand`).
-    pub emails: Option<Vec<ItemEmail>>,
-    /// Navigation property `interests`: `Collection(microsoft.graph.personInterest)`, contained; present when expanded (`$expand`).
-    pub interests: Option<Vec<PersonInterest>>,
-    /// Navigation property `languages`: `Collection(microsoft.graph.languageProficiency)`, contained; present when expanded (`$expand`).
-    pub languages: Option<Vec<LanguageProficiency>>,
-    /// Navigation property `names`: `Collection(microsoft.graph.personName)`, contained; present when expanded (`$expand`).
-    pub names: Option<Vec<PersonName>>,
-    /// Navigation property `notes`: `Collection(microsoft.graph.personAnnotation)`, contained; present when expanded (`$expand`).
-    pub notes: Option<Vec<PersonAnnotation>>,
-    /// Navigation property `patents`: `Collection(microsoft.graph.itemPatent)`, contained; present when expanded (`$expand`).
-    pub patents: Option<Vec<ItemPatent>>,
-    /// Navigation property `phones`: `Collection(microsoft.graph.itemPhone)`, contained; present when expanded (`$expand`).
-    pub phones: Option<Vec<ItemPhone>>,
-    /// Navigation property `positions`: `Collection(microsoft.graph.workPosition)`, contained; present when expanded (`$expand`).
-    pub positions: Option<Vec<WorkPosition>>,
-    /// Navigation property `projects`: `Collection(microsoft.graph.projectParticipation)`, contained; present when expanded (`$expand`).
-    pub projects: Option<Vec<ProjectParticipation>>,
-    /// Navigation property `publications`: `Collection(microsoft.graph.itemPublication)`, contained; present when expanded (`$expand`).
-    pub publications: Option<Vec<ItemPublication>>,
-    /// Navigation property `skills`: `Collection(microsoft.graph.skillProficiency)`, contained; present when expanded (`$expand`).
-    pub skills: Option<Vec<SkillProficiency>>,
-    /// Navigation property `webAccounts`: `Collection(microsoft.graph.webAccount)`, contained; present when expanded (`$expand`).
-    pub web_accounts: Option<Vec<WebAccount>>,
-    /// Navigation property `websites`: `Collection(microsoft.graph.personWebsite)`, contained; present when expanded (`$expand`).
-    pub websites: Option<Vec<PersonWebsite>>,
+    /// Property `index`: `Edm.Int32`, not nullable.
+    pub index: Option<i32>,
+    /// Property `values`: `microsoft.graph.Json`.
+    pub values: Option<Json>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for Profile {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookTableRow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl Profile {
+#[cfg(feature = "_json")]
+impl WorkbookTableRow {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profile";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableRow";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5870,31 +1519,14 @@ impl Profile {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("account", &self.account);
-        object.property("addresses", &self.addresses);
-        object.property("anniversaries", &self.anniversaries);
-        object.property("awards", &self.awards);
-        object.property("certifications", &self.certifications);
-        object.property("educationalActivities", &self.educational_activities);
-        object.property("emails", &self.emails);
-        object.property("interests", &self.interests);
-        object.property("languages", &self.languages);
-        object.property("names", &self.names);
-        object.property("notes", &self.notes);
-        object.property("patents", &self.patents);
-        object.property("phones", &self.phones);
-        object.property("positions", &self.positions);
-        object.property("projects", &self.projects);
-        object.property("publications", &self.publications);
-        object.property("skills", &self.skills);
-        object.property("webAccounts", &self.web_accounts);
-        object.property("websites", &self.websites);
+        object.property("index", &self.index);
+        object.property("values", &self.values);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for Profile {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookTableRow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5902,8 +1534,8 @@ impl<'de> serde::Deserialize<'de> for Profile {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for Profile {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookTableRow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5913,27 +1545,8 @@ impl graph_odata_runtime::model::ODataObject for Profile {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "account" => read_nullable(map, key, &mut self.account, extra),
-            "addresses" => read_nullable(map, key, &mut self.addresses, extra),
-            "anniversaries" => read_nullable(map, key, &mut self.anniversaries, extra),
-            "awards" => read_nullable(map, key, &mut self.awards, extra),
-            "certifications" => read_nullable(map, key, &mut self.certifications, extra),
-            "educationalActivities" => {
-                read_nullable(map, key, &mut self.educational_activities, extra)
-            }
-            "emails" => read_nullable(map, key, &mut self.emails, extra),
-            "interests" => read_nullable(map, key, &mut self.interests, extra),
-            "languages" => read_nullable(map, key, &mut self.languages, extra),
-            "names" => read_nullable(map, key, &mut self.names, extra),
-            "notes" => read_nullable(map, key, &mut self.notes, extra),
-            "patents" => read_nullable(map, key, &mut self.patents, extra),
-            "phones" => read_nullable(map, key, &mut self.phones, extra),
-            "positions" => read_nullable(map, key, &mut self.positions, extra),
-            "projects" => read_nullable(map, key, &mut self.projects, extra),
-            "publications" => read_nullable(map, key, &mut self.publications, extra),
-            "skills" => read_nullable(map, key, &mut self.skills, extra),
-            "webAccounts" => read_nullable(map, key, &mut self.web_accounts, extra),
-            "websites" => read_nullable(map, key, &mut self.websites, extra),
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
             _ => Ok(false),
         }
     }
@@ -5944,8 +1557,8 @@ impl graph_odata_runtime::model::ODataObject for Profile {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl Profile {
+#[cfg(feature = "_json")]
+impl WorkbookTableRow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5955,141 +1568,57 @@ impl Profile {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`Profile`] by wire name, each a [`Field<Profile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Profile::set_null`].
-pub enum ProfileField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookTableRow`] by wire name, each a [`Field<WorkbookTableRow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableRow::set_null`].
+pub enum WorkbookTableRowField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl ProfileField {
+impl WorkbookTableRowField {
     /// `id`
-    pub const Id: model::Field<Profile> = model::Field::new("id");
-    /// `account`
-    pub const Account: model::Field<Profile> = model::Field::new("account");
-    /// `addresses`
-    pub const Addresses: model::Field<Profile> = model::Field::new("addresses");
-    /// `anniversaries`
-    pub const Anniversaries: model::Field<Profile> = model::Field::new("anniversaries");
-    /// `awards`
-    pub const Awards: model::Field<Profile> = model::Field::new("awards");
-    /// `certifications`
-    pub const Certifications: model::Field<Profile> = model::Field::new(
-        "certifications",
-    );
-    /// `educationalActivities`
-    pub const EducationalActivities: model::Field<Profile> = model::Field::new(
-        "educationalActivities",
-    );
-    /// `emails`
-    pub const Emails: model::Field<Profile> = model::Field::new("emails");
-    /// `interests`
-    pub const Interests: model::Field<Profile> = model::Field::new("interests");
-    /// `languages`
-    pub const Languages: model::Field<Profile> = model::Field::new("languages");
-    /// `names`
-    pub const Names: model::Field<Profile> = model::Field::new("names");
-    /// `notes`
-    pub const Notes: model::Field<Profile> = model::Field::new("notes");
-    /// `patents`
-    pub const Patents: model::Field<Profile> = model::Field::new("patents");
-    /// `phones`
-    pub const Phones: model::Field<Profile> = model::Field::new("phones");
-    /// `positions`
-    pub const Positions: model::Field<Profile> = model::Field::new("positions");
-    /// `projects`
-    pub const Projects: model::Field<Profile> = model::Field::new("projects");
-    /// `publications`
-    pub const Publications: model::Field<Profile> = model::Field::new("publications");
-    /// `skills`
-    pub const Skills: model::Field<Profile> = model::Field::new("skills");
-    /// `webAccounts`
-    pub const WebAccounts: model::Field<Profile> = model::Field::new("webAccounts");
-    /// `websites`
-    pub const Websites: model::Field<Profile> = model::Field::new("websites");
+    pub const Id: model::Field<WorkbookTableRow> = model::Field::new("id");
+    /// `index`
+    pub const Index: model::Field<WorkbookTableRow> = model::Field::new("index");
+    /// `values`
+    pub const Values: model::Field<WorkbookTableRow> = model::Field::new("values");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Profile>] = &[
+    pub const ALL: &'static [model::Field<WorkbookTableRow>] = &[
         Self::Id,
-        Self::Account,
-        Self::Addresses,
-        Self::Anniversaries,
-        Self::Awards,
-        Self::Certifications,
-        Self::EducationalActivities,
-        Self::Emails,
-        Self::Interests,
-        Self::Languages,
-        Self::Names,
-        Self::Notes,
-        Self::Patents,
-        Self::Phones,
-        Self::Positions,
-        Self::Projects,
-        Self::Publications,
-        Self::Skills,
-        Self::WebAccounts,
-        Self::Websites,
+        Self::Index,
+        Self::Values,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.projectParticipation`; base type `microsoft.graph.itemFacet`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.workbookTableSort`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProjectParticipation {
+pub struct WorkbookTableSort {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `client`: `microsoft.graph.companyDetail`.
-    pub client: Option<CompanyDetail>,
-    /// Property `collaborationTags`: `Collection(Edm.String)`.
-    pub collaboration_tags: Option<Vec<String>>,
-    /// Property `colleagues`: `Collection(microsoft.graph.relatedPerson)`.
-    pub colleagues: Option<Vec<RelatedPerson>>,
-    /// Property `detail`: `microsoft.graph.positionDetail`.
-    pub detail: Option<PositionDetail>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `sponsors`: `Collection(microsoft.graph.relatedPerson)`.
-    pub sponsors: Option<Vec<RelatedPerson>>,
+    /// Property `fields`: `Collection(microsoft.graph.workbookSortField)`.
+    pub fields: Option<Vec<WorkbookSortField>>,
+    /// Property `matchCase`: `Edm.Boolean`, not nullable.
+    pub match_case: Option<bool>,
+    /// Property `method`: `Edm.String`, not nullable.
+    pub method: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for ProjectParticipation {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookTableSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ProjectParticipation {
+#[cfg(feature = "_json")]
+impl WorkbookTableSort {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.projectParticipation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableSort";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -6103,26 +1632,15 @@ impl ProjectParticipation {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("categories", &self.categories);
-        object.property("client", &self.client);
-        object.property("collaborationTags", &self.collaboration_tags);
-        object.property("colleagues", &self.colleagues);
-        object.property("detail", &self.detail);
-        object.property("displayName", &self.display_name);
-        object.property("sponsors", &self.sponsors);
+        object.property("fields", &self.fields);
+        object.property("matchCase", &self.match_case);
+        object.property("method", &self.method);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for ProjectParticipation {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookTableSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6130,8 +1648,8 @@ impl<'de> serde::Deserialize<'de> for ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookTableSort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -6141,30 +1659,9 @@ impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "client" => read_nullable(map, key, &mut self.client, extra),
-            "collaborationTags" => {
-                read_lenient(map, key, &mut self.collaboration_tags, extra)
-            }
-            "colleagues" => read_nullable(map, key, &mut self.colleagues, extra),
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
+            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            "matchCase" => read_lenient(map, key, &mut self.match_case, extra),
+            "method" => read_lenient(map, key, &mut self.method, extra),
             _ => Ok(false),
         }
     }
@@ -6175,8 +1672,8 @@ impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl ProjectParticipation {
+#[cfg(feature = "_json")]
+impl WorkbookTableSort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -6186,1958 +1683,28 @@ impl ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`ProjectParticipation`] by wire name, each a [`Field<ProjectParticipation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectParticipation::set_null`].
-pub enum ProjectParticipationField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookTableSort`] by wire name, each a [`Field<WorkbookTableSort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableSort::set_null`].
+pub enum WorkbookTableSortField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl ProjectParticipationField {
+impl WorkbookTableSortField {
     /// `id`
-    pub const Id: model::Field<ProjectParticipation> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<ProjectParticipation> = model::Field::new(
-        "allowedAudiences",
+    pub const Id: model::Field<WorkbookTableSort> = model::Field::new("id");
+    /// `fields`
+    pub const Fields: model::Field<WorkbookTableSort> = model::Field::new("fields");
+    /// `matchCase`
+    pub const MatchCase: model::Field<WorkbookTableSort> = model::Field::new(
+        "matchCase",
     );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ProjectParticipation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ProjectParticipation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<ProjectParticipation> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ProjectParticipation> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ProjectParticipation> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<ProjectParticipation> = model::Field::new("source");
-    /// `categories`
-    pub const Categories: model::Field<ProjectParticipation> = model::Field::new(
-        "categories",
-    );
-    /// `client`
-    pub const Client: model::Field<ProjectParticipation> = model::Field::new("client");
-    /// `collaborationTags`
-    pub const CollaborationTags: model::Field<ProjectParticipation> = model::Field::new(
-        "collaborationTags",
-    );
-    /// `colleagues`
-    pub const Colleagues: model::Field<ProjectParticipation> = model::Field::new(
-        "colleagues",
-    );
-    /// `detail`
-    pub const Detail: model::Field<ProjectParticipation> = model::Field::new("detail");
-    /// `displayName`
-    pub const DisplayName: model::Field<ProjectParticipation> = model::Field::new(
-        "displayName",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<ProjectParticipation> = model::Field::new(
-        "sponsors",
-    );
+    /// `method`
+    pub const Method: model::Field<WorkbookTableSort> = model::Field::new("method");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProjectParticipation>] = &[
+    pub const ALL: &'static [model::Field<WorkbookTableSort>] = &[
         Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Categories,
-        Self::Client,
-        Self::CollaborationTags,
-        Self::Colleagues,
-        Self::Detail,
-        Self::DisplayName,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.regionalAndLanguageSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegionalAndLanguageSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authoringLanguages`: `Collection(microsoft.graph.localeInfo)`.
-    pub authoring_languages: Option<Vec<LocaleInfo>>,
-    /// Property `defaultDisplayLanguage`: `microsoft.graph.localeInfo`.
-    pub default_display_language: Option<LocaleInfo>,
-    /// Property `defaultRegionalFormat`: `microsoft.graph.localeInfo`.
-    pub default_regional_format: Option<LocaleInfo>,
-    /// Property `defaultSpeechInputLanguage`: `microsoft.graph.localeInfo`.
-    pub default_speech_input_language: Option<LocaleInfo>,
-    /// Property `defaultTranslationLanguage`: `microsoft.graph.localeInfo`.
-    pub default_translation_language: Option<LocaleInfo>,
-    /// Property `regionalFormatOverrides`: `microsoft.graph.regionalFormatOverrides`.
-    pub regional_format_overrides: Option<RegionalFormatOverrides>,
-    /// Property `translationPreferences`: `microsoft.graph.translationPreferences`.
-    pub translation_preferences: Option<TranslationPreferences>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for RegionalAndLanguageSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RegionalAndLanguageSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.regionalAndLanguageSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("authoringLanguages", &self.authoring_languages);
-        object.property("defaultDisplayLanguage", &self.default_display_language);
-        object.property("defaultRegionalFormat", &self.default_regional_format);
-        object
-            .property("defaultSpeechInputLanguage", &self.default_speech_input_language);
-        object
-            .property("defaultTranslationLanguage", &self.default_translation_language);
-        object.property("regionalFormatOverrides", &self.regional_format_overrides);
-        object.property("translationPreferences", &self.translation_preferences);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for RegionalAndLanguageSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for RegionalAndLanguageSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authoringLanguages" => {
-                read_nullable(map, key, &mut self.authoring_languages, extra)
-            }
-            "defaultDisplayLanguage" => {
-                read_nullable(map, key, &mut self.default_display_language, extra)
-            }
-            "defaultRegionalFormat" => {
-                read_nullable(map, key, &mut self.default_regional_format, extra)
-            }
-            "defaultSpeechInputLanguage" => {
-                read_nullable(map, key, &mut self.default_speech_input_language, extra)
-            }
-            "defaultTranslationLanguage" => {
-                read_nullable(map, key, &mut self.default_translation_language, extra)
-            }
-            "regionalFormatOverrides" => {
-                read_nullable(map, key, &mut self.regional_format_overrides, extra)
-            }
-            "translationPreferences" => {
-                read_nullable(map, key, &mut self.translation_preferences, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl RegionalAndLanguageSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`RegionalAndLanguageSettings`] by wire name, each a [`Field<RegionalAndLanguageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegionalAndLanguageSettings::set_null`].
-pub enum RegionalAndLanguageSettingsField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl RegionalAndLanguageSettingsField {
-    /// `id`
-    pub const Id: model::Field<RegionalAndLanguageSettings> = model::Field::new("id");
-    /// `authoringLanguages`
-    pub const AuthoringLanguages: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "authoringLanguages",
-    );
-    /// `defaultDisplayLanguage`
-    pub const DefaultDisplayLanguage: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "defaultDisplayLanguage",
-    );
-    /// `defaultRegionalFormat`
-    pub const DefaultRegionalFormat: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "defaultRegionalFormat",
-    );
-    /// `defaultSpeechInputLanguage`
-    pub const DefaultSpeechInputLanguage: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "defaultSpeechInputLanguage",
-    );
-    /// `defaultTranslationLanguage`
-    pub const DefaultTranslationLanguage: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "defaultTranslationLanguage",
-    );
-    /// `regionalFormatOverrides`
-    pub const RegionalFormatOverrides: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "regionalFormatOverrides",
-    );
-    /// `translationPreferences`
-    pub const TranslationPreferences: model::Field<RegionalAndLanguageSettings> = model::Field::new(
-        "translationPreferences",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RegionalAndLanguageSettings>] = &[
-        Self::Id,
-        Self::AuthoringLanguages,
-        Self::DefaultDisplayLanguage,
-        Self::DefaultRegionalFormat,
-        Self::DefaultSpeechInputLanguage,
-        Self::DefaultTranslationLanguage,
-        Self::RegionalFormatOverrides,
-        Self::TranslationPreferences,
-    ];
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-/// CSDL entity type `microsoft.graph.resourceSpecificPermissionGrant`; base type `microsoft.graph.directoryObject`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceSpecificPermissionGrant {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `clientAppId`: `Edm.String`.
-    pub client_app_id: Option<String>,
-    /// Property `clientId`: `Edm.String`.
-    pub client_id: Option<String>,
-    /// Property `permission`: `Edm.String`.
-    pub permission: Option<String>,
-    /// Property `permissionType`: `Edm.String`.
-    pub permission_type: Option<String>,
-    /// Property `resourceAppId`: `Edm.String`.
-    pub resource_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-impl serde::Serialize for ResourceSpecificPermissionGrant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-impl ResourceSpecificPermissionGrant {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceSpecificPermissionGrant";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("clientAppId", &self.client_app_id);
-        object.property("clientId", &self.client_id);
-        object.property("permission", &self.permission);
-        object.property("permissionType", &self.permission_type);
-        object.property("resourceAppId", &self.resource_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-impl<'de> serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermissionGrant {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "clientAppId" => read_lenient(map, key, &mut self.client_app_id, extra),
-            "clientId" => read_lenient(map, key, &mut self.client_id, extra),
-            "permission" => read_lenient(map, key, &mut self.permission, extra),
-            "permissionType" => read_lenient(map, key, &mut self.permission_type, extra),
-            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-impl ResourceSpecificPermissionGrant {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-/// The properties of [`ResourceSpecificPermissionGrant`] by wire name, each a [`Field<ResourceSpecificPermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermissionGrant::set_null`].
-pub enum ResourceSpecificPermissionGrantField {}
-
-#[cfg(feature = "_resource_specific_permission_grant")]
-#[allow(non_upper_case_globals)]
-impl ResourceSpecificPermissionGrantField {
-    /// `id`
-    pub const Id: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "id",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `clientAppId`
-    pub const ClientAppId: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "clientAppId",
-    );
-    /// `clientId`
-    pub const ClientId: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "clientId",
-    );
-    /// `permission`
-    pub const Permission: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "permission",
-    );
-    /// `permissionType`
-    pub const PermissionType: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "permissionType",
-    );
-    /// `resourceAppId`
-    pub const ResourceAppId: model::Field<ResourceSpecificPermissionGrant> = model::Field::new(
-        "resourceAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResourceSpecificPermissionGrant>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::ClientAppId,
-        Self::ClientId,
-        Self::Permission,
-        Self::PermissionType,
-        Self::ResourceAppId,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.skillProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SkillProficiency {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `collaborationTags`: `Collection(Edm.String)`.
-    pub collaboration_tags: Option<Vec<String>>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `proficiency`: `microsoft.graph.skillProficiencyLevel`.
-    pub proficiency: Option<SkillProficiencyLevel>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for SkillProficiency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl SkillProficiency {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.skillProficiency";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("categories", &self.categories);
-        object.property("collaborationTags", &self.collaboration_tags);
-        object.property("displayName", &self.display_name);
-        object.property("proficiency", &self.proficiency);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for SkillProficiency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for SkillProficiency {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "collaborationTags" => {
-                read_lenient(map, key, &mut self.collaboration_tags, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "proficiency" => read_nullable(map, key, &mut self.proficiency, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl SkillProficiency {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`SkillProficiency`] by wire name, each a [`Field<SkillProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkillProficiency::set_null`].
-pub enum SkillProficiencyField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl SkillProficiencyField {
-    /// `id`
-    pub const Id: model::Field<SkillProficiency> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<SkillProficiency> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<SkillProficiency> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<SkillProficiency> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<SkillProficiency> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<SkillProficiency> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<SkillProficiency> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<SkillProficiency> = model::Field::new("source");
-    /// `categories`
-    pub const Categories: model::Field<SkillProficiency> = model::Field::new(
-        "categories",
-    );
-    /// `collaborationTags`
-    pub const CollaborationTags: model::Field<SkillProficiency> = model::Field::new(
-        "collaborationTags",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<SkillProficiency> = model::Field::new(
-        "displayName",
-    );
-    /// `proficiency`
-    pub const Proficiency: model::Field<SkillProficiency> = model::Field::new(
-        "proficiency",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<SkillProficiency> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SkillProficiency>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Categories,
-        Self::CollaborationTags,
-        Self::DisplayName,
-        Self::Proficiency,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.skypeForBusinessUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SkypeForBusinessUserConversationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for SkypeForBusinessUserConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl SkypeForBusinessUserConversationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.skypeForBusinessUserConversationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.property("tenantId", &self.tenant_id);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for SkypeForBusinessUserConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for SkypeForBusinessUserConversationMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl SkypeForBusinessUserConversationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`SkypeForBusinessUserConversationMember`] by wire name, each a [`Field<SkypeForBusinessUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkypeForBusinessUserConversationMember::set_null`].
-pub enum SkypeForBusinessUserConversationMemberField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl SkypeForBusinessUserConversationMemberField {
-    /// `id`
-    pub const Id: model::Field<SkypeForBusinessUserConversationMember> = model::Field::new(
-        "id",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<SkypeForBusinessUserConversationMember> = model::Field::new(
-        "displayName",
-    );
-    /// `roles`
-    pub const Roles: model::Field<SkypeForBusinessUserConversationMember> = model::Field::new(
-        "roles",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        SkypeForBusinessUserConversationMember,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// `tenantId`
-    pub const TenantId: model::Field<SkypeForBusinessUserConversationMember> = model::Field::new(
-        "tenantId",
-    );
-    /// `userId`
-    pub const UserId: model::Field<SkypeForBusinessUserConversationMember> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SkypeForBusinessUserConversationMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-        Self::TenantId,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_teams_async_operation")]
-/// CSDL entity type `microsoft.graph.teamsAsyncOperation`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAsyncOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `attemptsCount`: `Edm.Int32`, not nullable.
-    pub attempts_count: Option<i32>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `error`: `microsoft.graph.operationError`.
-    pub error: Option<OperationError>,
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `operationType`: `microsoft.graph.teamsAsyncOperationType`, not nullable.
-    pub operation_type: Option<TeamsAsyncOperationType>,
-    /// Property `status`: `microsoft.graph.teamsAsyncOperationStatus`, not nullable.
-    pub status: Option<TeamsAsyncOperationStatus>,
-    /// Property `targetResourceId`: `Edm.String`.
-    pub target_resource_id: Option<String>,
-    /// Property `targetResourceLocation`: `Edm.String`.
-    pub target_resource_location: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl serde::Serialize for TeamsAsyncOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl TeamsAsyncOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAsyncOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("attemptsCount", &self.attempts_count);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("error", &self.error);
-        object.property("lastActionDateTime", &self.last_action_date_time);
-        object.property("operationType", &self.operation_type);
-        object.property("status", &self.status);
-        object.property("targetResourceId", &self.target_resource_id);
-        object.property("targetResourceLocation", &self.target_resource_location);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl<'de> serde::Deserialize<'de> for TeamsAsyncOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl graph_odata_runtime::model::ODataObject for TeamsAsyncOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "attemptsCount" => read_lenient(map, key, &mut self.attempts_count, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "lastActionDateTime" => {
-                read_lenient(map, key, &mut self.last_action_date_time, extra)
-            }
-            "operationType" => read_nullable(map, key, &mut self.operation_type, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "targetResourceId" => {
-                read_lenient(map, key, &mut self.target_resource_id, extra)
-            }
-            "targetResourceLocation" => {
-                read_lenient(map, key, &mut self.target_resource_location, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl TeamsAsyncOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-/// The properties of [`TeamsAsyncOperation`] by wire name, each a [`Field<TeamsAsyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAsyncOperation::set_null`].
-pub enum TeamsAsyncOperationField {}
-
-#[cfg(feature = "_teams_async_operation")]
-#[allow(non_upper_case_globals)]
-impl TeamsAsyncOperationField {
-    /// `id`
-    pub const Id: model::Field<TeamsAsyncOperation> = model::Field::new("id");
-    /// `attemptsCount`
-    pub const AttemptsCount: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "attemptsCount",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `error`
-    pub const Error: model::Field<TeamsAsyncOperation> = model::Field::new("error");
-    /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "lastActionDateTime",
-    );
-    /// `operationType`
-    pub const OperationType: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "operationType",
-    );
-    /// `status`
-    pub const Status: model::Field<TeamsAsyncOperation> = model::Field::new("status");
-    /// `targetResourceId`
-    pub const TargetResourceId: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "targetResourceId",
-    );
-    /// `targetResourceLocation`
-    pub const TargetResourceLocation: model::Field<TeamsAsyncOperation> = model::Field::new(
-        "targetResourceLocation",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAsyncOperation>] = &[
-        Self::Id,
-        Self::AttemptsCount,
-        Self::CreatedDateTime,
-        Self::Error,
-        Self::LastActionDateTime,
-        Self::OperationType,
-        Self::Status,
-        Self::TargetResourceId,
-        Self::TargetResourceLocation,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.userAccountInformation`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserAccountInformation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `ageGroup`: `Edm.String`, not nullable.
-    pub age_group: Option<String>,
-    /// Property `countryCode`: `Edm.String`.
-    pub country_code: Option<String>,
-    /// Property `originTenantInfo`: `microsoft.graph.originTenantInfo`.
-    pub origin_tenant_info: Option<OriginTenantInfo>,
-    /// Property `preferredLanguageTag`: `microsoft.graph.localeInfo`.
-    pub preferred_language_tag: Option<LocaleInfo>,
-    /// Property `userPersona`: `microsoft.graph.userPersona`.
-    pub user_persona: Option<UserPersona>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for UserAccountInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserAccountInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAccountInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("ageGroup", &self.age_group);
-        object.property("countryCode", &self.country_code);
-        object.property("originTenantInfo", &self.origin_tenant_info);
-        object.property("preferredLanguageTag", &self.preferred_language_tag);
-        object.property("userPersona", &self.user_persona);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for UserAccountInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for UserAccountInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "ageGroup" => read_lenient(map, key, &mut self.age_group, extra),
-            "countryCode" => read_lenient(map, key, &mut self.country_code, extra),
-            "originTenantInfo" => {
-                read_nullable(map, key, &mut self.origin_tenant_info, extra)
-            }
-            "preferredLanguageTag" => {
-                read_nullable(map, key, &mut self.preferred_language_tag, extra)
-            }
-            "userPersona" => read_nullable(map, key, &mut self.user_persona, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserAccountInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`UserAccountInformation`] by wire name, each a [`Field<UserAccountInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAccountInformation::set_null`].
-pub enum UserAccountInformationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl UserAccountInformationField {
-    /// `id`
-    pub const Id: model::Field<UserAccountInformation> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<UserAccountInformation> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<UserAccountInformation> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<UserAccountInformation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<UserAccountInformation> = model::Field::new(
-        "inference",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<UserAccountInformation> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<UserAccountInformation> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<UserAccountInformation> = model::Field::new("source");
-    /// `ageGroup`
-    pub const AgeGroup: model::Field<UserAccountInformation> = model::Field::new(
-        "ageGroup",
-    );
-    /// `countryCode`
-    pub const CountryCode: model::Field<UserAccountInformation> = model::Field::new(
-        "countryCode",
-    );
-    /// `originTenantInfo`
-    pub const OriginTenantInfo: model::Field<UserAccountInformation> = model::Field::new(
-        "originTenantInfo",
-    );
-    /// `preferredLanguageTag`
-    pub const PreferredLanguageTag: model::Field<UserAccountInformation> = model::Field::new(
-        "preferredLanguageTag",
-    );
-    /// `userPersona`
-    pub const UserPersona: model::Field<UserAccountInformation> = model::Field::new(
-        "userPersona",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<UserAccountInformation> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserAccountInformation>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::AgeGroup,
-        Self::CountryCode,
-        Self::OriginTenantInfo,
-        Self::PreferredLanguageTag,
-        Self::UserPersona,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.userInsightsSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserInsightsSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for UserInsightsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserInsightsSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInsightsSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isEnabled", &self.is_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserInsightsSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`UserInsightsSettings`] by wire name, each a [`Field<UserInsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInsightsSettings::set_null`].
-pub enum UserInsightsSettingsField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl UserInsightsSettingsField {
-    /// `id`
-    pub const Id: model::Field<UserInsightsSettings> = model::Field::new("id");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<UserInsightsSettings> = model::Field::new(
-        "isEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserInsightsSettings>] = &[
-        Self::Id,
-        Self::IsEnabled,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.userSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `itemInsights`: `microsoft.graph.userInsightsSettings`, contained; present when expanded (`$expand`).
-    pub item_insights: Option<UserInsightsSettings>,
-    /// Navigation property `regionalAndLanguageSettings`: `microsoft.graph.regionalAndLanguageSettings`, contained; present when expanded (`$expand`).
-    pub regional_and_language_settings: Option<RegionalAndLanguageSettings>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for UserSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("itemInsights", &self.item_insights);
-        object
-            .property(
-                "regionalAndLanguageSettings",
-                &self.regional_and_language_settings,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for UserSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for UserSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "itemInsights" => read_nullable(map, key, &mut self.item_insights, extra),
-            "regionalAndLanguageSettings" => {
-                read_nullable(map, key, &mut self.regional_and_language_settings, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl UserSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`UserSettings`] by wire name, each a [`Field<UserSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSettings::set_null`].
-pub enum UserSettingsField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl UserSettingsField {
-    /// `id`
-    pub const Id: model::Field<UserSettings> = model::Field::new("id");
-    /// `itemInsights`
-    pub const ItemInsights: model::Field<UserSettings> = model::Field::new(
-        "itemInsights",
-    );
-    /// `regionalAndLanguageSettings`
-    pub const RegionalAndLanguageSettings: model::Field<UserSettings> = model::Field::new(
-        "regionalAndLanguageSettings",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserSettings>] = &[
-        Self::Id,
-        Self::ItemInsights,
-        Self::RegionalAndLanguageSettings,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.webAccount`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebAccount {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `service`: `microsoft.graph.serviceInformation`.
-    pub service: Option<ServiceInformation>,
-    /// Property `statusMessage`: `Edm.String`.
-    pub status_message: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WebAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl WebAccount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webAccount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("description", &self.description);
-        object.property("service", &self.service);
-        object.property("statusMessage", &self.status_message);
-        object.property("userId", &self.user_id);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WebAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for WebAccount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "service" => read_nullable(map, key, &mut self.service, extra),
-            "statusMessage" => read_lenient(map, key, &mut self.status_message, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl WebAccount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`WebAccount`] by wire name, each a [`Field<WebAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebAccount::set_null`].
-pub enum WebAccountField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl WebAccountField {
-    /// `id`
-    pub const Id: model::Field<WebAccount> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<WebAccount> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<WebAccount> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WebAccount> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<WebAccount> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<WebAccount> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WebAccount> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<WebAccount> = model::Field::new("source");
-    /// `description`
-    pub const Description: model::Field<WebAccount> = model::Field::new("description");
-    /// `service`
-    pub const Service: model::Field<WebAccount> = model::Field::new("service");
-    /// `statusMessage`
-    pub const StatusMessage: model::Field<WebAccount> = model::Field::new(
-        "statusMessage",
-    );
-    /// `userId`
-    pub const UserId: model::Field<WebAccount> = model::Field::new("userId");
-    /// `webUrl`
-    pub const WebUrl: model::Field<WebAccount> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebAccount>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Description,
-        Self::Service,
-        Self::StatusMessage,
-        Self::UserId,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL entity type `microsoft.graph.webApplicationSegment`; base type `microsoft.graph.applicationSegment`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebApplicationSegment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `alternateUrl`: `Edm.String`.
-    pub alternate_url: Option<String>,
-    /// Property `externalUrl`: `Edm.String`.
-    pub external_url: Option<String>,
-    /// Property `internalUrl`: `Edm.String`.
-    pub internal_url: Option<String>,
-    /// Navigation property `corsConfigurations`: `Collection(microsoft.graph.corsConfiguration_v2)`, contained; present when expanded (`$expand`).
-    pub cors_configurations: Option<Vec<CorsConfigurationV2>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for WebApplicationSegment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl WebApplicationSegment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationSegment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("alternateUrl", &self.alternate_url);
-        object.property("externalUrl", &self.external_url);
-        object.property("internalUrl", &self.internal_url);
-        object.property("corsConfigurations", &self.cors_configurations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for WebApplicationSegment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for WebApplicationSegment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "alternateUrl" => read_lenient(map, key, &mut self.alternate_url, extra),
-            "externalUrl" => read_lenient(map, key, &mut self.external_url, extra),
-            "internalUrl" => read_lenient(map, key, &mut self.internal_url, extra),
-            "corsConfigurations" => {
-                read_nullable(map, key, &mut self.cors_configurations, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl WebApplicationSegment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`WebApplicationSegment`] by wire name, each a [`Field<WebApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationSegment::set_null`].
-pub enum WebApplicationSegmentField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl WebApplicationSegmentField {
-    /// `id`
-    pub const Id: model::Field<WebApplicationSegment> = model::Field::new("id");
-    /// `alternateUrl`
-    pub const AlternateUrl: model::Field<WebApplicationSegment> = model::Field::new(
-        "alternateUrl",
-    );
-    /// `externalUrl`
-    pub const ExternalUrl: model::Field<WebApplicationSegment> = model::Field::new(
-        "externalUrl",
-    );
-    /// `internalUrl`
-    pub const InternalUrl: model::Field<WebApplicationSegment> = model::Field::new(
-        "internalUrl",
-    );
-    /// `corsConfigurations`
-    pub const CorsConfigurations: model::Field<WebApplicationSegment> = model::Field::new(
-        "corsConfigurations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebApplicationSegment>] = &[
-        Self::Id,
-        Self::AlternateUrl,
-        Self::ExternalUrl,
-        Self::InternalUrl,
-        Self::CorsConfigurations,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.workPosition`; base type `microsoft.graph.itemFacet`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkPosition {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub allowed_audiences: Option<AllowedAudiences>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inference`: `microsoft.graph.inferenceData`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub inference: Option<InferenceData>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.personDataSource`.
-    /// Inherited from `microsoft.graph.itemFacet`.
-    pub source: Option<PersonDataSource>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `colleagues`: `Collection(microsoft.graph.relatedPerson)`.
-    pub colleagues: Option<Vec<RelatedPerson>>,
-    /// Property `detail`: `microsoft.graph.positionDetail`.
-    pub detail: Option<PositionDetail>,
-    /// Property `isCurrent`: `Edm.Boolean`.
-    pub is_current: Option<bool>,
-    /// Property `manager`: `microsoft.graph.relatedPerson`.
-    pub manager: Option<RelatedPerson>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WorkPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl WorkPosition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workPosition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedAudiences", &self.allowed_audiences);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("inference", &self.inference);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("categories", &self.categories);
-        object.property("colleagues", &self.colleagues);
-        object.property("detail", &self.detail);
-        object.property("isCurrent", &self.is_current);
-        object.property("manager", &self.manager);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WorkPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for WorkPosition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedAudiences" => {
-                read_nullable(map, key, &mut self.allowed_audiences, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "inference" => read_nullable(map, key, &mut self.inference, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "colleagues" => read_nullable(map, key, &mut self.colleagues, extra),
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "isCurrent" => read_lenient(map, key, &mut self.is_current, extra),
-            "manager" => read_nullable(map, key, &mut self.manager, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl WorkPosition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`WorkPosition`] by wire name, each a [`Field<WorkPosition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkPosition::set_null`].
-pub enum WorkPositionField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl WorkPositionField {
-    /// `id`
-    pub const Id: model::Field<WorkPosition> = model::Field::new("id");
-    /// `allowedAudiences`
-    pub const AllowedAudiences: model::Field<WorkPosition> = model::Field::new(
-        "allowedAudiences",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<WorkPosition> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WorkPosition> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `inference`
-    pub const Inference: model::Field<WorkPosition> = model::Field::new("inference");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<WorkPosition> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WorkPosition> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `source`
-    pub const Source: model::Field<WorkPosition> = model::Field::new("source");
-    /// `categories`
-    pub const Categories: model::Field<WorkPosition> = model::Field::new("categories");
-    /// `colleagues`
-    pub const Colleagues: model::Field<WorkPosition> = model::Field::new("colleagues");
-    /// `detail`
-    pub const Detail: model::Field<WorkPosition> = model::Field::new("detail");
-    /// `isCurrent`
-    pub const IsCurrent: model::Field<WorkPosition> = model::Field::new("isCurrent");
-    /// `manager`
-    pub const Manager: model::Field<WorkPosition> = model::Field::new("manager");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkPosition>] = &[
-        Self::Id,
-        Self::AllowedAudiences,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Inference,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Categories,
-        Self::Colleagues,
-        Self::Detail,
-        Self::IsCurrent,
-        Self::Manager,
+        Self::Fields,
+        Self::MatchCase,
+        Self::Method,
     ];
 }

@@ -11,54 +11,49 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agreement_acceptance")]
-/// CSDL enum type `microsoft.graph.agreementAcceptanceState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.accessScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgreementAcceptanceState {
-    /// `accepted` = 2
-    Accepted,
-    /// `declined` = 3
-    Declined,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
+pub enum AccessScope {
+    /// `inOrganization` = 0
+    InOrganization,
+    /// `notInOrganization` = 1
+    NotInOrganization,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AgreementAcceptanceState {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("accepted", 2),
-        ("declined", 3),
-        ("unknownFutureValue", 5),
+        ("inOrganization", 0),
+        ("notInOrganization", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "accepted" => Self::Accepted,
-            "declined" => Self::Declined,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "inOrganization" => Self::InOrganization,
+            "notInOrganization" => Self::NotInOrganization,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::InOrganization => "inOrganization",
+            Self::NotInOrganization => "notInOrganization",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl serde::Serialize for AgreementAcceptanceState {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for AccessScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl<'de> serde::Deserialize<'de> for AgreementAcceptanceState {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for AccessScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,123 +61,17 @@ impl<'de> serde::Deserialize<'de> for AgreementAcceptanceState {
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl std::fmt::Display for AgreementAcceptanceState {
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for AccessScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_agreement_acceptance")]
-impl From<&str> for AgreementAcceptanceState {
+#[cfg(feature = "_access_scope")]
+impl From<&str> for AccessScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.allowedAudiences`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct AllowedAudiences(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_allowed_audiences")]
-impl AllowedAudiences {
-    /// `me` = 0
-    pub const ME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `family` = 1
-    pub const FAMILY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `contacts` = 2
-    pub const CONTACTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `groupMembers` = 4
-    pub const GROUP_MEMBERS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `organization` = 8
-    pub const ORGANIZATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `federatedOrganizations` = 16
-    pub const FEDERATED_ORGANIZATIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `everyone` = 32
-    pub const EVERYONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
-    /// `unknownFutureValue` = 64
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::FlagsEnum for AllowedAudiences {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("me", 0),
-        ("family", 1),
-        ("contacts", 2),
-        ("groupMembers", 4),
-        ("organization", 8),
-        ("federatedOrganizations", 16),
-        ("everyone", 32),
-        ("unknownFutureValue", 64),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Debug for AllowedAudiences {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AllowedAudiences {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::str::FromStr for AllowedAudiences {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::ops::BitOr for AllowedAudiences {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::ops::BitOrAssign for AllowedAudiences {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AllowedAudiences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AllowedAudiences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -255,54 +144,252 @@ impl From<&str> for AnniversaryType {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.attestationLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.baseAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttestationLevel {
-    /// `attested` = 0
-    Attested,
-    /// `notAttested` = 1
-    NotAttested,
+pub enum BaseAuthenticationMethod {
+    /// `password` = 1
+    Password,
+    /// `voice` = 2
+    Voice,
+    /// `hardwareOath` = 3
+    HardwareOath,
+    /// `softwareOath` = 4
+    SoftwareOath,
+    /// `sms` = 5
+    Sms,
+    /// `fido2` = 6
+    Fido2,
+    /// `windowsHelloForBusiness` = 7
+    WindowsHelloForBusiness,
+    /// `microsoftAuthenticator` = 8
+    MicrosoftAuthenticator,
+    /// `temporaryAccessPass` = 9
+    TemporaryAccessPass,
+    /// `email` = 10
+    Email,
+    /// `x509Certificate` = 11
+    X509Certificate,
+    /// `federation` = 12
+    Federation,
+    /// `unknownFutureValue` = 13
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("password", 1),
+        ("voice", 2),
+        ("hardwareOath", 3),
+        ("softwareOath", 4),
+        ("sms", 5),
+        ("fido2", 6),
+        ("windowsHelloForBusiness", 7),
+        ("microsoftAuthenticator", 8),
+        ("temporaryAccessPass", 9),
+        ("email", 10),
+        ("x509Certificate", 11),
+        ("federation", 12),
+        ("unknownFutureValue", 13),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "password" => Self::Password,
+            "voice" => Self::Voice,
+            "hardwareOath" => Self::HardwareOath,
+            "softwareOath" => Self::SoftwareOath,
+            "sms" => Self::Sms,
+            "fido2" => Self::Fido2,
+            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
+            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
+            "temporaryAccessPass" => Self::TemporaryAccessPass,
+            "email" => Self::Email,
+            "x509Certificate" => Self::X509Certificate,
+            "federation" => Self::Federation,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Password => "password",
+            Self::Voice => "voice",
+            Self::HardwareOath => "hardwareOath",
+            Self::SoftwareOath => "softwareOath",
+            Self::Sms => "sms",
+            Self::Fido2 => "fido2",
+            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
+            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
+            Self::TemporaryAccessPass => "temporaryAccessPass",
+            Self::Email => "email",
+            Self::X509Certificate => "x509Certificate",
+            Self::Federation => "federation",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for BaseAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for BaseAuthenticationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl From<&str> for BaseAuthenticationMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.chatMessageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatMessageType {
+    /// `message` = 0
+    Message,
+    /// `chatEvent` = 1
+    ChatEvent,
+    /// `typing` = 2
+    Typing,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// `systemEventMessage` = 4
+    SystemEventMessage,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("message", 0),
+        ("chatEvent", 1),
+        ("typing", 2),
+        ("unknownFutureValue", 3),
+        ("systemEventMessage", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "message" => Self::Message,
+            "chatEvent" => Self::ChatEvent,
+            "typing" => Self::Typing,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "systemEventMessage" => Self::SystemEventMessage,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Message => "message",
+            Self::ChatEvent => "chatEvent",
+            Self::Typing => "typing",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::SystemEventMessage => "systemEventMessage",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<&str> for ChatMessageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.featureType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeatureType {
+    /// `registration` = 0
+    Registration,
+    /// `reset` = 1
+    Reset,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttestationLevel {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for FeatureType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("attested", 0),
-        ("notAttested", 1),
+        ("registration", 0),
+        ("reset", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "attested" => Self::Attested,
-            "notAttested" => Self::NotAttested,
+            "registration" => Self::Registration,
+            "reset" => Self::Reset,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Attested => "attested",
-            Self::NotAttested => "notAttested",
+            Self::Registration => "registration",
+            Self::Reset => "reset",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AttestationLevel {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for FeatureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AttestationLevel {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for FeatureType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -310,748 +397,68 @@ impl<'de> serde::Deserialize<'de> for AttestationLevel {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AttestationLevel {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for FeatureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for AttestationLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.authenticationMethodSignInState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodSignInState {
-    /// `notSupported` = 0
-    NotSupported,
-    /// `notAllowedByPolicy` = 1
-    NotAllowedByPolicy,
-    /// `notEnabled` = 2
-    NotEnabled,
-    /// `phoneNumberNotUnique` = 3
-    PhoneNumberNotUnique,
-    /// `ready` = 4
-    Ready,
-    /// `notConfigured` = 5
-    NotConfigured,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSupported", 0),
-        ("notAllowedByPolicy", 1),
-        ("notEnabled", 2),
-        ("phoneNumberNotUnique", 3),
-        ("ready", 4),
-        ("notConfigured", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notSupported" => Self::NotSupported,
-            "notAllowedByPolicy" => Self::NotAllowedByPolicy,
-            "notEnabled" => Self::NotEnabled,
-            "phoneNumberNotUnique" => Self::PhoneNumberNotUnique,
-            "ready" => Self::Ready,
-            "notConfigured" => Self::NotConfigured,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotSupported => "notSupported",
-            Self::NotAllowedByPolicy => "notAllowedByPolicy",
-            Self::NotEnabled => "notEnabled",
-            Self::PhoneNumberNotUnique => "phoneNumberNotUnique",
-            Self::Ready => "ready",
-            Self::NotConfigured => "notConfigured",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AuthenticationMethodSignInState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AuthenticationMethodSignInState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for AuthenticationMethodSignInState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.authenticationPhoneType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationPhoneType {
-    /// `mobile` = 0
-    Mobile,
-    /// `alternateMobile` = 1
-    AlternateMobile,
-    /// `office` = 2
-    Office,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mobile", 0),
-        ("alternateMobile", 1),
-        ("office", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mobile" => Self::Mobile,
-            "alternateMobile" => Self::AlternateMobile,
-            "office" => Self::Office,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Mobile => "mobile",
-            Self::AlternateMobile => "alternateMobile",
-            Self::Office => "office",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AuthenticationPhoneType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AuthenticationPhoneType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for AuthenticationPhoneType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AutomaticRepliesStatus {
-    /// `disabled` = 0
-    Disabled,
-    /// `alwaysEnabled` = 1
-    AlwaysEnabled,
-    /// `scheduled` = 2
-    Scheduled,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("alwaysEnabled", 1),
-        ("scheduled", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "alwaysEnabled" => Self::AlwaysEnabled,
-            "scheduled" => Self::Scheduled,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::AlwaysEnabled => "alwaysEnabled",
-            Self::Scheduled => "scheduled",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for AutomaticRepliesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for AutomaticRepliesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for AutomaticRepliesStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// CSDL enum type `microsoft.graph.chatType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatType {
-    /// `oneOnOne` = 0
-    OneOnOne,
-    /// `group` = 1
-    Group,
-    /// `meeting` = 2
-    Meeting,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_chat")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChatType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("oneOnOne", 0),
-        ("group", 1),
-        ("meeting", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "oneOnOne" => Self::OneOnOne,
-            "group" => Self::Group,
-            "meeting" => Self::Meeting,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OneOnOne => "oneOnOne",
-            Self::Group => "group",
-            Self::Meeting => "meeting",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl serde::Serialize for ChatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for ChatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl std::fmt::Display for ChatType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl From<&str> for ChatType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.decisionItemPrincipalResourceMembershipType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct DecisionItemPrincipalResourceMembershipType(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl DecisionItemPrincipalResourceMembershipType {
-    /// `direct` = 1
-    pub const DIRECT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `indirect` = 2
-    pub const INDIRECT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::FlagsEnum
-for DecisionItemPrincipalResourceMembershipType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("direct", 1),
-        ("indirect", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Debug for DecisionItemPrincipalResourceMembershipType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for DecisionItemPrincipalResourceMembershipType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::str::FromStr for DecisionItemPrincipalResourceMembershipType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::ops::BitOr for DecisionItemPrincipalResourceMembershipType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::ops::BitOrAssign for DecisionItemPrincipalResourceMembershipType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for DecisionItemPrincipalResourceMembershipType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for DecisionItemPrincipalResourceMembershipType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.delegateMeetingMessageDeliveryOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegateMeetingMessageDeliveryOptions {
-    /// `sendToDelegateAndInformationToPrincipal` = 0
-    SendToDelegateAndInformationToPrincipal,
-    /// `sendToDelegateAndPrincipal` = 1
-    SendToDelegateAndPrincipal,
-    /// `sendToDelegateOnly` = 2
-    SendToDelegateOnly,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DelegateMeetingMessageDeliveryOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sendToDelegateAndInformationToPrincipal", 0),
-        ("sendToDelegateAndPrincipal", 1),
-        ("sendToDelegateOnly", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sendToDelegateAndInformationToPrincipal" => {
-                Self::SendToDelegateAndInformationToPrincipal
-            }
-            "sendToDelegateAndPrincipal" => Self::SendToDelegateAndPrincipal,
-            "sendToDelegateOnly" => Self::SendToDelegateOnly,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SendToDelegateAndInformationToPrincipal => {
-                "sendToDelegateAndInformationToPrincipal"
-            }
-            Self::SendToDelegateAndPrincipal => "sendToDelegateAndPrincipal",
-            Self::SendToDelegateOnly => "sendToDelegateOnly",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for DelegateMeetingMessageDeliveryOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExternalAudienceScope {
-    /// `none` = 0
-    None,
-    /// `contactsOnly` = 1
-    ContactsOnly,
-    /// `all` = 2
-    All,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("contactsOnly", 1),
-        ("all", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "contactsOnly" => Self::ContactsOnly,
-            "all" => Self::All,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::ContactsOnly => "contactsOnly",
-            Self::All => "all",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for ExternalAudienceScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for ExternalAudienceScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for ExternalAudienceScope {
+#[cfg(feature = "_reports")]
+impl From<&str> for FeatureType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExternalAuthenticationType {
-    /// `passthru` = 0
-    Passthru,
-    /// `aadPreAuthentication` = 1
-    AadPreAuthentication,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExternalAuthenticationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("passthru", 0),
-        ("aadPreAuthentication", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "passthru" => Self::Passthru,
-            "aadPreAuthentication" => Self::AadPreAuthentication,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Passthru => "passthru",
-            Self::AadPreAuthentication => "aadPreAuthentication",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ExternalAuthenticationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for ExternalAuthenticationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<&str> for ExternalAuthenticationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GiphyRatingType {
-    /// `strict` = 0
-    Strict,
-    /// `moderate` = 1
-    Moderate,
+pub enum Kind {
+    /// `unrestricted` = 0
+    Unrestricted,
+    /// `allowedTenants` = 1
+    AllowedTenants,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for Kind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("strict", 0),
-        ("moderate", 1),
+        ("unrestricted", 0),
+        ("allowedTenants", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "strict" => Self::Strict,
-            "moderate" => Self::Moderate,
+            "unrestricted" => Self::Unrestricted,
+            "allowedTenants" => Self::AllowedTenants,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Strict => "strict",
-            Self::Moderate => "moderate",
+            Self::Unrestricted => "unrestricted",
+            Self::AllowedTenants => "allowedTenants",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for GiphyRatingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for GiphyRatingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl std::fmt::Display for GiphyRatingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl From<&str> for GiphyRatingType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KerberosSignOnMappingAttributeType {
-    /// `userPrincipalName` = 0
-    UserPrincipalName,
-    /// `onPremisesUserPrincipalName` = 1
-    OnPremisesUserPrincipalName,
-    /// `userPrincipalUsername` = 2
-    UserPrincipalUsername,
-    /// `onPremisesUserPrincipalUsername` = 3
-    OnPremisesUserPrincipalUsername,
-    /// `onPremisesSAMAccountName` = 4
-    OnPremisesSamAccountName,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for KerberosSignOnMappingAttributeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userPrincipalName", 0),
-        ("onPremisesUserPrincipalName", 1),
-        ("userPrincipalUsername", 2),
-        ("onPremisesUserPrincipalUsername", 3),
-        ("onPremisesSAMAccountName", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userPrincipalName" => Self::UserPrincipalName,
-            "onPremisesUserPrincipalName" => Self::OnPremisesUserPrincipalName,
-            "userPrincipalUsername" => Self::UserPrincipalUsername,
-            "onPremisesUserPrincipalUsername" => Self::OnPremisesUserPrincipalUsername,
-            "onPremisesSAMAccountName" => Self::OnPremisesSamAccountName,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserPrincipalName => "userPrincipalName",
-            Self::OnPremisesUserPrincipalName => "onPremisesUserPrincipalName",
-            Self::UserPrincipalUsername => "userPrincipalUsername",
-            Self::OnPremisesUserPrincipalUsername => "onPremisesUserPrincipalUsername",
-            Self::OnPremisesSamAccountName => "onPremisesSAMAccountName",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for KerberosSignOnMappingAttributeType {
+impl serde::Serialize for Kind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
+impl<'de> serde::Deserialize<'de> for Kind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1060,103 +467,14 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for KerberosSignOnMappingAttributeType {
+impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-impl From<&str> for KerberosSignOnMappingAttributeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.languageProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LanguageProficiencyLevel {
-    /// `elementary` = 0
-    Elementary,
-    /// `conversational` = 1
-    Conversational,
-    /// `limitedWorking` = 2
-    LimitedWorking,
-    /// `professionalWorking` = 3
-    ProfessionalWorking,
-    /// `fullProfessional` = 4
-    FullProfessional,
-    /// `nativeOrBilingual` = 5
-    NativeOrBilingual,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for LanguageProficiencyLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("elementary", 0),
-        ("conversational", 1),
-        ("limitedWorking", 2),
-        ("professionalWorking", 3),
-        ("fullProfessional", 4),
-        ("nativeOrBilingual", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "elementary" => Self::Elementary,
-            "conversational" => Self::Conversational,
-            "limitedWorking" => Self::LimitedWorking,
-            "professionalWorking" => Self::ProfessionalWorking,
-            "fullProfessional" => Self::FullProfessional,
-            "nativeOrBilingual" => Self::NativeOrBilingual,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Elementary => "elementary",
-            Self::Conversational => "conversational",
-            Self::LimitedWorking => "limitedWorking",
-            Self::ProfessionalWorking => "professionalWorking",
-            Self::FullProfessional => "fullProfessional",
-            Self::NativeOrBilingual => "nativeOrBilingual",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for LanguageProficiencyLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for LanguageProficiencyLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for LanguageProficiencyLevel {
+impl From<&str> for Kind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1251,49 +569,54 @@ impl From<&str> for MailboxRecipientType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.outlierMemberType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.permissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutlierMemberType {
-    /// `user` = 0
-    User,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
+pub enum PermissionType {
+    /// `application` = 1
+    Application,
+    /// `delegated` = 2
+    Delegated,
+    /// `delegatedUserConsentable` = 3
+    DelegatedUserConsentable,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("unknownFutureValue", 1),
+        ("application", 1),
+        ("delegated", 2),
+        ("delegatedUserConsentable", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "user" => Self::User,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "application" => Self::Application,
+            "delegated" => Self::Delegated,
+            "delegatedUserConsentable" => Self::DelegatedUserConsentable,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::User => "user",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Application => "application",
+            Self::Delegated => "delegated",
+            Self::DelegatedUserConsentable => "delegatedUserConsentable",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for OutlierMemberType {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for PermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for OutlierMemberType {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1301,43 +624,800 @@ impl<'de> serde::Deserialize<'de> for OutlierMemberType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for OutlierMemberType {
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<&str> for OutlierMemberType {
+#[cfg(feature = "_policies")]
+impl From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.privateNetworkProtocol`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct PrivateNetworkProtocol(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl PrivateNetworkProtocol {
-    /// `tcp` = 1
-    pub const TCP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `udp` = 2
-    pub const UDP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.serviceUpdateCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceUpdateCategory {
+    /// `preventOrFixIssue` = 1
+    PreventOrFixIssue,
+    /// `planForChange` = 2
+    PlanForChange,
+    /// `stayInformed` = 3
+    StayInformed,
     /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateCategory {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("preventOrFixIssue", 1),
+        ("planForChange", 2),
+        ("stayInformed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "preventOrFixIssue" => Self::PreventOrFixIssue,
+            "planForChange" => Self::PlanForChange,
+            "stayInformed" => Self::StayInformed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PreventOrFixIssue => "preventOrFixIssue",
+            Self::PlanForChange => "planForChange",
+            Self::StayInformed => "stayInformed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceUpdateCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ServiceUpdateCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for ServiceUpdateCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.sharePointMigrationJobErrorLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharePointMigrationJobErrorLevel {
+    /// `important` = 0
+    Important,
+    /// `warning` = 1
+    Warning,
+    /// `error` = 2
+    Error,
+    /// `fatalError` = 3
+    FatalError,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationJobErrorLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("important", 0),
+        ("warning", 1),
+        ("error", 2),
+        ("fatalError", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "important" => Self::Important,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            "fatalError" => Self::FatalError,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Important => "important",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::FatalError => "fatalError",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationJobErrorLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for SharePointMigrationJobErrorLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for SharePointMigrationJobErrorLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sign_in_status")]
+/// CSDL enum type `microsoft.graph.signInUserType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SignInUserType {
+    /// `member` = 0
+    Member,
+    /// `guest` = 1
+    Guest,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sign_in_status")]
+impl graph_odata_runtime::enums::EvolvableEnum for SignInUserType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("member", 0),
+        ("guest", 1),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "member" => Self::Member,
+            "guest" => Self::Guest,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Member => "member",
+            Self::Guest => "guest",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sign_in_status")]
+impl serde::Serialize for SignInUserType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sign_in_status")]
+impl<'de> serde::Deserialize<'de> for SignInUserType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sign_in_status")]
+impl std::fmt::Display for SignInUserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sign_in_status")]
+impl From<&str> for SignInUserType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationMetadata`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SynchronizationMetadata {
+    /// `galleryApplicationIdentifier` = 0
+    GalleryApplicationIdentifier,
+    /// `galleryApplicationKey` = 1
+    GalleryApplicationKey,
+    /// `isOAuthEnabled` = 2
+    IsOAuthEnabled,
+    /// `IsSynchronizationAgentAssignmentRequired` = 3
+    IsSynchronizationAgentAssignmentRequired,
+    /// `isSynchronizationAgentRequired` = 4
+    IsSynchronizationAgentRequired,
+    /// `isSynchronizationInPreview` = 5
+    IsSynchronizationInPreview,
+    /// `oAuthSettings` = 6
+    OAuthSettings,
+    /// `synchronizationLearnMoreIbizaFwLink` = 7
+    SynchronizationLearnMoreIbizaFwLink,
+    /// `configurationFields` = 8
+    ConfigurationFields,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationMetadata {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("galleryApplicationIdentifier", 0),
+        ("galleryApplicationKey", 1),
+        ("isOAuthEnabled", 2),
+        ("IsSynchronizationAgentAssignmentRequired", 3),
+        ("isSynchronizationAgentRequired", 4),
+        ("isSynchronizationInPreview", 5),
+        ("oAuthSettings", 6),
+        ("synchronizationLearnMoreIbizaFwLink", 7),
+        ("configurationFields", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "galleryApplicationIdentifier" => Self::GalleryApplicationIdentifier,
+            "galleryApplicationKey" => Self::GalleryApplicationKey,
+            "isOAuthEnabled" => Self::IsOAuthEnabled,
+            "IsSynchronizationAgentAssignmentRequired" => {
+                Self::IsSynchronizationAgentAssignmentRequired
+            }
+            "isSynchronizationAgentRequired" => Self::IsSynchronizationAgentRequired,
+            "isSynchronizationInPreview" => Self::IsSynchronizationInPreview,
+            "oAuthSettings" => Self::OAuthSettings,
+            "synchronizationLearnMoreIbizaFwLink" => {
+                Self::SynchronizationLearnMoreIbizaFwLink
+            }
+            "configurationFields" => Self::ConfigurationFields,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::GalleryApplicationIdentifier => "galleryApplicationIdentifier",
+            Self::GalleryApplicationKey => "galleryApplicationKey",
+            Self::IsOAuthEnabled => "isOAuthEnabled",
+            Self::IsSynchronizationAgentAssignmentRequired => {
+                "IsSynchronizationAgentAssignmentRequired"
+            }
+            Self::IsSynchronizationAgentRequired => "isSynchronizationAgentRequired",
+            Self::IsSynchronizationInPreview => "isSynchronizationInPreview",
+            Self::OAuthSettings => "oAuthSettings",
+            Self::SynchronizationLearnMoreIbizaFwLink => {
+                "synchronizationLearnMoreIbizaFwLink"
+            }
+            Self::ConfigurationFields => "configurationFields",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationMetadata {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.teamworkConnectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkConnectionStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `connected` = 1
+    Connected,
+    /// `disconnected` = 2
+    Disconnected,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkConnectionStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("connected", 1),
+        ("disconnected", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "connected" => Self::Connected,
+            "disconnected" => Self::Disconnected,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkConnectionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkConnectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkConnectionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkConnectionStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.teamworkSoftwareFreshness`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkSoftwareFreshness {
+    /// `unknown` = 0
+    Unknown,
+    /// `latest` = 1
+    Latest,
+    /// `updateAvailable` = 2
+    UpdateAvailable,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSoftwareFreshness {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("latest", 1),
+        ("updateAvailable", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "latest" => Self::Latest,
+            "updateAvailable" => Self::UpdateAvailable,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Latest => "latest",
+            Self::UpdateAvailable => "updateAvailable",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkSoftwareFreshness {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkSoftwareFreshness {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkSoftwareFreshness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkSoftwareFreshness {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.usageAuthMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsageAuthMethod {
+    /// `email` = 0
+    Email,
+    /// `mobileSMS` = 1
+    MobileSms,
+    /// `mobileCall` = 2
+    MobileCall,
+    /// `officePhone` = 3
+    OfficePhone,
+    /// `securityQuestion` = 4
+    SecurityQuestion,
+    /// `appNotification` = 5
+    AppNotification,
+    /// `appCode` = 6
+    AppCode,
+    /// `alternateMobileCall` = 7
+    AlternateMobileCall,
+    /// `fido` = 8
+    Fido,
+    /// `appPassword` = 9
+    AppPassword,
+    /// `unknownFutureValue` = 10
+    UnknownFutureValue,
+    /// `externalAuthMethod` = 11
+    ExternalAuthMethod,
+    /// `hardwareOneTimePasscode` = 12
+    HardwareOneTimePasscode,
+    /// `windowsHelloForBusiness` = 13
+    WindowsHelloForBusiness,
+    /// `microsoftAuthenticatorPasswordless` = 14
+    MicrosoftAuthenticatorPasswordless,
+    /// `temporaryAccessPass` = 15
+    TemporaryAccessPass,
+    /// `macOsSecureEnclaveKey` = 16
+    MacOsSecureEnclaveKey,
+    /// `passKeyDeviceBound` = 17
+    PassKeyDeviceBound,
+    /// `passKeyDeviceBoundAuthenticator` = 18
+    PassKeyDeviceBoundAuthenticator,
+    /// `passKeyDeviceBoundWindowsHello` = 19
+    PassKeyDeviceBoundWindowsHello,
+    /// `softwareOneTimePasscode` = 20
+    SoftwareOneTimePasscode,
+    /// `microsoftAuthenticatorPush` = 21
+    MicrosoftAuthenticatorPush,
+    /// `mobilePhone` = 22
+    MobilePhone,
+    /// `sms` = 23
+    Sms,
+    /// `alternateMobilePhone` = 24
+    AlternateMobilePhone,
+    /// `fido2SecurityKey` = 25
+    Fido2SecurityKey,
+    /// `oneTimePasscode` = 26
+    OneTimePasscode,
+    /// `passKeySynced` = 27
+    PassKeySynced,
+    /// `qrCode` = 28
+    QrCode,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for UsageAuthMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("email", 0),
+        ("mobileSMS", 1),
+        ("mobileCall", 2),
+        ("officePhone", 3),
+        ("securityQuestion", 4),
+        ("appNotification", 5),
+        ("appCode", 6),
+        ("alternateMobileCall", 7),
+        ("fido", 8),
+        ("appPassword", 9),
+        ("unknownFutureValue", 10),
+        ("externalAuthMethod", 11),
+        ("hardwareOneTimePasscode", 12),
+        ("windowsHelloForBusiness", 13),
+        ("microsoftAuthenticatorPasswordless", 14),
+        ("temporaryAccessPass", 15),
+        ("macOsSecureEnclaveKey", 16),
+        ("passKeyDeviceBound", 17),
+        ("passKeyDeviceBoundAuthenticator", 18),
+        ("passKeyDeviceBoundWindowsHello", 19),
+        ("softwareOneTimePasscode", 20),
+        ("microsoftAuthenticatorPush", 21),
+        ("mobilePhone", 22),
+        ("sms", 23),
+        ("alternateMobilePhone", 24),
+        ("fido2SecurityKey", 25),
+        ("oneTimePasscode", 26),
+        ("passKeySynced", 27),
+        ("qrCode", 28),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "mobileSMS" => Self::MobileSms,
+            "mobileCall" => Self::MobileCall,
+            "officePhone" => Self::OfficePhone,
+            "securityQuestion" => Self::SecurityQuestion,
+            "appNotification" => Self::AppNotification,
+            "appCode" => Self::AppCode,
+            "alternateMobileCall" => Self::AlternateMobileCall,
+            "fido" => Self::Fido,
+            "appPassword" => Self::AppPassword,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "externalAuthMethod" => Self::ExternalAuthMethod,
+            "hardwareOneTimePasscode" => Self::HardwareOneTimePasscode,
+            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
+            "microsoftAuthenticatorPasswordless" => {
+                Self::MicrosoftAuthenticatorPasswordless
+            }
+            "temporaryAccessPass" => Self::TemporaryAccessPass,
+            "macOsSecureEnclaveKey" => Self::MacOsSecureEnclaveKey,
+            "passKeyDeviceBound" => Self::PassKeyDeviceBound,
+            "passKeyDeviceBoundAuthenticator" => Self::PassKeyDeviceBoundAuthenticator,
+            "passKeyDeviceBoundWindowsHello" => Self::PassKeyDeviceBoundWindowsHello,
+            "softwareOneTimePasscode" => Self::SoftwareOneTimePasscode,
+            "microsoftAuthenticatorPush" => Self::MicrosoftAuthenticatorPush,
+            "mobilePhone" => Self::MobilePhone,
+            "sms" => Self::Sms,
+            "alternateMobilePhone" => Self::AlternateMobilePhone,
+            "fido2SecurityKey" => Self::Fido2SecurityKey,
+            "oneTimePasscode" => Self::OneTimePasscode,
+            "passKeySynced" => Self::PassKeySynced,
+            "qrCode" => Self::QrCode,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::MobileSms => "mobileSMS",
+            Self::MobileCall => "mobileCall",
+            Self::OfficePhone => "officePhone",
+            Self::SecurityQuestion => "securityQuestion",
+            Self::AppNotification => "appNotification",
+            Self::AppCode => "appCode",
+            Self::AlternateMobileCall => "alternateMobileCall",
+            Self::Fido => "fido",
+            Self::AppPassword => "appPassword",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ExternalAuthMethod => "externalAuthMethod",
+            Self::HardwareOneTimePasscode => "hardwareOneTimePasscode",
+            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
+            Self::MicrosoftAuthenticatorPasswordless => {
+                "microsoftAuthenticatorPasswordless"
+            }
+            Self::TemporaryAccessPass => "temporaryAccessPass",
+            Self::MacOsSecureEnclaveKey => "macOsSecureEnclaveKey",
+            Self::PassKeyDeviceBound => "passKeyDeviceBound",
+            Self::PassKeyDeviceBoundAuthenticator => "passKeyDeviceBoundAuthenticator",
+            Self::PassKeyDeviceBoundWindowsHello => "passKeyDeviceBoundWindowsHello",
+            Self::SoftwareOneTimePasscode => "softwareOneTimePasscode",
+            Self::MicrosoftAuthenticatorPush => "microsoftAuthenticatorPush",
+            Self::MobilePhone => "mobilePhone",
+            Self::Sms => "sms",
+            Self::AlternateMobilePhone => "alternateMobilePhone",
+            Self::Fido2SecurityKey => "fido2SecurityKey",
+            Self::OneTimePasscode => "oneTimePasscode",
+            Self::PassKeySynced => "passKeySynced",
+            Self::QrCode => "qrCode",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UsageAuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for UsageAuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for UsageAuthMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_add_footer")]
+impl UsageRights {
+    /// `unknown` = 1
+    pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `docEdit` = 2
+    pub const DOC_EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `edit` = 4
+    pub const EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `comment` = 8
+    pub const COMMENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `export` = 16
+    pub const EXPORT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+    /// `forward` = 32
+    pub const FORWARD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
+    /// `owner` = 64
+    pub const OWNER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
+    /// `print` = 128
+    pub const PRINT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
+    /// `reply` = 256
+    pub const REPLY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
+    /// `replyAll` = 512
+    pub const REPLY_ALL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `view` = 1024
+    pub const VIEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1024));
+    /// `extract` = 2048
+    pub const EXTRACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
+    /// `viewRightsData` = 4096
+    pub const VIEW_RIGHTS_DATA: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `editRightsData` = 8192
+    pub const EDIT_RIGHTS_DATA: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8192),
+    );
+    /// `objModel` = 16384
+    pub const OBJ_MODEL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+    /// `accessDenied` = 32768
+    pub const ACCESS_DENIED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32768),
+    );
+    /// `userDefinedProtectionTypeNotSupportedException` = 65536
+    pub const USER_DEFINED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(65536),
+    );
+    /// `encryptedProtectionTypeNotSupportedException` = 131072
+    pub const ENCRYPTED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(131072),
+    );
+    /// `purviewClaimsChallengeNotSupportedException` = 262144
+    pub const PURVIEW_CLAIMS_CHALLENGE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(262144),
+    );
+    /// `exception` = 524288
+    pub const EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(524288),
+    );
+    /// `labelNotFoundException` = 1048576
+    pub const LABEL_NOT_FOUND_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
+    );
+    /// `unknownFutureValue` = 2097152
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
+        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
     );
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::FlagsEnum for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tcp", 1),
-        ("udp", 2),
-        ("unknownFutureValue", 4),
+        ("unknown", 1),
+        ("docEdit", 2),
+        ("edit", 4),
+        ("comment", 8),
+        ("export", 16),
+        ("forward", 32),
+        ("owner", 64),
+        ("print", 128),
+        ("reply", 256),
+        ("replyAll", 512),
+        ("view", 1024),
+        ("extract", 2048),
+        ("viewRightsData", 4096),
+        ("editRightsData", 8192),
+        ("objModel", 16384),
+        ("accessDenied", 32768),
+        ("userDefinedProtectionTypeNotSupportedException", 65536),
+        ("encryptedProtectionTypeNotSupportedException", 131072),
+        ("purviewClaimsChallengeNotSupportedException", 262144),
+        ("exception", 524288),
+        ("labelNotFoundException", 1048576),
+        ("unknownFutureValue", 2097152),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -1347,52 +1427,52 @@ impl graph_odata_runtime::enums::FlagsEnum for PrivateNetworkProtocol {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Debug for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Debug for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::str::FromStr for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl std::str::FromStr for UsageRights {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::ops::BitOr for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOr for UsageRights {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::ops::BitOrAssign for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOrAssign for UsageRights {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for UsageRights {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for PrivateNetworkProtocol {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for UsageRights {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1400,47 +1480,35 @@ impl<'de> serde::Deserialize<'de> for PrivateNetworkProtocol {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.wellknownListName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SingleSignOnMode {
+pub enum WellknownListName {
     /// `none` = 0
     None,
-    /// `onPremisesKerberos` = 1
-    OnPremisesKerberos,
-    /// `saml` = 3
-    Saml,
-    /// `pingHeaderBased` = 4
-    PingHeaderBased,
-    /// `aadHeaderBased` = 5
-    AadHeaderBased,
-    /// `oAuthToken` = 6
-    OAuthToken,
-    /// `unknownFutureValue` = 7
+    /// `defaultList` = 1
+    DefaultList,
+    /// `flaggedEmails` = 2
+    FlaggedEmails,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for WellknownListName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("onPremisesKerberos", 1),
-        ("saml", 3),
-        ("pingHeaderBased", 4),
-        ("aadHeaderBased", 5),
-        ("oAuthToken", 6),
-        ("unknownFutureValue", 7),
+        ("defaultList", 1),
+        ("flaggedEmails", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "onPremisesKerberos" => Self::OnPremisesKerberos,
-            "saml" => Self::Saml,
-            "pingHeaderBased" => Self::PingHeaderBased,
-            "aadHeaderBased" => Self::AadHeaderBased,
-            "oAuthToken" => Self::OAuthToken,
+            "defaultList" => Self::DefaultList,
+            "flaggedEmails" => Self::FlaggedEmails,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1448,164 +1516,8 @@ impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::OnPremisesKerberos => "onPremisesKerberos",
-            Self::Saml => "saml",
-            Self::PingHeaderBased => "pingHeaderBased",
-            Self::AadHeaderBased => "aadHeaderBased",
-            Self::OAuthToken => "oAuthToken",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for SingleSignOnMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for SingleSignOnMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<&str> for SingleSignOnMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-/// CSDL enum type `microsoft.graph.siteTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteTemplateType {
-    /// `sitepagepublishing` = 0
-    Sitepagepublishing,
-    /// `sts` = 2
-    Sts,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_input")]
-impl graph_odata_runtime::enums::EvolvableEnum for SiteTemplateType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sitepagepublishing", 0),
-        ("sts", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sitepagepublishing" => Self::Sitepagepublishing,
-            "sts" => Self::Sts,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Sitepagepublishing => "sitepagepublishing",
-            Self::Sts => "sts",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl serde::Serialize for SiteTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl<'de> serde::Deserialize<'de> for SiteTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl std::fmt::Display for SiteTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl From<&str> for SiteTemplateType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.skillProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SkillProficiencyLevel {
-    /// `elementary` = 0
-    Elementary,
-    /// `limitedWorking` = 1
-    LimitedWorking,
-    /// `generalProfessional` = 2
-    GeneralProfessional,
-    /// `advancedProfessional` = 3
-    AdvancedProfessional,
-    /// `expert` = 4
-    Expert,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for SkillProficiencyLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("elementary", 0),
-        ("limitedWorking", 1),
-        ("generalProfessional", 2),
-        ("advancedProfessional", 3),
-        ("expert", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "elementary" => Self::Elementary,
-            "limitedWorking" => Self::LimitedWorking,
-            "generalProfessional" => Self::GeneralProfessional,
-            "advancedProfessional" => Self::AdvancedProfessional,
-            "expert" => Self::Expert,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Elementary => "elementary",
-            Self::LimitedWorking => "limitedWorking",
-            Self::GeneralProfessional => "generalProfessional",
-            Self::AdvancedProfessional => "advancedProfessional",
-            Self::Expert => "expert",
+            Self::DefaultList => "defaultList",
+            Self::FlaggedEmails => "flaggedEmails",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -1613,14 +1525,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SkillProficiencyLevel {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for SkillProficiencyLevel {
+impl serde::Serialize for WellknownListName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
+impl<'de> serde::Deserialize<'de> for WellknownListName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1629,291 +1541,14 @@ impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for SkillProficiencyLevel {
+impl std::fmt::Display for WellknownListName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl From<&str> for SkillProficiencyLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-/// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsAsyncOperationStatus {
-    /// `invalid` = 0
-    Invalid,
-    /// `notStarted` = 1
-    NotStarted,
-    /// `inProgress` = 2
-    InProgress,
-    /// `succeeded` = 3
-    Succeeded,
-    /// `failed` = 4
-    Failed,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("invalid", 0),
-        ("notStarted", 1),
-        ("inProgress", 2),
-        ("succeeded", 3),
-        ("failed", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invalid" => Self::Invalid,
-            "notStarted" => Self::NotStarted,
-            "inProgress" => Self::InProgress,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Invalid => "invalid",
-            Self::NotStarted => "notStarted",
-            Self::InProgress => "inProgress",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl serde::Serialize for TeamsAsyncOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl std::fmt::Display for TeamsAsyncOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl From<&str> for TeamsAsyncOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-/// CSDL enum type `microsoft.graph.teamsAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsAsyncOperationType {
-    /// `invalid` = 0
-    Invalid,
-    /// `cloneTeam` = 1
-    CloneTeam,
-    /// `archiveTeam` = 2
-    ArchiveTeam,
-    /// `unarchiveTeam` = 3
-    UnarchiveTeam,
-    /// `createTeam` = 4
-    CreateTeam,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `teamifyGroup` = 6
-    TeamifyGroup,
-    /// `createChannel` = 7
-    CreateChannel,
-    /// `createChat` = 8
-    CreateChat,
-    /// `archiveChannel` = 9
-    ArchiveChannel,
-    /// `unarchiveChannel` = 10
-    UnarchiveChannel,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("invalid", 0),
-        ("cloneTeam", 1),
-        ("archiveTeam", 2),
-        ("unarchiveTeam", 3),
-        ("createTeam", 4),
-        ("unknownFutureValue", 5),
-        ("teamifyGroup", 6),
-        ("createChannel", 7),
-        ("createChat", 8),
-        ("archiveChannel", 9),
-        ("unarchiveChannel", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invalid" => Self::Invalid,
-            "cloneTeam" => Self::CloneTeam,
-            "archiveTeam" => Self::ArchiveTeam,
-            "unarchiveTeam" => Self::UnarchiveTeam,
-            "createTeam" => Self::CreateTeam,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "teamifyGroup" => Self::TeamifyGroup,
-            "createChannel" => Self::CreateChannel,
-            "createChat" => Self::CreateChat,
-            "archiveChannel" => Self::ArchiveChannel,
-            "unarchiveChannel" => Self::UnarchiveChannel,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Invalid => "invalid",
-            Self::CloneTeam => "cloneTeam",
-            Self::ArchiveTeam => "archiveTeam",
-            Self::UnarchiveTeam => "unarchiveTeam",
-            Self::CreateTeam => "createTeam",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::TeamifyGroup => "teamifyGroup",
-            Self::CreateChannel => "createChannel",
-            Self::CreateChat => "createChat",
-            Self::ArchiveChannel => "archiveChannel",
-            Self::UnarchiveChannel => "unarchiveChannel",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl serde::Serialize for TeamsAsyncOperationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl std::fmt::Display for TeamsAsyncOperationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teams_async_operation")]
-impl From<&str> for TeamsAsyncOperationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.userPersona`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserPersona {
-    /// `unknown` = 0
-    Unknown,
-    /// `externalMember` = 1
-    ExternalMember,
-    /// `externalGuest` = 2
-    ExternalGuest,
-    /// `internalMember` = 3
-    InternalMember,
-    /// `internalGuest` = 4
-    InternalGuest,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserPersona {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("externalMember", 1),
-        ("externalGuest", 2),
-        ("internalMember", 3),
-        ("internalGuest", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "externalMember" => Self::ExternalMember,
-            "externalGuest" => Self::ExternalGuest,
-            "internalMember" => Self::InternalMember,
-            "internalGuest" => Self::InternalGuest,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::ExternalMember => "externalMember",
-            Self::ExternalGuest => "externalGuest",
-            Self::InternalMember => "internalMember",
-            Self::InternalGuest => "internalGuest",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for UserPersona {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for UserPersona {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for UserPersona {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for UserPersona {
+impl From<&str> for WellknownListName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -11,34 +11,33 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.allowedTenantsAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientQueryScope`; base type `microsoft.graph.accessReviewNotificationRecipientScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllowedTenantsAudience {
-    /// Property `kind`: `microsoft.graph.kind`, not nullable.
-    /// Inherited from `microsoft.graph.signInAudienceRestrictionsBase`.
-    pub kind: Option<Kind>,
-    /// Property `allowedTenantIds`: `Collection(Edm.String)`, not nullable.
-    pub allowed_tenant_ids: Option<Vec<String>>,
-    /// Property `isHomeTenantAllowed`: `Edm.Boolean`, not nullable.
-    pub is_home_tenant_allowed: Option<bool>,
+pub struct AccessReviewNotificationRecipientQueryScope {
+    /// Property `query`: `Edm.String`.
+    pub query: Option<String>,
+    /// Property `queryRoot`: `Edm.String`.
+    pub query_root: Option<String>,
+    /// Property `queryType`: `Edm.String`.
+    pub query_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for AllowedTenantsAudience {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewNotificationRecipientQueryScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AllowedTenantsAudience {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewNotificationRecipientQueryScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedTenantsAudience";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientQueryScope";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -51,15 +50,15 @@ impl AllowedTenantsAudience {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("kind", &self.kind);
-        object.property("allowedTenantIds", &self.allowed_tenant_ids);
-        object.property("isHomeTenantAllowed", &self.is_home_tenant_allowed);
+        object.property("query", &self.query);
+        object.property("queryRoot", &self.query_root);
+        object.property("queryType", &self.query_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for AllowedTenantsAudience {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,126 +66,9 @@ impl<'de> serde::Deserialize<'de> for AllowedTenantsAudience {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for AllowedTenantsAudience {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            "allowedTenantIds" => {
-                read_lenient(map, key, &mut self.allowed_tenant_ids, extra)
-            }
-            "isHomeTenantAllowed" => {
-                read_lenient(map, key, &mut self.is_home_tenant_allowed, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AllowedTenantsAudience {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`AllowedTenantsAudience`] by wire name, each a [`Field<AllowedTenantsAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedTenantsAudience::set_null`].
-pub enum AllowedTenantsAudienceField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl AllowedTenantsAudienceField {
-    /// `kind`
-    pub const Kind: model::Field<AllowedTenantsAudience> = model::Field::new("kind");
-    /// `allowedTenantIds`
-    pub const AllowedTenantIds: model::Field<AllowedTenantsAudience> = model::Field::new(
-        "allowedTenantIds",
-    );
-    /// `isHomeTenantAllowed`
-    pub const IsHomeTenantAllowed: model::Field<AllowedTenantsAudience> = model::Field::new(
-        "isHomeTenantAllowed",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllowedTenantsAudience>] = &[
-        Self::Kind,
-        Self::AllowedTenantIds,
-        Self::IsHomeTenantAllowed,
-    ];
-}
-
-#[cfg(feature = "_alternative_security_id")]
-/// CSDL complex type `microsoft.graph.alternativeSecurityId`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AlternativeSecurityId {
-    /// Property `identityProvider`: `Edm.String`.
-    pub identity_provider: Option<String>,
-    /// Property `key`: `Edm.Binary`.
-    pub key: Option<edm::Binary>,
-    /// Property `type`: `Edm.Int32`.
-    pub r#type: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_alternative_security_id")]
-impl serde::Serialize for AlternativeSecurityId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_alternative_security_id")]
-impl AlternativeSecurityId {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.alternativeSecurityId";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("identityProvider", &self.identity_provider);
-        object.property("key", &self.key);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_alternative_security_id")]
-impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_alternative_security_id")]
-impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewNotificationRecipientQueryScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -195,11 +77,9 @@ impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "identityProvider" => {
-                read_lenient(map, key, &mut self.identity_provider, extra)
-            }
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "query" => read_lenient(map, key, &mut self.query, extra),
+            "queryRoot" => read_lenient(map, key, &mut self.query_root, extra),
+            "queryType" => read_lenient(map, key, &mut self.query_type, extra),
             _ => Ok(false),
         }
     }
@@ -210,8 +90,8 @@ impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-impl AlternativeSecurityId {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewNotificationRecipientQueryScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -221,62 +101,60 @@ impl AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-/// The properties of [`AlternativeSecurityId`] by wire name, each a [`Field<AlternativeSecurityId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlternativeSecurityId::set_null`].
-pub enum AlternativeSecurityIdField {}
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewNotificationRecipientQueryScope`] by wire name, each a [`Field<AccessReviewNotificationRecipientQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientQueryScope::set_null`].
+pub enum AccessReviewNotificationRecipientQueryScopeField {}
 
-#[cfg(feature = "_alternative_security_id")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
-impl AlternativeSecurityIdField {
-    /// `identityProvider`
-    pub const IdentityProvider: model::Field<AlternativeSecurityId> = model::Field::new(
-        "identityProvider",
+impl AccessReviewNotificationRecipientQueryScopeField {
+    /// `query`
+    pub const Query: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
+        "query",
     );
-    /// `key`
-    pub const Key: model::Field<AlternativeSecurityId> = model::Field::new("key");
-    /// `type`
-    pub const Type: model::Field<AlternativeSecurityId> = model::Field::new("type");
+    /// `queryRoot`
+    pub const QueryRoot: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
+        "queryRoot",
+    );
+    /// `queryType`
+    pub const QueryType: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
+        "queryType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AlternativeSecurityId>] = &[
-        Self::IdentityProvider,
-        Self::Key,
-        Self::Type,
-    ];
+    pub const ALL: &'static [model::Field<
+        AccessReviewNotificationRecipientQueryScope,
+    >] = &[Self::Query, Self::QueryRoot, Self::QueryType];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.appManagementApplicationConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// CSDL complex type `microsoft.graph.accessReviewRecurrenceSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementApplicationConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
-    /// Property `audiences`: `microsoft.graph.audiencesConfiguration`.
-    pub audiences: Option<AudiencesConfiguration>,
-    /// Property `identifierUris`: `microsoft.graph.identifierUriConfiguration`.
-    pub identifier_uris: Option<IdentifierUriConfiguration>,
-    /// Property `redirectUris`: `microsoft.graph.redirectUriConfiguration`.
-    pub redirect_uris: Option<RedirectUriConfiguration>,
+pub struct AccessReviewRecurrenceSettings {
+    /// Property `durationInDays`: `Edm.Int32`, not nullable.
+    pub duration_in_days: Option<i32>,
+    /// Property `recurrenceCount`: `Edm.Int32`, not nullable.
+    pub recurrence_count: Option<i32>,
+    /// Property `recurrenceEndType`: `Edm.String`.
+    pub recurrence_end_type: Option<String>,
+    /// Property `recurrenceType`: `Edm.String`.
+    pub recurrence_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AppManagementApplicationConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl serde::Serialize for AccessReviewRecurrenceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AppManagementApplicationConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AccessReviewRecurrenceSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementApplicationConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecurrenceSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -289,17 +167,16 @@ impl AppManagementApplicationConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("audiences", &self.audiences);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("redirectUris", &self.redirect_uris);
+        object.property("durationInDays", &self.duration_in_days);
+        object.property("recurrenceCount", &self.recurrence_count);
+        object.property("recurrenceEndType", &self.recurrence_end_type);
+        object.property("recurrenceType", &self.recurrence_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl<'de> serde::Deserialize<'de> for AccessReviewRecurrenceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -307,23 +184,24 @@ impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewRecurrenceSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
+            "durationInDays" => read_lenient(map, key, &mut self.duration_in_days, extra),
+            "recurrenceCount" => {
+                read_lenient(map, key, &mut self.recurrence_count, extra)
             }
-            "audiences" => read_nullable(map, key, &mut self.audiences, extra),
-            "identifierUris" => read_nullable(map, key, &mut self.identifier_uris, extra),
-            "redirectUris" => read_nullable(map, key, &mut self.redirect_uris, extra),
+            "recurrenceEndType" => {
+                read_lenient(map, key, &mut self.recurrence_end_type, extra)
+            }
+            "recurrenceType" => read_lenient(map, key, &mut self.recurrence_type, extra),
             _ => Ok(false),
         }
     }
@@ -334,8 +212,8 @@ impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfigu
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AppManagementApplicationConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AccessReviewRecurrenceSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -345,153 +223,139 @@ impl AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`AppManagementApplicationConfiguration`] by wire name, each a [`Field<AppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementApplicationConfiguration::set_null`].
-pub enum AppManagementApplicationConfigurationField {}
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// The properties of [`AccessReviewRecurrenceSettings`] by wire name, each a [`Field<AccessReviewRecurrenceSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewRecurrenceSettings::set_null`].
+pub enum AccessReviewRecurrenceSettingsField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_access_review_recurrence_settings")]
 #[allow(non_upper_case_globals)]
-impl AppManagementApplicationConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
-        "keyCredentials",
+impl AccessReviewRecurrenceSettingsField {
+    /// `durationInDays`
+    pub const DurationInDays: model::Field<AccessReviewRecurrenceSettings> = model::Field::new(
+        "durationInDays",
     );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
-        "passwordCredentials",
+    /// `recurrenceCount`
+    pub const RecurrenceCount: model::Field<AccessReviewRecurrenceSettings> = model::Field::new(
+        "recurrenceCount",
     );
-    /// `audiences`
-    pub const Audiences: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
-        "audiences",
+    /// `recurrenceEndType`
+    pub const RecurrenceEndType: model::Field<AccessReviewRecurrenceSettings> = model::Field::new(
+        "recurrenceEndType",
     );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
-        "identifierUris",
-    );
-    /// `redirectUris`
-    pub const RedirectUris: model::Field<AppManagementApplicationConfiguration> = model::Field::new(
-        "redirectUris",
+    /// `recurrenceType`
+    pub const RecurrenceType: model::Field<AccessReviewRecurrenceSettings> = model::Field::new(
+        "recurrenceType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementApplicationConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
-        Self::Audiences,
-        Self::IdentifierUris,
-        Self::RedirectUris,
+    pub const ALL: &'static [model::Field<AccessReviewRecurrenceSettings>] = &[
+        Self::DurationInDays,
+        Self::RecurrenceCount,
+        Self::RecurrenceEndType,
+        Self::RecurrenceType,
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.appManagementServicePrincipalConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementServicePrincipalConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+#[cfg(feature = "_app_credential_restriction_type")]
+/// A `microsoft.graph.audienceRestriction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AudienceRestriction`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAudienceRestriction {
+    /// The base type itself, or a derived type unknown to this crate.
+    AudienceRestriction(Box<AudienceRestriction>),
+    /// `microsoft.graph.azureAdMultipleOrgsAudienceRestriction`
+    AzureAdMultipleOrgsAudienceRestriction(Box<AzureAdMultipleOrgsAudienceRestriction>),
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AppManagementServicePrincipalConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AnyAudienceRestriction {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AudienceRestriction(_) => AudienceRestriction::ODATA_TYPE,
+            Self::AzureAdMultipleOrgsAudienceRestriction(_) => {
+                AzureAdMultipleOrgsAudienceRestriction::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AudienceRestriction`] (or of an unknown derived type).
+    pub fn as_audience_restriction(&self) -> Option<&AudienceRestriction> {
+        match self {
+            Self::AudienceRestriction(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AppManagementServicePrincipalConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementServicePrincipalConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
+#[cfg(feature = "_app_credential_restriction_type")]
+impl Default for AnyAudienceRestriction {
+    fn default() -> Self {
+        Self::AudienceRestriction(Box::default())
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<AudienceRestriction> for AnyAudienceRestriction {
+    fn from(value: AudienceRestriction) -> Self {
+        Self::AudienceRestriction(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl AnyAudienceRestriction {
+    /// The value if it is a [`AnyAudienceRestriction::AzureAdMultipleOrgsAudienceRestriction`] variant.
+    pub fn as_azure_ad_multiple_orgs_audience_restriction(
         &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.end()
+    ) -> Option<&AzureAdMultipleOrgsAudienceRestriction> {
+        match self {
+            Self::AzureAdMultipleOrgsAudienceRestriction(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<AzureAdMultipleOrgsAudienceRestriction> for AnyAudienceRestriction {
+    fn from(value: AzureAdMultipleOrgsAudienceRestriction) -> Self {
+        Self::AzureAdMultipleOrgsAudienceRestriction(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AnyAudienceRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AudienceRestriction(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AzureAdMultipleOrgsAudienceRestriction(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AzureAdMultipleOrgsAudienceRestriction::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AnyAudienceRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for AppManagementServicePrincipalConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.azureAdMultipleOrgsAudienceRestriction"
+            | "graph.azureAdMultipleOrgsAudienceRestriction" => {
+                serde_json::from_value(value)
+                    .map(Self::AzureAdMultipleOrgsAudienceRestriction)
             }
-            _ => Ok(false),
-        }
+            _ => serde_json::from_value(value).map(Self::AudienceRestriction),
+        };
+        read.map_err(D::Error::custom)
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AppManagementServicePrincipalConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`AppManagementServicePrincipalConfiguration`] by wire name, each a [`Field<AppManagementServicePrincipalConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementServicePrincipalConfiguration::set_null`].
-pub enum AppManagementServicePrincipalConfigurationField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl AppManagementServicePrincipalConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AppManagementServicePrincipalConfiguration> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<
-        AppManagementServicePrincipalConfiguration,
-    > = model::Field::new("passwordCredentials");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementServicePrincipalConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
-    ];
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
@@ -605,35 +469,31 @@ impl AudiencesConfigurationField {
     ];
 }
 
-#[cfg(feature = "_channel")]
-/// CSDL complex type `microsoft.graph.channelModerationSettings`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelIdentity`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelModerationSettings {
-    /// Property `allowNewMessageFromBots`: `Edm.Boolean`.
-    pub allow_new_message_from_bots: Option<bool>,
-    /// Property `allowNewMessageFromConnectors`: `Edm.Boolean`.
-    pub allow_new_message_from_connectors: Option<bool>,
-    /// Property `replyRestriction`: `microsoft.graph.replyRestriction`.
-    pub reply_restriction: Option<ReplyRestriction>,
-    /// Property `userNewMessageRestriction`: `microsoft.graph.userNewMessageRestriction`.
-    pub user_new_message_restriction: Option<UserNewMessageRestriction>,
+pub struct ChannelIdentity {
+    /// Property `channelId`: `Edm.String`.
+    pub channel_id: Option<String>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ChannelModerationSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ChannelModerationSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelModerationSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelIdentity";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -646,20 +506,14 @@ impl ChannelModerationSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allowNewMessageFromBots", &self.allow_new_message_from_bots);
-        object
-            .property(
-                "allowNewMessageFromConnectors",
-                &self.allow_new_message_from_connectors,
-            );
-        object.property("replyRestriction", &self.reply_restriction);
-        object.property("userNewMessageRestriction", &self.user_new_message_restriction);
+        object.property("channelId", &self.channel_id);
+        object.property("teamId", &self.team_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ChannelModerationSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -667,8 +521,129 @@ impl<'de> serde::Deserialize<'de> for ChannelModerationSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::model::ODataObject for ChannelModerationSettings {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChannelIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelIdentity`] by wire name, each a [`Field<ChannelIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelIdentity::set_null`].
+pub enum ChannelIdentityField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelIdentityField {
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelIdentity> = model::Field::new("channelId");
+    /// `teamId`
+    pub const TeamId: model::Field<ChannelIdentity> = model::Field::new("teamId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelIdentity>] = &[
+        Self::ChannelId,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.companyDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompanyDetail {
+    /// Property `address`: `microsoft.graph.physicalAddress`.
+    pub address: Option<PhysicalAddress>,
+    /// Property `costCenter`: `Edm.String`.
+    pub cost_center: Option<String>,
+    /// Property `department`: `Edm.String`.
+    pub department: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `division`: `Edm.String`.
+    pub division: Option<String>,
+    /// Property `officeLocation`: `Edm.String`.
+    pub office_location: Option<String>,
+    /// Property `pronunciation`: `Edm.String`.
+    pub pronunciation: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for CompanyDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl CompanyDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.companyDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("address", &self.address);
+        object.property("costCenter", &self.cost_center);
+        object.property("department", &self.department);
+        object.property("displayName", &self.display_name);
+        object.property("division", &self.division);
+        object.property("officeLocation", &self.office_location);
+        object.property("pronunciation", &self.pronunciation);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for CompanyDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for CompanyDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -677,23 +652,14 @@ impl graph_odata_runtime::model::ODataObject for ChannelModerationSettings {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "allowNewMessageFromBots" => {
-                read_lenient(map, key, &mut self.allow_new_message_from_bots, extra)
-            }
-            "allowNewMessageFromConnectors" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_new_message_from_connectors,
-                    extra,
-                )
-            }
-            "replyRestriction" => {
-                read_nullable(map, key, &mut self.reply_restriction, extra)
-            }
-            "userNewMessageRestriction" => {
-                read_nullable(map, key, &mut self.user_new_message_restriction, extra)
-            }
+            "address" => read_nullable(map, key, &mut self.address, extra),
+            "costCenter" => read_lenient(map, key, &mut self.cost_center, extra),
+            "department" => read_lenient(map, key, &mut self.department, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "division" => read_lenient(map, key, &mut self.division, extra),
+            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
+            "pronunciation" => read_lenient(map, key, &mut self.pronunciation, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             _ => Ok(false),
         }
     }
@@ -704,8 +670,8 @@ impl graph_odata_runtime::model::ODataObject for ChannelModerationSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ChannelModerationSettings {
+#[cfg(feature = "_allowed_audiences")]
+impl CompanyDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -715,67 +681,139 @@ impl ChannelModerationSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
-/// The properties of [`ChannelModerationSettings`] by wire name, each a [`Field<ChannelModerationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelModerationSettings::set_null`].
-pub enum ChannelModerationSettingsField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`CompanyDetail`] by wire name, each a [`Field<CompanyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanyDetail::set_null`].
+pub enum CompanyDetailField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl ChannelModerationSettingsField {
-    /// `allowNewMessageFromBots`
-    pub const AllowNewMessageFromBots: model::Field<ChannelModerationSettings> = model::Field::new(
-        "allowNewMessageFromBots",
+impl CompanyDetailField {
+    /// `address`
+    pub const Address: model::Field<CompanyDetail> = model::Field::new("address");
+    /// `costCenter`
+    pub const CostCenter: model::Field<CompanyDetail> = model::Field::new("costCenter");
+    /// `department`
+    pub const Department: model::Field<CompanyDetail> = model::Field::new("department");
+    /// `displayName`
+    pub const DisplayName: model::Field<CompanyDetail> = model::Field::new(
+        "displayName",
     );
-    /// `allowNewMessageFromConnectors`
-    pub const AllowNewMessageFromConnectors: model::Field<ChannelModerationSettings> = model::Field::new(
-        "allowNewMessageFromConnectors",
+    /// `division`
+    pub const Division: model::Field<CompanyDetail> = model::Field::new("division");
+    /// `officeLocation`
+    pub const OfficeLocation: model::Field<CompanyDetail> = model::Field::new(
+        "officeLocation",
     );
-    /// `replyRestriction`
-    pub const ReplyRestriction: model::Field<ChannelModerationSettings> = model::Field::new(
-        "replyRestriction",
+    /// `pronunciation`
+    pub const Pronunciation: model::Field<CompanyDetail> = model::Field::new(
+        "pronunciation",
     );
-    /// `userNewMessageRestriction`
-    pub const UserNewMessageRestriction: model::Field<ChannelModerationSettings> = model::Field::new(
-        "userNewMessageRestriction",
-    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<CompanyDetail> = model::Field::new("webUrl");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelModerationSettings>] = &[
-        Self::AllowNewMessageFromBots,
-        Self::AllowNewMessageFromConnectors,
-        Self::ReplyRestriction,
-        Self::UserNewMessageRestriction,
+    pub const ALL: &'static [model::Field<CompanyDetail>] = &[
+        Self::Address,
+        Self::CostCenter,
+        Self::Department,
+        Self::DisplayName,
+        Self::Division,
+        Self::OfficeLocation,
+        Self::Pronunciation,
+        Self::WebUrl,
     ];
 }
 
-#[cfg(feature = "_channel")]
-/// CSDL complex type `microsoft.graph.channelSummary`.
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.contentMetadata`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelSummary {
-    /// Property `guestsCount`: `Edm.Int32`.
-    pub guests_count: Option<i32>,
-    /// Property `hasMembersFromOtherTenants`: `Edm.Boolean`.
-    pub has_members_from_other_tenants: Option<bool>,
-    /// Property `membersCount`: `Edm.Int32`.
-    pub members_count: Option<i32>,
-    /// Property `ownersCount`: `Edm.Int32`.
-    pub owners_count: Option<i32>,
+pub struct ContentMetadata {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ChannelSummary {
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for ContentMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ChannelSummary {
+#[cfg(feature = "_access_scope")]
+impl ContentMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for ContentMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for ContentMetadata {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL complex type `microsoft.graph.contentProperties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentProperties {
+    /// Property `extensions`: `Collection(Edm.String)`.
+    pub extensions: Option<Vec<String>>,
+    /// Property `lastModifiedBy`: `Edm.String`.
+    pub last_modified_by: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `metadata`: `microsoft.graph.contentMetadata`.
+    pub metadata: Option<ContentMetadata>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for ContentProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl ContentProperties {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentProperties";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -788,20 +826,16 @@ impl ChannelSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("guestsCount", &self.guests_count);
-        object
-            .property(
-                "hasMembersFromOtherTenants",
-                &self.has_members_from_other_tenants,
-            );
-        object.property("membersCount", &self.members_count);
-        object.property("ownersCount", &self.owners_count);
+        object.property("extensions", &self.extensions);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("metadata", &self.metadata);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ChannelSummary {
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for ContentProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -809,22 +843,22 @@ impl<'de> serde::Deserialize<'de> for ChannelSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::model::ODataObject for ChannelSummary {
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::model::ODataObject for ContentProperties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "guestsCount" => read_lenient(map, key, &mut self.guests_count, extra),
-            "hasMembersFromOtherTenants" => {
-                read_lenient(map, key, &mut self.has_members_from_other_tenants, extra)
+            "extensions" => read_lenient(map, key, &mut self.extensions, extra),
+            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "membersCount" => read_lenient(map, key, &mut self.members_count, extra),
-            "ownersCount" => read_lenient(map, key, &mut self.owners_count, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
             _ => Ok(false),
         }
     }
@@ -835,8 +869,8 @@ impl graph_odata_runtime::model::ODataObject for ChannelSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ChannelSummary {
+#[cfg(feature = "_access_scope")]
+impl ContentProperties {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -846,142 +880,33 @@ impl ChannelSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
-/// The properties of [`ChannelSummary`] by wire name, each a [`Field<ChannelSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSummary::set_null`].
-pub enum ChannelSummaryField {}
+#[cfg(feature = "_access_scope")]
+/// The properties of [`ContentProperties`] by wire name, each a [`Field<ContentProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentProperties::set_null`].
+pub enum ContentPropertiesField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
-impl ChannelSummaryField {
-    /// `guestsCount`
-    pub const GuestsCount: model::Field<ChannelSummary> = model::Field::new(
-        "guestsCount",
+impl ContentPropertiesField {
+    /// `extensions`
+    pub const Extensions: model::Field<ContentProperties> = model::Field::new(
+        "extensions",
     );
-    /// `hasMembersFromOtherTenants`
-    pub const HasMembersFromOtherTenants: model::Field<ChannelSummary> = model::Field::new(
-        "hasMembersFromOtherTenants",
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ContentProperties> = model::Field::new(
+        "lastModifiedBy",
     );
-    /// `membersCount`
-    pub const MembersCount: model::Field<ChannelSummary> = model::Field::new(
-        "membersCount",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ContentProperties> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `ownersCount`
-    pub const OwnersCount: model::Field<ChannelSummary> = model::Field::new(
-        "ownersCount",
-    );
+    /// `metadata`
+    pub const Metadata: model::Field<ContentProperties> = model::Field::new("metadata");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelSummary>] = &[
-        Self::GuestsCount,
-        Self::HasMembersFromOtherTenants,
-        Self::MembersCount,
-        Self::OwnersCount,
-    ];
-}
-
-#[cfg(feature = "_chat")]
-/// CSDL complex type `microsoft.graph.chatViewpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatViewpoint {
-    /// Property `isHidden`: `Edm.Boolean`.
-    pub is_hidden: Option<bool>,
-    /// Property `lastMessageReadDateTime`: `Edm.DateTimeOffset`.
-    pub last_message_read_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat")]
-impl serde::Serialize for ChatViewpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl ChatViewpoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatViewpoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isHidden", &self.is_hidden);
-        object.property("lastMessageReadDateTime", &self.last_message_read_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for ChatViewpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl graph_odata_runtime::model::ODataObject for ChatViewpoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isHidden" => read_lenient(map, key, &mut self.is_hidden, extra),
-            "lastMessageReadDateTime" => {
-                read_lenient(map, key, &mut self.last_message_read_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl ChatViewpoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// The properties of [`ChatViewpoint`] by wire name, each a [`Field<ChatViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatViewpoint::set_null`].
-pub enum ChatViewpointField {}
-
-#[cfg(feature = "_chat")]
-#[allow(non_upper_case_globals)]
-impl ChatViewpointField {
-    /// `isHidden`
-    pub const IsHidden: model::Field<ChatViewpoint> = model::Field::new("isHidden");
-    /// `lastMessageReadDateTime`
-    pub const LastMessageReadDateTime: model::Field<ChatViewpoint> = model::Field::new(
-        "lastMessageReadDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatViewpoint>] = &[
-        Self::IsHidden,
-        Self::LastMessageReadDateTime,
+    pub const ALL: &'static [model::Field<ContentProperties>] = &[
+        Self::Extensions,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Metadata,
     ];
 }
 
@@ -1116,508 +1041,6 @@ impl ContentSensitivityLabelAssignmentField {
     ];
 }
 
-#[cfg(feature = "_column_link")]
-/// CSDL complex type `microsoft.graph.contentTypeOrder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentTypeOrder {
-    /// Property `default`: `Edm.Boolean`.
-    pub default: Option<bool>,
-    /// Property `position`: `Edm.Int32`.
-    pub position: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for ContentTypeOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ContentTypeOrder {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeOrder";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("default", &self.default);
-        object.property("position", &self.position);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "default" => read_lenient(map, key, &mut self.default, extra),
-            "position" => read_lenient(map, key, &mut self.position, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ContentTypeOrder {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`ContentTypeOrder`] by wire name, each a [`Field<ContentTypeOrder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeOrder::set_null`].
-pub enum ContentTypeOrderField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl ContentTypeOrderField {
-    /// `default`
-    pub const Default: model::Field<ContentTypeOrder> = model::Field::new("default");
-    /// `position`
-    pub const Position: model::Field<ContentTypeOrder> = model::Field::new("position");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ContentTypeOrder>] = &[
-        Self::Default,
-        Self::Position,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.customAppManagementApplicationConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomAppManagementApplicationConfiguration {
-    /// Property `audiences`: `microsoft.graph.audiencesConfiguration`.
-    pub audiences: Option<AudiencesConfiguration>,
-    /// Property `identifierUris`: `microsoft.graph.identifierUriConfiguration`.
-    pub identifier_uris: Option<IdentifierUriConfiguration>,
-    /// Property `redirectUris`: `microsoft.graph.redirectUriConfiguration`.
-    pub redirect_uris: Option<RedirectUriConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for CustomAppManagementApplicationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomAppManagementApplicationConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementApplicationConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("audiences", &self.audiences);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("redirectUris", &self.redirect_uris);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject
-for CustomAppManagementApplicationConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "audiences" => read_nullable(map, key, &mut self.audiences, extra),
-            "identifierUris" => read_nullable(map, key, &mut self.identifier_uris, extra),
-            "redirectUris" => read_nullable(map, key, &mut self.redirect_uris, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomAppManagementApplicationConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`CustomAppManagementApplicationConfiguration`] by wire name, each a [`Field<CustomAppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementApplicationConfiguration::set_null`].
-pub enum CustomAppManagementApplicationConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl CustomAppManagementApplicationConfigurationField {
-    /// `audiences`
-    pub const Audiences: model::Field<CustomAppManagementApplicationConfiguration> = model::Field::new(
-        "audiences",
-    );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<
-        CustomAppManagementApplicationConfiguration,
-    > = model::Field::new("identifierUris");
-    /// `redirectUris`
-    pub const RedirectUris: model::Field<CustomAppManagementApplicationConfiguration> = model::Field::new(
-        "redirectUris",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CustomAppManagementApplicationConfiguration,
-    >] = &[Self::Audiences, Self::IdentifierUris, Self::RedirectUris];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.customAppManagementConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomAppManagementConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`, not nullable.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
-    /// Property `applicationRestrictions`: `microsoft.graph.customAppManagementApplicationConfiguration`.
-    pub application_restrictions: Option<CustomAppManagementApplicationConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for CustomAppManagementConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomAppManagementConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("applicationRestrictions", &self.application_restrictions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "applicationRestrictions" => {
-                read_nullable(map, key, &mut self.application_restrictions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl CustomAppManagementConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`CustomAppManagementConfiguration`] by wire name, each a [`Field<CustomAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementConfiguration::set_null`].
-pub enum CustomAppManagementConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl CustomAppManagementConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `applicationRestrictions`
-    pub const ApplicationRestrictions: model::Field<CustomAppManagementConfiguration> = model::Field::new(
-        "applicationRestrictions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomAppManagementConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
-        Self::ApplicationRestrictions,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.defaultUserRolePermissions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefaultUserRolePermissions {
-    /// Property `allowedToCreateApps`: `Edm.Boolean`, not nullable.
-    pub allowed_to_create_apps: Option<bool>,
-    /// Property `allowedToCreateSecurityGroups`: `Edm.Boolean`, not nullable.
-    pub allowed_to_create_security_groups: Option<bool>,
-    /// Property `allowedToCreateTenants`: `Edm.Boolean`.
-    pub allowed_to_create_tenants: Option<bool>,
-    /// Property `allowedToReadBitlockerKeysForOwnedDevice`: `Edm.Boolean`.
-    pub allowed_to_read_bitlocker_keys_for_owned_device: Option<bool>,
-    /// Property `allowedToReadOtherUsers`: `Edm.Boolean`, not nullable.
-    pub allowed_to_read_other_users: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for DefaultUserRolePermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl DefaultUserRolePermissions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultUserRolePermissions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedToCreateApps", &self.allowed_to_create_apps);
-        object
-            .property(
-                "allowedToCreateSecurityGroups",
-                &self.allowed_to_create_security_groups,
-            );
-        object.property("allowedToCreateTenants", &self.allowed_to_create_tenants);
-        object
-            .property(
-                "allowedToReadBitlockerKeysForOwnedDevice",
-                &self.allowed_to_read_bitlocker_keys_for_owned_device,
-            );
-        object.property("allowedToReadOtherUsers", &self.allowed_to_read_other_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedToCreateApps" => {
-                read_lenient(map, key, &mut self.allowed_to_create_apps, extra)
-            }
-            "allowedToCreateSecurityGroups" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allowed_to_create_security_groups,
-                    extra,
-                )
-            }
-            "allowedToCreateTenants" => {
-                read_lenient(map, key, &mut self.allowed_to_create_tenants, extra)
-            }
-            "allowedToReadBitlockerKeysForOwnedDevice" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allowed_to_read_bitlocker_keys_for_owned_device,
-                    extra,
-                )
-            }
-            "allowedToReadOtherUsers" => {
-                read_lenient(map, key, &mut self.allowed_to_read_other_users, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl DefaultUserRolePermissions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`DefaultUserRolePermissions`] by wire name, each a [`Field<DefaultUserRolePermissions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultUserRolePermissions::set_null`].
-pub enum DefaultUserRolePermissionsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl DefaultUserRolePermissionsField {
-    /// `allowedToCreateApps`
-    pub const AllowedToCreateApps: model::Field<DefaultUserRolePermissions> = model::Field::new(
-        "allowedToCreateApps",
-    );
-    /// `allowedToCreateSecurityGroups`
-    pub const AllowedToCreateSecurityGroups: model::Field<DefaultUserRolePermissions> = model::Field::new(
-        "allowedToCreateSecurityGroups",
-    );
-    /// `allowedToCreateTenants`
-    pub const AllowedToCreateTenants: model::Field<DefaultUserRolePermissions> = model::Field::new(
-        "allowedToCreateTenants",
-    );
-    /// `allowedToReadBitlockerKeysForOwnedDevice`
-    pub const AllowedToReadBitlockerKeysForOwnedDevice: model::Field<
-        DefaultUserRolePermissions,
-    > = model::Field::new("allowedToReadBitlockerKeysForOwnedDevice");
-    /// `allowedToReadOtherUsers`
-    pub const AllowedToReadOtherUsers: model::Field<DefaultUserRolePermissions> = model::Field::new(
-        "allowedToReadOtherUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DefaultUserRolePermissions>] = &[
-        Self::AllowedToCreateApps,
-        Self::AllowedToCreateSecurityGroups,
-        Self::AllowedToCreateTenants,
-        Self::AllowedToReadBitlockerKeysForOwnedDevice,
-        Self::AllowedToReadOtherUsers,
-    ];
-}
-
 #[cfg(feature = "_deleted")]
 /// CSDL complex type `microsoft.graph.deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1712,1614 +1135,27 @@ impl DeletedField {
     pub const ALL: &'static [model::Field<Deleted>] = &[Self::State];
 }
 
-#[cfg(feature = "_column_link")]
-/// CSDL complex type `microsoft.graph.documentSet`.
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL complex type `microsoft.graph.disableAndDeleteUserApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentSet {
-    /// Property `allowedContentTypes`: `Collection(microsoft.graph.contentTypeInfo)`.
-    pub allowed_content_types: Option<Vec<ContentTypeInfo>>,
-    /// Property `defaultContents`: `Collection(microsoft.graph.documentSetContent)`.
-    pub default_contents: Option<Vec<DocumentSetContent>>,
-    /// Property `propagateWelcomePageChanges`: `Edm.Boolean`.
-    pub propagate_welcome_page_changes: Option<bool>,
-    /// Property `shouldPrefixNameToFile`: `Edm.Boolean`.
-    pub should_prefix_name_to_file: Option<bool>,
-    /// Property `welcomePageUrl`: `Edm.String`.
-    pub welcome_page_url: Option<String>,
-    /// Navigation property `sharedColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
-    pub shared_columns: Option<Vec<ColumnDefinition>>,
-    /// Navigation property `welcomePageColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
-    pub welcome_page_columns: Option<Vec<ColumnDefinition>>,
+pub struct DisableAndDeleteUserApplyAction {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for DocumentSet {
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for DisableAndDeleteUserApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_column_link")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl DocumentSet {
+#[cfg(feature = "_access_review_apply_action")]
+impl DisableAndDeleteUserApplyAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedContentTypes", &self.allowed_content_types);
-        object.property("defaultContents", &self.default_contents);
-        object
-            .property(
-                "propagateWelcomePageChanges",
-                &self.propagate_welcome_page_changes,
-            );
-        object.property("shouldPrefixNameToFile", &self.should_prefix_name_to_file);
-        object.property("welcomePageUrl", &self.welcome_page_url);
-        #[cfg(feature = "_boolean_column")]
-        object.property("sharedColumns", &self.shared_columns);
-        #[cfg(feature = "_boolean_column")]
-        object.property("welcomePageColumns", &self.welcome_page_columns);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for DocumentSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for DocumentSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedContentTypes" => {
-                read_nullable(map, key, &mut self.allowed_content_types, extra)
-            }
-            "defaultContents" => {
-                read_nullable(map, key, &mut self.default_contents, extra)
-            }
-            "propagateWelcomePageChanges" => {
-                read_lenient(map, key, &mut self.propagate_welcome_page_changes, extra)
-            }
-            "shouldPrefixNameToFile" => {
-                read_lenient(map, key, &mut self.should_prefix_name_to_file, extra)
-            }
-            "welcomePageUrl" => read_lenient(map, key, &mut self.welcome_page_url, extra),
-            #[cfg(feature = "_boolean_column")]
-            "sharedColumns" => read_nullable(map, key, &mut self.shared_columns, extra),
-            #[cfg(feature = "_boolean_column")]
-            "welcomePageColumns" => {
-                read_nullable(map, key, &mut self.welcome_page_columns, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl DocumentSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`DocumentSet`] by wire name, each a [`Field<DocumentSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSet::set_null`].
-pub enum DocumentSetField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl DocumentSetField {
-    /// `allowedContentTypes`
-    pub const AllowedContentTypes: model::Field<DocumentSet> = model::Field::new(
-        "allowedContentTypes",
-    );
-    /// `defaultContents`
-    pub const DefaultContents: model::Field<DocumentSet> = model::Field::new(
-        "defaultContents",
-    );
-    /// `propagateWelcomePageChanges`
-    pub const PropagateWelcomePageChanges: model::Field<DocumentSet> = model::Field::new(
-        "propagateWelcomePageChanges",
-    );
-    /// `shouldPrefixNameToFile`
-    pub const ShouldPrefixNameToFile: model::Field<DocumentSet> = model::Field::new(
-        "shouldPrefixNameToFile",
-    );
-    /// `welcomePageUrl`
-    pub const WelcomePageUrl: model::Field<DocumentSet> = model::Field::new(
-        "welcomePageUrl",
-    );
-    /// `sharedColumns`
-    pub const SharedColumns: model::Field<DocumentSet> = model::Field::new(
-        "sharedColumns",
-    );
-    /// `welcomePageColumns`
-    pub const WelcomePageColumns: model::Field<DocumentSet> = model::Field::new(
-        "welcomePageColumns",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DocumentSet>] = &[
-        Self::AllowedContentTypes,
-        Self::DefaultContents,
-        Self::PropagateWelcomePageChanges,
-        Self::ShouldPrefixNameToFile,
-        Self::WelcomePageUrl,
-        Self::SharedColumns,
-        Self::WelcomePageColumns,
-    ];
-}
-
-#[cfg(feature = "_column_link")]
-/// CSDL complex type `microsoft.graph.documentSetContent`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentSetContent {
-    /// Property `contentType`: `microsoft.graph.contentTypeInfo`.
-    pub content_type: Option<ContentTypeInfo>,
-    /// Property `fileName`: `Edm.String`.
-    pub file_name: Option<String>,
-    /// Property `folderName`: `Edm.String`.
-    pub folder_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for DocumentSetContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl DocumentSetContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentType", &self.content_type);
-        object.property("fileName", &self.file_name);
-        object.property("folderName", &self.folder_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for DocumentSetContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "folderName" => read_lenient(map, key, &mut self.folder_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl DocumentSetContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`DocumentSetContent`] by wire name, each a [`Field<DocumentSetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetContent::set_null`].
-pub enum DocumentSetContentField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl DocumentSetContentField {
-    /// `contentType`
-    pub const ContentType: model::Field<DocumentSetContent> = model::Field::new(
-        "contentType",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<DocumentSetContent> = model::Field::new("fileName");
-    /// `folderName`
-    pub const FolderName: model::Field<DocumentSetContent> = model::Field::new(
-        "folderName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DocumentSetContent>] = &[
-        Self::ContentType,
-        Self::FileName,
-        Self::FolderName,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.file`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct File {
-    /// Property `archiveStatus`: `microsoft.graph.fileArchiveStatus`, not nullable.
-    pub archive_status: Option<FileArchiveStatus>,
-    /// Property `hashes`: `microsoft.graph.hashes`.
-    pub hashes: Option<Hashes>,
-    /// Property `mimeType`: `Edm.String`.
-    pub mime_type: Option<String>,
-    /// Property `processingMetadata`: `Edm.Boolean`.
-    pub processing_metadata: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for File {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl File {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.file";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("archiveStatus", &self.archive_status);
-        object.property("hashes", &self.hashes);
-        object.property("mimeType", &self.mime_type);
-        object.property("processingMetadata", &self.processing_metadata);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for File {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for File {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "archiveStatus" => read_nullable(map, key, &mut self.archive_status, extra),
-            "hashes" => read_nullable(map, key, &mut self.hashes, extra),
-            "mimeType" => read_lenient(map, key, &mut self.mime_type, extra),
-            "processingMetadata" => {
-                read_lenient(map, key, &mut self.processing_metadata, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl File {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`File`] by wire name, each a [`Field<File>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`File::set_null`].
-pub enum FileField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl FileField {
-    /// `archiveStatus`
-    pub const ArchiveStatus: model::Field<File> = model::Field::new("archiveStatus");
-    /// `hashes`
-    pub const Hashes: model::Field<File> = model::Field::new("hashes");
-    /// `mimeType`
-    pub const MimeType: model::Field<File> = model::Field::new("mimeType");
-    /// `processingMetadata`
-    pub const ProcessingMetadata: model::Field<File> = model::Field::new(
-        "processingMetadata",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<File>] = &[
-        Self::ArchiveStatus,
-        Self::Hashes,
-        Self::MimeType,
-        Self::ProcessingMetadata,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.fileSystemInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileSystemInfo {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastAccessedDateTime`: `Edm.DateTimeOffset`.
-    pub last_accessed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for FileSystemInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl FileSystemInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSystemInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastAccessedDateTime", &self.last_accessed_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for FileSystemInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for FileSystemInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastAccessedDateTime" => {
-                read_lenient(map, key, &mut self.last_accessed_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl FileSystemInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`FileSystemInfo`] by wire name, each a [`Field<FileSystemInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSystemInfo::set_null`].
-pub enum FileSystemInfoField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl FileSystemInfoField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<FileSystemInfo> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastAccessedDateTime`
-    pub const LastAccessedDateTime: model::Field<FileSystemInfo> = model::Field::new(
-        "lastAccessedDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<FileSystemInfo> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileSystemInfo>] = &[
-        Self::CreatedDateTime,
-        Self::LastAccessedDateTime,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.folder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Folder {
-    /// Property `childCount`: `Edm.Int32`.
-    pub child_count: Option<i32>,
-    /// Property `view`: `microsoft.graph.folderView`.
-    pub view: Option<FolderView>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Folder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Folder {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folder";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("childCount", &self.child_count);
-        object.property("view", &self.view);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Folder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Folder {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "childCount" => read_lenient(map, key, &mut self.child_count, extra),
-            "view" => read_nullable(map, key, &mut self.view, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Folder {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Folder`] by wire name, each a [`Field<Folder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Folder::set_null`].
-pub enum FolderField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl FolderField {
-    /// `childCount`
-    pub const ChildCount: model::Field<Folder> = model::Field::new("childCount");
-    /// `view`
-    pub const View: model::Field<Folder> = model::Field::new("view");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Folder>] = &[Self::ChildCount, Self::View];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.folderView`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FolderView {
-    /// Property `sortBy`: `Edm.String`.
-    pub sort_by: Option<String>,
-    /// Property `sortOrder`: `Edm.String`.
-    pub sort_order: Option<String>,
-    /// Property `viewType`: `Edm.String`.
-    pub view_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for FolderView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl FolderView {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folderView";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("sortBy", &self.sort_by);
-        object.property("sortOrder", &self.sort_order);
-        object.property("viewType", &self.view_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for FolderView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for FolderView {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "sortBy" => read_lenient(map, key, &mut self.sort_by, extra),
-            "sortOrder" => read_lenient(map, key, &mut self.sort_order, extra),
-            "viewType" => read_lenient(map, key, &mut self.view_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl FolderView {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`FolderView`] by wire name, each a [`Field<FolderView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FolderView::set_null`].
-pub enum FolderViewField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl FolderViewField {
-    /// `sortBy`
-    pub const SortBy: model::Field<FolderView> = model::Field::new("sortBy");
-    /// `sortOrder`
-    pub const SortOrder: model::Field<FolderView> = model::Field::new("sortOrder");
-    /// `viewType`
-    pub const ViewType: model::Field<FolderView> = model::Field::new("viewType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FolderView>] = &[
-        Self::SortBy,
-        Self::SortOrder,
-        Self::ViewType,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.hashes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Hashes {
-    /// Property `crc32Hash`: `Edm.String`.
-    pub crc32_hash: Option<String>,
-    /// Property `quickXorHash`: `Edm.String`.
-    pub quick_xor_hash: Option<String>,
-    /// Property `sha1Hash`: `Edm.String`.
-    pub sha1_hash: Option<String>,
-    /// Property `sha256Hash`: `Edm.String`.
-    pub sha256_hash: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Hashes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Hashes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hashes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("crc32Hash", &self.crc32_hash);
-        object.property("quickXorHash", &self.quick_xor_hash);
-        object.property("sha1Hash", &self.sha1_hash);
-        object.property("sha256Hash", &self.sha256_hash);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Hashes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Hashes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "crc32Hash" => read_lenient(map, key, &mut self.crc32_hash, extra),
-            "quickXorHash" => read_lenient(map, key, &mut self.quick_xor_hash, extra),
-            "sha1Hash" => read_lenient(map, key, &mut self.sha1_hash, extra),
-            "sha256Hash" => read_lenient(map, key, &mut self.sha256_hash, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Hashes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Hashes`] by wire name, each a [`Field<Hashes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hashes::set_null`].
-pub enum HashesField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl HashesField {
-    /// `crc32Hash`
-    pub const Crc32Hash: model::Field<Hashes> = model::Field::new("crc32Hash");
-    /// `quickXorHash`
-    pub const QuickXorHash: model::Field<Hashes> = model::Field::new("quickXorHash");
-    /// `sha1Hash`
-    pub const Sha1Hash: model::Field<Hashes> = model::Field::new("sha1Hash");
-    /// `sha256Hash`
-    pub const Sha256Hash: model::Field<Hashes> = model::Field::new("sha256Hash");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Hashes>] = &[
-        Self::Crc32Hash,
-        Self::QuickXorHash,
-        Self::Sha1Hash,
-        Self::Sha256Hash,
-    ];
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// CSDL complex type `microsoft.graph.iPv4CidrRange`; base type `microsoft.graph.ipRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IPv4CidrRange {
-    /// Property `cidrAddress`: `Edm.String`, not nullable.
-    pub cidr_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for IPv4CidrRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv4CidrRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv4CidrRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cidrAddress", &self.cidr_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for IPv4CidrRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl graph_odata_runtime::model::ODataObject for IPv4CidrRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cidrAddress" => read_lenient(map, key, &mut self.cidr_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv4CidrRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// The properties of [`IPv4CidrRange`] by wire name, each a [`Field<IPv4CidrRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv4CidrRange::set_null`].
-pub enum IPv4CidrRangeField {}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-#[allow(non_upper_case_globals)]
-impl IPv4CidrRangeField {
-    /// `cidrAddress`
-    pub const CidrAddress: model::Field<IPv4CidrRange> = model::Field::new(
-        "cidrAddress",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IPv4CidrRange>] = &[Self::CidrAddress];
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// CSDL complex type `microsoft.graph.iPv4Range`; base type `microsoft.graph.ipRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IPv4Range {
-    /// Property `lowerAddress`: `Edm.String`, not nullable.
-    pub lower_address: Option<String>,
-    /// Property `upperAddress`: `Edm.String`, not nullable.
-    pub upper_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for IPv4Range {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv4Range {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv4Range";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("lowerAddress", &self.lower_address);
-        object.property("upperAddress", &self.upper_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for IPv4Range {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl graph_odata_runtime::model::ODataObject for IPv4Range {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "lowerAddress" => read_lenient(map, key, &mut self.lower_address, extra),
-            "upperAddress" => read_lenient(map, key, &mut self.upper_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv4Range {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// The properties of [`IPv4Range`] by wire name, each a [`Field<IPv4Range>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv4Range::set_null`].
-pub enum IPv4RangeField {}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-#[allow(non_upper_case_globals)]
-impl IPv4RangeField {
-    /// `lowerAddress`
-    pub const LowerAddress: model::Field<IPv4Range> = model::Field::new("lowerAddress");
-    /// `upperAddress`
-    pub const UpperAddress: model::Field<IPv4Range> = model::Field::new("upperAddress");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IPv4Range>] = &[
-        Self::LowerAddress,
-        Self::UpperAddress,
-    ];
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// CSDL complex type `microsoft.graph.iPv6CidrRange`; base type `microsoft.graph.ipRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IPv6CidrRange {
-    /// Property `cidrAddress`: `Edm.String`, not nullable.
-    pub cidr_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for IPv6CidrRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv6CidrRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv6CidrRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cidrAddress", &self.cidr_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for IPv6CidrRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl graph_odata_runtime::model::ODataObject for IPv6CidrRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cidrAddress" => read_lenient(map, key, &mut self.cidr_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv6CidrRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// The properties of [`IPv6CidrRange`] by wire name, each a [`Field<IPv6CidrRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv6CidrRange::set_null`].
-pub enum IPv6CidrRangeField {}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-#[allow(non_upper_case_globals)]
-impl IPv6CidrRangeField {
-    /// `cidrAddress`
-    pub const CidrAddress: model::Field<IPv6CidrRange> = model::Field::new(
-        "cidrAddress",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IPv6CidrRange>] = &[Self::CidrAddress];
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// CSDL complex type `microsoft.graph.iPv6Range`; base type `microsoft.graph.ipRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IPv6Range {
-    /// Property `lowerAddress`: `Edm.String`, not nullable.
-    pub lower_address: Option<String>,
-    /// Property `upperAddress`: `Edm.String`, not nullable.
-    pub upper_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for IPv6Range {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv6Range {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iPv6Range";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("lowerAddress", &self.lower_address);
-        object.property("upperAddress", &self.upper_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for IPv6Range {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl graph_odata_runtime::model::ODataObject for IPv6Range {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "lowerAddress" => read_lenient(map, key, &mut self.lower_address, extra),
-            "upperAddress" => read_lenient(map, key, &mut self.upper_address, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IPv6Range {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// The properties of [`IPv6Range`] by wire name, each a [`Field<IPv6Range>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IPv6Range::set_null`].
-pub enum IPv6RangeField {}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-#[allow(non_upper_case_globals)]
-impl IPv6RangeField {
-    /// `lowerAddress`
-    pub const LowerAddress: model::Field<IPv6Range> = model::Field::new("lowerAddress");
-    /// `upperAddress`
-    pub const UpperAddress: model::Field<IPv6Range> = model::Field::new("upperAddress");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IPv6Range>] = &[
-        Self::LowerAddress,
-        Self::UpperAddress,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentifierUriConfiguration {
-    /// Property `nonDefaultUriAddition`: `microsoft.graph.identifierUriRestriction`.
-    pub non_default_uri_addition: Option<IdentifierUriRestriction>,
-    /// Property `uriAdditionWithoutUniqueTenantIdentifier`: `microsoft.graph.identifierUriRestriction`.
-    pub uri_addition_without_unique_tenant_identifier: Option<IdentifierUriRestriction>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for IdentifierUriConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("nonDefaultUriAddition", &self.non_default_uri_addition);
-        object
-            .property(
-                "uriAdditionWithoutUniqueTenantIdentifier",
-                &self.uri_addition_without_unique_tenant_identifier,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "nonDefaultUriAddition" => {
-                read_nullable(map, key, &mut self.non_default_uri_addition, extra)
-            }
-            "uriAdditionWithoutUniqueTenantIdentifier" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.uri_addition_without_unique_tenant_identifier,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
-pub enum IdentifierUriConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl IdentifierUriConfigurationField {
-    /// `nonDefaultUriAddition`
-    pub const NonDefaultUriAddition: model::Field<IdentifierUriConfiguration> = model::Field::new(
-        "nonDefaultUriAddition",
-    );
-    /// `uriAdditionWithoutUniqueTenantIdentifier`
-    pub const UriAdditionWithoutUniqueTenantIdentifier: model::Field<
-        IdentifierUriConfiguration,
-    > = model::Field::new("uriAdditionWithoutUniqueTenantIdentifier");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentifierUriConfiguration>] = &[
-        Self::NonDefaultUriAddition,
-        Self::UriAdditionWithoutUniqueTenantIdentifier,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.image`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Image {
-    /// Property `height`: `Edm.Int32`.
-    pub height: Option<i32>,
-    /// Property `width`: `Edm.Int32`.
-    pub width: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Image {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.image";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("height", &self.height);
-        object.property("width", &self.width);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Image {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "height" => read_lenient(map, key, &mut self.height, extra),
-            "width" => read_lenient(map, key, &mut self.width, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Image {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Image`] by wire name, each a [`Field<Image>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Image::set_null`].
-pub enum ImageField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ImageField {
-    /// `height`
-    pub const Height: model::Field<Image> = model::Field::new("height");
-    /// `width`
-    pub const Width: model::Field<Image> = model::Field::new("width");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Image>] = &[Self::Height, Self::Width];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.implicitGrantSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImplicitGrantSettings {
-    /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
-    pub enable_access_token_issuance: Option<bool>,
-    /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
-    pub enable_id_token_issuance: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ImplicitGrantSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ImplicitGrantSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("enableAccessTokenIssuance", &self.enable_access_token_issuance);
-        object.property("enableIdTokenIssuance", &self.enable_id_token_issuance);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "enableAccessTokenIssuance" => {
-                read_lenient(map, key, &mut self.enable_access_token_issuance, extra)
-            }
-            "enableIdTokenIssuance" => {
-                read_lenient(map, key, &mut self.enable_id_token_issuance, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ImplicitGrantSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-pub enum ImplicitGrantSettingsField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl ImplicitGrantSettingsField {
-    /// `enableAccessTokenIssuance`
-    pub const EnableAccessTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
-        "enableAccessTokenIssuance",
-    );
-    /// `enableIdTokenIssuance`
-    pub const EnableIdTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
-        "enableIdTokenIssuance",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ImplicitGrantSettings>] = &[
-        Self::EnableAccessTokenIssuance,
-        Self::EnableIdTokenIssuance,
-    ];
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// CSDL complex type `microsoft.graph.ipRange`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpRange {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for IpRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl IpRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ipRange";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.disableAndDeleteUserApplyAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3336,8 +1172,8 @@ impl IpRange {
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for IpRange {
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3345,8 +1181,8 @@ impl<'de> serde::Deserialize<'de> for IpRange {
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl graph_odata_runtime::model::ODataObject for IpRange {
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::model::ODataObject for DisableAndDeleteUserApplyAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3361,140 +1197,428 @@ impl graph_odata_runtime::model::ODataObject for IpRange {
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-/// A `microsoft.graph.ipRange` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IpRange`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyIpRange {
-    /// The base type itself, or a derived type unknown to this crate.
-    IpRange(Box<IpRange>),
-    /// `microsoft.graph.iPv4CidrRange`
-    IPv4CidrRange(Box<IPv4CidrRange>),
-    /// `microsoft.graph.iPv4Range`
-    IPv4Range(Box<IPv4Range>),
-    /// `microsoft.graph.iPv6CidrRange`
-    IPv6CidrRange(Box<IPv6CidrRange>),
-    /// `microsoft.graph.iPv6Range`
-    IPv6Range(Box<IPv6Range>),
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.discoveredSensitiveType`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiscoveredSensitiveType {
+    /// Property `confidence`: `Edm.Int32`.
+    pub confidence: Option<i32>,
+    /// Property `count`: `Edm.Int32`.
+    pub count: Option<i32>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl AnyIpRange {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for DiscoveredSensitiveType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl DiscoveredSensitiveType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.discoveredSensitiveType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("confidence", &self.confidence);
+        object.property("count", &self.count);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for DiscoveredSensitiveType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for DiscoveredSensitiveType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
+            "count" => read_lenient(map, key, &mut self.count, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl DiscoveredSensitiveType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`DiscoveredSensitiveType`] by wire name, each a [`Field<DiscoveredSensitiveType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DiscoveredSensitiveType::set_null`].
+pub enum DiscoveredSensitiveTypeField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl DiscoveredSensitiveTypeField {
+    /// `confidence`
+    pub const Confidence: model::Field<DiscoveredSensitiveType> = model::Field::new(
+        "confidence",
+    );
+    /// `count`
+    pub const Count: model::Field<DiscoveredSensitiveType> = model::Field::new("count");
+    /// `id`
+    pub const Id: model::Field<DiscoveredSensitiveType> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DiscoveredSensitiveType>] = &[
+        Self::Confidence,
+        Self::Count,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.documentSetVersionItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentSetVersionItem {
+    /// Property `itemId`: `Edm.String`.
+    pub item_id: Option<String>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Property `versionId`: `Edm.String`.
+    pub version_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DocumentSetVersionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DocumentSetVersionItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersionItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("itemId", &self.item_id);
+        object.property("title", &self.title);
+        object.property("versionId", &self.version_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DocumentSetVersionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DocumentSetVersionItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "itemId" => read_lenient(map, key, &mut self.item_id, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "versionId" => read_lenient(map, key, &mut self.version_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DocumentSetVersionItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DocumentSetVersionItem`] by wire name, each a [`Field<DocumentSetVersionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersionItem::set_null`].
+pub enum DocumentSetVersionItemField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DocumentSetVersionItemField {
+    /// `itemId`
+    pub const ItemId: model::Field<DocumentSetVersionItem> = model::Field::new("itemId");
+    /// `title`
+    pub const Title: model::Field<DocumentSetVersionItem> = model::Field::new("title");
+    /// `versionId`
+    pub const VersionId: model::Field<DocumentSetVersionItem> = model::Field::new(
+        "versionId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DocumentSetVersionItem>] = &[
+        Self::ItemId,
+        Self::Title,
+        Self::VersionId,
+    ];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.governanceCriteria`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GovernanceCriteria {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GovernanceCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernanceCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GovernanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GovernanceCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// A `microsoft.graph.governanceCriteria` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`GovernanceCriteria`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyGovernanceCriteria {
+    /// The base type itself, or a derived type unknown to this crate.
+    GovernanceCriteria(Box<GovernanceCriteria>),
+    /// `microsoft.graph.groupMembershipGovernanceCriteria`
+    GroupMembershipGovernanceCriteria(Box<GroupMembershipGovernanceCriteria>),
+    /// `microsoft.graph.roleMembershipGovernanceCriteria`
+    RoleMembershipGovernanceCriteria(Box<RoleMembershipGovernanceCriteria>),
+    /// `microsoft.graph.userGovernanceCriteria`
+    UserGovernanceCriteria(Box<UserGovernanceCriteria>),
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl AnyGovernanceCriteria {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::IpRange(_) => IpRange::ODATA_TYPE,
-            Self::IPv4CidrRange(_) => IPv4CidrRange::ODATA_TYPE,
-            Self::IPv4Range(_) => IPv4Range::ODATA_TYPE,
-            Self::IPv6CidrRange(_) => IPv6CidrRange::ODATA_TYPE,
-            Self::IPv6Range(_) => IPv6Range::ODATA_TYPE,
+            Self::GovernanceCriteria(_) => GovernanceCriteria::ODATA_TYPE,
+            Self::GroupMembershipGovernanceCriteria(_) => {
+                GroupMembershipGovernanceCriteria::ODATA_TYPE
+            }
+            Self::RoleMembershipGovernanceCriteria(_) => {
+                RoleMembershipGovernanceCriteria::ODATA_TYPE
+            }
+            Self::UserGovernanceCriteria(_) => UserGovernanceCriteria::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`IpRange`] (or of an unknown derived type).
-    pub fn as_ip_range(&self) -> Option<&IpRange> {
+    /// The value if it is a plain [`GovernanceCriteria`] (or of an unknown derived type).
+    pub fn as_governance_criteria(&self) -> Option<&GovernanceCriteria> {
         match self {
-            Self::IpRange(value) => Some(value),
+            Self::GovernanceCriteria(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl Default for AnyIpRange {
+#[cfg(feature = "_approval_workflow_providers")]
+impl Default for AnyGovernanceCriteria {
     fn default() -> Self {
-        Self::IpRange(Box::default())
+        Self::GovernanceCriteria(Box::default())
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl From<IpRange> for AnyIpRange {
-    fn from(value: IpRange) -> Self {
-        Self::IpRange(Box::new(value))
+#[cfg(feature = "_approval_workflow_providers")]
+impl From<GovernanceCriteria> for AnyGovernanceCriteria {
+    fn from(value: GovernanceCriteria) -> Self {
+        Self::GovernanceCriteria(Box::new(value))
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl AnyIpRange {
-    /// The value if it is a [`AnyIpRange::IPv4CidrRange`] variant.
-    pub fn as_i_pv4_cidr_range(&self) -> Option<&IPv4CidrRange> {
+#[cfg(feature = "_approval_workflow_providers")]
+impl AnyGovernanceCriteria {
+    /// The value if it is a [`AnyGovernanceCriteria::GroupMembershipGovernanceCriteria`] variant.
+    pub fn as_group_membership_governance_criteria(
+        &self,
+    ) -> Option<&GroupMembershipGovernanceCriteria> {
         match self {
-            Self::IPv4CidrRange(value) => Some(value),
+            Self::GroupMembershipGovernanceCriteria(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyIpRange::IPv4Range`] variant.
-    pub fn as_i_pv4_range(&self) -> Option<&IPv4Range> {
+    /// The value if it is a [`AnyGovernanceCriteria::RoleMembershipGovernanceCriteria`] variant.
+    pub fn as_role_membership_governance_criteria(
+        &self,
+    ) -> Option<&RoleMembershipGovernanceCriteria> {
         match self {
-            Self::IPv4Range(value) => Some(value),
+            Self::RoleMembershipGovernanceCriteria(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyIpRange::IPv6CidrRange`] variant.
-    pub fn as_i_pv6_cidr_range(&self) -> Option<&IPv6CidrRange> {
+    /// The value if it is a [`AnyGovernanceCriteria::UserGovernanceCriteria`] variant.
+    pub fn as_user_governance_criteria(&self) -> Option<&UserGovernanceCriteria> {
         match self {
-            Self::IPv6CidrRange(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIpRange::IPv6Range`] variant.
-    pub fn as_i_pv6_range(&self) -> Option<&IPv6Range> {
-        match self {
-            Self::IPv6Range(value) => Some(value),
+            Self::UserGovernanceCriteria(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl From<IPv4CidrRange> for AnyIpRange {
-    fn from(value: IPv4CidrRange) -> Self {
-        Self::IPv4CidrRange(Box::new(value))
+#[cfg(feature = "_approval_workflow_providers")]
+impl From<GroupMembershipGovernanceCriteria> for AnyGovernanceCriteria {
+    fn from(value: GroupMembershipGovernanceCriteria) -> Self {
+        Self::GroupMembershipGovernanceCriteria(Box::new(value))
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl From<IPv4Range> for AnyIpRange {
-    fn from(value: IPv4Range) -> Self {
-        Self::IPv4Range(Box::new(value))
+#[cfg(feature = "_approval_workflow_providers")]
+impl From<RoleMembershipGovernanceCriteria> for AnyGovernanceCriteria {
+    fn from(value: RoleMembershipGovernanceCriteria) -> Self {
+        Self::RoleMembershipGovernanceCriteria(Box::new(value))
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl From<IPv6CidrRange> for AnyIpRange {
-    fn from(value: IPv6CidrRange) -> Self {
-        Self::IPv6CidrRange(Box::new(value))
+#[cfg(feature = "_approval_workflow_providers")]
+impl From<UserGovernanceCriteria> for AnyGovernanceCriteria {
+    fn from(value: UserGovernanceCriteria) -> Self {
+        Self::UserGovernanceCriteria(Box::new(value))
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl From<IPv6Range> for AnyIpRange {
-    fn from(value: IPv6Range) -> Self {
-        Self::IPv6Range(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl serde::Serialize for AnyIpRange {
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for AnyGovernanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::IpRange(value) => value.serialize_with_type(serializer, None),
-            Self::IPv4CidrRange(value) => {
-                value.serialize_with_type(serializer, Some(IPv4CidrRange::ODATA_TYPE))
+            Self::GovernanceCriteria(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            Self::IPv4Range(value) => {
-                value.serialize_with_type(serializer, Some(IPv4Range::ODATA_TYPE))
+            Self::GroupMembershipGovernanceCriteria(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(GroupMembershipGovernanceCriteria::ODATA_TYPE),
+                    )
             }
-            Self::IPv6CidrRange(value) => {
-                value.serialize_with_type(serializer, Some(IPv6CidrRange::ODATA_TYPE))
+            Self::RoleMembershipGovernanceCriteria(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RoleMembershipGovernanceCriteria::ODATA_TYPE),
+                    )
             }
-            Self::IPv6Range(value) => {
-                value.serialize_with_type(serializer, Some(IPv6Range::ODATA_TYPE))
+            Self::UserGovernanceCriteria(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UserGovernanceCriteria::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_i_pv4_cidr_range")]
-impl<'de> serde::Deserialize<'de> for AnyIpRange {
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for AnyGovernanceCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3503,61 +1627,49 @@ impl<'de> serde::Deserialize<'de> for AnyIpRange {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.iPv4CidrRange" | "graph.iPv4CidrRange" => {
-                serde_json::from_value(value).map(Self::IPv4CidrRange)
+            "microsoft.graph.groupMembershipGovernanceCriteria"
+            | "graph.groupMembershipGovernanceCriteria" => {
+                serde_json::from_value(value)
+                    .map(Self::GroupMembershipGovernanceCriteria)
             }
-            "microsoft.graph.iPv4Range" | "graph.iPv4Range" => {
-                serde_json::from_value(value).map(Self::IPv4Range)
+            "microsoft.graph.roleMembershipGovernanceCriteria"
+            | "graph.roleMembershipGovernanceCriteria" => {
+                serde_json::from_value(value).map(Self::RoleMembershipGovernanceCriteria)
             }
-            "microsoft.graph.iPv6CidrRange" | "graph.iPv6CidrRange" => {
-                serde_json::from_value(value).map(Self::IPv6CidrRange)
+            "microsoft.graph.userGovernanceCriteria" | "graph.userGovernanceCriteria" => {
+                serde_json::from_value(value).map(Self::UserGovernanceCriteria)
             }
-            "microsoft.graph.iPv6Range" | "graph.iPv6Range" => {
-                serde_json::from_value(value).map(Self::IPv6Range)
-            }
-            _ => serde_json::from_value(value).map(Self::IpRange),
+            _ => serde_json::from_value(value).map(Self::GovernanceCriteria),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_base_item")]
-/// CSDL complex type `microsoft.graph.itemReference`.
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.governanceNotificationPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemReference {
-    /// Property `driveId`: `Edm.String`.
-    pub drive_id: Option<String>,
-    /// Property `driveType`: `Edm.String`.
-    pub drive_type: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `shareId`: `Edm.String`.
-    pub share_id: Option<String>,
-    /// Property `sharepointIds`: `microsoft.graph.sharepointIds`.
-    pub sharepoint_ids: Option<SharepointIds>,
-    /// Property `siteId`: `Edm.String`.
-    pub site_id: Option<String>,
+pub struct GovernanceNotificationPolicy {
+    /// Property `enabledTemplateTypes`: `Collection(Edm.String)`.
+    pub enabled_template_types: Option<Vec<String>>,
+    /// Property `notificationTemplates`: `Collection(microsoft.graph.governanceNotificationTemplate)`.
+    pub notification_templates: Option<Vec<GovernanceNotificationTemplate>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for ItemReference {
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GovernanceNotificationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl ItemReference {
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernanceNotificationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceNotificationPolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3570,20 +1682,14 @@ impl ItemReference {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("driveId", &self.drive_id);
-        object.property("driveType", &self.drive_type);
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.property("path", &self.path);
-        object.property("shareId", &self.share_id);
-        object.property("sharepointIds", &self.sharepoint_ids);
-        object.property("siteId", &self.site_id);
+        object.property("enabledTemplateTypes", &self.enabled_template_types);
+        object.property("notificationTemplates", &self.notification_templates);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for ItemReference {
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GovernanceNotificationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3591,8 +1697,8 @@ impl<'de> serde::Deserialize<'de> for ItemReference {
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl graph_odata_runtime::model::ODataObject for ItemReference {
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GovernanceNotificationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3601,14 +1707,12 @@ impl graph_odata_runtime::model::ODataObject for ItemReference {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "driveId" => read_lenient(map, key, &mut self.drive_id, extra),
-            "driveType" => read_lenient(map, key, &mut self.drive_type, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "shareId" => read_lenient(map, key, &mut self.share_id, extra),
-            "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
-            "siteId" => read_lenient(map, key, &mut self.site_id, extra),
+            "enabledTemplateTypes" => {
+                read_lenient(map, key, &mut self.enabled_template_types, extra)
+            }
+            "notificationTemplates" => {
+                read_nullable(map, key, &mut self.notification_templates, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3619,8 +1723,8 @@ impl graph_odata_runtime::model::ODataObject for ItemReference {
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl ItemReference {
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernanceNotificationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3630,77 +1734,59 @@ impl ItemReference {
     }
 }
 
-#[cfg(feature = "_base_item")]
-/// The properties of [`ItemReference`] by wire name, each a [`Field<ItemReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemReference::set_null`].
-pub enum ItemReferenceField {}
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`GovernanceNotificationPolicy`] by wire name, each a [`Field<GovernanceNotificationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceNotificationPolicy::set_null`].
+pub enum GovernanceNotificationPolicyField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_approval_workflow_providers")]
 #[allow(non_upper_case_globals)]
-impl ItemReferenceField {
-    /// `driveId`
-    pub const DriveId: model::Field<ItemReference> = model::Field::new("driveId");
-    /// `driveType`
-    pub const DriveType: model::Field<ItemReference> = model::Field::new("driveType");
-    /// `id`
-    pub const Id: model::Field<ItemReference> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<ItemReference> = model::Field::new("name");
-    /// `path`
-    pub const Path: model::Field<ItemReference> = model::Field::new("path");
-    /// `shareId`
-    pub const ShareId: model::Field<ItemReference> = model::Field::new("shareId");
-    /// `sharepointIds`
-    pub const SharepointIds: model::Field<ItemReference> = model::Field::new(
-        "sharepointIds",
+impl GovernanceNotificationPolicyField {
+    /// `enabledTemplateTypes`
+    pub const EnabledTemplateTypes: model::Field<GovernanceNotificationPolicy> = model::Field::new(
+        "enabledTemplateTypes",
     );
-    /// `siteId`
-    pub const SiteId: model::Field<ItemReference> = model::Field::new("siteId");
+    /// `notificationTemplates`
+    pub const NotificationTemplates: model::Field<GovernanceNotificationPolicy> = model::Field::new(
+        "notificationTemplates",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemReference>] = &[
-        Self::DriveId,
-        Self::DriveType,
-        Self::Id,
-        Self::Name,
-        Self::Path,
-        Self::ShareId,
-        Self::SharepointIds,
-        Self::SiteId,
+    pub const ALL: &'static [model::Field<GovernanceNotificationPolicy>] = &[
+        Self::EnabledTemplateTypes,
+        Self::NotificationTemplates,
     ];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.governanceNotificationTemplate`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeyCredentialConfiguration {
-    /// Property `certificateBasedApplicationConfigurationIds`: `Collection(Edm.String)`.
-    pub certificate_based_application_configuration_ids: Option<Vec<String>>,
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `maxLifetime`: `Edm.Duration`.
-    pub max_lifetime: Option<edm::Duration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `restrictionType`: `microsoft.graph.appKeyCredentialRestrictionType`.
-    pub restriction_type: Option<AppKeyCredentialRestrictionType>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`.
-    pub state: Option<AppManagementRestrictionState>,
+pub struct GovernanceNotificationTemplate {
+    /// Property `culture`: `Edm.String`.
+    pub culture: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `source`: `Edm.String`.
+    pub source: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for KeyCredentialConfiguration {
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GovernanceNotificationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl KeyCredentialConfiguration {
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernanceNotificationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceNotificationTemplate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3713,26 +1799,17 @@ impl KeyCredentialConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "certificateBasedApplicationConfigurationIds",
-                &self.certificate_based_application_configuration_ids,
-            );
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("maxLifetime", &self.max_lifetime);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("restrictionType", &self.restriction_type);
-        object.property("state", &self.state);
+        object.property("culture", &self.culture);
+        object.property("id", &self.id);
+        object.property("source", &self.source);
+        object.property("type", &self.r#type);
+        object.property("version", &self.version);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GovernanceNotificationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3740,38 +1817,21 @@ impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GovernanceNotificationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "certificateBasedApplicationConfigurationIds" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.certificate_based_application_configuration_ids,
-                    extra,
-                )
-            }
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "restrictionType" => {
-                read_nullable(map, key, &mut self.restriction_type, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
+            "culture" => read_lenient(map, key, &mut self.culture, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "source" => read_lenient(map, key, &mut self.source, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
             _ => Ok(false),
         }
     }
@@ -3782,8 +1842,8 @@ impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl KeyCredentialConfiguration {
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernanceNotificationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3793,45 +1853,247 @@ impl KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
-pub enum KeyCredentialConfigurationField {}
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`GovernanceNotificationTemplate`] by wire name, each a [`Field<GovernanceNotificationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceNotificationTemplate::set_null`].
+pub enum GovernanceNotificationTemplateField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_approval_workflow_providers")]
 #[allow(non_upper_case_globals)]
-impl KeyCredentialConfigurationField {
-    /// `certificateBasedApplicationConfigurationIds`
-    pub const CertificateBasedApplicationConfigurationIds: model::Field<
-        KeyCredentialConfiguration,
-    > = model::Field::new("certificateBasedApplicationConfigurationIds");
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "excludeActors",
+impl GovernanceNotificationTemplateField {
+    /// `culture`
+    pub const Culture: model::Field<GovernanceNotificationTemplate> = model::Field::new(
+        "culture",
     );
-    /// `maxLifetime`
-    pub const MaxLifetime: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "maxLifetime",
+    /// `id`
+    pub const Id: model::Field<GovernanceNotificationTemplate> = model::Field::new("id");
+    /// `source`
+    pub const Source: model::Field<GovernanceNotificationTemplate> = model::Field::new(
+        "source",
     );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        KeyCredentialConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `restrictionType`
-    pub const RestrictionType: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "restrictionType",
+    /// `type`
+    pub const Type: model::Field<GovernanceNotificationTemplate> = model::Field::new(
+        "type",
     );
-    /// `state`
-    pub const State: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "state",
+    /// `version`
+    pub const Version: model::Field<GovernanceNotificationTemplate> = model::Field::new(
+        "version",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<KeyCredentialConfiguration>] = &[
-        Self::CertificateBasedApplicationConfigurationIds,
-        Self::ExcludeActors,
-        Self::MaxLifetime,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::RestrictionType,
-        Self::State,
+    pub const ALL: &'static [model::Field<GovernanceNotificationTemplate>] = &[
+        Self::Culture,
+        Self::Id,
+        Self::Source,
+        Self::Type,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.groupMembershipGovernanceCriteria`; base type `microsoft.graph.governanceCriteria`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupMembershipGovernanceCriteria {
+    /// Property `groupId`: `Edm.String`.
+    pub group_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GroupMembershipGovernanceCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GroupMembershipGovernanceCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupMembershipGovernanceCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("groupId", &self.group_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GroupMembershipGovernanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GroupMembershipGovernanceCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GroupMembershipGovernanceCriteria {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`GroupMembershipGovernanceCriteria`] by wire name, each a [`Field<GroupMembershipGovernanceCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupMembershipGovernanceCriteria::set_null`].
+pub enum GroupMembershipGovernanceCriteriaField {}
+
+#[cfg(feature = "_approval_workflow_providers")]
+#[allow(non_upper_case_globals)]
+impl GroupMembershipGovernanceCriteriaField {
+    /// `groupId`
+    pub const GroupId: model::Field<GroupMembershipGovernanceCriteria> = model::Field::new(
+        "groupId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupMembershipGovernanceCriteria>] = &[
+        Self::GroupId,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.inferenceData`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InferenceData {
+    /// Property `confidenceScore`: `Edm.Double`.
+    pub confidence_score: Option<f64>,
+    /// Property `userHasVerifiedAccuracy`: `Edm.Boolean`.
+    pub user_has_verified_accuracy: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for InferenceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl InferenceData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("confidenceScore", &self.confidence_score);
+        object.property("userHasVerifiedAccuracy", &self.user_has_verified_accuracy);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for InferenceData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for InferenceData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "confidenceScore" => {
+                read_lenient(map, key, &mut self.confidence_score, extra)
+            }
+            "userHasVerifiedAccuracy" => {
+                read_lenient(map, key, &mut self.user_has_verified_accuracy, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl InferenceData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`InferenceData`] by wire name, each a [`Field<InferenceData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceData::set_null`].
+pub enum InferenceDataField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl InferenceDataField {
+    /// `confidenceScore`
+    pub const ConfidenceScore: model::Field<InferenceData> = model::Field::new(
+        "confidenceScore",
+    );
+    /// `userHasVerifiedAccuracy`
+    pub const UserHasVerifiedAccuracy: model::Field<InferenceData> = model::Field::new(
+        "userHasVerifiedAccuracy",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InferenceData>] = &[
+        Self::ConfidenceScore,
+        Self::UserHasVerifiedAccuracy,
     ];
 }
 
@@ -3935,39 +2197,39 @@ impl KeyValuePairField {
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
 }
 
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.licenseAssignmentState`.
+#[cfg(feature = "_organization")]
+/// CSDL complex type `microsoft.graph.loginPageTextVisibilitySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LicenseAssignmentState {
-    /// Property `assignedByGroup`: `Edm.String`.
-    pub assigned_by_group: Option<String>,
-    /// Property `disabledPlans`: `Collection(Edm.Guid)`.
-    pub disabled_plans: Option<Vec<edm::Guid>>,
-    /// Property `error`: `Edm.String`.
-    pub error: Option<String>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `skuId`: `Edm.Guid`.
-    pub sku_id: Option<edm::Guid>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
+pub struct LoginPageTextVisibilitySettings {
+    /// Property `hideAccountResetCredentials`: `Edm.Boolean`.
+    pub hide_account_reset_credentials: Option<bool>,
+    /// Property `hideCannotAccessYourAccount`: `Edm.Boolean`.
+    pub hide_cannot_access_your_account: Option<bool>,
+    /// Property `hideForgotMyPassword`: `Edm.Boolean`.
+    pub hide_forgot_my_password: Option<bool>,
+    /// Property `hidePrivacyAndCookies`: `Edm.Boolean`.
+    pub hide_privacy_and_cookies: Option<bool>,
+    /// Property `hideResetItNow`: `Edm.Boolean`.
+    pub hide_reset_it_now: Option<bool>,
+    /// Property `hideTermsOfUse`: `Edm.Boolean`.
+    pub hide_terms_of_use: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for LicenseAssignmentState {
+#[cfg(feature = "_organization")]
+impl serde::Serialize for LoginPageTextVisibilitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl LicenseAssignmentState {
+#[cfg(feature = "_organization")]
+impl LoginPageTextVisibilitySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageTextVisibilitySettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3980,18 +2242,26 @@ impl LicenseAssignmentState {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("assignedByGroup", &self.assigned_by_group);
-        object.property("disabledPlans", &self.disabled_plans);
-        object.property("error", &self.error);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("skuId", &self.sku_id);
-        object.property("state", &self.state);
+        object
+            .property(
+                "hideAccountResetCredentials",
+                &self.hide_account_reset_credentials,
+            );
+        object
+            .property(
+                "hideCannotAccessYourAccount",
+                &self.hide_cannot_access_your_account,
+            );
+        object.property("hideForgotMyPassword", &self.hide_forgot_my_password);
+        object.property("hidePrivacyAndCookies", &self.hide_privacy_and_cookies);
+        object.property("hideResetItNow", &self.hide_reset_it_now);
+        object.property("hideTermsOfUse", &self.hide_terms_of_use);
         object.end()
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3999,8 +2269,8 @@ impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4009,16 +2279,24 @@ impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "assignedByGroup" => {
-                read_lenient(map, key, &mut self.assigned_by_group, extra)
+            "hideAccountResetCredentials" => {
+                read_lenient(map, key, &mut self.hide_account_reset_credentials, extra)
             }
-            "disabledPlans" => read_lenient(map, key, &mut self.disabled_plans, extra),
-            "error" => read_lenient(map, key, &mut self.error, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            "hideCannotAccessYourAccount" => {
+                read_lenient(map, key, &mut self.hide_cannot_access_your_account, extra)
             }
-            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
+            "hideForgotMyPassword" => {
+                read_lenient(map, key, &mut self.hide_forgot_my_password, extra)
+            }
+            "hidePrivacyAndCookies" => {
+                read_lenient(map, key, &mut self.hide_privacy_and_cookies, extra)
+            }
+            "hideResetItNow" => {
+                read_lenient(map, key, &mut self.hide_reset_it_now, extra)
+            }
+            "hideTermsOfUse" => {
+                read_lenient(map, key, &mut self.hide_terms_of_use, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -4029,8 +2307,8 @@ impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl LicenseAssignmentState {
+#[cfg(feature = "_organization")]
+impl LoginPageTextVisibilitySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4040,69 +2318,91 @@ impl LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`LicenseAssignmentState`] by wire name, each a [`Field<LicenseAssignmentState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseAssignmentState::set_null`].
-pub enum LicenseAssignmentStateField {}
+#[cfg(feature = "_organization")]
+/// The properties of [`LoginPageTextVisibilitySettings`] by wire name, each a [`Field<LoginPageTextVisibilitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageTextVisibilitySettings::set_null`].
+pub enum LoginPageTextVisibilitySettingsField {}
 
-#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
-impl LicenseAssignmentStateField {
-    /// `assignedByGroup`
-    pub const AssignedByGroup: model::Field<LicenseAssignmentState> = model::Field::new(
-        "assignedByGroup",
+impl LoginPageTextVisibilitySettingsField {
+    /// `hideAccountResetCredentials`
+    pub const HideAccountResetCredentials: model::Field<
+        LoginPageTextVisibilitySettings,
+    > = model::Field::new("hideAccountResetCredentials");
+    /// `hideCannotAccessYourAccount`
+    pub const HideCannotAccessYourAccount: model::Field<
+        LoginPageTextVisibilitySettings,
+    > = model::Field::new("hideCannotAccessYourAccount");
+    /// `hideForgotMyPassword`
+    pub const HideForgotMyPassword: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideForgotMyPassword",
     );
-    /// `disabledPlans`
-    pub const DisabledPlans: model::Field<LicenseAssignmentState> = model::Field::new(
-        "disabledPlans",
+    /// `hidePrivacyAndCookies`
+    pub const HidePrivacyAndCookies: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hidePrivacyAndCookies",
     );
-    /// `error`
-    pub const Error: model::Field<LicenseAssignmentState> = model::Field::new("error");
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<LicenseAssignmentState> = model::Field::new(
-        "lastUpdatedDateTime",
+    /// `hideResetItNow`
+    pub const HideResetItNow: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideResetItNow",
     );
-    /// `skuId`
-    pub const SkuId: model::Field<LicenseAssignmentState> = model::Field::new("skuId");
-    /// `state`
-    pub const State: model::Field<LicenseAssignmentState> = model::Field::new("state");
+    /// `hideTermsOfUse`
+    pub const HideTermsOfUse: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideTermsOfUse",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LicenseAssignmentState>] = &[
-        Self::AssignedByGroup,
-        Self::DisabledPlans,
-        Self::Error,
-        Self::LastUpdatedDateTime,
-        Self::SkuId,
-        Self::State,
+    pub const ALL: &'static [model::Field<LoginPageTextVisibilitySettings>] = &[
+        Self::HideAccountResetCredentials,
+        Self::HideCannotAccessYourAccount,
+        Self::HideForgotMyPassword,
+        Self::HidePrivacyAndCookies,
+        Self::HideResetItNow,
+        Self::HideTermsOfUse,
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// CSDL complex type `microsoft.graph.membershipRuleProcessingStatus`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.messageRuleActions`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembershipRuleProcessingStatus {
-    /// Property `errorMessage`: `Edm.String`.
-    pub error_message: Option<String>,
-    /// Property `lastMembershipUpdated`: `Edm.DateTimeOffset`.
-    pub last_membership_updated: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.MembershipRuleProcessingStatusDetails`.
-    pub status: Option<MembershipRuleProcessingStatusDetails>,
+pub struct MessageRuleActions {
+    /// Property `assignCategories`: `Collection(Edm.String)`.
+    pub assign_categories: Option<Vec<String>>,
+    /// Property `copyToFolder`: `Edm.String`.
+    pub copy_to_folder: Option<String>,
+    /// Property `delete`: `Edm.Boolean`.
+    pub delete: Option<bool>,
+    /// Property `forwardAsAttachmentTo`: `Collection(microsoft.graph.recipient)`.
+    pub forward_as_attachment_to: Option<Vec<AnyRecipient>>,
+    /// Property `forwardTo`: `Collection(microsoft.graph.recipient)`.
+    pub forward_to: Option<Vec<AnyRecipient>>,
+    /// Property `markAsRead`: `Edm.Boolean`.
+    pub mark_as_read: Option<bool>,
+    /// Property `markImportance`: `microsoft.graph.importance`.
+    pub mark_importance: Option<Importance>,
+    /// Property `moveToFolder`: `Edm.String`.
+    pub move_to_folder: Option<String>,
+    /// Property `permanentDelete`: `Edm.Boolean`.
+    pub permanent_delete: Option<bool>,
+    /// Property `redirectTo`: `Collection(microsoft.graph.recipient)`.
+    pub redirect_to: Option<Vec<AnyRecipient>>,
+    /// Property `stopProcessingRules`: `Edm.Boolean`.
+    pub stop_processing_rules: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl serde::Serialize for MembershipRuleProcessingStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for MessageRuleActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl MembershipRuleProcessingStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl MessageRuleActions {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membershipRuleProcessingStatus";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRuleActions";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4115,15 +2415,23 @@ impl MembershipRuleProcessingStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("errorMessage", &self.error_message);
-        object.property("lastMembershipUpdated", &self.last_membership_updated);
-        object.property("status", &self.status);
+        object.property("assignCategories", &self.assign_categories);
+        object.property("copyToFolder", &self.copy_to_folder);
+        object.property("delete", &self.delete);
+        object.property("forwardAsAttachmentTo", &self.forward_as_attachment_to);
+        object.property("forwardTo", &self.forward_to);
+        object.property("markAsRead", &self.mark_as_read);
+        object.property("markImportance", &self.mark_importance);
+        object.property("moveToFolder", &self.move_to_folder);
+        object.property("permanentDelete", &self.permanent_delete);
+        object.property("redirectTo", &self.redirect_to);
+        object.property("stopProcessingRules", &self.stop_processing_rules);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl<'de> serde::Deserialize<'de> for MembershipRuleProcessingStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for MessageRuleActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4131,8 +2439,8 @@ impl<'de> serde::Deserialize<'de> for MembershipRuleProcessingStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl graph_odata_runtime::model::ODataObject for MembershipRuleProcessingStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for MessageRuleActions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4141,11 +2449,25 @@ impl graph_odata_runtime::model::ODataObject for MembershipRuleProcessingStatus 
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "errorMessage" => read_lenient(map, key, &mut self.error_message, extra),
-            "lastMembershipUpdated" => {
-                read_lenient(map, key, &mut self.last_membership_updated, extra)
+            "assignCategories" => {
+                read_lenient(map, key, &mut self.assign_categories, extra)
             }
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "copyToFolder" => read_lenient(map, key, &mut self.copy_to_folder, extra),
+            "delete" => read_lenient(map, key, &mut self.delete, extra),
+            "forwardAsAttachmentTo" => {
+                read_nullable(map, key, &mut self.forward_as_attachment_to, extra)
+            }
+            "forwardTo" => read_nullable(map, key, &mut self.forward_to, extra),
+            "markAsRead" => read_lenient(map, key, &mut self.mark_as_read, extra),
+            "markImportance" => read_nullable(map, key, &mut self.mark_importance, extra),
+            "moveToFolder" => read_lenient(map, key, &mut self.move_to_folder, extra),
+            "permanentDelete" => {
+                read_lenient(map, key, &mut self.permanent_delete, extra)
+            }
+            "redirectTo" => read_nullable(map, key, &mut self.redirect_to, extra),
+            "stopProcessingRules" => {
+                read_lenient(map, key, &mut self.stop_processing_rules, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -4156,8 +2478,8 @@ impl graph_odata_runtime::model::ODataObject for MembershipRuleProcessingStatus 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl MembershipRuleProcessingStatus {
+#[cfg(feature = "_allowed_audiences")]
+impl MessageRuleActions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4167,56 +2489,152 @@ impl MembershipRuleProcessingStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// The properties of [`MembershipRuleProcessingStatus`] by wire name, each a [`Field<MembershipRuleProcessingStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipRuleProcessingStatus::set_null`].
-pub enum MembershipRuleProcessingStatusField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`MessageRuleActions`] by wire name, each a [`Field<MessageRuleActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRuleActions::set_null`].
+pub enum MessageRuleActionsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl MembershipRuleProcessingStatusField {
-    /// `errorMessage`
-    pub const ErrorMessage: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
-        "errorMessage",
+impl MessageRuleActionsField {
+    /// `assignCategories`
+    pub const AssignCategories: model::Field<MessageRuleActions> = model::Field::new(
+        "assignCategories",
     );
-    /// `lastMembershipUpdated`
-    pub const LastMembershipUpdated: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
-        "lastMembershipUpdated",
+    /// `copyToFolder`
+    pub const CopyToFolder: model::Field<MessageRuleActions> = model::Field::new(
+        "copyToFolder",
     );
-    /// `status`
-    pub const Status: model::Field<MembershipRuleProcessingStatus> = model::Field::new(
-        "status",
+    /// `delete`
+    pub const Delete: model::Field<MessageRuleActions> = model::Field::new("delete");
+    /// `forwardAsAttachmentTo`
+    pub const ForwardAsAttachmentTo: model::Field<MessageRuleActions> = model::Field::new(
+        "forwardAsAttachmentTo",
+    );
+    /// `forwardTo`
+    pub const ForwardTo: model::Field<MessageRuleActions> = model::Field::new(
+        "forwardTo",
+    );
+    /// `markAsRead`
+    pub const MarkAsRead: model::Field<MessageRuleActions> = model::Field::new(
+        "markAsRead",
+    );
+    /// `markImportance`
+    pub const MarkImportance: model::Field<MessageRuleActions> = model::Field::new(
+        "markImportance",
+    );
+    /// `moveToFolder`
+    pub const MoveToFolder: model::Field<MessageRuleActions> = model::Field::new(
+        "moveToFolder",
+    );
+    /// `permanentDelete`
+    pub const PermanentDelete: model::Field<MessageRuleActions> = model::Field::new(
+        "permanentDelete",
+    );
+    /// `redirectTo`
+    pub const RedirectTo: model::Field<MessageRuleActions> = model::Field::new(
+        "redirectTo",
+    );
+    /// `stopProcessingRules`
+    pub const StopProcessingRules: model::Field<MessageRuleActions> = model::Field::new(
+        "stopProcessingRules",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembershipRuleProcessingStatus>] = &[
-        Self::ErrorMessage,
-        Self::LastMembershipUpdated,
-        Self::Status,
+    pub const ALL: &'static [model::Field<MessageRuleActions>] = &[
+        Self::AssignCategories,
+        Self::CopyToFolder,
+        Self::Delete,
+        Self::ForwardAsAttachmentTo,
+        Self::ForwardTo,
+        Self::MarkAsRead,
+        Self::MarkImportance,
+        Self::MoveToFolder,
+        Self::PermanentDelete,
+        Self::RedirectTo,
+        Self::StopProcessingRules,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.package`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.messageRulePredicates`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Package {
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
+pub struct MessageRulePredicates {
+    /// Property `bodyContains`: `Collection(Edm.String)`.
+    pub body_contains: Option<Vec<String>>,
+    /// Property `bodyOrSubjectContains`: `Collection(Edm.String)`.
+    pub body_or_subject_contains: Option<Vec<String>>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `fromAddresses`: `Collection(microsoft.graph.recipient)`.
+    pub from_addresses: Option<Vec<AnyRecipient>>,
+    /// Property `hasAttachments`: `Edm.Boolean`.
+    pub has_attachments: Option<bool>,
+    /// Property `headerContains`: `Collection(Edm.String)`.
+    pub header_contains: Option<Vec<String>>,
+    /// Property `importance`: `microsoft.graph.importance`.
+    pub importance: Option<Importance>,
+    /// Property `isApprovalRequest`: `Edm.Boolean`.
+    pub is_approval_request: Option<bool>,
+    /// Property `isAutomaticForward`: `Edm.Boolean`.
+    pub is_automatic_forward: Option<bool>,
+    /// Property `isAutomaticReply`: `Edm.Boolean`.
+    pub is_automatic_reply: Option<bool>,
+    /// Property `isEncrypted`: `Edm.Boolean`.
+    pub is_encrypted: Option<bool>,
+    /// Property `isMeetingRequest`: `Edm.Boolean`.
+    pub is_meeting_request: Option<bool>,
+    /// Property `isMeetingResponse`: `Edm.Boolean`.
+    pub is_meeting_response: Option<bool>,
+    /// Property `isNonDeliveryReport`: `Edm.Boolean`.
+    pub is_non_delivery_report: Option<bool>,
+    /// Property `isPermissionControlled`: `Edm.Boolean`.
+    pub is_permission_controlled: Option<bool>,
+    /// Property `isReadReceipt`: `Edm.Boolean`.
+    pub is_read_receipt: Option<bool>,
+    /// Property `isSigned`: `Edm.Boolean`.
+    pub is_signed: Option<bool>,
+    /// Property `isVoicemail`: `Edm.Boolean`.
+    pub is_voicemail: Option<bool>,
+    /// Property `messageActionFlag`: `microsoft.graph.messageActionFlag`.
+    pub message_action_flag: Option<MessageActionFlag>,
+    /// Property `notSentToMe`: `Edm.Boolean`.
+    pub not_sent_to_me: Option<bool>,
+    /// Property `recipientContains`: `Collection(Edm.String)`.
+    pub recipient_contains: Option<Vec<String>>,
+    /// Property `senderContains`: `Collection(Edm.String)`.
+    pub sender_contains: Option<Vec<String>>,
+    /// Property `sensitivity`: `microsoft.graph.sensitivity`.
+    pub sensitivity: Option<Sensitivity>,
+    /// Property `sentCcMe`: `Edm.Boolean`.
+    pub sent_cc_me: Option<bool>,
+    /// Property `sentOnlyToMe`: `Edm.Boolean`.
+    pub sent_only_to_me: Option<bool>,
+    /// Property `sentToAddresses`: `Collection(microsoft.graph.recipient)`.
+    pub sent_to_addresses: Option<Vec<AnyRecipient>>,
+    /// Property `sentToMe`: `Edm.Boolean`.
+    pub sent_to_me: Option<bool>,
+    /// Property `sentToOrCcMe`: `Edm.Boolean`.
+    pub sent_to_or_cc_me: Option<bool>,
+    /// Property `subjectContains`: `Collection(Edm.String)`.
+    pub subject_contains: Option<Vec<String>>,
+    /// Property `withinSizeRange`: `microsoft.graph.sizeRange`.
+    pub within_size_range: Option<SizeRange>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for Package {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for MessageRulePredicates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl Package {
+#[cfg(feature = "_allowed_audiences")]
+impl MessageRulePredicates {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.package";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRulePredicates";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4229,13 +2647,42 @@ impl Package {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("type", &self.r#type);
+        object.property("bodyContains", &self.body_contains);
+        object.property("bodyOrSubjectContains", &self.body_or_subject_contains);
+        object.property("categories", &self.categories);
+        object.property("fromAddresses", &self.from_addresses);
+        object.property("hasAttachments", &self.has_attachments);
+        object.property("headerContains", &self.header_contains);
+        object.property("importance", &self.importance);
+        object.property("isApprovalRequest", &self.is_approval_request);
+        object.property("isAutomaticForward", &self.is_automatic_forward);
+        object.property("isAutomaticReply", &self.is_automatic_reply);
+        object.property("isEncrypted", &self.is_encrypted);
+        object.property("isMeetingRequest", &self.is_meeting_request);
+        object.property("isMeetingResponse", &self.is_meeting_response);
+        object.property("isNonDeliveryReport", &self.is_non_delivery_report);
+        object.property("isPermissionControlled", &self.is_permission_controlled);
+        object.property("isReadReceipt", &self.is_read_receipt);
+        object.property("isSigned", &self.is_signed);
+        object.property("isVoicemail", &self.is_voicemail);
+        object.property("messageActionFlag", &self.message_action_flag);
+        object.property("notSentToMe", &self.not_sent_to_me);
+        object.property("recipientContains", &self.recipient_contains);
+        object.property("senderContains", &self.sender_contains);
+        object.property("sensitivity", &self.sensitivity);
+        object.property("sentCcMe", &self.sent_cc_me);
+        object.property("sentOnlyToMe", &self.sent_only_to_me);
+        object.property("sentToAddresses", &self.sent_to_addresses);
+        object.property("sentToMe", &self.sent_to_me);
+        object.property("sentToOrCcMe", &self.sent_to_or_cc_me);
+        object.property("subjectContains", &self.subject_contains);
+        object.property("withinSizeRange", &self.within_size_range);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Package {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for MessageRulePredicates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4243,118 +2690,8 @@ impl<'de> serde::Deserialize<'de> for Package {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Package {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Package {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Package`] by wire name, each a [`Field<Package>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Package::set_null`].
-pub enum PackageField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl PackageField {
-    /// `type`
-    pub const Type: model::Field<Package> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Package>] = &[Self::Type];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.passwordCredentialConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordCredentialConfiguration {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `maxLifetime`: `Edm.Duration`.
-    pub max_lifetime: Option<edm::Duration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `restrictionType`: `microsoft.graph.appCredentialRestrictionType`.
-    pub restriction_type: Option<AppCredentialRestrictionType>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for PasswordCredentialConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl PasswordCredentialConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredentialConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("maxLifetime", &self.max_lifetime);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("restrictionType", &self.restriction_type);
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for MessageRulePredicates {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4363,20 +2700,62 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
+            "bodyContains" => read_lenient(map, key, &mut self.body_contains, extra),
+            "bodyOrSubjectContains" => {
+                read_lenient(map, key, &mut self.body_or_subject_contains, extra)
             }
-            "restrictionType" => {
-                read_nullable(map, key, &mut self.restriction_type, extra)
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "fromAddresses" => read_nullable(map, key, &mut self.from_addresses, extra),
+            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
+            "headerContains" => read_lenient(map, key, &mut self.header_contains, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "isApprovalRequest" => {
+                read_lenient(map, key, &mut self.is_approval_request, extra)
             }
-            "state" => read_nullable(map, key, &mut self.state, extra),
+            "isAutomaticForward" => {
+                read_lenient(map, key, &mut self.is_automatic_forward, extra)
+            }
+            "isAutomaticReply" => {
+                read_lenient(map, key, &mut self.is_automatic_reply, extra)
+            }
+            "isEncrypted" => read_lenient(map, key, &mut self.is_encrypted, extra),
+            "isMeetingRequest" => {
+                read_lenient(map, key, &mut self.is_meeting_request, extra)
+            }
+            "isMeetingResponse" => {
+                read_lenient(map, key, &mut self.is_meeting_response, extra)
+            }
+            "isNonDeliveryReport" => {
+                read_lenient(map, key, &mut self.is_non_delivery_report, extra)
+            }
+            "isPermissionControlled" => {
+                read_lenient(map, key, &mut self.is_permission_controlled, extra)
+            }
+            "isReadReceipt" => read_lenient(map, key, &mut self.is_read_receipt, extra),
+            "isSigned" => read_lenient(map, key, &mut self.is_signed, extra),
+            "isVoicemail" => read_lenient(map, key, &mut self.is_voicemail, extra),
+            "messageActionFlag" => {
+                read_nullable(map, key, &mut self.message_action_flag, extra)
+            }
+            "notSentToMe" => read_lenient(map, key, &mut self.not_sent_to_me, extra),
+            "recipientContains" => {
+                read_lenient(map, key, &mut self.recipient_contains, extra)
+            }
+            "senderContains" => read_lenient(map, key, &mut self.sender_contains, extra),
+            "sensitivity" => read_nullable(map, key, &mut self.sensitivity, extra),
+            "sentCcMe" => read_lenient(map, key, &mut self.sent_cc_me, extra),
+            "sentOnlyToMe" => read_lenient(map, key, &mut self.sent_only_to_me, extra),
+            "sentToAddresses" => {
+                read_nullable(map, key, &mut self.sent_to_addresses, extra)
+            }
+            "sentToMe" => read_lenient(map, key, &mut self.sent_to_me, extra),
+            "sentToOrCcMe" => read_lenient(map, key, &mut self.sent_to_or_cc_me, extra),
+            "subjectContains" => {
+                read_lenient(map, key, &mut self.subject_contains, extra)
+            }
+            "withinSizeRange" => {
+                read_nullable(map, key, &mut self.within_size_range, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -4387,8 +2766,8 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl PasswordCredentialConfiguration {
+#[cfg(feature = "_allowed_audiences")]
+impl MessageRulePredicates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4398,70 +2777,193 @@ impl PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`PasswordCredentialConfiguration`] by wire name, each a [`Field<PasswordCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredentialConfiguration::set_null`].
-pub enum PasswordCredentialConfigurationField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`MessageRulePredicates`] by wire name, each a [`Field<MessageRulePredicates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRulePredicates::set_null`].
+pub enum MessageRulePredicatesField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl PasswordCredentialConfigurationField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<PasswordCredentialConfiguration> = model::Field::new(
-        "excludeActors",
+impl MessageRulePredicatesField {
+    /// `bodyContains`
+    pub const BodyContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "bodyContains",
     );
-    /// `maxLifetime`
-    pub const MaxLifetime: model::Field<PasswordCredentialConfiguration> = model::Field::new(
-        "maxLifetime",
+    /// `bodyOrSubjectContains`
+    pub const BodyOrSubjectContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "bodyOrSubjectContains",
     );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        PasswordCredentialConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `restrictionType`
-    pub const RestrictionType: model::Field<PasswordCredentialConfiguration> = model::Field::new(
-        "restrictionType",
+    /// `categories`
+    pub const Categories: model::Field<MessageRulePredicates> = model::Field::new(
+        "categories",
     );
-    /// `state`
-    pub const State: model::Field<PasswordCredentialConfiguration> = model::Field::new(
-        "state",
+    /// `fromAddresses`
+    pub const FromAddresses: model::Field<MessageRulePredicates> = model::Field::new(
+        "fromAddresses",
+    );
+    /// `hasAttachments`
+    pub const HasAttachments: model::Field<MessageRulePredicates> = model::Field::new(
+        "hasAttachments",
+    );
+    /// `headerContains`
+    pub const HeaderContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "headerContains",
+    );
+    /// `importance`
+    pub const Importance: model::Field<MessageRulePredicates> = model::Field::new(
+        "importance",
+    );
+    /// `isApprovalRequest`
+    pub const IsApprovalRequest: model::Field<MessageRulePredicates> = model::Field::new(
+        "isApprovalRequest",
+    );
+    /// `isAutomaticForward`
+    pub const IsAutomaticForward: model::Field<MessageRulePredicates> = model::Field::new(
+        "isAutomaticForward",
+    );
+    /// `isAutomaticReply`
+    pub const IsAutomaticReply: model::Field<MessageRulePredicates> = model::Field::new(
+        "isAutomaticReply",
+    );
+    /// `isEncrypted`
+    pub const IsEncrypted: model::Field<MessageRulePredicates> = model::Field::new(
+        "isEncrypted",
+    );
+    /// `isMeetingRequest`
+    pub const IsMeetingRequest: model::Field<MessageRulePredicates> = model::Field::new(
+        "isMeetingRequest",
+    );
+    /// `isMeetingResponse`
+    pub const IsMeetingResponse: model::Field<MessageRulePredicates> = model::Field::new(
+        "isMeetingResponse",
+    );
+    /// `isNonDeliveryReport`
+    pub const IsNonDeliveryReport: model::Field<MessageRulePredicates> = model::Field::new(
+        "isNonDeliveryReport",
+    );
+    /// `isPermissionControlled`
+    pub const IsPermissionControlled: model::Field<MessageRulePredicates> = model::Field::new(
+        "isPermissionControlled",
+    );
+    /// `isReadReceipt`
+    pub const IsReadReceipt: model::Field<MessageRulePredicates> = model::Field::new(
+        "isReadReceipt",
+    );
+    /// `isSigned`
+    pub const IsSigned: model::Field<MessageRulePredicates> = model::Field::new(
+        "isSigned",
+    );
+    /// `isVoicemail`
+    pub const IsVoicemail: model::Field<MessageRulePredicates> = model::Field::new(
+        "isVoicemail",
+    );
+    /// `messageActionFlag`
+    pub const MessageActionFlag: model::Field<MessageRulePredicates> = model::Field::new(
+        "messageActionFlag",
+    );
+    /// `notSentToMe`
+    pub const NotSentToMe: model::Field<MessageRulePredicates> = model::Field::new(
+        "notSentToMe",
+    );
+    /// `recipientContains`
+    pub const RecipientContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "recipientContains",
+    );
+    /// `senderContains`
+    pub const SenderContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "senderContains",
+    );
+    /// `sensitivity`
+    pub const Sensitivity: model::Field<MessageRulePredicates> = model::Field::new(
+        "sensitivity",
+    );
+    /// `sentCcMe`
+    pub const SentCcMe: model::Field<MessageRulePredicates> = model::Field::new(
+        "sentCcMe",
+    );
+    /// `sentOnlyToMe`
+    pub const SentOnlyToMe: model::Field<MessageRulePredicates> = model::Field::new(
+        "sentOnlyToMe",
+    );
+    /// `sentToAddresses`
+    pub const SentToAddresses: model::Field<MessageRulePredicates> = model::Field::new(
+        "sentToAddresses",
+    );
+    /// `sentToMe`
+    pub const SentToMe: model::Field<MessageRulePredicates> = model::Field::new(
+        "sentToMe",
+    );
+    /// `sentToOrCcMe`
+    pub const SentToOrCcMe: model::Field<MessageRulePredicates> = model::Field::new(
+        "sentToOrCcMe",
+    );
+    /// `subjectContains`
+    pub const SubjectContains: model::Field<MessageRulePredicates> = model::Field::new(
+        "subjectContains",
+    );
+    /// `withinSizeRange`
+    pub const WithinSizeRange: model::Field<MessageRulePredicates> = model::Field::new(
+        "withinSizeRange",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordCredentialConfiguration>] = &[
-        Self::ExcludeActors,
-        Self::MaxLifetime,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::RestrictionType,
-        Self::State,
+    pub const ALL: &'static [model::Field<MessageRulePredicates>] = &[
+        Self::BodyContains,
+        Self::BodyOrSubjectContains,
+        Self::Categories,
+        Self::FromAddresses,
+        Self::HasAttachments,
+        Self::HeaderContains,
+        Self::Importance,
+        Self::IsApprovalRequest,
+        Self::IsAutomaticForward,
+        Self::IsAutomaticReply,
+        Self::IsEncrypted,
+        Self::IsMeetingRequest,
+        Self::IsMeetingResponse,
+        Self::IsNonDeliveryReport,
+        Self::IsPermissionControlled,
+        Self::IsReadReceipt,
+        Self::IsSigned,
+        Self::IsVoicemail,
+        Self::MessageActionFlag,
+        Self::NotSentToMe,
+        Self::RecipientContains,
+        Self::SenderContains,
+        Self::Sensitivity,
+        Self::SentCcMe,
+        Self::SentOnlyToMe,
+        Self::SentToAddresses,
+        Self::SentToMe,
+        Self::SentToOrCcMe,
+        Self::SubjectContains,
+        Self::WithinSizeRange,
     ];
 }
 
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.passwordProfile`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onAuthenticationMethodLoadStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordProfile {
-    /// Property `forceChangePasswordNextSignIn`: `Edm.Boolean`.
-    pub force_change_password_next_sign_in: Option<bool>,
-    /// Property `forceChangePasswordNextSignInWithMfa`: `Edm.Boolean`.
-    pub force_change_password_next_sign_in_with_mfa: Option<bool>,
-    /// Property `password`: `Edm.String`.
-    pub password: Option<String>,
+pub struct OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
+    /// Navigation property `identityProviders`: `Collection(microsoft.graph.identityProviderBase)`; present when expanded (`$expand`).
+    #[cfg(feature = "_authentication_protocol")]
+    pub identity_providers: Option<Vec<AnyIdentityProviderBase>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for PasswordProfile {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl PasswordProfile {
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4474,23 +2976,15 @@ impl PasswordProfile {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "forceChangePasswordNextSignIn",
-                &self.force_change_password_next_sign_in,
-            );
-        object
-            .property(
-                "forceChangePasswordNextSignInWithMfa",
-                &self.force_change_password_next_sign_in_with_mfa,
-            );
-        object.property("password", &self.password);
+        #[cfg(feature = "_authentication_protocol")]
+        object.property("identityProviders", &self.identity_providers);
         object.end()
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for PasswordProfile {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4498,255 +2992,10 @@ impl<'de> serde::Deserialize<'de> for PasswordProfile {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for PasswordProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "forceChangePasswordNextSignIn" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.force_change_password_next_sign_in,
-                    extra,
-                )
-            }
-            "forceChangePasswordNextSignInWithMfa" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.force_change_password_next_sign_in_with_mfa,
-                    extra,
-                )
-            }
-            "password" => read_lenient(map, key, &mut self.password, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl PasswordProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`PasswordProfile`] by wire name, each a [`Field<PasswordProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordProfile::set_null`].
-pub enum PasswordProfileField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl PasswordProfileField {
-    /// `forceChangePasswordNextSignIn`
-    pub const ForceChangePasswordNextSignIn: model::Field<PasswordProfile> = model::Field::new(
-        "forceChangePasswordNextSignIn",
-    );
-    /// `forceChangePasswordNextSignInWithMfa`
-    pub const ForceChangePasswordNextSignInWithMfa: model::Field<PasswordProfile> = model::Field::new(
-        "forceChangePasswordNextSignInWithMfa",
-    );
-    /// `password`
-    pub const Password: model::Field<PasswordProfile> = model::Field::new("password");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordProfile>] = &[
-        Self::ForceChangePasswordNextSignIn,
-        Self::ForceChangePasswordNextSignInWithMfa,
-        Self::Password,
-    ];
-}
-
-#[cfg(feature = "_add_in")]
-/// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordSingleSignOnField {
-    /// Property `customizedLabel`: `Edm.String`.
-    pub customized_label: Option<String>,
-    /// Property `defaultLabel`: `Edm.String`.
-    pub default_label: Option<String>,
-    /// Property `fieldId`: `Edm.String`.
-    pub field_id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_in")]
-impl serde::Serialize for PasswordSingleSignOnField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl PasswordSingleSignOnField {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnField";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("customizedLabel", &self.customized_label);
-        object.property("defaultLabel", &self.default_label);
-        object.property("fieldId", &self.field_id);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "customizedLabel" => {
-                read_lenient(map, key, &mut self.customized_label, extra)
-            }
-            "defaultLabel" => read_lenient(map, key, &mut self.default_label, extra),
-            "fieldId" => read_lenient(map, key, &mut self.field_id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl PasswordSingleSignOnField {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_in")]
-/// The properties of [`PasswordSingleSignOnField`] by wire name, each a [`Field<PasswordSingleSignOnField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
-pub enum PasswordSingleSignOnFieldField {}
-
-#[cfg(feature = "_add_in")]
-#[allow(non_upper_case_globals)]
-impl PasswordSingleSignOnFieldField {
-    /// `customizedLabel`
-    pub const CustomizedLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
-        "customizedLabel",
-    );
-    /// `defaultLabel`
-    pub const DefaultLabel: model::Field<PasswordSingleSignOnField> = model::Field::new(
-        "defaultLabel",
-    );
-    /// `fieldId`
-    pub const FieldId: model::Field<PasswordSingleSignOnField> = model::Field::new(
-        "fieldId",
-    );
-    /// `type`
-    pub const Type: model::Field<PasswordSingleSignOnField> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordSingleSignOnField>] = &[
-        Self::CustomizedLabel,
-        Self::DefaultLabel,
-        Self::FieldId,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_add_in")]
-/// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordSingleSignOnSettings {
-    /// Property `fields`: `Collection(microsoft.graph.passwordSingleSignOnField)`.
-    pub fields: Option<Vec<PasswordSingleSignOnField>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_add_in")]
-impl serde::Serialize for PasswordSingleSignOnSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl PasswordSingleSignOnSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fields", &self.fields);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject
+for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4755,204 +3004,9 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "fields" => read_nullable(map, key, &mut self.fields, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_add_in")]
-impl PasswordSingleSignOnSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_add_in")]
-/// The properties of [`PasswordSingleSignOnSettings`] by wire name, each a [`Field<PasswordSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
-pub enum PasswordSingleSignOnSettingsField {}
-
-#[cfg(feature = "_add_in")]
-#[allow(non_upper_case_globals)]
-impl PasswordSingleSignOnSettingsField {
-    /// `fields`
-    pub const Fields: model::Field<PasswordSingleSignOnSettings> = model::Field::new(
-        "fields",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordSingleSignOnSettings>] = &[
-        Self::Fields,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.pendingContentUpdate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PendingContentUpdate {
-    /// Property `queuedDateTime`: `Edm.DateTimeOffset`.
-    pub queued_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for PendingContentUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl PendingContentUpdate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pendingContentUpdate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("queuedDateTime", &self.queued_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for PendingContentUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for PendingContentUpdate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "queuedDateTime" => read_lenient(map, key, &mut self.queued_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl PendingContentUpdate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`PendingContentUpdate`] by wire name, each a [`Field<PendingContentUpdate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PendingContentUpdate::set_null`].
-pub enum PendingContentUpdateField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl PendingContentUpdateField {
-    /// `queuedDateTime`
-    pub const QueuedDateTime: model::Field<PendingContentUpdate> = model::Field::new(
-        "queuedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PendingContentUpdate>] = &[
-        Self::QueuedDateTime,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.pendingOperations`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PendingOperations {
-    /// Property `pendingContentUpdate`: `microsoft.graph.pendingContentUpdate`.
-    pub pending_content_update: Option<PendingContentUpdate>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for PendingOperations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl PendingOperations {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pendingOperations";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("pendingContentUpdate", &self.pending_content_update);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for PendingOperations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for PendingOperations {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "pendingContentUpdate" => {
-                read_nullable(map, key, &mut self.pending_content_update, extra)
+            #[cfg(feature = "_authentication_protocol")]
+            "identityProviders" => {
+                read_nullable(map, key, &mut self.identity_providers, extra)
             }
             _ => Ok(false),
         }
@@ -4964,8 +3018,8 @@ impl graph_odata_runtime::model::ODataObject for PendingOperations {
     }
 }
 
-#[cfg(feature = "_json")]
-impl PendingOperations {
+#[cfg(feature = "_identity")]
+impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4975,204 +3029,44 @@ impl PendingOperations {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`PendingOperations`] by wire name, each a [`Field<PendingOperations>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PendingOperations::set_null`].
-pub enum PendingOperationsField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::set_null`].
+pub enum OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl PendingOperationsField {
-    /// `pendingContentUpdate`
-    pub const PendingContentUpdate: model::Field<PendingOperations> = model::Field::new(
-        "pendingContentUpdate",
-    );
+impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {
+    /// `identityProviders`
+    pub const IdentityProviders: model::Field<
+        OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+    > = model::Field::new("identityProviders");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PendingOperations>] = &[
-        Self::PendingContentUpdate,
-    ];
+    pub const ALL: &'static [model::Field<
+        OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+    >] = &[Self::IdentityProviders];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.photo`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Photo {
-    /// Property `cameraMake`: `Edm.String`.
-    pub camera_make: Option<String>,
-    /// Property `cameraModel`: `Edm.String`.
-    pub camera_model: Option<String>,
-    /// Property `exposureDenominator`: `Edm.Double`.
-    pub exposure_denominator: Option<f64>,
-    /// Property `exposureNumerator`: `Edm.Double`.
-    pub exposure_numerator: Option<f64>,
-    /// Property `fNumber`: `Edm.Double`.
-    pub f_number: Option<f64>,
-    /// Property `focalLength`: `Edm.Double`.
-    pub focal_length: Option<f64>,
-    /// Property `iso`: `Edm.Int32`.
-    pub iso: Option<i32>,
-    /// Property `orientation`: `Edm.Int16`.
-    pub orientation: Option<i16>,
-    /// Property `takenDateTime`: `Edm.DateTimeOffset`.
-    pub taken_date_time: Option<edm::DateTimeOffset>,
+pub struct OnAuthenticationMethodLoadStartHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for Photo {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAuthenticationMethodLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl Photo {
+#[cfg(feature = "_identity")]
+impl OnAuthenticationMethodLoadStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.photo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cameraMake", &self.camera_make);
-        object.property("cameraModel", &self.camera_model);
-        object.property("exposureDenominator", &self.exposure_denominator);
-        object.property("exposureNumerator", &self.exposure_numerator);
-        object.property("fNumber", &self.f_number);
-        object.property("focalLength", &self.focal_length);
-        object.property("iso", &self.iso);
-        object.property("orientation", &self.orientation);
-        object.property("takenDateTime", &self.taken_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Photo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Photo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "cameraMake" => read_lenient(map, key, &mut self.camera_make, extra),
-            "cameraModel" => read_lenient(map, key, &mut self.camera_model, extra),
-            "exposureDenominator" => {
-                read_lenient(map, key, &mut self.exposure_denominator, extra)
-            }
-            "exposureNumerator" => {
-                read_lenient(map, key, &mut self.exposure_numerator, extra)
-            }
-            "fNumber" => read_lenient(map, key, &mut self.f_number, extra),
-            "focalLength" => read_lenient(map, key, &mut self.focal_length, extra),
-            "iso" => read_lenient(map, key, &mut self.iso, extra),
-            "orientation" => read_lenient(map, key, &mut self.orientation, extra),
-            "takenDateTime" => read_lenient(map, key, &mut self.taken_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Photo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Photo`] by wire name, each a [`Field<Photo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Photo::set_null`].
-pub enum PhotoField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl PhotoField {
-    /// `cameraMake`
-    pub const CameraMake: model::Field<Photo> = model::Field::new("cameraMake");
-    /// `cameraModel`
-    pub const CameraModel: model::Field<Photo> = model::Field::new("cameraModel");
-    /// `exposureDenominator`
-    pub const ExposureDenominator: model::Field<Photo> = model::Field::new(
-        "exposureDenominator",
-    );
-    /// `exposureNumerator`
-    pub const ExposureNumerator: model::Field<Photo> = model::Field::new(
-        "exposureNumerator",
-    );
-    /// `fNumber`
-    pub const FNumber: model::Field<Photo> = model::Field::new("fNumber");
-    /// `focalLength`
-    pub const FocalLength: model::Field<Photo> = model::Field::new("focalLength");
-    /// `iso`
-    pub const Iso: model::Field<Photo> = model::Field::new("iso");
-    /// `orientation`
-    pub const Orientation: model::Field<Photo> = model::Field::new("orientation");
-    /// `takenDateTime`
-    pub const TakenDateTime: model::Field<Photo> = model::Field::new("takenDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Photo>] = &[
-        Self::CameraMake,
-        Self::CameraModel,
-        Self::ExposureDenominator,
-        Self::ExposureNumerator,
-        Self::FNumber,
-        Self::FocalLength,
-        Self::Iso,
-        Self::Orientation,
-        Self::TakenDateTime,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.plannerFavoritePlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerFavoritePlanReferenceCollection {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PlannerFavoritePlanReferenceCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl PlannerFavoritePlanReferenceCollection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFavoritePlanReferenceCollection";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5189,8 +3083,8 @@ impl PlannerFavoritePlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReferenceCollection {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5198,8 +3092,8 @@ impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReferenceCollection {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -5214,206 +3108,68 @@ impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReferenceCol
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// A `microsoft.graph.plannerPlanContainer` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerPlanContainer`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onAuthenticationMethodLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAuthenticationMethodLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlannerPlanContainer {
+pub enum AnyOnAuthenticationMethodLoadStartHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    PlannerPlanContainer(Box<PlannerPlanContainer>),
-    /// `microsoft.graph.plannerSharedWithContainer`
-    PlannerSharedWithContainer(Box<PlannerSharedWithContainer>),
+    OnAuthenticationMethodLoadStartHandler(Box<OnAuthenticationMethodLoadStartHandler>),
+    /// `microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`
+    OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+        Box<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>,
+    ),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl AnyPlannerPlanContainer {
+#[cfg(feature = "_identity")]
+impl AnyOnAuthenticationMethodLoadStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::PlannerPlanContainer(_) => PlannerPlanContainer::ODATA_TYPE,
-            Self::PlannerSharedWithContainer(_) => PlannerSharedWithContainer::ODATA_TYPE,
+            Self::OnAuthenticationMethodLoadStartHandler(_) => {
+                OnAuthenticationMethodLoadStartHandler::ODATA_TYPE
+            }
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(_) => {
+                OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`PlannerPlanContainer`] (or of an unknown derived type).
-    pub fn as_planner_plan_container(&self) -> Option<&PlannerPlanContainer> {
-        match self {
-            Self::PlannerPlanContainer(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl Default for AnyPlannerPlanContainer {
-    fn default() -> Self {
-        Self::PlannerPlanContainer(Box::default())
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<PlannerPlanContainer> for AnyPlannerPlanContainer {
-    fn from(value: PlannerPlanContainer) -> Self {
-        Self::PlannerPlanContainer(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl AnyPlannerPlanContainer {
-    /// The value if it is a [`AnyPlannerPlanContainer::PlannerSharedWithContainer`] variant.
-    pub fn as_planner_shared_with_container(
+    /// The value if it is a plain [`OnAuthenticationMethodLoadStartHandler`] (or of an unknown derived type).
+    pub fn as_on_authentication_method_load_start_handler(
         &self,
-    ) -> Option<&PlannerSharedWithContainer> {
+    ) -> Option<&OnAuthenticationMethodLoadStartHandler> {
         match self {
-            Self::PlannerSharedWithContainer(value) => Some(value),
+            Self::OnAuthenticationMethodLoadStartHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<PlannerSharedWithContainer> for AnyPlannerPlanContainer {
-    fn from(value: PlannerSharedWithContainer) -> Self {
-        Self::PlannerSharedWithContainer(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for AnyPlannerPlanContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PlannerPlanContainer(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::PlannerSharedWithContainer(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlannerSharedWithContainer::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for AnyPlannerPlanContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.plannerSharedWithContainer"
-            | "graph.plannerSharedWithContainer" => {
-                serde_json::from_value(value).map(Self::PlannerSharedWithContainer)
-            }
-            _ => serde_json::from_value(value).map(Self::PlannerPlanContainer),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// CSDL complex type `microsoft.graph.plannerPlanContextCollection`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanContextCollection {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for PlannerPlanContextCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl PlannerPlanContextCollection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContextCollection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanContextCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanContextCollection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-/// A `microsoft.graph.plannerPlanCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerPlanCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlannerPlanCreation {
-    /// The base type itself, or a derived type unknown to this crate.
-    PlannerPlanCreation(Box<PlannerPlanCreation>),
-    /// `microsoft.graph.plannerExternalPlanSource`
-    PlannerExternalPlanSource(Box<PlannerExternalPlanSource>),
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl AnyPlannerPlanCreation {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::PlannerPlanCreation(_) => PlannerPlanCreation::ODATA_TYPE,
-            Self::PlannerExternalPlanSource(_) => PlannerExternalPlanSource::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`PlannerPlanCreation`] (or of an unknown derived type).
-    pub fn as_planner_plan_creation(&self) -> Option<&PlannerPlanCreation> {
-        match self {
-            Self::PlannerPlanCreation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl Default for AnyPlannerPlanCreation {
+#[cfg(feature = "_identity")]
+impl Default for AnyOnAuthenticationMethodLoadStartHandler {
     fn default() -> Self {
-        Self::PlannerPlanCreation(Box::default())
+        Self::OnAuthenticationMethodLoadStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<PlannerPlanCreation> for AnyPlannerPlanCreation {
-    fn from(value: PlannerPlanCreation) -> Self {
-        Self::PlannerPlanCreation(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartHandler>
+for AnyOnAuthenticationMethodLoadStartHandler {
+    fn from(value: OnAuthenticationMethodLoadStartHandler) -> Self {
+        Self::OnAuthenticationMethodLoadStartHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAuthenticationMethodLoadStartHandler {
+    /// The value if it is a [`AnyOnAuthenticationMethodLoadStartHandler::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_authentication_method_load_start_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+                value,
+            ) => Some(value),
+            _ => None,
+        }
     }
 }

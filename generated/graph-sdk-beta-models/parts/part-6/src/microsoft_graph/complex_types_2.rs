@@ -11,44 +11,42 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl AnyPlannerPlanCreation {
-    /// The value if it is a [`AnyPlannerPlanCreation::PlannerExternalPlanSource`] variant.
-    pub fn as_planner_external_plan_source(&self) -> Option<&PlannerExternalPlanSource> {
-        match self {
-            Self::PlannerExternalPlanSource(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>
+for AnyOnAuthenticationMethodLoadStartHandler {
+    fn from(
+        value: OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+    ) -> Self {
+        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+            Box::new(value),
+        )
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl From<PlannerExternalPlanSource> for AnyPlannerPlanCreation {
-    fn from(value: PlannerExternalPlanSource) -> Self {
-        Self::PlannerExternalPlanSource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl serde::Serialize for AnyPlannerPlanCreation {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::PlannerPlanCreation(value) => {
+            Self::OnAuthenticationMethodLoadStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::PlannerExternalPlanSource(value) => {
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+                value,
+            ) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(PlannerExternalPlanSource::ODATA_TYPE),
+                        Some(
+                            OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                        ),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
-impl<'de> serde::Deserialize<'de> for AnyPlannerPlanCreation {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -57,37 +55,190 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerPlanCreation {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.plannerExternalPlanSource"
-            | "graph.plannerExternalPlanSource" => {
-                serde_json::from_value(value).map(Self::PlannerExternalPlanSource)
+            "microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp"
+            | "graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(
+                        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+                    )
             }
-            _ => serde_json::from_value(value).map(Self::PlannerPlanCreation),
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnAuthenticationMethodLoadStartHandler)
+            }
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.plannerRecentPlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.passwordCredentialConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerRecentPlanReferenceCollection {
+pub struct PasswordCredentialConfiguration {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `maxLifetime`: `Edm.Duration`.
+    pub max_lifetime: Option<edm::Duration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `restrictionType`: `microsoft.graph.appCredentialRestrictionType`.
+    pub restriction_type: Option<AppCredentialRestrictionType>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`.
+    pub state: Option<AppManagementRestrictionState>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PlannerRecentPlanReferenceCollection {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for PasswordCredentialConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl PlannerRecentPlanReferenceCollection {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl PasswordCredentialConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerRecentPlanReferenceCollection";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredentialConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("maxLifetime", &self.max_lifetime);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("restrictionType", &self.restriction_type);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "restrictionType" => {
+                read_nullable(map, key, &mut self.restriction_type, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl PasswordCredentialConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`PasswordCredentialConfiguration`] by wire name, each a [`Field<PasswordCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredentialConfiguration::set_null`].
+pub enum PasswordCredentialConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl PasswordCredentialConfigurationField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `maxLifetime`
+    pub const MaxLifetime: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "maxLifetime",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        PasswordCredentialConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `restrictionType`
+    pub const RestrictionType: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "restrictionType",
+    );
+    /// `state`
+    pub const State: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordCredentialConfiguration>] = &[
+        Self::ExcludeActors,
+        Self::MaxLifetime,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::RestrictionType,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.plannerPlanContextCollection`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanContextCollection {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerPlanContextCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerPlanContextCollection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContextCollection";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -104,8 +255,8 @@ impl PlannerRecentPlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PlannerRecentPlanReferenceCollection {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContextCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -113,8 +264,8 @@ impl<'de> serde::Deserialize<'de> for PlannerRecentPlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for PlannerRecentPlanReferenceCollection {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanContextCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -129,37 +280,45 @@ impl graph_odata_runtime::model::ODataObject for PlannerRecentPlanReferenceColle
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.redirectUriConfiguration`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.positionDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedirectUriConfiguration {
-    /// Property `uriWithBlockedDomain`: `microsoft.graph.redirectUriBlockedDomainConfiguration`.
-    pub uri_with_blocked_domain: Option<RedirectUriBlockedDomainConfiguration>,
-    /// Property `uriWithBlockedScheme`: `microsoft.graph.redirectUriBlockedSchemeConfiguration`.
-    pub uri_with_blocked_scheme: Option<RedirectUriBlockedSchemeConfiguration>,
-    /// Property `uriWithoutAllowedDomain`: `microsoft.graph.redirectUriAllowedDomainConfiguration`.
-    pub uri_without_allowed_domain: Option<RedirectUriAllowedDomainConfiguration>,
-    /// Property `uriWithoutAllowedScheme`: `microsoft.graph.redirectUriAllowedSchemeConfiguration`.
-    pub uri_without_allowed_scheme: Option<RedirectUriAllowedSchemeConfiguration>,
-    /// Property `uriWithWildcard`: `microsoft.graph.redirectUriWildcardConfiguration`.
-    pub uri_with_wildcard: Option<RedirectUriWildcardConfiguration>,
+pub struct PositionDetail {
+    /// Property `company`: `microsoft.graph.companyDetail`.
+    pub company: Option<CompanyDetail>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `employeeId`: `Edm.String`.
+    pub employee_id: Option<String>,
+    /// Property `employeeType`: `Edm.String`.
+    pub employee_type: Option<String>,
+    /// Property `endMonthYear`: `Edm.Date`.
+    pub end_month_year: Option<edm::Date>,
+    /// Property `jobTitle`: `Edm.String`.
+    pub job_title: Option<String>,
+    /// Property `role`: `Edm.String`.
+    pub role: Option<String>,
+    /// Property `startMonthYear`: `Edm.Date`.
+    pub start_month_year: Option<edm::Date>,
+    /// Property `summary`: `Edm.String`.
+    pub summary: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for RedirectUriConfiguration {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PositionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriConfiguration {
+#[cfg(feature = "_allowed_audiences")]
+impl PositionDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.positionDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -172,17 +331,21 @@ impl RedirectUriConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("uriWithBlockedDomain", &self.uri_with_blocked_domain);
-        object.property("uriWithBlockedScheme", &self.uri_with_blocked_scheme);
-        object.property("uriWithoutAllowedDomain", &self.uri_without_allowed_domain);
-        object.property("uriWithoutAllowedScheme", &self.uri_without_allowed_scheme);
-        object.property("uriWithWildcard", &self.uri_with_wildcard);
+        object.property("company", &self.company);
+        object.property("description", &self.description);
+        object.property("employeeId", &self.employee_id);
+        object.property("employeeType", &self.employee_type);
+        object.property("endMonthYear", &self.end_month_year);
+        object.property("jobTitle", &self.job_title);
+        object.property("role", &self.role);
+        object.property("startMonthYear", &self.start_month_year);
+        object.property("summary", &self.summary);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for RedirectUriConfiguration {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PositionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -190,194 +353,8 @@ impl<'de> serde::Deserialize<'de> for RedirectUriConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for RedirectUriConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "uriWithBlockedDomain" => {
-                read_nullable(map, key, &mut self.uri_with_blocked_domain, extra)
-            }
-            "uriWithBlockedScheme" => {
-                read_nullable(map, key, &mut self.uri_with_blocked_scheme, extra)
-            }
-            "uriWithoutAllowedDomain" => {
-                read_nullable(map, key, &mut self.uri_without_allowed_domain, extra)
-            }
-            "uriWithoutAllowedScheme" => {
-                read_nullable(map, key, &mut self.uri_without_allowed_scheme, extra)
-            }
-            "uriWithWildcard" => {
-                read_nullable(map, key, &mut self.uri_with_wildcard, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl RedirectUriConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`RedirectUriConfiguration`] by wire name, each a [`Field<RedirectUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriConfiguration::set_null`].
-pub enum RedirectUriConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl RedirectUriConfigurationField {
-    /// `uriWithBlockedDomain`
-    pub const UriWithBlockedDomain: model::Field<RedirectUriConfiguration> = model::Field::new(
-        "uriWithBlockedDomain",
-    );
-    /// `uriWithBlockedScheme`
-    pub const UriWithBlockedScheme: model::Field<RedirectUriConfiguration> = model::Field::new(
-        "uriWithBlockedScheme",
-    );
-    /// `uriWithoutAllowedDomain`
-    pub const UriWithoutAllowedDomain: model::Field<RedirectUriConfiguration> = model::Field::new(
-        "uriWithoutAllowedDomain",
-    );
-    /// `uriWithoutAllowedScheme`
-    pub const UriWithoutAllowedScheme: model::Field<RedirectUriConfiguration> = model::Field::new(
-        "uriWithoutAllowedScheme",
-    );
-    /// `uriWithWildcard`
-    pub const UriWithWildcard: model::Field<RedirectUriConfiguration> = model::Field::new(
-        "uriWithWildcard",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedirectUriConfiguration>] = &[
-        Self::UriWithBlockedDomain,
-        Self::UriWithBlockedScheme,
-        Self::UriWithoutAllowedDomain,
-        Self::UriWithoutAllowedScheme,
-        Self::UriWithWildcard,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.remoteItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoteItem {
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `file`: `microsoft.graph.file`.
-    pub file: Option<File>,
-    /// Property `fileSystemInfo`: `microsoft.graph.fileSystemInfo`.
-    pub file_system_info: Option<FileSystemInfo>,
-    /// Property `folder`: `microsoft.graph.folder`.
-    pub folder: Option<Folder>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `image`: `microsoft.graph.image`.
-    pub image: Option<Image>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `package`: `microsoft.graph.package`.
-    pub package: Option<Package>,
-    /// Property `parentReference`: `microsoft.graph.itemReference`.
-    pub parent_reference: Option<ItemReference>,
-    /// Property `shared`: `microsoft.graph.shared`.
-    pub shared: Option<Shared>,
-    /// Property `sharepointIds`: `microsoft.graph.sharepointIds`.
-    pub sharepoint_ids: Option<SharepointIds>,
-    /// Property `size`: `Edm.Int64`.
-    pub size: Option<i64>,
-    /// Property `specialFolder`: `microsoft.graph.specialFolder`.
-    pub special_folder: Option<SpecialFolder>,
-    /// Property `video`: `microsoft.graph.video`.
-    pub video: Option<Video>,
-    /// Property `webDavUrl`: `Edm.String`.
-    pub web_dav_url: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for RemoteItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl RemoteItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("file", &self.file);
-        object.property("fileSystemInfo", &self.file_system_info);
-        object.property("folder", &self.folder);
-        object.property("id", &self.id);
-        object.property("image", &self.image);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("package", &self.package);
-        object.property("parentReference", &self.parent_reference);
-        object.property("shared", &self.shared);
-        object.property("sharepointIds", &self.sharepoint_ids);
-        object.property("size", &self.size);
-        object.property("specialFolder", &self.special_folder);
-        object.property("video", &self.video);
-        object.property("webDavUrl", &self.web_dav_url);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for RemoteItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for RemoteItem {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PositionDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -386,35 +363,15 @@ impl graph_odata_runtime::model::ODataObject for RemoteItem {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "file" => read_nullable(map, key, &mut self.file, extra),
-            "fileSystemInfo" => {
-                read_nullable(map, key, &mut self.file_system_info, extra)
-            }
-            "folder" => read_nullable(map, key, &mut self.folder, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "image" => read_nullable(map, key, &mut self.image, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "package" => read_nullable(map, key, &mut self.package, extra),
-            "parentReference" => {
-                read_nullable(map, key, &mut self.parent_reference, extra)
-            }
-            "shared" => read_nullable(map, key, &mut self.shared, extra),
-            "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "specialFolder" => read_nullable(map, key, &mut self.special_folder, extra),
-            "video" => read_nullable(map, key, &mut self.video, extra),
-            "webDavUrl" => read_lenient(map, key, &mut self.web_dav_url, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "company" => read_nullable(map, key, &mut self.company, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "employeeId" => read_lenient(map, key, &mut self.employee_id, extra),
+            "employeeType" => read_lenient(map, key, &mut self.employee_type, extra),
+            "endMonthYear" => read_lenient(map, key, &mut self.end_month_year, extra),
+            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
+            "role" => read_lenient(map, key, &mut self.role, extra),
+            "startMonthYear" => read_lenient(map, key, &mut self.start_month_year, extra),
+            "summary" => read_lenient(map, key, &mut self.summary, extra),
             _ => Ok(false),
         }
     }
@@ -425,8 +382,8 @@ impl graph_odata_runtime::model::ODataObject for RemoteItem {
     }
 }
 
-#[cfg(feature = "_json")]
-impl RemoteItem {
+#[cfg(feature = "_allowed_audiences")]
+impl PositionDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -436,112 +393,84 @@ impl RemoteItem {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`RemoteItem`] by wire name, each a [`Field<RemoteItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteItem::set_null`].
-pub enum RemoteItemField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PositionDetail`] by wire name, each a [`Field<PositionDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PositionDetail::set_null`].
+pub enum PositionDetailField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl RemoteItemField {
-    /// `createdBy`
-    pub const CreatedBy: model::Field<RemoteItem> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RemoteItem> = model::Field::new(
-        "createdDateTime",
+impl PositionDetailField {
+    /// `company`
+    pub const Company: model::Field<PositionDetail> = model::Field::new("company");
+    /// `description`
+    pub const Description: model::Field<PositionDetail> = model::Field::new(
+        "description",
     );
-    /// `file`
-    pub const File: model::Field<RemoteItem> = model::Field::new("file");
-    /// `fileSystemInfo`
-    pub const FileSystemInfo: model::Field<RemoteItem> = model::Field::new(
-        "fileSystemInfo",
+    /// `employeeId`
+    pub const EmployeeId: model::Field<PositionDetail> = model::Field::new("employeeId");
+    /// `employeeType`
+    pub const EmployeeType: model::Field<PositionDetail> = model::Field::new(
+        "employeeType",
     );
-    /// `folder`
-    pub const Folder: model::Field<RemoteItem> = model::Field::new("folder");
-    /// `id`
-    pub const Id: model::Field<RemoteItem> = model::Field::new("id");
-    /// `image`
-    pub const Image: model::Field<RemoteItem> = model::Field::new("image");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RemoteItem> = model::Field::new(
-        "lastModifiedBy",
+    /// `endMonthYear`
+    pub const EndMonthYear: model::Field<PositionDetail> = model::Field::new(
+        "endMonthYear",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RemoteItem> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `jobTitle`
+    pub const JobTitle: model::Field<PositionDetail> = model::Field::new("jobTitle");
+    /// `role`
+    pub const Role: model::Field<PositionDetail> = model::Field::new("role");
+    /// `startMonthYear`
+    pub const StartMonthYear: model::Field<PositionDetail> = model::Field::new(
+        "startMonthYear",
     );
-    /// `name`
-    pub const Name: model::Field<RemoteItem> = model::Field::new("name");
-    /// `package`
-    pub const Package: model::Field<RemoteItem> = model::Field::new("package");
-    /// `parentReference`
-    pub const ParentReference: model::Field<RemoteItem> = model::Field::new(
-        "parentReference",
-    );
-    /// `shared`
-    pub const Shared: model::Field<RemoteItem> = model::Field::new("shared");
-    /// `sharepointIds`
-    pub const SharepointIds: model::Field<RemoteItem> = model::Field::new(
-        "sharepointIds",
-    );
-    /// `size`
-    pub const Size: model::Field<RemoteItem> = model::Field::new("size");
-    /// `specialFolder`
-    pub const SpecialFolder: model::Field<RemoteItem> = model::Field::new(
-        "specialFolder",
-    );
-    /// `video`
-    pub const Video: model::Field<RemoteItem> = model::Field::new("video");
-    /// `webDavUrl`
-    pub const WebDavUrl: model::Field<RemoteItem> = model::Field::new("webDavUrl");
-    /// `webUrl`
-    pub const WebUrl: model::Field<RemoteItem> = model::Field::new("webUrl");
+    /// `summary`
+    pub const Summary: model::Field<PositionDetail> = model::Field::new("summary");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RemoteItem>] = &[
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::File,
-        Self::FileSystemInfo,
-        Self::Folder,
-        Self::Id,
-        Self::Image,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::Package,
-        Self::ParentReference,
-        Self::Shared,
-        Self::SharepointIds,
-        Self::Size,
-        Self::SpecialFolder,
-        Self::Video,
-        Self::WebDavUrl,
-        Self::WebUrl,
+    pub const ALL: &'static [model::Field<PositionDetail>] = &[
+        Self::Company,
+        Self::Description,
+        Self::EmployeeId,
+        Self::EmployeeType,
+        Self::EndMonthYear,
+        Self::JobTitle,
+        Self::Role,
+        Self::StartMonthYear,
+        Self::Summary,
     ];
 }
 
-#[cfg(feature = "_add_in")]
-/// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
+#[cfg(feature = "_public_error")]
+/// CSDL complex type `microsoft.graph.publicError`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SamlSingleSignOnSettings {
-    /// Property `relayState`: `Edm.String`.
-    pub relay_state: Option<String>,
+pub struct PublicError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
+    pub details: Option<Vec<PublicErrorDetail>>,
+    /// Property `innerError`: `microsoft.graph.publicInnerError`.
+    pub inner_error: Option<PublicInnerError>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `target`: `Edm.String`.
+    pub target: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_in")]
-impl serde::Serialize for SamlSingleSignOnSettings {
+#[cfg(feature = "_public_error")]
+impl serde::Serialize for PublicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_in")]
-impl SamlSingleSignOnSettings {
+#[cfg(feature = "_public_error")]
+impl PublicError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlSingleSignOnSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicError";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -554,13 +483,17 @@ impl SamlSingleSignOnSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("relayState", &self.relay_state);
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_in")]
-impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
+#[cfg(feature = "_public_error")]
+impl<'de> serde::Deserialize<'de> for PublicError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -568,8 +501,240 @@ impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_add_in")]
-impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
+#[cfg(feature = "_public_error")]
+impl graph_odata_runtime::model::ODataObject for PublicError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_public_error")]
+impl PublicError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_public_error")]
+/// The properties of [`PublicError`] by wire name, each a [`Field<PublicError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
+pub enum PublicErrorField {}
+
+#[cfg(feature = "_public_error")]
+#[allow(non_upper_case_globals)]
+impl PublicErrorField {
+    /// `code`
+    pub const Code: model::Field<PublicError> = model::Field::new("code");
+    /// `details`
+    pub const Details: model::Field<PublicError> = model::Field::new("details");
+    /// `innerError`
+    pub const InnerError: model::Field<PublicError> = model::Field::new("innerError");
+    /// `message`
+    pub const Message: model::Field<PublicError> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<PublicError> = model::Field::new("target");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicError>] = &[
+        Self::Code,
+        Self::Details,
+        Self::InnerError,
+        Self::Message,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_public_error")]
+/// CSDL complex type `microsoft.graph.publicInnerError`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicInnerError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
+    pub details: Option<Vec<PublicErrorDetail>>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `target`: `Edm.String`.
+    pub target: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_public_error")]
+impl serde::Serialize for PublicInnerError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_public_error")]
+impl PublicInnerError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicInnerError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("details", &self.details);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_public_error")]
+impl<'de> serde::Deserialize<'de> for PublicInnerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_public_error")]
+impl graph_odata_runtime::model::ODataObject for PublicInnerError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_public_error")]
+impl PublicInnerError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_public_error")]
+/// The properties of [`PublicInnerError`] by wire name, each a [`Field<PublicInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicInnerError::set_null`].
+pub enum PublicInnerErrorField {}
+
+#[cfg(feature = "_public_error")]
+#[allow(non_upper_case_globals)]
+impl PublicInnerErrorField {
+    /// `code`
+    pub const Code: model::Field<PublicInnerError> = model::Field::new("code");
+    /// `details`
+    pub const Details: model::Field<PublicInnerError> = model::Field::new("details");
+    /// `message`
+    pub const Message: model::Field<PublicInnerError> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<PublicInnerError> = model::Field::new("target");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicInnerError>] = &[
+        Self::Code,
+        Self::Details,
+        Self::Message,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.roleMembershipGovernanceCriteria`; base type `microsoft.graph.governanceCriteria`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoleMembershipGovernanceCriteria {
+    /// Property `roleId`: `Edm.String`.
+    pub role_id: Option<String>,
+    /// Property `roleTemplateId`: `Edm.String`.
+    pub role_template_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for RoleMembershipGovernanceCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl RoleMembershipGovernanceCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleMembershipGovernanceCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("roleId", &self.role_id);
+        object.property("roleTemplateId", &self.role_template_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for RoleMembershipGovernanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for RoleMembershipGovernanceCriteria {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -578,7 +743,8 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "relayState" => read_lenient(map, key, &mut self.relay_state, extra),
+            "roleId" => read_lenient(map, key, &mut self.role_id, extra),
+            "roleTemplateId" => read_lenient(map, key, &mut self.role_template_id, extra),
             _ => Ok(false),
         }
     }
@@ -589,8 +755,8 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_add_in")]
-impl SamlSingleSignOnSettings {
+#[cfg(feature = "_approval_workflow_providers")]
+impl RoleMembershipGovernanceCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -600,114 +766,55 @@ impl SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_add_in")]
-/// The properties of [`SamlSingleSignOnSettings`] by wire name, each a [`Field<SamlSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
-pub enum SamlSingleSignOnSettingsField {}
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`RoleMembershipGovernanceCriteria`] by wire name, each a [`Field<RoleMembershipGovernanceCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoleMembershipGovernanceCriteria::set_null`].
+pub enum RoleMembershipGovernanceCriteriaField {}
 
-#[cfg(feature = "_add_in")]
+#[cfg(feature = "_approval_workflow_providers")]
 #[allow(non_upper_case_globals)]
-impl SamlSingleSignOnSettingsField {
-    /// `relayState`
-    pub const RelayState: model::Field<SamlSingleSignOnSettings> = model::Field::new(
-        "relayState",
+impl RoleMembershipGovernanceCriteriaField {
+    /// `roleId`
+    pub const RoleId: model::Field<RoleMembershipGovernanceCriteria> = model::Field::new(
+        "roleId",
+    );
+    /// `roleTemplateId`
+    pub const RoleTemplateId: model::Field<RoleMembershipGovernanceCriteria> = model::Field::new(
+        "roleTemplateId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SamlSingleSignOnSettings>] = &[
-        Self::RelayState,
+    pub const ALL: &'static [model::Field<RoleMembershipGovernanceCriteria>] = &[
+        Self::RoleId,
+        Self::RoleTemplateId,
     ];
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.segmentConfiguration`.
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.serviceHealthIssuePost`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SegmentConfiguration {
+pub struct ServiceHealthIssuePost {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `microsoft.graph.itemBody`.
+    pub description: Option<ItemBody>,
+    /// Property `postType`: `microsoft.graph.postType`.
+    pub post_type: Option<PostType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for SegmentConfiguration {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceHealthIssuePost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl SegmentConfiguration {
+#[cfg(feature = "_admin")]
+impl ServiceHealthIssuePost {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.segmentConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for SegmentConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for SegmentConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.shared`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Shared {
-    /// Property `owner`: `microsoft.graph.identitySet`.
-    pub owner: Option<AnyIdentitySet>,
-    /// Property `scope`: `Edm.String`.
-    pub scope: Option<String>,
-    /// Property `sharedBy`: `microsoft.graph.identitySet`.
-    pub shared_by: Option<AnyIdentitySet>,
-    /// Property `sharedDateTime`: `Edm.DateTimeOffset`.
-    pub shared_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Shared {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Shared {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shared";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssuePost";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -720,16 +827,15 @@ impl Shared {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("owner", &self.owner);
-        object.property("scope", &self.scope);
-        object.property("sharedBy", &self.shared_by);
-        object.property("sharedDateTime", &self.shared_date_time);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("postType", &self.post_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Shared {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -737,8 +843,8 @@ impl<'de> serde::Deserialize<'de> for Shared {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Shared {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -747,10 +853,11 @@ impl graph_odata_runtime::model::ODataObject for Shared {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "owner" => read_nullable(map, key, &mut self.owner, extra),
-            "scope" => read_lenient(map, key, &mut self.scope, extra),
-            "sharedBy" => read_nullable(map, key, &mut self.shared_by, extra),
-            "sharedDateTime" => read_lenient(map, key, &mut self.shared_date_time, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            "postType" => read_nullable(map, key, &mut self.post_type, extra),
             _ => Ok(false),
         }
     }
@@ -761,8 +868,8 @@ impl graph_odata_runtime::model::ODataObject for Shared {
     }
 }
 
-#[cfg(feature = "_json")]
-impl Shared {
+#[cfg(feature = "_admin")]
+impl ServiceHealthIssuePost {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -772,27 +879,129 @@ impl Shared {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`Shared`] by wire name, each a [`Field<Shared>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Shared::set_null`].
-pub enum SharedField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`ServiceHealthIssuePost`] by wire name, each a [`Field<ServiceHealthIssuePost>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssuePost::set_null`].
+pub enum ServiceHealthIssuePostField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl SharedField {
-    /// `owner`
-    pub const Owner: model::Field<Shared> = model::Field::new("owner");
-    /// `scope`
-    pub const Scope: model::Field<Shared> = model::Field::new("scope");
-    /// `sharedBy`
-    pub const SharedBy: model::Field<Shared> = model::Field::new("sharedBy");
-    /// `sharedDateTime`
-    pub const SharedDateTime: model::Field<Shared> = model::Field::new("sharedDateTime");
+impl ServiceHealthIssuePostField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ServiceHealthIssuePost> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ServiceHealthIssuePost> = model::Field::new(
+        "description",
+    );
+    /// `postType`
+    pub const PostType: model::Field<ServiceHealthIssuePost> = model::Field::new(
+        "postType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Shared>] = &[
-        Self::Owner,
-        Self::Scope,
-        Self::SharedBy,
-        Self::SharedDateTime,
+    pub const ALL: &'static [model::Field<ServiceHealthIssuePost>] = &[
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::PostType,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointIdentityMappingUserMigrationData`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointIdentityMappingUserMigrationData {
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointIdentityMappingUserMigrationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointIdentityMappingUserMigrationData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointIdentityMappingUserMigrationData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("email", &self.email);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingUserMigrationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject
+for SharePointIdentityMappingUserMigrationData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointIdentityMappingUserMigrationData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointIdentityMappingUserMigrationData`] by wire name, each a [`Field<SharePointIdentityMappingUserMigrationData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointIdentityMappingUserMigrationData::set_null`].
+pub enum SharePointIdentityMappingUserMigrationDataField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointIdentityMappingUserMigrationDataField {
+    /// `email`
+    pub const Email: model::Field<SharePointIdentityMappingUserMigrationData> = model::Field::new(
+        "email",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointIdentityMappingUserMigrationData>] = &[
+        Self::Email,
     ];
 }
 
@@ -938,35 +1147,345 @@ impl SharepointIdsField {
     ];
 }
 
-#[cfg(feature = "_content_type_info")]
-/// CSDL complex type `microsoft.graph.sharingInvitation`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.sizeRange`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingInvitation {
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `invitedBy`: `microsoft.graph.identitySet`.
-    pub invited_by: Option<AnyIdentitySet>,
-    /// Property `redeemedBy`: `Edm.String`.
-    pub redeemed_by: Option<String>,
-    /// Property `signInRequired`: `Edm.Boolean`.
-    pub sign_in_required: Option<bool>,
+pub struct SizeRange {
+    /// Property `maximumSize`: `Edm.Int32`.
+    pub maximum_size: Option<i32>,
+    /// Property `minimumSize`: `Edm.Int32`.
+    pub minimum_size: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_type_info")]
-impl serde::Serialize for SharingInvitation {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for SizeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_type_info")]
-impl SharingInvitation {
+#[cfg(feature = "_allowed_audiences")]
+impl SizeRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingInvitation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sizeRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("maximumSize", &self.maximum_size);
+        object.property("minimumSize", &self.minimum_size);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for SizeRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for SizeRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "maximumSize" => read_lenient(map, key, &mut self.maximum_size, extra),
+            "minimumSize" => read_lenient(map, key, &mut self.minimum_size, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl SizeRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`SizeRange`] by wire name, each a [`Field<SizeRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SizeRange::set_null`].
+pub enum SizeRangeField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl SizeRangeField {
+    /// `maximumSize`
+    pub const MaximumSize: model::Field<SizeRange> = model::Field::new("maximumSize");
+    /// `minimumSize`
+    pub const MinimumSize: model::Field<SizeRange> = model::Field::new("minimumSize");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SizeRange>] = &[
+        Self::MaximumSize,
+        Self::MinimumSize,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkOnPremisesCalendarSyncConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkOnPremisesCalendarSyncConfiguration {
+    /// Property `domain`: `Edm.String`.
+    pub domain: Option<String>,
+    /// Property `domainUserName`: `Edm.String`.
+    pub domain_user_name: Option<String>,
+    /// Property `smtpAddress`: `Edm.String`.
+    pub smtp_address: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkOnPremisesCalendarSyncConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkOnPremisesCalendarSyncConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkOnPremisesCalendarSyncConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("domain", &self.domain);
+        object.property("domainUserName", &self.domain_user_name);
+        object.property("smtpAddress", &self.smtp_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkOnPremisesCalendarSyncConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject
+for TeamworkOnPremisesCalendarSyncConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "domain" => read_lenient(map, key, &mut self.domain, extra),
+            "domainUserName" => read_lenient(map, key, &mut self.domain_user_name, extra),
+            "smtpAddress" => read_lenient(map, key, &mut self.smtp_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkOnPremisesCalendarSyncConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkOnPremisesCalendarSyncConfiguration`] by wire name, each a [`Field<TeamworkOnPremisesCalendarSyncConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkOnPremisesCalendarSyncConfiguration::set_null`].
+pub enum TeamworkOnPremisesCalendarSyncConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkOnPremisesCalendarSyncConfigurationField {
+    /// `domain`
+    pub const Domain: model::Field<TeamworkOnPremisesCalendarSyncConfiguration> = model::Field::new(
+        "domain",
+    );
+    /// `domainUserName`
+    pub const DomainUserName: model::Field<
+        TeamworkOnPremisesCalendarSyncConfiguration,
+    > = model::Field::new("domainUserName");
+    /// `smtpAddress`
+    pub const SmtpAddress: model::Field<TeamworkOnPremisesCalendarSyncConfiguration> = model::Field::new(
+        "smtpAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        TeamworkOnPremisesCalendarSyncConfiguration,
+    >] = &[Self::Domain, Self::DomainUserName, Self::SmtpAddress];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.userGovernanceCriteria`; base type `microsoft.graph.governanceCriteria`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserGovernanceCriteria {
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for UserGovernanceCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl UserGovernanceCriteria {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userGovernanceCriteria";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for UserGovernanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for UserGovernanceCriteria {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl UserGovernanceCriteria {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`UserGovernanceCriteria`] by wire name, each a [`Field<UserGovernanceCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserGovernanceCriteria::set_null`].
+pub enum UserGovernanceCriteriaField {}
+
+#[cfg(feature = "_approval_workflow_providers")]
+#[allow(non_upper_case_globals)]
+impl UserGovernanceCriteriaField {
+    /// `userId`
+    pub const UserId: model::Field<UserGovernanceCriteria> = model::Field::new("userId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserGovernanceCriteria>] = &[Self::UserId];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookCommentMention`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookCommentMention {
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `id`: `Edm.Int32`, not nullable.
+    pub id: Option<i32>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookCommentMention {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookCommentMention {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookCommentMention";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -980,501 +1499,14 @@ impl SharingInvitation {
             odata_type,
         )?;
         object.property("email", &self.email);
-        object.property("invitedBy", &self.invited_by);
-        object.property("redeemedBy", &self.redeemed_by);
-        object.property("signInRequired", &self.sign_in_required);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl<'de> serde::Deserialize<'de> for SharingInvitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl graph_odata_runtime::model::ODataObject for SharingInvitation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "invitedBy" => read_nullable(map, key, &mut self.invited_by, extra),
-            "redeemedBy" => read_lenient(map, key, &mut self.redeemed_by, extra),
-            "signInRequired" => read_lenient(map, key, &mut self.sign_in_required, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl SharingInvitation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-/// The properties of [`SharingInvitation`] by wire name, each a [`Field<SharingInvitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingInvitation::set_null`].
-pub enum SharingInvitationField {}
-
-#[cfg(feature = "_content_type_info")]
-#[allow(non_upper_case_globals)]
-impl SharingInvitationField {
-    /// `email`
-    pub const Email: model::Field<SharingInvitation> = model::Field::new("email");
-    /// `invitedBy`
-    pub const InvitedBy: model::Field<SharingInvitation> = model::Field::new(
-        "invitedBy",
-    );
-    /// `redeemedBy`
-    pub const RedeemedBy: model::Field<SharingInvitation> = model::Field::new(
-        "redeemedBy",
-    );
-    /// `signInRequired`
-    pub const SignInRequired: model::Field<SharingInvitation> = model::Field::new(
-        "signInRequired",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingInvitation>] = &[
-        Self::Email,
-        Self::InvitedBy,
-        Self::RedeemedBy,
-        Self::SignInRequired,
-    ];
-}
-
-#[cfg(feature = "_content_type_info")]
-/// CSDL complex type `microsoft.graph.sharingLink`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingLink {
-    /// Property `application`: `microsoft.graph.identity`.
-    pub application: Option<AnyIdentity>,
-    /// Property `configuratorUrl`: `Edm.String`.
-    pub configurator_url: Option<String>,
-    /// Property `preventsDownload`: `Edm.Boolean`.
-    pub prevents_download: Option<bool>,
-    /// Property `scope`: `Edm.String`.
-    pub scope: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `webHtml`: `Edm.String`.
-    pub web_html: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_type_info")]
-impl serde::Serialize for SharingLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl SharingLink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("configuratorUrl", &self.configurator_url);
-        object.property("preventsDownload", &self.prevents_download);
-        object.property("scope", &self.scope);
-        object.property("type", &self.r#type);
-        object.property("webHtml", &self.web_html);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl<'de> serde::Deserialize<'de> for SharingLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl graph_odata_runtime::model::ODataObject for SharingLink {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "configuratorUrl" => {
-                read_lenient(map, key, &mut self.configurator_url, extra)
-            }
-            "preventsDownload" => {
-                read_lenient(map, key, &mut self.prevents_download, extra)
-            }
-            "scope" => read_lenient(map, key, &mut self.scope, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "webHtml" => read_lenient(map, key, &mut self.web_html, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-impl SharingLink {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_type_info")]
-/// The properties of [`SharingLink`] by wire name, each a [`Field<SharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLink::set_null`].
-pub enum SharingLinkField {}
-
-#[cfg(feature = "_content_type_info")]
-#[allow(non_upper_case_globals)]
-impl SharingLinkField {
-    /// `application`
-    pub const Application: model::Field<SharingLink> = model::Field::new("application");
-    /// `configuratorUrl`
-    pub const ConfiguratorUrl: model::Field<SharingLink> = model::Field::new(
-        "configuratorUrl",
-    );
-    /// `preventsDownload`
-    pub const PreventsDownload: model::Field<SharingLink> = model::Field::new(
-        "preventsDownload",
-    );
-    /// `scope`
-    pub const Scope: model::Field<SharingLink> = model::Field::new("scope");
-    /// `type`
-    pub const Type: model::Field<SharingLink> = model::Field::new("type");
-    /// `webHtml`
-    pub const WebHtml: model::Field<SharingLink> = model::Field::new("webHtml");
-    /// `webUrl`
-    pub const WebUrl: model::Field<SharingLink> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingLink>] = &[
-        Self::Application,
-        Self::ConfiguratorUrl,
-        Self::PreventsDownload,
-        Self::Scope,
-        Self::Type,
-        Self::WebHtml,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInAudienceRestrictionsBase {
-    /// Property `kind`: `microsoft.graph.kind`, not nullable.
-    pub kind: Option<Kind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for SignInAudienceRestrictionsBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl SignInAudienceRestrictionsBase {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInAudienceRestrictionsBase";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for SignInAudienceRestrictionsBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl SignInAudienceRestrictionsBase {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`SignInAudienceRestrictionsBase`] by wire name, each a [`Field<SignInAudienceRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
-pub enum SignInAudienceRestrictionsBaseField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl SignInAudienceRestrictionsBaseField {
-    /// `kind`
-    pub const Kind: model::Field<SignInAudienceRestrictionsBase> = model::Field::new(
-        "kind",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInAudienceRestrictionsBase>] = &[
-        Self::Kind,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// A `microsoft.graph.signInAudienceRestrictionsBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInAudienceRestrictionsBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySignInAudienceRestrictionsBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    SignInAudienceRestrictionsBase(Box<SignInAudienceRestrictionsBase>),
-    /// `microsoft.graph.allowedTenantsAudience`
-    AllowedTenantsAudience(Box<AllowedTenantsAudience>),
-    /// `microsoft.graph.unrestrictedAudience`
-    UnrestrictedAudience(Box<UnrestrictedAudience>),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnySignInAudienceRestrictionsBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::SignInAudienceRestrictionsBase(_) => {
-                SignInAudienceRestrictionsBase::ODATA_TYPE
-            }
-            Self::AllowedTenantsAudience(_) => AllowedTenantsAudience::ODATA_TYPE,
-            Self::UnrestrictedAudience(_) => UnrestrictedAudience::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`SignInAudienceRestrictionsBase`] (or of an unknown derived type).
-    pub fn as_sign_in_audience_restrictions_base(
-        &self,
-    ) -> Option<&SignInAudienceRestrictionsBase> {
-        match self {
-            Self::SignInAudienceRestrictionsBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl Default for AnySignInAudienceRestrictionsBase {
-    fn default() -> Self {
-        Self::SignInAudienceRestrictionsBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<SignInAudienceRestrictionsBase> for AnySignInAudienceRestrictionsBase {
-    fn from(value: SignInAudienceRestrictionsBase) -> Self {
-        Self::SignInAudienceRestrictionsBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnySignInAudienceRestrictionsBase {
-    /// The value if it is a [`AnySignInAudienceRestrictionsBase::AllowedTenantsAudience`] variant.
-    pub fn as_allowed_tenants_audience(&self) -> Option<&AllowedTenantsAudience> {
-        match self {
-            Self::AllowedTenantsAudience(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySignInAudienceRestrictionsBase::UnrestrictedAudience`] variant.
-    pub fn as_unrestricted_audience(&self) -> Option<&UnrestrictedAudience> {
-        match self {
-            Self::UnrestrictedAudience(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<AllowedTenantsAudience> for AnySignInAudienceRestrictionsBase {
-    fn from(value: AllowedTenantsAudience) -> Self {
-        Self::AllowedTenantsAudience(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<UnrestrictedAudience> for AnySignInAudienceRestrictionsBase {
-    fn from(value: UnrestrictedAudience) -> Self {
-        Self::UnrestrictedAudience(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for AnySignInAudienceRestrictionsBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SignInAudienceRestrictionsBase(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AllowedTenantsAudience(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AllowedTenantsAudience::ODATA_TYPE),
-                    )
-            }
-            Self::UnrestrictedAudience(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnrestrictedAudience::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for AnySignInAudienceRestrictionsBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.allowedTenantsAudience" | "graph.allowedTenantsAudience" => {
-                serde_json::from_value(value).map(Self::AllowedTenantsAudience)
-            }
-            "microsoft.graph.unrestrictedAudience" | "graph.unrestrictedAudience" => {
-                serde_json::from_value(value).map(Self::UnrestrictedAudience)
-            }
-            _ => serde_json::from_value(value).map(Self::SignInAudienceRestrictionsBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.specialFolder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpecialFolder {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for SpecialFolder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl SpecialFolder {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.specialFolder";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
+        object.property("id", &self.id);
         object.property("name", &self.name);
         object.end()
     }
 }
 
 #[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for SpecialFolder {
+impl<'de> serde::Deserialize<'de> for WorkbookCommentMention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1483,7 +1515,7 @@ impl<'de> serde::Deserialize<'de> for SpecialFolder {
 }
 
 #[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for SpecialFolder {
+impl graph_odata_runtime::model::ODataObject for WorkbookCommentMention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1492,6 +1524,8 @@ impl graph_odata_runtime::model::ODataObject for SpecialFolder {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
@@ -1504,7 +1538,7 @@ impl graph_odata_runtime::model::ODataObject for SpecialFolder {
 }
 
 #[cfg(feature = "_json")]
-impl SpecialFolder {
+impl WorkbookCommentMention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1515,395 +1549,53 @@ impl SpecialFolder {
 }
 
 #[cfg(feature = "_json")]
-/// The properties of [`SpecialFolder`] by wire name, each a [`Field<SpecialFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpecialFolder::set_null`].
-pub enum SpecialFolderField {}
+/// The properties of [`WorkbookCommentMention`] by wire name, each a [`Field<WorkbookCommentMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookCommentMention::set_null`].
+pub enum WorkbookCommentMentionField {}
 
 #[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl SpecialFolderField {
+impl WorkbookCommentMentionField {
+    /// `email`
+    pub const Email: model::Field<WorkbookCommentMention> = model::Field::new("email");
+    /// `id`
+    pub const Id: model::Field<WorkbookCommentMention> = model::Field::new("id");
     /// `name`
-    pub const Name: model::Field<SpecialFolder> = model::Field::new("name");
+    pub const Name: model::Field<WorkbookCommentMention> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SpecialFolder>] = &[Self::Name];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationMetadataEntry {
-    /// Property `key`: `microsoft.graph.synchronizationMetadata`.
-    pub key: Option<SynchronizationMetadata>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationMetadataEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationMetadataEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationMetadataEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationMetadataEntry`] by wire name, each a [`Field<SynchronizationMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-pub enum SynchronizationMetadataEntryField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<SynchronizationMetadataEntry> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<SynchronizationMetadataEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationMetadataEntry>] = &[
-        Self::Key,
-        Self::Value,
+    pub const ALL: &'static [model::Field<WorkbookCommentMention>] = &[
+        Self::Email,
+        Self::Id,
+        Self::Name,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationSchedule`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookOperationError`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationSchedule {
-    /// Property `expiration`: `Edm.DateTimeOffset`.
-    pub expiration: Option<edm::DateTimeOffset>,
-    /// Property `interval`: `Edm.Duration`, not nullable.
-    pub interval: Option<edm::Duration>,
-    /// Property `state`: `microsoft.graph.synchronizationScheduleState`, not nullable.
-    pub state: Option<SynchronizationScheduleState>,
+pub struct WorkbookOperationError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `innerError`: `microsoft.graph.workbookOperationError`.
+    pub inner_error: Option<Box<WorkbookOperationError>>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationSchedule {
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookOperationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSchedule {
+#[cfg(feature = "_json")]
+impl WorkbookOperationError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchedule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("expiration", &self.expiration);
-        object.property("interval", &self.interval);
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
-            "interval" => read_lenient(map, key, &mut self.interval, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSchedule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-pub enum SynchronizationScheduleField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationScheduleField {
-    /// `expiration`
-    pub const Expiration: model::Field<SynchronizationSchedule> = model::Field::new(
-        "expiration",
-    );
-    /// `interval`
-    pub const Interval: model::Field<SynchronizationSchedule> = model::Field::new(
-        "interval",
-    );
-    /// `state`
-    pub const State: model::Field<SynchronizationSchedule> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationSchedule>] = &[
-        Self::Expiration,
-        Self::Interval,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
-///
-/// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
-#[deprecated(
-    note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationSecretKeyStringValuePair {
-    /// Property `key`: `microsoft.graph.synchronizationSecret`, not nullable.
-    pub key: Option<SynchronizationSecret>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSecretKeyStringValuePair {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSecretKeyStringValuePair";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject
-for SynchronizationSecretKeyStringValuePair {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSecretKeyStringValuePair {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name, each a [`Field<SynchronizationSecretKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
-pub enum SynchronizationSecretKeyStringValuePairField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationSecretKeyStringValuePairField {
-    /// `key`
-    pub const Key: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
-        "key",
-    );
-    /// `value`
-    pub const Value: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationSecretKeyStringValuePair>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationStatus {
-    /// Property `code`: `microsoft.graph.synchronizationStatusCode`, not nullable.
-    pub code: Option<SynchronizationStatusCode>,
-    /// Property `countSuccessiveCompleteFailures`: `Edm.Int64`, not nullable.
-    pub count_successive_complete_failures: Option<i64>,
-    /// Property `escrowsPruned`: `Edm.Boolean`, not nullable.
-    pub escrows_pruned: Option<bool>,
-    /// Property `lastExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_execution: Option<SynchronizationTaskExecution>,
-    /// Property `lastSuccessfulExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_successful_execution: Option<SynchronizationTaskExecution>,
-    /// Property `lastSuccessfulExecutionWithExports`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
-    /// Property `progress`: `Collection(microsoft.graph.synchronizationProgress)`.
-    pub progress: Option<Vec<SynchronizationProgress>>,
-    /// Property `quarantine`: `microsoft.graph.synchronizationQuarantine`.
-    pub quarantine: Option<SynchronizationQuarantine>,
-    /// Property `steadyStateFirstAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    pub steady_state_first_achieved_time: Option<edm::DateTimeOffset>,
-    /// Property `steadyStateLastAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    pub steady_state_last_achieved_time: Option<edm::DateTimeOffset>,
-    /// Property `synchronizedEntryCountByType`: `Collection(microsoft.graph.stringKeyLongValuePair)`.
-    pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
-    /// Property `troubleshootingUrl`: `Edm.String`.
-    pub troubleshooting_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationStatus";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookOperationError";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1917,43 +1609,14 @@ impl SynchronizationStatus {
             odata_type,
         )?;
         object.property("code", &self.code);
-        object
-            .property(
-                "countSuccessiveCompleteFailures",
-                &self.count_successive_complete_failures,
-            );
-        object.property("escrowsPruned", &self.escrows_pruned);
-        object.property("lastExecution", &self.last_execution);
-        object.property("lastSuccessfulExecution", &self.last_successful_execution);
-        object
-            .property(
-                "lastSuccessfulExecutionWithExports",
-                &self.last_successful_execution_with_exports,
-            );
-        object.property("progress", &self.progress);
-        object.property("quarantine", &self.quarantine);
-        object
-            .property(
-                "steadyStateFirstAchievedTime",
-                &self.steady_state_first_achieved_time,
-            );
-        object
-            .property(
-                "steadyStateLastAchievedTime",
-                &self.steady_state_last_achieved_time,
-            );
-        object
-            .property(
-                "synchronizedEntryCountByType",
-                &self.synchronized_entry_count_by_type,
-            );
-        object.property("troubleshootingUrl", &self.troubleshooting_url);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookOperationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1961,8 +1624,8 @@ impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookOperationError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1971,47 +1634,9 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "code" => read_nullable(map, key, &mut self.code, extra),
-            "countSuccessiveCompleteFailures" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.count_successive_complete_failures,
-                    extra,
-                )
-            }
-            "escrowsPruned" => read_lenient(map, key, &mut self.escrows_pruned, extra),
-            "lastExecution" => read_nullable(map, key, &mut self.last_execution, extra),
-            "lastSuccessfulExecution" => {
-                read_nullable(map, key, &mut self.last_successful_execution, extra)
-            }
-            "lastSuccessfulExecutionWithExports" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.last_successful_execution_with_exports,
-                    extra,
-                )
-            }
-            "progress" => read_nullable(map, key, &mut self.progress, extra),
-            "quarantine" => read_nullable(map, key, &mut self.quarantine, extra),
-            "steadyStateFirstAchievedTime" => {
-                read_lenient(map, key, &mut self.steady_state_first_achieved_time, extra)
-            }
-            "steadyStateLastAchievedTime" => {
-                read_lenient(map, key, &mut self.steady_state_last_achieved_time, extra)
-            }
-            "synchronizedEntryCountByType" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.synchronized_entry_count_by_type,
-                    extra,
-                )
-            }
-            "troubleshootingUrl" => {
-                read_lenient(map, key, &mut self.troubleshooting_url, extra)
-            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
             _ => Ok(false),
         }
     }
@@ -2022,8 +1647,8 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationStatus {
+#[cfg(feature = "_json")]
+impl WorkbookOperationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2033,1350 +1658,27 @@ impl SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationStatus`] by wire name, each a [`Field<SynchronizationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-pub enum SynchronizationStatusField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookOperationError`] by wire name, each a [`Field<WorkbookOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookOperationError::set_null`].
+pub enum WorkbookOperationErrorField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationStatusField {
+impl WorkbookOperationErrorField {
     /// `code`
-    pub const Code: model::Field<SynchronizationStatus> = model::Field::new("code");
-    /// `countSuccessiveCompleteFailures`
-    pub const CountSuccessiveCompleteFailures: model::Field<SynchronizationStatus> = model::Field::new(
-        "countSuccessiveCompleteFailures",
+    pub const Code: model::Field<WorkbookOperationError> = model::Field::new("code");
+    /// `innerError`
+    pub const InnerError: model::Field<WorkbookOperationError> = model::Field::new(
+        "innerError",
     );
-    /// `escrowsPruned`
-    pub const EscrowsPruned: model::Field<SynchronizationStatus> = model::Field::new(
-        "escrowsPruned",
-    );
-    /// `lastExecution`
-    pub const LastExecution: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastExecution",
-    );
-    /// `lastSuccessfulExecution`
-    pub const LastSuccessfulExecution: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastSuccessfulExecution",
-    );
-    /// `lastSuccessfulExecutionWithExports`
-    pub const LastSuccessfulExecutionWithExports: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastSuccessfulExecutionWithExports",
-    );
-    /// `progress`
-    pub const Progress: model::Field<SynchronizationStatus> = model::Field::new(
-        "progress",
-    );
-    /// `quarantine`
-    pub const Quarantine: model::Field<SynchronizationStatus> = model::Field::new(
-        "quarantine",
-    );
-    /// `steadyStateFirstAchievedTime`
-    pub const SteadyStateFirstAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
-        "steadyStateFirstAchievedTime",
-    );
-    /// `steadyStateLastAchievedTime`
-    pub const SteadyStateLastAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
-        "steadyStateLastAchievedTime",
-    );
-    /// `synchronizedEntryCountByType`
-    pub const SynchronizedEntryCountByType: model::Field<SynchronizationStatus> = model::Field::new(
-        "synchronizedEntryCountByType",
-    );
-    /// `troubleshootingUrl`
-    pub const TroubleshootingUrl: model::Field<SynchronizationStatus> = model::Field::new(
-        "troubleshootingUrl",
+    /// `message`
+    pub const Message: model::Field<WorkbookOperationError> = model::Field::new(
+        "message",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationStatus>] = &[
+    pub const ALL: &'static [model::Field<WorkbookOperationError>] = &[
         Self::Code,
-        Self::CountSuccessiveCompleteFailures,
-        Self::EscrowsPruned,
-        Self::LastExecution,
-        Self::LastSuccessfulExecution,
-        Self::LastSuccessfulExecutionWithExports,
-        Self::Progress,
-        Self::Quarantine,
-        Self::SteadyStateFirstAchievedTime,
-        Self::SteadyStateLastAchievedTime,
-        Self::SynchronizedEntryCountByType,
-        Self::TroubleshootingUrl,
-    ];
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamDiscoverySettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamDiscoverySettings {
-    /// Property `showInTeamsSearchAndSuggestions`: `Edm.Boolean`.
-    pub show_in_teams_search_and_suggestions: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamDiscoverySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamDiscoverySettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDiscoverySettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "showInTeamsSearchAndSuggestions",
-                &self.show_in_teams_search_and_suggestions,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamDiscoverySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamDiscoverySettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "showInTeamsSearchAndSuggestions" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.show_in_teams_search_and_suggestions,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamDiscoverySettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamDiscoverySettings`] by wire name, each a [`Field<TeamDiscoverySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDiscoverySettings::set_null`].
-pub enum TeamDiscoverySettingsField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamDiscoverySettingsField {
-    /// `showInTeamsSearchAndSuggestions`
-    pub const ShowInTeamsSearchAndSuggestions: model::Field<TeamDiscoverySettings> = model::Field::new(
-        "showInTeamsSearchAndSuggestions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamDiscoverySettings>] = &[
-        Self::ShowInTeamsSearchAndSuggestions,
-    ];
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamSummary {
-    /// Property `guestsCount`: `Edm.Int32`.
-    pub guests_count: Option<i32>,
-    /// Property `membersCount`: `Edm.Int32`.
-    pub members_count: Option<i32>,
-    /// Property `ownersCount`: `Edm.Int32`.
-    pub owners_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("guestsCount", &self.guests_count);
-        object.property("membersCount", &self.members_count);
-        object.property("ownersCount", &self.owners_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "guestsCount" => read_lenient(map, key, &mut self.guests_count, extra),
-            "membersCount" => read_lenient(map, key, &mut self.members_count, extra),
-            "ownersCount" => read_lenient(map, key, &mut self.owners_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamSummary`] by wire name, each a [`Field<TeamSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamSummary::set_null`].
-pub enum TeamSummaryField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamSummaryField {
-    /// `guestsCount`
-    pub const GuestsCount: model::Field<TeamSummary> = model::Field::new("guestsCount");
-    /// `membersCount`
-    pub const MembersCount: model::Field<TeamSummary> = model::Field::new(
-        "membersCount",
-    );
-    /// `ownersCount`
-    pub const OwnersCount: model::Field<TeamSummary> = model::Field::new("ownersCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamSummary>] = &[
-        Self::GuestsCount,
-        Self::MembersCount,
-        Self::OwnersCount,
-    ];
-}
-
-#[cfg(feature = "_chat")]
-/// CSDL complex type `microsoft.graph.teamworkOnlineMeetingInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkOnlineMeetingInfo {
-    /// Property `calendarEventId`: `Edm.String`.
-    pub calendar_event_id: Option<String>,
-    /// Property `joinWebUrl`: `Edm.String`.
-    pub join_web_url: Option<String>,
-    /// Property `organizer`: `microsoft.graph.teamworkUserIdentity`.
-    pub organizer: Option<TeamworkUserIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat")]
-impl serde::Serialize for TeamworkOnlineMeetingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl TeamworkOnlineMeetingInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkOnlineMeetingInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("calendarEventId", &self.calendar_event_id);
-        object.property("joinWebUrl", &self.join_web_url);
-        object.property("organizer", &self.organizer);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for TeamworkOnlineMeetingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl graph_odata_runtime::model::ODataObject for TeamworkOnlineMeetingInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "calendarEventId" => {
-                read_lenient(map, key, &mut self.calendar_event_id, extra)
-            }
-            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
-            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl TeamworkOnlineMeetingInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// The properties of [`TeamworkOnlineMeetingInfo`] by wire name, each a [`Field<TeamworkOnlineMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkOnlineMeetingInfo::set_null`].
-pub enum TeamworkOnlineMeetingInfoField {}
-
-#[cfg(feature = "_chat")]
-#[allow(non_upper_case_globals)]
-impl TeamworkOnlineMeetingInfoField {
-    /// `calendarEventId`
-    pub const CalendarEventId: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
-        "calendarEventId",
-    );
-    /// `joinWebUrl`
-    pub const JoinWebUrl: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
-        "joinWebUrl",
-    );
-    /// `organizer`
-    pub const Organizer: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
-        "organizer",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkOnlineMeetingInfo>] = &[
-        Self::CalendarEventId,
-        Self::JoinWebUrl,
-        Self::Organizer,
-    ];
-}
-
-#[cfg(feature = "_approval")]
-/// CSDL complex type `microsoft.graph.ticketInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketInfo {
-    /// Property `ticketNumber`: `Edm.String`.
-    pub ticket_number: Option<String>,
-    /// Property `ticketSystem`: `Edm.String`.
-    pub ticket_system: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval")]
-impl serde::Serialize for TicketInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl TicketInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ticketInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("ticketNumber", &self.ticket_number);
-        object.property("ticketSystem", &self.ticket_system);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for TicketInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::model::ODataObject for TicketInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "ticketNumber" => read_lenient(map, key, &mut self.ticket_number, extra),
-            "ticketSystem" => read_lenient(map, key, &mut self.ticket_system, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl TicketInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval")]
-/// The properties of [`TicketInfo`] by wire name, each a [`Field<TicketInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TicketInfo::set_null`].
-pub enum TicketInfoField {}
-
-#[cfg(feature = "_approval")]
-#[allow(non_upper_case_globals)]
-impl TicketInfoField {
-    /// `ticketNumber`
-    pub const TicketNumber: model::Field<TicketInfo> = model::Field::new("ticketNumber");
-    /// `ticketSystem`
-    pub const TicketSystem: model::Field<TicketInfo> = model::Field::new("ticketSystem");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TicketInfo>] = &[
-        Self::TicketNumber,
-        Self::TicketSystem,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL complex type `microsoft.graph.titleArea`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TitleArea {
-    /// Property `alternativeText`: `Edm.String`.
-    pub alternative_text: Option<String>,
-    /// Property `enableGradientEffect`: `Edm.Boolean`.
-    pub enable_gradient_effect: Option<bool>,
-    /// Property `imageWebUrl`: `Edm.String`.
-    pub image_web_url: Option<String>,
-    /// Property `layout`: `microsoft.graph.titleAreaLayoutType`.
-    pub layout: Option<TitleAreaLayoutType>,
-    /// Property `serverProcessedContent`: `microsoft.graph.serverProcessedContent`.
-    pub server_processed_content: Option<ServerProcessedContent>,
-    /// Property `showAuthor`: `Edm.Boolean`.
-    pub show_author: Option<bool>,
-    /// Property `showPublishedDate`: `Edm.Boolean`.
-    pub show_published_date: Option<bool>,
-    /// Property `showTextBlockAboveTitle`: `Edm.Boolean`.
-    pub show_text_block_above_title: Option<bool>,
-    /// Property `textAboveTitle`: `Edm.String`.
-    pub text_above_title: Option<String>,
-    /// Property `textAlignment`: `microsoft.graph.titleAreaTextAlignmentType`.
-    pub text_alignment: Option<TitleAreaTextAlignmentType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for TitleArea {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl TitleArea {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.titleArea";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alternativeText", &self.alternative_text);
-        object.property("enableGradientEffect", &self.enable_gradient_effect);
-        object.property("imageWebUrl", &self.image_web_url);
-        object.property("layout", &self.layout);
-        object.property("serverProcessedContent", &self.server_processed_content);
-        object.property("showAuthor", &self.show_author);
-        object.property("showPublishedDate", &self.show_published_date);
-        object.property("showTextBlockAboveTitle", &self.show_text_block_above_title);
-        object.property("textAboveTitle", &self.text_above_title);
-        object.property("textAlignment", &self.text_alignment);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for TitleArea {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::model::ODataObject for TitleArea {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "alternativeText" => {
-                read_lenient(map, key, &mut self.alternative_text, extra)
-            }
-            "enableGradientEffect" => {
-                read_lenient(map, key, &mut self.enable_gradient_effect, extra)
-            }
-            "imageWebUrl" => read_lenient(map, key, &mut self.image_web_url, extra),
-            "layout" => read_nullable(map, key, &mut self.layout, extra),
-            "serverProcessedContent" => {
-                read_nullable(map, key, &mut self.server_processed_content, extra)
-            }
-            "showAuthor" => read_lenient(map, key, &mut self.show_author, extra),
-            "showPublishedDate" => {
-                read_lenient(map, key, &mut self.show_published_date, extra)
-            }
-            "showTextBlockAboveTitle" => {
-                read_lenient(map, key, &mut self.show_text_block_above_title, extra)
-            }
-            "textAboveTitle" => read_lenient(map, key, &mut self.text_above_title, extra),
-            "textAlignment" => read_nullable(map, key, &mut self.text_alignment, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl TitleArea {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`TitleArea`] by wire name, each a [`Field<TitleArea>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TitleArea::set_null`].
-pub enum TitleAreaField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl TitleAreaField {
-    /// `alternativeText`
-    pub const AlternativeText: model::Field<TitleArea> = model::Field::new(
-        "alternativeText",
-    );
-    /// `enableGradientEffect`
-    pub const EnableGradientEffect: model::Field<TitleArea> = model::Field::new(
-        "enableGradientEffect",
-    );
-    /// `imageWebUrl`
-    pub const ImageWebUrl: model::Field<TitleArea> = model::Field::new("imageWebUrl");
-    /// `layout`
-    pub const Layout: model::Field<TitleArea> = model::Field::new("layout");
-    /// `serverProcessedContent`
-    pub const ServerProcessedContent: model::Field<TitleArea> = model::Field::new(
-        "serverProcessedContent",
-    );
-    /// `showAuthor`
-    pub const ShowAuthor: model::Field<TitleArea> = model::Field::new("showAuthor");
-    /// `showPublishedDate`
-    pub const ShowPublishedDate: model::Field<TitleArea> = model::Field::new(
-        "showPublishedDate",
-    );
-    /// `showTextBlockAboveTitle`
-    pub const ShowTextBlockAboveTitle: model::Field<TitleArea> = model::Field::new(
-        "showTextBlockAboveTitle",
-    );
-    /// `textAboveTitle`
-    pub const TextAboveTitle: model::Field<TitleArea> = model::Field::new(
-        "textAboveTitle",
-    );
-    /// `textAlignment`
-    pub const TextAlignment: model::Field<TitleArea> = model::Field::new(
-        "textAlignment",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TitleArea>] = &[
-        Self::AlternativeText,
-        Self::EnableGradientEffect,
-        Self::ImageWebUrl,
-        Self::Layout,
-        Self::ServerProcessedContent,
-        Self::ShowAuthor,
-        Self::ShowPublishedDate,
-        Self::ShowTextBlockAboveTitle,
-        Self::TextAboveTitle,
-        Self::TextAlignment,
-    ];
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL complex type `microsoft.graph.unifiedRolePermission`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRolePermission {
-    /// Property `allowedResourceActions`: `Collection(Edm.String)`, not nullable.
-    pub allowed_resource_actions: Option<Vec<String>>,
-    /// Property `condition`: `Edm.String`.
-    pub condition: Option<String>,
-    /// Property `excludedResourceActions`: `Collection(Edm.String)`.
-    pub excluded_resource_actions: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for UnifiedRolePermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl UnifiedRolePermission {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRolePermission";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedResourceActions", &self.allowed_resource_actions);
-        object.property("condition", &self.condition);
-        object.property("excludedResourceActions", &self.excluded_resource_actions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for UnifiedRolePermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::model::ODataObject for UnifiedRolePermission {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedResourceActions" => {
-                read_lenient(map, key, &mut self.allowed_resource_actions, extra)
-            }
-            "condition" => read_lenient(map, key, &mut self.condition, extra),
-            "excludedResourceActions" => {
-                read_lenient(map, key, &mut self.excluded_resource_actions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl UnifiedRolePermission {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// The properties of [`UnifiedRolePermission`] by wire name, each a [`Field<UnifiedRolePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRolePermission::set_null`].
-pub enum UnifiedRolePermissionField {}
-
-#[cfg(feature = "_role_management")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRolePermissionField {
-    /// `allowedResourceActions`
-    pub const AllowedResourceActions: model::Field<UnifiedRolePermission> = model::Field::new(
-        "allowedResourceActions",
-    );
-    /// `condition`
-    pub const Condition: model::Field<UnifiedRolePermission> = model::Field::new(
-        "condition",
-    );
-    /// `excludedResourceActions`
-    pub const ExcludedResourceActions: model::Field<UnifiedRolePermission> = model::Field::new(
-        "excludedResourceActions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRolePermission>] = &[
-        Self::AllowedResourceActions,
-        Self::Condition,
-        Self::ExcludedResourceActions,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.unrestrictedAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnrestrictedAudience {
-    /// Property `kind`: `microsoft.graph.kind`, not nullable.
-    /// Inherited from `microsoft.graph.signInAudienceRestrictionsBase`.
-    pub kind: Option<Kind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for UnrestrictedAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl UnrestrictedAudience {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unrestrictedAudience";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for UnrestrictedAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for UnrestrictedAudience {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl UnrestrictedAudience {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`UnrestrictedAudience`] by wire name, each a [`Field<UnrestrictedAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnrestrictedAudience::set_null`].
-pub enum UnrestrictedAudienceField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl UnrestrictedAudienceField {
-    /// `kind`
-    pub const Kind: model::Field<UnrestrictedAudience> = model::Field::new("kind");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnrestrictedAudience>] = &[Self::Kind];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifiedCustomDomainCertificatesMetadata {
-    /// Property `expiryDate`: `Edm.DateTimeOffset`.
-    pub expiry_date: Option<edm::DateTimeOffset>,
-    /// Property `issueDate`: `Edm.DateTimeOffset`.
-    pub issue_date: Option<edm::DateTimeOffset>,
-    /// Property `issuerName`: `Edm.String`.
-    pub issuer_name: Option<String>,
-    /// Property `subjectName`: `Edm.String`.
-    pub subject_name: Option<String>,
-    /// Property `thumbprint`: `Edm.String`.
-    pub thumbprint: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for VerifiedCustomDomainCertificatesMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl VerifiedCustomDomainCertificatesMetadata {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCustomDomainCertificatesMetadata";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("expiryDate", &self.expiry_date);
-        object.property("issueDate", &self.issue_date);
-        object.property("issuerName", &self.issuer_name);
-        object.property("subjectName", &self.subject_name);
-        object.property("thumbprint", &self.thumbprint);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for VerifiedCustomDomainCertificatesMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject
-for VerifiedCustomDomainCertificatesMetadata {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "expiryDate" => read_lenient(map, key, &mut self.expiry_date, extra),
-            "issueDate" => read_lenient(map, key, &mut self.issue_date, extra),
-            "issuerName" => read_lenient(map, key, &mut self.issuer_name, extra),
-            "subjectName" => read_lenient(map, key, &mut self.subject_name, extra),
-            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl VerifiedCustomDomainCertificatesMetadata {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name, each a [`Field<VerifiedCustomDomainCertificatesMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
-pub enum VerifiedCustomDomainCertificatesMetadataField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl VerifiedCustomDomainCertificatesMetadataField {
-    /// `expiryDate`
-    pub const ExpiryDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
-        "expiryDate",
-    );
-    /// `issueDate`
-    pub const IssueDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
-        "issueDate",
-    );
-    /// `issuerName`
-    pub const IssuerName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
-        "issuerName",
-    );
-    /// `subjectName`
-    pub const SubjectName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
-        "subjectName",
-    );
-    /// `thumbprint`
-    pub const Thumbprint: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
-        "thumbprint",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VerifiedCustomDomainCertificatesMetadata>] = &[
-        Self::ExpiryDate,
-        Self::IssueDate,
-        Self::IssuerName,
-        Self::SubjectName,
-        Self::Thumbprint,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.video`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Video {
-    /// Property `audioBitsPerSample`: `Edm.Int32`.
-    pub audio_bits_per_sample: Option<i32>,
-    /// Property `audioChannels`: `Edm.Int32`.
-    pub audio_channels: Option<i32>,
-    /// Property `audioFormat`: `Edm.String`.
-    pub audio_format: Option<String>,
-    /// Property `audioSamplesPerSecond`: `Edm.Int32`.
-    pub audio_samples_per_second: Option<i32>,
-    /// Property `bitrate`: `Edm.Int32`.
-    pub bitrate: Option<i32>,
-    /// Property `duration`: `Edm.Int64`.
-    pub duration: Option<i64>,
-    /// Property `fourCC`: `Edm.String`.
-    pub four_cc: Option<String>,
-    /// Property `frameRate`: `Edm.Double`.
-    pub frame_rate: Option<f64>,
-    /// Property `height`: `Edm.Int32`.
-    pub height: Option<i32>,
-    /// Property `width`: `Edm.Int32`.
-    pub width: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Video {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Video {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.video";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("audioBitsPerSample", &self.audio_bits_per_sample);
-        object.property("audioChannels", &self.audio_channels);
-        object.property("audioFormat", &self.audio_format);
-        object.property("audioSamplesPerSecond", &self.audio_samples_per_second);
-        object.property("bitrate", &self.bitrate);
-        object.property("duration", &self.duration);
-        object.property("fourCC", &self.four_cc);
-        object.property("frameRate", &self.frame_rate);
-        object.property("height", &self.height);
-        object.property("width", &self.width);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Video {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Video {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "audioBitsPerSample" => {
-                read_lenient(map, key, &mut self.audio_bits_per_sample, extra)
-            }
-            "audioChannels" => read_lenient(map, key, &mut self.audio_channels, extra),
-            "audioFormat" => read_lenient(map, key, &mut self.audio_format, extra),
-            "audioSamplesPerSecond" => {
-                read_lenient(map, key, &mut self.audio_samples_per_second, extra)
-            }
-            "bitrate" => read_lenient(map, key, &mut self.bitrate, extra),
-            "duration" => read_lenient(map, key, &mut self.duration, extra),
-            "fourCC" => read_lenient(map, key, &mut self.four_cc, extra),
-            "frameRate" => read_lenient(map, key, &mut self.frame_rate, extra),
-            "height" => read_lenient(map, key, &mut self.height, extra),
-            "width" => read_lenient(map, key, &mut self.width, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Video {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Video`] by wire name, each a [`Field<Video>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Video::set_null`].
-pub enum VideoField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl VideoField {
-    /// `audioBitsPerSample`
-    pub const AudioBitsPerSample: model::Field<Video> = model::Field::new(
-        "audioBitsPerSample",
-    );
-    /// `audioChannels`
-    pub const AudioChannels: model::Field<Video> = model::Field::new("audioChannels");
-    /// `audioFormat`
-    pub const AudioFormat: model::Field<Video> = model::Field::new("audioFormat");
-    /// `audioSamplesPerSecond`
-    pub const AudioSamplesPerSecond: model::Field<Video> = model::Field::new(
-        "audioSamplesPerSecond",
-    );
-    /// `bitrate`
-    pub const Bitrate: model::Field<Video> = model::Field::new("bitrate");
-    /// `duration`
-    pub const Duration: model::Field<Video> = model::Field::new("duration");
-    /// `fourCC`
-    pub const FourCc: model::Field<Video> = model::Field::new("fourCC");
-    /// `frameRate`
-    pub const FrameRate: model::Field<Video> = model::Field::new("frameRate");
-    /// `height`
-    pub const Height: model::Field<Video> = model::Field::new("height");
-    /// `width`
-    pub const Width: model::Field<Video> = model::Field::new("width");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Video>] = &[
-        Self::AudioBitsPerSample,
-        Self::AudioChannels,
-        Self::AudioFormat,
-        Self::AudioSamplesPerSecond,
-        Self::Bitrate,
-        Self::Duration,
-        Self::FourCc,
-        Self::FrameRate,
-        Self::Height,
-        Self::Width,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.webApplication`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebApplication {
-    /// Property `homePageUrl`: `Edm.String`.
-    pub home_page_url: Option<String>,
-    /// Property `implicitGrantSettings`: `microsoft.graph.implicitGrantSettings`.
-    pub implicit_grant_settings: Option<ImplicitGrantSettings>,
-    /// Property `logoutUrl`: `Edm.String`.
-    pub logout_url: Option<String>,
-    /// Property `oauth2AllowImplicitFlow`: `Edm.Boolean`.
-    pub oauth2_allow_implicit_flow: Option<bool>,
-    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
-    pub redirect_uris: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for WebApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl WebApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("homePageUrl", &self.home_page_url);
-        object.property("implicitGrantSettings", &self.implicit_grant_settings);
-        object.property("logoutUrl", &self.logout_url);
-        object.property("oauth2AllowImplicitFlow", &self.oauth2_allow_implicit_flow);
-        object.property("redirectUris", &self.redirect_uris);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for WebApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for WebApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
-            "implicitGrantSettings" => {
-                read_nullable(map, key, &mut self.implicit_grant_settings, extra)
-            }
-            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
-            "oauth2AllowImplicitFlow" => {
-                read_lenient(map, key, &mut self.oauth2_allow_implicit_flow, extra)
-            }
-            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl WebApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`WebApplication`] by wire name, each a [`Field<WebApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
-pub enum WebApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl WebApplicationField {
-    /// `homePageUrl`
-    pub const HomePageUrl: model::Field<WebApplication> = model::Field::new(
-        "homePageUrl",
-    );
-    /// `implicitGrantSettings`
-    pub const ImplicitGrantSettings: model::Field<WebApplication> = model::Field::new(
-        "implicitGrantSettings",
-    );
-    /// `logoutUrl`
-    pub const LogoutUrl: model::Field<WebApplication> = model::Field::new("logoutUrl");
-    /// `oauth2AllowImplicitFlow`
-    pub const Oauth2AllowImplicitFlow: model::Field<WebApplication> = model::Field::new(
-        "oauth2AllowImplicitFlow",
-    );
-    /// `redirectUris`
-    pub const RedirectUris: model::Field<WebApplication> = model::Field::new(
-        "redirectUris",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebApplication>] = &[
-        Self::HomePageUrl,
-        Self::ImplicitGrantSettings,
-        Self::LogoutUrl,
-        Self::Oauth2AllowImplicitFlow,
-        Self::RedirectUris,
+        Self::InnerError,
+        Self::Message,
     ];
 }

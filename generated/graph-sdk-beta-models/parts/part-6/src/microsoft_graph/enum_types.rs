@@ -11,193 +11,50 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// CSDL enum type `microsoft.graph.MembershipRuleProcessingStatusDetails`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MembershipRuleProcessingStatusDetails {
-    /// `NotStarted` = 0
-    NotStarted,
-    /// `Running` = 1
-    Running,
-    /// `Failed` = 2
-    Failed,
-    /// `Succeeded` = 3
-    Succeeded,
-    /// `UnsupportedFutureValue` = 4
-    UnsupportedFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for MembershipRuleProcessingStatusDetails {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("NotStarted", 0),
-        ("Running", 1),
-        ("Failed", 2),
-        ("Succeeded", 3),
-        ("UnsupportedFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NotStarted" => Self::NotStarted,
-            "Running" => Self::Running,
-            "Failed" => Self::Failed,
-            "Succeeded" => Self::Succeeded,
-            "UnsupportedFutureValue" => Self::UnsupportedFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "NotStarted",
-            Self::Running => "Running",
-            Self::Failed => "Failed",
-            Self::Succeeded => "Succeeded",
-            Self::UnsupportedFutureValue => "UnsupportedFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl serde::Serialize for MembershipRuleProcessingStatusDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl<'de> serde::Deserialize<'de> for MembershipRuleProcessingStatusDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl std::fmt::Display for MembershipRuleProcessingStatusDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl From<&str> for MembershipRuleProcessingStatusDetails {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.allowInvitesFrom`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AllowInvitesFrom {
-    /// `none` = 0
-    None,
-    /// `adminsAndGuestInviters` = 1
-    AdminsAndGuestInviters,
-    /// `adminsGuestInvitersAndAllMembers` = 2
-    AdminsGuestInvitersAndAllMembers,
-    /// `everyone` = 3
-    Everyone,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("adminsAndGuestInviters", 1),
-        ("adminsGuestInvitersAndAllMembers", 2),
-        ("everyone", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "adminsAndGuestInviters" => Self::AdminsAndGuestInviters,
-            "adminsGuestInvitersAndAllMembers" => Self::AdminsGuestInvitersAndAllMembers,
-            "everyone" => Self::Everyone,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::AdminsAndGuestInviters => "adminsAndGuestInviters",
-            Self::AdminsGuestInvitersAndAllMembers => "adminsGuestInvitersAndAllMembers",
-            Self::Everyone => "everyone",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AllowInvitesFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for AllowInvitesFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for AllowInvitesFrom {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.allowedRolePrincipalTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.allowedAudiences`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct AllowedRolePrincipalTypes(graph_odata_runtime::enums::FlagSet);
+pub struct AllowedAudiences(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_role_management")]
-impl AllowedRolePrincipalTypes {
-    /// `user` = 1
-    pub const USER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `servicePrincipal` = 2
-    pub const SERVICE_PRINCIPAL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
+#[cfg(feature = "_allowed_audiences")]
+impl AllowedAudiences {
+    /// `me` = 0
+    pub const ME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `family` = 1
+    pub const FAMILY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `contacts` = 2
+    pub const CONTACTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `groupMembers` = 4
+    pub const GROUP_MEMBERS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// `group` = 4
-    pub const GROUP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `unknownFutureValue` = 8
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+    /// `organization` = 8
+    pub const ORGANIZATION: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
+    /// `federatedOrganizations` = 16
+    pub const FEDERATED_ORGANIZATIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `everyone` = 32
+    pub const EVERYONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
+    /// `unknownFutureValue` = 64
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
 }
 
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::FlagsEnum for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::FlagsEnum for AllowedAudiences {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("servicePrincipal", 2),
-        ("group", 4),
-        ("unknownFutureValue", 8),
+        ("me", 0),
+        ("family", 1),
+        ("contacts", 2),
+        ("groupMembers", 4),
+        ("organization", 8),
+        ("federatedOrganizations", 16),
+        ("everyone", 32),
+        ("unknownFutureValue", 64),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -207,52 +64,52 @@ impl graph_odata_runtime::enums::FlagsEnum for AllowedRolePrincipalTypes {
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Debug for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Debug for AllowedAudiences {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for AllowedAudiences {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::str::FromStr for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl std::str::FromStr for AllowedAudiences {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::ops::BitOr for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl std::ops::BitOr for AllowedAudiences {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::ops::BitOrAssign for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl std::ops::BitOrAssign for AllowedAudiences {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for AllowedAudiences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for AllowedRolePrincipalTypes {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for AllowedAudiences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -260,54 +117,69 @@ impl<'de> serde::Deserialize<'de> for AllowedRolePrincipalTypes {
     }
 }
 
-#[cfg(feature = "_directory")]
-/// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CertificateAuthorityType {
-    /// `root` = 0
-    Root,
-    /// `intermediate` = 1
-    Intermediate,
-    /// `unknownFutureValue` = 2
+pub enum AppCredentialRestrictionType {
+    /// `passwordAddition` = 0
+    PasswordAddition,
+    /// `passwordLifetime` = 1
+    PasswordLifetime,
+    /// `symmetricKeyAddition` = 2
+    SymmetricKeyAddition,
+    /// `symmetricKeyLifetime` = 3
+    SymmetricKeyLifetime,
+    /// `customPasswordAddition` = 4
+    CustomPasswordAddition,
+    /// `unknownFutureValue` = 99
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("root", 0),
-        ("intermediate", 1),
-        ("unknownFutureValue", 2),
+        ("passwordAddition", 0),
+        ("passwordLifetime", 1),
+        ("symmetricKeyAddition", 2),
+        ("symmetricKeyLifetime", 3),
+        ("customPasswordAddition", 4),
+        ("unknownFutureValue", 99),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "root" => Self::Root,
-            "intermediate" => Self::Intermediate,
+            "passwordAddition" => Self::PasswordAddition,
+            "passwordLifetime" => Self::PasswordLifetime,
+            "symmetricKeyAddition" => Self::SymmetricKeyAddition,
+            "symmetricKeyLifetime" => Self::SymmetricKeyLifetime,
+            "customPasswordAddition" => Self::CustomPasswordAddition,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Root => "root",
-            Self::Intermediate => "intermediate",
+            Self::PasswordAddition => "passwordAddition",
+            Self::PasswordLifetime => "passwordLifetime",
+            Self::SymmetricKeyAddition => "symmetricKeyAddition",
+            Self::SymmetricKeyLifetime => "symmetricKeyLifetime",
+            Self::CustomPasswordAddition => "customPasswordAddition",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_directory")]
-impl serde::Serialize for CertificateAuthorityType {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AppCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -315,73 +187,68 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     }
 }
 
-#[cfg(feature = "_directory")]
-impl std::fmt::Display for CertificateAuthorityType {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl std::fmt::Display for AppCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_directory")]
-impl From<&str> for CertificateAuthorityType {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<&str> for AppCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_channel")]
-/// CSDL enum type `microsoft.graph.channelMembershipType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChannelMembershipType {
-    /// `standard` = 0
-    Standard,
-    /// `private` = 1
-    Private,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `shared` = 3
-    Shared,
+pub enum AutomaticRepliesStatus {
+    /// `disabled` = 0
+    Disabled,
+    /// `alwaysEnabled` = 1
+    AlwaysEnabled,
+    /// `scheduled` = 2
+    Scheduled,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChannelMembershipType {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("private", 1),
-        ("unknownFutureValue", 2),
-        ("shared", 3),
+        ("disabled", 0),
+        ("alwaysEnabled", 1),
+        ("scheduled", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "standard" => Self::Standard,
-            "private" => Self::Private,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "shared" => Self::Shared,
+            "disabled" => Self::Disabled,
+            "alwaysEnabled" => Self::AlwaysEnabled,
+            "scheduled" => Self::Scheduled,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Standard => "standard",
-            Self::Private => "private",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Shared => "shared",
+            Self::Disabled => "disabled",
+            Self::AlwaysEnabled => "alwaysEnabled",
+            Self::Scheduled => "scheduled",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ChannelMembershipType {
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for AutomaticRepliesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -389,60 +256,88 @@ impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl std::fmt::Display for ChannelMembershipType {
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for AutomaticRepliesStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
-impl From<&str> for ChannelMembershipType {
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for AutomaticRepliesStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.connectorStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.defaultMfaMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectorStatus {
-    /// `active` = 0
-    Active,
-    /// `inactive` = 1
-    Inactive,
+pub enum DefaultMfaMethodType {
+    /// `none` = 0
+    None,
+    /// `mobilePhone` = 1
+    MobilePhone,
+    /// `alternateMobilePhone` = 2
+    AlternateMobilePhone,
+    /// `officePhone` = 3
+    OfficePhone,
+    /// `microsoftAuthenticatorPush` = 4
+    MicrosoftAuthenticatorPush,
+    /// `softwareOneTimePasscode` = 5
+    SoftwareOneTimePasscode,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectorStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("active", 0), ("inactive", 1)];
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for DefaultMfaMethodType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("mobilePhone", 1),
+        ("alternateMobilePhone", 2),
+        ("officePhone", 3),
+        ("microsoftAuthenticatorPush", 4),
+        ("softwareOneTimePasscode", 5),
+        ("unknownFutureValue", 6),
+    ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
+            "none" => Self::None,
+            "mobilePhone" => Self::MobilePhone,
+            "alternateMobilePhone" => Self::AlternateMobilePhone,
+            "officePhone" => Self::OfficePhone,
+            "microsoftAuthenticatorPush" => Self::MicrosoftAuthenticatorPush,
+            "softwareOneTimePasscode" => Self::SoftwareOneTimePasscode,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
+            Self::None => "none",
+            Self::MobilePhone => "mobilePhone",
+            Self::AlternateMobilePhone => "alternateMobilePhone",
+            Self::OfficePhone => "officePhone",
+            Self::MicrosoftAuthenticatorPush => "microsoftAuthenticatorPush",
+            Self::SoftwareOneTimePasscode => "softwareOneTimePasscode",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for ConnectorStatus {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for DefaultMfaMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for ConnectorStatus {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for DefaultMfaMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -450,15 +345,15 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for ConnectorStatus {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for DefaultMfaMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for ConnectorStatus {
+#[cfg(feature = "_reports")]
+impl From<&str> for DefaultMfaMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -538,449 +433,64 @@ impl From<&str> for FileArchiveStatus {
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.horizontalSectionLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.labelActionSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HorizontalSectionLayoutType {
-    /// `none` = 0
+pub enum LabelActionSource {
+    /// `manual` = 0
+    Manual,
+    /// `automatic` = 1
+    Automatic,
+    /// `recommended` = 2
+    Recommended,
+    /// `none` = 3
     None,
-    /// `oneColumn` = 1
-    OneColumn,
-    /// `twoColumns` = 2
-    TwoColumns,
-    /// `threeColumns` = 3
-    ThreeColumns,
-    /// `oneThirdLeftColumn` = 4
-    OneThirdLeftColumn,
-    /// `oneThirdRightColumn` = 5
-    OneThirdRightColumn,
-    /// `fullWidth` = 6
-    FullWidth,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("oneColumn", 1),
-        ("twoColumns", 2),
-        ("threeColumns", 3),
-        ("oneThirdLeftColumn", 4),
-        ("oneThirdRightColumn", 5),
-        ("fullWidth", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "oneColumn" => Self::OneColumn,
-            "twoColumns" => Self::TwoColumns,
-            "threeColumns" => Self::ThreeColumns,
-            "oneThirdLeftColumn" => Self::OneThirdLeftColumn,
-            "oneThirdRightColumn" => Self::OneThirdRightColumn,
-            "fullWidth" => Self::FullWidth,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::OneColumn => "oneColumn",
-            Self::TwoColumns => "twoColumns",
-            Self::ThreeColumns => "threeColumns",
-            Self::OneThirdLeftColumn => "oneThirdLeftColumn",
-            Self::OneThirdRightColumn => "oneThirdRightColumn",
-            Self::FullWidth => "fullWidth",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for HorizontalSectionLayoutType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for HorizontalSectionLayoutType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for HorizontalSectionLayoutType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// `unrestricted` = 0
-    Unrestricted,
-    /// `allowedTenants` = 1
-    AllowedTenants,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for Kind {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unrestricted", 0),
-        ("allowedTenants", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unrestricted" => Self::Unrestricted,
-            "allowedTenants" => Self::AllowedTenants,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unrestricted => "unrestricted",
-            Self::AllowedTenants => "allowedTenants",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<&str> for Kind {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL enum type `microsoft.graph.outlierContainerType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutlierContainerType {
-    /// `group` = 0
-    Group,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::enums::EvolvableEnum for OutlierContainerType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("group", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "group" => Self::Group,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for OutlierContainerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for OutlierContainerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl std::fmt::Display for OutlierContainerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<&str> for OutlierContainerType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.privateNetworkDestinationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivateNetworkDestinationType {
-    /// `ipAddress` = 0
-    IpAddress,
-    /// `ipRange` = 1
-    IpRange,
-    /// `ipRangeCidr` = 2
-    IpRangeCidr,
-    /// `fqdn` = 3
-    Fqdn,
-    /// `dnsSuffix` = 4
-    DnsSuffix,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `servicePrincipalName` = 6
-    ServicePrincipalName,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivateNetworkDestinationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("ipAddress", 0),
-        ("ipRange", 1),
-        ("ipRangeCidr", 2),
-        ("fqdn", 3),
-        ("dnsSuffix", 4),
-        ("unknownFutureValue", 5),
-        ("servicePrincipalName", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ipAddress" => Self::IpAddress,
-            "ipRange" => Self::IpRange,
-            "ipRangeCidr" => Self::IpRangeCidr,
-            "fqdn" => Self::Fqdn,
-            "dnsSuffix" => Self::DnsSuffix,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "servicePrincipalName" => Self::ServicePrincipalName,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::IpAddress => "ipAddress",
-            Self::IpRange => "ipRange",
-            Self::IpRangeCidr => "ipRangeCidr",
-            Self::Fqdn => "fqdn",
-            Self::DnsSuffix => "dnsSuffix",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ServicePrincipalName => "servicePrincipalName",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for PrivateNetworkDestinationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for PrivateNetworkDestinationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for PrivateNetworkDestinationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for PrivateNetworkDestinationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL enum type `microsoft.graph.replyRestriction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReplyRestriction {
-    /// `everyone` = 0
-    Everyone,
-    /// `authorAndModerators` = 1
-    AuthorAndModerators,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::enums::EvolvableEnum for ReplyRestriction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("everyone", 0),
-        ("authorAndModerators", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "everyone" => Self::Everyone,
-            "authorAndModerators" => Self::AuthorAndModerators,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::AuthorAndModerators => "authorAndModerators",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ReplyRestriction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ReplyRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl std::fmt::Display for ReplyRestriction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl From<&str> for ReplyRestriction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.sectionEmphasisType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SectionEmphasisType {
-    /// `none` = 0
-    None,
-    /// `neutral` = 1
-    Neutral,
-    /// `soft` = 2
-    Soft,
-    /// `strong` = 3
-    Strong,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::EvolvableEnum for LabelActionSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("neutral", 1),
-        ("soft", 2),
-        ("strong", 3),
+        ("manual", 0),
+        ("automatic", 1),
+        ("recommended", 2),
+        ("none", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
+            "manual" => Self::Manual,
+            "automatic" => Self::Automatic,
+            "recommended" => Self::Recommended,
             "none" => Self::None,
-            "neutral" => Self::Neutral,
-            "soft" => Self::Soft,
-            "strong" => Self::Strong,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::Recommended => "recommended",
             Self::None => "none",
-            Self::Neutral => "neutral",
-            Self::Soft => "soft",
-            Self::Strong => "strong",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_sites")]
-impl serde::Serialize for SectionEmphasisType {
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for LabelActionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for LabelActionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -988,78 +498,103 @@ impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     }
 }
 
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for SectionEmphasisType {
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for LabelActionSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sites")]
-impl From<&str> for SectionEmphasisType {
+#[cfg(feature = "_add_footer")]
+impl From<&str> for LabelActionSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-/// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_json")]
+/// CSDL enum type `microsoft.graph.mediaSourceContentCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteLockState {
-    /// `unlocked` = 0
-    Unlocked,
-    /// `lockedReadOnly` = 1
-    LockedReadOnly,
-    /// `lockedNoAccess` = 2
-    LockedNoAccess,
-    /// `lockedNoAdditions` = 3
-    LockedNoAdditions,
-    /// `unknownFutureValue` = 4
+pub enum MediaSourceContentCategory {
+    /// `meeting` = 0
+    Meeting,
+    /// `liveStream` = 1
+    LiveStream,
+    /// `presentation` = 2
+    Presentation,
+    /// `screenRecording` = 3
+    ScreenRecording,
+    /// `story` = 4
+    Story,
+    /// `profile` = 5
+    Profile,
+    /// `chat` = 6
+    Chat,
+    /// `note` = 7
+    Note,
+    /// `comment` = 8
+    Comment,
+    /// `unknownFutureValue` = 9
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::enums::EvolvableEnum for MediaSourceContentCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unlocked", 0),
-        ("lockedReadOnly", 1),
-        ("lockedNoAccess", 2),
-        ("lockedNoAdditions", 3),
-        ("unknownFutureValue", 4),
+        ("meeting", 0),
+        ("liveStream", 1),
+        ("presentation", 2),
+        ("screenRecording", 3),
+        ("story", 4),
+        ("profile", 5),
+        ("chat", 6),
+        ("note", 7),
+        ("comment", 8),
+        ("unknownFutureValue", 9),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unlocked" => Self::Unlocked,
-            "lockedReadOnly" => Self::LockedReadOnly,
-            "lockedNoAccess" => Self::LockedNoAccess,
-            "lockedNoAdditions" => Self::LockedNoAdditions,
+            "meeting" => Self::Meeting,
+            "liveStream" => Self::LiveStream,
+            "presentation" => Self::Presentation,
+            "screenRecording" => Self::ScreenRecording,
+            "story" => Self::Story,
+            "profile" => Self::Profile,
+            "chat" => Self::Chat,
+            "note" => Self::Note,
+            "comment" => Self::Comment,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unlocked => "unlocked",
-            Self::LockedReadOnly => "lockedReadOnly",
-            Self::LockedNoAccess => "lockedNoAccess",
-            Self::LockedNoAdditions => "lockedNoAdditions",
+            Self::Meeting => "meeting",
+            Self::LiveStream => "liveStream",
+            Self::Presentation => "presentation",
+            Self::ScreenRecording => "screenRecording",
+            Self::Story => "story",
+            Self::Profile => "profile",
+            Self::Chat => "chat",
+            Self::Note => "note",
+            Self::Comment => "comment",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl serde::Serialize for SiteLockState {
+#[cfg(feature = "_json")]
+impl serde::Serialize for MediaSourceContentCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl<'de> serde::Deserialize<'de> for SiteLockState {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for MediaSourceContentCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1067,283 +602,182 @@ impl<'de> serde::Deserialize<'de> for SiteLockState {
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl std::fmt::Display for SiteLockState {
+#[cfg(feature = "_json")]
+impl std::fmt::Display for MediaSourceContentCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl From<&str> for SiteLockState {
+#[cfg(feature = "_json")]
+impl From<&str> for MediaSourceContentCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
-///
-/// CSDL enum type `microsoft.graph.synchronizationSecret`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
-)]
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.messageActionFlag`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationSecret {
-    /// `None` = 0
-    None,
-    /// `UserName` = 1
-    UserName,
-    /// `Password` = 2
-    Password,
-    /// `SecretToken` = 3
-    SecretToken,
-    /// `AppKey` = 4
-    AppKey,
-    /// `BaseAddress` = 5
-    BaseAddress,
-    /// `ClientIdentifier` = 6
-    ClientIdentifier,
-    /// `ClientSecret` = 7
-    ClientSecret,
-    /// `SingleSignOnType` = 11
-    SingleSignOnType,
-    /// `Sandbox` = 12
-    Sandbox,
-    /// `Url` = 13
-    Url,
-    /// `Domain` = 14
-    Domain,
-    /// `ConsumerKey` = 15
-    ConsumerKey,
-    /// `ConsumerSecret` = 16
-    ConsumerSecret,
-    /// `TokenKey` = 17
-    TokenKey,
-    /// `TokenExpiration` = 18
-    TokenExpiration,
-    /// `Oauth2AccessToken` = 19
-    Oauth2AccessToken,
-    /// `Oauth2AccessTokenCreationTime` = 20
-    Oauth2AccessTokenCreationTime,
-    /// `Oauth2RefreshToken` = 21
-    Oauth2RefreshToken,
-    /// `SyncAll` = 22
-    SyncAll,
-    /// `InstanceName` = 24
-    InstanceName,
-    /// `Oauth2ClientId` = 27
-    Oauth2ClientId,
-    /// `Oauth2ClientSecret` = 28
-    Oauth2ClientSecret,
-    /// `CompanyId` = 29
-    CompanyId,
-    /// `UpdateKeyOnSoftDelete` = 30
-    UpdateKeyOnSoftDelete,
-    /// `SynchronizationSchedule` = 33
-    SynchronizationSchedule,
-    /// `SystemOfRecord` = 34
-    SystemOfRecord,
-    /// `SandboxName` = 35
-    SandboxName,
-    /// `EnforceDomain` = 36
-    EnforceDomain,
-    /// `SyncNotificationSettings` = 37
-    SyncNotificationSettings,
-    /// `SkipOutOfScopeDeletions` = 40
-    SkipOutOfScopeDeletions,
-    /// `Oauth2AuthorizationCode` = 62
-    Oauth2AuthorizationCode,
-    /// `Oauth2RedirectUri` = 63
-    Oauth2RedirectUri,
-    /// `ApplicationTemplateIdentifier` = 64
-    ApplicationTemplateIdentifier,
-    /// `Oauth2TokenExchangeUri` = 65
-    Oauth2TokenExchangeUri,
-    /// `Oauth2AuthorizationUri` = 66
-    Oauth2AuthorizationUri,
-    /// `AuthenticationType` = 67
-    AuthenticationType,
-    /// `Server` = 70
-    Server,
-    /// `PerformInboundEntitlementGrants` = 100
-    PerformInboundEntitlementGrants,
-    /// `HardDeletesEnabled` = 101
-    HardDeletesEnabled,
-    /// `SyncAgentCompatibilityKey` = 102
-    SyncAgentCompatibilityKey,
-    /// `SyncAgentADContainer` = 103
-    SyncAgentAdContainer,
-    /// `ValidateDomain` = 206
-    ValidateDomain,
-    /// `TestReferences` = 207
-    TestReferences,
-    /// `ConnectionString` = 250
-    ConnectionString,
+pub enum MessageActionFlag {
+    /// `any` = 0
+    Any,
+    /// `call` = 1
+    Call,
+    /// `doNotForward` = 2
+    DoNotForward,
+    /// `followUp` = 3
+    FollowUp,
+    /// `fyi` = 4
+    Fyi,
+    /// `forward` = 5
+    Forward,
+    /// `noResponseNecessary` = 6
+    NoResponseNecessary,
+    /// `read` = 7
+    Read,
+    /// `reply` = 8
+    Reply,
+    /// `replyToAll` = 9
+    ReplyToAll,
+    /// `review` = 10
+    Review,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationSecret {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for MessageActionFlag {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("UserName", 1),
-        ("Password", 2),
-        ("SecretToken", 3),
-        ("AppKey", 4),
-        ("BaseAddress", 5),
-        ("ClientIdentifier", 6),
-        ("ClientSecret", 7),
-        ("SingleSignOnType", 11),
-        ("Sandbox", 12),
-        ("Url", 13),
-        ("Domain", 14),
-        ("ConsumerKey", 15),
-        ("ConsumerSecret", 16),
-        ("TokenKey", 17),
-        ("TokenExpiration", 18),
-        ("Oauth2AccessToken", 19),
-        ("Oauth2AccessTokenCreationTime", 20),
-        ("Oauth2RefreshToken", 21),
-        ("SyncAll", 22),
-        ("InstanceName", 24),
-        ("Oauth2ClientId", 27),
-        ("Oauth2ClientSecret", 28),
-        ("CompanyId", 29),
-        ("UpdateKeyOnSoftDelete", 30),
-        ("SynchronizationSchedule", 33),
-        ("SystemOfRecord", 34),
-        ("SandboxName", 35),
-        ("EnforceDomain", 36),
-        ("SyncNotificationSettings", 37),
-        ("SkipOutOfScopeDeletions", 40),
-        ("Oauth2AuthorizationCode", 62),
-        ("Oauth2RedirectUri", 63),
-        ("ApplicationTemplateIdentifier", 64),
-        ("Oauth2TokenExchangeUri", 65),
-        ("Oauth2AuthorizationUri", 66),
-        ("AuthenticationType", 67),
-        ("Server", 70),
-        ("PerformInboundEntitlementGrants", 100),
-        ("HardDeletesEnabled", 101),
-        ("SyncAgentCompatibilityKey", 102),
-        ("SyncAgentADContainer", 103),
-        ("ValidateDomain", 206),
-        ("TestReferences", 207),
-        ("ConnectionString", 250),
+        ("any", 0),
+        ("call", 1),
+        ("doNotForward", 2),
+        ("followUp", 3),
+        ("fyi", 4),
+        ("forward", 5),
+        ("noResponseNecessary", 6),
+        ("read", 7),
+        ("reply", 8),
+        ("replyToAll", 9),
+        ("review", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "any" => Self::Any,
+            "call" => Self::Call,
+            "doNotForward" => Self::DoNotForward,
+            "followUp" => Self::FollowUp,
+            "fyi" => Self::Fyi,
+            "forward" => Self::Forward,
+            "noResponseNecessary" => Self::NoResponseNecessary,
+            "read" => Self::Read,
+            "reply" => Self::Reply,
+            "replyToAll" => Self::ReplyToAll,
+            "review" => Self::Review,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::Call => "call",
+            Self::DoNotForward => "doNotForward",
+            Self::FollowUp => "followUp",
+            Self::Fyi => "fyi",
+            Self::Forward => "forward",
+            Self::NoResponseNecessary => "noResponseNecessary",
+            Self::Read => "read",
+            Self::Reply => "reply",
+            Self::ReplyToAll => "replyToAll",
+            Self::Review => "review",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for MessageActionFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for MessageActionFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for MessageActionFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for MessageActionFlag {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL enum type `microsoft.graph.onenoteUserRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnenoteUserRole {
+    /// `None` = -1
+    None,
+    /// `Owner` = 0
+    Owner,
+    /// `Contributor` = 1
+    Contributor,
+    /// `Reader` = 2
+    Reader,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnenoteUserRole {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", -1),
+        ("Owner", 0),
+        ("Contributor", 1),
+        ("Reader", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "None" => Self::None,
-            "UserName" => Self::UserName,
-            "Password" => Self::Password,
-            "SecretToken" => Self::SecretToken,
-            "AppKey" => Self::AppKey,
-            "BaseAddress" => Self::BaseAddress,
-            "ClientIdentifier" => Self::ClientIdentifier,
-            "ClientSecret" => Self::ClientSecret,
-            "SingleSignOnType" => Self::SingleSignOnType,
-            "Sandbox" => Self::Sandbox,
-            "Url" => Self::Url,
-            "Domain" => Self::Domain,
-            "ConsumerKey" => Self::ConsumerKey,
-            "ConsumerSecret" => Self::ConsumerSecret,
-            "TokenKey" => Self::TokenKey,
-            "TokenExpiration" => Self::TokenExpiration,
-            "Oauth2AccessToken" => Self::Oauth2AccessToken,
-            "Oauth2AccessTokenCreationTime" => Self::Oauth2AccessTokenCreationTime,
-            "Oauth2RefreshToken" => Self::Oauth2RefreshToken,
-            "SyncAll" => Self::SyncAll,
-            "InstanceName" => Self::InstanceName,
-            "Oauth2ClientId" => Self::Oauth2ClientId,
-            "Oauth2ClientSecret" => Self::Oauth2ClientSecret,
-            "CompanyId" => Self::CompanyId,
-            "UpdateKeyOnSoftDelete" => Self::UpdateKeyOnSoftDelete,
-            "SynchronizationSchedule" => Self::SynchronizationSchedule,
-            "SystemOfRecord" => Self::SystemOfRecord,
-            "SandboxName" => Self::SandboxName,
-            "EnforceDomain" => Self::EnforceDomain,
-            "SyncNotificationSettings" => Self::SyncNotificationSettings,
-            "SkipOutOfScopeDeletions" => Self::SkipOutOfScopeDeletions,
-            "Oauth2AuthorizationCode" => Self::Oauth2AuthorizationCode,
-            "Oauth2RedirectUri" => Self::Oauth2RedirectUri,
-            "ApplicationTemplateIdentifier" => Self::ApplicationTemplateIdentifier,
-            "Oauth2TokenExchangeUri" => Self::Oauth2TokenExchangeUri,
-            "Oauth2AuthorizationUri" => Self::Oauth2AuthorizationUri,
-            "AuthenticationType" => Self::AuthenticationType,
-            "Server" => Self::Server,
-            "PerformInboundEntitlementGrants" => Self::PerformInboundEntitlementGrants,
-            "HardDeletesEnabled" => Self::HardDeletesEnabled,
-            "SyncAgentCompatibilityKey" => Self::SyncAgentCompatibilityKey,
-            "SyncAgentADContainer" => Self::SyncAgentAdContainer,
-            "ValidateDomain" => Self::ValidateDomain,
-            "TestReferences" => Self::TestReferences,
-            "ConnectionString" => Self::ConnectionString,
+            "Owner" => Self::Owner,
+            "Contributor" => Self::Contributor,
+            "Reader" => Self::Reader,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "None",
-            Self::UserName => "UserName",
-            Self::Password => "Password",
-            Self::SecretToken => "SecretToken",
-            Self::AppKey => "AppKey",
-            Self::BaseAddress => "BaseAddress",
-            Self::ClientIdentifier => "ClientIdentifier",
-            Self::ClientSecret => "ClientSecret",
-            Self::SingleSignOnType => "SingleSignOnType",
-            Self::Sandbox => "Sandbox",
-            Self::Url => "Url",
-            Self::Domain => "Domain",
-            Self::ConsumerKey => "ConsumerKey",
-            Self::ConsumerSecret => "ConsumerSecret",
-            Self::TokenKey => "TokenKey",
-            Self::TokenExpiration => "TokenExpiration",
-            Self::Oauth2AccessToken => "Oauth2AccessToken",
-            Self::Oauth2AccessTokenCreationTime => "Oauth2AccessTokenCreationTime",
-            Self::Oauth2RefreshToken => "Oauth2RefreshToken",
-            Self::SyncAll => "SyncAll",
-            Self::InstanceName => "InstanceName",
-            Self::Oauth2ClientId => "Oauth2ClientId",
-            Self::Oauth2ClientSecret => "Oauth2ClientSecret",
-            Self::CompanyId => "CompanyId",
-            Self::UpdateKeyOnSoftDelete => "UpdateKeyOnSoftDelete",
-            Self::SynchronizationSchedule => "SynchronizationSchedule",
-            Self::SystemOfRecord => "SystemOfRecord",
-            Self::SandboxName => "SandboxName",
-            Self::EnforceDomain => "EnforceDomain",
-            Self::SyncNotificationSettings => "SyncNotificationSettings",
-            Self::SkipOutOfScopeDeletions => "SkipOutOfScopeDeletions",
-            Self::Oauth2AuthorizationCode => "Oauth2AuthorizationCode",
-            Self::Oauth2RedirectUri => "Oauth2RedirectUri",
-            Self::ApplicationTemplateIdentifier => "ApplicationTemplateIdentifier",
-            Self::Oauth2TokenExchangeUri => "Oauth2TokenExchangeUri",
-            Self::Oauth2AuthorizationUri => "Oauth2AuthorizationUri",
-            Self::AuthenticationType => "AuthenticationType",
-            Self::Server => "Server",
-            Self::PerformInboundEntitlementGrants => "PerformInboundEntitlementGrants",
-            Self::HardDeletesEnabled => "HardDeletesEnabled",
-            Self::SyncAgentCompatibilityKey => "SyncAgentCompatibilityKey",
-            Self::SyncAgentAdContainer => "SyncAgentADContainer",
-            Self::ValidateDomain => "ValidateDomain",
-            Self::TestReferences => "TestReferences",
-            Self::ConnectionString => "ConnectionString",
+            Self::Owner => "Owner",
+            Self::Contributor => "Contributor",
+            Self::Reader => "Reader",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationSecret {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenoteUserRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1351,97 +785,68 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationSecret {
+#[cfg(feature = "_copy_notebook_model")]
+impl std::fmt::Display for OnenoteUserRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationSecret {
+#[cfg(feature = "_copy_notebook_model")]
+impl From<&str> for OnenoteUserRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL enum type `microsoft.graph.teamSpecialization`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.photoUpdateSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamSpecialization {
-    /// `none` = 0
-    None,
-    /// `educationStandard` = 1
-    EducationStandard,
-    /// `educationClass` = 2
-    EducationClass,
-    /// `educationProfessionalLearningCommunity` = 3
-    EducationProfessionalLearningCommunity,
-    /// `educationStaff` = 4
-    EducationStaff,
-    /// `healthcareStandard` = 5
-    HealthcareStandard,
-    /// `healthcareCareCoordination` = 6
-    HealthcareCareCoordination,
-    /// `unknownFutureValue` = 7
+pub enum PhotoUpdateSource {
+    /// `cloud` = 0
+    Cloud,
+    /// `onPremises` = 1
+    OnPremises,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for PhotoUpdateSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("educationStandard", 1),
-        ("educationClass", 2),
-        ("educationProfessionalLearningCommunity", 3),
-        ("educationStaff", 4),
-        ("healthcareStandard", 5),
-        ("healthcareCareCoordination", 6),
-        ("unknownFutureValue", 7),
+        ("cloud", 0),
+        ("onPremises", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "educationStandard" => Self::EducationStandard,
-            "educationClass" => Self::EducationClass,
-            "educationProfessionalLearningCommunity" => {
-                Self::EducationProfessionalLearningCommunity
-            }
-            "educationStaff" => Self::EducationStaff,
-            "healthcareStandard" => Self::HealthcareStandard,
-            "healthcareCareCoordination" => Self::HealthcareCareCoordination,
+            "cloud" => Self::Cloud,
+            "onPremises" => Self::OnPremises,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::EducationStandard => "educationStandard",
-            Self::EducationClass => "educationClass",
-            Self::EducationProfessionalLearningCommunity => {
-                "educationProfessionalLearningCommunity"
-            }
-            Self::EducationStaff => "educationStaff",
-            Self::HealthcareStandard => "healthcareStandard",
-            Self::HealthcareCareCoordination => "healthcareCareCoordination",
+            Self::Cloud => "cloud",
+            Self::OnPremises => "onPremises",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamSpecialization {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for PhotoUpdateSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamSpecialization {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for PhotoUpdateSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1449,41 +854,49 @@ impl<'de> serde::Deserialize<'de> for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl std::fmt::Display for TeamSpecialization {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for PhotoUpdateSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl From<&str> for TeamSpecialization {
+#[cfg(feature = "_admin")]
+impl From<&str> for PhotoUpdateSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+/// CSDL enum type `microsoft.graph.sensitivityLabelAssignmentMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkTagType {
+pub enum SensitivityLabelAssignmentMethod {
     /// `standard` = 0
     Standard,
-    /// `unknownFutureValue` = 1
+    /// `privileged` = 1
+    Privileged,
+    /// `auto` = 2
+    Auto,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
-        ("unknownFutureValue", 1),
+        ("privileged", 1),
+        ("auto", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "standard" => Self::Standard,
+            "privileged" => Self::Privileged,
+            "auto" => Self::Auto,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1491,21 +904,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     fn as_wire(&self) -> &str {
         match self {
             Self::Standard => "standard",
+            Self::Privileged => "privileged",
+            Self::Auto => "auto",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TeamworkTagType {
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+impl serde::Serialize for SensitivityLabelAssignmentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TeamworkTagType {
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1513,300 +928,68 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for TeamworkTagType {
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+impl std::fmt::Display for SensitivityLabelAssignmentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams")]
-impl From<&str> for TeamworkTagType {
+#[cfg(feature = "_sensitivity_label_assignment_method")]
+impl From<&str> for SensitivityLabelAssignmentMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.titleAreaLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.serviceHealthClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TitleAreaLayoutType {
-    /// `imageAndTitle` = 0
-    ImageAndTitle,
-    /// `plain` = 1
-    Plain,
-    /// `colorBlock` = 2
-    ColorBlock,
-    /// `overlap` = 3
-    Overlap,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("imageAndTitle", 0),
-        ("plain", 1),
-        ("colorBlock", 2),
-        ("overlap", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "imageAndTitle" => Self::ImageAndTitle,
-            "plain" => Self::Plain,
-            "colorBlock" => Self::ColorBlock,
-            "overlap" => Self::Overlap,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ImageAndTitle => "imageAndTitle",
-            Self::Plain => "plain",
-            Self::ColorBlock => "colorBlock",
-            Self::Overlap => "overlap",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for TitleAreaLayoutType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for TitleAreaLayoutType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for TitleAreaLayoutType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.titleAreaTextAlignmentType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TitleAreaTextAlignmentType {
-    /// `left` = 0
-    Left,
-    /// `center` = 1
-    Center,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("left", 0),
-        ("center", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "left" => Self::Left,
-            "center" => Self::Center,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Left => "left",
-            Self::Center => "center",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for TitleAreaTextAlignmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for TitleAreaTextAlignmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for TitleAreaTextAlignmentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TrafficRoutingMethod {
-    /// `none` = 0
-    None,
-    /// `random` = 1
-    Random,
-    /// `sessionPersistence` = 2
-    SessionPersistence,
-    /// `performance` = 3
-    Performance,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for TrafficRoutingMethod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("random", 1),
-        ("sessionPersistence", 2),
-        ("performance", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "random" => Self::Random,
-            "sessionPersistence" => Self::SessionPersistence,
-            "performance" => Self::Performance,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Random => "random",
-            Self::SessionPersistence => "sessionPersistence",
-            Self::Performance => "performance",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for TrafficRoutingMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for TrafficRoutingMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for TrafficRoutingMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<&str> for TrafficRoutingMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL enum type `microsoft.graph.userNewMessageRestriction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserNewMessageRestriction {
-    /// `everyone` = 0
-    Everyone,
-    /// `everyoneExceptGuests` = 1
-    EveryoneExceptGuests,
-    /// `moderators` = 2
-    Moderators,
+pub enum ServiceHealthClassificationType {
+    /// `advisory` = 1
+    Advisory,
+    /// `incident` = 2
+    Incident,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserNewMessageRestriction {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("everyone", 0),
-        ("everyoneExceptGuests", 1),
-        ("moderators", 2),
+        ("advisory", 1),
+        ("incident", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "everyone" => Self::Everyone,
-            "everyoneExceptGuests" => Self::EveryoneExceptGuests,
-            "moderators" => Self::Moderators,
+            "advisory" => Self::Advisory,
+            "incident" => Self::Incident,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Everyone => "everyone",
-            Self::EveryoneExceptGuests => "everyoneExceptGuests",
-            Self::Moderators => "moderators",
+            Self::Advisory => "advisory",
+            Self::Incident => "incident",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for UserNewMessageRestriction {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceHealthClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1814,73 +997,449 @@ impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl std::fmt::Display for UserNewMessageRestriction {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ServiceHealthClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
-impl From<&str> for UserNewMessageRestriction {
+#[cfg(feature = "_admin")]
+impl From<&str> for ServiceHealthClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.wellknownListName`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.serviceHealthOrigin`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WellknownListName {
-    /// `none` = 0
-    None,
-    /// `defaultList` = 1
-    DefaultList,
-    /// `flaggedEmails` = 2
-    FlaggedEmails,
+pub enum ServiceHealthOrigin {
+    /// `microsoft` = 1
+    Microsoft,
+    /// `thirdParty` = 2
+    ThirdParty,
+    /// `customer` = 3
+    Customer,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthOrigin {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoft", 1),
+        ("thirdParty", 2),
+        ("customer", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoft" => Self::Microsoft,
+            "thirdParty" => Self::ThirdParty,
+            "customer" => Self::Customer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Microsoft => "microsoft",
+            Self::ThirdParty => "thirdParty",
+            Self::Customer => "customer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceHealthOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ServiceHealthOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for ServiceHealthOrigin {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.serviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceHealthStatus {
+    /// `serviceOperational` = 0
+    ServiceOperational,
+    /// `investigating` = 1
+    Investigating,
+    /// `restoringService` = 2
+    RestoringService,
+    /// `verifyingService` = 3
+    VerifyingService,
+    /// `serviceRestored` = 4
+    ServiceRestored,
+    /// `postIncidentReviewPublished` = 5
+    PostIncidentReviewPublished,
+    /// `serviceDegradation` = 6
+    ServiceDegradation,
+    /// `serviceInterruption` = 7
+    ServiceInterruption,
+    /// `extendedRecovery` = 8
+    ExtendedRecovery,
+    /// `falsePositive` = 9
+    FalsePositive,
+    /// `investigationSuspended` = 10
+    InvestigationSuspended,
+    /// `resolved` = 11
+    Resolved,
+    /// `mitigatedExternal` = 12
+    MitigatedExternal,
+    /// `mitigated` = 13
+    Mitigated,
+    /// `resolvedExternal` = 14
+    ResolvedExternal,
+    /// `confirmed` = 15
+    Confirmed,
+    /// `reported` = 16
+    Reported,
+    /// `unknownFutureValue` = 17
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("serviceOperational", 0),
+        ("investigating", 1),
+        ("restoringService", 2),
+        ("verifyingService", 3),
+        ("serviceRestored", 4),
+        ("postIncidentReviewPublished", 5),
+        ("serviceDegradation", 6),
+        ("serviceInterruption", 7),
+        ("extendedRecovery", 8),
+        ("falsePositive", 9),
+        ("investigationSuspended", 10),
+        ("resolved", 11),
+        ("mitigatedExternal", 12),
+        ("mitigated", 13),
+        ("resolvedExternal", 14),
+        ("confirmed", 15),
+        ("reported", 16),
+        ("unknownFutureValue", 17),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "serviceOperational" => Self::ServiceOperational,
+            "investigating" => Self::Investigating,
+            "restoringService" => Self::RestoringService,
+            "verifyingService" => Self::VerifyingService,
+            "serviceRestored" => Self::ServiceRestored,
+            "postIncidentReviewPublished" => Self::PostIncidentReviewPublished,
+            "serviceDegradation" => Self::ServiceDegradation,
+            "serviceInterruption" => Self::ServiceInterruption,
+            "extendedRecovery" => Self::ExtendedRecovery,
+            "falsePositive" => Self::FalsePositive,
+            "investigationSuspended" => Self::InvestigationSuspended,
+            "resolved" => Self::Resolved,
+            "mitigatedExternal" => Self::MitigatedExternal,
+            "mitigated" => Self::Mitigated,
+            "resolvedExternal" => Self::ResolvedExternal,
+            "confirmed" => Self::Confirmed,
+            "reported" => Self::Reported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ServiceOperational => "serviceOperational",
+            Self::Investigating => "investigating",
+            Self::RestoringService => "restoringService",
+            Self::VerifyingService => "verifyingService",
+            Self::ServiceRestored => "serviceRestored",
+            Self::PostIncidentReviewPublished => "postIncidentReviewPublished",
+            Self::ServiceDegradation => "serviceDegradation",
+            Self::ServiceInterruption => "serviceInterruption",
+            Self::ExtendedRecovery => "extendedRecovery",
+            Self::FalsePositive => "falsePositive",
+            Self::InvestigationSuspended => "investigationSuspended",
+            Self::Resolved => "resolved",
+            Self::MitigatedExternal => "mitigatedExternal",
+            Self::Mitigated => "mitigated",
+            Self::ResolvedExternal => "resolvedExternal",
+            Self::Confirmed => "confirmed",
+            Self::Reported => "reported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ServiceHealthStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for ServiceHealthStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.serviceUpdateSeverity`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceUpdateSeverity {
+    /// `normal` = 1
+    Normal,
+    /// `high` = 2
+    High,
+    /// `critical` = 3
+    Critical,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateSeverity {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("normal", 1),
+        ("high", 2),
+        ("critical", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "high" => Self::High,
+            "critical" => Self::Critical,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::Critical => "critical",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceUpdateSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ServiceUpdateSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for ServiceUpdateSeverity {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.sharePointMigrationTaskStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharePointMigrationTaskStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `inProgress` = 1
+    InProgress,
+    /// `completed` = 2
+    Completed,
+    /// `cancelled` = 3
+    Cancelled,
+    /// `failed` = 4
+    Failed,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationTaskStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("inProgress", 1),
+        ("completed", 2),
+        ("cancelled", 3),
+        ("failed", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointMigrationTaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationTaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for SharePointMigrationTaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for SharePointMigrationTaskStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_site_archival_details")]
+/// CSDL enum type `microsoft.graph.siteArchiveStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SiteArchiveStatus {
+    /// `recentlyArchived` = 0
+    RecentlyArchived,
+    /// `fullyArchived` = 1
+    FullyArchived,
+    /// `reactivating` = 2
+    Reactivating,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for WellknownListName {
+#[cfg(feature = "_site_archival_details")]
+impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("defaultList", 1),
-        ("flaggedEmails", 2),
+        ("recentlyArchived", 0),
+        ("fullyArchived", 1),
+        ("reactivating", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "defaultList" => Self::DefaultList,
-            "flaggedEmails" => Self::FlaggedEmails,
+            "recentlyArchived" => Self::RecentlyArchived,
+            "fullyArchived" => Self::FullyArchived,
+            "reactivating" => Self::Reactivating,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::DefaultList => "defaultList",
-            Self::FlaggedEmails => "flaggedEmails",
+            Self::RecentlyArchived => "recentlyArchived",
+            Self::FullyArchived => "fullyArchived",
+            Self::Reactivating => "reactivating",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for WellknownListName {
+#[cfg(feature = "_site_archival_details")]
+impl serde::Serialize for SiteArchiveStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for WellknownListName {
+#[cfg(feature = "_site_archival_details")]
+impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1888,15 +1447,173 @@ impl<'de> serde::Deserialize<'de> for WellknownListName {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for WellknownListName {
+#[cfg(feature = "_site_archival_details")]
+impl std::fmt::Display for SiteArchiveStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for WellknownListName {
+#[cfg(feature = "_site_archival_details")]
+impl From<&str> for SiteArchiveStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.teamworkSupportedClient`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamworkSupportedClient {
+    /// `unknown` = 0
+    Unknown,
+    /// `skypeDefaultAndTeams` = 1
+    SkypeDefaultAndTeams,
+    /// `teamsDefaultAndSkype` = 2
+    TeamsDefaultAndSkype,
+    /// `skypeOnly` = 3
+    SkypeOnly,
+    /// `teamsOnly` = 4
+    TeamsOnly,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkSupportedClient {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("skypeDefaultAndTeams", 1),
+        ("teamsDefaultAndSkype", 2),
+        ("skypeOnly", 3),
+        ("teamsOnly", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "skypeDefaultAndTeams" => Self::SkypeDefaultAndTeams,
+            "teamsDefaultAndSkype" => Self::TeamsDefaultAndSkype,
+            "skypeOnly" => Self::SkypeOnly,
+            "teamsOnly" => Self::TeamsOnly,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::SkypeDefaultAndTeams => "skypeDefaultAndTeams",
+            Self::TeamsDefaultAndSkype => "teamsDefaultAndSkype",
+            Self::SkypeOnly => "skypeOnly",
+            Self::TeamsOnly => "teamsOnly",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkSupportedClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkSupportedClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for TeamworkSupportedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl From<&str> for TeamworkSupportedClient {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL enum type `microsoft.graph.workbookOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WorkbookOperationStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `running` = 1
+    Running,
+    /// `succeeded` = 2
+    Succeeded,
+    /// `failed` = 3
+    Failed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::enums::EvolvableEnum for WorkbookOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("running", 1),
+        ("succeeded", 2),
+        ("failed", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl std::fmt::Display for WorkbookOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_json")]
+impl From<&str> for WorkbookOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -14,3 +14,8 @@ pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_identity_governance
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;

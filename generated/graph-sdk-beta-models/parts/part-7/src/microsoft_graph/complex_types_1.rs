@@ -12,694 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget`; base type `microsoft.graph.accessReviewInstanceDecisionItemTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `servicePrincipalDisplayName`: `Edm.String`.
-    pub service_principal_display_name: Option<String>,
-    /// Property `servicePrincipalId`: `Edm.String`.
-    pub service_principal_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appId", &self.app_id);
-        object
-            .property(
-                "servicePrincipalDisplayName",
-                &self.service_principal_display_name,
-            );
-        object.property("servicePrincipalId", &self.service_principal_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "servicePrincipalDisplayName" => {
-                read_lenient(map, key, &mut self.service_principal_display_name, extra)
-            }
-            "servicePrincipalId" => {
-                read_lenient(map, key, &mut self.service_principal_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemServicePrincipalTarget {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalTarget`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalTarget::set_null`].
-pub enum AccessReviewInstanceDecisionItemServicePrincipalTargetField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemServicePrincipalTargetField {
-    /// `appId`
-    pub const AppId: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalTarget,
-    > = model::Field::new("appId");
-    /// `servicePrincipalDisplayName`
-    pub const ServicePrincipalDisplayName: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalTarget,
-    > = model::Field::new("servicePrincipalDisplayName");
-    /// `servicePrincipalId`
-    pub const ServicePrincipalId: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalTarget,
-    > = model::Field::new("servicePrincipalId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalTarget,
-    >] = &[Self::AppId, Self::ServicePrincipalDisplayName, Self::ServicePrincipalId];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemTarget`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemTarget {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionItemTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// A `microsoft.graph.accessReviewInstanceDecisionItemTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewInstanceDecisionItemTarget {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewInstanceDecisionItemTarget(Box<AccessReviewInstanceDecisionItemTarget>),
-    /// `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget`
-    AccessReviewInstanceDecisionItemServicePrincipalTarget(
-        Box<AccessReviewInstanceDecisionItemServicePrincipalTarget>,
-    ),
-    /// `microsoft.graph.accessReviewInstanceDecisionItemUserTarget`
-    AccessReviewInstanceDecisionItemUserTarget(
-        Box<AccessReviewInstanceDecisionItemUserTarget>,
-    ),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewInstanceDecisionItemTarget {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewInstanceDecisionItemTarget(_) => {
-                AccessReviewInstanceDecisionItemTarget::ODATA_TYPE
-            }
-            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(_) => {
-                AccessReviewInstanceDecisionItemServicePrincipalTarget::ODATA_TYPE
-            }
-            Self::AccessReviewInstanceDecisionItemUserTarget(_) => {
-                AccessReviewInstanceDecisionItemUserTarget::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewInstanceDecisionItemTarget`] (or of an unknown derived type).
-    pub fn as_access_review_instance_decision_item_target(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemTarget> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemTarget(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl Default for AnyAccessReviewInstanceDecisionItemTarget {
-    fn default() -> Self {
-        Self::AccessReviewInstanceDecisionItemTarget(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemTarget>
-for AnyAccessReviewInstanceDecisionItemTarget {
-    fn from(value: AccessReviewInstanceDecisionItemTarget) -> Self {
-        Self::AccessReviewInstanceDecisionItemTarget(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewInstanceDecisionItemTarget {
-    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemTarget::AccessReviewInstanceDecisionItemServicePrincipalTarget`] variant.
-    pub fn as_access_review_instance_decision_item_service_principal_target(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemServicePrincipalTarget> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemTarget::AccessReviewInstanceDecisionItemUserTarget`] variant.
-    pub fn as_access_review_instance_decision_item_user_target(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemUserTarget> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemUserTarget(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemServicePrincipalTarget>
-for AnyAccessReviewInstanceDecisionItemTarget {
-    fn from(value: AccessReviewInstanceDecisionItemServicePrincipalTarget) -> Self {
-        Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemUserTarget>
-for AnyAccessReviewInstanceDecisionItemTarget {
-    fn from(value: AccessReviewInstanceDecisionItemUserTarget) -> Self {
-        Self::AccessReviewInstanceDecisionItemUserTarget(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AnyAccessReviewInstanceDecisionItemTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemTarget(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            AccessReviewInstanceDecisionItemServicePrincipalTarget::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::AccessReviewInstanceDecisionItemUserTarget(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewInstanceDecisionItemUserTarget::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget"
-            | "graph.accessReviewInstanceDecisionItemServicePrincipalTarget" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemServicePrincipalTarget)
-            }
-            "microsoft.graph.accessReviewInstanceDecisionItemUserTarget"
-            | "graph.accessReviewInstanceDecisionItemUserTarget" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemUserTarget)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemTarget)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemUserTarget`; base type `microsoft.graph.accessReviewInstanceDecisionItemTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemUserTarget {
-    /// Property `userDisplayName`: `Edm.String`.
-    pub user_display_name: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemUserTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemUserTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemUserTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("userDisplayName", &self.user_display_name);
-        object.property("userId", &self.user_id);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemUserTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemUserTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemUserTarget {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemUserTarget`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemUserTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemUserTarget::set_null`].
-pub enum AccessReviewInstanceDecisionItemUserTargetField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemUserTargetField {
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<
-        AccessReviewInstanceDecisionItemUserTarget,
-    > = model::Field::new("userDisplayName");
-    /// `userId`
-    pub const UserId: model::Field<AccessReviewInstanceDecisionItemUserTarget> = model::Field::new(
-        "userId",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<
-        AccessReviewInstanceDecisionItemUserTarget,
-    > = model::Field::new("userPrincipalName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItemUserTarget>] = &[
-        Self::UserDisplayName,
-        Self::UserId,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewNotificationRecipientItem {
-    /// Property `notificationRecipientScope`: `microsoft.graph.accessReviewNotificationRecipientScope`.
-    pub notification_recipient_scope: Option<AnyAccessReviewNotificationRecipientScope>,
-    /// Property `notificationTemplateType`: `Edm.String`.
-    pub notification_template_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewNotificationRecipientItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewNotificationRecipientItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property("notificationRecipientScope", &self.notification_recipient_scope);
-        object.property("notificationTemplateType", &self.notification_template_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "notificationRecipientScope" => {
-                read_nullable(map, key, &mut self.notification_recipient_scope, extra)
-            }
-            "notificationTemplateType" => {
-                read_lenient(map, key, &mut self.notification_template_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewNotificationRecipientItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewNotificationRecipientItem`] by wire name, each a [`Field<AccessReviewNotificationRecipientItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientItem::set_null`].
-pub enum AccessReviewNotificationRecipientItemField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewNotificationRecipientItemField {
-    /// `notificationRecipientScope`
-    pub const NotificationRecipientScope: model::Field<
-        AccessReviewNotificationRecipientItem,
-    > = model::Field::new("notificationRecipientScope");
-    /// `notificationTemplateType`
-    pub const NotificationTemplateType: model::Field<
-        AccessReviewNotificationRecipientItem,
-    > = model::Field::new("notificationTemplateType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewNotificationRecipientItem>] = &[
-        Self::NotificationRecipientScope,
-        Self::NotificationTemplateType,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientQueryScope`; base type `microsoft.graph.accessReviewNotificationRecipientScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewNotificationRecipientQueryScope {
-    /// Property `query`: `Edm.String`.
-    pub query: Option<String>,
-    /// Property `queryRoot`: `Edm.String`.
-    pub query_root: Option<String>,
-    /// Property `queryType`: `Edm.String`.
-    pub query_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewNotificationRecipientQueryScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewNotificationRecipientQueryScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientQueryScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("query", &self.query);
-        object.property("queryRoot", &self.query_root);
-        object.property("queryType", &self.query_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewNotificationRecipientQueryScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "query" => read_lenient(map, key, &mut self.query, extra),
-            "queryRoot" => read_lenient(map, key, &mut self.query_root, extra),
-            "queryType" => read_lenient(map, key, &mut self.query_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewNotificationRecipientQueryScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewNotificationRecipientQueryScope`] by wire name, each a [`Field<AccessReviewNotificationRecipientQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientQueryScope::set_null`].
-pub enum AccessReviewNotificationRecipientQueryScopeField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewNotificationRecipientQueryScopeField {
-    /// `query`
-    pub const Query: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
-        "query",
-    );
-    /// `queryRoot`
-    pub const QueryRoot: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
-        "queryRoot",
-    );
-    /// `queryType`
-    pub const QueryType: model::Field<AccessReviewNotificationRecipientQueryScope> = model::Field::new(
-        "queryType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewNotificationRecipientQueryScope,
-    >] = &[Self::Query, Self::QueryRoot, Self::QueryType];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientScope {
@@ -758,120 +70,6 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipie
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewNotificationRecipientScope {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewNotificationRecipientScope(Box<AccessReviewNotificationRecipientScope>),
-    /// `microsoft.graph.accessReviewNotificationRecipientQueryScope`
-    AccessReviewNotificationRecipientQueryScope(
-        Box<AccessReviewNotificationRecipientQueryScope>,
-    ),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewNotificationRecipientScope {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewNotificationRecipientScope(_) => {
-                AccessReviewNotificationRecipientScope::ODATA_TYPE
-            }
-            Self::AccessReviewNotificationRecipientQueryScope(_) => {
-                AccessReviewNotificationRecipientQueryScope::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewNotificationRecipientScope`] (or of an unknown derived type).
-    pub fn as_access_review_notification_recipient_scope(
-        &self,
-    ) -> Option<&AccessReviewNotificationRecipientScope> {
-        match self {
-            Self::AccessReviewNotificationRecipientScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl Default for AnyAccessReviewNotificationRecipientScope {
-    fn default() -> Self {
-        Self::AccessReviewNotificationRecipientScope(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewNotificationRecipientScope>
-for AnyAccessReviewNotificationRecipientScope {
-    fn from(value: AccessReviewNotificationRecipientScope) -> Self {
-        Self::AccessReviewNotificationRecipientScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewNotificationRecipientScope {
-    /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
-    pub fn as_access_review_notification_recipient_query_scope(
-        &self,
-    ) -> Option<&AccessReviewNotificationRecipientQueryScope> {
-        match self {
-            Self::AccessReviewNotificationRecipientQueryScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewNotificationRecipientQueryScope>
-for AnyAccessReviewNotificationRecipientScope {
-    fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
-        Self::AccessReviewNotificationRecipientQueryScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewNotificationRecipientScope(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessReviewNotificationRecipientQueryScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewNotificationRecipientQueryScope::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessReviewNotificationRecipientQueryScope"
-            | "graph.accessReviewNotificationRecipientQueryScope" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewNotificationRecipientQueryScope)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewNotificationRecipientScope)
-            }
-        };
-        read.map_err(D::Error::custom)
     }
 }
 
@@ -970,29 +168,29 @@ impl AllAllowedScopesField {
     pub const ALL: &'static [model::Field<AllAllowedScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.appConsentRequestScope`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationConditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppConsentRequestScope {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
+pub struct AuthenticationConditions {
+    /// Property `applications`: `microsoft.graph.authenticationConditionsApplications`.
+    pub applications: Option<AuthenticationConditionsApplications>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AppConsentRequestScope {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AppConsentRequestScope {
+#[cfg(feature = "_identity")]
+impl AuthenticationConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentRequestScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationConditions";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1005,13 +203,13 @@ impl AppConsentRequestScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
+        object.property("applications", &self.applications);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AppConsentRequestScope {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1019,17 +217,17 @@ impl<'de> serde::Deserialize<'de> for AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AppConsentRequestScope {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationConditions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "applications" => read_nullable(map, key, &mut self.applications, extra),
             _ => Ok(false),
         }
     }
@@ -1040,8 +238,8 @@ impl graph_odata_runtime::model::ODataObject for AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AppConsentRequestScope {
+#[cfg(feature = "_identity")]
+impl AuthenticationConditions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1051,48 +249,50 @@ impl AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AppConsentRequestScope`] by wire name, each a [`Field<AppConsentRequestScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentRequestScope::set_null`].
-pub enum AppConsentRequestScopeField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationConditions`] by wire name, each a [`Field<AuthenticationConditions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationConditions::set_null`].
+pub enum AuthenticationConditionsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl AppConsentRequestScopeField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AppConsentRequestScope> = model::Field::new(
-        "displayName",
+impl AuthenticationConditionsField {
+    /// `applications`
+    pub const Applications: model::Field<AuthenticationConditions> = model::Field::new(
+        "applications",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppConsentRequestScope>] = &[
-        Self::DisplayName,
+    pub const ALL: &'static [model::Field<AuthenticationConditions>] = &[
+        Self::Applications,
     ];
 }
 
-#[cfg(feature = "_assigned_label")]
-/// CSDL complex type `microsoft.graph.assignedLabel`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authenticationConditionsApplications`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssignedLabel {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `labelId`: `Edm.String`.
-    pub label_id: Option<String>,
+pub struct AuthenticationConditionsApplications {
+    /// Property `includeAllApplications`: `Edm.Boolean`, not nullable.
+    pub include_all_applications: Option<bool>,
+    /// Navigation property `includeApplications`: `Collection(microsoft.graph.authenticationConditionApplication)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub include_applications: Option<Vec<AuthenticationConditionApplication>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_label")]
-impl serde::Serialize for AssignedLabel {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationConditionsApplications {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_label")]
-impl AssignedLabel {
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl AuthenticationConditionsApplications {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLabel";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationConditionsApplications";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1105,14 +305,15 @@ impl AssignedLabel {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("labelId", &self.label_id);
+        object.property("includeAllApplications", &self.include_all_applications);
+        #[cfg(feature = "_unreached")]
+        object.property("includeApplications", &self.include_applications);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_label")]
-impl<'de> serde::Deserialize<'de> for AssignedLabel {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationConditionsApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1120,325 +321,23 @@ impl<'de> serde::Deserialize<'de> for AssignedLabel {
     }
 }
 
-#[cfg(feature = "_assigned_label")]
-impl graph_odata_runtime::model::ODataObject for AssignedLabel {
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for AuthenticationConditionsApplications {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "labelId" => read_lenient(map, key, &mut self.label_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_assigned_label")]
-impl AssignedLabel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_assigned_label")]
-/// The properties of [`AssignedLabel`] by wire name, each a [`Field<AssignedLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLabel::set_null`].
-pub enum AssignedLabelField {}
-
-#[cfg(feature = "_assigned_label")]
-#[allow(non_upper_case_globals)]
-impl AssignedLabelField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AssignedLabel> = model::Field::new(
-        "displayName",
-    );
-    /// `labelId`
-    pub const LabelId: model::Field<AssignedLabel> = model::Field::new("labelId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssignedLabel>] = &[
-        Self::DisplayName,
-        Self::LabelId,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.audio`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Audio {
-    /// Property `album`: `Edm.String`.
-    pub album: Option<String>,
-    /// Property `albumArtist`: `Edm.String`.
-    pub album_artist: Option<String>,
-    /// Property `artist`: `Edm.String`.
-    pub artist: Option<String>,
-    /// Property `bitrate`: `Edm.Int64`.
-    pub bitrate: Option<i64>,
-    /// Property `composers`: `Edm.String`.
-    pub composers: Option<String>,
-    /// Property `copyright`: `Edm.String`.
-    pub copyright: Option<String>,
-    /// Property `disc`: `Edm.Int16`.
-    pub disc: Option<i16>,
-    /// Property `discCount`: `Edm.Int16`.
-    pub disc_count: Option<i16>,
-    /// Property `duration`: `Edm.Int64`.
-    pub duration: Option<i64>,
-    /// Property `genre`: `Edm.String`.
-    pub genre: Option<String>,
-    /// Property `hasDrm`: `Edm.Boolean`.
-    pub has_drm: Option<bool>,
-    /// Property `isVariableBitrate`: `Edm.Boolean`.
-    pub is_variable_bitrate: Option<bool>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `track`: `Edm.Int32`.
-    pub track: Option<i32>,
-    /// Property `trackCount`: `Edm.Int32`.
-    pub track_count: Option<i32>,
-    /// Property `year`: `Edm.Int32`.
-    pub year: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Audio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Audio {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.audio";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("album", &self.album);
-        object.property("albumArtist", &self.album_artist);
-        object.property("artist", &self.artist);
-        object.property("bitrate", &self.bitrate);
-        object.property("composers", &self.composers);
-        object.property("copyright", &self.copyright);
-        object.property("disc", &self.disc);
-        object.property("discCount", &self.disc_count);
-        object.property("duration", &self.duration);
-        object.property("genre", &self.genre);
-        object.property("hasDrm", &self.has_drm);
-        object.property("isVariableBitrate", &self.is_variable_bitrate);
-        object.property("title", &self.title);
-        object.property("track", &self.track);
-        object.property("trackCount", &self.track_count);
-        object.property("year", &self.year);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Audio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Audio {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "album" => read_lenient(map, key, &mut self.album, extra),
-            "albumArtist" => read_lenient(map, key, &mut self.album_artist, extra),
-            "artist" => read_lenient(map, key, &mut self.artist, extra),
-            "bitrate" => read_lenient(map, key, &mut self.bitrate, extra),
-            "composers" => read_lenient(map, key, &mut self.composers, extra),
-            "copyright" => read_lenient(map, key, &mut self.copyright, extra),
-            "disc" => read_lenient(map, key, &mut self.disc, extra),
-            "discCount" => read_lenient(map, key, &mut self.disc_count, extra),
-            "duration" => read_lenient(map, key, &mut self.duration, extra),
-            "genre" => read_lenient(map, key, &mut self.genre, extra),
-            "hasDrm" => read_lenient(map, key, &mut self.has_drm, extra),
-            "isVariableBitrate" => {
-                read_lenient(map, key, &mut self.is_variable_bitrate, extra)
+            "includeAllApplications" => {
+                read_lenient(map, key, &mut self.include_all_applications, extra)
             }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "track" => read_lenient(map, key, &mut self.track, extra),
-            "trackCount" => read_lenient(map, key, &mut self.track_count, extra),
-            "year" => read_lenient(map, key, &mut self.year, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Audio {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Audio`] by wire name, each a [`Field<Audio>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Audio::set_null`].
-pub enum AudioField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl AudioField {
-    /// `album`
-    pub const Album: model::Field<Audio> = model::Field::new("album");
-    /// `albumArtist`
-    pub const AlbumArtist: model::Field<Audio> = model::Field::new("albumArtist");
-    /// `artist`
-    pub const Artist: model::Field<Audio> = model::Field::new("artist");
-    /// `bitrate`
-    pub const Bitrate: model::Field<Audio> = model::Field::new("bitrate");
-    /// `composers`
-    pub const Composers: model::Field<Audio> = model::Field::new("composers");
-    /// `copyright`
-    pub const Copyright: model::Field<Audio> = model::Field::new("copyright");
-    /// `disc`
-    pub const Disc: model::Field<Audio> = model::Field::new("disc");
-    /// `discCount`
-    pub const DiscCount: model::Field<Audio> = model::Field::new("discCount");
-    /// `duration`
-    pub const Duration: model::Field<Audio> = model::Field::new("duration");
-    /// `genre`
-    pub const Genre: model::Field<Audio> = model::Field::new("genre");
-    /// `hasDrm`
-    pub const HasDrm: model::Field<Audio> = model::Field::new("hasDrm");
-    /// `isVariableBitrate`
-    pub const IsVariableBitrate: model::Field<Audio> = model::Field::new(
-        "isVariableBitrate",
-    );
-    /// `title`
-    pub const Title: model::Field<Audio> = model::Field::new("title");
-    /// `track`
-    pub const Track: model::Field<Audio> = model::Field::new("track");
-    /// `trackCount`
-    pub const TrackCount: model::Field<Audio> = model::Field::new("trackCount");
-    /// `year`
-    pub const Year: model::Field<Audio> = model::Field::new("year");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Audio>] = &[
-        Self::Album,
-        Self::AlbumArtist,
-        Self::Artist,
-        Self::Bitrate,
-        Self::Composers,
-        Self::Copyright,
-        Self::Disc,
-        Self::DiscCount,
-        Self::Duration,
-        Self::Genre,
-        Self::HasDrm,
-        Self::IsVariableBitrate,
-        Self::Title,
-        Self::Track,
-        Self::TrackCount,
-        Self::Year,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.authorizationInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthorizationInfo {
-    /// Property `certificateUserIds`: `Collection(Edm.String)`.
-    pub certificate_user_ids: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for AuthorizationInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl AuthorizationInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("certificateUserIds", &self.certificate_user_ids);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "certificateUserIds" => {
-                read_lenient(map, key, &mut self.certificate_user_ids, extra)
+            #[cfg(feature = "_unreached")]
+            "includeApplications" => {
+                read_nullable(map, key, &mut self.include_applications, extra)
             }
             _ => Ok(false),
         }
@@ -1450,8 +349,8 @@ impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl AuthorizationInfo {
+#[cfg(feature = "_identity")]
+impl AuthenticationConditionsApplications {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1461,20 +360,25 @@ impl AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`AuthorizationInfo`] by wire name, each a [`Field<AuthorizationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationInfo::set_null`].
-pub enum AuthorizationInfoField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationConditionsApplications`] by wire name, each a [`Field<AuthenticationConditionsApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationConditionsApplications::set_null`].
+pub enum AuthenticationConditionsApplicationsField {}
 
-#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl AuthorizationInfoField {
-    /// `certificateUserIds`
-    pub const CertificateUserIds: model::Field<AuthorizationInfo> = model::Field::new(
-        "certificateUserIds",
+impl AuthenticationConditionsApplicationsField {
+    /// `includeAllApplications`
+    pub const IncludeAllApplications: model::Field<
+        AuthenticationConditionsApplications,
+    > = model::Field::new("includeAllApplications");
+    /// `includeApplications`
+    pub const IncludeApplications: model::Field<AuthenticationConditionsApplications> = model::Field::new(
+        "includeApplications",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthorizationInfo>] = &[
-        Self::CertificateUserIds,
+    pub const ALL: &'static [model::Field<AuthenticationConditionsApplications>] = &[
+        Self::IncludeAllApplications,
+        Self::IncludeApplications,
     ];
 }
 
@@ -1585,33 +489,95 @@ impl AutoLabelingField {
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.commentAction`.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.booleanColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CommentAction {
-    /// Property `isReply`: `Edm.Boolean`.
-    pub is_reply: Option<bool>,
-    /// Property `parentAuthor`: `microsoft.graph.identitySet`.
-    pub parent_author: Option<AnyIdentitySet>,
-    /// Property `participants`: `Collection(microsoft.graph.identitySet)`.
-    pub participants: Option<Vec<AnyIdentitySet>>,
+pub struct BooleanColumn {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for CommentAction {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for BooleanColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl CommentAction {
+#[cfg(feature = "_boolean_column")]
+impl BooleanColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.commentAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.booleanColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for BooleanColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for BooleanColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.calculatedColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CalculatedColumn {
+    /// Property `format`: `Edm.String`.
+    pub format: Option<String>,
+    /// Property `formula`: `Edm.String`.
+    pub formula: Option<String>,
+    /// Property `outputType`: `Edm.String`.
+    pub output_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for CalculatedColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl CalculatedColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.calculatedColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1624,15 +590,15 @@ impl CommentAction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isReply", &self.is_reply);
-        object.property("parentAuthor", &self.parent_author);
-        object.property("participants", &self.participants);
+        object.property("format", &self.format);
+        object.property("formula", &self.formula);
+        object.property("outputType", &self.output_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for CommentAction {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for CalculatedColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1640,19 +606,19 @@ impl<'de> serde::Deserialize<'de> for CommentAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for CommentAction {
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for CalculatedColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "isReply" => read_lenient(map, key, &mut self.is_reply, extra),
-            "parentAuthor" => read_nullable(map, key, &mut self.parent_author, extra),
-            "participants" => read_nullable(map, key, &mut self.participants, extra),
+            "format" => read_lenient(map, key, &mut self.format, extra),
+            "formula" => read_lenient(map, key, &mut self.formula, extra),
+            "outputType" => read_lenient(map, key, &mut self.output_type, extra),
             _ => Ok(false),
         }
     }
@@ -1663,8 +629,8 @@ impl graph_odata_runtime::model::ODataObject for CommentAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl CommentAction {
+#[cfg(feature = "_boolean_column")]
+impl CalculatedColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1674,52 +640,62 @@ impl CommentAction {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`CommentAction`] by wire name, each a [`Field<CommentAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CommentAction::set_null`].
-pub enum CommentActionField {}
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`CalculatedColumn`] by wire name, each a [`Field<CalculatedColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalculatedColumn::set_null`].
+pub enum CalculatedColumnField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
-impl CommentActionField {
-    /// `isReply`
-    pub const IsReply: model::Field<CommentAction> = model::Field::new("isReply");
-    /// `parentAuthor`
-    pub const ParentAuthor: model::Field<CommentAction> = model::Field::new(
-        "parentAuthor",
-    );
-    /// `participants`
-    pub const Participants: model::Field<CommentAction> = model::Field::new(
-        "participants",
+impl CalculatedColumnField {
+    /// `format`
+    pub const Format: model::Field<CalculatedColumn> = model::Field::new("format");
+    /// `formula`
+    pub const Formula: model::Field<CalculatedColumn> = model::Field::new("formula");
+    /// `outputType`
+    pub const OutputType: model::Field<CalculatedColumn> = model::Field::new(
+        "outputType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CommentAction>] = &[
-        Self::IsReply,
-        Self::ParentAuthor,
-        Self::Participants,
+    pub const ALL: &'static [model::Field<CalculatedColumn>] = &[
+        Self::Format,
+        Self::Formula,
+        Self::OutputType,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.createAction`.
+#[cfg(feature = "_certificate_authority")]
+/// CSDL complex type `microsoft.graph.certificateAuthority`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAction {
+pub struct CertificateAuthority {
+    /// Property `certificate`: `Edm.Binary`, not nullable.
+    pub certificate: Option<edm::Binary>,
+    /// Property `certificateRevocationListUrl`: `Edm.String`.
+    pub certificate_revocation_list_url: Option<String>,
+    /// Property `deltaCertificateRevocationListUrl`: `Edm.String`.
+    pub delta_certificate_revocation_list_url: Option<String>,
+    /// Property `isRootAuthority`: `Edm.Boolean`, not nullable.
+    pub is_root_authority: Option<bool>,
+    /// Property `issuer`: `Edm.String`, not nullable.
+    pub issuer: Option<String>,
+    /// Property `issuerSki`: `Edm.String`, not nullable.
+    pub issuer_ski: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for CreateAction {
+#[cfg(feature = "_certificate_authority")]
+impl serde::Serialize for CertificateAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl CreateAction {
+#[cfg(feature = "_certificate_authority")]
+impl CertificateAuthority {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.createAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthority";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1727,17 +703,31 @@ impl CreateAction {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("certificate", &self.certificate);
+        object
+            .property(
+                "certificateRevocationListUrl",
+                &self.certificate_revocation_list_url,
+            );
+        object
+            .property(
+                "deltaCertificateRevocationListUrl",
+                &self.delta_certificate_revocation_list_url,
+            );
+        object.property("isRootAuthority", &self.is_root_authority);
+        object.property("issuer", &self.issuer);
+        object.property("issuerSki", &self.issuer_ski);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for CreateAction {
+#[cfg(feature = "_certificate_authority")]
+impl<'de> serde::Deserialize<'de> for CertificateAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1745,14 +735,35 @@ impl<'de> serde::Deserialize<'de> for CreateAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for CreateAction {
+#[cfg(feature = "_certificate_authority")]
+impl graph_odata_runtime::model::ODataObject for CertificateAuthority {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        _key: &str,
-        _map: &mut A,
+        key: &str,
+        map: &mut A,
     ) -> Result<bool, A::Error> {
-        Ok(false)
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificate" => read_lenient(map, key, &mut self.certificate, extra),
+            "certificateRevocationListUrl" => {
+                read_lenient(map, key, &mut self.certificate_revocation_list_url, extra)
+            }
+            "deltaCertificateRevocationListUrl" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.delta_certificate_revocation_list_url,
+                    extra,
+                )
+            }
+            "isRootAuthority" => {
+                read_lenient(map, key, &mut self.is_root_authority, extra)
+            }
+            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
+            "issuerSki" => read_lenient(map, key, &mut self.issuer_ski, extra),
+            _ => Ok(false),
+        }
     }
     fn additional_properties_mut(
         &mut self,
@@ -1761,93 +772,1680 @@ impl graph_odata_runtime::model::ODataObject for CreateAction {
     }
 }
 
-#[cfg(feature = "_custom_security_attribute_value")]
-/// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_certificate_authority")]
+impl CertificateAuthority {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_certificate_authority")]
+/// The properties of [`CertificateAuthority`] by wire name, each a [`Field<CertificateAuthority>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthority::set_null`].
+pub enum CertificateAuthorityField {}
+
+#[cfg(feature = "_certificate_authority")]
+#[allow(non_upper_case_globals)]
+impl CertificateAuthorityField {
+    /// `certificate`
+    pub const Certificate: model::Field<CertificateAuthority> = model::Field::new(
+        "certificate",
+    );
+    /// `certificateRevocationListUrl`
+    pub const CertificateRevocationListUrl: model::Field<CertificateAuthority> = model::Field::new(
+        "certificateRevocationListUrl",
+    );
+    /// `deltaCertificateRevocationListUrl`
+    pub const DeltaCertificateRevocationListUrl: model::Field<CertificateAuthority> = model::Field::new(
+        "deltaCertificateRevocationListUrl",
+    );
+    /// `isRootAuthority`
+    pub const IsRootAuthority: model::Field<CertificateAuthority> = model::Field::new(
+        "isRootAuthority",
+    );
+    /// `issuer`
+    pub const Issuer: model::Field<CertificateAuthority> = model::Field::new("issuer");
+    /// `issuerSki`
+    pub const IssuerSki: model::Field<CertificateAuthority> = model::Field::new(
+        "issuerSki",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CertificateAuthority>] = &[
+        Self::Certificate,
+        Self::CertificateRevocationListUrl,
+        Self::DeltaCertificateRevocationListUrl,
+        Self::IsRootAuthority,
+        Self::Issuer,
+        Self::IssuerSki,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessageAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomSecurityAttributeValue {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_custom_security_attribute_value")]
-impl serde::Serialize for CustomSecurityAttributeValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_custom_security_attribute_value")]
-impl CustomSecurityAttributeValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_custom_security_attribute_value")]
-impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_custom_security_attribute_value")]
-impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.deleteAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAction {
+pub struct ChatMessageAttachment {
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `contentType`: `Edm.String`.
+    pub content_type: Option<String>,
+    /// Property `contentUrl`: `Edm.String`.
+    pub content_url: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
-    /// Property `objectType`: `Edm.String`.
-    pub object_type: Option<String>,
+    /// Property `teamsAppId`: `Edm.String`.
+    pub teams_app_id: Option<String>,
+    /// Property `thumbnailUrl`: `Edm.String`.
+    pub thumbnail_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for DeleteAction {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl DeleteAction {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleteAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageAttachment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("content", &self.content);
+        object.property("contentType", &self.content_type);
+        object.property("contentUrl", &self.content_url);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("teamsAppId", &self.teams_app_id);
+        object.property("thumbnailUrl", &self.thumbnail_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageAttachment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
+            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageAttachment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageAttachment`] by wire name, each a [`Field<ChatMessageAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageAttachment::set_null`].
+pub enum ChatMessageAttachmentField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageAttachmentField {
+    /// `content`
+    pub const Content: model::Field<ChatMessageAttachment> = model::Field::new(
+        "content",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<ChatMessageAttachment> = model::Field::new(
+        "contentType",
+    );
+    /// `contentUrl`
+    pub const ContentUrl: model::Field<ChatMessageAttachment> = model::Field::new(
+        "contentUrl",
+    );
+    /// `id`
+    pub const Id: model::Field<ChatMessageAttachment> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ChatMessageAttachment> = model::Field::new("name");
+    /// `teamsAppId`
+    pub const TeamsAppId: model::Field<ChatMessageAttachment> = model::Field::new(
+        "teamsAppId",
+    );
+    /// `thumbnailUrl`
+    pub const ThumbnailUrl: model::Field<ChatMessageAttachment> = model::Field::new(
+        "thumbnailUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageAttachment>] = &[
+        Self::Content,
+        Self::ContentType,
+        Self::ContentUrl,
+        Self::Id,
+        Self::Name,
+        Self::TeamsAppId,
+        Self::ThumbnailUrl,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessageBody`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessageBody {
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `contentType`: `microsoft.graph.bodyType`.
+    pub content_type: Option<BodyType>,
+    /// Property `messageBodyContentType`: `microsoft.graph.chatMessageBodyContentType`.
+    pub message_body_content_type: Option<ChatMessageBodyContentType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageBody {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageBody";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("content", &self.content);
+        object.property("contentType", &self.content_type);
+        object.property("messageBodyContentType", &self.message_body_content_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageBody {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "messageBodyContentType" => {
+                read_nullable(map, key, &mut self.message_body_content_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageBody {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageBody`] by wire name, each a [`Field<ChatMessageBody>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageBody::set_null`].
+pub enum ChatMessageBodyField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageBodyField {
+    /// `content`
+    pub const Content: model::Field<ChatMessageBody> = model::Field::new("content");
+    /// `contentType`
+    pub const ContentType: model::Field<ChatMessageBody> = model::Field::new(
+        "contentType",
+    );
+    /// `messageBodyContentType`
+    pub const MessageBodyContentType: model::Field<ChatMessageBody> = model::Field::new(
+        "messageBodyContentType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageBody>] = &[
+        Self::Content,
+        Self::ContentType,
+        Self::MessageBodyContentType,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessageHistoryItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessageHistoryItem {
+    /// Property `actions`: `microsoft.graph.chatMessageActions`, not nullable.
+    pub actions: Option<ChatMessageActions>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `reaction`: `microsoft.graph.chatMessageReaction`.
+    pub reaction: Option<ChatMessageReaction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageHistoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageHistoryItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageHistoryItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actions", &self.actions);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("reaction", &self.reaction);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageHistoryItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "actions" => read_nullable(map, key, &mut self.actions, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "reaction" => read_nullable(map, key, &mut self.reaction, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageHistoryItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageHistoryItem`] by wire name, each a [`Field<ChatMessageHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageHistoryItem::set_null`].
+pub enum ChatMessageHistoryItemField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageHistoryItemField {
+    /// `actions`
+    pub const Actions: model::Field<ChatMessageHistoryItem> = model::Field::new(
+        "actions",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<ChatMessageHistoryItem> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `reaction`
+    pub const Reaction: model::Field<ChatMessageHistoryItem> = model::Field::new(
+        "reaction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageHistoryItem>] = &[
+        Self::Actions,
+        Self::ModifiedDateTime,
+        Self::Reaction,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessageMention`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessageMention {
+    /// Property `id`: `Edm.Int32`.
+    pub id: Option<i32>,
+    /// Property `mentioned`: `microsoft.graph.chatMessageMentionedIdentitySet`.
+    pub mentioned: Option<ChatMessageMentionedIdentitySet>,
+    /// Property `mentionText`: `Edm.String`.
+    pub mention_text: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageMention {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageMention {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageMention";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("mentioned", &self.mentioned);
+        object.property("mentionText", &self.mention_text);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageMention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageMention {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "mentioned" => read_nullable(map, key, &mut self.mentioned, extra),
+            "mentionText" => read_lenient(map, key, &mut self.mention_text, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageMention {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageMention`] by wire name, each a [`Field<ChatMessageMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageMention::set_null`].
+pub enum ChatMessageMentionField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageMentionField {
+    /// `id`
+    pub const Id: model::Field<ChatMessageMention> = model::Field::new("id");
+    /// `mentioned`
+    pub const Mentioned: model::Field<ChatMessageMention> = model::Field::new(
+        "mentioned",
+    );
+    /// `mentionText`
+    pub const MentionText: model::Field<ChatMessageMention> = model::Field::new(
+        "mentionText",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageMention>] = &[
+        Self::Id,
+        Self::Mentioned,
+        Self::MentionText,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessageReaction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessageReaction {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `reactionContentUrl`: `Edm.String`.
+    pub reaction_content_url: Option<String>,
+    /// Property `reactionType`: `Edm.String`, not nullable.
+    pub reaction_type: Option<String>,
+    /// Property `user`: `microsoft.graph.chatMessageReactionIdentitySet`, not nullable.
+    pub user: Option<ChatMessageReactionIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageReaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageReaction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageReaction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("reactionContentUrl", &self.reaction_content_url);
+        object.property("reactionType", &self.reaction_type);
+        object.property("user", &self.user);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageReaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageReaction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "reactionContentUrl" => {
+                read_lenient(map, key, &mut self.reaction_content_url, extra)
+            }
+            "reactionType" => read_lenient(map, key, &mut self.reaction_type, extra),
+            "user" => read_nullable(map, key, &mut self.user, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageReaction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessageReaction`] by wire name, each a [`Field<ChatMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageReaction::set_null`].
+pub enum ChatMessageReactionField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageReactionField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ChatMessageReaction> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ChatMessageReaction> = model::Field::new(
+        "displayName",
+    );
+    /// `reactionContentUrl`
+    pub const ReactionContentUrl: model::Field<ChatMessageReaction> = model::Field::new(
+        "reactionContentUrl",
+    );
+    /// `reactionType`
+    pub const ReactionType: model::Field<ChatMessageReaction> = model::Field::new(
+        "reactionType",
+    );
+    /// `user`
+    pub const User: model::Field<ChatMessageReaction> = model::Field::new("user");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageReaction>] = &[
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::ReactionContentUrl,
+        Self::ReactionType,
+        Self::User,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.choiceColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChoiceColumn {
+    /// Property `allowTextEntry`: `Edm.Boolean`.
+    pub allow_text_entry: Option<bool>,
+    /// Property `choices`: `Collection(Edm.String)`.
+    pub choices: Option<Vec<String>>,
+    /// Property `displayAs`: `Edm.String`.
+    pub display_as: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for ChoiceColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl ChoiceColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.choiceColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowTextEntry", &self.allow_text_entry);
+        object.property("choices", &self.choices);
+        object.property("displayAs", &self.display_as);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for ChoiceColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowTextEntry" => read_lenient(map, key, &mut self.allow_text_entry, extra),
+            "choices" => read_lenient(map, key, &mut self.choices, extra),
+            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl ChoiceColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`ChoiceColumn`] by wire name, each a [`Field<ChoiceColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChoiceColumn::set_null`].
+pub enum ChoiceColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl ChoiceColumnField {
+    /// `allowTextEntry`
+    pub const AllowTextEntry: model::Field<ChoiceColumn> = model::Field::new(
+        "allowTextEntry",
+    );
+    /// `choices`
+    pub const Choices: model::Field<ChoiceColumn> = model::Field::new("choices");
+    /// `displayAs`
+    pub const DisplayAs: model::Field<ChoiceColumn> = model::Field::new("displayAs");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChoiceColumn>] = &[
+        Self::AllowTextEntry,
+        Self::Choices,
+        Self::DisplayAs,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.classifcationErrorBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassifcationErrorBase {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `innerError`: `microsoft.graph.classificationInnerError`.
+    pub inner_error: Option<ClassificationInnerError>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `target`: `Edm.String`.
+    pub target: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ClassifcationErrorBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ClassifcationErrorBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classifcationErrorBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ClassifcationErrorBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ClassifcationErrorBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ClassifcationErrorBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ClassifcationErrorBase`] by wire name, each a [`Field<ClassifcationErrorBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassifcationErrorBase::set_null`].
+pub enum ClassifcationErrorBaseField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl ClassifcationErrorBaseField {
+    /// `code`
+    pub const Code: model::Field<ClassifcationErrorBase> = model::Field::new("code");
+    /// `innerError`
+    pub const InnerError: model::Field<ClassifcationErrorBase> = model::Field::new(
+        "innerError",
+    );
+    /// `message`
+    pub const Message: model::Field<ClassifcationErrorBase> = model::Field::new(
+        "message",
+    );
+    /// `target`
+    pub const Target: model::Field<ClassifcationErrorBase> = model::Field::new("target");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ClassifcationErrorBase>] = &[
+        Self::Code,
+        Self::InnerError,
+        Self::Message,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// A `microsoft.graph.classifcationErrorBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ClassifcationErrorBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyClassifcationErrorBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    ClassifcationErrorBase(Box<ClassifcationErrorBase>),
+    /// `microsoft.graph.classificationError`
+    ClassificationError(Box<ClassificationError>),
+}
+
+#[cfg(feature = "_add_footer")]
+impl AnyClassifcationErrorBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ClassifcationErrorBase(_) => ClassifcationErrorBase::ODATA_TYPE,
+            Self::ClassificationError(_) => ClassificationError::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ClassifcationErrorBase`] (or of an unknown derived type).
+    pub fn as_classifcation_error_base(&self) -> Option<&ClassifcationErrorBase> {
+        match self {
+            Self::ClassifcationErrorBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl Default for AnyClassifcationErrorBase {
+    fn default() -> Self {
+        Self::ClassifcationErrorBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<ClassifcationErrorBase> for AnyClassifcationErrorBase {
+    fn from(value: ClassifcationErrorBase) -> Self {
+        Self::ClassifcationErrorBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl AnyClassifcationErrorBase {
+    /// The value if it is a [`AnyClassifcationErrorBase::ClassificationError`] variant.
+    pub fn as_classification_error(&self) -> Option<&ClassificationError> {
+        match self {
+            Self::ClassificationError(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl From<ClassificationError> for AnyClassifcationErrorBase {
+    fn from(value: ClassificationError) -> Self {
+        Self::ClassificationError(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for AnyClassifcationErrorBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ClassifcationErrorBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ClassificationError(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ClassificationError::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for AnyClassifcationErrorBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.classificationError" | "graph.classificationError" => {
+                serde_json::from_value(value).map(Self::ClassificationError)
+            }
+            _ => serde_json::from_value(value).map(Self::ClassifcationErrorBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.classificationError`; base type `microsoft.graph.classifcationErrorBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassificationError {
+    /// Property `code`: `Edm.String`.
+    /// Inherited from `microsoft.graph.classifcationErrorBase`.
+    pub code: Option<String>,
+    /// Property `innerError`: `microsoft.graph.classificationInnerError`.
+    /// Inherited from `microsoft.graph.classifcationErrorBase`.
+    pub inner_error: Option<ClassificationInnerError>,
+    /// Property `message`: `Edm.String`.
+    /// Inherited from `microsoft.graph.classifcationErrorBase`.
+    pub message: Option<String>,
+    /// Property `target`: `Edm.String`.
+    /// Inherited from `microsoft.graph.classifcationErrorBase`.
+    pub target: Option<String>,
+    /// Property `details`: `Collection(microsoft.graph.classifcationErrorBase)`.
+    pub details: Option<Vec<AnyClassifcationErrorBase>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for ClassificationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ClassificationError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classificationError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for ClassificationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for ClassificationError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl ClassificationError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`ClassificationError`] by wire name, each a [`Field<ClassificationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassificationError::set_null`].
+pub enum ClassificationErrorField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl ClassificationErrorField {
+    /// `code`
+    pub const Code: model::Field<ClassificationError> = model::Field::new("code");
+    /// `innerError`
+    pub const InnerError: model::Field<ClassificationError> = model::Field::new(
+        "innerError",
+    );
+    /// `message`
+    pub const Message: model::Field<ClassificationError> = model::Field::new("message");
+    /// `target`
+    pub const Target: model::Field<ClassificationError> = model::Field::new("target");
+    /// `details`
+    pub const Details: model::Field<ClassificationError> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ClassificationError>] = &[
+        Self::Code,
+        Self::InnerError,
+        Self::Message,
+        Self::Target,
+        Self::Details,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.columnValidation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnValidation {
+    /// Property `defaultLanguage`: `Edm.String`.
+    pub default_language: Option<String>,
+    /// Property `descriptions`: `Collection(microsoft.graph.displayNameLocalization)`.
+    pub descriptions: Option<Vec<DisplayNameLocalization>>,
+    /// Property `formula`: `Edm.String`.
+    pub formula: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for ColumnValidation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl ColumnValidation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnValidation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("defaultLanguage", &self.default_language);
+        object.property("descriptions", &self.descriptions);
+        object.property("formula", &self.formula);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for ColumnValidation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for ColumnValidation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "defaultLanguage" => {
+                read_lenient(map, key, &mut self.default_language, extra)
+            }
+            "descriptions" => read_nullable(map, key, &mut self.descriptions, extra),
+            "formula" => read_lenient(map, key, &mut self.formula, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl ColumnValidation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`ColumnValidation`] by wire name, each a [`Field<ColumnValidation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnValidation::set_null`].
+pub enum ColumnValidationField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl ColumnValidationField {
+    /// `defaultLanguage`
+    pub const DefaultLanguage: model::Field<ColumnValidation> = model::Field::new(
+        "defaultLanguage",
+    );
+    /// `descriptions`
+    pub const Descriptions: model::Field<ColumnValidation> = model::Field::new(
+        "descriptions",
+    );
+    /// `formula`
+    pub const Formula: model::Field<ColumnValidation> = model::Field::new("formula");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ColumnValidation>] = &[
+        Self::DefaultLanguage,
+        Self::Descriptions,
+        Self::Formula,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.contentApprovalStatusColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentApprovalStatusColumn {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for ContentApprovalStatusColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl ContentApprovalStatusColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentApprovalStatusColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for ContentApprovalStatusColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for ContentApprovalStatusColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+/// CSDL complex type `microsoft.graph.contentTypeInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentTypeInfo {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_type_info")]
+impl serde::Serialize for ContentTypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl ContentTypeInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl<'de> serde::Deserialize<'de> for ContentTypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl graph_odata_runtime::model::ODataObject for ContentTypeInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+impl ContentTypeInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_type_info")]
+/// The properties of [`ContentTypeInfo`] by wire name, each a [`Field<ContentTypeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeInfo::set_null`].
+pub enum ContentTypeInfoField {}
+
+#[cfg(feature = "_content_type_info")]
+#[allow(non_upper_case_globals)]
+impl ContentTypeInfoField {
+    /// `id`
+    pub const Id: model::Field<ContentTypeInfo> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ContentTypeInfo> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ContentTypeInfo>] = &[Self::Id, Self::Name];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CrossTenantAccessPolicyInboundTrust {
+    /// Property `isCompliantDeviceAccepted`: `Edm.Boolean`.
+    pub is_compliant_device_accepted: Option<bool>,
+    /// Property `isHybridAzureADJoinedDeviceAccepted`: `Edm.Boolean`.
+    pub is_hybrid_azure_ad_joined_device_accepted: Option<bool>,
+    /// Property `isMfaAccepted`: `Edm.Boolean`.
+    pub is_mfa_accepted: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantAccessPolicyInboundTrust {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl CrossTenantAccessPolicyInboundTrust {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyInboundTrust";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isCompliantDeviceAccepted", &self.is_compliant_device_accepted);
+        object
+            .property(
+                "isHybridAzureADJoinedDeviceAccepted",
+                &self.is_hybrid_azure_ad_joined_device_accepted,
+            );
+        object.property("isMfaAccepted", &self.is_mfa_accepted);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundTrust {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isCompliantDeviceAccepted" => {
+                read_lenient(map, key, &mut self.is_compliant_device_accepted, extra)
+            }
+            "isHybridAzureADJoinedDeviceAccepted" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_hybrid_azure_ad_joined_device_accepted,
+                    extra,
+                )
+            }
+            "isMfaAccepted" => read_lenient(map, key, &mut self.is_mfa_accepted, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl CrossTenantAccessPolicyInboundTrust {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`CrossTenantAccessPolicyInboundTrust`] by wire name, each a [`Field<CrossTenantAccessPolicyInboundTrust>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyInboundTrust::set_null`].
+pub enum CrossTenantAccessPolicyInboundTrustField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl CrossTenantAccessPolicyInboundTrustField {
+    /// `isCompliantDeviceAccepted`
+    pub const IsCompliantDeviceAccepted: model::Field<
+        CrossTenantAccessPolicyInboundTrust,
+    > = model::Field::new("isCompliantDeviceAccepted");
+    /// `isHybridAzureADJoinedDeviceAccepted`
+    pub const IsHybridAzureAdJoinedDeviceAccepted: model::Field<
+        CrossTenantAccessPolicyInboundTrust,
+    > = model::Field::new("isHybridAzureADJoinedDeviceAccepted");
+    /// `isMfaAccepted`
+    pub const IsMfaAccepted: model::Field<CrossTenantAccessPolicyInboundTrust> = model::Field::new(
+        "isMfaAccepted",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CrossTenantAccessPolicyInboundTrust>] = &[
+        Self::IsCompliantDeviceAccepted,
+        Self::IsHybridAzureAdJoinedDeviceAccepted,
+        Self::IsMfaAccepted,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.currencyColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CurrencyColumn {
+    /// Property `locale`: `Edm.String`.
+    pub locale: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for CurrencyColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl CurrencyColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.currencyColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("locale", &self.locale);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for CurrencyColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for CurrencyColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl CurrencyColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`CurrencyColumn`] by wire name, each a [`Field<CurrencyColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CurrencyColumn::set_null`].
+pub enum CurrencyColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl CurrencyColumnField {
+    /// `locale`
+    pub const Locale: model::Field<CurrencyColumn> = model::Field::new("locale");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CurrencyColumn>] = &[Self::Locale];
+}
+
+#[cfg(feature = "_custom_time_zone")]
+/// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomTimeZone {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.timeZoneBase`.
+    pub name: Option<String>,
+    /// Property `bias`: `Edm.Int32`.
+    pub bias: Option<i32>,
+    /// Property `daylightOffset`: `microsoft.graph.daylightTimeZoneOffset`.
+    pub daylight_offset: Option<DaylightTimeZoneOffset>,
+    /// Property `standardOffset`: `microsoft.graph.standardTimeZoneOffset`.
+    pub standard_offset: Option<AnyStandardTimeZoneOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl serde::Serialize for CustomTimeZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl CustomTimeZone {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1861,13 +2459,15 @@ impl DeleteAction {
             odata_type,
         )?;
         object.property("name", &self.name);
-        object.property("objectType", &self.object_type);
+        object.property("bias", &self.bias);
+        object.property("daylightOffset", &self.daylight_offset);
+        object.property("standardOffset", &self.standard_offset);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DeleteAction {
+#[cfg(feature = "_custom_time_zone")]
+impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1875,18 +2475,20 @@ impl<'de> serde::Deserialize<'de> for DeleteAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DeleteAction {
+#[cfg(feature = "_custom_time_zone")]
+impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "name" => read_lenient(map, key, &mut self.name, extra),
-            "objectType" => read_lenient(map, key, &mut self.object_type, extra),
+            "bias" => read_lenient(map, key, &mut self.bias, extra),
+            "daylightOffset" => read_nullable(map, key, &mut self.daylight_offset, extra),
+            "standardOffset" => read_nullable(map, key, &mut self.standard_offset, extra),
             _ => Ok(false),
         }
     }
@@ -1897,8 +2499,8 @@ impl graph_odata_runtime::model::ODataObject for DeleteAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl DeleteAction {
+#[cfg(feature = "_custom_time_zone")]
+impl CustomTimeZone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1908,267 +2510,59 @@ impl DeleteAction {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`DeleteAction`] by wire name, each a [`Field<DeleteAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteAction::set_null`].
-pub enum DeleteActionField {}
+#[cfg(feature = "_custom_time_zone")]
+/// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
+pub enum CustomTimeZoneField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
-impl DeleteActionField {
+impl CustomTimeZoneField {
     /// `name`
-    pub const Name: model::Field<DeleteAction> = model::Field::new("name");
-    /// `objectType`
-    pub const ObjectType: model::Field<DeleteAction> = model::Field::new("objectType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeleteAction>] = &[
-        Self::Name,
-        Self::ObjectType,
-    ];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.deviceKey`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceKey {
-    /// Property `deviceId`: `Edm.Guid`.
-    pub device_id: Option<edm::Guid>,
-    /// Property `keyMaterial`: `Edm.Binary`.
-    pub key_material: Option<edm::Binary>,
-    /// Property `keyType`: `Edm.String`.
-    pub key_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for DeviceKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl DeviceKey {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceKey";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deviceId", &self.device_id);
-        object.property("keyMaterial", &self.key_material);
-        object.property("keyType", &self.key_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for DeviceKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for DeviceKey {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "keyMaterial" => read_lenient(map, key, &mut self.key_material, extra),
-            "keyType" => read_lenient(map, key, &mut self.key_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl DeviceKey {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`DeviceKey`] by wire name, each a [`Field<DeviceKey>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceKey::set_null`].
-pub enum DeviceKeyField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl DeviceKeyField {
-    /// `deviceId`
-    pub const DeviceId: model::Field<DeviceKey> = model::Field::new("deviceId");
-    /// `keyMaterial`
-    pub const KeyMaterial: model::Field<DeviceKey> = model::Field::new("keyMaterial");
-    /// `keyType`
-    pub const KeyType: model::Field<DeviceKey> = model::Field::new("keyType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceKey>] = &[
-        Self::DeviceId,
-        Self::KeyMaterial,
-        Self::KeyType,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.documentSetVersionItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentSetVersionItem {
-    /// Property `itemId`: `Edm.String`.
-    pub item_id: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `versionId`: `Edm.String`.
-    pub version_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for DocumentSetVersionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DocumentSetVersionItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersionItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("itemId", &self.item_id);
-        object.property("title", &self.title);
-        object.property("versionId", &self.version_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DocumentSetVersionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DocumentSetVersionItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "itemId" => read_lenient(map, key, &mut self.item_id, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "versionId" => read_lenient(map, key, &mut self.version_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DocumentSetVersionItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`DocumentSetVersionItem`] by wire name, each a [`Field<DocumentSetVersionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersionItem::set_null`].
-pub enum DocumentSetVersionItemField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl DocumentSetVersionItemField {
-    /// `itemId`
-    pub const ItemId: model::Field<DocumentSetVersionItem> = model::Field::new("itemId");
-    /// `title`
-    pub const Title: model::Field<DocumentSetVersionItem> = model::Field::new("title");
-    /// `versionId`
-    pub const VersionId: model::Field<DocumentSetVersionItem> = model::Field::new(
-        "versionId",
+    pub const Name: model::Field<CustomTimeZone> = model::Field::new("name");
+    /// `bias`
+    pub const Bias: model::Field<CustomTimeZone> = model::Field::new("bias");
+    /// `daylightOffset`
+    pub const DaylightOffset: model::Field<CustomTimeZone> = model::Field::new(
+        "daylightOffset",
+    );
+    /// `standardOffset`
+    pub const StandardOffset: model::Field<CustomTimeZone> = model::Field::new(
+        "standardOffset",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DocumentSetVersionItem>] = &[
-        Self::ItemId,
-        Self::Title,
-        Self::VersionId,
+    pub const ALL: &'static [model::Field<CustomTimeZone>] = &[
+        Self::Name,
+        Self::Bias,
+        Self::DaylightOffset,
+        Self::StandardOffset,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.editAction`.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.dateTimeColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditAction {
+pub struct DateTimeColumn {
+    /// Property `displayAs`: `Edm.String`.
+    pub display_as: Option<String>,
+    /// Property `format`: `Edm.String`.
+    pub format: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for EditAction {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for DateTimeColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl EditAction {
+#[cfg(feature = "_boolean_column")]
+impl DateTimeColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.editAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dateTimeColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2176,17 +2570,19 @@ impl EditAction {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("displayAs", &self.display_as);
+        object.property("format", &self.format);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for EditAction {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for DateTimeColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2194,20 +2590,272 @@ impl<'de> serde::Deserialize<'de> for EditAction {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for EditAction {
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        _key: &str,
-        _map: &mut A,
+        key: &str,
+        map: &mut A,
     ) -> Result<bool, A::Error> {
-        Ok(false)
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
+            "format" => read_lenient(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
     }
     fn additional_properties_mut(
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl DateTimeColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`DateTimeColumn`] by wire name, each a [`Field<DateTimeColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DateTimeColumn::set_null`].
+pub enum DateTimeColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl DateTimeColumnField {
+    /// `displayAs`
+    pub const DisplayAs: model::Field<DateTimeColumn> = model::Field::new("displayAs");
+    /// `format`
+    pub const Format: model::Field<DateTimeColumn> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DateTimeColumn>] = &[
+        Self::DisplayAs,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.defaultColumnValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DefaultColumnValue {
+    /// Property `formula`: `Edm.String`.
+    pub formula: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for DefaultColumnValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl DefaultColumnValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultColumnValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("formula", &self.formula);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for DefaultColumnValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for DefaultColumnValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "formula" => read_lenient(map, key, &mut self.formula, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl DefaultColumnValue {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`DefaultColumnValue`] by wire name, each a [`Field<DefaultColumnValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultColumnValue::set_null`].
+pub enum DefaultColumnValueField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl DefaultColumnValueField {
+    /// `formula`
+    pub const Formula: model::Field<DefaultColumnValue> = model::Field::new("formula");
+    /// `value`
+    pub const Value: model::Field<DefaultColumnValue> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DefaultColumnValue>] = &[
+        Self::Formula,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL complex type `microsoft.graph.documentSetContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentSetContent {
+    /// Property `contentType`: `microsoft.graph.contentTypeInfo`.
+    pub content_type: Option<ContentTypeInfo>,
+    /// Property `fileName`: `Edm.String`.
+    pub file_name: Option<String>,
+    /// Property `folderName`: `Edm.String`.
+    pub folder_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for DocumentSetContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl DocumentSetContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("contentType", &self.content_type);
+        object.property("fileName", &self.file_name);
+        object.property("folderName", &self.folder_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for DocumentSetContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "folderName" => read_lenient(map, key, &mut self.folder_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl DocumentSetContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`DocumentSetContent`] by wire name, each a [`Field<DocumentSetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetContent::set_null`].
+pub enum DocumentSetContentField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl DocumentSetContentField {
+    /// `contentType`
+    pub const ContentType: model::Field<DocumentSetContent> = model::Field::new(
+        "contentType",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<DocumentSetContent> = model::Field::new("fileName");
+    /// `folderName`
+    pub const FolderName: model::Field<DocumentSetContent> = model::Field::new(
+        "folderName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DocumentSetContent>] = &[
+        Self::ContentType,
+        Self::FileName,
+        Self::FolderName,
+    ];
 }
 
 #[cfg(feature = "_agent_identity_blueprint")]
@@ -2314,33 +2962,33 @@ impl EnumeratedScopesField {
     ];
 }
 
-#[cfg(feature = "_approval")]
-/// CSDL complex type `microsoft.graph.expirationPattern`.
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.folderView`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExpirationPattern {
-    /// Property `duration`: `Edm.Duration`.
-    pub duration: Option<edm::Duration>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `type`: `microsoft.graph.expirationPatternType`.
-    pub r#type: Option<ExpirationPatternType>,
+pub struct FolderView {
+    /// Property `sortBy`: `Edm.String`.
+    pub sort_by: Option<String>,
+    /// Property `sortOrder`: `Edm.String`.
+    pub sort_order: Option<String>,
+    /// Property `viewType`: `Edm.String`.
+    pub view_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval")]
-impl serde::Serialize for ExpirationPattern {
+#[cfg(feature = "_json")]
+impl serde::Serialize for FolderView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval")]
-impl ExpirationPattern {
+#[cfg(feature = "_json")]
+impl FolderView {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.expirationPattern";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folderView";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2353,15 +3001,15 @@ impl ExpirationPattern {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("duration", &self.duration);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("type", &self.r#type);
+        object.property("sortBy", &self.sort_by);
+        object.property("sortOrder", &self.sort_order);
+        object.property("viewType", &self.view_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for ExpirationPattern {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for FolderView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2369,19 +3017,19 @@ impl<'de> serde::Deserialize<'de> for ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::model::ODataObject for ExpirationPattern {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for FolderView {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "duration" => read_lenient(map, key, &mut self.duration, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "sortBy" => read_lenient(map, key, &mut self.sort_by, extra),
+            "sortOrder" => read_lenient(map, key, &mut self.sort_order, extra),
+            "viewType" => read_lenient(map, key, &mut self.view_type, extra),
             _ => Ok(false),
         }
     }
@@ -2392,8 +3040,8 @@ impl graph_odata_runtime::model::ODataObject for ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl ExpirationPattern {
+#[cfg(feature = "_json")]
+impl FolderView {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2403,26 +3051,484 @@ impl ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_approval")]
-/// The properties of [`ExpirationPattern`] by wire name, each a [`Field<ExpirationPattern>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpirationPattern::set_null`].
-pub enum ExpirationPatternField {}
+#[cfg(feature = "_json")]
+/// The properties of [`FolderView`] by wire name, each a [`Field<FolderView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FolderView::set_null`].
+pub enum FolderViewField {}
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl ExpirationPatternField {
-    /// `duration`
-    pub const Duration: model::Field<ExpirationPattern> = model::Field::new("duration");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<ExpirationPattern> = model::Field::new(
-        "endDateTime",
-    );
-    /// `type`
-    pub const Type: model::Field<ExpirationPattern> = model::Field::new("type");
+impl FolderViewField {
+    /// `sortBy`
+    pub const SortBy: model::Field<FolderView> = model::Field::new("sortBy");
+    /// `sortOrder`
+    pub const SortOrder: model::Field<FolderView> = model::Field::new("sortOrder");
+    /// `viewType`
+    pub const ViewType: model::Field<FolderView> = model::Field::new("viewType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExpirationPattern>] = &[
-        Self::Duration,
-        Self::EndDateTime,
-        Self::Type,
+    pub const ALL: &'static [model::Field<FolderView>] = &[
+        Self::SortBy,
+        Self::SortOrder,
+        Self::ViewType,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.geolocationColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeolocationColumn {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for GeolocationColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl GeolocationColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geolocationColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for GeolocationColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for GeolocationColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL complex type `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupPeerOutlierRecommendationInsightSettings {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for GroupPeerOutlierRecommendationInsightSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl GroupPeerOutlierRecommendationInsightSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupPeerOutlierRecommendationInsightSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::model::ODataObject
+for GroupPeerOutlierRecommendationInsightSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.hashes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hashes {
+    /// Property `crc32Hash`: `Edm.String`.
+    pub crc32_hash: Option<String>,
+    /// Property `quickXorHash`: `Edm.String`.
+    pub quick_xor_hash: Option<String>,
+    /// Property `sha1Hash`: `Edm.String`.
+    pub sha1_hash: Option<String>,
+    /// Property `sha256Hash`: `Edm.String`.
+    pub sha256_hash: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for Hashes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Hashes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hashes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("crc32Hash", &self.crc32_hash);
+        object.property("quickXorHash", &self.quick_xor_hash);
+        object.property("sha1Hash", &self.sha1_hash);
+        object.property("sha256Hash", &self.sha256_hash);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Hashes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Hashes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "crc32Hash" => read_lenient(map, key, &mut self.crc32_hash, extra),
+            "quickXorHash" => read_lenient(map, key, &mut self.quick_xor_hash, extra),
+            "sha1Hash" => read_lenient(map, key, &mut self.sha1_hash, extra),
+            "sha256Hash" => read_lenient(map, key, &mut self.sha256_hash, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Hashes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`Hashes`] by wire name, each a [`Field<Hashes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hashes::set_null`].
+pub enum HashesField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl HashesField {
+    /// `crc32Hash`
+    pub const Crc32Hash: model::Field<Hashes> = model::Field::new("crc32Hash");
+    /// `quickXorHash`
+    pub const QuickXorHash: model::Field<Hashes> = model::Field::new("quickXorHash");
+    /// `sha1Hash`
+    pub const Sha1Hash: model::Field<Hashes> = model::Field::new("sha1Hash");
+    /// `sha256Hash`
+    pub const Sha256Hash: model::Field<Hashes> = model::Field::new("sha256Hash");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Hashes>] = &[
+        Self::Crc32Hash,
+        Self::QuickXorHash,
+        Self::Sha1Hash,
+        Self::Sha256Hash,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.hyperlinkOrPictureColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HyperlinkOrPictureColumn {
+    /// Property `isPicture`: `Edm.Boolean`.
+    pub is_picture: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for HyperlinkOrPictureColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl HyperlinkOrPictureColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hyperlinkOrPictureColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isPicture", &self.is_picture);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for HyperlinkOrPictureColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for HyperlinkOrPictureColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isPicture" => read_lenient(map, key, &mut self.is_picture, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl HyperlinkOrPictureColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`HyperlinkOrPictureColumn`] by wire name, each a [`Field<HyperlinkOrPictureColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HyperlinkOrPictureColumn::set_null`].
+pub enum HyperlinkOrPictureColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl HyperlinkOrPictureColumnField {
+    /// `isPicture`
+    pub const IsPicture: model::Field<HyperlinkOrPictureColumn> = model::Field::new(
+        "isPicture",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<HyperlinkOrPictureColumn>] = &[
+        Self::IsPicture,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.idleSessionSignOut`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdleSessionSignOut {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `signOutAfterInSeconds`: `Edm.Int64`.
+    pub sign_out_after_in_seconds: Option<i64>,
+    /// Property `warnAfterInSeconds`: `Edm.Int64`.
+    pub warn_after_in_seconds: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for IdleSessionSignOut {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl IdleSessionSignOut {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.idleSessionSignOut";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.property("signOutAfterInSeconds", &self.sign_out_after_in_seconds);
+        object.property("warnAfterInSeconds", &self.warn_after_in_seconds);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "signOutAfterInSeconds" => {
+                read_lenient(map, key, &mut self.sign_out_after_in_seconds, extra)
+            }
+            "warnAfterInSeconds" => {
+                read_lenient(map, key, &mut self.warn_after_in_seconds, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl IdleSessionSignOut {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`IdleSessionSignOut`] by wire name, each a [`Field<IdleSessionSignOut>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdleSessionSignOut::set_null`].
+pub enum IdleSessionSignOutField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl IdleSessionSignOutField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<IdleSessionSignOut> = model::Field::new(
+        "isEnabled",
+    );
+    /// `signOutAfterInSeconds`
+    pub const SignOutAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
+        "signOutAfterInSeconds",
+    );
+    /// `warnAfterInSeconds`
+    pub const WarnAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
+        "warnAfterInSeconds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdleSessionSignOut>] = &[
+        Self::IsEnabled,
+        Self::SignOutAfterInSeconds,
+        Self::WarnAfterInSeconds,
     ];
 }
 
@@ -2520,74 +3626,866 @@ impl InheritableScopesField {
     pub const ALL: &'static [model::Field<InheritableScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// A `microsoft.graph.inheritableScopes` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`InheritableScopes`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyInheritableScopes {
-    /// The base type itself, or a derived type unknown to this crate.
-    InheritableScopes(Box<InheritableScopes>),
-    /// `microsoft.graph.allAllowedScopes`
-    AllAllowedScopes(Box<AllAllowedScopes>),
-    /// `microsoft.graph.enumeratedScopes`
-    EnumeratedScopes(Box<EnumeratedScopes>),
-    /// `microsoft.graph.noScopes`
-    NoScopes(Box<NoScopes>),
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.lookupColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LookupColumn {
+    /// Property `allowMultipleValues`: `Edm.Boolean`.
+    pub allow_multiple_values: Option<bool>,
+    /// Property `allowUnlimitedLength`: `Edm.Boolean`.
+    pub allow_unlimited_length: Option<bool>,
+    /// Property `columnName`: `Edm.String`.
+    pub column_name: Option<String>,
+    /// Property `listId`: `Edm.String`.
+    pub list_id: Option<String>,
+    /// Property `primaryLookupColumnId`: `Edm.String`.
+    pub primary_lookup_column_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for LookupColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl LookupColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.lookupColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowMultipleValues", &self.allow_multiple_values);
+        object.property("allowUnlimitedLength", &self.allow_unlimited_length);
+        object.property("columnName", &self.column_name);
+        object.property("listId", &self.list_id);
+        object.property("primaryLookupColumnId", &self.primary_lookup_column_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for LookupColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for LookupColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowMultipleValues" => {
+                read_lenient(map, key, &mut self.allow_multiple_values, extra)
+            }
+            "allowUnlimitedLength" => {
+                read_lenient(map, key, &mut self.allow_unlimited_length, extra)
+            }
+            "columnName" => read_lenient(map, key, &mut self.column_name, extra),
+            "listId" => read_lenient(map, key, &mut self.list_id, extra),
+            "primaryLookupColumnId" => {
+                read_lenient(map, key, &mut self.primary_lookup_column_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl LookupColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`LookupColumn`] by wire name, each a [`Field<LookupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LookupColumn::set_null`].
+pub enum LookupColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl LookupColumnField {
+    /// `allowMultipleValues`
+    pub const AllowMultipleValues: model::Field<LookupColumn> = model::Field::new(
+        "allowMultipleValues",
+    );
+    /// `allowUnlimitedLength`
+    pub const AllowUnlimitedLength: model::Field<LookupColumn> = model::Field::new(
+        "allowUnlimitedLength",
+    );
+    /// `columnName`
+    pub const ColumnName: model::Field<LookupColumn> = model::Field::new("columnName");
+    /// `listId`
+    pub const ListId: model::Field<LookupColumn> = model::Field::new("listId");
+    /// `primaryLookupColumnId`
+    pub const PrimaryLookupColumnId: model::Field<LookupColumn> = model::Field::new(
+        "primaryLookupColumnId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LookupColumn>] = &[
+        Self::AllowMultipleValues,
+        Self::AllowUnlimitedLength,
+        Self::ColumnName,
+        Self::ListId,
+        Self::PrimaryLookupColumnId,
+    ];
 }
 
 #[cfg(feature = "_agent_identity_blueprint")]
-impl AnyInheritableScopes {
+/// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoScopes {
+    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
+    /// Inherited from `microsoft.graph.inheritableScopes`.
+    pub kind: Option<ScopeCollectionKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for NoScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl NoScopes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for NoScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for NoScopes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl NoScopes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
+pub enum NoScopesField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl NoScopesField {
+    /// `kind`
+    pub const Kind: model::Field<NoScopes> = model::Field::new("kind");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NoScopes>] = &[Self::Kind];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.numberColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumberColumn {
+    /// Property `decimalPlaces`: `Edm.String`.
+    pub decimal_places: Option<String>,
+    /// Property `displayAs`: `Edm.String`.
+    pub display_as: Option<String>,
+    /// Property `maximum`: `Edm.Double`.
+    pub maximum: Option<f64>,
+    /// Property `minimum`: `Edm.Double`.
+    pub minimum: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for NumberColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl NumberColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.numberColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("decimalPlaces", &self.decimal_places);
+        object.property("displayAs", &self.display_as);
+        object.property("maximum", &self.maximum);
+        object.property("minimum", &self.minimum);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for NumberColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for NumberColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "decimalPlaces" => read_lenient(map, key, &mut self.decimal_places, extra),
+            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
+            "maximum" => read_lenient(map, key, &mut self.maximum, extra),
+            "minimum" => read_lenient(map, key, &mut self.minimum, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl NumberColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`NumberColumn`] by wire name, each a [`Field<NumberColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NumberColumn::set_null`].
+pub enum NumberColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl NumberColumnField {
+    /// `decimalPlaces`
+    pub const DecimalPlaces: model::Field<NumberColumn> = model::Field::new(
+        "decimalPlaces",
+    );
+    /// `displayAs`
+    pub const DisplayAs: model::Field<NumberColumn> = model::Field::new("displayAs");
+    /// `maximum`
+    pub const Maximum: model::Field<NumberColumn> = model::Field::new("maximum");
+    /// `minimum`
+    pub const Minimum: model::Field<NumberColumn> = model::Field::new("minimum");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NumberColumn>] = &[
+        Self::DecimalPlaces,
+        Self::DisplayAs,
+        Self::Maximum,
+        Self::Minimum,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onAttributeCollectionHandler`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    /// Property `attributeCollectionPage`: `microsoft.graph.authenticationAttributeCollectionPage`.
+    pub attribute_collection_page: Option<AuthenticationAttributeCollectionPage>,
+    /// Navigation property `attributes`: `Collection(microsoft.graph.identityUserFlowAttribute)`; present when expanded (`$expand`).
+    pub attributes: Option<Vec<IdentityUserFlowAttribute>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("attributeCollectionPage", &self.attribute_collection_page);
+        object.property("attributes", &self.attributes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "attributeCollectionPage" => {
+                read_nullable(map, key, &mut self.attribute_collection_page, extra)
+            }
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnAttributeCollectionExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnAttributeCollectionExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionExternalUsersSelfServiceSignUp::set_null`].
+pub enum OnAttributeCollectionExternalUsersSelfServiceSignUpField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnAttributeCollectionExternalUsersSelfServiceSignUpField {
+    /// `attributeCollectionPage`
+    pub const AttributeCollectionPage: model::Field<
+        OnAttributeCollectionExternalUsersSelfServiceSignUp,
+    > = model::Field::new("attributeCollectionPage");
+    /// `attributes`
+    pub const Attributes: model::Field<
+        OnAttributeCollectionExternalUsersSelfServiceSignUp,
+    > = model::Field::new("attributes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnAttributeCollectionExternalUsersSelfServiceSignUp,
+    >] = &[Self::AttributeCollectionPage, Self::Attributes];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAttributeCollectionHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAttributeCollectionHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAttributeCollectionHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAttributeCollectionHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onAttributeCollectionHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnAttributeCollectionHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnAttributeCollectionHandler(Box<OnAttributeCollectionHandler>),
+    /// `microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp`
+    OnAttributeCollectionExternalUsersSelfServiceSignUp(
+        Box<OnAttributeCollectionExternalUsersSelfServiceSignUp>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::InheritableScopes(_) => InheritableScopes::ODATA_TYPE,
-            Self::AllAllowedScopes(_) => AllAllowedScopes::ODATA_TYPE,
-            Self::EnumeratedScopes(_) => EnumeratedScopes::ODATA_TYPE,
-            Self::NoScopes(_) => NoScopes::ODATA_TYPE,
+            Self::OnAttributeCollectionHandler(_) => {
+                OnAttributeCollectionHandler::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(_) => {
+                OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`InheritableScopes`] (or of an unknown derived type).
-    pub fn as_inheritable_scopes(&self) -> Option<&InheritableScopes> {
+    /// The value if it is a plain [`OnAttributeCollectionHandler`] (or of an unknown derived type).
+    pub fn as_on_attribute_collection_handler(
+        &self,
+    ) -> Option<&OnAttributeCollectionHandler> {
         match self {
-            Self::InheritableScopes(value) => Some(value),
+            Self::OnAttributeCollectionHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl Default for AnyInheritableScopes {
+#[cfg(feature = "_identity")]
+impl Default for AnyOnAttributeCollectionHandler {
     fn default() -> Self {
-        Self::InheritableScopes(Box::default())
+        Self::OnAttributeCollectionHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<InheritableScopes> for AnyInheritableScopes {
-    fn from(value: InheritableScopes) -> Self {
-        Self::InheritableScopes(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionHandler> for AnyOnAttributeCollectionHandler {
+    fn from(value: OnAttributeCollectionHandler) -> Self {
+        Self::OnAttributeCollectionHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AnyInheritableScopes {
-    /// The value if it is a [`AnyInheritableScopes::AllAllowedScopes`] variant.
-    pub fn as_all_allowed_scopes(&self) -> Option<&AllAllowedScopes> {
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionHandler {
+    /// The value if it is a [`AnyOnAttributeCollectionHandler::OnAttributeCollectionExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_attribute_collection_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnAttributeCollectionExternalUsersSelfServiceSignUp> {
         match self {
-            Self::AllAllowedScopes(value) => Some(value),
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+                Some(value)
+            }
             _ => None,
         }
     }
-    /// The value if it is a [`AnyInheritableScopes::EnumeratedScopes`] variant.
-    pub fn as_enumerated_scopes(&self) -> Option<&EnumeratedScopes> {
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionExternalUsersSelfServiceSignUp>
+for AnyOnAttributeCollectionHandler {
+    fn from(value: OnAttributeCollectionExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAttributeCollectionHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::EnumeratedScopes(value) => Some(value),
+            Self::OnAttributeCollectionHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                        ),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp"
+            | "graph.onAttributeCollectionExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionExternalUsersSelfServiceSignUp)
+            }
+            _ => serde_json::from_value(value).map(Self::OnAttributeCollectionHandler),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onInteractiveAuthFlowStartHandler`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    /// Property `isSignUpAllowed`: `Edm.Boolean`, not nullable.
+    pub is_sign_up_allowed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isSignUpAllowed", &self.is_sign_up_allowed);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isSignUpAllowed" => {
+                read_lenient(map, key, &mut self.is_sign_up_allowed, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::set_null`].
+pub enum OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {
+    /// `isSignUpAllowed`
+    pub const IsSignUpAllowed: model::Field<
+        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
+    > = model::Field::new("isSignUpAllowed");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
+    >] = &[Self::IsSignUpAllowed];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnInteractiveAuthFlowStartHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnInteractiveAuthFlowStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onInteractiveAuthFlowStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnInteractiveAuthFlowStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnInteractiveAuthFlowStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnInteractiveAuthFlowStartHandler(Box<OnInteractiveAuthFlowStartHandler>),
+    /// `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`
+    OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(
+        Box<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnInteractiveAuthFlowStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnInteractiveAuthFlowStartHandler(_) => {
+                OnInteractiveAuthFlowStartHandler::ODATA_TYPE
+            }
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(_) => {
+                OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnInteractiveAuthFlowStartHandler`] (or of an unknown derived type).
+    pub fn as_on_interactive_auth_flow_start_handler(
+        &self,
+    ) -> Option<&OnInteractiveAuthFlowStartHandler> {
+        match self {
+            Self::OnInteractiveAuthFlowStartHandler(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyInheritableScopes::NoScopes`] variant.
-    pub fn as_no_scopes(&self) -> Option<&NoScopes> {
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnInteractiveAuthFlowStartHandler {
+    fn default() -> Self {
+        Self::OnInteractiveAuthFlowStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnInteractiveAuthFlowStartHandler> for AnyOnInteractiveAuthFlowStartHandler {
+    fn from(value: OnInteractiveAuthFlowStartHandler) -> Self {
+        Self::OnInteractiveAuthFlowStartHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnInteractiveAuthFlowStartHandler {
+    /// The value if it is a [`AnyOnInteractiveAuthFlowStartHandler::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_interactive_auth_flow_start_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp> {
         match self {
-            Self::NoScopes(value) => Some(value),
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
+                Some(value)
+            }
             _ => None,
         }
     }

@@ -11,47 +11,36 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<AllAllowedScopes> for AnyInheritableScopes {
-    fn from(value: AllAllowedScopes) -> Self {
-        Self::AllAllowedScopes(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>
+for AnyOnInteractiveAuthFlowStartHandler {
+    fn from(value: OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<EnumeratedScopes> for AnyInheritableScopes {
-    fn from(value: EnumeratedScopes) -> Self {
-        Self::EnumeratedScopes(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<NoScopes> for AnyInheritableScopes {
-    fn from(value: NoScopes) -> Self {
-        Self::NoScopes(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AnyInheritableScopes {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::InheritableScopes(value) => value.serialize_with_type(serializer, None),
-            Self::AllAllowedScopes(value) => {
-                value.serialize_with_type(serializer, Some(AllAllowedScopes::ODATA_TYPE))
+            Self::OnInteractiveAuthFlowStartHandler(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            Self::EnumeratedScopes(value) => {
-                value.serialize_with_type(serializer, Some(EnumeratedScopes::ODATA_TYPE))
-            }
-            Self::NoScopes(value) => {
-                value.serialize_with_type(serializer, Some(NoScopes::ODATA_TYPE))
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                        ),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60,62 +49,45 @@ impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.allAllowedScopes" | "graph.allAllowedScopes" => {
-                serde_json::from_value(value).map(Self::AllAllowedScopes)
+            "microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp"
+            | "graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp)
             }
-            "microsoft.graph.enumeratedScopes" | "graph.enumeratedScopes" => {
-                serde_json::from_value(value).map(Self::EnumeratedScopes)
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnInteractiveAuthFlowStartHandler)
             }
-            "microsoft.graph.noScopes" | "graph.noScopes" => {
-                serde_json::from_value(value).map(Self::NoScopes)
-            }
-            _ => serde_json::from_value(value).map(Self::InheritableScopes),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.itemActionSet`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.originTenantInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemActionSet {
-    /// Property `comment`: `microsoft.graph.commentAction`.
-    pub comment: Option<CommentAction>,
-    /// Property `create`: `microsoft.graph.createAction`.
-    pub create: Option<CreateAction>,
-    /// Property `delete`: `microsoft.graph.deleteAction`.
-    pub delete: Option<DeleteAction>,
-    /// Property `edit`: `microsoft.graph.editAction`.
-    pub edit: Option<EditAction>,
-    /// Property `mention`: `microsoft.graph.mentionAction`.
-    pub mention: Option<MentionAction>,
-    /// Property `move`: `microsoft.graph.moveAction`.
-    pub r#move: Option<MoveAction>,
-    /// Property `rename`: `microsoft.graph.renameAction`.
-    pub rename: Option<RenameAction>,
-    /// Property `restore`: `microsoft.graph.restoreAction`.
-    pub restore: Option<RestoreAction>,
-    /// Property `share`: `microsoft.graph.shareAction`.
-    pub share: Option<ShareAction>,
-    /// Property `version`: `microsoft.graph.versionAction`.
-    pub version: Option<VersionAction>,
+pub struct OriginTenantInfo {
+    /// Property `originTenantId`: `Edm.String`.
+    pub origin_tenant_id: Option<String>,
+    /// Property `originUserId`: `Edm.String`.
+    pub origin_user_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for ItemActionSet {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for OriginTenantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl ItemActionSet {
+#[cfg(feature = "_allowed_audiences")]
+impl OriginTenantInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActionSet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.originTenantInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -128,22 +100,14 @@ impl ItemActionSet {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("comment", &self.comment);
-        object.property("create", &self.create);
-        object.property("delete", &self.delete);
-        object.property("edit", &self.edit);
-        object.property("mention", &self.mention);
-        object.property("move", &self.r#move);
-        object.property("rename", &self.rename);
-        object.property("restore", &self.restore);
-        object.property("share", &self.share);
-        object.property("version", &self.version);
+        object.property("originTenantId", &self.origin_tenant_id);
+        object.property("originUserId", &self.origin_user_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ItemActionSet {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for OriginTenantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -151,146 +115,8 @@ impl<'de> serde::Deserialize<'de> for ItemActionSet {
     }
 }
 
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ItemActionSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "comment" => read_nullable(map, key, &mut self.comment, extra),
-            "create" => read_nullable(map, key, &mut self.create, extra),
-            "delete" => read_nullable(map, key, &mut self.delete, extra),
-            "edit" => read_nullable(map, key, &mut self.edit, extra),
-            "mention" => read_nullable(map, key, &mut self.mention, extra),
-            "move" => read_nullable(map, key, &mut self.r#move, extra),
-            "rename" => read_nullable(map, key, &mut self.rename, extra),
-            "restore" => read_nullable(map, key, &mut self.restore, extra),
-            "share" => read_nullable(map, key, &mut self.share, extra),
-            "version" => read_nullable(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemActionSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`ItemActionSet`] by wire name, each a [`Field<ItemActionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActionSet::set_null`].
-pub enum ItemActionSetField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ItemActionSetField {
-    /// `comment`
-    pub const Comment: model::Field<ItemActionSet> = model::Field::new("comment");
-    /// `create`
-    pub const Create: model::Field<ItemActionSet> = model::Field::new("create");
-    /// `delete`
-    pub const Delete: model::Field<ItemActionSet> = model::Field::new("delete");
-    /// `edit`
-    pub const Edit: model::Field<ItemActionSet> = model::Field::new("edit");
-    /// `mention`
-    pub const Mention: model::Field<ItemActionSet> = model::Field::new("mention");
-    /// `move`
-    pub const Move: model::Field<ItemActionSet> = model::Field::new("move");
-    /// `rename`
-    pub const Rename: model::Field<ItemActionSet> = model::Field::new("rename");
-    /// `restore`
-    pub const Restore: model::Field<ItemActionSet> = model::Field::new("restore");
-    /// `share`
-    pub const Share: model::Field<ItemActionSet> = model::Field::new("share");
-    /// `version`
-    pub const Version: model::Field<ItemActionSet> = model::Field::new("version");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemActionSet>] = &[
-        Self::Comment,
-        Self::Create,
-        Self::Delete,
-        Self::Edit,
-        Self::Mention,
-        Self::Move,
-        Self::Rename,
-        Self::Restore,
-        Self::Share,
-        Self::Version,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.itemActivityTimeSet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemActivityTimeSet {
-    /// Property `lastRecordedDateTime`: `Edm.DateTimeOffset`.
-    pub last_recorded_date_time: Option<edm::DateTimeOffset>,
-    /// Property `observedDateTime`: `Edm.DateTimeOffset`.
-    pub observed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recordedDateTime`: `Edm.DateTimeOffset`.
-    pub recorded_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for ItemActivityTimeSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemActivityTimeSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActivityTimeSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("lastRecordedDateTime", &self.last_recorded_date_time);
-        object.property("observedDateTime", &self.observed_date_time);
-        object.property("recordedDateTime", &self.recorded_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ItemActivityTimeSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ItemActivityTimeSet {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for OriginTenantInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -299,15 +125,8 @@ impl graph_odata_runtime::model::ODataObject for ItemActivityTimeSet {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "lastRecordedDateTime" => {
-                read_lenient(map, key, &mut self.last_recorded_date_time, extra)
-            }
-            "observedDateTime" => {
-                read_lenient(map, key, &mut self.observed_date_time, extra)
-            }
-            "recordedDateTime" => {
-                read_lenient(map, key, &mut self.recorded_date_time, extra)
-            }
+            "originTenantId" => read_lenient(map, key, &mut self.origin_tenant_id, extra),
+            "originUserId" => read_lenient(map, key, &mut self.origin_user_id, extra),
             _ => Ok(false),
         }
     }
@@ -318,8 +137,8 @@ impl graph_odata_runtime::model::ODataObject for ItemActivityTimeSet {
     }
 }
 
-#[cfg(feature = "_json")]
-impl ItemActivityTimeSet {
+#[cfg(feature = "_allowed_audiences")]
+impl OriginTenantInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -329,239 +148,324 @@ impl ItemActivityTimeSet {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`ItemActivityTimeSet`] by wire name, each a [`Field<ItemActivityTimeSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActivityTimeSet::set_null`].
-pub enum ItemActivityTimeSetField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`OriginTenantInfo`] by wire name, each a [`Field<OriginTenantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OriginTenantInfo::set_null`].
+pub enum OriginTenantInfoField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl ItemActivityTimeSetField {
-    /// `lastRecordedDateTime`
-    pub const LastRecordedDateTime: model::Field<ItemActivityTimeSet> = model::Field::new(
-        "lastRecordedDateTime",
+impl OriginTenantInfoField {
+    /// `originTenantId`
+    pub const OriginTenantId: model::Field<OriginTenantInfo> = model::Field::new(
+        "originTenantId",
     );
-    /// `observedDateTime`
-    pub const ObservedDateTime: model::Field<ItemActivityTimeSet> = model::Field::new(
-        "observedDateTime",
-    );
-    /// `recordedDateTime`
-    pub const RecordedDateTime: model::Field<ItemActivityTimeSet> = model::Field::new(
-        "recordedDateTime",
+    /// `originUserId`
+    pub const OriginUserId: model::Field<OriginTenantInfo> = model::Field::new(
+        "originUserId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemActivityTimeSet>] = &[
-        Self::LastRecordedDateTime,
-        Self::ObservedDateTime,
-        Self::RecordedDateTime,
+    pub const ALL: &'static [model::Field<OriginTenantInfo>] = &[
+        Self::OriginTenantId,
+        Self::OriginUserId,
     ];
 }
 
-#[cfg(feature = "_add_footer")]
-/// A `microsoft.graph.labelActionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LabelActionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyLabelActionBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    LabelActionBase(Box<LabelActionBase>),
-    /// `microsoft.graph.addFooter`
-    AddFooter(Box<AddFooter>),
-    /// `microsoft.graph.addHeader`
-    AddHeader(Box<AddHeader>),
-    /// `microsoft.graph.addWatermark`
-    AddWatermark(Box<AddWatermark>),
-    /// `microsoft.graph.encryptWithTemplate`
-    EncryptWithTemplate(Box<EncryptWithTemplate>),
-    /// `microsoft.graph.encryptWithUserDefinedRights`
-    EncryptWithUserDefinedRights(Box<EncryptWithUserDefinedRights>),
-    /// `microsoft.graph.protectGroup`
-    ProtectGroup(Box<ProtectGroup>),
-    /// `microsoft.graph.protectSite`
-    ProtectSite(Box<ProtectSite>),
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.personDataSource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonDataSource {
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl AnyLabelActionBase {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonDataSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonDataSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personDataSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonDataSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonDataSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonDataSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonDataSource`] by wire name, each a [`Field<PersonDataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonDataSource::set_null`].
+pub enum PersonDataSourceField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonDataSourceField {
+    /// `type`
+    pub const Type: model::Field<PersonDataSource> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonDataSource>] = &[Self::Type];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.personOrGroupColumn`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonOrGroupColumn {
+    /// Property `allowMultipleSelection`: `Edm.Boolean`.
+    pub allow_multiple_selection: Option<bool>,
+    /// Property `chooseFromType`: `Edm.String`.
+    pub choose_from_type: Option<String>,
+    /// Property `displayAs`: `Edm.String`.
+    pub display_as: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for PersonOrGroupColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl PersonOrGroupColumn {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personOrGroupColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowMultipleSelection", &self.allow_multiple_selection);
+        object.property("chooseFromType", &self.choose_from_type);
+        object.property("displayAs", &self.display_as);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for PersonOrGroupColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for PersonOrGroupColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowMultipleSelection" => {
+                read_lenient(map, key, &mut self.allow_multiple_selection, extra)
+            }
+            "chooseFromType" => read_lenient(map, key, &mut self.choose_from_type, extra),
+            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl PersonOrGroupColumn {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`PersonOrGroupColumn`] by wire name, each a [`Field<PersonOrGroupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonOrGroupColumn::set_null`].
+pub enum PersonOrGroupColumnField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl PersonOrGroupColumnField {
+    /// `allowMultipleSelection`
+    pub const AllowMultipleSelection: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "allowMultipleSelection",
+    );
+    /// `chooseFromType`
+    pub const ChooseFromType: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "chooseFromType",
+    );
+    /// `displayAs`
+    pub const DisplayAs: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "displayAs",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonOrGroupColumn>] = &[
+        Self::AllowMultipleSelection,
+        Self::ChooseFromType,
+        Self::DisplayAs,
+    ];
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// A `microsoft.graph.plannerBucketCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBucketCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPlannerBucketCreation {
+    /// The base type itself, or a derived type unknown to this crate.
+    PlannerBucketCreation(Box<PlannerBucketCreation>),
+    /// `microsoft.graph.plannerExternalBucketSource`
+    PlannerExternalBucketSource(Box<PlannerExternalBucketSource>),
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl AnyPlannerBucketCreation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::LabelActionBase(_) => LabelActionBase::ODATA_TYPE,
-            Self::AddFooter(_) => AddFooter::ODATA_TYPE,
-            Self::AddHeader(_) => AddHeader::ODATA_TYPE,
-            Self::AddWatermark(_) => AddWatermark::ODATA_TYPE,
-            Self::EncryptWithTemplate(_) => EncryptWithTemplate::ODATA_TYPE,
-            Self::EncryptWithUserDefinedRights(_) => {
-                EncryptWithUserDefinedRights::ODATA_TYPE
+            Self::PlannerBucketCreation(_) => PlannerBucketCreation::ODATA_TYPE,
+            Self::PlannerExternalBucketSource(_) => {
+                PlannerExternalBucketSource::ODATA_TYPE
             }
-            Self::ProtectGroup(_) => ProtectGroup::ODATA_TYPE,
-            Self::ProtectSite(_) => ProtectSite::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`LabelActionBase`] (or of an unknown derived type).
-    pub fn as_label_action_base(&self) -> Option<&LabelActionBase> {
+    /// The value if it is a plain [`PlannerBucketCreation`] (or of an unknown derived type).
+    pub fn as_planner_bucket_creation(&self) -> Option<&PlannerBucketCreation> {
         match self {
-            Self::LabelActionBase(value) => Some(value),
+            Self::PlannerBucketCreation(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl Default for AnyLabelActionBase {
+#[cfg(feature = "_plan_usage_right")]
+impl Default for AnyPlannerBucketCreation {
     fn default() -> Self {
-        Self::LabelActionBase(Box::default())
+        Self::PlannerBucketCreation(Box::default())
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<LabelActionBase> for AnyLabelActionBase {
-    fn from(value: LabelActionBase) -> Self {
-        Self::LabelActionBase(Box::new(value))
+#[cfg(feature = "_plan_usage_right")]
+impl From<PlannerBucketCreation> for AnyPlannerBucketCreation {
+    fn from(value: PlannerBucketCreation) -> Self {
+        Self::PlannerBucketCreation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl AnyLabelActionBase {
-    /// The value if it is a [`AnyLabelActionBase::AddFooter`] variant.
-    pub fn as_add_footer(&self) -> Option<&AddFooter> {
-        match self {
-            Self::AddFooter(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::AddHeader`] variant.
-    pub fn as_add_header(&self) -> Option<&AddHeader> {
-        match self {
-            Self::AddHeader(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::AddWatermark`] variant.
-    pub fn as_add_watermark(&self) -> Option<&AddWatermark> {
-        match self {
-            Self::AddWatermark(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::EncryptWithTemplate`] variant.
-    pub fn as_encrypt_with_template(&self) -> Option<&EncryptWithTemplate> {
-        match self {
-            Self::EncryptWithTemplate(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::EncryptWithUserDefinedRights`] variant.
-    pub fn as_encrypt_with_user_defined_rights(
+#[cfg(feature = "_plan_usage_right")]
+impl AnyPlannerBucketCreation {
+    /// The value if it is a [`AnyPlannerBucketCreation::PlannerExternalBucketSource`] variant.
+    pub fn as_planner_external_bucket_source(
         &self,
-    ) -> Option<&EncryptWithUserDefinedRights> {
+    ) -> Option<&PlannerExternalBucketSource> {
         match self {
-            Self::EncryptWithUserDefinedRights(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::ProtectGroup`] variant.
-    pub fn as_protect_group(&self) -> Option<&ProtectGroup> {
-        match self {
-            Self::ProtectGroup(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLabelActionBase::ProtectSite`] variant.
-    pub fn as_protect_site(&self) -> Option<&ProtectSite> {
-        match self {
-            Self::ProtectSite(value) => Some(value),
+            Self::PlannerExternalBucketSource(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<AddFooter> for AnyLabelActionBase {
-    fn from(value: AddFooter) -> Self {
-        Self::AddFooter(Box::new(value))
+#[cfg(feature = "_plan_usage_right")]
+impl From<PlannerExternalBucketSource> for AnyPlannerBucketCreation {
+    fn from(value: PlannerExternalBucketSource) -> Self {
+        Self::PlannerExternalBucketSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<AddHeader> for AnyLabelActionBase {
-    fn from(value: AddHeader) -> Self {
-        Self::AddHeader(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<AddWatermark> for AnyLabelActionBase {
-    fn from(value: AddWatermark) -> Self {
-        Self::AddWatermark(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<EncryptWithTemplate> for AnyLabelActionBase {
-    fn from(value: EncryptWithTemplate) -> Self {
-        Self::EncryptWithTemplate(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<EncryptWithUserDefinedRights> for AnyLabelActionBase {
-    fn from(value: EncryptWithUserDefinedRights) -> Self {
-        Self::EncryptWithUserDefinedRights(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<ProtectGroup> for AnyLabelActionBase {
-    fn from(value: ProtectGroup) -> Self {
-        Self::ProtectGroup(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<ProtectSite> for AnyLabelActionBase {
-    fn from(value: ProtectSite) -> Self {
-        Self::ProtectSite(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for AnyLabelActionBase {
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for AnyPlannerBucketCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::LabelActionBase(value) => value.serialize_with_type(serializer, None),
-            Self::AddFooter(value) => {
-                value.serialize_with_type(serializer, Some(AddFooter::ODATA_TYPE))
+            Self::PlannerBucketCreation(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            Self::AddHeader(value) => {
-                value.serialize_with_type(serializer, Some(AddHeader::ODATA_TYPE))
-            }
-            Self::AddWatermark(value) => {
-                value.serialize_with_type(serializer, Some(AddWatermark::ODATA_TYPE))
-            }
-            Self::EncryptWithTemplate(value) => {
+            Self::PlannerExternalBucketSource(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(EncryptWithTemplate::ODATA_TYPE),
+                        Some(PlannerExternalBucketSource::ODATA_TYPE),
                     )
-            }
-            Self::EncryptWithUserDefinedRights(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EncryptWithUserDefinedRights::ODATA_TYPE),
-                    )
-            }
-            Self::ProtectGroup(value) => {
-                value.serialize_with_type(serializer, Some(ProtectGroup::ODATA_TYPE))
-            }
-            Self::ProtectSite(value) => {
-                value.serialize_with_type(serializer, Some(ProtectSite::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for AnyLabelActionBase {
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for AnyPlannerBucketCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -570,59 +474,282 @@ impl<'de> serde::Deserialize<'de> for AnyLabelActionBase {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.addFooter" | "graph.addFooter" => {
-                serde_json::from_value(value).map(Self::AddFooter)
+            "microsoft.graph.plannerExternalBucketSource"
+            | "graph.plannerExternalBucketSource" => {
+                serde_json::from_value(value).map(Self::PlannerExternalBucketSource)
             }
-            "microsoft.graph.addHeader" | "graph.addHeader" => {
-                serde_json::from_value(value).map(Self::AddHeader)
-            }
-            "microsoft.graph.addWatermark" | "graph.addWatermark" => {
-                serde_json::from_value(value).map(Self::AddWatermark)
-            }
-            "microsoft.graph.encryptWithTemplate" | "graph.encryptWithTemplate" => {
-                serde_json::from_value(value).map(Self::EncryptWithTemplate)
-            }
-            "microsoft.graph.encryptWithUserDefinedRights"
-            | "graph.encryptWithUserDefinedRights" => {
-                serde_json::from_value(value).map(Self::EncryptWithUserDefinedRights)
-            }
-            "microsoft.graph.protectGroup" | "graph.protectGroup" => {
-                serde_json::from_value(value).map(Self::ProtectGroup)
-            }
-            "microsoft.graph.protectSite" | "graph.protectSite" => {
-                serde_json::from_value(value).map(Self::ProtectSite)
-            }
-            _ => serde_json::from_value(value).map(Self::LabelActionBase),
+            _ => serde_json::from_value(value).map(Self::PlannerBucketCreation),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL complex type `microsoft.graph.labelPolicy`.
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.profileCardAnnotation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LabelPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
+pub struct ProfileCardAnnotation {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `localizations`: `Collection(microsoft.graph.displayNameLocalization)`.
+    pub localizations: Option<Vec<DisplayNameLocalization>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfileCardAnnotation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileCardAnnotation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardAnnotation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("localizations", &self.localizations);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ProfileCardAnnotation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ProfileCardAnnotation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileCardAnnotation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ProfileCardAnnotation`] by wire name, each a [`Field<ProfileCardAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardAnnotation::set_null`].
+pub enum ProfileCardAnnotationField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ProfileCardAnnotationField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProfileCardAnnotation> = model::Field::new(
+        "displayName",
+    );
+    /// `localizations`
+    pub const Localizations: model::Field<ProfileCardAnnotation> = model::Field::new(
+        "localizations",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProfileCardAnnotation>] = &[
+        Self::DisplayName,
+        Self::Localizations,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.relatedPerson`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelatedPerson {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `relationship`: `microsoft.graph.personRelationship`.
+    pub relationship: Option<PersonRelationship>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for RelatedPerson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RelatedPerson {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.relatedPerson";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("relationship", &self.relationship);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for RelatedPerson {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for RelatedPerson {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "relationship" => read_nullable(map, key, &mut self.relationship, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RelatedPerson {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`RelatedPerson`] by wire name, each a [`Field<RelatedPerson>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelatedPerson::set_null`].
+pub enum RelatedPersonField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl RelatedPersonField {
+    /// `displayName`
+    pub const DisplayName: model::Field<RelatedPerson> = model::Field::new(
+        "displayName",
+    );
+    /// `relationship`
+    pub const Relationship: model::Field<RelatedPerson> = model::Field::new(
+        "relationship",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RelatedPerson> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RelatedPerson>] = &[
+        Self::DisplayName,
+        Self::Relationship,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationRule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationRule {
+    /// Property `containerFilter`: `microsoft.graph.containerFilter`.
+    pub container_filter: Option<ContainerFilter>,
+    /// Property `editable`: `Edm.Boolean`, not nullable.
+    pub editable: Option<bool>,
+    /// Property `groupFilter`: `microsoft.graph.groupFilter`.
+    pub group_filter: Option<GroupFilter>,
+    /// Property `id`: `Edm.String`.
     pub id: Option<String>,
+    /// Property `metadata`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
+    pub metadata: Option<Vec<StringKeyStringValuePair>>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
+    pub object_mappings: Option<Vec<ObjectMapping>>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
+    /// Property `sourceDirectoryName`: `Edm.String`.
+    pub source_directory_name: Option<String>,
+    /// Property `targetDirectoryName`: `Edm.String`.
+    pub target_directory_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for LabelPolicy {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl LabelPolicy {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.labelPolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationRule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -635,14 +762,22 @@ impl LabelPolicy {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("containerFilter", &self.container_filter);
+        object.property("editable", &self.editable);
+        object.property("groupFilter", &self.group_filter);
         object.property("id", &self.id);
+        object.property("metadata", &self.metadata);
         object.property("name", &self.name);
+        object.property("objectMappings", &self.object_mappings);
+        object.property("priority", &self.priority);
+        object.property("sourceDirectoryName", &self.source_directory_name);
+        object.property("targetDirectoryName", &self.target_directory_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for LabelPolicy {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -650,18 +785,32 @@ impl<'de> serde::Deserialize<'de> for LabelPolicy {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::model::ODataObject for LabelPolicy {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
+            "containerFilter" => {
+                read_nullable(map, key, &mut self.container_filter, extra)
+            }
+            "editable" => read_lenient(map, key, &mut self.editable, extra),
+            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
+            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "sourceDirectoryName" => {
+                read_lenient(map, key, &mut self.source_directory_name, extra)
+            }
+            "targetDirectoryName" => {
+                read_lenient(map, key, &mut self.target_directory_name, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -672,8 +821,8 @@ impl graph_odata_runtime::model::ODataObject for LabelPolicy {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl LabelPolicy {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -683,1582 +832,91 @@ impl LabelPolicy {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// The properties of [`LabelPolicy`] by wire name, each a [`Field<LabelPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelPolicy::set_null`].
-pub enum LabelPolicyField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
+pub enum SynchronizationRuleField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl LabelPolicyField {
+impl SynchronizationRuleField {
+    /// `containerFilter`
+    pub const ContainerFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "containerFilter",
+    );
+    /// `editable`
+    pub const Editable: model::Field<SynchronizationRule> = model::Field::new(
+        "editable",
+    );
+    /// `groupFilter`
+    pub const GroupFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "groupFilter",
+    );
     /// `id`
-    pub const Id: model::Field<LabelPolicy> = model::Field::new("id");
+    pub const Id: model::Field<SynchronizationRule> = model::Field::new("id");
+    /// `metadata`
+    pub const Metadata: model::Field<SynchronizationRule> = model::Field::new(
+        "metadata",
+    );
     /// `name`
-    pub const Name: model::Field<LabelPolicy> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LabelPolicy>] = &[Self::Id, Self::Name];
-}
-
-#[cfg(feature = "_column_link")]
-/// CSDL complex type `microsoft.graph.listInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListInfo {
-    /// Property `contentTypesEnabled`: `Edm.Boolean`.
-    pub content_types_enabled: Option<bool>,
-    /// Property `hidden`: `Edm.Boolean`.
-    pub hidden: Option<bool>,
-    /// Property `template`: `Edm.String`.
-    pub template: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for ListInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ListInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.listInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentTypesEnabled", &self.content_types_enabled);
-        object.property("hidden", &self.hidden);
-        object.property("template", &self.template);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for ListInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for ListInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "contentTypesEnabled" => {
-                read_lenient(map, key, &mut self.content_types_enabled, extra)
-            }
-            "hidden" => read_lenient(map, key, &mut self.hidden, extra),
-            "template" => read_lenient(map, key, &mut self.template, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ListInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`ListInfo`] by wire name, each a [`Field<ListInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListInfo::set_null`].
-pub enum ListInfoField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl ListInfoField {
-    /// `contentTypesEnabled`
-    pub const ContentTypesEnabled: model::Field<ListInfo> = model::Field::new(
-        "contentTypesEnabled",
+    pub const Name: model::Field<SynchronizationRule> = model::Field::new("name");
+    /// `objectMappings`
+    pub const ObjectMappings: model::Field<SynchronizationRule> = model::Field::new(
+        "objectMappings",
     );
-    /// `hidden`
-    pub const Hidden: model::Field<ListInfo> = model::Field::new("hidden");
-    /// `template`
-    pub const Template: model::Field<ListInfo> = model::Field::new("template");
+    /// `priority`
+    pub const Priority: model::Field<SynchronizationRule> = model::Field::new(
+        "priority",
+    );
+    /// `sourceDirectoryName`
+    pub const SourceDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "sourceDirectoryName",
+    );
+    /// `targetDirectoryName`
+    pub const TargetDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "targetDirectoryName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ListInfo>] = &[
-        Self::ContentTypesEnabled,
-        Self::Hidden,
-        Self::Template,
+    pub const ALL: &'static [model::Field<SynchronizationRule>] = &[
+        Self::ContainerFilter,
+        Self::Editable,
+        Self::GroupFilter,
+        Self::Id,
+        Self::Metadata,
+        Self::Name,
+        Self::ObjectMappings,
+        Self::Priority,
+        Self::SourceDirectoryName,
+        Self::TargetDirectoryName,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.malware`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Malware {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
+pub struct SynchronizationSchedule {
+    /// Property `expiration`: `Edm.DateTimeOffset`.
+    pub expiration: Option<edm::DateTimeOffset>,
+    /// Property `interval`: `Edm.Duration`, not nullable.
+    pub interval: Option<edm::Duration>,
+    /// Property `state`: `microsoft.graph.synchronizationScheduleState`, not nullable.
+    pub state: Option<SynchronizationScheduleState>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for Malware {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl Malware {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.malware";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Malware {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Malware {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Malware {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Malware`] by wire name, each a [`Field<Malware>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Malware::set_null`].
-pub enum MalwareField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl MalwareField {
-    /// `description`
-    pub const Description: model::Field<Malware> = model::Field::new("description");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Malware>] = &[Self::Description];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.mentionAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MentionAction {
-    /// Property `mentionees`: `Collection(microsoft.graph.identitySet)`.
-    pub mentionees: Option<Vec<AnyIdentitySet>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for MentionAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl MentionAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("mentionees", &self.mentionees);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for MentionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for MentionAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "mentionees" => read_nullable(map, key, &mut self.mentionees, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl MentionAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`MentionAction`] by wire name, each a [`Field<MentionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionAction::set_null`].
-pub enum MentionActionField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl MentionActionField {
-    /// `mentionees`
-    pub const Mentionees: model::Field<MentionAction> = model::Field::new("mentionees");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MentionAction>] = &[Self::Mentionees];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.moveAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MoveAction {
-    /// Property `from`: `Edm.String`.
-    pub from: Option<String>,
-    /// Property `to`: `Edm.String`.
-    pub to: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for MoveAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl MoveAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.moveAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("from", &self.from);
-        object.property("to", &self.to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for MoveAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for MoveAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "from" => read_lenient(map, key, &mut self.from, extra),
-            "to" => read_lenient(map, key, &mut self.to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl MoveAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`MoveAction`] by wire name, each a [`Field<MoveAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveAction::set_null`].
-pub enum MoveActionField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl MoveActionField {
-    /// `from`
-    pub const From: model::Field<MoveAction> = model::Field::new("from");
-    /// `to`
-    pub const To: model::Field<MoveAction> = model::Field::new("to");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MoveAction>] = &[Self::From, Self::To];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoScopes {
-    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
-    /// Inherited from `microsoft.graph.inheritableScopes`.
-    pub kind: Option<ScopeCollectionKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for NoScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl NoScopes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for NoScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for NoScopes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl NoScopes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
-pub enum NoScopesField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl NoScopesField {
-    /// `kind`
-    pub const Kind: model::Field<NoScopes> = model::Field::new("kind");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NoScopes>] = &[Self::Kind];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.notebookLinks`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotebookLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for NotebookLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl NotebookLinks {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebookLinks";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for NotebookLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for NotebookLinks {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
-            }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl NotebookLinks {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`NotebookLinks`] by wire name, each a [`Field<NotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotebookLinks::set_null`].
-pub enum NotebookLinksField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl NotebookLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<NotebookLinks> = model::Field::new(
-        "oneNoteClientUrl",
-    );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<NotebookLinks> = model::Field::new(
-        "oneNoteWebUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NotebookLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
-    ];
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// CSDL complex type `microsoft.graph.onPremisesProvisioningError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesProvisioningError {
-    /// Property `category`: `Edm.String`.
-    pub category: Option<String>,
-    /// Property `occurredDateTime`: `Edm.DateTimeOffset`.
-    pub occurred_date_time: Option<edm::DateTimeOffset>,
-    /// Property `propertyCausingError`: `Edm.String`.
-    pub property_causing_error: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl serde::Serialize for OnPremisesProvisioningError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl OnPremisesProvisioningError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesProvisioningError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("category", &self.category);
-        object.property("occurredDateTime", &self.occurred_date_time);
-        object.property("propertyCausingError", &self.property_causing_error);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "occurredDateTime" => {
-                read_lenient(map, key, &mut self.occurred_date_time, extra)
-            }
-            "propertyCausingError" => {
-                read_lenient(map, key, &mut self.property_causing_error, extra)
-            }
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl OnPremisesProvisioningError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// The properties of [`OnPremisesProvisioningError`] by wire name, each a [`Field<OnPremisesProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesProvisioningError::set_null`].
-pub enum OnPremisesProvisioningErrorField {}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-#[allow(non_upper_case_globals)]
-impl OnPremisesProvisioningErrorField {
-    /// `category`
-    pub const Category: model::Field<OnPremisesProvisioningError> = model::Field::new(
-        "category",
-    );
-    /// `occurredDateTime`
-    pub const OccurredDateTime: model::Field<OnPremisesProvisioningError> = model::Field::new(
-        "occurredDateTime",
-    );
-    /// `propertyCausingError`
-    pub const PropertyCausingError: model::Field<OnPremisesProvisioningError> = model::Field::new(
-        "propertyCausingError",
-    );
-    /// `value`
-    pub const Value: model::Field<OnPremisesProvisioningError> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesProvisioningError>] = &[
-        Self::Category,
-        Self::OccurredDateTime,
-        Self::PropertyCausingError,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.onenoteOperationError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenoteOperationError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteOperationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteOperationError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteOperationError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteOperationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenoteOperationError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteOperationError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenoteOperationError`] by wire name, each a [`Field<OnenoteOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteOperationError::set_null`].
-pub enum OnenoteOperationErrorField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenoteOperationErrorField {
-    /// `code`
-    pub const Code: model::Field<OnenoteOperationError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<OnenoteOperationError> = model::Field::new(
-        "message",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenoteOperationError>] = &[
-        Self::Code,
-        Self::Message,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.pageLinks`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for PageLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl PageLinks {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pageLinks";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for PageLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for PageLinks {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
-            }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl PageLinks {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`PageLinks`] by wire name, each a [`Field<PageLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PageLinks::set_null`].
-pub enum PageLinksField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl PageLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<PageLinks> = model::Field::new(
-        "oneNoteClientUrl",
-    );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<PageLinks> = model::Field::new(
-        "oneNoteWebUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PageLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.parentalControlSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParentalControlSettings {
-    /// Property `countriesBlockedForMinors`: `Collection(Edm.String)`.
-    pub countries_blocked_for_minors: Option<Vec<String>>,
-    /// Property `legalAgeGroupRule`: `Edm.String`.
-    pub legal_age_group_rule: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ParentalControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ParentalControlSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.parentalControlSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("countriesBlockedForMinors", &self.countries_blocked_for_minors);
-        object.property("legalAgeGroupRule", &self.legal_age_group_rule);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "countriesBlockedForMinors" => {
-                read_lenient(map, key, &mut self.countries_blocked_for_minors, extra)
-            }
-            "legalAgeGroupRule" => {
-                read_lenient(map, key, &mut self.legal_age_group_rule, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ParentalControlSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`ParentalControlSettings`] by wire name, each a [`Field<ParentalControlSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
-pub enum ParentalControlSettingsField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl ParentalControlSettingsField {
-    /// `countriesBlockedForMinors`
-    pub const CountriesBlockedForMinors: model::Field<ParentalControlSettings> = model::Field::new(
-        "countriesBlockedForMinors",
-    );
-    /// `legalAgeGroupRule`
-    pub const LegalAgeGroupRule: model::Field<ParentalControlSettings> = model::Field::new(
-        "legalAgeGroupRule",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ParentalControlSettings>] = &[
-        Self::CountriesBlockedForMinors,
-        Self::LegalAgeGroupRule,
-    ];
-}
-
-#[cfg(feature = "_public_error")]
-/// CSDL complex type `microsoft.graph.publicError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<PublicErrorDetail>>,
-    /// Property `innerError`: `microsoft.graph.publicInnerError`.
-    pub inner_error: Option<PublicInnerError>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `target`: `Edm.String`.
-    pub target: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_public_error")]
-impl serde::Serialize for PublicError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("details", &self.details);
-        object.property("innerError", &self.inner_error);
-        object.property("message", &self.message);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl<'de> serde::Deserialize<'de> for PublicError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl graph_odata_runtime::model::ODataObject for PublicError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "target" => read_lenient(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_public_error")]
-impl PublicError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_public_error")]
-/// The properties of [`PublicError`] by wire name, each a [`Field<PublicError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicError::set_null`].
-pub enum PublicErrorField {}
-
-#[cfg(feature = "_public_error")]
-#[allow(non_upper_case_globals)]
-impl PublicErrorField {
-    /// `code`
-    pub const Code: model::Field<PublicError> = model::Field::new("code");
-    /// `details`
-    pub const Details: model::Field<PublicError> = model::Field::new("details");
-    /// `innerError`
-    pub const InnerError: model::Field<PublicError> = model::Field::new("innerError");
-    /// `message`
-    pub const Message: model::Field<PublicError> = model::Field::new("message");
-    /// `target`
-    pub const Target: model::Field<PublicError> = model::Field::new("target");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicError>] = &[
-        Self::Code,
-        Self::Details,
-        Self::InnerError,
-        Self::Message,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.publicationFacet`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicationFacet {
-    /// Property `checkedOutBy`: `microsoft.graph.identitySet`.
-    pub checked_out_by: Option<AnyIdentitySet>,
-    /// Property `level`: `Edm.String`.
-    pub level: Option<String>,
-    /// Property `versionId`: `Edm.String`.
-    pub version_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for PublicationFacet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl PublicationFacet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicationFacet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("checkedOutBy", &self.checked_out_by);
-        object.property("level", &self.level);
-        object.property("versionId", &self.version_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for PublicationFacet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for PublicationFacet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "checkedOutBy" => read_nullable(map, key, &mut self.checked_out_by, extra),
-            "level" => read_lenient(map, key, &mut self.level, extra),
-            "versionId" => read_lenient(map, key, &mut self.version_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl PublicationFacet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`PublicationFacet`] by wire name, each a [`Field<PublicationFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicationFacet::set_null`].
-pub enum PublicationFacetField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl PublicationFacetField {
-    /// `checkedOutBy`
-    pub const CheckedOutBy: model::Field<PublicationFacet> = model::Field::new(
-        "checkedOutBy",
-    );
-    /// `level`
-    pub const Level: model::Field<PublicationFacet> = model::Field::new("level");
-    /// `versionId`
-    pub const VersionId: model::Field<PublicationFacet> = model::Field::new("versionId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicationFacet>] = &[
-        Self::CheckedOutBy,
-        Self::Level,
-        Self::VersionId,
-    ];
-}
-
-#[cfg(feature = "_drive")]
-/// CSDL complex type `microsoft.graph.quota`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Quota {
-    /// Property `deleted`: `Edm.Int64`.
-    pub deleted: Option<i64>,
-    /// Property `remaining`: `Edm.Int64`.
-    pub remaining: Option<i64>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Property `storagePlanInformation`: `microsoft.graph.storagePlanInformation`.
-    pub storage_plan_information: Option<StoragePlanInformation>,
-    /// Property `total`: `Edm.Int64`.
-    pub total: Option<i64>,
-    /// Property `used`: `Edm.Int64`.
-    pub used: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drive")]
-impl serde::Serialize for Quota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl Quota {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.quota";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deleted", &self.deleted);
-        object.property("remaining", &self.remaining);
-        object.property("state", &self.state);
-        object.property("storagePlanInformation", &self.storage_plan_information);
-        object.property("total", &self.total);
-        object.property("used", &self.used);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl<'de> serde::Deserialize<'de> for Quota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl graph_odata_runtime::model::ODataObject for Quota {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "deleted" => read_lenient(map, key, &mut self.deleted, extra),
-            "remaining" => read_lenient(map, key, &mut self.remaining, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "storagePlanInformation" => {
-                read_nullable(map, key, &mut self.storage_plan_information, extra)
-            }
-            "total" => read_lenient(map, key, &mut self.total, extra),
-            "used" => read_lenient(map, key, &mut self.used, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl Quota {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drive")]
-/// The properties of [`Quota`] by wire name, each a [`Field<Quota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Quota::set_null`].
-pub enum QuotaField {}
-
-#[cfg(feature = "_drive")]
-#[allow(non_upper_case_globals)]
-impl QuotaField {
-    /// `deleted`
-    pub const Deleted: model::Field<Quota> = model::Field::new("deleted");
-    /// `remaining`
-    pub const Remaining: model::Field<Quota> = model::Field::new("remaining");
-    /// `state`
-    pub const State: model::Field<Quota> = model::Field::new("state");
-    /// `storagePlanInformation`
-    pub const StoragePlanInformation: model::Field<Quota> = model::Field::new(
-        "storagePlanInformation",
-    );
-    /// `total`
-    pub const Total: model::Field<Quota> = model::Field::new("total");
-    /// `used`
-    pub const Used: model::Field<Quota> = model::Field::new("used");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Quota>] = &[
-        Self::Deleted,
-        Self::Remaining,
-        Self::State,
-        Self::StoragePlanInformation,
-        Self::Total,
-        Self::Used,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.renameAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RenameAction {
-    /// Property `newName`: `Edm.String`.
-    pub new_name: Option<String>,
-    /// Property `oldName`: `Edm.String`.
-    pub old_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for RenameAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl RenameAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.renameAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("newName", &self.new_name);
-        object.property("oldName", &self.old_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for RenameAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for RenameAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "newName" => read_lenient(map, key, &mut self.new_name, extra),
-            "oldName" => read_lenient(map, key, &mut self.old_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl RenameAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`RenameAction`] by wire name, each a [`Field<RenameAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RenameAction::set_null`].
-pub enum RenameActionField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl RenameActionField {
-    /// `newName`
-    pub const NewName: model::Field<RenameAction> = model::Field::new("newName");
-    /// `oldName`
-    pub const OldName: model::Field<RenameAction> = model::Field::new("oldName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RenameAction>] = &[
-        Self::NewName,
-        Self::OldName,
-    ];
-}
-
-#[cfg(feature = "_approval")]
-/// CSDL complex type `microsoft.graph.requestSchedule`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequestSchedule {
-    /// Property `expiration`: `microsoft.graph.expirationPattern`.
-    pub expiration: Option<ExpirationPattern>,
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval")]
-impl serde::Serialize for RequestSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl RequestSchedule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSchedule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchedule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2272,14 +930,14 @@ impl RequestSchedule {
             odata_type,
         )?;
         object.property("expiration", &self.expiration);
-        object.property("recurrence", &self.recurrence);
-        object.property("startDateTime", &self.start_date_time);
+        object.property("interval", &self.interval);
+        object.property("state", &self.state);
         object.end()
     }
 }
 
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for RequestSchedule {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2287,8 +945,8 @@ impl<'de> serde::Deserialize<'de> for RequestSchedule {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::model::ODataObject for RequestSchedule {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2297,9 +955,9 @@ impl graph_odata_runtime::model::ODataObject for RequestSchedule {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "expiration" => read_nullable(map, key, &mut self.expiration, extra),
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
+            "interval" => read_lenient(map, key, &mut self.interval, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
     }
@@ -2310,8 +968,8 @@ impl graph_odata_runtime::model::ODataObject for RequestSchedule {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl RequestSchedule {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2321,182 +979,63 @@ impl RequestSchedule {
     }
 }
 
-#[cfg(feature = "_approval")]
-/// The properties of [`RequestSchedule`] by wire name, each a [`Field<RequestSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSchedule::set_null`].
-pub enum RequestScheduleField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
+pub enum SynchronizationScheduleField {}
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl RequestScheduleField {
+impl SynchronizationScheduleField {
     /// `expiration`
-    pub const Expiration: model::Field<RequestSchedule> = model::Field::new(
+    pub const Expiration: model::Field<SynchronizationSchedule> = model::Field::new(
         "expiration",
     );
-    /// `recurrence`
-    pub const Recurrence: model::Field<RequestSchedule> = model::Field::new(
-        "recurrence",
+    /// `interval`
+    pub const Interval: model::Field<SynchronizationSchedule> = model::Field::new(
+        "interval",
     );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<RequestSchedule> = model::Field::new(
-        "startDateTime",
-    );
+    /// `state`
+    pub const State: model::Field<SynchronizationSchedule> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RequestSchedule>] = &[
+    pub const ALL: &'static [model::Field<SynchronizationSchedule>] = &[
         Self::Expiration,
-        Self::Recurrence,
-        Self::StartDateTime,
+        Self::Interval,
+        Self::State,
     ];
 }
 
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.restoreAction`.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.termColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RestoreAction {
+pub struct TermColumn {
+    /// Property `allowMultipleValues`: `Edm.Boolean`.
+    pub allow_multiple_values: Option<bool>,
+    /// Property `showFullyQualifiedName`: `Edm.Boolean`.
+    pub show_fully_qualified_name: Option<bool>,
+    /// Navigation property `parentTerm`: `microsoft.graph.termStore.term`; present when expanded (`$expand`).
+    #[cfg(feature = "_group")]
+    pub parent_term: Option<super::super::microsoft_graph_term_store::Term>,
+    /// Navigation property `termSet`: `microsoft.graph.termStore.set`; present when expanded (`$expand`).
+    #[cfg(feature = "_group")]
+    pub term_set: Option<super::super::microsoft_graph_term_store::Set>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
-impl serde::Serialize for RestoreAction {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for TermColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
-impl RestoreAction {
+#[cfg(feature = "_boolean_column")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TermColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for RestoreAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for RestoreAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_deleted")]
-/// CSDL complex type `microsoft.graph.root`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Root {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_deleted")]
-impl serde::Serialize for Root {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_deleted")]
-impl Root {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.root";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_deleted")]
-impl<'de> serde::Deserialize<'de> for Root {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_deleted")]
-impl graph_odata_runtime::model::ODataObject for Root {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.sectionLinks`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SectionLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for SectionLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionLinks {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionLinks";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.termColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2509,14 +1048,16 @@ impl SectionLinks {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.property("allowMultipleValues", &self.allow_multiple_values);
+        object.property("showFullyQualifiedName", &self.show_fully_qualified_name);
+        #[cfg(feature = "_group")] object.property("parentTerm", &self.parent_term);
+        #[cfg(feature = "_group")] object.property("termSet", &self.term_set);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for SectionLinks {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for TermColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2524,20 +1065,27 @@ impl<'de> serde::Deserialize<'de> for SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for SectionLinks {
+#[cfg(feature = "_boolean_column")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TermColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            "allowMultipleValues" => {
+                read_lenient(map, key, &mut self.allow_multiple_values, extra)
             }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            "showFullyQualifiedName" => {
+                read_lenient(map, key, &mut self.show_fully_qualified_name, extra)
+            }
+            #[cfg(feature = "_group")]
+            "parentTerm" => read_nullable(map, key, &mut self.parent_term, extra),
+            #[cfg(feature = "_group")]
+            "termSet" => read_nullable(map, key, &mut self.term_set, extra),
             _ => Ok(false),
         }
     }
@@ -2548,8 +1096,8 @@ impl graph_odata_runtime::model::ODataObject for SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionLinks {
+#[cfg(feature = "_boolean_column")]
+impl TermColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2559,59 +1107,65 @@ impl SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`SectionLinks`] by wire name, each a [`Field<SectionLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionLinks::set_null`].
-pub enum SectionLinksField {}
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`TermColumn`] by wire name, each a [`Field<TermColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermColumn::set_null`].
+pub enum TermColumnField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
-impl SectionLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<SectionLinks> = model::Field::new(
-        "oneNoteClientUrl",
+impl TermColumnField {
+    /// `allowMultipleValues`
+    pub const AllowMultipleValues: model::Field<TermColumn> = model::Field::new(
+        "allowMultipleValues",
     );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<SectionLinks> = model::Field::new(
-        "oneNoteWebUrl",
+    /// `showFullyQualifiedName`
+    pub const ShowFullyQualifiedName: model::Field<TermColumn> = model::Field::new(
+        "showFullyQualifiedName",
     );
+    /// `parentTerm`
+    pub const ParentTerm: model::Field<TermColumn> = model::Field::new("parentTerm");
+    /// `termSet`
+    pub const TermSet: model::Field<TermColumn> = model::Field::new("termSet");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SectionLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
+    pub const ALL: &'static [model::Field<TermColumn>] = &[
+        Self::AllowMultipleValues,
+        Self::ShowFullyQualifiedName,
+        Self::ParentTerm,
+        Self::TermSet,
     ];
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.textColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServicePrincipalLockConfiguration {
-    /// Property `allProperties`: `Edm.Boolean`.
-    pub all_properties: Option<bool>,
-    /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
-    pub credentials_with_usage_sign: Option<bool>,
-    /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
-    pub credentials_with_usage_verify: Option<bool>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
-    pub token_encryption_key_id: Option<bool>,
+pub struct TextColumn {
+    /// Property `allowMultipleLines`: `Edm.Boolean`.
+    pub allow_multiple_lines: Option<bool>,
+    /// Property `appendChangesToExistingText`: `Edm.Boolean`.
+    pub append_changes_to_existing_text: Option<bool>,
+    /// Property `linesForEditing`: `Edm.Int32`.
+    pub lines_for_editing: Option<i32>,
+    /// Property `maxLength`: `Edm.Int32`.
+    pub max_length: Option<i32>,
+    /// Property `textType`: `Edm.String`.
+    pub text_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ServicePrincipalLockConfiguration {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for TextColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ServicePrincipalLockConfiguration {
+#[cfg(feature = "_boolean_column")]
+impl TextColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalLockConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.textColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2624,18 +1178,21 @@ impl ServicePrincipalLockConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allProperties", &self.all_properties);
-        object.property("credentialsWithUsageSign", &self.credentials_with_usage_sign);
+        object.property("allowMultipleLines", &self.allow_multiple_lines);
         object
-            .property("credentialsWithUsageVerify", &self.credentials_with_usage_verify);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
+            .property(
+                "appendChangesToExistingText",
+                &self.append_changes_to_existing_text,
+            );
+        object.property("linesForEditing", &self.lines_for_editing);
+        object.property("maxLength", &self.max_length);
+        object.property("textType", &self.text_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for TextColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2643,8 +1200,8 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfiguration {
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for TextColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2653,17 +1210,17 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "allProperties" => read_lenient(map, key, &mut self.all_properties, extra),
-            "credentialsWithUsageSign" => {
-                read_lenient(map, key, &mut self.credentials_with_usage_sign, extra)
+            "allowMultipleLines" => {
+                read_lenient(map, key, &mut self.allow_multiple_lines, extra)
             }
-            "credentialsWithUsageVerify" => {
-                read_lenient(map, key, &mut self.credentials_with_usage_verify, extra)
+            "appendChangesToExistingText" => {
+                read_lenient(map, key, &mut self.append_changes_to_existing_text, extra)
             }
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
+            "linesForEditing" => {
+                read_lenient(map, key, &mut self.lines_for_editing, extra)
             }
+            "maxLength" => read_lenient(map, key, &mut self.max_length, extra),
+            "textType" => read_lenient(map, key, &mut self.text_type, extra),
             _ => Ok(false),
         }
     }
@@ -2674,8 +1231,8 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ServicePrincipalLockConfiguration {
+#[cfg(feature = "_boolean_column")]
+impl TextColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2685,70 +1242,124 @@ impl ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`ServicePrincipalLockConfiguration`] by wire name, each a [`Field<ServicePrincipalLockConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
-pub enum ServicePrincipalLockConfigurationField {}
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`TextColumn`] by wire name, each a [`Field<TextColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TextColumn::set_null`].
+pub enum TextColumnField {}
 
-#[cfg(feature = "_allowed_tenants_audience")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
-impl ServicePrincipalLockConfigurationField {
-    /// `allProperties`
-    pub const AllProperties: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
-        "allProperties",
+impl TextColumnField {
+    /// `allowMultipleLines`
+    pub const AllowMultipleLines: model::Field<TextColumn> = model::Field::new(
+        "allowMultipleLines",
     );
-    /// `credentialsWithUsageSign`
-    pub const CredentialsWithUsageSign: model::Field<
-        ServicePrincipalLockConfiguration,
-    > = model::Field::new("credentialsWithUsageSign");
-    /// `credentialsWithUsageVerify`
-    pub const CredentialsWithUsageVerify: model::Field<
-        ServicePrincipalLockConfiguration,
-    > = model::Field::new("credentialsWithUsageVerify");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
-        "isEnabled",
+    /// `appendChangesToExistingText`
+    pub const AppendChangesToExistingText: model::Field<TextColumn> = model::Field::new(
+        "appendChangesToExistingText",
     );
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
-        "tokenEncryptionKeyId",
+    /// `linesForEditing`
+    pub const LinesForEditing: model::Field<TextColumn> = model::Field::new(
+        "linesForEditing",
     );
+    /// `maxLength`
+    pub const MaxLength: model::Field<TextColumn> = model::Field::new("maxLength");
+    /// `textType`
+    pub const TextType: model::Field<TextColumn> = model::Field::new("textType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServicePrincipalLockConfiguration>] = &[
-        Self::AllProperties,
-        Self::CredentialsWithUsageSign,
-        Self::CredentialsWithUsageVerify,
-        Self::IsEnabled,
-        Self::TokenEncryptionKeyId,
+    pub const ALL: &'static [model::Field<TextColumn>] = &[
+        Self::AllowMultipleLines,
+        Self::AppendChangesToExistingText,
+        Self::LinesForEditing,
+        Self::MaxLength,
+        Self::TextType,
     ];
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// CSDL complex type `microsoft.graph.serviceProvisioningError`; abstract.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.thumbnailColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceProvisioningError {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isResolved`: `Edm.Boolean`.
-    pub is_resolved: Option<bool>,
-    /// Property `serviceInstance`: `Edm.String`.
-    pub service_instance: Option<String>,
+pub struct ThumbnailColumn {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl serde::Serialize for ServiceProvisioningError {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for ThumbnailColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl ServiceProvisioningError {
+#[cfg(feature = "_boolean_column")]
+impl ThumbnailColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningError";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailColumn";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for ThumbnailColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+/// CSDL complex type `microsoft.graph.timeZoneBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeZoneBase {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl serde::Serialize for TimeZoneBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl TimeZoneBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2761,15 +1372,13 @@ impl ServiceProvisioningError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isResolved", &self.is_resolved);
-        object.property("serviceInstance", &self.service_instance);
+        object.property("name", &self.name);
         object.end()
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2777,8 +1386,8 @@ impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2787,13 +1396,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isResolved" => read_lenient(map, key, &mut self.is_resolved, extra),
-            "serviceInstance" => {
-                read_lenient(map, key, &mut self.service_instance, extra)
-            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -2804,8 +1407,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl ServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl TimeZoneBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2815,117 +1418,93 @@ impl ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// The properties of [`ServiceProvisioningError`] by wire name, each a [`Field<ServiceProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningError::set_null`].
-pub enum ServiceProvisioningErrorField {}
+#[cfg(feature = "_custom_time_zone")]
+/// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
+pub enum TimeZoneBaseField {}
 
-#[cfg(feature = "_on_premises_provisioning_error")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
-impl ServiceProvisioningErrorField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ServiceProvisioningError> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `isResolved`
-    pub const IsResolved: model::Field<ServiceProvisioningError> = model::Field::new(
-        "isResolved",
-    );
-    /// `serviceInstance`
-    pub const ServiceInstance: model::Field<ServiceProvisioningError> = model::Field::new(
-        "serviceInstance",
-    );
+impl TimeZoneBaseField {
+    /// `name`
+    pub const Name: model::Field<TimeZoneBase> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceProvisioningError>] = &[
-        Self::CreatedDateTime,
-        Self::IsResolved,
-        Self::ServiceInstance,
-    ];
+    pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// A `microsoft.graph.serviceProvisioningError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProvisioningError`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_custom_time_zone")]
+/// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyServiceProvisioningError {
+pub enum AnyTimeZoneBase {
     /// The base type itself, or a derived type unknown to this crate.
-    ServiceProvisioningError(Box<ServiceProvisioningError>),
-    /// `microsoft.graph.serviceProvisioningXmlError`
-    ServiceProvisioningXmlError(Box<ServiceProvisioningXmlError>),
+    TimeZoneBase(Box<TimeZoneBase>),
+    /// `microsoft.graph.customTimeZone`
+    CustomTimeZone(Box<CustomTimeZone>),
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl AnyServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl AnyTimeZoneBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::ServiceProvisioningError(_) => ServiceProvisioningError::ODATA_TYPE,
-            Self::ServiceProvisioningXmlError(_) => {
-                ServiceProvisioningXmlError::ODATA_TYPE
-            }
+            Self::TimeZoneBase(_) => TimeZoneBase::ODATA_TYPE,
+            Self::CustomTimeZone(_) => CustomTimeZone::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`ServiceProvisioningError`] (or of an unknown derived type).
-    pub fn as_service_provisioning_error(&self) -> Option<&ServiceProvisioningError> {
+    /// The value if it is a plain [`TimeZoneBase`] (or of an unknown derived type).
+    pub fn as_time_zone_base(&self) -> Option<&TimeZoneBase> {
         match self {
-            Self::ServiceProvisioningError(value) => Some(value),
+            Self::TimeZoneBase(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl Default for AnyServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl Default for AnyTimeZoneBase {
     fn default() -> Self {
-        Self::ServiceProvisioningError(Box::default())
+        Self::TimeZoneBase(Box::default())
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl From<ServiceProvisioningError> for AnyServiceProvisioningError {
-    fn from(value: ServiceProvisioningError) -> Self {
-        Self::ServiceProvisioningError(Box::new(value))
+#[cfg(feature = "_custom_time_zone")]
+impl From<TimeZoneBase> for AnyTimeZoneBase {
+    fn from(value: TimeZoneBase) -> Self {
+        Self::TimeZoneBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl AnyServiceProvisioningError {
-    /// The value if it is a [`AnyServiceProvisioningError::ServiceProvisioningXmlError`] variant.
-    pub fn as_service_provisioning_xml_error(
-        &self,
-    ) -> Option<&ServiceProvisioningXmlError> {
+#[cfg(feature = "_custom_time_zone")]
+impl AnyTimeZoneBase {
+    /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
+    pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
         match self {
-            Self::ServiceProvisioningXmlError(value) => Some(value),
+            Self::CustomTimeZone(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl From<ServiceProvisioningXmlError> for AnyServiceProvisioningError {
-    fn from(value: ServiceProvisioningXmlError) -> Self {
-        Self::ServiceProvisioningXmlError(Box::new(value))
+#[cfg(feature = "_custom_time_zone")]
+impl From<CustomTimeZone> for AnyTimeZoneBase {
+    fn from(value: CustomTimeZone) -> Self {
+        Self::CustomTimeZone(Box::new(value))
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl serde::Serialize for AnyServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl serde::Serialize for AnyTimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ServiceProvisioningError(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::ServiceProvisioningXmlError(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ServiceProvisioningXmlError::ODATA_TYPE),
-                    )
+            Self::TimeZoneBase(value) => value.serialize_with_type(serializer, None),
+            Self::CustomTimeZone(value) => {
+                value.serialize_with_type(serializer, Some(CustomTimeZone::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
+#[cfg(feature = "_custom_time_zone")]
+impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2934,396 +1513,40 @@ impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.serviceProvisioningXmlError"
-            | "graph.serviceProvisioningXmlError" => {
-                serde_json::from_value(value).map(Self::ServiceProvisioningXmlError)
+            "microsoft.graph.customTimeZone" | "graph.customTimeZone" => {
+                serde_json::from_value(value).map(Self::CustomTimeZone)
             }
-            _ => serde_json::from_value(value).map(Self::ServiceProvisioningError),
+            _ => serde_json::from_value(value).map(Self::TimeZoneBase),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// CSDL complex type `microsoft.graph.serviceProvisioningXmlError`; base type `microsoft.graph.serviceProvisioningError`.
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL complex type `microsoft.graph.userLastSignInRecommendationInsightSetting`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceProvisioningXmlError {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.serviceProvisioningError`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isResolved`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.serviceProvisioningError`.
-    pub is_resolved: Option<bool>,
-    /// Property `serviceInstance`: `Edm.String`.
-    /// Inherited from `microsoft.graph.serviceProvisioningError`.
-    pub service_instance: Option<String>,
-    /// Property `errorDetail`: `Edm.String`.
-    pub error_detail: Option<String>,
+pub struct UserLastSignInRecommendationInsightSetting {
+    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
+    pub recommendation_look_back_duration: Option<edm::Duration>,
+    /// Property `signInScope`: `microsoft.graph.userSignInRecommendationScope`.
+    pub sign_in_scope: Option<UserSignInRecommendationScope>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl serde::Serialize for ServiceProvisioningXmlError {
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for UserLastSignInRecommendationInsightSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl ServiceProvisioningXmlError {
+#[cfg(feature = "_access_review_apply_action")]
+impl UserLastSignInRecommendationInsightSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningXmlError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isResolved", &self.is_resolved);
-        object.property("serviceInstance", &self.service_instance);
-        object.property("errorDetail", &self.error_detail);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isResolved" => read_lenient(map, key, &mut self.is_resolved, extra),
-            "serviceInstance" => {
-                read_lenient(map, key, &mut self.service_instance, extra)
-            }
-            "errorDetail" => read_lenient(map, key, &mut self.error_detail, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-impl ServiceProvisioningXmlError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-/// The properties of [`ServiceProvisioningXmlError`] by wire name, each a [`Field<ServiceProvisioningXmlError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningXmlError::set_null`].
-pub enum ServiceProvisioningXmlErrorField {}
-
-#[cfg(feature = "_on_premises_provisioning_error")]
-#[allow(non_upper_case_globals)]
-impl ServiceProvisioningXmlErrorField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ServiceProvisioningXmlError> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `isResolved`
-    pub const IsResolved: model::Field<ServiceProvisioningXmlError> = model::Field::new(
-        "isResolved",
-    );
-    /// `serviceInstance`
-    pub const ServiceInstance: model::Field<ServiceProvisioningXmlError> = model::Field::new(
-        "serviceInstance",
-    );
-    /// `errorDetail`
-    pub const ErrorDetail: model::Field<ServiceProvisioningXmlError> = model::Field::new(
-        "errorDetail",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceProvisioningXmlError>] = &[
-        Self::CreatedDateTime,
-        Self::IsResolved,
-        Self::ServiceInstance,
-        Self::ErrorDetail,
-    ];
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-/// CSDL complex type `microsoft.graph.settingTemplateValue`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SettingTemplateValue {
-    /// Property `defaultValue`: `Edm.String`.
-    pub default_value: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-impl serde::Serialize for SettingTemplateValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-impl SettingTemplateValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultValue", &self.default_value);
-        object.property("description", &self.description);
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-impl SettingTemplateValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory_setting_templates")]
-/// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
-pub enum SettingTemplateValueField {}
-
-#[cfg(feature = "_directory_setting_templates")]
-#[allow(non_upper_case_globals)]
-impl SettingTemplateValueField {
-    /// `defaultValue`
-    pub const DefaultValue: model::Field<SettingTemplateValue> = model::Field::new(
-        "defaultValue",
-    );
-    /// `description`
-    pub const Description: model::Field<SettingTemplateValue> = model::Field::new(
-        "description",
-    );
-    /// `name`
-    pub const Name: model::Field<SettingTemplateValue> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<SettingTemplateValue> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SettingTemplateValue>] = &[
-        Self::DefaultValue,
-        Self::Description,
-        Self::Name,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.shareAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShareAction {
-    /// Property `recipients`: `Collection(microsoft.graph.identitySet)`.
-    pub recipients: Option<Vec<AnyIdentitySet>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for ShareAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ShareAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shareAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("recipients", &self.recipients);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ShareAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ShareAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ShareAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`ShareAction`] by wire name, each a [`Field<ShareAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShareAction::set_null`].
-pub enum ShareActionField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ShareActionField {
-    /// `recipients`
-    pub const Recipients: model::Field<ShareAction> = model::Field::new("recipients");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ShareAction>] = &[Self::Recipients];
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.signInActivity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInActivity {
-    /// Property `lastNonInteractiveSignInDateTime`: `Edm.DateTimeOffset`.
-    pub last_non_interactive_sign_in_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastNonInteractiveSignInRequestId`: `Edm.String`.
-    pub last_non_interactive_sign_in_request_id: Option<String>,
-    /// Property `lastSignInDateTime`: `Edm.DateTimeOffset`.
-    pub last_sign_in_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastSignInRequestId`: `Edm.String`.
-    pub last_sign_in_request_id: Option<String>,
-    /// Property `lastSuccessfulSignInDateTime`: `Edm.DateTimeOffset`.
-    pub last_successful_sign_in_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastSuccessfulSignInRequestId`: `Edm.String`.
-    pub last_successful_sign_in_request_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for SignInActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl SignInActivity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInActivity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userLastSignInRecommendationInsightSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3338,32 +1561,16 @@ impl SignInActivity {
         )?;
         object
             .property(
-                "lastNonInteractiveSignInDateTime",
-                &self.last_non_interactive_sign_in_date_time,
+                "recommendationLookBackDuration",
+                &self.recommendation_look_back_duration,
             );
-        object
-            .property(
-                "lastNonInteractiveSignInRequestId",
-                &self.last_non_interactive_sign_in_request_id,
-            );
-        object.property("lastSignInDateTime", &self.last_sign_in_date_time);
-        object.property("lastSignInRequestId", &self.last_sign_in_request_id);
-        object
-            .property(
-                "lastSuccessfulSignInDateTime",
-                &self.last_successful_sign_in_date_time,
-            );
-        object
-            .property(
-                "lastSuccessfulSignInRequestId",
-                &self.last_successful_sign_in_request_id,
-            );
+        object.property("signInScope", &self.sign_in_scope);
         object.end()
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for SignInActivity {
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for UserLastSignInRecommendationInsightSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3371,181 +1578,9 @@ impl<'de> serde::Deserialize<'de> for SignInActivity {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for SignInActivity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "lastNonInteractiveSignInDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.last_non_interactive_sign_in_date_time,
-                    extra,
-                )
-            }
-            "lastNonInteractiveSignInRequestId" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.last_non_interactive_sign_in_request_id,
-                    extra,
-                )
-            }
-            "lastSignInDateTime" => {
-                read_lenient(map, key, &mut self.last_sign_in_date_time, extra)
-            }
-            "lastSignInRequestId" => {
-                read_lenient(map, key, &mut self.last_sign_in_request_id, extra)
-            }
-            "lastSuccessfulSignInDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.last_successful_sign_in_date_time,
-                    extra,
-                )
-            }
-            "lastSuccessfulSignInRequestId" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.last_successful_sign_in_request_id,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl SignInActivity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`SignInActivity`] by wire name, each a [`Field<SignInActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInActivity::set_null`].
-pub enum SignInActivityField {}
-
-#[cfg(feature = "_authorization_info")]
-#[allow(non_upper_case_globals)]
-impl SignInActivityField {
-    /// `lastNonInteractiveSignInDateTime`
-    pub const LastNonInteractiveSignInDateTime: model::Field<SignInActivity> = model::Field::new(
-        "lastNonInteractiveSignInDateTime",
-    );
-    /// `lastNonInteractiveSignInRequestId`
-    pub const LastNonInteractiveSignInRequestId: model::Field<SignInActivity> = model::Field::new(
-        "lastNonInteractiveSignInRequestId",
-    );
-    /// `lastSignInDateTime`
-    pub const LastSignInDateTime: model::Field<SignInActivity> = model::Field::new(
-        "lastSignInDateTime",
-    );
-    /// `lastSignInRequestId`
-    pub const LastSignInRequestId: model::Field<SignInActivity> = model::Field::new(
-        "lastSignInRequestId",
-    );
-    /// `lastSuccessfulSignInDateTime`
-    pub const LastSuccessfulSignInDateTime: model::Field<SignInActivity> = model::Field::new(
-        "lastSuccessfulSignInDateTime",
-    );
-    /// `lastSuccessfulSignInRequestId`
-    pub const LastSuccessfulSignInRequestId: model::Field<SignInActivity> = model::Field::new(
-        "lastSuccessfulSignInRequestId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInActivity>] = &[
-        Self::LastNonInteractiveSignInDateTime,
-        Self::LastNonInteractiveSignInRequestId,
-        Self::LastSignInDateTime,
-        Self::LastSignInRequestId,
-        Self::LastSuccessfulSignInDateTime,
-        Self::LastSuccessfulSignInRequestId,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.signInPreferences`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInPreferences {
-    /// Property `isSystemPreferredAuthenticationMethodEnabled`: `Edm.Boolean`.
-    pub is_system_preferred_authentication_method_enabled: Option<bool>,
-    /// Property `userPreferredMethodForSecondaryAuthentication`: `microsoft.graph.userDefaultAuthenticationMethodType`.
-    pub user_preferred_method_for_secondary_authentication: Option<
-        UserDefaultAuthenticationMethodType,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for SignInPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl SignInPreferences {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInPreferences";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "isSystemPreferredAuthenticationMethodEnabled",
-                &self.is_system_preferred_authentication_method_enabled,
-            );
-        object
-            .property(
-                "userPreferredMethodForSecondaryAuthentication",
-                &self.user_preferred_method_for_secondary_authentication,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for SignInPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for SignInPreferences {
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::model::ODataObject
+for UserLastSignInRecommendationInsightSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3554,22 +1589,15 @@ impl graph_odata_runtime::model::ODataObject for SignInPreferences {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isSystemPreferredAuthenticationMethodEnabled" => {
+            "recommendationLookBackDuration" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.is_system_preferred_authentication_method_enabled,
+                    &mut self.recommendation_look_back_duration,
                     extra,
                 )
             }
-            "userPreferredMethodForSecondaryAuthentication" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.user_preferred_method_for_secondary_authentication,
-                    extra,
-                )
-            }
+            "signInScope" => read_nullable(map, key, &mut self.sign_in_scope, extra),
             _ => Ok(false),
         }
     }
@@ -3580,8 +1608,8 @@ impl graph_odata_runtime::model::ODataObject for SignInPreferences {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl SignInPreferences {
+#[cfg(feature = "_access_review_apply_action")]
+impl UserLastSignInRecommendationInsightSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3591,561 +1619,24 @@ impl SignInPreferences {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`SignInPreferences`] by wire name, each a [`Field<SignInPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInPreferences::set_null`].
-pub enum SignInPreferencesField {}
+#[cfg(feature = "_access_review_apply_action")]
+/// The properties of [`UserLastSignInRecommendationInsightSetting`] by wire name, each a [`Field<UserLastSignInRecommendationInsightSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserLastSignInRecommendationInsightSetting::set_null`].
+pub enum UserLastSignInRecommendationInsightSettingField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_access_review_apply_action")]
 #[allow(non_upper_case_globals)]
-impl SignInPreferencesField {
-    /// `isSystemPreferredAuthenticationMethodEnabled`
-    pub const IsSystemPreferredAuthenticationMethodEnabled: model::Field<
-        SignInPreferences,
-    > = model::Field::new("isSystemPreferredAuthenticationMethodEnabled");
-    /// `userPreferredMethodForSecondaryAuthentication`
-    pub const UserPreferredMethodForSecondaryAuthentication: model::Field<
-        SignInPreferences,
-    > = model::Field::new("userPreferredMethodForSecondaryAuthentication");
+impl UserLastSignInRecommendationInsightSettingField {
+    /// `recommendationLookBackDuration`
+    pub const RecommendationLookBackDuration: model::Field<
+        UserLastSignInRecommendationInsightSetting,
+    > = model::Field::new("recommendationLookBackDuration");
+    /// `signInScope`
+    pub const SignInScope: model::Field<UserLastSignInRecommendationInsightSetting> = model::Field::new(
+        "signInScope",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInPreferences>] = &[
-        Self::IsSystemPreferredAuthenticationMethodEnabled,
-        Self::UserPreferredMethodForSecondaryAuthentication,
+    pub const ALL: &'static [model::Field<UserLastSignInRecommendationInsightSetting>] = &[
+        Self::RecommendationLookBackDuration,
+        Self::SignInScope,
     ];
-}
-
-#[cfg(feature = "_site_archival_details")]
-/// CSDL complex type `microsoft.graph.siteArchivalDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SiteArchivalDetails {
-    /// Property `archivedBy`: `microsoft.graph.identitySet`.
-    pub archived_by: Option<AnyIdentitySet>,
-    /// Property `archivedDateTime`: `Edm.DateTimeOffset`.
-    pub archived_date_time: Option<edm::DateTimeOffset>,
-    /// Property `archiveStatus`: `microsoft.graph.siteArchiveStatus`.
-    pub archive_status: Option<SiteArchiveStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_site_archival_details")]
-impl serde::Serialize for SiteArchivalDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_site_archival_details")]
-impl SiteArchivalDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteArchivalDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("archivedBy", &self.archived_by);
-        object.property("archivedDateTime", &self.archived_date_time);
-        object.property("archiveStatus", &self.archive_status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_site_archival_details")]
-impl<'de> serde::Deserialize<'de> for SiteArchivalDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_site_archival_details")]
-impl graph_odata_runtime::model::ODataObject for SiteArchivalDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "archivedBy" => read_nullable(map, key, &mut self.archived_by, extra),
-            "archivedDateTime" => {
-                read_lenient(map, key, &mut self.archived_date_time, extra)
-            }
-            "archiveStatus" => read_nullable(map, key, &mut self.archive_status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_site_archival_details")]
-impl SiteArchivalDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_site_archival_details")]
-/// The properties of [`SiteArchivalDetails`] by wire name, each a [`Field<SiteArchivalDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteArchivalDetails::set_null`].
-pub enum SiteArchivalDetailsField {}
-
-#[cfg(feature = "_site_archival_details")]
-#[allow(non_upper_case_globals)]
-impl SiteArchivalDetailsField {
-    /// `archivedBy`
-    pub const ArchivedBy: model::Field<SiteArchivalDetails> = model::Field::new(
-        "archivedBy",
-    );
-    /// `archivedDateTime`
-    pub const ArchivedDateTime: model::Field<SiteArchivalDetails> = model::Field::new(
-        "archivedDateTime",
-    );
-    /// `archiveStatus`
-    pub const ArchiveStatus: model::Field<SiteArchivalDetails> = model::Field::new(
-        "archiveStatus",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SiteArchivalDetails>] = &[
-        Self::ArchivedBy,
-        Self::ArchivedDateTime,
-        Self::ArchiveStatus,
-    ];
-}
-
-#[cfg(feature = "_identity_input")]
-/// CSDL complex type `microsoft.graph.siteCollection`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SiteCollection {
-    /// Property `archivalDetails`: `microsoft.graph.siteArchivalDetails`.
-    pub archival_details: Option<SiteArchivalDetails>,
-    /// Property `dataLocationCode`: `Edm.String`.
-    pub data_location_code: Option<String>,
-    /// Property `hostname`: `Edm.String`.
-    pub hostname: Option<String>,
-    /// Property `root`: `microsoft.graph.root`.
-    pub root: Option<Root>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_input")]
-impl serde::Serialize for SiteCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl SiteCollection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteCollection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("archivalDetails", &self.archival_details);
-        object.property("dataLocationCode", &self.data_location_code);
-        object.property("hostname", &self.hostname);
-        object.property("root", &self.root);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl<'de> serde::Deserialize<'de> for SiteCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl graph_odata_runtime::model::ODataObject for SiteCollection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "archivalDetails" => {
-                read_nullable(map, key, &mut self.archival_details, extra)
-            }
-            "dataLocationCode" => {
-                read_lenient(map, key, &mut self.data_location_code, extra)
-            }
-            "hostname" => read_lenient(map, key, &mut self.hostname, extra),
-            "root" => read_nullable(map, key, &mut self.root, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl SiteCollection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-/// The properties of [`SiteCollection`] by wire name, each a [`Field<SiteCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteCollection::set_null`].
-pub enum SiteCollectionField {}
-
-#[cfg(feature = "_identity_input")]
-#[allow(non_upper_case_globals)]
-impl SiteCollectionField {
-    /// `archivalDetails`
-    pub const ArchivalDetails: model::Field<SiteCollection> = model::Field::new(
-        "archivalDetails",
-    );
-    /// `dataLocationCode`
-    pub const DataLocationCode: model::Field<SiteCollection> = model::Field::new(
-        "dataLocationCode",
-    );
-    /// `hostname`
-    pub const Hostname: model::Field<SiteCollection> = model::Field::new("hostname");
-    /// `root`
-    pub const Root: model::Field<SiteCollection> = model::Field::new("root");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SiteCollection>] = &[
-        Self::ArchivalDetails,
-        Self::DataLocationCode,
-        Self::Hostname,
-        Self::Root,
-    ];
-}
-
-#[cfg(feature = "_drive")]
-/// CSDL complex type `microsoft.graph.storagePlanInformation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StoragePlanInformation {
-    /// Property `upgradeAvailable`: `Edm.Boolean`.
-    pub upgrade_available: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drive")]
-impl serde::Serialize for StoragePlanInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl StoragePlanInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.storagePlanInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("upgradeAvailable", &self.upgrade_available);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "upgradeAvailable" => {
-                read_lenient(map, key, &mut self.upgrade_available, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drive")]
-impl StoragePlanInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drive")]
-/// The properties of [`StoragePlanInformation`] by wire name, each a [`Field<StoragePlanInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StoragePlanInformation::set_null`].
-pub enum StoragePlanInformationField {}
-
-#[cfg(feature = "_drive")]
-#[allow(non_upper_case_globals)]
-impl StoragePlanInformationField {
-    /// `upgradeAvailable`
-    pub const UpgradeAvailable: model::Field<StoragePlanInformation> = model::Field::new(
-        "upgradeAvailable",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StoragePlanInformation>] = &[
-        Self::UpgradeAvailable,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.strongAuthenticationRequirements`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StrongAuthenticationRequirements {
-    /// Property `perUserMfaState`: `microsoft.graph.perUserMfaState`.
-    pub per_user_mfa_state: Option<PerUserMfaState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for StrongAuthenticationRequirements {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl StrongAuthenticationRequirements {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.strongAuthenticationRequirements";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("perUserMfaState", &self.per_user_mfa_state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for StrongAuthenticationRequirements {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for StrongAuthenticationRequirements {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "perUserMfaState" => {
-                read_nullable(map, key, &mut self.per_user_mfa_state, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl StrongAuthenticationRequirements {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`StrongAuthenticationRequirements`] by wire name, each a [`Field<StrongAuthenticationRequirements>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StrongAuthenticationRequirements::set_null`].
-pub enum StrongAuthenticationRequirementsField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl StrongAuthenticationRequirementsField {
-    /// `perUserMfaState`
-    pub const PerUserMfaState: model::Field<StrongAuthenticationRequirements> = model::Field::new(
-        "perUserMfaState",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StrongAuthenticationRequirements>] = &[
-        Self::PerUserMfaState,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.versionAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VersionAction {
-    /// Property `newVersion`: `Edm.String`.
-    pub new_version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for VersionAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl VersionAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.versionAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("newVersion", &self.new_version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for VersionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for VersionAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "newVersion" => read_lenient(map, key, &mut self.new_version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl VersionAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`VersionAction`] by wire name, each a [`Field<VersionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VersionAction::set_null`].
-pub enum VersionActionField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl VersionActionField {
-    /// `newVersion`
-    pub const NewVersion: model::Field<VersionAction> = model::Field::new("newVersion");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VersionAction>] = &[Self::NewVersion];
 }

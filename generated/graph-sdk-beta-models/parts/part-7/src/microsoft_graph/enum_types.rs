@@ -11,54 +11,238 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL enum type `microsoft.graph.actionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.categoryColor`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActionType {
-    /// `tunnel` = 0
-    Tunnel,
-    /// `exclude` = 1
-    Exclude,
+pub enum CategoryColor {
+    /// `none` = -1
+    None,
+    /// `preset0` = 0
+    Preset0,
+    /// `preset1` = 1
+    Preset1,
+    /// `preset2` = 2
+    Preset2,
+    /// `preset3` = 3
+    Preset3,
+    /// `preset4` = 4
+    Preset4,
+    /// `preset5` = 5
+    Preset5,
+    /// `preset6` = 6
+    Preset6,
+    /// `preset7` = 7
+    Preset7,
+    /// `preset8` = 8
+    Preset8,
+    /// `preset9` = 9
+    Preset9,
+    /// `preset10` = 10
+    Preset10,
+    /// `preset11` = 11
+    Preset11,
+    /// `preset12` = 12
+    Preset12,
+    /// `preset13` = 13
+    Preset13,
+    /// `preset14` = 14
+    Preset14,
+    /// `preset15` = 15
+    Preset15,
+    /// `preset16` = 16
+    Preset16,
+    /// `preset17` = 17
+    Preset17,
+    /// `preset18` = 18
+    Preset18,
+    /// `preset19` = 19
+    Preset19,
+    /// `preset20` = 20
+    Preset20,
+    /// `preset21` = 21
+    Preset21,
+    /// `preset22` = 22
+    Preset22,
+    /// `preset23` = 23
+    Preset23,
+    /// `preset24` = 24
+    Preset24,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for CategoryColor {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", -1),
+        ("preset0", 0),
+        ("preset1", 1),
+        ("preset2", 2),
+        ("preset3", 3),
+        ("preset4", 4),
+        ("preset5", 5),
+        ("preset6", 6),
+        ("preset7", 7),
+        ("preset8", 8),
+        ("preset9", 9),
+        ("preset10", 10),
+        ("preset11", 11),
+        ("preset12", 12),
+        ("preset13", 13),
+        ("preset14", 14),
+        ("preset15", 15),
+        ("preset16", 16),
+        ("preset17", 17),
+        ("preset18", 18),
+        ("preset19", 19),
+        ("preset20", 20),
+        ("preset21", 21),
+        ("preset22", 22),
+        ("preset23", 23),
+        ("preset24", 24),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "preset0" => Self::Preset0,
+            "preset1" => Self::Preset1,
+            "preset2" => Self::Preset2,
+            "preset3" => Self::Preset3,
+            "preset4" => Self::Preset4,
+            "preset5" => Self::Preset5,
+            "preset6" => Self::Preset6,
+            "preset7" => Self::Preset7,
+            "preset8" => Self::Preset8,
+            "preset9" => Self::Preset9,
+            "preset10" => Self::Preset10,
+            "preset11" => Self::Preset11,
+            "preset12" => Self::Preset12,
+            "preset13" => Self::Preset13,
+            "preset14" => Self::Preset14,
+            "preset15" => Self::Preset15,
+            "preset16" => Self::Preset16,
+            "preset17" => Self::Preset17,
+            "preset18" => Self::Preset18,
+            "preset19" => Self::Preset19,
+            "preset20" => Self::Preset20,
+            "preset21" => Self::Preset21,
+            "preset22" => Self::Preset22,
+            "preset23" => Self::Preset23,
+            "preset24" => Self::Preset24,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Preset0 => "preset0",
+            Self::Preset1 => "preset1",
+            Self::Preset2 => "preset2",
+            Self::Preset3 => "preset3",
+            Self::Preset4 => "preset4",
+            Self::Preset5 => "preset5",
+            Self::Preset6 => "preset6",
+            Self::Preset7 => "preset7",
+            Self::Preset8 => "preset8",
+            Self::Preset9 => "preset9",
+            Self::Preset10 => "preset10",
+            Self::Preset11 => "preset11",
+            Self::Preset12 => "preset12",
+            Self::Preset13 => "preset13",
+            Self::Preset14 => "preset14",
+            Self::Preset15 => "preset15",
+            Self::Preset16 => "preset16",
+            Self::Preset17 => "preset17",
+            Self::Preset18 => "preset18",
+            Self::Preset19 => "preset19",
+            Self::Preset20 => "preset20",
+            Self::Preset21 => "preset21",
+            Self::Preset22 => "preset22",
+            Self::Preset23 => "preset23",
+            Self::Preset24 => "preset24",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for CategoryColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for CategoryColor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for CategoryColor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for CategoryColor {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CertificateAuthorityType {
+    /// `root` = 0
+    Root,
+    /// `intermediate` = 1
+    Intermediate,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl graph_odata_runtime::enums::EvolvableEnum for ActionType {
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tunnel", 0),
-        ("exclude", 1),
+        ("root", 0),
+        ("intermediate", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "tunnel" => Self::Tunnel,
-            "exclude" => Self::Exclude,
+            "root" => Self::Root,
+            "intermediate" => Self::Intermediate,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Tunnel => "tunnel",
-            Self::Exclude => "exclude",
+            Self::Root => "root",
+            Self::Intermediate => "intermediate",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for ActionType {
+#[cfg(feature = "_directory")]
+impl serde::Serialize for CertificateAuthorityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for ActionType {
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -66,384 +250,167 @@ impl<'de> serde::Deserialize<'de> for ActionType {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl std::fmt::Display for ActionType {
+#[cfg(feature = "_directory")]
+impl std::fmt::Display for CertificateAuthorityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl From<&str> for ActionType {
+#[cfg(feature = "_directory")]
+impl From<&str> for CertificateAuthorityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.applicationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationMode {
-    /// `manual` = 0
-    Manual,
-    /// `automatic` = 1
-    Automatic,
-    /// `recommended` = 2
-    Recommended,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.chatMessageActions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessageActions(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessageActions {
+    /// `reactionAdded` = 1
+    pub const REACTION_ADDED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `reactionRemoved` = 2
+    pub const REACTION_REMOVED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `actionUndefined` = 4
+    pub const ACTION_UNDEFINED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `unknownFutureValue` = 8
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for ApplicationMode {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::FlagsEnum for ChatMessageActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("manual", 0),
-        ("automatic", 1),
-        ("recommended", 2),
+        ("reactionAdded", 1),
+        ("reactionRemoved", 2),
+        ("actionUndefined", 4),
+        ("unknownFutureValue", 8),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "automatic" => Self::Automatic,
-            "recommended" => Self::Recommended,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Automatic => "automatic",
-            Self::Recommended => "recommended",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for ApplicationMode {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Debug for ChatMessageActions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessageActions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::str::FromStr for ChatMessageActions {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOr for ChatMessageActions {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOrAssign for ChatMessageActions {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for ApplicationMode {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for ApplicationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_add_footer")]
-impl From<&str> for ApplicationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.authenticationMethodKeyStrength`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.chatMessageBodyContentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodKeyStrength {
-    /// `normal` = 0
-    Normal,
-    /// `weak` = 1
-    Weak,
-    /// `unknown` = 2
-    Unknown,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStrength {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("normal", 0),
-        ("weak", 1),
-        ("unknown", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "weak" => Self::Weak,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::Weak => "weak",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AuthenticationMethodKeyStrength {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AuthenticationMethodKeyStrength {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for AuthenticationMethodKeyStrength {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-/// CSDL enum type `microsoft.graph.connectorGroupRegion`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectorGroupRegion {
-    /// `nam` = 0
-    Nam,
-    /// `eur` = 1
-    Eur,
-    /// `aus` = 2
-    Aus,
-    /// `asia` = 3
-    Asia,
-    /// `ind` = 4
-    Ind,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_connector_group")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupRegion {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("nam", 0),
-        ("eur", 1),
-        ("aus", 2),
-        ("asia", 3),
-        ("ind", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "nam" => Self::Nam,
-            "eur" => Self::Eur,
-            "aus" => Self::Aus,
-            "asia" => Self::Asia,
-            "ind" => Self::Ind,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Nam => "nam",
-            Self::Eur => "eur",
-            Self::Aus => "aus",
-            Self::Asia => "asia",
-            Self::Ind => "ind",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl serde::Serialize for ConnectorGroupRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl std::fmt::Display for ConnectorGroupRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl From<&str> for ConnectorGroupRegion {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.contentModelType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContentModelType {
-    /// `teachingMethod` = 0
-    TeachingMethod,
-    /// `layoutMethod` = 1
-    LayoutMethod,
-    /// `freeformSelectionMethod` = 2
-    FreeformSelectionMethod,
-    /// `prebuiltContractModel` = 3
-    PrebuiltContractModel,
-    /// `prebuiltInvoiceModel` = 4
-    PrebuiltInvoiceModel,
-    /// `prebuiltReceiptModel` = 5
-    PrebuiltReceiptModel,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContentModelType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("teachingMethod", 0),
-        ("layoutMethod", 1),
-        ("freeformSelectionMethod", 2),
-        ("prebuiltContractModel", 3),
-        ("prebuiltInvoiceModel", 4),
-        ("prebuiltReceiptModel", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "teachingMethod" => Self::TeachingMethod,
-            "layoutMethod" => Self::LayoutMethod,
-            "freeformSelectionMethod" => Self::FreeformSelectionMethod,
-            "prebuiltContractModel" => Self::PrebuiltContractModel,
-            "prebuiltInvoiceModel" => Self::PrebuiltInvoiceModel,
-            "prebuiltReceiptModel" => Self::PrebuiltReceiptModel,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::TeachingMethod => "teachingMethod",
-            Self::LayoutMethod => "layoutMethod",
-            Self::FreeformSelectionMethod => "freeformSelectionMethod",
-            Self::PrebuiltContractModel => "prebuiltContractModel",
-            Self::PrebuiltInvoiceModel => "prebuiltInvoiceModel",
-            Self::PrebuiltReceiptModel => "prebuiltReceiptModel",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for ContentModelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for ContentModelType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for ContentModelType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for ContentModelType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.documentProcessingJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocumentProcessingJobStatus {
-    /// `inProgress` = 0
-    InProgress,
-    /// `completed` = 1
-    Completed,
-    /// `failed` = 2
-    Failed,
+pub enum ChatMessageBodyContentType {
+    /// `text` = 0
+    Text,
+    /// `html` = 1
+    Html,
+    /// `markdown` = 2
+    Markdown,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobStatus {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageBodyContentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inProgress", 0),
-        ("completed", 1),
-        ("failed", 2),
+        ("text", 0),
+        ("html", 1),
+        ("markdown", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
+            "text" => Self::Text,
+            "html" => Self::Html,
+            "markdown" => Self::Markdown,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::Markdown => "markdown",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_sites")]
-impl serde::Serialize for DocumentProcessingJobStatus {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessageBodyContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for DocumentProcessingJobStatus {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessageBodyContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -451,68 +418,148 @@ impl<'de> serde::Deserialize<'de> for DocumentProcessingJobStatus {
     }
 }
 
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for DocumentProcessingJobStatus {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessageBodyContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sites")]
-impl From<&str> for DocumentProcessingJobStatus {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl From<&str> for ChatMessageBodyContentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.documentProcessingJobType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_boolean_column")]
+/// CSDL enum type `microsoft.graph.columnTypes`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocumentProcessingJobType {
-    /// `file` = 0
-    File,
-    /// `folder` = 1
-    Folder,
-    /// `unknownFutureValue` = 2
+pub enum ColumnTypes {
+    /// `note` = 0
+    Note,
+    /// `text` = 1
+    Text,
+    /// `choice` = 2
+    Choice,
+    /// `multichoice` = 3
+    Multichoice,
+    /// `number` = 4
+    Number,
+    /// `currency` = 5
+    Currency,
+    /// `dateTime` = 6
+    DateTime,
+    /// `lookup` = 7
+    Lookup,
+    /// `boolean` = 8
+    Boolean,
+    /// `user` = 9
+    User,
+    /// `url` = 10
+    Url,
+    /// `calculated` = 11
+    Calculated,
+    /// `location` = 12
+    Location,
+    /// `geolocation` = 13
+    Geolocation,
+    /// `term` = 14
+    Term,
+    /// `multiterm` = 15
+    Multiterm,
+    /// `thumbnail` = 16
+    Thumbnail,
+    /// `approvalStatus` = 17
+    ApprovalStatus,
+    /// `unknownFutureValue` = 18
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobType {
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::enums::EvolvableEnum for ColumnTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("file", 0),
-        ("folder", 1),
-        ("unknownFutureValue", 2),
+        ("note", 0),
+        ("text", 1),
+        ("choice", 2),
+        ("multichoice", 3),
+        ("number", 4),
+        ("currency", 5),
+        ("dateTime", 6),
+        ("lookup", 7),
+        ("boolean", 8),
+        ("user", 9),
+        ("url", 10),
+        ("calculated", 11),
+        ("location", 12),
+        ("geolocation", 13),
+        ("term", 14),
+        ("multiterm", 15),
+        ("thumbnail", 16),
+        ("approvalStatus", 17),
+        ("unknownFutureValue", 18),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "file" => Self::File,
-            "folder" => Self::Folder,
+            "note" => Self::Note,
+            "text" => Self::Text,
+            "choice" => Self::Choice,
+            "multichoice" => Self::Multichoice,
+            "number" => Self::Number,
+            "currency" => Self::Currency,
+            "dateTime" => Self::DateTime,
+            "lookup" => Self::Lookup,
+            "boolean" => Self::Boolean,
+            "user" => Self::User,
+            "url" => Self::Url,
+            "calculated" => Self::Calculated,
+            "location" => Self::Location,
+            "geolocation" => Self::Geolocation,
+            "term" => Self::Term,
+            "multiterm" => Self::Multiterm,
+            "thumbnail" => Self::Thumbnail,
+            "approvalStatus" => Self::ApprovalStatus,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::File => "file",
-            Self::Folder => "folder",
+            Self::Note => "note",
+            Self::Text => "text",
+            Self::Choice => "choice",
+            Self::Multichoice => "multichoice",
+            Self::Number => "number",
+            Self::Currency => "currency",
+            Self::DateTime => "dateTime",
+            Self::Lookup => "lookup",
+            Self::Boolean => "boolean",
+            Self::User => "user",
+            Self::Url => "url",
+            Self::Calculated => "calculated",
+            Self::Location => "location",
+            Self::Geolocation => "geolocation",
+            Self::Term => "term",
+            Self::Multiterm => "multiterm",
+            Self::Thumbnail => "thumbnail",
+            Self::ApprovalStatus => "approvalStatus",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_sites")]
-impl serde::Serialize for DocumentProcessingJobType {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for ColumnTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for DocumentProcessingJobType {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for ColumnTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -520,15 +567,15 @@ impl<'de> serde::Deserialize<'de> for DocumentProcessingJobType {
     }
 }
 
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for DocumentProcessingJobType {
+#[cfg(feature = "_boolean_column")]
+impl std::fmt::Display for ColumnTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sites")]
-impl From<&str> for DocumentProcessingJobType {
+#[cfg(feature = "_boolean_column")]
+impl From<&str> for ColumnTypes {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -608,64 +655,59 @@ impl From<&str> for ExpirationPatternType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// CSDL enum type `microsoft.graph.groupAccessType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.imageTaggingChoice`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupAccessType {
-    /// `none` = 0
-    None,
-    /// `private` = 1
-    Private,
-    /// `secret` = 2
-    Secret,
-    /// `public` = 3
-    Public,
-    /// `unknownFutureValue` = 4
+pub enum ImageTaggingChoice {
+    /// `disabled` = 0
+    Disabled,
+    /// `basic` = 1
+    Basic,
+    /// `enhanced` = 2
+    Enhanced,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ImageTaggingChoice {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("private", 1),
-        ("secret", 2),
-        ("public", 3),
-        ("unknownFutureValue", 4),
+        ("disabled", 0),
+        ("basic", 1),
+        ("enhanced", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "private" => Self::Private,
-            "secret" => Self::Secret,
-            "public" => Self::Public,
+            "disabled" => Self::Disabled,
+            "basic" => Self::Basic,
+            "enhanced" => Self::Enhanced,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Private => "private",
-            Self::Secret => "secret",
-            Self::Public => "public",
+            Self::Disabled => "disabled",
+            Self::Basic => "basic",
+            Self::Enhanced => "enhanced",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl serde::Serialize for GroupAccessType {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ImageTaggingChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl<'de> serde::Deserialize<'de> for GroupAccessType {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -673,78 +715,88 @@ impl<'de> serde::Deserialize<'de> for GroupAccessType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl std::fmt::Display for GroupAccessType {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ImageTaggingChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl From<&str> for GroupAccessType {
+#[cfg(feature = "_admin")]
+impl From<&str> for ImageTaggingChoice {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.labelActionSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.languageProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LabelActionSource {
-    /// `manual` = 0
-    Manual,
-    /// `automatic` = 1
-    Automatic,
-    /// `recommended` = 2
-    Recommended,
-    /// `none` = 3
-    None,
-    /// `unknownFutureValue` = 4
+pub enum LanguageProficiencyLevel {
+    /// `elementary` = 0
+    Elementary,
+    /// `conversational` = 1
+    Conversational,
+    /// `limitedWorking` = 2
+    LimitedWorking,
+    /// `professionalWorking` = 3
+    ProfessionalWorking,
+    /// `fullProfessional` = 4
+    FullProfessional,
+    /// `nativeOrBilingual` = 5
+    NativeOrBilingual,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::EvolvableEnum for LabelActionSource {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for LanguageProficiencyLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("manual", 0),
-        ("automatic", 1),
-        ("recommended", 2),
-        ("none", 3),
-        ("unknownFutureValue", 4),
+        ("elementary", 0),
+        ("conversational", 1),
+        ("limitedWorking", 2),
+        ("professionalWorking", 3),
+        ("fullProfessional", 4),
+        ("nativeOrBilingual", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "manual" => Self::Manual,
-            "automatic" => Self::Automatic,
-            "recommended" => Self::Recommended,
-            "none" => Self::None,
+            "elementary" => Self::Elementary,
+            "conversational" => Self::Conversational,
+            "limitedWorking" => Self::LimitedWorking,
+            "professionalWorking" => Self::ProfessionalWorking,
+            "fullProfessional" => Self::FullProfessional,
+            "nativeOrBilingual" => Self::NativeOrBilingual,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Manual => "manual",
-            Self::Automatic => "automatic",
-            Self::Recommended => "recommended",
-            Self::None => "none",
+            Self::Elementary => "elementary",
+            Self::Conversational => "conversational",
+            Self::LimitedWorking => "limitedWorking",
+            Self::ProfessionalWorking => "professionalWorking",
+            Self::FullProfessional => "fullProfessional",
+            Self::NativeOrBilingual => "nativeOrBilingual",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for LabelActionSource {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for LanguageProficiencyLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for LabelActionSource {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -752,168 +804,15 @@ impl<'de> serde::Deserialize<'de> for LabelActionSource {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for LabelActionSource {
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for LanguageProficiencyLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl From<&str> for LabelActionSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_long_running_operation")]
-/// CSDL enum type `microsoft.graph.longRunningOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LongRunningOperationStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_long_running_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("succeeded", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_long_running_operation")]
-impl serde::Serialize for LongRunningOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_long_running_operation")]
-impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_long_running_operation")]
-impl std::fmt::Display for LongRunningOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_long_running_operation")]
-impl From<&str> for LongRunningOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenoteUserRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenoteUserRole {
-    /// `None` = -1
-    None,
-    /// `Owner` = 0
-    Owner,
-    /// `Contributor` = 1
-    Contributor,
-    /// `Reader` = 2
-    Reader,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenoteUserRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", -1),
-        ("Owner", 0),
-        ("Contributor", 1),
-        ("Reader", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "None" => Self::None,
-            "Owner" => Self::Owner,
-            "Contributor" => Self::Contributor,
-            "Reader" => Self::Reader,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Owner => "Owner",
-            Self::Contributor => "Contributor",
-            Self::Reader => "Reader",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteUserRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenoteUserRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenoteUserRole {
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for LanguageProficiencyLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -993,69 +892,366 @@ impl From<&str> for OperationStatus {
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.personRelationship`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageLayoutType {
-    /// `microsoftReserved` = 0
-    MicrosoftReserved,
-    /// `article` = 1
-    Article,
-    /// `home` = 2
-    Home,
-    /// `unknownFutureValue` = 3
+pub enum PersonRelationship {
+    /// `manager` = 0
+    Manager,
+    /// `colleague` = 1
+    Colleague,
+    /// `directReport` = 2
+    DirectReport,
+    /// `dotLineReport` = 3
+    DotLineReport,
+    /// `assistant` = 4
+    Assistant,
+    /// `dotLineManager` = 5
+    DotLineManager,
+    /// `alternateContact` = 6
+    AlternateContact,
+    /// `friend` = 7
+    Friend,
+    /// `spouse` = 8
+    Spouse,
+    /// `sibling` = 9
+    Sibling,
+    /// `child` = 10
+    Child,
+    /// `parent` = 11
+    Parent,
+    /// `sponsor` = 12
+    Sponsor,
+    /// `emergencyContact` = 13
+    EmergencyContact,
+    /// `other` = 14
+    Other,
+    /// `unknownFutureValue` = 15
     UnknownFutureValue,
-    /// `newsLink` = 5
-    NewsLink,
-    /// `videoNewsLink` = 6
-    VideoNewsLink,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for PersonRelationship {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftReserved", 0),
-        ("article", 1),
-        ("home", 2),
-        ("unknownFutureValue", 3),
-        ("newsLink", 5),
-        ("videoNewsLink", 6),
+        ("manager", 0),
+        ("colleague", 1),
+        ("directReport", 2),
+        ("dotLineReport", 3),
+        ("assistant", 4),
+        ("dotLineManager", 5),
+        ("alternateContact", 6),
+        ("friend", 7),
+        ("spouse", 8),
+        ("sibling", 9),
+        ("child", 10),
+        ("parent", 11),
+        ("sponsor", 12),
+        ("emergencyContact", 13),
+        ("other", 14),
+        ("unknownFutureValue", 15),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "microsoftReserved" => Self::MicrosoftReserved,
-            "article" => Self::Article,
-            "home" => Self::Home,
+            "manager" => Self::Manager,
+            "colleague" => Self::Colleague,
+            "directReport" => Self::DirectReport,
+            "dotLineReport" => Self::DotLineReport,
+            "assistant" => Self::Assistant,
+            "dotLineManager" => Self::DotLineManager,
+            "alternateContact" => Self::AlternateContact,
+            "friend" => Self::Friend,
+            "spouse" => Self::Spouse,
+            "sibling" => Self::Sibling,
+            "child" => Self::Child,
+            "parent" => Self::Parent,
+            "sponsor" => Self::Sponsor,
+            "emergencyContact" => Self::EmergencyContact,
+            "other" => Self::Other,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "newsLink" => Self::NewsLink,
-            "videoNewsLink" => Self::VideoNewsLink,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::MicrosoftReserved => "microsoftReserved",
-            Self::Article => "article",
-            Self::Home => "home",
+            Self::Manager => "manager",
+            Self::Colleague => "colleague",
+            Self::DirectReport => "directReport",
+            Self::DotLineReport => "dotLineReport",
+            Self::Assistant => "assistant",
+            Self::DotLineManager => "dotLineManager",
+            Self::AlternateContact => "alternateContact",
+            Self::Friend => "friend",
+            Self::Spouse => "spouse",
+            Self::Sibling => "sibling",
+            Self::Child => "child",
+            Self::Parent => "parent",
+            Self::Sponsor => "sponsor",
+            Self::EmergencyContact => "emergencyContact",
+            Self::Other => "other",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::NewsLink => "newsLink",
-            Self::VideoNewsLink => "videoNewsLink",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonRelationship {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonRelationship {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for PersonRelationship {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for PersonRelationship {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
+///
+/// CSDL enum type `microsoft.graph.plannerGoalStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlannerGoalStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `onTrack` = 1
+    OnTrack,
+    /// `behind` = 2
+    Behind,
+    /// `atRisk` = 3
+    AtRisk,
+    /// `closed` = 4
+    Closed,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerGoalStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("onTrack", 1),
+        ("behind", 2),
+        ("atRisk", 3),
+        ("closed", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "onTrack" => Self::OnTrack,
+            "behind" => Self::Behind,
+            "atRisk" => Self::AtRisk,
+            "closed" => Self::Closed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::OnTrack => "onTrack",
+            Self::Behind => "behind",
+            Self::AtRisk => "atRisk",
+            Self::Closed => "closed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for PlannerGoalStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for PlannerGoalStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl std::fmt::Display for PlannerGoalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl From<&str> for PlannerGoalStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL enum type `microsoft.graph.scopeCollectionKind`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeCollectionKind {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `enumerated` = 1
+    Enumerated,
+    /// `none` = 2
+    None,
+    /// `scopeKindNotSet` = 3
+    ScopeKindNotSet,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("enumerated", 1),
+        ("none", 2),
+        ("scopeKindNotSet", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "enumerated" => Self::Enumerated,
+            "none" => Self::None,
+            "scopeKindNotSet" => Self::ScopeKindNotSet,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::Enumerated => "enumerated",
+            Self::None => "none",
+            Self::ScopeKindNotSet => "scopeKindNotSet",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for ScopeCollectionKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::fmt::Display for ScopeCollectionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl From<&str> for ScopeCollectionKind {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.sectionEmphasisType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SectionEmphasisType {
+    /// `none` = 0
+    None,
+    /// `neutral` = 1
+    Neutral,
+    /// `soft` = 2
+    Soft,
+    /// `strong` = 3
+    Strong,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("neutral", 1),
+        ("soft", 2),
+        ("strong", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "neutral" => Self::Neutral,
+            "soft" => Self::Soft,
+            "strong" => Self::Strong,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Neutral => "neutral",
+            Self::Soft => "soft",
+            Self::Strong => "strong",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_sites")]
-impl serde::Serialize for PageLayoutType {
+impl serde::Serialize for SectionEmphasisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for PageLayoutType {
+impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1064,48 +1260,230 @@ impl<'de> serde::Deserialize<'de> for PageLayoutType {
 }
 
 #[cfg(feature = "_sites")]
-impl std::fmt::Display for PageLayoutType {
+impl std::fmt::Display for SectionEmphasisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_sites")]
-impl From<&str> for PageLayoutType {
+impl From<&str> for SectionEmphasisType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.perUserMfaState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.sharePointIdentityMappingGroupType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PerUserMfaState {
-    /// `disabled` = 0
-    Disabled,
-    /// `enforced` = 1
-    Enforced,
-    /// `enabled` = 2
-    Enabled,
+pub enum SharePointIdentityMappingGroupType {
+    /// `none` = 0
+    None,
+    /// `regularGroup` = 1
+    RegularGroup,
+    /// `m365Group` = 2
+    M365Group,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for PerUserMfaState {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharePointIdentityMappingGroupType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("enforced", 1),
-        ("enabled", 2),
+        ("none", 0),
+        ("regularGroup", 1),
+        ("m365Group", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
+            "none" => Self::None,
+            "regularGroup" => Self::RegularGroup,
+            "m365Group" => Self::M365Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::RegularGroup => "regularGroup",
+            Self::M365Group => "m365Group",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointIdentityMappingGroupType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingGroupType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for SharePointIdentityMappingGroupType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for SharePointIdentityMappingGroupType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.sharePointMigrationObjectType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharePointMigrationObjectType {
+    /// `site` = 0
+    Site,
+    /// `web` = 1
+    Web,
+    /// `folder` = 2
+    Folder,
+    /// `list` = 3
+    List,
+    /// `listItem` = 4
+    ListItem,
+    /// `file` = 5
+    File,
+    /// `alert` = 6
+    Alert,
+    /// `sharedWithObject` = 7
+    SharedWithObject,
+    /// `invalid` = 8
+    Invalid,
+    /// `unknownFutureValue` = 9
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationObjectType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("site", 0),
+        ("web", 1),
+        ("folder", 2),
+        ("list", 3),
+        ("listItem", 4),
+        ("file", 5),
+        ("alert", 6),
+        ("sharedWithObject", 7),
+        ("invalid", 8),
+        ("unknownFutureValue", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "site" => Self::Site,
+            "web" => Self::Web,
+            "folder" => Self::Folder,
+            "list" => Self::List,
+            "listItem" => Self::ListItem,
+            "file" => Self::File,
+            "alert" => Self::Alert,
+            "sharedWithObject" => Self::SharedWithObject,
+            "invalid" => Self::Invalid,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Site => "site",
+            Self::Web => "web",
+            Self::Folder => "folder",
+            Self::List => "list",
+            Self::ListItem => "listItem",
+            Self::File => "file",
+            Self::Alert => "alert",
+            Self::SharedWithObject => "sharedWithObject",
+            Self::Invalid => "invalid",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationObjectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationObjectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for SharePointMigrationObjectType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for SharePointMigrationObjectType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sharing_capabilities")]
+/// CSDL enum type `microsoft.graph.sharingCapabilities`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharingCapabilities {
+    /// `disabled` = 0
+    Disabled,
+    /// `externalUserSharingOnly` = 1
+    ExternalUserSharingOnly,
+    /// `externalUserAndGuestSharing` = 2
+    ExternalUserAndGuestSharing,
+    /// `existingExternalUserSharingOnly` = 3
+    ExistingExternalUserSharingOnly,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sharing_capabilities")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharingCapabilities {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("externalUserSharingOnly", 1),
+        ("externalUserAndGuestSharing", 2),
+        ("existingExternalUserSharingOnly", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
             "disabled" => Self::Disabled,
-            "enforced" => Self::Enforced,
-            "enabled" => Self::Enabled,
+            "externalUserSharingOnly" => Self::ExternalUserSharingOnly,
+            "externalUserAndGuestSharing" => Self::ExternalUserAndGuestSharing,
+            "existingExternalUserSharingOnly" => Self::ExistingExternalUserSharingOnly,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1113,23 +1491,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for PerUserMfaState {
     fn as_wire(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
-            Self::Enforced => "enforced",
-            Self::Enabled => "enabled",
+            Self::ExternalUserSharingOnly => "externalUserSharingOnly",
+            Self::ExternalUserAndGuestSharing => "externalUserAndGuestSharing",
+            Self::ExistingExternalUserSharingOnly => "existingExternalUserSharingOnly",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for PerUserMfaState {
+#[cfg(feature = "_sharing_capabilities")]
+impl serde::Serialize for SharingCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for PerUserMfaState {
+#[cfg(feature = "_sharing_capabilities")]
+impl<'de> serde::Deserialize<'de> for SharingCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1137,137 +1516,83 @@ impl<'de> serde::Deserialize<'de> for PerUserMfaState {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for PerUserMfaState {
+#[cfg(feature = "_sharing_capabilities")]
+impl std::fmt::Display for SharingCapabilities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
+#[cfg(feature = "_sharing_capabilities")]
+impl From<&str> for SharingCapabilities {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_allowed_audiences")]
-impl From<&str> for PerUserMfaState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.permissionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.skillProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionType {
-    /// `application` = 1
-    Application,
-    /// `delegated` = 2
-    Delegated,
-    /// `delegatedUserConsentable` = 3
-    DelegatedUserConsentable,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("application", 1),
-        ("delegated", 2),
-        ("delegatedUserConsentable", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "application" => Self::Application,
-            "delegated" => Self::Delegated,
-            "delegatedUserConsentable" => Self::DelegatedUserConsentable,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Delegated => "delegated",
-            Self::DelegatedUserConsentable => "delegatedUserConsentable",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for PermissionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for PermissionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for PermissionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for PermissionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.privilegedAccessGroupMemberType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivilegedAccessGroupMemberType {
-    /// `direct` = 1
-    Direct,
-    /// `group` = 2
-    Group,
-    /// `unknownFutureValue` = 3
+pub enum SkillProficiencyLevel {
+    /// `elementary` = 0
+    Elementary,
+    /// `limitedWorking` = 1
+    LimitedWorking,
+    /// `generalProfessional` = 2
+    GeneralProfessional,
+    /// `advancedProfessional` = 3
+    AdvancedProfessional,
+    /// `expert` = 4
+    Expert,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for SkillProficiencyLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("direct", 1),
-        ("group", 2),
-        ("unknownFutureValue", 3),
+        ("elementary", 0),
+        ("limitedWorking", 1),
+        ("generalProfessional", 2),
+        ("advancedProfessional", 3),
+        ("expert", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "direct" => Self::Direct,
-            "group" => Self::Group,
+            "elementary" => Self::Elementary,
+            "limitedWorking" => Self::LimitedWorking,
+            "generalProfessional" => Self::GeneralProfessional,
+            "advancedProfessional" => Self::AdvancedProfessional,
+            "expert" => Self::Expert,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Direct => "direct",
-            Self::Group => "group",
+            Self::Elementary => "elementary",
+            Self::LimitedWorking => "limitedWorking",
+            Self::GeneralProfessional => "generalProfessional",
+            Self::AdvancedProfessional => "advancedProfessional",
+            Self::Expert => "expert",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for SkillProficiencyLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1275,43 +1600,416 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for SkillProficiencyLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for SkillProficiencyLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-/// CSDL enum type `microsoft.graph.sensitivityLabelTarget`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct SensitivityLabelTarget(graph_odata_runtime::enums::FlagSet);
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SynchronizationScheduleState {
+    /// `Active` = 0
+    Active,
+    /// `Disabled` = 1
+    Disabled,
+    /// `Paused` = 2
+    Paused,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
 
-#[cfg(feature = "_add_footer")]
-impl SensitivityLabelTarget {
-    /// `email` = 1
-    pub const EMAIL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `site` = 2
-    pub const SITE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unifiedGroup` = 4
-    pub const UNIFIED_GROUP: Self = Self(
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Active", 0),
+        ("Disabled", 1),
+        ("Paused", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Active" => Self::Active,
+            "Disabled" => Self::Disabled,
+            "Paused" => Self::Paused,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "Active",
+            Self::Disabled => "Disabled",
+            Self::Paused => "Paused",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationScheduleState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationScheduleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationScheduleState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
+///
+/// CSDL enum type `microsoft.graph.synchronizationSecret`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SynchronizationSecret {
+    /// `None` = 0
+    None,
+    /// `UserName` = 1
+    UserName,
+    /// `Password` = 2
+    Password,
+    /// `SecretToken` = 3
+    SecretToken,
+    /// `AppKey` = 4
+    AppKey,
+    /// `BaseAddress` = 5
+    BaseAddress,
+    /// `ClientIdentifier` = 6
+    ClientIdentifier,
+    /// `ClientSecret` = 7
+    ClientSecret,
+    /// `SingleSignOnType` = 11
+    SingleSignOnType,
+    /// `Sandbox` = 12
+    Sandbox,
+    /// `Url` = 13
+    Url,
+    /// `Domain` = 14
+    Domain,
+    /// `ConsumerKey` = 15
+    ConsumerKey,
+    /// `ConsumerSecret` = 16
+    ConsumerSecret,
+    /// `TokenKey` = 17
+    TokenKey,
+    /// `TokenExpiration` = 18
+    TokenExpiration,
+    /// `Oauth2AccessToken` = 19
+    Oauth2AccessToken,
+    /// `Oauth2AccessTokenCreationTime` = 20
+    Oauth2AccessTokenCreationTime,
+    /// `Oauth2RefreshToken` = 21
+    Oauth2RefreshToken,
+    /// `SyncAll` = 22
+    SyncAll,
+    /// `InstanceName` = 24
+    InstanceName,
+    /// `Oauth2ClientId` = 27
+    Oauth2ClientId,
+    /// `Oauth2ClientSecret` = 28
+    Oauth2ClientSecret,
+    /// `CompanyId` = 29
+    CompanyId,
+    /// `UpdateKeyOnSoftDelete` = 30
+    UpdateKeyOnSoftDelete,
+    /// `SynchronizationSchedule` = 33
+    SynchronizationSchedule,
+    /// `SystemOfRecord` = 34
+    SystemOfRecord,
+    /// `SandboxName` = 35
+    SandboxName,
+    /// `EnforceDomain` = 36
+    EnforceDomain,
+    /// `SyncNotificationSettings` = 37
+    SyncNotificationSettings,
+    /// `SkipOutOfScopeDeletions` = 40
+    SkipOutOfScopeDeletions,
+    /// `Oauth2AuthorizationCode` = 62
+    Oauth2AuthorizationCode,
+    /// `Oauth2RedirectUri` = 63
+    Oauth2RedirectUri,
+    /// `ApplicationTemplateIdentifier` = 64
+    ApplicationTemplateIdentifier,
+    /// `Oauth2TokenExchangeUri` = 65
+    Oauth2TokenExchangeUri,
+    /// `Oauth2AuthorizationUri` = 66
+    Oauth2AuthorizationUri,
+    /// `AuthenticationType` = 67
+    AuthenticationType,
+    /// `Server` = 70
+    Server,
+    /// `PerformInboundEntitlementGrants` = 100
+    PerformInboundEntitlementGrants,
+    /// `HardDeletesEnabled` = 101
+    HardDeletesEnabled,
+    /// `SyncAgentCompatibilityKey` = 102
+    SyncAgentCompatibilityKey,
+    /// `SyncAgentADContainer` = 103
+    SyncAgentAdContainer,
+    /// `ValidateDomain` = 206
+    ValidateDomain,
+    /// `TestReferences` = 207
+    TestReferences,
+    /// `ConnectionString` = 250
+    ConnectionString,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationSecret {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", 0),
+        ("UserName", 1),
+        ("Password", 2),
+        ("SecretToken", 3),
+        ("AppKey", 4),
+        ("BaseAddress", 5),
+        ("ClientIdentifier", 6),
+        ("ClientSecret", 7),
+        ("SingleSignOnType", 11),
+        ("Sandbox", 12),
+        ("Url", 13),
+        ("Domain", 14),
+        ("ConsumerKey", 15),
+        ("ConsumerSecret", 16),
+        ("TokenKey", 17),
+        ("TokenExpiration", 18),
+        ("Oauth2AccessToken", 19),
+        ("Oauth2AccessTokenCreationTime", 20),
+        ("Oauth2RefreshToken", 21),
+        ("SyncAll", 22),
+        ("InstanceName", 24),
+        ("Oauth2ClientId", 27),
+        ("Oauth2ClientSecret", 28),
+        ("CompanyId", 29),
+        ("UpdateKeyOnSoftDelete", 30),
+        ("SynchronizationSchedule", 33),
+        ("SystemOfRecord", 34),
+        ("SandboxName", 35),
+        ("EnforceDomain", 36),
+        ("SyncNotificationSettings", 37),
+        ("SkipOutOfScopeDeletions", 40),
+        ("Oauth2AuthorizationCode", 62),
+        ("Oauth2RedirectUri", 63),
+        ("ApplicationTemplateIdentifier", 64),
+        ("Oauth2TokenExchangeUri", 65),
+        ("Oauth2AuthorizationUri", 66),
+        ("AuthenticationType", 67),
+        ("Server", 70),
+        ("PerformInboundEntitlementGrants", 100),
+        ("HardDeletesEnabled", 101),
+        ("SyncAgentCompatibilityKey", 102),
+        ("SyncAgentADContainer", 103),
+        ("ValidateDomain", 206),
+        ("TestReferences", 207),
+        ("ConnectionString", 250),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "None" => Self::None,
+            "UserName" => Self::UserName,
+            "Password" => Self::Password,
+            "SecretToken" => Self::SecretToken,
+            "AppKey" => Self::AppKey,
+            "BaseAddress" => Self::BaseAddress,
+            "ClientIdentifier" => Self::ClientIdentifier,
+            "ClientSecret" => Self::ClientSecret,
+            "SingleSignOnType" => Self::SingleSignOnType,
+            "Sandbox" => Self::Sandbox,
+            "Url" => Self::Url,
+            "Domain" => Self::Domain,
+            "ConsumerKey" => Self::ConsumerKey,
+            "ConsumerSecret" => Self::ConsumerSecret,
+            "TokenKey" => Self::TokenKey,
+            "TokenExpiration" => Self::TokenExpiration,
+            "Oauth2AccessToken" => Self::Oauth2AccessToken,
+            "Oauth2AccessTokenCreationTime" => Self::Oauth2AccessTokenCreationTime,
+            "Oauth2RefreshToken" => Self::Oauth2RefreshToken,
+            "SyncAll" => Self::SyncAll,
+            "InstanceName" => Self::InstanceName,
+            "Oauth2ClientId" => Self::Oauth2ClientId,
+            "Oauth2ClientSecret" => Self::Oauth2ClientSecret,
+            "CompanyId" => Self::CompanyId,
+            "UpdateKeyOnSoftDelete" => Self::UpdateKeyOnSoftDelete,
+            "SynchronizationSchedule" => Self::SynchronizationSchedule,
+            "SystemOfRecord" => Self::SystemOfRecord,
+            "SandboxName" => Self::SandboxName,
+            "EnforceDomain" => Self::EnforceDomain,
+            "SyncNotificationSettings" => Self::SyncNotificationSettings,
+            "SkipOutOfScopeDeletions" => Self::SkipOutOfScopeDeletions,
+            "Oauth2AuthorizationCode" => Self::Oauth2AuthorizationCode,
+            "Oauth2RedirectUri" => Self::Oauth2RedirectUri,
+            "ApplicationTemplateIdentifier" => Self::ApplicationTemplateIdentifier,
+            "Oauth2TokenExchangeUri" => Self::Oauth2TokenExchangeUri,
+            "Oauth2AuthorizationUri" => Self::Oauth2AuthorizationUri,
+            "AuthenticationType" => Self::AuthenticationType,
+            "Server" => Self::Server,
+            "PerformInboundEntitlementGrants" => Self::PerformInboundEntitlementGrants,
+            "HardDeletesEnabled" => Self::HardDeletesEnabled,
+            "SyncAgentCompatibilityKey" => Self::SyncAgentCompatibilityKey,
+            "SyncAgentADContainer" => Self::SyncAgentAdContainer,
+            "ValidateDomain" => Self::ValidateDomain,
+            "TestReferences" => Self::TestReferences,
+            "ConnectionString" => Self::ConnectionString,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "None",
+            Self::UserName => "UserName",
+            Self::Password => "Password",
+            Self::SecretToken => "SecretToken",
+            Self::AppKey => "AppKey",
+            Self::BaseAddress => "BaseAddress",
+            Self::ClientIdentifier => "ClientIdentifier",
+            Self::ClientSecret => "ClientSecret",
+            Self::SingleSignOnType => "SingleSignOnType",
+            Self::Sandbox => "Sandbox",
+            Self::Url => "Url",
+            Self::Domain => "Domain",
+            Self::ConsumerKey => "ConsumerKey",
+            Self::ConsumerSecret => "ConsumerSecret",
+            Self::TokenKey => "TokenKey",
+            Self::TokenExpiration => "TokenExpiration",
+            Self::Oauth2AccessToken => "Oauth2AccessToken",
+            Self::Oauth2AccessTokenCreationTime => "Oauth2AccessTokenCreationTime",
+            Self::Oauth2RefreshToken => "Oauth2RefreshToken",
+            Self::SyncAll => "SyncAll",
+            Self::InstanceName => "InstanceName",
+            Self::Oauth2ClientId => "Oauth2ClientId",
+            Self::Oauth2ClientSecret => "Oauth2ClientSecret",
+            Self::CompanyId => "CompanyId",
+            Self::UpdateKeyOnSoftDelete => "UpdateKeyOnSoftDelete",
+            Self::SynchronizationSchedule => "SynchronizationSchedule",
+            Self::SystemOfRecord => "SystemOfRecord",
+            Self::SandboxName => "SandboxName",
+            Self::EnforceDomain => "EnforceDomain",
+            Self::SyncNotificationSettings => "SyncNotificationSettings",
+            Self::SkipOutOfScopeDeletions => "SkipOutOfScopeDeletions",
+            Self::Oauth2AuthorizationCode => "Oauth2AuthorizationCode",
+            Self::Oauth2RedirectUri => "Oauth2RedirectUri",
+            Self::ApplicationTemplateIdentifier => "ApplicationTemplateIdentifier",
+            Self::Oauth2TokenExchangeUri => "Oauth2TokenExchangeUri",
+            Self::Oauth2AuthorizationUri => "Oauth2AuthorizationUri",
+            Self::AuthenticationType => "AuthenticationType",
+            Self::Server => "Server",
+            Self::PerformInboundEntitlementGrants => "PerformInboundEntitlementGrants",
+            Self::HardDeletesEnabled => "HardDeletesEnabled",
+            Self::SyncAgentCompatibilityKey => "SyncAgentCompatibilityKey",
+            Self::SyncAgentAdContainer => "SyncAgentADContainer",
+            Self::ValidateDomain => "ValidateDomain",
+            Self::TestReferences => "TestReferences",
+            Self::ConnectionString => "ConnectionString",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationSecret {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL enum type `microsoft.graph.templateScenarios`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct TemplateScenarios(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl TemplateScenarios {
+    /// `new` = 0
+    pub const NEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `secureFoundation` = 1
+    pub const SECURE_FOUNDATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `zeroTrust` = 2
+    pub const ZERO_TRUST: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `remoteWork` = 4
+    pub const REMOTE_WORK: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `protectAdmins` = 8
+    pub const PROTECT_ADMINS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `emergingThreats` = 16
+    pub const EMERGING_THREATS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
     );
 }
 
-#[cfg(feature = "_add_footer")]
-impl graph_odata_runtime::enums::FlagsEnum for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::enums::FlagsEnum for TemplateScenarios {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("email", 1),
-        ("site", 2),
-        ("unifiedGroup", 4),
+        ("new", 0),
+        ("secureFoundation", 1),
+        ("zeroTrust", 2),
+        ("remoteWork", 4),
+        ("protectAdmins", 8),
+        ("emergingThreats", 16),
+        ("unknownFutureValue", 32),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -1321,52 +2019,52 @@ impl graph_odata_runtime::enums::FlagsEnum for SensitivityLabelTarget {
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Debug for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Debug for TemplateScenarios {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::fmt::Display for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::fmt::Display for TemplateScenarios {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::str::FromStr for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::str::FromStr for TemplateScenarios {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOr for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::ops::BitOr for TemplateScenarios {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl std::ops::BitOrAssign for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl std::ops::BitOrAssign for TemplateScenarios {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl serde::Serialize for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for TemplateScenarios {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelTarget {
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for TemplateScenarios {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1374,59 +2072,54 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelTarget {
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-/// CSDL enum type `microsoft.graph.siteArchiveStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL enum type `microsoft.graph.userSignInRecommendationScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteArchiveStatus {
-    /// `recentlyArchived` = 0
-    RecentlyArchived,
-    /// `fullyArchived` = 1
-    FullyArchived,
-    /// `reactivating` = 2
-    Reactivating,
-    /// `unknownFutureValue` = 3
+pub enum UserSignInRecommendationScope {
+    /// `tenant` = 0
+    Tenant,
+    /// `application` = 1
+    Application,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserSignInRecommendationScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("recentlyArchived", 0),
-        ("fullyArchived", 1),
-        ("reactivating", 2),
-        ("unknownFutureValue", 3),
+        ("tenant", 0),
+        ("application", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "recentlyArchived" => Self::RecentlyArchived,
-            "fullyArchived" => Self::FullyArchived,
-            "reactivating" => Self::Reactivating,
+            "tenant" => Self::Tenant,
+            "application" => Self::Application,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::RecentlyArchived => "recentlyArchived",
-            Self::FullyArchived => "fullyArchived",
-            Self::Reactivating => "reactivating",
+            Self::Tenant => "tenant",
+            Self::Application => "application",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl serde::Serialize for SiteArchiveStatus {
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for UserSignInRecommendationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for UserSignInRecommendationScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1434,252 +2127,15 @@ impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl std::fmt::Display for SiteArchiveStatus {
+#[cfg(feature = "_access_review_apply_action")]
+impl std::fmt::Display for UserSignInRecommendationScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_site_archival_details")]
-impl From<&str> for SiteArchiveStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_team_template_audience")]
-/// CSDL enum type `microsoft.graph.teamTemplateAudience`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamTemplateAudience {
-    /// `organization` = 0
-    Organization,
-    /// `user` = 1
-    User,
-    /// `public` = 2
-    Public,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_team_template_audience")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamTemplateAudience {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("organization", 0),
-        ("user", 1),
-        ("public", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            "user" => Self::User,
-            "public" => Self::Public,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::User => "user",
-            Self::Public => "public",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_team_template_audience")]
-impl serde::Serialize for TeamTemplateAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_team_template_audience")]
-impl<'de> serde::Deserialize<'de> for TeamTemplateAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_team_template_audience")]
-impl std::fmt::Display for TeamTemplateAudience {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_team_template_audience")]
-impl From<&str> for TeamTemplateAudience {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethodType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserDefaultAuthenticationMethodType {
-    /// `push` = 0
-    Push,
-    /// `oath` = 1
-    Oath,
-    /// `voiceMobile` = 2
-    VoiceMobile,
-    /// `voiceAlternateMobile` = 3
-    VoiceAlternateMobile,
-    /// `voiceOffice` = 4
-    VoiceOffice,
-    /// `sms` = 5
-    Sms,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethodType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("push", 0),
-        ("oath", 1),
-        ("voiceMobile", 2),
-        ("voiceAlternateMobile", 3),
-        ("voiceOffice", 4),
-        ("sms", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "push" => Self::Push,
-            "oath" => Self::Oath,
-            "voiceMobile" => Self::VoiceMobile,
-            "voiceAlternateMobile" => Self::VoiceAlternateMobile,
-            "voiceOffice" => Self::VoiceOffice,
-            "sms" => Self::Sms,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Push => "push",
-            Self::Oath => "oath",
-            Self::VoiceMobile => "voiceMobile",
-            Self::VoiceAlternateMobile => "voiceAlternateMobile",
-            Self::VoiceOffice => "voiceOffice",
-            Self::Sms => "sms",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for UserDefaultAuthenticationMethodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for UserDefaultAuthenticationMethodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for UserDefaultAuthenticationMethodType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL enum type `microsoft.graph.workbookOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkbookOperationStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::enums::EvolvableEnum for WorkbookOperationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("succeeded", 2),
-        ("failed", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for WorkbookOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for WorkbookOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl std::fmt::Display for WorkbookOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_json")]
-impl From<&str> for WorkbookOperationStatus {
+#[cfg(feature = "_access_review_apply_action")]
+impl From<&str> for UserSignInRecommendationScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -14,3 +14,8 @@ pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_security::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

@@ -14,8 +14,3 @@ pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_term_store::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_term_store::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;

@@ -73,163 +73,30 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// A `microsoft.graph.accessReviewApplyAction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewApplyAction`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewApplyAction {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewApplyAction(Box<AccessReviewApplyAction>),
-    /// `microsoft.graph.disableAndDeleteUserApplyAction`
-    DisableAndDeleteUserApplyAction(Box<DisableAndDeleteUserApplyAction>),
-    /// `microsoft.graph.removeAccessApplyAction`
-    RemoveAccessApplyAction(Box<RemoveAccessApplyAction>),
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewApplyAction {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewApplyAction(_) => AccessReviewApplyAction::ODATA_TYPE,
-            Self::DisableAndDeleteUserApplyAction(_) => {
-                DisableAndDeleteUserApplyAction::ODATA_TYPE
-            }
-            Self::RemoveAccessApplyAction(_) => RemoveAccessApplyAction::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`AccessReviewApplyAction`] (or of an unknown derived type).
-    pub fn as_access_review_apply_action(&self) -> Option<&AccessReviewApplyAction> {
-        match self {
-            Self::AccessReviewApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl Default for AnyAccessReviewApplyAction {
-    fn default() -> Self {
-        Self::AccessReviewApplyAction(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<AccessReviewApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: AccessReviewApplyAction) -> Self {
-        Self::AccessReviewApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewApplyAction {
-    /// The value if it is a [`AnyAccessReviewApplyAction::DisableAndDeleteUserApplyAction`] variant.
-    pub fn as_disable_and_delete_user_apply_action(
-        &self,
-    ) -> Option<&DisableAndDeleteUserApplyAction> {
-        match self {
-            Self::DisableAndDeleteUserApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewApplyAction::RemoveAccessApplyAction`] variant.
-    pub fn as_remove_access_apply_action(&self) -> Option<&RemoveAccessApplyAction> {
-        match self {
-            Self::RemoveAccessApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<DisableAndDeleteUserApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: DisableAndDeleteUserApplyAction) -> Self {
-        Self::DisableAndDeleteUserApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<RemoveAccessApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: RemoveAccessApplyAction) -> Self {
-        Self::RemoveAccessApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AnyAccessReviewApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewApplyAction(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::DisableAndDeleteUserApplyAction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DisableAndDeleteUserApplyAction::ODATA_TYPE),
-                    )
-            }
-            Self::RemoveAccessApplyAction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(RemoveAccessApplyAction::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.disableAndDeleteUserApplyAction"
-            | "graph.disableAndDeleteUserApplyAction" => {
-                serde_json::from_value(value).map(Self::DisableAndDeleteUserApplyAction)
-            }
-            "microsoft.graph.removeAccessApplyAction"
-            | "graph.removeAccessApplyAction" => {
-                serde_json::from_value(value).map(Self::RemoveAccessApplyAction)
-            }
-            _ => serde_json::from_value(value).map(Self::AccessReviewApplyAction),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_review_error")]
-/// CSDL complex type `microsoft.graph.accessReviewError`; base type `microsoft.graph.genericError`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewError {
-    /// Property `code`: `Edm.String`.
-    /// Inherited from `microsoft.graph.genericError`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    /// Inherited from `microsoft.graph.genericError`.
-    pub message: Option<String>,
+pub struct AllDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    /// Inherited from `microsoft.graph.validatingDomains`.
+    pub root_domains: Option<RootDomains>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_error")]
-impl serde::Serialize for AccessReviewError {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AllDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_error")]
-impl AccessReviewError {
+#[cfg(feature = "_policies")]
+impl AllDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewError";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -242,14 +109,13 @@ impl AccessReviewError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
+        object.property("rootDomains", &self.root_domains);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_error")]
-impl<'de> serde::Deserialize<'de> for AccessReviewError {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AllDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -257,18 +123,17 @@ impl<'de> serde::Deserialize<'de> for AccessReviewError {
     }
 }
 
-#[cfg(feature = "_access_review_error")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewError {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AllDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
             _ => Ok(false),
         }
     }
@@ -279,8 +144,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewError {
     }
 }
 
-#[cfg(feature = "_access_review_error")]
-impl AccessReviewError {
+#[cfg(feature = "_policies")]
+impl AllDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -290,56 +155,42 @@ impl AccessReviewError {
     }
 }
 
-#[cfg(feature = "_access_review_error")]
-/// The properties of [`AccessReviewError`] by wire name, each a [`Field<AccessReviewError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewError::set_null`].
-pub enum AccessReviewErrorField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
+pub enum AllDomainsField {}
 
-#[cfg(feature = "_access_review_error")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewErrorField {
-    /// `code`
-    pub const Code: model::Field<AccessReviewError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<AccessReviewError> = model::Field::new("message");
+impl AllDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<AllDomains> = model::Field::new("rootDomains");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewError>] = &[
-        Self::Code,
-        Self::Message,
-    ];
+    pub const ALL: &'static [model::Field<AllDomains>] = &[Self::RootDomains];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInactiveUsersQueryScope`; base type `microsoft.graph.accessReviewQueryScope`.
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// CSDL complex type `microsoft.graph.autoReviewSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInactiveUsersQueryScope {
-    /// Property `query`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewQueryScope`.
-    pub query: Option<String>,
-    /// Property `queryRoot`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewQueryScope`.
-    pub query_root: Option<String>,
-    /// Property `queryType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewQueryScope`.
-    pub query_type: Option<String>,
-    /// Property `inactiveDuration`: `Edm.Duration`.
-    pub inactive_duration: Option<edm::Duration>,
+pub struct AutoReviewSettings {
+    /// Property `notReviewedResult`: `Edm.String`.
+    pub not_reviewed_result: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInactiveUsersQueryScope {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl serde::Serialize for AutoReviewSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInactiveUsersQueryScope {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AutoReviewSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInactiveUsersQueryScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.autoReviewSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -352,16 +203,13 @@ impl AccessReviewInactiveUsersQueryScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("query", &self.query);
-        object.property("queryRoot", &self.query_root);
-        object.property("queryType", &self.query_type);
-        object.property("inactiveDuration", &self.inactive_duration);
+        object.property("notReviewedResult", &self.not_reviewed_result);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInactiveUsersQueryScope {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl<'de> serde::Deserialize<'de> for AutoReviewSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -369,8 +217,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInactiveUsersQueryScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInactiveUsersQueryScope {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl graph_odata_runtime::model::ODataObject for AutoReviewSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -379,11 +227,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInactiveUsersQueryS
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "query" => read_lenient(map, key, &mut self.query, extra),
-            "queryRoot" => read_lenient(map, key, &mut self.query_root, extra),
-            "queryType" => read_lenient(map, key, &mut self.query_type, extra),
-            "inactiveDuration" => {
-                read_lenient(map, key, &mut self.inactive_duration, extra)
+            "notReviewedResult" => {
+                read_lenient(map, key, &mut self.not_reviewed_result, extra)
             }
             _ => Ok(false),
         }
@@ -395,8 +240,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInactiveUsersQueryS
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInactiveUsersQueryScope {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AutoReviewSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -406,73 +251,54 @@ impl AccessReviewInactiveUsersQueryScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInactiveUsersQueryScope`] by wire name, each a [`Field<AccessReviewInactiveUsersQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInactiveUsersQueryScope::set_null`].
-pub enum AccessReviewInactiveUsersQueryScopeField {}
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// The properties of [`AutoReviewSettings`] by wire name, each a [`Field<AutoReviewSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutoReviewSettings::set_null`].
+pub enum AutoReviewSettingsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_recurrence_settings")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewInactiveUsersQueryScopeField {
-    /// `query`
-    pub const Query: model::Field<AccessReviewInactiveUsersQueryScope> = model::Field::new(
-        "query",
-    );
-    /// `queryRoot`
-    pub const QueryRoot: model::Field<AccessReviewInactiveUsersQueryScope> = model::Field::new(
-        "queryRoot",
-    );
-    /// `queryType`
-    pub const QueryType: model::Field<AccessReviewInactiveUsersQueryScope> = model::Field::new(
-        "queryType",
-    );
-    /// `inactiveDuration`
-    pub const InactiveDuration: model::Field<AccessReviewInactiveUsersQueryScope> = model::Field::new(
-        "inactiveDuration",
+impl AutoReviewSettingsField {
+    /// `notReviewedResult`
+    pub const NotReviewedResult: model::Field<AutoReviewSettings> = model::Field::new(
+        "notReviewedResult",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInactiveUsersQueryScope>] = &[
-        Self::Query,
-        Self::QueryRoot,
-        Self::QueryType,
-        Self::InactiveDuration,
+    pub const ALL: &'static [model::Field<AutoReviewSettings>] = &[
+        Self::NotReviewedResult,
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessagePolicyViolation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub r#type: Option<String>,
-    /// Property `accessPackageDisplayName`: `Edm.String`.
-    pub access_package_display_name: Option<String>,
-    /// Property `accessPackageId`: `Edm.String`.
-    pub access_package_id: Option<String>,
+pub struct ChatMessagePolicyViolation {
+    /// Property `dlpAction`: `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`.
+    pub dlp_action: Option<ChatMessagePolicyViolationDlpActionTypes>,
+    /// Property `justificationText`: `Edm.String`.
+    pub justification_text: Option<String>,
+    /// Property `policyTip`: `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
+    pub policy_tip: Option<ChatMessagePolicyViolationPolicyTip>,
+    /// Property `userAction`: `microsoft.graph.chatMessagePolicyViolationUserActionTypes`.
+    pub user_action: Option<ChatMessagePolicyViolationUserActionTypes>,
+    /// Property `verdictDetails`: `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`.
+    pub verdict_details: Option<ChatMessagePolicyViolationVerdictDetailsTypes>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize
-for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessagePolicyViolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -485,18 +311,17 @@ impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.property("accessPackageDisplayName", &self.access_package_display_name);
-        object.property("accessPackageId", &self.access_package_id);
+        object.property("dlpAction", &self.dlp_action);
+        object.property("justificationText", &self.justification_text);
+        object.property("policyTip", &self.policy_tip);
+        object.property("userAction", &self.user_action);
+        object.property("verdictDetails", &self.verdict_details);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -504,150 +329,8 @@ for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "accessPackageDisplayName" => {
-                read_lenient(map, key, &mut self.access_package_display_name, extra)
-            }
-            "accessPackageId" => {
-                read_lenient(map, key, &mut self.access_package_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::set_null`].
-pub enum AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    > = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    > = model::Field::new("id");
-    /// `type`
-    pub const Type: model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    > = model::Field::new("type");
-    /// `accessPackageDisplayName`
-    pub const AccessPackageDisplayName: model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    > = model::Field::new("accessPackageDisplayName");
-    /// `accessPackageId`
-    pub const AccessPackageId: model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    > = model::Field::new("accessPackageId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    >] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Type,
-        Self::AccessPackageDisplayName,
-        Self::AccessPackageId,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemAzureRoleResource {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub r#type: Option<String>,
-    /// Property `scope`: `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub scope: Option<AnyAccessReviewInstanceDecisionItemResource>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemAzureRoleResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemAzureRoleResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.property("scope", &self.scope);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemAzureRoleResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemAzureRoleResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -656,10 +339,13 @@ for AccessReviewInstanceDecisionItemAzureRoleResource {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            "dlpAction" => read_nullable(map, key, &mut self.dlp_action, extra),
+            "justificationText" => {
+                read_lenient(map, key, &mut self.justification_text, extra)
+            }
+            "policyTip" => read_nullable(map, key, &mut self.policy_tip, extra),
+            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
+            "verdictDetails" => read_nullable(map, key, &mut self.verdict_details, extra),
             _ => Ok(false),
         }
     }
@@ -670,8 +356,8 @@ for AccessReviewInstanceDecisionItemAzureRoleResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemAzureRoleResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -681,392 +367,70 @@ impl AccessReviewInstanceDecisionItemAzureRoleResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemAzureRoleResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAzureRoleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAzureRoleResource::set_null`].
-pub enum AccessReviewInstanceDecisionItemAzureRoleResourceField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessagePolicyViolation`] by wire name, each a [`Field<ChatMessagePolicyViolation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolation::set_null`].
+pub enum ChatMessagePolicyViolationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemAzureRoleResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessReviewInstanceDecisionItemAzureRoleResource,
-    > = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
-        "id",
+impl ChatMessagePolicyViolationField {
+    /// `dlpAction`
+    pub const DlpAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "dlpAction",
     );
-    /// `type`
-    pub const Type: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
-        "type",
+    /// `justificationText`
+    pub const JustificationText: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "justificationText",
     );
-    /// `scope`
-    pub const Scope: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
-        "scope",
+    /// `policyTip`
+    pub const PolicyTip: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "policyTip",
+    );
+    /// `userAction`
+    pub const UserAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "userAction",
+    );
+    /// `verdictDetails`
+    pub const VerdictDetails: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "verdictDetails",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewInstanceDecisionItemAzureRoleResource,
-    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::Scope];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemResource {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemResource::set_null`].
-pub enum AccessReviewInstanceDecisionItemResourceField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
-        "id",
-    );
-    /// `type`
-    pub const Type: model::Field<AccessReviewInstanceDecisionItemResource> = model::Field::new(
-        "type",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItemResource>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Type,
+    pub const ALL: &'static [model::Field<ChatMessagePolicyViolation>] = &[
+        Self::DlpAction,
+        Self::JustificationText,
+        Self::PolicyTip,
+        Self::UserAction,
+        Self::VerdictDetails,
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// A `microsoft.graph.accessReviewInstanceDecisionItemResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemResource`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewInstanceDecisionItemResource {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewInstanceDecisionItemResource(
-        Box<AccessReviewInstanceDecisionItemResource>,
-    ),
-    /// `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`
-    AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
-        Box<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>,
-    ),
-    /// `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`
-    AccessReviewInstanceDecisionItemAzureRoleResource(
-        Box<AccessReviewInstanceDecisionItemAzureRoleResource>,
-    ),
-    /// `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`
-    AccessReviewInstanceDecisionItemServicePrincipalResource(
-        Box<AccessReviewInstanceDecisionItemServicePrincipalResource>,
-    ),
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewInstanceDecisionItemResource {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewInstanceDecisionItemResource(_) => {
-                AccessReviewInstanceDecisionItemResource::ODATA_TYPE
-            }
-            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
-                _,
-            ) => {
-                AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE
-            }
-            Self::AccessReviewInstanceDecisionItemAzureRoleResource(_) => {
-                AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE
-            }
-            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(_) => {
-                AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewInstanceDecisionItemResource`] (or of an unknown derived type).
-    pub fn as_access_review_instance_decision_item_resource(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemResource> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemResource(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl Default for AnyAccessReviewInstanceDecisionItemResource {
-    fn default() -> Self {
-        Self::AccessReviewInstanceDecisionItemResource(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemResource>
-for AnyAccessReviewInstanceDecisionItemResource {
-    fn from(value: AccessReviewInstanceDecisionItemResource) -> Self {
-        Self::AccessReviewInstanceDecisionItemResource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AnyAccessReviewInstanceDecisionItemResource {
-    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] variant.
-    pub fn as_access_review_instance_decision_item_access_package_assignment_policy_resource(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
-                value,
-            ) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAzureRoleResource`] variant.
-    pub fn as_access_review_instance_decision_item_azure_role_resource(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemAzureRoleResource> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemServicePrincipalResource`] variant.
-    pub fn as_access_review_instance_decision_item_service_principal_resource(
-        &self,
-    ) -> Option<&AccessReviewInstanceDecisionItemServicePrincipalResource> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>
-for AnyAccessReviewInstanceDecisionItemResource {
-    fn from(
-        value: AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-    ) -> Self {
-        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
-            Box::new(value),
-        )
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemAzureRoleResource>
-for AnyAccessReviewInstanceDecisionItemResource {
-    fn from(value: AccessReviewInstanceDecisionItemAzureRoleResource) -> Self {
-        Self::AccessReviewInstanceDecisionItemAzureRoleResource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInstanceDecisionItemServicePrincipalResource>
-for AnyAccessReviewInstanceDecisionItemResource {
-    fn from(value: AccessReviewInstanceDecisionItemServicePrincipalResource) -> Self {
-        Self::AccessReviewInstanceDecisionItemServicePrincipalResource(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AnyAccessReviewInstanceDecisionItemResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewInstanceDecisionItemResource(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
-                value,
-            ) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE,
-                        ),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource"
-            | "graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource" => {
-                serde_json::from_value(value)
-                    .map(
-                        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
-                    )
-            }
-            "microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource"
-            | "graph.accessReviewInstanceDecisionItemAzureRoleResource" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemAzureRoleResource)
-            }
-            "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource"
-            | "graph.accessReviewInstanceDecisionItemServicePrincipalResource" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemServicePrincipalResource)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInstanceDecisionItemResource)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub r#type: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
+pub struct ChatMessagePolicyViolationPolicyTip {
+    /// Property `complianceUrl`: `Edm.String`.
+    pub compliance_url: Option<String>,
+    /// Property `generalText`: `Edm.String`.
+    pub general_text: Option<String>,
+    /// Property `matchedConditionDescriptions`: `Collection(Edm.String)`.
+    pub matched_condition_descriptions: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessagePolicyViolationPolicyTip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemServicePrincipalResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolationPolicyTip {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolationPolicyTip";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1079,17 +443,19 @@ impl AccessReviewInstanceDecisionItemServicePrincipalResource {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.property("appId", &self.app_id);
+        object.property("complianceUrl", &self.compliance_url);
+        object.property("generalText", &self.general_text);
+        object
+            .property(
+                "matchedConditionDescriptions",
+                &self.matched_condition_descriptions,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemServicePrincipalResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1097,9 +463,8 @@ for AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemServicePrincipalResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolicyTip {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1108,10 +473,11 @@ for AccessReviewInstanceDecisionItemServicePrincipalResource {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "complianceUrl" => read_lenient(map, key, &mut self.compliance_url, extra),
+            "generalText" => read_lenient(map, key, &mut self.general_text, extra),
+            "matchedConditionDescriptions" => {
+                read_lenient(map, key, &mut self.matched_condition_descriptions, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1122,8 +488,8 @@ for AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItemServicePrincipalResource {
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolationPolicyTip {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1133,170 +499,54 @@ impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalResource::set_null`].
-pub enum AccessReviewInstanceDecisionItemServicePrincipalResourceField {}
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessagePolicyViolationPolicyTip`] by wire name, each a [`Field<ChatMessagePolicyViolationPolicyTip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolationPolicyTip::set_null`].
+pub enum ChatMessagePolicyViolationPolicyTipField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("id");
-    /// `type`
-    pub const Type: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("type");
-    /// `appId`
-    pub const AppId: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("appId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::AppId];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewQueryScope`; base type `microsoft.graph.accessReviewScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewQueryScope {
-    /// Property `query`: `Edm.String`.
-    pub query: Option<String>,
-    /// Property `queryRoot`: `Edm.String`.
-    pub query_root: Option<String>,
-    /// Property `queryType`: `Edm.String`.
-    pub query_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewQueryScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewQueryScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewQueryScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("query", &self.query);
-        object.property("queryRoot", &self.query_root);
-        object.property("queryType", &self.query_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewQueryScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewQueryScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "query" => read_lenient(map, key, &mut self.query, extra),
-            "queryRoot" => read_lenient(map, key, &mut self.query_root, extra),
-            "queryType" => read_lenient(map, key, &mut self.query_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewQueryScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewQueryScope`] by wire name, each a [`Field<AccessReviewQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewQueryScope::set_null`].
-pub enum AccessReviewQueryScopeField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewQueryScopeField {
-    /// `query`
-    pub const Query: model::Field<AccessReviewQueryScope> = model::Field::new("query");
-    /// `queryRoot`
-    pub const QueryRoot: model::Field<AccessReviewQueryScope> = model::Field::new(
-        "queryRoot",
+impl ChatMessagePolicyViolationPolicyTipField {
+    /// `complianceUrl`
+    pub const ComplianceUrl: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
+        "complianceUrl",
     );
-    /// `queryType`
-    pub const QueryType: model::Field<AccessReviewQueryScope> = model::Field::new(
-        "queryType",
+    /// `generalText`
+    pub const GeneralText: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
+        "generalText",
     );
+    /// `matchedConditionDescriptions`
+    pub const MatchedConditionDescriptions: model::Field<
+        ChatMessagePolicyViolationPolicyTip,
+    > = model::Field::new("matchedConditionDescriptions");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewQueryScope>] = &[
-        Self::Query,
-        Self::QueryRoot,
-        Self::QueryType,
+    pub const ALL: &'static [model::Field<ChatMessagePolicyViolationPolicyTip>] = &[
+        Self::ComplianceUrl,
+        Self::GeneralText,
+        Self::MatchedConditionDescriptions,
     ];
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.accessReviewRecommendationInsightSetting`; abstract.
+#[cfg(feature = "_role_management")]
+/// CSDL complex type `microsoft.graph.customAppScopeAttributesDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewRecommendationInsightSetting {
+pub struct CustomAppScopeAttributesDictionary {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AccessReviewRecommendationInsightSetting {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for CustomAppScopeAttributesDictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewRecommendationInsightSetting {
+#[cfg(feature = "_role_management")]
+impl CustomAppScopeAttributesDictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecommendationInsightSetting";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppScopeAttributesDictionary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1313,8 +563,8 @@ impl AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for CustomAppScopeAttributesDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1322,9 +572,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewRecommendationInsightSetting {
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for CustomAppScopeAttributesDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -1339,185 +588,35 @@ for AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// A `microsoft.graph.accessReviewRecommendationInsightSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewRecommendationInsightSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewRecommendationInsightSetting {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewRecommendationInsightSetting(
-        Box<AccessReviewRecommendationInsightSetting>,
-    ),
-    /// `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`
-    GroupPeerOutlierRecommendationInsightSettings(
-        Box<GroupPeerOutlierRecommendationInsightSettings>,
-    ),
-    /// `microsoft.graph.userLastSignInRecommendationInsightSetting`
-    UserLastSignInRecommendationInsightSetting(
-        Box<UserLastSignInRecommendationInsightSetting>,
-    ),
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewRecommendationInsightSetting {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewRecommendationInsightSetting(_) => {
-                AccessReviewRecommendationInsightSetting::ODATA_TYPE
-            }
-            Self::GroupPeerOutlierRecommendationInsightSettings(_) => {
-                GroupPeerOutlierRecommendationInsightSettings::ODATA_TYPE
-            }
-            Self::UserLastSignInRecommendationInsightSetting(_) => {
-                UserLastSignInRecommendationInsightSetting::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewRecommendationInsightSetting`] (or of an unknown derived type).
-    pub fn as_access_review_recommendation_insight_setting(
-        &self,
-    ) -> Option<&AccessReviewRecommendationInsightSetting> {
-        match self {
-            Self::AccessReviewRecommendationInsightSetting(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl Default for AnyAccessReviewRecommendationInsightSetting {
-    fn default() -> Self {
-        Self::AccessReviewRecommendationInsightSetting(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<AccessReviewRecommendationInsightSetting>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: AccessReviewRecommendationInsightSetting) -> Self {
-        Self::AccessReviewRecommendationInsightSetting(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewRecommendationInsightSetting {
-    /// The value if it is a [`AnyAccessReviewRecommendationInsightSetting::GroupPeerOutlierRecommendationInsightSettings`] variant.
-    pub fn as_group_peer_outlier_recommendation_insight_settings(
-        &self,
-    ) -> Option<&GroupPeerOutlierRecommendationInsightSettings> {
-        match self {
-            Self::GroupPeerOutlierRecommendationInsightSettings(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewRecommendationInsightSetting::UserLastSignInRecommendationInsightSetting`] variant.
-    pub fn as_user_last_sign_in_recommendation_insight_setting(
-        &self,
-    ) -> Option<&UserLastSignInRecommendationInsightSetting> {
-        match self {
-            Self::UserLastSignInRecommendationInsightSetting(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<GroupPeerOutlierRecommendationInsightSettings>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: GroupPeerOutlierRecommendationInsightSettings) -> Self {
-        Self::GroupPeerOutlierRecommendationInsightSettings(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<UserLastSignInRecommendationInsightSetting>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: UserLastSignInRecommendationInsightSetting) -> Self {
-        Self::UserLastSignInRecommendationInsightSetting(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AnyAccessReviewRecommendationInsightSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewRecommendationInsightSetting(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::GroupPeerOutlierRecommendationInsightSettings(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(GroupPeerOutlierRecommendationInsightSettings::ODATA_TYPE),
-                    )
-            }
-            Self::UserLastSignInRecommendationInsightSetting(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UserLastSignInRecommendationInsightSetting::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewRecommendationInsightSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.groupPeerOutlierRecommendationInsightSettings"
-            | "graph.groupPeerOutlierRecommendationInsightSettings" => {
-                serde_json::from_value(value)
-                    .map(Self::GroupPeerOutlierRecommendationInsightSettings)
-            }
-            "microsoft.graph.userLastSignInRecommendationInsightSetting"
-            | "graph.userLastSignInRecommendationInsightSetting" => {
-                serde_json::from_value(value)
-                    .map(Self::UserLastSignInRecommendationInsightSetting)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewRecommendationInsightSetting)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.accessReviewReviewerScope`; base type `microsoft.graph.accessReviewScope`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewReviewerScope {
-    /// Property `query`: `Edm.String`.
-    pub query: Option<String>,
-    /// Property `queryRoot`: `Edm.String`.
-    pub query_root: Option<String>,
-    /// Property `queryType`: `Edm.String`.
-    pub query_type: Option<String>,
+pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
+    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
+    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
+    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
+    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+    pub primary_identity_provider_precedence_order: Option<
+        Vec<B2bIdentityProvidersType>,
+    >,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AccessReviewReviewerScope {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewReviewerScope {
+#[cfg(feature = "_policies")]
+impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewReviewerScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1530,15 +629,19 @@ impl AccessReviewReviewerScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("query", &self.query);
-        object.property("queryRoot", &self.query_root);
-        object.property("queryType", &self.query_type);
+        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
+        object
+            .property(
+                "primaryIdentityProviderPrecedenceOrder",
+                &self.primary_identity_provider_precedence_order,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AccessReviewReviewerScope {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de>
+for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1546,19 +649,28 @@ impl<'de> serde::Deserialize<'de> for AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewReviewerScope {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "query" => read_lenient(map, key, &mut self.query, extra),
-            "queryRoot" => read_lenient(map, key, &mut self.query_root, extra),
-            "queryType" => read_lenient(map, key, &mut self.query_type, extra),
+            "fallbackIdentityProvider" => {
+                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
+            }
+            "primaryIdentityProviderPrecedenceOrder" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.primary_identity_provider_precedence_order,
+                    extra,
+                )
+            }
             _ => Ok(false),
         }
     }
@@ -1569,8 +681,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewReviewerScope {
+#[cfg(feature = "_policies")]
+impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1580,29 +692,2715 @@ impl AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// The properties of [`AccessReviewReviewerScope`] by wire name, each a [`Field<AccessReviewReviewerScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewReviewerScope::set_null`].
-pub enum AccessReviewReviewerScopeField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
+pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewReviewerScopeField {
-    /// `query`
-    pub const Query: model::Field<AccessReviewReviewerScope> = model::Field::new(
-        "query",
+impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
+    /// `fallbackIdentityProvider`
+    pub const FallbackIdentityProvider: model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("fallbackIdentityProvider");
+    /// `primaryIdentityProviderPrecedenceOrder`
+    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.defaultSharingLink`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DefaultSharingLink {
+    /// Property `defaultToExistingAccess`: `Edm.Boolean`.
+    pub default_to_existing_access: Option<bool>,
+    /// Property `role`: `microsoft.graph.sharingRole`.
+    pub role: Option<SharingRole>,
+    /// Property `scope`: `microsoft.graph.sharingScope`.
+    pub scope: Option<SharingScope>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DefaultSharingLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DefaultSharingLink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultSharingLink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("defaultToExistingAccess", &self.default_to_existing_access);
+        object.property("role", &self.role);
+        object.property("scope", &self.scope);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DefaultSharingLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DefaultSharingLink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "defaultToExistingAccess" => {
+                read_lenient(map, key, &mut self.default_to_existing_access, extra)
+            }
+            "role" => read_nullable(map, key, &mut self.role, extra),
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DefaultSharingLink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DefaultSharingLink`] by wire name, each a [`Field<DefaultSharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultSharingLink::set_null`].
+pub enum DefaultSharingLinkField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DefaultSharingLinkField {
+    /// `defaultToExistingAccess`
+    pub const DefaultToExistingAccess: model::Field<DefaultSharingLink> = model::Field::new(
+        "defaultToExistingAccess",
     );
-    /// `queryRoot`
-    pub const QueryRoot: model::Field<AccessReviewReviewerScope> = model::Field::new(
-        "queryRoot",
+    /// `role`
+    pub const Role: model::Field<DefaultSharingLink> = model::Field::new("role");
+    /// `scope`
+    pub const Scope: model::Field<DefaultSharingLink> = model::Field::new("scope");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DefaultSharingLink>] = &[
+        Self::DefaultToExistingAccess,
+        Self::Role,
+        Self::Scope,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.educationalActivityDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationalActivityDetail {
+    /// Property `abbreviation`: `Edm.String`.
+    pub abbreviation: Option<String>,
+    /// Property `activities`: `Edm.String`.
+    pub activities: Option<String>,
+    /// Property `awards`: `Edm.String`.
+    pub awards: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `fieldsOfStudy`: `Edm.String`.
+    pub fields_of_study: Option<String>,
+    /// Property `grade`: `Edm.String`.
+    pub grade: Option<String>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for EducationalActivityDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl EducationalActivityDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivityDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("abbreviation", &self.abbreviation);
+        object.property("activities", &self.activities);
+        object.property("awards", &self.awards);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("fieldsOfStudy", &self.fields_of_study);
+        object.property("grade", &self.grade);
+        object.property("notes", &self.notes);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for EducationalActivityDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for EducationalActivityDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "abbreviation" => read_lenient(map, key, &mut self.abbreviation, extra),
+            "activities" => read_lenient(map, key, &mut self.activities, extra),
+            "awards" => read_lenient(map, key, &mut self.awards, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "fieldsOfStudy" => read_lenient(map, key, &mut self.fields_of_study, extra),
+            "grade" => read_lenient(map, key, &mut self.grade, extra),
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl EducationalActivityDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`EducationalActivityDetail`] by wire name, each a [`Field<EducationalActivityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivityDetail::set_null`].
+pub enum EducationalActivityDetailField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl EducationalActivityDetailField {
+    /// `abbreviation`
+    pub const Abbreviation: model::Field<EducationalActivityDetail> = model::Field::new(
+        "abbreviation",
     );
-    /// `queryType`
-    pub const QueryType: model::Field<AccessReviewReviewerScope> = model::Field::new(
-        "queryType",
+    /// `activities`
+    pub const Activities: model::Field<EducationalActivityDetail> = model::Field::new(
+        "activities",
+    );
+    /// `awards`
+    pub const Awards: model::Field<EducationalActivityDetail> = model::Field::new(
+        "awards",
+    );
+    /// `description`
+    pub const Description: model::Field<EducationalActivityDetail> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationalActivityDetail> = model::Field::new(
+        "displayName",
+    );
+    /// `fieldsOfStudy`
+    pub const FieldsOfStudy: model::Field<EducationalActivityDetail> = model::Field::new(
+        "fieldsOfStudy",
+    );
+    /// `grade`
+    pub const Grade: model::Field<EducationalActivityDetail> = model::Field::new(
+        "grade",
+    );
+    /// `notes`
+    pub const Notes: model::Field<EducationalActivityDetail> = model::Field::new(
+        "notes",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<EducationalActivityDetail> = model::Field::new(
+        "webUrl",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewReviewerScope>] = &[
-        Self::Query,
-        Self::QueryRoot,
-        Self::QueryType,
+    pub const ALL: &'static [model::Field<EducationalActivityDetail>] = &[
+        Self::Abbreviation,
+        Self::Activities,
+        Self::Awards,
+        Self::Description,
+        Self::DisplayName,
+        Self::FieldsOfStudy,
+        Self::Grade,
+        Self::Notes,
+        Self::WebUrl,
     ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnumeratedDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    /// Inherited from `microsoft.graph.validatingDomains`.
+    pub root_domains: Option<RootDomains>,
+    /// Property `domainNames`: `Collection(Edm.String)`, not nullable.
+    pub domain_names: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for EnumeratedDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl EnumeratedDomains {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("rootDomains", &self.root_domains);
+        object.property("domainNames", &self.domain_names);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            "domainNames" => read_lenient(map, key, &mut self.domain_names, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl EnumeratedDomains {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
+pub enum EnumeratedDomainsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl EnumeratedDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<EnumeratedDomains> = model::Field::new(
+        "rootDomains",
+    );
+    /// `domainNames`
+    pub const DomainNames: model::Field<EnumeratedDomains> = model::Field::new(
+        "domainNames",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EnumeratedDomains>] = &[
+        Self::RootDomains,
+        Self::DomainNames,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.externalLink`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalLink {
+    /// Property `href`: `Edm.String`.
+    pub href: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for ExternalLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl ExternalLink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalLink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("href", &self.href);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for ExternalLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for ExternalLink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "href" => read_lenient(map, key, &mut self.href, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl ExternalLink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`ExternalLink`] by wire name, each a [`Field<ExternalLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalLink::set_null`].
+pub enum ExternalLinkField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl ExternalLinkField {
+    /// `href`
+    pub const Href: model::Field<ExternalLink> = model::Field::new("href");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExternalLink>] = &[Self::Href];
+}
+
+#[cfg(feature = "_geo_coordinates")]
+/// CSDL complex type `microsoft.graph.geoCoordinates`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoCoordinates {
+    /// Property `altitude`: `Edm.Double`.
+    pub altitude: Option<f64>,
+    /// Property `latitude`: `Edm.Double`.
+    pub latitude: Option<f64>,
+    /// Property `longitude`: `Edm.Double`.
+    pub longitude: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl serde::Serialize for GeoCoordinates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl GeoCoordinates {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geoCoordinates";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("altitude", &self.altitude);
+        object.property("latitude", &self.latitude);
+        object.property("longitude", &self.longitude);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl<'de> serde::Deserialize<'de> for GeoCoordinates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
+            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
+            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl GeoCoordinates {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+/// The properties of [`GeoCoordinates`] by wire name, each a [`Field<GeoCoordinates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
+pub enum GeoCoordinatesField {}
+
+#[cfg(feature = "_geo_coordinates")]
+#[allow(non_upper_case_globals)]
+impl GeoCoordinatesField {
+    /// `altitude`
+    pub const Altitude: model::Field<GeoCoordinates> = model::Field::new("altitude");
+    /// `latitude`
+    pub const Latitude: model::Field<GeoCoordinates> = model::Field::new("latitude");
+    /// `longitude`
+    pub const Longitude: model::Field<GeoCoordinates> = model::Field::new("longitude");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GeoCoordinates>] = &[
+        Self::Altitude,
+        Self::Latitude,
+        Self::Longitude,
+    ];
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+/// CSDL complex type `microsoft.graph.groupChatTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupChatTeamsAppInstallationScopeInfo {
+    /// Property `scope`: `microsoft.graph.teamsAppInstallationScopes`.
+    /// Inherited from `microsoft.graph.teamsAppInstallationScopeInfo`.
+    pub scope: Option<TeamsAppInstallationScopes>,
+    /// Property `chatId`: `Edm.String`.
+    pub chat_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl serde::Serialize for GroupChatTeamsAppInstallationScopeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl GroupChatTeamsAppInstallationScopeInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupChatTeamsAppInstallationScopeInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("scope", &self.scope);
+        object.property("chatId", &self.chat_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl<'de> serde::Deserialize<'de> for GroupChatTeamsAppInstallationScopeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationScopeInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl GroupChatTeamsAppInstallationScopeInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+/// The properties of [`GroupChatTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<GroupChatTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupChatTeamsAppInstallationScopeInfo::set_null`].
+pub enum GroupChatTeamsAppInstallationScopeInfoField {}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+#[allow(non_upper_case_globals)]
+impl GroupChatTeamsAppInstallationScopeInfoField {
+    /// `scope`
+    pub const Scope: model::Field<GroupChatTeamsAppInstallationScopeInfo> = model::Field::new(
+        "scope",
+    );
+    /// `chatId`
+    pub const ChatId: model::Field<GroupChatTeamsAppInstallationScopeInfo> = model::Field::new(
+        "chatId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupChatTeamsAppInstallationScopeInfo>] = &[
+        Self::Scope,
+        Self::ChatId,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.institutionData`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InstitutionData {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `location`: `microsoft.graph.physicalAddress`.
+    pub location: Option<PhysicalAddress>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for InstitutionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl InstitutionData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.institutionData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("location", &self.location);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for InstitutionData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for InstitutionData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl InstitutionData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`InstitutionData`] by wire name, each a [`Field<InstitutionData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InstitutionData::set_null`].
+pub enum InstitutionDataField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl InstitutionDataField {
+    /// `description`
+    pub const Description: model::Field<InstitutionData> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<InstitutionData> = model::Field::new(
+        "displayName",
+    );
+    /// `location`
+    pub const Location: model::Field<InstitutionData> = model::Field::new("location");
+    /// `webUrl`
+    pub const WebUrl: model::Field<InstitutionData> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InstitutionData>] = &[
+        Self::Description,
+        Self::DisplayName,
+        Self::Location,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyCredentialConfiguration {
+    /// Property `certificateBasedApplicationConfigurationIds`: `Collection(Edm.String)`.
+    pub certificate_based_application_configuration_ids: Option<Vec<String>>,
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `maxLifetime`: `Edm.Duration`.
+    pub max_lifetime: Option<edm::Duration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `restrictionType`: `microsoft.graph.appKeyCredentialRestrictionType`.
+    pub restriction_type: Option<AppKeyCredentialRestrictionType>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for KeyCredentialConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl KeyCredentialConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "certificateBasedApplicationConfigurationIds",
+                &self.certificate_based_application_configuration_ids,
+            );
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("maxLifetime", &self.max_lifetime);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("restrictionType", &self.restriction_type);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificateBasedApplicationConfigurationIds" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.certificate_based_application_configuration_ids,
+                    extra,
+                )
+            }
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "restrictionType" => {
+                read_nullable(map, key, &mut self.restriction_type, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl KeyCredentialConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
+pub enum KeyCredentialConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl KeyCredentialConfigurationField {
+    /// `certificateBasedApplicationConfigurationIds`
+    pub const CertificateBasedApplicationConfigurationIds: model::Field<
+        KeyCredentialConfiguration,
+    > = model::Field::new("certificateBasedApplicationConfigurationIds");
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `maxLifetime`
+    pub const MaxLifetime: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "maxLifetime",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        KeyCredentialConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `restrictionType`
+    pub const RestrictionType: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "restrictionType",
+    );
+    /// `state`
+    pub const State: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<KeyCredentialConfiguration>] = &[
+        Self::CertificateBasedApplicationConfigurationIds,
+        Self::ExcludeActors,
+        Self::MaxLifetime,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::RestrictionType,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL complex type `microsoft.graph.labelPolicy`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelPolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for LabelPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl LabelPolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.labelPolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for LabelPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::model::ODataObject for LabelPolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl LabelPolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// The properties of [`LabelPolicy`] by wire name, each a [`Field<LabelPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelPolicy::set_null`].
+pub enum LabelPolicyField {}
+
+#[cfg(feature = "_add_footer")]
+#[allow(non_upper_case_globals)]
+impl LabelPolicyField {
+    /// `id`
+    pub const Id: model::Field<LabelPolicy> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<LabelPolicy> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LabelPolicy>] = &[Self::Id, Self::Name];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.localeInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocaleInfo {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `locale`: `Edm.String`.
+    pub locale: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for LocaleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl LocaleInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("locale", &self.locale);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for LocaleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for LocaleInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl LocaleInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`LocaleInfo`] by wire name, each a [`Field<LocaleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocaleInfo::set_null`].
+pub enum LocaleInfoField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl LocaleInfoField {
+    /// `displayName`
+    pub const DisplayName: model::Field<LocaleInfo> = model::Field::new("displayName");
+    /// `locale`
+    pub const Locale: model::Field<LocaleInfo> = model::Field::new("locale");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LocaleInfo>] = &[
+        Self::DisplayName,
+        Self::Locale,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.notebookLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotebookLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for NotebookLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl NotebookLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebookLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for NotebookLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for NotebookLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl NotebookLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`NotebookLinks`] by wire name, each a [`Field<NotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotebookLinks::set_null`].
+pub enum NotebookLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl NotebookLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<NotebookLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<NotebookLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NotebookLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onTokenIssuanceStartCustomExtensionHandler`; base type `microsoft.graph.onTokenIssuanceStartHandler`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnTokenIssuanceStartCustomExtensionHandler {
+    /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
+    pub configuration: Option<CustomExtensionOverwriteConfiguration>,
+    /// Navigation property `customExtension`: `microsoft.graph.onTokenIssuanceStartCustomExtension`; present when expanded (`$expand`).
+    #[cfg(feature = "_access_package")]
+    pub custom_extension: Option<OnTokenIssuanceStartCustomExtension>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnTokenIssuanceStartCustomExtensionHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl OnTokenIssuanceStartCustomExtensionHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("configuration", &self.configuration);
+        #[cfg(feature = "_access_package")]
+        object.property("customExtension", &self.custom_extension);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtensionHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject
+for OnTokenIssuanceStartCustomExtensionHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "configuration" => read_nullable(map, key, &mut self.configuration, extra),
+            #[cfg(feature = "_access_package")]
+            "customExtension" => {
+                read_nullable(map, key, &mut self.custom_extension, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnTokenIssuanceStartCustomExtensionHandler {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnTokenIssuanceStartCustomExtensionHandler`] by wire name, each a [`Field<OnTokenIssuanceStartCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartCustomExtensionHandler::set_null`].
+pub enum OnTokenIssuanceStartCustomExtensionHandlerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnTokenIssuanceStartCustomExtensionHandlerField {
+    /// `configuration`
+    pub const Configuration: model::Field<OnTokenIssuanceStartCustomExtensionHandler> = model::Field::new(
+        "configuration",
+    );
+    /// `customExtension`
+    pub const CustomExtension: model::Field<
+        OnTokenIssuanceStartCustomExtensionHandler,
+    > = model::Field::new("customExtension");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnTokenIssuanceStartCustomExtensionHandler>] = &[
+        Self::Configuration,
+        Self::CustomExtension,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onTokenIssuanceStartHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnTokenIssuanceStartHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnTokenIssuanceStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnTokenIssuanceStartHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onTokenIssuanceStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnTokenIssuanceStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnTokenIssuanceStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnTokenIssuanceStartHandler(Box<OnTokenIssuanceStartHandler>),
+    /// `microsoft.graph.onTokenIssuanceStartCustomExtensionHandler`
+    OnTokenIssuanceStartCustomExtensionHandler(
+        Box<OnTokenIssuanceStartCustomExtensionHandler>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnTokenIssuanceStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnTokenIssuanceStartHandler(_) => {
+                OnTokenIssuanceStartHandler::ODATA_TYPE
+            }
+            Self::OnTokenIssuanceStartCustomExtensionHandler(_) => {
+                OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnTokenIssuanceStartHandler`] (or of an unknown derived type).
+    pub fn as_on_token_issuance_start_handler(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartHandler> {
+        match self {
+            Self::OnTokenIssuanceStartHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnTokenIssuanceStartHandler {
+    fn default() -> Self {
+        Self::OnTokenIssuanceStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnTokenIssuanceStartHandler> for AnyOnTokenIssuanceStartHandler {
+    fn from(value: OnTokenIssuanceStartHandler) -> Self {
+        Self::OnTokenIssuanceStartHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnTokenIssuanceStartHandler {
+    /// The value if it is a [`AnyOnTokenIssuanceStartHandler::OnTokenIssuanceStartCustomExtensionHandler`] variant.
+    pub fn as_on_token_issuance_start_custom_extension_handler(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartCustomExtensionHandler> {
+        match self {
+            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnTokenIssuanceStartCustomExtensionHandler>
+for AnyOnTokenIssuanceStartHandler {
+    fn from(value: OnTokenIssuanceStartCustomExtensionHandler) -> Self {
+        Self::OnTokenIssuanceStartCustomExtensionHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnTokenIssuanceStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnTokenIssuanceStartHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onTokenIssuanceStartCustomExtensionHandler"
+            | "graph.onTokenIssuanceStartCustomExtensionHandler" => {
+                serde_json::from_value(value)
+                    .map(Self::OnTokenIssuanceStartCustomExtensionHandler)
+            }
+            _ => serde_json::from_value(value).map(Self::OnTokenIssuanceStartHandler),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onUserCreateStartHandler`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnUserCreateStartExternalUsersSelfServiceSignUp {
+    /// Property `userTypeToCreate`: `microsoft.graph.userType`.
+    pub user_type_to_create: Option<UserType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnUserCreateStartExternalUsersSelfServiceSignUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnUserCreateStartExternalUsersSelfServiceSignUp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("userTypeToCreate", &self.user_type_to_create);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnUserCreateStartExternalUsersSelfServiceSignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for OnUserCreateStartExternalUsersSelfServiceSignUp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "userTypeToCreate" => {
+                read_nullable(map, key, &mut self.user_type_to_create, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnUserCreateStartExternalUsersSelfServiceSignUp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnUserCreateStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnUserCreateStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnUserCreateStartExternalUsersSelfServiceSignUp::set_null`].
+pub enum OnUserCreateStartExternalUsersSelfServiceSignUpField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnUserCreateStartExternalUsersSelfServiceSignUpField {
+    /// `userTypeToCreate`
+    pub const UserTypeToCreate: model::Field<
+        OnUserCreateStartExternalUsersSelfServiceSignUp,
+    > = model::Field::new("userTypeToCreate");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnUserCreateStartExternalUsersSelfServiceSignUp,
+    >] = &[Self::UserTypeToCreate];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onUserCreateStartHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnUserCreateStartHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnUserCreateStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnUserCreateStartHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnUserCreateStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnUserCreateStartHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onUserCreateStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnUserCreateStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnUserCreateStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnUserCreateStartHandler(Box<OnUserCreateStartHandler>),
+    /// `microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp`
+    OnUserCreateStartExternalUsersSelfServiceSignUp(
+        Box<OnUserCreateStartExternalUsersSelfServiceSignUp>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnUserCreateStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnUserCreateStartHandler(_) => OnUserCreateStartHandler::ODATA_TYPE,
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(_) => {
+                OnUserCreateStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnUserCreateStartHandler`] (or of an unknown derived type).
+    pub fn as_on_user_create_start_handler(&self) -> Option<&OnUserCreateStartHandler> {
+        match self {
+            Self::OnUserCreateStartHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnUserCreateStartHandler {
+    fn default() -> Self {
+        Self::OnUserCreateStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnUserCreateStartHandler> for AnyOnUserCreateStartHandler {
+    fn from(value: OnUserCreateStartHandler) -> Self {
+        Self::OnUserCreateStartHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnUserCreateStartHandler {
+    /// The value if it is a [`AnyOnUserCreateStartHandler::OnUserCreateStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_user_create_start_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnUserCreateStartExternalUsersSelfServiceSignUp> {
+        match self {
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnUserCreateStartExternalUsersSelfServiceSignUp>
+for AnyOnUserCreateStartHandler {
+    fn from(value: OnUserCreateStartExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnUserCreateStartExternalUsersSelfServiceSignUp(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnUserCreateStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnUserCreateStartHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnUserCreateStartExternalUsersSelfServiceSignUp::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnUserCreateStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp"
+            | "graph.onUserCreateStartExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(Self::OnUserCreateStartExternalUsersSelfServiceSignUp)
+            }
+            _ => serde_json::from_value(value).map(Self::OnUserCreateStartHandler),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.pageLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for PageLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl PageLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pageLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for PageLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for PageLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl PageLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`PageLinks`] by wire name, each a [`Field<PageLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PageLinks::set_null`].
+pub enum PageLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl PageLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<PageLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<PageLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PageLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+/// CSDL complex type `microsoft.graph.personalTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalTeamsAppInstallationScopeInfo {
+    /// Property `scope`: `microsoft.graph.teamsAppInstallationScopes`.
+    /// Inherited from `microsoft.graph.teamsAppInstallationScopeInfo`.
+    pub scope: Option<TeamsAppInstallationScopes>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl serde::Serialize for PersonalTeamsAppInstallationScopeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl PersonalTeamsAppInstallationScopeInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personalTeamsAppInstallationScopeInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("scope", &self.scope);
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl<'de> serde::Deserialize<'de> for PersonalTeamsAppInstallationScopeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationScopeInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+impl PersonalTeamsAppInstallationScopeInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+/// The properties of [`PersonalTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<PersonalTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonalTeamsAppInstallationScopeInfo::set_null`].
+pub enum PersonalTeamsAppInstallationScopeInfoField {}
+
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+#[allow(non_upper_case_globals)]
+impl PersonalTeamsAppInstallationScopeInfoField {
+    /// `scope`
+    pub const Scope: model::Field<PersonalTeamsAppInstallationScopeInfo> = model::Field::new(
+        "scope",
+    );
+    /// `userId`
+    pub const UserId: model::Field<PersonalTeamsAppInstallationScopeInfo> = model::Field::new(
+        "userId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonalTeamsAppInstallationScopeInfo>] = &[
+        Self::Scope,
+        Self::UserId,
+    ];
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// CSDL complex type `microsoft.graph.plannerCategoryDescriptions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerCategoryDescriptions {
+    /// Property `category1`: `Edm.String`.
+    pub category1: Option<String>,
+    /// Property `category10`: `Edm.String`.
+    pub category10: Option<String>,
+    /// Property `category11`: `Edm.String`.
+    pub category11: Option<String>,
+    /// Property `category12`: `Edm.String`.
+    pub category12: Option<String>,
+    /// Property `category13`: `Edm.String`.
+    pub category13: Option<String>,
+    /// Property `category14`: `Edm.String`.
+    pub category14: Option<String>,
+    /// Property `category15`: `Edm.String`.
+    pub category15: Option<String>,
+    /// Property `category16`: `Edm.String`.
+    pub category16: Option<String>,
+    /// Property `category17`: `Edm.String`.
+    pub category17: Option<String>,
+    /// Property `category18`: `Edm.String`.
+    pub category18: Option<String>,
+    /// Property `category19`: `Edm.String`.
+    pub category19: Option<String>,
+    /// Property `category2`: `Edm.String`.
+    pub category2: Option<String>,
+    /// Property `category20`: `Edm.String`.
+    pub category20: Option<String>,
+    /// Property `category21`: `Edm.String`.
+    pub category21: Option<String>,
+    /// Property `category22`: `Edm.String`.
+    pub category22: Option<String>,
+    /// Property `category23`: `Edm.String`.
+    pub category23: Option<String>,
+    /// Property `category24`: `Edm.String`.
+    pub category24: Option<String>,
+    /// Property `category25`: `Edm.String`.
+    pub category25: Option<String>,
+    /// Property `category3`: `Edm.String`.
+    pub category3: Option<String>,
+    /// Property `category4`: `Edm.String`.
+    pub category4: Option<String>,
+    /// Property `category5`: `Edm.String`.
+    pub category5: Option<String>,
+    /// Property `category6`: `Edm.String`.
+    pub category6: Option<String>,
+    /// Property `category7`: `Edm.String`.
+    pub category7: Option<String>,
+    /// Property `category8`: `Edm.String`.
+    pub category8: Option<String>,
+    /// Property `category9`: `Edm.String`.
+    pub category9: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for PlannerCategoryDescriptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl PlannerCategoryDescriptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerCategoryDescriptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("category1", &self.category1);
+        object.property("category10", &self.category10);
+        object.property("category11", &self.category11);
+        object.property("category12", &self.category12);
+        object.property("category13", &self.category13);
+        object.property("category14", &self.category14);
+        object.property("category15", &self.category15);
+        object.property("category16", &self.category16);
+        object.property("category17", &self.category17);
+        object.property("category18", &self.category18);
+        object.property("category19", &self.category19);
+        object.property("category2", &self.category2);
+        object.property("category20", &self.category20);
+        object.property("category21", &self.category21);
+        object.property("category22", &self.category22);
+        object.property("category23", &self.category23);
+        object.property("category24", &self.category24);
+        object.property("category25", &self.category25);
+        object.property("category3", &self.category3);
+        object.property("category4", &self.category4);
+        object.property("category5", &self.category5);
+        object.property("category6", &self.category6);
+        object.property("category7", &self.category7);
+        object.property("category8", &self.category8);
+        object.property("category9", &self.category9);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl graph_odata_runtime::model::ODataObject for PlannerCategoryDescriptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "category1" => read_lenient(map, key, &mut self.category1, extra),
+            "category10" => read_lenient(map, key, &mut self.category10, extra),
+            "category11" => read_lenient(map, key, &mut self.category11, extra),
+            "category12" => read_lenient(map, key, &mut self.category12, extra),
+            "category13" => read_lenient(map, key, &mut self.category13, extra),
+            "category14" => read_lenient(map, key, &mut self.category14, extra),
+            "category15" => read_lenient(map, key, &mut self.category15, extra),
+            "category16" => read_lenient(map, key, &mut self.category16, extra),
+            "category17" => read_lenient(map, key, &mut self.category17, extra),
+            "category18" => read_lenient(map, key, &mut self.category18, extra),
+            "category19" => read_lenient(map, key, &mut self.category19, extra),
+            "category2" => read_lenient(map, key, &mut self.category2, extra),
+            "category20" => read_lenient(map, key, &mut self.category20, extra),
+            "category21" => read_lenient(map, key, &mut self.category21, extra),
+            "category22" => read_lenient(map, key, &mut self.category22, extra),
+            "category23" => read_lenient(map, key, &mut self.category23, extra),
+            "category24" => read_lenient(map, key, &mut self.category24, extra),
+            "category25" => read_lenient(map, key, &mut self.category25, extra),
+            "category3" => read_lenient(map, key, &mut self.category3, extra),
+            "category4" => read_lenient(map, key, &mut self.category4, extra),
+            "category5" => read_lenient(map, key, &mut self.category5, extra),
+            "category6" => read_lenient(map, key, &mut self.category6, extra),
+            "category7" => read_lenient(map, key, &mut self.category7, extra),
+            "category8" => read_lenient(map, key, &mut self.category8, extra),
+            "category9" => read_lenient(map, key, &mut self.category9, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl PlannerCategoryDescriptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// The properties of [`PlannerCategoryDescriptions`] by wire name, each a [`Field<PlannerCategoryDescriptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerCategoryDescriptions::set_null`].
+pub enum PlannerCategoryDescriptionsField {}
+
+#[cfg(feature = "_plan_usage_right")]
+#[allow(non_upper_case_globals)]
+impl PlannerCategoryDescriptionsField {
+    /// `category1`
+    pub const Category1: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category1",
+    );
+    /// `category10`
+    pub const Category10: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category10",
+    );
+    /// `category11`
+    pub const Category11: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category11",
+    );
+    /// `category12`
+    pub const Category12: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category12",
+    );
+    /// `category13`
+    pub const Category13: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category13",
+    );
+    /// `category14`
+    pub const Category14: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category14",
+    );
+    /// `category15`
+    pub const Category15: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category15",
+    );
+    /// `category16`
+    pub const Category16: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category16",
+    );
+    /// `category17`
+    pub const Category17: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category17",
+    );
+    /// `category18`
+    pub const Category18: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category18",
+    );
+    /// `category19`
+    pub const Category19: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category19",
+    );
+    /// `category2`
+    pub const Category2: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category2",
+    );
+    /// `category20`
+    pub const Category20: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category20",
+    );
+    /// `category21`
+    pub const Category21: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category21",
+    );
+    /// `category22`
+    pub const Category22: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category22",
+    );
+    /// `category23`
+    pub const Category23: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category23",
+    );
+    /// `category24`
+    pub const Category24: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category24",
+    );
+    /// `category25`
+    pub const Category25: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category25",
+    );
+    /// `category3`
+    pub const Category3: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category3",
+    );
+    /// `category4`
+    pub const Category4: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category4",
+    );
+    /// `category5`
+    pub const Category5: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category5",
+    );
+    /// `category6`
+    pub const Category6: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category6",
+    );
+    /// `category7`
+    pub const Category7: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category7",
+    );
+    /// `category8`
+    pub const Category8: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category8",
+    );
+    /// `category9`
+    pub const Category9: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category9",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerCategoryDescriptions>] = &[
+        Self::Category1,
+        Self::Category10,
+        Self::Category11,
+        Self::Category12,
+        Self::Category13,
+        Self::Category14,
+        Self::Category15,
+        Self::Category16,
+        Self::Category17,
+        Self::Category18,
+        Self::Category19,
+        Self::Category2,
+        Self::Category20,
+        Self::Category21,
+        Self::Category22,
+        Self::Category23,
+        Self::Category24,
+        Self::Category25,
+        Self::Category3,
+        Self::Category4,
+        Self::Category5,
+        Self::Category6,
+        Self::Category7,
+        Self::Category8,
+        Self::Category9,
+    ];
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.plannerExternalPlanSource`; base type `microsoft.graph.plannerPlanCreation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerExternalPlanSource {
+    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
+    /// Inherited from `microsoft.graph.plannerPlanCreation`.
+    pub creation_source_kind: Option<PlannerCreationSourceKind>,
+    /// Property `contextScenarioId`: `Edm.String`.
+    pub context_scenario_id: Option<String>,
+    /// Property `externalContextId`: `Edm.String`.
+    pub external_context_id: Option<String>,
+    /// Property `externalObjectId`: `Edm.String`.
+    pub external_object_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerExternalPlanSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerExternalPlanSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalPlanSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("creationSourceKind", &self.creation_source_kind);
+        object.property("contextScenarioId", &self.context_scenario_id);
+        object.property("externalContextId", &self.external_context_id);
+        object.property("externalObjectId", &self.external_object_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerExternalPlanSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for PlannerExternalPlanSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "creationSourceKind" => {
+                read_nullable(map, key, &mut self.creation_source_kind, extra)
+            }
+            "contextScenarioId" => {
+                read_lenient(map, key, &mut self.context_scenario_id, extra)
+            }
+            "externalContextId" => {
+                read_lenient(map, key, &mut self.external_context_id, extra)
+            }
+            "externalObjectId" => {
+                read_lenient(map, key, &mut self.external_object_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerExternalPlanSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// The properties of [`PlannerExternalPlanSource`] by wire name, each a [`Field<PlannerExternalPlanSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalPlanSource::set_null`].
+pub enum PlannerExternalPlanSourceField {}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(non_upper_case_globals)]
+impl PlannerExternalPlanSourceField {
+    /// `creationSourceKind`
+    pub const CreationSourceKind: model::Field<PlannerExternalPlanSource> = model::Field::new(
+        "creationSourceKind",
+    );
+    /// `contextScenarioId`
+    pub const ContextScenarioId: model::Field<PlannerExternalPlanSource> = model::Field::new(
+        "contextScenarioId",
+    );
+    /// `externalContextId`
+    pub const ExternalContextId: model::Field<PlannerExternalPlanSource> = model::Field::new(
+        "externalContextId",
+    );
+    /// `externalObjectId`
+    pub const ExternalObjectId: model::Field<PlannerExternalPlanSource> = model::Field::new(
+        "externalObjectId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerExternalPlanSource>] = &[
+        Self::CreationSourceKind,
+        Self::ContextScenarioId,
+        Self::ExternalContextId,
+        Self::ExternalObjectId,
+    ];
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.plannerPlanContainer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanContainer {
+    /// Property `containerId`: `Edm.String`.
+    pub container_id: Option<String>,
+    /// Property `type`: `microsoft.graph.plannerContainerType`.
+    pub r#type: Option<PlannerContainerType>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerPlanContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerPlanContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("containerId", &self.container_id);
+        object.property("type", &self.r#type);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerPlanContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// The properties of [`PlannerPlanContainer`] by wire name, each a [`Field<PlannerPlanContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContainer::set_null`].
+pub enum PlannerPlanContainerField {}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanContainerField {
+    /// `containerId`
+    pub const ContainerId: model::Field<PlannerPlanContainer> = model::Field::new(
+        "containerId",
+    );
+    /// `type`
+    pub const Type: model::Field<PlannerPlanContainer> = model::Field::new("type");
+    /// `url`
+    pub const Url: model::Field<PlannerPlanContainer> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlanContainer>] = &[
+        Self::ContainerId,
+        Self::Type,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// A `microsoft.graph.plannerPlanContainer` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerPlanContainer`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPlannerPlanContainer {
+    /// The base type itself, or a derived type unknown to this crate.
+    PlannerPlanContainer(Box<PlannerPlanContainer>),
+    /// `microsoft.graph.plannerSharedWithContainer`
+    PlannerSharedWithContainer(Box<PlannerSharedWithContainer>),
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl AnyPlannerPlanContainer {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::PlannerPlanContainer(_) => PlannerPlanContainer::ODATA_TYPE,
+            Self::PlannerSharedWithContainer(_) => PlannerSharedWithContainer::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`PlannerPlanContainer`] (or of an unknown derived type).
+    pub fn as_planner_plan_container(&self) -> Option<&PlannerPlanContainer> {
+        match self {
+            Self::PlannerPlanContainer(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl Default for AnyPlannerPlanContainer {
+    fn default() -> Self {
+        Self::PlannerPlanContainer(Box::default())
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<PlannerPlanContainer> for AnyPlannerPlanContainer {
+    fn from(value: PlannerPlanContainer) -> Self {
+        Self::PlannerPlanContainer(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl AnyPlannerPlanContainer {
+    /// The value if it is a [`AnyPlannerPlanContainer::PlannerSharedWithContainer`] variant.
+    pub fn as_planner_shared_with_container(
+        &self,
+    ) -> Option<&PlannerSharedWithContainer> {
+        match self {
+            Self::PlannerSharedWithContainer(value) => Some(value),
+            _ => None,
+        }
+    }
 }

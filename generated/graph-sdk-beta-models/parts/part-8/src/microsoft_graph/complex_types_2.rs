@@ -11,3512 +11,33 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.accessReviewScheduleSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewScheduleSettings {
-    /// Property `applyActions`: `Collection(microsoft.graph.accessReviewApplyAction)`.
-    pub apply_actions: Option<Vec<AnyAccessReviewApplyAction>>,
-    /// Property `autoApplyDecisionsEnabled`: `Edm.Boolean`, not nullable.
-    pub auto_apply_decisions_enabled: Option<bool>,
-    /// Property `decisionHistoriesForReviewersEnabled`: `Edm.Boolean`.
-    pub decision_histories_for_reviewers_enabled: Option<bool>,
-    /// Property `defaultDecision`: `Edm.String`.
-    pub default_decision: Option<String>,
-    /// Property `defaultDecisionEnabled`: `Edm.Boolean`, not nullable.
-    pub default_decision_enabled: Option<bool>,
-    /// Property `instanceDurationInDays`: `Edm.Int32`, not nullable.
-    pub instance_duration_in_days: Option<i32>,
-    /// Property `justificationRequiredOnApproval`: `Edm.Boolean`, not nullable.
-    pub justification_required_on_approval: Option<bool>,
-    /// Property `mailNotificationsEnabled`: `Edm.Boolean`, not nullable.
-    pub mail_notifications_enabled: Option<bool>,
-    /// Property `recommendationInsightSettings`: `Collection(microsoft.graph.accessReviewRecommendationInsightSetting)`.
-    pub recommendation_insight_settings: Option<
-        Vec<AnyAccessReviewRecommendationInsightSetting>,
-    >,
-    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
-    pub recommendation_look_back_duration: Option<edm::Duration>,
-    /// Property `recommendationsEnabled`: `Edm.Boolean`, not nullable.
-    pub recommendations_enabled: Option<bool>,
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `reminderNotificationsEnabled`: `Edm.Boolean`, not nullable.
-    pub reminder_notifications_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AccessReviewScheduleSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<PlannerSharedWithContainer> for AnyPlannerPlanContainer {
+    fn from(value: PlannerSharedWithContainer) -> Self {
+        Self::PlannerSharedWithContainer(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewScheduleSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("applyActions", &self.apply_actions);
-        object.property("autoApplyDecisionsEnabled", &self.auto_apply_decisions_enabled);
-        object
-            .property(
-                "decisionHistoriesForReviewersEnabled",
-                &self.decision_histories_for_reviewers_enabled,
-            );
-        object.property("defaultDecision", &self.default_decision);
-        object.property("defaultDecisionEnabled", &self.default_decision_enabled);
-        object.property("instanceDurationInDays", &self.instance_duration_in_days);
-        object
-            .property(
-                "justificationRequiredOnApproval",
-                &self.justification_required_on_approval,
-            );
-        object.property("mailNotificationsEnabled", &self.mail_notifications_enabled);
-        object
-            .property(
-                "recommendationInsightSettings",
-                &self.recommendation_insight_settings,
-            );
-        object
-            .property(
-                "recommendationLookBackDuration",
-                &self.recommendation_look_back_duration,
-            );
-        object.property("recommendationsEnabled", &self.recommendations_enabled);
-        object.property("recurrence", &self.recurrence);
-        object
-            .property(
-                "reminderNotificationsEnabled",
-                &self.reminder_notifications_enabled,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AccessReviewScheduleSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "applyActions" => read_nullable(map, key, &mut self.apply_actions, extra),
-            "autoApplyDecisionsEnabled" => {
-                read_lenient(map, key, &mut self.auto_apply_decisions_enabled, extra)
-            }
-            "decisionHistoriesForReviewersEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.decision_histories_for_reviewers_enabled,
-                    extra,
-                )
-            }
-            "defaultDecision" => {
-                read_lenient(map, key, &mut self.default_decision, extra)
-            }
-            "defaultDecisionEnabled" => {
-                read_lenient(map, key, &mut self.default_decision_enabled, extra)
-            }
-            "instanceDurationInDays" => {
-                read_lenient(map, key, &mut self.instance_duration_in_days, extra)
-            }
-            "justificationRequiredOnApproval" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.justification_required_on_approval,
-                    extra,
-                )
-            }
-            "mailNotificationsEnabled" => {
-                read_lenient(map, key, &mut self.mail_notifications_enabled, extra)
-            }
-            "recommendationInsightSettings" => {
-                read_nullable(map, key, &mut self.recommendation_insight_settings, extra)
-            }
-            "recommendationLookBackDuration" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.recommendation_look_back_duration,
-                    extra,
-                )
-            }
-            "recommendationsEnabled" => {
-                read_lenient(map, key, &mut self.recommendations_enabled, extra)
-            }
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "reminderNotificationsEnabled" => {
-                read_lenient(map, key, &mut self.reminder_notifications_enabled, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewScheduleSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// The properties of [`AccessReviewScheduleSettings`] by wire name, each a [`Field<AccessReviewScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleSettings::set_null`].
-pub enum AccessReviewScheduleSettingsField {}
-
-#[cfg(feature = "_access_review_apply_action")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewScheduleSettingsField {
-    /// `applyActions`
-    pub const ApplyActions: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "applyActions",
-    );
-    /// `autoApplyDecisionsEnabled`
-    pub const AutoApplyDecisionsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "autoApplyDecisionsEnabled",
-    );
-    /// `decisionHistoriesForReviewersEnabled`
-    pub const DecisionHistoriesForReviewersEnabled: model::Field<
-        AccessReviewScheduleSettings,
-    > = model::Field::new("decisionHistoriesForReviewersEnabled");
-    /// `defaultDecision`
-    pub const DefaultDecision: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "defaultDecision",
-    );
-    /// `defaultDecisionEnabled`
-    pub const DefaultDecisionEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "defaultDecisionEnabled",
-    );
-    /// `instanceDurationInDays`
-    pub const InstanceDurationInDays: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "instanceDurationInDays",
-    );
-    /// `justificationRequiredOnApproval`
-    pub const JustificationRequiredOnApproval: model::Field<
-        AccessReviewScheduleSettings,
-    > = model::Field::new("justificationRequiredOnApproval");
-    /// `mailNotificationsEnabled`
-    pub const MailNotificationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "mailNotificationsEnabled",
-    );
-    /// `recommendationInsightSettings`
-    pub const RecommendationInsightSettings: model::Field<
-        AccessReviewScheduleSettings,
-    > = model::Field::new("recommendationInsightSettings");
-    /// `recommendationLookBackDuration`
-    pub const RecommendationLookBackDuration: model::Field<
-        AccessReviewScheduleSettings,
-    > = model::Field::new("recommendationLookBackDuration");
-    /// `recommendationsEnabled`
-    pub const RecommendationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "recommendationsEnabled",
-    );
-    /// `recurrence`
-    pub const Recurrence: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "recurrence",
-    );
-    /// `reminderNotificationsEnabled`
-    pub const ReminderNotificationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
-        "reminderNotificationsEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewScheduleSettings>] = &[
-        Self::ApplyActions,
-        Self::AutoApplyDecisionsEnabled,
-        Self::DecisionHistoriesForReviewersEnabled,
-        Self::DefaultDecision,
-        Self::DefaultDecisionEnabled,
-        Self::InstanceDurationInDays,
-        Self::JustificationRequiredOnApproval,
-        Self::MailNotificationsEnabled,
-        Self::RecommendationInsightSettings,
-        Self::RecommendationLookBackDuration,
-        Self::RecommendationsEnabled,
-        Self::Recurrence,
-        Self::ReminderNotificationsEnabled,
-    ];
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.accessReviewScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewScope {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AccessReviewScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AccessReviewScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AccessReviewScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// A `microsoft.graph.accessReviewScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewScope`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewScope {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewScope(Box<AccessReviewScope>),
-    /// `microsoft.graph.accessReviewInactiveUsersQueryScope`
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    AccessReviewInactiveUsersQueryScope(Box<AccessReviewInactiveUsersQueryScope>),
-    /// `microsoft.graph.accessReviewQueryScope`
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    AccessReviewQueryScope(Box<AccessReviewQueryScope>),
-    /// `microsoft.graph.accessReviewReviewerScope`
-    AccessReviewReviewerScope(Box<AccessReviewReviewerScope>),
-    /// `microsoft.graph.principalResourceMembershipsScope`
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    PrincipalResourceMembershipsScope(Box<PrincipalResourceMembershipsScope>),
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewScope {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewScope(_) => AccessReviewScope::ODATA_TYPE,
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::AccessReviewInactiveUsersQueryScope(_) => {
-                AccessReviewInactiveUsersQueryScope::ODATA_TYPE
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::AccessReviewQueryScope(_) => AccessReviewQueryScope::ODATA_TYPE,
-            Self::AccessReviewReviewerScope(_) => AccessReviewReviewerScope::ODATA_TYPE,
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::PrincipalResourceMembershipsScope(_) => {
-                PrincipalResourceMembershipsScope::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewScope`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_access_review_scope(&self) -> Option<&AccessReviewScope> {
-        match self {
-            Self::AccessReviewScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl Default for AnyAccessReviewScope {
-    fn default() -> Self {
-        Self::AccessReviewScope(Box::default())
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<AccessReviewScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewScope) -> Self {
-        Self::AccessReviewScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl AnyAccessReviewScope {
-    /// The value if it is a [`AnyAccessReviewScope::AccessReviewInactiveUsersQueryScope`] variant.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub fn as_access_review_inactive_users_query_scope(
-        &self,
-    ) -> Option<&AccessReviewInactiveUsersQueryScope> {
-        match self {
-            Self::AccessReviewInactiveUsersQueryScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewScope::AccessReviewQueryScope`] variant.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub fn as_access_review_query_scope(&self) -> Option<&AccessReviewQueryScope> {
-        match self {
-            Self::AccessReviewQueryScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewScope::AccessReviewReviewerScope`] variant.
-    pub fn as_access_review_reviewer_scope(&self) -> Option<&AccessReviewReviewerScope> {
-        match self {
-            Self::AccessReviewReviewerScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewScope::PrincipalResourceMembershipsScope`] variant.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub fn as_principal_resource_memberships_scope(
-        &self,
-    ) -> Option<&PrincipalResourceMembershipsScope> {
-        match self {
-            Self::PrincipalResourceMembershipsScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewInactiveUsersQueryScope) -> Self {
-        Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewQueryScope) -> Self {
-        Self::AccessReviewQueryScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl From<AccessReviewReviewerScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewReviewerScope) -> Self {
-        Self::AccessReviewReviewerScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
-    fn from(value: PrincipalResourceMembershipsScope) -> Self {
-        Self::PrincipalResourceMembershipsScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for AnyAccessReviewScope {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for AnyPlannerPlanContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AccessReviewScope(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::AccessReviewInactiveUsersQueryScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewInactiveUsersQueryScope::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::AccessReviewQueryScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewQueryScope::ODATA_TYPE),
-                    )
-            }
-            Self::AccessReviewReviewerScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewReviewerScope::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            Self::PrincipalResourceMembershipsScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PrincipalResourceMembershipsScope::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "microsoft.graph.accessReviewInactiveUsersQueryScope"
-            | "graph.accessReviewInactiveUsersQueryScope" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInactiveUsersQueryScope)
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "microsoft.graph.accessReviewQueryScope" | "graph.accessReviewQueryScope" => {
-                serde_json::from_value(value).map(Self::AccessReviewQueryScope)
-            }
-            "microsoft.graph.accessReviewReviewerScope"
-            | "graph.accessReviewReviewerScope" => {
-                serde_json::from_value(value).map(Self::AccessReviewReviewerScope)
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "microsoft.graph.principalResourceMembershipsScope"
-            | "graph.principalResourceMembershipsScope" => {
-                serde_json::from_value(value)
-                    .map(Self::PrincipalResourceMembershipsScope)
-            }
-            _ => serde_json::from_value(value).map(Self::AccessReviewScope),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.accessReviewStageSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewStageSettings {
-    /// Property `decisionsThatWillMoveToNextStage`: `Collection(Edm.String)`.
-    pub decisions_that_will_move_to_next_stage: Option<Vec<String>>,
-    /// Property `dependsOn`: `Collection(Edm.String)`, not nullable.
-    pub depends_on: Option<Vec<String>>,
-    /// Property `durationInDays`: `Edm.Int32`, not nullable.
-    pub duration_in_days: Option<i32>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `recommendationInsightSettings`: `Collection(microsoft.graph.accessReviewRecommendationInsightSetting)`.
-    pub recommendation_insight_settings: Option<
-        Vec<AnyAccessReviewRecommendationInsightSetting>,
-    >,
-    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
-    pub recommendation_look_back_duration: Option<edm::Duration>,
-    /// Property `recommendationsEnabled`: `Edm.Boolean`, not nullable.
-    pub recommendations_enabled: Option<bool>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `stageId`: `Edm.String`, not nullable.
-    pub stage_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewStageSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewStageSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStageSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "decisionsThatWillMoveToNextStage",
-                &self.decisions_that_will_move_to_next_stage,
-            );
-        object.property("dependsOn", &self.depends_on);
-        object.property("durationInDays", &self.duration_in_days);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object
-            .property(
-                "recommendationInsightSettings",
-                &self.recommendation_insight_settings,
-            );
-        object
-            .property(
-                "recommendationLookBackDuration",
-                &self.recommendation_look_back_duration,
-            );
-        object.property("recommendationsEnabled", &self.recommendations_enabled);
-        object.property("reviewers", &self.reviewers);
-        object.property("stageId", &self.stage_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewStageSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewStageSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "decisionsThatWillMoveToNextStage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.decisions_that_will_move_to_next_stage,
-                    extra,
-                )
-            }
-            "dependsOn" => read_lenient(map, key, &mut self.depends_on, extra),
-            "durationInDays" => read_lenient(map, key, &mut self.duration_in_days, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
-            }
-            "recommendationInsightSettings" => {
-                read_nullable(map, key, &mut self.recommendation_insight_settings, extra)
-            }
-            "recommendationLookBackDuration" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.recommendation_look_back_duration,
-                    extra,
-                )
-            }
-            "recommendationsEnabled" => {
-                read_lenient(map, key, &mut self.recommendations_enabled, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "stageId" => read_lenient(map, key, &mut self.stage_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewStageSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewStageSettings`] by wire name, each a [`Field<AccessReviewStageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStageSettings::set_null`].
-pub enum AccessReviewStageSettingsField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewStageSettingsField {
-    /// `decisionsThatWillMoveToNextStage`
-    pub const DecisionsThatWillMoveToNextStage: model::Field<
-        AccessReviewStageSettings,
-    > = model::Field::new("decisionsThatWillMoveToNextStage");
-    /// `dependsOn`
-    pub const DependsOn: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "dependsOn",
-    );
-    /// `durationInDays`
-    pub const DurationInDays: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "durationInDays",
-    );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "fallbackReviewers",
-    );
-    /// `recommendationInsightSettings`
-    pub const RecommendationInsightSettings: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "recommendationInsightSettings",
-    );
-    /// `recommendationLookBackDuration`
-    pub const RecommendationLookBackDuration: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "recommendationLookBackDuration",
-    );
-    /// `recommendationsEnabled`
-    pub const RecommendationsEnabled: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "recommendationsEnabled",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "reviewers",
-    );
-    /// `stageId`
-    pub const StageId: model::Field<AccessReviewStageSettings> = model::Field::new(
-        "stageId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewStageSettings>] = &[
-        Self::DecisionsThatWillMoveToNextStage,
-        Self::DependsOn,
-        Self::DurationInDays,
-        Self::FallbackReviewers,
-        Self::RecommendationInsightSettings,
-        Self::RecommendationLookBackDuration,
-        Self::RecommendationsEnabled,
-        Self::Reviewers,
-        Self::StageId,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.album`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Album {
-    /// Property `coverImageItemId`: `Edm.String`.
-    pub cover_image_item_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Album {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Album {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.album";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("coverImageItemId", &self.cover_image_item_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Album {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Album {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "coverImageItemId" => {
-                read_lenient(map, key, &mut self.cover_image_item_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Album {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Album`] by wire name, each a [`Field<Album>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Album::set_null`].
-pub enum AlbumField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl AlbumField {
-    /// `coverImageItemId`
-    pub const CoverImageItemId: model::Field<Album> = model::Field::new(
-        "coverImageItemId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Album>] = &[Self::CoverImageItemId];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.apiApplication`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiApplication {
-    /// Property `acceptMappedClaims`: `Edm.Boolean`.
-    pub accept_mapped_claims: Option<bool>,
-    /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
-    pub known_client_applications: Option<Vec<edm::Guid>>,
-    /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
-    pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
-    /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
-    pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
-    /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
-    pub requested_access_token_version: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for ApiApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ApiApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("acceptMappedClaims", &self.accept_mapped_claims);
-        object.property("knownClientApplications", &self.known_client_applications);
-        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
-        object.property("preAuthorizedApplications", &self.pre_authorized_applications);
-        object
-            .property(
-                "requestedAccessTokenVersion",
-                &self.requested_access_token_version,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for ApiApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for ApiApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "acceptMappedClaims" => {
-                read_lenient(map, key, &mut self.accept_mapped_claims, extra)
-            }
-            "knownClientApplications" => {
-                read_lenient(map, key, &mut self.known_client_applications, extra)
-            }
-            "oauth2PermissionScopes" => {
-                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
-            }
-            "preAuthorizedApplications" => {
-                read_nullable(map, key, &mut self.pre_authorized_applications, extra)
-            }
-            "requestedAccessTokenVersion" => {
-                read_lenient(map, key, &mut self.requested_access_token_version, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl ApiApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`ApiApplication`] by wire name, each a [`Field<ApiApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
-pub enum ApiApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl ApiApplicationField {
-    /// `acceptMappedClaims`
-    pub const AcceptMappedClaims: model::Field<ApiApplication> = model::Field::new(
-        "acceptMappedClaims",
-    );
-    /// `knownClientApplications`
-    pub const KnownClientApplications: model::Field<ApiApplication> = model::Field::new(
-        "knownClientApplications",
-    );
-    /// `oauth2PermissionScopes`
-    pub const Oauth2PermissionScopes: model::Field<ApiApplication> = model::Field::new(
-        "oauth2PermissionScopes",
-    );
-    /// `preAuthorizedApplications`
-    pub const PreAuthorizedApplications: model::Field<ApiApplication> = model::Field::new(
-        "preAuthorizedApplications",
-    );
-    /// `requestedAccessTokenVersion`
-    pub const RequestedAccessTokenVersion: model::Field<ApiApplication> = model::Field::new(
-        "requestedAccessTokenVersion",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApiApplication>] = &[
-        Self::AcceptMappedClaims,
-        Self::KnownClientApplications,
-        Self::Oauth2PermissionScopes,
-        Self::PreAuthorizedApplications,
-        Self::RequestedAccessTokenVersion,
-    ];
-}
-
-#[cfg(feature = "_assigned_plan")]
-/// CSDL complex type `microsoft.graph.assignedPlan`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssignedPlan {
-    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
-    pub assigned_date_time: Option<edm::DateTimeOffset>,
-    /// Property `capabilityStatus`: `Edm.String`.
-    pub capability_status: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Property `servicePlanId`: `Edm.Guid`.
-    pub service_plan_id: Option<edm::Guid>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl serde::Serialize for AssignedPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl AssignedPlan {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignedDateTime", &self.assigned_date_time);
-        object.property("capabilityStatus", &self.capability_status);
-        object.property("service", &self.service);
-        object.property("servicePlanId", &self.service_plan_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl<'de> serde::Deserialize<'de> for AssignedPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl graph_odata_runtime::model::ODataObject for AssignedPlan {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "assignedDateTime" => {
-                read_lenient(map, key, &mut self.assigned_date_time, extra)
-            }
-            "capabilityStatus" => {
-                read_lenient(map, key, &mut self.capability_status, extra)
-            }
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl AssignedPlan {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-/// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
-pub enum AssignedPlanField {}
-
-#[cfg(feature = "_assigned_plan")]
-#[allow(non_upper_case_globals)]
-impl AssignedPlanField {
-    /// `assignedDateTime`
-    pub const AssignedDateTime: model::Field<AssignedPlan> = model::Field::new(
-        "assignedDateTime",
-    );
-    /// `capabilityStatus`
-    pub const CapabilityStatus: model::Field<AssignedPlan> = model::Field::new(
-        "capabilityStatus",
-    );
-    /// `service`
-    pub const Service: model::Field<AssignedPlan> = model::Field::new("service");
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<AssignedPlan> = model::Field::new(
-        "servicePlanId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssignedPlan>] = &[
-        Self::AssignedDateTime,
-        Self::CapabilityStatus,
-        Self::Service,
-        Self::ServicePlanId,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.authenticationBehaviors`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationBehaviors {
-    /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
-    pub block_azure_ad_graph_access: Option<bool>,
-    /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
-    pub remove_unverified_email_claim: Option<bool>,
-    /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
-    pub require_client_service_principal: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for AuthenticationBehaviors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AuthenticationBehaviors {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("blockAzureADGraphAccess", &self.block_azure_ad_graph_access);
-        object
-            .property("removeUnverifiedEmailClaim", &self.remove_unverified_email_claim);
-        object
-            .property(
-                "requireClientServicePrincipal",
-                &self.require_client_service_principal,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "blockAzureADGraphAccess" => {
-                read_lenient(map, key, &mut self.block_azure_ad_graph_access, extra)
-            }
-            "removeUnverifiedEmailClaim" => {
-                read_lenient(map, key, &mut self.remove_unverified_email_claim, extra)
-            }
-            "requireClientServicePrincipal" => {
-                read_lenient(map, key, &mut self.require_client_service_principal, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AuthenticationBehaviors {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
-pub enum AuthenticationBehaviorsField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationBehaviorsField {
-    /// `blockAzureADGraphAccess`
-    pub const BlockAzureAdGraphAccess: model::Field<AuthenticationBehaviors> = model::Field::new(
-        "blockAzureADGraphAccess",
-    );
-    /// `removeUnverifiedEmailClaim`
-    pub const RemoveUnverifiedEmailClaim: model::Field<AuthenticationBehaviors> = model::Field::new(
-        "removeUnverifiedEmailClaim",
-    );
-    /// `requireClientServicePrincipal`
-    pub const RequireClientServicePrincipal: model::Field<AuthenticationBehaviors> = model::Field::new(
-        "requireClientServicePrincipal",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationBehaviors>] = &[
-        Self::BlockAzureAdGraphAccess,
-        Self::RemoveUnverifiedEmailClaim,
-        Self::RequireClientServicePrincipal,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.bundle`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Bundle {
-    /// Property `album`: `microsoft.graph.album`.
-    pub album: Option<Album>,
-    /// Property `childCount`: `Edm.Int32`.
-    pub child_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Bundle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Bundle {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bundle";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("album", &self.album);
-        object.property("childCount", &self.child_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Bundle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Bundle {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "album" => read_nullable(map, key, &mut self.album, extra),
-            "childCount" => read_lenient(map, key, &mut self.child_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Bundle {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Bundle`] by wire name, each a [`Field<Bundle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bundle::set_null`].
-pub enum BundleField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl BundleField {
-    /// `album`
-    pub const Album: model::Field<Bundle> = model::Field::new("album");
-    /// `childCount`
-    pub const ChildCount: model::Field<Bundle> = model::Field::new("childCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Bundle>] = &[Self::Album, Self::ChildCount];
-}
-
-#[cfg(feature = "_certificate_authority")]
-/// CSDL complex type `microsoft.graph.certificateAuthority`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CertificateAuthority {
-    /// Property `certificate`: `Edm.Binary`, not nullable.
-    pub certificate: Option<edm::Binary>,
-    /// Property `certificateRevocationListUrl`: `Edm.String`.
-    pub certificate_revocation_list_url: Option<String>,
-    /// Property `deltaCertificateRevocationListUrl`: `Edm.String`.
-    pub delta_certificate_revocation_list_url: Option<String>,
-    /// Property `isRootAuthority`: `Edm.Boolean`, not nullable.
-    pub is_root_authority: Option<bool>,
-    /// Property `issuer`: `Edm.String`, not nullable.
-    pub issuer: Option<String>,
-    /// Property `issuerSki`: `Edm.String`, not nullable.
-    pub issuer_ski: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl serde::Serialize for CertificateAuthority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl CertificateAuthority {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthority";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("certificate", &self.certificate);
-        object
-            .property(
-                "certificateRevocationListUrl",
-                &self.certificate_revocation_list_url,
-            );
-        object
-            .property(
-                "deltaCertificateRevocationListUrl",
-                &self.delta_certificate_revocation_list_url,
-            );
-        object.property("isRootAuthority", &self.is_root_authority);
-        object.property("issuer", &self.issuer);
-        object.property("issuerSki", &self.issuer_ski);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl<'de> serde::Deserialize<'de> for CertificateAuthority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl graph_odata_runtime::model::ODataObject for CertificateAuthority {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "certificate" => read_lenient(map, key, &mut self.certificate, extra),
-            "certificateRevocationListUrl" => {
-                read_lenient(map, key, &mut self.certificate_revocation_list_url, extra)
-            }
-            "deltaCertificateRevocationListUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.delta_certificate_revocation_list_url,
-                    extra,
-                )
-            }
-            "isRootAuthority" => {
-                read_lenient(map, key, &mut self.is_root_authority, extra)
-            }
-            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
-            "issuerSki" => read_lenient(map, key, &mut self.issuer_ski, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl CertificateAuthority {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-/// The properties of [`CertificateAuthority`] by wire name, each a [`Field<CertificateAuthority>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthority::set_null`].
-pub enum CertificateAuthorityField {}
-
-#[cfg(feature = "_certificate_authority")]
-#[allow(non_upper_case_globals)]
-impl CertificateAuthorityField {
-    /// `certificate`
-    pub const Certificate: model::Field<CertificateAuthority> = model::Field::new(
-        "certificate",
-    );
-    /// `certificateRevocationListUrl`
-    pub const CertificateRevocationListUrl: model::Field<CertificateAuthority> = model::Field::new(
-        "certificateRevocationListUrl",
-    );
-    /// `deltaCertificateRevocationListUrl`
-    pub const DeltaCertificateRevocationListUrl: model::Field<CertificateAuthority> = model::Field::new(
-        "deltaCertificateRevocationListUrl",
-    );
-    /// `isRootAuthority`
-    pub const IsRootAuthority: model::Field<CertificateAuthority> = model::Field::new(
-        "isRootAuthority",
-    );
-    /// `issuer`
-    pub const Issuer: model::Field<CertificateAuthority> = model::Field::new("issuer");
-    /// `issuerSki`
-    pub const IssuerSki: model::Field<CertificateAuthority> = model::Field::new(
-        "issuerSki",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CertificateAuthority>] = &[
-        Self::Certificate,
-        Self::CertificateRevocationListUrl,
-        Self::DeltaCertificateRevocationListUrl,
-        Self::IsRootAuthority,
-        Self::Issuer,
-        Self::IssuerSki,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.channelIdentity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelIdentity {
-    /// Property `channelId`: `Edm.String`.
-    pub channel_id: Option<String>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChannelIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("channelId", &self.channel_id);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChannelIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChannelIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChannelIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChannelIdentity`] by wire name, each a [`Field<ChannelIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelIdentity::set_null`].
-pub enum ChannelIdentityField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChannelIdentityField {
-    /// `channelId`
-    pub const ChannelId: model::Field<ChannelIdentity> = model::Field::new("channelId");
-    /// `teamId`
-    pub const TeamId: model::Field<ChannelIdentity> = model::Field::new("teamId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChannelIdentity>] = &[
-        Self::ChannelId,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessageAttachment`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageAttachment {
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `contentType`: `Edm.String`.
-    pub content_type: Option<String>,
-    /// Property `contentUrl`: `Edm.String`.
-    pub content_url: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `teamsAppId`: `Edm.String`.
-    pub teams_app_id: Option<String>,
-    /// Property `thumbnailUrl`: `Edm.String`.
-    pub thumbnail_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageAttachment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageAttachment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
-        object.property("contentUrl", &self.content_url);
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.property("teamsAppId", &self.teams_app_id);
-        object.property("thumbnailUrl", &self.thumbnail_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageAttachment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
-            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageAttachment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessageAttachment`] by wire name, each a [`Field<ChatMessageAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageAttachment::set_null`].
-pub enum ChatMessageAttachmentField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageAttachmentField {
-    /// `content`
-    pub const Content: model::Field<ChatMessageAttachment> = model::Field::new(
-        "content",
-    );
-    /// `contentType`
-    pub const ContentType: model::Field<ChatMessageAttachment> = model::Field::new(
-        "contentType",
-    );
-    /// `contentUrl`
-    pub const ContentUrl: model::Field<ChatMessageAttachment> = model::Field::new(
-        "contentUrl",
-    );
-    /// `id`
-    pub const Id: model::Field<ChatMessageAttachment> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<ChatMessageAttachment> = model::Field::new("name");
-    /// `teamsAppId`
-    pub const TeamsAppId: model::Field<ChatMessageAttachment> = model::Field::new(
-        "teamsAppId",
-    );
-    /// `thumbnailUrl`
-    pub const ThumbnailUrl: model::Field<ChatMessageAttachment> = model::Field::new(
-        "thumbnailUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageAttachment>] = &[
-        Self::Content,
-        Self::ContentType,
-        Self::ContentUrl,
-        Self::Id,
-        Self::Name,
-        Self::TeamsAppId,
-        Self::ThumbnailUrl,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessageBody`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageBody {
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `contentType`: `microsoft.graph.bodyType`.
-    pub content_type: Option<BodyType>,
-    /// Property `messageBodyContentType`: `microsoft.graph.chatMessageBodyContentType`.
-    pub message_body_content_type: Option<ChatMessageBodyContentType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageBody {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageBody";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
-        object.property("messageBodyContentType", &self.message_body_content_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageBody {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
-            "messageBodyContentType" => {
-                read_nullable(map, key, &mut self.message_body_content_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageBody {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessageBody`] by wire name, each a [`Field<ChatMessageBody>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageBody::set_null`].
-pub enum ChatMessageBodyField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageBodyField {
-    /// `content`
-    pub const Content: model::Field<ChatMessageBody> = model::Field::new("content");
-    /// `contentType`
-    pub const ContentType: model::Field<ChatMessageBody> = model::Field::new(
-        "contentType",
-    );
-    /// `messageBodyContentType`
-    pub const MessageBodyContentType: model::Field<ChatMessageBody> = model::Field::new(
-        "messageBodyContentType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageBody>] = &[
-        Self::Content,
-        Self::ContentType,
-        Self::MessageBodyContentType,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessageHistoryItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageHistoryItem {
-    /// Property `actions`: `microsoft.graph.chatMessageActions`, not nullable.
-    pub actions: Option<ChatMessageActions>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reaction`: `microsoft.graph.chatMessageReaction`.
-    pub reaction: Option<ChatMessageReaction>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageHistoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageHistoryItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageHistoryItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actions", &self.actions);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.property("reaction", &self.reaction);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageHistoryItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actions" => read_nullable(map, key, &mut self.actions, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "reaction" => read_nullable(map, key, &mut self.reaction, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageHistoryItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessageHistoryItem`] by wire name, each a [`Field<ChatMessageHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageHistoryItem::set_null`].
-pub enum ChatMessageHistoryItemField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageHistoryItemField {
-    /// `actions`
-    pub const Actions: model::Field<ChatMessageHistoryItem> = model::Field::new(
-        "actions",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<ChatMessageHistoryItem> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `reaction`
-    pub const Reaction: model::Field<ChatMessageHistoryItem> = model::Field::new(
-        "reaction",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageHistoryItem>] = &[
-        Self::Actions,
-        Self::ModifiedDateTime,
-        Self::Reaction,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessageMention`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageMention {
-    /// Property `id`: `Edm.Int32`.
-    pub id: Option<i32>,
-    /// Property `mentioned`: `microsoft.graph.chatMessageMentionedIdentitySet`.
-    pub mentioned: Option<ChatMessageMentionedIdentitySet>,
-    /// Property `mentionText`: `Edm.String`.
-    pub mention_text: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageMention {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageMention {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageMention";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("mentioned", &self.mentioned);
-        object.property("mentionText", &self.mention_text);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageMention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageMention {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "mentioned" => read_nullable(map, key, &mut self.mentioned, extra),
-            "mentionText" => read_lenient(map, key, &mut self.mention_text, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessageMention {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessageMention`] by wire name, each a [`Field<ChatMessageMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageMention::set_null`].
-pub enum ChatMessageMentionField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageMentionField {
-    /// `id`
-    pub const Id: model::Field<ChatMessageMention> = model::Field::new("id");
-    /// `mentioned`
-    pub const Mentioned: model::Field<ChatMessageMention> = model::Field::new(
-        "mentioned",
-    );
-    /// `mentionText`
-    pub const MentionText: model::Field<ChatMessageMention> = model::Field::new(
-        "mentionText",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageMention>] = &[
-        Self::Id,
-        Self::Mentioned,
-        Self::MentionText,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMessagePolicyViolation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessagePolicyViolation {
-    /// Property `dlpAction`: `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`.
-    pub dlp_action: Option<ChatMessagePolicyViolationDlpActionTypes>,
-    /// Property `justificationText`: `Edm.String`.
-    pub justification_text: Option<String>,
-    /// Property `policyTip`: `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
-    pub policy_tip: Option<ChatMessagePolicyViolationPolicyTip>,
-    /// Property `userAction`: `microsoft.graph.chatMessagePolicyViolationUserActionTypes`.
-    pub user_action: Option<ChatMessagePolicyViolationUserActionTypes>,
-    /// Property `verdictDetails`: `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`.
-    pub verdict_details: Option<ChatMessagePolicyViolationVerdictDetailsTypes>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessagePolicyViolation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessagePolicyViolation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("dlpAction", &self.dlp_action);
-        object.property("justificationText", &self.justification_text);
-        object.property("policyTip", &self.policy_tip);
-        object.property("userAction", &self.user_action);
-        object.property("verdictDetails", &self.verdict_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "dlpAction" => read_nullable(map, key, &mut self.dlp_action, extra),
-            "justificationText" => {
-                read_lenient(map, key, &mut self.justification_text, extra)
-            }
-            "policyTip" => read_nullable(map, key, &mut self.policy_tip, extra),
-            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
-            "verdictDetails" => read_nullable(map, key, &mut self.verdict_details, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMessagePolicyViolation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMessagePolicyViolation`] by wire name, each a [`Field<ChatMessagePolicyViolation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolation::set_null`].
-pub enum ChatMessagePolicyViolationField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMessagePolicyViolationField {
-    /// `dlpAction`
-    pub const DlpAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "dlpAction",
-    );
-    /// `justificationText`
-    pub const JustificationText: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "justificationText",
-    );
-    /// `policyTip`
-    pub const PolicyTip: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "policyTip",
-    );
-    /// `userAction`
-    pub const UserAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "userAction",
-    );
-    /// `verdictDetails`
-    pub const VerdictDetails: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "verdictDetails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessagePolicyViolation>] = &[
-        Self::DlpAction,
-        Self::JustificationText,
-        Self::PolicyTip,
-        Self::UserAction,
-        Self::VerdictDetails,
-    ];
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL complex type `microsoft.graph.customAppScopeAttributesDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomAppScopeAttributesDictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for CustomAppScopeAttributesDictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl CustomAppScopeAttributesDictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppScopeAttributesDictionary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for CustomAppScopeAttributesDictionary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::model::ODataObject for CustomAppScopeAttributesDictionary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.directorySizeQuota`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirectorySizeQuota {
-    /// Property `total`: `Edm.Int32`.
-    pub total: Option<i32>,
-    /// Property `used`: `Edm.Int32`.
-    pub used: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for DirectorySizeQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl DirectorySizeQuota {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directorySizeQuota";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("total", &self.total);
-        object.property("used", &self.used);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for DirectorySizeQuota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for DirectorySizeQuota {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "total" => read_lenient(map, key, &mut self.total, extra),
-            "used" => read_lenient(map, key, &mut self.used, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl DirectorySizeQuota {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`DirectorySizeQuota`] by wire name, each a [`Field<DirectorySizeQuota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectorySizeQuota::set_null`].
-pub enum DirectorySizeQuotaField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl DirectorySizeQuotaField {
-    /// `total`
-    pub const Total: model::Field<DirectorySizeQuota> = model::Field::new("total");
-    /// `used`
-    pub const Used: model::Field<DirectorySizeQuota> = model::Field::new("used");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DirectorySizeQuota>] = &[
-        Self::Total,
-        Self::Used,
-    ];
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.disableAndDeleteUserApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DisableAndDeleteUserApplyAction {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for DisableAndDeleteUserApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl DisableAndDeleteUserApplyAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.disableAndDeleteUserApplyAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject for DisableAndDeleteUserApplyAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.driveItemSource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveItemSource {
-    /// Property `application`: `microsoft.graph.driveItemSourceApplication`.
-    pub application: Option<DriveItemSourceApplication>,
-    /// Property `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for DriveItemSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DriveItemSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("externalId", &self.external_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DriveItemSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for DriveItemSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl DriveItemSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`DriveItemSource`] by wire name, each a [`Field<DriveItemSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemSource::set_null`].
-pub enum DriveItemSourceField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl DriveItemSourceField {
-    /// `application`
-    pub const Application: model::Field<DriveItemSource> = model::Field::new(
-        "application",
-    );
-    /// `externalId`
-    pub const ExternalId: model::Field<DriveItemSource> = model::Field::new(
-        "externalId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveItemSource>] = &[
-        Self::Application,
-        Self::ExternalId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// A `microsoft.graph.eventMessageDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EventMessageDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyEventMessageDetail {
-    /// The base type itself, or a derived type unknown to this crate.
-    EventMessageDetail(Box<EventMessageDetail>),
-    /// `microsoft.graph.callEndedEventMessageDetail`
-    CallEndedEventMessageDetail(Box<CallEndedEventMessageDetail>),
-    /// `microsoft.graph.callRecordingEventMessageDetail`
-    CallRecordingEventMessageDetail(Box<CallRecordingEventMessageDetail>),
-    /// `microsoft.graph.callStartedEventMessageDetail`
-    CallStartedEventMessageDetail(Box<CallStartedEventMessageDetail>),
-    /// `microsoft.graph.callTranscriptEventMessageDetail`
-    CallTranscriptEventMessageDetail(Box<CallTranscriptEventMessageDetail>),
-    /// `microsoft.graph.channelAddedEventMessageDetail`
-    ChannelAddedEventMessageDetail(Box<ChannelAddedEventMessageDetail>),
-    /// `microsoft.graph.channelDeletedEventMessageDetail`
-    ChannelDeletedEventMessageDetail(Box<ChannelDeletedEventMessageDetail>),
-    /// `microsoft.graph.channelDescriptionUpdatedEventMessageDetail`
-    ChannelDescriptionUpdatedEventMessageDetail(
-        Box<ChannelDescriptionUpdatedEventMessageDetail>,
-    ),
-    /// `microsoft.graph.channelRenamedEventMessageDetail`
-    ChannelRenamedEventMessageDetail(Box<ChannelRenamedEventMessageDetail>),
-    /// `microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`
-    ChannelSetAsFavoriteByDefaultEventMessageDetail(
-        Box<ChannelSetAsFavoriteByDefaultEventMessageDetail>,
-    ),
-    /// `microsoft.graph.channelSharingUpdatedEventMessageDetail`
-    ChannelSharingUpdatedEventMessageDetail(
-        Box<ChannelSharingUpdatedEventMessageDetail>,
-    ),
-    /// `microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`
-    ChannelUnsetAsFavoriteByDefaultEventMessageDetail(
-        Box<ChannelUnsetAsFavoriteByDefaultEventMessageDetail>,
-    ),
-    /// `microsoft.graph.chatRenamedEventMessageDetail`
-    ChatRenamedEventMessageDetail(Box<ChatRenamedEventMessageDetail>),
-    /// `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`
-    ConversationMemberRoleUpdatedEventMessageDetail(
-        Box<ConversationMemberRoleUpdatedEventMessageDetail>,
-    ),
-    /// `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`
-    MeetingPolicyUpdatedEventMessageDetail(Box<MeetingPolicyUpdatedEventMessageDetail>),
-    /// `microsoft.graph.membersAddedEventMessageDetail`
-    MembersAddedEventMessageDetail(Box<MembersAddedEventMessageDetail>),
-    /// `microsoft.graph.membersDeletedEventMessageDetail`
-    MembersDeletedEventMessageDetail(Box<MembersDeletedEventMessageDetail>),
-    /// `microsoft.graph.membersJoinedEventMessageDetail`
-    MembersJoinedEventMessageDetail(Box<MembersJoinedEventMessageDetail>),
-    /// `microsoft.graph.membersLeftEventMessageDetail`
-    MembersLeftEventMessageDetail(Box<MembersLeftEventMessageDetail>),
-    /// `microsoft.graph.messagePinnedEventMessageDetail`
-    MessagePinnedEventMessageDetail(Box<MessagePinnedEventMessageDetail>),
-    /// `microsoft.graph.messageUnpinnedEventMessageDetail`
-    MessageUnpinnedEventMessageDetail(Box<MessageUnpinnedEventMessageDetail>),
-    /// `microsoft.graph.tabUpdatedEventMessageDetail`
-    TabUpdatedEventMessageDetail(Box<TabUpdatedEventMessageDetail>),
-    /// `microsoft.graph.teamArchivedEventMessageDetail`
-    TeamArchivedEventMessageDetail(Box<TeamArchivedEventMessageDetail>),
-    /// `microsoft.graph.teamCreatedEventMessageDetail`
-    TeamCreatedEventMessageDetail(Box<TeamCreatedEventMessageDetail>),
-    /// `microsoft.graph.teamDescriptionUpdatedEventMessageDetail`
-    TeamDescriptionUpdatedEventMessageDetail(
-        Box<TeamDescriptionUpdatedEventMessageDetail>,
-    ),
-    /// `microsoft.graph.teamJoiningDisabledEventMessageDetail`
-    TeamJoiningDisabledEventMessageDetail(Box<TeamJoiningDisabledEventMessageDetail>),
-    /// `microsoft.graph.teamJoiningEnabledEventMessageDetail`
-    TeamJoiningEnabledEventMessageDetail(Box<TeamJoiningEnabledEventMessageDetail>),
-    /// `microsoft.graph.teamRenamedEventMessageDetail`
-    TeamRenamedEventMessageDetail(Box<TeamRenamedEventMessageDetail>),
-    /// `microsoft.graph.teamUnarchivedEventMessageDetail`
-    TeamUnarchivedEventMessageDetail(Box<TeamUnarchivedEventMessageDetail>),
-    /// `microsoft.graph.teamsAppInstalledEventMessageDetail`
-    TeamsAppInstalledEventMessageDetail(Box<TeamsAppInstalledEventMessageDetail>),
-    /// `microsoft.graph.teamsAppRemovedEventMessageDetail`
-    TeamsAppRemovedEventMessageDetail(Box<TeamsAppRemovedEventMessageDetail>),
-    /// `microsoft.graph.teamsAppUpgradedEventMessageDetail`
-    TeamsAppUpgradedEventMessageDetail(Box<TeamsAppUpgradedEventMessageDetail>),
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyEventMessageDetail {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::EventMessageDetail(_) => EventMessageDetail::ODATA_TYPE,
-            Self::CallEndedEventMessageDetail(_) => {
-                CallEndedEventMessageDetail::ODATA_TYPE
-            }
-            Self::CallRecordingEventMessageDetail(_) => {
-                CallRecordingEventMessageDetail::ODATA_TYPE
-            }
-            Self::CallStartedEventMessageDetail(_) => {
-                CallStartedEventMessageDetail::ODATA_TYPE
-            }
-            Self::CallTranscriptEventMessageDetail(_) => {
-                CallTranscriptEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelAddedEventMessageDetail(_) => {
-                ChannelAddedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelDeletedEventMessageDetail(_) => {
-                ChannelDeletedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelDescriptionUpdatedEventMessageDetail(_) => {
-                ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelRenamedEventMessageDetail(_) => {
-                ChannelRenamedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(_) => {
-                ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelSharingUpdatedEventMessageDetail(_) => {
-                ChannelSharingUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(_) => {
-                ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE
-            }
-            Self::ChatRenamedEventMessageDetail(_) => {
-                ChatRenamedEventMessageDetail::ODATA_TYPE
-            }
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(_) => {
-                ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(_) => {
-                MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MembersAddedEventMessageDetail(_) => {
-                MembersAddedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MembersDeletedEventMessageDetail(_) => {
-                MembersDeletedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MembersJoinedEventMessageDetail(_) => {
-                MembersJoinedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MembersLeftEventMessageDetail(_) => {
-                MembersLeftEventMessageDetail::ODATA_TYPE
-            }
-            Self::MessagePinnedEventMessageDetail(_) => {
-                MessagePinnedEventMessageDetail::ODATA_TYPE
-            }
-            Self::MessageUnpinnedEventMessageDetail(_) => {
-                MessageUnpinnedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TabUpdatedEventMessageDetail(_) => {
-                TabUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamArchivedEventMessageDetail(_) => {
-                TeamArchivedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamCreatedEventMessageDetail(_) => {
-                TeamCreatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamDescriptionUpdatedEventMessageDetail(_) => {
-                TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(_) => {
-                TeamJoiningDisabledEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(_) => {
-                TeamJoiningEnabledEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamRenamedEventMessageDetail(_) => {
-                TeamRenamedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamUnarchivedEventMessageDetail(_) => {
-                TeamUnarchivedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamsAppInstalledEventMessageDetail(_) => {
-                TeamsAppInstalledEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamsAppRemovedEventMessageDetail(_) => {
-                TeamsAppRemovedEventMessageDetail::ODATA_TYPE
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(_) => {
-                TeamsAppUpgradedEventMessageDetail::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`EventMessageDetail`] (or of an unknown derived type).
-    pub fn as_event_message_detail(&self) -> Option<&EventMessageDetail> {
-        match self {
-            Self::EventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl Default for AnyEventMessageDetail {
-    fn default() -> Self {
-        Self::EventMessageDetail(Box::default())
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<EventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: EventMessageDetail) -> Self {
-        Self::EventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyEventMessageDetail {
-    /// The value if it is a [`AnyEventMessageDetail::CallEndedEventMessageDetail`] variant.
-    pub fn as_call_ended_event_message_detail(
-        &self,
-    ) -> Option<&CallEndedEventMessageDetail> {
-        match self {
-            Self::CallEndedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallRecordingEventMessageDetail`] variant.
-    pub fn as_call_recording_event_message_detail(
-        &self,
-    ) -> Option<&CallRecordingEventMessageDetail> {
-        match self {
-            Self::CallRecordingEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallStartedEventMessageDetail`] variant.
-    pub fn as_call_started_event_message_detail(
-        &self,
-    ) -> Option<&CallStartedEventMessageDetail> {
-        match self {
-            Self::CallStartedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallTranscriptEventMessageDetail`] variant.
-    pub fn as_call_transcript_event_message_detail(
-        &self,
-    ) -> Option<&CallTranscriptEventMessageDetail> {
-        match self {
-            Self::CallTranscriptEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelAddedEventMessageDetail`] variant.
-    pub fn as_channel_added_event_message_detail(
-        &self,
-    ) -> Option<&ChannelAddedEventMessageDetail> {
-        match self {
-            Self::ChannelAddedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelDeletedEventMessageDetail`] variant.
-    pub fn as_channel_deleted_event_message_detail(
-        &self,
-    ) -> Option<&ChannelDeletedEventMessageDetail> {
-        match self {
-            Self::ChannelDeletedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelDescriptionUpdatedEventMessageDetail`] variant.
-    pub fn as_channel_description_updated_event_message_detail(
-        &self,
-    ) -> Option<&ChannelDescriptionUpdatedEventMessageDetail> {
-        match self {
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelRenamedEventMessageDetail`] variant.
-    pub fn as_channel_renamed_event_message_detail(
-        &self,
-    ) -> Option<&ChannelRenamedEventMessageDetail> {
-        match self {
-            Self::ChannelRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelSetAsFavoriteByDefaultEventMessageDetail`] variant.
-    pub fn as_channel_set_as_favorite_by_default_event_message_detail(
-        &self,
-    ) -> Option<&ChannelSetAsFavoriteByDefaultEventMessageDetail> {
-        match self {
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelSharingUpdatedEventMessageDetail`] variant.
-    pub fn as_channel_sharing_updated_event_message_detail(
-        &self,
-    ) -> Option<&ChannelSharingUpdatedEventMessageDetail> {
-        match self {
-            Self::ChannelSharingUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] variant.
-    pub fn as_channel_unset_as_favorite_by_default_event_message_detail(
-        &self,
-    ) -> Option<&ChannelUnsetAsFavoriteByDefaultEventMessageDetail> {
-        match self {
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChatRenamedEventMessageDetail`] variant.
-    pub fn as_chat_renamed_event_message_detail(
-        &self,
-    ) -> Option<&ChatRenamedEventMessageDetail> {
-        match self {
-            Self::ChatRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ConversationMemberRoleUpdatedEventMessageDetail`] variant.
-    pub fn as_conversation_member_role_updated_event_message_detail(
-        &self,
-    ) -> Option<&ConversationMemberRoleUpdatedEventMessageDetail> {
-        match self {
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MeetingPolicyUpdatedEventMessageDetail`] variant.
-    pub fn as_meeting_policy_updated_event_message_detail(
-        &self,
-    ) -> Option<&MeetingPolicyUpdatedEventMessageDetail> {
-        match self {
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersAddedEventMessageDetail`] variant.
-    pub fn as_members_added_event_message_detail(
-        &self,
-    ) -> Option<&MembersAddedEventMessageDetail> {
-        match self {
-            Self::MembersAddedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersDeletedEventMessageDetail`] variant.
-    pub fn as_members_deleted_event_message_detail(
-        &self,
-    ) -> Option<&MembersDeletedEventMessageDetail> {
-        match self {
-            Self::MembersDeletedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersJoinedEventMessageDetail`] variant.
-    pub fn as_members_joined_event_message_detail(
-        &self,
-    ) -> Option<&MembersJoinedEventMessageDetail> {
-        match self {
-            Self::MembersJoinedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersLeftEventMessageDetail`] variant.
-    pub fn as_members_left_event_message_detail(
-        &self,
-    ) -> Option<&MembersLeftEventMessageDetail> {
-        match self {
-            Self::MembersLeftEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MessagePinnedEventMessageDetail`] variant.
-    pub fn as_message_pinned_event_message_detail(
-        &self,
-    ) -> Option<&MessagePinnedEventMessageDetail> {
-        match self {
-            Self::MessagePinnedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MessageUnpinnedEventMessageDetail`] variant.
-    pub fn as_message_unpinned_event_message_detail(
-        &self,
-    ) -> Option<&MessageUnpinnedEventMessageDetail> {
-        match self {
-            Self::MessageUnpinnedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TabUpdatedEventMessageDetail`] variant.
-    pub fn as_tab_updated_event_message_detail(
-        &self,
-    ) -> Option<&TabUpdatedEventMessageDetail> {
-        match self {
-            Self::TabUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamArchivedEventMessageDetail`] variant.
-    pub fn as_team_archived_event_message_detail(
-        &self,
-    ) -> Option<&TeamArchivedEventMessageDetail> {
-        match self {
-            Self::TeamArchivedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamCreatedEventMessageDetail`] variant.
-    pub fn as_team_created_event_message_detail(
-        &self,
-    ) -> Option<&TeamCreatedEventMessageDetail> {
-        match self {
-            Self::TeamCreatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamDescriptionUpdatedEventMessageDetail`] variant.
-    pub fn as_team_description_updated_event_message_detail(
-        &self,
-    ) -> Option<&TeamDescriptionUpdatedEventMessageDetail> {
-        match self {
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningDisabledEventMessageDetail`] variant.
-    pub fn as_team_joining_disabled_event_message_detail(
-        &self,
-    ) -> Option<&TeamJoiningDisabledEventMessageDetail> {
-        match self {
-            Self::TeamJoiningDisabledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningEnabledEventMessageDetail`] variant.
-    pub fn as_team_joining_enabled_event_message_detail(
-        &self,
-    ) -> Option<&TeamJoiningEnabledEventMessageDetail> {
-        match self {
-            Self::TeamJoiningEnabledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamRenamedEventMessageDetail`] variant.
-    pub fn as_team_renamed_event_message_detail(
-        &self,
-    ) -> Option<&TeamRenamedEventMessageDetail> {
-        match self {
-            Self::TeamRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamUnarchivedEventMessageDetail`] variant.
-    pub fn as_team_unarchived_event_message_detail(
-        &self,
-    ) -> Option<&TeamUnarchivedEventMessageDetail> {
-        match self {
-            Self::TeamUnarchivedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppInstalledEventMessageDetail`] variant.
-    pub fn as_teams_app_installed_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppInstalledEventMessageDetail> {
-        match self {
-            Self::TeamsAppInstalledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppRemovedEventMessageDetail`] variant.
-    pub fn as_teams_app_removed_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppRemovedEventMessageDetail> {
-        match self {
-            Self::TeamsAppRemovedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppUpgradedEventMessageDetail`] variant.
-    pub fn as_teams_app_upgraded_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppUpgradedEventMessageDetail> {
-        match self {
-            Self::TeamsAppUpgradedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<CallEndedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallEndedEventMessageDetail) -> Self {
-        Self::CallEndedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<CallRecordingEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallRecordingEventMessageDetail) -> Self {
-        Self::CallRecordingEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<CallStartedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallStartedEventMessageDetail) -> Self {
-        Self::CallStartedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<CallTranscriptEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallTranscriptEventMessageDetail) -> Self {
-        Self::CallTranscriptEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelAddedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelAddedEventMessageDetail) -> Self {
-        Self::ChannelAddedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelDeletedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelDeletedEventMessageDetail) -> Self {
-        Self::ChannelDeletedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelDescriptionUpdatedEventMessageDetail) -> Self {
-        Self::ChannelDescriptionUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelRenamedEventMessageDetail) -> Self {
-        Self::ChannelRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelSetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
-        Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelSharingUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelSharingUpdatedEventMessageDetail) -> Self {
-        Self::ChannelSharingUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelUnsetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
-        Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChatRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChatRenamedEventMessageDetail) -> Self {
-        Self::ChatRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ConversationMemberRoleUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
-        Self::ConversationMemberRoleUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MeetingPolicyUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MeetingPolicyUpdatedEventMessageDetail) -> Self {
-        Self::MeetingPolicyUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MembersAddedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersAddedEventMessageDetail) -> Self {
-        Self::MembersAddedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MembersDeletedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersDeletedEventMessageDetail) -> Self {
-        Self::MembersDeletedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MembersJoinedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersJoinedEventMessageDetail) -> Self {
-        Self::MembersJoinedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MembersLeftEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersLeftEventMessageDetail) -> Self {
-        Self::MembersLeftEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MessagePinnedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MessagePinnedEventMessageDetail) -> Self {
-        Self::MessagePinnedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MessageUnpinnedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MessageUnpinnedEventMessageDetail) -> Self {
-        Self::MessageUnpinnedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TabUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TabUpdatedEventMessageDetail) -> Self {
-        Self::TabUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamArchivedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamArchivedEventMessageDetail) -> Self {
-        Self::TeamArchivedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamCreatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamCreatedEventMessageDetail) -> Self {
-        Self::TeamCreatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamDescriptionUpdatedEventMessageDetail) -> Self {
-        Self::TeamDescriptionUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamJoiningDisabledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamJoiningDisabledEventMessageDetail) -> Self {
-        Self::TeamJoiningDisabledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamJoiningEnabledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamJoiningEnabledEventMessageDetail) -> Self {
-        Self::TeamJoiningEnabledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamRenamedEventMessageDetail) -> Self {
-        Self::TeamRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamUnarchivedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamUnarchivedEventMessageDetail) -> Self {
-        Self::TeamUnarchivedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamsAppInstalledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppInstalledEventMessageDetail) -> Self {
-        Self::TeamsAppInstalledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamsAppRemovedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppRemovedEventMessageDetail) -> Self {
-        Self::TeamsAppRemovedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamsAppUpgradedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppUpgradedEventMessageDetail) -> Self {
-        Self::TeamsAppUpgradedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnyEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::EventMessageDetail(value) => {
+            Self::PlannerPlanContainer(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::CallEndedEventMessageDetail(value) => {
+            Self::PlannerSharedWithContainer(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(CallEndedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallRecordingEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallRecordingEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallStartedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallStartedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallTranscriptEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallTranscriptEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelAddedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelAddedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelDeletedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelDeletedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelSharingUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelSharingUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::ChatRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersAddedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersAddedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersDeletedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersDeletedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersJoinedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersJoinedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersLeftEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersLeftEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MessagePinnedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MessagePinnedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MessageUnpinnedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MessageUnpinnedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TabUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TabUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamArchivedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamArchivedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamCreatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamCreatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamJoiningDisabledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamJoiningEnabledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamUnarchivedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamUnarchivedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppInstalledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppInstalledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppRemovedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppRemovedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppUpgradedEventMessageDetail::ODATA_TYPE),
+                        Some(PlannerSharedWithContainer::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for AnyPlannerPlanContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3525,174 +46,101 @@ impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.callEndedEventMessageDetail"
-            | "graph.callEndedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallEndedEventMessageDetail)
+            "microsoft.graph.plannerSharedWithContainer"
+            | "graph.plannerSharedWithContainer" => {
+                serde_json::from_value(value).map(Self::PlannerSharedWithContainer)
             }
-            "microsoft.graph.callRecordingEventMessageDetail"
-            | "graph.callRecordingEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallRecordingEventMessageDetail)
-            }
-            "microsoft.graph.callStartedEventMessageDetail"
-            | "graph.callStartedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallStartedEventMessageDetail)
-            }
-            "microsoft.graph.callTranscriptEventMessageDetail"
-            | "graph.callTranscriptEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallTranscriptEventMessageDetail)
-            }
-            "microsoft.graph.channelAddedEventMessageDetail"
-            | "graph.channelAddedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelAddedEventMessageDetail)
-            }
-            "microsoft.graph.channelDeletedEventMessageDetail"
-            | "graph.channelDeletedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelDeletedEventMessageDetail)
-            }
-            "microsoft.graph.channelDescriptionUpdatedEventMessageDetail"
-            | "graph.channelDescriptionUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelDescriptionUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.channelRenamedEventMessageDetail"
-            | "graph.channelRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelRenamedEventMessageDetail)
-            }
-            "microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail"
-            | "graph.channelSetAsFavoriteByDefaultEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelSetAsFavoriteByDefaultEventMessageDetail)
-            }
-            "microsoft.graph.channelSharingUpdatedEventMessageDetail"
-            | "graph.channelSharingUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelSharingUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail"
-            | "graph.channelUnsetAsFavoriteByDefaultEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail)
-            }
-            "microsoft.graph.chatRenamedEventMessageDetail"
-            | "graph.chatRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChatRenamedEventMessageDetail)
-            }
-            "microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail"
-            | "graph.conversationMemberRoleUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ConversationMemberRoleUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.meetingPolicyUpdatedEventMessageDetail"
-            | "graph.meetingPolicyUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::MeetingPolicyUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.membersAddedEventMessageDetail"
-            | "graph.membersAddedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersAddedEventMessageDetail)
-            }
-            "microsoft.graph.membersDeletedEventMessageDetail"
-            | "graph.membersDeletedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersDeletedEventMessageDetail)
-            }
-            "microsoft.graph.membersJoinedEventMessageDetail"
-            | "graph.membersJoinedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersJoinedEventMessageDetail)
-            }
-            "microsoft.graph.membersLeftEventMessageDetail"
-            | "graph.membersLeftEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersLeftEventMessageDetail)
-            }
-            "microsoft.graph.messagePinnedEventMessageDetail"
-            | "graph.messagePinnedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MessagePinnedEventMessageDetail)
-            }
-            "microsoft.graph.messageUnpinnedEventMessageDetail"
-            | "graph.messageUnpinnedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::MessageUnpinnedEventMessageDetail)
-            }
-            "microsoft.graph.tabUpdatedEventMessageDetail"
-            | "graph.tabUpdatedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TabUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.teamArchivedEventMessageDetail"
-            | "graph.teamArchivedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamArchivedEventMessageDetail)
-            }
-            "microsoft.graph.teamCreatedEventMessageDetail"
-            | "graph.teamCreatedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamCreatedEventMessageDetail)
-            }
-            "microsoft.graph.teamDescriptionUpdatedEventMessageDetail"
-            | "graph.teamDescriptionUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamDescriptionUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.teamJoiningDisabledEventMessageDetail"
-            | "graph.teamJoiningDisabledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamJoiningDisabledEventMessageDetail)
-            }
-            "microsoft.graph.teamJoiningEnabledEventMessageDetail"
-            | "graph.teamJoiningEnabledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamJoiningEnabledEventMessageDetail)
-            }
-            "microsoft.graph.teamRenamedEventMessageDetail"
-            | "graph.teamRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamRenamedEventMessageDetail)
-            }
-            "microsoft.graph.teamUnarchivedEventMessageDetail"
-            | "graph.teamUnarchivedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamUnarchivedEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppInstalledEventMessageDetail"
-            | "graph.teamsAppInstalledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppInstalledEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppRemovedEventMessageDetail"
-            | "graph.teamsAppRemovedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppRemovedEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppUpgradedEventMessageDetail"
-            | "graph.teamsAppUpgradedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppUpgradedEventMessageDetail)
-            }
-            _ => serde_json::from_value(value).map(Self::EventMessageDetail),
+            _ => serde_json::from_value(value).map(Self::PlannerPlanContainer),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.federatedIdentityExpression`.
+#[cfg(feature = "_plan_usage_right")]
+/// CSDL complex type `microsoft.graph.plannerPlanContextDetailsCollection`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FederatedIdentityExpression {
-    /// Property `languageVersion`: `Edm.Int32`, not nullable.
-    pub language_version: Option<i32>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
+pub struct PlannerPlanContextDetailsCollection {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for FederatedIdentityExpression {
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for PlannerPlanContextDetailsCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl FederatedIdentityExpression {
+#[cfg(feature = "_plan_usage_right")]
+impl PlannerPlanContextDetailsCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedIdentityExpression";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContextDetailsCollection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContextDetailsCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanContextDetailsCollection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.plannerPlanCreation`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanCreation {
+    /// Property `creationSourceKind`: `microsoft.graph.plannerCreationSourceKind`.
+    pub creation_source_kind: Option<PlannerCreationSourceKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerPlanCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerPlanCreation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanCreation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3705,14 +153,2891 @@ impl FederatedIdentityExpression {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("languageVersion", &self.language_version);
+        object.property("creationSourceKind", &self.creation_source_kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanCreation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "creationSourceKind" => {
+                read_nullable(map, key, &mut self.creation_source_kind, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerPlanCreation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// The properties of [`PlannerPlanCreation`] by wire name, each a [`Field<PlannerPlanCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanCreation::set_null`].
+pub enum PlannerPlanCreationField {}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanCreationField {
+    /// `creationSourceKind`
+    pub const CreationSourceKind: model::Field<PlannerPlanCreation> = model::Field::new(
+        "creationSourceKind",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlanCreation>] = &[
+        Self::CreationSourceKind,
+    ];
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// A `microsoft.graph.plannerPlanCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerPlanCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPlannerPlanCreation {
+    /// The base type itself, or a derived type unknown to this crate.
+    PlannerPlanCreation(Box<PlannerPlanCreation>),
+    /// `microsoft.graph.plannerExternalPlanSource`
+    PlannerExternalPlanSource(Box<PlannerExternalPlanSource>),
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl AnyPlannerPlanCreation {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::PlannerPlanCreation(_) => PlannerPlanCreation::ODATA_TYPE,
+            Self::PlannerExternalPlanSource(_) => PlannerExternalPlanSource::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`PlannerPlanCreation`] (or of an unknown derived type).
+    pub fn as_planner_plan_creation(&self) -> Option<&PlannerPlanCreation> {
+        match self {
+            Self::PlannerPlanCreation(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl Default for AnyPlannerPlanCreation {
+    fn default() -> Self {
+        Self::PlannerPlanCreation(Box::default())
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<PlannerPlanCreation> for AnyPlannerPlanCreation {
+    fn from(value: PlannerPlanCreation) -> Self {
+        Self::PlannerPlanCreation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl AnyPlannerPlanCreation {
+    /// The value if it is a [`AnyPlannerPlanCreation::PlannerExternalPlanSource`] variant.
+    pub fn as_planner_external_plan_source(&self) -> Option<&PlannerExternalPlanSource> {
+        match self {
+            Self::PlannerExternalPlanSource(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl From<PlannerExternalPlanSource> for AnyPlannerPlanCreation {
+    fn from(value: PlannerExternalPlanSource) -> Self {
+        Self::PlannerExternalPlanSource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for AnyPlannerPlanCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PlannerPlanCreation(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::PlannerExternalPlanSource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(PlannerExternalPlanSource::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for AnyPlannerPlanCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.plannerExternalPlanSource"
+            | "graph.plannerExternalPlanSource" => {
+                serde_json::from_value(value).map(Self::PlannerExternalPlanSource)
+            }
+            _ => serde_json::from_value(value).map(Self::PlannerPlanCreation),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// CSDL complex type `microsoft.graph.plannerSharedWithContainer`; base type `microsoft.graph.plannerPlanContainer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerSharedWithContainer {
+    /// Property `containerId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.plannerPlanContainer`.
+    pub container_id: Option<String>,
+    /// Property `type`: `microsoft.graph.plannerContainerType`.
+    /// Inherited from `microsoft.graph.plannerPlanContainer`.
+    pub r#type: Option<PlannerContainerType>,
+    /// Property `url`: `Edm.String`.
+    /// Inherited from `microsoft.graph.plannerPlanContainer`.
+    pub url: Option<String>,
+    /// Property `accessLevel`: `microsoft.graph.plannerPlanAccessLevel`, not nullable.
+    pub access_level: Option<PlannerPlanAccessLevel>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl serde::Serialize for PlannerSharedWithContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerSharedWithContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerSharedWithContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("containerId", &self.container_id);
+        object.property("type", &self.r#type);
+        object.property("url", &self.url);
+        object.property("accessLevel", &self.access_level);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl<'de> serde::Deserialize<'de> for PlannerSharedWithContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl graph_odata_runtime::model::ODataObject for PlannerSharedWithContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "accessLevel" => read_nullable(map, key, &mut self.access_level, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+impl PlannerSharedWithContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+/// The properties of [`PlannerSharedWithContainer`] by wire name, each a [`Field<PlannerSharedWithContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerSharedWithContainer::set_null`].
+pub enum PlannerSharedWithContainerField {}
+
+#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(non_upper_case_globals)]
+impl PlannerSharedWithContainerField {
+    /// `containerId`
+    pub const ContainerId: model::Field<PlannerSharedWithContainer> = model::Field::new(
+        "containerId",
+    );
+    /// `type`
+    pub const Type: model::Field<PlannerSharedWithContainer> = model::Field::new("type");
+    /// `url`
+    pub const Url: model::Field<PlannerSharedWithContainer> = model::Field::new("url");
+    /// `accessLevel`
+    pub const AccessLevel: model::Field<PlannerSharedWithContainer> = model::Field::new(
+        "accessLevel",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerSharedWithContainer>] = &[
+        Self::ContainerId,
+        Self::Type,
+        Self::Url,
+        Self::AccessLevel,
+    ];
+}
+
+#[cfg(feature = "_plan_usage_right")]
+/// CSDL complex type `microsoft.graph.plannerUserIds`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerUserIds {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl serde::Serialize for PlannerUserIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl PlannerUserIds {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerUserIds";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl<'de> serde::Deserialize<'de> for PlannerUserIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_plan_usage_right")]
+impl graph_odata_runtime::model::ODataObject for PlannerUserIds {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.profileSourceLocalization`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfileSourceLocalization {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `languageTag`: `Edm.String`.
+    pub language_tag: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfileSourceLocalization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSourceLocalization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceLocalization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("languageTag", &self.language_tag);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ProfileSourceLocalization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ProfileSourceLocalization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSourceLocalization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ProfileSourceLocalization`] by wire name, each a [`Field<ProfileSourceLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSourceLocalization::set_null`].
+pub enum ProfileSourceLocalizationField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ProfileSourceLocalizationField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "displayName",
+    );
+    /// `languageTag`
+    pub const LanguageTag: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "languageTag",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "webUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProfileSourceLocalization>] = &[
+        Self::DisplayName,
+        Self::LanguageTag,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriAllowedDomainConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriAllowedDomainConfiguration {
+    /// Property `allowedDomains`: `Collection(Edm.String)`, not nullable.
+    pub allowed_domains: Option<Vec<String>>,
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
+    pub public_client: Option<RedirectUriPlatformAllowedDomainConfiguration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `spa`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
+    pub spa: Option<RedirectUriPlatformAllowedDomainConfiguration>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Property `web`: `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
+    pub web: Option<RedirectUriPlatformAllowedDomainConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriAllowedDomainConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriAllowedDomainConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedDomainConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedDomains", &self.allowed_domains);
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object.property("publicClient", &self.public_client);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("spa", &self.spa);
+        object.property("state", &self.state);
+        object.property("web", &self.web);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriAllowedDomainConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedDomains" => read_lenient(map, key, &mut self.allowed_domains, extra),
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "spa" => read_nullable(map, key, &mut self.spa, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "web" => read_nullable(map, key, &mut self.web, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriAllowedDomainConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriAllowedDomainConfiguration`] by wire name, each a [`Field<RedirectUriAllowedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedDomainConfiguration::set_null`].
+pub enum RedirectUriAllowedDomainConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriAllowedDomainConfigurationField {
+    /// `allowedDomains`
+    pub const AllowedDomains: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "allowedDomains",
+    );
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        RedirectUriAllowedDomainConfiguration,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `publicClient`
+    pub const PublicClient: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "publicClient",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        RedirectUriAllowedDomainConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `spa`
+    pub const Spa: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "spa",
+    );
+    /// `state`
+    pub const State: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `web`
+    pub const Web: model::Field<RedirectUriAllowedDomainConfiguration> = model::Field::new(
+        "web",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriAllowedDomainConfiguration>] = &[
+        Self::AllowedDomains,
+        Self::ExcludeActors,
+        Self::IsStateSetByMicrosoft,
+        Self::PublicClient,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::Spa,
+        Self::State,
+        Self::Web,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriAllowedSchemeConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriAllowedSchemeConfiguration {
+    /// Property `allowedSchemes`: `Collection(Edm.String)`, not nullable.
+    pub allowed_schemes: Option<Vec<String>>,
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
+    pub public_client: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `spa`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
+    pub spa: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Property `web`: `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
+    pub web: Option<RedirectUriPlatformAllowedSchemeConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriAllowedSchemeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriAllowedSchemeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedSchemeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedSchemes", &self.allowed_schemes);
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object.property("publicClient", &self.public_client);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("spa", &self.spa);
+        object.property("state", &self.state);
+        object.property("web", &self.web);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriAllowedSchemeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedSchemeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedSchemes" => read_lenient(map, key, &mut self.allowed_schemes, extra),
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "spa" => read_nullable(map, key, &mut self.spa, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "web" => read_nullable(map, key, &mut self.web, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriAllowedSchemeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedSchemeConfiguration::set_null`].
+pub enum RedirectUriAllowedSchemeConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriAllowedSchemeConfigurationField {
+    /// `allowedSchemes`
+    pub const AllowedSchemes: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "allowedSchemes",
+    );
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        RedirectUriAllowedSchemeConfiguration,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `publicClient`
+    pub const PublicClient: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "publicClient",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        RedirectUriAllowedSchemeConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `spa`
+    pub const Spa: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "spa",
+    );
+    /// `state`
+    pub const State: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `web`
+    pub const Web: model::Field<RedirectUriAllowedSchemeConfiguration> = model::Field::new(
+        "web",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriAllowedSchemeConfiguration>] = &[
+        Self::AllowedSchemes,
+        Self::ExcludeActors,
+        Self::IsStateSetByMicrosoft,
+        Self::PublicClient,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::Spa,
+        Self::State,
+        Self::Web,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriBlockedDomainConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriBlockedDomainConfiguration {
+    /// Property `blockedDomains`: `Collection(Edm.String)`, not nullable.
+    pub blocked_domains: Option<Vec<String>>,
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
+    pub public_client: Option<RedirectUriPlatformBlockedDomainConfiguration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `spa`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
+    pub spa: Option<RedirectUriPlatformBlockedDomainConfiguration>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Property `web`: `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
+    pub web: Option<RedirectUriPlatformBlockedDomainConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriBlockedDomainConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriBlockedDomainConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedDomainConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("blockedDomains", &self.blocked_domains);
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object.property("publicClient", &self.public_client);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("spa", &self.spa);
+        object.property("state", &self.state);
+        object.property("web", &self.web);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriBlockedDomainConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedDomainConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockedDomains" => read_lenient(map, key, &mut self.blocked_domains, extra),
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "spa" => read_nullable(map, key, &mut self.spa, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "web" => read_nullable(map, key, &mut self.web, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriBlockedDomainConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriBlockedDomainConfiguration`] by wire name, each a [`Field<RedirectUriBlockedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedDomainConfiguration::set_null`].
+pub enum RedirectUriBlockedDomainConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriBlockedDomainConfigurationField {
+    /// `blockedDomains`
+    pub const BlockedDomains: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "blockedDomains",
+    );
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        RedirectUriBlockedDomainConfiguration,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `publicClient`
+    pub const PublicClient: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "publicClient",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        RedirectUriBlockedDomainConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `spa`
+    pub const Spa: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "spa",
+    );
+    /// `state`
+    pub const State: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `web`
+    pub const Web: model::Field<RedirectUriBlockedDomainConfiguration> = model::Field::new(
+        "web",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriBlockedDomainConfiguration>] = &[
+        Self::BlockedDomains,
+        Self::ExcludeActors,
+        Self::IsStateSetByMicrosoft,
+        Self::PublicClient,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::Spa,
+        Self::State,
+        Self::Web,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriBlockedSchemeConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriBlockedSchemeConfiguration {
+    /// Property `blockedSchemes`: `Collection(Edm.String)`, not nullable.
+    pub blocked_schemes: Option<Vec<String>>,
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `exemptFormats`: `Collection(Edm.String)`, not nullable.
+    pub exempt_formats: Option<Vec<String>>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `publicClient`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
+    pub public_client: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `spa`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
+    pub spa: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Property `web`: `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
+    pub web: Option<RedirectUriPlatformBlockedSchemeConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriBlockedSchemeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriBlockedSchemeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedSchemeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("blockedSchemes", &self.blocked_schemes);
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("exemptFormats", &self.exempt_formats);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object.property("publicClient", &self.public_client);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("spa", &self.spa);
+        object.property("state", &self.state);
+        object.property("web", &self.web);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriBlockedSchemeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedSchemeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockedSchemes" => read_lenient(map, key, &mut self.blocked_schemes, extra),
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "exemptFormats" => read_lenient(map, key, &mut self.exempt_formats, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "spa" => read_nullable(map, key, &mut self.spa, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "web" => read_nullable(map, key, &mut self.web, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriBlockedSchemeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedSchemeConfiguration::set_null`].
+pub enum RedirectUriBlockedSchemeConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriBlockedSchemeConfigurationField {
+    /// `blockedSchemes`
+    pub const BlockedSchemes: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "blockedSchemes",
+    );
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `exemptFormats`
+    pub const ExemptFormats: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "exemptFormats",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<
+        RedirectUriBlockedSchemeConfiguration,
+    > = model::Field::new("isStateSetByMicrosoft");
+    /// `publicClient`
+    pub const PublicClient: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "publicClient",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        RedirectUriBlockedSchemeConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `spa`
+    pub const Spa: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "spa",
+    );
+    /// `state`
+    pub const State: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `web`
+    pub const Web: model::Field<RedirectUriBlockedSchemeConfiguration> = model::Field::new(
+        "web",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriBlockedSchemeConfiguration>] = &[
+        Self::BlockedSchemes,
+        Self::ExcludeActors,
+        Self::ExemptFormats,
+        Self::IsStateSetByMicrosoft,
+        Self::PublicClient,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::Spa,
+        Self::State,
+        Self::Web,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriConfiguration {
+    /// Property `uriWithBlockedDomain`: `microsoft.graph.redirectUriBlockedDomainConfiguration`.
+    pub uri_with_blocked_domain: Option<RedirectUriBlockedDomainConfiguration>,
+    /// Property `uriWithBlockedScheme`: `microsoft.graph.redirectUriBlockedSchemeConfiguration`.
+    pub uri_with_blocked_scheme: Option<RedirectUriBlockedSchemeConfiguration>,
+    /// Property `uriWithoutAllowedDomain`: `microsoft.graph.redirectUriAllowedDomainConfiguration`.
+    pub uri_without_allowed_domain: Option<RedirectUriAllowedDomainConfiguration>,
+    /// Property `uriWithoutAllowedScheme`: `microsoft.graph.redirectUriAllowedSchemeConfiguration`.
+    pub uri_without_allowed_scheme: Option<RedirectUriAllowedSchemeConfiguration>,
+    /// Property `uriWithWildcard`: `microsoft.graph.redirectUriWildcardConfiguration`.
+    pub uri_with_wildcard: Option<RedirectUriWildcardConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("uriWithBlockedDomain", &self.uri_with_blocked_domain);
+        object.property("uriWithBlockedScheme", &self.uri_with_blocked_scheme);
+        object.property("uriWithoutAllowedDomain", &self.uri_without_allowed_domain);
+        object.property("uriWithoutAllowedScheme", &self.uri_without_allowed_scheme);
+        object.property("uriWithWildcard", &self.uri_with_wildcard);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "uriWithBlockedDomain" => {
+                read_nullable(map, key, &mut self.uri_with_blocked_domain, extra)
+            }
+            "uriWithBlockedScheme" => {
+                read_nullable(map, key, &mut self.uri_with_blocked_scheme, extra)
+            }
+            "uriWithoutAllowedDomain" => {
+                read_nullable(map, key, &mut self.uri_without_allowed_domain, extra)
+            }
+            "uriWithoutAllowedScheme" => {
+                read_nullable(map, key, &mut self.uri_without_allowed_scheme, extra)
+            }
+            "uriWithWildcard" => {
+                read_nullable(map, key, &mut self.uri_with_wildcard, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriConfiguration`] by wire name, each a [`Field<RedirectUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriConfiguration::set_null`].
+pub enum RedirectUriConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriConfigurationField {
+    /// `uriWithBlockedDomain`
+    pub const UriWithBlockedDomain: model::Field<RedirectUriConfiguration> = model::Field::new(
+        "uriWithBlockedDomain",
+    );
+    /// `uriWithBlockedScheme`
+    pub const UriWithBlockedScheme: model::Field<RedirectUriConfiguration> = model::Field::new(
+        "uriWithBlockedScheme",
+    );
+    /// `uriWithoutAllowedDomain`
+    pub const UriWithoutAllowedDomain: model::Field<RedirectUriConfiguration> = model::Field::new(
+        "uriWithoutAllowedDomain",
+    );
+    /// `uriWithoutAllowedScheme`
+    pub const UriWithoutAllowedScheme: model::Field<RedirectUriConfiguration> = model::Field::new(
+        "uriWithoutAllowedScheme",
+    );
+    /// `uriWithWildcard`
+    pub const UriWithWildcard: model::Field<RedirectUriConfiguration> = model::Field::new(
+        "uriWithWildcard",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriConfiguration>] = &[
+        Self::UriWithBlockedDomain,
+        Self::UriWithBlockedScheme,
+        Self::UriWithoutAllowedDomain,
+        Self::UriWithoutAllowedScheme,
+        Self::UriWithWildcard,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.redirectUriWildcardConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriWildcardConfiguration {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `excludeFormats`: `microsoft.graph.redirectUriWildcardExcludeFormats`.
+    pub exclude_formats: Option<RedirectUriWildcardExcludeFormats>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for RedirectUriWildcardConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriWildcardConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriWildcardConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("excludeFormats", &self.exclude_formats);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for RedirectUriWildcardConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "excludeFormats" => read_nullable(map, key, &mut self.exclude_formats, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl RedirectUriWildcardConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`RedirectUriWildcardConfiguration`] by wire name, each a [`Field<RedirectUriWildcardConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriWildcardConfiguration::set_null`].
+pub enum RedirectUriWildcardConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl RedirectUriWildcardConfigurationField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `excludeFormats`
+    pub const ExcludeFormats: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
+        "excludeFormats",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
+        "isStateSetByMicrosoft",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        RedirectUriWildcardConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `state`
+    pub const State: model::Field<RedirectUriWildcardConfiguration> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RedirectUriWildcardConfiguration>] = &[
+        Self::ExcludeActors,
+        Self::ExcludeFormats,
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.regionalFormatOverrides`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegionalFormatOverrides {
+    /// Property `calendar`: `Edm.String`.
+    pub calendar: Option<String>,
+    /// Property `firstDayOfWeek`: `Edm.String`.
+    pub first_day_of_week: Option<String>,
+    /// Property `longDateFormat`: `Edm.String`.
+    pub long_date_format: Option<String>,
+    /// Property `longTimeFormat`: `Edm.String`.
+    pub long_time_format: Option<String>,
+    /// Property `shortDateFormat`: `Edm.String`.
+    pub short_date_format: Option<String>,
+    /// Property `shortTimeFormat`: `Edm.String`.
+    pub short_time_format: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for RegionalFormatOverrides {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RegionalFormatOverrides {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.regionalFormatOverrides";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("calendar", &self.calendar);
+        object.property("firstDayOfWeek", &self.first_day_of_week);
+        object.property("longDateFormat", &self.long_date_format);
+        object.property("longTimeFormat", &self.long_time_format);
+        object.property("shortDateFormat", &self.short_date_format);
+        object.property("shortTimeFormat", &self.short_time_format);
+        object.property("timeZone", &self.time_zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for RegionalFormatOverrides {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for RegionalFormatOverrides {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "calendar" => read_lenient(map, key, &mut self.calendar, extra),
+            "firstDayOfWeek" => {
+                read_lenient(map, key, &mut self.first_day_of_week, extra)
+            }
+            "longDateFormat" => read_lenient(map, key, &mut self.long_date_format, extra),
+            "longTimeFormat" => read_lenient(map, key, &mut self.long_time_format, extra),
+            "shortDateFormat" => {
+                read_lenient(map, key, &mut self.short_date_format, extra)
+            }
+            "shortTimeFormat" => {
+                read_lenient(map, key, &mut self.short_time_format, extra)
+            }
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl RegionalFormatOverrides {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`RegionalFormatOverrides`] by wire name, each a [`Field<RegionalFormatOverrides>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegionalFormatOverrides::set_null`].
+pub enum RegionalFormatOverridesField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl RegionalFormatOverridesField {
+    /// `calendar`
+    pub const Calendar: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "calendar",
+    );
+    /// `firstDayOfWeek`
+    pub const FirstDayOfWeek: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "firstDayOfWeek",
+    );
+    /// `longDateFormat`
+    pub const LongDateFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "longDateFormat",
+    );
+    /// `longTimeFormat`
+    pub const LongTimeFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "longTimeFormat",
+    );
+    /// `shortDateFormat`
+    pub const ShortDateFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "shortDateFormat",
+    );
+    /// `shortTimeFormat`
+    pub const ShortTimeFormat: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "shortTimeFormat",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<RegionalFormatOverrides> = model::Field::new(
+        "timeZone",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RegionalFormatOverrides>] = &[
+        Self::Calendar,
+        Self::FirstDayOfWeek,
+        Self::LongDateFormat,
+        Self::LongTimeFormat,
+        Self::ShortDateFormat,
+        Self::ShortTimeFormat,
+        Self::TimeZone,
+    ];
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+/// CSDL complex type `microsoft.graph.removeAccessApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAccessApplyAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl serde::Serialize for RemoveAccessApplyAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl RemoveAccessApplyAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.removeAccessApplyAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_apply_action")]
+impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.sectionLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for SectionLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for SectionLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for SectionLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`SectionLinks`] by wire name, each a [`Field<SectionLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionLinks::set_null`].
+pub enum SectionLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl SectionLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<SectionLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<SectionLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SectionLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.serviceInformation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceInformation {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ServiceInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ServiceInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ServiceInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ServiceInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ServiceInformation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ServiceInformation`] by wire name, each a [`Field<ServiceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceInformation::set_null`].
+pub enum ServiceInformationField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ServiceInformationField {
+    /// `name`
+    pub const Name: model::Field<ServiceInformation> = model::Field::new("name");
+    /// `webUrl`
+    pub const WebUrl: model::Field<ServiceInformation> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServiceInformation>] = &[
+        Self::Name,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointGroupMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointGroupMigrationTaskParameters {
+    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sourceSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub source_site_url: Option<String>,
+    /// Property `targetDataLocationCode`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_data_location_code: Option<String>,
+    /// Property `targetOrganizationHost`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_host: Option<String>,
+    /// Property `targetOrganizationId`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_id: Option<edm::Guid>,
+    /// Property `targetSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_site_url: Option<String>,
+    /// Property `validateOnly`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub validate_only: Option<bool>,
+    /// Property `sourceGroupIdentity`: `microsoft.graph.groupIdentity`.
+    pub source_group_identity: Option<GroupIdentity>,
+    /// Property `targetGroupIdentity`: `microsoft.graph.groupIdentity`.
+    pub target_group_identity: Option<GroupIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointGroupMigrationTaskParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointGroupMigrationTaskParameters {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroupMigrationTaskParameters";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "preferredLatestStartDateTime",
+                &self.preferred_latest_start_date_time,
+            );
+        object.property("preferredStartDateTime", &self.preferred_start_date_time);
+        object.property("sourceSiteUrl", &self.source_site_url);
+        object.property("targetDataLocationCode", &self.target_data_location_code);
+        object.property("targetOrganizationHost", &self.target_organization_host);
+        object.property("targetOrganizationId", &self.target_organization_id);
+        object.property("targetSiteUrl", &self.target_site_url);
+        object.property("validateOnly", &self.validate_only);
+        object.property("sourceGroupIdentity", &self.source_group_identity);
+        object.property("targetGroupIdentity", &self.target_group_identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointGroupMigrationTaskParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointGroupMigrationTaskParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "preferredLatestStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
+            }
+            "preferredStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
+            }
+            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
+            "targetDataLocationCode" => {
+                read_lenient(map, key, &mut self.target_data_location_code, extra)
+            }
+            "targetOrganizationHost" => {
+                read_lenient(map, key, &mut self.target_organization_host, extra)
+            }
+            "targetOrganizationId" => {
+                read_lenient(map, key, &mut self.target_organization_id, extra)
+            }
+            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
+            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
+            "sourceGroupIdentity" => {
+                read_nullable(map, key, &mut self.source_group_identity, extra)
+            }
+            "targetGroupIdentity" => {
+                read_nullable(map, key, &mut self.target_group_identity, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointGroupMigrationTaskParameters {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointGroupMigrationTaskParameters`] by wire name, each a [`Field<SharePointGroupMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroupMigrationTaskParameters::set_null`].
+pub enum SharePointGroupMigrationTaskParametersField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointGroupMigrationTaskParametersField {
+    /// `preferredLatestStartDateTime`
+    pub const PreferredLatestStartDateTime: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("preferredLatestStartDateTime");
+    /// `preferredStartDateTime`
+    pub const PreferredStartDateTime: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("preferredStartDateTime");
+    /// `sourceSiteUrl`
+    pub const SourceSiteUrl: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
+        "sourceSiteUrl",
+    );
+    /// `targetDataLocationCode`
+    pub const TargetDataLocationCode: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("targetDataLocationCode");
+    /// `targetOrganizationHost`
+    pub const TargetOrganizationHost: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationHost");
+    /// `targetOrganizationId`
+    pub const TargetOrganizationId: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationId");
+    /// `targetSiteUrl`
+    pub const TargetSiteUrl: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
+        "targetSiteUrl",
+    );
+    /// `validateOnly`
+    pub const ValidateOnly: model::Field<SharePointGroupMigrationTaskParameters> = model::Field::new(
+        "validateOnly",
+    );
+    /// `sourceGroupIdentity`
+    pub const SourceGroupIdentity: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("sourceGroupIdentity");
+    /// `targetGroupIdentity`
+    pub const TargetGroupIdentity: model::Field<
+        SharePointGroupMigrationTaskParameters,
+    > = model::Field::new("targetGroupIdentity");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointGroupMigrationTaskParameters>] = &[
+        Self::PreferredLatestStartDateTime,
+        Self::PreferredStartDateTime,
+        Self::SourceSiteUrl,
+        Self::TargetDataLocationCode,
+        Self::TargetOrganizationHost,
+        Self::TargetOrganizationId,
+        Self::TargetSiteUrl,
+        Self::ValidateOnly,
+        Self::SourceGroupIdentity,
+        Self::TargetGroupIdentity,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointMigrationTaskParameters`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationTaskParameters {
+    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
+    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
+    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sourceSiteUrl`: `Edm.String`.
+    pub source_site_url: Option<String>,
+    /// Property `targetDataLocationCode`: `Edm.String`.
+    pub target_data_location_code: Option<String>,
+    /// Property `targetOrganizationHost`: `Edm.String`.
+    pub target_organization_host: Option<String>,
+    /// Property `targetOrganizationId`: `Edm.Guid`.
+    pub target_organization_id: Option<edm::Guid>,
+    /// Property `targetSiteUrl`: `Edm.String`.
+    pub target_site_url: Option<String>,
+    /// Property `validateOnly`: `Edm.Boolean`.
+    pub validate_only: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointMigrationTaskParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointMigrationTaskParameters {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationTaskParameters";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "preferredLatestStartDateTime",
+                &self.preferred_latest_start_date_time,
+            );
+        object.property("preferredStartDateTime", &self.preferred_start_date_time);
+        object.property("sourceSiteUrl", &self.source_site_url);
+        object.property("targetDataLocationCode", &self.target_data_location_code);
+        object.property("targetOrganizationHost", &self.target_organization_host);
+        object.property("targetOrganizationId", &self.target_organization_id);
+        object.property("targetSiteUrl", &self.target_site_url);
+        object.property("validateOnly", &self.validate_only);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationTaskParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointMigrationTaskParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "preferredLatestStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
+            }
+            "preferredStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
+            }
+            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
+            "targetDataLocationCode" => {
+                read_lenient(map, key, &mut self.target_data_location_code, extra)
+            }
+            "targetOrganizationHost" => {
+                read_lenient(map, key, &mut self.target_organization_host, extra)
+            }
+            "targetOrganizationId" => {
+                read_lenient(map, key, &mut self.target_organization_id, extra)
+            }
+            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
+            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointMigrationTaskParameters {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointMigrationTaskParameters`] by wire name, each a [`Field<SharePointMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationTaskParameters::set_null`].
+pub enum SharePointMigrationTaskParametersField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationTaskParametersField {
+    /// `preferredLatestStartDateTime`
+    pub const PreferredLatestStartDateTime: model::Field<
+        SharePointMigrationTaskParameters,
+    > = model::Field::new("preferredLatestStartDateTime");
+    /// `preferredStartDateTime`
+    pub const PreferredStartDateTime: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "preferredStartDateTime",
+    );
+    /// `sourceSiteUrl`
+    pub const SourceSiteUrl: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "sourceSiteUrl",
+    );
+    /// `targetDataLocationCode`
+    pub const TargetDataLocationCode: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "targetDataLocationCode",
+    );
+    /// `targetOrganizationHost`
+    pub const TargetOrganizationHost: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "targetOrganizationHost",
+    );
+    /// `targetOrganizationId`
+    pub const TargetOrganizationId: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "targetOrganizationId",
+    );
+    /// `targetSiteUrl`
+    pub const TargetSiteUrl: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "targetSiteUrl",
+    );
+    /// `validateOnly`
+    pub const ValidateOnly: model::Field<SharePointMigrationTaskParameters> = model::Field::new(
+        "validateOnly",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointMigrationTaskParameters>] = &[
+        Self::PreferredLatestStartDateTime,
+        Self::PreferredStartDateTime,
+        Self::SourceSiteUrl,
+        Self::TargetDataLocationCode,
+        Self::TargetOrganizationHost,
+        Self::TargetOrganizationId,
+        Self::TargetSiteUrl,
+        Self::ValidateOnly,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// A `microsoft.graph.sharePointMigrationTaskParameters` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SharePointMigrationTaskParameters`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnySharePointMigrationTaskParameters {
+    /// The base type itself, or a derived type unknown to this crate.
+    SharePointMigrationTaskParameters(Box<SharePointMigrationTaskParameters>),
+    /// `microsoft.graph.sharePointGroupMigrationTaskParameters`
+    SharePointGroupMigrationTaskParameters(Box<SharePointGroupMigrationTaskParameters>),
+    /// `microsoft.graph.sharePointSiteMigrationTaskParameters`
+    SharePointSiteMigrationTaskParameters(Box<SharePointSiteMigrationTaskParameters>),
+    /// `microsoft.graph.sharePointUserMigrationTaskParameters`
+    SharePointUserMigrationTaskParameters(Box<SharePointUserMigrationTaskParameters>),
+}
+
+#[cfg(feature = "_unreached")]
+impl AnySharePointMigrationTaskParameters {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::SharePointMigrationTaskParameters(_) => {
+                SharePointMigrationTaskParameters::ODATA_TYPE
+            }
+            Self::SharePointGroupMigrationTaskParameters(_) => {
+                SharePointGroupMigrationTaskParameters::ODATA_TYPE
+            }
+            Self::SharePointSiteMigrationTaskParameters(_) => {
+                SharePointSiteMigrationTaskParameters::ODATA_TYPE
+            }
+            Self::SharePointUserMigrationTaskParameters(_) => {
+                SharePointUserMigrationTaskParameters::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`SharePointMigrationTaskParameters`] (or of an unknown derived type).
+    pub fn as_share_point_migration_task_parameters(
+        &self,
+    ) -> Option<&SharePointMigrationTaskParameters> {
+        match self {
+            Self::SharePointMigrationTaskParameters(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl Default for AnySharePointMigrationTaskParameters {
+    fn default() -> Self {
+        Self::SharePointMigrationTaskParameters(Box::default())
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<SharePointMigrationTaskParameters> for AnySharePointMigrationTaskParameters {
+    fn from(value: SharePointMigrationTaskParameters) -> Self {
+        Self::SharePointMigrationTaskParameters(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl AnySharePointMigrationTaskParameters {
+    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters`] variant.
+    pub fn as_share_point_group_migration_task_parameters(
+        &self,
+    ) -> Option<&SharePointGroupMigrationTaskParameters> {
+        match self {
+            Self::SharePointGroupMigrationTaskParameters(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters`] variant.
+    pub fn as_share_point_site_migration_task_parameters(
+        &self,
+    ) -> Option<&SharePointSiteMigrationTaskParameters> {
+        match self {
+            Self::SharePointSiteMigrationTaskParameters(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters`] variant.
+    pub fn as_share_point_user_migration_task_parameters(
+        &self,
+    ) -> Option<&SharePointUserMigrationTaskParameters> {
+        match self {
+            Self::SharePointUserMigrationTaskParameters(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<SharePointGroupMigrationTaskParameters>
+for AnySharePointMigrationTaskParameters {
+    fn from(value: SharePointGroupMigrationTaskParameters) -> Self {
+        Self::SharePointGroupMigrationTaskParameters(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<SharePointSiteMigrationTaskParameters>
+for AnySharePointMigrationTaskParameters {
+    fn from(value: SharePointSiteMigrationTaskParameters) -> Self {
+        Self::SharePointSiteMigrationTaskParameters(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<SharePointUserMigrationTaskParameters>
+for AnySharePointMigrationTaskParameters {
+    fn from(value: SharePointUserMigrationTaskParameters) -> Self {
+        Self::SharePointUserMigrationTaskParameters(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AnySharePointMigrationTaskParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::SharePointMigrationTaskParameters(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::SharePointGroupMigrationTaskParameters(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SharePointGroupMigrationTaskParameters::ODATA_TYPE),
+                    )
+            }
+            Self::SharePointSiteMigrationTaskParameters(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SharePointSiteMigrationTaskParameters::ODATA_TYPE),
+                    )
+            }
+            Self::SharePointUserMigrationTaskParameters(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SharePointUserMigrationTaskParameters::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AnySharePointMigrationTaskParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.sharePointGroupMigrationTaskParameters"
+            | "graph.sharePointGroupMigrationTaskParameters" => {
+                serde_json::from_value(value)
+                    .map(Self::SharePointGroupMigrationTaskParameters)
+            }
+            "microsoft.graph.sharePointSiteMigrationTaskParameters"
+            | "graph.sharePointSiteMigrationTaskParameters" => {
+                serde_json::from_value(value)
+                    .map(Self::SharePointSiteMigrationTaskParameters)
+            }
+            "microsoft.graph.sharePointUserMigrationTaskParameters"
+            | "graph.sharePointUserMigrationTaskParameters" => {
+                serde_json::from_value(value)
+                    .map(Self::SharePointUserMigrationTaskParameters)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::SharePointMigrationTaskParameters)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointSiteMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointSiteMigrationTaskParameters {
+    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sourceSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub source_site_url: Option<String>,
+    /// Property `targetDataLocationCode`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_data_location_code: Option<String>,
+    /// Property `targetOrganizationHost`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_host: Option<String>,
+    /// Property `targetOrganizationId`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_id: Option<edm::Guid>,
+    /// Property `targetSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_site_url: Option<String>,
+    /// Property `validateOnly`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub validate_only: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointSiteMigrationTaskParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointSiteMigrationTaskParameters {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointSiteMigrationTaskParameters";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "preferredLatestStartDateTime",
+                &self.preferred_latest_start_date_time,
+            );
+        object.property("preferredStartDateTime", &self.preferred_start_date_time);
+        object.property("sourceSiteUrl", &self.source_site_url);
+        object.property("targetDataLocationCode", &self.target_data_location_code);
+        object.property("targetOrganizationHost", &self.target_organization_host);
+        object.property("targetOrganizationId", &self.target_organization_id);
+        object.property("targetSiteUrl", &self.target_site_url);
+        object.property("validateOnly", &self.validate_only);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointSiteMigrationTaskParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointSiteMigrationTaskParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "preferredLatestStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
+            }
+            "preferredStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
+            }
+            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
+            "targetDataLocationCode" => {
+                read_lenient(map, key, &mut self.target_data_location_code, extra)
+            }
+            "targetOrganizationHost" => {
+                read_lenient(map, key, &mut self.target_organization_host, extra)
+            }
+            "targetOrganizationId" => {
+                read_lenient(map, key, &mut self.target_organization_id, extra)
+            }
+            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
+            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointSiteMigrationTaskParameters {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointSiteMigrationTaskParameters`] by wire name, each a [`Field<SharePointSiteMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointSiteMigrationTaskParameters::set_null`].
+pub enum SharePointSiteMigrationTaskParametersField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointSiteMigrationTaskParametersField {
+    /// `preferredLatestStartDateTime`
+    pub const PreferredLatestStartDateTime: model::Field<
+        SharePointSiteMigrationTaskParameters,
+    > = model::Field::new("preferredLatestStartDateTime");
+    /// `preferredStartDateTime`
+    pub const PreferredStartDateTime: model::Field<
+        SharePointSiteMigrationTaskParameters,
+    > = model::Field::new("preferredStartDateTime");
+    /// `sourceSiteUrl`
+    pub const SourceSiteUrl: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
+        "sourceSiteUrl",
+    );
+    /// `targetDataLocationCode`
+    pub const TargetDataLocationCode: model::Field<
+        SharePointSiteMigrationTaskParameters,
+    > = model::Field::new("targetDataLocationCode");
+    /// `targetOrganizationHost`
+    pub const TargetOrganizationHost: model::Field<
+        SharePointSiteMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationHost");
+    /// `targetOrganizationId`
+    pub const TargetOrganizationId: model::Field<
+        SharePointSiteMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationId");
+    /// `targetSiteUrl`
+    pub const TargetSiteUrl: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
+        "targetSiteUrl",
+    );
+    /// `validateOnly`
+    pub const ValidateOnly: model::Field<SharePointSiteMigrationTaskParameters> = model::Field::new(
+        "validateOnly",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointSiteMigrationTaskParameters>] = &[
+        Self::PreferredLatestStartDateTime,
+        Self::PreferredStartDateTime,
+        Self::SourceSiteUrl,
+        Self::TargetDataLocationCode,
+        Self::TargetOrganizationHost,
+        Self::TargetOrganizationId,
+        Self::TargetSiteUrl,
+        Self::ValidateOnly,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.sharePointUserMigrationTaskParameters`; base type `microsoft.graph.sharePointMigrationTaskParameters`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointUserMigrationTaskParameters {
+    /// Property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_latest_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preferredStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub preferred_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sourceSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub source_site_url: Option<String>,
+    /// Property `targetDataLocationCode`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_data_location_code: Option<String>,
+    /// Property `targetOrganizationHost`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_host: Option<String>,
+    /// Property `targetOrganizationId`: `Edm.Guid`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_organization_id: Option<edm::Guid>,
+    /// Property `targetSiteUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub target_site_url: Option<String>,
+    /// Property `validateOnly`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.sharePointMigrationTaskParameters`.
+    pub validate_only: Option<bool>,
+    /// Property `sourceUserIdentity`: `microsoft.graph.userIdentity`.
+    pub source_user_identity: Option<UserIdentity>,
+    /// Property `targetUserIdentity`: `microsoft.graph.userIdentity`.
+    pub target_user_identity: Option<UserIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointUserMigrationTaskParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointUserMigrationTaskParameters {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointUserMigrationTaskParameters";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "preferredLatestStartDateTime",
+                &self.preferred_latest_start_date_time,
+            );
+        object.property("preferredStartDateTime", &self.preferred_start_date_time);
+        object.property("sourceSiteUrl", &self.source_site_url);
+        object.property("targetDataLocationCode", &self.target_data_location_code);
+        object.property("targetOrganizationHost", &self.target_organization_host);
+        object.property("targetOrganizationId", &self.target_organization_id);
+        object.property("targetSiteUrl", &self.target_site_url);
+        object.property("validateOnly", &self.validate_only);
+        object.property("sourceUserIdentity", &self.source_user_identity);
+        object.property("targetUserIdentity", &self.target_user_identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointUserMigrationTaskParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for SharePointUserMigrationTaskParameters {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "preferredLatestStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_latest_start_date_time, extra)
+            }
+            "preferredStartDateTime" => {
+                read_lenient(map, key, &mut self.preferred_start_date_time, extra)
+            }
+            "sourceSiteUrl" => read_lenient(map, key, &mut self.source_site_url, extra),
+            "targetDataLocationCode" => {
+                read_lenient(map, key, &mut self.target_data_location_code, extra)
+            }
+            "targetOrganizationHost" => {
+                read_lenient(map, key, &mut self.target_organization_host, extra)
+            }
+            "targetOrganizationId" => {
+                read_lenient(map, key, &mut self.target_organization_id, extra)
+            }
+            "targetSiteUrl" => read_lenient(map, key, &mut self.target_site_url, extra),
+            "validateOnly" => read_lenient(map, key, &mut self.validate_only, extra),
+            "sourceUserIdentity" => {
+                read_nullable(map, key, &mut self.source_user_identity, extra)
+            }
+            "targetUserIdentity" => {
+                read_nullable(map, key, &mut self.target_user_identity, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl SharePointUserMigrationTaskParameters {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`SharePointUserMigrationTaskParameters`] by wire name, each a [`Field<SharePointUserMigrationTaskParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointUserMigrationTaskParameters::set_null`].
+pub enum SharePointUserMigrationTaskParametersField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl SharePointUserMigrationTaskParametersField {
+    /// `preferredLatestStartDateTime`
+    pub const PreferredLatestStartDateTime: model::Field<
+        SharePointUserMigrationTaskParameters,
+    > = model::Field::new("preferredLatestStartDateTime");
+    /// `preferredStartDateTime`
+    pub const PreferredStartDateTime: model::Field<
+        SharePointUserMigrationTaskParameters,
+    > = model::Field::new("preferredStartDateTime");
+    /// `sourceSiteUrl`
+    pub const SourceSiteUrl: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
+        "sourceSiteUrl",
+    );
+    /// `targetDataLocationCode`
+    pub const TargetDataLocationCode: model::Field<
+        SharePointUserMigrationTaskParameters,
+    > = model::Field::new("targetDataLocationCode");
+    /// `targetOrganizationHost`
+    pub const TargetOrganizationHost: model::Field<
+        SharePointUserMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationHost");
+    /// `targetOrganizationId`
+    pub const TargetOrganizationId: model::Field<
+        SharePointUserMigrationTaskParameters,
+    > = model::Field::new("targetOrganizationId");
+    /// `targetSiteUrl`
+    pub const TargetSiteUrl: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
+        "targetSiteUrl",
+    );
+    /// `validateOnly`
+    pub const ValidateOnly: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
+        "validateOnly",
+    );
+    /// `sourceUserIdentity`
+    pub const SourceUserIdentity: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
+        "sourceUserIdentity",
+    );
+    /// `targetUserIdentity`
+    pub const TargetUserIdentity: model::Field<SharePointUserMigrationTaskParameters> = model::Field::new(
+        "targetUserIdentity",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointUserMigrationTaskParameters>] = &[
+        Self::PreferredLatestStartDateTime,
+        Self::PreferredStartDateTime,
+        Self::SourceSiteUrl,
+        Self::TargetDataLocationCode,
+        Self::TargetOrganizationHost,
+        Self::TargetOrganizationId,
+        Self::TargetSiteUrl,
+        Self::ValidateOnly,
+        Self::SourceUserIdentity,
+        Self::TargetUserIdentity,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringKeyLongValuePair {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Property `value`: `Edm.Int64`, not nullable.
+    pub value: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for StringKeyLongValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl StringKeyLongValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyLongValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
         object.property("value", &self.value);
         object.end()
     }
 }
 
 #[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for FederatedIdentityExpression {
+impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3721,7 +3046,7 @@ impl<'de> serde::Deserialize<'de> for FederatedIdentityExpression {
 }
 
 #[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for FederatedIdentityExpression {
+impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3730,9 +3055,7 @@ impl graph_odata_runtime::model::ODataObject for FederatedIdentityExpression {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "languageVersion" => {
-                read_lenient(map, key, &mut self.language_version, extra)
-            }
+            "key" => read_lenient(map, key, &mut self.key, extra),
             "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
@@ -3745,7 +3068,7 @@ impl graph_odata_runtime::model::ODataObject for FederatedIdentityExpression {
 }
 
 #[cfg(feature = "_bulk_operation")]
-impl FederatedIdentityExpression {
+impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3756,53 +3079,52 @@ impl FederatedIdentityExpression {
 }
 
 #[cfg(feature = "_bulk_operation")]
-/// The properties of [`FederatedIdentityExpression`] by wire name, each a [`Field<FederatedIdentityExpression>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedIdentityExpression::set_null`].
-pub enum FederatedIdentityExpressionField {}
+/// The properties of [`StringKeyLongValuePair`] by wire name, each a [`Field<StringKeyLongValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
+pub enum StringKeyLongValuePairField {}
 
 #[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl FederatedIdentityExpressionField {
-    /// `languageVersion`
-    pub const LanguageVersion: model::Field<FederatedIdentityExpression> = model::Field::new(
-        "languageVersion",
-    );
+impl StringKeyLongValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyLongValuePair> = model::Field::new("key");
     /// `value`
-    pub const Value: model::Field<FederatedIdentityExpression> = model::Field::new(
-        "value",
-    );
+    pub const Value: model::Field<StringKeyLongValuePair> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FederatedIdentityExpression>] = &[
-        Self::LanguageVersion,
+    pub const ALL: &'static [model::Field<StringKeyLongValuePair>] = &[
+        Self::Key,
         Self::Value,
     ];
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-/// CSDL complex type `microsoft.graph.groupChatTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationProgress`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupChatTeamsAppInstallationScopeInfo {
-    /// Property `scope`: `microsoft.graph.teamsAppInstallationScopes`.
-    /// Inherited from `microsoft.graph.teamsAppInstallationScopeInfo`.
-    pub scope: Option<TeamsAppInstallationScopes>,
-    /// Property `chatId`: `Edm.String`.
-    pub chat_id: Option<String>,
+pub struct SynchronizationProgress {
+    /// Property `completedUnits`: `Edm.Int64`, not nullable.
+    pub completed_units: Option<i64>,
+    /// Property `progressObservationDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub progress_observation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `totalUnits`: `Edm.Int64`, not nullable.
+    pub total_units: Option<i64>,
+    /// Property `units`: `Edm.String`.
+    pub units: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl serde::Serialize for GroupChatTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl GroupChatTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationProgress {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupChatTeamsAppInstallationScopeInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationProgress";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3815,14 +3137,20 @@ impl GroupChatTeamsAppInstallationScopeInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("scope", &self.scope);
-        object.property("chatId", &self.chat_id);
+        object.property("completedUnits", &self.completed_units);
+        object
+            .property(
+                "progressObservationDateTime",
+                &self.progress_observation_date_time,
+            );
+        object.property("totalUnits", &self.total_units);
+        object.property("units", &self.units);
         object.end()
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl<'de> serde::Deserialize<'de> for GroupChatTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3830,8 +3158,139 @@ impl<'de> serde::Deserialize<'de> for GroupChatTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "completedUnits" => read_lenient(map, key, &mut self.completed_units, extra),
+            "progressObservationDateTime" => {
+                read_lenient(map, key, &mut self.progress_observation_date_time, extra)
+            }
+            "totalUnits" => read_lenient(map, key, &mut self.total_units, extra),
+            "units" => read_lenient(map, key, &mut self.units, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationProgress {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationProgress`] by wire name, each a [`Field<SynchronizationProgress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
+pub enum SynchronizationProgressField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationProgressField {
+    /// `completedUnits`
+    pub const CompletedUnits: model::Field<SynchronizationProgress> = model::Field::new(
+        "completedUnits",
+    );
+    /// `progressObservationDateTime`
+    pub const ProgressObservationDateTime: model::Field<SynchronizationProgress> = model::Field::new(
+        "progressObservationDateTime",
+    );
+    /// `totalUnits`
+    pub const TotalUnits: model::Field<SynchronizationProgress> = model::Field::new(
+        "totalUnits",
+    );
+    /// `units`
+    pub const Units: model::Field<SynchronizationProgress> = model::Field::new("units");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationProgress>] = &[
+        Self::CompletedUnits,
+        Self::ProgressObservationDateTime,
+        Self::TotalUnits,
+        Self::Units,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationQuarantine`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationQuarantine {
+    /// Property `currentBegan`: `Edm.DateTimeOffset`, not nullable.
+    pub current_began: Option<edm::DateTimeOffset>,
+    /// Property `error`: `microsoft.graph.synchronizationError`.
+    pub error: Option<SynchronizationError>,
+    /// Property `nextAttempt`: `Edm.DateTimeOffset`, not nullable.
+    pub next_attempt: Option<edm::DateTimeOffset>,
+    /// Property `reason`: `microsoft.graph.quarantineReason`, not nullable.
+    pub reason: Option<QuarantineReason>,
+    /// Property `seriesBegan`: `Edm.DateTimeOffset`, not nullable.
+    pub series_began: Option<edm::DateTimeOffset>,
+    /// Property `seriesCount`: `Edm.Int64`, not nullable.
+    pub series_count: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationQuarantine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationQuarantine {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationQuarantine";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("currentBegan", &self.current_began);
+        object.property("error", &self.error);
+        object.property("nextAttempt", &self.next_attempt);
+        object.property("reason", &self.reason);
+        object.property("seriesBegan", &self.series_began);
+        object.property("seriesCount", &self.series_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3840,8 +3299,12 @@ impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationSc
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            "currentBegan" => read_lenient(map, key, &mut self.current_began, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "nextAttempt" => read_lenient(map, key, &mut self.next_attempt, extra),
+            "reason" => read_nullable(map, key, &mut self.reason, extra),
+            "seriesBegan" => read_lenient(map, key, &mut self.series_began, extra),
+            "seriesCount" => read_lenient(map, key, &mut self.series_count, extra),
             _ => Ok(false),
         }
     }
@@ -3852,8 +3315,8 @@ impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationSc
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl GroupChatTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3863,118 +3326,93 @@ impl GroupChatTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-/// The properties of [`GroupChatTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<GroupChatTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupChatTeamsAppInstallationScopeInfo::set_null`].
-pub enum GroupChatTeamsAppInstallationScopeInfoField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationQuarantine`] by wire name, each a [`Field<SynchronizationQuarantine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
+pub enum SynchronizationQuarantineField {}
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl GroupChatTeamsAppInstallationScopeInfoField {
-    /// `scope`
-    pub const Scope: model::Field<GroupChatTeamsAppInstallationScopeInfo> = model::Field::new(
-        "scope",
+impl SynchronizationQuarantineField {
+    /// `currentBegan`
+    pub const CurrentBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "currentBegan",
     );
-    /// `chatId`
-    pub const ChatId: model::Field<GroupChatTeamsAppInstallationScopeInfo> = model::Field::new(
-        "chatId",
+    /// `error`
+    pub const Error: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "error",
+    );
+    /// `nextAttempt`
+    pub const NextAttempt: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "nextAttempt",
+    );
+    /// `reason`
+    pub const Reason: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "reason",
+    );
+    /// `seriesBegan`
+    pub const SeriesBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "seriesBegan",
+    );
+    /// `seriesCount`
+    pub const SeriesCount: model::Field<SynchronizationQuarantine> = model::Field::new(
+        "seriesCount",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GroupChatTeamsAppInstallationScopeInfo>] = &[
-        Self::Scope,
-        Self::ChatId,
+    pub const ALL: &'static [model::Field<SynchronizationQuarantine>] = &[
+        Self::CurrentBegan,
+        Self::Error,
+        Self::NextAttempt,
+        Self::Reason,
+        Self::SeriesBegan,
+        Self::SeriesCount,
     ];
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupPeerOutlierRecommendationInsightSettings {
+pub struct SynchronizationStatus {
+    /// Property `code`: `microsoft.graph.synchronizationStatusCode`, not nullable.
+    pub code: Option<SynchronizationStatusCode>,
+    /// Property `countSuccessiveCompleteFailures`: `Edm.Int64`, not nullable.
+    pub count_successive_complete_failures: Option<i64>,
+    /// Property `escrowsPruned`: `Edm.Boolean`, not nullable.
+    pub escrows_pruned: Option<bool>,
+    /// Property `lastExecution`: `microsoft.graph.synchronizationTaskExecution`.
+    pub last_execution: Option<SynchronizationTaskExecution>,
+    /// Property `lastSuccessfulExecution`: `microsoft.graph.synchronizationTaskExecution`.
+    pub last_successful_execution: Option<SynchronizationTaskExecution>,
+    /// Property `lastSuccessfulExecutionWithExports`: `microsoft.graph.synchronizationTaskExecution`.
+    pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
+    /// Property `progress`: `Collection(microsoft.graph.synchronizationProgress)`.
+    pub progress: Option<Vec<SynchronizationProgress>>,
+    /// Property `quarantine`: `microsoft.graph.synchronizationQuarantine`.
+    pub quarantine: Option<SynchronizationQuarantine>,
+    /// Property `steadyStateFirstAchievedTime`: `Edm.DateTimeOffset`, not nullable.
+    pub steady_state_first_achieved_time: Option<edm::DateTimeOffset>,
+    /// Property `steadyStateLastAchievedTime`: `Edm.DateTimeOffset`, not nullable.
+    pub steady_state_last_achieved_time: Option<edm::DateTimeOffset>,
+    /// Property `synchronizedEntryCountByType`: `Collection(microsoft.graph.stringKeyLongValuePair)`.
+    pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
+    /// Property `troubleshootingUrl`: `Edm.String`.
+    pub troubleshooting_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for GroupPeerOutlierRecommendationInsightSettings {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl GroupPeerOutlierRecommendationInsightSettings {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupPeerOutlierRecommendationInsightSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject
-for GroupPeerOutlierRecommendationInsightSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-/// CSDL complex type `microsoft.graph.identityInput`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentityInput {
-    /// Property `alias`: `Edm.String`.
-    pub alias: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `objectId`: `Edm.String`.
-    pub object_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_input")]
-impl serde::Serialize for IdentityInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl IdentityInput {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityInput";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationStatus";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3987,15 +3425,44 @@ impl IdentityInput {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("alias", &self.alias);
-        object.property("email", &self.email);
-        object.property("objectId", &self.object_id);
+        object.property("code", &self.code);
+        object
+            .property(
+                "countSuccessiveCompleteFailures",
+                &self.count_successive_complete_failures,
+            );
+        object.property("escrowsPruned", &self.escrows_pruned);
+        object.property("lastExecution", &self.last_execution);
+        object.property("lastSuccessfulExecution", &self.last_successful_execution);
+        object
+            .property(
+                "lastSuccessfulExecutionWithExports",
+                &self.last_successful_execution_with_exports,
+            );
+        object.property("progress", &self.progress);
+        object.property("quarantine", &self.quarantine);
+        object
+            .property(
+                "steadyStateFirstAchievedTime",
+                &self.steady_state_first_achieved_time,
+            );
+        object
+            .property(
+                "steadyStateLastAchievedTime",
+                &self.steady_state_last_achieved_time,
+            );
+        object
+            .property(
+                "synchronizedEntryCountByType",
+                &self.synchronized_entry_count_by_type,
+            );
+        object.property("troubleshootingUrl", &self.troubleshooting_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_input")]
-impl<'de> serde::Deserialize<'de> for IdentityInput {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4003,450 +3470,8 @@ impl<'de> serde::Deserialize<'de> for IdentityInput {
     }
 }
 
-#[cfg(feature = "_identity_input")]
-impl graph_odata_runtime::model::ODataObject for IdentityInput {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "alias" => read_lenient(map, key, &mut self.alias, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-impl IdentityInput {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_input")]
-/// The properties of [`IdentityInput`] by wire name, each a [`Field<IdentityInput>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityInput::set_null`].
-pub enum IdentityInputField {}
-
-#[cfg(feature = "_identity_input")]
-#[allow(non_upper_case_globals)]
-impl IdentityInputField {
-    /// `alias`
-    pub const Alias: model::Field<IdentityInput> = model::Field::new("alias");
-    /// `email`
-    pub const Email: model::Field<IdentityInput> = model::Field::new("email");
-    /// `objectId`
-    pub const ObjectId: model::Field<IdentityInput> = model::Field::new("objectId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentityInput>] = &[
-        Self::Alias,
-        Self::Email,
-        Self::ObjectId,
-    ];
-}
-
-#[cfg(feature = "_app_role")]
-/// CSDL complex type `microsoft.graph.informationalUrl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InformationalUrl {
-    /// Property `logoUrl`: `Edm.String`.
-    pub logo_url: Option<String>,
-    /// Property `marketingUrl`: `Edm.String`.
-    pub marketing_url: Option<String>,
-    /// Property `privacyStatementUrl`: `Edm.String`.
-    pub privacy_statement_url: Option<String>,
-    /// Property `supportUrl`: `Edm.String`.
-    pub support_url: Option<String>,
-    /// Property `termsOfServiceUrl`: `Edm.String`.
-    pub terms_of_service_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_role")]
-impl serde::Serialize for InformationalUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl InformationalUrl {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("logoUrl", &self.logo_url);
-        object.property("marketingUrl", &self.marketing_url);
-        object.property("privacyStatementUrl", &self.privacy_statement_url);
-        object.property("supportUrl", &self.support_url);
-        object.property("termsOfServiceUrl", &self.terms_of_service_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl<'de> serde::Deserialize<'de> for InformationalUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl graph_odata_runtime::model::ODataObject for InformationalUrl {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
-            "marketingUrl" => read_lenient(map, key, &mut self.marketing_url, extra),
-            "privacyStatementUrl" => {
-                read_lenient(map, key, &mut self.privacy_statement_url, extra)
-            }
-            "supportUrl" => read_lenient(map, key, &mut self.support_url, extra),
-            "termsOfServiceUrl" => {
-                read_lenient(map, key, &mut self.terms_of_service_url, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl InformationalUrl {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_role")]
-/// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
-pub enum InformationalUrlField {}
-
-#[cfg(feature = "_app_role")]
-#[allow(non_upper_case_globals)]
-impl InformationalUrlField {
-    /// `logoUrl`
-    pub const LogoUrl: model::Field<InformationalUrl> = model::Field::new("logoUrl");
-    /// `marketingUrl`
-    pub const MarketingUrl: model::Field<InformationalUrl> = model::Field::new(
-        "marketingUrl",
-    );
-    /// `privacyStatementUrl`
-    pub const PrivacyStatementUrl: model::Field<InformationalUrl> = model::Field::new(
-        "privacyStatementUrl",
-    );
-    /// `supportUrl`
-    pub const SupportUrl: model::Field<InformationalUrl> = model::Field::new(
-        "supportUrl",
-    );
-    /// `termsOfServiceUrl`
-    pub const TermsOfServiceUrl: model::Field<InformationalUrl> = model::Field::new(
-        "termsOfServiceUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InformationalUrl>] = &[
-        Self::LogoUrl,
-        Self::MarketingUrl,
-        Self::PrivacyStatementUrl,
-        Self::SupportUrl,
-        Self::TermsOfServiceUrl,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.itemActionStat`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemActionStat {
-    /// Property `actionCount`: `Edm.Int32`.
-    pub action_count: Option<i32>,
-    /// Property `actorCount`: `Edm.Int32`.
-    pub actor_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for ItemActionStat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemActionStat {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActionStat";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actionCount", &self.action_count);
-        object.property("actorCount", &self.actor_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for ItemActionStat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for ItemActionStat {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionCount" => read_lenient(map, key, &mut self.action_count, extra),
-            "actorCount" => read_lenient(map, key, &mut self.actor_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl ItemActionStat {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`ItemActionStat`] by wire name, each a [`Field<ItemActionStat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActionStat::set_null`].
-pub enum ItemActionStatField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ItemActionStatField {
-    /// `actionCount`
-    pub const ActionCount: model::Field<ItemActionStat> = model::Field::new(
-        "actionCount",
-    );
-    /// `actorCount`
-    pub const ActorCount: model::Field<ItemActionStat> = model::Field::new("actorCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemActionStat>] = &[
-        Self::ActionCount,
-        Self::ActorCount,
-    ];
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// CSDL complex type `microsoft.graph.licenseProcessingState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LicenseProcessingState {
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl serde::Serialize for LicenseProcessingState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl LicenseProcessingState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseProcessingState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl<'de> serde::Deserialize<'de> for LicenseProcessingState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl graph_odata_runtime::model::ODataObject for LicenseProcessingState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-impl LicenseProcessingState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-/// The properties of [`LicenseProcessingState`] by wire name, each a [`Field<LicenseProcessingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseProcessingState::set_null`].
-pub enum LicenseProcessingStateField {}
-
-#[cfg(feature = "_membership_rule_processing_status_details")]
-#[allow(non_upper_case_globals)]
-impl LicenseProcessingStateField {
-    /// `state`
-    pub const State: model::Field<LicenseProcessingState> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LicenseProcessingState>] = &[Self::State];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.media`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Media {
-    /// Property `isTranscriptionShown`: `Edm.Boolean`.
-    pub is_transcription_shown: Option<bool>,
-    /// Property `mediaSource`: `microsoft.graph.mediaSource`.
-    pub media_source: Option<MediaSource>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Media {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.media";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isTranscriptionShown", &self.is_transcription_shown);
-        object.property("mediaSource", &self.media_source);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Media {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4455,112 +3480,46 @@ impl graph_odata_runtime::model::ODataObject for Media {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isTranscriptionShown" => {
-                read_lenient(map, key, &mut self.is_transcription_shown, extra)
+            "code" => read_nullable(map, key, &mut self.code, extra),
+            "countSuccessiveCompleteFailures" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.count_successive_complete_failures,
+                    extra,
+                )
             }
-            "mediaSource" => read_nullable(map, key, &mut self.media_source, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Media {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Media`] by wire name, each a [`Field<Media>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Media::set_null`].
-pub enum MediaField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl MediaField {
-    /// `isTranscriptionShown`
-    pub const IsTranscriptionShown: model::Field<Media> = model::Field::new(
-        "isTranscriptionShown",
-    );
-    /// `mediaSource`
-    pub const MediaSource: model::Field<Media> = model::Field::new("mediaSource");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Media>] = &[
-        Self::IsTranscriptionShown,
-        Self::MediaSource,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.mediaSource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaSource {
-    /// Property `contentCategory`: `microsoft.graph.mediaSourceContentCategory`.
-    pub content_category: Option<MediaSourceContentCategory>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for MediaSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl MediaSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentCategory", &self.content_category);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for MediaSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for MediaSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "contentCategory" => {
-                read_nullable(map, key, &mut self.content_category, extra)
+            "escrowsPruned" => read_lenient(map, key, &mut self.escrows_pruned, extra),
+            "lastExecution" => read_nullable(map, key, &mut self.last_execution, extra),
+            "lastSuccessfulExecution" => {
+                read_nullable(map, key, &mut self.last_successful_execution, extra)
+            }
+            "lastSuccessfulExecutionWithExports" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.last_successful_execution_with_exports,
+                    extra,
+                )
+            }
+            "progress" => read_nullable(map, key, &mut self.progress, extra),
+            "quarantine" => read_nullable(map, key, &mut self.quarantine, extra),
+            "steadyStateFirstAchievedTime" => {
+                read_lenient(map, key, &mut self.steady_state_first_achieved_time, extra)
+            }
+            "steadyStateLastAchievedTime" => {
+                read_lenient(map, key, &mut self.steady_state_last_achieved_time, extra)
+            }
+            "synchronizedEntryCountByType" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.synchronized_entry_count_by_type,
+                    extra,
+                )
+            }
+            "troubleshootingUrl" => {
+                read_lenient(map, key, &mut self.troubleshooting_url, extra)
             }
             _ => Ok(false),
         }
@@ -4572,8 +3531,8 @@ impl graph_odata_runtime::model::ODataObject for MediaSource {
     }
 }
 
-#[cfg(feature = "_json")]
-impl MediaSource {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4583,980 +3542,72 @@ impl MediaSource {
     }
 }
 
-#[cfg(feature = "_json")]
-/// The properties of [`MediaSource`] by wire name, each a [`Field<MediaSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaSource::set_null`].
-pub enum MediaSourceField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationStatus`] by wire name, each a [`Field<SynchronizationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
+pub enum SynchronizationStatusField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl MediaSourceField {
-    /// `contentCategory`
-    pub const ContentCategory: model::Field<MediaSource> = model::Field::new(
-        "contentCategory",
+impl SynchronizationStatusField {
+    /// `code`
+    pub const Code: model::Field<SynchronizationStatus> = model::Field::new("code");
+    /// `countSuccessiveCompleteFailures`
+    pub const CountSuccessiveCompleteFailures: model::Field<SynchronizationStatus> = model::Field::new(
+        "countSuccessiveCompleteFailures",
+    );
+    /// `escrowsPruned`
+    pub const EscrowsPruned: model::Field<SynchronizationStatus> = model::Field::new(
+        "escrowsPruned",
+    );
+    /// `lastExecution`
+    pub const LastExecution: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastExecution",
+    );
+    /// `lastSuccessfulExecution`
+    pub const LastSuccessfulExecution: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastSuccessfulExecution",
+    );
+    /// `lastSuccessfulExecutionWithExports`
+    pub const LastSuccessfulExecutionWithExports: model::Field<SynchronizationStatus> = model::Field::new(
+        "lastSuccessfulExecutionWithExports",
+    );
+    /// `progress`
+    pub const Progress: model::Field<SynchronizationStatus> = model::Field::new(
+        "progress",
+    );
+    /// `quarantine`
+    pub const Quarantine: model::Field<SynchronizationStatus> = model::Field::new(
+        "quarantine",
+    );
+    /// `steadyStateFirstAchievedTime`
+    pub const SteadyStateFirstAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
+        "steadyStateFirstAchievedTime",
+    );
+    /// `steadyStateLastAchievedTime`
+    pub const SteadyStateLastAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
+        "steadyStateLastAchievedTime",
+    );
+    /// `synchronizedEntryCountByType`
+    pub const SynchronizedEntryCountByType: model::Field<SynchronizationStatus> = model::Field::new(
+        "synchronizedEntryCountByType",
+    );
+    /// `troubleshootingUrl`
+    pub const TroubleshootingUrl: model::Field<SynchronizationStatus> = model::Field::new(
+        "troubleshootingUrl",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaSource>] = &[Self::ContentCategory];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.messageRuleActions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageRuleActions {
-    /// Property `assignCategories`: `Collection(Edm.String)`.
-    pub assign_categories: Option<Vec<String>>,
-    /// Property `copyToFolder`: `Edm.String`.
-    pub copy_to_folder: Option<String>,
-    /// Property `delete`: `Edm.Boolean`.
-    pub delete: Option<bool>,
-    /// Property `forwardAsAttachmentTo`: `Collection(microsoft.graph.recipient)`.
-    pub forward_as_attachment_to: Option<Vec<AnyRecipient>>,
-    /// Property `forwardTo`: `Collection(microsoft.graph.recipient)`.
-    pub forward_to: Option<Vec<AnyRecipient>>,
-    /// Property `markAsRead`: `Edm.Boolean`.
-    pub mark_as_read: Option<bool>,
-    /// Property `markImportance`: `microsoft.graph.importance`.
-    pub mark_importance: Option<Importance>,
-    /// Property `moveToFolder`: `Edm.String`.
-    pub move_to_folder: Option<String>,
-    /// Property `permanentDelete`: `Edm.Boolean`.
-    pub permanent_delete: Option<bool>,
-    /// Property `redirectTo`: `Collection(microsoft.graph.recipient)`.
-    pub redirect_to: Option<Vec<AnyRecipient>>,
-    /// Property `stopProcessingRules`: `Edm.Boolean`.
-    pub stop_processing_rules: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for MessageRuleActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl MessageRuleActions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRuleActions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignCategories", &self.assign_categories);
-        object.property("copyToFolder", &self.copy_to_folder);
-        object.property("delete", &self.delete);
-        object.property("forwardAsAttachmentTo", &self.forward_as_attachment_to);
-        object.property("forwardTo", &self.forward_to);
-        object.property("markAsRead", &self.mark_as_read);
-        object.property("markImportance", &self.mark_importance);
-        object.property("moveToFolder", &self.move_to_folder);
-        object.property("permanentDelete", &self.permanent_delete);
-        object.property("redirectTo", &self.redirect_to);
-        object.property("stopProcessingRules", &self.stop_processing_rules);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for MessageRuleActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for MessageRuleActions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "assignCategories" => {
-                read_lenient(map, key, &mut self.assign_categories, extra)
-            }
-            "copyToFolder" => read_lenient(map, key, &mut self.copy_to_folder, extra),
-            "delete" => read_lenient(map, key, &mut self.delete, extra),
-            "forwardAsAttachmentTo" => {
-                read_nullable(map, key, &mut self.forward_as_attachment_to, extra)
-            }
-            "forwardTo" => read_nullable(map, key, &mut self.forward_to, extra),
-            "markAsRead" => read_lenient(map, key, &mut self.mark_as_read, extra),
-            "markImportance" => read_nullable(map, key, &mut self.mark_importance, extra),
-            "moveToFolder" => read_lenient(map, key, &mut self.move_to_folder, extra),
-            "permanentDelete" => {
-                read_lenient(map, key, &mut self.permanent_delete, extra)
-            }
-            "redirectTo" => read_nullable(map, key, &mut self.redirect_to, extra),
-            "stopProcessingRules" => {
-                read_lenient(map, key, &mut self.stop_processing_rules, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl MessageRuleActions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`MessageRuleActions`] by wire name, each a [`Field<MessageRuleActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRuleActions::set_null`].
-pub enum MessageRuleActionsField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl MessageRuleActionsField {
-    /// `assignCategories`
-    pub const AssignCategories: model::Field<MessageRuleActions> = model::Field::new(
-        "assignCategories",
-    );
-    /// `copyToFolder`
-    pub const CopyToFolder: model::Field<MessageRuleActions> = model::Field::new(
-        "copyToFolder",
-    );
-    /// `delete`
-    pub const Delete: model::Field<MessageRuleActions> = model::Field::new("delete");
-    /// `forwardAsAttachmentTo`
-    pub const ForwardAsAttachmentTo: model::Field<MessageRuleActions> = model::Field::new(
-        "forwardAsAttachmentTo",
-    );
-    /// `forwardTo`
-    pub const ForwardTo: model::Field<MessageRuleActions> = model::Field::new(
-        "forwardTo",
-    );
-    /// `markAsRead`
-    pub const MarkAsRead: model::Field<MessageRuleActions> = model::Field::new(
-        "markAsRead",
-    );
-    /// `markImportance`
-    pub const MarkImportance: model::Field<MessageRuleActions> = model::Field::new(
-        "markImportance",
-    );
-    /// `moveToFolder`
-    pub const MoveToFolder: model::Field<MessageRuleActions> = model::Field::new(
-        "moveToFolder",
-    );
-    /// `permanentDelete`
-    pub const PermanentDelete: model::Field<MessageRuleActions> = model::Field::new(
-        "permanentDelete",
-    );
-    /// `redirectTo`
-    pub const RedirectTo: model::Field<MessageRuleActions> = model::Field::new(
-        "redirectTo",
-    );
-    /// `stopProcessingRules`
-    pub const StopProcessingRules: model::Field<MessageRuleActions> = model::Field::new(
-        "stopProcessingRules",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageRuleActions>] = &[
-        Self::AssignCategories,
-        Self::CopyToFolder,
-        Self::Delete,
-        Self::ForwardAsAttachmentTo,
-        Self::ForwardTo,
-        Self::MarkAsRead,
-        Self::MarkImportance,
-        Self::MoveToFolder,
-        Self::PermanentDelete,
-        Self::RedirectTo,
-        Self::StopProcessingRules,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL complex type `microsoft.graph.messageRulePredicates`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageRulePredicates {
-    /// Property `bodyContains`: `Collection(Edm.String)`.
-    pub body_contains: Option<Vec<String>>,
-    /// Property `bodyOrSubjectContains`: `Collection(Edm.String)`.
-    pub body_or_subject_contains: Option<Vec<String>>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `fromAddresses`: `Collection(microsoft.graph.recipient)`.
-    pub from_addresses: Option<Vec<AnyRecipient>>,
-    /// Property `hasAttachments`: `Edm.Boolean`.
-    pub has_attachments: Option<bool>,
-    /// Property `headerContains`: `Collection(Edm.String)`.
-    pub header_contains: Option<Vec<String>>,
-    /// Property `importance`: `microsoft.graph.importance`.
-    pub importance: Option<Importance>,
-    /// Property `isApprovalRequest`: `Edm.Boolean`.
-    pub is_approval_request: Option<bool>,
-    /// Property `isAutomaticForward`: `Edm.Boolean`.
-    pub is_automatic_forward: Option<bool>,
-    /// Property `isAutomaticReply`: `Edm.Boolean`.
-    pub is_automatic_reply: Option<bool>,
-    /// Property `isEncrypted`: `Edm.Boolean`.
-    pub is_encrypted: Option<bool>,
-    /// Property `isMeetingRequest`: `Edm.Boolean`.
-    pub is_meeting_request: Option<bool>,
-    /// Property `isMeetingResponse`: `Edm.Boolean`.
-    pub is_meeting_response: Option<bool>,
-    /// Property `isNonDeliveryReport`: `Edm.Boolean`.
-    pub is_non_delivery_report: Option<bool>,
-    /// Property `isPermissionControlled`: `Edm.Boolean`.
-    pub is_permission_controlled: Option<bool>,
-    /// Property `isReadReceipt`: `Edm.Boolean`.
-    pub is_read_receipt: Option<bool>,
-    /// Property `isSigned`: `Edm.Boolean`.
-    pub is_signed: Option<bool>,
-    /// Property `isVoicemail`: `Edm.Boolean`.
-    pub is_voicemail: Option<bool>,
-    /// Property `messageActionFlag`: `microsoft.graph.messageActionFlag`.
-    pub message_action_flag: Option<MessageActionFlag>,
-    /// Property `notSentToMe`: `Edm.Boolean`.
-    pub not_sent_to_me: Option<bool>,
-    /// Property `recipientContains`: `Collection(Edm.String)`.
-    pub recipient_contains: Option<Vec<String>>,
-    /// Property `senderContains`: `Collection(Edm.String)`.
-    pub sender_contains: Option<Vec<String>>,
-    /// Property `sensitivity`: `microsoft.graph.sensitivity`.
-    pub sensitivity: Option<Sensitivity>,
-    /// Property `sentCcMe`: `Edm.Boolean`.
-    pub sent_cc_me: Option<bool>,
-    /// Property `sentOnlyToMe`: `Edm.Boolean`.
-    pub sent_only_to_me: Option<bool>,
-    /// Property `sentToAddresses`: `Collection(microsoft.graph.recipient)`.
-    pub sent_to_addresses: Option<Vec<AnyRecipient>>,
-    /// Property `sentToMe`: `Edm.Boolean`.
-    pub sent_to_me: Option<bool>,
-    /// Property `sentToOrCcMe`: `Edm.Boolean`.
-    pub sent_to_or_cc_me: Option<bool>,
-    /// Property `subjectContains`: `Collection(Edm.String)`.
-    pub subject_contains: Option<Vec<String>>,
-    /// Property `withinSizeRange`: `microsoft.graph.sizeRange`.
-    pub within_size_range: Option<SizeRange>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for MessageRulePredicates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl MessageRulePredicates {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRulePredicates";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("bodyContains", &self.body_contains);
-        object.property("bodyOrSubjectContains", &self.body_or_subject_contains);
-        object.property("categories", &self.categories);
-        object.property("fromAddresses", &self.from_addresses);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("headerContains", &self.header_contains);
-        object.property("importance", &self.importance);
-        object.property("isApprovalRequest", &self.is_approval_request);
-        object.property("isAutomaticForward", &self.is_automatic_forward);
-        object.property("isAutomaticReply", &self.is_automatic_reply);
-        object.property("isEncrypted", &self.is_encrypted);
-        object.property("isMeetingRequest", &self.is_meeting_request);
-        object.property("isMeetingResponse", &self.is_meeting_response);
-        object.property("isNonDeliveryReport", &self.is_non_delivery_report);
-        object.property("isPermissionControlled", &self.is_permission_controlled);
-        object.property("isReadReceipt", &self.is_read_receipt);
-        object.property("isSigned", &self.is_signed);
-        object.property("isVoicemail", &self.is_voicemail);
-        object.property("messageActionFlag", &self.message_action_flag);
-        object.property("notSentToMe", &self.not_sent_to_me);
-        object.property("recipientContains", &self.recipient_contains);
-        object.property("senderContains", &self.sender_contains);
-        object.property("sensitivity", &self.sensitivity);
-        object.property("sentCcMe", &self.sent_cc_me);
-        object.property("sentOnlyToMe", &self.sent_only_to_me);
-        object.property("sentToAddresses", &self.sent_to_addresses);
-        object.property("sentToMe", &self.sent_to_me);
-        object.property("sentToOrCcMe", &self.sent_to_or_cc_me);
-        object.property("subjectContains", &self.subject_contains);
-        object.property("withinSizeRange", &self.within_size_range);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for MessageRulePredicates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::model::ODataObject for MessageRulePredicates {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "bodyContains" => read_lenient(map, key, &mut self.body_contains, extra),
-            "bodyOrSubjectContains" => {
-                read_lenient(map, key, &mut self.body_or_subject_contains, extra)
-            }
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "fromAddresses" => read_nullable(map, key, &mut self.from_addresses, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "headerContains" => read_lenient(map, key, &mut self.header_contains, extra),
-            "importance" => read_nullable(map, key, &mut self.importance, extra),
-            "isApprovalRequest" => {
-                read_lenient(map, key, &mut self.is_approval_request, extra)
-            }
-            "isAutomaticForward" => {
-                read_lenient(map, key, &mut self.is_automatic_forward, extra)
-            }
-            "isAutomaticReply" => {
-                read_lenient(map, key, &mut self.is_automatic_reply, extra)
-            }
-            "isEncrypted" => read_lenient(map, key, &mut self.is_encrypted, extra),
-            "isMeetingRequest" => {
-                read_lenient(map, key, &mut self.is_meeting_request, extra)
-            }
-            "isMeetingResponse" => {
-                read_lenient(map, key, &mut self.is_meeting_response, extra)
-            }
-            "isNonDeliveryReport" => {
-                read_lenient(map, key, &mut self.is_non_delivery_report, extra)
-            }
-            "isPermissionControlled" => {
-                read_lenient(map, key, &mut self.is_permission_controlled, extra)
-            }
-            "isReadReceipt" => read_lenient(map, key, &mut self.is_read_receipt, extra),
-            "isSigned" => read_lenient(map, key, &mut self.is_signed, extra),
-            "isVoicemail" => read_lenient(map, key, &mut self.is_voicemail, extra),
-            "messageActionFlag" => {
-                read_nullable(map, key, &mut self.message_action_flag, extra)
-            }
-            "notSentToMe" => read_lenient(map, key, &mut self.not_sent_to_me, extra),
-            "recipientContains" => {
-                read_lenient(map, key, &mut self.recipient_contains, extra)
-            }
-            "senderContains" => read_lenient(map, key, &mut self.sender_contains, extra),
-            "sensitivity" => read_nullable(map, key, &mut self.sensitivity, extra),
-            "sentCcMe" => read_lenient(map, key, &mut self.sent_cc_me, extra),
-            "sentOnlyToMe" => read_lenient(map, key, &mut self.sent_only_to_me, extra),
-            "sentToAddresses" => {
-                read_nullable(map, key, &mut self.sent_to_addresses, extra)
-            }
-            "sentToMe" => read_lenient(map, key, &mut self.sent_to_me, extra),
-            "sentToOrCcMe" => read_lenient(map, key, &mut self.sent_to_or_cc_me, extra),
-            "subjectContains" => {
-                read_lenient(map, key, &mut self.subject_contains, extra)
-            }
-            "withinSizeRange" => {
-                read_nullable(map, key, &mut self.within_size_range, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl MessageRulePredicates {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`MessageRulePredicates`] by wire name, each a [`Field<MessageRulePredicates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRulePredicates::set_null`].
-pub enum MessageRulePredicatesField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl MessageRulePredicatesField {
-    /// `bodyContains`
-    pub const BodyContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "bodyContains",
-    );
-    /// `bodyOrSubjectContains`
-    pub const BodyOrSubjectContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "bodyOrSubjectContains",
-    );
-    /// `categories`
-    pub const Categories: model::Field<MessageRulePredicates> = model::Field::new(
-        "categories",
-    );
-    /// `fromAddresses`
-    pub const FromAddresses: model::Field<MessageRulePredicates> = model::Field::new(
-        "fromAddresses",
-    );
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<MessageRulePredicates> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `headerContains`
-    pub const HeaderContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "headerContains",
-    );
-    /// `importance`
-    pub const Importance: model::Field<MessageRulePredicates> = model::Field::new(
-        "importance",
-    );
-    /// `isApprovalRequest`
-    pub const IsApprovalRequest: model::Field<MessageRulePredicates> = model::Field::new(
-        "isApprovalRequest",
-    );
-    /// `isAutomaticForward`
-    pub const IsAutomaticForward: model::Field<MessageRulePredicates> = model::Field::new(
-        "isAutomaticForward",
-    );
-    /// `isAutomaticReply`
-    pub const IsAutomaticReply: model::Field<MessageRulePredicates> = model::Field::new(
-        "isAutomaticReply",
-    );
-    /// `isEncrypted`
-    pub const IsEncrypted: model::Field<MessageRulePredicates> = model::Field::new(
-        "isEncrypted",
-    );
-    /// `isMeetingRequest`
-    pub const IsMeetingRequest: model::Field<MessageRulePredicates> = model::Field::new(
-        "isMeetingRequest",
-    );
-    /// `isMeetingResponse`
-    pub const IsMeetingResponse: model::Field<MessageRulePredicates> = model::Field::new(
-        "isMeetingResponse",
-    );
-    /// `isNonDeliveryReport`
-    pub const IsNonDeliveryReport: model::Field<MessageRulePredicates> = model::Field::new(
-        "isNonDeliveryReport",
-    );
-    /// `isPermissionControlled`
-    pub const IsPermissionControlled: model::Field<MessageRulePredicates> = model::Field::new(
-        "isPermissionControlled",
-    );
-    /// `isReadReceipt`
-    pub const IsReadReceipt: model::Field<MessageRulePredicates> = model::Field::new(
-        "isReadReceipt",
-    );
-    /// `isSigned`
-    pub const IsSigned: model::Field<MessageRulePredicates> = model::Field::new(
-        "isSigned",
-    );
-    /// `isVoicemail`
-    pub const IsVoicemail: model::Field<MessageRulePredicates> = model::Field::new(
-        "isVoicemail",
-    );
-    /// `messageActionFlag`
-    pub const MessageActionFlag: model::Field<MessageRulePredicates> = model::Field::new(
-        "messageActionFlag",
-    );
-    /// `notSentToMe`
-    pub const NotSentToMe: model::Field<MessageRulePredicates> = model::Field::new(
-        "notSentToMe",
-    );
-    /// `recipientContains`
-    pub const RecipientContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "recipientContains",
-    );
-    /// `senderContains`
-    pub const SenderContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "senderContains",
-    );
-    /// `sensitivity`
-    pub const Sensitivity: model::Field<MessageRulePredicates> = model::Field::new(
-        "sensitivity",
-    );
-    /// `sentCcMe`
-    pub const SentCcMe: model::Field<MessageRulePredicates> = model::Field::new(
-        "sentCcMe",
-    );
-    /// `sentOnlyToMe`
-    pub const SentOnlyToMe: model::Field<MessageRulePredicates> = model::Field::new(
-        "sentOnlyToMe",
-    );
-    /// `sentToAddresses`
-    pub const SentToAddresses: model::Field<MessageRulePredicates> = model::Field::new(
-        "sentToAddresses",
-    );
-    /// `sentToMe`
-    pub const SentToMe: model::Field<MessageRulePredicates> = model::Field::new(
-        "sentToMe",
-    );
-    /// `sentToOrCcMe`
-    pub const SentToOrCcMe: model::Field<MessageRulePredicates> = model::Field::new(
-        "sentToOrCcMe",
-    );
-    /// `subjectContains`
-    pub const SubjectContains: model::Field<MessageRulePredicates> = model::Field::new(
-        "subjectContains",
-    );
-    /// `withinSizeRange`
-    pub const WithinSizeRange: model::Field<MessageRulePredicates> = model::Field::new(
-        "withinSizeRange",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageRulePredicates>] = &[
-        Self::BodyContains,
-        Self::BodyOrSubjectContains,
-        Self::Categories,
-        Self::FromAddresses,
-        Self::HasAttachments,
-        Self::HeaderContains,
-        Self::Importance,
-        Self::IsApprovalRequest,
-        Self::IsAutomaticForward,
-        Self::IsAutomaticReply,
-        Self::IsEncrypted,
-        Self::IsMeetingRequest,
-        Self::IsMeetingResponse,
-        Self::IsNonDeliveryReport,
-        Self::IsPermissionControlled,
-        Self::IsReadReceipt,
-        Self::IsSigned,
-        Self::IsVoicemail,
-        Self::MessageActionFlag,
-        Self::NotSentToMe,
-        Self::RecipientContains,
-        Self::SenderContains,
-        Self::Sensitivity,
-        Self::SentCcMe,
-        Self::SentOnlyToMe,
-        Self::SentToAddresses,
-        Self::SentToMe,
-        Self::SentToOrCcMe,
-        Self::SubjectContains,
-        Self::WithinSizeRange,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.optionalClaim`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OptionalClaim {
-    /// Property `additionalProperties`: `Collection(Edm.String)`.
-    /// Named `additional_properties_2` because `additional_properties` is taken by another property of this type.
-    pub additional_properties_2: Option<Vec<String>>,
-    /// Property `essential`: `Edm.Boolean`, not nullable.
-    pub essential: Option<bool>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `source`: `Edm.String`.
-    pub source: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for OptionalClaim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OptionalClaim {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaim";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("additionalProperties", &self.additional_properties_2);
-        object.property("essential", &self.essential);
-        object.property("name", &self.name);
-        object.property("source", &self.source);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for OptionalClaim {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for OptionalClaim {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "additionalProperties" => {
-                read_lenient(map, key, &mut self.additional_properties_2, extra)
-            }
-            "essential" => read_lenient(map, key, &mut self.essential, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "source" => read_lenient(map, key, &mut self.source, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OptionalClaim {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`OptionalClaim`] by wire name, each a [`Field<OptionalClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
-pub enum OptionalClaimField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl OptionalClaimField {
-    /// `additionalProperties`
-    pub const AdditionalProperties: model::Field<OptionalClaim> = model::Field::new(
-        "additionalProperties",
-    );
-    /// `essential`
-    pub const Essential: model::Field<OptionalClaim> = model::Field::new("essential");
-    /// `name`
-    pub const Name: model::Field<OptionalClaim> = model::Field::new("name");
-    /// `source`
-    pub const Source: model::Field<OptionalClaim> = model::Field::new("source");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OptionalClaim>] = &[
-        Self::AdditionalProperties,
-        Self::Essential,
-        Self::Name,
-        Self::Source,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.optionalClaims`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OptionalClaims {
-    /// Property `accessToken`: `Collection(microsoft.graph.optionalClaim)`.
-    pub access_token: Option<Vec<OptionalClaim>>,
-    /// Property `idToken`: `Collection(microsoft.graph.optionalClaim)`.
-    pub id_token: Option<Vec<OptionalClaim>>,
-    /// Property `saml2Token`: `Collection(microsoft.graph.optionalClaim)`.
-    pub saml2_token: Option<Vec<OptionalClaim>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for OptionalClaims {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OptionalClaims {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaims";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accessToken", &self.access_token);
-        object.property("idToken", &self.id_token);
-        object.property("saml2Token", &self.saml2_token);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for OptionalClaims {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for OptionalClaims {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "accessToken" => read_nullable(map, key, &mut self.access_token, extra),
-            "idToken" => read_nullable(map, key, &mut self.id_token, extra),
-            "saml2Token" => read_nullable(map, key, &mut self.saml2_token, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OptionalClaims {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`OptionalClaims`] by wire name, each a [`Field<OptionalClaims>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
-pub enum OptionalClaimsField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl OptionalClaimsField {
-    /// `accessToken`
-    pub const AccessToken: model::Field<OptionalClaims> = model::Field::new(
-        "accessToken",
-    );
-    /// `idToken`
-    pub const IdToken: model::Field<OptionalClaims> = model::Field::new("idToken");
-    /// `saml2Token`
-    pub const Saml2Token: model::Field<OptionalClaims> = model::Field::new("saml2Token");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OptionalClaims>] = &[
-        Self::AccessToken,
-        Self::IdToken,
-        Self::Saml2Token,
-    ];
-}
-
-#[cfg(feature = "_app_role")]
-/// CSDL complex type `microsoft.graph.passwordCredential`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PasswordCredential {
-    /// Property `customKeyIdentifier`: `Edm.Binary`.
-    pub custom_key_identifier: Option<edm::Binary>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `hint`: `Edm.String`.
-    pub hint: Option<String>,
-    /// Property `keyId`: `Edm.Guid`.
-    pub key_id: Option<edm::Guid>,
-    /// Property `secretText`: `Edm.String`.
-    pub secret_text: Option<String>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_role")]
-impl serde::Serialize for PasswordCredential {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl PasswordCredential {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredential";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("customKeyIdentifier", &self.custom_key_identifier);
-        object.property("displayName", &self.display_name);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("hint", &self.hint);
-        object.property("keyId", &self.key_id);
-        object.property("secretText", &self.secret_text);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl<'de> serde::Deserialize<'de> for PasswordCredential {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl graph_odata_runtime::model::ODataObject for PasswordCredential {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "customKeyIdentifier" => {
-                read_lenient(map, key, &mut self.custom_key_identifier, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "hint" => read_lenient(map, key, &mut self.hint, extra),
-            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
-            "secretText" => read_lenient(map, key, &mut self.secret_text, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl PasswordCredential {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_role")]
-/// The properties of [`PasswordCredential`] by wire name, each a [`Field<PasswordCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
-pub enum PasswordCredentialField {}
-
-#[cfg(feature = "_app_role")]
-#[allow(non_upper_case_globals)]
-impl PasswordCredentialField {
-    /// `customKeyIdentifier`
-    pub const CustomKeyIdentifier: model::Field<PasswordCredential> = model::Field::new(
-        "customKeyIdentifier",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PasswordCredential> = model::Field::new(
-        "displayName",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<PasswordCredential> = model::Field::new(
-        "endDateTime",
-    );
-    /// `hint`
-    pub const Hint: model::Field<PasswordCredential> = model::Field::new("hint");
-    /// `keyId`
-    pub const KeyId: model::Field<PasswordCredential> = model::Field::new("keyId");
-    /// `secretText`
-    pub const SecretText: model::Field<PasswordCredential> = model::Field::new(
-        "secretText",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<PasswordCredential> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PasswordCredential>] = &[
-        Self::CustomKeyIdentifier,
-        Self::DisplayName,
-        Self::EndDateTime,
-        Self::Hint,
-        Self::KeyId,
-        Self::SecretText,
-        Self::StartDateTime,
+    pub const ALL: &'static [model::Field<SynchronizationStatus>] = &[
+        Self::Code,
+        Self::CountSuccessiveCompleteFailures,
+        Self::EscrowsPruned,
+        Self::LastExecution,
+        Self::LastSuccessfulExecution,
+        Self::LastSuccessfulExecutionWithExports,
+        Self::Progress,
+        Self::Quarantine,
+        Self::SteadyStateFirstAchievedTime,
+        Self::SteadyStateLastAchievedTime,
+        Self::SynchronizedEntryCountByType,
+        Self::TroubleshootingUrl,
     ];
 }

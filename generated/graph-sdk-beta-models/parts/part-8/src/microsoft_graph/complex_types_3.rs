@@ -11,45 +11,55 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_app_role")]
-/// CSDL complex type `microsoft.graph.permissionScope`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationTaskExecution`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PermissionScope {
-    /// Property `adminConsentDescription`: `Edm.String`.
-    pub admin_consent_description: Option<String>,
-    /// Property `adminConsentDisplayName`: `Edm.String`.
-    pub admin_consent_display_name: Option<String>,
-    /// Property `id`: `Edm.Guid`, not nullable.
-    pub id: Option<edm::Guid>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `origin`: `Edm.String`.
-    pub origin: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `userConsentDescription`: `Edm.String`.
-    pub user_consent_description: Option<String>,
-    /// Property `userConsentDisplayName`: `Edm.String`.
-    pub user_consent_display_name: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct SynchronizationTaskExecution {
+    /// Property `activityIdentifier`: `Edm.String`.
+    pub activity_identifier: Option<String>,
+    /// Property `countEntitled`: `Edm.Int64`, not nullable.
+    pub count_entitled: Option<i64>,
+    /// Property `countEntitledForProvisioning`: `Edm.Int64`, not nullable.
+    pub count_entitled_for_provisioning: Option<i64>,
+    /// Property `countEscrowed`: `Edm.Int64`, not nullable.
+    pub count_escrowed: Option<i64>,
+    /// Property `countEscrowedRaw`: `Edm.Int64`, not nullable.
+    pub count_escrowed_raw: Option<i64>,
+    /// Property `countExported`: `Edm.Int64`, not nullable.
+    pub count_exported: Option<i64>,
+    /// Property `countExports`: `Edm.Int64`, not nullable.
+    pub count_exports: Option<i64>,
+    /// Property `countImported`: `Edm.Int64`, not nullable.
+    pub count_imported: Option<i64>,
+    /// Property `countImportedDeltas`: `Edm.Int64`, not nullable.
+    pub count_imported_deltas: Option<i64>,
+    /// Property `countImportedReferenceDeltas`: `Edm.Int64`, not nullable.
+    pub count_imported_reference_deltas: Option<i64>,
+    /// Property `error`: `microsoft.graph.synchronizationError`.
+    pub error: Option<SynchronizationError>,
+    /// Property `state`: `microsoft.graph.synchronizationTaskExecutionResult`, not nullable.
+    pub state: Option<SynchronizationTaskExecutionResult>,
+    /// Property `timeBegan`: `Edm.DateTimeOffset`, not nullable.
+    pub time_began: Option<edm::DateTimeOffset>,
+    /// Property `timeEnded`: `Edm.DateTimeOffset`, not nullable.
+    pub time_ended: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_role")]
-impl serde::Serialize for PermissionScope {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationTaskExecution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_role")]
-impl PermissionScope {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationTaskExecution {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTaskExecution";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -62,21 +72,34 @@ impl PermissionScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("adminConsentDescription", &self.admin_consent_description);
-        object.property("adminConsentDisplayName", &self.admin_consent_display_name);
-        object.property("id", &self.id);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("origin", &self.origin);
-        object.property("type", &self.r#type);
-        object.property("userConsentDescription", &self.user_consent_description);
-        object.property("userConsentDisplayName", &self.user_consent_display_name);
-        object.property("value", &self.value);
+        object.property("activityIdentifier", &self.activity_identifier);
+        object.property("countEntitled", &self.count_entitled);
+        object
+            .property(
+                "countEntitledForProvisioning",
+                &self.count_entitled_for_provisioning,
+            );
+        object.property("countEscrowed", &self.count_escrowed);
+        object.property("countEscrowedRaw", &self.count_escrowed_raw);
+        object.property("countExported", &self.count_exported);
+        object.property("countExports", &self.count_exports);
+        object.property("countImported", &self.count_imported);
+        object.property("countImportedDeltas", &self.count_imported_deltas);
+        object
+            .property(
+                "countImportedReferenceDeltas",
+                &self.count_imported_reference_deltas,
+            );
+        object.property("error", &self.error);
+        object.property("state", &self.state);
+        object.property("timeBegan", &self.time_began);
+        object.property("timeEnded", &self.time_ended);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_role")]
-impl<'de> serde::Deserialize<'de> for PermissionScope {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -84,156 +107,8 @@ impl<'de> serde::Deserialize<'de> for PermissionScope {
     }
 }
 
-#[cfg(feature = "_app_role")]
-impl graph_odata_runtime::model::ODataObject for PermissionScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "adminConsentDescription" => {
-                read_lenient(map, key, &mut self.admin_consent_description, extra)
-            }
-            "adminConsentDisplayName" => {
-                read_lenient(map, key, &mut self.admin_consent_display_name, extra)
-            }
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "origin" => read_lenient(map, key, &mut self.origin, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "userConsentDescription" => {
-                read_lenient(map, key, &mut self.user_consent_description, extra)
-            }
-            "userConsentDisplayName" => {
-                read_lenient(map, key, &mut self.user_consent_display_name, extra)
-            }
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_role")]
-impl PermissionScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_role")]
-/// The properties of [`PermissionScope`] by wire name, each a [`Field<PermissionScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
-pub enum PermissionScopeField {}
-
-#[cfg(feature = "_app_role")]
-#[allow(non_upper_case_globals)]
-impl PermissionScopeField {
-    /// `adminConsentDescription`
-    pub const AdminConsentDescription: model::Field<PermissionScope> = model::Field::new(
-        "adminConsentDescription",
-    );
-    /// `adminConsentDisplayName`
-    pub const AdminConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
-        "adminConsentDisplayName",
-    );
-    /// `id`
-    pub const Id: model::Field<PermissionScope> = model::Field::new("id");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<PermissionScope> = model::Field::new("isEnabled");
-    /// `origin`
-    pub const Origin: model::Field<PermissionScope> = model::Field::new("origin");
-    /// `type`
-    pub const Type: model::Field<PermissionScope> = model::Field::new("type");
-    /// `userConsentDescription`
-    pub const UserConsentDescription: model::Field<PermissionScope> = model::Field::new(
-        "userConsentDescription",
-    );
-    /// `userConsentDisplayName`
-    pub const UserConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
-        "userConsentDisplayName",
-    );
-    /// `value`
-    pub const Value: model::Field<PermissionScope> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PermissionScope>] = &[
-        Self::AdminConsentDescription,
-        Self::AdminConsentDisplayName,
-        Self::Id,
-        Self::IsEnabled,
-        Self::Origin,
-        Self::Type,
-        Self::UserConsentDescription,
-        Self::UserConsentDisplayName,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-/// CSDL complex type `microsoft.graph.personalTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonalTeamsAppInstallationScopeInfo {
-    /// Property `scope`: `microsoft.graph.teamsAppInstallationScopes`.
-    /// Inherited from `microsoft.graph.teamsAppInstallationScopeInfo`.
-    pub scope: Option<TeamsAppInstallationScopes>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl serde::Serialize for PersonalTeamsAppInstallationScopeInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl PersonalTeamsAppInstallationScopeInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personalTeamsAppInstallationScopeInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("scope", &self.scope);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl<'de> serde::Deserialize<'de> for PersonalTeamsAppInstallationScopeInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -242,8 +117,30 @@ impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationSco
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "activityIdentifier" => {
+                read_lenient(map, key, &mut self.activity_identifier, extra)
+            }
+            "countEntitled" => read_lenient(map, key, &mut self.count_entitled, extra),
+            "countEntitledForProvisioning" => {
+                read_lenient(map, key, &mut self.count_entitled_for_provisioning, extra)
+            }
+            "countEscrowed" => read_lenient(map, key, &mut self.count_escrowed, extra),
+            "countEscrowedRaw" => {
+                read_lenient(map, key, &mut self.count_escrowed_raw, extra)
+            }
+            "countExported" => read_lenient(map, key, &mut self.count_exported, extra),
+            "countExports" => read_lenient(map, key, &mut self.count_exports, extra),
+            "countImported" => read_lenient(map, key, &mut self.count_imported, extra),
+            "countImportedDeltas" => {
+                read_lenient(map, key, &mut self.count_imported_deltas, extra)
+            }
+            "countImportedReferenceDeltas" => {
+                read_lenient(map, key, &mut self.count_imported_reference_deltas, extra)
+            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "timeBegan" => read_lenient(map, key, &mut self.time_began, extra),
+            "timeEnded" => read_lenient(map, key, &mut self.time_ended, extra),
             _ => Ok(false),
         }
     }
@@ -254,8 +151,8 @@ impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationSco
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl PersonalTeamsAppInstallationScopeInfo {
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -265,1381 +162,85 @@ impl PersonalTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-/// The properties of [`PersonalTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<PersonalTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonalTeamsAppInstallationScopeInfo::set_null`].
-pub enum PersonalTeamsAppInstallationScopeInfoField {}
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationTaskExecution`] by wire name, each a [`Field<SynchronizationTaskExecution>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
+pub enum SynchronizationTaskExecutionField {}
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
-impl PersonalTeamsAppInstallationScopeInfoField {
-    /// `scope`
-    pub const Scope: model::Field<PersonalTeamsAppInstallationScopeInfo> = model::Field::new(
-        "scope",
+impl SynchronizationTaskExecutionField {
+    /// `activityIdentifier`
+    pub const ActivityIdentifier: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "activityIdentifier",
     );
-    /// `userId`
-    pub const UserId: model::Field<PersonalTeamsAppInstallationScopeInfo> = model::Field::new(
-        "userId",
+    /// `countEntitled`
+    pub const CountEntitled: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEntitled",
+    );
+    /// `countEntitledForProvisioning`
+    pub const CountEntitledForProvisioning: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEntitledForProvisioning",
+    );
+    /// `countEscrowed`
+    pub const CountEscrowed: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEscrowed",
+    );
+    /// `countEscrowedRaw`
+    pub const CountEscrowedRaw: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countEscrowedRaw",
+    );
+    /// `countExported`
+    pub const CountExported: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countExported",
+    );
+    /// `countExports`
+    pub const CountExports: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countExports",
+    );
+    /// `countImported`
+    pub const CountImported: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImported",
+    );
+    /// `countImportedDeltas`
+    pub const CountImportedDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImportedDeltas",
+    );
+    /// `countImportedReferenceDeltas`
+    pub const CountImportedReferenceDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "countImportedReferenceDeltas",
+    );
+    /// `error`
+    pub const Error: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "error",
+    );
+    /// `state`
+    pub const State: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "state",
+    );
+    /// `timeBegan`
+    pub const TimeBegan: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "timeBegan",
+    );
+    /// `timeEnded`
+    pub const TimeEnded: model::Field<SynchronizationTaskExecution> = model::Field::new(
+        "timeEnded",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonalTeamsAppInstallationScopeInfo>] = &[
-        Self::Scope,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PreAuthorizedApplication {
-    /// Property `appId`: `Edm.String`, not nullable.
-    pub app_id: Option<String>,
-    /// Property `permissionIds`: `Collection(Edm.String)`, not nullable.
-    pub permission_ids: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for PreAuthorizedApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl PreAuthorizedApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appId", &self.app_id);
-        object.property("permissionIds", &self.permission_ids);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "permissionIds" => read_lenient(map, key, &mut self.permission_ids, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl PreAuthorizedApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-pub enum PreAuthorizedApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl PreAuthorizedApplicationField {
-    /// `appId`
-    pub const AppId: model::Field<PreAuthorizedApplication> = model::Field::new("appId");
-    /// `permissionIds`
-    pub const PermissionIds: model::Field<PreAuthorizedApplication> = model::Field::new(
-        "permissionIds",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PreAuthorizedApplication>] = &[
-        Self::AppId,
-        Self::PermissionIds,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL complex type `microsoft.graph.principalResourceMembershipsScope`; base type `microsoft.graph.accessReviewScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrincipalResourceMembershipsScope {
-    /// Property `principalScopes`: `Collection(microsoft.graph.accessReviewScope)`.
-    pub principal_scopes: Option<Vec<AnyAccessReviewScope>>,
-    /// Property `resourceScopes`: `Collection(microsoft.graph.accessReviewScope)`.
-    pub resource_scopes: Option<Vec<AnyAccessReviewScope>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for PrincipalResourceMembershipsScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl PrincipalResourceMembershipsScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.principalResourceMembershipsScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("principalScopes", &self.principal_scopes);
-        object.property("resourceScopes", &self.resource_scopes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for PrincipalResourceMembershipsScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for PrincipalResourceMembershipsScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "principalScopes" => {
-                read_nullable(map, key, &mut self.principal_scopes, extra)
-            }
-            "resourceScopes" => read_nullable(map, key, &mut self.resource_scopes, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl PrincipalResourceMembershipsScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`PrincipalResourceMembershipsScope`] by wire name, each a [`Field<PrincipalResourceMembershipsScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrincipalResourceMembershipsScope::set_null`].
-pub enum PrincipalResourceMembershipsScopeField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl PrincipalResourceMembershipsScopeField {
-    /// `principalScopes`
-    pub const PrincipalScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
-        "principalScopes",
-    );
-    /// `resourceScopes`
-    pub const ResourceScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
-        "resourceScopes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrincipalResourceMembershipsScope>] = &[
-        Self::PrincipalScopes,
-        Self::ResourceScopes,
-    ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.privacyProfile`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrivacyProfile {
-    /// Property `contactEmail`: `Edm.String`.
-    pub contact_email: Option<String>,
-    /// Property `statementUrl`: `Edm.String`.
-    pub statement_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for PrivacyProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl PrivacyProfile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privacyProfile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contactEmail", &self.contact_email);
-        object.property("statementUrl", &self.statement_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for PrivacyProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "contactEmail" => read_lenient(map, key, &mut self.contact_email, extra),
-            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl PrivacyProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`PrivacyProfile`] by wire name, each a [`Field<PrivacyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyProfile::set_null`].
-pub enum PrivacyProfileField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl PrivacyProfileField {
-    /// `contactEmail`
-    pub const ContactEmail: model::Field<PrivacyProfile> = model::Field::new(
-        "contactEmail",
-    );
-    /// `statementUrl`
-    pub const StatementUrl: model::Field<PrivacyProfile> = model::Field::new(
-        "statementUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrivacyProfile>] = &[
-        Self::ContactEmail,
-        Self::StatementUrl,
-    ];
-}
-
-#[cfg(feature = "_assigned_plan")]
-/// CSDL complex type `microsoft.graph.provisionedPlan`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisionedPlan {
-    /// Property `capabilityStatus`: `Edm.String`.
-    pub capability_status: Option<String>,
-    /// Property `provisioningStatus`: `Edm.String`.
-    pub provisioning_status: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl serde::Serialize for ProvisionedPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl ProvisionedPlan {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedPlan";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("capabilityStatus", &self.capability_status);
-        object.property("provisioningStatus", &self.provisioning_status);
-        object.property("service", &self.service);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "capabilityStatus" => {
-                read_lenient(map, key, &mut self.capability_status, extra)
-            }
-            "provisioningStatus" => {
-                read_lenient(map, key, &mut self.provisioning_status, extra)
-            }
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-impl ProvisionedPlan {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_assigned_plan")]
-/// The properties of [`ProvisionedPlan`] by wire name, each a [`Field<ProvisionedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedPlan::set_null`].
-pub enum ProvisionedPlanField {}
-
-#[cfg(feature = "_assigned_plan")]
-#[allow(non_upper_case_globals)]
-impl ProvisionedPlanField {
-    /// `capabilityStatus`
-    pub const CapabilityStatus: model::Field<ProvisionedPlan> = model::Field::new(
-        "capabilityStatus",
-    );
-    /// `provisioningStatus`
-    pub const ProvisioningStatus: model::Field<ProvisionedPlan> = model::Field::new(
-        "provisioningStatus",
-    );
-    /// `service`
-    pub const Service: model::Field<ProvisionedPlan> = model::Field::new("service");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisionedPlan>] = &[
-        Self::CapabilityStatus,
-        Self::ProvisioningStatus,
-        Self::Service,
-    ];
-}
-
-#[cfg(feature = "_recycle_bin")]
-/// CSDL complex type `microsoft.graph.recycleBinSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecycleBinSettings {
-    /// Property `retentionPeriodOverrideDays`: `Edm.Int32`.
-    pub retention_period_override_days: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_recycle_bin")]
-impl serde::Serialize for RecycleBinSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_recycle_bin")]
-impl RecycleBinSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recycleBinSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "retentionPeriodOverrideDays",
-                &self.retention_period_override_days,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_recycle_bin")]
-impl<'de> serde::Deserialize<'de> for RecycleBinSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_recycle_bin")]
-impl graph_odata_runtime::model::ODataObject for RecycleBinSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "retentionPeriodOverrideDays" => {
-                read_lenient(map, key, &mut self.retention_period_override_days, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_recycle_bin")]
-impl RecycleBinSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_recycle_bin")]
-/// The properties of [`RecycleBinSettings`] by wire name, each a [`Field<RecycleBinSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecycleBinSettings::set_null`].
-pub enum RecycleBinSettingsField {}
-
-#[cfg(feature = "_recycle_bin")]
-#[allow(non_upper_case_globals)]
-impl RecycleBinSettingsField {
-    /// `retentionPeriodOverrideDays`
-    pub const RetentionPeriodOverrideDays: model::Field<RecycleBinSettings> = model::Field::new(
-        "retentionPeriodOverrideDays",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RecycleBinSettings>] = &[
-        Self::RetentionPeriodOverrideDays,
-    ];
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.removeAccessApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoveAccessApplyAction {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for RemoveAccessApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl RemoveAccessApplyAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.removeAccessApplyAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.requestSignatureVerification`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequestSignatureVerification {
-    /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
-    pub allowed_weak_algorithms: Option<WeakAlgorithms>,
-    /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
-    pub is_signed_request_required: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for RequestSignatureVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl RequestSignatureVerification {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedWeakAlgorithms", &self.allowed_weak_algorithms);
-        object.property("isSignedRequestRequired", &self.is_signed_request_required);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedWeakAlgorithms" => {
-                read_nullable(map, key, &mut self.allowed_weak_algorithms, extra)
-            }
-            "isSignedRequestRequired" => {
-                read_lenient(map, key, &mut self.is_signed_request_required, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl RequestSignatureVerification {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
-pub enum RequestSignatureVerificationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl RequestSignatureVerificationField {
-    /// `allowedWeakAlgorithms`
-    pub const AllowedWeakAlgorithms: model::Field<RequestSignatureVerification> = model::Field::new(
-        "allowedWeakAlgorithms",
-    );
-    /// `isSignedRequestRequired`
-    pub const IsSignedRequestRequired: model::Field<RequestSignatureVerification> = model::Field::new(
-        "isSignedRequestRequired",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RequestSignatureVerification>] = &[
-        Self::AllowedWeakAlgorithms,
-        Self::IsSignedRequestRequired,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.retentionLabelSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionLabelSettings {
-    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
-    pub behavior_during_retention_period: Option<
-        super::super::microsoft_graph_security::BehaviorDuringRetentionPeriod,
-    >,
-    /// Property `isContentUpdateAllowed`: `Edm.Boolean`.
-    pub is_content_update_allowed: Option<bool>,
-    /// Property `isDeleteAllowed`: `Edm.Boolean`.
-    pub is_delete_allowed: Option<bool>,
-    /// Property `isLabelUpdateAllowed`: `Edm.Boolean`.
-    pub is_label_update_allowed: Option<bool>,
-    /// Property `isMetadataUpdateAllowed`: `Edm.Boolean`.
-    pub is_metadata_update_allowed: Option<bool>,
-    /// Property `isRecordLocked`: `Edm.Boolean`.
-    pub is_record_locked: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for RetentionLabelSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl RetentionLabelSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionLabelSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "behaviorDuringRetentionPeriod",
-                &self.behavior_during_retention_period,
-            );
-        object.property("isContentUpdateAllowed", &self.is_content_update_allowed);
-        object.property("isDeleteAllowed", &self.is_delete_allowed);
-        object.property("isLabelUpdateAllowed", &self.is_label_update_allowed);
-        object.property("isMetadataUpdateAllowed", &self.is_metadata_update_allowed);
-        object.property("isRecordLocked", &self.is_record_locked);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "behaviorDuringRetentionPeriod" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.behavior_during_retention_period,
-                    extra,
-                )
-            }
-            "isContentUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_content_update_allowed, extra)
-            }
-            "isDeleteAllowed" => {
-                read_lenient(map, key, &mut self.is_delete_allowed, extra)
-            }
-            "isLabelUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_label_update_allowed, extra)
-            }
-            "isMetadataUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_metadata_update_allowed, extra)
-            }
-            "isRecordLocked" => read_lenient(map, key, &mut self.is_record_locked, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl RetentionLabelSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`RetentionLabelSettings`] by wire name, each a [`Field<RetentionLabelSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabelSettings::set_null`].
-pub enum RetentionLabelSettingsField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl RetentionLabelSettingsField {
-    /// `behaviorDuringRetentionPeriod`
-    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabelSettings> = model::Field::new(
-        "behaviorDuringRetentionPeriod",
-    );
-    /// `isContentUpdateAllowed`
-    pub const IsContentUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isContentUpdateAllowed",
-    );
-    /// `isDeleteAllowed`
-    pub const IsDeleteAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isDeleteAllowed",
-    );
-    /// `isLabelUpdateAllowed`
-    pub const IsLabelUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isLabelUpdateAllowed",
-    );
-    /// `isMetadataUpdateAllowed`
-    pub const IsMetadataUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isMetadataUpdateAllowed",
-    );
-    /// `isRecordLocked`
-    pub const IsRecordLocked: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isRecordLocked",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionLabelSettings>] = &[
-        Self::BehaviorDuringRetentionPeriod,
-        Self::IsContentUpdateAllowed,
-        Self::IsDeleteAllowed,
-        Self::IsLabelUpdateAllowed,
-        Self::IsMetadataUpdateAllowed,
-        Self::IsRecordLocked,
-    ];
-}
-
-#[cfg(feature = "_directory_setting")]
-/// CSDL complex type `microsoft.graph.settingValue`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SettingValue {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory_setting")]
-impl serde::Serialize for SettingValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory_setting")]
-impl SettingValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory_setting")]
-impl<'de> serde::Deserialize<'de> for SettingValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory_setting")]
-impl graph_odata_runtime::model::ODataObject for SettingValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory_setting")]
-impl SettingValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory_setting")]
-/// The properties of [`SettingValue`] by wire name, each a [`Field<SettingValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingValue::set_null`].
-pub enum SettingValueField {}
-
-#[cfg(feature = "_directory_setting")]
-#[allow(non_upper_case_globals)]
-impl SettingValueField {
-    /// `name`
-    pub const Name: model::Field<SettingValue> = model::Field::new("name");
-    /// `value`
-    pub const Value: model::Field<SettingValue> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SettingValue>] = &[Self::Name, Self::Value];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.spaApplication`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpaApplication {
-    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
-    pub redirect_uris: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for SpaApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl SpaApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("redirectUris", &self.redirect_uris);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for SpaApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for SpaApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl SpaApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
-pub enum SpaApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl SpaApplicationField {
-    /// `redirectUris`
-    pub const RedirectUris: model::Field<SpaApplication> = model::Field::new(
-        "redirectUris",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SpaApplication>] = &[Self::RedirectUris];
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamGuestSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamGuestSettings {
-    /// Property `allowCreateUpdateChannels`: `Edm.Boolean`.
-    pub allow_create_update_channels: Option<bool>,
-    /// Property `allowDeleteChannels`: `Edm.Boolean`.
-    pub allow_delete_channels: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamGuestSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamGuestSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamGuestSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowCreateUpdateChannels", &self.allow_create_update_channels);
-        object.property("allowDeleteChannels", &self.allow_delete_channels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamGuestSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamGuestSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowCreateUpdateChannels" => {
-                read_lenient(map, key, &mut self.allow_create_update_channels, extra)
-            }
-            "allowDeleteChannels" => {
-                read_lenient(map, key, &mut self.allow_delete_channels, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamGuestSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamGuestSettings`] by wire name, each a [`Field<TeamGuestSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamGuestSettings::set_null`].
-pub enum TeamGuestSettingsField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamGuestSettingsField {
-    /// `allowCreateUpdateChannels`
-    pub const AllowCreateUpdateChannels: model::Field<TeamGuestSettings> = model::Field::new(
-        "allowCreateUpdateChannels",
-    );
-    /// `allowDeleteChannels`
-    pub const AllowDeleteChannels: model::Field<TeamGuestSettings> = model::Field::new(
-        "allowDeleteChannels",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamGuestSettings>] = &[
-        Self::AllowCreateUpdateChannels,
-        Self::AllowDeleteChannels,
-    ];
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL complex type `microsoft.graph.teamMemberSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamMemberSettings {
-    /// Property `allowAddRemoveApps`: `Edm.Boolean`.
-    pub allow_add_remove_apps: Option<bool>,
-    /// Property `allowCreatePrivateChannels`: `Edm.Boolean`.
-    pub allow_create_private_channels: Option<bool>,
-    /// Property `allowCreateUpdateChannels`: `Edm.Boolean`.
-    pub allow_create_update_channels: Option<bool>,
-    /// Property `allowCreateUpdateRemoveConnectors`: `Edm.Boolean`.
-    pub allow_create_update_remove_connectors: Option<bool>,
-    /// Property `allowCreateUpdateRemoveTabs`: `Edm.Boolean`.
-    pub allow_create_update_remove_tabs: Option<bool>,
-    /// Property `allowDeleteChannels`: `Edm.Boolean`.
-    pub allow_delete_channels: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamMemberSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamMemberSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMemberSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowAddRemoveApps", &self.allow_add_remove_apps);
-        object
-            .property("allowCreatePrivateChannels", &self.allow_create_private_channels);
-        object.property("allowCreateUpdateChannels", &self.allow_create_update_channels);
-        object
-            .property(
-                "allowCreateUpdateRemoveConnectors",
-                &self.allow_create_update_remove_connectors,
-            );
-        object
-            .property(
-                "allowCreateUpdateRemoveTabs",
-                &self.allow_create_update_remove_tabs,
-            );
-        object.property("allowDeleteChannels", &self.allow_delete_channels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowAddRemoveApps" => {
-                read_lenient(map, key, &mut self.allow_add_remove_apps, extra)
-            }
-            "allowCreatePrivateChannels" => {
-                read_lenient(map, key, &mut self.allow_create_private_channels, extra)
-            }
-            "allowCreateUpdateChannels" => {
-                read_lenient(map, key, &mut self.allow_create_update_channels, extra)
-            }
-            "allowCreateUpdateRemoveConnectors" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_create_update_remove_connectors,
-                    extra,
-                )
-            }
-            "allowCreateUpdateRemoveTabs" => {
-                read_lenient(map, key, &mut self.allow_create_update_remove_tabs, extra)
-            }
-            "allowDeleteChannels" => {
-                read_lenient(map, key, &mut self.allow_delete_channels, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl TeamMemberSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// The properties of [`TeamMemberSettings`] by wire name, each a [`Field<TeamMemberSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMemberSettings::set_null`].
-pub enum TeamMemberSettingsField {}
-
-#[cfg(feature = "_giphy_rating_type")]
-#[allow(non_upper_case_globals)]
-impl TeamMemberSettingsField {
-    /// `allowAddRemoveApps`
-    pub const AllowAddRemoveApps: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowAddRemoveApps",
-    );
-    /// `allowCreatePrivateChannels`
-    pub const AllowCreatePrivateChannels: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowCreatePrivateChannels",
-    );
-    /// `allowCreateUpdateChannels`
-    pub const AllowCreateUpdateChannels: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowCreateUpdateChannels",
-    );
-    /// `allowCreateUpdateRemoveConnectors`
-    pub const AllowCreateUpdateRemoveConnectors: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowCreateUpdateRemoveConnectors",
-    );
-    /// `allowCreateUpdateRemoveTabs`
-    pub const AllowCreateUpdateRemoveTabs: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowCreateUpdateRemoveTabs",
-    );
-    /// `allowDeleteChannels`
-    pub const AllowDeleteChannels: model::Field<TeamMemberSettings> = model::Field::new(
-        "allowDeleteChannels",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamMemberSettings>] = &[
-        Self::AllowAddRemoveApps,
-        Self::AllowCreatePrivateChannels,
-        Self::AllowCreateUpdateChannels,
-        Self::AllowCreateUpdateRemoveConnectors,
-        Self::AllowCreateUpdateRemoveTabs,
-        Self::AllowDeleteChannels,
+    pub const ALL: &'static [model::Field<SynchronizationTaskExecution>] = &[
+        Self::ActivityIdentifier,
+        Self::CountEntitled,
+        Self::CountEntitledForProvisioning,
+        Self::CountEscrowed,
+        Self::CountEscrowedRaw,
+        Self::CountExported,
+        Self::CountExports,
+        Self::CountImported,
+        Self::CountImportedDeltas,
+        Self::CountImportedReferenceDeltas,
+        Self::Error,
+        Self::State,
+        Self::TimeBegan,
+        Self::TimeEnded,
     ];
 }
 
@@ -1751,6 +352,115 @@ impl TeamTeamsAppInstallationScopeInfoField {
     ];
 }
 
+#[cfg(feature = "_teams_app_authorization")]
+/// CSDL complex type `microsoft.graph.teamsAppAuthorization`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsAppAuthorization {
+    /// Property `clientAppId`: `Edm.String`.
+    pub client_app_id: Option<String>,
+    /// Property `requiredPermissionSet`: `microsoft.graph.teamsAppPermissionSet`.
+    pub required_permission_set: Option<TeamsAppPermissionSet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl serde::Serialize for TeamsAppAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl TeamsAppAuthorization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppAuthorization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("clientAppId", &self.client_app_id);
+        object.property("requiredPermissionSet", &self.required_permission_set);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "clientAppId" => read_lenient(map, key, &mut self.client_app_id, extra),
+            "requiredPermissionSet" => {
+                read_nullable(map, key, &mut self.required_permission_set, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl TeamsAppAuthorization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+/// The properties of [`TeamsAppAuthorization`] by wire name, each a [`Field<TeamsAppAuthorization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppAuthorization::set_null`].
+pub enum TeamsAppAuthorizationField {}
+
+#[cfg(feature = "_teams_app_authorization")]
+#[allow(non_upper_case_globals)]
+impl TeamsAppAuthorizationField {
+    /// `clientAppId`
+    pub const ClientAppId: model::Field<TeamsAppAuthorization> = model::Field::new(
+        "clientAppId",
+    );
+    /// `requiredPermissionSet`
+    pub const RequiredPermissionSet: model::Field<TeamsAppAuthorization> = model::Field::new(
+        "requiredPermissionSet",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsAppAuthorization>] = &[
+        Self::ClientAppId,
+        Self::RequiredPermissionSet,
+    ];
+}
+
 #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL complex type `microsoft.graph.teamsAppInstallationScopeInfo`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1849,208 +559,29 @@ impl TeamsAppInstallationScopeInfoField {
     ];
 }
 
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-/// A `microsoft.graph.teamsAppInstallationScopeInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamsAppInstallationScopeInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyTeamsAppInstallationScopeInfo {
-    /// The base type itself, or a derived type unknown to this crate.
-    TeamsAppInstallationScopeInfo(Box<TeamsAppInstallationScopeInfo>),
-    /// `microsoft.graph.groupChatTeamsAppInstallationScopeInfo`
-    GroupChatTeamsAppInstallationScopeInfo(Box<GroupChatTeamsAppInstallationScopeInfo>),
-    /// `microsoft.graph.personalTeamsAppInstallationScopeInfo`
-    PersonalTeamsAppInstallationScopeInfo(Box<PersonalTeamsAppInstallationScopeInfo>),
-    /// `microsoft.graph.teamTeamsAppInstallationScopeInfo`
-    TeamTeamsAppInstallationScopeInfo(Box<TeamTeamsAppInstallationScopeInfo>),
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl AnyTeamsAppInstallationScopeInfo {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::TeamsAppInstallationScopeInfo(_) => {
-                TeamsAppInstallationScopeInfo::ODATA_TYPE
-            }
-            Self::GroupChatTeamsAppInstallationScopeInfo(_) => {
-                GroupChatTeamsAppInstallationScopeInfo::ODATA_TYPE
-            }
-            Self::PersonalTeamsAppInstallationScopeInfo(_) => {
-                PersonalTeamsAppInstallationScopeInfo::ODATA_TYPE
-            }
-            Self::TeamTeamsAppInstallationScopeInfo(_) => {
-                TeamTeamsAppInstallationScopeInfo::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`TeamsAppInstallationScopeInfo`] (or of an unknown derived type).
-    pub fn as_teams_app_installation_scope_info(
-        &self,
-    ) -> Option<&TeamsAppInstallationScopeInfo> {
-        match self {
-            Self::TeamsAppInstallationScopeInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl Default for AnyTeamsAppInstallationScopeInfo {
-    fn default() -> Self {
-        Self::TeamsAppInstallationScopeInfo(Box::default())
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl From<TeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
-    fn from(value: TeamsAppInstallationScopeInfo) -> Self {
-        Self::TeamsAppInstallationScopeInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl AnyTeamsAppInstallationScopeInfo {
-    /// The value if it is a [`AnyTeamsAppInstallationScopeInfo::GroupChatTeamsAppInstallationScopeInfo`] variant.
-    pub fn as_group_chat_teams_app_installation_scope_info(
-        &self,
-    ) -> Option<&GroupChatTeamsAppInstallationScopeInfo> {
-        match self {
-            Self::GroupChatTeamsAppInstallationScopeInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamsAppInstallationScopeInfo::PersonalTeamsAppInstallationScopeInfo`] variant.
-    pub fn as_personal_teams_app_installation_scope_info(
-        &self,
-    ) -> Option<&PersonalTeamsAppInstallationScopeInfo> {
-        match self {
-            Self::PersonalTeamsAppInstallationScopeInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamsAppInstallationScopeInfo::TeamTeamsAppInstallationScopeInfo`] variant.
-    pub fn as_team_teams_app_installation_scope_info(
-        &self,
-    ) -> Option<&TeamTeamsAppInstallationScopeInfo> {
-        match self {
-            Self::TeamTeamsAppInstallationScopeInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl From<GroupChatTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
-    fn from(value: GroupChatTeamsAppInstallationScopeInfo) -> Self {
-        Self::GroupChatTeamsAppInstallationScopeInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl From<PersonalTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
-    fn from(value: PersonalTeamsAppInstallationScopeInfo) -> Self {
-        Self::PersonalTeamsAppInstallationScopeInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl From<TeamTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
-    fn from(value: TeamTeamsAppInstallationScopeInfo) -> Self {
-        Self::TeamTeamsAppInstallationScopeInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl serde::Serialize for AnyTeamsAppInstallationScopeInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TeamsAppInstallationScopeInfo(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::GroupChatTeamsAppInstallationScopeInfo(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(GroupChatTeamsAppInstallationScopeInfo::ODATA_TYPE),
-                    )
-            }
-            Self::PersonalTeamsAppInstallationScopeInfo(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PersonalTeamsAppInstallationScopeInfo::ODATA_TYPE),
-                    )
-            }
-            Self::TeamTeamsAppInstallationScopeInfo(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamTeamsAppInstallationScopeInfo::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallationScopeInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.groupChatTeamsAppInstallationScopeInfo"
-            | "graph.groupChatTeamsAppInstallationScopeInfo" => {
-                serde_json::from_value(value)
-                    .map(Self::GroupChatTeamsAppInstallationScopeInfo)
-            }
-            "microsoft.graph.personalTeamsAppInstallationScopeInfo"
-            | "graph.personalTeamsAppInstallationScopeInfo" => {
-                serde_json::from_value(value)
-                    .map(Self::PersonalTeamsAppInstallationScopeInfo)
-            }
-            "microsoft.graph.teamTeamsAppInstallationScopeInfo"
-            | "graph.teamTeamsAppInstallationScopeInfo" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamTeamsAppInstallationScopeInfo)
-            }
-            _ => serde_json::from_value(value).map(Self::TeamsAppInstallationScopeInfo),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.teamsTabConfiguration`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsTabConfiguration {
-    /// Property `contentUrl`: `Edm.String`.
-    pub content_url: Option<String>,
-    /// Property `entityId`: `Edm.String`.
-    pub entity_id: Option<String>,
-    /// Property `removeUrl`: `Edm.String`.
-    pub remove_url: Option<String>,
-    /// Property `websiteUrl`: `Edm.String`.
-    pub website_url: Option<String>,
+pub struct ValidatingDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    pub root_domains: Option<RootDomains>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for TeamsTabConfiguration {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for ValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamsTabConfiguration {
+#[cfg(feature = "_policies")]
+impl ValidatingDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTabConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2063,16 +594,13 @@ impl TeamsTabConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("contentUrl", &self.content_url);
-        object.property("entityId", &self.entity_id);
-        object.property("removeUrl", &self.remove_url);
-        object.property("websiteUrl", &self.website_url);
+        object.property("rootDomains", &self.root_domains);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for TeamsTabConfiguration {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for ValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2080,8 +608,134 @@ impl<'de> serde::Deserialize<'de> for TeamsTabConfiguration {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl ValidatingDomains {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
+pub enum ValidatingDomainsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl ValidatingDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<ValidatingDomains> = model::Field::new(
+        "rootDomains",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.workbookWorksheetProtectionOptions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookWorksheetProtectionOptions {
+    /// Property `allowAutoFilter`: `Edm.Boolean`, not nullable.
+    pub allow_auto_filter: Option<bool>,
+    /// Property `allowDeleteColumns`: `Edm.Boolean`, not nullable.
+    pub allow_delete_columns: Option<bool>,
+    /// Property `allowDeleteRows`: `Edm.Boolean`, not nullable.
+    pub allow_delete_rows: Option<bool>,
+    /// Property `allowFormatCells`: `Edm.Boolean`, not nullable.
+    pub allow_format_cells: Option<bool>,
+    /// Property `allowFormatColumns`: `Edm.Boolean`, not nullable.
+    pub allow_format_columns: Option<bool>,
+    /// Property `allowFormatRows`: `Edm.Boolean`, not nullable.
+    pub allow_format_rows: Option<bool>,
+    /// Property `allowInsertColumns`: `Edm.Boolean`, not nullable.
+    pub allow_insert_columns: Option<bool>,
+    /// Property `allowInsertHyperlinks`: `Edm.Boolean`, not nullable.
+    pub allow_insert_hyperlinks: Option<bool>,
+    /// Property `allowInsertRows`: `Edm.Boolean`, not nullable.
+    pub allow_insert_rows: Option<bool>,
+    /// Property `allowPivotTables`: `Edm.Boolean`, not nullable.
+    pub allow_pivot_tables: Option<bool>,
+    /// Property `allowSort`: `Edm.Boolean`, not nullable.
+    pub allow_sort: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for WorkbookWorksheetProtectionOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl WorkbookWorksheetProtectionOptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheetProtectionOptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowAutoFilter", &self.allow_auto_filter);
+        object.property("allowDeleteColumns", &self.allow_delete_columns);
+        object.property("allowDeleteRows", &self.allow_delete_rows);
+        object.property("allowFormatCells", &self.allow_format_cells);
+        object.property("allowFormatColumns", &self.allow_format_columns);
+        object.property("allowFormatRows", &self.allow_format_rows);
+        object.property("allowInsertColumns", &self.allow_insert_columns);
+        object.property("allowInsertHyperlinks", &self.allow_insert_hyperlinks);
+        object.property("allowInsertRows", &self.allow_insert_rows);
+        object.property("allowPivotTables", &self.allow_pivot_tables);
+        object.property("allowSort", &self.allow_sort);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtectionOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2090,263 +744,37 @@ impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
-            "entityId" => read_lenient(map, key, &mut self.entity_id, extra),
-            "removeUrl" => read_lenient(map, key, &mut self.remove_url, extra),
-            "websiteUrl" => read_lenient(map, key, &mut self.website_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamsTabConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`TeamsTabConfiguration`] by wire name, each a [`Field<TeamsTabConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTabConfiguration::set_null`].
-pub enum TeamsTabConfigurationField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl TeamsTabConfigurationField {
-    /// `contentUrl`
-    pub const ContentUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "contentUrl",
-    );
-    /// `entityId`
-    pub const EntityId: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "entityId",
-    );
-    /// `removeUrl`
-    pub const RemoveUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "removeUrl",
-    );
-    /// `websiteUrl`
-    pub const WebsiteUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "websiteUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsTabConfiguration>] = &[
-        Self::ContentUrl,
-        Self::EntityId,
-        Self::RemoveUrl,
-        Self::WebsiteUrl,
-    ];
-}
-
-#[cfg(feature = "_json")]
-/// CSDL complex type `microsoft.graph.thumbnail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Thumbnail {
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Property `height`: `Edm.Int32`.
-    pub height: Option<i32>,
-    /// Property `sourceItemId`: `Edm.String`.
-    pub source_item_id: Option<String>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Property `width`: `Edm.Int32`.
-    pub width: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for Thumbnail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Thumbnail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("content", &self.content);
-        object.property("height", &self.height);
-        object.property("sourceItemId", &self.source_item_id);
-        object.property("url", &self.url);
-        object.property("width", &self.width);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for Thumbnail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::model::ODataObject for Thumbnail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "height" => read_lenient(map, key, &mut self.height, extra),
-            "sourceItemId" => read_lenient(map, key, &mut self.source_item_id, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            "width" => read_lenient(map, key, &mut self.width, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_json")]
-impl Thumbnail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_json")]
-/// The properties of [`Thumbnail`] by wire name, each a [`Field<Thumbnail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Thumbnail::set_null`].
-pub enum ThumbnailField {}
-
-#[cfg(feature = "_json")]
-#[allow(non_upper_case_globals)]
-impl ThumbnailField {
-    /// `content`
-    pub const Content: model::Field<Thumbnail> = model::Field::new("content");
-    /// `height`
-    pub const Height: model::Field<Thumbnail> = model::Field::new("height");
-    /// `sourceItemId`
-    pub const SourceItemId: model::Field<Thumbnail> = model::Field::new("sourceItemId");
-    /// `url`
-    pub const Url: model::Field<Thumbnail> = model::Field::new("url");
-    /// `width`
-    pub const Width: model::Field<Thumbnail> = model::Field::new("width");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Thumbnail>] = &[
-        Self::Content,
-        Self::Height,
-        Self::SourceItemId,
-        Self::Url,
-        Self::Width,
-    ];
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-/// CSDL complex type `microsoft.graph.userLastSignInRecommendationInsightSetting`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserLastSignInRecommendationInsightSetting {
-    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
-    pub recommendation_look_back_duration: Option<edm::Duration>,
-    /// Property `signInScope`: `microsoft.graph.userSignInRecommendationScope`.
-    pub sign_in_scope: Option<UserSignInRecommendationScope>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl serde::Serialize for UserLastSignInRecommendationInsightSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl UserLastSignInRecommendationInsightSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userLastSignInRecommendationInsightSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "recommendationLookBackDuration",
-                &self.recommendation_look_back_duration,
-            );
-        object.property("signInScope", &self.sign_in_scope);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl<'de> serde::Deserialize<'de> for UserLastSignInRecommendationInsightSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_apply_action")]
-impl graph_odata_runtime::model::ODataObject
-for UserLastSignInRecommendationInsightSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "recommendationLookBackDuration" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.recommendation_look_back_duration,
-                    extra,
-                )
+            "allowAutoFilter" => {
+                read_lenient(map, key, &mut self.allow_auto_filter, extra)
             }
-            "signInScope" => read_nullable(map, key, &mut self.sign_in_scope, extra),
+            "allowDeleteColumns" => {
+                read_lenient(map, key, &mut self.allow_delete_columns, extra)
+            }
+            "allowDeleteRows" => {
+                read_lenient(map, key, &mut self.allow_delete_rows, extra)
+            }
+            "allowFormatCells" => {
+                read_lenient(map, key, &mut self.allow_format_cells, extra)
+            }
+            "allowFormatColumns" => {
+                read_lenient(map, key, &mut self.allow_format_columns, extra)
+            }
+            "allowFormatRows" => {
+                read_lenient(map, key, &mut self.allow_format_rows, extra)
+            }
+            "allowInsertColumns" => {
+                read_lenient(map, key, &mut self.allow_insert_columns, extra)
+            }
+            "allowInsertHyperlinks" => {
+                read_lenient(map, key, &mut self.allow_insert_hyperlinks, extra)
+            }
+            "allowInsertRows" => {
+                read_lenient(map, key, &mut self.allow_insert_rows, extra)
+            }
+            "allowPivotTables" => {
+                read_lenient(map, key, &mut self.allow_pivot_tables, extra)
+            }
+            "allowSort" => read_lenient(map, key, &mut self.allow_sort, extra),
             _ => Ok(false),
         }
     }
@@ -2357,8 +785,8 @@ for UserLastSignInRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-impl UserLastSignInRecommendationInsightSetting {
+#[cfg(feature = "_json")]
+impl WorkbookWorksheetProtectionOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2368,212 +796,69 @@ impl UserLastSignInRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
-/// The properties of [`UserLastSignInRecommendationInsightSetting`] by wire name, each a [`Field<UserLastSignInRecommendationInsightSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserLastSignInRecommendationInsightSetting::set_null`].
-pub enum UserLastSignInRecommendationInsightSettingField {}
+#[cfg(feature = "_json")]
+/// The properties of [`WorkbookWorksheetProtectionOptions`] by wire name, each a [`Field<WorkbookWorksheetProtectionOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheetProtectionOptions::set_null`].
+pub enum WorkbookWorksheetProtectionOptionsField {}
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
-impl UserLastSignInRecommendationInsightSettingField {
-    /// `recommendationLookBackDuration`
-    pub const RecommendationLookBackDuration: model::Field<
-        UserLastSignInRecommendationInsightSetting,
-    > = model::Field::new("recommendationLookBackDuration");
-    /// `signInScope`
-    pub const SignInScope: model::Field<UserLastSignInRecommendationInsightSetting> = model::Field::new(
-        "signInScope",
+impl WorkbookWorksheetProtectionOptionsField {
+    /// `allowAutoFilter`
+    pub const AllowAutoFilter: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowAutoFilter",
+    );
+    /// `allowDeleteColumns`
+    pub const AllowDeleteColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowDeleteColumns",
+    );
+    /// `allowDeleteRows`
+    pub const AllowDeleteRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowDeleteRows",
+    );
+    /// `allowFormatCells`
+    pub const AllowFormatCells: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowFormatCells",
+    );
+    /// `allowFormatColumns`
+    pub const AllowFormatColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowFormatColumns",
+    );
+    /// `allowFormatRows`
+    pub const AllowFormatRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowFormatRows",
+    );
+    /// `allowInsertColumns`
+    pub const AllowInsertColumns: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowInsertColumns",
+    );
+    /// `allowInsertHyperlinks`
+    pub const AllowInsertHyperlinks: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowInsertHyperlinks",
+    );
+    /// `allowInsertRows`
+    pub const AllowInsertRows: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowInsertRows",
+    );
+    /// `allowPivotTables`
+    pub const AllowPivotTables: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowPivotTables",
+    );
+    /// `allowSort`
+    pub const AllowSort: model::Field<WorkbookWorksheetProtectionOptions> = model::Field::new(
+        "allowSort",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserLastSignInRecommendationInsightSetting>] = &[
-        Self::RecommendationLookBackDuration,
-        Self::SignInScope,
+    pub const ALL: &'static [model::Field<WorkbookWorksheetProtectionOptions>] = &[
+        Self::AllowAutoFilter,
+        Self::AllowDeleteColumns,
+        Self::AllowDeleteRows,
+        Self::AllowFormatCells,
+        Self::AllowFormatColumns,
+        Self::AllowFormatRows,
+        Self::AllowInsertColumns,
+        Self::AllowInsertHyperlinks,
+        Self::AllowInsertRows,
+        Self::AllowPivotTables,
+        Self::AllowSort,
     ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.verifiedDomain`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifiedDomain {
-    /// Property `capabilities`: `Edm.String`.
-    pub capabilities: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isInitial`: `Edm.Boolean`.
-    pub is_initial: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for VerifiedDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl VerifiedDomain {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedDomain";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("capabilities", &self.capabilities);
-        object.property("isDefault", &self.is_default);
-        object.property("isInitial", &self.is_initial);
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for VerifiedDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "capabilities" => read_lenient(map, key, &mut self.capabilities, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isInitial" => read_lenient(map, key, &mut self.is_initial, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl VerifiedDomain {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`VerifiedDomain`] by wire name, each a [`Field<VerifiedDomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedDomain::set_null`].
-pub enum VerifiedDomainField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl VerifiedDomainField {
-    /// `capabilities`
-    pub const Capabilities: model::Field<VerifiedDomain> = model::Field::new(
-        "capabilities",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<VerifiedDomain> = model::Field::new("isDefault");
-    /// `isInitial`
-    pub const IsInitial: model::Field<VerifiedDomain> = model::Field::new("isInitial");
-    /// `name`
-    pub const Name: model::Field<VerifiedDomain> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<VerifiedDomain> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VerifiedDomain>] = &[
-        Self::Capabilities,
-        Self::IsDefault,
-        Self::IsInitial,
-        Self::Name,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WafAllowedHeadersDictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for WafAllowedHeadersDictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl WafAllowedHeadersDictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.wafAllowedHeadersDictionary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for WafAllowedHeadersDictionary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
 }

@@ -11,74 +11,54 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.authenticationMethodPlatform`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL enum type `microsoft.graph.appKeyCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodPlatform {
-    /// `unknown` = 0
-    Unknown,
-    /// `windows` = 1
-    Windows,
-    /// `macOS` = 2
-    MacOs,
-    /// `iOS` = 3
-    IOs,
-    /// `android` = 4
-    Android,
-    /// `linux` = 5
-    Linux,
-    /// `unknownFutureValue` = 6
+pub enum AppKeyCredentialRestrictionType {
+    /// `asymmetricKeyLifetime` = 0
+    AsymmetricKeyLifetime,
+    /// `trustedCertificateAuthority` = 1
+    TrustedCertificateAuthority,
+    /// `unknownFutureValue` = 99
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("windows", 1),
-        ("macOS", 2),
-        ("iOS", 3),
-        ("android", 4),
-        ("linux", 5),
-        ("unknownFutureValue", 6),
+        ("asymmetricKeyLifetime", 0),
+        ("trustedCertificateAuthority", 1),
+        ("unknownFutureValue", 99),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "windows" => Self::Windows,
-            "macOS" => Self::MacOs,
-            "iOS" => Self::IOs,
-            "android" => Self::Android,
-            "linux" => Self::Linux,
+            "asymmetricKeyLifetime" => Self::AsymmetricKeyLifetime,
+            "trustedCertificateAuthority" => Self::TrustedCertificateAuthority,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Windows => "windows",
-            Self::MacOs => "macOS",
-            Self::IOs => "iOS",
-            Self::Android => "android",
-            Self::Linux => "linux",
+            Self::AsymmetricKeyLifetime => "asymmetricKeyLifetime",
+            Self::TrustedCertificateAuthority => "trustedCertificateAuthority",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AuthenticationMethodPlatform {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for AppKeyCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -86,183 +66,88 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for AuthenticationMethodPlatform {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl std::fmt::Display for AppKeyCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for AuthenticationMethodPlatform {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl From<&str> for AppKeyCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.categoryColor`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CategoryColor {
-    /// `none` = -1
-    None,
-    /// `preset0` = 0
-    Preset0,
-    /// `preset1` = 1
-    Preset1,
-    /// `preset2` = 2
-    Preset2,
-    /// `preset3` = 3
-    Preset3,
-    /// `preset4` = 4
-    Preset4,
-    /// `preset5` = 5
-    Preset5,
-    /// `preset6` = 6
-    Preset6,
-    /// `preset7` = 7
-    Preset7,
-    /// `preset8` = 8
-    Preset8,
-    /// `preset9` = 9
-    Preset9,
-    /// `preset10` = 10
-    Preset10,
-    /// `preset11` = 11
-    Preset11,
-    /// `preset12` = 12
-    Preset12,
-    /// `preset13` = 13
-    Preset13,
-    /// `preset14` = 14
-    Preset14,
-    /// `preset15` = 15
-    Preset15,
-    /// `preset16` = 16
-    Preset16,
-    /// `preset17` = 17
-    Preset17,
-    /// `preset18` = 18
-    Preset18,
-    /// `preset19` = 19
-    Preset19,
-    /// `preset20` = 20
-    Preset20,
-    /// `preset21` = 21
-    Preset21,
-    /// `preset22` = 22
-    Preset22,
-    /// `preset23` = 23
-    Preset23,
-    /// `preset24` = 24
-    Preset24,
+pub enum B2bIdentityProvidersType {
+    /// `azureActiveDirectory` = 1
+    AzureActiveDirectory,
+    /// `externalFederation` = 2
+    ExternalFederation,
+    /// `socialIdentityProviders` = 3
+    SocialIdentityProviders,
+    /// `emailOneTimePasscode` = 4
+    EmailOneTimePasscode,
+    /// `microsoftAccount` = 5
+    MicrosoftAccount,
+    /// `defaultConfiguredIdp` = 6
+    DefaultConfiguredIdp,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum for CategoryColor {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", -1),
-        ("preset0", 0),
-        ("preset1", 1),
-        ("preset2", 2),
-        ("preset3", 3),
-        ("preset4", 4),
-        ("preset5", 5),
-        ("preset6", 6),
-        ("preset7", 7),
-        ("preset8", 8),
-        ("preset9", 9),
-        ("preset10", 10),
-        ("preset11", 11),
-        ("preset12", 12),
-        ("preset13", 13),
-        ("preset14", 14),
-        ("preset15", 15),
-        ("preset16", 16),
-        ("preset17", 17),
-        ("preset18", 18),
-        ("preset19", 19),
-        ("preset20", 20),
-        ("preset21", 21),
-        ("preset22", 22),
-        ("preset23", 23),
-        ("preset24", 24),
+        ("azureActiveDirectory", 1),
+        ("externalFederation", 2),
+        ("socialIdentityProviders", 3),
+        ("emailOneTimePasscode", 4),
+        ("microsoftAccount", 5),
+        ("defaultConfiguredIdp", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "preset0" => Self::Preset0,
-            "preset1" => Self::Preset1,
-            "preset2" => Self::Preset2,
-            "preset3" => Self::Preset3,
-            "preset4" => Self::Preset4,
-            "preset5" => Self::Preset5,
-            "preset6" => Self::Preset6,
-            "preset7" => Self::Preset7,
-            "preset8" => Self::Preset8,
-            "preset9" => Self::Preset9,
-            "preset10" => Self::Preset10,
-            "preset11" => Self::Preset11,
-            "preset12" => Self::Preset12,
-            "preset13" => Self::Preset13,
-            "preset14" => Self::Preset14,
-            "preset15" => Self::Preset15,
-            "preset16" => Self::Preset16,
-            "preset17" => Self::Preset17,
-            "preset18" => Self::Preset18,
-            "preset19" => Self::Preset19,
-            "preset20" => Self::Preset20,
-            "preset21" => Self::Preset21,
-            "preset22" => Self::Preset22,
-            "preset23" => Self::Preset23,
-            "preset24" => Self::Preset24,
+            "azureActiveDirectory" => Self::AzureActiveDirectory,
+            "externalFederation" => Self::ExternalFederation,
+            "socialIdentityProviders" => Self::SocialIdentityProviders,
+            "emailOneTimePasscode" => Self::EmailOneTimePasscode,
+            "microsoftAccount" => Self::MicrosoftAccount,
+            "defaultConfiguredIdp" => Self::DefaultConfiguredIdp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Preset0 => "preset0",
-            Self::Preset1 => "preset1",
-            Self::Preset2 => "preset2",
-            Self::Preset3 => "preset3",
-            Self::Preset4 => "preset4",
-            Self::Preset5 => "preset5",
-            Self::Preset6 => "preset6",
-            Self::Preset7 => "preset7",
-            Self::Preset8 => "preset8",
-            Self::Preset9 => "preset9",
-            Self::Preset10 => "preset10",
-            Self::Preset11 => "preset11",
-            Self::Preset12 => "preset12",
-            Self::Preset13 => "preset13",
-            Self::Preset14 => "preset14",
-            Self::Preset15 => "preset15",
-            Self::Preset16 => "preset16",
-            Self::Preset17 => "preset17",
-            Self::Preset18 => "preset18",
-            Self::Preset19 => "preset19",
-            Self::Preset20 => "preset20",
-            Self::Preset21 => "preset21",
-            Self::Preset22 => "preset22",
-            Self::Preset23 => "preset23",
-            Self::Preset24 => "preset24",
+            Self::AzureActiveDirectory => "azureActiveDirectory",
+            Self::ExternalFederation => "externalFederation",
+            Self::SocialIdentityProviders => "socialIdentityProviders",
+            Self::EmailOneTimePasscode => "emailOneTimePasscode",
+            Self::MicrosoftAccount => "microsoftAccount",
+            Self::DefaultConfiguredIdp => "defaultConfiguredIdp",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for CategoryColor {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for B2bIdentityProvidersType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for CategoryColor {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -270,15 +155,15 @@ impl<'de> serde::Deserialize<'de> for CategoryColor {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for CategoryColor {
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for B2bIdentityProvidersType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for CategoryColor {
+#[cfg(feature = "_policies")]
+impl From<&str> for B2bIdentityProvidersType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -354,63 +239,328 @@ impl From<&str> for ChatMessageImportance {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL enum type `microsoft.graph.chatMessageType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationDlpActionTypes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolationDlpActionTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `notifySender` = 1
+    pub const NOTIFY_SENDER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `blockAccess` = 2
+    pub const BLOCK_ACCESS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `blockAccessExternal` = 4
+    pub const BLOCK_ACCESS_EXTERNAL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::FlagsEnum for ChatMessagePolicyViolationDlpActionTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("notifySender", 1),
+        ("blockAccess", 2),
+        ("blockAccessExternal", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Debug for ChatMessagePolicyViolationDlpActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessagePolicyViolationDlpActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOr for ChatMessagePolicyViolationDlpActionTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationDlpActionTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessagePolicyViolationDlpActionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationUserActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationUserActionTypes(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolationUserActionTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `override` = 1
+    pub const OVERRIDE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `reportFalsePositive` = 2
+    pub const REPORT_FALSE_POSITIVE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::FlagsEnum
+for ChatMessagePolicyViolationUserActionTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("override", 1),
+        ("reportFalsePositive", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Debug for ChatMessagePolicyViolationUserActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOr for ChatMessagePolicyViolationUserActionTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationUserActionTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessagePolicyViolationUserActionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationVerdictDetailsTypes(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessagePolicyViolationVerdictDetailsTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `allowFalsePositiveOverride` = 1
+    pub const ALLOW_FALSE_POSITIVE_OVERRIDE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `allowOverrideWithoutJustification` = 2
+    pub const ALLOW_OVERRIDE_WITHOUT_JUSTIFICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `allowOverrideWithJustification` = 4
+    pub const ALLOW_OVERRIDE_WITH_JUSTIFICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::enums::FlagsEnum
+for ChatMessagePolicyViolationVerdictDetailsTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("allowFalsePositiveOverride", 1),
+        ("allowOverrideWithoutJustification", 2),
+        ("allowOverrideWithJustification", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Debug for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::fmt::Display for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOr for ChatMessagePolicyViolationVerdictDetailsTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatMessageType {
-    /// `message` = 0
-    Message,
-    /// `chatEvent` = 1
-    ChatEvent,
-    /// `typing` = 2
-    Typing,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// `systemEventMessage` = 4
-    SystemEventMessage,
+pub enum ExternalAudienceScope {
+    /// `none` = 0
+    None,
+    /// `contactsOnly` = 1
+    ContactsOnly,
+    /// `all` = 2
+    All,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageType {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("message", 0),
-        ("chatEvent", 1),
-        ("typing", 2),
-        ("unknownFutureValue", 3),
-        ("systemEventMessage", 4),
+        ("none", 0),
+        ("contactsOnly", 1),
+        ("all", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "message" => Self::Message,
-            "chatEvent" => Self::ChatEvent,
-            "typing" => Self::Typing,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "systemEventMessage" => Self::SystemEventMessage,
+            "none" => Self::None,
+            "contactsOnly" => Self::ContactsOnly,
+            "all" => Self::All,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Message => "message",
-            Self::ChatEvent => "chatEvent",
-            Self::Typing => "typing",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::SystemEventMessage => "systemEventMessage",
+            Self::None => "none",
+            Self::ContactsOnly => "contactsOnly",
+            Self::All => "all",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMessageType {
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for ExternalAudienceScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMessageType {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -418,399 +568,78 @@ impl<'de> serde::Deserialize<'de> for ChatMessageType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl std::fmt::Display for ChatMessageType {
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for ExternalAudienceScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<&str> for ChatMessageType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-/// CSDL enum type `microsoft.graph.connectorGroupType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectorGroupType {
-    /// `applicationProxy` = 0
-    ApplicationProxy,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_connector_group")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("applicationProxy", 0)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "applicationProxy" => Self::ApplicationProxy,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::ApplicationProxy => "applicationProxy",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl serde::Serialize for ConnectorGroupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl std::fmt::Display for ConnectorGroupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl From<&str> for ConnectorGroupType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL enum type `microsoft.graph.driveItemSourceApplication`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriveItemSourceApplication {
-    /// `teams` = 0
-    Teams,
-    /// `yammer` = 1
-    Yammer,
-    /// `sharePoint` = 2
-    SharePoint,
-    /// `oneDrive` = 3
-    OneDrive,
-    /// `stream` = 4
-    Stream,
-    /// `powerPoint` = 5
-    PowerPoint,
-    /// `office` = 6
-    Office,
-    /// `loki` = 7
-    Loki,
-    /// `loop` = 8
-    Loop,
-    /// `other` = 9
-    Other,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::enums::EvolvableEnum for DriveItemSourceApplication {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("teams", 0),
-        ("yammer", 1),
-        ("sharePoint", 2),
-        ("oneDrive", 3),
-        ("stream", 4),
-        ("powerPoint", 5),
-        ("office", 6),
-        ("loki", 7),
-        ("loop", 8),
-        ("other", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "teams" => Self::Teams,
-            "yammer" => Self::Yammer,
-            "sharePoint" => Self::SharePoint,
-            "oneDrive" => Self::OneDrive,
-            "stream" => Self::Stream,
-            "powerPoint" => Self::PowerPoint,
-            "office" => Self::Office,
-            "loki" => Self::Loki,
-            "loop" => Self::Loop,
-            "other" => Self::Other,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Teams => "teams",
-            Self::Yammer => "yammer",
-            Self::SharePoint => "sharePoint",
-            Self::OneDrive => "oneDrive",
-            Self::Stream => "stream",
-            Self::PowerPoint => "powerPoint",
-            Self::Office => "office",
-            Self::Loki => "loki",
-            Self::Loop => "loop",
-            Self::Other => "other",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for DriveItemSourceApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for DriveItemSourceApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl std::fmt::Display for DriveItemSourceApplication {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_json")]
-impl From<&str> for DriveItemSourceApplication {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_json")]
-/// CSDL enum type `microsoft.graph.mediaSourceContentCategory`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MediaSourceContentCategory {
-    /// `meeting` = 0
-    Meeting,
-    /// `liveStream` = 1
-    LiveStream,
-    /// `presentation` = 2
-    Presentation,
-    /// `screenRecording` = 3
-    ScreenRecording,
-    /// `story` = 4
-    Story,
-    /// `profile` = 5
-    Profile,
-    /// `chat` = 6
-    Chat,
-    /// `note` = 7
-    Note,
-    /// `comment` = 8
-    Comment,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_json")]
-impl graph_odata_runtime::enums::EvolvableEnum for MediaSourceContentCategory {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("meeting", 0),
-        ("liveStream", 1),
-        ("presentation", 2),
-        ("screenRecording", 3),
-        ("story", 4),
-        ("profile", 5),
-        ("chat", 6),
-        ("note", 7),
-        ("comment", 8),
-        ("unknownFutureValue", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "meeting" => Self::Meeting,
-            "liveStream" => Self::LiveStream,
-            "presentation" => Self::Presentation,
-            "screenRecording" => Self::ScreenRecording,
-            "story" => Self::Story,
-            "profile" => Self::Profile,
-            "chat" => Self::Chat,
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Meeting => "meeting",
-            Self::LiveStream => "liveStream",
-            Self::Presentation => "presentation",
-            Self::ScreenRecording => "screenRecording",
-            Self::Story => "story",
-            Self::Profile => "profile",
-            Self::Chat => "chat",
-            Self::Note => "note",
-            Self::Comment => "comment",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_json")]
-impl serde::Serialize for MediaSourceContentCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl<'de> serde::Deserialize<'de> for MediaSourceContentCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_json")]
-impl std::fmt::Display for MediaSourceContentCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_json")]
-impl From<&str> for MediaSourceContentCategory {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodClientAppName`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MicrosoftAuthenticatorAuthenticationMethodClientAppName {
-    /// `microsoftAuthenticator` = 0
-    MicrosoftAuthenticator,
-    /// `outlookMobile` = 1
-    OutlookMobile,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftAuthenticator", 0),
-        ("outlookMobile", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
-            "outlookMobile" => Self::OutlookMobile,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
-            Self::OutlookMobile => "outlookMobile",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de>
-for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<&str> for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for ExternalAudienceScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.pagePromotionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.horizontalSectionLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PagePromotionType {
-    /// `microsoftReserved` = 0
-    MicrosoftReserved,
-    /// `page` = 1
-    Page,
-    /// `newsPost` = 2
-    NewsPost,
-    /// `unknownFutureValue` = 3
+pub enum HorizontalSectionLayoutType {
+    /// `none` = 0
+    None,
+    /// `oneColumn` = 1
+    OneColumn,
+    /// `twoColumns` = 2
+    TwoColumns,
+    /// `threeColumns` = 3
+    ThreeColumns,
+    /// `oneThirdLeftColumn` = 4
+    OneThirdLeftColumn,
+    /// `oneThirdRightColumn` = 5
+    OneThirdRightColumn,
+    /// `fullWidth` = 6
+    FullWidth,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
+impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftReserved", 0),
-        ("page", 1),
-        ("newsPost", 2),
-        ("unknownFutureValue", 3),
+        ("none", 0),
+        ("oneColumn", 1),
+        ("twoColumns", 2),
+        ("threeColumns", 3),
+        ("oneThirdLeftColumn", 4),
+        ("oneThirdRightColumn", 5),
+        ("fullWidth", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "microsoftReserved" => Self::MicrosoftReserved,
-            "page" => Self::Page,
-            "newsPost" => Self::NewsPost,
+            "none" => Self::None,
+            "oneColumn" => Self::OneColumn,
+            "twoColumns" => Self::TwoColumns,
+            "threeColumns" => Self::ThreeColumns,
+            "oneThirdLeftColumn" => Self::OneThirdLeftColumn,
+            "oneThirdRightColumn" => Self::OneThirdRightColumn,
+            "fullWidth" => Self::FullWidth,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::MicrosoftReserved => "microsoftReserved",
-            Self::Page => "page",
-            Self::NewsPost => "newsPost",
+            Self::None => "none",
+            Self::OneColumn => "oneColumn",
+            Self::TwoColumns => "twoColumns",
+            Self::ThreeColumns => "threeColumns",
+            Self::OneThirdLeftColumn => "oneThirdLeftColumn",
+            Self::OneThirdRightColumn => "oneThirdRightColumn",
+            Self::FullWidth => "fullWidth",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -818,14 +647,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
 }
 
 #[cfg(feature = "_sites")]
-impl serde::Serialize for PagePromotionType {
+impl serde::Serialize for HorizontalSectionLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for PagePromotionType {
+impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -834,14 +663,172 @@ impl<'de> serde::Deserialize<'de> for PagePromotionType {
 }
 
 #[cfg(feature = "_sites")]
-impl std::fmt::Display for PagePromotionType {
+impl std::fmt::Display for HorizontalSectionLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_sites")]
-impl From<&str> for PagePromotionType {
+impl From<&str> for HorizontalSectionLayoutType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KerberosSignOnMappingAttributeType {
+    /// `userPrincipalName` = 0
+    UserPrincipalName,
+    /// `onPremisesUserPrincipalName` = 1
+    OnPremisesUserPrincipalName,
+    /// `userPrincipalUsername` = 2
+    UserPrincipalUsername,
+    /// `onPremisesUserPrincipalUsername` = 3
+    OnPremisesUserPrincipalUsername,
+    /// `onPremisesSAMAccountName` = 4
+    OnPremisesSamAccountName,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::enums::EvolvableEnum for KerberosSignOnMappingAttributeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userPrincipalName", 0),
+        ("onPremisesUserPrincipalName", 1),
+        ("userPrincipalUsername", 2),
+        ("onPremisesUserPrincipalUsername", 3),
+        ("onPremisesSAMAccountName", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userPrincipalName" => Self::UserPrincipalName,
+            "onPremisesUserPrincipalName" => Self::OnPremisesUserPrincipalName,
+            "userPrincipalUsername" => Self::UserPrincipalUsername,
+            "onPremisesUserPrincipalUsername" => Self::OnPremisesUserPrincipalUsername,
+            "onPremisesSAMAccountName" => Self::OnPremisesSamAccountName,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserPrincipalName => "userPrincipalName",
+            Self::OnPremisesUserPrincipalName => "onPremisesUserPrincipalName",
+            Self::UserPrincipalUsername => "userPrincipalUsername",
+            Self::OnPremisesUserPrincipalUsername => "onPremisesUserPrincipalUsername",
+            Self::OnPremisesSamAccountName => "onPremisesSAMAccountName",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for KerberosSignOnMappingAttributeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl std::fmt::Display for KerberosSignOnMappingAttributeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl From<&str> for KerberosSignOnMappingAttributeType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// CSDL enum type `microsoft.graph.longRunningOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LongRunningOperationStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `running` = 1
+    Running,
+    /// `succeeded` = 2
+    Succeeded,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("running", 1),
+        ("succeeded", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl serde::Serialize for LongRunningOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl std::fmt::Display for LongRunningOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl From<&str> for LongRunningOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -940,54 +927,312 @@ impl From<&str> for PartnerTenantType {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivilegedAccessGroupRelationships {
-    /// `owner` = 1
-    Owner,
-    /// `member` = 2
-    Member,
+pub enum RootDomains {
+    /// `none` = 0
+    None,
+    /// `all` = 1
+    All,
+    /// `allFederated` = 2
+    AllFederated,
+    /// `allManaged` = 3
+    AllManaged,
+    /// `enumerated` = 4
+    Enumerated,
+    /// `allManagedAndEnumeratedFederated` = 5
+    AllManagedAndEnumeratedFederated,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("all", 1),
+        ("allFederated", 2),
+        ("allManaged", 3),
+        ("enumerated", 4),
+        ("allManagedAndEnumeratedFederated", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "all" => Self::All,
+            "allFederated" => Self::AllFederated,
+            "allManaged" => Self::AllManaged,
+            "enumerated" => Self::Enumerated,
+            "allManagedAndEnumeratedFederated" => Self::AllManagedAndEnumeratedFederated,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::All => "all",
+            Self::AllFederated => "allFederated",
+            Self::AllManaged => "allManaged",
+            Self::Enumerated => "enumerated",
+            Self::AllManagedAndEnumeratedFederated => "allManagedAndEnumeratedFederated",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for RootDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for RootDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for RootDomains {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for RootDomains {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+/// CSDL enum type `microsoft.graph.sensitivityLabelTarget`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SensitivityLabelTarget(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_add_footer")]
+impl SensitivityLabelTarget {
+    /// `email` = 1
+    pub const EMAIL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `site` = 2
+    pub const SITE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unifiedGroup` = 4
+    pub const UNIFIED_GROUP: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_add_footer")]
+impl graph_odata_runtime::enums::FlagsEnum for SensitivityLabelTarget {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("email", 1),
+        ("site", 2),
+        ("unifiedGroup", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Debug for SensitivityLabelTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::fmt::Display for SensitivityLabelTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::str::FromStr for SensitivityLabelTarget {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOr for SensitivityLabelTarget {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl std::ops::BitOrAssign for SensitivityLabelTarget {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl serde::Serialize for SensitivityLabelTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_add_footer")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabelTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.sharePointIdentityMappingUserType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharePointIdentityMappingUserType {
+    /// `none` = 0
+    None,
+    /// `regularUser` = 1
+    RegularUser,
+    /// `adminUser` = 2
+    AdminUser,
+    /// `guestUser` = 3
+    GuestUser,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharePointIdentityMappingUserType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("regularUser", 1),
+        ("adminUser", 2),
+        ("guestUser", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "regularUser" => Self::RegularUser,
+            "adminUser" => Self::AdminUser,
+            "guestUser" => Self::GuestUser,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::RegularUser => "regularUser",
+            Self::AdminUser => "adminUser",
+            Self::GuestUser => "guestUser",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for SharePointIdentityMappingUserType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingUserType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for SharePointIdentityMappingUserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for SharePointIdentityMappingUserType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.sharingDomainRestrictionMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SharingDomainRestrictionMode {
+    /// `none` = 0
+    None,
+    /// `allowList` = 1
+    AllowList,
+    /// `blockList` = 2
+    BlockList,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharingDomainRestrictionMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("owner", 1),
-        ("member", 2),
+        ("none", 0),
+        ("allowList", 1),
+        ("blockList", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "owner" => Self::Owner,
-            "member" => Self::Member,
+            "none" => Self::None,
+            "allowList" => Self::AllowList,
+            "blockList" => Self::BlockList,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Owner => "owner",
-            Self::Member => "member",
+            Self::None => "none",
+            Self::AllowList => "allowList",
+            Self::BlockList => "blockList",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessGroupRelationships {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for SharingDomainRestrictionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for SharingDomainRestrictionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -995,103 +1240,93 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for PrivilegedAccessGroupRelationships {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for SharingDomainRestrictionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for PrivilegedAccessGroupRelationships {
+#[cfg(feature = "_admin")]
+impl From<&str> for SharingDomainRestrictionMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_approval")]
-/// CSDL enum type `microsoft.graph.scheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_json")]
+/// CSDL enum type `microsoft.graph.sharingScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScheduleRequestActions {
-    /// `adminAssign` = 1
-    AdminAssign,
-    /// `adminUpdate` = 2
-    AdminUpdate,
-    /// `adminRemove` = 3
-    AdminRemove,
-    /// `selfActivate` = 4
-    SelfActivate,
-    /// `selfDeactivate` = 5
-    SelfDeactivate,
-    /// `adminExtend` = 6
-    AdminExtend,
-    /// `adminRenew` = 7
-    AdminRenew,
-    /// `selfExtend` = 8
-    SelfExtend,
-    /// `selfRenew` = 9
-    SelfRenew,
-    /// `unknownFutureValue` = 10
+pub enum SharingScope {
+    /// `anyone` = 0
+    Anyone,
+    /// `organization` = 1
+    Organization,
+    /// `specificPeople` = 2
+    SpecificPeople,
+    /// **Deprecated**: deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal
+    ///
+    /// `anonymous` = 3
+    #[deprecated(
+        note = "deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal"
+    )]
+    Anonymous,
+    /// **Deprecated**: deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal
+    ///
+    /// `users` = 4
+    #[deprecated(
+        note = "deprecated on 2023-12-05, planned removal on 2025-12-05, revision 2023-12/Removal"
+    )]
+    Users,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::enums::EvolvableEnum for SharingScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("adminAssign", 1),
-        ("adminUpdate", 2),
-        ("adminRemove", 3),
-        ("selfActivate", 4),
-        ("selfDeactivate", 5),
-        ("adminExtend", 6),
-        ("adminRenew", 7),
-        ("selfExtend", 8),
-        ("selfRenew", 9),
-        ("unknownFutureValue", 10),
+        ("anyone", 0),
+        ("organization", 1),
+        ("specificPeople", 2),
+        ("anonymous", 3),
+        ("users", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "adminAssign" => Self::AdminAssign,
-            "adminUpdate" => Self::AdminUpdate,
-            "adminRemove" => Self::AdminRemove,
-            "selfActivate" => Self::SelfActivate,
-            "selfDeactivate" => Self::SelfDeactivate,
-            "adminExtend" => Self::AdminExtend,
-            "adminRenew" => Self::AdminRenew,
-            "selfExtend" => Self::SelfExtend,
-            "selfRenew" => Self::SelfRenew,
+            "anyone" => Self::Anyone,
+            "organization" => Self::Organization,
+            "specificPeople" => Self::SpecificPeople,
+            "anonymous" => Self::Anonymous,
+            "users" => Self::Users,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AdminAssign => "adminAssign",
-            Self::AdminUpdate => "adminUpdate",
-            Self::AdminRemove => "adminRemove",
-            Self::SelfActivate => "selfActivate",
-            Self::SelfDeactivate => "selfDeactivate",
-            Self::AdminExtend => "adminExtend",
-            Self::AdminRenew => "adminRenew",
-            Self::SelfExtend => "selfExtend",
-            Self::SelfRenew => "selfRenew",
+            Self::Anyone => "anyone",
+            Self::Organization => "organization",
+            Self::SpecificPeople => "specificPeople",
+            Self::Anonymous => "anonymous",
+            Self::Users => "users",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_approval")]
-impl serde::Serialize for ScheduleRequestActions {
+#[cfg(feature = "_json")]
+impl serde::Serialize for SharingScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for SharingScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1099,73 +1334,78 @@ impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_approval")]
-impl std::fmt::Display for ScheduleRequestActions {
+#[cfg(feature = "_json")]
+impl std::fmt::Display for SharingScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_approval")]
-impl From<&str> for ScheduleRequestActions {
+#[cfg(feature = "_json")]
+impl From<&str> for SharingScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamVisibilityType {
-    /// `private` = 0
-    Private,
-    /// `public` = 1
-    Public,
-    /// `hiddenMembership` = 2
-    HiddenMembership,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum SynchronizationStatusCode {
+    /// `NotConfigured` = 0
+    NotConfigured,
+    /// `NotRun` = 1
+    NotRun,
+    /// `Active` = 2
+    Active,
+    /// `Paused` = 3
+    Paused,
+    /// `Quarantine` = 4
+    Quarantine,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationStatusCode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("private", 0),
-        ("public", 1),
-        ("hiddenMembership", 2),
-        ("unknownFutureValue", 3),
+        ("NotConfigured", 0),
+        ("NotRun", 1),
+        ("Active", 2),
+        ("Paused", 3),
+        ("Quarantine", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "private" => Self::Private,
-            "public" => Self::Public,
-            "hiddenMembership" => Self::HiddenMembership,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "NotConfigured" => Self::NotConfigured,
+            "NotRun" => Self::NotRun,
+            "Active" => Self::Active,
+            "Paused" => Self::Paused,
+            "Quarantine" => Self::Quarantine,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Private => "private",
-            Self::Public => "public",
-            Self::HiddenMembership => "hiddenMembership",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::NotConfigured => "NotConfigured",
+            Self::NotRun => "NotRun",
+            Self::Active => "Active",
+            Self::Paused => "Paused",
+            Self::Quarantine => "Quarantine",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamVisibilityType {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1173,15 +1413,15 @@ impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl std::fmt::Display for TeamVisibilityType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl From<&str> for TeamVisibilityType {
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationStatusCode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1261,26 +1501,32 @@ impl From<&str> for TeamsAppDistributionMethod {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_teams_app_authorization")]
+/// CSDL enum type `microsoft.graph.teamsAppInstallationScopes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
+pub struct TeamsAppInstallationScopes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl WeakAlgorithms {
-    /// `rsaSha1` = 1
-    pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `unknownFutureValue` = 2
+#[cfg(feature = "_teams_app_authorization")]
+impl TeamsAppInstallationScopes {
+    /// `team` = 1
+    pub const TEAM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `groupChat` = 2
+    pub const GROUP_CHAT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `personal` = 4
+    pub const PERSONAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `unknownFutureValue` = 8
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl graph_odata_runtime::enums::FlagsEnum for TeamsAppInstallationScopes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("rsaSha1", 1),
-        ("unknownFutureValue", 2),
+        ("team", 1),
+        ("groupChat", 2),
+        ("personal", 4),
+        ("unknownFutureValue", 8),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -1290,55 +1536,381 @@ impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Debug for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::fmt::Debug for TeamsAppInstallationScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::fmt::Display for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::fmt::Display for TeamsAppInstallationScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::str::FromStr for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::str::FromStr for TeamsAppInstallationScopes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::ops::BitOr for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::ops::BitOr for TeamsAppInstallationScopes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl std::ops::BitOrAssign for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl std::ops::BitOrAssign for TeamsAppInstallationScopes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl serde::Serialize for TeamsAppInstallationScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
+#[cfg(feature = "_teams_app_authorization")]
+impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+/// CSDL enum type `microsoft.graph.teamsAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsAppPublishingState {
+    /// `submitted` = 0
+    Submitted,
+    /// `rejected` = 1
+    Rejected,
+    /// `published` = 2
+    Published,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("submitted", 0),
+        ("rejected", 1),
+        ("published", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "rejected" => Self::Rejected,
+            "published" => Self::Published,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Rejected => "rejected",
+            Self::Published => "published",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl serde::Serialize for TeamsAppPublishingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl std::fmt::Display for TeamsAppPublishingState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teams_app_authorization")]
+impl From<&str> for TeamsAppPublishingState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserDefaultAuthenticationMethod {
+    /// `push` = 0
+    Push,
+    /// `oath` = 1
+    Oath,
+    /// `voiceMobile` = 2
+    VoiceMobile,
+    /// `voiceAlternateMobile` = 3
+    VoiceAlternateMobile,
+    /// `voiceOffice` = 4
+    VoiceOffice,
+    /// `sms` = 5
+    Sms,
+    /// `none` = 6
+    None,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("push", 0),
+        ("oath", 1),
+        ("voiceMobile", 2),
+        ("voiceAlternateMobile", 3),
+        ("voiceOffice", 4),
+        ("sms", 5),
+        ("none", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "push" => Self::Push,
+            "oath" => Self::Oath,
+            "voiceMobile" => Self::VoiceMobile,
+            "voiceAlternateMobile" => Self::VoiceAlternateMobile,
+            "voiceOffice" => Self::VoiceOffice,
+            "sms" => Self::Sms,
+            "none" => Self::None,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Push => "push",
+            Self::Oath => "oath",
+            Self::VoiceMobile => "voiceMobile",
+            Self::VoiceAlternateMobile => "voiceAlternateMobile",
+            Self::VoiceOffice => "voiceOffice",
+            Self::Sms => "sms",
+            Self::None => "none",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserDefaultAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for UserDefaultAuthenticationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for UserDefaultAuthenticationMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL enum type `microsoft.graph.userPersona`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserPersona {
+    /// `unknown` = 0
+    Unknown,
+    /// `externalMember` = 1
+    ExternalMember,
+    /// `externalGuest` = 2
+    ExternalGuest,
+    /// `internalMember` = 3
+    InternalMember,
+    /// `internalGuest` = 4
+    InternalGuest,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserPersona {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("externalMember", 1),
+        ("externalGuest", 2),
+        ("internalMember", 3),
+        ("internalGuest", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "externalMember" => Self::ExternalMember,
+            "externalGuest" => Self::ExternalGuest,
+            "internalMember" => Self::InternalMember,
+            "internalGuest" => Self::InternalGuest,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::ExternalMember => "externalMember",
+            Self::ExternalGuest => "externalGuest",
+            Self::InternalMember => "internalMember",
+            Self::InternalGuest => "internalGuest",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for UserPersona {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for UserPersona {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl std::fmt::Display for UserPersona {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl From<&str> for UserPersona {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+/// CSDL enum type `microsoft.graph.volumeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VolumeType {
+    /// `operatingSystemVolume` = 1
+    OperatingSystemVolume,
+    /// `fixedDataVolume` = 2
+    FixedDataVolume,
+    /// `removableDataVolume` = 3
+    RemovableDataVolume,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_access_scope")]
+impl graph_odata_runtime::enums::EvolvableEnum for VolumeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("operatingSystemVolume", 1),
+        ("fixedDataVolume", 2),
+        ("removableDataVolume", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "operatingSystemVolume" => Self::OperatingSystemVolume,
+            "fixedDataVolume" => Self::FixedDataVolume,
+            "removableDataVolume" => Self::RemovableDataVolume,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OperatingSystemVolume => "operatingSystemVolume",
+            Self::FixedDataVolume => "fixedDataVolume",
+            Self::RemovableDataVolume => "removableDataVolume",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl serde::Serialize for VolumeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl<'de> serde::Deserialize<'de> for VolumeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl std::fmt::Display for VolumeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_access_scope")]
+impl From<&str> for VolumeType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }

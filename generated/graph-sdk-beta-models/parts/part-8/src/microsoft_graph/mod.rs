@@ -15,15 +15,10 @@ pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
 
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
-
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use entity_types::*;
 
 mod complex_types_1;
 

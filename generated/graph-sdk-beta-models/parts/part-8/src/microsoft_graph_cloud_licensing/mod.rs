@@ -14,13 +14,3 @@ pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_cloud_licensing::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_cloud_licensing::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
-
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;

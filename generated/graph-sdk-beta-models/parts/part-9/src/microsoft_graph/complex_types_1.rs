@@ -11,27 +11,27 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.azureAdPopTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.accessAction`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AzureAdPopTokenAuthentication {
+pub struct AccessAction {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AzureAdPopTokenAuthentication {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for AccessAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AzureAdPopTokenAuthentication {
+#[cfg(feature = "_unreached")]
+impl AccessAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdPopTokenAuthentication";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -48,8 +48,8 @@ impl AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AzureAdPopTokenAuthentication {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for AccessAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -57,8 +57,8 @@ impl<'de> serde::Deserialize<'de> for AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for AzureAdPopTokenAuthentication {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for AccessAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -73,29 +73,33 @@ impl graph_odata_runtime::model::ODataObject for AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.azureAdTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget`; base type `microsoft.graph.accessReviewInstanceDecisionItemTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AzureAdTokenAuthentication {
-    /// Property `resourceId`: `Edm.String`.
-    pub resource_id: Option<String>,
+pub struct AccessReviewInstanceDecisionItemServicePrincipalTarget {
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `servicePrincipalDisplayName`: `Edm.String`.
+    pub service_principal_display_name: Option<String>,
+    /// Property `servicePrincipalId`: `Edm.String`.
+    pub service_principal_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AzureAdTokenAuthentication {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AzureAdTokenAuthentication {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemServicePrincipalTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdTokenAuthentication";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -108,13 +112,20 @@ impl AzureAdTokenAuthentication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("resourceId", &self.resource_id);
+        object.property("appId", &self.app_id);
+        object
+            .property(
+                "servicePrincipalDisplayName",
+                &self.service_principal_display_name,
+            );
+        object.property("servicePrincipalId", &self.service_principal_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AzureAdTokenAuthentication {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewInstanceDecisionItemServicePrincipalTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -122,104 +133,118 @@ impl<'de> serde::Deserialize<'de> for AzureAdTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for AzureAdTokenAuthentication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AzureAdTokenAuthentication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`AzureAdTokenAuthentication`] by wire name, each a [`Field<AzureAdTokenAuthentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdTokenAuthentication::set_null`].
-pub enum AzureAdTokenAuthenticationField {}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[allow(non_upper_case_globals)]
-impl AzureAdTokenAuthenticationField {
-    /// `resourceId`
-    pub const ResourceId: model::Field<AzureAdTokenAuthentication> = model::Field::new(
-        "resourceId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AzureAdTokenAuthentication>] = &[
-        Self::ResourceId,
-    ];
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.customExtensionAuthenticationConfiguration`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionAuthenticationConfiguration {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for CustomExtensionAuthenticationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomExtensionAuthenticationConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionAuthenticationConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject
-for CustomExtensionAuthenticationConfiguration {
+for AccessReviewInstanceDecisionItemServicePrincipalTarget {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "servicePrincipalDisplayName" => {
+                read_lenient(map, key, &mut self.service_principal_display_name, extra)
+            }
+            "servicePrincipalId" => {
+                read_lenient(map, key, &mut self.service_principal_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemServicePrincipalTarget {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalTarget`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalTarget::set_null`].
+pub enum AccessReviewInstanceDecisionItemServicePrincipalTargetField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewInstanceDecisionItemServicePrincipalTargetField {
+    /// `appId`
+    pub const AppId: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalTarget,
+    > = model::Field::new("appId");
+    /// `servicePrincipalDisplayName`
+    pub const ServicePrincipalDisplayName: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalTarget,
+    > = model::Field::new("servicePrincipalDisplayName");
+    /// `servicePrincipalId`
+    pub const ServicePrincipalId: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalTarget,
+    > = model::Field::new("servicePrincipalId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalTarget,
+    >] = &[Self::AppId, Self::ServicePrincipalDisplayName, Self::ServicePrincipalId];
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemTarget`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewInstanceDecisionItemTarget {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemTarget {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemTarget";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionItemTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -234,358 +259,133 @@ for CustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// A `microsoft.graph.customExtensionAuthenticationConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionAuthenticationConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// A `microsoft.graph.accessReviewInstanceDecisionItemTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomExtensionAuthenticationConfiguration {
+pub enum AnyAccessReviewInstanceDecisionItemTarget {
     /// The base type itself, or a derived type unknown to this crate.
-    CustomExtensionAuthenticationConfiguration(
-        Box<CustomExtensionAuthenticationConfiguration>,
+    AccessReviewInstanceDecisionItemTarget(Box<AccessReviewInstanceDecisionItemTarget>),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget`
+    AccessReviewInstanceDecisionItemServicePrincipalTarget(
+        Box<AccessReviewInstanceDecisionItemServicePrincipalTarget>,
     ),
-    /// `microsoft.graph.azureAdPopTokenAuthentication`
-    AzureAdPopTokenAuthentication(Box<AzureAdPopTokenAuthentication>),
-    /// `microsoft.graph.azureAdTokenAuthentication`
-    AzureAdTokenAuthentication(Box<AzureAdTokenAuthentication>),
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomExtensionAuthenticationConfiguration {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CustomExtensionAuthenticationConfiguration(_) => {
-                CustomExtensionAuthenticationConfiguration::ODATA_TYPE
-            }
-            Self::AzureAdPopTokenAuthentication(_) => {
-                AzureAdPopTokenAuthentication::ODATA_TYPE
-            }
-            Self::AzureAdTokenAuthentication(_) => AzureAdTokenAuthentication::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`CustomExtensionAuthenticationConfiguration`] (or of an unknown derived type).
-    pub fn as_custom_extension_authentication_configuration(
-        &self,
-    ) -> Option<&CustomExtensionAuthenticationConfiguration> {
-        match self {
-            Self::CustomExtensionAuthenticationConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl Default for AnyCustomExtensionAuthenticationConfiguration {
-    fn default() -> Self {
-        Self::CustomExtensionAuthenticationConfiguration(Box::default())
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<CustomExtensionAuthenticationConfiguration>
-for AnyCustomExtensionAuthenticationConfiguration {
-    fn from(value: CustomExtensionAuthenticationConfiguration) -> Self {
-        Self::CustomExtensionAuthenticationConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomExtensionAuthenticationConfiguration {
-    /// The value if it is a [`AnyCustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication`] variant.
-    pub fn as_azure_ad_pop_token_authentication(
-        &self,
-    ) -> Option<&AzureAdPopTokenAuthentication> {
-        match self {
-            Self::AzureAdPopTokenAuthentication(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication`] variant.
-    pub fn as_azure_ad_token_authentication(
-        &self,
-    ) -> Option<&AzureAdTokenAuthentication> {
-        match self {
-            Self::AzureAdTokenAuthentication(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<AzureAdPopTokenAuthentication>
-for AnyCustomExtensionAuthenticationConfiguration {
-    fn from(value: AzureAdPopTokenAuthentication) -> Self {
-        Self::AzureAdPopTokenAuthentication(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<AzureAdTokenAuthentication> for AnyCustomExtensionAuthenticationConfiguration {
-    fn from(value: AzureAdTokenAuthentication) -> Self {
-        Self::AzureAdTokenAuthentication(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AnyCustomExtensionAuthenticationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CustomExtensionAuthenticationConfiguration(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AzureAdPopTokenAuthentication(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AzureAdPopTokenAuthentication::ODATA_TYPE),
-                    )
-            }
-            Self::AzureAdTokenAuthentication(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AzureAdTokenAuthentication::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AnyCustomExtensionAuthenticationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.azureAdPopTokenAuthentication"
-            | "graph.azureAdPopTokenAuthentication" => {
-                serde_json::from_value(value).map(Self::AzureAdPopTokenAuthentication)
-            }
-            "microsoft.graph.azureAdTokenAuthentication"
-            | "graph.azureAdTokenAuthentication" => {
-                serde_json::from_value(value).map(Self::AzureAdTokenAuthentication)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::CustomExtensionAuthenticationConfiguration)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.customExtensionCallbackConfiguration`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionCallbackConfiguration {
-    /// Property `timeoutDuration`: `Edm.Duration`.
-    pub timeout_duration: Option<edm::Duration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CustomExtensionCallbackConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CustomExtensionCallbackConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCallbackConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("timeoutDuration", &self.timeout_duration);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionCallbackConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionCallbackConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "timeoutDuration" => {
-                read_lenient(map, key, &mut self.timeout_duration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CustomExtensionCallbackConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`CustomExtensionCallbackConfiguration`] by wire name, each a [`Field<CustomExtensionCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCallbackConfiguration::set_null`].
-pub enum CustomExtensionCallbackConfigurationField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl CustomExtensionCallbackConfigurationField {
-    /// `timeoutDuration`
-    pub const TimeoutDuration: model::Field<CustomExtensionCallbackConfiguration> = model::Field::new(
-        "timeoutDuration",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomExtensionCallbackConfiguration>] = &[
-        Self::TimeoutDuration,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// A `microsoft.graph.customExtensionCallbackConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionCallbackConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomExtensionCallbackConfiguration {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomExtensionCallbackConfiguration(Box<CustomExtensionCallbackConfiguration>),
-    /// `microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration`
-    MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration(
-        Box<
-            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration,
-        >,
+    /// `microsoft.graph.accessReviewInstanceDecisionItemUserTarget`
+    AccessReviewInstanceDecisionItemUserTarget(
+        Box<AccessReviewInstanceDecisionItemUserTarget>,
     ),
 }
 
-#[cfg(feature = "_access_package")]
-impl AnyCustomExtensionCallbackConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewInstanceDecisionItemTarget {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::CustomExtensionCallbackConfiguration(_) => {
-                CustomExtensionCallbackConfiguration::ODATA_TYPE
+            Self::AccessReviewInstanceDecisionItemTarget(_) => {
+                AccessReviewInstanceDecisionItemTarget::ODATA_TYPE
             }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration(
-                _,
-            ) => {
-                super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration::ODATA_TYPE
+            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(_) => {
+                AccessReviewInstanceDecisionItemServicePrincipalTarget::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemUserTarget(_) => {
+                AccessReviewInstanceDecisionItemUserTarget::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`CustomExtensionCallbackConfiguration`] (or of an unknown derived type).
-    pub fn as_custom_extension_callback_configuration(
+    /// The value if it is a plain [`AccessReviewInstanceDecisionItemTarget`] (or of an unknown derived type).
+    pub fn as_access_review_instance_decision_item_target(
         &self,
-    ) -> Option<&CustomExtensionCallbackConfiguration> {
+    ) -> Option<&AccessReviewInstanceDecisionItemTarget> {
         match self {
-            Self::CustomExtensionCallbackConfiguration(value) => Some(value),
+            Self::AccessReviewInstanceDecisionItemTarget(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl Default for AnyCustomExtensionCallbackConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl Default for AnyAccessReviewInstanceDecisionItemTarget {
     fn default() -> Self {
-        Self::CustomExtensionCallbackConfiguration(Box::default())
+        Self::AccessReviewInstanceDecisionItemTarget(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl From<CustomExtensionCallbackConfiguration>
-for AnyCustomExtensionCallbackConfiguration {
-    fn from(value: CustomExtensionCallbackConfiguration) -> Self {
-        Self::CustomExtensionCallbackConfiguration(Box::new(value))
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(value: AccessReviewInstanceDecisionItemTarget) -> Self {
+        Self::AccessReviewInstanceDecisionItemTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AnyCustomExtensionCallbackConfiguration {
-    /// The value if it is a [`AnyCustomExtensionCallbackConfiguration::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration`] variant.
-    pub fn as_microsoft_graph_identity_governance_custom_task_extension_callback_configuration(
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AnyAccessReviewInstanceDecisionItemTarget {
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemTarget::AccessReviewInstanceDecisionItemServicePrincipalTarget`] variant.
+    pub fn as_access_review_instance_decision_item_service_principal_target(
         &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration,
-    > {
+    ) -> Option<&AccessReviewInstanceDecisionItemServicePrincipalTarget> {
         match self {
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration(
-                value,
-            ) => Some(value),
+            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemTarget::AccessReviewInstanceDecisionItemUserTarget`] variant.
+    pub fn as_access_review_instance_decision_item_user_target(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemUserTarget> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemUserTarget(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl From<
-    super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration,
-> for AnyCustomExtensionCallbackConfiguration {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration(
-            Box::new(value),
-        )
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemServicePrincipalTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(value: AccessReviewInstanceDecisionItemServicePrincipalTarget) -> Self {
+        Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AnyCustomExtensionCallbackConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl From<AccessReviewInstanceDecisionItemUserTarget>
+for AnyAccessReviewInstanceDecisionItemTarget {
+    fn from(value: AccessReviewInstanceDecisionItemUserTarget) -> Self {
+        Self::AccessReviewInstanceDecisionItemUserTarget(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AnyAccessReviewInstanceDecisionItemTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomExtensionCallbackConfiguration(value) => {
+            Self::AccessReviewInstanceDecisionItemTarget(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration(
-                value,
-            ) => {
+            Self::AccessReviewInstanceDecisionItemServicePrincipalTarget(value) => {
                 value
                     .serialize_with_type(
                         serializer,
                         Some(
-                            super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration::ODATA_TYPE,
+                            AccessReviewInstanceDecisionItemServicePrincipalTarget::ODATA_TYPE,
                         ),
                     )
             }
+            Self::AccessReviewInstanceDecisionItemUserTarget(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessReviewInstanceDecisionItemUserTarget::ODATA_TYPE),
+                    )
+            }
         }
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AnyCustomExtensionCallbackConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -594,46 +394,52 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionCallbackConfiguration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration" => {
+            "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget"
+            | "graph.accessReviewInstanceDecisionItemServicePrincipalTarget" => {
                 serde_json::from_value(value)
-                    .map(
-                        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackConfiguration,
-                    )
+                    .map(Self::AccessReviewInstanceDecisionItemServicePrincipalTarget)
+            }
+            "microsoft.graph.accessReviewInstanceDecisionItemUserTarget"
+            | "graph.accessReviewInstanceDecisionItemUserTarget" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemUserTarget)
             }
             _ => {
                 serde_json::from_value(value)
-                    .map(Self::CustomExtensionCallbackConfiguration)
+                    .map(Self::AccessReviewInstanceDecisionItemTarget)
             }
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.customExtensionClientConfiguration`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemUserTarget`; base type `microsoft.graph.accessReviewInstanceDecisionItemTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionClientConfiguration {
-    /// Property `maximumRetries`: `Edm.Int32`.
-    pub maximum_retries: Option<i32>,
-    /// Property `timeoutInMilliseconds`: `Edm.Int32`.
-    pub timeout_in_milliseconds: Option<i32>,
+pub struct AccessReviewInstanceDecisionItemUserTarget {
+    /// Property `userDisplayName`: `Edm.String`.
+    pub user_display_name: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for CustomExtensionClientConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemUserTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomExtensionClientConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemUserTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionClientConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemUserTarget";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -646,14 +452,15 @@ impl CustomExtensionClientConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("maximumRetries", &self.maximum_retries);
-        object.property("timeoutInMilliseconds", &self.timeout_in_milliseconds);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userId", &self.user_id);
+        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionClientConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemUserTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -661,8 +468,9 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionClientConfiguration {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemUserTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -671,9 +479,12 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfigurat
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "maximumRetries" => read_lenient(map, key, &mut self.maximum_retries, extra),
-            "timeoutInMilliseconds" => {
-                read_lenient(map, key, &mut self.timeout_in_milliseconds, extra)
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
             _ => Ok(false),
         }
@@ -685,8 +496,8 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfigurat
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomExtensionClientConfiguration {
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AccessReviewInstanceDecisionItemUserTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -696,252 +507,72 @@ impl CustomExtensionClientConfiguration {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`CustomExtensionClientConfiguration`] by wire name, each a [`Field<CustomExtensionClientConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionClientConfiguration::set_null`].
-pub enum CustomExtensionClientConfigurationField {}
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AccessReviewInstanceDecisionItemUserTarget`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemUserTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemUserTarget::set_null`].
+pub enum AccessReviewInstanceDecisionItemUserTargetField {}
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
-impl CustomExtensionClientConfigurationField {
-    /// `maximumRetries`
-    pub const MaximumRetries: model::Field<CustomExtensionClientConfiguration> = model::Field::new(
-        "maximumRetries",
+impl AccessReviewInstanceDecisionItemUserTargetField {
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<
+        AccessReviewInstanceDecisionItemUserTarget,
+    > = model::Field::new("userDisplayName");
+    /// `userId`
+    pub const UserId: model::Field<AccessReviewInstanceDecisionItemUserTarget> = model::Field::new(
+        "userId",
     );
-    /// `timeoutInMilliseconds`
-    pub const TimeoutInMilliseconds: model::Field<CustomExtensionClientConfiguration> = model::Field::new(
-        "timeoutInMilliseconds",
-    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<
+        AccessReviewInstanceDecisionItemUserTarget,
+    > = model::Field::new("userPrincipalName");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomExtensionClientConfiguration>] = &[
-        Self::MaximumRetries,
-        Self::TimeoutInMilliseconds,
+    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItemUserTarget>] = &[
+        Self::UserDisplayName,
+        Self::UserId,
+        Self::UserPrincipalName,
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.customExtensionEndpointConfiguration`; abstract.
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// CSDL complex type `microsoft.graph.accessReviewSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionEndpointConfiguration {
+pub struct AccessReviewSettings {
+    /// Property `accessRecommendationsEnabled`: `Edm.Boolean`, not nullable.
+    pub access_recommendations_enabled: Option<bool>,
+    /// Property `activityDurationInDays`: `Edm.Int32`, not nullable.
+    pub activity_duration_in_days: Option<i32>,
+    /// Property `autoApplyReviewResultsEnabled`: `Edm.Boolean`, not nullable.
+    pub auto_apply_review_results_enabled: Option<bool>,
+    /// Property `autoReviewEnabled`: `Edm.Boolean`, not nullable.
+    pub auto_review_enabled: Option<bool>,
+    /// Property `autoReviewSettings`: `microsoft.graph.autoReviewSettings`.
+    pub auto_review_settings: Option<AutoReviewSettings>,
+    /// Property `justificationRequiredOnApproval`: `Edm.Boolean`, not nullable.
+    pub justification_required_on_approval: Option<bool>,
+    /// Property `mailNotificationsEnabled`: `Edm.Boolean`, not nullable.
+    pub mail_notifications_enabled: Option<bool>,
+    /// Property `recurrenceSettings`: `microsoft.graph.accessReviewRecurrenceSettings`.
+    pub recurrence_settings: Option<AccessReviewRecurrenceSettings>,
+    /// Property `remindersEnabled`: `Edm.Boolean`, not nullable.
+    pub reminders_enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for CustomExtensionEndpointConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl serde::Serialize for AccessReviewSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomExtensionEndpointConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AccessReviewSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionEndpointConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionEndpointConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionEndpointConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// A `microsoft.graph.customExtensionEndpointConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionEndpointConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomExtensionEndpointConfiguration {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomExtensionEndpointConfiguration(Box<CustomExtensionEndpointConfiguration>),
-    /// `microsoft.graph.httpRequestEndpoint`
-    HttpRequestEndpoint(Box<HttpRequestEndpoint>),
-    /// `microsoft.graph.logicAppTriggerEndpointConfiguration`
-    LogicAppTriggerEndpointConfiguration(Box<LogicAppTriggerEndpointConfiguration>),
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomExtensionEndpointConfiguration {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CustomExtensionEndpointConfiguration(_) => {
-                CustomExtensionEndpointConfiguration::ODATA_TYPE
-            }
-            Self::HttpRequestEndpoint(_) => HttpRequestEndpoint::ODATA_TYPE,
-            Self::LogicAppTriggerEndpointConfiguration(_) => {
-                LogicAppTriggerEndpointConfiguration::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`CustomExtensionEndpointConfiguration`] (or of an unknown derived type).
-    pub fn as_custom_extension_endpoint_configuration(
-        &self,
-    ) -> Option<&CustomExtensionEndpointConfiguration> {
-        match self {
-            Self::CustomExtensionEndpointConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl Default for AnyCustomExtensionEndpointConfiguration {
-    fn default() -> Self {
-        Self::CustomExtensionEndpointConfiguration(Box::default())
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<CustomExtensionEndpointConfiguration>
-for AnyCustomExtensionEndpointConfiguration {
-    fn from(value: CustomExtensionEndpointConfiguration) -> Self {
-        Self::CustomExtensionEndpointConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomExtensionEndpointConfiguration {
-    /// The value if it is a [`AnyCustomExtensionEndpointConfiguration::HttpRequestEndpoint`] variant.
-    pub fn as_http_request_endpoint(&self) -> Option<&HttpRequestEndpoint> {
-        match self {
-            Self::HttpRequestEndpoint(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration`] variant.
-    pub fn as_logic_app_trigger_endpoint_configuration(
-        &self,
-    ) -> Option<&LogicAppTriggerEndpointConfiguration> {
-        match self {
-            Self::LogicAppTriggerEndpointConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<HttpRequestEndpoint> for AnyCustomExtensionEndpointConfiguration {
-    fn from(value: HttpRequestEndpoint) -> Self {
-        Self::HttpRequestEndpoint(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<LogicAppTriggerEndpointConfiguration>
-for AnyCustomExtensionEndpointConfiguration {
-    fn from(value: LogicAppTriggerEndpointConfiguration) -> Self {
-        Self::LogicAppTriggerEndpointConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AnyCustomExtensionEndpointConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CustomExtensionEndpointConfiguration(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::HttpRequestEndpoint(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(HttpRequestEndpoint::ODATA_TYPE),
-                    )
-            }
-            Self::LogicAppTriggerEndpointConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(LogicAppTriggerEndpointConfiguration::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AnyCustomExtensionEndpointConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.httpRequestEndpoint" | "graph.httpRequestEndpoint" => {
-                serde_json::from_value(value).map(Self::HttpRequestEndpoint)
-            }
-            "microsoft.graph.logicAppTriggerEndpointConfiguration"
-            | "graph.logicAppTriggerEndpointConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::LogicAppTriggerEndpointConfiguration)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::CustomExtensionEndpointConfiguration)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.customExtensionOverwriteConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomExtensionOverwriteConfiguration {
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for CustomExtensionOverwriteConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl CustomExtensionOverwriteConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionOverwriteConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -954,13 +585,33 @@ impl CustomExtensionOverwriteConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("clientConfiguration", &self.client_configuration);
+        object
+            .property(
+                "accessRecommendationsEnabled",
+                &self.access_recommendations_enabled,
+            );
+        object.property("activityDurationInDays", &self.activity_duration_in_days);
+        object
+            .property(
+                "autoApplyReviewResultsEnabled",
+                &self.auto_apply_review_results_enabled,
+            );
+        object.property("autoReviewEnabled", &self.auto_review_enabled);
+        object.property("autoReviewSettings", &self.auto_review_settings);
+        object
+            .property(
+                "justificationRequiredOnApproval",
+                &self.justification_required_on_approval,
+            );
+        object.property("mailNotificationsEnabled", &self.mail_notifications_enabled);
+        object.property("recurrenceSettings", &self.recurrence_settings);
+        object.property("remindersEnabled", &self.reminders_enabled);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionOverwriteConfiguration {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl<'de> serde::Deserialize<'de> for AccessReviewSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -968,560 +619,8 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionOverwriteConfiguration {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for CustomExtensionOverwriteConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl CustomExtensionOverwriteConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`CustomExtensionOverwriteConfiguration`] by wire name, each a [`Field<CustomExtensionOverwriteConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionOverwriteConfiguration::set_null`].
-pub enum CustomExtensionOverwriteConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl CustomExtensionOverwriteConfigurationField {
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<CustomExtensionOverwriteConfiguration> = model::Field::new(
-        "clientConfiguration",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomExtensionOverwriteConfiguration>] = &[
-        Self::ClientConfiguration,
-    ];
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.httpRequestEndpoint`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HttpRequestEndpoint {
-    /// Property `targetUrl`: `Edm.String`.
-    pub target_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for HttpRequestEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl HttpRequestEndpoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.httpRequestEndpoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("targetUrl", &self.target_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for HttpRequestEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for HttpRequestEndpoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "targetUrl" => read_lenient(map, key, &mut self.target_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl HttpRequestEndpoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`HttpRequestEndpoint`] by wire name, each a [`Field<HttpRequestEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HttpRequestEndpoint::set_null`].
-pub enum HttpRequestEndpointField {}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[allow(non_upper_case_globals)]
-impl HttpRequestEndpointField {
-    /// `targetUrl`
-    pub const TargetUrl: model::Field<HttpRequestEndpoint> = model::Field::new(
-        "targetUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<HttpRequestEndpoint>] = &[Self::TargetUrl];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.ipSegmentConfiguration`; base type `microsoft.graph.segmentConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpSegmentConfiguration {
-    /// Navigation property `applicationSegments`: `Collection(microsoft.graph.ipApplicationSegment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_on_premises_publishing_profiles")]
-    pub application_segments: Option<Vec<IpApplicationSegment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for IpSegmentConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl IpSegmentConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ipSegmentConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        #[cfg(feature = "_on_premises_publishing_profiles")]
-        object.property("applicationSegments", &self.application_segments);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for IpSegmentConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for IpSegmentConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            #[cfg(feature = "_on_premises_publishing_profiles")]
-            "applicationSegments" => {
-                read_nullable(map, key, &mut self.application_segments, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl IpSegmentConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`IpSegmentConfiguration`] by wire name, each a [`Field<IpSegmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IpSegmentConfiguration::set_null`].
-pub enum IpSegmentConfigurationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl IpSegmentConfigurationField {
-    /// `applicationSegments`
-    pub const ApplicationSegments: model::Field<IpSegmentConfiguration> = model::Field::new(
-        "applicationSegments",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IpSegmentConfiguration>] = &[
-        Self::ApplicationSegments,
-    ];
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.logicAppTriggerEndpointConfiguration`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LogicAppTriggerEndpointConfiguration {
-    /// Property `logicAppWorkflowName`: `Edm.String`.
-    pub logic_app_workflow_name: Option<String>,
-    /// Property `resourceGroupName`: `Edm.String`.
-    pub resource_group_name: Option<String>,
-    /// Property `subscriptionId`: `Edm.String`.
-    pub subscription_id: Option<String>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for LogicAppTriggerEndpointConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl LogicAppTriggerEndpointConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.logicAppTriggerEndpointConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("logicAppWorkflowName", &self.logic_app_workflow_name);
-        object.property("resourceGroupName", &self.resource_group_name);
-        object.property("subscriptionId", &self.subscription_id);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for LogicAppTriggerEndpointConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for LogicAppTriggerEndpointConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "logicAppWorkflowName" => {
-                read_lenient(map, key, &mut self.logic_app_workflow_name, extra)
-            }
-            "resourceGroupName" => {
-                read_lenient(map, key, &mut self.resource_group_name, extra)
-            }
-            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl LogicAppTriggerEndpointConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`LogicAppTriggerEndpointConfiguration`] by wire name, each a [`Field<LogicAppTriggerEndpointConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LogicAppTriggerEndpointConfiguration::set_null`].
-pub enum LogicAppTriggerEndpointConfigurationField {}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[allow(non_upper_case_globals)]
-impl LogicAppTriggerEndpointConfigurationField {
-    /// `logicAppWorkflowName`
-    pub const LogicAppWorkflowName: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
-        "logicAppWorkflowName",
-    );
-    /// `resourceGroupName`
-    pub const ResourceGroupName: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
-        "resourceGroupName",
-    );
-    /// `subscriptionId`
-    pub const SubscriptionId: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
-        "subscriptionId",
-    );
-    /// `url`
-    pub const Url: model::Field<LogicAppTriggerEndpointConfiguration> = model::Field::new(
-        "url",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LogicAppTriggerEndpointConfiguration>] = &[
-        Self::LogicAppWorkflowName,
-        Self::ResourceGroupName,
-        Self::SubscriptionId,
-        Self::Url,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL complex type `microsoft.graph.onPremisesPublishing`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesPublishing {
-    /// Property `alternateUrl`: `Edm.String`.
-    pub alternate_url: Option<String>,
-    /// Property `applicationServerTimeout`: `Edm.String`.
-    pub application_server_timeout: Option<String>,
-    /// Property `applicationType`: `Edm.String`.
-    pub application_type: Option<String>,
-    /// Property `externalAuthenticationType`: `microsoft.graph.externalAuthenticationType`.
-    pub external_authentication_type: Option<ExternalAuthenticationType>,
-    /// Property `externalUrl`: `Edm.String`.
-    pub external_url: Option<String>,
-    /// Property `internalUrl`: `Edm.String`.
-    pub internal_url: Option<String>,
-    /// Property `isAccessibleViaZTNAClient`: `Edm.Boolean`.
-    pub is_accessible_via_ztna_client: Option<bool>,
-    /// Property `isBackendCertificateValidationEnabled`: `Edm.Boolean`.
-    pub is_backend_certificate_validation_enabled: Option<bool>,
-    /// Property `isContinuousAccessEvaluationEnabled`: `Edm.Boolean`.
-    pub is_continuous_access_evaluation_enabled: Option<bool>,
-    /// Property `isDnsResolutionEnabled`: `Edm.Boolean`.
-    pub is_dns_resolution_enabled: Option<bool>,
-    /// Property `isHttpOnlyCookieEnabled`: `Edm.Boolean`.
-    pub is_http_only_cookie_enabled: Option<bool>,
-    /// Property `isOnPremPublishingEnabled`: `Edm.Boolean`.
-    pub is_on_prem_publishing_enabled: Option<bool>,
-    /// Property `isPersistentCookieEnabled`: `Edm.Boolean`.
-    pub is_persistent_cookie_enabled: Option<bool>,
-    /// Property `isSecureCookieEnabled`: `Edm.Boolean`.
-    pub is_secure_cookie_enabled: Option<bool>,
-    /// Property `isStateSessionEnabled`: `Edm.Boolean`.
-    pub is_state_session_enabled: Option<bool>,
-    /// Property `isTranslateHostHeaderEnabled`: `Edm.Boolean`.
-    pub is_translate_host_header_enabled: Option<bool>,
-    /// Property `isTranslateLinksInBodyEnabled`: `Edm.Boolean`.
-    pub is_translate_links_in_body_enabled: Option<bool>,
-    /// Property `onPremisesApplicationSegments`: `Collection(microsoft.graph.onPremisesApplicationSegment)`.
-    pub on_premises_application_segments: Option<Vec<OnPremisesApplicationSegment>>,
-    /// Property `segmentsConfiguration`: `microsoft.graph.segmentConfiguration`.
-    pub segments_configuration: Option<AnySegmentConfiguration>,
-    /// Property `singleSignOnSettings`: `microsoft.graph.onPremisesPublishingSingleSignOn`.
-    pub single_sign_on_settings: Option<OnPremisesPublishingSingleSignOn>,
-    /// Property `trafficRoutingMethod`: `microsoft.graph.trafficRoutingMethod`, not nullable.
-    pub traffic_routing_method: Option<TrafficRoutingMethod>,
-    /// Property `useAlternateUrlForTranslationAndRedirect`: `Edm.Boolean`.
-    pub use_alternate_url_for_translation_and_redirect: Option<bool>,
-    /// Property `verifiedCustomDomainCertificatesMetadata`: `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
-    pub verified_custom_domain_certificates_metadata: Option<
-        VerifiedCustomDomainCertificatesMetadata,
-    >,
-    /// Property `verifiedCustomDomainKeyCredential`: `microsoft.graph.keyCredential`.
-    pub verified_custom_domain_key_credential: Option<KeyCredential>,
-    /// Property `verifiedCustomDomainPasswordCredential`: `microsoft.graph.passwordCredential`.
-    pub verified_custom_domain_password_credential: Option<PasswordCredential>,
-    /// Property `wafAllowedHeaders`: `microsoft.graph.wafAllowedHeadersDictionary`.
-    pub waf_allowed_headers: Option<WafAllowedHeadersDictionary>,
-    /// Property `wafIpRanges`: `Collection(microsoft.graph.ipRange)`.
-    pub waf_ip_ranges: Option<Vec<AnyIpRange>>,
-    /// Property `wafProvider`: `Edm.String`.
-    pub waf_provider: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for OnPremisesPublishing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesPublishing {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishing";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alternateUrl", &self.alternate_url);
-        object.property("applicationServerTimeout", &self.application_server_timeout);
-        object.property("applicationType", &self.application_type);
-        object
-            .property("externalAuthenticationType", &self.external_authentication_type);
-        object.property("externalUrl", &self.external_url);
-        object.property("internalUrl", &self.internal_url);
-        object
-            .property("isAccessibleViaZTNAClient", &self.is_accessible_via_ztna_client);
-        object
-            .property(
-                "isBackendCertificateValidationEnabled",
-                &self.is_backend_certificate_validation_enabled,
-            );
-        object
-            .property(
-                "isContinuousAccessEvaluationEnabled",
-                &self.is_continuous_access_evaluation_enabled,
-            );
-        object.property("isDnsResolutionEnabled", &self.is_dns_resolution_enabled);
-        object.property("isHttpOnlyCookieEnabled", &self.is_http_only_cookie_enabled);
-        object
-            .property("isOnPremPublishingEnabled", &self.is_on_prem_publishing_enabled);
-        object.property("isPersistentCookieEnabled", &self.is_persistent_cookie_enabled);
-        object.property("isSecureCookieEnabled", &self.is_secure_cookie_enabled);
-        object.property("isStateSessionEnabled", &self.is_state_session_enabled);
-        object
-            .property(
-                "isTranslateHostHeaderEnabled",
-                &self.is_translate_host_header_enabled,
-            );
-        object
-            .property(
-                "isTranslateLinksInBodyEnabled",
-                &self.is_translate_links_in_body_enabled,
-            );
-        object
-            .property(
-                "onPremisesApplicationSegments",
-                &self.on_premises_application_segments,
-            );
-        object.property("segmentsConfiguration", &self.segments_configuration);
-        object.property("singleSignOnSettings", &self.single_sign_on_settings);
-        object.property("trafficRoutingMethod", &self.traffic_routing_method);
-        object
-            .property(
-                "useAlternateUrlForTranslationAndRedirect",
-                &self.use_alternate_url_for_translation_and_redirect,
-            );
-        object
-            .property(
-                "verifiedCustomDomainCertificatesMetadata",
-                &self.verified_custom_domain_certificates_metadata,
-            );
-        object
-            .property(
-                "verifiedCustomDomainKeyCredential",
-                &self.verified_custom_domain_key_credential,
-            );
-        object
-            .property(
-                "verifiedCustomDomainPasswordCredential",
-                &self.verified_custom_domain_password_credential,
-            );
-        object.property("wafAllowedHeaders", &self.waf_allowed_headers);
-        object.property("wafIpRanges", &self.waf_ip_ranges);
-        object.property("wafProvider", &self.waf_provider);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for OnPremisesPublishing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1530,120 +629,308 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "alternateUrl" => read_lenient(map, key, &mut self.alternate_url, extra),
-            "applicationServerTimeout" => {
-                read_lenient(map, key, &mut self.application_server_timeout, extra)
+            "accessRecommendationsEnabled" => {
+                read_lenient(map, key, &mut self.access_recommendations_enabled, extra)
             }
-            "applicationType" => {
-                read_lenient(map, key, &mut self.application_type, extra)
+            "activityDurationInDays" => {
+                read_lenient(map, key, &mut self.activity_duration_in_days, extra)
             }
-            "externalAuthenticationType" => {
-                read_nullable(map, key, &mut self.external_authentication_type, extra)
-            }
-            "externalUrl" => read_lenient(map, key, &mut self.external_url, extra),
-            "internalUrl" => read_lenient(map, key, &mut self.internal_url, extra),
-            "isAccessibleViaZTNAClient" => {
-                read_lenient(map, key, &mut self.is_accessible_via_ztna_client, extra)
-            }
-            "isBackendCertificateValidationEnabled" => {
+            "autoApplyReviewResultsEnabled" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.is_backend_certificate_validation_enabled,
+                    &mut self.auto_apply_review_results_enabled,
                     extra,
                 )
             }
-            "isContinuousAccessEvaluationEnabled" => {
+            "autoReviewEnabled" => {
+                read_lenient(map, key, &mut self.auto_review_enabled, extra)
+            }
+            "autoReviewSettings" => {
+                read_nullable(map, key, &mut self.auto_review_settings, extra)
+            }
+            "justificationRequiredOnApproval" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.is_continuous_access_evaluation_enabled,
+                    &mut self.justification_required_on_approval,
                     extra,
                 )
             }
-            "isDnsResolutionEnabled" => {
-                read_lenient(map, key, &mut self.is_dns_resolution_enabled, extra)
+            "mailNotificationsEnabled" => {
+                read_lenient(map, key, &mut self.mail_notifications_enabled, extra)
             }
-            "isHttpOnlyCookieEnabled" => {
-                read_lenient(map, key, &mut self.is_http_only_cookie_enabled, extra)
+            "recurrenceSettings" => {
+                read_nullable(map, key, &mut self.recurrence_settings, extra)
             }
-            "isOnPremPublishingEnabled" => {
-                read_lenient(map, key, &mut self.is_on_prem_publishing_enabled, extra)
+            "remindersEnabled" => {
+                read_lenient(map, key, &mut self.reminders_enabled, extra)
             }
-            "isPersistentCookieEnabled" => {
-                read_lenient(map, key, &mut self.is_persistent_cookie_enabled, extra)
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AccessReviewSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// The properties of [`AccessReviewSettings`] by wire name, each a [`Field<AccessReviewSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewSettings::set_null`].
+pub enum AccessReviewSettingsField {}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewSettingsField {
+    /// `accessRecommendationsEnabled`
+    pub const AccessRecommendationsEnabled: model::Field<AccessReviewSettings> = model::Field::new(
+        "accessRecommendationsEnabled",
+    );
+    /// `activityDurationInDays`
+    pub const ActivityDurationInDays: model::Field<AccessReviewSettings> = model::Field::new(
+        "activityDurationInDays",
+    );
+    /// `autoApplyReviewResultsEnabled`
+    pub const AutoApplyReviewResultsEnabled: model::Field<AccessReviewSettings> = model::Field::new(
+        "autoApplyReviewResultsEnabled",
+    );
+    /// `autoReviewEnabled`
+    pub const AutoReviewEnabled: model::Field<AccessReviewSettings> = model::Field::new(
+        "autoReviewEnabled",
+    );
+    /// `autoReviewSettings`
+    pub const AutoReviewSettings: model::Field<AccessReviewSettings> = model::Field::new(
+        "autoReviewSettings",
+    );
+    /// `justificationRequiredOnApproval`
+    pub const JustificationRequiredOnApproval: model::Field<AccessReviewSettings> = model::Field::new(
+        "justificationRequiredOnApproval",
+    );
+    /// `mailNotificationsEnabled`
+    pub const MailNotificationsEnabled: model::Field<AccessReviewSettings> = model::Field::new(
+        "mailNotificationsEnabled",
+    );
+    /// `recurrenceSettings`
+    pub const RecurrenceSettings: model::Field<AccessReviewSettings> = model::Field::new(
+        "recurrenceSettings",
+    );
+    /// `remindersEnabled`
+    pub const RemindersEnabled: model::Field<AccessReviewSettings> = model::Field::new(
+        "remindersEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessReviewSettings>] = &[
+        Self::AccessRecommendationsEnabled,
+        Self::ActivityDurationInDays,
+        Self::AutoApplyReviewResultsEnabled,
+        Self::AutoReviewEnabled,
+        Self::AutoReviewSettings,
+        Self::JustificationRequiredOnApproval,
+        Self::MailNotificationsEnabled,
+        Self::RecurrenceSettings,
+        Self::RemindersEnabled,
+    ];
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// A `microsoft.graph.accessReviewSettings` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewSettings`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessReviewSettings {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessReviewSettings(Box<AccessReviewSettings>),
+    /// `microsoft.graph.businessFlowSettings`
+    BusinessFlowSettings(Box<BusinessFlowSettings>),
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AnyAccessReviewSettings {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AccessReviewSettings(_) => AccessReviewSettings::ODATA_TYPE,
+            Self::BusinessFlowSettings(_) => BusinessFlowSettings::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`AccessReviewSettings`] (or of an unknown derived type).
+    pub fn as_access_review_settings(&self) -> Option<&AccessReviewSettings> {
+        match self {
+            Self::AccessReviewSettings(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl Default for AnyAccessReviewSettings {
+    fn default() -> Self {
+        Self::AccessReviewSettings(Box::default())
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl From<AccessReviewSettings> for AnyAccessReviewSettings {
+    fn from(value: AccessReviewSettings) -> Self {
+        Self::AccessReviewSettings(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl AnyAccessReviewSettings {
+    /// The value if it is a [`AnyAccessReviewSettings::BusinessFlowSettings`] variant.
+    pub fn as_business_flow_settings(&self) -> Option<&BusinessFlowSettings> {
+        match self {
+            Self::BusinessFlowSettings(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl From<BusinessFlowSettings> for AnyAccessReviewSettings {
+    fn from(value: BusinessFlowSettings) -> Self {
+        Self::BusinessFlowSettings(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl serde::Serialize for AnyAccessReviewSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AccessReviewSettings(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            "isSecureCookieEnabled" => {
-                read_lenient(map, key, &mut self.is_secure_cookie_enabled, extra)
+            Self::BusinessFlowSettings(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(BusinessFlowSettings::ODATA_TYPE),
+                    )
             }
-            "isStateSessionEnabled" => {
-                read_lenient(map, key, &mut self.is_state_session_enabled, extra)
+        }
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.businessFlowSettings" | "graph.businessFlowSettings" => {
+                serde_json::from_value(value).map(Self::BusinessFlowSettings)
             }
-            "isTranslateHostHeaderEnabled" => {
-                read_lenient(map, key, &mut self.is_translate_host_header_enabled, extra)
+            _ => serde_json::from_value(value).map(Self::AccessReviewSettings),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.apiApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiApplication {
+    /// Property `acceptMappedClaims`: `Edm.Boolean`.
+    pub accept_mapped_claims: Option<bool>,
+    /// Property `knownClientApplications`: `Collection(Edm.Guid)`.
+    pub known_client_applications: Option<Vec<edm::Guid>>,
+    /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
+    pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
+    /// Property `preAuthorizedApplications`: `Collection(microsoft.graph.preAuthorizedApplication)`.
+    pub pre_authorized_applications: Option<Vec<PreAuthorizedApplication>>,
+    /// Property `requestedAccessTokenVersion`: `Edm.Int32`.
+    pub requested_access_token_version: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for ApiApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl ApiApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("acceptMappedClaims", &self.accept_mapped_claims);
+        object.property("knownClientApplications", &self.known_client_applications);
+        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
+        object.property("preAuthorizedApplications", &self.pre_authorized_applications);
+        object
+            .property(
+                "requestedAccessTokenVersion",
+                &self.requested_access_token_version,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for ApiApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for ApiApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "acceptMappedClaims" => {
+                read_lenient(map, key, &mut self.accept_mapped_claims, extra)
             }
-            "isTranslateLinksInBodyEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_translate_links_in_body_enabled,
-                    extra,
-                )
+            "knownClientApplications" => {
+                read_lenient(map, key, &mut self.known_client_applications, extra)
             }
-            "onPremisesApplicationSegments" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.on_premises_application_segments,
-                    extra,
-                )
+            "oauth2PermissionScopes" => {
+                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
             }
-            "segmentsConfiguration" => {
-                read_nullable(map, key, &mut self.segments_configuration, extra)
+            "preAuthorizedApplications" => {
+                read_nullable(map, key, &mut self.pre_authorized_applications, extra)
             }
-            "singleSignOnSettings" => {
-                read_nullable(map, key, &mut self.single_sign_on_settings, extra)
+            "requestedAccessTokenVersion" => {
+                read_lenient(map, key, &mut self.requested_access_token_version, extra)
             }
-            "trafficRoutingMethod" => {
-                read_nullable(map, key, &mut self.traffic_routing_method, extra)
-            }
-            "useAlternateUrlForTranslationAndRedirect" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.use_alternate_url_for_translation_and_redirect,
-                    extra,
-                )
-            }
-            "verifiedCustomDomainCertificatesMetadata" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verified_custom_domain_certificates_metadata,
-                    extra,
-                )
-            }
-            "verifiedCustomDomainKeyCredential" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verified_custom_domain_key_credential,
-                    extra,
-                )
-            }
-            "verifiedCustomDomainPasswordCredential" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verified_custom_domain_password_credential,
-                    extra,
-                )
-            }
-            "wafAllowedHeaders" => {
-                read_nullable(map, key, &mut self.waf_allowed_headers, extra)
-            }
-            "wafIpRanges" => read_nullable(map, key, &mut self.waf_ip_ranges, extra),
-            "wafProvider" => read_lenient(map, key, &mut self.waf_provider, extra),
             _ => Ok(false),
         }
     }
@@ -1655,7 +942,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-impl OnPremisesPublishing {
+impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1666,153 +953,4968 @@ impl OnPremisesPublishing {
 }
 
 #[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`OnPremisesPublishing`] by wire name, each a [`Field<OnPremisesPublishing>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
-pub enum OnPremisesPublishingField {}
+/// The properties of [`ApiApplication`] by wire name, each a [`Field<ApiApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
+pub enum ApiApplicationField {}
 
 #[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
-impl OnPremisesPublishingField {
-    /// `alternateUrl`
-    pub const AlternateUrl: model::Field<OnPremisesPublishing> = model::Field::new(
-        "alternateUrl",
+impl ApiApplicationField {
+    /// `acceptMappedClaims`
+    pub const AcceptMappedClaims: model::Field<ApiApplication> = model::Field::new(
+        "acceptMappedClaims",
     );
-    /// `applicationServerTimeout`
-    pub const ApplicationServerTimeout: model::Field<OnPremisesPublishing> = model::Field::new(
-        "applicationServerTimeout",
+    /// `knownClientApplications`
+    pub const KnownClientApplications: model::Field<ApiApplication> = model::Field::new(
+        "knownClientApplications",
     );
-    /// `applicationType`
-    pub const ApplicationType: model::Field<OnPremisesPublishing> = model::Field::new(
-        "applicationType",
+    /// `oauth2PermissionScopes`
+    pub const Oauth2PermissionScopes: model::Field<ApiApplication> = model::Field::new(
+        "oauth2PermissionScopes",
     );
-    /// `externalAuthenticationType`
-    pub const ExternalAuthenticationType: model::Field<OnPremisesPublishing> = model::Field::new(
-        "externalAuthenticationType",
+    /// `preAuthorizedApplications`
+    pub const PreAuthorizedApplications: model::Field<ApiApplication> = model::Field::new(
+        "preAuthorizedApplications",
     );
-    /// `externalUrl`
-    pub const ExternalUrl: model::Field<OnPremisesPublishing> = model::Field::new(
-        "externalUrl",
-    );
-    /// `internalUrl`
-    pub const InternalUrl: model::Field<OnPremisesPublishing> = model::Field::new(
-        "internalUrl",
-    );
-    /// `isAccessibleViaZTNAClient`
-    pub const IsAccessibleViaZtnaClient: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isAccessibleViaZTNAClient",
-    );
-    /// `isBackendCertificateValidationEnabled`
-    pub const IsBackendCertificateValidationEnabled: model::Field<
-        OnPremisesPublishing,
-    > = model::Field::new("isBackendCertificateValidationEnabled");
-    /// `isContinuousAccessEvaluationEnabled`
-    pub const IsContinuousAccessEvaluationEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isContinuousAccessEvaluationEnabled",
-    );
-    /// `isDnsResolutionEnabled`
-    pub const IsDnsResolutionEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isDnsResolutionEnabled",
-    );
-    /// `isHttpOnlyCookieEnabled`
-    pub const IsHttpOnlyCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isHttpOnlyCookieEnabled",
-    );
-    /// `isOnPremPublishingEnabled`
-    pub const IsOnPremPublishingEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isOnPremPublishingEnabled",
-    );
-    /// `isPersistentCookieEnabled`
-    pub const IsPersistentCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isPersistentCookieEnabled",
-    );
-    /// `isSecureCookieEnabled`
-    pub const IsSecureCookieEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isSecureCookieEnabled",
-    );
-    /// `isStateSessionEnabled`
-    pub const IsStateSessionEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isStateSessionEnabled",
-    );
-    /// `isTranslateHostHeaderEnabled`
-    pub const IsTranslateHostHeaderEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isTranslateHostHeaderEnabled",
-    );
-    /// `isTranslateLinksInBodyEnabled`
-    pub const IsTranslateLinksInBodyEnabled: model::Field<OnPremisesPublishing> = model::Field::new(
-        "isTranslateLinksInBodyEnabled",
-    );
-    /// `onPremisesApplicationSegments`
-    pub const OnPremisesApplicationSegments: model::Field<OnPremisesPublishing> = model::Field::new(
-        "onPremisesApplicationSegments",
-    );
-    /// `segmentsConfiguration`
-    pub const SegmentsConfiguration: model::Field<OnPremisesPublishing> = model::Field::new(
-        "segmentsConfiguration",
-    );
-    /// `singleSignOnSettings`
-    pub const SingleSignOnSettings: model::Field<OnPremisesPublishing> = model::Field::new(
-        "singleSignOnSettings",
-    );
-    /// `trafficRoutingMethod`
-    pub const TrafficRoutingMethod: model::Field<OnPremisesPublishing> = model::Field::new(
-        "trafficRoutingMethod",
-    );
-    /// `useAlternateUrlForTranslationAndRedirect`
-    pub const UseAlternateUrlForTranslationAndRedirect: model::Field<
-        OnPremisesPublishing,
-    > = model::Field::new("useAlternateUrlForTranslationAndRedirect");
-    /// `verifiedCustomDomainCertificatesMetadata`
-    pub const VerifiedCustomDomainCertificatesMetadata: model::Field<
-        OnPremisesPublishing,
-    > = model::Field::new("verifiedCustomDomainCertificatesMetadata");
-    /// `verifiedCustomDomainKeyCredential`
-    pub const VerifiedCustomDomainKeyCredential: model::Field<OnPremisesPublishing> = model::Field::new(
-        "verifiedCustomDomainKeyCredential",
-    );
-    /// `verifiedCustomDomainPasswordCredential`
-    pub const VerifiedCustomDomainPasswordCredential: model::Field<
-        OnPremisesPublishing,
-    > = model::Field::new("verifiedCustomDomainPasswordCredential");
-    /// `wafAllowedHeaders`
-    pub const WafAllowedHeaders: model::Field<OnPremisesPublishing> = model::Field::new(
-        "wafAllowedHeaders",
-    );
-    /// `wafIpRanges`
-    pub const WafIpRanges: model::Field<OnPremisesPublishing> = model::Field::new(
-        "wafIpRanges",
-    );
-    /// `wafProvider`
-    pub const WafProvider: model::Field<OnPremisesPublishing> = model::Field::new(
-        "wafProvider",
+    /// `requestedAccessTokenVersion`
+    pub const RequestedAccessTokenVersion: model::Field<ApiApplication> = model::Field::new(
+        "requestedAccessTokenVersion",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesPublishing>] = &[
-        Self::AlternateUrl,
-        Self::ApplicationServerTimeout,
-        Self::ApplicationType,
-        Self::ExternalAuthenticationType,
-        Self::ExternalUrl,
-        Self::InternalUrl,
-        Self::IsAccessibleViaZtnaClient,
-        Self::IsBackendCertificateValidationEnabled,
-        Self::IsContinuousAccessEvaluationEnabled,
-        Self::IsDnsResolutionEnabled,
-        Self::IsHttpOnlyCookieEnabled,
-        Self::IsOnPremPublishingEnabled,
-        Self::IsPersistentCookieEnabled,
-        Self::IsSecureCookieEnabled,
-        Self::IsStateSessionEnabled,
-        Self::IsTranslateHostHeaderEnabled,
-        Self::IsTranslateLinksInBodyEnabled,
-        Self::OnPremisesApplicationSegments,
-        Self::SegmentsConfiguration,
-        Self::SingleSignOnSettings,
-        Self::TrafficRoutingMethod,
-        Self::UseAlternateUrlForTranslationAndRedirect,
-        Self::VerifiedCustomDomainCertificatesMetadata,
-        Self::VerifiedCustomDomainKeyCredential,
-        Self::VerifiedCustomDomainPasswordCredential,
-        Self::WafAllowedHeaders,
-        Self::WafIpRanges,
-        Self::WafProvider,
+    pub const ALL: &'static [model::Field<ApiApplication>] = &[
+        Self::AcceptMappedClaims,
+        Self::KnownClientApplications,
+        Self::Oauth2PermissionScopes,
+        Self::PreAuthorizedApplications,
+        Self::RequestedAccessTokenVersion,
     ];
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL complex type `microsoft.graph.appConsentRequestScope`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppConsentRequestScope {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for AppConsentRequestScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AppConsentRequestScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentRequestScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for AppConsentRequestScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject for AppConsentRequestScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl AppConsentRequestScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`AppConsentRequestScope`] by wire name, each a [`Field<AppConsentRequestScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentRequestScope::set_null`].
+pub enum AppConsentRequestScopeField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl AppConsentRequestScopeField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AppConsentRequestScope> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AppConsentRequestScope>] = &[
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_assigned_license")]
+/// CSDL complex type `microsoft.graph.assignedLicense`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AssignedLicense {
+    /// Property `disabledPlans`: `Collection(Edm.Guid)`, not nullable.
+    pub disabled_plans: Option<Vec<edm::Guid>>,
+    /// Property `skuId`: `Edm.Guid`.
+    pub sku_id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_assigned_license")]
+impl serde::Serialize for AssignedLicense {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl AssignedLicense {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("disabledPlans", &self.disabled_plans);
+        object.property("skuId", &self.sku_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl<'de> serde::Deserialize<'de> for AssignedLicense {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl graph_odata_runtime::model::ODataObject for AssignedLicense {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "disabledPlans" => read_lenient(map, key, &mut self.disabled_plans, extra),
+            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl AssignedLicense {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+/// The properties of [`AssignedLicense`] by wire name, each a [`Field<AssignedLicense>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLicense::set_null`].
+pub enum AssignedLicenseField {}
+
+#[cfg(feature = "_assigned_license")]
+#[allow(non_upper_case_globals)]
+impl AssignedLicenseField {
+    /// `disabledPlans`
+    pub const DisabledPlans: model::Field<AssignedLicense> = model::Field::new(
+        "disabledPlans",
+    );
+    /// `skuId`
+    pub const SkuId: model::Field<AssignedLicense> = model::Field::new("skuId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AssignedLicense>] = &[
+        Self::DisabledPlans,
+        Self::SkuId,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.authenticationBehaviors`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationBehaviors {
+    /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
+    pub block_azure_ad_graph_access: Option<bool>,
+    /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
+    pub remove_unverified_email_claim: Option<bool>,
+    /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
+    pub require_client_service_principal: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for AuthenticationBehaviors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AuthenticationBehaviors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("blockAzureADGraphAccess", &self.block_azure_ad_graph_access);
+        object
+            .property("removeUnverifiedEmailClaim", &self.remove_unverified_email_claim);
+        object
+            .property(
+                "requireClientServicePrincipal",
+                &self.require_client_service_principal,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockAzureADGraphAccess" => {
+                read_lenient(map, key, &mut self.block_azure_ad_graph_access, extra)
+            }
+            "removeUnverifiedEmailClaim" => {
+                read_lenient(map, key, &mut self.remove_unverified_email_claim, extra)
+            }
+            "requireClientServicePrincipal" => {
+                read_lenient(map, key, &mut self.require_client_service_principal, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl AuthenticationBehaviors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
+pub enum AuthenticationBehaviorsField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationBehaviorsField {
+    /// `blockAzureADGraphAccess`
+    pub const BlockAzureAdGraphAccess: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "blockAzureADGraphAccess",
+    );
+    /// `removeUnverifiedEmailClaim`
+    pub const RemoveUnverifiedEmailClaim: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "removeUnverifiedEmailClaim",
+    );
+    /// `requireClientServicePrincipal`
+    pub const RequireClientServicePrincipal: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "requireClientServicePrincipal",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationBehaviors>] = &[
+        Self::BlockAzureAdGraphAccess,
+        Self::RemoveUnverifiedEmailClaim,
+        Self::RequireClientServicePrincipal,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.authenticationStrength`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationStrength {
+    /// Property `authenticationStrengthId`: `Edm.String`.
+    pub authentication_strength_id: Option<String>,
+    /// Property `authenticationStrengthResult`: `microsoft.graph.authenticationStrengthResult`.
+    pub authentication_strength_result: Option<AuthenticationStrengthResult>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AuthenticationStrength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuthenticationStrength {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrength";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("authenticationStrengthId", &self.authentication_strength_id);
+        object
+            .property(
+                "authenticationStrengthResult",
+                &self.authentication_strength_result,
+            );
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AuthenticationStrength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationStrength {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "authenticationStrengthId" => {
+                read_lenient(map, key, &mut self.authentication_strength_id, extra)
+            }
+            "authenticationStrengthResult" => {
+                read_nullable(map, key, &mut self.authentication_strength_result, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuthenticationStrength {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`AuthenticationStrength`] by wire name, each a [`Field<AuthenticationStrength>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrength::set_null`].
+pub enum AuthenticationStrengthField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationStrengthField {
+    /// `authenticationStrengthId`
+    pub const AuthenticationStrengthId: model::Field<AuthenticationStrength> = model::Field::new(
+        "authenticationStrengthId",
+    );
+    /// `authenticationStrengthResult`
+    pub const AuthenticationStrengthResult: model::Field<AuthenticationStrength> = model::Field::new(
+        "authenticationStrengthResult",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AuthenticationStrength> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationStrength>] = &[
+        Self::AuthenticationStrengthId,
+        Self::AuthenticationStrengthResult,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.automaticRepliesSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AutomaticRepliesSetting {
+    /// Property `externalAudience`: `microsoft.graph.externalAudienceScope`.
+    pub external_audience: Option<ExternalAudienceScope>,
+    /// Property `externalReplyMessage`: `Edm.String`.
+    pub external_reply_message: Option<String>,
+    /// Property `internalReplyMessage`: `Edm.String`.
+    pub internal_reply_message: Option<String>,
+    /// Property `scheduledEndDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub scheduled_end_date_time: Option<DateTimeTimeZone>,
+    /// Property `scheduledStartDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub scheduled_start_date_time: Option<DateTimeTimeZone>,
+    /// Property `status`: `microsoft.graph.automaticRepliesStatus`.
+    pub status: Option<AutomaticRepliesStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for AutomaticRepliesSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl AutomaticRepliesSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("externalAudience", &self.external_audience);
+        object.property("externalReplyMessage", &self.external_reply_message);
+        object.property("internalReplyMessage", &self.internal_reply_message);
+        object.property("scheduledEndDateTime", &self.scheduled_end_date_time);
+        object.property("scheduledStartDateTime", &self.scheduled_start_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "externalAudience" => {
+                read_nullable(map, key, &mut self.external_audience, extra)
+            }
+            "externalReplyMessage" => {
+                read_lenient(map, key, &mut self.external_reply_message, extra)
+            }
+            "internalReplyMessage" => {
+                read_lenient(map, key, &mut self.internal_reply_message, extra)
+            }
+            "scheduledEndDateTime" => {
+                read_nullable(map, key, &mut self.scheduled_end_date_time, extra)
+            }
+            "scheduledStartDateTime" => {
+                read_nullable(map, key, &mut self.scheduled_start_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl AutomaticRepliesSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`AutomaticRepliesSetting`] by wire name, each a [`Field<AutomaticRepliesSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesSetting::set_null`].
+pub enum AutomaticRepliesSettingField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl AutomaticRepliesSettingField {
+    /// `externalAudience`
+    pub const ExternalAudience: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "externalAudience",
+    );
+    /// `externalReplyMessage`
+    pub const ExternalReplyMessage: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "externalReplyMessage",
+    );
+    /// `internalReplyMessage`
+    pub const InternalReplyMessage: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "internalReplyMessage",
+    );
+    /// `scheduledEndDateTime`
+    pub const ScheduledEndDateTime: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "scheduledEndDateTime",
+    );
+    /// `scheduledStartDateTime`
+    pub const ScheduledStartDateTime: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "scheduledStartDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<AutomaticRepliesSetting> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AutomaticRepliesSetting>] = &[
+        Self::ExternalAudience,
+        Self::ExternalReplyMessage,
+        Self::InternalReplyMessage,
+        Self::ScheduledEndDateTime,
+        Self::ScheduledStartDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// CSDL complex type `microsoft.graph.businessFlowSettings`; base type `microsoft.graph.accessReviewSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BusinessFlowSettings {
+    /// Property `accessRecommendationsEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub access_recommendations_enabled: Option<bool>,
+    /// Property `activityDurationInDays`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub activity_duration_in_days: Option<i32>,
+    /// Property `autoApplyReviewResultsEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub auto_apply_review_results_enabled: Option<bool>,
+    /// Property `autoReviewEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub auto_review_enabled: Option<bool>,
+    /// Property `autoReviewSettings`: `microsoft.graph.autoReviewSettings`.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub auto_review_settings: Option<AutoReviewSettings>,
+    /// Property `justificationRequiredOnApproval`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub justification_required_on_approval: Option<bool>,
+    /// Property `mailNotificationsEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub mail_notifications_enabled: Option<bool>,
+    /// Property `recurrenceSettings`: `microsoft.graph.accessReviewRecurrenceSettings`.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub recurrence_settings: Option<AccessReviewRecurrenceSettings>,
+    /// Property `remindersEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.accessReviewSettings`.
+    pub reminders_enabled: Option<bool>,
+    /// Property `durationInDays`: `Edm.Int32`, not nullable.
+    pub duration_in_days: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl serde::Serialize for BusinessFlowSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl BusinessFlowSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.businessFlowSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "accessRecommendationsEnabled",
+                &self.access_recommendations_enabled,
+            );
+        object.property("activityDurationInDays", &self.activity_duration_in_days);
+        object
+            .property(
+                "autoApplyReviewResultsEnabled",
+                &self.auto_apply_review_results_enabled,
+            );
+        object.property("autoReviewEnabled", &self.auto_review_enabled);
+        object.property("autoReviewSettings", &self.auto_review_settings);
+        object
+            .property(
+                "justificationRequiredOnApproval",
+                &self.justification_required_on_approval,
+            );
+        object.property("mailNotificationsEnabled", &self.mail_notifications_enabled);
+        object.property("recurrenceSettings", &self.recurrence_settings);
+        object.property("remindersEnabled", &self.reminders_enabled);
+        object.property("durationInDays", &self.duration_in_days);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl<'de> serde::Deserialize<'de> for BusinessFlowSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl graph_odata_runtime::model::ODataObject for BusinessFlowSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "accessRecommendationsEnabled" => {
+                read_lenient(map, key, &mut self.access_recommendations_enabled, extra)
+            }
+            "activityDurationInDays" => {
+                read_lenient(map, key, &mut self.activity_duration_in_days, extra)
+            }
+            "autoApplyReviewResultsEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.auto_apply_review_results_enabled,
+                    extra,
+                )
+            }
+            "autoReviewEnabled" => {
+                read_lenient(map, key, &mut self.auto_review_enabled, extra)
+            }
+            "autoReviewSettings" => {
+                read_nullable(map, key, &mut self.auto_review_settings, extra)
+            }
+            "justificationRequiredOnApproval" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.justification_required_on_approval,
+                    extra,
+                )
+            }
+            "mailNotificationsEnabled" => {
+                read_lenient(map, key, &mut self.mail_notifications_enabled, extra)
+            }
+            "recurrenceSettings" => {
+                read_nullable(map, key, &mut self.recurrence_settings, extra)
+            }
+            "remindersEnabled" => {
+                read_lenient(map, key, &mut self.reminders_enabled, extra)
+            }
+            "durationInDays" => read_lenient(map, key, &mut self.duration_in_days, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+impl BusinessFlowSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+/// The properties of [`BusinessFlowSettings`] by wire name, each a [`Field<BusinessFlowSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BusinessFlowSettings::set_null`].
+pub enum BusinessFlowSettingsField {}
+
+#[cfg(feature = "_access_review_recurrence_settings")]
+#[allow(non_upper_case_globals)]
+impl BusinessFlowSettingsField {
+    /// `accessRecommendationsEnabled`
+    pub const AccessRecommendationsEnabled: model::Field<BusinessFlowSettings> = model::Field::new(
+        "accessRecommendationsEnabled",
+    );
+    /// `activityDurationInDays`
+    pub const ActivityDurationInDays: model::Field<BusinessFlowSettings> = model::Field::new(
+        "activityDurationInDays",
+    );
+    /// `autoApplyReviewResultsEnabled`
+    pub const AutoApplyReviewResultsEnabled: model::Field<BusinessFlowSettings> = model::Field::new(
+        "autoApplyReviewResultsEnabled",
+    );
+    /// `autoReviewEnabled`
+    pub const AutoReviewEnabled: model::Field<BusinessFlowSettings> = model::Field::new(
+        "autoReviewEnabled",
+    );
+    /// `autoReviewSettings`
+    pub const AutoReviewSettings: model::Field<BusinessFlowSettings> = model::Field::new(
+        "autoReviewSettings",
+    );
+    /// `justificationRequiredOnApproval`
+    pub const JustificationRequiredOnApproval: model::Field<BusinessFlowSettings> = model::Field::new(
+        "justificationRequiredOnApproval",
+    );
+    /// `mailNotificationsEnabled`
+    pub const MailNotificationsEnabled: model::Field<BusinessFlowSettings> = model::Field::new(
+        "mailNotificationsEnabled",
+    );
+    /// `recurrenceSettings`
+    pub const RecurrenceSettings: model::Field<BusinessFlowSettings> = model::Field::new(
+        "recurrenceSettings",
+    );
+    /// `remindersEnabled`
+    pub const RemindersEnabled: model::Field<BusinessFlowSettings> = model::Field::new(
+        "remindersEnabled",
+    );
+    /// `durationInDays`
+    pub const DurationInDays: model::Field<BusinessFlowSettings> = model::Field::new(
+        "durationInDays",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BusinessFlowSettings>] = &[
+        Self::AccessRecommendationsEnabled,
+        Self::ActivityDurationInDays,
+        Self::AutoApplyReviewResultsEnabled,
+        Self::AutoReviewEnabled,
+        Self::AutoReviewSettings,
+        Self::JustificationRequiredOnApproval,
+        Self::MailNotificationsEnabled,
+        Self::RecurrenceSettings,
+        Self::RemindersEnabled,
+        Self::DurationInDays,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.channelMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelMembersNotificationRecipient {
+    /// Property `channelId`: `Edm.String`, not nullable.
+    pub channel_id: Option<String>,
+    /// Property `teamId`: `Edm.String`, not nullable.
+    pub team_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChannelMembersNotificationRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelMembersNotificationRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelMembersNotificationRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("channelId", &self.channel_id);
+        object.property("teamId", &self.team_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChannelMembersNotificationRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChannelMembersNotificationRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "channelId" => read_lenient(map, key, &mut self.channel_id, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChannelMembersNotificationRecipient {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChannelMembersNotificationRecipient`] by wire name, each a [`Field<ChannelMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelMembersNotificationRecipient::set_null`].
+pub enum ChannelMembersNotificationRecipientField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChannelMembersNotificationRecipientField {
+    /// `channelId`
+    pub const ChannelId: model::Field<ChannelMembersNotificationRecipient> = model::Field::new(
+        "channelId",
+    );
+    /// `teamId`
+    pub const TeamId: model::Field<ChannelMembersNotificationRecipient> = model::Field::new(
+        "teamId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChannelMembersNotificationRecipient>] = &[
+        Self::ChannelId,
+        Self::TeamId,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.classificationLimit`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassificationLimit {
+    /// Property `allowedLimit`: `Edm.Int32`.
+    pub allowed_limit: Option<i32>,
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `impactedSensitiveTypeIds`: `Collection(Edm.String)`, not nullable.
+    pub impacted_sensitive_type_ids: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ClassificationLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ClassificationLimit {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classificationLimit";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedLimit", &self.allowed_limit);
+        object.property("code", &self.code);
+        object.property("impactedSensitiveTypeIds", &self.impacted_sensitive_type_ids);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ClassificationLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ClassificationLimit {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedLimit" => read_lenient(map, key, &mut self.allowed_limit, extra),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "impactedSensitiveTypeIds" => {
+                read_lenient(map, key, &mut self.impacted_sensitive_type_ids, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ClassificationLimit {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`ClassificationLimit`] by wire name, each a [`Field<ClassificationLimit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassificationLimit::set_null`].
+pub enum ClassificationLimitField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl ClassificationLimitField {
+    /// `allowedLimit`
+    pub const AllowedLimit: model::Field<ClassificationLimit> = model::Field::new(
+        "allowedLimit",
+    );
+    /// `code`
+    pub const Code: model::Field<ClassificationLimit> = model::Field::new("code");
+    /// `impactedSensitiveTypeIds`
+    pub const ImpactedSensitiveTypeIds: model::Field<ClassificationLimit> = model::Field::new(
+        "impactedSensitiveTypeIds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ClassificationLimit>] = &[
+        Self::AllowedLimit,
+        Self::Code,
+        Self::ImpactedSensitiveTypeIds,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.connectedOrganizationMembers`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectedOrganizationMembers {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for ConnectedOrganizationMembers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ConnectedOrganizationMembers {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectedOrganizationMembers";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.property("description", &self.description);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for ConnectedOrganizationMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for ConnectedOrganizationMembers {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ConnectedOrganizationMembers {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`ConnectedOrganizationMembers`] by wire name, each a [`Field<ConnectedOrganizationMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedOrganizationMembers::set_null`].
+pub enum ConnectedOrganizationMembersField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl ConnectedOrganizationMembersField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<ConnectedOrganizationMembers> = model::Field::new(
+        "isBackup",
+    );
+    /// `description`
+    pub const Description: model::Field<ConnectedOrganizationMembers> = model::Field::new(
+        "description",
+    );
+    /// `id`
+    pub const Id: model::Field<ConnectedOrganizationMembers> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConnectedOrganizationMembers>] = &[
+        Self::IsBackup,
+        Self::Description,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.driveItemAccessOperationsViewpoint`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriveItemAccessOperationsViewpoint {
+    /// Property `canComment`: `Edm.Boolean`.
+    pub can_comment: Option<bool>,
+    /// Property `canCreateFile`: `Edm.Boolean`.
+    pub can_create_file: Option<bool>,
+    /// Property `canCreateFolder`: `Edm.Boolean`.
+    pub can_create_folder: Option<bool>,
+    /// Property `canDelete`: `Edm.Boolean`.
+    pub can_delete: Option<bool>,
+    /// Property `canDownload`: `Edm.Boolean`.
+    pub can_download: Option<bool>,
+    /// Property `canRead`: `Edm.Boolean`.
+    pub can_read: Option<bool>,
+    /// Property `canUpdate`: `Edm.Boolean`.
+    pub can_update: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DriveItemAccessOperationsViewpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemAccessOperationsViewpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemAccessOperationsViewpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("canComment", &self.can_comment);
+        object.property("canCreateFile", &self.can_create_file);
+        object.property("canCreateFolder", &self.can_create_folder);
+        object.property("canDelete", &self.can_delete);
+        object.property("canDownload", &self.can_download);
+        object.property("canRead", &self.can_read);
+        object.property("canUpdate", &self.can_update);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DriveItemAccessOperationsViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DriveItemAccessOperationsViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "canComment" => read_lenient(map, key, &mut self.can_comment, extra),
+            "canCreateFile" => read_lenient(map, key, &mut self.can_create_file, extra),
+            "canCreateFolder" => {
+                read_lenient(map, key, &mut self.can_create_folder, extra)
+            }
+            "canDelete" => read_lenient(map, key, &mut self.can_delete, extra),
+            "canDownload" => read_lenient(map, key, &mut self.can_download, extra),
+            "canRead" => read_lenient(map, key, &mut self.can_read, extra),
+            "canUpdate" => read_lenient(map, key, &mut self.can_update, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemAccessOperationsViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DriveItemAccessOperationsViewpoint`] by wire name, each a [`Field<DriveItemAccessOperationsViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemAccessOperationsViewpoint::set_null`].
+pub enum DriveItemAccessOperationsViewpointField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DriveItemAccessOperationsViewpointField {
+    /// `canComment`
+    pub const CanComment: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canComment",
+    );
+    /// `canCreateFile`
+    pub const CanCreateFile: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canCreateFile",
+    );
+    /// `canCreateFolder`
+    pub const CanCreateFolder: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canCreateFolder",
+    );
+    /// `canDelete`
+    pub const CanDelete: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canDelete",
+    );
+    /// `canDownload`
+    pub const CanDownload: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canDownload",
+    );
+    /// `canRead`
+    pub const CanRead: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canRead",
+    );
+    /// `canUpdate`
+    pub const CanUpdate: model::Field<DriveItemAccessOperationsViewpoint> = model::Field::new(
+        "canUpdate",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DriveItemAccessOperationsViewpoint>] = &[
+        Self::CanComment,
+        Self::CanCreateFile,
+        Self::CanCreateFolder,
+        Self::CanDelete,
+        Self::CanDownload,
+        Self::CanRead,
+        Self::CanUpdate,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.driveItemSource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriveItemSource {
+    /// Property `application`: `microsoft.graph.driveItemSourceApplication`.
+    pub application: Option<DriveItemSourceApplication>,
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DriveItemSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("externalId", &self.external_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DriveItemSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DriveItemSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DriveItemSource`] by wire name, each a [`Field<DriveItemSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemSource::set_null`].
+pub enum DriveItemSourceField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DriveItemSourceField {
+    /// `application`
+    pub const Application: model::Field<DriveItemSource> = model::Field::new(
+        "application",
+    );
+    /// `externalId`
+    pub const ExternalId: model::Field<DriveItemSource> = model::Field::new(
+        "externalId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DriveItemSource>] = &[
+        Self::Application,
+        Self::ExternalId,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.driveItemViewpoint`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriveItemViewpoint {
+    /// Property `accessOperations`: `microsoft.graph.driveItemAccessOperationsViewpoint`.
+    pub access_operations: Option<DriveItemAccessOperationsViewpoint>,
+    /// Property `sharing`: `microsoft.graph.sharingViewpoint`.
+    pub sharing: Option<SharingViewpoint>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for DriveItemViewpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemViewpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemViewpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accessOperations", &self.access_operations);
+        object.property("sharing", &self.sharing);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for DriveItemViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for DriveItemViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accessOperations" => {
+                read_nullable(map, key, &mut self.access_operations, extra)
+            }
+            "sharing" => read_nullable(map, key, &mut self.sharing, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl DriveItemViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`DriveItemViewpoint`] by wire name, each a [`Field<DriveItemViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemViewpoint::set_null`].
+pub enum DriveItemViewpointField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl DriveItemViewpointField {
+    /// `accessOperations`
+    pub const AccessOperations: model::Field<DriveItemViewpoint> = model::Field::new(
+        "accessOperations",
+    );
+    /// `sharing`
+    pub const Sharing: model::Field<DriveItemViewpoint> = model::Field::new("sharing");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DriveItemViewpoint>] = &[
+        Self::AccessOperations,
+        Self::Sharing,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.externalSponsors`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalSponsors {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for ExternalSponsors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ExternalSponsors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalSponsors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for ExternalSponsors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for ExternalSponsors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl ExternalSponsors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`ExternalSponsors`] by wire name, each a [`Field<ExternalSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalSponsors::set_null`].
+pub enum ExternalSponsorsField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl ExternalSponsorsField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<ExternalSponsors> = model::Field::new("isBackup");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExternalSponsors>] = &[Self::IsBackup];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.federatedIdentityExpression`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FederatedIdentityExpression {
+    /// Property `languageVersion`: `Edm.Int32`, not nullable.
+    pub language_version: Option<i32>,
+    /// Property `value`: `Edm.String`, not nullable.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for FederatedIdentityExpression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl FederatedIdentityExpression {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedIdentityExpression";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("languageVersion", &self.language_version);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for FederatedIdentityExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for FederatedIdentityExpression {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "languageVersion" => {
+                read_lenient(map, key, &mut self.language_version, extra)
+            }
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl FederatedIdentityExpression {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`FederatedIdentityExpression`] by wire name, each a [`Field<FederatedIdentityExpression>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedIdentityExpression::set_null`].
+pub enum FederatedIdentityExpressionField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl FederatedIdentityExpressionField {
+    /// `languageVersion`
+    pub const LanguageVersion: model::Field<FederatedIdentityExpression> = model::Field::new(
+        "languageVersion",
+    );
+    /// `value`
+    pub const Value: model::Field<FederatedIdentityExpression> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FederatedIdentityExpression>] = &[
+        Self::LanguageVersion,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL complex type `microsoft.graph.governancePolicy`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GovernancePolicy {
+    /// Property `decisionMakerCriteria`: `Collection(microsoft.graph.governanceCriteria)`.
+    pub decision_maker_criteria: Option<Vec<AnyGovernanceCriteria>>,
+    /// Property `notificationPolicy`: `microsoft.graph.governanceNotificationPolicy`.
+    pub notification_policy: Option<GovernanceNotificationPolicy>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GovernancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernancePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.governancePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("decisionMakerCriteria", &self.decision_maker_criteria);
+        object.property("notificationPolicy", &self.notification_policy);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GovernancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GovernancePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "decisionMakerCriteria" => {
+                read_nullable(map, key, &mut self.decision_maker_criteria, extra)
+            }
+            "notificationPolicy" => {
+                read_nullable(map, key, &mut self.notification_policy, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernancePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`GovernancePolicy`] by wire name, each a [`Field<GovernancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernancePolicy::set_null`].
+pub enum GovernancePolicyField {}
+
+#[cfg(feature = "_approval_workflow_providers")]
+#[allow(non_upper_case_globals)]
+impl GovernancePolicyField {
+    /// `decisionMakerCriteria`
+    pub const DecisionMakerCriteria: model::Field<GovernancePolicy> = model::Field::new(
+        "decisionMakerCriteria",
+    );
+    /// `notificationPolicy`
+    pub const NotificationPolicy: model::Field<GovernancePolicy> = model::Field::new(
+        "notificationPolicy",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GovernancePolicy>] = &[
+        Self::DecisionMakerCriteria,
+        Self::NotificationPolicy,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.groupMembers`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupMembers {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for GroupMembers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl GroupMembers {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupMembers";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.property("description", &self.description);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for GroupMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for GroupMembers {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl GroupMembers {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`GroupMembers`] by wire name, each a [`Field<GroupMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupMembers::set_null`].
+pub enum GroupMembersField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl GroupMembersField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<GroupMembers> = model::Field::new("isBackup");
+    /// `description`
+    pub const Description: model::Field<GroupMembers> = model::Field::new("description");
+    /// `id`
+    pub const Id: model::Field<GroupMembers> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupMembers>] = &[
+        Self::IsBackup,
+        Self::Description,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_identity_input")]
+/// CSDL complex type `microsoft.graph.identityInput`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityInput {
+    /// Property `alias`: `Edm.String`.
+    pub alias: Option<String>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `objectId`: `Edm.String`.
+    pub object_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_input")]
+impl serde::Serialize for IdentityInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl IdentityInput {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityInput";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alias", &self.alias);
+        object.property("email", &self.email);
+        object.property("objectId", &self.object_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl<'de> serde::Deserialize<'de> for IdentityInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl graph_odata_runtime::model::ODataObject for IdentityInput {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "alias" => read_lenient(map, key, &mut self.alias, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl IdentityInput {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+/// The properties of [`IdentityInput`] by wire name, each a [`Field<IdentityInput>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityInput::set_null`].
+pub enum IdentityInputField {}
+
+#[cfg(feature = "_identity_input")]
+#[allow(non_upper_case_globals)]
+impl IdentityInputField {
+    /// `alias`
+    pub const Alias: model::Field<IdentityInput> = model::Field::new("alias");
+    /// `email`
+    pub const Email: model::Field<IdentityInput> = model::Field::new("email");
+    /// `objectId`
+    pub const ObjectId: model::Field<IdentityInput> = model::Field::new("objectId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityInput>] = &[
+        Self::Alias,
+        Self::Email,
+        Self::ObjectId,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.incompleteData`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncompleteData {
+    /// Property `missingDataBeforeDateTime`: `Edm.DateTimeOffset`.
+    pub missing_data_before_date_time: Option<edm::DateTimeOffset>,
+    /// Property `wasThrottled`: `Edm.Boolean`.
+    pub was_throttled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for IncompleteData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl IncompleteData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incompleteData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("missingDataBeforeDateTime", &self.missing_data_before_date_time);
+        object.property("wasThrottled", &self.was_throttled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for IncompleteData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for IncompleteData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "missingDataBeforeDateTime" => {
+                read_lenient(map, key, &mut self.missing_data_before_date_time, extra)
+            }
+            "wasThrottled" => read_lenient(map, key, &mut self.was_throttled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl IncompleteData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`IncompleteData`] by wire name, each a [`Field<IncompleteData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncompleteData::set_null`].
+pub enum IncompleteDataField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl IncompleteDataField {
+    /// `missingDataBeforeDateTime`
+    pub const MissingDataBeforeDateTime: model::Field<IncompleteData> = model::Field::new(
+        "missingDataBeforeDateTime",
+    );
+    /// `wasThrottled`
+    pub const WasThrottled: model::Field<IncompleteData> = model::Field::new(
+        "wasThrottled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IncompleteData>] = &[
+        Self::MissingDataBeforeDateTime,
+        Self::WasThrottled,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.informationalUrls`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrls {
+    /// Property `appSignUpUrl`: `Edm.String`.
+    pub app_sign_up_url: Option<String>,
+    /// Property `singleSignOnDocumentationUrl`: `Edm.String`.
+    pub single_sign_on_documentation_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for InformationalUrls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl InformationalUrls {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrls";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appSignUpUrl", &self.app_sign_up_url);
+        object
+            .property(
+                "singleSignOnDocumentationUrl",
+                &self.single_sign_on_documentation_url,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for InformationalUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for InformationalUrls {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appSignUpUrl" => read_lenient(map, key, &mut self.app_sign_up_url, extra),
+            "singleSignOnDocumentationUrl" => {
+                read_lenient(map, key, &mut self.single_sign_on_documentation_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl InformationalUrls {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`InformationalUrls`] by wire name, each a [`Field<InformationalUrls>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrls::set_null`].
+pub enum InformationalUrlsField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl InformationalUrlsField {
+    /// `appSignUpUrl`
+    pub const AppSignUpUrl: model::Field<InformationalUrls> = model::Field::new(
+        "appSignUpUrl",
+    );
+    /// `singleSignOnDocumentationUrl`
+    pub const SingleSignOnDocumentationUrl: model::Field<InformationalUrls> = model::Field::new(
+        "singleSignOnDocumentationUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationalUrls>] = &[
+        Self::AppSignUpUrl,
+        Self::SingleSignOnDocumentationUrl,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.internalSponsors`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalSponsors {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for InternalSponsors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl InternalSponsors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internalSponsors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for InternalSponsors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for InternalSponsors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl InternalSponsors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`InternalSponsors`] by wire name, each a [`Field<InternalSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternalSponsors::set_null`].
+pub enum InternalSponsorsField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl InternalSponsorsField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<InternalSponsors> = model::Field::new("isBackup");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InternalSponsors>] = &[Self::IsBackup];
+}
+
+#[cfg(feature = "_app_role")]
+/// CSDL complex type `microsoft.graph.keyCredential`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyCredential {
+    /// Property `customKeyIdentifier`: `Edm.Binary`.
+    pub custom_key_identifier: Option<edm::Binary>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `key`: `Edm.Binary`.
+    pub key: Option<edm::Binary>,
+    /// Property `keyId`: `Edm.Guid`.
+    pub key_id: Option<edm::Guid>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `usage`: `Edm.String`.
+    pub usage: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_role")]
+impl serde::Serialize for KeyCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl KeyCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customKeyIdentifier", &self.custom_key_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("key", &self.key);
+        object.property("keyId", &self.key_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("type", &self.r#type);
+        object.property("usage", &self.usage);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl<'de> serde::Deserialize<'de> for KeyCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl graph_odata_runtime::model::ODataObject for KeyCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "customKeyIdentifier" => {
+                read_lenient(map, key, &mut self.custom_key_identifier, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "usage" => read_lenient(map, key, &mut self.usage, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl KeyCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_role")]
+/// The properties of [`KeyCredential`] by wire name, each a [`Field<KeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
+pub enum KeyCredentialField {}
+
+#[cfg(feature = "_app_role")]
+#[allow(non_upper_case_globals)]
+impl KeyCredentialField {
+    /// `customKeyIdentifier`
+    pub const CustomKeyIdentifier: model::Field<KeyCredential> = model::Field::new(
+        "customKeyIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<KeyCredential> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<KeyCredential> = model::Field::new(
+        "endDateTime",
+    );
+    /// `key`
+    pub const Key: model::Field<KeyCredential> = model::Field::new("key");
+    /// `keyId`
+    pub const KeyId: model::Field<KeyCredential> = model::Field::new("keyId");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<KeyCredential> = model::Field::new(
+        "startDateTime",
+    );
+    /// `type`
+    pub const Type: model::Field<KeyCredential> = model::Field::new("type");
+    /// `usage`
+    pub const Usage: model::Field<KeyCredential> = model::Field::new("usage");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<KeyCredential>] = &[
+        Self::CustomKeyIdentifier,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::Key,
+        Self::KeyId,
+        Self::StartDateTime,
+        Self::Type,
+        Self::Usage,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.linkableIdentifiers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkableIdentifiers {
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `sessionId`: `Edm.String`.
+    pub session_id: Option<String>,
+    /// Property `tokenDetails`: `microsoft.graph.tokenDetails`.
+    pub token_details: Option<TokenDetails>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for LinkableIdentifiers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl LinkableIdentifiers {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkableIdentifiers";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("deviceId", &self.device_id);
+        object.property("sessionId", &self.session_id);
+        object.property("tokenDetails", &self.token_details);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for LinkableIdentifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for LinkableIdentifiers {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "sessionId" => read_lenient(map, key, &mut self.session_id, extra),
+            "tokenDetails" => read_nullable(map, key, &mut self.token_details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl LinkableIdentifiers {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`LinkableIdentifiers`] by wire name, each a [`Field<LinkableIdentifiers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkableIdentifiers::set_null`].
+pub enum LinkableIdentifiersField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl LinkableIdentifiersField {
+    /// `deviceId`
+    pub const DeviceId: model::Field<LinkableIdentifiers> = model::Field::new(
+        "deviceId",
+    );
+    /// `sessionId`
+    pub const SessionId: model::Field<LinkableIdentifiers> = model::Field::new(
+        "sessionId",
+    );
+    /// `tokenDetails`
+    pub const TokenDetails: model::Field<LinkableIdentifiers> = model::Field::new(
+        "tokenDetails",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LinkableIdentifiers>] = &[
+        Self::DeviceId,
+        Self::SessionId,
+        Self::TokenDetails,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.mailboxSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailboxSettings {
+    /// Property `archiveFolder`: `Edm.String`.
+    pub archive_folder: Option<String>,
+    /// Property `automaticRepliesSetting`: `microsoft.graph.automaticRepliesSetting`.
+    pub automatic_replies_setting: Option<AutomaticRepliesSetting>,
+    /// Property `dateFormat`: `Edm.String`.
+    pub date_format: Option<String>,
+    /// Property `delegateMeetingMessageDeliveryOptions`: `microsoft.graph.delegateMeetingMessageDeliveryOptions`.
+    pub delegate_meeting_message_delivery_options: Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    /// Property `language`: `microsoft.graph.localeInfo`.
+    pub language: Option<LocaleInfo>,
+    /// Property `timeFormat`: `Edm.String`.
+    pub time_format: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Property `userPurpose`: `microsoft.graph.userPurpose`.
+    pub user_purpose: Option<UserPurpose>,
+    /// Property `workingHours`: `microsoft.graph.workingHours`.
+    pub working_hours: Option<WorkingHours>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for MailboxSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl MailboxSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("archiveFolder", &self.archive_folder);
+        object.property("automaticRepliesSetting", &self.automatic_replies_setting);
+        object.property("dateFormat", &self.date_format);
+        object
+            .property(
+                "delegateMeetingMessageDeliveryOptions",
+                &self.delegate_meeting_message_delivery_options,
+            );
+        object.property("language", &self.language);
+        object.property("timeFormat", &self.time_format);
+        object.property("timeZone", &self.time_zone);
+        object.property("userPurpose", &self.user_purpose);
+        object.property("workingHours", &self.working_hours);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for MailboxSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for MailboxSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "archiveFolder" => read_lenient(map, key, &mut self.archive_folder, extra),
+            "automaticRepliesSetting" => {
+                read_nullable(map, key, &mut self.automatic_replies_setting, extra)
+            }
+            "dateFormat" => read_lenient(map, key, &mut self.date_format, extra),
+            "delegateMeetingMessageDeliveryOptions" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.delegate_meeting_message_delivery_options,
+                    extra,
+                )
+            }
+            "language" => read_nullable(map, key, &mut self.language, extra),
+            "timeFormat" => read_lenient(map, key, &mut self.time_format, extra),
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            "userPurpose" => read_nullable(map, key, &mut self.user_purpose, extra),
+            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl MailboxSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`MailboxSettings`] by wire name, each a [`Field<MailboxSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxSettings::set_null`].
+pub enum MailboxSettingsField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl MailboxSettingsField {
+    /// `archiveFolder`
+    pub const ArchiveFolder: model::Field<MailboxSettings> = model::Field::new(
+        "archiveFolder",
+    );
+    /// `automaticRepliesSetting`
+    pub const AutomaticRepliesSetting: model::Field<MailboxSettings> = model::Field::new(
+        "automaticRepliesSetting",
+    );
+    /// `dateFormat`
+    pub const DateFormat: model::Field<MailboxSettings> = model::Field::new(
+        "dateFormat",
+    );
+    /// `delegateMeetingMessageDeliveryOptions`
+    pub const DelegateMeetingMessageDeliveryOptions: model::Field<MailboxSettings> = model::Field::new(
+        "delegateMeetingMessageDeliveryOptions",
+    );
+    /// `language`
+    pub const Language: model::Field<MailboxSettings> = model::Field::new("language");
+    /// `timeFormat`
+    pub const TimeFormat: model::Field<MailboxSettings> = model::Field::new(
+        "timeFormat",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<MailboxSettings> = model::Field::new("timeZone");
+    /// `userPurpose`
+    pub const UserPurpose: model::Field<MailboxSettings> = model::Field::new(
+        "userPurpose",
+    );
+    /// `workingHours`
+    pub const WorkingHours: model::Field<MailboxSettings> = model::Field::new(
+        "workingHours",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailboxSettings>] = &[
+        Self::ArchiveFolder,
+        Self::AutomaticRepliesSetting,
+        Self::DateFormat,
+        Self::DelegateMeetingMessageDeliveryOptions,
+        Self::Language,
+        Self::TimeFormat,
+        Self::TimeZone,
+        Self::UserPurpose,
+        Self::WorkingHours,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.malware`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Malware {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for Malware {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Malware {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.malware";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Malware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Malware {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Malware {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`Malware`] by wire name, each a [`Field<Malware>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Malware::set_null`].
+pub enum MalwareField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl MalwareField {
+    /// `description`
+    pub const Description: model::Field<Malware> = model::Field::new("description");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Malware>] = &[Self::Description];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.media`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Media {
+    /// Property `isTranscriptionShown`: `Edm.Boolean`.
+    pub is_transcription_shown: Option<bool>,
+    /// Property `mediaSource`: `microsoft.graph.mediaSource`.
+    pub media_source: Option<MediaSource>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Media {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.media";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isTranscriptionShown", &self.is_transcription_shown);
+        object.property("mediaSource", &self.media_source);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Media {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isTranscriptionShown" => {
+                read_lenient(map, key, &mut self.is_transcription_shown, extra)
+            }
+            "mediaSource" => read_nullable(map, key, &mut self.media_source, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Media {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`Media`] by wire name, each a [`Field<Media>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Media::set_null`].
+pub enum MediaField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl MediaField {
+    /// `isTranscriptionShown`
+    pub const IsTranscriptionShown: model::Field<Media> = model::Field::new(
+        "isTranscriptionShown",
+    );
+    /// `mediaSource`
+    pub const MediaSource: model::Field<Media> = model::Field::new("mediaSource");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Media>] = &[
+        Self::IsTranscriptionShown,
+        Self::MediaSource,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.mediaSource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaSource {
+    /// Property `contentCategory`: `microsoft.graph.mediaSourceContentCategory`.
+    pub content_category: Option<MediaSourceContentCategory>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for MediaSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MediaSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("contentCategory", &self.content_category);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for MediaSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for MediaSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "contentCategory" => {
+                read_nullable(map, key, &mut self.content_category, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl MediaSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`MediaSource`] by wire name, each a [`Field<MediaSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaSource::set_null`].
+pub enum MediaSourceField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl MediaSourceField {
+    /// `contentCategory`
+    pub const ContentCategory: model::Field<MediaSource> = model::Field::new(
+        "contentCategory",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaSource>] = &[Self::ContentCategory];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.modifiedProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModifiedProperty {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `newValue`: `Edm.String`.
+    pub new_value: Option<String>,
+    /// Property `oldValue`: `Edm.String`.
+    pub old_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ModifiedProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ModifiedProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("newValue", &self.new_value);
+        object.property("oldValue", &self.old_value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "newValue" => read_lenient(map, key, &mut self.new_value, extra),
+            "oldValue" => read_lenient(map, key, &mut self.old_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ModifiedProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
+pub enum ModifiedPropertyField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ModifiedPropertyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ModifiedProperty> = model::Field::new(
+        "displayName",
+    );
+    /// `newValue`
+    pub const NewValue: model::Field<ModifiedProperty> = model::Field::new("newValue");
+    /// `oldValue`
+    pub const OldValue: model::Field<ModifiedProperty> = model::Field::new("oldValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ModifiedProperty>] = &[
+        Self::DisplayName,
+        Self::NewValue,
+        Self::OldValue,
+    ];
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// CSDL complex type `microsoft.graph.onPremisesProvisioningError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesProvisioningError {
+    /// Property `category`: `Edm.String`.
+    pub category: Option<String>,
+    /// Property `occurredDateTime`: `Edm.DateTimeOffset`.
+    pub occurred_date_time: Option<edm::DateTimeOffset>,
+    /// Property `propertyCausingError`: `Edm.String`.
+    pub property_causing_error: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl serde::Serialize for OnPremisesProvisioningError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl OnPremisesProvisioningError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesProvisioningError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("category", &self.category);
+        object.property("occurredDateTime", &self.occurred_date_time);
+        object.property("propertyCausingError", &self.property_causing_error);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "category" => read_lenient(map, key, &mut self.category, extra),
+            "occurredDateTime" => {
+                read_lenient(map, key, &mut self.occurred_date_time, extra)
+            }
+            "propertyCausingError" => {
+                read_lenient(map, key, &mut self.property_causing_error, extra)
+            }
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl OnPremisesProvisioningError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// The properties of [`OnPremisesProvisioningError`] by wire name, each a [`Field<OnPremisesProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesProvisioningError::set_null`].
+pub enum OnPremisesProvisioningErrorField {}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesProvisioningErrorField {
+    /// `category`
+    pub const Category: model::Field<OnPremisesProvisioningError> = model::Field::new(
+        "category",
+    );
+    /// `occurredDateTime`
+    pub const OccurredDateTime: model::Field<OnPremisesProvisioningError> = model::Field::new(
+        "occurredDateTime",
+    );
+    /// `propertyCausingError`
+    pub const PropertyCausingError: model::Field<OnPremisesProvisioningError> = model::Field::new(
+        "propertyCausingError",
+    );
+    /// `value`
+    pub const Value: model::Field<OnPremisesProvisioningError> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnPremisesProvisioningError>] = &[
+        Self::Category,
+        Self::OccurredDateTime,
+        Self::PropertyCausingError,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_app_role")]
+/// CSDL complex type `microsoft.graph.permissionScope`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PermissionScope {
+    /// Property `adminConsentDescription`: `Edm.String`.
+    pub admin_consent_description: Option<String>,
+    /// Property `adminConsentDisplayName`: `Edm.String`.
+    pub admin_consent_display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `origin`: `Edm.String`.
+    pub origin: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `userConsentDescription`: `Edm.String`.
+    pub user_consent_description: Option<String>,
+    /// Property `userConsentDisplayName`: `Edm.String`.
+    pub user_consent_display_name: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_role")]
+impl serde::Serialize for PermissionScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl PermissionScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("adminConsentDescription", &self.admin_consent_description);
+        object.property("adminConsentDisplayName", &self.admin_consent_display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("type", &self.r#type);
+        object.property("userConsentDescription", &self.user_consent_description);
+        object.property("userConsentDisplayName", &self.user_consent_display_name);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl<'de> serde::Deserialize<'de> for PermissionScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl graph_odata_runtime::model::ODataObject for PermissionScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "adminConsentDescription" => {
+                read_lenient(map, key, &mut self.admin_consent_description, extra)
+            }
+            "adminConsentDisplayName" => {
+                read_lenient(map, key, &mut self.admin_consent_display_name, extra)
+            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "userConsentDescription" => {
+                read_lenient(map, key, &mut self.user_consent_description, extra)
+            }
+            "userConsentDisplayName" => {
+                read_lenient(map, key, &mut self.user_consent_display_name, extra)
+            }
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_role")]
+impl PermissionScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_role")]
+/// The properties of [`PermissionScope`] by wire name, each a [`Field<PermissionScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
+pub enum PermissionScopeField {}
+
+#[cfg(feature = "_app_role")]
+#[allow(non_upper_case_globals)]
+impl PermissionScopeField {
+    /// `adminConsentDescription`
+    pub const AdminConsentDescription: model::Field<PermissionScope> = model::Field::new(
+        "adminConsentDescription",
+    );
+    /// `adminConsentDisplayName`
+    pub const AdminConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
+        "adminConsentDisplayName",
+    );
+    /// `id`
+    pub const Id: model::Field<PermissionScope> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<PermissionScope> = model::Field::new("isEnabled");
+    /// `origin`
+    pub const Origin: model::Field<PermissionScope> = model::Field::new("origin");
+    /// `type`
+    pub const Type: model::Field<PermissionScope> = model::Field::new("type");
+    /// `userConsentDescription`
+    pub const UserConsentDescription: model::Field<PermissionScope> = model::Field::new(
+        "userConsentDescription",
+    );
+    /// `userConsentDisplayName`
+    pub const UserConsentDisplayName: model::Field<PermissionScope> = model::Field::new(
+        "userConsentDisplayName",
+    );
+    /// `value`
+    pub const Value: model::Field<PermissionScope> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PermissionScope>] = &[
+        Self::AdminConsentDescription,
+        Self::AdminConsentDisplayName,
+        Self::Id,
+        Self::IsEnabled,
+        Self::Origin,
+        Self::Type,
+        Self::UserConsentDescription,
+        Self::UserConsentDisplayName,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreAuthorizedApplication {
+    /// Property `appId`: `Edm.String`, not nullable.
+    pub app_id: Option<String>,
+    /// Property `permissionIds`: `Collection(Edm.String)`, not nullable.
+    pub permission_ids: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for PreAuthorizedApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl PreAuthorizedApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appId", &self.app_id);
+        object.property("permissionIds", &self.permission_ids);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "permissionIds" => read_lenient(map, key, &mut self.permission_ids, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl PreAuthorizedApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
+pub enum PreAuthorizedApplicationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl PreAuthorizedApplicationField {
+    /// `appId`
+    pub const AppId: model::Field<PreAuthorizedApplication> = model::Field::new("appId");
+    /// `permissionIds`
+    pub const PermissionIds: model::Field<PreAuthorizedApplication> = model::Field::new(
+        "permissionIds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PreAuthorizedApplication>] = &[
+        Self::AppId,
+        Self::PermissionIds,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningErrorInfo {
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Property `errorCategory`: `microsoft.graph.provisioningStatusErrorCategory`.
+    pub error_category: Option<ProvisioningStatusErrorCategory>,
+    /// Property `errorCode`: `Edm.String`.
+    pub error_code: Option<String>,
+    /// Property `reason`: `Edm.String`.
+    pub reason: Option<String>,
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningErrorInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCategory", &self.error_category);
+        object.property("errorCode", &self.error_code);
+        object.property("reason", &self.reason);
+        object.property("recommendedAction", &self.recommended_action);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCategory" => read_nullable(map, key, &mut self.error_category, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "reason" => read_lenient(map, key, &mut self.reason, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningErrorInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
+pub enum ProvisioningErrorInfoField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningErrorInfoField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCategory`
+    pub const ErrorCategory: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCategory",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "errorCode",
+    );
+    /// `reason`
+    pub const Reason: model::Field<ProvisioningErrorInfo> = model::Field::new("reason");
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<ProvisioningErrorInfo> = model::Field::new(
+        "recommendedAction",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningErrorInfo>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCategory,
+        Self::ErrorCode,
+        Self::Reason,
+        Self::RecommendedAction,
+    ];
+}
+
+#[cfg(feature = "_drive")]
+/// CSDL complex type `microsoft.graph.quota`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Quota {
+    /// Property `deleted`: `Edm.Int64`.
+    pub deleted: Option<i64>,
+    /// Property `remaining`: `Edm.Int64`.
+    pub remaining: Option<i64>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Property `storagePlanInformation`: `microsoft.graph.storagePlanInformation`.
+    pub storage_plan_information: Option<StoragePlanInformation>,
+    /// Property `total`: `Edm.Int64`.
+    pub total: Option<i64>,
+    /// Property `used`: `Edm.Int64`.
+    pub used: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drive")]
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl Quota {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.quota";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("deleted", &self.deleted);
+        object.property("remaining", &self.remaining);
+        object.property("state", &self.state);
+        object.property("storagePlanInformation", &self.storage_plan_information);
+        object.property("total", &self.total);
+        object.property("used", &self.used);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl<'de> serde::Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl graph_odata_runtime::model::ODataObject for Quota {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "deleted" => read_lenient(map, key, &mut self.deleted, extra),
+            "remaining" => read_lenient(map, key, &mut self.remaining, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            "storagePlanInformation" => {
+                read_nullable(map, key, &mut self.storage_plan_information, extra)
+            }
+            "total" => read_lenient(map, key, &mut self.total, extra),
+            "used" => read_lenient(map, key, &mut self.used, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl Quota {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drive")]
+/// The properties of [`Quota`] by wire name, each a [`Field<Quota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Quota::set_null`].
+pub enum QuotaField {}
+
+#[cfg(feature = "_drive")]
+#[allow(non_upper_case_globals)]
+impl QuotaField {
+    /// `deleted`
+    pub const Deleted: model::Field<Quota> = model::Field::new("deleted");
+    /// `remaining`
+    pub const Remaining: model::Field<Quota> = model::Field::new("remaining");
+    /// `state`
+    pub const State: model::Field<Quota> = model::Field::new("state");
+    /// `storagePlanInformation`
+    pub const StoragePlanInformation: model::Field<Quota> = model::Field::new(
+        "storagePlanInformation",
+    );
+    /// `total`
+    pub const Total: model::Field<Quota> = model::Field::new("total");
+    /// `used`
+    pub const Used: model::Field<Quota> = model::Field::new("used");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Quota>] = &[
+        Self::Deleted,
+        Self::Remaining,
+        Self::State,
+        Self::StoragePlanInformation,
+        Self::Total,
+        Self::Used,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.recentNotebookLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecentNotebookLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for RecentNotebookLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl RecentNotebookLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recentNotebookLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for RecentNotebookLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for RecentNotebookLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl RecentNotebookLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`RecentNotebookLinks`] by wire name, each a [`Field<RecentNotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecentNotebookLinks::set_null`].
+pub enum RecentNotebookLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl RecentNotebookLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<RecentNotebookLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<RecentNotebookLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RecentNotebookLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.requestSignatureVerification`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestSignatureVerification {
+    /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
+    pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
+    pub is_signed_request_required: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for RequestSignatureVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl RequestSignatureVerification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedWeakAlgorithms", &self.allowed_weak_algorithms);
+        object.property("isSignedRequestRequired", &self.is_signed_request_required);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedWeakAlgorithms" => {
+                read_nullable(map, key, &mut self.allowed_weak_algorithms, extra)
+            }
+            "isSignedRequestRequired" => {
+                read_lenient(map, key, &mut self.is_signed_request_required, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl RequestSignatureVerification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
+pub enum RequestSignatureVerificationField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl RequestSignatureVerificationField {
+    /// `allowedWeakAlgorithms`
+    pub const AllowedWeakAlgorithms: model::Field<RequestSignatureVerification> = model::Field::new(
+        "allowedWeakAlgorithms",
+    );
+    /// `isSignedRequestRequired`
+    pub const IsSignedRequestRequired: model::Field<RequestSignatureVerification> = model::Field::new(
+        "isSignedRequestRequired",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RequestSignatureVerification>] = &[
+        Self::AllowedWeakAlgorithms,
+        Self::IsSignedRequestRequired,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.requestorManager`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestorManager {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for RequestorManager {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl RequestorManager {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestorManager";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for RequestorManager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for RequestorManager {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl RequestorManager {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`RequestorManager`] by wire name, each a [`Field<RequestorManager>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestorManager::set_null`].
+pub enum RequestorManagerField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl RequestorManagerField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<RequestorManager> = model::Field::new("isBackup");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RequestorManager>] = &[Self::IsBackup];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.retentionLabelSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionLabelSettings {
+    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
+    pub behavior_during_retention_period: Option<
+        super::super::microsoft_graph_security::BehaviorDuringRetentionPeriod,
+    >,
+    /// Property `isContentUpdateAllowed`: `Edm.Boolean`.
+    pub is_content_update_allowed: Option<bool>,
+    /// Property `isDeleteAllowed`: `Edm.Boolean`.
+    pub is_delete_allowed: Option<bool>,
+    /// Property `isLabelUpdateAllowed`: `Edm.Boolean`.
+    pub is_label_update_allowed: Option<bool>,
+    /// Property `isMetadataUpdateAllowed`: `Edm.Boolean`.
+    pub is_metadata_update_allowed: Option<bool>,
+    /// Property `isRecordLocked`: `Edm.Boolean`.
+    pub is_record_locked: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for RetentionLabelSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl RetentionLabelSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionLabelSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "behaviorDuringRetentionPeriod",
+                &self.behavior_during_retention_period,
+            );
+        object.property("isContentUpdateAllowed", &self.is_content_update_allowed);
+        object.property("isDeleteAllowed", &self.is_delete_allowed);
+        object.property("isLabelUpdateAllowed", &self.is_label_update_allowed);
+        object.property("isMetadataUpdateAllowed", &self.is_metadata_update_allowed);
+        object.property("isRecordLocked", &self.is_record_locked);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "behaviorDuringRetentionPeriod" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.behavior_during_retention_period,
+                    extra,
+                )
+            }
+            "isContentUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_content_update_allowed, extra)
+            }
+            "isDeleteAllowed" => {
+                read_lenient(map, key, &mut self.is_delete_allowed, extra)
+            }
+            "isLabelUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_label_update_allowed, extra)
+            }
+            "isMetadataUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_metadata_update_allowed, extra)
+            }
+            "isRecordLocked" => read_lenient(map, key, &mut self.is_record_locked, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl RetentionLabelSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`RetentionLabelSettings`] by wire name, each a [`Field<RetentionLabelSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabelSettings::set_null`].
+pub enum RetentionLabelSettingsField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl RetentionLabelSettingsField {
+    /// `behaviorDuringRetentionPeriod`
+    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabelSettings> = model::Field::new(
+        "behaviorDuringRetentionPeriod",
+    );
+    /// `isContentUpdateAllowed`
+    pub const IsContentUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isContentUpdateAllowed",
+    );
+    /// `isDeleteAllowed`
+    pub const IsDeleteAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isDeleteAllowed",
+    );
+    /// `isLabelUpdateAllowed`
+    pub const IsLabelUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isLabelUpdateAllowed",
+    );
+    /// `isMetadataUpdateAllowed`
+    pub const IsMetadataUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isMetadataUpdateAllowed",
+    );
+    /// `isRecordLocked`
+    pub const IsRecordLocked: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isRecordLocked",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RetentionLabelSettings>] = &[
+        Self::BehaviorDuringRetentionPeriod,
+        Self::IsContentUpdateAllowed,
+        Self::IsDeleteAllowed,
+        Self::IsLabelUpdateAllowed,
+        Self::IsMetadataUpdateAllowed,
+        Self::IsRecordLocked,
+    ];
+}
+
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSingleSignOnSettings {
+    /// Property `relayState`: `Edm.String`.
+    pub relay_state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for SamlSingleSignOnSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl SamlSingleSignOnSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlSingleSignOnSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("relayState", &self.relay_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "relayState" => read_lenient(map, key, &mut self.relay_state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl SamlSingleSignOnSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_in")]
+/// The properties of [`SamlSingleSignOnSettings`] by wire name, each a [`Field<SamlSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
+pub enum SamlSingleSignOnSettingsField {}
+
+#[cfg(feature = "_add_in")]
+#[allow(non_upper_case_globals)]
+impl SamlSingleSignOnSettingsField {
+    /// `relayState`
+    pub const RelayState: model::Field<SamlSingleSignOnSettings> = model::Field::new(
+        "relayState",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SamlSingleSignOnSettings>] = &[
+        Self::RelayState,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.scheduleItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScheduleItem {
+    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
+    pub end: Option<DateTimeTimeZone>,
+    /// Property `isPrivate`: `Edm.Boolean`.
+    pub is_private: Option<bool>,
+    /// Property `location`: `Edm.String`.
+    pub location: Option<String>,
+    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
+    pub start: Option<DateTimeTimeZone>,
+    /// Property `status`: `microsoft.graph.freeBusyStatus`.
+    pub status: Option<FreeBusyStatus>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ScheduleItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("end", &self.end);
+        object.property("isPrivate", &self.is_private);
+        object.property("location", &self.location);
+        object.property("start", &self.start);
+        object.property("status", &self.status);
+        object.property("subject", &self.subject);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ScheduleItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for ScheduleItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "end" => read_nullable(map, key, &mut self.end, extra),
+            "isPrivate" => read_lenient(map, key, &mut self.is_private, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "start" => read_nullable(map, key, &mut self.start, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`ScheduleItem`] by wire name, each a [`Field<ScheduleItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleItem::set_null`].
+pub enum ScheduleItemField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl ScheduleItemField {
+    /// `end`
+    pub const End: model::Field<ScheduleItem> = model::Field::new("end");
+    /// `isPrivate`
+    pub const IsPrivate: model::Field<ScheduleItem> = model::Field::new("isPrivate");
+    /// `location`
+    pub const Location: model::Field<ScheduleItem> = model::Field::new("location");
+    /// `start`
+    pub const Start: model::Field<ScheduleItem> = model::Field::new("start");
+    /// `status`
+    pub const Status: model::Field<ScheduleItem> = model::Field::new("status");
+    /// `subject`
+    pub const Subject: model::Field<ScheduleItem> = model::Field::new("subject");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ScheduleItem>] = &[
+        Self::End,
+        Self::IsPrivate,
+        Self::Location,
+        Self::Start,
+        Self::Status,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_service_plan_info")]
+/// CSDL complex type `microsoft.graph.servicePlanInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePlanInfo {
+    /// Property `appliesTo`: `Edm.String`.
+    pub applies_to: Option<String>,
+    /// Property `provisioningStatus`: `Edm.String`.
+    pub provisioning_status: Option<String>,
+    /// Property `servicePlanId`: `Edm.Guid`.
+    pub service_plan_id: Option<edm::Guid>,
+    /// Property `servicePlanName`: `Edm.String`.
+    pub service_plan_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_plan_info")]
+impl serde::Serialize for ServicePlanInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_plan_info")]
+impl ServicePlanInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePlanInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appliesTo", &self.applies_to);
+        object.property("provisioningStatus", &self.provisioning_status);
+        object.property("servicePlanId", &self.service_plan_id);
+        object.property("servicePlanName", &self.service_plan_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_plan_info")]
+impl<'de> serde::Deserialize<'de> for ServicePlanInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_plan_info")]
+impl graph_odata_runtime::model::ODataObject for ServicePlanInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "appliesTo" => read_lenient(map, key, &mut self.applies_to, extra),
+            "provisioningStatus" => {
+                read_lenient(map, key, &mut self.provisioning_status, extra)
+            }
+            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            "servicePlanName" => {
+                read_lenient(map, key, &mut self.service_plan_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_plan_info")]
+impl ServicePlanInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_plan_info")]
+/// The properties of [`ServicePlanInfo`] by wire name, each a [`Field<ServicePlanInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePlanInfo::set_null`].
+pub enum ServicePlanInfoField {}
+
+#[cfg(feature = "_service_plan_info")]
+#[allow(non_upper_case_globals)]
+impl ServicePlanInfoField {
+    /// `appliesTo`
+    pub const AppliesTo: model::Field<ServicePlanInfo> = model::Field::new("appliesTo");
+    /// `provisioningStatus`
+    pub const ProvisioningStatus: model::Field<ServicePlanInfo> = model::Field::new(
+        "provisioningStatus",
+    );
+    /// `servicePlanId`
+    pub const ServicePlanId: model::Field<ServicePlanInfo> = model::Field::new(
+        "servicePlanId",
+    );
+    /// `servicePlanName`
+    pub const ServicePlanName: model::Field<ServicePlanInfo> = model::Field::new(
+        "servicePlanName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServicePlanInfo>] = &[
+        Self::AppliesTo,
+        Self::ProvisioningStatus,
+        Self::ServicePlanId,
+        Self::ServicePlanName,
+    ];
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// CSDL complex type `microsoft.graph.serviceProvisioningError`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceProvisioningError {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isResolved`: `Edm.Boolean`.
+    pub is_resolved: Option<bool>,
+    /// Property `serviceInstance`: `Edm.String`.
+    pub service_instance: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl serde::Serialize for ServiceProvisioningError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl ServiceProvisioningError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("isResolved", &self.is_resolved);
+        object.property("serviceInstance", &self.service_instance);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "isResolved" => read_lenient(map, key, &mut self.is_resolved, extra),
+            "serviceInstance" => {
+                read_lenient(map, key, &mut self.service_instance, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl ServiceProvisioningError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// The properties of [`ServiceProvisioningError`] by wire name, each a [`Field<ServiceProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningError::set_null`].
+pub enum ServiceProvisioningErrorField {}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+#[allow(non_upper_case_globals)]
+impl ServiceProvisioningErrorField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ServiceProvisioningError> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `isResolved`
+    pub const IsResolved: model::Field<ServiceProvisioningError> = model::Field::new(
+        "isResolved",
+    );
+    /// `serviceInstance`
+    pub const ServiceInstance: model::Field<ServiceProvisioningError> = model::Field::new(
+        "serviceInstance",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServiceProvisioningError>] = &[
+        Self::CreatedDateTime,
+        Self::IsResolved,
+        Self::ServiceInstance,
+    ];
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// A `microsoft.graph.serviceProvisioningError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProvisioningError`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyServiceProvisioningError {
+    /// The base type itself, or a derived type unknown to this crate.
+    ServiceProvisioningError(Box<ServiceProvisioningError>),
+    /// `microsoft.graph.serviceProvisioningXmlError`
+    ServiceProvisioningXmlError(Box<ServiceProvisioningXmlError>),
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl AnyServiceProvisioningError {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ServiceProvisioningError(_) => ServiceProvisioningError::ODATA_TYPE,
+            Self::ServiceProvisioningXmlError(_) => {
+                ServiceProvisioningXmlError::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`ServiceProvisioningError`] (or of an unknown derived type).
+    pub fn as_service_provisioning_error(&self) -> Option<&ServiceProvisioningError> {
+        match self {
+            Self::ServiceProvisioningError(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl Default for AnyServiceProvisioningError {
+    fn default() -> Self {
+        Self::ServiceProvisioningError(Box::default())
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl From<ServiceProvisioningError> for AnyServiceProvisioningError {
+    fn from(value: ServiceProvisioningError) -> Self {
+        Self::ServiceProvisioningError(Box::new(value))
+    }
 }

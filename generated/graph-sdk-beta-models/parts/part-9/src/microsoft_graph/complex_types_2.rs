@@ -11,320 +11,46 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
-/// CSDL complex type `microsoft.graph.onTokenIssuanceStartReturnClaim`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnTokenIssuanceStartReturnClaim {
-    /// Property `claimIdInApiResponse`: `Edm.String`.
-    pub claim_id_in_api_response: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for OnTokenIssuanceStartReturnClaim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl OnTokenIssuanceStartReturnClaim {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartReturnClaim";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl AnyServiceProvisioningError {
+    /// The value if it is a [`AnyServiceProvisioningError::ServiceProvisioningXmlError`] variant.
+    pub fn as_service_provisioning_xml_error(
         &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("claimIdInApiResponse", &self.claim_id_in_api_response);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "claimIdInApiResponse" => {
-                read_lenient(map, key, &mut self.claim_id_in_api_response, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl OnTokenIssuanceStartReturnClaim {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`OnTokenIssuanceStartReturnClaim`] by wire name, each a [`Field<OnTokenIssuanceStartReturnClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartReturnClaim::set_null`].
-pub enum OnTokenIssuanceStartReturnClaimField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl OnTokenIssuanceStartReturnClaimField {
-    /// `claimIdInApiResponse`
-    pub const ClaimIdInApiResponse: model::Field<OnTokenIssuanceStartReturnClaim> = model::Field::new(
-        "claimIdInApiResponse",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnTokenIssuanceStartReturnClaim>] = &[
-        Self::ClaimIdInApiResponse,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.resultInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResultInfo {
-    /// Property `code`: `Edm.Int32`, not nullable.
-    pub code: Option<i32>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `subcode`: `Edm.Int32`, not nullable.
-    pub subcode: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ResultInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ResultInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resultInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.property("subcode", &self.subcode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ResultInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ResultInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "subcode" => read_lenient(map, key, &mut self.subcode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ResultInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ResultInfo`] by wire name, each a [`Field<ResultInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResultInfo::set_null`].
-pub enum ResultInfoField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ResultInfoField {
-    /// `code`
-    pub const Code: model::Field<ResultInfo> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<ResultInfo> = model::Field::new("message");
-    /// `subcode`
-    pub const Subcode: model::Field<ResultInfo> = model::Field::new("subcode");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResultInfo>] = &[
-        Self::Code,
-        Self::Message,
-        Self::Subcode,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// A `microsoft.graph.segmentConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SegmentConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySegmentConfiguration {
-    /// The base type itself, or a derived type unknown to this crate.
-    SegmentConfiguration(Box<SegmentConfiguration>),
-    /// `microsoft.graph.ipSegmentConfiguration`
-    IpSegmentConfiguration(Box<IpSegmentConfiguration>),
-    /// `microsoft.graph.webSegmentConfiguration`
-    WebSegmentConfiguration(Box<WebSegmentConfiguration>),
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnySegmentConfiguration {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
+    ) -> Option<&ServiceProvisioningXmlError> {
         match self {
-            Self::SegmentConfiguration(_) => SegmentConfiguration::ODATA_TYPE,
-            Self::IpSegmentConfiguration(_) => IpSegmentConfiguration::ODATA_TYPE,
-            Self::WebSegmentConfiguration(_) => WebSegmentConfiguration::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`SegmentConfiguration`] (or of an unknown derived type).
-    pub fn as_segment_configuration(&self) -> Option<&SegmentConfiguration> {
-        match self {
-            Self::SegmentConfiguration(value) => Some(value),
+            Self::ServiceProvisioningXmlError(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl Default for AnySegmentConfiguration {
-    fn default() -> Self {
-        Self::SegmentConfiguration(Box::default())
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl From<ServiceProvisioningXmlError> for AnyServiceProvisioningError {
+    fn from(value: ServiceProvisioningXmlError) -> Self {
+        Self::ServiceProvisioningXmlError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<SegmentConfiguration> for AnySegmentConfiguration {
-    fn from(value: SegmentConfiguration) -> Self {
-        Self::SegmentConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnySegmentConfiguration {
-    /// The value if it is a [`AnySegmentConfiguration::IpSegmentConfiguration`] variant.
-    pub fn as_ip_segment_configuration(&self) -> Option<&IpSegmentConfiguration> {
-        match self {
-            Self::IpSegmentConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySegmentConfiguration::WebSegmentConfiguration`] variant.
-    pub fn as_web_segment_configuration(&self) -> Option<&WebSegmentConfiguration> {
-        match self {
-            Self::WebSegmentConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<IpSegmentConfiguration> for AnySegmentConfiguration {
-    fn from(value: IpSegmentConfiguration) -> Self {
-        Self::IpSegmentConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<WebSegmentConfiguration> for AnySegmentConfiguration {
-    fn from(value: WebSegmentConfiguration) -> Self {
-        Self::WebSegmentConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for AnySegmentConfiguration {
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl serde::Serialize for AnyServiceProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SegmentConfiguration(value) => {
+            Self::ServiceProvisioningError(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::IpSegmentConfiguration(value) => {
+            Self::ServiceProvisioningXmlError(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(IpSegmentConfiguration::ODATA_TYPE),
-                    )
-            }
-            Self::WebSegmentConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(WebSegmentConfiguration::ODATA_TYPE),
+                        Some(ServiceProvisioningXmlError::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for AnySegmentConfiguration {
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -333,40 +59,571 @@ impl<'de> serde::Deserialize<'de> for AnySegmentConfiguration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.ipSegmentConfiguration" | "graph.ipSegmentConfiguration" => {
-                serde_json::from_value(value).map(Self::IpSegmentConfiguration)
+            "microsoft.graph.serviceProvisioningXmlError"
+            | "graph.serviceProvisioningXmlError" => {
+                serde_json::from_value(value).map(Self::ServiceProvisioningXmlError)
             }
-            "microsoft.graph.webSegmentConfiguration"
-            | "graph.webSegmentConfiguration" => {
-                serde_json::from_value(value).map(Self::WebSegmentConfiguration)
-            }
-            _ => serde_json::from_value(value).map(Self::SegmentConfiguration),
+            _ => serde_json::from_value(value).map(Self::ServiceProvisioningError),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.subjectSet`; abstract.
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// CSDL complex type `microsoft.graph.serviceProvisioningXmlError`; base type `microsoft.graph.serviceProvisioningError`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubjectSet {
+pub struct ServiceProvisioningXmlError {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.serviceProvisioningError`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isResolved`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.serviceProvisioningError`.
+    pub is_resolved: Option<bool>,
+    /// Property `serviceInstance`: `Edm.String`.
+    /// Inherited from `microsoft.graph.serviceProvisioningError`.
+    pub service_instance: Option<String>,
+    /// Property `errorDetail`: `Edm.String`.
+    pub error_detail: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for SubjectSet {
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl serde::Serialize for ServiceProvisioningXmlError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl SubjectSet {
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl ServiceProvisioningXmlError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectSet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningXmlError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("isResolved", &self.is_resolved);
+        object.property("serviceInstance", &self.service_instance);
+        object.property("errorDetail", &self.error_detail);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "isResolved" => read_lenient(map, key, &mut self.is_resolved, extra),
+            "serviceInstance" => {
+                read_lenient(map, key, &mut self.service_instance, extra)
+            }
+            "errorDetail" => read_lenient(map, key, &mut self.error_detail, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+impl ServiceProvisioningXmlError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+/// The properties of [`ServiceProvisioningXmlError`] by wire name, each a [`Field<ServiceProvisioningXmlError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningXmlError::set_null`].
+pub enum ServiceProvisioningXmlErrorField {}
+
+#[cfg(feature = "_on_premises_provisioning_error")]
+#[allow(non_upper_case_globals)]
+impl ServiceProvisioningXmlErrorField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ServiceProvisioningXmlError> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `isResolved`
+    pub const IsResolved: model::Field<ServiceProvisioningXmlError> = model::Field::new(
+        "isResolved",
+    );
+    /// `serviceInstance`
+    pub const ServiceInstance: model::Field<ServiceProvisioningXmlError> = model::Field::new(
+        "serviceInstance",
+    );
+    /// `errorDetail`
+    pub const ErrorDetail: model::Field<ServiceProvisioningXmlError> = model::Field::new(
+        "errorDetail",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServiceProvisioningXmlError>] = &[
+        Self::CreatedDateTime,
+        Self::IsResolved,
+        Self::ServiceInstance,
+        Self::ErrorDetail,
+    ];
+}
+
+#[cfg(feature = "_directory_setting")]
+/// CSDL complex type `microsoft.graph.settingValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingValue {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory_setting")]
+impl serde::Serialize for SettingValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl SettingValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl<'de> serde::Deserialize<'de> for SettingValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl graph_odata_runtime::model::ODataObject for SettingValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl SettingValue {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+/// The properties of [`SettingValue`] by wire name, each a [`Field<SettingValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingValue::set_null`].
+pub enum SettingValueField {}
+
+#[cfg(feature = "_directory_setting")]
+#[allow(non_upper_case_globals)]
+impl SettingValueField {
+    /// `name`
+    pub const Name: model::Field<SettingValue> = model::Field::new("name");
+    /// `value`
+    pub const Value: model::Field<SettingValue> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SettingValue>] = &[Self::Name, Self::Value];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.sharingViewpoint`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingViewpoint {
+    /// Property `defaultSharingLink`: `microsoft.graph.defaultSharingLink`, not nullable.
+    pub default_sharing_link: Option<DefaultSharingLink>,
+    /// Property `sharingAbilities`: `microsoft.graph.sharePointSharingAbilities`, not nullable.
+    pub sharing_abilities: Option<SharePointSharingAbilities>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for SharingViewpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingViewpoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingViewpoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("defaultSharingLink", &self.default_sharing_link);
+        object.property("sharingAbilities", &self.sharing_abilities);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for SharingViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for SharingViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "defaultSharingLink" => {
+                read_nullable(map, key, &mut self.default_sharing_link, extra)
+            }
+            "sharingAbilities" => {
+                read_nullable(map, key, &mut self.sharing_abilities, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl SharingViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`SharingViewpoint`] by wire name, each a [`Field<SharingViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingViewpoint::set_null`].
+pub enum SharingViewpointField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl SharingViewpointField {
+    /// `defaultSharingLink`
+    pub const DefaultSharingLink: model::Field<SharingViewpoint> = model::Field::new(
+        "defaultSharingLink",
+    );
+    /// `sharingAbilities`
+    pub const SharingAbilities: model::Field<SharingViewpoint> = model::Field::new(
+        "sharingAbilities",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharingViewpoint>] = &[
+        Self::DefaultSharingLink,
+        Self::SharingAbilities,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.signInActivity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInActivity {
+    /// Property `lastNonInteractiveSignInDateTime`: `Edm.DateTimeOffset`.
+    pub last_non_interactive_sign_in_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastNonInteractiveSignInRequestId`: `Edm.String`.
+    pub last_non_interactive_sign_in_request_id: Option<String>,
+    /// Property `lastSignInDateTime`: `Edm.DateTimeOffset`.
+    pub last_sign_in_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastSignInRequestId`: `Edm.String`.
+    pub last_sign_in_request_id: Option<String>,
+    /// Property `lastSuccessfulSignInDateTime`: `Edm.DateTimeOffset`.
+    pub last_successful_sign_in_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastSuccessfulSignInRequestId`: `Edm.String`.
+    pub last_successful_sign_in_request_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for SignInActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl SignInActivity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInActivity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "lastNonInteractiveSignInDateTime",
+                &self.last_non_interactive_sign_in_date_time,
+            );
+        object
+            .property(
+                "lastNonInteractiveSignInRequestId",
+                &self.last_non_interactive_sign_in_request_id,
+            );
+        object.property("lastSignInDateTime", &self.last_sign_in_date_time);
+        object.property("lastSignInRequestId", &self.last_sign_in_request_id);
+        object
+            .property(
+                "lastSuccessfulSignInDateTime",
+                &self.last_successful_sign_in_date_time,
+            );
+        object
+            .property(
+                "lastSuccessfulSignInRequestId",
+                &self.last_successful_sign_in_request_id,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for SignInActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for SignInActivity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "lastNonInteractiveSignInDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.last_non_interactive_sign_in_date_time,
+                    extra,
+                )
+            }
+            "lastNonInteractiveSignInRequestId" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.last_non_interactive_sign_in_request_id,
+                    extra,
+                )
+            }
+            "lastSignInDateTime" => {
+                read_lenient(map, key, &mut self.last_sign_in_date_time, extra)
+            }
+            "lastSignInRequestId" => {
+                read_lenient(map, key, &mut self.last_sign_in_request_id, extra)
+            }
+            "lastSuccessfulSignInDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.last_successful_sign_in_date_time,
+                    extra,
+                )
+            }
+            "lastSuccessfulSignInRequestId" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.last_successful_sign_in_request_id,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl SignInActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`SignInActivity`] by wire name, each a [`Field<SignInActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInActivity::set_null`].
+pub enum SignInActivityField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl SignInActivityField {
+    /// `lastNonInteractiveSignInDateTime`
+    pub const LastNonInteractiveSignInDateTime: model::Field<SignInActivity> = model::Field::new(
+        "lastNonInteractiveSignInDateTime",
+    );
+    /// `lastNonInteractiveSignInRequestId`
+    pub const LastNonInteractiveSignInRequestId: model::Field<SignInActivity> = model::Field::new(
+        "lastNonInteractiveSignInRequestId",
+    );
+    /// `lastSignInDateTime`
+    pub const LastSignInDateTime: model::Field<SignInActivity> = model::Field::new(
+        "lastSignInDateTime",
+    );
+    /// `lastSignInRequestId`
+    pub const LastSignInRequestId: model::Field<SignInActivity> = model::Field::new(
+        "lastSignInRequestId",
+    );
+    /// `lastSuccessfulSignInDateTime`
+    pub const LastSuccessfulSignInDateTime: model::Field<SignInActivity> = model::Field::new(
+        "lastSuccessfulSignInDateTime",
+    );
+    /// `lastSuccessfulSignInRequestId`
+    pub const LastSuccessfulSignInRequestId: model::Field<SignInActivity> = model::Field::new(
+        "lastSuccessfulSignInRequestId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInActivity>] = &[
+        Self::LastNonInteractiveSignInDateTime,
+        Self::LastNonInteractiveSignInRequestId,
+        Self::LastSignInDateTime,
+        Self::LastSignInRequestId,
+        Self::LastSuccessfulSignInDateTime,
+        Self::LastSuccessfulSignInRequestId,
+    ];
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+/// CSDL complex type `microsoft.graph.signInContext`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInContext {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl serde::Serialize for SignInContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_id_risk_level")]
+impl SignInContext {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInContext";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -383,8 +640,8 @@ impl SubjectSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for SubjectSet {
+#[cfg(feature = "_agent_id_risk_level")]
+impl<'de> serde::Deserialize<'de> for SignInContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -392,8 +649,8 @@ impl<'de> serde::Deserialize<'de> for SubjectSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for SubjectSet {
+#[cfg(feature = "_agent_id_risk_level")]
+impl graph_odata_runtime::model::ODataObject for SignInContext {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -408,195 +665,33 @@ impl graph_odata_runtime::model::ODataObject for SubjectSet {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.subjectSet` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SubjectSet`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySubjectSet {
-    /// The base type itself, or a derived type unknown to this crate.
-    SubjectSet(Box<SubjectSet>),
-    /// `microsoft.graph.identityGovernance.groupBasedSubjectSet`
-    MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(
-        Box<super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet>,
-    ),
-    /// `microsoft.graph.identityGovernance.ruleBasedSubjectSet`
-    MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(
-        Box<super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet>,
-    ),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnySubjectSet {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::SubjectSet(_) => SubjectSet::ODATA_TYPE,
-            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(_) => {
-                super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet::ODATA_TYPE
-            }
-            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(_) => {
-                super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`SubjectSet`] (or of an unknown derived type).
-    pub fn as_subject_set(&self) -> Option<&SubjectSet> {
-        match self {
-            Self::SubjectSet(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl Default for AnySubjectSet {
-    fn default() -> Self {
-        Self::SubjectSet(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<SubjectSet> for AnySubjectSet {
-    fn from(value: SubjectSet) -> Self {
-        Self::SubjectSet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnySubjectSet {
-    /// The value if it is a [`AnySubjectSet::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet`] variant.
-    pub fn as_microsoft_graph_identity_governance_group_based_subject_set(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySubjectSet::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet`] variant.
-    pub fn as_microsoft_graph_identity_governance_rule_based_subject_set(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet>
-for AnySubjectSet {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet>
-for AnySubjectSet {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnySubjectSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SubjectSet(value) => value.serialize_with_type(serializer, None),
-            Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::GroupBasedSubjectSet::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::RuleBasedSubjectSet::ODATA_TYPE,
-                        ),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnySubjectSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.identityGovernance.groupBasedSubjectSet" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftGraphIdentityGovernanceGroupBasedSubjectSet)
-            }
-            "microsoft.graph.identityGovernance.ruleBasedSubjectSet" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftGraphIdentityGovernanceRuleBasedSubjectSet)
-            }
-            _ => serde_json::from_value(value).map(Self::SubjectSet),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
+#[cfg(feature = "_sign_in_status")]
+/// CSDL complex type `microsoft.graph.signInStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRoleManagementPolicyRuleTarget {
-    /// Property `caller`: `Edm.String`.
-    pub caller: Option<String>,
-    /// Property `enforcedSettings`: `Collection(Edm.String)`.
-    pub enforced_settings: Option<Vec<String>>,
-    /// Property `inheritableSettings`: `Collection(Edm.String)`.
-    pub inheritable_settings: Option<Vec<String>>,
-    /// Property `level`: `Edm.String`.
-    pub level: Option<String>,
-    /// Property `operations`: `Collection(Edm.String)`.
-    pub operations: Option<Vec<String>>,
-    /// Navigation property `targetObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub target_objects: Option<Vec<AnyDirectoryObject>>,
+pub struct SignInStatus {
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Property `errorCode`: `Edm.Int32`.
+    pub error_code: Option<i32>,
+    /// Property `failureReason`: `Edm.String`.
+    pub failure_reason: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyRuleTarget {
+#[cfg(feature = "_sign_in_status")]
+impl serde::Serialize for SignInStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl UnifiedRoleManagementPolicyRuleTarget {
+#[cfg(feature = "_sign_in_status")]
+impl SignInStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyRuleTarget";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInStatus";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -609,19 +704,15 @@ impl UnifiedRoleManagementPolicyRuleTarget {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("caller", &self.caller);
-        object.property("enforcedSettings", &self.enforced_settings);
-        object.property("inheritableSettings", &self.inheritable_settings);
-        object.property("level", &self.level);
-        object.property("operations", &self.operations);
-        #[cfg(feature = "_directory_object")]
-        object.property("targetObjects", &self.target_objects);
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCode", &self.error_code);
+        object.property("failureReason", &self.failure_reason);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTarget {
+#[cfg(feature = "_sign_in_status")]
+impl<'de> serde::Deserialize<'de> for SignInStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -629,28 +720,21 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTarget {
     }
 }
 
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRuleTarget {
+#[cfg(feature = "_sign_in_status")]
+impl graph_odata_runtime::model::ODataObject for SignInStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "caller" => read_lenient(map, key, &mut self.caller, extra),
-            "enforcedSettings" => {
-                read_lenient(map, key, &mut self.enforced_settings, extra)
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
             }
-            "inheritableSettings" => {
-                read_lenient(map, key, &mut self.inheritable_settings, extra)
-            }
-            "level" => read_lenient(map, key, &mut self.level, extra),
-            "operations" => read_lenient(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_directory_object")]
-            "targetObjects" => read_nullable(map, key, &mut self.target_objects, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
             _ => Ok(false),
         }
     }
@@ -661,8 +745,8 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule
     }
 }
 
-#[cfg(feature = "_policies")]
-impl UnifiedRoleManagementPolicyRuleTarget {
+#[cfg(feature = "_sign_in_status")]
+impl SignInStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -672,44 +756,3352 @@ impl UnifiedRoleManagementPolicyRuleTarget {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`UnifiedRoleManagementPolicyRuleTarget`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRuleTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRuleTarget::set_null`].
-pub enum UnifiedRoleManagementPolicyRuleTargetField {}
+#[cfg(feature = "_sign_in_status")]
+/// The properties of [`SignInStatus`] by wire name, each a [`Field<SignInStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInStatus::set_null`].
+pub enum SignInStatusField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_sign_in_status")]
 #[allow(non_upper_case_globals)]
-impl UnifiedRoleManagementPolicyRuleTargetField {
-    /// `caller`
-    pub const Caller: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "caller",
+impl SignInStatusField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<SignInStatus> = model::Field::new(
+        "additionalDetails",
     );
-    /// `enforcedSettings`
-    pub const EnforcedSettings: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "enforcedSettings",
-    );
-    /// `inheritableSettings`
-    pub const InheritableSettings: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "inheritableSettings",
-    );
-    /// `level`
-    pub const Level: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "level",
-    );
-    /// `operations`
-    pub const Operations: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "operations",
-    );
-    /// `targetObjects`
-    pub const TargetObjects: model::Field<UnifiedRoleManagementPolicyRuleTarget> = model::Field::new(
-        "targetObjects",
+    /// `errorCode`
+    pub const ErrorCode: model::Field<SignInStatus> = model::Field::new("errorCode");
+    /// `failureReason`
+    pub const FailureReason: model::Field<SignInStatus> = model::Field::new(
+        "failureReason",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRoleManagementPolicyRuleTarget>] = &[
-        Self::Caller,
-        Self::EnforcedSettings,
-        Self::InheritableSettings,
-        Self::Level,
-        Self::Operations,
-        Self::TargetObjects,
+    pub const ALL: &'static [model::Field<SignInStatus>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCode,
+        Self::FailureReason,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.singleUser`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SingleUser {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for SingleUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl SingleUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.singleUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.property("description", &self.description);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for SingleUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for SingleUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl SingleUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`SingleUser`] by wire name, each a [`Field<SingleUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SingleUser::set_null`].
+pub enum SingleUserField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl SingleUserField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<SingleUser> = model::Field::new("isBackup");
+    /// `description`
+    pub const Description: model::Field<SingleUser> = model::Field::new("description");
+    /// `id`
+    pub const Id: model::Field<SingleUser> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SingleUser>] = &[
+        Self::IsBackup,
+        Self::Description,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_identity_input")]
+/// CSDL complex type `microsoft.graph.siteSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteSettings {
+    /// Property `languageTag`: `Edm.String`.
+    pub language_tag: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_input")]
+impl serde::Serialize for SiteSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl SiteSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("languageTag", &self.language_tag);
+        object.property("timeZone", &self.time_zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl<'de> serde::Deserialize<'de> for SiteSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl graph_odata_runtime::model::ODataObject for SiteSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+impl SiteSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_input")]
+/// The properties of [`SiteSettings`] by wire name, each a [`Field<SiteSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteSettings::set_null`].
+pub enum SiteSettingsField {}
+
+#[cfg(feature = "_identity_input")]
+#[allow(non_upper_case_globals)]
+impl SiteSettingsField {
+    /// `languageTag`
+    pub const LanguageTag: model::Field<SiteSettings> = model::Field::new("languageTag");
+    /// `timeZone`
+    pub const TimeZone: model::Field<SiteSettings> = model::Field::new("timeZone");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SiteSettings>] = &[
+        Self::LanguageTag,
+        Self::TimeZone,
+    ];
+}
+
+#[cfg(feature = "_drive")]
+/// CSDL complex type `microsoft.graph.storagePlanInformation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoragePlanInformation {
+    /// Property `upgradeAvailable`: `Edm.Boolean`.
+    pub upgrade_available: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drive")]
+impl serde::Serialize for StoragePlanInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl StoragePlanInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.storagePlanInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("upgradeAvailable", &self.upgrade_available);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "upgradeAvailable" => {
+                read_lenient(map, key, &mut self.upgrade_available, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drive")]
+impl StoragePlanInformation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drive")]
+/// The properties of [`StoragePlanInformation`] by wire name, each a [`Field<StoragePlanInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StoragePlanInformation::set_null`].
+pub enum StoragePlanInformationField {}
+
+#[cfg(feature = "_drive")]
+#[allow(non_upper_case_globals)]
+impl StoragePlanInformationField {
+    /// `upgradeAvailable`
+    pub const UpgradeAvailable: model::Field<StoragePlanInformation> = model::Field::new(
+        "upgradeAvailable",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StoragePlanInformation>] = &[
+        Self::UpgradeAvailable,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.stringKeyObjectValuePair`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringKeyObjectValuePair {
+    /// Property `key`: `Edm.String`.
+    pub key: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for StringKeyObjectValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl StringKeyObjectValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyObjectValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl StringKeyObjectValuePair {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`StringKeyObjectValuePair`] by wire name, each a [`Field<StringKeyObjectValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
+pub enum StringKeyObjectValuePairField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl StringKeyObjectValuePairField {
+    /// `key`
+    pub const Key: model::Field<StringKeyObjectValuePair> = model::Field::new("key");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StringKeyObjectValuePair>] = &[Self::Key];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.strongAuthenticationRequirements`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StrongAuthenticationRequirements {
+    /// Property `perUserMfaState`: `microsoft.graph.perUserMfaState`.
+    pub per_user_mfa_state: Option<PerUserMfaState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for StrongAuthenticationRequirements {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl StrongAuthenticationRequirements {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.strongAuthenticationRequirements";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("perUserMfaState", &self.per_user_mfa_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for StrongAuthenticationRequirements {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for StrongAuthenticationRequirements {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "perUserMfaState" => {
+                read_nullable(map, key, &mut self.per_user_mfa_state, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl StrongAuthenticationRequirements {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`StrongAuthenticationRequirements`] by wire name, each a [`Field<StrongAuthenticationRequirements>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StrongAuthenticationRequirements::set_null`].
+pub enum StrongAuthenticationRequirementsField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl StrongAuthenticationRequirementsField {
+    /// `perUserMfaState`
+    pub const PerUserMfaState: model::Field<StrongAuthenticationRequirements> = model::Field::new(
+        "perUserMfaState",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StrongAuthenticationRequirements>] = &[
+        Self::PerUserMfaState,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.supportedClaimConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SupportedClaimConfiguration {
+    /// Property `nameIdPolicyFormat`: `Edm.String`.
+    pub name_id_policy_format: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for SupportedClaimConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl SupportedClaimConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.supportedClaimConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("nameIdPolicyFormat", &self.name_id_policy_format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for SupportedClaimConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for SupportedClaimConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "nameIdPolicyFormat" => {
+                read_lenient(map, key, &mut self.name_id_policy_format, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl SupportedClaimConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`SupportedClaimConfiguration`] by wire name, each a [`Field<SupportedClaimConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SupportedClaimConfiguration::set_null`].
+pub enum SupportedClaimConfigurationField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl SupportedClaimConfigurationField {
+    /// `nameIdPolicyFormat`
+    pub const NameIdPolicyFormat: model::Field<SupportedClaimConfiguration> = model::Field::new(
+        "nameIdPolicyFormat",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SupportedClaimConfiguration>] = &[
+        Self::NameIdPolicyFormat,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationJobSubject`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationJobSubject {
+    /// Property `links`: `microsoft.graph.synchronizationLinkedObjects`.
+    pub links: Option<Box<SynchronizationLinkedObjects>>,
+    /// Property `objectId`: `Edm.String`.
+    pub object_id: Option<String>,
+    /// Property `objectTypeName`: `Edm.String`.
+    pub object_type_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationJobSubject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobSubject {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobSubject";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("links", &self.links);
+        object.property("objectId", &self.object_id);
+        object.property("objectTypeName", &self.object_type_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobSubject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationJobSubject {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            "objectTypeName" => read_lenient(map, key, &mut self.object_type_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJobSubject {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationJobSubject`] by wire name, each a [`Field<SynchronizationJobSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobSubject::set_null`].
+pub enum SynchronizationJobSubjectField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationJobSubjectField {
+    /// `links`
+    pub const Links: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "links",
+    );
+    /// `objectId`
+    pub const ObjectId: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "objectId",
+    );
+    /// `objectTypeName`
+    pub const ObjectTypeName: model::Field<SynchronizationJobSubject> = model::Field::new(
+        "objectTypeName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationJobSubject>] = &[
+        Self::Links,
+        Self::ObjectId,
+        Self::ObjectTypeName,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationLinkedObjects`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationLinkedObjects {
+    /// Property `manager`: `microsoft.graph.synchronizationJobSubject`.
+    pub manager: Option<Box<SynchronizationJobSubject>>,
+    /// Property `members`: `Collection(microsoft.graph.synchronizationJobSubject)`.
+    pub members: Option<Vec<SynchronizationJobSubject>>,
+    /// Property `owners`: `Collection(microsoft.graph.synchronizationJobSubject)`.
+    pub owners: Option<Vec<SynchronizationJobSubject>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationLinkedObjects {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationLinkedObjects {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationLinkedObjects";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("manager", &self.manager);
+        object.property("members", &self.members);
+        object.property("owners", &self.owners);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationLinkedObjects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationLinkedObjects {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            "owners" => read_nullable(map, key, &mut self.owners, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationLinkedObjects {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationLinkedObjects`] by wire name, each a [`Field<SynchronizationLinkedObjects>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationLinkedObjects::set_null`].
+pub enum SynchronizationLinkedObjectsField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationLinkedObjectsField {
+    /// `manager`
+    pub const Manager: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "manager",
+    );
+    /// `members`
+    pub const Members: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "members",
+    );
+    /// `owners`
+    pub const Owners: model::Field<SynchronizationLinkedObjects> = model::Field::new(
+        "owners",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationLinkedObjects>] = &[
+        Self::Manager,
+        Self::Members,
+        Self::Owners,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
+///
+/// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
+#[deprecated(
+    note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationSecretKeyStringValuePair {
+    /// Property `key`: `microsoft.graph.synchronizationSecret`, not nullable.
+    pub key: Option<SynchronizationSecret>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSecretKeyStringValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSecretKeyStringValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationSecretKeyStringValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSecretKeyStringValuePair {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name, each a [`Field<SynchronizationSecretKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
+pub enum SynchronizationSecretKeyStringValuePairField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationSecretKeyStringValuePairField {
+    /// `key`
+    pub const Key: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationSecretKeyStringValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.targetAgentIdentitySponsorsOrOwners`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetAgentIdentitySponsorsOrOwners {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for TargetAgentIdentitySponsorsOrOwners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl TargetAgentIdentitySponsorsOrOwners {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetAgentIdentitySponsorsOrOwners";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for TargetAgentIdentitySponsorsOrOwners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for TargetAgentIdentitySponsorsOrOwners {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl TargetAgentIdentitySponsorsOrOwners {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`TargetAgentIdentitySponsorsOrOwners`] by wire name, each a [`Field<TargetAgentIdentitySponsorsOrOwners>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetAgentIdentitySponsorsOrOwners::set_null`].
+pub enum TargetAgentIdentitySponsorsOrOwnersField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl TargetAgentIdentitySponsorsOrOwnersField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<TargetAgentIdentitySponsorsOrOwners> = model::Field::new(
+        "isBackup",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TargetAgentIdentitySponsorsOrOwners>] = &[
+        Self::IsBackup,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.targetUserSponsors`; base type `microsoft.graph.userSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetUserSponsors {
+    /// Property `isBackup`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.userSet`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for TargetUserSponsors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl TargetUserSponsors {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetUserSponsors";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for TargetUserSponsors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for TargetUserSponsors {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl TargetUserSponsors {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`TargetUserSponsors`] by wire name, each a [`Field<TargetUserSponsors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetUserSponsors::set_null`].
+pub enum TargetUserSponsorsField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl TargetUserSponsorsField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<TargetUserSponsors> = model::Field::new("isBackup");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TargetUserSponsors>] = &[Self::IsBackup];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkDateTimeConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkDateTimeConfiguration {
+    /// Property `dateFormat`: `Edm.String`.
+    pub date_format: Option<String>,
+    /// Property `officeHoursEndTime`: `Edm.TimeOfDay`.
+    pub office_hours_end_time: Option<edm::TimeOfDay>,
+    /// Property `officeHoursStartTime`: `Edm.TimeOfDay`.
+    pub office_hours_start_time: Option<edm::TimeOfDay>,
+    /// Property `timeFormat`: `Edm.String`.
+    pub time_format: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkDateTimeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDateTimeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkDateTimeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dateFormat", &self.date_format);
+        object.property("officeHoursEndTime", &self.office_hours_end_time);
+        object.property("officeHoursStartTime", &self.office_hours_start_time);
+        object.property("timeFormat", &self.time_format);
+        object.property("timeZone", &self.time_zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkDateTimeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkDateTimeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "dateFormat" => read_lenient(map, key, &mut self.date_format, extra),
+            "officeHoursEndTime" => {
+                read_lenient(map, key, &mut self.office_hours_end_time, extra)
+            }
+            "officeHoursStartTime" => {
+                read_lenient(map, key, &mut self.office_hours_start_time, extra)
+            }
+            "timeFormat" => read_lenient(map, key, &mut self.time_format, extra),
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkDateTimeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkDateTimeConfiguration`] by wire name, each a [`Field<TeamworkDateTimeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkDateTimeConfiguration::set_null`].
+pub enum TeamworkDateTimeConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkDateTimeConfigurationField {
+    /// `dateFormat`
+    pub const DateFormat: model::Field<TeamworkDateTimeConfiguration> = model::Field::new(
+        "dateFormat",
+    );
+    /// `officeHoursEndTime`
+    pub const OfficeHoursEndTime: model::Field<TeamworkDateTimeConfiguration> = model::Field::new(
+        "officeHoursEndTime",
+    );
+    /// `officeHoursStartTime`
+    pub const OfficeHoursStartTime: model::Field<TeamworkDateTimeConfiguration> = model::Field::new(
+        "officeHoursStartTime",
+    );
+    /// `timeFormat`
+    pub const TimeFormat: model::Field<TeamworkDateTimeConfiguration> = model::Field::new(
+        "timeFormat",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<TeamworkDateTimeConfiguration> = model::Field::new(
+        "timeZone",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkDateTimeConfiguration>] = &[
+        Self::DateFormat,
+        Self::OfficeHoursEndTime,
+        Self::OfficeHoursStartTime,
+        Self::TimeFormat,
+        Self::TimeZone,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkMicrophoneConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkMicrophoneConfiguration {
+    /// Property `isMicrophoneOptional`: `Edm.Boolean`.
+    pub is_microphone_optional: Option<bool>,
+    /// Navigation property `defaultMicrophone`: `microsoft.graph.teamworkPeripheral`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub default_microphone: Option<TeamworkPeripheral>,
+    /// Navigation property `microphones`: `Collection(microsoft.graph.teamworkPeripheral)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub microphones: Option<Vec<TeamworkPeripheral>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkMicrophoneConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamworkMicrophoneConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkMicrophoneConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isMicrophoneOptional", &self.is_microphone_optional);
+        #[cfg(feature = "_unreached")]
+        object.property("defaultMicrophone", &self.default_microphone);
+        #[cfg(feature = "_unreached")] object.property("microphones", &self.microphones);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkMicrophoneConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamworkMicrophoneConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isMicrophoneOptional" => {
+                read_lenient(map, key, &mut self.is_microphone_optional, extra)
+            }
+            #[cfg(feature = "_unreached")]
+            "defaultMicrophone" => {
+                read_nullable(map, key, &mut self.default_microphone, extra)
+            }
+            #[cfg(feature = "_unreached")]
+            "microphones" => read_nullable(map, key, &mut self.microphones, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkMicrophoneConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkMicrophoneConfiguration`] by wire name, each a [`Field<TeamworkMicrophoneConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkMicrophoneConfiguration::set_null`].
+pub enum TeamworkMicrophoneConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkMicrophoneConfigurationField {
+    /// `isMicrophoneOptional`
+    pub const IsMicrophoneOptional: model::Field<TeamworkMicrophoneConfiguration> = model::Field::new(
+        "isMicrophoneOptional",
+    );
+    /// `defaultMicrophone`
+    pub const DefaultMicrophone: model::Field<TeamworkMicrophoneConfiguration> = model::Field::new(
+        "defaultMicrophone",
+    );
+    /// `microphones`
+    pub const Microphones: model::Field<TeamworkMicrophoneConfiguration> = model::Field::new(
+        "microphones",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkMicrophoneConfiguration>] = &[
+        Self::IsMicrophoneOptional,
+        Self::DefaultMicrophone,
+        Self::Microphones,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkNetworkConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkNetworkConfiguration {
+    /// Property `defaultGateway`: `Edm.String`.
+    pub default_gateway: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `hostName`: `Edm.String`.
+    pub host_name: Option<String>,
+    /// Property `ipAddress`: `Edm.String`.
+    pub ip_address: Option<String>,
+    /// Property `isDhcpEnabled`: `Edm.Boolean`.
+    pub is_dhcp_enabled: Option<bool>,
+    /// Property `isPCPortEnabled`: `Edm.Boolean`.
+    pub is_pc_port_enabled: Option<bool>,
+    /// Property `primaryDns`: `Edm.String`.
+    pub primary_dns: Option<String>,
+    /// Property `secondaryDns`: `Edm.String`.
+    pub secondary_dns: Option<String>,
+    /// Property `subnetMask`: `Edm.String`.
+    pub subnet_mask: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkNetworkConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkNetworkConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkNetworkConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("defaultGateway", &self.default_gateway);
+        object.property("domainName", &self.domain_name);
+        object.property("hostName", &self.host_name);
+        object.property("ipAddress", &self.ip_address);
+        object.property("isDhcpEnabled", &self.is_dhcp_enabled);
+        object.property("isPCPortEnabled", &self.is_pc_port_enabled);
+        object.property("primaryDns", &self.primary_dns);
+        object.property("secondaryDns", &self.secondary_dns);
+        object.property("subnetMask", &self.subnet_mask);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkNetworkConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkNetworkConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "defaultGateway" => read_lenient(map, key, &mut self.default_gateway, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "hostName" => read_lenient(map, key, &mut self.host_name, extra),
+            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
+            "isDhcpEnabled" => read_lenient(map, key, &mut self.is_dhcp_enabled, extra),
+            "isPCPortEnabled" => {
+                read_lenient(map, key, &mut self.is_pc_port_enabled, extra)
+            }
+            "primaryDns" => read_lenient(map, key, &mut self.primary_dns, extra),
+            "secondaryDns" => read_lenient(map, key, &mut self.secondary_dns, extra),
+            "subnetMask" => read_lenient(map, key, &mut self.subnet_mask, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkNetworkConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkNetworkConfiguration`] by wire name, each a [`Field<TeamworkNetworkConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkNetworkConfiguration::set_null`].
+pub enum TeamworkNetworkConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkNetworkConfigurationField {
+    /// `defaultGateway`
+    pub const DefaultGateway: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "defaultGateway",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "domainName",
+    );
+    /// `hostName`
+    pub const HostName: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "hostName",
+    );
+    /// `ipAddress`
+    pub const IpAddress: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "ipAddress",
+    );
+    /// `isDhcpEnabled`
+    pub const IsDhcpEnabled: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "isDhcpEnabled",
+    );
+    /// `isPCPortEnabled`
+    pub const IsPcPortEnabled: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "isPCPortEnabled",
+    );
+    /// `primaryDns`
+    pub const PrimaryDns: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "primaryDns",
+    );
+    /// `secondaryDns`
+    pub const SecondaryDns: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "secondaryDns",
+    );
+    /// `subnetMask`
+    pub const SubnetMask: model::Field<TeamworkNetworkConfiguration> = model::Field::new(
+        "subnetMask",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkNetworkConfiguration>] = &[
+        Self::DefaultGateway,
+        Self::DomainName,
+        Self::HostName,
+        Self::IpAddress,
+        Self::IsDhcpEnabled,
+        Self::IsPcPortEnabled,
+        Self::PrimaryDns,
+        Self::SecondaryDns,
+        Self::SubnetMask,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkSpeakerConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkSpeakerConfiguration {
+    /// Property `isCommunicationSpeakerOptional`: `Edm.Boolean`.
+    pub is_communication_speaker_optional: Option<bool>,
+    /// Property `isSpeakerOptional`: `Edm.Boolean`.
+    pub is_speaker_optional: Option<bool>,
+    /// Navigation property `defaultCommunicationSpeaker`: `microsoft.graph.teamworkPeripheral`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub default_communication_speaker: Option<TeamworkPeripheral>,
+    /// Navigation property `defaultSpeaker`: `microsoft.graph.teamworkPeripheral`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub default_speaker: Option<TeamworkPeripheral>,
+    /// Navigation property `speakers`: `Collection(microsoft.graph.teamworkPeripheral)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_unreached")]
+    pub speakers: Option<Vec<TeamworkPeripheral>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkSpeakerConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamworkSpeakerConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkSpeakerConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "isCommunicationSpeakerOptional",
+                &self.is_communication_speaker_optional,
+            );
+        object.property("isSpeakerOptional", &self.is_speaker_optional);
+        #[cfg(feature = "_unreached")]
+        object
+            .property(
+                "defaultCommunicationSpeaker",
+                &self.default_communication_speaker,
+            );
+        #[cfg(feature = "_unreached")]
+        object.property("defaultSpeaker", &self.default_speaker);
+        #[cfg(feature = "_unreached")] object.property("speakers", &self.speakers);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkSpeakerConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamworkSpeakerConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isCommunicationSpeakerOptional" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_communication_speaker_optional,
+                    extra,
+                )
+            }
+            "isSpeakerOptional" => {
+                read_lenient(map, key, &mut self.is_speaker_optional, extra)
+            }
+            #[cfg(feature = "_unreached")]
+            "defaultCommunicationSpeaker" => {
+                read_nullable(map, key, &mut self.default_communication_speaker, extra)
+            }
+            #[cfg(feature = "_unreached")]
+            "defaultSpeaker" => read_nullable(map, key, &mut self.default_speaker, extra),
+            #[cfg(feature = "_unreached")]
+            "speakers" => read_nullable(map, key, &mut self.speakers, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkSpeakerConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkSpeakerConfiguration`] by wire name, each a [`Field<TeamworkSpeakerConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkSpeakerConfiguration::set_null`].
+pub enum TeamworkSpeakerConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkSpeakerConfigurationField {
+    /// `isCommunicationSpeakerOptional`
+    pub const IsCommunicationSpeakerOptional: model::Field<
+        TeamworkSpeakerConfiguration,
+    > = model::Field::new("isCommunicationSpeakerOptional");
+    /// `isSpeakerOptional`
+    pub const IsSpeakerOptional: model::Field<TeamworkSpeakerConfiguration> = model::Field::new(
+        "isSpeakerOptional",
+    );
+    /// `defaultCommunicationSpeaker`
+    pub const DefaultCommunicationSpeaker: model::Field<TeamworkSpeakerConfiguration> = model::Field::new(
+        "defaultCommunicationSpeaker",
+    );
+    /// `defaultSpeaker`
+    pub const DefaultSpeaker: model::Field<TeamworkSpeakerConfiguration> = model::Field::new(
+        "defaultSpeaker",
+    );
+    /// `speakers`
+    pub const Speakers: model::Field<TeamworkSpeakerConfiguration> = model::Field::new(
+        "speakers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkSpeakerConfiguration>] = &[
+        Self::IsCommunicationSpeakerOptional,
+        Self::IsSpeakerOptional,
+        Self::DefaultCommunicationSpeaker,
+        Self::DefaultSpeaker,
+        Self::Speakers,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.teamworkSystemConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkSystemConfiguration {
+    /// Property `dateTimeConfiguration`: `microsoft.graph.teamworkDateTimeConfiguration`.
+    pub date_time_configuration: Option<TeamworkDateTimeConfiguration>,
+    /// Property `defaultPassword`: `Edm.String`.
+    pub default_password: Option<String>,
+    /// Property `deviceLockTimeout`: `Edm.Duration`.
+    pub device_lock_timeout: Option<edm::Duration>,
+    /// Property `isDeviceLockEnabled`: `Edm.Boolean`.
+    pub is_device_lock_enabled: Option<bool>,
+    /// Property `isLoggingEnabled`: `Edm.Boolean`.
+    pub is_logging_enabled: Option<bool>,
+    /// Property `isPowerSavingEnabled`: `Edm.Boolean`.
+    pub is_power_saving_enabled: Option<bool>,
+    /// Property `isScreenCaptureEnabled`: `Edm.Boolean`.
+    pub is_screen_capture_enabled: Option<bool>,
+    /// Property `isSilentModeEnabled`: `Edm.Boolean`.
+    pub is_silent_mode_enabled: Option<bool>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `lockPin`: `Edm.String`.
+    pub lock_pin: Option<String>,
+    /// Property `loggingLevel`: `Edm.String`.
+    pub logging_level: Option<String>,
+    /// Property `networkConfiguration`: `microsoft.graph.teamworkNetworkConfiguration`.
+    pub network_configuration: Option<TeamworkNetworkConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamworkSystemConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkSystemConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkSystemConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dateTimeConfiguration", &self.date_time_configuration);
+        object.property("defaultPassword", &self.default_password);
+        object.property("deviceLockTimeout", &self.device_lock_timeout);
+        object.property("isDeviceLockEnabled", &self.is_device_lock_enabled);
+        object.property("isLoggingEnabled", &self.is_logging_enabled);
+        object.property("isPowerSavingEnabled", &self.is_power_saving_enabled);
+        object.property("isScreenCaptureEnabled", &self.is_screen_capture_enabled);
+        object.property("isSilentModeEnabled", &self.is_silent_mode_enabled);
+        object.property("language", &self.language);
+        object.property("lockPin", &self.lock_pin);
+        object.property("loggingLevel", &self.logging_level);
+        object.property("networkConfiguration", &self.network_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamworkSystemConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamworkSystemConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dateTimeConfiguration" => {
+                read_nullable(map, key, &mut self.date_time_configuration, extra)
+            }
+            "defaultPassword" => {
+                read_lenient(map, key, &mut self.default_password, extra)
+            }
+            "deviceLockTimeout" => {
+                read_lenient(map, key, &mut self.device_lock_timeout, extra)
+            }
+            "isDeviceLockEnabled" => {
+                read_lenient(map, key, &mut self.is_device_lock_enabled, extra)
+            }
+            "isLoggingEnabled" => {
+                read_lenient(map, key, &mut self.is_logging_enabled, extra)
+            }
+            "isPowerSavingEnabled" => {
+                read_lenient(map, key, &mut self.is_power_saving_enabled, extra)
+            }
+            "isScreenCaptureEnabled" => {
+                read_lenient(map, key, &mut self.is_screen_capture_enabled, extra)
+            }
+            "isSilentModeEnabled" => {
+                read_lenient(map, key, &mut self.is_silent_mode_enabled, extra)
+            }
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "lockPin" => read_lenient(map, key, &mut self.lock_pin, extra),
+            "loggingLevel" => read_lenient(map, key, &mut self.logging_level, extra),
+            "networkConfiguration" => {
+                read_nullable(map, key, &mut self.network_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamworkSystemConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamworkSystemConfiguration`] by wire name, each a [`Field<TeamworkSystemConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkSystemConfiguration::set_null`].
+pub enum TeamworkSystemConfigurationField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamworkSystemConfigurationField {
+    /// `dateTimeConfiguration`
+    pub const DateTimeConfiguration: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "dateTimeConfiguration",
+    );
+    /// `defaultPassword`
+    pub const DefaultPassword: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "defaultPassword",
+    );
+    /// `deviceLockTimeout`
+    pub const DeviceLockTimeout: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "deviceLockTimeout",
+    );
+    /// `isDeviceLockEnabled`
+    pub const IsDeviceLockEnabled: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "isDeviceLockEnabled",
+    );
+    /// `isLoggingEnabled`
+    pub const IsLoggingEnabled: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "isLoggingEnabled",
+    );
+    /// `isPowerSavingEnabled`
+    pub const IsPowerSavingEnabled: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "isPowerSavingEnabled",
+    );
+    /// `isScreenCaptureEnabled`
+    pub const IsScreenCaptureEnabled: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "isScreenCaptureEnabled",
+    );
+    /// `isSilentModeEnabled`
+    pub const IsSilentModeEnabled: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "isSilentModeEnabled",
+    );
+    /// `language`
+    pub const Language: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "language",
+    );
+    /// `lockPin`
+    pub const LockPin: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "lockPin",
+    );
+    /// `loggingLevel`
+    pub const LoggingLevel: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "loggingLevel",
+    );
+    /// `networkConfiguration`
+    pub const NetworkConfiguration: model::Field<TeamworkSystemConfiguration> = model::Field::new(
+        "networkConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkSystemConfiguration>] = &[
+        Self::DateTimeConfiguration,
+        Self::DefaultPassword,
+        Self::DeviceLockTimeout,
+        Self::IsDeviceLockEnabled,
+        Self::IsLoggingEnabled,
+        Self::IsPowerSavingEnabled,
+        Self::IsScreenCaptureEnabled,
+        Self::IsSilentModeEnabled,
+        Self::Language,
+        Self::LockPin,
+        Self::LoggingLevel,
+        Self::NetworkConfiguration,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL complex type `microsoft.graph.thumbnail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Thumbnail {
+    /// Property `content`: `Edm.Stream`.
+    pub content: Option<edm::Stream>,
+    /// Property `height`: `Edm.Int32`.
+    pub height: Option<i32>,
+    /// Property `sourceItemId`: `Edm.String`.
+    pub source_item_id: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Property `width`: `Edm.Int32`.
+    pub width: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for Thumbnail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Thumbnail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("content", &self.content);
+        object.property("height", &self.height);
+        object.property("sourceItemId", &self.source_item_id);
+        object.property("url", &self.url);
+        object.property("width", &self.width);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for Thumbnail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for Thumbnail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "height" => read_lenient(map, key, &mut self.height, extra),
+            "sourceItemId" => read_lenient(map, key, &mut self.source_item_id, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl Thumbnail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`Thumbnail`] by wire name, each a [`Field<Thumbnail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Thumbnail::set_null`].
+pub enum ThumbnailField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ThumbnailField {
+    /// `content`
+    pub const Content: model::Field<Thumbnail> = model::Field::new("content");
+    /// `height`
+    pub const Height: model::Field<Thumbnail> = model::Field::new("height");
+    /// `sourceItemId`
+    pub const SourceItemId: model::Field<Thumbnail> = model::Field::new("sourceItemId");
+    /// `url`
+    pub const Url: model::Field<Thumbnail> = model::Field::new("url");
+    /// `width`
+    pub const Width: model::Field<Thumbnail> = model::Field::new("width");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Thumbnail>] = &[
+        Self::Content,
+        Self::Height,
+        Self::SourceItemId,
+        Self::Url,
+        Self::Width,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.tokenDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TokenDetails {
+    /// Property `issuedAtDateTime`: `Edm.DateTimeOffset`.
+    pub issued_at_date_time: Option<edm::DateTimeOffset>,
+    /// Property `uniqueTokenIdentifier`: `Edm.String`.
+    pub unique_token_identifier: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for TokenDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl TokenDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("issuedAtDateTime", &self.issued_at_date_time);
+        object.property("uniqueTokenIdentifier", &self.unique_token_identifier);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for TokenDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for TokenDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "issuedAtDateTime" => {
+                read_lenient(map, key, &mut self.issued_at_date_time, extra)
+            }
+            "uniqueTokenIdentifier" => {
+                read_lenient(map, key, &mut self.unique_token_identifier, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl TokenDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`TokenDetails`] by wire name, each a [`Field<TokenDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenDetails::set_null`].
+pub enum TokenDetailsField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl TokenDetailsField {
+    /// `issuedAtDateTime`
+    pub const IssuedAtDateTime: model::Field<TokenDetails> = model::Field::new(
+        "issuedAtDateTime",
+    );
+    /// `uniqueTokenIdentifier`
+    pub const UniqueTokenIdentifier: model::Field<TokenDetails> = model::Field::new(
+        "uniqueTokenIdentifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TokenDetails>] = &[
+        Self::IssuedAtDateTime,
+        Self::UniqueTokenIdentifier,
+    ];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.unmatched`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unmatched {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `corroborativeEvidences`: `Collection(Edm.String)`, not nullable.
+    pub corroborative_evidences: Option<Vec<String>>,
+    /// Property `idMatch`: `Edm.String`.
+    pub id_match: Option<String>,
+    /// Property `length`: `Edm.Int32`.
+    pub length: Option<i32>,
+    /// Property `offset`: `Edm.Int32`.
+    pub offset: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for Unmatched {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl Unmatched {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unmatched";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("corroborativeEvidences", &self.corroborative_evidences);
+        object.property("idMatch", &self.id_match);
+        object.property("length", &self.length);
+        object.property("offset", &self.offset);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for Unmatched {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for Unmatched {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "corroborativeEvidences" => {
+                read_lenient(map, key, &mut self.corroborative_evidences, extra)
+            }
+            "idMatch" => read_lenient(map, key, &mut self.id_match, extra),
+            "length" => read_lenient(map, key, &mut self.length, extra),
+            "offset" => read_lenient(map, key, &mut self.offset, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl Unmatched {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_unreached")]
+/// The properties of [`Unmatched`] by wire name, each a [`Field<Unmatched>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Unmatched::set_null`].
+pub enum UnmatchedField {}
+
+#[cfg(feature = "_unreached")]
+#[allow(non_upper_case_globals)]
+impl UnmatchedField {
+    /// `code`
+    pub const Code: model::Field<Unmatched> = model::Field::new("code");
+    /// `corroborativeEvidences`
+    pub const CorroborativeEvidences: model::Field<Unmatched> = model::Field::new(
+        "corroborativeEvidences",
+    );
+    /// `idMatch`
+    pub const IdMatch: model::Field<Unmatched> = model::Field::new("idMatch");
+    /// `length`
+    pub const Length: model::Field<Unmatched> = model::Field::new("length");
+    /// `offset`
+    pub const Offset: model::Field<Unmatched> = model::Field::new("offset");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Unmatched>] = &[
+        Self::Code,
+        Self::CorroborativeEvidences,
+        Self::IdMatch,
+        Self::Length,
+        Self::Offset,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.userPurpose`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserPurpose {
+    /// Property `value`: `microsoft.graph.mailboxRecipientType`.
+    pub value: Option<MailboxRecipientType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for UserPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl UserPurpose {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userPurpose";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for UserPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for UserPurpose {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "value" => read_nullable(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl UserPurpose {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`UserPurpose`] by wire name, each a [`Field<UserPurpose>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserPurpose::set_null`].
+pub enum UserPurposeField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl UserPurposeField {
+    /// `value`
+    pub const Value: model::Field<UserPurpose> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserPurpose>] = &[Self::Value];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL complex type `microsoft.graph.userRegistrationFeatureCount`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserRegistrationFeatureCount {
+    /// Property `feature`: `microsoft.graph.authenticationMethodFeature`, not nullable.
+    pub feature: Option<AuthenticationMethodFeature>,
+    /// Property `userCount`: `Edm.Int64`, not nullable.
+    pub user_count: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationFeatureCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationFeatureCount {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationFeatureCount";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("feature", &self.feature);
+        object.property("userCount", &self.user_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationFeatureCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationFeatureCount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "feature" => read_nullable(map, key, &mut self.feature, extra),
+            "userCount" => read_lenient(map, key, &mut self.user_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserRegistrationFeatureCount {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationFeatureCount`] by wire name, each a [`Field<UserRegistrationFeatureCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationFeatureCount::set_null`].
+pub enum UserRegistrationFeatureCountField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl UserRegistrationFeatureCountField {
+    /// `feature`
+    pub const Feature: model::Field<UserRegistrationFeatureCount> = model::Field::new(
+        "feature",
+    );
+    /// `userCount`
+    pub const UserCount: model::Field<UserRegistrationFeatureCount> = model::Field::new(
+        "userCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserRegistrationFeatureCount>] = &[
+        Self::Feature,
+        Self::UserCount,
+    ];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// CSDL complex type `microsoft.graph.userSet`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserSet {
+    /// Property `isBackup`: `Edm.Boolean`.
+    pub is_backup: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for UserSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl UserSet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isBackup", &self.is_backup);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for UserSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl graph_odata_runtime::model::ODataObject for UserSet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isBackup" => read_lenient(map, key, &mut self.is_backup, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl UserSet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+/// The properties of [`UserSet`] by wire name, each a [`Field<UserSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSet::set_null`].
+pub enum UserSetField {}
+
+#[cfg(feature = "_approval_settings")]
+#[allow(non_upper_case_globals)]
+impl UserSetField {
+    /// `isBackup`
+    pub const IsBackup: model::Field<UserSet> = model::Field::new("isBackup");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserSet>] = &[Self::IsBackup];
+}
+
+#[cfg(feature = "_approval_settings")]
+/// A `microsoft.graph.userSet` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UserSet`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyUserSet {
+    /// The base type itself, or a derived type unknown to this crate.
+    UserSet(Box<UserSet>),
+    /// `microsoft.graph.connectedOrganizationMembers`
+    ConnectedOrganizationMembers(Box<ConnectedOrganizationMembers>),
+    /// `microsoft.graph.externalSponsors`
+    ExternalSponsors(Box<ExternalSponsors>),
+    /// `microsoft.graph.groupMembers`
+    GroupMembers(Box<GroupMembers>),
+    /// `microsoft.graph.internalSponsors`
+    InternalSponsors(Box<InternalSponsors>),
+    /// `microsoft.graph.requestorManager`
+    RequestorManager(Box<RequestorManager>),
+    /// `microsoft.graph.singleUser`
+    SingleUser(Box<SingleUser>),
+    /// `microsoft.graph.targetAgentIdentitySponsorsOrOwners`
+    TargetAgentIdentitySponsorsOrOwners(Box<TargetAgentIdentitySponsorsOrOwners>),
+    /// `microsoft.graph.targetUserSponsors`
+    TargetUserSponsors(Box<TargetUserSponsors>),
+}
+
+#[cfg(feature = "_approval_settings")]
+impl AnyUserSet {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::UserSet(_) => UserSet::ODATA_TYPE,
+            Self::ConnectedOrganizationMembers(_) => {
+                ConnectedOrganizationMembers::ODATA_TYPE
+            }
+            Self::ExternalSponsors(_) => ExternalSponsors::ODATA_TYPE,
+            Self::GroupMembers(_) => GroupMembers::ODATA_TYPE,
+            Self::InternalSponsors(_) => InternalSponsors::ODATA_TYPE,
+            Self::RequestorManager(_) => RequestorManager::ODATA_TYPE,
+            Self::SingleUser(_) => SingleUser::ODATA_TYPE,
+            Self::TargetAgentIdentitySponsorsOrOwners(_) => {
+                TargetAgentIdentitySponsorsOrOwners::ODATA_TYPE
+            }
+            Self::TargetUserSponsors(_) => TargetUserSponsors::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`UserSet`] (or of an unknown derived type).
+    pub fn as_user_set(&self) -> Option<&UserSet> {
+        match self {
+            Self::UserSet(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl Default for AnyUserSet {
+    fn default() -> Self {
+        Self::UserSet(Box::default())
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<UserSet> for AnyUserSet {
+    fn from(value: UserSet) -> Self {
+        Self::UserSet(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl AnyUserSet {
+    /// The value if it is a [`AnyUserSet::ConnectedOrganizationMembers`] variant.
+    pub fn as_connected_organization_members(
+        &self,
+    ) -> Option<&ConnectedOrganizationMembers> {
+        match self {
+            Self::ConnectedOrganizationMembers(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::ExternalSponsors`] variant.
+    pub fn as_external_sponsors(&self) -> Option<&ExternalSponsors> {
+        match self {
+            Self::ExternalSponsors(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::GroupMembers`] variant.
+    pub fn as_group_members(&self) -> Option<&GroupMembers> {
+        match self {
+            Self::GroupMembers(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::InternalSponsors`] variant.
+    pub fn as_internal_sponsors(&self) -> Option<&InternalSponsors> {
+        match self {
+            Self::InternalSponsors(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::RequestorManager`] variant.
+    pub fn as_requestor_manager(&self) -> Option<&RequestorManager> {
+        match self {
+            Self::RequestorManager(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::SingleUser`] variant.
+    pub fn as_single_user(&self) -> Option<&SingleUser> {
+        match self {
+            Self::SingleUser(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::TargetAgentIdentitySponsorsOrOwners`] variant.
+    pub fn as_target_agent_identity_sponsors_or_owners(
+        &self,
+    ) -> Option<&TargetAgentIdentitySponsorsOrOwners> {
+        match self {
+            Self::TargetAgentIdentitySponsorsOrOwners(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyUserSet::TargetUserSponsors`] variant.
+    pub fn as_target_user_sponsors(&self) -> Option<&TargetUserSponsors> {
+        match self {
+            Self::TargetUserSponsors(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<ConnectedOrganizationMembers> for AnyUserSet {
+    fn from(value: ConnectedOrganizationMembers) -> Self {
+        Self::ConnectedOrganizationMembers(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<ExternalSponsors> for AnyUserSet {
+    fn from(value: ExternalSponsors) -> Self {
+        Self::ExternalSponsors(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<GroupMembers> for AnyUserSet {
+    fn from(value: GroupMembers) -> Self {
+        Self::GroupMembers(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<InternalSponsors> for AnyUserSet {
+    fn from(value: InternalSponsors) -> Self {
+        Self::InternalSponsors(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<RequestorManager> for AnyUserSet {
+    fn from(value: RequestorManager) -> Self {
+        Self::RequestorManager(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<SingleUser> for AnyUserSet {
+    fn from(value: SingleUser) -> Self {
+        Self::SingleUser(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<TargetAgentIdentitySponsorsOrOwners> for AnyUserSet {
+    fn from(value: TargetAgentIdentitySponsorsOrOwners) -> Self {
+        Self::TargetAgentIdentitySponsorsOrOwners(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl From<TargetUserSponsors> for AnyUserSet {
+    fn from(value: TargetUserSponsors) -> Self {
+        Self::TargetUserSponsors(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl serde::Serialize for AnyUserSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UserSet(value) => value.serialize_with_type(serializer, None),
+            Self::ConnectedOrganizationMembers(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ConnectedOrganizationMembers::ODATA_TYPE),
+                    )
+            }
+            Self::ExternalSponsors(value) => {
+                value.serialize_with_type(serializer, Some(ExternalSponsors::ODATA_TYPE))
+            }
+            Self::GroupMembers(value) => {
+                value.serialize_with_type(serializer, Some(GroupMembers::ODATA_TYPE))
+            }
+            Self::InternalSponsors(value) => {
+                value.serialize_with_type(serializer, Some(InternalSponsors::ODATA_TYPE))
+            }
+            Self::RequestorManager(value) => {
+                value.serialize_with_type(serializer, Some(RequestorManager::ODATA_TYPE))
+            }
+            Self::SingleUser(value) => {
+                value.serialize_with_type(serializer, Some(SingleUser::ODATA_TYPE))
+            }
+            Self::TargetAgentIdentitySponsorsOrOwners(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TargetAgentIdentitySponsorsOrOwners::ODATA_TYPE),
+                    )
+            }
+            Self::TargetUserSponsors(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TargetUserSponsors::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_approval_settings")]
+impl<'de> serde::Deserialize<'de> for AnyUserSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.connectedOrganizationMembers"
+            | "graph.connectedOrganizationMembers" => {
+                serde_json::from_value(value).map(Self::ConnectedOrganizationMembers)
+            }
+            "microsoft.graph.externalSponsors" | "graph.externalSponsors" => {
+                serde_json::from_value(value).map(Self::ExternalSponsors)
+            }
+            "microsoft.graph.groupMembers" | "graph.groupMembers" => {
+                serde_json::from_value(value).map(Self::GroupMembers)
+            }
+            "microsoft.graph.internalSponsors" | "graph.internalSponsors" => {
+                serde_json::from_value(value).map(Self::InternalSponsors)
+            }
+            "microsoft.graph.requestorManager" | "graph.requestorManager" => {
+                serde_json::from_value(value).map(Self::RequestorManager)
+            }
+            "microsoft.graph.singleUser" | "graph.singleUser" => {
+                serde_json::from_value(value).map(Self::SingleUser)
+            }
+            "microsoft.graph.targetAgentIdentitySponsorsOrOwners"
+            | "graph.targetAgentIdentitySponsorsOrOwners" => {
+                serde_json::from_value(value)
+                    .map(Self::TargetAgentIdentitySponsorsOrOwners)
+            }
+            "microsoft.graph.targetUserSponsors" | "graph.targetUserSponsors" => {
+                serde_json::from_value(value).map(Self::TargetUserSponsors)
+            }
+            _ => serde_json::from_value(value).map(Self::UserSet),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiedCustomDomainCertificatesMetadata {
+    /// Property `expiryDate`: `Edm.DateTimeOffset`.
+    pub expiry_date: Option<edm::DateTimeOffset>,
+    /// Property `issueDate`: `Edm.DateTimeOffset`.
+    pub issue_date: Option<edm::DateTimeOffset>,
+    /// Property `issuerName`: `Edm.String`.
+    pub issuer_name: Option<String>,
+    /// Property `subjectName`: `Edm.String`.
+    pub subject_name: Option<String>,
+    /// Property `thumbprint`: `Edm.String`.
+    pub thumbprint: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for VerifiedCustomDomainCertificatesMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl VerifiedCustomDomainCertificatesMetadata {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCustomDomainCertificatesMetadata";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiryDate", &self.expiry_date);
+        object.property("issueDate", &self.issue_date);
+        object.property("issuerName", &self.issuer_name);
+        object.property("subjectName", &self.subject_name);
+        object.property("thumbprint", &self.thumbprint);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for VerifiedCustomDomainCertificatesMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject
+for VerifiedCustomDomainCertificatesMetadata {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiryDate" => read_lenient(map, key, &mut self.expiry_date, extra),
+            "issueDate" => read_lenient(map, key, &mut self.issue_date, extra),
+            "issuerName" => read_lenient(map, key, &mut self.issuer_name, extra),
+            "subjectName" => read_lenient(map, key, &mut self.subject_name, extra),
+            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl VerifiedCustomDomainCertificatesMetadata {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name, each a [`Field<VerifiedCustomDomainCertificatesMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
+pub enum VerifiedCustomDomainCertificatesMetadataField {}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+#[allow(non_upper_case_globals)]
+impl VerifiedCustomDomainCertificatesMetadataField {
+    /// `expiryDate`
+    pub const ExpiryDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "expiryDate",
+    );
+    /// `issueDate`
+    pub const IssueDate: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "issueDate",
+    );
+    /// `issuerName`
+    pub const IssuerName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "issuerName",
+    );
+    /// `subjectName`
+    pub const SubjectName: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "subjectName",
+    );
+    /// `thumbprint`
+    pub const Thumbprint: model::Field<VerifiedCustomDomainCertificatesMetadata> = model::Field::new(
+        "thumbprint",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VerifiedCustomDomainCertificatesMetadata>] = &[
+        Self::ExpiryDate,
+        Self::IssueDate,
+        Self::IssuerName,
+        Self::SubjectName,
+        Self::Thumbprint,
+    ];
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+/// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WafAllowedHeadersDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl serde::Serialize for WafAllowedHeadersDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl WafAllowedHeadersDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.wafAllowedHeadersDictionary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl<'de> serde::Deserialize<'de> for WafAllowedHeadersDictionary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_tenants_audience")]
+impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredential`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredential {
+    /// Property `clientExtensionResults`: `microsoft.graph.webauthnAuthenticationExtensionsClientOutputs`.
+    pub client_extension_results: Option<WebauthnAuthenticationExtensionsClientOutputs>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `response`: `microsoft.graph.webauthnAuthenticatorAttestationResponse`.
+    pub response: Option<WebauthnAuthenticatorAttestationResponse>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebauthnPublicKeyCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("clientExtensionResults", &self.client_extension_results);
+        object.property("id", &self.id);
+        object.property("response", &self.response);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "clientExtensionResults" => {
+                read_nullable(map, key, &mut self.client_extension_results, extra)
+            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "response" => read_nullable(map, key, &mut self.response, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl WebauthnPublicKeyCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebauthnPublicKeyCredential`] by wire name, each a [`Field<WebauthnPublicKeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredential::set_null`].
+pub enum WebauthnPublicKeyCredentialField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialField {
+    /// `clientExtensionResults`
+    pub const ClientExtensionResults: model::Field<WebauthnPublicKeyCredential> = model::Field::new(
+        "clientExtensionResults",
+    );
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredential> = model::Field::new("id");
+    /// `response`
+    pub const Response: model::Field<WebauthnPublicKeyCredential> = model::Field::new(
+        "response",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredential>] = &[
+        Self::ClientExtensionResults,
+        Self::Id,
+        Self::Response,
+    ];
+}
+
+#[cfg(feature = "_custom_time_zone")]
+/// CSDL complex type `microsoft.graph.workingHours`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkingHours {
+    /// Property `daysOfWeek`: `Collection(microsoft.graph.dayOfWeek)`.
+    pub days_of_week: Option<Vec<DayOfWeek>>,
+    /// Property `endTime`: `Edm.TimeOfDay`.
+    pub end_time: Option<edm::TimeOfDay>,
+    /// Property `startTime`: `Edm.TimeOfDay`.
+    pub start_time: Option<edm::TimeOfDay>,
+    /// Property `timeZone`: `microsoft.graph.timeZoneBase`.
+    pub time_zone: Option<AnyTimeZoneBase>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl serde::Serialize for WorkingHours {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl WorkingHours {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingHours";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("daysOfWeek", &self.days_of_week);
+        object.property("endTime", &self.end_time);
+        object.property("startTime", &self.start_time);
+        object.property("timeZone", &self.time_zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl<'de> serde::Deserialize<'de> for WorkingHours {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl graph_odata_runtime::model::ODataObject for WorkingHours {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "daysOfWeek" => read_nullable(map, key, &mut self.days_of_week, extra),
+            "endTime" => read_lenient(map, key, &mut self.end_time, extra),
+            "startTime" => read_lenient(map, key, &mut self.start_time, extra),
+            "timeZone" => read_nullable(map, key, &mut self.time_zone, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+impl WorkingHours {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_custom_time_zone")]
+/// The properties of [`WorkingHours`] by wire name, each a [`Field<WorkingHours>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingHours::set_null`].
+pub enum WorkingHoursField {}
+
+#[cfg(feature = "_custom_time_zone")]
+#[allow(non_upper_case_globals)]
+impl WorkingHoursField {
+    /// `daysOfWeek`
+    pub const DaysOfWeek: model::Field<WorkingHours> = model::Field::new("daysOfWeek");
+    /// `endTime`
+    pub const EndTime: model::Field<WorkingHours> = model::Field::new("endTime");
+    /// `startTime`
+    pub const StartTime: model::Field<WorkingHours> = model::Field::new("startTime");
+    /// `timeZone`
+    pub const TimeZone: model::Field<WorkingHours> = model::Field::new("timeZone");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkingHours>] = &[
+        Self::DaysOfWeek,
+        Self::EndTime,
+        Self::StartTime,
+        Self::TimeZone,
     ];
 }

@@ -12,9 +12,9 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.aadUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
+/// CSDL entity type `microsoft.graph.anonymousGuestConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AadUserConversationMember {
+pub struct AnonymousGuestConversationMember {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -27,15 +27,8 @@ pub struct AadUserConversationMember {
     /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
     /// Inherited from `microsoft.graph.conversationMember`.
     pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub user: Option<AnyUser>,
+    /// Property `anonymousGuestId`: `Edm.String`.
+    pub anonymous_guest_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -43,17 +36,16 @@ pub struct AadUserConversationMember {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AadUserConversationMember {
+impl serde::Serialize for AnonymousGuestConversationMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AadUserConversationMember {
+impl AnonymousGuestConversationMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aadUserConversationMember";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.anonymousGuestConversationMember";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -74,16 +66,13 @@ impl AadUserConversationMember {
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
             );
-        object.property("email", &self.email);
-        object.property("tenantId", &self.tenant_id);
-        object.property("userId", &self.user_id);
-        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
+        object.property("anonymousGuestId", &self.anonymous_guest_id);
         object.end()
     }
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AadUserConversationMember {
+impl<'de> serde::Deserialize<'de> for AnonymousGuestConversationMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -92,14 +81,13 @@ impl<'de> serde::Deserialize<'de> for AadUserConversationMember {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
+impl graph_odata_runtime::model::ODataObject for AnonymousGuestConversationMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
@@ -108,11 +96,9 @@ impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
             "visibleHistoryStartDateTime" => {
                 read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
             }
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            #[cfg(feature = "_authorization_info")]
-            "user" => read_nullable(map, key, &mut self.user, extra),
+            "anonymousGuestId" => {
+                read_lenient(map, key, &mut self.anonymous_guest_id, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -124,7 +110,7 @@ impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserConversationMember {
+impl AnonymousGuestConversationMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -135,104 +121,76 @@ impl AadUserConversationMember {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AadUserConversationMember`] by wire name, each a [`Field<AadUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadUserConversationMember::set_null`].
-pub enum AadUserConversationMemberField {}
+/// The properties of [`AnonymousGuestConversationMember`] by wire name, each a [`Field<AnonymousGuestConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnonymousGuestConversationMember::set_null`].
+pub enum AnonymousGuestConversationMemberField {}
 
 #[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
-impl AadUserConversationMemberField {
+impl AnonymousGuestConversationMemberField {
     /// `id`
-    pub const Id: model::Field<AadUserConversationMember> = model::Field::new("id");
+    pub const Id: model::Field<AnonymousGuestConversationMember> = model::Field::new(
+        "id",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<AadUserConversationMember> = model::Field::new(
+    pub const DisplayName: model::Field<AnonymousGuestConversationMember> = model::Field::new(
         "displayName",
     );
     /// `roles`
-    pub const Roles: model::Field<AadUserConversationMember> = model::Field::new(
+    pub const Roles: model::Field<AnonymousGuestConversationMember> = model::Field::new(
         "roles",
     );
     /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<AadUserConversationMember> = model::Field::new(
-        "visibleHistoryStartDateTime",
+    pub const VisibleHistoryStartDateTime: model::Field<
+        AnonymousGuestConversationMember,
+    > = model::Field::new("visibleHistoryStartDateTime");
+    /// `anonymousGuestId`
+    pub const AnonymousGuestId: model::Field<AnonymousGuestConversationMember> = model::Field::new(
+        "anonymousGuestId",
     );
-    /// `email`
-    pub const Email: model::Field<AadUserConversationMember> = model::Field::new(
-        "email",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<AadUserConversationMember> = model::Field::new(
-        "tenantId",
-    );
-    /// `userId`
-    pub const UserId: model::Field<AadUserConversationMember> = model::Field::new(
-        "userId",
-    );
-    /// `user`
-    pub const User: model::Field<AadUserConversationMember> = model::Field::new("user");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AadUserConversationMember>] = &[
+    pub const ALL: &'static [model::Field<AnonymousGuestConversationMember>] = &[
         Self::Id,
         Self::DisplayName,
         Self::Roles,
         Self::VisibleHistoryStartDateTime,
-        Self::Email,
-        Self::TenantId,
-        Self::UserId,
-        Self::User,
+        Self::AnonymousGuestId,
     ];
 }
 
-#[cfg(feature = "_access_package")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.applicationSignInDetailedSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentRequestWorkflowExtension {
+pub struct ApplicationSignInDetailedSummary {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
-    /// Property `callbackConfiguration`: `microsoft.graph.customExtensionCallbackConfiguration`.
-    pub callback_configuration: Option<AnyCustomExtensionCallbackConfiguration>,
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `aggregatedEventDateTime`: `Edm.DateTimeOffset`.
+    pub aggregated_event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `appDisplayName`: `Edm.String`, not nullable.
+    pub app_display_name: Option<String>,
+    /// Property `appId`: `Edm.String`, not nullable.
+    pub app_id: Option<String>,
+    /// Property `signInCount`: `Edm.Int64`.
+    pub sign_in_count: Option<i64>,
+    /// Property `status`: `microsoft.graph.signInStatus`.
+    pub status: Option<SignInStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentRequestWorkflowExtension {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for ApplicationSignInDetailedSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestWorkflowExtension {
+#[cfg(feature = "_reports")]
+impl ApplicationSignInDetailedSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSignInDetailedSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -246,443 +204,17 @@ impl AccessPackageAssignmentRequestWorkflowExtension {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
-        object.property("callbackConfiguration", &self.callback_configuration);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestWorkflowExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentRequestWorkflowExtension {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
-            "callbackConfiguration" => {
-                read_nullable(map, key, &mut self.callback_configuration, extra)
-            }
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentRequestWorkflowExtension {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageAssignmentRequestWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentRequestWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestWorkflowExtension::set_null`].
-pub enum AccessPackageAssignmentRequestWorkflowExtensionField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentRequestWorkflowExtensionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentRequestWorkflowExtension> = model::Field::new(
-        "id",
-    );
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("authenticationConfiguration");
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("clientConfiguration");
-    /// `description`
-    pub const Description: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("displayName");
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("endpointConfiguration");
-    /// `callbackConfiguration`
-    pub const CallbackConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("callbackConfiguration");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessPackageAssignmentRequestWorkflowExtension> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("createdDateTime");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("lastModifiedBy");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("lastModifiedDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    >] = &[
-        Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
-        Self::CallbackConfiguration,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_access_package")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentWorkflowExtension {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
-    /// Property `callbackConfiguration`: `microsoft.graph.customExtensionCallbackConfiguration`.
-    pub callback_configuration: Option<AnyCustomExtensionCallbackConfiguration>,
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for AccessPackageAssignmentWorkflowExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentWorkflowExtension {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentWorkflowExtension";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
-        object.property("callbackConfiguration", &self.callback_configuration);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentWorkflowExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentWorkflowExtension {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
-            "callbackConfiguration" => {
-                read_nullable(map, key, &mut self.callback_configuration, extra)
-            }
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl AccessPackageAssignmentWorkflowExtension {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// The properties of [`AccessPackageAssignmentWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentWorkflowExtension::set_null`].
-pub enum AccessPackageAssignmentWorkflowExtensionField {}
-
-#[cfg(feature = "_access_package")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentWorkflowExtensionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "id",
-    );
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("authenticationConfiguration");
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("clientConfiguration");
-    /// `description`
-    pub const Description: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "displayName",
-    );
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("endpointConfiguration");
-    /// `callbackConfiguration`
-    pub const CallbackConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("callbackConfiguration");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("lastModifiedDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentWorkflowExtension>] = &[
-        Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
-        Self::CallbackConfiguration,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL entity type `microsoft.graph.accessReviewInstance`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstance {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `errors`: `Collection(microsoft.graph.accessReviewError)`.
-    pub errors: Option<Vec<AccessReviewError>>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `scope`: `microsoft.graph.accessReviewScope`.
-    pub scope: Option<AnyAccessReviewScope>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `contactedReviewers`: `Collection(microsoft.graph.accessReviewReviewer)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_reviewer")]
-    pub contacted_reviewers: Option<Vec<AccessReviewReviewer>>,
-    /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
-    pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
-    /// Navigation property `definition`: `microsoft.graph.accessReviewScheduleDefinition`; present when expanded (`$expand`).
-    pub definition: Option<AccessReviewScheduleDefinition>,
-    /// Navigation property `stages`: `Collection(microsoft.graph.accessReviewStage)`, contained; present when expanded (`$expand`).
-    pub stages: Option<Vec<AccessReviewStage>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AccessReviewInstance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("errors", &self.errors);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("reviewers", &self.reviewers);
-        object.property("scope", &self.scope);
-        object.property("startDateTime", &self.start_date_time);
+        object.property("aggregatedEventDateTime", &self.aggregated_event_date_time);
+        object.property("appDisplayName", &self.app_display_name);
+        object.property("appId", &self.app_id);
+        object.property("signInCount", &self.sign_in_count);
         object.property("status", &self.status);
-        #[cfg(feature = "_access_review_reviewer")]
-        object.property("contactedReviewers", &self.contacted_reviewers);
-        object.property("decisions", &self.decisions);
-        object.property("definition", &self.definition);
-        object.property("stages", &self.stages);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstance {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for ApplicationSignInDetailedSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -690,9 +222,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for ApplicationSignInDetailedSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -702,22 +233,13 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "errors" => read_nullable(map, key, &mut self.errors, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
+            "aggregatedEventDateTime" => {
+                read_lenient(map, key, &mut self.aggregated_event_date_time, extra)
             }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            #[cfg(feature = "_access_review_reviewer")]
-            "contactedReviewers" => {
-                read_nullable(map, key, &mut self.contacted_reviewers, extra)
-            }
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            "definition" => read_nullable(map, key, &mut self.definition, extra),
-            "stages" => read_nullable(map, key, &mut self.stages, extra),
+            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "signInCount" => read_lenient(map, key, &mut self.sign_in_count, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -728,8 +250,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstance {
+#[cfg(feature = "_reports")]
+impl ApplicationSignInDetailedSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -739,126 +261,86 @@ impl AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstance`] by wire name, each a [`Field<AccessReviewInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstance::set_null`].
-pub enum AccessReviewInstanceField {}
+#[cfg(feature = "_reports")]
+/// The properties of [`ApplicationSignInDetailedSummary`] by wire name, each a [`Field<ApplicationSignInDetailedSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSignInDetailedSummary::set_null`].
+pub enum ApplicationSignInDetailedSummaryField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewInstanceField {
+impl ApplicationSignInDetailedSummaryField {
     /// `id`
-    pub const Id: model::Field<AccessReviewInstance> = model::Field::new("id");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<AccessReviewInstance> = model::Field::new(
-        "endDateTime",
+    pub const Id: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "id",
     );
-    /// `errors`
-    pub const Errors: model::Field<AccessReviewInstance> = model::Field::new("errors");
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "fallbackReviewers",
+    /// `aggregatedEventDateTime`
+    pub const AggregatedEventDateTime: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "aggregatedEventDateTime",
     );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "reviewers",
+    /// `appDisplayName`
+    pub const AppDisplayName: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "appDisplayName",
     );
-    /// `scope`
-    pub const Scope: model::Field<AccessReviewInstance> = model::Field::new("scope");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<AccessReviewInstance> = model::Field::new(
-        "startDateTime",
+    /// `appId`
+    pub const AppId: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "appId",
+    );
+    /// `signInCount`
+    pub const SignInCount: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "signInCount",
     );
     /// `status`
-    pub const Status: model::Field<AccessReviewInstance> = model::Field::new("status");
-    /// `contactedReviewers`
-    pub const ContactedReviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "contactedReviewers",
+    pub const Status: model::Field<ApplicationSignInDetailedSummary> = model::Field::new(
+        "status",
     );
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewInstance> = model::Field::new(
-        "decisions",
-    );
-    /// `definition`
-    pub const Definition: model::Field<AccessReviewInstance> = model::Field::new(
-        "definition",
-    );
-    /// `stages`
-    pub const Stages: model::Field<AccessReviewInstance> = model::Field::new("stages");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstance>] = &[
+    pub const ALL: &'static [model::Field<ApplicationSignInDetailedSummary>] = &[
         Self::Id,
-        Self::EndDateTime,
-        Self::Errors,
-        Self::FallbackReviewers,
-        Self::Reviewers,
-        Self::Scope,
-        Self::StartDateTime,
+        Self::AggregatedEventDateTime,
+        Self::AppDisplayName,
+        Self::AppId,
+        Self::SignInCount,
         Self::Status,
-        Self::ContactedReviewers,
-        Self::Decisions,
-        Self::Definition,
-        Self::Stages,
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL entity type `microsoft.graph.accessReviewInstanceDecisionItem`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[cfg(feature = "_approval")]
+/// CSDL entity type `microsoft.graph.approvalStep`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItem {
+pub struct ApprovalStep {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `accessReviewId`: `Edm.String`, not nullable.
-    pub access_review_id: Option<String>,
-    /// Property `appliedBy`: `microsoft.graph.userIdentity`.
-    pub applied_by: Option<UserIdentity>,
-    /// Property `appliedDateTime`: `Edm.DateTimeOffset`.
-    pub applied_date_time: Option<edm::DateTimeOffset>,
-    /// Property `applyResult`: `Edm.String`.
-    pub apply_result: Option<String>,
-    /// Property `decision`: `Edm.String`.
-    pub decision: Option<String>,
+    /// Property `assignedToMe`: `Edm.Boolean`.
+    pub assigned_to_me: Option<bool>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
     /// Property `justification`: `Edm.String`.
     pub justification: Option<String>,
-    /// Property `principal`: `microsoft.graph.identity`.
-    pub principal: Option<AnyIdentity>,
-    /// Property `principalLink`: `Edm.String`.
-    pub principal_link: Option<String>,
-    /// Property `principalResourceMembership`: `microsoft.graph.decisionItemPrincipalResourceMembership`.
-    pub principal_resource_membership: Option<DecisionItemPrincipalResourceMembership>,
-    /// Property `recommendation`: `Edm.String`.
-    pub recommendation: Option<String>,
-    /// Property `resource`: `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub resource: Option<AnyAccessReviewInstanceDecisionItemResource>,
-    /// Property `resourceLink`: `Edm.String`.
-    pub resource_link: Option<String>,
-    /// Property `reviewedBy`: `microsoft.graph.userIdentity`.
-    pub reviewed_by: Option<UserIdentity>,
+    /// Property `reviewedBy`: `microsoft.graph.identity`.
+    pub reviewed_by: Option<AnyIdentity>,
     /// Property `reviewedDateTime`: `Edm.DateTimeOffset`.
     pub reviewed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `target`: `microsoft.graph.accessReviewInstanceDecisionItemTarget`.
-    pub target: Option<AnyAccessReviewInstanceDecisionItemTarget>,
-    /// Navigation property `insights`: `Collection(microsoft.graph.governanceInsight)`, contained; present when expanded (`$expand`).
-    pub insights: Option<Vec<AnyGovernanceInsight>>,
-    /// Navigation property `instance`: `microsoft.graph.accessReviewInstance`, contained; present when expanded (`$expand`).
-    pub instance: Option<AccessReviewInstance>,
+    /// Property `reviewResult`: `Edm.String`.
+    pub review_result: Option<String>,
+    /// Property `status`: `Edm.String`.
+    pub status: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewInstanceDecisionItem {
+#[cfg(feature = "_approval")]
+impl serde::Serialize for ApprovalStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItem {
+#[cfg(feature = "_approval")]
+impl ApprovalStep {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalStep";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -872,33 +354,19 @@ impl AccessReviewInstanceDecisionItem {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("accessReviewId", &self.access_review_id);
-        object.property("appliedBy", &self.applied_by);
-        object.property("appliedDateTime", &self.applied_date_time);
-        object.property("applyResult", &self.apply_result);
-        object.property("decision", &self.decision);
+        object.property("assignedToMe", &self.assigned_to_me);
+        object.property("displayName", &self.display_name);
         object.property("justification", &self.justification);
-        object.property("principal", &self.principal);
-        object.property("principalLink", &self.principal_link);
-        object
-            .property(
-                "principalResourceMembership",
-                &self.principal_resource_membership,
-            );
-        object.property("recommendation", &self.recommendation);
-        object.property("resource", &self.resource);
-        object.property("resourceLink", &self.resource_link);
         object.property("reviewedBy", &self.reviewed_by);
         object.property("reviewedDateTime", &self.reviewed_date_time);
-        object.property("target", &self.target);
-        object.property("insights", &self.insights);
-        object.property("instance", &self.instance);
+        object.property("reviewResult", &self.review_result);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItem {
+#[cfg(feature = "_approval")]
+impl<'de> serde::Deserialize<'de> for ApprovalStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -906,8 +374,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionItem {
+#[cfg(feature = "_approval")]
+impl graph_odata_runtime::model::ODataObject for ApprovalStep {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -917,29 +385,15 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionIte
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "accessReviewId" => read_lenient(map, key, &mut self.access_review_id, extra),
-            "appliedBy" => read_nullable(map, key, &mut self.applied_by, extra),
-            "appliedDateTime" => {
-                read_lenient(map, key, &mut self.applied_date_time, extra)
-            }
-            "applyResult" => read_lenient(map, key, &mut self.apply_result, extra),
-            "decision" => read_lenient(map, key, &mut self.decision, extra),
+            "assignedToMe" => read_lenient(map, key, &mut self.assigned_to_me, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "justification" => read_lenient(map, key, &mut self.justification, extra),
-            "principal" => read_nullable(map, key, &mut self.principal, extra),
-            "principalLink" => read_lenient(map, key, &mut self.principal_link, extra),
-            "principalResourceMembership" => {
-                read_nullable(map, key, &mut self.principal_resource_membership, extra)
-            }
-            "recommendation" => read_lenient(map, key, &mut self.recommendation, extra),
-            "resource" => read_nullable(map, key, &mut self.resource, extra),
-            "resourceLink" => read_lenient(map, key, &mut self.resource_link, extra),
             "reviewedBy" => read_nullable(map, key, &mut self.reviewed_by, extra),
             "reviewedDateTime" => {
                 read_lenient(map, key, &mut self.reviewed_date_time, extra)
             }
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            "insights" => read_nullable(map, key, &mut self.insights, extra),
-            "instance" => read_nullable(map, key, &mut self.instance, extra),
+            "reviewResult" => read_lenient(map, key, &mut self.review_result, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -950,8 +404,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionIte
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewInstanceDecisionItem {
+#[cfg(feature = "_approval")]
+impl ApprovalStep {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -961,412 +415,80 @@ impl AccessReviewInstanceDecisionItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewInstanceDecisionItem`] by wire name, each a [`Field<AccessReviewInstanceDecisionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItem::set_null`].
-pub enum AccessReviewInstanceDecisionItemField {}
+#[cfg(feature = "_approval")]
+/// The properties of [`ApprovalStep`] by wire name, each a [`Field<ApprovalStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalStep::set_null`].
+pub enum ApprovalStepField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_approval")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemField {
+impl ApprovalStepField {
     /// `id`
-    pub const Id: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "id",
+    pub const Id: model::Field<ApprovalStep> = model::Field::new("id");
+    /// `assignedToMe`
+    pub const AssignedToMe: model::Field<ApprovalStep> = model::Field::new(
+        "assignedToMe",
     );
-    /// `accessReviewId`
-    pub const AccessReviewId: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "accessReviewId",
-    );
-    /// `appliedBy`
-    pub const AppliedBy: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "appliedBy",
-    );
-    /// `appliedDateTime`
-    pub const AppliedDateTime: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "appliedDateTime",
-    );
-    /// `applyResult`
-    pub const ApplyResult: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "applyResult",
-    );
-    /// `decision`
-    pub const Decision: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "decision",
-    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ApprovalStep> = model::Field::new("displayName");
     /// `justification`
-    pub const Justification: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
+    pub const Justification: model::Field<ApprovalStep> = model::Field::new(
         "justification",
     );
-    /// `principal`
-    pub const Principal: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "principal",
-    );
-    /// `principalLink`
-    pub const PrincipalLink: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "principalLink",
-    );
-    /// `principalResourceMembership`
-    pub const PrincipalResourceMembership: model::Field<
-        AccessReviewInstanceDecisionItem,
-    > = model::Field::new("principalResourceMembership");
-    /// `recommendation`
-    pub const Recommendation: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "recommendation",
-    );
-    /// `resource`
-    pub const Resource: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "resource",
-    );
-    /// `resourceLink`
-    pub const ResourceLink: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "resourceLink",
-    );
     /// `reviewedBy`
-    pub const ReviewedBy: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "reviewedBy",
-    );
+    pub const ReviewedBy: model::Field<ApprovalStep> = model::Field::new("reviewedBy");
     /// `reviewedDateTime`
-    pub const ReviewedDateTime: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
+    pub const ReviewedDateTime: model::Field<ApprovalStep> = model::Field::new(
         "reviewedDateTime",
     );
-    /// `target`
-    pub const Target: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "target",
+    /// `reviewResult`
+    pub const ReviewResult: model::Field<ApprovalStep> = model::Field::new(
+        "reviewResult",
     );
-    /// `insights`
-    pub const Insights: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "insights",
-    );
-    /// `instance`
-    pub const Instance: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "instance",
-    );
+    /// `status`
+    pub const Status: model::Field<ApprovalStep> = model::Field::new("status");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItem>] = &[
+    pub const ALL: &'static [model::Field<ApprovalStep>] = &[
         Self::Id,
-        Self::AccessReviewId,
-        Self::AppliedBy,
-        Self::AppliedDateTime,
-        Self::ApplyResult,
-        Self::Decision,
+        Self::AssignedToMe,
+        Self::DisplayName,
         Self::Justification,
-        Self::Principal,
-        Self::PrincipalLink,
-        Self::PrincipalResourceMembership,
-        Self::Recommendation,
-        Self::Resource,
-        Self::ResourceLink,
         Self::ReviewedBy,
         Self::ReviewedDateTime,
-        Self::Target,
-        Self::Insights,
-        Self::Instance,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL entity type `microsoft.graph.accessReviewScheduleDefinition`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewScheduleDefinition {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `additionalNotificationRecipients`: `Collection(microsoft.graph.accessReviewNotificationRecipientItem)`.
-    pub additional_notification_recipients: Option<
-        Vec<AccessReviewNotificationRecipientItem>,
-    >,
-    /// Property `backupReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub backup_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `createdBy`: `microsoft.graph.userIdentity`.
-    pub created_by: Option<UserIdentity>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `descriptionForAdmins`: `Edm.String`.
-    pub description_for_admins: Option<String>,
-    /// Property `descriptionForReviewers`: `Edm.String`.
-    pub description_for_reviewers: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `instanceEnumerationScope`: `microsoft.graph.accessReviewScope`.
-    pub instance_enumeration_scope: Option<AnyAccessReviewScope>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `scope`: `microsoft.graph.accessReviewScope`.
-    pub scope: Option<AnyAccessReviewScope>,
-    /// Property `settings`: `microsoft.graph.accessReviewScheduleSettings`.
-    pub settings: Option<AccessReviewScheduleSettings>,
-    /// Property `stageSettings`: `Collection(microsoft.graph.accessReviewStageSettings)`.
-    pub stage_settings: Option<Vec<AccessReviewStageSettings>>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `instances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
-    pub instances: Option<Vec<AccessReviewInstance>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewScheduleDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewScheduleDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "additionalNotificationRecipients",
-                &self.additional_notification_recipients,
-            );
-        object.property("backupReviewers", &self.backup_reviewers);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("descriptionForAdmins", &self.description_for_admins);
-        object.property("descriptionForReviewers", &self.description_for_reviewers);
-        object.property("displayName", &self.display_name);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("instanceEnumerationScope", &self.instance_enumeration_scope);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("reviewers", &self.reviewers);
-        object.property("scope", &self.scope);
-        object.property("settings", &self.settings);
-        object.property("stageSettings", &self.stage_settings);
-        object.property("status", &self.status);
-        object.property("instances", &self.instances);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalNotificationRecipients" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.additional_notification_recipients,
-                    extra,
-                )
-            }
-            "backupReviewers" => {
-                read_nullable(map, key, &mut self.backup_reviewers, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "descriptionForAdmins" => {
-                read_lenient(map, key, &mut self.description_for_admins, extra)
-            }
-            "descriptionForReviewers" => {
-                read_lenient(map, key, &mut self.description_for_reviewers, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
-            }
-            "instanceEnumerationScope" => {
-                read_nullable(map, key, &mut self.instance_enumeration_scope, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            "stageSettings" => read_nullable(map, key, &mut self.stage_settings, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "instances" => read_nullable(map, key, &mut self.instances, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewScheduleDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewScheduleDefinition`] by wire name, each a [`Field<AccessReviewScheduleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleDefinition::set_null`].
-pub enum AccessReviewScheduleDefinitionField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewScheduleDefinitionField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewScheduleDefinition> = model::Field::new("id");
-    /// `additionalNotificationRecipients`
-    pub const AdditionalNotificationRecipients: model::Field<
-        AccessReviewScheduleDefinition,
-    > = model::Field::new("additionalNotificationRecipients");
-    /// `backupReviewers`
-    pub const BackupReviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "backupReviewers",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `descriptionForAdmins`
-    pub const DescriptionForAdmins: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "descriptionForAdmins",
-    );
-    /// `descriptionForReviewers`
-    pub const DescriptionForReviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "descriptionForReviewers",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "displayName",
-    );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "fallbackReviewers",
-    );
-    /// `instanceEnumerationScope`
-    pub const InstanceEnumerationScope: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "instanceEnumerationScope",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "reviewers",
-    );
-    /// `scope`
-    pub const Scope: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "scope",
-    );
-    /// `settings`
-    pub const Settings: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "settings",
-    );
-    /// `stageSettings`
-    pub const StageSettings: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "stageSettings",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "status",
-    );
-    /// `instances`
-    pub const Instances: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "instances",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewScheduleDefinition>] = &[
-        Self::Id,
-        Self::AdditionalNotificationRecipients,
-        Self::BackupReviewers,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DescriptionForAdmins,
-        Self::DescriptionForReviewers,
-        Self::DisplayName,
-        Self::FallbackReviewers,
-        Self::InstanceEnumerationScope,
-        Self::LastModifiedDateTime,
-        Self::Reviewers,
-        Self::Scope,
-        Self::Settings,
-        Self::StageSettings,
+        Self::ReviewResult,
         Self::Status,
-        Self::Instances,
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL entity type `microsoft.graph.accessReviewStage`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.authenticationEventListener`; base type `microsoft.graph.entity`; abstract; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewStage {
+pub struct AuthenticationEventListener {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
-    pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AccessReviewStage {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationEventListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewStage {
+#[cfg(feature = "_identity")]
+impl AuthenticationEventListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationEventListener";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1380,18 +502,16 @@ impl AccessReviewStage {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("reviewers", &self.reviewers);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.property("decisions", &self.decisions);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AccessReviewStage {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationEventListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1399,8 +519,8 @@ impl<'de> serde::Deserialize<'de> for AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationEventListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1410,14 +530,11 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
             }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             _ => Ok(false),
         }
     }
@@ -1428,8 +545,8 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AccessReviewStage {
+#[cfg(feature = "_identity")]
+impl AuthenticationEventListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1439,5416 +556,236 @@ impl AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AccessReviewStage`] by wire name, each a [`Field<AccessReviewStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStage::set_null`].
-pub enum AccessReviewStageField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationEventListener`] by wire name, each a [`Field<AuthenticationEventListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationEventListener::set_null`].
+pub enum AuthenticationEventListenerField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl AccessReviewStageField {
+impl AuthenticationEventListenerField {
     /// `id`
-    pub const Id: model::Field<AccessReviewStage> = model::Field::new("id");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<AccessReviewStage> = model::Field::new(
-        "endDateTime",
+    pub const Id: model::Field<AuthenticationEventListener> = model::Field::new("id");
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<AuthenticationEventListener> = model::Field::new(
+        "authenticationEventsFlowId",
     );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewStage> = model::Field::new(
-        "fallbackReviewers",
+    /// `conditions`
+    pub const Conditions: model::Field<AuthenticationEventListener> = model::Field::new(
+        "conditions",
     );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewStage> = model::Field::new(
-        "reviewers",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<AccessReviewStage> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewStage> = model::Field::new("status");
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewStage> = model::Field::new(
-        "decisions",
+    /// `priority`
+    pub const Priority: model::Field<AuthenticationEventListener> = model::Field::new(
+        "priority",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewStage>] = &[
+    pub const ALL: &'static [model::Field<AuthenticationEventListener>] = &[
         Self::Id,
-        Self::EndDateTime,
-        Self::FallbackReviewers,
-        Self::Reviewers,
-        Self::StartDateTime,
-        Self::Status,
-        Self::Decisions,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.activityBasedTimeoutPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityBasedTimeoutPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub definition: Option<Vec<String>>,
-    /// Property `isOrganizationDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub is_organization_default: Option<bool>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for ActivityBasedTimeoutPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ActivityBasedTimeoutPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.activityBasedTimeoutPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
-        object.property("isOrganizationDefault", &self.is_organization_default);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
-            "isOrganizationDefault" => {
-                read_lenient(map, key, &mut self.is_organization_default, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ActivityBasedTimeoutPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`ActivityBasedTimeoutPolicy`] by wire name, each a [`Field<ActivityBasedTimeoutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivityBasedTimeoutPolicy::set_null`].
-pub enum ActivityBasedTimeoutPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl ActivityBasedTimeoutPolicyField {
-    /// `id`
-    pub const Id: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `definition`
-    pub const Definition: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "definition",
-    );
-    /// `isOrganizationDefault`
-    pub const IsOrganizationDefault: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "isOrganizationDefault",
-    );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "appliesTo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivityBasedTimeoutPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Definition,
-        Self::IsOrganizationDefault,
-        Self::AppliesTo,
-    ];
-}
-
-#[cfg(feature = "_administrative_unit")]
-/// CSDL entity type `microsoft.graph.administrativeUnit`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdministrativeUnit {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isMemberManagementRestricted`: `Edm.Boolean`.
-    pub is_member_management_restricted: Option<bool>,
-    /// Property `membershipRule`: `Edm.String`.
-    pub membership_rule: Option<String>,
-    /// Property `membershipRuleProcessingState`: `Edm.String`.
-    pub membership_rule_processing_state: Option<String>,
-    /// Property `membershipType`: `Edm.String`.
-    pub membership_type: Option<String>,
-    /// Property `visibility`: `Edm.String`.
-    pub visibility: Option<String>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub members: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `scopedRoleMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_scoped_role_membership")]
-    pub scoped_role_members: Option<Vec<ScopedRoleMembership>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl serde::Serialize for AdministrativeUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AdministrativeUnit {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.administrativeUnit";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object
-            .property(
-                "isMemberManagementRestricted",
-                &self.is_member_management_restricted,
-            );
-        object.property("membershipRule", &self.membership_rule);
-        object
-            .property(
-                "membershipRuleProcessingState",
-                &self.membership_rule_processing_state,
-            );
-        object.property("membershipType", &self.membership_type);
-        object.property("visibility", &self.visibility);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
-        #[cfg(feature = "_scoped_role_membership")]
-        object.property("scopedRoleMembers", &self.scoped_role_members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isMemberManagementRestricted" => {
-                read_lenient(map, key, &mut self.is_member_management_restricted, extra)
-            }
-            "membershipRule" => read_lenient(map, key, &mut self.membership_rule, extra),
-            "membershipRuleProcessingState" => {
-                read_lenient(map, key, &mut self.membership_rule_processing_state, extra)
-            }
-            "membershipType" => read_lenient(map, key, &mut self.membership_type, extra),
-            "visibility" => read_lenient(map, key, &mut self.visibility, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_directory_object")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_scoped_role_membership")]
-            "scopedRoleMembers" => {
-                read_nullable(map, key, &mut self.scoped_role_members, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl AdministrativeUnit {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-/// The properties of [`AdministrativeUnit`] by wire name, each a [`Field<AdministrativeUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdministrativeUnit::set_null`].
-pub enum AdministrativeUnitField {}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(non_upper_case_globals)]
-impl AdministrativeUnitField {
-    /// `id`
-    pub const Id: model::Field<AdministrativeUnit> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AdministrativeUnit> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AdministrativeUnit> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AdministrativeUnit> = model::Field::new(
-        "displayName",
-    );
-    /// `isMemberManagementRestricted`
-    pub const IsMemberManagementRestricted: model::Field<AdministrativeUnit> = model::Field::new(
-        "isMemberManagementRestricted",
-    );
-    /// `membershipRule`
-    pub const MembershipRule: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipRule",
-    );
-    /// `membershipRuleProcessingState`
-    pub const MembershipRuleProcessingState: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipRuleProcessingState",
-    );
-    /// `membershipType`
-    pub const MembershipType: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipType",
-    );
-    /// `visibility`
-    pub const Visibility: model::Field<AdministrativeUnit> = model::Field::new(
-        "visibility",
-    );
-    /// `extensions`
-    pub const Extensions: model::Field<AdministrativeUnit> = model::Field::new(
-        "extensions",
-    );
-    /// `members`
-    pub const Members: model::Field<AdministrativeUnit> = model::Field::new("members");
-    /// `scopedRoleMembers`
-    pub const ScopedRoleMembers: model::Field<AdministrativeUnit> = model::Field::new(
-        "scopedRoleMembers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdministrativeUnit>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsMemberManagementRestricted,
-        Self::MembershipRule,
-        Self::MembershipRuleProcessingState,
-        Self::MembershipType,
-        Self::Visibility,
-        Self::Extensions,
-        Self::Members,
-        Self::ScopedRoleMembers,
-    ];
-}
-
-#[cfg(feature = "_agent_identity")]
-/// CSDL entity type `microsoft.graph.agentIdentity`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentity {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub account_enabled: Option<bool>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `alternativeNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub alternative_names: Option<Vec<String>>,
-    /// Property `appDescription`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_description: Option<String>,
-    /// Property `appDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_display_name: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub application_template_id: Option<String>,
-    /// Property `appOwnerOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_owner_organization_id: Option<edm::Guid>,
-    /// Property `appRoleAssignmentRequired`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_role_assignment_required: Option<bool>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub created_by_app_id: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub display_name: Option<String>,
-    /// Property `errorUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub error_url: Option<String>,
-    /// Property `homepage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub homepage: Option<String>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub is_disabled: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `loginUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub login_url: Option<String>,
-    /// Property `logoutUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub logout_url: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notes: Option<String>,
-    /// Property `notificationEmailAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notification_email_addresses: Option<Vec<String>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `passwordSingleSignOnSettings`: `microsoft.graph.passwordSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_single_sign_on_settings: Option<PasswordSingleSignOnSettings>,
-    /// Property `preferredSingleSignOnMode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_single_sign_on_mode: Option<String>,
-    /// Property `preferredTokenSigningKeyEndDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredTokenSigningKeyThumbprint`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_thumbprint: Option<String>,
-    /// Property `publishedPermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub published_permission_scopes: Option<Vec<PermissionScope>>,
-    /// Property `publisherName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub publisher_name: Option<String>,
-    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub reply_urls: Option<Vec<String>>,
-    /// Property `samlMetadataUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_metadata_url: Option<String>,
-    /// Property `samlSingleSignOnSettings`: `microsoft.graph.samlSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
-    /// Property `servicePrincipalNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_names: Option<Vec<String>>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_type: Option<String>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub sign_in_audience: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `agentIdentityBlueprintId`: `Edm.String`, not nullable.
-    pub agent_identity_blueprint_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_endpoint")]
-    pub endpoints: Option<Vec<Endpoint>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_license_details")]
-    pub license_details: Option<Vec<LicenseDetails>>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_o_auth2_permission_grant")]
-    pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub remote_desktop_security_configuration: Option<
-        RemoteDesktopSecurityConfiguration,
-    >,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity")]
-impl serde::Serialize for AgentIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("addIns", &self.add_ins);
-        object.property("alternativeNames", &self.alternative_names);
-        object.property("appDescription", &self.app_description);
-        object.property("appDisplayName", &self.app_display_name);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appOwnerOrganizationId", &self.app_owner_organization_id);
-        object.property("appRoleAssignmentRequired", &self.app_role_assignment_required);
-        object.property("appRoles", &self.app_roles);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("errorUrl", &self.error_url);
-        object.property("homepage", &self.homepage);
-        object.property("info", &self.info);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("loginUrl", &self.login_url);
-        object.property("logoutUrl", &self.logout_url);
-        object.property("notes", &self.notes);
-        object
-            .property("notificationEmailAddresses", &self.notification_email_addresses);
-        object.property("passwordCredentials", &self.password_credentials);
-        object
-            .property(
-                "passwordSingleSignOnSettings",
-                &self.password_single_sign_on_settings,
-            );
-        object
-            .property("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
-        object
-            .property(
-                "preferredTokenSigningKeyEndDateTime",
-                &self.preferred_token_signing_key_end_date_time,
-            );
-        object
-            .property(
-                "preferredTokenSigningKeyThumbprint",
-                &self.preferred_token_signing_key_thumbprint,
-            );
-        object.property("publishedPermissionScopes", &self.published_permission_scopes);
-        object.property("publisherName", &self.publisher_name);
-        object.property("replyUrls", &self.reply_urls);
-        object.property("samlMetadataUrl", &self.saml_metadata_url);
-        object.property("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
-        object.property("servicePrincipalNames", &self.service_principal_names);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("agentIdentityBlueprintId", &self.agent_identity_blueprint_id);
-        object.property("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignedTo", &self.app_role_assigned_to);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_license_details")]
-        object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_o_auth2_permission_grant")]
-        object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "remoteDesktopSecurityConfiguration",
-                &self.remote_desktop_security_configuration,
-            );
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl<'de> serde::Deserialize<'de> for AgentIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "alternativeNames" => {
-                read_lenient(map, key, &mut self.alternative_names, extra)
-            }
-            "appDescription" => read_lenient(map, key, &mut self.app_description, extra),
-            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appOwnerOrganizationId" => {
-                read_lenient(map, key, &mut self.app_owner_organization_id, extra)
-            }
-            "appRoleAssignmentRequired" => {
-                read_lenient(map, key, &mut self.app_role_assignment_required, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "errorUrl" => read_lenient(map, key, &mut self.error_url, extra),
-            "homepage" => read_lenient(map, key, &mut self.homepage, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "loginUrl" => read_lenient(map, key, &mut self.login_url, extra),
-            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "notificationEmailAddresses" => {
-                read_lenient(map, key, &mut self.notification_email_addresses, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "passwordSingleSignOnSettings" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.password_single_sign_on_settings,
-                    extra,
-                )
-            }
-            "preferredSingleSignOnMode" => {
-                read_lenient(map, key, &mut self.preferred_single_sign_on_mode, extra)
-            }
-            "preferredTokenSigningKeyEndDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_end_date_time,
-                    extra,
-                )
-            }
-            "preferredTokenSigningKeyThumbprint" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_thumbprint,
-                    extra,
-                )
-            }
-            "publishedPermissionScopes" => {
-                read_nullable(map, key, &mut self.published_permission_scopes, extra)
-            }
-            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
-            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
-            "samlMetadataUrl" => {
-                read_lenient(map, key, &mut self.saml_metadata_url, extra)
-            }
-            "samlSingleSignOnSettings" => {
-                read_nullable(map, key, &mut self.saml_single_sign_on_settings, extra)
-            }
-            "servicePrincipalNames" => {
-                read_lenient(map, key, &mut self.service_principal_names, extra)
-            }
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "agentIdentityBlueprintId" => {
-                read_lenient(map, key, &mut self.agent_identity_blueprint_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignedTo" => {
-                read_nullable(map, key, &mut self.app_role_assigned_to, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_endpoint")]
-            "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_license_details")]
-            "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_o_auth2_permission_grant")]
-            "oauth2PermissionGrants" => {
-                read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_service_principals")]
-            "remoteDesktopSecurityConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.remote_desktop_security_configuration,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl AgentIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-/// The properties of [`AgentIdentity`] by wire name, each a [`Field<AgentIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentity::set_null`].
-pub enum AgentIdentityField {}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentity> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentity> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentIdentity> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `addIns`
-    pub const AddIns: model::Field<AgentIdentity> = model::Field::new("addIns");
-    /// `alternativeNames`
-    pub const AlternativeNames: model::Field<AgentIdentity> = model::Field::new(
-        "alternativeNames",
-    );
-    /// `appDescription`
-    pub const AppDescription: model::Field<AgentIdentity> = model::Field::new(
-        "appDescription",
-    );
-    /// `appDisplayName`
-    pub const AppDisplayName: model::Field<AgentIdentity> = model::Field::new(
-        "appDisplayName",
-    );
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentity> = model::Field::new("appId");
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<AgentIdentity> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appOwnerOrganizationId`
-    pub const AppOwnerOrganizationId: model::Field<AgentIdentity> = model::Field::new(
-        "appOwnerOrganizationId",
-    );
-    /// `appRoleAssignmentRequired`
-    pub const AppRoleAssignmentRequired: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignmentRequired",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentity> = model::Field::new("appRoles");
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentity> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentIdentity> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentity> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentity> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `errorUrl`
-    pub const ErrorUrl: model::Field<AgentIdentity> = model::Field::new("errorUrl");
-    /// `homepage`
-    pub const Homepage: model::Field<AgentIdentity> = model::Field::new("homepage");
-    /// `info`
-    pub const Info: model::Field<AgentIdentity> = model::Field::new("info");
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentity> = model::Field::new("isDisabled");
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `loginUrl`
-    pub const LoginUrl: model::Field<AgentIdentity> = model::Field::new("loginUrl");
-    /// `logoutUrl`
-    pub const LogoutUrl: model::Field<AgentIdentity> = model::Field::new("logoutUrl");
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentity> = model::Field::new("notes");
-    /// `notificationEmailAddresses`
-    pub const NotificationEmailAddresses: model::Field<AgentIdentity> = model::Field::new(
-        "notificationEmailAddresses",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `passwordSingleSignOnSettings`
-    pub const PasswordSingleSignOnSettings: model::Field<AgentIdentity> = model::Field::new(
-        "passwordSingleSignOnSettings",
-    );
-    /// `preferredSingleSignOnMode`
-    pub const PreferredSingleSignOnMode: model::Field<AgentIdentity> = model::Field::new(
-        "preferredSingleSignOnMode",
-    );
-    /// `preferredTokenSigningKeyEndDateTime`
-    pub const PreferredTokenSigningKeyEndDateTime: model::Field<AgentIdentity> = model::Field::new(
-        "preferredTokenSigningKeyEndDateTime",
-    );
-    /// `preferredTokenSigningKeyThumbprint`
-    pub const PreferredTokenSigningKeyThumbprint: model::Field<AgentIdentity> = model::Field::new(
-        "preferredTokenSigningKeyThumbprint",
-    );
-    /// `publishedPermissionScopes`
-    pub const PublishedPermissionScopes: model::Field<AgentIdentity> = model::Field::new(
-        "publishedPermissionScopes",
-    );
-    /// `publisherName`
-    pub const PublisherName: model::Field<AgentIdentity> = model::Field::new(
-        "publisherName",
-    );
-    /// `replyUrls`
-    pub const ReplyUrls: model::Field<AgentIdentity> = model::Field::new("replyUrls");
-    /// `samlMetadataUrl`
-    pub const SamlMetadataUrl: model::Field<AgentIdentity> = model::Field::new(
-        "samlMetadataUrl",
-    );
-    /// `samlSingleSignOnSettings`
-    pub const SamlSingleSignOnSettings: model::Field<AgentIdentity> = model::Field::new(
-        "samlSingleSignOnSettings",
-    );
-    /// `servicePrincipalNames`
-    pub const ServicePrincipalNames: model::Field<AgentIdentity> = model::Field::new(
-        "servicePrincipalNames",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<AgentIdentity> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentity> = model::Field::new(
-        "signInAudience",
-    );
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentity> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentity> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `agentIdentityBlueprintId`
-    pub const AgentIdentityBlueprintId: model::Field<AgentIdentity> = model::Field::new(
-        "agentIdentityBlueprintId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentIdentity> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `appRoleAssignedTo`
-    pub const AppRoleAssignedTo: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignedTo",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentIdentity> = model::Field::new(
-        "createdObjects",
-    );
-    /// `endpoints`
-    pub const Endpoints: model::Field<AgentIdentity> = model::Field::new("endpoints");
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `licenseDetails`
-    pub const LicenseDetails: model::Field<AgentIdentity> = model::Field::new(
-        "licenseDetails",
-    );
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentIdentity> = model::Field::new("memberOf");
-    /// `oauth2PermissionGrants`
-    pub const Oauth2PermissionGrants: model::Field<AgentIdentity> = model::Field::new(
-        "oauth2PermissionGrants",
-    );
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentIdentity> = model::Field::new(
-        "ownedObjects",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentity> = model::Field::new("owners");
-    /// `remoteDesktopSecurityConfiguration`
-    pub const RemoteDesktopSecurityConfiguration: model::Field<AgentIdentity> = model::Field::new(
-        "remoteDesktopSecurityConfiguration",
-    );
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentity> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentity> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentity> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentIdentity> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentity> = model::Field::new("sponsors");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentity>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AccountEnabled,
-        Self::AddIns,
-        Self::AlternativeNames,
-        Self::AppDescription,
-        Self::AppDisplayName,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppOwnerOrganizationId,
-        Self::AppRoleAssignmentRequired,
-        Self::AppRoles,
-        Self::CreatedByAppId,
-        Self::CustomSecurityAttributes,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::ErrorUrl,
-        Self::Homepage,
-        Self::Info,
-        Self::IsDisabled,
-        Self::KeyCredentials,
-        Self::LoginUrl,
-        Self::LogoutUrl,
-        Self::Notes,
-        Self::NotificationEmailAddresses,
-        Self::PasswordCredentials,
-        Self::PasswordSingleSignOnSettings,
-        Self::PreferredSingleSignOnMode,
-        Self::PreferredTokenSigningKeyEndDateTime,
-        Self::PreferredTokenSigningKeyThumbprint,
-        Self::PublishedPermissionScopes,
-        Self::PublisherName,
-        Self::ReplyUrls,
-        Self::SamlMetadataUrl,
-        Self::SamlSingleSignOnSettings,
-        Self::ServicePrincipalNames,
-        Self::ServicePrincipalType,
-        Self::SignInAudience,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::AgentIdentityBlueprintId,
-        Self::CreatedDateTime,
-        Self::AppManagementPolicies,
-        Self::AppRoleAssignedTo,
-        Self::AppRoleAssignments,
-        Self::ClaimsMappingPolicies,
-        Self::CreatedObjects,
-        Self::Endpoints,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::LicenseDetails,
-        Self::MemberOf,
-        Self::Oauth2PermissionGrants,
-        Self::OwnedObjects,
-        Self::Owners,
-        Self::RemoteDesktopSecurityConfiguration,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::TransitiveMemberOf,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL entity type `microsoft.graph.agentIdentityBlueprint`; base type `microsoft.graph.application`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentityBlueprint {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `api`: `microsoft.graph.apiApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub api: Option<ApiApplication>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub app_id: Option<String>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `authenticationBehaviors`: `microsoft.graph.authenticationBehaviors`.
-    /// Inherited from `microsoft.graph.application`.
-    pub authentication_behaviors: Option<AuthenticationBehaviors>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub created_by_app_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.application`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub display_name: Option<String>,
-    /// Property `groupMembershipClaims`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub group_membership_claims: Option<String>,
-    /// Property `identifierUris`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub identifier_uris: Option<Vec<String>>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.application`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDeviceOnlyAuthSupported`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_device_only_auth_supported: Option<bool>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_disabled: Option<bool>,
-    /// Property `isFallbackPublicClient`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_fallback_public_client: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `logo`: `Edm.Stream`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub logo: Option<edm::Stream>,
-    /// Property `managerApplications`: `Collection(Edm.Guid)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub manager_applications: Option<Vec<edm::Guid>>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub notes: Option<String>,
-    /// Property `onPremisesPublishing`: `microsoft.graph.onPremisesPublishing`.
-    /// Inherited from `microsoft.graph.application`.
-    pub on_premises_publishing: Option<OnPremisesPublishing>,
-    /// Property `optionalClaims`: `microsoft.graph.optionalClaims`.
-    /// Inherited from `microsoft.graph.application`.
-    pub optional_claims: Option<OptionalClaims>,
-    /// Property `parentalControlSettings`: `microsoft.graph.parentalControlSettings`.
-    /// Inherited from `microsoft.graph.application`.
-    pub parental_control_settings: Option<ParentalControlSettings>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `publicClient`: `microsoft.graph.publicClientApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub public_client: Option<PublicClientApplication>,
-    /// Property `publisherDomain`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub publisher_domain: Option<String>,
-    /// Property `requestSignatureVerification`: `microsoft.graph.requestSignatureVerification`.
-    /// Inherited from `microsoft.graph.application`.
-    pub request_signature_verification: Option<RequestSignatureVerification>,
-    /// Property `requiredResourceAccess`: `Collection(microsoft.graph.requiredResourceAccess)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
-    /// Property `serviceManagementReference`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub service_management_reference: Option<String>,
-    /// Property `servicePrincipalLockConfiguration`: `microsoft.graph.servicePrincipalLockConfiguration`.
-    /// Inherited from `microsoft.graph.application`.
-    pub service_principal_lock_configuration: Option<ServicePrincipalLockConfiguration>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub sign_in_audience: Option<String>,
-    /// Property `signInAudienceRestrictions`: `microsoft.graph.signInAudienceRestrictionsBase`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub sign_in_audience_restrictions: Option<AnySignInAudienceRestrictionsBase>,
-    /// Property `spa`: `microsoft.graph.spaApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub spa: Option<SpaApplication>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.application`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `uniqueName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub unique_name: Option<String>,
-    /// Property `web`: `microsoft.graph.webApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub web: Option<WebApplication>,
-    /// Property `defaultRedirectUri`: `Edm.String`.
-    pub default_redirect_uri: Option<String>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `connectorGroup`: `microsoft.graph.connectorGroup`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_connector_group")]
-    pub connector_group: Option<ConnectorGroup>,
-    /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_directory_object")]
-    pub created_on_behalf_of: Option<AnyDirectoryObject>,
-    /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_applications")]
-    pub extension_properties: Option<Vec<ExtensionProperty>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `inheritablePermissions`: `Collection(microsoft.graph.inheritablePermission)`, contained; present when expanded (`$expand`).
-    pub inheritable_permissions: Option<Vec<InheritablePermission>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AgentIdentityBlueprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentityBlueprint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentityBlueprint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("api", &self.api);
-        object.property("appId", &self.app_id);
-        object.property("appRoles", &self.app_roles);
-        object.property("authenticationBehaviors", &self.authentication_behaviors);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("groupMembershipClaims", &self.group_membership_claims);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("info", &self.info);
-        object
-            .property("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("isFallbackPublicClient", &self.is_fallback_public_client);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("logo", &self.logo);
-        object.property("managerApplications", &self.manager_applications);
-        object.property("notes", &self.notes);
-        object.property("onPremisesPublishing", &self.on_premises_publishing);
-        object.property("optionalClaims", &self.optional_claims);
-        object.property("parentalControlSettings", &self.parental_control_settings);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("publicClient", &self.public_client);
-        object.property("publisherDomain", &self.publisher_domain);
-        object
-            .property(
-                "requestSignatureVerification",
-                &self.request_signature_verification,
-            );
-        object.property("requiredResourceAccess", &self.required_resource_access);
-        object
-            .property("serviceManagementReference", &self.service_management_reference);
-        object
-            .property(
-                "servicePrincipalLockConfiguration",
-                &self.service_principal_lock_configuration,
-            );
-        object.property("signInAudience", &self.sign_in_audience);
-        object
-            .property("signInAudienceRestrictions", &self.sign_in_audience_restrictions);
-        object.property("spa", &self.spa);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("uniqueName", &self.unique_name);
-        object.property("web", &self.web);
-        object.property("defaultRedirectUri", &self.default_redirect_uri);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_connector_group")]
-        object.property("connectorGroup", &self.connector_group);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_applications")]
-        object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        object.property("inheritablePermissions", &self.inheritable_permissions);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "api" => read_nullable(map, key, &mut self.api, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "authenticationBehaviors" => {
-                read_nullable(map, key, &mut self.authentication_behaviors, extra)
-            }
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupMembershipClaims" => {
-                read_lenient(map, key, &mut self.group_membership_claims, extra)
-            }
-            "identifierUris" => read_lenient(map, key, &mut self.identifier_uris, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDeviceOnlyAuthSupported" => {
-                read_lenient(map, key, &mut self.is_device_only_auth_supported, extra)
-            }
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "isFallbackPublicClient" => {
-                read_lenient(map, key, &mut self.is_fallback_public_client, extra)
-            }
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "logo" => read_lenient(map, key, &mut self.logo, extra),
-            "managerApplications" => {
-                read_lenient(map, key, &mut self.manager_applications, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "onPremisesPublishing" => {
-                read_nullable(map, key, &mut self.on_premises_publishing, extra)
-            }
-            "optionalClaims" => read_nullable(map, key, &mut self.optional_claims, extra),
-            "parentalControlSettings" => {
-                read_nullable(map, key, &mut self.parental_control_settings, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "publisherDomain" => {
-                read_lenient(map, key, &mut self.publisher_domain, extra)
-            }
-            "requestSignatureVerification" => {
-                read_nullable(map, key, &mut self.request_signature_verification, extra)
-            }
-            "requiredResourceAccess" => {
-                read_nullable(map, key, &mut self.required_resource_access, extra)
-            }
-            "serviceManagementReference" => {
-                read_lenient(map, key, &mut self.service_management_reference, extra)
-            }
-            "servicePrincipalLockConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.service_principal_lock_configuration,
-                    extra,
-                )
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "signInAudienceRestrictions" => {
-                read_nullable(map, key, &mut self.sign_in_audience_restrictions, extra)
-            }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            "defaultRedirectUri" => {
-                read_lenient(map, key, &mut self.default_redirect_uri, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_connector_group")]
-            "connectorGroup" => read_nullable(map, key, &mut self.connector_group, extra),
-            #[cfg(feature = "_directory_object")]
-            "createdOnBehalfOf" => {
-                read_nullable(map, key, &mut self.created_on_behalf_of, extra)
-            }
-            #[cfg(feature = "_applications")]
-            "extensionProperties" => {
-                read_nullable(map, key, &mut self.extension_properties, extra)
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            "inheritablePermissions" => {
-                read_nullable(map, key, &mut self.inheritable_permissions, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AgentIdentityBlueprint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`AgentIdentityBlueprint`] by wire name, each a [`Field<AgentIdentityBlueprint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprint::set_null`].
-pub enum AgentIdentityBlueprintField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityBlueprintField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentityBlueprint> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `api`
-    pub const Api: model::Field<AgentIdentityBlueprint> = model::Field::new("api");
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentityBlueprint> = model::Field::new("appId");
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "appRoles",
-    );
-    /// `authenticationBehaviors`
-    pub const AuthenticationBehaviors: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "authenticationBehaviors",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "displayName",
-    );
-    /// `groupMembershipClaims`
-    pub const GroupMembershipClaims: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "groupMembershipClaims",
-    );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "identifierUris",
-    );
-    /// `info`
-    pub const Info: model::Field<AgentIdentityBlueprint> = model::Field::new("info");
-    /// `isDeviceOnlyAuthSupported`
-    pub const IsDeviceOnlyAuthSupported: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isDeviceOnlyAuthSupported",
-    );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isDisabled",
-    );
-    /// `isFallbackPublicClient`
-    pub const IsFallbackPublicClient: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isFallbackPublicClient",
-    );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `logo`
-    pub const Logo: model::Field<AgentIdentityBlueprint> = model::Field::new("logo");
-    /// `managerApplications`
-    pub const ManagerApplications: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "managerApplications",
-    );
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentityBlueprint> = model::Field::new("notes");
-    /// `onPremisesPublishing`
-    pub const OnPremisesPublishing: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "onPremisesPublishing",
-    );
-    /// `optionalClaims`
-    pub const OptionalClaims: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "optionalClaims",
-    );
-    /// `parentalControlSettings`
-    pub const ParentalControlSettings: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "parentalControlSettings",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `publicClient`
-    pub const PublicClient: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "publicClient",
-    );
-    /// `publisherDomain`
-    pub const PublisherDomain: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "publisherDomain",
-    );
-    /// `requestSignatureVerification`
-    pub const RequestSignatureVerification: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "requestSignatureVerification",
-    );
-    /// `requiredResourceAccess`
-    pub const RequiredResourceAccess: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "requiredResourceAccess",
-    );
-    /// `serviceManagementReference`
-    pub const ServiceManagementReference: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "serviceManagementReference",
-    );
-    /// `servicePrincipalLockConfiguration`
-    pub const ServicePrincipalLockConfiguration: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "servicePrincipalLockConfiguration",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "signInAudience",
-    );
-    /// `signInAudienceRestrictions`
-    pub const SignInAudienceRestrictions: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "signInAudienceRestrictions",
-    );
-    /// `spa`
-    pub const Spa: model::Field<AgentIdentityBlueprint> = model::Field::new("spa");
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentityBlueprint> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `uniqueName`
-    pub const UniqueName: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "uniqueName",
-    );
-    /// `web`
-    pub const Web: model::Field<AgentIdentityBlueprint> = model::Field::new("web");
-    /// `defaultRedirectUri`
-    pub const DefaultRedirectUri: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "defaultRedirectUri",
-    );
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `connectorGroup`
-    pub const ConnectorGroup: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "connectorGroup",
-    );
-    /// `createdOnBehalfOf`
-    pub const CreatedOnBehalfOf: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdOnBehalfOf",
-    );
-    /// `extensionProperties`
-    pub const ExtensionProperties: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "extensionProperties",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentityBlueprint> = model::Field::new("owners");
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `inheritablePermissions`
-    pub const InheritablePermissions: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "inheritablePermissions",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "sponsors",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentityBlueprint>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Api,
-        Self::AppId,
-        Self::AppRoles,
-        Self::AuthenticationBehaviors,
-        Self::CreatedByAppId,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::GroupMembershipClaims,
-        Self::IdentifierUris,
-        Self::Info,
-        Self::IsDeviceOnlyAuthSupported,
-        Self::IsDisabled,
-        Self::IsFallbackPublicClient,
-        Self::KeyCredentials,
-        Self::Logo,
-        Self::ManagerApplications,
-        Self::Notes,
-        Self::OnPremisesPublishing,
-        Self::OptionalClaims,
-        Self::ParentalControlSettings,
-        Self::PasswordCredentials,
-        Self::PublicClient,
-        Self::PublisherDomain,
-        Self::RequestSignatureVerification,
-        Self::RequiredResourceAccess,
-        Self::ServiceManagementReference,
-        Self::ServicePrincipalLockConfiguration,
-        Self::SignInAudience,
-        Self::SignInAudienceRestrictions,
-        Self::Spa,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::UniqueName,
-        Self::Web,
-        Self::DefaultRedirectUri,
-        Self::AppManagementPolicies,
-        Self::ClaimsMappingPolicies,
-        Self::ConnectorGroup,
-        Self::CreatedOnBehalfOf,
-        Self::ExtensionProperties,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::Owners,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::InheritablePermissions,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_agent_identity")]
-/// CSDL entity type `microsoft.graph.agentIdentityBlueprintPrincipal`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentityBlueprintPrincipal {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub account_enabled: Option<bool>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `alternativeNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub alternative_names: Option<Vec<String>>,
-    /// Property `appDescription`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_description: Option<String>,
-    /// Property `appDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_display_name: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub application_template_id: Option<String>,
-    /// Property `appOwnerOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_owner_organization_id: Option<edm::Guid>,
-    /// Property `appRoleAssignmentRequired`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_role_assignment_required: Option<bool>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub created_by_app_id: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub display_name: Option<String>,
-    /// Property `errorUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub error_url: Option<String>,
-    /// Property `homepage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub homepage: Option<String>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub is_disabled: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `loginUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub login_url: Option<String>,
-    /// Property `logoutUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub logout_url: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notes: Option<String>,
-    /// Property `notificationEmailAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notification_email_addresses: Option<Vec<String>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `passwordSingleSignOnSettings`: `microsoft.graph.passwordSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_single_sign_on_settings: Option<PasswordSingleSignOnSettings>,
-    /// Property `preferredSingleSignOnMode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_single_sign_on_mode: Option<String>,
-    /// Property `preferredTokenSigningKeyEndDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preferredTokenSigningKeyThumbprint`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_thumbprint: Option<String>,
-    /// Property `publishedPermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub published_permission_scopes: Option<Vec<PermissionScope>>,
-    /// Property `publisherName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub publisher_name: Option<String>,
-    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub reply_urls: Option<Vec<String>>,
-    /// Property `samlMetadataUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_metadata_url: Option<String>,
-    /// Property `samlSingleSignOnSettings`: `microsoft.graph.samlSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
-    /// Property `servicePrincipalNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_names: Option<Vec<String>>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_type: Option<String>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub sign_in_audience: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_endpoint")]
-    pub endpoints: Option<Vec<Endpoint>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_license_details")]
-    pub license_details: Option<Vec<LicenseDetails>>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_o_auth2_permission_grant")]
-    pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub remote_desktop_security_configuration: Option<
-        RemoteDesktopSecurityConfiguration,
-    >,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity")]
-impl serde::Serialize for AgentIdentityBlueprintPrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentityBlueprintPrincipal {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentityBlueprintPrincipal";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("addIns", &self.add_ins);
-        object.property("alternativeNames", &self.alternative_names);
-        object.property("appDescription", &self.app_description);
-        object.property("appDisplayName", &self.app_display_name);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appOwnerOrganizationId", &self.app_owner_organization_id);
-        object.property("appRoleAssignmentRequired", &self.app_role_assignment_required);
-        object.property("appRoles", &self.app_roles);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("errorUrl", &self.error_url);
-        object.property("homepage", &self.homepage);
-        object.property("info", &self.info);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("loginUrl", &self.login_url);
-        object.property("logoutUrl", &self.logout_url);
-        object.property("notes", &self.notes);
-        object
-            .property("notificationEmailAddresses", &self.notification_email_addresses);
-        object.property("passwordCredentials", &self.password_credentials);
-        object
-            .property(
-                "passwordSingleSignOnSettings",
-                &self.password_single_sign_on_settings,
-            );
-        object
-            .property("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
-        object
-            .property(
-                "preferredTokenSigningKeyEndDateTime",
-                &self.preferred_token_signing_key_end_date_time,
-            );
-        object
-            .property(
-                "preferredTokenSigningKeyThumbprint",
-                &self.preferred_token_signing_key_thumbprint,
-            );
-        object.property("publishedPermissionScopes", &self.published_permission_scopes);
-        object.property("publisherName", &self.publisher_name);
-        object.property("replyUrls", &self.reply_urls);
-        object.property("samlMetadataUrl", &self.saml_metadata_url);
-        object.property("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
-        object.property("servicePrincipalNames", &self.service_principal_names);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignedTo", &self.app_role_assigned_to);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_license_details")]
-        object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_o_auth2_permission_grant")]
-        object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "remoteDesktopSecurityConfiguration",
-                &self.remote_desktop_security_configuration,
-            );
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "alternativeNames" => {
-                read_lenient(map, key, &mut self.alternative_names, extra)
-            }
-            "appDescription" => read_lenient(map, key, &mut self.app_description, extra),
-            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appOwnerOrganizationId" => {
-                read_lenient(map, key, &mut self.app_owner_organization_id, extra)
-            }
-            "appRoleAssignmentRequired" => {
-                read_lenient(map, key, &mut self.app_role_assignment_required, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "errorUrl" => read_lenient(map, key, &mut self.error_url, extra),
-            "homepage" => read_lenient(map, key, &mut self.homepage, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "loginUrl" => read_lenient(map, key, &mut self.login_url, extra),
-            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "notificationEmailAddresses" => {
-                read_lenient(map, key, &mut self.notification_email_addresses, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "passwordSingleSignOnSettings" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.password_single_sign_on_settings,
-                    extra,
-                )
-            }
-            "preferredSingleSignOnMode" => {
-                read_lenient(map, key, &mut self.preferred_single_sign_on_mode, extra)
-            }
-            "preferredTokenSigningKeyEndDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_end_date_time,
-                    extra,
-                )
-            }
-            "preferredTokenSigningKeyThumbprint" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_thumbprint,
-                    extra,
-                )
-            }
-            "publishedPermissionScopes" => {
-                read_nullable(map, key, &mut self.published_permission_scopes, extra)
-            }
-            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
-            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
-            "samlMetadataUrl" => {
-                read_lenient(map, key, &mut self.saml_metadata_url, extra)
-            }
-            "samlSingleSignOnSettings" => {
-                read_nullable(map, key, &mut self.saml_single_sign_on_settings, extra)
-            }
-            "servicePrincipalNames" => {
-                read_lenient(map, key, &mut self.service_principal_names, extra)
-            }
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignedTo" => {
-                read_nullable(map, key, &mut self.app_role_assigned_to, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_endpoint")]
-            "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_license_details")]
-            "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_o_auth2_permission_grant")]
-            "oauth2PermissionGrants" => {
-                read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_service_principals")]
-            "remoteDesktopSecurityConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.remote_desktop_security_configuration,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl AgentIdentityBlueprintPrincipal {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-/// The properties of [`AgentIdentityBlueprintPrincipal`] by wire name, each a [`Field<AgentIdentityBlueprintPrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprintPrincipal::set_null`].
-pub enum AgentIdentityBlueprintPrincipalField {}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityBlueprintPrincipalField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "id",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `addIns`
-    pub const AddIns: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "addIns",
-    );
-    /// `alternativeNames`
-    pub const AlternativeNames: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "alternativeNames",
-    );
-    /// `appDescription`
-    pub const AppDescription: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appDescription",
-    );
-    /// `appDisplayName`
-    pub const AppDisplayName: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appDisplayName",
-    );
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appId",
-    );
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appOwnerOrganizationId`
-    pub const AppOwnerOrganizationId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appOwnerOrganizationId",
-    );
-    /// `appRoleAssignmentRequired`
-    pub const AppRoleAssignmentRequired: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignmentRequired",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoles",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "displayName",
-    );
-    /// `errorUrl`
-    pub const ErrorUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "errorUrl",
-    );
-    /// `homepage`
-    pub const Homepage: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "homepage",
-    );
-    /// `info`
-    pub const Info: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "info",
-    );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "isDisabled",
-    );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `loginUrl`
-    pub const LoginUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "loginUrl",
-    );
-    /// `logoutUrl`
-    pub const LogoutUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "logoutUrl",
-    );
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "notes",
-    );
-    /// `notificationEmailAddresses`
-    pub const NotificationEmailAddresses: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("notificationEmailAddresses");
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `passwordSingleSignOnSettings`
-    pub const PasswordSingleSignOnSettings: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("passwordSingleSignOnSettings");
-    /// `preferredSingleSignOnMode`
-    pub const PreferredSingleSignOnMode: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "preferredSingleSignOnMode",
-    );
-    /// `preferredTokenSigningKeyEndDateTime`
-    pub const PreferredTokenSigningKeyEndDateTime: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("preferredTokenSigningKeyEndDateTime");
-    /// `preferredTokenSigningKeyThumbprint`
-    pub const PreferredTokenSigningKeyThumbprint: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("preferredTokenSigningKeyThumbprint");
-    /// `publishedPermissionScopes`
-    pub const PublishedPermissionScopes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "publishedPermissionScopes",
-    );
-    /// `publisherName`
-    pub const PublisherName: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "publisherName",
-    );
-    /// `replyUrls`
-    pub const ReplyUrls: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "replyUrls",
-    );
-    /// `samlMetadataUrl`
-    pub const SamlMetadataUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "samlMetadataUrl",
-    );
-    /// `samlSingleSignOnSettings`
-    pub const SamlSingleSignOnSettings: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "samlSingleSignOnSettings",
-    );
-    /// `servicePrincipalNames`
-    pub const ServicePrincipalNames: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "servicePrincipalNames",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "signInAudience",
-    );
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tags",
-    );
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `appRoleAssignedTo`
-    pub const AppRoleAssignedTo: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignedTo",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "createdObjects",
-    );
-    /// `endpoints`
-    pub const Endpoints: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "endpoints",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("federatedIdentityCredentials");
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("homeRealmDiscoveryPolicies");
-    /// `licenseDetails`
-    pub const LicenseDetails: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "licenseDetails",
-    );
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "memberOf",
-    );
-    /// `oauth2PermissionGrants`
-    pub const Oauth2PermissionGrants: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "oauth2PermissionGrants",
-    );
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "ownedObjects",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "owners",
-    );
-    /// `remoteDesktopSecurityConfiguration`
-    pub const RemoteDesktopSecurityConfiguration: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("remoteDesktopSecurityConfiguration");
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "sponsors",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentityBlueprintPrincipal>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AccountEnabled,
-        Self::AddIns,
-        Self::AlternativeNames,
-        Self::AppDescription,
-        Self::AppDisplayName,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppOwnerOrganizationId,
-        Self::AppRoleAssignmentRequired,
-        Self::AppRoles,
-        Self::CreatedByAppId,
-        Self::CustomSecurityAttributes,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::ErrorUrl,
-        Self::Homepage,
-        Self::Info,
-        Self::IsDisabled,
-        Self::KeyCredentials,
-        Self::LoginUrl,
-        Self::LogoutUrl,
-        Self::Notes,
-        Self::NotificationEmailAddresses,
-        Self::PasswordCredentials,
-        Self::PasswordSingleSignOnSettings,
-        Self::PreferredSingleSignOnMode,
-        Self::PreferredTokenSigningKeyEndDateTime,
-        Self::PreferredTokenSigningKeyThumbprint,
-        Self::PublishedPermissionScopes,
-        Self::PublisherName,
-        Self::ReplyUrls,
-        Self::SamlMetadataUrl,
-        Self::SamlSingleSignOnSettings,
-        Self::ServicePrincipalNames,
-        Self::ServicePrincipalType,
-        Self::SignInAudience,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::AppManagementPolicies,
-        Self::AppRoleAssignedTo,
-        Self::AppRoleAssignments,
-        Self::ClaimsMappingPolicies,
-        Self::CreatedObjects,
-        Self::Endpoints,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::LicenseDetails,
-        Self::MemberOf,
-        Self::Oauth2PermissionGrants,
-        Self::OwnedObjects,
-        Self::Owners,
-        Self::RemoteDesktopSecurityConfiguration,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::TransitiveMemberOf,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_agent_user")]
-/// CSDL entity type `microsoft.graph.agentUser`; base type `microsoft.graph.user`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentUser {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `aboutMe`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub about_me: Option<String>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub account_enabled: Option<bool>,
-    /// Property `ageGroup`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub age_group: Option<String>,
-    /// Property `assignedLicenses`: `Collection(microsoft.graph.assignedLicense)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub assigned_licenses: Option<Vec<AssignedLicense>>,
-    /// Property `assignedPlans`: `Collection(microsoft.graph.assignedPlan)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub assigned_plans: Option<Vec<AssignedPlan>>,
-    /// Property `authorizationInfo`: `microsoft.graph.authorizationInfo`.
-    /// Inherited from `microsoft.graph.user`.
-    pub authorization_info: Option<AuthorizationInfo>,
-    /// Property `birthday`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub birthday: Option<edm::DateTimeOffset>,
-    /// Property `businessPhones`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub business_phones: Option<Vec<String>>,
-    /// Property `city`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub city: Option<String>,
-    /// Property `cloudLicensing`: `microsoft.graph.cloudLicensing.userCloudLicensing`.
-    /// Inherited from `microsoft.graph.user`.
-    pub cloud_licensing: Option<
-        super::super::microsoft_graph_cloud_licensing::UserCloudLicensing,
-    >,
-    /// Property `cloudRealtimeCommunicationInfo`: `microsoft.graph.cloudRealtimeCommunicationInfo`.
-    /// Inherited from `microsoft.graph.user`.
-    pub cloud_realtime_communication_info: Option<CloudRealtimeCommunicationInfo>,
-    /// Property `companyName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub company_name: Option<String>,
-    /// Property `consentProvidedForMinor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub consent_provided_for_minor: Option<String>,
-    /// Property `country`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub country: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `creationType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub creation_type: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.user`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `department`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub department: Option<String>,
-    /// Property `deviceKeys`: `Collection(microsoft.graph.deviceKey)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub device_keys: Option<Vec<DeviceKey>>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub display_name: Option<String>,
-    /// Property `employeeId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_id: Option<String>,
-    /// Property `externalUserState`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub external_user_state: Option<String>,
-    /// Property `externalUserStateChangeDateTime`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub external_user_state_change_date_time: Option<String>,
-    /// Property `faxNumber`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub fax_number: Option<String>,
-    /// Property `givenName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub given_name: Option<String>,
-    /// Property `hireDate`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub hire_date: Option<edm::DateTimeOffset>,
-    /// Property `identities`: `Collection(microsoft.graph.objectIdentity)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub identities: Option<Vec<ObjectIdentity>>,
-    /// Property `identityParentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub identity_parent_id: Option<String>,
-    /// Property `imAddresses`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub im_addresses: Option<Vec<String>>,
-    /// Property `infoCatalogs`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub info_catalogs: Option<Vec<String>>,
-    /// Property `interests`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub interests: Option<Vec<String>>,
-    /// Property `isManagementRestricted`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub is_management_restricted: Option<bool>,
-    /// Property `isResourceAccount`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub is_resource_account: Option<bool>,
-    /// Property `jobTitle`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub job_title: Option<String>,
-    /// Property `lastPasswordChangeDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub last_password_change_date_time: Option<edm::DateTimeOffset>,
-    /// Property `legalAgeGroupClassification`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub legal_age_group_classification: Option<String>,
-    /// Property `licenseAssignmentStates`: `Collection(microsoft.graph.licenseAssignmentState)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub license_assignment_states: Option<Vec<LicenseAssignmentState>>,
-    /// Property `mail`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mail: Option<String>,
-    /// Property `mailboxSettings`: `microsoft.graph.mailboxSettings`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mailbox_settings: Option<MailboxSettings>,
-    /// Property `mailNickname`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mail_nickname: Option<String>,
-    /// Property `mobilePhone`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mobile_phone: Option<String>,
-    /// Property `mySite`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub my_site: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub office_location: Option<String>,
-    /// Property `onPremisesDistinguishedName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_distinguished_name: Option<String>,
-    /// Property `onPremisesDomainName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_domain_name: Option<String>,
-    /// Property `onPremisesExtensionAttributes`: `microsoft.graph.onPremisesExtensionAttributes`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_extension_attributes: Option<OnPremisesExtensionAttributes>,
-    /// Property `onPremisesImmutableId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_immutable_id: Option<String>,
-    /// Property `onPremisesLastSyncDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_last_sync_date_time: Option<edm::DateTimeOffset>,
-    /// Property `onPremisesProvisioningErrors`: `Collection(microsoft.graph.onPremisesProvisioningError)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_provisioning_errors: Option<Vec<OnPremisesProvisioningError>>,
-    /// Property `onPremisesSamAccountName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_sam_account_name: Option<String>,
-    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_security_identifier: Option<String>,
-    /// Property `onPremisesSyncEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_sync_enabled: Option<bool>,
-    /// Property `onPremisesUserPrincipalName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_user_principal_name: Option<String>,
-    /// Property `otherMails`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub other_mails: Option<Vec<String>>,
-    /// Property `passwordPolicies`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub password_policies: Option<String>,
-    /// Property `passwordProfile`: `microsoft.graph.passwordProfile`.
-    /// Inherited from `microsoft.graph.user`.
-    pub password_profile: Option<PasswordProfile>,
-    /// Property `pastProjects`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub past_projects: Option<Vec<String>>,
-    /// Property `postalCode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub postal_code: Option<String>,
-    /// Property `preferredDataLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_data_location: Option<String>,
-    /// Property `preferredLanguage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_language: Option<String>,
-    /// Property `preferredName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_name: Option<String>,
-    /// Property `provisionedPlans`: `Collection(microsoft.graph.provisionedPlan)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub provisioned_plans: Option<Vec<ProvisionedPlan>>,
-    /// Property `proxyAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub proxy_addresses: Option<Vec<String>>,
-    /// Property `refreshTokensValidFromDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub refresh_tokens_valid_from_date_time: Option<edm::DateTimeOffset>,
-    /// Property `responsibilities`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub responsibilities: Option<Vec<String>>,
-    /// Property `schools`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub schools: Option<Vec<String>>,
-    /// Property `securityIdentifier`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub security_identifier: Option<String>,
-    /// Property `serviceProvisioningErrors`: `Collection(microsoft.graph.serviceProvisioningError)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub service_provisioning_errors: Option<Vec<AnyServiceProvisioningError>>,
-    /// Property `showInAddressList`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub show_in_address_list: Option<bool>,
-    /// Property `signInActivity`: `microsoft.graph.signInActivity`.
-    /// Inherited from `microsoft.graph.user`.
-    pub sign_in_activity: Option<SignInActivity>,
-    /// Property `signInSessionsValidFromDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub sign_in_sessions_valid_from_date_time: Option<edm::DateTimeOffset>,
-    /// Property `skills`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub skills: Option<Vec<String>>,
-    /// Property `state`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub state: Option<String>,
-    /// Property `streetAddress`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub street_address: Option<String>,
-    /// Property `surname`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub surname: Option<String>,
-    /// Property `usageLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub usage_location: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub user_principal_name: Option<String>,
-    /// Property `userType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub user_type: Option<String>,
-    /// Navigation property `agreementAcceptances`: `Collection(microsoft.graph.agreementAcceptance)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_agreement_acceptance")]
-    pub agreement_acceptances: Option<Vec<AgreementAcceptance>>,
-    /// Navigation property `appConsentRequestsForApproval`: `Collection(microsoft.graph.appConsentRequest)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub app_consent_requests_for_approval: Option<Vec<AppConsentRequest>>,
-    /// Navigation property `appRoleAssignedResources`: `Collection(microsoft.graph.servicePrincipal)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_add_in")]
-    pub app_role_assigned_resources: Option<Vec<AnyServicePrincipal>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `approvals`: `Collection(microsoft.graph.approval)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_approval")]
-    pub approvals: Option<Vec<Approval>>,
-    /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub authentication: Option<Authentication>,
-    /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendar: Option<Calendar>,
-    /// Navigation property `calendarGroups`: `Collection(microsoft.graph.calendarGroup)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub calendar_groups: Option<Vec<CalendarGroup>>,
-    /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendars: Option<Vec<Calendar>>,
-    /// Navigation property `calendarView`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendar_view: Option<Vec<Event>>,
-    /// Navigation property `chats`: `Collection(microsoft.graph.chat)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_chat")]
-    pub chats: Option<Vec<Chat>>,
-    /// Navigation property `contactFolders`: `Collection(microsoft.graph.contactFolder)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub contact_folders: Option<Vec<ContactFolder>>,
-    /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub contacts: Option<Vec<Contact>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub direct_reports: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_drive")]
-    pub drive: Option<Drive>,
-    /// Navigation property `drives`: `Collection(microsoft.graph.drive)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_drive")]
-    pub drives: Option<Vec<Drive>>,
-    /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub events: Option<Vec<Event>>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_identity_input")]
-    pub followed_sites: Option<Vec<Site>>,
-    /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub inference_classification: Option<InferenceClassification>,
-    /// Navigation property `informationProtection`: `microsoft.graph.informationProtection`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_scope")]
-    pub information_protection: Option<InformationProtection>,
-    /// Navigation property `joinedGroups`: `Collection(microsoft.graph.group)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
-    pub joined_groups: Option<Vec<Group>>,
-    /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_giphy_rating_type")]
-    pub joined_teams: Option<Vec<Team>>,
-    /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_license_details")]
-    pub license_details: Option<Vec<LicenseDetails>>,
-    /// Navigation property `mailFolders`: `Collection(microsoft.graph.mailFolder)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub mail_folders: Option<Vec<AnyMailFolder>>,
-    /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub manager: Option<AnyDirectoryObject>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_followup_flag")]
-    pub messages: Option<Vec<AnyMessage>>,
-    /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_copy_notebook_model")]
-    pub onenote: Option<Onenote>,
-    /// Navigation property `onPremisesSyncBehavior`: `microsoft.graph.onPremisesSyncBehavior`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_on_premises_sync_behavior")]
-    pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
-    /// Navigation property `outlook`: `microsoft.graph.outlookUser`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub outlook: Option<OutlookUser>,
-    /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_devices: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `pendingAccessReviewInstances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
-    pub pending_access_review_instances: Option<Vec<AccessReviewInstance>>,
-    /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub people: Option<Vec<Person>>,
-    /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_resource_specific_permission_grant")]
-    pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
-    /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_profile_photo")]
-    pub photo: Option<ProfilePhoto>,
-    /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_profile_photo")]
-    pub photos: Option<Vec<ProfilePhoto>>,
-    /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub planner: Option<PlannerUser>,
-    /// Navigation property `profile`: `microsoft.graph.profile`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub profile: Option<Profile>,
-    /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub registered_devices: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_scoped_role_membership")]
-    pub scoped_role_member_of: Option<Vec<ScopedRoleMembership>>,
-    /// Navigation property `settings`: `microsoft.graph.userSettings`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub settings: Option<UserSettings>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub teamwork: Option<UserTeamwork>,
-    /// Navigation property `todo`: `microsoft.graph.todo`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_allowed_audiences")]
-    pub todo: Option<Todo>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `transitiveReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_reports: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_user")]
-impl serde::Serialize for AgentUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_user")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentUser {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentUser";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("aboutMe", &self.about_me);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("ageGroup", &self.age_group);
-        object.property("assignedLicenses", &self.assigned_licenses);
-        object.property("assignedPlans", &self.assigned_plans);
-        object.property("authorizationInfo", &self.authorization_info);
-        object.property("birthday", &self.birthday);
-        object.property("businessPhones", &self.business_phones);
-        object.property("city", &self.city);
-        object.property("cloudLicensing", &self.cloud_licensing);
-        object
-            .property(
-                "cloudRealtimeCommunicationInfo",
-                &self.cloud_realtime_communication_info,
-            );
-        object.property("companyName", &self.company_name);
-        object.property("consentProvidedForMinor", &self.consent_provided_for_minor);
-        object.property("country", &self.country);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("creationType", &self.creation_type);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("department", &self.department);
-        object.property("deviceKeys", &self.device_keys);
-        object.property("displayName", &self.display_name);
-        object.property("employeeId", &self.employee_id);
-        object.property("externalUserState", &self.external_user_state);
-        object
-            .property(
-                "externalUserStateChangeDateTime",
-                &self.external_user_state_change_date_time,
-            );
-        object.property("faxNumber", &self.fax_number);
-        object.property("givenName", &self.given_name);
-        object.property("hireDate", &self.hire_date);
-        object.property("identities", &self.identities);
-        object.property("identityParentId", &self.identity_parent_id);
-        object.property("imAddresses", &self.im_addresses);
-        object.property("infoCatalogs", &self.info_catalogs);
-        object.property("interests", &self.interests);
-        object.property("isManagementRestricted", &self.is_management_restricted);
-        object.property("isResourceAccount", &self.is_resource_account);
-        object.property("jobTitle", &self.job_title);
-        object
-            .property(
-                "lastPasswordChangeDateTime",
-                &self.last_password_change_date_time,
-            );
-        object
-            .property(
-                "legalAgeGroupClassification",
-                &self.legal_age_group_classification,
-            );
-        object.property("licenseAssignmentStates", &self.license_assignment_states);
-        object.property("mail", &self.mail);
-        object.property("mailboxSettings", &self.mailbox_settings);
-        object.property("mailNickname", &self.mail_nickname);
-        object.property("mobilePhone", &self.mobile_phone);
-        object.property("mySite", &self.my_site);
-        object.property("officeLocation", &self.office_location);
-        object
-            .property(
-                "onPremisesDistinguishedName",
-                &self.on_premises_distinguished_name,
-            );
-        object.property("onPremisesDomainName", &self.on_premises_domain_name);
-        object
-            .property(
-                "onPremisesExtensionAttributes",
-                &self.on_premises_extension_attributes,
-            );
-        object.property("onPremisesImmutableId", &self.on_premises_immutable_id);
-        object
-            .property(
-                "onPremisesLastSyncDateTime",
-                &self.on_premises_last_sync_date_time,
-            );
-        object
-            .property(
-                "onPremisesProvisioningErrors",
-                &self.on_premises_provisioning_errors,
-            );
-        object.property("onPremisesSamAccountName", &self.on_premises_sam_account_name);
-        object
-            .property(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        object.property("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        object
-            .property(
-                "onPremisesUserPrincipalName",
-                &self.on_premises_user_principal_name,
-            );
-        object.property("otherMails", &self.other_mails);
-        object.property("passwordPolicies", &self.password_policies);
-        object.property("passwordProfile", &self.password_profile);
-        object.property("pastProjects", &self.past_projects);
-        object.property("postalCode", &self.postal_code);
-        object.property("preferredDataLocation", &self.preferred_data_location);
-        object.property("preferredLanguage", &self.preferred_language);
-        object.property("preferredName", &self.preferred_name);
-        object.property("provisionedPlans", &self.provisioned_plans);
-        object.property("proxyAddresses", &self.proxy_addresses);
-        object
-            .property(
-                "refreshTokensValidFromDateTime",
-                &self.refresh_tokens_valid_from_date_time,
-            );
-        object.property("responsibilities", &self.responsibilities);
-        object.property("schools", &self.schools);
-        object.property("securityIdentifier", &self.security_identifier);
-        object.property("serviceProvisioningErrors", &self.service_provisioning_errors);
-        object.property("showInAddressList", &self.show_in_address_list);
-        object.property("signInActivity", &self.sign_in_activity);
-        object
-            .property(
-                "signInSessionsValidFromDateTime",
-                &self.sign_in_sessions_valid_from_date_time,
-            );
-        object.property("skills", &self.skills);
-        object.property("state", &self.state);
-        object.property("streetAddress", &self.street_address);
-        object.property("surname", &self.surname);
-        object.property("usageLocation", &self.usage_location);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("userType", &self.user_type);
-        #[cfg(feature = "_agreement_acceptance")]
-        object.property("agreementAcceptances", &self.agreement_acceptances);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object
-            .property(
-                "appConsentRequestsForApproval",
-                &self.app_consent_requests_for_approval,
-            );
-        #[cfg(feature = "_add_in")]
-        object.property("appRoleAssignedResources", &self.app_role_assigned_resources);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_approval")] object.property("approvals", &self.approvals);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("authentication", &self.authentication);
-        #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("calendarGroups", &self.calendar_groups);
-        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
-        #[cfg(feature = "_attachment")]
-        object.property("calendarView", &self.calendar_view);
-        #[cfg(feature = "_chat")] object.property("chats", &self.chats);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("contacts", &self.contacts);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_directory_object")]
-        object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
-        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
-        #[cfg(feature = "_attachment")] object.property("events", &self.events);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_identity_input")]
-        object.property("followedSites", &self.followed_sites);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("inferenceClassification", &self.inference_classification);
-        #[cfg(feature = "_access_scope")]
-        object.property("informationProtection", &self.information_protection);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("joinedGroups", &self.joined_groups);
-        #[cfg(feature = "_giphy_rating_type")]
-        object.property("joinedTeams", &self.joined_teams);
-        #[cfg(feature = "_license_details")]
-        object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("mailFolders", &self.mail_folders);
-        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_followup_flag")] object.property("messages", &self.messages);
-        #[cfg(feature = "_copy_notebook_model")]
-        object.property("onenote", &self.onenote);
-        #[cfg(feature = "_on_premises_sync_behavior")]
-        object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        #[cfg(feature = "_allowed_audiences")] object.property("outlook", &self.outlook);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedDevices", &self.owned_devices);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object
-            .property(
-                "pendingAccessReviewInstances",
-                &self.pending_access_review_instances,
-            );
-        #[cfg(feature = "_allowed_audiences")] object.property("people", &self.people);
-        #[cfg(feature = "_resource_specific_permission_grant")]
-        object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
-        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
-        #[cfg(feature = "_allowed_audiences")] object.property("planner", &self.planner);
-        #[cfg(feature = "_allowed_audiences")] object.property("profile", &self.profile);
-        #[cfg(feature = "_directory_object")]
-        object.property("registeredDevices", &self.registered_devices);
-        #[cfg(feature = "_scoped_role_membership")]
-        object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("settings", &self.settings);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        #[cfg(feature = "_allowed_audiences")]
-        object.property("teamwork", &self.teamwork);
-        #[cfg(feature = "_allowed_audiences")] object.property("todo", &self.todo);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveReports", &self.transitive_reports);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_user")]
-impl<'de> serde::Deserialize<'de> for AgentUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_user")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentUser {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "aboutMe" => read_lenient(map, key, &mut self.about_me, extra),
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "ageGroup" => read_lenient(map, key, &mut self.age_group, extra),
-            "assignedLicenses" => {
-                read_nullable(map, key, &mut self.assigned_licenses, extra)
-            }
-            "assignedPlans" => read_nullable(map, key, &mut self.assigned_plans, extra),
-            "authorizationInfo" => {
-                read_nullable(map, key, &mut self.authorization_info, extra)
-            }
-            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
-            "businessPhones" => read_lenient(map, key, &mut self.business_phones, extra),
-            "city" => read_lenient(map, key, &mut self.city, extra),
-            "cloudLicensing" => read_nullable(map, key, &mut self.cloud_licensing, extra),
-            "cloudRealtimeCommunicationInfo" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.cloud_realtime_communication_info,
-                    extra,
-                )
-            }
-            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
-            "consentProvidedForMinor" => {
-                read_lenient(map, key, &mut self.consent_provided_for_minor, extra)
-            }
-            "country" => read_lenient(map, key, &mut self.country, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "creationType" => read_lenient(map, key, &mut self.creation_type, extra),
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "department" => read_lenient(map, key, &mut self.department, extra),
-            "deviceKeys" => read_nullable(map, key, &mut self.device_keys, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "employeeId" => read_lenient(map, key, &mut self.employee_id, extra),
-            "externalUserState" => {
-                read_lenient(map, key, &mut self.external_user_state, extra)
-            }
-            "externalUserStateChangeDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.external_user_state_change_date_time,
-                    extra,
-                )
-            }
-            "faxNumber" => read_lenient(map, key, &mut self.fax_number, extra),
-            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
-            "hireDate" => read_lenient(map, key, &mut self.hire_date, extra),
-            "identities" => read_nullable(map, key, &mut self.identities, extra),
-            "identityParentId" => {
-                read_lenient(map, key, &mut self.identity_parent_id, extra)
-            }
-            "imAddresses" => read_lenient(map, key, &mut self.im_addresses, extra),
-            "infoCatalogs" => read_lenient(map, key, &mut self.info_catalogs, extra),
-            "interests" => read_lenient(map, key, &mut self.interests, extra),
-            "isManagementRestricted" => {
-                read_lenient(map, key, &mut self.is_management_restricted, extra)
-            }
-            "isResourceAccount" => {
-                read_lenient(map, key, &mut self.is_resource_account, extra)
-            }
-            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
-            "lastPasswordChangeDateTime" => {
-                read_lenient(map, key, &mut self.last_password_change_date_time, extra)
-            }
-            "legalAgeGroupClassification" => {
-                read_lenient(map, key, &mut self.legal_age_group_classification, extra)
-            }
-            "licenseAssignmentStates" => {
-                read_nullable(map, key, &mut self.license_assignment_states, extra)
-            }
-            "mail" => read_lenient(map, key, &mut self.mail, extra),
-            "mailboxSettings" => {
-                read_nullable(map, key, &mut self.mailbox_settings, extra)
-            }
-            "mailNickname" => read_lenient(map, key, &mut self.mail_nickname, extra),
-            "mobilePhone" => read_lenient(map, key, &mut self.mobile_phone, extra),
-            "mySite" => read_lenient(map, key, &mut self.my_site, extra),
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "onPremisesDistinguishedName" => {
-                read_lenient(map, key, &mut self.on_premises_distinguished_name, extra)
-            }
-            "onPremisesDomainName" => {
-                read_lenient(map, key, &mut self.on_premises_domain_name, extra)
-            }
-            "onPremisesExtensionAttributes" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.on_premises_extension_attributes,
-                    extra,
-                )
-            }
-            "onPremisesImmutableId" => {
-                read_lenient(map, key, &mut self.on_premises_immutable_id, extra)
-            }
-            "onPremisesLastSyncDateTime" => {
-                read_lenient(map, key, &mut self.on_premises_last_sync_date_time, extra)
-            }
-            "onPremisesProvisioningErrors" => {
-                read_nullable(map, key, &mut self.on_premises_provisioning_errors, extra)
-            }
-            "onPremisesSamAccountName" => {
-                read_lenient(map, key, &mut self.on_premises_sam_account_name, extra)
-            }
-            "onPremisesSecurityIdentifier" => {
-                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
-            }
-            "onPremisesSyncEnabled" => {
-                read_lenient(map, key, &mut self.on_premises_sync_enabled, extra)
-            }
-            "onPremisesUserPrincipalName" => {
-                read_lenient(map, key, &mut self.on_premises_user_principal_name, extra)
-            }
-            "otherMails" => read_lenient(map, key, &mut self.other_mails, extra),
-            "passwordPolicies" => {
-                read_lenient(map, key, &mut self.password_policies, extra)
-            }
-            "passwordProfile" => {
-                read_nullable(map, key, &mut self.password_profile, extra)
-            }
-            "pastProjects" => read_lenient(map, key, &mut self.past_projects, extra),
-            "postalCode" => read_lenient(map, key, &mut self.postal_code, extra),
-            "preferredDataLocation" => {
-                read_lenient(map, key, &mut self.preferred_data_location, extra)
-            }
-            "preferredLanguage" => {
-                read_lenient(map, key, &mut self.preferred_language, extra)
-            }
-            "preferredName" => read_lenient(map, key, &mut self.preferred_name, extra),
-            "provisionedPlans" => {
-                read_nullable(map, key, &mut self.provisioned_plans, extra)
-            }
-            "proxyAddresses" => read_lenient(map, key, &mut self.proxy_addresses, extra),
-            "refreshTokensValidFromDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.refresh_tokens_valid_from_date_time,
-                    extra,
-                )
-            }
-            "responsibilities" => {
-                read_lenient(map, key, &mut self.responsibilities, extra)
-            }
-            "schools" => read_lenient(map, key, &mut self.schools, extra),
-            "securityIdentifier" => {
-                read_lenient(map, key, &mut self.security_identifier, extra)
-            }
-            "serviceProvisioningErrors" => {
-                read_nullable(map, key, &mut self.service_provisioning_errors, extra)
-            }
-            "showInAddressList" => {
-                read_lenient(map, key, &mut self.show_in_address_list, extra)
-            }
-            "signInActivity" => {
-                read_nullable(map, key, &mut self.sign_in_activity, extra)
-            }
-            "signInSessionsValidFromDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.sign_in_sessions_valid_from_date_time,
-                    extra,
-                )
-            }
-            "skills" => read_lenient(map, key, &mut self.skills, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "streetAddress" => read_lenient(map, key, &mut self.street_address, extra),
-            "surname" => read_lenient(map, key, &mut self.surname, extra),
-            "usageLocation" => read_lenient(map, key, &mut self.usage_location, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "userType" => read_lenient(map, key, &mut self.user_type, extra),
-            #[cfg(feature = "_agreement_acceptance")]
-            "agreementAcceptances" => {
-                read_nullable(map, key, &mut self.agreement_acceptances, extra)
-            }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "appConsentRequestsForApproval" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.app_consent_requests_for_approval,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_add_in")]
-            "appRoleAssignedResources" => {
-                read_nullable(map, key, &mut self.app_role_assigned_resources, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_approval")]
-            "approvals" => read_nullable(map, key, &mut self.approvals, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "authentication" => read_nullable(map, key, &mut self.authentication, extra),
-            #[cfg(feature = "_attachment")]
-            "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "calendarGroups" => read_nullable(map, key, &mut self.calendar_groups, extra),
-            #[cfg(feature = "_attachment")]
-            "calendars" => read_nullable(map, key, &mut self.calendars, extra),
-            #[cfg(feature = "_attachment")]
-            "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
-            #[cfg(feature = "_chat")]
-            "chats" => read_nullable(map, key, &mut self.chats, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "contacts" => read_nullable(map, key, &mut self.contacts, extra),
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_directory_object")]
-            "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_drive")]
-            "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_drive")]
-            "drives" => read_nullable(map, key, &mut self.drives, extra),
-            #[cfg(feature = "_attachment")]
-            "events" => read_nullable(map, key, &mut self.events, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_identity_input")]
-            "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "inferenceClassification" => {
-                read_nullable(map, key, &mut self.inference_classification, extra)
-            }
-            #[cfg(feature = "_access_scope")]
-            "informationProtection" => {
-                read_nullable(map, key, &mut self.information_protection, extra)
-            }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
-            "joinedGroups" => read_nullable(map, key, &mut self.joined_groups, extra),
-            #[cfg(feature = "_giphy_rating_type")]
-            "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
-            #[cfg(feature = "_license_details")]
-            "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
-            #[cfg(feature = "_directory_object")]
-            "manager" => read_nullable(map, key, &mut self.manager, extra),
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_followup_flag")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_copy_notebook_model")]
-            "onenote" => read_nullable(map, key, &mut self.onenote, extra),
-            #[cfg(feature = "_on_premises_sync_behavior")]
-            "onPremisesSyncBehavior" => {
-                read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
-            }
-            #[cfg(feature = "_allowed_audiences")]
-            "outlook" => read_nullable(map, key, &mut self.outlook, extra),
-            #[cfg(feature = "_directory_object")]
-            "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
-            "pendingAccessReviewInstances" => {
-                read_nullable(map, key, &mut self.pending_access_review_instances, extra)
-            }
-            #[cfg(feature = "_allowed_audiences")]
-            "people" => read_nullable(map, key, &mut self.people, extra),
-            #[cfg(feature = "_resource_specific_permission_grant")]
-            "permissionGrants" => {
-                read_nullable(map, key, &mut self.permission_grants, extra)
-            }
-            #[cfg(feature = "_profile_photo")]
-            "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_profile_photo")]
-            "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "planner" => read_nullable(map, key, &mut self.planner, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "profile" => read_nullable(map, key, &mut self.profile, extra),
-            #[cfg(feature = "_directory_object")]
-            "registeredDevices" => {
-                read_nullable(map, key, &mut self.registered_devices, extra)
-            }
-            #[cfg(feature = "_scoped_role_membership")]
-            "scopedRoleMemberOf" => {
-                read_nullable(map, key, &mut self.scoped_role_member_of, extra)
-            }
-            #[cfg(feature = "_allowed_audiences")]
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
-            #[cfg(feature = "_allowed_audiences")]
-            "todo" => read_nullable(map, key, &mut self.todo, extra),
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveReports" => {
-                read_nullable(map, key, &mut self.transitive_reports, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_user")]
-impl AgentUser {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_user")]
-/// The properties of [`AgentUser`] by wire name, each a [`Field<AgentUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentUser::set_null`].
-pub enum AgentUserField {}
-
-#[cfg(feature = "_agent_user")]
-#[allow(non_upper_case_globals)]
-impl AgentUserField {
-    /// `id`
-    pub const Id: model::Field<AgentUser> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentUser> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `aboutMe`
-    pub const AboutMe: model::Field<AgentUser> = model::Field::new("aboutMe");
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentUser> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `ageGroup`
-    pub const AgeGroup: model::Field<AgentUser> = model::Field::new("ageGroup");
-    /// `assignedLicenses`
-    pub const AssignedLicenses: model::Field<AgentUser> = model::Field::new(
-        "assignedLicenses",
-    );
-    /// `assignedPlans`
-    pub const AssignedPlans: model::Field<AgentUser> = model::Field::new(
-        "assignedPlans",
-    );
-    /// `authorizationInfo`
-    pub const AuthorizationInfo: model::Field<AgentUser> = model::Field::new(
-        "authorizationInfo",
-    );
-    /// `birthday`
-    pub const Birthday: model::Field<AgentUser> = model::Field::new("birthday");
-    /// `businessPhones`
-    pub const BusinessPhones: model::Field<AgentUser> = model::Field::new(
-        "businessPhones",
-    );
-    /// `city`
-    pub const City: model::Field<AgentUser> = model::Field::new("city");
-    /// `cloudLicensing`
-    pub const CloudLicensing: model::Field<AgentUser> = model::Field::new(
-        "cloudLicensing",
-    );
-    /// `cloudRealtimeCommunicationInfo`
-    pub const CloudRealtimeCommunicationInfo: model::Field<AgentUser> = model::Field::new(
-        "cloudRealtimeCommunicationInfo",
-    );
-    /// `companyName`
-    pub const CompanyName: model::Field<AgentUser> = model::Field::new("companyName");
-    /// `consentProvidedForMinor`
-    pub const ConsentProvidedForMinor: model::Field<AgentUser> = model::Field::new(
-        "consentProvidedForMinor",
-    );
-    /// `country`
-    pub const Country: model::Field<AgentUser> = model::Field::new("country");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentUser> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `creationType`
-    pub const CreationType: model::Field<AgentUser> = model::Field::new("creationType");
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentUser> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `department`
-    pub const Department: model::Field<AgentUser> = model::Field::new("department");
-    /// `deviceKeys`
-    pub const DeviceKeys: model::Field<AgentUser> = model::Field::new("deviceKeys");
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentUser> = model::Field::new("displayName");
-    /// `employeeId`
-    pub const EmployeeId: model::Field<AgentUser> = model::Field::new("employeeId");
-    /// `externalUserState`
-    pub const ExternalUserState: model::Field<AgentUser> = model::Field::new(
-        "externalUserState",
-    );
-    /// `externalUserStateChangeDateTime`
-    pub const ExternalUserStateChangeDateTime: model::Field<AgentUser> = model::Field::new(
-        "externalUserStateChangeDateTime",
-    );
-    /// `faxNumber`
-    pub const FaxNumber: model::Field<AgentUser> = model::Field::new("faxNumber");
-    /// `givenName`
-    pub const GivenName: model::Field<AgentUser> = model::Field::new("givenName");
-    /// `hireDate`
-    pub const HireDate: model::Field<AgentUser> = model::Field::new("hireDate");
-    /// `identities`
-    pub const Identities: model::Field<AgentUser> = model::Field::new("identities");
-    /// `identityParentId`
-    pub const IdentityParentId: model::Field<AgentUser> = model::Field::new(
-        "identityParentId",
-    );
-    /// `imAddresses`
-    pub const ImAddresses: model::Field<AgentUser> = model::Field::new("imAddresses");
-    /// `infoCatalogs`
-    pub const InfoCatalogs: model::Field<AgentUser> = model::Field::new("infoCatalogs");
-    /// `interests`
-    pub const Interests: model::Field<AgentUser> = model::Field::new("interests");
-    /// `isManagementRestricted`
-    pub const IsManagementRestricted: model::Field<AgentUser> = model::Field::new(
-        "isManagementRestricted",
-    );
-    /// `isResourceAccount`
-    pub const IsResourceAccount: model::Field<AgentUser> = model::Field::new(
-        "isResourceAccount",
-    );
-    /// `jobTitle`
-    pub const JobTitle: model::Field<AgentUser> = model::Field::new("jobTitle");
-    /// `lastPasswordChangeDateTime`
-    pub const LastPasswordChangeDateTime: model::Field<AgentUser> = model::Field::new(
-        "lastPasswordChangeDateTime",
-    );
-    /// `legalAgeGroupClassification`
-    pub const LegalAgeGroupClassification: model::Field<AgentUser> = model::Field::new(
-        "legalAgeGroupClassification",
-    );
-    /// `licenseAssignmentStates`
-    pub const LicenseAssignmentStates: model::Field<AgentUser> = model::Field::new(
-        "licenseAssignmentStates",
-    );
-    /// `mail`
-    pub const Mail: model::Field<AgentUser> = model::Field::new("mail");
-    /// `mailboxSettings`
-    pub const MailboxSettings: model::Field<AgentUser> = model::Field::new(
-        "mailboxSettings",
-    );
-    /// `mailNickname`
-    pub const MailNickname: model::Field<AgentUser> = model::Field::new("mailNickname");
-    /// `mobilePhone`
-    pub const MobilePhone: model::Field<AgentUser> = model::Field::new("mobilePhone");
-    /// `mySite`
-    pub const MySite: model::Field<AgentUser> = model::Field::new("mySite");
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<AgentUser> = model::Field::new(
-        "officeLocation",
-    );
-    /// `onPremisesDistinguishedName`
-    pub const OnPremisesDistinguishedName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesDistinguishedName",
-    );
-    /// `onPremisesDomainName`
-    pub const OnPremisesDomainName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesDomainName",
-    );
-    /// `onPremisesExtensionAttributes`
-    pub const OnPremisesExtensionAttributes: model::Field<AgentUser> = model::Field::new(
-        "onPremisesExtensionAttributes",
-    );
-    /// `onPremisesImmutableId`
-    pub const OnPremisesImmutableId: model::Field<AgentUser> = model::Field::new(
-        "onPremisesImmutableId",
-    );
-    /// `onPremisesLastSyncDateTime`
-    pub const OnPremisesLastSyncDateTime: model::Field<AgentUser> = model::Field::new(
-        "onPremisesLastSyncDateTime",
-    );
-    /// `onPremisesProvisioningErrors`
-    pub const OnPremisesProvisioningErrors: model::Field<AgentUser> = model::Field::new(
-        "onPremisesProvisioningErrors",
-    );
-    /// `onPremisesSamAccountName`
-    pub const OnPremisesSamAccountName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSamAccountName",
-    );
-    /// `onPremisesSecurityIdentifier`
-    pub const OnPremisesSecurityIdentifier: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSecurityIdentifier",
-    );
-    /// `onPremisesSyncEnabled`
-    pub const OnPremisesSyncEnabled: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSyncEnabled",
-    );
-    /// `onPremisesUserPrincipalName`
-    pub const OnPremisesUserPrincipalName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesUserPrincipalName",
-    );
-    /// `otherMails`
-    pub const OtherMails: model::Field<AgentUser> = model::Field::new("otherMails");
-    /// `passwordPolicies`
-    pub const PasswordPolicies: model::Field<AgentUser> = model::Field::new(
-        "passwordPolicies",
-    );
-    /// `passwordProfile`
-    pub const PasswordProfile: model::Field<AgentUser> = model::Field::new(
-        "passwordProfile",
-    );
-    /// `pastProjects`
-    pub const PastProjects: model::Field<AgentUser> = model::Field::new("pastProjects");
-    /// `postalCode`
-    pub const PostalCode: model::Field<AgentUser> = model::Field::new("postalCode");
-    /// `preferredDataLocation`
-    pub const PreferredDataLocation: model::Field<AgentUser> = model::Field::new(
-        "preferredDataLocation",
-    );
-    /// `preferredLanguage`
-    pub const PreferredLanguage: model::Field<AgentUser> = model::Field::new(
-        "preferredLanguage",
-    );
-    /// `preferredName`
-    pub const PreferredName: model::Field<AgentUser> = model::Field::new(
-        "preferredName",
-    );
-    /// `provisionedPlans`
-    pub const ProvisionedPlans: model::Field<AgentUser> = model::Field::new(
-        "provisionedPlans",
-    );
-    /// `proxyAddresses`
-    pub const ProxyAddresses: model::Field<AgentUser> = model::Field::new(
-        "proxyAddresses",
-    );
-    /// `refreshTokensValidFromDateTime`
-    pub const RefreshTokensValidFromDateTime: model::Field<AgentUser> = model::Field::new(
-        "refreshTokensValidFromDateTime",
-    );
-    /// `responsibilities`
-    pub const Responsibilities: model::Field<AgentUser> = model::Field::new(
-        "responsibilities",
-    );
-    /// `schools`
-    pub const Schools: model::Field<AgentUser> = model::Field::new("schools");
-    /// `securityIdentifier`
-    pub const SecurityIdentifier: model::Field<AgentUser> = model::Field::new(
-        "securityIdentifier",
-    );
-    /// `serviceProvisioningErrors`
-    pub const ServiceProvisioningErrors: model::Field<AgentUser> = model::Field::new(
-        "serviceProvisioningErrors",
-    );
-    /// `showInAddressList`
-    pub const ShowInAddressList: model::Field<AgentUser> = model::Field::new(
-        "showInAddressList",
-    );
-    /// `signInActivity`
-    pub const SignInActivity: model::Field<AgentUser> = model::Field::new(
-        "signInActivity",
-    );
-    /// `signInSessionsValidFromDateTime`
-    pub const SignInSessionsValidFromDateTime: model::Field<AgentUser> = model::Field::new(
-        "signInSessionsValidFromDateTime",
-    );
-    /// `skills`
-    pub const Skills: model::Field<AgentUser> = model::Field::new("skills");
-    /// `state`
-    pub const State: model::Field<AgentUser> = model::Field::new("state");
-    /// `streetAddress`
-    pub const StreetAddress: model::Field<AgentUser> = model::Field::new(
-        "streetAddress",
-    );
-    /// `surname`
-    pub const Surname: model::Field<AgentUser> = model::Field::new("surname");
-    /// `usageLocation`
-    pub const UsageLocation: model::Field<AgentUser> = model::Field::new(
-        "usageLocation",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<AgentUser> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// `userType`
-    pub const UserType: model::Field<AgentUser> = model::Field::new("userType");
-    /// `agreementAcceptances`
-    pub const AgreementAcceptances: model::Field<AgentUser> = model::Field::new(
-        "agreementAcceptances",
-    );
-    /// `appConsentRequestsForApproval`
-    pub const AppConsentRequestsForApproval: model::Field<AgentUser> = model::Field::new(
-        "appConsentRequestsForApproval",
-    );
-    /// `appRoleAssignedResources`
-    pub const AppRoleAssignedResources: model::Field<AgentUser> = model::Field::new(
-        "appRoleAssignedResources",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentUser> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `approvals`
-    pub const Approvals: model::Field<AgentUser> = model::Field::new("approvals");
-    /// `authentication`
-    pub const Authentication: model::Field<AgentUser> = model::Field::new(
-        "authentication",
-    );
-    /// `calendar`
-    pub const Calendar: model::Field<AgentUser> = model::Field::new("calendar");
-    /// `calendarGroups`
-    pub const CalendarGroups: model::Field<AgentUser> = model::Field::new(
-        "calendarGroups",
-    );
-    /// `calendars`
-    pub const Calendars: model::Field<AgentUser> = model::Field::new("calendars");
-    /// `calendarView`
-    pub const CalendarView: model::Field<AgentUser> = model::Field::new("calendarView");
-    /// `chats`
-    pub const Chats: model::Field<AgentUser> = model::Field::new("chats");
-    /// `contactFolders`
-    pub const ContactFolders: model::Field<AgentUser> = model::Field::new(
-        "contactFolders",
-    );
-    /// `contacts`
-    pub const Contacts: model::Field<AgentUser> = model::Field::new("contacts");
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentUser> = model::Field::new(
-        "createdObjects",
-    );
-    /// `directReports`
-    pub const DirectReports: model::Field<AgentUser> = model::Field::new(
-        "directReports",
-    );
-    /// `drive`
-    pub const Drive: model::Field<AgentUser> = model::Field::new("drive");
-    /// `drives`
-    pub const Drives: model::Field<AgentUser> = model::Field::new("drives");
-    /// `events`
-    pub const Events: model::Field<AgentUser> = model::Field::new("events");
-    /// `extensions`
-    pub const Extensions: model::Field<AgentUser> = model::Field::new("extensions");
-    /// `followedSites`
-    pub const FollowedSites: model::Field<AgentUser> = model::Field::new(
-        "followedSites",
-    );
-    /// `inferenceClassification`
-    pub const InferenceClassification: model::Field<AgentUser> = model::Field::new(
-        "inferenceClassification",
-    );
-    /// `informationProtection`
-    pub const InformationProtection: model::Field<AgentUser> = model::Field::new(
-        "informationProtection",
-    );
-    /// `joinedGroups`
-    pub const JoinedGroups: model::Field<AgentUser> = model::Field::new("joinedGroups");
-    /// `joinedTeams`
-    pub const JoinedTeams: model::Field<AgentUser> = model::Field::new("joinedTeams");
-    /// `licenseDetails`
-    pub const LicenseDetails: model::Field<AgentUser> = model::Field::new(
-        "licenseDetails",
-    );
-    /// `mailFolders`
-    pub const MailFolders: model::Field<AgentUser> = model::Field::new("mailFolders");
-    /// `manager`
-    pub const Manager: model::Field<AgentUser> = model::Field::new("manager");
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentUser> = model::Field::new("memberOf");
-    /// `messages`
-    pub const Messages: model::Field<AgentUser> = model::Field::new("messages");
-    /// `onenote`
-    pub const Onenote: model::Field<AgentUser> = model::Field::new("onenote");
-    /// `onPremisesSyncBehavior`
-    pub const OnPremisesSyncBehavior: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSyncBehavior",
-    );
-    /// `outlook`
-    pub const Outlook: model::Field<AgentUser> = model::Field::new("outlook");
-    /// `ownedDevices`
-    pub const OwnedDevices: model::Field<AgentUser> = model::Field::new("ownedDevices");
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentUser> = model::Field::new("ownedObjects");
-    /// `pendingAccessReviewInstances`
-    pub const PendingAccessReviewInstances: model::Field<AgentUser> = model::Field::new(
-        "pendingAccessReviewInstances",
-    );
-    /// `people`
-    pub const People: model::Field<AgentUser> = model::Field::new("people");
-    /// `permissionGrants`
-    pub const PermissionGrants: model::Field<AgentUser> = model::Field::new(
-        "permissionGrants",
-    );
-    /// `photo`
-    pub const Photo: model::Field<AgentUser> = model::Field::new("photo");
-    /// `photos`
-    pub const Photos: model::Field<AgentUser> = model::Field::new("photos");
-    /// `planner`
-    pub const Planner: model::Field<AgentUser> = model::Field::new("planner");
-    /// `profile`
-    pub const Profile: model::Field<AgentUser> = model::Field::new("profile");
-    /// `registeredDevices`
-    pub const RegisteredDevices: model::Field<AgentUser> = model::Field::new(
-        "registeredDevices",
-    );
-    /// `scopedRoleMemberOf`
-    pub const ScopedRoleMemberOf: model::Field<AgentUser> = model::Field::new(
-        "scopedRoleMemberOf",
-    );
-    /// `settings`
-    pub const Settings: model::Field<AgentUser> = model::Field::new("settings");
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentUser> = model::Field::new("sponsors");
-    /// `teamwork`
-    pub const Teamwork: model::Field<AgentUser> = model::Field::new("teamwork");
-    /// `todo`
-    pub const Todo: model::Field<AgentUser> = model::Field::new("todo");
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentUser> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// `transitiveReports`
-    pub const TransitiveReports: model::Field<AgentUser> = model::Field::new(
-        "transitiveReports",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentUser>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AboutMe,
-        Self::AccountEnabled,
-        Self::AgeGroup,
-        Self::AssignedLicenses,
-        Self::AssignedPlans,
-        Self::AuthorizationInfo,
-        Self::Birthday,
-        Self::BusinessPhones,
-        Self::City,
-        Self::CloudLicensing,
-        Self::CloudRealtimeCommunicationInfo,
-        Self::CompanyName,
-        Self::ConsentProvidedForMinor,
-        Self::Country,
-        Self::CreatedDateTime,
-        Self::CreationType,
-        Self::CustomSecurityAttributes,
-        Self::Department,
-        Self::DeviceKeys,
-        Self::DisplayName,
-        Self::EmployeeId,
-        Self::ExternalUserState,
-        Self::ExternalUserStateChangeDateTime,
-        Self::FaxNumber,
-        Self::GivenName,
-        Self::HireDate,
-        Self::Identities,
-        Self::IdentityParentId,
-        Self::ImAddresses,
-        Self::InfoCatalogs,
-        Self::Interests,
-        Self::IsManagementRestricted,
-        Self::IsResourceAccount,
-        Self::JobTitle,
-        Self::LastPasswordChangeDateTime,
-        Self::LegalAgeGroupClassification,
-        Self::LicenseAssignmentStates,
-        Self::Mail,
-        Self::MailboxSettings,
-        Self::MailNickname,
-        Self::MobilePhone,
-        Self::MySite,
-        Self::OfficeLocation,
-        Self::OnPremisesDistinguishedName,
-        Self::OnPremisesDomainName,
-        Self::OnPremisesExtensionAttributes,
-        Self::OnPremisesImmutableId,
-        Self::OnPremisesLastSyncDateTime,
-        Self::OnPremisesProvisioningErrors,
-        Self::OnPremisesSamAccountName,
-        Self::OnPremisesSecurityIdentifier,
-        Self::OnPremisesSyncEnabled,
-        Self::OnPremisesUserPrincipalName,
-        Self::OtherMails,
-        Self::PasswordPolicies,
-        Self::PasswordProfile,
-        Self::PastProjects,
-        Self::PostalCode,
-        Self::PreferredDataLocation,
-        Self::PreferredLanguage,
-        Self::PreferredName,
-        Self::ProvisionedPlans,
-        Self::ProxyAddresses,
-        Self::RefreshTokensValidFromDateTime,
-        Self::Responsibilities,
-        Self::Schools,
-        Self::SecurityIdentifier,
-        Self::ServiceProvisioningErrors,
-        Self::ShowInAddressList,
-        Self::SignInActivity,
-        Self::SignInSessionsValidFromDateTime,
-        Self::Skills,
-        Self::State,
-        Self::StreetAddress,
-        Self::Surname,
-        Self::UsageLocation,
-        Self::UserPrincipalName,
-        Self::UserType,
-        Self::AgreementAcceptances,
-        Self::AppConsentRequestsForApproval,
-        Self::AppRoleAssignedResources,
-        Self::AppRoleAssignments,
-        Self::Approvals,
-        Self::Authentication,
-        Self::Calendar,
-        Self::CalendarGroups,
-        Self::Calendars,
-        Self::CalendarView,
-        Self::Chats,
-        Self::ContactFolders,
-        Self::Contacts,
-        Self::CreatedObjects,
-        Self::DirectReports,
-        Self::Drive,
-        Self::Drives,
-        Self::Events,
-        Self::Extensions,
-        Self::FollowedSites,
-        Self::InferenceClassification,
-        Self::InformationProtection,
-        Self::JoinedGroups,
-        Self::JoinedTeams,
-        Self::LicenseDetails,
-        Self::MailFolders,
-        Self::Manager,
-        Self::MemberOf,
-        Self::Messages,
-        Self::Onenote,
-        Self::OnPremisesSyncBehavior,
-        Self::Outlook,
-        Self::OwnedDevices,
-        Self::OwnedObjects,
-        Self::PendingAccessReviewInstances,
-        Self::People,
-        Self::PermissionGrants,
-        Self::Photo,
-        Self::Photos,
-        Self::Planner,
-        Self::Profile,
-        Self::RegisteredDevices,
-        Self::ScopedRoleMemberOf,
-        Self::Settings,
-        Self::Sponsors,
-        Self::Teamwork,
-        Self::Todo,
-        Self::TransitiveMemberOf,
-        Self::TransitiveReports,
-    ];
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// CSDL entity type `microsoft.graph.appConsentRequest`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppConsentRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appDisplayName`: `Edm.String`.
-    pub app_display_name: Option<String>,
-    /// Property `appId`: `Edm.String`, not nullable.
-    pub app_id: Option<String>,
-    /// Property `consentType`: `Edm.String`.
-    pub consent_type: Option<String>,
-    /// Property `pendingScopes`: `Collection(microsoft.graph.appConsentRequestScope)`.
-    pub pending_scopes: Option<Vec<AppConsentRequestScope>>,
-    /// Navigation property `userConsentRequests`: `Collection(microsoft.graph.userConsentRequest)`, contained; present when expanded (`$expand`).
-    pub user_consent_requests: Option<Vec<UserConsentRequest>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl serde::Serialize for AppConsentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AppConsentRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("appDisplayName", &self.app_display_name);
-        object.property("appId", &self.app_id);
-        object.property("consentType", &self.consent_type);
-        object.property("pendingScopes", &self.pending_scopes);
-        object.property("userConsentRequests", &self.user_consent_requests);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl<'de> serde::Deserialize<'de> for AppConsentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl graph_odata_runtime::model::ODataObject for AppConsentRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "consentType" => read_lenient(map, key, &mut self.consent_type, extra),
-            "pendingScopes" => read_nullable(map, key, &mut self.pending_scopes, extra),
-            "userConsentRequests" => {
-                read_nullable(map, key, &mut self.user_consent_requests, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-impl AppConsentRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-/// The properties of [`AppConsentRequest`] by wire name, each a [`Field<AppConsentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentRequest::set_null`].
-pub enum AppConsentRequestField {}
-
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(non_upper_case_globals)]
-impl AppConsentRequestField {
-    /// `id`
-    pub const Id: model::Field<AppConsentRequest> = model::Field::new("id");
-    /// `appDisplayName`
-    pub const AppDisplayName: model::Field<AppConsentRequest> = model::Field::new(
-        "appDisplayName",
-    );
-    /// `appId`
-    pub const AppId: model::Field<AppConsentRequest> = model::Field::new("appId");
-    /// `consentType`
-    pub const ConsentType: model::Field<AppConsentRequest> = model::Field::new(
-        "consentType",
-    );
-    /// `pendingScopes`
-    pub const PendingScopes: model::Field<AppConsentRequest> = model::Field::new(
-        "pendingScopes",
-    );
-    /// `userConsentRequests`
-    pub const UserConsentRequests: model::Field<AppConsentRequest> = model::Field::new(
-        "userConsentRequests",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppConsentRequest>] = &[
-        Self::Id,
-        Self::AppDisplayName,
-        Self::AppId,
-        Self::ConsentType,
-        Self::PendingScopes,
-        Self::UserConsentRequests,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL entity type `microsoft.graph.appManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `restrictions`: `microsoft.graph.customAppManagementConfiguration`.
-    pub restrictions: Option<CustomAppManagementConfiguration>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AppManagementPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("restrictions", &self.restrictions);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "restrictions" => read_nullable(map, key, &mut self.restrictions, extra),
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AppManagementPolicy`] by wire name, each a [`Field<AppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicy::set_null`].
-pub enum AppManagementPolicyField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl AppManagementPolicyField {
-    /// `id`
-    pub const Id: model::Field<AppManagementPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AppManagementPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AppManagementPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AppManagementPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<AppManagementPolicy> = model::Field::new(
-        "isEnabled",
-    );
-    /// `restrictions`
-    pub const Restrictions: model::Field<AppManagementPolicy> = model::Field::new(
-        "restrictions",
-    );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<AppManagementPolicy> = model::Field::new(
-        "appliesTo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsEnabled,
-        Self::Restrictions,
-        Self::AppliesTo,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Application {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `api`: `microsoft.graph.apiApplication`.
-    pub api: Option<ApiApplication>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `authenticationBehaviors`: `microsoft.graph.authenticationBehaviors`.
-    pub authentication_behaviors: Option<AuthenticationBehaviors>,
-    /// Property `createdByAppId`: `Edm.String`.
-    pub created_by_app_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `groupMembershipClaims`: `Edm.String`.
-    pub group_membership_claims: Option<String>,
-    /// Property `identifierUris`: `Collection(Edm.String)`, not nullable.
-    pub identifier_uris: Option<Vec<String>>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDeviceOnlyAuthSupported`: `Edm.Boolean`.
-    pub is_device_only_auth_supported: Option<bool>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    pub is_disabled: Option<bool>,
-    /// Property `isFallbackPublicClient`: `Edm.Boolean`.
-    pub is_fallback_public_client: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `logo`: `Edm.Stream`, not nullable.
-    pub logo: Option<edm::Stream>,
-    /// Property `managerApplications`: `Collection(Edm.Guid)`, not nullable.
-    pub manager_applications: Option<Vec<edm::Guid>>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Property `onPremisesPublishing`: `microsoft.graph.onPremisesPublishing`.
-    pub on_premises_publishing: Option<OnPremisesPublishing>,
-    /// Property `optionalClaims`: `microsoft.graph.optionalClaims`.
-    pub optional_claims: Option<OptionalClaims>,
-    /// Property `parentalControlSettings`: `microsoft.graph.parentalControlSettings`.
-    pub parental_control_settings: Option<ParentalControlSettings>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `publicClient`: `microsoft.graph.publicClientApplication`.
-    pub public_client: Option<PublicClientApplication>,
-    /// Property `publisherDomain`: `Edm.String`.
-    pub publisher_domain: Option<String>,
-    /// Property `requestSignatureVerification`: `microsoft.graph.requestSignatureVerification`.
-    pub request_signature_verification: Option<RequestSignatureVerification>,
-    /// Property `requiredResourceAccess`: `Collection(microsoft.graph.requiredResourceAccess)`, not nullable.
-    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
-    /// Property `serviceManagementReference`: `Edm.String`.
-    pub service_management_reference: Option<String>,
-    /// Property `servicePrincipalLockConfiguration`: `microsoft.graph.servicePrincipalLockConfiguration`.
-    pub service_principal_lock_configuration: Option<ServicePrincipalLockConfiguration>,
-    /// Property `signInAudience`: `Edm.String`.
-    pub sign_in_audience: Option<String>,
-    /// Property `signInAudienceRestrictions`: `microsoft.graph.signInAudienceRestrictionsBase`, not nullable.
-    pub sign_in_audience_restrictions: Option<AnySignInAudienceRestrictionsBase>,
-    /// Property `spa`: `microsoft.graph.spaApplication`.
-    pub spa: Option<SpaApplication>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `uniqueName`: `Edm.String`.
-    pub unique_name: Option<String>,
-    /// Property `web`: `microsoft.graph.webApplication`.
-    pub web: Option<WebApplication>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `connectorGroup`: `microsoft.graph.connectorGroup`; present when expanded (`$expand`).
-    #[cfg(feature = "_connector_group")]
-    pub connector_group: Option<ConnectorGroup>,
-    /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub created_on_behalf_of: Option<AnyDirectoryObject>,
-    /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_applications")]
-    pub extension_properties: Option<Vec<ExtensionProperty>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for Application {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Application {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.application";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("api", &self.api);
-        object.property("appId", &self.app_id);
-        object.property("appRoles", &self.app_roles);
-        object.property("authenticationBehaviors", &self.authentication_behaviors);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("groupMembershipClaims", &self.group_membership_claims);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("info", &self.info);
-        object
-            .property("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("isFallbackPublicClient", &self.is_fallback_public_client);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("logo", &self.logo);
-        object.property("managerApplications", &self.manager_applications);
-        object.property("notes", &self.notes);
-        object.property("onPremisesPublishing", &self.on_premises_publishing);
-        object.property("optionalClaims", &self.optional_claims);
-        object.property("parentalControlSettings", &self.parental_control_settings);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("publicClient", &self.public_client);
-        object.property("publisherDomain", &self.publisher_domain);
-        object
-            .property(
-                "requestSignatureVerification",
-                &self.request_signature_verification,
-            );
-        object.property("requiredResourceAccess", &self.required_resource_access);
-        object
-            .property("serviceManagementReference", &self.service_management_reference);
-        object
-            .property(
-                "servicePrincipalLockConfiguration",
-                &self.service_principal_lock_configuration,
-            );
-        object.property("signInAudience", &self.sign_in_audience);
-        object
-            .property("signInAudienceRestrictions", &self.sign_in_audience_restrictions);
-        object.property("spa", &self.spa);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("uniqueName", &self.unique_name);
-        object.property("web", &self.web);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_connector_group")]
-        object.property("connectorGroup", &self.connector_group);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_applications")]
-        object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for Application {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Application {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "api" => read_nullable(map, key, &mut self.api, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "authenticationBehaviors" => {
-                read_nullable(map, key, &mut self.authentication_behaviors, extra)
-            }
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupMembershipClaims" => {
-                read_lenient(map, key, &mut self.group_membership_claims, extra)
-            }
-            "identifierUris" => read_lenient(map, key, &mut self.identifier_uris, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDeviceOnlyAuthSupported" => {
-                read_lenient(map, key, &mut self.is_device_only_auth_supported, extra)
-            }
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "isFallbackPublicClient" => {
-                read_lenient(map, key, &mut self.is_fallback_public_client, extra)
-            }
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "logo" => read_lenient(map, key, &mut self.logo, extra),
-            "managerApplications" => {
-                read_lenient(map, key, &mut self.manager_applications, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "onPremisesPublishing" => {
-                read_nullable(map, key, &mut self.on_premises_publishing, extra)
-            }
-            "optionalClaims" => read_nullable(map, key, &mut self.optional_claims, extra),
-            "parentalControlSettings" => {
-                read_nullable(map, key, &mut self.parental_control_settings, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "publisherDomain" => {
-                read_lenient(map, key, &mut self.publisher_domain, extra)
-            }
-            "requestSignatureVerification" => {
-                read_nullable(map, key, &mut self.request_signature_verification, extra)
-            }
-            "requiredResourceAccess" => {
-                read_nullable(map, key, &mut self.required_resource_access, extra)
-            }
-            "serviceManagementReference" => {
-                read_lenient(map, key, &mut self.service_management_reference, extra)
-            }
-            "servicePrincipalLockConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.service_principal_lock_configuration,
-                    extra,
-                )
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "signInAudienceRestrictions" => {
-                read_nullable(map, key, &mut self.sign_in_audience_restrictions, extra)
-            }
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_connector_group")]
-            "connectorGroup" => read_nullable(map, key, &mut self.connector_group, extra),
-            #[cfg(feature = "_directory_object")]
-            "createdOnBehalfOf" => {
-                read_nullable(map, key, &mut self.created_on_behalf_of, extra)
-            }
-            #[cfg(feature = "_applications")]
-            "extensionProperties" => {
-                read_nullable(map, key, &mut self.extension_properties, extra)
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-impl Application {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// The properties of [`Application`] by wire name, each a [`Field<Application>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
-pub enum ApplicationField {}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-#[allow(non_upper_case_globals)]
-impl ApplicationField {
-    /// `id`
-    pub const Id: model::Field<Application> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<Application> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `api`
-    pub const Api: model::Field<Application> = model::Field::new("api");
-    /// `appId`
-    pub const AppId: model::Field<Application> = model::Field::new("appId");
-    /// `appRoles`
-    pub const AppRoles: model::Field<Application> = model::Field::new("appRoles");
-    /// `authenticationBehaviors`
-    pub const AuthenticationBehaviors: model::Field<Application> = model::Field::new(
-        "authenticationBehaviors",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<Application> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Application> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Application> = model::Field::new("description");
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<Application> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Application> = model::Field::new("displayName");
-    /// `groupMembershipClaims`
-    pub const GroupMembershipClaims: model::Field<Application> = model::Field::new(
-        "groupMembershipClaims",
-    );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<Application> = model::Field::new(
-        "identifierUris",
-    );
-    /// `info`
-    pub const Info: model::Field<Application> = model::Field::new("info");
-    /// `isDeviceOnlyAuthSupported`
-    pub const IsDeviceOnlyAuthSupported: model::Field<Application> = model::Field::new(
-        "isDeviceOnlyAuthSupported",
-    );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<Application> = model::Field::new("isDisabled");
-    /// `isFallbackPublicClient`
-    pub const IsFallbackPublicClient: model::Field<Application> = model::Field::new(
-        "isFallbackPublicClient",
-    );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<Application> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `logo`
-    pub const Logo: model::Field<Application> = model::Field::new("logo");
-    /// `managerApplications`
-    pub const ManagerApplications: model::Field<Application> = model::Field::new(
-        "managerApplications",
-    );
-    /// `notes`
-    pub const Notes: model::Field<Application> = model::Field::new("notes");
-    /// `onPremisesPublishing`
-    pub const OnPremisesPublishing: model::Field<Application> = model::Field::new(
-        "onPremisesPublishing",
-    );
-    /// `optionalClaims`
-    pub const OptionalClaims: model::Field<Application> = model::Field::new(
-        "optionalClaims",
-    );
-    /// `parentalControlSettings`
-    pub const ParentalControlSettings: model::Field<Application> = model::Field::new(
-        "parentalControlSettings",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<Application> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `publicClient`
-    pub const PublicClient: model::Field<Application> = model::Field::new(
-        "publicClient",
-    );
-    /// `publisherDomain`
-    pub const PublisherDomain: model::Field<Application> = model::Field::new(
-        "publisherDomain",
-    );
-    /// `requestSignatureVerification`
-    pub const RequestSignatureVerification: model::Field<Application> = model::Field::new(
-        "requestSignatureVerification",
-    );
-    /// `requiredResourceAccess`
-    pub const RequiredResourceAccess: model::Field<Application> = model::Field::new(
-        "requiredResourceAccess",
-    );
-    /// `serviceManagementReference`
-    pub const ServiceManagementReference: model::Field<Application> = model::Field::new(
-        "serviceManagementReference",
-    );
-    /// `servicePrincipalLockConfiguration`
-    pub const ServicePrincipalLockConfiguration: model::Field<Application> = model::Field::new(
-        "servicePrincipalLockConfiguration",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<Application> = model::Field::new(
-        "signInAudience",
-    );
-    /// `signInAudienceRestrictions`
-    pub const SignInAudienceRestrictions: model::Field<Application> = model::Field::new(
-        "signInAudienceRestrictions",
-    );
-    /// `spa`
-    pub const Spa: model::Field<Application> = model::Field::new("spa");
-    /// `tags`
-    pub const Tags: model::Field<Application> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<Application> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `uniqueName`
-    pub const UniqueName: model::Field<Application> = model::Field::new("uniqueName");
-    /// `web`
-    pub const Web: model::Field<Application> = model::Field::new("web");
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<Application> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<Application> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `connectorGroup`
-    pub const ConnectorGroup: model::Field<Application> = model::Field::new(
-        "connectorGroup",
-    );
-    /// `createdOnBehalfOf`
-    pub const CreatedOnBehalfOf: model::Field<Application> = model::Field::new(
-        "createdOnBehalfOf",
-    );
-    /// `extensionProperties`
-    pub const ExtensionProperties: model::Field<Application> = model::Field::new(
-        "extensionProperties",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<Application> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<Application> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `owners`
-    pub const Owners: model::Field<Application> = model::Field::new("owners");
-    /// `synchronization`
-    pub const Synchronization: model::Field<Application> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<Application> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<Application> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Application>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Api,
-        Self::AppId,
-        Self::AppRoles,
-        Self::AuthenticationBehaviors,
-        Self::CreatedByAppId,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::GroupMembershipClaims,
-        Self::IdentifierUris,
-        Self::Info,
-        Self::IsDeviceOnlyAuthSupported,
-        Self::IsDisabled,
-        Self::IsFallbackPublicClient,
-        Self::KeyCredentials,
-        Self::Logo,
-        Self::ManagerApplications,
-        Self::Notes,
-        Self::OnPremisesPublishing,
-        Self::OptionalClaims,
-        Self::ParentalControlSettings,
-        Self::PasswordCredentials,
-        Self::PublicClient,
-        Self::PublisherDomain,
-        Self::RequestSignatureVerification,
-        Self::RequiredResourceAccess,
-        Self::ServiceManagementReference,
-        Self::ServicePrincipalLockConfiguration,
-        Self::SignInAudience,
-        Self::SignInAudienceRestrictions,
-        Self::Spa,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::UniqueName,
-        Self::Web,
-        Self::AppManagementPolicies,
-        Self::ClaimsMappingPolicies,
-        Self::ConnectorGroup,
-        Self::CreatedOnBehalfOf,
-        Self::ExtensionProperties,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::Owners,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-    ];
-}
-
-#[cfg(feature = "_allowed_tenants_audience")]
-/// A `microsoft.graph.application` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Application`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.authenticationEventListener` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventListener`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyApplication {
+pub enum AnyAuthenticationEventListener {
     /// The base type itself, or a derived type unknown to this crate.
-    Application(Box<Application>),
-    /// `microsoft.graph.agentIdentityBlueprint`
-    #[cfg(feature = "_agent_identity_blueprint")]
-    AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
+    AuthenticationEventListener(Box<AuthenticationEventListener>),
+    /// `microsoft.graph.onAttributeCollectionListener`
+    OnAttributeCollectionListener(Box<OnAttributeCollectionListener>),
+    /// `microsoft.graph.onAuthenticationMethodLoadStartListener`
+    OnAuthenticationMethodLoadStartListener(
+        Box<OnAuthenticationMethodLoadStartListener>,
+    ),
+    /// `microsoft.graph.onInteractiveAuthFlowStartListener`
+    OnInteractiveAuthFlowStartListener(Box<OnInteractiveAuthFlowStartListener>),
+    /// `microsoft.graph.onTokenIssuanceStartListener`
+    OnTokenIssuanceStartListener(Box<OnTokenIssuanceStartListener>),
+    /// `microsoft.graph.onUserCreateStartListener`
+    OnUserCreateStartListener(Box<OnUserCreateStartListener>),
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnyApplication {
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventListener {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::Application(_) => Application::ODATA_TYPE,
-            #[cfg(feature = "_agent_identity_blueprint")]
-            Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
+            Self::AuthenticationEventListener(_) => {
+                AuthenticationEventListener::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionListener(_) => {
+                OnAttributeCollectionListener::ODATA_TYPE
+            }
+            Self::OnAuthenticationMethodLoadStartListener(_) => {
+                OnAuthenticationMethodLoadStartListener::ODATA_TYPE
+            }
+            Self::OnInteractiveAuthFlowStartListener(_) => {
+                OnInteractiveAuthFlowStartListener::ODATA_TYPE
+            }
+            Self::OnTokenIssuanceStartListener(_) => {
+                OnTokenIssuanceStartListener::ODATA_TYPE
+            }
+            Self::OnUserCreateStartListener(_) => OnUserCreateStartListener::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`Application`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_application(&self) -> Option<&Application> {
+    /// The value if it is a plain [`AuthenticationEventListener`] (or of an unknown derived type).
+    pub fn as_authentication_event_listener(
+        &self,
+    ) -> Option<&AuthenticationEventListener> {
         match self {
-            Self::Application(value) => Some(value),
+            Self::AuthenticationEventListener(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl Default for AnyApplication {
+#[cfg(feature = "_identity")]
+impl Default for AnyAuthenticationEventListener {
     fn default() -> Self {
-        Self::Application(Box::default())
+        Self::AuthenticationEventListener(Box::default())
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl From<Application> for AnyApplication {
-    fn from(value: Application) -> Self {
-        Self::Application(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<AuthenticationEventListener> for AnyAuthenticationEventListener {
+    fn from(value: AuthenticationEventListener) -> Self {
+        Self::AuthenticationEventListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl AnyApplication {
-    /// The value if it is a [`AnyApplication::AgentIdentityBlueprint`] variant.
-    #[cfg(feature = "_agent_identity_blueprint")]
-    pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventListener {
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionListener`] variant.
+    pub fn as_on_attribute_collection_listener(
+        &self,
+    ) -> Option<&OnAttributeCollectionListener> {
         match self {
-            Self::AgentIdentityBlueprint(value) => Some(value),
+            Self::OnAttributeCollectionListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAuthenticationMethodLoadStartListener`] variant.
+    pub fn as_on_authentication_method_load_start_listener(
+        &self,
+    ) -> Option<&OnAuthenticationMethodLoadStartListener> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnInteractiveAuthFlowStartListener`] variant.
+    pub fn as_on_interactive_auth_flow_start_listener(
+        &self,
+    ) -> Option<&OnInteractiveAuthFlowStartListener> {
+        match self {
+            Self::OnInteractiveAuthFlowStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnTokenIssuanceStartListener`] variant.
+    pub fn as_on_token_issuance_start_listener(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartListener> {
+        match self {
+            Self::OnTokenIssuanceStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnUserCreateStartListener`] variant.
+    pub fn as_on_user_create_start_listener(
+        &self,
+    ) -> Option<&OnUserCreateStartListener> {
+        match self {
+            Self::OnUserCreateStartListener(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<AgentIdentityBlueprint> for AnyApplication {
-    fn from(value: AgentIdentityBlueprint) -> Self {
-        Self::AgentIdentityBlueprint(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAttributeCollectionListener) -> Self {
+        Self::OnAttributeCollectionListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl serde::Serialize for AnyApplication {
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
+        Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnInteractiveAuthFlowStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
+        Self::OnInteractiveAuthFlowStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnTokenIssuanceStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnTokenIssuanceStartListener) -> Self {
+        Self::OnTokenIssuanceStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnUserCreateStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnUserCreateStartListener) -> Self {
+        Self::OnUserCreateStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyAuthenticationEventListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Application(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_agent_identity_blueprint")]
-            Self::AgentIdentityBlueprint(value) => {
+            Self::AuthenticationEventListener(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAttributeCollectionListener(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(AgentIdentityBlueprint::ODATA_TYPE),
+                        Some(OnAttributeCollectionListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnAuthenticationMethodLoadStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAuthenticationMethodLoadStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnInteractiveAuthFlowStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnInteractiveAuthFlowStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnTokenIssuanceStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnTokenIssuanceStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnUserCreateStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnUserCreateStartListener::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_allowed_tenants_audience")]
-impl<'de> serde::Deserialize<'de> for AnyApplication {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6857,178 +794,66 @@ impl<'de> serde::Deserialize<'de> for AnyApplication {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_agent_identity_blueprint")]
-            "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
-                serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
+            "microsoft.graph.onAttributeCollectionListener"
+            | "graph.onAttributeCollectionListener" => {
+                serde_json::from_value(value).map(Self::OnAttributeCollectionListener)
             }
-            _ => serde_json::from_value(value).map(Self::Application),
+            "microsoft.graph.onAuthenticationMethodLoadStartListener"
+            | "graph.onAuthenticationMethodLoadStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAuthenticationMethodLoadStartListener)
+            }
+            "microsoft.graph.onInteractiveAuthFlowStartListener"
+            | "graph.onInteractiveAuthFlowStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnInteractiveAuthFlowStartListener)
+            }
+            "microsoft.graph.onTokenIssuanceStartListener"
+            | "graph.onTokenIssuanceStartListener" => {
+                serde_json::from_value(value).map(Self::OnTokenIssuanceStartListener)
+            }
+            "microsoft.graph.onUserCreateStartListener"
+            | "graph.onUserCreateStartListener" => {
+                serde_json::from_value(value).map(Self::OnUserCreateStartListener)
+            }
+            _ => serde_json::from_value(value).map(Self::AuthenticationEventListener),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_approval")]
-/// CSDL entity type `microsoft.graph.approval`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.authenticationEventsFlow`; base type `microsoft.graph.entity`; abstract; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Approval {
+pub struct AuthenticationEventsFlow {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `completedSteps`: `Collection(microsoft.graph.approvalStep)`, contained; present when expanded (`$expand`).
-    pub completed_steps: Option<Vec<ApprovalStep>>,
-    /// Navigation property `pendingSteps`: `Collection(microsoft.graph.approvalStep)`, contained; present when expanded (`$expand`).
-    pub pending_steps: Option<Vec<ApprovalStep>>,
-    /// Navigation property `request`: `microsoft.graph.request`; present when expanded (`$expand`).
-    pub request: Option<Box<AnyRequest>>,
-    /// Navigation property `steps`: `Collection(microsoft.graph.approvalStep)`, contained; present when expanded (`$expand`).
-    pub steps: Option<Vec<ApprovalStep>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_approval")]
-impl serde::Serialize for Approval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl Approval {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approval";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("completedSteps", &self.completed_steps);
-        object.property("pendingSteps", &self.pending_steps);
-        object.property("request", &self.request);
-        object.property("steps", &self.steps);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl<'de> serde::Deserialize<'de> for Approval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl graph_odata_runtime::model::ODataObject for Approval {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "completedSteps" => read_nullable(map, key, &mut self.completed_steps, extra),
-            "pendingSteps" => read_nullable(map, key, &mut self.pending_steps, extra),
-            "request" => read_nullable(map, key, &mut self.request, extra),
-            "steps" => read_nullable(map, key, &mut self.steps, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_approval")]
-impl Approval {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_approval")]
-/// The properties of [`Approval`] by wire name, each a [`Field<Approval>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Approval::set_null`].
-pub enum ApprovalField {}
-
-#[cfg(feature = "_approval")]
-#[allow(non_upper_case_globals)]
-impl ApprovalField {
-    /// `id`
-    pub const Id: model::Field<Approval> = model::Field::new("id");
-    /// `completedSteps`
-    pub const CompletedSteps: model::Field<Approval> = model::Field::new(
-        "completedSteps",
-    );
-    /// `pendingSteps`
-    pub const PendingSteps: model::Field<Approval> = model::Field::new("pendingSteps");
-    /// `request`
-    pub const Request: model::Field<Approval> = model::Field::new("request");
-    /// `steps`
-    pub const Steps: model::Field<Approval> = model::Field::new("steps");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Approval>] = &[
-        Self::Id,
-        Self::CompletedSteps,
-        Self::PendingSteps,
-        Self::Request,
-        Self::Steps,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.associatedTeamInfo`; base type `microsoft.graph.teamInfo`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssociatedTeamInfo {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teamInfo`.
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
     pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teamInfo`.
-    pub tenant_id: Option<String>,
-    /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.teamInfo`.
-    #[cfg(feature = "_giphy_rating_type")]
-    pub team: Option<Team>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AssociatedTeamInfo {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationEventsFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AssociatedTeamInfo {
+#[cfg(feature = "_identity")]
+impl AuthenticationEventsFlow {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.associatedTeamInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationEventsFlow";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -7042,15 +867,16 @@ impl AssociatedTeamInfo {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("conditions", &self.conditions);
+        object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
+        object.property("priority", &self.priority);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AssociatedTeamInfo {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationEventsFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7058,9 +884,8 @@ impl<'de> serde::Deserialize<'de> for AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationEventsFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -7070,10 +895,10 @@ impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_giphy_rating_type")]
-            "team" => read_nullable(map, key, &mut self.team, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             _ => Ok(false),
         }
     }
@@ -7084,8 +909,8 @@ impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl AssociatedTeamInfo {
+#[cfg(feature = "_identity")]
+impl AuthenticationEventsFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -7095,410 +920,1121 @@ impl AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`AssociatedTeamInfo`] by wire name, each a [`Field<AssociatedTeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssociatedTeamInfo::set_null`].
-pub enum AssociatedTeamInfoField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationEventsFlow`] by wire name, each a [`Field<AuthenticationEventsFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationEventsFlow::set_null`].
+pub enum AuthenticationEventsFlowField {}
 
-#[cfg(feature = "_allowed_audiences")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl AssociatedTeamInfoField {
+impl AuthenticationEventsFlowField {
     /// `id`
-    pub const Id: model::Field<AssociatedTeamInfo> = model::Field::new("id");
+    pub const Id: model::Field<AuthenticationEventsFlow> = model::Field::new("id");
+    /// `conditions`
+    pub const Conditions: model::Field<AuthenticationEventsFlow> = model::Field::new(
+        "conditions",
+    );
+    /// `description`
+    pub const Description: model::Field<AuthenticationEventsFlow> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<AssociatedTeamInfo> = model::Field::new(
+    pub const DisplayName: model::Field<AuthenticationEventsFlow> = model::Field::new(
         "displayName",
     );
-    /// `tenantId`
-    pub const TenantId: model::Field<AssociatedTeamInfo> = model::Field::new("tenantId");
-    /// `team`
-    pub const Team: model::Field<AssociatedTeamInfo> = model::Field::new("team");
+    /// `priority`
+    pub const Priority: model::Field<AuthenticationEventsFlow> = model::Field::new(
+        "priority",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssociatedTeamInfo>] = &[
+    pub const ALL: &'static [model::Field<AuthenticationEventsFlow>] = &[
         Self::Id,
+        Self::Conditions,
+        Self::Description,
         Self::DisplayName,
-        Self::TenantId,
-        Self::Team,
+        Self::Priority,
     ];
 }
 
-#[cfg(feature = "_allowed_audiences")]
-/// CSDL entity type `microsoft.graph.authentication`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Authentication {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `requirements`: `microsoft.graph.strongAuthenticationRequirements`.
-    pub requirements: Option<StrongAuthenticationRequirements>,
-    /// Property `signInPreferences`: `microsoft.graph.signInPreferences`.
-    pub sign_in_preferences: Option<SignInPreferences>,
-    /// Navigation property `emailMethods`: `Collection(microsoft.graph.emailAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub email_methods: Option<Vec<EmailAuthenticationMethod>>,
-    /// Navigation property `externalAuthenticationMethods`: `Collection(microsoft.graph.externalAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub external_authentication_methods: Option<Vec<ExternalAuthenticationMethod>>,
-    /// Navigation property `fido2Methods`: `Collection(microsoft.graph.fido2AuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub fido2_methods: Option<Vec<Fido2AuthenticationMethod>>,
-    /// Navigation property `methods`: `Collection(microsoft.graph.authenticationMethod)`, contained; present when expanded (`$expand`).
-    pub methods: Option<Vec<AnyAuthenticationMethod>>,
-    /// Navigation property `microsoftAuthenticatorMethods`: `Collection(microsoft.graph.microsoftAuthenticatorAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub microsoft_authenticator_methods: Option<
-        Vec<MicrosoftAuthenticatorAuthenticationMethod>,
-    >,
-    /// Navigation property `operations`: `Collection(microsoft.graph.longRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_long_running_operation")]
-    pub operations: Option<Vec<AnyLongRunningOperation>>,
-    /// Navigation property `passwordlessMicrosoftAuthenticatorMethods`: `Collection(microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub passwordless_microsoft_authenticator_methods: Option<
-        Vec<PasswordlessMicrosoftAuthenticatorAuthenticationMethod>,
-    >,
-    /// Navigation property `passwordMethods`: `Collection(microsoft.graph.passwordAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub password_methods: Option<Vec<PasswordAuthenticationMethod>>,
-    /// Navigation property `phoneMethods`: `Collection(microsoft.graph.phoneAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub phone_methods: Option<Vec<PhoneAuthenticationMethod>>,
-    /// Navigation property `platformCredentialMethods`: `Collection(microsoft.graph.platformCredentialAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub platform_credential_methods: Option<Vec<PlatformCredentialAuthenticationMethod>>,
-    /// Navigation property `softwareOathMethods`: `Collection(microsoft.graph.softwareOathAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub software_oath_methods: Option<Vec<SoftwareOathAuthenticationMethod>>,
-    /// Navigation property `temporaryAccessPassMethods`: `Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub temporary_access_pass_methods: Option<
-        Vec<TemporaryAccessPassAuthenticationMethod>,
-    >,
-    /// Navigation property `windowsHelloForBusinessMethods`: `Collection(microsoft.graph.windowsHelloForBusinessAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub windows_hello_for_business_methods: Option<
-        Vec<WindowsHelloForBusinessAuthenticationMethod>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for Authentication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Authentication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authentication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("requirements", &self.requirements);
-        object.property("signInPreferences", &self.sign_in_preferences);
-        object.property("emailMethods", &self.email_methods);
-        object
-            .property(
-                "externalAuthenticationMethods",
-                &self.external_authentication_methods,
-            );
-        object.property("fido2Methods", &self.fido2_methods);
-        object.property("methods", &self.methods);
-        object
-            .property(
-                "microsoftAuthenticatorMethods",
-                &self.microsoft_authenticator_methods,
-            );
-        #[cfg(feature = "_long_running_operation")]
-        object.property("operations", &self.operations);
-        object
-            .property(
-                "passwordlessMicrosoftAuthenticatorMethods",
-                &self.passwordless_microsoft_authenticator_methods,
-            );
-        object.property("passwordMethods", &self.password_methods);
-        object.property("phoneMethods", &self.phone_methods);
-        object.property("platformCredentialMethods", &self.platform_credential_methods);
-        object.property("softwareOathMethods", &self.software_oath_methods);
-        object
-            .property("temporaryAccessPassMethods", &self.temporary_access_pass_methods);
-        object
-            .property(
-                "windowsHelloForBusinessMethods",
-                &self.windows_hello_for_business_methods,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for Authentication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Authentication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "requirements" => read_nullable(map, key, &mut self.requirements, extra),
-            "signInPreferences" => {
-                read_nullable(map, key, &mut self.sign_in_preferences, extra)
-            }
-            "emailMethods" => read_nullable(map, key, &mut self.email_methods, extra),
-            "externalAuthenticationMethods" => {
-                read_nullable(map, key, &mut self.external_authentication_methods, extra)
-            }
-            "fido2Methods" => read_nullable(map, key, &mut self.fido2_methods, extra),
-            "methods" => read_nullable(map, key, &mut self.methods, extra),
-            "microsoftAuthenticatorMethods" => {
-                read_nullable(map, key, &mut self.microsoft_authenticator_methods, extra)
-            }
-            #[cfg(feature = "_long_running_operation")]
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            "passwordlessMicrosoftAuthenticatorMethods" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.passwordless_microsoft_authenticator_methods,
-                    extra,
-                )
-            }
-            "passwordMethods" => {
-                read_nullable(map, key, &mut self.password_methods, extra)
-            }
-            "phoneMethods" => read_nullable(map, key, &mut self.phone_methods, extra),
-            "platformCredentialMethods" => {
-                read_nullable(map, key, &mut self.platform_credential_methods, extra)
-            }
-            "softwareOathMethods" => {
-                read_nullable(map, key, &mut self.software_oath_methods, extra)
-            }
-            "temporaryAccessPassMethods" => {
-                read_nullable(map, key, &mut self.temporary_access_pass_methods, extra)
-            }
-            "windowsHelloForBusinessMethods" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.windows_hello_for_business_methods,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl Authentication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// The properties of [`Authentication`] by wire name, each a [`Field<Authentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Authentication::set_null`].
-pub enum AuthenticationField {}
-
-#[cfg(feature = "_allowed_audiences")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationField {
-    /// `id`
-    pub const Id: model::Field<Authentication> = model::Field::new("id");
-    /// `requirements`
-    pub const Requirements: model::Field<Authentication> = model::Field::new(
-        "requirements",
-    );
-    /// `signInPreferences`
-    pub const SignInPreferences: model::Field<Authentication> = model::Field::new(
-        "signInPreferences",
-    );
-    /// `emailMethods`
-    pub const EmailMethods: model::Field<Authentication> = model::Field::new(
-        "emailMethods",
-    );
-    /// `externalAuthenticationMethods`
-    pub const ExternalAuthenticationMethods: model::Field<Authentication> = model::Field::new(
-        "externalAuthenticationMethods",
-    );
-    /// `fido2Methods`
-    pub const Fido2Methods: model::Field<Authentication> = model::Field::new(
-        "fido2Methods",
-    );
-    /// `methods`
-    pub const Methods: model::Field<Authentication> = model::Field::new("methods");
-    /// `microsoftAuthenticatorMethods`
-    pub const MicrosoftAuthenticatorMethods: model::Field<Authentication> = model::Field::new(
-        "microsoftAuthenticatorMethods",
-    );
-    /// `operations`
-    pub const Operations: model::Field<Authentication> = model::Field::new("operations");
-    /// `passwordlessMicrosoftAuthenticatorMethods`
-    pub const PasswordlessMicrosoftAuthenticatorMethods: model::Field<Authentication> = model::Field::new(
-        "passwordlessMicrosoftAuthenticatorMethods",
-    );
-    /// `passwordMethods`
-    pub const PasswordMethods: model::Field<Authentication> = model::Field::new(
-        "passwordMethods",
-    );
-    /// `phoneMethods`
-    pub const PhoneMethods: model::Field<Authentication> = model::Field::new(
-        "phoneMethods",
-    );
-    /// `platformCredentialMethods`
-    pub const PlatformCredentialMethods: model::Field<Authentication> = model::Field::new(
-        "platformCredentialMethods",
-    );
-    /// `softwareOathMethods`
-    pub const SoftwareOathMethods: model::Field<Authentication> = model::Field::new(
-        "softwareOathMethods",
-    );
-    /// `temporaryAccessPassMethods`
-    pub const TemporaryAccessPassMethods: model::Field<Authentication> = model::Field::new(
-        "temporaryAccessPassMethods",
-    );
-    /// `windowsHelloForBusinessMethods`
-    pub const WindowsHelloForBusinessMethods: model::Field<Authentication> = model::Field::new(
-        "windowsHelloForBusinessMethods",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Authentication>] = &[
-        Self::Id,
-        Self::Requirements,
-        Self::SignInPreferences,
-        Self::EmailMethods,
-        Self::ExternalAuthenticationMethods,
-        Self::Fido2Methods,
-        Self::Methods,
-        Self::MicrosoftAuthenticatorMethods,
-        Self::Operations,
-        Self::PasswordlessMicrosoftAuthenticatorMethods,
-        Self::PasswordMethods,
-        Self::PhoneMethods,
-        Self::PlatformCredentialMethods,
-        Self::SoftwareOathMethods,
-        Self::TemporaryAccessPassMethods,
-        Self::WindowsHelloForBusinessMethods,
-    ];
-}
-
-#[cfg(feature = "_allowed_audiences")]
-/// A `microsoft.graph.authenticationMethod` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethod`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.authenticationEventsFlow` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventsFlow`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationMethod {
+pub enum AnyAuthenticationEventsFlow {
     /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationMethod(Box<AuthenticationMethod>),
-    /// `microsoft.graph.emailAuthenticationMethod`
-    EmailAuthenticationMethod(Box<EmailAuthenticationMethod>),
-    /// `microsoft.graph.externalAuthenticationMethod`
-    ExternalAuthenticationMethod(Box<ExternalAuthenticationMethod>),
-    /// `microsoft.graph.fido2AuthenticationMethod`
-    Fido2AuthenticationMethod(Box<Fido2AuthenticationMethod>),
-    /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
-    MicrosoftAuthenticatorAuthenticationMethod(
-        Box<MicrosoftAuthenticatorAuthenticationMethod>,
-    ),
-    /// `microsoft.graph.passwordAuthenticationMethod`
-    PasswordAuthenticationMethod(Box<PasswordAuthenticationMethod>),
-    /// `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`
-    PasswordlessMicrosoftAuthenticatorAuthenticationMethod(
-        Box<PasswordlessMicrosoftAuthenticatorAuthenticationMethod>,
-    ),
-    /// `microsoft.graph.phoneAuthenticationMethod`
-    PhoneAuthenticationMethod(Box<PhoneAuthenticationMethod>),
-    /// `microsoft.graph.platformCredentialAuthenticationMethod`
-    PlatformCredentialAuthenticationMethod(Box<PlatformCredentialAuthenticationMethod>),
-    /// `microsoft.graph.softwareOathAuthenticationMethod`
-    SoftwareOathAuthenticationMethod(Box<SoftwareOathAuthenticationMethod>),
-    /// `microsoft.graph.temporaryAccessPassAuthenticationMethod`
-    TemporaryAccessPassAuthenticationMethod(
-        Box<TemporaryAccessPassAuthenticationMethod>,
-    ),
-    /// `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
-    WindowsHelloForBusinessAuthenticationMethod(
-        Box<WindowsHelloForBusinessAuthenticationMethod>,
+    AuthenticationEventsFlow(Box<AuthenticationEventsFlow>),
+    /// `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`
+    ExternalUsersSelfServiceSignUpEventsFlow(
+        Box<ExternalUsersSelfServiceSignUpEventsFlow>,
     ),
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl AnyAuthenticationMethod {
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventsFlow {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AuthenticationMethod(_) => AuthenticationMethod::ODATA_TYPE,
-            Self::EmailAuthenticationMethod(_) => EmailAuthenticationMethod::ODATA_TYPE,
-            Self::ExternalAuthenticationMethod(_) => {
-                ExternalAuthenticationMethod::ODATA_TYPE
-            }
-            Self::Fido2AuthenticationMethod(_) => Fido2AuthenticationMethod::ODATA_TYPE,
-            Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
-                MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE
-            }
-            Self::PasswordAuthenticationMethod(_) => {
-                PasswordAuthenticationMethod::ODATA_TYPE
-            }
-            Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(_) => {
-                PasswordlessMicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE
-            }
-            Self::PhoneAuthenticationMethod(_) => PhoneAuthenticationMethod::ODATA_TYPE,
-            Self::PlatformCredentialAuthenticationMethod(_) => {
-                PlatformCredentialAuthenticationMethod::ODATA_TYPE
-            }
-            Self::SoftwareOathAuthenticationMethod(_) => {
-                SoftwareOathAuthenticationMethod::ODATA_TYPE
-            }
-            Self::TemporaryAccessPassAuthenticationMethod(_) => {
-                TemporaryAccessPassAuthenticationMethod::ODATA_TYPE
-            }
-            Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
-                WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE
+            Self::AuthenticationEventsFlow(_) => AuthenticationEventsFlow::ODATA_TYPE,
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(_) => {
+                ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`AuthenticationMethod`] (or of an unknown derived type).
-    pub fn as_authentication_method(&self) -> Option<&AuthenticationMethod> {
+    /// The value if it is a plain [`AuthenticationEventsFlow`] (or of an unknown derived type).
+    pub fn as_authentication_events_flow(&self) -> Option<&AuthenticationEventsFlow> {
         match self {
-            Self::AuthenticationMethod(value) => Some(value),
+            Self::AuthenticationEventsFlow(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl Default for AnyAuthenticationMethod {
+#[cfg(feature = "_identity")]
+impl Default for AnyAuthenticationEventsFlow {
     fn default() -> Self {
-        Self::AuthenticationMethod(Box::default())
+        Self::AuthenticationEventsFlow(Box::default())
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<AuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: AuthenticationMethod) -> Self {
-        Self::AuthenticationMethod(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<AuthenticationEventsFlow> for AnyAuthenticationEventsFlow {
+    fn from(value: AuthenticationEventsFlow) -> Self {
+        Self::AuthenticationEventsFlow(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventsFlow {
+    /// The value if it is a [`AnyAuthenticationEventsFlow::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
+    pub fn as_external_users_self_service_sign_up_events_flow(
+        &self,
+    ) -> Option<&ExternalUsersSelfServiceSignUpEventsFlow> {
+        match self {
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyAuthenticationEventsFlow {
+    fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
+        Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyAuthenticationEventsFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AuthenticationEventsFlow(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
+            | "graph.externalUsersSelfServiceSignUpEventsFlow" => {
+                serde_json::from_value(value)
+                    .map(Self::ExternalUsersSelfServiceSignUpEventsFlow)
+            }
+            _ => serde_json::from_value(value).map(Self::AuthenticationEventsFlow),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL entity type `microsoft.graph.businessFlow`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BusinessFlow {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `customData`: `Edm.String`.
+    pub custom_data: Option<String>,
+    /// Property `deDuplicationId`: `Edm.String`.
+    pub de_duplication_id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `policy`: `microsoft.graph.governancePolicy`.
+    pub policy: Option<GovernancePolicy>,
+    /// Property `policyTemplateId`: `Edm.String`.
+    pub policy_template_id: Option<String>,
+    /// Property `recordVersion`: `Edm.String`.
+    pub record_version: Option<String>,
+    /// Property `schemaId`: `Edm.String`.
+    pub schema_id: Option<String>,
+    /// Property `settings`: `microsoft.graph.businessFlowSettings`.
+    pub settings: Option<BusinessFlowSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for BusinessFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl BusinessFlow {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.businessFlow";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("customData", &self.custom_data);
+        object.property("deDuplicationId", &self.de_duplication_id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("policy", &self.policy);
+        object.property("policyTemplateId", &self.policy_template_id);
+        object.property("recordVersion", &self.record_version);
+        object.property("schemaId", &self.schema_id);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for BusinessFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for BusinessFlow {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "customData" => read_lenient(map, key, &mut self.custom_data, extra),
+            "deDuplicationId" => {
+                read_lenient(map, key, &mut self.de_duplication_id, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "policy" => read_nullable(map, key, &mut self.policy, extra),
+            "policyTemplateId" => {
+                read_lenient(map, key, &mut self.policy_template_id, extra)
+            }
+            "recordVersion" => read_lenient(map, key, &mut self.record_version, extra),
+            "schemaId" => read_lenient(map, key, &mut self.schema_id, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl BusinessFlow {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`BusinessFlow`] by wire name, each a [`Field<BusinessFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BusinessFlow::set_null`].
+pub enum BusinessFlowField {}
+
+#[cfg(feature = "_approval_workflow_providers")]
+#[allow(non_upper_case_globals)]
+impl BusinessFlowField {
+    /// `id`
+    pub const Id: model::Field<BusinessFlow> = model::Field::new("id");
+    /// `customData`
+    pub const CustomData: model::Field<BusinessFlow> = model::Field::new("customData");
+    /// `deDuplicationId`
+    pub const DeDuplicationId: model::Field<BusinessFlow> = model::Field::new(
+        "deDuplicationId",
+    );
+    /// `description`
+    pub const Description: model::Field<BusinessFlow> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<BusinessFlow> = model::Field::new("displayName");
+    /// `policy`
+    pub const Policy: model::Field<BusinessFlow> = model::Field::new("policy");
+    /// `policyTemplateId`
+    pub const PolicyTemplateId: model::Field<BusinessFlow> = model::Field::new(
+        "policyTemplateId",
+    );
+    /// `recordVersion`
+    pub const RecordVersion: model::Field<BusinessFlow> = model::Field::new(
+        "recordVersion",
+    );
+    /// `schemaId`
+    pub const SchemaId: model::Field<BusinessFlow> = model::Field::new("schemaId");
+    /// `settings`
+    pub const Settings: model::Field<BusinessFlow> = model::Field::new("settings");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BusinessFlow>] = &[
+        Self::Id,
+        Self::CustomData,
+        Self::DeDuplicationId,
+        Self::Description,
+        Self::DisplayName,
+        Self::Policy,
+        Self::PolicyTemplateId,
+        Self::RecordVersion,
+        Self::SchemaId,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.chatMessage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `attachments`: `Collection(microsoft.graph.chatMessageAttachment)`.
+    pub attachments: Option<Vec<ChatMessageAttachment>>,
+    /// Property `body`: `microsoft.graph.chatMessageBody`, not nullable.
+    pub body: Option<ChatMessageBody>,
+    /// Property `channelIdentity`: `microsoft.graph.channelIdentity`.
+    pub channel_identity: Option<ChannelIdentity>,
+    /// Property `chatId`: `Edm.String`.
+    pub chat_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `etag`: `Edm.String`.
+    pub etag: Option<String>,
+    /// Property `eventDetail`: `microsoft.graph.eventMessageDetail`.
+    pub event_detail: Option<AnyEventMessageDetail>,
+    /// Property `from`: `microsoft.graph.chatMessageFromIdentitySet`.
+    pub from: Option<ChatMessageFromIdentitySet>,
+    /// Property `importance`: `microsoft.graph.chatMessageImportance`, not nullable.
+    pub importance: Option<ChatMessageImportance>,
+    /// Property `lastEditedDateTime`: `Edm.DateTimeOffset`.
+    pub last_edited_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `locale`: `Edm.String`, not nullable.
+    pub locale: Option<String>,
+    /// Property `mentions`: `Collection(microsoft.graph.chatMessageMention)`.
+    pub mentions: Option<Vec<ChatMessageMention>>,
+    /// Property `messageHistory`: `Collection(microsoft.graph.chatMessageHistoryItem)`.
+    pub message_history: Option<Vec<ChatMessageHistoryItem>>,
+    /// Property `messageType`: `microsoft.graph.chatMessageType`, not nullable.
+    pub message_type: Option<ChatMessageType>,
+    /// Property `onBehalfOf`: `microsoft.graph.chatMessageFromIdentitySet`.
+    pub on_behalf_of: Option<ChatMessageFromIdentitySet>,
+    /// Property `policyViolation`: `microsoft.graph.chatMessagePolicyViolation`.
+    pub policy_violation: Option<ChatMessagePolicyViolation>,
+    /// Property `reactions`: `Collection(microsoft.graph.chatMessageReaction)`.
+    pub reactions: Option<Vec<ChatMessageReaction>>,
+    /// Property `replyToId`: `Edm.String`.
+    pub reply_to_id: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `summary`: `Edm.String`.
+    pub summary: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
+    pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
+    pub replies: Option<Vec<ChatMessage>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ChatMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("attachments", &self.attachments);
+        object.property("body", &self.body);
+        object.property("channelIdentity", &self.channel_identity);
+        object.property("chatId", &self.chat_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("etag", &self.etag);
+        object.property("eventDetail", &self.event_detail);
+        object.property("from", &self.from);
+        object.property("importance", &self.importance);
+        object.property("lastEditedDateTime", &self.last_edited_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("locale", &self.locale);
+        object.property("mentions", &self.mentions);
+        object.property("messageHistory", &self.message_history);
+        object.property("messageType", &self.message_type);
+        object.property("onBehalfOf", &self.on_behalf_of);
+        object.property("policyViolation", &self.policy_violation);
+        object.property("reactions", &self.reactions);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("subject", &self.subject);
+        object.property("summary", &self.summary);
+        object.property("webUrl", &self.web_url);
+        object.property("hostedContents", &self.hosted_contents);
+        object.property("replies", &self.replies);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ChatMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ChatMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "channelIdentity" => {
+                read_nullable(map, key, &mut self.channel_identity, extra)
+            }
+            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "etag" => read_lenient(map, key, &mut self.etag, extra),
+            "eventDetail" => read_nullable(map, key, &mut self.event_detail, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "lastEditedDateTime" => {
+                read_lenient(map, key, &mut self.last_edited_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "mentions" => read_nullable(map, key, &mut self.mentions, extra),
+            "messageHistory" => read_nullable(map, key, &mut self.message_history, extra),
+            "messageType" => read_nullable(map, key, &mut self.message_type, extra),
+            "onBehalfOf" => read_nullable(map, key, &mut self.on_behalf_of, extra),
+            "policyViolation" => {
+                read_nullable(map, key, &mut self.policy_violation, extra)
+            }
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "summary" => read_lenient(map, key, &mut self.summary, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ChatMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ChatMessage`] by wire name, each a [`Field<ChatMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessage::set_null`].
+pub enum ChatMessageField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageField {
+    /// `id`
+    pub const Id: model::Field<ChatMessage> = model::Field::new("id");
+    /// `attachments`
+    pub const Attachments: model::Field<ChatMessage> = model::Field::new("attachments");
+    /// `body`
+    pub const Body: model::Field<ChatMessage> = model::Field::new("body");
+    /// `channelIdentity`
+    pub const ChannelIdentity: model::Field<ChatMessage> = model::Field::new(
+        "channelIdentity",
+    );
+    /// `chatId`
+    pub const ChatId: model::Field<ChatMessage> = model::Field::new("chatId");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `etag`
+    pub const Etag: model::Field<ChatMessage> = model::Field::new("etag");
+    /// `eventDetail`
+    pub const EventDetail: model::Field<ChatMessage> = model::Field::new("eventDetail");
+    /// `from`
+    pub const From: model::Field<ChatMessage> = model::Field::new("from");
+    /// `importance`
+    pub const Importance: model::Field<ChatMessage> = model::Field::new("importance");
+    /// `lastEditedDateTime`
+    pub const LastEditedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "lastEditedDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `locale`
+    pub const Locale: model::Field<ChatMessage> = model::Field::new("locale");
+    /// `mentions`
+    pub const Mentions: model::Field<ChatMessage> = model::Field::new("mentions");
+    /// `messageHistory`
+    pub const MessageHistory: model::Field<ChatMessage> = model::Field::new(
+        "messageHistory",
+    );
+    /// `messageType`
+    pub const MessageType: model::Field<ChatMessage> = model::Field::new("messageType");
+    /// `onBehalfOf`
+    pub const OnBehalfOf: model::Field<ChatMessage> = model::Field::new("onBehalfOf");
+    /// `policyViolation`
+    pub const PolicyViolation: model::Field<ChatMessage> = model::Field::new(
+        "policyViolation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<ChatMessage> = model::Field::new("reactions");
+    /// `replyToId`
+    pub const ReplyToId: model::Field<ChatMessage> = model::Field::new("replyToId");
+    /// `subject`
+    pub const Subject: model::Field<ChatMessage> = model::Field::new("subject");
+    /// `summary`
+    pub const Summary: model::Field<ChatMessage> = model::Field::new("summary");
+    /// `webUrl`
+    pub const WebUrl: model::Field<ChatMessage> = model::Field::new("webUrl");
+    /// `hostedContents`
+    pub const HostedContents: model::Field<ChatMessage> = model::Field::new(
+        "hostedContents",
+    );
+    /// `replies`
+    pub const Replies: model::Field<ChatMessage> = model::Field::new("replies");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessage>] = &[
+        Self::Id,
+        Self::Attachments,
+        Self::Body,
+        Self::ChannelIdentity,
+        Self::ChatId,
+        Self::CreatedDateTime,
+        Self::DeletedDateTime,
+        Self::Etag,
+        Self::EventDetail,
+        Self::From,
+        Self::Importance,
+        Self::LastEditedDateTime,
+        Self::LastModifiedDateTime,
+        Self::Locale,
+        Self::Mentions,
+        Self::MessageHistory,
+        Self::MessageType,
+        Self::OnBehalfOf,
+        Self::PolicyViolation,
+        Self::Reactions,
+        Self::ReplyToId,
+        Self::Subject,
+        Self::Summary,
+        Self::WebUrl,
+        Self::HostedContents,
+        Self::Replies,
+    ];
+}
+
+#[cfg(feature = "_chats")]
+/// CSDL entity type `microsoft.graph.chatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessageInfo {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.chatMessageBody`.
+    pub body: Option<ChatMessageBody>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `eventDetail`: `microsoft.graph.eventMessageDetail`.
+    pub event_detail: Option<AnyEventMessageDetail>,
+    /// Property `from`: `microsoft.graph.chatMessageFromIdentitySet`.
+    pub from: Option<ChatMessageFromIdentitySet>,
+    /// Property `isDeleted`: `Edm.Boolean`.
+    pub is_deleted: Option<bool>,
+    /// Property `messageType`: `microsoft.graph.chatMessageType`, not nullable.
+    pub message_type: Option<ChatMessageType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_chats")]
+impl serde::Serialize for ChatMessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl ChatMessageInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("eventDetail", &self.event_detail);
+        object.property("from", &self.from);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("messageType", &self.message_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "eventDetail" => read_nullable(map, key, &mut self.event_detail, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "messageType" => read_nullable(map, key, &mut self.message_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl ChatMessageInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_chats")]
+/// The properties of [`ChatMessageInfo`] by wire name, each a [`Field<ChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageInfo::set_null`].
+pub enum ChatMessageInfoField {}
+
+#[cfg(feature = "_chats")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageInfoField {
+    /// `id`
+    pub const Id: model::Field<ChatMessageInfo> = model::Field::new("id");
+    /// `body`
+    pub const Body: model::Field<ChatMessageInfo> = model::Field::new("body");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ChatMessageInfo> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `eventDetail`
+    pub const EventDetail: model::Field<ChatMessageInfo> = model::Field::new(
+        "eventDetail",
+    );
+    /// `from`
+    pub const From: model::Field<ChatMessageInfo> = model::Field::new("from");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<ChatMessageInfo> = model::Field::new("isDeleted");
+    /// `messageType`
+    pub const MessageType: model::Field<ChatMessageInfo> = model::Field::new(
+        "messageType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessageInfo>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::EventDetail,
+        Self::From,
+        Self::IsDeleted,
+        Self::MessageType,
+    ];
+}
+
+#[cfg(feature = "_contracts")]
+/// CSDL entity type `microsoft.graph.contract`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contract {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `contractType`: `Edm.String`.
+    pub contract_type: Option<String>,
+    /// Property `customerId`: `Edm.Guid`.
+    pub customer_id: Option<edm::Guid>,
+    /// Property `defaultDomainName`: `Edm.String`.
+    pub default_domain_name: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_contracts")]
+impl serde::Serialize for Contract {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_contracts")]
+impl Contract {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contract";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("contractType", &self.contract_type);
+        object.property("customerId", &self.customer_id);
+        object.property("defaultDomainName", &self.default_domain_name);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_contracts")]
+impl<'de> serde::Deserialize<'de> for Contract {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_contracts")]
+impl graph_odata_runtime::model::ODataObject for Contract {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "contractType" => read_lenient(map, key, &mut self.contract_type, extra),
+            "customerId" => read_lenient(map, key, &mut self.customer_id, extra),
+            "defaultDomainName" => {
+                read_lenient(map, key, &mut self.default_domain_name, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_contracts")]
+impl Contract {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_contracts")]
+/// The properties of [`Contract`] by wire name, each a [`Field<Contract>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contract::set_null`].
+pub enum ContractField {}
+
+#[cfg(feature = "_contracts")]
+#[allow(non_upper_case_globals)]
+impl ContractField {
+    /// `id`
+    pub const Id: model::Field<Contract> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<Contract> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `contractType`
+    pub const ContractType: model::Field<Contract> = model::Field::new("contractType");
+    /// `customerId`
+    pub const CustomerId: model::Field<Contract> = model::Field::new("customerId");
+    /// `defaultDomainName`
+    pub const DefaultDomainName: model::Field<Contract> = model::Field::new(
+        "defaultDomainName",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Contract> = model::Field::new("displayName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Contract>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::ContractType,
+        Self::CustomerId,
+        Self::DefaultDomainName,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL entity type `microsoft.graph.customAuthenticationExtension`; base type `microsoft.graph.customCalloutExtension`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomAuthenticationExtension {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
+    /// Inherited from `microsoft.graph.customCalloutExtension`.
+    pub authentication_configuration: Option<
+        AnyCustomExtensionAuthenticationConfiguration,
+    >,
+    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
+    /// Inherited from `microsoft.graph.customCalloutExtension`.
+    pub client_configuration: Option<CustomExtensionClientConfiguration>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.customCalloutExtension`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.customCalloutExtension`.
+    pub display_name: Option<String>,
+    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
+    /// Inherited from `microsoft.graph.customCalloutExtension`.
+    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for CustomAuthenticationExtension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomAuthenticationExtension {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAuthenticationExtension";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationConfiguration", &self.authentication_configuration);
+        object.property("clientConfiguration", &self.client_configuration);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("endpointConfiguration", &self.endpoint_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for CustomAuthenticationExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationConfiguration" => {
+                read_nullable(map, key, &mut self.authentication_configuration, extra)
+            }
+            "clientConfiguration" => {
+                read_nullable(map, key, &mut self.client_configuration, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endpointConfiguration" => {
+                read_nullable(map, key, &mut self.endpoint_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomAuthenticationExtension {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`CustomAuthenticationExtension`] by wire name, each a [`Field<CustomAuthenticationExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAuthenticationExtension::set_null`].
+pub enum CustomAuthenticationExtensionField {}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[allow(non_upper_case_globals)]
+impl CustomAuthenticationExtensionField {
+    /// `id`
+    pub const Id: model::Field<CustomAuthenticationExtension> = model::Field::new("id");
+    /// `authenticationConfiguration`
+    pub const AuthenticationConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
+        "authenticationConfiguration",
+    );
+    /// `clientConfiguration`
+    pub const ClientConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
+        "clientConfiguration",
+    );
+    /// `description`
+    pub const Description: model::Field<CustomAuthenticationExtension> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CustomAuthenticationExtension> = model::Field::new(
+        "displayName",
+    );
+    /// `endpointConfiguration`
+    pub const EndpointConfiguration: model::Field<CustomAuthenticationExtension> = model::Field::new(
+        "endpointConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomAuthenticationExtension>] = &[
+        Self::Id,
+        Self::AuthenticationConfiguration,
+        Self::ClientConfiguration,
+        Self::Description,
+        Self::DisplayName,
+        Self::EndpointConfiguration,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// A `microsoft.graph.customAuthenticationExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomAuthenticationExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCustomAuthenticationExtension {
+    /// The base type itself, or a derived type unknown to this crate.
+    CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
+    /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_access_package")]
+    OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomAuthenticationExtension {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::CustomAuthenticationExtension(_) => {
+                CustomAuthenticationExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_access_package")]
+            Self::OnTokenIssuanceStartCustomExtension(_) => {
+                OnTokenIssuanceStartCustomExtension::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_custom_authentication_extension(
+        &self,
+    ) -> Option<&CustomAuthenticationExtension> {
+        match self {
+            Self::CustomAuthenticationExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl Default for AnyCustomAuthenticationExtension {
+    fn default() -> Self {
+        Self::CustomAuthenticationExtension(Box::default())
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<CustomAuthenticationExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: CustomAuthenticationExtension) -> Self {
+        Self::CustomAuthenticationExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomAuthenticationExtension {
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_access_package")]
+    pub fn as_on_token_issuance_start_custom_extension(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartCustomExtension> {
+        match self {
+            Self::OnTokenIssuanceStartCustomExtension(value) => Some(value),
+            _ => None,
+        }
     }
 }

@@ -11,387 +11,674 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_audiences")]
-impl AnyAuthenticationMethod {
-    /// The value if it is a [`AnyAuthenticationMethod::EmailAuthenticationMethod`] variant.
-    pub fn as_email_authentication_method(&self) -> Option<&EmailAuthenticationMethod> {
-        match self {
-            Self::EmailAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::ExternalAuthenticationMethod`] variant.
-    pub fn as_external_authentication_method(
-        &self,
-    ) -> Option<&ExternalAuthenticationMethod> {
-        match self {
-            Self::ExternalAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::Fido2AuthenticationMethod`] variant.
-    pub fn as_fido2_authentication_method(&self) -> Option<&Fido2AuthenticationMethod> {
-        match self {
-            Self::Fido2AuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::MicrosoftAuthenticatorAuthenticationMethod`] variant.
-    pub fn as_microsoft_authenticator_authentication_method(
-        &self,
-    ) -> Option<&MicrosoftAuthenticatorAuthenticationMethod> {
-        match self {
-            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PasswordAuthenticationMethod`] variant.
-    pub fn as_password_authentication_method(
-        &self,
-    ) -> Option<&PasswordAuthenticationMethod> {
-        match self {
-            Self::PasswordAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PasswordlessMicrosoftAuthenticatorAuthenticationMethod`] variant.
-    pub fn as_passwordless_microsoft_authenticator_authentication_method(
-        &self,
-    ) -> Option<&PasswordlessMicrosoftAuthenticatorAuthenticationMethod> {
-        match self {
-            Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PhoneAuthenticationMethod`] variant.
-    pub fn as_phone_authentication_method(&self) -> Option<&PhoneAuthenticationMethod> {
-        match self {
-            Self::PhoneAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PlatformCredentialAuthenticationMethod`] variant.
-    pub fn as_platform_credential_authentication_method(
-        &self,
-    ) -> Option<&PlatformCredentialAuthenticationMethod> {
-        match self {
-            Self::PlatformCredentialAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::SoftwareOathAuthenticationMethod`] variant.
-    pub fn as_software_oath_authentication_method(
-        &self,
-    ) -> Option<&SoftwareOathAuthenticationMethod> {
-        match self {
-            Self::SoftwareOathAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::TemporaryAccessPassAuthenticationMethod`] variant.
-    pub fn as_temporary_access_pass_authentication_method(
-        &self,
-    ) -> Option<&TemporaryAccessPassAuthenticationMethod> {
-        match self {
-            Self::TemporaryAccessPassAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::WindowsHelloForBusinessAuthenticationMethod`] variant.
-    pub fn as_windows_hello_for_business_authentication_method(
-        &self,
-    ) -> Option<&WindowsHelloForBusinessAuthenticationMethod> {
-        match self {
-            Self::WindowsHelloForBusinessAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
+impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
+        Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_audiences")]
-impl From<EmailAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: EmailAuthenticationMethod) -> Self {
-        Self::EmailAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<ExternalAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: ExternalAuthenticationMethod) -> Self {
-        Self::ExternalAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<Fido2AuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: Fido2AuthenticationMethod) -> Self {
-        Self::Fido2AuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<MicrosoftAuthenticatorAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: MicrosoftAuthenticatorAuthenticationMethod) -> Self {
-        Self::MicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<PasswordAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PasswordAuthenticationMethod) -> Self {
-        Self::PasswordAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<PasswordlessMicrosoftAuthenticatorAuthenticationMethod>
-for AnyAuthenticationMethod {
-    fn from(value: PasswordlessMicrosoftAuthenticatorAuthenticationMethod) -> Self {
-        Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<PhoneAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PhoneAuthenticationMethod) -> Self {
-        Self::PhoneAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<PlatformCredentialAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PlatformCredentialAuthenticationMethod) -> Self {
-        Self::PlatformCredentialAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<SoftwareOathAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: SoftwareOathAuthenticationMethod) -> Self {
-        Self::SoftwareOathAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<TemporaryAccessPassAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: TemporaryAccessPassAuthenticationMethod) -> Self {
-        Self::TemporaryAccessPassAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl From<WindowsHelloForBusinessAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: WindowsHelloForBusinessAuthenticationMethod) -> Self {
-        Self::WindowsHelloForBusinessAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_allowed_audiences")]
-impl serde::Serialize for AnyAuthenticationMethod {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AnyCustomAuthenticationExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AuthenticationMethod(value) => {
+            Self::CustomAuthenticationExtension(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::EmailAuthenticationMethod(value) => {
+            #[cfg(feature = "_access_package")]
+            Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(EmailAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::ExternalAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExternalAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::Fido2AuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(Fido2AuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PasswordAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PasswordAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            PasswordlessMicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::PhoneAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PhoneAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PlatformCredentialAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlatformCredentialAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::SoftwareOathAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SoftwareOathAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::TemporaryAccessPassAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TemporaryAccessPassAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::WindowsHelloForBusinessAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE),
+                        Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
                     )
             }
         }
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_access_package")]
+            "microsoft.graph.onTokenIssuanceStartCustomExtension"
+            | "graph.onTokenIssuanceStartCustomExtension" => {
+                serde_json::from_value(value)
+                    .map(Self::OnTokenIssuanceStartCustomExtension)
+            }
+            _ => serde_json::from_value(value).map(Self::CustomAuthenticationExtension),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+/// CSDL entity type `microsoft.graph.directoryRoleTemplate`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectoryRoleTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory_role_templates")]
+impl serde::Serialize for DirectoryRoleTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+impl DirectoryRoleTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryRoleTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+impl<'de> serde::Deserialize<'de> for DirectoryRoleTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+impl graph_odata_runtime::model::ODataObject for DirectoryRoleTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+impl DirectoryRoleTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory_role_templates")]
+/// The properties of [`DirectoryRoleTemplate`] by wire name, each a [`Field<DirectoryRoleTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRoleTemplate::set_null`].
+pub enum DirectoryRoleTemplateField {}
+
+#[cfg(feature = "_directory_role_templates")]
+#[allow(non_upper_case_globals)]
+impl DirectoryRoleTemplateField {
+    /// `id`
+    pub const Id: model::Field<DirectoryRoleTemplate> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<DirectoryRoleTemplate> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<DirectoryRoleTemplate> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DirectoryRoleTemplate> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DirectoryRoleTemplate>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::Description,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_directory_setting")]
+/// CSDL entity type `microsoft.graph.directorySetting`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectorySetting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `templateId`: `Edm.String`.
+    pub template_id: Option<String>,
+    /// Property `values`: `Collection(microsoft.graph.settingValue)`, not nullable.
+    pub values: Option<Vec<SettingValue>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory_setting")]
+impl serde::Serialize for DirectorySetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl DirectorySetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directorySetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("templateId", &self.template_id);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl<'de> serde::Deserialize<'de> for DirectorySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl graph_odata_runtime::model::ODataObject for DirectorySetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "templateId" => read_lenient(map, key, &mut self.template_id, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+impl DirectorySetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory_setting")]
+/// The properties of [`DirectorySetting`] by wire name, each a [`Field<DirectorySetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectorySetting::set_null`].
+pub enum DirectorySettingField {}
+
+#[cfg(feature = "_directory_setting")]
+#[allow(non_upper_case_globals)]
+impl DirectorySettingField {
+    /// `id`
+    pub const Id: model::Field<DirectorySetting> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<DirectorySetting> = model::Field::new(
+        "displayName",
+    );
+    /// `templateId`
+    pub const TemplateId: model::Field<DirectorySetting> = model::Field::new(
+        "templateId",
+    );
+    /// `values`
+    pub const Values: model::Field<DirectorySetting> = model::Field::new("values");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DirectorySetting>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::TemplateId,
+        Self::Values,
+    ];
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsMxRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainDnsMxRecord {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub ttl: Option<i32>,
+    /// Property `mailExchange`: `Edm.String`, not nullable.
+    pub mail_exchange: Option<String>,
+    /// Property `preference`: `Edm.Int32`.
+    pub preference: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsMxRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsMxRecord {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsMxRecord";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
+        object.property("mailExchange", &self.mail_exchange);
+        object.property("preference", &self.preference);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsMxRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsMxRecord {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
+            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
+            "mailExchange" => read_lenient(map, key, &mut self.mail_exchange, extra),
+            "preference" => read_lenient(map, key, &mut self.preference, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsMxRecord {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsMxRecord`] by wire name, each a [`Field<DomainDnsMxRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsMxRecord::set_null`].
+pub enum DomainDnsMxRecordField {}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+#[allow(non_upper_case_globals)]
+impl DomainDnsMxRecordField {
+    /// `id`
+    pub const Id: model::Field<DomainDnsMxRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsMxRecord> = model::Field::new(
+        "isOptional",
+    );
+    /// `label`
+    pub const Label: model::Field<DomainDnsMxRecord> = model::Field::new("label");
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsMxRecord> = model::Field::new(
+        "recordType",
+    );
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsMxRecord> = model::Field::new(
+        "supportedService",
+    );
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsMxRecord> = model::Field::new("ttl");
+    /// `mailExchange`
+    pub const MailExchange: model::Field<DomainDnsMxRecord> = model::Field::new(
+        "mailExchange",
+    );
+    /// `preference`
+    pub const Preference: model::Field<DomainDnsMxRecord> = model::Field::new(
+        "preference",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DomainDnsMxRecord>] = &[
+        Self::Id,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
+        Self::MailExchange,
+        Self::Preference,
+    ];
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsTxtRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainDnsTxtRecord {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub ttl: Option<i32>,
+    /// Property `text`: `Edm.String`, not nullable.
+    pub text: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsTxtRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsTxtRecord {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsTxtRecord";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
+        object.property("text", &self.text);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsTxtRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsTxtRecord {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
+            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsTxtRecord {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsTxtRecord`] by wire name, each a [`Field<DomainDnsTxtRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsTxtRecord::set_null`].
+pub enum DomainDnsTxtRecordField {}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+#[allow(non_upper_case_globals)]
+impl DomainDnsTxtRecordField {
+    /// `id`
+    pub const Id: model::Field<DomainDnsTxtRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsTxtRecord> = model::Field::new(
+        "isOptional",
+    );
+    /// `label`
+    pub const Label: model::Field<DomainDnsTxtRecord> = model::Field::new("label");
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsTxtRecord> = model::Field::new(
+        "recordType",
+    );
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsTxtRecord> = model::Field::new(
+        "supportedService",
+    );
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsTxtRecord> = model::Field::new("ttl");
+    /// `text`
+    pub const Text: model::Field<DomainDnsTxtRecord> = model::Field::new("text");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DomainDnsTxtRecord>] = &[
+        Self::Id,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
+        Self::Text,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.educationalActivity`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationalActivity {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `completionMonthYear`: `Edm.Date`.
+    pub completion_month_year: Option<edm::Date>,
+    /// Property `endMonthYear`: `Edm.Date`.
+    pub end_month_year: Option<edm::Date>,
+    /// Property `institution`: `microsoft.graph.institutionData`.
+    pub institution: Option<InstitutionData>,
+    /// Property `program`: `microsoft.graph.educationalActivityDetail`.
+    pub program: Option<EducationalActivityDetail>,
+    /// Property `startMonthYear`: `Edm.Date`.
+    pub start_month_year: Option<edm::Date>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for EducationalActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_allowed_audiences")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.emailAuthenticationMethod"
-            | "graph.emailAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::EmailAuthenticationMethod)
-            }
-            "microsoft.graph.externalAuthenticationMethod"
-            | "graph.externalAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::ExternalAuthenticationMethod)
-            }
-            "microsoft.graph.fido2AuthenticationMethod"
-            | "graph.fido2AuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::Fido2AuthenticationMethod)
-            }
-            "microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
-            | "graph.microsoftAuthenticatorAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftAuthenticatorAuthenticationMethod)
-            }
-            "microsoft.graph.passwordAuthenticationMethod"
-            | "graph.passwordAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::PasswordAuthenticationMethod)
-            }
-            "microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod"
-            | "graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::PasswordlessMicrosoftAuthenticatorAuthenticationMethod)
-            }
-            "microsoft.graph.phoneAuthenticationMethod"
-            | "graph.phoneAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::PhoneAuthenticationMethod)
-            }
-            "microsoft.graph.platformCredentialAuthenticationMethod"
-            | "graph.platformCredentialAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::PlatformCredentialAuthenticationMethod)
-            }
-            "microsoft.graph.softwareOathAuthenticationMethod"
-            | "graph.softwareOathAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::SoftwareOathAuthenticationMethod)
-            }
-            "microsoft.graph.temporaryAccessPassAuthenticationMethod"
-            | "graph.temporaryAccessPassAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::TemporaryAccessPassAuthenticationMethod)
-            }
-            "microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
-            | "graph.windowsHelloForBusinessAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::WindowsHelloForBusinessAuthenticationMethod)
-            }
-            _ => serde_json::from_value(value).map(Self::AuthenticationMethod),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-/// CSDL entity type `microsoft.graph.baseItem`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaseItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `eTag`: `Edm.String`.
-    pub e_tag: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `parentReference`: `microsoft.graph.itemReference`.
-    pub parent_reference: Option<ItemReference>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub created_by_user: Option<AnyUser>,
-    /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub last_modified_by_user: Option<AnyUser>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for BaseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl BaseItem {
+impl EducationalActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivity";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -405,25 +692,24 @@ impl BaseItem {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("eTag", &self.e_tag);
+        object.property("inference", &self.inference);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("parentReference", &self.parent_reference);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_authorization_info")]
-        object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_authorization_info")]
-        object.property("lastModifiedByUser", &self.last_modified_by_user);
+        object.property("source", &self.source);
+        object.property("completionMonthYear", &self.completion_month_year);
+        object.property("endMonthYear", &self.end_month_year);
+        object.property("institution", &self.institution);
+        object.property("program", &self.program);
+        object.property("startMonthYear", &self.start_month_year);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for BaseItem {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for EducationalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -431,9 +717,8 @@ impl<'de> serde::Deserialize<'de> for BaseItem {
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for BaseItem {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for EducationalActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -443,28 +728,240 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "eTag" => read_lenient(map, key, &mut self.e_tag, extra),
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentReference" => {
-                read_nullable(map, key, &mut self.parent_reference, extra)
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "completionMonthYear" => {
+                read_lenient(map, key, &mut self.completion_month_year, extra)
             }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_authorization_info")]
-            "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_authorization_info")]
-            "lastModifiedByUser" => {
-                read_nullable(map, key, &mut self.last_modified_by_user, extra)
+            "endMonthYear" => read_lenient(map, key, &mut self.end_month_year, extra),
+            "institution" => read_nullable(map, key, &mut self.institution, extra),
+            "program" => read_nullable(map, key, &mut self.program, extra),
+            "startMonthYear" => read_lenient(map, key, &mut self.start_month_year, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl EducationalActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`EducationalActivity`] by wire name, each a [`Field<EducationalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivity::set_null`].
+pub enum EducationalActivityField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl EducationalActivityField {
+    /// `id`
+    pub const Id: model::Field<EducationalActivity> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<EducationalActivity> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EducationalActivity> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EducationalActivity> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<EducationalActivity> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<EducationalActivity> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EducationalActivity> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<EducationalActivity> = model::Field::new("source");
+    /// `completionMonthYear`
+    pub const CompletionMonthYear: model::Field<EducationalActivity> = model::Field::new(
+        "completionMonthYear",
+    );
+    /// `endMonthYear`
+    pub const EndMonthYear: model::Field<EducationalActivity> = model::Field::new(
+        "endMonthYear",
+    );
+    /// `institution`
+    pub const Institution: model::Field<EducationalActivity> = model::Field::new(
+        "institution",
+    );
+    /// `program`
+    pub const Program: model::Field<EducationalActivity> = model::Field::new("program");
+    /// `startMonthYear`
+    pub const StartMonthYear: model::Field<EducationalActivity> = model::Field::new(
+        "startMonthYear",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationalActivity>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::CompletionMonthYear,
+        Self::EndMonthYear,
+        Self::Institution,
+        Self::Program,
+        Self::StartMonthYear,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`; base type `microsoft.graph.authenticationEventsFlow`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalUsersSelfServiceSignUpEventsFlow {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventsFlow`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventsFlow`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventsFlow`.
+    pub display_name: Option<String>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventsFlow`.
+    pub priority: Option<i32>,
+    /// Property `onAttributeCollection`: `microsoft.graph.onAttributeCollectionHandler`.
+    pub on_attribute_collection: Option<AnyOnAttributeCollectionHandler>,
+    /// Property `onAuthenticationMethodLoadStart`: `microsoft.graph.onAuthenticationMethodLoadStartHandler`.
+    pub on_authentication_method_load_start: Option<
+        AnyOnAuthenticationMethodLoadStartHandler,
+    >,
+    /// Property `onInteractiveAuthFlowStart`: `microsoft.graph.onInteractiveAuthFlowStartHandler`.
+    pub on_interactive_auth_flow_start: Option<AnyOnInteractiveAuthFlowStartHandler>,
+    /// Property `onUserCreateStart`: `microsoft.graph.onUserCreateStartHandler`.
+    pub on_user_create_start: Option<AnyOnUserCreateStartHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for ExternalUsersSelfServiceSignUpEventsFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl ExternalUsersSelfServiceSignUpEventsFlow {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalUsersSelfServiceSignUpEventsFlow";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("conditions", &self.conditions);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("priority", &self.priority);
+        object.property("onAttributeCollection", &self.on_attribute_collection);
+        object
+            .property(
+                "onAuthenticationMethodLoadStart",
+                &self.on_authentication_method_load_start,
+            );
+        object
+            .property(
+                "onInteractiveAuthFlowStart",
+                &self.on_interactive_auth_flow_start,
+            );
+        object.property("onUserCreateStart", &self.on_user_create_start);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for ExternalUsersSelfServiceSignUpEventsFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for ExternalUsersSelfServiceSignUpEventsFlow {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "onAttributeCollection" => {
+                read_nullable(map, key, &mut self.on_attribute_collection, extra)
+            }
+            "onAuthenticationMethodLoadStart" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.on_authentication_method_load_start,
+                    extra,
+                )
+            }
+            "onInteractiveAuthFlowStart" => {
+                read_nullable(map, key, &mut self.on_interactive_auth_flow_start, extra)
+            }
+            "onUserCreateStart" => {
+                read_nullable(map, key, &mut self.on_user_create_start, extra)
             }
             _ => Ok(false),
         }
@@ -476,8 +973,8 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl BaseItem {
+#[cfg(feature = "_identity")]
+impl ExternalUsersSelfServiceSignUpEventsFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -487,445 +984,2255 @@ impl BaseItem {
     }
 }
 
-#[cfg(feature = "_base_item")]
-/// The properties of [`BaseItem`] by wire name, each a [`Field<BaseItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseItem::set_null`].
-pub enum BaseItemField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`ExternalUsersSelfServiceSignUpEventsFlow`] by wire name, each a [`Field<ExternalUsersSelfServiceSignUpEventsFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalUsersSelfServiceSignUpEventsFlow::set_null`].
+pub enum ExternalUsersSelfServiceSignUpEventsFlowField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl BaseItemField {
+impl ExternalUsersSelfServiceSignUpEventsFlowField {
     /// `id`
-    pub const Id: model::Field<BaseItem> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<BaseItem> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BaseItem> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<ExternalUsersSelfServiceSignUpEventsFlow> = model::Field::new(
+        "id",
+    );
+    /// `conditions`
+    pub const Conditions: model::Field<ExternalUsersSelfServiceSignUpEventsFlow> = model::Field::new(
+        "conditions",
     );
     /// `description`
-    pub const Description: model::Field<BaseItem> = model::Field::new("description");
-    /// `eTag`
-    pub const ETag: model::Field<BaseItem> = model::Field::new("eTag");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedBy",
+    pub const Description: model::Field<ExternalUsersSelfServiceSignUpEventsFlow> = model::Field::new(
+        "description",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `displayName`
+    pub const DisplayName: model::Field<ExternalUsersSelfServiceSignUpEventsFlow> = model::Field::new(
+        "displayName",
     );
-    /// `name`
-    pub const Name: model::Field<BaseItem> = model::Field::new("name");
-    /// `parentReference`
-    pub const ParentReference: model::Field<BaseItem> = model::Field::new(
-        "parentReference",
+    /// `priority`
+    pub const Priority: model::Field<ExternalUsersSelfServiceSignUpEventsFlow> = model::Field::new(
+        "priority",
     );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BaseItem> = model::Field::new("webUrl");
-    /// `createdByUser`
-    pub const CreatedByUser: model::Field<BaseItem> = model::Field::new("createdByUser");
-    /// `lastModifiedByUser`
-    pub const LastModifiedByUser: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedByUser",
-    );
+    /// `onAttributeCollection`
+    pub const OnAttributeCollection: model::Field<
+        ExternalUsersSelfServiceSignUpEventsFlow,
+    > = model::Field::new("onAttributeCollection");
+    /// `onAuthenticationMethodLoadStart`
+    pub const OnAuthenticationMethodLoadStart: model::Field<
+        ExternalUsersSelfServiceSignUpEventsFlow,
+    > = model::Field::new("onAuthenticationMethodLoadStart");
+    /// `onInteractiveAuthFlowStart`
+    pub const OnInteractiveAuthFlowStart: model::Field<
+        ExternalUsersSelfServiceSignUpEventsFlow,
+    > = model::Field::new("onInteractiveAuthFlowStart");
+    /// `onUserCreateStart`
+    pub const OnUserCreateStart: model::Field<
+        ExternalUsersSelfServiceSignUpEventsFlow,
+    > = model::Field::new("onUserCreateStart");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaseItem>] = &[
+    pub const ALL: &'static [model::Field<ExternalUsersSelfServiceSignUpEventsFlow>] = &[
         Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
+        Self::Conditions,
         Self::Description,
-        Self::ETag,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::ParentReference,
-        Self::WebUrl,
-        Self::CreatedByUser,
-        Self::LastModifiedByUser,
+        Self::DisplayName,
+        Self::Priority,
+        Self::OnAttributeCollection,
+        Self::OnAuthenticationMethodLoadStart,
+        Self::OnInteractiveAuthFlowStart,
+        Self::OnUserCreateStart,
     ];
 }
 
-#[cfg(feature = "_base_item")]
-/// A `microsoft.graph.baseItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseItem`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBaseItem {
-    /// The base type itself, or a derived type unknown to this crate.
-    BaseItem(Box<BaseItem>),
-    /// `microsoft.graph.baseSitePage`
-    #[cfg(feature = "_sites")]
-    BaseSitePage(Box<BaseSitePage>),
-    /// `microsoft.graph.drive`
-    #[cfg(feature = "_drive")]
-    Drive(Box<Drive>),
-    /// `microsoft.graph.driveItem`
-    #[cfg(feature = "_json")]
-    DriveItem(Box<DriveItem>),
-    /// `microsoft.graph.list`
-    #[cfg(feature = "_column_link")]
-    List(Box<List>),
-    /// `microsoft.graph.listItem`
-    #[cfg(feature = "_json")]
-    ListItem(Box<ListItem>),
-    /// `microsoft.graph.newsLinkPage`
-    #[cfg(feature = "_sites")]
-    NewsLinkPage(Box<NewsLinkPage>),
-    /// `microsoft.graph.pageTemplate`
-    #[cfg(feature = "_sites")]
-    PageTemplate(Box<PageTemplate>),
-    /// `microsoft.graph.recycleBin`
-    #[cfg(feature = "_recycle_bin")]
-    RecycleBin(Box<RecycleBin>),
-    /// `microsoft.graph.recycleBinItem`
-    #[cfg(feature = "_recycle_bin")]
-    RecycleBinItem(Box<RecycleBinItem>),
-    /// `microsoft.graph.sharedDriveItem`
-    #[cfg(feature = "_shares")]
-    SharedDriveItem(Box<SharedDriveItem>),
-    /// `microsoft.graph.site`
-    #[cfg(feature = "_identity_input")]
-    Site(Box<Site>),
-    /// `microsoft.graph.sitePage`
-    #[cfg(feature = "_sites")]
-    SitePage(Box<SitePage>),
-    /// `microsoft.graph.videoNewsLinkPage`
-    #[cfg(feature = "_sites")]
-    VideoNewsLinkPage(Box<VideoNewsLinkPage>),
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.federatedIdentityCredential`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FederatedIdentityCredential {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `audiences`: `Collection(Edm.String)`, not nullable.
+    pub audiences: Option<Vec<String>>,
+    /// Property `claimsMatchingExpression`: `microsoft.graph.federatedIdentityExpression`.
+    pub claims_matching_expression: Option<FederatedIdentityExpression>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `issuer`: `Edm.String`, not nullable.
+    pub issuer: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
-impl AnyBaseItem {
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for FederatedIdentityCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl FederatedIdentityCredential {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedIdentityCredential";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("audiences", &self.audiences);
+        object.property("claimsMatchingExpression", &self.claims_matching_expression);
+        object.property("description", &self.description);
+        object.property("issuer", &self.issuer);
+        object.property("name", &self.name);
+        object.property("subject", &self.subject);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for FederatedIdentityCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for FederatedIdentityCredential {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "audiences" => read_lenient(map, key, &mut self.audiences, extra),
+            "claimsMatchingExpression" => {
+                read_nullable(map, key, &mut self.claims_matching_expression, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl FederatedIdentityCredential {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`FederatedIdentityCredential`] by wire name, each a [`Field<FederatedIdentityCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedIdentityCredential::set_null`].
+pub enum FederatedIdentityCredentialField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl FederatedIdentityCredentialField {
+    /// `id`
+    pub const Id: model::Field<FederatedIdentityCredential> = model::Field::new("id");
+    /// `audiences`
+    pub const Audiences: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "audiences",
+    );
+    /// `claimsMatchingExpression`
+    pub const ClaimsMatchingExpression: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "claimsMatchingExpression",
+    );
+    /// `description`
+    pub const Description: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "description",
+    );
+    /// `issuer`
+    pub const Issuer: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "issuer",
+    );
+    /// `name`
+    pub const Name: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "name",
+    );
+    /// `subject`
+    pub const Subject: model::Field<FederatedIdentityCredential> = model::Field::new(
+        "subject",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FederatedIdentityCredential>] = &[
+        Self::Id,
+        Self::Audiences,
+        Self::ClaimsMatchingExpression,
+        Self::Description,
+        Self::Issuer,
+        Self::Name,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.fido2AuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fido2AuthenticationMethod {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub last_used_date_time: Option<edm::DateTimeOffset>,
+    /// Property `aaGuid`: `Edm.String`.
+    pub aa_guid: Option<String>,
+    /// Property `attestationCertificates`: `Collection(Edm.String)`.
+    pub attestation_certificates: Option<Vec<String>>,
+    /// Property `attestationLevel`: `microsoft.graph.attestationLevel`.
+    pub attestation_level: Option<AttestationLevel>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `publicKeyCredential`: `microsoft.graph.webauthnPublicKeyCredential`.
+    pub public_key_credential: Option<WebauthnPublicKeyCredential>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for Fido2AuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Fido2AuthenticationMethod {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2AuthenticationMethod";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastUsedDateTime", &self.last_used_date_time);
+        object.property("aaGuid", &self.aa_guid);
+        object.property("attestationCertificates", &self.attestation_certificates);
+        object.property("attestationLevel", &self.attestation_level);
+        object.property("displayName", &self.display_name);
+        object.property("model", &self.model);
+        object.property("publicKeyCredential", &self.public_key_credential);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethod {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastUsedDateTime" => {
+                read_lenient(map, key, &mut self.last_used_date_time, extra)
+            }
+            "aaGuid" => read_lenient(map, key, &mut self.aa_guid, extra),
+            "attestationCertificates" => {
+                read_lenient(map, key, &mut self.attestation_certificates, extra)
+            }
+            "attestationLevel" => {
+                read_nullable(map, key, &mut self.attestation_level, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "publicKeyCredential" => {
+                read_nullable(map, key, &mut self.public_key_credential, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Fido2AuthenticationMethod {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`Fido2AuthenticationMethod`] by wire name, each a [`Field<Fido2AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2AuthenticationMethod::set_null`].
+pub enum Fido2AuthenticationMethodField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl Fido2AuthenticationMethodField {
+    /// `id`
+    pub const Id: model::Field<Fido2AuthenticationMethod> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastUsedDateTime`
+    pub const LastUsedDateTime: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "lastUsedDateTime",
+    );
+    /// `aaGuid`
+    pub const AaGuid: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "aaGuid",
+    );
+    /// `attestationCertificates`
+    pub const AttestationCertificates: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "attestationCertificates",
+    );
+    /// `attestationLevel`
+    pub const AttestationLevel: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "attestationLevel",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "displayName",
+    );
+    /// `model`
+    pub const Model: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "model",
+    );
+    /// `publicKeyCredential`
+    pub const PublicKeyCredential: model::Field<Fido2AuthenticationMethod> = model::Field::new(
+        "publicKeyCredential",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Fido2AuthenticationMethod>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastUsedDateTime,
+        Self::AaGuid,
+        Self::AttestationCertificates,
+        Self::AttestationLevel,
+        Self::DisplayName,
+        Self::Model,
+        Self::PublicKeyCredential,
+    ];
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// CSDL entity type `microsoft.graph.governancePolicyTemplate`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GovernancePolicyTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `policy`: `microsoft.graph.governancePolicy`.
+    pub policy: Option<GovernancePolicy>,
+    /// Property `settings`: `microsoft.graph.businessFlowSettings`.
+    pub settings: Option<BusinessFlowSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl serde::Serialize for GovernancePolicyTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernancePolicyTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.governancePolicyTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("policy", &self.policy);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl<'de> serde::Deserialize<'de> for GovernancePolicyTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl graph_odata_runtime::model::ODataObject for GovernancePolicyTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "policy" => read_nullable(map, key, &mut self.policy, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+impl GovernancePolicyTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_approval_workflow_providers")]
+/// The properties of [`GovernancePolicyTemplate`] by wire name, each a [`Field<GovernancePolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernancePolicyTemplate::set_null`].
+pub enum GovernancePolicyTemplateField {}
+
+#[cfg(feature = "_approval_workflow_providers")]
+#[allow(non_upper_case_globals)]
+impl GovernancePolicyTemplateField {
+    /// `id`
+    pub const Id: model::Field<GovernancePolicyTemplate> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<GovernancePolicyTemplate> = model::Field::new(
+        "displayName",
+    );
+    /// `policy`
+    pub const Policy: model::Field<GovernancePolicyTemplate> = model::Field::new(
+        "policy",
+    );
+    /// `settings`
+    pub const Settings: model::Field<GovernancePolicyTemplate> = model::Field::new(
+        "settings",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GovernancePolicyTemplate>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Policy,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemAddress`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemAddress {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `detail`: `microsoft.graph.physicalAddress`.
+    pub detail: Option<PhysicalAddress>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `geoCoordinates`: `microsoft.graph.geoCoordinates`.
+    pub geo_coordinates: Option<GeoCoordinates>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemAddress {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAddress";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("detail", &self.detail);
+        object.property("displayName", &self.display_name);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemAddress {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemAddress {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemAddress`] by wire name, each a [`Field<ItemAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAddress::set_null`].
+pub enum ItemAddressField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ItemAddressField {
+    /// `id`
+    pub const Id: model::Field<ItemAddress> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemAddress> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemAddress> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemAddress> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemAddress> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemAddress> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemAddress> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ItemAddress> = model::Field::new("source");
+    /// `detail`
+    pub const Detail: model::Field<ItemAddress> = model::Field::new("detail");
+    /// `displayName`
+    pub const DisplayName: model::Field<ItemAddress> = model::Field::new("displayName");
+    /// `geoCoordinates`
+    pub const GeoCoordinates: model::Field<ItemAddress> = model::Field::new(
+        "geoCoordinates",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemAddress>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Detail,
+        Self::DisplayName,
+        Self::GeoCoordinates,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemEmail`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemEmail {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `address`: `Edm.String`.
+    pub address: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `type`: `microsoft.graph.emailType`, not nullable.
+    pub r#type: Option<EmailType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemEmail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemEmail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("address", &self.address);
+        object.property("displayName", &self.display_name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemEmail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemEmail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemEmail`] by wire name, each a [`Field<ItemEmail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemEmail::set_null`].
+pub enum ItemEmailField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ItemEmailField {
+    /// `id`
+    pub const Id: model::Field<ItemEmail> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemEmail> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemEmail> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemEmail> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemEmail> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemEmail> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemEmail> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ItemEmail> = model::Field::new("source");
+    /// `address`
+    pub const Address: model::Field<ItemEmail> = model::Field::new("address");
+    /// `displayName`
+    pub const DisplayName: model::Field<ItemEmail> = model::Field::new("displayName");
+    /// `type`
+    pub const Type: model::Field<ItemEmail> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemEmail>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Address,
+        Self::DisplayName,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemPatent`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemPatent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isPending`: `Edm.Boolean`.
+    pub is_pending: Option<bool>,
+    /// Property `issuedDate`: `Edm.Date`.
+    pub issued_date: Option<edm::Date>,
+    /// Property `issuingAuthority`: `Edm.String`.
+    pub issuing_authority: Option<String>,
+    /// Property `number`: `Edm.String`.
+    pub number: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemPatent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPatent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPatent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isPending", &self.is_pending);
+        object.property("issuedDate", &self.issued_date);
+        object.property("issuingAuthority", &self.issuing_authority);
+        object.property("number", &self.number);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemPatent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemPatent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isPending" => read_lenient(map, key, &mut self.is_pending, extra),
+            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
+            "issuingAuthority" => {
+                read_lenient(map, key, &mut self.issuing_authority, extra)
+            }
+            "number" => read_lenient(map, key, &mut self.number, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPatent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemPatent`] by wire name, each a [`Field<ItemPatent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPatent::set_null`].
+pub enum ItemPatentField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ItemPatentField {
+    /// `id`
+    pub const Id: model::Field<ItemPatent> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemPatent> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemPatent> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemPatent> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemPatent> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemPatent> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemPatent> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ItemPatent> = model::Field::new("source");
+    /// `description`
+    pub const Description: model::Field<ItemPatent> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<ItemPatent> = model::Field::new("displayName");
+    /// `isPending`
+    pub const IsPending: model::Field<ItemPatent> = model::Field::new("isPending");
+    /// `issuedDate`
+    pub const IssuedDate: model::Field<ItemPatent> = model::Field::new("issuedDate");
+    /// `issuingAuthority`
+    pub const IssuingAuthority: model::Field<ItemPatent> = model::Field::new(
+        "issuingAuthority",
+    );
+    /// `number`
+    pub const Number: model::Field<ItemPatent> = model::Field::new("number");
+    /// `webUrl`
+    pub const WebUrl: model::Field<ItemPatent> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemPatent>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsPending,
+        Self::IssuedDate,
+        Self::IssuingAuthority,
+        Self::Number,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemPhone`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemPhone {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `number`: `Edm.String`.
+    pub number: Option<String>,
+    /// Property `type`: `microsoft.graph.phoneType`, not nullable.
+    pub r#type: Option<PhoneType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemPhone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPhone {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPhone";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("displayName", &self.display_name);
+        object.property("number", &self.number);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemPhone {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "number" => read_lenient(map, key, &mut self.number, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPhone {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemPhone`] by wire name, each a [`Field<ItemPhone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPhone::set_null`].
+pub enum ItemPhoneField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ItemPhoneField {
+    /// `id`
+    pub const Id: model::Field<ItemPhone> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemPhone> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemPhone> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemPhone> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemPhone> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemPhone> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemPhone> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ItemPhone> = model::Field::new("source");
+    /// `displayName`
+    pub const DisplayName: model::Field<ItemPhone> = model::Field::new("displayName");
+    /// `number`
+    pub const Number: model::Field<ItemPhone> = model::Field::new("number");
+    /// `type`
+    pub const Type: model::Field<ItemPhone> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemPhone>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::DisplayName,
+        Self::Number,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.itemPublication`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemPublication {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `publishedDate`: `Edm.Date`.
+    pub published_date: Option<edm::Date>,
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
+    /// Property `thumbnailUrl`: `Edm.String`.
+    pub thumbnail_url: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ItemPublication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPublication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPublication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("publishedDate", &self.published_date);
+        object.property("publisher", &self.publisher);
+        object.property("thumbnailUrl", &self.thumbnail_url);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ItemPublication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ItemPublication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "publishedDate" => read_lenient(map, key, &mut self.published_date, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ItemPublication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ItemPublication`] by wire name, each a [`Field<ItemPublication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPublication::set_null`].
+pub enum ItemPublicationField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ItemPublicationField {
+    /// `id`
+    pub const Id: model::Field<ItemPublication> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ItemPublication> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ItemPublication> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ItemPublication> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ItemPublication> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ItemPublication> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ItemPublication> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ItemPublication> = model::Field::new("source");
+    /// `description`
+    pub const Description: model::Field<ItemPublication> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ItemPublication> = model::Field::new(
+        "displayName",
+    );
+    /// `publishedDate`
+    pub const PublishedDate: model::Field<ItemPublication> = model::Field::new(
+        "publishedDate",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<ItemPublication> = model::Field::new("publisher");
+    /// `thumbnailUrl`
+    pub const ThumbnailUrl: model::Field<ItemPublication> = model::Field::new(
+        "thumbnailUrl",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<ItemPublication> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemPublication>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Description,
+        Self::DisplayName,
+        Self::PublishedDate,
+        Self::Publisher,
+        Self::ThumbnailUrl,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.itemRetentionLabel`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemRetentionLabel {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isLabelAppliedExplicitly`: `Edm.Boolean`.
+    pub is_label_applied_explicitly: Option<bool>,
+    /// Property `labelAppliedBy`: `microsoft.graph.identitySet`.
+    pub label_applied_by: Option<AnyIdentitySet>,
+    /// Property `labelAppliedDateTime`: `Edm.DateTimeOffset`.
+    pub label_applied_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `retentionSettings`: `microsoft.graph.retentionLabelSettings`.
+    pub retention_settings: Option<RetentionLabelSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_json")]
+impl serde::Serialize for ItemRetentionLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemRetentionLabel {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemRetentionLabel";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isLabelAppliedExplicitly", &self.is_label_applied_explicitly);
+        object.property("labelAppliedBy", &self.label_applied_by);
+        object.property("labelAppliedDateTime", &self.label_applied_date_time);
+        object.property("name", &self.name);
+        object.property("retentionSettings", &self.retention_settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for ItemRetentionLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for ItemRetentionLabel {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isLabelAppliedExplicitly" => {
+                read_lenient(map, key, &mut self.is_label_applied_explicitly, extra)
+            }
+            "labelAppliedBy" => {
+                read_nullable(map, key, &mut self.label_applied_by, extra)
+            }
+            "labelAppliedDateTime" => {
+                read_lenient(map, key, &mut self.label_applied_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "retentionSettings" => {
+                read_nullable(map, key, &mut self.retention_settings, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ItemRetentionLabel {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`ItemRetentionLabel`] by wire name, each a [`Field<ItemRetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemRetentionLabel::set_null`].
+pub enum ItemRetentionLabelField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ItemRetentionLabelField {
+    /// `id`
+    pub const Id: model::Field<ItemRetentionLabel> = model::Field::new("id");
+    /// `isLabelAppliedExplicitly`
+    pub const IsLabelAppliedExplicitly: model::Field<ItemRetentionLabel> = model::Field::new(
+        "isLabelAppliedExplicitly",
+    );
+    /// `labelAppliedBy`
+    pub const LabelAppliedBy: model::Field<ItemRetentionLabel> = model::Field::new(
+        "labelAppliedBy",
+    );
+    /// `labelAppliedDateTime`
+    pub const LabelAppliedDateTime: model::Field<ItemRetentionLabel> = model::Field::new(
+        "labelAppliedDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<ItemRetentionLabel> = model::Field::new("name");
+    /// `retentionSettings`
+    pub const RetentionSettings: model::Field<ItemRetentionLabel> = model::Field::new(
+        "retentionSettings",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemRetentionLabel>] = &[
+        Self::Id,
+        Self::IsLabelAppliedExplicitly,
+        Self::LabelAppliedBy,
+        Self::LabelAppliedDateTime,
+        Self::Name,
+        Self::RetentionSettings,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.languageProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LanguageProficiency {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `proficiency`: `microsoft.graph.languageProficiencyLevel`.
+    pub proficiency: Option<LanguageProficiencyLevel>,
+    /// Property `reading`: `microsoft.graph.languageProficiencyLevel`.
+    pub reading: Option<LanguageProficiencyLevel>,
+    /// Property `spoken`: `microsoft.graph.languageProficiencyLevel`.
+    pub spoken: Option<LanguageProficiencyLevel>,
+    /// Property `tag`: `Edm.String`.
+    pub tag: Option<String>,
+    /// Property `written`: `microsoft.graph.languageProficiencyLevel`.
+    pub written: Option<LanguageProficiencyLevel>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for LanguageProficiency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl LanguageProficiency {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.languageProficiency";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("displayName", &self.display_name);
+        object.property("proficiency", &self.proficiency);
+        object.property("reading", &self.reading);
+        object.property("spoken", &self.spoken);
+        object.property("tag", &self.tag);
+        object.property("written", &self.written);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for LanguageProficiency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for LanguageProficiency {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "proficiency" => read_nullable(map, key, &mut self.proficiency, extra),
+            "reading" => read_nullable(map, key, &mut self.reading, extra),
+            "spoken" => read_nullable(map, key, &mut self.spoken, extra),
+            "tag" => read_lenient(map, key, &mut self.tag, extra),
+            "written" => read_nullable(map, key, &mut self.written, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl LanguageProficiency {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`LanguageProficiency`] by wire name, each a [`Field<LanguageProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LanguageProficiency::set_null`].
+pub enum LanguageProficiencyField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl LanguageProficiencyField {
+    /// `id`
+    pub const Id: model::Field<LanguageProficiency> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<LanguageProficiency> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<LanguageProficiency> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LanguageProficiency> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<LanguageProficiency> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<LanguageProficiency> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<LanguageProficiency> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<LanguageProficiency> = model::Field::new("source");
+    /// `displayName`
+    pub const DisplayName: model::Field<LanguageProficiency> = model::Field::new(
+        "displayName",
+    );
+    /// `proficiency`
+    pub const Proficiency: model::Field<LanguageProficiency> = model::Field::new(
+        "proficiency",
+    );
+    /// `reading`
+    pub const Reading: model::Field<LanguageProficiency> = model::Field::new("reading");
+    /// `spoken`
+    pub const Spoken: model::Field<LanguageProficiency> = model::Field::new("spoken");
+    /// `tag`
+    pub const Tag: model::Field<LanguageProficiency> = model::Field::new("tag");
+    /// `written`
+    pub const Written: model::Field<LanguageProficiency> = model::Field::new("written");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LanguageProficiency>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::DisplayName,
+        Self::Proficiency,
+        Self::Reading,
+        Self::Spoken,
+        Self::Tag,
+        Self::Written,
+    ];
+}
+
+#[cfg(feature = "_license_details")]
+/// CSDL entity type `microsoft.graph.licenseDetails`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseDetails {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `servicePlans`: `Collection(microsoft.graph.servicePlanInfo)`, not nullable.
+    pub service_plans: Option<Vec<ServicePlanInfo>>,
+    /// Property `skuId`: `Edm.Guid`.
+    pub sku_id: Option<edm::Guid>,
+    /// Property `skuPartNumber`: `Edm.String`.
+    pub sku_part_number: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_license_details")]
+impl serde::Serialize for LicenseDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl LicenseDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("servicePlans", &self.service_plans);
+        object.property("skuId", &self.sku_id);
+        object.property("skuPartNumber", &self.sku_part_number);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl<'de> serde::Deserialize<'de> for LicenseDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl graph_odata_runtime::model::ODataObject for LicenseDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "servicePlans" => read_nullable(map, key, &mut self.service_plans, extra),
+            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
+            "skuPartNumber" => read_lenient(map, key, &mut self.sku_part_number, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_license_details")]
+impl LicenseDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_license_details")]
+/// The properties of [`LicenseDetails`] by wire name, each a [`Field<LicenseDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseDetails::set_null`].
+pub enum LicenseDetailsField {}
+
+#[cfg(feature = "_license_details")]
+#[allow(non_upper_case_globals)]
+impl LicenseDetailsField {
+    /// `id`
+    pub const Id: model::Field<LicenseDetails> = model::Field::new("id");
+    /// `servicePlans`
+    pub const ServicePlans: model::Field<LicenseDetails> = model::Field::new(
+        "servicePlans",
+    );
+    /// `skuId`
+    pub const SkuId: model::Field<LicenseDetails> = model::Field::new("skuId");
+    /// `skuPartNumber`
+    pub const SkuPartNumber: model::Field<LicenseDetails> = model::Field::new(
+        "skuPartNumber",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseDetails>] = &[
+        Self::Id,
+        Self::ServicePlans,
+        Self::SkuId,
+        Self::SkuPartNumber,
+    ];
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// CSDL entity type `microsoft.graph.longRunningOperation`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LongRunningOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `resourceLocation`: `Edm.String`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
+    pub status: Option<LongRunningOperationStatus>,
+    /// Property `statusDetail`: `Edm.String`.
+    pub status_detail: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl serde::Serialize for LongRunningOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl LongRunningOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.longRunningOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("resourceLocation", &self.resource_location);
+        object.property("status", &self.status);
+        object.property("statusDetail", &self.status_detail);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl<'de> serde::Deserialize<'de> for LongRunningOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "resourceLocation" => {
+                read_lenient(map, key, &mut self.resource_location, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl LongRunningOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// The properties of [`LongRunningOperation`] by wire name, each a [`Field<LongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LongRunningOperation::set_null`].
+pub enum LongRunningOperationField {}
+
+#[cfg(feature = "_long_running_operation")]
+#[allow(non_upper_case_globals)]
+impl LongRunningOperationField {
+    /// `id`
+    pub const Id: model::Field<LongRunningOperation> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LongRunningOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<LongRunningOperation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `resourceLocation`
+    pub const ResourceLocation: model::Field<LongRunningOperation> = model::Field::new(
+        "resourceLocation",
+    );
+    /// `status`
+    pub const Status: model::Field<LongRunningOperation> = model::Field::new("status");
+    /// `statusDetail`
+    pub const StatusDetail: model::Field<LongRunningOperation> = model::Field::new(
+        "statusDetail",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LongRunningOperation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastActionDateTime,
+        Self::ResourceLocation,
+        Self::Status,
+        Self::StatusDetail,
+    ];
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// A `microsoft.graph.longRunningOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LongRunningOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyLongRunningOperation {
+    /// The base type itself, or a derived type unknown to this crate.
+    LongRunningOperation(Box<LongRunningOperation>),
+    /// `microsoft.graph.richLongRunningOperation`
+    #[cfg(feature = "_column_link")]
+    RichLongRunningOperation(Box<RichLongRunningOperation>),
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl AnyLongRunningOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::BaseItem(_) => BaseItem::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            #[cfg(feature = "_drive")]
-            Self::Drive(_) => Drive::ODATA_TYPE,
-            #[cfg(feature = "_json")]
-            Self::DriveItem(_) => DriveItem::ODATA_TYPE,
+            Self::LongRunningOperation(_) => LongRunningOperation::ODATA_TYPE,
             #[cfg(feature = "_column_link")]
-            Self::List(_) => List::ODATA_TYPE,
-            #[cfg(feature = "_json")]
-            Self::ListItem(_) => ListItem::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::NewsLinkPage(_) => NewsLinkPage::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::PageTemplate(_) => PageTemplate::ODATA_TYPE,
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBin(_) => RecycleBin::ODATA_TYPE,
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBinItem(_) => RecycleBinItem::ODATA_TYPE,
-            #[cfg(feature = "_shares")]
-            Self::SharedDriveItem(_) => SharedDriveItem::ODATA_TYPE,
-            #[cfg(feature = "_identity_input")]
-            Self::Site(_) => Site::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::SitePage(_) => SitePage::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::VideoNewsLinkPage(_) => VideoNewsLinkPage::ODATA_TYPE,
+            Self::RichLongRunningOperation(_) => RichLongRunningOperation::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`BaseItem`] (or of an unknown derived type).
+    /// The value if it is a plain [`LongRunningOperation`] (or of an unknown derived type).
     #[allow(unreachable_patterns)]
-    pub fn as_base_item(&self) -> Option<&BaseItem> {
+    pub fn as_long_running_operation(&self) -> Option<&LongRunningOperation> {
         match self {
-            Self::BaseItem(value) => Some(value),
+            Self::LongRunningOperation(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl Default for AnyBaseItem {
+#[cfg(feature = "_long_running_operation")]
+impl Default for AnyLongRunningOperation {
     fn default() -> Self {
-        Self::BaseItem(Box::default())
+        Self::LongRunningOperation(Box::default())
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl From<BaseItem> for AnyBaseItem {
-    fn from(value: BaseItem) -> Self {
-        Self::BaseItem(Box::new(value))
+#[cfg(feature = "_long_running_operation")]
+impl From<LongRunningOperation> for AnyLongRunningOperation {
+    fn from(value: LongRunningOperation) -> Self {
+        Self::LongRunningOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl AnyBaseItem {
-    /// The value if it is a [`AnyBaseItem::BaseSitePage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
-        match self {
-            Self::BaseSitePage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::Drive`] variant.
-    #[cfg(feature = "_drive")]
-    pub fn as_drive(&self) -> Option<&Drive> {
-        match self {
-            Self::Drive(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::DriveItem`] variant.
-    #[cfg(feature = "_json")]
-    pub fn as_drive_item(&self) -> Option<&DriveItem> {
-        match self {
-            Self::DriveItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::List`] variant.
+#[cfg(feature = "_long_running_operation")]
+impl AnyLongRunningOperation {
+    /// The value if it is a [`AnyLongRunningOperation::RichLongRunningOperation`] variant.
     #[cfg(feature = "_column_link")]
-    pub fn as_list(&self) -> Option<&List> {
+    pub fn as_rich_long_running_operation(&self) -> Option<&RichLongRunningOperation> {
         match self {
-            Self::List(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::ListItem`] variant.
-    #[cfg(feature = "_json")]
-    pub fn as_list_item(&self) -> Option<&ListItem> {
-        match self {
-            Self::ListItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::NewsLinkPage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_news_link_page(&self) -> Option<&NewsLinkPage> {
-        match self {
-            Self::NewsLinkPage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::PageTemplate`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_page_template(&self) -> Option<&PageTemplate> {
-        match self {
-            Self::PageTemplate(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::RecycleBin`] variant.
-    #[cfg(feature = "_recycle_bin")]
-    pub fn as_recycle_bin(&self) -> Option<&RecycleBin> {
-        match self {
-            Self::RecycleBin(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::RecycleBinItem`] variant.
-    #[cfg(feature = "_recycle_bin")]
-    pub fn as_recycle_bin_item(&self) -> Option<&RecycleBinItem> {
-        match self {
-            Self::RecycleBinItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::SharedDriveItem`] variant.
-    #[cfg(feature = "_shares")]
-    pub fn as_shared_drive_item(&self) -> Option<&SharedDriveItem> {
-        match self {
-            Self::SharedDriveItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::Site`] variant.
-    #[cfg(feature = "_identity_input")]
-    pub fn as_site(&self) -> Option<&Site> {
-        match self {
-            Self::Site(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::SitePage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_site_page(&self) -> Option<&SitePage> {
-        match self {
-            Self::SitePage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::VideoNewsLinkPage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_video_news_link_page(&self) -> Option<&VideoNewsLinkPage> {
-        match self {
-            Self::VideoNewsLinkPage(value) => Some(value),
+            Self::RichLongRunningOperation(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<BaseSitePage> for AnyBaseItem {
-    fn from(value: BaseSitePage) -> Self {
-        Self::BaseSitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_drive")]
-impl From<Drive> for AnyBaseItem {
-    fn from(value: Drive) -> Self {
-        Self::Drive(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_json")]
-impl From<DriveItem> for AnyBaseItem {
-    fn from(value: DriveItem) -> Self {
-        Self::DriveItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_long_running_operation")]
 #[cfg(feature = "_column_link")]
-impl From<List> for AnyBaseItem {
-    fn from(value: List) -> Self {
-        Self::List(Box::new(value))
+impl From<RichLongRunningOperation> for AnyLongRunningOperation {
+    fn from(value: RichLongRunningOperation) -> Self {
+        Self::RichLongRunningOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_json")]
-impl From<ListItem> for AnyBaseItem {
-    fn from(value: ListItem) -> Self {
-        Self::ListItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<NewsLinkPage> for AnyBaseItem {
-    fn from(value: NewsLinkPage) -> Self {
-        Self::NewsLinkPage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<PageTemplate> for AnyBaseItem {
-    fn from(value: PageTemplate) -> Self {
-        Self::PageTemplate(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_recycle_bin")]
-impl From<RecycleBin> for AnyBaseItem {
-    fn from(value: RecycleBin) -> Self {
-        Self::RecycleBin(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_recycle_bin")]
-impl From<RecycleBinItem> for AnyBaseItem {
-    fn from(value: RecycleBinItem) -> Self {
-        Self::RecycleBinItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_shares")]
-impl From<SharedDriveItem> for AnyBaseItem {
-    fn from(value: SharedDriveItem) -> Self {
-        Self::SharedDriveItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_identity_input")]
-impl From<Site> for AnyBaseItem {
-    fn from(value: Site) -> Self {
-        Self::Site(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<SitePage> for AnyBaseItem {
-    fn from(value: SitePage) -> Self {
-        Self::SitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<VideoNewsLinkPage> for AnyBaseItem {
-    fn from(value: VideoNewsLinkPage) -> Self {
-        Self::VideoNewsLinkPage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for AnyBaseItem {
+#[cfg(feature = "_long_running_operation")]
+impl serde::Serialize for AnyLongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BaseItem(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_sites")]
-            Self::BaseSitePage(value) => {
-                value.serialize_with_type(serializer, Some(BaseSitePage::ODATA_TYPE))
-            }
-            #[cfg(feature = "_drive")]
-            Self::Drive(value) => {
-                value.serialize_with_type(serializer, Some(Drive::ODATA_TYPE))
-            }
-            #[cfg(feature = "_json")]
-            Self::DriveItem(value) => {
-                value.serialize_with_type(serializer, Some(DriveItem::ODATA_TYPE))
+            Self::LongRunningOperation(value) => {
+                value.serialize_with_type(serializer, None)
             }
             #[cfg(feature = "_column_link")]
-            Self::List(value) => {
-                value.serialize_with_type(serializer, Some(List::ODATA_TYPE))
-            }
-            #[cfg(feature = "_json")]
-            Self::ListItem(value) => {
-                value.serialize_with_type(serializer, Some(ListItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_sites")]
-            Self::NewsLinkPage(value) => {
-                value.serialize_with_type(serializer, Some(NewsLinkPage::ODATA_TYPE))
-            }
-            #[cfg(feature = "_sites")]
-            Self::PageTemplate(value) => {
-                value.serialize_with_type(serializer, Some(PageTemplate::ODATA_TYPE))
-            }
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBin(value) => {
-                value.serialize_with_type(serializer, Some(RecycleBin::ODATA_TYPE))
-            }
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBinItem(value) => {
-                value.serialize_with_type(serializer, Some(RecycleBinItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_shares")]
-            Self::SharedDriveItem(value) => {
-                value.serialize_with_type(serializer, Some(SharedDriveItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_identity_input")]
-            Self::Site(value) => {
-                value.serialize_with_type(serializer, Some(Site::ODATA_TYPE))
-            }
-            #[cfg(feature = "_sites")]
-            Self::SitePage(value) => {
-                value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
-            }
-            #[cfg(feature = "_sites")]
-            Self::VideoNewsLinkPage(value) => {
+            Self::RichLongRunningOperation(value) => {
                 value
-                    .serialize_with_type(serializer, Some(VideoNewsLinkPage::ODATA_TYPE))
+                    .serialize_with_type(
+                        serializer,
+                        Some(RichLongRunningOperation::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for AnyBaseItem {
+#[cfg(feature = "_long_running_operation")]
+impl<'de> serde::Deserialize<'de> for AnyLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -934,130 +3241,1848 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.baseSitePage" | "graph.baseSitePage" => {
-                serde_json::from_value(value).map(Self::BaseSitePage)
-            }
-            #[cfg(feature = "_drive")]
-            "microsoft.graph.drive" | "graph.drive" => {
-                serde_json::from_value(value).map(Self::Drive)
-            }
-            #[cfg(feature = "_json")]
-            "microsoft.graph.driveItem" | "graph.driveItem" => {
-                serde_json::from_value(value).map(Self::DriveItem)
-            }
             #[cfg(feature = "_column_link")]
-            "microsoft.graph.list" | "graph.list" => {
-                serde_json::from_value(value).map(Self::List)
+            "microsoft.graph.richLongRunningOperation"
+            | "graph.richLongRunningOperation" => {
+                serde_json::from_value(value).map(Self::RichLongRunningOperation)
             }
-            #[cfg(feature = "_json")]
-            "microsoft.graph.listItem" | "graph.listItem" => {
-                serde_json::from_value(value).map(Self::ListItem)
-            }
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.newsLinkPage" | "graph.newsLinkPage" => {
-                serde_json::from_value(value).map(Self::NewsLinkPage)
-            }
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.pageTemplate" | "graph.pageTemplate" => {
-                serde_json::from_value(value).map(Self::PageTemplate)
-            }
-            #[cfg(feature = "_recycle_bin")]
-            "microsoft.graph.recycleBin" | "graph.recycleBin" => {
-                serde_json::from_value(value).map(Self::RecycleBin)
-            }
-            #[cfg(feature = "_recycle_bin")]
-            "microsoft.graph.recycleBinItem" | "graph.recycleBinItem" => {
-                serde_json::from_value(value).map(Self::RecycleBinItem)
-            }
-            #[cfg(feature = "_shares")]
-            "microsoft.graph.sharedDriveItem" | "graph.sharedDriveItem" => {
-                serde_json::from_value(value).map(Self::SharedDriveItem)
-            }
-            #[cfg(feature = "_identity_input")]
-            "microsoft.graph.site" | "graph.site" => {
-                serde_json::from_value(value).map(Self::Site)
-            }
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.sitePage" | "graph.sitePage" => {
-                serde_json::from_value(value).map(Self::SitePage)
-            }
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.videoNewsLinkPage" | "graph.videoNewsLinkPage" => {
-                serde_json::from_value(value).map(Self::VideoNewsLinkPage)
-            }
-            _ => serde_json::from_value(value).map(Self::BaseItem),
+            _ => serde_json::from_value(value).map(Self::LongRunningOperation),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL entity type `microsoft.graph.baseSitePage`; base type `microsoft.graph.baseItem`; key `id`.
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.onAttributeCollectionListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaseSitePage {
+pub struct OnAttributeCollectionListener {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub priority: Option<i32>,
+    /// Property `handler`: `microsoft.graph.onAttributeCollectionHandler`.
+    pub handler: Option<AnyOnAttributeCollectionHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAttributeCollectionListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAttributeCollectionListener {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionListener";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
+        object.property("handler", &self.handler);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnAttributeCollectionListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionListener {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
+            }
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "handler" => read_nullable(map, key, &mut self.handler, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAttributeCollectionListener {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnAttributeCollectionListener`] by wire name, each a [`Field<OnAttributeCollectionListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionListener::set_null`].
+pub enum OnAttributeCollectionListenerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnAttributeCollectionListenerField {
+    /// `id`
+    pub const Id: model::Field<OnAttributeCollectionListener> = model::Field::new("id");
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<OnAttributeCollectionListener> = model::Field::new(
+        "authenticationEventsFlowId",
+    );
+    /// `conditions`
+    pub const Conditions: model::Field<OnAttributeCollectionListener> = model::Field::new(
+        "conditions",
+    );
+    /// `priority`
+    pub const Priority: model::Field<OnAttributeCollectionListener> = model::Field::new(
+        "priority",
+    );
+    /// `handler`
+    pub const Handler: model::Field<OnAttributeCollectionListener> = model::Field::new(
+        "handler",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnAttributeCollectionListener>] = &[
+        Self::Id,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
+        Self::Handler,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.onAuthenticationMethodLoadStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAuthenticationMethodLoadStartListener {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub priority: Option<i32>,
+    /// Property `handler`: `microsoft.graph.onAuthenticationMethodLoadStartHandler`.
+    pub handler: Option<AnyOnAuthenticationMethodLoadStartHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAuthenticationMethodLoadStartListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAuthenticationMethodLoadStartListener {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartListener";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
+        object.property("handler", &self.handler);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for OnAuthenticationMethodLoadStartListener {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
+            }
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "handler" => read_nullable(map, key, &mut self.handler, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAuthenticationMethodLoadStartListener {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnAuthenticationMethodLoadStartListener`] by wire name, each a [`Field<OnAuthenticationMethodLoadStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAuthenticationMethodLoadStartListener::set_null`].
+pub enum OnAuthenticationMethodLoadStartListenerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnAuthenticationMethodLoadStartListenerField {
+    /// `id`
+    pub const Id: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
+        "id",
+    );
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<
+        OnAuthenticationMethodLoadStartListener,
+    > = model::Field::new("authenticationEventsFlowId");
+    /// `conditions`
+    pub const Conditions: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
+        "conditions",
+    );
+    /// `priority`
+    pub const Priority: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
+        "priority",
+    );
+    /// `handler`
+    pub const Handler: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
+        "handler",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnAuthenticationMethodLoadStartListener>] = &[
+        Self::Id,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
+        Self::Handler,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.onInteractiveAuthFlowStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnInteractiveAuthFlowStartListener {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub priority: Option<i32>,
+    /// Property `handler`: `microsoft.graph.onInteractiveAuthFlowStartHandler`.
+    pub handler: Option<AnyOnInteractiveAuthFlowStartHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnInteractiveAuthFlowStartListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartListener {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartListener";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
+        object.property("handler", &self.handler);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartListener {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
+            }
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "handler" => read_nullable(map, key, &mut self.handler, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartListener {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnInteractiveAuthFlowStartListener`] by wire name, each a [`Field<OnInteractiveAuthFlowStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartListener::set_null`].
+pub enum OnInteractiveAuthFlowStartListenerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnInteractiveAuthFlowStartListenerField {
+    /// `id`
+    pub const Id: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
+        "id",
+    );
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<
+        OnInteractiveAuthFlowStartListener,
+    > = model::Field::new("authenticationEventsFlowId");
+    /// `conditions`
+    pub const Conditions: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
+        "conditions",
+    );
+    /// `priority`
+    pub const Priority: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
+        "priority",
+    );
+    /// `handler`
+    pub const Handler: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
+        "handler",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnInteractiveAuthFlowStartListener>] = &[
+        Self::Id,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
+        Self::Handler,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.onTokenIssuanceStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnTokenIssuanceStartListener {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub priority: Option<i32>,
+    /// Property `handler`: `microsoft.graph.onTokenIssuanceStartHandler`.
+    pub handler: Option<AnyOnTokenIssuanceStartHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnTokenIssuanceStartListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnTokenIssuanceStartListener {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartListener";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
+        object.property("handler", &self.handler);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartListener {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
+            }
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "handler" => read_nullable(map, key, &mut self.handler, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnTokenIssuanceStartListener {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnTokenIssuanceStartListener`] by wire name, each a [`Field<OnTokenIssuanceStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartListener::set_null`].
+pub enum OnTokenIssuanceStartListenerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnTokenIssuanceStartListenerField {
+    /// `id`
+    pub const Id: model::Field<OnTokenIssuanceStartListener> = model::Field::new("id");
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
+        "authenticationEventsFlowId",
+    );
+    /// `conditions`
+    pub const Conditions: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
+        "conditions",
+    );
+    /// `priority`
+    pub const Priority: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
+        "priority",
+    );
+    /// `handler`
+    pub const Handler: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
+        "handler",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnTokenIssuanceStartListener>] = &[
+        Self::Id,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
+        Self::Handler,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.onUserCreateStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnUserCreateStartListener {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationEventsFlowId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub authentication_events_flow_id: Option<String>,
+    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub conditions: Option<AuthenticationConditions>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.authenticationEventListener`.
+    pub priority: Option<i32>,
+    /// Property `handler`: `microsoft.graph.onUserCreateStartHandler`.
+    pub handler: Option<AnyOnUserCreateStartHandler>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnUserCreateStartListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnUserCreateStartListener {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartListener";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
+        object.property("conditions", &self.conditions);
+        object.property("priority", &self.priority);
+        object.property("handler", &self.handler);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnUserCreateStartListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnUserCreateStartListener {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationEventsFlowId" => {
+                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
+            }
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "handler" => read_nullable(map, key, &mut self.handler, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnUserCreateStartListener {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnUserCreateStartListener`] by wire name, each a [`Field<OnUserCreateStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnUserCreateStartListener::set_null`].
+pub enum OnUserCreateStartListenerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnUserCreateStartListenerField {
+    /// `id`
+    pub const Id: model::Field<OnUserCreateStartListener> = model::Field::new("id");
+    /// `authenticationEventsFlowId`
+    pub const AuthenticationEventsFlowId: model::Field<OnUserCreateStartListener> = model::Field::new(
+        "authenticationEventsFlowId",
+    );
+    /// `conditions`
+    pub const Conditions: model::Field<OnUserCreateStartListener> = model::Field::new(
+        "conditions",
+    );
+    /// `priority`
+    pub const Priority: model::Field<OnUserCreateStartListener> = model::Field::new(
+        "priority",
+    );
+    /// `handler`
+    pub const Handler: model::Field<OnUserCreateStartListener> = model::Field::new(
+        "handler",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnUserCreateStartListener>] = &[
+        Self::Id,
+        Self::AuthenticationEventsFlowId,
+        Self::Conditions,
+        Self::Priority,
+        Self::Handler,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personAnniversary`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonAnniversary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItem`.
+    /// Inherited from `microsoft.graph.itemFacet`.
     pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.baseItem`.
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub description: Option<String>,
-    /// Property `eTag`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub e_tag: Option<String>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
     /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItem`.
+    /// Inherited from `microsoft.graph.itemFacet`.
     pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.baseItem`.
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub name: Option<String>,
-    /// Property `parentReference`: `microsoft.graph.itemReference`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub parent_reference: Option<ItemReference>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `date`: `Edm.Date`.
+    pub date: Option<edm::Date>,
+    /// Property `type`: `microsoft.graph.anniversaryType`.
+    pub r#type: Option<AnniversaryType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonAnniversary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAnniversary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnniversary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("date", &self.date);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonAnniversary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "date" => read_lenient(map, key, &mut self.date, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAnniversary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonAnniversary`] by wire name, each a [`Field<PersonAnniversary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnniversary::set_null`].
+pub enum PersonAnniversaryField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonAnniversaryField {
+    /// `id`
+    pub const Id: model::Field<PersonAnniversary> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonAnniversary> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonAnniversary> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonAnniversary> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonAnniversary> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonAnniversary> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonAnniversary> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonAnniversary> = model::Field::new("source");
+    /// `date`
+    pub const Date: model::Field<PersonAnniversary> = model::Field::new("date");
+    /// `type`
+    pub const Type: model::Field<PersonAnniversary> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonAnniversary>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Date,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personAnnotation`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonAnnotation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `detail`: `microsoft.graph.itemBody`.
+    pub detail: Option<ItemBody>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonAnnotation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAnnotation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnnotation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("detail", &self.detail);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonAnnotation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonAnnotation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAnnotation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonAnnotation`] by wire name, each a [`Field<PersonAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnnotation::set_null`].
+pub enum PersonAnnotationField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonAnnotationField {
+    /// `id`
+    pub const Id: model::Field<PersonAnnotation> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonAnnotation> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonAnnotation> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonAnnotation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonAnnotation> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonAnnotation> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonAnnotation> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonAnnotation> = model::Field::new("source");
+    /// `detail`
+    pub const Detail: model::Field<PersonAnnotation> = model::Field::new("detail");
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonAnnotation> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonAnnotation>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Detail,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personAward`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonAward {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `issuedDate`: `Edm.Date`.
+    pub issued_date: Option<edm::Date>,
+    /// Property `issuingAuthority`: `Edm.String`.
+    pub issuing_authority: Option<String>,
+    /// Property `thumbnailUrl`: `Edm.String`.
+    pub thumbnail_url: Option<String>,
     /// Property `webUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
     pub web_url: Option<String>,
-    /// Property `pageLayout`: `microsoft.graph.pageLayoutType`.
-    pub page_layout: Option<PageLayoutType>,
-    /// Property `publishingState`: `microsoft.graph.publicationFacet`.
-    pub publishing_state: Option<PublicationFacet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonAward {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAward {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAward";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("issuedDate", &self.issued_date);
+        object.property("issuingAuthority", &self.issuing_authority);
+        object.property("thumbnailUrl", &self.thumbnail_url);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonAward {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonAward {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
+            "issuingAuthority" => {
+                read_lenient(map, key, &mut self.issuing_authority, extra)
+            }
+            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonAward {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonAward`] by wire name, each a [`Field<PersonAward>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAward::set_null`].
+pub enum PersonAwardField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonAwardField {
+    /// `id`
+    pub const Id: model::Field<PersonAward> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonAward> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonAward> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonAward> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonAward> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonAward> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonAward> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonAward> = model::Field::new("source");
+    /// `description`
+    pub const Description: model::Field<PersonAward> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonAward> = model::Field::new("displayName");
+    /// `issuedDate`
+    pub const IssuedDate: model::Field<PersonAward> = model::Field::new("issuedDate");
+    /// `issuingAuthority`
+    pub const IssuingAuthority: model::Field<PersonAward> = model::Field::new(
+        "issuingAuthority",
+    );
+    /// `thumbnailUrl`
+    pub const ThumbnailUrl: model::Field<PersonAward> = model::Field::new(
+        "thumbnailUrl",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<PersonAward> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonAward>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Description,
+        Self::DisplayName,
+        Self::IssuedDate,
+        Self::IssuingAuthority,
+        Self::ThumbnailUrl,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personCertification`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonCertification {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `certificationId`: `Edm.String`.
+    pub certification_id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDate`: `Edm.Date`.
+    pub end_date: Option<edm::Date>,
+    /// Property `issuedDate`: `Edm.Date`.
+    pub issued_date: Option<edm::Date>,
+    /// Property `issuingAuthority`: `Edm.String`.
+    pub issuing_authority: Option<String>,
+    /// Property `issuingCompany`: `Edm.String`.
+    pub issuing_company: Option<String>,
+    /// Property `startDate`: `Edm.Date`.
+    pub start_date: Option<edm::Date>,
+    /// Property `thumbnailUrl`: `Edm.String`.
+    pub thumbnail_url: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonCertification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonCertification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personCertification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("certificationId", &self.certification_id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("endDate", &self.end_date);
+        object.property("issuedDate", &self.issued_date);
+        object.property("issuingAuthority", &self.issuing_authority);
+        object.property("issuingCompany", &self.issuing_company);
+        object.property("startDate", &self.start_date);
+        object.property("thumbnailUrl", &self.thumbnail_url);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonCertification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonCertification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "certificationId" => {
+                read_lenient(map, key, &mut self.certification_id, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDate" => read_lenient(map, key, &mut self.end_date, extra),
+            "issuedDate" => read_lenient(map, key, &mut self.issued_date, extra),
+            "issuingAuthority" => {
+                read_lenient(map, key, &mut self.issuing_authority, extra)
+            }
+            "issuingCompany" => read_lenient(map, key, &mut self.issuing_company, extra),
+            "startDate" => read_lenient(map, key, &mut self.start_date, extra),
+            "thumbnailUrl" => read_lenient(map, key, &mut self.thumbnail_url, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonCertification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonCertification`] by wire name, each a [`Field<PersonCertification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonCertification::set_null`].
+pub enum PersonCertificationField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonCertificationField {
+    /// `id`
+    pub const Id: model::Field<PersonCertification> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonCertification> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonCertification> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonCertification> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonCertification> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonCertification> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonCertification> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonCertification> = model::Field::new("source");
+    /// `certificationId`
+    pub const CertificationId: model::Field<PersonCertification> = model::Field::new(
+        "certificationId",
+    );
+    /// `description`
+    pub const Description: model::Field<PersonCertification> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonCertification> = model::Field::new(
+        "displayName",
+    );
+    /// `endDate`
+    pub const EndDate: model::Field<PersonCertification> = model::Field::new("endDate");
+    /// `issuedDate`
+    pub const IssuedDate: model::Field<PersonCertification> = model::Field::new(
+        "issuedDate",
+    );
+    /// `issuingAuthority`
+    pub const IssuingAuthority: model::Field<PersonCertification> = model::Field::new(
+        "issuingAuthority",
+    );
+    /// `issuingCompany`
+    pub const IssuingCompany: model::Field<PersonCertification> = model::Field::new(
+        "issuingCompany",
+    );
+    /// `startDate`
+    pub const StartDate: model::Field<PersonCertification> = model::Field::new(
+        "startDate",
+    );
+    /// `thumbnailUrl`
+    pub const ThumbnailUrl: model::Field<PersonCertification> = model::Field::new(
+        "thumbnailUrl",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<PersonCertification> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonCertification>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::CertificationId,
+        Self::Description,
+        Self::DisplayName,
+        Self::EndDate,
+        Self::IssuedDate,
+        Self::IssuingAuthority,
+        Self::IssuingCompany,
+        Self::StartDate,
+        Self::ThumbnailUrl,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personInterest`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonInterest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `collaborationTags`: `Collection(Edm.String)`.
+    pub collaboration_tags: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonInterest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonInterest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personInterest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("categories", &self.categories);
+        object.property("collaborationTags", &self.collaboration_tags);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonInterest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonInterest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "collaborationTags" => {
+                read_lenient(map, key, &mut self.collaboration_tags, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonInterest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonInterest`] by wire name, each a [`Field<PersonInterest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonInterest::set_null`].
+pub enum PersonInterestField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonInterestField {
+    /// `id`
+    pub const Id: model::Field<PersonInterest> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonInterest> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonInterest> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonInterest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonInterest> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonInterest> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonInterest> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonInterest> = model::Field::new("source");
+    /// `categories`
+    pub const Categories: model::Field<PersonInterest> = model::Field::new("categories");
+    /// `collaborationTags`
+    pub const CollaborationTags: model::Field<PersonInterest> = model::Field::new(
+        "collaborationTags",
+    );
+    /// `description`
+    pub const Description: model::Field<PersonInterest> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonInterest> = model::Field::new(
+        "displayName",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<PersonInterest> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonInterest>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Categories,
+        Self::CollaborationTags,
+        Self::Description,
+        Self::DisplayName,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personName`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonName {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `first`: `Edm.String`.
+    pub first: Option<String>,
+    /// Property `initials`: `Edm.String`.
+    pub initials: Option<String>,
+    /// Property `languageTag`: `Edm.String`.
+    pub language_tag: Option<String>,
+    /// Property `last`: `Edm.String`.
+    pub last: Option<String>,
+    /// Property `maiden`: `Edm.String`.
+    pub maiden: Option<String>,
+    /// Property `middle`: `Edm.String`.
+    pub middle: Option<String>,
+    /// Property `nickname`: `Edm.String`.
+    pub nickname: Option<String>,
+    /// Property `pronunciation`: `microsoft.graph.yomiPersonName`.
+    pub pronunciation: Option<YomiPersonName>,
+    /// Property `suffix`: `Edm.String`.
+    pub suffix: Option<String>,
     /// Property `title`: `Edm.String`.
     pub title: Option<String>,
-    /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_authorization_info")]
-    pub created_by_user: Option<AnyUser>,
-    /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_authorization_info")]
-    pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sites")]
-impl serde::Serialize for BaseSitePage {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl BaseSitePage {
+#[cfg(feature = "_allowed_audiences")]
+impl PersonName {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseSitePage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personName";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1071,28 +5096,30 @@ impl BaseSitePage {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("eTag", &self.e_tag);
+        object.property("inference", &self.inference);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("parentReference", &self.parent_reference);
-        object.property("webUrl", &self.web_url);
-        object.property("pageLayout", &self.page_layout);
-        object.property("publishingState", &self.publishing_state);
+        object.property("source", &self.source);
+        object.property("displayName", &self.display_name);
+        object.property("first", &self.first);
+        object.property("initials", &self.initials);
+        object.property("languageTag", &self.language_tag);
+        object.property("last", &self.last);
+        object.property("maiden", &self.maiden);
+        object.property("middle", &self.middle);
+        object.property("nickname", &self.nickname);
+        object.property("pronunciation", &self.pronunciation);
+        object.property("suffix", &self.suffix);
         object.property("title", &self.title);
-        #[cfg(feature = "_authorization_info")]
-        object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_authorization_info")]
-        object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for BaseSitePage {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1100,9 +5127,8 @@ impl<'de> serde::Deserialize<'de> for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for BaseSitePage {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonName {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1112,34 +5138,32 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "eTag" => read_lenient(map, key, &mut self.e_tag, extra),
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentReference" => {
-                read_nullable(map, key, &mut self.parent_reference, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            "pageLayout" => read_nullable(map, key, &mut self.page_layout, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "first" => read_lenient(map, key, &mut self.first, extra),
+            "initials" => read_lenient(map, key, &mut self.initials, extra),
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "last" => read_lenient(map, key, &mut self.last, extra),
+            "maiden" => read_lenient(map, key, &mut self.maiden, extra),
+            "middle" => read_lenient(map, key, &mut self.middle, extra),
+            "nickname" => read_lenient(map, key, &mut self.nickname, extra),
+            "pronunciation" => read_nullable(map, key, &mut self.pronunciation, extra),
+            "suffix" => read_lenient(map, key, &mut self.suffix, extra),
             "title" => read_lenient(map, key, &mut self.title, extra),
-            #[cfg(feature = "_authorization_info")]
-            "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_authorization_info")]
-            "lastModifiedByUser" => {
-                read_nullable(map, key, &mut self.last_modified_by_user, extra)
-            }
             _ => Ok(false),
         }
     }
@@ -1150,8 +5174,8 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_sites")]
-impl BaseSitePage {
+#[cfg(feature = "_allowed_audiences")]
+impl PersonName {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1161,156 +5185,1969 @@ impl BaseSitePage {
     }
 }
 
-#[cfg(feature = "_sites")]
-/// The properties of [`BaseSitePage`] by wire name, each a [`Field<BaseSitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseSitePage::set_null`].
-pub enum BaseSitePageField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonName`] by wire name, each a [`Field<PersonName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonName::set_null`].
+pub enum PersonNameField {}
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl BaseSitePageField {
+impl PersonNameField {
     /// `id`
-    pub const Id: model::Field<BaseSitePage> = model::Field::new("id");
+    pub const Id: model::Field<PersonName> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonName> = model::Field::new(
+        "allowedAudiences",
+    );
     /// `createdBy`
-    pub const CreatedBy: model::Field<BaseSitePage> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<PersonName> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BaseSitePage> = model::Field::new(
+    pub const CreatedDateTime: model::Field<PersonName> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<BaseSitePage> = model::Field::new("description");
-    /// `eTag`
-    pub const ETag: model::Field<BaseSitePage> = model::Field::new("eTag");
+    /// `inference`
+    pub const Inference: model::Field<PersonName> = model::Field::new("inference");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BaseSitePage> = model::Field::new(
+    pub const LastModifiedBy: model::Field<PersonName> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BaseSitePage> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<PersonName> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `name`
-    pub const Name: model::Field<BaseSitePage> = model::Field::new("name");
-    /// `parentReference`
-    pub const ParentReference: model::Field<BaseSitePage> = model::Field::new(
-        "parentReference",
+    /// `source`
+    pub const Source: model::Field<PersonName> = model::Field::new("source");
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonName> = model::Field::new("displayName");
+    /// `first`
+    pub const First: model::Field<PersonName> = model::Field::new("first");
+    /// `initials`
+    pub const Initials: model::Field<PersonName> = model::Field::new("initials");
+    /// `languageTag`
+    pub const LanguageTag: model::Field<PersonName> = model::Field::new("languageTag");
+    /// `last`
+    pub const Last: model::Field<PersonName> = model::Field::new("last");
+    /// `maiden`
+    pub const Maiden: model::Field<PersonName> = model::Field::new("maiden");
+    /// `middle`
+    pub const Middle: model::Field<PersonName> = model::Field::new("middle");
+    /// `nickname`
+    pub const Nickname: model::Field<PersonName> = model::Field::new("nickname");
+    /// `pronunciation`
+    pub const Pronunciation: model::Field<PersonName> = model::Field::new(
+        "pronunciation",
     );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BaseSitePage> = model::Field::new("webUrl");
-    /// `pageLayout`
-    pub const PageLayout: model::Field<BaseSitePage> = model::Field::new("pageLayout");
-    /// `publishingState`
-    pub const PublishingState: model::Field<BaseSitePage> = model::Field::new(
-        "publishingState",
-    );
+    /// `suffix`
+    pub const Suffix: model::Field<PersonName> = model::Field::new("suffix");
     /// `title`
-    pub const Title: model::Field<BaseSitePage> = model::Field::new("title");
-    /// `createdByUser`
-    pub const CreatedByUser: model::Field<BaseSitePage> = model::Field::new(
-        "createdByUser",
-    );
-    /// `lastModifiedByUser`
-    pub const LastModifiedByUser: model::Field<BaseSitePage> = model::Field::new(
-        "lastModifiedByUser",
-    );
+    pub const Title: model::Field<PersonName> = model::Field::new("title");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaseSitePage>] = &[
+    pub const ALL: &'static [model::Field<PersonName>] = &[
         Self::Id,
+        Self::AllowedAudiences,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
-        Self::ETag,
+        Self::Inference,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::Name,
-        Self::ParentReference,
-        Self::WebUrl,
-        Self::PageLayout,
-        Self::PublishingState,
+        Self::Source,
+        Self::DisplayName,
+        Self::First,
+        Self::Initials,
+        Self::LanguageTag,
+        Self::Last,
+        Self::Maiden,
+        Self::Middle,
+        Self::Nickname,
+        Self::Pronunciation,
+        Self::Suffix,
         Self::Title,
-        Self::CreatedByUser,
-        Self::LastModifiedByUser,
     ];
 }
 
-#[cfg(feature = "_sites")]
-/// A `microsoft.graph.baseSitePage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseSitePage`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBaseSitePage {
-    /// The base type itself, or a derived type unknown to this crate.
-    BaseSitePage(Box<BaseSitePage>),
-    /// `microsoft.graph.newsLinkPage`
-    NewsLinkPage(Box<NewsLinkPage>),
-    /// `microsoft.graph.pageTemplate`
-    PageTemplate(Box<PageTemplate>),
-    /// `microsoft.graph.sitePage`
-    SitePage(Box<SitePage>),
-    /// `microsoft.graph.videoNewsLinkPage`
-    VideoNewsLinkPage(Box<VideoNewsLinkPage>),
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.personWebsite`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonWebsite {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sites")]
-impl AnyBaseSitePage {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            Self::NewsLinkPage(_) => NewsLinkPage::ODATA_TYPE,
-            Self::PageTemplate(_) => PageTemplate::ODATA_TYPE,
-            Self::SitePage(_) => SitePage::ODATA_TYPE,
-            Self::VideoNewsLinkPage(_) => VideoNewsLinkPage::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`BaseSitePage`] (or of an unknown derived type).
-    pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
-        match self {
-            Self::BaseSitePage(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for PersonWebsite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sites")]
-impl Default for AnyBaseSitePage {
-    fn default() -> Self {
-        Self::BaseSitePage(Box::default())
+#[cfg(feature = "_allowed_audiences")]
+impl PersonWebsite {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personWebsite";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("categories", &self.categories);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("webUrl", &self.web_url);
+        object.end()
     }
 }
 
-#[cfg(feature = "_sites")]
-impl From<BaseSitePage> for AnyBaseSitePage {
-    fn from(value: BaseSitePage) -> Self {
-        Self::BaseSitePage(Box::new(value))
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for PersonWebsite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
     }
 }
 
-#[cfg(feature = "_sites")]
-impl AnyBaseSitePage {
-    /// The value if it is a [`AnyBaseSitePage::NewsLinkPage`] variant.
-    pub fn as_news_link_page(&self) -> Option<&NewsLinkPage> {
-        match self {
-            Self::NewsLinkPage(value) => Some(value),
-            _ => None,
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for PersonWebsite {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyBaseSitePage::PageTemplate`] variant.
-    pub fn as_page_template(&self) -> Option<&PageTemplate> {
-        match self {
-            Self::PageTemplate(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl PersonWebsite {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`PersonWebsite`] by wire name, each a [`Field<PersonWebsite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonWebsite::set_null`].
+pub enum PersonWebsiteField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl PersonWebsiteField {
+    /// `id`
+    pub const Id: model::Field<PersonWebsite> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<PersonWebsite> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PersonWebsite> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PersonWebsite> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<PersonWebsite> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<PersonWebsite> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<PersonWebsite> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<PersonWebsite> = model::Field::new("source");
+    /// `categories`
+    pub const Categories: model::Field<PersonWebsite> = model::Field::new("categories");
+    /// `description`
+    pub const Description: model::Field<PersonWebsite> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<PersonWebsite> = model::Field::new(
+        "displayName",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<PersonWebsite> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PersonWebsite>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Categories,
+        Self::Description,
+        Self::DisplayName,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_chats")]
+/// CSDL entity type `microsoft.graph.pinnedChatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PinnedChatMessageInfo {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `message`: `microsoft.graph.chatMessage`; present when expanded (`$expand`).
+    #[cfg(feature = "_aad_user_conversation_member")]
+    pub message: Option<ChatMessage>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_chats")]
+impl serde::Serialize for PinnedChatMessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_chats")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl PinnedChatMessageInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pinnedChatMessageInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_aad_user_conversation_member")]
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_chats")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_aad_user_conversation_member")]
+            "message" => read_nullable(map, key, &mut self.message, extra),
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyBaseSitePage::SitePage`] variant.
-    pub fn as_site_page(&self) -> Option<&SitePage> {
-        match self {
-            Self::SitePage(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl PinnedChatMessageInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_chats")]
+/// The properties of [`PinnedChatMessageInfo`] by wire name, each a [`Field<PinnedChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PinnedChatMessageInfo::set_null`].
+pub enum PinnedChatMessageInfoField {}
+
+#[cfg(feature = "_chats")]
+#[allow(non_upper_case_globals)]
+impl PinnedChatMessageInfoField {
+    /// `id`
+    pub const Id: model::Field<PinnedChatMessageInfo> = model::Field::new("id");
+    /// `message`
+    pub const Message: model::Field<PinnedChatMessageInfo> = model::Field::new(
+        "message",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PinnedChatMessageInfo>] = &[
+        Self::Id,
+        Self::Message,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.profile`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profile {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `account`: `Collection(microsoft.graph.userAccountInformation)`, contained; present when expanded (`$expand`).
+    pub account: Option<Vec<UserAccountInformation>>,
+    /// Navigation property `addresses`: `Collection(microsoft.graph.itemAddress)`, contained; present when expanded (`$expand`).
+    pub addresses: Option<Vec<ItemAddress>>,
+    /// Navigation property `anniversaries`: `Collection(microsoft.graph.personAnniversary)`, contained; present when expanded (`$expand`).
+    pub anniversaries: Option<Vec<PersonAnniversary>>,
+    /// Navigation property `awards`: `Collection(microsoft.graph.personAward)`, contained; present when expanded (`$expand`).
+    pub awards: Option<Vec<PersonAward>>,
+    /// Navigation property `certifications`: `Collection(microsoft.graph.personCertification)`, contained; present when expanded (`$expand`).
+    pub certifications: Option<Vec<PersonCertification>>,
+    /// Navigation property `educationalActivities`: `Collection(microsoft.graph.educationalActivity)`, contained; present when expanded (`$expand`).
+    pub educational_activities: Option<Vec<EducationalActivity>>,
+    /// Navigation property `emails`: `Collection(microsoft.graph.itemEmail)`, contained; present when expanded (`$expand`).
+    pub emails: Option<Vec<ItemEmail>>,
+    /// Navigation property `interests`: `Collection(microsoft.graph.personInterest)`, contained; present when expanded (`$expand`).
+    pub interests: Option<Vec<PersonInterest>>,
+    /// Navigation property `languages`: `Collection(microsoft.graph.languageProficiency)`, contained; present when expanded (`$expand`).
+    pub languages: Option<Vec<LanguageProficiency>>,
+    /// Navigation property `names`: `Collection(microsoft.graph.personName)`, contained; present when expanded (`$expand`).
+    pub names: Option<Vec<PersonName>>,
+    /// Navigation property `notes`: `Collection(microsoft.graph.personAnnotation)`, contained; present when expanded (`$expand`).
+    pub notes: Option<Vec<PersonAnnotation>>,
+    /// Navigation property `patents`: `Collection(microsoft.graph.itemPatent)`, contained; present when expanded (`$expand`).
+    pub patents: Option<Vec<ItemPatent>>,
+    /// Navigation property `phones`: `Collection(microsoft.graph.itemPhone)`, contained; present when expanded (`$expand`).
+    pub phones: Option<Vec<ItemPhone>>,
+    /// Navigation property `positions`: `Collection(microsoft.graph.workPosition)`, contained; present when expanded (`$expand`).
+    pub positions: Option<Vec<WorkPosition>>,
+    /// Navigation property `projects`: `Collection(microsoft.graph.projectParticipation)`, contained; present when expanded (`$expand`).
+    pub projects: Option<Vec<ProjectParticipation>>,
+    /// Navigation property `publications`: `Collection(microsoft.graph.itemPublication)`, contained; present when expanded (`$expand`).
+    pub publications: Option<Vec<ItemPublication>>,
+    /// Navigation property `skills`: `Collection(microsoft.graph.skillProficiency)`, contained; present when expanded (`$expand`).
+    pub skills: Option<Vec<SkillProficiency>>,
+    /// Navigation property `webAccounts`: `Collection(microsoft.graph.webAccount)`, contained; present when expanded (`$expand`).
+    pub web_accounts: Option<Vec<WebAccount>>,
+    /// Navigation property `websites`: `Collection(microsoft.graph.personWebsite)`, contained; present when expanded (`$expand`).
+    pub websites: Option<Vec<PersonWebsite>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Profile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("account", &self.account);
+        object.property("addresses", &self.addresses);
+        object.property("anniversaries", &self.anniversaries);
+        object.property("awards", &self.awards);
+        object.property("certifications", &self.certifications);
+        object.property("educationalActivities", &self.educational_activities);
+        object.property("emails", &self.emails);
+        object.property("interests", &self.interests);
+        object.property("languages", &self.languages);
+        object.property("names", &self.names);
+        object.property("notes", &self.notes);
+        object.property("patents", &self.patents);
+        object.property("phones", &self.phones);
+        object.property("positions", &self.positions);
+        object.property("projects", &self.projects);
+        object.property("publications", &self.publications);
+        object.property("skills", &self.skills);
+        object.property("webAccounts", &self.web_accounts);
+        object.property("websites", &self.websites);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for Profile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for Profile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "account" => read_nullable(map, key, &mut self.account, extra),
+            "addresses" => read_nullable(map, key, &mut self.addresses, extra),
+            "anniversaries" => read_nullable(map, key, &mut self.anniversaries, extra),
+            "awards" => read_nullable(map, key, &mut self.awards, extra),
+            "certifications" => read_nullable(map, key, &mut self.certifications, extra),
+            "educationalActivities" => {
+                read_nullable(map, key, &mut self.educational_activities, extra)
+            }
+            "emails" => read_nullable(map, key, &mut self.emails, extra),
+            "interests" => read_nullable(map, key, &mut self.interests, extra),
+            "languages" => read_nullable(map, key, &mut self.languages, extra),
+            "names" => read_nullable(map, key, &mut self.names, extra),
+            "notes" => read_nullable(map, key, &mut self.notes, extra),
+            "patents" => read_nullable(map, key, &mut self.patents, extra),
+            "phones" => read_nullable(map, key, &mut self.phones, extra),
+            "positions" => read_nullable(map, key, &mut self.positions, extra),
+            "projects" => read_nullable(map, key, &mut self.projects, extra),
+            "publications" => read_nullable(map, key, &mut self.publications, extra),
+            "skills" => read_nullable(map, key, &mut self.skills, extra),
+            "webAccounts" => read_nullable(map, key, &mut self.web_accounts, extra),
+            "websites" => read_nullable(map, key, &mut self.websites, extra),
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyBaseSitePage::VideoNewsLinkPage`] variant.
-    pub fn as_video_news_link_page(&self) -> Option<&VideoNewsLinkPage> {
-        match self {
-            Self::VideoNewsLinkPage(value) => Some(value),
-            _ => None,
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl Profile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`Profile`] by wire name, each a [`Field<Profile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Profile::set_null`].
+pub enum ProfileField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ProfileField {
+    /// `id`
+    pub const Id: model::Field<Profile> = model::Field::new("id");
+    /// `account`
+    pub const Account: model::Field<Profile> = model::Field::new("account");
+    /// `addresses`
+    pub const Addresses: model::Field<Profile> = model::Field::new("addresses");
+    /// `anniversaries`
+    pub const Anniversaries: model::Field<Profile> = model::Field::new("anniversaries");
+    /// `awards`
+    pub const Awards: model::Field<Profile> = model::Field::new("awards");
+    /// `certifications`
+    pub const Certifications: model::Field<Profile> = model::Field::new(
+        "certifications",
+    );
+    /// `educationalActivities`
+    pub const EducationalActivities: model::Field<Profile> = model::Field::new(
+        "educationalActivities",
+    );
+    /// `emails`
+    pub const Emails: model::Field<Profile> = model::Field::new("emails");
+    /// `interests`
+    pub const Interests: model::Field<Profile> = model::Field::new("interests");
+    /// `languages`
+    pub const Languages: model::Field<Profile> = model::Field::new("languages");
+    /// `names`
+    pub const Names: model::Field<Profile> = model::Field::new("names");
+    /// `notes`
+    pub const Notes: model::Field<Profile> = model::Field::new("notes");
+    /// `patents`
+    pub const Patents: model::Field<Profile> = model::Field::new("patents");
+    /// `phones`
+    pub const Phones: model::Field<Profile> = model::Field::new("phones");
+    /// `positions`
+    pub const Positions: model::Field<Profile> = model::Field::new("positions");
+    /// `projects`
+    pub const Projects: model::Field<Profile> = model::Field::new("projects");
+    /// `publications`
+    pub const Publications: model::Field<Profile> = model::Field::new("publications");
+    /// `skills`
+    pub const Skills: model::Field<Profile> = model::Field::new("skills");
+    /// `webAccounts`
+    pub const WebAccounts: model::Field<Profile> = model::Field::new("webAccounts");
+    /// `websites`
+    pub const Websites: model::Field<Profile> = model::Field::new("websites");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Profile>] = &[
+        Self::Id,
+        Self::Account,
+        Self::Addresses,
+        Self::Anniversaries,
+        Self::Awards,
+        Self::Certifications,
+        Self::EducationalActivities,
+        Self::Emails,
+        Self::Interests,
+        Self::Languages,
+        Self::Names,
+        Self::Notes,
+        Self::Patents,
+        Self::Phones,
+        Self::Positions,
+        Self::Projects,
+        Self::Publications,
+        Self::Skills,
+        Self::WebAccounts,
+        Self::Websites,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.projectParticipation`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectParticipation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `client`: `microsoft.graph.companyDetail`.
+    pub client: Option<CompanyDetail>,
+    /// Property `collaborationTags`: `Collection(Edm.String)`.
+    pub collaboration_tags: Option<Vec<String>>,
+    /// Property `colleagues`: `Collection(microsoft.graph.relatedPerson)`.
+    pub colleagues: Option<Vec<RelatedPerson>>,
+    /// Property `detail`: `microsoft.graph.positionDetail`.
+    pub detail: Option<PositionDetail>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `sponsors`: `Collection(microsoft.graph.relatedPerson)`.
+    pub sponsors: Option<Vec<RelatedPerson>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for ProjectParticipation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ProjectParticipation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.projectParticipation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("categories", &self.categories);
+        object.property("client", &self.client);
+        object.property("collaborationTags", &self.collaboration_tags);
+        object.property("colleagues", &self.colleagues);
+        object.property("detail", &self.detail);
+        object.property("displayName", &self.display_name);
+        object.property("sponsors", &self.sponsors);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for ProjectParticipation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "client" => read_nullable(map, key, &mut self.client, extra),
+            "collaborationTags" => {
+                read_lenient(map, key, &mut self.collaboration_tags, extra)
+            }
+            "colleagues" => read_nullable(map, key, &mut self.colleagues, extra),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
+            _ => Ok(false),
         }
     }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl ProjectParticipation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`ProjectParticipation`] by wire name, each a [`Field<ProjectParticipation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectParticipation::set_null`].
+pub enum ProjectParticipationField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl ProjectParticipationField {
+    /// `id`
+    pub const Id: model::Field<ProjectParticipation> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<ProjectParticipation> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ProjectParticipation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ProjectParticipation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<ProjectParticipation> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ProjectParticipation> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ProjectParticipation> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<ProjectParticipation> = model::Field::new("source");
+    /// `categories`
+    pub const Categories: model::Field<ProjectParticipation> = model::Field::new(
+        "categories",
+    );
+    /// `client`
+    pub const Client: model::Field<ProjectParticipation> = model::Field::new("client");
+    /// `collaborationTags`
+    pub const CollaborationTags: model::Field<ProjectParticipation> = model::Field::new(
+        "collaborationTags",
+    );
+    /// `colleagues`
+    pub const Colleagues: model::Field<ProjectParticipation> = model::Field::new(
+        "colleagues",
+    );
+    /// `detail`
+    pub const Detail: model::Field<ProjectParticipation> = model::Field::new("detail");
+    /// `displayName`
+    pub const DisplayName: model::Field<ProjectParticipation> = model::Field::new(
+        "displayName",
+    );
+    /// `sponsors`
+    pub const Sponsors: model::Field<ProjectParticipation> = model::Field::new(
+        "sponsors",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProjectParticipation>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Categories,
+        Self::Client,
+        Self::CollaborationTags,
+        Self::Colleagues,
+        Self::Detail,
+        Self::DisplayName,
+        Self::Sponsors,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.richLongRunningOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RichLongRunningOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `resourceLocation`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status: Option<LongRunningOperationStatus>,
+    /// Property `statusDetail`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status_detail: Option<String>,
+    /// Property `error`: `microsoft.graph.publicError`.
+    pub error: Option<PublicError>,
+    /// Property `percentageComplete`: `Edm.Int32`.
+    pub percentage_complete: Option<i32>,
+    /// Property `resourceId`: `Edm.String`.
+    pub resource_id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for RichLongRunningOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl RichLongRunningOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.richLongRunningOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("resourceLocation", &self.resource_location);
+        object.property("status", &self.status);
+        object.property("statusDetail", &self.status_detail);
+        object.property("error", &self.error);
+        object.property("percentageComplete", &self.percentage_complete);
+        object.property("resourceId", &self.resource_id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "resourceLocation" => {
+                read_lenient(map, key, &mut self.resource_location, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "percentageComplete" => {
+                read_lenient(map, key, &mut self.percentage_complete, extra)
+            }
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl RichLongRunningOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`RichLongRunningOperation`] by wire name, each a [`Field<RichLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RichLongRunningOperation::set_null`].
+pub enum RichLongRunningOperationField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl RichLongRunningOperationField {
+    /// `id`
+    pub const Id: model::Field<RichLongRunningOperation> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `resourceLocation`
+    pub const ResourceLocation: model::Field<RichLongRunningOperation> = model::Field::new(
+        "resourceLocation",
+    );
+    /// `status`
+    pub const Status: model::Field<RichLongRunningOperation> = model::Field::new(
+        "status",
+    );
+    /// `statusDetail`
+    pub const StatusDetail: model::Field<RichLongRunningOperation> = model::Field::new(
+        "statusDetail",
+    );
+    /// `error`
+    pub const Error: model::Field<RichLongRunningOperation> = model::Field::new("error");
+    /// `percentageComplete`
+    pub const PercentageComplete: model::Field<RichLongRunningOperation> = model::Field::new(
+        "percentageComplete",
+    );
+    /// `resourceId`
+    pub const ResourceId: model::Field<RichLongRunningOperation> = model::Field::new(
+        "resourceId",
+    );
+    /// `type`
+    pub const Type: model::Field<RichLongRunningOperation> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RichLongRunningOperation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastActionDateTime,
+        Self::ResourceLocation,
+        Self::Status,
+        Self::StatusDetail,
+        Self::Error,
+        Self::PercentageComplete,
+        Self::ResourceId,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.skillProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SkillProficiency {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `collaborationTags`: `Collection(Edm.String)`.
+    pub collaboration_tags: Option<Vec<String>>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `proficiency`: `microsoft.graph.skillProficiencyLevel`.
+    pub proficiency: Option<SkillProficiencyLevel>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for SkillProficiency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl SkillProficiency {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.skillProficiency";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("categories", &self.categories);
+        object.property("collaborationTags", &self.collaboration_tags);
+        object.property("displayName", &self.display_name);
+        object.property("proficiency", &self.proficiency);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for SkillProficiency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for SkillProficiency {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "collaborationTags" => {
+                read_lenient(map, key, &mut self.collaboration_tags, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "proficiency" => read_nullable(map, key, &mut self.proficiency, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl SkillProficiency {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`SkillProficiency`] by wire name, each a [`Field<SkillProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkillProficiency::set_null`].
+pub enum SkillProficiencyField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl SkillProficiencyField {
+    /// `id`
+    pub const Id: model::Field<SkillProficiency> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<SkillProficiency> = model::Field::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<SkillProficiency> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SkillProficiency> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `inference`
+    pub const Inference: model::Field<SkillProficiency> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<SkillProficiency> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<SkillProficiency> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<SkillProficiency> = model::Field::new("source");
+    /// `categories`
+    pub const Categories: model::Field<SkillProficiency> = model::Field::new(
+        "categories",
+    );
+    /// `collaborationTags`
+    pub const CollaborationTags: model::Field<SkillProficiency> = model::Field::new(
+        "collaborationTags",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SkillProficiency> = model::Field::new(
+        "displayName",
+    );
+    /// `proficiency`
+    pub const Proficiency: model::Field<SkillProficiency> = model::Field::new(
+        "proficiency",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<SkillProficiency> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SkillProficiency>] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Categories,
+        Self::CollaborationTags,
+        Self::DisplayName,
+        Self::Proficiency,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.skypeUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SkypeUserConversationMember {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub display_name: Option<String>,
+    /// Property `roles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub roles: Option<Vec<String>>,
+    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `skypeId`: `Edm.String`.
+    pub skype_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for SkypeUserConversationMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl SkypeUserConversationMember {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.skypeUserConversationMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("roles", &self.roles);
+        object
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            );
+        object.property("skypeId", &self.skype_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for SkypeUserConversationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for SkypeUserConversationMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "roles" => read_lenient(map, key, &mut self.roles, extra),
+            "visibleHistoryStartDateTime" => {
+                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
+            }
+            "skypeId" => read_lenient(map, key, &mut self.skype_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl SkypeUserConversationMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`SkypeUserConversationMember`] by wire name, each a [`Field<SkypeUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkypeUserConversationMember::set_null`].
+pub enum SkypeUserConversationMemberField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl SkypeUserConversationMemberField {
+    /// `id`
+    pub const Id: model::Field<SkypeUserConversationMember> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<SkypeUserConversationMember> = model::Field::new(
+        "displayName",
+    );
+    /// `roles`
+    pub const Roles: model::Field<SkypeUserConversationMember> = model::Field::new(
+        "roles",
+    );
+    /// `visibleHistoryStartDateTime`
+    pub const VisibleHistoryStartDateTime: model::Field<SkypeUserConversationMember> = model::Field::new(
+        "visibleHistoryStartDateTime",
+    );
+    /// `skypeId`
+    pub const SkypeId: model::Field<SkypeUserConversationMember> = model::Field::new(
+        "skypeId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SkypeUserConversationMember>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Roles,
+        Self::VisibleHistoryStartDateTime,
+        Self::SkypeId,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SoftwareOathAuthenticationMethod {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub last_used_date_time: Option<edm::DateTimeOffset>,
+    /// Property `secretKey`: `Edm.String`.
+    pub secret_key: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for SoftwareOathAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl SoftwareOathAuthenticationMethod {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethod";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastUsedDateTime", &self.last_used_date_time);
+        object.property("secretKey", &self.secret_key);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for SoftwareOathAuthenticationMethod {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastUsedDateTime" => {
+                read_lenient(map, key, &mut self.last_used_date_time, extra)
+            }
+            "secretKey" => read_lenient(map, key, &mut self.secret_key, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl SoftwareOathAuthenticationMethod {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`SoftwareOathAuthenticationMethod`] by wire name, each a [`Field<SoftwareOathAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethod::set_null`].
+pub enum SoftwareOathAuthenticationMethodField {}
+
+#[cfg(feature = "_allowed_audiences")]
+#[allow(non_upper_case_globals)]
+impl SoftwareOathAuthenticationMethodField {
+    /// `id`
+    pub const Id: model::Field<SoftwareOathAuthenticationMethod> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SoftwareOathAuthenticationMethod> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastUsedDateTime`
+    pub const LastUsedDateTime: model::Field<SoftwareOathAuthenticationMethod> = model::Field::new(
+        "lastUsedDateTime",
+    );
+    /// `secretKey`
+    pub const SecretKey: model::Field<SoftwareOathAuthenticationMethod> = model::Field::new(
+        "secretKey",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SoftwareOathAuthenticationMethod>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastUsedDateTime,
+        Self::SecretKey,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.synchronization`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Synchronization {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// **Deprecated**: deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation
+    ///
+    /// Property `secrets`: `Collection(microsoft.graph.synchronizationSecretKeyStringValuePair)`.
+    #[deprecated(
+        note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
+    )]
+    pub secrets: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
+    /// Navigation property `jobs`: `Collection(microsoft.graph.synchronizationJob)`, contained; present when expanded (`$expand`).
+    pub jobs: Option<Vec<SynchronizationJob>>,
+    /// Navigation property `templates`: `Collection(microsoft.graph.synchronizationTemplate)`, contained; present when expanded (`$expand`).
+    pub templates: Option<Vec<SynchronizationTemplate>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for Synchronization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl Synchronization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("secrets", &self.secrets);
+        object.property("jobs", &self.jobs);
+        object.property("templates", &self.templates);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for Synchronization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for Synchronization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "secrets" => read_nullable(map, key, &mut self.secrets, extra),
+            "jobs" => read_nullable(map, key, &mut self.jobs, extra),
+            "templates" => read_nullable(map, key, &mut self.templates, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl Synchronization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`Synchronization`] by wire name, each a [`Field<Synchronization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
+pub enum SynchronizationField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationField {
+    /// `id`
+    pub const Id: model::Field<Synchronization> = model::Field::new("id");
+    /// `secrets`
+    pub const Secrets: model::Field<Synchronization> = model::Field::new("secrets");
+    /// `jobs`
+    pub const Jobs: model::Field<Synchronization> = model::Field::new("jobs");
+    /// `templates`
+    pub const Templates: model::Field<Synchronization> = model::Field::new("templates");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Synchronization>] = &[
+        Self::Id,
+        Self::Secrets,
+        Self::Jobs,
+        Self::Templates,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.synchronizationJob`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationJob {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `schedule`: `microsoft.graph.synchronizationSchedule`.
+    pub schedule: Option<SynchronizationSchedule>,
+    /// Property `status`: `microsoft.graph.synchronizationStatus`.
+    pub status: Option<SynchronizationStatus>,
+    /// Property `synchronizationJobSettings`: `Collection(microsoft.graph.keyValuePair)`.
+    pub synchronization_job_settings: Option<Vec<KeyValuePair>>,
+    /// Property `templateId`: `Edm.String`.
+    pub template_id: Option<String>,
+    /// Navigation property `schema`: `microsoft.graph.synchronizationSchema`, contained; present when expanded (`$expand`).
+    pub schema: Option<SynchronizationSchema>,
+    /// Navigation property `bulkUpload`: `microsoft.graph.bulkUpload`, contained; present when expanded (`$expand`).
+    pub bulk_upload: Option<BulkUpload>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJob {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJob";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("schedule", &self.schedule);
+        object.property("status", &self.status);
+        object
+            .property("synchronizationJobSettings", &self.synchronization_job_settings);
+        object.property("templateId", &self.template_id);
+        object.property("schema", &self.schema);
+        object.property("bulkUpload", &self.bulk_upload);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "synchronizationJobSettings" => {
+                read_nullable(map, key, &mut self.synchronization_job_settings, extra)
+            }
+            "templateId" => read_lenient(map, key, &mut self.template_id, extra),
+            "schema" => read_nullable(map, key, &mut self.schema, extra),
+            "bulkUpload" => read_nullable(map, key, &mut self.bulk_upload, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationJob {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationJob`] by wire name, each a [`Field<SynchronizationJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
+pub enum SynchronizationJobField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationJobField {
+    /// `id`
+    pub const Id: model::Field<SynchronizationJob> = model::Field::new("id");
+    /// `schedule`
+    pub const Schedule: model::Field<SynchronizationJob> = model::Field::new("schedule");
+    /// `status`
+    pub const Status: model::Field<SynchronizationJob> = model::Field::new("status");
+    /// `synchronizationJobSettings`
+    pub const SynchronizationJobSettings: model::Field<SynchronizationJob> = model::Field::new(
+        "synchronizationJobSettings",
+    );
+    /// `templateId`
+    pub const TemplateId: model::Field<SynchronizationJob> = model::Field::new(
+        "templateId",
+    );
+    /// `schema`
+    pub const Schema: model::Field<SynchronizationJob> = model::Field::new("schema");
+    /// `bulkUpload`
+    pub const BulkUpload: model::Field<SynchronizationJob> = model::Field::new(
+        "bulkUpload",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationJob>] = &[
+        Self::Id,
+        Self::Schedule,
+        Self::Status,
+        Self::SynchronizationJobSettings,
+        Self::TemplateId,
+        Self::Schema,
+        Self::BulkUpload,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.synchronizationTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `applicationId`: `Edm.Guid`, not nullable.
+    pub application_id: Option<edm::Guid>,
+    /// Property `default`: `Edm.Boolean`, not nullable.
+    pub default: Option<bool>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `discoverable`: `Edm.Boolean`, not nullable.
+    pub discoverable: Option<bool>,
+    /// Property `factoryTag`: `Edm.String`.
+    pub factory_tag: Option<String>,
+    /// Property `metadata`: `Collection(microsoft.graph.synchronizationMetadataEntry)`.
+    pub metadata: Option<Vec<SynchronizationMetadataEntry>>,
+    /// Navigation property `schema`: `microsoft.graph.synchronizationSchema`, contained; present when expanded (`$expand`).
+    pub schema: Option<SynchronizationSchema>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("applicationId", &self.application_id);
+        object.property("default", &self.default);
+        object.property("description", &self.description);
+        object.property("discoverable", &self.discoverable);
+        object.property("factoryTag", &self.factory_tag);
+        object.property("metadata", &self.metadata);
+        object.property("schema", &self.schema);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "applicationId" => read_lenient(map, key, &mut self.application_id, extra),
+            "default" => read_lenient(map, key, &mut self.default, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "discoverable" => read_lenient(map, key, &mut self.discoverable, extra),
+            "factoryTag" => read_lenient(map, key, &mut self.factory_tag, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "schema" => read_nullable(map, key, &mut self.schema, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationTemplate`] by wire name, each a [`Field<SynchronizationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
+pub enum SynchronizationTemplateField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationTemplateField {
+    /// `id`
+    pub const Id: model::Field<SynchronizationTemplate> = model::Field::new("id");
+    /// `applicationId`
+    pub const ApplicationId: model::Field<SynchronizationTemplate> = model::Field::new(
+        "applicationId",
+    );
+    /// `default`
+    pub const Default: model::Field<SynchronizationTemplate> = model::Field::new(
+        "default",
+    );
+    /// `description`
+    pub const Description: model::Field<SynchronizationTemplate> = model::Field::new(
+        "description",
+    );
+    /// `discoverable`
+    pub const Discoverable: model::Field<SynchronizationTemplate> = model::Field::new(
+        "discoverable",
+    );
+    /// `factoryTag`
+    pub const FactoryTag: model::Field<SynchronizationTemplate> = model::Field::new(
+        "factoryTag",
+    );
+    /// `metadata`
+    pub const Metadata: model::Field<SynchronizationTemplate> = model::Field::new(
+        "metadata",
+    );
+    /// `schema`
+    pub const Schema: model::Field<SynchronizationTemplate> = model::Field::new(
+        "schema",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationTemplate>] = &[
+        Self::Id,
+        Self::ApplicationId,
+        Self::Default,
+        Self::Description,
+        Self::Discoverable,
+        Self::FactoryTag,
+        Self::Metadata,
+        Self::Schema,
+    ];
 }

@@ -11,153 +11,30 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_sites")]
-impl From<NewsLinkPage> for AnyBaseSitePage {
-    fn from(value: NewsLinkPage) -> Self {
-        Self::NewsLinkPage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<PageTemplate> for AnyBaseSitePage {
-    fn from(value: PageTemplate) -> Self {
-        Self::PageTemplate(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<SitePage> for AnyBaseSitePage {
-    fn from(value: SitePage) -> Self {
-        Self::SitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<VideoNewsLinkPage> for AnyBaseSitePage {
-    fn from(value: VideoNewsLinkPage) -> Self {
-        Self::VideoNewsLinkPage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for AnyBaseSitePage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BaseSitePage(value) => value.serialize_with_type(serializer, None),
-            Self::NewsLinkPage(value) => {
-                value.serialize_with_type(serializer, Some(NewsLinkPage::ODATA_TYPE))
-            }
-            Self::PageTemplate(value) => {
-                value.serialize_with_type(serializer, Some(PageTemplate::ODATA_TYPE))
-            }
-            Self::SitePage(value) => {
-                value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
-            }
-            Self::VideoNewsLinkPage(value) => {
-                value
-                    .serialize_with_type(serializer, Some(VideoNewsLinkPage::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for AnyBaseSitePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.newsLinkPage" | "graph.newsLinkPage" => {
-                serde_json::from_value(value).map(Self::NewsLinkPage)
-            }
-            "microsoft.graph.pageTemplate" | "graph.pageTemplate" => {
-                serde_json::from_value(value).map(Self::PageTemplate)
-            }
-            "microsoft.graph.sitePage" | "graph.sitePage" => {
-                serde_json::from_value(value).map(Self::SitePage)
-            }
-            "microsoft.graph.videoNewsLinkPage" | "graph.videoNewsLinkPage" => {
-                serde_json::from_value(value).map(Self::VideoNewsLinkPage)
-            }
-            _ => serde_json::from_value(value).map(Self::BaseSitePage),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL entity type `microsoft.graph.channel`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_teams_template")]
+/// CSDL entity type `microsoft.graph.teamsTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Channel {
+pub struct TeamsTemplate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `isArchived`: `Edm.Boolean`.
-    pub is_archived: Option<bool>,
-    /// Property `isFavoriteByDefault`: `Edm.Boolean`.
-    pub is_favorite_by_default: Option<bool>,
-    /// Property `membershipType`: `microsoft.graph.channelMembershipType`.
-    pub membership_type: Option<ChannelMembershipType>,
-    /// Property `moderationSettings`: `microsoft.graph.channelModerationSettings`.
-    pub moderation_settings: Option<ChannelModerationSettings>,
-    /// Property `summary`: `microsoft.graph.channelSummary`.
-    pub summary: Option<ChannelSummary>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `allMembers`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub all_members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `enabledApps`: `Collection(microsoft.graph.teamsApp)`; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app")]
-    pub enabled_apps: Option<Vec<TeamsApp>>,
-    /// Navigation property `filesFolder`: `microsoft.graph.driveItem`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
-    pub files_folder: Option<DriveItem>,
-    /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub messages: Option<Vec<ChatMessage>>,
-    /// Navigation property `planner`: `microsoft.graph.teamsChannelPlanner`, contained; present when expanded (`$expand`).
-    pub planner: Option<TeamsChannelPlanner>,
-    /// Navigation property `sharedWithTeams`: `Collection(microsoft.graph.sharedWithChannelTeamInfo)`, contained; present when expanded (`$expand`).
-    pub shared_with_teams: Option<Vec<SharedWithChannelTeamInfo>>,
-    /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub tabs: Option<Vec<TeamsTab>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for Channel {
+#[cfg(feature = "_teams_template")]
+impl serde::Serialize for TeamsTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Channel {
+#[cfg(feature = "_teams_template")]
+impl TeamsTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channel";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTemplate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -171,36 +48,12 @@ impl Channel {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("isArchived", &self.is_archived);
-        object.property("isFavoriteByDefault", &self.is_favorite_by_default);
-        object.property("membershipType", &self.membership_type);
-        object.property("moderationSettings", &self.moderation_settings);
-        object.property("summary", &self.summary);
-        object.property("tenantId", &self.tenant_id);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("allMembers", &self.all_members);
-        #[cfg(feature = "_teams_app")]
-        object.property("enabledApps", &self.enabled_apps);
-        #[cfg(feature = "_json")] object.property("filesFolder", &self.files_folder);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("members", &self.members);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("messages", &self.messages);
-        object.property("planner", &self.planner);
-        object.property("sharedWithTeams", &self.shared_with_teams);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("tabs", &self.tabs);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for Channel {
+#[cfg(feature = "_teams_template")]
+impl<'de> serde::Deserialize<'de> for TeamsTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -208,51 +61,17 @@ impl<'de> serde::Deserialize<'de> for Channel {
     }
 }
 
-#[cfg(feature = "_channel")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Channel {
+#[cfg(feature = "_teams_template")]
+impl graph_odata_runtime::model::ODataObject for TeamsTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "isArchived" => read_lenient(map, key, &mut self.is_archived, extra),
-            "isFavoriteByDefault" => {
-                read_lenient(map, key, &mut self.is_favorite_by_default, extra)
-            }
-            "membershipType" => read_nullable(map, key, &mut self.membership_type, extra),
-            "moderationSettings" => {
-                read_nullable(map, key, &mut self.moderation_settings, extra)
-            }
-            "summary" => read_nullable(map, key, &mut self.summary, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "allMembers" => read_nullable(map, key, &mut self.all_members, extra),
-            #[cfg(feature = "_teams_app")]
-            "enabledApps" => read_nullable(map, key, &mut self.enabled_apps, extra),
-            #[cfg(feature = "_json")]
-            "filesFolder" => read_nullable(map, key, &mut self.files_folder, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            "planner" => read_nullable(map, key, &mut self.planner, extra),
-            "sharedWithTeams" => {
-                read_nullable(map, key, &mut self.shared_with_teams, extra)
-            }
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "tabs" => read_nullable(map, key, &mut self.tabs, extra),
             _ => Ok(false),
         }
     }
@@ -263,8 +82,8 @@ impl graph_odata_runtime::model::ODataObject for Channel {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl Channel {
+#[cfg(feature = "_teams_template")]
+impl TeamsTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -274,157 +93,51 @@ impl Channel {
     }
 }
 
-#[cfg(feature = "_channel")]
-/// The properties of [`Channel`] by wire name, each a [`Field<Channel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Channel::set_null`].
-pub enum ChannelField {}
+#[cfg(feature = "_teams_template")]
+/// The properties of [`TeamsTemplate`] by wire name, each a [`Field<TeamsTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTemplate::set_null`].
+pub enum TeamsTemplateField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams_template")]
 #[allow(non_upper_case_globals)]
-impl ChannelField {
+impl TeamsTemplateField {
     /// `id`
-    pub const Id: model::Field<Channel> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Channel> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Channel> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<Channel> = model::Field::new("displayName");
-    /// `email`
-    pub const Email: model::Field<Channel> = model::Field::new("email");
-    /// `isArchived`
-    pub const IsArchived: model::Field<Channel> = model::Field::new("isArchived");
-    /// `isFavoriteByDefault`
-    pub const IsFavoriteByDefault: model::Field<Channel> = model::Field::new(
-        "isFavoriteByDefault",
-    );
-    /// `membershipType`
-    pub const MembershipType: model::Field<Channel> = model::Field::new(
-        "membershipType",
-    );
-    /// `moderationSettings`
-    pub const ModerationSettings: model::Field<Channel> = model::Field::new(
-        "moderationSettings",
-    );
-    /// `summary`
-    pub const Summary: model::Field<Channel> = model::Field::new("summary");
-    /// `tenantId`
-    pub const TenantId: model::Field<Channel> = model::Field::new("tenantId");
-    /// `webUrl`
-    pub const WebUrl: model::Field<Channel> = model::Field::new("webUrl");
-    /// `allMembers`
-    pub const AllMembers: model::Field<Channel> = model::Field::new("allMembers");
-    /// `enabledApps`
-    pub const EnabledApps: model::Field<Channel> = model::Field::new("enabledApps");
-    /// `filesFolder`
-    pub const FilesFolder: model::Field<Channel> = model::Field::new("filesFolder");
-    /// `members`
-    pub const Members: model::Field<Channel> = model::Field::new("members");
-    /// `messages`
-    pub const Messages: model::Field<Channel> = model::Field::new("messages");
-    /// `planner`
-    pub const Planner: model::Field<Channel> = model::Field::new("planner");
-    /// `sharedWithTeams`
-    pub const SharedWithTeams: model::Field<Channel> = model::Field::new(
-        "sharedWithTeams",
-    );
-    /// `tabs`
-    pub const Tabs: model::Field<Channel> = model::Field::new("tabs");
+    pub const Id: model::Field<TeamsTemplate> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Channel>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Email,
-        Self::IsArchived,
-        Self::IsFavoriteByDefault,
-        Self::MembershipType,
-        Self::ModerationSettings,
-        Self::Summary,
-        Self::TenantId,
-        Self::WebUrl,
-        Self::AllMembers,
-        Self::EnabledApps,
-        Self::FilesFolder,
-        Self::Members,
-        Self::Messages,
-        Self::Planner,
-        Self::SharedWithTeams,
-        Self::Tabs,
-    ];
+    pub const ALL: &'static [model::Field<TeamsTemplate>] = &[Self::Id];
 }
 
-#[cfg(feature = "_chat")]
-/// CSDL entity type `microsoft.graph.chat`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_json")]
+/// CSDL entity type `microsoft.graph.thumbnailSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Chat {
+pub struct ThumbnailSet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `chatType`: `microsoft.graph.chatType`, not nullable.
-    pub chat_type: Option<ChatType>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isHiddenForAllMembers`: `Edm.Boolean`.
-    pub is_hidden_for_all_members: Option<bool>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `onlineMeetingInfo`: `microsoft.graph.teamworkOnlineMeetingInfo`.
-    pub online_meeting_info: Option<TeamworkOnlineMeetingInfo>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `topic`: `Edm.String`.
-    pub topic: Option<String>,
-    /// Property `viewpoint`: `microsoft.graph.chatViewpoint`.
-    pub viewpoint: Option<ChatViewpoint>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `installedApps`: `Collection(microsoft.graph.teamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-    pub installed_apps: Option<Vec<AnyTeamsAppInstallation>>,
-    /// Navigation property `lastMessagePreview`: `microsoft.graph.chatMessageInfo`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chats")]
-    pub last_message_preview: Option<ChatMessageInfo>,
-    /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub messages: Option<Vec<ChatMessage>>,
-    /// Navigation property `operations`: `Collection(microsoft.graph.teamsAsyncOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_async_operation")]
-    pub operations: Option<Vec<TeamsAsyncOperation>>,
-    /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_resource_specific_permission_grant")]
-    pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
-    /// Navigation property `pinnedMessages`: `Collection(microsoft.graph.pinnedChatMessageInfo)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chats")]
-    pub pinned_messages: Option<Vec<PinnedChatMessageInfo>>,
-    /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub tabs: Option<Vec<TeamsTab>>,
+    /// Property `large`: `microsoft.graph.thumbnail`.
+    pub large: Option<Thumbnail>,
+    /// Property `medium`: `microsoft.graph.thumbnail`.
+    pub medium: Option<Thumbnail>,
+    /// Property `small`: `microsoft.graph.thumbnail`.
+    pub small: Option<Thumbnail>,
+    /// Property `source`: `microsoft.graph.thumbnail`.
+    pub source: Option<Thumbnail>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat")]
-impl serde::Serialize for Chat {
+#[cfg(feature = "_json")]
+impl serde::Serialize for ThumbnailSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Chat {
+#[cfg(feature = "_json")]
+impl ThumbnailSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chat";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -438,38 +151,16 @@ impl Chat {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("chatType", &self.chat_type);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isHiddenForAllMembers", &self.is_hidden_for_all_members);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("onlineMeetingInfo", &self.online_meeting_info);
-        object.property("tenantId", &self.tenant_id);
-        object.property("topic", &self.topic);
-        object.property("viewpoint", &self.viewpoint);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-        object.property("installedApps", &self.installed_apps);
-        #[cfg(feature = "_chats")]
-        object.property("lastMessagePreview", &self.last_message_preview);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("members", &self.members);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("messages", &self.messages);
-        #[cfg(feature = "_teams_async_operation")]
-        object.property("operations", &self.operations);
-        #[cfg(feature = "_resource_specific_permission_grant")]
-        object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_chats")]
-        object.property("pinnedMessages", &self.pinned_messages);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("tabs", &self.tabs);
+        object.property("large", &self.large);
+        object.property("medium", &self.medium);
+        object.property("small", &self.small);
+        object.property("source", &self.source);
         object.end()
     }
 }
 
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for Chat {
+#[cfg(feature = "_json")]
+impl<'de> serde::Deserialize<'de> for ThumbnailSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -477,9 +168,8 @@ impl<'de> serde::Deserialize<'de> for Chat {
     }
 }
 
-#[cfg(feature = "_chat")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Chat {
+#[cfg(feature = "_json")]
+impl graph_odata_runtime::model::ODataObject for ThumbnailSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -489,1009 +179,312 @@ impl graph_odata_runtime::model::ODataObject for Chat {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "chatType" => read_nullable(map, key, &mut self.chat_type, extra),
+            "large" => read_nullable(map, key, &mut self.large, extra),
+            "medium" => read_nullable(map, key, &mut self.medium, extra),
+            "small" => read_nullable(map, key, &mut self.small, extra),
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_json")]
+impl ThumbnailSet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_json")]
+/// The properties of [`ThumbnailSet`] by wire name, each a [`Field<ThumbnailSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThumbnailSet::set_null`].
+pub enum ThumbnailSetField {}
+
+#[cfg(feature = "_json")]
+#[allow(non_upper_case_globals)]
+impl ThumbnailSetField {
+    /// `id`
+    pub const Id: model::Field<ThumbnailSet> = model::Field::new("id");
+    /// `large`
+    pub const Large: model::Field<ThumbnailSet> = model::Field::new("large");
+    /// `medium`
+    pub const Medium: model::Field<ThumbnailSet> = model::Field::new("medium");
+    /// `small`
+    pub const Small: model::Field<ThumbnailSet> = model::Field::new("small");
+    /// `source`
+    pub const Source: model::Field<ThumbnailSet> = model::Field::new("source");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ThumbnailSet>] = &[
+        Self::Id,
+        Self::Large,
+        Self::Medium,
+        Self::Small,
+        Self::Source,
+    ];
+}
+
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRbacResourceScope`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRbacResourceScope {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `scope`: `Edm.String`, not nullable.
+    pub scope: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRbacResourceScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacResourceScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("scope", &self.scope);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "scope" => read_lenient(map, key, &mut self.scope, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRbacResourceScope`] by wire name, each a [`Field<UnifiedRbacResourceScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacResourceScope::set_null`].
+pub enum UnifiedRbacResourceScopeField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRbacResourceScopeField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRbacResourceScope> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<UnifiedRbacResourceScope> = model::Field::new(
+        "displayName",
+    );
+    /// `scope`
+    pub const Scope: model::Field<UnifiedRbacResourceScope> = model::Field::new("scope");
+    /// `type`
+    pub const Type: model::Field<UnifiedRbacResourceScope> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRbacResourceScope>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Scope,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.userAccountInformation`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserAccountInformation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `ageGroup`: `Edm.String`, not nullable.
+    pub age_group: Option<String>,
+    /// Property `countryCode`: `Edm.String`.
+    pub country_code: Option<String>,
+    /// Property `originTenantInfo`: `microsoft.graph.originTenantInfo`.
+    pub origin_tenant_info: Option<OriginTenantInfo>,
+    /// Property `preferredLanguageTag`: `microsoft.graph.localeInfo`.
+    pub preferred_language_tag: Option<LocaleInfo>,
+    /// Property `userPersona`: `microsoft.graph.userPersona`.
+    pub user_persona: Option<UserPersona>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for UserAccountInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl UserAccountInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAccountInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("ageGroup", &self.age_group);
+        object.property("countryCode", &self.country_code);
+        object.property("originTenantInfo", &self.origin_tenant_info);
+        object.property("preferredLanguageTag", &self.preferred_language_tag);
+        object.property("userPersona", &self.user_persona);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for UserAccountInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for UserAccountInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
+            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "isHiddenForAllMembers" => {
-                read_lenient(map, key, &mut self.is_hidden_for_all_members, extra)
-            }
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "onlineMeetingInfo" => {
-                read_nullable(map, key, &mut self.online_meeting_info, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "topic" => read_lenient(map, key, &mut self.topic, extra),
-            "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
-            "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
-            #[cfg(feature = "_chats")]
-            "lastMessagePreview" => {
-                read_nullable(map, key, &mut self.last_message_preview, extra)
-            }
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_teams_async_operation")]
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_resource_specific_permission_grant")]
-            "permissionGrants" => {
-                read_nullable(map, key, &mut self.permission_grants, extra)
-            }
-            #[cfg(feature = "_chats")]
-            "pinnedMessages" => read_nullable(map, key, &mut self.pinned_messages, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "tabs" => read_nullable(map, key, &mut self.tabs, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl Chat {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// The properties of [`Chat`] by wire name, each a [`Field<Chat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Chat::set_null`].
-pub enum ChatField {}
-
-#[cfg(feature = "_chat")]
-#[allow(non_upper_case_globals)]
-impl ChatField {
-    /// `id`
-    pub const Id: model::Field<Chat> = model::Field::new("id");
-    /// `chatType`
-    pub const ChatType: model::Field<Chat> = model::Field::new("chatType");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<Chat> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Chat> = model::Field::new("createdDateTime");
-    /// `isHiddenForAllMembers`
-    pub const IsHiddenForAllMembers: model::Field<Chat> = model::Field::new(
-        "isHiddenForAllMembers",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<Chat> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `onlineMeetingInfo`
-    pub const OnlineMeetingInfo: model::Field<Chat> = model::Field::new(
-        "onlineMeetingInfo",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<Chat> = model::Field::new("tenantId");
-    /// `topic`
-    pub const Topic: model::Field<Chat> = model::Field::new("topic");
-    /// `viewpoint`
-    pub const Viewpoint: model::Field<Chat> = model::Field::new("viewpoint");
-    /// `webUrl`
-    pub const WebUrl: model::Field<Chat> = model::Field::new("webUrl");
-    /// `installedApps`
-    pub const InstalledApps: model::Field<Chat> = model::Field::new("installedApps");
-    /// `lastMessagePreview`
-    pub const LastMessagePreview: model::Field<Chat> = model::Field::new(
-        "lastMessagePreview",
-    );
-    /// `members`
-    pub const Members: model::Field<Chat> = model::Field::new("members");
-    /// `messages`
-    pub const Messages: model::Field<Chat> = model::Field::new("messages");
-    /// `operations`
-    pub const Operations: model::Field<Chat> = model::Field::new("operations");
-    /// `permissionGrants`
-    pub const PermissionGrants: model::Field<Chat> = model::Field::new(
-        "permissionGrants",
-    );
-    /// `pinnedMessages`
-    pub const PinnedMessages: model::Field<Chat> = model::Field::new("pinnedMessages");
-    /// `tabs`
-    pub const Tabs: model::Field<Chat> = model::Field::new("tabs");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Chat>] = &[
-        Self::Id,
-        Self::ChatType,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::IsHiddenForAllMembers,
-        Self::LastUpdatedDateTime,
-        Self::OnlineMeetingInfo,
-        Self::TenantId,
-        Self::Topic,
-        Self::Viewpoint,
-        Self::WebUrl,
-        Self::InstalledApps,
-        Self::LastMessagePreview,
-        Self::Members,
-        Self::Messages,
-        Self::Operations,
-        Self::PermissionGrants,
-        Self::PinnedMessages,
-        Self::Tabs,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL entity type `microsoft.graph.claimsMappingPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClaimsMappingPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub definition: Option<Vec<String>>,
-    /// Property `isOrganizationDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub is_organization_default: Option<bool>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for ClaimsMappingPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ClaimsMappingPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMappingPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
-        object.property("isOrganizationDefault", &self.is_organization_default);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
-            "isOrganizationDefault" => {
-                read_lenient(map, key, &mut self.is_organization_default, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl ClaimsMappingPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`ClaimsMappingPolicy`] by wire name, each a [`Field<ClaimsMappingPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMappingPolicy::set_null`].
-pub enum ClaimsMappingPolicyField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl ClaimsMappingPolicyField {
-    /// `id`
-    pub const Id: model::Field<ClaimsMappingPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `definition`
-    pub const Definition: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "definition",
-    );
-    /// `isOrganizationDefault`
-    pub const IsOrganizationDefault: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "isOrganizationDefault",
-    );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "appliesTo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ClaimsMappingPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Definition,
-        Self::IsOrganizationDefault,
-        Self::AppliesTo,
-    ];
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// CSDL entity type `microsoft.graph.connector`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Connector {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `externalIp`: `Edm.String`, not nullable.
-    pub external_ip: Option<String>,
-    /// Property `machineName`: `Edm.String`, not nullable.
-    pub machine_name: Option<String>,
-    /// Property `status`: `microsoft.graph.connectorStatus`, not nullable.
-    pub status: Option<ConnectorStatus>,
-    /// Property `version`: `Edm.String`, not nullable.
-    pub version: Option<String>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.connectorGroup)`; present when expanded (`$expand`).
-    #[cfg(feature = "_connector_group")]
-    pub member_of: Option<Vec<ConnectorGroup>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl serde::Serialize for Connector {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Connector {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connector";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("externalIp", &self.external_ip);
-        object.property("machineName", &self.machine_name);
-        object.property("status", &self.status);
-        object.property("version", &self.version);
-        #[cfg(feature = "_connector_group")]
-        object.property("memberOf", &self.member_of);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl<'de> serde::Deserialize<'de> for Connector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Connector {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "externalIp" => read_lenient(map, key, &mut self.external_ip, extra),
-            "machineName" => read_lenient(map, key, &mut self.machine_name, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_connector_group")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-impl Connector {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-/// The properties of [`Connector`] by wire name, each a [`Field<Connector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Connector::set_null`].
-pub enum ConnectorField {}
-
-#[cfg(feature = "_on_premises_publishing_profiles")]
-#[allow(non_upper_case_globals)]
-impl ConnectorField {
-    /// `id`
-    pub const Id: model::Field<Connector> = model::Field::new("id");
-    /// `externalIp`
-    pub const ExternalIp: model::Field<Connector> = model::Field::new("externalIp");
-    /// `machineName`
-    pub const MachineName: model::Field<Connector> = model::Field::new("machineName");
-    /// `status`
-    pub const Status: model::Field<Connector> = model::Field::new("status");
-    /// `version`
-    pub const Version: model::Field<Connector> = model::Field::new("version");
-    /// `memberOf`
-    pub const MemberOf: model::Field<Connector> = model::Field::new("memberOf");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Connector>] = &[
-        Self::Id,
-        Self::ExternalIp,
-        Self::MachineName,
-        Self::Status,
-        Self::Version,
-        Self::MemberOf,
-    ];
-}
-
-#[cfg(feature = "_connector_group")]
-/// CSDL entity type `microsoft.graph.connectorGroup`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectorGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `connectorGroupType`: `microsoft.graph.connectorGroupType`, not nullable.
-    pub connector_group_type: Option<ConnectorGroupType>,
-    /// Property `isDefault`: `Edm.Boolean`, not nullable.
-    pub is_default: Option<bool>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `region`: `microsoft.graph.connectorGroupRegion`.
-    pub region: Option<ConnectorGroupRegion>,
-    /// Navigation property `applications`: `Collection(microsoft.graph.application)`; present when expanded (`$expand`).
-    #[cfg(feature = "_allowed_tenants_audience")]
-    pub applications: Option<Vec<AnyApplication>>,
-    /// Navigation property `members`: `Collection(microsoft.graph.connector)`; present when expanded (`$expand`).
-    #[cfg(feature = "_on_premises_publishing_profiles")]
-    pub members: Option<Vec<Connector>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_connector_group")]
-impl serde::Serialize for ConnectorGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ConnectorGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectorGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("connectorGroupType", &self.connector_group_type);
-        object.property("isDefault", &self.is_default);
-        object.property("name", &self.name);
-        object.property("region", &self.region);
-        #[cfg(feature = "_allowed_tenants_audience")]
-        object.property("applications", &self.applications);
-        #[cfg(feature = "_on_premises_publishing_profiles")]
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl<'de> serde::Deserialize<'de> for ConnectorGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ConnectorGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "connectorGroupType" => {
-                read_nullable(map, key, &mut self.connector_group_type, extra)
-            }
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "region" => read_nullable(map, key, &mut self.region, extra),
-            #[cfg(feature = "_allowed_tenants_audience")]
-            "applications" => read_nullable(map, key, &mut self.applications, extra),
-            #[cfg(feature = "_on_premises_publishing_profiles")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-impl ConnectorGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_connector_group")]
-/// The properties of [`ConnectorGroup`] by wire name, each a [`Field<ConnectorGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectorGroup::set_null`].
-pub enum ConnectorGroupField {}
-
-#[cfg(feature = "_connector_group")]
-#[allow(non_upper_case_globals)]
-impl ConnectorGroupField {
-    /// `id`
-    pub const Id: model::Field<ConnectorGroup> = model::Field::new("id");
-    /// `connectorGroupType`
-    pub const ConnectorGroupType: model::Field<ConnectorGroup> = model::Field::new(
-        "connectorGroupType",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<ConnectorGroup> = model::Field::new("isDefault");
-    /// `name`
-    pub const Name: model::Field<ConnectorGroup> = model::Field::new("name");
-    /// `region`
-    pub const Region: model::Field<ConnectorGroup> = model::Field::new("region");
-    /// `applications`
-    pub const Applications: model::Field<ConnectorGroup> = model::Field::new(
-        "applications",
-    );
-    /// `members`
-    pub const Members: model::Field<ConnectorGroup> = model::Field::new("members");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConnectorGroup>] = &[
-        Self::Id,
-        Self::ConnectorGroupType,
-        Self::IsDefault,
-        Self::Name,
-        Self::Region,
-        Self::Applications,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// A `microsoft.graph.conversationMember` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ConversationMember`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyConversationMember {
-    /// The base type itself, or a derived type unknown to this crate.
-    ConversationMember(Box<ConversationMember>),
-    /// `microsoft.graph.aadUserConversationMember`
-    AadUserConversationMember(Box<AadUserConversationMember>),
-    /// `microsoft.graph.anonymousGuestConversationMember`
-    AnonymousGuestConversationMember(Box<AnonymousGuestConversationMember>),
-    /// `microsoft.graph.azureCommunicationServicesUserConversationMember`
-    AzureCommunicationServicesUserConversationMember(
-        Box<AzureCommunicationServicesUserConversationMember>,
-    ),
-    /// `microsoft.graph.microsoftAccountUserConversationMember`
-    MicrosoftAccountUserConversationMember(Box<MicrosoftAccountUserConversationMember>),
-    /// `microsoft.graph.phoneUserConversationMember`
-    PhoneUserConversationMember(Box<PhoneUserConversationMember>),
-    /// `microsoft.graph.skypeForBusinessUserConversationMember`
-    SkypeForBusinessUserConversationMember(Box<SkypeForBusinessUserConversationMember>),
-    /// `microsoft.graph.skypeUserConversationMember`
-    SkypeUserConversationMember(Box<SkypeUserConversationMember>),
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyConversationMember {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ConversationMember(_) => ConversationMember::ODATA_TYPE,
-            Self::AadUserConversationMember(_) => AadUserConversationMember::ODATA_TYPE,
-            Self::AnonymousGuestConversationMember(_) => {
-                AnonymousGuestConversationMember::ODATA_TYPE
-            }
-            Self::AzureCommunicationServicesUserConversationMember(_) => {
-                AzureCommunicationServicesUserConversationMember::ODATA_TYPE
-            }
-            Self::MicrosoftAccountUserConversationMember(_) => {
-                MicrosoftAccountUserConversationMember::ODATA_TYPE
-            }
-            Self::PhoneUserConversationMember(_) => {
-                PhoneUserConversationMember::ODATA_TYPE
-            }
-            Self::SkypeForBusinessUserConversationMember(_) => {
-                SkypeForBusinessUserConversationMember::ODATA_TYPE
-            }
-            Self::SkypeUserConversationMember(_) => {
-                SkypeUserConversationMember::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`ConversationMember`] (or of an unknown derived type).
-    pub fn as_conversation_member(&self) -> Option<&ConversationMember> {
-        match self {
-            Self::ConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl Default for AnyConversationMember {
-    fn default() -> Self {
-        Self::ConversationMember(Box::default())
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ConversationMember> for AnyConversationMember {
-    fn from(value: ConversationMember) -> Self {
-        Self::ConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyConversationMember {
-    /// The value if it is a [`AnyConversationMember::AadUserConversationMember`] variant.
-    pub fn as_aad_user_conversation_member(&self) -> Option<&AadUserConversationMember> {
-        match self {
-            Self::AadUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::AnonymousGuestConversationMember`] variant.
-    pub fn as_anonymous_guest_conversation_member(
-        &self,
-    ) -> Option<&AnonymousGuestConversationMember> {
-        match self {
-            Self::AnonymousGuestConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::AzureCommunicationServicesUserConversationMember`] variant.
-    pub fn as_azure_communication_services_user_conversation_member(
-        &self,
-    ) -> Option<&AzureCommunicationServicesUserConversationMember> {
-        match self {
-            Self::AzureCommunicationServicesUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::MicrosoftAccountUserConversationMember`] variant.
-    pub fn as_microsoft_account_user_conversation_member(
-        &self,
-    ) -> Option<&MicrosoftAccountUserConversationMember> {
-        match self {
-            Self::MicrosoftAccountUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::PhoneUserConversationMember`] variant.
-    pub fn as_phone_user_conversation_member(
-        &self,
-    ) -> Option<&PhoneUserConversationMember> {
-        match self {
-            Self::PhoneUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::SkypeForBusinessUserConversationMember`] variant.
-    pub fn as_skype_for_business_user_conversation_member(
-        &self,
-    ) -> Option<&SkypeForBusinessUserConversationMember> {
-        match self {
-            Self::SkypeForBusinessUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyConversationMember::SkypeUserConversationMember`] variant.
-    pub fn as_skype_user_conversation_member(
-        &self,
-    ) -> Option<&SkypeUserConversationMember> {
-        match self {
-            Self::SkypeUserConversationMember(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AadUserConversationMember> for AnyConversationMember {
-    fn from(value: AadUserConversationMember) -> Self {
-        Self::AadUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AnonymousGuestConversationMember> for AnyConversationMember {
-    fn from(value: AnonymousGuestConversationMember) -> Self {
-        Self::AnonymousGuestConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AzureCommunicationServicesUserConversationMember> for AnyConversationMember {
-    fn from(value: AzureCommunicationServicesUserConversationMember) -> Self {
-        Self::AzureCommunicationServicesUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<MicrosoftAccountUserConversationMember> for AnyConversationMember {
-    fn from(value: MicrosoftAccountUserConversationMember) -> Self {
-        Self::MicrosoftAccountUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<PhoneUserConversationMember> for AnyConversationMember {
-    fn from(value: PhoneUserConversationMember) -> Self {
-        Self::PhoneUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<SkypeForBusinessUserConversationMember> for AnyConversationMember {
-    fn from(value: SkypeForBusinessUserConversationMember) -> Self {
-        Self::SkypeForBusinessUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<SkypeUserConversationMember> for AnyConversationMember {
-    fn from(value: SkypeUserConversationMember) -> Self {
-        Self::SkypeUserConversationMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnyConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ConversationMember(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AadUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AadUserConversationMember::ODATA_TYPE),
-                    )
-            }
-            Self::AnonymousGuestConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AnonymousGuestConversationMember::ODATA_TYPE),
-                    )
-            }
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            AzureCommunicationServicesUserConversationMember::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MicrosoftAccountUserConversationMember::ODATA_TYPE),
-                    )
-            }
-            Self::PhoneUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PhoneUserConversationMember::ODATA_TYPE),
-                    )
-            }
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SkypeForBusinessUserConversationMember::ODATA_TYPE),
-                    )
-            }
-            Self::SkypeUserConversationMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SkypeUserConversationMember::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnyConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.aadUserConversationMember"
-            | "graph.aadUserConversationMember" => {
-                serde_json::from_value(value).map(Self::AadUserConversationMember)
-            }
-            "microsoft.graph.anonymousGuestConversationMember"
-            | "graph.anonymousGuestConversationMember" => {
-                serde_json::from_value(value).map(Self::AnonymousGuestConversationMember)
-            }
-            "microsoft.graph.azureCommunicationServicesUserConversationMember"
-            | "graph.azureCommunicationServicesUserConversationMember" => {
-                serde_json::from_value(value)
-                    .map(Self::AzureCommunicationServicesUserConversationMember)
-            }
-            "microsoft.graph.microsoftAccountUserConversationMember"
-            | "graph.microsoftAccountUserConversationMember" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftAccountUserConversationMember)
-            }
-            "microsoft.graph.phoneUserConversationMember"
-            | "graph.phoneUserConversationMember" => {
-                serde_json::from_value(value).map(Self::PhoneUserConversationMember)
-            }
-            "microsoft.graph.skypeForBusinessUserConversationMember"
-            | "graph.skypeForBusinessUserConversationMember" => {
-                serde_json::from_value(value)
-                    .map(Self::SkypeForBusinessUserConversationMember)
-            }
-            "microsoft.graph.skypeUserConversationMember"
-            | "graph.skypeUserConversationMember" => {
-                serde_json::from_value(value).map(Self::SkypeUserConversationMember)
-            }
-            _ => serde_json::from_value(value).map(Self::ConversationMember),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-/// **Deprecated**: deprecated on 2023-03-01, planned removal on 2023-12-31, revision 2022-10/PrivatePreview:MicrosofEntitlementManagementCustomextensions
-///
-/// CSDL entity type `microsoft.graph.customAccessPackageWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
-#[deprecated(
-    note = "deprecated on 2023-03-01, planned removal on 2023-12-31, revision 2022-10/PrivatePreview:MicrosofEntitlementManagementCustomextensions"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomAccessPackageWorkflowExtension {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_access_package")]
-impl serde::Serialize for CustomAccessPackageWorkflowExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl CustomAccessPackageWorkflowExtension {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAccessPackageWorkflowExtension";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl<'de> serde::Deserialize<'de> for CustomAccessPackageWorkflowExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_access_package")]
-impl graph_odata_runtime::model::ODataObject for CustomAccessPackageWorkflowExtension {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "ageGroup" => read_lenient(map, key, &mut self.age_group, extra),
+            "countryCode" => read_lenient(map, key, &mut self.country_code, extra),
+            "originTenantInfo" => {
+                read_nullable(map, key, &mut self.origin_tenant_info, extra)
+            }
+            "preferredLanguageTag" => {
+                read_nullable(map, key, &mut self.preferred_language_tag, extra)
+            }
+            "userPersona" => read_nullable(map, key, &mut self.user_persona, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1502,8 +495,8 @@ impl graph_odata_runtime::model::ODataObject for CustomAccessPackageWorkflowExte
     }
 }
 
-#[cfg(feature = "_access_package")]
-impl CustomAccessPackageWorkflowExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl UserAccountInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1513,94 +506,259 @@ impl CustomAccessPackageWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
-/// The properties of [`CustomAccessPackageWorkflowExtension`] by wire name, each a [`Field<CustomAccessPackageWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAccessPackageWorkflowExtension::set_null`].
-pub enum CustomAccessPackageWorkflowExtensionField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`UserAccountInformation`] by wire name, each a [`Field<UserAccountInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAccountInformation::set_null`].
+pub enum UserAccountInformationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl CustomAccessPackageWorkflowExtensionField {
+impl UserAccountInformationField {
     /// `id`
-    pub const Id: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
-        "id",
+    pub const Id: model::Field<UserAccountInformation> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<UserAccountInformation> = model::Field::new(
+        "allowedAudiences",
     );
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<
-        CustomAccessPackageWorkflowExtension,
-    > = model::Field::new("authenticationConfiguration");
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
-        "clientConfiguration",
+    /// `createdBy`
+    pub const CreatedBy: model::Field<UserAccountInformation> = model::Field::new(
+        "createdBy",
     );
-    /// `description`
-    pub const Description: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
-        "displayName",
-    );
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<
-        CustomAccessPackageWorkflowExtension,
-    > = model::Field::new("endpointConfiguration");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
+    pub const CreatedDateTime: model::Field<UserAccountInformation> = model::Field::new(
         "createdDateTime",
     );
+    /// `inference`
+    pub const Inference: model::Field<UserAccountInformation> = model::Field::new(
+        "inference",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<UserAccountInformation> = model::Field::new(
+        "lastModifiedBy",
+    );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<CustomAccessPackageWorkflowExtension> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<UserAccountInformation> = model::Field::new(
         "lastModifiedDateTime",
     );
+    /// `source`
+    pub const Source: model::Field<UserAccountInformation> = model::Field::new("source");
+    /// `ageGroup`
+    pub const AgeGroup: model::Field<UserAccountInformation> = model::Field::new(
+        "ageGroup",
+    );
+    /// `countryCode`
+    pub const CountryCode: model::Field<UserAccountInformation> = model::Field::new(
+        "countryCode",
+    );
+    /// `originTenantInfo`
+    pub const OriginTenantInfo: model::Field<UserAccountInformation> = model::Field::new(
+        "originTenantInfo",
+    );
+    /// `preferredLanguageTag`
+    pub const PreferredLanguageTag: model::Field<UserAccountInformation> = model::Field::new(
+        "preferredLanguageTag",
+    );
+    /// `userPersona`
+    pub const UserPersona: model::Field<UserAccountInformation> = model::Field::new(
+        "userPersona",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<UserAccountInformation> = model::Field::new(
+        "userPrincipalName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomAccessPackageWorkflowExtension>] = &[
+    pub const ALL: &'static [model::Field<UserAccountInformation>] = &[
         Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
         Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
         Self::LastModifiedDateTime,
+        Self::Source,
+        Self::AgeGroup,
+        Self::CountryCode,
+        Self::OriginTenantInfo,
+        Self::PreferredLanguageTag,
+        Self::UserPersona,
+        Self::UserPrincipalName,
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL entity type `microsoft.graph.customCalloutExtension`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// CSDL entity type `microsoft.graph.userSignInInsight`; base type `microsoft.graph.governanceInsight`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomCalloutExtension {
+pub struct UserSignInInsight {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
+    /// Property `insightCreatedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.governanceInsight`.
+    pub insight_created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastSignInDateTime`: `Edm.DateTimeOffset`.
+    pub last_sign_in_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl serde::Serialize for UserSignInInsight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl UserSignInInsight {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSignInInsight";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("insightCreatedDateTime", &self.insight_created_date_time);
+        object.property("lastSignInDateTime", &self.last_sign_in_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl<'de> serde::Deserialize<'de> for UserSignInInsight {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl graph_odata_runtime::model::ODataObject for UserSignInInsight {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "insightCreatedDateTime" => {
+                read_lenient(map, key, &mut self.insight_created_date_time, extra)
+            }
+            "lastSignInDateTime" => {
+                read_lenient(map, key, &mut self.last_sign_in_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+impl UserSignInInsight {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+/// The properties of [`UserSignInInsight`] by wire name, each a [`Field<UserSignInInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSignInInsight::set_null`].
+pub enum UserSignInInsightField {}
+
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[allow(non_upper_case_globals)]
+impl UserSignInInsightField {
+    /// `id`
+    pub const Id: model::Field<UserSignInInsight> = model::Field::new("id");
+    /// `insightCreatedDateTime`
+    pub const InsightCreatedDateTime: model::Field<UserSignInInsight> = model::Field::new(
+        "insightCreatedDateTime",
+    );
+    /// `lastSignInDateTime`
+    pub const LastSignInDateTime: model::Field<UserSignInInsight> = model::Field::new(
+        "lastSignInDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserSignInInsight>] = &[
+        Self::Id,
+        Self::InsightCreatedDateTime,
+        Self::LastSignInDateTime,
+    ];
+}
+
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.webAccount`; base type `microsoft.graph.itemFacet`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebAccount {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
+    /// Property `service`: `microsoft.graph.serviceInformation`.
+    pub service: Option<ServiceInformation>,
+    /// Property `statusMessage`: `Edm.String`.
+    pub status_message: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for CustomCalloutExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WebAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomCalloutExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl WebAccount {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customCalloutExtension";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webAccount";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1614,18 +772,24 @@ impl CustomCalloutExtension {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
         object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
+        object.property("service", &self.service);
+        object.property("statusMessage", &self.status_message);
+        object.property("userId", &self.user_id);
+        object.property("webUrl", &self.web_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for CustomCalloutExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WebAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1633,8 +797,8 @@ impl<'de> serde::Deserialize<'de> for CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WebAccount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1644,17 +808,26 @@ impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
             }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
+            "service" => read_nullable(map, key, &mut self.service, extra),
+            "statusMessage" => read_lenient(map, key, &mut self.status_message, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             _ => Ok(false),
         }
     }
@@ -1665,8 +838,8 @@ impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-impl CustomCalloutExtension {
+#[cfg(feature = "_allowed_audiences")]
+impl WebAccount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1676,426 +849,122 @@ impl CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`CustomCalloutExtension`] by wire name, each a [`Field<CustomCalloutExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomCalloutExtension::set_null`].
-pub enum CustomCalloutExtensionField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WebAccount`] by wire name, each a [`Field<WebAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebAccount::set_null`].
+pub enum WebAccountField {}
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl CustomCalloutExtensionField {
+impl WebAccountField {
     /// `id`
-    pub const Id: model::Field<CustomCalloutExtension> = model::Field::new("id");
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
-        "authenticationConfiguration",
+    pub const Id: model::Field<WebAccount> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<WebAccount> = model::Field::new(
+        "allowedAudiences",
     );
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
-        "clientConfiguration",
+    /// `createdBy`
+    pub const CreatedBy: model::Field<WebAccount> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<WebAccount> = model::Field::new(
+        "createdDateTime",
     );
+    /// `inference`
+    pub const Inference: model::Field<WebAccount> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<WebAccount> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<WebAccount> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<WebAccount> = model::Field::new("source");
     /// `description`
-    pub const Description: model::Field<CustomCalloutExtension> = model::Field::new(
-        "description",
+    pub const Description: model::Field<WebAccount> = model::Field::new("description");
+    /// `service`
+    pub const Service: model::Field<WebAccount> = model::Field::new("service");
+    /// `statusMessage`
+    pub const StatusMessage: model::Field<WebAccount> = model::Field::new(
+        "statusMessage",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<CustomCalloutExtension> = model::Field::new(
-        "displayName",
-    );
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
-        "endpointConfiguration",
-    );
+    /// `userId`
+    pub const UserId: model::Field<WebAccount> = model::Field::new("userId");
+    /// `webUrl`
+    pub const WebUrl: model::Field<WebAccount> = model::Field::new("webUrl");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomCalloutExtension>] = &[
+    pub const ALL: &'static [model::Field<WebAccount>] = &[
         Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
         Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
+        Self::Service,
+        Self::StatusMessage,
+        Self::UserId,
+        Self::WebUrl,
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// A `microsoft.graph.customCalloutExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomCalloutExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomCalloutExtension {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomCalloutExtension(Box<CustomCalloutExtension>),
-    /// `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`
-    #[cfg(feature = "_access_package")]
-    AccessPackageAssignmentRequestWorkflowExtension(
-        Box<AccessPackageAssignmentRequestWorkflowExtension>,
-    ),
-    /// `microsoft.graph.accessPackageAssignmentWorkflowExtension`
-    #[cfg(feature = "_access_package")]
-    AccessPackageAssignmentWorkflowExtension(
-        Box<AccessPackageAssignmentWorkflowExtension>,
-    ),
-    /// `microsoft.graph.customAccessPackageWorkflowExtension`
-    #[cfg(feature = "_access_package")]
-    CustomAccessPackageWorkflowExtension(Box<CustomAccessPackageWorkflowExtension>),
-    /// `microsoft.graph.identityGovernance.customTaskExtension`
-    #[cfg(feature = "_identity_governance")]
-    MicrosoftGraphIdentityGovernanceCustomTaskExtension(
-        Box<super::super::microsoft_graph_identity_governance::CustomTaskExtension>,
-    ),
-    /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
-    #[cfg(feature = "_access_package")]
-    OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomCalloutExtension {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CustomCalloutExtension(_) => CustomCalloutExtension::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
-            Self::AccessPackageAssignmentRequestWorkflowExtension(_) => {
-                AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_access_package")]
-            Self::AccessPackageAssignmentWorkflowExtension(_) => {
-                AccessPackageAssignmentWorkflowExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_access_package")]
-            Self::CustomAccessPackageWorkflowExtension(_) => {
-                CustomAccessPackageWorkflowExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(_) => {
-                super::super::microsoft_graph_identity_governance::CustomTaskExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_access_package")]
-            Self::OnTokenIssuanceStartCustomExtension(_) => {
-                OnTokenIssuanceStartCustomExtension::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`CustomCalloutExtension`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_custom_callout_extension(&self) -> Option<&CustomCalloutExtension> {
-        match self {
-            Self::CustomCalloutExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl Default for AnyCustomCalloutExtension {
-    fn default() -> Self {
-        Self::CustomCalloutExtension(Box::default())
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<CustomCalloutExtension> for AnyCustomCalloutExtension {
-    fn from(value: CustomCalloutExtension) -> Self {
-        Self::CustomCalloutExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomCalloutExtension {
-    /// The value if it is a [`AnyCustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
-    pub fn as_access_package_assignment_request_workflow_extension(
-        &self,
-    ) -> Option<&AccessPackageAssignmentRequestWorkflowExtension> {
-        match self {
-            Self::AccessPackageAssignmentRequestWorkflowExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomCalloutExtension::AccessPackageAssignmentWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
-    pub fn as_access_package_assignment_workflow_extension(
-        &self,
-    ) -> Option<&AccessPackageAssignmentWorkflowExtension> {
-        match self {
-            Self::AccessPackageAssignmentWorkflowExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomCalloutExtension::CustomAccessPackageWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
-    pub fn as_custom_access_package_workflow_extension(
-        &self,
-    ) -> Option<&CustomAccessPackageWorkflowExtension> {
-        match self {
-            Self::CustomAccessPackageWorkflowExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomCalloutExtension::MicrosoftGraphIdentityGovernanceCustomTaskExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_microsoft_graph_identity_governance_custom_task_extension(
-        &self,
-    ) -> Option<
-        &super::super::microsoft_graph_identity_governance::CustomTaskExtension,
-    > {
-        match self {
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomCalloutExtension::OnTokenIssuanceStartCustomExtension`] variant.
-    #[cfg(feature = "_access_package")]
-    pub fn as_on_token_issuance_start_custom_extension(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartCustomExtension> {
-        match self {
-            Self::OnTokenIssuanceStartCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageAssignmentRequestWorkflowExtension>
-for AnyCustomCalloutExtension {
-    fn from(value: AccessPackageAssignmentRequestWorkflowExtension) -> Self {
-        Self::AccessPackageAssignmentRequestWorkflowExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
-impl From<AccessPackageAssignmentWorkflowExtension> for AnyCustomCalloutExtension {
-    fn from(value: AccessPackageAssignmentWorkflowExtension) -> Self {
-        Self::AccessPackageAssignmentWorkflowExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
-impl From<CustomAccessPackageWorkflowExtension> for AnyCustomCalloutExtension {
-    fn from(value: CustomAccessPackageWorkflowExtension) -> Self {
-        Self::CustomAccessPackageWorkflowExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<super::super::microsoft_graph_identity_governance::CustomTaskExtension>
-for AnyCustomCalloutExtension {
-    fn from(
-        value: super::super::microsoft_graph_identity_governance::CustomTaskExtension,
-    ) -> Self {
-        Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
-impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomCalloutExtension {
-    fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
-        Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AnyCustomCalloutExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CustomCalloutExtension(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            #[cfg(feature = "_access_package")]
-            Self::AccessPackageAssignmentRequestWorkflowExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_package")]
-            Self::AccessPackageAssignmentWorkflowExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessPackageAssignmentWorkflowExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_access_package")]
-            Self::CustomAccessPackageWorkflowExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CustomAccessPackageWorkflowExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            super::super::microsoft_graph_identity_governance::CustomTaskExtension::ODATA_TYPE,
-                        ),
-                    )
-            }
-            #[cfg(feature = "_access_package")]
-            Self::OnTokenIssuanceStartCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_access_package")]
-            "microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"
-            | "graph.accessPackageAssignmentRequestWorkflowExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageAssignmentRequestWorkflowExtension)
-            }
-            #[cfg(feature = "_access_package")]
-            "microsoft.graph.accessPackageAssignmentWorkflowExtension"
-            | "graph.accessPackageAssignmentWorkflowExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessPackageAssignmentWorkflowExtension)
-            }
-            #[cfg(feature = "_access_package")]
-            "microsoft.graph.customAccessPackageWorkflowExtension"
-            | "graph.customAccessPackageWorkflowExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::CustomAccessPackageWorkflowExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.identityGovernance.customTaskExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension)
-            }
-            #[cfg(feature = "_access_package")]
-            "microsoft.graph.onTokenIssuanceStartCustomExtension"
-            | "graph.onTokenIssuanceStartCustomExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::OnTokenIssuanceStartCustomExtension)
-            }
-            _ => serde_json::from_value(value).map(Self::CustomCalloutExtension),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_alternative_security_id")]
-/// CSDL entity type `microsoft.graph.device`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[cfg(feature = "_allowed_audiences")]
+/// CSDL entity type `microsoft.graph.workPosition`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Device {
+pub struct WorkPosition {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    pub account_enabled: Option<bool>,
-    /// Property `alternativeSecurityIds`: `Collection(microsoft.graph.alternativeSecurityId)`, not nullable.
-    pub alternative_security_ids: Option<Vec<AlternativeSecurityId>>,
-    /// Property `approximateLastSignInDateTime`: `Edm.DateTimeOffset`.
-    pub approximate_last_sign_in_date_time: Option<edm::DateTimeOffset>,
-    /// Property `complianceExpirationDateTime`: `Edm.DateTimeOffset`.
-    pub compliance_expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deviceCategory`: `Edm.String`.
-    pub device_category: Option<String>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `deviceMetadata`: `Edm.String`.
-    pub device_metadata: Option<String>,
-    /// Property `deviceOwnership`: `Edm.String`.
-    pub device_ownership: Option<String>,
-    /// Property `deviceVersion`: `Edm.Int32`.
-    pub device_version: Option<i32>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `enrollmentProfileName`: `Edm.String`.
-    pub enrollment_profile_name: Option<String>,
-    /// Property `extensionAttributes`: `microsoft.graph.onPremisesExtensionAttributes`.
-    pub extension_attributes: Option<OnPremisesExtensionAttributes>,
-    /// Property `isCompliant`: `Edm.Boolean`.
-    pub is_compliant: Option<bool>,
-    /// Property `isManaged`: `Edm.Boolean`.
-    pub is_managed: Option<bool>,
-    /// Property `isManagementRestricted`: `Edm.Boolean`.
-    pub is_management_restricted: Option<bool>,
-    /// Property `manufacturer`: `Edm.String`.
-    pub manufacturer: Option<String>,
-    /// Property `mdmAppId`: `Edm.String`.
-    pub mdm_app_id: Option<String>,
-    /// Property `model`: `Edm.String`.
-    pub model: Option<String>,
-    /// Property `onPremisesLastSyncDateTime`: `Edm.DateTimeOffset`.
-    pub on_premises_last_sync_date_time: Option<edm::DateTimeOffset>,
-    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
-    pub on_premises_security_identifier: Option<String>,
-    /// Property `onPremisesSyncEnabled`: `Edm.Boolean`.
-    pub on_premises_sync_enabled: Option<bool>,
-    /// Property `operatingSystem`: `Edm.String`.
-    pub operating_system: Option<String>,
-    /// Property `operatingSystemVersion`: `Edm.String`.
-    pub operating_system_version: Option<String>,
-    /// Property `physicalIds`: `Collection(Edm.String)`, not nullable.
-    pub physical_ids: Option<Vec<String>>,
-    /// Property `profileType`: `Edm.String`.
-    pub profile_type: Option<String>,
-    /// Property `registrationDateTime`: `Edm.DateTimeOffset`.
-    pub registration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `systemLabels`: `Collection(Edm.String)`, not nullable.
-    pub system_labels: Option<Vec<String>>,
-    /// Property `trustType`: `Edm.String`.
-    pub trust_type: Option<String>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `registeredOwners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub registered_owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `registeredUsers`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub registered_users: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
+    /// Property `allowedAudiences`: `microsoft.graph.allowedAudiences`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub allowed_audiences: Option<AllowedAudiences>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `inference`: `microsoft.graph.inferenceData`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub inference: Option<InferenceData>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.personDataSource`.
+    /// Inherited from `microsoft.graph.itemFacet`.
+    pub source: Option<PersonDataSource>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `colleagues`: `Collection(microsoft.graph.relatedPerson)`.
+    pub colleagues: Option<Vec<RelatedPerson>>,
+    /// Property `detail`: `microsoft.graph.positionDetail`.
+    pub detail: Option<PositionDetail>,
+    /// Property `isCurrent`: `Edm.Boolean`.
+    pub is_current: Option<bool>,
+    /// Property `manager`: `microsoft.graph.relatedPerson`.
+    pub manager: Option<RelatedPerson>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_alternative_security_id")]
-impl serde::Serialize for Device {
+#[cfg(feature = "_allowed_audiences")]
+impl serde::Serialize for WorkPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Device {
+#[cfg(feature = "_allowed_audiences")]
+impl WorkPosition {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.device";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workPosition";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2109,66 +978,24 @@ impl Device {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("alternativeSecurityIds", &self.alternative_security_ids);
-        object
-            .property(
-                "approximateLastSignInDateTime",
-                &self.approximate_last_sign_in_date_time,
-            );
-        object
-            .property(
-                "complianceExpirationDateTime",
-                &self.compliance_expiration_date_time,
-            );
-        object.property("deviceCategory", &self.device_category);
-        object.property("deviceId", &self.device_id);
-        object.property("deviceMetadata", &self.device_metadata);
-        object.property("deviceOwnership", &self.device_ownership);
-        object.property("deviceVersion", &self.device_version);
-        object.property("displayName", &self.display_name);
-        object.property("enrollmentProfileName", &self.enrollment_profile_name);
-        object.property("extensionAttributes", &self.extension_attributes);
-        object.property("isCompliant", &self.is_compliant);
-        object.property("isManaged", &self.is_managed);
-        object.property("isManagementRestricted", &self.is_management_restricted);
-        object.property("manufacturer", &self.manufacturer);
-        object.property("mdmAppId", &self.mdm_app_id);
-        object.property("model", &self.model);
-        object
-            .property(
-                "onPremisesLastSyncDateTime",
-                &self.on_premises_last_sync_date_time,
-            );
-        object
-            .property(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        object.property("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        object.property("operatingSystem", &self.operating_system);
-        object.property("operatingSystemVersion", &self.operating_system_version);
-        object.property("physicalIds", &self.physical_ids);
-        object.property("profileType", &self.profile_type);
-        object.property("registrationDateTime", &self.registration_date_time);
-        object.property("systemLabels", &self.system_labels);
-        object.property("trustType", &self.trust_type);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("registeredOwners", &self.registered_owners);
-        #[cfg(feature = "_directory_object")]
-        object.property("registeredUsers", &self.registered_users);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
+        object.property("allowedAudiences", &self.allowed_audiences);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("inference", &self.inference);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("categories", &self.categories);
+        object.property("colleagues", &self.colleagues);
+        object.property("detail", &self.detail);
+        object.property("isCurrent", &self.is_current);
+        object.property("manager", &self.manager);
         object.end()
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-impl<'de> serde::Deserialize<'de> for Device {
+#[cfg(feature = "_allowed_audiences")]
+impl<'de> serde::Deserialize<'de> for WorkPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2176,9 +1003,8 @@ impl<'de> serde::Deserialize<'de> for Device {
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Device {
+#[cfg(feature = "_allowed_audiences")]
+impl graph_odata_runtime::model::ODataObject for WorkPosition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2188,84 +1014,26 @@ impl graph_odata_runtime::model::ODataObject for Device {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            "allowedAudiences" => {
+                read_nullable(map, key, &mut self.allowed_audiences, extra)
             }
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "alternativeSecurityIds" => {
-                read_nullable(map, key, &mut self.alternative_security_ids, extra)
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "approximateLastSignInDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.approximate_last_sign_in_date_time,
-                    extra,
-                )
+            "inference" => read_nullable(map, key, &mut self.inference, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            "complianceExpirationDateTime" => {
-                read_lenient(map, key, &mut self.compliance_expiration_date_time, extra)
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "deviceCategory" => read_lenient(map, key, &mut self.device_category, extra),
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "deviceMetadata" => read_lenient(map, key, &mut self.device_metadata, extra),
-            "deviceOwnership" => {
-                read_lenient(map, key, &mut self.device_ownership, extra)
-            }
-            "deviceVersion" => read_lenient(map, key, &mut self.device_version, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "enrollmentProfileName" => {
-                read_lenient(map, key, &mut self.enrollment_profile_name, extra)
-            }
-            "extensionAttributes" => {
-                read_nullable(map, key, &mut self.extension_attributes, extra)
-            }
-            "isCompliant" => read_lenient(map, key, &mut self.is_compliant, extra),
-            "isManaged" => read_lenient(map, key, &mut self.is_managed, extra),
-            "isManagementRestricted" => {
-                read_lenient(map, key, &mut self.is_management_restricted, extra)
-            }
-            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
-            "mdmAppId" => read_lenient(map, key, &mut self.mdm_app_id, extra),
-            "model" => read_lenient(map, key, &mut self.model, extra),
-            "onPremisesLastSyncDateTime" => {
-                read_lenient(map, key, &mut self.on_premises_last_sync_date_time, extra)
-            }
-            "onPremisesSecurityIdentifier" => {
-                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
-            }
-            "onPremisesSyncEnabled" => {
-                read_lenient(map, key, &mut self.on_premises_sync_enabled, extra)
-            }
-            "operatingSystem" => {
-                read_lenient(map, key, &mut self.operating_system, extra)
-            }
-            "operatingSystemVersion" => {
-                read_lenient(map, key, &mut self.operating_system_version, extra)
-            }
-            "physicalIds" => read_lenient(map, key, &mut self.physical_ids, extra),
-            "profileType" => read_lenient(map, key, &mut self.profile_type, extra),
-            "registrationDateTime" => {
-                read_lenient(map, key, &mut self.registration_date_time, extra)
-            }
-            "systemLabels" => read_lenient(map, key, &mut self.system_labels, extra),
-            "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_directory_object")]
-            "registeredOwners" => {
-                read_nullable(map, key, &mut self.registered_owners, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "registeredUsers" => {
-                read_nullable(map, key, &mut self.registered_users, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "colleagues" => read_nullable(map, key, &mut self.colleagues, extra),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "isCurrent" => read_lenient(map, key, &mut self.is_current, extra),
+            "manager" => read_nullable(map, key, &mut self.manager, extra),
             _ => Ok(false),
         }
     }
@@ -2276,8 +1044,8 @@ impl graph_odata_runtime::model::ODataObject for Device {
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-impl Device {
+#[cfg(feature = "_allowed_audiences")]
+impl WorkPosition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2287,389 +1055,61 @@ impl Device {
     }
 }
 
-#[cfg(feature = "_alternative_security_id")]
-/// The properties of [`Device`] by wire name, each a [`Field<Device>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
-pub enum DeviceField {}
+#[cfg(feature = "_allowed_audiences")]
+/// The properties of [`WorkPosition`] by wire name, each a [`Field<WorkPosition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkPosition::set_null`].
+pub enum WorkPositionField {}
 
-#[cfg(feature = "_alternative_security_id")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
-impl DeviceField {
+impl WorkPositionField {
     /// `id`
-    pub const Id: model::Field<Device> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<Device> = model::Field::new(
-        "deletedDateTime",
+    pub const Id: model::Field<WorkPosition> = model::Field::new("id");
+    /// `allowedAudiences`
+    pub const AllowedAudiences: model::Field<WorkPosition> = model::Field::new(
+        "allowedAudiences",
     );
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<Device> = model::Field::new("accountEnabled");
-    /// `alternativeSecurityIds`
-    pub const AlternativeSecurityIds: model::Field<Device> = model::Field::new(
-        "alternativeSecurityIds",
+    /// `createdBy`
+    pub const CreatedBy: model::Field<WorkPosition> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<WorkPosition> = model::Field::new(
+        "createdDateTime",
     );
-    /// `approximateLastSignInDateTime`
-    pub const ApproximateLastSignInDateTime: model::Field<Device> = model::Field::new(
-        "approximateLastSignInDateTime",
+    /// `inference`
+    pub const Inference: model::Field<WorkPosition> = model::Field::new("inference");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<WorkPosition> = model::Field::new(
+        "lastModifiedBy",
     );
-    /// `complianceExpirationDateTime`
-    pub const ComplianceExpirationDateTime: model::Field<Device> = model::Field::new(
-        "complianceExpirationDateTime",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<WorkPosition> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `deviceCategory`
-    pub const DeviceCategory: model::Field<Device> = model::Field::new("deviceCategory");
-    /// `deviceId`
-    pub const DeviceId: model::Field<Device> = model::Field::new("deviceId");
-    /// `deviceMetadata`
-    pub const DeviceMetadata: model::Field<Device> = model::Field::new("deviceMetadata");
-    /// `deviceOwnership`
-    pub const DeviceOwnership: model::Field<Device> = model::Field::new(
-        "deviceOwnership",
-    );
-    /// `deviceVersion`
-    pub const DeviceVersion: model::Field<Device> = model::Field::new("deviceVersion");
-    /// `displayName`
-    pub const DisplayName: model::Field<Device> = model::Field::new("displayName");
-    /// `enrollmentProfileName`
-    pub const EnrollmentProfileName: model::Field<Device> = model::Field::new(
-        "enrollmentProfileName",
-    );
-    /// `extensionAttributes`
-    pub const ExtensionAttributes: model::Field<Device> = model::Field::new(
-        "extensionAttributes",
-    );
-    /// `isCompliant`
-    pub const IsCompliant: model::Field<Device> = model::Field::new("isCompliant");
-    /// `isManaged`
-    pub const IsManaged: model::Field<Device> = model::Field::new("isManaged");
-    /// `isManagementRestricted`
-    pub const IsManagementRestricted: model::Field<Device> = model::Field::new(
-        "isManagementRestricted",
-    );
-    /// `manufacturer`
-    pub const Manufacturer: model::Field<Device> = model::Field::new("manufacturer");
-    /// `mdmAppId`
-    pub const MdmAppId: model::Field<Device> = model::Field::new("mdmAppId");
-    /// `model`
-    pub const Model: model::Field<Device> = model::Field::new("model");
-    /// `onPremisesLastSyncDateTime`
-    pub const OnPremisesLastSyncDateTime: model::Field<Device> = model::Field::new(
-        "onPremisesLastSyncDateTime",
-    );
-    /// `onPremisesSecurityIdentifier`
-    pub const OnPremisesSecurityIdentifier: model::Field<Device> = model::Field::new(
-        "onPremisesSecurityIdentifier",
-    );
-    /// `onPremisesSyncEnabled`
-    pub const OnPremisesSyncEnabled: model::Field<Device> = model::Field::new(
-        "onPremisesSyncEnabled",
-    );
-    /// `operatingSystem`
-    pub const OperatingSystem: model::Field<Device> = model::Field::new(
-        "operatingSystem",
-    );
-    /// `operatingSystemVersion`
-    pub const OperatingSystemVersion: model::Field<Device> = model::Field::new(
-        "operatingSystemVersion",
-    );
-    /// `physicalIds`
-    pub const PhysicalIds: model::Field<Device> = model::Field::new("physicalIds");
-    /// `profileType`
-    pub const ProfileType: model::Field<Device> = model::Field::new("profileType");
-    /// `registrationDateTime`
-    pub const RegistrationDateTime: model::Field<Device> = model::Field::new(
-        "registrationDateTime",
-    );
-    /// `systemLabels`
-    pub const SystemLabels: model::Field<Device> = model::Field::new("systemLabels");
-    /// `trustType`
-    pub const TrustType: model::Field<Device> = model::Field::new("trustType");
-    /// `extensions`
-    pub const Extensions: model::Field<Device> = model::Field::new("extensions");
-    /// `memberOf`
-    pub const MemberOf: model::Field<Device> = model::Field::new("memberOf");
-    /// `registeredOwners`
-    pub const RegisteredOwners: model::Field<Device> = model::Field::new(
-        "registeredOwners",
-    );
-    /// `registeredUsers`
-    pub const RegisteredUsers: model::Field<Device> = model::Field::new(
-        "registeredUsers",
-    );
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<Device> = model::Field::new(
-        "transitiveMemberOf",
-    );
+    /// `source`
+    pub const Source: model::Field<WorkPosition> = model::Field::new("source");
+    /// `categories`
+    pub const Categories: model::Field<WorkPosition> = model::Field::new("categories");
+    /// `colleagues`
+    pub const Colleagues: model::Field<WorkPosition> = model::Field::new("colleagues");
+    /// `detail`
+    pub const Detail: model::Field<WorkPosition> = model::Field::new("detail");
+    /// `isCurrent`
+    pub const IsCurrent: model::Field<WorkPosition> = model::Field::new("isCurrent");
+    /// `manager`
+    pub const Manager: model::Field<WorkPosition> = model::Field::new("manager");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Device>] = &[
+    pub const ALL: &'static [model::Field<WorkPosition>] = &[
         Self::Id,
-        Self::DeletedDateTime,
-        Self::AccountEnabled,
-        Self::AlternativeSecurityIds,
-        Self::ApproximateLastSignInDateTime,
-        Self::ComplianceExpirationDateTime,
-        Self::DeviceCategory,
-        Self::DeviceId,
-        Self::DeviceMetadata,
-        Self::DeviceOwnership,
-        Self::DeviceVersion,
-        Self::DisplayName,
-        Self::EnrollmentProfileName,
-        Self::ExtensionAttributes,
-        Self::IsCompliant,
-        Self::IsManaged,
-        Self::IsManagementRestricted,
-        Self::Manufacturer,
-        Self::MdmAppId,
-        Self::Model,
-        Self::OnPremisesLastSyncDateTime,
-        Self::OnPremisesSecurityIdentifier,
-        Self::OnPremisesSyncEnabled,
-        Self::OperatingSystem,
-        Self::OperatingSystemVersion,
-        Self::PhysicalIds,
-        Self::ProfileType,
-        Self::RegistrationDateTime,
-        Self::SystemLabels,
-        Self::TrustType,
-        Self::Extensions,
-        Self::MemberOf,
-        Self::RegisteredOwners,
-        Self::RegisteredUsers,
-        Self::TransitiveMemberOf,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Categories,
+        Self::Colleagues,
+        Self::Detail,
+        Self::IsCurrent,
+        Self::Manager,
     ];
-}
-
-#[cfg(feature = "_directory_object")]
-/// A `microsoft.graph.directoryObject` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DirectoryObject`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyDirectoryObject {
-    /// The base type itself, or a derived type unknown to this crate.
-    DirectoryObject(Box<DirectoryObject>),
-    /// `microsoft.graph.activityBasedTimeoutPolicy`
-    #[cfg(feature = "_policies")]
-    ActivityBasedTimeoutPolicy(Box<ActivityBasedTimeoutPolicy>),
-    /// `microsoft.graph.administrativeUnit`
-    #[cfg(feature = "_administrative_unit")]
-    AdministrativeUnit(Box<AdministrativeUnit>),
-    /// `microsoft.graph.agentIdentity`
-    #[cfg(feature = "_agent_identity")]
-    AgentIdentity(Box<AgentIdentity>),
-    /// `microsoft.graph.agentIdentityBlueprint`
-    #[cfg(feature = "_agent_identity_blueprint")]
-    AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
-    /// `microsoft.graph.agentIdentityBlueprintPrincipal`
-    #[cfg(feature = "_agent_identity")]
-    AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
-    /// `microsoft.graph.agentUser`
-    #[cfg(feature = "_agent_user")]
-    AgentUser(Box<AgentUser>),
-    /// `microsoft.graph.appManagementPolicy`
-    #[cfg(feature = "_app_credential_restriction_type")]
-    AppManagementPolicy(Box<AppManagementPolicy>),
-    /// `microsoft.graph.appRoleAssignment`
-    #[cfg(feature = "_app_role_assignment")]
-    AppRoleAssignment(Box<AppRoleAssignment>),
-    /// `microsoft.graph.application`
-    #[cfg(feature = "_allowed_tenants_audience")]
-    Application(Box<Application>),
-    /// `microsoft.graph.authorizationPolicy`
-    #[cfg(feature = "_policies")]
-    AuthorizationPolicy(Box<AuthorizationPolicy>),
-    /// `microsoft.graph.certificateAuthorityDetail`
-    #[cfg(feature = "_directory")]
-    CertificateAuthorityDetail(Box<CertificateAuthorityDetail>),
-    /// `microsoft.graph.certificateBasedApplicationConfiguration`
-    #[cfg(feature = "_directory")]
-    CertificateBasedApplicationConfiguration(
-        Box<CertificateBasedApplicationConfiguration>,
-    ),
-    /// `microsoft.graph.certificateBasedAuthPki`
-    #[cfg(feature = "_directory")]
-    CertificateBasedAuthPki(Box<CertificateBasedAuthPki>),
-    /// `microsoft.graph.claimsMappingPolicy`
-    #[cfg(feature = "_app_credential_restriction_type")]
-    ClaimsMappingPolicy(Box<ClaimsMappingPolicy>),
-    /// `microsoft.graph.contract`
-    #[cfg(feature = "_contracts")]
-    Contract(Box<Contract>),
-    /// `microsoft.graph.crossTenantAccessPolicy`
-    #[cfg(feature = "_cross_tenant_access_policy")]
-    CrossTenantAccessPolicy(Box<CrossTenantAccessPolicy>),
-    /// `microsoft.graph.device`
-    #[cfg(feature = "_alternative_security_id")]
-    Device(Box<Device>),
-    /// `microsoft.graph.directoryObjectPartnerReference`
-    #[cfg(feature = "_directory_object_partner_reference")]
-    DirectoryObjectPartnerReference(Box<DirectoryObjectPartnerReference>),
-    /// `microsoft.graph.directoryRole`
-    #[cfg(feature = "_directory_roles")]
-    DirectoryRole(Box<DirectoryRole>),
-    /// `microsoft.graph.directoryRoleTemplate`
-    #[cfg(feature = "_directory_role_templates")]
-    DirectoryRoleTemplate(Box<DirectoryRoleTemplate>),
-    /// `microsoft.graph.directorySettingTemplate`
-    #[cfg(feature = "_directory_setting_templates")]
-    DirectorySettingTemplate(Box<DirectorySettingTemplate>),
-    /// `microsoft.graph.endpoint`
-    #[cfg(feature = "_endpoint")]
-    Endpoint(Box<Endpoint>),
-    /// `microsoft.graph.extensionProperty`
-    #[cfg(feature = "_applications")]
-    ExtensionProperty(Box<ExtensionProperty>),
-    /// `microsoft.graph.federatedTokenValidationPolicy`
-    #[cfg(feature = "_policies")]
-    FederatedTokenValidationPolicy(Box<FederatedTokenValidationPolicy>),
-    /// `microsoft.graph.group`
-    #[cfg(feature = "_membership_rule_processing_status_details")]
-    Group(Box<Group>),
-    /// `microsoft.graph.homeRealmDiscoveryPolicy`
-    #[cfg(feature = "_app_credential_restriction_type")]
-    HomeRealmDiscoveryPolicy(Box<HomeRealmDiscoveryPolicy>),
-    /// `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`
-    #[cfg(feature = "_policies")]
-    IdentitySecurityDefaultsEnforcementPolicy(
-        Box<IdentitySecurityDefaultsEnforcementPolicy>,
-    ),
-    /// `microsoft.graph.orgContact`
-    #[cfg(feature = "_contacts")]
-    OrgContact(Box<OrgContact>),
-    /// `microsoft.graph.organization`
-    #[cfg(feature = "_organization")]
-    Organization(Box<Organization>),
-    /// `microsoft.graph.permissionGrantPolicy`
-    #[cfg(feature = "_policies")]
-    PermissionGrantPolicy(Box<PermissionGrantPolicy>),
-    /// `microsoft.graph.resourceSpecificPermissionGrant`
-    #[cfg(feature = "_resource_specific_permission_grant")]
-    ResourceSpecificPermissionGrant(Box<ResourceSpecificPermissionGrant>),
-    /// `microsoft.graph.servicePrincipal`
-    #[cfg(feature = "_add_in")]
-    ServicePrincipal(Box<ServicePrincipal>),
-    /// `microsoft.graph.tenantAppManagementPolicy`
-    #[cfg(feature = "_policies")]
-    TenantAppManagementPolicy(Box<TenantAppManagementPolicy>),
-    /// `microsoft.graph.tokenIssuancePolicy`
-    #[cfg(feature = "_app_credential_restriction_type")]
-    TokenIssuancePolicy(Box<TokenIssuancePolicy>),
-    /// `microsoft.graph.tokenLifetimePolicy`
-    #[cfg(feature = "_app_credential_restriction_type")]
-    TokenLifetimePolicy(Box<TokenLifetimePolicy>),
-    /// `microsoft.graph.user`
-    #[cfg(feature = "_authorization_info")]
-    User(Box<User>),
-}
-
-#[cfg(feature = "_directory_object")]
-impl AnyDirectoryObject {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::DirectoryObject(_) => DirectoryObject::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::ActivityBasedTimeoutPolicy(_) => ActivityBasedTimeoutPolicy::ODATA_TYPE,
-            #[cfg(feature = "_administrative_unit")]
-            Self::AdministrativeUnit(_) => AdministrativeUnit::ODATA_TYPE,
-            #[cfg(feature = "_agent_identity")]
-            Self::AgentIdentity(_) => AgentIdentity::ODATA_TYPE,
-            #[cfg(feature = "_agent_identity_blueprint")]
-            Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
-            #[cfg(feature = "_agent_identity")]
-            Self::AgentIdentityBlueprintPrincipal(_) => {
-                AgentIdentityBlueprintPrincipal::ODATA_TYPE
-            }
-            #[cfg(feature = "_agent_user")]
-            Self::AgentUser(_) => AgentUser::ODATA_TYPE,
-            #[cfg(feature = "_app_credential_restriction_type")]
-            Self::AppManagementPolicy(_) => AppManagementPolicy::ODATA_TYPE,
-            #[cfg(feature = "_app_role_assignment")]
-            Self::AppRoleAssignment(_) => AppRoleAssignment::ODATA_TYPE,
-            #[cfg(feature = "_allowed_tenants_audience")]
-            Self::Application(_) => Application::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::AuthorizationPolicy(_) => AuthorizationPolicy::ODATA_TYPE,
-            #[cfg(feature = "_directory")]
-            Self::CertificateAuthorityDetail(_) => CertificateAuthorityDetail::ODATA_TYPE,
-            #[cfg(feature = "_directory")]
-            Self::CertificateBasedApplicationConfiguration(_) => {
-                CertificateBasedApplicationConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_directory")]
-            Self::CertificateBasedAuthPki(_) => CertificateBasedAuthPki::ODATA_TYPE,
-            #[cfg(feature = "_app_credential_restriction_type")]
-            Self::ClaimsMappingPolicy(_) => ClaimsMappingPolicy::ODATA_TYPE,
-            #[cfg(feature = "_contracts")]
-            Self::Contract(_) => Contract::ODATA_TYPE,
-            #[cfg(feature = "_cross_tenant_access_policy")]
-            Self::CrossTenantAccessPolicy(_) => CrossTenantAccessPolicy::ODATA_TYPE,
-            #[cfg(feature = "_alternative_security_id")]
-            Self::Device(_) => Device::ODATA_TYPE,
-            #[cfg(feature = "_directory_object_partner_reference")]
-            Self::DirectoryObjectPartnerReference(_) => {
-                DirectoryObjectPartnerReference::ODATA_TYPE
-            }
-            #[cfg(feature = "_directory_roles")]
-            Self::DirectoryRole(_) => DirectoryRole::ODATA_TYPE,
-            #[cfg(feature = "_directory_role_templates")]
-            Self::DirectoryRoleTemplate(_) => DirectoryRoleTemplate::ODATA_TYPE,
-            #[cfg(feature = "_directory_setting_templates")]
-            Self::DirectorySettingTemplate(_) => DirectorySettingTemplate::ODATA_TYPE,
-            #[cfg(feature = "_endpoint")]
-            Self::Endpoint(_) => Endpoint::ODATA_TYPE,
-            #[cfg(feature = "_applications")]
-            Self::ExtensionProperty(_) => ExtensionProperty::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::FederatedTokenValidationPolicy(_) => {
-                FederatedTokenValidationPolicy::ODATA_TYPE
-            }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
-            Self::Group(_) => Group::ODATA_TYPE,
-            #[cfg(feature = "_app_credential_restriction_type")]
-            Self::HomeRealmDiscoveryPolicy(_) => HomeRealmDiscoveryPolicy::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
-                IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE
-            }
-            #[cfg(feature = "_contacts")]
-            Self::OrgContact(_) => OrgContact::ODATA_TYPE,
-            #[cfg(feature = "_organization")]
-            Self::Organization(_) => Organization::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::PermissionGrantPolicy(_) => PermissionGrantPolicy::ODATA_TYPE,
-            #[cfg(feature = "_resource_specific_permission_grant")]
-            Self::ResourceSpecificPermissionGrant(_) => {
-                ResourceSpecificPermissionGrant::ODATA_TYPE
-            }
-            #[cfg(feature = "_add_in")]
-            Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
-            #[cfg(feature = "_policies")]
-            Self::TenantAppManagementPolicy(_) => TenantAppManagementPolicy::ODATA_TYPE,
-            #[cfg(feature = "_app_credential_restriction_type")]
-            Self::TokenIssuancePolicy(_) => TokenIssuancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_app_credential_restriction_type")]
-            Self::TokenLifetimePolicy(_) => TokenLifetimePolicy::ODATA_TYPE,
-            #[cfg(feature = "_authorization_info")]
-            Self::User(_) => User::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`DirectoryObject`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_directory_object(&self) -> Option<&DirectoryObject> {
-        match self {
-            Self::DirectoryObject(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_directory_object")]
-impl Default for AnyDirectoryObject {
-    fn default() -> Self {
-        Self::DirectoryObject(Box::default())
-    }
-}
-
-#[cfg(feature = "_directory_object")]
-impl From<DirectoryObject> for AnyDirectoryObject {
-    fn from(value: DirectoryObject) -> Self {
-        Self::DirectoryObject(Box::new(value))
-    }
 }

@@ -13,6 +13,9 @@ pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph::*;
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph::*;
 
 #[allow(unused_imports)]
@@ -39,26 +42,6 @@ mod entity_types_3;
 #[allow(unused_imports)]
 pub use entity_types_3::*;
 
-mod entity_types_4;
-
-#[allow(unused_imports)]
-pub use entity_types_4::*;
-
-mod entity_types_5;
-
-#[allow(unused_imports)]
-pub use entity_types_5::*;
-
-mod entity_types_6;
-
-#[allow(unused_imports)]
-pub use entity_types_6::*;
-
-mod entity_types_7;
-
-#[allow(unused_imports)]
-pub use entity_types_7::*;
-
 mod complex_types_1;
 
 #[allow(unused_imports)]
@@ -68,3 +51,8 @@ mod complex_types_2;
 
 #[allow(unused_imports)]
 pub use complex_types_2::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

@@ -12,467 +12,63 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.customTaskExtensionReplyMode`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.identityGovernance.lifecycleWorkflowCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomTaskExtensionReplyMode {
-    /// `none` = 0
-    None,
-    /// `callback` = 1
-    Callback,
-    /// `response` = 2
-    Response,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for CustomTaskExtensionReplyMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("callback", 1),
-        ("response", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "callback" => Self::Callback,
-            "response" => Self::Response,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Callback => "callback",
-            Self::Response => "response",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for CustomTaskExtensionReplyMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for CustomTaskExtensionReplyMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for CustomTaskExtensionReplyMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for CustomTaskExtensionReplyMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.lifecycleTaskCategory`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct LifecycleTaskCategory(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_identity_governance")]
-impl LifecycleTaskCategory {
-    /// `joiner` = 1
-    pub const JOINER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `leaver` = 2
-    pub const LEAVER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `mover` = 8
-    pub const MOVER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `extensibility` = 16
-    pub const EXTENSIBILITY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::FlagsEnum for LifecycleTaskCategory {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("joiner", 1),
-        ("leaver", 2),
-        ("unknownFutureValue", 4),
-        ("mover", 8),
-        ("extensibility", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Debug for LifecycleTaskCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for LifecycleTaskCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::str::FromStr for LifecycleTaskCategory {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::ops::BitOr for LifecycleTaskCategory {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::ops::BitOrAssign for LifecycleTaskCategory {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for LifecycleTaskCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for LifecycleTaskCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.lifecycleWorkflowProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LifecycleWorkflowProcessingStatus {
-    /// `queued` = 0
-    Queued,
-    /// `inProgress` = 1
-    InProgress,
-    /// `completed` = 2
-    Completed,
-    /// `completedWithErrors` = 3
-    CompletedWithErrors,
-    /// `canceled` = 4
-    Canceled,
-    /// `failed` = 5
-    Failed,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// `quarantined` = 8
-    Quarantined,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowProcessingStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("queued", 0),
-        ("inProgress", 1),
-        ("completed", 2),
-        ("completedWithErrors", 3),
-        ("canceled", 4),
-        ("failed", 5),
-        ("unknownFutureValue", 6),
-        ("quarantined", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "completedWithErrors" => Self::CompletedWithErrors,
-            "canceled" => Self::Canceled,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "quarantined" => Self::Quarantined,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completedWithErrors",
-            Self::Canceled => "canceled",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Quarantined => "quarantined",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for LifecycleWorkflowProcessingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for LifecycleWorkflowProcessingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for LifecycleWorkflowProcessingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for LifecycleWorkflowProcessingStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.membershipChangeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MembershipChangeType {
-    /// `add` = 1
-    Add,
-    /// `remove` = 2
-    Remove,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for MembershipChangeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("add", 1),
-        ("remove", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "add" => Self::Add,
-            "remove" => Self::Remove,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Remove => "remove",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for MembershipChangeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for MembershipChangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for MembershipChangeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for MembershipChangeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.valueType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ValueType {
-    /// `enum` = 0
-    Enum,
-    /// `string` = 1
-    String,
-    /// `int` = 2
-    Int,
-    /// `bool` = 3
-    Bool,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for ValueType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("enum", 0),
-        ("string", 1),
-        ("int", 2),
-        ("bool", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enum" => Self::Enum,
-            "string" => Self::String,
-            "int" => Self::Int,
-            "bool" => Self::Bool,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enum => "enum",
-            Self::String => "string",
-            Self::Int => "int",
-            Self::Bool => "bool",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ValueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for ValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for ValueType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.workflowTriggerTimeBasedAttribute`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkflowTriggerTimeBasedAttribute {
-    /// `employeeHireDate` = 0
-    EmployeeHireDate,
-    /// `employeeLeaveDateTime` = 1
-    EmployeeLeaveDateTime,
+pub enum LifecycleWorkflowCategory {
+    /// `joiner` = 0
+    Joiner,
+    /// `leaver` = 1
+    Leaver,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
-    /// `createdDateTime` = 3
-    CreatedDateTime,
+    /// `mover` = 3
+    Mover,
+    /// `extensibility` = 4
+    Extensibility,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for WorkflowTriggerTimeBasedAttribute {
+impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("employeeHireDate", 0),
-        ("employeeLeaveDateTime", 1),
+        ("joiner", 0),
+        ("leaver", 1),
         ("unknownFutureValue", 2),
-        ("createdDateTime", 3),
+        ("mover", 3),
+        ("extensibility", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "employeeHireDate" => Self::EmployeeHireDate,
-            "employeeLeaveDateTime" => Self::EmployeeLeaveDateTime,
+            "joiner" => Self::Joiner,
+            "leaver" => Self::Leaver,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "createdDateTime" => Self::CreatedDateTime,
+            "mover" => Self::Mover,
+            "extensibility" => Self::Extensibility,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::EmployeeHireDate => "employeeHireDate",
-            Self::EmployeeLeaveDateTime => "employeeLeaveDateTime",
+            Self::Joiner => "joiner",
+            Self::Leaver => "leaver",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::CreatedDateTime => "createdDateTime",
+            Self::Mover => "mover",
+            Self::Extensibility => "extensibility",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowTriggerTimeBasedAttribute {
+impl serde::Serialize for LifecycleWorkflowCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggerTimeBasedAttribute {
+impl<'de> serde::Deserialize<'de> for LifecycleWorkflowCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -481,14 +77,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggerTimeBasedAttribute {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for WorkflowTriggerTimeBasedAttribute {
+impl std::fmt::Display for LifecycleWorkflowCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for WorkflowTriggerTimeBasedAttribute {
+impl From<&str> for LifecycleWorkflowCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -13,6 +13,9 @@ pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_identity_governance
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
@@ -23,18 +26,6 @@ pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_identity_governance
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_identity_governance::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
-
-mod complex_types_1;
-
-#[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
 
 mod enum_types;
 

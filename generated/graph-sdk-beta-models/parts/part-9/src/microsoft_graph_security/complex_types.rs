@@ -12,15 +12,9 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.reportFileMetadata`.
+/// CSDL complex type `microsoft.graph.security.huntingRowResult`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportFileMetadata {
-    /// Property `downloadUrl`: `Edm.String`.
-    pub download_url: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`.
-    pub size: Option<i64>,
+pub struct HuntingRowResult {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -28,122 +22,16 @@ pub struct ReportFileMetadata {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ReportFileMetadata {
+impl serde::Serialize for HuntingRowResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl ReportFileMetadata {
+impl HuntingRowResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.reportFileMetadata";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("downloadUrl", &self.download_url);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ReportFileMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ReportFileMetadata {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "downloadUrl" => read_lenient(map, key, &mut self.download_url, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ReportFileMetadata {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ReportFileMetadata`] by wire name, each a [`Field<ReportFileMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportFileMetadata::set_null`].
-pub enum ReportFileMetadataField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ReportFileMetadataField {
-    /// `downloadUrl`
-    pub const DownloadUrl: model::Field<ReportFileMetadata> = model::Field::new(
-        "downloadUrl",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<ReportFileMetadata> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<ReportFileMetadata> = model::Field::new("size");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReportFileMetadata>] = &[
-        Self::DownloadUrl,
-        Self::FileName,
-        Self::Size,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.stringValueDictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringValueDictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for StringValueDictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl StringValueDictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.stringValueDictionary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.huntingRowResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -161,7 +49,7 @@ impl StringValueDictionary {
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for StringValueDictionary {
+impl<'de> serde::Deserialize<'de> for HuntingRowResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -170,7 +58,7 @@ impl<'de> serde::Deserialize<'de> for StringValueDictionary {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for StringValueDictionary {
+impl graph_odata_runtime::model::ODataObject for HuntingRowResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -183,4 +71,107 @@ impl graph_odata_runtime::model::ODataObject for StringValueDictionary {
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.singlePropertySchema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SinglePropertySchema {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SinglePropertySchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SinglePropertySchema {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.singlePropertySchema";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SinglePropertySchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SinglePropertySchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SinglePropertySchema {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SinglePropertySchema`] by wire name, each a [`Field<SinglePropertySchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SinglePropertySchema::set_null`].
+pub enum SinglePropertySchemaField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SinglePropertySchemaField {
+    /// `name`
+    pub const Name: model::Field<SinglePropertySchema> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<SinglePropertySchema> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SinglePropertySchema>] = &[
+        Self::Name,
+        Self::Type,
+    ];
 }

@@ -13,6 +13,9 @@ pub(crate) use graph_sdk_beta_models_part_2::microsoft_graph_security::*;
 pub(crate) use graph_sdk_beta_models_part_3::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
@@ -23,11 +26,6 @@ pub(crate) use graph_sdk_beta_models_part_7::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_8::microsoft_graph_security::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
 
 mod complex_types;
 

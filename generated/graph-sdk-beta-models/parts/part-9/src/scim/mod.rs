@@ -13,6 +13,9 @@ pub(crate) use graph_sdk_beta_models_part_2::scim::*;
 pub(crate) use graph_sdk_beta_models_part_3::scim::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_beta_models_part_4::scim::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_beta_models_part_5::scim::*;
 
 #[allow(unused_imports)]

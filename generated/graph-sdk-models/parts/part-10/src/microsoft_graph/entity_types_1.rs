@@ -828,142 +828,110 @@ impl AndroidGeneralDeviceConfigurationField {
     ];
 }
 
-#[cfg(feature = "_service_principals")]
-/// CSDL entity type `microsoft.graph.approvedClientApp`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.androidWorkProfileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApprovedClientApp {
+pub struct AndroidWorkProfileCompliancePolicy {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_service_principals")]
-impl serde::Serialize for ApprovedClientApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl ApprovedClientApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvedClientApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl ApprovedClientApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-/// The properties of [`ApprovedClientApp`] by wire name, each a [`Field<ApprovedClientApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovedClientApp::set_null`].
-pub enum ApprovedClientAppField {}
-
-#[cfg(feature = "_service_principals")]
-#[allow(non_upper_case_globals)]
-impl ApprovedClientAppField {
-    /// `id`
-    pub const Id: model::Field<ApprovedClientApp> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ApprovedClientApp> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApprovedClientApp>] = &[
-        Self::Id,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.availableAccessPackage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AvailableAccessPackage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub display_name: Option<String>,
-    /// Navigation property `resourceRoleScopes`: `Collection(microsoft.graph.accessPackageResourceRoleScope)`; present when expanded (`$expand`).
-    pub resource_role_scopes: Option<Vec<AccessPackageResourceRoleScope>>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub version: Option<i32>,
+    /// Property `deviceThreatProtectionEnabled`: `Edm.Boolean`, not nullable.
+    pub device_threat_protection_enabled: Option<bool>,
+    /// Property `deviceThreatProtectionRequiredSecurityLevel`: `microsoft.graph.deviceThreatProtectionLevel`, not nullable.
+    pub device_threat_protection_required_security_level: Option<
+        DeviceThreatProtectionLevel,
+    >,
+    /// Property `minAndroidSecurityPatchLevel`: `Edm.String`.
+    pub min_android_security_patch_level: Option<String>,
+    /// Property `osMaximumVersion`: `Edm.String`.
+    pub os_maximum_version: Option<String>,
+    /// Property `osMinimumVersion`: `Edm.String`.
+    pub os_minimum_version: Option<String>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.androidRequiredPasswordType`, not nullable.
+    pub password_required_type: Option<AndroidRequiredPasswordType>,
+    /// Property `securityBlockJailbrokenDevices`: `Edm.Boolean`, not nullable.
+    pub security_block_jailbroken_devices: Option<bool>,
+    /// Property `securityDisableUsbDebugging`: `Edm.Boolean`, not nullable.
+    pub security_disable_usb_debugging: Option<bool>,
+    /// Property `securityPreventInstallAppsFromUnknownSources`: `Edm.Boolean`, not nullable.
+    pub security_prevent_install_apps_from_unknown_sources: Option<bool>,
+    /// Property `securityRequireCompanyPortalAppIntegrity`: `Edm.Boolean`, not nullable.
+    pub security_require_company_portal_app_integrity: Option<bool>,
+    /// Property `securityRequireGooglePlayServices`: `Edm.Boolean`, not nullable.
+    pub security_require_google_play_services: Option<bool>,
+    /// Property `securityRequireSafetyNetAttestationBasicIntegrity`: `Edm.Boolean`, not nullable.
+    pub security_require_safety_net_attestation_basic_integrity: Option<bool>,
+    /// Property `securityRequireSafetyNetAttestationCertifiedDevice`: `Edm.Boolean`, not nullable.
+    pub security_require_safety_net_attestation_certified_device: Option<bool>,
+    /// Property `securityRequireUpToDateSecurityProviders`: `Edm.Boolean`, not nullable.
+    pub security_require_up_to_date_security_providers: Option<bool>,
+    /// Property `securityRequireVerifyApps`: `Edm.Boolean`, not nullable.
+    pub security_require_verify_apps: Option<bool>,
+    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
+    pub storage_require_encryption: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AvailableAccessPackage {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AndroidWorkProfileCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AvailableAccessPackage {
+#[cfg(feature = "_device_management")]
+impl AndroidWorkProfileCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.availableAccessPackage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCompliancePolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -977,15 +945,101 @@ impl AvailableAccessPackage {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object.property("resourceRoleScopes", &self.resource_role_scopes);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object
+            .property(
+                "deviceThreatProtectionEnabled",
+                &self.device_threat_protection_enabled,
+            );
+        object
+            .property(
+                "deviceThreatProtectionRequiredSecurityLevel",
+                &self.device_threat_protection_required_security_level,
+            );
+        object
+            .property(
+                "minAndroidSecurityPatchLevel",
+                &self.min_android_security_patch_level,
+            );
+        object.property("osMaximumVersion", &self.os_maximum_version);
+        object.property("osMinimumVersion", &self.os_minimum_version);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object.property("passwordRequiredType", &self.password_required_type);
+        object
+            .property(
+                "securityBlockJailbrokenDevices",
+                &self.security_block_jailbroken_devices,
+            );
+        object
+            .property(
+                "securityDisableUsbDebugging",
+                &self.security_disable_usb_debugging,
+            );
+        object
+            .property(
+                "securityPreventInstallAppsFromUnknownSources",
+                &self.security_prevent_install_apps_from_unknown_sources,
+            );
+        object
+            .property(
+                "securityRequireCompanyPortalAppIntegrity",
+                &self.security_require_company_portal_app_integrity,
+            );
+        object
+            .property(
+                "securityRequireGooglePlayServices",
+                &self.security_require_google_play_services,
+            );
+        object
+            .property(
+                "securityRequireSafetyNetAttestationBasicIntegrity",
+                &self.security_require_safety_net_attestation_basic_integrity,
+            );
+        object
+            .property(
+                "securityRequireSafetyNetAttestationCertifiedDevice",
+                &self.security_require_safety_net_attestation_certified_device,
+            );
+        object
+            .property(
+                "securityRequireUpToDateSecurityProviders",
+                &self.security_require_up_to_date_security_providers,
+            );
+        object.property("securityRequireVerifyApps", &self.security_require_verify_apps);
+        object.property("storageRequireEncryption", &self.storage_require_encryption);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AvailableAccessPackage {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -993,8 +1047,8 @@ impl<'de> serde::Deserialize<'de> for AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1004,10 +1058,142 @@ impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "resourceRoleScopes" => {
-                read_nullable(map, key, &mut self.resource_role_scopes, extra)
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "deviceThreatProtectionEnabled" => {
+                read_lenient(map, key, &mut self.device_threat_protection_enabled, extra)
+            }
+            "deviceThreatProtectionRequiredSecurityLevel" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.device_threat_protection_required_security_level,
+                    extra,
+                )
+            }
+            "minAndroidSecurityPatchLevel" => {
+                read_lenient(map, key, &mut self.min_android_security_patch_level, extra)
+            }
+            "osMaximumVersion" => {
+                read_lenient(map, key, &mut self.os_maximum_version, extra)
+            }
+            "osMinimumVersion" => {
+                read_lenient(map, key, &mut self.os_minimum_version, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
+            "securityBlockJailbrokenDevices" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_block_jailbroken_devices,
+                    extra,
+                )
+            }
+            "securityDisableUsbDebugging" => {
+                read_lenient(map, key, &mut self.security_disable_usb_debugging, extra)
+            }
+            "securityPreventInstallAppsFromUnknownSources" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_prevent_install_apps_from_unknown_sources,
+                    extra,
+                )
+            }
+            "securityRequireCompanyPortalAppIntegrity" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_require_company_portal_app_integrity,
+                    extra,
+                )
+            }
+            "securityRequireGooglePlayServices" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_require_google_play_services,
+                    extra,
+                )
+            }
+            "securityRequireSafetyNetAttestationBasicIntegrity" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_require_safety_net_attestation_basic_integrity,
+                    extra,
+                )
+            }
+            "securityRequireSafetyNetAttestationCertifiedDevice" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_require_safety_net_attestation_certified_device,
+                    extra,
+                )
+            }
+            "securityRequireUpToDateSecurityProviders" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.security_require_up_to_date_security_providers,
+                    extra,
+                )
+            }
+            "securityRequireVerifyApps" => {
+                read_lenient(map, key, &mut self.security_require_verify_apps, extra)
+            }
+            "storageRequireEncryption" => {
+                read_lenient(map, key, &mut self.storage_require_encryption, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
             }
             _ => Ok(false),
         }
@@ -1019,8 +1205,8 @@ impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl AvailableAccessPackage {
+#[cfg(feature = "_device_management")]
+impl AndroidWorkProfileCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1030,34 +1216,291 @@ impl AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AvailableAccessPackage`] by wire name, each a [`Field<AvailableAccessPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AvailableAccessPackage::set_null`].
-pub enum AvailableAccessPackageField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`AndroidWorkProfileCompliancePolicy`] by wire name, each a [`Field<AndroidWorkProfileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCompliancePolicy::set_null`].
+pub enum AndroidWorkProfileCompliancePolicyField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl AvailableAccessPackageField {
+impl AndroidWorkProfileCompliancePolicyField {
     /// `id`
-    pub const Id: model::Field<AvailableAccessPackage> = model::Field::new("id");
+    pub const Id: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
     /// `description`
-    pub const Description: model::Field<AvailableAccessPackage> = model::Field::new(
+    pub const Description: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AvailableAccessPackage> = model::Field::new(
+    pub const DisplayName: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
         "displayName",
     );
-    /// `resourceRoleScopes`
-    pub const ResourceRoleScopes: model::Field<AvailableAccessPackage> = model::Field::new(
-        "resourceRoleScopes",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "version",
+    );
+    /// `deviceThreatProtectionEnabled`
+    pub const DeviceThreatProtectionEnabled: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("deviceThreatProtectionEnabled");
+    /// `deviceThreatProtectionRequiredSecurityLevel`
+    pub const DeviceThreatProtectionRequiredSecurityLevel: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("deviceThreatProtectionRequiredSecurityLevel");
+    /// `minAndroidSecurityPatchLevel`
+    pub const MinAndroidSecurityPatchLevel: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("minAndroidSecurityPatchLevel");
+    /// `osMaximumVersion`
+    pub const OsMaximumVersion: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumVersion`
+    pub const OsMinimumVersion: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "osMinimumVersion",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("passwordPreviousPasswordBlockCount");
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "passwordRequiredType",
+    );
+    /// `securityBlockJailbrokenDevices`
+    pub const SecurityBlockJailbrokenDevices: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityBlockJailbrokenDevices");
+    /// `securityDisableUsbDebugging`
+    pub const SecurityDisableUsbDebugging: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityDisableUsbDebugging");
+    /// `securityPreventInstallAppsFromUnknownSources`
+    pub const SecurityPreventInstallAppsFromUnknownSources: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityPreventInstallAppsFromUnknownSources");
+    /// `securityRequireCompanyPortalAppIntegrity`
+    pub const SecurityRequireCompanyPortalAppIntegrity: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireCompanyPortalAppIntegrity");
+    /// `securityRequireGooglePlayServices`
+    pub const SecurityRequireGooglePlayServices: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireGooglePlayServices");
+    /// `securityRequireSafetyNetAttestationBasicIntegrity`
+    pub const SecurityRequireSafetyNetAttestationBasicIntegrity: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireSafetyNetAttestationBasicIntegrity");
+    /// `securityRequireSafetyNetAttestationCertifiedDevice`
+    pub const SecurityRequireSafetyNetAttestationCertifiedDevice: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireSafetyNetAttestationCertifiedDevice");
+    /// `securityRequireUpToDateSecurityProviders`
+    pub const SecurityRequireUpToDateSecurityProviders: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireUpToDateSecurityProviders");
+    /// `securityRequireVerifyApps`
+    pub const SecurityRequireVerifyApps: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("securityRequireVerifyApps");
+    /// `storageRequireEncryption`
+    pub const StorageRequireEncryption: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("storageRequireEncryption");
+    /// `assignments`
+    pub const Assignments: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<
+        AndroidWorkProfileCompliancePolicy,
+    > = model::Field::new("scheduledActionsForRule");
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+        "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AvailableAccessPackage>] = &[
+    pub const ALL: &'static [model::Field<AndroidWorkProfileCompliancePolicy>] = &[
         Self::Id,
+        Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
-        Self::ResourceRoleScopes,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::DeviceThreatProtectionEnabled,
+        Self::DeviceThreatProtectionRequiredSecurityLevel,
+        Self::MinAndroidSecurityPatchLevel,
+        Self::OsMaximumVersion,
+        Self::OsMinimumVersion,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredType,
+        Self::SecurityBlockJailbrokenDevices,
+        Self::SecurityDisableUsbDebugging,
+        Self::SecurityPreventInstallAppsFromUnknownSources,
+        Self::SecurityRequireCompanyPortalAppIntegrity,
+        Self::SecurityRequireGooglePlayServices,
+        Self::SecurityRequireSafetyNetAttestationBasicIntegrity,
+        Self::SecurityRequireSafetyNetAttestationCertifiedDevice,
+        Self::SecurityRequireUpToDateSecurityProviders,
+        Self::SecurityRequireVerifyApps,
+        Self::StorageRequireEncryption,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
     ];
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.authenticationEventsFlow` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventsFlow`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAuthenticationEventsFlow {
+    /// The base type itself, or a derived type unknown to this crate.
+    AuthenticationEventsFlow(Box<AuthenticationEventsFlow>),
+    /// `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`
+    ExternalUsersSelfServiceSignUpEventsFlow(
+        Box<ExternalUsersSelfServiceSignUpEventsFlow>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventsFlow {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AuthenticationEventsFlow(_) => AuthenticationEventsFlow::ODATA_TYPE,
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(_) => {
+                ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AuthenticationEventsFlow`] (or of an unknown derived type).
+    pub fn as_authentication_events_flow(&self) -> Option<&AuthenticationEventsFlow> {
+        match self {
+            Self::AuthenticationEventsFlow(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyAuthenticationEventsFlow {
+    fn default() -> Self {
+        Self::AuthenticationEventsFlow(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<AuthenticationEventsFlow> for AnyAuthenticationEventsFlow {
+    fn from(value: AuthenticationEventsFlow) -> Self {
+        Self::AuthenticationEventsFlow(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventsFlow {
+    /// The value if it is a [`AnyAuthenticationEventsFlow::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
+    pub fn as_external_users_self_service_sign_up_events_flow(
+        &self,
+    ) -> Option<&ExternalUsersSelfServiceSignUpEventsFlow> {
+        match self {
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyAuthenticationEventsFlow {
+    fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
+        Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyAuthenticationEventsFlow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AuthenticationEventsFlow(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
+            | "graph.externalUsersSelfServiceSignUpEventsFlow" => {
+                serde_json::from_value(value)
+                    .map(Self::ExternalUsersSelfServiceSignUpEventsFlow)
+            }
+            _ => serde_json::from_value(value).map(Self::AuthenticationEventsFlow),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_identity")]
@@ -1378,6 +1821,103 @@ impl BitlockerRecoveryKeyField {
     ];
 }
 
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.bookingStaffMemberBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingStaffMemberBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyBookingStaffMemberBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    BookingStaffMemberBase(Box<BookingStaffMemberBase>),
+    /// `microsoft.graph.bookingStaffMember`
+    BookingStaffMember(Box<BookingStaffMember>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingStaffMemberBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::BookingStaffMemberBase(_) => BookingStaffMemberBase::ODATA_TYPE,
+            Self::BookingStaffMember(_) => BookingStaffMember::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`BookingStaffMemberBase`] (or of an unknown derived type).
+    pub fn as_booking_staff_member_base(&self) -> Option<&BookingStaffMemberBase> {
+        match self {
+            Self::BookingStaffMemberBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyBookingStaffMemberBase {
+    fn default() -> Self {
+        Self::BookingStaffMemberBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingStaffMemberBase> for AnyBookingStaffMemberBase {
+    fn from(value: BookingStaffMemberBase) -> Self {
+        Self::BookingStaffMemberBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingStaffMemberBase {
+    /// The value if it is a [`AnyBookingStaffMemberBase::BookingStaffMember`] variant.
+    pub fn as_booking_staff_member(&self) -> Option<&BookingStaffMember> {
+        match self {
+            Self::BookingStaffMember(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingStaffMember> for AnyBookingStaffMemberBase {
+    fn from(value: BookingStaffMember) -> Self {
+        Self::BookingStaffMember(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyBookingStaffMemberBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BookingStaffMemberBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::BookingStaffMember(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(BookingStaffMember::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyBookingStaffMemberBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.bookingStaffMember" | "graph.bookingStaffMember" => {
+                serde_json::from_value(value).map(Self::BookingStaffMember)
+            }
+            _ => serde_json::from_value(value).map(Self::BookingStaffMemberBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
 #[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.call`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1659,116 +2199,6 @@ impl CallField {
     ];
 }
 
-#[cfg(feature = "_certificate_authority")]
-/// CSDL entity type `microsoft.graph.certificateBasedAuthConfiguration`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CertificateBasedAuthConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `certificateAuthorities`: `Collection(microsoft.graph.certificateAuthority)`, not nullable.
-    pub certificate_authorities: Option<Vec<CertificateAuthority>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl serde::Serialize for CertificateBasedAuthConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl CertificateBasedAuthConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedAuthConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("certificateAuthorities", &self.certificate_authorities);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl<'de> serde::Deserialize<'de> for CertificateBasedAuthConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "certificateAuthorities" => {
-                read_nullable(map, key, &mut self.certificate_authorities, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-impl CertificateBasedAuthConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_certificate_authority")]
-/// The properties of [`CertificateBasedAuthConfiguration`] by wire name, each a [`Field<CertificateBasedAuthConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedAuthConfiguration::set_null`].
-pub enum CertificateBasedAuthConfigurationField {}
-
-#[cfg(feature = "_certificate_authority")]
-#[allow(non_upper_case_globals)]
-impl CertificateBasedAuthConfigurationField {
-    /// `id`
-    pub const Id: model::Field<CertificateBasedAuthConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `certificateAuthorities`
-    pub const CertificateAuthorities: model::Field<CertificateBasedAuthConfiguration> = model::Field::new(
-        "certificateAuthorities",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CertificateBasedAuthConfiguration>] = &[
-        Self::Id,
-        Self::CertificateAuthorities,
-    ];
-}
-
 #[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.cloudClipboardItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2021,6 +2451,107 @@ impl CloudPcUserSettingAssignmentField {
         Self::CreatedDateTime,
         Self::Target,
     ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.columnLink`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnLink {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for ColumnLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ColumnLink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnLink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for ColumnLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for ColumnLink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ColumnLink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`ColumnLink`] by wire name, each a [`Field<ColumnLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnLink::set_null`].
+pub enum ColumnLinkField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl ColumnLinkField {
+    /// `id`
+    pub const Id: model::Field<ColumnLink> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ColumnLink> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ColumnLink>] = &[Self::Id, Self::Name];
 }
 
 #[cfg(feature = "_identity")]
@@ -2387,32 +2918,63 @@ impl ConfigurationSnapshotJobField {
     ];
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.copilotAdminSetting`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopilotAdminSetting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `limitedMode`: `microsoft.graph.copilotAdminLimitedMode`, contained; present when expanded (`$expand`).
-    pub limited_mode: Option<CopilotAdminLimitedMode>,
+pub struct CrossTenantAccessPolicyConfigurationPartner {
+    /// Property `appServiceConnectInbound`: `microsoft.graph.crossTenantAccessPolicyAppServiceConnectSetting`.
+    pub app_service_connect_inbound: Option<
+        CrossTenantAccessPolicyAppServiceConnectSetting,
+    >,
+    /// Property `automaticUserConsentSettings`: `microsoft.graph.inboundOutboundPolicyConfiguration`.
+    pub automatic_user_consent_settings: Option<InboundOutboundPolicyConfiguration>,
+    /// Property `b2bCollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
+    pub b2b_collaboration_inbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
+    /// Property `b2bCollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
+    pub b2b_collaboration_outbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
+    /// Property `b2bDirectConnectInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
+    pub b2b_direct_connect_inbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
+    /// Property `b2bDirectConnectOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
+    pub b2b_direct_connect_outbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
+    /// Property `inboundTrust`: `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
+    pub inbound_trust: Option<CrossTenantAccessPolicyInboundTrust>,
+    /// Property `isInMultiTenantOrganization`: `Edm.Boolean`.
+    pub is_in_multi_tenant_organization: Option<bool>,
+    /// Property `isServiceProvider`: `Edm.Boolean`.
+    pub is_service_provider: Option<bool>,
+    /// Property `m365CollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyM365CollaborationInboundSetting`.
+    pub m365_collaboration_inbound: Option<
+        CrossTenantAccessPolicyM365CollaborationInboundSetting,
+    >,
+    /// Property `m365CollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyM365CollaborationOutboundSetting`.
+    pub m365_collaboration_outbound: Option<
+        CrossTenantAccessPolicyM365CollaborationOutboundSetting,
+    >,
+    /// Property `tenantId`: `Edm.String`, not nullable.
+    pub tenant_id: Option<String>,
+    /// Property `tenantRestrictions`: `microsoft.graph.crossTenantAccessPolicyTenantRestrictions`.
+    pub tenant_restrictions: Option<CrossTenantAccessPolicyTenantRestrictions>,
+    /// Navigation property `identitySynchronization`: `microsoft.graph.crossTenantIdentitySyncPolicyPartner`, contained; present when expanded (`$expand`).
+    pub identity_synchronization: Option<CrossTenantIdentitySyncPolicyPartner>,
+    /// Navigation property `serviceProviderConstraints`: `microsoft.graph.serviceProviderConstraints`, contained; present when expanded (`$expand`).
+    pub service_provider_constraints: Option<AnyServiceProviderConstraints>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for CopilotAdminSetting {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for CrossTenantAccessPolicyConfigurationPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl CopilotAdminSetting {
+#[cfg(feature = "_policies")]
+impl CrossTenantAccessPolicyConfigurationPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminSetting";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2425,14 +2987,36 @@ impl CopilotAdminSetting {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("id", &self.id);
-        object.property("limitedMode", &self.limited_mode);
+        object.property("appServiceConnectInbound", &self.app_service_connect_inbound);
+        object
+            .property(
+                "automaticUserConsentSettings",
+                &self.automatic_user_consent_settings,
+            );
+        object.property("b2bCollaborationInbound", &self.b2b_collaboration_inbound);
+        object.property("b2bCollaborationOutbound", &self.b2b_collaboration_outbound);
+        object.property("b2bDirectConnectInbound", &self.b2b_direct_connect_inbound);
+        object.property("b2bDirectConnectOutbound", &self.b2b_direct_connect_outbound);
+        object.property("inboundTrust", &self.inbound_trust);
+        object
+            .property(
+                "isInMultiTenantOrganization",
+                &self.is_in_multi_tenant_organization,
+            );
+        object.property("isServiceProvider", &self.is_service_provider);
+        object.property("m365CollaborationInbound", &self.m365_collaboration_inbound);
+        object.property("m365CollaborationOutbound", &self.m365_collaboration_outbound);
+        object.property("tenantId", &self.tenant_id);
+        object.property("tenantRestrictions", &self.tenant_restrictions);
+        object.property("identitySynchronization", &self.identity_synchronization);
+        object
+            .property("serviceProviderConstraints", &self.service_provider_constraints);
         object.end()
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for CopilotAdminSetting {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2440,8 +3024,9 @@ impl<'de> serde::Deserialize<'de> for CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for CrossTenantAccessPolicyConfigurationPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2450,8 +3035,47 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "limitedMode" => read_nullable(map, key, &mut self.limited_mode, extra),
+            "appServiceConnectInbound" => {
+                read_nullable(map, key, &mut self.app_service_connect_inbound, extra)
+            }
+            "automaticUserConsentSettings" => {
+                read_nullable(map, key, &mut self.automatic_user_consent_settings, extra)
+            }
+            "b2bCollaborationInbound" => {
+                read_nullable(map, key, &mut self.b2b_collaboration_inbound, extra)
+            }
+            "b2bCollaborationOutbound" => {
+                read_nullable(map, key, &mut self.b2b_collaboration_outbound, extra)
+            }
+            "b2bDirectConnectInbound" => {
+                read_nullable(map, key, &mut self.b2b_direct_connect_inbound, extra)
+            }
+            "b2bDirectConnectOutbound" => {
+                read_nullable(map, key, &mut self.b2b_direct_connect_outbound, extra)
+            }
+            "inboundTrust" => read_nullable(map, key, &mut self.inbound_trust, extra),
+            "isInMultiTenantOrganization" => {
+                read_lenient(map, key, &mut self.is_in_multi_tenant_organization, extra)
+            }
+            "isServiceProvider" => {
+                read_lenient(map, key, &mut self.is_service_provider, extra)
+            }
+            "m365CollaborationInbound" => {
+                read_nullable(map, key, &mut self.m365_collaboration_inbound, extra)
+            }
+            "m365CollaborationOutbound" => {
+                read_nullable(map, key, &mut self.m365_collaboration_outbound, extra)
+            }
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "tenantRestrictions" => {
+                read_nullable(map, key, &mut self.tenant_restrictions, extra)
+            }
+            "identitySynchronization" => {
+                read_nullable(map, key, &mut self.identity_synchronization, extra)
+            }
+            "serviceProviderConstraints" => {
+                read_nullable(map, key, &mut self.service_provider_constraints, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2462,8 +3086,8 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl CopilotAdminSetting {
+#[cfg(feature = "_policies")]
+impl CrossTenantAccessPolicyConfigurationPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2473,60 +3097,141 @@ impl CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_copilot")]
-/// The properties of [`CopilotAdminSetting`] by wire name, each a [`Field<CopilotAdminSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminSetting::set_null`].
-pub enum CopilotAdminSettingField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`CrossTenantAccessPolicyConfigurationPartner`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationPartner::set_null`].
+pub enum CrossTenantAccessPolicyConfigurationPartnerField {}
 
-#[cfg(feature = "_copilot")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl CopilotAdminSettingField {
-    /// `id`
-    pub const Id: model::Field<CopilotAdminSetting> = model::Field::new("id");
-    /// `limitedMode`
-    pub const LimitedMode: model::Field<CopilotAdminSetting> = model::Field::new(
-        "limitedMode",
+impl CrossTenantAccessPolicyConfigurationPartnerField {
+    /// `appServiceConnectInbound`
+    pub const AppServiceConnectInbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("appServiceConnectInbound");
+    /// `automaticUserConsentSettings`
+    pub const AutomaticUserConsentSettings: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("automaticUserConsentSettings");
+    /// `b2bCollaborationInbound`
+    pub const B2bCollaborationInbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("b2bCollaborationInbound");
+    /// `b2bCollaborationOutbound`
+    pub const B2bCollaborationOutbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("b2bCollaborationOutbound");
+    /// `b2bDirectConnectInbound`
+    pub const B2bDirectConnectInbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("b2bDirectConnectInbound");
+    /// `b2bDirectConnectOutbound`
+    pub const B2bDirectConnectOutbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("b2bDirectConnectOutbound");
+    /// `inboundTrust`
+    pub const InboundTrust: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
+        "inboundTrust",
     );
+    /// `isInMultiTenantOrganization`
+    pub const IsInMultiTenantOrganization: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("isInMultiTenantOrganization");
+    /// `isServiceProvider`
+    pub const IsServiceProvider: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("isServiceProvider");
+    /// `m365CollaborationInbound`
+    pub const M365CollaborationInbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("m365CollaborationInbound");
+    /// `m365CollaborationOutbound`
+    pub const M365CollaborationOutbound: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("m365CollaborationOutbound");
+    /// `tenantId`
+    pub const TenantId: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
+        "tenantId",
+    );
+    /// `tenantRestrictions`
+    pub const TenantRestrictions: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("tenantRestrictions");
+    /// `identitySynchronization`
+    pub const IdentitySynchronization: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("identitySynchronization");
+    /// `serviceProviderConstraints`
+    pub const ServiceProviderConstraints: model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    > = model::Field::new("serviceProviderConstraints");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CopilotAdminSetting>] = &[
-        Self::Id,
-        Self::LimitedMode,
+    pub const ALL: &'static [model::Field<
+        CrossTenantAccessPolicyConfigurationPartner,
+    >] = &[
+        Self::AppServiceConnectInbound,
+        Self::AutomaticUserConsentSettings,
+        Self::B2bCollaborationInbound,
+        Self::B2bCollaborationOutbound,
+        Self::B2bDirectConnectInbound,
+        Self::B2bDirectConnectOutbound,
+        Self::InboundTrust,
+        Self::IsInMultiTenantOrganization,
+        Self::IsServiceProvider,
+        Self::M365CollaborationInbound,
+        Self::M365CollaborationOutbound,
+        Self::TenantId,
+        Self::TenantRestrictions,
+        Self::IdentitySynchronization,
+        Self::ServiceProviderConstraints,
     ];
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.delegatedAdminRelationshipOperation`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminRelationshipOperation {
+pub struct DeviceConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `data`: `Edm.String`, not nullable.
-    pub data: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `operationType`: `microsoft.graph.delegatedAdminRelationshipOperationType`, not nullable.
-    pub operation_type: Option<DelegatedAdminRelationshipOperationType>,
-    /// Property `status`: `microsoft.graph.longRunningOperationStatus`, not nullable.
-    pub status: Option<LongRunningOperationStatus>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipOperation {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipOperation {
+#[cfg(feature = "_device_management")]
+impl DeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipOperation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2541,16 +3246,26 @@ impl DelegatedAdminRelationshipOperation {
         )?;
         object.property("id", &self.id);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("data", &self.data);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("operationType", &self.operation_type);
-        object.property("status", &self.status);
+        object.property("version", &self.version);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperation {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2558,8 +3273,8 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperation {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOperation {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2572,12 +3287,24 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOpera
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "data" => read_lenient(map, key, &mut self.data, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "operationType" => read_nullable(map, key, &mut self.operation_type, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2588,8 +3315,8 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOpera
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipOperation {
+#[cfg(feature = "_device_management")]
+impl DeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2599,77 +3326,294 @@ impl DelegatedAdminRelationshipOperation {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminRelationshipOperation`] by wire name, each a [`Field<DelegatedAdminRelationshipOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipOperation::set_null`].
-pub enum DelegatedAdminRelationshipOperationField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceConfiguration`] by wire name, each a [`Field<DeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfiguration::set_null`].
+pub enum DeviceConfigurationField {}
 
-#[cfg(feature = "_tenant_relationships")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DelegatedAdminRelationshipOperationField {
+impl DeviceConfigurationField {
     /// `id`
-    pub const Id: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+    pub const Id: model::Field<DeviceConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DeviceConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<DeviceConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DeviceConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<DeviceConfiguration> = model::Field::new("version");
+    /// `assignments`
+    pub const Assignments: model::Field<DeviceConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<DeviceConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<DeviceConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<DeviceConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<DeviceConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<DeviceConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceEnrollmentLimitConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceEnrollmentLimitConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub priority: Option<i32>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub version: Option<i32>,
+    /// Property `limit`: `Edm.Int32`, not nullable.
+    pub limit: Option<i32>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceEnrollmentLimitConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceEnrollmentLimitConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentLimitConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priority", &self.priority);
+        object.property("version", &self.version);
+        object.property("limit", &self.limit);
+        object.property("assignments", &self.assignments);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceEnrollmentLimitConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "limit" => read_lenient(map, key, &mut self.limit, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceEnrollmentLimitConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceEnrollmentLimitConfiguration`] by wire name, each a [`Field<DeviceEnrollmentLimitConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentLimitConfiguration::set_null`].
+pub enum DeviceEnrollmentLimitConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceEnrollmentLimitConfigurationField {
+    /// `id`
+    pub const Id: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
         "id",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+    pub const CreatedDateTime: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
         "createdDateTime",
     );
-    /// `data`
-    pub const Data: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
-        "data",
+    /// `description`
+    pub const Description: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `operationType`
-    pub const OperationType: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
-        "operationType",
+    /// `priority`
+    pub const Priority: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "priority",
     );
-    /// `status`
-    pub const Status: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
-        "status",
+    /// `version`
+    pub const Version: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `limit`
+    pub const Limit: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "limit",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+        "assignments",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminRelationshipOperation>] = &[
+    pub const ALL: &'static [model::Field<DeviceEnrollmentLimitConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
-        Self::Data,
+        Self::Description,
+        Self::DisplayName,
         Self::LastModifiedDateTime,
-        Self::OperationType,
-        Self::Status,
+        Self::Priority,
+        Self::Version,
+        Self::Limit,
+        Self::Assignments,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceComplianceSettingState`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceComplianceSettingState {
+pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `complianceGracePeriodExpirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub compliance_grace_period_expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `deviceModel`: `Edm.String`.
-    pub device_model: Option<String>,
-    /// Property `deviceName`: `Edm.String`.
-    pub device_name: Option<String>,
-    /// Property `setting`: `Edm.String`.
-    pub setting: Option<String>,
-    /// Property `settingName`: `Edm.String`.
-    pub setting_name: Option<String>,
-    /// Property `state`: `microsoft.graph.complianceStatus`, not nullable.
-    pub state: Option<ComplianceStatus>,
-    /// Property `userEmail`: `Edm.String`.
-    pub user_email: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `userName`: `Edm.String`.
-    pub user_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub priority: Option<i32>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub version: Option<i32>,
+    /// Property `androidRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
+    pub android_restriction: Option<DeviceEnrollmentPlatformRestriction>,
+    /// Property `iosRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
+    pub ios_restriction: Option<DeviceEnrollmentPlatformRestriction>,
+    /// Property `macOSRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
+    pub mac_os_restriction: Option<DeviceEnrollmentPlatformRestriction>,
+    /// Property `windowsMobileRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
+    pub windows_mobile_restriction: Option<DeviceEnrollmentPlatformRestriction>,
+    /// Property `windowsRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
+    pub windows_restriction: Option<DeviceEnrollmentPlatformRestriction>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2677,16 +3621,16 @@ pub struct DeviceComplianceSettingState {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceSettingState {
+impl serde::Serialize for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceComplianceSettingState {
+impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceSettingState";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2700,27 +3644,24 @@ impl DeviceComplianceSettingState {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property(
-                "complianceGracePeriodExpirationDateTime",
-                &self.compliance_grace_period_expiration_date_time,
-            );
-        object.property("deviceId", &self.device_id);
-        object.property("deviceModel", &self.device_model);
-        object.property("deviceName", &self.device_name);
-        object.property("setting", &self.setting);
-        object.property("settingName", &self.setting_name);
-        object.property("state", &self.state);
-        object.property("userEmail", &self.user_email);
-        object.property("userId", &self.user_id);
-        object.property("userName", &self.user_name);
-        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priority", &self.priority);
+        object.property("version", &self.version);
+        object.property("androidRestriction", &self.android_restriction);
+        object.property("iosRestriction", &self.ios_restriction);
+        object.property("macOSRestriction", &self.mac_os_restriction);
+        object.property("windowsMobileRestriction", &self.windows_mobile_restriction);
+        object.property("windowsRestriction", &self.windows_restriction);
+        object.property("assignments", &self.assignments);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceSettingState {
+impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2729,7 +3670,8 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceSettingState {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
+impl graph_odata_runtime::model::ODataObject
+for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2739,26 +3681,30 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "complianceGracePeriodExpirationDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.compliance_grace_period_expiration_date_time,
-                    extra,
-                )
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "deviceModel" => read_lenient(map, key, &mut self.device_model, extra),
-            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
-            "setting" => read_lenient(map, key, &mut self.setting, extra),
-            "settingName" => read_lenient(map, key, &mut self.setting_name, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "userName" => read_lenient(map, key, &mut self.user_name, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "androidRestriction" => {
+                read_nullable(map, key, &mut self.android_restriction, extra)
+            }
+            "iosRestriction" => read_nullable(map, key, &mut self.ios_restriction, extra),
+            "macOSRestriction" => {
+                read_nullable(map, key, &mut self.mac_os_restriction, extra)
+            }
+            "windowsMobileRestriction" => {
+                read_nullable(map, key, &mut self.windows_mobile_restriction, extra)
+            }
+            "windowsRestriction" => {
+                read_nullable(map, key, &mut self.windows_restriction, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             _ => Ok(false),
         }
     }
@@ -2770,7 +3716,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceComplianceSettingState {
+impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2781,263 +3727,81 @@ impl DeviceComplianceSettingState {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`DeviceComplianceSettingState`] by wire name, each a [`Field<DeviceComplianceSettingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceSettingState::set_null`].
-pub enum DeviceComplianceSettingStateField {}
+/// The properties of [`DeviceEnrollmentPlatformRestrictionsConfiguration`] by wire name, each a [`Field<DeviceEnrollmentPlatformRestrictionsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentPlatformRestrictionsConfiguration::set_null`].
+pub enum DeviceEnrollmentPlatformRestrictionsConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceComplianceSettingStateField {
+impl DeviceEnrollmentPlatformRestrictionsConfigurationField {
     /// `id`
-    pub const Id: model::Field<DeviceComplianceSettingState> = model::Field::new("id");
-    /// `complianceGracePeriodExpirationDateTime`
-    pub const ComplianceGracePeriodExpirationDateTime: model::Field<
-        DeviceComplianceSettingState,
-    > = model::Field::new("complianceGracePeriodExpirationDateTime");
-    /// `deviceId`
-    pub const DeviceId: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "deviceId",
+    pub const Id: model::Field<DeviceEnrollmentPlatformRestrictionsConfiguration> = model::Field::new(
+        "id",
     );
-    /// `deviceModel`
-    pub const DeviceModel: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "deviceModel",
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("createdDateTime");
+    /// `description`
+    pub const Description: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("displayName");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `priority`
+    pub const Priority: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("priority");
+    /// `version`
+    pub const Version: model::Field<DeviceEnrollmentPlatformRestrictionsConfiguration> = model::Field::new(
+        "version",
     );
-    /// `deviceName`
-    pub const DeviceName: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "deviceName",
-    );
-    /// `setting`
-    pub const Setting: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "setting",
-    );
-    /// `settingName`
-    pub const SettingName: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "settingName",
-    );
-    /// `state`
-    pub const State: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "state",
-    );
-    /// `userEmail`
-    pub const UserEmail: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "userEmail",
-    );
-    /// `userId`
-    pub const UserId: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "userId",
-    );
-    /// `userName`
-    pub const UserName: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "userName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<DeviceComplianceSettingState> = model::Field::new(
-        "userPrincipalName",
-    );
+    /// `androidRestriction`
+    pub const AndroidRestriction: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("androidRestriction");
+    /// `iosRestriction`
+    pub const IosRestriction: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("iosRestriction");
+    /// `macOSRestriction`
+    pub const MacOsRestriction: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("macOSRestriction");
+    /// `windowsMobileRestriction`
+    pub const WindowsMobileRestriction: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("windowsMobileRestriction");
+    /// `windowsRestriction`
+    pub const WindowsRestriction: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("windowsRestriction");
+    /// `assignments`
+    pub const Assignments: model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    > = model::Field::new("assignments");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceComplianceSettingState>] = &[
+    pub const ALL: &'static [model::Field<
+        DeviceEnrollmentPlatformRestrictionsConfiguration,
+    >] = &[
         Self::Id,
-        Self::ComplianceGracePeriodExpirationDateTime,
-        Self::DeviceId,
-        Self::DeviceModel,
-        Self::DeviceName,
-        Self::Setting,
-        Self::SettingName,
-        Self::State,
-        Self::UserEmail,
-        Self::UserId,
-        Self::UserName,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceManagementExportJob`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceManagementExportJob {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `filter`: `Edm.String`.
-    pub filter: Option<String>,
-    /// Property `format`: `microsoft.graph.deviceManagementReportFileFormat`, not nullable.
-    pub format: Option<DeviceManagementReportFileFormat>,
-    /// Property `localizationType`: `microsoft.graph.deviceManagementExportJobLocalizationType`, not nullable.
-    pub localization_type: Option<DeviceManagementExportJobLocalizationType>,
-    /// Property `reportName`: `Edm.String`, not nullable.
-    pub report_name: Option<String>,
-    /// Property `requestDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub request_date_time: Option<edm::DateTimeOffset>,
-    /// Property `select`: `Collection(Edm.String)`.
-    pub select: Option<Vec<String>>,
-    /// Property `snapshotId`: `Edm.String`.
-    pub snapshot_id: Option<String>,
-    /// Property `status`: `microsoft.graph.deviceManagementReportStatus`, not nullable.
-    pub status: Option<DeviceManagementReportStatus>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementExportJob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceManagementExportJob {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementExportJob";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("filter", &self.filter);
-        object.property("format", &self.format);
-        object.property("localizationType", &self.localization_type);
-        object.property("reportName", &self.report_name);
-        object.property("requestDateTime", &self.request_date_time);
-        object.property("select", &self.select);
-        object.property("snapshotId", &self.snapshot_id);
-        object.property("status", &self.status);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementExportJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceManagementExportJob {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
-            }
-            "filter" => read_lenient(map, key, &mut self.filter, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            "localizationType" => {
-                read_nullable(map, key, &mut self.localization_type, extra)
-            }
-            "reportName" => read_lenient(map, key, &mut self.report_name, extra),
-            "requestDateTime" => {
-                read_lenient(map, key, &mut self.request_date_time, extra)
-            }
-            "select" => read_lenient(map, key, &mut self.select, extra),
-            "snapshotId" => read_lenient(map, key, &mut self.snapshot_id, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceManagementExportJob {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceManagementExportJob`] by wire name, each a [`Field<DeviceManagementExportJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementExportJob::set_null`].
-pub enum DeviceManagementExportJobField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceManagementExportJobField {
-    /// `id`
-    pub const Id: model::Field<DeviceManagementExportJob> = model::Field::new("id");
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "expirationDateTime",
-    );
-    /// `filter`
-    pub const Filter: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "filter",
-    );
-    /// `format`
-    pub const Format: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "format",
-    );
-    /// `localizationType`
-    pub const LocalizationType: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "localizationType",
-    );
-    /// `reportName`
-    pub const ReportName: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "reportName",
-    );
-    /// `requestDateTime`
-    pub const RequestDateTime: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "requestDateTime",
-    );
-    /// `select`
-    pub const Select: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "select",
-    );
-    /// `snapshotId`
-    pub const SnapshotId: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "snapshotId",
-    );
-    /// `status`
-    pub const Status: model::Field<DeviceManagementExportJob> = model::Field::new(
-        "status",
-    );
-    /// `url`
-    pub const Url: model::Field<DeviceManagementExportJob> = model::Field::new("url");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceManagementExportJob>] = &[
-        Self::Id,
-        Self::ExpirationDateTime,
-        Self::Filter,
-        Self::Format,
-        Self::LocalizationType,
-        Self::ReportName,
-        Self::RequestDateTime,
-        Self::Select,
-        Self::SnapshotId,
-        Self::Status,
-        Self::Url,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Priority,
+        Self::Version,
+        Self::AndroidRestriction,
+        Self::IosRestriction,
+        Self::MacOsRestriction,
+        Self::WindowsMobileRestriction,
+        Self::WindowsRestriction,
+        Self::Assignments,
     ];
 }
 
@@ -3205,335 +3969,6 @@ impl DomainDnsMxRecordField {
 }
 
 #[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsRecord`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    pub ttl: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsRecord`] by wire name, each a [`Field<DomainDnsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsRecord::set_null`].
-pub enum DomainDnsRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsRecord> = model::Field::new(
-        "isOptional",
-    );
-    /// `label`
-    pub const Label: model::Field<DomainDnsRecord> = model::Field::new("label");
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsRecord> = model::Field::new("ttl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsSrvRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsSrvRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub ttl: Option<i32>,
-    /// Property `nameTarget`: `Edm.String`.
-    pub name_target: Option<String>,
-    /// Property `port`: `Edm.Int32`.
-    pub port: Option<i32>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `protocol`: `Edm.String`.
-    pub protocol: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Property `weight`: `Edm.Int32`.
-    pub weight: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsSrvRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsSrvRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsSrvRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.property("nameTarget", &self.name_target);
-        object.property("port", &self.port);
-        object.property("priority", &self.priority);
-        object.property("protocol", &self.protocol);
-        object.property("service", &self.service);
-        object.property("weight", &self.weight);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsSrvRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsSrvRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            "nameTarget" => read_lenient(map, key, &mut self.name_target, extra),
-            "port" => read_lenient(map, key, &mut self.port, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "protocol" => read_lenient(map, key, &mut self.protocol, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "weight" => read_lenient(map, key, &mut self.weight, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsSrvRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsSrvRecord`] by wire name, each a [`Field<DomainDnsSrvRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsSrvRecord::set_null`].
-pub enum DomainDnsSrvRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsSrvRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsSrvRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "isOptional",
-    );
-    /// `label`
-    pub const Label: model::Field<DomainDnsSrvRecord> = model::Field::new("label");
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsSrvRecord> = model::Field::new("ttl");
-    /// `nameTarget`
-    pub const NameTarget: model::Field<DomainDnsSrvRecord> = model::Field::new(
-        "nameTarget",
-    );
-    /// `port`
-    pub const Port: model::Field<DomainDnsSrvRecord> = model::Field::new("port");
-    /// `priority`
-    pub const Priority: model::Field<DomainDnsSrvRecord> = model::Field::new("priority");
-    /// `protocol`
-    pub const Protocol: model::Field<DomainDnsSrvRecord> = model::Field::new("protocol");
-    /// `service`
-    pub const Service: model::Field<DomainDnsSrvRecord> = model::Field::new("service");
-    /// `weight`
-    pub const Weight: model::Field<DomainDnsSrvRecord> = model::Field::new("weight");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsSrvRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-        Self::NameTarget,
-        Self::Port,
-        Self::Priority,
-        Self::Protocol,
-        Self::Service,
-        Self::Weight,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
 /// CSDL entity type `microsoft.graph.domainDnsTxtRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainDnsTxtRecord {
@@ -3686,52 +4121,18 @@ impl DomainDnsTxtRecordField {
 }
 
 #[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationSubmission`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.educationGradingScheme`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationSubmission {
+pub struct EducationGradingScheme {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `assignmentId`: `Edm.String`, computed by the service (read-only).
-    pub assignment_id: Option<String>,
-    /// Property `excusedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub excused_by: Option<AnyIdentitySet>,
-    /// Property `excusedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub excused_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reassignedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub reassigned_by: Option<AnyIdentitySet>,
-    /// Property `reassignedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub reassigned_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recipient`: `microsoft.graph.educationSubmissionRecipient`.
-    pub recipient: Option<AnyEducationSubmissionRecipient>,
-    /// Property `resourcesFolderUrl`: `Edm.String`, computed by the service (read-only).
-    pub resources_folder_url: Option<String>,
-    /// Property `returnedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub returned_by: Option<AnyIdentitySet>,
-    /// Property `returnedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub returned_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.educationSubmissionStatus`, computed by the service (read-only).
-    pub status: Option<EducationSubmissionStatus>,
-    /// Property `submittedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub submitted_by: Option<AnyIdentitySet>,
-    /// Property `submittedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub submitted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `unsubmittedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub unsubmitted_by: Option<AnyIdentitySet>,
-    /// Property `unsubmittedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub unsubmitted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `webUrl`: `Edm.String`, computed by the service (read-only).
-    pub web_url: Option<String>,
-    /// Navigation property `outcomes`: `Collection(microsoft.graph.educationOutcome)`, contained; present when expanded (`$expand`).
-    pub outcomes: Option<Vec<AnyEducationOutcome>>,
-    /// Navigation property `resources`: `Collection(microsoft.graph.educationSubmissionResource)`, contained; present when expanded (`$expand`).
-    pub resources: Option<Vec<EducationSubmissionResource>>,
-    /// Navigation property `submittedResources`: `Collection(microsoft.graph.educationSubmissionResource)`, contained; present when expanded (`$expand`).
-    pub submitted_resources: Option<Vec<EducationSubmissionResource>>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `grades`: `Collection(microsoft.graph.educationGradingSchemeGrade)`, not nullable.
+    pub grades: Option<Vec<EducationGradingSchemeGrade>>,
+    /// Property `hidePointsDuringGrading`: `Edm.Boolean`, not nullable.
+    pub hide_points_during_grading: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3739,16 +4140,16 @@ pub struct EducationSubmission {
 }
 
 #[cfg(feature = "_education")]
-impl serde::Serialize for EducationSubmission {
+impl serde::Serialize for EducationGradingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_education")]
-impl EducationSubmission {
+impl EducationGradingScheme {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmission";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingScheme";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3762,32 +4163,15 @@ impl EducationSubmission {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("assignmentId", &self.assignment_id);
-        object.property("excusedBy", &self.excused_by);
-        object.property("excusedDateTime", &self.excused_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("reassignedBy", &self.reassigned_by);
-        object.property("reassignedDateTime", &self.reassigned_date_time);
-        object.property("recipient", &self.recipient);
-        object.property("resourcesFolderUrl", &self.resources_folder_url);
-        object.property("returnedBy", &self.returned_by);
-        object.property("returnedDateTime", &self.returned_date_time);
-        object.property("status", &self.status);
-        object.property("submittedBy", &self.submitted_by);
-        object.property("submittedDateTime", &self.submitted_date_time);
-        object.property("unsubmittedBy", &self.unsubmitted_by);
-        object.property("unsubmittedDateTime", &self.unsubmitted_date_time);
-        object.property("webUrl", &self.web_url);
-        object.property("outcomes", &self.outcomes);
-        object.property("resources", &self.resources);
-        object.property("submittedResources", &self.submitted_resources);
+        object.property("displayName", &self.display_name);
+        object.property("grades", &self.grades);
+        object.property("hidePointsDuringGrading", &self.hide_points_during_grading);
         object.end()
     }
 }
 
 #[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationSubmission {
+impl<'de> serde::Deserialize<'de> for EducationGradingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3796,7 +4180,7 @@ impl<'de> serde::Deserialize<'de> for EducationSubmission {
 }
 
 #[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationSubmission {
+impl graph_odata_runtime::model::ODataObject for EducationGradingScheme {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3806,43 +4190,10 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmission {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "assignmentId" => read_lenient(map, key, &mut self.assignment_id, extra),
-            "excusedBy" => read_nullable(map, key, &mut self.excused_by, extra),
-            "excusedDateTime" => {
-                read_lenient(map, key, &mut self.excused_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "reassignedBy" => read_nullable(map, key, &mut self.reassigned_by, extra),
-            "reassignedDateTime" => {
-                read_lenient(map, key, &mut self.reassigned_date_time, extra)
-            }
-            "recipient" => read_nullable(map, key, &mut self.recipient, extra),
-            "resourcesFolderUrl" => {
-                read_lenient(map, key, &mut self.resources_folder_url, extra)
-            }
-            "returnedBy" => read_nullable(map, key, &mut self.returned_by, extra),
-            "returnedDateTime" => {
-                read_lenient(map, key, &mut self.returned_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "submittedBy" => read_nullable(map, key, &mut self.submitted_by, extra),
-            "submittedDateTime" => {
-                read_lenient(map, key, &mut self.submitted_date_time, extra)
-            }
-            "unsubmittedBy" => read_nullable(map, key, &mut self.unsubmitted_by, extra),
-            "unsubmittedDateTime" => {
-                read_lenient(map, key, &mut self.unsubmitted_date_time, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            "outcomes" => read_nullable(map, key, &mut self.outcomes, extra),
-            "resources" => read_nullable(map, key, &mut self.resources, extra),
-            "submittedResources" => {
-                read_nullable(map, key, &mut self.submitted_resources, extra)
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "grades" => read_nullable(map, key, &mut self.grades, extra),
+            "hidePointsDuringGrading" => {
+                read_lenient(map, key, &mut self.hide_points_during_grading, extra)
             }
             _ => Ok(false),
         }
@@ -3855,7 +4206,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmission {
 }
 
 #[cfg(feature = "_education")]
-impl EducationSubmission {
+impl EducationGradingScheme {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3866,146 +4217,59 @@ impl EducationSubmission {
 }
 
 #[cfg(feature = "_education")]
-/// The properties of [`EducationSubmission`] by wire name, each a [`Field<EducationSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmission::set_null`].
-pub enum EducationSubmissionField {}
+/// The properties of [`EducationGradingScheme`] by wire name, each a [`Field<EducationGradingScheme>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingScheme::set_null`].
+pub enum EducationGradingSchemeField {}
 
 #[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
-impl EducationSubmissionField {
+impl EducationGradingSchemeField {
     /// `id`
-    pub const Id: model::Field<EducationSubmission> = model::Field::new("id");
-    /// `assignmentId`
-    pub const AssignmentId: model::Field<EducationSubmission> = model::Field::new(
-        "assignmentId",
+    pub const Id: model::Field<EducationGradingScheme> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationGradingScheme> = model::Field::new(
+        "displayName",
     );
-    /// `excusedBy`
-    pub const ExcusedBy: model::Field<EducationSubmission> = model::Field::new(
-        "excusedBy",
-    );
-    /// `excusedDateTime`
-    pub const ExcusedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "excusedDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<EducationSubmission> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `reassignedBy`
-    pub const ReassignedBy: model::Field<EducationSubmission> = model::Field::new(
-        "reassignedBy",
-    );
-    /// `reassignedDateTime`
-    pub const ReassignedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "reassignedDateTime",
-    );
-    /// `recipient`
-    pub const Recipient: model::Field<EducationSubmission> = model::Field::new(
-        "recipient",
-    );
-    /// `resourcesFolderUrl`
-    pub const ResourcesFolderUrl: model::Field<EducationSubmission> = model::Field::new(
-        "resourcesFolderUrl",
-    );
-    /// `returnedBy`
-    pub const ReturnedBy: model::Field<EducationSubmission> = model::Field::new(
-        "returnedBy",
-    );
-    /// `returnedDateTime`
-    pub const ReturnedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "returnedDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<EducationSubmission> = model::Field::new("status");
-    /// `submittedBy`
-    pub const SubmittedBy: model::Field<EducationSubmission> = model::Field::new(
-        "submittedBy",
-    );
-    /// `submittedDateTime`
-    pub const SubmittedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "submittedDateTime",
-    );
-    /// `unsubmittedBy`
-    pub const UnsubmittedBy: model::Field<EducationSubmission> = model::Field::new(
-        "unsubmittedBy",
-    );
-    /// `unsubmittedDateTime`
-    pub const UnsubmittedDateTime: model::Field<EducationSubmission> = model::Field::new(
-        "unsubmittedDateTime",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<EducationSubmission> = model::Field::new("webUrl");
-    /// `outcomes`
-    pub const Outcomes: model::Field<EducationSubmission> = model::Field::new(
-        "outcomes",
-    );
-    /// `resources`
-    pub const Resources: model::Field<EducationSubmission> = model::Field::new(
-        "resources",
-    );
-    /// `submittedResources`
-    pub const SubmittedResources: model::Field<EducationSubmission> = model::Field::new(
-        "submittedResources",
+    /// `grades`
+    pub const Grades: model::Field<EducationGradingScheme> = model::Field::new("grades");
+    /// `hidePointsDuringGrading`
+    pub const HidePointsDuringGrading: model::Field<EducationGradingScheme> = model::Field::new(
+        "hidePointsDuringGrading",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationSubmission>] = &[
+    pub const ALL: &'static [model::Field<EducationGradingScheme>] = &[
         Self::Id,
-        Self::AssignmentId,
-        Self::ExcusedBy,
-        Self::ExcusedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::ReassignedBy,
-        Self::ReassignedDateTime,
-        Self::Recipient,
-        Self::ResourcesFolderUrl,
-        Self::ReturnedBy,
-        Self::ReturnedDateTime,
-        Self::Status,
-        Self::SubmittedBy,
-        Self::SubmittedDateTime,
-        Self::UnsubmittedBy,
-        Self::UnsubmittedDateTime,
-        Self::WebUrl,
-        Self::Outcomes,
-        Self::Resources,
-        Self::SubmittedResources,
+        Self::DisplayName,
+        Self::Grades,
+        Self::HidePointsDuringGrading,
     ];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.engagementConversationMessageReaction`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationModuleResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EngagementConversationMessageReaction {
+pub struct EducationModuleResource {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reactionBy`: `microsoft.graph.engagementIdentitySet`, not nullable, computed by the service (read-only).
-    pub reaction_by: Option<EngagementIdentitySet>,
-    /// Property `reactionType`: `microsoft.graph.engagementConversationMessageReactionType`, not nullable, computed by the service (read-only).
-    pub reaction_type: Option<EngagementConversationMessageReactionType>,
+    /// Property `resource`: `microsoft.graph.educationResource`.
+    pub resource: Option<AnyEducationResource>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for EngagementConversationMessageReaction {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationModuleResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl EngagementConversationMessageReaction {
+#[cfg(feature = "_education")]
+impl EducationModuleResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationMessageReaction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationModuleResource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4019,15 +4283,13 @@ impl EngagementConversationMessageReaction {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("reactionBy", &self.reaction_by);
-        object.property("reactionType", &self.reaction_type);
+        object.property("resource", &self.resource);
         object.end()
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReaction {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationModuleResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4035,8 +4297,8 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReaction {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageReaction {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationModuleResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4046,11 +4308,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageRe
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "reactionBy" => read_nullable(map, key, &mut self.reaction_by, extra),
-            "reactionType" => read_nullable(map, key, &mut self.reaction_type, extra),
+            "resource" => read_nullable(map, key, &mut self.resource, extra),
             _ => Ok(false),
         }
     }
@@ -4061,8 +4319,8 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageRe
     }
 }
 
-#[cfg(feature = "_communications")]
-impl EngagementConversationMessageReaction {
+#[cfg(feature = "_education")]
+impl EducationModuleResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4072,64 +4330,56 @@ impl EngagementConversationMessageReaction {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// The properties of [`EngagementConversationMessageReaction`] by wire name, each a [`Field<EngagementConversationMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationMessageReaction::set_null`].
-pub enum EngagementConversationMessageReactionField {}
+#[cfg(feature = "_education")]
+/// The properties of [`EducationModuleResource`] by wire name, each a [`Field<EducationModuleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationModuleResource::set_null`].
+pub enum EducationModuleResourceField {}
 
-#[cfg(feature = "_communications")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
-impl EngagementConversationMessageReactionField {
+impl EducationModuleResourceField {
     /// `id`
-    pub const Id: model::Field<EngagementConversationMessageReaction> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EngagementConversationMessageReaction> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `reactionBy`
-    pub const ReactionBy: model::Field<EngagementConversationMessageReaction> = model::Field::new(
-        "reactionBy",
-    );
-    /// `reactionType`
-    pub const ReactionType: model::Field<EngagementConversationMessageReaction> = model::Field::new(
-        "reactionType",
+    pub const Id: model::Field<EducationModuleResource> = model::Field::new("id");
+    /// `resource`
+    pub const Resource: model::Field<EducationModuleResource> = model::Field::new(
+        "resource",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EngagementConversationMessageReaction>] = &[
+    pub const ALL: &'static [model::Field<EducationModuleResource>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::ReactionBy,
-        Self::ReactionType,
+        Self::Resource,
     ];
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.exchangeSettings`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_solutions")]
+/// CSDL entity type `microsoft.graph.emailNotificationsSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExchangeSettings {
+pub struct EmailNotificationsSetting {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `primaryMailboxId`: `Edm.String`.
-    pub primary_mailbox_id: Option<String>,
+    /// Property `additionalEvents`: `microsoft.graph.notificationEventsType`, not nullable.
+    pub additional_events: Option<NotificationEventsType>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `recipients`: `microsoft.graph.notificationRecipients`, not nullable.
+    pub recipients: Option<NotificationRecipients>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ExchangeSettings {
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for EmailNotificationsSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl ExchangeSettings {
+#[cfg(feature = "_solutions")]
+impl EmailNotificationsSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailNotificationsSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4143,13 +4393,15 @@ impl ExchangeSettings {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("primaryMailboxId", &self.primary_mailbox_id);
+        object.property("additionalEvents", &self.additional_events);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("recipients", &self.recipients);
         object.end()
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ExchangeSettings {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for EmailNotificationsSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4157,116 +4409,8 @@ impl<'de> serde::Deserialize<'de> for ExchangeSettings {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ExchangeSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "primaryMailboxId" => {
-                read_lenient(map, key, &mut self.primary_mailbox_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ExchangeSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ExchangeSettings`] by wire name, each a [`Field<ExchangeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeSettings::set_null`].
-pub enum ExchangeSettingsField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ExchangeSettingsField {
-    /// `id`
-    pub const Id: model::Field<ExchangeSettings> = model::Field::new("id");
-    /// `primaryMailboxId`
-    pub const PrimaryMailboxId: model::Field<ExchangeSettings> = model::Field::new(
-        "primaryMailboxId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExchangeSettings>] = &[
-        Self::Id,
-        Self::PrimaryMailboxId,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.internetExplorerMode`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternetExplorerMode {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `siteLists`: `Collection(microsoft.graph.browserSiteList)`, contained; present when expanded (`$expand`).
-    pub site_lists: Option<Vec<BrowserSiteList>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for InternetExplorerMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl InternetExplorerMode {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetExplorerMode";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("siteLists", &self.site_lists);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for InternetExplorerMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for EmailNotificationsSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4276,7 +4420,11 @@ impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "siteLists" => read_nullable(map, key, &mut self.site_lists, extra),
+            "additionalEvents" => {
+                read_nullable(map, key, &mut self.additional_events, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
             _ => Ok(false),
         }
     }
@@ -4287,8 +4435,8 @@ impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl InternetExplorerMode {
+#[cfg(feature = "_solutions")]
+impl EmailNotificationsSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4298,30 +4446,235 @@ impl InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`InternetExplorerMode`] by wire name, each a [`Field<InternetExplorerMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetExplorerMode::set_null`].
-pub enum InternetExplorerModeField {}
+#[cfg(feature = "_solutions")]
+/// The properties of [`EmailNotificationsSetting`] by wire name, each a [`Field<EmailNotificationsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailNotificationsSetting::set_null`].
+pub enum EmailNotificationsSettingField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
-impl InternetExplorerModeField {
+impl EmailNotificationsSettingField {
     /// `id`
-    pub const Id: model::Field<InternetExplorerMode> = model::Field::new("id");
-    /// `siteLists`
-    pub const SiteLists: model::Field<InternetExplorerMode> = model::Field::new(
-        "siteLists",
+    pub const Id: model::Field<EmailNotificationsSetting> = model::Field::new("id");
+    /// `additionalEvents`
+    pub const AdditionalEvents: model::Field<EmailNotificationsSetting> = model::Field::new(
+        "additionalEvents",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<EmailNotificationsSetting> = model::Field::new(
+        "isEnabled",
+    );
+    /// `recipients`
+    pub const Recipients: model::Field<EmailNotificationsSetting> = model::Field::new(
+        "recipients",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InternetExplorerMode>] = &[
+    pub const ALL: &'static [model::Field<EmailNotificationsSetting>] = &[
         Self::Id,
-        Self::SiteLists,
+        Self::AdditionalEvents,
+        Self::IsEnabled,
+        Self::Recipients,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL entity type `microsoft.graph.enrollmentTroubleshootingEvent`; base type `microsoft.graph.deviceManagementTroubleshootingEvent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnrollmentTroubleshootingEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `correlationId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `enrollmentType`: `microsoft.graph.deviceEnrollmentType`, not nullable.
+    pub enrollment_type: Option<DeviceEnrollmentType>,
+    /// Property `failureCategory`: `microsoft.graph.deviceEnrollmentFailureReason`, not nullable.
+    pub failure_category: Option<DeviceEnrollmentFailureReason>,
+    /// Property `failureReason`: `Edm.String`.
+    pub failure_reason: Option<String>,
+    /// Property `managedDeviceIdentifier`: `Edm.String`.
+    pub managed_device_identifier: Option<String>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `osVersion`: `Edm.String`.
+    pub os_version: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for EnrollmentTroubleshootingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl EnrollmentTroubleshootingEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enrollmentTroubleshootingEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("deviceId", &self.device_id);
+        object.property("enrollmentType", &self.enrollment_type);
+        object.property("failureCategory", &self.failure_category);
+        object.property("failureReason", &self.failure_reason);
+        object.property("managedDeviceIdentifier", &self.managed_device_identifier);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("osVersion", &self.os_version);
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for EnrollmentTroubleshootingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for EnrollmentTroubleshootingEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "enrollmentType" => read_nullable(map, key, &mut self.enrollment_type, extra),
+            "failureCategory" => {
+                read_nullable(map, key, &mut self.failure_category, extra)
+            }
+            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
+            "managedDeviceIdentifier" => {
+                read_lenient(map, key, &mut self.managed_device_identifier, extra)
+            }
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "osVersion" => read_lenient(map, key, &mut self.os_version, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl EnrollmentTroubleshootingEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`EnrollmentTroubleshootingEvent`] by wire name, each a [`Field<EnrollmentTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnrollmentTroubleshootingEvent::set_null`].
+pub enum EnrollmentTroubleshootingEventField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl EnrollmentTroubleshootingEventField {
+    /// `id`
+    pub const Id: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new("id");
+    /// `correlationId`
+    pub const CorrelationId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `deviceId`
+    pub const DeviceId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "deviceId",
+    );
+    /// `enrollmentType`
+    pub const EnrollmentType: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "enrollmentType",
+    );
+    /// `failureCategory`
+    pub const FailureCategory: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "failureCategory",
+    );
+    /// `failureReason`
+    pub const FailureReason: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "failureReason",
+    );
+    /// `managedDeviceIdentifier`
+    pub const ManagedDeviceIdentifier: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "managedDeviceIdentifier",
+    );
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `osVersion`
+    pub const OsVersion: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "osVersion",
+    );
+    /// `userId`
+    pub const UserId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
+        "userId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EnrollmentTroubleshootingEvent>] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+        Self::DeviceId,
+        Self::EnrollmentType,
+        Self::FailureCategory,
+        Self::FailureReason,
+        Self::ManagedDeviceIdentifier,
+        Self::OperatingSystem,
+        Self::OsVersion,
+        Self::UserId,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.iosDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
+/// CSDL entity type `microsoft.graph.iosCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosDeviceFeaturesConfiguration {
+pub struct IosCustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -4340,16 +4693,12 @@ pub struct IosDeviceFeaturesConfiguration {
     /// Property `version`: `Edm.Int32`, not nullable.
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `assetTagTemplate`: `Edm.String`.
-    pub asset_tag_template: Option<String>,
-    /// Property `homeScreenDockIcons`: `Collection(microsoft.graph.iosHomeScreenItem)`.
-    pub home_screen_dock_icons: Option<Vec<AnyIosHomeScreenItem>>,
-    /// Property `homeScreenPages`: `Collection(microsoft.graph.iosHomeScreenPage)`.
-    pub home_screen_pages: Option<Vec<IosHomeScreenPage>>,
-    /// Property `lockScreenFootnote`: `Edm.String`.
-    pub lock_screen_footnote: Option<String>,
-    /// Property `notificationSettings`: `Collection(microsoft.graph.iosNotificationSettings)`.
-    pub notification_settings: Option<Vec<IosNotificationSettings>>,
+    /// Property `payload`: `Edm.Binary`, not nullable.
+    pub payload: Option<edm::Binary>,
+    /// Property `payloadFileName`: `Edm.String`.
+    pub payload_file_name: Option<String>,
+    /// Property `payloadName`: `Edm.String`, not nullable.
+    pub payload_name: Option<String>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
@@ -4375,16 +4724,16 @@ pub struct IosDeviceFeaturesConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for IosDeviceFeaturesConfiguration {
+impl serde::Serialize for IosCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl IosDeviceFeaturesConfiguration {
+impl IosCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceFeaturesConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosCustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4403,11 +4752,9 @@ impl IosDeviceFeaturesConfiguration {
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("version", &self.version);
-        object.property("assetTagTemplate", &self.asset_tag_template);
-        object.property("homeScreenDockIcons", &self.home_screen_dock_icons);
-        object.property("homeScreenPages", &self.home_screen_pages);
-        object.property("lockScreenFootnote", &self.lock_screen_footnote);
-        object.property("notificationSettings", &self.notification_settings);
+        object.property("payload", &self.payload);
+        object.property("payloadFileName", &self.payload_file_name);
+        object.property("payloadName", &self.payload_name);
         object.property("assignments", &self.assignments);
         object
             .property(
@@ -4423,7 +4770,7 @@ impl IosDeviceFeaturesConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosDeviceFeaturesConfiguration {
+impl<'de> serde::Deserialize<'de> for IosCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4432,7 +4779,7 @@ impl<'de> serde::Deserialize<'de> for IosDeviceFeaturesConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration {
+impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4451,21 +4798,11 @@ impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration 
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "assetTagTemplate" => {
-                read_lenient(map, key, &mut self.asset_tag_template, extra)
+            "payload" => read_lenient(map, key, &mut self.payload, extra),
+            "payloadFileName" => {
+                read_lenient(map, key, &mut self.payload_file_name, extra)
             }
-            "homeScreenDockIcons" => {
-                read_nullable(map, key, &mut self.home_screen_dock_icons, extra)
-            }
-            "homeScreenPages" => {
-                read_nullable(map, key, &mut self.home_screen_pages, extra)
-            }
-            "lockScreenFootnote" => {
-                read_lenient(map, key, &mut self.lock_screen_footnote, extra)
-            }
-            "notificationSettings" => {
-                read_nullable(map, key, &mut self.notification_settings, extra)
-            }
+            "payloadName" => read_lenient(map, key, &mut self.payload_name, extra),
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             "deviceSettingStateSummaries" => {
                 read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
@@ -4489,7 +4826,7 @@ impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration 
 }
 
 #[cfg(feature = "_device_management")]
-impl IosDeviceFeaturesConfiguration {
+impl IosCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4500,2174 +4837,81 @@ impl IosDeviceFeaturesConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`IosDeviceFeaturesConfiguration`] by wire name, each a [`Field<IosDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceFeaturesConfiguration::set_null`].
-pub enum IosDeviceFeaturesConfigurationField {}
+/// The properties of [`IosCustomConfiguration`] by wire name, each a [`Field<IosCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosCustomConfiguration::set_null`].
+pub enum IosCustomConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl IosDeviceFeaturesConfigurationField {
+impl IosCustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new("id");
+    pub const Id: model::Field<IosCustomConfiguration> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<IosCustomConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const Description: model::Field<IosCustomConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<IosCustomConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<IosCustomConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `version`
-    pub const Version: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const Version: model::Field<IosCustomConfiguration> = model::Field::new(
         "version",
     );
-    /// `assetTagTemplate`
-    pub const AssetTagTemplate: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "assetTagTemplate",
+    /// `payload`
+    pub const Payload: model::Field<IosCustomConfiguration> = model::Field::new(
+        "payload",
     );
-    /// `homeScreenDockIcons`
-    pub const HomeScreenDockIcons: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "homeScreenDockIcons",
+    /// `payloadFileName`
+    pub const PayloadFileName: model::Field<IosCustomConfiguration> = model::Field::new(
+        "payloadFileName",
     );
-    /// `homeScreenPages`
-    pub const HomeScreenPages: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "homeScreenPages",
-    );
-    /// `lockScreenFootnote`
-    pub const LockScreenFootnote: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "lockScreenFootnote",
-    );
-    /// `notificationSettings`
-    pub const NotificationSettings: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "notificationSettings",
+    /// `payloadName`
+    pub const PayloadName: model::Field<IosCustomConfiguration> = model::Field::new(
+        "payloadName",
     );
     /// `assignments`
-    pub const Assignments: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<IosCustomConfiguration> = model::Field::new(
         "assignments",
     );
     /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        IosDeviceFeaturesConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosDeviceFeaturesConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::AssetTagTemplate,
-        Self::HomeScreenDockIcons,
-        Self::HomeScreenPages,
-        Self::LockScreenFootnote,
-        Self::NotificationSettings,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.iosGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosGeneralDeviceConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `accountBlockModification`: `Edm.Boolean`, not nullable.
-    pub account_block_modification: Option<bool>,
-    /// Property `activationLockAllowWhenSupervised`: `Edm.Boolean`, not nullable.
-    pub activation_lock_allow_when_supervised: Option<bool>,
-    /// Property `airDropBlocked`: `Edm.Boolean`, not nullable.
-    pub air_drop_blocked: Option<bool>,
-    /// Property `airDropForceUnmanagedDropTarget`: `Edm.Boolean`, not nullable.
-    pub air_drop_force_unmanaged_drop_target: Option<bool>,
-    /// Property `airPlayForcePairingPasswordForOutgoingRequests`: `Edm.Boolean`, not nullable.
-    pub air_play_force_pairing_password_for_outgoing_requests: Option<bool>,
-    /// Property `appleNewsBlocked`: `Edm.Boolean`, not nullable.
-    pub apple_news_blocked: Option<bool>,
-    /// Property `appleWatchBlockPairing`: `Edm.Boolean`, not nullable.
-    pub apple_watch_block_pairing: Option<bool>,
-    /// Property `appleWatchForceWristDetection`: `Edm.Boolean`, not nullable.
-    pub apple_watch_force_wrist_detection: Option<bool>,
-    /// Property `appsSingleAppModeList`: `Collection(microsoft.graph.appListItem)`.
-    pub apps_single_app_mode_list: Option<Vec<AppListItem>>,
-    /// Property `appStoreBlockAutomaticDownloads`: `Edm.Boolean`, not nullable.
-    pub app_store_block_automatic_downloads: Option<bool>,
-    /// Property `appStoreBlocked`: `Edm.Boolean`, not nullable.
-    pub app_store_blocked: Option<bool>,
-    /// Property `appStoreBlockInAppPurchases`: `Edm.Boolean`, not nullable.
-    pub app_store_block_in_app_purchases: Option<bool>,
-    /// Property `appStoreBlockUIAppInstallation`: `Edm.Boolean`, not nullable.
-    pub app_store_block_ui_app_installation: Option<bool>,
-    /// Property `appStoreRequirePassword`: `Edm.Boolean`, not nullable.
-    pub app_store_require_password: Option<bool>,
-    /// Property `appsVisibilityList`: `Collection(microsoft.graph.appListItem)`.
-    pub apps_visibility_list: Option<Vec<AppListItem>>,
-    /// Property `appsVisibilityListType`: `microsoft.graph.appListType`, not nullable.
-    pub apps_visibility_list_type: Option<AppListType>,
-    /// Property `bluetoothBlockModification`: `Edm.Boolean`, not nullable.
-    pub bluetooth_block_modification: Option<bool>,
-    /// Property `cameraBlocked`: `Edm.Boolean`, not nullable.
-    pub camera_blocked: Option<bool>,
-    /// Property `cellularBlockDataRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_block_data_roaming: Option<bool>,
-    /// Property `cellularBlockGlobalBackgroundFetchWhileRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_block_global_background_fetch_while_roaming: Option<bool>,
-    /// Property `cellularBlockPerAppDataModification`: `Edm.Boolean`, not nullable.
-    pub cellular_block_per_app_data_modification: Option<bool>,
-    /// Property `cellularBlockPersonalHotspot`: `Edm.Boolean`, not nullable.
-    pub cellular_block_personal_hotspot: Option<bool>,
-    /// Property `cellularBlockVoiceRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_block_voice_roaming: Option<bool>,
-    /// Property `certificatesBlockUntrustedTlsCertificates`: `Edm.Boolean`, not nullable.
-    pub certificates_block_untrusted_tls_certificates: Option<bool>,
-    /// Property `classroomAppBlockRemoteScreenObservation`: `Edm.Boolean`, not nullable.
-    pub classroom_app_block_remote_screen_observation: Option<bool>,
-    /// Property `classroomAppForceUnpromptedScreenObservation`: `Edm.Boolean`, not nullable.
-    pub classroom_app_force_unprompted_screen_observation: Option<bool>,
-    /// Property `compliantAppListType`: `microsoft.graph.appListType`, not nullable.
-    pub compliant_app_list_type: Option<AppListType>,
-    /// Property `compliantAppsList`: `Collection(microsoft.graph.appListItem)`.
-    pub compliant_apps_list: Option<Vec<AppListItem>>,
-    /// Property `configurationProfileBlockChanges`: `Edm.Boolean`, not nullable.
-    pub configuration_profile_block_changes: Option<bool>,
-    /// Property `definitionLookupBlocked`: `Edm.Boolean`, not nullable.
-    pub definition_lookup_blocked: Option<bool>,
-    /// Property `deviceBlockEnableRestrictions`: `Edm.Boolean`, not nullable.
-    pub device_block_enable_restrictions: Option<bool>,
-    /// Property `deviceBlockEraseContentAndSettings`: `Edm.Boolean`, not nullable.
-    pub device_block_erase_content_and_settings: Option<bool>,
-    /// Property `deviceBlockNameModification`: `Edm.Boolean`, not nullable.
-    pub device_block_name_modification: Option<bool>,
-    /// Property `diagnosticDataBlockSubmission`: `Edm.Boolean`, not nullable.
-    pub diagnostic_data_block_submission: Option<bool>,
-    /// Property `diagnosticDataBlockSubmissionModification`: `Edm.Boolean`, not nullable.
-    pub diagnostic_data_block_submission_modification: Option<bool>,
-    /// Property `documentsBlockManagedDocumentsInUnmanagedApps`: `Edm.Boolean`, not nullable.
-    pub documents_block_managed_documents_in_unmanaged_apps: Option<bool>,
-    /// Property `documentsBlockUnmanagedDocumentsInManagedApps`: `Edm.Boolean`, not nullable.
-    pub documents_block_unmanaged_documents_in_managed_apps: Option<bool>,
-    /// Property `emailInDomainSuffixes`: `Collection(Edm.String)`.
-    pub email_in_domain_suffixes: Option<Vec<String>>,
-    /// Property `enterpriseAppBlockTrust`: `Edm.Boolean`, not nullable.
-    pub enterprise_app_block_trust: Option<bool>,
-    /// Property `enterpriseAppBlockTrustModification`: `Edm.Boolean`, not nullable.
-    pub enterprise_app_block_trust_modification: Option<bool>,
-    /// Property `faceTimeBlocked`: `Edm.Boolean`, not nullable.
-    pub face_time_blocked: Option<bool>,
-    /// Property `findMyFriendsBlocked`: `Edm.Boolean`, not nullable.
-    pub find_my_friends_blocked: Option<bool>,
-    /// Property `gameCenterBlocked`: `Edm.Boolean`, not nullable.
-    pub game_center_blocked: Option<bool>,
-    /// Property `gamingBlockGameCenterFriends`: `Edm.Boolean`, not nullable.
-    pub gaming_block_game_center_friends: Option<bool>,
-    /// Property `gamingBlockMultiplayer`: `Edm.Boolean`, not nullable.
-    pub gaming_block_multiplayer: Option<bool>,
-    /// Property `hostPairingBlocked`: `Edm.Boolean`, not nullable.
-    pub host_pairing_blocked: Option<bool>,
-    /// Property `iBooksStoreBlocked`: `Edm.Boolean`, not nullable.
-    pub i_books_store_blocked: Option<bool>,
-    /// Property `iBooksStoreBlockErotica`: `Edm.Boolean`, not nullable.
-    pub i_books_store_block_erotica: Option<bool>,
-    /// Property `iCloudBlockActivityContinuation`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_activity_continuation: Option<bool>,
-    /// Property `iCloudBlockBackup`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_backup: Option<bool>,
-    /// Property `iCloudBlockDocumentSync`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_document_sync: Option<bool>,
-    /// Property `iCloudBlockManagedAppsSync`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_managed_apps_sync: Option<bool>,
-    /// Property `iCloudBlockPhotoLibrary`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_photo_library: Option<bool>,
-    /// Property `iCloudBlockPhotoStreamSync`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_photo_stream_sync: Option<bool>,
-    /// Property `iCloudBlockSharedPhotoStream`: `Edm.Boolean`, not nullable.
-    pub i_cloud_block_shared_photo_stream: Option<bool>,
-    /// Property `iCloudRequireEncryptedBackup`: `Edm.Boolean`, not nullable.
-    pub i_cloud_require_encrypted_backup: Option<bool>,
-    /// Property `iTunesBlockExplicitContent`: `Edm.Boolean`, not nullable.
-    pub i_tunes_block_explicit_content: Option<bool>,
-    /// Property `iTunesBlockMusicService`: `Edm.Boolean`, not nullable.
-    pub i_tunes_block_music_service: Option<bool>,
-    /// Property `iTunesBlockRadio`: `Edm.Boolean`, not nullable.
-    pub i_tunes_block_radio: Option<bool>,
-    /// Property `keyboardBlockAutoCorrect`: `Edm.Boolean`, not nullable.
-    pub keyboard_block_auto_correct: Option<bool>,
-    /// Property `keyboardBlockDictation`: `Edm.Boolean`, not nullable.
-    pub keyboard_block_dictation: Option<bool>,
-    /// Property `keyboardBlockPredictive`: `Edm.Boolean`, not nullable.
-    pub keyboard_block_predictive: Option<bool>,
-    /// Property `keyboardBlockShortcuts`: `Edm.Boolean`, not nullable.
-    pub keyboard_block_shortcuts: Option<bool>,
-    /// Property `keyboardBlockSpellCheck`: `Edm.Boolean`, not nullable.
-    pub keyboard_block_spell_check: Option<bool>,
-    /// Property `kioskModeAllowAssistiveSpeak`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_assistive_speak: Option<bool>,
-    /// Property `kioskModeAllowAssistiveTouchSettings`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_assistive_touch_settings: Option<bool>,
-    /// Property `kioskModeAllowAutoLock`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_auto_lock: Option<bool>,
-    /// Property `kioskModeAllowColorInversionSettings`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_color_inversion_settings: Option<bool>,
-    /// Property `kioskModeAllowRingerSwitch`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_ringer_switch: Option<bool>,
-    /// Property `kioskModeAllowScreenRotation`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_screen_rotation: Option<bool>,
-    /// Property `kioskModeAllowSleepButton`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_sleep_button: Option<bool>,
-    /// Property `kioskModeAllowTouchscreen`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_touchscreen: Option<bool>,
-    /// Property `kioskModeAllowVoiceOverSettings`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_voice_over_settings: Option<bool>,
-    /// Property `kioskModeAllowVolumeButtons`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_volume_buttons: Option<bool>,
-    /// Property `kioskModeAllowZoomSettings`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_allow_zoom_settings: Option<bool>,
-    /// Property `kioskModeAppStoreUrl`: `Edm.String`.
-    pub kiosk_mode_app_store_url: Option<String>,
-    /// Property `kioskModeBuiltInAppId`: `Edm.String`.
-    pub kiosk_mode_built_in_app_id: Option<String>,
-    /// Property `kioskModeManagedAppId`: `Edm.String`.
-    pub kiosk_mode_managed_app_id: Option<String>,
-    /// Property `kioskModeRequireAssistiveTouch`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_require_assistive_touch: Option<bool>,
-    /// Property `kioskModeRequireColorInversion`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_require_color_inversion: Option<bool>,
-    /// Property `kioskModeRequireMonoAudio`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_require_mono_audio: Option<bool>,
-    /// Property `kioskModeRequireVoiceOver`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_require_voice_over: Option<bool>,
-    /// Property `kioskModeRequireZoom`: `Edm.Boolean`, not nullable.
-    pub kiosk_mode_require_zoom: Option<bool>,
-    /// Property `lockScreenBlockControlCenter`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_control_center: Option<bool>,
-    /// Property `lockScreenBlockNotificationView`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_notification_view: Option<bool>,
-    /// Property `lockScreenBlockPassbook`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_passbook: Option<bool>,
-    /// Property `lockScreenBlockTodayView`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_today_view: Option<bool>,
-    /// Property `mediaContentRatingApps`: `microsoft.graph.ratingAppsType`, not nullable.
-    pub media_content_rating_apps: Option<RatingAppsType>,
-    /// Property `mediaContentRatingAustralia`: `microsoft.graph.mediaContentRatingAustralia`.
-    pub media_content_rating_australia: Option<MediaContentRatingAustralia>,
-    /// Property `mediaContentRatingCanada`: `microsoft.graph.mediaContentRatingCanada`.
-    pub media_content_rating_canada: Option<MediaContentRatingCanada>,
-    /// Property `mediaContentRatingFrance`: `microsoft.graph.mediaContentRatingFrance`.
-    pub media_content_rating_france: Option<MediaContentRatingFrance>,
-    /// Property `mediaContentRatingGermany`: `microsoft.graph.mediaContentRatingGermany`.
-    pub media_content_rating_germany: Option<MediaContentRatingGermany>,
-    /// Property `mediaContentRatingIreland`: `microsoft.graph.mediaContentRatingIreland`.
-    pub media_content_rating_ireland: Option<MediaContentRatingIreland>,
-    /// Property `mediaContentRatingJapan`: `microsoft.graph.mediaContentRatingJapan`.
-    pub media_content_rating_japan: Option<MediaContentRatingJapan>,
-    /// Property `mediaContentRatingNewZealand`: `microsoft.graph.mediaContentRatingNewZealand`.
-    pub media_content_rating_new_zealand: Option<MediaContentRatingNewZealand>,
-    /// Property `mediaContentRatingUnitedKingdom`: `microsoft.graph.mediaContentRatingUnitedKingdom`.
-    pub media_content_rating_united_kingdom: Option<MediaContentRatingUnitedKingdom>,
-    /// Property `mediaContentRatingUnitedStates`: `microsoft.graph.mediaContentRatingUnitedStates`.
-    pub media_content_rating_united_states: Option<MediaContentRatingUnitedStates>,
-    /// Property `messagesBlocked`: `Edm.Boolean`, not nullable.
-    pub messages_blocked: Option<bool>,
-    /// Property `networkUsageRules`: `Collection(microsoft.graph.iosNetworkUsageRule)`.
-    pub network_usage_rules: Option<Vec<IosNetworkUsageRule>>,
-    /// Property `notificationsBlockSettingsModification`: `Edm.Boolean`, not nullable.
-    pub notifications_block_settings_modification: Option<bool>,
-    /// Property `passcodeBlockFingerprintModification`: `Edm.Boolean`, not nullable.
-    pub passcode_block_fingerprint_modification: Option<bool>,
-    /// Property `passcodeBlockFingerprintUnlock`: `Edm.Boolean`, not nullable.
-    pub passcode_block_fingerprint_unlock: Option<bool>,
-    /// Property `passcodeBlockModification`: `Edm.Boolean`, not nullable.
-    pub passcode_block_modification: Option<bool>,
-    /// Property `passcodeBlockSimple`: `Edm.Boolean`, not nullable.
-    pub passcode_block_simple: Option<bool>,
-    /// Property `passcodeExpirationDays`: `Edm.Int32`.
-    pub passcode_expiration_days: Option<i32>,
-    /// Property `passcodeMinimumCharacterSetCount`: `Edm.Int32`.
-    pub passcode_minimum_character_set_count: Option<i32>,
-    /// Property `passcodeMinimumLength`: `Edm.Int32`.
-    pub passcode_minimum_length: Option<i32>,
-    /// Property `passcodeMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub passcode_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passcodeMinutesOfInactivityBeforeScreenTimeout`: `Edm.Int32`.
-    pub passcode_minutes_of_inactivity_before_screen_timeout: Option<i32>,
-    /// Property `passcodePreviousPasscodeBlockCount`: `Edm.Int32`.
-    pub passcode_previous_passcode_block_count: Option<i32>,
-    /// Property `passcodeRequired`: `Edm.Boolean`, not nullable.
-    pub passcode_required: Option<bool>,
-    /// Property `passcodeRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub passcode_required_type: Option<RequiredPasswordType>,
-    /// Property `passcodeSignInFailureCountBeforeWipe`: `Edm.Int32`.
-    pub passcode_sign_in_failure_count_before_wipe: Option<i32>,
-    /// Property `podcastsBlocked`: `Edm.Boolean`, not nullable.
-    pub podcasts_blocked: Option<bool>,
-    /// Property `safariBlockAutofill`: `Edm.Boolean`, not nullable.
-    pub safari_block_autofill: Option<bool>,
-    /// Property `safariBlocked`: `Edm.Boolean`, not nullable.
-    pub safari_blocked: Option<bool>,
-    /// Property `safariBlockJavaScript`: `Edm.Boolean`, not nullable.
-    pub safari_block_java_script: Option<bool>,
-    /// Property `safariBlockPopups`: `Edm.Boolean`, not nullable.
-    pub safari_block_popups: Option<bool>,
-    /// Property `safariCookieSettings`: `microsoft.graph.webBrowserCookieSettings`, not nullable.
-    pub safari_cookie_settings: Option<WebBrowserCookieSettings>,
-    /// Property `safariManagedDomains`: `Collection(Edm.String)`.
-    pub safari_managed_domains: Option<Vec<String>>,
-    /// Property `safariPasswordAutoFillDomains`: `Collection(Edm.String)`.
-    pub safari_password_auto_fill_domains: Option<Vec<String>>,
-    /// Property `safariRequireFraudWarning`: `Edm.Boolean`, not nullable.
-    pub safari_require_fraud_warning: Option<bool>,
-    /// Property `screenCaptureBlocked`: `Edm.Boolean`, not nullable.
-    pub screen_capture_blocked: Option<bool>,
-    /// Property `siriBlocked`: `Edm.Boolean`, not nullable.
-    pub siri_blocked: Option<bool>,
-    /// Property `siriBlockedWhenLocked`: `Edm.Boolean`, not nullable.
-    pub siri_blocked_when_locked: Option<bool>,
-    /// Property `siriBlockUserGeneratedContent`: `Edm.Boolean`, not nullable.
-    pub siri_block_user_generated_content: Option<bool>,
-    /// Property `siriRequireProfanityFilter`: `Edm.Boolean`, not nullable.
-    pub siri_require_profanity_filter: Option<bool>,
-    /// Property `spotlightBlockInternetResults`: `Edm.Boolean`, not nullable.
-    pub spotlight_block_internet_results: Option<bool>,
-    /// Property `voiceDialingBlocked`: `Edm.Boolean`, not nullable.
-    pub voice_dialing_blocked: Option<bool>,
-    /// Property `wallpaperBlockModification`: `Edm.Boolean`, not nullable.
-    pub wallpaper_block_modification: Option<bool>,
-    /// Property `wiFiConnectOnlyToConfiguredNetworks`: `Edm.Boolean`, not nullable.
-    pub wi_fi_connect_only_to_configured_networks: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosGeneralDeviceConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosGeneralDeviceConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosGeneralDeviceConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("accountBlockModification", &self.account_block_modification);
-        object
-            .property(
-                "activationLockAllowWhenSupervised",
-                &self.activation_lock_allow_when_supervised,
-            );
-        object.property("airDropBlocked", &self.air_drop_blocked);
-        object
-            .property(
-                "airDropForceUnmanagedDropTarget",
-                &self.air_drop_force_unmanaged_drop_target,
-            );
-        object
-            .property(
-                "airPlayForcePairingPasswordForOutgoingRequests",
-                &self.air_play_force_pairing_password_for_outgoing_requests,
-            );
-        object.property("appleNewsBlocked", &self.apple_news_blocked);
-        object.property("appleWatchBlockPairing", &self.apple_watch_block_pairing);
-        object
-            .property(
-                "appleWatchForceWristDetection",
-                &self.apple_watch_force_wrist_detection,
-            );
-        object.property("appsSingleAppModeList", &self.apps_single_app_mode_list);
-        object
-            .property(
-                "appStoreBlockAutomaticDownloads",
-                &self.app_store_block_automatic_downloads,
-            );
-        object.property("appStoreBlocked", &self.app_store_blocked);
-        object
-            .property(
-                "appStoreBlockInAppPurchases",
-                &self.app_store_block_in_app_purchases,
-            );
-        object
-            .property(
-                "appStoreBlockUIAppInstallation",
-                &self.app_store_block_ui_app_installation,
-            );
-        object.property("appStoreRequirePassword", &self.app_store_require_password);
-        object.property("appsVisibilityList", &self.apps_visibility_list);
-        object.property("appsVisibilityListType", &self.apps_visibility_list_type);
-        object
-            .property("bluetoothBlockModification", &self.bluetooth_block_modification);
-        object.property("cameraBlocked", &self.camera_blocked);
-        object.property("cellularBlockDataRoaming", &self.cellular_block_data_roaming);
-        object
-            .property(
-                "cellularBlockGlobalBackgroundFetchWhileRoaming",
-                &self.cellular_block_global_background_fetch_while_roaming,
-            );
-        object
-            .property(
-                "cellularBlockPerAppDataModification",
-                &self.cellular_block_per_app_data_modification,
-            );
-        object
-            .property(
-                "cellularBlockPersonalHotspot",
-                &self.cellular_block_personal_hotspot,
-            );
-        object.property("cellularBlockVoiceRoaming", &self.cellular_block_voice_roaming);
-        object
-            .property(
-                "certificatesBlockUntrustedTlsCertificates",
-                &self.certificates_block_untrusted_tls_certificates,
-            );
-        object
-            .property(
-                "classroomAppBlockRemoteScreenObservation",
-                &self.classroom_app_block_remote_screen_observation,
-            );
-        object
-            .property(
-                "classroomAppForceUnpromptedScreenObservation",
-                &self.classroom_app_force_unprompted_screen_observation,
-            );
-        object.property("compliantAppListType", &self.compliant_app_list_type);
-        object.property("compliantAppsList", &self.compliant_apps_list);
-        object
-            .property(
-                "configurationProfileBlockChanges",
-                &self.configuration_profile_block_changes,
-            );
-        object.property("definitionLookupBlocked", &self.definition_lookup_blocked);
-        object
-            .property(
-                "deviceBlockEnableRestrictions",
-                &self.device_block_enable_restrictions,
-            );
-        object
-            .property(
-                "deviceBlockEraseContentAndSettings",
-                &self.device_block_erase_content_and_settings,
-            );
-        object
-            .property(
-                "deviceBlockNameModification",
-                &self.device_block_name_modification,
-            );
-        object
-            .property(
-                "diagnosticDataBlockSubmission",
-                &self.diagnostic_data_block_submission,
-            );
-        object
-            .property(
-                "diagnosticDataBlockSubmissionModification",
-                &self.diagnostic_data_block_submission_modification,
-            );
-        object
-            .property(
-                "documentsBlockManagedDocumentsInUnmanagedApps",
-                &self.documents_block_managed_documents_in_unmanaged_apps,
-            );
-        object
-            .property(
-                "documentsBlockUnmanagedDocumentsInManagedApps",
-                &self.documents_block_unmanaged_documents_in_managed_apps,
-            );
-        object.property("emailInDomainSuffixes", &self.email_in_domain_suffixes);
-        object.property("enterpriseAppBlockTrust", &self.enterprise_app_block_trust);
-        object
-            .property(
-                "enterpriseAppBlockTrustModification",
-                &self.enterprise_app_block_trust_modification,
-            );
-        object.property("faceTimeBlocked", &self.face_time_blocked);
-        object.property("findMyFriendsBlocked", &self.find_my_friends_blocked);
-        object.property("gameCenterBlocked", &self.game_center_blocked);
-        object
-            .property(
-                "gamingBlockGameCenterFriends",
-                &self.gaming_block_game_center_friends,
-            );
-        object.property("gamingBlockMultiplayer", &self.gaming_block_multiplayer);
-        object.property("hostPairingBlocked", &self.host_pairing_blocked);
-        object.property("iBooksStoreBlocked", &self.i_books_store_blocked);
-        object.property("iBooksStoreBlockErotica", &self.i_books_store_block_erotica);
-        object
-            .property(
-                "iCloudBlockActivityContinuation",
-                &self.i_cloud_block_activity_continuation,
-            );
-        object.property("iCloudBlockBackup", &self.i_cloud_block_backup);
-        object.property("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
-        object
-            .property(
-                "iCloudBlockManagedAppsSync",
-                &self.i_cloud_block_managed_apps_sync,
-            );
-        object.property("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
-        object
-            .property(
-                "iCloudBlockPhotoStreamSync",
-                &self.i_cloud_block_photo_stream_sync,
-            );
-        object
-            .property(
-                "iCloudBlockSharedPhotoStream",
-                &self.i_cloud_block_shared_photo_stream,
-            );
-        object
-            .property(
-                "iCloudRequireEncryptedBackup",
-                &self.i_cloud_require_encrypted_backup,
-            );
-        object
-            .property(
-                "iTunesBlockExplicitContent",
-                &self.i_tunes_block_explicit_content,
-            );
-        object.property("iTunesBlockMusicService", &self.i_tunes_block_music_service);
-        object.property("iTunesBlockRadio", &self.i_tunes_block_radio);
-        object.property("keyboardBlockAutoCorrect", &self.keyboard_block_auto_correct);
-        object.property("keyboardBlockDictation", &self.keyboard_block_dictation);
-        object.property("keyboardBlockPredictive", &self.keyboard_block_predictive);
-        object.property("keyboardBlockShortcuts", &self.keyboard_block_shortcuts);
-        object.property("keyboardBlockSpellCheck", &self.keyboard_block_spell_check);
-        object
-            .property(
-                "kioskModeAllowAssistiveSpeak",
-                &self.kiosk_mode_allow_assistive_speak,
-            );
-        object
-            .property(
-                "kioskModeAllowAssistiveTouchSettings",
-                &self.kiosk_mode_allow_assistive_touch_settings,
-            );
-        object.property("kioskModeAllowAutoLock", &self.kiosk_mode_allow_auto_lock);
-        object
-            .property(
-                "kioskModeAllowColorInversionSettings",
-                &self.kiosk_mode_allow_color_inversion_settings,
-            );
-        object
-            .property(
-                "kioskModeAllowRingerSwitch",
-                &self.kiosk_mode_allow_ringer_switch,
-            );
-        object
-            .property(
-                "kioskModeAllowScreenRotation",
-                &self.kiosk_mode_allow_screen_rotation,
-            );
-        object
-            .property("kioskModeAllowSleepButton", &self.kiosk_mode_allow_sleep_button);
-        object.property("kioskModeAllowTouchscreen", &self.kiosk_mode_allow_touchscreen);
-        object
-            .property(
-                "kioskModeAllowVoiceOverSettings",
-                &self.kiosk_mode_allow_voice_over_settings,
-            );
-        object
-            .property(
-                "kioskModeAllowVolumeButtons",
-                &self.kiosk_mode_allow_volume_buttons,
-            );
-        object
-            .property(
-                "kioskModeAllowZoomSettings",
-                &self.kiosk_mode_allow_zoom_settings,
-            );
-        object.property("kioskModeAppStoreUrl", &self.kiosk_mode_app_store_url);
-        object.property("kioskModeBuiltInAppId", &self.kiosk_mode_built_in_app_id);
-        object.property("kioskModeManagedAppId", &self.kiosk_mode_managed_app_id);
-        object
-            .property(
-                "kioskModeRequireAssistiveTouch",
-                &self.kiosk_mode_require_assistive_touch,
-            );
-        object
-            .property(
-                "kioskModeRequireColorInversion",
-                &self.kiosk_mode_require_color_inversion,
-            );
-        object
-            .property("kioskModeRequireMonoAudio", &self.kiosk_mode_require_mono_audio);
-        object
-            .property("kioskModeRequireVoiceOver", &self.kiosk_mode_require_voice_over);
-        object.property("kioskModeRequireZoom", &self.kiosk_mode_require_zoom);
-        object
-            .property(
-                "lockScreenBlockControlCenter",
-                &self.lock_screen_block_control_center,
-            );
-        object
-            .property(
-                "lockScreenBlockNotificationView",
-                &self.lock_screen_block_notification_view,
-            );
-        object.property("lockScreenBlockPassbook", &self.lock_screen_block_passbook);
-        object.property("lockScreenBlockTodayView", &self.lock_screen_block_today_view);
-        object.property("mediaContentRatingApps", &self.media_content_rating_apps);
-        object
-            .property(
-                "mediaContentRatingAustralia",
-                &self.media_content_rating_australia,
-            );
-        object.property("mediaContentRatingCanada", &self.media_content_rating_canada);
-        object.property("mediaContentRatingFrance", &self.media_content_rating_france);
-        object.property("mediaContentRatingGermany", &self.media_content_rating_germany);
-        object.property("mediaContentRatingIreland", &self.media_content_rating_ireland);
-        object.property("mediaContentRatingJapan", &self.media_content_rating_japan);
-        object
-            .property(
-                "mediaContentRatingNewZealand",
-                &self.media_content_rating_new_zealand,
-            );
-        object
-            .property(
-                "mediaContentRatingUnitedKingdom",
-                &self.media_content_rating_united_kingdom,
-            );
-        object
-            .property(
-                "mediaContentRatingUnitedStates",
-                &self.media_content_rating_united_states,
-            );
-        object.property("messagesBlocked", &self.messages_blocked);
-        object.property("networkUsageRules", &self.network_usage_rules);
-        object
-            .property(
-                "notificationsBlockSettingsModification",
-                &self.notifications_block_settings_modification,
-            );
-        object
-            .property(
-                "passcodeBlockFingerprintModification",
-                &self.passcode_block_fingerprint_modification,
-            );
-        object
-            .property(
-                "passcodeBlockFingerprintUnlock",
-                &self.passcode_block_fingerprint_unlock,
-            );
-        object.property("passcodeBlockModification", &self.passcode_block_modification);
-        object.property("passcodeBlockSimple", &self.passcode_block_simple);
-        object.property("passcodeExpirationDays", &self.passcode_expiration_days);
-        object
-            .property(
-                "passcodeMinimumCharacterSetCount",
-                &self.passcode_minimum_character_set_count,
-            );
-        object.property("passcodeMinimumLength", &self.passcode_minimum_length);
-        object
-            .property(
-                "passcodeMinutesOfInactivityBeforeLock",
-                &self.passcode_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passcodeMinutesOfInactivityBeforeScreenTimeout",
-                &self.passcode_minutes_of_inactivity_before_screen_timeout,
-            );
-        object
-            .property(
-                "passcodePreviousPasscodeBlockCount",
-                &self.passcode_previous_passcode_block_count,
-            );
-        object.property("passcodeRequired", &self.passcode_required);
-        object.property("passcodeRequiredType", &self.passcode_required_type);
-        object
-            .property(
-                "passcodeSignInFailureCountBeforeWipe",
-                &self.passcode_sign_in_failure_count_before_wipe,
-            );
-        object.property("podcastsBlocked", &self.podcasts_blocked);
-        object.property("safariBlockAutofill", &self.safari_block_autofill);
-        object.property("safariBlocked", &self.safari_blocked);
-        object.property("safariBlockJavaScript", &self.safari_block_java_script);
-        object.property("safariBlockPopups", &self.safari_block_popups);
-        object.property("safariCookieSettings", &self.safari_cookie_settings);
-        object.property("safariManagedDomains", &self.safari_managed_domains);
-        object
-            .property(
-                "safariPasswordAutoFillDomains",
-                &self.safari_password_auto_fill_domains,
-            );
-        object.property("safariRequireFraudWarning", &self.safari_require_fraud_warning);
-        object.property("screenCaptureBlocked", &self.screen_capture_blocked);
-        object.property("siriBlocked", &self.siri_blocked);
-        object.property("siriBlockedWhenLocked", &self.siri_blocked_when_locked);
-        object
-            .property(
-                "siriBlockUserGeneratedContent",
-                &self.siri_block_user_generated_content,
-            );
-        object
-            .property("siriRequireProfanityFilter", &self.siri_require_profanity_filter);
-        object
-            .property(
-                "spotlightBlockInternetResults",
-                &self.spotlight_block_internet_results,
-            );
-        object.property("voiceDialingBlocked", &self.voice_dialing_blocked);
-        object
-            .property("wallpaperBlockModification", &self.wallpaper_block_modification);
-        object
-            .property(
-                "wiFiConnectOnlyToConfiguredNetworks",
-                &self.wi_fi_connect_only_to_configured_networks,
-            );
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosGeneralDeviceConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosGeneralDeviceConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "accountBlockModification" => {
-                read_lenient(map, key, &mut self.account_block_modification, extra)
-            }
-            "activationLockAllowWhenSupervised" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.activation_lock_allow_when_supervised,
-                    extra,
-                )
-            }
-            "airDropBlocked" => read_lenient(map, key, &mut self.air_drop_blocked, extra),
-            "airDropForceUnmanagedDropTarget" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.air_drop_force_unmanaged_drop_target,
-                    extra,
-                )
-            }
-            "airPlayForcePairingPasswordForOutgoingRequests" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.air_play_force_pairing_password_for_outgoing_requests,
-                    extra,
-                )
-            }
-            "appleNewsBlocked" => {
-                read_lenient(map, key, &mut self.apple_news_blocked, extra)
-            }
-            "appleWatchBlockPairing" => {
-                read_lenient(map, key, &mut self.apple_watch_block_pairing, extra)
-            }
-            "appleWatchForceWristDetection" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.apple_watch_force_wrist_detection,
-                    extra,
-                )
-            }
-            "appsSingleAppModeList" => {
-                read_nullable(map, key, &mut self.apps_single_app_mode_list, extra)
-            }
-            "appStoreBlockAutomaticDownloads" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.app_store_block_automatic_downloads,
-                    extra,
-                )
-            }
-            "appStoreBlocked" => {
-                read_lenient(map, key, &mut self.app_store_blocked, extra)
-            }
-            "appStoreBlockInAppPurchases" => {
-                read_lenient(map, key, &mut self.app_store_block_in_app_purchases, extra)
-            }
-            "appStoreBlockUIAppInstallation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.app_store_block_ui_app_installation,
-                    extra,
-                )
-            }
-            "appStoreRequirePassword" => {
-                read_lenient(map, key, &mut self.app_store_require_password, extra)
-            }
-            "appsVisibilityList" => {
-                read_nullable(map, key, &mut self.apps_visibility_list, extra)
-            }
-            "appsVisibilityListType" => {
-                read_nullable(map, key, &mut self.apps_visibility_list_type, extra)
-            }
-            "bluetoothBlockModification" => {
-                read_lenient(map, key, &mut self.bluetooth_block_modification, extra)
-            }
-            "cameraBlocked" => read_lenient(map, key, &mut self.camera_blocked, extra),
-            "cellularBlockDataRoaming" => {
-                read_lenient(map, key, &mut self.cellular_block_data_roaming, extra)
-            }
-            "cellularBlockGlobalBackgroundFetchWhileRoaming" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.cellular_block_global_background_fetch_while_roaming,
-                    extra,
-                )
-            }
-            "cellularBlockPerAppDataModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.cellular_block_per_app_data_modification,
-                    extra,
-                )
-            }
-            "cellularBlockPersonalHotspot" => {
-                read_lenient(map, key, &mut self.cellular_block_personal_hotspot, extra)
-            }
-            "cellularBlockVoiceRoaming" => {
-                read_lenient(map, key, &mut self.cellular_block_voice_roaming, extra)
-            }
-            "certificatesBlockUntrustedTlsCertificates" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.certificates_block_untrusted_tls_certificates,
-                    extra,
-                )
-            }
-            "classroomAppBlockRemoteScreenObservation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.classroom_app_block_remote_screen_observation,
-                    extra,
-                )
-            }
-            "classroomAppForceUnpromptedScreenObservation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.classroom_app_force_unprompted_screen_observation,
-                    extra,
-                )
-            }
-            "compliantAppListType" => {
-                read_nullable(map, key, &mut self.compliant_app_list_type, extra)
-            }
-            "compliantAppsList" => {
-                read_nullable(map, key, &mut self.compliant_apps_list, extra)
-            }
-            "configurationProfileBlockChanges" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.configuration_profile_block_changes,
-                    extra,
-                )
-            }
-            "definitionLookupBlocked" => {
-                read_lenient(map, key, &mut self.definition_lookup_blocked, extra)
-            }
-            "deviceBlockEnableRestrictions" => {
-                read_lenient(map, key, &mut self.device_block_enable_restrictions, extra)
-            }
-            "deviceBlockEraseContentAndSettings" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.device_block_erase_content_and_settings,
-                    extra,
-                )
-            }
-            "deviceBlockNameModification" => {
-                read_lenient(map, key, &mut self.device_block_name_modification, extra)
-            }
-            "diagnosticDataBlockSubmission" => {
-                read_lenient(map, key, &mut self.diagnostic_data_block_submission, extra)
-            }
-            "diagnosticDataBlockSubmissionModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.diagnostic_data_block_submission_modification,
-                    extra,
-                )
-            }
-            "documentsBlockManagedDocumentsInUnmanagedApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.documents_block_managed_documents_in_unmanaged_apps,
-                    extra,
-                )
-            }
-            "documentsBlockUnmanagedDocumentsInManagedApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.documents_block_unmanaged_documents_in_managed_apps,
-                    extra,
-                )
-            }
-            "emailInDomainSuffixes" => {
-                read_lenient(map, key, &mut self.email_in_domain_suffixes, extra)
-            }
-            "enterpriseAppBlockTrust" => {
-                read_lenient(map, key, &mut self.enterprise_app_block_trust, extra)
-            }
-            "enterpriseAppBlockTrustModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_app_block_trust_modification,
-                    extra,
-                )
-            }
-            "faceTimeBlocked" => {
-                read_lenient(map, key, &mut self.face_time_blocked, extra)
-            }
-            "findMyFriendsBlocked" => {
-                read_lenient(map, key, &mut self.find_my_friends_blocked, extra)
-            }
-            "gameCenterBlocked" => {
-                read_lenient(map, key, &mut self.game_center_blocked, extra)
-            }
-            "gamingBlockGameCenterFriends" => {
-                read_lenient(map, key, &mut self.gaming_block_game_center_friends, extra)
-            }
-            "gamingBlockMultiplayer" => {
-                read_lenient(map, key, &mut self.gaming_block_multiplayer, extra)
-            }
-            "hostPairingBlocked" => {
-                read_lenient(map, key, &mut self.host_pairing_blocked, extra)
-            }
-            "iBooksStoreBlocked" => {
-                read_lenient(map, key, &mut self.i_books_store_blocked, extra)
-            }
-            "iBooksStoreBlockErotica" => {
-                read_lenient(map, key, &mut self.i_books_store_block_erotica, extra)
-            }
-            "iCloudBlockActivityContinuation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.i_cloud_block_activity_continuation,
-                    extra,
-                )
-            }
-            "iCloudBlockBackup" => {
-                read_lenient(map, key, &mut self.i_cloud_block_backup, extra)
-            }
-            "iCloudBlockDocumentSync" => {
-                read_lenient(map, key, &mut self.i_cloud_block_document_sync, extra)
-            }
-            "iCloudBlockManagedAppsSync" => {
-                read_lenient(map, key, &mut self.i_cloud_block_managed_apps_sync, extra)
-            }
-            "iCloudBlockPhotoLibrary" => {
-                read_lenient(map, key, &mut self.i_cloud_block_photo_library, extra)
-            }
-            "iCloudBlockPhotoStreamSync" => {
-                read_lenient(map, key, &mut self.i_cloud_block_photo_stream_sync, extra)
-            }
-            "iCloudBlockSharedPhotoStream" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.i_cloud_block_shared_photo_stream,
-                    extra,
-                )
-            }
-            "iCloudRequireEncryptedBackup" => {
-                read_lenient(map, key, &mut self.i_cloud_require_encrypted_backup, extra)
-            }
-            "iTunesBlockExplicitContent" => {
-                read_lenient(map, key, &mut self.i_tunes_block_explicit_content, extra)
-            }
-            "iTunesBlockMusicService" => {
-                read_lenient(map, key, &mut self.i_tunes_block_music_service, extra)
-            }
-            "iTunesBlockRadio" => {
-                read_lenient(map, key, &mut self.i_tunes_block_radio, extra)
-            }
-            "keyboardBlockAutoCorrect" => {
-                read_lenient(map, key, &mut self.keyboard_block_auto_correct, extra)
-            }
-            "keyboardBlockDictation" => {
-                read_lenient(map, key, &mut self.keyboard_block_dictation, extra)
-            }
-            "keyboardBlockPredictive" => {
-                read_lenient(map, key, &mut self.keyboard_block_predictive, extra)
-            }
-            "keyboardBlockShortcuts" => {
-                read_lenient(map, key, &mut self.keyboard_block_shortcuts, extra)
-            }
-            "keyboardBlockSpellCheck" => {
-                read_lenient(map, key, &mut self.keyboard_block_spell_check, extra)
-            }
-            "kioskModeAllowAssistiveSpeak" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_assistive_speak, extra)
-            }
-            "kioskModeAllowAssistiveTouchSettings" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.kiosk_mode_allow_assistive_touch_settings,
-                    extra,
-                )
-            }
-            "kioskModeAllowAutoLock" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_auto_lock, extra)
-            }
-            "kioskModeAllowColorInversionSettings" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.kiosk_mode_allow_color_inversion_settings,
-                    extra,
-                )
-            }
-            "kioskModeAllowRingerSwitch" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_ringer_switch, extra)
-            }
-            "kioskModeAllowScreenRotation" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_screen_rotation, extra)
-            }
-            "kioskModeAllowSleepButton" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_sleep_button, extra)
-            }
-            "kioskModeAllowTouchscreen" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_touchscreen, extra)
-            }
-            "kioskModeAllowVoiceOverSettings" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.kiosk_mode_allow_voice_over_settings,
-                    extra,
-                )
-            }
-            "kioskModeAllowVolumeButtons" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_volume_buttons, extra)
-            }
-            "kioskModeAllowZoomSettings" => {
-                read_lenient(map, key, &mut self.kiosk_mode_allow_zoom_settings, extra)
-            }
-            "kioskModeAppStoreUrl" => {
-                read_lenient(map, key, &mut self.kiosk_mode_app_store_url, extra)
-            }
-            "kioskModeBuiltInAppId" => {
-                read_lenient(map, key, &mut self.kiosk_mode_built_in_app_id, extra)
-            }
-            "kioskModeManagedAppId" => {
-                read_lenient(map, key, &mut self.kiosk_mode_managed_app_id, extra)
-            }
-            "kioskModeRequireAssistiveTouch" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.kiosk_mode_require_assistive_touch,
-                    extra,
-                )
-            }
-            "kioskModeRequireColorInversion" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.kiosk_mode_require_color_inversion,
-                    extra,
-                )
-            }
-            "kioskModeRequireMonoAudio" => {
-                read_lenient(map, key, &mut self.kiosk_mode_require_mono_audio, extra)
-            }
-            "kioskModeRequireVoiceOver" => {
-                read_lenient(map, key, &mut self.kiosk_mode_require_voice_over, extra)
-            }
-            "kioskModeRequireZoom" => {
-                read_lenient(map, key, &mut self.kiosk_mode_require_zoom, extra)
-            }
-            "lockScreenBlockControlCenter" => {
-                read_lenient(map, key, &mut self.lock_screen_block_control_center, extra)
-            }
-            "lockScreenBlockNotificationView" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.lock_screen_block_notification_view,
-                    extra,
-                )
-            }
-            "lockScreenBlockPassbook" => {
-                read_lenient(map, key, &mut self.lock_screen_block_passbook, extra)
-            }
-            "lockScreenBlockTodayView" => {
-                read_lenient(map, key, &mut self.lock_screen_block_today_view, extra)
-            }
-            "mediaContentRatingApps" => {
-                read_nullable(map, key, &mut self.media_content_rating_apps, extra)
-            }
-            "mediaContentRatingAustralia" => {
-                read_nullable(map, key, &mut self.media_content_rating_australia, extra)
-            }
-            "mediaContentRatingCanada" => {
-                read_nullable(map, key, &mut self.media_content_rating_canada, extra)
-            }
-            "mediaContentRatingFrance" => {
-                read_nullable(map, key, &mut self.media_content_rating_france, extra)
-            }
-            "mediaContentRatingGermany" => {
-                read_nullable(map, key, &mut self.media_content_rating_germany, extra)
-            }
-            "mediaContentRatingIreland" => {
-                read_nullable(map, key, &mut self.media_content_rating_ireland, extra)
-            }
-            "mediaContentRatingJapan" => {
-                read_nullable(map, key, &mut self.media_content_rating_japan, extra)
-            }
-            "mediaContentRatingNewZealand" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.media_content_rating_new_zealand,
-                    extra,
-                )
-            }
-            "mediaContentRatingUnitedKingdom" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.media_content_rating_united_kingdom,
-                    extra,
-                )
-            }
-            "mediaContentRatingUnitedStates" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.media_content_rating_united_states,
-                    extra,
-                )
-            }
-            "messagesBlocked" => {
-                read_lenient(map, key, &mut self.messages_blocked, extra)
-            }
-            "networkUsageRules" => {
-                read_nullable(map, key, &mut self.network_usage_rules, extra)
-            }
-            "notificationsBlockSettingsModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.notifications_block_settings_modification,
-                    extra,
-                )
-            }
-            "passcodeBlockFingerprintModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_block_fingerprint_modification,
-                    extra,
-                )
-            }
-            "passcodeBlockFingerprintUnlock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_block_fingerprint_unlock,
-                    extra,
-                )
-            }
-            "passcodeBlockModification" => {
-                read_lenient(map, key, &mut self.passcode_block_modification, extra)
-            }
-            "passcodeBlockSimple" => {
-                read_lenient(map, key, &mut self.passcode_block_simple, extra)
-            }
-            "passcodeExpirationDays" => {
-                read_lenient(map, key, &mut self.passcode_expiration_days, extra)
-            }
-            "passcodeMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passcodeMinimumLength" => {
-                read_lenient(map, key, &mut self.passcode_minimum_length, extra)
-            }
-            "passcodeMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passcodeMinutesOfInactivityBeforeScreenTimeout" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_minutes_of_inactivity_before_screen_timeout,
-                    extra,
-                )
-            }
-            "passcodePreviousPasscodeBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_previous_passcode_block_count,
-                    extra,
-                )
-            }
-            "passcodeRequired" => {
-                read_lenient(map, key, &mut self.passcode_required, extra)
-            }
-            "passcodeRequiredType" => {
-                read_nullable(map, key, &mut self.passcode_required_type, extra)
-            }
-            "passcodeSignInFailureCountBeforeWipe" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.passcode_sign_in_failure_count_before_wipe,
-                    extra,
-                )
-            }
-            "podcastsBlocked" => {
-                read_lenient(map, key, &mut self.podcasts_blocked, extra)
-            }
-            "safariBlockAutofill" => {
-                read_lenient(map, key, &mut self.safari_block_autofill, extra)
-            }
-            "safariBlocked" => read_lenient(map, key, &mut self.safari_blocked, extra),
-            "safariBlockJavaScript" => {
-                read_lenient(map, key, &mut self.safari_block_java_script, extra)
-            }
-            "safariBlockPopups" => {
-                read_lenient(map, key, &mut self.safari_block_popups, extra)
-            }
-            "safariCookieSettings" => {
-                read_nullable(map, key, &mut self.safari_cookie_settings, extra)
-            }
-            "safariManagedDomains" => {
-                read_lenient(map, key, &mut self.safari_managed_domains, extra)
-            }
-            "safariPasswordAutoFillDomains" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.safari_password_auto_fill_domains,
-                    extra,
-                )
-            }
-            "safariRequireFraudWarning" => {
-                read_lenient(map, key, &mut self.safari_require_fraud_warning, extra)
-            }
-            "screenCaptureBlocked" => {
-                read_lenient(map, key, &mut self.screen_capture_blocked, extra)
-            }
-            "siriBlocked" => read_lenient(map, key, &mut self.siri_blocked, extra),
-            "siriBlockedWhenLocked" => {
-                read_lenient(map, key, &mut self.siri_blocked_when_locked, extra)
-            }
-            "siriBlockUserGeneratedContent" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.siri_block_user_generated_content,
-                    extra,
-                )
-            }
-            "siriRequireProfanityFilter" => {
-                read_lenient(map, key, &mut self.siri_require_profanity_filter, extra)
-            }
-            "spotlightBlockInternetResults" => {
-                read_lenient(map, key, &mut self.spotlight_block_internet_results, extra)
-            }
-            "voiceDialingBlocked" => {
-                read_lenient(map, key, &mut self.voice_dialing_blocked, extra)
-            }
-            "wallpaperBlockModification" => {
-                read_lenient(map, key, &mut self.wallpaper_block_modification, extra)
-            }
-            "wiFiConnectOnlyToConfiguredNetworks" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.wi_fi_connect_only_to_configured_networks,
-                    extra,
-                )
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosGeneralDeviceConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosGeneralDeviceConfiguration`] by wire name, each a [`Field<IosGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosGeneralDeviceConfiguration::set_null`].
-pub enum IosGeneralDeviceConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosGeneralDeviceConfigurationField {
-    /// `id`
-    pub const Id: model::Field<IosGeneralDeviceConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `accountBlockModification`
-    pub const AccountBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "accountBlockModification",
-    );
-    /// `activationLockAllowWhenSupervised`
-    pub const ActivationLockAllowWhenSupervised: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("activationLockAllowWhenSupervised");
-    /// `airDropBlocked`
-    pub const AirDropBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "airDropBlocked",
-    );
-    /// `airDropForceUnmanagedDropTarget`
-    pub const AirDropForceUnmanagedDropTarget: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("airDropForceUnmanagedDropTarget");
-    /// `airPlayForcePairingPasswordForOutgoingRequests`
-    pub const AirPlayForcePairingPasswordForOutgoingRequests: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("airPlayForcePairingPasswordForOutgoingRequests");
-    /// `appleNewsBlocked`
-    pub const AppleNewsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appleNewsBlocked",
-    );
-    /// `appleWatchBlockPairing`
-    pub const AppleWatchBlockPairing: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appleWatchBlockPairing",
-    );
-    /// `appleWatchForceWristDetection`
-    pub const AppleWatchForceWristDetection: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("appleWatchForceWristDetection");
-    /// `appsSingleAppModeList`
-    pub const AppsSingleAppModeList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appsSingleAppModeList",
-    );
-    /// `appStoreBlockAutomaticDownloads`
-    pub const AppStoreBlockAutomaticDownloads: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("appStoreBlockAutomaticDownloads");
-    /// `appStoreBlocked`
-    pub const AppStoreBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appStoreBlocked",
-    );
-    /// `appStoreBlockInAppPurchases`
-    pub const AppStoreBlockInAppPurchases: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appStoreBlockInAppPurchases",
-    );
-    /// `appStoreBlockUIAppInstallation`
-    pub const AppStoreBlockUiAppInstallation: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("appStoreBlockUIAppInstallation");
-    /// `appStoreRequirePassword`
-    pub const AppStoreRequirePassword: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appStoreRequirePassword",
-    );
-    /// `appsVisibilityList`
-    pub const AppsVisibilityList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appsVisibilityList",
-    );
-    /// `appsVisibilityListType`
-    pub const AppsVisibilityListType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "appsVisibilityListType",
-    );
-    /// `bluetoothBlockModification`
-    pub const BluetoothBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "bluetoothBlockModification",
-    );
-    /// `cameraBlocked`
-    pub const CameraBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "cameraBlocked",
-    );
-    /// `cellularBlockDataRoaming`
-    pub const CellularBlockDataRoaming: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "cellularBlockDataRoaming",
-    );
-    /// `cellularBlockGlobalBackgroundFetchWhileRoaming`
-    pub const CellularBlockGlobalBackgroundFetchWhileRoaming: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("cellularBlockGlobalBackgroundFetchWhileRoaming");
-    /// `cellularBlockPerAppDataModification`
-    pub const CellularBlockPerAppDataModification: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("cellularBlockPerAppDataModification");
-    /// `cellularBlockPersonalHotspot`
-    pub const CellularBlockPersonalHotspot: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("cellularBlockPersonalHotspot");
-    /// `cellularBlockVoiceRoaming`
-    pub const CellularBlockVoiceRoaming: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "cellularBlockVoiceRoaming",
-    );
-    /// `certificatesBlockUntrustedTlsCertificates`
-    pub const CertificatesBlockUntrustedTlsCertificates: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("certificatesBlockUntrustedTlsCertificates");
-    /// `classroomAppBlockRemoteScreenObservation`
-    pub const ClassroomAppBlockRemoteScreenObservation: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("classroomAppBlockRemoteScreenObservation");
-    /// `classroomAppForceUnpromptedScreenObservation`
-    pub const ClassroomAppForceUnpromptedScreenObservation: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("classroomAppForceUnpromptedScreenObservation");
-    /// `compliantAppListType`
-    pub const CompliantAppListType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "compliantAppListType",
-    );
-    /// `compliantAppsList`
-    pub const CompliantAppsList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "compliantAppsList",
-    );
-    /// `configurationProfileBlockChanges`
-    pub const ConfigurationProfileBlockChanges: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("configurationProfileBlockChanges");
-    /// `definitionLookupBlocked`
-    pub const DefinitionLookupBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "definitionLookupBlocked",
-    );
-    /// `deviceBlockEnableRestrictions`
-    pub const DeviceBlockEnableRestrictions: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("deviceBlockEnableRestrictions");
-    /// `deviceBlockEraseContentAndSettings`
-    pub const DeviceBlockEraseContentAndSettings: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("deviceBlockEraseContentAndSettings");
-    /// `deviceBlockNameModification`
-    pub const DeviceBlockNameModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "deviceBlockNameModification",
-    );
-    /// `diagnosticDataBlockSubmission`
-    pub const DiagnosticDataBlockSubmission: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("diagnosticDataBlockSubmission");
-    /// `diagnosticDataBlockSubmissionModification`
-    pub const DiagnosticDataBlockSubmissionModification: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("diagnosticDataBlockSubmissionModification");
-    /// `documentsBlockManagedDocumentsInUnmanagedApps`
-    pub const DocumentsBlockManagedDocumentsInUnmanagedApps: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("documentsBlockManagedDocumentsInUnmanagedApps");
-    /// `documentsBlockUnmanagedDocumentsInManagedApps`
-    pub const DocumentsBlockUnmanagedDocumentsInManagedApps: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("documentsBlockUnmanagedDocumentsInManagedApps");
-    /// `emailInDomainSuffixes`
-    pub const EmailInDomainSuffixes: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "emailInDomainSuffixes",
-    );
-    /// `enterpriseAppBlockTrust`
-    pub const EnterpriseAppBlockTrust: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "enterpriseAppBlockTrust",
-    );
-    /// `enterpriseAppBlockTrustModification`
-    pub const EnterpriseAppBlockTrustModification: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("enterpriseAppBlockTrustModification");
-    /// `faceTimeBlocked`
-    pub const FaceTimeBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "faceTimeBlocked",
-    );
-    /// `findMyFriendsBlocked`
-    pub const FindMyFriendsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "findMyFriendsBlocked",
-    );
-    /// `gameCenterBlocked`
-    pub const GameCenterBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "gameCenterBlocked",
-    );
-    /// `gamingBlockGameCenterFriends`
-    pub const GamingBlockGameCenterFriends: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("gamingBlockGameCenterFriends");
-    /// `gamingBlockMultiplayer`
-    pub const GamingBlockMultiplayer: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "gamingBlockMultiplayer",
-    );
-    /// `hostPairingBlocked`
-    pub const HostPairingBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "hostPairingBlocked",
-    );
-    /// `iBooksStoreBlocked`
-    pub const IBooksStoreBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iBooksStoreBlocked",
-    );
-    /// `iBooksStoreBlockErotica`
-    pub const IBooksStoreBlockErotica: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iBooksStoreBlockErotica",
-    );
-    /// `iCloudBlockActivityContinuation`
-    pub const ICloudBlockActivityContinuation: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("iCloudBlockActivityContinuation");
-    /// `iCloudBlockBackup`
-    pub const ICloudBlockBackup: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iCloudBlockBackup",
-    );
-    /// `iCloudBlockDocumentSync`
-    pub const ICloudBlockDocumentSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iCloudBlockDocumentSync",
-    );
-    /// `iCloudBlockManagedAppsSync`
-    pub const ICloudBlockManagedAppsSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iCloudBlockManagedAppsSync",
-    );
-    /// `iCloudBlockPhotoLibrary`
-    pub const ICloudBlockPhotoLibrary: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iCloudBlockPhotoLibrary",
-    );
-    /// `iCloudBlockPhotoStreamSync`
-    pub const ICloudBlockPhotoStreamSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iCloudBlockPhotoStreamSync",
-    );
-    /// `iCloudBlockSharedPhotoStream`
-    pub const ICloudBlockSharedPhotoStream: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("iCloudBlockSharedPhotoStream");
-    /// `iCloudRequireEncryptedBackup`
-    pub const ICloudRequireEncryptedBackup: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("iCloudRequireEncryptedBackup");
-    /// `iTunesBlockExplicitContent`
-    pub const ITunesBlockExplicitContent: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iTunesBlockExplicitContent",
-    );
-    /// `iTunesBlockMusicService`
-    pub const ITunesBlockMusicService: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iTunesBlockMusicService",
-    );
-    /// `iTunesBlockRadio`
-    pub const ITunesBlockRadio: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "iTunesBlockRadio",
-    );
-    /// `keyboardBlockAutoCorrect`
-    pub const KeyboardBlockAutoCorrect: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "keyboardBlockAutoCorrect",
-    );
-    /// `keyboardBlockDictation`
-    pub const KeyboardBlockDictation: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "keyboardBlockDictation",
-    );
-    /// `keyboardBlockPredictive`
-    pub const KeyboardBlockPredictive: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "keyboardBlockPredictive",
-    );
-    /// `keyboardBlockShortcuts`
-    pub const KeyboardBlockShortcuts: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "keyboardBlockShortcuts",
-    );
-    /// `keyboardBlockSpellCheck`
-    pub const KeyboardBlockSpellCheck: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "keyboardBlockSpellCheck",
-    );
-    /// `kioskModeAllowAssistiveSpeak`
-    pub const KioskModeAllowAssistiveSpeak: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeAllowAssistiveSpeak");
-    /// `kioskModeAllowAssistiveTouchSettings`
-    pub const KioskModeAllowAssistiveTouchSettings: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeAllowAssistiveTouchSettings");
-    /// `kioskModeAllowAutoLock`
-    pub const KioskModeAllowAutoLock: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowAutoLock",
-    );
-    /// `kioskModeAllowColorInversionSettings`
-    pub const KioskModeAllowColorInversionSettings: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeAllowColorInversionSettings");
-    /// `kioskModeAllowRingerSwitch`
-    pub const KioskModeAllowRingerSwitch: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowRingerSwitch",
-    );
-    /// `kioskModeAllowScreenRotation`
-    pub const KioskModeAllowScreenRotation: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeAllowScreenRotation");
-    /// `kioskModeAllowSleepButton`
-    pub const KioskModeAllowSleepButton: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowSleepButton",
-    );
-    /// `kioskModeAllowTouchscreen`
-    pub const KioskModeAllowTouchscreen: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowTouchscreen",
-    );
-    /// `kioskModeAllowVoiceOverSettings`
-    pub const KioskModeAllowVoiceOverSettings: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeAllowVoiceOverSettings");
-    /// `kioskModeAllowVolumeButtons`
-    pub const KioskModeAllowVolumeButtons: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowVolumeButtons",
-    );
-    /// `kioskModeAllowZoomSettings`
-    pub const KioskModeAllowZoomSettings: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAllowZoomSettings",
-    );
-    /// `kioskModeAppStoreUrl`
-    pub const KioskModeAppStoreUrl: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeAppStoreUrl",
-    );
-    /// `kioskModeBuiltInAppId`
-    pub const KioskModeBuiltInAppId: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeBuiltInAppId",
-    );
-    /// `kioskModeManagedAppId`
-    pub const KioskModeManagedAppId: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeManagedAppId",
-    );
-    /// `kioskModeRequireAssistiveTouch`
-    pub const KioskModeRequireAssistiveTouch: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeRequireAssistiveTouch");
-    /// `kioskModeRequireColorInversion`
-    pub const KioskModeRequireColorInversion: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("kioskModeRequireColorInversion");
-    /// `kioskModeRequireMonoAudio`
-    pub const KioskModeRequireMonoAudio: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeRequireMonoAudio",
-    );
-    /// `kioskModeRequireVoiceOver`
-    pub const KioskModeRequireVoiceOver: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeRequireVoiceOver",
-    );
-    /// `kioskModeRequireZoom`
-    pub const KioskModeRequireZoom: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "kioskModeRequireZoom",
-    );
-    /// `lockScreenBlockControlCenter`
-    pub const LockScreenBlockControlCenter: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("lockScreenBlockControlCenter");
-    /// `lockScreenBlockNotificationView`
-    pub const LockScreenBlockNotificationView: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("lockScreenBlockNotificationView");
-    /// `lockScreenBlockPassbook`
-    pub const LockScreenBlockPassbook: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "lockScreenBlockPassbook",
-    );
-    /// `lockScreenBlockTodayView`
-    pub const LockScreenBlockTodayView: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "lockScreenBlockTodayView",
-    );
-    /// `mediaContentRatingApps`
-    pub const MediaContentRatingApps: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingApps",
-    );
-    /// `mediaContentRatingAustralia`
-    pub const MediaContentRatingAustralia: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingAustralia",
-    );
-    /// `mediaContentRatingCanada`
-    pub const MediaContentRatingCanada: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingCanada",
-    );
-    /// `mediaContentRatingFrance`
-    pub const MediaContentRatingFrance: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingFrance",
-    );
-    /// `mediaContentRatingGermany`
-    pub const MediaContentRatingGermany: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingGermany",
-    );
-    /// `mediaContentRatingIreland`
-    pub const MediaContentRatingIreland: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingIreland",
-    );
-    /// `mediaContentRatingJapan`
-    pub const MediaContentRatingJapan: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "mediaContentRatingJapan",
-    );
-    /// `mediaContentRatingNewZealand`
-    pub const MediaContentRatingNewZealand: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("mediaContentRatingNewZealand");
-    /// `mediaContentRatingUnitedKingdom`
-    pub const MediaContentRatingUnitedKingdom: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("mediaContentRatingUnitedKingdom");
-    /// `mediaContentRatingUnitedStates`
-    pub const MediaContentRatingUnitedStates: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("mediaContentRatingUnitedStates");
-    /// `messagesBlocked`
-    pub const MessagesBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "messagesBlocked",
-    );
-    /// `networkUsageRules`
-    pub const NetworkUsageRules: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "networkUsageRules",
-    );
-    /// `notificationsBlockSettingsModification`
-    pub const NotificationsBlockSettingsModification: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("notificationsBlockSettingsModification");
-    /// `passcodeBlockFingerprintModification`
-    pub const PasscodeBlockFingerprintModification: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeBlockFingerprintModification");
-    /// `passcodeBlockFingerprintUnlock`
-    pub const PasscodeBlockFingerprintUnlock: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeBlockFingerprintUnlock");
-    /// `passcodeBlockModification`
-    pub const PasscodeBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeBlockModification",
-    );
-    /// `passcodeBlockSimple`
-    pub const PasscodeBlockSimple: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeBlockSimple",
-    );
-    /// `passcodeExpirationDays`
-    pub const PasscodeExpirationDays: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeExpirationDays",
-    );
-    /// `passcodeMinimumCharacterSetCount`
-    pub const PasscodeMinimumCharacterSetCount: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeMinimumCharacterSetCount");
-    /// `passcodeMinimumLength`
-    pub const PasscodeMinimumLength: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeMinimumLength",
-    );
-    /// `passcodeMinutesOfInactivityBeforeLock`
-    pub const PasscodeMinutesOfInactivityBeforeLock: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeMinutesOfInactivityBeforeLock");
-    /// `passcodeMinutesOfInactivityBeforeScreenTimeout`
-    pub const PasscodeMinutesOfInactivityBeforeScreenTimeout: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeMinutesOfInactivityBeforeScreenTimeout");
-    /// `passcodePreviousPasscodeBlockCount`
-    pub const PasscodePreviousPasscodeBlockCount: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodePreviousPasscodeBlockCount");
-    /// `passcodeRequired`
-    pub const PasscodeRequired: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeRequired",
-    );
-    /// `passcodeRequiredType`
-    pub const PasscodeRequiredType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "passcodeRequiredType",
-    );
-    /// `passcodeSignInFailureCountBeforeWipe`
-    pub const PasscodeSignInFailureCountBeforeWipe: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("passcodeSignInFailureCountBeforeWipe");
-    /// `podcastsBlocked`
-    pub const PodcastsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "podcastsBlocked",
-    );
-    /// `safariBlockAutofill`
-    pub const SafariBlockAutofill: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariBlockAutofill",
-    );
-    /// `safariBlocked`
-    pub const SafariBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariBlocked",
-    );
-    /// `safariBlockJavaScript`
-    pub const SafariBlockJavaScript: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariBlockJavaScript",
-    );
-    /// `safariBlockPopups`
-    pub const SafariBlockPopups: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariBlockPopups",
-    );
-    /// `safariCookieSettings`
-    pub const SafariCookieSettings: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariCookieSettings",
-    );
-    /// `safariManagedDomains`
-    pub const SafariManagedDomains: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariManagedDomains",
-    );
-    /// `safariPasswordAutoFillDomains`
-    pub const SafariPasswordAutoFillDomains: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("safariPasswordAutoFillDomains");
-    /// `safariRequireFraudWarning`
-    pub const SafariRequireFraudWarning: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "safariRequireFraudWarning",
-    );
-    /// `screenCaptureBlocked`
-    pub const ScreenCaptureBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "screenCaptureBlocked",
-    );
-    /// `siriBlocked`
-    pub const SiriBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "siriBlocked",
-    );
-    /// `siriBlockedWhenLocked`
-    pub const SiriBlockedWhenLocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "siriBlockedWhenLocked",
-    );
-    /// `siriBlockUserGeneratedContent`
-    pub const SiriBlockUserGeneratedContent: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("siriBlockUserGeneratedContent");
-    /// `siriRequireProfanityFilter`
-    pub const SiriRequireProfanityFilter: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "siriRequireProfanityFilter",
-    );
-    /// `spotlightBlockInternetResults`
-    pub const SpotlightBlockInternetResults: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("spotlightBlockInternetResults");
-    /// `voiceDialingBlocked`
-    pub const VoiceDialingBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "voiceDialingBlocked",
-    );
-    /// `wallpaperBlockModification`
-    pub const WallpaperBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "wallpaperBlockModification",
-    );
-    /// `wiFiConnectOnlyToConfiguredNetworks`
-    pub const WiFiConnectOnlyToConfiguredNetworks: model::Field<
-        IosGeneralDeviceConfiguration,
-    > = model::Field::new("wiFiConnectOnlyToConfiguredNetworks");
-    /// `assignments`
-    pub const Assignments: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+    pub const DeviceSettingStateSummaries: model::Field<IosCustomConfiguration> = model::Field::new(
         "deviceSettingStateSummaries",
     );
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+    pub const DeviceStatuses: model::Field<IosCustomConfiguration> = model::Field::new(
         "deviceStatuses",
     );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+    pub const DeviceStatusOverview: model::Field<IosCustomConfiguration> = model::Field::new(
         "deviceStatusOverview",
     );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+    pub const UserStatuses: model::Field<IosCustomConfiguration> = model::Field::new(
         "userStatuses",
     );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+    pub const UserStatusOverview: model::Field<IosCustomConfiguration> = model::Field::new(
         "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosGeneralDeviceConfiguration>] = &[
+    pub const ALL: &'static [model::Field<IosCustomConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
         Self::Version,
-        Self::AccountBlockModification,
-        Self::ActivationLockAllowWhenSupervised,
-        Self::AirDropBlocked,
-        Self::AirDropForceUnmanagedDropTarget,
-        Self::AirPlayForcePairingPasswordForOutgoingRequests,
-        Self::AppleNewsBlocked,
-        Self::AppleWatchBlockPairing,
-        Self::AppleWatchForceWristDetection,
-        Self::AppsSingleAppModeList,
-        Self::AppStoreBlockAutomaticDownloads,
-        Self::AppStoreBlocked,
-        Self::AppStoreBlockInAppPurchases,
-        Self::AppStoreBlockUiAppInstallation,
-        Self::AppStoreRequirePassword,
-        Self::AppsVisibilityList,
-        Self::AppsVisibilityListType,
-        Self::BluetoothBlockModification,
-        Self::CameraBlocked,
-        Self::CellularBlockDataRoaming,
-        Self::CellularBlockGlobalBackgroundFetchWhileRoaming,
-        Self::CellularBlockPerAppDataModification,
-        Self::CellularBlockPersonalHotspot,
-        Self::CellularBlockVoiceRoaming,
-        Self::CertificatesBlockUntrustedTlsCertificates,
-        Self::ClassroomAppBlockRemoteScreenObservation,
-        Self::ClassroomAppForceUnpromptedScreenObservation,
-        Self::CompliantAppListType,
-        Self::CompliantAppsList,
-        Self::ConfigurationProfileBlockChanges,
-        Self::DefinitionLookupBlocked,
-        Self::DeviceBlockEnableRestrictions,
-        Self::DeviceBlockEraseContentAndSettings,
-        Self::DeviceBlockNameModification,
-        Self::DiagnosticDataBlockSubmission,
-        Self::DiagnosticDataBlockSubmissionModification,
-        Self::DocumentsBlockManagedDocumentsInUnmanagedApps,
-        Self::DocumentsBlockUnmanagedDocumentsInManagedApps,
-        Self::EmailInDomainSuffixes,
-        Self::EnterpriseAppBlockTrust,
-        Self::EnterpriseAppBlockTrustModification,
-        Self::FaceTimeBlocked,
-        Self::FindMyFriendsBlocked,
-        Self::GameCenterBlocked,
-        Self::GamingBlockGameCenterFriends,
-        Self::GamingBlockMultiplayer,
-        Self::HostPairingBlocked,
-        Self::IBooksStoreBlocked,
-        Self::IBooksStoreBlockErotica,
-        Self::ICloudBlockActivityContinuation,
-        Self::ICloudBlockBackup,
-        Self::ICloudBlockDocumentSync,
-        Self::ICloudBlockManagedAppsSync,
-        Self::ICloudBlockPhotoLibrary,
-        Self::ICloudBlockPhotoStreamSync,
-        Self::ICloudBlockSharedPhotoStream,
-        Self::ICloudRequireEncryptedBackup,
-        Self::ITunesBlockExplicitContent,
-        Self::ITunesBlockMusicService,
-        Self::ITunesBlockRadio,
-        Self::KeyboardBlockAutoCorrect,
-        Self::KeyboardBlockDictation,
-        Self::KeyboardBlockPredictive,
-        Self::KeyboardBlockShortcuts,
-        Self::KeyboardBlockSpellCheck,
-        Self::KioskModeAllowAssistiveSpeak,
-        Self::KioskModeAllowAssistiveTouchSettings,
-        Self::KioskModeAllowAutoLock,
-        Self::KioskModeAllowColorInversionSettings,
-        Self::KioskModeAllowRingerSwitch,
-        Self::KioskModeAllowScreenRotation,
-        Self::KioskModeAllowSleepButton,
-        Self::KioskModeAllowTouchscreen,
-        Self::KioskModeAllowVoiceOverSettings,
-        Self::KioskModeAllowVolumeButtons,
-        Self::KioskModeAllowZoomSettings,
-        Self::KioskModeAppStoreUrl,
-        Self::KioskModeBuiltInAppId,
-        Self::KioskModeManagedAppId,
-        Self::KioskModeRequireAssistiveTouch,
-        Self::KioskModeRequireColorInversion,
-        Self::KioskModeRequireMonoAudio,
-        Self::KioskModeRequireVoiceOver,
-        Self::KioskModeRequireZoom,
-        Self::LockScreenBlockControlCenter,
-        Self::LockScreenBlockNotificationView,
-        Self::LockScreenBlockPassbook,
-        Self::LockScreenBlockTodayView,
-        Self::MediaContentRatingApps,
-        Self::MediaContentRatingAustralia,
-        Self::MediaContentRatingCanada,
-        Self::MediaContentRatingFrance,
-        Self::MediaContentRatingGermany,
-        Self::MediaContentRatingIreland,
-        Self::MediaContentRatingJapan,
-        Self::MediaContentRatingNewZealand,
-        Self::MediaContentRatingUnitedKingdom,
-        Self::MediaContentRatingUnitedStates,
-        Self::MessagesBlocked,
-        Self::NetworkUsageRules,
-        Self::NotificationsBlockSettingsModification,
-        Self::PasscodeBlockFingerprintModification,
-        Self::PasscodeBlockFingerprintUnlock,
-        Self::PasscodeBlockModification,
-        Self::PasscodeBlockSimple,
-        Self::PasscodeExpirationDays,
-        Self::PasscodeMinimumCharacterSetCount,
-        Self::PasscodeMinimumLength,
-        Self::PasscodeMinutesOfInactivityBeforeLock,
-        Self::PasscodeMinutesOfInactivityBeforeScreenTimeout,
-        Self::PasscodePreviousPasscodeBlockCount,
-        Self::PasscodeRequired,
-        Self::PasscodeRequiredType,
-        Self::PasscodeSignInFailureCountBeforeWipe,
-        Self::PodcastsBlocked,
-        Self::SafariBlockAutofill,
-        Self::SafariBlocked,
-        Self::SafariBlockJavaScript,
-        Self::SafariBlockPopups,
-        Self::SafariCookieSettings,
-        Self::SafariManagedDomains,
-        Self::SafariPasswordAutoFillDomains,
-        Self::SafariRequireFraudWarning,
-        Self::ScreenCaptureBlocked,
-        Self::SiriBlocked,
-        Self::SiriBlockedWhenLocked,
-        Self::SiriBlockUserGeneratedContent,
-        Self::SiriRequireProfanityFilter,
-        Self::SpotlightBlockInternetResults,
-        Self::VoiceDialingBlocked,
-        Self::WallpaperBlockModification,
-        Self::WiFiConnectOnlyToConfiguredNetworks,
+        Self::Payload,
+        Self::PayloadFileName,
+        Self::PayloadName,
         Self::Assignments,
         Self::DeviceSettingStateSummaries,
         Self::DeviceStatuses,
@@ -6675,665 +4919,4 @@ impl IosGeneralDeviceConfigurationField {
         Self::UserStatuses,
         Self::UserStatusOverview,
     ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.macOSCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsCompliancePolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub version: Option<i32>,
-    /// Property `deviceThreatProtectionEnabled`: `Edm.Boolean`, not nullable.
-    pub device_threat_protection_enabled: Option<bool>,
-    /// Property `deviceThreatProtectionRequiredSecurityLevel`: `microsoft.graph.deviceThreatProtectionLevel`, not nullable.
-    pub device_threat_protection_required_security_level: Option<
-        DeviceThreatProtectionLevel,
-    >,
-    /// Property `firewallBlockAllIncoming`: `Edm.Boolean`, not nullable.
-    pub firewall_block_all_incoming: Option<bool>,
-    /// Property `firewallEnabled`: `Edm.Boolean`, not nullable.
-    pub firewall_enabled: Option<bool>,
-    /// Property `firewallEnableStealthMode`: `Edm.Boolean`, not nullable.
-    pub firewall_enable_stealth_mode: Option<bool>,
-    /// Property `osMaximumVersion`: `Edm.String`.
-    pub os_maximum_version: Option<String>,
-    /// Property `osMinimumVersion`: `Edm.String`.
-    pub os_minimum_version: Option<String>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_encryption: Option<bool>,
-    /// Property `systemIntegrityProtectionEnabled`: `Edm.Boolean`, not nullable.
-    pub system_integrity_protection_enabled: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MacOsCompliancePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsCompliancePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCompliancePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object
-            .property(
-                "deviceThreatProtectionEnabled",
-                &self.device_threat_protection_enabled,
-            );
-        object
-            .property(
-                "deviceThreatProtectionRequiredSecurityLevel",
-                &self.device_threat_protection_required_security_level,
-            );
-        object.property("firewallBlockAllIncoming", &self.firewall_block_all_incoming);
-        object.property("firewallEnabled", &self.firewall_enabled);
-        object.property("firewallEnableStealthMode", &self.firewall_enable_stealth_mode);
-        object.property("osMaximumVersion", &self.os_maximum_version);
-        object.property("osMinimumVersion", &self.os_minimum_version);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object.property("storageRequireEncryption", &self.storage_require_encryption);
-        object
-            .property(
-                "systemIntegrityProtectionEnabled",
-                &self.system_integrity_protection_enabled,
-            );
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MacOsCompliancePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsCompliancePolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "deviceThreatProtectionEnabled" => {
-                read_lenient(map, key, &mut self.device_threat_protection_enabled, extra)
-            }
-            "deviceThreatProtectionRequiredSecurityLevel" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.device_threat_protection_required_security_level,
-                    extra,
-                )
-            }
-            "firewallBlockAllIncoming" => {
-                read_lenient(map, key, &mut self.firewall_block_all_incoming, extra)
-            }
-            "firewallEnabled" => {
-                read_lenient(map, key, &mut self.firewall_enabled, extra)
-            }
-            "firewallEnableStealthMode" => {
-                read_lenient(map, key, &mut self.firewall_enable_stealth_mode, extra)
-            }
-            "osMaximumVersion" => {
-                read_lenient(map, key, &mut self.os_maximum_version, extra)
-            }
-            "osMinimumVersion" => {
-                read_lenient(map, key, &mut self.os_minimum_version, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "storageRequireEncryption" => {
-                read_lenient(map, key, &mut self.storage_require_encryption, extra)
-            }
-            "systemIntegrityProtectionEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.system_integrity_protection_enabled,
-                    extra,
-                )
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsCompliancePolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MacOsCompliancePolicy`] by wire name, each a [`Field<MacOsCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCompliancePolicy::set_null`].
-pub enum MacOsCompliancePolicyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsCompliancePolicyField {
-    /// `id`
-    pub const Id: model::Field<MacOsCompliancePolicy> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "version",
-    );
-    /// `deviceThreatProtectionEnabled`
-    pub const DeviceThreatProtectionEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "deviceThreatProtectionEnabled",
-    );
-    /// `deviceThreatProtectionRequiredSecurityLevel`
-    pub const DeviceThreatProtectionRequiredSecurityLevel: model::Field<
-        MacOsCompliancePolicy,
-    > = model::Field::new("deviceThreatProtectionRequiredSecurityLevel");
-    /// `firewallBlockAllIncoming`
-    pub const FirewallBlockAllIncoming: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "firewallBlockAllIncoming",
-    );
-    /// `firewallEnabled`
-    pub const FirewallEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "firewallEnabled",
-    );
-    /// `firewallEnableStealthMode`
-    pub const FirewallEnableStealthMode: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "firewallEnableStealthMode",
-    );
-    /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "osMaximumVersion",
-    );
-    /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "osMinimumVersion",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordMinimumCharacterSetCount",
-    );
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        MacOsCompliancePolicy,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordPreviousPasswordBlockCount",
-    );
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "storageRequireEncryption",
-    );
-    /// `systemIntegrityProtectionEnabled`
-    pub const SystemIntegrityProtectionEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "systemIntegrityProtectionEnabled",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<MacOsCompliancePolicy> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsCompliancePolicy>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::DeviceThreatProtectionEnabled,
-        Self::DeviceThreatProtectionRequiredSecurityLevel,
-        Self::FirewallBlockAllIncoming,
-        Self::FirewallEnabled,
-        Self::FirewallEnableStealthMode,
-        Self::OsMaximumVersion,
-        Self::OsMinimumVersion,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::StorageRequireEncryption,
-        Self::SystemIntegrityProtectionEnabled,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-/// A `microsoft.graph.managedAppRegistration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppRegistration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyManagedAppRegistration {
-    /// The base type itself, or a derived type unknown to this crate.
-    ManagedAppRegistration(Box<ManagedAppRegistration>),
-    /// `microsoft.graph.androidManagedAppRegistration`
-    #[cfg(feature = "_device_app_management")]
-    AndroidManagedAppRegistration(Box<AndroidManagedAppRegistration>),
-    /// `microsoft.graph.iosManagedAppRegistration`
-    #[cfg(feature = "_device_app_management")]
-    IosManagedAppRegistration(Box<IosManagedAppRegistration>),
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl AnyManagedAppRegistration {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ManagedAppRegistration(_) => ManagedAppRegistration::ODATA_TYPE,
-            #[cfg(feature = "_device_app_management")]
-            Self::AndroidManagedAppRegistration(_) => {
-                AndroidManagedAppRegistration::ODATA_TYPE
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::IosManagedAppRegistration(_) => IosManagedAppRegistration::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ManagedAppRegistration`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_managed_app_registration(&self) -> Option<&ManagedAppRegistration> {
-        match self {
-            Self::ManagedAppRegistration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl Default for AnyManagedAppRegistration {
-    fn default() -> Self {
-        Self::ManagedAppRegistration(Box::default())
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl From<ManagedAppRegistration> for AnyManagedAppRegistration {
-    fn from(value: ManagedAppRegistration) -> Self {
-        Self::ManagedAppRegistration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl AnyManagedAppRegistration {
-    /// The value if it is a [`AnyManagedAppRegistration::AndroidManagedAppRegistration`] variant.
-    #[cfg(feature = "_device_app_management")]
-    pub fn as_android_managed_app_registration(
-        &self,
-    ) -> Option<&AndroidManagedAppRegistration> {
-        match self {
-            Self::AndroidManagedAppRegistration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyManagedAppRegistration::IosManagedAppRegistration`] variant.
-    #[cfg(feature = "_device_app_management")]
-    pub fn as_ios_managed_app_registration(&self) -> Option<&IosManagedAppRegistration> {
-        match self {
-            Self::IosManagedAppRegistration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<AndroidManagedAppRegistration> for AnyManagedAppRegistration {
-    fn from(value: AndroidManagedAppRegistration) -> Self {
-        Self::AndroidManagedAppRegistration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<IosManagedAppRegistration> for AnyManagedAppRegistration {
-    fn from(value: IosManagedAppRegistration) -> Self {
-        Self::IosManagedAppRegistration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl serde::Serialize for AnyManagedAppRegistration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ManagedAppRegistration(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::AndroidManagedAppRegistration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AndroidManagedAppRegistration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::IosManagedAppRegistration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IosManagedAppRegistration::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl<'de> serde::Deserialize<'de> for AnyManagedAppRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.androidManagedAppRegistration"
-            | "graph.androidManagedAppRegistration" => {
-                serde_json::from_value(value).map(Self::AndroidManagedAppRegistration)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.iosManagedAppRegistration"
-            | "graph.iosManagedAppRegistration" => {
-                serde_json::from_value(value).map(Self::IosManagedAppRegistration)
-            }
-            _ => serde_json::from_value(value).map(Self::ManagedAppRegistration),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// A `microsoft.graph.managedDeviceMobileAppConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedDeviceMobileAppConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyManagedDeviceMobileAppConfiguration {
-    /// The base type itself, or a derived type unknown to this crate.
-    ManagedDeviceMobileAppConfiguration(Box<ManagedDeviceMobileAppConfiguration>),
-    /// `microsoft.graph.iosMobileAppConfiguration`
-    IosMobileAppConfiguration(Box<IosMobileAppConfiguration>),
-}
-
-#[cfg(feature = "_device_app_management")]
-impl AnyManagedDeviceMobileAppConfiguration {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ManagedDeviceMobileAppConfiguration(_) => {
-                ManagedDeviceMobileAppConfiguration::ODATA_TYPE
-            }
-            Self::IosMobileAppConfiguration(_) => IosMobileAppConfiguration::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ManagedDeviceMobileAppConfiguration`] (or of an unknown derived type).
-    pub fn as_managed_device_mobile_app_configuration(
-        &self,
-    ) -> Option<&ManagedDeviceMobileAppConfiguration> {
-        match self {
-            Self::ManagedDeviceMobileAppConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl Default for AnyManagedDeviceMobileAppConfiguration {
-    fn default() -> Self {
-        Self::ManagedDeviceMobileAppConfiguration(Box::default())
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<ManagedDeviceMobileAppConfiguration>
-for AnyManagedDeviceMobileAppConfiguration {
-    fn from(value: ManagedDeviceMobileAppConfiguration) -> Self {
-        Self::ManagedDeviceMobileAppConfiguration(Box::new(value))
-    }
 }

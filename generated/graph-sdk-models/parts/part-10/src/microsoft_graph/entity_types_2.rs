@@ -11,105 +11,325 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_app_management")]
-impl AnyManagedDeviceMobileAppConfiguration {
-    /// The value if it is a [`AnyManagedDeviceMobileAppConfiguration::IosMobileAppConfiguration`] variant.
-    pub fn as_ios_mobile_app_configuration(&self) -> Option<&IosMobileAppConfiguration> {
-        match self {
-            Self::IosMobileAppConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<IosMobileAppConfiguration> for AnyManagedDeviceMobileAppConfiguration {
-    fn from(value: IosMobileAppConfiguration) -> Self {
-        Self::IosMobileAppConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for AnyManagedDeviceMobileAppConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ManagedDeviceMobileAppConfiguration(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::IosMobileAppConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IosMobileAppConfiguration::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for AnyManagedDeviceMobileAppConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.iosMobileAppConfiguration"
-            | "graph.iosMobileAppConfiguration" => {
-                serde_json::from_value(value).map(Self::IosMobileAppConfiguration)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::ManagedDeviceMobileAppConfiguration)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.messageRule`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.iosGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageRule {
+pub struct IosGeneralDeviceConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `actions`: `microsoft.graph.messageRuleActions`.
-    pub actions: Option<MessageRuleActions>,
-    /// Property `conditions`: `microsoft.graph.messageRulePredicates`.
-    pub conditions: Option<MessageRulePredicates>,
-    /// Property `displayName`: `Edm.String`.
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub display_name: Option<String>,
-    /// Property `exceptions`: `microsoft.graph.messageRulePredicates`.
-    pub exceptions: Option<MessageRulePredicates>,
-    /// Property `hasError`: `Edm.Boolean`.
-    pub has_error: Option<bool>,
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Property `isReadOnly`: `Edm.Boolean`.
-    pub is_read_only: Option<bool>,
-    /// Property `sequence`: `Edm.Int32`.
-    pub sequence: Option<i32>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `accountBlockModification`: `Edm.Boolean`, not nullable.
+    pub account_block_modification: Option<bool>,
+    /// Property `activationLockAllowWhenSupervised`: `Edm.Boolean`, not nullable.
+    pub activation_lock_allow_when_supervised: Option<bool>,
+    /// Property `airDropBlocked`: `Edm.Boolean`, not nullable.
+    pub air_drop_blocked: Option<bool>,
+    /// Property `airDropForceUnmanagedDropTarget`: `Edm.Boolean`, not nullable.
+    pub air_drop_force_unmanaged_drop_target: Option<bool>,
+    /// Property `airPlayForcePairingPasswordForOutgoingRequests`: `Edm.Boolean`, not nullable.
+    pub air_play_force_pairing_password_for_outgoing_requests: Option<bool>,
+    /// Property `appleNewsBlocked`: `Edm.Boolean`, not nullable.
+    pub apple_news_blocked: Option<bool>,
+    /// Property `appleWatchBlockPairing`: `Edm.Boolean`, not nullable.
+    pub apple_watch_block_pairing: Option<bool>,
+    /// Property `appleWatchForceWristDetection`: `Edm.Boolean`, not nullable.
+    pub apple_watch_force_wrist_detection: Option<bool>,
+    /// Property `appsSingleAppModeList`: `Collection(microsoft.graph.appListItem)`.
+    pub apps_single_app_mode_list: Option<Vec<AppListItem>>,
+    /// Property `appStoreBlockAutomaticDownloads`: `Edm.Boolean`, not nullable.
+    pub app_store_block_automatic_downloads: Option<bool>,
+    /// Property `appStoreBlocked`: `Edm.Boolean`, not nullable.
+    pub app_store_blocked: Option<bool>,
+    /// Property `appStoreBlockInAppPurchases`: `Edm.Boolean`, not nullable.
+    pub app_store_block_in_app_purchases: Option<bool>,
+    /// Property `appStoreBlockUIAppInstallation`: `Edm.Boolean`, not nullable.
+    pub app_store_block_ui_app_installation: Option<bool>,
+    /// Property `appStoreRequirePassword`: `Edm.Boolean`, not nullable.
+    pub app_store_require_password: Option<bool>,
+    /// Property `appsVisibilityList`: `Collection(microsoft.graph.appListItem)`.
+    pub apps_visibility_list: Option<Vec<AppListItem>>,
+    /// Property `appsVisibilityListType`: `microsoft.graph.appListType`, not nullable.
+    pub apps_visibility_list_type: Option<AppListType>,
+    /// Property `bluetoothBlockModification`: `Edm.Boolean`, not nullable.
+    pub bluetooth_block_modification: Option<bool>,
+    /// Property `cameraBlocked`: `Edm.Boolean`, not nullable.
+    pub camera_blocked: Option<bool>,
+    /// Property `cellularBlockDataRoaming`: `Edm.Boolean`, not nullable.
+    pub cellular_block_data_roaming: Option<bool>,
+    /// Property `cellularBlockGlobalBackgroundFetchWhileRoaming`: `Edm.Boolean`, not nullable.
+    pub cellular_block_global_background_fetch_while_roaming: Option<bool>,
+    /// Property `cellularBlockPerAppDataModification`: `Edm.Boolean`, not nullable.
+    pub cellular_block_per_app_data_modification: Option<bool>,
+    /// Property `cellularBlockPersonalHotspot`: `Edm.Boolean`, not nullable.
+    pub cellular_block_personal_hotspot: Option<bool>,
+    /// Property `cellularBlockVoiceRoaming`: `Edm.Boolean`, not nullable.
+    pub cellular_block_voice_roaming: Option<bool>,
+    /// Property `certificatesBlockUntrustedTlsCertificates`: `Edm.Boolean`, not nullable.
+    pub certificates_block_untrusted_tls_certificates: Option<bool>,
+    /// Property `classroomAppBlockRemoteScreenObservation`: `Edm.Boolean`, not nullable.
+    pub classroom_app_block_remote_screen_observation: Option<bool>,
+    /// Property `classroomAppForceUnpromptedScreenObservation`: `Edm.Boolean`, not nullable.
+    pub classroom_app_force_unprompted_screen_observation: Option<bool>,
+    /// Property `compliantAppListType`: `microsoft.graph.appListType`, not nullable.
+    pub compliant_app_list_type: Option<AppListType>,
+    /// Property `compliantAppsList`: `Collection(microsoft.graph.appListItem)`.
+    pub compliant_apps_list: Option<Vec<AppListItem>>,
+    /// Property `configurationProfileBlockChanges`: `Edm.Boolean`, not nullable.
+    pub configuration_profile_block_changes: Option<bool>,
+    /// Property `definitionLookupBlocked`: `Edm.Boolean`, not nullable.
+    pub definition_lookup_blocked: Option<bool>,
+    /// Property `deviceBlockEnableRestrictions`: `Edm.Boolean`, not nullable.
+    pub device_block_enable_restrictions: Option<bool>,
+    /// Property `deviceBlockEraseContentAndSettings`: `Edm.Boolean`, not nullable.
+    pub device_block_erase_content_and_settings: Option<bool>,
+    /// Property `deviceBlockNameModification`: `Edm.Boolean`, not nullable.
+    pub device_block_name_modification: Option<bool>,
+    /// Property `diagnosticDataBlockSubmission`: `Edm.Boolean`, not nullable.
+    pub diagnostic_data_block_submission: Option<bool>,
+    /// Property `diagnosticDataBlockSubmissionModification`: `Edm.Boolean`, not nullable.
+    pub diagnostic_data_block_submission_modification: Option<bool>,
+    /// Property `documentsBlockManagedDocumentsInUnmanagedApps`: `Edm.Boolean`, not nullable.
+    pub documents_block_managed_documents_in_unmanaged_apps: Option<bool>,
+    /// Property `documentsBlockUnmanagedDocumentsInManagedApps`: `Edm.Boolean`, not nullable.
+    pub documents_block_unmanaged_documents_in_managed_apps: Option<bool>,
+    /// Property `emailInDomainSuffixes`: `Collection(Edm.String)`.
+    pub email_in_domain_suffixes: Option<Vec<String>>,
+    /// Property `enterpriseAppBlockTrust`: `Edm.Boolean`, not nullable.
+    pub enterprise_app_block_trust: Option<bool>,
+    /// Property `enterpriseAppBlockTrustModification`: `Edm.Boolean`, not nullable.
+    pub enterprise_app_block_trust_modification: Option<bool>,
+    /// Property `faceTimeBlocked`: `Edm.Boolean`, not nullable.
+    pub face_time_blocked: Option<bool>,
+    /// Property `findMyFriendsBlocked`: `Edm.Boolean`, not nullable.
+    pub find_my_friends_blocked: Option<bool>,
+    /// Property `gameCenterBlocked`: `Edm.Boolean`, not nullable.
+    pub game_center_blocked: Option<bool>,
+    /// Property `gamingBlockGameCenterFriends`: `Edm.Boolean`, not nullable.
+    pub gaming_block_game_center_friends: Option<bool>,
+    /// Property `gamingBlockMultiplayer`: `Edm.Boolean`, not nullable.
+    pub gaming_block_multiplayer: Option<bool>,
+    /// Property `hostPairingBlocked`: `Edm.Boolean`, not nullable.
+    pub host_pairing_blocked: Option<bool>,
+    /// Property `iBooksStoreBlocked`: `Edm.Boolean`, not nullable.
+    pub i_books_store_blocked: Option<bool>,
+    /// Property `iBooksStoreBlockErotica`: `Edm.Boolean`, not nullable.
+    pub i_books_store_block_erotica: Option<bool>,
+    /// Property `iCloudBlockActivityContinuation`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_activity_continuation: Option<bool>,
+    /// Property `iCloudBlockBackup`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_backup: Option<bool>,
+    /// Property `iCloudBlockDocumentSync`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_document_sync: Option<bool>,
+    /// Property `iCloudBlockManagedAppsSync`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_managed_apps_sync: Option<bool>,
+    /// Property `iCloudBlockPhotoLibrary`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_photo_library: Option<bool>,
+    /// Property `iCloudBlockPhotoStreamSync`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_photo_stream_sync: Option<bool>,
+    /// Property `iCloudBlockSharedPhotoStream`: `Edm.Boolean`, not nullable.
+    pub i_cloud_block_shared_photo_stream: Option<bool>,
+    /// Property `iCloudRequireEncryptedBackup`: `Edm.Boolean`, not nullable.
+    pub i_cloud_require_encrypted_backup: Option<bool>,
+    /// Property `iTunesBlockExplicitContent`: `Edm.Boolean`, not nullable.
+    pub i_tunes_block_explicit_content: Option<bool>,
+    /// Property `iTunesBlockMusicService`: `Edm.Boolean`, not nullable.
+    pub i_tunes_block_music_service: Option<bool>,
+    /// Property `iTunesBlockRadio`: `Edm.Boolean`, not nullable.
+    pub i_tunes_block_radio: Option<bool>,
+    /// Property `keyboardBlockAutoCorrect`: `Edm.Boolean`, not nullable.
+    pub keyboard_block_auto_correct: Option<bool>,
+    /// Property `keyboardBlockDictation`: `Edm.Boolean`, not nullable.
+    pub keyboard_block_dictation: Option<bool>,
+    /// Property `keyboardBlockPredictive`: `Edm.Boolean`, not nullable.
+    pub keyboard_block_predictive: Option<bool>,
+    /// Property `keyboardBlockShortcuts`: `Edm.Boolean`, not nullable.
+    pub keyboard_block_shortcuts: Option<bool>,
+    /// Property `keyboardBlockSpellCheck`: `Edm.Boolean`, not nullable.
+    pub keyboard_block_spell_check: Option<bool>,
+    /// Property `kioskModeAllowAssistiveSpeak`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_assistive_speak: Option<bool>,
+    /// Property `kioskModeAllowAssistiveTouchSettings`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_assistive_touch_settings: Option<bool>,
+    /// Property `kioskModeAllowAutoLock`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_auto_lock: Option<bool>,
+    /// Property `kioskModeAllowColorInversionSettings`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_color_inversion_settings: Option<bool>,
+    /// Property `kioskModeAllowRingerSwitch`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_ringer_switch: Option<bool>,
+    /// Property `kioskModeAllowScreenRotation`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_screen_rotation: Option<bool>,
+    /// Property `kioskModeAllowSleepButton`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_sleep_button: Option<bool>,
+    /// Property `kioskModeAllowTouchscreen`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_touchscreen: Option<bool>,
+    /// Property `kioskModeAllowVoiceOverSettings`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_voice_over_settings: Option<bool>,
+    /// Property `kioskModeAllowVolumeButtons`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_volume_buttons: Option<bool>,
+    /// Property `kioskModeAllowZoomSettings`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_allow_zoom_settings: Option<bool>,
+    /// Property `kioskModeAppStoreUrl`: `Edm.String`.
+    pub kiosk_mode_app_store_url: Option<String>,
+    /// Property `kioskModeBuiltInAppId`: `Edm.String`.
+    pub kiosk_mode_built_in_app_id: Option<String>,
+    /// Property `kioskModeManagedAppId`: `Edm.String`.
+    pub kiosk_mode_managed_app_id: Option<String>,
+    /// Property `kioskModeRequireAssistiveTouch`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_require_assistive_touch: Option<bool>,
+    /// Property `kioskModeRequireColorInversion`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_require_color_inversion: Option<bool>,
+    /// Property `kioskModeRequireMonoAudio`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_require_mono_audio: Option<bool>,
+    /// Property `kioskModeRequireVoiceOver`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_require_voice_over: Option<bool>,
+    /// Property `kioskModeRequireZoom`: `Edm.Boolean`, not nullable.
+    pub kiosk_mode_require_zoom: Option<bool>,
+    /// Property `lockScreenBlockControlCenter`: `Edm.Boolean`, not nullable.
+    pub lock_screen_block_control_center: Option<bool>,
+    /// Property `lockScreenBlockNotificationView`: `Edm.Boolean`, not nullable.
+    pub lock_screen_block_notification_view: Option<bool>,
+    /// Property `lockScreenBlockPassbook`: `Edm.Boolean`, not nullable.
+    pub lock_screen_block_passbook: Option<bool>,
+    /// Property `lockScreenBlockTodayView`: `Edm.Boolean`, not nullable.
+    pub lock_screen_block_today_view: Option<bool>,
+    /// Property `mediaContentRatingApps`: `microsoft.graph.ratingAppsType`, not nullable.
+    pub media_content_rating_apps: Option<RatingAppsType>,
+    /// Property `mediaContentRatingAustralia`: `microsoft.graph.mediaContentRatingAustralia`.
+    pub media_content_rating_australia: Option<MediaContentRatingAustralia>,
+    /// Property `mediaContentRatingCanada`: `microsoft.graph.mediaContentRatingCanada`.
+    pub media_content_rating_canada: Option<MediaContentRatingCanada>,
+    /// Property `mediaContentRatingFrance`: `microsoft.graph.mediaContentRatingFrance`.
+    pub media_content_rating_france: Option<MediaContentRatingFrance>,
+    /// Property `mediaContentRatingGermany`: `microsoft.graph.mediaContentRatingGermany`.
+    pub media_content_rating_germany: Option<MediaContentRatingGermany>,
+    /// Property `mediaContentRatingIreland`: `microsoft.graph.mediaContentRatingIreland`.
+    pub media_content_rating_ireland: Option<MediaContentRatingIreland>,
+    /// Property `mediaContentRatingJapan`: `microsoft.graph.mediaContentRatingJapan`.
+    pub media_content_rating_japan: Option<MediaContentRatingJapan>,
+    /// Property `mediaContentRatingNewZealand`: `microsoft.graph.mediaContentRatingNewZealand`.
+    pub media_content_rating_new_zealand: Option<MediaContentRatingNewZealand>,
+    /// Property `mediaContentRatingUnitedKingdom`: `microsoft.graph.mediaContentRatingUnitedKingdom`.
+    pub media_content_rating_united_kingdom: Option<MediaContentRatingUnitedKingdom>,
+    /// Property `mediaContentRatingUnitedStates`: `microsoft.graph.mediaContentRatingUnitedStates`.
+    pub media_content_rating_united_states: Option<MediaContentRatingUnitedStates>,
+    /// Property `messagesBlocked`: `Edm.Boolean`, not nullable.
+    pub messages_blocked: Option<bool>,
+    /// Property `networkUsageRules`: `Collection(microsoft.graph.iosNetworkUsageRule)`.
+    pub network_usage_rules: Option<Vec<IosNetworkUsageRule>>,
+    /// Property `notificationsBlockSettingsModification`: `Edm.Boolean`, not nullable.
+    pub notifications_block_settings_modification: Option<bool>,
+    /// Property `passcodeBlockFingerprintModification`: `Edm.Boolean`, not nullable.
+    pub passcode_block_fingerprint_modification: Option<bool>,
+    /// Property `passcodeBlockFingerprintUnlock`: `Edm.Boolean`, not nullable.
+    pub passcode_block_fingerprint_unlock: Option<bool>,
+    /// Property `passcodeBlockModification`: `Edm.Boolean`, not nullable.
+    pub passcode_block_modification: Option<bool>,
+    /// Property `passcodeBlockSimple`: `Edm.Boolean`, not nullable.
+    pub passcode_block_simple: Option<bool>,
+    /// Property `passcodeExpirationDays`: `Edm.Int32`.
+    pub passcode_expiration_days: Option<i32>,
+    /// Property `passcodeMinimumCharacterSetCount`: `Edm.Int32`.
+    pub passcode_minimum_character_set_count: Option<i32>,
+    /// Property `passcodeMinimumLength`: `Edm.Int32`.
+    pub passcode_minimum_length: Option<i32>,
+    /// Property `passcodeMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub passcode_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passcodeMinutesOfInactivityBeforeScreenTimeout`: `Edm.Int32`.
+    pub passcode_minutes_of_inactivity_before_screen_timeout: Option<i32>,
+    /// Property `passcodePreviousPasscodeBlockCount`: `Edm.Int32`.
+    pub passcode_previous_passcode_block_count: Option<i32>,
+    /// Property `passcodeRequired`: `Edm.Boolean`, not nullable.
+    pub passcode_required: Option<bool>,
+    /// Property `passcodeRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub passcode_required_type: Option<RequiredPasswordType>,
+    /// Property `passcodeSignInFailureCountBeforeWipe`: `Edm.Int32`.
+    pub passcode_sign_in_failure_count_before_wipe: Option<i32>,
+    /// Property `podcastsBlocked`: `Edm.Boolean`, not nullable.
+    pub podcasts_blocked: Option<bool>,
+    /// Property `safariBlockAutofill`: `Edm.Boolean`, not nullable.
+    pub safari_block_autofill: Option<bool>,
+    /// Property `safariBlocked`: `Edm.Boolean`, not nullable.
+    pub safari_blocked: Option<bool>,
+    /// Property `safariBlockJavaScript`: `Edm.Boolean`, not nullable.
+    pub safari_block_java_script: Option<bool>,
+    /// Property `safariBlockPopups`: `Edm.Boolean`, not nullable.
+    pub safari_block_popups: Option<bool>,
+    /// Property `safariCookieSettings`: `microsoft.graph.webBrowserCookieSettings`, not nullable.
+    pub safari_cookie_settings: Option<WebBrowserCookieSettings>,
+    /// Property `safariManagedDomains`: `Collection(Edm.String)`.
+    pub safari_managed_domains: Option<Vec<String>>,
+    /// Property `safariPasswordAutoFillDomains`: `Collection(Edm.String)`.
+    pub safari_password_auto_fill_domains: Option<Vec<String>>,
+    /// Property `safariRequireFraudWarning`: `Edm.Boolean`, not nullable.
+    pub safari_require_fraud_warning: Option<bool>,
+    /// Property `screenCaptureBlocked`: `Edm.Boolean`, not nullable.
+    pub screen_capture_blocked: Option<bool>,
+    /// Property `siriBlocked`: `Edm.Boolean`, not nullable.
+    pub siri_blocked: Option<bool>,
+    /// Property `siriBlockedWhenLocked`: `Edm.Boolean`, not nullable.
+    pub siri_blocked_when_locked: Option<bool>,
+    /// Property `siriBlockUserGeneratedContent`: `Edm.Boolean`, not nullable.
+    pub siri_block_user_generated_content: Option<bool>,
+    /// Property `siriRequireProfanityFilter`: `Edm.Boolean`, not nullable.
+    pub siri_require_profanity_filter: Option<bool>,
+    /// Property `spotlightBlockInternetResults`: `Edm.Boolean`, not nullable.
+    pub spotlight_block_internet_results: Option<bool>,
+    /// Property `voiceDialingBlocked`: `Edm.Boolean`, not nullable.
+    pub voice_dialing_blocked: Option<bool>,
+    /// Property `wallpaperBlockModification`: `Edm.Boolean`, not nullable.
+    pub wallpaper_block_modification: Option<bool>,
+    /// Property `wiFiConnectOnlyToConfiguredNetworks`: `Edm.Boolean`, not nullable.
+    pub wi_fi_connect_only_to_configured_networks: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for MessageRule {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl MessageRule {
+#[cfg(feature = "_device_management")]
+impl IosGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosGeneralDeviceConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -123,20 +343,392 @@ impl MessageRule {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("actions", &self.actions);
-        object.property("conditions", &self.conditions);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object.property("exceptions", &self.exceptions);
-        object.property("hasError", &self.has_error);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("isReadOnly", &self.is_read_only);
-        object.property("sequence", &self.sequence);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("accountBlockModification", &self.account_block_modification);
+        object
+            .property(
+                "activationLockAllowWhenSupervised",
+                &self.activation_lock_allow_when_supervised,
+            );
+        object.property("airDropBlocked", &self.air_drop_blocked);
+        object
+            .property(
+                "airDropForceUnmanagedDropTarget",
+                &self.air_drop_force_unmanaged_drop_target,
+            );
+        object
+            .property(
+                "airPlayForcePairingPasswordForOutgoingRequests",
+                &self.air_play_force_pairing_password_for_outgoing_requests,
+            );
+        object.property("appleNewsBlocked", &self.apple_news_blocked);
+        object.property("appleWatchBlockPairing", &self.apple_watch_block_pairing);
+        object
+            .property(
+                "appleWatchForceWristDetection",
+                &self.apple_watch_force_wrist_detection,
+            );
+        object.property("appsSingleAppModeList", &self.apps_single_app_mode_list);
+        object
+            .property(
+                "appStoreBlockAutomaticDownloads",
+                &self.app_store_block_automatic_downloads,
+            );
+        object.property("appStoreBlocked", &self.app_store_blocked);
+        object
+            .property(
+                "appStoreBlockInAppPurchases",
+                &self.app_store_block_in_app_purchases,
+            );
+        object
+            .property(
+                "appStoreBlockUIAppInstallation",
+                &self.app_store_block_ui_app_installation,
+            );
+        object.property("appStoreRequirePassword", &self.app_store_require_password);
+        object.property("appsVisibilityList", &self.apps_visibility_list);
+        object.property("appsVisibilityListType", &self.apps_visibility_list_type);
+        object
+            .property("bluetoothBlockModification", &self.bluetooth_block_modification);
+        object.property("cameraBlocked", &self.camera_blocked);
+        object.property("cellularBlockDataRoaming", &self.cellular_block_data_roaming);
+        object
+            .property(
+                "cellularBlockGlobalBackgroundFetchWhileRoaming",
+                &self.cellular_block_global_background_fetch_while_roaming,
+            );
+        object
+            .property(
+                "cellularBlockPerAppDataModification",
+                &self.cellular_block_per_app_data_modification,
+            );
+        object
+            .property(
+                "cellularBlockPersonalHotspot",
+                &self.cellular_block_personal_hotspot,
+            );
+        object.property("cellularBlockVoiceRoaming", &self.cellular_block_voice_roaming);
+        object
+            .property(
+                "certificatesBlockUntrustedTlsCertificates",
+                &self.certificates_block_untrusted_tls_certificates,
+            );
+        object
+            .property(
+                "classroomAppBlockRemoteScreenObservation",
+                &self.classroom_app_block_remote_screen_observation,
+            );
+        object
+            .property(
+                "classroomAppForceUnpromptedScreenObservation",
+                &self.classroom_app_force_unprompted_screen_observation,
+            );
+        object.property("compliantAppListType", &self.compliant_app_list_type);
+        object.property("compliantAppsList", &self.compliant_apps_list);
+        object
+            .property(
+                "configurationProfileBlockChanges",
+                &self.configuration_profile_block_changes,
+            );
+        object.property("definitionLookupBlocked", &self.definition_lookup_blocked);
+        object
+            .property(
+                "deviceBlockEnableRestrictions",
+                &self.device_block_enable_restrictions,
+            );
+        object
+            .property(
+                "deviceBlockEraseContentAndSettings",
+                &self.device_block_erase_content_and_settings,
+            );
+        object
+            .property(
+                "deviceBlockNameModification",
+                &self.device_block_name_modification,
+            );
+        object
+            .property(
+                "diagnosticDataBlockSubmission",
+                &self.diagnostic_data_block_submission,
+            );
+        object
+            .property(
+                "diagnosticDataBlockSubmissionModification",
+                &self.diagnostic_data_block_submission_modification,
+            );
+        object
+            .property(
+                "documentsBlockManagedDocumentsInUnmanagedApps",
+                &self.documents_block_managed_documents_in_unmanaged_apps,
+            );
+        object
+            .property(
+                "documentsBlockUnmanagedDocumentsInManagedApps",
+                &self.documents_block_unmanaged_documents_in_managed_apps,
+            );
+        object.property("emailInDomainSuffixes", &self.email_in_domain_suffixes);
+        object.property("enterpriseAppBlockTrust", &self.enterprise_app_block_trust);
+        object
+            .property(
+                "enterpriseAppBlockTrustModification",
+                &self.enterprise_app_block_trust_modification,
+            );
+        object.property("faceTimeBlocked", &self.face_time_blocked);
+        object.property("findMyFriendsBlocked", &self.find_my_friends_blocked);
+        object.property("gameCenterBlocked", &self.game_center_blocked);
+        object
+            .property(
+                "gamingBlockGameCenterFriends",
+                &self.gaming_block_game_center_friends,
+            );
+        object.property("gamingBlockMultiplayer", &self.gaming_block_multiplayer);
+        object.property("hostPairingBlocked", &self.host_pairing_blocked);
+        object.property("iBooksStoreBlocked", &self.i_books_store_blocked);
+        object.property("iBooksStoreBlockErotica", &self.i_books_store_block_erotica);
+        object
+            .property(
+                "iCloudBlockActivityContinuation",
+                &self.i_cloud_block_activity_continuation,
+            );
+        object.property("iCloudBlockBackup", &self.i_cloud_block_backup);
+        object.property("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
+        object
+            .property(
+                "iCloudBlockManagedAppsSync",
+                &self.i_cloud_block_managed_apps_sync,
+            );
+        object.property("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
+        object
+            .property(
+                "iCloudBlockPhotoStreamSync",
+                &self.i_cloud_block_photo_stream_sync,
+            );
+        object
+            .property(
+                "iCloudBlockSharedPhotoStream",
+                &self.i_cloud_block_shared_photo_stream,
+            );
+        object
+            .property(
+                "iCloudRequireEncryptedBackup",
+                &self.i_cloud_require_encrypted_backup,
+            );
+        object
+            .property(
+                "iTunesBlockExplicitContent",
+                &self.i_tunes_block_explicit_content,
+            );
+        object.property("iTunesBlockMusicService", &self.i_tunes_block_music_service);
+        object.property("iTunesBlockRadio", &self.i_tunes_block_radio);
+        object.property("keyboardBlockAutoCorrect", &self.keyboard_block_auto_correct);
+        object.property("keyboardBlockDictation", &self.keyboard_block_dictation);
+        object.property("keyboardBlockPredictive", &self.keyboard_block_predictive);
+        object.property("keyboardBlockShortcuts", &self.keyboard_block_shortcuts);
+        object.property("keyboardBlockSpellCheck", &self.keyboard_block_spell_check);
+        object
+            .property(
+                "kioskModeAllowAssistiveSpeak",
+                &self.kiosk_mode_allow_assistive_speak,
+            );
+        object
+            .property(
+                "kioskModeAllowAssistiveTouchSettings",
+                &self.kiosk_mode_allow_assistive_touch_settings,
+            );
+        object.property("kioskModeAllowAutoLock", &self.kiosk_mode_allow_auto_lock);
+        object
+            .property(
+                "kioskModeAllowColorInversionSettings",
+                &self.kiosk_mode_allow_color_inversion_settings,
+            );
+        object
+            .property(
+                "kioskModeAllowRingerSwitch",
+                &self.kiosk_mode_allow_ringer_switch,
+            );
+        object
+            .property(
+                "kioskModeAllowScreenRotation",
+                &self.kiosk_mode_allow_screen_rotation,
+            );
+        object
+            .property("kioskModeAllowSleepButton", &self.kiosk_mode_allow_sleep_button);
+        object.property("kioskModeAllowTouchscreen", &self.kiosk_mode_allow_touchscreen);
+        object
+            .property(
+                "kioskModeAllowVoiceOverSettings",
+                &self.kiosk_mode_allow_voice_over_settings,
+            );
+        object
+            .property(
+                "kioskModeAllowVolumeButtons",
+                &self.kiosk_mode_allow_volume_buttons,
+            );
+        object
+            .property(
+                "kioskModeAllowZoomSettings",
+                &self.kiosk_mode_allow_zoom_settings,
+            );
+        object.property("kioskModeAppStoreUrl", &self.kiosk_mode_app_store_url);
+        object.property("kioskModeBuiltInAppId", &self.kiosk_mode_built_in_app_id);
+        object.property("kioskModeManagedAppId", &self.kiosk_mode_managed_app_id);
+        object
+            .property(
+                "kioskModeRequireAssistiveTouch",
+                &self.kiosk_mode_require_assistive_touch,
+            );
+        object
+            .property(
+                "kioskModeRequireColorInversion",
+                &self.kiosk_mode_require_color_inversion,
+            );
+        object
+            .property("kioskModeRequireMonoAudio", &self.kiosk_mode_require_mono_audio);
+        object
+            .property("kioskModeRequireVoiceOver", &self.kiosk_mode_require_voice_over);
+        object.property("kioskModeRequireZoom", &self.kiosk_mode_require_zoom);
+        object
+            .property(
+                "lockScreenBlockControlCenter",
+                &self.lock_screen_block_control_center,
+            );
+        object
+            .property(
+                "lockScreenBlockNotificationView",
+                &self.lock_screen_block_notification_view,
+            );
+        object.property("lockScreenBlockPassbook", &self.lock_screen_block_passbook);
+        object.property("lockScreenBlockTodayView", &self.lock_screen_block_today_view);
+        object.property("mediaContentRatingApps", &self.media_content_rating_apps);
+        object
+            .property(
+                "mediaContentRatingAustralia",
+                &self.media_content_rating_australia,
+            );
+        object.property("mediaContentRatingCanada", &self.media_content_rating_canada);
+        object.property("mediaContentRatingFrance", &self.media_content_rating_france);
+        object.property("mediaContentRatingGermany", &self.media_content_rating_germany);
+        object.property("mediaContentRatingIreland", &self.media_content_rating_ireland);
+        object.property("mediaContentRatingJapan", &self.media_content_rating_japan);
+        object
+            .property(
+                "mediaContentRatingNewZealand",
+                &self.media_content_rating_new_zealand,
+            );
+        object
+            .property(
+                "mediaContentRatingUnitedKingdom",
+                &self.media_content_rating_united_kingdom,
+            );
+        object
+            .property(
+                "mediaContentRatingUnitedStates",
+                &self.media_content_rating_united_states,
+            );
+        object.property("messagesBlocked", &self.messages_blocked);
+        object.property("networkUsageRules", &self.network_usage_rules);
+        object
+            .property(
+                "notificationsBlockSettingsModification",
+                &self.notifications_block_settings_modification,
+            );
+        object
+            .property(
+                "passcodeBlockFingerprintModification",
+                &self.passcode_block_fingerprint_modification,
+            );
+        object
+            .property(
+                "passcodeBlockFingerprintUnlock",
+                &self.passcode_block_fingerprint_unlock,
+            );
+        object.property("passcodeBlockModification", &self.passcode_block_modification);
+        object.property("passcodeBlockSimple", &self.passcode_block_simple);
+        object.property("passcodeExpirationDays", &self.passcode_expiration_days);
+        object
+            .property(
+                "passcodeMinimumCharacterSetCount",
+                &self.passcode_minimum_character_set_count,
+            );
+        object.property("passcodeMinimumLength", &self.passcode_minimum_length);
+        object
+            .property(
+                "passcodeMinutesOfInactivityBeforeLock",
+                &self.passcode_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passcodeMinutesOfInactivityBeforeScreenTimeout",
+                &self.passcode_minutes_of_inactivity_before_screen_timeout,
+            );
+        object
+            .property(
+                "passcodePreviousPasscodeBlockCount",
+                &self.passcode_previous_passcode_block_count,
+            );
+        object.property("passcodeRequired", &self.passcode_required);
+        object.property("passcodeRequiredType", &self.passcode_required_type);
+        object
+            .property(
+                "passcodeSignInFailureCountBeforeWipe",
+                &self.passcode_sign_in_failure_count_before_wipe,
+            );
+        object.property("podcastsBlocked", &self.podcasts_blocked);
+        object.property("safariBlockAutofill", &self.safari_block_autofill);
+        object.property("safariBlocked", &self.safari_blocked);
+        object.property("safariBlockJavaScript", &self.safari_block_java_script);
+        object.property("safariBlockPopups", &self.safari_block_popups);
+        object.property("safariCookieSettings", &self.safari_cookie_settings);
+        object.property("safariManagedDomains", &self.safari_managed_domains);
+        object
+            .property(
+                "safariPasswordAutoFillDomains",
+                &self.safari_password_auto_fill_domains,
+            );
+        object.property("safariRequireFraudWarning", &self.safari_require_fraud_warning);
+        object.property("screenCaptureBlocked", &self.screen_capture_blocked);
+        object.property("siriBlocked", &self.siri_blocked);
+        object.property("siriBlockedWhenLocked", &self.siri_blocked_when_locked);
+        object
+            .property(
+                "siriBlockUserGeneratedContent",
+                &self.siri_block_user_generated_content,
+            );
+        object
+            .property("siriRequireProfanityFilter", &self.siri_require_profanity_filter);
+        object
+            .property(
+                "spotlightBlockInternetResults",
+                &self.spotlight_block_internet_results,
+            );
+        object.property("voiceDialingBlocked", &self.voice_dialing_blocked);
+        object
+            .property("wallpaperBlockModification", &self.wallpaper_block_modification);
+        object
+            .property(
+                "wiFiConnectOnlyToConfiguredNetworks",
+                &self.wi_fi_connect_only_to_configured_networks,
+            );
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for MessageRule {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -144,8 +736,8 @@ impl<'de> serde::Deserialize<'de> for MessageRule {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for MessageRule {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -155,14 +747,607 @@ impl graph_odata_runtime::model::ODataObject for MessageRule {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "actions" => read_nullable(map, key, &mut self.actions, extra),
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "exceptions" => read_nullable(map, key, &mut self.exceptions, extra),
-            "hasError" => read_lenient(map, key, &mut self.has_error, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "isReadOnly" => read_lenient(map, key, &mut self.is_read_only, extra),
-            "sequence" => read_lenient(map, key, &mut self.sequence, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "accountBlockModification" => {
+                read_lenient(map, key, &mut self.account_block_modification, extra)
+            }
+            "activationLockAllowWhenSupervised" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.activation_lock_allow_when_supervised,
+                    extra,
+                )
+            }
+            "airDropBlocked" => read_lenient(map, key, &mut self.air_drop_blocked, extra),
+            "airDropForceUnmanagedDropTarget" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.air_drop_force_unmanaged_drop_target,
+                    extra,
+                )
+            }
+            "airPlayForcePairingPasswordForOutgoingRequests" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.air_play_force_pairing_password_for_outgoing_requests,
+                    extra,
+                )
+            }
+            "appleNewsBlocked" => {
+                read_lenient(map, key, &mut self.apple_news_blocked, extra)
+            }
+            "appleWatchBlockPairing" => {
+                read_lenient(map, key, &mut self.apple_watch_block_pairing, extra)
+            }
+            "appleWatchForceWristDetection" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.apple_watch_force_wrist_detection,
+                    extra,
+                )
+            }
+            "appsSingleAppModeList" => {
+                read_nullable(map, key, &mut self.apps_single_app_mode_list, extra)
+            }
+            "appStoreBlockAutomaticDownloads" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.app_store_block_automatic_downloads,
+                    extra,
+                )
+            }
+            "appStoreBlocked" => {
+                read_lenient(map, key, &mut self.app_store_blocked, extra)
+            }
+            "appStoreBlockInAppPurchases" => {
+                read_lenient(map, key, &mut self.app_store_block_in_app_purchases, extra)
+            }
+            "appStoreBlockUIAppInstallation" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.app_store_block_ui_app_installation,
+                    extra,
+                )
+            }
+            "appStoreRequirePassword" => {
+                read_lenient(map, key, &mut self.app_store_require_password, extra)
+            }
+            "appsVisibilityList" => {
+                read_nullable(map, key, &mut self.apps_visibility_list, extra)
+            }
+            "appsVisibilityListType" => {
+                read_nullable(map, key, &mut self.apps_visibility_list_type, extra)
+            }
+            "bluetoothBlockModification" => {
+                read_lenient(map, key, &mut self.bluetooth_block_modification, extra)
+            }
+            "cameraBlocked" => read_lenient(map, key, &mut self.camera_blocked, extra),
+            "cellularBlockDataRoaming" => {
+                read_lenient(map, key, &mut self.cellular_block_data_roaming, extra)
+            }
+            "cellularBlockGlobalBackgroundFetchWhileRoaming" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.cellular_block_global_background_fetch_while_roaming,
+                    extra,
+                )
+            }
+            "cellularBlockPerAppDataModification" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.cellular_block_per_app_data_modification,
+                    extra,
+                )
+            }
+            "cellularBlockPersonalHotspot" => {
+                read_lenient(map, key, &mut self.cellular_block_personal_hotspot, extra)
+            }
+            "cellularBlockVoiceRoaming" => {
+                read_lenient(map, key, &mut self.cellular_block_voice_roaming, extra)
+            }
+            "certificatesBlockUntrustedTlsCertificates" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.certificates_block_untrusted_tls_certificates,
+                    extra,
+                )
+            }
+            "classroomAppBlockRemoteScreenObservation" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.classroom_app_block_remote_screen_observation,
+                    extra,
+                )
+            }
+            "classroomAppForceUnpromptedScreenObservation" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.classroom_app_force_unprompted_screen_observation,
+                    extra,
+                )
+            }
+            "compliantAppListType" => {
+                read_nullable(map, key, &mut self.compliant_app_list_type, extra)
+            }
+            "compliantAppsList" => {
+                read_nullable(map, key, &mut self.compliant_apps_list, extra)
+            }
+            "configurationProfileBlockChanges" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.configuration_profile_block_changes,
+                    extra,
+                )
+            }
+            "definitionLookupBlocked" => {
+                read_lenient(map, key, &mut self.definition_lookup_blocked, extra)
+            }
+            "deviceBlockEnableRestrictions" => {
+                read_lenient(map, key, &mut self.device_block_enable_restrictions, extra)
+            }
+            "deviceBlockEraseContentAndSettings" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.device_block_erase_content_and_settings,
+                    extra,
+                )
+            }
+            "deviceBlockNameModification" => {
+                read_lenient(map, key, &mut self.device_block_name_modification, extra)
+            }
+            "diagnosticDataBlockSubmission" => {
+                read_lenient(map, key, &mut self.diagnostic_data_block_submission, extra)
+            }
+            "diagnosticDataBlockSubmissionModification" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.diagnostic_data_block_submission_modification,
+                    extra,
+                )
+            }
+            "documentsBlockManagedDocumentsInUnmanagedApps" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.documents_block_managed_documents_in_unmanaged_apps,
+                    extra,
+                )
+            }
+            "documentsBlockUnmanagedDocumentsInManagedApps" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.documents_block_unmanaged_documents_in_managed_apps,
+                    extra,
+                )
+            }
+            "emailInDomainSuffixes" => {
+                read_lenient(map, key, &mut self.email_in_domain_suffixes, extra)
+            }
+            "enterpriseAppBlockTrust" => {
+                read_lenient(map, key, &mut self.enterprise_app_block_trust, extra)
+            }
+            "enterpriseAppBlockTrustModification" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.enterprise_app_block_trust_modification,
+                    extra,
+                )
+            }
+            "faceTimeBlocked" => {
+                read_lenient(map, key, &mut self.face_time_blocked, extra)
+            }
+            "findMyFriendsBlocked" => {
+                read_lenient(map, key, &mut self.find_my_friends_blocked, extra)
+            }
+            "gameCenterBlocked" => {
+                read_lenient(map, key, &mut self.game_center_blocked, extra)
+            }
+            "gamingBlockGameCenterFriends" => {
+                read_lenient(map, key, &mut self.gaming_block_game_center_friends, extra)
+            }
+            "gamingBlockMultiplayer" => {
+                read_lenient(map, key, &mut self.gaming_block_multiplayer, extra)
+            }
+            "hostPairingBlocked" => {
+                read_lenient(map, key, &mut self.host_pairing_blocked, extra)
+            }
+            "iBooksStoreBlocked" => {
+                read_lenient(map, key, &mut self.i_books_store_blocked, extra)
+            }
+            "iBooksStoreBlockErotica" => {
+                read_lenient(map, key, &mut self.i_books_store_block_erotica, extra)
+            }
+            "iCloudBlockActivityContinuation" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.i_cloud_block_activity_continuation,
+                    extra,
+                )
+            }
+            "iCloudBlockBackup" => {
+                read_lenient(map, key, &mut self.i_cloud_block_backup, extra)
+            }
+            "iCloudBlockDocumentSync" => {
+                read_lenient(map, key, &mut self.i_cloud_block_document_sync, extra)
+            }
+            "iCloudBlockManagedAppsSync" => {
+                read_lenient(map, key, &mut self.i_cloud_block_managed_apps_sync, extra)
+            }
+            "iCloudBlockPhotoLibrary" => {
+                read_lenient(map, key, &mut self.i_cloud_block_photo_library, extra)
+            }
+            "iCloudBlockPhotoStreamSync" => {
+                read_lenient(map, key, &mut self.i_cloud_block_photo_stream_sync, extra)
+            }
+            "iCloudBlockSharedPhotoStream" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.i_cloud_block_shared_photo_stream,
+                    extra,
+                )
+            }
+            "iCloudRequireEncryptedBackup" => {
+                read_lenient(map, key, &mut self.i_cloud_require_encrypted_backup, extra)
+            }
+            "iTunesBlockExplicitContent" => {
+                read_lenient(map, key, &mut self.i_tunes_block_explicit_content, extra)
+            }
+            "iTunesBlockMusicService" => {
+                read_lenient(map, key, &mut self.i_tunes_block_music_service, extra)
+            }
+            "iTunesBlockRadio" => {
+                read_lenient(map, key, &mut self.i_tunes_block_radio, extra)
+            }
+            "keyboardBlockAutoCorrect" => {
+                read_lenient(map, key, &mut self.keyboard_block_auto_correct, extra)
+            }
+            "keyboardBlockDictation" => {
+                read_lenient(map, key, &mut self.keyboard_block_dictation, extra)
+            }
+            "keyboardBlockPredictive" => {
+                read_lenient(map, key, &mut self.keyboard_block_predictive, extra)
+            }
+            "keyboardBlockShortcuts" => {
+                read_lenient(map, key, &mut self.keyboard_block_shortcuts, extra)
+            }
+            "keyboardBlockSpellCheck" => {
+                read_lenient(map, key, &mut self.keyboard_block_spell_check, extra)
+            }
+            "kioskModeAllowAssistiveSpeak" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_assistive_speak, extra)
+            }
+            "kioskModeAllowAssistiveTouchSettings" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.kiosk_mode_allow_assistive_touch_settings,
+                    extra,
+                )
+            }
+            "kioskModeAllowAutoLock" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_auto_lock, extra)
+            }
+            "kioskModeAllowColorInversionSettings" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.kiosk_mode_allow_color_inversion_settings,
+                    extra,
+                )
+            }
+            "kioskModeAllowRingerSwitch" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_ringer_switch, extra)
+            }
+            "kioskModeAllowScreenRotation" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_screen_rotation, extra)
+            }
+            "kioskModeAllowSleepButton" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_sleep_button, extra)
+            }
+            "kioskModeAllowTouchscreen" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_touchscreen, extra)
+            }
+            "kioskModeAllowVoiceOverSettings" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.kiosk_mode_allow_voice_over_settings,
+                    extra,
+                )
+            }
+            "kioskModeAllowVolumeButtons" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_volume_buttons, extra)
+            }
+            "kioskModeAllowZoomSettings" => {
+                read_lenient(map, key, &mut self.kiosk_mode_allow_zoom_settings, extra)
+            }
+            "kioskModeAppStoreUrl" => {
+                read_lenient(map, key, &mut self.kiosk_mode_app_store_url, extra)
+            }
+            "kioskModeBuiltInAppId" => {
+                read_lenient(map, key, &mut self.kiosk_mode_built_in_app_id, extra)
+            }
+            "kioskModeManagedAppId" => {
+                read_lenient(map, key, &mut self.kiosk_mode_managed_app_id, extra)
+            }
+            "kioskModeRequireAssistiveTouch" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.kiosk_mode_require_assistive_touch,
+                    extra,
+                )
+            }
+            "kioskModeRequireColorInversion" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.kiosk_mode_require_color_inversion,
+                    extra,
+                )
+            }
+            "kioskModeRequireMonoAudio" => {
+                read_lenient(map, key, &mut self.kiosk_mode_require_mono_audio, extra)
+            }
+            "kioskModeRequireVoiceOver" => {
+                read_lenient(map, key, &mut self.kiosk_mode_require_voice_over, extra)
+            }
+            "kioskModeRequireZoom" => {
+                read_lenient(map, key, &mut self.kiosk_mode_require_zoom, extra)
+            }
+            "lockScreenBlockControlCenter" => {
+                read_lenient(map, key, &mut self.lock_screen_block_control_center, extra)
+            }
+            "lockScreenBlockNotificationView" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.lock_screen_block_notification_view,
+                    extra,
+                )
+            }
+            "lockScreenBlockPassbook" => {
+                read_lenient(map, key, &mut self.lock_screen_block_passbook, extra)
+            }
+            "lockScreenBlockTodayView" => {
+                read_lenient(map, key, &mut self.lock_screen_block_today_view, extra)
+            }
+            "mediaContentRatingApps" => {
+                read_nullable(map, key, &mut self.media_content_rating_apps, extra)
+            }
+            "mediaContentRatingAustralia" => {
+                read_nullable(map, key, &mut self.media_content_rating_australia, extra)
+            }
+            "mediaContentRatingCanada" => {
+                read_nullable(map, key, &mut self.media_content_rating_canada, extra)
+            }
+            "mediaContentRatingFrance" => {
+                read_nullable(map, key, &mut self.media_content_rating_france, extra)
+            }
+            "mediaContentRatingGermany" => {
+                read_nullable(map, key, &mut self.media_content_rating_germany, extra)
+            }
+            "mediaContentRatingIreland" => {
+                read_nullable(map, key, &mut self.media_content_rating_ireland, extra)
+            }
+            "mediaContentRatingJapan" => {
+                read_nullable(map, key, &mut self.media_content_rating_japan, extra)
+            }
+            "mediaContentRatingNewZealand" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.media_content_rating_new_zealand,
+                    extra,
+                )
+            }
+            "mediaContentRatingUnitedKingdom" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.media_content_rating_united_kingdom,
+                    extra,
+                )
+            }
+            "mediaContentRatingUnitedStates" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.media_content_rating_united_states,
+                    extra,
+                )
+            }
+            "messagesBlocked" => {
+                read_lenient(map, key, &mut self.messages_blocked, extra)
+            }
+            "networkUsageRules" => {
+                read_nullable(map, key, &mut self.network_usage_rules, extra)
+            }
+            "notificationsBlockSettingsModification" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.notifications_block_settings_modification,
+                    extra,
+                )
+            }
+            "passcodeBlockFingerprintModification" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_block_fingerprint_modification,
+                    extra,
+                )
+            }
+            "passcodeBlockFingerprintUnlock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_block_fingerprint_unlock,
+                    extra,
+                )
+            }
+            "passcodeBlockModification" => {
+                read_lenient(map, key, &mut self.passcode_block_modification, extra)
+            }
+            "passcodeBlockSimple" => {
+                read_lenient(map, key, &mut self.passcode_block_simple, extra)
+            }
+            "passcodeExpirationDays" => {
+                read_lenient(map, key, &mut self.passcode_expiration_days, extra)
+            }
+            "passcodeMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passcodeMinimumLength" => {
+                read_lenient(map, key, &mut self.passcode_minimum_length, extra)
+            }
+            "passcodeMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passcodeMinutesOfInactivityBeforeScreenTimeout" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_minutes_of_inactivity_before_screen_timeout,
+                    extra,
+                )
+            }
+            "passcodePreviousPasscodeBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_previous_passcode_block_count,
+                    extra,
+                )
+            }
+            "passcodeRequired" => {
+                read_lenient(map, key, &mut self.passcode_required, extra)
+            }
+            "passcodeRequiredType" => {
+                read_nullable(map, key, &mut self.passcode_required_type, extra)
+            }
+            "passcodeSignInFailureCountBeforeWipe" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.passcode_sign_in_failure_count_before_wipe,
+                    extra,
+                )
+            }
+            "podcastsBlocked" => {
+                read_lenient(map, key, &mut self.podcasts_blocked, extra)
+            }
+            "safariBlockAutofill" => {
+                read_lenient(map, key, &mut self.safari_block_autofill, extra)
+            }
+            "safariBlocked" => read_lenient(map, key, &mut self.safari_blocked, extra),
+            "safariBlockJavaScript" => {
+                read_lenient(map, key, &mut self.safari_block_java_script, extra)
+            }
+            "safariBlockPopups" => {
+                read_lenient(map, key, &mut self.safari_block_popups, extra)
+            }
+            "safariCookieSettings" => {
+                read_nullable(map, key, &mut self.safari_cookie_settings, extra)
+            }
+            "safariManagedDomains" => {
+                read_lenient(map, key, &mut self.safari_managed_domains, extra)
+            }
+            "safariPasswordAutoFillDomains" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.safari_password_auto_fill_domains,
+                    extra,
+                )
+            }
+            "safariRequireFraudWarning" => {
+                read_lenient(map, key, &mut self.safari_require_fraud_warning, extra)
+            }
+            "screenCaptureBlocked" => {
+                read_lenient(map, key, &mut self.screen_capture_blocked, extra)
+            }
+            "siriBlocked" => read_lenient(map, key, &mut self.siri_blocked, extra),
+            "siriBlockedWhenLocked" => {
+                read_lenient(map, key, &mut self.siri_blocked_when_locked, extra)
+            }
+            "siriBlockUserGeneratedContent" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.siri_block_user_generated_content,
+                    extra,
+                )
+            }
+            "siriRequireProfanityFilter" => {
+                read_lenient(map, key, &mut self.siri_require_profanity_filter, extra)
+            }
+            "spotlightBlockInternetResults" => {
+                read_lenient(map, key, &mut self.spotlight_block_internet_results, extra)
+            }
+            "voiceDialingBlocked" => {
+                read_lenient(map, key, &mut self.voice_dialing_blocked, extra)
+            }
+            "wallpaperBlockModification" => {
+                read_lenient(map, key, &mut self.wallpaper_block_modification, extra)
+            }
+            "wiFiConnectOnlyToConfiguredNetworks" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.wi_fi_connect_only_to_configured_networks,
+                    extra,
+                )
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -173,8 +1358,8 @@ impl graph_odata_runtime::model::ODataObject for MessageRule {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl MessageRule {
+#[cfg(feature = "_device_management")]
+impl IosGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -184,42 +1369,1336 @@ impl MessageRule {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// The properties of [`MessageRule`] by wire name, each a [`Field<MessageRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRule::set_null`].
-pub enum MessageRuleField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosGeneralDeviceConfiguration`] by wire name, each a [`Field<IosGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosGeneralDeviceConfiguration::set_null`].
+pub enum IosGeneralDeviceConfigurationField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl MessageRuleField {
+impl IosGeneralDeviceConfigurationField {
     /// `id`
-    pub const Id: model::Field<MessageRule> = model::Field::new("id");
-    /// `actions`
-    pub const Actions: model::Field<MessageRule> = model::Field::new("actions");
-    /// `conditions`
-    pub const Conditions: model::Field<MessageRule> = model::Field::new("conditions");
+    pub const Id: model::Field<IosGeneralDeviceConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<MessageRule> = model::Field::new("displayName");
-    /// `exceptions`
-    pub const Exceptions: model::Field<MessageRule> = model::Field::new("exceptions");
-    /// `hasError`
-    pub const HasError: model::Field<MessageRule> = model::Field::new("hasError");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<MessageRule> = model::Field::new("isEnabled");
-    /// `isReadOnly`
-    pub const IsReadOnly: model::Field<MessageRule> = model::Field::new("isReadOnly");
-    /// `sequence`
-    pub const Sequence: model::Field<MessageRule> = model::Field::new("sequence");
+    pub const DisplayName: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `accountBlockModification`
+    pub const AccountBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "accountBlockModification",
+    );
+    /// `activationLockAllowWhenSupervised`
+    pub const ActivationLockAllowWhenSupervised: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("activationLockAllowWhenSupervised");
+    /// `airDropBlocked`
+    pub const AirDropBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "airDropBlocked",
+    );
+    /// `airDropForceUnmanagedDropTarget`
+    pub const AirDropForceUnmanagedDropTarget: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("airDropForceUnmanagedDropTarget");
+    /// `airPlayForcePairingPasswordForOutgoingRequests`
+    pub const AirPlayForcePairingPasswordForOutgoingRequests: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("airPlayForcePairingPasswordForOutgoingRequests");
+    /// `appleNewsBlocked`
+    pub const AppleNewsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appleNewsBlocked",
+    );
+    /// `appleWatchBlockPairing`
+    pub const AppleWatchBlockPairing: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appleWatchBlockPairing",
+    );
+    /// `appleWatchForceWristDetection`
+    pub const AppleWatchForceWristDetection: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("appleWatchForceWristDetection");
+    /// `appsSingleAppModeList`
+    pub const AppsSingleAppModeList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appsSingleAppModeList",
+    );
+    /// `appStoreBlockAutomaticDownloads`
+    pub const AppStoreBlockAutomaticDownloads: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("appStoreBlockAutomaticDownloads");
+    /// `appStoreBlocked`
+    pub const AppStoreBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appStoreBlocked",
+    );
+    /// `appStoreBlockInAppPurchases`
+    pub const AppStoreBlockInAppPurchases: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appStoreBlockInAppPurchases",
+    );
+    /// `appStoreBlockUIAppInstallation`
+    pub const AppStoreBlockUiAppInstallation: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("appStoreBlockUIAppInstallation");
+    /// `appStoreRequirePassword`
+    pub const AppStoreRequirePassword: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appStoreRequirePassword",
+    );
+    /// `appsVisibilityList`
+    pub const AppsVisibilityList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appsVisibilityList",
+    );
+    /// `appsVisibilityListType`
+    pub const AppsVisibilityListType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "appsVisibilityListType",
+    );
+    /// `bluetoothBlockModification`
+    pub const BluetoothBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "bluetoothBlockModification",
+    );
+    /// `cameraBlocked`
+    pub const CameraBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockDataRoaming`
+    pub const CellularBlockDataRoaming: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "cellularBlockDataRoaming",
+    );
+    /// `cellularBlockGlobalBackgroundFetchWhileRoaming`
+    pub const CellularBlockGlobalBackgroundFetchWhileRoaming: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("cellularBlockGlobalBackgroundFetchWhileRoaming");
+    /// `cellularBlockPerAppDataModification`
+    pub const CellularBlockPerAppDataModification: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("cellularBlockPerAppDataModification");
+    /// `cellularBlockPersonalHotspot`
+    pub const CellularBlockPersonalHotspot: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("cellularBlockPersonalHotspot");
+    /// `cellularBlockVoiceRoaming`
+    pub const CellularBlockVoiceRoaming: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "cellularBlockVoiceRoaming",
+    );
+    /// `certificatesBlockUntrustedTlsCertificates`
+    pub const CertificatesBlockUntrustedTlsCertificates: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("certificatesBlockUntrustedTlsCertificates");
+    /// `classroomAppBlockRemoteScreenObservation`
+    pub const ClassroomAppBlockRemoteScreenObservation: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("classroomAppBlockRemoteScreenObservation");
+    /// `classroomAppForceUnpromptedScreenObservation`
+    pub const ClassroomAppForceUnpromptedScreenObservation: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("classroomAppForceUnpromptedScreenObservation");
+    /// `compliantAppListType`
+    pub const CompliantAppListType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "compliantAppListType",
+    );
+    /// `compliantAppsList`
+    pub const CompliantAppsList: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "compliantAppsList",
+    );
+    /// `configurationProfileBlockChanges`
+    pub const ConfigurationProfileBlockChanges: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("configurationProfileBlockChanges");
+    /// `definitionLookupBlocked`
+    pub const DefinitionLookupBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "definitionLookupBlocked",
+    );
+    /// `deviceBlockEnableRestrictions`
+    pub const DeviceBlockEnableRestrictions: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("deviceBlockEnableRestrictions");
+    /// `deviceBlockEraseContentAndSettings`
+    pub const DeviceBlockEraseContentAndSettings: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("deviceBlockEraseContentAndSettings");
+    /// `deviceBlockNameModification`
+    pub const DeviceBlockNameModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "deviceBlockNameModification",
+    );
+    /// `diagnosticDataBlockSubmission`
+    pub const DiagnosticDataBlockSubmission: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("diagnosticDataBlockSubmission");
+    /// `diagnosticDataBlockSubmissionModification`
+    pub const DiagnosticDataBlockSubmissionModification: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("diagnosticDataBlockSubmissionModification");
+    /// `documentsBlockManagedDocumentsInUnmanagedApps`
+    pub const DocumentsBlockManagedDocumentsInUnmanagedApps: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("documentsBlockManagedDocumentsInUnmanagedApps");
+    /// `documentsBlockUnmanagedDocumentsInManagedApps`
+    pub const DocumentsBlockUnmanagedDocumentsInManagedApps: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("documentsBlockUnmanagedDocumentsInManagedApps");
+    /// `emailInDomainSuffixes`
+    pub const EmailInDomainSuffixes: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "emailInDomainSuffixes",
+    );
+    /// `enterpriseAppBlockTrust`
+    pub const EnterpriseAppBlockTrust: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "enterpriseAppBlockTrust",
+    );
+    /// `enterpriseAppBlockTrustModification`
+    pub const EnterpriseAppBlockTrustModification: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("enterpriseAppBlockTrustModification");
+    /// `faceTimeBlocked`
+    pub const FaceTimeBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "faceTimeBlocked",
+    );
+    /// `findMyFriendsBlocked`
+    pub const FindMyFriendsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "findMyFriendsBlocked",
+    );
+    /// `gameCenterBlocked`
+    pub const GameCenterBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "gameCenterBlocked",
+    );
+    /// `gamingBlockGameCenterFriends`
+    pub const GamingBlockGameCenterFriends: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("gamingBlockGameCenterFriends");
+    /// `gamingBlockMultiplayer`
+    pub const GamingBlockMultiplayer: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "gamingBlockMultiplayer",
+    );
+    /// `hostPairingBlocked`
+    pub const HostPairingBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "hostPairingBlocked",
+    );
+    /// `iBooksStoreBlocked`
+    pub const IBooksStoreBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iBooksStoreBlocked",
+    );
+    /// `iBooksStoreBlockErotica`
+    pub const IBooksStoreBlockErotica: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iBooksStoreBlockErotica",
+    );
+    /// `iCloudBlockActivityContinuation`
+    pub const ICloudBlockActivityContinuation: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("iCloudBlockActivityContinuation");
+    /// `iCloudBlockBackup`
+    pub const ICloudBlockBackup: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iCloudBlockBackup",
+    );
+    /// `iCloudBlockDocumentSync`
+    pub const ICloudBlockDocumentSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iCloudBlockDocumentSync",
+    );
+    /// `iCloudBlockManagedAppsSync`
+    pub const ICloudBlockManagedAppsSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iCloudBlockManagedAppsSync",
+    );
+    /// `iCloudBlockPhotoLibrary`
+    pub const ICloudBlockPhotoLibrary: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iCloudBlockPhotoLibrary",
+    );
+    /// `iCloudBlockPhotoStreamSync`
+    pub const ICloudBlockPhotoStreamSync: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iCloudBlockPhotoStreamSync",
+    );
+    /// `iCloudBlockSharedPhotoStream`
+    pub const ICloudBlockSharedPhotoStream: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("iCloudBlockSharedPhotoStream");
+    /// `iCloudRequireEncryptedBackup`
+    pub const ICloudRequireEncryptedBackup: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("iCloudRequireEncryptedBackup");
+    /// `iTunesBlockExplicitContent`
+    pub const ITunesBlockExplicitContent: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iTunesBlockExplicitContent",
+    );
+    /// `iTunesBlockMusicService`
+    pub const ITunesBlockMusicService: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iTunesBlockMusicService",
+    );
+    /// `iTunesBlockRadio`
+    pub const ITunesBlockRadio: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "iTunesBlockRadio",
+    );
+    /// `keyboardBlockAutoCorrect`
+    pub const KeyboardBlockAutoCorrect: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "keyboardBlockAutoCorrect",
+    );
+    /// `keyboardBlockDictation`
+    pub const KeyboardBlockDictation: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "keyboardBlockDictation",
+    );
+    /// `keyboardBlockPredictive`
+    pub const KeyboardBlockPredictive: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "keyboardBlockPredictive",
+    );
+    /// `keyboardBlockShortcuts`
+    pub const KeyboardBlockShortcuts: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "keyboardBlockShortcuts",
+    );
+    /// `keyboardBlockSpellCheck`
+    pub const KeyboardBlockSpellCheck: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "keyboardBlockSpellCheck",
+    );
+    /// `kioskModeAllowAssistiveSpeak`
+    pub const KioskModeAllowAssistiveSpeak: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeAllowAssistiveSpeak");
+    /// `kioskModeAllowAssistiveTouchSettings`
+    pub const KioskModeAllowAssistiveTouchSettings: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeAllowAssistiveTouchSettings");
+    /// `kioskModeAllowAutoLock`
+    pub const KioskModeAllowAutoLock: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowAutoLock",
+    );
+    /// `kioskModeAllowColorInversionSettings`
+    pub const KioskModeAllowColorInversionSettings: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeAllowColorInversionSettings");
+    /// `kioskModeAllowRingerSwitch`
+    pub const KioskModeAllowRingerSwitch: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowRingerSwitch",
+    );
+    /// `kioskModeAllowScreenRotation`
+    pub const KioskModeAllowScreenRotation: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeAllowScreenRotation");
+    /// `kioskModeAllowSleepButton`
+    pub const KioskModeAllowSleepButton: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowSleepButton",
+    );
+    /// `kioskModeAllowTouchscreen`
+    pub const KioskModeAllowTouchscreen: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowTouchscreen",
+    );
+    /// `kioskModeAllowVoiceOverSettings`
+    pub const KioskModeAllowVoiceOverSettings: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeAllowVoiceOverSettings");
+    /// `kioskModeAllowVolumeButtons`
+    pub const KioskModeAllowVolumeButtons: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowVolumeButtons",
+    );
+    /// `kioskModeAllowZoomSettings`
+    pub const KioskModeAllowZoomSettings: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAllowZoomSettings",
+    );
+    /// `kioskModeAppStoreUrl`
+    pub const KioskModeAppStoreUrl: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeAppStoreUrl",
+    );
+    /// `kioskModeBuiltInAppId`
+    pub const KioskModeBuiltInAppId: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeBuiltInAppId",
+    );
+    /// `kioskModeManagedAppId`
+    pub const KioskModeManagedAppId: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeManagedAppId",
+    );
+    /// `kioskModeRequireAssistiveTouch`
+    pub const KioskModeRequireAssistiveTouch: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeRequireAssistiveTouch");
+    /// `kioskModeRequireColorInversion`
+    pub const KioskModeRequireColorInversion: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("kioskModeRequireColorInversion");
+    /// `kioskModeRequireMonoAudio`
+    pub const KioskModeRequireMonoAudio: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeRequireMonoAudio",
+    );
+    /// `kioskModeRequireVoiceOver`
+    pub const KioskModeRequireVoiceOver: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeRequireVoiceOver",
+    );
+    /// `kioskModeRequireZoom`
+    pub const KioskModeRequireZoom: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "kioskModeRequireZoom",
+    );
+    /// `lockScreenBlockControlCenter`
+    pub const LockScreenBlockControlCenter: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("lockScreenBlockControlCenter");
+    /// `lockScreenBlockNotificationView`
+    pub const LockScreenBlockNotificationView: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("lockScreenBlockNotificationView");
+    /// `lockScreenBlockPassbook`
+    pub const LockScreenBlockPassbook: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "lockScreenBlockPassbook",
+    );
+    /// `lockScreenBlockTodayView`
+    pub const LockScreenBlockTodayView: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "lockScreenBlockTodayView",
+    );
+    /// `mediaContentRatingApps`
+    pub const MediaContentRatingApps: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingApps",
+    );
+    /// `mediaContentRatingAustralia`
+    pub const MediaContentRatingAustralia: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingAustralia",
+    );
+    /// `mediaContentRatingCanada`
+    pub const MediaContentRatingCanada: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingCanada",
+    );
+    /// `mediaContentRatingFrance`
+    pub const MediaContentRatingFrance: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingFrance",
+    );
+    /// `mediaContentRatingGermany`
+    pub const MediaContentRatingGermany: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingGermany",
+    );
+    /// `mediaContentRatingIreland`
+    pub const MediaContentRatingIreland: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingIreland",
+    );
+    /// `mediaContentRatingJapan`
+    pub const MediaContentRatingJapan: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "mediaContentRatingJapan",
+    );
+    /// `mediaContentRatingNewZealand`
+    pub const MediaContentRatingNewZealand: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("mediaContentRatingNewZealand");
+    /// `mediaContentRatingUnitedKingdom`
+    pub const MediaContentRatingUnitedKingdom: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("mediaContentRatingUnitedKingdom");
+    /// `mediaContentRatingUnitedStates`
+    pub const MediaContentRatingUnitedStates: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("mediaContentRatingUnitedStates");
+    /// `messagesBlocked`
+    pub const MessagesBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "messagesBlocked",
+    );
+    /// `networkUsageRules`
+    pub const NetworkUsageRules: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "networkUsageRules",
+    );
+    /// `notificationsBlockSettingsModification`
+    pub const NotificationsBlockSettingsModification: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("notificationsBlockSettingsModification");
+    /// `passcodeBlockFingerprintModification`
+    pub const PasscodeBlockFingerprintModification: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeBlockFingerprintModification");
+    /// `passcodeBlockFingerprintUnlock`
+    pub const PasscodeBlockFingerprintUnlock: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeBlockFingerprintUnlock");
+    /// `passcodeBlockModification`
+    pub const PasscodeBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeBlockModification",
+    );
+    /// `passcodeBlockSimple`
+    pub const PasscodeBlockSimple: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeBlockSimple",
+    );
+    /// `passcodeExpirationDays`
+    pub const PasscodeExpirationDays: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeExpirationDays",
+    );
+    /// `passcodeMinimumCharacterSetCount`
+    pub const PasscodeMinimumCharacterSetCount: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeMinimumCharacterSetCount");
+    /// `passcodeMinimumLength`
+    pub const PasscodeMinimumLength: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeMinimumLength",
+    );
+    /// `passcodeMinutesOfInactivityBeforeLock`
+    pub const PasscodeMinutesOfInactivityBeforeLock: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeMinutesOfInactivityBeforeLock");
+    /// `passcodeMinutesOfInactivityBeforeScreenTimeout`
+    pub const PasscodeMinutesOfInactivityBeforeScreenTimeout: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeMinutesOfInactivityBeforeScreenTimeout");
+    /// `passcodePreviousPasscodeBlockCount`
+    pub const PasscodePreviousPasscodeBlockCount: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodePreviousPasscodeBlockCount");
+    /// `passcodeRequired`
+    pub const PasscodeRequired: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeRequired",
+    );
+    /// `passcodeRequiredType`
+    pub const PasscodeRequiredType: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "passcodeRequiredType",
+    );
+    /// `passcodeSignInFailureCountBeforeWipe`
+    pub const PasscodeSignInFailureCountBeforeWipe: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("passcodeSignInFailureCountBeforeWipe");
+    /// `podcastsBlocked`
+    pub const PodcastsBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "podcastsBlocked",
+    );
+    /// `safariBlockAutofill`
+    pub const SafariBlockAutofill: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariBlockAutofill",
+    );
+    /// `safariBlocked`
+    pub const SafariBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariBlocked",
+    );
+    /// `safariBlockJavaScript`
+    pub const SafariBlockJavaScript: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariBlockJavaScript",
+    );
+    /// `safariBlockPopups`
+    pub const SafariBlockPopups: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariBlockPopups",
+    );
+    /// `safariCookieSettings`
+    pub const SafariCookieSettings: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariCookieSettings",
+    );
+    /// `safariManagedDomains`
+    pub const SafariManagedDomains: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariManagedDomains",
+    );
+    /// `safariPasswordAutoFillDomains`
+    pub const SafariPasswordAutoFillDomains: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("safariPasswordAutoFillDomains");
+    /// `safariRequireFraudWarning`
+    pub const SafariRequireFraudWarning: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "safariRequireFraudWarning",
+    );
+    /// `screenCaptureBlocked`
+    pub const ScreenCaptureBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "screenCaptureBlocked",
+    );
+    /// `siriBlocked`
+    pub const SiriBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "siriBlocked",
+    );
+    /// `siriBlockedWhenLocked`
+    pub const SiriBlockedWhenLocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "siriBlockedWhenLocked",
+    );
+    /// `siriBlockUserGeneratedContent`
+    pub const SiriBlockUserGeneratedContent: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("siriBlockUserGeneratedContent");
+    /// `siriRequireProfanityFilter`
+    pub const SiriRequireProfanityFilter: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "siriRequireProfanityFilter",
+    );
+    /// `spotlightBlockInternetResults`
+    pub const SpotlightBlockInternetResults: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("spotlightBlockInternetResults");
+    /// `voiceDialingBlocked`
+    pub const VoiceDialingBlocked: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "voiceDialingBlocked",
+    );
+    /// `wallpaperBlockModification`
+    pub const WallpaperBlockModification: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "wallpaperBlockModification",
+    );
+    /// `wiFiConnectOnlyToConfiguredNetworks`
+    pub const WiFiConnectOnlyToConfiguredNetworks: model::Field<
+        IosGeneralDeviceConfiguration,
+    > = model::Field::new("wiFiConnectOnlyToConfiguredNetworks");
+    /// `assignments`
+    pub const Assignments: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<IosGeneralDeviceConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageRule>] = &[
+    pub const ALL: &'static [model::Field<IosGeneralDeviceConfiguration>] = &[
         Self::Id,
-        Self::Actions,
-        Self::Conditions,
+        Self::CreatedDateTime,
+        Self::Description,
         Self::DisplayName,
-        Self::Exceptions,
-        Self::HasError,
-        Self::IsEnabled,
-        Self::IsReadOnly,
-        Self::Sequence,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::AccountBlockModification,
+        Self::ActivationLockAllowWhenSupervised,
+        Self::AirDropBlocked,
+        Self::AirDropForceUnmanagedDropTarget,
+        Self::AirPlayForcePairingPasswordForOutgoingRequests,
+        Self::AppleNewsBlocked,
+        Self::AppleWatchBlockPairing,
+        Self::AppleWatchForceWristDetection,
+        Self::AppsSingleAppModeList,
+        Self::AppStoreBlockAutomaticDownloads,
+        Self::AppStoreBlocked,
+        Self::AppStoreBlockInAppPurchases,
+        Self::AppStoreBlockUiAppInstallation,
+        Self::AppStoreRequirePassword,
+        Self::AppsVisibilityList,
+        Self::AppsVisibilityListType,
+        Self::BluetoothBlockModification,
+        Self::CameraBlocked,
+        Self::CellularBlockDataRoaming,
+        Self::CellularBlockGlobalBackgroundFetchWhileRoaming,
+        Self::CellularBlockPerAppDataModification,
+        Self::CellularBlockPersonalHotspot,
+        Self::CellularBlockVoiceRoaming,
+        Self::CertificatesBlockUntrustedTlsCertificates,
+        Self::ClassroomAppBlockRemoteScreenObservation,
+        Self::ClassroomAppForceUnpromptedScreenObservation,
+        Self::CompliantAppListType,
+        Self::CompliantAppsList,
+        Self::ConfigurationProfileBlockChanges,
+        Self::DefinitionLookupBlocked,
+        Self::DeviceBlockEnableRestrictions,
+        Self::DeviceBlockEraseContentAndSettings,
+        Self::DeviceBlockNameModification,
+        Self::DiagnosticDataBlockSubmission,
+        Self::DiagnosticDataBlockSubmissionModification,
+        Self::DocumentsBlockManagedDocumentsInUnmanagedApps,
+        Self::DocumentsBlockUnmanagedDocumentsInManagedApps,
+        Self::EmailInDomainSuffixes,
+        Self::EnterpriseAppBlockTrust,
+        Self::EnterpriseAppBlockTrustModification,
+        Self::FaceTimeBlocked,
+        Self::FindMyFriendsBlocked,
+        Self::GameCenterBlocked,
+        Self::GamingBlockGameCenterFriends,
+        Self::GamingBlockMultiplayer,
+        Self::HostPairingBlocked,
+        Self::IBooksStoreBlocked,
+        Self::IBooksStoreBlockErotica,
+        Self::ICloudBlockActivityContinuation,
+        Self::ICloudBlockBackup,
+        Self::ICloudBlockDocumentSync,
+        Self::ICloudBlockManagedAppsSync,
+        Self::ICloudBlockPhotoLibrary,
+        Self::ICloudBlockPhotoStreamSync,
+        Self::ICloudBlockSharedPhotoStream,
+        Self::ICloudRequireEncryptedBackup,
+        Self::ITunesBlockExplicitContent,
+        Self::ITunesBlockMusicService,
+        Self::ITunesBlockRadio,
+        Self::KeyboardBlockAutoCorrect,
+        Self::KeyboardBlockDictation,
+        Self::KeyboardBlockPredictive,
+        Self::KeyboardBlockShortcuts,
+        Self::KeyboardBlockSpellCheck,
+        Self::KioskModeAllowAssistiveSpeak,
+        Self::KioskModeAllowAssistiveTouchSettings,
+        Self::KioskModeAllowAutoLock,
+        Self::KioskModeAllowColorInversionSettings,
+        Self::KioskModeAllowRingerSwitch,
+        Self::KioskModeAllowScreenRotation,
+        Self::KioskModeAllowSleepButton,
+        Self::KioskModeAllowTouchscreen,
+        Self::KioskModeAllowVoiceOverSettings,
+        Self::KioskModeAllowVolumeButtons,
+        Self::KioskModeAllowZoomSettings,
+        Self::KioskModeAppStoreUrl,
+        Self::KioskModeBuiltInAppId,
+        Self::KioskModeManagedAppId,
+        Self::KioskModeRequireAssistiveTouch,
+        Self::KioskModeRequireColorInversion,
+        Self::KioskModeRequireMonoAudio,
+        Self::KioskModeRequireVoiceOver,
+        Self::KioskModeRequireZoom,
+        Self::LockScreenBlockControlCenter,
+        Self::LockScreenBlockNotificationView,
+        Self::LockScreenBlockPassbook,
+        Self::LockScreenBlockTodayView,
+        Self::MediaContentRatingApps,
+        Self::MediaContentRatingAustralia,
+        Self::MediaContentRatingCanada,
+        Self::MediaContentRatingFrance,
+        Self::MediaContentRatingGermany,
+        Self::MediaContentRatingIreland,
+        Self::MediaContentRatingJapan,
+        Self::MediaContentRatingNewZealand,
+        Self::MediaContentRatingUnitedKingdom,
+        Self::MediaContentRatingUnitedStates,
+        Self::MessagesBlocked,
+        Self::NetworkUsageRules,
+        Self::NotificationsBlockSettingsModification,
+        Self::PasscodeBlockFingerprintModification,
+        Self::PasscodeBlockFingerprintUnlock,
+        Self::PasscodeBlockModification,
+        Self::PasscodeBlockSimple,
+        Self::PasscodeExpirationDays,
+        Self::PasscodeMinimumCharacterSetCount,
+        Self::PasscodeMinimumLength,
+        Self::PasscodeMinutesOfInactivityBeforeLock,
+        Self::PasscodeMinutesOfInactivityBeforeScreenTimeout,
+        Self::PasscodePreviousPasscodeBlockCount,
+        Self::PasscodeRequired,
+        Self::PasscodeRequiredType,
+        Self::PasscodeSignInFailureCountBeforeWipe,
+        Self::PodcastsBlocked,
+        Self::SafariBlockAutofill,
+        Self::SafariBlocked,
+        Self::SafariBlockJavaScript,
+        Self::SafariBlockPopups,
+        Self::SafariCookieSettings,
+        Self::SafariManagedDomains,
+        Self::SafariPasswordAutoFillDomains,
+        Self::SafariRequireFraudWarning,
+        Self::ScreenCaptureBlocked,
+        Self::SiriBlocked,
+        Self::SiriBlockedWhenLocked,
+        Self::SiriBlockUserGeneratedContent,
+        Self::SiriRequireProfanityFilter,
+        Self::SpotlightBlockInternetResults,
+        Self::VoiceDialingBlocked,
+        Self::WallpaperBlockModification,
+        Self::WiFiConnectOnlyToConfiguredNetworks,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.landingPage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LandingPage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
+    pub created_by: Option<EmailIdentity>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
+    pub last_modified_by: Option<EmailIdentity>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `locale`: `Edm.String`.
+    pub locale: Option<String>,
+    /// Property `source`: `microsoft.graph.simulationContentSource`.
+    pub source: Option<SimulationContentSource>,
+    /// Property `status`: `microsoft.graph.simulationContentStatus`.
+    pub status: Option<SimulationContentStatus>,
+    /// Property `supportedLocales`: `Collection(Edm.String)`.
+    pub supported_locales: Option<Vec<String>>,
+    /// Navigation property `details`: `Collection(microsoft.graph.landingPageDetail)`, contained; present when expanded (`$expand`).
+    pub details: Option<Vec<LandingPageDetail>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for LandingPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LandingPage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.landingPage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("locale", &self.locale);
+        object.property("source", &self.source);
+        object.property("status", &self.status);
+        object.property("supportedLocales", &self.supported_locales);
+        object.property("details", &self.details);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for LandingPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for LandingPage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "supportedLocales" => {
+                read_lenient(map, key, &mut self.supported_locales, extra)
+            }
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LandingPage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`LandingPage`] by wire name, each a [`Field<LandingPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LandingPage::set_null`].
+pub enum LandingPageField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl LandingPageField {
+    /// `id`
+    pub const Id: model::Field<LandingPage> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<LandingPage> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LandingPage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<LandingPage> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<LandingPage> = model::Field::new("displayName");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<LandingPage> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<LandingPage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `locale`
+    pub const Locale: model::Field<LandingPage> = model::Field::new("locale");
+    /// `source`
+    pub const Source: model::Field<LandingPage> = model::Field::new("source");
+    /// `status`
+    pub const Status: model::Field<LandingPage> = model::Field::new("status");
+    /// `supportedLocales`
+    pub const SupportedLocales: model::Field<LandingPage> = model::Field::new(
+        "supportedLocales",
+    );
+    /// `details`
+    pub const Details: model::Field<LandingPage> = model::Field::new("details");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LandingPage>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Locale,
+        Self::Source,
+        Self::Status,
+        Self::SupportedLocales,
+        Self::Details,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.localizedNotificationMessage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocalizedNotificationMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`, not nullable.
+    pub is_default: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `locale`: `Edm.String`, not nullable.
+    pub locale: Option<String>,
+    /// Property `messageTemplate`: `Edm.String`, not nullable.
+    pub message_template: Option<String>,
+    /// Property `subject`: `Edm.String`, not nullable.
+    pub subject: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for LocalizedNotificationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl LocalizedNotificationMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localizedNotificationMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isDefault", &self.is_default);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("locale", &self.locale);
+        object.property("messageTemplate", &self.message_template);
+        object.property("subject", &self.subject);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for LocalizedNotificationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for LocalizedNotificationMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "messageTemplate" => {
+                read_lenient(map, key, &mut self.message_template, extra)
+            }
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl LocalizedNotificationMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`LocalizedNotificationMessage`] by wire name, each a [`Field<LocalizedNotificationMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedNotificationMessage::set_null`].
+pub enum LocalizedNotificationMessageField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl LocalizedNotificationMessageField {
+    /// `id`
+    pub const Id: model::Field<LocalizedNotificationMessage> = model::Field::new("id");
+    /// `isDefault`
+    pub const IsDefault: model::Field<LocalizedNotificationMessage> = model::Field::new(
+        "isDefault",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<LocalizedNotificationMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `locale`
+    pub const Locale: model::Field<LocalizedNotificationMessage> = model::Field::new(
+        "locale",
+    );
+    /// `messageTemplate`
+    pub const MessageTemplate: model::Field<LocalizedNotificationMessage> = model::Field::new(
+        "messageTemplate",
+    );
+    /// `subject`
+    pub const Subject: model::Field<LocalizedNotificationMessage> = model::Field::new(
+        "subject",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LocalizedNotificationMessage>] = &[
+        Self::Id,
+        Self::IsDefault,
+        Self::LastModifiedDateTime,
+        Self::Locale,
+        Self::MessageTemplate,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// CSDL entity type `microsoft.graph.longRunningOperation`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LongRunningOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `resourceLocation`: `Edm.String`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
+    pub status: Option<LongRunningOperationStatus>,
+    /// Property `statusDetail`: `Edm.String`.
+    pub status_detail: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl serde::Serialize for LongRunningOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl LongRunningOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.longRunningOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("resourceLocation", &self.resource_location);
+        object.property("status", &self.status);
+        object.property("statusDetail", &self.status_detail);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl<'de> serde::Deserialize<'de> for LongRunningOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "resourceLocation" => {
+                read_lenient(map, key, &mut self.resource_location, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+impl LongRunningOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_long_running_operation")]
+/// The properties of [`LongRunningOperation`] by wire name, each a [`Field<LongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LongRunningOperation::set_null`].
+pub enum LongRunningOperationField {}
+
+#[cfg(feature = "_long_running_operation")]
+#[allow(non_upper_case_globals)]
+impl LongRunningOperationField {
+    /// `id`
+    pub const Id: model::Field<LongRunningOperation> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LongRunningOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<LongRunningOperation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `resourceLocation`
+    pub const ResourceLocation: model::Field<LongRunningOperation> = model::Field::new(
+        "resourceLocation",
+    );
+    /// `status`
+    pub const Status: model::Field<LongRunningOperation> = model::Field::new("status");
+    /// `statusDetail`
+    pub const StatusDetail: model::Field<LongRunningOperation> = model::Field::new(
+        "statusDetail",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LongRunningOperation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastActionDateTime,
+        Self::ResourceLocation,
+        Self::Status,
+        Self::StatusDetail,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.m365AppsInstallationOptions`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct M365AppsInstallationOptions {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appsForMac`: `microsoft.graph.appsInstallationOptionsForMac`, not nullable.
+    pub apps_for_mac: Option<AppsInstallationOptionsForMac>,
+    /// Property `appsForWindows`: `microsoft.graph.appsInstallationOptionsForWindows`, not nullable.
+    pub apps_for_windows: Option<AppsInstallationOptionsForWindows>,
+    /// Property `updateChannel`: `microsoft.graph.appsUpdateChannelType`, not nullable.
+    pub update_channel: Option<AppsUpdateChannelType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for M365AppsInstallationOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl M365AppsInstallationOptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.m365AppsInstallationOptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appsForMac", &self.apps_for_mac);
+        object.property("appsForWindows", &self.apps_for_windows);
+        object.property("updateChannel", &self.update_channel);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for M365AppsInstallationOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appsForMac" => read_nullable(map, key, &mut self.apps_for_mac, extra),
+            "appsForWindows" => {
+                read_nullable(map, key, &mut self.apps_for_windows, extra)
+            }
+            "updateChannel" => read_nullable(map, key, &mut self.update_channel, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl M365AppsInstallationOptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`M365AppsInstallationOptions`] by wire name, each a [`Field<M365AppsInstallationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365AppsInstallationOptions::set_null`].
+pub enum M365AppsInstallationOptionsField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl M365AppsInstallationOptionsField {
+    /// `id`
+    pub const Id: model::Field<M365AppsInstallationOptions> = model::Field::new("id");
+    /// `appsForMac`
+    pub const AppsForMac: model::Field<M365AppsInstallationOptions> = model::Field::new(
+        "appsForMac",
+    );
+    /// `appsForWindows`
+    pub const AppsForWindows: model::Field<M365AppsInstallationOptions> = model::Field::new(
+        "appsForWindows",
+    );
+    /// `updateChannel`
+    pub const UpdateChannel: model::Field<M365AppsInstallationOptions> = model::Field::new(
+        "updateChannel",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<M365AppsInstallationOptions>] = &[
+        Self::Id,
+        Self::AppsForMac,
+        Self::AppsForWindows,
+        Self::UpdateChannel,
     ];
 }
 
@@ -865,46 +3344,38 @@ impl<'de> serde::Deserialize<'de> for AnyMobileApp {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.mobileAppRelationship`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.multiTenantOrganizationJoinRequestRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobileAppRelationship {
+pub struct MultiTenantOrganizationJoinRequestRecord {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `sourceDisplayName`: `Edm.String`, computed by the service (read-only).
-    pub source_display_name: Option<String>,
-    /// Property `sourceDisplayVersion`: `Edm.String`, computed by the service (read-only).
-    pub source_display_version: Option<String>,
-    /// Property `sourceId`: `Edm.String`, computed by the service (read-only).
-    pub source_id: Option<String>,
-    /// Property `sourcePublisherDisplayName`: `Edm.String`, computed by the service (read-only).
-    pub source_publisher_display_name: Option<String>,
-    /// Property `targetDisplayName`: `Edm.String`, computed by the service (read-only).
-    pub target_display_name: Option<String>,
-    /// Property `targetDisplayVersion`: `Edm.String`, computed by the service (read-only).
-    pub target_display_version: Option<String>,
-    /// Property `targetId`: `Edm.String`.
-    pub target_id: Option<String>,
-    /// Property `targetPublisherDisplayName`: `Edm.String`, computed by the service (read-only).
-    pub target_publisher_display_name: Option<String>,
+    /// Property `addedByTenantId`: `Edm.String`.
+    pub added_by_tenant_id: Option<String>,
+    /// Property `memberState`: `microsoft.graph.multiTenantOrganizationMemberState`.
+    pub member_state: Option<MultiTenantOrganizationMemberState>,
+    /// Property `role`: `microsoft.graph.multiTenantOrganizationMemberRole`.
+    pub role: Option<MultiTenantOrganizationMemberRole>,
+    /// Property `transitionDetails`: `microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails`.
+    pub transition_details: Option<MultiTenantOrganizationJoinRequestTransitionDetails>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MobileAppRelationship {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for MultiTenantOrganizationJoinRequestRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl MobileAppRelationship {
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationJoinRequestRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppRelationship";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestRecord";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -918,22 +3389,16 @@ impl MobileAppRelationship {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("sourceDisplayName", &self.source_display_name);
-        object.property("sourceDisplayVersion", &self.source_display_version);
-        object.property("sourceId", &self.source_id);
-        object
-            .property("sourcePublisherDisplayName", &self.source_publisher_display_name);
-        object.property("targetDisplayName", &self.target_display_name);
-        object.property("targetDisplayVersion", &self.target_display_version);
-        object.property("targetId", &self.target_id);
-        object
-            .property("targetPublisherDisplayName", &self.target_publisher_display_name);
+        object.property("addedByTenantId", &self.added_by_tenant_id);
+        object.property("memberState", &self.member_state);
+        object.property("role", &self.role);
+        object.property("transitionDetails", &self.transition_details);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MobileAppRelationship {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationJoinRequestRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -941,36 +3406,25 @@ impl<'de> serde::Deserialize<'de> for MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MobileAppRelationship {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject
+for MultiTenantOrganizationJoinRequestRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "sourceDisplayName" => {
-                read_lenient(map, key, &mut self.source_display_name, extra)
+            "addedByTenantId" => {
+                read_lenient(map, key, &mut self.added_by_tenant_id, extra)
             }
-            "sourceDisplayVersion" => {
-                read_lenient(map, key, &mut self.source_display_version, extra)
-            }
-            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
-            "sourcePublisherDisplayName" => {
-                read_lenient(map, key, &mut self.source_publisher_display_name, extra)
-            }
-            "targetDisplayName" => {
-                read_lenient(map, key, &mut self.target_display_name, extra)
-            }
-            "targetDisplayVersion" => {
-                read_lenient(map, key, &mut self.target_display_version, extra)
-            }
-            "targetId" => read_lenient(map, key, &mut self.target_id, extra),
-            "targetPublisherDisplayName" => {
-                read_lenient(map, key, &mut self.target_publisher_display_name, extra)
+            "memberState" => read_nullable(map, key, &mut self.member_state, extra),
+            "role" => read_nullable(map, key, &mut self.role, extra),
+            "transitionDetails" => {
+                read_nullable(map, key, &mut self.transition_details, extra)
             }
             _ => Ok(false),
         }
@@ -982,8 +3436,8 @@ impl graph_odata_runtime::model::ODataObject for MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl MobileAppRelationship {
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationJoinRequestRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -993,59 +3447,322 @@ impl MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MobileAppRelationship`] by wire name, each a [`Field<MobileAppRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppRelationship::set_null`].
-pub enum MobileAppRelationshipField {}
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`MultiTenantOrganizationJoinRequestRecord`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestRecord::set_null`].
+pub enum MultiTenantOrganizationJoinRequestRecordField {}
 
-#[cfg(feature = "_device_app_management")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
-impl MobileAppRelationshipField {
+impl MultiTenantOrganizationJoinRequestRecordField {
     /// `id`
-    pub const Id: model::Field<MobileAppRelationship> = model::Field::new("id");
-    /// `sourceDisplayName`
-    pub const SourceDisplayName: model::Field<MobileAppRelationship> = model::Field::new(
-        "sourceDisplayName",
+    pub const Id: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
+        "id",
     );
-    /// `sourceDisplayVersion`
-    pub const SourceDisplayVersion: model::Field<MobileAppRelationship> = model::Field::new(
-        "sourceDisplayVersion",
+    /// `addedByTenantId`
+    pub const AddedByTenantId: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
+        "addedByTenantId",
     );
-    /// `sourceId`
-    pub const SourceId: model::Field<MobileAppRelationship> = model::Field::new(
-        "sourceId",
+    /// `memberState`
+    pub const MemberState: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
+        "memberState",
     );
-    /// `sourcePublisherDisplayName`
-    pub const SourcePublisherDisplayName: model::Field<MobileAppRelationship> = model::Field::new(
-        "sourcePublisherDisplayName",
+    /// `role`
+    pub const Role: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
+        "role",
     );
-    /// `targetDisplayName`
-    pub const TargetDisplayName: model::Field<MobileAppRelationship> = model::Field::new(
-        "targetDisplayName",
+    /// `transitionDetails`
+    pub const TransitionDetails: model::Field<
+        MultiTenantOrganizationJoinRequestRecord,
+    > = model::Field::new("transitionDetails");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MultiTenantOrganizationJoinRequestRecord>] = &[
+        Self::Id,
+        Self::AddedByTenantId,
+        Self::MemberState,
+        Self::Role,
+        Self::TransitionDetails,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.multiTenantOrganizationMember`; base type `microsoft.graph.directoryObject`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MultiTenantOrganizationMember {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `addedByTenantId`: `Edm.Guid`.
+    pub added_by_tenant_id: Option<edm::Guid>,
+    /// Property `addedDateTime`: `Edm.DateTimeOffset`.
+    pub added_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `joinedDateTime`: `Edm.DateTimeOffset`.
+    pub joined_date_time: Option<edm::DateTimeOffset>,
+    /// Property `role`: `microsoft.graph.multiTenantOrganizationMemberRole`.
+    pub role: Option<MultiTenantOrganizationMemberRole>,
+    /// Property `state`: `microsoft.graph.multiTenantOrganizationMemberState`.
+    pub state: Option<MultiTenantOrganizationMemberState>,
+    /// Property `tenantId`: `Edm.String`, not nullable.
+    pub tenant_id: Option<String>,
+    /// Property `transitionDetails`: `microsoft.graph.multiTenantOrganizationMemberTransitionDetails`.
+    pub transition_details: Option<MultiTenantOrganizationMemberTransitionDetails>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for MultiTenantOrganizationMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationMember {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("addedByTenantId", &self.added_by_tenant_id);
+        object.property("addedDateTime", &self.added_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("joinedDateTime", &self.joined_date_time);
+        object.property("role", &self.role);
+        object.property("state", &self.state);
+        object.property("tenantId", &self.tenant_id);
+        object.property("transitionDetails", &self.transition_details);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for MultiTenantOrganizationMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "addedByTenantId" => {
+                read_lenient(map, key, &mut self.added_by_tenant_id, extra)
+            }
+            "addedDateTime" => read_lenient(map, key, &mut self.added_date_time, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "joinedDateTime" => read_lenient(map, key, &mut self.joined_date_time, extra),
+            "role" => read_nullable(map, key, &mut self.role, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "transitionDetails" => {
+                read_nullable(map, key, &mut self.transition_details, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`MultiTenantOrganizationMember`] by wire name, each a [`Field<MultiTenantOrganizationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMember::set_null`].
+pub enum MultiTenantOrganizationMemberField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl MultiTenantOrganizationMemberField {
+    /// `id`
+    pub const Id: model::Field<MultiTenantOrganizationMember> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "deletedDateTime",
     );
-    /// `targetDisplayVersion`
-    pub const TargetDisplayVersion: model::Field<MobileAppRelationship> = model::Field::new(
-        "targetDisplayVersion",
+    /// `addedByTenantId`
+    pub const AddedByTenantId: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "addedByTenantId",
     );
-    /// `targetId`
-    pub const TargetId: model::Field<MobileAppRelationship> = model::Field::new(
-        "targetId",
+    /// `addedDateTime`
+    pub const AddedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "addedDateTime",
     );
-    /// `targetPublisherDisplayName`
-    pub const TargetPublisherDisplayName: model::Field<MobileAppRelationship> = model::Field::new(
-        "targetPublisherDisplayName",
+    /// `displayName`
+    pub const DisplayName: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "displayName",
+    );
+    /// `joinedDateTime`
+    pub const JoinedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "joinedDateTime",
+    );
+    /// `role`
+    pub const Role: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "role",
+    );
+    /// `state`
+    pub const State: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "state",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "tenantId",
+    );
+    /// `transitionDetails`
+    pub const TransitionDetails: model::Field<MultiTenantOrganizationMember> = model::Field::new(
+        "transitionDetails",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MobileAppRelationship>] = &[
+    pub const ALL: &'static [model::Field<MultiTenantOrganizationMember>] = &[
         Self::Id,
-        Self::SourceDisplayName,
-        Self::SourceDisplayVersion,
-        Self::SourceId,
-        Self::SourcePublisherDisplayName,
-        Self::TargetDisplayName,
-        Self::TargetDisplayVersion,
-        Self::TargetId,
-        Self::TargetPublisherDisplayName,
+        Self::DeletedDateTime,
+        Self::AddedByTenantId,
+        Self::AddedDateTime,
+        Self::DisplayName,
+        Self::JoinedDateTime,
+        Self::Role,
+        Self::State,
+        Self::TenantId,
+        Self::TransitionDetails,
     ];
+}
+
+#[cfg(feature = "_teams")]
+/// A `microsoft.graph.offerShiftRequest` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OfferShiftRequest`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOfferShiftRequest {
+    /// The base type itself, or a derived type unknown to this crate.
+    OfferShiftRequest(Box<OfferShiftRequest>),
+    /// `microsoft.graph.swapShiftsChangeRequest`
+    SwapShiftsChangeRequest(Box<SwapShiftsChangeRequest>),
+}
+
+#[cfg(feature = "_teams")]
+impl AnyOfferShiftRequest {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OfferShiftRequest(_) => OfferShiftRequest::ODATA_TYPE,
+            Self::SwapShiftsChangeRequest(_) => SwapShiftsChangeRequest::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`OfferShiftRequest`] (or of an unknown derived type).
+    pub fn as_offer_shift_request(&self) -> Option<&OfferShiftRequest> {
+        match self {
+            Self::OfferShiftRequest(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl Default for AnyOfferShiftRequest {
+    fn default() -> Self {
+        Self::OfferShiftRequest(Box::default())
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<OfferShiftRequest> for AnyOfferShiftRequest {
+    fn from(value: OfferShiftRequest) -> Self {
+        Self::OfferShiftRequest(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl AnyOfferShiftRequest {
+    /// The value if it is a [`AnyOfferShiftRequest::SwapShiftsChangeRequest`] variant.
+    pub fn as_swap_shifts_change_request(&self) -> Option<&SwapShiftsChangeRequest> {
+        match self {
+            Self::SwapShiftsChangeRequest(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<SwapShiftsChangeRequest> for AnyOfferShiftRequest {
+    fn from(value: SwapShiftsChangeRequest) -> Self {
+        Self::SwapShiftsChangeRequest(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for AnyOfferShiftRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OfferShiftRequest(value) => value.serialize_with_type(serializer, None),
+            Self::SwapShiftsChangeRequest(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SwapShiftsChangeRequest::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for AnyOfferShiftRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.swapShiftsChangeRequest"
+            | "graph.swapShiftsChangeRequest" => {
+                serde_json::from_value(value).map(Self::SwapShiftsChangeRequest)
+            }
+            _ => serde_json::from_value(value).map(Self::OfferShiftRequest),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_copy_notebook_model")]
@@ -1212,1035 +3929,6 @@ impl OnenoteOperationField {
         Self::PercentComplete,
         Self::ResourceId,
         Self::ResourceLocation,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.openShiftChangeRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OpenShiftChangeRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub assigned_to: Option<ScheduleChangeRequestActor>,
-    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managerActionMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_message: Option<String>,
-    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_user_id: Option<String>,
-    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_date_time: Option<edm::DateTimeOffset>,
-    /// Property `senderMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_message: Option<String>,
-    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_user_id: Option<String>,
-    /// Property `state`: `microsoft.graph.scheduleChangeState`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub state: Option<ScheduleChangeState>,
-    /// Property `openShiftId`: `Edm.String`.
-    pub open_shift_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for OpenShiftChangeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShiftChangeRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftChangeRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("managerActionDateTime", &self.manager_action_date_time);
-        object.property("managerActionMessage", &self.manager_action_message);
-        object.property("managerUserId", &self.manager_user_id);
-        object.property("senderDateTime", &self.sender_date_time);
-        object.property("senderMessage", &self.sender_message);
-        object.property("senderUserId", &self.sender_user_id);
-        object.property("state", &self.state);
-        object.property("openShiftId", &self.open_shift_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for OpenShiftChangeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for OpenShiftChangeRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
-            "managerActionDateTime" => {
-                read_lenient(map, key, &mut self.manager_action_date_time, extra)
-            }
-            "managerActionMessage" => {
-                read_lenient(map, key, &mut self.manager_action_message, extra)
-            }
-            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
-            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
-            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
-            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "openShiftId" => read_lenient(map, key, &mut self.open_shift_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShiftChangeRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`OpenShiftChangeRequest`] by wire name, each a [`Field<OpenShiftChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftChangeRequest::set_null`].
-pub enum OpenShiftChangeRequestField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl OpenShiftChangeRequestField {
-    /// `id`
-    pub const Id: model::Field<OpenShiftChangeRequest> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "assignedTo",
-    );
-    /// `managerActionDateTime`
-    pub const ManagerActionDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "managerActionDateTime",
-    );
-    /// `managerActionMessage`
-    pub const ManagerActionMessage: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "managerActionMessage",
-    );
-    /// `managerUserId`
-    pub const ManagerUserId: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "managerUserId",
-    );
-    /// `senderDateTime`
-    pub const SenderDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "senderDateTime",
-    );
-    /// `senderMessage`
-    pub const SenderMessage: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "senderMessage",
-    );
-    /// `senderUserId`
-    pub const SenderUserId: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "senderUserId",
-    );
-    /// `state`
-    pub const State: model::Field<OpenShiftChangeRequest> = model::Field::new("state");
-    /// `openShiftId`
-    pub const OpenShiftId: model::Field<OpenShiftChangeRequest> = model::Field::new(
-        "openShiftId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OpenShiftChangeRequest>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::AssignedTo,
-        Self::ManagerActionDateTime,
-        Self::ManagerActionMessage,
-        Self::ManagerUserId,
-        Self::SenderDateTime,
-        Self::SenderMessage,
-        Self::SenderUserId,
-        Self::State,
-        Self::OpenShiftId,
-    ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL entity type `microsoft.graph.organizationalBranding`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizationalBranding {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `backgroundColor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_color: Option<String>,
-    /// Property `backgroundImage`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_image: Option<edm::Stream>,
-    /// Property `backgroundImageRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_image_relative_url: Option<String>,
-    /// Property `bannerLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub banner_logo: Option<edm::Stream>,
-    /// Property `bannerLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub banner_logo_relative_url: Option<String>,
-    /// Property `cdnList`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub cdn_list: Option<Vec<String>>,
-    /// Property `contentCustomization`: `microsoft.graph.contentCustomization`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub content_customization: Option<ContentCustomization>,
-    /// Property `customAccountResetCredentialsUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_account_reset_credentials_url: Option<String>,
-    /// Property `customCannotAccessYourAccountText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_cannot_access_your_account_text: Option<String>,
-    /// Property `customCannotAccessYourAccountUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_cannot_access_your_account_url: Option<String>,
-    /// Property `customCSS`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_css: Option<edm::Stream>,
-    /// Property `customCSSRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_css_relative_url: Option<String>,
-    /// Property `customForgotMyPasswordText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_forgot_my_password_text: Option<String>,
-    /// Property `customPrivacyAndCookiesText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_privacy_and_cookies_text: Option<String>,
-    /// Property `customPrivacyAndCookiesUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_privacy_and_cookies_url: Option<String>,
-    /// Property `customResetItNowText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_reset_it_now_text: Option<String>,
-    /// Property `customTermsOfUseText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_terms_of_use_text: Option<String>,
-    /// Property `customTermsOfUseUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_terms_of_use_url: Option<String>,
-    /// Property `favicon`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub favicon: Option<edm::Stream>,
-    /// Property `faviconRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub favicon_relative_url: Option<String>,
-    /// Property `headerBackgroundColor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_background_color: Option<String>,
-    /// Property `headerLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_logo: Option<edm::Stream>,
-    /// Property `headerLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_logo_relative_url: Option<String>,
-    /// Property `loginPageLayoutConfiguration`: `microsoft.graph.loginPageLayoutConfiguration`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub login_page_layout_configuration: Option<LoginPageLayoutConfiguration>,
-    /// Property `loginPageTextVisibilitySettings`: `microsoft.graph.loginPageTextVisibilitySettings`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub login_page_text_visibility_settings: Option<LoginPageTextVisibilitySettings>,
-    /// Property `signInPageText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub sign_in_page_text: Option<String>,
-    /// Property `squareLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo: Option<edm::Stream>,
-    /// Property `squareLogoDark`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_dark: Option<edm::Stream>,
-    /// Property `squareLogoDarkRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_dark_relative_url: Option<String>,
-    /// Property `squareLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_relative_url: Option<String>,
-    /// Property `usernameHintText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub username_hint_text: Option<String>,
-    /// Navigation property `localizations`: `Collection(microsoft.graph.organizationalBrandingLocalization)`, contained; present when expanded (`$expand`).
-    pub localizations: Option<Vec<OrganizationalBrandingLocalization>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for OrganizationalBranding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl OrganizationalBranding {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBranding";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("backgroundColor", &self.background_color);
-        object.property("backgroundImage", &self.background_image);
-        object
-            .property("backgroundImageRelativeUrl", &self.background_image_relative_url);
-        object.property("bannerLogo", &self.banner_logo);
-        object.property("bannerLogoRelativeUrl", &self.banner_logo_relative_url);
-        object.property("cdnList", &self.cdn_list);
-        object.property("contentCustomization", &self.content_customization);
-        object
-            .property(
-                "customAccountResetCredentialsUrl",
-                &self.custom_account_reset_credentials_url,
-            );
-        object
-            .property(
-                "customCannotAccessYourAccountText",
-                &self.custom_cannot_access_your_account_text,
-            );
-        object
-            .property(
-                "customCannotAccessYourAccountUrl",
-                &self.custom_cannot_access_your_account_url,
-            );
-        object.property("customCSS", &self.custom_css);
-        object.property("customCSSRelativeUrl", &self.custom_css_relative_url);
-        object
-            .property(
-                "customForgotMyPasswordText",
-                &self.custom_forgot_my_password_text,
-            );
-        object
-            .property(
-                "customPrivacyAndCookiesText",
-                &self.custom_privacy_and_cookies_text,
-            );
-        object
-            .property(
-                "customPrivacyAndCookiesUrl",
-                &self.custom_privacy_and_cookies_url,
-            );
-        object.property("customResetItNowText", &self.custom_reset_it_now_text);
-        object.property("customTermsOfUseText", &self.custom_terms_of_use_text);
-        object.property("customTermsOfUseUrl", &self.custom_terms_of_use_url);
-        object.property("favicon", &self.favicon);
-        object.property("faviconRelativeUrl", &self.favicon_relative_url);
-        object.property("headerBackgroundColor", &self.header_background_color);
-        object.property("headerLogo", &self.header_logo);
-        object.property("headerLogoRelativeUrl", &self.header_logo_relative_url);
-        object
-            .property(
-                "loginPageLayoutConfiguration",
-                &self.login_page_layout_configuration,
-            );
-        object
-            .property(
-                "loginPageTextVisibilitySettings",
-                &self.login_page_text_visibility_settings,
-            );
-        object.property("signInPageText", &self.sign_in_page_text);
-        object.property("squareLogo", &self.square_logo);
-        object.property("squareLogoDark", &self.square_logo_dark);
-        object
-            .property("squareLogoDarkRelativeUrl", &self.square_logo_dark_relative_url);
-        object.property("squareLogoRelativeUrl", &self.square_logo_relative_url);
-        object.property("usernameHintText", &self.username_hint_text);
-        object.property("localizations", &self.localizations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for OrganizationalBranding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for OrganizationalBranding {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "backgroundColor" => {
-                read_lenient(map, key, &mut self.background_color, extra)
-            }
-            "backgroundImage" => {
-                read_lenient(map, key, &mut self.background_image, extra)
-            }
-            "backgroundImageRelativeUrl" => {
-                read_lenient(map, key, &mut self.background_image_relative_url, extra)
-            }
-            "bannerLogo" => read_lenient(map, key, &mut self.banner_logo, extra),
-            "bannerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.banner_logo_relative_url, extra)
-            }
-            "cdnList" => read_lenient(map, key, &mut self.cdn_list, extra),
-            "contentCustomization" => {
-                read_nullable(map, key, &mut self.content_customization, extra)
-            }
-            "customAccountResetCredentialsUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_account_reset_credentials_url,
-                    extra,
-                )
-            }
-            "customCannotAccessYourAccountText" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_cannot_access_your_account_text,
-                    extra,
-                )
-            }
-            "customCannotAccessYourAccountUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_cannot_access_your_account_url,
-                    extra,
-                )
-            }
-            "customCSS" => read_lenient(map, key, &mut self.custom_css, extra),
-            "customCSSRelativeUrl" => {
-                read_lenient(map, key, &mut self.custom_css_relative_url, extra)
-            }
-            "customForgotMyPasswordText" => {
-                read_lenient(map, key, &mut self.custom_forgot_my_password_text, extra)
-            }
-            "customPrivacyAndCookiesText" => {
-                read_lenient(map, key, &mut self.custom_privacy_and_cookies_text, extra)
-            }
-            "customPrivacyAndCookiesUrl" => {
-                read_lenient(map, key, &mut self.custom_privacy_and_cookies_url, extra)
-            }
-            "customResetItNowText" => {
-                read_lenient(map, key, &mut self.custom_reset_it_now_text, extra)
-            }
-            "customTermsOfUseText" => {
-                read_lenient(map, key, &mut self.custom_terms_of_use_text, extra)
-            }
-            "customTermsOfUseUrl" => {
-                read_lenient(map, key, &mut self.custom_terms_of_use_url, extra)
-            }
-            "favicon" => read_lenient(map, key, &mut self.favicon, extra),
-            "faviconRelativeUrl" => {
-                read_lenient(map, key, &mut self.favicon_relative_url, extra)
-            }
-            "headerBackgroundColor" => {
-                read_lenient(map, key, &mut self.header_background_color, extra)
-            }
-            "headerLogo" => read_lenient(map, key, &mut self.header_logo, extra),
-            "headerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.header_logo_relative_url, extra)
-            }
-            "loginPageLayoutConfiguration" => {
-                read_nullable(map, key, &mut self.login_page_layout_configuration, extra)
-            }
-            "loginPageTextVisibilitySettings" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.login_page_text_visibility_settings,
-                    extra,
-                )
-            }
-            "signInPageText" => {
-                read_lenient(map, key, &mut self.sign_in_page_text, extra)
-            }
-            "squareLogo" => read_lenient(map, key, &mut self.square_logo, extra),
-            "squareLogoDark" => read_lenient(map, key, &mut self.square_logo_dark, extra),
-            "squareLogoDarkRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_dark_relative_url, extra)
-            }
-            "squareLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_relative_url, extra)
-            }
-            "usernameHintText" => {
-                read_lenient(map, key, &mut self.username_hint_text, extra)
-            }
-            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl OrganizationalBranding {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`OrganizationalBranding`] by wire name, each a [`Field<OrganizationalBranding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBranding::set_null`].
-pub enum OrganizationalBrandingField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl OrganizationalBrandingField {
-    /// `id`
-    pub const Id: model::Field<OrganizationalBranding> = model::Field::new("id");
-    /// `backgroundColor`
-    pub const BackgroundColor: model::Field<OrganizationalBranding> = model::Field::new(
-        "backgroundColor",
-    );
-    /// `backgroundImage`
-    pub const BackgroundImage: model::Field<OrganizationalBranding> = model::Field::new(
-        "backgroundImage",
-    );
-    /// `backgroundImageRelativeUrl`
-    pub const BackgroundImageRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "backgroundImageRelativeUrl",
-    );
-    /// `bannerLogo`
-    pub const BannerLogo: model::Field<OrganizationalBranding> = model::Field::new(
-        "bannerLogo",
-    );
-    /// `bannerLogoRelativeUrl`
-    pub const BannerLogoRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "bannerLogoRelativeUrl",
-    );
-    /// `cdnList`
-    pub const CdnList: model::Field<OrganizationalBranding> = model::Field::new(
-        "cdnList",
-    );
-    /// `contentCustomization`
-    pub const ContentCustomization: model::Field<OrganizationalBranding> = model::Field::new(
-        "contentCustomization",
-    );
-    /// `customAccountResetCredentialsUrl`
-    pub const CustomAccountResetCredentialsUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "customAccountResetCredentialsUrl",
-    );
-    /// `customCannotAccessYourAccountText`
-    pub const CustomCannotAccessYourAccountText: model::Field<OrganizationalBranding> = model::Field::new(
-        "customCannotAccessYourAccountText",
-    );
-    /// `customCannotAccessYourAccountUrl`
-    pub const CustomCannotAccessYourAccountUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "customCannotAccessYourAccountUrl",
-    );
-    /// `customCSS`
-    pub const CustomCss: model::Field<OrganizationalBranding> = model::Field::new(
-        "customCSS",
-    );
-    /// `customCSSRelativeUrl`
-    pub const CustomCssRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "customCSSRelativeUrl",
-    );
-    /// `customForgotMyPasswordText`
-    pub const CustomForgotMyPasswordText: model::Field<OrganizationalBranding> = model::Field::new(
-        "customForgotMyPasswordText",
-    );
-    /// `customPrivacyAndCookiesText`
-    pub const CustomPrivacyAndCookiesText: model::Field<OrganizationalBranding> = model::Field::new(
-        "customPrivacyAndCookiesText",
-    );
-    /// `customPrivacyAndCookiesUrl`
-    pub const CustomPrivacyAndCookiesUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "customPrivacyAndCookiesUrl",
-    );
-    /// `customResetItNowText`
-    pub const CustomResetItNowText: model::Field<OrganizationalBranding> = model::Field::new(
-        "customResetItNowText",
-    );
-    /// `customTermsOfUseText`
-    pub const CustomTermsOfUseText: model::Field<OrganizationalBranding> = model::Field::new(
-        "customTermsOfUseText",
-    );
-    /// `customTermsOfUseUrl`
-    pub const CustomTermsOfUseUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "customTermsOfUseUrl",
-    );
-    /// `favicon`
-    pub const Favicon: model::Field<OrganizationalBranding> = model::Field::new(
-        "favicon",
-    );
-    /// `faviconRelativeUrl`
-    pub const FaviconRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "faviconRelativeUrl",
-    );
-    /// `headerBackgroundColor`
-    pub const HeaderBackgroundColor: model::Field<OrganizationalBranding> = model::Field::new(
-        "headerBackgroundColor",
-    );
-    /// `headerLogo`
-    pub const HeaderLogo: model::Field<OrganizationalBranding> = model::Field::new(
-        "headerLogo",
-    );
-    /// `headerLogoRelativeUrl`
-    pub const HeaderLogoRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "headerLogoRelativeUrl",
-    );
-    /// `loginPageLayoutConfiguration`
-    pub const LoginPageLayoutConfiguration: model::Field<OrganizationalBranding> = model::Field::new(
-        "loginPageLayoutConfiguration",
-    );
-    /// `loginPageTextVisibilitySettings`
-    pub const LoginPageTextVisibilitySettings: model::Field<OrganizationalBranding> = model::Field::new(
-        "loginPageTextVisibilitySettings",
-    );
-    /// `signInPageText`
-    pub const SignInPageText: model::Field<OrganizationalBranding> = model::Field::new(
-        "signInPageText",
-    );
-    /// `squareLogo`
-    pub const SquareLogo: model::Field<OrganizationalBranding> = model::Field::new(
-        "squareLogo",
-    );
-    /// `squareLogoDark`
-    pub const SquareLogoDark: model::Field<OrganizationalBranding> = model::Field::new(
-        "squareLogoDark",
-    );
-    /// `squareLogoDarkRelativeUrl`
-    pub const SquareLogoDarkRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "squareLogoDarkRelativeUrl",
-    );
-    /// `squareLogoRelativeUrl`
-    pub const SquareLogoRelativeUrl: model::Field<OrganizationalBranding> = model::Field::new(
-        "squareLogoRelativeUrl",
-    );
-    /// `usernameHintText`
-    pub const UsernameHintText: model::Field<OrganizationalBranding> = model::Field::new(
-        "usernameHintText",
-    );
-    /// `localizations`
-    pub const Localizations: model::Field<OrganizationalBranding> = model::Field::new(
-        "localizations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OrganizationalBranding>] = &[
-        Self::Id,
-        Self::BackgroundColor,
-        Self::BackgroundImage,
-        Self::BackgroundImageRelativeUrl,
-        Self::BannerLogo,
-        Self::BannerLogoRelativeUrl,
-        Self::CdnList,
-        Self::ContentCustomization,
-        Self::CustomAccountResetCredentialsUrl,
-        Self::CustomCannotAccessYourAccountText,
-        Self::CustomCannotAccessYourAccountUrl,
-        Self::CustomCss,
-        Self::CustomCssRelativeUrl,
-        Self::CustomForgotMyPasswordText,
-        Self::CustomPrivacyAndCookiesText,
-        Self::CustomPrivacyAndCookiesUrl,
-        Self::CustomResetItNowText,
-        Self::CustomTermsOfUseText,
-        Self::CustomTermsOfUseUrl,
-        Self::Favicon,
-        Self::FaviconRelativeUrl,
-        Self::HeaderBackgroundColor,
-        Self::HeaderLogo,
-        Self::HeaderLogoRelativeUrl,
-        Self::LoginPageLayoutConfiguration,
-        Self::LoginPageTextVisibilitySettings,
-        Self::SignInPageText,
-        Self::SquareLogo,
-        Self::SquareLogoDark,
-        Self::SquareLogoDarkRelativeUrl,
-        Self::SquareLogoRelativeUrl,
-        Self::UsernameHintText,
-        Self::Localizations,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.payload`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Payload {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `brand`: `microsoft.graph.payloadBrand`.
-    pub brand: Option<PayloadBrand>,
-    /// Property `complexity`: `microsoft.graph.payloadComplexity`.
-    pub complexity: Option<PayloadComplexity>,
-    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
-    pub created_by: Option<EmailIdentity>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `detail`: `microsoft.graph.payloadDetail`.
-    pub detail: Option<AnyPayloadDetail>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `industry`: `microsoft.graph.payloadIndustry`.
-    pub industry: Option<PayloadIndustry>,
-    /// Property `isAutomated`: `Edm.Boolean`.
-    pub is_automated: Option<bool>,
-    /// Property `isControversial`: `Edm.Boolean`.
-    pub is_controversial: Option<bool>,
-    /// Property `isCurrentEvent`: `Edm.Boolean`.
-    pub is_current_event: Option<bool>,
-    /// Property `language`: `Edm.String`.
-    pub language: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
-    pub last_modified_by: Option<EmailIdentity>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `payloadTags`: `Collection(Edm.String)`.
-    pub payload_tags: Option<Vec<String>>,
-    /// Property `platform`: `microsoft.graph.payloadDeliveryPlatform`.
-    pub platform: Option<PayloadDeliveryPlatform>,
-    /// Property `predictedCompromiseRate`: `Edm.Double`.
-    pub predicted_compromise_rate: Option<f64>,
-    /// Property `simulationAttackType`: `microsoft.graph.simulationAttackType`.
-    pub simulation_attack_type: Option<SimulationAttackType>,
-    /// Property `source`: `microsoft.graph.simulationContentSource`, not nullable.
-    pub source: Option<SimulationContentSource>,
-    /// Property `status`: `microsoft.graph.simulationContentStatus`.
-    pub status: Option<SimulationContentStatus>,
-    /// Property `technique`: `microsoft.graph.simulationAttackTechnique`.
-    pub technique: Option<SimulationAttackTechnique>,
-    /// Property `theme`: `microsoft.graph.payloadTheme`.
-    pub theme: Option<PayloadTheme>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Payload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Payload {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.payload";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("brand", &self.brand);
-        object.property("complexity", &self.complexity);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("detail", &self.detail);
-        object.property("displayName", &self.display_name);
-        object.property("industry", &self.industry);
-        object.property("isAutomated", &self.is_automated);
-        object.property("isControversial", &self.is_controversial);
-        object.property("isCurrentEvent", &self.is_current_event);
-        object.property("language", &self.language);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("payloadTags", &self.payload_tags);
-        object.property("platform", &self.platform);
-        object.property("predictedCompromiseRate", &self.predicted_compromise_rate);
-        object.property("simulationAttackType", &self.simulation_attack_type);
-        object.property("source", &self.source);
-        object.property("status", &self.status);
-        object.property("technique", &self.technique);
-        object.property("theme", &self.theme);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Payload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Payload {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "brand" => read_nullable(map, key, &mut self.brand, extra),
-            "complexity" => read_nullable(map, key, &mut self.complexity, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "industry" => read_nullable(map, key, &mut self.industry, extra),
-            "isAutomated" => read_lenient(map, key, &mut self.is_automated, extra),
-            "isControversial" => {
-                read_lenient(map, key, &mut self.is_controversial, extra)
-            }
-            "isCurrentEvent" => read_lenient(map, key, &mut self.is_current_event, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "payloadTags" => read_lenient(map, key, &mut self.payload_tags, extra),
-            "platform" => read_nullable(map, key, &mut self.platform, extra),
-            "predictedCompromiseRate" => {
-                read_lenient(map, key, &mut self.predicted_compromise_rate, extra)
-            }
-            "simulationAttackType" => {
-                read_nullable(map, key, &mut self.simulation_attack_type, extra)
-            }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "technique" => read_nullable(map, key, &mut self.technique, extra),
-            "theme" => read_nullable(map, key, &mut self.theme, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Payload {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Payload`] by wire name, each a [`Field<Payload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Payload::set_null`].
-pub enum PayloadField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl PayloadField {
-    /// `id`
-    pub const Id: model::Field<Payload> = model::Field::new("id");
-    /// `brand`
-    pub const Brand: model::Field<Payload> = model::Field::new("brand");
-    /// `complexity`
-    pub const Complexity: model::Field<Payload> = model::Field::new("complexity");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<Payload> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Payload> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Payload> = model::Field::new("description");
-    /// `detail`
-    pub const Detail: model::Field<Payload> = model::Field::new("detail");
-    /// `displayName`
-    pub const DisplayName: model::Field<Payload> = model::Field::new("displayName");
-    /// `industry`
-    pub const Industry: model::Field<Payload> = model::Field::new("industry");
-    /// `isAutomated`
-    pub const IsAutomated: model::Field<Payload> = model::Field::new("isAutomated");
-    /// `isControversial`
-    pub const IsControversial: model::Field<Payload> = model::Field::new(
-        "isControversial",
-    );
-    /// `isCurrentEvent`
-    pub const IsCurrentEvent: model::Field<Payload> = model::Field::new(
-        "isCurrentEvent",
-    );
-    /// `language`
-    pub const Language: model::Field<Payload> = model::Field::new("language");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<Payload> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Payload> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `payloadTags`
-    pub const PayloadTags: model::Field<Payload> = model::Field::new("payloadTags");
-    /// `platform`
-    pub const Platform: model::Field<Payload> = model::Field::new("platform");
-    /// `predictedCompromiseRate`
-    pub const PredictedCompromiseRate: model::Field<Payload> = model::Field::new(
-        "predictedCompromiseRate",
-    );
-    /// `simulationAttackType`
-    pub const SimulationAttackType: model::Field<Payload> = model::Field::new(
-        "simulationAttackType",
-    );
-    /// `source`
-    pub const Source: model::Field<Payload> = model::Field::new("source");
-    /// `status`
-    pub const Status: model::Field<Payload> = model::Field::new("status");
-    /// `technique`
-    pub const Technique: model::Field<Payload> = model::Field::new("technique");
-    /// `theme`
-    pub const Theme: model::Field<Payload> = model::Field::new("theme");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Payload>] = &[
-        Self::Id,
-        Self::Brand,
-        Self::Complexity,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Detail,
-        Self::DisplayName,
-        Self::Industry,
-        Self::IsAutomated,
-        Self::IsControversial,
-        Self::IsCurrentEvent,
-        Self::Language,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::PayloadTags,
-        Self::Platform,
-        Self::PredictedCompromiseRate,
-        Self::SimulationAttackType,
-        Self::Source,
-        Self::Status,
-        Self::Technique,
-        Self::Theme,
     ];
 }
 
@@ -2439,36 +4127,51 @@ impl PermissionGrantConditionSetField {
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.profilePropertySetting`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL entity type `microsoft.graph.plannerPlan`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProfilePropertySetting {
+pub struct PlannerPlan {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `prioritizedSourceUrls`: `Collection(Edm.String)`, not nullable.
-    pub prioritized_source_urls: Option<Vec<String>>,
+    /// Property `container`: `microsoft.graph.plannerPlanContainer`.
+    pub container: Option<PlannerPlanContainer>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// **Deprecated**: deprecated on 2022-04-25, planned removal on 2024-04-25, revision 2022-04/Tasks_And_Plans
+    ///
+    /// Property `owner`: `Edm.String`.
+    #[deprecated(
+        note = "deprecated on 2022-04-25, planned removal on 2024-04-25, revision 2022-04/Tasks_And_Plans"
+    )]
+    pub owner: Option<String>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`, contained; present when expanded (`$expand`).
+    pub buckets: Option<Vec<PlannerBucket>>,
+    /// Navigation property `details`: `microsoft.graph.plannerPlanDetails`, contained; present when expanded (`$expand`).
+    pub details: Option<PlannerPlanDetails>,
+    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
+    pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ProfilePropertySetting {
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ProfilePropertySetting {
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profilePropertySetting";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlan";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2482,15 +4185,162 @@ impl ProfilePropertySetting {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("name", &self.name);
-        object.property("prioritizedSourceUrls", &self.prioritized_source_urls);
+        object.property("container", &self.container);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("owner", &self.owner);
+        object.property("title", &self.title);
+        object.property("buckets", &self.buckets);
+        object.property("details", &self.details);
+        object.property("tasks", &self.tasks);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "container" => read_nullable(map, key, &mut self.container, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "buckets" => read_nullable(map, key, &mut self.buckets, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlan {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerPlan`] by wire name, each a [`Field<PlannerPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlan::set_null`].
+pub enum PlannerPlanField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanField {
+    /// `id`
+    pub const Id: model::Field<PlannerPlan> = model::Field::new("id");
+    /// `container`
+    pub const Container: model::Field<PlannerPlan> = model::Field::new("container");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PlannerPlan> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PlannerPlan> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `owner`
+    pub const Owner: model::Field<PlannerPlan> = model::Field::new("owner");
+    /// `title`
+    pub const Title: model::Field<PlannerPlan> = model::Field::new("title");
+    /// `buckets`
+    pub const Buckets: model::Field<PlannerPlan> = model::Field::new("buckets");
+    /// `details`
+    pub const Details: model::Field<PlannerPlan> = model::Field::new("details");
+    /// `tasks`
+    pub const Tasks: model::Field<PlannerPlan> = model::Field::new("tasks");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlan>] = &[
+        Self::Id,
+        Self::Container,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Owner,
+        Self::Title,
+        Self::Buckets,
+        Self::Details,
+        Self::Tasks,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.profileCardProperty`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfileCardProperty {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `annotations`: `Collection(microsoft.graph.profileCardAnnotation)`.
+    pub annotations: Option<Vec<ProfileCardAnnotation>>,
+    /// Property `directoryPropertyName`: `Edm.String`.
+    pub directory_property_name: Option<String>,
+    /// Property `isVisible`: `Edm.Boolean`, not nullable.
+    pub is_visible: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfileCardProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileCardProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("annotations", &self.annotations);
+        object.property("directoryPropertyName", &self.directory_property_name);
+        object.property("isVisible", &self.is_visible);
         object.end()
     }
 }
 
 #[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ProfilePropertySetting {
+impl<'de> serde::Deserialize<'de> for ProfileCardProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2499,21 +4349,21 @@ impl<'de> serde::Deserialize<'de> for ProfilePropertySetting {
 }
 
 #[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ProfilePropertySetting {
+impl graph_odata_runtime::model::ODataObject for ProfileCardProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "prioritizedSourceUrls" => {
-                read_lenient(map, key, &mut self.prioritized_source_urls, extra)
+            "annotations" => read_nullable(map, key, &mut self.annotations, extra),
+            "directoryPropertyName" => {
+                read_lenient(map, key, &mut self.directory_property_name, extra)
             }
+            "isVisible" => read_lenient(map, key, &mut self.is_visible, extra),
             _ => Ok(false),
         }
     }
@@ -2525,7 +4375,7 @@ impl graph_odata_runtime::model::ODataObject for ProfilePropertySetting {
 }
 
 #[cfg(feature = "_admin")]
-impl ProfilePropertySetting {
+impl ProfileCardProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2536,108 +4386,536 @@ impl ProfilePropertySetting {
 }
 
 #[cfg(feature = "_admin")]
-/// The properties of [`ProfilePropertySetting`] by wire name, each a [`Field<ProfilePropertySetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfilePropertySetting::set_null`].
-pub enum ProfilePropertySettingField {}
+/// The properties of [`ProfileCardProperty`] by wire name, each a [`Field<ProfileCardProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardProperty::set_null`].
+pub enum ProfileCardPropertyField {}
 
 #[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl ProfilePropertySettingField {
+impl ProfileCardPropertyField {
     /// `id`
-    pub const Id: model::Field<ProfilePropertySetting> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ProfilePropertySetting> = model::Field::new(
-        "displayName",
+    pub const Id: model::Field<ProfileCardProperty> = model::Field::new("id");
+    /// `annotations`
+    pub const Annotations: model::Field<ProfileCardProperty> = model::Field::new(
+        "annotations",
     );
-    /// `name`
-    pub const Name: model::Field<ProfilePropertySetting> = model::Field::new("name");
-    /// `prioritizedSourceUrls`
-    pub const PrioritizedSourceUrls: model::Field<ProfilePropertySetting> = model::Field::new(
-        "prioritizedSourceUrls",
+    /// `directoryPropertyName`
+    pub const DirectoryPropertyName: model::Field<ProfileCardProperty> = model::Field::new(
+        "directoryPropertyName",
+    );
+    /// `isVisible`
+    pub const IsVisible: model::Field<ProfileCardProperty> = model::Field::new(
+        "isVisible",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProfilePropertySetting>] = &[
+    pub const ALL: &'static [model::Field<ProfileCardProperty>] = &[
         Self::Id,
-        Self::DisplayName,
-        Self::Name,
-        Self::PrioritizedSourceUrls,
+        Self::Annotations,
+        Self::DirectoryPropertyName,
+        Self::IsVisible,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.protectionPolicyBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ProtectionPolicyBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyProtectionPolicyBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    ProtectionPolicyBase(Box<ProtectionPolicyBase>),
-    /// `microsoft.graph.exchangeProtectionPolicy`
-    ExchangeProtectionPolicy(Box<ExchangeProtectionPolicy>),
-    /// `microsoft.graph.oneDriveForBusinessProtectionPolicy`
-    OneDriveForBusinessProtectionPolicy(Box<OneDriveForBusinessProtectionPolicy>),
-    /// `microsoft.graph.sharePointProtectionPolicy`
-    SharePointProtectionPolicy(Box<SharePointProtectionPolicy>),
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.riskPreventionContainer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskPreventionContainer {
+    /// Navigation property `fraudProtectionProviders`: `Collection(microsoft.graph.fraudProtectionProvider)`, contained; present when expanded (`$expand`).
+    pub fraud_protection_providers: Option<Vec<AnyFraudProtectionProvider>>,
+    /// Navigation property `webApplicationFirewallProviders`: `Collection(microsoft.graph.webApplicationFirewallProvider)`, contained; present when expanded (`$expand`).
+    pub web_application_firewall_providers: Option<
+        Vec<AnyWebApplicationFirewallProvider>,
+    >,
+    /// Navigation property `webApplicationFirewallVerifications`: `Collection(microsoft.graph.webApplicationFirewallVerificationModel)`, contained; present when expanded (`$expand`).
+    pub web_application_firewall_verifications: Option<
+        Vec<WebApplicationFirewallVerificationModel>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyProtectionPolicyBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ProtectionPolicyBase(_) => ProtectionPolicyBase::ODATA_TYPE,
-            Self::ExchangeProtectionPolicy(_) => ExchangeProtectionPolicy::ODATA_TYPE,
-            Self::OneDriveForBusinessProtectionPolicy(_) => {
-                OneDriveForBusinessProtectionPolicy::ODATA_TYPE
+#[cfg(feature = "_identity")]
+impl serde::Serialize for RiskPreventionContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl RiskPreventionContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskPreventionContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("fraudProtectionProviders", &self.fraud_protection_providers);
+        object
+            .property(
+                "webApplicationFirewallProviders",
+                &self.web_application_firewall_providers,
+            );
+        object
+            .property(
+                "webApplicationFirewallVerifications",
+                &self.web_application_firewall_verifications,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for RiskPreventionContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for RiskPreventionContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "fraudProtectionProviders" => {
+                read_nullable(map, key, &mut self.fraud_protection_providers, extra)
             }
-            Self::SharePointProtectionPolicy(_) => SharePointProtectionPolicy::ODATA_TYPE,
+            "webApplicationFirewallProviders" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.web_application_firewall_providers,
+                    extra,
+                )
+            }
+            "webApplicationFirewallVerifications" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.web_application_firewall_verifications,
+                    extra,
+                )
+            }
+            _ => Ok(false),
         }
     }
-    /// The value if it is a plain [`ProtectionPolicyBase`] (or of an unknown derived type).
-    pub fn as_protection_policy_base(&self) -> Option<&ProtectionPolicyBase> {
-        match self {
-            Self::ProtectionPolicyBase(value) => Some(value),
-            _ => None,
-        }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl Default for AnyProtectionPolicyBase {
-    fn default() -> Self {
-        Self::ProtectionPolicyBase(Box::default())
+#[cfg(feature = "_identity")]
+impl RiskPreventionContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<ProtectionPolicyBase> for AnyProtectionPolicyBase {
-    fn from(value: ProtectionPolicyBase) -> Self {
-        Self::ProtectionPolicyBase(Box::new(value))
+#[cfg(feature = "_identity")]
+/// The properties of [`RiskPreventionContainer`] by wire name, each a [`Field<RiskPreventionContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskPreventionContainer::set_null`].
+pub enum RiskPreventionContainerField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl RiskPreventionContainerField {
+    /// `fraudProtectionProviders`
+    pub const FraudProtectionProviders: model::Field<RiskPreventionContainer> = model::Field::new(
+        "fraudProtectionProviders",
+    );
+    /// `webApplicationFirewallProviders`
+    pub const WebApplicationFirewallProviders: model::Field<RiskPreventionContainer> = model::Field::new(
+        "webApplicationFirewallProviders",
+    );
+    /// `webApplicationFirewallVerifications`
+    pub const WebApplicationFirewallVerifications: model::Field<
+        RiskPreventionContainer,
+    > = model::Field::new("webApplicationFirewallVerifications");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskPreventionContainer>] = &[
+        Self::FraudProtectionProviders,
+        Self::WebApplicationFirewallProviders,
+        Self::WebApplicationFirewallVerifications,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyServicePrincipal`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyServicePrincipal {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`.
+    pub risk_state: Option<RiskState>,
+    /// Property `servicePrincipalType`: `Edm.String`.
+    pub service_principal_type: Option<String>,
+    /// Navigation property `history`: `Collection(microsoft.graph.riskyServicePrincipalHistoryItem)`, contained; present when expanded (`$expand`).
+    pub history: Option<Vec<RiskyServicePrincipalHistoryItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyProtectionPolicyBase {
-    /// The value if it is a [`AnyProtectionPolicyBase::ExchangeProtectionPolicy`] variant.
-    pub fn as_exchange_protection_policy(&self) -> Option<&ExchangeProtectionPolicy> {
-        match self {
-            Self::ExchangeProtectionPolicy(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyProtectionPolicyBase::OneDriveForBusinessProtectionPolicy`] variant.
-    pub fn as_one_drive_for_business_protection_policy(
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
         &self,
-    ) -> Option<&OneDriveForBusinessProtectionPolicy> {
-        match self {
-            Self::OneDriveForBusinessProtectionPolicy(value) => Some(value),
-            _ => None,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("servicePrincipalType", &self.service_principal_type);
+        object.property("history", &self.history);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "servicePrincipalType" => {
+                read_lenient(map, key, &mut self.service_principal_type, extra)
+            }
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
     }
-    /// The value if it is a [`AnyProtectionPolicyBase::SharePointProtectionPolicy`] variant.
-    pub fn as_share_point_protection_policy(
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyServicePrincipal`] by wire name, each a [`Field<RiskyServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
+pub enum RiskyServicePrincipalField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyServicePrincipalField {
+    /// `id`
+    pub const Id: model::Field<RiskyServicePrincipal> = model::Field::new("id");
+    /// `appId`
+    pub const AppId: model::Field<RiskyServicePrincipal> = model::Field::new("appId");
+    /// `displayName`
+    pub const DisplayName: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isEnabled",
+    );
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "isProcessing",
+    );
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskDetail",
+    );
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskLevel",
+    );
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "riskState",
+    );
+    /// `servicePrincipalType`
+    pub const ServicePrincipalType: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "servicePrincipalType",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyServicePrincipal> = model::Field::new(
+        "history",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyServicePrincipal>] = &[
+        Self::Id,
+        Self::AppId,
+        Self::DisplayName,
+        Self::IsEnabled,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastUpdatedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::ServicePrincipalType,
+        Self::History,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL entity type `microsoft.graph.riskyUser`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskyUser {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isDeleted`: `Edm.Boolean`.
+    pub is_deleted: Option<bool>,
+    /// Property `isProcessing`: `Edm.Boolean`.
+    pub is_processing: Option<bool>,
+    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
+    pub risk_detail: Option<RiskDetail>,
+    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
+    pub risk_level: Option<RiskLevel>,
+    /// Property `riskState`: `microsoft.graph.riskState`.
+    pub risk_state: Option<RiskState>,
+    /// Property `userDisplayName`: `Edm.String`.
+    pub user_display_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Navigation property `history`: `Collection(microsoft.graph.riskyUserHistoryItem)`, contained; present when expanded (`$expand`).
+    pub history: Option<Vec<RiskyUserHistoryItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskyUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
         &self,
-    ) -> Option<&SharePointProtectionPolicy> {
-        match self {
-            Self::SharePointProtectionPolicy(value) => Some(value),
-            _ => None,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isDeleted", &self.is_deleted);
+        object.property("isProcessing", &self.is_processing);
+        object.property("riskDetail", &self.risk_detail);
+        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        object.property("riskLevel", &self.risk_level);
+        object.property("riskState", &self.risk_state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("history", &self.history);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskyUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskyUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
+            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
+            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
+            "riskLastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
+            }
+            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
+            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            _ => Ok(false),
         }
     }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskyUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskyUser`] by wire name, each a [`Field<RiskyUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
+pub enum RiskyUserField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskyUserField {
+    /// `id`
+    pub const Id: model::Field<RiskyUser> = model::Field::new("id");
+    /// `isDeleted`
+    pub const IsDeleted: model::Field<RiskyUser> = model::Field::new("isDeleted");
+    /// `isProcessing`
+    pub const IsProcessing: model::Field<RiskyUser> = model::Field::new("isProcessing");
+    /// `riskDetail`
+    pub const RiskDetail: model::Field<RiskyUser> = model::Field::new("riskDetail");
+    /// `riskLastUpdatedDateTime`
+    pub const RiskLastUpdatedDateTime: model::Field<RiskyUser> = model::Field::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`
+    pub const RiskLevel: model::Field<RiskyUser> = model::Field::new("riskLevel");
+    /// `riskState`
+    pub const RiskState: model::Field<RiskyUser> = model::Field::new("riskState");
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<RiskyUser> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<RiskyUser> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `history`
+    pub const History: model::Field<RiskyUser> = model::Field::new("history");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskyUser>] = &[
+        Self::Id,
+        Self::IsDeleted,
+        Self::IsProcessing,
+        Self::RiskDetail,
+        Self::RiskLastUpdatedDateTime,
+        Self::RiskLevel,
+        Self::RiskState,
+        Self::UserDisplayName,
+        Self::UserPrincipalName,
+        Self::History,
+    ];
 }

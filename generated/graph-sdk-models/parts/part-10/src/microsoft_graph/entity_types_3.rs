@@ -11,1613 +11,67 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_solutions")]
-impl From<ExchangeProtectionPolicy> for AnyProtectionPolicyBase {
-    fn from(value: ExchangeProtectionPolicy) -> Self {
-        Self::ExchangeProtectionPolicy(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<OneDriveForBusinessProtectionPolicy> for AnyProtectionPolicyBase {
-    fn from(value: OneDriveForBusinessProtectionPolicy) -> Self {
-        Self::OneDriveForBusinessProtectionPolicy(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<SharePointProtectionPolicy> for AnyProtectionPolicyBase {
-    fn from(value: SharePointProtectionPolicy) -> Self {
-        Self::SharePointProtectionPolicy(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyProtectionPolicyBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ProtectionPolicyBase(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::ExchangeProtectionPolicy(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExchangeProtectionPolicy::ODATA_TYPE),
-                    )
-            }
-            Self::OneDriveForBusinessProtectionPolicy(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OneDriveForBusinessProtectionPolicy::ODATA_TYPE),
-                    )
-            }
-            Self::SharePointProtectionPolicy(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointProtectionPolicy::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyProtectionPolicyBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.exchangeProtectionPolicy"
-            | "graph.exchangeProtectionPolicy" => {
-                serde_json::from_value(value).map(Self::ExchangeProtectionPolicy)
-            }
-            "microsoft.graph.oneDriveForBusinessProtectionPolicy"
-            | "graph.oneDriveForBusinessProtectionPolicy" => {
-                serde_json::from_value(value)
-                    .map(Self::OneDriveForBusinessProtectionPolicy)
-            }
-            "microsoft.graph.sharePointProtectionPolicy"
-            | "graph.sharePointProtectionPolicy" => {
-                serde_json::from_value(value).map(Self::SharePointProtectionPolicy)
-            }
-            _ => serde_json::from_value(value).map(Self::ProtectionPolicyBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.qrCode`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.serviceUpdateMessage`; base type `microsoft.graph.serviceAnnouncementBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct QrCode {
+pub struct ServiceUpdateMessage {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `expireDateTime`: `Edm.DateTimeOffset`.
-    pub expire_date_time: Option<edm::DateTimeOffset>,
-    /// Property `image`: `microsoft.graph.qrCodeImageDetails`.
-    pub image: Option<QrCodeImageDetails>,
-    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
-    pub last_used_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for QrCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl QrCode {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.qrCode";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("expireDateTime", &self.expire_date_time);
-        object.property("image", &self.image);
-        object.property("lastUsedDateTime", &self.last_used_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for QrCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for QrCode {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "expireDateTime" => read_lenient(map, key, &mut self.expire_date_time, extra),
-            "image" => read_nullable(map, key, &mut self.image, extra),
-            "lastUsedDateTime" => {
-                read_lenient(map, key, &mut self.last_used_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl QrCode {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`QrCode`] by wire name, each a [`Field<QrCode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QrCode::set_null`].
-pub enum QrCodeField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl QrCodeField {
-    /// `id`
-    pub const Id: model::Field<QrCode> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<QrCode> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `expireDateTime`
-    pub const ExpireDateTime: model::Field<QrCode> = model::Field::new("expireDateTime");
-    /// `image`
-    pub const Image: model::Field<QrCode> = model::Field::new("image");
-    /// `lastUsedDateTime`
-    pub const LastUsedDateTime: model::Field<QrCode> = model::Field::new(
-        "lastUsedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<QrCode> = model::Field::new("startDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<QrCode>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::ExpireDateTime,
-        Self::Image,
-        Self::LastUsedDateTime,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.qrPin`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QrPin {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `code`: `Edm.String`, not nullable.
-    pub code: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `forceChangePinNextSignIn`: `Edm.Boolean`.
-    pub force_change_pin_next_sign_in: Option<bool>,
-    /// Property `updatedDateTime`: `Edm.DateTimeOffset`.
-    pub updated_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for QrPin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl QrPin {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.qrPin";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("code", &self.code);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("forceChangePinNextSignIn", &self.force_change_pin_next_sign_in);
-        object.property("updatedDateTime", &self.updated_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for QrPin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for QrPin {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "forceChangePinNextSignIn" => {
-                read_lenient(map, key, &mut self.force_change_pin_next_sign_in, extra)
-            }
-            "updatedDateTime" => {
-                read_lenient(map, key, &mut self.updated_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl QrPin {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`QrPin`] by wire name, each a [`Field<QrPin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QrPin::set_null`].
-pub enum QrPinField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl QrPinField {
-    /// `id`
-    pub const Id: model::Field<QrPin> = model::Field::new("id");
-    /// `code`
-    pub const Code: model::Field<QrPin> = model::Field::new("code");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<QrPin> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `forceChangePinNextSignIn`
-    pub const ForceChangePinNextSignIn: model::Field<QrPin> = model::Field::new(
-        "forceChangePinNextSignIn",
-    );
-    /// `updatedDateTime`
-    pub const UpdatedDateTime: model::Field<QrPin> = model::Field::new(
-        "updatedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<QrPin>] = &[
-        Self::Id,
-        Self::Code,
-        Self::CreatedDateTime,
-        Self::ForceChangePinNextSignIn,
-        Self::UpdatedDateTime,
-    ];
-}
-
-#[cfg(feature = "_column_link")]
-/// CSDL entity type `microsoft.graph.richLongRunningOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RichLongRunningOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `resourceLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub resource_location: Option<String>,
-    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub status: Option<LongRunningOperationStatus>,
-    /// Property `statusDetail`: `Edm.String`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub status_detail: Option<String>,
-    /// Property `error`: `microsoft.graph.publicError`.
-    pub error: Option<PublicError>,
-    /// Property `percentageComplete`: `Edm.Int32`.
-    pub percentage_complete: Option<i32>,
-    /// Property `resourceId`: `Edm.String`.
-    pub resource_id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for RichLongRunningOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl RichLongRunningOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.richLongRunningOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastActionDateTime", &self.last_action_date_time);
-        object.property("resourceLocation", &self.resource_location);
-        object.property("status", &self.status);
-        object.property("statusDetail", &self.status_detail);
-        object.property("error", &self.error);
-        object.property("percentageComplete", &self.percentage_complete);
-        object.property("resourceId", &self.resource_id);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastActionDateTime" => {
-                read_lenient(map, key, &mut self.last_action_date_time, extra)
-            }
-            "resourceLocation" => {
-                read_lenient(map, key, &mut self.resource_location, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "percentageComplete" => {
-                read_lenient(map, key, &mut self.percentage_complete, extra)
-            }
-            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl RichLongRunningOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`RichLongRunningOperation`] by wire name, each a [`Field<RichLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RichLongRunningOperation::set_null`].
-pub enum RichLongRunningOperationField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl RichLongRunningOperationField {
-    /// `id`
-    pub const Id: model::Field<RichLongRunningOperation> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
-        "lastActionDateTime",
-    );
-    /// `resourceLocation`
-    pub const ResourceLocation: model::Field<RichLongRunningOperation> = model::Field::new(
-        "resourceLocation",
-    );
-    /// `status`
-    pub const Status: model::Field<RichLongRunningOperation> = model::Field::new(
-        "status",
-    );
-    /// `statusDetail`
-    pub const StatusDetail: model::Field<RichLongRunningOperation> = model::Field::new(
-        "statusDetail",
-    );
-    /// `error`
-    pub const Error: model::Field<RichLongRunningOperation> = model::Field::new("error");
-    /// `percentageComplete`
-    pub const PercentageComplete: model::Field<RichLongRunningOperation> = model::Field::new(
-        "percentageComplete",
-    );
-    /// `resourceId`
-    pub const ResourceId: model::Field<RichLongRunningOperation> = model::Field::new(
-        "resourceId",
-    );
-    /// `type`
-    pub const Type: model::Field<RichLongRunningOperation> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RichLongRunningOperation>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::LastActionDateTime,
-        Self::ResourceLocation,
-        Self::Status,
-        Self::StatusDetail,
-        Self::Error,
-        Self::PercentageComplete,
-        Self::ResourceId,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.riskPreventionContainer`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskPreventionContainer {
-    /// Navigation property `fraudProtectionProviders`: `Collection(microsoft.graph.fraudProtectionProvider)`, contained; present when expanded (`$expand`).
-    pub fraud_protection_providers: Option<Vec<AnyFraudProtectionProvider>>,
-    /// Navigation property `webApplicationFirewallProviders`: `Collection(microsoft.graph.webApplicationFirewallProvider)`, contained; present when expanded (`$expand`).
-    pub web_application_firewall_providers: Option<
-        Vec<AnyWebApplicationFirewallProvider>,
-    >,
-    /// Navigation property `webApplicationFirewallVerifications`: `Collection(microsoft.graph.webApplicationFirewallVerificationModel)`, contained; present when expanded (`$expand`).
-    pub web_application_firewall_verifications: Option<
-        Vec<WebApplicationFirewallVerificationModel>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for RiskPreventionContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl RiskPreventionContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskPreventionContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fraudProtectionProviders", &self.fraud_protection_providers);
-        object
-            .property(
-                "webApplicationFirewallProviders",
-                &self.web_application_firewall_providers,
-            );
-        object
-            .property(
-                "webApplicationFirewallVerifications",
-                &self.web_application_firewall_verifications,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for RiskPreventionContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for RiskPreventionContainer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "fraudProtectionProviders" => {
-                read_nullable(map, key, &mut self.fraud_protection_providers, extra)
-            }
-            "webApplicationFirewallProviders" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.web_application_firewall_providers,
-                    extra,
-                )
-            }
-            "webApplicationFirewallVerifications" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.web_application_firewall_verifications,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl RiskPreventionContainer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`RiskPreventionContainer`] by wire name, each a [`Field<RiskPreventionContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskPreventionContainer::set_null`].
-pub enum RiskPreventionContainerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl RiskPreventionContainerField {
-    /// `fraudProtectionProviders`
-    pub const FraudProtectionProviders: model::Field<RiskPreventionContainer> = model::Field::new(
-        "fraudProtectionProviders",
-    );
-    /// `webApplicationFirewallProviders`
-    pub const WebApplicationFirewallProviders: model::Field<RiskPreventionContainer> = model::Field::new(
-        "webApplicationFirewallProviders",
-    );
-    /// `webApplicationFirewallVerifications`
-    pub const WebApplicationFirewallVerifications: model::Field<
-        RiskPreventionContainer,
-    > = model::Field::new("webApplicationFirewallVerifications");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskPreventionContainer>] = &[
-        Self::FraudProtectionProviders,
-        Self::WebApplicationFirewallProviders,
-        Self::WebApplicationFirewallVerifications,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceHealth`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHealth {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `service`: `Edm.String`, not nullable.
-    pub service: Option<String>,
-    /// Property `status`: `microsoft.graph.serviceHealthStatus`, not nullable.
-    pub status: Option<ServiceHealthStatus>,
-    /// Navigation property `issues`: `Collection(microsoft.graph.serviceHealthIssue)`, contained; present when expanded (`$expand`).
-    pub issues: Option<Vec<ServiceHealthIssue>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceHealth {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealth";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("service", &self.service);
-        object.property("status", &self.status);
-        object.property("issues", &self.issues);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceHealth {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "issues" => read_nullable(map, key, &mut self.issues, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceHealth {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceHealth`] by wire name, each a [`Field<ServiceHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealth::set_null`].
-pub enum ServiceHealthField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ServiceHealthField {
-    /// `id`
-    pub const Id: model::Field<ServiceHealth> = model::Field::new("id");
-    /// `service`
-    pub const Service: model::Field<ServiceHealth> = model::Field::new("service");
-    /// `status`
-    pub const Status: model::Field<ServiceHealth> = model::Field::new("status");
-    /// `issues`
-    pub const Issues: model::Field<ServiceHealth> = model::Field::new("issues");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHealth>] = &[
-        Self::Id,
-        Self::Service,
-        Self::Status,
-        Self::Issues,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.speakerAssignmentSubmission`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpeakerAssignmentSubmission {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `assignmentId`: `Edm.String`, not nullable.
-    pub assignment_id: Option<String>,
-    /// Property `averageWordsPerMinutePace`: `Edm.Int64`.
-    pub average_words_per_minute_pace: Option<i64>,
-    /// Property `classId`: `Edm.String`.
-    pub class_id: Option<String>,
-    /// Property `fillerWordsOccurrencesCount`: `Edm.Int64`.
-    pub filler_words_occurrences_count: Option<i64>,
-    /// Property `incorrectCameraDistanceOccurrencesCount`: `Edm.Int64`.
-    pub incorrect_camera_distance_occurrences_count: Option<i64>,
-    /// Property `lengthOfSubmissionInSeconds`: `Edm.Double`, not nullable.
-    pub length_of_submission_in_seconds: Option<f64>,
-    /// Property `lostEyeContactOccurrencesCount`: `Edm.Int64`.
-    pub lost_eye_contact_occurrences_count: Option<i64>,
-    /// Property `monotoneOccurrencesCount`: `Edm.Int64`.
-    pub monotone_occurrences_count: Option<i64>,
-    /// Property `nonInclusiveLanguageOccurrencesCount`: `Edm.Int64`.
-    pub non_inclusive_language_occurrences_count: Option<i64>,
-    /// Property `obstructedViewOccurrencesCount`: `Edm.Int64`.
-    pub obstructed_view_occurrences_count: Option<i64>,
-    /// Property `repetitiveLanguageOccurrencesCount`: `Edm.Int64`.
-    pub repetitive_language_occurrences_count: Option<i64>,
-    /// Property `studentId`: `Edm.String`.
-    pub student_id: Option<String>,
-    /// Property `submissionDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub submission_date_time: Option<edm::DateTimeOffset>,
-    /// Property `submissionId`: `Edm.String`.
-    pub submission_id: Option<String>,
-    /// Property `topFillerWords`: `Collection(Edm.String)`, not nullable.
-    pub top_filler_words: Option<Vec<String>>,
-    /// Property `topMispronouncedWords`: `Collection(Edm.String)`, not nullable.
-    pub top_mispronounced_words: Option<Vec<String>>,
-    /// Property `topNonInclusiveWordsAndPhrases`: `Collection(Edm.String)`, not nullable.
-    pub top_non_inclusive_words_and_phrases: Option<Vec<String>>,
-    /// Property `topRepetitiveWordsAndPhrases`: `Collection(Edm.String)`, not nullable.
-    pub top_repetitive_words_and_phrases: Option<Vec<String>>,
-    /// Property `wordsSpokenCount`: `Edm.Int64`, not nullable.
-    pub words_spoken_count: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for SpeakerAssignmentSubmission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl SpeakerAssignmentSubmission {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.speakerAssignmentSubmission";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("assignmentId", &self.assignment_id);
-        object
-            .property("averageWordsPerMinutePace", &self.average_words_per_minute_pace);
-        object.property("classId", &self.class_id);
-        object
-            .property(
-                "fillerWordsOccurrencesCount",
-                &self.filler_words_occurrences_count,
-            );
-        object
-            .property(
-                "incorrectCameraDistanceOccurrencesCount",
-                &self.incorrect_camera_distance_occurrences_count,
-            );
-        object
-            .property(
-                "lengthOfSubmissionInSeconds",
-                &self.length_of_submission_in_seconds,
-            );
-        object
-            .property(
-                "lostEyeContactOccurrencesCount",
-                &self.lost_eye_contact_occurrences_count,
-            );
-        object.property("monotoneOccurrencesCount", &self.monotone_occurrences_count);
-        object
-            .property(
-                "nonInclusiveLanguageOccurrencesCount",
-                &self.non_inclusive_language_occurrences_count,
-            );
-        object
-            .property(
-                "obstructedViewOccurrencesCount",
-                &self.obstructed_view_occurrences_count,
-            );
-        object
-            .property(
-                "repetitiveLanguageOccurrencesCount",
-                &self.repetitive_language_occurrences_count,
-            );
-        object.property("studentId", &self.student_id);
-        object.property("submissionDateTime", &self.submission_date_time);
-        object.property("submissionId", &self.submission_id);
-        object.property("topFillerWords", &self.top_filler_words);
-        object.property("topMispronouncedWords", &self.top_mispronounced_words);
-        object
-            .property(
-                "topNonInclusiveWordsAndPhrases",
-                &self.top_non_inclusive_words_and_phrases,
-            );
-        object
-            .property(
-                "topRepetitiveWordsAndPhrases",
-                &self.top_repetitive_words_and_phrases,
-            );
-        object.property("wordsSpokenCount", &self.words_spoken_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for SpeakerAssignmentSubmission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for SpeakerAssignmentSubmission {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "assignmentId" => read_lenient(map, key, &mut self.assignment_id, extra),
-            "averageWordsPerMinutePace" => {
-                read_lenient(map, key, &mut self.average_words_per_minute_pace, extra)
-            }
-            "classId" => read_lenient(map, key, &mut self.class_id, extra),
-            "fillerWordsOccurrencesCount" => {
-                read_lenient(map, key, &mut self.filler_words_occurrences_count, extra)
-            }
-            "incorrectCameraDistanceOccurrencesCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.incorrect_camera_distance_occurrences_count,
-                    extra,
-                )
-            }
-            "lengthOfSubmissionInSeconds" => {
-                read_lenient(map, key, &mut self.length_of_submission_in_seconds, extra)
-            }
-            "lostEyeContactOccurrencesCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.lost_eye_contact_occurrences_count,
-                    extra,
-                )
-            }
-            "monotoneOccurrencesCount" => {
-                read_lenient(map, key, &mut self.monotone_occurrences_count, extra)
-            }
-            "nonInclusiveLanguageOccurrencesCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.non_inclusive_language_occurrences_count,
-                    extra,
-                )
-            }
-            "obstructedViewOccurrencesCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.obstructed_view_occurrences_count,
-                    extra,
-                )
-            }
-            "repetitiveLanguageOccurrencesCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.repetitive_language_occurrences_count,
-                    extra,
-                )
-            }
-            "studentId" => read_lenient(map, key, &mut self.student_id, extra),
-            "submissionDateTime" => {
-                read_lenient(map, key, &mut self.submission_date_time, extra)
-            }
-            "submissionId" => read_lenient(map, key, &mut self.submission_id, extra),
-            "topFillerWords" => read_lenient(map, key, &mut self.top_filler_words, extra),
-            "topMispronouncedWords" => {
-                read_lenient(map, key, &mut self.top_mispronounced_words, extra)
-            }
-            "topNonInclusiveWordsAndPhrases" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.top_non_inclusive_words_and_phrases,
-                    extra,
-                )
-            }
-            "topRepetitiveWordsAndPhrases" => {
-                read_lenient(map, key, &mut self.top_repetitive_words_and_phrases, extra)
-            }
-            "wordsSpokenCount" => {
-                read_lenient(map, key, &mut self.words_spoken_count, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl SpeakerAssignmentSubmission {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`SpeakerAssignmentSubmission`] by wire name, each a [`Field<SpeakerAssignmentSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpeakerAssignmentSubmission::set_null`].
-pub enum SpeakerAssignmentSubmissionField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl SpeakerAssignmentSubmissionField {
-    /// `id`
-    pub const Id: model::Field<SpeakerAssignmentSubmission> = model::Field::new("id");
-    /// `assignmentId`
-    pub const AssignmentId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "assignmentId",
-    );
-    /// `averageWordsPerMinutePace`
-    pub const AverageWordsPerMinutePace: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "averageWordsPerMinutePace",
-    );
-    /// `classId`
-    pub const ClassId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "classId",
-    );
-    /// `fillerWordsOccurrencesCount`
-    pub const FillerWordsOccurrencesCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "fillerWordsOccurrencesCount",
-    );
-    /// `incorrectCameraDistanceOccurrencesCount`
-    pub const IncorrectCameraDistanceOccurrencesCount: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("incorrectCameraDistanceOccurrencesCount");
-    /// `lengthOfSubmissionInSeconds`
-    pub const LengthOfSubmissionInSeconds: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "lengthOfSubmissionInSeconds",
-    );
-    /// `lostEyeContactOccurrencesCount`
-    pub const LostEyeContactOccurrencesCount: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("lostEyeContactOccurrencesCount");
-    /// `monotoneOccurrencesCount`
-    pub const MonotoneOccurrencesCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "monotoneOccurrencesCount",
-    );
-    /// `nonInclusiveLanguageOccurrencesCount`
-    pub const NonInclusiveLanguageOccurrencesCount: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("nonInclusiveLanguageOccurrencesCount");
-    /// `obstructedViewOccurrencesCount`
-    pub const ObstructedViewOccurrencesCount: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("obstructedViewOccurrencesCount");
-    /// `repetitiveLanguageOccurrencesCount`
-    pub const RepetitiveLanguageOccurrencesCount: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("repetitiveLanguageOccurrencesCount");
-    /// `studentId`
-    pub const StudentId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "studentId",
-    );
-    /// `submissionDateTime`
-    pub const SubmissionDateTime: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "submissionDateTime",
-    );
-    /// `submissionId`
-    pub const SubmissionId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "submissionId",
-    );
-    /// `topFillerWords`
-    pub const TopFillerWords: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "topFillerWords",
-    );
-    /// `topMispronouncedWords`
-    pub const TopMispronouncedWords: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "topMispronouncedWords",
-    );
-    /// `topNonInclusiveWordsAndPhrases`
-    pub const TopNonInclusiveWordsAndPhrases: model::Field<
-        SpeakerAssignmentSubmission,
-    > = model::Field::new("topNonInclusiveWordsAndPhrases");
-    /// `topRepetitiveWordsAndPhrases`
-    pub const TopRepetitiveWordsAndPhrases: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "topRepetitiveWordsAndPhrases",
-    );
-    /// `wordsSpokenCount`
-    pub const WordsSpokenCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
-        "wordsSpokenCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SpeakerAssignmentSubmission>] = &[
-        Self::Id,
-        Self::AssignmentId,
-        Self::AverageWordsPerMinutePace,
-        Self::ClassId,
-        Self::FillerWordsOccurrencesCount,
-        Self::IncorrectCameraDistanceOccurrencesCount,
-        Self::LengthOfSubmissionInSeconds,
-        Self::LostEyeContactOccurrencesCount,
-        Self::MonotoneOccurrencesCount,
-        Self::NonInclusiveLanguageOccurrencesCount,
-        Self::ObstructedViewOccurrencesCount,
-        Self::RepetitiveLanguageOccurrencesCount,
-        Self::StudentId,
-        Self::SubmissionDateTime,
-        Self::SubmissionId,
-        Self::TopFillerWords,
-        Self::TopMispronouncedWords,
-        Self::TopNonInclusiveWordsAndPhrases,
-        Self::TopRepetitiveWordsAndPhrases,
-        Self::WordsSpokenCount,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.timeCard`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeCard {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `breaks`: `Collection(microsoft.graph.timeCardBreak)`.
-    pub breaks: Option<Vec<TimeCardBreak>>,
-    /// Property `clockInEvent`: `microsoft.graph.timeCardEvent`.
-    pub clock_in_event: Option<TimeCardEvent>,
-    /// Property `clockOutEvent`: `microsoft.graph.timeCardEvent`.
-    pub clock_out_event: Option<TimeCardEvent>,
-    /// Property `confirmedBy`: `microsoft.graph.confirmedBy`.
-    pub confirmed_by: Option<ConfirmedBy>,
-    /// Property `notes`: `microsoft.graph.itemBody`.
-    pub notes: Option<ItemBody>,
-    /// Property `originalEntry`: `microsoft.graph.timeCardEntry`.
-    pub original_entry: Option<TimeCardEntry>,
-    /// Property `state`: `microsoft.graph.timeCardState`.
-    pub state: Option<TimeCardState>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeCard {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCard";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("breaks", &self.breaks);
-        object.property("clockInEvent", &self.clock_in_event);
-        object.property("clockOutEvent", &self.clock_out_event);
-        object.property("confirmedBy", &self.confirmed_by);
-        object.property("notes", &self.notes);
-        object.property("originalEntry", &self.original_entry);
-        object.property("state", &self.state);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeCard {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "breaks" => read_nullable(map, key, &mut self.breaks, extra),
-            "clockInEvent" => read_nullable(map, key, &mut self.clock_in_event, extra),
-            "clockOutEvent" => read_nullable(map, key, &mut self.clock_out_event, extra),
-            "confirmedBy" => read_nullable(map, key, &mut self.confirmed_by, extra),
-            "notes" => read_nullable(map, key, &mut self.notes, extra),
-            "originalEntry" => read_nullable(map, key, &mut self.original_entry, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeCard {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`TimeCard`] by wire name, each a [`Field<TimeCard>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCard::set_null`].
-pub enum TimeCardField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl TimeCardField {
-    /// `id`
-    pub const Id: model::Field<TimeCard> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<TimeCard> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TimeCard> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TimeCard> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TimeCard> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `breaks`
-    pub const Breaks: model::Field<TimeCard> = model::Field::new("breaks");
-    /// `clockInEvent`
-    pub const ClockInEvent: model::Field<TimeCard> = model::Field::new("clockInEvent");
-    /// `clockOutEvent`
-    pub const ClockOutEvent: model::Field<TimeCard> = model::Field::new("clockOutEvent");
-    /// `confirmedBy`
-    pub const ConfirmedBy: model::Field<TimeCard> = model::Field::new("confirmedBy");
-    /// `notes`
-    pub const Notes: model::Field<TimeCard> = model::Field::new("notes");
-    /// `originalEntry`
-    pub const OriginalEntry: model::Field<TimeCard> = model::Field::new("originalEntry");
-    /// `state`
-    pub const State: model::Field<TimeCard> = model::Field::new("state");
-    /// `userId`
-    pub const UserId: model::Field<TimeCard> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeCard>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Breaks,
-        Self::ClockInEvent,
-        Self::ClockOutEvent,
-        Self::ConfirmedBy,
-        Self::Notes,
-        Self::OriginalEntry,
-        Self::State,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.timeOff`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeOff {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `draftTimeOff`: `microsoft.graph.timeOffItem`.
-    pub draft_time_off: Option<TimeOffItem>,
-    /// Property `isStagedForDeletion`: `Edm.Boolean`.
-    pub is_staged_for_deletion: Option<bool>,
-    /// Property `sharedTimeOff`: `microsoft.graph.timeOffItem`.
-    pub shared_time_off: Option<TimeOffItem>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeOff {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeOff {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOff";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("draftTimeOff", &self.draft_time_off);
-        object.property("isStagedForDeletion", &self.is_staged_for_deletion);
-        object.property("sharedTimeOff", &self.shared_time_off);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeOff {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeOff {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "draftTimeOff" => read_nullable(map, key, &mut self.draft_time_off, extra),
-            "isStagedForDeletion" => {
-                read_lenient(map, key, &mut self.is_staged_for_deletion, extra)
-            }
-            "sharedTimeOff" => read_nullable(map, key, &mut self.shared_time_off, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeOff {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`TimeOff`] by wire name, each a [`Field<TimeOff>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOff::set_null`].
-pub enum TimeOffField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl TimeOffField {
-    /// `id`
-    pub const Id: model::Field<TimeOff> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<TimeOff> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TimeOff> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TimeOff> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TimeOff> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `draftTimeOff`
-    pub const DraftTimeOff: model::Field<TimeOff> = model::Field::new("draftTimeOff");
-    /// `isStagedForDeletion`
-    pub const IsStagedForDeletion: model::Field<TimeOff> = model::Field::new(
-        "isStagedForDeletion",
-    );
-    /// `sharedTimeOff`
-    pub const SharedTimeOff: model::Field<TimeOff> = model::Field::new("sharedTimeOff");
-    /// `userId`
-    pub const UserId: model::Field<TimeOff> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeOff>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::DraftTimeOff,
-        Self::IsStagedForDeletion,
-        Self::SharedTimeOff,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.timeOffRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeOffRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub assigned_to: Option<ScheduleChangeRequestActor>,
-    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managerActionMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_message: Option<String>,
-    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_user_id: Option<String>,
-    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_date_time: Option<edm::DateTimeOffset>,
-    /// Property `senderMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_message: Option<String>,
-    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_user_id: Option<String>,
-    /// Property `state`: `microsoft.graph.scheduleChangeState`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub state: Option<ScheduleChangeState>,
+    /// Property `details`: `Collection(microsoft.graph.keyValuePair)`.
+    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
+    pub details: Option<Vec<KeyValuePair>>,
     /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `timeOffReasonId`: `Edm.String`.
-    pub time_off_reason_id: Option<String>,
+    /// Property `title`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
+    pub title: Option<String>,
+    /// Property `actionRequiredByDateTime`: `Edm.DateTimeOffset`.
+    pub action_required_by_date_time: Option<edm::DateTimeOffset>,
+    /// Property `attachmentsArchive`: `Edm.Stream`.
+    pub attachments_archive: Option<edm::Stream>,
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    pub body: Option<ItemBody>,
+    /// Property `category`: `microsoft.graph.serviceUpdateCategory`, not nullable.
+    pub category: Option<ServiceUpdateCategory>,
+    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
+    pub has_attachments: Option<bool>,
+    /// Property `isMajorChange`: `Edm.Boolean`.
+    pub is_major_change: Option<bool>,
+    /// Property `services`: `Collection(Edm.String)`.
+    pub services: Option<Vec<String>>,
+    /// Property `severity`: `microsoft.graph.serviceUpdateSeverity`, not nullable.
+    pub severity: Option<ServiceUpdateSeverity>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    pub tags: Option<Vec<String>>,
+    /// Property `viewPoint`: `microsoft.graph.serviceUpdateMessageViewpoint`.
+    pub view_point: Option<ServiceUpdateMessageViewpoint>,
+    /// Navigation property `attachments`: `Collection(microsoft.graph.serviceAnnouncementAttachment)`, contained; present when expanded (`$expand`).
+    pub attachments: Option<Vec<ServiceAnnouncementAttachment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeOffRequest {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceUpdateMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl TimeOffRequest {
+#[cfg(feature = "_admin")]
+impl ServiceUpdateMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffRequest";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessage";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1631,27 +85,28 @@ impl TimeOffRequest {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("managerActionDateTime", &self.manager_action_date_time);
-        object.property("managerActionMessage", &self.manager_action_message);
-        object.property("managerUserId", &self.manager_user_id);
-        object.property("senderDateTime", &self.sender_date_time);
-        object.property("senderMessage", &self.sender_message);
-        object.property("senderUserId", &self.sender_user_id);
-        object.property("state", &self.state);
+        object.property("details", &self.details);
         object.property("endDateTime", &self.end_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("startDateTime", &self.start_date_time);
-        object.property("timeOffReasonId", &self.time_off_reason_id);
+        object.property("title", &self.title);
+        object.property("actionRequiredByDateTime", &self.action_required_by_date_time);
+        object.property("attachmentsArchive", &self.attachments_archive);
+        object.property("body", &self.body);
+        object.property("category", &self.category);
+        object.property("hasAttachments", &self.has_attachments);
+        object.property("isMajorChange", &self.is_major_change);
+        object.property("services", &self.services);
+        object.property("severity", &self.severity);
+        object.property("tags", &self.tags);
+        object.property("viewPoint", &self.view_point);
+        object.property("attachments", &self.attachments);
         object.end()
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeOffRequest {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceUpdateMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1659,8 +114,8 @@ impl<'de> serde::Deserialize<'de> for TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1670,33 +125,28 @@ impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
-            "managerActionDateTime" => {
-                read_lenient(map, key, &mut self.manager_action_date_time, extra)
-            }
-            "managerActionMessage" => {
-                read_lenient(map, key, &mut self.manager_action_message, extra)
-            }
-            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
-            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
-            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
-            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "timeOffReasonId" => {
-                read_lenient(map, key, &mut self.time_off_reason_id, extra)
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "actionRequiredByDateTime" => {
+                read_lenient(map, key, &mut self.action_required_by_date_time, extra)
             }
+            "attachmentsArchive" => {
+                read_lenient(map, key, &mut self.attachments_archive, extra)
+            }
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
+            "isMajorChange" => read_lenient(map, key, &mut self.is_major_change, extra),
+            "services" => read_lenient(map, key, &mut self.services, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "viewPoint" => read_nullable(map, key, &mut self.view_point, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             _ => Ok(false),
         }
     }
@@ -1707,8 +157,8 @@ impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl TimeOffRequest {
+#[cfg(feature = "_admin")]
+impl ServiceUpdateMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1718,87 +168,1020 @@ impl TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// The properties of [`TimeOffRequest`] by wire name, each a [`Field<TimeOffRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffRequest::set_null`].
-pub enum TimeOffRequestField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`ServiceUpdateMessage`] by wire name, each a [`Field<ServiceUpdateMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessage::set_null`].
+pub enum ServiceUpdateMessageField {}
 
-#[cfg(feature = "_teams")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl TimeOffRequestField {
+impl ServiceUpdateMessageField {
     /// `id`
-    pub const Id: model::Field<TimeOffRequest> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<TimeOffRequest> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TimeOffRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TimeOffRequest> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TimeOffRequest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<TimeOffRequest> = model::Field::new("assignedTo");
-    /// `managerActionDateTime`
-    pub const ManagerActionDateTime: model::Field<TimeOffRequest> = model::Field::new(
-        "managerActionDateTime",
-    );
-    /// `managerActionMessage`
-    pub const ManagerActionMessage: model::Field<TimeOffRequest> = model::Field::new(
-        "managerActionMessage",
-    );
-    /// `managerUserId`
-    pub const ManagerUserId: model::Field<TimeOffRequest> = model::Field::new(
-        "managerUserId",
-    );
-    /// `senderDateTime`
-    pub const SenderDateTime: model::Field<TimeOffRequest> = model::Field::new(
-        "senderDateTime",
-    );
-    /// `senderMessage`
-    pub const SenderMessage: model::Field<TimeOffRequest> = model::Field::new(
-        "senderMessage",
-    );
-    /// `senderUserId`
-    pub const SenderUserId: model::Field<TimeOffRequest> = model::Field::new(
-        "senderUserId",
-    );
-    /// `state`
-    pub const State: model::Field<TimeOffRequest> = model::Field::new("state");
+    pub const Id: model::Field<ServiceUpdateMessage> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ServiceUpdateMessage> = model::Field::new("details");
     /// `endDateTime`
-    pub const EndDateTime: model::Field<TimeOffRequest> = model::Field::new(
+    pub const EndDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
         "endDateTime",
     );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
     /// `startDateTime`
-    pub const StartDateTime: model::Field<TimeOffRequest> = model::Field::new(
+    pub const StartDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
         "startDateTime",
     );
-    /// `timeOffReasonId`
-    pub const TimeOffReasonId: model::Field<TimeOffRequest> = model::Field::new(
-        "timeOffReasonId",
+    /// `title`
+    pub const Title: model::Field<ServiceUpdateMessage> = model::Field::new("title");
+    /// `actionRequiredByDateTime`
+    pub const ActionRequiredByDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "actionRequiredByDateTime",
+    );
+    /// `attachmentsArchive`
+    pub const AttachmentsArchive: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "attachmentsArchive",
+    );
+    /// `body`
+    pub const Body: model::Field<ServiceUpdateMessage> = model::Field::new("body");
+    /// `category`
+    pub const Category: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "category",
+    );
+    /// `hasAttachments`
+    pub const HasAttachments: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "hasAttachments",
+    );
+    /// `isMajorChange`
+    pub const IsMajorChange: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "isMajorChange",
+    );
+    /// `services`
+    pub const Services: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "services",
+    );
+    /// `severity`
+    pub const Severity: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "severity",
+    );
+    /// `tags`
+    pub const Tags: model::Field<ServiceUpdateMessage> = model::Field::new("tags");
+    /// `viewPoint`
+    pub const ViewPoint: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "viewPoint",
+    );
+    /// `attachments`
+    pub const Attachments: model::Field<ServiceUpdateMessage> = model::Field::new(
+        "attachments",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeOffRequest>] = &[
+    pub const ALL: &'static [model::Field<ServiceUpdateMessage>] = &[
+        Self::Id,
+        Self::Details,
+        Self::EndDateTime,
+        Self::LastModifiedDateTime,
+        Self::StartDateTime,
+        Self::Title,
+        Self::ActionRequiredByDateTime,
+        Self::AttachmentsArchive,
+        Self::Body,
+        Self::Category,
+        Self::HasAttachments,
+        Self::IsMajorChange,
+        Self::Services,
+        Self::Severity,
+        Self::Tags,
+        Self::ViewPoint,
+        Self::Attachments,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.sharedPCConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharedPcConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `accountManagerPolicy`: `microsoft.graph.sharedPCAccountManagerPolicy`.
+    pub account_manager_policy: Option<SharedPcAccountManagerPolicy>,
+    /// Property `allowedAccounts`: `microsoft.graph.sharedPCAllowedAccountType`, not nullable.
+    pub allowed_accounts: Option<SharedPcAllowedAccountType>,
+    /// Property `allowLocalStorage`: `Edm.Boolean`, not nullable.
+    pub allow_local_storage: Option<bool>,
+    /// Property `disableAccountManager`: `Edm.Boolean`, not nullable.
+    pub disable_account_manager: Option<bool>,
+    /// Property `disableEduPolicies`: `Edm.Boolean`, not nullable.
+    pub disable_edu_policies: Option<bool>,
+    /// Property `disablePowerPolicies`: `Edm.Boolean`, not nullable.
+    pub disable_power_policies: Option<bool>,
+    /// Property `disableSignInOnResume`: `Edm.Boolean`, not nullable.
+    pub disable_sign_in_on_resume: Option<bool>,
+    /// Property `enabled`: `Edm.Boolean`, not nullable.
+    pub enabled: Option<bool>,
+    /// Property `idleTimeBeforeSleepInSeconds`: `Edm.Int32`.
+    pub idle_time_before_sleep_in_seconds: Option<i32>,
+    /// Property `kioskAppDisplayName`: `Edm.String`.
+    pub kiosk_app_display_name: Option<String>,
+    /// Property `kioskAppUserModelId`: `Edm.String`.
+    pub kiosk_app_user_model_id: Option<String>,
+    /// Property `maintenanceStartTime`: `Edm.TimeOfDay`.
+    pub maintenance_start_time: Option<edm::TimeOfDay>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for SharedPcConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl SharedPcConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharedPCConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("accountManagerPolicy", &self.account_manager_policy);
+        object.property("allowedAccounts", &self.allowed_accounts);
+        object.property("allowLocalStorage", &self.allow_local_storage);
+        object.property("disableAccountManager", &self.disable_account_manager);
+        object.property("disableEduPolicies", &self.disable_edu_policies);
+        object.property("disablePowerPolicies", &self.disable_power_policies);
+        object.property("disableSignInOnResume", &self.disable_sign_in_on_resume);
+        object.property("enabled", &self.enabled);
+        object
+            .property(
+                "idleTimeBeforeSleepInSeconds",
+                &self.idle_time_before_sleep_in_seconds,
+            );
+        object.property("kioskAppDisplayName", &self.kiosk_app_display_name);
+        object.property("kioskAppUserModelId", &self.kiosk_app_user_model_id);
+        object.property("maintenanceStartTime", &self.maintenance_start_time);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for SharedPcConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "accountManagerPolicy" => {
+                read_nullable(map, key, &mut self.account_manager_policy, extra)
+            }
+            "allowedAccounts" => {
+                read_nullable(map, key, &mut self.allowed_accounts, extra)
+            }
+            "allowLocalStorage" => {
+                read_lenient(map, key, &mut self.allow_local_storage, extra)
+            }
+            "disableAccountManager" => {
+                read_lenient(map, key, &mut self.disable_account_manager, extra)
+            }
+            "disableEduPolicies" => {
+                read_lenient(map, key, &mut self.disable_edu_policies, extra)
+            }
+            "disablePowerPolicies" => {
+                read_lenient(map, key, &mut self.disable_power_policies, extra)
+            }
+            "disableSignInOnResume" => {
+                read_lenient(map, key, &mut self.disable_sign_in_on_resume, extra)
+            }
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "idleTimeBeforeSleepInSeconds" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.idle_time_before_sleep_in_seconds,
+                    extra,
+                )
+            }
+            "kioskAppDisplayName" => {
+                read_lenient(map, key, &mut self.kiosk_app_display_name, extra)
+            }
+            "kioskAppUserModelId" => {
+                read_lenient(map, key, &mut self.kiosk_app_user_model_id, extra)
+            }
+            "maintenanceStartTime" => {
+                read_lenient(map, key, &mut self.maintenance_start_time, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl SharedPcConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`SharedPcConfiguration`] by wire name, each a [`Field<SharedPcConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedPcConfiguration::set_null`].
+pub enum SharedPcConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl SharedPcConfigurationField {
+    /// `id`
+    pub const Id: model::Field<SharedPcConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SharedPcConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<SharedPcConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SharedPcConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<SharedPcConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<SharedPcConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `accountManagerPolicy`
+    pub const AccountManagerPolicy: model::Field<SharedPcConfiguration> = model::Field::new(
+        "accountManagerPolicy",
+    );
+    /// `allowedAccounts`
+    pub const AllowedAccounts: model::Field<SharedPcConfiguration> = model::Field::new(
+        "allowedAccounts",
+    );
+    /// `allowLocalStorage`
+    pub const AllowLocalStorage: model::Field<SharedPcConfiguration> = model::Field::new(
+        "allowLocalStorage",
+    );
+    /// `disableAccountManager`
+    pub const DisableAccountManager: model::Field<SharedPcConfiguration> = model::Field::new(
+        "disableAccountManager",
+    );
+    /// `disableEduPolicies`
+    pub const DisableEduPolicies: model::Field<SharedPcConfiguration> = model::Field::new(
+        "disableEduPolicies",
+    );
+    /// `disablePowerPolicies`
+    pub const DisablePowerPolicies: model::Field<SharedPcConfiguration> = model::Field::new(
+        "disablePowerPolicies",
+    );
+    /// `disableSignInOnResume`
+    pub const DisableSignInOnResume: model::Field<SharedPcConfiguration> = model::Field::new(
+        "disableSignInOnResume",
+    );
+    /// `enabled`
+    pub const Enabled: model::Field<SharedPcConfiguration> = model::Field::new(
+        "enabled",
+    );
+    /// `idleTimeBeforeSleepInSeconds`
+    pub const IdleTimeBeforeSleepInSeconds: model::Field<SharedPcConfiguration> = model::Field::new(
+        "idleTimeBeforeSleepInSeconds",
+    );
+    /// `kioskAppDisplayName`
+    pub const KioskAppDisplayName: model::Field<SharedPcConfiguration> = model::Field::new(
+        "kioskAppDisplayName",
+    );
+    /// `kioskAppUserModelId`
+    pub const KioskAppUserModelId: model::Field<SharedPcConfiguration> = model::Field::new(
+        "kioskAppUserModelId",
+    );
+    /// `maintenanceStartTime`
+    pub const MaintenanceStartTime: model::Field<SharedPcConfiguration> = model::Field::new(
+        "maintenanceStartTime",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<SharedPcConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<SharedPcConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<SharedPcConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<SharedPcConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<SharedPcConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<SharedPcConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharedPcConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::AccountManagerPolicy,
+        Self::AllowedAccounts,
+        Self::AllowLocalStorage,
+        Self::DisableAccountManager,
+        Self::DisableEduPolicies,
+        Self::DisablePowerPolicies,
+        Self::DisableSignInOnResume,
+        Self::Enabled,
+        Self::IdleTimeBeforeSleepInSeconds,
+        Self::KioskAppDisplayName,
+        Self::KioskAppUserModelId,
+        Self::MaintenanceStartTime,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_service_principals")]
+/// CSDL entity type `microsoft.graph.targetDeviceGroup`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetDeviceGroup {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_principals")]
+impl serde::Serialize for TargetDeviceGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl TargetDeviceGroup {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetDeviceGroup";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl TargetDeviceGroup {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+/// The properties of [`TargetDeviceGroup`] by wire name, each a [`Field<TargetDeviceGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetDeviceGroup::set_null`].
+pub enum TargetDeviceGroupField {}
+
+#[cfg(feature = "_service_principals")]
+#[allow(non_upper_case_globals)]
+impl TargetDeviceGroupField {
+    /// `id`
+    pub const Id: model::Field<TargetDeviceGroup> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<TargetDeviceGroup> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TargetDeviceGroup>] = &[
+        Self::Id,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.teamworkTagMember`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkTagMember {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TeamworkTagMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TeamworkTagMember {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTagMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("tenantId", &self.tenant_id);
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TeamworkTagMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`TeamworkTagMember`] by wire name, each a [`Field<TeamworkTagMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTagMember::set_null`].
+pub enum TeamworkTagMemberField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl TeamworkTagMemberField {
+    /// `id`
+    pub const Id: model::Field<TeamworkTagMember> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<TeamworkTagMember> = model::Field::new(
+        "displayName",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<TeamworkTagMember> = model::Field::new("tenantId");
+    /// `userId`
+    pub const UserId: model::Field<TeamworkTagMember> = model::Field::new("userId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkTagMember>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::TenantId,
+        Self::UserId,
+    ];
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.threatAssessmentRequest`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ThreatAssessmentRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `category`: `microsoft.graph.threatCategory`, not nullable.
+    pub category: Option<ThreatCategory>,
+    /// Property `contentType`: `microsoft.graph.threatAssessmentContentType`.
+    pub content_type: Option<ThreatAssessmentContentType>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `expectedAssessment`: `microsoft.graph.threatExpectedAssessment`, not nullable.
+    pub expected_assessment: Option<ThreatExpectedAssessment>,
+    /// Property `requestSource`: `microsoft.graph.threatAssessmentRequestSource`.
+    pub request_source: Option<ThreatAssessmentRequestSource>,
+    /// Property `status`: `microsoft.graph.threatAssessmentStatus`.
+    pub status: Option<ThreatAssessmentStatus>,
+    /// Navigation property `results`: `Collection(microsoft.graph.threatAssessmentResult)`, contained; present when expanded (`$expand`).
+    pub results: Option<Vec<ThreatAssessmentResult>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatAssessmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl ThreatAssessmentRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.threatAssessmentRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("category", &self.category);
+        object.property("contentType", &self.content_type);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("expectedAssessment", &self.expected_assessment);
+        object.property("requestSource", &self.request_source);
+        object.property("status", &self.status);
+        object.property("results", &self.results);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for ThreatAssessmentRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "expectedAssessment" => {
+                read_nullable(map, key, &mut self.expected_assessment, extra)
+            }
+            "requestSource" => read_nullable(map, key, &mut self.request_source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "results" => read_nullable(map, key, &mut self.results, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl ThreatAssessmentRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// The properties of [`ThreatAssessmentRequest`] by wire name, each a [`Field<ThreatAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatAssessmentRequest::set_null`].
+pub enum ThreatAssessmentRequestField {}
+
+#[cfg(feature = "_information_protection")]
+#[allow(non_upper_case_globals)]
+impl ThreatAssessmentRequestField {
+    /// `id`
+    pub const Id: model::Field<ThreatAssessmentRequest> = model::Field::new("id");
+    /// `category`
+    pub const Category: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "category",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "contentType",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `expectedAssessment`
+    pub const ExpectedAssessment: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "expectedAssessment",
+    );
+    /// `requestSource`
+    pub const RequestSource: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "requestSource",
+    );
+    /// `status`
+    pub const Status: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "status",
+    );
+    /// `results`
+    pub const Results: model::Field<ThreatAssessmentRequest> = model::Field::new(
+        "results",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ThreatAssessmentRequest>] = &[
+        Self::Id,
+        Self::Category,
+        Self::ContentType,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ExpectedAssessment,
+        Self::RequestSource,
+        Self::Status,
+        Self::Results,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.timeOffReason`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeOffReason {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `iconType`: `microsoft.graph.timeOffReasonIconType`.
+    pub icon_type: Option<TimeOffReasonIconType>,
+    /// Property `isActive`: `Edm.Boolean`.
+    pub is_active: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TimeOffReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TimeOffReason {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffReason";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("code", &self.code);
+        object.property("displayName", &self.display_name);
+        object.property("iconType", &self.icon_type);
+        object.property("isActive", &self.is_active);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TimeOffReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for TimeOffReason {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "iconType" => read_nullable(map, key, &mut self.icon_type, extra),
+            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TimeOffReason {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`TimeOffReason`] by wire name, each a [`Field<TimeOffReason>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffReason::set_null`].
+pub enum TimeOffReasonField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl TimeOffReasonField {
+    /// `id`
+    pub const Id: model::Field<TimeOffReason> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<TimeOffReason> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<TimeOffReason> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<TimeOffReason> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<TimeOffReason> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `code`
+    pub const Code: model::Field<TimeOffReason> = model::Field::new("code");
+    /// `displayName`
+    pub const DisplayName: model::Field<TimeOffReason> = model::Field::new(
+        "displayName",
+    );
+    /// `iconType`
+    pub const IconType: model::Field<TimeOffReason> = model::Field::new("iconType");
+    /// `isActive`
+    pub const IsActive: model::Field<TimeOffReason> = model::Field::new("isActive");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeOffReason>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::AssignedTo,
-        Self::ManagerActionDateTime,
-        Self::ManagerActionMessage,
-        Self::ManagerUserId,
-        Self::SenderDateTime,
-        Self::SenderMessage,
-        Self::SenderUserId,
-        Self::State,
-        Self::EndDateTime,
-        Self::StartDateTime,
-        Self::TimeOffReasonId,
+        Self::Code,
+        Self::DisplayName,
+        Self::IconType,
+        Self::IsActive,
     ];
 }
 
@@ -1949,126 +1332,205 @@ impl TodoTaskListField {
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.virtualEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VirtualEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyVirtualEvent {
-    /// The base type itself, or a derived type unknown to this crate.
-    VirtualEvent(Box<VirtualEvent>),
-    /// `microsoft.graph.virtualEventTownhall`
-    VirtualEventTownhall(Box<VirtualEventTownhall>),
-    /// `microsoft.graph.virtualEventWebinar`
-    VirtualEventWebinar(Box<VirtualEventWebinar>),
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.userInsightsSettings`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserInsightsSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyVirtualEvent {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::VirtualEvent(_) => VirtualEvent::ODATA_TYPE,
-            Self::VirtualEventTownhall(_) => VirtualEventTownhall::ODATA_TYPE,
-            Self::VirtualEventWebinar(_) => VirtualEventWebinar::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`VirtualEvent`] (or of an unknown derived type).
-    pub fn as_virtual_event(&self) -> Option<&VirtualEvent> {
-        match self {
-            Self::VirtualEvent(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl Default for AnyVirtualEvent {
-    fn default() -> Self {
-        Self::VirtualEvent(Box::default())
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<VirtualEvent> for AnyVirtualEvent {
-    fn from(value: VirtualEvent) -> Self {
-        Self::VirtualEvent(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyVirtualEvent {
-    /// The value if it is a [`AnyVirtualEvent::VirtualEventTownhall`] variant.
-    pub fn as_virtual_event_townhall(&self) -> Option<&VirtualEventTownhall> {
-        match self {
-            Self::VirtualEventTownhall(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyVirtualEvent::VirtualEventWebinar`] variant.
-    pub fn as_virtual_event_webinar(&self) -> Option<&VirtualEventWebinar> {
-        match self {
-            Self::VirtualEventWebinar(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<VirtualEventTownhall> for AnyVirtualEvent {
-    fn from(value: VirtualEventTownhall) -> Self {
-        Self::VirtualEventTownhall(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<VirtualEventWebinar> for AnyVirtualEvent {
-    fn from(value: VirtualEventWebinar) -> Self {
-        Self::VirtualEventWebinar(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyVirtualEvent {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for UserInsightsSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VirtualEvent(value) => value.serialize_with_type(serializer, None),
-            Self::VirtualEventTownhall(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VirtualEventTownhall::ODATA_TYPE),
-                    )
-            }
-            Self::VirtualEventWebinar(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VirtualEventWebinar::ODATA_TYPE),
-                    )
-            }
-        }
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyVirtualEvent {
+#[cfg(feature = "_activities_container")]
+impl UserInsightsSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInsightsSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.virtualEventTownhall" | "graph.virtualEventTownhall" => {
-                serde_json::from_value(value).map(Self::VirtualEventTownhall)
-            }
-            "microsoft.graph.virtualEventWebinar" | "graph.virtualEventWebinar" => {
-                serde_json::from_value(value).map(Self::VirtualEventWebinar)
-            }
-            _ => serde_json::from_value(value).map(Self::VirtualEvent),
-        };
-        read.map_err(D::Error::custom)
+        graph_odata_runtime::model::deserialize_object(deserializer)
     }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl UserInsightsSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`UserInsightsSettings`] by wire name, each a [`Field<UserInsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInsightsSettings::set_null`].
+pub enum UserInsightsSettingsField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl UserInsightsSettingsField {
+    /// `id`
+    pub const Id: model::Field<UserInsightsSettings> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<UserInsightsSettings> = model::Field::new(
+        "isEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserInsightsSettings>] = &[
+        Self::Id,
+        Self::IsEnabled,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.userProtectionScopeContainer`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserProtectionScopeContainer {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for UserProtectionScopeContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl UserProtectionScopeContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userProtectionScopeContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for UserProtectionScopeContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for UserProtectionScopeContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl UserProtectionScopeContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`UserProtectionScopeContainer`] by wire name, each a [`Field<UserProtectionScopeContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserProtectionScopeContainer::set_null`].
+pub enum UserProtectionScopeContainerField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl UserProtectionScopeContainerField {
+    /// `id`
+    pub const Id: model::Field<UserProtectionScopeContainer> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserProtectionScopeContainer>] = &[Self::Id];
 }
 
 #[cfg(feature = "_device_management")]
@@ -2941,9 +2403,9 @@ impl Windows10EndpointProtectionConfigurationField {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.windows10TeamGeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10EnterpriseModernAppManagementConfiguration {
+pub struct Windows10TeamGeneralConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -2962,8 +2424,46 @@ pub struct Windows10EnterpriseModernAppManagementConfiguration {
     /// Property `version`: `Edm.Int32`, not nullable.
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `uninstallBuiltInApps`: `Edm.Boolean`, not nullable.
-    pub uninstall_built_in_apps: Option<bool>,
+    /// Property `azureOperationalInsightsBlockTelemetry`: `Edm.Boolean`, not nullable.
+    pub azure_operational_insights_block_telemetry: Option<bool>,
+    /// Property `azureOperationalInsightsWorkspaceId`: `Edm.String`.
+    pub azure_operational_insights_workspace_id: Option<String>,
+    /// Property `azureOperationalInsightsWorkspaceKey`: `Edm.String`.
+    pub azure_operational_insights_workspace_key: Option<String>,
+    /// Property `connectAppBlockAutoLaunch`: `Edm.Boolean`, not nullable.
+    pub connect_app_block_auto_launch: Option<bool>,
+    /// Property `maintenanceWindowBlocked`: `Edm.Boolean`, not nullable.
+    pub maintenance_window_blocked: Option<bool>,
+    /// Property `maintenanceWindowDurationInHours`: `Edm.Int32`.
+    pub maintenance_window_duration_in_hours: Option<i32>,
+    /// Property `maintenanceWindowStartTime`: `Edm.TimeOfDay`.
+    pub maintenance_window_start_time: Option<edm::TimeOfDay>,
+    /// Property `miracastBlocked`: `Edm.Boolean`, not nullable.
+    pub miracast_blocked: Option<bool>,
+    /// Property `miracastChannel`: `microsoft.graph.miracastChannel`, not nullable.
+    pub miracast_channel: Option<MiracastChannel>,
+    /// Property `miracastRequirePin`: `Edm.Boolean`, not nullable.
+    pub miracast_require_pin: Option<bool>,
+    /// Property `settingsBlockMyMeetingsAndFiles`: `Edm.Boolean`, not nullable.
+    pub settings_block_my_meetings_and_files: Option<bool>,
+    /// Property `settingsBlockSessionResume`: `Edm.Boolean`, not nullable.
+    pub settings_block_session_resume: Option<bool>,
+    /// Property `settingsBlockSigninSuggestions`: `Edm.Boolean`, not nullable.
+    pub settings_block_signin_suggestions: Option<bool>,
+    /// Property `settingsDefaultVolume`: `Edm.Int32`.
+    pub settings_default_volume: Option<i32>,
+    /// Property `settingsScreenTimeoutInMinutes`: `Edm.Int32`.
+    pub settings_screen_timeout_in_minutes: Option<i32>,
+    /// Property `settingsSessionTimeoutInMinutes`: `Edm.Int32`.
+    pub settings_session_timeout_in_minutes: Option<i32>,
+    /// Property `settingsSleepTimeoutInMinutes`: `Edm.Int32`.
+    pub settings_sleep_timeout_in_minutes: Option<i32>,
+    /// Property `welcomeScreenBackgroundImageUrl`: `Edm.String`.
+    pub welcome_screen_background_image_url: Option<String>,
+    /// Property `welcomeScreenBlockAutomaticWakeUp`: `Edm.Boolean`, not nullable.
+    pub welcome_screen_block_automatic_wake_up: Option<bool>,
+    /// Property `welcomeScreenMeetingInformation`: `microsoft.graph.welcomeScreenMeetingInformation`, not nullable.
+    pub welcome_screen_meeting_information: Option<WelcomeScreenMeetingInformation>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
@@ -2989,16 +2489,16 @@ pub struct Windows10EnterpriseModernAppManagementConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10EnterpriseModernAppManagementConfiguration {
+impl serde::Serialize for Windows10TeamGeneralConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10EnterpriseModernAppManagementConfiguration {
+impl Windows10TeamGeneralConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EnterpriseModernAppManagementConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10TeamGeneralConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3017,7 +2517,77 @@ impl Windows10EnterpriseModernAppManagementConfiguration {
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("version", &self.version);
-        object.property("uninstallBuiltInApps", &self.uninstall_built_in_apps);
+        object
+            .property(
+                "azureOperationalInsightsBlockTelemetry",
+                &self.azure_operational_insights_block_telemetry,
+            );
+        object
+            .property(
+                "azureOperationalInsightsWorkspaceId",
+                &self.azure_operational_insights_workspace_id,
+            );
+        object
+            .property(
+                "azureOperationalInsightsWorkspaceKey",
+                &self.azure_operational_insights_workspace_key,
+            );
+        object
+            .property("connectAppBlockAutoLaunch", &self.connect_app_block_auto_launch);
+        object.property("maintenanceWindowBlocked", &self.maintenance_window_blocked);
+        object
+            .property(
+                "maintenanceWindowDurationInHours",
+                &self.maintenance_window_duration_in_hours,
+            );
+        object
+            .property("maintenanceWindowStartTime", &self.maintenance_window_start_time);
+        object.property("miracastBlocked", &self.miracast_blocked);
+        object.property("miracastChannel", &self.miracast_channel);
+        object.property("miracastRequirePin", &self.miracast_require_pin);
+        object
+            .property(
+                "settingsBlockMyMeetingsAndFiles",
+                &self.settings_block_my_meetings_and_files,
+            );
+        object
+            .property("settingsBlockSessionResume", &self.settings_block_session_resume);
+        object
+            .property(
+                "settingsBlockSigninSuggestions",
+                &self.settings_block_signin_suggestions,
+            );
+        object.property("settingsDefaultVolume", &self.settings_default_volume);
+        object
+            .property(
+                "settingsScreenTimeoutInMinutes",
+                &self.settings_screen_timeout_in_minutes,
+            );
+        object
+            .property(
+                "settingsSessionTimeoutInMinutes",
+                &self.settings_session_timeout_in_minutes,
+            );
+        object
+            .property(
+                "settingsSleepTimeoutInMinutes",
+                &self.settings_sleep_timeout_in_minutes,
+            );
+        object
+            .property(
+                "welcomeScreenBackgroundImageUrl",
+                &self.welcome_screen_background_image_url,
+            );
+        object
+            .property(
+                "welcomeScreenBlockAutomaticWakeUp",
+                &self.welcome_screen_block_automatic_wake_up,
+            );
+        object
+            .property(
+                "welcomeScreenMeetingInformation",
+                &self.welcome_screen_meeting_information,
+            );
         object.property("assignments", &self.assignments);
         object
             .property(
@@ -3033,8 +2603,7 @@ impl Windows10EnterpriseModernAppManagementConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de>
-for Windows10EnterpriseModernAppManagementConfiguration {
+impl<'de> serde::Deserialize<'de> for Windows10TeamGeneralConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3043,8 +2612,7 @@ for Windows10EnterpriseModernAppManagementConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for Windows10EnterpriseModernAppManagementConfiguration {
+impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3063,8 +2631,125 @@ for Windows10EnterpriseModernAppManagementConfiguration {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "uninstallBuiltInApps" => {
-                read_lenient(map, key, &mut self.uninstall_built_in_apps, extra)
+            "azureOperationalInsightsBlockTelemetry" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.azure_operational_insights_block_telemetry,
+                    extra,
+                )
+            }
+            "azureOperationalInsightsWorkspaceId" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.azure_operational_insights_workspace_id,
+                    extra,
+                )
+            }
+            "azureOperationalInsightsWorkspaceKey" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.azure_operational_insights_workspace_key,
+                    extra,
+                )
+            }
+            "connectAppBlockAutoLaunch" => {
+                read_lenient(map, key, &mut self.connect_app_block_auto_launch, extra)
+            }
+            "maintenanceWindowBlocked" => {
+                read_lenient(map, key, &mut self.maintenance_window_blocked, extra)
+            }
+            "maintenanceWindowDurationInHours" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maintenance_window_duration_in_hours,
+                    extra,
+                )
+            }
+            "maintenanceWindowStartTime" => {
+                read_lenient(map, key, &mut self.maintenance_window_start_time, extra)
+            }
+            "miracastBlocked" => {
+                read_lenient(map, key, &mut self.miracast_blocked, extra)
+            }
+            "miracastChannel" => {
+                read_nullable(map, key, &mut self.miracast_channel, extra)
+            }
+            "miracastRequirePin" => {
+                read_lenient(map, key, &mut self.miracast_require_pin, extra)
+            }
+            "settingsBlockMyMeetingsAndFiles" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.settings_block_my_meetings_and_files,
+                    extra,
+                )
+            }
+            "settingsBlockSessionResume" => {
+                read_lenient(map, key, &mut self.settings_block_session_resume, extra)
+            }
+            "settingsBlockSigninSuggestions" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.settings_block_signin_suggestions,
+                    extra,
+                )
+            }
+            "settingsDefaultVolume" => {
+                read_lenient(map, key, &mut self.settings_default_volume, extra)
+            }
+            "settingsScreenTimeoutInMinutes" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.settings_screen_timeout_in_minutes,
+                    extra,
+                )
+            }
+            "settingsSessionTimeoutInMinutes" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.settings_session_timeout_in_minutes,
+                    extra,
+                )
+            }
+            "settingsSleepTimeoutInMinutes" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.settings_sleep_timeout_in_minutes,
+                    extra,
+                )
+            }
+            "welcomeScreenBackgroundImageUrl" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.welcome_screen_background_image_url,
+                    extra,
+                )
+            }
+            "welcomeScreenBlockAutomaticWakeUp" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.welcome_screen_block_automatic_wake_up,
+                    extra,
+                )
+            }
+            "welcomeScreenMeetingInformation" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.welcome_screen_meeting_information,
+                    extra,
+                )
             }
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             "deviceSettingStateSummaries" => {
@@ -3089,7 +2774,7 @@ for Windows10EnterpriseModernAppManagementConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10EnterpriseModernAppManagementConfiguration {
+impl Windows10TeamGeneralConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3100,79 +2785,553 @@ impl Windows10EnterpriseModernAppManagementConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`Windows10EnterpriseModernAppManagementConfiguration`] by wire name, each a [`Field<Windows10EnterpriseModernAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EnterpriseModernAppManagementConfiguration::set_null`].
-pub enum Windows10EnterpriseModernAppManagementConfigurationField {}
+/// The properties of [`Windows10TeamGeneralConfiguration`] by wire name, each a [`Field<Windows10TeamGeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10TeamGeneralConfiguration::set_null`].
+pub enum Windows10TeamGeneralConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl Windows10EnterpriseModernAppManagementConfigurationField {
+impl Windows10TeamGeneralConfigurationField {
     /// `id`
-    pub const Id: model::Field<Windows10EnterpriseModernAppManagementConfiguration> = model::Field::new(
+    pub const Id: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
         "id",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("createdDateTime");
+    pub const CreatedDateTime: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
     /// `description`
-    pub const Description: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("description");
+    pub const Description: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("displayName");
+    pub const DisplayName: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "displayName",
+    );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("lastModifiedDateTime");
+    pub const LastModifiedDateTime: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
     /// `version`
-    pub const Version: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("version");
-    /// `uninstallBuiltInApps`
-    pub const UninstallBuiltInApps: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("uninstallBuiltInApps");
+    pub const Version: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `azureOperationalInsightsBlockTelemetry`
+    pub const AzureOperationalInsightsBlockTelemetry: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("azureOperationalInsightsBlockTelemetry");
+    /// `azureOperationalInsightsWorkspaceId`
+    pub const AzureOperationalInsightsWorkspaceId: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("azureOperationalInsightsWorkspaceId");
+    /// `azureOperationalInsightsWorkspaceKey`
+    pub const AzureOperationalInsightsWorkspaceKey: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("azureOperationalInsightsWorkspaceKey");
+    /// `connectAppBlockAutoLaunch`
+    pub const ConnectAppBlockAutoLaunch: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("connectAppBlockAutoLaunch");
+    /// `maintenanceWindowBlocked`
+    pub const MaintenanceWindowBlocked: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("maintenanceWindowBlocked");
+    /// `maintenanceWindowDurationInHours`
+    pub const MaintenanceWindowDurationInHours: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("maintenanceWindowDurationInHours");
+    /// `maintenanceWindowStartTime`
+    pub const MaintenanceWindowStartTime: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("maintenanceWindowStartTime");
+    /// `miracastBlocked`
+    pub const MiracastBlocked: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "miracastBlocked",
+    );
+    /// `miracastChannel`
+    pub const MiracastChannel: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "miracastChannel",
+    );
+    /// `miracastRequirePin`
+    pub const MiracastRequirePin: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "miracastRequirePin",
+    );
+    /// `settingsBlockMyMeetingsAndFiles`
+    pub const SettingsBlockMyMeetingsAndFiles: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsBlockMyMeetingsAndFiles");
+    /// `settingsBlockSessionResume`
+    pub const SettingsBlockSessionResume: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsBlockSessionResume");
+    /// `settingsBlockSigninSuggestions`
+    pub const SettingsBlockSigninSuggestions: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsBlockSigninSuggestions");
+    /// `settingsDefaultVolume`
+    pub const SettingsDefaultVolume: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "settingsDefaultVolume",
+    );
+    /// `settingsScreenTimeoutInMinutes`
+    pub const SettingsScreenTimeoutInMinutes: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsScreenTimeoutInMinutes");
+    /// `settingsSessionTimeoutInMinutes`
+    pub const SettingsSessionTimeoutInMinutes: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsSessionTimeoutInMinutes");
+    /// `settingsSleepTimeoutInMinutes`
+    pub const SettingsSleepTimeoutInMinutes: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("settingsSleepTimeoutInMinutes");
+    /// `welcomeScreenBackgroundImageUrl`
+    pub const WelcomeScreenBackgroundImageUrl: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("welcomeScreenBackgroundImageUrl");
+    /// `welcomeScreenBlockAutomaticWakeUp`
+    pub const WelcomeScreenBlockAutomaticWakeUp: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("welcomeScreenBlockAutomaticWakeUp");
+    /// `welcomeScreenMeetingInformation`
+    pub const WelcomeScreenMeetingInformation: model::Field<
+        Windows10TeamGeneralConfiguration,
+    > = model::Field::new("welcomeScreenMeetingInformation");
     /// `assignments`
-    pub const Assignments: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("assignments");
+    pub const Assignments: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "assignments",
+    );
     /// `deviceSettingStateSummaries`
     pub const DeviceSettingStateSummaries: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
+        Windows10TeamGeneralConfiguration,
     > = model::Field::new("deviceSettingStateSummaries");
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("deviceStatuses");
+    pub const DeviceStatuses: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("deviceStatusOverview");
+    pub const DeviceStatusOverview: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("userStatuses");
+    pub const UserStatuses: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "userStatuses",
+    );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    > = model::Field::new("userStatusOverview");
+    pub const UserStatusOverview: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        Windows10EnterpriseModernAppManagementConfiguration,
-    >] = &[
+    pub const ALL: &'static [model::Field<Windows10TeamGeneralConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
         Self::Version,
-        Self::UninstallBuiltInApps,
+        Self::AzureOperationalInsightsBlockTelemetry,
+        Self::AzureOperationalInsightsWorkspaceId,
+        Self::AzureOperationalInsightsWorkspaceKey,
+        Self::ConnectAppBlockAutoLaunch,
+        Self::MaintenanceWindowBlocked,
+        Self::MaintenanceWindowDurationInHours,
+        Self::MaintenanceWindowStartTime,
+        Self::MiracastBlocked,
+        Self::MiracastChannel,
+        Self::MiracastRequirePin,
+        Self::SettingsBlockMyMeetingsAndFiles,
+        Self::SettingsBlockSessionResume,
+        Self::SettingsBlockSigninSuggestions,
+        Self::SettingsDefaultVolume,
+        Self::SettingsScreenTimeoutInMinutes,
+        Self::SettingsSessionTimeoutInMinutes,
+        Self::SettingsSleepTimeoutInMinutes,
+        Self::WelcomeScreenBackgroundImageUrl,
+        Self::WelcomeScreenBlockAutomaticWakeUp,
+        Self::WelcomeScreenMeetingInformation,
         Self::Assignments,
         Self::DeviceSettingStateSummaries,
         Self::DeviceStatuses,
         Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windows81CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Windows81CompliancePolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub version: Option<i32>,
+    /// Property `osMaximumVersion`: `Edm.String`.
+    pub os_maximum_version: Option<String>,
+    /// Property `osMinimumVersion`: `Edm.String`.
+    pub os_minimum_version: Option<String>,
+    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
+    pub password_block_simple: Option<bool>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
+    pub password_minimum_character_set_count: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub password_required_type: Option<RequiredPasswordType>,
+    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
+    pub storage_require_encryption: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for Windows81CompliancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows81CompliancePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows81CompliancePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("osMaximumVersion", &self.os_maximum_version);
+        object.property("osMinimumVersion", &self.os_minimum_version);
+        object.property("passwordBlockSimple", &self.password_block_simple);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object
+            .property(
+                "passwordMinimumCharacterSetCount",
+                &self.password_minimum_character_set_count,
+            );
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object.property("passwordRequiredType", &self.password_required_type);
+        object.property("storageRequireEncryption", &self.storage_require_encryption);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for Windows81CompliancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for Windows81CompliancePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "osMaximumVersion" => {
+                read_lenient(map, key, &mut self.os_maximum_version, extra)
+            }
+            "osMinimumVersion" => {
+                read_lenient(map, key, &mut self.os_minimum_version, extra)
+            }
+            "passwordBlockSimple" => {
+                read_lenient(map, key, &mut self.password_block_simple, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
+            "storageRequireEncryption" => {
+                read_lenient(map, key, &mut self.storage_require_encryption, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows81CompliancePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`Windows81CompliancePolicy`] by wire name, each a [`Field<Windows81CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows81CompliancePolicy::set_null`].
+pub enum Windows81CompliancePolicyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl Windows81CompliancePolicyField {
+    /// `id`
+    pub const Id: model::Field<Windows81CompliancePolicy> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "version",
+    );
+    /// `osMaximumVersion`
+    pub const OsMaximumVersion: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumVersion`
+    pub const OsMinimumVersion: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "osMinimumVersion",
+    );
+    /// `passwordBlockSimple`
+    pub const PasswordBlockSimple: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`
+    pub const PasswordMinimumCharacterSetCount: model::Field<
+        Windows81CompliancePolicy,
+    > = model::Field::new("passwordMinimumCharacterSetCount");
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        Windows81CompliancePolicy,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<
+        Windows81CompliancePolicy,
+    > = model::Field::new("passwordPreviousPasswordBlockCount");
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "passwordRequiredType",
+    );
+    /// `storageRequireEncryption`
+    pub const StorageRequireEncryption: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "storageRequireEncryption",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<Windows81CompliancePolicy> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Windows81CompliancePolicy>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::OsMaximumVersion,
+        Self::OsMinimumVersion,
+        Self::PasswordBlockSimple,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumCharacterSetCount,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredType,
+        Self::StorageRequireEncryption,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
         Self::UserStatuses,
         Self::UserStatusOverview,
     ];
@@ -4176,393 +4335,65 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationField {
     ];
 }
 
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookApplication`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windowsPhone81CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookApplication {
+pub struct WindowsPhone81CustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `calculationMode`: `Edm.String`, not nullable.
-    pub calculation_mode: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookApplication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookApplication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("calculationMode", &self.calculation_mode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookApplication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "calculationMode" => {
-                read_lenient(map, key, &mut self.calculation_mode, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookApplication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookApplication`] by wire name, each a [`Field<WorkbookApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookApplication::set_null`].
-pub enum WorkbookApplicationField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookApplicationField {
-    /// `id`
-    pub const Id: model::Field<WorkbookApplication> = model::Field::new("id");
-    /// `calculationMode`
-    pub const CalculationMode: model::Field<WorkbookApplication> = model::Field::new(
-        "calculationMode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookApplication>] = &[
-        Self::Id,
-        Self::CalculationMode,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookComment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookComment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `contentType`: `Edm.String`, not nullable.
-    pub content_type: Option<String>,
-    /// Navigation property `replies`: `Collection(microsoft.graph.workbookCommentReply)`, contained; present when expanded (`$expand`).
-    pub replies: Option<Vec<WorkbookCommentReply>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookComment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookComment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookComment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
-        object.property("replies", &self.replies);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookComment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "replies" => read_nullable(map, key, &mut self.replies, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookComment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookComment`] by wire name, each a [`Field<WorkbookComment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookComment::set_null`].
-pub enum WorkbookCommentField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookCommentField {
-    /// `id`
-    pub const Id: model::Field<WorkbookComment> = model::Field::new("id");
-    /// `content`
-    pub const Content: model::Field<WorkbookComment> = model::Field::new("content");
-    /// `contentType`
-    pub const ContentType: model::Field<WorkbookComment> = model::Field::new(
-        "contentType",
-    );
-    /// `replies`
-    pub const Replies: model::Field<WorkbookComment> = model::Field::new("replies");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookComment>] = &[
-        Self::Id,
-        Self::Content,
-        Self::ContentType,
-        Self::Replies,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookFunctions`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookFunctions {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookFunctions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookFunctions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookFunctions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookFunctions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookFunctions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookFunctions`] by wire name, each a [`Field<WorkbookFunctions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctions::set_null`].
-pub enum WorkbookFunctionsField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookFunctionsField {
-    /// `id`
-    pub const Id: model::Field<WorkbookFunctions> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookFunctions>] = &[Self::Id];
-}
-
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.workspace`; base type `microsoft.graph.place`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Workspace {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `address`: `microsoft.graph.physicalAddress`.
-    /// Inherited from `microsoft.graph.place`.
-    pub address: Option<PhysicalAddress>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
     /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub display_name: Option<String>,
-    /// Property `geoCoordinates`: `microsoft.graph.outlookGeoCoordinates`.
-    /// Inherited from `microsoft.graph.place`.
-    pub geo_coordinates: Option<OutlookGeoCoordinates>,
-    /// Property `isWheelChairAccessible`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.place`.
-    pub is_wheel_chair_accessible: Option<bool>,
-    /// Property `label`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub label: Option<String>,
-    /// Property `parentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub parent_id: Option<String>,
-    /// Property `phone`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub phone: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub place_id: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
-    pub tags: Option<Vec<String>>,
-    /// Property `capacity`: `Edm.Int32`.
-    pub capacity: Option<i32>,
-    /// Property `displayDeviceName`: `Edm.String`.
-    pub display_device_name: Option<String>,
-    /// Property `emailAddress`: `Edm.String`.
-    pub email_address: Option<String>,
-    /// Property `mode`: `microsoft.graph.placeMode`.
-    pub mode: Option<AnyPlaceMode>,
-    /// Property `nickname`: `Edm.String`, not nullable.
-    pub nickname: Option<String>,
-    /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.place`.
-    pub check_ins: Option<Vec<CheckInClaim>>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
+    pub oma_settings: Option<Vec<AnyOmaSetting>>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for Workspace {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsPhone81CustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_places")]
-impl Workspace {
+#[cfg(feature = "_device_management")]
+impl WindowsPhone81CustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workspace";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsPhone81CustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4576,27 +4407,28 @@ impl Workspace {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("address", &self.address);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object.property("geoCoordinates", &self.geo_coordinates);
-        object.property("isWheelChairAccessible", &self.is_wheel_chair_accessible);
-        object.property("label", &self.label);
-        object.property("parentId", &self.parent_id);
-        object.property("phone", &self.phone);
-        object.property("placeId", &self.place_id);
-        object.property("tags", &self.tags);
-        object.property("capacity", &self.capacity);
-        object.property("displayDeviceName", &self.display_device_name);
-        object.property("emailAddress", &self.email_address);
-        object.property("mode", &self.mode);
-        object.property("nickname", &self.nickname);
-        object.property("checkIns", &self.check_ins);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("omaSettings", &self.oma_settings);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for Workspace {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsPhone81CustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4604,8 +4436,8 @@ impl<'de> serde::Deserialize<'de> for Workspace {
     }
 }
 
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for Workspace {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsPhone81CustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4615,25 +4447,28 @@ impl graph_odata_runtime::model::ODataObject for Workspace {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "address" => read_nullable(map, key, &mut self.address, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
-            "isWheelChairAccessible" => {
-                read_lenient(map, key, &mut self.is_wheel_chair_accessible, extra)
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "parentId" => read_lenient(map, key, &mut self.parent_id, extra),
-            "phone" => read_lenient(map, key, &mut self.phone, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "capacity" => read_lenient(map, key, &mut self.capacity, extra),
-            "displayDeviceName" => {
-                read_lenient(map, key, &mut self.display_device_name, extra)
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
             }
-            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
-            "mode" => read_nullable(map, key, &mut self.mode, extra),
-            "nickname" => read_lenient(map, key, &mut self.nickname, extra),
-            "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -4644,8 +4479,8 @@ impl graph_odata_runtime::model::ODataObject for Workspace {
     }
 }
 
-#[cfg(feature = "_places")]
-impl Workspace {
+#[cfg(feature = "_device_management")]
+impl WindowsPhone81CustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4655,68 +4490,347 @@ impl Workspace {
     }
 }
 
-#[cfg(feature = "_places")]
-/// The properties of [`Workspace`] by wire name, each a [`Field<Workspace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Workspace::set_null`].
-pub enum WorkspaceField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`WindowsPhone81CustomConfiguration`] by wire name, each a [`Field<WindowsPhone81CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsPhone81CustomConfiguration::set_null`].
+pub enum WindowsPhone81CustomConfigurationField {}
 
-#[cfg(feature = "_places")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl WorkspaceField {
+impl WindowsPhone81CustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<Workspace> = model::Field::new("id");
-    /// `address`
-    pub const Address: model::Field<Workspace> = model::Field::new("address");
+    pub const Id: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<Workspace> = model::Field::new("displayName");
-    /// `geoCoordinates`
-    pub const GeoCoordinates: model::Field<Workspace> = model::Field::new(
-        "geoCoordinates",
+    pub const DisplayName: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "displayName",
     );
-    /// `isWheelChairAccessible`
-    pub const IsWheelChairAccessible: model::Field<Workspace> = model::Field::new(
-        "isWheelChairAccessible",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `label`
-    pub const Label: model::Field<Workspace> = model::Field::new("label");
-    /// `parentId`
-    pub const ParentId: model::Field<Workspace> = model::Field::new("parentId");
-    /// `phone`
-    pub const Phone: model::Field<Workspace> = model::Field::new("phone");
-    /// `placeId`
-    pub const PlaceId: model::Field<Workspace> = model::Field::new("placeId");
-    /// `tags`
-    pub const Tags: model::Field<Workspace> = model::Field::new("tags");
-    /// `capacity`
-    pub const Capacity: model::Field<Workspace> = model::Field::new("capacity");
-    /// `displayDeviceName`
-    pub const DisplayDeviceName: model::Field<Workspace> = model::Field::new(
-        "displayDeviceName",
+    /// `version`
+    pub const Version: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "version",
     );
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<Workspace> = model::Field::new("emailAddress");
-    /// `mode`
-    pub const Mode: model::Field<Workspace> = model::Field::new("mode");
-    /// `nickname`
-    pub const Nickname: model::Field<Workspace> = model::Field::new("nickname");
-    /// `checkIns`
-    pub const CheckIns: model::Field<Workspace> = model::Field::new("checkIns");
+    /// `omaSettings`
+    pub const OmaSettings: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "omaSettings",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        WindowsPhone81CustomConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Workspace>] = &[
+    pub const ALL: &'static [model::Field<WindowsPhone81CustomConfiguration>] = &[
         Self::Id,
-        Self::Address,
+        Self::CreatedDateTime,
+        Self::Description,
         Self::DisplayName,
-        Self::GeoCoordinates,
-        Self::IsWheelChairAccessible,
-        Self::Label,
-        Self::ParentId,
-        Self::Phone,
-        Self::PlaceId,
-        Self::Tags,
-        Self::Capacity,
-        Self::DisplayDeviceName,
-        Self::EmailAddress,
-        Self::Mode,
-        Self::Nickname,
-        Self::CheckIns,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::OmaSettings,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.windowsSetting`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsSetting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `payloadType`: `Edm.String`.
+    pub payload_type: Option<String>,
+    /// Property `settingType`: `microsoft.graph.windowsSettingType`, not nullable.
+    pub setting_type: Option<WindowsSettingType>,
+    /// Property `windowsDeviceId`: `Edm.String`.
+    pub windows_device_id: Option<String>,
+    /// Navigation property `instances`: `Collection(microsoft.graph.windowsSettingInstance)`, contained; present when expanded (`$expand`).
+    pub instances: Option<Vec<WindowsSettingInstance>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WindowsSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WindowsSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("payloadType", &self.payload_type);
+        object.property("settingType", &self.setting_type);
+        object.property("windowsDeviceId", &self.windows_device_id);
+        object.property("instances", &self.instances);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WindowsSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WindowsSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "payloadType" => read_lenient(map, key, &mut self.payload_type, extra),
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            "windowsDeviceId" => {
+                read_lenient(map, key, &mut self.windows_device_id, extra)
+            }
+            "instances" => read_nullable(map, key, &mut self.instances, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WindowsSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WindowsSetting`] by wire name, each a [`Field<WindowsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsSetting::set_null`].
+pub enum WindowsSettingField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WindowsSettingField {
+    /// `id`
+    pub const Id: model::Field<WindowsSetting> = model::Field::new("id");
+    /// `payloadType`
+    pub const PayloadType: model::Field<WindowsSetting> = model::Field::new(
+        "payloadType",
+    );
+    /// `settingType`
+    pub const SettingType: model::Field<WindowsSetting> = model::Field::new(
+        "settingType",
+    );
+    /// `windowsDeviceId`
+    pub const WindowsDeviceId: model::Field<WindowsSetting> = model::Field::new(
+        "windowsDeviceId",
+    );
+    /// `instances`
+    pub const Instances: model::Field<WindowsSetting> = model::Field::new("instances");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WindowsSetting>] = &[
+        Self::Id,
+        Self::PayloadType,
+        Self::SettingType,
+        Self::WindowsDeviceId,
+        Self::Instances,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.workHoursAndLocationsSetting`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkHoursAndLocationsSetting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `maxSharedWorkLocationDetails`: `microsoft.graph.maxWorkLocationDetails`, not nullable.
+    pub max_shared_work_location_details: Option<MaxWorkLocationDetails>,
+    /// Navigation property `occurrences`: `Collection(microsoft.graph.workPlanOccurrence)`, contained; present when expanded (`$expand`).
+    pub occurrences: Option<Vec<WorkPlanOccurrence>>,
+    /// Navigation property `recurrences`: `Collection(microsoft.graph.workPlanRecurrence)`, contained; present when expanded (`$expand`).
+    pub recurrences: Option<Vec<WorkPlanRecurrence>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WorkHoursAndLocationsSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkHoursAndLocationsSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workHoursAndLocationsSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "maxSharedWorkLocationDetails",
+                &self.max_shared_work_location_details,
+            );
+        object.property("occurrences", &self.occurrences);
+        object.property("recurrences", &self.recurrences);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WorkHoursAndLocationsSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WorkHoursAndLocationsSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "maxSharedWorkLocationDetails" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.max_shared_work_location_details,
+                    extra,
+                )
+            }
+            "occurrences" => read_nullable(map, key, &mut self.occurrences, extra),
+            "recurrences" => read_nullable(map, key, &mut self.recurrences, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkHoursAndLocationsSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WorkHoursAndLocationsSetting`] by wire name, each a [`Field<WorkHoursAndLocationsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkHoursAndLocationsSetting::set_null`].
+pub enum WorkHoursAndLocationsSettingField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WorkHoursAndLocationsSettingField {
+    /// `id`
+    pub const Id: model::Field<WorkHoursAndLocationsSetting> = model::Field::new("id");
+    /// `maxSharedWorkLocationDetails`
+    pub const MaxSharedWorkLocationDetails: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
+        "maxSharedWorkLocationDetails",
+    );
+    /// `occurrences`
+    pub const Occurrences: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
+        "occurrences",
+    );
+    /// `recurrences`
+    pub const Recurrences: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
+        "recurrences",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkHoursAndLocationsSetting>] = &[
+        Self::Id,
+        Self::MaxSharedWorkLocationDetails,
+        Self::Occurrences,
+        Self::Recurrences,
     ];
 }

@@ -175,74 +175,69 @@ impl From<&str> for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.authenticationMethodSignInState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.authenticationMethodFeature`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodSignInState {
-    /// `notSupported` = 0
-    NotSupported,
-    /// `notAllowedByPolicy` = 1
-    NotAllowedByPolicy,
-    /// `notEnabled` = 2
-    NotEnabled,
-    /// `phoneNumberNotUnique` = 3
-    PhoneNumberNotUnique,
-    /// `ready` = 4
-    Ready,
-    /// `notConfigured` = 5
-    NotConfigured,
-    /// `unknownFutureValue` = 6
+pub enum AuthenticationMethodFeature {
+    /// `ssprRegistered` = 0
+    SsprRegistered,
+    /// `ssprEnabled` = 1
+    SsprEnabled,
+    /// `ssprCapable` = 2
+    SsprCapable,
+    /// `passwordlessCapable` = 3
+    PasswordlessCapable,
+    /// `mfaCapable` = 4
+    MfaCapable,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInState {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodFeature {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSupported", 0),
-        ("notAllowedByPolicy", 1),
-        ("notEnabled", 2),
-        ("phoneNumberNotUnique", 3),
-        ("ready", 4),
-        ("notConfigured", 5),
-        ("unknownFutureValue", 6),
+        ("ssprRegistered", 0),
+        ("ssprEnabled", 1),
+        ("ssprCapable", 2),
+        ("passwordlessCapable", 3),
+        ("mfaCapable", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notSupported" => Self::NotSupported,
-            "notAllowedByPolicy" => Self::NotAllowedByPolicy,
-            "notEnabled" => Self::NotEnabled,
-            "phoneNumberNotUnique" => Self::PhoneNumberNotUnique,
-            "ready" => Self::Ready,
-            "notConfigured" => Self::NotConfigured,
+            "ssprRegistered" => Self::SsprRegistered,
+            "ssprEnabled" => Self::SsprEnabled,
+            "ssprCapable" => Self::SsprCapable,
+            "passwordlessCapable" => Self::PasswordlessCapable,
+            "mfaCapable" => Self::MfaCapable,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotSupported => "notSupported",
-            Self::NotAllowedByPolicy => "notAllowedByPolicy",
-            Self::NotEnabled => "notEnabled",
-            Self::PhoneNumberNotUnique => "phoneNumberNotUnique",
-            Self::Ready => "ready",
-            Self::NotConfigured => "notConfigured",
+            Self::SsprRegistered => "ssprRegistered",
+            Self::SsprEnabled => "ssprEnabled",
+            Self::SsprCapable => "ssprCapable",
+            Self::PasswordlessCapable => "passwordlessCapable",
+            Self::MfaCapable => "mfaCapable",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AuthenticationMethodSignInState {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for AuthenticationMethodFeature {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -250,63 +245,78 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for AuthenticationMethodSignInState {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for AuthenticationMethodFeature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl From<&str> for AuthenticationMethodSignInState {
+#[cfg(feature = "_reports")]
+impl From<&str> for AuthenticationMethodFeature {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.certificateStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.bookingsAvailabilityStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CertificateStatus {
-    /// `notProvisioned` = 0
-    NotProvisioned,
-    /// `provisioned` = 1
-    Provisioned,
+pub enum BookingsAvailabilityStatus {
+    /// `available` = 0
+    Available,
+    /// `busy` = 1
+    Busy,
+    /// `slotsAvailable` = 2
+    SlotsAvailable,
+    /// `outOfOffice` = 3
+    OutOfOffice,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for CertificateStatus {
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for BookingsAvailabilityStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notProvisioned", 0),
-        ("provisioned", 1),
+        ("available", 0),
+        ("busy", 1),
+        ("slotsAvailable", 2),
+        ("outOfOffice", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notProvisioned" => Self::NotProvisioned,
-            "provisioned" => Self::Provisioned,
+            "available" => Self::Available,
+            "busy" => Self::Busy,
+            "slotsAvailable" => Self::SlotsAvailable,
+            "outOfOffice" => Self::OutOfOffice,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotProvisioned => "notProvisioned",
-            Self::Provisioned => "provisioned",
+            Self::Available => "available",
+            Self::Busy => "busy",
+            Self::SlotsAvailable => "slotsAvailable",
+            Self::OutOfOffice => "outOfOffice",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for CertificateStatus {
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingsAvailabilityStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for CertificateStatus {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingsAvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -314,30 +324,30 @@ impl<'de> serde::Deserialize<'de> for CertificateStatus {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for CertificateStatus {
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for BookingsAvailabilityStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl From<&str> for CertificateStatus {
+#[cfg(feature = "_solutions")]
+impl From<&str> for BookingsAvailabilityStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcDeviceImageOsStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcAuditActivityOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcDeviceImageOsStatus {
-    /// `supported` = 0
-    Supported,
-    /// `supportedWithWarning` = 1
-    SupportedWithWarning,
-    /// `unknown` = 2
-    Unknown,
+pub enum CloudPcAuditActivityOperationType {
+    /// `create` = 0
+    Create,
+    /// `delete` = 1
+    Delete,
+    /// `patch` = 2
+    Patch,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -345,27 +355,27 @@ pub enum CloudPcDeviceImageOsStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageOsStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("supported", 0),
-        ("supportedWithWarning", 1),
-        ("unknown", 2),
+        ("create", 0),
+        ("delete", 1),
+        ("patch", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "supported" => Self::Supported,
-            "supportedWithWarning" => Self::SupportedWithWarning,
-            "unknown" => Self::Unknown,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Supported => "supported",
-            Self::SupportedWithWarning => "supportedWithWarning",
-            Self::Unknown => "unknown",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -373,14 +383,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageOsStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcDeviceImageOsStatus {
+impl serde::Serialize for CloudPcAuditActivityOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageOsStatus {
+impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -389,52 +399,57 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageOsStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcDeviceImageOsStatus {
+impl std::fmt::Display for CloudPcAuditActivityOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcDeviceImageOsStatus {
+impl From<&str> for CloudPcAuditActivityOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcDeviceImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcOnPremisesConnectionType {
-    /// `hybridAzureADJoin` = 0
-    HybridAzureAdJoin,
-    /// `azureADJoin` = 1
-    AzureAdJoin,
-    /// `unknownFutureValue` = 2
+pub enum CloudPcDeviceImageStatus {
+    /// `pending` = 0
+    Pending,
+    /// `ready` = 1
+    Ready,
+    /// `failed` = 2
+    Failed,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionType {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("hybridAzureADJoin", 0),
-        ("azureADJoin", 1),
-        ("unknownFutureValue", 2),
+        ("pending", 0),
+        ("ready", 1),
+        ("failed", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "hybridAzureADJoin" => Self::HybridAzureAdJoin,
-            "azureADJoin" => Self::AzureAdJoin,
+            "pending" => Self::Pending,
+            "ready" => Self::Ready,
+            "failed" => Self::Failed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::HybridAzureAdJoin => "hybridAzureADJoin",
-            Self::AzureAdJoin => "azureADJoin",
+            Self::Pending => "pending",
+            Self::Ready => "ready",
+            Self::Failed => "failed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -442,14 +457,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionTy
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcOnPremisesConnectionType {
+impl serde::Serialize for CloudPcDeviceImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionType {
+impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -458,14 +473,83 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcOnPremisesConnectionType {
+impl std::fmt::Display for CloudPcDeviceImageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcOnPremisesConnectionType {
+impl From<&str> for CloudPcDeviceImageStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.cloudPcProvisioningType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CloudPcProvisioningType {
+    /// `dedicated` = 0
+    Dedicated,
+    /// `shared` = 1
+    Shared,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcProvisioningType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("dedicated", 0),
+        ("shared", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "dedicated" => Self::Dedicated,
+            "shared" => Self::Shared,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Dedicated => "dedicated",
+            Self::Shared => "shared",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for CloudPcProvisioningType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for CloudPcProvisioningType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for CloudPcProvisioningType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for CloudPcProvisioningType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -630,50 +714,220 @@ impl From<&str> for CloudPcRegionGroup {
     }
 }
 
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.contactRelationship`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.delegateMeetingMessageDeliveryOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContactRelationship {
-    /// `parent` = 0
-    Parent,
-    /// `relative` = 1
-    Relative,
-    /// `aide` = 2
-    Aide,
-    /// `doctor` = 3
-    Doctor,
-    /// `guardian` = 4
-    Guardian,
-    /// `child` = 5
-    Child,
-    /// `other` = 6
+pub enum DelegateMeetingMessageDeliveryOptions {
+    /// `sendToDelegateAndInformationToPrincipal` = 0
+    SendToDelegateAndInformationToPrincipal,
+    /// `sendToDelegateAndPrincipal` = 1
+    SendToDelegateAndPrincipal,
+    /// `sendToDelegateOnly` = 2
+    SendToDelegateOnly,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for DelegateMeetingMessageDeliveryOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("sendToDelegateAndInformationToPrincipal", 0),
+        ("sendToDelegateAndPrincipal", 1),
+        ("sendToDelegateOnly", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "sendToDelegateAndInformationToPrincipal" => {
+                Self::SendToDelegateAndInformationToPrincipal
+            }
+            "sendToDelegateAndPrincipal" => Self::SendToDelegateAndPrincipal,
+            "sendToDelegateOnly" => Self::SendToDelegateOnly,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SendToDelegateAndInformationToPrincipal => {
+                "sendToDelegateAndInformationToPrincipal"
+            }
+            Self::SendToDelegateAndPrincipal => "sendToDelegateAndPrincipal",
+            Self::SendToDelegateOnly => "sendToDelegateOnly",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for DelegateMeetingMessageDeliveryOptions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementPartnerTenantState {
+    /// `unknown` = 0
+    Unknown,
+    /// `unavailable` = 1
+    Unavailable,
+    /// `enabled` = 2
+    Enabled,
+    /// `terminated` = 3
+    Terminated,
+    /// `rejected` = 4
+    Rejected,
+    /// `unresponsive` = 5
+    Unresponsive,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerTenantState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("unavailable", 1),
+        ("enabled", 2),
+        ("terminated", 3),
+        ("rejected", 4),
+        ("unresponsive", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "unavailable" => Self::Unavailable,
+            "enabled" => Self::Enabled,
+            "terminated" => Self::Terminated,
+            "rejected" => Self::Rejected,
+            "unresponsive" => Self::Unresponsive,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Unavailable => "unavailable",
+            Self::Enabled => "enabled",
+            Self::Terminated => "terminated",
+            Self::Rejected => "rejected",
+            Self::Unresponsive => "unresponsive",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementPartnerTenantState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerTenantState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementPartnerTenantState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementPartnerTenantState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL enum type `microsoft.graph.driveItemSourceApplication`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DriveItemSourceApplication {
+    /// `teams` = 0
+    Teams,
+    /// `yammer` = 1
+    Yammer,
+    /// `sharePoint` = 2
+    SharePoint,
+    /// `oneDrive` = 3
+    OneDrive,
+    /// `stream` = 4
+    Stream,
+    /// `powerPoint` = 5
+    PowerPoint,
+    /// `office` = 6
+    Office,
+    /// `loki` = 7
+    Loki,
+    /// `loop` = 8
+    Loop,
+    /// `other` = 9
     Other,
-    /// `unknownFutureValue` = 7
+    /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::enums::EvolvableEnum for DriveItemSourceApplication {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("parent", 0),
-        ("relative", 1),
-        ("aide", 2),
-        ("doctor", 3),
-        ("guardian", 4),
-        ("child", 5),
-        ("other", 6),
-        ("unknownFutureValue", 7),
+        ("teams", 0),
+        ("yammer", 1),
+        ("sharePoint", 2),
+        ("oneDrive", 3),
+        ("stream", 4),
+        ("powerPoint", 5),
+        ("office", 6),
+        ("loki", 7),
+        ("loop", 8),
+        ("other", 9),
+        ("unknownFutureValue", 10),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "parent" => Self::Parent,
-            "relative" => Self::Relative,
-            "aide" => Self::Aide,
-            "doctor" => Self::Doctor,
-            "guardian" => Self::Guardian,
-            "child" => Self::Child,
+            "teams" => Self::Teams,
+            "yammer" => Self::Yammer,
+            "sharePoint" => Self::SharePoint,
+            "oneDrive" => Self::OneDrive,
+            "stream" => Self::Stream,
+            "powerPoint" => Self::PowerPoint,
+            "office" => Self::Office,
+            "loki" => Self::Loki,
+            "loop" => Self::Loop,
             "other" => Self::Other,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
@@ -681,12 +935,15 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Parent => "parent",
-            Self::Relative => "relative",
-            Self::Aide => "aide",
-            Self::Doctor => "doctor",
-            Self::Guardian => "guardian",
-            Self::Child => "child",
+            Self::Teams => "teams",
+            Self::Yammer => "yammer",
+            Self::SharePoint => "sharePoint",
+            Self::OneDrive => "oneDrive",
+            Self::Stream => "stream",
+            Self::PowerPoint => "powerPoint",
+            Self::Office => "office",
+            Self::Loki => "loki",
+            Self::Loop => "loop",
             Self::Other => "other",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
@@ -694,15 +951,15 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for ContactRelationship {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for DriveItemSourceApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ContactRelationship {
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for DriveItemSourceApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -710,226 +967,78 @@ impl<'de> serde::Deserialize<'de> for ContactRelationship {
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for ContactRelationship {
+#[cfg(feature = "_drives")]
+impl std::fmt::Display for DriveItemSourceApplication {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_education")]
-impl From<&str> for ContactRelationship {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_data_policy_operations")]
-/// CSDL enum type `microsoft.graph.dataPolicyOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataPolicyOperationStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `complete` = 2
-    Complete,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_data_policy_operations")]
-impl graph_odata_runtime::enums::EvolvableEnum for DataPolicyOperationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("complete", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "complete" => Self::Complete,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Complete => "complete",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_data_policy_operations")]
-impl serde::Serialize for DataPolicyOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_data_policy_operations")]
-impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_data_policy_operations")]
-impl std::fmt::Display for DataPolicyOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_data_policy_operations")]
-impl From<&str> for DataPolicyOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementPartnerAppType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementPartnerAppType {
-    /// `unknown` = 0
-    Unknown,
-    /// `singleTenantApp` = 1
-    SingleTenantApp,
-    /// `multiTenantApp` = 2
-    MultiTenantApp,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerAppType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("singleTenantApp", 1),
-        ("multiTenantApp", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "singleTenantApp" => Self::SingleTenantApp,
-            "multiTenantApp" => Self::MultiTenantApp,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::SingleTenantApp => "singleTenantApp",
-            Self::MultiTenantApp => "multiTenantApp",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementPartnerAppType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAppType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementPartnerAppType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementPartnerAppType {
+#[cfg(feature = "_drives")]
+impl From<&str> for DriveItemSourceApplication {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationAddToCalendarOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.educationAssignmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationAddToCalendarOptions {
-    /// `none` = 0
-    None,
-    /// `studentsAndPublisher` = 1
-    StudentsAndPublisher,
-    /// `studentsAndTeamOwners` = 2
-    StudentsAndTeamOwners,
+pub enum EducationAssignmentStatus {
+    /// `draft` = 0
+    Draft,
+    /// `published` = 1
+    Published,
+    /// `assigned` = 2
+    Assigned,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
-    /// `studentsOnly` = 4
-    StudentsOnly,
+    /// `inactive` = 4
+    Inactive,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationAddToCalendarOptions {
+impl graph_odata_runtime::enums::EvolvableEnum for EducationAssignmentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("studentsAndPublisher", 1),
-        ("studentsAndTeamOwners", 2),
+        ("draft", 0),
+        ("published", 1),
+        ("assigned", 2),
         ("unknownFutureValue", 3),
-        ("studentsOnly", 4),
+        ("inactive", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "studentsAndPublisher" => Self::StudentsAndPublisher,
-            "studentsAndTeamOwners" => Self::StudentsAndTeamOwners,
+            "draft" => Self::Draft,
+            "published" => Self::Published,
+            "assigned" => Self::Assigned,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "studentsOnly" => Self::StudentsOnly,
+            "inactive" => Self::Inactive,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::StudentsAndPublisher => "studentsAndPublisher",
-            Self::StudentsAndTeamOwners => "studentsAndTeamOwners",
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Assigned => "assigned",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::StudentsOnly => "studentsOnly",
+            Self::Inactive => "inactive",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_education")]
-impl serde::Serialize for EducationAddToCalendarOptions {
+impl serde::Serialize for EducationAssignmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
+impl<'de> serde::Deserialize<'de> for EducationAssignmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -938,155 +1047,127 @@ impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
 }
 
 #[cfg(feature = "_education")]
-impl std::fmt::Display for EducationAddToCalendarOptions {
+impl std::fmt::Display for EducationAssignmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_education")]
-impl From<&str> for EducationAddToCalendarOptions {
+impl From<&str> for EducationAssignmentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teamwork")]
-/// CSDL enum type `microsoft.graph.eligibilityFilteringEnabledEntities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct EligibilityFilteringEnabledEntities(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_teamwork")]
-impl EligibilityFilteringEnabledEntities {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `swapRequest` = 1
-    pub const SWAP_REQUEST: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `offerShiftRequest` = 2
-    pub const OFFER_SHIFT_REQUEST: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `timeOffReason` = 8
-    pub const TIME_OFF_REASON: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::enums::FlagsEnum for EligibilityFilteringEnabledEntities {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("swapRequest", 1),
-        ("offerShiftRequest", 2),
-        ("unknownFutureValue", 4),
-        ("timeOffReason", 8),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Debug for EligibilityFilteringEnabledEntities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::fmt::Display for EligibilityFilteringEnabledEntities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::str::FromStr for EligibilityFilteringEnabledEntities {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::ops::BitOr for EligibilityFilteringEnabledEntities {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl std::ops::BitOrAssign for EligibilityFilteringEnabledEntities {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for EligibilityFilteringEnabledEntities {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for EligibilityFilteringEnabledEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerBillingClassification`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.engagementConversationModerationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerBillingClassification {
-    /// `standard` = 0
-    Standard,
-    /// `trial` = 1
-    Trial,
-    /// `directToCustomer` = 2
-    DirectToCustomer,
+pub enum EngagementConversationModerationState {
+    /// `published` = 0
+    Published,
+    /// `pendingReview` = 1
+    PendingReview,
+    /// `dismissed` = 2
+    Dismissed,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_storage")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for FileStorageContainerBillingClassification {
+for EngagementConversationModerationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("trial", 1),
-        ("directToCustomer", 2),
+        ("published", 0),
+        ("pendingReview", 1),
+        ("dismissed", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "standard" => Self::Standard,
-            "trial" => Self::Trial,
-            "directToCustomer" => Self::DirectToCustomer,
+            "published" => Self::Published,
+            "pendingReview" => Self::PendingReview,
+            "dismissed" => Self::Dismissed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Standard => "standard",
-            Self::Trial => "trial",
-            Self::DirectToCustomer => "directToCustomer",
+            Self::Published => "published",
+            Self::PendingReview => "pendingReview",
+            Self::Dismissed => "dismissed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationModerationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationModerationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for EngagementConversationModerationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for EngagementConversationModerationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerBillingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerBillingStatus {
+    /// `invalid` = 0
+    Invalid,
+    /// `valid` = 1
+    Valid,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerBillingStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("invalid", 0),
+        ("valid", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "invalid" => Self::Invalid,
+            "valid" => Self::Valid,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::Valid => "valid",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -1094,14 +1175,14 @@ for FileStorageContainerBillingClassification {
 }
 
 #[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerBillingClassification {
+impl serde::Serialize for FileStorageContainerBillingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification {
+impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1110,14 +1191,14 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification 
 }
 
 #[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerBillingClassification {
+impl std::fmt::Display for FileStorageContainerBillingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerBillingClassification {
+impl From<&str> for FileStorageContainerBillingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1271,300 +1352,286 @@ impl From<&str> for IosUpdatesInstallStatus {
     }
 }
 
-#[cfg(feature = "_organization")]
-/// CSDL enum type `microsoft.graph.mdmAuthority`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.lifecycleEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MdmAuthority {
+pub enum LifecycleEventType {
+    /// `missed` = 0
+    Missed,
+    /// `subscriptionRemoved` = 1
+    SubscriptionRemoved,
+    /// `reauthorizationRequired` = 2
+    ReauthorizationRequired,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for LifecycleEventType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("missed", 0),
+        ("subscriptionRemoved", 1),
+        ("reauthorizationRequired", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "missed" => Self::Missed,
+            "subscriptionRemoved" => Self::SubscriptionRemoved,
+            "reauthorizationRequired" => Self::ReauthorizationRequired,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Missed => "missed",
+            Self::SubscriptionRemoved => "subscriptionRemoved",
+            Self::ReauthorizationRequired => "reauthorizationRequired",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for LifecycleEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for LifecycleEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for LifecycleEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl From<&str> for LifecycleEventType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.mobileThreatPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MobileThreatPartnerTenantState {
+    /// `unavailable` = 0
+    Unavailable,
+    /// `available` = 1
+    Available,
+    /// `enabled` = 2
+    Enabled,
+    /// `unresponsive` = 3
+    Unresponsive,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for MobileThreatPartnerTenantState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unavailable", 0),
+        ("available", 1),
+        ("enabled", 2),
+        ("unresponsive", 3),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unavailable" => Self::Unavailable,
+            "available" => Self::Available,
+            "enabled" => Self::Enabled,
+            "unresponsive" => Self::Unresponsive,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unavailable => "unavailable",
+            Self::Available => "available",
+            Self::Enabled => "enabled",
+            Self::Unresponsive => "unresponsive",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MobileThreatPartnerTenantState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MobileThreatPartnerTenantState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for MobileThreatPartnerTenantState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for MobileThreatPartnerTenantState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.operationResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationResult {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `timeout` = 2
+    Timeout,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("timeout", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "timeout" => Self::Timeout,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Timeout => "timeout",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for OperationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for OperationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for OperationResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for OperationResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+/// CSDL enum type `microsoft.graph.printerProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrinterProcessingState {
     /// `unknown` = 0
     Unknown,
-    /// `intune` = 1
-    Intune,
-    /// `sccm` = 2
-    Sccm,
-    /// `office365` = 3
-    Office365,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::enums::EvolvableEnum for MdmAuthority {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("intune", 1),
-        ("sccm", 2),
-        ("office365", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "intune" => Self::Intune,
-            "sccm" => Self::Sccm,
-            "office365" => Self::Office365,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Intune => "intune",
-            Self::Sccm => "sccm",
-            Self::Office365 => "office365",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for MdmAuthority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for MdmAuthority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl std::fmt::Display for MdmAuthority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl From<&str> for MdmAuthority {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.multiFactorAuthConfiguration`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MultiFactorAuthConfiguration {
-    /// `notRequired` = 0
-    NotRequired,
-    /// `required` = 1
-    Required,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for MultiFactorAuthConfiguration {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notRequired", 0),
-        ("required", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notRequired" => Self::NotRequired,
-            "required" => Self::Required,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotRequired => "notRequired",
-            Self::Required => "required",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for MultiFactorAuthConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for MultiFactorAuthConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for MultiFactorAuthConfiguration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for MultiFactorAuthConfiguration {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL enum type `microsoft.graph.partnerTenantType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PartnerTenantType {
-    /// `microsoftSupport` = 1
-    MicrosoftSupport,
-    /// `syndicatePartner` = 2
-    SyndicatePartner,
-    /// `breadthPartner` = 3
-    BreadthPartner,
-    /// `breadthPartnerDelegatedAdmin` = 4
-    BreadthPartnerDelegatedAdmin,
-    /// `resellerPartnerDelegatedAdmin` = 5
-    ResellerPartnerDelegatedAdmin,
-    /// `valueAddedResellerPartnerDelegatedAdmin` = 6
-    ValueAddedResellerPartnerDelegatedAdmin,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftSupport", 1),
-        ("syndicatePartner", 2),
-        ("breadthPartner", 3),
-        ("breadthPartnerDelegatedAdmin", 4),
-        ("resellerPartnerDelegatedAdmin", 5),
-        ("valueAddedResellerPartnerDelegatedAdmin", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "microsoftSupport" => Self::MicrosoftSupport,
-            "syndicatePartner" => Self::SyndicatePartner,
-            "breadthPartner" => Self::BreadthPartner,
-            "breadthPartnerDelegatedAdmin" => Self::BreadthPartnerDelegatedAdmin,
-            "resellerPartnerDelegatedAdmin" => Self::ResellerPartnerDelegatedAdmin,
-            "valueAddedResellerPartnerDelegatedAdmin" => {
-                Self::ValueAddedResellerPartnerDelegatedAdmin
-            }
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MicrosoftSupport => "microsoftSupport",
-            Self::SyndicatePartner => "syndicatePartner",
-            Self::BreadthPartner => "breadthPartner",
-            Self::BreadthPartnerDelegatedAdmin => "breadthPartnerDelegatedAdmin",
-            Self::ResellerPartnerDelegatedAdmin => "resellerPartnerDelegatedAdmin",
-            Self::ValueAddedResellerPartnerDelegatedAdmin => {
-                "valueAddedResellerPartnerDelegatedAdmin"
-            }
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for PartnerTenantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for PartnerTenantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl std::fmt::Display for PartnerTenantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl From<&str> for PartnerTenantType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_print")]
-/// CSDL enum type `microsoft.graph.printOperationProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintOperationProcessingState {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
+    /// `idle` = 1
+    Idle,
+    /// `processing` = 2
+    Processing,
+    /// `stopped` = 3
+    Stopped,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintOperationProcessingState {
+#[cfg(feature = "_integer_range")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrinterProcessingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("succeeded", 2),
-        ("failed", 3),
+        ("unknown", 0),
+        ("idle", 1),
+        ("processing", 2),
+        ("stopped", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
+            "unknown" => Self::Unknown,
+            "idle" => Self::Idle,
+            "processing" => Self::Processing,
+            "stopped" => Self::Stopped,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
+            Self::Unknown => "unknown",
+            Self::Idle => "idle",
+            Self::Processing => "processing",
+            Self::Stopped => "stopped",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintOperationProcessingState {
+#[cfg(feature = "_integer_range")]
+impl serde::Serialize for PrinterProcessingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintOperationProcessingState {
+#[cfg(feature = "_integer_range")]
+impl<'de> serde::Deserialize<'de> for PrinterProcessingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1572,61 +1639,129 @@ impl<'de> serde::Deserialize<'de> for PrintOperationProcessingState {
     }
 }
 
-#[cfg(feature = "_print")]
-impl std::fmt::Display for PrintOperationProcessingState {
+#[cfg(feature = "_integer_range")]
+impl std::fmt::Display for PrinterProcessingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_print")]
-impl From<&str> for PrintOperationProcessingState {
+#[cfg(feature = "_integer_range")]
+impl From<&str> for PrinterProcessingState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.remoteAssistanceOnboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RemoteAssistanceOnboardingStatus {
+    /// `notOnboarded` = 0
+    NotOnboarded,
+    /// `onboarding` = 1
+    Onboarding,
+    /// `onboarded` = 2
+    Onboarded,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RemoteAssistanceOnboardingStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notOnboarded", 0),
+        ("onboarding", 1),
+        ("onboarded", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notOnboarded" => Self::NotOnboarded,
+            "onboarding" => Self::Onboarding,
+            "onboarded" => Self::Onboarded,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotOnboarded => "notOnboarded",
+            Self::Onboarding => "onboarding",
+            Self::Onboarded => "onboarded",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RemoteAssistanceOnboardingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RemoteAssistanceOnboardingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RemoteAssistanceOnboardingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RemoteAssistanceOnboardingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-/// CSDL enum type `microsoft.graph.scopeOperatorMultiValuedComparisonType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.scopeOperatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeOperatorMultiValuedComparisonType {
-    /// `All` = 0
-    All,
-    /// `Any` = 1
-    Any,
+pub enum ScopeOperatorType {
+    /// `Binary` = 0
+    Binary,
+    /// `Unary` = 1
+    Unary,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for ScopeOperatorMultiValuedComparisonType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("All", 0), ("Any", 1)];
+impl graph_odata_runtime::enums::EvolvableEnum for ScopeOperatorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("Binary", 0), ("Unary", 1)];
     fn from_wire(value: &str) -> Self {
         match value {
-            "All" => Self::All,
-            "Any" => Self::Any,
+            "Binary" => Self::Binary,
+            "Unary" => Self::Unary,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::All => "All",
-            Self::Any => "Any",
+            Self::Binary => "Binary",
+            Self::Unary => "Unary",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-impl serde::Serialize for ScopeOperatorMultiValuedComparisonType {
+impl serde::Serialize for ScopeOperatorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
+impl<'de> serde::Deserialize<'de> for ScopeOperatorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1635,14 +1770,14 @@ impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-impl std::fmt::Display for ScopeOperatorMultiValuedComparisonType {
+impl std::fmt::Display for ScopeOperatorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_filter_operator_schema")]
-impl From<&str> for ScopeOperatorMultiValuedComparisonType {
+impl From<&str> for ScopeOperatorType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1747,64 +1882,64 @@ impl From<&str> for SimulationStatus {
     }
 }
 
-#[cfg(feature = "_authored_note")]
-/// CSDL enum type `microsoft.graph.subjectRightsRequestStageStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.status`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubjectRightsRequestStageStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `current` = 1
-    Current,
-    /// `completed` = 3
-    Completed,
-    /// `failed` = 4
-    Failed,
-    /// `unknownFutureValue` = 5
+pub enum Status {
+    /// `active` = 0
+    Active,
+    /// `updated` = 1
+    Updated,
+    /// `deleted` = 2
+    Deleted,
+    /// `ignored` = 3
+    Ignored,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::enums::EvolvableEnum for SubjectRightsRequestStageStatus {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for Status {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("current", 1),
-        ("completed", 3),
-        ("failed", 4),
-        ("unknownFutureValue", 5),
+        ("active", 0),
+        ("updated", 1),
+        ("deleted", 2),
+        ("ignored", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notStarted" => Self::NotStarted,
-            "current" => Self::Current,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
+            "active" => Self::Active,
+            "updated" => Self::Updated,
+            "deleted" => Self::Deleted,
+            "ignored" => Self::Ignored,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotStarted => "notStarted",
-            Self::Current => "current",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
+            Self::Active => "active",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Ignored => "ignored",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_authored_note")]
-impl serde::Serialize for SubjectRightsRequestStageStatus {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for SubjectRightsRequestStageStatus {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1812,84 +1947,15 @@ impl<'de> serde::Deserialize<'de> for SubjectRightsRequestStageStatus {
     }
 }
 
-#[cfg(feature = "_authored_note")]
-impl std::fmt::Display for SubjectRightsRequestStageStatus {
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authored_note")]
-impl From<&str> for SubjectRightsRequestStageStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.threatAssessmentRequestSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThreatAssessmentRequestSource {
-    /// `undefined` = 0
-    Undefined,
-    /// `user` = 1
-    User,
-    /// `administrator` = 2
-    Administrator,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentRequestSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("undefined", 0),
-        ("user", 1),
-        ("administrator", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "undefined" => Self::Undefined,
-            "user" => Self::User,
-            "administrator" => Self::Administrator,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Undefined => "undefined",
-            Self::User => "user",
-            Self::Administrator => "administrator",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatAssessmentRequestSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for ThreatAssessmentRequestSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl From<&str> for ThreatAssessmentRequestSource {
+#[cfg(feature = "_activities_container")]
+impl From<&str> for Status {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1974,85 +2040,161 @@ impl From<&str> for TitleAreaLayoutType {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl WeakAlgorithms {
-    /// `rsaSha1` = 1
-    pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `unknownFutureValue` = 2
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.userPurpose`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserPurpose {
+    /// `user` = 1
+    User,
+    /// `linked` = 2
+    Linked,
+    /// `shared` = 3
+    Shared,
+    /// `room` = 4
+    Room,
+    /// `equipment` = 5
+    Equipment,
+    /// `others` = 6
+    Others,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserPurpose {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("rsaSha1", 1),
-        ("unknownFutureValue", 2),
+        ("user", 1),
+        ("linked", 2),
+        ("shared", 3),
+        ("room", 4),
+        ("equipment", 5),
+        ("others", 6),
+        ("unknownFutureValue", 7),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "linked" => Self::Linked,
+            "shared" => Self::Shared,
+            "room" => Self::Room,
+            "equipment" => Self::Equipment,
+            "others" => Self::Others,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::fmt::Debug for WeakAlgorithms {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::fmt::Display for WeakAlgorithms {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::str::FromStr for WeakAlgorithms {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Linked => "linked",
+            Self::Shared => "shared",
+            Self::Room => "room",
+            Self::Equipment => "equipment",
+            Self::Others => "others",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::ops::BitOr for WeakAlgorithms {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::ops::BitOrAssign for WeakAlgorithms {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for WeakAlgorithms {
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for UserPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for UserPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for UserPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for UserPurpose {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.windowsUserType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WindowsUserType {
+    /// `administrator` = 0
+    Administrator,
+    /// `standard` = 1
+    Standard,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("administrator", 0),
+        ("standard", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "administrator" => Self::Administrator,
+            "standard" => Self::Standard,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::Standard => "standard",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WindowsUserType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WindowsUserType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for WindowsUserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for WindowsUserType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 

@@ -12,11 +12,11 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_binary_operator")]
-/// CSDL complex type `microsoft.graph.externalConnectors.searchSettings`.
+/// CSDL complex type `microsoft.graph.externalConnectors.activitySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchSettings {
-    /// Property `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
-    pub search_result_templates: Option<Vec<DisplayTemplate>>,
+pub struct ActivitySettings {
+    /// Property `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
+    pub url_to_item_resolvers: Option<Vec<AnyUrlToItemResolverBase>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +24,16 @@ pub struct SearchSettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl serde::Serialize for SearchSettings {
+impl serde::Serialize for ActivitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_binary_operator")]
-impl SearchSettings {
+impl ActivitySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.searchSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.activitySettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +46,13 @@ impl SearchSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("searchResultTemplates", &self.search_result_templates);
+        object.property("urlToItemResolvers", &self.url_to_item_resolvers);
         object.end()
     }
 }
 
 #[cfg(feature = "_binary_operator")]
-impl<'de> serde::Deserialize<'de> for SearchSettings {
+impl<'de> serde::Deserialize<'de> for ActivitySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for SearchSettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl graph_odata_runtime::model::ODataObject for SearchSettings {
+impl graph_odata_runtime::model::ODataObject for ActivitySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -70,8 +70,8 @@ impl graph_odata_runtime::model::ODataObject for SearchSettings {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "searchResultTemplates" => {
-                read_nullable(map, key, &mut self.search_result_templates, extra)
+            "urlToItemResolvers" => {
+                read_nullable(map, key, &mut self.url_to_item_resolvers, extra)
             }
             _ => Ok(false),
         }
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for SearchSettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl SearchSettings {
+impl ActivitySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -95,18 +95,18 @@ impl SearchSettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-/// The properties of [`SearchSettings`] by wire name, each a [`Field<SearchSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchSettings::set_null`].
-pub enum SearchSettingsField {}
+/// The properties of [`ActivitySettings`] by wire name, each a [`Field<ActivitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivitySettings::set_null`].
+pub enum ActivitySettingsField {}
 
 #[cfg(feature = "_binary_operator")]
 #[allow(non_upper_case_globals)]
-impl SearchSettingsField {
-    /// `searchResultTemplates`
-    pub const SearchResultTemplates: model::Field<SearchSettings> = model::Field::new(
-        "searchResultTemplates",
+impl ActivitySettingsField {
+    /// `urlToItemResolvers`
+    pub const UrlToItemResolvers: model::Field<ActivitySettings> = model::Field::new(
+        "urlToItemResolvers",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SearchSettings>] = &[
-        Self::SearchResultTemplates,
+    pub const ALL: &'static [model::Field<ActivitySettings>] = &[
+        Self::UrlToItemResolvers,
     ];
 }

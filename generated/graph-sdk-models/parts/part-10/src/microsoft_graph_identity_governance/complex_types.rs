@@ -12,11 +12,11 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.userInactivityTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
+/// CSDL complex type `microsoft.graph.identityGovernance.attributeChangeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserInactivityTrigger {
-    /// Property `inactivityPeriodInDays`: `Edm.Int32`, not nullable.
-    pub inactivity_period_in_days: Option<i32>,
+pub struct AttributeChangeTrigger {
+    /// Property `triggerAttributes`: `Collection(microsoft.graph.identityGovernance.triggerAttribute)`, not nullable.
+    pub trigger_attributes: Option<Vec<TriggerAttribute>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +24,16 @@ pub struct UserInactivityTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for UserInactivityTrigger {
+impl serde::Serialize for AttributeChangeTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl UserInactivityTrigger {
+impl AttributeChangeTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.userInactivityTrigger";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.attributeChangeTrigger";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +46,13 @@ impl UserInactivityTrigger {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("inactivityPeriodInDays", &self.inactivity_period_in_days);
+        object.property("triggerAttributes", &self.trigger_attributes);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for UserInactivityTrigger {
+impl<'de> serde::Deserialize<'de> for AttributeChangeTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,17 +61,17 @@ impl<'de> serde::Deserialize<'de> for UserInactivityTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for UserInactivityTrigger {
+impl graph_odata_runtime::model::ODataObject for AttributeChangeTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "inactivityPeriodInDays" => {
-                read_lenient(map, key, &mut self.inactivity_period_in_days, extra)
+            "triggerAttributes" => {
+                read_nullable(map, key, &mut self.trigger_attributes, extra)
             }
             _ => Ok(false),
         }
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for UserInactivityTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl UserInactivityTrigger {
+impl AttributeChangeTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -95,18 +95,125 @@ impl UserInactivityTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`UserInactivityTrigger`] by wire name, each a [`Field<UserInactivityTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInactivityTrigger::set_null`].
-pub enum UserInactivityTriggerField {}
+/// The properties of [`AttributeChangeTrigger`] by wire name, each a [`Field<AttributeChangeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeChangeTrigger::set_null`].
+pub enum AttributeChangeTriggerField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl UserInactivityTriggerField {
-    /// `inactivityPeriodInDays`
-    pub const InactivityPeriodInDays: model::Field<UserInactivityTrigger> = model::Field::new(
-        "inactivityPeriodInDays",
+impl AttributeChangeTriggerField {
+    /// `triggerAttributes`
+    pub const TriggerAttributes: model::Field<AttributeChangeTrigger> = model::Field::new(
+        "triggerAttributes",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserInactivityTrigger>] = &[
-        Self::InactivityPeriodInDays,
+    pub const ALL: &'static [model::Field<AttributeChangeTrigger>] = &[
+        Self::TriggerAttributes,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.quarantineConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QuarantineConfiguration {
+    /// Property `conditions`: `Collection(microsoft.graph.identityGovernance.quarantineCondition)`, not nullable.
+    pub conditions: Option<Vec<AnyQuarantineCondition>>,
+    /// Property `matchMode`: `microsoft.graph.identityGovernance.matchMode`, not nullable.
+    pub match_mode: Option<MatchMode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for QuarantineConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl QuarantineConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("conditions", &self.conditions);
+        object.property("matchMode", &self.match_mode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "matchMode" => read_nullable(map, key, &mut self.match_mode, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl QuarantineConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`QuarantineConfiguration`] by wire name, each a [`Field<QuarantineConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineConfiguration::set_null`].
+pub enum QuarantineConfigurationField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl QuarantineConfigurationField {
+    /// `conditions`
+    pub const Conditions: model::Field<QuarantineConfiguration> = model::Field::new(
+        "conditions",
+    );
+    /// `matchMode`
+    pub const MatchMode: model::Field<QuarantineConfiguration> = model::Field::new(
+        "matchMode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<QuarantineConfiguration>] = &[
+        Self::Conditions,
+        Self::MatchMode,
     ];
 }

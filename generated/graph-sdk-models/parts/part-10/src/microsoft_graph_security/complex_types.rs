@@ -12,17 +12,17 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailDeliveryDetail`.
+/// CSDL complex type `microsoft.graph.security.analyzedEmailAuthenticationDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailDeliveryDetail {
-    /// Property `action`: `microsoft.graph.security.deliveryAction`.
-    pub action: Option<DeliveryAction>,
-    /// Property `latestThreats`: `Edm.String`.
-    pub latest_threats: Option<String>,
-    /// Property `location`: `microsoft.graph.security.deliveryLocation`.
-    pub location: Option<DeliveryLocation>,
-    /// Property `originalThreats`: `Edm.String`.
-    pub original_threats: Option<String>,
+pub struct AnalyzedEmailAuthenticationDetail {
+    /// Property `compositeAuthentication`: `Edm.String`.
+    pub composite_authentication: Option<String>,
+    /// Property `dkim`: `Edm.String`.
+    pub dkim: Option<String>,
+    /// Property `dmarc`: `Edm.String`.
+    pub dmarc: Option<String>,
+    /// Property `senderPolicyFramework`: `Edm.String`.
+    pub sender_policy_framework: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -30,16 +30,16 @@ pub struct AnalyzedEmailDeliveryDetail {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailDeliveryDetail {
+impl serde::Serialize for AnalyzedEmailAuthenticationDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailDeliveryDetail {
+impl AnalyzedEmailAuthenticationDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDeliveryDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAuthenticationDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -52,16 +52,16 @@ impl AnalyzedEmailDeliveryDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("action", &self.action);
-        object.property("latestThreats", &self.latest_threats);
-        object.property("location", &self.location);
-        object.property("originalThreats", &self.original_threats);
+        object.property("compositeAuthentication", &self.composite_authentication);
+        object.property("dkim", &self.dkim);
+        object.property("dmarc", &self.dmarc);
+        object.property("senderPolicyFramework", &self.sender_policy_framework);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailDeliveryDetail {
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailAuthenticationDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -70,128 +70,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailDeliveryDetail {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDeliveryDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "latestThreats" => read_lenient(map, key, &mut self.latest_threats, extra),
-            "location" => read_nullable(map, key, &mut self.location, extra),
-            "originalThreats" => {
-                read_lenient(map, key, &mut self.original_threats, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailDeliveryDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailDeliveryDetail`] by wire name, each a [`Field<AnalyzedEmailDeliveryDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDeliveryDetail::set_null`].
-pub enum AnalyzedEmailDeliveryDetailField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AnalyzedEmailDeliveryDetailField {
-    /// `action`
-    pub const Action: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
-        "action",
-    );
-    /// `latestThreats`
-    pub const LatestThreats: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
-        "latestThreats",
-    );
-    /// `location`
-    pub const Location: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
-        "location",
-    );
-    /// `originalThreats`
-    pub const OriginalThreats: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
-        "originalThreats",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailDeliveryDetail>] = &[
-        Self::Action,
-        Self::LatestThreats,
-        Self::Location,
-        Self::OriginalThreats,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailRecipientDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailRecipientDetail {
-    /// Property `ccRecipients`: `Collection(Edm.String)`.
-    pub cc_recipients: Option<Vec<String>>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailRecipientDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailRecipientDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailRecipientDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("ccRecipients", &self.cc_recipients);
-        object.property("domainName", &self.domain_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailRecipientDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -200,8 +79,14 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "ccRecipients" => read_lenient(map, key, &mut self.cc_recipients, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "compositeAuthentication" => {
+                read_lenient(map, key, &mut self.composite_authentication, extra)
+            }
+            "dkim" => read_lenient(map, key, &mut self.dkim, extra),
+            "dmarc" => read_lenient(map, key, &mut self.dmarc, extra),
+            "senderPolicyFramework" => {
+                read_lenient(map, key, &mut self.sender_policy_framework, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -213,7 +98,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailRecipientDetail {
+impl AnalyzedEmailAuthenticationDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -224,49 +109,45 @@ impl AnalyzedEmailRecipientDetail {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailRecipientDetail`] by wire name, each a [`Field<AnalyzedEmailRecipientDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailRecipientDetail::set_null`].
-pub enum AnalyzedEmailRecipientDetailField {}
+/// The properties of [`AnalyzedEmailAuthenticationDetail`] by wire name, each a [`Field<AnalyzedEmailAuthenticationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAuthenticationDetail::set_null`].
+pub enum AnalyzedEmailAuthenticationDetailField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AnalyzedEmailRecipientDetailField {
-    /// `ccRecipients`
-    pub const CcRecipients: model::Field<AnalyzedEmailRecipientDetail> = model::Field::new(
-        "ccRecipients",
+impl AnalyzedEmailAuthenticationDetailField {
+    /// `compositeAuthentication`
+    pub const CompositeAuthentication: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
+        "compositeAuthentication",
     );
-    /// `domainName`
-    pub const DomainName: model::Field<AnalyzedEmailRecipientDetail> = model::Field::new(
-        "domainName",
+    /// `dkim`
+    pub const Dkim: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
+        "dkim",
+    );
+    /// `dmarc`
+    pub const Dmarc: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
+        "dmarc",
+    );
+    /// `senderPolicyFramework`
+    pub const SenderPolicyFramework: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
+        "senderPolicyFramework",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailRecipientDetail>] = &[
-        Self::CcRecipients,
-        Self::DomainName,
+    pub const ALL: &'static [model::Field<AnalyzedEmailAuthenticationDetail>] = &[
+        Self::CompositeAuthentication,
+        Self::Dkim,
+        Self::Dmarc,
+        Self::SenderPolicyFramework,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailSenderDetail`.
+/// CSDL complex type `microsoft.graph.security.analyzedEmailDlpRuleInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailSenderDetail {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `domainCreationDateTime`: `Edm.DateTimeOffset`.
-    pub domain_creation_date_time: Option<edm::DateTimeOffset>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Property `domainOwner`: `Edm.String`.
-    pub domain_owner: Option<String>,
-    /// Property `fromAddress`: `Edm.String`.
-    pub from_address: Option<String>,
-    /// Property `ipv4`: `Edm.String`.
-    pub ipv4: Option<String>,
-    /// Property `location`: `Edm.String`.
-    pub location: Option<String>,
-    /// Property `mailFromAddress`: `Edm.String`.
-    pub mail_from_address: Option<String>,
-    /// Property `mailFromDomainName`: `Edm.String`.
-    pub mail_from_domain_name: Option<String>,
+pub struct AnalyzedEmailDlpRuleInfo {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `ruleId`: `Edm.String`.
+    pub rule_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -274,16 +155,16 @@ pub struct AnalyzedEmailSenderDetail {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailSenderDetail {
+impl serde::Serialize for AnalyzedEmailDlpRuleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailSenderDetail {
+impl AnalyzedEmailDlpRuleInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailSenderDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDlpRuleInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -296,21 +177,14 @@ impl AnalyzedEmailSenderDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("domainCreationDateTime", &self.domain_creation_date_time);
-        object.property("domainName", &self.domain_name);
-        object.property("domainOwner", &self.domain_owner);
-        object.property("fromAddress", &self.from_address);
-        object.property("ipv4", &self.ipv4);
-        object.property("location", &self.location);
-        object.property("mailFromAddress", &self.mail_from_address);
-        object.property("mailFromDomainName", &self.mail_from_domain_name);
+        object.property("name", &self.name);
+        object.property("ruleId", &self.rule_id);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailSenderDetail {
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailDlpRuleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -319,7 +193,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailSenderDetail {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDlpRuleInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -328,21 +202,8 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "domainCreationDateTime" => {
-                read_lenient(map, key, &mut self.domain_creation_date_time, extra)
-            }
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            "domainOwner" => read_lenient(map, key, &mut self.domain_owner, extra),
-            "fromAddress" => read_lenient(map, key, &mut self.from_address, extra),
-            "ipv4" => read_lenient(map, key, &mut self.ipv4, extra),
-            "location" => read_lenient(map, key, &mut self.location, extra),
-            "mailFromAddress" => {
-                read_lenient(map, key, &mut self.mail_from_address, extra)
-            }
-            "mailFromDomainName" => {
-                read_lenient(map, key, &mut self.mail_from_domain_name, extra)
-            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
             _ => Ok(false),
         }
     }
@@ -354,7 +215,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailSenderDetail {
+impl AnalyzedEmailDlpRuleInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -365,57 +226,22 @@ impl AnalyzedEmailSenderDetail {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailSenderDetail`] by wire name, each a [`Field<AnalyzedEmailSenderDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailSenderDetail::set_null`].
-pub enum AnalyzedEmailSenderDetailField {}
+/// The properties of [`AnalyzedEmailDlpRuleInfo`] by wire name, each a [`Field<AnalyzedEmailDlpRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDlpRuleInfo::set_null`].
+pub enum AnalyzedEmailDlpRuleInfoField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AnalyzedEmailSenderDetailField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "displayName",
-    );
-    /// `domainCreationDateTime`
-    pub const DomainCreationDateTime: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "domainCreationDateTime",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "domainName",
-    );
-    /// `domainOwner`
-    pub const DomainOwner: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "domainOwner",
-    );
-    /// `fromAddress`
-    pub const FromAddress: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "fromAddress",
-    );
-    /// `ipv4`
-    pub const Ipv4: model::Field<AnalyzedEmailSenderDetail> = model::Field::new("ipv4");
-    /// `location`
-    pub const Location: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "location",
-    );
-    /// `mailFromAddress`
-    pub const MailFromAddress: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "mailFromAddress",
-    );
-    /// `mailFromDomainName`
-    pub const MailFromDomainName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
-        "mailFromDomainName",
+impl AnalyzedEmailDlpRuleInfoField {
+    /// `name`
+    pub const Name: model::Field<AnalyzedEmailDlpRuleInfo> = model::Field::new("name");
+    /// `ruleId`
+    pub const RuleId: model::Field<AnalyzedEmailDlpRuleInfo> = model::Field::new(
+        "ruleId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailSenderDetail>] = &[
-        Self::DisplayName,
-        Self::DomainCreationDateTime,
-        Self::DomainName,
-        Self::DomainOwner,
-        Self::FromAddress,
-        Self::Ipv4,
-        Self::Location,
-        Self::MailFromAddress,
-        Self::MailFromDomainName,
+    pub const ALL: &'static [model::Field<AnalyzedEmailDlpRuleInfo>] = &[
+        Self::Name,
+        Self::RuleId,
     ];
 }
 

@@ -12,367 +12,44 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.ediscoveryReviewSet`; base type `microsoft.graph.security.dataSet`; key `id`.
+/// CSDL entity type `microsoft.graph.security.retentionLabel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdiscoveryReviewSet {
+pub struct RetentionLabel {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.security.dataSet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.security.dataSet`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.dataSet`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.dataSet`.
-    pub display_name: Option<String>,
-    /// Navigation property `queries`: `Collection(microsoft.graph.security.ediscoveryReviewSetQuery)`, contained; present when expanded (`$expand`).
-    pub queries: Option<Vec<EdiscoveryReviewSetQuery>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EdiscoveryReviewSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryReviewSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("queries", &self.queries);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "queries" => read_nullable(map, key, &mut self.queries, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EdiscoveryReviewSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EdiscoveryReviewSet`] by wire name, each a [`Field<EdiscoveryReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSet::set_null`].
-pub enum EdiscoveryReviewSetField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EdiscoveryReviewSetField {
-    /// `id`
-    pub const Id: model::Field<EdiscoveryReviewSet> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EdiscoveryReviewSet> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EdiscoveryReviewSet> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<EdiscoveryReviewSet> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<EdiscoveryReviewSet> = model::Field::new(
-        "displayName",
-    );
-    /// `queries`
-    pub const Queries: model::Field<EdiscoveryReviewSet> = model::Field::new("queries");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdiscoveryReviewSet>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Queries,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.intelligenceProfile`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntelligenceProfile {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `aliases`: `Collection(Edm.String)`.
-    pub aliases: Option<Vec<String>>,
-    /// Property `countriesOrRegionsOfOrigin`: `Collection(microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin)`.
-    pub countries_or_regions_of_origin: Option<
-        Vec<IntelligenceProfileCountryOrRegionOfOrigin>,
-    >,
-    /// Property `description`: `microsoft.graph.security.formattedContent`, not nullable.
-    pub description: Option<FormattedContent>,
-    /// Property `firstActiveDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub first_active_date_time: Option<edm::DateTimeOffset>,
-    /// Property `kind`: `microsoft.graph.security.intelligenceProfileKind`, not nullable.
-    pub kind: Option<IntelligenceProfileKind>,
-    /// Property `summary`: `microsoft.graph.security.formattedContent`, not nullable.
-    pub summary: Option<FormattedContent>,
-    /// Property `targets`: `Collection(Edm.String)`.
-    pub targets: Option<Vec<String>>,
-    /// Property `title`: `Edm.String`, not nullable.
-    pub title: Option<String>,
-    /// Property `tradecraft`: `microsoft.graph.security.formattedContent`.
-    pub tradecraft: Option<FormattedContent>,
-    /// Navigation property `indicators`: `Collection(microsoft.graph.security.intelligenceProfileIndicator)`; present when expanded (`$expand`).
-    pub indicators: Option<Vec<IntelligenceProfileIndicator>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IntelligenceProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IntelligenceProfile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("aliases", &self.aliases);
-        object
-            .property(
-                "countriesOrRegionsOfOrigin",
-                &self.countries_or_regions_of_origin,
-            );
-        object.property("description", &self.description);
-        object.property("firstActiveDateTime", &self.first_active_date_time);
-        object.property("kind", &self.kind);
-        object.property("summary", &self.summary);
-        object.property("targets", &self.targets);
-        object.property("title", &self.title);
-        object.property("tradecraft", &self.tradecraft);
-        object.property("indicators", &self.indicators);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IntelligenceProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for IntelligenceProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "aliases" => read_lenient(map, key, &mut self.aliases, extra),
-            "countriesOrRegionsOfOrigin" => {
-                read_nullable(map, key, &mut self.countries_or_regions_of_origin, extra)
-            }
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "firstActiveDateTime" => {
-                read_lenient(map, key, &mut self.first_active_date_time, extra)
-            }
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            "summary" => read_nullable(map, key, &mut self.summary, extra),
-            "targets" => read_lenient(map, key, &mut self.targets, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "tradecraft" => read_nullable(map, key, &mut self.tradecraft, extra),
-            "indicators" => read_nullable(map, key, &mut self.indicators, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IntelligenceProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`IntelligenceProfile`] by wire name, each a [`Field<IntelligenceProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfile::set_null`].
-pub enum IntelligenceProfileField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl IntelligenceProfileField {
-    /// `id`
-    pub const Id: model::Field<IntelligenceProfile> = model::Field::new("id");
-    /// `aliases`
-    pub const Aliases: model::Field<IntelligenceProfile> = model::Field::new("aliases");
-    /// `countriesOrRegionsOfOrigin`
-    pub const CountriesOrRegionsOfOrigin: model::Field<IntelligenceProfile> = model::Field::new(
-        "countriesOrRegionsOfOrigin",
-    );
-    /// `description`
-    pub const Description: model::Field<IntelligenceProfile> = model::Field::new(
-        "description",
-    );
-    /// `firstActiveDateTime`
-    pub const FirstActiveDateTime: model::Field<IntelligenceProfile> = model::Field::new(
-        "firstActiveDateTime",
-    );
-    /// `kind`
-    pub const Kind: model::Field<IntelligenceProfile> = model::Field::new("kind");
-    /// `summary`
-    pub const Summary: model::Field<IntelligenceProfile> = model::Field::new("summary");
-    /// `targets`
-    pub const Targets: model::Field<IntelligenceProfile> = model::Field::new("targets");
-    /// `title`
-    pub const Title: model::Field<IntelligenceProfile> = model::Field::new("title");
-    /// `tradecraft`
-    pub const Tradecraft: model::Field<IntelligenceProfile> = model::Field::new(
-        "tradecraft",
-    );
-    /// `indicators`
-    pub const Indicators: model::Field<IntelligenceProfile> = model::Field::new(
-        "indicators",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IntelligenceProfile>] = &[
-        Self::Id,
-        Self::Aliases,
-        Self::CountriesOrRegionsOfOrigin,
-        Self::Description,
-        Self::FirstActiveDateTime,
-        Self::Kind,
-        Self::Summary,
-        Self::Targets,
-        Self::Title,
-        Self::Tradecraft,
-        Self::Indicators,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.retentionEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
+    /// Property `actionAfterRetentionPeriod`: `microsoft.graph.security.actionAfterRetentionPeriod`.
+    pub action_after_retention_period: Option<ActionAfterRetentionPeriod>,
+    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
+    pub behavior_during_retention_period: Option<BehaviorDuringRetentionPeriod>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
+    /// Property `defaultRecordBehavior`: `microsoft.graph.security.defaultRecordBehavior`.
+    pub default_record_behavior: Option<DefaultRecordBehavior>,
+    /// Property `descriptionForAdmins`: `Edm.String`.
+    pub description_for_admins: Option<String>,
+    /// Property `descriptionForUsers`: `Edm.String`.
+    pub description_for_users: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `eventPropagationResults`: `Collection(microsoft.graph.security.eventPropagationResult)`.
-    pub event_propagation_results: Option<Vec<EventPropagationResult>>,
-    /// Property `eventQueries`: `Collection(microsoft.graph.security.eventQuery)`.
-    pub event_queries: Option<Vec<EventQuery>>,
-    /// Property `eventStatus`: `microsoft.graph.security.retentionEventStatus`.
-    pub event_status: Option<RetentionEventStatus>,
-    /// Property `eventTriggerDateTime`: `Edm.DateTimeOffset`.
-    pub event_trigger_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isInUse`: `Edm.Boolean`.
+    pub is_in_use: Option<bool>,
+    /// Property `labelToBeApplied`: `Edm.String`.
+    pub label_to_be_applied: Option<String>,
     /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
     pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastStatusUpdateDateTime`: `Edm.DateTimeOffset`.
-    pub last_status_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `retentionDuration`: `microsoft.graph.security.retentionDuration`.
+    pub retention_duration: Option<AnyRetentionDuration>,
+    /// Property `retentionTrigger`: `microsoft.graph.security.retentionTrigger`.
+    pub retention_trigger: Option<RetentionTrigger>,
+    /// Navigation property `descriptors`: `microsoft.graph.security.filePlanDescriptor`, contained; present when expanded (`$expand`).
+    pub descriptors: Option<FilePlanDescriptor>,
+    /// Navigation property `dispositionReviewStages`: `Collection(microsoft.graph.security.dispositionReviewStage)`, contained; present when expanded (`$expand`).
+    pub disposition_review_stages: Option<Vec<DispositionReviewStage>>,
     /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
     pub retention_event_type: Option<RetentionEventType>,
     /// Properties the metadata does not declare and instance annotations
@@ -382,16 +59,16 @@ pub struct RetentionEvent {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RetentionEvent {
+impl serde::Serialize for RetentionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl RetentionEvent {
+impl RetentionLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEvent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionLabel";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -405,24 +82,34 @@ impl RetentionEvent {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object
+            .property("actionAfterRetentionPeriod", &self.action_after_retention_period);
+        object
+            .property(
+                "behaviorDuringRetentionPeriod",
+                &self.behavior_during_retention_period,
+            );
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
+        object.property("defaultRecordBehavior", &self.default_record_behavior);
+        object.property("descriptionForAdmins", &self.description_for_admins);
+        object.property("descriptionForUsers", &self.description_for_users);
         object.property("displayName", &self.display_name);
-        object.property("eventPropagationResults", &self.event_propagation_results);
-        object.property("eventQueries", &self.event_queries);
-        object.property("eventStatus", &self.event_status);
-        object.property("eventTriggerDateTime", &self.event_trigger_date_time);
+        object.property("isInUse", &self.is_in_use);
+        object.property("labelToBeApplied", &self.label_to_be_applied);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("lastStatusUpdateDateTime", &self.last_status_update_date_time);
+        object.property("retentionDuration", &self.retention_duration);
+        object.property("retentionTrigger", &self.retention_trigger);
+        object.property("descriptors", &self.descriptors);
+        object.property("dispositionReviewStages", &self.disposition_review_stages);
         object.property("retentionEventType", &self.retention_event_type);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionEvent {
+impl<'de> serde::Deserialize<'de> for RetentionLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -431,7 +118,7 @@ impl<'de> serde::Deserialize<'de> for RetentionEvent {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RetentionEvent {
+impl graph_odata_runtime::model::ODataObject for RetentionLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -441,19 +128,34 @@ impl graph_odata_runtime::model::ODataObject for RetentionEvent {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "actionAfterRetentionPeriod" => {
+                read_nullable(map, key, &mut self.action_after_retention_period, extra)
+            }
+            "behaviorDuringRetentionPeriod" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.behavior_during_retention_period,
+                    extra,
+                )
+            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "eventPropagationResults" => {
-                read_nullable(map, key, &mut self.event_propagation_results, extra)
+            "defaultRecordBehavior" => {
+                read_nullable(map, key, &mut self.default_record_behavior, extra)
             }
-            "eventQueries" => read_nullable(map, key, &mut self.event_queries, extra),
-            "eventStatus" => read_nullable(map, key, &mut self.event_status, extra),
-            "eventTriggerDateTime" => {
-                read_lenient(map, key, &mut self.event_trigger_date_time, extra)
+            "descriptionForAdmins" => {
+                read_lenient(map, key, &mut self.description_for_admins, extra)
+            }
+            "descriptionForUsers" => {
+                read_lenient(map, key, &mut self.description_for_users, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isInUse" => read_lenient(map, key, &mut self.is_in_use, extra),
+            "labelToBeApplied" => {
+                read_lenient(map, key, &mut self.label_to_be_applied, extra)
             }
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
@@ -461,8 +163,15 @@ impl graph_odata_runtime::model::ODataObject for RetentionEvent {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "lastStatusUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_status_update_date_time, extra)
+            "retentionDuration" => {
+                read_nullable(map, key, &mut self.retention_duration, extra)
+            }
+            "retentionTrigger" => {
+                read_nullable(map, key, &mut self.retention_trigger, extra)
+            }
+            "descriptors" => read_nullable(map, key, &mut self.descriptors, extra),
+            "dispositionReviewStages" => {
+                read_nullable(map, key, &mut self.disposition_review_stages, extra)
             }
             "retentionEventType" => {
                 read_nullable(map, key, &mut self.retention_event_type, extra)
@@ -478,7 +187,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionEvent {
 }
 
 #[cfg(feature = "_security")]
-impl RetentionEvent {
+impl RetentionLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -489,74 +198,205 @@ impl RetentionEvent {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`RetentionEvent`] by wire name, each a [`Field<RetentionEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEvent::set_null`].
-pub enum RetentionEventField {}
+/// The properties of [`RetentionLabel`] by wire name, each a [`Field<RetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabel::set_null`].
+pub enum RetentionLabelField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl RetentionEventField {
+impl RetentionLabelField {
     /// `id`
-    pub const Id: model::Field<RetentionEvent> = model::Field::new("id");
+    pub const Id: model::Field<RetentionLabel> = model::Field::new("id");
+    /// `actionAfterRetentionPeriod`
+    pub const ActionAfterRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
+        "actionAfterRetentionPeriod",
+    );
+    /// `behaviorDuringRetentionPeriod`
+    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
+        "behaviorDuringRetentionPeriod",
+    );
     /// `createdBy`
-    pub const CreatedBy: model::Field<RetentionEvent> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<RetentionLabel> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RetentionEvent> = model::Field::new(
+    pub const CreatedDateTime: model::Field<RetentionLabel> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<RetentionEvent> = model::Field::new(
-        "description",
+    /// `defaultRecordBehavior`
+    pub const DefaultRecordBehavior: model::Field<RetentionLabel> = model::Field::new(
+        "defaultRecordBehavior",
+    );
+    /// `descriptionForAdmins`
+    pub const DescriptionForAdmins: model::Field<RetentionLabel> = model::Field::new(
+        "descriptionForAdmins",
+    );
+    /// `descriptionForUsers`
+    pub const DescriptionForUsers: model::Field<RetentionLabel> = model::Field::new(
+        "descriptionForUsers",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<RetentionEvent> = model::Field::new(
+    pub const DisplayName: model::Field<RetentionLabel> = model::Field::new(
         "displayName",
     );
-    /// `eventPropagationResults`
-    pub const EventPropagationResults: model::Field<RetentionEvent> = model::Field::new(
-        "eventPropagationResults",
-    );
-    /// `eventQueries`
-    pub const EventQueries: model::Field<RetentionEvent> = model::Field::new(
-        "eventQueries",
-    );
-    /// `eventStatus`
-    pub const EventStatus: model::Field<RetentionEvent> = model::Field::new(
-        "eventStatus",
-    );
-    /// `eventTriggerDateTime`
-    pub const EventTriggerDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "eventTriggerDateTime",
+    /// `isInUse`
+    pub const IsInUse: model::Field<RetentionLabel> = model::Field::new("isInUse");
+    /// `labelToBeApplied`
+    pub const LabelToBeApplied: model::Field<RetentionLabel> = model::Field::new(
+        "labelToBeApplied",
     );
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RetentionEvent> = model::Field::new(
+    pub const LastModifiedBy: model::Field<RetentionLabel> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RetentionEvent> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<RetentionLabel> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `lastStatusUpdateDateTime`
-    pub const LastStatusUpdateDateTime: model::Field<RetentionEvent> = model::Field::new(
-        "lastStatusUpdateDateTime",
+    /// `retentionDuration`
+    pub const RetentionDuration: model::Field<RetentionLabel> = model::Field::new(
+        "retentionDuration",
+    );
+    /// `retentionTrigger`
+    pub const RetentionTrigger: model::Field<RetentionLabel> = model::Field::new(
+        "retentionTrigger",
+    );
+    /// `descriptors`
+    pub const Descriptors: model::Field<RetentionLabel> = model::Field::new(
+        "descriptors",
+    );
+    /// `dispositionReviewStages`
+    pub const DispositionReviewStages: model::Field<RetentionLabel> = model::Field::new(
+        "dispositionReviewStages",
     );
     /// `retentionEventType`
-    pub const RetentionEventType: model::Field<RetentionEvent> = model::Field::new(
+    pub const RetentionEventType: model::Field<RetentionLabel> = model::Field::new(
         "retentionEventType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionEvent>] = &[
+    pub const ALL: &'static [model::Field<RetentionLabel>] = &[
         Self::Id,
+        Self::ActionAfterRetentionPeriod,
+        Self::BehaviorDuringRetentionPeriod,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
+        Self::DefaultRecordBehavior,
+        Self::DescriptionForAdmins,
+        Self::DescriptionForUsers,
         Self::DisplayName,
-        Self::EventPropagationResults,
-        Self::EventQueries,
-        Self::EventStatus,
-        Self::EventTriggerDateTime,
+        Self::IsInUse,
+        Self::LabelToBeApplied,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::LastStatusUpdateDateTime,
+        Self::RetentionDuration,
+        Self::RetentionTrigger,
+        Self::Descriptors,
+        Self::DispositionReviewStages,
         Self::RetentionEventType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.settingsContainer`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsContainer {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `autoAuditingConfiguration`: `microsoft.graph.security.autoAuditingConfiguration`, contained; present when expanded (`$expand`).
+    pub auto_auditing_configuration: Option<AutoAuditingConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SettingsContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SettingsContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.settingsContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("autoAuditingConfiguration", &self.auto_auditing_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SettingsContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SettingsContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "autoAuditingConfiguration" => {
+                read_nullable(map, key, &mut self.auto_auditing_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SettingsContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SettingsContainer`] by wire name, each a [`Field<SettingsContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingsContainer::set_null`].
+pub enum SettingsContainerField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SettingsContainerField {
+    /// `id`
+    pub const Id: model::Field<SettingsContainer> = model::Field::new("id");
+    /// `autoAuditingConfiguration`
+    pub const AutoAuditingConfiguration: model::Field<SettingsContainer> = model::Field::new(
+        "autoAuditingConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SettingsContainer>] = &[
+        Self::Id,
+        Self::AutoAuditingConfiguration,
     ];
 }

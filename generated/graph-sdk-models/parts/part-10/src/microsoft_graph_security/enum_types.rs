@@ -12,63 +12,241 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.antispamDirectionality`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.caseOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AntispamDirectionality {
-    /// `unknown` = 0
-    Unknown,
-    /// `inbound` = 1
-    Inbound,
-    /// `outbound` = 2
-    Outbound,
-    /// `intraOrg` = 3
-    IntraOrg,
+pub enum CaseOperationStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `submissionFailed` = 1
+    SubmissionFailed,
+    /// `running` = 2
+    Running,
+    /// `succeeded` = 3
+    Succeeded,
+    /// `partiallySucceeded` = 4
+    PartiallySucceeded,
+    /// `failed` = 5
+    Failed,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for CaseOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("submissionFailed", 1),
+        ("running", 2),
+        ("succeeded", 3),
+        ("partiallySucceeded", 4),
+        ("failed", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "submissionFailed" => Self::SubmissionFailed,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "partiallySucceeded" => Self::PartiallySucceeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::SubmissionFailed => "submissionFailed",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::PartiallySucceeded => "partiallySucceeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for CaseOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CaseOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for CaseOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for CaseOperationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.security.dataSourceHoldStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataSourceHoldStatus {
+    /// `notApplied` = 1
+    NotApplied,
+    /// `applied` = 2
+    Applied,
+    /// `applying` = 3
+    Applying,
+    /// `removing` = 4
+    Removing,
+    /// `partial` = 5
+    Partial,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for DataSourceHoldStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notApplied", 1),
+        ("applied", 2),
+        ("applying", 3),
+        ("removing", 4),
+        ("partial", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notApplied" => Self::NotApplied,
+            "applied" => Self::Applied,
+            "applying" => Self::Applying,
+            "removing" => Self::Removing,
+            "partial" => Self::Partial,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotApplied => "notApplied",
+            Self::Applied => "applied",
+            Self::Applying => "applying",
+            Self::Removing => "removing",
+            Self::Partial => "partial",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for DataSourceHoldStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for DataSourceHoldStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for DataSourceHoldStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for DataSourceHoldStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.incidentStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IncidentStatus {
+    /// `active` = 1
+    Active,
+    /// `resolved` = 2
+    Resolved,
+    /// `inProgress` = 4
+    InProgress,
+    /// `redirected` = 64
+    Redirected,
     /// `unknownFutureValue` = 127
     UnknownFutureValue,
+    /// `awaitingAction` = 128
+    AwaitingAction,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AntispamDirectionality {
+impl graph_odata_runtime::enums::EvolvableEnum for IncidentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("inbound", 1),
-        ("outbound", 2),
-        ("intraOrg", 3),
+        ("active", 1),
+        ("resolved", 2),
+        ("inProgress", 4),
+        ("redirected", 64),
         ("unknownFutureValue", 127),
+        ("awaitingAction", 128),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "inbound" => Self::Inbound,
-            "outbound" => Self::Outbound,
-            "intraOrg" => Self::IntraOrg,
+            "active" => Self::Active,
+            "resolved" => Self::Resolved,
+            "inProgress" => Self::InProgress,
+            "redirected" => Self::Redirected,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "awaitingAction" => Self::AwaitingAction,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-            Self::IntraOrg => "intraOrg",
+            Self::Active => "active",
+            Self::Resolved => "resolved",
+            Self::InProgress => "inProgress",
+            Self::Redirected => "redirected",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::AwaitingAction => "awaitingAction",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AntispamDirectionality {
+impl serde::Serialize for IncidentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AntispamDirectionality {
+impl<'de> serde::Deserialize<'de> for IncidentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -77,181 +255,15 @@ impl<'de> serde::Deserialize<'de> for AntispamDirectionality {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for AntispamDirectionality {
+impl std::fmt::Display for IncidentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for AntispamDirectionality {
+impl From<&str> for IncidentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.exportFileStructure`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExportFileStructure {
-    /// `none` = 0
-    None,
-    /// `directory` = 1
-    Directory,
-    /// `pst` = 2
-    Pst,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// `msg` = 4
-    Msg,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("directory", 1),
-        ("pst", 2),
-        ("unknownFutureValue", 3),
-        ("msg", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "directory" => Self::Directory,
-            "pst" => Self::Pst,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "msg" => Self::Msg,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Directory => "directory",
-            Self::Pst => "pst",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Msg => "msg",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ExportFileStructure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ExportFileStructure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ExportFileStructure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ExportFileStructure {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.reviewSetSettings`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ReviewSetSettings(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl ReviewSetSettings {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `disableGrouping` = 1
-    pub const DISABLE_GROUPING: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `unknownFutureValue` = 2
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for ReviewSetSettings {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("disableGrouping", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for ReviewSetSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ReviewSetSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::str::FromStr for ReviewSetSettings {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for ReviewSetSettings {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for ReviewSetSettings {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ReviewSetSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ReviewSetSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -12,243 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.accessReviewApplyAction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewApplyAction`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewApplyAction {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewApplyAction(Box<AccessReviewApplyAction>),
-    /// `microsoft.graph.disableAndDeleteUserApplyAction`
-    DisableAndDeleteUserApplyAction(Box<DisableAndDeleteUserApplyAction>),
-    /// `microsoft.graph.removeAccessApplyAction`
-    RemoveAccessApplyAction(Box<RemoveAccessApplyAction>),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewApplyAction {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewApplyAction(_) => AccessReviewApplyAction::ODATA_TYPE,
-            Self::DisableAndDeleteUserApplyAction(_) => {
-                DisableAndDeleteUserApplyAction::ODATA_TYPE
-            }
-            Self::RemoveAccessApplyAction(_) => RemoveAccessApplyAction::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`AccessReviewApplyAction`] (or of an unknown derived type).
-    pub fn as_access_review_apply_action(&self) -> Option<&AccessReviewApplyAction> {
-        match self {
-            Self::AccessReviewApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl Default for AnyAccessReviewApplyAction {
-    fn default() -> Self {
-        Self::AccessReviewApplyAction(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<AccessReviewApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: AccessReviewApplyAction) -> Self {
-        Self::AccessReviewApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewApplyAction {
-    /// The value if it is a [`AnyAccessReviewApplyAction::DisableAndDeleteUserApplyAction`] variant.
-    pub fn as_disable_and_delete_user_apply_action(
-        &self,
-    ) -> Option<&DisableAndDeleteUserApplyAction> {
-        match self {
-            Self::DisableAndDeleteUserApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewApplyAction::RemoveAccessApplyAction`] variant.
-    pub fn as_remove_access_apply_action(&self) -> Option<&RemoveAccessApplyAction> {
-        match self {
-            Self::RemoveAccessApplyAction(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<DisableAndDeleteUserApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: DisableAndDeleteUserApplyAction) -> Self {
-        Self::DisableAndDeleteUserApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<RemoveAccessApplyAction> for AnyAccessReviewApplyAction {
-    fn from(value: RemoveAccessApplyAction) -> Self {
-        Self::RemoveAccessApplyAction(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyAccessReviewApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewApplyAction(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::DisableAndDeleteUserApplyAction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DisableAndDeleteUserApplyAction::ODATA_TYPE),
-                    )
-            }
-            Self::RemoveAccessApplyAction(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(RemoveAccessApplyAction::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.disableAndDeleteUserApplyAction"
-            | "graph.disableAndDeleteUserApplyAction" => {
-                serde_json::from_value(value).map(Self::DisableAndDeleteUserApplyAction)
-            }
-            "microsoft.graph.removeAccessApplyAction"
-            | "graph.removeAccessApplyAction" => {
-                serde_json::from_value(value).map(Self::RemoveAccessApplyAction)
-            }
-            _ => serde_json::from_value(value).map(Self::AccessReviewApplyAction),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewHistoryScheduleSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewHistoryScheduleSettings {
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`, not nullable.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `reportRange`: `Edm.String`, not nullable.
-    pub report_range: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryScheduleSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryScheduleSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryScheduleSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("recurrence", &self.recurrence);
-        object.property("reportRange", &self.report_range);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryScheduleSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "reportRange" => read_lenient(map, key, &mut self.report_range, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryScheduleSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewHistoryScheduleSettings`] by wire name, each a [`Field<AccessReviewHistoryScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryScheduleSettings::set_null`].
-pub enum AccessReviewHistoryScheduleSettingsField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewHistoryScheduleSettingsField {
-    /// `recurrence`
-    pub const Recurrence: model::Field<AccessReviewHistoryScheduleSettings> = model::Field::new(
-        "recurrence",
-    );
-    /// `reportRange`
-    pub const ReportRange: model::Field<AccessReviewHistoryScheduleSettings> = model::Field::new(
-        "reportRange",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewHistoryScheduleSettings>] = &[
-        Self::Recurrence,
-        Self::ReportRange,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
@@ -395,216 +158,131 @@ impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField 
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub id: Option<String>,
-    /// Property `type`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub r#type: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstanceDecisionItemServicePrincipalResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("type", &self.r#type);
-        object.property("appId", &self.app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemServicePrincipalResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewInstanceDecisionItemServicePrincipalResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstanceDecisionItemServicePrincipalResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalResource::set_null`].
-pub enum AccessReviewInstanceDecisionItemServicePrincipalResourceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("displayName");
-    /// `id`
-    pub const Id: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("id");
-    /// `type`
-    pub const Type: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("type");
-    /// `appId`
-    pub const AppId: model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    > = model::Field::new("appId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessReviewInstanceDecisionItemServicePrincipalResource,
-    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::AppId];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.accessReviewScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewNotificationRecipientScope {
+pub enum AnyAccessReviewScope {
     /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewNotificationRecipientScope(Box<AccessReviewNotificationRecipientScope>),
-    /// `microsoft.graph.accessReviewNotificationRecipientQueryScope`
-    AccessReviewNotificationRecipientQueryScope(
-        Box<AccessReviewNotificationRecipientQueryScope>,
-    ),
+    AccessReviewScope(Box<AccessReviewScope>),
+    /// `microsoft.graph.accessReviewInactiveUsersQueryScope`
+    AccessReviewInactiveUsersQueryScope(Box<AccessReviewInactiveUsersQueryScope>),
+    /// `microsoft.graph.accessReviewQueryScope`
+    AccessReviewQueryScope(Box<AccessReviewQueryScope>),
+    /// `microsoft.graph.principalResourceMembershipsScope`
+    PrincipalResourceMembershipsScope(Box<PrincipalResourceMembershipsScope>),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewNotificationRecipientScope {
+impl AnyAccessReviewScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AccessReviewNotificationRecipientScope(_) => {
-                AccessReviewNotificationRecipientScope::ODATA_TYPE
+            Self::AccessReviewScope(_) => AccessReviewScope::ODATA_TYPE,
+            Self::AccessReviewInactiveUsersQueryScope(_) => {
+                AccessReviewInactiveUsersQueryScope::ODATA_TYPE
             }
-            Self::AccessReviewNotificationRecipientQueryScope(_) => {
-                AccessReviewNotificationRecipientQueryScope::ODATA_TYPE
+            Self::AccessReviewQueryScope(_) => AccessReviewQueryScope::ODATA_TYPE,
+            Self::PrincipalResourceMembershipsScope(_) => {
+                PrincipalResourceMembershipsScope::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`AccessReviewNotificationRecipientScope`] (or of an unknown derived type).
-    pub fn as_access_review_notification_recipient_scope(
-        &self,
-    ) -> Option<&AccessReviewNotificationRecipientScope> {
+    /// The value if it is a plain [`AccessReviewScope`] (or of an unknown derived type).
+    pub fn as_access_review_scope(&self) -> Option<&AccessReviewScope> {
         match self {
-            Self::AccessReviewNotificationRecipientScope(value) => Some(value),
+            Self::AccessReviewScope(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl Default for AnyAccessReviewNotificationRecipientScope {
+impl Default for AnyAccessReviewScope {
     fn default() -> Self {
-        Self::AccessReviewNotificationRecipientScope(Box::default())
+        Self::AccessReviewScope(Box::default())
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<AccessReviewNotificationRecipientScope>
-for AnyAccessReviewNotificationRecipientScope {
-    fn from(value: AccessReviewNotificationRecipientScope) -> Self {
-        Self::AccessReviewNotificationRecipientScope(Box::new(value))
+impl From<AccessReviewScope> for AnyAccessReviewScope {
+    fn from(value: AccessReviewScope) -> Self {
+        Self::AccessReviewScope(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewNotificationRecipientScope {
-    /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
-    pub fn as_access_review_notification_recipient_query_scope(
+impl AnyAccessReviewScope {
+    /// The value if it is a [`AnyAccessReviewScope::AccessReviewInactiveUsersQueryScope`] variant.
+    pub fn as_access_review_inactive_users_query_scope(
         &self,
-    ) -> Option<&AccessReviewNotificationRecipientQueryScope> {
+    ) -> Option<&AccessReviewInactiveUsersQueryScope> {
         match self {
-            Self::AccessReviewNotificationRecipientQueryScope(value) => Some(value),
+            Self::AccessReviewInactiveUsersQueryScope(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewScope::AccessReviewQueryScope`] variant.
+    pub fn as_access_review_query_scope(&self) -> Option<&AccessReviewQueryScope> {
+        match self {
+            Self::AccessReviewQueryScope(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewScope::PrincipalResourceMembershipsScope`] variant.
+    pub fn as_principal_resource_memberships_scope(
+        &self,
+    ) -> Option<&PrincipalResourceMembershipsScope> {
+        match self {
+            Self::PrincipalResourceMembershipsScope(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<AccessReviewNotificationRecipientQueryScope>
-for AnyAccessReviewNotificationRecipientScope {
-    fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
-        Self::AccessReviewNotificationRecipientQueryScope(Box::new(value))
+impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
+    fn from(value: AccessReviewInactiveUsersQueryScope) -> Self {
+        Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
+impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
+    fn from(value: AccessReviewQueryScope) -> Self {
+        Self::AccessReviewQueryScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
+    fn from(value: PrincipalResourceMembershipsScope) -> Self {
+        Self::PrincipalResourceMembershipsScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnyAccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AccessReviewNotificationRecipientScope(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AccessReviewNotificationRecipientQueryScope(value) => {
+            Self::AccessReviewScope(value) => value.serialize_with_type(serializer, None),
+            Self::AccessReviewInactiveUsersQueryScope(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(AccessReviewNotificationRecipientQueryScope::ODATA_TYPE),
+                        Some(AccessReviewInactiveUsersQueryScope::ODATA_TYPE),
+                    )
+            }
+            Self::AccessReviewQueryScope(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessReviewQueryScope::ODATA_TYPE),
+                    )
+            }
+            Self::PrincipalResourceMembershipsScope(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(PrincipalResourceMembershipsScope::ODATA_TYPE),
                     )
             }
         }
@@ -612,7 +290,7 @@ impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -621,15 +299,20 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope 
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessReviewNotificationRecipientQueryScope"
-            | "graph.accessReviewNotificationRecipientQueryScope" => {
+            "microsoft.graph.accessReviewInactiveUsersQueryScope"
+            | "graph.accessReviewInactiveUsersQueryScope" => {
                 serde_json::from_value(value)
-                    .map(Self::AccessReviewNotificationRecipientQueryScope)
+                    .map(Self::AccessReviewInactiveUsersQueryScope)
             }
-            _ => {
+            "microsoft.graph.accessReviewQueryScope" | "graph.accessReviewQueryScope" => {
+                serde_json::from_value(value).map(Self::AccessReviewQueryScope)
+            }
+            "microsoft.graph.principalResourceMembershipsScope"
+            | "graph.principalResourceMembershipsScope" => {
                 serde_json::from_value(value)
-                    .map(Self::AccessReviewNotificationRecipientScope)
+                    .map(Self::PrincipalResourceMembershipsScope)
             }
+            _ => serde_json::from_value(value).map(Self::AccessReviewScope),
         };
         read.map_err(D::Error::custom)
     }
@@ -868,33 +551,37 @@ impl AlertTriggerField {
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.appManagementServicePrincipalConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.appliedConditionalAccessPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementServicePrincipalConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`.
-    /// Inherited from `microsoft.graph.appManagementConfiguration`.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+pub struct AppliedConditionalAccessPolicy {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `enforcedGrantControls`: `Collection(Edm.String)`.
+    pub enforced_grant_controls: Option<Vec<String>>,
+    /// Property `enforcedSessionControls`: `Collection(Edm.String)`.
+    pub enforced_session_controls: Option<Vec<String>>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `result`: `microsoft.graph.appliedConditionalAccessPolicyResult`.
+    pub result: Option<AppliedConditionalAccessPolicyResult>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AppliedConditionalAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_audit_logs")]
+impl AppliedConditionalAccessPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementServicePrincipalConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appliedConditionalAccessPolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -907,14 +594,17 @@ impl AppManagementServicePrincipalConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
+        object.property("displayName", &self.display_name);
+        object.property("enforcedGrantControls", &self.enforced_grant_controls);
+        object.property("enforcedSessionControls", &self.enforced_session_controls);
+        object.property("id", &self.id);
+        object.property("result", &self.result);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -922,21 +612,25 @@ impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for AppliedConditionalAccessPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "enforcedGrantControls" => {
+                read_lenient(map, key, &mut self.enforced_grant_controls, extra)
             }
+            "enforcedSessionControls" => {
+                read_lenient(map, key, &mut self.enforced_session_controls, extra)
+            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "result" => read_nullable(map, key, &mut self.result, extra),
             _ => Ok(false),
         }
     }
@@ -947,8 +641,8 @@ for AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AppManagementServicePrincipalConfiguration {
+#[cfg(feature = "_audit_logs")]
+impl AppliedConditionalAccessPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -958,57 +652,66 @@ impl AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`AppManagementServicePrincipalConfiguration`] by wire name, each a [`Field<AppManagementServicePrincipalConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementServicePrincipalConfiguration::set_null`].
-pub enum AppManagementServicePrincipalConfigurationField {}
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`AppliedConditionalAccessPolicy`] by wire name, each a [`Field<AppliedConditionalAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppliedConditionalAccessPolicy::set_null`].
+pub enum AppliedConditionalAccessPolicyField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
-impl AppManagementServicePrincipalConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AppManagementServicePrincipalConfiguration> = model::Field::new(
-        "keyCredentials",
+impl AppliedConditionalAccessPolicyField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AppliedConditionalAccessPolicy> = model::Field::new(
+        "displayName",
     );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<
-        AppManagementServicePrincipalConfiguration,
-    > = model::Field::new("passwordCredentials");
+    /// `enforcedGrantControls`
+    pub const EnforcedGrantControls: model::Field<AppliedConditionalAccessPolicy> = model::Field::new(
+        "enforcedGrantControls",
+    );
+    /// `enforcedSessionControls`
+    pub const EnforcedSessionControls: model::Field<AppliedConditionalAccessPolicy> = model::Field::new(
+        "enforcedSessionControls",
+    );
+    /// `id`
+    pub const Id: model::Field<AppliedConditionalAccessPolicy> = model::Field::new("id");
+    /// `result`
+    pub const Result: model::Field<AppliedConditionalAccessPolicy> = model::Field::new(
+        "result",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementServicePrincipalConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
+    pub const ALL: &'static [model::Field<AppliedConditionalAccessPolicy>] = &[
+        Self::DisplayName,
+        Self::EnforcedGrantControls,
+        Self::EnforcedSessionControls,
+        Self::Id,
+        Self::Result,
     ];
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactors`.
+#[cfg(feature = "_activity_domain")]
+/// CSDL complex type `microsoft.graph.attendeeAvailability`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactors {
-    /// Property `compliance`: `microsoft.graph.applicationSecurityCompliance`.
-    pub compliance: Option<ApplicationSecurityCompliance>,
-    /// Property `general`: `microsoft.graph.applicationRiskFactorGeneralInfo`.
-    pub general: Option<ApplicationRiskFactorGeneralInfo>,
-    /// Property `legal`: `microsoft.graph.applicationRiskFactorLegalInfo`.
-    pub legal: Option<ApplicationRiskFactorLegalInfo>,
-    /// Property `security`: `microsoft.graph.applicationRiskFactorSecurityInfo`.
-    pub security: Option<ApplicationRiskFactorSecurityInfo>,
+pub struct AttendeeAvailability {
+    /// Property `attendee`: `microsoft.graph.attendeeBase`.
+    pub attendee: Option<AnyAttendeeBase>,
+    /// Property `availability`: `microsoft.graph.freeBusyStatus`.
+    pub availability: Option<FreeBusyStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactors {
+#[cfg(feature = "_activity_domain")]
+impl serde::Serialize for AttendeeAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactors {
+#[cfg(feature = "_activity_domain")]
+impl AttendeeAvailability {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactors";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attendeeAvailability";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1021,16 +724,14 @@ impl ApplicationRiskFactors {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("compliance", &self.compliance);
-        object.property("general", &self.general);
-        object.property("legal", &self.legal);
-        object.property("security", &self.security);
+        object.property("attendee", &self.attendee);
+        object.property("availability", &self.availability);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
+#[cfg(feature = "_activity_domain")]
+impl<'de> serde::Deserialize<'de> for AttendeeAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1038,8 +739,8 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
+#[cfg(feature = "_activity_domain")]
+impl graph_odata_runtime::model::ODataObject for AttendeeAvailability {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1048,10 +749,8 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "compliance" => read_nullable(map, key, &mut self.compliance, extra),
-            "general" => read_nullable(map, key, &mut self.general, extra),
-            "legal" => read_nullable(map, key, &mut self.legal, extra),
-            "security" => read_nullable(map, key, &mut self.security, extra),
+            "attendee" => read_nullable(map, key, &mut self.attendee, extra),
+            "availability" => read_nullable(map, key, &mut self.availability, extra),
             _ => Ok(false),
         }
     }
@@ -1062,8 +761,8 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactors {
+#[cfg(feature = "_activity_domain")]
+impl AttendeeAvailability {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1073,65 +772,57 @@ impl ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactors`] by wire name, each a [`Field<ApplicationRiskFactors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactors::set_null`].
-pub enum ApplicationRiskFactorsField {}
+#[cfg(feature = "_activity_domain")]
+/// The properties of [`AttendeeAvailability`] by wire name, each a [`Field<AttendeeAvailability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttendeeAvailability::set_null`].
+pub enum AttendeeAvailabilityField {}
 
-#[cfg(feature = "_application_templates")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorsField {
-    /// `compliance`
-    pub const Compliance: model::Field<ApplicationRiskFactors> = model::Field::new(
-        "compliance",
+impl AttendeeAvailabilityField {
+    /// `attendee`
+    pub const Attendee: model::Field<AttendeeAvailability> = model::Field::new(
+        "attendee",
     );
-    /// `general`
-    pub const General: model::Field<ApplicationRiskFactors> = model::Field::new(
-        "general",
-    );
-    /// `legal`
-    pub const Legal: model::Field<ApplicationRiskFactors> = model::Field::new("legal");
-    /// `security`
-    pub const Security: model::Field<ApplicationRiskFactors> = model::Field::new(
-        "security",
+    /// `availability`
+    pub const Availability: model::Field<AttendeeAvailability> = model::Field::new(
+        "availability",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactors>] = &[
-        Self::Compliance,
-        Self::General,
-        Self::Legal,
-        Self::Security,
+    pub const ALL: &'static [model::Field<AttendeeAvailability>] = &[
+        Self::Attendee,
+        Self::Availability,
     ];
 }
 
-#[cfg(feature = "_assigned_plan")]
-/// CSDL complex type `microsoft.graph.assignedPlan`.
+#[cfg(feature = "_attribute_mapping_function_schema")]
+/// CSDL complex type `microsoft.graph.attributeMappingParameterSchema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssignedPlan {
-    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
-    pub assigned_date_time: Option<edm::DateTimeOffset>,
-    /// Property `capabilityStatus`: `Edm.String`.
-    pub capability_status: Option<String>,
-    /// Property `service`: `Edm.String`.
-    pub service: Option<String>,
-    /// Property `servicePlanId`: `Edm.Guid`.
-    pub service_plan_id: Option<edm::Guid>,
+pub struct AttributeMappingParameterSchema {
+    /// Property `allowMultipleOccurrences`: `Edm.Boolean`, not nullable.
+    pub allow_multiple_occurrences: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `required`: `Edm.Boolean`, not nullable.
+    pub required: Option<bool>,
+    /// Property `type`: `microsoft.graph.attributeType`, not nullable.
+    pub r#type: Option<AttributeType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_plan")]
-impl serde::Serialize for AssignedPlan {
+#[cfg(feature = "_attribute_mapping_function_schema")]
+impl serde::Serialize for AttributeMappingParameterSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_plan")]
-impl AssignedPlan {
+#[cfg(feature = "_attribute_mapping_function_schema")]
+impl AttributeMappingParameterSchema {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingParameterSchema";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1144,16 +835,16 @@ impl AssignedPlan {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("assignedDateTime", &self.assigned_date_time);
-        object.property("capabilityStatus", &self.capability_status);
-        object.property("service", &self.service);
-        object.property("servicePlanId", &self.service_plan_id);
+        object.property("allowMultipleOccurrences", &self.allow_multiple_occurrences);
+        object.property("name", &self.name);
+        object.property("required", &self.required);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_plan")]
-impl<'de> serde::Deserialize<'de> for AssignedPlan {
+#[cfg(feature = "_attribute_mapping_function_schema")]
+impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1161,8 +852,232 @@ impl<'de> serde::Deserialize<'de> for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_plan")]
-impl graph_odata_runtime::model::ODataObject for AssignedPlan {
+#[cfg(feature = "_attribute_mapping_function_schema")]
+impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowMultipleOccurrences" => {
+                read_lenient(map, key, &mut self.allow_multiple_occurrences, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "required" => read_lenient(map, key, &mut self.required, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attribute_mapping_function_schema")]
+impl AttributeMappingParameterSchema {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attribute_mapping_function_schema")]
+/// The properties of [`AttributeMappingParameterSchema`] by wire name, each a [`Field<AttributeMappingParameterSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
+pub enum AttributeMappingParameterSchemaField {}
+
+#[cfg(feature = "_attribute_mapping_function_schema")]
+#[allow(non_upper_case_globals)]
+impl AttributeMappingParameterSchemaField {
+    /// `allowMultipleOccurrences`
+    pub const AllowMultipleOccurrences: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "allowMultipleOccurrences",
+    );
+    /// `name`
+    pub const Name: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "name",
+    );
+    /// `required`
+    pub const Required: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "required",
+    );
+    /// `type`
+    pub const Type: model::Field<AttributeMappingParameterSchema> = model::Field::new(
+        "type",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AttributeMappingParameterSchema>] = &[
+        Self::AllowMultipleOccurrences,
+        Self::Name,
+        Self::Required,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.auditActivityInitiator`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditActivityInitiator {
+    /// Property `app`: `microsoft.graph.appIdentity`.
+    pub app: Option<AppIdentity>,
+    /// Property `user`: `microsoft.graph.userIdentity`.
+    pub user: Option<UserIdentity>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AuditActivityInitiator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuditActivityInitiator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityInitiator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("app", &self.app);
+        object.property("user", &self.user);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "app" => read_nullable(map, key, &mut self.app, extra),
+            "user" => read_nullable(map, key, &mut self.user, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl AuditActivityInitiator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`AuditActivityInitiator`] by wire name, each a [`Field<AuditActivityInitiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityInitiator::set_null`].
+pub enum AuditActivityInitiatorField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl AuditActivityInitiatorField {
+    /// `app`
+    pub const App: model::Field<AuditActivityInitiator> = model::Field::new("app");
+    /// `user`
+    pub const User: model::Field<AuditActivityInitiator> = model::Field::new("user");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuditActivityInitiator>] = &[
+        Self::App,
+        Self::User,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.azureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureActiveDirectoryTenant {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AzureActiveDirectoryTenant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AzureActiveDirectoryTenant {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureActiveDirectoryTenant";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryTenant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryTenant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1171,14 +1086,8 @@ impl graph_odata_runtime::model::ODataObject for AssignedPlan {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "assignedDateTime" => {
-                read_lenient(map, key, &mut self.assigned_date_time, extra)
-            }
-            "capabilityStatus" => {
-                read_lenient(map, key, &mut self.capability_status, extra)
-            }
-            "service" => read_lenient(map, key, &mut self.service, extra),
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -1189,8 +1098,8 @@ impl graph_odata_runtime::model::ODataObject for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_plan")]
-impl AssignedPlan {
+#[cfg(feature = "_identity_governance")]
+impl AzureActiveDirectoryTenant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1200,65 +1109,53 @@ impl AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_plan")]
-/// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
-pub enum AssignedPlanField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AzureActiveDirectoryTenant`] by wire name, each a [`Field<AzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryTenant::set_null`].
+pub enum AzureActiveDirectoryTenantField {}
 
-#[cfg(feature = "_assigned_plan")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl AssignedPlanField {
-    /// `assignedDateTime`
-    pub const AssignedDateTime: model::Field<AssignedPlan> = model::Field::new(
-        "assignedDateTime",
+impl AzureActiveDirectoryTenantField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
+        "displayName",
     );
-    /// `capabilityStatus`
-    pub const CapabilityStatus: model::Field<AssignedPlan> = model::Field::new(
-        "capabilityStatus",
-    );
-    /// `service`
-    pub const Service: model::Field<AssignedPlan> = model::Field::new("service");
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<AssignedPlan> = model::Field::new(
-        "servicePlanId",
+    /// `tenantId`
+    pub const TenantId: model::Field<AzureActiveDirectoryTenant> = model::Field::new(
+        "tenantId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssignedPlan>] = &[
-        Self::AssignedDateTime,
-        Self::CapabilityStatus,
-        Self::Service,
-        Self::ServicePlanId,
+    pub const ALL: &'static [model::Field<AzureActiveDirectoryTenant>] = &[
+        Self::DisplayName,
+        Self::TenantId,
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.authenticationAppDeviceDetails`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.complianceInformation`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationAppDeviceDetails {
-    /// Property `appVersion`: `Edm.String`.
-    pub app_version: Option<String>,
-    /// Property `clientApp`: `Edm.String`.
-    pub client_app: Option<String>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `operatingSystem`: `Edm.String`.
-    pub operating_system: Option<String>,
+pub struct ComplianceInformation {
+    /// Property `certificationControls`: `Collection(microsoft.graph.certificationControl)`.
+    pub certification_controls: Option<Vec<CertificationControl>>,
+    /// Property `certificationName`: `Edm.String`.
+    pub certification_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuthenticationAppDeviceDetails {
+#[cfg(feature = "_security")]
+impl serde::Serialize for ComplianceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationAppDeviceDetails {
+#[cfg(feature = "_security")]
+impl ComplianceInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAppDeviceDetails";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceInformation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1271,16 +1168,14 @@ impl AuthenticationAppDeviceDetails {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("appVersion", &self.app_version);
-        object.property("clientApp", &self.client_app);
-        object.property("deviceId", &self.device_id);
-        object.property("operatingSystem", &self.operating_system);
+        object.property("certificationControls", &self.certification_controls);
+        object.property("certificationName", &self.certification_name);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuthenticationAppDeviceDetails {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ComplianceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1288,8 +1183,119 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAppDeviceDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationAppDeviceDetails {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ComplianceInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificationControls" => {
+                read_nullable(map, key, &mut self.certification_controls, extra)
+            }
+            "certificationName" => {
+                read_lenient(map, key, &mut self.certification_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ComplianceInformation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ComplianceInformation`] by wire name, each a [`Field<ComplianceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceInformation::set_null`].
+pub enum ComplianceInformationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ComplianceInformationField {
+    /// `certificationControls`
+    pub const CertificationControls: model::Field<ComplianceInformation> = model::Field::new(
+        "certificationControls",
+    );
+    /// `certificationName`
+    pub const CertificationName: model::Field<ComplianceInformation> = model::Field::new(
+        "certificationName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ComplianceInformation>] = &[
+        Self::CertificationControls,
+        Self::CertificationName,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL complex type `microsoft.graph.contentTypeOrder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentTypeOrder {
+    /// Property `default`: `Edm.Boolean`.
+    pub default: Option<bool>,
+    /// Property `position`: `Edm.Int32`.
+    pub position: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for ContentTypeOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ContentTypeOrder {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeOrder";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("default", &self.default);
+        object.property("position", &self.position);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1298,12 +1304,8 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationAppDeviceDetails 
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "appVersion" => read_lenient(map, key, &mut self.app_version, extra),
-            "clientApp" => read_lenient(map, key, &mut self.client_app, extra),
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "operatingSystem" => {
-                read_lenient(map, key, &mut self.operating_system, extra)
-            }
+            "default" => read_lenient(map, key, &mut self.default, extra),
+            "position" => read_lenient(map, key, &mut self.position, extra),
             _ => Ok(false),
         }
     }
@@ -1314,8 +1316,8 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationAppDeviceDetails 
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuthenticationAppDeviceDetails {
+#[cfg(feature = "_column_link")]
+impl ContentTypeOrder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1325,133 +1327,21 @@ impl AuthenticationAppDeviceDetails {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuthenticationAppDeviceDetails`] by wire name, each a [`Field<AuthenticationAppDeviceDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAppDeviceDetails::set_null`].
-pub enum AuthenticationAppDeviceDetailsField {}
+#[cfg(feature = "_column_link")]
+/// The properties of [`ContentTypeOrder`] by wire name, each a [`Field<ContentTypeOrder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeOrder::set_null`].
+pub enum ContentTypeOrderField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
-impl AuthenticationAppDeviceDetailsField {
-    /// `appVersion`
-    pub const AppVersion: model::Field<AuthenticationAppDeviceDetails> = model::Field::new(
-        "appVersion",
-    );
-    /// `clientApp`
-    pub const ClientApp: model::Field<AuthenticationAppDeviceDetails> = model::Field::new(
-        "clientApp",
-    );
-    /// `deviceId`
-    pub const DeviceId: model::Field<AuthenticationAppDeviceDetails> = model::Field::new(
-        "deviceId",
-    );
-    /// `operatingSystem`
-    pub const OperatingSystem: model::Field<AuthenticationAppDeviceDetails> = model::Field::new(
-        "operatingSystem",
-    );
+impl ContentTypeOrderField {
+    /// `default`
+    pub const Default: model::Field<ContentTypeOrder> = model::Field::new("default");
+    /// `position`
+    pub const Position: model::Field<ContentTypeOrder> = model::Field::new("position");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationAppDeviceDetails>] = &[
-        Self::AppVersion,
-        Self::ClientApp,
-        Self::DeviceId,
-        Self::OperatingSystem,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.complianceManagementPartnerAssignment`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplianceManagementPartnerAssignment {
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for ComplianceManagementPartnerAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ComplianceManagementPartnerAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceManagementPartnerAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartnerAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ComplianceManagementPartnerAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`ComplianceManagementPartnerAssignment`] by wire name, each a [`Field<ComplianceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagementPartnerAssignment::set_null`].
-pub enum ComplianceManagementPartnerAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl ComplianceManagementPartnerAssignmentField {
-    /// `target`
-    pub const Target: model::Field<ComplianceManagementPartnerAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ComplianceManagementPartnerAssignment>] = &[
-        Self::Target,
+    pub const ALL: &'static [model::Field<ContentTypeOrder>] = &[
+        Self::Default,
+        Self::Position,
     ];
 }
 
@@ -1571,31 +1461,37 @@ impl CrossCloudAzureActiveDirectoryTenantField {
     ];
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.delegatedAdminRelationshipCustomerParticipant`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.deviceExchangeAccessStateSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminRelationshipCustomerParticipant {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
+pub struct DeviceExchangeAccessStateSummary {
+    /// Property `allowedDeviceCount`: `Edm.Int32`, not nullable.
+    pub allowed_device_count: Option<i32>,
+    /// Property `blockedDeviceCount`: `Edm.Int32`, not nullable.
+    pub blocked_device_count: Option<i32>,
+    /// Property `quarantinedDeviceCount`: `Edm.Int32`, not nullable.
+    pub quarantined_device_count: Option<i32>,
+    /// Property `unavailableDeviceCount`: `Edm.Int32`, not nullable.
+    pub unavailable_device_count: Option<i32>,
+    /// Property `unknownDeviceCount`: `Edm.Int32`, not nullable.
+    pub unknown_device_count: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipCustomerParticipant {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceExchangeAccessStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipCustomerParticipant {
+#[cfg(feature = "_device_management")]
+impl DeviceExchangeAccessStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipCustomerParticipant";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceExchangeAccessStateSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1608,14 +1504,17 @@ impl DelegatedAdminRelationshipCustomerParticipant {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
+        object.property("allowedDeviceCount", &self.allowed_device_count);
+        object.property("blockedDeviceCount", &self.blocked_device_count);
+        object.property("quarantinedDeviceCount", &self.quarantined_device_count);
+        object.property("unavailableDeviceCount", &self.unavailable_device_count);
+        object.property("unknownDeviceCount", &self.unknown_device_count);
         object.end()
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipCustomerParticipant {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceExchangeAccessStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1623,9 +1522,8 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipCustomerParticip
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject
-for DelegatedAdminRelationshipCustomerParticipant {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceExchangeAccessStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1634,286 +1532,20 @@ for DelegatedAdminRelationshipCustomerParticipant {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipCustomerParticipant {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminRelationshipCustomerParticipant`] by wire name, each a [`Field<DelegatedAdminRelationshipCustomerParticipant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipCustomerParticipant::set_null`].
-pub enum DelegatedAdminRelationshipCustomerParticipantField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl DelegatedAdminRelationshipCustomerParticipantField {
-    /// `displayName`
-    pub const DisplayName: model::Field<DelegatedAdminRelationshipCustomerParticipant> = model::Field::new(
-        "displayName",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<DelegatedAdminRelationshipCustomerParticipant> = model::Field::new(
-        "tenantId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DelegatedAdminRelationshipCustomerParticipant,
-    >] = &[Self::DisplayName, Self::TenantId];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.deviceActionResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceActionResult {
-    /// Property `actionName`: `Edm.String`.
-    pub action_name: Option<String>,
-    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
-    pub action_state: Option<ActionState>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeviceActionResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceActionResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actionName", &self.action_name);
-        object.property("actionState", &self.action_state);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for DeviceActionResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
-            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            "allowedDeviceCount" => {
+                read_lenient(map, key, &mut self.allowed_device_count, extra)
             }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeviceActionResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`DeviceActionResult`] by wire name, each a [`Field<DeviceActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceActionResult::set_null`].
-pub enum DeviceActionResultField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl DeviceActionResultField {
-    /// `actionName`
-    pub const ActionName: model::Field<DeviceActionResult> = model::Field::new(
-        "actionName",
-    );
-    /// `actionState`
-    pub const ActionState: model::Field<DeviceActionResult> = model::Field::new(
-        "actionState",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<DeviceActionResult> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<DeviceActionResult> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceActionResult>] = &[
-        Self::ActionName,
-        Self::ActionState,
-        Self::LastUpdatedDateTime,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.deviceCompliancePolicySettingState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceCompliancePolicySettingState {
-    /// Property `currentValue`: `Edm.String`.
-    pub current_value: Option<String>,
-    /// Property `errorCode`: `Edm.Int64`, not nullable.
-    pub error_code: Option<i64>,
-    /// Property `errorDescription`: `Edm.String`.
-    pub error_description: Option<String>,
-    /// Property `instanceDisplayName`: `Edm.String`.
-    pub instance_display_name: Option<String>,
-    /// Property `setting`: `Edm.String`.
-    pub setting: Option<String>,
-    /// Property `settingName`: `Edm.String`.
-    pub setting_name: Option<String>,
-    /// Property `sources`: `Collection(microsoft.graph.settingSource)`.
-    pub sources: Option<Vec<SettingSource>>,
-    /// Property `state`: `microsoft.graph.complianceStatus`, not nullable.
-    pub state: Option<ComplianceStatus>,
-    /// Property `userEmail`: `Edm.String`.
-    pub user_email: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `userName`: `Edm.String`.
-    pub user_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceCompliancePolicySettingState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeviceCompliancePolicySettingState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicySettingState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("currentValue", &self.current_value);
-        object.property("errorCode", &self.error_code);
-        object.property("errorDescription", &self.error_description);
-        object.property("instanceDisplayName", &self.instance_display_name);
-        object.property("setting", &self.setting);
-        object.property("settingName", &self.setting_name);
-        object.property("sources", &self.sources);
-        object.property("state", &self.state);
-        object.property("userEmail", &self.user_email);
-        object.property("userId", &self.user_id);
-        object.property("userName", &self.user_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicySettingState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicySettingState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "currentValue" => read_lenient(map, key, &mut self.current_value, extra),
-            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
-            "errorDescription" => {
-                read_lenient(map, key, &mut self.error_description, extra)
+            "blockedDeviceCount" => {
+                read_lenient(map, key, &mut self.blocked_device_count, extra)
             }
-            "instanceDisplayName" => {
-                read_lenient(map, key, &mut self.instance_display_name, extra)
+            "quarantinedDeviceCount" => {
+                read_lenient(map, key, &mut self.quarantined_device_count, extra)
             }
-            "setting" => read_lenient(map, key, &mut self.setting, extra),
-            "settingName" => read_lenient(map, key, &mut self.setting_name, extra),
-            "sources" => read_nullable(map, key, &mut self.sources, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "userName" => read_lenient(map, key, &mut self.user_name, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
+            "unavailableDeviceCount" => {
+                read_lenient(map, key, &mut self.unavailable_device_count, extra)
+            }
+            "unknownDeviceCount" => {
+                read_lenient(map, key, &mut self.unknown_device_count, extra)
             }
             _ => Ok(false),
         }
@@ -1925,8 +1557,8 @@ impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicySettingSt
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl DeviceCompliancePolicySettingState {
+#[cfg(feature = "_device_management")]
+impl DeviceExchangeAccessStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1936,106 +1568,49 @@ impl DeviceCompliancePolicySettingState {
     }
 }
 
-#[cfg(feature = "_action_state")]
-/// The properties of [`DeviceCompliancePolicySettingState`] by wire name, each a [`Field<DeviceCompliancePolicySettingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicySettingState::set_null`].
-pub enum DeviceCompliancePolicySettingStateField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceExchangeAccessStateSummary`] by wire name, each a [`Field<DeviceExchangeAccessStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceExchangeAccessStateSummary::set_null`].
+pub enum DeviceExchangeAccessStateSummaryField {}
 
-#[cfg(feature = "_action_state")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceCompliancePolicySettingStateField {
-    /// `currentValue`
-    pub const CurrentValue: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "currentValue",
+impl DeviceExchangeAccessStateSummaryField {
+    /// `allowedDeviceCount`
+    pub const AllowedDeviceCount: model::Field<DeviceExchangeAccessStateSummary> = model::Field::new(
+        "allowedDeviceCount",
     );
-    /// `errorCode`
-    pub const ErrorCode: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "errorCode",
+    /// `blockedDeviceCount`
+    pub const BlockedDeviceCount: model::Field<DeviceExchangeAccessStateSummary> = model::Field::new(
+        "blockedDeviceCount",
     );
-    /// `errorDescription`
-    pub const ErrorDescription: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "errorDescription",
+    /// `quarantinedDeviceCount`
+    pub const QuarantinedDeviceCount: model::Field<DeviceExchangeAccessStateSummary> = model::Field::new(
+        "quarantinedDeviceCount",
     );
-    /// `instanceDisplayName`
-    pub const InstanceDisplayName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "instanceDisplayName",
+    /// `unavailableDeviceCount`
+    pub const UnavailableDeviceCount: model::Field<DeviceExchangeAccessStateSummary> = model::Field::new(
+        "unavailableDeviceCount",
     );
-    /// `setting`
-    pub const Setting: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "setting",
-    );
-    /// `settingName`
-    pub const SettingName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "settingName",
-    );
-    /// `sources`
-    pub const Sources: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "sources",
-    );
-    /// `state`
-    pub const State: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "state",
-    );
-    /// `userEmail`
-    pub const UserEmail: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "userEmail",
-    );
-    /// `userId`
-    pub const UserId: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "userId",
-    );
-    /// `userName`
-    pub const UserName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "userName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
-        "userPrincipalName",
+    /// `unknownDeviceCount`
+    pub const UnknownDeviceCount: model::Field<DeviceExchangeAccessStateSummary> = model::Field::new(
+        "unknownDeviceCount",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceCompliancePolicySettingState>] = &[
-        Self::CurrentValue,
-        Self::ErrorCode,
-        Self::ErrorDescription,
-        Self::InstanceDisplayName,
-        Self::Setting,
-        Self::SettingName,
-        Self::Sources,
-        Self::State,
-        Self::UserEmail,
-        Self::UserId,
-        Self::UserName,
-        Self::UserPrincipalName,
+    pub const ALL: &'static [model::Field<DeviceExchangeAccessStateSummary>] = &[
+        Self::AllowedDeviceCount,
+        Self::BlockedDeviceCount,
+        Self::QuarantinedDeviceCount,
+        Self::UnavailableDeviceCount,
+        Self::UnknownDeviceCount,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.deviceOperatingSystemSummary`.
+/// CSDL complex type `microsoft.graph.deviceManagementPartnerAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceOperatingSystemSummary {
-    /// Property `androidCorporateWorkProfileCount`: `Edm.Int32`, not nullable.
-    pub android_corporate_work_profile_count: Option<i32>,
-    /// Property `androidCount`: `Edm.Int32`, not nullable.
-    pub android_count: Option<i32>,
-    /// Property `androidDedicatedCount`: `Edm.Int32`, not nullable.
-    pub android_dedicated_count: Option<i32>,
-    /// Property `androidDeviceAdminCount`: `Edm.Int32`, not nullable.
-    pub android_device_admin_count: Option<i32>,
-    /// Property `androidFullyManagedCount`: `Edm.Int32`, not nullable.
-    pub android_fully_managed_count: Option<i32>,
-    /// Property `androidWorkProfileCount`: `Edm.Int32`, not nullable.
-    pub android_work_profile_count: Option<i32>,
-    /// Property `configMgrDeviceCount`: `Edm.Int32`, not nullable.
-    pub config_mgr_device_count: Option<i32>,
-    /// Property `iosCount`: `Edm.Int32`, not nullable.
-    pub ios_count: Option<i32>,
-    /// Property `macOSCount`: `Edm.Int32`, not nullable.
-    pub mac_os_count: Option<i32>,
-    /// Property `unknownCount`: `Edm.Int32`, not nullable.
-    pub unknown_count: Option<i32>,
-    /// Property `windowsCount`: `Edm.Int32`, not nullable.
-    pub windows_count: Option<i32>,
-    /// Property `windowsMobileCount`: `Edm.Int32`, not nullable.
-    pub windows_mobile_count: Option<i32>,
+pub struct DeviceManagementPartnerAssignment {
+    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
+    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2043,16 +1618,16 @@ pub struct DeviceOperatingSystemSummary {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceOperatingSystemSummary {
+impl serde::Serialize for DeviceManagementPartnerAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceOperatingSystemSummary {
+impl DeviceManagementPartnerAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceOperatingSystemSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementPartnerAssignment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2065,28 +1640,13 @@ impl DeviceOperatingSystemSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "androidCorporateWorkProfileCount",
-                &self.android_corporate_work_profile_count,
-            );
-        object.property("androidCount", &self.android_count);
-        object.property("androidDedicatedCount", &self.android_dedicated_count);
-        object.property("androidDeviceAdminCount", &self.android_device_admin_count);
-        object.property("androidFullyManagedCount", &self.android_fully_managed_count);
-        object.property("androidWorkProfileCount", &self.android_work_profile_count);
-        object.property("configMgrDeviceCount", &self.config_mgr_device_count);
-        object.property("iosCount", &self.ios_count);
-        object.property("macOSCount", &self.mac_os_count);
-        object.property("unknownCount", &self.unknown_count);
-        object.property("windowsCount", &self.windows_count);
-        object.property("windowsMobileCount", &self.windows_mobile_count);
+        object.property("target", &self.target);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceOperatingSystemSummary {
+impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2095,46 +1655,16 @@ impl<'de> serde::Deserialize<'de> for DeviceOperatingSystemSummary {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceOperatingSystemSummary {
+impl graph_odata_runtime::model::ODataObject for DeviceManagementPartnerAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "androidCorporateWorkProfileCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.android_corporate_work_profile_count,
-                    extra,
-                )
-            }
-            "androidCount" => read_lenient(map, key, &mut self.android_count, extra),
-            "androidDedicatedCount" => {
-                read_lenient(map, key, &mut self.android_dedicated_count, extra)
-            }
-            "androidDeviceAdminCount" => {
-                read_lenient(map, key, &mut self.android_device_admin_count, extra)
-            }
-            "androidFullyManagedCount" => {
-                read_lenient(map, key, &mut self.android_fully_managed_count, extra)
-            }
-            "androidWorkProfileCount" => {
-                read_lenient(map, key, &mut self.android_work_profile_count, extra)
-            }
-            "configMgrDeviceCount" => {
-                read_lenient(map, key, &mut self.config_mgr_device_count, extra)
-            }
-            "iosCount" => read_lenient(map, key, &mut self.ios_count, extra),
-            "macOSCount" => read_lenient(map, key, &mut self.mac_os_count, extra),
-            "unknownCount" => read_lenient(map, key, &mut self.unknown_count, extra),
-            "windowsCount" => read_lenient(map, key, &mut self.windows_count, extra),
-            "windowsMobileCount" => {
-                read_lenient(map, key, &mut self.windows_mobile_count, extra)
-            }
+            "target" => read_nullable(map, key, &mut self.target, extra),
             _ => Ok(false),
         }
     }
@@ -2146,7 +1676,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceOperatingSystemSummary {
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceOperatingSystemSummary {
+impl DeviceManagementPartnerAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2157,74 +1687,19 @@ impl DeviceOperatingSystemSummary {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`DeviceOperatingSystemSummary`] by wire name, each a [`Field<DeviceOperatingSystemSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceOperatingSystemSummary::set_null`].
-pub enum DeviceOperatingSystemSummaryField {}
+/// The properties of [`DeviceManagementPartnerAssignment`] by wire name, each a [`Field<DeviceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementPartnerAssignment::set_null`].
+pub enum DeviceManagementPartnerAssignmentField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceOperatingSystemSummaryField {
-    /// `androidCorporateWorkProfileCount`
-    pub const AndroidCorporateWorkProfileCount: model::Field<
-        DeviceOperatingSystemSummary,
-    > = model::Field::new("androidCorporateWorkProfileCount");
-    /// `androidCount`
-    pub const AndroidCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "androidCount",
-    );
-    /// `androidDedicatedCount`
-    pub const AndroidDedicatedCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "androidDedicatedCount",
-    );
-    /// `androidDeviceAdminCount`
-    pub const AndroidDeviceAdminCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "androidDeviceAdminCount",
-    );
-    /// `androidFullyManagedCount`
-    pub const AndroidFullyManagedCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "androidFullyManagedCount",
-    );
-    /// `androidWorkProfileCount`
-    pub const AndroidWorkProfileCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "androidWorkProfileCount",
-    );
-    /// `configMgrDeviceCount`
-    pub const ConfigMgrDeviceCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "configMgrDeviceCount",
-    );
-    /// `iosCount`
-    pub const IosCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "iosCount",
-    );
-    /// `macOSCount`
-    pub const MacOsCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "macOSCount",
-    );
-    /// `unknownCount`
-    pub const UnknownCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "unknownCount",
-    );
-    /// `windowsCount`
-    pub const WindowsCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "windowsCount",
-    );
-    /// `windowsMobileCount`
-    pub const WindowsMobileCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
-        "windowsMobileCount",
+impl DeviceManagementPartnerAssignmentField {
+    /// `target`
+    pub const Target: model::Field<DeviceManagementPartnerAssignment> = model::Field::new(
+        "target",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceOperatingSystemSummary>] = &[
-        Self::AndroidCorporateWorkProfileCount,
-        Self::AndroidCount,
-        Self::AndroidDedicatedCount,
-        Self::AndroidDeviceAdminCount,
-        Self::AndroidFullyManagedCount,
-        Self::AndroidWorkProfileCount,
-        Self::ConfigMgrDeviceCount,
-        Self::IosCount,
-        Self::MacOsCount,
-        Self::UnknownCount,
-        Self::WindowsCount,
-        Self::WindowsMobileCount,
+    pub const ALL: &'static [model::Field<DeviceManagementPartnerAssignment>] = &[
+        Self::Target,
     ];
 }
 
@@ -2402,31 +1877,176 @@ impl DocumentSetField {
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.emailSettings`.
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.endUserNotificationSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EndUserNotificationSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEndUserNotificationSetting {
+    /// The base type itself, or a derived type unknown to this crate.
+    EndUserNotificationSetting(Box<EndUserNotificationSetting>),
+    /// `microsoft.graph.noTrainingNotificationSetting`
+    NoTrainingNotificationSetting(Box<NoTrainingNotificationSetting>),
+    /// `microsoft.graph.trainingNotificationSetting`
+    TrainingNotificationSetting(Box<TrainingNotificationSetting>),
+}
+
+#[cfg(feature = "_security")]
+impl AnyEndUserNotificationSetting {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EndUserNotificationSetting(_) => EndUserNotificationSetting::ODATA_TYPE,
+            Self::NoTrainingNotificationSetting(_) => {
+                NoTrainingNotificationSetting::ODATA_TYPE
+            }
+            Self::TrainingNotificationSetting(_) => {
+                TrainingNotificationSetting::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EndUserNotificationSetting`] (or of an unknown derived type).
+    pub fn as_end_user_notification_setting(
+        &self,
+    ) -> Option<&EndUserNotificationSetting> {
+        match self {
+            Self::EndUserNotificationSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Default for AnyEndUserNotificationSetting {
+    fn default() -> Self {
+        Self::EndUserNotificationSetting(Box::default())
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<EndUserNotificationSetting> for AnyEndUserNotificationSetting {
+    fn from(value: EndUserNotificationSetting) -> Self {
+        Self::EndUserNotificationSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnyEndUserNotificationSetting {
+    /// The value if it is a [`AnyEndUserNotificationSetting::NoTrainingNotificationSetting`] variant.
+    pub fn as_no_training_notification_setting(
+        &self,
+    ) -> Option<&NoTrainingNotificationSetting> {
+        match self {
+            Self::NoTrainingNotificationSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEndUserNotificationSetting::TrainingNotificationSetting`] variant.
+    pub fn as_training_notification_setting(
+        &self,
+    ) -> Option<&TrainingNotificationSetting> {
+        match self {
+            Self::TrainingNotificationSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<NoTrainingNotificationSetting> for AnyEndUserNotificationSetting {
+    fn from(value: NoTrainingNotificationSetting) -> Self {
+        Self::NoTrainingNotificationSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<TrainingNotificationSetting> for AnyEndUserNotificationSetting {
+    fn from(value: TrainingNotificationSetting) -> Self {
+        Self::TrainingNotificationSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyEndUserNotificationSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EndUserNotificationSetting(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::NoTrainingNotificationSetting(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(NoTrainingNotificationSetting::ODATA_TYPE),
+                    )
+            }
+            Self::TrainingNotificationSetting(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TrainingNotificationSetting::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyEndUserNotificationSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.noTrainingNotificationSetting"
+            | "graph.noTrainingNotificationSetting" => {
+                serde_json::from_value(value).map(Self::NoTrainingNotificationSetting)
+            }
+            "microsoft.graph.trainingNotificationSetting"
+            | "graph.trainingNotificationSetting" => {
+                serde_json::from_value(value).map(Self::TrainingNotificationSetting)
+            }
+            _ => serde_json::from_value(value).map(Self::EndUserNotificationSetting),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL complex type `microsoft.graph.fileSecurityState`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSettings {
-    /// Property `senderDomain`: `Edm.String`, not nullable.
-    pub sender_domain: Option<String>,
-    /// Property `useCompanyBranding`: `Edm.Boolean`, not nullable.
-    pub use_company_branding: Option<bool>,
+pub struct FileSecurityState {
+    /// Property `fileHash`: `microsoft.graph.fileHash`.
+    pub file_hash: Option<FileHash>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `path`: `Edm.String`.
+    pub path: Option<String>,
+    /// Property `riskScore`: `Edm.String`.
+    pub risk_score: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EmailSettings {
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl EmailSettings {
+#[cfg(feature = "_security")]
+impl FileSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSecurityState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2439,14 +2059,16 @@ impl EmailSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("senderDomain", &self.sender_domain);
-        object.property("useCompanyBranding", &self.use_company_branding);
+        object.property("fileHash", &self.file_hash);
+        object.property("name", &self.name);
+        object.property("path", &self.path);
+        object.property("riskScore", &self.risk_score);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for EmailSettings {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2454,8 +2076,124 @@ impl<'de> serde::Deserialize<'de> for EmailSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for EmailSettings {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileSecurityState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "fileHash" => read_nullable(map, key, &mut self.file_hash, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "path" => read_lenient(map, key, &mut self.path, extra),
+            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileSecurityState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileSecurityState`] by wire name, each a [`Field<FileSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSecurityState::set_null`].
+pub enum FileSecurityStateField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileSecurityStateField {
+    /// `fileHash`
+    pub const FileHash: model::Field<FileSecurityState> = model::Field::new("fileHash");
+    /// `name`
+    pub const Name: model::Field<FileSecurityState> = model::Field::new("name");
+    /// `path`
+    pub const Path: model::Field<FileSecurityState> = model::Field::new("path");
+    /// `riskScore`
+    pub const RiskScore: model::Field<FileSecurityState> = model::Field::new(
+        "riskScore",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileSecurityState>] = &[
+        Self::FileHash,
+        Self::Name,
+        Self::Path,
+        Self::RiskScore,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.fileSystemInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileSystemInfo {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastAccessedDateTime`: `Edm.DateTimeOffset`.
+    pub last_accessed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for FileSystemInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl FileSystemInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSystemInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastAccessedDateTime", &self.last_accessed_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for FileSystemInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for FileSystemInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2464,9 +2202,14 @@ impl graph_odata_runtime::model::ODataObject for EmailSettings {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "senderDomain" => read_lenient(map, key, &mut self.sender_domain, extra),
-            "useCompanyBranding" => {
-                read_lenient(map, key, &mut self.use_company_branding, extra)
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastAccessedDateTime" => {
+                read_lenient(map, key, &mut self.last_accessed_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -2478,8 +2221,8 @@ impl graph_odata_runtime::model::ODataObject for EmailSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl EmailSettings {
+#[cfg(feature = "_album")]
+impl FileSystemInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2489,53 +2232,54 @@ impl EmailSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`EmailSettings`] by wire name, each a [`Field<EmailSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailSettings::set_null`].
-pub enum EmailSettingsField {}
+#[cfg(feature = "_album")]
+/// The properties of [`FileSystemInfo`] by wire name, each a [`Field<FileSystemInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSystemInfo::set_null`].
+pub enum FileSystemInfoField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_album")]
 #[allow(non_upper_case_globals)]
-impl EmailSettingsField {
-    /// `senderDomain`
-    pub const SenderDomain: model::Field<EmailSettings> = model::Field::new(
-        "senderDomain",
+impl FileSystemInfoField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FileSystemInfo> = model::Field::new(
+        "createdDateTime",
     );
-    /// `useCompanyBranding`
-    pub const UseCompanyBranding: model::Field<EmailSettings> = model::Field::new(
-        "useCompanyBranding",
+    /// `lastAccessedDateTime`
+    pub const LastAccessedDateTime: model::Field<FileSystemInfo> = model::Field::new(
+        "lastAccessedDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<FileSystemInfo> = model::Field::new(
+        "lastModifiedDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailSettings>] = &[
-        Self::SenderDomain,
-        Self::UseCompanyBranding,
+    pub const ALL: &'static [model::Field<FileSystemInfo>] = &[
+        Self::CreatedDateTime,
+        Self::LastAccessedDateTime,
+        Self::LastModifiedDateTime,
     ];
 }
 
-#[cfg(feature = "_schema_extensions")]
-/// CSDL complex type `microsoft.graph.extensionSchemaProperty`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identitySource`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtensionSchemaProperty {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
+pub struct IdentitySource {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_schema_extensions")]
-impl serde::Serialize for ExtensionSchemaProperty {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for IdentitySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_schema_extensions")]
-impl ExtensionSchemaProperty {
+#[cfg(feature = "_identity_governance")]
+impl IdentitySource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionSchemaProperty";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2543,19 +2287,17 @@ impl ExtensionSchemaProperty {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_schema_extensions")]
-impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for IdentitySource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2563,55 +2305,20 @@ impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
     }
 }
 
-#[cfg(feature = "_schema_extensions")]
-impl graph_odata_runtime::model::ODataObject for ExtensionSchemaProperty {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for IdentitySource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
-}
-
-#[cfg(feature = "_schema_extensions")]
-impl ExtensionSchemaProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_schema_extensions")]
-/// The properties of [`ExtensionSchemaProperty`] by wire name, each a [`Field<ExtensionSchemaProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionSchemaProperty::set_null`].
-pub enum ExtensionSchemaPropertyField {}
-
-#[cfg(feature = "_schema_extensions")]
-#[allow(non_upper_case_globals)]
-impl ExtensionSchemaPropertyField {
-    /// `name`
-    pub const Name: model::Field<ExtensionSchemaProperty> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<ExtensionSchemaProperty> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExtensionSchemaProperty>] = &[
-        Self::Name,
-        Self::Type,
-    ];
 }
 
 #[cfg(feature = "_album")]
@@ -2714,31 +2421,43 @@ impl ImageField {
     pub const ALL: &'static [model::Field<Image>] = &[Self::Height, Self::Width];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.implicitGrantSettings`.
+#[cfg(feature = "_base_item")]
+/// CSDL complex type `microsoft.graph.itemReference`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImplicitGrantSettings {
-    /// Property `enableAccessTokenIssuance`: `Edm.Boolean`.
-    pub enable_access_token_issuance: Option<bool>,
-    /// Property `enableIdTokenIssuance`: `Edm.Boolean`.
-    pub enable_id_token_issuance: Option<bool>,
+pub struct ItemReference {
+    /// Property `driveId`: `Edm.String`.
+    pub drive_id: Option<String>,
+    /// Property `driveType`: `Edm.String`.
+    pub drive_type: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `path`: `Edm.String`.
+    pub path: Option<String>,
+    /// Property `shareId`: `Edm.String`.
+    pub share_id: Option<String>,
+    /// Property `sharepointIds`: `microsoft.graph.sharepointIds`.
+    pub sharepoint_ids: Option<SharepointIds>,
+    /// Property `siteId`: `Edm.String`.
+    pub site_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for ImplicitGrantSettings {
+#[cfg(feature = "_base_item")]
+impl serde::Serialize for ItemReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl ImplicitGrantSettings {
+#[cfg(feature = "_base_item")]
+impl ItemReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2751,14 +2470,20 @@ impl ImplicitGrantSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("enableAccessTokenIssuance", &self.enable_access_token_issuance);
-        object.property("enableIdTokenIssuance", &self.enable_id_token_issuance);
+        object.property("driveId", &self.drive_id);
+        object.property("driveType", &self.drive_type);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("path", &self.path);
+        object.property("shareId", &self.share_id);
+        object.property("sharepointIds", &self.sharepoint_ids);
+        object.property("siteId", &self.site_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
+#[cfg(feature = "_base_item")]
+impl<'de> serde::Deserialize<'de> for ItemReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2766,8 +2491,137 @@ impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
+#[cfg(feature = "_base_item")]
+impl graph_odata_runtime::model::ODataObject for ItemReference {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "driveId" => read_lenient(map, key, &mut self.drive_id, extra),
+            "driveType" => read_lenient(map, key, &mut self.drive_type, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "path" => read_lenient(map, key, &mut self.path, extra),
+            "shareId" => read_lenient(map, key, &mut self.share_id, extra),
+            "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
+            "siteId" => read_lenient(map, key, &mut self.site_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_base_item")]
+impl ItemReference {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_base_item")]
+/// The properties of [`ItemReference`] by wire name, each a [`Field<ItemReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemReference::set_null`].
+pub enum ItemReferenceField {}
+
+#[cfg(feature = "_base_item")]
+#[allow(non_upper_case_globals)]
+impl ItemReferenceField {
+    /// `driveId`
+    pub const DriveId: model::Field<ItemReference> = model::Field::new("driveId");
+    /// `driveType`
+    pub const DriveType: model::Field<ItemReference> = model::Field::new("driveType");
+    /// `id`
+    pub const Id: model::Field<ItemReference> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<ItemReference> = model::Field::new("name");
+    /// `path`
+    pub const Path: model::Field<ItemReference> = model::Field::new("path");
+    /// `shareId`
+    pub const ShareId: model::Field<ItemReference> = model::Field::new("shareId");
+    /// `sharepointIds`
+    pub const SharepointIds: model::Field<ItemReference> = model::Field::new(
+        "sharepointIds",
+    );
+    /// `siteId`
+    pub const SiteId: model::Field<ItemReference> = model::Field::new("siteId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemReference>] = &[
+        Self::DriveId,
+        Self::DriveType,
+        Self::Id,
+        Self::Name,
+        Self::Path,
+        Self::ShareId,
+        Self::SharepointIds,
+        Self::SiteId,
+    ];
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// CSDL complex type `microsoft.graph.outOfOfficeSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutOfOfficeSettings {
+    /// Property `isOutOfOffice`: `Edm.Boolean`.
+    pub is_out_of_office: Option<bool>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl serde::Serialize for OutOfOfficeSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl OutOfOfficeSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outOfOfficeSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isOutOfOffice", &self.is_out_of_office);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl<'de> serde::Deserialize<'de> for OutOfOfficeSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl graph_odata_runtime::model::ODataObject for OutOfOfficeSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2776,11 +2630,120 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "enableAccessTokenIssuance" => {
-                read_lenient(map, key, &mut self.enable_access_token_issuance, extra)
+            "isOutOfOffice" => read_lenient(map, key, &mut self.is_out_of_office, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl OutOfOfficeSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// The properties of [`OutOfOfficeSettings`] by wire name, each a [`Field<OutOfOfficeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutOfOfficeSettings::set_null`].
+pub enum OutOfOfficeSettingsField {}
+
+#[cfg(feature = "_adhoc_call")]
+#[allow(non_upper_case_globals)]
+impl OutOfOfficeSettingsField {
+    /// `isOutOfOffice`
+    pub const IsOutOfOffice: model::Field<OutOfOfficeSettings> = model::Field::new(
+        "isOutOfOffice",
+    );
+    /// `message`
+    pub const Message: model::Field<OutOfOfficeSettings> = model::Field::new("message");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OutOfOfficeSettings>] = &[
+        Self::IsOutOfOffice,
+        Self::Message,
+    ];
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// CSDL complex type `microsoft.graph.presenceStatusMessage`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PresenceStatusMessage {
+    /// Property `expiryDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub expiry_date_time: Option<DateTimeTimeZone>,
+    /// Property `message`: `microsoft.graph.itemBody`.
+    pub message: Option<ItemBody>,
+    /// Property `publishedDateTime`: `Edm.DateTimeOffset`.
+    pub published_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl serde::Serialize for PresenceStatusMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl PresenceStatusMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.presenceStatusMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiryDateTime", &self.expiry_date_time);
+        object.property("message", &self.message);
+        object.property("publishedDateTime", &self.published_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl<'de> serde::Deserialize<'de> for PresenceStatusMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl graph_odata_runtime::model::ODataObject for PresenceStatusMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiryDateTime" => {
+                read_nullable(map, key, &mut self.expiry_date_time, extra)
             }
-            "enableIdTokenIssuance" => {
-                read_lenient(map, key, &mut self.enable_id_token_issuance, extra)
+            "message" => read_nullable(map, key, &mut self.message, extra),
+            "publishedDateTime" => {
+                read_lenient(map, key, &mut self.published_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -2792,8 +2755,352 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
     }
 }
 
+#[cfg(feature = "_adhoc_call")]
+impl PresenceStatusMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// The properties of [`PresenceStatusMessage`] by wire name, each a [`Field<PresenceStatusMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PresenceStatusMessage::set_null`].
+pub enum PresenceStatusMessageField {}
+
+#[cfg(feature = "_adhoc_call")]
+#[allow(non_upper_case_globals)]
+impl PresenceStatusMessageField {
+    /// `expiryDateTime`
+    pub const ExpiryDateTime: model::Field<PresenceStatusMessage> = model::Field::new(
+        "expiryDateTime",
+    );
+    /// `message`
+    pub const Message: model::Field<PresenceStatusMessage> = model::Field::new(
+        "message",
+    );
+    /// `publishedDateTime`
+    pub const PublishedDateTime: model::Field<PresenceStatusMessage> = model::Field::new(
+        "publishedDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PresenceStatusMessage>] = &[
+        Self::ExpiryDateTime,
+        Self::Message,
+        Self::PublishedDateTime,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.principalResourceMembershipsScope`; base type `microsoft.graph.accessReviewScope`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrincipalResourceMembershipsScope {
+    /// Property `principalScopes`: `Collection(microsoft.graph.accessReviewScope)`.
+    pub principal_scopes: Option<Vec<AnyAccessReviewScope>>,
+    /// Property `resourceScopes`: `Collection(microsoft.graph.accessReviewScope)`.
+    pub resource_scopes: Option<Vec<AnyAccessReviewScope>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for PrincipalResourceMembershipsScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl PrincipalResourceMembershipsScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.principalResourceMembershipsScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("principalScopes", &self.principal_scopes);
+        object.property("resourceScopes", &self.resource_scopes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for PrincipalResourceMembershipsScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for PrincipalResourceMembershipsScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "principalScopes" => {
+                read_nullable(map, key, &mut self.principal_scopes, extra)
+            }
+            "resourceScopes" => read_nullable(map, key, &mut self.resource_scopes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl PrincipalResourceMembershipsScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`PrincipalResourceMembershipsScope`] by wire name, each a [`Field<PrincipalResourceMembershipsScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrincipalResourceMembershipsScope::set_null`].
+pub enum PrincipalResourceMembershipsScopeField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl PrincipalResourceMembershipsScopeField {
+    /// `principalScopes`
+    pub const PrincipalScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
+        "principalScopes",
+    );
+    /// `resourceScopes`
+    pub const ResourceScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
+        "resourceScopes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrincipalResourceMembershipsScope>] = &[
+        Self::PrincipalScopes,
+        Self::ResourceScopes,
+    ];
+}
+
+#[cfg(feature = "_print")]
+/// CSDL complex type `microsoft.graph.printJobStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrintJobStatus {
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `details`: `Collection(microsoft.graph.printJobStateDetail)`, not nullable.
+    pub details: Option<Vec<PrintJobStateDetail>>,
+    /// Property `isAcquiredByPrinter`: `Edm.Boolean`, not nullable.
+    pub is_acquired_by_printer: Option<bool>,
+    /// Property `state`: `microsoft.graph.printJobProcessingState`, not nullable.
+    pub state: Option<PrintJobProcessingState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintJobStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl PrintJobStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("isAcquiredByPrinter", &self.is_acquired_by_printer);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for PrintJobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "isAcquiredByPrinter" => {
+                read_lenient(map, key, &mut self.is_acquired_by_printer, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_print")]
+impl PrintJobStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_print")]
+/// The properties of [`PrintJobStatus`] by wire name, each a [`Field<PrintJobStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobStatus::set_null`].
+pub enum PrintJobStatusField {}
+
+#[cfg(feature = "_print")]
+#[allow(non_upper_case_globals)]
+impl PrintJobStatusField {
+    /// `description`
+    pub const Description: model::Field<PrintJobStatus> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<PrintJobStatus> = model::Field::new("details");
+    /// `isAcquiredByPrinter`
+    pub const IsAcquiredByPrinter: model::Field<PrintJobStatus> = model::Field::new(
+        "isAcquiredByPrinter",
+    );
+    /// `state`
+    pub const State: model::Field<PrintJobStatus> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrintJobStatus>] = &[
+        Self::Description,
+        Self::Details,
+        Self::IsAcquiredByPrinter,
+        Self::State,
+    ];
+}
+
 #[cfg(feature = "_agent_identity_blueprint")]
-impl ImplicitGrantSettings {
+/// CSDL complex type `microsoft.graph.redirectUriSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedirectUriSettings {
+    /// Property `index`: `Edm.Int32`.
+    pub index: Option<i32>,
+    /// Property `uri`: `Edm.String`.
+    pub uri: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for RedirectUriSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RedirectUriSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("index", &self.index);
+        object.property("uri", &self.uri);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for RedirectUriSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "uri" => read_lenient(map, key, &mut self.uri, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RedirectUriSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2804,96 +3111,2389 @@ impl ImplicitGrantSettings {
 }
 
 #[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
-pub enum ImplicitGrantSettingsField {}
+/// The properties of [`RedirectUriSettings`] by wire name, each a [`Field<RedirectUriSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriSettings::set_null`].
+pub enum RedirectUriSettingsField {}
 
 #[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
-impl ImplicitGrantSettingsField {
-    /// `enableAccessTokenIssuance`
-    pub const EnableAccessTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
-        "enableAccessTokenIssuance",
-    );
-    /// `enableIdTokenIssuance`
-    pub const EnableIdTokenIssuance: model::Field<ImplicitGrantSettings> = model::Field::new(
-        "enableIdTokenIssuance",
-    );
+impl RedirectUriSettingsField {
+    /// `index`
+    pub const Index: model::Field<RedirectUriSettings> = model::Field::new("index");
+    /// `uri`
+    pub const Uri: model::Field<RedirectUriSettings> = model::Field::new("uri");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ImplicitGrantSettings>] = &[
-        Self::EnableAccessTokenIssuance,
-        Self::EnableIdTokenIssuance,
+    pub const ALL: &'static [model::Field<RedirectUriSettings>] = &[
+        Self::Index,
+        Self::Uri,
     ];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// A `microsoft.graph.inheritableScopes` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`InheritableScopes`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyInheritableScopes {
-    /// The base type itself, or a derived type unknown to this crate.
-    InheritableScopes(Box<InheritableScopes>),
-    /// `microsoft.graph.allAllowedScopes`
-    AllAllowedScopes(Box<AllAllowedScopes>),
-    /// `microsoft.graph.enumeratedScopes`
-    EnumeratedScopes(Box<EnumeratedScopes>),
-    /// `microsoft.graph.noScopes`
-    NoScopes(Box<NoScopes>),
+#[cfg(feature = "_drives")]
+/// CSDL complex type `microsoft.graph.retentionLabelSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionLabelSettings {
+    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
+    pub behavior_during_retention_period: Option<
+        super::super::microsoft_graph_security::BehaviorDuringRetentionPeriod,
+    >,
+    /// Property `isContentUpdateAllowed`: `Edm.Boolean`.
+    pub is_content_update_allowed: Option<bool>,
+    /// Property `isDeleteAllowed`: `Edm.Boolean`.
+    pub is_delete_allowed: Option<bool>,
+    /// Property `isLabelUpdateAllowed`: `Edm.Boolean`.
+    pub is_label_update_allowed: Option<bool>,
+    /// Property `isMetadataUpdateAllowed`: `Edm.Boolean`.
+    pub is_metadata_update_allowed: Option<bool>,
+    /// Property `isRecordLocked`: `Edm.Boolean`.
+    pub is_record_locked: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AnyInheritableScopes {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for RetentionLabelSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl RetentionLabelSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionLabelSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "behaviorDuringRetentionPeriod",
+                &self.behavior_during_retention_period,
+            );
+        object.property("isContentUpdateAllowed", &self.is_content_update_allowed);
+        object.property("isDeleteAllowed", &self.is_delete_allowed);
+        object.property("isLabelUpdateAllowed", &self.is_label_update_allowed);
+        object.property("isMetadataUpdateAllowed", &self.is_metadata_update_allowed);
+        object.property("isRecordLocked", &self.is_record_locked);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "behaviorDuringRetentionPeriod" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.behavior_during_retention_period,
+                    extra,
+                )
+            }
+            "isContentUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_content_update_allowed, extra)
+            }
+            "isDeleteAllowed" => {
+                read_lenient(map, key, &mut self.is_delete_allowed, extra)
+            }
+            "isLabelUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_label_update_allowed, extra)
+            }
+            "isMetadataUpdateAllowed" => {
+                read_lenient(map, key, &mut self.is_metadata_update_allowed, extra)
+            }
+            "isRecordLocked" => read_lenient(map, key, &mut self.is_record_locked, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl RetentionLabelSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`RetentionLabelSettings`] by wire name, each a [`Field<RetentionLabelSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabelSettings::set_null`].
+pub enum RetentionLabelSettingsField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl RetentionLabelSettingsField {
+    /// `behaviorDuringRetentionPeriod`
+    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabelSettings> = model::Field::new(
+        "behaviorDuringRetentionPeriod",
+    );
+    /// `isContentUpdateAllowed`
+    pub const IsContentUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isContentUpdateAllowed",
+    );
+    /// `isDeleteAllowed`
+    pub const IsDeleteAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isDeleteAllowed",
+    );
+    /// `isLabelUpdateAllowed`
+    pub const IsLabelUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isLabelUpdateAllowed",
+    );
+    /// `isMetadataUpdateAllowed`
+    pub const IsMetadataUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isMetadataUpdateAllowed",
+    );
+    /// `isRecordLocked`
+    pub const IsRecordLocked: model::Field<RetentionLabelSettings> = model::Field::new(
+        "isRecordLocked",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RetentionLabelSettings>] = &[
+        Self::BehaviorDuringRetentionPeriod,
+        Self::IsContentUpdateAllowed,
+        Self::IsDeleteAllowed,
+        Self::IsLabelUpdateAllowed,
+        Self::IsMetadataUpdateAllowed,
+        Self::IsRecordLocked,
+    ];
+}
+
+#[cfg(feature = "_root")]
+/// CSDL complex type `microsoft.graph.root`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Root {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_root")]
+impl serde::Serialize for Root {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_root")]
+impl Root {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.root";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_root")]
+impl<'de> serde::Deserialize<'de> for Root {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_root")]
+impl graph_odata_runtime::model::ODataObject for Root {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.rotateBitLockerKeysDeviceActionResult`; base type `microsoft.graph.deviceActionResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RotateBitLockerKeysDeviceActionResult {
+    /// Property `actionName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_name: Option<String>,
+    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_state: Option<ActionState>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `errorCode`: `Edm.Int32`, not nullable.
+    pub error_code: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for RotateBitLockerKeysDeviceActionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl RotateBitLockerKeysDeviceActionResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rotateBitLockerKeysDeviceActionResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actionName", &self.action_name);
+        object.property("actionState", &self.action_state);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("errorCode", &self.error_code);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for RotateBitLockerKeysDeviceActionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for RotateBitLockerKeysDeviceActionResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
+            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl RotateBitLockerKeysDeviceActionResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`RotateBitLockerKeysDeviceActionResult`] by wire name, each a [`Field<RotateBitLockerKeysDeviceActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RotateBitLockerKeysDeviceActionResult::set_null`].
+pub enum RotateBitLockerKeysDeviceActionResultField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl RotateBitLockerKeysDeviceActionResultField {
+    /// `actionName`
+    pub const ActionName: model::Field<RotateBitLockerKeysDeviceActionResult> = model::Field::new(
+        "actionName",
+    );
+    /// `actionState`
+    pub const ActionState: model::Field<RotateBitLockerKeysDeviceActionResult> = model::Field::new(
+        "actionState",
+    );
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<RotateBitLockerKeysDeviceActionResult> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<RotateBitLockerKeysDeviceActionResult> = model::Field::new(
+        "startDateTime",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<RotateBitLockerKeysDeviceActionResult> = model::Field::new(
+        "errorCode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RotateBitLockerKeysDeviceActionResult>] = &[
+        Self::ActionName,
+        Self::ActionState,
+        Self::LastUpdatedDateTime,
+        Self::StartDateTime,
+        Self::ErrorCode,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for SelfServiceSignUpAuthenticationFlowConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl SelfServiceSignUpAuthenticationFlowConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for SelfServiceSignUpAuthenticationFlowConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for SelfServiceSignUpAuthenticationFlowConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl SelfServiceSignUpAuthenticationFlowConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`SelfServiceSignUpAuthenticationFlowConfiguration`] by wire name, each a [`Field<SelfServiceSignUpAuthenticationFlowConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfServiceSignUpAuthenticationFlowConfiguration::set_null`].
+pub enum SelfServiceSignUpAuthenticationFlowConfigurationField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl SelfServiceSignUpAuthenticationFlowConfigurationField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<
+        SelfServiceSignUpAuthenticationFlowConfiguration,
+    > = model::Field::new("isEnabled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        SelfServiceSignUpAuthenticationFlowConfiguration,
+    >] = &[Self::IsEnabled];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.sensitivityLabelInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensitivityLabelInfo {
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `sensitivityLabelId`: `Edm.String`.
+    pub sensitivity_label_id: Option<String>,
+    /// Property `tooltip`: `Edm.String`.
+    pub tooltip: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for SensitivityLabelInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl SensitivityLabelInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabelInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("color", &self.color);
+        object.property("displayName", &self.display_name);
+        object.property("priority", &self.priority);
+        object.property("sensitivityLabelId", &self.sensitivity_label_id);
+        object.property("tooltip", &self.tooltip);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabelInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for SensitivityLabelInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "sensitivityLabelId" => {
+                read_lenient(map, key, &mut self.sensitivity_label_id, extra)
+            }
+            "tooltip" => read_lenient(map, key, &mut self.tooltip, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl SensitivityLabelInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`SensitivityLabelInfo`] by wire name, each a [`Field<SensitivityLabelInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelInfo::set_null`].
+pub enum SensitivityLabelInfoField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl SensitivityLabelInfoField {
+    /// `color`
+    pub const Color: model::Field<SensitivityLabelInfo> = model::Field::new("color");
+    /// `displayName`
+    pub const DisplayName: model::Field<SensitivityLabelInfo> = model::Field::new(
+        "displayName",
+    );
+    /// `priority`
+    pub const Priority: model::Field<SensitivityLabelInfo> = model::Field::new(
+        "priority",
+    );
+    /// `sensitivityLabelId`
+    pub const SensitivityLabelId: model::Field<SensitivityLabelInfo> = model::Field::new(
+        "sensitivityLabelId",
+    );
+    /// `tooltip`
+    pub const Tooltip: model::Field<SensitivityLabelInfo> = model::Field::new("tooltip");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SensitivityLabelInfo>] = &[
+        Self::Color,
+        Self::DisplayName,
+        Self::Priority,
+        Self::SensitivityLabelId,
+        Self::Tooltip,
+    ];
+}
+
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.sharingLink`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingLink {
+    /// Property `application`: `microsoft.graph.identity`.
+    pub application: Option<AnyIdentity>,
+    /// Property `preventsDownload`: `Edm.Boolean`.
+    pub prevents_download: Option<bool>,
+    /// Property `scope`: `Edm.String`.
+    pub scope: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `webHtml`: `Edm.String`.
+    pub web_html: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for SharingLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl SharingLink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("application", &self.application);
+        object.property("preventsDownload", &self.prevents_download);
+        object.property("scope", &self.scope);
+        object.property("type", &self.r#type);
+        object.property("webHtml", &self.web_html);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for SharingLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for SharingLink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "preventsDownload" => {
+                read_lenient(map, key, &mut self.prevents_download, extra)
+            }
+            "scope" => read_lenient(map, key, &mut self.scope, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "webHtml" => read_lenient(map, key, &mut self.web_html, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+impl SharingLink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`SharingLink`] by wire name, each a [`Field<SharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLink::set_null`].
+pub enum SharingLinkField {}
+
+#[cfg(feature = "_boolean_column")]
+#[allow(non_upper_case_globals)]
+impl SharingLinkField {
+    /// `application`
+    pub const Application: model::Field<SharingLink> = model::Field::new("application");
+    /// `preventsDownload`
+    pub const PreventsDownload: model::Field<SharingLink> = model::Field::new(
+        "preventsDownload",
+    );
+    /// `scope`
+    pub const Scope: model::Field<SharingLink> = model::Field::new("scope");
+    /// `type`
+    pub const Type: model::Field<SharingLink> = model::Field::new("type");
+    /// `webHtml`
+    pub const WebHtml: model::Field<SharingLink> = model::Field::new("webHtml");
+    /// `webUrl`
+    pub const WebUrl: model::Field<SharingLink> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharingLink>] = &[
+        Self::Application,
+        Self::PreventsDownload,
+        Self::Scope,
+        Self::Type,
+        Self::WebHtml,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.signInStatus`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignInStatus {
+    /// Property `additionalDetails`: `Edm.String`.
+    pub additional_details: Option<String>,
+    /// Property `errorCode`: `Edm.Int32`.
+    pub error_code: Option<i32>,
+    /// Property `failureReason`: `Edm.String`.
+    pub failure_reason: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for SignInStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl SignInStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("additionalDetails", &self.additional_details);
+        object.property("errorCode", &self.error_code);
+        object.property("failureReason", &self.failure_reason);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for SignInStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for SignInStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "additionalDetails" => {
+                read_lenient(map, key, &mut self.additional_details, extra)
+            }
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl SignInStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`SignInStatus`] by wire name, each a [`Field<SignInStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInStatus::set_null`].
+pub enum SignInStatusField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl SignInStatusField {
+    /// `additionalDetails`
+    pub const AdditionalDetails: model::Field<SignInStatus> = model::Field::new(
+        "additionalDetails",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<SignInStatus> = model::Field::new("errorCode");
+    /// `failureReason`
+    pub const FailureReason: model::Field<SignInStatus> = model::Field::new(
+        "failureReason",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInStatus>] = &[
+        Self::AdditionalDetails,
+        Self::ErrorCode,
+        Self::FailureReason,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.specialFolder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpecialFolder {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for SpecialFolder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl SpecialFolder {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.specialFolder";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for SpecialFolder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for SpecialFolder {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl SpecialFolder {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`SpecialFolder`] by wire name, each a [`Field<SpecialFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpecialFolder::set_null`].
+pub enum SpecialFolderField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl SpecialFolderField {
+    /// `name`
+    pub const Name: model::Field<SpecialFolder> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SpecialFolder>] = &[Self::Name];
+}
+
+#[cfg(feature = "_authored_note")]
+/// CSDL complex type `microsoft.graph.subjectRightsRequestAllSiteLocation`; base type `microsoft.graph.subjectRightsRequestSiteLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubjectRightsRequestAllSiteLocation {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestAllSiteLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestAllSiteLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestAllSiteLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestAllSiteLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestAllSiteLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+/// CSDL complex type `microsoft.graph.subjectRightsRequestEnumeratedMailboxLocation`; base type `microsoft.graph.subjectRightsRequestMailboxLocation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubjectRightsRequestEnumeratedMailboxLocation {
+    /// Property `userPrincipalNames`: `Collection(Edm.String)`.
+    pub user_principal_names: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestEnumeratedMailboxLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestEnumeratedMailboxLocation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestEnumeratedMailboxLocation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("userPrincipalNames", &self.user_principal_names);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestEnumeratedMailboxLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::model::ODataObject
+for SubjectRightsRequestEnumeratedMailboxLocation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "userPrincipalNames" => {
+                read_lenient(map, key, &mut self.user_principal_names, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestEnumeratedMailboxLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+/// The properties of [`SubjectRightsRequestEnumeratedMailboxLocation`] by wire name, each a [`Field<SubjectRightsRequestEnumeratedMailboxLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubjectRightsRequestEnumeratedMailboxLocation::set_null`].
+pub enum SubjectRightsRequestEnumeratedMailboxLocationField {}
+
+#[cfg(feature = "_authored_note")]
+#[allow(non_upper_case_globals)]
+impl SubjectRightsRequestEnumeratedMailboxLocationField {
+    /// `userPrincipalNames`
+    pub const UserPrincipalNames: model::Field<
+        SubjectRightsRequestEnumeratedMailboxLocation,
+    > = model::Field::new("userPrincipalNames");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        SubjectRightsRequestEnumeratedMailboxLocation,
+    >] = &[Self::UserPrincipalNames];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationSecretKeyStringValuePair {
+    /// Property `key`: `microsoft.graph.synchronizationSecret`, not nullable.
+    pub key: Option<SynchronizationSecret>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSecretKeyStringValuePair {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSecretKeyStringValuePair";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("key", &self.key);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject
+for SynchronizationSecretKeyStringValuePair {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "key" => read_nullable(map, key, &mut self.key, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSecretKeyStringValuePair {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name, each a [`Field<SynchronizationSecretKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
+pub enum SynchronizationSecretKeyStringValuePairField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationSecretKeyStringValuePairField {
+    /// `key`
+    pub const Key: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "key",
+    );
+    /// `value`
+    pub const Value: model::Field<SynchronizationSecretKeyStringValuePair> = model::Field::new(
+        "value",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationSecretKeyStringValuePair>] = &[
+        Self::Key,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.targetResource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetResource {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `groupType`: `microsoft.graph.groupType`.
+    pub group_type: Option<GroupType>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
+    pub modified_properties: Option<Vec<ModifiedProperty>>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for TargetResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl TargetResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("groupType", &self.group_type);
+        object.property("id", &self.id);
+        object.property("modifiedProperties", &self.modified_properties);
+        object.property("type", &self.r#type);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for TargetResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for TargetResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "groupType" => read_nullable(map, key, &mut self.group_type, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "modifiedProperties" => {
+                read_nullable(map, key, &mut self.modified_properties, extra)
+            }
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl TargetResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`TargetResource`] by wire name, each a [`Field<TargetResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetResource::set_null`].
+pub enum TargetResourceField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl TargetResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<TargetResource> = model::Field::new(
+        "displayName",
+    );
+    /// `groupType`
+    pub const GroupType: model::Field<TargetResource> = model::Field::new("groupType");
+    /// `id`
+    pub const Id: model::Field<TargetResource> = model::Field::new("id");
+    /// `modifiedProperties`
+    pub const ModifiedProperties: model::Field<TargetResource> = model::Field::new(
+        "modifiedProperties",
+    );
+    /// `type`
+    pub const Type: model::Field<TargetResource> = model::Field::new("type");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<TargetResource> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TargetResource>] = &[
+        Self::DisplayName,
+        Self::GroupType,
+        Self::Id,
+        Self::ModifiedProperties,
+        Self::Type,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL complex type `microsoft.graph.teamsTabConfiguration`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsTabConfiguration {
+    /// Property `contentUrl`: `Edm.String`.
+    pub content_url: Option<String>,
+    /// Property `entityId`: `Edm.String`.
+    pub entity_id: Option<String>,
+    /// Property `removeUrl`: `Edm.String`.
+    pub remove_url: Option<String>,
+    /// Property `websiteUrl`: `Edm.String`.
+    pub website_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamsTabConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsTabConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTabConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("contentUrl", &self.content_url);
+        object.property("entityId", &self.entity_id);
+        object.property("removeUrl", &self.remove_url);
+        object.property("websiteUrl", &self.website_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamsTabConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
+            "entityId" => read_lenient(map, key, &mut self.entity_id, extra),
+            "removeUrl" => read_lenient(map, key, &mut self.remove_url, extra),
+            "websiteUrl" => read_lenient(map, key, &mut self.website_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsTabConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamsTabConfiguration`] by wire name, each a [`Field<TeamsTabConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTabConfiguration::set_null`].
+pub enum TeamsTabConfigurationField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamsTabConfigurationField {
+    /// `contentUrl`
+    pub const ContentUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
+        "contentUrl",
+    );
+    /// `entityId`
+    pub const EntityId: model::Field<TeamsTabConfiguration> = model::Field::new(
+        "entityId",
+    );
+    /// `removeUrl`
+    pub const RemoveUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
+        "removeUrl",
+    );
+    /// `websiteUrl`
+    pub const WebsiteUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
+        "websiteUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsTabConfiguration>] = &[
+        Self::ContentUrl,
+        Self::EntityId,
+        Self::RemoveUrl,
+        Self::WebsiteUrl,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.teleconferenceDeviceAudioQuality`; base type `microsoft.graph.teleconferenceDeviceMediaQuality`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeleconferenceDeviceAudioQuality {
+    /// Property `averageInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_jitter: Option<edm::Duration>,
+    /// Property `averageInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `averageOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_jitter: Option<edm::Duration>,
+    /// Property `averageOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `channelIndex`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub channel_index: Option<i32>,
+    /// Property `inboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub inbound_packets: Option<i64>,
+    /// Property `localIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_ip_address: Option<String>,
+    /// Property `localPort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_port: Option<i32>,
+    /// Property `maximumInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_jitter: Option<edm::Duration>,
+    /// Property `maximumInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `maximumOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_jitter: Option<edm::Duration>,
+    /// Property `maximumOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `mediaDuration`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub media_duration: Option<edm::Duration>,
+    /// Property `networkLinkSpeedInBytes`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub network_link_speed_in_bytes: Option<i64>,
+    /// Property `outboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub outbound_packets: Option<i64>,
+    /// Property `remoteIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_ip_address: Option<String>,
+    /// Property `remotePort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_port: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for TeleconferenceDeviceAudioQuality {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceAudioQuality {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teleconferenceDeviceAudioQuality";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("averageInboundJitter", &self.average_inbound_jitter);
+        object
+            .property(
+                "averageInboundPacketLossRateInPercentage",
+                &self.average_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageInboundRoundTripDelay",
+                &self.average_inbound_round_trip_delay,
+            );
+        object.property("averageOutboundJitter", &self.average_outbound_jitter);
+        object
+            .property(
+                "averageOutboundPacketLossRateInPercentage",
+                &self.average_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageOutboundRoundTripDelay",
+                &self.average_outbound_round_trip_delay,
+            );
+        object.property("channelIndex", &self.channel_index);
+        object.property("inboundPackets", &self.inbound_packets);
+        object.property("localIPAddress", &self.local_ip_address);
+        object.property("localPort", &self.local_port);
+        object.property("maximumInboundJitter", &self.maximum_inbound_jitter);
+        object
+            .property(
+                "maximumInboundPacketLossRateInPercentage",
+                &self.maximum_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumInboundRoundTripDelay",
+                &self.maximum_inbound_round_trip_delay,
+            );
+        object.property("maximumOutboundJitter", &self.maximum_outbound_jitter);
+        object
+            .property(
+                "maximumOutboundPacketLossRateInPercentage",
+                &self.maximum_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumOutboundRoundTripDelay",
+                &self.maximum_outbound_round_trip_delay,
+            );
+        object.property("mediaDuration", &self.media_duration);
+        object.property("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
+        object.property("outboundPackets", &self.outbound_packets);
+        object.property("remoteIPAddress", &self.remote_ip_address);
+        object.property("remotePort", &self.remote_port);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for TeleconferenceDeviceAudioQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for TeleconferenceDeviceAudioQuality {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "averageInboundJitter" => {
+                read_lenient(map, key, &mut self.average_inbound_jitter, extra)
+            }
+            "averageInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.average_inbound_round_trip_delay, extra)
+            }
+            "averageOutboundJitter" => {
+                read_lenient(map, key, &mut self.average_outbound_jitter, extra)
+            }
+            "averageOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "channelIndex" => read_lenient(map, key, &mut self.channel_index, extra),
+            "inboundPackets" => read_lenient(map, key, &mut self.inbound_packets, extra),
+            "localIPAddress" => read_lenient(map, key, &mut self.local_ip_address, extra),
+            "localPort" => read_lenient(map, key, &mut self.local_port, extra),
+            "maximumInboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_inbound_jitter, extra)
+            }
+            "maximumInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.maximum_inbound_round_trip_delay, extra)
+            }
+            "maximumOutboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_outbound_jitter, extra)
+            }
+            "maximumOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "mediaDuration" => read_lenient(map, key, &mut self.media_duration, extra),
+            "networkLinkSpeedInBytes" => {
+                read_lenient(map, key, &mut self.network_link_speed_in_bytes, extra)
+            }
+            "outboundPackets" => {
+                read_lenient(map, key, &mut self.outbound_packets, extra)
+            }
+            "remoteIPAddress" => {
+                read_lenient(map, key, &mut self.remote_ip_address, extra)
+            }
+            "remotePort" => read_lenient(map, key, &mut self.remote_port, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceAudioQuality {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`TeleconferenceDeviceAudioQuality`] by wire name, each a [`Field<TeleconferenceDeviceAudioQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeleconferenceDeviceAudioQuality::set_null`].
+pub enum TeleconferenceDeviceAudioQualityField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl TeleconferenceDeviceAudioQualityField {
+    /// `averageInboundJitter`
+    pub const AverageInboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "averageInboundJitter",
+    );
+    /// `averageInboundPacketLossRateInPercentage`
+    pub const AverageInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("averageInboundPacketLossRateInPercentage");
+    /// `averageInboundRoundTripDelay`
+    pub const AverageInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("averageInboundRoundTripDelay");
+    /// `averageOutboundJitter`
+    pub const AverageOutboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "averageOutboundJitter",
+    );
+    /// `averageOutboundPacketLossRateInPercentage`
+    pub const AverageOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("averageOutboundPacketLossRateInPercentage");
+    /// `averageOutboundRoundTripDelay`
+    pub const AverageOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("averageOutboundRoundTripDelay");
+    /// `channelIndex`
+    pub const ChannelIndex: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "channelIndex",
+    );
+    /// `inboundPackets`
+    pub const InboundPackets: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "inboundPackets",
+    );
+    /// `localIPAddress`
+    pub const LocalIpAddress: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "localIPAddress",
+    );
+    /// `localPort`
+    pub const LocalPort: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "localPort",
+    );
+    /// `maximumInboundJitter`
+    pub const MaximumInboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "maximumInboundJitter",
+    );
+    /// `maximumInboundPacketLossRateInPercentage`
+    pub const MaximumInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("maximumInboundPacketLossRateInPercentage");
+    /// `maximumInboundRoundTripDelay`
+    pub const MaximumInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("maximumInboundRoundTripDelay");
+    /// `maximumOutboundJitter`
+    pub const MaximumOutboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "maximumOutboundJitter",
+    );
+    /// `maximumOutboundPacketLossRateInPercentage`
+    pub const MaximumOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("maximumOutboundPacketLossRateInPercentage");
+    /// `maximumOutboundRoundTripDelay`
+    pub const MaximumOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceAudioQuality,
+    > = model::Field::new("maximumOutboundRoundTripDelay");
+    /// `mediaDuration`
+    pub const MediaDuration: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "mediaDuration",
+    );
+    /// `networkLinkSpeedInBytes`
+    pub const NetworkLinkSpeedInBytes: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "networkLinkSpeedInBytes",
+    );
+    /// `outboundPackets`
+    pub const OutboundPackets: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "outboundPackets",
+    );
+    /// `remoteIPAddress`
+    pub const RemoteIpAddress: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "remoteIPAddress",
+    );
+    /// `remotePort`
+    pub const RemotePort: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
+        "remotePort",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeleconferenceDeviceAudioQuality>] = &[
+        Self::AverageInboundJitter,
+        Self::AverageInboundPacketLossRateInPercentage,
+        Self::AverageInboundRoundTripDelay,
+        Self::AverageOutboundJitter,
+        Self::AverageOutboundPacketLossRateInPercentage,
+        Self::AverageOutboundRoundTripDelay,
+        Self::ChannelIndex,
+        Self::InboundPackets,
+        Self::LocalIpAddress,
+        Self::LocalPort,
+        Self::MaximumInboundJitter,
+        Self::MaximumInboundPacketLossRateInPercentage,
+        Self::MaximumInboundRoundTripDelay,
+        Self::MaximumOutboundJitter,
+        Self::MaximumOutboundPacketLossRateInPercentage,
+        Self::MaximumOutboundRoundTripDelay,
+        Self::MediaDuration,
+        Self::NetworkLinkSpeedInBytes,
+        Self::OutboundPackets,
+        Self::RemoteIpAddress,
+        Self::RemotePort,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.teleconferenceDeviceScreenSharingQuality`; base type `microsoft.graph.teleconferenceDeviceVideoQuality`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeleconferenceDeviceScreenSharingQuality {
+    /// Property `averageInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_jitter: Option<edm::Duration>,
+    /// Property `averageInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `averageOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_jitter: Option<edm::Duration>,
+    /// Property `averageOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `channelIndex`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub channel_index: Option<i32>,
+    /// Property `inboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub inbound_packets: Option<i64>,
+    /// Property `localIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_ip_address: Option<String>,
+    /// Property `localPort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_port: Option<i32>,
+    /// Property `maximumInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_jitter: Option<edm::Duration>,
+    /// Property `maximumInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `maximumOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_jitter: Option<edm::Duration>,
+    /// Property `maximumOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `mediaDuration`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub media_duration: Option<edm::Duration>,
+    /// Property `networkLinkSpeedInBytes`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub network_link_speed_in_bytes: Option<i64>,
+    /// Property `outboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub outbound_packets: Option<i64>,
+    /// Property `remoteIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_ip_address: Option<String>,
+    /// Property `remotePort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_port: Option<i32>,
+    /// Property `averageInboundBitRate`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceVideoQuality`.
+    pub average_inbound_bit_rate: Option<f64>,
+    /// Property `averageInboundFrameRate`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceVideoQuality`.
+    pub average_inbound_frame_rate: Option<f64>,
+    /// Property `averageOutboundBitRate`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceVideoQuality`.
+    pub average_outbound_bit_rate: Option<f64>,
+    /// Property `averageOutboundFrameRate`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceVideoQuality`.
+    pub average_outbound_frame_rate: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for TeleconferenceDeviceScreenSharingQuality {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceScreenSharingQuality {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teleconferenceDeviceScreenSharingQuality";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("averageInboundJitter", &self.average_inbound_jitter);
+        object
+            .property(
+                "averageInboundPacketLossRateInPercentage",
+                &self.average_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageInboundRoundTripDelay",
+                &self.average_inbound_round_trip_delay,
+            );
+        object.property("averageOutboundJitter", &self.average_outbound_jitter);
+        object
+            .property(
+                "averageOutboundPacketLossRateInPercentage",
+                &self.average_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageOutboundRoundTripDelay",
+                &self.average_outbound_round_trip_delay,
+            );
+        object.property("channelIndex", &self.channel_index);
+        object.property("inboundPackets", &self.inbound_packets);
+        object.property("localIPAddress", &self.local_ip_address);
+        object.property("localPort", &self.local_port);
+        object.property("maximumInboundJitter", &self.maximum_inbound_jitter);
+        object
+            .property(
+                "maximumInboundPacketLossRateInPercentage",
+                &self.maximum_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumInboundRoundTripDelay",
+                &self.maximum_inbound_round_trip_delay,
+            );
+        object.property("maximumOutboundJitter", &self.maximum_outbound_jitter);
+        object
+            .property(
+                "maximumOutboundPacketLossRateInPercentage",
+                &self.maximum_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumOutboundRoundTripDelay",
+                &self.maximum_outbound_round_trip_delay,
+            );
+        object.property("mediaDuration", &self.media_duration);
+        object.property("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
+        object.property("outboundPackets", &self.outbound_packets);
+        object.property("remoteIPAddress", &self.remote_ip_address);
+        object.property("remotePort", &self.remote_port);
+        object.property("averageInboundBitRate", &self.average_inbound_bit_rate);
+        object.property("averageInboundFrameRate", &self.average_inbound_frame_rate);
+        object.property("averageOutboundBitRate", &self.average_outbound_bit_rate);
+        object.property("averageOutboundFrameRate", &self.average_outbound_frame_rate);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for TeleconferenceDeviceScreenSharingQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject
+for TeleconferenceDeviceScreenSharingQuality {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "averageInboundJitter" => {
+                read_lenient(map, key, &mut self.average_inbound_jitter, extra)
+            }
+            "averageInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.average_inbound_round_trip_delay, extra)
+            }
+            "averageOutboundJitter" => {
+                read_lenient(map, key, &mut self.average_outbound_jitter, extra)
+            }
+            "averageOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "channelIndex" => read_lenient(map, key, &mut self.channel_index, extra),
+            "inboundPackets" => read_lenient(map, key, &mut self.inbound_packets, extra),
+            "localIPAddress" => read_lenient(map, key, &mut self.local_ip_address, extra),
+            "localPort" => read_lenient(map, key, &mut self.local_port, extra),
+            "maximumInboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_inbound_jitter, extra)
+            }
+            "maximumInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.maximum_inbound_round_trip_delay, extra)
+            }
+            "maximumOutboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_outbound_jitter, extra)
+            }
+            "maximumOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "mediaDuration" => read_lenient(map, key, &mut self.media_duration, extra),
+            "networkLinkSpeedInBytes" => {
+                read_lenient(map, key, &mut self.network_link_speed_in_bytes, extra)
+            }
+            "outboundPackets" => {
+                read_lenient(map, key, &mut self.outbound_packets, extra)
+            }
+            "remoteIPAddress" => {
+                read_lenient(map, key, &mut self.remote_ip_address, extra)
+            }
+            "remotePort" => read_lenient(map, key, &mut self.remote_port, extra),
+            "averageInboundBitRate" => {
+                read_lenient(map, key, &mut self.average_inbound_bit_rate, extra)
+            }
+            "averageInboundFrameRate" => {
+                read_lenient(map, key, &mut self.average_inbound_frame_rate, extra)
+            }
+            "averageOutboundBitRate" => {
+                read_lenient(map, key, &mut self.average_outbound_bit_rate, extra)
+            }
+            "averageOutboundFrameRate" => {
+                read_lenient(map, key, &mut self.average_outbound_frame_rate, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceScreenSharingQuality {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`TeleconferenceDeviceScreenSharingQuality`] by wire name, each a [`Field<TeleconferenceDeviceScreenSharingQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeleconferenceDeviceScreenSharingQuality::set_null`].
+pub enum TeleconferenceDeviceScreenSharingQualityField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl TeleconferenceDeviceScreenSharingQualityField {
+    /// `averageInboundJitter`
+    pub const AverageInboundJitter: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageInboundJitter");
+    /// `averageInboundPacketLossRateInPercentage`
+    pub const AverageInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageInboundPacketLossRateInPercentage");
+    /// `averageInboundRoundTripDelay`
+    pub const AverageInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageInboundRoundTripDelay");
+    /// `averageOutboundJitter`
+    pub const AverageOutboundJitter: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageOutboundJitter");
+    /// `averageOutboundPacketLossRateInPercentage`
+    pub const AverageOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageOutboundPacketLossRateInPercentage");
+    /// `averageOutboundRoundTripDelay`
+    pub const AverageOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageOutboundRoundTripDelay");
+    /// `channelIndex`
+    pub const ChannelIndex: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "channelIndex",
+    );
+    /// `inboundPackets`
+    pub const InboundPackets: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "inboundPackets",
+    );
+    /// `localIPAddress`
+    pub const LocalIpAddress: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "localIPAddress",
+    );
+    /// `localPort`
+    pub const LocalPort: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "localPort",
+    );
+    /// `maximumInboundJitter`
+    pub const MaximumInboundJitter: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumInboundJitter");
+    /// `maximumInboundPacketLossRateInPercentage`
+    pub const MaximumInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumInboundPacketLossRateInPercentage");
+    /// `maximumInboundRoundTripDelay`
+    pub const MaximumInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumInboundRoundTripDelay");
+    /// `maximumOutboundJitter`
+    pub const MaximumOutboundJitter: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumOutboundJitter");
+    /// `maximumOutboundPacketLossRateInPercentage`
+    pub const MaximumOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumOutboundPacketLossRateInPercentage");
+    /// `maximumOutboundRoundTripDelay`
+    pub const MaximumOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("maximumOutboundRoundTripDelay");
+    /// `mediaDuration`
+    pub const MediaDuration: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "mediaDuration",
+    );
+    /// `networkLinkSpeedInBytes`
+    pub const NetworkLinkSpeedInBytes: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("networkLinkSpeedInBytes");
+    /// `outboundPackets`
+    pub const OutboundPackets: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "outboundPackets",
+    );
+    /// `remoteIPAddress`
+    pub const RemoteIpAddress: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "remoteIPAddress",
+    );
+    /// `remotePort`
+    pub const RemotePort: model::Field<TeleconferenceDeviceScreenSharingQuality> = model::Field::new(
+        "remotePort",
+    );
+    /// `averageInboundBitRate`
+    pub const AverageInboundBitRate: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageInboundBitRate");
+    /// `averageInboundFrameRate`
+    pub const AverageInboundFrameRate: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageInboundFrameRate");
+    /// `averageOutboundBitRate`
+    pub const AverageOutboundBitRate: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageOutboundBitRate");
+    /// `averageOutboundFrameRate`
+    pub const AverageOutboundFrameRate: model::Field<
+        TeleconferenceDeviceScreenSharingQuality,
+    > = model::Field::new("averageOutboundFrameRate");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeleconferenceDeviceScreenSharingQuality>] = &[
+        Self::AverageInboundJitter,
+        Self::AverageInboundPacketLossRateInPercentage,
+        Self::AverageInboundRoundTripDelay,
+        Self::AverageOutboundJitter,
+        Self::AverageOutboundPacketLossRateInPercentage,
+        Self::AverageOutboundRoundTripDelay,
+        Self::ChannelIndex,
+        Self::InboundPackets,
+        Self::LocalIpAddress,
+        Self::LocalPort,
+        Self::MaximumInboundJitter,
+        Self::MaximumInboundPacketLossRateInPercentage,
+        Self::MaximumInboundRoundTripDelay,
+        Self::MaximumOutboundJitter,
+        Self::MaximumOutboundPacketLossRateInPercentage,
+        Self::MaximumOutboundRoundTripDelay,
+        Self::MediaDuration,
+        Self::NetworkLinkSpeedInBytes,
+        Self::OutboundPackets,
+        Self::RemoteIpAddress,
+        Self::RemotePort,
+        Self::AverageInboundBitRate,
+        Self::AverageInboundFrameRate,
+        Self::AverageOutboundBitRate,
+        Self::AverageOutboundFrameRate,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.trainingSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TrainingSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyTrainingSetting {
+    /// The base type itself, or a derived type unknown to this crate.
+    TrainingSetting(Box<TrainingSetting>),
+    /// `microsoft.graph.customTrainingSetting`
+    CustomTrainingSetting(Box<CustomTrainingSetting>),
+    /// `microsoft.graph.microsoftCustomTrainingSetting`
+    MicrosoftCustomTrainingSetting(Box<MicrosoftCustomTrainingSetting>),
+    /// `microsoft.graph.microsoftManagedTrainingSetting`
+    MicrosoftManagedTrainingSetting(Box<MicrosoftManagedTrainingSetting>),
+    /// `microsoft.graph.microsoftTrainingAssignmentMapping`
+    MicrosoftTrainingAssignmentMapping(Box<MicrosoftTrainingAssignmentMapping>),
+    /// `microsoft.graph.noTrainingSetting`
+    NoTrainingSetting(Box<NoTrainingSetting>),
+}
+
+#[cfg(feature = "_security")]
+impl AnyTrainingSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::InheritableScopes(_) => InheritableScopes::ODATA_TYPE,
-            Self::AllAllowedScopes(_) => AllAllowedScopes::ODATA_TYPE,
-            Self::EnumeratedScopes(_) => EnumeratedScopes::ODATA_TYPE,
-            Self::NoScopes(_) => NoScopes::ODATA_TYPE,
+            Self::TrainingSetting(_) => TrainingSetting::ODATA_TYPE,
+            Self::CustomTrainingSetting(_) => CustomTrainingSetting::ODATA_TYPE,
+            Self::MicrosoftCustomTrainingSetting(_) => {
+                MicrosoftCustomTrainingSetting::ODATA_TYPE
+            }
+            Self::MicrosoftManagedTrainingSetting(_) => {
+                MicrosoftManagedTrainingSetting::ODATA_TYPE
+            }
+            Self::MicrosoftTrainingAssignmentMapping(_) => {
+                MicrosoftTrainingAssignmentMapping::ODATA_TYPE
+            }
+            Self::NoTrainingSetting(_) => NoTrainingSetting::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`InheritableScopes`] (or of an unknown derived type).
-    pub fn as_inheritable_scopes(&self) -> Option<&InheritableScopes> {
+    /// The value if it is a plain [`TrainingSetting`] (or of an unknown derived type).
+    pub fn as_training_setting(&self) -> Option<&TrainingSetting> {
         match self {
-            Self::InheritableScopes(value) => Some(value),
+            Self::TrainingSetting(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl Default for AnyInheritableScopes {
+#[cfg(feature = "_security")]
+impl Default for AnyTrainingSetting {
     fn default() -> Self {
-        Self::InheritableScopes(Box::default())
+        Self::TrainingSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<InheritableScopes> for AnyInheritableScopes {
-    fn from(value: InheritableScopes) -> Self {
-        Self::InheritableScopes(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AnyInheritableScopes {
-    /// The value if it is a [`AnyInheritableScopes::AllAllowedScopes`] variant.
-    pub fn as_all_allowed_scopes(&self) -> Option<&AllAllowedScopes> {
-        match self {
-            Self::AllAllowedScopes(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyInheritableScopes::EnumeratedScopes`] variant.
-    pub fn as_enumerated_scopes(&self) -> Option<&EnumeratedScopes> {
-        match self {
-            Self::EnumeratedScopes(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyInheritableScopes::NoScopes`] variant.
-    pub fn as_no_scopes(&self) -> Option<&NoScopes> {
-        match self {
-            Self::NoScopes(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_security")]
+impl From<TrainingSetting> for AnyTrainingSetting {
+    fn from(value: TrainingSetting) -> Self {
+        Self::TrainingSetting(Box::new(value))
     }
 }

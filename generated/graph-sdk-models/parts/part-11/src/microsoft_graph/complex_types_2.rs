@@ -11,47 +11,129 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<AllAllowedScopes> for AnyInheritableScopes {
-    fn from(value: AllAllowedScopes) -> Self {
-        Self::AllAllowedScopes(Box::new(value))
+#[cfg(feature = "_security")]
+impl AnyTrainingSetting {
+    /// The value if it is a [`AnyTrainingSetting::CustomTrainingSetting`] variant.
+    pub fn as_custom_training_setting(&self) -> Option<&CustomTrainingSetting> {
+        match self {
+            Self::CustomTrainingSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTrainingSetting::MicrosoftCustomTrainingSetting`] variant.
+    pub fn as_microsoft_custom_training_setting(
+        &self,
+    ) -> Option<&MicrosoftCustomTrainingSetting> {
+        match self {
+            Self::MicrosoftCustomTrainingSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTrainingSetting::MicrosoftManagedTrainingSetting`] variant.
+    pub fn as_microsoft_managed_training_setting(
+        &self,
+    ) -> Option<&MicrosoftManagedTrainingSetting> {
+        match self {
+            Self::MicrosoftManagedTrainingSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTrainingSetting::MicrosoftTrainingAssignmentMapping`] variant.
+    pub fn as_microsoft_training_assignment_mapping(
+        &self,
+    ) -> Option<&MicrosoftTrainingAssignmentMapping> {
+        match self {
+            Self::MicrosoftTrainingAssignmentMapping(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTrainingSetting::NoTrainingSetting`] variant.
+    pub fn as_no_training_setting(&self) -> Option<&NoTrainingSetting> {
+        match self {
+            Self::NoTrainingSetting(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<EnumeratedScopes> for AnyInheritableScopes {
-    fn from(value: EnumeratedScopes) -> Self {
-        Self::EnumeratedScopes(Box::new(value))
+#[cfg(feature = "_security")]
+impl From<CustomTrainingSetting> for AnyTrainingSetting {
+    fn from(value: CustomTrainingSetting) -> Self {
+        Self::CustomTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<NoScopes> for AnyInheritableScopes {
-    fn from(value: NoScopes) -> Self {
-        Self::NoScopes(Box::new(value))
+#[cfg(feature = "_security")]
+impl From<MicrosoftCustomTrainingSetting> for AnyTrainingSetting {
+    fn from(value: MicrosoftCustomTrainingSetting) -> Self {
+        Self::MicrosoftCustomTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AnyInheritableScopes {
+#[cfg(feature = "_security")]
+impl From<MicrosoftManagedTrainingSetting> for AnyTrainingSetting {
+    fn from(value: MicrosoftManagedTrainingSetting) -> Self {
+        Self::MicrosoftManagedTrainingSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<MicrosoftTrainingAssignmentMapping> for AnyTrainingSetting {
+    fn from(value: MicrosoftTrainingAssignmentMapping) -> Self {
+        Self::MicrosoftTrainingAssignmentMapping(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<NoTrainingSetting> for AnyTrainingSetting {
+    fn from(value: NoTrainingSetting) -> Self {
+        Self::NoTrainingSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::InheritableScopes(value) => value.serialize_with_type(serializer, None),
-            Self::AllAllowedScopes(value) => {
-                value.serialize_with_type(serializer, Some(AllAllowedScopes::ODATA_TYPE))
+            Self::TrainingSetting(value) => value.serialize_with_type(serializer, None),
+            Self::CustomTrainingSetting(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CustomTrainingSetting::ODATA_TYPE),
+                    )
             }
-            Self::EnumeratedScopes(value) => {
-                value.serialize_with_type(serializer, Some(EnumeratedScopes::ODATA_TYPE))
+            Self::MicrosoftCustomTrainingSetting(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MicrosoftCustomTrainingSetting::ODATA_TYPE),
+                    )
             }
-            Self::NoScopes(value) => {
-                value.serialize_with_type(serializer, Some(NoScopes::ODATA_TYPE))
+            Self::MicrosoftManagedTrainingSetting(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MicrosoftManagedTrainingSetting::ODATA_TYPE),
+                    )
+            }
+            Self::MicrosoftTrainingAssignmentMapping(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MicrosoftTrainingAssignmentMapping::ODATA_TYPE),
+                    )
+            }
+            Self::NoTrainingSetting(value) => {
+                value
+                    .serialize_with_type(serializer, Some(NoTrainingSetting::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -60,2543 +142,28 @@ impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.allAllowedScopes" | "graph.allAllowedScopes" => {
-                serde_json::from_value(value).map(Self::AllAllowedScopes)
+            "microsoft.graph.customTrainingSetting" | "graph.customTrainingSetting" => {
+                serde_json::from_value(value).map(Self::CustomTrainingSetting)
             }
-            "microsoft.graph.enumeratedScopes" | "graph.enumeratedScopes" => {
-                serde_json::from_value(value).map(Self::EnumeratedScopes)
+            "microsoft.graph.microsoftCustomTrainingSetting"
+            | "graph.microsoftCustomTrainingSetting" => {
+                serde_json::from_value(value).map(Self::MicrosoftCustomTrainingSetting)
             }
-            "microsoft.graph.noScopes" | "graph.noScopes" => {
-                serde_json::from_value(value).map(Self::NoScopes)
+            "microsoft.graph.microsoftManagedTrainingSetting"
+            | "graph.microsoftManagedTrainingSetting" => {
+                serde_json::from_value(value).map(Self::MicrosoftManagedTrainingSetting)
             }
-            _ => serde_json::from_value(value).map(Self::InheritableScopes),
+            "microsoft.graph.microsoftTrainingAssignmentMapping"
+            | "graph.microsoftTrainingAssignmentMapping" => {
+                serde_json::from_value(value)
+                    .map(Self::MicrosoftTrainingAssignmentMapping)
+            }
+            "microsoft.graph.noTrainingSetting" | "graph.noTrainingSetting" => {
+                serde_json::from_value(value).map(Self::NoTrainingSetting)
+            }
+            _ => serde_json::from_value(value).map(Self::TrainingSetting),
         };
         read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-/// CSDL complex type `microsoft.graph.itemReference`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ItemReference {
-    /// Property `driveId`: `Edm.String`.
-    pub drive_id: Option<String>,
-    /// Property `driveType`: `Edm.String`.
-    pub drive_type: Option<String>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `shareId`: `Edm.String`.
-    pub share_id: Option<String>,
-    /// Property `sharepointIds`: `microsoft.graph.sharepointIds`.
-    pub sharepoint_ids: Option<SharepointIds>,
-    /// Property `siteId`: `Edm.String`.
-    pub site_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for ItemReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl ItemReference {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("driveId", &self.drive_id);
-        object.property("driveType", &self.drive_type);
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.property("path", &self.path);
-        object.property("shareId", &self.share_id);
-        object.property("sharepointIds", &self.sharepoint_ids);
-        object.property("siteId", &self.site_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for ItemReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl graph_odata_runtime::model::ODataObject for ItemReference {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "driveId" => read_lenient(map, key, &mut self.drive_id, extra),
-            "driveType" => read_lenient(map, key, &mut self.drive_type, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "shareId" => read_lenient(map, key, &mut self.share_id, extra),
-            "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
-            "siteId" => read_lenient(map, key, &mut self.site_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl ItemReference {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_base_item")]
-/// The properties of [`ItemReference`] by wire name, each a [`Field<ItemReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemReference::set_null`].
-pub enum ItemReferenceField {}
-
-#[cfg(feature = "_base_item")]
-#[allow(non_upper_case_globals)]
-impl ItemReferenceField {
-    /// `driveId`
-    pub const DriveId: model::Field<ItemReference> = model::Field::new("driveId");
-    /// `driveType`
-    pub const DriveType: model::Field<ItemReference> = model::Field::new("driveType");
-    /// `id`
-    pub const Id: model::Field<ItemReference> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<ItemReference> = model::Field::new("name");
-    /// `path`
-    pub const Path: model::Field<ItemReference> = model::Field::new("path");
-    /// `shareId`
-    pub const ShareId: model::Field<ItemReference> = model::Field::new("shareId");
-    /// `sharepointIds`
-    pub const SharepointIds: model::Field<ItemReference> = model::Field::new(
-        "sharepointIds",
-    );
-    /// `siteId`
-    pub const SiteId: model::Field<ItemReference> = model::Field::new("siteId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ItemReference>] = &[
-        Self::DriveId,
-        Self::DriveType,
-        Self::Id,
-        Self::Name,
-        Self::Path,
-        Self::ShareId,
-        Self::SharepointIds,
-        Self::SiteId,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.messageSecurityState`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageSecurityState {
-    /// Property `connectingIP`: `Edm.String`.
-    pub connecting_ip: Option<String>,
-    /// Property `deliveryAction`: `Edm.String`.
-    pub delivery_action: Option<String>,
-    /// Property `deliveryLocation`: `Edm.String`.
-    pub delivery_location: Option<String>,
-    /// Property `directionality`: `Edm.String`.
-    pub directionality: Option<String>,
-    /// Property `internetMessageId`: `Edm.String`.
-    pub internet_message_id: Option<String>,
-    /// Property `messageFingerprint`: `Edm.String`.
-    pub message_fingerprint: Option<String>,
-    /// Property `messageReceivedDateTime`: `Edm.DateTimeOffset`.
-    pub message_received_date_time: Option<edm::DateTimeOffset>,
-    /// Property `messageSubject`: `Edm.String`.
-    pub message_subject: Option<String>,
-    /// Property `networkMessageId`: `Edm.String`.
-    pub network_message_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MessageSecurityState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MessageSecurityState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageSecurityState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("connectingIP", &self.connecting_ip);
-        object.property("deliveryAction", &self.delivery_action);
-        object.property("deliveryLocation", &self.delivery_location);
-        object.property("directionality", &self.directionality);
-        object.property("internetMessageId", &self.internet_message_id);
-        object.property("messageFingerprint", &self.message_fingerprint);
-        object.property("messageReceivedDateTime", &self.message_received_date_time);
-        object.property("messageSubject", &self.message_subject);
-        object.property("networkMessageId", &self.network_message_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MessageSecurityState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MessageSecurityState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "connectingIP" => read_lenient(map, key, &mut self.connecting_ip, extra),
-            "deliveryAction" => read_lenient(map, key, &mut self.delivery_action, extra),
-            "deliveryLocation" => {
-                read_lenient(map, key, &mut self.delivery_location, extra)
-            }
-            "directionality" => read_lenient(map, key, &mut self.directionality, extra),
-            "internetMessageId" => {
-                read_lenient(map, key, &mut self.internet_message_id, extra)
-            }
-            "messageFingerprint" => {
-                read_lenient(map, key, &mut self.message_fingerprint, extra)
-            }
-            "messageReceivedDateTime" => {
-                read_lenient(map, key, &mut self.message_received_date_time, extra)
-            }
-            "messageSubject" => read_lenient(map, key, &mut self.message_subject, extra),
-            "networkMessageId" => {
-                read_lenient(map, key, &mut self.network_message_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MessageSecurityState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`MessageSecurityState`] by wire name, each a [`Field<MessageSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageSecurityState::set_null`].
-pub enum MessageSecurityStateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl MessageSecurityStateField {
-    /// `connectingIP`
-    pub const ConnectingIp: model::Field<MessageSecurityState> = model::Field::new(
-        "connectingIP",
-    );
-    /// `deliveryAction`
-    pub const DeliveryAction: model::Field<MessageSecurityState> = model::Field::new(
-        "deliveryAction",
-    );
-    /// `deliveryLocation`
-    pub const DeliveryLocation: model::Field<MessageSecurityState> = model::Field::new(
-        "deliveryLocation",
-    );
-    /// `directionality`
-    pub const Directionality: model::Field<MessageSecurityState> = model::Field::new(
-        "directionality",
-    );
-    /// `internetMessageId`
-    pub const InternetMessageId: model::Field<MessageSecurityState> = model::Field::new(
-        "internetMessageId",
-    );
-    /// `messageFingerprint`
-    pub const MessageFingerprint: model::Field<MessageSecurityState> = model::Field::new(
-        "messageFingerprint",
-    );
-    /// `messageReceivedDateTime`
-    pub const MessageReceivedDateTime: model::Field<MessageSecurityState> = model::Field::new(
-        "messageReceivedDateTime",
-    );
-    /// `messageSubject`
-    pub const MessageSubject: model::Field<MessageSecurityState> = model::Field::new(
-        "messageSubject",
-    );
-    /// `networkMessageId`
-    pub const NetworkMessageId: model::Field<MessageSecurityState> = model::Field::new(
-        "networkMessageId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageSecurityState>] = &[
-        Self::ConnectingIp,
-        Self::DeliveryAction,
-        Self::DeliveryLocation,
-        Self::Directionality,
-        Self::InternetMessageId,
-        Self::MessageFingerprint,
-        Self::MessageReceivedDateTime,
-        Self::MessageSubject,
-        Self::NetworkMessageId,
-    ];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesDirectorySynchronizationConfiguration {
-    /// Property `accidentalDeletionPrevention`: `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
-    pub accidental_deletion_prevention: Option<OnPremisesAccidentalDeletionPrevention>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for OnPremisesDirectorySynchronizationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl OnPremisesDirectorySynchronizationConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "accidentalDeletionPrevention",
-                &self.accidental_deletion_prevention,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject
-for OnPremisesDirectorySynchronizationConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "accidentalDeletionPrevention" => {
-                read_nullable(map, key, &mut self.accidental_deletion_prevention, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl OnPremisesDirectorySynchronizationConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`OnPremisesDirectorySynchronizationConfiguration`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationConfiguration::set_null`].
-pub enum OnPremisesDirectorySynchronizationConfigurationField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl OnPremisesDirectorySynchronizationConfigurationField {
-    /// `accidentalDeletionPrevention`
-    pub const AccidentalDeletionPrevention: model::Field<
-        OnPremisesDirectorySynchronizationConfiguration,
-    > = model::Field::new("accidentalDeletionPrevention");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        OnPremisesDirectorySynchronizationConfiguration,
-    >] = &[Self::AccidentalDeletionPrevention];
-}
-
-#[cfg(feature = "_album")]
-/// CSDL complex type `microsoft.graph.package`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Package {
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_album")]
-impl serde::Serialize for Package {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl Package {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.package";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_album")]
-impl<'de> serde::Deserialize<'de> for Package {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl graph_odata_runtime::model::ODataObject for Package {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_album")]
-impl Package {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_album")]
-/// The properties of [`Package`] by wire name, each a [`Field<Package>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Package::set_null`].
-pub enum PackageField {}
-
-#[cfg(feature = "_album")]
-#[allow(non_upper_case_globals)]
-impl PackageField {
-    /// `type`
-    pub const Type: model::Field<Package> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Package>] = &[Self::Type];
-}
-
-#[cfg(feature = "_places")]
-/// CSDL complex type `microsoft.graph.placeServicePlanInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlaceServicePlanInfo {
-    /// Property `servicePlanId`: `Edm.String`.
-    pub service_plan_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for PlaceServicePlanInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl PlaceServicePlanInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeServicePlanInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("servicePlanId", &self.service_plan_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for PlaceServicePlanInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for PlaceServicePlanInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl PlaceServicePlanInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`PlaceServicePlanInfo`] by wire name, each a [`Field<PlaceServicePlanInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlaceServicePlanInfo::set_null`].
-pub enum PlaceServicePlanInfoField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl PlaceServicePlanInfoField {
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<PlaceServicePlanInfo> = model::Field::new(
-        "servicePlanId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlaceServicePlanInfo>] = &[
-        Self::ServicePlanId,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL complex type `microsoft.graph.presenceStatusMessage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresenceStatusMessage {
-    /// Property `expiryDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub expiry_date_time: Option<DateTimeTimeZone>,
-    /// Property `message`: `microsoft.graph.itemBody`.
-    pub message: Option<ItemBody>,
-    /// Property `publishedDateTime`: `Edm.DateTimeOffset`.
-    pub published_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for PresenceStatusMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl PresenceStatusMessage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.presenceStatusMessage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("expiryDateTime", &self.expiry_date_time);
-        object.property("message", &self.message);
-        object.property("publishedDateTime", &self.published_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for PresenceStatusMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::model::ODataObject for PresenceStatusMessage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "expiryDateTime" => {
-                read_nullable(map, key, &mut self.expiry_date_time, extra)
-            }
-            "message" => read_nullable(map, key, &mut self.message, extra),
-            "publishedDateTime" => {
-                read_lenient(map, key, &mut self.published_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl PresenceStatusMessage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`PresenceStatusMessage`] by wire name, each a [`Field<PresenceStatusMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PresenceStatusMessage::set_null`].
-pub enum PresenceStatusMessageField {}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(non_upper_case_globals)]
-impl PresenceStatusMessageField {
-    /// `expiryDateTime`
-    pub const ExpiryDateTime: model::Field<PresenceStatusMessage> = model::Field::new(
-        "expiryDateTime",
-    );
-    /// `message`
-    pub const Message: model::Field<PresenceStatusMessage> = model::Field::new(
-        "message",
-    );
-    /// `publishedDateTime`
-    pub const PublishedDateTime: model::Field<PresenceStatusMessage> = model::Field::new(
-        "publishedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PresenceStatusMessage>] = &[
-        Self::ExpiryDateTime,
-        Self::Message,
-        Self::PublishedDateTime,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL complex type `microsoft.graph.printJobConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintJobConfiguration {
-    /// Property `collate`: `Edm.Boolean`.
-    pub collate: Option<bool>,
-    /// Property `colorMode`: `microsoft.graph.printColorMode`.
-    pub color_mode: Option<PrintColorMode>,
-    /// Property `copies`: `Edm.Int32`.
-    pub copies: Option<i32>,
-    /// Property `dpi`: `Edm.Int32`.
-    pub dpi: Option<i32>,
-    /// Property `duplexMode`: `microsoft.graph.printDuplexMode`.
-    pub duplex_mode: Option<PrintDuplexMode>,
-    /// Property `feedOrientation`: `microsoft.graph.printerFeedOrientation`.
-    pub feed_orientation: Option<PrinterFeedOrientation>,
-    /// Property `finishings`: `Collection(microsoft.graph.printFinishing)`.
-    pub finishings: Option<Vec<PrintFinishing>>,
-    /// Property `fitPdfToPage`: `Edm.Boolean`.
-    pub fit_pdf_to_page: Option<bool>,
-    /// Property `inputBin`: `Edm.String`.
-    pub input_bin: Option<String>,
-    /// Property `margin`: `microsoft.graph.printMargin`.
-    pub margin: Option<PrintMargin>,
-    /// Property `mediaSize`: `Edm.String`.
-    pub media_size: Option<String>,
-    /// Property `mediaType`: `Edm.String`.
-    pub media_type: Option<String>,
-    /// Property `multipageLayout`: `microsoft.graph.printMultipageLayout`.
-    pub multipage_layout: Option<PrintMultipageLayout>,
-    /// Property `orientation`: `microsoft.graph.printOrientation`.
-    pub orientation: Option<PrintOrientation>,
-    /// Property `outputBin`: `Edm.String`.
-    pub output_bin: Option<String>,
-    /// Property `pageRanges`: `Collection(microsoft.graph.integerRange)`.
-    pub page_ranges: Option<Vec<IntegerRange>>,
-    /// Property `pagesPerSheet`: `Edm.Int32`.
-    pub pages_per_sheet: Option<i32>,
-    /// Property `quality`: `microsoft.graph.printQuality`.
-    pub quality: Option<PrintQuality>,
-    /// Property `scaling`: `microsoft.graph.printScaling`.
-    pub scaling: Option<PrintScaling>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintJobConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintJobConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("collate", &self.collate);
-        object.property("colorMode", &self.color_mode);
-        object.property("copies", &self.copies);
-        object.property("dpi", &self.dpi);
-        object.property("duplexMode", &self.duplex_mode);
-        object.property("feedOrientation", &self.feed_orientation);
-        object.property("finishings", &self.finishings);
-        object.property("fitPdfToPage", &self.fit_pdf_to_page);
-        object.property("inputBin", &self.input_bin);
-        object.property("margin", &self.margin);
-        object.property("mediaSize", &self.media_size);
-        object.property("mediaType", &self.media_type);
-        object.property("multipageLayout", &self.multipage_layout);
-        object.property("orientation", &self.orientation);
-        object.property("outputBin", &self.output_bin);
-        object.property("pageRanges", &self.page_ranges);
-        object.property("pagesPerSheet", &self.pages_per_sheet);
-        object.property("quality", &self.quality);
-        object.property("scaling", &self.scaling);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintJobConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintJobConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "collate" => read_lenient(map, key, &mut self.collate, extra),
-            "colorMode" => read_nullable(map, key, &mut self.color_mode, extra),
-            "copies" => read_lenient(map, key, &mut self.copies, extra),
-            "dpi" => read_lenient(map, key, &mut self.dpi, extra),
-            "duplexMode" => read_nullable(map, key, &mut self.duplex_mode, extra),
-            "feedOrientation" => {
-                read_nullable(map, key, &mut self.feed_orientation, extra)
-            }
-            "finishings" => read_nullable(map, key, &mut self.finishings, extra),
-            "fitPdfToPage" => read_lenient(map, key, &mut self.fit_pdf_to_page, extra),
-            "inputBin" => read_lenient(map, key, &mut self.input_bin, extra),
-            "margin" => read_nullable(map, key, &mut self.margin, extra),
-            "mediaSize" => read_lenient(map, key, &mut self.media_size, extra),
-            "mediaType" => read_lenient(map, key, &mut self.media_type, extra),
-            "multipageLayout" => {
-                read_nullable(map, key, &mut self.multipage_layout, extra)
-            }
-            "orientation" => read_nullable(map, key, &mut self.orientation, extra),
-            "outputBin" => read_lenient(map, key, &mut self.output_bin, extra),
-            "pageRanges" => read_nullable(map, key, &mut self.page_ranges, extra),
-            "pagesPerSheet" => read_lenient(map, key, &mut self.pages_per_sheet, extra),
-            "quality" => read_nullable(map, key, &mut self.quality, extra),
-            "scaling" => read_nullable(map, key, &mut self.scaling, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintJobConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintJobConfiguration`] by wire name, each a [`Field<PrintJobConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobConfiguration::set_null`].
-pub enum PrintJobConfigurationField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintJobConfigurationField {
-    /// `collate`
-    pub const Collate: model::Field<PrintJobConfiguration> = model::Field::new(
-        "collate",
-    );
-    /// `colorMode`
-    pub const ColorMode: model::Field<PrintJobConfiguration> = model::Field::new(
-        "colorMode",
-    );
-    /// `copies`
-    pub const Copies: model::Field<PrintJobConfiguration> = model::Field::new("copies");
-    /// `dpi`
-    pub const Dpi: model::Field<PrintJobConfiguration> = model::Field::new("dpi");
-    /// `duplexMode`
-    pub const DuplexMode: model::Field<PrintJobConfiguration> = model::Field::new(
-        "duplexMode",
-    );
-    /// `feedOrientation`
-    pub const FeedOrientation: model::Field<PrintJobConfiguration> = model::Field::new(
-        "feedOrientation",
-    );
-    /// `finishings`
-    pub const Finishings: model::Field<PrintJobConfiguration> = model::Field::new(
-        "finishings",
-    );
-    /// `fitPdfToPage`
-    pub const FitPdfToPage: model::Field<PrintJobConfiguration> = model::Field::new(
-        "fitPdfToPage",
-    );
-    /// `inputBin`
-    pub const InputBin: model::Field<PrintJobConfiguration> = model::Field::new(
-        "inputBin",
-    );
-    /// `margin`
-    pub const Margin: model::Field<PrintJobConfiguration> = model::Field::new("margin");
-    /// `mediaSize`
-    pub const MediaSize: model::Field<PrintJobConfiguration> = model::Field::new(
-        "mediaSize",
-    );
-    /// `mediaType`
-    pub const MediaType: model::Field<PrintJobConfiguration> = model::Field::new(
-        "mediaType",
-    );
-    /// `multipageLayout`
-    pub const MultipageLayout: model::Field<PrintJobConfiguration> = model::Field::new(
-        "multipageLayout",
-    );
-    /// `orientation`
-    pub const Orientation: model::Field<PrintJobConfiguration> = model::Field::new(
-        "orientation",
-    );
-    /// `outputBin`
-    pub const OutputBin: model::Field<PrintJobConfiguration> = model::Field::new(
-        "outputBin",
-    );
-    /// `pageRanges`
-    pub const PageRanges: model::Field<PrintJobConfiguration> = model::Field::new(
-        "pageRanges",
-    );
-    /// `pagesPerSheet`
-    pub const PagesPerSheet: model::Field<PrintJobConfiguration> = model::Field::new(
-        "pagesPerSheet",
-    );
-    /// `quality`
-    pub const Quality: model::Field<PrintJobConfiguration> = model::Field::new(
-        "quality",
-    );
-    /// `scaling`
-    pub const Scaling: model::Field<PrintJobConfiguration> = model::Field::new(
-        "scaling",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintJobConfiguration>] = &[
-        Self::Collate,
-        Self::ColorMode,
-        Self::Copies,
-        Self::Dpi,
-        Self::DuplexMode,
-        Self::FeedOrientation,
-        Self::Finishings,
-        Self::FitPdfToPage,
-        Self::InputBin,
-        Self::Margin,
-        Self::MediaSize,
-        Self::MediaType,
-        Self::MultipageLayout,
-        Self::Orientation,
-        Self::OutputBin,
-        Self::PageRanges,
-        Self::PagesPerSheet,
-        Self::Quality,
-        Self::Scaling,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.process`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Process {
-    /// Property `accountName`: `Edm.String`.
-    pub account_name: Option<String>,
-    /// Property `commandLine`: `Edm.String`.
-    pub command_line: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `fileHash`: `microsoft.graph.fileHash`.
-    pub file_hash: Option<FileHash>,
-    /// Property `integrityLevel`: `microsoft.graph.processIntegrityLevel`.
-    pub integrity_level: Option<ProcessIntegrityLevel>,
-    /// Property `isElevated`: `Edm.Boolean`.
-    pub is_elevated: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `parentProcessCreatedDateTime`: `Edm.DateTimeOffset`.
-    pub parent_process_created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `parentProcessId`: `Edm.Int32`.
-    pub parent_process_id: Option<i32>,
-    /// Property `parentProcessName`: `Edm.String`.
-    pub parent_process_name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `processId`: `Edm.Int32`.
-    pub process_id: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Process {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Process {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.process";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("accountName", &self.account_name);
-        object.property("commandLine", &self.command_line);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("fileHash", &self.file_hash);
-        object.property("integrityLevel", &self.integrity_level);
-        object.property("isElevated", &self.is_elevated);
-        object.property("name", &self.name);
-        object
-            .property(
-                "parentProcessCreatedDateTime",
-                &self.parent_process_created_date_time,
-            );
-        object.property("parentProcessId", &self.parent_process_id);
-        object.property("parentProcessName", &self.parent_process_name);
-        object.property("path", &self.path);
-        object.property("processId", &self.process_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Process {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Process {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "accountName" => read_lenient(map, key, &mut self.account_name, extra),
-            "commandLine" => read_lenient(map, key, &mut self.command_line, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "fileHash" => read_nullable(map, key, &mut self.file_hash, extra),
-            "integrityLevel" => read_nullable(map, key, &mut self.integrity_level, extra),
-            "isElevated" => read_lenient(map, key, &mut self.is_elevated, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentProcessCreatedDateTime" => {
-                read_lenient(map, key, &mut self.parent_process_created_date_time, extra)
-            }
-            "parentProcessId" => {
-                read_lenient(map, key, &mut self.parent_process_id, extra)
-            }
-            "parentProcessName" => {
-                read_lenient(map, key, &mut self.parent_process_name, extra)
-            }
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "processId" => read_lenient(map, key, &mut self.process_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Process {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Process`] by wire name, each a [`Field<Process>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Process::set_null`].
-pub enum ProcessField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ProcessField {
-    /// `accountName`
-    pub const AccountName: model::Field<Process> = model::Field::new("accountName");
-    /// `commandLine`
-    pub const CommandLine: model::Field<Process> = model::Field::new("commandLine");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Process> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `fileHash`
-    pub const FileHash: model::Field<Process> = model::Field::new("fileHash");
-    /// `integrityLevel`
-    pub const IntegrityLevel: model::Field<Process> = model::Field::new(
-        "integrityLevel",
-    );
-    /// `isElevated`
-    pub const IsElevated: model::Field<Process> = model::Field::new("isElevated");
-    /// `name`
-    pub const Name: model::Field<Process> = model::Field::new("name");
-    /// `parentProcessCreatedDateTime`
-    pub const ParentProcessCreatedDateTime: model::Field<Process> = model::Field::new(
-        "parentProcessCreatedDateTime",
-    );
-    /// `parentProcessId`
-    pub const ParentProcessId: model::Field<Process> = model::Field::new(
-        "parentProcessId",
-    );
-    /// `parentProcessName`
-    pub const ParentProcessName: model::Field<Process> = model::Field::new(
-        "parentProcessName",
-    );
-    /// `path`
-    pub const Path: model::Field<Process> = model::Field::new("path");
-    /// `processId`
-    pub const ProcessId: model::Field<Process> = model::Field::new("processId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Process>] = &[
-        Self::AccountName,
-        Self::CommandLine,
-        Self::CreatedDateTime,
-        Self::FileHash,
-        Self::IntegrityLevel,
-        Self::IsElevated,
-        Self::Name,
-        Self::ParentProcessCreatedDateTime,
-        Self::ParentProcessId,
-        Self::ParentProcessName,
-        Self::Path,
-        Self::ProcessId,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.remoteLockActionResult`; base type `microsoft.graph.deviceActionResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoteLockActionResult {
-    /// Property `actionName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_name: Option<String>,
-    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_state: Option<ActionState>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `unlockPin`: `Edm.String`.
-    pub unlock_pin: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for RemoteLockActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl RemoteLockActionResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteLockActionResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actionName", &self.action_name);
-        object.property("actionState", &self.action_state);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("unlockPin", &self.unlock_pin);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for RemoteLockActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for RemoteLockActionResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
-            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "unlockPin" => read_lenient(map, key, &mut self.unlock_pin, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl RemoteLockActionResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`RemoteLockActionResult`] by wire name, each a [`Field<RemoteLockActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteLockActionResult::set_null`].
-pub enum RemoteLockActionResultField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl RemoteLockActionResultField {
-    /// `actionName`
-    pub const ActionName: model::Field<RemoteLockActionResult> = model::Field::new(
-        "actionName",
-    );
-    /// `actionState`
-    pub const ActionState: model::Field<RemoteLockActionResult> = model::Field::new(
-        "actionState",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<RemoteLockActionResult> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<RemoteLockActionResult> = model::Field::new(
-        "startDateTime",
-    );
-    /// `unlockPin`
-    pub const UnlockPin: model::Field<RemoteLockActionResult> = model::Field::new(
-        "unlockPin",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RemoteLockActionResult>] = &[
-        Self::ActionName,
-        Self::ActionState,
-        Self::LastUpdatedDateTime,
-        Self::StartDateTime,
-        Self::UnlockPin,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.resetPasscodeActionResult`; base type `microsoft.graph.deviceActionResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResetPasscodeActionResult {
-    /// Property `actionName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_name: Option<String>,
-    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_state: Option<ActionState>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `errorCode`: `Edm.Int32`, not nullable.
-    pub error_code: Option<i32>,
-    /// Property `passcode`: `Edm.String`.
-    pub passcode: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ResetPasscodeActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl ResetPasscodeActionResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resetPasscodeActionResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actionName", &self.action_name);
-        object.property("actionState", &self.action_state);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("errorCode", &self.error_code);
-        object.property("passcode", &self.passcode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ResetPasscodeActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for ResetPasscodeActionResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
-            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
-            "passcode" => read_lenient(map, key, &mut self.passcode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl ResetPasscodeActionResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`ResetPasscodeActionResult`] by wire name, each a [`Field<ResetPasscodeActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResetPasscodeActionResult::set_null`].
-pub enum ResetPasscodeActionResultField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl ResetPasscodeActionResultField {
-    /// `actionName`
-    pub const ActionName: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "actionName",
-    );
-    /// `actionState`
-    pub const ActionState: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "actionState",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "startDateTime",
-    );
-    /// `errorCode`
-    pub const ErrorCode: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "errorCode",
-    );
-    /// `passcode`
-    pub const Passcode: model::Field<ResetPasscodeActionResult> = model::Field::new(
-        "passcode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResetPasscodeActionResult>] = &[
-        Self::ActionName,
-        Self::ActionState,
-        Self::LastUpdatedDateTime,
-        Self::StartDateTime,
-        Self::ErrorCode,
-        Self::Passcode,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL complex type `microsoft.graph.retentionLabelSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionLabelSettings {
-    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
-    pub behavior_during_retention_period: Option<
-        super::super::microsoft_graph_security::BehaviorDuringRetentionPeriod,
-    >,
-    /// Property `isContentUpdateAllowed`: `Edm.Boolean`.
-    pub is_content_update_allowed: Option<bool>,
-    /// Property `isDeleteAllowed`: `Edm.Boolean`.
-    pub is_delete_allowed: Option<bool>,
-    /// Property `isLabelUpdateAllowed`: `Edm.Boolean`.
-    pub is_label_update_allowed: Option<bool>,
-    /// Property `isMetadataUpdateAllowed`: `Edm.Boolean`.
-    pub is_metadata_update_allowed: Option<bool>,
-    /// Property `isRecordLocked`: `Edm.Boolean`.
-    pub is_record_locked: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for RetentionLabelSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl RetentionLabelSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionLabelSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "behaviorDuringRetentionPeriod",
-                &self.behavior_during_retention_period,
-            );
-        object.property("isContentUpdateAllowed", &self.is_content_update_allowed);
-        object.property("isDeleteAllowed", &self.is_delete_allowed);
-        object.property("isLabelUpdateAllowed", &self.is_label_update_allowed);
-        object.property("isMetadataUpdateAllowed", &self.is_metadata_update_allowed);
-        object.property("isRecordLocked", &self.is_record_locked);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "behaviorDuringRetentionPeriod" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.behavior_during_retention_period,
-                    extra,
-                )
-            }
-            "isContentUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_content_update_allowed, extra)
-            }
-            "isDeleteAllowed" => {
-                read_lenient(map, key, &mut self.is_delete_allowed, extra)
-            }
-            "isLabelUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_label_update_allowed, extra)
-            }
-            "isMetadataUpdateAllowed" => {
-                read_lenient(map, key, &mut self.is_metadata_update_allowed, extra)
-            }
-            "isRecordLocked" => read_lenient(map, key, &mut self.is_record_locked, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl RetentionLabelSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`RetentionLabelSettings`] by wire name, each a [`Field<RetentionLabelSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabelSettings::set_null`].
-pub enum RetentionLabelSettingsField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl RetentionLabelSettingsField {
-    /// `behaviorDuringRetentionPeriod`
-    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabelSettings> = model::Field::new(
-        "behaviorDuringRetentionPeriod",
-    );
-    /// `isContentUpdateAllowed`
-    pub const IsContentUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isContentUpdateAllowed",
-    );
-    /// `isDeleteAllowed`
-    pub const IsDeleteAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isDeleteAllowed",
-    );
-    /// `isLabelUpdateAllowed`
-    pub const IsLabelUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isLabelUpdateAllowed",
-    );
-    /// `isMetadataUpdateAllowed`
-    pub const IsMetadataUpdateAllowed: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isMetadataUpdateAllowed",
-    );
-    /// `isRecordLocked`
-    pub const IsRecordLocked: model::Field<RetentionLabelSettings> = model::Field::new(
-        "isRecordLocked",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionLabelSettings>] = &[
-        Self::BehaviorDuringRetentionPeriod,
-        Self::IsContentUpdateAllowed,
-        Self::IsDeleteAllowed,
-        Self::IsLabelUpdateAllowed,
-        Self::IsMetadataUpdateAllowed,
-        Self::IsRecordLocked,
-    ];
-}
-
-#[cfg(feature = "_root")]
-/// CSDL complex type `microsoft.graph.root`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Root {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_root")]
-impl serde::Serialize for Root {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_root")]
-impl Root {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.root";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_root")]
-impl<'de> serde::Deserialize<'de> for Root {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_root")]
-impl graph_odata_runtime::model::ODataObject for Root {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.scoredEmailAddress`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScoredEmailAddress {
-    /// Property `address`: `Edm.String`.
-    pub address: Option<String>,
-    /// Property `itemId`: `Edm.String`.
-    pub item_id: Option<String>,
-    /// Property `relevanceScore`: `Edm.Double`.
-    pub relevance_score: Option<f64>,
-    /// Property `selectionLikelihood`: `microsoft.graph.selectionLikelihoodInfo`.
-    pub selection_likelihood: Option<SelectionLikelihoodInfo>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ScoredEmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ScoredEmailAddress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scoredEmailAddress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("address", &self.address);
-        object.property("itemId", &self.item_id);
-        object.property("relevanceScore", &self.relevance_score);
-        object.property("selectionLikelihood", &self.selection_likelihood);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ScoredEmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ScoredEmailAddress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "address" => read_lenient(map, key, &mut self.address, extra),
-            "itemId" => read_lenient(map, key, &mut self.item_id, extra),
-            "relevanceScore" => read_lenient(map, key, &mut self.relevance_score, extra),
-            "selectionLikelihood" => {
-                read_nullable(map, key, &mut self.selection_likelihood, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ScoredEmailAddress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ScoredEmailAddress`] by wire name, each a [`Field<ScoredEmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScoredEmailAddress::set_null`].
-pub enum ScoredEmailAddressField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ScoredEmailAddressField {
-    /// `address`
-    pub const Address: model::Field<ScoredEmailAddress> = model::Field::new("address");
-    /// `itemId`
-    pub const ItemId: model::Field<ScoredEmailAddress> = model::Field::new("itemId");
-    /// `relevanceScore`
-    pub const RelevanceScore: model::Field<ScoredEmailAddress> = model::Field::new(
-        "relevanceScore",
-    );
-    /// `selectionLikelihood`
-    pub const SelectionLikelihood: model::Field<ScoredEmailAddress> = model::Field::new(
-        "selectionLikelihood",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScoredEmailAddress>] = &[
-        Self::Address,
-        Self::ItemId,
-        Self::RelevanceScore,
-        Self::SelectionLikelihood,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.secureScoreControlStateUpdate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecureScoreControlStateUpdate {
-    /// Property `assignedTo`: `Edm.String`.
-    pub assigned_to: Option<String>,
-    /// Property `comment`: `Edm.String`.
-    pub comment: Option<String>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Property `updatedBy`: `Edm.String`.
-    pub updated_by: Option<String>,
-    /// Property `updatedDateTime`: `Edm.DateTimeOffset`.
-    pub updated_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SecureScoreControlStateUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecureScoreControlStateUpdate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureScoreControlStateUpdate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignedTo", &self.assigned_to);
-        object.property("comment", &self.comment);
-        object.property("state", &self.state);
-        object.property("updatedBy", &self.updated_by);
-        object.property("updatedDateTime", &self.updated_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SecureScoreControlStateUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SecureScoreControlStateUpdate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
-            "comment" => read_lenient(map, key, &mut self.comment, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "updatedBy" => read_lenient(map, key, &mut self.updated_by, extra),
-            "updatedDateTime" => {
-                read_lenient(map, key, &mut self.updated_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecureScoreControlStateUpdate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`SecureScoreControlStateUpdate`] by wire name, each a [`Field<SecureScoreControlStateUpdate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureScoreControlStateUpdate::set_null`].
-pub enum SecureScoreControlStateUpdateField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl SecureScoreControlStateUpdateField {
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<SecureScoreControlStateUpdate> = model::Field::new(
-        "assignedTo",
-    );
-    /// `comment`
-    pub const Comment: model::Field<SecureScoreControlStateUpdate> = model::Field::new(
-        "comment",
-    );
-    /// `state`
-    pub const State: model::Field<SecureScoreControlStateUpdate> = model::Field::new(
-        "state",
-    );
-    /// `updatedBy`
-    pub const UpdatedBy: model::Field<SecureScoreControlStateUpdate> = model::Field::new(
-        "updatedBy",
-    );
-    /// `updatedDateTime`
-    pub const UpdatedDateTime: model::Field<SecureScoreControlStateUpdate> = model::Field::new(
-        "updatedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SecureScoreControlStateUpdate>] = &[
-        Self::AssignedTo,
-        Self::Comment,
-        Self::State,
-        Self::UpdatedBy,
-        Self::UpdatedDateTime,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.securityResource`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecurityResource {
-    /// Property `resource`: `Edm.String`.
-    pub resource: Option<String>,
-    /// Property `resourceType`: `microsoft.graph.securityResourceType`.
-    pub resource_type: Option<SecurityResourceType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SecurityResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecurityResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("resource", &self.resource);
-        object.property("resourceType", &self.resource_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SecurityResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SecurityResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "resource" => read_lenient(map, key, &mut self.resource, extra),
-            "resourceType" => read_nullable(map, key, &mut self.resource_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SecurityResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`SecurityResource`] by wire name, each a [`Field<SecurityResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityResource::set_null`].
-pub enum SecurityResourceField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl SecurityResourceField {
-    /// `resource`
-    pub const Resource: model::Field<SecurityResource> = model::Field::new("resource");
-    /// `resourceType`
-    pub const ResourceType: model::Field<SecurityResource> = model::Field::new(
-        "resourceType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SecurityResource>] = &[
-        Self::Resource,
-        Self::ResourceType,
-    ];
-}
-
-#[cfg(feature = "_group_setting_templates")]
-/// CSDL complex type `microsoft.graph.settingTemplateValue`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SettingTemplateValue {
-    /// Property `defaultValue`: `Edm.String`.
-    pub default_value: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_group_setting_templates")]
-impl serde::Serialize for SettingTemplateValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_group_setting_templates")]
-impl SettingTemplateValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("defaultValue", &self.default_value);
-        object.property("description", &self.description);
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_group_setting_templates")]
-impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_group_setting_templates")]
-impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_group_setting_templates")]
-impl SettingTemplateValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_group_setting_templates")]
-/// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
-pub enum SettingTemplateValueField {}
-
-#[cfg(feature = "_group_setting_templates")]
-#[allow(non_upper_case_globals)]
-impl SettingTemplateValueField {
-    /// `defaultValue`
-    pub const DefaultValue: model::Field<SettingTemplateValue> = model::Field::new(
-        "defaultValue",
-    );
-    /// `description`
-    pub const Description: model::Field<SettingTemplateValue> = model::Field::new(
-        "description",
-    );
-    /// `name`
-    pub const Name: model::Field<SettingTemplateValue> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<SettingTemplateValue> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SettingTemplateValue>] = &[
-        Self::DefaultValue,
-        Self::Description,
-        Self::Name,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.sharingLink`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharingLink {
-    /// Property `application`: `microsoft.graph.identity`.
-    pub application: Option<AnyIdentity>,
-    /// Property `preventsDownload`: `Edm.Boolean`.
-    pub prevents_download: Option<bool>,
-    /// Property `scope`: `Edm.String`.
-    pub scope: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `webHtml`: `Edm.String`.
-    pub web_html: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for SharingLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl SharingLink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("application", &self.application);
-        object.property("preventsDownload", &self.prevents_download);
-        object.property("scope", &self.scope);
-        object.property("type", &self.r#type);
-        object.property("webHtml", &self.web_html);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for SharingLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for SharingLink {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "preventsDownload" => {
-                read_lenient(map, key, &mut self.prevents_download, extra)
-            }
-            "scope" => read_lenient(map, key, &mut self.scope, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "webHtml" => read_lenient(map, key, &mut self.web_html, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl SharingLink {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`SharingLink`] by wire name, each a [`Field<SharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLink::set_null`].
-pub enum SharingLinkField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl SharingLinkField {
-    /// `application`
-    pub const Application: model::Field<SharingLink> = model::Field::new("application");
-    /// `preventsDownload`
-    pub const PreventsDownload: model::Field<SharingLink> = model::Field::new(
-        "preventsDownload",
-    );
-    /// `scope`
-    pub const Scope: model::Field<SharingLink> = model::Field::new("scope");
-    /// `type`
-    pub const Type: model::Field<SharingLink> = model::Field::new("type");
-    /// `webHtml`
-    pub const WebHtml: model::Field<SharingLink> = model::Field::new("webHtml");
-    /// `webUrl`
-    pub const WebUrl: model::Field<SharingLink> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharingLink>] = &[
-        Self::Application,
-        Self::PreventsDownload,
-        Self::Scope,
-        Self::Type,
-        Self::WebHtml,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.signInStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInStatus {
-    /// Property `additionalDetails`: `Edm.String`.
-    pub additional_details: Option<String>,
-    /// Property `errorCode`: `Edm.Int32`.
-    pub error_code: Option<i32>,
-    /// Property `failureReason`: `Edm.String`.
-    pub failure_reason: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for SignInStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl SignInStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("additionalDetails", &self.additional_details);
-        object.property("errorCode", &self.error_code);
-        object.property("failureReason", &self.failure_reason);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for SignInStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for SignInStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "additionalDetails" => {
-                read_lenient(map, key, &mut self.additional_details, extra)
-            }
-            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
-            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl SignInStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`SignInStatus`] by wire name, each a [`Field<SignInStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInStatus::set_null`].
-pub enum SignInStatusField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl SignInStatusField {
-    /// `additionalDetails`
-    pub const AdditionalDetails: model::Field<SignInStatus> = model::Field::new(
-        "additionalDetails",
-    );
-    /// `errorCode`
-    pub const ErrorCode: model::Field<SignInStatus> = model::Field::new("errorCode");
-    /// `failureReason`
-    pub const FailureReason: model::Field<SignInStatus> = model::Field::new(
-        "failureReason",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SignInStatus>] = &[
-        Self::AdditionalDetails,
-        Self::ErrorCode,
-        Self::FailureReason,
-    ];
-}
-
-#[cfg(feature = "_authored_note")]
-/// CSDL complex type `microsoft.graph.subjectRightsRequestSiteLocation`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubjectRightsRequestSiteLocation {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authored_note")]
-impl serde::Serialize for SubjectRightsRequestSiteLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl SubjectRightsRequestSiteLocation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestSiteLocation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for SubjectRightsRequestSiteLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestSiteLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
     }
 }
 
@@ -2746,6 +313,407 @@ impl UriClickSecurityStateField {
     ];
 }
 
+#[cfg(feature = "_policies")]
+/// A `microsoft.graph.validatingDomains` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ValidatingDomains`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyValidatingDomains {
+    /// The base type itself, or a derived type unknown to this crate.
+    ValidatingDomains(Box<ValidatingDomains>),
+    /// `microsoft.graph.allDomains`
+    AllDomains(Box<AllDomains>),
+    /// `microsoft.graph.enumeratedDomains`
+    EnumeratedDomains(Box<EnumeratedDomains>),
+}
+
+#[cfg(feature = "_policies")]
+impl AnyValidatingDomains {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ValidatingDomains(_) => ValidatingDomains::ODATA_TYPE,
+            Self::AllDomains(_) => AllDomains::ODATA_TYPE,
+            Self::EnumeratedDomains(_) => EnumeratedDomains::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ValidatingDomains`] (or of an unknown derived type).
+    pub fn as_validating_domains(&self) -> Option<&ValidatingDomains> {
+        match self {
+            Self::ValidatingDomains(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl Default for AnyValidatingDomains {
+    fn default() -> Self {
+        Self::ValidatingDomains(Box::default())
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<ValidatingDomains> for AnyValidatingDomains {
+    fn from(value: ValidatingDomains) -> Self {
+        Self::ValidatingDomains(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AnyValidatingDomains {
+    /// The value if it is a [`AnyValidatingDomains::AllDomains`] variant.
+    pub fn as_all_domains(&self) -> Option<&AllDomains> {
+        match self {
+            Self::AllDomains(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyValidatingDomains::EnumeratedDomains`] variant.
+    pub fn as_enumerated_domains(&self) -> Option<&EnumeratedDomains> {
+        match self {
+            Self::EnumeratedDomains(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<AllDomains> for AnyValidatingDomains {
+    fn from(value: AllDomains) -> Self {
+        Self::AllDomains(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<EnumeratedDomains> for AnyValidatingDomains {
+    fn from(value: EnumeratedDomains) -> Self {
+        Self::EnumeratedDomains(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AnyValidatingDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ValidatingDomains(value) => value.serialize_with_type(serializer, None),
+            Self::AllDomains(value) => {
+                value.serialize_with_type(serializer, Some(AllDomains::ODATA_TYPE))
+            }
+            Self::EnumeratedDomains(value) => {
+                value
+                    .serialize_with_type(serializer, Some(EnumeratedDomains::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.allDomains" | "graph.allDomains" => {
+                serde_json::from_value(value).map(Self::AllDomains)
+            }
+            "microsoft.graph.enumeratedDomains" | "graph.enumeratedDomains" => {
+                serde_json::from_value(value).map(Self::EnumeratedDomains)
+            }
+            _ => serde_json::from_value(value).map(Self::ValidatingDomains),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.webauthnAuthenticationExtensionsClientInputs`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnAuthenticationExtensionsClientInputs {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WebauthnAuthenticationExtensionsClientInputs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnAuthenticationExtensionsClientInputs {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticationExtensionsClientInputs";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientInputs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject
+for WebauthnAuthenticationExtensionsClientInputs {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialDescriptor`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredentialDescriptor {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `transports`: `Collection(Edm.String)`.
+    pub transports: Option<Vec<String>>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WebauthnPublicKeyCredentialDescriptor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnPublicKeyCredentialDescriptor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialDescriptor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("transports", &self.transports);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialDescriptor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "transports" => read_lenient(map, key, &mut self.transports, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnPublicKeyCredentialDescriptor {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WebauthnPublicKeyCredentialDescriptor`] by wire name, each a [`Field<WebauthnPublicKeyCredentialDescriptor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialDescriptor::set_null`].
+pub enum WebauthnPublicKeyCredentialDescriptorField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialDescriptorField {
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
+        "id",
+    );
+    /// `transports`
+    pub const Transports: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
+        "transports",
+    );
+    /// `type`
+    pub const Type: model::Field<WebauthnPublicKeyCredentialDescriptor> = model::Field::new(
+        "type",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialDescriptor>] = &[
+        Self::Id,
+        Self::Transports,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialRpEntity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnPublicKeyCredentialRpEntity {
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WebauthnPublicKeyCredentialRpEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnPublicKeyCredentialRpEntity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialRpEntity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialRpEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialRpEntity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnPublicKeyCredentialRpEntity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WebauthnPublicKeyCredentialRpEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialRpEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialRpEntity::set_null`].
+pub enum WebauthnPublicKeyCredentialRpEntityField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WebauthnPublicKeyCredentialRpEntityField {
+    /// `id`
+    pub const Id: model::Field<WebauthnPublicKeyCredentialRpEntity> = model::Field::new(
+        "id",
+    );
+    /// `name`
+    pub const Name: model::Field<WebauthnPublicKeyCredentialRpEntity> = model::Field::new(
+        "name",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebauthnPublicKeyCredentialRpEntity>] = &[
+        Self::Id,
+        Self::Name,
+    ];
+}
+
 #[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareExecutionStateCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2865,19 +833,17 @@ impl WindowsMalwareExecutionStateCountField {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.windowsMalwareStateCount`.
+/// CSDL complex type `microsoft.graph.windowsMalwareNameCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsMalwareStateCount {
+pub struct WindowsMalwareNameCount {
     /// Property `deviceCount`: `Edm.Int32`, not nullable.
     pub device_count: Option<i32>,
-    /// Property `distinctMalwareCount`: `Edm.Int32`, not nullable.
-    pub distinct_malware_count: Option<i32>,
     /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `malwareDetectionCount`: `Edm.Int32`, not nullable.
-    pub malware_detection_count: Option<i32>,
-    /// Property `state`: `microsoft.graph.windowsMalwareThreatState`, not nullable.
-    pub state: Option<WindowsMalwareThreatState>,
+    /// Property `malwareIdentifier`: `Edm.String`.
+    pub malware_identifier: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2885,16 +851,16 @@ pub struct WindowsMalwareStateCount {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for WindowsMalwareStateCount {
+impl serde::Serialize for WindowsMalwareNameCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl WindowsMalwareStateCount {
+impl WindowsMalwareNameCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareStateCount";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareNameCount";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2908,16 +874,15 @@ impl WindowsMalwareStateCount {
             odata_type,
         )?;
         object.property("deviceCount", &self.device_count);
-        object.property("distinctMalwareCount", &self.distinct_malware_count);
         object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("malwareDetectionCount", &self.malware_detection_count);
-        object.property("state", &self.state);
+        object.property("malwareIdentifier", &self.malware_identifier);
+        object.property("name", &self.name);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for WindowsMalwareStateCount {
+impl<'de> serde::Deserialize<'de> for WindowsMalwareNameCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2926,26 +891,23 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareStateCount {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsMalwareStateCount {
+impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "deviceCount" => read_lenient(map, key, &mut self.device_count, extra),
-            "distinctMalwareCount" => {
-                read_lenient(map, key, &mut self.distinct_malware_count, extra)
-            }
             "lastUpdateDateTime" => {
                 read_lenient(map, key, &mut self.last_update_date_time, extra)
             }
-            "malwareDetectionCount" => {
-                read_lenient(map, key, &mut self.malware_detection_count, extra)
+            "malwareIdentifier" => {
+                read_lenient(map, key, &mut self.malware_identifier, extra)
             }
-            "state" => read_nullable(map, key, &mut self.state, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -2957,7 +919,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareStateCount {
 }
 
 #[cfg(feature = "_device_management")]
-impl WindowsMalwareStateCount {
+impl WindowsMalwareNameCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2968,143 +930,31 @@ impl WindowsMalwareStateCount {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`WindowsMalwareStateCount`] by wire name, each a [`Field<WindowsMalwareStateCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareStateCount::set_null`].
-pub enum WindowsMalwareStateCountField {}
+/// The properties of [`WindowsMalwareNameCount`] by wire name, each a [`Field<WindowsMalwareNameCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareNameCount::set_null`].
+pub enum WindowsMalwareNameCountField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl WindowsMalwareStateCountField {
+impl WindowsMalwareNameCountField {
     /// `deviceCount`
-    pub const DeviceCount: model::Field<WindowsMalwareStateCount> = model::Field::new(
+    pub const DeviceCount: model::Field<WindowsMalwareNameCount> = model::Field::new(
         "deviceCount",
     );
-    /// `distinctMalwareCount`
-    pub const DistinctMalwareCount: model::Field<WindowsMalwareStateCount> = model::Field::new(
-        "distinctMalwareCount",
-    );
     /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<WindowsMalwareStateCount> = model::Field::new(
+    pub const LastUpdateDateTime: model::Field<WindowsMalwareNameCount> = model::Field::new(
         "lastUpdateDateTime",
     );
-    /// `malwareDetectionCount`
-    pub const MalwareDetectionCount: model::Field<WindowsMalwareStateCount> = model::Field::new(
-        "malwareDetectionCount",
+    /// `malwareIdentifier`
+    pub const MalwareIdentifier: model::Field<WindowsMalwareNameCount> = model::Field::new(
+        "malwareIdentifier",
     );
-    /// `state`
-    pub const State: model::Field<WindowsMalwareStateCount> = model::Field::new("state");
+    /// `name`
+    pub const Name: model::Field<WindowsMalwareNameCount> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsMalwareStateCount>] = &[
+    pub const ALL: &'static [model::Field<WindowsMalwareNameCount>] = &[
         Self::DeviceCount,
-        Self::DistinctMalwareCount,
         Self::LastUpdateDateTime,
-        Self::MalwareDetectionCount,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_teamwork")]
-/// CSDL complex type `microsoft.graph.workforceIntegrationEncryption`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkforceIntegrationEncryption {
-    /// Property `protocol`: `microsoft.graph.workforceIntegrationEncryptionProtocol`.
-    pub protocol: Option<WorkforceIntegrationEncryptionProtocol>,
-    /// Property `secret`: `Edm.String`.
-    pub secret: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teamwork")]
-impl serde::Serialize for WorkforceIntegrationEncryption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl WorkforceIntegrationEncryption {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workforceIntegrationEncryption";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("protocol", &self.protocol);
-        object.property("secret", &self.secret);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl graph_odata_runtime::model::ODataObject for WorkforceIntegrationEncryption {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "protocol" => read_nullable(map, key, &mut self.protocol, extra),
-            "secret" => read_lenient(map, key, &mut self.secret, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-impl WorkforceIntegrationEncryption {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teamwork")]
-/// The properties of [`WorkforceIntegrationEncryption`] by wire name, each a [`Field<WorkforceIntegrationEncryption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkforceIntegrationEncryption::set_null`].
-pub enum WorkforceIntegrationEncryptionField {}
-
-#[cfg(feature = "_teamwork")]
-#[allow(non_upper_case_globals)]
-impl WorkforceIntegrationEncryptionField {
-    /// `protocol`
-    pub const Protocol: model::Field<WorkforceIntegrationEncryption> = model::Field::new(
-        "protocol",
-    );
-    /// `secret`
-    pub const Secret: model::Field<WorkforceIntegrationEncryption> = model::Field::new(
-        "secret",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkforceIntegrationEncryption>] = &[
-        Self::Protocol,
-        Self::Secret,
+        Self::MalwareIdentifier,
+        Self::Name,
     ];
 }

@@ -197,30 +197,32 @@ impl AccessReviewHistoryInstanceField {
     ];
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.aiInteractionHistory`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.activitiesContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiInteractionHistory {
+pub struct ActivitiesContainer {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Navigation property `contentActivities`: `Collection(microsoft.graph.contentActivity)`, contained; present when expanded (`$expand`).
+    pub content_activities: Option<Vec<ContentActivity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for AiInteractionHistory {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ActivitiesContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl AiInteractionHistory {
+#[cfg(feature = "_activities_container")]
+impl ActivitiesContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionHistory";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.activitiesContainer";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -234,12 +236,13 @@ impl AiInteractionHistory {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("contentActivities", &self.content_activities);
         object.end()
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for AiInteractionHistory {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for ActivitiesContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -247,272 +250,8 @@ impl<'de> serde::Deserialize<'de> for AiInteractionHistory {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for AiInteractionHistory {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiInteractionHistory {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`AiInteractionHistory`] by wire name, each a [`Field<AiInteractionHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionHistory::set_null`].
-pub enum AiInteractionHistoryField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl AiInteractionHistoryField {
-    /// `id`
-    pub const Id: model::Field<AiInteractionHistory> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AiInteractionHistory>] = &[Self::Id];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.androidCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AndroidCompliancePolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub version: Option<i32>,
-    /// Property `deviceThreatProtectionEnabled`: `Edm.Boolean`, not nullable.
-    pub device_threat_protection_enabled: Option<bool>,
-    /// Property `deviceThreatProtectionRequiredSecurityLevel`: `microsoft.graph.deviceThreatProtectionLevel`, not nullable.
-    pub device_threat_protection_required_security_level: Option<
-        DeviceThreatProtectionLevel,
-    >,
-    /// Property `minAndroidSecurityPatchLevel`: `Edm.String`.
-    pub min_android_security_patch_level: Option<String>,
-    /// Property `osMaximumVersion`: `Edm.String`.
-    pub os_maximum_version: Option<String>,
-    /// Property `osMinimumVersion`: `Edm.String`.
-    pub os_minimum_version: Option<String>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.androidRequiredPasswordType`, not nullable.
-    pub password_required_type: Option<AndroidRequiredPasswordType>,
-    /// Property `securityBlockJailbrokenDevices`: `Edm.Boolean`, not nullable.
-    pub security_block_jailbroken_devices: Option<bool>,
-    /// Property `securityDisableUsbDebugging`: `Edm.Boolean`, not nullable.
-    pub security_disable_usb_debugging: Option<bool>,
-    /// Property `securityPreventInstallAppsFromUnknownSources`: `Edm.Boolean`, not nullable.
-    pub security_prevent_install_apps_from_unknown_sources: Option<bool>,
-    /// Property `securityRequireCompanyPortalAppIntegrity`: `Edm.Boolean`, not nullable.
-    pub security_require_company_portal_app_integrity: Option<bool>,
-    /// Property `securityRequireGooglePlayServices`: `Edm.Boolean`, not nullable.
-    pub security_require_google_play_services: Option<bool>,
-    /// Property `securityRequireSafetyNetAttestationBasicIntegrity`: `Edm.Boolean`, not nullable.
-    pub security_require_safety_net_attestation_basic_integrity: Option<bool>,
-    /// Property `securityRequireSafetyNetAttestationCertifiedDevice`: `Edm.Boolean`, not nullable.
-    pub security_require_safety_net_attestation_certified_device: Option<bool>,
-    /// Property `securityRequireUpToDateSecurityProviders`: `Edm.Boolean`, not nullable.
-    pub security_require_up_to_date_security_providers: Option<bool>,
-    /// Property `securityRequireVerifyApps`: `Edm.Boolean`, not nullable.
-    pub security_require_verify_apps: Option<bool>,
-    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_encryption: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidCompliancePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AndroidCompliancePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCompliancePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object
-            .property(
-                "deviceThreatProtectionEnabled",
-                &self.device_threat_protection_enabled,
-            );
-        object
-            .property(
-                "deviceThreatProtectionRequiredSecurityLevel",
-                &self.device_threat_protection_required_security_level,
-            );
-        object
-            .property(
-                "minAndroidSecurityPatchLevel",
-                &self.min_android_security_patch_level,
-            );
-        object.property("osMaximumVersion", &self.os_maximum_version);
-        object.property("osMinimumVersion", &self.os_minimum_version);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object
-            .property(
-                "securityBlockJailbrokenDevices",
-                &self.security_block_jailbroken_devices,
-            );
-        object
-            .property(
-                "securityDisableUsbDebugging",
-                &self.security_disable_usb_debugging,
-            );
-        object
-            .property(
-                "securityPreventInstallAppsFromUnknownSources",
-                &self.security_prevent_install_apps_from_unknown_sources,
-            );
-        object
-            .property(
-                "securityRequireCompanyPortalAppIntegrity",
-                &self.security_require_company_portal_app_integrity,
-            );
-        object
-            .property(
-                "securityRequireGooglePlayServices",
-                &self.security_require_google_play_services,
-            );
-        object
-            .property(
-                "securityRequireSafetyNetAttestationBasicIntegrity",
-                &self.security_require_safety_net_attestation_basic_integrity,
-            );
-        object
-            .property(
-                "securityRequireSafetyNetAttestationCertifiedDevice",
-                &self.security_require_safety_net_attestation_certified_device,
-            );
-        object
-            .property(
-                "securityRequireUpToDateSecurityProviders",
-                &self.security_require_up_to_date_security_providers,
-            );
-        object.property("securityRequireVerifyApps", &self.security_require_verify_apps);
-        object.property("storageRequireEncryption", &self.storage_require_encryption);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidCompliancePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for ActivitiesContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -522,142 +261,8 @@ impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "deviceThreatProtectionEnabled" => {
-                read_lenient(map, key, &mut self.device_threat_protection_enabled, extra)
-            }
-            "deviceThreatProtectionRequiredSecurityLevel" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.device_threat_protection_required_security_level,
-                    extra,
-                )
-            }
-            "minAndroidSecurityPatchLevel" => {
-                read_lenient(map, key, &mut self.min_android_security_patch_level, extra)
-            }
-            "osMaximumVersion" => {
-                read_lenient(map, key, &mut self.os_maximum_version, extra)
-            }
-            "osMinimumVersion" => {
-                read_lenient(map, key, &mut self.os_minimum_version, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "securityBlockJailbrokenDevices" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_block_jailbroken_devices,
-                    extra,
-                )
-            }
-            "securityDisableUsbDebugging" => {
-                read_lenient(map, key, &mut self.security_disable_usb_debugging, extra)
-            }
-            "securityPreventInstallAppsFromUnknownSources" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_prevent_install_apps_from_unknown_sources,
-                    extra,
-                )
-            }
-            "securityRequireCompanyPortalAppIntegrity" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_require_company_portal_app_integrity,
-                    extra,
-                )
-            }
-            "securityRequireGooglePlayServices" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_require_google_play_services,
-                    extra,
-                )
-            }
-            "securityRequireSafetyNetAttestationBasicIntegrity" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_require_safety_net_attestation_basic_integrity,
-                    extra,
-                )
-            }
-            "securityRequireSafetyNetAttestationCertifiedDevice" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_require_safety_net_attestation_certified_device,
-                    extra,
-                )
-            }
-            "securityRequireUpToDateSecurityProviders" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.security_require_up_to_date_security_providers,
-                    extra,
-                )
-            }
-            "securityRequireVerifyApps" => {
-                read_lenient(map, key, &mut self.security_require_verify_apps, extra)
-            }
-            "storageRequireEncryption" => {
-                read_lenient(map, key, &mut self.storage_require_encryption, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
+            "contentActivities" => {
+                read_nullable(map, key, &mut self.content_activities, extra)
             }
             _ => Ok(false),
         }
@@ -669,8 +274,8 @@ impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl AndroidCompliancePolicy {
+#[cfg(feature = "_activities_container")]
+impl ActivitiesContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -680,184 +285,325 @@ impl AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`AndroidCompliancePolicy`] by wire name, each a [`Field<AndroidCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCompliancePolicy::set_null`].
-pub enum AndroidCompliancePolicyField {}
+#[cfg(feature = "_activities_container")]
+/// The properties of [`ActivitiesContainer`] by wire name, each a [`Field<ActivitiesContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivitiesContainer::set_null`].
+pub enum ActivitiesContainerField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
-impl AndroidCompliancePolicyField {
+impl ActivitiesContainerField {
     /// `id`
-    pub const Id: model::Field<AndroidCompliancePolicy> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "version",
-    );
-    /// `deviceThreatProtectionEnabled`
-    pub const DeviceThreatProtectionEnabled: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "deviceThreatProtectionEnabled",
-    );
-    /// `deviceThreatProtectionRequiredSecurityLevel`
-    pub const DeviceThreatProtectionRequiredSecurityLevel: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("deviceThreatProtectionRequiredSecurityLevel");
-    /// `minAndroidSecurityPatchLevel`
-    pub const MinAndroidSecurityPatchLevel: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "minAndroidSecurityPatchLevel",
-    );
-    /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "osMaximumVersion",
-    );
-    /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "osMinimumVersion",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `securityBlockJailbrokenDevices`
-    pub const SecurityBlockJailbrokenDevices: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "securityBlockJailbrokenDevices",
-    );
-    /// `securityDisableUsbDebugging`
-    pub const SecurityDisableUsbDebugging: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "securityDisableUsbDebugging",
-    );
-    /// `securityPreventInstallAppsFromUnknownSources`
-    pub const SecurityPreventInstallAppsFromUnknownSources: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("securityPreventInstallAppsFromUnknownSources");
-    /// `securityRequireCompanyPortalAppIntegrity`
-    pub const SecurityRequireCompanyPortalAppIntegrity: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("securityRequireCompanyPortalAppIntegrity");
-    /// `securityRequireGooglePlayServices`
-    pub const SecurityRequireGooglePlayServices: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "securityRequireGooglePlayServices",
-    );
-    /// `securityRequireSafetyNetAttestationBasicIntegrity`
-    pub const SecurityRequireSafetyNetAttestationBasicIntegrity: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("securityRequireSafetyNetAttestationBasicIntegrity");
-    /// `securityRequireSafetyNetAttestationCertifiedDevice`
-    pub const SecurityRequireSafetyNetAttestationCertifiedDevice: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("securityRequireSafetyNetAttestationCertifiedDevice");
-    /// `securityRequireUpToDateSecurityProviders`
-    pub const SecurityRequireUpToDateSecurityProviders: model::Field<
-        AndroidCompliancePolicy,
-    > = model::Field::new("securityRequireUpToDateSecurityProviders");
-    /// `securityRequireVerifyApps`
-    pub const SecurityRequireVerifyApps: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "securityRequireVerifyApps",
-    );
-    /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "storageRequireEncryption",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<AndroidCompliancePolicy> = model::Field::new(
-        "userStatusOverview",
+    pub const Id: model::Field<ActivitiesContainer> = model::Field::new("id");
+    /// `contentActivities`
+    pub const ContentActivities: model::Field<ActivitiesContainer> = model::Field::new(
+        "contentActivities",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AndroidCompliancePolicy>] = &[
+    pub const ALL: &'static [model::Field<ActivitiesContainer>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::DeviceThreatProtectionEnabled,
-        Self::DeviceThreatProtectionRequiredSecurityLevel,
-        Self::MinAndroidSecurityPatchLevel,
-        Self::OsMaximumVersion,
-        Self::OsMinimumVersion,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::SecurityBlockJailbrokenDevices,
-        Self::SecurityDisableUsbDebugging,
-        Self::SecurityPreventInstallAppsFromUnknownSources,
-        Self::SecurityRequireCompanyPortalAppIntegrity,
-        Self::SecurityRequireGooglePlayServices,
-        Self::SecurityRequireSafetyNetAttestationBasicIntegrity,
-        Self::SecurityRequireSafetyNetAttestationCertifiedDevice,
-        Self::SecurityRequireUpToDateSecurityProviders,
-        Self::SecurityRequireVerifyApps,
-        Self::StorageRequireEncryption,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::ContentActivities,
     ];
+}
+
+#[cfg(feature = "_agreement")]
+/// CSDL entity type `microsoft.graph.agreement`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Agreement {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isPerDeviceAcceptanceRequired`: `Edm.Boolean`.
+    pub is_per_device_acceptance_required: Option<bool>,
+    /// Property `isViewingBeforeAcceptanceRequired`: `Edm.Boolean`.
+    pub is_viewing_before_acceptance_required: Option<bool>,
+    /// Property `termsExpiration`: `microsoft.graph.termsExpiration`.
+    pub terms_expiration: Option<TermsExpiration>,
+    /// Property `userReacceptRequiredFrequency`: `Edm.Duration`.
+    pub user_reaccept_required_frequency: Option<edm::Duration>,
+    /// Navigation property `acceptances`: `Collection(microsoft.graph.agreementAcceptance)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreement_acceptance")]
+    pub acceptances: Option<Vec<AgreementAcceptance>>,
+    /// Navigation property `file`: `microsoft.graph.agreementFile`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
+    pub file: Option<AgreementFile>,
+    /// Navigation property `files`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
+    pub files: Option<Vec<AgreementFileLocalization>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agreement")]
+impl serde::Serialize for Agreement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agreement")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Agreement {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreement";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object
+            .property(
+                "isPerDeviceAcceptanceRequired",
+                &self.is_per_device_acceptance_required,
+            );
+        object
+            .property(
+                "isViewingBeforeAcceptanceRequired",
+                &self.is_viewing_before_acceptance_required,
+            );
+        object.property("termsExpiration", &self.terms_expiration);
+        object
+            .property(
+                "userReacceptRequiredFrequency",
+                &self.user_reaccept_required_frequency,
+            );
+        #[cfg(feature = "_agreement_acceptance")]
+        object.property("acceptances", &self.acceptances);
+        #[cfg(feature = "_agreements")] object.property("file", &self.file);
+        #[cfg(feature = "_agreements")] object.property("files", &self.files);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agreement")]
+impl<'de> serde::Deserialize<'de> for Agreement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agreement")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Agreement {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isPerDeviceAcceptanceRequired" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_per_device_acceptance_required,
+                    extra,
+                )
+            }
+            "isViewingBeforeAcceptanceRequired" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_viewing_before_acceptance_required,
+                    extra,
+                )
+            }
+            "termsExpiration" => {
+                read_nullable(map, key, &mut self.terms_expiration, extra)
+            }
+            "userReacceptRequiredFrequency" => {
+                read_lenient(map, key, &mut self.user_reaccept_required_frequency, extra)
+            }
+            #[cfg(feature = "_agreement_acceptance")]
+            "acceptances" => read_nullable(map, key, &mut self.acceptances, extra),
+            #[cfg(feature = "_agreements")]
+            "file" => read_nullable(map, key, &mut self.file, extra),
+            #[cfg(feature = "_agreements")]
+            "files" => read_nullable(map, key, &mut self.files, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agreement")]
+impl Agreement {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agreement")]
+/// The properties of [`Agreement`] by wire name, each a [`Field<Agreement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Agreement::set_null`].
+pub enum AgreementField {}
+
+#[cfg(feature = "_agreement")]
+#[allow(non_upper_case_globals)]
+impl AgreementField {
+    /// `id`
+    pub const Id: model::Field<Agreement> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<Agreement> = model::Field::new("displayName");
+    /// `isPerDeviceAcceptanceRequired`
+    pub const IsPerDeviceAcceptanceRequired: model::Field<Agreement> = model::Field::new(
+        "isPerDeviceAcceptanceRequired",
+    );
+    /// `isViewingBeforeAcceptanceRequired`
+    pub const IsViewingBeforeAcceptanceRequired: model::Field<Agreement> = model::Field::new(
+        "isViewingBeforeAcceptanceRequired",
+    );
+    /// `termsExpiration`
+    pub const TermsExpiration: model::Field<Agreement> = model::Field::new(
+        "termsExpiration",
+    );
+    /// `userReacceptRequiredFrequency`
+    pub const UserReacceptRequiredFrequency: model::Field<Agreement> = model::Field::new(
+        "userReacceptRequiredFrequency",
+    );
+    /// `acceptances`
+    pub const Acceptances: model::Field<Agreement> = model::Field::new("acceptances");
+    /// `file`
+    pub const File: model::Field<Agreement> = model::Field::new("file");
+    /// `files`
+    pub const Files: model::Field<Agreement> = model::Field::new("files");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Agreement>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IsPerDeviceAcceptanceRequired,
+        Self::IsViewingBeforeAcceptanceRequired,
+        Self::TermsExpiration,
+        Self::UserReacceptRequiredFrequency,
+        Self::Acceptances,
+        Self::File,
+        Self::Files,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.allowedValue`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllowedValue {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isActive`: `Edm.Boolean`.
+    pub is_active: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for AllowedValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl AllowedValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isActive", &self.is_active);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for AllowedValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for AllowedValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl AllowedValue {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`AllowedValue`] by wire name, each a [`Field<AllowedValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedValue::set_null`].
+pub enum AllowedValueField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl AllowedValueField {
+    /// `id`
+    pub const Id: model::Field<AllowedValue> = model::Field::new("id");
+    /// `isActive`
+    pub const IsActive: model::Field<AllowedValue> = model::Field::new("isActive");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AllowedValue>] = &[Self::Id, Self::IsActive];
 }
 
 #[cfg(feature = "_identity_governance")]
@@ -993,366 +739,712 @@ impl AppConsentRequestField {
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.authenticationEventListener` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventListener`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationEventListener {
-    /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationEventListener(Box<AuthenticationEventListener>),
-    /// `microsoft.graph.onAttributeCollectionListener`
-    OnAttributeCollectionListener(Box<OnAttributeCollectionListener>),
-    /// `microsoft.graph.onAttributeCollectionStartListener`
-    OnAttributeCollectionStartListener(Box<OnAttributeCollectionStartListener>),
-    /// `microsoft.graph.onAttributeCollectionSubmitListener`
-    OnAttributeCollectionSubmitListener(Box<OnAttributeCollectionSubmitListener>),
-    /// `microsoft.graph.onAuthenticationMethodLoadStartListener`
-    OnAuthenticationMethodLoadStartListener(
-        Box<OnAuthenticationMethodLoadStartListener>,
-    ),
-    /// `microsoft.graph.onEmailOtpSendListener`
-    OnEmailOtpSendListener(Box<OnEmailOtpSendListener>),
-    /// `microsoft.graph.onFraudProtectionLoadStartListener`
-    OnFraudProtectionLoadStartListener(Box<OnFraudProtectionLoadStartListener>),
-    /// `microsoft.graph.onInteractiveAuthFlowStartListener`
-    OnInteractiveAuthFlowStartListener(Box<OnInteractiveAuthFlowStartListener>),
-    /// `microsoft.graph.onPasswordSubmitListener`
-    OnPasswordSubmitListener(Box<OnPasswordSubmitListener>),
-    /// `microsoft.graph.onTokenIssuanceStartListener`
-    OnTokenIssuanceStartListener(Box<OnTokenIssuanceStartListener>),
-    /// `microsoft.graph.onUserCreateStartListener`
-    OnUserCreateStartListener(Box<OnUserCreateStartListener>),
-    /// `microsoft.graph.onVerifiedIdClaimValidationListener`
-    OnVerifiedIdClaimValidationListener(Box<OnVerifiedIdClaimValidationListener>),
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.attackSimulationOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttackSimulationOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `resourceLocation`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status: Option<LongRunningOperationStatus>,
+    /// Property `statusDetail`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status_detail: Option<String>,
+    /// Property `percentageCompleted`: `Edm.Int32`, not nullable.
+    pub percentage_completed: Option<i32>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `type`: `microsoft.graph.attackSimulationOperationType`.
+    pub r#type: Option<AttackSimulationOperationType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventListener {
+#[cfg(feature = "_security")]
+impl serde::Serialize for AttackSimulationOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AttackSimulationOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastActionDateTime", &self.last_action_date_time);
+        object.property("resourceLocation", &self.resource_location);
+        object.property("status", &self.status);
+        object.property("statusDetail", &self.status_detail);
+        object.property("percentageCompleted", &self.percentage_completed);
+        object.property("tenantId", &self.tenant_id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AttackSimulationOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastActionDateTime" => {
+                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            }
+            "resourceLocation" => {
+                read_lenient(map, key, &mut self.resource_location, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
+            "percentageCompleted" => {
+                read_lenient(map, key, &mut self.percentage_completed, extra)
+            }
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AttackSimulationOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AttackSimulationOperation`] by wire name, each a [`Field<AttackSimulationOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationOperation::set_null`].
+pub enum AttackSimulationOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AttackSimulationOperationField {
+    /// `id`
+    pub const Id: model::Field<AttackSimulationOperation> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AttackSimulationOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`
+    pub const LastActionDateTime: model::Field<AttackSimulationOperation> = model::Field::new(
+        "lastActionDateTime",
+    );
+    /// `resourceLocation`
+    pub const ResourceLocation: model::Field<AttackSimulationOperation> = model::Field::new(
+        "resourceLocation",
+    );
+    /// `status`
+    pub const Status: model::Field<AttackSimulationOperation> = model::Field::new(
+        "status",
+    );
+    /// `statusDetail`
+    pub const StatusDetail: model::Field<AttackSimulationOperation> = model::Field::new(
+        "statusDetail",
+    );
+    /// `percentageCompleted`
+    pub const PercentageCompleted: model::Field<AttackSimulationOperation> = model::Field::new(
+        "percentageCompleted",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<AttackSimulationOperation> = model::Field::new(
+        "tenantId",
+    );
+    /// `type`
+    pub const Type: model::Field<AttackSimulationOperation> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AttackSimulationOperation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::LastActionDateTime,
+        Self::ResourceLocation,
+        Self::Status,
+        Self::StatusDetail,
+        Self::PercentageCompleted,
+        Self::TenantId,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL entity type `microsoft.graph.bookingAppointment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BookingAppointment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `additionalInformation`: `Edm.String`.
+    pub additional_information: Option<String>,
+    /// Property `anonymousJoinWebUrl`: `Edm.String`.
+    pub anonymous_join_web_url: Option<String>,
+    /// Property `appointmentLabel`: `Edm.String`.
+    pub appointment_label: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customerEmailAddress`: `Edm.String`.
+    pub customer_email_address: Option<String>,
+    /// Property `customerName`: `Edm.String`.
+    pub customer_name: Option<String>,
+    /// Property `customerNotes`: `Edm.String`.
+    pub customer_notes: Option<String>,
+    /// Property `customerPhone`: `Edm.String`.
+    pub customer_phone: Option<String>,
+    /// Property `customers`: `Collection(microsoft.graph.bookingCustomerInformationBase)`, not nullable.
+    pub customers: Option<Vec<AnyBookingCustomerInformationBase>>,
+    /// Property `customerTimeZone`: `Edm.String`.
+    pub customer_time_zone: Option<String>,
+    /// Property `duration`: `Edm.Duration`, not nullable, computed by the service (read-only).
+    pub duration: Option<edm::Duration>,
+    /// Property `endDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
+    pub end_date_time: Option<DateTimeTimeZone>,
+    /// Property `filledAttendeesCount`: `Edm.Int32`, not nullable, computed by the service (read-only).
+    pub filled_attendees_count: Option<i32>,
+    /// Property `isCustomerAllowedToManageBooking`: `Edm.Boolean`.
+    pub is_customer_allowed_to_manage_booking: Option<bool>,
+    /// Property `isLocationOnline`: `Edm.Boolean`, not nullable.
+    pub is_location_online: Option<bool>,
+    /// Property `joinWebUrl`: `Edm.String`.
+    pub join_web_url: Option<String>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `maximumAttendeesCount`: `Edm.Int32`, not nullable.
+    pub maximum_attendees_count: Option<i32>,
+    /// Property `optOutOfCustomerEmail`: `Edm.Boolean`, not nullable.
+    pub opt_out_of_customer_email: Option<bool>,
+    /// Property `postBuffer`: `Edm.Duration`, not nullable.
+    pub post_buffer: Option<edm::Duration>,
+    /// Property `preBuffer`: `Edm.Duration`, not nullable.
+    pub pre_buffer: Option<edm::Duration>,
+    /// Property `price`: `Edm.Double`, not nullable.
+    pub price: Option<f64>,
+    /// Property `priceType`: `microsoft.graph.bookingPriceType`, not nullable.
+    pub price_type: Option<BookingPriceType>,
+    /// Property `reminders`: `Collection(microsoft.graph.bookingReminder)`.
+    pub reminders: Option<Vec<BookingReminder>>,
+    /// Property `selfServiceAppointmentId`: `Edm.String`.
+    pub self_service_appointment_id: Option<String>,
+    /// Property `serviceId`: `Edm.String`.
+    pub service_id: Option<String>,
+    /// Property `serviceLocation`: `microsoft.graph.location`.
+    pub service_location: Option<AnyLocation>,
+    /// Property `serviceName`: `Edm.String`, not nullable.
+    pub service_name: Option<String>,
+    /// Property `serviceNotes`: `Edm.String`.
+    pub service_notes: Option<String>,
+    /// Property `smsNotificationsEnabled`: `Edm.Boolean`, not nullable.
+    pub sms_notifications_enabled: Option<bool>,
+    /// Property `staffMemberIds`: `Collection(Edm.String)`.
+    pub staff_member_ids: Option<Vec<String>>,
+    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
+    pub start_date_time: Option<DateTimeTimeZone>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingAppointment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingAppointment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingAppointment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("additionalInformation", &self.additional_information);
+        object.property("anonymousJoinWebUrl", &self.anonymous_join_web_url);
+        object.property("appointmentLabel", &self.appointment_label);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customerEmailAddress", &self.customer_email_address);
+        object.property("customerName", &self.customer_name);
+        object.property("customerNotes", &self.customer_notes);
+        object.property("customerPhone", &self.customer_phone);
+        object.property("customers", &self.customers);
+        object.property("customerTimeZone", &self.customer_time_zone);
+        object.property("duration", &self.duration);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("filledAttendeesCount", &self.filled_attendees_count);
+        object
+            .property(
+                "isCustomerAllowedToManageBooking",
+                &self.is_customer_allowed_to_manage_booking,
+            );
+        object.property("isLocationOnline", &self.is_location_online);
+        object.property("joinWebUrl", &self.join_web_url);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("maximumAttendeesCount", &self.maximum_attendees_count);
+        object.property("optOutOfCustomerEmail", &self.opt_out_of_customer_email);
+        object.property("postBuffer", &self.post_buffer);
+        object.property("preBuffer", &self.pre_buffer);
+        object.property("price", &self.price);
+        object.property("priceType", &self.price_type);
+        object.property("reminders", &self.reminders);
+        object.property("selfServiceAppointmentId", &self.self_service_appointment_id);
+        object.property("serviceId", &self.service_id);
+        object.property("serviceLocation", &self.service_location);
+        object.property("serviceName", &self.service_name);
+        object.property("serviceNotes", &self.service_notes);
+        object.property("smsNotificationsEnabled", &self.sms_notifications_enabled);
+        object.property("staffMemberIds", &self.staff_member_ids);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingAppointment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for BookingAppointment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "additionalInformation" => {
+                read_lenient(map, key, &mut self.additional_information, extra)
+            }
+            "anonymousJoinWebUrl" => {
+                read_lenient(map, key, &mut self.anonymous_join_web_url, extra)
+            }
+            "appointmentLabel" => {
+                read_lenient(map, key, &mut self.appointment_label, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "customerEmailAddress" => {
+                read_lenient(map, key, &mut self.customer_email_address, extra)
+            }
+            "customerName" => read_lenient(map, key, &mut self.customer_name, extra),
+            "customerNotes" => read_lenient(map, key, &mut self.customer_notes, extra),
+            "customerPhone" => read_lenient(map, key, &mut self.customer_phone, extra),
+            "customers" => read_nullable(map, key, &mut self.customers, extra),
+            "customerTimeZone" => {
+                read_lenient(map, key, &mut self.customer_time_zone, extra)
+            }
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
+            "endDateTime" => read_nullable(map, key, &mut self.end_date_time, extra),
+            "filledAttendeesCount" => {
+                read_lenient(map, key, &mut self.filled_attendees_count, extra)
+            }
+            "isCustomerAllowedToManageBooking" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_customer_allowed_to_manage_booking,
+                    extra,
+                )
+            }
+            "isLocationOnline" => {
+                read_lenient(map, key, &mut self.is_location_online, extra)
+            }
+            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "maximumAttendeesCount" => {
+                read_lenient(map, key, &mut self.maximum_attendees_count, extra)
+            }
+            "optOutOfCustomerEmail" => {
+                read_lenient(map, key, &mut self.opt_out_of_customer_email, extra)
+            }
+            "postBuffer" => read_lenient(map, key, &mut self.post_buffer, extra),
+            "preBuffer" => read_lenient(map, key, &mut self.pre_buffer, extra),
+            "price" => read_lenient(map, key, &mut self.price, extra),
+            "priceType" => read_nullable(map, key, &mut self.price_type, extra),
+            "reminders" => read_nullable(map, key, &mut self.reminders, extra),
+            "selfServiceAppointmentId" => {
+                read_lenient(map, key, &mut self.self_service_appointment_id, extra)
+            }
+            "serviceId" => read_lenient(map, key, &mut self.service_id, extra),
+            "serviceLocation" => {
+                read_nullable(map, key, &mut self.service_location, extra)
+            }
+            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
+            "serviceNotes" => read_lenient(map, key, &mut self.service_notes, extra),
+            "smsNotificationsEnabled" => {
+                read_lenient(map, key, &mut self.sms_notifications_enabled, extra)
+            }
+            "staffMemberIds" => read_lenient(map, key, &mut self.staff_member_ids, extra),
+            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingAppointment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// The properties of [`BookingAppointment`] by wire name, each a [`Field<BookingAppointment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingAppointment::set_null`].
+pub enum BookingAppointmentField {}
+
+#[cfg(feature = "_solutions")]
+#[allow(non_upper_case_globals)]
+impl BookingAppointmentField {
+    /// `id`
+    pub const Id: model::Field<BookingAppointment> = model::Field::new("id");
+    /// `additionalInformation`
+    pub const AdditionalInformation: model::Field<BookingAppointment> = model::Field::new(
+        "additionalInformation",
+    );
+    /// `anonymousJoinWebUrl`
+    pub const AnonymousJoinWebUrl: model::Field<BookingAppointment> = model::Field::new(
+        "anonymousJoinWebUrl",
+    );
+    /// `appointmentLabel`
+    pub const AppointmentLabel: model::Field<BookingAppointment> = model::Field::new(
+        "appointmentLabel",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<BookingAppointment> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `customerEmailAddress`
+    pub const CustomerEmailAddress: model::Field<BookingAppointment> = model::Field::new(
+        "customerEmailAddress",
+    );
+    /// `customerName`
+    pub const CustomerName: model::Field<BookingAppointment> = model::Field::new(
+        "customerName",
+    );
+    /// `customerNotes`
+    pub const CustomerNotes: model::Field<BookingAppointment> = model::Field::new(
+        "customerNotes",
+    );
+    /// `customerPhone`
+    pub const CustomerPhone: model::Field<BookingAppointment> = model::Field::new(
+        "customerPhone",
+    );
+    /// `customers`
+    pub const Customers: model::Field<BookingAppointment> = model::Field::new(
+        "customers",
+    );
+    /// `customerTimeZone`
+    pub const CustomerTimeZone: model::Field<BookingAppointment> = model::Field::new(
+        "customerTimeZone",
+    );
+    /// `duration`
+    pub const Duration: model::Field<BookingAppointment> = model::Field::new("duration");
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<BookingAppointment> = model::Field::new(
+        "endDateTime",
+    );
+    /// `filledAttendeesCount`
+    pub const FilledAttendeesCount: model::Field<BookingAppointment> = model::Field::new(
+        "filledAttendeesCount",
+    );
+    /// `isCustomerAllowedToManageBooking`
+    pub const IsCustomerAllowedToManageBooking: model::Field<BookingAppointment> = model::Field::new(
+        "isCustomerAllowedToManageBooking",
+    );
+    /// `isLocationOnline`
+    pub const IsLocationOnline: model::Field<BookingAppointment> = model::Field::new(
+        "isLocationOnline",
+    );
+    /// `joinWebUrl`
+    pub const JoinWebUrl: model::Field<BookingAppointment> = model::Field::new(
+        "joinWebUrl",
+    );
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<BookingAppointment> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `maximumAttendeesCount`
+    pub const MaximumAttendeesCount: model::Field<BookingAppointment> = model::Field::new(
+        "maximumAttendeesCount",
+    );
+    /// `optOutOfCustomerEmail`
+    pub const OptOutOfCustomerEmail: model::Field<BookingAppointment> = model::Field::new(
+        "optOutOfCustomerEmail",
+    );
+    /// `postBuffer`
+    pub const PostBuffer: model::Field<BookingAppointment> = model::Field::new(
+        "postBuffer",
+    );
+    /// `preBuffer`
+    pub const PreBuffer: model::Field<BookingAppointment> = model::Field::new(
+        "preBuffer",
+    );
+    /// `price`
+    pub const Price: model::Field<BookingAppointment> = model::Field::new("price");
+    /// `priceType`
+    pub const PriceType: model::Field<BookingAppointment> = model::Field::new(
+        "priceType",
+    );
+    /// `reminders`
+    pub const Reminders: model::Field<BookingAppointment> = model::Field::new(
+        "reminders",
+    );
+    /// `selfServiceAppointmentId`
+    pub const SelfServiceAppointmentId: model::Field<BookingAppointment> = model::Field::new(
+        "selfServiceAppointmentId",
+    );
+    /// `serviceId`
+    pub const ServiceId: model::Field<BookingAppointment> = model::Field::new(
+        "serviceId",
+    );
+    /// `serviceLocation`
+    pub const ServiceLocation: model::Field<BookingAppointment> = model::Field::new(
+        "serviceLocation",
+    );
+    /// `serviceName`
+    pub const ServiceName: model::Field<BookingAppointment> = model::Field::new(
+        "serviceName",
+    );
+    /// `serviceNotes`
+    pub const ServiceNotes: model::Field<BookingAppointment> = model::Field::new(
+        "serviceNotes",
+    );
+    /// `smsNotificationsEnabled`
+    pub const SmsNotificationsEnabled: model::Field<BookingAppointment> = model::Field::new(
+        "smsNotificationsEnabled",
+    );
+    /// `staffMemberIds`
+    pub const StaffMemberIds: model::Field<BookingAppointment> = model::Field::new(
+        "staffMemberIds",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<BookingAppointment> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BookingAppointment>] = &[
+        Self::Id,
+        Self::AdditionalInformation,
+        Self::AnonymousJoinWebUrl,
+        Self::AppointmentLabel,
+        Self::CreatedDateTime,
+        Self::CustomerEmailAddress,
+        Self::CustomerName,
+        Self::CustomerNotes,
+        Self::CustomerPhone,
+        Self::Customers,
+        Self::CustomerTimeZone,
+        Self::Duration,
+        Self::EndDateTime,
+        Self::FilledAttendeesCount,
+        Self::IsCustomerAllowedToManageBooking,
+        Self::IsLocationOnline,
+        Self::JoinWebUrl,
+        Self::LastUpdatedDateTime,
+        Self::MaximumAttendeesCount,
+        Self::OptOutOfCustomerEmail,
+        Self::PostBuffer,
+        Self::PreBuffer,
+        Self::Price,
+        Self::PriceType,
+        Self::Reminders,
+        Self::SelfServiceAppointmentId,
+        Self::ServiceId,
+        Self::ServiceLocation,
+        Self::ServiceName,
+        Self::ServiceNotes,
+        Self::SmsNotificationsEnabled,
+        Self::StaffMemberIds,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.browseSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BrowseSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyBrowseSessionBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    BrowseSessionBase(Box<BrowseSessionBase>),
+    /// `microsoft.graph.oneDriveForBusinessBrowseSession`
+    OneDriveForBusinessBrowseSession(Box<OneDriveForBusinessBrowseSession>),
+    /// `microsoft.graph.sharePointBrowseSession`
+    SharePointBrowseSession(Box<SharePointBrowseSession>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBrowseSessionBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AuthenticationEventListener(_) => {
-                AuthenticationEventListener::ODATA_TYPE
+            Self::BrowseSessionBase(_) => BrowseSessionBase::ODATA_TYPE,
+            Self::OneDriveForBusinessBrowseSession(_) => {
+                OneDriveForBusinessBrowseSession::ODATA_TYPE
             }
-            Self::OnAttributeCollectionListener(_) => {
-                OnAttributeCollectionListener::ODATA_TYPE
-            }
-            Self::OnAttributeCollectionStartListener(_) => {
-                OnAttributeCollectionStartListener::ODATA_TYPE
-            }
-            Self::OnAttributeCollectionSubmitListener(_) => {
-                OnAttributeCollectionSubmitListener::ODATA_TYPE
-            }
-            Self::OnAuthenticationMethodLoadStartListener(_) => {
-                OnAuthenticationMethodLoadStartListener::ODATA_TYPE
-            }
-            Self::OnEmailOtpSendListener(_) => OnEmailOtpSendListener::ODATA_TYPE,
-            Self::OnFraudProtectionLoadStartListener(_) => {
-                OnFraudProtectionLoadStartListener::ODATA_TYPE
-            }
-            Self::OnInteractiveAuthFlowStartListener(_) => {
-                OnInteractiveAuthFlowStartListener::ODATA_TYPE
-            }
-            Self::OnPasswordSubmitListener(_) => OnPasswordSubmitListener::ODATA_TYPE,
-            Self::OnTokenIssuanceStartListener(_) => {
-                OnTokenIssuanceStartListener::ODATA_TYPE
-            }
-            Self::OnUserCreateStartListener(_) => OnUserCreateStartListener::ODATA_TYPE,
-            Self::OnVerifiedIdClaimValidationListener(_) => {
-                OnVerifiedIdClaimValidationListener::ODATA_TYPE
-            }
+            Self::SharePointBrowseSession(_) => SharePointBrowseSession::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`AuthenticationEventListener`] (or of an unknown derived type).
-    pub fn as_authentication_event_listener(
-        &self,
-    ) -> Option<&AuthenticationEventListener> {
+    /// The value if it is a plain [`BrowseSessionBase`] (or of an unknown derived type).
+    pub fn as_browse_session_base(&self) -> Option<&BrowseSessionBase> {
         match self {
-            Self::AuthenticationEventListener(value) => Some(value),
+            Self::BrowseSessionBase(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl Default for AnyAuthenticationEventListener {
+#[cfg(feature = "_solutions")]
+impl Default for AnyBrowseSessionBase {
     fn default() -> Self {
-        Self::AuthenticationEventListener(Box::default())
+        Self::BrowseSessionBase(Box::default())
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<AuthenticationEventListener> for AnyAuthenticationEventListener {
-    fn from(value: AuthenticationEventListener) -> Self {
-        Self::AuthenticationEventListener(Box::new(value))
+#[cfg(feature = "_solutions")]
+impl From<BrowseSessionBase> for AnyBrowseSessionBase {
+    fn from(value: BrowseSessionBase) -> Self {
+        Self::BrowseSessionBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventListener {
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionListener`] variant.
-    pub fn as_on_attribute_collection_listener(
+#[cfg(feature = "_solutions")]
+impl AnyBrowseSessionBase {
+    /// The value if it is a [`AnyBrowseSessionBase::OneDriveForBusinessBrowseSession`] variant.
+    pub fn as_one_drive_for_business_browse_session(
         &self,
-    ) -> Option<&OnAttributeCollectionListener> {
+    ) -> Option<&OneDriveForBusinessBrowseSession> {
         match self {
-            Self::OnAttributeCollectionListener(value) => Some(value),
+            Self::OneDriveForBusinessBrowseSession(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionStartListener`] variant.
-    pub fn as_on_attribute_collection_start_listener(
-        &self,
-    ) -> Option<&OnAttributeCollectionStartListener> {
+    /// The value if it is a [`AnyBrowseSessionBase::SharePointBrowseSession`] variant.
+    pub fn as_share_point_browse_session(&self) -> Option<&SharePointBrowseSession> {
         match self {
-            Self::OnAttributeCollectionStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionSubmitListener`] variant.
-    pub fn as_on_attribute_collection_submit_listener(
-        &self,
-    ) -> Option<&OnAttributeCollectionSubmitListener> {
-        match self {
-            Self::OnAttributeCollectionSubmitListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnAuthenticationMethodLoadStartListener`] variant.
-    pub fn as_on_authentication_method_load_start_listener(
-        &self,
-    ) -> Option<&OnAuthenticationMethodLoadStartListener> {
-        match self {
-            Self::OnAuthenticationMethodLoadStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnEmailOtpSendListener`] variant.
-    pub fn as_on_email_otp_send_listener(&self) -> Option<&OnEmailOtpSendListener> {
-        match self {
-            Self::OnEmailOtpSendListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnFraudProtectionLoadStartListener`] variant.
-    pub fn as_on_fraud_protection_load_start_listener(
-        &self,
-    ) -> Option<&OnFraudProtectionLoadStartListener> {
-        match self {
-            Self::OnFraudProtectionLoadStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnInteractiveAuthFlowStartListener`] variant.
-    pub fn as_on_interactive_auth_flow_start_listener(
-        &self,
-    ) -> Option<&OnInteractiveAuthFlowStartListener> {
-        match self {
-            Self::OnInteractiveAuthFlowStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnPasswordSubmitListener`] variant.
-    pub fn as_on_password_submit_listener(&self) -> Option<&OnPasswordSubmitListener> {
-        match self {
-            Self::OnPasswordSubmitListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnTokenIssuanceStartListener`] variant.
-    pub fn as_on_token_issuance_start_listener(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartListener> {
-        match self {
-            Self::OnTokenIssuanceStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnUserCreateStartListener`] variant.
-    pub fn as_on_user_create_start_listener(
-        &self,
-    ) -> Option<&OnUserCreateStartListener> {
-        match self {
-            Self::OnUserCreateStartListener(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationEventListener::OnVerifiedIdClaimValidationListener`] variant.
-    pub fn as_on_verified_id_claim_validation_listener(
-        &self,
-    ) -> Option<&OnVerifiedIdClaimValidationListener> {
-        match self {
-            Self::OnVerifiedIdClaimValidationListener(value) => Some(value),
+            Self::SharePointBrowseSession(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAttributeCollectionListener) -> Self {
-        Self::OnAttributeCollectionListener(Box::new(value))
+#[cfg(feature = "_solutions")]
+impl From<OneDriveForBusinessBrowseSession> for AnyBrowseSessionBase {
+    fn from(value: OneDriveForBusinessBrowseSession) -> Self {
+        Self::OneDriveForBusinessBrowseSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAttributeCollectionStartListener) -> Self {
-        Self::OnAttributeCollectionStartListener(Box::new(value))
+#[cfg(feature = "_solutions")]
+impl From<SharePointBrowseSession> for AnyBrowseSessionBase {
+    fn from(value: SharePointBrowseSession) -> Self {
+        Self::SharePointBrowseSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionSubmitListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAttributeCollectionSubmitListener) -> Self {
-        Self::OnAttributeCollectionSubmitListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnAuthenticationMethodLoadStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
-        Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnEmailOtpSendListener> for AnyAuthenticationEventListener {
-    fn from(value: OnEmailOtpSendListener) -> Self {
-        Self::OnEmailOtpSendListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnFraudProtectionLoadStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnFraudProtectionLoadStartListener) -> Self {
-        Self::OnFraudProtectionLoadStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnInteractiveAuthFlowStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
-        Self::OnInteractiveAuthFlowStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnPasswordSubmitListener> for AnyAuthenticationEventListener {
-    fn from(value: OnPasswordSubmitListener) -> Self {
-        Self::OnPasswordSubmitListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnTokenIssuanceStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnTokenIssuanceStartListener) -> Self {
-        Self::OnTokenIssuanceStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnUserCreateStartListener> for AnyAuthenticationEventListener {
-    fn from(value: OnUserCreateStartListener) -> Self {
-        Self::OnUserCreateStartListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnVerifiedIdClaimValidationListener> for AnyAuthenticationEventListener {
-    fn from(value: OnVerifiedIdClaimValidationListener) -> Self {
-        Self::OnVerifiedIdClaimValidationListener(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyAuthenticationEventListener {
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyBrowseSessionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AuthenticationEventListener(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::OnAttributeCollectionListener(value) => {
+            Self::BrowseSessionBase(value) => value.serialize_with_type(serializer, None),
+            Self::OneDriveForBusinessBrowseSession(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OnAttributeCollectionListener::ODATA_TYPE),
+                        Some(OneDriveForBusinessBrowseSession::ODATA_TYPE),
                     )
             }
-            Self::OnAttributeCollectionStartListener(value) => {
+            Self::SharePointBrowseSession(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OnAttributeCollectionStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnAttributeCollectionSubmitListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAttributeCollectionSubmitListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnAuthenticationMethodLoadStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAuthenticationMethodLoadStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnEmailOtpSendListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnEmailOtpSendListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnFraudProtectionLoadStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnFraudProtectionLoadStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnInteractiveAuthFlowStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnInteractiveAuthFlowStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnPasswordSubmitListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnPasswordSubmitListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnTokenIssuanceStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnTokenIssuanceStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnUserCreateStartListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnUserCreateStartListener::ODATA_TYPE),
-                    )
-            }
-            Self::OnVerifiedIdClaimValidationListener(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnVerifiedIdClaimValidationListener::ODATA_TYPE),
+                        Some(SharePointBrowseSession::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyBrowseSessionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1361,524 +1453,528 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAttributeCollectionListener"
-            | "graph.onAttributeCollectionListener" => {
-                serde_json::from_value(value).map(Self::OnAttributeCollectionListener)
+            "microsoft.graph.oneDriveForBusinessBrowseSession"
+            | "graph.oneDriveForBusinessBrowseSession" => {
+                serde_json::from_value(value).map(Self::OneDriveForBusinessBrowseSession)
             }
-            "microsoft.graph.onAttributeCollectionStartListener"
-            | "graph.onAttributeCollectionStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionStartListener)
+            "microsoft.graph.sharePointBrowseSession"
+            | "graph.sharePointBrowseSession" => {
+                serde_json::from_value(value).map(Self::SharePointBrowseSession)
             }
-            "microsoft.graph.onAttributeCollectionSubmitListener"
-            | "graph.onAttributeCollectionSubmitListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionSubmitListener)
-            }
-            "microsoft.graph.onAuthenticationMethodLoadStartListener"
-            | "graph.onAuthenticationMethodLoadStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAuthenticationMethodLoadStartListener)
-            }
-            "microsoft.graph.onEmailOtpSendListener" | "graph.onEmailOtpSendListener" => {
-                serde_json::from_value(value).map(Self::OnEmailOtpSendListener)
-            }
-            "microsoft.graph.onFraudProtectionLoadStartListener"
-            | "graph.onFraudProtectionLoadStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnFraudProtectionLoadStartListener)
-            }
-            "microsoft.graph.onInteractiveAuthFlowStartListener"
-            | "graph.onInteractiveAuthFlowStartListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnInteractiveAuthFlowStartListener)
-            }
-            "microsoft.graph.onPasswordSubmitListener"
-            | "graph.onPasswordSubmitListener" => {
-                serde_json::from_value(value).map(Self::OnPasswordSubmitListener)
-            }
-            "microsoft.graph.onTokenIssuanceStartListener"
-            | "graph.onTokenIssuanceStartListener" => {
-                serde_json::from_value(value).map(Self::OnTokenIssuanceStartListener)
-            }
-            "microsoft.graph.onUserCreateStartListener"
-            | "graph.onUserCreateStartListener" => {
-                serde_json::from_value(value).map(Self::OnUserCreateStartListener)
-            }
-            "microsoft.graph.onVerifiedIdClaimValidationListener"
-            | "graph.onVerifiedIdClaimValidationListener" => {
-                serde_json::from_value(value)
-                    .map(Self::OnVerifiedIdClaimValidationListener)
-            }
-            _ => serde_json::from_value(value).map(Self::AuthenticationEventListener),
+            _ => serde_json::from_value(value).map(Self::BrowseSessionBase),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-/// A `microsoft.graph.authenticationMethodConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethodConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationMethodConfiguration {
-    /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationMethodConfiguration(Box<AuthenticationMethodConfiguration>),
-    /// `microsoft.graph.emailAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    EmailAuthenticationMethodConfiguration(Box<EmailAuthenticationMethodConfiguration>),
-    /// `microsoft.graph.externalAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    ExternalAuthenticationMethodConfiguration(
-        Box<ExternalAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.fido2AuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    Fido2AuthenticationMethodConfiguration(Box<Fido2AuthenticationMethodConfiguration>),
-    /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    MicrosoftAuthenticatorAuthenticationMethodConfiguration(
-        Box<MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    QrCodePinAuthenticationMethodConfiguration(
-        Box<QrCodePinAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.smsAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    SmsAuthenticationMethodConfiguration(Box<SmsAuthenticationMethodConfiguration>),
-    /// `microsoft.graph.softwareOathAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    SoftwareOathAuthenticationMethodConfiguration(
-        Box<SoftwareOathAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    TemporaryAccessPassAuthenticationMethodConfiguration(
-        Box<TemporaryAccessPassAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    VerifiableCredentialsAuthenticationMethodConfiguration(
-        Box<VerifiableCredentialsAuthenticationMethodConfiguration>,
-    ),
-    /// `microsoft.graph.voiceAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    VoiceAuthenticationMethodConfiguration(Box<VoiceAuthenticationMethodConfiguration>),
-    /// `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
-    #[cfg(feature = "_authentication_method_configurations")]
-    X509CertificateAuthenticationMethodConfiguration(
-        Box<X509CertificateAuthenticationMethodConfiguration>,
-    ),
+#[cfg(feature = "_places")]
+/// CSDL entity type `microsoft.graph.buildingMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BuildingMap {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `properties`: `Edm.String`.
+    /// Inherited from `microsoft.graph.baseMapFeature`.
+    pub properties: Option<String>,
+    /// Property `placeId`: `Edm.String`.
+    pub place_id: Option<String>,
+    /// Navigation property `footprints`: `Collection(microsoft.graph.footprintMap)`, contained; present when expanded (`$expand`).
+    pub footprints: Option<Vec<FootprintMap>>,
+    /// Navigation property `levels`: `Collection(microsoft.graph.levelMap)`, contained; present when expanded (`$expand`).
+    pub levels: Option<Vec<LevelMap>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl AnyAuthenticationMethodConfiguration {
+#[cfg(feature = "_places")]
+impl serde::Serialize for BuildingMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl BuildingMap {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.buildingMap";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("placeId", &self.place_id);
+        object.property("footprints", &self.footprints);
+        object.property("levels", &self.levels);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for BuildingMap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for BuildingMap {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_lenient(map, key, &mut self.properties, extra),
+            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
+            "footprints" => read_nullable(map, key, &mut self.footprints, extra),
+            "levels" => read_nullable(map, key, &mut self.levels, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_places")]
+impl BuildingMap {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_places")]
+/// The properties of [`BuildingMap`] by wire name, each a [`Field<BuildingMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BuildingMap::set_null`].
+pub enum BuildingMapField {}
+
+#[cfg(feature = "_places")]
+#[allow(non_upper_case_globals)]
+impl BuildingMapField {
+    /// `id`
+    pub const Id: model::Field<BuildingMap> = model::Field::new("id");
+    /// `properties`
+    pub const Properties: model::Field<BuildingMap> = model::Field::new("properties");
+    /// `placeId`
+    pub const PlaceId: model::Field<BuildingMap> = model::Field::new("placeId");
+    /// `footprints`
+    pub const Footprints: model::Field<BuildingMap> = model::Field::new("footprints");
+    /// `levels`
+    pub const Levels: model::Field<BuildingMap> = model::Field::new("levels");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BuildingMap>] = &[
+        Self::Id,
+        Self::Properties,
+        Self::PlaceId,
+        Self::Footprints,
+        Self::Levels,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL entity type `microsoft.graph.chatMessage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `attachments`: `Collection(microsoft.graph.chatMessageAttachment)`.
+    pub attachments: Option<Vec<ChatMessageAttachment>>,
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    pub body: Option<ItemBody>,
+    /// Property `channelIdentity`: `microsoft.graph.channelIdentity`.
+    pub channel_identity: Option<ChannelIdentity>,
+    /// Property `chatId`: `Edm.String`.
+    pub chat_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `etag`: `Edm.String`.
+    pub etag: Option<String>,
+    /// Property `eventDetail`: `microsoft.graph.eventMessageDetail`.
+    pub event_detail: Option<AnyEventMessageDetail>,
+    /// Property `from`: `microsoft.graph.chatMessageFromIdentitySet`.
+    pub from: Option<ChatMessageFromIdentitySet>,
+    /// Property `importance`: `microsoft.graph.chatMessageImportance`, not nullable.
+    pub importance: Option<ChatMessageImportance>,
+    /// Property `lastEditedDateTime`: `Edm.DateTimeOffset`.
+    pub last_edited_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `locale`: `Edm.String`, not nullable.
+    pub locale: Option<String>,
+    /// Property `mentions`: `Collection(microsoft.graph.chatMessageMention)`.
+    pub mentions: Option<Vec<ChatMessageMention>>,
+    /// Property `messageHistory`: `Collection(microsoft.graph.chatMessageHistoryItem)`.
+    pub message_history: Option<Vec<ChatMessageHistoryItem>>,
+    /// Property `messageType`: `microsoft.graph.chatMessageType`, not nullable.
+    pub message_type: Option<ChatMessageType>,
+    /// Property `policyViolation`: `microsoft.graph.chatMessagePolicyViolation`.
+    pub policy_violation: Option<ChatMessagePolicyViolation>,
+    /// Property `reactions`: `Collection(microsoft.graph.chatMessageReaction)`.
+    pub reactions: Option<Vec<ChatMessageReaction>>,
+    /// Property `replyToId`: `Edm.String`.
+    pub reply_to_id: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `summary`: `Edm.String`.
+    pub summary: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_aad_user_conversation_member")]
+    pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
+    pub replies: Option<Vec<AnyChatMessage>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl ChatMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("attachments", &self.attachments);
+        object.property("body", &self.body);
+        object.property("channelIdentity", &self.channel_identity);
+        object.property("chatId", &self.chat_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("etag", &self.etag);
+        object.property("eventDetail", &self.event_detail);
+        object.property("from", &self.from);
+        object.property("importance", &self.importance);
+        object.property("lastEditedDateTime", &self.last_edited_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("locale", &self.locale);
+        object.property("mentions", &self.mentions);
+        object.property("messageHistory", &self.message_history);
+        object.property("messageType", &self.message_type);
+        object.property("policyViolation", &self.policy_violation);
+        object.property("reactions", &self.reactions);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("subject", &self.subject);
+        object.property("summary", &self.summary);
+        object.property("webUrl", &self.web_url);
+        #[cfg(feature = "_aad_user_conversation_member")]
+        object.property("hostedContents", &self.hosted_contents);
+        object.property("replies", &self.replies);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for ChatMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "channelIdentity" => {
+                read_nullable(map, key, &mut self.channel_identity, extra)
+            }
+            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "etag" => read_lenient(map, key, &mut self.etag, extra),
+            "eventDetail" => read_nullable(map, key, &mut self.event_detail, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "lastEditedDateTime" => {
+                read_lenient(map, key, &mut self.last_edited_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "mentions" => read_nullable(map, key, &mut self.mentions, extra),
+            "messageHistory" => read_nullable(map, key, &mut self.message_history, extra),
+            "messageType" => read_nullable(map, key, &mut self.message_type, extra),
+            "policyViolation" => {
+                read_nullable(map, key, &mut self.policy_violation, extra)
+            }
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "summary" => read_lenient(map, key, &mut self.summary, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            #[cfg(feature = "_aad_user_conversation_member")]
+            "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`ChatMessage`] by wire name, each a [`Field<ChatMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessage::set_null`].
+pub enum ChatMessageField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl ChatMessageField {
+    /// `id`
+    pub const Id: model::Field<ChatMessage> = model::Field::new("id");
+    /// `attachments`
+    pub const Attachments: model::Field<ChatMessage> = model::Field::new("attachments");
+    /// `body`
+    pub const Body: model::Field<ChatMessage> = model::Field::new("body");
+    /// `channelIdentity`
+    pub const ChannelIdentity: model::Field<ChatMessage> = model::Field::new(
+        "channelIdentity",
+    );
+    /// `chatId`
+    pub const ChatId: model::Field<ChatMessage> = model::Field::new("chatId");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `etag`
+    pub const Etag: model::Field<ChatMessage> = model::Field::new("etag");
+    /// `eventDetail`
+    pub const EventDetail: model::Field<ChatMessage> = model::Field::new("eventDetail");
+    /// `from`
+    pub const From: model::Field<ChatMessage> = model::Field::new("from");
+    /// `importance`
+    pub const Importance: model::Field<ChatMessage> = model::Field::new("importance");
+    /// `lastEditedDateTime`
+    pub const LastEditedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "lastEditedDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ChatMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `locale`
+    pub const Locale: model::Field<ChatMessage> = model::Field::new("locale");
+    /// `mentions`
+    pub const Mentions: model::Field<ChatMessage> = model::Field::new("mentions");
+    /// `messageHistory`
+    pub const MessageHistory: model::Field<ChatMessage> = model::Field::new(
+        "messageHistory",
+    );
+    /// `messageType`
+    pub const MessageType: model::Field<ChatMessage> = model::Field::new("messageType");
+    /// `policyViolation`
+    pub const PolicyViolation: model::Field<ChatMessage> = model::Field::new(
+        "policyViolation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<ChatMessage> = model::Field::new("reactions");
+    /// `replyToId`
+    pub const ReplyToId: model::Field<ChatMessage> = model::Field::new("replyToId");
+    /// `subject`
+    pub const Subject: model::Field<ChatMessage> = model::Field::new("subject");
+    /// `summary`
+    pub const Summary: model::Field<ChatMessage> = model::Field::new("summary");
+    /// `webUrl`
+    pub const WebUrl: model::Field<ChatMessage> = model::Field::new("webUrl");
+    /// `hostedContents`
+    pub const HostedContents: model::Field<ChatMessage> = model::Field::new(
+        "hostedContents",
+    );
+    /// `replies`
+    pub const Replies: model::Field<ChatMessage> = model::Field::new("replies");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessage>] = &[
+        Self::Id,
+        Self::Attachments,
+        Self::Body,
+        Self::ChannelIdentity,
+        Self::ChatId,
+        Self::CreatedDateTime,
+        Self::DeletedDateTime,
+        Self::Etag,
+        Self::EventDetail,
+        Self::From,
+        Self::Importance,
+        Self::LastEditedDateTime,
+        Self::LastModifiedDateTime,
+        Self::Locale,
+        Self::Mentions,
+        Self::MessageHistory,
+        Self::MessageType,
+        Self::PolicyViolation,
+        Self::Reactions,
+        Self::ReplyToId,
+        Self::Subject,
+        Self::Summary,
+        Self::WebUrl,
+        Self::HostedContents,
+        Self::Replies,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// A `microsoft.graph.chatMessage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ChatMessage`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyChatMessage {
+    /// The base type itself, or a derived type unknown to this crate.
+    ChatMessage(Box<ChatMessage>),
+    /// `microsoft.graph.targetedChatMessage`
+    #[cfg(feature = "_targeted_chat_message")]
+    TargetedChatMessage(Box<TargetedChatMessage>),
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl AnyChatMessage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AuthenticationMethodConfiguration(_) => {
-                AuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::EmailAuthenticationMethodConfiguration(_) => {
-                EmailAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::ExternalAuthenticationMethodConfiguration(_) => {
-                ExternalAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::Fido2AuthenticationMethodConfiguration(_) => {
-                Fido2AuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
-                MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::QrCodePinAuthenticationMethodConfiguration(_) => {
-                QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::SmsAuthenticationMethodConfiguration(_) => {
-                SmsAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::SoftwareOathAuthenticationMethodConfiguration(_) => {
-                SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::TemporaryAccessPassAuthenticationMethodConfiguration(_) => {
-                TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::VerifiableCredentialsAuthenticationMethodConfiguration(_) => {
-                VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::VoiceAuthenticationMethodConfiguration(_) => {
-                VoiceAuthenticationMethodConfiguration::ODATA_TYPE
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::X509CertificateAuthenticationMethodConfiguration(_) => {
-                X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE
-            }
+            Self::ChatMessage(_) => ChatMessage::ODATA_TYPE,
+            #[cfg(feature = "_targeted_chat_message")]
+            Self::TargetedChatMessage(_) => TargetedChatMessage::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`AuthenticationMethodConfiguration`] (or of an unknown derived type).
+    /// The value if it is a plain [`ChatMessage`] (or of an unknown derived type).
     #[allow(unreachable_patterns)]
-    pub fn as_authentication_method_configuration(
-        &self,
-    ) -> Option<&AuthenticationMethodConfiguration> {
+    pub fn as_chat_message(&self) -> Option<&ChatMessage> {
         match self {
-            Self::AuthenticationMethodConfiguration(value) => Some(value),
+            Self::ChatMessage(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl Default for AnyAuthenticationMethodConfiguration {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl Default for AnyChatMessage {
     fn default() -> Self {
-        Self::AuthenticationMethodConfiguration(Box::default())
+        Self::ChatMessage(Box::default())
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl From<AuthenticationMethodConfiguration> for AnyAuthenticationMethodConfiguration {
-    fn from(value: AuthenticationMethodConfiguration) -> Self {
-        Self::AuthenticationMethodConfiguration(Box::new(value))
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChatMessage> for AnyChatMessage {
+    fn from(value: ChatMessage) -> Self {
+        Self::ChatMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl AnyAuthenticationMethodConfiguration {
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::EmailAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_email_authentication_method_configuration(
-        &self,
-    ) -> Option<&EmailAuthenticationMethodConfiguration> {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl AnyChatMessage {
+    /// The value if it is a [`AnyChatMessage::TargetedChatMessage`] variant.
+    #[cfg(feature = "_targeted_chat_message")]
+    pub fn as_targeted_chat_message(&self) -> Option<&TargetedChatMessage> {
         match self {
-            Self::EmailAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::ExternalAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_external_authentication_method_configuration(
-        &self,
-    ) -> Option<&ExternalAuthenticationMethodConfiguration> {
-        match self {
-            Self::ExternalAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::Fido2AuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_fido2_authentication_method_configuration(
-        &self,
-    ) -> Option<&Fido2AuthenticationMethodConfiguration> {
-        match self {
-            Self::Fido2AuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::MicrosoftAuthenticatorAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_microsoft_authenticator_authentication_method_configuration(
-        &self,
-    ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
-        match self {
-            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::QrCodePinAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_qr_code_pin_authentication_method_configuration(
-        &self,
-    ) -> Option<&QrCodePinAuthenticationMethodConfiguration> {
-        match self {
-            Self::QrCodePinAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::SmsAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_sms_authentication_method_configuration(
-        &self,
-    ) -> Option<&SmsAuthenticationMethodConfiguration> {
-        match self {
-            Self::SmsAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::SoftwareOathAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_software_oath_authentication_method_configuration(
-        &self,
-    ) -> Option<&SoftwareOathAuthenticationMethodConfiguration> {
-        match self {
-            Self::SoftwareOathAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::TemporaryAccessPassAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_temporary_access_pass_authentication_method_configuration(
-        &self,
-    ) -> Option<&TemporaryAccessPassAuthenticationMethodConfiguration> {
-        match self {
-            Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::VerifiableCredentialsAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_verifiable_credentials_authentication_method_configuration(
-        &self,
-    ) -> Option<&VerifiableCredentialsAuthenticationMethodConfiguration> {
-        match self {
-            Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
-                Some(value)
-            }
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::VoiceAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_voice_authentication_method_configuration(
-        &self,
-    ) -> Option<&VoiceAuthenticationMethodConfiguration> {
-        match self {
-            Self::VoiceAuthenticationMethodConfiguration(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethodConfiguration::X509CertificateAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_authentication_method_configurations")]
-    pub fn as_x509_certificate_authentication_method_configuration(
-        &self,
-    ) -> Option<&X509CertificateAuthenticationMethodConfiguration> {
-        match self {
-            Self::X509CertificateAuthenticationMethodConfiguration(value) => Some(value),
+            Self::TargetedChatMessage(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<EmailAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: EmailAuthenticationMethodConfiguration) -> Self {
-        Self::EmailAuthenticationMethodConfiguration(Box::new(value))
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[cfg(feature = "_targeted_chat_message")]
+impl From<TargetedChatMessage> for AnyChatMessage {
+    fn from(value: TargetedChatMessage) -> Self {
+        Self::TargetedChatMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<ExternalAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: ExternalAuthenticationMethodConfiguration) -> Self {
-        Self::ExternalAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<Fido2AuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: Fido2AuthenticationMethodConfiguration) -> Self {
-        Self::Fido2AuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: MicrosoftAuthenticatorAuthenticationMethodConfiguration) -> Self {
-        Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<QrCodePinAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: QrCodePinAuthenticationMethodConfiguration) -> Self {
-        Self::QrCodePinAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<SmsAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: SmsAuthenticationMethodConfiguration) -> Self {
-        Self::SmsAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<SoftwareOathAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: SoftwareOathAuthenticationMethodConfiguration) -> Self {
-        Self::SoftwareOathAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<TemporaryAccessPassAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: TemporaryAccessPassAuthenticationMethodConfiguration) -> Self {
-        Self::TemporaryAccessPassAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<VerifiableCredentialsAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: VerifiableCredentialsAuthenticationMethodConfiguration) -> Self {
-        Self::VerifiableCredentialsAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<VoiceAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: VoiceAuthenticationMethodConfiguration) -> Self {
-        Self::VoiceAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<X509CertificateAuthenticationMethodConfiguration>
-for AnyAuthenticationMethodConfiguration {
-    fn from(value: X509CertificateAuthenticationMethodConfiguration) -> Self {
-        Self::X509CertificateAuthenticationMethodConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for AnyAuthenticationMethodConfiguration {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for AnyChatMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AuthenticationMethodConfiguration(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::EmailAuthenticationMethodConfiguration(value) => {
+            Self::ChatMessage(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_targeted_chat_message")]
+            Self::TargetedChatMessage(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(EmailAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::ExternalAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExternalAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::Fido2AuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(Fido2AuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE,
-                        ),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::QrCodePinAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::SmsAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SmsAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::SoftwareOathAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE,
-                        ),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE,
-                        ),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::VoiceAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(VoiceAuthenticationMethodConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            Self::X509CertificateAuthenticationMethodConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE,
-                        ),
+                        Some(TargetedChatMessage::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for AnyChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1887,130 +1983,2773 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.emailAuthenticationMethodConfiguration"
-            | "graph.emailAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::EmailAuthenticationMethodConfiguration)
+            #[cfg(feature = "_targeted_chat_message")]
+            "microsoft.graph.targetedChatMessage" | "graph.targetedChatMessage" => {
+                serde_json::from_value(value).map(Self::TargetedChatMessage)
             }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.externalAuthenticationMethodConfiguration"
-            | "graph.externalAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::ExternalAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.fido2AuthenticationMethodConfiguration"
-            | "graph.fido2AuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::Fido2AuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
-            | "graph.microsoftAuthenticatorAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.qrCodePinAuthenticationMethodConfiguration"
-            | "graph.qrCodePinAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::QrCodePinAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.smsAuthenticationMethodConfiguration"
-            | "graph.smsAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::SmsAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.softwareOathAuthenticationMethodConfiguration"
-            | "graph.softwareOathAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::SoftwareOathAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
-            | "graph.temporaryAccessPassAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::TemporaryAccessPassAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration"
-            | "graph.verifiableCredentialsAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::VerifiableCredentialsAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.voiceAuthenticationMethodConfiguration"
-            | "graph.voiceAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::VoiceAuthenticationMethodConfiguration)
-            }
-            #[cfg(feature = "_authentication_method_configurations")]
-            "microsoft.graph.x509CertificateAuthenticationMethodConfiguration"
-            | "graph.x509CertificateAuthenticationMethodConfiguration" => {
-                serde_json::from_value(value)
-                    .map(Self::X509CertificateAuthenticationMethodConfiguration)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::AuthenticationMethodConfiguration)
-            }
+            _ => serde_json::from_value(value).map(Self::ChatMessage),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.bookingCustomerBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBookingCustomerBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    BookingCustomerBase(Box<BookingCustomerBase>),
-    /// `microsoft.graph.bookingCustomer`
-    BookingCustomer(Box<BookingCustomer>),
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.configurationMonitoringResult`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigurationMonitoringResult {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `driftsCount`: `Edm.Int32`, not nullable, computed by the service (read-only).
+    pub drifts_count: Option<i32>,
+    /// Property `errorDetails`: `Collection(microsoft.graph.errorDetail)`, not nullable, computed by the service (read-only).
+    pub error_details: Option<Vec<ErrorDetail>>,
+    /// Property `monitorId`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub monitor_id: Option<String>,
+    /// Property `runCompletionDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub run_completion_date_time: Option<edm::DateTimeOffset>,
+    /// Property `runInitiationDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub run_initiation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `runStatus`: `microsoft.graph.monitorRunStatus`, not nullable, computed by the service (read-only).
+    pub run_status: Option<MonitorRunStatus>,
+    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyBookingCustomerBase {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ConfigurationMonitoringResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ConfigurationMonitoringResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitoringResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("driftsCount", &self.drifts_count);
+        object.property("errorDetails", &self.error_details);
+        object.property("monitorId", &self.monitor_id);
+        object.property("runCompletionDateTime", &self.run_completion_date_time);
+        object.property("runInitiationDateTime", &self.run_initiation_date_time);
+        object.property("runStatus", &self.run_status);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ConfigurationMonitoringResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ConfigurationMonitoringResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "driftsCount" => read_lenient(map, key, &mut self.drifts_count, extra),
+            "errorDetails" => read_nullable(map, key, &mut self.error_details, extra),
+            "monitorId" => read_lenient(map, key, &mut self.monitor_id, extra),
+            "runCompletionDateTime" => {
+                read_lenient(map, key, &mut self.run_completion_date_time, extra)
+            }
+            "runInitiationDateTime" => {
+                read_lenient(map, key, &mut self.run_initiation_date_time, extra)
+            }
+            "runStatus" => read_nullable(map, key, &mut self.run_status, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ConfigurationMonitoringResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ConfigurationMonitoringResult`] by wire name, each a [`Field<ConfigurationMonitoringResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitoringResult::set_null`].
+pub enum ConfigurationMonitoringResultField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ConfigurationMonitoringResultField {
+    /// `id`
+    pub const Id: model::Field<ConfigurationMonitoringResult> = model::Field::new("id");
+    /// `driftsCount`
+    pub const DriftsCount: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "driftsCount",
+    );
+    /// `errorDetails`
+    pub const ErrorDetails: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "errorDetails",
+    );
+    /// `monitorId`
+    pub const MonitorId: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "monitorId",
+    );
+    /// `runCompletionDateTime`
+    pub const RunCompletionDateTime: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "runCompletionDateTime",
+    );
+    /// `runInitiationDateTime`
+    pub const RunInitiationDateTime: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "runInitiationDateTime",
+    );
+    /// `runStatus`
+    pub const RunStatus: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "runStatus",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<ConfigurationMonitoringResult> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConfigurationMonitoringResult>] = &[
+        Self::Id,
+        Self::DriftsCount,
+        Self::ErrorDetails,
+        Self::MonitorId,
+        Self::RunCompletionDateTime,
+        Self::RunInitiationDateTime,
+        Self::RunStatus,
+        Self::TenantId,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.delegatedAdminServiceManagementDetail`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DelegatedAdminServiceManagementDetail {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `serviceManagementUrl`: `Edm.String`, not nullable.
+    pub service_management_url: Option<String>,
+    /// Property `serviceName`: `Edm.String`, not nullable.
+    pub service_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminServiceManagementDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminServiceManagementDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceManagementDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("serviceManagementUrl", &self.service_management_url);
+        object.property("serviceName", &self.service_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceManagementDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminServiceManagementDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "serviceManagementUrl" => {
+                read_lenient(map, key, &mut self.service_management_url, extra)
+            }
+            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminServiceManagementDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminServiceManagementDetail`] by wire name, each a [`Field<DelegatedAdminServiceManagementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceManagementDetail::set_null`].
+pub enum DelegatedAdminServiceManagementDetailField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl DelegatedAdminServiceManagementDetailField {
+    /// `id`
+    pub const Id: model::Field<DelegatedAdminServiceManagementDetail> = model::Field::new(
+        "id",
+    );
+    /// `serviceManagementUrl`
+    pub const ServiceManagementUrl: model::Field<
+        DelegatedAdminServiceManagementDetail,
+    > = model::Field::new("serviceManagementUrl");
+    /// `serviceName`
+    pub const ServiceName: model::Field<DelegatedAdminServiceManagementDetail> = model::Field::new(
+        "serviceName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DelegatedAdminServiceManagementDetail>] = &[
+        Self::Id,
+        Self::ServiceManagementUrl,
+        Self::ServiceName,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceCompliancePolicy`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceCompliancePolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceCompliancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceCompliancePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceCompliancePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceCompliancePolicy`] by wire name, each a [`Field<DeviceCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicy::set_null`].
+pub enum DeviceCompliancePolicyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceCompliancePolicyField {
+    /// `id`
+    pub const Id: model::Field<DeviceCompliancePolicy> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "version",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<DeviceCompliancePolicy> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceCompliancePolicy>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsUnavailableRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainDnsUnavailableRecord {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub ttl: Option<i32>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsUnavailableRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsUnavailableRecord {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsUnavailableRecord";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
+        object.property("description", &self.description);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsUnavailableRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsUnavailableRecord {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
+            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsUnavailableRecord {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsUnavailableRecord`] by wire name, each a [`Field<DomainDnsUnavailableRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsUnavailableRecord::set_null`].
+pub enum DomainDnsUnavailableRecordField {}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+#[allow(non_upper_case_globals)]
+impl DomainDnsUnavailableRecordField {
+    /// `id`
+    pub const Id: model::Field<DomainDnsUnavailableRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
+        "isOptional",
+    );
+    /// `label`
+    pub const Label: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
+        "label",
+    );
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
+        "recordType",
+    );
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
+        "supportedService",
+    );
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsUnavailableRecord> = model::Field::new("ttl");
+    /// `description`
+    pub const Description: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
+        "description",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DomainDnsUnavailableRecord>] = &[
+        Self::Id,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
+        Self::Description,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationGradingCategory`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationGradingCategory {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `percentageWeight`: `Edm.Int32`, not nullable.
+    pub percentage_weight: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationGradingCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationGradingCategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingCategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("percentageWeight", &self.percentage_weight);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationGradingCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationGradingCategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "percentageWeight" => {
+                read_lenient(map, key, &mut self.percentage_weight, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationGradingCategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationGradingCategory`] by wire name, each a [`Field<EducationGradingCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingCategory::set_null`].
+pub enum EducationGradingCategoryField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationGradingCategoryField {
+    /// `id`
+    pub const Id: model::Field<EducationGradingCategory> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationGradingCategory> = model::Field::new(
+        "displayName",
+    );
+    /// `percentageWeight`
+    pub const PercentageWeight: model::Field<EducationGradingCategory> = model::Field::new(
+        "percentageWeight",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationGradingCategory>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::PercentageWeight,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationRubric`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationRubric {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `microsoft.graph.educationItemBody`.
+    pub description: Option<EducationItemBody>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `grading`: `microsoft.graph.educationAssignmentGradeType`.
+    pub grading: Option<AnyEducationAssignmentGradeType>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `levels`: `Collection(microsoft.graph.rubricLevel)`.
+    pub levels: Option<Vec<RubricLevel>>,
+    /// Property `qualities`: `Collection(microsoft.graph.rubricQuality)`.
+    pub qualities: Option<Vec<RubricQuality>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationRubric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationRubric {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationRubric";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("grading", &self.grading);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("levels", &self.levels);
+        object.property("qualities", &self.qualities);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationRubric {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationRubric {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "grading" => read_nullable(map, key, &mut self.grading, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "levels" => read_nullable(map, key, &mut self.levels, extra),
+            "qualities" => read_nullable(map, key, &mut self.qualities, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationRubric {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationRubric`] by wire name, each a [`Field<EducationRubric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationRubric::set_null`].
+pub enum EducationRubricField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationRubricField {
+    /// `id`
+    pub const Id: model::Field<EducationRubric> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EducationRubric> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EducationRubric> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<EducationRubric> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationRubric> = model::Field::new(
+        "displayName",
+    );
+    /// `grading`
+    pub const Grading: model::Field<EducationRubric> = model::Field::new("grading");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<EducationRubric> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EducationRubric> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `levels`
+    pub const Levels: model::Field<EducationRubric> = model::Field::new("levels");
+    /// `qualities`
+    pub const Qualities: model::Field<EducationRubric> = model::Field::new("qualities");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationRubric>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::Grading,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Levels,
+        Self::Qualities,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.endUserSettings`; base type `microsoft.graph.controlConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndUserSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `Edm.String`.
+    /// Inherited from `microsoft.graph.controlConfiguration`.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.controlConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.controlConfiguration`.
+    pub is_enabled: Option<bool>,
+    /// Property `modifiedBy`: `Edm.String`.
+    /// Inherited from `microsoft.graph.controlConfiguration`.
+    pub modified_by: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.controlConfiguration`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `relatedPeopleInsightLevel`: `microsoft.graph.accessPackageSuggestionRelatedPeopleInsightLevel`.
+    pub related_people_insight_level: Option<
+        AccessPackageSuggestionRelatedPeopleInsightLevel,
+    >,
+    /// Property `showApproverDetailsToMembers`: `Edm.Boolean`, not nullable.
+    pub show_approver_details_to_members: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EndUserSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl EndUserSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("modifiedBy", &self.modified_by);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("relatedPeopleInsightLevel", &self.related_people_insight_level);
+        object
+            .property(
+                "showApproverDetailsToMembers",
+                &self.show_approver_details_to_members,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for EndUserSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for EndUserSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "relatedPeopleInsightLevel" => {
+                read_nullable(map, key, &mut self.related_people_insight_level, extra)
+            }
+            "showApproverDetailsToMembers" => {
+                read_lenient(map, key, &mut self.show_approver_details_to_members, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl EndUserSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`EndUserSettings`] by wire name, each a [`Field<EndUserSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserSettings::set_null`].
+pub enum EndUserSettingsField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl EndUserSettingsField {
+    /// `id`
+    pub const Id: model::Field<EndUserSettings> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EndUserSettings> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EndUserSettings> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<EndUserSettings> = model::Field::new("isEnabled");
+    /// `modifiedBy`
+    pub const ModifiedBy: model::Field<EndUserSettings> = model::Field::new(
+        "modifiedBy",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<EndUserSettings> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `relatedPeopleInsightLevel`
+    pub const RelatedPeopleInsightLevel: model::Field<EndUserSettings> = model::Field::new(
+        "relatedPeopleInsightLevel",
+    );
+    /// `showApproverDetailsToMembers`
+    pub const ShowApproverDetailsToMembers: model::Field<EndUserSettings> = model::Field::new(
+        "showApproverDetailsToMembers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EndUserSettings>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::IsEnabled,
+        Self::ModifiedBy,
+        Self::ModifiedDateTime,
+        Self::RelatedPeopleInsightLevel,
+        Self::ShowApproverDetailsToMembers,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversationMessageReaction`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngagementConversationMessageReaction {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `reactionBy`: `microsoft.graph.engagementIdentitySet`, not nullable, computed by the service (read-only).
+    pub reaction_by: Option<EngagementIdentitySet>,
+    /// Property `reactionType`: `microsoft.graph.engagementConversationMessageReactionType`, not nullable, computed by the service (read-only).
+    pub reaction_type: Option<EngagementConversationMessageReactionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationMessageReaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationMessageReaction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationMessageReaction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("reactionBy", &self.reaction_by);
+        object.property("reactionType", &self.reaction_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageReaction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "reactionBy" => read_nullable(map, key, &mut self.reaction_by, extra),
+            "reactionType" => read_nullable(map, key, &mut self.reaction_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationMessageReaction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversationMessageReaction`] by wire name, each a [`Field<EngagementConversationMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationMessageReaction::set_null`].
+pub enum EngagementConversationMessageReactionField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationMessageReactionField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversationMessageReaction> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EngagementConversationMessageReaction> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `reactionBy`
+    pub const ReactionBy: model::Field<EngagementConversationMessageReaction> = model::Field::new(
+        "reactionBy",
+    );
+    /// `reactionType`
+    pub const ReactionType: model::Field<EngagementConversationMessageReaction> = model::Field::new(
+        "reactionType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversationMessageReaction>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::ReactionBy,
+        Self::ReactionType,
+    ];
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.fileAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileAssessmentRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `category`: `microsoft.graph.threatCategory`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub category: Option<ThreatCategory>,
+    /// Property `contentType`: `microsoft.graph.threatAssessmentContentType`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub content_type: Option<ThreatAssessmentContentType>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `expectedAssessment`: `microsoft.graph.threatExpectedAssessment`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub expected_assessment: Option<ThreatExpectedAssessment>,
+    /// Property `requestSource`: `microsoft.graph.threatAssessmentRequestSource`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub request_source: Option<ThreatAssessmentRequestSource>,
+    /// Property `status`: `microsoft.graph.threatAssessmentStatus`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub status: Option<ThreatAssessmentStatus>,
+    /// Property `contentData`: `Edm.String`, not nullable.
+    pub content_data: Option<String>,
+    /// Property `fileName`: `Edm.String`, not nullable.
+    pub file_name: Option<String>,
+    /// Navigation property `results`: `Collection(microsoft.graph.threatAssessmentResult)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub results: Option<Vec<ThreatAssessmentResult>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for FileAssessmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl FileAssessmentRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAssessmentRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("category", &self.category);
+        object.property("contentType", &self.content_type);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("expectedAssessment", &self.expected_assessment);
+        object.property("requestSource", &self.request_source);
+        object.property("status", &self.status);
+        object.property("contentData", &self.content_data);
+        object.property("fileName", &self.file_name);
+        object.property("results", &self.results);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for FileAssessmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for FileAssessmentRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "expectedAssessment" => {
+                read_nullable(map, key, &mut self.expected_assessment, extra)
+            }
+            "requestSource" => read_nullable(map, key, &mut self.request_source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "contentData" => read_lenient(map, key, &mut self.content_data, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "results" => read_nullable(map, key, &mut self.results, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl FileAssessmentRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// The properties of [`FileAssessmentRequest`] by wire name, each a [`Field<FileAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileAssessmentRequest::set_null`].
+pub enum FileAssessmentRequestField {}
+
+#[cfg(feature = "_information_protection")]
+#[allow(non_upper_case_globals)]
+impl FileAssessmentRequestField {
+    /// `id`
+    pub const Id: model::Field<FileAssessmentRequest> = model::Field::new("id");
+    /// `category`
+    pub const Category: model::Field<FileAssessmentRequest> = model::Field::new(
+        "category",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<FileAssessmentRequest> = model::Field::new(
+        "contentType",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<FileAssessmentRequest> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FileAssessmentRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `expectedAssessment`
+    pub const ExpectedAssessment: model::Field<FileAssessmentRequest> = model::Field::new(
+        "expectedAssessment",
+    );
+    /// `requestSource`
+    pub const RequestSource: model::Field<FileAssessmentRequest> = model::Field::new(
+        "requestSource",
+    );
+    /// `status`
+    pub const Status: model::Field<FileAssessmentRequest> = model::Field::new("status");
+    /// `contentData`
+    pub const ContentData: model::Field<FileAssessmentRequest> = model::Field::new(
+        "contentData",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<FileAssessmentRequest> = model::Field::new(
+        "fileName",
+    );
+    /// `results`
+    pub const Results: model::Field<FileAssessmentRequest> = model::Field::new(
+        "results",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileAssessmentRequest>] = &[
+        Self::Id,
+        Self::Category,
+        Self::ContentType,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ExpectedAssessment,
+        Self::RequestSource,
+        Self::Status,
+        Self::ContentData,
+        Self::FileName,
+        Self::Results,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL entity type `microsoft.graph.horizontalSection`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HorizontalSection {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `emphasis`: `microsoft.graph.sectionEmphasisType`.
+    pub emphasis: Option<SectionEmphasisType>,
+    /// Property `layout`: `microsoft.graph.horizontalSectionLayoutType`.
+    pub layout: Option<HorizontalSectionLayoutType>,
+    /// Navigation property `columns`: `Collection(microsoft.graph.horizontalSectionColumn)`, contained; present when expanded (`$expand`).
+    pub columns: Option<Vec<HorizontalSectionColumn>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for HorizontalSection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl HorizontalSection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("emphasis", &self.emphasis);
+        object.property("layout", &self.layout);
+        object.property("columns", &self.columns);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for HorizontalSection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for HorizontalSection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "emphasis" => read_nullable(map, key, &mut self.emphasis, extra),
+            "layout" => read_nullable(map, key, &mut self.layout, extra),
+            "columns" => read_nullable(map, key, &mut self.columns, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl HorizontalSection {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`HorizontalSection`] by wire name, each a [`Field<HorizontalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSection::set_null`].
+pub enum HorizontalSectionField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl HorizontalSectionField {
+    /// `id`
+    pub const Id: model::Field<HorizontalSection> = model::Field::new("id");
+    /// `emphasis`
+    pub const Emphasis: model::Field<HorizontalSection> = model::Field::new("emphasis");
+    /// `layout`
+    pub const Layout: model::Field<HorizontalSection> = model::Field::new("layout");
+    /// `columns`
+    pub const Columns: model::Field<HorizontalSection> = model::Field::new("columns");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<HorizontalSection>] = &[
+        Self::Id,
+        Self::Emphasis,
+        Self::Layout,
+        Self::Columns,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.identityVerifiedIdRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityVerifiedIdRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `profiles`: `Collection(microsoft.graph.verifiedIdProfile)`, contained; present when expanded (`$expand`).
+    pub profiles: Option<Vec<VerifiedIdProfile>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for IdentityVerifiedIdRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl IdentityVerifiedIdRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityVerifiedIdRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("profiles", &self.profiles);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for IdentityVerifiedIdRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for IdentityVerifiedIdRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "profiles" => read_nullable(map, key, &mut self.profiles, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl IdentityVerifiedIdRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`IdentityVerifiedIdRoot`] by wire name, each a [`Field<IdentityVerifiedIdRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityVerifiedIdRoot::set_null`].
+pub enum IdentityVerifiedIdRootField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl IdentityVerifiedIdRootField {
+    /// `id`
+    pub const Id: model::Field<IdentityVerifiedIdRoot> = model::Field::new("id");
+    /// `profiles`
+    pub const Profiles: model::Field<IdentityVerifiedIdRoot> = model::Field::new(
+        "profiles",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityVerifiedIdRoot>] = &[
+        Self::Id,
+        Self::Profiles,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.inferenceClassificationOverride`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InferenceClassificationOverride {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `classifyAs`: `microsoft.graph.inferenceClassificationType`.
+    pub classify_as: Option<InferenceClassificationType>,
+    /// Property `senderEmailAddress`: `microsoft.graph.emailAddress`.
+    pub sender_email_address: Option<EmailAddress>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for InferenceClassificationOverride {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl InferenceClassificationOverride {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceClassificationOverride";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("classifyAs", &self.classify_as);
+        object.property("senderEmailAddress", &self.sender_email_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for InferenceClassificationOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for InferenceClassificationOverride {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "classifyAs" => read_nullable(map, key, &mut self.classify_as, extra),
+            "senderEmailAddress" => {
+                read_nullable(map, key, &mut self.sender_email_address, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl InferenceClassificationOverride {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`InferenceClassificationOverride`] by wire name, each a [`Field<InferenceClassificationOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceClassificationOverride::set_null`].
+pub enum InferenceClassificationOverrideField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl InferenceClassificationOverrideField {
+    /// `id`
+    pub const Id: model::Field<InferenceClassificationOverride> = model::Field::new(
+        "id",
+    );
+    /// `classifyAs`
+    pub const ClassifyAs: model::Field<InferenceClassificationOverride> = model::Field::new(
+        "classifyAs",
+    );
+    /// `senderEmailAddress`
+    pub const SenderEmailAddress: model::Field<InferenceClassificationOverride> = model::Field::new(
+        "senderEmailAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InferenceClassificationOverride>] = &[
+        Self::Id,
+        Self::ClassifyAs,
+        Self::SenderEmailAddress,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.insightsSettings`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InsightsSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `disabledForGroup`: `Edm.String`.
+    pub disabled_for_group: Option<String>,
+    /// Property `isEnabledInOrganization`: `Edm.Boolean`.
+    pub is_enabled_in_organization: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for InsightsSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl InsightsSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightsSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("disabledForGroup", &self.disabled_for_group);
+        object.property("isEnabledInOrganization", &self.is_enabled_in_organization);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for InsightsSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for InsightsSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "disabledForGroup" => {
+                read_lenient(map, key, &mut self.disabled_for_group, extra)
+            }
+            "isEnabledInOrganization" => {
+                read_lenient(map, key, &mut self.is_enabled_in_organization, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl InsightsSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`InsightsSettings`] by wire name, each a [`Field<InsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightsSettings::set_null`].
+pub enum InsightsSettingsField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl InsightsSettingsField {
+    /// `id`
+    pub const Id: model::Field<InsightsSettings> = model::Field::new("id");
+    /// `disabledForGroup`
+    pub const DisabledForGroup: model::Field<InsightsSettings> = model::Field::new(
+        "disabledForGroup",
+    );
+    /// `isEnabledInOrganization`
+    pub const IsEnabledInOrganization: model::Field<InsightsSettings> = model::Field::new(
+        "isEnabledInOrganization",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InsightsSettings>] = &[
+        Self::Id,
+        Self::DisabledForGroup,
+        Self::IsEnabledInOrganization,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.iosDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosDeviceFeaturesConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `assetTagTemplate`: `Edm.String`.
+    pub asset_tag_template: Option<String>,
+    /// Property `homeScreenDockIcons`: `Collection(microsoft.graph.iosHomeScreenItem)`.
+    pub home_screen_dock_icons: Option<Vec<AnyIosHomeScreenItem>>,
+    /// Property `homeScreenPages`: `Collection(microsoft.graph.iosHomeScreenPage)`.
+    pub home_screen_pages: Option<Vec<IosHomeScreenPage>>,
+    /// Property `lockScreenFootnote`: `Edm.String`.
+    pub lock_screen_footnote: Option<String>,
+    /// Property `notificationSettings`: `Collection(microsoft.graph.iosNotificationSettings)`.
+    pub notification_settings: Option<Vec<IosNotificationSettings>>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosDeviceFeaturesConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosDeviceFeaturesConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceFeaturesConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("assetTagTemplate", &self.asset_tag_template);
+        object.property("homeScreenDockIcons", &self.home_screen_dock_icons);
+        object.property("homeScreenPages", &self.home_screen_pages);
+        object.property("lockScreenFootnote", &self.lock_screen_footnote);
+        object.property("notificationSettings", &self.notification_settings);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosDeviceFeaturesConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "assetTagTemplate" => {
+                read_lenient(map, key, &mut self.asset_tag_template, extra)
+            }
+            "homeScreenDockIcons" => {
+                read_nullable(map, key, &mut self.home_screen_dock_icons, extra)
+            }
+            "homeScreenPages" => {
+                read_nullable(map, key, &mut self.home_screen_pages, extra)
+            }
+            "lockScreenFootnote" => {
+                read_lenient(map, key, &mut self.lock_screen_footnote, extra)
+            }
+            "notificationSettings" => {
+                read_nullable(map, key, &mut self.notification_settings, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosDeviceFeaturesConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosDeviceFeaturesConfiguration`] by wire name, each a [`Field<IosDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceFeaturesConfiguration::set_null`].
+pub enum IosDeviceFeaturesConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl IosDeviceFeaturesConfigurationField {
+    /// `id`
+    pub const Id: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `assetTagTemplate`
+    pub const AssetTagTemplate: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "assetTagTemplate",
+    );
+    /// `homeScreenDockIcons`
+    pub const HomeScreenDockIcons: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "homeScreenDockIcons",
+    );
+    /// `homeScreenPages`
+    pub const HomeScreenPages: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "homeScreenPages",
+    );
+    /// `lockScreenFootnote`
+    pub const LockScreenFootnote: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "lockScreenFootnote",
+    );
+    /// `notificationSettings`
+    pub const NotificationSettings: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "notificationSettings",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        IosDeviceFeaturesConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<IosDeviceFeaturesConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosDeviceFeaturesConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::AssetTagTemplate,
+        Self::HomeScreenDockIcons,
+        Self::HomeScreenPages,
+        Self::LockScreenFootnote,
+        Self::NotificationSettings,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.iosUpdateConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosUpdateConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `activeHoursEnd`: `Edm.TimeOfDay`, not nullable.
+    pub active_hours_end: Option<edm::TimeOfDay>,
+    /// Property `activeHoursStart`: `Edm.TimeOfDay`, not nullable.
+    pub active_hours_start: Option<edm::TimeOfDay>,
+    /// Property `scheduledInstallDays`: `Collection(microsoft.graph.dayOfWeek)`, not nullable.
+    pub scheduled_install_days: Option<Vec<DayOfWeek>>,
+    /// Property `utcTimeOffsetInMinutes`: `Edm.Int32`.
+    pub utc_time_offset_in_minutes: Option<i32>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosUpdateConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosUpdateConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosUpdateConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("activeHoursEnd", &self.active_hours_end);
+        object.property("activeHoursStart", &self.active_hours_start);
+        object.property("scheduledInstallDays", &self.scheduled_install_days);
+        object.property("utcTimeOffsetInMinutes", &self.utc_time_offset_in_minutes);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosUpdateConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosUpdateConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "activeHoursEnd" => read_lenient(map, key, &mut self.active_hours_end, extra),
+            "activeHoursStart" => {
+                read_lenient(map, key, &mut self.active_hours_start, extra)
+            }
+            "scheduledInstallDays" => {
+                read_nullable(map, key, &mut self.scheduled_install_days, extra)
+            }
+            "utcTimeOffsetInMinutes" => {
+                read_lenient(map, key, &mut self.utc_time_offset_in_minutes, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosUpdateConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosUpdateConfiguration`] by wire name, each a [`Field<IosUpdateConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosUpdateConfiguration::set_null`].
+pub enum IosUpdateConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl IosUpdateConfigurationField {
+    /// `id`
+    pub const Id: model::Field<IosUpdateConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `activeHoursEnd`
+    pub const ActiveHoursEnd: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "activeHoursEnd",
+    );
+    /// `activeHoursStart`
+    pub const ActiveHoursStart: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "activeHoursStart",
+    );
+    /// `scheduledInstallDays`
+    pub const ScheduledInstallDays: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "scheduledInstallDays",
+    );
+    /// `utcTimeOffsetInMinutes`
+    pub const UtcTimeOffsetInMinutes: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "utcTimeOffsetInMinutes",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<IosUpdateConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosUpdateConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::ActiveHoursEnd,
+        Self::ActiveHoursStart,
+        Self::ScheduledInstallDays,
+        Self::UtcTimeOffsetInMinutes,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_employee_experience")]
+/// CSDL entity type `microsoft.graph.learningContent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LearningContent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `additionalTags`: `Collection(Edm.String)`.
+    pub additional_tags: Option<Vec<String>>,
+    /// Property `contentWebUrl`: `Edm.String`, not nullable.
+    pub content_web_url: Option<String>,
+    /// Property `contributors`: `Collection(Edm.String)`.
+    pub contributors: Option<Vec<String>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `duration`: `Edm.Duration`.
+    pub duration: Option<edm::Duration>,
+    /// Property `externalId`: `Edm.String`, not nullable.
+    pub external_id: Option<String>,
+    /// Property `format`: `Edm.String`.
+    pub format: Option<String>,
+    /// Property `isActive`: `Edm.Boolean`.
+    pub is_active: Option<bool>,
+    /// Property `isPremium`: `Edm.Boolean`.
+    pub is_premium: Option<bool>,
+    /// Property `isSearchable`: `Edm.Boolean`.
+    pub is_searchable: Option<bool>,
+    /// Property `languageTag`: `Edm.String`, not nullable.
+    pub language_tag: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `level`: `microsoft.graph.level`.
+    pub level: Option<Level>,
+    /// Property `numberOfPages`: `Edm.Int32`.
+    pub number_of_pages: Option<i32>,
+    /// Property `skillTags`: `Collection(Edm.String)`.
+    pub skill_tags: Option<Vec<String>>,
+    /// Property `sourceName`: `Edm.String`.
+    pub source_name: Option<String>,
+    /// Property `thumbnailWebUrl`: `Edm.String`.
+    pub thumbnail_web_url: Option<String>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_employee_experience")]
+impl serde::Serialize for LearningContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl LearningContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.learningContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("additionalTags", &self.additional_tags);
+        object.property("contentWebUrl", &self.content_web_url);
+        object.property("contributors", &self.contributors);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("duration", &self.duration);
+        object.property("externalId", &self.external_id);
+        object.property("format", &self.format);
+        object.property("isActive", &self.is_active);
+        object.property("isPremium", &self.is_premium);
+        object.property("isSearchable", &self.is_searchable);
+        object.property("languageTag", &self.language_tag);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("level", &self.level);
+        object.property("numberOfPages", &self.number_of_pages);
+        object.property("skillTags", &self.skill_tags);
+        object.property("sourceName", &self.source_name);
+        object.property("thumbnailWebUrl", &self.thumbnail_web_url);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl<'de> serde::Deserialize<'de> for LearningContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl graph_odata_runtime::model::ODataObject for LearningContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "additionalTags" => read_lenient(map, key, &mut self.additional_tags, extra),
+            "contentWebUrl" => read_lenient(map, key, &mut self.content_web_url, extra),
+            "contributors" => read_lenient(map, key, &mut self.contributors, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            "format" => read_lenient(map, key, &mut self.format, extra),
+            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            "isPremium" => read_lenient(map, key, &mut self.is_premium, extra),
+            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "level" => read_nullable(map, key, &mut self.level, extra),
+            "numberOfPages" => read_lenient(map, key, &mut self.number_of_pages, extra),
+            "skillTags" => read_lenient(map, key, &mut self.skill_tags, extra),
+            "sourceName" => read_lenient(map, key, &mut self.source_name, extra),
+            "thumbnailWebUrl" => {
+                read_lenient(map, key, &mut self.thumbnail_web_url, extra)
+            }
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl LearningContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+/// The properties of [`LearningContent`] by wire name, each a [`Field<LearningContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LearningContent::set_null`].
+pub enum LearningContentField {}
+
+#[cfg(feature = "_employee_experience")]
+#[allow(non_upper_case_globals)]
+impl LearningContentField {
+    /// `id`
+    pub const Id: model::Field<LearningContent> = model::Field::new("id");
+    /// `additionalTags`
+    pub const AdditionalTags: model::Field<LearningContent> = model::Field::new(
+        "additionalTags",
+    );
+    /// `contentWebUrl`
+    pub const ContentWebUrl: model::Field<LearningContent> = model::Field::new(
+        "contentWebUrl",
+    );
+    /// `contributors`
+    pub const Contributors: model::Field<LearningContent> = model::Field::new(
+        "contributors",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LearningContent> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<LearningContent> = model::Field::new(
+        "description",
+    );
+    /// `duration`
+    pub const Duration: model::Field<LearningContent> = model::Field::new("duration");
+    /// `externalId`
+    pub const ExternalId: model::Field<LearningContent> = model::Field::new(
+        "externalId",
+    );
+    /// `format`
+    pub const Format: model::Field<LearningContent> = model::Field::new("format");
+    /// `isActive`
+    pub const IsActive: model::Field<LearningContent> = model::Field::new("isActive");
+    /// `isPremium`
+    pub const IsPremium: model::Field<LearningContent> = model::Field::new("isPremium");
+    /// `isSearchable`
+    pub const IsSearchable: model::Field<LearningContent> = model::Field::new(
+        "isSearchable",
+    );
+    /// `languageTag`
+    pub const LanguageTag: model::Field<LearningContent> = model::Field::new(
+        "languageTag",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<LearningContent> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `level`
+    pub const Level: model::Field<LearningContent> = model::Field::new("level");
+    /// `numberOfPages`
+    pub const NumberOfPages: model::Field<LearningContent> = model::Field::new(
+        "numberOfPages",
+    );
+    /// `skillTags`
+    pub const SkillTags: model::Field<LearningContent> = model::Field::new("skillTags");
+    /// `sourceName`
+    pub const SourceName: model::Field<LearningContent> = model::Field::new(
+        "sourceName",
+    );
+    /// `thumbnailWebUrl`
+    pub const ThumbnailWebUrl: model::Field<LearningContent> = model::Field::new(
+        "thumbnailWebUrl",
+    );
+    /// `title`
+    pub const Title: model::Field<LearningContent> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LearningContent>] = &[
+        Self::Id,
+        Self::AdditionalTags,
+        Self::ContentWebUrl,
+        Self::Contributors,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Duration,
+        Self::ExternalId,
+        Self::Format,
+        Self::IsActive,
+        Self::IsPremium,
+        Self::IsSearchable,
+        Self::LanguageTag,
+        Self::LastModifiedDateTime,
+        Self::Level,
+        Self::NumberOfPages,
+        Self::SkillTags,
+        Self::SourceName,
+        Self::ThumbnailWebUrl,
+        Self::Title,
+    ];
+}
+
+#[cfg(feature = "_assignment_type")]
+/// A `microsoft.graph.learningCourseActivity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LearningCourseActivity`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyLearningCourseActivity {
+    /// The base type itself, or a derived type unknown to this crate.
+    LearningCourseActivity(Box<LearningCourseActivity>),
+    /// `microsoft.graph.learningAssignment`
+    LearningAssignment(Box<LearningAssignment>),
+    /// `microsoft.graph.learningSelfInitiatedCourse`
+    LearningSelfInitiatedCourse(Box<LearningSelfInitiatedCourse>),
+}
+
+#[cfg(feature = "_assignment_type")]
+impl AnyLearningCourseActivity {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::BookingCustomerBase(_) => BookingCustomerBase::ODATA_TYPE,
-            Self::BookingCustomer(_) => BookingCustomer::ODATA_TYPE,
+            Self::LearningCourseActivity(_) => LearningCourseActivity::ODATA_TYPE,
+            Self::LearningAssignment(_) => LearningAssignment::ODATA_TYPE,
+            Self::LearningSelfInitiatedCourse(_) => {
+                LearningSelfInitiatedCourse::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`BookingCustomerBase`] (or of an unknown derived type).
-    pub fn as_booking_customer_base(&self) -> Option<&BookingCustomerBase> {
+    /// The value if it is a plain [`LearningCourseActivity`] (or of an unknown derived type).
+    pub fn as_learning_course_activity(&self) -> Option<&LearningCourseActivity> {
         match self {
-            Self::BookingCustomerBase(value) => Some(value),
+            Self::LearningCourseActivity(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl Default for AnyBookingCustomerBase {
+#[cfg(feature = "_assignment_type")]
+impl Default for AnyLearningCourseActivity {
     fn default() -> Self {
-        Self::BookingCustomerBase(Box::default())
+        Self::LearningCourseActivity(Box::default())
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<BookingCustomerBase> for AnyBookingCustomerBase {
-    fn from(value: BookingCustomerBase) -> Self {
-        Self::BookingCustomerBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyBookingCustomerBase {
-    /// The value if it is a [`AnyBookingCustomerBase::BookingCustomer`] variant.
-    pub fn as_booking_customer(&self) -> Option<&BookingCustomer> {
-        match self {
-            Self::BookingCustomer(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_assignment_type")]
+impl From<LearningCourseActivity> for AnyLearningCourseActivity {
+    fn from(value: LearningCourseActivity) -> Self {
+        Self::LearningCourseActivity(Box::new(value))
     }
 }

@@ -11,554 +11,67 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_solutions")]
-impl From<BookingCustomer> for AnyBookingCustomerBase {
-    fn from(value: BookingCustomer) -> Self {
-        Self::BookingCustomer(Box::new(value))
+#[cfg(feature = "_assignment_type")]
+impl AnyLearningCourseActivity {
+    /// The value if it is a [`AnyLearningCourseActivity::LearningAssignment`] variant.
+    pub fn as_learning_assignment(&self) -> Option<&LearningAssignment> {
+        match self {
+            Self::LearningAssignment(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyLearningCourseActivity::LearningSelfInitiatedCourse`] variant.
+    pub fn as_learning_self_initiated_course(
+        &self,
+    ) -> Option<&LearningSelfInitiatedCourse> {
+        match self {
+            Self::LearningSelfInitiatedCourse(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyBookingCustomerBase {
+#[cfg(feature = "_assignment_type")]
+impl From<LearningAssignment> for AnyLearningCourseActivity {
+    fn from(value: LearningAssignment) -> Self {
+        Self::LearningAssignment(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_assignment_type")]
+impl From<LearningSelfInitiatedCourse> for AnyLearningCourseActivity {
+    fn from(value: LearningSelfInitiatedCourse) -> Self {
+        Self::LearningSelfInitiatedCourse(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_assignment_type")]
+impl serde::Serialize for AnyLearningCourseActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BookingCustomerBase(value) => {
+            Self::LearningCourseActivity(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::BookingCustomer(value) => {
-                value.serialize_with_type(serializer, Some(BookingCustomer::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyBookingCustomerBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.bookingCustomer" | "graph.bookingCustomer" => {
-                serde_json::from_value(value).map(Self::BookingCustomer)
-            }
-            _ => serde_json::from_value(value).map(Self::BookingCustomerBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.buildingMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BuildingMap {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `properties`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseMapFeature`.
-    pub properties: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    pub place_id: Option<String>,
-    /// Navigation property `footprints`: `Collection(microsoft.graph.footprintMap)`, contained; present when expanded (`$expand`).
-    pub footprints: Option<Vec<FootprintMap>>,
-    /// Navigation property `levels`: `Collection(microsoft.graph.levelMap)`, contained; present when expanded (`$expand`).
-    pub levels: Option<Vec<LevelMap>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for BuildingMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl BuildingMap {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.buildingMap";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("placeId", &self.place_id);
-        object.property("footprints", &self.footprints);
-        object.property("levels", &self.levels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for BuildingMap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for BuildingMap {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_lenient(map, key, &mut self.properties, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            "footprints" => read_nullable(map, key, &mut self.footprints, extra),
-            "levels" => read_nullable(map, key, &mut self.levels, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl BuildingMap {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`BuildingMap`] by wire name, each a [`Field<BuildingMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BuildingMap::set_null`].
-pub enum BuildingMapField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl BuildingMapField {
-    /// `id`
-    pub const Id: model::Field<BuildingMap> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<BuildingMap> = model::Field::new("properties");
-    /// `placeId`
-    pub const PlaceId: model::Field<BuildingMap> = model::Field::new("placeId");
-    /// `footprints`
-    pub const Footprints: model::Field<BuildingMap> = model::Field::new("footprints");
-    /// `levels`
-    pub const Levels: model::Field<BuildingMap> = model::Field::new("levels");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BuildingMap>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::PlaceId,
-        Self::Footprints,
-        Self::Levels,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL entity type `microsoft.graph.chatMessage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `attachments`: `Collection(microsoft.graph.chatMessageAttachment)`.
-    pub attachments: Option<Vec<ChatMessageAttachment>>,
-    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
-    pub body: Option<ItemBody>,
-    /// Property `channelIdentity`: `microsoft.graph.channelIdentity`.
-    pub channel_identity: Option<ChannelIdentity>,
-    /// Property `chatId`: `Edm.String`.
-    pub chat_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `etag`: `Edm.String`.
-    pub etag: Option<String>,
-    /// Property `eventDetail`: `microsoft.graph.eventMessageDetail`.
-    pub event_detail: Option<AnyEventMessageDetail>,
-    /// Property `from`: `microsoft.graph.chatMessageFromIdentitySet`.
-    pub from: Option<ChatMessageFromIdentitySet>,
-    /// Property `importance`: `microsoft.graph.chatMessageImportance`, not nullable.
-    pub importance: Option<ChatMessageImportance>,
-    /// Property `lastEditedDateTime`: `Edm.DateTimeOffset`.
-    pub last_edited_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `locale`: `Edm.String`, not nullable.
-    pub locale: Option<String>,
-    /// Property `mentions`: `Collection(microsoft.graph.chatMessageMention)`.
-    pub mentions: Option<Vec<ChatMessageMention>>,
-    /// Property `messageHistory`: `Collection(microsoft.graph.chatMessageHistoryItem)`.
-    pub message_history: Option<Vec<ChatMessageHistoryItem>>,
-    /// Property `messageType`: `microsoft.graph.chatMessageType`, not nullable.
-    pub message_type: Option<ChatMessageType>,
-    /// Property `policyViolation`: `microsoft.graph.chatMessagePolicyViolation`.
-    pub policy_violation: Option<ChatMessagePolicyViolation>,
-    /// Property `reactions`: `Collection(microsoft.graph.chatMessageReaction)`.
-    pub reactions: Option<Vec<ChatMessageReaction>>,
-    /// Property `replyToId`: `Edm.String`.
-    pub reply_to_id: Option<String>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Property `summary`: `Edm.String`.
-    pub summary: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
-    /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    pub replies: Option<Vec<AnyChatMessage>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for ChatMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ChatMessage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("attachments", &self.attachments);
-        object.property("body", &self.body);
-        object.property("channelIdentity", &self.channel_identity);
-        object.property("chatId", &self.chat_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("etag", &self.etag);
-        object.property("eventDetail", &self.event_detail);
-        object.property("from", &self.from);
-        object.property("importance", &self.importance);
-        object.property("lastEditedDateTime", &self.last_edited_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("locale", &self.locale);
-        object.property("mentions", &self.mentions);
-        object.property("messageHistory", &self.message_history);
-        object.property("messageType", &self.message_type);
-        object.property("policyViolation", &self.policy_violation);
-        object.property("reactions", &self.reactions);
-        object.property("replyToId", &self.reply_to_id);
-        object.property("subject", &self.subject);
-        object.property("summary", &self.summary);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("hostedContents", &self.hosted_contents);
-        object.property("replies", &self.replies);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for ChatMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ChatMessage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
-            "body" => read_nullable(map, key, &mut self.body, extra),
-            "channelIdentity" => {
-                read_nullable(map, key, &mut self.channel_identity, extra)
-            }
-            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "etag" => read_lenient(map, key, &mut self.etag, extra),
-            "eventDetail" => read_nullable(map, key, &mut self.event_detail, extra),
-            "from" => read_nullable(map, key, &mut self.from, extra),
-            "importance" => read_nullable(map, key, &mut self.importance, extra),
-            "lastEditedDateTime" => {
-                read_lenient(map, key, &mut self.last_edited_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "mentions" => read_nullable(map, key, &mut self.mentions, extra),
-            "messageHistory" => read_nullable(map, key, &mut self.message_history, extra),
-            "messageType" => read_nullable(map, key, &mut self.message_type, extra),
-            "policyViolation" => {
-                read_nullable(map, key, &mut self.policy_violation, extra)
-            }
-            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
-            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            "summary" => read_lenient(map, key, &mut self.summary, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
-            "replies" => read_nullable(map, key, &mut self.replies, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ChatMessage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`ChatMessage`] by wire name, each a [`Field<ChatMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessage::set_null`].
-pub enum ChatMessageField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl ChatMessageField {
-    /// `id`
-    pub const Id: model::Field<ChatMessage> = model::Field::new("id");
-    /// `attachments`
-    pub const Attachments: model::Field<ChatMessage> = model::Field::new("attachments");
-    /// `body`
-    pub const Body: model::Field<ChatMessage> = model::Field::new("body");
-    /// `channelIdentity`
-    pub const ChannelIdentity: model::Field<ChatMessage> = model::Field::new(
-        "channelIdentity",
-    );
-    /// `chatId`
-    pub const ChatId: model::Field<ChatMessage> = model::Field::new("chatId");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ChatMessage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ChatMessage> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `etag`
-    pub const Etag: model::Field<ChatMessage> = model::Field::new("etag");
-    /// `eventDetail`
-    pub const EventDetail: model::Field<ChatMessage> = model::Field::new("eventDetail");
-    /// `from`
-    pub const From: model::Field<ChatMessage> = model::Field::new("from");
-    /// `importance`
-    pub const Importance: model::Field<ChatMessage> = model::Field::new("importance");
-    /// `lastEditedDateTime`
-    pub const LastEditedDateTime: model::Field<ChatMessage> = model::Field::new(
-        "lastEditedDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ChatMessage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `locale`
-    pub const Locale: model::Field<ChatMessage> = model::Field::new("locale");
-    /// `mentions`
-    pub const Mentions: model::Field<ChatMessage> = model::Field::new("mentions");
-    /// `messageHistory`
-    pub const MessageHistory: model::Field<ChatMessage> = model::Field::new(
-        "messageHistory",
-    );
-    /// `messageType`
-    pub const MessageType: model::Field<ChatMessage> = model::Field::new("messageType");
-    /// `policyViolation`
-    pub const PolicyViolation: model::Field<ChatMessage> = model::Field::new(
-        "policyViolation",
-    );
-    /// `reactions`
-    pub const Reactions: model::Field<ChatMessage> = model::Field::new("reactions");
-    /// `replyToId`
-    pub const ReplyToId: model::Field<ChatMessage> = model::Field::new("replyToId");
-    /// `subject`
-    pub const Subject: model::Field<ChatMessage> = model::Field::new("subject");
-    /// `summary`
-    pub const Summary: model::Field<ChatMessage> = model::Field::new("summary");
-    /// `webUrl`
-    pub const WebUrl: model::Field<ChatMessage> = model::Field::new("webUrl");
-    /// `hostedContents`
-    pub const HostedContents: model::Field<ChatMessage> = model::Field::new(
-        "hostedContents",
-    );
-    /// `replies`
-    pub const Replies: model::Field<ChatMessage> = model::Field::new("replies");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessage>] = &[
-        Self::Id,
-        Self::Attachments,
-        Self::Body,
-        Self::ChannelIdentity,
-        Self::ChatId,
-        Self::CreatedDateTime,
-        Self::DeletedDateTime,
-        Self::Etag,
-        Self::EventDetail,
-        Self::From,
-        Self::Importance,
-        Self::LastEditedDateTime,
-        Self::LastModifiedDateTime,
-        Self::Locale,
-        Self::Mentions,
-        Self::MessageHistory,
-        Self::MessageType,
-        Self::PolicyViolation,
-        Self::Reactions,
-        Self::ReplyToId,
-        Self::Subject,
-        Self::Summary,
-        Self::WebUrl,
-        Self::HostedContents,
-        Self::Replies,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// A `microsoft.graph.chatMessage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ChatMessage`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyChatMessage {
-    /// The base type itself, or a derived type unknown to this crate.
-    ChatMessage(Box<ChatMessage>),
-    /// `microsoft.graph.targetedChatMessage`
-    #[cfg(feature = "_targeted_chat_message")]
-    TargetedChatMessage(Box<TargetedChatMessage>),
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl AnyChatMessage {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ChatMessage(_) => ChatMessage::ODATA_TYPE,
-            #[cfg(feature = "_targeted_chat_message")]
-            Self::TargetedChatMessage(_) => TargetedChatMessage::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ChatMessage`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_chat_message(&self) -> Option<&ChatMessage> {
-        match self {
-            Self::ChatMessage(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl Default for AnyChatMessage {
-    fn default() -> Self {
-        Self::ChatMessage(Box::default())
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChatMessage> for AnyChatMessage {
-    fn from(value: ChatMessage) -> Self {
-        Self::ChatMessage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl AnyChatMessage {
-    /// The value if it is a [`AnyChatMessage::TargetedChatMessage`] variant.
-    #[cfg(feature = "_targeted_chat_message")]
-    pub fn as_targeted_chat_message(&self) -> Option<&TargetedChatMessage> {
-        match self {
-            Self::TargetedChatMessage(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[cfg(feature = "_targeted_chat_message")]
-impl From<TargetedChatMessage> for AnyChatMessage {
-    fn from(value: TargetedChatMessage) -> Self {
-        Self::TargetedChatMessage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for AnyChatMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ChatMessage(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_targeted_chat_message")]
-            Self::TargetedChatMessage(value) => {
+            Self::LearningAssignment(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(TargetedChatMessage::ODATA_TYPE),
+                        Some(LearningAssignment::ODATA_TYPE),
+                    )
+            }
+            Self::LearningSelfInitiatedCourse(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(LearningSelfInitiatedCourse::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for AnyChatMessage {
+#[cfg(feature = "_assignment_type")]
+impl<'de> serde::Deserialize<'de> for AnyLearningCourseActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -567,1016 +80,65 @@ impl<'de> serde::Deserialize<'de> for AnyChatMessage {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_targeted_chat_message")]
-            "microsoft.graph.targetedChatMessage" | "graph.targetedChatMessage" => {
-                serde_json::from_value(value).map(Self::TargetedChatMessage)
+            "microsoft.graph.learningAssignment" | "graph.learningAssignment" => {
+                serde_json::from_value(value).map(Self::LearningAssignment)
             }
-            _ => serde_json::from_value(value).map(Self::ChatMessage),
+            "microsoft.graph.learningSelfInitiatedCourse"
+            | "graph.learningSelfInitiatedCourse" => {
+                serde_json::from_value(value).map(Self::LearningSelfInitiatedCourse)
+            }
+            _ => serde_json::from_value(value).map(Self::LearningCourseActivity),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_column_link")]
-/// CSDL entity type `microsoft.graph.columnLink`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ColumnLink {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for ColumnLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ColumnLink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnLink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for ColumnLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for ColumnLink {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ColumnLink {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`ColumnLink`] by wire name, each a [`Field<ColumnLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnLink::set_null`].
-pub enum ColumnLinkField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl ColumnLinkField {
-    /// `id`
-    pub const Id: model::Field<ColumnLink> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<ColumnLink> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ColumnLink>] = &[Self::Id, Self::Name];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.configurationMonitoringResult`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigurationMonitoringResult {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `driftsCount`: `Edm.Int32`, not nullable, computed by the service (read-only).
-    pub drifts_count: Option<i32>,
-    /// Property `errorDetails`: `Collection(microsoft.graph.errorDetail)`, not nullable, computed by the service (read-only).
-    pub error_details: Option<Vec<ErrorDetail>>,
-    /// Property `monitorId`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub monitor_id: Option<String>,
-    /// Property `runCompletionDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    pub run_completion_date_time: Option<edm::DateTimeOffset>,
-    /// Property `runInitiationDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    pub run_initiation_date_time: Option<edm::DateTimeOffset>,
-    /// Property `runStatus`: `microsoft.graph.monitorRunStatus`, not nullable, computed by the service (read-only).
-    pub run_status: Option<MonitorRunStatus>,
-    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub tenant_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ConfigurationMonitoringResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationMonitoringResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitoringResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("driftsCount", &self.drifts_count);
-        object.property("errorDetails", &self.error_details);
-        object.property("monitorId", &self.monitor_id);
-        object.property("runCompletionDateTime", &self.run_completion_date_time);
-        object.property("runInitiationDateTime", &self.run_initiation_date_time);
-        object.property("runStatus", &self.run_status);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ConfigurationMonitoringResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ConfigurationMonitoringResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "driftsCount" => read_lenient(map, key, &mut self.drifts_count, extra),
-            "errorDetails" => read_nullable(map, key, &mut self.error_details, extra),
-            "monitorId" => read_lenient(map, key, &mut self.monitor_id, extra),
-            "runCompletionDateTime" => {
-                read_lenient(map, key, &mut self.run_completion_date_time, extra)
-            }
-            "runInitiationDateTime" => {
-                read_lenient(map, key, &mut self.run_initiation_date_time, extra)
-            }
-            "runStatus" => read_nullable(map, key, &mut self.run_status, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationMonitoringResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ConfigurationMonitoringResult`] by wire name, each a [`Field<ConfigurationMonitoringResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitoringResult::set_null`].
-pub enum ConfigurationMonitoringResultField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ConfigurationMonitoringResultField {
-    /// `id`
-    pub const Id: model::Field<ConfigurationMonitoringResult> = model::Field::new("id");
-    /// `driftsCount`
-    pub const DriftsCount: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "driftsCount",
-    );
-    /// `errorDetails`
-    pub const ErrorDetails: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "errorDetails",
-    );
-    /// `monitorId`
-    pub const MonitorId: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "monitorId",
-    );
-    /// `runCompletionDateTime`
-    pub const RunCompletionDateTime: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "runCompletionDateTime",
-    );
-    /// `runInitiationDateTime`
-    pub const RunInitiationDateTime: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "runInitiationDateTime",
-    );
-    /// `runStatus`
-    pub const RunStatus: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "runStatus",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<ConfigurationMonitoringResult> = model::Field::new(
-        "tenantId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConfigurationMonitoringResult>] = &[
-        Self::Id,
-        Self::DriftsCount,
-        Self::ErrorDetails,
-        Self::MonitorId,
-        Self::RunCompletionDateTime,
-        Self::RunInitiationDateTime,
-        Self::RunStatus,
-        Self::TenantId,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.controlConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ControlConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `modifiedBy`: `Edm.String`.
-    pub modified_by: Option<String>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ControlConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl ControlConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("modifiedBy", &self.modified_by);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ControlConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for ControlConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl ControlConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`ControlConfiguration`] by wire name, each a [`Field<ControlConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlConfiguration::set_null`].
-pub enum ControlConfigurationField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl ControlConfigurationField {
-    /// `id`
-    pub const Id: model::Field<ControlConfiguration> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ControlConfiguration> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ControlConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<ControlConfiguration> = model::Field::new(
-        "isEnabled",
-    );
-    /// `modifiedBy`
-    pub const ModifiedBy: model::Field<ControlConfiguration> = model::Field::new(
-        "modifiedBy",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<ControlConfiguration> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ControlConfiguration>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::IsEnabled,
-        Self::ModifiedBy,
-        Self::ModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_groups")]
-/// CSDL entity type `microsoft.graph.conversationThread`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationThread {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `ccRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
-    pub cc_recipients: Option<Vec<AnyRecipient>>,
-    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
-    pub has_attachments: Option<bool>,
-    /// Property `isLocked`: `Edm.Boolean`, not nullable.
-    pub is_locked: Option<bool>,
-    /// Property `lastDeliveredDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_delivered_date_time: Option<edm::DateTimeOffset>,
-    /// Property `preview`: `Edm.String`, not nullable.
-    pub preview: Option<String>,
-    /// Property `topic`: `Edm.String`, not nullable.
-    pub topic: Option<String>,
-    /// Property `toRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
-    pub to_recipients: Option<Vec<AnyRecipient>>,
-    /// Property `uniqueSenders`: `Collection(Edm.String)`, not nullable.
-    pub unique_senders: Option<Vec<String>>,
-    /// Navigation property `posts`: `Collection(microsoft.graph.post)`, contained; present when expanded (`$expand`).
-    pub posts: Option<Vec<Post>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_groups")]
-impl serde::Serialize for ConversationThread {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ConversationThread {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationThread";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("ccRecipients", &self.cc_recipients);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("isLocked", &self.is_locked);
-        object.property("lastDeliveredDateTime", &self.last_delivered_date_time);
-        object.property("preview", &self.preview);
-        object.property("topic", &self.topic);
-        object.property("toRecipients", &self.to_recipients);
-        object.property("uniqueSenders", &self.unique_senders);
-        object.property("posts", &self.posts);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl<'de> serde::Deserialize<'de> for ConversationThread {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl graph_odata_runtime::model::ODataObject for ConversationThread {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "ccRecipients" => read_nullable(map, key, &mut self.cc_recipients, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "isLocked" => read_lenient(map, key, &mut self.is_locked, extra),
-            "lastDeliveredDateTime" => {
-                read_lenient(map, key, &mut self.last_delivered_date_time, extra)
-            }
-            "preview" => read_lenient(map, key, &mut self.preview, extra),
-            "topic" => read_lenient(map, key, &mut self.topic, extra),
-            "toRecipients" => read_nullable(map, key, &mut self.to_recipients, extra),
-            "uniqueSenders" => read_lenient(map, key, &mut self.unique_senders, extra),
-            "posts" => read_nullable(map, key, &mut self.posts, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_groups")]
-impl ConversationThread {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_groups")]
-/// The properties of [`ConversationThread`] by wire name, each a [`Field<ConversationThread>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationThread::set_null`].
-pub enum ConversationThreadField {}
-
-#[cfg(feature = "_groups")]
-#[allow(non_upper_case_globals)]
-impl ConversationThreadField {
-    /// `id`
-    pub const Id: model::Field<ConversationThread> = model::Field::new("id");
-    /// `ccRecipients`
-    pub const CcRecipients: model::Field<ConversationThread> = model::Field::new(
-        "ccRecipients",
-    );
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<ConversationThread> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `isLocked`
-    pub const IsLocked: model::Field<ConversationThread> = model::Field::new("isLocked");
-    /// `lastDeliveredDateTime`
-    pub const LastDeliveredDateTime: model::Field<ConversationThread> = model::Field::new(
-        "lastDeliveredDateTime",
-    );
-    /// `preview`
-    pub const Preview: model::Field<ConversationThread> = model::Field::new("preview");
-    /// `topic`
-    pub const Topic: model::Field<ConversationThread> = model::Field::new("topic");
-    /// `toRecipients`
-    pub const ToRecipients: model::Field<ConversationThread> = model::Field::new(
-        "toRecipients",
-    );
-    /// `uniqueSenders`
-    pub const UniqueSenders: model::Field<ConversationThread> = model::Field::new(
-        "uniqueSenders",
-    );
-    /// `posts`
-    pub const Posts: model::Field<ConversationThread> = model::Field::new("posts");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConversationThread>] = &[
-        Self::Id,
-        Self::CcRecipients,
-        Self::HasAttachments,
-        Self::IsLocked,
-        Self::LastDeliveredDateTime,
-        Self::Preview,
-        Self::Topic,
-        Self::ToRecipients,
-        Self::UniqueSenders,
-        Self::Posts,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`; key `tenantId`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CrossTenantAccessPolicyConfigurationPartner {
-    /// Property `appServiceConnectInbound`: `microsoft.graph.crossTenantAccessPolicyAppServiceConnectSetting`.
-    pub app_service_connect_inbound: Option<
-        CrossTenantAccessPolicyAppServiceConnectSetting,
-    >,
-    /// Property `automaticUserConsentSettings`: `microsoft.graph.inboundOutboundPolicyConfiguration`.
-    pub automatic_user_consent_settings: Option<InboundOutboundPolicyConfiguration>,
-    /// Property `b2bCollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_inbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bCollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_collaboration_outbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectInbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_inbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
-    /// Property `b2bDirectConnectOutbound`: `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
-    pub b2b_direct_connect_outbound: Option<AnyCrossTenantAccessPolicyB2bSetting>,
-    /// Property `inboundTrust`: `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
-    pub inbound_trust: Option<CrossTenantAccessPolicyInboundTrust>,
-    /// Property `isInMultiTenantOrganization`: `Edm.Boolean`.
-    pub is_in_multi_tenant_organization: Option<bool>,
-    /// Property `isServiceProvider`: `Edm.Boolean`.
-    pub is_service_provider: Option<bool>,
-    /// Property `m365CollaborationInbound`: `microsoft.graph.crossTenantAccessPolicyM365CollaborationInboundSetting`.
-    pub m365_collaboration_inbound: Option<
-        CrossTenantAccessPolicyM365CollaborationInboundSetting,
-    >,
-    /// Property `m365CollaborationOutbound`: `microsoft.graph.crossTenantAccessPolicyM365CollaborationOutboundSetting`.
-    pub m365_collaboration_outbound: Option<
-        CrossTenantAccessPolicyM365CollaborationOutboundSetting,
-    >,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
-    /// Property `tenantRestrictions`: `microsoft.graph.crossTenantAccessPolicyTenantRestrictions`.
-    pub tenant_restrictions: Option<CrossTenantAccessPolicyTenantRestrictions>,
-    /// Navigation property `identitySynchronization`: `microsoft.graph.crossTenantIdentitySyncPolicyPartner`, contained; present when expanded (`$expand`).
-    pub identity_synchronization: Option<CrossTenantIdentitySyncPolicyPartner>,
-    /// Navigation property `serviceProviderConstraints`: `microsoft.graph.serviceProviderConstraints`, contained; present when expanded (`$expand`).
-    pub service_provider_constraints: Option<AnyServiceProviderConstraints>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for CrossTenantAccessPolicyConfigurationPartner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationPartner {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appServiceConnectInbound", &self.app_service_connect_inbound);
-        object
-            .property(
-                "automaticUserConsentSettings",
-                &self.automatic_user_consent_settings,
-            );
-        object.property("b2bCollaborationInbound", &self.b2b_collaboration_inbound);
-        object.property("b2bCollaborationOutbound", &self.b2b_collaboration_outbound);
-        object.property("b2bDirectConnectInbound", &self.b2b_direct_connect_inbound);
-        object.property("b2bDirectConnectOutbound", &self.b2b_direct_connect_outbound);
-        object.property("inboundTrust", &self.inbound_trust);
-        object
-            .property(
-                "isInMultiTenantOrganization",
-                &self.is_in_multi_tenant_organization,
-            );
-        object.property("isServiceProvider", &self.is_service_provider);
-        object.property("m365CollaborationInbound", &self.m365_collaboration_inbound);
-        object.property("m365CollaborationOutbound", &self.m365_collaboration_outbound);
-        object.property("tenantId", &self.tenant_id);
-        object.property("tenantRestrictions", &self.tenant_restrictions);
-        object.property("identitySynchronization", &self.identity_synchronization);
-        object
-            .property("serviceProviderConstraints", &self.service_provider_constraints);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for CrossTenantAccessPolicyConfigurationPartner {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "appServiceConnectInbound" => {
-                read_nullable(map, key, &mut self.app_service_connect_inbound, extra)
-            }
-            "automaticUserConsentSettings" => {
-                read_nullable(map, key, &mut self.automatic_user_consent_settings, extra)
-            }
-            "b2bCollaborationInbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_inbound, extra)
-            }
-            "b2bCollaborationOutbound" => {
-                read_nullable(map, key, &mut self.b2b_collaboration_outbound, extra)
-            }
-            "b2bDirectConnectInbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_inbound, extra)
-            }
-            "b2bDirectConnectOutbound" => {
-                read_nullable(map, key, &mut self.b2b_direct_connect_outbound, extra)
-            }
-            "inboundTrust" => read_nullable(map, key, &mut self.inbound_trust, extra),
-            "isInMultiTenantOrganization" => {
-                read_lenient(map, key, &mut self.is_in_multi_tenant_organization, extra)
-            }
-            "isServiceProvider" => {
-                read_lenient(map, key, &mut self.is_service_provider, extra)
-            }
-            "m365CollaborationInbound" => {
-                read_nullable(map, key, &mut self.m365_collaboration_inbound, extra)
-            }
-            "m365CollaborationOutbound" => {
-                read_nullable(map, key, &mut self.m365_collaboration_outbound, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "tenantRestrictions" => {
-                read_nullable(map, key, &mut self.tenant_restrictions, extra)
-            }
-            "identitySynchronization" => {
-                read_nullable(map, key, &mut self.identity_synchronization, extra)
-            }
-            "serviceProviderConstraints" => {
-                read_nullable(map, key, &mut self.service_provider_constraints, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl CrossTenantAccessPolicyConfigurationPartner {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`CrossTenantAccessPolicyConfigurationPartner`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationPartner::set_null`].
-pub enum CrossTenantAccessPolicyConfigurationPartnerField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl CrossTenantAccessPolicyConfigurationPartnerField {
-    /// `appServiceConnectInbound`
-    pub const AppServiceConnectInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("appServiceConnectInbound");
-    /// `automaticUserConsentSettings`
-    pub const AutomaticUserConsentSettings: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("automaticUserConsentSettings");
-    /// `b2bCollaborationInbound`
-    pub const B2bCollaborationInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bCollaborationInbound");
-    /// `b2bCollaborationOutbound`
-    pub const B2bCollaborationOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bCollaborationOutbound");
-    /// `b2bDirectConnectInbound`
-    pub const B2bDirectConnectInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bDirectConnectInbound");
-    /// `b2bDirectConnectOutbound`
-    pub const B2bDirectConnectOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("b2bDirectConnectOutbound");
-    /// `inboundTrust`
-    pub const InboundTrust: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
-        "inboundTrust",
-    );
-    /// `isInMultiTenantOrganization`
-    pub const IsInMultiTenantOrganization: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("isInMultiTenantOrganization");
-    /// `isServiceProvider`
-    pub const IsServiceProvider: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("isServiceProvider");
-    /// `m365CollaborationInbound`
-    pub const M365CollaborationInbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("m365CollaborationInbound");
-    /// `m365CollaborationOutbound`
-    pub const M365CollaborationOutbound: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("m365CollaborationOutbound");
-    /// `tenantId`
-    pub const TenantId: model::Field<CrossTenantAccessPolicyConfigurationPartner> = model::Field::new(
-        "tenantId",
-    );
-    /// `tenantRestrictions`
-    pub const TenantRestrictions: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("tenantRestrictions");
-    /// `identitySynchronization`
-    pub const IdentitySynchronization: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("identitySynchronization");
-    /// `serviceProviderConstraints`
-    pub const ServiceProviderConstraints: model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    > = model::Field::new("serviceProviderConstraints");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CrossTenantAccessPolicyConfigurationPartner,
-    >] = &[
-        Self::AppServiceConnectInbound,
-        Self::AutomaticUserConsentSettings,
-        Self::B2bCollaborationInbound,
-        Self::B2bCollaborationOutbound,
-        Self::B2bDirectConnectInbound,
-        Self::B2bDirectConnectOutbound,
-        Self::InboundTrust,
-        Self::IsInMultiTenantOrganization,
-        Self::IsServiceProvider,
-        Self::M365CollaborationInbound,
-        Self::M365CollaborationOutbound,
-        Self::TenantId,
-        Self::TenantRestrictions,
-        Self::IdentitySynchronization,
-        Self::ServiceProviderConstraints,
-    ];
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.delegatedAdminServiceManagementDetail`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminServiceManagementDetail {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `serviceManagementUrl`: `Edm.String`, not nullable.
-    pub service_management_url: Option<String>,
-    /// Property `serviceName`: `Edm.String`, not nullable.
-    pub service_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminServiceManagementDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminServiceManagementDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceManagementDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("serviceManagementUrl", &self.service_management_url);
-        object.property("serviceName", &self.service_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceManagementDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for DelegatedAdminServiceManagementDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "serviceManagementUrl" => {
-                read_lenient(map, key, &mut self.service_management_url, extra)
-            }
-            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminServiceManagementDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminServiceManagementDetail`] by wire name, each a [`Field<DelegatedAdminServiceManagementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceManagementDetail::set_null`].
-pub enum DelegatedAdminServiceManagementDetailField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl DelegatedAdminServiceManagementDetailField {
-    /// `id`
-    pub const Id: model::Field<DelegatedAdminServiceManagementDetail> = model::Field::new(
-        "id",
-    );
-    /// `serviceManagementUrl`
-    pub const ServiceManagementUrl: model::Field<
-        DelegatedAdminServiceManagementDetail,
-    > = model::Field::new("serviceManagementUrl");
-    /// `serviceName`
-    pub const ServiceName: model::Field<DelegatedAdminServiceManagementDetail> = model::Field::new(
-        "serviceName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminServiceManagementDetail>] = &[
-        Self::Id,
-        Self::ServiceManagementUrl,
-        Self::ServiceName,
-    ];
-}
-
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceEnrollmentLimitConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.macOSCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceEnrollmentLimitConfiguration {
+pub struct MacOsCustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub priority: Option<i32>,
     /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `limit`: `Edm.Int32`, not nullable.
-    pub limit: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
+    /// Property `payload`: `Edm.Binary`, not nullable.
+    pub payload: Option<edm::Binary>,
+    /// Property `payloadFileName`: `Edm.String`.
+    pub payload_file_name: Option<String>,
+    /// Property `payloadName`: `Edm.String`, not nullable.
+    pub payload_name: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1584,16 +146,16 @@ pub struct DeviceEnrollmentLimitConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceEnrollmentLimitConfiguration {
+impl serde::Serialize for MacOsCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceEnrollmentLimitConfiguration {
+impl MacOsCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentLimitConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1611,16 +173,26 @@ impl DeviceEnrollmentLimitConfiguration {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priority", &self.priority);
         object.property("version", &self.version);
-        object.property("limit", &self.limit);
+        object.property("payload", &self.payload);
+        object.property("payloadFileName", &self.payload_file_name);
+        object.property("payloadName", &self.payload_name);
         object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceEnrollmentLimitConfiguration {
+impl<'de> serde::Deserialize<'de> for MacOsCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1629,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentLimitConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfiguration {
+impl graph_odata_runtime::model::ODataObject for MacOsCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1647,10 +219,24 @@ impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfigurat
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "limit" => read_lenient(map, key, &mut self.limit, extra),
+            "payload" => read_lenient(map, key, &mut self.payload, extra),
+            "payloadFileName" => {
+                read_lenient(map, key, &mut self.payload_file_name, extra)
+            }
+            "payloadName" => read_lenient(map, key, &mut self.payload_name, extra),
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1662,7 +248,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfigurat
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceEnrollmentLimitConfiguration {
+impl MacOsCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1673,100 +259,130 @@ impl DeviceEnrollmentLimitConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`DeviceEnrollmentLimitConfiguration`] by wire name, each a [`Field<DeviceEnrollmentLimitConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentLimitConfiguration::set_null`].
-pub enum DeviceEnrollmentLimitConfigurationField {}
+/// The properties of [`MacOsCustomConfiguration`] by wire name, each a [`Field<MacOsCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCustomConfiguration::set_null`].
+pub enum MacOsCustomConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceEnrollmentLimitConfigurationField {
+impl MacOsCustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<MacOsCustomConfiguration> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const Description: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `priority`
-    pub const Priority: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
-        "priority",
-    );
     /// `version`
-    pub const Version: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const Version: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "version",
     );
-    /// `limit`
-    pub const Limit: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
-        "limit",
+    /// `payload`
+    pub const Payload: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "payload",
+    );
+    /// `payloadFileName`
+    pub const PayloadFileName: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "payloadFileName",
+    );
+    /// `payloadName`
+    pub const PayloadName: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "payloadName",
     );
     /// `assignments`
-    pub const Assignments: model::Field<DeviceEnrollmentLimitConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<MacOsCustomConfiguration> = model::Field::new(
         "assignments",
     );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<MacOsCustomConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceEnrollmentLimitConfiguration>] = &[
+    pub const ALL: &'static [model::Field<MacOsCustomConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
-        Self::Priority,
         Self::Version,
-        Self::Limit,
+        Self::Payload,
+        Self::PayloadFileName,
+        Self::PayloadName,
         Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.macOSDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
+pub struct MacOsDeviceFeaturesConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub priority: Option<i32>,
     /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `androidRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
-    pub android_restriction: Option<DeviceEnrollmentPlatformRestriction>,
-    /// Property `iosRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
-    pub ios_restriction: Option<DeviceEnrollmentPlatformRestriction>,
-    /// Property `macOSRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
-    pub mac_os_restriction: Option<DeviceEnrollmentPlatformRestriction>,
-    /// Property `windowsMobileRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
-    pub windows_mobile_restriction: Option<DeviceEnrollmentPlatformRestriction>,
-    /// Property `windowsRestriction`: `microsoft.graph.deviceEnrollmentPlatformRestriction`.
-    pub windows_restriction: Option<DeviceEnrollmentPlatformRestriction>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1774,16 +390,16 @@ pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceEnrollmentPlatformRestrictionsConfiguration {
+impl serde::Serialize for MacOsDeviceFeaturesConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceEnrollmentPlatformRestrictionsConfiguration {
+impl MacOsDeviceFeaturesConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDeviceFeaturesConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1801,20 +417,23 @@ impl DeviceEnrollmentPlatformRestrictionsConfiguration {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priority", &self.priority);
         object.property("version", &self.version);
-        object.property("androidRestriction", &self.android_restriction);
-        object.property("iosRestriction", &self.ios_restriction);
-        object.property("macOSRestriction", &self.mac_os_restriction);
-        object.property("windowsMobileRestriction", &self.windows_mobile_restriction);
-        object.property("windowsRestriction", &self.windows_restriction);
         object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestrictionsConfiguration {
+impl<'de> serde::Deserialize<'de> for MacOsDeviceFeaturesConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1823,8 +442,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestrictionsConfig
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for DeviceEnrollmentPlatformRestrictionsConfiguration {
+impl graph_odata_runtime::model::ODataObject for MacOsDeviceFeaturesConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1842,22 +460,19 @@ for DeviceEnrollmentPlatformRestrictionsConfiguration {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "androidRestriction" => {
-                read_nullable(map, key, &mut self.android_restriction, extra)
-            }
-            "iosRestriction" => read_nullable(map, key, &mut self.ios_restriction, extra),
-            "macOSRestriction" => {
-                read_nullable(map, key, &mut self.mac_os_restriction, extra)
-            }
-            "windowsMobileRestriction" => {
-                read_nullable(map, key, &mut self.windows_mobile_restriction, extra)
-            }
-            "windowsRestriction" => {
-                read_nullable(map, key, &mut self.windows_restriction, extra)
-            }
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1869,7 +484,7 @@ for DeviceEnrollmentPlatformRestrictionsConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceEnrollmentPlatformRestrictionsConfiguration {
+impl MacOsDeviceFeaturesConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1880,130 +495,131 @@ impl DeviceEnrollmentPlatformRestrictionsConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`DeviceEnrollmentPlatformRestrictionsConfiguration`] by wire name, each a [`Field<DeviceEnrollmentPlatformRestrictionsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentPlatformRestrictionsConfiguration::set_null`].
-pub enum DeviceEnrollmentPlatformRestrictionsConfigurationField {}
+/// The properties of [`MacOsDeviceFeaturesConfiguration`] by wire name, each a [`Field<MacOsDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDeviceFeaturesConfiguration::set_null`].
+pub enum MacOsDeviceFeaturesConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceEnrollmentPlatformRestrictionsConfigurationField {
+impl MacOsDeviceFeaturesConfigurationField {
     /// `id`
-    pub const Id: model::Field<DeviceEnrollmentPlatformRestrictionsConfiguration> = model::Field::new(
+    pub const Id: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
         "id",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("createdDateTime");
+    pub const CreatedDateTime: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
     /// `description`
-    pub const Description: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("description");
+    pub const Description: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("displayName");
+    pub const DisplayName: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "displayName",
+    );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("lastModifiedDateTime");
-    /// `priority`
-    pub const Priority: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("priority");
+    pub const LastModifiedDateTime: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
     /// `version`
-    pub const Version: model::Field<DeviceEnrollmentPlatformRestrictionsConfiguration> = model::Field::new(
+    pub const Version: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
         "version",
     );
-    /// `androidRestriction`
-    pub const AndroidRestriction: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("androidRestriction");
-    /// `iosRestriction`
-    pub const IosRestriction: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("iosRestriction");
-    /// `macOSRestriction`
-    pub const MacOsRestriction: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("macOSRestriction");
-    /// `windowsMobileRestriction`
-    pub const WindowsMobileRestriction: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("windowsMobileRestriction");
-    /// `windowsRestriction`
-    pub const WindowsRestriction: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("windowsRestriction");
     /// `assignments`
-    pub const Assignments: model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    > = model::Field::new("assignments");
+    pub const Assignments: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        MacOsDeviceFeaturesConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DeviceEnrollmentPlatformRestrictionsConfiguration,
-    >] = &[
+    pub const ALL: &'static [model::Field<MacOsDeviceFeaturesConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
-        Self::Priority,
         Self::Version,
-        Self::AndroidRestriction,
-        Self::IosRestriction,
-        Self::MacOsRestriction,
-        Self::WindowsMobileRestriction,
-        Self::WindowsRestriction,
         Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
     ];
 }
 
-#[cfg(feature = "_column_link")]
-/// CSDL entity type `microsoft.graph.documentSetVersion`; base type `microsoft.graph.listItemVersion`; key `id`.
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.mailAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentSetVersion {
+pub struct MailAssessmentRequest {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publication`: `microsoft.graph.publicationFacet`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub publication: Option<PublicationFacet>,
-    /// Property `comment`: `Edm.String`.
-    pub comment: Option<String>,
+    /// Property `category`: `microsoft.graph.threatCategory`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub category: Option<ThreatCategory>,
+    /// Property `contentType`: `microsoft.graph.threatAssessmentContentType`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub content_type: Option<ThreatAssessmentContentType>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub created_by: Option<AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `items`: `Collection(microsoft.graph.documentSetVersionItem)`.
-    pub items: Option<Vec<DocumentSetVersionItem>>,
-    /// Property `shouldCaptureMinorVersion`: `Edm.Boolean`.
-    pub should_capture_minor_version: Option<bool>,
-    /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.listItemVersion`.
-    pub fields: Option<FieldValueSet>,
+    /// Property `expectedAssessment`: `microsoft.graph.threatExpectedAssessment`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub expected_assessment: Option<ThreatExpectedAssessment>,
+    /// Property `requestSource`: `microsoft.graph.threatAssessmentRequestSource`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub request_source: Option<ThreatAssessmentRequestSource>,
+    /// Property `status`: `microsoft.graph.threatAssessmentStatus`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub status: Option<ThreatAssessmentStatus>,
+    /// Property `destinationRoutingReason`: `microsoft.graph.mailDestinationRoutingReason`.
+    pub destination_routing_reason: Option<MailDestinationRoutingReason>,
+    /// Property `messageUri`: `Edm.String`, not nullable.
+    pub message_uri: Option<String>,
+    /// Property `recipientEmail`: `Edm.String`, not nullable.
+    pub recipient_email: Option<String>,
+    /// Navigation property `results`: `Collection(microsoft.graph.threatAssessmentResult)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub results: Option<Vec<ThreatAssessmentResult>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for DocumentSetVersion {
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for MailAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_column_link")]
-impl DocumentSetVersion {
+#[cfg(feature = "_information_protection")]
+impl MailAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailAssessmentRequest";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2017,21 +633,23 @@ impl DocumentSetVersion {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("publication", &self.publication);
-        object.property("comment", &self.comment);
+        object.property("category", &self.category);
+        object.property("contentType", &self.content_type);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("items", &self.items);
-        object.property("shouldCaptureMinorVersion", &self.should_capture_minor_version);
-        object.property("fields", &self.fields);
+        object.property("expectedAssessment", &self.expected_assessment);
+        object.property("requestSource", &self.request_source);
+        object.property("status", &self.status);
+        object.property("destinationRoutingReason", &self.destination_routing_reason);
+        object.property("messageUri", &self.message_uri);
+        object.property("recipientEmail", &self.recipient_email);
+        object.property("results", &self.results);
         object.end()
     }
 }
 
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for DocumentSetVersion {
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for MailAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2039,8 +657,8 @@ impl<'de> serde::Deserialize<'de> for DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for MailAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2050,23 +668,23 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "publication" => read_nullable(map, key, &mut self.publication, extra),
-            "comment" => read_lenient(map, key, &mut self.comment, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "items" => read_nullable(map, key, &mut self.items, extra),
-            "shouldCaptureMinorVersion" => {
-                read_lenient(map, key, &mut self.should_capture_minor_version, extra)
+            "expectedAssessment" => {
+                read_nullable(map, key, &mut self.expected_assessment, extra)
             }
-            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            "requestSource" => read_nullable(map, key, &mut self.request_source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "destinationRoutingReason" => {
+                read_nullable(map, key, &mut self.destination_routing_reason, extra)
+            }
+            "messageUri" => read_lenient(map, key, &mut self.message_uri, extra),
+            "recipientEmail" => read_lenient(map, key, &mut self.recipient_email, extra),
+            "results" => read_nullable(map, key, &mut self.results, extra),
             _ => Ok(false),
         }
     }
@@ -2077,8 +695,8 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_column_link")]
-impl DocumentSetVersion {
+#[cfg(feature = "_information_protection")]
+impl MailAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2088,1551 +706,1446 @@ impl DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_column_link")]
-/// The properties of [`DocumentSetVersion`] by wire name, each a [`Field<DocumentSetVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersion::set_null`].
-pub enum DocumentSetVersionField {}
+#[cfg(feature = "_information_protection")]
+/// The properties of [`MailAssessmentRequest`] by wire name, each a [`Field<MailAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailAssessmentRequest::set_null`].
+pub enum MailAssessmentRequestField {}
 
-#[cfg(feature = "_column_link")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
-impl DocumentSetVersionField {
+impl MailAssessmentRequestField {
     /// `id`
-    pub const Id: model::Field<DocumentSetVersion> = model::Field::new("id");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<DocumentSetVersion> = model::Field::new(
-        "lastModifiedBy",
+    pub const Id: model::Field<MailAssessmentRequest> = model::Field::new("id");
+    /// `category`
+    pub const Category: model::Field<MailAssessmentRequest> = model::Field::new(
+        "category",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DocumentSetVersion> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `contentType`
+    pub const ContentType: model::Field<MailAssessmentRequest> = model::Field::new(
+        "contentType",
     );
-    /// `publication`
-    pub const Publication: model::Field<DocumentSetVersion> = model::Field::new(
-        "publication",
-    );
-    /// `comment`
-    pub const Comment: model::Field<DocumentSetVersion> = model::Field::new("comment");
     /// `createdBy`
-    pub const CreatedBy: model::Field<DocumentSetVersion> = model::Field::new(
+    pub const CreatedBy: model::Field<MailAssessmentRequest> = model::Field::new(
         "createdBy",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DocumentSetVersion> = model::Field::new(
+    pub const CreatedDateTime: model::Field<MailAssessmentRequest> = model::Field::new(
         "createdDateTime",
     );
-    /// `items`
-    pub const Items: model::Field<DocumentSetVersion> = model::Field::new("items");
-    /// `shouldCaptureMinorVersion`
-    pub const ShouldCaptureMinorVersion: model::Field<DocumentSetVersion> = model::Field::new(
-        "shouldCaptureMinorVersion",
+    /// `expectedAssessment`
+    pub const ExpectedAssessment: model::Field<MailAssessmentRequest> = model::Field::new(
+        "expectedAssessment",
     );
-    /// `fields`
-    pub const Fields: model::Field<DocumentSetVersion> = model::Field::new("fields");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DocumentSetVersion>] = &[
-        Self::Id,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Publication,
-        Self::Comment,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Items,
-        Self::ShouldCaptureMinorVersion,
-        Self::Fields,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsUnavailableRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsUnavailableRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub ttl: Option<i32>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsUnavailableRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsUnavailableRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsUnavailableRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.property("description", &self.description);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsUnavailableRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsUnavailableRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsUnavailableRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsUnavailableRecord`] by wire name, each a [`Field<DomainDnsUnavailableRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsUnavailableRecord::set_null`].
-pub enum DomainDnsUnavailableRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsUnavailableRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsUnavailableRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
-        "isOptional",
+    /// `requestSource`
+    pub const RequestSource: model::Field<MailAssessmentRequest> = model::Field::new(
+        "requestSource",
     );
-    /// `label`
-    pub const Label: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
-        "label",
-    );
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsUnavailableRecord> = model::Field::new("ttl");
-    /// `description`
-    pub const Description: model::Field<DomainDnsUnavailableRecord> = model::Field::new(
-        "description",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsUnavailableRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-        Self::Description,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationAssignmentResource`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentResource {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `distributeForStudentWork`: `Edm.Boolean`.
-    pub distribute_for_student_work: Option<bool>,
-    /// Property `resource`: `microsoft.graph.educationResource`.
-    pub resource: Option<AnyEducationResource>,
-    /// Navigation property `dependentResources`: `Collection(microsoft.graph.educationAssignmentResource)`, contained; present when expanded (`$expand`).
-    pub dependent_resources: Option<Vec<EducationAssignmentResource>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("distributeForStudentWork", &self.distribute_for_student_work);
-        object.property("resource", &self.resource);
-        object.property("dependentResources", &self.dependent_resources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "distributeForStudentWork" => {
-                read_lenient(map, key, &mut self.distribute_for_student_work, extra)
-            }
-            "resource" => read_nullable(map, key, &mut self.resource, extra),
-            "dependentResources" => {
-                read_nullable(map, key, &mut self.dependent_resources, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationAssignmentResource`] by wire name, each a [`Field<EducationAssignmentResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentResource::set_null`].
-pub enum EducationAssignmentResourceField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationAssignmentResourceField {
-    /// `id`
-    pub const Id: model::Field<EducationAssignmentResource> = model::Field::new("id");
-    /// `distributeForStudentWork`
-    pub const DistributeForStudentWork: model::Field<EducationAssignmentResource> = model::Field::new(
-        "distributeForStudentWork",
-    );
-    /// `resource`
-    pub const Resource: model::Field<EducationAssignmentResource> = model::Field::new(
-        "resource",
-    );
-    /// `dependentResources`
-    pub const DependentResources: model::Field<EducationAssignmentResource> = model::Field::new(
-        "dependentResources",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationAssignmentResource>] = &[
-        Self::Id,
-        Self::DistributeForStudentWork,
-        Self::Resource,
-        Self::DependentResources,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationCategory`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationCategory {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationCategory {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationCategory";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationCategory {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationCategory {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationCategory`] by wire name, each a [`Field<EducationCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationCategory::set_null`].
-pub enum EducationCategoryField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationCategoryField {
-    /// `id`
-    pub const Id: model::Field<EducationCategory> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<EducationCategory> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationCategory>] = &[
-        Self::Id,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationGradingCategory`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationGradingCategory {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `percentageWeight`: `Edm.Int32`, not nullable.
-    pub percentage_weight: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationGradingCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationGradingCategory {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingCategory";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("percentageWeight", &self.percentage_weight);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationGradingCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationGradingCategory {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "percentageWeight" => {
-                read_lenient(map, key, &mut self.percentage_weight, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationGradingCategory {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationGradingCategory`] by wire name, each a [`Field<EducationGradingCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingCategory::set_null`].
-pub enum EducationGradingCategoryField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationGradingCategoryField {
-    /// `id`
-    pub const Id: model::Field<EducationGradingCategory> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<EducationGradingCategory> = model::Field::new(
-        "displayName",
-    );
-    /// `percentageWeight`
-    pub const PercentageWeight: model::Field<EducationGradingCategory> = model::Field::new(
-        "percentageWeight",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationGradingCategory>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::PercentageWeight,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.endUserSettings`; base type `microsoft.graph.controlConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndUserSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `Edm.String`.
-    /// Inherited from `microsoft.graph.controlConfiguration`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.controlConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.controlConfiguration`.
-    pub is_enabled: Option<bool>,
-    /// Property `modifiedBy`: `Edm.String`.
-    /// Inherited from `microsoft.graph.controlConfiguration`.
-    pub modified_by: Option<String>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.controlConfiguration`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `relatedPeopleInsightLevel`: `microsoft.graph.accessPackageSuggestionRelatedPeopleInsightLevel`.
-    pub related_people_insight_level: Option<
-        AccessPackageSuggestionRelatedPeopleInsightLevel,
-    >,
-    /// Property `showApproverDetailsToMembers`: `Edm.Boolean`, not nullable.
-    pub show_approver_details_to_members: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EndUserSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl EndUserSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("modifiedBy", &self.modified_by);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.property("relatedPeopleInsightLevel", &self.related_people_insight_level);
-        object
-            .property(
-                "showApproverDetailsToMembers",
-                &self.show_approver_details_to_members,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for EndUserSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for EndUserSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "relatedPeopleInsightLevel" => {
-                read_nullable(map, key, &mut self.related_people_insight_level, extra)
-            }
-            "showApproverDetailsToMembers" => {
-                read_lenient(map, key, &mut self.show_approver_details_to_members, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl EndUserSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`EndUserSettings`] by wire name, each a [`Field<EndUserSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserSettings::set_null`].
-pub enum EndUserSettingsField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl EndUserSettingsField {
-    /// `id`
-    pub const Id: model::Field<EndUserSettings> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EndUserSettings> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EndUserSettings> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<EndUserSettings> = model::Field::new("isEnabled");
-    /// `modifiedBy`
-    pub const ModifiedBy: model::Field<EndUserSettings> = model::Field::new(
-        "modifiedBy",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<EndUserSettings> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `relatedPeopleInsightLevel`
-    pub const RelatedPeopleInsightLevel: model::Field<EndUserSettings> = model::Field::new(
-        "relatedPeopleInsightLevel",
-    );
-    /// `showApproverDetailsToMembers`
-    pub const ShowApproverDetailsToMembers: model::Field<EndUserSettings> = model::Field::new(
-        "showApproverDetailsToMembers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EndUserSettings>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::IsEnabled,
-        Self::ModifiedBy,
-        Self::ModifiedDateTime,
-        Self::RelatedPeopleInsightLevel,
-        Self::ShowApproverDetailsToMembers,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL entity type `microsoft.graph.enrollmentTroubleshootingEvent`; base type `microsoft.graph.deviceManagementTroubleshootingEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnrollmentTroubleshootingEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `enrollmentType`: `microsoft.graph.deviceEnrollmentType`, not nullable.
-    pub enrollment_type: Option<DeviceEnrollmentType>,
-    /// Property `failureCategory`: `microsoft.graph.deviceEnrollmentFailureReason`, not nullable.
-    pub failure_category: Option<DeviceEnrollmentFailureReason>,
-    /// Property `failureReason`: `Edm.String`.
-    pub failure_reason: Option<String>,
-    /// Property `managedDeviceIdentifier`: `Edm.String`.
-    pub managed_device_identifier: Option<String>,
-    /// Property `operatingSystem`: `Edm.String`.
-    pub operating_system: Option<String>,
-    /// Property `osVersion`: `Edm.String`.
-    pub os_version: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for EnrollmentTroubleshootingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl EnrollmentTroubleshootingEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enrollmentTroubleshootingEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("deviceId", &self.device_id);
-        object.property("enrollmentType", &self.enrollment_type);
-        object.property("failureCategory", &self.failure_category);
-        object.property("failureReason", &self.failure_reason);
-        object.property("managedDeviceIdentifier", &self.managed_device_identifier);
-        object.property("operatingSystem", &self.operating_system);
-        object.property("osVersion", &self.os_version);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for EnrollmentTroubleshootingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for EnrollmentTroubleshootingEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "enrollmentType" => read_nullable(map, key, &mut self.enrollment_type, extra),
-            "failureCategory" => {
-                read_nullable(map, key, &mut self.failure_category, extra)
-            }
-            "failureReason" => read_lenient(map, key, &mut self.failure_reason, extra),
-            "managedDeviceIdentifier" => {
-                read_lenient(map, key, &mut self.managed_device_identifier, extra)
-            }
-            "operatingSystem" => {
-                read_lenient(map, key, &mut self.operating_system, extra)
-            }
-            "osVersion" => read_lenient(map, key, &mut self.os_version, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl EnrollmentTroubleshootingEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`EnrollmentTroubleshootingEvent`] by wire name, each a [`Field<EnrollmentTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnrollmentTroubleshootingEvent::set_null`].
-pub enum EnrollmentTroubleshootingEventField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl EnrollmentTroubleshootingEventField {
-    /// `id`
-    pub const Id: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new("id");
-    /// `correlationId`
-    pub const CorrelationId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `deviceId`
-    pub const DeviceId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "deviceId",
-    );
-    /// `enrollmentType`
-    pub const EnrollmentType: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "enrollmentType",
-    );
-    /// `failureCategory`
-    pub const FailureCategory: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "failureCategory",
-    );
-    /// `failureReason`
-    pub const FailureReason: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "failureReason",
-    );
-    /// `managedDeviceIdentifier`
-    pub const ManagedDeviceIdentifier: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "managedDeviceIdentifier",
-    );
-    /// `operatingSystem`
-    pub const OperatingSystem: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "operatingSystem",
-    );
-    /// `osVersion`
-    pub const OsVersion: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "osVersion",
-    );
-    /// `userId`
-    pub const UserId: model::Field<EnrollmentTroubleshootingEvent> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnrollmentTroubleshootingEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::DeviceId,
-        Self::EnrollmentType,
-        Self::FailureCategory,
-        Self::FailureReason,
-        Self::ManagedDeviceIdentifier,
-        Self::OperatingSystem,
-        Self::OsVersion,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.inferenceClassificationOverride`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InferenceClassificationOverride {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `classifyAs`: `microsoft.graph.inferenceClassificationType`.
-    pub classify_as: Option<InferenceClassificationType>,
-    /// Property `senderEmailAddress`: `microsoft.graph.emailAddress`.
-    pub sender_email_address: Option<EmailAddress>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for InferenceClassificationOverride {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl InferenceClassificationOverride {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceClassificationOverride";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("classifyAs", &self.classify_as);
-        object.property("senderEmailAddress", &self.sender_email_address);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for InferenceClassificationOverride {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for InferenceClassificationOverride {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "classifyAs" => read_nullable(map, key, &mut self.classify_as, extra),
-            "senderEmailAddress" => {
-                read_nullable(map, key, &mut self.sender_email_address, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl InferenceClassificationOverride {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`InferenceClassificationOverride`] by wire name, each a [`Field<InferenceClassificationOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceClassificationOverride::set_null`].
-pub enum InferenceClassificationOverrideField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl InferenceClassificationOverrideField {
-    /// `id`
-    pub const Id: model::Field<InferenceClassificationOverride> = model::Field::new(
-        "id",
-    );
-    /// `classifyAs`
-    pub const ClassifyAs: model::Field<InferenceClassificationOverride> = model::Field::new(
-        "classifyAs",
-    );
-    /// `senderEmailAddress`
-    pub const SenderEmailAddress: model::Field<InferenceClassificationOverride> = model::Field::new(
-        "senderEmailAddress",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InferenceClassificationOverride>] = &[
-        Self::Id,
-        Self::ClassifyAs,
-        Self::SenderEmailAddress,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.insightsSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InsightsSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `disabledForGroup`: `Edm.String`.
-    pub disabled_for_group: Option<String>,
-    /// Property `isEnabledInOrganization`: `Edm.Boolean`.
-    pub is_enabled_in_organization: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for InsightsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl InsightsSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightsSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("disabledForGroup", &self.disabled_for_group);
-        object.property("isEnabledInOrganization", &self.is_enabled_in_organization);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for InsightsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for InsightsSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "disabledForGroup" => {
-                read_lenient(map, key, &mut self.disabled_for_group, extra)
-            }
-            "isEnabledInOrganization" => {
-                read_lenient(map, key, &mut self.is_enabled_in_organization, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl InsightsSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`InsightsSettings`] by wire name, each a [`Field<InsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightsSettings::set_null`].
-pub enum InsightsSettingsField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl InsightsSettingsField {
-    /// `id`
-    pub const Id: model::Field<InsightsSettings> = model::Field::new("id");
-    /// `disabledForGroup`
-    pub const DisabledForGroup: model::Field<InsightsSettings> = model::Field::new(
-        "disabledForGroup",
-    );
-    /// `isEnabledInOrganization`
-    pub const IsEnabledInOrganization: model::Field<InsightsSettings> = model::Field::new(
-        "isEnabledInOrganization",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InsightsSettings>] = &[
-        Self::Id,
-        Self::DisabledForGroup,
-        Self::IsEnabledInOrganization,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.landingPage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LandingPage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
-    pub created_by: Option<EmailIdentity>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
-    pub last_modified_by: Option<EmailIdentity>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `locale`: `Edm.String`.
-    pub locale: Option<String>,
-    /// Property `source`: `microsoft.graph.simulationContentSource`.
-    pub source: Option<SimulationContentSource>,
-    /// Property `status`: `microsoft.graph.simulationContentStatus`.
-    pub status: Option<SimulationContentStatus>,
-    /// Property `supportedLocales`: `Collection(Edm.String)`.
-    pub supported_locales: Option<Vec<String>>,
-    /// Navigation property `details`: `Collection(microsoft.graph.landingPageDetail)`, contained; present when expanded (`$expand`).
-    pub details: Option<Vec<LandingPageDetail>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for LandingPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl LandingPage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.landingPage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("locale", &self.locale);
-        object.property("source", &self.source);
-        object.property("status", &self.status);
-        object.property("supportedLocales", &self.supported_locales);
-        object.property("details", &self.details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for LandingPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for LandingPage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "supportedLocales" => {
-                read_lenient(map, key, &mut self.supported_locales, extra)
-            }
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl LandingPage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`LandingPage`] by wire name, each a [`Field<LandingPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LandingPage::set_null`].
-pub enum LandingPageField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl LandingPageField {
-    /// `id`
-    pub const Id: model::Field<LandingPage> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<LandingPage> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<LandingPage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<LandingPage> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<LandingPage> = model::Field::new("displayName");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<LandingPage> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<LandingPage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `locale`
-    pub const Locale: model::Field<LandingPage> = model::Field::new("locale");
-    /// `source`
-    pub const Source: model::Field<LandingPage> = model::Field::new("source");
     /// `status`
-    pub const Status: model::Field<LandingPage> = model::Field::new("status");
-    /// `supportedLocales`
-    pub const SupportedLocales: model::Field<LandingPage> = model::Field::new(
-        "supportedLocales",
+    pub const Status: model::Field<MailAssessmentRequest> = model::Field::new("status");
+    /// `destinationRoutingReason`
+    pub const DestinationRoutingReason: model::Field<MailAssessmentRequest> = model::Field::new(
+        "destinationRoutingReason",
     );
-    /// `details`
-    pub const Details: model::Field<LandingPage> = model::Field::new("details");
+    /// `messageUri`
+    pub const MessageUri: model::Field<MailAssessmentRequest> = model::Field::new(
+        "messageUri",
+    );
+    /// `recipientEmail`
+    pub const RecipientEmail: model::Field<MailAssessmentRequest> = model::Field::new(
+        "recipientEmail",
+    );
+    /// `results`
+    pub const Results: model::Field<MailAssessmentRequest> = model::Field::new(
+        "results",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LandingPage>] = &[
+    pub const ALL: &'static [model::Field<MailAssessmentRequest>] = &[
         Self::Id,
+        Self::Category,
+        Self::ContentType,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Locale,
-        Self::Source,
+        Self::ExpectedAssessment,
+        Self::RequestSource,
         Self::Status,
-        Self::SupportedLocales,
-        Self::Details,
-    ];
-}
-
-#[cfg(feature = "_column_link")]
-/// CSDL entity type `microsoft.graph.listItemVersion`; base type `microsoft.graph.baseItemVersion`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListItemVersion {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publication`: `microsoft.graph.publicationFacet`.
-    /// Inherited from `microsoft.graph.baseItemVersion`.
-    pub publication: Option<PublicationFacet>,
-    /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
-    pub fields: Option<FieldValueSet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for ListItemVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ListItemVersion {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.listItemVersion";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("publication", &self.publication);
-        object.property("fields", &self.fields);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for ListItemVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for ListItemVersion {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "publication" => read_nullable(map, key, &mut self.publication, extra),
-            "fields" => read_nullable(map, key, &mut self.fields, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl ListItemVersion {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`ListItemVersion`] by wire name, each a [`Field<ListItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListItemVersion::set_null`].
-pub enum ListItemVersionField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl ListItemVersionField {
-    /// `id`
-    pub const Id: model::Field<ListItemVersion> = model::Field::new("id");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ListItemVersion> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ListItemVersion> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `publication`
-    pub const Publication: model::Field<ListItemVersion> = model::Field::new(
-        "publication",
-    );
-    /// `fields`
-    pub const Fields: model::Field<ListItemVersion> = model::Field::new("fields");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ListItemVersion>] = &[
-        Self::Id,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Publication,
-        Self::Fields,
+        Self::DestinationRoutingReason,
+        Self::MessageUri,
+        Self::RecipientEmail,
+        Self::Results,
     ];
 }
 
 #[cfg(feature = "_device_app_management")]
-/// A `microsoft.graph.managedEBook` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedEBook`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.managedAppStatus` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppStatus`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyManagedEBook {
+pub enum AnyManagedAppStatus {
     /// The base type itself, or a derived type unknown to this crate.
-    ManagedEBook(Box<ManagedEBook>),
-    /// `microsoft.graph.iosVppEBook`
-    IosVppEBook(Box<IosVppEBook>),
+    ManagedAppStatus(Box<ManagedAppStatus>),
+    /// `microsoft.graph.managedAppStatusRaw`
+    ManagedAppStatusRaw(Box<ManagedAppStatusRaw>),
 }
 
 #[cfg(feature = "_device_app_management")]
-impl AnyManagedEBook {
+impl AnyManagedAppStatus {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::ManagedEBook(_) => ManagedEBook::ODATA_TYPE,
-            Self::IosVppEBook(_) => IosVppEBook::ODATA_TYPE,
+            Self::ManagedAppStatus(_) => ManagedAppStatus::ODATA_TYPE,
+            Self::ManagedAppStatusRaw(_) => ManagedAppStatusRaw::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`ManagedEBook`] (or of an unknown derived type).
-    pub fn as_managed_e_book(&self) -> Option<&ManagedEBook> {
+    /// The value if it is a plain [`ManagedAppStatus`] (or of an unknown derived type).
+    pub fn as_managed_app_status(&self) -> Option<&ManagedAppStatus> {
         match self {
-            Self::ManagedEBook(value) => Some(value),
+            Self::ManagedAppStatus(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl Default for AnyManagedEBook {
+impl Default for AnyManagedAppStatus {
     fn default() -> Self {
-        Self::ManagedEBook(Box::default())
+        Self::ManagedAppStatus(Box::default())
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl From<ManagedEBook> for AnyManagedEBook {
-    fn from(value: ManagedEBook) -> Self {
-        Self::ManagedEBook(Box::new(value))
+impl From<ManagedAppStatus> for AnyManagedAppStatus {
+    fn from(value: ManagedAppStatus) -> Self {
+        Self::ManagedAppStatus(Box::new(value))
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl AnyManagedEBook {
-    /// The value if it is a [`AnyManagedEBook::IosVppEBook`] variant.
-    pub fn as_ios_vpp_e_book(&self) -> Option<&IosVppEBook> {
+impl AnyManagedAppStatus {
+    /// The value if it is a [`AnyManagedAppStatus::ManagedAppStatusRaw`] variant.
+    pub fn as_managed_app_status_raw(&self) -> Option<&ManagedAppStatusRaw> {
         match self {
-            Self::IosVppEBook(value) => Some(value),
+            Self::ManagedAppStatusRaw(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl From<ManagedAppStatusRaw> for AnyManagedAppStatus {
+    fn from(value: ManagedAppStatusRaw) -> Self {
+        Self::ManagedAppStatusRaw(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for AnyManagedAppStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ManagedAppStatus(value) => value.serialize_with_type(serializer, None),
+            Self::ManagedAppStatusRaw(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ManagedAppStatusRaw::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for AnyManagedAppStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.managedAppStatusRaw" | "graph.managedAppStatusRaw" => {
+                serde_json::from_value(value).map(Self::ManagedAppStatusRaw)
+            }
+            _ => serde_json::from_value(value).map(Self::ManagedAppStatus),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.messageTracingRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageTracingRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `messageTraces`: `Collection(microsoft.graph.exchangeMessageTrace)`, contained; present when expanded (`$expand`).
+    pub message_traces: Option<Vec<ExchangeMessageTrace>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for MessageTracingRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl MessageTracingRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageTracingRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("messageTraces", &self.message_traces);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for MessageTracingRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for MessageTracingRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "messageTraces" => read_nullable(map, key, &mut self.message_traces, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl MessageTracingRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`MessageTracingRoot`] by wire name, each a [`Field<MessageTracingRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageTracingRoot::set_null`].
+pub enum MessageTracingRootField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl MessageTracingRootField {
+    /// `id`
+    pub const Id: model::Field<MessageTracingRoot> = model::Field::new("id");
+    /// `messageTraces`
+    pub const MessageTraces: model::Field<MessageTracingRoot> = model::Field::new(
+        "messageTraces",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MessageTracingRoot>] = &[
+        Self::Id,
+        Self::MessageTraces,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.openShift`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpenShift {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `draftOpenShift`: `microsoft.graph.openShiftItem`.
+    pub draft_open_shift: Option<OpenShiftItem>,
+    /// Property `isStagedForDeletion`: `Edm.Boolean`.
+    pub is_staged_for_deletion: Option<bool>,
+    /// Property `schedulingGroupId`: `Edm.String`.
+    pub scheduling_group_id: Option<String>,
+    /// Property `sharedOpenShift`: `microsoft.graph.openShiftItem`.
+    pub shared_open_shift: Option<OpenShiftItem>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for OpenShift {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl OpenShift {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShift";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("draftOpenShift", &self.draft_open_shift);
+        object.property("isStagedForDeletion", &self.is_staged_for_deletion);
+        object.property("schedulingGroupId", &self.scheduling_group_id);
+        object.property("sharedOpenShift", &self.shared_open_shift);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for OpenShift {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for OpenShift {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "draftOpenShift" => {
+                read_nullable(map, key, &mut self.draft_open_shift, extra)
+            }
+            "isStagedForDeletion" => {
+                read_lenient(map, key, &mut self.is_staged_for_deletion, extra)
+            }
+            "schedulingGroupId" => {
+                read_lenient(map, key, &mut self.scheduling_group_id, extra)
+            }
+            "sharedOpenShift" => {
+                read_nullable(map, key, &mut self.shared_open_shift, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl OpenShift {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`OpenShift`] by wire name, each a [`Field<OpenShift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShift::set_null`].
+pub enum OpenShiftField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl OpenShiftField {
+    /// `id`
+    pub const Id: model::Field<OpenShift> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<OpenShift> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<OpenShift> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<OpenShift> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<OpenShift> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `draftOpenShift`
+    pub const DraftOpenShift: model::Field<OpenShift> = model::Field::new(
+        "draftOpenShift",
+    );
+    /// `isStagedForDeletion`
+    pub const IsStagedForDeletion: model::Field<OpenShift> = model::Field::new(
+        "isStagedForDeletion",
+    );
+    /// `schedulingGroupId`
+    pub const SchedulingGroupId: model::Field<OpenShift> = model::Field::new(
+        "schedulingGroupId",
+    );
+    /// `sharedOpenShift`
+    pub const SharedOpenShift: model::Field<OpenShift> = model::Field::new(
+        "sharedOpenShift",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OpenShift>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::DraftOpenShift,
+        Self::IsStagedForDeletion,
+        Self::SchedulingGroupId,
+        Self::SharedOpenShift,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.openShiftChangeRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpenShiftChangeRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub assigned_to: Option<ScheduleChangeRequestActor>,
+    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `managerActionMessage`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_action_message: Option<String>,
+    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_user_id: Option<String>,
+    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_date_time: Option<edm::DateTimeOffset>,
+    /// Property `senderMessage`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_message: Option<String>,
+    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_user_id: Option<String>,
+    /// Property `state`: `microsoft.graph.scheduleChangeState`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub state: Option<ScheduleChangeState>,
+    /// Property `openShiftId`: `Edm.String`.
+    pub open_shift_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for OpenShiftChangeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl OpenShiftChangeRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftChangeRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("assignedTo", &self.assigned_to);
+        object.property("managerActionDateTime", &self.manager_action_date_time);
+        object.property("managerActionMessage", &self.manager_action_message);
+        object.property("managerUserId", &self.manager_user_id);
+        object.property("senderDateTime", &self.sender_date_time);
+        object.property("senderMessage", &self.sender_message);
+        object.property("senderUserId", &self.sender_user_id);
+        object.property("state", &self.state);
+        object.property("openShiftId", &self.open_shift_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for OpenShiftChangeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for OpenShiftChangeRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
+            "managerActionDateTime" => {
+                read_lenient(map, key, &mut self.manager_action_date_time, extra)
+            }
+            "managerActionMessage" => {
+                read_lenient(map, key, &mut self.manager_action_message, extra)
+            }
+            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
+            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
+            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
+            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "openShiftId" => read_lenient(map, key, &mut self.open_shift_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl OpenShiftChangeRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`OpenShiftChangeRequest`] by wire name, each a [`Field<OpenShiftChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftChangeRequest::set_null`].
+pub enum OpenShiftChangeRequestField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl OpenShiftChangeRequestField {
+    /// `id`
+    pub const Id: model::Field<OpenShiftChangeRequest> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `assignedTo`
+    pub const AssignedTo: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "assignedTo",
+    );
+    /// `managerActionDateTime`
+    pub const ManagerActionDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "managerActionDateTime",
+    );
+    /// `managerActionMessage`
+    pub const ManagerActionMessage: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "managerActionMessage",
+    );
+    /// `managerUserId`
+    pub const ManagerUserId: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "managerUserId",
+    );
+    /// `senderDateTime`
+    pub const SenderDateTime: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "senderDateTime",
+    );
+    /// `senderMessage`
+    pub const SenderMessage: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "senderMessage",
+    );
+    /// `senderUserId`
+    pub const SenderUserId: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "senderUserId",
+    );
+    /// `state`
+    pub const State: model::Field<OpenShiftChangeRequest> = model::Field::new("state");
+    /// `openShiftId`
+    pub const OpenShiftId: model::Field<OpenShiftChangeRequest> = model::Field::new(
+        "openShiftId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OpenShiftChangeRequest>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::AssignedTo,
+        Self::ManagerActionDateTime,
+        Self::ManagerActionMessage,
+        Self::ManagerUserId,
+        Self::SenderDateTime,
+        Self::SenderMessage,
+        Self::SenderUserId,
+        Self::State,
+        Self::OpenShiftId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.payload`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Payload {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `brand`: `microsoft.graph.payloadBrand`.
+    pub brand: Option<PayloadBrand>,
+    /// Property `complexity`: `microsoft.graph.payloadComplexity`.
+    pub complexity: Option<PayloadComplexity>,
+    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
+    pub created_by: Option<EmailIdentity>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `detail`: `microsoft.graph.payloadDetail`.
+    pub detail: Option<AnyPayloadDetail>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `industry`: `microsoft.graph.payloadIndustry`.
+    pub industry: Option<PayloadIndustry>,
+    /// Property `isAutomated`: `Edm.Boolean`.
+    pub is_automated: Option<bool>,
+    /// Property `isControversial`: `Edm.Boolean`.
+    pub is_controversial: Option<bool>,
+    /// Property `isCurrentEvent`: `Edm.Boolean`.
+    pub is_current_event: Option<bool>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
+    pub last_modified_by: Option<EmailIdentity>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `payloadTags`: `Collection(Edm.String)`.
+    pub payload_tags: Option<Vec<String>>,
+    /// Property `platform`: `microsoft.graph.payloadDeliveryPlatform`.
+    pub platform: Option<PayloadDeliveryPlatform>,
+    /// Property `predictedCompromiseRate`: `Edm.Double`.
+    pub predicted_compromise_rate: Option<f64>,
+    /// Property `simulationAttackType`: `microsoft.graph.simulationAttackType`.
+    pub simulation_attack_type: Option<SimulationAttackType>,
+    /// Property `source`: `microsoft.graph.simulationContentSource`, not nullable.
+    pub source: Option<SimulationContentSource>,
+    /// Property `status`: `microsoft.graph.simulationContentStatus`.
+    pub status: Option<SimulationContentStatus>,
+    /// Property `technique`: `microsoft.graph.simulationAttackTechnique`.
+    pub technique: Option<SimulationAttackTechnique>,
+    /// Property `theme`: `microsoft.graph.payloadTheme`.
+    pub theme: Option<PayloadTheme>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Payload {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.payload";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("brand", &self.brand);
+        object.property("complexity", &self.complexity);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("detail", &self.detail);
+        object.property("displayName", &self.display_name);
+        object.property("industry", &self.industry);
+        object.property("isAutomated", &self.is_automated);
+        object.property("isControversial", &self.is_controversial);
+        object.property("isCurrentEvent", &self.is_current_event);
+        object.property("language", &self.language);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("payloadTags", &self.payload_tags);
+        object.property("platform", &self.platform);
+        object.property("predictedCompromiseRate", &self.predicted_compromise_rate);
+        object.property("simulationAttackType", &self.simulation_attack_type);
+        object.property("source", &self.source);
+        object.property("status", &self.status);
+        object.property("technique", &self.technique);
+        object.property("theme", &self.theme);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Payload {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "brand" => read_nullable(map, key, &mut self.brand, extra),
+            "complexity" => read_nullable(map, key, &mut self.complexity, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "industry" => read_nullable(map, key, &mut self.industry, extra),
+            "isAutomated" => read_lenient(map, key, &mut self.is_automated, extra),
+            "isControversial" => {
+                read_lenient(map, key, &mut self.is_controversial, extra)
+            }
+            "isCurrentEvent" => read_lenient(map, key, &mut self.is_current_event, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "payloadTags" => read_lenient(map, key, &mut self.payload_tags, extra),
+            "platform" => read_nullable(map, key, &mut self.platform, extra),
+            "predictedCompromiseRate" => {
+                read_lenient(map, key, &mut self.predicted_compromise_rate, extra)
+            }
+            "simulationAttackType" => {
+                read_nullable(map, key, &mut self.simulation_attack_type, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "technique" => read_nullable(map, key, &mut self.technique, extra),
+            "theme" => read_nullable(map, key, &mut self.theme, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Payload {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Payload`] by wire name, each a [`Field<Payload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Payload::set_null`].
+pub enum PayloadField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl PayloadField {
+    /// `id`
+    pub const Id: model::Field<Payload> = model::Field::new("id");
+    /// `brand`
+    pub const Brand: model::Field<Payload> = model::Field::new("brand");
+    /// `complexity`
+    pub const Complexity: model::Field<Payload> = model::Field::new("complexity");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<Payload> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Payload> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<Payload> = model::Field::new("description");
+    /// `detail`
+    pub const Detail: model::Field<Payload> = model::Field::new("detail");
+    /// `displayName`
+    pub const DisplayName: model::Field<Payload> = model::Field::new("displayName");
+    /// `industry`
+    pub const Industry: model::Field<Payload> = model::Field::new("industry");
+    /// `isAutomated`
+    pub const IsAutomated: model::Field<Payload> = model::Field::new("isAutomated");
+    /// `isControversial`
+    pub const IsControversial: model::Field<Payload> = model::Field::new(
+        "isControversial",
+    );
+    /// `isCurrentEvent`
+    pub const IsCurrentEvent: model::Field<Payload> = model::Field::new(
+        "isCurrentEvent",
+    );
+    /// `language`
+    pub const Language: model::Field<Payload> = model::Field::new("language");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<Payload> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Payload> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `payloadTags`
+    pub const PayloadTags: model::Field<Payload> = model::Field::new("payloadTags");
+    /// `platform`
+    pub const Platform: model::Field<Payload> = model::Field::new("platform");
+    /// `predictedCompromiseRate`
+    pub const PredictedCompromiseRate: model::Field<Payload> = model::Field::new(
+        "predictedCompromiseRate",
+    );
+    /// `simulationAttackType`
+    pub const SimulationAttackType: model::Field<Payload> = model::Field::new(
+        "simulationAttackType",
+    );
+    /// `source`
+    pub const Source: model::Field<Payload> = model::Field::new("source");
+    /// `status`
+    pub const Status: model::Field<Payload> = model::Field::new("status");
+    /// `technique`
+    pub const Technique: model::Field<Payload> = model::Field::new("technique");
+    /// `theme`
+    pub const Theme: model::Field<Payload> = model::Field::new("theme");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Payload>] = &[
+        Self::Id,
+        Self::Brand,
+        Self::Complexity,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Detail,
+        Self::DisplayName,
+        Self::Industry,
+        Self::IsAutomated,
+        Self::IsControversial,
+        Self::IsCurrentEvent,
+        Self::Language,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::PayloadTags,
+        Self::Platform,
+        Self::PredictedCompromiseRate,
+        Self::SimulationAttackType,
+        Self::Source,
+        Self::Status,
+        Self::Technique,
+        Self::Theme,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.policyTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `multiTenantOrganizationIdentitySynchronization`: `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`, contained; present when expanded (`$expand`).
+    pub multi_tenant_organization_identity_synchronization: Option<
+        MultiTenantOrganizationIdentitySyncPolicyTemplate,
+    >,
+    /// Navigation property `multiTenantOrganizationPartnerConfiguration`: `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`, contained; present when expanded (`$expand`).
+    pub multi_tenant_organization_partner_configuration: Option<
+        MultiTenantOrganizationPartnerConfigurationTemplate,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for PolicyTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl PolicyTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "multiTenantOrganizationIdentitySynchronization",
+                &self.multi_tenant_organization_identity_synchronization,
+            );
+        object
+            .property(
+                "multiTenantOrganizationPartnerConfiguration",
+                &self.multi_tenant_organization_partner_configuration,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for PolicyTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for PolicyTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "multiTenantOrganizationIdentitySynchronization" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.multi_tenant_organization_identity_synchronization,
+                    extra,
+                )
+            }
+            "multiTenantOrganizationPartnerConfiguration" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.multi_tenant_organization_partner_configuration,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl PolicyTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`PolicyTemplate`] by wire name, each a [`Field<PolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyTemplate::set_null`].
+pub enum PolicyTemplateField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl PolicyTemplateField {
+    /// `id`
+    pub const Id: model::Field<PolicyTemplate> = model::Field::new("id");
+    /// `multiTenantOrganizationIdentitySynchronization`
+    pub const MultiTenantOrganizationIdentitySynchronization: model::Field<
+        PolicyTemplate,
+    > = model::Field::new("multiTenantOrganizationIdentitySynchronization");
+    /// `multiTenantOrganizationPartnerConfiguration`
+    pub const MultiTenantOrganizationPartnerConfiguration: model::Field<
+        PolicyTemplate,
+    > = model::Field::new("multiTenantOrganizationPartnerConfiguration");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PolicyTemplate>] = &[
+        Self::Id,
+        Self::MultiTenantOrganizationIdentitySynchronization,
+        Self::MultiTenantOrganizationPartnerConfiguration,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.profilePropertySetting`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfilePropertySetting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `prioritizedSourceUrls`: `Collection(Edm.String)`, not nullable.
+    pub prioritized_source_urls: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfilePropertySetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfilePropertySetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profilePropertySetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("name", &self.name);
+        object.property("prioritizedSourceUrls", &self.prioritized_source_urls);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ProfilePropertySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ProfilePropertySetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "prioritizedSourceUrls" => {
+                read_lenient(map, key, &mut self.prioritized_source_urls, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfilePropertySetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ProfilePropertySetting`] by wire name, each a [`Field<ProfilePropertySetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfilePropertySetting::set_null`].
+pub enum ProfilePropertySettingField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ProfilePropertySettingField {
+    /// `id`
+    pub const Id: model::Field<ProfilePropertySetting> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ProfilePropertySetting> = model::Field::new(
+        "displayName",
+    );
+    /// `name`
+    pub const Name: model::Field<ProfilePropertySetting> = model::Field::new("name");
+    /// `prioritizedSourceUrls`
+    pub const PrioritizedSourceUrls: model::Field<ProfilePropertySetting> = model::Field::new(
+        "prioritizedSourceUrls",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProfilePropertySetting>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Name,
+        Self::PrioritizedSourceUrls,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.profileSource`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfileSource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `kind`: `Edm.String`.
+    pub kind: Option<String>,
+    /// Property `localizations`: `Collection(microsoft.graph.profileSourceLocalization)`, not nullable.
+    pub localizations: Option<Vec<ProfileSourceLocalization>>,
+    /// Property `sourceId`: `Edm.String`.
+    pub source_id: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfileSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("kind", &self.kind);
+        object.property("localizations", &self.localizations);
+        object.property("sourceId", &self.source_id);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ProfileSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ProfileSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "kind" => read_lenient(map, key, &mut self.kind, extra),
+            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
+            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ProfileSource`] by wire name, each a [`Field<ProfileSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSource::set_null`].
+pub enum ProfileSourceField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ProfileSourceField {
+    /// `id`
+    pub const Id: model::Field<ProfileSource> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ProfileSource> = model::Field::new(
+        "displayName",
+    );
+    /// `kind`
+    pub const Kind: model::Field<ProfileSource> = model::Field::new("kind");
+    /// `localizations`
+    pub const Localizations: model::Field<ProfileSource> = model::Field::new(
+        "localizations",
+    );
+    /// `sourceId`
+    pub const SourceId: model::Field<ProfileSource> = model::Field::new("sourceId");
+    /// `webUrl`
+    pub const WebUrl: model::Field<ProfileSource> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProfileSource>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Kind,
+        Self::Localizations,
+        Self::SourceId,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.protectionPolicyBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ProtectionPolicyBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyProtectionPolicyBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    ProtectionPolicyBase(Box<ProtectionPolicyBase>),
+    /// `microsoft.graph.exchangeProtectionPolicy`
+    ExchangeProtectionPolicy(Box<ExchangeProtectionPolicy>),
+    /// `microsoft.graph.oneDriveForBusinessProtectionPolicy`
+    OneDriveForBusinessProtectionPolicy(Box<OneDriveForBusinessProtectionPolicy>),
+    /// `microsoft.graph.sharePointProtectionPolicy`
+    SharePointProtectionPolicy(Box<SharePointProtectionPolicy>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyProtectionPolicyBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ProtectionPolicyBase(_) => ProtectionPolicyBase::ODATA_TYPE,
+            Self::ExchangeProtectionPolicy(_) => ExchangeProtectionPolicy::ODATA_TYPE,
+            Self::OneDriveForBusinessProtectionPolicy(_) => {
+                OneDriveForBusinessProtectionPolicy::ODATA_TYPE
+            }
+            Self::SharePointProtectionPolicy(_) => SharePointProtectionPolicy::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ProtectionPolicyBase`] (or of an unknown derived type).
+    pub fn as_protection_policy_base(&self) -> Option<&ProtectionPolicyBase> {
+        match self {
+            Self::ProtectionPolicyBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyProtectionPolicyBase {
+    fn default() -> Self {
+        Self::ProtectionPolicyBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<ProtectionPolicyBase> for AnyProtectionPolicyBase {
+    fn from(value: ProtectionPolicyBase) -> Self {
+        Self::ProtectionPolicyBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyProtectionPolicyBase {
+    /// The value if it is a [`AnyProtectionPolicyBase::ExchangeProtectionPolicy`] variant.
+    pub fn as_exchange_protection_policy(&self) -> Option<&ExchangeProtectionPolicy> {
+        match self {
+            Self::ExchangeProtectionPolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyProtectionPolicyBase::OneDriveForBusinessProtectionPolicy`] variant.
+    pub fn as_one_drive_for_business_protection_policy(
+        &self,
+    ) -> Option<&OneDriveForBusinessProtectionPolicy> {
+        match self {
+            Self::OneDriveForBusinessProtectionPolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyProtectionPolicyBase::SharePointProtectionPolicy`] variant.
+    pub fn as_share_point_protection_policy(
+        &self,
+    ) -> Option<&SharePointProtectionPolicy> {
+        match self {
+            Self::SharePointProtectionPolicy(value) => Some(value),
             _ => None,
         }
     }

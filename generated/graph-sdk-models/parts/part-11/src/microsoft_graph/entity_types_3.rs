@@ -11,1206 +11,53 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_app_management")]
-impl From<IosVppEBook> for AnyManagedEBook {
-    fn from(value: IosVppEBook) -> Self {
-        Self::IosVppEBook(Box::new(value))
+#[cfg(feature = "_solutions")]
+impl From<ExchangeProtectionPolicy> for AnyProtectionPolicyBase {
+    fn from(value: ExchangeProtectionPolicy) -> Self {
+        Self::ExchangeProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for AnyManagedEBook {
+#[cfg(feature = "_solutions")]
+impl From<OneDriveForBusinessProtectionPolicy> for AnyProtectionPolicyBase {
+    fn from(value: OneDriveForBusinessProtectionPolicy) -> Self {
+        Self::OneDriveForBusinessProtectionPolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<SharePointProtectionPolicy> for AnyProtectionPolicyBase {
+    fn from(value: SharePointProtectionPolicy) -> Self {
+        Self::SharePointProtectionPolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyProtectionPolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ManagedEBook(value) => value.serialize_with_type(serializer, None),
-            Self::IosVppEBook(value) => {
-                value.serialize_with_type(serializer, Some(IosVppEBook::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for AnyManagedEBook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.iosVppEBook" | "graph.iosVppEBook" => {
-                serde_json::from_value(value).map(Self::IosVppEBook)
-            }
-            _ => serde_json::from_value(value).map(Self::ManagedEBook),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.multiTenantOrganizationJoinRequestRecord`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiTenantOrganizationJoinRequestRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `addedByTenantId`: `Edm.String`.
-    pub added_by_tenant_id: Option<String>,
-    /// Property `memberState`: `microsoft.graph.multiTenantOrganizationMemberState`.
-    pub member_state: Option<MultiTenantOrganizationMemberState>,
-    /// Property `role`: `microsoft.graph.multiTenantOrganizationMemberRole`.
-    pub role: Option<MultiTenantOrganizationMemberRole>,
-    /// Property `transitionDetails`: `microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails`.
-    pub transition_details: Option<MultiTenantOrganizationJoinRequestTransitionDetails>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationJoinRequestRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationJoinRequestRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("addedByTenantId", &self.added_by_tenant_id);
-        object.property("memberState", &self.member_state);
-        object.property("role", &self.role);
-        object.property("transitionDetails", &self.transition_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationJoinRequestRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject
-for MultiTenantOrganizationJoinRequestRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "addedByTenantId" => {
-                read_lenient(map, key, &mut self.added_by_tenant_id, extra)
-            }
-            "memberState" => read_nullable(map, key, &mut self.member_state, extra),
-            "role" => read_nullable(map, key, &mut self.role, extra),
-            "transitionDetails" => {
-                read_nullable(map, key, &mut self.transition_details, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationJoinRequestRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`MultiTenantOrganizationJoinRequestRecord`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestRecord::set_null`].
-pub enum MultiTenantOrganizationJoinRequestRecordField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl MultiTenantOrganizationJoinRequestRecordField {
-    /// `id`
-    pub const Id: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
-        "id",
-    );
-    /// `addedByTenantId`
-    pub const AddedByTenantId: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
-        "addedByTenantId",
-    );
-    /// `memberState`
-    pub const MemberState: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
-        "memberState",
-    );
-    /// `role`
-    pub const Role: model::Field<MultiTenantOrganizationJoinRequestRecord> = model::Field::new(
-        "role",
-    );
-    /// `transitionDetails`
-    pub const TransitionDetails: model::Field<
-        MultiTenantOrganizationJoinRequestRecord,
-    > = model::Field::new("transitionDetails");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MultiTenantOrganizationJoinRequestRecord>] = &[
-        Self::Id,
-        Self::AddedByTenantId,
-        Self::MemberState,
-        Self::Role,
-        Self::TransitionDetails,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL entity type `microsoft.graph.plannerPlan`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlan {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `container`: `microsoft.graph.plannerPlanContainer`.
-    pub container: Option<PlannerPlanContainer>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// **Deprecated**: deprecated on 2022-04-25, planned removal on 2024-04-25, revision 2022-04/Tasks_And_Plans
-    ///
-    /// Property `owner`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2022-04-25, planned removal on 2024-04-25, revision 2022-04/Tasks_And_Plans"
-    )]
-    pub owner: Option<String>,
-    /// Property `title`: `Edm.String`, not nullable.
-    pub title: Option<String>,
-    /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`, contained; present when expanded (`$expand`).
-    pub buckets: Option<Vec<PlannerBucket>>,
-    /// Navigation property `details`: `microsoft.graph.plannerPlanDetails`, contained; present when expanded (`$expand`).
-    pub details: Option<PlannerPlanDetails>,
-    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
-    pub tasks: Option<Vec<PlannerTask>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlan {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlan";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("container", &self.container);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("owner", &self.owner);
-        object.property("title", &self.title);
-        object.property("buckets", &self.buckets);
-        object.property("details", &self.details);
-        object.property("tasks", &self.tasks);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlan {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "container" => read_nullable(map, key, &mut self.container, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "buckets" => read_nullable(map, key, &mut self.buckets, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlan {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerPlan`] by wire name, each a [`Field<PlannerPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlan::set_null`].
-pub enum PlannerPlanField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerPlanField {
-    /// `id`
-    pub const Id: model::Field<PlannerPlan> = model::Field::new("id");
-    /// `container`
-    pub const Container: model::Field<PlannerPlan> = model::Field::new("container");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PlannerPlan> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PlannerPlan> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `owner`
-    pub const Owner: model::Field<PlannerPlan> = model::Field::new("owner");
-    /// `title`
-    pub const Title: model::Field<PlannerPlan> = model::Field::new("title");
-    /// `buckets`
-    pub const Buckets: model::Field<PlannerPlan> = model::Field::new("buckets");
-    /// `details`
-    pub const Details: model::Field<PlannerPlan> = model::Field::new("details");
-    /// `tasks`
-    pub const Tasks: model::Field<PlannerPlan> = model::Field::new("tasks");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlan>] = &[
-        Self::Id,
-        Self::Container,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Owner,
-        Self::Title,
-        Self::Buckets,
-        Self::Details,
-        Self::Tasks,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.policyTemplate`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PolicyTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `multiTenantOrganizationIdentitySynchronization`: `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`, contained; present when expanded (`$expand`).
-    pub multi_tenant_organization_identity_synchronization: Option<
-        MultiTenantOrganizationIdentitySyncPolicyTemplate,
-    >,
-    /// Navigation property `multiTenantOrganizationPartnerConfiguration`: `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`, contained; present when expanded (`$expand`).
-    pub multi_tenant_organization_partner_configuration: Option<
-        MultiTenantOrganizationPartnerConfigurationTemplate,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for PolicyTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl PolicyTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "multiTenantOrganizationIdentitySynchronization",
-                &self.multi_tenant_organization_identity_synchronization,
-            );
-        object
-            .property(
-                "multiTenantOrganizationPartnerConfiguration",
-                &self.multi_tenant_organization_partner_configuration,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for PolicyTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for PolicyTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "multiTenantOrganizationIdentitySynchronization" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.multi_tenant_organization_identity_synchronization,
-                    extra,
-                )
-            }
-            "multiTenantOrganizationPartnerConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.multi_tenant_organization_partner_configuration,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl PolicyTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`PolicyTemplate`] by wire name, each a [`Field<PolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyTemplate::set_null`].
-pub enum PolicyTemplateField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl PolicyTemplateField {
-    /// `id`
-    pub const Id: model::Field<PolicyTemplate> = model::Field::new("id");
-    /// `multiTenantOrganizationIdentitySynchronization`
-    pub const MultiTenantOrganizationIdentitySynchronization: model::Field<
-        PolicyTemplate,
-    > = model::Field::new("multiTenantOrganizationIdentitySynchronization");
-    /// `multiTenantOrganizationPartnerConfiguration`
-    pub const MultiTenantOrganizationPartnerConfiguration: model::Field<
-        PolicyTemplate,
-    > = model::Field::new("multiTenantOrganizationPartnerConfiguration");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PolicyTemplate>] = &[
-        Self::Id,
-        Self::MultiTenantOrganizationIdentitySynchronization,
-        Self::MultiTenantOrganizationPartnerConfiguration,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.pronounsSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PronounsSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isEnabledInOrganization`: `Edm.Boolean`, not nullable.
-    pub is_enabled_in_organization: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for PronounsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl PronounsSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pronounsSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isEnabledInOrganization", &self.is_enabled_in_organization);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for PronounsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for PronounsSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabledInOrganization" => {
-                read_lenient(map, key, &mut self.is_enabled_in_organization, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl PronounsSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`PronounsSettings`] by wire name, each a [`Field<PronounsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PronounsSettings::set_null`].
-pub enum PronounsSettingsField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl PronounsSettingsField {
-    /// `id`
-    pub const Id: model::Field<PronounsSettings> = model::Field::new("id");
-    /// `isEnabledInOrganization`
-    pub const IsEnabledInOrganization: model::Field<PronounsSettings> = model::Field::new(
-        "isEnabledInOrganization",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PronounsSettings>] = &[
-        Self::Id,
-        Self::IsEnabledInOrganization,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.readingAssignmentSubmission`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadingAssignmentSubmission {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `accuracyScore`: `Edm.Double`, not nullable.
-    pub accuracy_score: Option<f64>,
-    /// Property `action`: `Edm.String`, not nullable.
-    pub action: Option<String>,
-    /// Property `assignmentId`: `Edm.String`, not nullable.
-    pub assignment_id: Option<String>,
-    /// Property `challengingWords`: `Collection(microsoft.graph.challengingWord)`, not nullable.
-    pub challenging_words: Option<Vec<ChallengingWord>>,
-    /// Property `classId`: `Edm.String`.
-    pub class_id: Option<String>,
-    /// Property `insertions`: `Edm.Int64`, not nullable.
-    pub insertions: Option<i64>,
-    /// Property `mispronunciations`: `Edm.Int64`, not nullable.
-    pub mispronunciations: Option<i64>,
-    /// Property `missedExclamationMarks`: `Edm.Int64`, not nullable.
-    pub missed_exclamation_marks: Option<i64>,
-    /// Property `missedPeriods`: `Edm.Int64`, not nullable.
-    pub missed_periods: Option<i64>,
-    /// Property `missedQuestionMarks`: `Edm.Int64`, not nullable.
-    pub missed_question_marks: Option<i64>,
-    /// Property `missedShorts`: `Edm.Int64`, not nullable.
-    pub missed_shorts: Option<i64>,
-    /// Property `monotoneScore`: `Edm.Double`, not nullable.
-    pub monotone_score: Option<f64>,
-    /// Property `omissions`: `Edm.Int64`, not nullable.
-    pub omissions: Option<i64>,
-    /// Property `repetitions`: `Edm.Int64`, not nullable.
-    pub repetitions: Option<i64>,
-    /// Property `selfCorrections`: `Edm.Int64`, not nullable.
-    pub self_corrections: Option<i64>,
-    /// Property `studentId`: `Edm.String`.
-    pub student_id: Option<String>,
-    /// Property `submissionDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub submission_date_time: Option<edm::DateTimeOffset>,
-    /// Property `submissionId`: `Edm.String`.
-    pub submission_id: Option<String>,
-    /// Property `unexpectedPauses`: `Edm.Int64`, not nullable.
-    pub unexpected_pauses: Option<i64>,
-    /// Property `wordCount`: `Edm.Int64`, not nullable.
-    pub word_count: Option<i64>,
-    /// Property `wordsPerMinute`: `Edm.Double`, not nullable.
-    pub words_per_minute: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for ReadingAssignmentSubmission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReadingAssignmentSubmission {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.readingAssignmentSubmission";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("accuracyScore", &self.accuracy_score);
-        object.property("action", &self.action);
-        object.property("assignmentId", &self.assignment_id);
-        object.property("challengingWords", &self.challenging_words);
-        object.property("classId", &self.class_id);
-        object.property("insertions", &self.insertions);
-        object.property("mispronunciations", &self.mispronunciations);
-        object.property("missedExclamationMarks", &self.missed_exclamation_marks);
-        object.property("missedPeriods", &self.missed_periods);
-        object.property("missedQuestionMarks", &self.missed_question_marks);
-        object.property("missedShorts", &self.missed_shorts);
-        object.property("monotoneScore", &self.monotone_score);
-        object.property("omissions", &self.omissions);
-        object.property("repetitions", &self.repetitions);
-        object.property("selfCorrections", &self.self_corrections);
-        object.property("studentId", &self.student_id);
-        object.property("submissionDateTime", &self.submission_date_time);
-        object.property("submissionId", &self.submission_id);
-        object.property("unexpectedPauses", &self.unexpected_pauses);
-        object.property("wordCount", &self.word_count);
-        object.property("wordsPerMinute", &self.words_per_minute);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ReadingAssignmentSubmission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for ReadingAssignmentSubmission {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "accuracyScore" => read_lenient(map, key, &mut self.accuracy_score, extra),
-            "action" => read_lenient(map, key, &mut self.action, extra),
-            "assignmentId" => read_lenient(map, key, &mut self.assignment_id, extra),
-            "challengingWords" => {
-                read_nullable(map, key, &mut self.challenging_words, extra)
-            }
-            "classId" => read_lenient(map, key, &mut self.class_id, extra),
-            "insertions" => read_lenient(map, key, &mut self.insertions, extra),
-            "mispronunciations" => {
-                read_lenient(map, key, &mut self.mispronunciations, extra)
-            }
-            "missedExclamationMarks" => {
-                read_lenient(map, key, &mut self.missed_exclamation_marks, extra)
-            }
-            "missedPeriods" => read_lenient(map, key, &mut self.missed_periods, extra),
-            "missedQuestionMarks" => {
-                read_lenient(map, key, &mut self.missed_question_marks, extra)
-            }
-            "missedShorts" => read_lenient(map, key, &mut self.missed_shorts, extra),
-            "monotoneScore" => read_lenient(map, key, &mut self.monotone_score, extra),
-            "omissions" => read_lenient(map, key, &mut self.omissions, extra),
-            "repetitions" => read_lenient(map, key, &mut self.repetitions, extra),
-            "selfCorrections" => {
-                read_lenient(map, key, &mut self.self_corrections, extra)
-            }
-            "studentId" => read_lenient(map, key, &mut self.student_id, extra),
-            "submissionDateTime" => {
-                read_lenient(map, key, &mut self.submission_date_time, extra)
-            }
-            "submissionId" => read_lenient(map, key, &mut self.submission_id, extra),
-            "unexpectedPauses" => {
-                read_lenient(map, key, &mut self.unexpected_pauses, extra)
-            }
-            "wordCount" => read_lenient(map, key, &mut self.word_count, extra),
-            "wordsPerMinute" => read_lenient(map, key, &mut self.words_per_minute, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReadingAssignmentSubmission {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`ReadingAssignmentSubmission`] by wire name, each a [`Field<ReadingAssignmentSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadingAssignmentSubmission::set_null`].
-pub enum ReadingAssignmentSubmissionField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl ReadingAssignmentSubmissionField {
-    /// `id`
-    pub const Id: model::Field<ReadingAssignmentSubmission> = model::Field::new("id");
-    /// `accuracyScore`
-    pub const AccuracyScore: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "accuracyScore",
-    );
-    /// `action`
-    pub const Action: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "action",
-    );
-    /// `assignmentId`
-    pub const AssignmentId: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "assignmentId",
-    );
-    /// `challengingWords`
-    pub const ChallengingWords: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "challengingWords",
-    );
-    /// `classId`
-    pub const ClassId: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "classId",
-    );
-    /// `insertions`
-    pub const Insertions: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "insertions",
-    );
-    /// `mispronunciations`
-    pub const Mispronunciations: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "mispronunciations",
-    );
-    /// `missedExclamationMarks`
-    pub const MissedExclamationMarks: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "missedExclamationMarks",
-    );
-    /// `missedPeriods`
-    pub const MissedPeriods: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "missedPeriods",
-    );
-    /// `missedQuestionMarks`
-    pub const MissedQuestionMarks: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "missedQuestionMarks",
-    );
-    /// `missedShorts`
-    pub const MissedShorts: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "missedShorts",
-    );
-    /// `monotoneScore`
-    pub const MonotoneScore: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "monotoneScore",
-    );
-    /// `omissions`
-    pub const Omissions: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "omissions",
-    );
-    /// `repetitions`
-    pub const Repetitions: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "repetitions",
-    );
-    /// `selfCorrections`
-    pub const SelfCorrections: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "selfCorrections",
-    );
-    /// `studentId`
-    pub const StudentId: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "studentId",
-    );
-    /// `submissionDateTime`
-    pub const SubmissionDateTime: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "submissionDateTime",
-    );
-    /// `submissionId`
-    pub const SubmissionId: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "submissionId",
-    );
-    /// `unexpectedPauses`
-    pub const UnexpectedPauses: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "unexpectedPauses",
-    );
-    /// `wordCount`
-    pub const WordCount: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "wordCount",
-    );
-    /// `wordsPerMinute`
-    pub const WordsPerMinute: model::Field<ReadingAssignmentSubmission> = model::Field::new(
-        "wordsPerMinute",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReadingAssignmentSubmission>] = &[
-        Self::Id,
-        Self::AccuracyScore,
-        Self::Action,
-        Self::AssignmentId,
-        Self::ChallengingWords,
-        Self::ClassId,
-        Self::Insertions,
-        Self::Mispronunciations,
-        Self::MissedExclamationMarks,
-        Self::MissedPeriods,
-        Self::MissedQuestionMarks,
-        Self::MissedShorts,
-        Self::MonotoneScore,
-        Self::Omissions,
-        Self::Repetitions,
-        Self::SelfCorrections,
-        Self::StudentId,
-        Self::SubmissionDateTime,
-        Self::SubmissionId,
-        Self::UnexpectedPauses,
-        Self::WordCount,
-        Self::WordsPerMinute,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.readingCoachPassage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReadingCoachPassage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isReadingCompleted`: `Edm.Boolean`, not nullable.
-    pub is_reading_completed: Option<bool>,
-    /// Property `languageTag`: `Edm.String`, not nullable.
-    pub language_tag: Option<String>,
-    /// Property `practicedAtDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub practiced_at_date_time: Option<edm::DateTimeOffset>,
-    /// Property `practiceWords`: `Collection(Edm.String)`, not nullable.
-    pub practice_words: Option<Vec<String>>,
-    /// Property `storyType`: `microsoft.graph.readingCoachStoryType`, not nullable.
-    pub story_type: Option<ReadingCoachStoryType>,
-    /// Property `studentId`: `Edm.String`.
-    pub student_id: Option<String>,
-    /// Property `timeSpentReadingInSeconds`: `Edm.Double`, not nullable.
-    pub time_spent_reading_in_seconds: Option<f64>,
-    /// Property `wordsAccuracyPercentage`: `Edm.Double`, not nullable.
-    pub words_accuracy_percentage: Option<f64>,
-    /// Property `wordsPerMinute`: `Edm.Double`, not nullable.
-    pub words_per_minute: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for ReadingCoachPassage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReadingCoachPassage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.readingCoachPassage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isReadingCompleted", &self.is_reading_completed);
-        object.property("languageTag", &self.language_tag);
-        object.property("practicedAtDateTime", &self.practiced_at_date_time);
-        object.property("practiceWords", &self.practice_words);
-        object.property("storyType", &self.story_type);
-        object.property("studentId", &self.student_id);
-        object
-            .property("timeSpentReadingInSeconds", &self.time_spent_reading_in_seconds);
-        object.property("wordsAccuracyPercentage", &self.words_accuracy_percentage);
-        object.property("wordsPerMinute", &self.words_per_minute);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ReadingCoachPassage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for ReadingCoachPassage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isReadingCompleted" => {
-                read_lenient(map, key, &mut self.is_reading_completed, extra)
-            }
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "practicedAtDateTime" => {
-                read_lenient(map, key, &mut self.practiced_at_date_time, extra)
-            }
-            "practiceWords" => read_lenient(map, key, &mut self.practice_words, extra),
-            "storyType" => read_nullable(map, key, &mut self.story_type, extra),
-            "studentId" => read_lenient(map, key, &mut self.student_id, extra),
-            "timeSpentReadingInSeconds" => {
-                read_lenient(map, key, &mut self.time_spent_reading_in_seconds, extra)
-            }
-            "wordsAccuracyPercentage" => {
-                read_lenient(map, key, &mut self.words_accuracy_percentage, extra)
-            }
-            "wordsPerMinute" => read_lenient(map, key, &mut self.words_per_minute, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReadingCoachPassage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`ReadingCoachPassage`] by wire name, each a [`Field<ReadingCoachPassage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadingCoachPassage::set_null`].
-pub enum ReadingCoachPassageField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl ReadingCoachPassageField {
-    /// `id`
-    pub const Id: model::Field<ReadingCoachPassage> = model::Field::new("id");
-    /// `isReadingCompleted`
-    pub const IsReadingCompleted: model::Field<ReadingCoachPassage> = model::Field::new(
-        "isReadingCompleted",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<ReadingCoachPassage> = model::Field::new(
-        "languageTag",
-    );
-    /// `practicedAtDateTime`
-    pub const PracticedAtDateTime: model::Field<ReadingCoachPassage> = model::Field::new(
-        "practicedAtDateTime",
-    );
-    /// `practiceWords`
-    pub const PracticeWords: model::Field<ReadingCoachPassage> = model::Field::new(
-        "practiceWords",
-    );
-    /// `storyType`
-    pub const StoryType: model::Field<ReadingCoachPassage> = model::Field::new(
-        "storyType",
-    );
-    /// `studentId`
-    pub const StudentId: model::Field<ReadingCoachPassage> = model::Field::new(
-        "studentId",
-    );
-    /// `timeSpentReadingInSeconds`
-    pub const TimeSpentReadingInSeconds: model::Field<ReadingCoachPassage> = model::Field::new(
-        "timeSpentReadingInSeconds",
-    );
-    /// `wordsAccuracyPercentage`
-    pub const WordsAccuracyPercentage: model::Field<ReadingCoachPassage> = model::Field::new(
-        "wordsAccuracyPercentage",
-    );
-    /// `wordsPerMinute`
-    pub const WordsPerMinute: model::Field<ReadingCoachPassage> = model::Field::new(
-        "wordsPerMinute",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReadingCoachPassage>] = &[
-        Self::Id,
-        Self::IsReadingCompleted,
-        Self::LanguageTag,
-        Self::PracticedAtDateTime,
-        Self::PracticeWords,
-        Self::StoryType,
-        Self::StudentId,
-        Self::TimeSpentReadingInSeconds,
-        Self::WordsAccuracyPercentage,
-        Self::WordsPerMinute,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.restoreSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RestoreSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyRestoreSessionBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    RestoreSessionBase(Box<RestoreSessionBase>),
-    /// `microsoft.graph.exchangeRestoreSession`
-    ExchangeRestoreSession(Box<ExchangeRestoreSession>),
-    /// `microsoft.graph.oneDriveForBusinessRestoreSession`
-    OneDriveForBusinessRestoreSession(Box<OneDriveForBusinessRestoreSession>),
-    /// `microsoft.graph.sharePointRestoreSession`
-    SharePointRestoreSession(Box<SharePointRestoreSession>),
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyRestoreSessionBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::RestoreSessionBase(_) => RestoreSessionBase::ODATA_TYPE,
-            Self::ExchangeRestoreSession(_) => ExchangeRestoreSession::ODATA_TYPE,
-            Self::OneDriveForBusinessRestoreSession(_) => {
-                OneDriveForBusinessRestoreSession::ODATA_TYPE
-            }
-            Self::SharePointRestoreSession(_) => SharePointRestoreSession::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`RestoreSessionBase`] (or of an unknown derived type).
-    pub fn as_restore_session_base(&self) -> Option<&RestoreSessionBase> {
-        match self {
-            Self::RestoreSessionBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl Default for AnyRestoreSessionBase {
-    fn default() -> Self {
-        Self::RestoreSessionBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<RestoreSessionBase> for AnyRestoreSessionBase {
-    fn from(value: RestoreSessionBase) -> Self {
-        Self::RestoreSessionBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyRestoreSessionBase {
-    /// The value if it is a [`AnyRestoreSessionBase::ExchangeRestoreSession`] variant.
-    pub fn as_exchange_restore_session(&self) -> Option<&ExchangeRestoreSession> {
-        match self {
-            Self::ExchangeRestoreSession(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyRestoreSessionBase::OneDriveForBusinessRestoreSession`] variant.
-    pub fn as_one_drive_for_business_restore_session(
-        &self,
-    ) -> Option<&OneDriveForBusinessRestoreSession> {
-        match self {
-            Self::OneDriveForBusinessRestoreSession(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyRestoreSessionBase::SharePointRestoreSession`] variant.
-    pub fn as_share_point_restore_session(&self) -> Option<&SharePointRestoreSession> {
-        match self {
-            Self::SharePointRestoreSession(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<ExchangeRestoreSession> for AnyRestoreSessionBase {
-    fn from(value: ExchangeRestoreSession) -> Self {
-        Self::ExchangeRestoreSession(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<OneDriveForBusinessRestoreSession> for AnyRestoreSessionBase {
-    fn from(value: OneDriveForBusinessRestoreSession) -> Self {
-        Self::OneDriveForBusinessRestoreSession(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<SharePointRestoreSession> for AnyRestoreSessionBase {
-    fn from(value: SharePointRestoreSession) -> Self {
-        Self::SharePointRestoreSession(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyRestoreSessionBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RestoreSessionBase(value) => {
+            Self::ProtectionPolicyBase(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::ExchangeRestoreSession(value) => {
+            Self::ExchangeProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ExchangeRestoreSession::ODATA_TYPE),
+                        Some(ExchangeProtectionPolicy::ODATA_TYPE),
                     )
             }
-            Self::OneDriveForBusinessRestoreSession(value) => {
+            Self::OneDriveForBusinessProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OneDriveForBusinessRestoreSession::ODATA_TYPE),
+                        Some(OneDriveForBusinessProtectionPolicy::ODATA_TYPE),
                     )
             }
-            Self::SharePointRestoreSession(value) => {
+            Self::SharePointProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(SharePointRestoreSession::ODATA_TYPE),
+                        Some(SharePointProtectionPolicy::ODATA_TYPE),
                     )
             }
         }
@@ -1218,7 +65,7 @@ impl serde::Serialize for AnyRestoreSessionBase {
 }
 
 #[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyRestoreSessionBase {
+impl<'de> serde::Deserialize<'de> for AnyProtectionPolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1227,100 +74,55 @@ impl<'de> serde::Deserialize<'de> for AnyRestoreSessionBase {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.exchangeRestoreSession" | "graph.exchangeRestoreSession" => {
-                serde_json::from_value(value).map(Self::ExchangeRestoreSession)
+            "microsoft.graph.exchangeProtectionPolicy"
+            | "graph.exchangeProtectionPolicy" => {
+                serde_json::from_value(value).map(Self::ExchangeProtectionPolicy)
             }
-            "microsoft.graph.oneDriveForBusinessRestoreSession"
-            | "graph.oneDriveForBusinessRestoreSession" => {
+            "microsoft.graph.oneDriveForBusinessProtectionPolicy"
+            | "graph.oneDriveForBusinessProtectionPolicy" => {
                 serde_json::from_value(value)
-                    .map(Self::OneDriveForBusinessRestoreSession)
+                    .map(Self::OneDriveForBusinessProtectionPolicy)
             }
-            "microsoft.graph.sharePointRestoreSession"
-            | "graph.sharePointRestoreSession" => {
-                serde_json::from_value(value).map(Self::SharePointRestoreSession)
+            "microsoft.graph.sharePointProtectionPolicy"
+            | "graph.sharePointProtectionPolicy" => {
+                serde_json::from_value(value).map(Self::SharePointProtectionPolicy)
             }
-            _ => serde_json::from_value(value).map(Self::RestoreSessionBase),
+            _ => serde_json::from_value(value).map(Self::ProtectionPolicyBase),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.room`; base type `microsoft.graph.place`; key `id`.
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.serviceHealth`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Room {
+pub struct ServiceHealth {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `address`: `microsoft.graph.physicalAddress`.
-    /// Inherited from `microsoft.graph.place`.
-    pub address: Option<PhysicalAddress>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
-    pub display_name: Option<String>,
-    /// Property `geoCoordinates`: `microsoft.graph.outlookGeoCoordinates`.
-    /// Inherited from `microsoft.graph.place`.
-    pub geo_coordinates: Option<OutlookGeoCoordinates>,
-    /// Property `isWheelChairAccessible`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.place`.
-    pub is_wheel_chair_accessible: Option<bool>,
-    /// Property `label`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub label: Option<String>,
-    /// Property `parentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub parent_id: Option<String>,
-    /// Property `phone`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub phone: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub place_id: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
-    pub tags: Option<Vec<String>>,
-    /// Property `audioDeviceName`: `Edm.String`.
-    pub audio_device_name: Option<String>,
-    /// Property `bookingType`: `microsoft.graph.bookingType`.
-    pub booking_type: Option<BookingType>,
-    /// Property `building`: `Edm.String`.
-    pub building: Option<String>,
-    /// Property `capacity`: `Edm.Int32`.
-    pub capacity: Option<i32>,
-    /// Property `displayDeviceName`: `Edm.String`.
-    pub display_device_name: Option<String>,
-    /// Property `emailAddress`: `Edm.String`.
-    pub email_address: Option<String>,
-    /// Property `floorLabel`: `Edm.String`.
-    pub floor_label: Option<String>,
-    /// Property `floorNumber`: `Edm.Int32`.
-    pub floor_number: Option<i32>,
-    /// Property `nickname`: `Edm.String`, not nullable.
-    pub nickname: Option<String>,
-    /// Property `teamsEnabledState`: `microsoft.graph.placeFeatureEnablement`, not nullable.
-    pub teams_enabled_state: Option<PlaceFeatureEnablement>,
-    /// Property `videoDeviceName`: `Edm.String`.
-    pub video_device_name: Option<String>,
-    /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.place`.
-    pub check_ins: Option<Vec<CheckInClaim>>,
+    /// Property `service`: `Edm.String`, not nullable.
+    pub service: Option<String>,
+    /// Property `status`: `microsoft.graph.serviceHealthStatus`, not nullable.
+    pub status: Option<ServiceHealthStatus>,
+    /// Navigation property `issues`: `Collection(microsoft.graph.serviceHealthIssue)`, contained; present when expanded (`$expand`).
+    pub issues: Option<Vec<ServiceHealthIssue>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for Room {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ServiceHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_places")]
-impl Room {
+#[cfg(feature = "_admin")]
+impl ServiceHealth {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.room";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealth";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1334,33 +136,15 @@ impl Room {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("address", &self.address);
-        object.property("displayName", &self.display_name);
-        object.property("geoCoordinates", &self.geo_coordinates);
-        object.property("isWheelChairAccessible", &self.is_wheel_chair_accessible);
-        object.property("label", &self.label);
-        object.property("parentId", &self.parent_id);
-        object.property("phone", &self.phone);
-        object.property("placeId", &self.place_id);
-        object.property("tags", &self.tags);
-        object.property("audioDeviceName", &self.audio_device_name);
-        object.property("bookingType", &self.booking_type);
-        object.property("building", &self.building);
-        object.property("capacity", &self.capacity);
-        object.property("displayDeviceName", &self.display_device_name);
-        object.property("emailAddress", &self.email_address);
-        object.property("floorLabel", &self.floor_label);
-        object.property("floorNumber", &self.floor_number);
-        object.property("nickname", &self.nickname);
-        object.property("teamsEnabledState", &self.teams_enabled_state);
-        object.property("videoDeviceName", &self.video_device_name);
-        object.property("checkIns", &self.check_ins);
+        object.property("service", &self.service);
+        object.property("status", &self.status);
+        object.property("issues", &self.issues);
         object.end()
     }
 }
 
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for Room {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ServiceHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1368,8 +152,8 @@ impl<'de> serde::Deserialize<'de> for Room {
     }
 }
 
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for Room {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ServiceHealth {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1379,37 +163,9 @@ impl graph_odata_runtime::model::ODataObject for Room {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "address" => read_nullable(map, key, &mut self.address, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
-            "isWheelChairAccessible" => {
-                read_lenient(map, key, &mut self.is_wheel_chair_accessible, extra)
-            }
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "parentId" => read_lenient(map, key, &mut self.parent_id, extra),
-            "phone" => read_lenient(map, key, &mut self.phone, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "audioDeviceName" => {
-                read_lenient(map, key, &mut self.audio_device_name, extra)
-            }
-            "bookingType" => read_nullable(map, key, &mut self.booking_type, extra),
-            "building" => read_lenient(map, key, &mut self.building, extra),
-            "capacity" => read_lenient(map, key, &mut self.capacity, extra),
-            "displayDeviceName" => {
-                read_lenient(map, key, &mut self.display_device_name, extra)
-            }
-            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
-            "floorLabel" => read_lenient(map, key, &mut self.floor_label, extra),
-            "floorNumber" => read_lenient(map, key, &mut self.floor_number, extra),
-            "nickname" => read_lenient(map, key, &mut self.nickname, extra),
-            "teamsEnabledState" => {
-                read_nullable(map, key, &mut self.teams_enabled_state, extra)
-            }
-            "videoDeviceName" => {
-                read_lenient(map, key, &mut self.video_device_name, extra)
-            }
-            "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
+            "service" => read_lenient(map, key, &mut self.service, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "issues" => read_nullable(map, key, &mut self.issues, extra),
             _ => Ok(false),
         }
     }
@@ -1420,8 +176,8 @@ impl graph_odata_runtime::model::ODataObject for Room {
     }
 }
 
-#[cfg(feature = "_places")]
-impl Room {
+#[cfg(feature = "_admin")]
+impl ServiceHealth {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1431,410 +187,27 @@ impl Room {
     }
 }
 
-#[cfg(feature = "_places")]
-/// The properties of [`Room`] by wire name, each a [`Field<Room>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Room::set_null`].
-pub enum RoomField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`ServiceHealth`] by wire name, each a [`Field<ServiceHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealth::set_null`].
+pub enum ServiceHealthField {}
 
-#[cfg(feature = "_places")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl RoomField {
+impl ServiceHealthField {
     /// `id`
-    pub const Id: model::Field<Room> = model::Field::new("id");
-    /// `address`
-    pub const Address: model::Field<Room> = model::Field::new("address");
-    /// `displayName`
-    pub const DisplayName: model::Field<Room> = model::Field::new("displayName");
-    /// `geoCoordinates`
-    pub const GeoCoordinates: model::Field<Room> = model::Field::new("geoCoordinates");
-    /// `isWheelChairAccessible`
-    pub const IsWheelChairAccessible: model::Field<Room> = model::Field::new(
-        "isWheelChairAccessible",
-    );
-    /// `label`
-    pub const Label: model::Field<Room> = model::Field::new("label");
-    /// `parentId`
-    pub const ParentId: model::Field<Room> = model::Field::new("parentId");
-    /// `phone`
-    pub const Phone: model::Field<Room> = model::Field::new("phone");
-    /// `placeId`
-    pub const PlaceId: model::Field<Room> = model::Field::new("placeId");
-    /// `tags`
-    pub const Tags: model::Field<Room> = model::Field::new("tags");
-    /// `audioDeviceName`
-    pub const AudioDeviceName: model::Field<Room> = model::Field::new("audioDeviceName");
-    /// `bookingType`
-    pub const BookingType: model::Field<Room> = model::Field::new("bookingType");
-    /// `building`
-    pub const Building: model::Field<Room> = model::Field::new("building");
-    /// `capacity`
-    pub const Capacity: model::Field<Room> = model::Field::new("capacity");
-    /// `displayDeviceName`
-    pub const DisplayDeviceName: model::Field<Room> = model::Field::new(
-        "displayDeviceName",
-    );
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<Room> = model::Field::new("emailAddress");
-    /// `floorLabel`
-    pub const FloorLabel: model::Field<Room> = model::Field::new("floorLabel");
-    /// `floorNumber`
-    pub const FloorNumber: model::Field<Room> = model::Field::new("floorNumber");
-    /// `nickname`
-    pub const Nickname: model::Field<Room> = model::Field::new("nickname");
-    /// `teamsEnabledState`
-    pub const TeamsEnabledState: model::Field<Room> = model::Field::new(
-        "teamsEnabledState",
-    );
-    /// `videoDeviceName`
-    pub const VideoDeviceName: model::Field<Room> = model::Field::new("videoDeviceName");
-    /// `checkIns`
-    pub const CheckIns: model::Field<Room> = model::Field::new("checkIns");
+    pub const Id: model::Field<ServiceHealth> = model::Field::new("id");
+    /// `service`
+    pub const Service: model::Field<ServiceHealth> = model::Field::new("service");
+    /// `status`
+    pub const Status: model::Field<ServiceHealth> = model::Field::new("status");
+    /// `issues`
+    pub const Issues: model::Field<ServiceHealth> = model::Field::new("issues");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Room>] = &[
+    pub const ALL: &'static [model::Field<ServiceHealth>] = &[
         Self::Id,
-        Self::Address,
-        Self::DisplayName,
-        Self::GeoCoordinates,
-        Self::IsWheelChairAccessible,
-        Self::Label,
-        Self::ParentId,
-        Self::Phone,
-        Self::PlaceId,
-        Self::Tags,
-        Self::AudioDeviceName,
-        Self::BookingType,
-        Self::Building,
-        Self::Capacity,
-        Self::DisplayDeviceName,
-        Self::EmailAddress,
-        Self::FloorLabel,
-        Self::FloorNumber,
-        Self::Nickname,
-        Self::TeamsEnabledState,
-        Self::VideoDeviceName,
-        Self::CheckIns,
-    ];
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.sensitivityLabel`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitivityLabel {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `actionSource`: `microsoft.graph.labelActionSource`.
-    pub action_source: Option<LabelActionSource>,
-    /// Property `autoTooltip`: `Edm.String`.
-    pub auto_tooltip: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `hasProtection`: `Edm.Boolean`.
-    pub has_protection: Option<bool>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isEndpointProtectionEnabled`: `Edm.Boolean`.
-    pub is_endpoint_protection_enabled: Option<bool>,
-    /// Property `isScopedToUser`: `Edm.Boolean`.
-    pub is_scoped_to_user: Option<bool>,
-    /// Property `locale`: `Edm.String`.
-    pub locale: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `toolTip`: `Edm.String`.
-    pub tool_tip: Option<String>,
-    /// Navigation property `rights`: `microsoft.graph.usageRightsIncluded`; present when expanded (`$expand`).
-    pub rights: Option<UsageRightsIncluded>,
-    /// Navigation property `sublabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
-    pub sublabels: Option<Vec<SensitivityLabel>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for SensitivityLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl SensitivityLabel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("actionSource", &self.action_source);
-        object.property("autoTooltip", &self.auto_tooltip);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("hasProtection", &self.has_protection);
-        object.property("isDefault", &self.is_default);
-        object
-            .property(
-                "isEndpointProtectionEnabled",
-                &self.is_endpoint_protection_enabled,
-            );
-        object.property("isScopedToUser", &self.is_scoped_to_user);
-        object.property("locale", &self.locale);
-        object.property("name", &self.name);
-        object.property("priority", &self.priority);
-        object.property("toolTip", &self.tool_tip);
-        object.property("rights", &self.rights);
-        object.property("sublabels", &self.sublabels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "actionSource" => read_nullable(map, key, &mut self.action_source, extra),
-            "autoTooltip" => read_lenient(map, key, &mut self.auto_tooltip, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "hasProtection" => read_lenient(map, key, &mut self.has_protection, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isEndpointProtectionEnabled" => {
-                read_lenient(map, key, &mut self.is_endpoint_protection_enabled, extra)
-            }
-            "isScopedToUser" => {
-                read_lenient(map, key, &mut self.is_scoped_to_user, extra)
-            }
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
-            "rights" => read_nullable(map, key, &mut self.rights, extra),
-            "sublabels" => read_nullable(map, key, &mut self.sublabels, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl SensitivityLabel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`SensitivityLabel`] by wire name, each a [`Field<SensitivityLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabel::set_null`].
-pub enum SensitivityLabelField {}
-
-#[cfg(feature = "_activity_metadata")]
-#[allow(non_upper_case_globals)]
-impl SensitivityLabelField {
-    /// `id`
-    pub const Id: model::Field<SensitivityLabel> = model::Field::new("id");
-    /// `actionSource`
-    pub const ActionSource: model::Field<SensitivityLabel> = model::Field::new(
-        "actionSource",
-    );
-    /// `autoTooltip`
-    pub const AutoTooltip: model::Field<SensitivityLabel> = model::Field::new(
-        "autoTooltip",
-    );
-    /// `description`
-    pub const Description: model::Field<SensitivityLabel> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<SensitivityLabel> = model::Field::new(
-        "displayName",
-    );
-    /// `hasProtection`
-    pub const HasProtection: model::Field<SensitivityLabel> = model::Field::new(
-        "hasProtection",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<SensitivityLabel> = model::Field::new("isDefault");
-    /// `isEndpointProtectionEnabled`
-    pub const IsEndpointProtectionEnabled: model::Field<SensitivityLabel> = model::Field::new(
-        "isEndpointProtectionEnabled",
-    );
-    /// `isScopedToUser`
-    pub const IsScopedToUser: model::Field<SensitivityLabel> = model::Field::new(
-        "isScopedToUser",
-    );
-    /// `locale`
-    pub const Locale: model::Field<SensitivityLabel> = model::Field::new("locale");
-    /// `name`
-    pub const Name: model::Field<SensitivityLabel> = model::Field::new("name");
-    /// `priority`
-    pub const Priority: model::Field<SensitivityLabel> = model::Field::new("priority");
-    /// `toolTip`
-    pub const ToolTip: model::Field<SensitivityLabel> = model::Field::new("toolTip");
-    /// `rights`
-    pub const Rights: model::Field<SensitivityLabel> = model::Field::new("rights");
-    /// `sublabels`
-    pub const Sublabels: model::Field<SensitivityLabel> = model::Field::new("sublabels");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitivityLabel>] = &[
-        Self::Id,
-        Self::ActionSource,
-        Self::AutoTooltip,
-        Self::Description,
-        Self::DisplayName,
-        Self::HasProtection,
-        Self::IsDefault,
-        Self::IsEndpointProtectionEnabled,
-        Self::IsScopedToUser,
-        Self::Locale,
-        Self::Name,
-        Self::Priority,
-        Self::ToolTip,
-        Self::Rights,
-        Self::Sublabels,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointGroupMember`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointGroupMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `identity`: `microsoft.graph.sharePointIdentitySet`.
-    pub identity: Option<SharePointIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointGroupMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointGroupMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroupMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("identity", &self.identity);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointGroupMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointGroupMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "identity" => read_nullable(map, key, &mut self.identity, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointGroupMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointGroupMember`] by wire name, each a [`Field<SharePointGroupMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroupMember::set_null`].
-pub enum SharePointGroupMemberField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointGroupMemberField {
-    /// `id`
-    pub const Id: model::Field<SharePointGroupMember> = model::Field::new("id");
-    /// `identity`
-    pub const Identity: model::Field<SharePointGroupMember> = model::Field::new(
-        "identity",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointGroupMember>] = &[
-        Self::Id,
-        Self::Identity,
+        Self::Service,
+        Self::Status,
+        Self::Issues,
     ];
 }
 
@@ -2398,444 +771,6 @@ impl SharepointSettingsField {
     ];
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.shift`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Shift {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `draftShift`: `microsoft.graph.shiftItem`.
-    pub draft_shift: Option<AnyShiftItem>,
-    /// Property `isStagedForDeletion`: `Edm.Boolean`.
-    pub is_staged_for_deletion: Option<bool>,
-    /// Property `schedulingGroupId`: `Edm.String`.
-    pub scheduling_group_id: Option<String>,
-    /// Property `sharedShift`: `microsoft.graph.shiftItem`.
-    pub shared_shift: Option<AnyShiftItem>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for Shift {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl Shift {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shift";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("draftShift", &self.draft_shift);
-        object.property("isStagedForDeletion", &self.is_staged_for_deletion);
-        object.property("schedulingGroupId", &self.scheduling_group_id);
-        object.property("sharedShift", &self.shared_shift);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for Shift {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for Shift {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "draftShift" => read_nullable(map, key, &mut self.draft_shift, extra),
-            "isStagedForDeletion" => {
-                read_lenient(map, key, &mut self.is_staged_for_deletion, extra)
-            }
-            "schedulingGroupId" => {
-                read_lenient(map, key, &mut self.scheduling_group_id, extra)
-            }
-            "sharedShift" => read_nullable(map, key, &mut self.shared_shift, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl Shift {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`Shift`] by wire name, each a [`Field<Shift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Shift::set_null`].
-pub enum ShiftField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl ShiftField {
-    /// `id`
-    pub const Id: model::Field<Shift> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<Shift> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Shift> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<Shift> = model::Field::new("lastModifiedBy");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Shift> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `draftShift`
-    pub const DraftShift: model::Field<Shift> = model::Field::new("draftShift");
-    /// `isStagedForDeletion`
-    pub const IsStagedForDeletion: model::Field<Shift> = model::Field::new(
-        "isStagedForDeletion",
-    );
-    /// `schedulingGroupId`
-    pub const SchedulingGroupId: model::Field<Shift> = model::Field::new(
-        "schedulingGroupId",
-    );
-    /// `sharedShift`
-    pub const SharedShift: model::Field<Shift> = model::Field::new("sharedShift");
-    /// `userId`
-    pub const UserId: model::Field<Shift> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Shift>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::DraftShift,
-        Self::IsStagedForDeletion,
-        Self::SchedulingGroupId,
-        Self::SharedShift,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.shiftPreferences`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShiftPreferences {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `availability`: `Collection(microsoft.graph.shiftAvailability)`.
-    pub availability: Option<Vec<ShiftAvailability>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ShiftPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ShiftPreferences {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftPreferences";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("availability", &self.availability);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ShiftPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ShiftPreferences {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "availability" => read_nullable(map, key, &mut self.availability, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ShiftPreferences {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ShiftPreferences`] by wire name, each a [`Field<ShiftPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftPreferences::set_null`].
-pub enum ShiftPreferencesField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ShiftPreferencesField {
-    /// `id`
-    pub const Id: model::Field<ShiftPreferences> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<ShiftPreferences> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ShiftPreferences> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ShiftPreferences> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ShiftPreferences> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `availability`
-    pub const Availability: model::Field<ShiftPreferences> = model::Field::new(
-        "availability",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ShiftPreferences>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Availability,
-    ];
-}
-
-#[cfg(feature = "_service_principals")]
-/// CSDL entity type `microsoft.graph.targetDeviceGroup`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetDeviceGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_service_principals")]
-impl serde::Serialize for TargetDeviceGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl TargetDeviceGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetDeviceGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-impl TargetDeviceGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-/// The properties of [`TargetDeviceGroup`] by wire name, each a [`Field<TargetDeviceGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetDeviceGroup::set_null`].
-pub enum TargetDeviceGroupField {}
-
-#[cfg(feature = "_service_principals")]
-#[allow(non_upper_case_globals)]
-impl TargetDeviceGroupField {
-    /// `id`
-    pub const Id: model::Field<TargetDeviceGroup> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<TargetDeviceGroup> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TargetDeviceGroup>] = &[
-        Self::Id,
-        Self::DisplayName,
-    ];
-}
-
 #[cfg(feature = "_targeted_chat_message")]
 /// CSDL entity type `microsoft.graph.targetedChatMessage`; base type `microsoft.graph.chatMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3184,211 +1119,10 @@ impl TargetedChatMessageField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.tenantProtectionScopeContainer`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TenantProtectionScopeContainer {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for TenantProtectionScopeContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl TenantProtectionScopeContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantProtectionScopeContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TenantProtectionScopeContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for TenantProtectionScopeContainer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl TenantProtectionScopeContainer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`TenantProtectionScopeContainer`] by wire name, each a [`Field<TenantProtectionScopeContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantProtectionScopeContainer::set_null`].
-pub enum TenantProtectionScopeContainerField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl TenantProtectionScopeContainerField {
-    /// `id`
-    pub const Id: model::Field<TenantProtectionScopeContainer> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TenantProtectionScopeContainer>] = &[Self::Id];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.termsAndConditionsAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TermsAndConditionsAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for TermsAndConditionsAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl TermsAndConditionsAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsAndConditionsAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for TermsAndConditionsAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for TermsAndConditionsAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl TermsAndConditionsAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`TermsAndConditionsAssignment`] by wire name, each a [`Field<TermsAndConditionsAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsAndConditionsAssignment::set_null`].
-pub enum TermsAndConditionsAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl TermsAndConditionsAssignmentField {
-    /// `id`
-    pub const Id: model::Field<TermsAndConditionsAssignment> = model::Field::new("id");
-    /// `target`
-    pub const Target: model::Field<TermsAndConditionsAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TermsAndConditionsAssignment>] = &[
-        Self::Id,
-        Self::Target,
-    ];
-}
-
 #[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.timeOffReason`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
+/// CSDL entity type `microsoft.graph.timeOffRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeOffReason {
+pub struct TimeOffRequest {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -3404,14 +1138,36 @@ pub struct TimeOffReason {
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
     /// Inherited from `microsoft.graph.changeTrackedEntity`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `iconType`: `microsoft.graph.timeOffReasonIconType`.
-    pub icon_type: Option<TimeOffReasonIconType>,
-    /// Property `isActive`: `Edm.Boolean`.
-    pub is_active: Option<bool>,
+    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub assigned_to: Option<ScheduleChangeRequestActor>,
+    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `managerActionMessage`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_action_message: Option<String>,
+    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub manager_user_id: Option<String>,
+    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_date_time: Option<edm::DateTimeOffset>,
+    /// Property `senderMessage`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_message: Option<String>,
+    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub sender_user_id: Option<String>,
+    /// Property `state`: `microsoft.graph.scheduleChangeState`.
+    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
+    pub state: Option<ScheduleChangeState>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `timeOffReasonId`: `Edm.String`.
+    pub time_off_reason_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3419,16 +1175,16 @@ pub struct TimeOffReason {
 }
 
 #[cfg(feature = "_teams")]
-impl serde::Serialize for TimeOffReason {
+impl serde::Serialize for TimeOffRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_teams")]
-impl TimeOffReason {
+impl TimeOffRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffReason";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffRequest";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3446,16 +1202,23 @@ impl TimeOffReason {
         object.property("createdDateTime", &self.created_date_time);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("code", &self.code);
-        object.property("displayName", &self.display_name);
-        object.property("iconType", &self.icon_type);
-        object.property("isActive", &self.is_active);
+        object.property("assignedTo", &self.assigned_to);
+        object.property("managerActionDateTime", &self.manager_action_date_time);
+        object.property("managerActionMessage", &self.manager_action_message);
+        object.property("managerUserId", &self.manager_user_id);
+        object.property("senderDateTime", &self.sender_date_time);
+        object.property("senderMessage", &self.sender_message);
+        object.property("senderUserId", &self.sender_user_id);
+        object.property("state", &self.state);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("timeOffReasonId", &self.time_off_reason_id);
         object.end()
     }
 }
 
 #[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeOffReason {
+impl<'de> serde::Deserialize<'de> for TimeOffRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3464,7 +1227,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffReason {
 }
 
 #[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeOffReason {
+impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3484,10 +1247,23 @@ impl graph_odata_runtime::model::ODataObject for TimeOffReason {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "iconType" => read_nullable(map, key, &mut self.icon_type, extra),
-            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
+            "managerActionDateTime" => {
+                read_lenient(map, key, &mut self.manager_action_date_time, extra)
+            }
+            "managerActionMessage" => {
+                read_lenient(map, key, &mut self.manager_action_message, extra)
+            }
+            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
+            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
+            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
+            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "timeOffReasonId" => {
+                read_lenient(map, key, &mut self.time_off_reason_id, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3499,7 +1275,7 @@ impl graph_odata_runtime::model::ODataObject for TimeOffReason {
 }
 
 #[cfg(feature = "_teams")]
-impl TimeOffReason {
+impl TimeOffRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3510,108 +1286,139 @@ impl TimeOffReason {
 }
 
 #[cfg(feature = "_teams")]
-/// The properties of [`TimeOffReason`] by wire name, each a [`Field<TimeOffReason>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffReason::set_null`].
-pub enum TimeOffReasonField {}
+/// The properties of [`TimeOffRequest`] by wire name, each a [`Field<TimeOffRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffRequest::set_null`].
+pub enum TimeOffRequestField {}
 
 #[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
-impl TimeOffReasonField {
+impl TimeOffRequestField {
     /// `id`
-    pub const Id: model::Field<TimeOffReason> = model::Field::new("id");
+    pub const Id: model::Field<TimeOffRequest> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<TimeOffReason> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<TimeOffRequest> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TimeOffReason> = model::Field::new(
+    pub const CreatedDateTime: model::Field<TimeOffRequest> = model::Field::new(
         "createdDateTime",
     );
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<TimeOffReason> = model::Field::new(
+    pub const LastModifiedBy: model::Field<TimeOffRequest> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TimeOffReason> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<TimeOffRequest> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `code`
-    pub const Code: model::Field<TimeOffReason> = model::Field::new("code");
-    /// `displayName`
-    pub const DisplayName: model::Field<TimeOffReason> = model::Field::new(
-        "displayName",
+    /// `assignedTo`
+    pub const AssignedTo: model::Field<TimeOffRequest> = model::Field::new("assignedTo");
+    /// `managerActionDateTime`
+    pub const ManagerActionDateTime: model::Field<TimeOffRequest> = model::Field::new(
+        "managerActionDateTime",
     );
-    /// `iconType`
-    pub const IconType: model::Field<TimeOffReason> = model::Field::new("iconType");
-    /// `isActive`
-    pub const IsActive: model::Field<TimeOffReason> = model::Field::new("isActive");
+    /// `managerActionMessage`
+    pub const ManagerActionMessage: model::Field<TimeOffRequest> = model::Field::new(
+        "managerActionMessage",
+    );
+    /// `managerUserId`
+    pub const ManagerUserId: model::Field<TimeOffRequest> = model::Field::new(
+        "managerUserId",
+    );
+    /// `senderDateTime`
+    pub const SenderDateTime: model::Field<TimeOffRequest> = model::Field::new(
+        "senderDateTime",
+    );
+    /// `senderMessage`
+    pub const SenderMessage: model::Field<TimeOffRequest> = model::Field::new(
+        "senderMessage",
+    );
+    /// `senderUserId`
+    pub const SenderUserId: model::Field<TimeOffRequest> = model::Field::new(
+        "senderUserId",
+    );
+    /// `state`
+    pub const State: model::Field<TimeOffRequest> = model::Field::new("state");
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<TimeOffRequest> = model::Field::new(
+        "endDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<TimeOffRequest> = model::Field::new(
+        "startDateTime",
+    );
+    /// `timeOffReasonId`
+    pub const TimeOffReasonId: model::Field<TimeOffRequest> = model::Field::new(
+        "timeOffReasonId",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeOffReason>] = &[
+    pub const ALL: &'static [model::Field<TimeOffRequest>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::Code,
-        Self::DisplayName,
-        Self::IconType,
-        Self::IsActive,
+        Self::AssignedTo,
+        Self::ManagerActionDateTime,
+        Self::ManagerActionMessage,
+        Self::ManagerUserId,
+        Self::SenderDateTime,
+        Self::SenderMessage,
+        Self::SenderUserId,
+        Self::State,
+        Self::EndDateTime,
+        Self::StartDateTime,
+        Self::TimeOffReasonId,
     ];
 }
 
-#[cfg(feature = "_reports")]
-/// CSDL entity type `microsoft.graph.userRegistrationDetails`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.urlAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserRegistrationDetails {
+pub struct UrlAssessmentRequest {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `isAdmin`: `Edm.Boolean`.
-    pub is_admin: Option<bool>,
-    /// Property `isMfaCapable`: `Edm.Boolean`, not nullable.
-    pub is_mfa_capable: Option<bool>,
-    /// Property `isMfaRegistered`: `Edm.Boolean`, not nullable.
-    pub is_mfa_registered: Option<bool>,
-    /// Property `isPasswordlessCapable`: `Edm.Boolean`, not nullable.
-    pub is_passwordless_capable: Option<bool>,
-    /// Property `isSsprCapable`: `Edm.Boolean`, not nullable.
-    pub is_sspr_capable: Option<bool>,
-    /// Property `isSsprEnabled`: `Edm.Boolean`, not nullable.
-    pub is_sspr_enabled: Option<bool>,
-    /// Property `isSsprRegistered`: `Edm.Boolean`, not nullable.
-    pub is_sspr_registered: Option<bool>,
-    /// Property `isSystemPreferredAuthenticationMethodEnabled`: `Edm.Boolean`.
-    pub is_system_preferred_authentication_method_enabled: Option<bool>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `methodsRegistered`: `Collection(Edm.String)`.
-    pub methods_registered: Option<Vec<String>>,
-    /// Property `systemPreferredAuthenticationMethods`: `Collection(Edm.String)`.
-    pub system_preferred_authentication_methods: Option<Vec<String>>,
-    /// Property `userDisplayName`: `Edm.String`, not nullable.
-    pub user_display_name: Option<String>,
-    /// Property `userPreferredMethodForSecondaryAuthentication`: `microsoft.graph.userDefaultAuthenticationMethod`.
-    pub user_preferred_method_for_secondary_authentication: Option<
-        UserDefaultAuthenticationMethod,
-    >,
-    /// Property `userPrincipalName`: `Edm.String`, not nullable.
-    pub user_principal_name: Option<String>,
-    /// Property `userType`: `microsoft.graph.signInUserType`.
-    pub user_type: Option<SignInUserType>,
+    /// Property `category`: `microsoft.graph.threatCategory`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub category: Option<ThreatCategory>,
+    /// Property `contentType`: `microsoft.graph.threatAssessmentContentType`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub content_type: Option<ThreatAssessmentContentType>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `expectedAssessment`: `microsoft.graph.threatExpectedAssessment`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub expected_assessment: Option<ThreatExpectedAssessment>,
+    /// Property `requestSource`: `microsoft.graph.threatAssessmentRequestSource`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub request_source: Option<ThreatAssessmentRequestSource>,
+    /// Property `status`: `microsoft.graph.threatAssessmentStatus`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub status: Option<ThreatAssessmentStatus>,
+    /// Property `url`: `Edm.String`, not nullable.
+    pub url: Option<String>,
+    /// Navigation property `results`: `Collection(microsoft.graph.threatAssessmentResult)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub results: Option<Vec<ThreatAssessmentResult>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserRegistrationDetails {
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for UrlAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_reports")]
-impl UserRegistrationDetails {
+#[cfg(feature = "_information_protection")]
+impl UrlAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationDetails";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.urlAssessmentRequest";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3625,39 +1432,21 @@ impl UserRegistrationDetails {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("isAdmin", &self.is_admin);
-        object.property("isMfaCapable", &self.is_mfa_capable);
-        object.property("isMfaRegistered", &self.is_mfa_registered);
-        object.property("isPasswordlessCapable", &self.is_passwordless_capable);
-        object.property("isSsprCapable", &self.is_sspr_capable);
-        object.property("isSsprEnabled", &self.is_sspr_enabled);
-        object.property("isSsprRegistered", &self.is_sspr_registered);
-        object
-            .property(
-                "isSystemPreferredAuthenticationMethodEnabled",
-                &self.is_system_preferred_authentication_method_enabled,
-            );
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("methodsRegistered", &self.methods_registered);
-        object
-            .property(
-                "systemPreferredAuthenticationMethods",
-                &self.system_preferred_authentication_methods,
-            );
-        object.property("userDisplayName", &self.user_display_name);
-        object
-            .property(
-                "userPreferredMethodForSecondaryAuthentication",
-                &self.user_preferred_method_for_secondary_authentication,
-            );
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("userType", &self.user_type);
+        object.property("category", &self.category);
+        object.property("contentType", &self.content_type);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("expectedAssessment", &self.expected_assessment);
+        object.property("requestSource", &self.request_source);
+        object.property("status", &self.status);
+        object.property("url", &self.url);
+        object.property("results", &self.results);
         object.end()
     }
 }
 
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for UrlAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3665,8 +1454,8 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for UrlAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3676,56 +1465,19 @@ impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "isAdmin" => read_lenient(map, key, &mut self.is_admin, extra),
-            "isMfaCapable" => read_lenient(map, key, &mut self.is_mfa_capable, extra),
-            "isMfaRegistered" => {
-                read_lenient(map, key, &mut self.is_mfa_registered, extra)
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "isPasswordlessCapable" => {
-                read_lenient(map, key, &mut self.is_passwordless_capable, extra)
+            "expectedAssessment" => {
+                read_nullable(map, key, &mut self.expected_assessment, extra)
             }
-            "isSsprCapable" => read_lenient(map, key, &mut self.is_sspr_capable, extra),
-            "isSsprEnabled" => read_lenient(map, key, &mut self.is_sspr_enabled, extra),
-            "isSsprRegistered" => {
-                read_lenient(map, key, &mut self.is_sspr_registered, extra)
-            }
-            "isSystemPreferredAuthenticationMethodEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_system_preferred_authentication_method_enabled,
-                    extra,
-                )
-            }
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "methodsRegistered" => {
-                read_lenient(map, key, &mut self.methods_registered, extra)
-            }
-            "systemPreferredAuthenticationMethods" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.system_preferred_authentication_methods,
-                    extra,
-                )
-            }
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userPreferredMethodForSecondaryAuthentication" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.user_preferred_method_for_secondary_authentication,
-                    extra,
-                )
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "userType" => read_nullable(map, key, &mut self.user_type, extra),
+            "requestSource" => read_nullable(map, key, &mut self.request_source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "results" => read_nullable(map, key, &mut self.results, extra),
             _ => Ok(false),
         }
     }
@@ -3736,8 +1488,8 @@ impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_reports")]
-impl UserRegistrationDetails {
+#[cfg(feature = "_information_protection")]
+impl UrlAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3747,94 +1499,629 @@ impl UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_reports")]
-/// The properties of [`UserRegistrationDetails`] by wire name, each a [`Field<UserRegistrationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationDetails::set_null`].
-pub enum UserRegistrationDetailsField {}
+#[cfg(feature = "_information_protection")]
+/// The properties of [`UrlAssessmentRequest`] by wire name, each a [`Field<UrlAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrlAssessmentRequest::set_null`].
+pub enum UrlAssessmentRequestField {}
 
-#[cfg(feature = "_reports")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
-impl UserRegistrationDetailsField {
+impl UrlAssessmentRequestField {
     /// `id`
-    pub const Id: model::Field<UserRegistrationDetails> = model::Field::new("id");
-    /// `isAdmin`
-    pub const IsAdmin: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isAdmin",
+    pub const Id: model::Field<UrlAssessmentRequest> = model::Field::new("id");
+    /// `category`
+    pub const Category: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "category",
     );
-    /// `isMfaCapable`
-    pub const IsMfaCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isMfaCapable",
+    /// `contentType`
+    pub const ContentType: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "contentType",
     );
-    /// `isMfaRegistered`
-    pub const IsMfaRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isMfaRegistered",
+    /// `createdBy`
+    pub const CreatedBy: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "createdBy",
     );
-    /// `isPasswordlessCapable`
-    pub const IsPasswordlessCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isPasswordlessCapable",
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "createdDateTime",
     );
-    /// `isSsprCapable`
-    pub const IsSsprCapable: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprCapable",
+    /// `expectedAssessment`
+    pub const ExpectedAssessment: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "expectedAssessment",
     );
-    /// `isSsprEnabled`
-    pub const IsSsprEnabled: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprEnabled",
+    /// `requestSource`
+    pub const RequestSource: model::Field<UrlAssessmentRequest> = model::Field::new(
+        "requestSource",
     );
-    /// `isSsprRegistered`
-    pub const IsSsprRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "isSsprRegistered",
-    );
-    /// `isSystemPreferredAuthenticationMethodEnabled`
-    pub const IsSystemPreferredAuthenticationMethodEnabled: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("isSystemPreferredAuthenticationMethodEnabled");
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<UserRegistrationDetails> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `methodsRegistered`
-    pub const MethodsRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
-        "methodsRegistered",
-    );
-    /// `systemPreferredAuthenticationMethods`
-    pub const SystemPreferredAuthenticationMethods: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("systemPreferredAuthenticationMethods");
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userDisplayName",
-    );
-    /// `userPreferredMethodForSecondaryAuthentication`
-    pub const UserPreferredMethodForSecondaryAuthentication: model::Field<
-        UserRegistrationDetails,
-    > = model::Field::new("userPreferredMethodForSecondaryAuthentication");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// `userType`
-    pub const UserType: model::Field<UserRegistrationDetails> = model::Field::new(
-        "userType",
-    );
+    /// `status`
+    pub const Status: model::Field<UrlAssessmentRequest> = model::Field::new("status");
+    /// `url`
+    pub const Url: model::Field<UrlAssessmentRequest> = model::Field::new("url");
+    /// `results`
+    pub const Results: model::Field<UrlAssessmentRequest> = model::Field::new("results");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserRegistrationDetails>] = &[
+    pub const ALL: &'static [model::Field<UrlAssessmentRequest>] = &[
         Self::Id,
-        Self::IsAdmin,
-        Self::IsMfaCapable,
-        Self::IsMfaRegistered,
-        Self::IsPasswordlessCapable,
-        Self::IsSsprCapable,
-        Self::IsSsprEnabled,
-        Self::IsSsprRegistered,
-        Self::IsSystemPreferredAuthenticationMethodEnabled,
-        Self::LastUpdatedDateTime,
-        Self::MethodsRegistered,
-        Self::SystemPreferredAuthenticationMethods,
-        Self::UserDisplayName,
-        Self::UserPreferredMethodForSecondaryAuthentication,
-        Self::UserPrincipalName,
-        Self::UserType,
+        Self::Category,
+        Self::ContentType,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ExpectedAssessment,
+        Self::RequestSource,
+        Self::Status,
+        Self::Url,
+        Self::Results,
     ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereDevice {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `autoPilotProfileAssigned`: `Edm.Boolean`.
+    pub auto_pilot_profile_assigned: Option<bool>,
+    /// Property `autoPilotRegistered`: `Edm.Boolean`.
+    pub auto_pilot_registered: Option<bool>,
+    /// Property `azureAdDeviceId`: `Edm.String`.
+    pub azure_ad_device_id: Option<String>,
+    /// Property `azureAdJoinType`: `Edm.String`.
+    pub azure_ad_join_type: Option<String>,
+    /// Property `azureAdRegistered`: `Edm.Boolean`.
+    pub azure_ad_registered: Option<bool>,
+    /// Property `cloudIdentityScore`: `Edm.Double`.
+    pub cloud_identity_score: Option<f64>,
+    /// Property `cloudManagementScore`: `Edm.Double`.
+    pub cloud_management_score: Option<f64>,
+    /// Property `cloudProvisioningScore`: `Edm.Double`.
+    pub cloud_provisioning_score: Option<f64>,
+    /// Property `compliancePolicySetToIntune`: `Edm.Boolean`.
+    pub compliance_policy_set_to_intune: Option<bool>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `healthStatus`: `microsoft.graph.userExperienceAnalyticsHealthState`, not nullable.
+    pub health_status: Option<UserExperienceAnalyticsHealthState>,
+    /// Property `isCloudManagedGatewayEnabled`: `Edm.Boolean`.
+    pub is_cloud_managed_gateway_enabled: Option<bool>,
+    /// Property `managedBy`: `Edm.String`.
+    pub managed_by: Option<String>,
+    /// Property `manufacturer`: `Edm.String`.
+    pub manufacturer: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `osCheckFailed`: `Edm.Boolean`.
+    pub os_check_failed: Option<bool>,
+    /// Property `osDescription`: `Edm.String`.
+    pub os_description: Option<String>,
+    /// Property `osVersion`: `Edm.String`.
+    pub os_version: Option<String>,
+    /// Property `otherWorkloadsSetToIntune`: `Edm.Boolean`.
+    pub other_workloads_set_to_intune: Option<bool>,
+    /// Property `ownership`: `Edm.String`.
+    pub ownership: Option<String>,
+    /// Property `processor64BitCheckFailed`: `Edm.Boolean`.
+    pub processor64_bit_check_failed: Option<bool>,
+    /// Property `processorCoreCountCheckFailed`: `Edm.Boolean`.
+    pub processor_core_count_check_failed: Option<bool>,
+    /// Property `processorFamilyCheckFailed`: `Edm.Boolean`.
+    pub processor_family_check_failed: Option<bool>,
+    /// Property `processorSpeedCheckFailed`: `Edm.Boolean`.
+    pub processor_speed_check_failed: Option<bool>,
+    /// Property `ramCheckFailed`: `Edm.Boolean`.
+    pub ram_check_failed: Option<bool>,
+    /// Property `secureBootCheckFailed`: `Edm.Boolean`.
+    pub secure_boot_check_failed: Option<bool>,
+    /// Property `serialNumber`: `Edm.String`.
+    pub serial_number: Option<String>,
+    /// Property `storageCheckFailed`: `Edm.Boolean`.
+    pub storage_check_failed: Option<bool>,
+    /// Property `tenantAttached`: `Edm.Boolean`.
+    pub tenant_attached: Option<bool>,
+    /// Property `tpmCheckFailed`: `Edm.Boolean`.
+    pub tpm_check_failed: Option<bool>,
+    /// Property `upgradeEligibility`: `microsoft.graph.operatingSystemUpgradeEligibility`, not nullable.
+    pub upgrade_eligibility: Option<OperatingSystemUpgradeEligibility>,
+    /// Property `windowsScore`: `Edm.Double`.
+    pub windows_score: Option<f64>,
+    /// Property `workFromAnywhereScore`: `Edm.Double`.
+    pub work_from_anywhere_score: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsWorkFromAnywhereDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsWorkFromAnywhereDevice {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("autoPilotProfileAssigned", &self.auto_pilot_profile_assigned);
+        object.property("autoPilotRegistered", &self.auto_pilot_registered);
+        object.property("azureAdDeviceId", &self.azure_ad_device_id);
+        object.property("azureAdJoinType", &self.azure_ad_join_type);
+        object.property("azureAdRegistered", &self.azure_ad_registered);
+        object.property("cloudIdentityScore", &self.cloud_identity_score);
+        object.property("cloudManagementScore", &self.cloud_management_score);
+        object.property("cloudProvisioningScore", &self.cloud_provisioning_score);
+        object
+            .property(
+                "compliancePolicySetToIntune",
+                &self.compliance_policy_set_to_intune,
+            );
+        object.property("deviceId", &self.device_id);
+        object.property("deviceName", &self.device_name);
+        object.property("healthStatus", &self.health_status);
+        object
+            .property(
+                "isCloudManagedGatewayEnabled",
+                &self.is_cloud_managed_gateway_enabled,
+            );
+        object.property("managedBy", &self.managed_by);
+        object.property("manufacturer", &self.manufacturer);
+        object.property("model", &self.model);
+        object.property("osCheckFailed", &self.os_check_failed);
+        object.property("osDescription", &self.os_description);
+        object.property("osVersion", &self.os_version);
+        object
+            .property("otherWorkloadsSetToIntune", &self.other_workloads_set_to_intune);
+        object.property("ownership", &self.ownership);
+        object.property("processor64BitCheckFailed", &self.processor64_bit_check_failed);
+        object
+            .property(
+                "processorCoreCountCheckFailed",
+                &self.processor_core_count_check_failed,
+            );
+        object
+            .property("processorFamilyCheckFailed", &self.processor_family_check_failed);
+        object.property("processorSpeedCheckFailed", &self.processor_speed_check_failed);
+        object.property("ramCheckFailed", &self.ram_check_failed);
+        object.property("secureBootCheckFailed", &self.secure_boot_check_failed);
+        object.property("serialNumber", &self.serial_number);
+        object.property("storageCheckFailed", &self.storage_check_failed);
+        object.property("tenantAttached", &self.tenant_attached);
+        object.property("tpmCheckFailed", &self.tpm_check_failed);
+        object.property("upgradeEligibility", &self.upgrade_eligibility);
+        object.property("windowsScore", &self.windows_score);
+        object.property("workFromAnywhereScore", &self.work_from_anywhere_score);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for UserExperienceAnalyticsWorkFromAnywhereDevice {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "autoPilotProfileAssigned" => {
+                read_lenient(map, key, &mut self.auto_pilot_profile_assigned, extra)
+            }
+            "autoPilotRegistered" => {
+                read_lenient(map, key, &mut self.auto_pilot_registered, extra)
+            }
+            "azureAdDeviceId" => {
+                read_lenient(map, key, &mut self.azure_ad_device_id, extra)
+            }
+            "azureAdJoinType" => {
+                read_lenient(map, key, &mut self.azure_ad_join_type, extra)
+            }
+            "azureAdRegistered" => {
+                read_lenient(map, key, &mut self.azure_ad_registered, extra)
+            }
+            "cloudIdentityScore" => {
+                read_lenient(map, key, &mut self.cloud_identity_score, extra)
+            }
+            "cloudManagementScore" => {
+                read_lenient(map, key, &mut self.cloud_management_score, extra)
+            }
+            "cloudProvisioningScore" => {
+                read_lenient(map, key, &mut self.cloud_provisioning_score, extra)
+            }
+            "compliancePolicySetToIntune" => {
+                read_lenient(map, key, &mut self.compliance_policy_set_to_intune, extra)
+            }
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "healthStatus" => read_nullable(map, key, &mut self.health_status, extra),
+            "isCloudManagedGatewayEnabled" => {
+                read_lenient(map, key, &mut self.is_cloud_managed_gateway_enabled, extra)
+            }
+            "managedBy" => read_lenient(map, key, &mut self.managed_by, extra),
+            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "osCheckFailed" => read_lenient(map, key, &mut self.os_check_failed, extra),
+            "osDescription" => read_lenient(map, key, &mut self.os_description, extra),
+            "osVersion" => read_lenient(map, key, &mut self.os_version, extra),
+            "otherWorkloadsSetToIntune" => {
+                read_lenient(map, key, &mut self.other_workloads_set_to_intune, extra)
+            }
+            "ownership" => read_lenient(map, key, &mut self.ownership, extra),
+            "processor64BitCheckFailed" => {
+                read_lenient(map, key, &mut self.processor64_bit_check_failed, extra)
+            }
+            "processorCoreCountCheckFailed" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.processor_core_count_check_failed,
+                    extra,
+                )
+            }
+            "processorFamilyCheckFailed" => {
+                read_lenient(map, key, &mut self.processor_family_check_failed, extra)
+            }
+            "processorSpeedCheckFailed" => {
+                read_lenient(map, key, &mut self.processor_speed_check_failed, extra)
+            }
+            "ramCheckFailed" => read_lenient(map, key, &mut self.ram_check_failed, extra),
+            "secureBootCheckFailed" => {
+                read_lenient(map, key, &mut self.secure_boot_check_failed, extra)
+            }
+            "serialNumber" => read_lenient(map, key, &mut self.serial_number, extra),
+            "storageCheckFailed" => {
+                read_lenient(map, key, &mut self.storage_check_failed, extra)
+            }
+            "tenantAttached" => read_lenient(map, key, &mut self.tenant_attached, extra),
+            "tpmCheckFailed" => read_lenient(map, key, &mut self.tpm_check_failed, extra),
+            "upgradeEligibility" => {
+                read_nullable(map, key, &mut self.upgrade_eligibility, extra)
+            }
+            "windowsScore" => read_lenient(map, key, &mut self.windows_score, extra),
+            "workFromAnywhereScore" => {
+                read_lenient(map, key, &mut self.work_from_anywhere_score, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsWorkFromAnywhereDevice {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsWorkFromAnywhereDevice`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereDevice::set_null`].
+pub enum UserExperienceAnalyticsWorkFromAnywhereDeviceField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsWorkFromAnywhereDeviceField {
+    /// `id`
+    pub const Id: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "id",
+    );
+    /// `autoPilotProfileAssigned`
+    pub const AutoPilotProfileAssigned: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("autoPilotProfileAssigned");
+    /// `autoPilotRegistered`
+    pub const AutoPilotRegistered: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("autoPilotRegistered");
+    /// `azureAdDeviceId`
+    pub const AzureAdDeviceId: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("azureAdDeviceId");
+    /// `azureAdJoinType`
+    pub const AzureAdJoinType: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("azureAdJoinType");
+    /// `azureAdRegistered`
+    pub const AzureAdRegistered: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("azureAdRegistered");
+    /// `cloudIdentityScore`
+    pub const CloudIdentityScore: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("cloudIdentityScore");
+    /// `cloudManagementScore`
+    pub const CloudManagementScore: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("cloudManagementScore");
+    /// `cloudProvisioningScore`
+    pub const CloudProvisioningScore: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("cloudProvisioningScore");
+    /// `compliancePolicySetToIntune`
+    pub const CompliancePolicySetToIntune: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("compliancePolicySetToIntune");
+    /// `deviceId`
+    pub const DeviceId: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "deviceId",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "deviceName",
+    );
+    /// `healthStatus`
+    pub const HealthStatus: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("healthStatus");
+    /// `isCloudManagedGatewayEnabled`
+    pub const IsCloudManagedGatewayEnabled: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("isCloudManagedGatewayEnabled");
+    /// `managedBy`
+    pub const ManagedBy: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "managedBy",
+    );
+    /// `manufacturer`
+    pub const Manufacturer: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("manufacturer");
+    /// `model`
+    pub const Model: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "model",
+    );
+    /// `osCheckFailed`
+    pub const OsCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("osCheckFailed");
+    /// `osDescription`
+    pub const OsDescription: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("osDescription");
+    /// `osVersion`
+    pub const OsVersion: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "osVersion",
+    );
+    /// `otherWorkloadsSetToIntune`
+    pub const OtherWorkloadsSetToIntune: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("otherWorkloadsSetToIntune");
+    /// `ownership`
+    pub const Ownership: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+        "ownership",
+    );
+    /// `processor64BitCheckFailed`
+    pub const Processor64BitCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("processor64BitCheckFailed");
+    /// `processorCoreCountCheckFailed`
+    pub const ProcessorCoreCountCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("processorCoreCountCheckFailed");
+    /// `processorFamilyCheckFailed`
+    pub const ProcessorFamilyCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("processorFamilyCheckFailed");
+    /// `processorSpeedCheckFailed`
+    pub const ProcessorSpeedCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("processorSpeedCheckFailed");
+    /// `ramCheckFailed`
+    pub const RamCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("ramCheckFailed");
+    /// `secureBootCheckFailed`
+    pub const SecureBootCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("secureBootCheckFailed");
+    /// `serialNumber`
+    pub const SerialNumber: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("serialNumber");
+    /// `storageCheckFailed`
+    pub const StorageCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("storageCheckFailed");
+    /// `tenantAttached`
+    pub const TenantAttached: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("tenantAttached");
+    /// `tpmCheckFailed`
+    pub const TpmCheckFailed: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("tpmCheckFailed");
+    /// `upgradeEligibility`
+    pub const UpgradeEligibility: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("upgradeEligibility");
+    /// `windowsScore`
+    pub const WindowsScore: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("windowsScore");
+    /// `workFromAnywhereScore`
+    pub const WorkFromAnywhereScore: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    > = model::Field::new("workFromAnywhereScore");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereDevice,
+    >] = &[
+        Self::Id,
+        Self::AutoPilotProfileAssigned,
+        Self::AutoPilotRegistered,
+        Self::AzureAdDeviceId,
+        Self::AzureAdJoinType,
+        Self::AzureAdRegistered,
+        Self::CloudIdentityScore,
+        Self::CloudManagementScore,
+        Self::CloudProvisioningScore,
+        Self::CompliancePolicySetToIntune,
+        Self::DeviceId,
+        Self::DeviceName,
+        Self::HealthStatus,
+        Self::IsCloudManagedGatewayEnabled,
+        Self::ManagedBy,
+        Self::Manufacturer,
+        Self::Model,
+        Self::OsCheckFailed,
+        Self::OsDescription,
+        Self::OsVersion,
+        Self::OtherWorkloadsSetToIntune,
+        Self::Ownership,
+        Self::Processor64BitCheckFailed,
+        Self::ProcessorCoreCountCheckFailed,
+        Self::ProcessorFamilyCheckFailed,
+        Self::ProcessorSpeedCheckFailed,
+        Self::RamCheckFailed,
+        Self::SecureBootCheckFailed,
+        Self::SerialNumber,
+        Self::StorageCheckFailed,
+        Self::TenantAttached,
+        Self::TpmCheckFailed,
+        Self::UpgradeEligibility,
+        Self::WindowsScore,
+        Self::WorkFromAnywhereScore,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.userStorage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserStorage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `quota`: `microsoft.graph.unifiedStorageQuota`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_service_storage_quota_breakdown")]
+    pub quota: Option<UnifiedStorageQuota>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for UserStorage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl UserStorage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userStorage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_service_storage_quota_breakdown")]
+        object.property("quota", &self.quota);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for UserStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for UserStorage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_service_storage_quota_breakdown")]
+            "quota" => read_nullable(map, key, &mut self.quota, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl UserStorage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`UserStorage`] by wire name, each a [`Field<UserStorage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserStorage::set_null`].
+pub enum UserStorageField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl UserStorageField {
+    /// `id`
+    pub const Id: model::Field<UserStorage> = model::Field::new("id");
+    /// `quota`
+    pub const Quota: model::Field<UserStorage> = model::Field::new("quota");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserStorage>] = &[Self::Id, Self::Quota];
 }
 
 #[cfg(feature = "_sites")]
@@ -3948,104 +2235,52 @@ impl VerticalSectionField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.vppToken`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10CompliancePolicy {
+pub struct VppToken {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub display_name: Option<String>,
+    /// Property `appleId`: `Edm.String`.
+    pub apple_id: Option<String>,
+    /// Property `automaticallyUpdateApps`: `Edm.Boolean`, not nullable.
+    pub automatically_update_apps: Option<bool>,
+    /// Property `countryOrRegion`: `Edm.String`.
+    pub country_or_region: Option<String>,
+    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub expiration_date_time: Option<edm::DateTimeOffset>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub version: Option<i32>,
-    /// Property `bitLockerEnabled`: `Edm.Boolean`, not nullable.
-    pub bit_locker_enabled: Option<bool>,
-    /// Property `codeIntegrityEnabled`: `Edm.Boolean`, not nullable.
-    pub code_integrity_enabled: Option<bool>,
-    /// Property `earlyLaunchAntiMalwareDriverEnabled`: `Edm.Boolean`, not nullable.
-    pub early_launch_anti_malware_driver_enabled: Option<bool>,
-    /// Property `mobileOsMaximumVersion`: `Edm.String`.
-    pub mobile_os_maximum_version: Option<String>,
-    /// Property `mobileOsMinimumVersion`: `Edm.String`.
-    pub mobile_os_minimum_version: Option<String>,
-    /// Property `osMaximumVersion`: `Edm.String`.
-    pub os_maximum_version: Option<String>,
-    /// Property `osMinimumVersion`: `Edm.String`.
-    pub os_minimum_version: Option<String>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredToUnlockFromIdle`: `Edm.Boolean`, not nullable.
-    pub password_required_to_unlock_from_idle: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Property `requireHealthyDeviceReport`: `Edm.Boolean`, not nullable.
-    pub require_healthy_device_report: Option<bool>,
-    /// Property `secureBootEnabled`: `Edm.Boolean`, not nullable.
-    pub secure_boot_enabled: Option<bool>,
-    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_encryption: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
+    /// Property `lastSyncDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_sync_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastSyncStatus`: `microsoft.graph.vppTokenSyncStatus`, not nullable.
+    pub last_sync_status: Option<VppTokenSyncStatus>,
+    /// Property `organizationName`: `Edm.String`.
+    pub organization_name: Option<String>,
+    /// Property `state`: `microsoft.graph.vppTokenState`, not nullable.
+    pub state: Option<VppTokenState>,
+    /// Property `token`: `Edm.String`.
+    pub token: Option<String>,
+    /// Property `vppTokenAccountType`: `microsoft.graph.vppTokenAccountType`, not nullable.
+    pub vpp_token_account_type: Option<VppTokenAccountType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10CompliancePolicy {
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for VppToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl Windows10CompliancePolicy {
+#[cfg(feature = "_device_app_management")]
+impl VppToken {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CompliancePolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.vppToken";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4059,68 +2294,23 @@ impl Windows10CompliancePolicy {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
+        object.property("appleId", &self.apple_id);
+        object.property("automaticallyUpdateApps", &self.automatically_update_apps);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("expirationDateTime", &self.expiration_date_time);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("bitLockerEnabled", &self.bit_locker_enabled);
-        object.property("codeIntegrityEnabled", &self.code_integrity_enabled);
-        object
-            .property(
-                "earlyLaunchAntiMalwareDriverEnabled",
-                &self.early_launch_anti_malware_driver_enabled,
-            );
-        object.property("mobileOsMaximumVersion", &self.mobile_os_maximum_version);
-        object.property("mobileOsMinimumVersion", &self.mobile_os_minimum_version);
-        object.property("osMaximumVersion", &self.os_maximum_version);
-        object.property("osMinimumVersion", &self.os_minimum_version);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object
-            .property(
-                "passwordRequiredToUnlockFromIdle",
-                &self.password_required_to_unlock_from_idle,
-            );
-        object.property("passwordRequiredType", &self.password_required_type);
-        object
-            .property("requireHealthyDeviceReport", &self.require_healthy_device_report);
-        object.property("secureBootEnabled", &self.secure_boot_enabled);
-        object.property("storageRequireEncryption", &self.storage_require_encryption);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("lastSyncDateTime", &self.last_sync_date_time);
+        object.property("lastSyncStatus", &self.last_sync_status);
+        object.property("organizationName", &self.organization_name);
+        object.property("state", &self.state);
+        object.property("token", &self.token);
+        object.property("vppTokenAccountType", &self.vpp_token_account_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10CompliancePolicy {
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for VppToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4128,8 +2318,8 @@ impl<'de> serde::Deserialize<'de> for Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for VppToken {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4139,111 +2329,32 @@ impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "appleId" => read_lenient(map, key, &mut self.apple_id, extra),
+            "automaticallyUpdateApps" => {
+                read_lenient(map, key, &mut self.automatically_update_apps, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "countryOrRegion" => {
+                read_lenient(map, key, &mut self.country_or_region, extra)
+            }
+            "expirationDateTime" => {
+                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "bitLockerEnabled" => {
-                read_lenient(map, key, &mut self.bit_locker_enabled, extra)
+            "lastSyncDateTime" => {
+                read_lenient(map, key, &mut self.last_sync_date_time, extra)
             }
-            "codeIntegrityEnabled" => {
-                read_lenient(map, key, &mut self.code_integrity_enabled, extra)
+            "lastSyncStatus" => {
+                read_nullable(map, key, &mut self.last_sync_status, extra)
             }
-            "earlyLaunchAntiMalwareDriverEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.early_launch_anti_malware_driver_enabled,
-                    extra,
-                )
+            "organizationName" => {
+                read_lenient(map, key, &mut self.organization_name, extra)
             }
-            "mobileOsMaximumVersion" => {
-                read_lenient(map, key, &mut self.mobile_os_maximum_version, extra)
-            }
-            "mobileOsMinimumVersion" => {
-                read_lenient(map, key, &mut self.mobile_os_minimum_version, extra)
-            }
-            "osMaximumVersion" => {
-                read_lenient(map, key, &mut self.os_maximum_version, extra)
-            }
-            "osMinimumVersion" => {
-                read_lenient(map, key, &mut self.os_minimum_version, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredToUnlockFromIdle" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_required_to_unlock_from_idle,
-                    extra,
-                )
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "requireHealthyDeviceReport" => {
-                read_lenient(map, key, &mut self.require_healthy_device_report, extra)
-            }
-            "secureBootEnabled" => {
-                read_lenient(map, key, &mut self.secure_boot_enabled, extra)
-            }
-            "storageRequireEncryption" => {
-                read_lenient(map, key, &mut self.storage_require_encryption, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "token" => read_lenient(map, key, &mut self.token, extra),
+            "vppTokenAccountType" => {
+                read_nullable(map, key, &mut self.vpp_token_account_type, extra)
             }
             _ => Ok(false),
         }
@@ -4255,8 +2366,8 @@ impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl Windows10CompliancePolicy {
+#[cfg(feature = "_device_app_management")]
+impl VppToken {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4266,226 +2377,100 @@ impl Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`Windows10CompliancePolicy`] by wire name, each a [`Field<Windows10CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CompliancePolicy::set_null`].
-pub enum Windows10CompliancePolicyField {}
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`VppToken`] by wire name, each a [`Field<VppToken>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VppToken::set_null`].
+pub enum VppTokenField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
-impl Windows10CompliancePolicyField {
+impl VppTokenField {
     /// `id`
-    pub const Id: model::Field<Windows10CompliancePolicy> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<VppToken> = model::Field::new("id");
+    /// `appleId`
+    pub const AppleId: model::Field<VppToken> = model::Field::new("appleId");
+    /// `automaticallyUpdateApps`
+    pub const AutomaticallyUpdateApps: model::Field<VppToken> = model::Field::new(
+        "automaticallyUpdateApps",
     );
-    /// `description`
-    pub const Description: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "description",
+    /// `countryOrRegion`
+    pub const CountryOrRegion: model::Field<VppToken> = model::Field::new(
+        "countryOrRegion",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "displayName",
+    /// `expirationDateTime`
+    pub const ExpirationDateTime: model::Field<VppToken> = model::Field::new(
+        "expirationDateTime",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows10CompliancePolicy> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<VppToken> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `version`
-    pub const Version: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "version",
+    /// `lastSyncDateTime`
+    pub const LastSyncDateTime: model::Field<VppToken> = model::Field::new(
+        "lastSyncDateTime",
     );
-    /// `bitLockerEnabled`
-    pub const BitLockerEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "bitLockerEnabled",
+    /// `lastSyncStatus`
+    pub const LastSyncStatus: model::Field<VppToken> = model::Field::new(
+        "lastSyncStatus",
     );
-    /// `codeIntegrityEnabled`
-    pub const CodeIntegrityEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "codeIntegrityEnabled",
+    /// `organizationName`
+    pub const OrganizationName: model::Field<VppToken> = model::Field::new(
+        "organizationName",
     );
-    /// `earlyLaunchAntiMalwareDriverEnabled`
-    pub const EarlyLaunchAntiMalwareDriverEnabled: model::Field<
-        Windows10CompliancePolicy,
-    > = model::Field::new("earlyLaunchAntiMalwareDriverEnabled");
-    /// `mobileOsMaximumVersion`
-    pub const MobileOsMaximumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "mobileOsMaximumVersion",
-    );
-    /// `mobileOsMinimumVersion`
-    pub const MobileOsMinimumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "mobileOsMinimumVersion",
-    );
-    /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "osMaximumVersion",
-    );
-    /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "osMinimumVersion",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<
-        Windows10CompliancePolicy,
-    > = model::Field::new("passwordMinimumCharacterSetCount");
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        Windows10CompliancePolicy,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        Windows10CompliancePolicy,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredToUnlockFromIdle`
-    pub const PasswordRequiredToUnlockFromIdle: model::Field<
-        Windows10CompliancePolicy,
-    > = model::Field::new("passwordRequiredToUnlockFromIdle");
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `requireHealthyDeviceReport`
-    pub const RequireHealthyDeviceReport: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "requireHealthyDeviceReport",
-    );
-    /// `secureBootEnabled`
-    pub const SecureBootEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "secureBootEnabled",
-    );
-    /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "storageRequireEncryption",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10CompliancePolicy> = model::Field::new(
-        "userStatusOverview",
+    /// `state`
+    pub const State: model::Field<VppToken> = model::Field::new("state");
+    /// `token`
+    pub const Token: model::Field<VppToken> = model::Field::new("token");
+    /// `vppTokenAccountType`
+    pub const VppTokenAccountType: model::Field<VppToken> = model::Field::new(
+        "vppTokenAccountType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10CompliancePolicy>] = &[
+    pub const ALL: &'static [model::Field<VppToken>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
+        Self::AppleId,
+        Self::AutomaticallyUpdateApps,
+        Self::CountryOrRegion,
+        Self::ExpirationDateTime,
         Self::LastModifiedDateTime,
-        Self::Version,
-        Self::BitLockerEnabled,
-        Self::CodeIntegrityEnabled,
-        Self::EarlyLaunchAntiMalwareDriverEnabled,
-        Self::MobileOsMaximumVersion,
-        Self::MobileOsMinimumVersion,
-        Self::OsMaximumVersion,
-        Self::OsMinimumVersion,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredToUnlockFromIdle,
-        Self::PasswordRequiredType,
-        Self::RequireHealthyDeviceReport,
-        Self::SecureBootEnabled,
-        Self::StorageRequireEncryption,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::LastSyncDateTime,
+        Self::LastSyncStatus,
+        Self::OrganizationName,
+        Self::State,
+        Self::Token,
+        Self::VppTokenAccountType,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10SecureAssessmentConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10SecureAssessmentConfiguration {
+pub struct Windows10EnrollmentCompletionPageConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub priority: Option<i32>,
     /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub version: Option<i32>,
-    /// Property `allowPrinting`: `Edm.Boolean`, not nullable.
-    pub allow_printing: Option<bool>,
-    /// Property `allowScreenCapture`: `Edm.Boolean`, not nullable.
-    pub allow_screen_capture: Option<bool>,
-    /// Property `allowTextSuggestion`: `Edm.Boolean`, not nullable.
-    pub allow_text_suggestion: Option<bool>,
-    /// Property `configurationAccount`: `Edm.String`.
-    pub configuration_account: Option<String>,
-    /// Property `launchUri`: `Edm.String`.
-    pub launch_uri: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Property `allowNonBlockingAppInstallation`: `Edm.Boolean`, not nullable.
+    pub allow_non_blocking_app_installation: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4493,16 +2478,16 @@ pub struct Windows10SecureAssessmentConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10SecureAssessmentConfiguration {
+impl serde::Serialize for Windows10EnrollmentCompletionPageConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10SecureAssessmentConfiguration {
+impl Windows10EnrollmentCompletionPageConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10SecureAssessmentConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EnrollmentCompletionPageConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4520,28 +2505,20 @@ impl Windows10SecureAssessmentConfiguration {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priority", &self.priority);
         object.property("version", &self.version);
-        object.property("allowPrinting", &self.allow_printing);
-        object.property("allowScreenCapture", &self.allow_screen_capture);
-        object.property("allowTextSuggestion", &self.allow_text_suggestion);
-        object.property("configurationAccount", &self.configuration_account);
-        object.property("launchUri", &self.launch_uri);
-        object.property("assignments", &self.assignments);
         object
             .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
+                "allowNonBlockingAppInstallation",
+                &self.allow_non_blocking_app_installation,
             );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("assignments", &self.assignments);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10SecureAssessmentConfiguration {
+impl<'de> serde::Deserialize<'de> for Windows10EnrollmentCompletionPageConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4550,7 +2527,8 @@ impl<'de> serde::Deserialize<'de> for Windows10SecureAssessmentConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfiguration {
+impl graph_odata_runtime::model::ODataObject
+for Windows10EnrollmentCompletionPageConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4568,30 +2546,17 @@ impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfig
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "allowPrinting" => read_lenient(map, key, &mut self.allow_printing, extra),
-            "allowScreenCapture" => {
-                read_lenient(map, key, &mut self.allow_screen_capture, extra)
+            "allowNonBlockingAppInstallation" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_non_blocking_app_installation,
+                    extra,
+                )
             }
-            "allowTextSuggestion" => {
-                read_lenient(map, key, &mut self.allow_text_suggestion, extra)
-            }
-            "configurationAccount" => {
-                read_lenient(map, key, &mut self.configuration_account, extra)
-            }
-            "launchUri" => read_lenient(map, key, &mut self.launch_uri, extra),
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
             _ => Ok(false),
         }
     }
@@ -4603,7 +2568,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfig
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10SecureAssessmentConfiguration {
+impl Windows10EnrollmentCompletionPageConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4614,99 +2579,254 @@ impl Windows10SecureAssessmentConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`Windows10SecureAssessmentConfiguration`] by wire name, each a [`Field<Windows10SecureAssessmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10SecureAssessmentConfiguration::set_null`].
-pub enum Windows10SecureAssessmentConfigurationField {}
+/// The properties of [`Windows10EnrollmentCompletionPageConfiguration`] by wire name, each a [`Field<Windows10EnrollmentCompletionPageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EnrollmentCompletionPageConfiguration::set_null`].
+pub enum Windows10EnrollmentCompletionPageConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl Windows10SecureAssessmentConfigurationField {
+impl Windows10EnrollmentCompletionPageConfigurationField {
     /// `id`
-    pub const Id: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+    pub const Id: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
         "id",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
+    pub const CreatedDateTime: model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    > = model::Field::new("createdDateTime");
     /// `description`
-    pub const Description: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "description",
-    );
+    pub const Description: model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    > = model::Field::new("description");
     /// `displayName`
-    pub const DisplayName: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "displayName",
-    );
+    pub const DisplayName: model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    > = model::Field::new("displayName");
     /// `lastModifiedDateTime`
     pub const LastModifiedDateTime: model::Field<
-        Windows10SecureAssessmentConfiguration,
+        Windows10EnrollmentCompletionPageConfiguration,
     > = model::Field::new("lastModifiedDateTime");
+    /// `priority`
+    pub const Priority: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
+        "priority",
+    );
     /// `version`
-    pub const Version: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+    pub const Version: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
         "version",
     );
-    /// `allowPrinting`
-    pub const AllowPrinting: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "allowPrinting",
-    );
-    /// `allowScreenCapture`
-    pub const AllowScreenCapture: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "allowScreenCapture",
-    );
-    /// `allowTextSuggestion`
-    pub const AllowTextSuggestion: model::Field<
-        Windows10SecureAssessmentConfiguration,
-    > = model::Field::new("allowTextSuggestion");
-    /// `configurationAccount`
-    pub const ConfigurationAccount: model::Field<
-        Windows10SecureAssessmentConfiguration,
-    > = model::Field::new("configurationAccount");
-    /// `launchUri`
-    pub const LaunchUri: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "launchUri",
-    );
+    /// `allowNonBlockingAppInstallation`
+    pub const AllowNonBlockingAppInstallation: model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    > = model::Field::new("allowNonBlockingAppInstallation");
     /// `assignments`
-    pub const Assignments: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        Windows10SecureAssessmentConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<
-        Windows10SecureAssessmentConfiguration,
-    > = model::Field::new("deviceStatusOverview");
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
+    pub const Assignments: model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    > = model::Field::new("assignments");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10SecureAssessmentConfiguration>] = &[
+    pub const ALL: &'static [model::Field<
+        Windows10EnrollmentCompletionPageConfiguration,
+    >] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
+        Self::Priority,
         Self::Version,
-        Self::AllowPrinting,
-        Self::AllowScreenCapture,
-        Self::AllowTextSuggestion,
-        Self::ConfigurationAccount,
-        Self::LaunchUri,
+        Self::AllowNonBlockingAppInstallation,
         Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL entity type `microsoft.graph.windowsDeviceMalwareState`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsDeviceMalwareState {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `additionalInformationUrl`: `Edm.String`.
+    pub additional_information_url: Option<String>,
+    /// Property `category`: `microsoft.graph.windowsMalwareCategory`.
+    pub category: Option<WindowsMalwareCategory>,
+    /// Property `detectionCount`: `Edm.Int32`.
+    pub detection_count: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `executionState`: `microsoft.graph.windowsMalwareExecutionState`.
+    pub execution_state: Option<WindowsMalwareExecutionState>,
+    /// Property `initialDetectionDateTime`: `Edm.DateTimeOffset`.
+    pub initial_detection_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastStateChangeDateTime`: `Edm.DateTimeOffset`.
+    pub last_state_change_date_time: Option<edm::DateTimeOffset>,
+    /// Property `severity`: `microsoft.graph.windowsMalwareSeverity`.
+    pub severity: Option<WindowsMalwareSeverity>,
+    /// Property `state`: `microsoft.graph.windowsMalwareState`.
+    pub state: Option<WindowsMalwareState>,
+    /// Property `threatState`: `microsoft.graph.windowsMalwareThreatState`.
+    pub threat_state: Option<WindowsMalwareThreatState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for WindowsDeviceMalwareState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceMalwareState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceMalwareState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("additionalInformationUrl", &self.additional_information_url);
+        object.property("category", &self.category);
+        object.property("detectionCount", &self.detection_count);
+        object.property("displayName", &self.display_name);
+        object.property("executionState", &self.execution_state);
+        object.property("initialDetectionDateTime", &self.initial_detection_date_time);
+        object.property("lastStateChangeDateTime", &self.last_state_change_date_time);
+        object.property("severity", &self.severity);
+        object.property("state", &self.state);
+        object.property("threatState", &self.threat_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for WindowsDeviceMalwareState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for WindowsDeviceMalwareState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "additionalInformationUrl" => {
+                read_lenient(map, key, &mut self.additional_information_url, extra)
+            }
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "detectionCount" => read_lenient(map, key, &mut self.detection_count, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "executionState" => read_nullable(map, key, &mut self.execution_state, extra),
+            "initialDetectionDateTime" => {
+                read_lenient(map, key, &mut self.initial_detection_date_time, extra)
+            }
+            "lastStateChangeDateTime" => {
+                read_lenient(map, key, &mut self.last_state_change_date_time, extra)
+            }
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "threatState" => read_nullable(map, key, &mut self.threat_state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceMalwareState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`WindowsDeviceMalwareState`] by wire name, each a [`Field<WindowsDeviceMalwareState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceMalwareState::set_null`].
+pub enum WindowsDeviceMalwareStateField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl WindowsDeviceMalwareStateField {
+    /// `id`
+    pub const Id: model::Field<WindowsDeviceMalwareState> = model::Field::new("id");
+    /// `additionalInformationUrl`
+    pub const AdditionalInformationUrl: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "additionalInformationUrl",
+    );
+    /// `category`
+    pub const Category: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "category",
+    );
+    /// `detectionCount`
+    pub const DetectionCount: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "detectionCount",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "displayName",
+    );
+    /// `executionState`
+    pub const ExecutionState: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "executionState",
+    );
+    /// `initialDetectionDateTime`
+    pub const InitialDetectionDateTime: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "initialDetectionDateTime",
+    );
+    /// `lastStateChangeDateTime`
+    pub const LastStateChangeDateTime: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "lastStateChangeDateTime",
+    );
+    /// `severity`
+    pub const Severity: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "severity",
+    );
+    /// `state`
+    pub const State: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "state",
+    );
+    /// `threatState`
+    pub const ThreatState: model::Field<WindowsDeviceMalwareState> = model::Field::new(
+        "threatState",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WindowsDeviceMalwareState>] = &[
+        Self::Id,
+        Self::AdditionalInformationUrl,
+        Self::Category,
+        Self::DetectionCount,
+        Self::DisplayName,
+        Self::ExecutionState,
+        Self::InitialDetectionDateTime,
+        Self::LastStateChangeDateTime,
+        Self::Severity,
+        Self::State,
+        Self::ThreatState,
     ];
 }
 
@@ -5086,238 +3206,6 @@ impl WindowsPhone81CompliancePolicyField {
         Self::DeviceStatuses,
         Self::DeviceStatusOverview,
         Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windowsPhone81CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsPhone81CustomConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
-    pub oma_settings: Option<Vec<AnyOmaSetting>>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for WindowsPhone81CustomConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl WindowsPhone81CustomConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsPhone81CustomConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("omaSettings", &self.oma_settings);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for WindowsPhone81CustomConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsPhone81CustomConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl WindowsPhone81CustomConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`WindowsPhone81CustomConfiguration`] by wire name, each a [`Field<WindowsPhone81CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsPhone81CustomConfiguration::set_null`].
-pub enum WindowsPhone81CustomConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsPhone81CustomConfigurationField {
-    /// `id`
-    pub const Id: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `omaSettings`
-    pub const OmaSettings: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "omaSettings",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        WindowsPhone81CustomConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<WindowsPhone81CustomConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsPhone81CustomConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::OmaSettings,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
         Self::UserStatuses,
         Self::UserStatusOverview,
     ];
@@ -5911,139 +3799,6 @@ impl WindowsPhone81GeneralConfigurationField {
         Self::DeviceStatusOverview,
         Self::UserStatuses,
         Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.windowsSetting`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsSetting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `payloadType`: `Edm.String`.
-    pub payload_type: Option<String>,
-    /// Property `settingType`: `microsoft.graph.windowsSettingType`, not nullable.
-    pub setting_type: Option<WindowsSettingType>,
-    /// Property `windowsDeviceId`: `Edm.String`.
-    pub windows_device_id: Option<String>,
-    /// Navigation property `instances`: `Collection(microsoft.graph.windowsSettingInstance)`, contained; present when expanded (`$expand`).
-    pub instances: Option<Vec<WindowsSettingInstance>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WindowsSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WindowsSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("payloadType", &self.payload_type);
-        object.property("settingType", &self.setting_type);
-        object.property("windowsDeviceId", &self.windows_device_id);
-        object.property("instances", &self.instances);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WindowsSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for WindowsSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "payloadType" => read_lenient(map, key, &mut self.payload_type, extra),
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            "windowsDeviceId" => {
-                read_lenient(map, key, &mut self.windows_device_id, extra)
-            }
-            "instances" => read_nullable(map, key, &mut self.instances, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WindowsSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`WindowsSetting`] by wire name, each a [`Field<WindowsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsSetting::set_null`].
-pub enum WindowsSettingField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl WindowsSettingField {
-    /// `id`
-    pub const Id: model::Field<WindowsSetting> = model::Field::new("id");
-    /// `payloadType`
-    pub const PayloadType: model::Field<WindowsSetting> = model::Field::new(
-        "payloadType",
-    );
-    /// `settingType`
-    pub const SettingType: model::Field<WindowsSetting> = model::Field::new(
-        "settingType",
-    );
-    /// `windowsDeviceId`
-    pub const WindowsDeviceId: model::Field<WindowsSetting> = model::Field::new(
-        "windowsDeviceId",
-    );
-    /// `instances`
-    pub const Instances: model::Field<WindowsSetting> = model::Field::new("instances");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsSetting>] = &[
-        Self::Id,
-        Self::PayloadType,
-        Self::SettingType,
-        Self::WindowsDeviceId,
-        Self::Instances,
     ];
 }
 
@@ -7022,6 +4777,126 @@ impl WorkbookChartField {
 }
 
 #[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookComment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookComment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `contentType`: `Edm.String`, not nullable.
+    pub content_type: Option<String>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.workbookCommentReply)`, contained; present when expanded (`$expand`).
+    pub replies: Option<Vec<WorkbookCommentReply>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookComment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookComment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("content", &self.content);
+        object.property("contentType", &self.content_type);
+        object.property("replies", &self.replies);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookComment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookComment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookComment`] by wire name, each a [`Field<WorkbookComment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookComment::set_null`].
+pub enum WorkbookCommentField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookCommentField {
+    /// `id`
+    pub const Id: model::Field<WorkbookComment> = model::Field::new("id");
+    /// `content`
+    pub const Content: model::Field<WorkbookComment> = model::Field::new("content");
+    /// `contentType`
+    pub const ContentType: model::Field<WorkbookComment> = model::Field::new(
+        "contentType",
+    );
+    /// `replies`
+    pub const Replies: model::Field<WorkbookComment> = model::Field::new("replies");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookComment>] = &[
+        Self::Id,
+        Self::Content,
+        Self::ContentType,
+        Self::Replies,
+    ];
+}
+
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookNamedItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookNamedItem {
@@ -7167,4 +5042,586 @@ impl WorkbookNamedItemField {
         Self::Visible,
         Self::Worksheet,
     ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookPivotTable`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookPivotTable {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Navigation property `worksheet`: `microsoft.graph.workbookWorksheet`; present when expanded (`$expand`).
+    pub worksheet: Option<WorkbookWorksheet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookPivotTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookPivotTable {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookPivotTable";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("worksheet", &self.worksheet);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookPivotTable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookPivotTable {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "worksheet" => read_nullable(map, key, &mut self.worksheet, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookPivotTable {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookPivotTable`] by wire name, each a [`Field<WorkbookPivotTable>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookPivotTable::set_null`].
+pub enum WorkbookPivotTableField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookPivotTableField {
+    /// `id`
+    pub const Id: model::Field<WorkbookPivotTable> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<WorkbookPivotTable> = model::Field::new("name");
+    /// `worksheet`
+    pub const Worksheet: model::Field<WorkbookPivotTable> = model::Field::new(
+        "worksheet",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookPivotTable>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Worksheet,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookTable`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookTable {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `highlightFirstColumn`: `Edm.Boolean`, not nullable.
+    pub highlight_first_column: Option<bool>,
+    /// Property `highlightLastColumn`: `Edm.Boolean`, not nullable.
+    pub highlight_last_column: Option<bool>,
+    /// Property `legacyId`: `Edm.String`.
+    pub legacy_id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `showBandedColumns`: `Edm.Boolean`, not nullable.
+    pub show_banded_columns: Option<bool>,
+    /// Property `showBandedRows`: `Edm.Boolean`, not nullable.
+    pub show_banded_rows: Option<bool>,
+    /// Property `showFilterButton`: `Edm.Boolean`, not nullable.
+    pub show_filter_button: Option<bool>,
+    /// Property `showHeaders`: `Edm.Boolean`, not nullable.
+    pub show_headers: Option<bool>,
+    /// Property `showTotals`: `Edm.Boolean`, not nullable.
+    pub show_totals: Option<bool>,
+    /// Property `style`: `Edm.String`.
+    pub style: Option<String>,
+    /// Navigation property `columns`: `Collection(microsoft.graph.workbookTableColumn)`, contained; present when expanded (`$expand`).
+    pub columns: Option<Vec<WorkbookTableColumn>>,
+    /// Navigation property `rows`: `Collection(microsoft.graph.workbookTableRow)`, contained; present when expanded (`$expand`).
+    pub rows: Option<Vec<WorkbookTableRow>>,
+    /// Navigation property `sort`: `microsoft.graph.workbookTableSort`, contained; present when expanded (`$expand`).
+    pub sort: Option<WorkbookTableSort>,
+    /// Navigation property `worksheet`: `microsoft.graph.workbookWorksheet`; present when expanded (`$expand`).
+    pub worksheet: Option<WorkbookWorksheet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookTable {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTable";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("highlightFirstColumn", &self.highlight_first_column);
+        object.property("highlightLastColumn", &self.highlight_last_column);
+        object.property("legacyId", &self.legacy_id);
+        object.property("name", &self.name);
+        object.property("showBandedColumns", &self.show_banded_columns);
+        object.property("showBandedRows", &self.show_banded_rows);
+        object.property("showFilterButton", &self.show_filter_button);
+        object.property("showHeaders", &self.show_headers);
+        object.property("showTotals", &self.show_totals);
+        object.property("style", &self.style);
+        object.property("columns", &self.columns);
+        object.property("rows", &self.rows);
+        object.property("sort", &self.sort);
+        object.property("worksheet", &self.worksheet);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookTable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookTable {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "highlightFirstColumn" => {
+                read_lenient(map, key, &mut self.highlight_first_column, extra)
+            }
+            "highlightLastColumn" => {
+                read_lenient(map, key, &mut self.highlight_last_column, extra)
+            }
+            "legacyId" => read_lenient(map, key, &mut self.legacy_id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "showBandedColumns" => {
+                read_lenient(map, key, &mut self.show_banded_columns, extra)
+            }
+            "showBandedRows" => read_lenient(map, key, &mut self.show_banded_rows, extra),
+            "showFilterButton" => {
+                read_lenient(map, key, &mut self.show_filter_button, extra)
+            }
+            "showHeaders" => read_lenient(map, key, &mut self.show_headers, extra),
+            "showTotals" => read_lenient(map, key, &mut self.show_totals, extra),
+            "style" => read_lenient(map, key, &mut self.style, extra),
+            "columns" => read_nullable(map, key, &mut self.columns, extra),
+            "rows" => read_nullable(map, key, &mut self.rows, extra),
+            "sort" => read_nullable(map, key, &mut self.sort, extra),
+            "worksheet" => read_nullable(map, key, &mut self.worksheet, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookTable {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookTable`] by wire name, each a [`Field<WorkbookTable>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTable::set_null`].
+pub enum WorkbookTableField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookTableField {
+    /// `id`
+    pub const Id: model::Field<WorkbookTable> = model::Field::new("id");
+    /// `highlightFirstColumn`
+    pub const HighlightFirstColumn: model::Field<WorkbookTable> = model::Field::new(
+        "highlightFirstColumn",
+    );
+    /// `highlightLastColumn`
+    pub const HighlightLastColumn: model::Field<WorkbookTable> = model::Field::new(
+        "highlightLastColumn",
+    );
+    /// `legacyId`
+    pub const LegacyId: model::Field<WorkbookTable> = model::Field::new("legacyId");
+    /// `name`
+    pub const Name: model::Field<WorkbookTable> = model::Field::new("name");
+    /// `showBandedColumns`
+    pub const ShowBandedColumns: model::Field<WorkbookTable> = model::Field::new(
+        "showBandedColumns",
+    );
+    /// `showBandedRows`
+    pub const ShowBandedRows: model::Field<WorkbookTable> = model::Field::new(
+        "showBandedRows",
+    );
+    /// `showFilterButton`
+    pub const ShowFilterButton: model::Field<WorkbookTable> = model::Field::new(
+        "showFilterButton",
+    );
+    /// `showHeaders`
+    pub const ShowHeaders: model::Field<WorkbookTable> = model::Field::new(
+        "showHeaders",
+    );
+    /// `showTotals`
+    pub const ShowTotals: model::Field<WorkbookTable> = model::Field::new("showTotals");
+    /// `style`
+    pub const Style: model::Field<WorkbookTable> = model::Field::new("style");
+    /// `columns`
+    pub const Columns: model::Field<WorkbookTable> = model::Field::new("columns");
+    /// `rows`
+    pub const Rows: model::Field<WorkbookTable> = model::Field::new("rows");
+    /// `sort`
+    pub const Sort: model::Field<WorkbookTable> = model::Field::new("sort");
+    /// `worksheet`
+    pub const Worksheet: model::Field<WorkbookTable> = model::Field::new("worksheet");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookTable>] = &[
+        Self::Id,
+        Self::HighlightFirstColumn,
+        Self::HighlightLastColumn,
+        Self::LegacyId,
+        Self::Name,
+        Self::ShowBandedColumns,
+        Self::ShowBandedRows,
+        Self::ShowFilterButton,
+        Self::ShowHeaders,
+        Self::ShowTotals,
+        Self::Style,
+        Self::Columns,
+        Self::Rows,
+        Self::Sort,
+        Self::Worksheet,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookWorksheet`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookWorksheet {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `position`: `Edm.Int32`, not nullable.
+    pub position: Option<i32>,
+    /// Property `visibility`: `Edm.String`, not nullable.
+    pub visibility: Option<String>,
+    /// Navigation property `charts`: `Collection(microsoft.graph.workbookChart)`, contained; present when expanded (`$expand`).
+    pub charts: Option<Vec<WorkbookChart>>,
+    /// Navigation property `names`: `Collection(microsoft.graph.workbookNamedItem)`, contained; present when expanded (`$expand`).
+    pub names: Option<Vec<WorkbookNamedItem>>,
+    /// Navigation property `pivotTables`: `Collection(microsoft.graph.workbookPivotTable)`, contained; present when expanded (`$expand`).
+    pub pivot_tables: Option<Vec<WorkbookPivotTable>>,
+    /// Navigation property `protection`: `microsoft.graph.workbookWorksheetProtection`, contained; present when expanded (`$expand`).
+    pub protection: Option<WorkbookWorksheetProtection>,
+    /// Navigation property `tables`: `Collection(microsoft.graph.workbookTable)`, contained; present when expanded (`$expand`).
+    pub tables: Option<Vec<WorkbookTable>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookWorksheet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookWorksheet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("position", &self.position);
+        object.property("visibility", &self.visibility);
+        object.property("charts", &self.charts);
+        object.property("names", &self.names);
+        object.property("pivotTables", &self.pivot_tables);
+        object.property("protection", &self.protection);
+        object.property("tables", &self.tables);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookWorksheet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookWorksheet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "position" => read_lenient(map, key, &mut self.position, extra),
+            "visibility" => read_lenient(map, key, &mut self.visibility, extra),
+            "charts" => read_nullable(map, key, &mut self.charts, extra),
+            "names" => read_nullable(map, key, &mut self.names, extra),
+            "pivotTables" => read_nullable(map, key, &mut self.pivot_tables, extra),
+            "protection" => read_nullable(map, key, &mut self.protection, extra),
+            "tables" => read_nullable(map, key, &mut self.tables, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookWorksheet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookWorksheet`] by wire name, each a [`Field<WorkbookWorksheet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheet::set_null`].
+pub enum WorkbookWorksheetField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookWorksheetField {
+    /// `id`
+    pub const Id: model::Field<WorkbookWorksheet> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<WorkbookWorksheet> = model::Field::new("name");
+    /// `position`
+    pub const Position: model::Field<WorkbookWorksheet> = model::Field::new("position");
+    /// `visibility`
+    pub const Visibility: model::Field<WorkbookWorksheet> = model::Field::new(
+        "visibility",
+    );
+    /// `charts`
+    pub const Charts: model::Field<WorkbookWorksheet> = model::Field::new("charts");
+    /// `names`
+    pub const Names: model::Field<WorkbookWorksheet> = model::Field::new("names");
+    /// `pivotTables`
+    pub const PivotTables: model::Field<WorkbookWorksheet> = model::Field::new(
+        "pivotTables",
+    );
+    /// `protection`
+    pub const Protection: model::Field<WorkbookWorksheet> = model::Field::new(
+        "protection",
+    );
+    /// `tables`
+    pub const Tables: model::Field<WorkbookWorksheet> = model::Field::new("tables");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookWorksheet>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Position,
+        Self::Visibility,
+        Self::Charts,
+        Self::Names,
+        Self::PivotTables,
+        Self::Protection,
+        Self::Tables,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.workingTimeSchedule`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkingTimeSchedule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WorkingTimeSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkingTimeSchedule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingTimeSchedule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WorkingTimeSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WorkingTimeSchedule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkingTimeSchedule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WorkingTimeSchedule`] by wire name, each a [`Field<WorkingTimeSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingTimeSchedule::set_null`].
+pub enum WorkingTimeScheduleField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WorkingTimeScheduleField {
+    /// `id`
+    pub const Id: model::Field<WorkingTimeSchedule> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkingTimeSchedule>] = &[Self::Id];
 }

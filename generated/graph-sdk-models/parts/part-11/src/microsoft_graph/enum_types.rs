@@ -150,58 +150,58 @@ impl From<&str> for AttestationLevel {
 }
 
 #[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.callEventType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.authenticationPhoneType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CallEventType {
-    /// `callStarted` = 0
-    CallStarted,
-    /// `callEnded` = 1
-    CallEnded,
-    /// `unknownFutureValue` = 2
+pub enum AuthenticationPhoneType {
+    /// `mobile` = 0
+    Mobile,
+    /// `alternateMobile` = 1
+    AlternateMobile,
+    /// `office` = 2
+    Office,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
-    /// `rosterUpdated` = 3
-    RosterUpdated,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for CallEventType {
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("callStarted", 0),
-        ("callEnded", 1),
-        ("unknownFutureValue", 2),
-        ("rosterUpdated", 3),
+        ("mobile", 0),
+        ("alternateMobile", 1),
+        ("office", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "callStarted" => Self::CallStarted,
-            "callEnded" => Self::CallEnded,
+            "mobile" => Self::Mobile,
+            "alternateMobile" => Self::AlternateMobile,
+            "office" => Self::Office,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "rosterUpdated" => Self::RosterUpdated,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::CallStarted => "callStarted",
-            Self::CallEnded => "callEnded",
+            Self::Mobile => "mobile",
+            Self::AlternateMobile => "alternateMobile",
+            Self::Office => "office",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::RosterUpdated => "rosterUpdated",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_activities_container")]
-impl serde::Serialize for CallEventType {
+impl serde::Serialize for AuthenticationPhoneType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for CallEventType {
+impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -210,62 +210,67 @@ impl<'de> serde::Deserialize<'de> for CallEventType {
 }
 
 #[cfg(feature = "_activities_container")]
-impl std::fmt::Display for CallEventType {
+impl std::fmt::Display for AuthenticationPhoneType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_activities_container")]
-impl From<&str> for CallEventType {
+impl From<&str> for AuthenticationPhoneType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcAuditCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_unreached")]
+/// CSDL enum type `microsoft.graph.changeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcAuditCategory {
-    /// `cloudPC` = 0
-    CloudPc,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
+pub enum ChangeType {
+    /// `created` = 0
+    Created,
+    /// `updated` = 1
+    Updated,
+    /// `deleted` = 2
+    Deleted,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditCategory {
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChangeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("cloudPC", 0),
-        ("unknownFutureValue", 1),
+        ("created", 0),
+        ("updated", 1),
+        ("deleted", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "cloudPC" => Self::CloudPc,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "deleted" => Self::Deleted,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::CloudPc => "cloudPC",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcAuditCategory {
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -273,138 +278,30 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcAuditCategory {
+#[cfg(feature = "_unreached")]
+impl std::fmt::Display for ChangeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcAuditCategory {
+#[cfg(feature = "_unreached")]
+impl From<&str> for ChangeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcDeviceImageErrorCode`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcDeviceImageOsStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcDeviceImageErrorCode {
-    /// `internalServerError` = 0
-    InternalServerError,
-    /// `sourceImageNotFound` = 1
-    SourceImageNotFound,
-    /// `osVersionNotSupported` = 2
-    OsVersionNotSupported,
-    /// `sourceImageInvalid` = 3
-    SourceImageInvalid,
-    /// `sourceImageNotGeneralized` = 4
-    SourceImageNotGeneralized,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// `vmAlreadyAzureAdjoined` = 6
-    VmAlreadyAzureAdjoined,
-    /// `paidSourceImageNotSupport` = 7
-    PaidSourceImageNotSupport,
-    /// `sourceImageNotSupportCustomizeVMName` = 8
-    SourceImageNotSupportCustomizeVmName,
-    /// `sourceImageSizeExceedsLimitation` = 9
-    SourceImageSizeExceedsLimitation,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageErrorCode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("internalServerError", 0),
-        ("sourceImageNotFound", 1),
-        ("osVersionNotSupported", 2),
-        ("sourceImageInvalid", 3),
-        ("sourceImageNotGeneralized", 4),
-        ("unknownFutureValue", 5),
-        ("vmAlreadyAzureAdjoined", 6),
-        ("paidSourceImageNotSupport", 7),
-        ("sourceImageNotSupportCustomizeVMName", 8),
-        ("sourceImageSizeExceedsLimitation", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "internalServerError" => Self::InternalServerError,
-            "sourceImageNotFound" => Self::SourceImageNotFound,
-            "osVersionNotSupported" => Self::OsVersionNotSupported,
-            "sourceImageInvalid" => Self::SourceImageInvalid,
-            "sourceImageNotGeneralized" => Self::SourceImageNotGeneralized,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "vmAlreadyAzureAdjoined" => Self::VmAlreadyAzureAdjoined,
-            "paidSourceImageNotSupport" => Self::PaidSourceImageNotSupport,
-            "sourceImageNotSupportCustomizeVMName" => {
-                Self::SourceImageNotSupportCustomizeVmName
-            }
-            "sourceImageSizeExceedsLimitation" => Self::SourceImageSizeExceedsLimitation,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::InternalServerError => "internalServerError",
-            Self::SourceImageNotFound => "sourceImageNotFound",
-            Self::OsVersionNotSupported => "osVersionNotSupported",
-            Self::SourceImageInvalid => "sourceImageInvalid",
-            Self::SourceImageNotGeneralized => "sourceImageNotGeneralized",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::VmAlreadyAzureAdjoined => "vmAlreadyAzureAdjoined",
-            Self::PaidSourceImageNotSupport => "paidSourceImageNotSupport",
-            Self::SourceImageNotSupportCustomizeVmName => {
-                "sourceImageNotSupportCustomizeVMName"
-            }
-            Self::SourceImageSizeExceedsLimitation => "sourceImageSizeExceedsLimitation",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcDeviceImageErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcDeviceImageErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcDeviceImageErrorCode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcGalleryImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcGalleryImageStatus {
+pub enum CloudPcDeviceImageOsStatus {
     /// `supported` = 0
     Supported,
     /// `supportedWithWarning` = 1
     SupportedWithWarning,
-    /// `notSupported` = 2
-    NotSupported,
+    /// `unknown` = 2
+    Unknown,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -412,18 +309,18 @@ pub enum CloudPcGalleryImageStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageOsStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("supported", 0),
         ("supportedWithWarning", 1),
-        ("notSupported", 2),
+        ("unknown", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "supported" => Self::Supported,
             "supportedWithWarning" => Self::SupportedWithWarning,
-            "notSupported" => Self::NotSupported,
+            "unknown" => Self::Unknown,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -432,7 +329,7 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
         match self {
             Self::Supported => "supported",
             Self::SupportedWithWarning => "supportedWithWarning",
-            Self::NotSupported => "notSupported",
+            Self::Unknown => "unknown",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -440,14 +337,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcGalleryImageStatus {
+impl serde::Serialize for CloudPcDeviceImageOsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcGalleryImageStatus {
+impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageOsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -456,231 +353,388 @@ impl<'de> serde::Deserialize<'de> for CloudPcGalleryImageStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcGalleryImageStatus {
+impl std::fmt::Display for CloudPcDeviceImageOsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcGalleryImageStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.customExtensionCalloutInstanceStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomExtensionCalloutInstanceStatus {
-    /// `calloutSent` = 1
-    CalloutSent,
-    /// `callbackReceived` = 2
-    CallbackReceived,
-    /// `calloutFailed` = 3
-    CalloutFailed,
-    /// `callbackTimedOut` = 4
-    CallbackTimedOut,
-    /// `waitingForCallback` = 5
-    WaitingForCallback,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for CustomExtensionCalloutInstanceStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("calloutSent", 1),
-        ("callbackReceived", 2),
-        ("calloutFailed", 3),
-        ("callbackTimedOut", 4),
-        ("waitingForCallback", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "calloutSent" => Self::CalloutSent,
-            "callbackReceived" => Self::CallbackReceived,
-            "calloutFailed" => Self::CalloutFailed,
-            "callbackTimedOut" => Self::CallbackTimedOut,
-            "waitingForCallback" => Self::WaitingForCallback,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::CalloutSent => "calloutSent",
-            Self::CallbackReceived => "callbackReceived",
-            Self::CalloutFailed => "calloutFailed",
-            Self::CallbackTimedOut => "callbackTimedOut",
-            Self::WaitingForCallback => "waitingForCallback",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for CustomExtensionCalloutInstanceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for CustomExtensionCalloutInstanceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for CustomExtensionCalloutInstanceStatus {
+impl From<&str> for CloudPcDeviceImageOsStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementExchangeConnectorType {
-    /// `onPremises` = 0
-    OnPremises,
-    /// `hosted` = 1
-    Hosted,
-    /// `serviceToService` = 2
-    ServiceToService,
-    /// `dedicated` = 3
-    Dedicated,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DeviceManagementExchangeConnectorType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("onPremises", 0),
-        ("hosted", 1),
-        ("serviceToService", 2),
-        ("dedicated", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "onPremises" => Self::OnPremises,
-            "hosted" => Self::Hosted,
-            "serviceToService" => Self::ServiceToService,
-            "dedicated" => Self::Dedicated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OnPremises => "onPremises",
-            Self::Hosted => "hosted",
-            Self::ServiceToService => "serviceToService",
-            Self::Dedicated => "dedicated",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementExchangeConnectorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementExchangeConnectorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementExchangeConnectorType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationAddedStudentAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationAddedStudentAction {
-    /// `none` = 0
-    None,
-    /// `assignIfOpen` = 1
-    AssignIfOpen,
+pub enum CloudPcOnPremisesConnectionType {
+    /// `hybridAzureADJoin` = 0
+    HybridAzureAdJoin,
+    /// `azureADJoin` = 1
+    AzureAdJoin,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationAddedStudentAction {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("assignIfOpen", 1),
+        ("hybridAzureADJoin", 0),
+        ("azureADJoin", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "assignIfOpen" => Self::AssignIfOpen,
+            "hybridAzureADJoin" => Self::HybridAzureAdJoin,
+            "azureADJoin" => Self::AzureAdJoin,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::HybridAzureAdJoin => "hybridAzureADJoin",
+            Self::AzureAdJoin => "azureADJoin",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcOnPremisesConnectionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for CloudPcOnPremisesConnectionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for CloudPcOnPremisesConnectionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.contactRelationship`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactRelationship {
+    /// `parent` = 0
+    Parent,
+    /// `relative` = 1
+    Relative,
+    /// `aide` = 2
+    Aide,
+    /// `doctor` = 3
+    Doctor,
+    /// `guardian` = 4
+    Guardian,
+    /// `child` = 5
+    Child,
+    /// `other` = 6
+    Other,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("parent", 0),
+        ("relative", 1),
+        ("aide", 2),
+        ("doctor", 3),
+        ("guardian", 4),
+        ("child", 5),
+        ("other", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "parent" => Self::Parent,
+            "relative" => Self::Relative,
+            "aide" => Self::Aide,
+            "doctor" => Self::Doctor,
+            "guardian" => Self::Guardian,
+            "child" => Self::Child,
+            "other" => Self::Other,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Parent => "parent",
+            Self::Relative => "relative",
+            Self::Aide => "aide",
+            Self::Doctor => "doctor",
+            Self::Guardian => "guardian",
+            Self::Child => "child",
+            Self::Other => "other",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for ContactRelationship {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for ContactRelationship {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for ContactRelationship {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for ContactRelationship {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_data_policy_operations")]
+/// CSDL enum type `microsoft.graph.dataPolicyOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataPolicyOperationStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `running` = 1
+    Running,
+    /// `complete` = 2
+    Complete,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_data_policy_operations")]
+impl graph_odata_runtime::enums::EvolvableEnum for DataPolicyOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("running", 1),
+        ("complete", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "running" => Self::Running,
+            "complete" => Self::Complete,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::Running => "running",
+            Self::Complete => "complete",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_data_policy_operations")]
+impl serde::Serialize for DataPolicyOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_data_policy_operations")]
+impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_data_policy_operations")]
+impl std::fmt::Display for DataPolicyOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_data_policy_operations")]
+impl From<&str> for DataPolicyOperationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementPartnerAppType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementPartnerAppType {
+    /// `unknown` = 0
+    Unknown,
+    /// `singleTenantApp` = 1
+    SingleTenantApp,
+    /// `multiTenantApp` = 2
+    MultiTenantApp,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerAppType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("singleTenantApp", 1),
+        ("multiTenantApp", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "singleTenantApp" => Self::SingleTenantApp,
+            "multiTenantApp" => Self::MultiTenantApp,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::SingleTenantApp => "singleTenantApp",
+            Self::MultiTenantApp => "multiTenantApp",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementPartnerAppType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAppType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementPartnerAppType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementPartnerAppType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationAddToCalendarOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationAddToCalendarOptions {
+    /// `none` = 0
+    None,
+    /// `studentsAndPublisher` = 1
+    StudentsAndPublisher,
+    /// `studentsAndTeamOwners` = 2
+    StudentsAndTeamOwners,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// `studentsOnly` = 4
+    StudentsOnly,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationAddToCalendarOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("studentsAndPublisher", 1),
+        ("studentsAndTeamOwners", 2),
+        ("unknownFutureValue", 3),
+        ("studentsOnly", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "studentsAndPublisher" => Self::StudentsAndPublisher,
+            "studentsAndTeamOwners" => Self::StudentsAndTeamOwners,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "studentsOnly" => Self::StudentsOnly,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::AssignIfOpen => "assignIfOpen",
+            Self::StudentsAndPublisher => "studentsAndPublisher",
+            Self::StudentsAndTeamOwners => "studentsAndTeamOwners",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::StudentsOnly => "studentsOnly",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_education")]
-impl serde::Serialize for EducationAddedStudentAction {
+impl serde::Serialize for EducationAddToCalendarOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
+impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -689,375 +743,170 @@ impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
 }
 
 #[cfg(feature = "_education")]
-impl std::fmt::Display for EducationAddedStudentAction {
+impl std::fmt::Display for EducationAddToCalendarOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_education")]
-impl From<&str> for EducationAddedStudentAction {
+impl From<&str> for EducationAddToCalendarOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationModuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationModuleStatus {
-    /// `draft` = 0
-    Draft,
-    /// `published` = 1
-    Published,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_teamwork")]
+/// CSDL enum type `microsoft.graph.eligibilityFilteringEnabledEntities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct EligibilityFilteringEnabledEntities(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_teamwork")]
+impl EligibilityFilteringEnabledEntities {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `swapRequest` = 1
+    pub const SWAP_REQUEST: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `offerShiftRequest` = 2
+    pub const OFFER_SHIFT_REQUEST: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `timeOffReason` = 8
+    pub const TIME_OFF_REASON: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationModuleStatus {
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::enums::FlagsEnum for EligibilityFilteringEnabledEntities {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("draft", 0),
-        ("published", 1),
-        ("unknownFutureValue", 2),
+        ("none", 0),
+        ("swapRequest", 1),
+        ("offerShiftRequest", 2),
+        ("unknownFutureValue", 4),
+        ("timeOffReason", 8),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "published" => Self::Published,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationModuleStatus {
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Debug for EligibilityFilteringEnabledEntities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::fmt::Display for EligibilityFilteringEnabledEntities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::str::FromStr for EligibilityFilteringEnabledEntities {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::ops::BitOr for EligibilityFilteringEnabledEntities {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl std::ops::BitOrAssign for EligibilityFilteringEnabledEntities {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for EligibilityFilteringEnabledEntities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationModuleStatus {
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for EligibilityFilteringEnabledEntities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationModuleStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<&str> for EducationModuleStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.enrollmentState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerBillingClassification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EnrollmentState {
-    /// `unknown` = 0
-    Unknown,
-    /// `enrolled` = 1
-    Enrolled,
-    /// `pendingReset` = 2
-    PendingReset,
-    /// `failed` = 3
-    Failed,
-    /// `notContacted` = 4
-    NotContacted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for EnrollmentState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("enrolled", 1),
-        ("pendingReset", 2),
-        ("failed", 3),
-        ("notContacted", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "enrolled" => Self::Enrolled,
-            "pendingReset" => Self::PendingReset,
-            "failed" => Self::Failed,
-            "notContacted" => Self::NotContacted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Enrolled => "enrolled",
-            Self::PendingReset => "pendingReset",
-            Self::Failed => "failed",
-            Self::NotContacted => "notContacted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EnrollmentState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EnrollmentState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for EnrollmentState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for EnrollmentState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.importedWindowsAutopilotDeviceIdentityUploadStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    /// `noUpload` = 0
-    NoUpload,
-    /// `pending` = 1
-    Pending,
-    /// `complete` = 2
-    Complete,
-    /// `error` = 3
-    Error,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("noUpload", 0),
-        ("pending", 1),
-        ("complete", 2),
-        ("error", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "noUpload" => Self::NoUpload,
-            "pending" => Self::Pending,
-            "complete" => Self::Complete,
-            "error" => Self::Error,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NoUpload => "noUpload",
-            Self::Pending => "pending",
-            Self::Complete => "complete",
-            Self::Error => "error",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de>
-for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.mobileThreatPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MobileThreatPartnerTenantState {
-    /// `unavailable` = 0
-    Unavailable,
-    /// `available` = 1
-    Available,
-    /// `enabled` = 2
-    Enabled,
-    /// `unresponsive` = 3
-    Unresponsive,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for MobileThreatPartnerTenantState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unavailable", 0),
-        ("available", 1),
-        ("enabled", 2),
-        ("unresponsive", 3),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unavailable" => Self::Unavailable,
-            "available" => Self::Available,
-            "enabled" => Self::Enabled,
-            "unresponsive" => Self::Unresponsive,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unavailable => "unavailable",
-            Self::Available => "available",
-            Self::Enabled => "enabled",
-            Self::Unresponsive => "unresponsive",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MobileThreatPartnerTenantState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MobileThreatPartnerTenantState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for MobileThreatPartnerTenantState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for MobileThreatPartnerTenantState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.operationResult`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OperationResult {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `timeout` = 2
-    Timeout,
+pub enum FileStorageContainerBillingClassification {
+    /// `standard` = 0
+    Standard,
+    /// `trial` = 1
+    Trial,
+    /// `directToCustomer` = 2
+    DirectToCustomer,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for FileStorageContainerBillingClassification {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("timeout", 2),
+        ("standard", 0),
+        ("trial", 1),
+        ("directToCustomer", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
+            "standard" => Self::Standard,
+            "trial" => Self::Trial,
+            "directToCustomer" => Self::DirectToCustomer,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
+            Self::Standard => "standard",
+            Self::Trial => "trial",
+            Self::DirectToCustomer => "directToCustomer",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for OperationResult {
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerBillingClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for OperationResult {
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1065,78 +914,323 @@ impl<'de> serde::Deserialize<'de> for OperationResult {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for OperationResult {
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerBillingClassification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for OperationResult {
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerBillingClassification {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printerProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_print")]
+/// CSDL enum type `microsoft.graph.incompatiblePrinterSettings`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrinterProcessingState {
-    /// `unknown` = 0
-    Unknown,
-    /// `idle` = 1
-    Idle,
-    /// `processing` = 2
-    Processing,
-    /// `stopped` = 3
-    Stopped,
+pub enum IncompatiblePrinterSettings {
+    /// `show` = 0
+    Show,
+    /// `hide` = 1
+    Hide,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::enums::EvolvableEnum for IncompatiblePrinterSettings {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("show", 0),
+        ("hide", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "show" => Self::Show,
+            "hide" => Self::Hide,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Show => "show",
+            Self::Hide => "hide",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_print")]
+impl serde::Serialize for IncompatiblePrinterSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for IncompatiblePrinterSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl std::fmt::Display for IncompatiblePrinterSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_print")]
+impl From<&str> for IncompatiblePrinterSettings {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.migrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MigrationStatus {
+    /// `ready` = 0
+    Ready,
+    /// `needsReview` = 1
+    NeedsReview,
+    /// `additionalStepsRequired` = 2
+    AdditionalStepsRequired,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for MigrationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("ready", 0),
+        ("needsReview", 1),
+        ("additionalStepsRequired", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ready" => Self::Ready,
+            "needsReview" => Self::NeedsReview,
+            "additionalStepsRequired" => Self::AdditionalStepsRequired,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::NeedsReview => "needsReview",
+            Self::AdditionalStepsRequired => "additionalStepsRequired",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for MigrationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for MigrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for MigrationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl From<&str> for MigrationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.notificationTemplateBrandingOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct NotificationTemplateBrandingOptions(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_device_management")]
+impl NotificationTemplateBrandingOptions {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `includeCompanyLogo` = 1
+    pub const INCLUDE_COMPANY_LOGO: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `includeCompanyName` = 2
+    pub const INCLUDE_COMPANY_NAME: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `includeContactInformation` = 4
+    pub const INCLUDE_CONTACT_INFORMATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `includeCompanyPortalLink` = 8
+    pub const INCLUDE_COMPANY_PORTAL_LINK: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `includeDeviceDetails` = 16
+    pub const INCLUDE_DEVICE_DETAILS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::FlagsEnum for NotificationTemplateBrandingOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("includeCompanyLogo", 1),
+        ("includeCompanyName", 2),
+        ("includeContactInformation", 4),
+        ("includeCompanyPortalLink", 8),
+        ("includeDeviceDetails", 16),
+        ("unknownFutureValue", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Debug for NotificationTemplateBrandingOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for NotificationTemplateBrandingOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::str::FromStr for NotificationTemplateBrandingOptions {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::ops::BitOr for NotificationTemplateBrandingOptions {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::ops::BitOrAssign for NotificationTemplateBrandingOptions {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for NotificationTemplateBrandingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for NotificationTemplateBrandingOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+/// CSDL enum type `microsoft.graph.permissionClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PermissionClassificationType {
+    /// `low` = 1
+    Low,
+    /// `medium` = 2
+    Medium,
+    /// `high` = 3
+    High,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrinterProcessingState {
+#[cfg(feature = "_service_principals")]
+impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("idle", 1),
-        ("processing", 2),
-        ("stopped", 3),
+        ("low", 1),
+        ("medium", 2),
+        ("high", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "idle" => Self::Idle,
-            "processing" => Self::Processing,
-            "stopped" => Self::Stopped,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Idle => "idle",
-            Self::Processing => "processing",
-            Self::Stopped => "stopped",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrinterProcessingState {
+#[cfg(feature = "_service_principals")]
+impl serde::Serialize for PermissionClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrinterProcessingState {
+#[cfg(feature = "_service_principals")]
+impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1144,78 +1238,88 @@ impl<'de> serde::Deserialize<'de> for PrinterProcessingState {
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrinterProcessingState {
+#[cfg(feature = "_service_principals")]
+impl std::fmt::Display for PermissionClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl From<&str> for PrinterProcessingState {
+#[cfg(feature = "_service_principals")]
+impl From<&str> for PermissionClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-/// CSDL enum type `microsoft.graph.riskDetectionTimingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskDetectionTimingType {
-    /// `notDefined` = 0
-    NotDefined,
-    /// `realtime` = 1
-    Realtime,
-    /// `nearRealtime` = 2
-    NearRealtime,
-    /// `offline` = 3
-    Offline,
-    /// `unknownFutureValue` = 4
+pub enum ProvisioningAction {
+    /// `other` = 0
+    Other,
+    /// `create` = 1
+    Create,
+    /// `delete` = 2
+    Delete,
+    /// `disable` = 3
+    Disable,
+    /// `update` = 4
+    Update,
+    /// `stagedDelete` = 5
+    StagedDelete,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notDefined", 0),
-        ("realtime", 1),
-        ("nearRealtime", 2),
-        ("offline", 3),
-        ("unknownFutureValue", 4),
+        ("other", 0),
+        ("create", 1),
+        ("delete", 2),
+        ("disable", 3),
+        ("update", 4),
+        ("stagedDelete", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notDefined" => Self::NotDefined,
-            "realtime" => Self::Realtime,
-            "nearRealtime" => Self::NearRealtime,
-            "offline" => Self::Offline,
+            "other" => Self::Other,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "disable" => Self::Disable,
+            "update" => Self::Update,
+            "stagedDelete" => Self::StagedDelete,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotDefined => "notDefined",
-            Self::Realtime => "realtime",
-            Self::NearRealtime => "nearRealtime",
-            Self::Offline => "offline",
+            Self::Other => "other",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Disable => "disable",
+            Self::Update => "update",
+            Self::StagedDelete => "stagedDelete",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskDetectionTimingType {
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1223,15 +1327,15 @@ impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl std::fmt::Display for RiskDetectionTimingType {
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ProvisioningAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_protection")]
-impl From<&str> for RiskDetectionTimingType {
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ProvisioningAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1378,64 +1482,131 @@ impl From<&str> for RiskEventType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.status`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_filter_operator_schema")]
+/// CSDL enum type `microsoft.graph.scopeOperatorMultiValuedComparisonType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// `active` = 0
-    Active,
-    /// `updated` = 1
-    Updated,
-    /// `deleted` = 2
-    Deleted,
-    /// `ignored` = 3
-    Ignored,
-    /// `unknownFutureValue` = 4
+pub enum ScopeOperatorMultiValuedComparisonType {
+    /// `All` = 0
+    All,
+    /// `Any` = 1
+    Any,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for ScopeOperatorMultiValuedComparisonType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("All", 0), ("Any", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "All" => Self::All,
+            "Any" => Self::Any,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "All",
+            Self::Any => "Any",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl serde::Serialize for ScopeOperatorMultiValuedComparisonType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl std::fmt::Display for ScopeOperatorMultiValuedComparisonType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_filter_operator_schema")]
+impl From<&str> for ScopeOperatorMultiValuedComparisonType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.simulationAutomationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SimulationAutomationStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `draft` = 1
+    Draft,
+    /// `notRunning` = 2
+    NotRunning,
+    /// `running` = 3
+    Running,
+    /// `completed` = 4
+    Completed,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for Status {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("updated", 1),
-        ("deleted", 2),
-        ("ignored", 3),
-        ("unknownFutureValue", 4),
+        ("unknown", 0),
+        ("draft", 1),
+        ("notRunning", 2),
+        ("running", 3),
+        ("completed", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "active" => Self::Active,
-            "updated" => Self::Updated,
-            "deleted" => Self::Deleted,
-            "ignored" => Self::Ignored,
+            "unknown" => Self::Unknown,
+            "draft" => Self::Draft,
+            "notRunning" => Self::NotRunning,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Active => "active",
-            Self::Updated => "updated",
-            Self::Deleted => "deleted",
-            Self::Ignored => "ignored",
+            Self::Unknown => "unknown",
+            Self::Draft => "draft",
+            Self::NotRunning => "notRunning",
+            Self::Running => "running",
+            Self::Completed => "completed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for Status {
+#[cfg(feature = "_security")]
+impl serde::Serialize for SimulationAutomationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for Status {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SimulationAutomationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1443,68 +1614,63 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for Status {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for SimulationAutomationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl From<&str> for Status {
+#[cfg(feature = "_security")]
+impl From<&str> for SimulationAutomationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.threatAssessmentContentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_teams")]
+/// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThreatAssessmentContentType {
-    /// `mail` = 1
-    Mail,
-    /// `url` = 2
-    Url,
-    /// `file` = 3
-    File,
+pub enum TeamworkTagType {
+    /// `standard` = 0
+    Standard,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentContentType {
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mail", 1),
-        ("url", 2),
-        ("file", 3),
+        ("standard", 0),
+        ("unknownFutureValue", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "mail" => Self::Mail,
-            "url" => Self::Url,
-            "file" => Self::File,
+            "standard" => Self::Standard,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Mail => "mail",
-            Self::Url => "url",
-            Self::File => "file",
+            Self::Standard => "standard",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatAssessmentContentType {
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TeamworkTagType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1512,60 +1678,68 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for ThreatAssessmentContentType {
+#[cfg(feature = "_teams")]
+impl std::fmt::Display for TeamworkTagType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl From<&str> for ThreatAssessmentContentType {
+#[cfg(feature = "_teams")]
+impl From<&str> for TeamworkTagType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.threatExpectedAssessment`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.userAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThreatExpectedAssessment {
-    /// `block` = 1
-    Block,
-    /// `unblock` = 2
-    Unblock,
+pub enum UserAction {
+    /// `registerSecurityInformation` = 0
+    RegisterSecurityInformation,
+    /// `registerOrJoinDevices` = 1
+    RegisterOrJoinDevices,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for ThreatExpectedAssessment {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("block", 1), ("unblock", 2)];
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for UserAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("registerSecurityInformation", 0),
+        ("registerOrJoinDevices", 1),
+        ("unknownFutureValue", 2),
+    ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "block" => Self::Block,
-            "unblock" => Self::Unblock,
+            "registerSecurityInformation" => Self::RegisterSecurityInformation,
+            "registerOrJoinDevices" => Self::RegisterOrJoinDevices,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Block => "block",
-            Self::Unblock => "unblock",
+            Self::RegisterSecurityInformation => "registerSecurityInformation",
+            Self::RegisterOrJoinDevices => "registerOrJoinDevices",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatExpectedAssessment {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1573,15 +1747,15 @@ impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for ThreatExpectedAssessment {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for UserAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl From<&str> for ThreatExpectedAssessment {
+#[cfg(feature = "_identity")]
+impl From<&str> for UserAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1693,74 +1867,54 @@ impl From<&str> for UserExperienceAnalyticsOperatingSystemRestartCategory {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.userPurpose`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.windowsDeviceUsageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserPurpose {
-    /// `user` = 1
-    User,
-    /// `linked` = 2
-    Linked,
-    /// `shared` = 3
+pub enum WindowsDeviceUsageType {
+    /// `singleUser` = 0
+    SingleUser,
+    /// `shared` = 1
     Shared,
-    /// `room` = 4
-    Room,
-    /// `equipment` = 5
-    Equipment,
-    /// `others` = 6
-    Others,
-    /// `unknownFutureValue` = 7
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserPurpose {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeviceUsageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("linked", 2),
-        ("shared", 3),
-        ("room", 4),
-        ("equipment", 5),
-        ("others", 6),
-        ("unknownFutureValue", 7),
+        ("singleUser", 0),
+        ("shared", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "user" => Self::User,
-            "linked" => Self::Linked,
+            "singleUser" => Self::SingleUser,
             "shared" => Self::Shared,
-            "room" => Self::Room,
-            "equipment" => Self::Equipment,
-            "others" => Self::Others,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::User => "user",
-            Self::Linked => "linked",
+            Self::SingleUser => "singleUser",
             Self::Shared => "shared",
-            Self::Room => "room",
-            Self::Equipment => "equipment",
-            Self::Others => "others",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for UserPurpose {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WindowsDeviceUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for UserPurpose {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WindowsDeviceUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1768,15 +1922,15 @@ impl<'de> serde::Deserialize<'de> for UserPurpose {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for UserPurpose {
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for WindowsDeviceUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for UserPurpose {
+#[cfg(feature = "_activities_container")]
+impl From<&str> for WindowsDeviceUsageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -39,11 +39,6 @@ mod entity_types_3;
 #[allow(unused_imports)]
 pub use entity_types_3::*;
 
-mod entity_types_4;
-
-#[allow(unused_imports)]
-pub use entity_types_4::*;
-
 mod complex_types_1;
 
 #[allow(unused_imports)]

@@ -23,3 +23,8 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_call_records::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_call_records::*;
+
+mod entity_types;
+
+#[allow(unused_imports)]
+pub use entity_types::*;

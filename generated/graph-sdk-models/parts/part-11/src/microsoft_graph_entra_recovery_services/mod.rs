@@ -23,8 +23,3 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_entra_recovery_services:
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_entra_recovery_services::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;

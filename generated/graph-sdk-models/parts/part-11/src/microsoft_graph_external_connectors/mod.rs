@@ -29,7 +29,7 @@ mod entity_types;
 #[allow(unused_imports)]
 pub use entity_types::*;
 
-mod enum_types;
+mod complex_types;
 
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use complex_types::*;

@@ -12,9 +12,11 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.workflowExecutionTrigger`; abstract.
+/// CSDL complex type `microsoft.graph.identityGovernance.membershipChangeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkflowExecutionTrigger {
+pub struct MembershipChangeTrigger {
+    /// Property `changeType`: `microsoft.graph.identityGovernance.membershipChangeType`, not nullable.
+    pub change_type: Option<MembershipChangeType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -22,16 +24,16 @@ pub struct WorkflowExecutionTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowExecutionTrigger {
+impl serde::Serialize for MembershipChangeTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl WorkflowExecutionTrigger {
+impl MembershipChangeTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowExecutionTrigger";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.membershipChangeTrigger";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -39,17 +41,18 @@ impl WorkflowExecutionTrigger {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("changeType", &self.change_type);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowExecutionTrigger {
+impl<'de> serde::Deserialize<'de> for MembershipChangeTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -58,17 +61,159 @@ impl<'de> serde::Deserialize<'de> for WorkflowExecutionTrigger {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for WorkflowExecutionTrigger {
+impl graph_odata_runtime::model::ODataObject for MembershipChangeTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        _key: &str,
-        _map: &mut A,
+        key: &str,
+        map: &mut A,
     ) -> Result<bool, A::Error> {
-        Ok(false)
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "changeType" => read_nullable(map, key, &mut self.change_type, extra),
+            _ => Ok(false),
+        }
     }
     fn additional_properties_mut(
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl MembershipChangeTrigger {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`MembershipChangeTrigger`] by wire name, each a [`Field<MembershipChangeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipChangeTrigger::set_null`].
+pub enum MembershipChangeTriggerField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl MembershipChangeTriggerField {
+    /// `changeType`
+    pub const ChangeType: model::Field<MembershipChangeTrigger> = model::Field::new(
+        "changeType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembershipChangeTrigger>] = &[
+        Self::ChangeType,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.timeBasedAttributeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeBasedAttributeTrigger {
+    /// Property `offsetInDays`: `Edm.Int32`, not nullable.
+    pub offset_in_days: Option<i32>,
+    /// Property `timeBasedAttribute`: `microsoft.graph.identityGovernance.workflowTriggerTimeBasedAttribute`, not nullable.
+    pub time_based_attribute: Option<WorkflowTriggerTimeBasedAttribute>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for TimeBasedAttributeTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl TimeBasedAttributeTrigger {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.timeBasedAttributeTrigger";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("offsetInDays", &self.offset_in_days);
+        object.property("timeBasedAttribute", &self.time_based_attribute);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for TimeBasedAttributeTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for TimeBasedAttributeTrigger {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "offsetInDays" => read_lenient(map, key, &mut self.offset_in_days, extra),
+            "timeBasedAttribute" => {
+                read_nullable(map, key, &mut self.time_based_attribute, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl TimeBasedAttributeTrigger {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`TimeBasedAttributeTrigger`] by wire name, each a [`Field<TimeBasedAttributeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeBasedAttributeTrigger::set_null`].
+pub enum TimeBasedAttributeTriggerField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl TimeBasedAttributeTriggerField {
+    /// `offsetInDays`
+    pub const OffsetInDays: model::Field<TimeBasedAttributeTrigger> = model::Field::new(
+        "offsetInDays",
+    );
+    /// `timeBasedAttribute`
+    pub const TimeBasedAttribute: model::Field<TimeBasedAttributeTrigger> = model::Field::new(
+        "timeBasedAttribute",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeBasedAttributeTrigger>] = &[
+        Self::OffsetInDays,
+        Self::TimeBasedAttribute,
+    ];
 }

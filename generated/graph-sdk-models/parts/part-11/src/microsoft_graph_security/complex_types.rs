@@ -12,17 +12,17 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.redundancyDetectionSettings`.
+/// CSDL complex type `microsoft.graph.security.analyzedEmailDeliveryDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedundancyDetectionSettings {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Property `maxWords`: `Edm.Int32`.
-    pub max_words: Option<i32>,
-    /// Property `minWords`: `Edm.Int32`.
-    pub min_words: Option<i32>,
-    /// Property `similarityThreshold`: `Edm.Int32`.
-    pub similarity_threshold: Option<i32>,
+pub struct AnalyzedEmailDeliveryDetail {
+    /// Property `action`: `microsoft.graph.security.deliveryAction`.
+    pub action: Option<DeliveryAction>,
+    /// Property `latestThreats`: `Edm.String`.
+    pub latest_threats: Option<String>,
+    /// Property `location`: `microsoft.graph.security.deliveryLocation`.
+    pub location: Option<DeliveryLocation>,
+    /// Property `originalThreats`: `Edm.String`.
+    pub original_threats: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -30,16 +30,16 @@ pub struct RedundancyDetectionSettings {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RedundancyDetectionSettings {
+impl serde::Serialize for AnalyzedEmailDeliveryDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl RedundancyDetectionSettings {
+impl AnalyzedEmailDeliveryDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.redundancyDetectionSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDeliveryDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -52,16 +52,16 @@ impl RedundancyDetectionSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("maxWords", &self.max_words);
-        object.property("minWords", &self.min_words);
-        object.property("similarityThreshold", &self.similarity_threshold);
+        object.property("action", &self.action);
+        object.property("latestThreats", &self.latest_threats);
+        object.property("location", &self.location);
+        object.property("originalThreats", &self.original_threats);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RedundancyDetectionSettings {
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailDeliveryDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -70,20 +70,20 @@ impl<'de> serde::Deserialize<'de> for RedundancyDetectionSettings {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RedundancyDetectionSettings {
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDeliveryDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "maxWords" => read_lenient(map, key, &mut self.max_words, extra),
-            "minWords" => read_lenient(map, key, &mut self.min_words, extra),
-            "similarityThreshold" => {
-                read_lenient(map, key, &mut self.similarity_threshold, extra)
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "latestThreats" => read_lenient(map, key, &mut self.latest_threats, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "originalThreats" => {
+                read_lenient(map, key, &mut self.original_threats, extra)
             }
             _ => Ok(false),
         }
@@ -96,7 +96,7 @@ impl graph_odata_runtime::model::ODataObject for RedundancyDetectionSettings {
 }
 
 #[cfg(feature = "_security")]
-impl RedundancyDetectionSettings {
+impl AnalyzedEmailDeliveryDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -107,34 +107,288 @@ impl RedundancyDetectionSettings {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`RedundancyDetectionSettings`] by wire name, each a [`Field<RedundancyDetectionSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedundancyDetectionSettings::set_null`].
-pub enum RedundancyDetectionSettingsField {}
+/// The properties of [`AnalyzedEmailDeliveryDetail`] by wire name, each a [`Field<AnalyzedEmailDeliveryDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDeliveryDetail::set_null`].
+pub enum AnalyzedEmailDeliveryDetailField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl RedundancyDetectionSettingsField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<RedundancyDetectionSettings> = model::Field::new(
-        "isEnabled",
+impl AnalyzedEmailDeliveryDetailField {
+    /// `action`
+    pub const Action: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
+        "action",
     );
-    /// `maxWords`
-    pub const MaxWords: model::Field<RedundancyDetectionSettings> = model::Field::new(
-        "maxWords",
+    /// `latestThreats`
+    pub const LatestThreats: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
+        "latestThreats",
     );
-    /// `minWords`
-    pub const MinWords: model::Field<RedundancyDetectionSettings> = model::Field::new(
-        "minWords",
+    /// `location`
+    pub const Location: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
+        "location",
     );
-    /// `similarityThreshold`
-    pub const SimilarityThreshold: model::Field<RedundancyDetectionSettings> = model::Field::new(
-        "similarityThreshold",
+    /// `originalThreats`
+    pub const OriginalThreats: model::Field<AnalyzedEmailDeliveryDetail> = model::Field::new(
+        "originalThreats",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RedundancyDetectionSettings>] = &[
-        Self::IsEnabled,
-        Self::MaxWords,
-        Self::MinWords,
-        Self::SimilarityThreshold,
+    pub const ALL: &'static [model::Field<AnalyzedEmailDeliveryDetail>] = &[
+        Self::Action,
+        Self::LatestThreats,
+        Self::Location,
+        Self::OriginalThreats,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzedEmailExchangeTransportRuleInfo {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `ruleId`: `Edm.String`.
+    pub rule_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnalyzedEmailExchangeTransportRuleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailExchangeTransportRuleInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("ruleId", &self.rule_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailExchangeTransportRuleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailExchangeTransportRuleInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailExchangeTransportRuleInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AnalyzedEmailExchangeTransportRuleInfo`] by wire name, each a [`Field<AnalyzedEmailExchangeTransportRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailExchangeTransportRuleInfo::set_null`].
+pub enum AnalyzedEmailExchangeTransportRuleInfoField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AnalyzedEmailExchangeTransportRuleInfoField {
+    /// `name`
+    pub const Name: model::Field<AnalyzedEmailExchangeTransportRuleInfo> = model::Field::new(
+        "name",
+    );
+    /// `ruleId`
+    pub const RuleId: model::Field<AnalyzedEmailExchangeTransportRuleInfo> = model::Field::new(
+        "ruleId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AnalyzedEmailExchangeTransportRuleInfo>] = &[
+        Self::Name,
+        Self::RuleId,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.analyzedEmailUrl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzedEmailUrl {
+    /// Property `detectionMethod`: `Edm.String`.
+    pub detection_method: Option<String>,
+    /// Property `detonationDetails`: `microsoft.graph.security.detonationDetails`.
+    pub detonation_details: Option<DetonationDetails>,
+    /// Property `tenantAllowBlockListDetailInfo`: `Edm.String`.
+    pub tenant_allow_block_list_detail_info: Option<String>,
+    /// Property `threatType`: `microsoft.graph.security.threatType`.
+    pub threat_type: Option<ThreatType>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnalyzedEmailUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailUrl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailUrl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("detectionMethod", &self.detection_method);
+        object.property("detonationDetails", &self.detonation_details);
+        object
+            .property(
+                "tenantAllowBlockListDetailInfo",
+                &self.tenant_allow_block_list_detail_info,
+            );
+        object.property("threatType", &self.threat_type);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "detectionMethod" => {
+                read_lenient(map, key, &mut self.detection_method, extra)
+            }
+            "detonationDetails" => {
+                read_nullable(map, key, &mut self.detonation_details, extra)
+            }
+            "tenantAllowBlockListDetailInfo" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.tenant_allow_block_list_detail_info,
+                    extra,
+                )
+            }
+            "threatType" => read_nullable(map, key, &mut self.threat_type, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailUrl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AnalyzedEmailUrl`] by wire name, each a [`Field<AnalyzedEmailUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailUrl::set_null`].
+pub enum AnalyzedEmailUrlField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AnalyzedEmailUrlField {
+    /// `detectionMethod`
+    pub const DetectionMethod: model::Field<AnalyzedEmailUrl> = model::Field::new(
+        "detectionMethod",
+    );
+    /// `detonationDetails`
+    pub const DetonationDetails: model::Field<AnalyzedEmailUrl> = model::Field::new(
+        "detonationDetails",
+    );
+    /// `tenantAllowBlockListDetailInfo`
+    pub const TenantAllowBlockListDetailInfo: model::Field<AnalyzedEmailUrl> = model::Field::new(
+        "tenantAllowBlockListDetailInfo",
+    );
+    /// `threatType`
+    pub const ThreatType: model::Field<AnalyzedEmailUrl> = model::Field::new(
+        "threatType",
+    );
+    /// `url`
+    pub const Url: model::Field<AnalyzedEmailUrl> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AnalyzedEmailUrl>] = &[
+        Self::DetectionMethod,
+        Self::DetonationDetails,
+        Self::TenantAllowBlockListDetailInfo,
+        Self::ThreatType,
+        Self::Url,
     ];
 }
 
@@ -247,5 +501,146 @@ impl ReportFileMetadataField {
         Self::DownloadUrl,
         Self::FileName,
         Self::Size,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.timelineEvent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimelineEvent {
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `eventDetails`: `Edm.String`.
+    pub event_details: Option<String>,
+    /// Property `eventResult`: `Edm.String`.
+    pub event_result: Option<String>,
+    /// Property `eventSource`: `microsoft.graph.security.eventSource`.
+    pub event_source: Option<EventSource>,
+    /// Property `eventThreats`: `Collection(Edm.String)`.
+    pub event_threats: Option<Vec<String>>,
+    /// Property `eventType`: `microsoft.graph.security.timelineEventType`.
+    pub event_type: Option<TimelineEventType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TimelineEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TimelineEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.timelineEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("eventDetails", &self.event_details);
+        object.property("eventResult", &self.event_result);
+        object.property("eventSource", &self.event_source);
+        object.property("eventThreats", &self.event_threats);
+        object.property("eventType", &self.event_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TimelineEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TimelineEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "eventDetails" => read_lenient(map, key, &mut self.event_details, extra),
+            "eventResult" => read_lenient(map, key, &mut self.event_result, extra),
+            "eventSource" => read_nullable(map, key, &mut self.event_source, extra),
+            "eventThreats" => read_lenient(map, key, &mut self.event_threats, extra),
+            "eventType" => read_nullable(map, key, &mut self.event_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TimelineEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TimelineEvent`] by wire name, each a [`Field<TimelineEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimelineEvent::set_null`].
+pub enum TimelineEventField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TimelineEventField {
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<TimelineEvent> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `eventDetails`
+    pub const EventDetails: model::Field<TimelineEvent> = model::Field::new(
+        "eventDetails",
+    );
+    /// `eventResult`
+    pub const EventResult: model::Field<TimelineEvent> = model::Field::new(
+        "eventResult",
+    );
+    /// `eventSource`
+    pub const EventSource: model::Field<TimelineEvent> = model::Field::new(
+        "eventSource",
+    );
+    /// `eventThreats`
+    pub const EventThreats: model::Field<TimelineEvent> = model::Field::new(
+        "eventThreats",
+    );
+    /// `eventType`
+    pub const EventType: model::Field<TimelineEvent> = model::Field::new("eventType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimelineEvent>] = &[
+        Self::EventDateTime,
+        Self::EventDetails,
+        Self::EventResult,
+        Self::EventSource,
+        Self::EventThreats,
+        Self::EventType,
     ];
 }

@@ -242,46 +242,125 @@ impl AuditLogQueryField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.retentionLabel`; base type `microsoft.graph.entity`; key `id`.
+/// A `microsoft.graph.security.identityAccounts` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentityAccounts`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyIdentityAccounts {
+    /// The base type itself, or a derived type unknown to this crate.
+    IdentityAccounts(Box<IdentityAccounts>),
+    /// `microsoft.graph.security.user`
+    User(Box<User>),
+}
+
+#[cfg(feature = "_security")]
+impl AnyIdentityAccounts {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::IdentityAccounts(_) => IdentityAccounts::ODATA_TYPE,
+            Self::User(_) => User::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`IdentityAccounts`] (or of an unknown derived type).
+    pub fn as_identity_accounts(&self) -> Option<&IdentityAccounts> {
+        match self {
+            Self::IdentityAccounts(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Default for AnyIdentityAccounts {
+    fn default() -> Self {
+        Self::IdentityAccounts(Box::default())
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<IdentityAccounts> for AnyIdentityAccounts {
+    fn from(value: IdentityAccounts) -> Self {
+        Self::IdentityAccounts(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnyIdentityAccounts {
+    /// The value if it is a [`AnyIdentityAccounts::User`] variant.
+    pub fn as_user(&self) -> Option<&User> {
+        match self {
+            Self::User(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<User> for AnyIdentityAccounts {
+    fn from(value: User) -> Self {
+        Self::User(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyIdentityAccounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::IdentityAccounts(value) => value.serialize_with_type(serializer, None),
+            Self::User(value) => {
+                value.serialize_with_type(serializer, Some(User::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyIdentityAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.security.user" | "self.user" => {
+                serde_json::from_value(value).map(Self::User)
+            }
+            _ => serde_json::from_value(value).map(Self::IdentityAccounts),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.intelligenceProfile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetentionLabel {
+pub struct IntelligenceProfile {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `actionAfterRetentionPeriod`: `microsoft.graph.security.actionAfterRetentionPeriod`.
-    pub action_after_retention_period: Option<ActionAfterRetentionPeriod>,
-    /// Property `behaviorDuringRetentionPeriod`: `microsoft.graph.security.behaviorDuringRetentionPeriod`.
-    pub behavior_during_retention_period: Option<BehaviorDuringRetentionPeriod>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `defaultRecordBehavior`: `microsoft.graph.security.defaultRecordBehavior`.
-    pub default_record_behavior: Option<DefaultRecordBehavior>,
-    /// Property `descriptionForAdmins`: `Edm.String`.
-    pub description_for_admins: Option<String>,
-    /// Property `descriptionForUsers`: `Edm.String`.
-    pub description_for_users: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isInUse`: `Edm.Boolean`.
-    pub is_in_use: Option<bool>,
-    /// Property `labelToBeApplied`: `Edm.String`.
-    pub label_to_be_applied: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `retentionDuration`: `microsoft.graph.security.retentionDuration`.
-    pub retention_duration: Option<AnyRetentionDuration>,
-    /// Property `retentionTrigger`: `microsoft.graph.security.retentionTrigger`.
-    pub retention_trigger: Option<RetentionTrigger>,
-    /// Navigation property `descriptors`: `microsoft.graph.security.filePlanDescriptor`, contained; present when expanded (`$expand`).
-    pub descriptors: Option<FilePlanDescriptor>,
-    /// Navigation property `dispositionReviewStages`: `Collection(microsoft.graph.security.dispositionReviewStage)`, contained; present when expanded (`$expand`).
-    pub disposition_review_stages: Option<Vec<DispositionReviewStage>>,
-    /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
-    pub retention_event_type: Option<RetentionEventType>,
+    /// Property `aliases`: `Collection(Edm.String)`.
+    pub aliases: Option<Vec<String>>,
+    /// Property `countriesOrRegionsOfOrigin`: `Collection(microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin)`.
+    pub countries_or_regions_of_origin: Option<
+        Vec<IntelligenceProfileCountryOrRegionOfOrigin>,
+    >,
+    /// Property `description`: `microsoft.graph.security.formattedContent`, not nullable.
+    pub description: Option<FormattedContent>,
+    /// Property `firstActiveDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub first_active_date_time: Option<edm::DateTimeOffset>,
+    /// Property `kind`: `microsoft.graph.security.intelligenceProfileKind`, not nullable.
+    pub kind: Option<IntelligenceProfileKind>,
+    /// Property `summary`: `microsoft.graph.security.formattedContent`, not nullable.
+    pub summary: Option<FormattedContent>,
+    /// Property `targets`: `Collection(Edm.String)`.
+    pub targets: Option<Vec<String>>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Property `tradecraft`: `microsoft.graph.security.formattedContent`.
+    pub tradecraft: Option<FormattedContent>,
+    /// Navigation property `indicators`: `Collection(microsoft.graph.security.intelligenceProfileIndicator)`; present when expanded (`$expand`).
+    pub indicators: Option<Vec<IntelligenceProfileIndicator>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -289,16 +368,16 @@ pub struct RetentionLabel {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RetentionLabel {
+impl serde::Serialize for IntelligenceProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl RetentionLabel {
+impl IntelligenceProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionLabel";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfile";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -312,34 +391,26 @@ impl RetentionLabel {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object
-            .property("actionAfterRetentionPeriod", &self.action_after_retention_period);
+        object.property("aliases", &self.aliases);
         object
             .property(
-                "behaviorDuringRetentionPeriod",
-                &self.behavior_during_retention_period,
+                "countriesOrRegionsOfOrigin",
+                &self.countries_or_regions_of_origin,
             );
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("defaultRecordBehavior", &self.default_record_behavior);
-        object.property("descriptionForAdmins", &self.description_for_admins);
-        object.property("descriptionForUsers", &self.description_for_users);
-        object.property("displayName", &self.display_name);
-        object.property("isInUse", &self.is_in_use);
-        object.property("labelToBeApplied", &self.label_to_be_applied);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("retentionDuration", &self.retention_duration);
-        object.property("retentionTrigger", &self.retention_trigger);
-        object.property("descriptors", &self.descriptors);
-        object.property("dispositionReviewStages", &self.disposition_review_stages);
-        object.property("retentionEventType", &self.retention_event_type);
+        object.property("description", &self.description);
+        object.property("firstActiveDateTime", &self.first_active_date_time);
+        object.property("kind", &self.kind);
+        object.property("summary", &self.summary);
+        object.property("targets", &self.targets);
+        object.property("title", &self.title);
+        object.property("tradecraft", &self.tradecraft);
+        object.property("indicators", &self.indicators);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RetentionLabel {
+impl<'de> serde::Deserialize<'de> for IntelligenceProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -348,7 +419,7 @@ impl<'de> serde::Deserialize<'de> for RetentionLabel {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for RetentionLabel {
+impl graph_odata_runtime::model::ODataObject for IntelligenceProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -358,34 +429,206 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabel {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "actionAfterRetentionPeriod" => {
-                read_nullable(map, key, &mut self.action_after_retention_period, extra)
+            "aliases" => read_lenient(map, key, &mut self.aliases, extra),
+            "countriesOrRegionsOfOrigin" => {
+                read_nullable(map, key, &mut self.countries_or_regions_of_origin, extra)
             }
-            "behaviorDuringRetentionPeriod" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.behavior_during_retention_period,
-                    extra,
-                )
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            "firstActiveDateTime" => {
+                read_lenient(map, key, &mut self.first_active_date_time, extra)
             }
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            "summary" => read_nullable(map, key, &mut self.summary, extra),
+            "targets" => read_lenient(map, key, &mut self.targets, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "tradecraft" => read_nullable(map, key, &mut self.tradecraft, extra),
+            "indicators" => read_nullable(map, key, &mut self.indicators, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IntelligenceProfile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IntelligenceProfile`] by wire name, each a [`Field<IntelligenceProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfile::set_null`].
+pub enum IntelligenceProfileField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IntelligenceProfileField {
+    /// `id`
+    pub const Id: model::Field<IntelligenceProfile> = model::Field::new("id");
+    /// `aliases`
+    pub const Aliases: model::Field<IntelligenceProfile> = model::Field::new("aliases");
+    /// `countriesOrRegionsOfOrigin`
+    pub const CountriesOrRegionsOfOrigin: model::Field<IntelligenceProfile> = model::Field::new(
+        "countriesOrRegionsOfOrigin",
+    );
+    /// `description`
+    pub const Description: model::Field<IntelligenceProfile> = model::Field::new(
+        "description",
+    );
+    /// `firstActiveDateTime`
+    pub const FirstActiveDateTime: model::Field<IntelligenceProfile> = model::Field::new(
+        "firstActiveDateTime",
+    );
+    /// `kind`
+    pub const Kind: model::Field<IntelligenceProfile> = model::Field::new("kind");
+    /// `summary`
+    pub const Summary: model::Field<IntelligenceProfile> = model::Field::new("summary");
+    /// `targets`
+    pub const Targets: model::Field<IntelligenceProfile> = model::Field::new("targets");
+    /// `title`
+    pub const Title: model::Field<IntelligenceProfile> = model::Field::new("title");
+    /// `tradecraft`
+    pub const Tradecraft: model::Field<IntelligenceProfile> = model::Field::new(
+        "tradecraft",
+    );
+    /// `indicators`
+    pub const Indicators: model::Field<IntelligenceProfile> = model::Field::new(
+        "indicators",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IntelligenceProfile>] = &[
+        Self::Id,
+        Self::Aliases,
+        Self::CountriesOrRegionsOfOrigin,
+        Self::Description,
+        Self::FirstActiveDateTime,
+        Self::Kind,
+        Self::Summary,
+        Self::Targets,
+        Self::Title,
+        Self::Tradecraft,
+        Self::Indicators,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.retentionEvent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `eventPropagationResults`: `Collection(microsoft.graph.security.eventPropagationResult)`.
+    pub event_propagation_results: Option<Vec<EventPropagationResult>>,
+    /// Property `eventQueries`: `Collection(microsoft.graph.security.eventQuery)`.
+    pub event_queries: Option<Vec<EventQuery>>,
+    /// Property `eventStatus`: `microsoft.graph.security.retentionEventStatus`.
+    pub event_status: Option<RetentionEventStatus>,
+    /// Property `eventTriggerDateTime`: `Edm.DateTimeOffset`.
+    pub event_trigger_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastStatusUpdateDateTime`: `Edm.DateTimeOffset`.
+    pub last_status_update_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
+    pub retention_event_type: Option<RetentionEventType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RetentionEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RetentionEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("eventPropagationResults", &self.event_propagation_results);
+        object.property("eventQueries", &self.event_queries);
+        object.property("eventStatus", &self.event_status);
+        object.property("eventTriggerDateTime", &self.event_trigger_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("lastStatusUpdateDateTime", &self.last_status_update_date_time);
+        object.property("retentionEventType", &self.retention_event_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RetentionEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RetentionEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "defaultRecordBehavior" => {
-                read_nullable(map, key, &mut self.default_record_behavior, extra)
-            }
-            "descriptionForAdmins" => {
-                read_lenient(map, key, &mut self.description_for_admins, extra)
-            }
-            "descriptionForUsers" => {
-                read_lenient(map, key, &mut self.description_for_users, extra)
-            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isInUse" => read_lenient(map, key, &mut self.is_in_use, extra),
-            "labelToBeApplied" => {
-                read_lenient(map, key, &mut self.label_to_be_applied, extra)
+            "eventPropagationResults" => {
+                read_nullable(map, key, &mut self.event_propagation_results, extra)
+            }
+            "eventQueries" => read_nullable(map, key, &mut self.event_queries, extra),
+            "eventStatus" => read_nullable(map, key, &mut self.event_status, extra),
+            "eventTriggerDateTime" => {
+                read_lenient(map, key, &mut self.event_trigger_date_time, extra)
             }
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
@@ -393,15 +636,8 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabel {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "retentionDuration" => {
-                read_nullable(map, key, &mut self.retention_duration, extra)
-            }
-            "retentionTrigger" => {
-                read_nullable(map, key, &mut self.retention_trigger, extra)
-            }
-            "descriptors" => read_nullable(map, key, &mut self.descriptors, extra),
-            "dispositionReviewStages" => {
-                read_nullable(map, key, &mut self.disposition_review_stages, extra)
+            "lastStatusUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_status_update_date_time, extra)
             }
             "retentionEventType" => {
                 read_nullable(map, key, &mut self.retention_event_type, extra)
@@ -417,7 +653,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabel {
 }
 
 #[cfg(feature = "_security")]
-impl RetentionLabel {
+impl RetentionEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -428,110 +664,119 @@ impl RetentionLabel {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`RetentionLabel`] by wire name, each a [`Field<RetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabel::set_null`].
-pub enum RetentionLabelField {}
+/// The properties of [`RetentionEvent`] by wire name, each a [`Field<RetentionEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEvent::set_null`].
+pub enum RetentionEventField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl RetentionLabelField {
+impl RetentionEventField {
     /// `id`
-    pub const Id: model::Field<RetentionLabel> = model::Field::new("id");
-    /// `actionAfterRetentionPeriod`
-    pub const ActionAfterRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
-        "actionAfterRetentionPeriod",
-    );
-    /// `behaviorDuringRetentionPeriod`
-    pub const BehaviorDuringRetentionPeriod: model::Field<RetentionLabel> = model::Field::new(
-        "behaviorDuringRetentionPeriod",
-    );
+    pub const Id: model::Field<RetentionEvent> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<RetentionLabel> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<RetentionEvent> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<RetentionLabel> = model::Field::new(
+    pub const CreatedDateTime: model::Field<RetentionEvent> = model::Field::new(
         "createdDateTime",
     );
-    /// `defaultRecordBehavior`
-    pub const DefaultRecordBehavior: model::Field<RetentionLabel> = model::Field::new(
-        "defaultRecordBehavior",
-    );
-    /// `descriptionForAdmins`
-    pub const DescriptionForAdmins: model::Field<RetentionLabel> = model::Field::new(
-        "descriptionForAdmins",
-    );
-    /// `descriptionForUsers`
-    pub const DescriptionForUsers: model::Field<RetentionLabel> = model::Field::new(
-        "descriptionForUsers",
+    /// `description`
+    pub const Description: model::Field<RetentionEvent> = model::Field::new(
+        "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<RetentionLabel> = model::Field::new(
+    pub const DisplayName: model::Field<RetentionEvent> = model::Field::new(
         "displayName",
     );
-    /// `isInUse`
-    pub const IsInUse: model::Field<RetentionLabel> = model::Field::new("isInUse");
-    /// `labelToBeApplied`
-    pub const LabelToBeApplied: model::Field<RetentionLabel> = model::Field::new(
-        "labelToBeApplied",
+    /// `eventPropagationResults`
+    pub const EventPropagationResults: model::Field<RetentionEvent> = model::Field::new(
+        "eventPropagationResults",
+    );
+    /// `eventQueries`
+    pub const EventQueries: model::Field<RetentionEvent> = model::Field::new(
+        "eventQueries",
+    );
+    /// `eventStatus`
+    pub const EventStatus: model::Field<RetentionEvent> = model::Field::new(
+        "eventStatus",
+    );
+    /// `eventTriggerDateTime`
+    pub const EventTriggerDateTime: model::Field<RetentionEvent> = model::Field::new(
+        "eventTriggerDateTime",
     );
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<RetentionLabel> = model::Field::new(
+    pub const LastModifiedBy: model::Field<RetentionEvent> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<RetentionLabel> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<RetentionEvent> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `retentionDuration`
-    pub const RetentionDuration: model::Field<RetentionLabel> = model::Field::new(
-        "retentionDuration",
-    );
-    /// `retentionTrigger`
-    pub const RetentionTrigger: model::Field<RetentionLabel> = model::Field::new(
-        "retentionTrigger",
-    );
-    /// `descriptors`
-    pub const Descriptors: model::Field<RetentionLabel> = model::Field::new(
-        "descriptors",
-    );
-    /// `dispositionReviewStages`
-    pub const DispositionReviewStages: model::Field<RetentionLabel> = model::Field::new(
-        "dispositionReviewStages",
+    /// `lastStatusUpdateDateTime`
+    pub const LastStatusUpdateDateTime: model::Field<RetentionEvent> = model::Field::new(
+        "lastStatusUpdateDateTime",
     );
     /// `retentionEventType`
-    pub const RetentionEventType: model::Field<RetentionLabel> = model::Field::new(
+    pub const RetentionEventType: model::Field<RetentionEvent> = model::Field::new(
         "retentionEventType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetentionLabel>] = &[
+    pub const ALL: &'static [model::Field<RetentionEvent>] = &[
         Self::Id,
-        Self::ActionAfterRetentionPeriod,
-        Self::BehaviorDuringRetentionPeriod,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::DefaultRecordBehavior,
-        Self::DescriptionForAdmins,
-        Self::DescriptionForUsers,
+        Self::Description,
         Self::DisplayName,
-        Self::IsInUse,
-        Self::LabelToBeApplied,
+        Self::EventPropagationResults,
+        Self::EventQueries,
+        Self::EventStatus,
+        Self::EventTriggerDateTime,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::RetentionDuration,
-        Self::RetentionTrigger,
-        Self::Descriptors,
-        Self::DispositionReviewStages,
+        Self::LastStatusUpdateDateTime,
         Self::RetentionEventType,
     ];
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.sensorCandidateActivationConfiguration`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.vulnerability`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensorCandidateActivationConfiguration {
+pub struct Vulnerability {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `activationMode`: `microsoft.graph.security.sensorCandidateActivationMode`, not nullable.
-    pub activation_mode: Option<SensorCandidateActivationMode>,
+    /// Property `activeExploitsObserved`: `Edm.Boolean`, not nullable.
+    pub active_exploits_observed: Option<bool>,
+    /// Property `commonWeaknessEnumerationIds`: `Collection(Edm.String)`, not nullable.
+    pub common_weakness_enumeration_ids: Option<Vec<String>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `cvss2Summary`: `microsoft.graph.security.cvssSummary`, not nullable.
+    pub cvss2_summary: Option<CvssSummary>,
+    /// Property `cvss3Summary`: `microsoft.graph.security.cvssSummary`, not nullable.
+    pub cvss3_summary: Option<CvssSummary>,
+    /// Property `description`: `microsoft.graph.security.formattedContent`, not nullable.
+    pub description: Option<FormattedContent>,
+    /// Property `exploits`: `Collection(microsoft.graph.security.hyperlink)`.
+    pub exploits: Option<Vec<Hyperlink>>,
+    /// Property `exploitsAvailable`: `Edm.Boolean`, not nullable.
+    pub exploits_available: Option<bool>,
+    /// Property `hasChatter`: `Edm.Boolean`, not nullable.
+    pub has_chatter: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priorityScore`: `Edm.Int32`, not nullable.
+    pub priority_score: Option<i32>,
+    /// Property `publishedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub published_date_time: Option<edm::DateTimeOffset>,
+    /// Property `references`: `Collection(microsoft.graph.security.hyperlink)`.
+    pub references: Option<Vec<Hyperlink>>,
+    /// Property `remediation`: `microsoft.graph.security.formattedContent`.
+    pub remediation: Option<FormattedContent>,
+    /// Property `severity`: `microsoft.graph.security.vulnerabilitySeverity`, not nullable.
+    pub severity: Option<VulnerabilitySeverity>,
+    /// Navigation property `articles`: `Collection(microsoft.graph.security.article)`; present when expanded (`$expand`).
+    pub articles: Option<Vec<Article>>,
+    /// Navigation property `components`: `Collection(microsoft.graph.security.vulnerabilityComponent)`, contained; present when expanded (`$expand`).
+    pub components: Option<Vec<VulnerabilityComponent>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -539,16 +784,16 @@ pub struct SensorCandidateActivationConfiguration {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for SensorCandidateActivationConfiguration {
+impl serde::Serialize for Vulnerability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl SensorCandidateActivationConfiguration {
+impl Vulnerability {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidateActivationConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vulnerability";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -562,13 +807,33 @@ impl SensorCandidateActivationConfiguration {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("activationMode", &self.activation_mode);
+        object.property("activeExploitsObserved", &self.active_exploits_observed);
+        object
+            .property(
+                "commonWeaknessEnumerationIds",
+                &self.common_weakness_enumeration_ids,
+            );
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("cvss2Summary", &self.cvss2_summary);
+        object.property("cvss3Summary", &self.cvss3_summary);
+        object.property("description", &self.description);
+        object.property("exploits", &self.exploits);
+        object.property("exploitsAvailable", &self.exploits_available);
+        object.property("hasChatter", &self.has_chatter);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priorityScore", &self.priority_score);
+        object.property("publishedDateTime", &self.published_date_time);
+        object.property("references", &self.references);
+        object.property("remediation", &self.remediation);
+        object.property("severity", &self.severity);
+        object.property("articles", &self.articles);
+        object.property("components", &self.components);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SensorCandidateActivationConfiguration {
+impl<'de> serde::Deserialize<'de> for Vulnerability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -577,7 +842,7 @@ impl<'de> serde::Deserialize<'de> for SensorCandidateActivationConfiguration {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfiguration {
+impl graph_odata_runtime::model::ODataObject for Vulnerability {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -587,7 +852,35 @@ impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfig
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "activationMode" => read_nullable(map, key, &mut self.activation_mode, extra),
+            "activeExploitsObserved" => {
+                read_lenient(map, key, &mut self.active_exploits_observed, extra)
+            }
+            "commonWeaknessEnumerationIds" => {
+                read_lenient(map, key, &mut self.common_weakness_enumeration_ids, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "cvss2Summary" => read_nullable(map, key, &mut self.cvss2_summary, extra),
+            "cvss3Summary" => read_nullable(map, key, &mut self.cvss3_summary, extra),
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            "exploits" => read_nullable(map, key, &mut self.exploits, extra),
+            "exploitsAvailable" => {
+                read_lenient(map, key, &mut self.exploits_available, extra)
+            }
+            "hasChatter" => read_lenient(map, key, &mut self.has_chatter, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "priorityScore" => read_lenient(map, key, &mut self.priority_score, extra),
+            "publishedDateTime" => {
+                read_lenient(map, key, &mut self.published_date_time, extra)
+            }
+            "references" => read_nullable(map, key, &mut self.references, extra),
+            "remediation" => read_nullable(map, key, &mut self.remediation, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "articles" => read_nullable(map, key, &mut self.articles, extra),
+            "components" => read_nullable(map, key, &mut self.components, extra),
             _ => Ok(false),
         }
     }
@@ -599,7 +892,7 @@ impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfig
 }
 
 #[cfg(feature = "_security")]
-impl SensorCandidateActivationConfiguration {
+impl Vulnerability {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -610,23 +903,89 @@ impl SensorCandidateActivationConfiguration {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`SensorCandidateActivationConfiguration`] by wire name, each a [`Field<SensorCandidateActivationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidateActivationConfiguration::set_null`].
-pub enum SensorCandidateActivationConfigurationField {}
+/// The properties of [`Vulnerability`] by wire name, each a [`Field<Vulnerability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Vulnerability::set_null`].
+pub enum VulnerabilityField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SensorCandidateActivationConfigurationField {
+impl VulnerabilityField {
     /// `id`
-    pub const Id: model::Field<SensorCandidateActivationConfiguration> = model::Field::new(
-        "id",
+    pub const Id: model::Field<Vulnerability> = model::Field::new("id");
+    /// `activeExploitsObserved`
+    pub const ActiveExploitsObserved: model::Field<Vulnerability> = model::Field::new(
+        "activeExploitsObserved",
     );
-    /// `activationMode`
-    pub const ActivationMode: model::Field<SensorCandidateActivationConfiguration> = model::Field::new(
-        "activationMode",
+    /// `commonWeaknessEnumerationIds`
+    pub const CommonWeaknessEnumerationIds: model::Field<Vulnerability> = model::Field::new(
+        "commonWeaknessEnumerationIds",
     );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Vulnerability> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `cvss2Summary`
+    pub const Cvss2Summary: model::Field<Vulnerability> = model::Field::new(
+        "cvss2Summary",
+    );
+    /// `cvss3Summary`
+    pub const Cvss3Summary: model::Field<Vulnerability> = model::Field::new(
+        "cvss3Summary",
+    );
+    /// `description`
+    pub const Description: model::Field<Vulnerability> = model::Field::new(
+        "description",
+    );
+    /// `exploits`
+    pub const Exploits: model::Field<Vulnerability> = model::Field::new("exploits");
+    /// `exploitsAvailable`
+    pub const ExploitsAvailable: model::Field<Vulnerability> = model::Field::new(
+        "exploitsAvailable",
+    );
+    /// `hasChatter`
+    pub const HasChatter: model::Field<Vulnerability> = model::Field::new("hasChatter");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Vulnerability> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `priorityScore`
+    pub const PriorityScore: model::Field<Vulnerability> = model::Field::new(
+        "priorityScore",
+    );
+    /// `publishedDateTime`
+    pub const PublishedDateTime: model::Field<Vulnerability> = model::Field::new(
+        "publishedDateTime",
+    );
+    /// `references`
+    pub const References: model::Field<Vulnerability> = model::Field::new("references");
+    /// `remediation`
+    pub const Remediation: model::Field<Vulnerability> = model::Field::new(
+        "remediation",
+    );
+    /// `severity`
+    pub const Severity: model::Field<Vulnerability> = model::Field::new("severity");
+    /// `articles`
+    pub const Articles: model::Field<Vulnerability> = model::Field::new("articles");
+    /// `components`
+    pub const Components: model::Field<Vulnerability> = model::Field::new("components");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensorCandidateActivationConfiguration>] = &[
+    pub const ALL: &'static [model::Field<Vulnerability>] = &[
         Self::Id,
-        Self::ActivationMode,
+        Self::ActiveExploitsObserved,
+        Self::CommonWeaknessEnumerationIds,
+        Self::CreatedDateTime,
+        Self::Cvss2Summary,
+        Self::Cvss3Summary,
+        Self::Description,
+        Self::Exploits,
+        Self::ExploitsAvailable,
+        Self::HasChatter,
+        Self::LastModifiedDateTime,
+        Self::PriorityScore,
+        Self::PublishedDateTime,
+        Self::References,
+        Self::Remediation,
+        Self::Severity,
+        Self::Articles,
+        Self::Components,
     ];
 }

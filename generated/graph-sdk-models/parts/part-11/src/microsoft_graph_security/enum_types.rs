@@ -12,38 +12,48 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.caseType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.antispamDirectionality`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CaseType {
-    /// `standard` = 1
-    Standard,
-    /// `premium` = 2
-    Premium,
-    /// `unknownFutureValue` = 3
+pub enum AntispamDirectionality {
+    /// `unknown` = 0
+    Unknown,
+    /// `inbound` = 1
+    Inbound,
+    /// `outbound` = 2
+    Outbound,
+    /// `intraOrg` = 3
+    IntraOrg,
+    /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for CaseType {
+impl graph_odata_runtime::enums::EvolvableEnum for AntispamDirectionality {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 1),
-        ("premium", 2),
-        ("unknownFutureValue", 3),
+        ("unknown", 0),
+        ("inbound", 1),
+        ("outbound", 2),
+        ("intraOrg", 3),
+        ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "standard" => Self::Standard,
-            "premium" => Self::Premium,
+            "unknown" => Self::Unknown,
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            "intraOrg" => Self::IntraOrg,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Standard => "standard",
-            Self::Premium => "premium",
+            Self::Unknown => "unknown",
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::IntraOrg => "intraOrg",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -51,14 +61,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CaseType {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for CaseType {
+impl serde::Serialize for AntispamDirectionality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CaseType {
+impl<'de> serde::Deserialize<'de> for AntispamDirectionality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,67 +77,77 @@ impl<'de> serde::Deserialize<'de> for CaseType {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for CaseType {
+impl std::fmt::Display for AntispamDirectionality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for CaseType {
+impl From<&str> for AntispamDirectionality {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.childSelectability`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.exportFileStructure`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChildSelectability {
-    /// `One` = 0
-    One,
-    /// `Many` = 1
-    Many,
-    /// `unknownFutureValue` = 2
+pub enum ExportFileStructure {
+    /// `none` = 0
+    None,
+    /// `directory` = 1
+    Directory,
+    /// `pst` = 2
+    Pst,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
+    /// `msg` = 4
+    Msg,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChildSelectability {
+impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("One", 0),
-        ("Many", 1),
-        ("unknownFutureValue", 2),
+        ("none", 0),
+        ("directory", 1),
+        ("pst", 2),
+        ("unknownFutureValue", 3),
+        ("msg", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "One" => Self::One,
-            "Many" => Self::Many,
+            "none" => Self::None,
+            "directory" => Self::Directory,
+            "pst" => Self::Pst,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "msg" => Self::Msg,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::One => "One",
-            Self::Many => "Many",
+            Self::None => "none",
+            Self::Directory => "directory",
+            Self::Pst => "pst",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Msg => "msg",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ChildSelectability {
+impl serde::Serialize for ExportFileStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ChildSelectability {
+impl<'de> serde::Deserialize<'de> for ExportFileStructure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -136,14 +156,14 @@ impl<'de> serde::Deserialize<'de> for ChildSelectability {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for ChildSelectability {
+impl std::fmt::Display for ExportFileStructure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for ChildSelectability {
+impl From<&str> for ExportFileStructure {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -257,6 +277,93 @@ impl serde::Serialize for ExportOptions {
 
 #[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.reviewSetSettings`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ReviewSetSettings(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl ReviewSetSettings {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `disableGrouping` = 1
+    pub const DISABLE_GROUPING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::FlagsEnum for ReviewSetSettings {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("disableGrouping", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for ReviewSetSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ReviewSetSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for ReviewSetSettings {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for ReviewSetSettings {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for ReviewSetSettings {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ReviewSetSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ReviewSetSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -24,7 +24,7 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_teams_administration::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_teams_administration::*;
 
-mod entity_types;
+mod complex_types;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use complex_types::*;

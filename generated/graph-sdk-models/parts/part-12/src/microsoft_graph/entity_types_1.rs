@@ -11,32 +11,32 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.activitiesContainer`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.aiOnlineMeeting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivitiesContainer {
+pub struct AiOnlineMeeting {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `contentActivities`: `Collection(microsoft.graph.contentActivity)`, contained; present when expanded (`$expand`).
-    pub content_activities: Option<Vec<ContentActivity>>,
+    /// Navigation property `aiInsights`: `Collection(microsoft.graph.callAiInsight)`, contained; present when expanded (`$expand`).
+    pub ai_insights: Option<Vec<CallAiInsight>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ActivitiesContainer {
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for AiOnlineMeeting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl ActivitiesContainer {
+#[cfg(feature = "_copilot")]
+impl AiOnlineMeeting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.activitiesContainer";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiOnlineMeeting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -50,13 +50,13 @@ impl ActivitiesContainer {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("contentActivities", &self.content_activities);
+        object.property("aiInsights", &self.ai_insights);
         object.end()
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ActivitiesContainer {
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for AiOnlineMeeting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -64,8 +64,8 @@ impl<'de> serde::Deserialize<'de> for ActivitiesContainer {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ActivitiesContainer {
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for AiOnlineMeeting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -75,9 +75,7 @@ impl graph_odata_runtime::model::ODataObject for ActivitiesContainer {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "contentActivities" => {
-                read_nullable(map, key, &mut self.content_activities, extra)
-            }
+            "aiInsights" => read_nullable(map, key, &mut self.ai_insights, extra),
             _ => Ok(false),
         }
     }
@@ -88,8 +86,8 @@ impl graph_odata_runtime::model::ODataObject for ActivitiesContainer {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl ActivitiesContainer {
+#[cfg(feature = "_copilot")]
+impl AiOnlineMeeting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -99,361 +97,30 @@ impl ActivitiesContainer {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ActivitiesContainer`] by wire name, each a [`Field<ActivitiesContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivitiesContainer::set_null`].
-pub enum ActivitiesContainerField {}
+#[cfg(feature = "_copilot")]
+/// The properties of [`AiOnlineMeeting`] by wire name, each a [`Field<AiOnlineMeeting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiOnlineMeeting::set_null`].
+pub enum AiOnlineMeetingField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
-impl ActivitiesContainerField {
+impl AiOnlineMeetingField {
     /// `id`
-    pub const Id: model::Field<ActivitiesContainer> = model::Field::new("id");
-    /// `contentActivities`
-    pub const ContentActivities: model::Field<ActivitiesContainer> = model::Field::new(
-        "contentActivities",
+    pub const Id: model::Field<AiOnlineMeeting> = model::Field::new("id");
+    /// `aiInsights`
+    pub const AiInsights: model::Field<AiOnlineMeeting> = model::Field::new(
+        "aiInsights",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivitiesContainer>] = &[
+    pub const ALL: &'static [model::Field<AiOnlineMeeting>] = &[
         Self::Id,
-        Self::ContentActivities,
-    ];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL entity type `microsoft.graph.allowedValue`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllowedValue {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isActive`: `Edm.Boolean`.
-    pub is_active: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for AllowedValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl AllowedValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isActive", &self.is_active);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for AllowedValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for AllowedValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl AllowedValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`AllowedValue`] by wire name, each a [`Field<AllowedValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedValue::set_null`].
-pub enum AllowedValueField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl AllowedValueField {
-    /// `id`
-    pub const Id: model::Field<AllowedValue> = model::Field::new("id");
-    /// `isActive`
-    pub const IsActive: model::Field<AllowedValue> = model::Field::new("isActive");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllowedValue>] = &[Self::Id, Self::IsActive];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.androidCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AndroidCustomConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
-    pub oma_settings: Option<Vec<AnyOmaSetting>>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidCustomConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AndroidCustomConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCustomConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("omaSettings", &self.oma_settings);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidCustomConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AndroidCustomConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AndroidCustomConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`AndroidCustomConfiguration`] by wire name, each a [`Field<AndroidCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCustomConfiguration::set_null`].
-pub enum AndroidCustomConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl AndroidCustomConfigurationField {
-    /// `id`
-    pub const Id: model::Field<AndroidCustomConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `omaSettings`
-    pub const OmaSettings: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "omaSettings",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<AndroidCustomConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AndroidCustomConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::OmaSettings,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::AiInsights,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.androidWorkProfileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
+/// CSDL entity type `microsoft.graph.androidCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AndroidWorkProfileCompliancePolicy {
+pub struct AndroidCompliancePolicy {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -544,16 +211,16 @@ pub struct AndroidWorkProfileCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidWorkProfileCompliancePolicy {
+impl serde::Serialize for AndroidCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl AndroidWorkProfileCompliancePolicy {
+impl AndroidCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCompliancePolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCompliancePolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -661,7 +328,7 @@ impl AndroidWorkProfileCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
+impl<'de> serde::Deserialize<'de> for AndroidCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -670,7 +337,7 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCompliancePolicy {
+impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -828,7 +495,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCompliancePol
 }
 
 #[cfg(feature = "_device_management")]
-impl AndroidWorkProfileCompliancePolicy {
+impl AndroidCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -839,150 +506,148 @@ impl AndroidWorkProfileCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`AndroidWorkProfileCompliancePolicy`] by wire name, each a [`Field<AndroidWorkProfileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCompliancePolicy::set_null`].
-pub enum AndroidWorkProfileCompliancePolicyField {}
+/// The properties of [`AndroidCompliancePolicy`] by wire name, each a [`Field<AndroidCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCompliancePolicy::set_null`].
+pub enum AndroidCompliancePolicyField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl AndroidWorkProfileCompliancePolicyField {
+impl AndroidCompliancePolicyField {
     /// `id`
-    pub const Id: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<AndroidCompliancePolicy> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const CreatedDateTime: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const Description: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const DisplayName: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `version`
-    pub const Version: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const Version: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "version",
     );
     /// `deviceThreatProtectionEnabled`
-    pub const DeviceThreatProtectionEnabled: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("deviceThreatProtectionEnabled");
+    pub const DeviceThreatProtectionEnabled: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "deviceThreatProtectionEnabled",
+    );
     /// `deviceThreatProtectionRequiredSecurityLevel`
     pub const DeviceThreatProtectionRequiredSecurityLevel: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("deviceThreatProtectionRequiredSecurityLevel");
     /// `minAndroidSecurityPatchLevel`
-    pub const MinAndroidSecurityPatchLevel: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("minAndroidSecurityPatchLevel");
+    pub const MinAndroidSecurityPatchLevel: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "minAndroidSecurityPatchLevel",
+    );
     /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const OsMaximumVersion: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "osMaximumVersion",
     );
     /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const OsMinimumVersion: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "osMinimumVersion",
     );
     /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const PasswordExpirationDays: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "passwordExpirationDays",
     );
     /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const PasswordMinimumLength: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "passwordMinimumLength",
     );
     /// `passwordMinutesOfInactivityBeforeLock`
     pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
     /// `passwordPreviousPasswordBlockCount`
     pub const PasswordPreviousPasswordBlockCount: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("passwordPreviousPasswordBlockCount");
     /// `passwordRequired`
-    pub const PasswordRequired: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const PasswordRequired: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "passwordRequired",
     );
     /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const PasswordRequiredType: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "passwordRequiredType",
     );
     /// `securityBlockJailbrokenDevices`
-    pub const SecurityBlockJailbrokenDevices: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("securityBlockJailbrokenDevices");
+    pub const SecurityBlockJailbrokenDevices: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "securityBlockJailbrokenDevices",
+    );
     /// `securityDisableUsbDebugging`
-    pub const SecurityDisableUsbDebugging: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("securityDisableUsbDebugging");
+    pub const SecurityDisableUsbDebugging: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "securityDisableUsbDebugging",
+    );
     /// `securityPreventInstallAppsFromUnknownSources`
     pub const SecurityPreventInstallAppsFromUnknownSources: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("securityPreventInstallAppsFromUnknownSources");
     /// `securityRequireCompanyPortalAppIntegrity`
     pub const SecurityRequireCompanyPortalAppIntegrity: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("securityRequireCompanyPortalAppIntegrity");
     /// `securityRequireGooglePlayServices`
-    pub const SecurityRequireGooglePlayServices: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("securityRequireGooglePlayServices");
+    pub const SecurityRequireGooglePlayServices: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "securityRequireGooglePlayServices",
+    );
     /// `securityRequireSafetyNetAttestationBasicIntegrity`
     pub const SecurityRequireSafetyNetAttestationBasicIntegrity: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("securityRequireSafetyNetAttestationBasicIntegrity");
     /// `securityRequireSafetyNetAttestationCertifiedDevice`
     pub const SecurityRequireSafetyNetAttestationCertifiedDevice: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("securityRequireSafetyNetAttestationCertifiedDevice");
     /// `securityRequireUpToDateSecurityProviders`
     pub const SecurityRequireUpToDateSecurityProviders: model::Field<
-        AndroidWorkProfileCompliancePolicy,
+        AndroidCompliancePolicy,
     > = model::Field::new("securityRequireUpToDateSecurityProviders");
     /// `securityRequireVerifyApps`
-    pub const SecurityRequireVerifyApps: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("securityRequireVerifyApps");
+    pub const SecurityRequireVerifyApps: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "securityRequireVerifyApps",
+    );
     /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("storageRequireEncryption");
+    pub const StorageRequireEncryption: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "storageRequireEncryption",
+    );
     /// `assignments`
-    pub const Assignments: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const Assignments: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "assignments",
     );
     /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("deviceSettingStateSummaries");
+    pub const DeviceSettingStateSummaries: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const DeviceStatuses: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "deviceStatuses",
     );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const DeviceStatusOverview: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "deviceStatusOverview",
     );
     /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<
-        AndroidWorkProfileCompliancePolicy,
-    > = model::Field::new("scheduledActionsForRule");
+    pub const ScheduledActionsForRule: model::Field<AndroidCompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const UserStatuses: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "userStatuses",
     );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<AndroidWorkProfileCompliancePolicy> = model::Field::new(
+    pub const UserStatusOverview: model::Field<AndroidCompliancePolicy> = model::Field::new(
         "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AndroidWorkProfileCompliancePolicy>] = &[
+    pub const ALL: &'static [model::Field<AndroidCompliancePolicy>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
@@ -1020,51 +685,65 @@ impl AndroidWorkProfileCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.attackSimulationOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.androidWorkProfileCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttackSimulationOperation {
+pub struct AndroidWorkProfileCustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `resourceLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub resource_location: Option<String>,
-    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub status: Option<LongRunningOperationStatus>,
-    /// Property `statusDetail`: `Edm.String`.
-    /// Inherited from `microsoft.graph.longRunningOperation`.
-    pub status_detail: Option<String>,
-    /// Property `percentageCompleted`: `Edm.Int32`, not nullable.
-    pub percentage_completed: Option<i32>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `type`: `microsoft.graph.attackSimulationOperationType`.
-    pub r#type: Option<AttackSimulationOperationType>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
+    pub oma_settings: Option<Vec<AnyOmaSetting>>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for AttackSimulationOperation {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AndroidWorkProfileCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl AttackSimulationOperation {
+#[cfg(feature = "_device_management")]
+impl AndroidWorkProfileCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationOperation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1079,19 +758,27 @@ impl AttackSimulationOperation {
         )?;
         object.property("id", &self.id);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("lastActionDateTime", &self.last_action_date_time);
-        object.property("resourceLocation", &self.resource_location);
-        object.property("status", &self.status);
-        object.property("statusDetail", &self.status_detail);
-        object.property("percentageCompleted", &self.percentage_completed);
-        object.property("tenantId", &self.tenant_id);
-        object.property("type", &self.r#type);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("omaSettings", &self.oma_settings);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationOperation {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1099,8 +786,8 @@ impl<'de> serde::Deserialize<'de> for AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1113,19 +800,25 @@ impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "lastActionDateTime" => {
-                read_lenient(map, key, &mut self.last_action_date_time, extra)
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "resourceLocation" => {
-                read_lenient(map, key, &mut self.resource_location, extra)
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
             }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
-            "percentageCompleted" => {
-                read_lenient(map, key, &mut self.percentage_completed, extra)
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
             }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1136,8 +829,8 @@ impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_security")]
-impl AttackSimulationOperation {
+#[cfg(feature = "_device_management")]
+impl AndroidWorkProfileCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1147,56 +840,629 @@ impl AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`AttackSimulationOperation`] by wire name, each a [`Field<AttackSimulationOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationOperation::set_null`].
-pub enum AttackSimulationOperationField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`AndroidWorkProfileCustomConfiguration`] by wire name, each a [`Field<AndroidWorkProfileCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCustomConfiguration::set_null`].
+pub enum AndroidWorkProfileCustomConfigurationField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl AttackSimulationOperationField {
+impl AndroidWorkProfileCustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<AttackSimulationOperation> = model::Field::new("id");
+    pub const Id: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "id",
+    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AttackSimulationOperation> = model::Field::new(
+    pub const CreatedDateTime: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
         "createdDateTime",
     );
-    /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<AttackSimulationOperation> = model::Field::new(
-        "lastActionDateTime",
+    /// `description`
+    pub const Description: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "description",
     );
-    /// `resourceLocation`
-    pub const ResourceLocation: model::Field<AttackSimulationOperation> = model::Field::new(
-        "resourceLocation",
+    /// `displayName`
+    pub const DisplayName: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "displayName",
     );
-    /// `status`
-    pub const Status: model::Field<AttackSimulationOperation> = model::Field::new(
-        "status",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        AndroidWorkProfileCustomConfiguration,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `version`
+    pub const Version: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "version",
     );
-    /// `statusDetail`
-    pub const StatusDetail: model::Field<AttackSimulationOperation> = model::Field::new(
-        "statusDetail",
+    /// `omaSettings`
+    pub const OmaSettings: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "omaSettings",
     );
-    /// `percentageCompleted`
-    pub const PercentageCompleted: model::Field<AttackSimulationOperation> = model::Field::new(
-        "percentageCompleted",
+    /// `assignments`
+    pub const Assignments: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "assignments",
     );
-    /// `tenantId`
-    pub const TenantId: model::Field<AttackSimulationOperation> = model::Field::new(
-        "tenantId",
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        AndroidWorkProfileCustomConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "deviceStatuses",
     );
-    /// `type`
-    pub const Type: model::Field<AttackSimulationOperation> = model::Field::new("type");
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<
+        AndroidWorkProfileCustomConfiguration,
+    > = model::Field::new("deviceStatusOverview");
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttackSimulationOperation>] = &[
+    pub const ALL: &'static [model::Field<AndroidWorkProfileCustomConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
-        Self::LastActionDateTime,
-        Self::ResourceLocation,
-        Self::Status,
-        Self::StatusDetail,
-        Self::PercentageCompleted,
-        Self::TenantId,
-        Self::Type,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::OmaSettings,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.authenticationEventListener` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventListener`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAuthenticationEventListener {
+    /// The base type itself, or a derived type unknown to this crate.
+    AuthenticationEventListener(Box<AuthenticationEventListener>),
+    /// `microsoft.graph.onAttributeCollectionListener`
+    OnAttributeCollectionListener(Box<OnAttributeCollectionListener>),
+    /// `microsoft.graph.onAttributeCollectionStartListener`
+    OnAttributeCollectionStartListener(Box<OnAttributeCollectionStartListener>),
+    /// `microsoft.graph.onAttributeCollectionSubmitListener`
+    OnAttributeCollectionSubmitListener(Box<OnAttributeCollectionSubmitListener>),
+    /// `microsoft.graph.onAuthenticationMethodLoadStartListener`
+    OnAuthenticationMethodLoadStartListener(
+        Box<OnAuthenticationMethodLoadStartListener>,
+    ),
+    /// `microsoft.graph.onEmailOtpSendListener`
+    OnEmailOtpSendListener(Box<OnEmailOtpSendListener>),
+    /// `microsoft.graph.onFraudProtectionLoadStartListener`
+    OnFraudProtectionLoadStartListener(Box<OnFraudProtectionLoadStartListener>),
+    /// `microsoft.graph.onInteractiveAuthFlowStartListener`
+    OnInteractiveAuthFlowStartListener(Box<OnInteractiveAuthFlowStartListener>),
+    /// `microsoft.graph.onPasswordSubmitListener`
+    OnPasswordSubmitListener(Box<OnPasswordSubmitListener>),
+    /// `microsoft.graph.onTokenIssuanceStartListener`
+    OnTokenIssuanceStartListener(Box<OnTokenIssuanceStartListener>),
+    /// `microsoft.graph.onUserCreateStartListener`
+    OnUserCreateStartListener(Box<OnUserCreateStartListener>),
+    /// `microsoft.graph.onVerifiedIdClaimValidationListener`
+    OnVerifiedIdClaimValidationListener(Box<OnVerifiedIdClaimValidationListener>),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventListener {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AuthenticationEventListener(_) => {
+                AuthenticationEventListener::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionListener(_) => {
+                OnAttributeCollectionListener::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionStartListener(_) => {
+                OnAttributeCollectionStartListener::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionSubmitListener(_) => {
+                OnAttributeCollectionSubmitListener::ODATA_TYPE
+            }
+            Self::OnAuthenticationMethodLoadStartListener(_) => {
+                OnAuthenticationMethodLoadStartListener::ODATA_TYPE
+            }
+            Self::OnEmailOtpSendListener(_) => OnEmailOtpSendListener::ODATA_TYPE,
+            Self::OnFraudProtectionLoadStartListener(_) => {
+                OnFraudProtectionLoadStartListener::ODATA_TYPE
+            }
+            Self::OnInteractiveAuthFlowStartListener(_) => {
+                OnInteractiveAuthFlowStartListener::ODATA_TYPE
+            }
+            Self::OnPasswordSubmitListener(_) => OnPasswordSubmitListener::ODATA_TYPE,
+            Self::OnTokenIssuanceStartListener(_) => {
+                OnTokenIssuanceStartListener::ODATA_TYPE
+            }
+            Self::OnUserCreateStartListener(_) => OnUserCreateStartListener::ODATA_TYPE,
+            Self::OnVerifiedIdClaimValidationListener(_) => {
+                OnVerifiedIdClaimValidationListener::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AuthenticationEventListener`] (or of an unknown derived type).
+    pub fn as_authentication_event_listener(
+        &self,
+    ) -> Option<&AuthenticationEventListener> {
+        match self {
+            Self::AuthenticationEventListener(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyAuthenticationEventListener {
+    fn default() -> Self {
+        Self::AuthenticationEventListener(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<AuthenticationEventListener> for AnyAuthenticationEventListener {
+    fn from(value: AuthenticationEventListener) -> Self {
+        Self::AuthenticationEventListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyAuthenticationEventListener {
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionListener`] variant.
+    pub fn as_on_attribute_collection_listener(
+        &self,
+    ) -> Option<&OnAttributeCollectionListener> {
+        match self {
+            Self::OnAttributeCollectionListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionStartListener`] variant.
+    pub fn as_on_attribute_collection_start_listener(
+        &self,
+    ) -> Option<&OnAttributeCollectionStartListener> {
+        match self {
+            Self::OnAttributeCollectionStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionSubmitListener`] variant.
+    pub fn as_on_attribute_collection_submit_listener(
+        &self,
+    ) -> Option<&OnAttributeCollectionSubmitListener> {
+        match self {
+            Self::OnAttributeCollectionSubmitListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnAuthenticationMethodLoadStartListener`] variant.
+    pub fn as_on_authentication_method_load_start_listener(
+        &self,
+    ) -> Option<&OnAuthenticationMethodLoadStartListener> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnEmailOtpSendListener`] variant.
+    pub fn as_on_email_otp_send_listener(&self) -> Option<&OnEmailOtpSendListener> {
+        match self {
+            Self::OnEmailOtpSendListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnFraudProtectionLoadStartListener`] variant.
+    pub fn as_on_fraud_protection_load_start_listener(
+        &self,
+    ) -> Option<&OnFraudProtectionLoadStartListener> {
+        match self {
+            Self::OnFraudProtectionLoadStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnInteractiveAuthFlowStartListener`] variant.
+    pub fn as_on_interactive_auth_flow_start_listener(
+        &self,
+    ) -> Option<&OnInteractiveAuthFlowStartListener> {
+        match self {
+            Self::OnInteractiveAuthFlowStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnPasswordSubmitListener`] variant.
+    pub fn as_on_password_submit_listener(&self) -> Option<&OnPasswordSubmitListener> {
+        match self {
+            Self::OnPasswordSubmitListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnTokenIssuanceStartListener`] variant.
+    pub fn as_on_token_issuance_start_listener(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartListener> {
+        match self {
+            Self::OnTokenIssuanceStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnUserCreateStartListener`] variant.
+    pub fn as_on_user_create_start_listener(
+        &self,
+    ) -> Option<&OnUserCreateStartListener> {
+        match self {
+            Self::OnUserCreateStartListener(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationEventListener::OnVerifiedIdClaimValidationListener`] variant.
+    pub fn as_on_verified_id_claim_validation_listener(
+        &self,
+    ) -> Option<&OnVerifiedIdClaimValidationListener> {
+        match self {
+            Self::OnVerifiedIdClaimValidationListener(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAttributeCollectionListener) -> Self {
+        Self::OnAttributeCollectionListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAttributeCollectionStartListener) -> Self {
+        Self::OnAttributeCollectionStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionSubmitListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAttributeCollectionSubmitListener) -> Self {
+        Self::OnAttributeCollectionSubmitListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
+        Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnEmailOtpSendListener> for AnyAuthenticationEventListener {
+    fn from(value: OnEmailOtpSendListener) -> Self {
+        Self::OnEmailOtpSendListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnFraudProtectionLoadStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnFraudProtectionLoadStartListener) -> Self {
+        Self::OnFraudProtectionLoadStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnInteractiveAuthFlowStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
+        Self::OnInteractiveAuthFlowStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnPasswordSubmitListener> for AnyAuthenticationEventListener {
+    fn from(value: OnPasswordSubmitListener) -> Self {
+        Self::OnPasswordSubmitListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnTokenIssuanceStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnTokenIssuanceStartListener) -> Self {
+        Self::OnTokenIssuanceStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnUserCreateStartListener> for AnyAuthenticationEventListener {
+    fn from(value: OnUserCreateStartListener) -> Self {
+        Self::OnUserCreateStartListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnVerifiedIdClaimValidationListener> for AnyAuthenticationEventListener {
+    fn from(value: OnVerifiedIdClaimValidationListener) -> Self {
+        Self::OnVerifiedIdClaimValidationListener(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyAuthenticationEventListener {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AuthenticationEventListener(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAttributeCollectionListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAttributeCollectionListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnAttributeCollectionStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAttributeCollectionStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnAttributeCollectionSubmitListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAttributeCollectionSubmitListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnAuthenticationMethodLoadStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAuthenticationMethodLoadStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnEmailOtpSendListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnEmailOtpSendListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnFraudProtectionLoadStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnFraudProtectionLoadStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnInteractiveAuthFlowStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnInteractiveAuthFlowStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnPasswordSubmitListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnPasswordSubmitListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnTokenIssuanceStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnTokenIssuanceStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnUserCreateStartListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnUserCreateStartListener::ODATA_TYPE),
+                    )
+            }
+            Self::OnVerifiedIdClaimValidationListener(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnVerifiedIdClaimValidationListener::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onAttributeCollectionListener"
+            | "graph.onAttributeCollectionListener" => {
+                serde_json::from_value(value).map(Self::OnAttributeCollectionListener)
+            }
+            "microsoft.graph.onAttributeCollectionStartListener"
+            | "graph.onAttributeCollectionStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionStartListener)
+            }
+            "microsoft.graph.onAttributeCollectionSubmitListener"
+            | "graph.onAttributeCollectionSubmitListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionSubmitListener)
+            }
+            "microsoft.graph.onAuthenticationMethodLoadStartListener"
+            | "graph.onAuthenticationMethodLoadStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAuthenticationMethodLoadStartListener)
+            }
+            "microsoft.graph.onEmailOtpSendListener" | "graph.onEmailOtpSendListener" => {
+                serde_json::from_value(value).map(Self::OnEmailOtpSendListener)
+            }
+            "microsoft.graph.onFraudProtectionLoadStartListener"
+            | "graph.onFraudProtectionLoadStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnFraudProtectionLoadStartListener)
+            }
+            "microsoft.graph.onInteractiveAuthFlowStartListener"
+            | "graph.onInteractiveAuthFlowStartListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnInteractiveAuthFlowStartListener)
+            }
+            "microsoft.graph.onPasswordSubmitListener"
+            | "graph.onPasswordSubmitListener" => {
+                serde_json::from_value(value).map(Self::OnPasswordSubmitListener)
+            }
+            "microsoft.graph.onTokenIssuanceStartListener"
+            | "graph.onTokenIssuanceStartListener" => {
+                serde_json::from_value(value).map(Self::OnTokenIssuanceStartListener)
+            }
+            "microsoft.graph.onUserCreateStartListener"
+            | "graph.onUserCreateStartListener" => {
+                serde_json::from_value(value).map(Self::OnUserCreateStartListener)
+            }
+            "microsoft.graph.onVerifiedIdClaimValidationListener"
+            | "graph.onVerifiedIdClaimValidationListener" => {
+                serde_json::from_value(value)
+                    .map(Self::OnVerifiedIdClaimValidationListener)
+            }
+            _ => serde_json::from_value(value).map(Self::AuthenticationEventListener),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.availableAccessPackage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AvailableAccessPackage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Navigation property `resourceRoleScopes`: `Collection(microsoft.graph.accessPackageResourceRoleScope)`; present when expanded (`$expand`).
+    pub resource_role_scopes: Option<Vec<AccessPackageResourceRoleScope>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AvailableAccessPackage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AvailableAccessPackage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.availableAccessPackage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("resourceRoleScopes", &self.resource_role_scopes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AvailableAccessPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "resourceRoleScopes" => {
+                read_nullable(map, key, &mut self.resource_role_scopes, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AvailableAccessPackage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AvailableAccessPackage`] by wire name, each a [`Field<AvailableAccessPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AvailableAccessPackage::set_null`].
+pub enum AvailableAccessPackageField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl AvailableAccessPackageField {
+    /// `id`
+    pub const Id: model::Field<AvailableAccessPackage> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<AvailableAccessPackage> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AvailableAccessPackage> = model::Field::new(
+        "displayName",
+    );
+    /// `resourceRoleScopes`
+    pub const ResourceRoleScopes: model::Field<AvailableAccessPackage> = model::Field::new(
+        "resourceRoleScopes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AvailableAccessPackage>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::ResourceRoleScopes,
     ];
 }
 
@@ -1348,78 +1614,46 @@ impl BookingCustomQuestionField {
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.bookingService`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.configurationDrift`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingService {
+pub struct ConfigurationDrift {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `additionalInformation`: `Edm.String`.
-    pub additional_information: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customQuestions`: `Collection(microsoft.graph.bookingQuestionAssignment)`.
-    pub custom_questions: Option<Vec<BookingQuestionAssignment>>,
-    /// Property `defaultDuration`: `Edm.Duration`, not nullable.
-    pub default_duration: Option<edm::Duration>,
-    /// Property `defaultLocation`: `microsoft.graph.location`.
-    pub default_location: Option<AnyLocation>,
-    /// Property `defaultPrice`: `Edm.Double`, not nullable.
-    pub default_price: Option<f64>,
-    /// Property `defaultPriceType`: `microsoft.graph.bookingPriceType`, not nullable.
-    pub default_price_type: Option<BookingPriceType>,
-    /// Property `defaultReminders`: `Collection(microsoft.graph.bookingReminder)`.
-    pub default_reminders: Option<Vec<BookingReminder>>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `isAnonymousJoinEnabled`: `Edm.Boolean`, not nullable.
-    pub is_anonymous_join_enabled: Option<bool>,
-    /// Property `isCustomerAllowedToManageBooking`: `Edm.Boolean`.
-    pub is_customer_allowed_to_manage_booking: Option<bool>,
-    /// Property `isHiddenFromCustomers`: `Edm.Boolean`, not nullable.
-    pub is_hidden_from_customers: Option<bool>,
-    /// Property `isLocationOnline`: `Edm.Boolean`, not nullable.
-    pub is_location_online: Option<bool>,
-    /// Property `languageTag`: `Edm.String`, not nullable.
-    pub language_tag: Option<String>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `maximumAttendeesCount`: `Edm.Int32`, not nullable.
-    pub maximum_attendees_count: Option<i32>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Property `postBuffer`: `Edm.Duration`, not nullable.
-    pub post_buffer: Option<edm::Duration>,
-    /// Property `preBuffer`: `Edm.Duration`, not nullable.
-    pub pre_buffer: Option<edm::Duration>,
-    /// Property `schedulingPolicy`: `microsoft.graph.bookingSchedulingPolicy`.
-    pub scheduling_policy: Option<BookingSchedulingPolicy>,
-    /// Property `smsNotificationsEnabled`: `Edm.Boolean`, not nullable.
-    pub sms_notifications_enabled: Option<bool>,
-    /// Property `staffMemberIds`: `Collection(Edm.String)`.
-    pub staff_member_ids: Option<Vec<String>>,
-    /// Property `webUrl`: `Edm.String`, computed by the service (read-only).
-    pub web_url: Option<String>,
+    /// Property `baselineResourceDisplayName`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub baseline_resource_display_name: Option<String>,
+    /// Property `driftedProperties`: `Collection(microsoft.graph.driftedProperty)`, not nullable, computed by the service (read-only).
+    pub drifted_properties: Option<Vec<DriftedProperty>>,
+    /// Property `firstReportedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub first_reported_date_time: Option<edm::DateTimeOffset>,
+    /// Property `monitorId`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub monitor_id: Option<String>,
+    /// Property `resourceInstanceIdentifier`: `microsoft.graph.openComplexDictionaryType`, not nullable, computed by the service (read-only).
+    pub resource_instance_identifier: Option<OpenComplexDictionaryType>,
+    /// Property `resourceType`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub resource_type: Option<String>,
+    /// Property `status`: `microsoft.graph.driftStatus`, not nullable, computed by the service (read-only).
+    pub status: Option<DriftStatus>,
+    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingService {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ConfigurationDrift {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl BookingService {
+#[cfg(feature = "_admin")]
+impl ConfigurationDrift {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingService";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationDrift";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1433,40 +1667,25 @@ impl BookingService {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("additionalInformation", &self.additional_information);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("customQuestions", &self.custom_questions);
-        object.property("defaultDuration", &self.default_duration);
-        object.property("defaultLocation", &self.default_location);
-        object.property("defaultPrice", &self.default_price);
-        object.property("defaultPriceType", &self.default_price_type);
-        object.property("defaultReminders", &self.default_reminders);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isAnonymousJoinEnabled", &self.is_anonymous_join_enabled);
         object
             .property(
-                "isCustomerAllowedToManageBooking",
-                &self.is_customer_allowed_to_manage_booking,
+                "baselineResourceDisplayName",
+                &self.baseline_resource_display_name,
             );
-        object.property("isHiddenFromCustomers", &self.is_hidden_from_customers);
-        object.property("isLocationOnline", &self.is_location_online);
-        object.property("languageTag", &self.language_tag);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("maximumAttendeesCount", &self.maximum_attendees_count);
-        object.property("notes", &self.notes);
-        object.property("postBuffer", &self.post_buffer);
-        object.property("preBuffer", &self.pre_buffer);
-        object.property("schedulingPolicy", &self.scheduling_policy);
-        object.property("smsNotificationsEnabled", &self.sms_notifications_enabled);
-        object.property("staffMemberIds", &self.staff_member_ids);
-        object.property("webUrl", &self.web_url);
+        object.property("driftedProperties", &self.drifted_properties);
+        object.property("firstReportedDateTime", &self.first_reported_date_time);
+        object.property("monitorId", &self.monitor_id);
+        object
+            .property("resourceInstanceIdentifier", &self.resource_instance_identifier);
+        object.property("resourceType", &self.resource_type);
+        object.property("status", &self.status);
+        object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingService {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ConfigurationDrift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1474,8 +1693,8 @@ impl<'de> serde::Deserialize<'de> for BookingService {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingService {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ConfigurationDrift {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1485,65 +1704,22 @@ impl graph_odata_runtime::model::ODataObject for BookingService {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalInformation" => {
-                read_lenient(map, key, &mut self.additional_information, extra)
+            "baselineResourceDisplayName" => {
+                read_lenient(map, key, &mut self.baseline_resource_display_name, extra)
             }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "driftedProperties" => {
+                read_nullable(map, key, &mut self.drifted_properties, extra)
             }
-            "customQuestions" => {
-                read_nullable(map, key, &mut self.custom_questions, extra)
+            "firstReportedDateTime" => {
+                read_lenient(map, key, &mut self.first_reported_date_time, extra)
             }
-            "defaultDuration" => {
-                read_lenient(map, key, &mut self.default_duration, extra)
+            "monitorId" => read_lenient(map, key, &mut self.monitor_id, extra),
+            "resourceInstanceIdentifier" => {
+                read_nullable(map, key, &mut self.resource_instance_identifier, extra)
             }
-            "defaultLocation" => {
-                read_nullable(map, key, &mut self.default_location, extra)
-            }
-            "defaultPrice" => read_lenient(map, key, &mut self.default_price, extra),
-            "defaultPriceType" => {
-                read_nullable(map, key, &mut self.default_price_type, extra)
-            }
-            "defaultReminders" => {
-                read_nullable(map, key, &mut self.default_reminders, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isAnonymousJoinEnabled" => {
-                read_lenient(map, key, &mut self.is_anonymous_join_enabled, extra)
-            }
-            "isCustomerAllowedToManageBooking" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_customer_allowed_to_manage_booking,
-                    extra,
-                )
-            }
-            "isHiddenFromCustomers" => {
-                read_lenient(map, key, &mut self.is_hidden_from_customers, extra)
-            }
-            "isLocationOnline" => {
-                read_lenient(map, key, &mut self.is_location_online, extra)
-            }
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "maximumAttendeesCount" => {
-                read_lenient(map, key, &mut self.maximum_attendees_count, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "postBuffer" => read_lenient(map, key, &mut self.post_buffer, extra),
-            "preBuffer" => read_lenient(map, key, &mut self.pre_buffer, extra),
-            "schedulingPolicy" => {
-                read_nullable(map, key, &mut self.scheduling_policy, extra)
-            }
-            "smsNotificationsEnabled" => {
-                read_lenient(map, key, &mut self.sms_notifications_enabled, extra)
-            }
-            "staffMemberIds" => read_lenient(map, key, &mut self.staff_member_ids, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -1554,8 +1730,8 @@ impl graph_odata_runtime::model::ODataObject for BookingService {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl BookingService {
+#[cfg(feature = "_admin")]
+impl ConfigurationDrift {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1565,259 +1741,557 @@ impl BookingService {
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// The properties of [`BookingService`] by wire name, each a [`Field<BookingService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingService::set_null`].
-pub enum BookingServiceField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`ConfigurationDrift`] by wire name, each a [`Field<ConfigurationDrift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationDrift::set_null`].
+pub enum ConfigurationDriftField {}
 
-#[cfg(feature = "_solutions")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl BookingServiceField {
+impl ConfigurationDriftField {
     /// `id`
-    pub const Id: model::Field<BookingService> = model::Field::new("id");
-    /// `additionalInformation`
-    pub const AdditionalInformation: model::Field<BookingService> = model::Field::new(
-        "additionalInformation",
+    pub const Id: model::Field<ConfigurationDrift> = model::Field::new("id");
+    /// `baselineResourceDisplayName`
+    pub const BaselineResourceDisplayName: model::Field<ConfigurationDrift> = model::Field::new(
+        "baselineResourceDisplayName",
     );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BookingService> = model::Field::new(
-        "createdDateTime",
+    /// `driftedProperties`
+    pub const DriftedProperties: model::Field<ConfigurationDrift> = model::Field::new(
+        "driftedProperties",
     );
-    /// `customQuestions`
-    pub const CustomQuestions: model::Field<BookingService> = model::Field::new(
-        "customQuestions",
+    /// `firstReportedDateTime`
+    pub const FirstReportedDateTime: model::Field<ConfigurationDrift> = model::Field::new(
+        "firstReportedDateTime",
     );
-    /// `defaultDuration`
-    pub const DefaultDuration: model::Field<BookingService> = model::Field::new(
-        "defaultDuration",
+    /// `monitorId`
+    pub const MonitorId: model::Field<ConfigurationDrift> = model::Field::new(
+        "monitorId",
     );
-    /// `defaultLocation`
-    pub const DefaultLocation: model::Field<BookingService> = model::Field::new(
-        "defaultLocation",
+    /// `resourceInstanceIdentifier`
+    pub const ResourceInstanceIdentifier: model::Field<ConfigurationDrift> = model::Field::new(
+        "resourceInstanceIdentifier",
     );
-    /// `defaultPrice`
-    pub const DefaultPrice: model::Field<BookingService> = model::Field::new(
-        "defaultPrice",
+    /// `resourceType`
+    pub const ResourceType: model::Field<ConfigurationDrift> = model::Field::new(
+        "resourceType",
     );
-    /// `defaultPriceType`
-    pub const DefaultPriceType: model::Field<BookingService> = model::Field::new(
-        "defaultPriceType",
-    );
-    /// `defaultReminders`
-    pub const DefaultReminders: model::Field<BookingService> = model::Field::new(
-        "defaultReminders",
-    );
-    /// `description`
-    pub const Description: model::Field<BookingService> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<BookingService> = model::Field::new(
-        "displayName",
-    );
-    /// `isAnonymousJoinEnabled`
-    pub const IsAnonymousJoinEnabled: model::Field<BookingService> = model::Field::new(
-        "isAnonymousJoinEnabled",
-    );
-    /// `isCustomerAllowedToManageBooking`
-    pub const IsCustomerAllowedToManageBooking: model::Field<BookingService> = model::Field::new(
-        "isCustomerAllowedToManageBooking",
-    );
-    /// `isHiddenFromCustomers`
-    pub const IsHiddenFromCustomers: model::Field<BookingService> = model::Field::new(
-        "isHiddenFromCustomers",
-    );
-    /// `isLocationOnline`
-    pub const IsLocationOnline: model::Field<BookingService> = model::Field::new(
-        "isLocationOnline",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<BookingService> = model::Field::new(
-        "languageTag",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<BookingService> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `maximumAttendeesCount`
-    pub const MaximumAttendeesCount: model::Field<BookingService> = model::Field::new(
-        "maximumAttendeesCount",
-    );
-    /// `notes`
-    pub const Notes: model::Field<BookingService> = model::Field::new("notes");
-    /// `postBuffer`
-    pub const PostBuffer: model::Field<BookingService> = model::Field::new("postBuffer");
-    /// `preBuffer`
-    pub const PreBuffer: model::Field<BookingService> = model::Field::new("preBuffer");
-    /// `schedulingPolicy`
-    pub const SchedulingPolicy: model::Field<BookingService> = model::Field::new(
-        "schedulingPolicy",
-    );
-    /// `smsNotificationsEnabled`
-    pub const SmsNotificationsEnabled: model::Field<BookingService> = model::Field::new(
-        "smsNotificationsEnabled",
-    );
-    /// `staffMemberIds`
-    pub const StaffMemberIds: model::Field<BookingService> = model::Field::new(
-        "staffMemberIds",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BookingService> = model::Field::new("webUrl");
+    /// `status`
+    pub const Status: model::Field<ConfigurationDrift> = model::Field::new("status");
+    /// `tenantId`
+    pub const TenantId: model::Field<ConfigurationDrift> = model::Field::new("tenantId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingService>] = &[
+    pub const ALL: &'static [model::Field<ConfigurationDrift>] = &[
         Self::Id,
-        Self::AdditionalInformation,
-        Self::CreatedDateTime,
-        Self::CustomQuestions,
-        Self::DefaultDuration,
-        Self::DefaultLocation,
-        Self::DefaultPrice,
-        Self::DefaultPriceType,
-        Self::DefaultReminders,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsAnonymousJoinEnabled,
-        Self::IsCustomerAllowedToManageBooking,
-        Self::IsHiddenFromCustomers,
-        Self::IsLocationOnline,
-        Self::LanguageTag,
-        Self::LastUpdatedDateTime,
-        Self::MaximumAttendeesCount,
-        Self::Notes,
-        Self::PostBuffer,
-        Self::PreBuffer,
-        Self::SchedulingPolicy,
-        Self::SmsNotificationsEnabled,
-        Self::StaffMemberIds,
-        Self::WebUrl,
+        Self::BaselineResourceDisplayName,
+        Self::DriftedProperties,
+        Self::FirstReportedDateTime,
+        Self::MonitorId,
+        Self::ResourceInstanceIdentifier,
+        Self::ResourceType,
+        Self::Status,
+        Self::TenantId,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.browseSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BrowseSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBrowseSessionBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    BrowseSessionBase(Box<BrowseSessionBase>),
-    /// `microsoft.graph.oneDriveForBusinessBrowseSession`
-    OneDriveForBusinessBrowseSession(Box<OneDriveForBusinessBrowseSession>),
-    /// `microsoft.graph.sharePointBrowseSession`
-    SharePointBrowseSession(Box<SharePointBrowseSession>),
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.configurationMonitor`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigurationMonitor {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`, not nullable, computed by the service (read-only).
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `inactivationReason`: `Edm.String`, computed by the service (read-only).
+    pub inactivation_reason: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, not nullable, computed by the service (read-only).
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `mode`: `microsoft.graph.monitorMode`, not nullable.
+    pub mode: Option<MonitorMode>,
+    /// Property `monitorRunFrequencyInHours`: `Edm.Int32`, not nullable, computed by the service (read-only).
+    pub monitor_run_frequency_in_hours: Option<i32>,
+    /// Property `parameters`: `microsoft.graph.openComplexDictionaryType`.
+    pub parameters: Option<OpenComplexDictionaryType>,
+    /// Property `status`: `microsoft.graph.monitorStatus`, not nullable, computed by the service (read-only).
+    pub status: Option<MonitorStatus>,
+    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
+    pub tenant_id: Option<String>,
+    /// Navigation property `baseline`: `microsoft.graph.configurationBaseline`, contained; present when expanded (`$expand`).
+    pub baseline: Option<ConfigurationBaseline>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyBrowseSessionBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BrowseSessionBase(_) => BrowseSessionBase::ODATA_TYPE,
-            Self::OneDriveForBusinessBrowseSession(_) => {
-                OneDriveForBusinessBrowseSession::ODATA_TYPE
-            }
-            Self::SharePointBrowseSession(_) => SharePointBrowseSession::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`BrowseSessionBase`] (or of an unknown derived type).
-    pub fn as_browse_session_base(&self) -> Option<&BrowseSessionBase> {
-        match self {
-            Self::BrowseSessionBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl Default for AnyBrowseSessionBase {
-    fn default() -> Self {
-        Self::BrowseSessionBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<BrowseSessionBase> for AnyBrowseSessionBase {
-    fn from(value: BrowseSessionBase) -> Self {
-        Self::BrowseSessionBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyBrowseSessionBase {
-    /// The value if it is a [`AnyBrowseSessionBase::OneDriveForBusinessBrowseSession`] variant.
-    pub fn as_one_drive_for_business_browse_session(
-        &self,
-    ) -> Option<&OneDriveForBusinessBrowseSession> {
-        match self {
-            Self::OneDriveForBusinessBrowseSession(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBrowseSessionBase::SharePointBrowseSession`] variant.
-    pub fn as_share_point_browse_session(&self) -> Option<&SharePointBrowseSession> {
-        match self {
-            Self::SharePointBrowseSession(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<OneDriveForBusinessBrowseSession> for AnyBrowseSessionBase {
-    fn from(value: OneDriveForBusinessBrowseSession) -> Self {
-        Self::OneDriveForBusinessBrowseSession(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<SharePointBrowseSession> for AnyBrowseSessionBase {
-    fn from(value: SharePointBrowseSession) -> Self {
-        Self::SharePointBrowseSession(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyBrowseSessionBase {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ConfigurationMonitor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BrowseSessionBase(value) => value.serialize_with_type(serializer, None),
-            Self::OneDriveForBusinessBrowseSession(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OneDriveForBusinessBrowseSession::ODATA_TYPE),
-                    )
-            }
-            Self::SharePointBrowseSession(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SharePointBrowseSession::ODATA_TYPE),
-                    )
-            }
-        }
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyBrowseSessionBase {
+#[cfg(feature = "_admin")]
+impl ConfigurationMonitor {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitor";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("inactivationReason", &self.inactivation_reason);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("mode", &self.mode);
+        object
+            .property(
+                "monitorRunFrequencyInHours",
+                &self.monitor_run_frequency_in_hours,
+            );
+        object.property("parameters", &self.parameters);
+        object.property("status", &self.status);
+        object.property("tenantId", &self.tenant_id);
+        object.property("baseline", &self.baseline);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ConfigurationMonitor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.oneDriveForBusinessBrowseSession"
-            | "graph.oneDriveForBusinessBrowseSession" => {
-                serde_json::from_value(value).map(Self::OneDriveForBusinessBrowseSession)
-            }
-            "microsoft.graph.sharePointBrowseSession"
-            | "graph.sharePointBrowseSession" => {
-                serde_json::from_value(value).map(Self::SharePointBrowseSession)
-            }
-            _ => serde_json::from_value(value).map(Self::BrowseSessionBase),
-        };
-        read.map_err(D::Error::custom)
+        graph_odata_runtime::model::deserialize_object(deserializer)
     }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ConfigurationMonitor {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "inactivationReason" => {
+                read_lenient(map, key, &mut self.inactivation_reason, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "mode" => read_nullable(map, key, &mut self.mode, extra),
+            "monitorRunFrequencyInHours" => {
+                read_lenient(map, key, &mut self.monitor_run_frequency_in_hours, extra)
+            }
+            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "baseline" => read_nullable(map, key, &mut self.baseline, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ConfigurationMonitor {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ConfigurationMonitor`] by wire name, each a [`Field<ConfigurationMonitor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitor::set_null`].
+pub enum ConfigurationMonitorField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ConfigurationMonitorField {
+    /// `id`
+    pub const Id: model::Field<ConfigurationMonitor> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ConfigurationMonitor> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ConfigurationMonitor> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ConfigurationMonitor> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ConfigurationMonitor> = model::Field::new(
+        "displayName",
+    );
+    /// `inactivationReason`
+    pub const InactivationReason: model::Field<ConfigurationMonitor> = model::Field::new(
+        "inactivationReason",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ConfigurationMonitor> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ConfigurationMonitor> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `mode`
+    pub const Mode: model::Field<ConfigurationMonitor> = model::Field::new("mode");
+    /// `monitorRunFrequencyInHours`
+    pub const MonitorRunFrequencyInHours: model::Field<ConfigurationMonitor> = model::Field::new(
+        "monitorRunFrequencyInHours",
+    );
+    /// `parameters`
+    pub const Parameters: model::Field<ConfigurationMonitor> = model::Field::new(
+        "parameters",
+    );
+    /// `status`
+    pub const Status: model::Field<ConfigurationMonitor> = model::Field::new("status");
+    /// `tenantId`
+    pub const TenantId: model::Field<ConfigurationMonitor> = model::Field::new(
+        "tenantId",
+    );
+    /// `baseline`
+    pub const Baseline: model::Field<ConfigurationMonitor> = model::Field::new(
+        "baseline",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConfigurationMonitor>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::InactivationReason,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Mode,
+        Self::MonitorRunFrequencyInHours,
+        Self::Parameters,
+        Self::Status,
+        Self::TenantId,
+        Self::Baseline,
+    ];
+}
+
+#[cfg(feature = "_groups")]
+/// CSDL entity type `microsoft.graph.conversationThread`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationThread {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `ccRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
+    pub cc_recipients: Option<Vec<AnyRecipient>>,
+    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
+    pub has_attachments: Option<bool>,
+    /// Property `isLocked`: `Edm.Boolean`, not nullable.
+    pub is_locked: Option<bool>,
+    /// Property `lastDeliveredDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_delivered_date_time: Option<edm::DateTimeOffset>,
+    /// Property `preview`: `Edm.String`, not nullable.
+    pub preview: Option<String>,
+    /// Property `topic`: `Edm.String`, not nullable.
+    pub topic: Option<String>,
+    /// Property `toRecipients`: `Collection(microsoft.graph.recipient)`, not nullable.
+    pub to_recipients: Option<Vec<AnyRecipient>>,
+    /// Property `uniqueSenders`: `Collection(Edm.String)`, not nullable.
+    pub unique_senders: Option<Vec<String>>,
+    /// Navigation property `posts`: `Collection(microsoft.graph.post)`, contained; present when expanded (`$expand`).
+    pub posts: Option<Vec<Post>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_groups")]
+impl serde::Serialize for ConversationThread {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl ConversationThread {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationThread";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("ccRecipients", &self.cc_recipients);
+        object.property("hasAttachments", &self.has_attachments);
+        object.property("isLocked", &self.is_locked);
+        object.property("lastDeliveredDateTime", &self.last_delivered_date_time);
+        object.property("preview", &self.preview);
+        object.property("topic", &self.topic);
+        object.property("toRecipients", &self.to_recipients);
+        object.property("uniqueSenders", &self.unique_senders);
+        object.property("posts", &self.posts);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl<'de> serde::Deserialize<'de> for ConversationThread {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl graph_odata_runtime::model::ODataObject for ConversationThread {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "ccRecipients" => read_nullable(map, key, &mut self.cc_recipients, extra),
+            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
+            "isLocked" => read_lenient(map, key, &mut self.is_locked, extra),
+            "lastDeliveredDateTime" => {
+                read_lenient(map, key, &mut self.last_delivered_date_time, extra)
+            }
+            "preview" => read_lenient(map, key, &mut self.preview, extra),
+            "topic" => read_lenient(map, key, &mut self.topic, extra),
+            "toRecipients" => read_nullable(map, key, &mut self.to_recipients, extra),
+            "uniqueSenders" => read_lenient(map, key, &mut self.unique_senders, extra),
+            "posts" => read_nullable(map, key, &mut self.posts, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl ConversationThread {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_groups")]
+/// The properties of [`ConversationThread`] by wire name, each a [`Field<ConversationThread>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationThread::set_null`].
+pub enum ConversationThreadField {}
+
+#[cfg(feature = "_groups")]
+#[allow(non_upper_case_globals)]
+impl ConversationThreadField {
+    /// `id`
+    pub const Id: model::Field<ConversationThread> = model::Field::new("id");
+    /// `ccRecipients`
+    pub const CcRecipients: model::Field<ConversationThread> = model::Field::new(
+        "ccRecipients",
+    );
+    /// `hasAttachments`
+    pub const HasAttachments: model::Field<ConversationThread> = model::Field::new(
+        "hasAttachments",
+    );
+    /// `isLocked`
+    pub const IsLocked: model::Field<ConversationThread> = model::Field::new("isLocked");
+    /// `lastDeliveredDateTime`
+    pub const LastDeliveredDateTime: model::Field<ConversationThread> = model::Field::new(
+        "lastDeliveredDateTime",
+    );
+    /// `preview`
+    pub const Preview: model::Field<ConversationThread> = model::Field::new("preview");
+    /// `topic`
+    pub const Topic: model::Field<ConversationThread> = model::Field::new("topic");
+    /// `toRecipients`
+    pub const ToRecipients: model::Field<ConversationThread> = model::Field::new(
+        "toRecipients",
+    );
+    /// `uniqueSenders`
+    pub const UniqueSenders: model::Field<ConversationThread> = model::Field::new(
+        "uniqueSenders",
+    );
+    /// `posts`
+    pub const Posts: model::Field<ConversationThread> = model::Field::new("posts");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConversationThread>] = &[
+        Self::Id,
+        Self::CcRecipients,
+        Self::HasAttachments,
+        Self::IsLocked,
+        Self::LastDeliveredDateTime,
+        Self::Preview,
+        Self::Topic,
+        Self::ToRecipients,
+        Self::UniqueSenders,
+        Self::Posts,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.copilotAdminCatalog`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopilotAdminCatalog {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `packages`: `Collection(microsoft.graph.copilotPackageDetail)`, contained; present when expanded (`$expand`).
+    pub packages: Option<Vec<CopilotPackageDetail>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for CopilotAdminCatalog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdminCatalog {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminCatalog";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("packages", &self.packages);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for CopilotAdminCatalog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "packages" => read_nullable(map, key, &mut self.packages, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdminCatalog {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`CopilotAdminCatalog`] by wire name, each a [`Field<CopilotAdminCatalog>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminCatalog::set_null`].
+pub enum CopilotAdminCatalogField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl CopilotAdminCatalogField {
+    /// `id`
+    pub const Id: model::Field<CopilotAdminCatalog> = model::Field::new("id");
+    /// `packages`
+    pub const Packages: model::Field<CopilotAdminCatalog> = model::Field::new(
+        "packages",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CopilotAdminCatalog>] = &[
+        Self::Id,
+        Self::Packages,
+    ];
 }
 
 #[cfg(feature = "_policies")]
@@ -2073,318 +2547,6 @@ impl CrossTenantAccessPolicyConfigurationDefaultField {
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
-/// A `microsoft.graph.customAuthenticationExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomAuthenticationExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCustomAuthenticationExtension {
-    /// The base type itself, or a derived type unknown to this crate.
-    CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
-    /// `microsoft.graph.onAttributeCollectionStartCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnAttributeCollectionStartCustomExtension(
-        Box<OnAttributeCollectionStartCustomExtension>,
-    ),
-    /// `microsoft.graph.onAttributeCollectionSubmitCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnAttributeCollectionSubmitCustomExtension(
-        Box<OnAttributeCollectionSubmitCustomExtension>,
-    ),
-    /// `microsoft.graph.onOtpSendCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnOtpSendCustomExtension(Box<OnOtpSendCustomExtension>),
-    /// `microsoft.graph.onPasswordSubmitCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnPasswordSubmitCustomExtension(Box<OnPasswordSubmitCustomExtension>),
-    /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
-    /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
-    #[cfg(feature = "_identity_governance")]
-    OnVerifiedIdClaimValidationCustomExtension(
-        Box<OnVerifiedIdClaimValidationCustomExtension>,
-    ),
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomAuthenticationExtension {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CustomAuthenticationExtension(_) => {
-                CustomAuthenticationExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnAttributeCollectionStartCustomExtension(_) => {
-                OnAttributeCollectionStartCustomExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnAttributeCollectionSubmitCustomExtension(_) => {
-                OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnOtpSendCustomExtension(_) => OnOtpSendCustomExtension::ODATA_TYPE,
-            #[cfg(feature = "_identity_governance")]
-            Self::OnPasswordSubmitCustomExtension(_) => {
-                OnPasswordSubmitCustomExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnTokenIssuanceStartCustomExtension(_) => {
-                OnTokenIssuanceStartCustomExtension::ODATA_TYPE
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnVerifiedIdClaimValidationCustomExtension(_) => {
-                OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_custom_authentication_extension(
-        &self,
-    ) -> Option<&CustomAuthenticationExtension> {
-        match self {
-            Self::CustomAuthenticationExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl Default for AnyCustomAuthenticationExtension {
-    fn default() -> Self {
-        Self::CustomAuthenticationExtension(Box::default())
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl From<CustomAuthenticationExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: CustomAuthenticationExtension) -> Self {
-        Self::CustomAuthenticationExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AnyCustomAuthenticationExtension {
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionStartCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_attribute_collection_start_custom_extension(
-        &self,
-    ) -> Option<&OnAttributeCollectionStartCustomExtension> {
-        match self {
-            Self::OnAttributeCollectionStartCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionSubmitCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_attribute_collection_submit_custom_extension(
-        &self,
-    ) -> Option<&OnAttributeCollectionSubmitCustomExtension> {
-        match self {
-            Self::OnAttributeCollectionSubmitCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnOtpSendCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_otp_send_custom_extension(&self) -> Option<&OnOtpSendCustomExtension> {
-        match self {
-            Self::OnOtpSendCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnPasswordSubmitCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_password_submit_custom_extension(
-        &self,
-    ) -> Option<&OnPasswordSubmitCustomExtension> {
-        match self {
-            Self::OnPasswordSubmitCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_token_issuance_start_custom_extension(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartCustomExtension> {
-        match self {
-            Self::OnTokenIssuanceStartCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCustomAuthenticationExtension::OnVerifiedIdClaimValidationCustomExtension`] variant.
-    #[cfg(feature = "_identity_governance")]
-    pub fn as_on_verified_id_claim_validation_custom_extension(
-        &self,
-    ) -> Option<&OnVerifiedIdClaimValidationCustomExtension> {
-        match self {
-            Self::OnVerifiedIdClaimValidationCustomExtension(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnAttributeCollectionStartCustomExtension>
-for AnyCustomAuthenticationExtension {
-    fn from(value: OnAttributeCollectionStartCustomExtension) -> Self {
-        Self::OnAttributeCollectionStartCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnAttributeCollectionSubmitCustomExtension>
-for AnyCustomAuthenticationExtension {
-    fn from(value: OnAttributeCollectionSubmitCustomExtension) -> Self {
-        Self::OnAttributeCollectionSubmitCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnOtpSendCustomExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: OnOtpSendCustomExtension) -> Self {
-        Self::OnOtpSendCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnPasswordSubmitCustomExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: OnPasswordSubmitCustomExtension) -> Self {
-        Self::OnPasswordSubmitCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
-    fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
-        Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_identity_governance")]
-impl From<OnVerifiedIdClaimValidationCustomExtension>
-for AnyCustomAuthenticationExtension {
-    fn from(value: OnVerifiedIdClaimValidationCustomExtension) -> Self {
-        Self::OnVerifiedIdClaimValidationCustomExtension(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AnyCustomAuthenticationExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CustomAuthenticationExtension(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnAttributeCollectionStartCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAttributeCollectionStartCustomExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnAttributeCollectionSubmitCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnOtpSendCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnOtpSendCustomExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnPasswordSubmitCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnPasswordSubmitCustomExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnTokenIssuanceStartCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_identity_governance")]
-            Self::OnVerifiedIdClaimValidationCustomExtension(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onAttributeCollectionStartCustomExtension"
-            | "graph.onAttributeCollectionStartCustomExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionStartCustomExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onAttributeCollectionSubmitCustomExtension"
-            | "graph.onAttributeCollectionSubmitCustomExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionSubmitCustomExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onOtpSendCustomExtension"
-            | "graph.onOtpSendCustomExtension" => {
-                serde_json::from_value(value).map(Self::OnOtpSendCustomExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onPasswordSubmitCustomExtension"
-            | "graph.onPasswordSubmitCustomExtension" => {
-                serde_json::from_value(value).map(Self::OnPasswordSubmitCustomExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onTokenIssuanceStartCustomExtension"
-            | "graph.onTokenIssuanceStartCustomExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::OnTokenIssuanceStartCustomExtension)
-            }
-            #[cfg(feature = "_identity_governance")]
-            "microsoft.graph.onVerifiedIdClaimValidationCustomExtension"
-            | "graph.onVerifiedIdClaimValidationCustomExtension" => {
-                serde_json::from_value(value)
-                    .map(Self::OnVerifiedIdClaimValidationCustomExtension)
-            }
-            _ => serde_json::from_value(value).map(Self::CustomAuthenticationExtension),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
 #[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.dayNote`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2547,38 +2709,52 @@ impl DayNoteField {
     ];
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.delegatedAdminRelationshipRequest`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceComplianceSettingState`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminRelationshipRequest {
+pub struct DeviceComplianceSettingState {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `action`: `microsoft.graph.delegatedAdminRelationshipRequestAction`, not nullable.
-    pub action: Option<DelegatedAdminRelationshipRequestAction>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.delegatedAdminRelationshipRequestStatus`.
-    pub status: Option<DelegatedAdminRelationshipRequestStatus>,
+    /// Property `complianceGracePeriodExpirationDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub compliance_grace_period_expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `deviceModel`: `Edm.String`.
+    pub device_model: Option<String>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `setting`: `Edm.String`.
+    pub setting: Option<String>,
+    /// Property `settingName`: `Edm.String`.
+    pub setting_name: Option<String>,
+    /// Property `state`: `microsoft.graph.complianceStatus`, not nullable.
+    pub state: Option<ComplianceStatus>,
+    /// Property `userEmail`: `Edm.String`.
+    pub user_email: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `userName`: `Edm.String`.
+    pub user_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipRequest {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceComplianceSettingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipRequest {
+#[cfg(feature = "_device_management")]
+impl DeviceComplianceSettingState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipRequest";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceSettingState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2592,183 +2768,27 @@ impl DelegatedAdminRelationshipRequest {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("action", &self.action);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminRelationshipRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminRelationshipRequest`] by wire name, each a [`Field<DelegatedAdminRelationshipRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipRequest::set_null`].
-pub enum DelegatedAdminRelationshipRequestField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl DelegatedAdminRelationshipRequestField {
-    /// `id`
-    pub const Id: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
-        "id",
-    );
-    /// `action`
-    pub const Action: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
-        "action",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminRelationshipRequest>] = &[
-        Self::Id,
-        Self::Action,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceCompliancePolicy`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceCompliancePolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceCompliancePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceCompliancePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("assignments", &self.assignments);
         object
             .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
+                "complianceGracePeriodExpirationDateTime",
+                &self.compliance_grace_period_expiration_date_time,
             );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("deviceId", &self.device_id);
+        object.property("deviceModel", &self.device_model);
+        object.property("deviceName", &self.device_name);
+        object.property("setting", &self.setting);
+        object.property("settingName", &self.setting_name);
+        object.property("state", &self.state);
+        object.property("userEmail", &self.user_email);
+        object.property("userId", &self.user_id);
+        object.property("userName", &self.user_name);
+        object.property("userPrincipalName", &self.user_principal_name);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicy {
+impl<'de> serde::Deserialize<'de> for DeviceComplianceSettingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2777,7 +2797,7 @@ impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
+impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2787,29 +2807,25 @@ impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "complianceGracePeriodExpirationDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.compliance_grace_period_expiration_date_time,
+                    extra,
+                )
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "deviceModel" => read_lenient(map, key, &mut self.device_model, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "setting" => read_lenient(map, key, &mut self.setting, extra),
+            "settingName" => read_lenient(map, key, &mut self.setting_name, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "userName" => read_lenient(map, key, &mut self.user_name, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
             }
             _ => Ok(false),
         }
@@ -2822,7 +2838,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-impl DeviceCompliancePolicy {
+impl DeviceComplianceSettingState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2833,126 +2849,109 @@ impl DeviceCompliancePolicy {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`DeviceCompliancePolicy`] by wire name, each a [`Field<DeviceCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicy::set_null`].
-pub enum DeviceCompliancePolicyField {}
+/// The properties of [`DeviceComplianceSettingState`] by wire name, each a [`Field<DeviceComplianceSettingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceSettingState::set_null`].
+pub enum DeviceComplianceSettingStateField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DeviceCompliancePolicyField {
+impl DeviceComplianceSettingStateField {
     /// `id`
-    pub const Id: model::Field<DeviceCompliancePolicy> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<DeviceComplianceSettingState> = model::Field::new("id");
+    /// `complianceGracePeriodExpirationDateTime`
+    pub const ComplianceGracePeriodExpirationDateTime: model::Field<
+        DeviceComplianceSettingState,
+    > = model::Field::new("complianceGracePeriodExpirationDateTime");
+    /// `deviceId`
+    pub const DeviceId: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "deviceId",
     );
-    /// `description`
-    pub const Description: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "description",
+    /// `deviceModel`
+    pub const DeviceModel: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "deviceModel",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "displayName",
+    /// `deviceName`
+    pub const DeviceName: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "deviceName",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `setting`
+    pub const Setting: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "setting",
     );
-    /// `version`
-    pub const Version: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "version",
+    /// `settingName`
+    pub const SettingName: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "settingName",
     );
-    /// `assignments`
-    pub const Assignments: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "assignments",
+    /// `state`
+    pub const State: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "state",
     );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "deviceSettingStateSummaries",
+    /// `userEmail`
+    pub const UserEmail: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "userEmail",
     );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "deviceStatuses",
+    /// `userId`
+    pub const UserId: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "userId",
     );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
+    /// `userName`
+    pub const UserName: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "userName",
     );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<DeviceCompliancePolicy> = model::Field::new(
-        "userStatusOverview",
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<DeviceComplianceSettingState> = model::Field::new(
+        "userPrincipalName",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceCompliancePolicy>] = &[
+    pub const ALL: &'static [model::Field<DeviceComplianceSettingState>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::ComplianceGracePeriodExpirationDateTime,
+        Self::DeviceId,
+        Self::DeviceModel,
+        Self::DeviceName,
+        Self::Setting,
+        Self::SettingName,
+        Self::State,
+        Self::UserEmail,
+        Self::UserId,
+        Self::UserName,
+        Self::UserPrincipalName,
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceConfiguration {
+pub struct DomainDnsRecord {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    pub ttl: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DeviceConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsRecord";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2966,27 +2965,17 @@ impl DeviceConfiguration {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2994,38 +2983,24 @@ impl<'de> serde::Deserialize<'de> for DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
             _ => Ok(false),
         }
     }
@@ -3036,8 +3011,8 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DeviceConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3047,139 +3022,93 @@ impl DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceConfiguration`] by wire name, each a [`Field<DeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfiguration::set_null`].
-pub enum DeviceConfigurationField {}
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsRecord`] by wire name, each a [`Field<DomainDnsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsRecord::set_null`].
+pub enum DomainDnsRecordField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_domain_dns_cname_record")]
 #[allow(non_upper_case_globals)]
-impl DeviceConfigurationField {
+impl DomainDnsRecordField {
     /// `id`
-    pub const Id: model::Field<DeviceConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DeviceConfiguration> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<DomainDnsRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsRecord> = model::Field::new(
+        "isOptional",
     );
-    /// `description`
-    pub const Description: model::Field<DeviceConfiguration> = model::Field::new(
-        "description",
+    /// `label`
+    pub const Label: model::Field<DomainDnsRecord> = model::Field::new("label");
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsRecord> = model::Field::new(
+        "recordType",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<DeviceConfiguration> = model::Field::new(
-        "displayName",
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsRecord> = model::Field::new(
+        "supportedService",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DeviceConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<DeviceConfiguration> = model::Field::new("version");
-    /// `assignments`
-    pub const Assignments: model::Field<DeviceConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<DeviceConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<DeviceConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<DeviceConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<DeviceConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<DeviceConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsRecord> = model::Field::new("ttl");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceConfiguration>] = &[
+    pub const ALL: &'static [model::Field<DomainDnsRecord>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.editionUpgradeConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsSrvRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditionUpgradeConfiguration {
+pub struct DomainDnsSrvRecord {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `license`: `Edm.String`.
-    pub license: Option<String>,
-    /// Property `licenseType`: `microsoft.graph.editionUpgradeLicenseType`, not nullable.
-    pub license_type: Option<EditionUpgradeLicenseType>,
-    /// Property `productKey`: `Edm.String`.
-    pub product_key: Option<String>,
-    /// Property `targetEdition`: `microsoft.graph.windows10EditionType`, not nullable.
-    pub target_edition: Option<Windows10EditionType>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub ttl: Option<i32>,
+    /// Property `nameTarget`: `Edm.String`.
+    pub name_target: Option<String>,
+    /// Property `port`: `Edm.Int32`.
+    pub port: Option<i32>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `protocol`: `Edm.String`.
+    pub protocol: Option<String>,
+    /// Property `service`: `Edm.String`.
+    pub service: Option<String>,
+    /// Property `weight`: `Edm.Int32`.
+    pub weight: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EditionUpgradeConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsSrvRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl EditionUpgradeConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsSrvRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.editionUpgradeConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsSrvRecord";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3193,31 +3122,23 @@ impl EditionUpgradeConfiguration {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("license", &self.license);
-        object.property("licenseType", &self.license_type);
-        object.property("productKey", &self.product_key);
-        object.property("targetEdition", &self.target_edition);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
+        object.property("nameTarget", &self.name_target);
+        object.property("port", &self.port);
+        object.property("priority", &self.priority);
+        object.property("protocol", &self.protocol);
+        object.property("service", &self.service);
+        object.property("weight", &self.weight);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EditionUpgradeConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsSrvRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3225,42 +3146,30 @@ impl<'de> serde::Deserialize<'de> for EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for EditionUpgradeConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsSrvRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "license" => read_lenient(map, key, &mut self.license, extra),
-            "licenseType" => read_nullable(map, key, &mut self.license_type, extra),
-            "productKey" => read_lenient(map, key, &mut self.product_key, extra),
-            "targetEdition" => read_nullable(map, key, &mut self.target_edition, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
+            "nameTarget" => read_lenient(map, key, &mut self.name_target, extra),
+            "port" => read_lenient(map, key, &mut self.port, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "protocol" => read_lenient(map, key, &mut self.protocol, extra),
+            "service" => read_lenient(map, key, &mut self.service, extra),
+            "weight" => read_lenient(map, key, &mut self.weight, extra),
             _ => Ok(false),
         }
     }
@@ -3271,8 +3180,8 @@ impl graph_odata_runtime::model::ODataObject for EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl EditionUpgradeConfiguration {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsSrvRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3282,449 +3191,59 @@ impl EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`EditionUpgradeConfiguration`] by wire name, each a [`Field<EditionUpgradeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EditionUpgradeConfiguration::set_null`].
-pub enum EditionUpgradeConfigurationField {}
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsSrvRecord`] by wire name, each a [`Field<DomainDnsSrvRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsSrvRecord::set_null`].
+pub enum DomainDnsSrvRecordField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_domain_dns_cname_record")]
 #[allow(non_upper_case_globals)]
-impl EditionUpgradeConfigurationField {
+impl DomainDnsSrvRecordField {
     /// `id`
-    pub const Id: model::Field<EditionUpgradeConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<DomainDnsSrvRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsSrvRecord> = model::Field::new(
+        "isOptional",
     );
-    /// `description`
-    pub const Description: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "description",
+    /// `label`
+    pub const Label: model::Field<DomainDnsSrvRecord> = model::Field::new("label");
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsSrvRecord> = model::Field::new(
+        "recordType",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "displayName",
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsSrvRecord> = model::Field::new(
+        "supportedService",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsSrvRecord> = model::Field::new("ttl");
+    /// `nameTarget`
+    pub const NameTarget: model::Field<DomainDnsSrvRecord> = model::Field::new(
+        "nameTarget",
     );
-    /// `version`
-    pub const Version: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `license`
-    pub const License: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "license",
-    );
-    /// `licenseType`
-    pub const LicenseType: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "licenseType",
-    );
-    /// `productKey`
-    pub const ProductKey: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "productKey",
-    );
-    /// `targetEdition`
-    pub const TargetEdition: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "targetEdition",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<EditionUpgradeConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
+    /// `port`
+    pub const Port: model::Field<DomainDnsSrvRecord> = model::Field::new("port");
+    /// `priority`
+    pub const Priority: model::Field<DomainDnsSrvRecord> = model::Field::new("priority");
+    /// `protocol`
+    pub const Protocol: model::Field<DomainDnsSrvRecord> = model::Field::new("protocol");
+    /// `service`
+    pub const Service: model::Field<DomainDnsSrvRecord> = model::Field::new("service");
+    /// `weight`
+    pub const Weight: model::Field<DomainDnsSrvRecord> = model::Field::new("weight");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EditionUpgradeConfiguration>] = &[
+    pub const ALL: &'static [model::Field<DomainDnsSrvRecord>] = &[
         Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::License,
-        Self::LicenseType,
-        Self::ProductKey,
-        Self::TargetEdition,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationGradingScheme`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationGradingScheme {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `grades`: `Collection(microsoft.graph.educationGradingSchemeGrade)`, not nullable.
-    pub grades: Option<Vec<EducationGradingSchemeGrade>>,
-    /// Property `hidePointsDuringGrading`: `Edm.Boolean`, not nullable.
-    pub hide_points_during_grading: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationGradingScheme {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationGradingScheme {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingScheme";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("grades", &self.grades);
-        object.property("hidePointsDuringGrading", &self.hide_points_during_grading);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationGradingScheme {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationGradingScheme {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "grades" => read_nullable(map, key, &mut self.grades, extra),
-            "hidePointsDuringGrading" => {
-                read_lenient(map, key, &mut self.hide_points_during_grading, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationGradingScheme {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationGradingScheme`] by wire name, each a [`Field<EducationGradingScheme>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingScheme::set_null`].
-pub enum EducationGradingSchemeField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationGradingSchemeField {
-    /// `id`
-    pub const Id: model::Field<EducationGradingScheme> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<EducationGradingScheme> = model::Field::new(
-        "displayName",
-    );
-    /// `grades`
-    pub const Grades: model::Field<EducationGradingScheme> = model::Field::new("grades");
-    /// `hidePointsDuringGrading`
-    pub const HidePointsDuringGrading: model::Field<EducationGradingScheme> = model::Field::new(
-        "hidePointsDuringGrading",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationGradingScheme>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Grades,
-        Self::HidePointsDuringGrading,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationModuleResource`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationModuleResource {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `resource`: `microsoft.graph.educationResource`.
-    pub resource: Option<AnyEducationResource>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationModuleResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationModuleResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationModuleResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("resource", &self.resource);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationModuleResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationModuleResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "resource" => read_nullable(map, key, &mut self.resource, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationModuleResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationModuleResource`] by wire name, each a [`Field<EducationModuleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationModuleResource::set_null`].
-pub enum EducationModuleResourceField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationModuleResourceField {
-    /// `id`
-    pub const Id: model::Field<EducationModuleResource> = model::Field::new("id");
-    /// `resource`
-    pub const Resource: model::Field<EducationModuleResource> = model::Field::new(
-        "resource",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationModuleResource>] = &[
-        Self::Id,
-        Self::Resource,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.emailNotificationsSetting`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailNotificationsSetting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `additionalEvents`: `microsoft.graph.notificationEventsType`, not nullable.
-    pub additional_events: Option<NotificationEventsType>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `recipients`: `microsoft.graph.notificationRecipients`, not nullable.
-    pub recipients: Option<NotificationRecipients>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for EmailNotificationsSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl EmailNotificationsSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailNotificationsSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("additionalEvents", &self.additional_events);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("recipients", &self.recipients);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for EmailNotificationsSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for EmailNotificationsSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalEvents" => {
-                read_nullable(map, key, &mut self.additional_events, extra)
-            }
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl EmailNotificationsSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`EmailNotificationsSetting`] by wire name, each a [`Field<EmailNotificationsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailNotificationsSetting::set_null`].
-pub enum EmailNotificationsSettingField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl EmailNotificationsSettingField {
-    /// `id`
-    pub const Id: model::Field<EmailNotificationsSetting> = model::Field::new("id");
-    /// `additionalEvents`
-    pub const AdditionalEvents: model::Field<EmailNotificationsSetting> = model::Field::new(
-        "additionalEvents",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<EmailNotificationsSetting> = model::Field::new(
-        "isEnabled",
-    );
-    /// `recipients`
-    pub const Recipients: model::Field<EmailNotificationsSetting> = model::Field::new(
-        "recipients",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailNotificationsSetting>] = &[
-        Self::Id,
-        Self::AdditionalEvents,
-        Self::IsEnabled,
-        Self::Recipients,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
+        Self::NameTarget,
+        Self::Port,
+        Self::Priority,
+        Self::Protocol,
+        Self::Service,
+        Self::Weight,
     ];
 }
 
@@ -3899,6 +3418,114 @@ impl EngagementAsyncOperationField {
     ];
 }
 
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.exchangeSettings`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExchangeSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `primaryMailboxId`: `Edm.String`.
+    pub primary_mailbox_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ExchangeSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl ExchangeSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("primaryMailboxId", &self.primary_mailbox_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for ExchangeSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for ExchangeSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "primaryMailboxId" => {
+                read_lenient(map, key, &mut self.primary_mailbox_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl ExchangeSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`ExchangeSettings`] by wire name, each a [`Field<ExchangeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeSettings::set_null`].
+pub enum ExchangeSettingsField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl ExchangeSettingsField {
+    /// `id`
+    pub const Id: model::Field<ExchangeSettings> = model::Field::new("id");
+    /// `primaryMailboxId`
+    pub const PrimaryMailboxId: model::Field<ExchangeSettings> = model::Field::new(
+        "primaryMailboxId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExchangeSettings>] = &[
+        Self::Id,
+        Self::PrimaryMailboxId,
+    ];
+}
+
 #[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.importedWindowsAutopilotDeviceIdentity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4062,6 +3689,112 @@ impl ImportedWindowsAutopilotDeviceIdentityField {
         Self::ProductKey,
         Self::SerialNumber,
         Self::State,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.internetExplorerMode`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternetExplorerMode {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `siteLists`: `Collection(microsoft.graph.browserSiteList)`, contained; present when expanded (`$expand`).
+    pub site_lists: Option<Vec<BrowserSiteList>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for InternetExplorerMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl InternetExplorerMode {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetExplorerMode";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("siteLists", &self.site_lists);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for InternetExplorerMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "siteLists" => read_nullable(map, key, &mut self.site_lists, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl InternetExplorerMode {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`InternetExplorerMode`] by wire name, each a [`Field<InternetExplorerMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetExplorerMode::set_null`].
+pub enum InternetExplorerModeField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl InternetExplorerModeField {
+    /// `id`
+    pub const Id: model::Field<InternetExplorerMode> = model::Field::new("id");
+    /// `siteLists`
+    pub const SiteLists: model::Field<InternetExplorerMode> = model::Field::new(
+        "siteLists",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InternetExplorerMode>] = &[
+        Self::Id,
+        Self::SiteLists,
     ];
 }
 
@@ -4505,10 +4238,189 @@ impl IosCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.iosCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.loginPage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosCustomConfiguration {
+pub struct LoginPage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
+    pub created_by: Option<EmailIdentity>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
+    pub last_modified_by: Option<EmailIdentity>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `source`: `microsoft.graph.simulationContentSource`.
+    pub source: Option<SimulationContentSource>,
+    /// Property `status`: `microsoft.graph.simulationContentStatus`.
+    pub status: Option<SimulationContentStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for LoginPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LoginPage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("content", &self.content);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("language", &self.language);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("source", &self.source);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for LoginPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for LoginPage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LoginPage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`LoginPage`] by wire name, each a [`Field<LoginPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPage::set_null`].
+pub enum LoginPageField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl LoginPageField {
+    /// `id`
+    pub const Id: model::Field<LoginPage> = model::Field::new("id");
+    /// `content`
+    pub const Content: model::Field<LoginPage> = model::Field::new("content");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<LoginPage> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<LoginPage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<LoginPage> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<LoginPage> = model::Field::new("displayName");
+    /// `language`
+    pub const Language: model::Field<LoginPage> = model::Field::new("language");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<LoginPage> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<LoginPage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`
+    pub const Source: model::Field<LoginPage> = model::Field::new("source");
+    /// `status`
+    pub const Status: model::Field<LoginPage> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LoginPage>] = &[
+        Self::Id,
+        Self::Content,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::Language,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.macOSGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsGeneralDeviceConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -4527,12 +4439,30 @@ pub struct IosCustomConfiguration {
     /// Property `version`: `Edm.Int32`, not nullable.
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `payload`: `Edm.Binary`, not nullable.
-    pub payload: Option<edm::Binary>,
-    /// Property `payloadFileName`: `Edm.String`.
-    pub payload_file_name: Option<String>,
-    /// Property `payloadName`: `Edm.String`, not nullable.
-    pub payload_name: Option<String>,
+    /// Property `compliantAppListType`: `microsoft.graph.appListType`, not nullable.
+    pub compliant_app_list_type: Option<AppListType>,
+    /// Property `compliantAppsList`: `Collection(microsoft.graph.appListItem)`.
+    pub compliant_apps_list: Option<Vec<AppListItem>>,
+    /// Property `emailInDomainSuffixes`: `Collection(Edm.String)`.
+    pub email_in_domain_suffixes: Option<Vec<String>>,
+    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
+    pub password_block_simple: Option<bool>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
+    pub password_minimum_character_set_count: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeScreenTimeout`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_screen_timeout: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub password_required_type: Option<RequiredPasswordType>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
@@ -4558,16 +4488,16 @@ pub struct IosCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for IosCustomConfiguration {
+impl serde::Serialize for MacOsGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl IosCustomConfiguration {
+impl MacOsGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosCustomConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSGeneralDeviceConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4586,9 +4516,34 @@ impl IosCustomConfiguration {
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("version", &self.version);
-        object.property("payload", &self.payload);
-        object.property("payloadFileName", &self.payload_file_name);
-        object.property("payloadName", &self.payload_name);
+        object.property("compliantAppListType", &self.compliant_app_list_type);
+        object.property("compliantAppsList", &self.compliant_apps_list);
+        object.property("emailInDomainSuffixes", &self.email_in_domain_suffixes);
+        object.property("passwordBlockSimple", &self.password_block_simple);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object
+            .property(
+                "passwordMinimumCharacterSetCount",
+                &self.password_minimum_character_set_count,
+            );
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeScreenTimeout",
+                &self.password_minutes_of_inactivity_before_screen_timeout,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object.property("passwordRequiredType", &self.password_required_type);
         object.property("assignments", &self.assignments);
         object
             .property(
@@ -4604,7 +4559,7 @@ impl IosCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosCustomConfiguration {
+impl<'de> serde::Deserialize<'de> for MacOsGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4613,7 +4568,7 @@ impl<'de> serde::Deserialize<'de> for IosCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
+impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4632,11 +4587,62 @@ impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "payload" => read_lenient(map, key, &mut self.payload, extra),
-            "payloadFileName" => {
-                read_lenient(map, key, &mut self.payload_file_name, extra)
+            "compliantAppListType" => {
+                read_nullable(map, key, &mut self.compliant_app_list_type, extra)
             }
-            "payloadName" => read_lenient(map, key, &mut self.payload_name, extra),
+            "compliantAppsList" => {
+                read_nullable(map, key, &mut self.compliant_apps_list, extra)
+            }
+            "emailInDomainSuffixes" => {
+                read_lenient(map, key, &mut self.email_in_domain_suffixes, extra)
+            }
+            "passwordBlockSimple" => {
+                read_lenient(map, key, &mut self.password_block_simple, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordMinutesOfInactivityBeforeScreenTimeout" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_screen_timeout,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             "deviceSettingStateSummaries" => {
                 read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
@@ -4660,7 +4666,7 @@ impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl IosCustomConfiguration {
+impl MacOsGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4671,81 +4677,128 @@ impl IosCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`IosCustomConfiguration`] by wire name, each a [`Field<IosCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosCustomConfiguration::set_null`].
-pub enum IosCustomConfigurationField {}
+/// The properties of [`MacOsGeneralDeviceConfiguration`] by wire name, each a [`Field<MacOsGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsGeneralDeviceConfiguration::set_null`].
+pub enum MacOsGeneralDeviceConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl IosCustomConfigurationField {
+impl MacOsGeneralDeviceConfigurationField {
     /// `id`
-    pub const Id: model::Field<IosCustomConfiguration> = model::Field::new("id");
+    pub const Id: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "id",
+    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const Description: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `version`
-    pub const Version: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const Version: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "version",
     );
-    /// `payload`
-    pub const Payload: model::Field<IosCustomConfiguration> = model::Field::new(
-        "payload",
+    /// `compliantAppListType`
+    pub const CompliantAppListType: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "compliantAppListType",
     );
-    /// `payloadFileName`
-    pub const PayloadFileName: model::Field<IosCustomConfiguration> = model::Field::new(
-        "payloadFileName",
+    /// `compliantAppsList`
+    pub const CompliantAppsList: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "compliantAppsList",
     );
-    /// `payloadName`
-    pub const PayloadName: model::Field<IosCustomConfiguration> = model::Field::new(
-        "payloadName",
+    /// `emailInDomainSuffixes`
+    pub const EmailInDomainSuffixes: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "emailInDomainSuffixes",
+    );
+    /// `passwordBlockSimple`
+    pub const PasswordBlockSimple: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`
+    pub const PasswordMinimumCharacterSetCount: model::Field<
+        MacOsGeneralDeviceConfiguration,
+    > = model::Field::new("passwordMinimumCharacterSetCount");
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        MacOsGeneralDeviceConfiguration,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`
+    pub const PasswordMinutesOfInactivityBeforeScreenTimeout: model::Field<
+        MacOsGeneralDeviceConfiguration,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<
+        MacOsGeneralDeviceConfiguration,
+    > = model::Field::new("passwordPreviousPasswordBlockCount");
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+        "passwordRequiredType",
     );
     /// `assignments`
-    pub const Assignments: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "assignments",
     );
     /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<IosCustomConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
+    pub const DeviceSettingStateSummaries: model::Field<
+        MacOsGeneralDeviceConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const DeviceStatuses: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "deviceStatuses",
     );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const DeviceStatusOverview: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "deviceStatusOverview",
     );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const UserStatuses: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "userStatuses",
     );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<IosCustomConfiguration> = model::Field::new(
+    pub const UserStatusOverview: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
         "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosCustomConfiguration>] = &[
+    pub const ALL: &'static [model::Field<MacOsGeneralDeviceConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
         Self::Version,
-        Self::Payload,
-        Self::PayloadFileName,
-        Self::PayloadName,
+        Self::CompliantAppListType,
+        Self::CompliantAppsList,
+        Self::EmailInDomainSuffixes,
+        Self::PasswordBlockSimple,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumCharacterSetCount,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordMinutesOfInactivityBeforeScreenTimeout,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredType,
         Self::Assignments,
         Self::DeviceSettingStateSummaries,
         Self::DeviceStatuses,
@@ -4755,49 +4808,463 @@ impl IosCustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_assignment_type")]
-/// A `microsoft.graph.learningCourseActivity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LearningCourseActivity`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyLearningCourseActivity {
-    /// The base type itself, or a derived type unknown to this crate.
-    LearningCourseActivity(Box<LearningCourseActivity>),
-    /// `microsoft.graph.learningAssignment`
-    LearningAssignment(Box<LearningAssignment>),
-    /// `microsoft.graph.learningSelfInitiatedCourse`
-    LearningSelfInitiatedCourse(Box<LearningSelfInitiatedCourse>),
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.mailbox`; base type `microsoft.graph.directoryObject`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mailbox {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.directoryObject`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `folders`: `Collection(microsoft.graph.mailboxFolder)`, contained; present when expanded (`$expand`).
+    pub folders: Option<Vec<MailboxFolder>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assignment_type")]
-impl AnyLearningCourseActivity {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for Mailbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl Mailbox {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailbox";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("folders", &self.folders);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for Mailbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for Mailbox {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "folders" => read_nullable(map, key, &mut self.folders, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl Mailbox {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`Mailbox`] by wire name, each a [`Field<Mailbox>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Mailbox::set_null`].
+pub enum MailboxField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl MailboxField {
+    /// `id`
+    pub const Id: model::Field<Mailbox> = model::Field::new("id");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<Mailbox> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `folders`
+    pub const Folders: model::Field<Mailbox> = model::Field::new("folders");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Mailbox>] = &[
+        Self::Id,
+        Self::DeletedDateTime,
+        Self::Folders,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.malwareStateForWindowsDevice`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MalwareStateForWindowsDevice {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `detectionCount`: `Edm.Int32`.
+    pub detection_count: Option<i32>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `executionState`: `microsoft.graph.windowsMalwareExecutionState`.
+    pub execution_state: Option<WindowsMalwareExecutionState>,
+    /// Property `initialDetectionDateTime`: `Edm.DateTimeOffset`.
+    pub initial_detection_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastStateChangeDateTime`: `Edm.DateTimeOffset`.
+    pub last_state_change_date_time: Option<edm::DateTimeOffset>,
+    /// Property `threatState`: `microsoft.graph.windowsMalwareThreatState`.
+    pub threat_state: Option<WindowsMalwareThreatState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MalwareStateForWindowsDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MalwareStateForWindowsDevice {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.malwareStateForWindowsDevice";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("detectionCount", &self.detection_count);
+        object.property("deviceName", &self.device_name);
+        object.property("executionState", &self.execution_state);
+        object.property("initialDetectionDateTime", &self.initial_detection_date_time);
+        object.property("lastStateChangeDateTime", &self.last_state_change_date_time);
+        object.property("threatState", &self.threat_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MalwareStateForWindowsDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MalwareStateForWindowsDevice {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "detectionCount" => read_lenient(map, key, &mut self.detection_count, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "executionState" => read_nullable(map, key, &mut self.execution_state, extra),
+            "initialDetectionDateTime" => {
+                read_lenient(map, key, &mut self.initial_detection_date_time, extra)
+            }
+            "lastStateChangeDateTime" => {
+                read_lenient(map, key, &mut self.last_state_change_date_time, extra)
+            }
+            "threatState" => read_nullable(map, key, &mut self.threat_state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MalwareStateForWindowsDevice {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MalwareStateForWindowsDevice`] by wire name, each a [`Field<MalwareStateForWindowsDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareStateForWindowsDevice::set_null`].
+pub enum MalwareStateForWindowsDeviceField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MalwareStateForWindowsDeviceField {
+    /// `id`
+    pub const Id: model::Field<MalwareStateForWindowsDevice> = model::Field::new("id");
+    /// `detectionCount`
+    pub const DetectionCount: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "detectionCount",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "deviceName",
+    );
+    /// `executionState`
+    pub const ExecutionState: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "executionState",
+    );
+    /// `initialDetectionDateTime`
+    pub const InitialDetectionDateTime: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "initialDetectionDateTime",
+    );
+    /// `lastStateChangeDateTime`
+    pub const LastStateChangeDateTime: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "lastStateChangeDateTime",
+    );
+    /// `threatState`
+    pub const ThreatState: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
+        "threatState",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MalwareStateForWindowsDevice>] = &[
+        Self::Id,
+        Self::DetectionCount,
+        Self::DeviceName,
+        Self::ExecutionState,
+        Self::InitialDetectionDateTime,
+        Self::LastStateChangeDateTime,
+        Self::ThreatState,
+    ];
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+/// A `microsoft.graph.managedAppRegistration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppRegistration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyManagedAppRegistration {
+    /// The base type itself, or a derived type unknown to this crate.
+    ManagedAppRegistration(Box<ManagedAppRegistration>),
+    /// `microsoft.graph.androidManagedAppRegistration`
+    #[cfg(feature = "_device_app_management")]
+    AndroidManagedAppRegistration(Box<AndroidManagedAppRegistration>),
+    /// `microsoft.graph.iosManagedAppRegistration`
+    #[cfg(feature = "_device_app_management")]
+    IosManagedAppRegistration(Box<IosManagedAppRegistration>),
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl AnyManagedAppRegistration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::LearningCourseActivity(_) => LearningCourseActivity::ODATA_TYPE,
-            Self::LearningAssignment(_) => LearningAssignment::ODATA_TYPE,
-            Self::LearningSelfInitiatedCourse(_) => {
-                LearningSelfInitiatedCourse::ODATA_TYPE
+            Self::ManagedAppRegistration(_) => ManagedAppRegistration::ODATA_TYPE,
+            #[cfg(feature = "_device_app_management")]
+            Self::AndroidManagedAppRegistration(_) => {
+                AndroidManagedAppRegistration::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
+            Self::IosManagedAppRegistration(_) => IosManagedAppRegistration::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`LearningCourseActivity`] (or of an unknown derived type).
-    pub fn as_learning_course_activity(&self) -> Option<&LearningCourseActivity> {
+    /// The value if it is a plain [`ManagedAppRegistration`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_managed_app_registration(&self) -> Option<&ManagedAppRegistration> {
         match self {
-            Self::LearningCourseActivity(value) => Some(value),
+            Self::ManagedAppRegistration(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_assignment_type")]
-impl Default for AnyLearningCourseActivity {
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl Default for AnyManagedAppRegistration {
     fn default() -> Self {
-        Self::LearningCourseActivity(Box::default())
+        Self::ManagedAppRegistration(Box::default())
     }
 }
 
-#[cfg(feature = "_assignment_type")]
-impl From<LearningCourseActivity> for AnyLearningCourseActivity {
-    fn from(value: LearningCourseActivity) -> Self {
-        Self::LearningCourseActivity(Box::new(value))
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl From<ManagedAppRegistration> for AnyManagedAppRegistration {
+    fn from(value: ManagedAppRegistration) -> Self {
+        Self::ManagedAppRegistration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl AnyManagedAppRegistration {
+    /// The value if it is a [`AnyManagedAppRegistration::AndroidManagedAppRegistration`] variant.
+    #[cfg(feature = "_device_app_management")]
+    pub fn as_android_managed_app_registration(
+        &self,
+    ) -> Option<&AndroidManagedAppRegistration> {
+        match self {
+            Self::AndroidManagedAppRegistration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyManagedAppRegistration::IosManagedAppRegistration`] variant.
+    #[cfg(feature = "_device_app_management")]
+    pub fn as_ios_managed_app_registration(&self) -> Option<&IosManagedAppRegistration> {
+        match self {
+            Self::IosManagedAppRegistration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<AndroidManagedAppRegistration> for AnyManagedAppRegistration {
+    fn from(value: AndroidManagedAppRegistration) -> Self {
+        Self::AndroidManagedAppRegistration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<IosManagedAppRegistration> for AnyManagedAppRegistration {
+    fn from(value: IosManagedAppRegistration) -> Self {
+        Self::IosManagedAppRegistration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl serde::Serialize for AnyManagedAppRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ManagedAppRegistration(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::AndroidManagedAppRegistration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AndroidManagedAppRegistration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::IosManagedAppRegistration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(IosManagedAppRegistration::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl<'de> serde::Deserialize<'de> for AnyManagedAppRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.androidManagedAppRegistration"
+            | "graph.androidManagedAppRegistration" => {
+                serde_json::from_value(value).map(Self::AndroidManagedAppRegistration)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.iosManagedAppRegistration"
+            | "graph.iosManagedAppRegistration" => {
+                serde_json::from_value(value).map(Self::IosManagedAppRegistration)
+            }
+            _ => serde_json::from_value(value).map(Self::ManagedAppRegistration),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// A `microsoft.graph.managedDeviceMobileAppConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedDeviceMobileAppConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyManagedDeviceMobileAppConfiguration {
+    /// The base type itself, or a derived type unknown to this crate.
+    ManagedDeviceMobileAppConfiguration(Box<ManagedDeviceMobileAppConfiguration>),
+    /// `microsoft.graph.iosMobileAppConfiguration`
+    IosMobileAppConfiguration(Box<IosMobileAppConfiguration>),
+}
+
+#[cfg(feature = "_device_app_management")]
+impl AnyManagedDeviceMobileAppConfiguration {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ManagedDeviceMobileAppConfiguration(_) => {
+                ManagedDeviceMobileAppConfiguration::ODATA_TYPE
+            }
+            Self::IosMobileAppConfiguration(_) => IosMobileAppConfiguration::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ManagedDeviceMobileAppConfiguration`] (or of an unknown derived type).
+    pub fn as_managed_device_mobile_app_configuration(
+        &self,
+    ) -> Option<&ManagedDeviceMobileAppConfiguration> {
+        match self {
+            Self::ManagedDeviceMobileAppConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl Default for AnyManagedDeviceMobileAppConfiguration {
+    fn default() -> Self {
+        Self::ManagedDeviceMobileAppConfiguration(Box::default())
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl From<ManagedDeviceMobileAppConfiguration>
+for AnyManagedDeviceMobileAppConfiguration {
+    fn from(value: ManagedDeviceMobileAppConfiguration) -> Self {
+        Self::ManagedDeviceMobileAppConfiguration(Box::new(value))
     }
 }

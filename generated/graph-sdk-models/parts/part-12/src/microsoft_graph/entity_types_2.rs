@@ -11,67 +11,44 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_assignment_type")]
-impl AnyLearningCourseActivity {
-    /// The value if it is a [`AnyLearningCourseActivity::LearningAssignment`] variant.
-    pub fn as_learning_assignment(&self) -> Option<&LearningAssignment> {
+#[cfg(feature = "_device_app_management")]
+impl AnyManagedDeviceMobileAppConfiguration {
+    /// The value if it is a [`AnyManagedDeviceMobileAppConfiguration::IosMobileAppConfiguration`] variant.
+    pub fn as_ios_mobile_app_configuration(&self) -> Option<&IosMobileAppConfiguration> {
         match self {
-            Self::LearningAssignment(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyLearningCourseActivity::LearningSelfInitiatedCourse`] variant.
-    pub fn as_learning_self_initiated_course(
-        &self,
-    ) -> Option<&LearningSelfInitiatedCourse> {
-        match self {
-            Self::LearningSelfInitiatedCourse(value) => Some(value),
+            Self::IosMobileAppConfiguration(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_assignment_type")]
-impl From<LearningAssignment> for AnyLearningCourseActivity {
-    fn from(value: LearningAssignment) -> Self {
-        Self::LearningAssignment(Box::new(value))
+#[cfg(feature = "_device_app_management")]
+impl From<IosMobileAppConfiguration> for AnyManagedDeviceMobileAppConfiguration {
+    fn from(value: IosMobileAppConfiguration) -> Self {
+        Self::IosMobileAppConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assignment_type")]
-impl From<LearningSelfInitiatedCourse> for AnyLearningCourseActivity {
-    fn from(value: LearningSelfInitiatedCourse) -> Self {
-        Self::LearningSelfInitiatedCourse(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_assignment_type")]
-impl serde::Serialize for AnyLearningCourseActivity {
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for AnyManagedDeviceMobileAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::LearningCourseActivity(value) => {
+            Self::ManagedDeviceMobileAppConfiguration(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::LearningAssignment(value) => {
+            Self::IosMobileAppConfiguration(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(LearningAssignment::ODATA_TYPE),
-                    )
-            }
-            Self::LearningSelfInitiatedCourse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(LearningSelfInitiatedCourse::ODATA_TYPE),
+                        Some(IosMobileAppConfiguration::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_assignment_type")]
-impl<'de> serde::Deserialize<'de> for AnyLearningCourseActivity {
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for AnyManagedDeviceMobileAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -80,209 +57,77 @@ impl<'de> serde::Deserialize<'de> for AnyLearningCourseActivity {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.learningAssignment" | "graph.learningAssignment" => {
-                serde_json::from_value(value).map(Self::LearningAssignment)
+            "microsoft.graph.iosMobileAppConfiguration"
+            | "graph.iosMobileAppConfiguration" => {
+                serde_json::from_value(value).map(Self::IosMobileAppConfiguration)
             }
-            "microsoft.graph.learningSelfInitiatedCourse"
-            | "graph.learningSelfInitiatedCourse" => {
-                serde_json::from_value(value).map(Self::LearningSelfInitiatedCourse)
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::ManagedDeviceMobileAppConfiguration)
             }
-            _ => serde_json::from_value(value).map(Self::LearningCourseActivity),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.localizedNotificationMessage`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.notebook`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocalizedNotificationMessage {
+pub struct Notebook {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`, not nullable.
-    pub is_default: Option<bool>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `locale`: `Edm.String`, not nullable.
-    pub locale: Option<String>,
-    /// Property `messageTemplate`: `Edm.String`, not nullable.
-    pub message_template: Option<String>,
-    /// Property `subject`: `Edm.String`, not nullable.
-    pub subject: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for LocalizedNotificationMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl LocalizedNotificationMessage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localizedNotificationMessage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isDefault", &self.is_default);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("locale", &self.locale);
-        object.property("messageTemplate", &self.message_template);
-        object.property("subject", &self.subject);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for LocalizedNotificationMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for LocalizedNotificationMessage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "messageTemplate" => {
-                read_lenient(map, key, &mut self.message_template, extra)
-            }
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl LocalizedNotificationMessage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`LocalizedNotificationMessage`] by wire name, each a [`Field<LocalizedNotificationMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedNotificationMessage::set_null`].
-pub enum LocalizedNotificationMessageField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl LocalizedNotificationMessageField {
-    /// `id`
-    pub const Id: model::Field<LocalizedNotificationMessage> = model::Field::new("id");
-    /// `isDefault`
-    pub const IsDefault: model::Field<LocalizedNotificationMessage> = model::Field::new(
-        "isDefault",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<LocalizedNotificationMessage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `locale`
-    pub const Locale: model::Field<LocalizedNotificationMessage> = model::Field::new(
-        "locale",
-    );
-    /// `messageTemplate`
-    pub const MessageTemplate: model::Field<LocalizedNotificationMessage> = model::Field::new(
-        "messageTemplate",
-    );
-    /// `subject`
-    pub const Subject: model::Field<LocalizedNotificationMessage> = model::Field::new(
-        "subject",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocalizedNotificationMessage>] = &[
-        Self::Id,
-        Self::IsDefault,
-        Self::LastModifiedDateTime,
-        Self::Locale,
-        Self::MessageTemplate,
-        Self::Subject,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.loginPage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoginPage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.emailIdentity`.
-    pub created_by: Option<EmailIdentity>,
+    /// Property `self`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
+    pub self_: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub created_by: Option<AnyIdentitySet>,
     /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
     pub display_name: Option<String>,
-    /// Property `language`: `Edm.String`.
-    pub language: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.emailIdentity`.
-    pub last_modified_by: Option<EmailIdentity>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub last_modified_by: Option<AnyIdentitySet>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `source`: `microsoft.graph.simulationContentSource`.
-    pub source: Option<SimulationContentSource>,
-    /// Property `status`: `microsoft.graph.simulationContentStatus`.
-    pub status: Option<SimulationContentStatus>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    pub is_default: Option<bool>,
+    /// Property `isShared`: `Edm.Boolean`.
+    pub is_shared: Option<bool>,
+    /// Property `links`: `microsoft.graph.notebookLinks`.
+    pub links: Option<NotebookLinks>,
+    /// Property `sectionGroupsUrl`: `Edm.String`.
+    pub section_groups_url: Option<String>,
+    /// Property `sectionsUrl`: `Edm.String`.
+    pub sections_url: Option<String>,
+    /// Property `userRole`: `microsoft.graph.onenoteUserRole`.
+    pub user_role: Option<OnenoteUserRole>,
+    /// Navigation property `sectionGroups`: `Collection(microsoft.graph.sectionGroup)`, contained; present when expanded (`$expand`).
+    pub section_groups: Option<Vec<SectionGroup>>,
+    /// Navigation property `sections`: `Collection(microsoft.graph.onenoteSection)`, contained; present when expanded (`$expand`).
+    pub sections: Option<Vec<OnenoteSection>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for LoginPage {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for Notebook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl LoginPage {
+#[cfg(feature = "_copy_notebook_model")]
+impl Notebook {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPage";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebook";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -296,22 +141,26 @@ impl LoginPage {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("content", &self.content);
-        object.property("createdBy", &self.created_by);
+        object.property("self", &self.self_);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
+        object.property("createdBy", &self.created_by);
         object.property("displayName", &self.display_name);
-        object.property("language", &self.language);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("source", &self.source);
-        object.property("status", &self.status);
+        object.property("isDefault", &self.is_default);
+        object.property("isShared", &self.is_shared);
+        object.property("links", &self.links);
+        object.property("sectionGroupsUrl", &self.section_groups_url);
+        object.property("sectionsUrl", &self.sections_url);
+        object.property("userRole", &self.user_role);
+        object.property("sectionGroups", &self.section_groups);
+        object.property("sections", &self.sections);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for LoginPage {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for Notebook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -319,8 +168,8 @@ impl<'de> serde::Deserialize<'de> for LoginPage {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for LoginPage {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for Notebook {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -330,22 +179,28 @@ impl graph_odata_runtime::model::ODataObject for LoginPage {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "self" => read_lenient(map, key, &mut self.self_, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isShared" => read_lenient(map, key, &mut self.is_shared, extra),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "sectionGroupsUrl" => {
+                read_lenient(map, key, &mut self.section_groups_url, extra)
+            }
+            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
+            "userRole" => read_nullable(map, key, &mut self.user_role, extra),
+            "sectionGroups" => read_nullable(map, key, &mut self.section_groups, extra),
+            "sections" => read_nullable(map, key, &mut self.sections, extra),
             _ => Ok(false),
         }
     }
@@ -356,8 +211,8 @@ impl graph_odata_runtime::model::ODataObject for LoginPage {
     }
 }
 
-#[cfg(feature = "_security")]
-impl LoginPage {
+#[cfg(feature = "_copy_notebook_model")]
+impl Notebook {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -367,91 +222,1844 @@ impl LoginPage {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`LoginPage`] by wire name, each a [`Field<LoginPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPage::set_null`].
-pub enum LoginPageField {}
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`Notebook`] by wire name, each a [`Field<Notebook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Notebook::set_null`].
+pub enum NotebookField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_copy_notebook_model")]
 #[allow(non_upper_case_globals)]
-impl LoginPageField {
+impl NotebookField {
     /// `id`
-    pub const Id: model::Field<LoginPage> = model::Field::new("id");
-    /// `content`
-    pub const Content: model::Field<LoginPage> = model::Field::new("content");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<LoginPage> = model::Field::new("createdBy");
+    pub const Id: model::Field<Notebook> = model::Field::new("id");
+    /// `self`
+    pub const Self_: model::Field<Notebook> = model::Field::new("self");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<LoginPage> = model::Field::new(
+    pub const CreatedDateTime: model::Field<Notebook> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<LoginPage> = model::Field::new("description");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<Notebook> = model::Field::new("createdBy");
     /// `displayName`
-    pub const DisplayName: model::Field<LoginPage> = model::Field::new("displayName");
-    /// `language`
-    pub const Language: model::Field<LoginPage> = model::Field::new("language");
+    pub const DisplayName: model::Field<Notebook> = model::Field::new("displayName");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<LoginPage> = model::Field::new(
+    pub const LastModifiedBy: model::Field<Notebook> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<LoginPage> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<Notebook> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `source`
-    pub const Source: model::Field<LoginPage> = model::Field::new("source");
-    /// `status`
-    pub const Status: model::Field<LoginPage> = model::Field::new("status");
+    /// `isDefault`
+    pub const IsDefault: model::Field<Notebook> = model::Field::new("isDefault");
+    /// `isShared`
+    pub const IsShared: model::Field<Notebook> = model::Field::new("isShared");
+    /// `links`
+    pub const Links: model::Field<Notebook> = model::Field::new("links");
+    /// `sectionGroupsUrl`
+    pub const SectionGroupsUrl: model::Field<Notebook> = model::Field::new(
+        "sectionGroupsUrl",
+    );
+    /// `sectionsUrl`
+    pub const SectionsUrl: model::Field<Notebook> = model::Field::new("sectionsUrl");
+    /// `userRole`
+    pub const UserRole: model::Field<Notebook> = model::Field::new("userRole");
+    /// `sectionGroups`
+    pub const SectionGroups: model::Field<Notebook> = model::Field::new("sectionGroups");
+    /// `sections`
+    pub const Sections: model::Field<Notebook> = model::Field::new("sections");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LoginPage>] = &[
+    pub const ALL: &'static [model::Field<Notebook>] = &[
         Self::Id,
-        Self::Content,
-        Self::CreatedBy,
+        Self::Self_,
         Self::CreatedDateTime,
-        Self::Description,
+        Self::CreatedBy,
         Self::DisplayName,
-        Self::Language,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
-        Self::Source,
-        Self::Status,
+        Self::IsDefault,
+        Self::IsShared,
+        Self::Links,
+        Self::SectionGroupsUrl,
+        Self::SectionsUrl,
+        Self::UserRole,
+        Self::SectionGroups,
+        Self::Sections,
     ];
 }
 
-#[cfg(feature = "_long_running_operation")]
-/// CSDL entity type `microsoft.graph.longRunningOperation`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.onenotePage`; base type `microsoft.graph.onenoteEntitySchemaObjectModel`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LongRunningOperation {
+pub struct OnenotePage {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
+    /// Property `self`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
+    pub self_: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
-    pub last_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `resourceLocation`: `Edm.String`.
-    pub resource_location: Option<String>,
-    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
-    pub status: Option<LongRunningOperationStatus>,
-    /// Property `statusDetail`: `Edm.String`.
-    pub status_detail: Option<String>,
+    /// Property `content`: `Edm.Stream`.
+    pub content: Option<edm::Stream>,
+    /// Property `contentUrl`: `Edm.String`.
+    pub content_url: Option<String>,
+    /// Property `createdByAppId`: `Edm.String`.
+    pub created_by_app_id: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `level`: `Edm.Int32`.
+    pub level: Option<i32>,
+    /// Property `links`: `microsoft.graph.pageLinks`.
+    pub links: Option<PageLinks>,
+    /// Property `order`: `Edm.Int32`.
+    pub order: Option<i32>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Property `userTags`: `Collection(Edm.String)`.
+    pub user_tags: Option<Vec<String>>,
+    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
+    pub parent_notebook: Option<Notebook>,
+    /// Navigation property `parentSection`: `microsoft.graph.onenoteSection`; present when expanded (`$expand`).
+    pub parent_section: Option<OnenoteSection>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_long_running_operation")]
-impl serde::Serialize for LongRunningOperation {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_long_running_operation")]
-impl LongRunningOperation {
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.longRunningOperation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("self", &self.self_);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("content", &self.content);
+        object.property("contentUrl", &self.content_url);
+        object.property("createdByAppId", &self.created_by_app_id);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("level", &self.level);
+        object.property("links", &self.links);
+        object.property("order", &self.order);
+        object.property("title", &self.title);
+        object.property("userTags", &self.user_tags);
+        object.property("parentNotebook", &self.parent_notebook);
+        object.property("parentSection", &self.parent_section);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenotePage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "self" => read_lenient(map, key, &mut self.self_, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
+            "createdByAppId" => {
+                read_lenient(map, key, &mut self.created_by_app_id, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "level" => read_lenient(map, key, &mut self.level, extra),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "order" => read_lenient(map, key, &mut self.order, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "userTags" => read_lenient(map, key, &mut self.user_tags, extra),
+            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
+            "parentSection" => read_nullable(map, key, &mut self.parent_section, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenotePage`] by wire name, each a [`Field<OnenotePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePage::set_null`].
+pub enum OnenotePageField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenotePageField {
+    /// `id`
+    pub const Id: model::Field<OnenotePage> = model::Field::new("id");
+    /// `self`
+    pub const Self_: model::Field<OnenotePage> = model::Field::new("self");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<OnenotePage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `content`
+    pub const Content: model::Field<OnenotePage> = model::Field::new("content");
+    /// `contentUrl`
+    pub const ContentUrl: model::Field<OnenotePage> = model::Field::new("contentUrl");
+    /// `createdByAppId`
+    pub const CreatedByAppId: model::Field<OnenotePage> = model::Field::new(
+        "createdByAppId",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<OnenotePage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `level`
+    pub const Level: model::Field<OnenotePage> = model::Field::new("level");
+    /// `links`
+    pub const Links: model::Field<OnenotePage> = model::Field::new("links");
+    /// `order`
+    pub const Order: model::Field<OnenotePage> = model::Field::new("order");
+    /// `title`
+    pub const Title: model::Field<OnenotePage> = model::Field::new("title");
+    /// `userTags`
+    pub const UserTags: model::Field<OnenotePage> = model::Field::new("userTags");
+    /// `parentNotebook`
+    pub const ParentNotebook: model::Field<OnenotePage> = model::Field::new(
+        "parentNotebook",
+    );
+    /// `parentSection`
+    pub const ParentSection: model::Field<OnenotePage> = model::Field::new(
+        "parentSection",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenotePage>] = &[
+        Self::Id,
+        Self::Self_,
+        Self::CreatedDateTime,
+        Self::Content,
+        Self::ContentUrl,
+        Self::CreatedByAppId,
+        Self::LastModifiedDateTime,
+        Self::Level,
+        Self::Links,
+        Self::Order,
+        Self::Title,
+        Self::UserTags,
+        Self::ParentNotebook,
+        Self::ParentSection,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.onenoteSection`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenoteSection {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `self`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
+    pub self_: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    pub is_default: Option<bool>,
+    /// Property `links`: `microsoft.graph.sectionLinks`.
+    pub links: Option<SectionLinks>,
+    /// Property `pagesUrl`: `Edm.String`.
+    pub pages_url: Option<String>,
+    /// Navigation property `pages`: `Collection(microsoft.graph.onenotePage)`, contained; present when expanded (`$expand`).
+    pub pages: Option<Vec<OnenotePage>>,
+    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
+    pub parent_notebook: Option<Notebook>,
+    /// Navigation property `parentSectionGroup`: `microsoft.graph.sectionGroup`; present when expanded (`$expand`).
+    pub parent_section_group: Option<SectionGroup>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenoteSection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteSection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteSection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("self", &self.self_);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("isDefault", &self.is_default);
+        object.property("links", &self.links);
+        object.property("pagesUrl", &self.pages_url);
+        object.property("pages", &self.pages);
+        object.property("parentNotebook", &self.parent_notebook);
+        object.property("parentSectionGroup", &self.parent_section_group);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenoteSection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenoteSection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "self" => read_lenient(map, key, &mut self.self_, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "links" => read_nullable(map, key, &mut self.links, extra),
+            "pagesUrl" => read_lenient(map, key, &mut self.pages_url, extra),
+            "pages" => read_nullable(map, key, &mut self.pages, extra),
+            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
+            "parentSectionGroup" => {
+                read_nullable(map, key, &mut self.parent_section_group, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteSection {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenoteSection`] by wire name, each a [`Field<OnenoteSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteSection::set_null`].
+pub enum OnenoteSectionField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenoteSectionField {
+    /// `id`
+    pub const Id: model::Field<OnenoteSection> = model::Field::new("id");
+    /// `self`
+    pub const Self_: model::Field<OnenoteSection> = model::Field::new("self");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<OnenoteSection> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<OnenoteSection> = model::Field::new("createdBy");
+    /// `displayName`
+    pub const DisplayName: model::Field<OnenoteSection> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<OnenoteSection> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<OnenoteSection> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `isDefault`
+    pub const IsDefault: model::Field<OnenoteSection> = model::Field::new("isDefault");
+    /// `links`
+    pub const Links: model::Field<OnenoteSection> = model::Field::new("links");
+    /// `pagesUrl`
+    pub const PagesUrl: model::Field<OnenoteSection> = model::Field::new("pagesUrl");
+    /// `pages`
+    pub const Pages: model::Field<OnenoteSection> = model::Field::new("pages");
+    /// `parentNotebook`
+    pub const ParentNotebook: model::Field<OnenoteSection> = model::Field::new(
+        "parentNotebook",
+    );
+    /// `parentSectionGroup`
+    pub const ParentSectionGroup: model::Field<OnenoteSection> = model::Field::new(
+        "parentSectionGroup",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenoteSection>] = &[
+        Self::Id,
+        Self::Self_,
+        Self::CreatedDateTime,
+        Self::CreatedBy,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::IsDefault,
+        Self::Links,
+        Self::PagesUrl,
+        Self::Pages,
+        Self::ParentNotebook,
+        Self::ParentSectionGroup,
+    ];
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// CSDL entity type `microsoft.graph.onlineMeeting`; base type `microsoft.graph.onlineMeetingBase`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnlineMeeting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowAttendeeToEnableCamera`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_attendee_to_enable_camera: Option<bool>,
+    /// Property `allowAttendeeToEnableMic`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_attendee_to_enable_mic: Option<bool>,
+    /// Property `allowBreakoutRooms`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_breakout_rooms: Option<bool>,
+    /// Property `allowCopyingAndSharingMeetingContent`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_copying_and_sharing_meeting_content: Option<bool>,
+    /// Property `allowedLobbyAdmitters`: `microsoft.graph.allowedLobbyAdmitterRoles`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allowed_lobby_admitters: Option<AllowedLobbyAdmitterRoles>,
+    /// Property `allowedPresenters`: `microsoft.graph.onlineMeetingPresenters`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allowed_presenters: Option<OnlineMeetingPresenters>,
+    /// Property `allowLiveShare`: `microsoft.graph.meetingLiveShareOptions`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_live_share: Option<MeetingLiveShareOptions>,
+    /// Property `allowMeetingChat`: `microsoft.graph.meetingChatMode`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_meeting_chat: Option<MeetingChatMode>,
+    /// Property `allowParticipantsToChangeName`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_participants_to_change_name: Option<bool>,
+    /// Property `allowPowerPointSharing`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_power_point_sharing: Option<bool>,
+    /// Property `allowRecording`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_recording: Option<bool>,
+    /// Property `allowTeamworkReactions`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_teamwork_reactions: Option<bool>,
+    /// Property `allowTranscription`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_transcription: Option<bool>,
+    /// Property `allowWhiteboard`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub allow_whiteboard: Option<bool>,
+    /// Property `audioConferencing`: `microsoft.graph.audioConferencing`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub audio_conferencing: Option<AudioConferencing>,
+    /// Property `chatInfo`: `microsoft.graph.chatInfo`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub chat_info: Option<ChatInfo>,
+    /// Property `chatRestrictions`: `microsoft.graph.chatRestrictions`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub chat_restrictions: Option<ChatRestrictions>,
+    /// Property `cloudVideoInteropInfo`: `microsoft.graph.cloudVideoInteropInfo`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub cloud_video_interop_info: Option<CloudVideoInteropInfo>,
+    /// Property `expiryDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub expiry_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isEndToEndEncryptionEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub is_end_to_end_encryption_enabled: Option<bool>,
+    /// Property `isEntryExitAnnounced`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub is_entry_exit_announced: Option<bool>,
+    /// Property `joinInformation`: `microsoft.graph.itemBody`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub join_information: Option<ItemBody>,
+    /// Property `joinMeetingIdSettings`: `microsoft.graph.joinMeetingIdSettings`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub join_meeting_id_settings: Option<JoinMeetingIdSettings>,
+    /// Property `joinWebUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub join_web_url: Option<String>,
+    /// Property `lobbyBypassSettings`: `microsoft.graph.lobbyBypassSettings`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub lobby_bypass_settings: Option<LobbyBypassSettings>,
+    /// Property `meetingOptionsWebUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub meeting_options_web_url: Option<String>,
+    /// Property `meetingSpokenLanguageTag`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub meeting_spoken_language_tag: Option<String>,
+    /// Property `meetingType`: `microsoft.graph.onlineMeetingType`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub meeting_type: Option<OnlineMeetingType>,
+    /// Property `recordAutomatically`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub record_automatically: Option<bool>,
+    /// Property `sensitivityLabelAssignment`: `microsoft.graph.onlineMeetingSensitivityLabelAssignment`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub sensitivity_label_assignment: Option<OnlineMeetingSensitivityLabelAssignment>,
+    /// Property `shareMeetingChatHistoryDefault`: `microsoft.graph.meetingChatHistoryDefaultMode`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub share_meeting_chat_history_default: Option<MeetingChatHistoryDefaultMode>,
+    /// Property `subject`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub subject: Option<String>,
+    /// Property `videoTeleconferenceId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub video_teleconference_id: Option<String>,
+    /// Property `watermarkProtection`: `microsoft.graph.watermarkProtectionValues`.
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    pub watermark_protection: Option<WatermarkProtectionValues>,
+    /// Property `attendeeReport`: `Edm.Stream`.
+    pub attendee_report: Option<edm::Stream>,
+    /// Property `broadcastSettings`: `microsoft.graph.broadcastMeetingSettings`.
+    pub broadcast_settings: Option<BroadcastMeetingSettings>,
+    /// Property `creationDateTime`: `Edm.DateTimeOffset`.
+    pub creation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
+    /// Property `isBroadcast`: `Edm.Boolean`.
+    pub is_broadcast: Option<bool>,
+    /// Property `meetingTemplateId`: `Edm.String`.
+    pub meeting_template_id: Option<String>,
+    /// Property `participants`: `microsoft.graph.meetingParticipants`.
+    pub participants: Option<MeetingParticipants>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `attendanceReports`: `Collection(microsoft.graph.meetingAttendanceReport)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.onlineMeetingBase`.
+    #[cfg(feature = "_allowed_lobby_admitter_roles")]
+    pub attendance_reports: Option<Vec<MeetingAttendanceReport>>,
+    /// Navigation property `recordings`: `Collection(microsoft.graph.callRecording)`, contained; present when expanded (`$expand`).
+    pub recordings: Option<Vec<CallRecording>>,
+    /// Navigation property `transcripts`: `Collection(microsoft.graph.callTranscript)`, contained; present when expanded (`$expand`).
+    pub transcripts: Option<Vec<CallTranscript>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl serde::Serialize for OnlineMeeting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl OnlineMeeting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onlineMeeting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "allowAttendeeToEnableCamera",
+                &self.allow_attendee_to_enable_camera,
+            );
+        object.property("allowAttendeeToEnableMic", &self.allow_attendee_to_enable_mic);
+        object.property("allowBreakoutRooms", &self.allow_breakout_rooms);
+        object
+            .property(
+                "allowCopyingAndSharingMeetingContent",
+                &self.allow_copying_and_sharing_meeting_content,
+            );
+        object.property("allowedLobbyAdmitters", &self.allowed_lobby_admitters);
+        object.property("allowedPresenters", &self.allowed_presenters);
+        object.property("allowLiveShare", &self.allow_live_share);
+        object.property("allowMeetingChat", &self.allow_meeting_chat);
+        object
+            .property(
+                "allowParticipantsToChangeName",
+                &self.allow_participants_to_change_name,
+            );
+        object.property("allowPowerPointSharing", &self.allow_power_point_sharing);
+        object.property("allowRecording", &self.allow_recording);
+        object.property("allowTeamworkReactions", &self.allow_teamwork_reactions);
+        object.property("allowTranscription", &self.allow_transcription);
+        object.property("allowWhiteboard", &self.allow_whiteboard);
+        object.property("audioConferencing", &self.audio_conferencing);
+        object.property("chatInfo", &self.chat_info);
+        object.property("chatRestrictions", &self.chat_restrictions);
+        object.property("cloudVideoInteropInfo", &self.cloud_video_interop_info);
+        object.property("expiryDateTime", &self.expiry_date_time);
+        object
+            .property(
+                "isEndToEndEncryptionEnabled",
+                &self.is_end_to_end_encryption_enabled,
+            );
+        object.property("isEntryExitAnnounced", &self.is_entry_exit_announced);
+        object.property("joinInformation", &self.join_information);
+        object.property("joinMeetingIdSettings", &self.join_meeting_id_settings);
+        object.property("joinWebUrl", &self.join_web_url);
+        object.property("lobbyBypassSettings", &self.lobby_bypass_settings);
+        object.property("meetingOptionsWebUrl", &self.meeting_options_web_url);
+        object.property("meetingSpokenLanguageTag", &self.meeting_spoken_language_tag);
+        object.property("meetingType", &self.meeting_type);
+        object.property("recordAutomatically", &self.record_automatically);
+        object
+            .property("sensitivityLabelAssignment", &self.sensitivity_label_assignment);
+        object
+            .property(
+                "shareMeetingChatHistoryDefault",
+                &self.share_meeting_chat_history_default,
+            );
+        object.property("subject", &self.subject);
+        object.property("videoTeleconferenceId", &self.video_teleconference_id);
+        object.property("watermarkProtection", &self.watermark_protection);
+        object.property("attendeeReport", &self.attendee_report);
+        object.property("broadcastSettings", &self.broadcast_settings);
+        object.property("creationDateTime", &self.creation_date_time);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("externalId", &self.external_id);
+        object.property("isBroadcast", &self.is_broadcast);
+        object.property("meetingTemplateId", &self.meeting_template_id);
+        object.property("participants", &self.participants);
+        object.property("startDateTime", &self.start_date_time);
+        #[cfg(feature = "_allowed_lobby_admitter_roles")]
+        object.property("attendanceReports", &self.attendance_reports);
+        object.property("recordings", &self.recordings);
+        object.property("transcripts", &self.transcripts);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl<'de> serde::Deserialize<'de> for OnlineMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for OnlineMeeting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowAttendeeToEnableCamera" => {
+                read_lenient(map, key, &mut self.allow_attendee_to_enable_camera, extra)
+            }
+            "allowAttendeeToEnableMic" => {
+                read_lenient(map, key, &mut self.allow_attendee_to_enable_mic, extra)
+            }
+            "allowBreakoutRooms" => {
+                read_lenient(map, key, &mut self.allow_breakout_rooms, extra)
+            }
+            "allowCopyingAndSharingMeetingContent" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_copying_and_sharing_meeting_content,
+                    extra,
+                )
+            }
+            "allowedLobbyAdmitters" => {
+                read_nullable(map, key, &mut self.allowed_lobby_admitters, extra)
+            }
+            "allowedPresenters" => {
+                read_nullable(map, key, &mut self.allowed_presenters, extra)
+            }
+            "allowLiveShare" => {
+                read_nullable(map, key, &mut self.allow_live_share, extra)
+            }
+            "allowMeetingChat" => {
+                read_nullable(map, key, &mut self.allow_meeting_chat, extra)
+            }
+            "allowParticipantsToChangeName" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_participants_to_change_name,
+                    extra,
+                )
+            }
+            "allowPowerPointSharing" => {
+                read_lenient(map, key, &mut self.allow_power_point_sharing, extra)
+            }
+            "allowRecording" => read_lenient(map, key, &mut self.allow_recording, extra),
+            "allowTeamworkReactions" => {
+                read_lenient(map, key, &mut self.allow_teamwork_reactions, extra)
+            }
+            "allowTranscription" => {
+                read_lenient(map, key, &mut self.allow_transcription, extra)
+            }
+            "allowWhiteboard" => {
+                read_lenient(map, key, &mut self.allow_whiteboard, extra)
+            }
+            "audioConferencing" => {
+                read_nullable(map, key, &mut self.audio_conferencing, extra)
+            }
+            "chatInfo" => read_nullable(map, key, &mut self.chat_info, extra),
+            "chatRestrictions" => {
+                read_nullable(map, key, &mut self.chat_restrictions, extra)
+            }
+            "cloudVideoInteropInfo" => {
+                read_nullable(map, key, &mut self.cloud_video_interop_info, extra)
+            }
+            "expiryDateTime" => read_lenient(map, key, &mut self.expiry_date_time, extra),
+            "isEndToEndEncryptionEnabled" => {
+                read_lenient(map, key, &mut self.is_end_to_end_encryption_enabled, extra)
+            }
+            "isEntryExitAnnounced" => {
+                read_lenient(map, key, &mut self.is_entry_exit_announced, extra)
+            }
+            "joinInformation" => {
+                read_nullable(map, key, &mut self.join_information, extra)
+            }
+            "joinMeetingIdSettings" => {
+                read_nullable(map, key, &mut self.join_meeting_id_settings, extra)
+            }
+            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "lobbyBypassSettings" => {
+                read_nullable(map, key, &mut self.lobby_bypass_settings, extra)
+            }
+            "meetingOptionsWebUrl" => {
+                read_lenient(map, key, &mut self.meeting_options_web_url, extra)
+            }
+            "meetingSpokenLanguageTag" => {
+                read_lenient(map, key, &mut self.meeting_spoken_language_tag, extra)
+            }
+            "meetingType" => read_nullable(map, key, &mut self.meeting_type, extra),
+            "recordAutomatically" => {
+                read_lenient(map, key, &mut self.record_automatically, extra)
+            }
+            "sensitivityLabelAssignment" => {
+                read_nullable(map, key, &mut self.sensitivity_label_assignment, extra)
+            }
+            "shareMeetingChatHistoryDefault" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.share_meeting_chat_history_default,
+                    extra,
+                )
+            }
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "videoTeleconferenceId" => {
+                read_lenient(map, key, &mut self.video_teleconference_id, extra)
+            }
+            "watermarkProtection" => {
+                read_nullable(map, key, &mut self.watermark_protection, extra)
+            }
+            "attendeeReport" => read_lenient(map, key, &mut self.attendee_report, extra),
+            "broadcastSettings" => {
+                read_nullable(map, key, &mut self.broadcast_settings, extra)
+            }
+            "creationDateTime" => {
+                read_lenient(map, key, &mut self.creation_date_time, extra)
+            }
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            "isBroadcast" => read_lenient(map, key, &mut self.is_broadcast, extra),
+            "meetingTemplateId" => {
+                read_lenient(map, key, &mut self.meeting_template_id, extra)
+            }
+            "participants" => read_nullable(map, key, &mut self.participants, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            #[cfg(feature = "_allowed_lobby_admitter_roles")]
+            "attendanceReports" => {
+                read_nullable(map, key, &mut self.attendance_reports, extra)
+            }
+            "recordings" => read_nullable(map, key, &mut self.recordings, extra),
+            "transcripts" => read_nullable(map, key, &mut self.transcripts, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl OnlineMeeting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// The properties of [`OnlineMeeting`] by wire name, each a [`Field<OnlineMeeting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeeting::set_null`].
+pub enum OnlineMeetingField {}
+
+#[cfg(feature = "_adhoc_call")]
+#[allow(non_upper_case_globals)]
+impl OnlineMeetingField {
+    /// `id`
+    pub const Id: model::Field<OnlineMeeting> = model::Field::new("id");
+    /// `allowAttendeeToEnableCamera`
+    pub const AllowAttendeeToEnableCamera: model::Field<OnlineMeeting> = model::Field::new(
+        "allowAttendeeToEnableCamera",
+    );
+    /// `allowAttendeeToEnableMic`
+    pub const AllowAttendeeToEnableMic: model::Field<OnlineMeeting> = model::Field::new(
+        "allowAttendeeToEnableMic",
+    );
+    /// `allowBreakoutRooms`
+    pub const AllowBreakoutRooms: model::Field<OnlineMeeting> = model::Field::new(
+        "allowBreakoutRooms",
+    );
+    /// `allowCopyingAndSharingMeetingContent`
+    pub const AllowCopyingAndSharingMeetingContent: model::Field<OnlineMeeting> = model::Field::new(
+        "allowCopyingAndSharingMeetingContent",
+    );
+    /// `allowedLobbyAdmitters`
+    pub const AllowedLobbyAdmitters: model::Field<OnlineMeeting> = model::Field::new(
+        "allowedLobbyAdmitters",
+    );
+    /// `allowedPresenters`
+    pub const AllowedPresenters: model::Field<OnlineMeeting> = model::Field::new(
+        "allowedPresenters",
+    );
+    /// `allowLiveShare`
+    pub const AllowLiveShare: model::Field<OnlineMeeting> = model::Field::new(
+        "allowLiveShare",
+    );
+    /// `allowMeetingChat`
+    pub const AllowMeetingChat: model::Field<OnlineMeeting> = model::Field::new(
+        "allowMeetingChat",
+    );
+    /// `allowParticipantsToChangeName`
+    pub const AllowParticipantsToChangeName: model::Field<OnlineMeeting> = model::Field::new(
+        "allowParticipantsToChangeName",
+    );
+    /// `allowPowerPointSharing`
+    pub const AllowPowerPointSharing: model::Field<OnlineMeeting> = model::Field::new(
+        "allowPowerPointSharing",
+    );
+    /// `allowRecording`
+    pub const AllowRecording: model::Field<OnlineMeeting> = model::Field::new(
+        "allowRecording",
+    );
+    /// `allowTeamworkReactions`
+    pub const AllowTeamworkReactions: model::Field<OnlineMeeting> = model::Field::new(
+        "allowTeamworkReactions",
+    );
+    /// `allowTranscription`
+    pub const AllowTranscription: model::Field<OnlineMeeting> = model::Field::new(
+        "allowTranscription",
+    );
+    /// `allowWhiteboard`
+    pub const AllowWhiteboard: model::Field<OnlineMeeting> = model::Field::new(
+        "allowWhiteboard",
+    );
+    /// `audioConferencing`
+    pub const AudioConferencing: model::Field<OnlineMeeting> = model::Field::new(
+        "audioConferencing",
+    );
+    /// `chatInfo`
+    pub const ChatInfo: model::Field<OnlineMeeting> = model::Field::new("chatInfo");
+    /// `chatRestrictions`
+    pub const ChatRestrictions: model::Field<OnlineMeeting> = model::Field::new(
+        "chatRestrictions",
+    );
+    /// `cloudVideoInteropInfo`
+    pub const CloudVideoInteropInfo: model::Field<OnlineMeeting> = model::Field::new(
+        "cloudVideoInteropInfo",
+    );
+    /// `expiryDateTime`
+    pub const ExpiryDateTime: model::Field<OnlineMeeting> = model::Field::new(
+        "expiryDateTime",
+    );
+    /// `isEndToEndEncryptionEnabled`
+    pub const IsEndToEndEncryptionEnabled: model::Field<OnlineMeeting> = model::Field::new(
+        "isEndToEndEncryptionEnabled",
+    );
+    /// `isEntryExitAnnounced`
+    pub const IsEntryExitAnnounced: model::Field<OnlineMeeting> = model::Field::new(
+        "isEntryExitAnnounced",
+    );
+    /// `joinInformation`
+    pub const JoinInformation: model::Field<OnlineMeeting> = model::Field::new(
+        "joinInformation",
+    );
+    /// `joinMeetingIdSettings`
+    pub const JoinMeetingIdSettings: model::Field<OnlineMeeting> = model::Field::new(
+        "joinMeetingIdSettings",
+    );
+    /// `joinWebUrl`
+    pub const JoinWebUrl: model::Field<OnlineMeeting> = model::Field::new("joinWebUrl");
+    /// `lobbyBypassSettings`
+    pub const LobbyBypassSettings: model::Field<OnlineMeeting> = model::Field::new(
+        "lobbyBypassSettings",
+    );
+    /// `meetingOptionsWebUrl`
+    pub const MeetingOptionsWebUrl: model::Field<OnlineMeeting> = model::Field::new(
+        "meetingOptionsWebUrl",
+    );
+    /// `meetingSpokenLanguageTag`
+    pub const MeetingSpokenLanguageTag: model::Field<OnlineMeeting> = model::Field::new(
+        "meetingSpokenLanguageTag",
+    );
+    /// `meetingType`
+    pub const MeetingType: model::Field<OnlineMeeting> = model::Field::new(
+        "meetingType",
+    );
+    /// `recordAutomatically`
+    pub const RecordAutomatically: model::Field<OnlineMeeting> = model::Field::new(
+        "recordAutomatically",
+    );
+    /// `sensitivityLabelAssignment`
+    pub const SensitivityLabelAssignment: model::Field<OnlineMeeting> = model::Field::new(
+        "sensitivityLabelAssignment",
+    );
+    /// `shareMeetingChatHistoryDefault`
+    pub const ShareMeetingChatHistoryDefault: model::Field<OnlineMeeting> = model::Field::new(
+        "shareMeetingChatHistoryDefault",
+    );
+    /// `subject`
+    pub const Subject: model::Field<OnlineMeeting> = model::Field::new("subject");
+    /// `videoTeleconferenceId`
+    pub const VideoTeleconferenceId: model::Field<OnlineMeeting> = model::Field::new(
+        "videoTeleconferenceId",
+    );
+    /// `watermarkProtection`
+    pub const WatermarkProtection: model::Field<OnlineMeeting> = model::Field::new(
+        "watermarkProtection",
+    );
+    /// `attendeeReport`
+    pub const AttendeeReport: model::Field<OnlineMeeting> = model::Field::new(
+        "attendeeReport",
+    );
+    /// `broadcastSettings`
+    pub const BroadcastSettings: model::Field<OnlineMeeting> = model::Field::new(
+        "broadcastSettings",
+    );
+    /// `creationDateTime`
+    pub const CreationDateTime: model::Field<OnlineMeeting> = model::Field::new(
+        "creationDateTime",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<OnlineMeeting> = model::Field::new(
+        "endDateTime",
+    );
+    /// `externalId`
+    pub const ExternalId: model::Field<OnlineMeeting> = model::Field::new("externalId");
+    /// `isBroadcast`
+    pub const IsBroadcast: model::Field<OnlineMeeting> = model::Field::new(
+        "isBroadcast",
+    );
+    /// `meetingTemplateId`
+    pub const MeetingTemplateId: model::Field<OnlineMeeting> = model::Field::new(
+        "meetingTemplateId",
+    );
+    /// `participants`
+    pub const Participants: model::Field<OnlineMeeting> = model::Field::new(
+        "participants",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<OnlineMeeting> = model::Field::new(
+        "startDateTime",
+    );
+    /// `attendanceReports`
+    pub const AttendanceReports: model::Field<OnlineMeeting> = model::Field::new(
+        "attendanceReports",
+    );
+    /// `recordings`
+    pub const Recordings: model::Field<OnlineMeeting> = model::Field::new("recordings");
+    /// `transcripts`
+    pub const Transcripts: model::Field<OnlineMeeting> = model::Field::new(
+        "transcripts",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnlineMeeting>] = &[
+        Self::Id,
+        Self::AllowAttendeeToEnableCamera,
+        Self::AllowAttendeeToEnableMic,
+        Self::AllowBreakoutRooms,
+        Self::AllowCopyingAndSharingMeetingContent,
+        Self::AllowedLobbyAdmitters,
+        Self::AllowedPresenters,
+        Self::AllowLiveShare,
+        Self::AllowMeetingChat,
+        Self::AllowParticipantsToChangeName,
+        Self::AllowPowerPointSharing,
+        Self::AllowRecording,
+        Self::AllowTeamworkReactions,
+        Self::AllowTranscription,
+        Self::AllowWhiteboard,
+        Self::AudioConferencing,
+        Self::ChatInfo,
+        Self::ChatRestrictions,
+        Self::CloudVideoInteropInfo,
+        Self::ExpiryDateTime,
+        Self::IsEndToEndEncryptionEnabled,
+        Self::IsEntryExitAnnounced,
+        Self::JoinInformation,
+        Self::JoinMeetingIdSettings,
+        Self::JoinWebUrl,
+        Self::LobbyBypassSettings,
+        Self::MeetingOptionsWebUrl,
+        Self::MeetingSpokenLanguageTag,
+        Self::MeetingType,
+        Self::RecordAutomatically,
+        Self::SensitivityLabelAssignment,
+        Self::ShareMeetingChatHistoryDefault,
+        Self::Subject,
+        Self::VideoTeleconferenceId,
+        Self::WatermarkProtection,
+        Self::AttendeeReport,
+        Self::BroadcastSettings,
+        Self::CreationDateTime,
+        Self::EndDateTime,
+        Self::ExternalId,
+        Self::IsBroadcast,
+        Self::MeetingTemplateId,
+        Self::Participants,
+        Self::StartDateTime,
+        Self::AttendanceReports,
+        Self::Recordings,
+        Self::Transcripts,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.outlookCategory`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutlookCategory {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `color`: `microsoft.graph.categoryColor`.
+    pub color: Option<CategoryColor>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for OutlookCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl OutlookCategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookCategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("color", &self.color);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for OutlookCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for OutlookCategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "color" => read_nullable(map, key, &mut self.color, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl OutlookCategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`OutlookCategory`] by wire name, each a [`Field<OutlookCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookCategory::set_null`].
+pub enum OutlookCategoryField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl OutlookCategoryField {
+    /// `id`
+    pub const Id: model::Field<OutlookCategory> = model::Field::new("id");
+    /// `color`
+    pub const Color: model::Field<OutlookCategory> = model::Field::new("color");
+    /// `displayName`
+    pub const DisplayName: model::Field<OutlookCategory> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OutlookCategory>] = &[
+        Self::Id,
+        Self::Color,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.qrCode`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QrCode {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `expireDateTime`: `Edm.DateTimeOffset`.
+    pub expire_date_time: Option<edm::DateTimeOffset>,
+    /// Property `image`: `microsoft.graph.qrCodeImageDetails`.
+    pub image: Option<QrCodeImageDetails>,
+    /// Property `lastUsedDateTime`: `Edm.DateTimeOffset`.
+    pub last_used_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for QrCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl QrCode {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.qrCode";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("expireDateTime", &self.expire_date_time);
+        object.property("image", &self.image);
+        object.property("lastUsedDateTime", &self.last_used_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for QrCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for QrCode {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "expireDateTime" => read_lenient(map, key, &mut self.expire_date_time, extra),
+            "image" => read_nullable(map, key, &mut self.image, extra),
+            "lastUsedDateTime" => {
+                read_lenient(map, key, &mut self.last_used_date_time, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl QrCode {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`QrCode`] by wire name, each a [`Field<QrCode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QrCode::set_null`].
+pub enum QrCodeField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl QrCodeField {
+    /// `id`
+    pub const Id: model::Field<QrCode> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<QrCode> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `expireDateTime`
+    pub const ExpireDateTime: model::Field<QrCode> = model::Field::new("expireDateTime");
+    /// `image`
+    pub const Image: model::Field<QrCode> = model::Field::new("image");
+    /// `lastUsedDateTime`
+    pub const LastUsedDateTime: model::Field<QrCode> = model::Field::new(
+        "lastUsedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<QrCode> = model::Field::new("startDateTime");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<QrCode>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::ExpireDateTime,
+        Self::Image,
+        Self::LastUsedDateTime,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.resellerDelegatedAdminRelationship`; base type `microsoft.graph.delegatedAdminRelationship`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResellerDelegatedAdminRelationship {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `accessDetails`: `microsoft.graph.delegatedAdminAccessDetails`, not nullable.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub access_details: Option<DelegatedAdminAccessDetails>,
+    /// Property `activatedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub activated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `autoExtendDuration`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub auto_extend_duration: Option<edm::Duration>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customer`: `microsoft.graph.delegatedAdminRelationshipCustomerParticipant`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub customer: Option<DelegatedAdminRelationshipCustomerParticipant>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub display_name: Option<String>,
+    /// Property `duration`: `Edm.Duration`, not nullable.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub duration: Option<edm::Duration>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.delegatedAdminRelationshipStatus`.
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub status: Option<DelegatedAdminRelationshipStatus>,
+    /// Property `indirectProviderTenantId`: `Edm.String`, not nullable.
+    pub indirect_provider_tenant_id: Option<String>,
+    /// Property `isPartnerConsentPending`: `Edm.Boolean`, not nullable.
+    pub is_partner_consent_pending: Option<bool>,
+    /// Navigation property `accessAssignments`: `Collection(microsoft.graph.delegatedAdminAccessAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub access_assignments: Option<Vec<DelegatedAdminAccessAssignment>>,
+    /// Navigation property `operations`: `Collection(microsoft.graph.delegatedAdminRelationshipOperation)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub operations: Option<Vec<DelegatedAdminRelationshipOperation>>,
+    /// Navigation property `requests`: `Collection(microsoft.graph.delegatedAdminRelationshipRequest)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.delegatedAdminRelationship`.
+    pub requests: Option<Vec<DelegatedAdminRelationshipRequest>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for ResellerDelegatedAdminRelationship {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl ResellerDelegatedAdminRelationship {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resellerDelegatedAdminRelationship";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("accessDetails", &self.access_details);
+        object.property("activatedDateTime", &self.activated_date_time);
+        object.property("autoExtendDuration", &self.auto_extend_duration);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customer", &self.customer);
+        object.property("displayName", &self.display_name);
+        object.property("duration", &self.duration);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("status", &self.status);
+        object.property("indirectProviderTenantId", &self.indirect_provider_tenant_id);
+        object.property("isPartnerConsentPending", &self.is_partner_consent_pending);
+        object.property("accessAssignments", &self.access_assignments);
+        object.property("operations", &self.operations);
+        object.property("requests", &self.requests);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for ResellerDelegatedAdminRelationship {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for ResellerDelegatedAdminRelationship {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "accessDetails" => read_nullable(map, key, &mut self.access_details, extra),
+            "activatedDateTime" => {
+                read_lenient(map, key, &mut self.activated_date_time, extra)
+            }
+            "autoExtendDuration" => {
+                read_lenient(map, key, &mut self.auto_extend_duration, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "customer" => read_nullable(map, key, &mut self.customer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "indirectProviderTenantId" => {
+                read_lenient(map, key, &mut self.indirect_provider_tenant_id, extra)
+            }
+            "isPartnerConsentPending" => {
+                read_lenient(map, key, &mut self.is_partner_consent_pending, extra)
+            }
+            "accessAssignments" => {
+                read_nullable(map, key, &mut self.access_assignments, extra)
+            }
+            "operations" => read_nullable(map, key, &mut self.operations, extra),
+            "requests" => read_nullable(map, key, &mut self.requests, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl ResellerDelegatedAdminRelationship {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`ResellerDelegatedAdminRelationship`] by wire name, each a [`Field<ResellerDelegatedAdminRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResellerDelegatedAdminRelationship::set_null`].
+pub enum ResellerDelegatedAdminRelationshipField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl ResellerDelegatedAdminRelationshipField {
+    /// `id`
+    pub const Id: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "id",
+    );
+    /// `accessDetails`
+    pub const AccessDetails: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "accessDetails",
+    );
+    /// `activatedDateTime`
+    pub const ActivatedDateTime: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "activatedDateTime",
+    );
+    /// `autoExtendDuration`
+    pub const AutoExtendDuration: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "autoExtendDuration",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `customer`
+    pub const Customer: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "customer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "displayName",
+    );
+    /// `duration`
+    pub const Duration: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "duration",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "endDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "status",
+    );
+    /// `indirectProviderTenantId`
+    pub const IndirectProviderTenantId: model::Field<
+        ResellerDelegatedAdminRelationship,
+    > = model::Field::new("indirectProviderTenantId");
+    /// `isPartnerConsentPending`
+    pub const IsPartnerConsentPending: model::Field<
+        ResellerDelegatedAdminRelationship,
+    > = model::Field::new("isPartnerConsentPending");
+    /// `accessAssignments`
+    pub const AccessAssignments: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "accessAssignments",
+    );
+    /// `operations`
+    pub const Operations: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "operations",
+    );
+    /// `requests`
+    pub const Requests: model::Field<ResellerDelegatedAdminRelationship> = model::Field::new(
+        "requests",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ResellerDelegatedAdminRelationship>] = &[
+        Self::Id,
+        Self::AccessDetails,
+        Self::ActivatedDateTime,
+        Self::AutoExtendDuration,
+        Self::CreatedDateTime,
+        Self::Customer,
+        Self::DisplayName,
+        Self::Duration,
+        Self::EndDateTime,
+        Self::LastModifiedDateTime,
+        Self::Status,
+        Self::IndirectProviderTenantId,
+        Self::IsPartnerConsentPending,
+        Self::AccessAssignments,
+        Self::Operations,
+        Self::Requests,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.restoreSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RestoreSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRestoreSessionBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    RestoreSessionBase(Box<RestoreSessionBase>),
+    /// `microsoft.graph.exchangeRestoreSession`
+    ExchangeRestoreSession(Box<ExchangeRestoreSession>),
+    /// `microsoft.graph.oneDriveForBusinessRestoreSession`
+    OneDriveForBusinessRestoreSession(Box<OneDriveForBusinessRestoreSession>),
+    /// `microsoft.graph.sharePointRestoreSession`
+    SharePointRestoreSession(Box<SharePointRestoreSession>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyRestoreSessionBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::RestoreSessionBase(_) => RestoreSessionBase::ODATA_TYPE,
+            Self::ExchangeRestoreSession(_) => ExchangeRestoreSession::ODATA_TYPE,
+            Self::OneDriveForBusinessRestoreSession(_) => {
+                OneDriveForBusinessRestoreSession::ODATA_TYPE
+            }
+            Self::SharePointRestoreSession(_) => SharePointRestoreSession::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`RestoreSessionBase`] (or of an unknown derived type).
+    pub fn as_restore_session_base(&self) -> Option<&RestoreSessionBase> {
+        match self {
+            Self::RestoreSessionBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyRestoreSessionBase {
+    fn default() -> Self {
+        Self::RestoreSessionBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<RestoreSessionBase> for AnyRestoreSessionBase {
+    fn from(value: RestoreSessionBase) -> Self {
+        Self::RestoreSessionBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyRestoreSessionBase {
+    /// The value if it is a [`AnyRestoreSessionBase::ExchangeRestoreSession`] variant.
+    pub fn as_exchange_restore_session(&self) -> Option<&ExchangeRestoreSession> {
+        match self {
+            Self::ExchangeRestoreSession(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRestoreSessionBase::OneDriveForBusinessRestoreSession`] variant.
+    pub fn as_one_drive_for_business_restore_session(
+        &self,
+    ) -> Option<&OneDriveForBusinessRestoreSession> {
+        match self {
+            Self::OneDriveForBusinessRestoreSession(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRestoreSessionBase::SharePointRestoreSession`] variant.
+    pub fn as_share_point_restore_session(&self) -> Option<&SharePointRestoreSession> {
+        match self {
+            Self::SharePointRestoreSession(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<ExchangeRestoreSession> for AnyRestoreSessionBase {
+    fn from(value: ExchangeRestoreSession) -> Self {
+        Self::ExchangeRestoreSession(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<OneDriveForBusinessRestoreSession> for AnyRestoreSessionBase {
+    fn from(value: OneDriveForBusinessRestoreSession) -> Self {
+        Self::OneDriveForBusinessRestoreSession(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<SharePointRestoreSession> for AnyRestoreSessionBase {
+    fn from(value: SharePointRestoreSession) -> Self {
+        Self::SharePointRestoreSession(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyRestoreSessionBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RestoreSessionBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ExchangeRestoreSession(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ExchangeRestoreSession::ODATA_TYPE),
+                    )
+            }
+            Self::OneDriveForBusinessRestoreSession(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OneDriveForBusinessRestoreSession::ODATA_TYPE),
+                    )
+            }
+            Self::SharePointRestoreSession(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SharePointRestoreSession::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyRestoreSessionBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.exchangeRestoreSession" | "graph.exchangeRestoreSession" => {
+                serde_json::from_value(value).map(Self::ExchangeRestoreSession)
+            }
+            "microsoft.graph.oneDriveForBusinessRestoreSession"
+            | "graph.oneDriveForBusinessRestoreSession" => {
+                serde_json::from_value(value)
+                    .map(Self::OneDriveForBusinessRestoreSession)
+            }
+            "microsoft.graph.sharePointRestoreSession"
+            | "graph.sharePointRestoreSession" => {
+                serde_json::from_value(value).map(Self::SharePointRestoreSession)
+            }
+            _ => serde_json::from_value(value).map(Self::RestoreSessionBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.richLongRunningOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RichLongRunningOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastActionDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub last_action_date_time: Option<edm::DateTimeOffset>,
+    /// Property `resourceLocation`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status: Option<LongRunningOperationStatus>,
+    /// Property `statusDetail`: `Edm.String`.
+    /// Inherited from `microsoft.graph.longRunningOperation`.
+    pub status_detail: Option<String>,
+    /// Property `error`: `microsoft.graph.publicError`.
+    pub error: Option<PublicError>,
+    /// Property `percentageComplete`: `Edm.Int32`.
+    pub percentage_complete: Option<i32>,
+    /// Property `resourceId`: `Edm.String`.
+    pub resource_id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for RichLongRunningOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl RichLongRunningOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.richLongRunningOperation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -470,12 +2078,16 @@ impl LongRunningOperation {
         object.property("resourceLocation", &self.resource_location);
         object.property("status", &self.status);
         object.property("statusDetail", &self.status_detail);
+        object.property("error", &self.error);
+        object.property("percentageComplete", &self.percentage_complete);
+        object.property("resourceId", &self.resource_id);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_long_running_operation")]
-impl<'de> serde::Deserialize<'de> for LongRunningOperation {
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -483,8 +2095,8 @@ impl<'de> serde::Deserialize<'de> for LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_long_running_operation")]
-impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -505,6 +2117,12 @@ impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
             }
             "status" => read_nullable(map, key, &mut self.status, extra),
             "statusDetail" => read_lenient(map, key, &mut self.status_detail, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "percentageComplete" => {
+                read_lenient(map, key, &mut self.percentage_complete, extra)
+            }
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -515,8 +2133,8 @@ impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_long_running_operation")]
-impl LongRunningOperation {
+#[cfg(feature = "_column_link")]
+impl RichLongRunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -526,74 +2144,138 @@ impl LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_long_running_operation")]
-/// The properties of [`LongRunningOperation`] by wire name, each a [`Field<LongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LongRunningOperation::set_null`].
-pub enum LongRunningOperationField {}
+#[cfg(feature = "_column_link")]
+/// The properties of [`RichLongRunningOperation`] by wire name, each a [`Field<RichLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RichLongRunningOperation::set_null`].
+pub enum RichLongRunningOperationField {}
 
-#[cfg(feature = "_long_running_operation")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
-impl LongRunningOperationField {
+impl RichLongRunningOperationField {
     /// `id`
-    pub const Id: model::Field<LongRunningOperation> = model::Field::new("id");
+    pub const Id: model::Field<RichLongRunningOperation> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<LongRunningOperation> = model::Field::new(
+    pub const CreatedDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
         "createdDateTime",
     );
     /// `lastActionDateTime`
-    pub const LastActionDateTime: model::Field<LongRunningOperation> = model::Field::new(
+    pub const LastActionDateTime: model::Field<RichLongRunningOperation> = model::Field::new(
         "lastActionDateTime",
     );
     /// `resourceLocation`
-    pub const ResourceLocation: model::Field<LongRunningOperation> = model::Field::new(
+    pub const ResourceLocation: model::Field<RichLongRunningOperation> = model::Field::new(
         "resourceLocation",
     );
     /// `status`
-    pub const Status: model::Field<LongRunningOperation> = model::Field::new("status");
+    pub const Status: model::Field<RichLongRunningOperation> = model::Field::new(
+        "status",
+    );
     /// `statusDetail`
-    pub const StatusDetail: model::Field<LongRunningOperation> = model::Field::new(
+    pub const StatusDetail: model::Field<RichLongRunningOperation> = model::Field::new(
         "statusDetail",
     );
+    /// `error`
+    pub const Error: model::Field<RichLongRunningOperation> = model::Field::new("error");
+    /// `percentageComplete`
+    pub const PercentageComplete: model::Field<RichLongRunningOperation> = model::Field::new(
+        "percentageComplete",
+    );
+    /// `resourceId`
+    pub const ResourceId: model::Field<RichLongRunningOperation> = model::Field::new(
+        "resourceId",
+    );
+    /// `type`
+    pub const Type: model::Field<RichLongRunningOperation> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LongRunningOperation>] = &[
+    pub const ALL: &'static [model::Field<RichLongRunningOperation>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::LastActionDateTime,
         Self::ResourceLocation,
         Self::Status,
         Self::StatusDetail,
+        Self::Error,
+        Self::PercentageComplete,
+        Self::ResourceId,
+        Self::Type,
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.m365AppsInstallationOptions`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_places")]
+/// CSDL entity type `microsoft.graph.room`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct M365AppsInstallationOptions {
+pub struct Room {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `appsForMac`: `microsoft.graph.appsInstallationOptionsForMac`, not nullable.
-    pub apps_for_mac: Option<AppsInstallationOptionsForMac>,
-    /// Property `appsForWindows`: `microsoft.graph.appsInstallationOptionsForWindows`, not nullable.
-    pub apps_for_windows: Option<AppsInstallationOptionsForWindows>,
-    /// Property `updateChannel`: `microsoft.graph.appsUpdateChannelType`, not nullable.
-    pub update_channel: Option<AppsUpdateChannelType>,
+    /// Property `address`: `microsoft.graph.physicalAddress`.
+    /// Inherited from `microsoft.graph.place`.
+    pub address: Option<PhysicalAddress>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.place`.
+    pub display_name: Option<String>,
+    /// Property `geoCoordinates`: `microsoft.graph.outlookGeoCoordinates`.
+    /// Inherited from `microsoft.graph.place`.
+    pub geo_coordinates: Option<OutlookGeoCoordinates>,
+    /// Property `isWheelChairAccessible`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.place`.
+    pub is_wheel_chair_accessible: Option<bool>,
+    /// Property `label`: `Edm.String`.
+    /// Inherited from `microsoft.graph.place`.
+    pub label: Option<String>,
+    /// Property `parentId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.place`.
+    pub parent_id: Option<String>,
+    /// Property `phone`: `Edm.String`.
+    /// Inherited from `microsoft.graph.place`.
+    pub phone: Option<String>,
+    /// Property `placeId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.place`.
+    pub place_id: Option<String>,
+    /// Property `tags`: `Collection(Edm.String)`, not nullable.
+    /// Inherited from `microsoft.graph.place`.
+    pub tags: Option<Vec<String>>,
+    /// Property `audioDeviceName`: `Edm.String`.
+    pub audio_device_name: Option<String>,
+    /// Property `bookingType`: `microsoft.graph.bookingType`.
+    pub booking_type: Option<BookingType>,
+    /// Property `building`: `Edm.String`.
+    pub building: Option<String>,
+    /// Property `capacity`: `Edm.Int32`.
+    pub capacity: Option<i32>,
+    /// Property `displayDeviceName`: `Edm.String`.
+    pub display_device_name: Option<String>,
+    /// Property `emailAddress`: `Edm.String`.
+    pub email_address: Option<String>,
+    /// Property `floorLabel`: `Edm.String`.
+    pub floor_label: Option<String>,
+    /// Property `floorNumber`: `Edm.Int32`.
+    pub floor_number: Option<i32>,
+    /// Property `nickname`: `Edm.String`, not nullable.
+    pub nickname: Option<String>,
+    /// Property `teamsEnabledState`: `microsoft.graph.placeFeatureEnablement`, not nullable.
+    pub teams_enabled_state: Option<PlaceFeatureEnablement>,
+    /// Property `videoDeviceName`: `Edm.String`.
+    pub video_device_name: Option<String>,
+    /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.place`.
+    pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for M365AppsInstallationOptions {
+#[cfg(feature = "_places")]
+impl serde::Serialize for Room {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl M365AppsInstallationOptions {
+#[cfg(feature = "_places")]
+impl Room {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.m365AppsInstallationOptions";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.room";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -607,15 +2289,33 @@ impl M365AppsInstallationOptions {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("appsForMac", &self.apps_for_mac);
-        object.property("appsForWindows", &self.apps_for_windows);
-        object.property("updateChannel", &self.update_channel);
+        object.property("address", &self.address);
+        object.property("displayName", &self.display_name);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.property("isWheelChairAccessible", &self.is_wheel_chair_accessible);
+        object.property("label", &self.label);
+        object.property("parentId", &self.parent_id);
+        object.property("phone", &self.phone);
+        object.property("placeId", &self.place_id);
+        object.property("tags", &self.tags);
+        object.property("audioDeviceName", &self.audio_device_name);
+        object.property("bookingType", &self.booking_type);
+        object.property("building", &self.building);
+        object.property("capacity", &self.capacity);
+        object.property("displayDeviceName", &self.display_device_name);
+        object.property("emailAddress", &self.email_address);
+        object.property("floorLabel", &self.floor_label);
+        object.property("floorNumber", &self.floor_number);
+        object.property("nickname", &self.nickname);
+        object.property("teamsEnabledState", &self.teams_enabled_state);
+        object.property("videoDeviceName", &self.video_device_name);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for M365AppsInstallationOptions {
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for Room {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -623,8 +2323,8 @@ impl<'de> serde::Deserialize<'de> for M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for Room {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -634,11 +2334,37 @@ impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "appsForMac" => read_nullable(map, key, &mut self.apps_for_mac, extra),
-            "appsForWindows" => {
-                read_nullable(map, key, &mut self.apps_for_windows, extra)
+            "address" => read_nullable(map, key, &mut self.address, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            "isWheelChairAccessible" => {
+                read_lenient(map, key, &mut self.is_wheel_chair_accessible, extra)
             }
-            "updateChannel" => read_nullable(map, key, &mut self.update_channel, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "parentId" => read_lenient(map, key, &mut self.parent_id, extra),
+            "phone" => read_lenient(map, key, &mut self.phone, extra),
+            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "audioDeviceName" => {
+                read_lenient(map, key, &mut self.audio_device_name, extra)
+            }
+            "bookingType" => read_nullable(map, key, &mut self.booking_type, extra),
+            "building" => read_lenient(map, key, &mut self.building, extra),
+            "capacity" => read_lenient(map, key, &mut self.capacity, extra),
+            "displayDeviceName" => {
+                read_lenient(map, key, &mut self.display_device_name, extra)
+            }
+            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
+            "floorLabel" => read_lenient(map, key, &mut self.floor_label, extra),
+            "floorNumber" => read_lenient(map, key, &mut self.floor_number, extra),
+            "nickname" => read_lenient(map, key, &mut self.nickname, extra),
+            "teamsEnabledState" => {
+                read_nullable(map, key, &mut self.teams_enabled_state, extra)
+            }
+            "videoDeviceName" => {
+                read_lenient(map, key, &mut self.video_device_name, extra)
+            }
+            "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
     }
@@ -649,8 +2375,8 @@ impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl M365AppsInstallationOptions {
+#[cfg(feature = "_places")]
+impl Room {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -660,117 +2386,134 @@ impl M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`M365AppsInstallationOptions`] by wire name, each a [`Field<M365AppsInstallationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365AppsInstallationOptions::set_null`].
-pub enum M365AppsInstallationOptionsField {}
+#[cfg(feature = "_places")]
+/// The properties of [`Room`] by wire name, each a [`Field<Room>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Room::set_null`].
+pub enum RoomField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
-impl M365AppsInstallationOptionsField {
+impl RoomField {
     /// `id`
-    pub const Id: model::Field<M365AppsInstallationOptions> = model::Field::new("id");
-    /// `appsForMac`
-    pub const AppsForMac: model::Field<M365AppsInstallationOptions> = model::Field::new(
-        "appsForMac",
+    pub const Id: model::Field<Room> = model::Field::new("id");
+    /// `address`
+    pub const Address: model::Field<Room> = model::Field::new("address");
+    /// `displayName`
+    pub const DisplayName: model::Field<Room> = model::Field::new("displayName");
+    /// `geoCoordinates`
+    pub const GeoCoordinates: model::Field<Room> = model::Field::new("geoCoordinates");
+    /// `isWheelChairAccessible`
+    pub const IsWheelChairAccessible: model::Field<Room> = model::Field::new(
+        "isWheelChairAccessible",
     );
-    /// `appsForWindows`
-    pub const AppsForWindows: model::Field<M365AppsInstallationOptions> = model::Field::new(
-        "appsForWindows",
+    /// `label`
+    pub const Label: model::Field<Room> = model::Field::new("label");
+    /// `parentId`
+    pub const ParentId: model::Field<Room> = model::Field::new("parentId");
+    /// `phone`
+    pub const Phone: model::Field<Room> = model::Field::new("phone");
+    /// `placeId`
+    pub const PlaceId: model::Field<Room> = model::Field::new("placeId");
+    /// `tags`
+    pub const Tags: model::Field<Room> = model::Field::new("tags");
+    /// `audioDeviceName`
+    pub const AudioDeviceName: model::Field<Room> = model::Field::new("audioDeviceName");
+    /// `bookingType`
+    pub const BookingType: model::Field<Room> = model::Field::new("bookingType");
+    /// `building`
+    pub const Building: model::Field<Room> = model::Field::new("building");
+    /// `capacity`
+    pub const Capacity: model::Field<Room> = model::Field::new("capacity");
+    /// `displayDeviceName`
+    pub const DisplayDeviceName: model::Field<Room> = model::Field::new(
+        "displayDeviceName",
     );
-    /// `updateChannel`
-    pub const UpdateChannel: model::Field<M365AppsInstallationOptions> = model::Field::new(
-        "updateChannel",
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<Room> = model::Field::new("emailAddress");
+    /// `floorLabel`
+    pub const FloorLabel: model::Field<Room> = model::Field::new("floorLabel");
+    /// `floorNumber`
+    pub const FloorNumber: model::Field<Room> = model::Field::new("floorNumber");
+    /// `nickname`
+    pub const Nickname: model::Field<Room> = model::Field::new("nickname");
+    /// `teamsEnabledState`
+    pub const TeamsEnabledState: model::Field<Room> = model::Field::new(
+        "teamsEnabledState",
     );
+    /// `videoDeviceName`
+    pub const VideoDeviceName: model::Field<Room> = model::Field::new("videoDeviceName");
+    /// `checkIns`
+    pub const CheckIns: model::Field<Room> = model::Field::new("checkIns");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<M365AppsInstallationOptions>] = &[
+    pub const ALL: &'static [model::Field<Room>] = &[
         Self::Id,
-        Self::AppsForMac,
-        Self::AppsForWindows,
-        Self::UpdateChannel,
+        Self::Address,
+        Self::DisplayName,
+        Self::GeoCoordinates,
+        Self::IsWheelChairAccessible,
+        Self::Label,
+        Self::ParentId,
+        Self::Phone,
+        Self::PlaceId,
+        Self::Tags,
+        Self::AudioDeviceName,
+        Self::BookingType,
+        Self::Building,
+        Self::Capacity,
+        Self::DisplayDeviceName,
+        Self::EmailAddress,
+        Self::FloorLabel,
+        Self::FloorNumber,
+        Self::Nickname,
+        Self::TeamsEnabledState,
+        Self::VideoDeviceName,
+        Self::CheckIns,
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.macOSGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.schedulingGroup`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsGeneralDeviceConfiguration {
+pub struct SchedulingGroup {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `compliantAppListType`: `microsoft.graph.appListType`, not nullable.
-    pub compliant_app_list_type: Option<AppListType>,
-    /// Property `compliantAppsList`: `Collection(microsoft.graph.appListItem)`.
-    pub compliant_apps_list: Option<Vec<AppListItem>>,
-    /// Property `emailInDomainSuffixes`: `Collection(Edm.String)`.
-    pub email_in_domain_suffixes: Option<Vec<String>>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeScreenTimeout`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_screen_timeout: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isActive`: `Edm.Boolean`, computed by the service (read-only).
+    pub is_active: Option<bool>,
+    /// Property `userIds`: `Collection(Edm.String)`.
+    pub user_ids: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MacOsGeneralDeviceConfiguration {
+#[cfg(feature = "_teams")]
+impl serde::Serialize for SchedulingGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl MacOsGeneralDeviceConfiguration {
+#[cfg(feature = "_teams")]
+impl SchedulingGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSGeneralDeviceConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.schedulingGroup";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -784,55 +2527,20 @@ impl MacOsGeneralDeviceConfiguration {
             odata_type,
         )?;
         object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("compliantAppListType", &self.compliant_app_list_type);
-        object.property("compliantAppsList", &self.compliant_apps_list);
-        object.property("emailInDomainSuffixes", &self.email_in_domain_suffixes);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-                &self.password_minutes_of_inactivity_before_screen_timeout,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
+        object.property("code", &self.code);
+        object.property("displayName", &self.display_name);
+        object.property("isActive", &self.is_active);
+        object.property("userIds", &self.user_ids);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MacOsGeneralDeviceConfiguration {
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for SchedulingGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -840,8 +2548,8 @@ impl<'de> serde::Deserialize<'de> for MacOsGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration {
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for SchedulingGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -851,83 +2559,20 @@ impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "compliantAppListType" => {
-                read_nullable(map, key, &mut self.compliant_app_list_type, extra)
-            }
-            "compliantAppsList" => {
-                read_nullable(map, key, &mut self.compliant_apps_list, extra)
-            }
-            "emailInDomainSuffixes" => {
-                read_lenient(map, key, &mut self.email_in_domain_suffixes, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordMinutesOfInactivityBeforeScreenTimeout" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_screen_timeout,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            "userIds" => read_lenient(map, key, &mut self.user_ids, extra),
             _ => Ok(false),
         }
     }
@@ -938,8 +2583,8 @@ impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl MacOsGeneralDeviceConfiguration {
+#[cfg(feature = "_teams")]
+impl SchedulingGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -949,628 +2594,558 @@ impl MacOsGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`MacOsGeneralDeviceConfiguration`] by wire name, each a [`Field<MacOsGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsGeneralDeviceConfiguration::set_null`].
-pub enum MacOsGeneralDeviceConfigurationField {}
+#[cfg(feature = "_teams")]
+/// The properties of [`SchedulingGroup`] by wire name, each a [`Field<SchedulingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SchedulingGroup::set_null`].
+pub enum SchedulingGroupField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
-impl MacOsGeneralDeviceConfigurationField {
+impl SchedulingGroupField {
     /// `id`
-    pub const Id: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<SchedulingGroup> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<SchedulingGroup> = model::Field::new("createdBy");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<SchedulingGroup> = model::Field::new(
         "createdDateTime",
     );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<SchedulingGroup> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<SchedulingGroup> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `code`
+    pub const Code: model::Field<SchedulingGroup> = model::Field::new("code");
+    /// `displayName`
+    pub const DisplayName: model::Field<SchedulingGroup> = model::Field::new(
+        "displayName",
+    );
+    /// `isActive`
+    pub const IsActive: model::Field<SchedulingGroup> = model::Field::new("isActive");
+    /// `userIds`
+    pub const UserIds: model::Field<SchedulingGroup> = model::Field::new("userIds");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SchedulingGroup>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Code,
+        Self::DisplayName,
+        Self::IsActive,
+        Self::UserIds,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.sectionGroup`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionGroup {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `self`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
+    pub self_: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sectionGroupsUrl`: `Edm.String`.
+    pub section_groups_url: Option<String>,
+    /// Property `sectionsUrl`: `Edm.String`.
+    pub sections_url: Option<String>,
+    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
+    pub parent_notebook: Option<Notebook>,
+    /// Navigation property `parentSectionGroup`: `microsoft.graph.sectionGroup`; present when expanded (`$expand`).
+    pub parent_section_group: Option<Box<SectionGroup>>,
+    /// Navigation property `sectionGroups`: `Collection(microsoft.graph.sectionGroup)`; present when expanded (`$expand`).
+    pub section_groups: Option<Vec<SectionGroup>>,
+    /// Navigation property `sections`: `Collection(microsoft.graph.onenoteSection)`, contained; present when expanded (`$expand`).
+    pub sections: Option<Vec<OnenoteSection>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for SectionGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionGroup {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionGroup";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("self", &self.self_);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("sectionGroupsUrl", &self.section_groups_url);
+        object.property("sectionsUrl", &self.sections_url);
+        object.property("parentNotebook", &self.parent_notebook);
+        object.property("parentSectionGroup", &self.parent_section_group);
+        object.property("sectionGroups", &self.section_groups);
+        object.property("sections", &self.sections);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for SectionGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for SectionGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "self" => read_lenient(map, key, &mut self.self_, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "sectionGroupsUrl" => {
+                read_lenient(map, key, &mut self.section_groups_url, extra)
+            }
+            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
+            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
+            "parentSectionGroup" => {
+                read_nullable(map, key, &mut self.parent_section_group, extra)
+            }
+            "sectionGroups" => read_nullable(map, key, &mut self.section_groups, extra),
+            "sections" => read_nullable(map, key, &mut self.sections, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionGroup {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`SectionGroup`] by wire name, each a [`Field<SectionGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionGroup::set_null`].
+pub enum SectionGroupField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl SectionGroupField {
+    /// `id`
+    pub const Id: model::Field<SectionGroup> = model::Field::new("id");
+    /// `self`
+    pub const Self_: model::Field<SectionGroup> = model::Field::new("self");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SectionGroup> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<SectionGroup> = model::Field::new("createdBy");
+    /// `displayName`
+    pub const DisplayName: model::Field<SectionGroup> = model::Field::new("displayName");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<SectionGroup> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<SectionGroup> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `sectionGroupsUrl`
+    pub const SectionGroupsUrl: model::Field<SectionGroup> = model::Field::new(
+        "sectionGroupsUrl",
+    );
+    /// `sectionsUrl`
+    pub const SectionsUrl: model::Field<SectionGroup> = model::Field::new("sectionsUrl");
+    /// `parentNotebook`
+    pub const ParentNotebook: model::Field<SectionGroup> = model::Field::new(
+        "parentNotebook",
+    );
+    /// `parentSectionGroup`
+    pub const ParentSectionGroup: model::Field<SectionGroup> = model::Field::new(
+        "parentSectionGroup",
+    );
+    /// `sectionGroups`
+    pub const SectionGroups: model::Field<SectionGroup> = model::Field::new(
+        "sectionGroups",
+    );
+    /// `sections`
+    pub const Sections: model::Field<SectionGroup> = model::Field::new("sections");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SectionGroup>] = &[
+        Self::Id,
+        Self::Self_,
+        Self::CreatedDateTime,
+        Self::CreatedBy,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::SectionGroupsUrl,
+        Self::SectionsUrl,
+        Self::ParentNotebook,
+        Self::ParentSectionGroup,
+        Self::SectionGroups,
+        Self::Sections,
+    ];
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL entity type `microsoft.graph.sensitivityLabel`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensitivityLabel {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `actionSource`: `microsoft.graph.labelActionSource`.
+    pub action_source: Option<LabelActionSource>,
+    /// Property `autoTooltip`: `Edm.String`.
+    pub auto_tooltip: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `hasProtection`: `Edm.Boolean`.
+    pub has_protection: Option<bool>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    pub is_default: Option<bool>,
+    /// Property `isEndpointProtectionEnabled`: `Edm.Boolean`.
+    pub is_endpoint_protection_enabled: Option<bool>,
+    /// Property `isScopedToUser`: `Edm.Boolean`.
+    pub is_scoped_to_user: Option<bool>,
+    /// Property `locale`: `Edm.String`.
+    pub locale: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `toolTip`: `Edm.String`.
+    pub tool_tip: Option<String>,
+    /// Navigation property `rights`: `microsoft.graph.usageRightsIncluded`; present when expanded (`$expand`).
+    pub rights: Option<UsageRightsIncluded>,
+    /// Navigation property `sublabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
+    pub sublabels: Option<Vec<SensitivityLabel>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for SensitivityLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl SensitivityLabel {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabel";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("actionSource", &self.action_source);
+        object.property("autoTooltip", &self.auto_tooltip);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("hasProtection", &self.has_protection);
+        object.property("isDefault", &self.is_default);
+        object
+            .property(
+                "isEndpointProtectionEnabled",
+                &self.is_endpoint_protection_enabled,
+            );
+        object.property("isScopedToUser", &self.is_scoped_to_user);
+        object.property("locale", &self.locale);
+        object.property("name", &self.name);
+        object.property("priority", &self.priority);
+        object.property("toolTip", &self.tool_tip);
+        object.property("rights", &self.rights);
+        object.property("sublabels", &self.sublabels);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "actionSource" => read_nullable(map, key, &mut self.action_source, extra),
+            "autoTooltip" => read_lenient(map, key, &mut self.auto_tooltip, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "hasProtection" => read_lenient(map, key, &mut self.has_protection, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isEndpointProtectionEnabled" => {
+                read_lenient(map, key, &mut self.is_endpoint_protection_enabled, extra)
+            }
+            "isScopedToUser" => {
+                read_lenient(map, key, &mut self.is_scoped_to_user, extra)
+            }
+            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
+            "rights" => read_nullable(map, key, &mut self.rights, extra),
+            "sublabels" => read_nullable(map, key, &mut self.sublabels, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl SensitivityLabel {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// The properties of [`SensitivityLabel`] by wire name, each a [`Field<SensitivityLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabel::set_null`].
+pub enum SensitivityLabelField {}
+
+#[cfg(feature = "_activity_metadata")]
+#[allow(non_upper_case_globals)]
+impl SensitivityLabelField {
+    /// `id`
+    pub const Id: model::Field<SensitivityLabel> = model::Field::new("id");
+    /// `actionSource`
+    pub const ActionSource: model::Field<SensitivityLabel> = model::Field::new(
+        "actionSource",
+    );
+    /// `autoTooltip`
+    pub const AutoTooltip: model::Field<SensitivityLabel> = model::Field::new(
+        "autoTooltip",
+    );
     /// `description`
-    pub const Description: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+    pub const Description: model::Field<SensitivityLabel> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<SensitivityLabel> = model::Field::new(
         "displayName",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `hasProtection`
+    pub const HasProtection: model::Field<SensitivityLabel> = model::Field::new(
+        "hasProtection",
     );
-    /// `version`
-    pub const Version: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "version",
+    /// `isDefault`
+    pub const IsDefault: model::Field<SensitivityLabel> = model::Field::new("isDefault");
+    /// `isEndpointProtectionEnabled`
+    pub const IsEndpointProtectionEnabled: model::Field<SensitivityLabel> = model::Field::new(
+        "isEndpointProtectionEnabled",
     );
-    /// `compliantAppListType`
-    pub const CompliantAppListType: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "compliantAppListType",
+    /// `isScopedToUser`
+    pub const IsScopedToUser: model::Field<SensitivityLabel> = model::Field::new(
+        "isScopedToUser",
     );
-    /// `compliantAppsList`
-    pub const CompliantAppsList: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "compliantAppsList",
-    );
-    /// `emailInDomainSuffixes`
-    pub const EmailInDomainSuffixes: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "emailInDomainSuffixes",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<
-        MacOsGeneralDeviceConfiguration,
-    > = model::Field::new("passwordMinimumCharacterSetCount");
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        MacOsGeneralDeviceConfiguration,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordMinutesOfInactivityBeforeScreenTimeout`
-    pub const PasswordMinutesOfInactivityBeforeScreenTimeout: model::Field<
-        MacOsGeneralDeviceConfiguration,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeScreenTimeout");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        MacOsGeneralDeviceConfiguration,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        MacOsGeneralDeviceConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<MacOsGeneralDeviceConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
+    /// `locale`
+    pub const Locale: model::Field<SensitivityLabel> = model::Field::new("locale");
+    /// `name`
+    pub const Name: model::Field<SensitivityLabel> = model::Field::new("name");
+    /// `priority`
+    pub const Priority: model::Field<SensitivityLabel> = model::Field::new("priority");
+    /// `toolTip`
+    pub const ToolTip: model::Field<SensitivityLabel> = model::Field::new("toolTip");
+    /// `rights`
+    pub const Rights: model::Field<SensitivityLabel> = model::Field::new("rights");
+    /// `sublabels`
+    pub const Sublabels: model::Field<SensitivityLabel> = model::Field::new("sublabels");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsGeneralDeviceConfiguration>] = &[
+    pub const ALL: &'static [model::Field<SensitivityLabel>] = &[
         Self::Id,
-        Self::CreatedDateTime,
+        Self::ActionSource,
+        Self::AutoTooltip,
         Self::Description,
         Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::CompliantAppListType,
-        Self::CompliantAppsList,
-        Self::EmailInDomainSuffixes,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordMinutesOfInactivityBeforeScreenTimeout,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
+        Self::HasProtection,
+        Self::IsDefault,
+        Self::IsEndpointProtectionEnabled,
+        Self::IsScopedToUser,
+        Self::Locale,
+        Self::Name,
+        Self::Priority,
+        Self::ToolTip,
+        Self::Rights,
+        Self::Sublabels,
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.mailbox`; base type `microsoft.graph.directoryObject`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Mailbox {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `folders`: `Collection(microsoft.graph.mailboxFolder)`, contained; present when expanded (`$expand`).
-    pub folders: Option<Vec<MailboxFolder>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for Mailbox {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl Mailbox {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailbox";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("folders", &self.folders);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for Mailbox {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for Mailbox {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "folders" => read_nullable(map, key, &mut self.folders, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl Mailbox {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`Mailbox`] by wire name, each a [`Field<Mailbox>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Mailbox::set_null`].
-pub enum MailboxField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl MailboxField {
-    /// `id`
-    pub const Id: model::Field<Mailbox> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<Mailbox> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `folders`
-    pub const Folders: model::Field<Mailbox> = model::Field::new("folders");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Mailbox>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Folders,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.malwareStateForWindowsDevice`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MalwareStateForWindowsDevice {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `detectionCount`: `Edm.Int32`.
-    pub detection_count: Option<i32>,
-    /// Property `deviceName`: `Edm.String`.
-    pub device_name: Option<String>,
-    /// Property `executionState`: `microsoft.graph.windowsMalwareExecutionState`.
-    pub execution_state: Option<WindowsMalwareExecutionState>,
-    /// Property `initialDetectionDateTime`: `Edm.DateTimeOffset`.
-    pub initial_detection_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastStateChangeDateTime`: `Edm.DateTimeOffset`.
-    pub last_state_change_date_time: Option<edm::DateTimeOffset>,
-    /// Property `threatState`: `microsoft.graph.windowsMalwareThreatState`.
-    pub threat_state: Option<WindowsMalwareThreatState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MalwareStateForWindowsDevice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MalwareStateForWindowsDevice {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.malwareStateForWindowsDevice";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("detectionCount", &self.detection_count);
-        object.property("deviceName", &self.device_name);
-        object.property("executionState", &self.execution_state);
-        object.property("initialDetectionDateTime", &self.initial_detection_date_time);
-        object.property("lastStateChangeDateTime", &self.last_state_change_date_time);
-        object.property("threatState", &self.threat_state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MalwareStateForWindowsDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MalwareStateForWindowsDevice {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "detectionCount" => read_lenient(map, key, &mut self.detection_count, extra),
-            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
-            "executionState" => read_nullable(map, key, &mut self.execution_state, extra),
-            "initialDetectionDateTime" => {
-                read_lenient(map, key, &mut self.initial_detection_date_time, extra)
-            }
-            "lastStateChangeDateTime" => {
-                read_lenient(map, key, &mut self.last_state_change_date_time, extra)
-            }
-            "threatState" => read_nullable(map, key, &mut self.threat_state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MalwareStateForWindowsDevice {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MalwareStateForWindowsDevice`] by wire name, each a [`Field<MalwareStateForWindowsDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareStateForWindowsDevice::set_null`].
-pub enum MalwareStateForWindowsDeviceField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MalwareStateForWindowsDeviceField {
-    /// `id`
-    pub const Id: model::Field<MalwareStateForWindowsDevice> = model::Field::new("id");
-    /// `detectionCount`
-    pub const DetectionCount: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "detectionCount",
-    );
-    /// `deviceName`
-    pub const DeviceName: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "deviceName",
-    );
-    /// `executionState`
-    pub const ExecutionState: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "executionState",
-    );
-    /// `initialDetectionDateTime`
-    pub const InitialDetectionDateTime: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "initialDetectionDateTime",
-    );
-    /// `lastStateChangeDateTime`
-    pub const LastStateChangeDateTime: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "lastStateChangeDateTime",
-    );
-    /// `threatState`
-    pub const ThreatState: model::Field<MalwareStateForWindowsDevice> = model::Field::new(
-        "threatState",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MalwareStateForWindowsDevice>] = &[
-        Self::Id,
-        Self::DetectionCount,
-        Self::DeviceName,
-        Self::ExecutionState,
-        Self::InitialDetectionDateTime,
-        Self::LastStateChangeDateTime,
-        Self::ThreatState,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// A `microsoft.graph.managedAppStatus` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppStatus`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_storage")]
+/// A `microsoft.graph.sharePointMigrationEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SharePointMigrationEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyManagedAppStatus {
+pub enum AnySharePointMigrationEvent {
     /// The base type itself, or a derived type unknown to this crate.
-    ManagedAppStatus(Box<ManagedAppStatus>),
-    /// `microsoft.graph.managedAppStatusRaw`
-    ManagedAppStatusRaw(Box<ManagedAppStatusRaw>),
+    SharePointMigrationEvent(Box<SharePointMigrationEvent>),
+    /// `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`
+    SharePointMigrationFinishManifestFileUploadEvent(
+        Box<SharePointMigrationFinishManifestFileUploadEvent>,
+    ),
+    /// `microsoft.graph.sharePointMigrationJobCancelledEvent`
+    SharePointMigrationJobCancelledEvent(Box<SharePointMigrationJobCancelledEvent>),
+    /// `microsoft.graph.sharePointMigrationJobDeletedEvent`
+    SharePointMigrationJobDeletedEvent(Box<SharePointMigrationJobDeletedEvent>),
+    /// `microsoft.graph.sharePointMigrationJobErrorEvent`
+    SharePointMigrationJobErrorEvent(Box<SharePointMigrationJobErrorEvent>),
+    /// `microsoft.graph.sharePointMigrationJobPostponedEvent`
+    SharePointMigrationJobPostponedEvent(Box<SharePointMigrationJobPostponedEvent>),
+    /// `microsoft.graph.sharePointMigrationJobProgressEvent`
+    SharePointMigrationJobProgressEvent(Box<SharePointMigrationJobProgressEvent>),
+    /// `microsoft.graph.sharePointMigrationJobQueuedEvent`
+    SharePointMigrationJobQueuedEvent(Box<SharePointMigrationJobQueuedEvent>),
+    /// `microsoft.graph.sharePointMigrationJobStartEvent`
+    SharePointMigrationJobStartEvent(Box<SharePointMigrationJobStartEvent>),
 }
 
-#[cfg(feature = "_device_app_management")]
-impl AnyManagedAppStatus {
+#[cfg(feature = "_storage")]
+impl AnySharePointMigrationEvent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::ManagedAppStatus(_) => ManagedAppStatus::ODATA_TYPE,
-            Self::ManagedAppStatusRaw(_) => ManagedAppStatusRaw::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ManagedAppStatus`] (or of an unknown derived type).
-    pub fn as_managed_app_status(&self) -> Option<&ManagedAppStatus> {
-        match self {
-            Self::ManagedAppStatus(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl Default for AnyManagedAppStatus {
-    fn default() -> Self {
-        Self::ManagedAppStatus(Box::default())
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<ManagedAppStatus> for AnyManagedAppStatus {
-    fn from(value: ManagedAppStatus) -> Self {
-        Self::ManagedAppStatus(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl AnyManagedAppStatus {
-    /// The value if it is a [`AnyManagedAppStatus::ManagedAppStatusRaw`] variant.
-    pub fn as_managed_app_status_raw(&self) -> Option<&ManagedAppStatusRaw> {
-        match self {
-            Self::ManagedAppStatusRaw(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<ManagedAppStatusRaw> for AnyManagedAppStatus {
-    fn from(value: ManagedAppStatusRaw) -> Self {
-        Self::ManagedAppStatusRaw(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for AnyManagedAppStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ManagedAppStatus(value) => value.serialize_with_type(serializer, None),
-            Self::ManagedAppStatusRaw(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ManagedAppStatusRaw::ODATA_TYPE),
-                    )
+            Self::SharePointMigrationEvent(_) => SharePointMigrationEvent::ODATA_TYPE,
+            Self::SharePointMigrationFinishManifestFileUploadEvent(_) => {
+                SharePointMigrationFinishManifestFileUploadEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobCancelledEvent(_) => {
+                SharePointMigrationJobCancelledEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobDeletedEvent(_) => {
+                SharePointMigrationJobDeletedEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobErrorEvent(_) => {
+                SharePointMigrationJobErrorEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobPostponedEvent(_) => {
+                SharePointMigrationJobPostponedEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobProgressEvent(_) => {
+                SharePointMigrationJobProgressEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobQueuedEvent(_) => {
+                SharePointMigrationJobQueuedEvent::ODATA_TYPE
+            }
+            Self::SharePointMigrationJobStartEvent(_) => {
+                SharePointMigrationJobStartEvent::ODATA_TYPE
             }
         }
     }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for AnyManagedAppStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.managedAppStatusRaw" | "graph.managedAppStatusRaw" => {
-                serde_json::from_value(value).map(Self::ManagedAppStatusRaw)
-            }
-            _ => serde_json::from_value(value).map(Self::ManagedAppStatus),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// A `microsoft.graph.message` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Message`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyMessage {
-    /// The base type itself, or a derived type unknown to this crate.
-    Message(Box<Message>),
-    /// `microsoft.graph.calendarSharingMessage`
-    #[cfg(feature = "_attachment")]
-    CalendarSharingMessage(Box<CalendarSharingMessage>),
-    /// `microsoft.graph.eventMessage`
-    #[cfg(feature = "_attachment")]
-    EventMessage(Box<EventMessage>),
-    /// `microsoft.graph.eventMessageRequest`
-    #[cfg(feature = "_attachment")]
-    EventMessageRequest(Box<EventMessageRequest>),
-    /// `microsoft.graph.eventMessageResponse`
-    #[cfg(feature = "_attachment")]
-    EventMessageResponse(Box<EventMessageResponse>),
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyMessage {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
+    /// The value if it is a plain [`SharePointMigrationEvent`] (or of an unknown derived type).
+    pub fn as_share_point_migration_event(&self) -> Option<&SharePointMigrationEvent> {
         match self {
-            Self::Message(_) => Message::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
-            Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
-            Self::EventMessage(_) => EventMessage::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
-            Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
-            Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`Message`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_message(&self) -> Option<&Message> {
-        match self {
-            Self::Message(value) => Some(value),
+            Self::SharePointMigrationEvent(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_attendee")]
-impl Default for AnyMessage {
+#[cfg(feature = "_storage")]
+impl Default for AnySharePointMigrationEvent {
     fn default() -> Self {
-        Self::Message(Box::default())
+        Self::SharePointMigrationEvent(Box::default())
     }
 }
 
-#[cfg(feature = "_attendee")]
-impl From<Message> for AnyMessage {
-    fn from(value: Message) -> Self {
-        Self::Message(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyMessage {
-    /// The value if it is a [`AnyMessage::CalendarSharingMessage`] variant.
-    #[cfg(feature = "_attachment")]
-    pub fn as_calendar_sharing_message(&self) -> Option<&CalendarSharingMessage> {
-        match self {
-            Self::CalendarSharingMessage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMessage::EventMessage`] variant.
-    #[cfg(feature = "_attachment")]
-    pub fn as_event_message(&self) -> Option<&EventMessage> {
-        match self {
-            Self::EventMessage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMessage::EventMessageRequest`] variant.
-    #[cfg(feature = "_attachment")]
-    pub fn as_event_message_request(&self) -> Option<&EventMessageRequest> {
-        match self {
-            Self::EventMessageRequest(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMessage::EventMessageResponse`] variant.
-    #[cfg(feature = "_attachment")]
-    pub fn as_event_message_response(&self) -> Option<&EventMessageResponse> {
-        match self {
-            Self::EventMessageResponse(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-#[cfg(feature = "_attachment")]
-impl From<CalendarSharingMessage> for AnyMessage {
-    fn from(value: CalendarSharingMessage) -> Self {
-        Self::CalendarSharingMessage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-#[cfg(feature = "_attachment")]
-impl From<EventMessage> for AnyMessage {
-    fn from(value: EventMessage) -> Self {
-        Self::EventMessage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-#[cfg(feature = "_attachment")]
-impl From<EventMessageRequest> for AnyMessage {
-    fn from(value: EventMessageRequest) -> Self {
-        Self::EventMessageRequest(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-#[cfg(feature = "_attachment")]
-impl From<EventMessageResponse> for AnyMessage {
-    fn from(value: EventMessageResponse) -> Self {
-        Self::EventMessageResponse(Box::new(value))
+#[cfg(feature = "_storage")]
+impl From<SharePointMigrationEvent> for AnySharePointMigrationEvent {
+    fn from(value: SharePointMigrationEvent) -> Self {
+        Self::SharePointMigrationEvent(Box::new(value))
     }
 }

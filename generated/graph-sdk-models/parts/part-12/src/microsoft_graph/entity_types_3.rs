@@ -11,2463 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for AnyMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Message(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_attachment")]
-            Self::CalendarSharingMessage(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CalendarSharingMessage::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_attachment")]
-            Self::EventMessage(value) => {
-                value.serialize_with_type(serializer, Some(EventMessage::ODATA_TYPE))
-            }
-            #[cfg(feature = "_attachment")]
-            Self::EventMessageRequest(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EventMessageRequest::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_attachment")]
-            Self::EventMessageResponse(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EventMessageResponse::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for AnyMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_attachment")]
-            "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
-                serde_json::from_value(value).map(Self::CalendarSharingMessage)
-            }
-            #[cfg(feature = "_attachment")]
-            "microsoft.graph.eventMessage" | "graph.eventMessage" => {
-                serde_json::from_value(value).map(Self::EventMessage)
-            }
-            #[cfg(feature = "_attachment")]
-            "microsoft.graph.eventMessageRequest" | "graph.eventMessageRequest" => {
-                serde_json::from_value(value).map(Self::EventMessageRequest)
-            }
-            #[cfg(feature = "_attachment")]
-            "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
-                serde_json::from_value(value).map(Self::EventMessageResponse)
-            }
-            _ => serde_json::from_value(value).map(Self::Message),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.multiTenantOrganizationMember`; base type `microsoft.graph.directoryObject`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiTenantOrganizationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `addedByTenantId`: `Edm.Guid`.
-    pub added_by_tenant_id: Option<edm::Guid>,
-    /// Property `addedDateTime`: `Edm.DateTimeOffset`.
-    pub added_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `joinedDateTime`: `Edm.DateTimeOffset`.
-    pub joined_date_time: Option<edm::DateTimeOffset>,
-    /// Property `role`: `microsoft.graph.multiTenantOrganizationMemberRole`.
-    pub role: Option<MultiTenantOrganizationMemberRole>,
-    /// Property `state`: `microsoft.graph.multiTenantOrganizationMemberState`.
-    pub state: Option<MultiTenantOrganizationMemberState>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
-    /// Property `transitionDetails`: `microsoft.graph.multiTenantOrganizationMemberTransitionDetails`.
-    pub transition_details: Option<MultiTenantOrganizationMemberTransitionDetails>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("addedByTenantId", &self.added_by_tenant_id);
-        object.property("addedDateTime", &self.added_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("joinedDateTime", &self.joined_date_time);
-        object.property("role", &self.role);
-        object.property("state", &self.state);
-        object.property("tenantId", &self.tenant_id);
-        object.property("transitionDetails", &self.transition_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for MultiTenantOrganizationMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "addedByTenantId" => {
-                read_lenient(map, key, &mut self.added_by_tenant_id, extra)
-            }
-            "addedDateTime" => read_lenient(map, key, &mut self.added_date_time, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "joinedDateTime" => read_lenient(map, key, &mut self.joined_date_time, extra),
-            "role" => read_nullable(map, key, &mut self.role, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "transitionDetails" => {
-                read_nullable(map, key, &mut self.transition_details, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`MultiTenantOrganizationMember`] by wire name, each a [`Field<MultiTenantOrganizationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMember::set_null`].
-pub enum MultiTenantOrganizationMemberField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl MultiTenantOrganizationMemberField {
-    /// `id`
-    pub const Id: model::Field<MultiTenantOrganizationMember> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `addedByTenantId`
-    pub const AddedByTenantId: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "addedByTenantId",
-    );
-    /// `addedDateTime`
-    pub const AddedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "addedDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "displayName",
-    );
-    /// `joinedDateTime`
-    pub const JoinedDateTime: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "joinedDateTime",
-    );
-    /// `role`
-    pub const Role: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "role",
-    );
-    /// `state`
-    pub const State: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "state",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "tenantId",
-    );
-    /// `transitionDetails`
-    pub const TransitionDetails: model::Field<MultiTenantOrganizationMember> = model::Field::new(
-        "transitionDetails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MultiTenantOrganizationMember>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AddedByTenantId,
-        Self::AddedDateTime,
-        Self::DisplayName,
-        Self::JoinedDateTime,
-        Self::Role,
-        Self::State,
-        Self::TenantId,
-        Self::TransitionDetails,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.notebook`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Notebook {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
-    pub self_: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isShared`: `Edm.Boolean`.
-    pub is_shared: Option<bool>,
-    /// Property `links`: `microsoft.graph.notebookLinks`.
-    pub links: Option<NotebookLinks>,
-    /// Property `sectionGroupsUrl`: `Edm.String`.
-    pub section_groups_url: Option<String>,
-    /// Property `sectionsUrl`: `Edm.String`.
-    pub sections_url: Option<String>,
-    /// Property `userRole`: `microsoft.graph.onenoteUserRole`.
-    pub user_role: Option<OnenoteUserRole>,
-    /// Navigation property `sectionGroups`: `Collection(microsoft.graph.sectionGroup)`, contained; present when expanded (`$expand`).
-    pub section_groups: Option<Vec<SectionGroup>>,
-    /// Navigation property `sections`: `Collection(microsoft.graph.onenoteSection)`, contained; present when expanded (`$expand`).
-    pub sections: Option<Vec<OnenoteSection>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for Notebook {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl Notebook {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebook";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("isDefault", &self.is_default);
-        object.property("isShared", &self.is_shared);
-        object.property("links", &self.links);
-        object.property("sectionGroupsUrl", &self.section_groups_url);
-        object.property("sectionsUrl", &self.sections_url);
-        object.property("userRole", &self.user_role);
-        object.property("sectionGroups", &self.section_groups);
-        object.property("sections", &self.sections);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for Notebook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for Notebook {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isShared" => read_lenient(map, key, &mut self.is_shared, extra),
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "sectionGroupsUrl" => {
-                read_lenient(map, key, &mut self.section_groups_url, extra)
-            }
-            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
-            "userRole" => read_nullable(map, key, &mut self.user_role, extra),
-            "sectionGroups" => read_nullable(map, key, &mut self.section_groups, extra),
-            "sections" => read_nullable(map, key, &mut self.sections, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl Notebook {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`Notebook`] by wire name, each a [`Field<Notebook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Notebook::set_null`].
-pub enum NotebookField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl NotebookField {
-    /// `id`
-    pub const Id: model::Field<Notebook> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<Notebook> = model::Field::new("self");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Notebook> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<Notebook> = model::Field::new("createdBy");
-    /// `displayName`
-    pub const DisplayName: model::Field<Notebook> = model::Field::new("displayName");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<Notebook> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Notebook> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<Notebook> = model::Field::new("isDefault");
-    /// `isShared`
-    pub const IsShared: model::Field<Notebook> = model::Field::new("isShared");
-    /// `links`
-    pub const Links: model::Field<Notebook> = model::Field::new("links");
-    /// `sectionGroupsUrl`
-    pub const SectionGroupsUrl: model::Field<Notebook> = model::Field::new(
-        "sectionGroupsUrl",
-    );
-    /// `sectionsUrl`
-    pub const SectionsUrl: model::Field<Notebook> = model::Field::new("sectionsUrl");
-    /// `userRole`
-    pub const UserRole: model::Field<Notebook> = model::Field::new("userRole");
-    /// `sectionGroups`
-    pub const SectionGroups: model::Field<Notebook> = model::Field::new("sectionGroups");
-    /// `sections`
-    pub const Sections: model::Field<Notebook> = model::Field::new("sections");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Notebook>] = &[
-        Self::Id,
-        Self::Self_,
-        Self::CreatedDateTime,
-        Self::CreatedBy,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::IsDefault,
-        Self::IsShared,
-        Self::Links,
-        Self::SectionGroupsUrl,
-        Self::SectionsUrl,
-        Self::UserRole,
-        Self::SectionGroups,
-        Self::Sections,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.onenotePage`; base type `microsoft.graph.onenoteEntitySchemaObjectModel`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenotePage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
-    pub self_: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Property `contentUrl`: `Edm.String`.
-    pub content_url: Option<String>,
-    /// Property `createdByAppId`: `Edm.String`.
-    pub created_by_app_id: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `level`: `Edm.Int32`.
-    pub level: Option<i32>,
-    /// Property `links`: `microsoft.graph.pageLinks`.
-    pub links: Option<PageLinks>,
-    /// Property `order`: `Edm.Int32`.
-    pub order: Option<i32>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `userTags`: `Collection(Edm.String)`.
-    pub user_tags: Option<Vec<String>>,
-    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
-    pub parent_notebook: Option<Notebook>,
-    /// Navigation property `parentSection`: `microsoft.graph.onenoteSection`; present when expanded (`$expand`).
-    pub parent_section: Option<OnenoteSection>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("content", &self.content);
-        object.property("contentUrl", &self.content_url);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("level", &self.level);
-        object.property("links", &self.links);
-        object.property("order", &self.order);
-        object.property("title", &self.title);
-        object.property("userTags", &self.user_tags);
-        object.property("parentNotebook", &self.parent_notebook);
-        object.property("parentSection", &self.parent_section);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenotePage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "level" => read_lenient(map, key, &mut self.level, extra),
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "order" => read_lenient(map, key, &mut self.order, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "userTags" => read_lenient(map, key, &mut self.user_tags, extra),
-            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
-            "parentSection" => read_nullable(map, key, &mut self.parent_section, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenotePage`] by wire name, each a [`Field<OnenotePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePage::set_null`].
-pub enum OnenotePageField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenotePageField {
-    /// `id`
-    pub const Id: model::Field<OnenotePage> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<OnenotePage> = model::Field::new("self");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<OnenotePage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `content`
-    pub const Content: model::Field<OnenotePage> = model::Field::new("content");
-    /// `contentUrl`
-    pub const ContentUrl: model::Field<OnenotePage> = model::Field::new("contentUrl");
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<OnenotePage> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<OnenotePage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `level`
-    pub const Level: model::Field<OnenotePage> = model::Field::new("level");
-    /// `links`
-    pub const Links: model::Field<OnenotePage> = model::Field::new("links");
-    /// `order`
-    pub const Order: model::Field<OnenotePage> = model::Field::new("order");
-    /// `title`
-    pub const Title: model::Field<OnenotePage> = model::Field::new("title");
-    /// `userTags`
-    pub const UserTags: model::Field<OnenotePage> = model::Field::new("userTags");
-    /// `parentNotebook`
-    pub const ParentNotebook: model::Field<OnenotePage> = model::Field::new(
-        "parentNotebook",
-    );
-    /// `parentSection`
-    pub const ParentSection: model::Field<OnenotePage> = model::Field::new(
-        "parentSection",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenotePage>] = &[
-        Self::Id,
-        Self::Self_,
-        Self::CreatedDateTime,
-        Self::Content,
-        Self::ContentUrl,
-        Self::CreatedByAppId,
-        Self::LastModifiedDateTime,
-        Self::Level,
-        Self::Links,
-        Self::Order,
-        Self::Title,
-        Self::UserTags,
-        Self::ParentNotebook,
-        Self::ParentSection,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.onenoteResource`; base type `microsoft.graph.onenoteEntityBaseModel`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenoteResource {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
-    pub self_: Option<String>,
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Property `contentUrl`: `Edm.String`.
-    pub content_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.property("content", &self.content);
-        object.property("contentUrl", &self.content_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenoteResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenoteResource`] by wire name, each a [`Field<OnenoteResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteResource::set_null`].
-pub enum OnenoteResourceField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenoteResourceField {
-    /// `id`
-    pub const Id: model::Field<OnenoteResource> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<OnenoteResource> = model::Field::new("self");
-    /// `content`
-    pub const Content: model::Field<OnenoteResource> = model::Field::new("content");
-    /// `contentUrl`
-    pub const ContentUrl: model::Field<OnenoteResource> = model::Field::new(
-        "contentUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenoteResource>] = &[
-        Self::Id,
-        Self::Self_,
-        Self::Content,
-        Self::ContentUrl,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.onenoteSection`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenoteSection {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
-    pub self_: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `links`: `microsoft.graph.sectionLinks`.
-    pub links: Option<SectionLinks>,
-    /// Property `pagesUrl`: `Edm.String`.
-    pub pages_url: Option<String>,
-    /// Navigation property `pages`: `Collection(microsoft.graph.onenotePage)`, contained; present when expanded (`$expand`).
-    pub pages: Option<Vec<OnenotePage>>,
-    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
-    pub parent_notebook: Option<Notebook>,
-    /// Navigation property `parentSectionGroup`: `microsoft.graph.sectionGroup`; present when expanded (`$expand`).
-    pub parent_section_group: Option<SectionGroup>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteSection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteSection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteSection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("isDefault", &self.is_default);
-        object.property("links", &self.links);
-        object.property("pagesUrl", &self.pages_url);
-        object.property("pages", &self.pages);
-        object.property("parentNotebook", &self.parent_notebook);
-        object.property("parentSectionGroup", &self.parent_section_group);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteSection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenoteSection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "pagesUrl" => read_lenient(map, key, &mut self.pages_url, extra),
-            "pages" => read_nullable(map, key, &mut self.pages, extra),
-            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
-            "parentSectionGroup" => {
-                read_nullable(map, key, &mut self.parent_section_group, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteSection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenoteSection`] by wire name, each a [`Field<OnenoteSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteSection::set_null`].
-pub enum OnenoteSectionField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl OnenoteSectionField {
-    /// `id`
-    pub const Id: model::Field<OnenoteSection> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<OnenoteSection> = model::Field::new("self");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<OnenoteSection> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<OnenoteSection> = model::Field::new("createdBy");
-    /// `displayName`
-    pub const DisplayName: model::Field<OnenoteSection> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<OnenoteSection> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<OnenoteSection> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<OnenoteSection> = model::Field::new("isDefault");
-    /// `links`
-    pub const Links: model::Field<OnenoteSection> = model::Field::new("links");
-    /// `pagesUrl`
-    pub const PagesUrl: model::Field<OnenoteSection> = model::Field::new("pagesUrl");
-    /// `pages`
-    pub const Pages: model::Field<OnenoteSection> = model::Field::new("pages");
-    /// `parentNotebook`
-    pub const ParentNotebook: model::Field<OnenoteSection> = model::Field::new(
-        "parentNotebook",
-    );
-    /// `parentSectionGroup`
-    pub const ParentSectionGroup: model::Field<OnenoteSection> = model::Field::new(
-        "parentSectionGroup",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenoteSection>] = &[
-        Self::Id,
-        Self::Self_,
-        Self::CreatedDateTime,
-        Self::CreatedBy,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::IsDefault,
-        Self::Links,
-        Self::PagesUrl,
-        Self::Pages,
-        Self::ParentNotebook,
-        Self::ParentSectionGroup,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL entity type `microsoft.graph.onlineMeeting`; base type `microsoft.graph.onlineMeetingBase`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnlineMeeting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowAttendeeToEnableCamera`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_attendee_to_enable_camera: Option<bool>,
-    /// Property `allowAttendeeToEnableMic`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_attendee_to_enable_mic: Option<bool>,
-    /// Property `allowBreakoutRooms`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_breakout_rooms: Option<bool>,
-    /// Property `allowCopyingAndSharingMeetingContent`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_copying_and_sharing_meeting_content: Option<bool>,
-    /// Property `allowedLobbyAdmitters`: `microsoft.graph.allowedLobbyAdmitterRoles`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allowed_lobby_admitters: Option<AllowedLobbyAdmitterRoles>,
-    /// Property `allowedPresenters`: `microsoft.graph.onlineMeetingPresenters`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allowed_presenters: Option<OnlineMeetingPresenters>,
-    /// Property `allowLiveShare`: `microsoft.graph.meetingLiveShareOptions`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_live_share: Option<MeetingLiveShareOptions>,
-    /// Property `allowMeetingChat`: `microsoft.graph.meetingChatMode`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_meeting_chat: Option<MeetingChatMode>,
-    /// Property `allowParticipantsToChangeName`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_participants_to_change_name: Option<bool>,
-    /// Property `allowPowerPointSharing`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_power_point_sharing: Option<bool>,
-    /// Property `allowRecording`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_recording: Option<bool>,
-    /// Property `allowTeamworkReactions`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_teamwork_reactions: Option<bool>,
-    /// Property `allowTranscription`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_transcription: Option<bool>,
-    /// Property `allowWhiteboard`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub allow_whiteboard: Option<bool>,
-    /// Property `audioConferencing`: `microsoft.graph.audioConferencing`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub audio_conferencing: Option<AudioConferencing>,
-    /// Property `chatInfo`: `microsoft.graph.chatInfo`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub chat_info: Option<ChatInfo>,
-    /// Property `chatRestrictions`: `microsoft.graph.chatRestrictions`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub chat_restrictions: Option<ChatRestrictions>,
-    /// Property `cloudVideoInteropInfo`: `microsoft.graph.cloudVideoInteropInfo`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub cloud_video_interop_info: Option<CloudVideoInteropInfo>,
-    /// Property `expiryDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub expiry_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isEndToEndEncryptionEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub is_end_to_end_encryption_enabled: Option<bool>,
-    /// Property `isEntryExitAnnounced`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub is_entry_exit_announced: Option<bool>,
-    /// Property `joinInformation`: `microsoft.graph.itemBody`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub join_information: Option<ItemBody>,
-    /// Property `joinMeetingIdSettings`: `microsoft.graph.joinMeetingIdSettings`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub join_meeting_id_settings: Option<JoinMeetingIdSettings>,
-    /// Property `joinWebUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub join_web_url: Option<String>,
-    /// Property `lobbyBypassSettings`: `microsoft.graph.lobbyBypassSettings`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub lobby_bypass_settings: Option<LobbyBypassSettings>,
-    /// Property `meetingOptionsWebUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub meeting_options_web_url: Option<String>,
-    /// Property `meetingSpokenLanguageTag`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub meeting_spoken_language_tag: Option<String>,
-    /// Property `meetingType`: `microsoft.graph.onlineMeetingType`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub meeting_type: Option<OnlineMeetingType>,
-    /// Property `recordAutomatically`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub record_automatically: Option<bool>,
-    /// Property `sensitivityLabelAssignment`: `microsoft.graph.onlineMeetingSensitivityLabelAssignment`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub sensitivity_label_assignment: Option<OnlineMeetingSensitivityLabelAssignment>,
-    /// Property `shareMeetingChatHistoryDefault`: `microsoft.graph.meetingChatHistoryDefaultMode`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub share_meeting_chat_history_default: Option<MeetingChatHistoryDefaultMode>,
-    /// Property `subject`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub subject: Option<String>,
-    /// Property `videoTeleconferenceId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub video_teleconference_id: Option<String>,
-    /// Property `watermarkProtection`: `microsoft.graph.watermarkProtectionValues`.
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    pub watermark_protection: Option<WatermarkProtectionValues>,
-    /// Property `attendeeReport`: `Edm.Stream`.
-    pub attendee_report: Option<edm::Stream>,
-    /// Property `broadcastSettings`: `microsoft.graph.broadcastMeetingSettings`.
-    pub broadcast_settings: Option<BroadcastMeetingSettings>,
-    /// Property `creationDateTime`: `Edm.DateTimeOffset`.
-    pub creation_date_time: Option<edm::DateTimeOffset>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
-    /// Property `isBroadcast`: `Edm.Boolean`.
-    pub is_broadcast: Option<bool>,
-    /// Property `meetingTemplateId`: `Edm.String`.
-    pub meeting_template_id: Option<String>,
-    /// Property `participants`: `microsoft.graph.meetingParticipants`.
-    pub participants: Option<MeetingParticipants>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `attendanceReports`: `Collection(microsoft.graph.meetingAttendanceReport)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.onlineMeetingBase`.
-    #[cfg(feature = "_allowed_lobby_admitter_roles")]
-    pub attendance_reports: Option<Vec<MeetingAttendanceReport>>,
-    /// Navigation property `recordings`: `Collection(microsoft.graph.callRecording)`, contained; present when expanded (`$expand`).
-    pub recordings: Option<Vec<CallRecording>>,
-    /// Navigation property `transcripts`: `Collection(microsoft.graph.callTranscript)`, contained; present when expanded (`$expand`).
-    pub transcripts: Option<Vec<CallTranscript>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for OnlineMeeting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl OnlineMeeting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onlineMeeting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "allowAttendeeToEnableCamera",
-                &self.allow_attendee_to_enable_camera,
-            );
-        object.property("allowAttendeeToEnableMic", &self.allow_attendee_to_enable_mic);
-        object.property("allowBreakoutRooms", &self.allow_breakout_rooms);
-        object
-            .property(
-                "allowCopyingAndSharingMeetingContent",
-                &self.allow_copying_and_sharing_meeting_content,
-            );
-        object.property("allowedLobbyAdmitters", &self.allowed_lobby_admitters);
-        object.property("allowedPresenters", &self.allowed_presenters);
-        object.property("allowLiveShare", &self.allow_live_share);
-        object.property("allowMeetingChat", &self.allow_meeting_chat);
-        object
-            .property(
-                "allowParticipantsToChangeName",
-                &self.allow_participants_to_change_name,
-            );
-        object.property("allowPowerPointSharing", &self.allow_power_point_sharing);
-        object.property("allowRecording", &self.allow_recording);
-        object.property("allowTeamworkReactions", &self.allow_teamwork_reactions);
-        object.property("allowTranscription", &self.allow_transcription);
-        object.property("allowWhiteboard", &self.allow_whiteboard);
-        object.property("audioConferencing", &self.audio_conferencing);
-        object.property("chatInfo", &self.chat_info);
-        object.property("chatRestrictions", &self.chat_restrictions);
-        object.property("cloudVideoInteropInfo", &self.cloud_video_interop_info);
-        object.property("expiryDateTime", &self.expiry_date_time);
-        object
-            .property(
-                "isEndToEndEncryptionEnabled",
-                &self.is_end_to_end_encryption_enabled,
-            );
-        object.property("isEntryExitAnnounced", &self.is_entry_exit_announced);
-        object.property("joinInformation", &self.join_information);
-        object.property("joinMeetingIdSettings", &self.join_meeting_id_settings);
-        object.property("joinWebUrl", &self.join_web_url);
-        object.property("lobbyBypassSettings", &self.lobby_bypass_settings);
-        object.property("meetingOptionsWebUrl", &self.meeting_options_web_url);
-        object.property("meetingSpokenLanguageTag", &self.meeting_spoken_language_tag);
-        object.property("meetingType", &self.meeting_type);
-        object.property("recordAutomatically", &self.record_automatically);
-        object
-            .property("sensitivityLabelAssignment", &self.sensitivity_label_assignment);
-        object
-            .property(
-                "shareMeetingChatHistoryDefault",
-                &self.share_meeting_chat_history_default,
-            );
-        object.property("subject", &self.subject);
-        object.property("videoTeleconferenceId", &self.video_teleconference_id);
-        object.property("watermarkProtection", &self.watermark_protection);
-        object.property("attendeeReport", &self.attendee_report);
-        object.property("broadcastSettings", &self.broadcast_settings);
-        object.property("creationDateTime", &self.creation_date_time);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("externalId", &self.external_id);
-        object.property("isBroadcast", &self.is_broadcast);
-        object.property("meetingTemplateId", &self.meeting_template_id);
-        object.property("participants", &self.participants);
-        object.property("startDateTime", &self.start_date_time);
-        #[cfg(feature = "_allowed_lobby_admitter_roles")]
-        object.property("attendanceReports", &self.attendance_reports);
-        object.property("recordings", &self.recordings);
-        object.property("transcripts", &self.transcripts);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for OnlineMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for OnlineMeeting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowAttendeeToEnableCamera" => {
-                read_lenient(map, key, &mut self.allow_attendee_to_enable_camera, extra)
-            }
-            "allowAttendeeToEnableMic" => {
-                read_lenient(map, key, &mut self.allow_attendee_to_enable_mic, extra)
-            }
-            "allowBreakoutRooms" => {
-                read_lenient(map, key, &mut self.allow_breakout_rooms, extra)
-            }
-            "allowCopyingAndSharingMeetingContent" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_copying_and_sharing_meeting_content,
-                    extra,
-                )
-            }
-            "allowedLobbyAdmitters" => {
-                read_nullable(map, key, &mut self.allowed_lobby_admitters, extra)
-            }
-            "allowedPresenters" => {
-                read_nullable(map, key, &mut self.allowed_presenters, extra)
-            }
-            "allowLiveShare" => {
-                read_nullable(map, key, &mut self.allow_live_share, extra)
-            }
-            "allowMeetingChat" => {
-                read_nullable(map, key, &mut self.allow_meeting_chat, extra)
-            }
-            "allowParticipantsToChangeName" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_participants_to_change_name,
-                    extra,
-                )
-            }
-            "allowPowerPointSharing" => {
-                read_lenient(map, key, &mut self.allow_power_point_sharing, extra)
-            }
-            "allowRecording" => read_lenient(map, key, &mut self.allow_recording, extra),
-            "allowTeamworkReactions" => {
-                read_lenient(map, key, &mut self.allow_teamwork_reactions, extra)
-            }
-            "allowTranscription" => {
-                read_lenient(map, key, &mut self.allow_transcription, extra)
-            }
-            "allowWhiteboard" => {
-                read_lenient(map, key, &mut self.allow_whiteboard, extra)
-            }
-            "audioConferencing" => {
-                read_nullable(map, key, &mut self.audio_conferencing, extra)
-            }
-            "chatInfo" => read_nullable(map, key, &mut self.chat_info, extra),
-            "chatRestrictions" => {
-                read_nullable(map, key, &mut self.chat_restrictions, extra)
-            }
-            "cloudVideoInteropInfo" => {
-                read_nullable(map, key, &mut self.cloud_video_interop_info, extra)
-            }
-            "expiryDateTime" => read_lenient(map, key, &mut self.expiry_date_time, extra),
-            "isEndToEndEncryptionEnabled" => {
-                read_lenient(map, key, &mut self.is_end_to_end_encryption_enabled, extra)
-            }
-            "isEntryExitAnnounced" => {
-                read_lenient(map, key, &mut self.is_entry_exit_announced, extra)
-            }
-            "joinInformation" => {
-                read_nullable(map, key, &mut self.join_information, extra)
-            }
-            "joinMeetingIdSettings" => {
-                read_nullable(map, key, &mut self.join_meeting_id_settings, extra)
-            }
-            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
-            "lobbyBypassSettings" => {
-                read_nullable(map, key, &mut self.lobby_bypass_settings, extra)
-            }
-            "meetingOptionsWebUrl" => {
-                read_lenient(map, key, &mut self.meeting_options_web_url, extra)
-            }
-            "meetingSpokenLanguageTag" => {
-                read_lenient(map, key, &mut self.meeting_spoken_language_tag, extra)
-            }
-            "meetingType" => read_nullable(map, key, &mut self.meeting_type, extra),
-            "recordAutomatically" => {
-                read_lenient(map, key, &mut self.record_automatically, extra)
-            }
-            "sensitivityLabelAssignment" => {
-                read_nullable(map, key, &mut self.sensitivity_label_assignment, extra)
-            }
-            "shareMeetingChatHistoryDefault" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.share_meeting_chat_history_default,
-                    extra,
-                )
-            }
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            "videoTeleconferenceId" => {
-                read_lenient(map, key, &mut self.video_teleconference_id, extra)
-            }
-            "watermarkProtection" => {
-                read_nullable(map, key, &mut self.watermark_protection, extra)
-            }
-            "attendeeReport" => read_lenient(map, key, &mut self.attendee_report, extra),
-            "broadcastSettings" => {
-                read_nullable(map, key, &mut self.broadcast_settings, extra)
-            }
-            "creationDateTime" => {
-                read_lenient(map, key, &mut self.creation_date_time, extra)
-            }
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            "isBroadcast" => read_lenient(map, key, &mut self.is_broadcast, extra),
-            "meetingTemplateId" => {
-                read_lenient(map, key, &mut self.meeting_template_id, extra)
-            }
-            "participants" => read_nullable(map, key, &mut self.participants, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            #[cfg(feature = "_allowed_lobby_admitter_roles")]
-            "attendanceReports" => {
-                read_nullable(map, key, &mut self.attendance_reports, extra)
-            }
-            "recordings" => read_nullable(map, key, &mut self.recordings, extra),
-            "transcripts" => read_nullable(map, key, &mut self.transcripts, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl OnlineMeeting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`OnlineMeeting`] by wire name, each a [`Field<OnlineMeeting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeeting::set_null`].
-pub enum OnlineMeetingField {}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(non_upper_case_globals)]
-impl OnlineMeetingField {
-    /// `id`
-    pub const Id: model::Field<OnlineMeeting> = model::Field::new("id");
-    /// `allowAttendeeToEnableCamera`
-    pub const AllowAttendeeToEnableCamera: model::Field<OnlineMeeting> = model::Field::new(
-        "allowAttendeeToEnableCamera",
-    );
-    /// `allowAttendeeToEnableMic`
-    pub const AllowAttendeeToEnableMic: model::Field<OnlineMeeting> = model::Field::new(
-        "allowAttendeeToEnableMic",
-    );
-    /// `allowBreakoutRooms`
-    pub const AllowBreakoutRooms: model::Field<OnlineMeeting> = model::Field::new(
-        "allowBreakoutRooms",
-    );
-    /// `allowCopyingAndSharingMeetingContent`
-    pub const AllowCopyingAndSharingMeetingContent: model::Field<OnlineMeeting> = model::Field::new(
-        "allowCopyingAndSharingMeetingContent",
-    );
-    /// `allowedLobbyAdmitters`
-    pub const AllowedLobbyAdmitters: model::Field<OnlineMeeting> = model::Field::new(
-        "allowedLobbyAdmitters",
-    );
-    /// `allowedPresenters`
-    pub const AllowedPresenters: model::Field<OnlineMeeting> = model::Field::new(
-        "allowedPresenters",
-    );
-    /// `allowLiveShare`
-    pub const AllowLiveShare: model::Field<OnlineMeeting> = model::Field::new(
-        "allowLiveShare",
-    );
-    /// `allowMeetingChat`
-    pub const AllowMeetingChat: model::Field<OnlineMeeting> = model::Field::new(
-        "allowMeetingChat",
-    );
-    /// `allowParticipantsToChangeName`
-    pub const AllowParticipantsToChangeName: model::Field<OnlineMeeting> = model::Field::new(
-        "allowParticipantsToChangeName",
-    );
-    /// `allowPowerPointSharing`
-    pub const AllowPowerPointSharing: model::Field<OnlineMeeting> = model::Field::new(
-        "allowPowerPointSharing",
-    );
-    /// `allowRecording`
-    pub const AllowRecording: model::Field<OnlineMeeting> = model::Field::new(
-        "allowRecording",
-    );
-    /// `allowTeamworkReactions`
-    pub const AllowTeamworkReactions: model::Field<OnlineMeeting> = model::Field::new(
-        "allowTeamworkReactions",
-    );
-    /// `allowTranscription`
-    pub const AllowTranscription: model::Field<OnlineMeeting> = model::Field::new(
-        "allowTranscription",
-    );
-    /// `allowWhiteboard`
-    pub const AllowWhiteboard: model::Field<OnlineMeeting> = model::Field::new(
-        "allowWhiteboard",
-    );
-    /// `audioConferencing`
-    pub const AudioConferencing: model::Field<OnlineMeeting> = model::Field::new(
-        "audioConferencing",
-    );
-    /// `chatInfo`
-    pub const ChatInfo: model::Field<OnlineMeeting> = model::Field::new("chatInfo");
-    /// `chatRestrictions`
-    pub const ChatRestrictions: model::Field<OnlineMeeting> = model::Field::new(
-        "chatRestrictions",
-    );
-    /// `cloudVideoInteropInfo`
-    pub const CloudVideoInteropInfo: model::Field<OnlineMeeting> = model::Field::new(
-        "cloudVideoInteropInfo",
-    );
-    /// `expiryDateTime`
-    pub const ExpiryDateTime: model::Field<OnlineMeeting> = model::Field::new(
-        "expiryDateTime",
-    );
-    /// `isEndToEndEncryptionEnabled`
-    pub const IsEndToEndEncryptionEnabled: model::Field<OnlineMeeting> = model::Field::new(
-        "isEndToEndEncryptionEnabled",
-    );
-    /// `isEntryExitAnnounced`
-    pub const IsEntryExitAnnounced: model::Field<OnlineMeeting> = model::Field::new(
-        "isEntryExitAnnounced",
-    );
-    /// `joinInformation`
-    pub const JoinInformation: model::Field<OnlineMeeting> = model::Field::new(
-        "joinInformation",
-    );
-    /// `joinMeetingIdSettings`
-    pub const JoinMeetingIdSettings: model::Field<OnlineMeeting> = model::Field::new(
-        "joinMeetingIdSettings",
-    );
-    /// `joinWebUrl`
-    pub const JoinWebUrl: model::Field<OnlineMeeting> = model::Field::new("joinWebUrl");
-    /// `lobbyBypassSettings`
-    pub const LobbyBypassSettings: model::Field<OnlineMeeting> = model::Field::new(
-        "lobbyBypassSettings",
-    );
-    /// `meetingOptionsWebUrl`
-    pub const MeetingOptionsWebUrl: model::Field<OnlineMeeting> = model::Field::new(
-        "meetingOptionsWebUrl",
-    );
-    /// `meetingSpokenLanguageTag`
-    pub const MeetingSpokenLanguageTag: model::Field<OnlineMeeting> = model::Field::new(
-        "meetingSpokenLanguageTag",
-    );
-    /// `meetingType`
-    pub const MeetingType: model::Field<OnlineMeeting> = model::Field::new(
-        "meetingType",
-    );
-    /// `recordAutomatically`
-    pub const RecordAutomatically: model::Field<OnlineMeeting> = model::Field::new(
-        "recordAutomatically",
-    );
-    /// `sensitivityLabelAssignment`
-    pub const SensitivityLabelAssignment: model::Field<OnlineMeeting> = model::Field::new(
-        "sensitivityLabelAssignment",
-    );
-    /// `shareMeetingChatHistoryDefault`
-    pub const ShareMeetingChatHistoryDefault: model::Field<OnlineMeeting> = model::Field::new(
-        "shareMeetingChatHistoryDefault",
-    );
-    /// `subject`
-    pub const Subject: model::Field<OnlineMeeting> = model::Field::new("subject");
-    /// `videoTeleconferenceId`
-    pub const VideoTeleconferenceId: model::Field<OnlineMeeting> = model::Field::new(
-        "videoTeleconferenceId",
-    );
-    /// `watermarkProtection`
-    pub const WatermarkProtection: model::Field<OnlineMeeting> = model::Field::new(
-        "watermarkProtection",
-    );
-    /// `attendeeReport`
-    pub const AttendeeReport: model::Field<OnlineMeeting> = model::Field::new(
-        "attendeeReport",
-    );
-    /// `broadcastSettings`
-    pub const BroadcastSettings: model::Field<OnlineMeeting> = model::Field::new(
-        "broadcastSettings",
-    );
-    /// `creationDateTime`
-    pub const CreationDateTime: model::Field<OnlineMeeting> = model::Field::new(
-        "creationDateTime",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<OnlineMeeting> = model::Field::new(
-        "endDateTime",
-    );
-    /// `externalId`
-    pub const ExternalId: model::Field<OnlineMeeting> = model::Field::new("externalId");
-    /// `isBroadcast`
-    pub const IsBroadcast: model::Field<OnlineMeeting> = model::Field::new(
-        "isBroadcast",
-    );
-    /// `meetingTemplateId`
-    pub const MeetingTemplateId: model::Field<OnlineMeeting> = model::Field::new(
-        "meetingTemplateId",
-    );
-    /// `participants`
-    pub const Participants: model::Field<OnlineMeeting> = model::Field::new(
-        "participants",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<OnlineMeeting> = model::Field::new(
-        "startDateTime",
-    );
-    /// `attendanceReports`
-    pub const AttendanceReports: model::Field<OnlineMeeting> = model::Field::new(
-        "attendanceReports",
-    );
-    /// `recordings`
-    pub const Recordings: model::Field<OnlineMeeting> = model::Field::new("recordings");
-    /// `transcripts`
-    pub const Transcripts: model::Field<OnlineMeeting> = model::Field::new(
-        "transcripts",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnlineMeeting>] = &[
-        Self::Id,
-        Self::AllowAttendeeToEnableCamera,
-        Self::AllowAttendeeToEnableMic,
-        Self::AllowBreakoutRooms,
-        Self::AllowCopyingAndSharingMeetingContent,
-        Self::AllowedLobbyAdmitters,
-        Self::AllowedPresenters,
-        Self::AllowLiveShare,
-        Self::AllowMeetingChat,
-        Self::AllowParticipantsToChangeName,
-        Self::AllowPowerPointSharing,
-        Self::AllowRecording,
-        Self::AllowTeamworkReactions,
-        Self::AllowTranscription,
-        Self::AllowWhiteboard,
-        Self::AudioConferencing,
-        Self::ChatInfo,
-        Self::ChatRestrictions,
-        Self::CloudVideoInteropInfo,
-        Self::ExpiryDateTime,
-        Self::IsEndToEndEncryptionEnabled,
-        Self::IsEntryExitAnnounced,
-        Self::JoinInformation,
-        Self::JoinMeetingIdSettings,
-        Self::JoinWebUrl,
-        Self::LobbyBypassSettings,
-        Self::MeetingOptionsWebUrl,
-        Self::MeetingSpokenLanguageTag,
-        Self::MeetingType,
-        Self::RecordAutomatically,
-        Self::SensitivityLabelAssignment,
-        Self::ShareMeetingChatHistoryDefault,
-        Self::Subject,
-        Self::VideoTeleconferenceId,
-        Self::WatermarkProtection,
-        Self::AttendeeReport,
-        Self::BroadcastSettings,
-        Self::CreationDateTime,
-        Self::EndDateTime,
-        Self::ExternalId,
-        Self::IsBroadcast,
-        Self::MeetingTemplateId,
-        Self::Participants,
-        Self::StartDateTime,
-        Self::AttendanceReports,
-        Self::Recordings,
-        Self::Transcripts,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.openShift`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OpenShift {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `draftOpenShift`: `microsoft.graph.openShiftItem`.
-    pub draft_open_shift: Option<OpenShiftItem>,
-    /// Property `isStagedForDeletion`: `Edm.Boolean`.
-    pub is_staged_for_deletion: Option<bool>,
-    /// Property `schedulingGroupId`: `Edm.String`.
-    pub scheduling_group_id: Option<String>,
-    /// Property `sharedOpenShift`: `microsoft.graph.openShiftItem`.
-    pub shared_open_shift: Option<OpenShiftItem>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for OpenShift {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShift {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShift";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("draftOpenShift", &self.draft_open_shift);
-        object.property("isStagedForDeletion", &self.is_staged_for_deletion);
-        object.property("schedulingGroupId", &self.scheduling_group_id);
-        object.property("sharedOpenShift", &self.shared_open_shift);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for OpenShift {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for OpenShift {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "draftOpenShift" => {
-                read_nullable(map, key, &mut self.draft_open_shift, extra)
-            }
-            "isStagedForDeletion" => {
-                read_lenient(map, key, &mut self.is_staged_for_deletion, extra)
-            }
-            "schedulingGroupId" => {
-                read_lenient(map, key, &mut self.scheduling_group_id, extra)
-            }
-            "sharedOpenShift" => {
-                read_nullable(map, key, &mut self.shared_open_shift, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShift {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`OpenShift`] by wire name, each a [`Field<OpenShift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShift::set_null`].
-pub enum OpenShiftField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl OpenShiftField {
-    /// `id`
-    pub const Id: model::Field<OpenShift> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<OpenShift> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<OpenShift> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<OpenShift> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<OpenShift> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `draftOpenShift`
-    pub const DraftOpenShift: model::Field<OpenShift> = model::Field::new(
-        "draftOpenShift",
-    );
-    /// `isStagedForDeletion`
-    pub const IsStagedForDeletion: model::Field<OpenShift> = model::Field::new(
-        "isStagedForDeletion",
-    );
-    /// `schedulingGroupId`
-    pub const SchedulingGroupId: model::Field<OpenShift> = model::Field::new(
-        "schedulingGroupId",
-    );
-    /// `sharedOpenShift`
-    pub const SharedOpenShift: model::Field<OpenShift> = model::Field::new(
-        "sharedOpenShift",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OpenShift>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::DraftOpenShift,
-        Self::IsStagedForDeletion,
-        Self::SchedulingGroupId,
-        Self::SharedOpenShift,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.outlookCategory`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutlookCategory {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `color`: `microsoft.graph.categoryColor`.
-    pub color: Option<CategoryColor>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for OutlookCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl OutlookCategory {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookCategory";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("color", &self.color);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for OutlookCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for OutlookCategory {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "color" => read_nullable(map, key, &mut self.color, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl OutlookCategory {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`OutlookCategory`] by wire name, each a [`Field<OutlookCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookCategory::set_null`].
-pub enum OutlookCategoryField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl OutlookCategoryField {
-    /// `id`
-    pub const Id: model::Field<OutlookCategory> = model::Field::new("id");
-    /// `color`
-    pub const Color: model::Field<OutlookCategory> = model::Field::new("color");
-    /// `displayName`
-    pub const DisplayName: model::Field<OutlookCategory> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OutlookCategory>] = &[
-        Self::Id,
-        Self::Color,
-        Self::DisplayName,
-    ];
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL entity type `microsoft.graph.riskyServicePrincipalHistoryItem`; base type `microsoft.graph.riskyServicePrincipal`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskyServicePrincipalHistoryItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub app_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub is_enabled: Option<bool>,
-    /// Property `isProcessing`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub is_processing: Option<bool>,
-    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub risk_detail: Option<RiskDetail>,
-    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub risk_level: Option<RiskLevel>,
-    /// Property `riskState`: `microsoft.graph.riskState`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub risk_state: Option<RiskState>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub service_principal_type: Option<String>,
-    /// Property `activity`: `microsoft.graph.riskServicePrincipalActivity`.
-    pub activity: Option<RiskServicePrincipalActivity>,
-    /// Property `initiatedBy`: `Edm.String`.
-    pub initiated_by: Option<String>,
-    /// Navigation property `history`: `Collection(microsoft.graph.riskyServicePrincipalHistoryItem)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.riskyServicePrincipal`.
-    pub history: Option<Vec<RiskyServicePrincipalHistoryItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskyServicePrincipalHistoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipalHistoryItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipalHistoryItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("appId", &self.app_id);
-        object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("isProcessing", &self.is_processing);
-        object.property("riskDetail", &self.risk_detail);
-        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
-        object.property("riskLevel", &self.risk_level);
-        object.property("riskState", &self.risk_state);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("activity", &self.activity);
-        object.property("initiatedBy", &self.initiated_by);
-        object.property("history", &self.history);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
-            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
-            "riskLastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
-            }
-            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
-            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "activity" => read_nullable(map, key, &mut self.activity, extra),
-            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
-            "history" => read_nullable(map, key, &mut self.history, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyServicePrincipalHistoryItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name, each a [`Field<RiskyServicePrincipalHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
-pub enum RiskyServicePrincipalHistoryItemField {}
-
-#[cfg(feature = "_identity_protection")]
-#[allow(non_upper_case_globals)]
-impl RiskyServicePrincipalHistoryItemField {
-    /// `id`
-    pub const Id: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "id",
-    );
-    /// `appId`
-    pub const AppId: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "appId",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "isEnabled",
-    );
-    /// `isProcessing`
-    pub const IsProcessing: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "isProcessing",
-    );
-    /// `riskDetail`
-    pub const RiskDetail: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "riskDetail",
-    );
-    /// `riskLastUpdatedDateTime`
-    pub const RiskLastUpdatedDateTime: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "riskLastUpdatedDateTime",
-    );
-    /// `riskLevel`
-    pub const RiskLevel: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "riskLevel",
-    );
-    /// `riskState`
-    pub const RiskState: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "riskState",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `activity`
-    pub const Activity: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "activity",
-    );
-    /// `initiatedBy`
-    pub const InitiatedBy: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "initiatedBy",
-    );
-    /// `history`
-    pub const History: model::Field<RiskyServicePrincipalHistoryItem> = model::Field::new(
-        "history",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskyServicePrincipalHistoryItem>] = &[
-        Self::Id,
-        Self::AppId,
-        Self::DisplayName,
-        Self::IsEnabled,
-        Self::IsProcessing,
-        Self::RiskDetail,
-        Self::RiskLastUpdatedDateTime,
-        Self::RiskLevel,
-        Self::RiskState,
-        Self::ServicePrincipalType,
-        Self::Activity,
-        Self::InitiatedBy,
-        Self::History,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL entity type `microsoft.graph.sectionGroup`; base type `microsoft.graph.onenoteEntityHierarchyModel`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SectionGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `self`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityBaseModel`.
-    pub self_: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntitySchemaObjectModel`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.onenoteEntityHierarchyModel`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `sectionGroupsUrl`: `Edm.String`.
-    pub section_groups_url: Option<String>,
-    /// Property `sectionsUrl`: `Edm.String`.
-    pub sections_url: Option<String>,
-    /// Navigation property `parentNotebook`: `microsoft.graph.notebook`; present when expanded (`$expand`).
-    pub parent_notebook: Option<Notebook>,
-    /// Navigation property `parentSectionGroup`: `microsoft.graph.sectionGroup`; present when expanded (`$expand`).
-    pub parent_section_group: Option<Box<SectionGroup>>,
-    /// Navigation property `sectionGroups`: `Collection(microsoft.graph.sectionGroup)`; present when expanded (`$expand`).
-    pub section_groups: Option<Vec<SectionGroup>>,
-    /// Navigation property `sections`: `Collection(microsoft.graph.onenoteSection)`, contained; present when expanded (`$expand`).
-    pub sections: Option<Vec<OnenoteSection>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for SectionGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("self", &self.self_);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("sectionGroupsUrl", &self.section_groups_url);
-        object.property("sectionsUrl", &self.sections_url);
-        object.property("parentNotebook", &self.parent_notebook);
-        object.property("parentSectionGroup", &self.parent_section_group);
-        object.property("sectionGroups", &self.section_groups);
-        object.property("sections", &self.sections);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for SectionGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for SectionGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "sectionGroupsUrl" => {
-                read_lenient(map, key, &mut self.section_groups_url, extra)
-            }
-            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
-            "parentNotebook" => read_nullable(map, key, &mut self.parent_notebook, extra),
-            "parentSectionGroup" => {
-                read_nullable(map, key, &mut self.parent_section_group, extra)
-            }
-            "sectionGroups" => read_nullable(map, key, &mut self.section_groups, extra),
-            "sections" => read_nullable(map, key, &mut self.sections, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`SectionGroup`] by wire name, each a [`Field<SectionGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionGroup::set_null`].
-pub enum SectionGroupField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl SectionGroupField {
-    /// `id`
-    pub const Id: model::Field<SectionGroup> = model::Field::new("id");
-    /// `self`
-    pub const Self_: model::Field<SectionGroup> = model::Field::new("self");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<SectionGroup> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<SectionGroup> = model::Field::new("createdBy");
-    /// `displayName`
-    pub const DisplayName: model::Field<SectionGroup> = model::Field::new("displayName");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<SectionGroup> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<SectionGroup> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `sectionGroupsUrl`
-    pub const SectionGroupsUrl: model::Field<SectionGroup> = model::Field::new(
-        "sectionGroupsUrl",
-    );
-    /// `sectionsUrl`
-    pub const SectionsUrl: model::Field<SectionGroup> = model::Field::new("sectionsUrl");
-    /// `parentNotebook`
-    pub const ParentNotebook: model::Field<SectionGroup> = model::Field::new(
-        "parentNotebook",
-    );
-    /// `parentSectionGroup`
-    pub const ParentSectionGroup: model::Field<SectionGroup> = model::Field::new(
-        "parentSectionGroup",
-    );
-    /// `sectionGroups`
-    pub const SectionGroups: model::Field<SectionGroup> = model::Field::new(
-        "sectionGroups",
-    );
-    /// `sections`
-    pub const Sections: model::Field<SectionGroup> = model::Field::new("sections");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SectionGroup>] = &[
-        Self::Id,
-        Self::Self_,
-        Self::CreatedDateTime,
-        Self::CreatedBy,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::SectionGroupsUrl,
-        Self::SectionsUrl,
-        Self::ParentNotebook,
-        Self::ParentSectionGroup,
-        Self::SectionGroups,
-        Self::Sections,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// A `microsoft.graph.sharePointMigrationEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SharePointMigrationEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySharePointMigrationEvent {
-    /// The base type itself, or a derived type unknown to this crate.
-    SharePointMigrationEvent(Box<SharePointMigrationEvent>),
-    /// `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`
-    SharePointMigrationFinishManifestFileUploadEvent(
-        Box<SharePointMigrationFinishManifestFileUploadEvent>,
-    ),
-    /// `microsoft.graph.sharePointMigrationJobCancelledEvent`
-    SharePointMigrationJobCancelledEvent(Box<SharePointMigrationJobCancelledEvent>),
-    /// `microsoft.graph.sharePointMigrationJobDeletedEvent`
-    SharePointMigrationJobDeletedEvent(Box<SharePointMigrationJobDeletedEvent>),
-    /// `microsoft.graph.sharePointMigrationJobErrorEvent`
-    SharePointMigrationJobErrorEvent(Box<SharePointMigrationJobErrorEvent>),
-    /// `microsoft.graph.sharePointMigrationJobPostponedEvent`
-    SharePointMigrationJobPostponedEvent(Box<SharePointMigrationJobPostponedEvent>),
-    /// `microsoft.graph.sharePointMigrationJobProgressEvent`
-    SharePointMigrationJobProgressEvent(Box<SharePointMigrationJobProgressEvent>),
-    /// `microsoft.graph.sharePointMigrationJobQueuedEvent`
-    SharePointMigrationJobQueuedEvent(Box<SharePointMigrationJobQueuedEvent>),
-    /// `microsoft.graph.sharePointMigrationJobStartEvent`
-    SharePointMigrationJobStartEvent(Box<SharePointMigrationJobStartEvent>),
-}
-
-#[cfg(feature = "_storage")]
-impl AnySharePointMigrationEvent {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::SharePointMigrationEvent(_) => SharePointMigrationEvent::ODATA_TYPE,
-            Self::SharePointMigrationFinishManifestFileUploadEvent(_) => {
-                SharePointMigrationFinishManifestFileUploadEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobCancelledEvent(_) => {
-                SharePointMigrationJobCancelledEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobDeletedEvent(_) => {
-                SharePointMigrationJobDeletedEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobErrorEvent(_) => {
-                SharePointMigrationJobErrorEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobPostponedEvent(_) => {
-                SharePointMigrationJobPostponedEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobProgressEvent(_) => {
-                SharePointMigrationJobProgressEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobQueuedEvent(_) => {
-                SharePointMigrationJobQueuedEvent::ODATA_TYPE
-            }
-            Self::SharePointMigrationJobStartEvent(_) => {
-                SharePointMigrationJobStartEvent::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`SharePointMigrationEvent`] (or of an unknown derived type).
-    pub fn as_share_point_migration_event(&self) -> Option<&SharePointMigrationEvent> {
-        match self {
-            Self::SharePointMigrationEvent(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl Default for AnySharePointMigrationEvent {
-    fn default() -> Self {
-        Self::SharePointMigrationEvent(Box::default())
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<SharePointMigrationEvent> for AnySharePointMigrationEvent {
-    fn from(value: SharePointMigrationEvent) -> Self {
-        Self::SharePointMigrationEvent(Box::new(value))
-    }
-}
-
 #[cfg(feature = "_storage")]
 impl AnySharePointMigrationEvent {
     /// The value if it is a [`AnySharePointMigrationEvent::SharePointMigrationFinishManifestFileUploadEvent`] variant.
@@ -2722,6 +265,502 @@ impl<'de> serde::Deserialize<'de> for AnySharePointMigrationEvent {
         };
         read.map_err(D::Error::custom)
     }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.simulationAutomationRun`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimulationAutomationRun {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `simulationId`: `Edm.String`.
+    pub simulation_id: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.simulationAutomationRunStatus`.
+    pub status: Option<SimulationAutomationRunStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SimulationAutomationRun {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SimulationAutomationRun {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationAutomationRun";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("simulationId", &self.simulation_id);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SimulationAutomationRun {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SimulationAutomationRun {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "simulationId" => read_lenient(map, key, &mut self.simulation_id, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SimulationAutomationRun {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SimulationAutomationRun`] by wire name, each a [`Field<SimulationAutomationRun>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationAutomationRun::set_null`].
+pub enum SimulationAutomationRunField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SimulationAutomationRunField {
+    /// `id`
+    pub const Id: model::Field<SimulationAutomationRun> = model::Field::new("id");
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<SimulationAutomationRun> = model::Field::new(
+        "endDateTime",
+    );
+    /// `simulationId`
+    pub const SimulationId: model::Field<SimulationAutomationRun> = model::Field::new(
+        "simulationId",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<SimulationAutomationRun> = model::Field::new(
+        "startDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<SimulationAutomationRun> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SimulationAutomationRun>] = &[
+        Self::Id,
+        Self::EndDateTime,
+        Self::SimulationId,
+        Self::StartDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.speakerAssignmentSubmission`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpeakerAssignmentSubmission {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `assignmentId`: `Edm.String`, not nullable.
+    pub assignment_id: Option<String>,
+    /// Property `averageWordsPerMinutePace`: `Edm.Int64`.
+    pub average_words_per_minute_pace: Option<i64>,
+    /// Property `classId`: `Edm.String`.
+    pub class_id: Option<String>,
+    /// Property `fillerWordsOccurrencesCount`: `Edm.Int64`.
+    pub filler_words_occurrences_count: Option<i64>,
+    /// Property `incorrectCameraDistanceOccurrencesCount`: `Edm.Int64`.
+    pub incorrect_camera_distance_occurrences_count: Option<i64>,
+    /// Property `lengthOfSubmissionInSeconds`: `Edm.Double`, not nullable.
+    pub length_of_submission_in_seconds: Option<f64>,
+    /// Property `lostEyeContactOccurrencesCount`: `Edm.Int64`.
+    pub lost_eye_contact_occurrences_count: Option<i64>,
+    /// Property `monotoneOccurrencesCount`: `Edm.Int64`.
+    pub monotone_occurrences_count: Option<i64>,
+    /// Property `nonInclusiveLanguageOccurrencesCount`: `Edm.Int64`.
+    pub non_inclusive_language_occurrences_count: Option<i64>,
+    /// Property `obstructedViewOccurrencesCount`: `Edm.Int64`.
+    pub obstructed_view_occurrences_count: Option<i64>,
+    /// Property `repetitiveLanguageOccurrencesCount`: `Edm.Int64`.
+    pub repetitive_language_occurrences_count: Option<i64>,
+    /// Property `studentId`: `Edm.String`.
+    pub student_id: Option<String>,
+    /// Property `submissionDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub submission_date_time: Option<edm::DateTimeOffset>,
+    /// Property `submissionId`: `Edm.String`.
+    pub submission_id: Option<String>,
+    /// Property `topFillerWords`: `Collection(Edm.String)`, not nullable.
+    pub top_filler_words: Option<Vec<String>>,
+    /// Property `topMispronouncedWords`: `Collection(Edm.String)`, not nullable.
+    pub top_mispronounced_words: Option<Vec<String>>,
+    /// Property `topNonInclusiveWordsAndPhrases`: `Collection(Edm.String)`, not nullable.
+    pub top_non_inclusive_words_and_phrases: Option<Vec<String>>,
+    /// Property `topRepetitiveWordsAndPhrases`: `Collection(Edm.String)`, not nullable.
+    pub top_repetitive_words_and_phrases: Option<Vec<String>>,
+    /// Property `wordsSpokenCount`: `Edm.Int64`, not nullable.
+    pub words_spoken_count: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for SpeakerAssignmentSubmission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl SpeakerAssignmentSubmission {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.speakerAssignmentSubmission";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("assignmentId", &self.assignment_id);
+        object
+            .property("averageWordsPerMinutePace", &self.average_words_per_minute_pace);
+        object.property("classId", &self.class_id);
+        object
+            .property(
+                "fillerWordsOccurrencesCount",
+                &self.filler_words_occurrences_count,
+            );
+        object
+            .property(
+                "incorrectCameraDistanceOccurrencesCount",
+                &self.incorrect_camera_distance_occurrences_count,
+            );
+        object
+            .property(
+                "lengthOfSubmissionInSeconds",
+                &self.length_of_submission_in_seconds,
+            );
+        object
+            .property(
+                "lostEyeContactOccurrencesCount",
+                &self.lost_eye_contact_occurrences_count,
+            );
+        object.property("monotoneOccurrencesCount", &self.monotone_occurrences_count);
+        object
+            .property(
+                "nonInclusiveLanguageOccurrencesCount",
+                &self.non_inclusive_language_occurrences_count,
+            );
+        object
+            .property(
+                "obstructedViewOccurrencesCount",
+                &self.obstructed_view_occurrences_count,
+            );
+        object
+            .property(
+                "repetitiveLanguageOccurrencesCount",
+                &self.repetitive_language_occurrences_count,
+            );
+        object.property("studentId", &self.student_id);
+        object.property("submissionDateTime", &self.submission_date_time);
+        object.property("submissionId", &self.submission_id);
+        object.property("topFillerWords", &self.top_filler_words);
+        object.property("topMispronouncedWords", &self.top_mispronounced_words);
+        object
+            .property(
+                "topNonInclusiveWordsAndPhrases",
+                &self.top_non_inclusive_words_and_phrases,
+            );
+        object
+            .property(
+                "topRepetitiveWordsAndPhrases",
+                &self.top_repetitive_words_and_phrases,
+            );
+        object.property("wordsSpokenCount", &self.words_spoken_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for SpeakerAssignmentSubmission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for SpeakerAssignmentSubmission {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "assignmentId" => read_lenient(map, key, &mut self.assignment_id, extra),
+            "averageWordsPerMinutePace" => {
+                read_lenient(map, key, &mut self.average_words_per_minute_pace, extra)
+            }
+            "classId" => read_lenient(map, key, &mut self.class_id, extra),
+            "fillerWordsOccurrencesCount" => {
+                read_lenient(map, key, &mut self.filler_words_occurrences_count, extra)
+            }
+            "incorrectCameraDistanceOccurrencesCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.incorrect_camera_distance_occurrences_count,
+                    extra,
+                )
+            }
+            "lengthOfSubmissionInSeconds" => {
+                read_lenient(map, key, &mut self.length_of_submission_in_seconds, extra)
+            }
+            "lostEyeContactOccurrencesCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.lost_eye_contact_occurrences_count,
+                    extra,
+                )
+            }
+            "monotoneOccurrencesCount" => {
+                read_lenient(map, key, &mut self.monotone_occurrences_count, extra)
+            }
+            "nonInclusiveLanguageOccurrencesCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.non_inclusive_language_occurrences_count,
+                    extra,
+                )
+            }
+            "obstructedViewOccurrencesCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.obstructed_view_occurrences_count,
+                    extra,
+                )
+            }
+            "repetitiveLanguageOccurrencesCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.repetitive_language_occurrences_count,
+                    extra,
+                )
+            }
+            "studentId" => read_lenient(map, key, &mut self.student_id, extra),
+            "submissionDateTime" => {
+                read_lenient(map, key, &mut self.submission_date_time, extra)
+            }
+            "submissionId" => read_lenient(map, key, &mut self.submission_id, extra),
+            "topFillerWords" => read_lenient(map, key, &mut self.top_filler_words, extra),
+            "topMispronouncedWords" => {
+                read_lenient(map, key, &mut self.top_mispronounced_words, extra)
+            }
+            "topNonInclusiveWordsAndPhrases" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.top_non_inclusive_words_and_phrases,
+                    extra,
+                )
+            }
+            "topRepetitiveWordsAndPhrases" => {
+                read_lenient(map, key, &mut self.top_repetitive_words_and_phrases, extra)
+            }
+            "wordsSpokenCount" => {
+                read_lenient(map, key, &mut self.words_spoken_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl SpeakerAssignmentSubmission {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`SpeakerAssignmentSubmission`] by wire name, each a [`Field<SpeakerAssignmentSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpeakerAssignmentSubmission::set_null`].
+pub enum SpeakerAssignmentSubmissionField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl SpeakerAssignmentSubmissionField {
+    /// `id`
+    pub const Id: model::Field<SpeakerAssignmentSubmission> = model::Field::new("id");
+    /// `assignmentId`
+    pub const AssignmentId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "assignmentId",
+    );
+    /// `averageWordsPerMinutePace`
+    pub const AverageWordsPerMinutePace: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "averageWordsPerMinutePace",
+    );
+    /// `classId`
+    pub const ClassId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "classId",
+    );
+    /// `fillerWordsOccurrencesCount`
+    pub const FillerWordsOccurrencesCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "fillerWordsOccurrencesCount",
+    );
+    /// `incorrectCameraDistanceOccurrencesCount`
+    pub const IncorrectCameraDistanceOccurrencesCount: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("incorrectCameraDistanceOccurrencesCount");
+    /// `lengthOfSubmissionInSeconds`
+    pub const LengthOfSubmissionInSeconds: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "lengthOfSubmissionInSeconds",
+    );
+    /// `lostEyeContactOccurrencesCount`
+    pub const LostEyeContactOccurrencesCount: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("lostEyeContactOccurrencesCount");
+    /// `monotoneOccurrencesCount`
+    pub const MonotoneOccurrencesCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "monotoneOccurrencesCount",
+    );
+    /// `nonInclusiveLanguageOccurrencesCount`
+    pub const NonInclusiveLanguageOccurrencesCount: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("nonInclusiveLanguageOccurrencesCount");
+    /// `obstructedViewOccurrencesCount`
+    pub const ObstructedViewOccurrencesCount: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("obstructedViewOccurrencesCount");
+    /// `repetitiveLanguageOccurrencesCount`
+    pub const RepetitiveLanguageOccurrencesCount: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("repetitiveLanguageOccurrencesCount");
+    /// `studentId`
+    pub const StudentId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "studentId",
+    );
+    /// `submissionDateTime`
+    pub const SubmissionDateTime: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "submissionDateTime",
+    );
+    /// `submissionId`
+    pub const SubmissionId: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "submissionId",
+    );
+    /// `topFillerWords`
+    pub const TopFillerWords: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "topFillerWords",
+    );
+    /// `topMispronouncedWords`
+    pub const TopMispronouncedWords: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "topMispronouncedWords",
+    );
+    /// `topNonInclusiveWordsAndPhrases`
+    pub const TopNonInclusiveWordsAndPhrases: model::Field<
+        SpeakerAssignmentSubmission,
+    > = model::Field::new("topNonInclusiveWordsAndPhrases");
+    /// `topRepetitiveWordsAndPhrases`
+    pub const TopRepetitiveWordsAndPhrases: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "topRepetitiveWordsAndPhrases",
+    );
+    /// `wordsSpokenCount`
+    pub const WordsSpokenCount: model::Field<SpeakerAssignmentSubmission> = model::Field::new(
+        "wordsSpokenCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SpeakerAssignmentSubmission>] = &[
+        Self::Id,
+        Self::AssignmentId,
+        Self::AverageWordsPerMinutePace,
+        Self::ClassId,
+        Self::FillerWordsOccurrencesCount,
+        Self::IncorrectCameraDistanceOccurrencesCount,
+        Self::LengthOfSubmissionInSeconds,
+        Self::LostEyeContactOccurrencesCount,
+        Self::MonotoneOccurrencesCount,
+        Self::NonInclusiveLanguageOccurrencesCount,
+        Self::ObstructedViewOccurrencesCount,
+        Self::RepetitiveLanguageOccurrencesCount,
+        Self::StudentId,
+        Self::SubmissionDateTime,
+        Self::SubmissionId,
+        Self::TopFillerWords,
+        Self::TopMispronouncedWords,
+        Self::TopNonInclusiveWordsAndPhrases,
+        Self::TopRepetitiveWordsAndPhrases,
+        Self::WordsSpokenCount,
+    ];
 }
 
 #[cfg(feature = "_bulk_operation")]
@@ -3032,126 +1071,6 @@ impl SynchronizationTemplateField {
     ];
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.teamworkTagMember`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkTagMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TeamworkTagMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TeamworkTagMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTagMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TeamworkTagMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`TeamworkTagMember`] by wire name, each a [`Field<TeamworkTagMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTagMember::set_null`].
-pub enum TeamworkTagMemberField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl TeamworkTagMemberField {
-    /// `id`
-    pub const Id: model::Field<TeamworkTagMember> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<TeamworkTagMember> = model::Field::new(
-        "displayName",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<TeamworkTagMember> = model::Field::new("tenantId");
-    /// `userId`
-    pub const UserId: model::Field<TeamworkTagMember> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkTagMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::TenantId,
-        Self::UserId,
-    ];
-}
-
 #[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRbacResourceAction`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3433,32 +1352,62 @@ impl UserExperienceAnalyticsCategoryField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.userInsightsSettings`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.userRegistrationDetails`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserInsightsSettings {
+pub struct UserRegistrationDetails {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
+    /// Property `isAdmin`: `Edm.Boolean`.
+    pub is_admin: Option<bool>,
+    /// Property `isMfaCapable`: `Edm.Boolean`, not nullable.
+    pub is_mfa_capable: Option<bool>,
+    /// Property `isMfaRegistered`: `Edm.Boolean`, not nullable.
+    pub is_mfa_registered: Option<bool>,
+    /// Property `isPasswordlessCapable`: `Edm.Boolean`, not nullable.
+    pub is_passwordless_capable: Option<bool>,
+    /// Property `isSsprCapable`: `Edm.Boolean`, not nullable.
+    pub is_sspr_capable: Option<bool>,
+    /// Property `isSsprEnabled`: `Edm.Boolean`, not nullable.
+    pub is_sspr_enabled: Option<bool>,
+    /// Property `isSsprRegistered`: `Edm.Boolean`, not nullable.
+    pub is_sspr_registered: Option<bool>,
+    /// Property `isSystemPreferredAuthenticationMethodEnabled`: `Edm.Boolean`.
+    pub is_system_preferred_authentication_method_enabled: Option<bool>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `methodsRegistered`: `Collection(Edm.String)`.
+    pub methods_registered: Option<Vec<String>>,
+    /// Property `systemPreferredAuthenticationMethods`: `Collection(Edm.String)`.
+    pub system_preferred_authentication_methods: Option<Vec<String>>,
+    /// Property `userDisplayName`: `Edm.String`, not nullable.
+    pub user_display_name: Option<String>,
+    /// Property `userPreferredMethodForSecondaryAuthentication`: `microsoft.graph.userDefaultAuthenticationMethod`.
+    pub user_preferred_method_for_secondary_authentication: Option<
+        UserDefaultAuthenticationMethod,
+    >,
+    /// Property `userPrincipalName`: `Edm.String`, not nullable.
+    pub user_principal_name: Option<String>,
+    /// Property `userType`: `microsoft.graph.signInUserType`.
+    pub user_type: Option<SignInUserType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for UserInsightsSettings {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserRegistrationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl UserInsightsSettings {
+#[cfg(feature = "_reports")]
+impl UserRegistrationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInsightsSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationDetails";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3472,13 +1421,39 @@ impl UserInsightsSettings {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("isEnabled", &self.is_enabled);
+        object.property("isAdmin", &self.is_admin);
+        object.property("isMfaCapable", &self.is_mfa_capable);
+        object.property("isMfaRegistered", &self.is_mfa_registered);
+        object.property("isPasswordlessCapable", &self.is_passwordless_capable);
+        object.property("isSsprCapable", &self.is_sspr_capable);
+        object.property("isSsprEnabled", &self.is_sspr_enabled);
+        object.property("isSsprRegistered", &self.is_sspr_registered);
+        object
+            .property(
+                "isSystemPreferredAuthenticationMethodEnabled",
+                &self.is_system_preferred_authentication_method_enabled,
+            );
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("methodsRegistered", &self.methods_registered);
+        object
+            .property(
+                "systemPreferredAuthenticationMethods",
+                &self.system_preferred_authentication_methods,
+            );
+        object.property("userDisplayName", &self.user_display_name);
+        object
+            .property(
+                "userPreferredMethodForSecondaryAuthentication",
+                &self.user_preferred_method_for_secondary_authentication,
+            );
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("userType", &self.user_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3486,18 +1461,67 @@ impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "isAdmin" => read_lenient(map, key, &mut self.is_admin, extra),
+            "isMfaCapable" => read_lenient(map, key, &mut self.is_mfa_capable, extra),
+            "isMfaRegistered" => {
+                read_lenient(map, key, &mut self.is_mfa_registered, extra)
+            }
+            "isPasswordlessCapable" => {
+                read_lenient(map, key, &mut self.is_passwordless_capable, extra)
+            }
+            "isSsprCapable" => read_lenient(map, key, &mut self.is_sspr_capable, extra),
+            "isSsprEnabled" => read_lenient(map, key, &mut self.is_sspr_enabled, extra),
+            "isSsprRegistered" => {
+                read_lenient(map, key, &mut self.is_sspr_registered, extra)
+            }
+            "isSystemPreferredAuthenticationMethodEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_system_preferred_authentication_method_enabled,
+                    extra,
+                )
+            }
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "methodsRegistered" => {
+                read_lenient(map, key, &mut self.methods_registered, extra)
+            }
+            "systemPreferredAuthenticationMethods" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.system_preferred_authentication_methods,
+                    extra,
+                )
+            }
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userPreferredMethodForSecondaryAuthentication" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.user_preferred_method_for_secondary_authentication,
+                    extra,
+                )
+            }
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            "userType" => read_nullable(map, key, &mut self.user_type, extra),
             _ => Ok(false),
         }
     }
@@ -3508,8 +1532,8 @@ impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl UserInsightsSettings {
+#[cfg(feature = "_reports")]
+impl UserRegistrationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3519,151 +1543,299 @@ impl UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// The properties of [`UserInsightsSettings`] by wire name, each a [`Field<UserInsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInsightsSettings::set_null`].
-pub enum UserInsightsSettingsField {}
+#[cfg(feature = "_reports")]
+/// The properties of [`UserRegistrationDetails`] by wire name, each a [`Field<UserRegistrationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationDetails::set_null`].
+pub enum UserRegistrationDetailsField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
-impl UserInsightsSettingsField {
+impl UserRegistrationDetailsField {
     /// `id`
-    pub const Id: model::Field<UserInsightsSettings> = model::Field::new("id");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<UserInsightsSettings> = model::Field::new(
-        "isEnabled",
+    pub const Id: model::Field<UserRegistrationDetails> = model::Field::new("id");
+    /// `isAdmin`
+    pub const IsAdmin: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isAdmin",
+    );
+    /// `isMfaCapable`
+    pub const IsMfaCapable: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isMfaCapable",
+    );
+    /// `isMfaRegistered`
+    pub const IsMfaRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isMfaRegistered",
+    );
+    /// `isPasswordlessCapable`
+    pub const IsPasswordlessCapable: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isPasswordlessCapable",
+    );
+    /// `isSsprCapable`
+    pub const IsSsprCapable: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isSsprCapable",
+    );
+    /// `isSsprEnabled`
+    pub const IsSsprEnabled: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isSsprEnabled",
+    );
+    /// `isSsprRegistered`
+    pub const IsSsprRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
+        "isSsprRegistered",
+    );
+    /// `isSystemPreferredAuthenticationMethodEnabled`
+    pub const IsSystemPreferredAuthenticationMethodEnabled: model::Field<
+        UserRegistrationDetails,
+    > = model::Field::new("isSystemPreferredAuthenticationMethodEnabled");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<UserRegistrationDetails> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `methodsRegistered`
+    pub const MethodsRegistered: model::Field<UserRegistrationDetails> = model::Field::new(
+        "methodsRegistered",
+    );
+    /// `systemPreferredAuthenticationMethods`
+    pub const SystemPreferredAuthenticationMethods: model::Field<
+        UserRegistrationDetails,
+    > = model::Field::new("systemPreferredAuthenticationMethods");
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<UserRegistrationDetails> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userPreferredMethodForSecondaryAuthentication`
+    pub const UserPreferredMethodForSecondaryAuthentication: model::Field<
+        UserRegistrationDetails,
+    > = model::Field::new("userPreferredMethodForSecondaryAuthentication");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<UserRegistrationDetails> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `userType`
+    pub const UserType: model::Field<UserRegistrationDetails> = model::Field::new(
+        "userType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserInsightsSettings>] = &[
+    pub const ALL: &'static [model::Field<UserRegistrationDetails>] = &[
         Self::Id,
-        Self::IsEnabled,
+        Self::IsAdmin,
+        Self::IsMfaCapable,
+        Self::IsMfaRegistered,
+        Self::IsPasswordlessCapable,
+        Self::IsSsprCapable,
+        Self::IsSsprEnabled,
+        Self::IsSsprRegistered,
+        Self::IsSystemPreferredAuthenticationMethodEnabled,
+        Self::LastUpdatedDateTime,
+        Self::MethodsRegistered,
+        Self::SystemPreferredAuthenticationMethods,
+        Self::UserDisplayName,
+        Self::UserPreferredMethodForSecondaryAuthentication,
+        Self::UserPrincipalName,
+        Self::UserType,
     ];
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.userProtectionScopeContainer`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserProtectionScopeContainer {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.virtualEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VirtualEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyVirtualEvent {
+    /// The base type itself, or a derived type unknown to this crate.
+    VirtualEvent(Box<VirtualEvent>),
+    /// `microsoft.graph.virtualEventTownhall`
+    VirtualEventTownhall(Box<VirtualEventTownhall>),
+    /// `microsoft.graph.virtualEventWebinar`
+    VirtualEventWebinar(Box<VirtualEventWebinar>),
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for UserProtectionScopeContainer {
+#[cfg(feature = "_solutions")]
+impl AnyVirtualEvent {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::VirtualEvent(_) => VirtualEvent::ODATA_TYPE,
+            Self::VirtualEventTownhall(_) => VirtualEventTownhall::ODATA_TYPE,
+            Self::VirtualEventWebinar(_) => VirtualEventWebinar::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`VirtualEvent`] (or of an unknown derived type).
+    pub fn as_virtual_event(&self) -> Option<&VirtualEvent> {
+        match self {
+            Self::VirtualEvent(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyVirtualEvent {
+    fn default() -> Self {
+        Self::VirtualEvent(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<VirtualEvent> for AnyVirtualEvent {
+    fn from(value: VirtualEvent) -> Self {
+        Self::VirtualEvent(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyVirtualEvent {
+    /// The value if it is a [`AnyVirtualEvent::VirtualEventTownhall`] variant.
+    pub fn as_virtual_event_townhall(&self) -> Option<&VirtualEventTownhall> {
+        match self {
+            Self::VirtualEventTownhall(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyVirtualEvent::VirtualEventWebinar`] variant.
+    pub fn as_virtual_event_webinar(&self) -> Option<&VirtualEventWebinar> {
+        match self {
+            Self::VirtualEventWebinar(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<VirtualEventTownhall> for AnyVirtualEvent {
+    fn from(value: VirtualEventTownhall) -> Self {
+        Self::VirtualEventTownhall(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<VirtualEventWebinar> for AnyVirtualEvent {
+    fn from(value: VirtualEventWebinar) -> Self {
+        Self::VirtualEventWebinar(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyVirtualEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+        match self {
+            Self::VirtualEvent(value) => value.serialize_with_type(serializer, None),
+            Self::VirtualEventTownhall(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VirtualEventTownhall::ODATA_TYPE),
+                    )
+            }
+            Self::VirtualEventWebinar(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VirtualEventWebinar::ODATA_TYPE),
+                    )
+            }
+        }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl UserProtectionScopeContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userProtectionScopeContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for UserProtectionScopeContainer {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyVirtualEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.virtualEventTownhall" | "graph.virtualEventTownhall" => {
+                serde_json::from_value(value).map(Self::VirtualEventTownhall)
+            }
+            "microsoft.graph.virtualEventWebinar" | "graph.virtualEventWebinar" => {
+                serde_json::from_value(value).map(Self::VirtualEventWebinar)
+            }
+            _ => serde_json::from_value(value).map(Self::VirtualEvent),
+        };
+        read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for UserProtectionScopeContainer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl UserProtectionScopeContainer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`UserProtectionScopeContainer`] by wire name, each a [`Field<UserProtectionScopeContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserProtectionScopeContainer::set_null`].
-pub enum UserProtectionScopeContainerField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl UserProtectionScopeContainerField {
-    /// `id`
-    pub const Id: model::Field<UserProtectionScopeContainer> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserProtectionScopeContainer>] = &[Self::Id];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.windows10CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10EnrollmentCompletionPageConfiguration {
+pub struct Windows10CompliancePolicy {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub priority: Option<i32>,
     /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub version: Option<i32>,
-    /// Property `allowNonBlockingAppInstallation`: `Edm.Boolean`, not nullable.
-    pub allow_non_blocking_app_installation: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
+    /// Property `bitLockerEnabled`: `Edm.Boolean`, not nullable.
+    pub bit_locker_enabled: Option<bool>,
+    /// Property `codeIntegrityEnabled`: `Edm.Boolean`, not nullable.
+    pub code_integrity_enabled: Option<bool>,
+    /// Property `earlyLaunchAntiMalwareDriverEnabled`: `Edm.Boolean`, not nullable.
+    pub early_launch_anti_malware_driver_enabled: Option<bool>,
+    /// Property `mobileOsMaximumVersion`: `Edm.String`.
+    pub mobile_os_maximum_version: Option<String>,
+    /// Property `mobileOsMinimumVersion`: `Edm.String`.
+    pub mobile_os_minimum_version: Option<String>,
+    /// Property `osMaximumVersion`: `Edm.String`.
+    pub os_maximum_version: Option<String>,
+    /// Property `osMinimumVersion`: `Edm.String`.
+    pub os_minimum_version: Option<String>,
+    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
+    pub password_block_simple: Option<bool>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
+    pub password_minimum_character_set_count: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredToUnlockFromIdle`: `Edm.Boolean`, not nullable.
+    pub password_required_to_unlock_from_idle: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub password_required_type: Option<RequiredPasswordType>,
+    /// Property `requireHealthyDeviceReport`: `Edm.Boolean`, not nullable.
+    pub require_healthy_device_report: Option<bool>,
+    /// Property `secureBootEnabled`: `Edm.Boolean`, not nullable.
+    pub secure_boot_enabled: Option<bool>,
+    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
+    pub storage_require_encryption: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3671,16 +1843,16 @@ pub struct Windows10EnrollmentCompletionPageConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10EnrollmentCompletionPageConfiguration {
+impl serde::Serialize for Windows10CompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10EnrollmentCompletionPageConfiguration {
+impl Windows10CompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EnrollmentCompletionPageConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CompliancePolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3698,20 +1870,64 @@ impl Windows10EnrollmentCompletionPageConfiguration {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priority", &self.priority);
         object.property("version", &self.version);
+        object.property("bitLockerEnabled", &self.bit_locker_enabled);
+        object.property("codeIntegrityEnabled", &self.code_integrity_enabled);
         object
             .property(
-                "allowNonBlockingAppInstallation",
-                &self.allow_non_blocking_app_installation,
+                "earlyLaunchAntiMalwareDriverEnabled",
+                &self.early_launch_anti_malware_driver_enabled,
             );
+        object.property("mobileOsMaximumVersion", &self.mobile_os_maximum_version);
+        object.property("mobileOsMinimumVersion", &self.mobile_os_minimum_version);
+        object.property("osMaximumVersion", &self.os_maximum_version);
+        object.property("osMinimumVersion", &self.os_minimum_version);
+        object.property("passwordBlockSimple", &self.password_block_simple);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object
+            .property(
+                "passwordMinimumCharacterSetCount",
+                &self.password_minimum_character_set_count,
+            );
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object
+            .property(
+                "passwordRequiredToUnlockFromIdle",
+                &self.password_required_to_unlock_from_idle,
+            );
+        object.property("passwordRequiredType", &self.password_required_type);
+        object
+            .property("requireHealthyDeviceReport", &self.require_healthy_device_report);
+        object.property("secureBootEnabled", &self.secure_boot_enabled);
+        object.property("storageRequireEncryption", &self.storage_require_encryption);
         object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10EnrollmentCompletionPageConfiguration {
+impl<'de> serde::Deserialize<'de> for Windows10CompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3720,8 +1936,7 @@ impl<'de> serde::Deserialize<'de> for Windows10EnrollmentCompletionPageConfigura
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for Windows10EnrollmentCompletionPageConfiguration {
+impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3739,17 +1954,104 @@ for Windows10EnrollmentCompletionPageConfiguration {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "allowNonBlockingAppInstallation" => {
+            "bitLockerEnabled" => {
+                read_lenient(map, key, &mut self.bit_locker_enabled, extra)
+            }
+            "codeIntegrityEnabled" => {
+                read_lenient(map, key, &mut self.code_integrity_enabled, extra)
+            }
+            "earlyLaunchAntiMalwareDriverEnabled" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.allow_non_blocking_app_installation,
+                    &mut self.early_launch_anti_malware_driver_enabled,
                     extra,
                 )
             }
+            "mobileOsMaximumVersion" => {
+                read_lenient(map, key, &mut self.mobile_os_maximum_version, extra)
+            }
+            "mobileOsMinimumVersion" => {
+                read_lenient(map, key, &mut self.mobile_os_minimum_version, extra)
+            }
+            "osMaximumVersion" => {
+                read_lenient(map, key, &mut self.os_maximum_version, extra)
+            }
+            "osMinimumVersion" => {
+                read_lenient(map, key, &mut self.os_minimum_version, extra)
+            }
+            "passwordBlockSimple" => {
+                read_lenient(map, key, &mut self.password_block_simple, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredToUnlockFromIdle" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_required_to_unlock_from_idle,
+                    extra,
+                )
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
+            "requireHealthyDeviceReport" => {
+                read_lenient(map, key, &mut self.require_healthy_device_report, extra)
+            }
+            "secureBootEnabled" => {
+                read_lenient(map, key, &mut self.secure_boot_enabled, extra)
+            }
+            "storageRequireEncryption" => {
+                read_lenient(map, key, &mut self.storage_require_encryption, extra)
+            }
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3761,7 +2063,7 @@ for Windows10EnrollmentCompletionPageConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10EnrollmentCompletionPageConfiguration {
+impl Windows10CompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3772,68 +2074,179 @@ impl Windows10EnrollmentCompletionPageConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`Windows10EnrollmentCompletionPageConfiguration`] by wire name, each a [`Field<Windows10EnrollmentCompletionPageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EnrollmentCompletionPageConfiguration::set_null`].
-pub enum Windows10EnrollmentCompletionPageConfigurationField {}
+/// The properties of [`Windows10CompliancePolicy`] by wire name, each a [`Field<Windows10CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CompliancePolicy::set_null`].
+pub enum Windows10CompliancePolicyField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl Windows10EnrollmentCompletionPageConfigurationField {
+impl Windows10CompliancePolicyField {
     /// `id`
-    pub const Id: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<Windows10CompliancePolicy> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("createdDateTime");
+    pub const CreatedDateTime: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
     /// `description`
-    pub const Description: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("description");
+    pub const Description: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("displayName");
+    pub const DisplayName: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "displayName",
+    );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("lastModifiedDateTime");
-    /// `priority`
-    pub const Priority: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
-        "priority",
+    pub const LastModifiedDateTime: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
     );
     /// `version`
-    pub const Version: model::Field<Windows10EnrollmentCompletionPageConfiguration> = model::Field::new(
+    pub const Version: model::Field<Windows10CompliancePolicy> = model::Field::new(
         "version",
     );
-    /// `allowNonBlockingAppInstallation`
-    pub const AllowNonBlockingAppInstallation: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("allowNonBlockingAppInstallation");
+    /// `bitLockerEnabled`
+    pub const BitLockerEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "bitLockerEnabled",
+    );
+    /// `codeIntegrityEnabled`
+    pub const CodeIntegrityEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "codeIntegrityEnabled",
+    );
+    /// `earlyLaunchAntiMalwareDriverEnabled`
+    pub const EarlyLaunchAntiMalwareDriverEnabled: model::Field<
+        Windows10CompliancePolicy,
+    > = model::Field::new("earlyLaunchAntiMalwareDriverEnabled");
+    /// `mobileOsMaximumVersion`
+    pub const MobileOsMaximumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "mobileOsMaximumVersion",
+    );
+    /// `mobileOsMinimumVersion`
+    pub const MobileOsMinimumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "mobileOsMinimumVersion",
+    );
+    /// `osMaximumVersion`
+    pub const OsMaximumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumVersion`
+    pub const OsMinimumVersion: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "osMinimumVersion",
+    );
+    /// `passwordBlockSimple`
+    pub const PasswordBlockSimple: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`
+    pub const PasswordMinimumCharacterSetCount: model::Field<
+        Windows10CompliancePolicy,
+    > = model::Field::new("passwordMinimumCharacterSetCount");
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        Windows10CompliancePolicy,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<
+        Windows10CompliancePolicy,
+    > = model::Field::new("passwordPreviousPasswordBlockCount");
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredToUnlockFromIdle`
+    pub const PasswordRequiredToUnlockFromIdle: model::Field<
+        Windows10CompliancePolicy,
+    > = model::Field::new("passwordRequiredToUnlockFromIdle");
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "passwordRequiredType",
+    );
+    /// `requireHealthyDeviceReport`
+    pub const RequireHealthyDeviceReport: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "requireHealthyDeviceReport",
+    );
+    /// `secureBootEnabled`
+    pub const SecureBootEnabled: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "secureBootEnabled",
+    );
+    /// `storageRequireEncryption`
+    pub const StorageRequireEncryption: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "storageRequireEncryption",
+    );
     /// `assignments`
-    pub const Assignments: model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    > = model::Field::new("assignments");
+    pub const Assignments: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<Windows10CompliancePolicy> = model::Field::new(
+        "userStatusOverview",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        Windows10EnrollmentCompletionPageConfiguration,
-    >] = &[
+    pub const ALL: &'static [model::Field<Windows10CompliancePolicy>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
-        Self::Priority,
         Self::Version,
-        Self::AllowNonBlockingAppInstallation,
+        Self::BitLockerEnabled,
+        Self::CodeIntegrityEnabled,
+        Self::EarlyLaunchAntiMalwareDriverEnabled,
+        Self::MobileOsMaximumVersion,
+        Self::MobileOsMinimumVersion,
+        Self::OsMaximumVersion,
+        Self::OsMinimumVersion,
+        Self::PasswordBlockSimple,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumCharacterSetCount,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredToUnlockFromIdle,
+        Self::PasswordRequiredType,
+        Self::RequireHealthyDeviceReport,
+        Self::SecureBootEnabled,
+        Self::StorageRequireEncryption,
         Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10TeamGeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.windows10CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10TeamGeneralConfiguration {
+pub struct Windows10CustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -3852,46 +2265,8 @@ pub struct Windows10TeamGeneralConfiguration {
     /// Property `version`: `Edm.Int32`, not nullable.
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `azureOperationalInsightsBlockTelemetry`: `Edm.Boolean`, not nullable.
-    pub azure_operational_insights_block_telemetry: Option<bool>,
-    /// Property `azureOperationalInsightsWorkspaceId`: `Edm.String`.
-    pub azure_operational_insights_workspace_id: Option<String>,
-    /// Property `azureOperationalInsightsWorkspaceKey`: `Edm.String`.
-    pub azure_operational_insights_workspace_key: Option<String>,
-    /// Property `connectAppBlockAutoLaunch`: `Edm.Boolean`, not nullable.
-    pub connect_app_block_auto_launch: Option<bool>,
-    /// Property `maintenanceWindowBlocked`: `Edm.Boolean`, not nullable.
-    pub maintenance_window_blocked: Option<bool>,
-    /// Property `maintenanceWindowDurationInHours`: `Edm.Int32`.
-    pub maintenance_window_duration_in_hours: Option<i32>,
-    /// Property `maintenanceWindowStartTime`: `Edm.TimeOfDay`.
-    pub maintenance_window_start_time: Option<edm::TimeOfDay>,
-    /// Property `miracastBlocked`: `Edm.Boolean`, not nullable.
-    pub miracast_blocked: Option<bool>,
-    /// Property `miracastChannel`: `microsoft.graph.miracastChannel`, not nullable.
-    pub miracast_channel: Option<MiracastChannel>,
-    /// Property `miracastRequirePin`: `Edm.Boolean`, not nullable.
-    pub miracast_require_pin: Option<bool>,
-    /// Property `settingsBlockMyMeetingsAndFiles`: `Edm.Boolean`, not nullable.
-    pub settings_block_my_meetings_and_files: Option<bool>,
-    /// Property `settingsBlockSessionResume`: `Edm.Boolean`, not nullable.
-    pub settings_block_session_resume: Option<bool>,
-    /// Property `settingsBlockSigninSuggestions`: `Edm.Boolean`, not nullable.
-    pub settings_block_signin_suggestions: Option<bool>,
-    /// Property `settingsDefaultVolume`: `Edm.Int32`.
-    pub settings_default_volume: Option<i32>,
-    /// Property `settingsScreenTimeoutInMinutes`: `Edm.Int32`.
-    pub settings_screen_timeout_in_minutes: Option<i32>,
-    /// Property `settingsSessionTimeoutInMinutes`: `Edm.Int32`.
-    pub settings_session_timeout_in_minutes: Option<i32>,
-    /// Property `settingsSleepTimeoutInMinutes`: `Edm.Int32`.
-    pub settings_sleep_timeout_in_minutes: Option<i32>,
-    /// Property `welcomeScreenBackgroundImageUrl`: `Edm.String`.
-    pub welcome_screen_background_image_url: Option<String>,
-    /// Property `welcomeScreenBlockAutomaticWakeUp`: `Edm.Boolean`, not nullable.
-    pub welcome_screen_block_automatic_wake_up: Option<bool>,
-    /// Property `welcomeScreenMeetingInformation`: `microsoft.graph.welcomeScreenMeetingInformation`, not nullable.
-    pub welcome_screen_meeting_information: Option<WelcomeScreenMeetingInformation>,
+    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
+    pub oma_settings: Option<Vec<AnyOmaSetting>>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
@@ -3917,16 +2292,16 @@ pub struct Windows10TeamGeneralConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10TeamGeneralConfiguration {
+impl serde::Serialize for Windows10CustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10TeamGeneralConfiguration {
+impl Windows10CustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10TeamGeneralConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3945,77 +2320,7 @@ impl Windows10TeamGeneralConfiguration {
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("version", &self.version);
-        object
-            .property(
-                "azureOperationalInsightsBlockTelemetry",
-                &self.azure_operational_insights_block_telemetry,
-            );
-        object
-            .property(
-                "azureOperationalInsightsWorkspaceId",
-                &self.azure_operational_insights_workspace_id,
-            );
-        object
-            .property(
-                "azureOperationalInsightsWorkspaceKey",
-                &self.azure_operational_insights_workspace_key,
-            );
-        object
-            .property("connectAppBlockAutoLaunch", &self.connect_app_block_auto_launch);
-        object.property("maintenanceWindowBlocked", &self.maintenance_window_blocked);
-        object
-            .property(
-                "maintenanceWindowDurationInHours",
-                &self.maintenance_window_duration_in_hours,
-            );
-        object
-            .property("maintenanceWindowStartTime", &self.maintenance_window_start_time);
-        object.property("miracastBlocked", &self.miracast_blocked);
-        object.property("miracastChannel", &self.miracast_channel);
-        object.property("miracastRequirePin", &self.miracast_require_pin);
-        object
-            .property(
-                "settingsBlockMyMeetingsAndFiles",
-                &self.settings_block_my_meetings_and_files,
-            );
-        object
-            .property("settingsBlockSessionResume", &self.settings_block_session_resume);
-        object
-            .property(
-                "settingsBlockSigninSuggestions",
-                &self.settings_block_signin_suggestions,
-            );
-        object.property("settingsDefaultVolume", &self.settings_default_volume);
-        object
-            .property(
-                "settingsScreenTimeoutInMinutes",
-                &self.settings_screen_timeout_in_minutes,
-            );
-        object
-            .property(
-                "settingsSessionTimeoutInMinutes",
-                &self.settings_session_timeout_in_minutes,
-            );
-        object
-            .property(
-                "settingsSleepTimeoutInMinutes",
-                &self.settings_sleep_timeout_in_minutes,
-            );
-        object
-            .property(
-                "welcomeScreenBackgroundImageUrl",
-                &self.welcome_screen_background_image_url,
-            );
-        object
-            .property(
-                "welcomeScreenBlockAutomaticWakeUp",
-                &self.welcome_screen_block_automatic_wake_up,
-            );
-        object
-            .property(
-                "welcomeScreenMeetingInformation",
-                &self.welcome_screen_meeting_information,
-            );
+        object.property("omaSettings", &self.oma_settings);
         object.property("assignments", &self.assignments);
         object
             .property(
@@ -4031,7 +2336,7 @@ impl Windows10TeamGeneralConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10TeamGeneralConfiguration {
+impl<'de> serde::Deserialize<'de> for Windows10CustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4040,7 +2345,7 @@ impl<'de> serde::Deserialize<'de> for Windows10TeamGeneralConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfiguration {
+impl graph_odata_runtime::model::ODataObject for Windows10CustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4059,126 +2364,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfigurati
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "azureOperationalInsightsBlockTelemetry" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.azure_operational_insights_block_telemetry,
-                    extra,
-                )
-            }
-            "azureOperationalInsightsWorkspaceId" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.azure_operational_insights_workspace_id,
-                    extra,
-                )
-            }
-            "azureOperationalInsightsWorkspaceKey" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.azure_operational_insights_workspace_key,
-                    extra,
-                )
-            }
-            "connectAppBlockAutoLaunch" => {
-                read_lenient(map, key, &mut self.connect_app_block_auto_launch, extra)
-            }
-            "maintenanceWindowBlocked" => {
-                read_lenient(map, key, &mut self.maintenance_window_blocked, extra)
-            }
-            "maintenanceWindowDurationInHours" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maintenance_window_duration_in_hours,
-                    extra,
-                )
-            }
-            "maintenanceWindowStartTime" => {
-                read_lenient(map, key, &mut self.maintenance_window_start_time, extra)
-            }
-            "miracastBlocked" => {
-                read_lenient(map, key, &mut self.miracast_blocked, extra)
-            }
-            "miracastChannel" => {
-                read_nullable(map, key, &mut self.miracast_channel, extra)
-            }
-            "miracastRequirePin" => {
-                read_lenient(map, key, &mut self.miracast_require_pin, extra)
-            }
-            "settingsBlockMyMeetingsAndFiles" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_my_meetings_and_files,
-                    extra,
-                )
-            }
-            "settingsBlockSessionResume" => {
-                read_lenient(map, key, &mut self.settings_block_session_resume, extra)
-            }
-            "settingsBlockSigninSuggestions" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_signin_suggestions,
-                    extra,
-                )
-            }
-            "settingsDefaultVolume" => {
-                read_lenient(map, key, &mut self.settings_default_volume, extra)
-            }
-            "settingsScreenTimeoutInMinutes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_screen_timeout_in_minutes,
-                    extra,
-                )
-            }
-            "settingsSessionTimeoutInMinutes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_session_timeout_in_minutes,
-                    extra,
-                )
-            }
-            "settingsSleepTimeoutInMinutes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_sleep_timeout_in_minutes,
-                    extra,
-                )
-            }
-            "welcomeScreenBackgroundImageUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.welcome_screen_background_image_url,
-                    extra,
-                )
-            }
-            "welcomeScreenBlockAutomaticWakeUp" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.welcome_screen_block_automatic_wake_up,
-                    extra,
-                )
-            }
-            "welcomeScreenMeetingInformation" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.welcome_screen_meeting_information,
-                    extra,
-                )
-            }
+            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             "deviceSettingStateSummaries" => {
                 read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
@@ -4202,7 +2388,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfigurati
 }
 
 #[cfg(feature = "_device_management")]
-impl Windows10TeamGeneralConfiguration {
+impl Windows10CustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4213,174 +2399,1132 @@ impl Windows10TeamGeneralConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`Windows10TeamGeneralConfiguration`] by wire name, each a [`Field<Windows10TeamGeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10TeamGeneralConfiguration::set_null`].
-pub enum Windows10TeamGeneralConfigurationField {}
+/// The properties of [`Windows10CustomConfiguration`] by wire name, each a [`Field<Windows10CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CustomConfiguration::set_null`].
+pub enum Windows10CustomConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl Windows10TeamGeneralConfigurationField {
+impl Windows10CustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<Windows10CustomConfiguration> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const Description: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
     /// `version`
-    pub const Version: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const Version: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "version",
     );
-    /// `azureOperationalInsightsBlockTelemetry`
-    pub const AzureOperationalInsightsBlockTelemetry: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("azureOperationalInsightsBlockTelemetry");
-    /// `azureOperationalInsightsWorkspaceId`
-    pub const AzureOperationalInsightsWorkspaceId: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("azureOperationalInsightsWorkspaceId");
-    /// `azureOperationalInsightsWorkspaceKey`
-    pub const AzureOperationalInsightsWorkspaceKey: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("azureOperationalInsightsWorkspaceKey");
-    /// `connectAppBlockAutoLaunch`
-    pub const ConnectAppBlockAutoLaunch: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("connectAppBlockAutoLaunch");
-    /// `maintenanceWindowBlocked`
-    pub const MaintenanceWindowBlocked: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("maintenanceWindowBlocked");
-    /// `maintenanceWindowDurationInHours`
-    pub const MaintenanceWindowDurationInHours: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("maintenanceWindowDurationInHours");
-    /// `maintenanceWindowStartTime`
-    pub const MaintenanceWindowStartTime: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("maintenanceWindowStartTime");
-    /// `miracastBlocked`
-    pub const MiracastBlocked: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
-        "miracastBlocked",
+    /// `omaSettings`
+    pub const OmaSettings: model::Field<Windows10CustomConfiguration> = model::Field::new(
+        "omaSettings",
     );
-    /// `miracastChannel`
-    pub const MiracastChannel: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
-        "miracastChannel",
-    );
-    /// `miracastRequirePin`
-    pub const MiracastRequirePin: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
-        "miracastRequirePin",
-    );
-    /// `settingsBlockMyMeetingsAndFiles`
-    pub const SettingsBlockMyMeetingsAndFiles: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsBlockMyMeetingsAndFiles");
-    /// `settingsBlockSessionResume`
-    pub const SettingsBlockSessionResume: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsBlockSessionResume");
-    /// `settingsBlockSigninSuggestions`
-    pub const SettingsBlockSigninSuggestions: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsBlockSigninSuggestions");
-    /// `settingsDefaultVolume`
-    pub const SettingsDefaultVolume: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
-        "settingsDefaultVolume",
-    );
-    /// `settingsScreenTimeoutInMinutes`
-    pub const SettingsScreenTimeoutInMinutes: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsScreenTimeoutInMinutes");
-    /// `settingsSessionTimeoutInMinutes`
-    pub const SettingsSessionTimeoutInMinutes: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsSessionTimeoutInMinutes");
-    /// `settingsSleepTimeoutInMinutes`
-    pub const SettingsSleepTimeoutInMinutes: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("settingsSleepTimeoutInMinutes");
-    /// `welcomeScreenBackgroundImageUrl`
-    pub const WelcomeScreenBackgroundImageUrl: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("welcomeScreenBackgroundImageUrl");
-    /// `welcomeScreenBlockAutomaticWakeUp`
-    pub const WelcomeScreenBlockAutomaticWakeUp: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("welcomeScreenBlockAutomaticWakeUp");
-    /// `welcomeScreenMeetingInformation`
-    pub const WelcomeScreenMeetingInformation: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("welcomeScreenMeetingInformation");
     /// `assignments`
-    pub const Assignments: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "assignments",
     );
     /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        Windows10TeamGeneralConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
+    pub const DeviceSettingStateSummaries: model::Field<Windows10CustomConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const DeviceStatuses: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "deviceStatuses",
     );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const DeviceStatusOverview: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "deviceStatusOverview",
     );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const UserStatuses: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "userStatuses",
     );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10TeamGeneralConfiguration> = model::Field::new(
+    pub const UserStatusOverview: model::Field<Windows10CustomConfiguration> = model::Field::new(
         "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10TeamGeneralConfiguration>] = &[
+    pub const ALL: &'static [model::Field<Windows10CustomConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
         Self::Version,
-        Self::AzureOperationalInsightsBlockTelemetry,
-        Self::AzureOperationalInsightsWorkspaceId,
-        Self::AzureOperationalInsightsWorkspaceKey,
-        Self::ConnectAppBlockAutoLaunch,
-        Self::MaintenanceWindowBlocked,
-        Self::MaintenanceWindowDurationInHours,
-        Self::MaintenanceWindowStartTime,
-        Self::MiracastBlocked,
-        Self::MiracastChannel,
-        Self::MiracastRequirePin,
-        Self::SettingsBlockMyMeetingsAndFiles,
-        Self::SettingsBlockSessionResume,
-        Self::SettingsBlockSigninSuggestions,
-        Self::SettingsDefaultVolume,
-        Self::SettingsScreenTimeoutInMinutes,
-        Self::SettingsSessionTimeoutInMinutes,
-        Self::SettingsSleepTimeoutInMinutes,
-        Self::WelcomeScreenBackgroundImageUrl,
-        Self::WelcomeScreenBlockAutomaticWakeUp,
-        Self::WelcomeScreenMeetingInformation,
+        Self::OmaSettings,
         Self::Assignments,
         Self::DeviceSettingStateSummaries,
         Self::DeviceStatuses,
         Self::DeviceStatusOverview,
         Self::UserStatuses,
         Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windows10MobileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Windows10MobileCompliancePolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub version: Option<i32>,
+    /// Property `bitLockerEnabled`: `Edm.Boolean`, not nullable.
+    pub bit_locker_enabled: Option<bool>,
+    /// Property `codeIntegrityEnabled`: `Edm.Boolean`, not nullable.
+    pub code_integrity_enabled: Option<bool>,
+    /// Property `earlyLaunchAntiMalwareDriverEnabled`: `Edm.Boolean`, not nullable.
+    pub early_launch_anti_malware_driver_enabled: Option<bool>,
+    /// Property `osMaximumVersion`: `Edm.String`.
+    pub os_maximum_version: Option<String>,
+    /// Property `osMinimumVersion`: `Edm.String`.
+    pub os_minimum_version: Option<String>,
+    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
+    pub password_block_simple: Option<bool>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
+    pub password_minimum_character_set_count: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub password_required_type: Option<RequiredPasswordType>,
+    /// Property `passwordRequireToUnlockFromIdle`: `Edm.Boolean`, not nullable.
+    pub password_require_to_unlock_from_idle: Option<bool>,
+    /// Property `secureBootEnabled`: `Edm.Boolean`, not nullable.
+    pub secure_boot_enabled: Option<bool>,
+    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
+    pub storage_require_encryption: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for Windows10MobileCompliancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows10MobileCompliancePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10MobileCompliancePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("bitLockerEnabled", &self.bit_locker_enabled);
+        object.property("codeIntegrityEnabled", &self.code_integrity_enabled);
+        object
+            .property(
+                "earlyLaunchAntiMalwareDriverEnabled",
+                &self.early_launch_anti_malware_driver_enabled,
+            );
+        object.property("osMaximumVersion", &self.os_maximum_version);
+        object.property("osMinimumVersion", &self.os_minimum_version);
+        object.property("passwordBlockSimple", &self.password_block_simple);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object
+            .property(
+                "passwordMinimumCharacterSetCount",
+                &self.password_minimum_character_set_count,
+            );
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object.property("passwordRequiredType", &self.password_required_type);
+        object
+            .property(
+                "passwordRequireToUnlockFromIdle",
+                &self.password_require_to_unlock_from_idle,
+            );
+        object.property("secureBootEnabled", &self.secure_boot_enabled);
+        object.property("storageRequireEncryption", &self.storage_require_encryption);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for Windows10MobileCompliancePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "bitLockerEnabled" => {
+                read_lenient(map, key, &mut self.bit_locker_enabled, extra)
+            }
+            "codeIntegrityEnabled" => {
+                read_lenient(map, key, &mut self.code_integrity_enabled, extra)
+            }
+            "earlyLaunchAntiMalwareDriverEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.early_launch_anti_malware_driver_enabled,
+                    extra,
+                )
+            }
+            "osMaximumVersion" => {
+                read_lenient(map, key, &mut self.os_maximum_version, extra)
+            }
+            "osMinimumVersion" => {
+                read_lenient(map, key, &mut self.os_minimum_version, extra)
+            }
+            "passwordBlockSimple" => {
+                read_lenient(map, key, &mut self.password_block_simple, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
+            "passwordRequireToUnlockFromIdle" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_require_to_unlock_from_idle,
+                    extra,
+                )
+            }
+            "secureBootEnabled" => {
+                read_lenient(map, key, &mut self.secure_boot_enabled, extra)
+            }
+            "storageRequireEncryption" => {
+                read_lenient(map, key, &mut self.storage_require_encryption, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows10MobileCompliancePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`Windows10MobileCompliancePolicy`] by wire name, each a [`Field<Windows10MobileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10MobileCompliancePolicy::set_null`].
+pub enum Windows10MobileCompliancePolicyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl Windows10MobileCompliancePolicyField {
+    /// `id`
+    pub const Id: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "version",
+    );
+    /// `bitLockerEnabled`
+    pub const BitLockerEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "bitLockerEnabled",
+    );
+    /// `codeIntegrityEnabled`
+    pub const CodeIntegrityEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "codeIntegrityEnabled",
+    );
+    /// `earlyLaunchAntiMalwareDriverEnabled`
+    pub const EarlyLaunchAntiMalwareDriverEnabled: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("earlyLaunchAntiMalwareDriverEnabled");
+    /// `osMaximumVersion`
+    pub const OsMaximumVersion: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumVersion`
+    pub const OsMinimumVersion: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "osMinimumVersion",
+    );
+    /// `passwordBlockSimple`
+    pub const PasswordBlockSimple: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`
+    pub const PasswordMinimumCharacterSetCount: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("passwordMinimumCharacterSetCount");
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("passwordPreviousPasswordBlockCount");
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "passwordRequiredType",
+    );
+    /// `passwordRequireToUnlockFromIdle`
+    pub const PasswordRequireToUnlockFromIdle: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("passwordRequireToUnlockFromIdle");
+    /// `secureBootEnabled`
+    pub const SecureBootEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "secureBootEnabled",
+    );
+    /// `storageRequireEncryption`
+    pub const StorageRequireEncryption: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "storageRequireEncryption",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        Windows10MobileCompliancePolicy,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Windows10MobileCompliancePolicy>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::BitLockerEnabled,
+        Self::CodeIntegrityEnabled,
+        Self::EarlyLaunchAntiMalwareDriverEnabled,
+        Self::OsMaximumVersion,
+        Self::OsMinimumVersion,
+        Self::PasswordBlockSimple,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumCharacterSetCount,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredType,
+        Self::PasswordRequireToUnlockFromIdle,
+        Self::SecureBootEnabled,
+        Self::StorageRequireEncryption,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windows10SecureAssessmentConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Windows10SecureAssessmentConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `allowPrinting`: `Edm.Boolean`, not nullable.
+    pub allow_printing: Option<bool>,
+    /// Property `allowScreenCapture`: `Edm.Boolean`, not nullable.
+    pub allow_screen_capture: Option<bool>,
+    /// Property `allowTextSuggestion`: `Edm.Boolean`, not nullable.
+    pub allow_text_suggestion: Option<bool>,
+    /// Property `configurationAccount`: `Edm.String`.
+    pub configuration_account: Option<String>,
+    /// Property `launchUri`: `Edm.String`.
+    pub launch_uri: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for Windows10SecureAssessmentConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows10SecureAssessmentConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10SecureAssessmentConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("allowPrinting", &self.allow_printing);
+        object.property("allowScreenCapture", &self.allow_screen_capture);
+        object.property("allowTextSuggestion", &self.allow_text_suggestion);
+        object.property("configurationAccount", &self.configuration_account);
+        object.property("launchUri", &self.launch_uri);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for Windows10SecureAssessmentConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "allowPrinting" => read_lenient(map, key, &mut self.allow_printing, extra),
+            "allowScreenCapture" => {
+                read_lenient(map, key, &mut self.allow_screen_capture, extra)
+            }
+            "allowTextSuggestion" => {
+                read_lenient(map, key, &mut self.allow_text_suggestion, extra)
+            }
+            "configurationAccount" => {
+                read_lenient(map, key, &mut self.configuration_account, extra)
+            }
+            "launchUri" => read_lenient(map, key, &mut self.launch_uri, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows10SecureAssessmentConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`Windows10SecureAssessmentConfiguration`] by wire name, each a [`Field<Windows10SecureAssessmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10SecureAssessmentConfiguration::set_null`].
+pub enum Windows10SecureAssessmentConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl Windows10SecureAssessmentConfigurationField {
+    /// `id`
+    pub const Id: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        Windows10SecureAssessmentConfiguration,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `version`
+    pub const Version: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `allowPrinting`
+    pub const AllowPrinting: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "allowPrinting",
+    );
+    /// `allowScreenCapture`
+    pub const AllowScreenCapture: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "allowScreenCapture",
+    );
+    /// `allowTextSuggestion`
+    pub const AllowTextSuggestion: model::Field<
+        Windows10SecureAssessmentConfiguration,
+    > = model::Field::new("allowTextSuggestion");
+    /// `configurationAccount`
+    pub const ConfigurationAccount: model::Field<
+        Windows10SecureAssessmentConfiguration,
+    > = model::Field::new("configurationAccount");
+    /// `launchUri`
+    pub const LaunchUri: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "launchUri",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<
+        Windows10SecureAssessmentConfiguration,
+    > = model::Field::new("deviceSettingStateSummaries");
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<
+        Windows10SecureAssessmentConfiguration,
+    > = model::Field::new("deviceStatusOverview");
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<Windows10SecureAssessmentConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Windows10SecureAssessmentConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::AllowPrinting,
+        Self::AllowScreenCapture,
+        Self::AllowTextSuggestion,
+        Self::ConfigurationAccount,
+        Self::LaunchUri,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookApplication`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookApplication {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `calculationMode`: `Edm.String`, not nullable.
+    pub calculation_mode: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("calculationMode", &self.calculation_mode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "calculationMode" => {
+                read_lenient(map, key, &mut self.calculation_mode, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookApplication`] by wire name, each a [`Field<WorkbookApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookApplication::set_null`].
+pub enum WorkbookApplicationField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookApplicationField {
+    /// `id`
+    pub const Id: model::Field<WorkbookApplication> = model::Field::new("id");
+    /// `calculationMode`
+    pub const CalculationMode: model::Field<WorkbookApplication> = model::Field::new(
+        "calculationMode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookApplication>] = &[
+        Self::Id,
+        Self::CalculationMode,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookFunctions`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookFunctions {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookFunctions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookFunctions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookFunctions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFunctions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookFunctions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookFunctions`] by wire name, each a [`Field<WorkbookFunctions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctions::set_null`].
+pub enum WorkbookFunctionsField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookFunctionsField {
+    /// `id`
+    pub const Id: model::Field<WorkbookFunctions> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookFunctions>] = &[Self::Id];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookOperation`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `error`: `microsoft.graph.workbookOperationError`.
+    pub error: Option<WorkbookOperationError>,
+    /// Property `resourceLocation`: `Edm.String`.
+    pub resource_location: Option<String>,
+    /// Property `status`: `microsoft.graph.workbookOperationStatus`, not nullable.
+    pub status: Option<WorkbookOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("error", &self.error);
+        object.property("resourceLocation", &self.resource_location);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "resourceLocation" => {
+                read_lenient(map, key, &mut self.resource_location, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookOperation`] by wire name, each a [`Field<WorkbookOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookOperation::set_null`].
+pub enum WorkbookOperationField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookOperationField {
+    /// `id`
+    pub const Id: model::Field<WorkbookOperation> = model::Field::new("id");
+    /// `error`
+    pub const Error: model::Field<WorkbookOperation> = model::Field::new("error");
+    /// `resourceLocation`
+    pub const ResourceLocation: model::Field<WorkbookOperation> = model::Field::new(
+        "resourceLocation",
+    );
+    /// `status`
+    pub const Status: model::Field<WorkbookOperation> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookOperation>] = &[
+        Self::Id,
+        Self::Error,
+        Self::ResourceLocation,
+        Self::Status,
     ];
 }
 

@@ -146,59 +146,124 @@ impl From<&str> for ApplicationType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.authenticationPhoneType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authentication_methods_policy")]
+/// CSDL enum type `microsoft.graph.authenticationMethodsPolicyMigrationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationPhoneType {
-    /// `mobile` = 0
-    Mobile,
-    /// `alternateMobile` = 1
-    AlternateMobile,
-    /// `office` = 2
-    Office,
+pub enum AuthenticationMethodsPolicyMigrationState {
+    /// `preMigration` = 0
+    PreMigration,
+    /// `migrationInProgress` = 1
+    MigrationInProgress,
+    /// `migrationComplete` = 2
+    MigrationComplete,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
+#[cfg(feature = "_authentication_methods_policy")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AuthenticationMethodsPolicyMigrationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mobile", 0),
-        ("alternateMobile", 1),
-        ("office", 2),
+        ("preMigration", 0),
+        ("migrationInProgress", 1),
+        ("migrationComplete", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "mobile" => Self::Mobile,
-            "alternateMobile" => Self::AlternateMobile,
-            "office" => Self::Office,
+            "preMigration" => Self::PreMigration,
+            "migrationInProgress" => Self::MigrationInProgress,
+            "migrationComplete" => Self::MigrationComplete,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Mobile => "mobile",
-            Self::AlternateMobile => "alternateMobile",
-            Self::Office => "office",
+            Self::PreMigration => "preMigration",
+            Self::MigrationInProgress => "migrationInProgress",
+            Self::MigrationComplete => "migrationComplete",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
+#[cfg(feature = "_authentication_methods_policy")]
+impl serde::Serialize for AuthenticationMethodsPolicyMigrationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authentication_methods_policy")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodsPolicyMigrationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_methods_policy")]
+impl std::fmt::Display for AuthenticationMethodsPolicyMigrationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authentication_methods_policy")]
+impl From<&str> for AuthenticationMethodsPolicyMigrationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_activities_container")]
-impl serde::Serialize for AuthenticationPhoneType {
+/// CSDL enum type `microsoft.graph.certificateStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CertificateStatus {
+    /// `notProvisioned` = 0
+    NotProvisioned,
+    /// `provisioned` = 1
+    Provisioned,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for CertificateStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notProvisioned", 0),
+        ("provisioned", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notProvisioned" => Self::NotProvisioned,
+            "provisioned" => Self::Provisioned,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotProvisioned => "notProvisioned",
+            Self::Provisioned => "provisioned",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for CertificateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
+impl<'de> serde::Deserialize<'de> for CertificateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -207,62 +272,47 @@ impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
 }
 
 #[cfg(feature = "_activities_container")]
-impl std::fmt::Display for AuthenticationPhoneType {
+impl std::fmt::Display for CertificateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_activities_container")]
-impl From<&str> for AuthenticationPhoneType {
+impl From<&str> for CertificateStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcAuditActivityResult`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcAuditCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcAuditActivityResult {
-    /// `success` = 0
-    Success,
-    /// `clientError` = 1
-    ClientError,
-    /// `failure` = 2
-    Failure,
-    /// `timeout` = 3
-    Timeout,
-    /// `unknownFutureValue` = 4
+pub enum CloudPcAuditCategory {
+    /// `cloudPC` = 0
+    CloudPc,
+    /// `unknownFutureValue` = 1
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityResult {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("clientError", 1),
-        ("failure", 2),
-        ("timeout", 3),
-        ("unknownFutureValue", 4),
+        ("cloudPC", 0),
+        ("unknownFutureValue", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "success" => Self::Success,
-            "clientError" => Self::ClientError,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
+            "cloudPC" => Self::CloudPc,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::ClientError => "clientError",
-            Self::Failure => "failure",
-            Self::Timeout => "timeout",
+            Self::CloudPc => "cloudPC",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -270,14 +320,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityResult {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcAuditActivityResult {
+impl serde::Serialize for CloudPcAuditCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
+impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -286,67 +336,106 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcAuditActivityResult {
+impl std::fmt::Display for CloudPcAuditCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcAuditActivityResult {
+impl From<&str> for CloudPcAuditCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcDomainJoinType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcDeviceImageErrorCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcDomainJoinType {
-    /// `azureADJoin` = 0
-    AzureAdJoin,
-    /// `hybridAzureADJoin` = 1
-    HybridAzureAdJoin,
-    /// `unknownFutureValue` = 2
+pub enum CloudPcDeviceImageErrorCode {
+    /// `internalServerError` = 0
+    InternalServerError,
+    /// `sourceImageNotFound` = 1
+    SourceImageNotFound,
+    /// `osVersionNotSupported` = 2
+    OsVersionNotSupported,
+    /// `sourceImageInvalid` = 3
+    SourceImageInvalid,
+    /// `sourceImageNotGeneralized` = 4
+    SourceImageNotGeneralized,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
+    /// `vmAlreadyAzureAdjoined` = 6
+    VmAlreadyAzureAdjoined,
+    /// `paidSourceImageNotSupport` = 7
+    PaidSourceImageNotSupport,
+    /// `sourceImageNotSupportCustomizeVMName` = 8
+    SourceImageNotSupportCustomizeVmName,
+    /// `sourceImageSizeExceedsLimitation` = 9
+    SourceImageSizeExceedsLimitation,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDomainJoinType {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageErrorCode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("azureADJoin", 0),
-        ("hybridAzureADJoin", 1),
-        ("unknownFutureValue", 2),
+        ("internalServerError", 0),
+        ("sourceImageNotFound", 1),
+        ("osVersionNotSupported", 2),
+        ("sourceImageInvalid", 3),
+        ("sourceImageNotGeneralized", 4),
+        ("unknownFutureValue", 5),
+        ("vmAlreadyAzureAdjoined", 6),
+        ("paidSourceImageNotSupport", 7),
+        ("sourceImageNotSupportCustomizeVMName", 8),
+        ("sourceImageSizeExceedsLimitation", 9),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "azureADJoin" => Self::AzureAdJoin,
-            "hybridAzureADJoin" => Self::HybridAzureAdJoin,
+            "internalServerError" => Self::InternalServerError,
+            "sourceImageNotFound" => Self::SourceImageNotFound,
+            "osVersionNotSupported" => Self::OsVersionNotSupported,
+            "sourceImageInvalid" => Self::SourceImageInvalid,
+            "sourceImageNotGeneralized" => Self::SourceImageNotGeneralized,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "vmAlreadyAzureAdjoined" => Self::VmAlreadyAzureAdjoined,
+            "paidSourceImageNotSupport" => Self::PaidSourceImageNotSupport,
+            "sourceImageNotSupportCustomizeVMName" => {
+                Self::SourceImageNotSupportCustomizeVmName
+            }
+            "sourceImageSizeExceedsLimitation" => Self::SourceImageSizeExceedsLimitation,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AzureAdJoin => "azureADJoin",
-            Self::HybridAzureAdJoin => "hybridAzureADJoin",
+            Self::InternalServerError => "internalServerError",
+            Self::SourceImageNotFound => "sourceImageNotFound",
+            Self::OsVersionNotSupported => "osVersionNotSupported",
+            Self::SourceImageInvalid => "sourceImageInvalid",
+            Self::SourceImageNotGeneralized => "sourceImageNotGeneralized",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::VmAlreadyAzureAdjoined => "vmAlreadyAzureAdjoined",
+            Self::PaidSourceImageNotSupport => "paidSourceImageNotSupport",
+            Self::SourceImageNotSupportCustomizeVmName => {
+                "sourceImageNotSupportCustomizeVMName"
+            }
+            Self::SourceImageSizeExceedsLimitation => "sourceImageSizeExceedsLimitation",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcDomainJoinType {
+impl serde::Serialize for CloudPcDeviceImageErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinType {
+impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -355,72 +444,72 @@ impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcDomainJoinType {
+impl std::fmt::Display for CloudPcDeviceImageErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcDomainJoinType {
+impl From<&str> for CloudPcDeviceImageErrorCode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.conditionalAccessStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.cloudPcGalleryImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConditionalAccessStatus {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `notApplied` = 2
-    NotApplied,
+pub enum CloudPcGalleryImageStatus {
+    /// `supported` = 0
+    Supported,
+    /// `supportedWithWarning` = 1
+    SupportedWithWarning,
+    /// `notSupported` = 2
+    NotSupported,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("notApplied", 2),
+        ("supported", 0),
+        ("supportedWithWarning", 1),
+        ("notSupported", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "notApplied" => Self::NotApplied,
+            "supported" => Self::Supported,
+            "supportedWithWarning" => Self::SupportedWithWarning,
+            "notSupported" => Self::NotSupported,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::NotApplied => "notApplied",
+            Self::Supported => "supported",
+            Self::SupportedWithWarning => "supportedWithWarning",
+            Self::NotSupported => "notSupported",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ConditionalAccessStatus {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcGalleryImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcGalleryImageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -428,32 +517,116 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ConditionalAccessStatus {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for CloudPcGalleryImageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ConditionalAccessStatus {
+#[cfg(feature = "_device_management")]
+impl From<&str> for CloudPcGalleryImageStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.customExtensionCalloutInstanceStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CustomExtensionCalloutInstanceStatus {
+    /// `calloutSent` = 1
+    CalloutSent,
+    /// `callbackReceived` = 2
+    CallbackReceived,
+    /// `calloutFailed` = 3
+    CalloutFailed,
+    /// `callbackTimedOut` = 4
+    CallbackTimedOut,
+    /// `waitingForCallback` = 5
+    WaitingForCallback,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for CustomExtensionCalloutInstanceStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("calloutSent", 1),
+        ("callbackReceived", 2),
+        ("calloutFailed", 3),
+        ("callbackTimedOut", 4),
+        ("waitingForCallback", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "calloutSent" => Self::CalloutSent,
+            "callbackReceived" => Self::CallbackReceived,
+            "calloutFailed" => Self::CalloutFailed,
+            "callbackTimedOut" => Self::CallbackTimedOut,
+            "waitingForCallback" => Self::WaitingForCallback,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::CalloutSent => "calloutSent",
+            Self::CallbackReceived => "callbackReceived",
+            Self::CalloutFailed => "calloutFailed",
+            Self::CallbackTimedOut => "callbackTimedOut",
+            Self::WaitingForCallback => "waitingForCallback",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for CustomExtensionCalloutInstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for CustomExtensionCalloutInstanceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for CustomExtensionCalloutInstanceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementExchangeConnectorStatus {
-    /// `none` = 0
-    None,
-    /// `connectionPending` = 1
-    ConnectionPending,
-    /// `connected` = 2
-    Connected,
-    /// `disconnected` = 3
-    Disconnected,
+pub enum DeviceManagementExchangeConnectorType {
+    /// `onPremises` = 0
+    OnPremises,
+    /// `hosted` = 1
+    Hosted,
+    /// `serviceToService` = 2
+    ServiceToService,
+    /// `dedicated` = 3
+    Dedicated,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -462,30 +635,30 @@ pub enum DeviceManagementExchangeConnectorStatus {
 
 #[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for DeviceManagementExchangeConnectorStatus {
+for DeviceManagementExchangeConnectorType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("connectionPending", 1),
-        ("connected", 2),
-        ("disconnected", 3),
+        ("onPremises", 0),
+        ("hosted", 1),
+        ("serviceToService", 2),
+        ("dedicated", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "connectionPending" => Self::ConnectionPending,
-            "connected" => Self::Connected,
-            "disconnected" => Self::Disconnected,
+            "onPremises" => Self::OnPremises,
+            "hosted" => Self::Hosted,
+            "serviceToService" => Self::ServiceToService,
+            "dedicated" => Self::Dedicated,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::ConnectionPending => "connectionPending",
-            Self::Connected => "connected",
-            Self::Disconnected => "disconnected",
+            Self::OnPremises => "onPremises",
+            Self::Hosted => "hosted",
+            Self::ServiceToService => "serviceToService",
+            Self::Dedicated => "dedicated",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -493,14 +666,14 @@ for DeviceManagementExchangeConnectorStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementExchangeConnectorStatus {
+impl serde::Serialize for DeviceManagementExchangeConnectorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorStatus {
+impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -509,72 +682,215 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementExchangeConnectorStatus {
+impl std::fmt::Display for DeviceManagementExchangeConnectorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementExchangeConnectorStatus {
+impl From<&str> for DeviceManagementExchangeConnectorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationAddedStudentAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationAddedStudentAction {
+    /// `none` = 0
+    None,
+    /// `assignIfOpen` = 1
+    AssignIfOpen,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationAddedStudentAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("assignIfOpen", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "assignIfOpen" => Self::AssignIfOpen,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::AssignIfOpen => "assignIfOpen",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAddedStudentAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationAddedStudentAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationAddedStudentAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationModuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationModuleStatus {
+    /// `draft` = 0
+    Draft,
+    /// `published` = 1
+    Published,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationModuleStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("draft", 0),
+        ("published", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "published" => Self::Published,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationModuleStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationModuleStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationModuleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationModuleStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.diskType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.enrollmentState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskType {
+pub enum EnrollmentState {
     /// `unknown` = 0
     Unknown,
-    /// `hdd` = 1
-    Hdd,
-    /// `ssd` = 2
-    Ssd,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+    /// `enrolled` = 1
+    Enrolled,
+    /// `pendingReset` = 2
+    PendingReset,
+    /// `failed` = 3
+    Failed,
+    /// `notContacted` = 4
+    NotContacted,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DiskType {
+impl graph_odata_runtime::enums::EvolvableEnum for EnrollmentState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("hdd", 1),
-        ("ssd", 2),
-        ("unknownFutureValue", 3),
+        ("enrolled", 1),
+        ("pendingReset", 2),
+        ("failed", 3),
+        ("notContacted", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "hdd" => Self::Hdd,
-            "ssd" => Self::Ssd,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "enrolled" => Self::Enrolled,
+            "pendingReset" => Self::PendingReset,
+            "failed" => Self::Failed,
+            "notContacted" => Self::NotContacted,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Hdd => "hdd",
-            Self::Ssd => "ssd",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Enrolled => "enrolled",
+            Self::PendingReset => "pendingReset",
+            Self::Failed => "failed",
+            Self::NotContacted => "notContacted",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DiskType {
+impl serde::Serialize for EnrollmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DiskType {
+impl<'de> serde::Deserialize<'de> for EnrollmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -583,72 +899,74 @@ impl<'de> serde::Deserialize<'de> for DiskType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for DiskType {
+impl std::fmt::Display for EnrollmentState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for DiskType {
+impl From<&str> for EnrollmentState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationGender`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.importedWindowsAutopilotDeviceIdentityUploadStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationGender {
-    /// `female` = 0
-    Female,
-    /// `male` = 1
-    Male,
-    /// `other` = 2
-    Other,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum ImportedWindowsAutopilotDeviceIdentityUploadStatus {
+    /// `noUpload` = 0
+    NoUpload,
+    /// `pending` = 1
+    Pending,
+    /// `complete` = 2
+    Complete,
+    /// `error` = 3
+    Error,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationGender {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("female", 0),
-        ("male", 1),
-        ("other", 2),
-        ("unknownFutureValue", 3),
+        ("noUpload", 0),
+        ("pending", 1),
+        ("complete", 2),
+        ("error", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "female" => Self::Female,
-            "male" => Self::Male,
-            "other" => Self::Other,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "noUpload" => Self::NoUpload,
+            "pending" => Self::Pending,
+            "complete" => Self::Complete,
+            "error" => Self::Error,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Female => "female",
-            Self::Male => "male",
-            Self::Other => "other",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::NoUpload => "noUpload",
+            Self::Pending => "pending",
+            Self::Complete => "complete",
+            Self::Error => "error",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationGender {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationGender {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de>
+for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -656,392 +974,78 @@ impl<'de> serde::Deserialize<'de> for EducationGender {
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationGender {
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_education")]
-impl From<&str> for EducationGender {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.engagementCreationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EngagementCreationMode {
-    /// `none` = 0
-    None,
-    /// `migration` = 1
-    Migration,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for EngagementCreationMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("migration", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "migration" => Self::Migration,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Migration => "migration",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for EngagementCreationMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for EngagementCreationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for EngagementCreationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for EngagementCreationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GiphyRatingType {
-    /// `strict` = 0
-    Strict,
-    /// `moderate` = 1
-    Moderate,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("strict", 0),
-        ("moderate", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "strict" => Self::Strict,
-            "moderate" => Self::Moderate,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Strict => "strict",
-            Self::Moderate => "moderate",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for GiphyRatingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for GiphyRatingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl std::fmt::Display for GiphyRatingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_giphy_rating_type")]
-impl From<&str> for GiphyRatingType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.migrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MigrationStatus {
-    /// `ready` = 0
-    Ready,
-    /// `needsReview` = 1
-    NeedsReview,
-    /// `additionalStepsRequired` = 2
-    AdditionalStepsRequired,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for MigrationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("ready", 0),
-        ("needsReview", 1),
-        ("additionalStepsRequired", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ready" => Self::Ready,
-            "needsReview" => Self::NeedsReview,
-            "additionalStepsRequired" => Self::AdditionalStepsRequired,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Ready => "ready",
-            Self::NeedsReview => "needsReview",
-            Self::AdditionalStepsRequired => "additionalStepsRequired",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for MigrationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for MigrationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for MigrationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for MigrationStatus {
+#[cfg(feature = "_activities_container")]
+impl From<&str> for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.notificationTemplateBrandingOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct NotificationTemplateBrandingOptions(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_device_management")]
-impl NotificationTemplateBrandingOptions {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `includeCompanyLogo` = 1
-    pub const INCLUDE_COMPANY_LOGO: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `includeCompanyName` = 2
-    pub const INCLUDE_COMPANY_NAME: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `includeContactInformation` = 4
-    pub const INCLUDE_CONTACT_INFORMATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `includeCompanyPortalLink` = 8
-    pub const INCLUDE_COMPANY_PORTAL_LINK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `includeDeviceDetails` = 16
-    pub const INCLUDE_DEVICE_DETAILS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `unknownFutureValue` = 32
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::FlagsEnum for NotificationTemplateBrandingOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("includeCompanyLogo", 1),
-        ("includeCompanyName", 2),
-        ("includeContactInformation", 4),
-        ("includeCompanyPortalLink", 8),
-        ("includeDeviceDetails", 16),
-        ("unknownFutureValue", 32),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Debug for NotificationTemplateBrandingOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for NotificationTemplateBrandingOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::str::FromStr for NotificationTemplateBrandingOptions {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::ops::BitOr for NotificationTemplateBrandingOptions {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::ops::BitOrAssign for NotificationTemplateBrandingOptions {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for NotificationTemplateBrandingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for NotificationTemplateBrandingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_service_principals")]
-/// CSDL enum type `microsoft.graph.permissionClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.microsoftManagedDesktopType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionClassificationType {
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
+pub enum MicrosoftManagedDesktopType {
+    /// `notManaged` = 0
+    NotManaged,
+    /// `premiumManaged` = 1
+    PremiumManaged,
+    /// `standardManaged` = 2
+    StandardManaged,
+    /// `starterManaged` = 3
+    StarterManaged,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_service_principals")]
-impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftManagedDesktopType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
+        ("notManaged", 0),
+        ("premiumManaged", 1),
+        ("standardManaged", 2),
+        ("starterManaged", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
+            "notManaged" => Self::NotManaged,
+            "premiumManaged" => Self::PremiumManaged,
+            "standardManaged" => Self::StandardManaged,
+            "starterManaged" => Self::StarterManaged,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
+            Self::NotManaged => "notManaged",
+            Self::PremiumManaged => "premiumManaged",
+            Self::StandardManaged => "standardManaged",
+            Self::StarterManaged => "starterManaged",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_service_principals")]
-impl serde::Serialize for PermissionClassificationType {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MicrosoftManagedDesktopType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_service_principals")]
-impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktopType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1049,15 +1053,153 @@ impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     }
 }
 
-#[cfg(feature = "_service_principals")]
-impl std::fmt::Display for PermissionClassificationType {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for MicrosoftManagedDesktopType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_service_principals")]
-impl From<&str> for PermissionClassificationType {
+#[cfg(feature = "_device_management")]
+impl From<&str> for MicrosoftManagedDesktopType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL enum type `microsoft.graph.multiTenantOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MultiTenantOrganizationState {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("active", 0),
+        ("inactive", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for MultiTenantOrganizationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl std::fmt::Display for MultiTenantOrganizationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl From<&str> for MultiTenantOrganizationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.passkeyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PasskeyType {
+    /// `deviceBound` = 0
+    DeviceBound,
+    /// `synced` = 1
+    Synced,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for PasskeyType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceBound", 0),
+        ("synced", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceBound" => Self::DeviceBound,
+            "synced" => Self::Synced,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceBound => "deviceBound",
+            Self::Synced => "synced",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for PasskeyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for PasskeyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for PasskeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for PasskeyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

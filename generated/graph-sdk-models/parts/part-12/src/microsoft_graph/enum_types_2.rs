@@ -4271,138 +4271,54 @@ impl From<&str> for PrinterProcessingStateDetail {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.remoteAssistanceOnboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.protectionScopeState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RemoteAssistanceOnboardingStatus {
-    /// `notOnboarded` = 0
-    NotOnboarded,
-    /// `onboarding` = 1
-    Onboarding,
-    /// `onboarded` = 2
-    Onboarded,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RemoteAssistanceOnboardingStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notOnboarded", 0),
-        ("onboarding", 1),
-        ("onboarded", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notOnboarded" => Self::NotOnboarded,
-            "onboarding" => Self::Onboarding,
-            "onboarded" => Self::Onboarded,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotOnboarded => "notOnboarded",
-            Self::Onboarding => "onboarding",
-            Self::Onboarded => "onboarded",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RemoteAssistanceOnboardingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RemoteAssistanceOnboardingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RemoteAssistanceOnboardingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RemoteAssistanceOnboardingStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.simulationAutomationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SimulationAutomationStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `draft` = 1
-    Draft,
-    /// `notRunning` = 2
-    NotRunning,
-    /// `running` = 3
-    Running,
-    /// `completed` = 4
-    Completed,
-    /// `unknownFutureValue` = 5
+pub enum ProtectionScopeState {
+    /// `notModified` = 0
+    NotModified,
+    /// `modified` = 1
+    Modified,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationStatus {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProtectionScopeState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("draft", 1),
-        ("notRunning", 2),
-        ("running", 3),
-        ("completed", 4),
-        ("unknownFutureValue", 5),
+        ("notModified", 0),
+        ("modified", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "draft" => Self::Draft,
-            "notRunning" => Self::NotRunning,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
+            "notModified" => Self::NotModified,
+            "modified" => Self::Modified,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Draft => "draft",
-            Self::NotRunning => "notRunning",
-            Self::Running => "running",
-            Self::Completed => "completed",
+            Self::NotModified => "notModified",
+            Self::Modified => "modified",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for SimulationAutomationStatus {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for ProtectionScopeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SimulationAutomationStatus {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for ProtectionScopeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4410,15 +4326,252 @@ impl<'de> serde::Deserialize<'de> for SimulationAutomationStatus {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for SimulationAutomationStatus {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for ProtectionScopeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for SimulationAutomationStatus {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for ProtectionScopeState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL enum type `microsoft.graph.riskDetectionTimingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskDetectionTimingType {
+    /// `notDefined` = 0
+    NotDefined,
+    /// `realtime` = 1
+    Realtime,
+    /// `nearRealtime` = 2
+    NearRealtime,
+    /// `offline` = 3
+    Offline,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notDefined", 0),
+        ("realtime", 1),
+        ("nearRealtime", 2),
+        ("offline", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notDefined" => Self::NotDefined,
+            "realtime" => Self::Realtime,
+            "nearRealtime" => Self::NearRealtime,
+            "offline" => Self::Offline,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotDefined => "notDefined",
+            Self::Realtime => "realtime",
+            Self::NearRealtime => "nearRealtime",
+            Self::Offline => "offline",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskDetectionTimingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl std::fmt::Display for RiskDetectionTimingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl From<&str> for RiskDetectionTimingType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL enum type `microsoft.graph.sensitivityLabelAssignmentMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SensitivityLabelAssignmentMethod {
+    /// `standard` = 0
+    Standard,
+    /// `privileged` = 1
+    Privileged,
+    /// `auto` = 2
+    Auto,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("standard", 0),
+        ("privileged", 1),
+        ("auto", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "privileged" => Self::Privileged,
+            "auto" => Self::Auto,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Privileged => "privileged",
+            Self::Auto => "auto",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for SensitivityLabelAssignmentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl std::fmt::Display for SensitivityLabelAssignmentMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl From<&str> for SensitivityLabelAssignmentMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsAsyncOperationStatus {
+    /// `invalid` = 0
+    Invalid,
+    /// `notStarted` = 1
+    NotStarted,
+    /// `inProgress` = 2
+    InProgress,
+    /// `succeeded` = 3
+    Succeeded,
+    /// `failed` = 4
+    Failed,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("invalid", 0),
+        ("notStarted", 1),
+        ("inProgress", 2),
+        ("succeeded", 3),
+        ("failed", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "invalid" => Self::Invalid,
+            "notStarted" => Self::NotStarted,
+            "inProgress" => Self::InProgress,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::NotStarted => "notStarted",
+            Self::InProgress => "inProgress",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TeamsAsyncOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl std::fmt::Display for TeamsAsyncOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<&str> for TeamsAsyncOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4528,149 +4681,6 @@ impl From<&str> for TeamsAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkTagType {
-    /// `standard` = 0
-    Standard,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => Self::Standard,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TeamworkTagType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TeamworkTagType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for TeamworkTagType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl From<&str> for TeamworkTagType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.threatCategory`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThreatCategory {
-    /// `undefined` = 0
-    Undefined,
-    /// `spam` = 1
-    Spam,
-    /// `phishing` = 2
-    Phishing,
-    /// `malware` = 3
-    Malware,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for ThreatCategory {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("undefined", 0),
-        ("spam", 1),
-        ("phishing", 2),
-        ("malware", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "undefined" => Self::Undefined,
-            "spam" => Self::Spam,
-            "phishing" => Self::Phishing,
-            "malware" => Self::Malware,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Undefined => "undefined",
-            Self::Spam => "spam",
-            Self::Phishing => "phishing",
-            Self::Malware => "malware",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for ThreatCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl From<&str> for ThreatCategory {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_identity_protection")]
 /// CSDL enum type `microsoft.graph.tokenIssuerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4752,5 +4762,105 @@ impl std::fmt::Display for TokenIssuerType {
 impl From<&str> for TokenIssuerType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.windowsDeviceHealthState`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct WindowsDeviceHealthState(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceHealthState {
+    /// `clean` = 0
+    pub const CLEAN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `fullScanPending` = 1
+    pub const FULL_SCAN_PENDING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `rebootPending` = 2
+    pub const REBOOT_PENDING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `manualStepsPending` = 4
+    pub const MANUAL_STEPS_PENDING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `offlineScanPending` = 8
+    pub const OFFLINE_SCAN_PENDING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `critical` = 16
+    pub const CRITICAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::FlagsEnum for WindowsDeviceHealthState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("clean", 0),
+        ("fullScanPending", 1),
+        ("rebootPending", 2),
+        ("manualStepsPending", 4),
+        ("offlineScanPending", 8),
+        ("critical", 16),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Debug for WindowsDeviceHealthState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for WindowsDeviceHealthState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::str::FromStr for WindowsDeviceHealthState {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::ops::BitOr for WindowsDeviceHealthState {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::ops::BitOrAssign for WindowsDeviceHealthState {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for WindowsDeviceHealthState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for WindowsDeviceHealthState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -39,10 +39,15 @@ mod entity_types_3;
 #[allow(unused_imports)]
 pub use entity_types_3::*;
 
-mod complex_types;
+mod complex_types_1;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use complex_types_1::*;
+
+mod complex_types_2;
+
+#[allow(unused_imports)]
+pub use complex_types_2::*;
 
 mod enum_types_1;
 

@@ -24,7 +24,7 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_entra_recovery_services:
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_entra_recovery_services::*;
 
-mod enum_types;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use entity_types::*;

@@ -12,11 +12,11 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_binary_operator")]
-/// CSDL complex type `microsoft.graph.externalConnectors.activitySettings`.
+/// CSDL complex type `microsoft.graph.externalConnectors.searchSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivitySettings {
-    /// Property `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
-    pub url_to_item_resolvers: Option<Vec<AnyUrlToItemResolverBase>>,
+pub struct SearchSettings {
+    /// Property `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
+    pub search_result_templates: Option<Vec<DisplayTemplate>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -24,16 +24,16 @@ pub struct ActivitySettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl serde::Serialize for ActivitySettings {
+impl serde::Serialize for SearchSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_binary_operator")]
-impl ActivitySettings {
+impl SearchSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.activitySettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.searchSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -46,13 +46,13 @@ impl ActivitySettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("urlToItemResolvers", &self.url_to_item_resolvers);
+        object.property("searchResultTemplates", &self.search_result_templates);
         object.end()
     }
 }
 
 #[cfg(feature = "_binary_operator")]
-impl<'de> serde::Deserialize<'de> for ActivitySettings {
+impl<'de> serde::Deserialize<'de> for SearchSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for ActivitySettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl graph_odata_runtime::model::ODataObject for ActivitySettings {
+impl graph_odata_runtime::model::ODataObject for SearchSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -70,8 +70,8 @@ impl graph_odata_runtime::model::ODataObject for ActivitySettings {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "urlToItemResolvers" => {
-                read_nullable(map, key, &mut self.url_to_item_resolvers, extra)
+            "searchResultTemplates" => {
+                read_nullable(map, key, &mut self.search_result_templates, extra)
             }
             _ => Ok(false),
         }
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for ActivitySettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-impl ActivitySettings {
+impl SearchSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -95,18 +95,18 @@ impl ActivitySettings {
 }
 
 #[cfg(feature = "_binary_operator")]
-/// The properties of [`ActivitySettings`] by wire name, each a [`Field<ActivitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivitySettings::set_null`].
-pub enum ActivitySettingsField {}
+/// The properties of [`SearchSettings`] by wire name, each a [`Field<SearchSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchSettings::set_null`].
+pub enum SearchSettingsField {}
 
 #[cfg(feature = "_binary_operator")]
 #[allow(non_upper_case_globals)]
-impl ActivitySettingsField {
-    /// `urlToItemResolvers`
-    pub const UrlToItemResolvers: model::Field<ActivitySettings> = model::Field::new(
-        "urlToItemResolvers",
+impl SearchSettingsField {
+    /// `searchResultTemplates`
+    pub const SearchResultTemplates: model::Field<SearchSettings> = model::Field::new(
+        "searchResultTemplates",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivitySettings>] = &[
-        Self::UrlToItemResolvers,
+    pub const ALL: &'static [model::Field<SearchSettings>] = &[
+        Self::SearchResultTemplates,
     ];
 }

@@ -33,3 +33,8 @@ mod complex_types;
 
 #[allow(unused_imports)]
 pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

@@ -12,106 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.attributeChangeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeChangeTrigger {
-    /// Property `triggerAttributes`: `Collection(microsoft.graph.identityGovernance.triggerAttribute)`, not nullable.
-    pub trigger_attributes: Option<Vec<TriggerAttribute>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AttributeChangeTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AttributeChangeTrigger {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.attributeChangeTrigger";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("triggerAttributes", &self.trigger_attributes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AttributeChangeTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AttributeChangeTrigger {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "triggerAttributes" => {
-                read_nullable(map, key, &mut self.trigger_attributes, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AttributeChangeTrigger {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AttributeChangeTrigger`] by wire name, each a [`Field<AttributeChangeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeChangeTrigger::set_null`].
-pub enum AttributeChangeTriggerField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AttributeChangeTriggerField {
-    /// `triggerAttributes`
-    pub const TriggerAttributes: model::Field<AttributeChangeTrigger> = model::Field::new(
-        "triggerAttributes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeChangeTrigger>] = &[
-        Self::TriggerAttributes,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.parameter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parameter {
@@ -222,13 +122,11 @@ impl ParameterField {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.quarantineConfiguration`.
+/// CSDL complex type `microsoft.graph.identityGovernance.userInactivityTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct QuarantineConfiguration {
-    /// Property `conditions`: `Collection(microsoft.graph.identityGovernance.quarantineCondition)`, not nullable.
-    pub conditions: Option<Vec<AnyQuarantineCondition>>,
-    /// Property `matchMode`: `microsoft.graph.identityGovernance.matchMode`, not nullable.
-    pub match_mode: Option<MatchMode>,
+pub struct UserInactivityTrigger {
+    /// Property `inactivityPeriodInDays`: `Edm.Int32`, not nullable.
+    pub inactivity_period_in_days: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -236,16 +134,16 @@ pub struct QuarantineConfiguration {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for QuarantineConfiguration {
+impl serde::Serialize for UserInactivityTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl QuarantineConfiguration {
+impl UserInactivityTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.userInactivityTrigger";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -258,14 +156,13 @@ impl QuarantineConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("conditions", &self.conditions);
-        object.property("matchMode", &self.match_mode);
+        object.property("inactivityPeriodInDays", &self.inactivity_period_in_days);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
+impl<'de> serde::Deserialize<'de> for UserInactivityTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -274,17 +171,18 @@ impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
+impl graph_odata_runtime::model::ODataObject for UserInactivityTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "matchMode" => read_nullable(map, key, &mut self.match_mode, extra),
+            "inactivityPeriodInDays" => {
+                read_lenient(map, key, &mut self.inactivity_period_in_days, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -296,7 +194,7 @@ impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl QuarantineConfiguration {
+impl UserInactivityTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -307,23 +205,80 @@ impl QuarantineConfiguration {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`QuarantineConfiguration`] by wire name, each a [`Field<QuarantineConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineConfiguration::set_null`].
-pub enum QuarantineConfigurationField {}
+/// The properties of [`UserInactivityTrigger`] by wire name, each a [`Field<UserInactivityTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInactivityTrigger::set_null`].
+pub enum UserInactivityTriggerField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl QuarantineConfigurationField {
-    /// `conditions`
-    pub const Conditions: model::Field<QuarantineConfiguration> = model::Field::new(
-        "conditions",
-    );
-    /// `matchMode`
-    pub const MatchMode: model::Field<QuarantineConfiguration> = model::Field::new(
-        "matchMode",
+impl UserInactivityTriggerField {
+    /// `inactivityPeriodInDays`
+    pub const InactivityPeriodInDays: model::Field<UserInactivityTrigger> = model::Field::new(
+        "inactivityPeriodInDays",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<QuarantineConfiguration>] = &[
-        Self::Conditions,
-        Self::MatchMode,
+    pub const ALL: &'static [model::Field<UserInactivityTrigger>] = &[
+        Self::InactivityPeriodInDays,
     ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.workflowExecutionTrigger`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowExecutionTrigger {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for WorkflowExecutionTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl WorkflowExecutionTrigger {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowExecutionTrigger";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for WorkflowExecutionTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for WorkflowExecutionTrigger {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }

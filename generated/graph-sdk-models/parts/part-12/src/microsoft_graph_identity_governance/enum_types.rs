@@ -12,80 +12,89 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.identityGovernance.quarantineType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QuarantineType {
-    /// `notQuarantined` = 0
-    NotQuarantined,
-    /// `countBasedThresholdExceeded` = 1
-    CountBasedThresholdExceeded,
-    /// `percentageBasedThresholdExceeded` = 2
-    PercentageBasedThresholdExceeded,
-    /// `multipleConditionsExceeded` = 3
-    MultipleConditionsExceeded,
+/// CSDL enum type `microsoft.graph.identityGovernance.lifecycleTaskCategory`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct LifecycleTaskCategory(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_identity_governance")]
+impl LifecycleTaskCategory {
+    /// `joiner` = 1
+    pub const JOINER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `leaver` = 2
+    pub const LEAVER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
     /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `mover` = 8
+    pub const MOVER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for QuarantineType {
+impl graph_odata_runtime::enums::FlagsEnum for LifecycleTaskCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notQuarantined", 0),
-        ("countBasedThresholdExceeded", 1),
-        ("percentageBasedThresholdExceeded", 2),
-        ("multipleConditionsExceeded", 3),
+        ("joiner", 1),
+        ("leaver", 2),
         ("unknownFutureValue", 4),
+        ("mover", 8),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notQuarantined" => Self::NotQuarantined,
-            "countBasedThresholdExceeded" => Self::CountBasedThresholdExceeded,
-            "percentageBasedThresholdExceeded" => Self::PercentageBasedThresholdExceeded,
-            "multipleConditionsExceeded" => Self::MultipleConditionsExceeded,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotQuarantined => "notQuarantined",
-            Self::CountBasedThresholdExceeded => "countBasedThresholdExceeded",
-            Self::PercentageBasedThresholdExceeded => "percentageBasedThresholdExceeded",
-            Self::MultipleConditionsExceeded => "multipleConditionsExceeded",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for QuarantineType {
+impl std::fmt::Debug for LifecycleTaskCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for LifecycleTaskCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::str::FromStr for LifecycleTaskCategory {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::ops::BitOr for LifecycleTaskCategory {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::ops::BitOrAssign for LifecycleTaskCategory {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for LifecycleTaskCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for QuarantineType {
+impl<'de> serde::Deserialize<'de> for LifecycleTaskCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for QuarantineType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for QuarantineType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -12,124 +12,27 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailDlpRuleInfo`.
+/// CSDL complex type `microsoft.graph.security.analyzedEmailAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailDlpRuleInfo {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `ruleId`: `Edm.String`.
-    pub rule_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailDlpRuleInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailDlpRuleInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDlpRuleInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("ruleId", &self.rule_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailDlpRuleInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDlpRuleInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailDlpRuleInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailDlpRuleInfo`] by wire name, each a [`Field<AnalyzedEmailDlpRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDlpRuleInfo::set_null`].
-pub enum AnalyzedEmailDlpRuleInfoField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AnalyzedEmailDlpRuleInfoField {
-    /// `name`
-    pub const Name: model::Field<AnalyzedEmailDlpRuleInfo> = model::Field::new("name");
-    /// `ruleId`
-    pub const RuleId: model::Field<AnalyzedEmailDlpRuleInfo> = model::Field::new(
-        "ruleId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailDlpRuleInfo>] = &[
-        Self::Name,
-        Self::RuleId,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailUrl`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailUrl {
-    /// Property `detectionMethod`: `Edm.String`.
-    pub detection_method: Option<String>,
+pub struct AnalyzedEmailAttachment {
     /// Property `detonationDetails`: `microsoft.graph.security.detonationDetails`.
     pub detonation_details: Option<DetonationDetails>,
+    /// Property `fileExtension`: `Edm.String`.
+    pub file_extension: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    pub file_name: Option<String>,
+    /// Property `fileSize`: `Edm.Int32`.
+    pub file_size: Option<i32>,
+    /// Property `fileType`: `Edm.String`.
+    pub file_type: Option<String>,
+    /// Property `malwareFamily`: `Edm.String`.
+    pub malware_family: Option<String>,
+    /// Property `sha256`: `Edm.String`.
+    pub sha256: Option<String>,
     /// Property `tenantAllowBlockListDetailInfo`: `Edm.String`.
     pub tenant_allow_block_list_detail_info: Option<String>,
     /// Property `threatType`: `microsoft.graph.security.threatType`.
     pub threat_type: Option<ThreatType>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -137,16 +40,16 @@ pub struct AnalyzedEmailUrl {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailUrl {
+impl serde::Serialize for AnalyzedEmailAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailUrl {
+impl AnalyzedEmailAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailUrl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAttachment";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -159,21 +62,25 @@ impl AnalyzedEmailUrl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("detectionMethod", &self.detection_method);
         object.property("detonationDetails", &self.detonation_details);
+        object.property("fileExtension", &self.file_extension);
+        object.property("fileName", &self.file_name);
+        object.property("fileSize", &self.file_size);
+        object.property("fileType", &self.file_type);
+        object.property("malwareFamily", &self.malware_family);
+        object.property("sha256", &self.sha256);
         object
             .property(
                 "tenantAllowBlockListDetailInfo",
                 &self.tenant_allow_block_list_detail_info,
             );
         object.property("threatType", &self.threat_type);
-        object.property("url", &self.url);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailUrl {
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -182,7 +89,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailUrl {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -191,12 +98,15 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "detectionMethod" => {
-                read_lenient(map, key, &mut self.detection_method, extra)
-            }
             "detonationDetails" => {
                 read_nullable(map, key, &mut self.detonation_details, extra)
             }
+            "fileExtension" => read_lenient(map, key, &mut self.file_extension, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "fileSize" => read_lenient(map, key, &mut self.file_size, extra),
+            "fileType" => read_lenient(map, key, &mut self.file_type, extra),
+            "malwareFamily" => read_lenient(map, key, &mut self.malware_family, extra),
+            "sha256" => read_lenient(map, key, &mut self.sha256, extra),
             "tenantAllowBlockListDetailInfo" => {
                 read_lenient(
                     map,
@@ -206,7 +116,6 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
                 )
             }
             "threatType" => read_nullable(map, key, &mut self.threat_type, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -218,7 +127,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailUrl {
+impl AnalyzedEmailAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -229,37 +138,166 @@ impl AnalyzedEmailUrl {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailUrl`] by wire name, each a [`Field<AnalyzedEmailUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailUrl::set_null`].
-pub enum AnalyzedEmailUrlField {}
+/// The properties of [`AnalyzedEmailAttachment`] by wire name, each a [`Field<AnalyzedEmailAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAttachment::set_null`].
+pub enum AnalyzedEmailAttachmentField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AnalyzedEmailUrlField {
-    /// `detectionMethod`
-    pub const DetectionMethod: model::Field<AnalyzedEmailUrl> = model::Field::new(
-        "detectionMethod",
-    );
+impl AnalyzedEmailAttachmentField {
     /// `detonationDetails`
-    pub const DetonationDetails: model::Field<AnalyzedEmailUrl> = model::Field::new(
+    pub const DetonationDetails: model::Field<AnalyzedEmailAttachment> = model::Field::new(
         "detonationDetails",
     );
+    /// `fileExtension`
+    pub const FileExtension: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "fileExtension",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "fileName",
+    );
+    /// `fileSize`
+    pub const FileSize: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "fileSize",
+    );
+    /// `fileType`
+    pub const FileType: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "fileType",
+    );
+    /// `malwareFamily`
+    pub const MalwareFamily: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "malwareFamily",
+    );
+    /// `sha256`
+    pub const Sha256: model::Field<AnalyzedEmailAttachment> = model::Field::new(
+        "sha256",
+    );
     /// `tenantAllowBlockListDetailInfo`
-    pub const TenantAllowBlockListDetailInfo: model::Field<AnalyzedEmailUrl> = model::Field::new(
+    pub const TenantAllowBlockListDetailInfo: model::Field<AnalyzedEmailAttachment> = model::Field::new(
         "tenantAllowBlockListDetailInfo",
     );
     /// `threatType`
-    pub const ThreatType: model::Field<AnalyzedEmailUrl> = model::Field::new(
+    pub const ThreatType: model::Field<AnalyzedEmailAttachment> = model::Field::new(
         "threatType",
     );
-    /// `url`
-    pub const Url: model::Field<AnalyzedEmailUrl> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailUrl>] = &[
-        Self::DetectionMethod,
+    pub const ALL: &'static [model::Field<AnalyzedEmailAttachment>] = &[
         Self::DetonationDetails,
+        Self::FileExtension,
+        Self::FileName,
+        Self::FileSize,
+        Self::FileType,
+        Self::MalwareFamily,
+        Self::Sha256,
         Self::TenantAllowBlockListDetailInfo,
         Self::ThreatType,
-        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.analyzedEmailRecipientDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzedEmailRecipientDetail {
+    /// Property `ccRecipients`: `Collection(Edm.String)`.
+    pub cc_recipients: Option<Vec<String>>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnalyzedEmailRecipientDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailRecipientDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailRecipientDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("ccRecipients", &self.cc_recipients);
+        object.property("domainName", &self.domain_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailRecipientDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "ccRecipients" => read_lenient(map, key, &mut self.cc_recipients, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnalyzedEmailRecipientDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AnalyzedEmailRecipientDetail`] by wire name, each a [`Field<AnalyzedEmailRecipientDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailRecipientDetail::set_null`].
+pub enum AnalyzedEmailRecipientDetailField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AnalyzedEmailRecipientDetailField {
+    /// `ccRecipients`
+    pub const CcRecipients: model::Field<AnalyzedEmailRecipientDetail> = model::Field::new(
+        "ccRecipients",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<AnalyzedEmailRecipientDetail> = model::Field::new(
+        "domainName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AnalyzedEmailRecipientDetail>] = &[
+        Self::CcRecipients,
+        Self::DomainName,
     ];
 }
 
@@ -376,17 +414,17 @@ impl ExportFileMetadataField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.topicModelingSettings`.
+/// CSDL complex type `microsoft.graph.security.redundancyDetectionSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopicModelingSettings {
-    /// Property `dynamicallyAdjustTopicCount`: `Edm.Boolean`.
-    pub dynamically_adjust_topic_count: Option<bool>,
-    /// Property `ignoreNumbers`: `Edm.Boolean`.
-    pub ignore_numbers: Option<bool>,
+pub struct RedundancyDetectionSettings {
     /// Property `isEnabled`: `Edm.Boolean`.
     pub is_enabled: Option<bool>,
-    /// Property `topicCount`: `Edm.Int32`.
-    pub topic_count: Option<i32>,
+    /// Property `maxWords`: `Edm.Int32`.
+    pub max_words: Option<i32>,
+    /// Property `minWords`: `Edm.Int32`.
+    pub min_words: Option<i32>,
+    /// Property `similarityThreshold`: `Edm.Int32`.
+    pub similarity_threshold: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -394,16 +432,16 @@ pub struct TopicModelingSettings {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for TopicModelingSettings {
+impl serde::Serialize for RedundancyDetectionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl TopicModelingSettings {
+impl RedundancyDetectionSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.topicModelingSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.redundancyDetectionSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -416,20 +454,16 @@ impl TopicModelingSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "dynamicallyAdjustTopicCount",
-                &self.dynamically_adjust_topic_count,
-            );
-        object.property("ignoreNumbers", &self.ignore_numbers);
         object.property("isEnabled", &self.is_enabled);
-        object.property("topicCount", &self.topic_count);
+        object.property("maxWords", &self.max_words);
+        object.property("minWords", &self.min_words);
+        object.property("similarityThreshold", &self.similarity_threshold);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TopicModelingSettings {
+impl<'de> serde::Deserialize<'de> for RedundancyDetectionSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -438,7 +472,7 @@ impl<'de> serde::Deserialize<'de> for TopicModelingSettings {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
+impl graph_odata_runtime::model::ODataObject for RedundancyDetectionSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -447,12 +481,12 @@ impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "dynamicallyAdjustTopicCount" => {
-                read_lenient(map, key, &mut self.dynamically_adjust_topic_count, extra)
-            }
-            "ignoreNumbers" => read_lenient(map, key, &mut self.ignore_numbers, extra),
             "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "topicCount" => read_lenient(map, key, &mut self.topic_count, extra),
+            "maxWords" => read_lenient(map, key, &mut self.max_words, extra),
+            "minWords" => read_lenient(map, key, &mut self.min_words, extra),
+            "similarityThreshold" => {
+                read_lenient(map, key, &mut self.similarity_threshold, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -464,7 +498,7 @@ impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
 }
 
 #[cfg(feature = "_security")]
-impl TopicModelingSettings {
+impl RedundancyDetectionSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -475,33 +509,33 @@ impl TopicModelingSettings {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`TopicModelingSettings`] by wire name, each a [`Field<TopicModelingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopicModelingSettings::set_null`].
-pub enum TopicModelingSettingsField {}
+/// The properties of [`RedundancyDetectionSettings`] by wire name, each a [`Field<RedundancyDetectionSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedundancyDetectionSettings::set_null`].
+pub enum RedundancyDetectionSettingsField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl TopicModelingSettingsField {
-    /// `dynamicallyAdjustTopicCount`
-    pub const DynamicallyAdjustTopicCount: model::Field<TopicModelingSettings> = model::Field::new(
-        "dynamicallyAdjustTopicCount",
-    );
-    /// `ignoreNumbers`
-    pub const IgnoreNumbers: model::Field<TopicModelingSettings> = model::Field::new(
-        "ignoreNumbers",
-    );
+impl RedundancyDetectionSettingsField {
     /// `isEnabled`
-    pub const IsEnabled: model::Field<TopicModelingSettings> = model::Field::new(
+    pub const IsEnabled: model::Field<RedundancyDetectionSettings> = model::Field::new(
         "isEnabled",
     );
-    /// `topicCount`
-    pub const TopicCount: model::Field<TopicModelingSettings> = model::Field::new(
-        "topicCount",
+    /// `maxWords`
+    pub const MaxWords: model::Field<RedundancyDetectionSettings> = model::Field::new(
+        "maxWords",
+    );
+    /// `minWords`
+    pub const MinWords: model::Field<RedundancyDetectionSettings> = model::Field::new(
+        "minWords",
+    );
+    /// `similarityThreshold`
+    pub const SimilarityThreshold: model::Field<RedundancyDetectionSettings> = model::Field::new(
+        "similarityThreshold",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TopicModelingSettings>] = &[
-        Self::DynamicallyAdjustTopicCount,
-        Self::IgnoreNumbers,
+    pub const ALL: &'static [model::Field<RedundancyDetectionSettings>] = &[
         Self::IsEnabled,
-        Self::TopicCount,
+        Self::MaxWords,
+        Self::MinWords,
+        Self::SimilarityThreshold,
     ];
 }

@@ -12,87 +12,26 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.alert`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.ediscoveryReviewSet`; base type `microsoft.graph.security.dataSet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Alert {
+pub struct EdiscoveryReviewSet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `actorDisplayName`: `Edm.String`.
-    pub actor_display_name: Option<String>,
-    /// Property `additionalData`: `microsoft.graph.security.dictionary`.
-    pub additional_data: Option<Dictionary>,
-    /// Property `alertPolicyId`: `Edm.String`.
-    pub alert_policy_id: Option<String>,
-    /// Property `alertWebUrl`: `Edm.String`.
-    pub alert_web_url: Option<String>,
-    /// Property `assignedTo`: `Edm.String`.
-    pub assigned_to: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// **Deprecated**: deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans
-    ///
-    /// Property `category`: `Edm.String`.
-    #[deprecated(
-        note = "deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans"
-    )]
-    pub category: Option<String>,
-    /// Property `classification`: `microsoft.graph.security.alertClassification`.
-    pub classification: Option<AlertClassification>,
-    /// Property `comments`: `Collection(microsoft.graph.security.alertComment)`.
-    pub comments: Option<Vec<AlertComment>>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customDetails`: `microsoft.graph.security.dictionary`.
-    pub custom_details: Option<Dictionary>,
     /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
     pub description: Option<String>,
-    /// Property `detectionSource`: `microsoft.graph.security.detectionSource`.
-    pub detection_source: Option<DetectionSource>,
-    /// Property `detectorId`: `Edm.String`.
-    pub detector_id: Option<String>,
-    /// Property `determination`: `microsoft.graph.security.alertDetermination`.
-    pub determination: Option<AlertDetermination>,
-    /// Property `evidence`: `Collection(microsoft.graph.security.alertEvidence)`.
-    pub evidence: Option<Vec<AnyAlertEvidence>>,
-    /// Property `firstActivityDateTime`: `Edm.DateTimeOffset`.
-    pub first_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `incidentId`: `Edm.String`.
-    pub incident_id: Option<String>,
-    /// Property `incidentWebUrl`: `Edm.String`.
-    pub incident_web_url: Option<String>,
-    /// Property `investigationState`: `microsoft.graph.security.investigationState`.
-    pub investigation_state: Option<InvestigationState>,
-    /// Property `lastActivityDateTime`: `Edm.DateTimeOffset`.
-    pub last_activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `mitreTechniques`: `Collection(Edm.String)`.
-    pub mitre_techniques: Option<Vec<String>>,
-    /// Property `productName`: `Edm.String`.
-    pub product_name: Option<String>,
-    /// Property `providerAlertId`: `Edm.String`.
-    pub provider_alert_id: Option<String>,
-    /// Property `recommendedActions`: `Edm.String`.
-    pub recommended_actions: Option<String>,
-    /// Property `resolvedDateTime`: `Edm.DateTimeOffset`.
-    pub resolved_date_time: Option<edm::DateTimeOffset>,
-    /// Property `serviceSource`: `microsoft.graph.security.serviceSource`, not nullable.
-    pub service_source: Option<ServiceSource>,
-    /// Property `severity`: `microsoft.graph.security.alertSeverity`, not nullable.
-    pub severity: Option<AlertSeverity>,
-    /// Property `status`: `microsoft.graph.security.alertStatus`, not nullable.
-    pub status: Option<AlertStatus>,
-    /// Property `systemTags`: `Collection(Edm.String)`.
-    pub system_tags: Option<Vec<String>>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `threatDisplayName`: `Edm.String`.
-    pub threat_display_name: Option<String>,
-    /// Property `threatFamilyName`: `Edm.String`.
-    pub threat_family_name: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.dataSet`.
+    pub display_name: Option<String>,
+    /// Navigation property `queries`: `Collection(microsoft.graph.security.ediscoveryReviewSetQuery)`, contained; present when expanded (`$expand`).
+    pub queries: Option<Vec<EdiscoveryReviewSetQuery>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -100,16 +39,16 @@ pub struct Alert {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for Alert {
+impl serde::Serialize for EdiscoveryReviewSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl Alert {
+impl EdiscoveryReviewSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alert";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -123,47 +62,17 @@ impl Alert {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("actorDisplayName", &self.actor_display_name);
-        object.property("additionalData", &self.additional_data);
-        object.property("alertPolicyId", &self.alert_policy_id);
-        object.property("alertWebUrl", &self.alert_web_url);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("categories", &self.categories);
-        object.property("category", &self.category);
-        object.property("classification", &self.classification);
-        object.property("comments", &self.comments);
+        object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("customDetails", &self.custom_details);
         object.property("description", &self.description);
-        object.property("detectionSource", &self.detection_source);
-        object.property("detectorId", &self.detector_id);
-        object.property("determination", &self.determination);
-        object.property("evidence", &self.evidence);
-        object.property("firstActivityDateTime", &self.first_activity_date_time);
-        object.property("incidentId", &self.incident_id);
-        object.property("incidentWebUrl", &self.incident_web_url);
-        object.property("investigationState", &self.investigation_state);
-        object.property("lastActivityDateTime", &self.last_activity_date_time);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("mitreTechniques", &self.mitre_techniques);
-        object.property("productName", &self.product_name);
-        object.property("providerAlertId", &self.provider_alert_id);
-        object.property("recommendedActions", &self.recommended_actions);
-        object.property("resolvedDateTime", &self.resolved_date_time);
-        object.property("serviceSource", &self.service_source);
-        object.property("severity", &self.severity);
-        object.property("status", &self.status);
-        object.property("systemTags", &self.system_tags);
-        object.property("tenantId", &self.tenant_id);
-        object.property("threatDisplayName", &self.threat_display_name);
-        object.property("threatFamilyName", &self.threat_family_name);
-        object.property("title", &self.title);
+        object.property("displayName", &self.display_name);
+        object.property("queries", &self.queries);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Alert {
+impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -172,7 +81,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Alert {
+impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -182,67 +91,13 @@ impl graph_odata_runtime::model::ODataObject for Alert {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "actorDisplayName" => {
-                read_lenient(map, key, &mut self.actor_display_name, extra)
-            }
-            "additionalData" => read_nullable(map, key, &mut self.additional_data, extra),
-            "alertPolicyId" => read_lenient(map, key, &mut self.alert_policy_id, extra),
-            "alertWebUrl" => read_lenient(map, key, &mut self.alert_web_url, extra),
-            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "classification" => read_nullable(map, key, &mut self.classification, extra),
-            "comments" => read_nullable(map, key, &mut self.comments, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "customDetails" => read_nullable(map, key, &mut self.custom_details, extra),
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "detectionSource" => {
-                read_nullable(map, key, &mut self.detection_source, extra)
-            }
-            "detectorId" => read_lenient(map, key, &mut self.detector_id, extra),
-            "determination" => read_nullable(map, key, &mut self.determination, extra),
-            "evidence" => read_nullable(map, key, &mut self.evidence, extra),
-            "firstActivityDateTime" => {
-                read_lenient(map, key, &mut self.first_activity_date_time, extra)
-            }
-            "incidentId" => read_lenient(map, key, &mut self.incident_id, extra),
-            "incidentWebUrl" => read_lenient(map, key, &mut self.incident_web_url, extra),
-            "investigationState" => {
-                read_nullable(map, key, &mut self.investigation_state, extra)
-            }
-            "lastActivityDateTime" => {
-                read_lenient(map, key, &mut self.last_activity_date_time, extra)
-            }
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "mitreTechniques" => {
-                read_lenient(map, key, &mut self.mitre_techniques, extra)
-            }
-            "productName" => read_lenient(map, key, &mut self.product_name, extra),
-            "providerAlertId" => {
-                read_lenient(map, key, &mut self.provider_alert_id, extra)
-            }
-            "recommendedActions" => {
-                read_lenient(map, key, &mut self.recommended_actions, extra)
-            }
-            "resolvedDateTime" => {
-                read_lenient(map, key, &mut self.resolved_date_time, extra)
-            }
-            "serviceSource" => read_nullable(map, key, &mut self.service_source, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "systemTags" => read_lenient(map, key, &mut self.system_tags, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "threatDisplayName" => {
-                read_lenient(map, key, &mut self.threat_display_name, extra)
-            }
-            "threatFamilyName" => {
-                read_lenient(map, key, &mut self.threat_family_name, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "queries" => read_nullable(map, key, &mut self.queries, extra),
             _ => Ok(false),
         }
     }
@@ -254,7 +109,7 @@ impl graph_odata_runtime::model::ODataObject for Alert {
 }
 
 #[cfg(feature = "_security")]
-impl Alert {
+impl EdiscoveryReviewSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -265,240 +120,41 @@ impl Alert {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
-pub enum AlertField {}
+/// The properties of [`EdiscoveryReviewSet`] by wire name, each a [`Field<EdiscoveryReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSet::set_null`].
+pub enum EdiscoveryReviewSetField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AlertField {
+impl EdiscoveryReviewSetField {
     /// `id`
-    pub const Id: model::Field<Alert> = model::Field::new("id");
-    /// `actorDisplayName`
-    pub const ActorDisplayName: model::Field<Alert> = model::Field::new(
-        "actorDisplayName",
+    pub const Id: model::Field<EdiscoveryReviewSet> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "createdBy",
     );
-    /// `additionalData`
-    pub const AdditionalData: model::Field<Alert> = model::Field::new("additionalData");
-    /// `alertPolicyId`
-    pub const AlertPolicyId: model::Field<Alert> = model::Field::new("alertPolicyId");
-    /// `alertWebUrl`
-    pub const AlertWebUrl: model::Field<Alert> = model::Field::new("alertWebUrl");
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<Alert> = model::Field::new("assignedTo");
-    /// `categories`
-    pub const Categories: model::Field<Alert> = model::Field::new("categories");
-    /// `category`
-    pub const Category: model::Field<Alert> = model::Field::new("category");
-    /// `classification`
-    pub const Classification: model::Field<Alert> = model::Field::new("classification");
-    /// `comments`
-    pub const Comments: model::Field<Alert> = model::Field::new("comments");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Alert> = model::Field::new(
+    pub const CreatedDateTime: model::Field<EdiscoveryReviewSet> = model::Field::new(
         "createdDateTime",
     );
-    /// `customDetails`
-    pub const CustomDetails: model::Field<Alert> = model::Field::new("customDetails");
     /// `description`
-    pub const Description: model::Field<Alert> = model::Field::new("description");
-    /// `detectionSource`
-    pub const DetectionSource: model::Field<Alert> = model::Field::new(
-        "detectionSource",
+    pub const Description: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "description",
     );
-    /// `detectorId`
-    pub const DetectorId: model::Field<Alert> = model::Field::new("detectorId");
-    /// `determination`
-    pub const Determination: model::Field<Alert> = model::Field::new("determination");
-    /// `evidence`
-    pub const Evidence: model::Field<Alert> = model::Field::new("evidence");
-    /// `firstActivityDateTime`
-    pub const FirstActivityDateTime: model::Field<Alert> = model::Field::new(
-        "firstActivityDateTime",
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryReviewSet> = model::Field::new(
+        "displayName",
     );
-    /// `incidentId`
-    pub const IncidentId: model::Field<Alert> = model::Field::new("incidentId");
-    /// `incidentWebUrl`
-    pub const IncidentWebUrl: model::Field<Alert> = model::Field::new("incidentWebUrl");
-    /// `investigationState`
-    pub const InvestigationState: model::Field<Alert> = model::Field::new(
-        "investigationState",
-    );
-    /// `lastActivityDateTime`
-    pub const LastActivityDateTime: model::Field<Alert> = model::Field::new(
-        "lastActivityDateTime",
-    );
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<Alert> = model::Field::new(
-        "lastUpdateDateTime",
-    );
-    /// `mitreTechniques`
-    pub const MitreTechniques: model::Field<Alert> = model::Field::new(
-        "mitreTechniques",
-    );
-    /// `productName`
-    pub const ProductName: model::Field<Alert> = model::Field::new("productName");
-    /// `providerAlertId`
-    pub const ProviderAlertId: model::Field<Alert> = model::Field::new(
-        "providerAlertId",
-    );
-    /// `recommendedActions`
-    pub const RecommendedActions: model::Field<Alert> = model::Field::new(
-        "recommendedActions",
-    );
-    /// `resolvedDateTime`
-    pub const ResolvedDateTime: model::Field<Alert> = model::Field::new(
-        "resolvedDateTime",
-    );
-    /// `serviceSource`
-    pub const ServiceSource: model::Field<Alert> = model::Field::new("serviceSource");
-    /// `severity`
-    pub const Severity: model::Field<Alert> = model::Field::new("severity");
-    /// `status`
-    pub const Status: model::Field<Alert> = model::Field::new("status");
-    /// `systemTags`
-    pub const SystemTags: model::Field<Alert> = model::Field::new("systemTags");
-    /// `tenantId`
-    pub const TenantId: model::Field<Alert> = model::Field::new("tenantId");
-    /// `threatDisplayName`
-    pub const ThreatDisplayName: model::Field<Alert> = model::Field::new(
-        "threatDisplayName",
-    );
-    /// `threatFamilyName`
-    pub const ThreatFamilyName: model::Field<Alert> = model::Field::new(
-        "threatFamilyName",
-    );
-    /// `title`
-    pub const Title: model::Field<Alert> = model::Field::new("title");
+    /// `queries`
+    pub const Queries: model::Field<EdiscoveryReviewSet> = model::Field::new("queries");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Alert>] = &[
+    pub const ALL: &'static [model::Field<EdiscoveryReviewSet>] = &[
         Self::Id,
-        Self::ActorDisplayName,
-        Self::AdditionalData,
-        Self::AlertPolicyId,
-        Self::AlertWebUrl,
-        Self::AssignedTo,
-        Self::Categories,
-        Self::Category,
-        Self::Classification,
-        Self::Comments,
+        Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::CustomDetails,
         Self::Description,
-        Self::DetectionSource,
-        Self::DetectorId,
-        Self::Determination,
-        Self::Evidence,
-        Self::FirstActivityDateTime,
-        Self::IncidentId,
-        Self::IncidentWebUrl,
-        Self::InvestigationState,
-        Self::LastActivityDateTime,
-        Self::LastUpdateDateTime,
-        Self::MitreTechniques,
-        Self::ProductName,
-        Self::ProviderAlertId,
-        Self::RecommendedActions,
-        Self::ResolvedDateTime,
-        Self::ServiceSource,
-        Self::Severity,
-        Self::Status,
-        Self::SystemTags,
-        Self::TenantId,
-        Self::ThreatDisplayName,
-        Self::ThreatFamilyName,
-        Self::Title,
+        Self::DisplayName,
+        Self::Queries,
     ];
-}
-
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.security.identityAccounts` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentityAccounts`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyIdentityAccounts {
-    /// The base type itself, or a derived type unknown to this crate.
-    IdentityAccounts(Box<IdentityAccounts>),
-    /// `microsoft.graph.security.user`
-    User(Box<User>),
-}
-
-#[cfg(feature = "_security")]
-impl AnyIdentityAccounts {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::IdentityAccounts(_) => IdentityAccounts::ODATA_TYPE,
-            Self::User(_) => User::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`IdentityAccounts`] (or of an unknown derived type).
-    pub fn as_identity_accounts(&self) -> Option<&IdentityAccounts> {
-        match self {
-            Self::IdentityAccounts(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Default for AnyIdentityAccounts {
-    fn default() -> Self {
-        Self::IdentityAccounts(Box::default())
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<IdentityAccounts> for AnyIdentityAccounts {
-    fn from(value: IdentityAccounts) -> Self {
-        Self::IdentityAccounts(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyIdentityAccounts {
-    /// The value if it is a [`AnyIdentityAccounts::User`] variant.
-    pub fn as_user(&self) -> Option<&User> {
-        match self {
-            Self::User(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<User> for AnyIdentityAccounts {
-    fn from(value: User) -> Self {
-        Self::User(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyIdentityAccounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::IdentityAccounts(value) => value.serialize_with_type(serializer, None),
-            Self::User(value) => {
-                value.serialize_with_type(serializer, Some(User::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyIdentityAccounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.security.user" | "self.user" => {
-                serde_json::from_value(value).map(Self::User)
-            }
-            _ => serde_json::from_value(value).map(Self::IdentityAccounts),
-        };
-        read.map_err(D::Error::custom)
-    }
 }
 
 #[cfg(feature = "_security")]
@@ -688,14 +344,20 @@ impl SensorField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.settingsContainer`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.sensorCandidate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SettingsContainer {
+pub struct SensorCandidate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `autoAuditingConfiguration`: `microsoft.graph.security.autoAuditingConfiguration`, contained; present when expanded (`$expand`).
-    pub auto_auditing_configuration: Option<AutoAuditingConfiguration>,
+    /// Property `computerDnsName`: `Edm.String`, not nullable.
+    pub computer_dns_name: Option<String>,
+    /// Property `domainName`: `Edm.String`, not nullable.
+    pub domain_name: Option<String>,
+    /// Property `lastSeenDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_seen_date_time: Option<edm::DateTimeOffset>,
+    /// Property `senseClientVersion`: `Edm.String`, not nullable.
+    pub sense_client_version: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -703,16 +365,16 @@ pub struct SettingsContainer {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for SettingsContainer {
+impl serde::Serialize for SensorCandidate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl SettingsContainer {
+impl SensorCandidate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.settingsContainer";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -726,13 +388,16 @@ impl SettingsContainer {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("autoAuditingConfiguration", &self.auto_auditing_configuration);
+        object.property("computerDnsName", &self.computer_dns_name);
+        object.property("domainName", &self.domain_name);
+        object.property("lastSeenDateTime", &self.last_seen_date_time);
+        object.property("senseClientVersion", &self.sense_client_version);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SettingsContainer {
+impl<'de> serde::Deserialize<'de> for SensorCandidate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -741,18 +406,25 @@ impl<'de> serde::Deserialize<'de> for SettingsContainer {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SettingsContainer {
+impl graph_odata_runtime::model::ODataObject for SensorCandidate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "autoAuditingConfiguration" => {
-                read_nullable(map, key, &mut self.auto_auditing_configuration, extra)
+            "computerDnsName" => {
+                read_lenient(map, key, &mut self.computer_dns_name, extra)
+            }
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "lastSeenDateTime" => {
+                read_lenient(map, key, &mut self.last_seen_date_time, extra)
+            }
+            "senseClientVersion" => {
+                read_lenient(map, key, &mut self.sense_client_version, extra)
             }
             _ => Ok(false),
         }
@@ -765,7 +437,7 @@ impl graph_odata_runtime::model::ODataObject for SettingsContainer {
 }
 
 #[cfg(feature = "_security")]
-impl SettingsContainer {
+impl SensorCandidate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -776,275 +448,36 @@ impl SettingsContainer {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`SettingsContainer`] by wire name, each a [`Field<SettingsContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingsContainer::set_null`].
-pub enum SettingsContainerField {}
+/// The properties of [`SensorCandidate`] by wire name, each a [`Field<SensorCandidate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidate::set_null`].
+pub enum SensorCandidateField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SettingsContainerField {
+impl SensorCandidateField {
     /// `id`
-    pub const Id: model::Field<SettingsContainer> = model::Field::new("id");
-    /// `autoAuditingConfiguration`
-    pub const AutoAuditingConfiguration: model::Field<SettingsContainer> = model::Field::new(
-        "autoAuditingConfiguration",
+    pub const Id: model::Field<SensorCandidate> = model::Field::new("id");
+    /// `computerDnsName`
+    pub const ComputerDnsName: model::Field<SensorCandidate> = model::Field::new(
+        "computerDnsName",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<SensorCandidate> = model::Field::new(
+        "domainName",
+    );
+    /// `lastSeenDateTime`
+    pub const LastSeenDateTime: model::Field<SensorCandidate> = model::Field::new(
+        "lastSeenDateTime",
+    );
+    /// `senseClientVersion`
+    pub const SenseClientVersion: model::Field<SensorCandidate> = model::Field::new(
+        "senseClientVersion",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SettingsContainer>] = &[
+    pub const ALL: &'static [model::Field<SensorCandidate>] = &[
         Self::Id,
-        Self::AutoAuditingConfiguration,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.vulnerability`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vulnerability {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activeExploitsObserved`: `Edm.Boolean`, not nullable.
-    pub active_exploits_observed: Option<bool>,
-    /// Property `commonWeaknessEnumerationIds`: `Collection(Edm.String)`, not nullable.
-    pub common_weakness_enumeration_ids: Option<Vec<String>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `cvss2Summary`: `microsoft.graph.security.cvssSummary`, not nullable.
-    pub cvss2_summary: Option<CvssSummary>,
-    /// Property `cvss3Summary`: `microsoft.graph.security.cvssSummary`, not nullable.
-    pub cvss3_summary: Option<CvssSummary>,
-    /// Property `description`: `microsoft.graph.security.formattedContent`, not nullable.
-    pub description: Option<FormattedContent>,
-    /// Property `exploits`: `Collection(microsoft.graph.security.hyperlink)`.
-    pub exploits: Option<Vec<Hyperlink>>,
-    /// Property `exploitsAvailable`: `Edm.Boolean`, not nullable.
-    pub exploits_available: Option<bool>,
-    /// Property `hasChatter`: `Edm.Boolean`, not nullable.
-    pub has_chatter: Option<bool>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priorityScore`: `Edm.Int32`, not nullable.
-    pub priority_score: Option<i32>,
-    /// Property `publishedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub published_date_time: Option<edm::DateTimeOffset>,
-    /// Property `references`: `Collection(microsoft.graph.security.hyperlink)`.
-    pub references: Option<Vec<Hyperlink>>,
-    /// Property `remediation`: `microsoft.graph.security.formattedContent`.
-    pub remediation: Option<FormattedContent>,
-    /// Property `severity`: `microsoft.graph.security.vulnerabilitySeverity`, not nullable.
-    pub severity: Option<VulnerabilitySeverity>,
-    /// Navigation property `articles`: `Collection(microsoft.graph.security.article)`; present when expanded (`$expand`).
-    pub articles: Option<Vec<Article>>,
-    /// Navigation property `components`: `Collection(microsoft.graph.security.vulnerabilityComponent)`, contained; present when expanded (`$expand`).
-    pub components: Option<Vec<VulnerabilityComponent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Vulnerability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Vulnerability {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vulnerability";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activeExploitsObserved", &self.active_exploits_observed);
-        object
-            .property(
-                "commonWeaknessEnumerationIds",
-                &self.common_weakness_enumeration_ids,
-            );
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("cvss2Summary", &self.cvss2_summary);
-        object.property("cvss3Summary", &self.cvss3_summary);
-        object.property("description", &self.description);
-        object.property("exploits", &self.exploits);
-        object.property("exploitsAvailable", &self.exploits_available);
-        object.property("hasChatter", &self.has_chatter);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priorityScore", &self.priority_score);
-        object.property("publishedDateTime", &self.published_date_time);
-        object.property("references", &self.references);
-        object.property("remediation", &self.remediation);
-        object.property("severity", &self.severity);
-        object.property("articles", &self.articles);
-        object.property("components", &self.components);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Vulnerability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Vulnerability {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activeExploitsObserved" => {
-                read_lenient(map, key, &mut self.active_exploits_observed, extra)
-            }
-            "commonWeaknessEnumerationIds" => {
-                read_lenient(map, key, &mut self.common_weakness_enumeration_ids, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "cvss2Summary" => read_nullable(map, key, &mut self.cvss2_summary, extra),
-            "cvss3Summary" => read_nullable(map, key, &mut self.cvss3_summary, extra),
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "exploits" => read_nullable(map, key, &mut self.exploits, extra),
-            "exploitsAvailable" => {
-                read_lenient(map, key, &mut self.exploits_available, extra)
-            }
-            "hasChatter" => read_lenient(map, key, &mut self.has_chatter, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "priorityScore" => read_lenient(map, key, &mut self.priority_score, extra),
-            "publishedDateTime" => {
-                read_lenient(map, key, &mut self.published_date_time, extra)
-            }
-            "references" => read_nullable(map, key, &mut self.references, extra),
-            "remediation" => read_nullable(map, key, &mut self.remediation, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "articles" => read_nullable(map, key, &mut self.articles, extra),
-            "components" => read_nullable(map, key, &mut self.components, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Vulnerability {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Vulnerability`] by wire name, each a [`Field<Vulnerability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Vulnerability::set_null`].
-pub enum VulnerabilityField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl VulnerabilityField {
-    /// `id`
-    pub const Id: model::Field<Vulnerability> = model::Field::new("id");
-    /// `activeExploitsObserved`
-    pub const ActiveExploitsObserved: model::Field<Vulnerability> = model::Field::new(
-        "activeExploitsObserved",
-    );
-    /// `commonWeaknessEnumerationIds`
-    pub const CommonWeaknessEnumerationIds: model::Field<Vulnerability> = model::Field::new(
-        "commonWeaknessEnumerationIds",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Vulnerability> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `cvss2Summary`
-    pub const Cvss2Summary: model::Field<Vulnerability> = model::Field::new(
-        "cvss2Summary",
-    );
-    /// `cvss3Summary`
-    pub const Cvss3Summary: model::Field<Vulnerability> = model::Field::new(
-        "cvss3Summary",
-    );
-    /// `description`
-    pub const Description: model::Field<Vulnerability> = model::Field::new(
-        "description",
-    );
-    /// `exploits`
-    pub const Exploits: model::Field<Vulnerability> = model::Field::new("exploits");
-    /// `exploitsAvailable`
-    pub const ExploitsAvailable: model::Field<Vulnerability> = model::Field::new(
-        "exploitsAvailable",
-    );
-    /// `hasChatter`
-    pub const HasChatter: model::Field<Vulnerability> = model::Field::new("hasChatter");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Vulnerability> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `priorityScore`
-    pub const PriorityScore: model::Field<Vulnerability> = model::Field::new(
-        "priorityScore",
-    );
-    /// `publishedDateTime`
-    pub const PublishedDateTime: model::Field<Vulnerability> = model::Field::new(
-        "publishedDateTime",
-    );
-    /// `references`
-    pub const References: model::Field<Vulnerability> = model::Field::new("references");
-    /// `remediation`
-    pub const Remediation: model::Field<Vulnerability> = model::Field::new(
-        "remediation",
-    );
-    /// `severity`
-    pub const Severity: model::Field<Vulnerability> = model::Field::new("severity");
-    /// `articles`
-    pub const Articles: model::Field<Vulnerability> = model::Field::new("articles");
-    /// `components`
-    pub const Components: model::Field<Vulnerability> = model::Field::new("components");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Vulnerability>] = &[
-        Self::Id,
-        Self::ActiveExploitsObserved,
-        Self::CommonWeaknessEnumerationIds,
-        Self::CreatedDateTime,
-        Self::Cvss2Summary,
-        Self::Cvss3Summary,
-        Self::Description,
-        Self::Exploits,
-        Self::ExploitsAvailable,
-        Self::HasChatter,
-        Self::LastModifiedDateTime,
-        Self::PriorityScore,
-        Self::PublishedDateTime,
-        Self::References,
-        Self::Remediation,
-        Self::Severity,
-        Self::Articles,
-        Self::Components,
+        Self::ComputerDnsName,
+        Self::DomainName,
+        Self::LastSeenDateTime,
+        Self::SenseClientVersion,
     ];
 }

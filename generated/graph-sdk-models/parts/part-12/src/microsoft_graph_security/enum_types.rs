@@ -126,171 +126,139 @@ impl From<&str> for CaseAction {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.recipientType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct RecipientType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl RecipientType {
-    /// `user` = 1
-    pub const USER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `roleGroup` = 2
-    pub const ROLE_GROUP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
+/// CSDL enum type `microsoft.graph.security.caseType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CaseType {
+    /// `standard` = 1
+    Standard,
+    /// `premium` = 2
+    Premium,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for RecipientType {
+impl graph_odata_runtime::enums::EvolvableEnum for CaseType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("roleGroup", 2),
-        ("unknownFutureValue", 4),
+        ("standard", 1),
+        ("premium", 2),
+        ("unknownFutureValue", 3),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "premium" => Self::Premium,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for RecipientType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RecipientType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Premium => "premium",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for RecipientType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for RecipientType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for RecipientType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for RecipientType {
+impl serde::Serialize for CaseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RecipientType {
+impl<'de> serde::Deserialize<'de> for CaseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.sourceType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct SourceType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_security")]
-impl SourceType {
-    /// `mailbox` = 1
-    pub const MAILBOX: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `site` = 2
-    pub const SITE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
+impl std::fmt::Display for CaseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for SourceType {
+impl From<&str> for CaseType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.childSelectability`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChildSelectability {
+    /// `One` = 0
+    One,
+    /// `Many` = 1
+    Many,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChildSelectability {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mailbox", 1),
-        ("site", 2),
-        ("unknownFutureValue", 4),
+        ("One", 0),
+        ("Many", 1),
+        ("unknownFutureValue", 2),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "One" => Self::One,
+            "Many" => Self::Many,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Debug for SourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for SourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::One => "One",
+            Self::Many => "Many",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for SourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOr for SourceType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for SourceType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SourceType {
+impl serde::Serialize for ChildSelectability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SourceType {
+impl<'de> serde::Deserialize<'de> for ChildSelectability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ChildSelectability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ChildSelectability {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }

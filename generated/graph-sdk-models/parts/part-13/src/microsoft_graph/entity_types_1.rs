@@ -11,9858 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.aadUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AadUserConversationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub user: Option<AnyUser>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AadUserConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AadUserConversationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aadUserConversationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.property("email", &self.email);
-        object.property("tenantId", &self.tenant_id);
-        object.property("userId", &self.user_id);
-        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AadUserConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            #[cfg(feature = "_authorization_info")]
-            "user" => read_nullable(map, key, &mut self.user, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserConversationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AadUserConversationMember`] by wire name, each a [`Field<AadUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadUserConversationMember::set_null`].
-pub enum AadUserConversationMemberField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl AadUserConversationMemberField {
-    /// `id`
-    pub const Id: model::Field<AadUserConversationMember> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<AadUserConversationMember> = model::Field::new(
-        "displayName",
-    );
-    /// `roles`
-    pub const Roles: model::Field<AadUserConversationMember> = model::Field::new(
-        "roles",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<AadUserConversationMember> = model::Field::new(
-        "visibleHistoryStartDateTime",
-    );
-    /// `email`
-    pub const Email: model::Field<AadUserConversationMember> = model::Field::new(
-        "email",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<AadUserConversationMember> = model::Field::new(
-        "tenantId",
-    );
-    /// `userId`
-    pub const UserId: model::Field<AadUserConversationMember> = model::Field::new(
-        "userId",
-    );
-    /// `user`
-    pub const User: model::Field<AadUserConversationMember> = model::Field::new("user");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AadUserConversationMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-        Self::Email,
-        Self::TenantId,
-        Self::UserId,
-        Self::User,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isHidden`: `Edm.Boolean`.
-    pub is_hidden: Option<bool>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `accessPackagesIncompatibleWith`: `Collection(microsoft.graph.accessPackage)`; present when expanded (`$expand`).
-    pub access_packages_incompatible_with: Option<Vec<AccessPackage>>,
-    /// Navigation property `assignmentPolicies`: `Collection(microsoft.graph.accessPackageAssignmentPolicy)`, contained; present when expanded (`$expand`).
-    pub assignment_policies: Option<Vec<AccessPackageAssignmentPolicy>>,
-    /// Navigation property `catalog`: `microsoft.graph.accessPackageCatalog`; present when expanded (`$expand`).
-    pub catalog: Option<AccessPackageCatalog>,
-    /// Navigation property `incompatibleAccessPackages`: `Collection(microsoft.graph.accessPackage)`; present when expanded (`$expand`).
-    pub incompatible_access_packages: Option<Vec<AccessPackage>>,
-    /// Navigation property `incompatibleGroups`: `Collection(microsoft.graph.group)`; present when expanded (`$expand`).
-    #[cfg(feature = "_group")]
-    pub incompatible_groups: Option<Vec<Group>>,
-    /// Navigation property `resourceRoleScopes`: `Collection(microsoft.graph.accessPackageResourceRoleScope)`, contained; present when expanded (`$expand`).
-    pub resource_role_scopes: Option<Vec<AccessPackageResourceRoleScope>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AccessPackage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isHidden", &self.is_hidden);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object
-            .property(
-                "accessPackagesIncompatibleWith",
-                &self.access_packages_incompatible_with,
-            );
-        object.property("assignmentPolicies", &self.assignment_policies);
-        object.property("catalog", &self.catalog);
-        object
-            .property("incompatibleAccessPackages", &self.incompatible_access_packages);
-        #[cfg(feature = "_group")]
-        object.property("incompatibleGroups", &self.incompatible_groups);
-        object.property("resourceRoleScopes", &self.resource_role_scopes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AccessPackage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isHidden" => read_lenient(map, key, &mut self.is_hidden, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "accessPackagesIncompatibleWith" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.access_packages_incompatible_with,
-                    extra,
-                )
-            }
-            "assignmentPolicies" => {
-                read_nullable(map, key, &mut self.assignment_policies, extra)
-            }
-            "catalog" => read_nullable(map, key, &mut self.catalog, extra),
-            "incompatibleAccessPackages" => {
-                read_nullable(map, key, &mut self.incompatible_access_packages, extra)
-            }
-            #[cfg(feature = "_group")]
-            "incompatibleGroups" => {
-                read_nullable(map, key, &mut self.incompatible_groups, extra)
-            }
-            "resourceRoleScopes" => {
-                read_nullable(map, key, &mut self.resource_role_scopes, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackage`] by wire name, each a [`Field<AccessPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackage::set_null`].
-pub enum AccessPackageField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageField {
-    /// `id`
-    pub const Id: model::Field<AccessPackage> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AccessPackage> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackage> = model::Field::new(
-        "displayName",
-    );
-    /// `isHidden`
-    pub const IsHidden: model::Field<AccessPackage> = model::Field::new("isHidden");
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<AccessPackage> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `accessPackagesIncompatibleWith`
-    pub const AccessPackagesIncompatibleWith: model::Field<AccessPackage> = model::Field::new(
-        "accessPackagesIncompatibleWith",
-    );
-    /// `assignmentPolicies`
-    pub const AssignmentPolicies: model::Field<AccessPackage> = model::Field::new(
-        "assignmentPolicies",
-    );
-    /// `catalog`
-    pub const Catalog: model::Field<AccessPackage> = model::Field::new("catalog");
-    /// `incompatibleAccessPackages`
-    pub const IncompatibleAccessPackages: model::Field<AccessPackage> = model::Field::new(
-        "incompatibleAccessPackages",
-    );
-    /// `incompatibleGroups`
-    pub const IncompatibleGroups: model::Field<AccessPackage> = model::Field::new(
-        "incompatibleGroups",
-    );
-    /// `resourceRoleScopes`
-    pub const ResourceRoleScopes: model::Field<AccessPackage> = model::Field::new(
-        "resourceRoleScopes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackage>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsHidden,
-        Self::ModifiedDateTime,
-        Self::AccessPackagesIncompatibleWith,
-        Self::AssignmentPolicies,
-        Self::Catalog,
-        Self::IncompatibleAccessPackages,
-        Self::IncompatibleGroups,
-        Self::ResourceRoleScopes,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `customExtensionCalloutInstances`: `Collection(microsoft.graph.customExtensionCalloutInstance)`.
-    pub custom_extension_callout_instances: Option<Vec<CustomExtensionCalloutInstance>>,
-    /// Property `expiredDateTime`: `Edm.DateTimeOffset`.
-    pub expired_date_time: Option<edm::DateTimeOffset>,
-    /// Property `schedule`: `microsoft.graph.entitlementManagementSchedule`.
-    pub schedule: Option<EntitlementManagementSchedule>,
-    /// Property `state`: `microsoft.graph.accessPackageAssignmentState`.
-    pub state: Option<AccessPackageAssignmentState>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `accessPackage`: `microsoft.graph.accessPackage`; present when expanded (`$expand`).
-    pub access_package: Option<AccessPackage>,
-    /// Navigation property `assignmentPolicy`: `microsoft.graph.accessPackageAssignmentPolicy`; present when expanded (`$expand`).
-    pub assignment_policy: Option<AccessPackageAssignmentPolicy>,
-    /// Navigation property `target`: `microsoft.graph.accessPackageSubject`; present when expanded (`$expand`).
-    pub target: Option<AccessPackageSubject>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "customExtensionCalloutInstances",
-                &self.custom_extension_callout_instances,
-            );
-        object.property("expiredDateTime", &self.expired_date_time);
-        object.property("schedule", &self.schedule);
-        object.property("state", &self.state);
-        object.property("status", &self.status);
-        object.property("accessPackage", &self.access_package);
-        object.property("assignmentPolicy", &self.assignment_policy);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "customExtensionCalloutInstances" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.custom_extension_callout_instances,
-                    extra,
-                )
-            }
-            "expiredDateTime" => {
-                read_lenient(map, key, &mut self.expired_date_time, extra)
-            }
-            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "accessPackage" => read_nullable(map, key, &mut self.access_package, extra),
-            "assignmentPolicy" => {
-                read_nullable(map, key, &mut self.assignment_policy, extra)
-            }
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageAssignment`] by wire name, each a [`Field<AccessPackageAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignment::set_null`].
-pub enum AccessPackageAssignmentField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignment> = model::Field::new("id");
-    /// `customExtensionCalloutInstances`
-    pub const CustomExtensionCalloutInstances: model::Field<AccessPackageAssignment> = model::Field::new(
-        "customExtensionCalloutInstances",
-    );
-    /// `expiredDateTime`
-    pub const ExpiredDateTime: model::Field<AccessPackageAssignment> = model::Field::new(
-        "expiredDateTime",
-    );
-    /// `schedule`
-    pub const Schedule: model::Field<AccessPackageAssignment> = model::Field::new(
-        "schedule",
-    );
-    /// `state`
-    pub const State: model::Field<AccessPackageAssignment> = model::Field::new("state");
-    /// `status`
-    pub const Status: model::Field<AccessPackageAssignment> = model::Field::new(
-        "status",
-    );
-    /// `accessPackage`
-    pub const AccessPackage: model::Field<AccessPackageAssignment> = model::Field::new(
-        "accessPackage",
-    );
-    /// `assignmentPolicy`
-    pub const AssignmentPolicy: model::Field<AccessPackageAssignment> = model::Field::new(
-        "assignmentPolicy",
-    );
-    /// `target`
-    pub const Target: model::Field<AccessPackageAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignment>] = &[
-        Self::Id,
-        Self::CustomExtensionCalloutInstances,
-        Self::ExpiredDateTime,
-        Self::Schedule,
-        Self::State,
-        Self::Status,
-        Self::AccessPackage,
-        Self::AssignmentPolicy,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentPolicy`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedTargetScope`: `microsoft.graph.allowedTargetScope`.
-    pub allowed_target_scope: Option<AllowedTargetScope>,
-    /// Property `automaticRequestSettings`: `microsoft.graph.accessPackageAutomaticRequestSettings`.
-    pub automatic_request_settings: Option<AccessPackageAutomaticRequestSettings>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `expiration`: `microsoft.graph.expirationPattern`.
-    pub expiration: Option<ExpirationPattern>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notificationSettings`: `microsoft.graph.accessPackageNotificationSettings`.
-    pub notification_settings: Option<AccessPackageNotificationSettings>,
-    /// Property `requestApprovalSettings`: `microsoft.graph.accessPackageAssignmentApprovalSettings`.
-    pub request_approval_settings: Option<AccessPackageAssignmentApprovalSettings>,
-    /// Property `requestorSettings`: `microsoft.graph.accessPackageAssignmentRequestorSettings`.
-    pub requestor_settings: Option<AccessPackageAssignmentRequestorSettings>,
-    /// Property `reviewSettings`: `microsoft.graph.accessPackageAssignmentReviewSettings`.
-    pub review_settings: Option<AccessPackageAssignmentReviewSettings>,
-    /// Property `specificAllowedTargets`: `Collection(microsoft.graph.subjectSet)`.
-    pub specific_allowed_targets: Option<Vec<AnySubjectSet>>,
-    /// Navigation property `accessPackage`: `microsoft.graph.accessPackage`; present when expanded (`$expand`).
-    pub access_package: Option<AccessPackage>,
-    /// Navigation property `catalog`: `microsoft.graph.accessPackageCatalog`; present when expanded (`$expand`).
-    pub catalog: Option<AccessPackageCatalog>,
-    /// Navigation property `customExtensionStageSettings`: `Collection(microsoft.graph.customExtensionStageSetting)`, contained; present when expanded (`$expand`).
-    pub custom_extension_stage_settings: Option<Vec<CustomExtensionStageSetting>>,
-    /// Navigation property `questions`: `Collection(microsoft.graph.accessPackageQuestion)`, contained; present when expanded (`$expand`).
-    pub questions: Option<Vec<AnyAccessPackageQuestion>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedTargetScope", &self.allowed_target_scope);
-        object.property("automaticRequestSettings", &self.automatic_request_settings);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("expiration", &self.expiration);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.property("notificationSettings", &self.notification_settings);
-        object.property("requestApprovalSettings", &self.request_approval_settings);
-        object.property("requestorSettings", &self.requestor_settings);
-        object.property("reviewSettings", &self.review_settings);
-        object.property("specificAllowedTargets", &self.specific_allowed_targets);
-        object.property("accessPackage", &self.access_package);
-        object.property("catalog", &self.catalog);
-        object
-            .property(
-                "customExtensionStageSettings",
-                &self.custom_extension_stage_settings,
-            );
-        object.property("questions", &self.questions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedTargetScope" => {
-                read_nullable(map, key, &mut self.allowed_target_scope, extra)
-            }
-            "automaticRequestSettings" => {
-                read_nullable(map, key, &mut self.automatic_request_settings, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "expiration" => read_nullable(map, key, &mut self.expiration, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "notificationSettings" => {
-                read_nullable(map, key, &mut self.notification_settings, extra)
-            }
-            "requestApprovalSettings" => {
-                read_nullable(map, key, &mut self.request_approval_settings, extra)
-            }
-            "requestorSettings" => {
-                read_nullable(map, key, &mut self.requestor_settings, extra)
-            }
-            "reviewSettings" => read_nullable(map, key, &mut self.review_settings, extra),
-            "specificAllowedTargets" => {
-                read_nullable(map, key, &mut self.specific_allowed_targets, extra)
-            }
-            "accessPackage" => read_nullable(map, key, &mut self.access_package, extra),
-            "catalog" => read_nullable(map, key, &mut self.catalog, extra),
-            "customExtensionStageSettings" => {
-                read_nullable(map, key, &mut self.custom_extension_stage_settings, extra)
-            }
-            "questions" => read_nullable(map, key, &mut self.questions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageAssignmentPolicy`] by wire name, each a [`Field<AccessPackageAssignmentPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentPolicy::set_null`].
-pub enum AccessPackageAssignmentPolicyField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentPolicyField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentPolicy> = model::Field::new("id");
-    /// `allowedTargetScope`
-    pub const AllowedTargetScope: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "allowedTargetScope",
-    );
-    /// `automaticRequestSettings`
-    pub const AutomaticRequestSettings: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "automaticRequestSettings",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `expiration`
-    pub const Expiration: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "expiration",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `notificationSettings`
-    pub const NotificationSettings: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "notificationSettings",
-    );
-    /// `requestApprovalSettings`
-    pub const RequestApprovalSettings: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "requestApprovalSettings",
-    );
-    /// `requestorSettings`
-    pub const RequestorSettings: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "requestorSettings",
-    );
-    /// `reviewSettings`
-    pub const ReviewSettings: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "reviewSettings",
-    );
-    /// `specificAllowedTargets`
-    pub const SpecificAllowedTargets: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "specificAllowedTargets",
-    );
-    /// `accessPackage`
-    pub const AccessPackage: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "accessPackage",
-    );
-    /// `catalog`
-    pub const Catalog: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "catalog",
-    );
-    /// `customExtensionStageSettings`
-    pub const CustomExtensionStageSettings: model::Field<
-        AccessPackageAssignmentPolicy,
-    > = model::Field::new("customExtensionStageSettings");
-    /// `questions`
-    pub const Questions: model::Field<AccessPackageAssignmentPolicy> = model::Field::new(
-        "questions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentPolicy>] = &[
-        Self::Id,
-        Self::AllowedTargetScope,
-        Self::AutomaticRequestSettings,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Expiration,
-        Self::ModifiedDateTime,
-        Self::NotificationSettings,
-        Self::RequestApprovalSettings,
-        Self::RequestorSettings,
-        Self::ReviewSettings,
-        Self::SpecificAllowedTargets,
-        Self::AccessPackage,
-        Self::Catalog,
-        Self::CustomExtensionStageSettings,
-        Self::Questions,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentRequest`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `answers`: `Collection(microsoft.graph.accessPackageAnswer)`.
-    pub answers: Option<Vec<AnyAccessPackageAnswer>>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customExtensionCalloutInstances`: `Collection(microsoft.graph.customExtensionCalloutInstance)`.
-    pub custom_extension_callout_instances: Option<Vec<CustomExtensionCalloutInstance>>,
-    /// Property `justification`: `Edm.String`.
-    pub justification: Option<String>,
-    /// Property `requestType`: `microsoft.graph.accessPackageRequestType`.
-    pub request_type: Option<AccessPackageRequestType>,
-    /// Property `schedule`: `microsoft.graph.entitlementManagementSchedule`.
-    pub schedule: Option<EntitlementManagementSchedule>,
-    /// Property `state`: `microsoft.graph.accessPackageRequestState`.
-    pub state: Option<AccessPackageRequestState>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `accessPackage`: `microsoft.graph.accessPackage`; present when expanded (`$expand`).
-    pub access_package: Option<AccessPackage>,
-    /// Navigation property `assignment`: `microsoft.graph.accessPackageAssignment`; present when expanded (`$expand`).
-    pub assignment: Option<AccessPackageAssignment>,
-    /// Navigation property `requestor`: `microsoft.graph.accessPackageSubject`; present when expanded (`$expand`).
-    pub requestor: Option<AccessPackageSubject>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("answers", &self.answers);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdDateTime", &self.created_date_time);
-        object
-            .property(
-                "customExtensionCalloutInstances",
-                &self.custom_extension_callout_instances,
-            );
-        object.property("justification", &self.justification);
-        object.property("requestType", &self.request_type);
-        object.property("schedule", &self.schedule);
-        object.property("state", &self.state);
-        object.property("status", &self.status);
-        object.property("accessPackage", &self.access_package);
-        object.property("assignment", &self.assignment);
-        object.property("requestor", &self.requestor);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "answers" => read_nullable(map, key, &mut self.answers, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "customExtensionCalloutInstances" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.custom_extension_callout_instances,
-                    extra,
-                )
-            }
-            "justification" => read_lenient(map, key, &mut self.justification, extra),
-            "requestType" => read_nullable(map, key, &mut self.request_type, extra),
-            "schedule" => read_nullable(map, key, &mut self.schedule, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "accessPackage" => read_nullable(map, key, &mut self.access_package, extra),
-            "assignment" => read_nullable(map, key, &mut self.assignment, extra),
-            "requestor" => read_nullable(map, key, &mut self.requestor, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageAssignmentRequest`] by wire name, each a [`Field<AccessPackageAssignmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequest::set_null`].
-pub enum AccessPackageAssignmentRequestField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentRequestField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentRequest> = model::Field::new("id");
-    /// `answers`
-    pub const Answers: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "answers",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `customExtensionCalloutInstances`
-    pub const CustomExtensionCalloutInstances: model::Field<
-        AccessPackageAssignmentRequest,
-    > = model::Field::new("customExtensionCalloutInstances");
-    /// `justification`
-    pub const Justification: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "justification",
-    );
-    /// `requestType`
-    pub const RequestType: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "requestType",
-    );
-    /// `schedule`
-    pub const Schedule: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "schedule",
-    );
-    /// `state`
-    pub const State: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "state",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "status",
-    );
-    /// `accessPackage`
-    pub const AccessPackage: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "accessPackage",
-    );
-    /// `assignment`
-    pub const Assignment: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "assignment",
-    );
-    /// `requestor`
-    pub const Requestor: model::Field<AccessPackageAssignmentRequest> = model::Field::new(
-        "requestor",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentRequest>] = &[
-        Self::Id,
-        Self::Answers,
-        Self::CompletedDateTime,
-        Self::CreatedDateTime,
-        Self::CustomExtensionCalloutInstances,
-        Self::Justification,
-        Self::RequestType,
-        Self::Schedule,
-        Self::State,
-        Self::Status,
-        Self::AccessPackage,
-        Self::Assignment,
-        Self::Requestor,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentRequestWorkflowExtension {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
-    /// Property `callbackConfiguration`: `microsoft.graph.customExtensionCallbackConfiguration`.
-    pub callback_configuration: Option<AnyCustomExtensionCallbackConfiguration>,
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentRequestWorkflowExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentRequestWorkflowExtension {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
-        object.property("callbackConfiguration", &self.callback_configuration);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestWorkflowExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentRequestWorkflowExtension {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
-            "callbackConfiguration" => {
-                read_nullable(map, key, &mut self.callback_configuration, extra)
-            }
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentRequestWorkflowExtension {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageAssignmentRequestWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentRequestWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestWorkflowExtension::set_null`].
-pub enum AccessPackageAssignmentRequestWorkflowExtensionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentRequestWorkflowExtensionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentRequestWorkflowExtension> = model::Field::new(
-        "id",
-    );
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("authenticationConfiguration");
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("clientConfiguration");
-    /// `description`
-    pub const Description: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("displayName");
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("endpointConfiguration");
-    /// `callbackConfiguration`
-    pub const CallbackConfiguration: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("callbackConfiguration");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessPackageAssignmentRequestWorkflowExtension> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("createdDateTime");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("lastModifiedBy");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    > = model::Field::new("lastModifiedDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AccessPackageAssignmentRequestWorkflowExtension,
-    >] = &[
-        Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
-        Self::CallbackConfiguration,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageAssignmentWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageAssignmentWorkflowExtension {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub authentication_configuration: Option<
-        AnyCustomExtensionAuthenticationConfiguration,
-    >,
-    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub client_configuration: Option<CustomExtensionClientConfiguration>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub display_name: Option<String>,
-    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    /// Inherited from `microsoft.graph.customCalloutExtension`.
-    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
-    /// Property `callbackConfiguration`: `microsoft.graph.customExtensionCallbackConfiguration`.
-    pub callback_configuration: Option<AnyCustomExtensionCallbackConfiguration>,
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentWorkflowExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentWorkflowExtension {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentWorkflowExtension";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("clientConfiguration", &self.client_configuration);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpointConfiguration", &self.endpoint_configuration);
-        object.property("callbackConfiguration", &self.callback_configuration);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentWorkflowExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for AccessPackageAssignmentWorkflowExtension {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "clientConfiguration" => {
-                read_nullable(map, key, &mut self.client_configuration, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpointConfiguration" => {
-                read_nullable(map, key, &mut self.endpoint_configuration, extra)
-            }
-            "callbackConfiguration" => {
-                read_nullable(map, key, &mut self.callback_configuration, extra)
-            }
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageAssignmentWorkflowExtension {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageAssignmentWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentWorkflowExtension::set_null`].
-pub enum AccessPackageAssignmentWorkflowExtensionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageAssignmentWorkflowExtensionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "id",
-    );
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("authenticationConfiguration");
-    /// `clientConfiguration`
-    pub const ClientConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("clientConfiguration");
-    /// `description`
-    pub const Description: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "displayName",
-    );
-    /// `endpointConfiguration`
-    pub const EndpointConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("endpointConfiguration");
-    /// `callbackConfiguration`
-    pub const CallbackConfiguration: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("callbackConfiguration");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<AccessPackageAssignmentWorkflowExtension> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        AccessPackageAssignmentWorkflowExtension,
-    > = model::Field::new("lastModifiedDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageAssignmentWorkflowExtension>] = &[
-        Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::ClientConfiguration,
-        Self::Description,
-        Self::DisplayName,
-        Self::EndpointConfiguration,
-        Self::CallbackConfiguration,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageCatalog`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageCatalog {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `catalogType`: `microsoft.graph.accessPackageCatalogType`.
-    pub catalog_type: Option<AccessPackageCatalogType>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isExternallyVisible`: `Edm.Boolean`.
-    pub is_externally_visible: Option<bool>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.accessPackageCatalogState`.
-    pub state: Option<AccessPackageCatalogState>,
-    /// Navigation property `accessPackages`: `Collection(microsoft.graph.accessPackage)`; present when expanded (`$expand`).
-    pub access_packages: Option<Vec<AccessPackage>>,
-    /// Navigation property `customWorkflowExtensions`: `Collection(microsoft.graph.customCalloutExtension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_configuration_validation")]
-    pub custom_workflow_extensions: Option<Vec<AnyCustomCalloutExtension>>,
-    /// Navigation property `resourceRoles`: `Collection(microsoft.graph.accessPackageResourceRole)`, contained; present when expanded (`$expand`).
-    pub resource_roles: Option<Vec<AccessPackageResourceRole>>,
-    /// Navigation property `resources`: `Collection(microsoft.graph.accessPackageResource)`, contained; present when expanded (`$expand`).
-    pub resources: Option<Vec<AnyAccessPackageResource>>,
-    /// Navigation property `resourceScopes`: `Collection(microsoft.graph.accessPackageResourceScope)`, contained; present when expanded (`$expand`).
-    pub resource_scopes: Option<Vec<AccessPackageResourceScope>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageCatalog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AccessPackageCatalog {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageCatalog";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("catalogType", &self.catalog_type);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isExternallyVisible", &self.is_externally_visible);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.property("state", &self.state);
-        object.property("accessPackages", &self.access_packages);
-        #[cfg(feature = "_authentication_configuration_validation")]
-        object.property("customWorkflowExtensions", &self.custom_workflow_extensions);
-        object.property("resourceRoles", &self.resource_roles);
-        object.property("resources", &self.resources);
-        object.property("resourceScopes", &self.resource_scopes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageCatalog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AccessPackageCatalog {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "catalogType" => read_nullable(map, key, &mut self.catalog_type, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isExternallyVisible" => {
-                read_lenient(map, key, &mut self.is_externally_visible, extra)
-            }
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "accessPackages" => read_nullable(map, key, &mut self.access_packages, extra),
-            #[cfg(feature = "_authentication_configuration_validation")]
-            "customWorkflowExtensions" => {
-                read_nullable(map, key, &mut self.custom_workflow_extensions, extra)
-            }
-            "resourceRoles" => read_nullable(map, key, &mut self.resource_roles, extra),
-            "resources" => read_nullable(map, key, &mut self.resources, extra),
-            "resourceScopes" => read_nullable(map, key, &mut self.resource_scopes, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageCatalog {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageCatalog`] by wire name, each a [`Field<AccessPackageCatalog>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageCatalog::set_null`].
-pub enum AccessPackageCatalogField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageCatalogField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageCatalog> = model::Field::new("id");
-    /// `catalogType`
-    pub const CatalogType: model::Field<AccessPackageCatalog> = model::Field::new(
-        "catalogType",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageCatalog> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AccessPackageCatalog> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackageCatalog> = model::Field::new(
-        "displayName",
-    );
-    /// `isExternallyVisible`
-    pub const IsExternallyVisible: model::Field<AccessPackageCatalog> = model::Field::new(
-        "isExternallyVisible",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<AccessPackageCatalog> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `state`
-    pub const State: model::Field<AccessPackageCatalog> = model::Field::new("state");
-    /// `accessPackages`
-    pub const AccessPackages: model::Field<AccessPackageCatalog> = model::Field::new(
-        "accessPackages",
-    );
-    /// `customWorkflowExtensions`
-    pub const CustomWorkflowExtensions: model::Field<AccessPackageCatalog> = model::Field::new(
-        "customWorkflowExtensions",
-    );
-    /// `resourceRoles`
-    pub const ResourceRoles: model::Field<AccessPackageCatalog> = model::Field::new(
-        "resourceRoles",
-    );
-    /// `resources`
-    pub const Resources: model::Field<AccessPackageCatalog> = model::Field::new(
-        "resources",
-    );
-    /// `resourceScopes`
-    pub const ResourceScopes: model::Field<AccessPackageCatalog> = model::Field::new(
-        "resourceScopes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageCatalog>] = &[
-        Self::Id,
-        Self::CatalogType,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsExternallyVisible,
-        Self::ModifiedDateTime,
-        Self::State,
-        Self::AccessPackages,
-        Self::CustomWorkflowExtensions,
-        Self::ResourceRoles,
-        Self::Resources,
-        Self::ResourceScopes,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageResourceRequest`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageResourceRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `requestType`: `microsoft.graph.accessPackageRequestType`.
-    pub request_type: Option<AccessPackageRequestType>,
-    /// Property `state`: `microsoft.graph.accessPackageRequestState`.
-    pub state: Option<AccessPackageRequestState>,
-    /// Navigation property `catalog`: `microsoft.graph.accessPackageCatalog`, contained; present when expanded (`$expand`).
-    pub catalog: Option<AccessPackageCatalog>,
-    /// Navigation property `resource`: `microsoft.graph.accessPackageResource`, contained; present when expanded (`$expand`).
-    pub resource: Option<AnyAccessPackageResource>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageResourceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageResourceRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("requestType", &self.request_type);
-        object.property("state", &self.state);
-        object.property("catalog", &self.catalog);
-        object.property("resource", &self.resource);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageResourceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "requestType" => read_nullable(map, key, &mut self.request_type, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "catalog" => read_nullable(map, key, &mut self.catalog, extra),
-            "resource" => read_nullable(map, key, &mut self.resource, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageResourceRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageResourceRequest`] by wire name, each a [`Field<AccessPackageResourceRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRequest::set_null`].
-pub enum AccessPackageResourceRequestField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageResourceRequestField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageResourceRequest> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessPackageResourceRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `requestType`
-    pub const RequestType: model::Field<AccessPackageResourceRequest> = model::Field::new(
-        "requestType",
-    );
-    /// `state`
-    pub const State: model::Field<AccessPackageResourceRequest> = model::Field::new(
-        "state",
-    );
-    /// `catalog`
-    pub const Catalog: model::Field<AccessPackageResourceRequest> = model::Field::new(
-        "catalog",
-    );
-    /// `resource`
-    pub const Resource: model::Field<AccessPackageResourceRequest> = model::Field::new(
-        "resource",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageResourceRequest>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::RequestType,
-        Self::State,
-        Self::Catalog,
-        Self::Resource,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageSubject`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageSubject {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `objectId`: `Edm.String`.
-    pub object_id: Option<String>,
-    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
-    pub on_premises_security_identifier: Option<String>,
-    /// Property `principalName`: `Edm.String`.
-    pub principal_name: Option<String>,
-    /// Property `subjectLifecycle`: `microsoft.graph.accessPackageSubjectLifecycle`, not nullable.
-    pub subject_lifecycle: Option<AccessPackageSubjectLifecycle>,
-    /// Property `subjectType`: `microsoft.graph.accessPackageSubjectType`.
-    pub subject_type: Option<AccessPackageSubjectType>,
-    /// Navigation property `connectedOrganization`: `microsoft.graph.connectedOrganization`; present when expanded (`$expand`).
-    pub connected_organization: Option<ConnectedOrganization>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSubject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSubject {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSubject";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("objectId", &self.object_id);
-        object
-            .property(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        object.property("principalName", &self.principal_name);
-        object.property("subjectLifecycle", &self.subject_lifecycle);
-        object.property("subjectType", &self.subject_type);
-        object.property("connectedOrganization", &self.connected_organization);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSubject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageSubject {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            "onPremisesSecurityIdentifier" => {
-                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
-            }
-            "principalName" => read_lenient(map, key, &mut self.principal_name, extra),
-            "subjectLifecycle" => {
-                read_nullable(map, key, &mut self.subject_lifecycle, extra)
-            }
-            "subjectType" => read_nullable(map, key, &mut self.subject_type, extra),
-            "connectedOrganization" => {
-                read_nullable(map, key, &mut self.connected_organization, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSubject {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageSubject`] by wire name, each a [`Field<AccessPackageSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSubject::set_null`].
-pub enum AccessPackageSubjectField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageSubjectField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageSubject> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessPackageSubject> = model::Field::new(
-        "displayName",
-    );
-    /// `email`
-    pub const Email: model::Field<AccessPackageSubject> = model::Field::new("email");
-    /// `objectId`
-    pub const ObjectId: model::Field<AccessPackageSubject> = model::Field::new(
-        "objectId",
-    );
-    /// `onPremisesSecurityIdentifier`
-    pub const OnPremisesSecurityIdentifier: model::Field<AccessPackageSubject> = model::Field::new(
-        "onPremisesSecurityIdentifier",
-    );
-    /// `principalName`
-    pub const PrincipalName: model::Field<AccessPackageSubject> = model::Field::new(
-        "principalName",
-    );
-    /// `subjectLifecycle`
-    pub const SubjectLifecycle: model::Field<AccessPackageSubject> = model::Field::new(
-        "subjectLifecycle",
-    );
-    /// `subjectType`
-    pub const SubjectType: model::Field<AccessPackageSubject> = model::Field::new(
-        "subjectType",
-    );
-    /// `connectedOrganization`
-    pub const ConnectedOrganization: model::Field<AccessPackageSubject> = model::Field::new(
-        "connectedOrganization",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageSubject>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Email,
-        Self::ObjectId,
-        Self::OnPremisesSecurityIdentifier,
-        Self::PrincipalName,
-        Self::SubjectLifecycle,
-        Self::SubjectType,
-        Self::ConnectedOrganization,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessPackageSuggestion`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageSuggestion {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `reasons`: `Collection(microsoft.graph.accessPackageSuggestionReason)`, not nullable.
-    pub reasons: Option<Vec<AnyAccessPackageSuggestionReason>>,
-    /// Navigation property `accessPackage`: `microsoft.graph.availableAccessPackage`; present when expanded (`$expand`).
-    pub access_package: Option<AvailableAccessPackage>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSuggestion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSuggestion {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestion";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("reasons", &self.reasons);
-        object.property("accessPackage", &self.access_package);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSuggestion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestion {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "reasons" => read_nullable(map, key, &mut self.reasons, extra),
-            "accessPackage" => read_nullable(map, key, &mut self.access_package, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSuggestion {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessPackageSuggestion`] by wire name, each a [`Field<AccessPackageSuggestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSuggestion::set_null`].
-pub enum AccessPackageSuggestionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessPackageSuggestionField {
-    /// `id`
-    pub const Id: model::Field<AccessPackageSuggestion> = model::Field::new("id");
-    /// `reasons`
-    pub const Reasons: model::Field<AccessPackageSuggestion> = model::Field::new(
-        "reasons",
-    );
-    /// `accessPackage`
-    pub const AccessPackage: model::Field<AccessPackageSuggestion> = model::Field::new(
-        "accessPackage",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessPackageSuggestion>] = &[
-        Self::Id,
-        Self::Reasons,
-        Self::AccessPackage,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewHistoryDefinition`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewHistoryDefinition {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.userIdentity`, not nullable.
-    pub created_by: Option<UserIdentity>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `decisions`: `Collection(microsoft.graph.accessReviewHistoryDecisionFilter)`.
-    pub decisions: Option<Vec<AccessReviewHistoryDecisionFilter>>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `reviewHistoryPeriodEndDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub review_history_period_end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reviewHistoryPeriodStartDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub review_history_period_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `scheduleSettings`: `microsoft.graph.accessReviewHistoryScheduleSettings`.
-    pub schedule_settings: Option<AccessReviewHistoryScheduleSettings>,
-    /// Property `scopes`: `Collection(microsoft.graph.accessReviewScope)`, not nullable.
-    pub scopes: Option<Vec<AnyAccessReviewScope>>,
-    /// Property `status`: `microsoft.graph.accessReviewHistoryStatus`.
-    pub status: Option<AccessReviewHistoryStatus>,
-    /// Navigation property `instances`: `Collection(microsoft.graph.accessReviewHistoryInstance)`, contained; present when expanded (`$expand`).
-    pub instances: Option<Vec<AccessReviewHistoryInstance>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("decisions", &self.decisions);
-        object.property("displayName", &self.display_name);
-        object
-            .property(
-                "reviewHistoryPeriodEndDateTime",
-                &self.review_history_period_end_date_time,
-            );
-        object
-            .property(
-                "reviewHistoryPeriodStartDateTime",
-                &self.review_history_period_start_date_time,
-            );
-        object.property("scheduleSettings", &self.schedule_settings);
-        object.property("scopes", &self.scopes);
-        object.property("status", &self.status);
-        object.property("instances", &self.instances);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "reviewHistoryPeriodEndDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.review_history_period_end_date_time,
-                    extra,
-                )
-            }
-            "reviewHistoryPeriodStartDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.review_history_period_start_date_time,
-                    extra,
-                )
-            }
-            "scheduleSettings" => {
-                read_nullable(map, key, &mut self.schedule_settings, extra)
-            }
-            "scopes" => read_nullable(map, key, &mut self.scopes, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "instances" => read_nullable(map, key, &mut self.instances, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewHistoryDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewHistoryDefinition`] by wire name, each a [`Field<AccessReviewHistoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryDefinition::set_null`].
-pub enum AccessReviewHistoryDefinitionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewHistoryDefinitionField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewHistoryDefinition> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "decisions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "displayName",
-    );
-    /// `reviewHistoryPeriodEndDateTime`
-    pub const ReviewHistoryPeriodEndDateTime: model::Field<
-        AccessReviewHistoryDefinition,
-    > = model::Field::new("reviewHistoryPeriodEndDateTime");
-    /// `reviewHistoryPeriodStartDateTime`
-    pub const ReviewHistoryPeriodStartDateTime: model::Field<
-        AccessReviewHistoryDefinition,
-    > = model::Field::new("reviewHistoryPeriodStartDateTime");
-    /// `scheduleSettings`
-    pub const ScheduleSettings: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "scheduleSettings",
-    );
-    /// `scopes`
-    pub const Scopes: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "scopes",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "status",
-    );
-    /// `instances`
-    pub const Instances: model::Field<AccessReviewHistoryDefinition> = model::Field::new(
-        "instances",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewHistoryDefinition>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Decisions,
-        Self::DisplayName,
-        Self::ReviewHistoryPeriodEndDateTime,
-        Self::ReviewHistoryPeriodStartDateTime,
-        Self::ScheduleSettings,
-        Self::Scopes,
-        Self::Status,
-        Self::Instances,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewInstance`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstance {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `scope`: `microsoft.graph.accessReviewScope`.
-    pub scope: Option<AnyAccessReviewScope>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `contactedReviewers`: `Collection(microsoft.graph.accessReviewReviewer)`, contained; present when expanded (`$expand`).
-    pub contacted_reviewers: Option<Vec<AccessReviewReviewer>>,
-    /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
-    pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
-    /// Navigation property `stages`: `Collection(microsoft.graph.accessReviewStage)`, contained; present when expanded (`$expand`).
-    pub stages: Option<Vec<AccessReviewStage>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewInstance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("reviewers", &self.reviewers);
-        object.property("scope", &self.scope);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.property("contactedReviewers", &self.contacted_reviewers);
-        object.property("decisions", &self.decisions);
-        object.property("stages", &self.stages);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "contactedReviewers" => {
-                read_nullable(map, key, &mut self.contacted_reviewers, extra)
-            }
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            "stages" => read_nullable(map, key, &mut self.stages, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewInstance`] by wire name, each a [`Field<AccessReviewInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstance::set_null`].
-pub enum AccessReviewInstanceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewInstance> = model::Field::new("id");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<AccessReviewInstance> = model::Field::new(
-        "endDateTime",
-    );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "fallbackReviewers",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "reviewers",
-    );
-    /// `scope`
-    pub const Scope: model::Field<AccessReviewInstance> = model::Field::new("scope");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<AccessReviewInstance> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewInstance> = model::Field::new("status");
-    /// `contactedReviewers`
-    pub const ContactedReviewers: model::Field<AccessReviewInstance> = model::Field::new(
-        "contactedReviewers",
-    );
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewInstance> = model::Field::new(
-        "decisions",
-    );
-    /// `stages`
-    pub const Stages: model::Field<AccessReviewInstance> = model::Field::new("stages");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstance>] = &[
-        Self::Id,
-        Self::EndDateTime,
-        Self::FallbackReviewers,
-        Self::Reviewers,
-        Self::Scope,
-        Self::StartDateTime,
-        Self::Status,
-        Self::ContactedReviewers,
-        Self::Decisions,
-        Self::Stages,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewInstanceDecisionItem`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewInstanceDecisionItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `accessReviewId`: `Edm.String`, not nullable.
-    pub access_review_id: Option<String>,
-    /// Property `appliedBy`: `microsoft.graph.userIdentity`.
-    pub applied_by: Option<UserIdentity>,
-    /// Property `appliedDateTime`: `Edm.DateTimeOffset`.
-    pub applied_date_time: Option<edm::DateTimeOffset>,
-    /// Property `applyResult`: `Edm.String`.
-    pub apply_result: Option<String>,
-    /// Property `decision`: `Edm.String`.
-    pub decision: Option<String>,
-    /// Property `justification`: `Edm.String`.
-    pub justification: Option<String>,
-    /// Property `principal`: `microsoft.graph.identity`.
-    pub principal: Option<AnyIdentity>,
-    /// Property `principalLink`: `Edm.String`.
-    pub principal_link: Option<String>,
-    /// Property `recommendation`: `Edm.String`.
-    pub recommendation: Option<String>,
-    /// Property `resource`: `microsoft.graph.accessReviewInstanceDecisionItemResource`.
-    pub resource: Option<AnyAccessReviewInstanceDecisionItemResource>,
-    /// Property `resourceLink`: `Edm.String`.
-    pub resource_link: Option<String>,
-    /// Property `reviewedBy`: `microsoft.graph.userIdentity`.
-    pub reviewed_by: Option<UserIdentity>,
-    /// Property `reviewedDateTime`: `Edm.DateTimeOffset`.
-    pub reviewed_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `insights`: `Collection(microsoft.graph.governanceInsight)`, contained; present when expanded (`$expand`).
-    pub insights: Option<Vec<AnyGovernanceInsight>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewInstanceDecisionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstanceDecisionItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("accessReviewId", &self.access_review_id);
-        object.property("appliedBy", &self.applied_by);
-        object.property("appliedDateTime", &self.applied_date_time);
-        object.property("applyResult", &self.apply_result);
-        object.property("decision", &self.decision);
-        object.property("justification", &self.justification);
-        object.property("principal", &self.principal);
-        object.property("principalLink", &self.principal_link);
-        object.property("recommendation", &self.recommendation);
-        object.property("resource", &self.resource);
-        object.property("resourceLink", &self.resource_link);
-        object.property("reviewedBy", &self.reviewed_by);
-        object.property("reviewedDateTime", &self.reviewed_date_time);
-        object.property("insights", &self.insights);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "accessReviewId" => read_lenient(map, key, &mut self.access_review_id, extra),
-            "appliedBy" => read_nullable(map, key, &mut self.applied_by, extra),
-            "appliedDateTime" => {
-                read_lenient(map, key, &mut self.applied_date_time, extra)
-            }
-            "applyResult" => read_lenient(map, key, &mut self.apply_result, extra),
-            "decision" => read_lenient(map, key, &mut self.decision, extra),
-            "justification" => read_lenient(map, key, &mut self.justification, extra),
-            "principal" => read_nullable(map, key, &mut self.principal, extra),
-            "principalLink" => read_lenient(map, key, &mut self.principal_link, extra),
-            "recommendation" => read_lenient(map, key, &mut self.recommendation, extra),
-            "resource" => read_nullable(map, key, &mut self.resource, extra),
-            "resourceLink" => read_lenient(map, key, &mut self.resource_link, extra),
-            "reviewedBy" => read_nullable(map, key, &mut self.reviewed_by, extra),
-            "reviewedDateTime" => {
-                read_lenient(map, key, &mut self.reviewed_date_time, extra)
-            }
-            "insights" => read_nullable(map, key, &mut self.insights, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewInstanceDecisionItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewInstanceDecisionItem`] by wire name, each a [`Field<AccessReviewInstanceDecisionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItem::set_null`].
-pub enum AccessReviewInstanceDecisionItemField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewInstanceDecisionItemField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "id",
-    );
-    /// `accessReviewId`
-    pub const AccessReviewId: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "accessReviewId",
-    );
-    /// `appliedBy`
-    pub const AppliedBy: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "appliedBy",
-    );
-    /// `appliedDateTime`
-    pub const AppliedDateTime: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "appliedDateTime",
-    );
-    /// `applyResult`
-    pub const ApplyResult: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "applyResult",
-    );
-    /// `decision`
-    pub const Decision: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "decision",
-    );
-    /// `justification`
-    pub const Justification: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "justification",
-    );
-    /// `principal`
-    pub const Principal: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "principal",
-    );
-    /// `principalLink`
-    pub const PrincipalLink: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "principalLink",
-    );
-    /// `recommendation`
-    pub const Recommendation: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "recommendation",
-    );
-    /// `resource`
-    pub const Resource: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "resource",
-    );
-    /// `resourceLink`
-    pub const ResourceLink: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "resourceLink",
-    );
-    /// `reviewedBy`
-    pub const ReviewedBy: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "reviewedBy",
-    );
-    /// `reviewedDateTime`
-    pub const ReviewedDateTime: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "reviewedDateTime",
-    );
-    /// `insights`
-    pub const Insights: model::Field<AccessReviewInstanceDecisionItem> = model::Field::new(
-        "insights",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewInstanceDecisionItem>] = &[
-        Self::Id,
-        Self::AccessReviewId,
-        Self::AppliedBy,
-        Self::AppliedDateTime,
-        Self::ApplyResult,
-        Self::Decision,
-        Self::Justification,
-        Self::Principal,
-        Self::PrincipalLink,
-        Self::Recommendation,
-        Self::Resource,
-        Self::ResourceLink,
-        Self::ReviewedBy,
-        Self::ReviewedDateTime,
-        Self::Insights,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewReviewer`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewReviewer {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewReviewer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewReviewer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewReviewer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewReviewer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewReviewer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewReviewer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewReviewer`] by wire name, each a [`Field<AccessReviewReviewer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewReviewer::set_null`].
-pub enum AccessReviewReviewerField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewReviewerField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewReviewer> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessReviewReviewer> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewReviewer> = model::Field::new(
-        "displayName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<AccessReviewReviewer> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewReviewer>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewScheduleDefinition`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewScheduleDefinition {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `additionalNotificationRecipients`: `Collection(microsoft.graph.accessReviewNotificationRecipientItem)`.
-    pub additional_notification_recipients: Option<
-        Vec<AccessReviewNotificationRecipientItem>,
-    >,
-    /// Property `createdBy`: `microsoft.graph.userIdentity`.
-    pub created_by: Option<UserIdentity>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `descriptionForAdmins`: `Edm.String`.
-    pub description_for_admins: Option<String>,
-    /// Property `descriptionForReviewers`: `Edm.String`.
-    pub description_for_reviewers: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `instanceEnumerationScope`: `microsoft.graph.accessReviewScope`.
-    pub instance_enumeration_scope: Option<AnyAccessReviewScope>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `scope`: `microsoft.graph.accessReviewScope`.
-    pub scope: Option<AnyAccessReviewScope>,
-    /// Property `settings`: `microsoft.graph.accessReviewScheduleSettings`.
-    pub settings: Option<AccessReviewScheduleSettings>,
-    /// Property `stageSettings`: `Collection(microsoft.graph.accessReviewStageSettings)`.
-    pub stage_settings: Option<Vec<AccessReviewStageSettings>>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `instances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
-    pub instances: Option<Vec<AccessReviewInstance>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewScheduleDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewScheduleDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "additionalNotificationRecipients",
-                &self.additional_notification_recipients,
-            );
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("descriptionForAdmins", &self.description_for_admins);
-        object.property("descriptionForReviewers", &self.description_for_reviewers);
-        object.property("displayName", &self.display_name);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("instanceEnumerationScope", &self.instance_enumeration_scope);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("reviewers", &self.reviewers);
-        object.property("scope", &self.scope);
-        object.property("settings", &self.settings);
-        object.property("stageSettings", &self.stage_settings);
-        object.property("status", &self.status);
-        object.property("instances", &self.instances);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalNotificationRecipients" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.additional_notification_recipients,
-                    extra,
-                )
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "descriptionForAdmins" => {
-                read_lenient(map, key, &mut self.description_for_admins, extra)
-            }
-            "descriptionForReviewers" => {
-                read_lenient(map, key, &mut self.description_for_reviewers, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
-            }
-            "instanceEnumerationScope" => {
-                read_nullable(map, key, &mut self.instance_enumeration_scope, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "scope" => read_nullable(map, key, &mut self.scope, extra),
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            "stageSettings" => read_nullable(map, key, &mut self.stage_settings, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "instances" => read_nullable(map, key, &mut self.instances, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewScheduleDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewScheduleDefinition`] by wire name, each a [`Field<AccessReviewScheduleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleDefinition::set_null`].
-pub enum AccessReviewScheduleDefinitionField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewScheduleDefinitionField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewScheduleDefinition> = model::Field::new("id");
-    /// `additionalNotificationRecipients`
-    pub const AdditionalNotificationRecipients: model::Field<
-        AccessReviewScheduleDefinition,
-    > = model::Field::new("additionalNotificationRecipients");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `descriptionForAdmins`
-    pub const DescriptionForAdmins: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "descriptionForAdmins",
-    );
-    /// `descriptionForReviewers`
-    pub const DescriptionForReviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "descriptionForReviewers",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "displayName",
-    );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "fallbackReviewers",
-    );
-    /// `instanceEnumerationScope`
-    pub const InstanceEnumerationScope: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "instanceEnumerationScope",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "reviewers",
-    );
-    /// `scope`
-    pub const Scope: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "scope",
-    );
-    /// `settings`
-    pub const Settings: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "settings",
-    );
-    /// `stageSettings`
-    pub const StageSettings: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "stageSettings",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "status",
-    );
-    /// `instances`
-    pub const Instances: model::Field<AccessReviewScheduleDefinition> = model::Field::new(
-        "instances",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewScheduleDefinition>] = &[
-        Self::Id,
-        Self::AdditionalNotificationRecipients,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DescriptionForAdmins,
-        Self::DescriptionForReviewers,
-        Self::DisplayName,
-        Self::FallbackReviewers,
-        Self::InstanceEnumerationScope,
-        Self::LastModifiedDateTime,
-        Self::Reviewers,
-        Self::Scope,
-        Self::Settings,
-        Self::StageSettings,
-        Self::Status,
-        Self::Instances,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewSet`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewSet {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `definitions`: `Collection(microsoft.graph.accessReviewScheduleDefinition)`, contained; present when expanded (`$expand`).
-    pub definitions: Option<Vec<AccessReviewScheduleDefinition>>,
-    /// Navigation property `historyDefinitions`: `Collection(microsoft.graph.accessReviewHistoryDefinition)`, contained; present when expanded (`$expand`).
-    pub history_definitions: Option<Vec<AccessReviewHistoryDefinition>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("definitions", &self.definitions);
-        object.property("historyDefinitions", &self.history_definitions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "definitions" => read_nullable(map, key, &mut self.definitions, extra),
-            "historyDefinitions" => {
-                read_nullable(map, key, &mut self.history_definitions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewSet`] by wire name, each a [`Field<AccessReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewSet::set_null`].
-pub enum AccessReviewSetField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewSetField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewSet> = model::Field::new("id");
-    /// `definitions`
-    pub const Definitions: model::Field<AccessReviewSet> = model::Field::new(
-        "definitions",
-    );
-    /// `historyDefinitions`
-    pub const HistoryDefinitions: model::Field<AccessReviewSet> = model::Field::new(
-        "historyDefinitions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewSet>] = &[
-        Self::Id,
-        Self::Definitions,
-        Self::HistoryDefinitions,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.accessReviewStage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewStage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `fallbackReviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub fallback_reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
-    pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewStage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("fallbackReviewers", &self.fallback_reviewers);
-        object.property("reviewers", &self.reviewers);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.property("decisions", &self.decisions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "fallbackReviewers" => {
-                read_nullable(map, key, &mut self.fallback_reviewers, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewStage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`AccessReviewStage`] by wire name, each a [`Field<AccessReviewStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStage::set_null`].
-pub enum AccessReviewStageField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl AccessReviewStageField {
-    /// `id`
-    pub const Id: model::Field<AccessReviewStage> = model::Field::new("id");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<AccessReviewStage> = model::Field::new(
-        "endDateTime",
-    );
-    /// `fallbackReviewers`
-    pub const FallbackReviewers: model::Field<AccessReviewStage> = model::Field::new(
-        "fallbackReviewers",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AccessReviewStage> = model::Field::new(
-        "reviewers",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<AccessReviewStage> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<AccessReviewStage> = model::Field::new("status");
-    /// `decisions`
-    pub const Decisions: model::Field<AccessReviewStage> = model::Field::new(
-        "decisions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccessReviewStage>] = &[
-        Self::Id,
-        Self::EndDateTime,
-        Self::FallbackReviewers,
-        Self::Reviewers,
-        Self::StartDateTime,
-        Self::Status,
-        Self::Decisions,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.activityBasedTimeoutPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityBasedTimeoutPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub definition: Option<Vec<String>>,
-    /// Property `isOrganizationDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub is_organization_default: Option<bool>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for ActivityBasedTimeoutPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ActivityBasedTimeoutPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.activityBasedTimeoutPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
-        object.property("isOrganizationDefault", &self.is_organization_default);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
-            "isOrganizationDefault" => {
-                read_lenient(map, key, &mut self.is_organization_default, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ActivityBasedTimeoutPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`ActivityBasedTimeoutPolicy`] by wire name, each a [`Field<ActivityBasedTimeoutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivityBasedTimeoutPolicy::set_null`].
-pub enum ActivityBasedTimeoutPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl ActivityBasedTimeoutPolicyField {
-    /// `id`
-    pub const Id: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `definition`
-    pub const Definition: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "definition",
-    );
-    /// `isOrganizationDefault`
-    pub const IsOrganizationDefault: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "isOrganizationDefault",
-    );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<ActivityBasedTimeoutPolicy> = model::Field::new(
-        "appliesTo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivityBasedTimeoutPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Definition,
-        Self::IsOrganizationDefault,
-        Self::AppliesTo,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.activityHistoryItem`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityHistoryItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activeDurationSeconds`: `Edm.Int32`.
-    pub active_duration_seconds: Option<i32>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastActiveDateTime`: `Edm.DateTimeOffset`.
-    pub last_active_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub started_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.status`.
-    pub status: Option<Status>,
-    /// Property `userTimezone`: `Edm.String`.
-    pub user_timezone: Option<String>,
-    /// Navigation property `activity`: `microsoft.graph.userActivity`; present when expanded (`$expand`).
-    pub activity: Option<UserActivity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ActivityHistoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ActivityHistoryItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.activityHistoryItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activeDurationSeconds", &self.active_duration_seconds);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("lastActiveDateTime", &self.last_active_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("startedDateTime", &self.started_date_time);
-        object.property("status", &self.status);
-        object.property("userTimezone", &self.user_timezone);
-        object.property("activity", &self.activity);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ActivityHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ActivityHistoryItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activeDurationSeconds" => {
-                read_lenient(map, key, &mut self.active_duration_seconds, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
-            }
-            "lastActiveDateTime" => {
-                read_lenient(map, key, &mut self.last_active_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "startedDateTime" => {
-                read_lenient(map, key, &mut self.started_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "userTimezone" => read_lenient(map, key, &mut self.user_timezone, extra),
-            "activity" => read_nullable(map, key, &mut self.activity, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ActivityHistoryItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ActivityHistoryItem`] by wire name, each a [`Field<ActivityHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivityHistoryItem::set_null`].
-pub enum ActivityHistoryItemField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ActivityHistoryItemField {
-    /// `id`
-    pub const Id: model::Field<ActivityHistoryItem> = model::Field::new("id");
-    /// `activeDurationSeconds`
-    pub const ActiveDurationSeconds: model::Field<ActivityHistoryItem> = model::Field::new(
-        "activeDurationSeconds",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ActivityHistoryItem> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<ActivityHistoryItem> = model::Field::new(
-        "expirationDateTime",
-    );
-    /// `lastActiveDateTime`
-    pub const LastActiveDateTime: model::Field<ActivityHistoryItem> = model::Field::new(
-        "lastActiveDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ActivityHistoryItem> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `startedDateTime`
-    pub const StartedDateTime: model::Field<ActivityHistoryItem> = model::Field::new(
-        "startedDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<ActivityHistoryItem> = model::Field::new("status");
-    /// `userTimezone`
-    pub const UserTimezone: model::Field<ActivityHistoryItem> = model::Field::new(
-        "userTimezone",
-    );
-    /// `activity`
-    pub const Activity: model::Field<ActivityHistoryItem> = model::Field::new(
-        "activity",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActivityHistoryItem>] = &[
-        Self::Id,
-        Self::ActiveDurationSeconds,
-        Self::CreatedDateTime,
-        Self::ExpirationDateTime,
-        Self::LastActiveDateTime,
-        Self::LastModifiedDateTime,
-        Self::StartedDateTime,
-        Self::Status,
-        Self::UserTimezone,
-        Self::Activity,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL entity type `microsoft.graph.adhocCall`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdhocCall {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `recordings`: `Collection(microsoft.graph.callRecording)`, contained; present when expanded (`$expand`).
-    pub recordings: Option<Vec<CallRecording>>,
-    /// Navigation property `transcripts`: `Collection(microsoft.graph.callTranscript)`, contained; present when expanded (`$expand`).
-    pub transcripts: Option<Vec<CallTranscript>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for AdhocCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl AdhocCall {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.adhocCall";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("recordings", &self.recordings);
-        object.property("transcripts", &self.transcripts);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for AdhocCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::model::ODataObject for AdhocCall {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "recordings" => read_nullable(map, key, &mut self.recordings, extra),
-            "transcripts" => read_nullable(map, key, &mut self.transcripts, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl AdhocCall {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`AdhocCall`] by wire name, each a [`Field<AdhocCall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdhocCall::set_null`].
-pub enum AdhocCallField {}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(non_upper_case_globals)]
-impl AdhocCallField {
-    /// `id`
-    pub const Id: model::Field<AdhocCall> = model::Field::new("id");
-    /// `recordings`
-    pub const Recordings: model::Field<AdhocCall> = model::Field::new("recordings");
-    /// `transcripts`
-    pub const Transcripts: model::Field<AdhocCall> = model::Field::new("transcripts");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdhocCall>] = &[
-        Self::Id,
-        Self::Recordings,
-        Self::Transcripts,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.admin`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Admin {
-    /// Navigation property `configurationManagement`: `microsoft.graph.configurationManagement`, contained; present when expanded (`$expand`).
-    pub configuration_management: Option<ConfigurationManagement>,
-    /// Navigation property `edge`: `microsoft.graph.edge`, contained; present when expanded (`$expand`).
-    pub edge: Option<Edge>,
-    /// Navigation property `exchange`: `microsoft.graph.exchangeAdmin`, contained; present when expanded (`$expand`).
-    pub exchange: Option<ExchangeAdmin>,
-    /// Navigation property `microsoft365Apps`: `microsoft.graph.adminMicrosoft365Apps`, contained; present when expanded (`$expand`).
-    pub microsoft365_apps: Option<AdminMicrosoft365Apps>,
-    /// Navigation property `people`: `microsoft.graph.peopleAdminSettings`, contained; present when expanded (`$expand`).
-    pub people: Option<PeopleAdminSettings>,
-    /// Navigation property `reportSettings`: `microsoft.graph.adminReportSettings`, contained; present when expanded (`$expand`).
-    pub report_settings: Option<AdminReportSettings>,
-    /// Navigation property `serviceAnnouncement`: `microsoft.graph.serviceAnnouncement`, contained; present when expanded (`$expand`).
-    pub service_announcement: Option<ServiceAnnouncement>,
-    /// Navigation property `sharepoint`: `microsoft.graph.sharepoint`, contained; present when expanded (`$expand`).
-    pub sharepoint: Option<Sharepoint>,
-    /// Navigation property `teams`: `microsoft.graph.teamsAdministration.teamsAdminRoot`, contained; present when expanded (`$expand`).
-    pub teams: Option<
-        super::super::microsoft_graph_teams_administration::TeamsAdminRoot,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for Admin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl Admin {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.admin";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("configurationManagement", &self.configuration_management);
-        object.property("edge", &self.edge);
-        object.property("exchange", &self.exchange);
-        object.property("microsoft365Apps", &self.microsoft365_apps);
-        object.property("people", &self.people);
-        object.property("reportSettings", &self.report_settings);
-        object.property("serviceAnnouncement", &self.service_announcement);
-        object.property("sharepoint", &self.sharepoint);
-        object.property("teams", &self.teams);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for Admin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for Admin {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "configurationManagement" => {
-                read_nullable(map, key, &mut self.configuration_management, extra)
-            }
-            "edge" => read_nullable(map, key, &mut self.edge, extra),
-            "exchange" => read_nullable(map, key, &mut self.exchange, extra),
-            "microsoft365Apps" => {
-                read_nullable(map, key, &mut self.microsoft365_apps, extra)
-            }
-            "people" => read_nullable(map, key, &mut self.people, extra),
-            "reportSettings" => read_nullable(map, key, &mut self.report_settings, extra),
-            "serviceAnnouncement" => {
-                read_nullable(map, key, &mut self.service_announcement, extra)
-            }
-            "sharepoint" => read_nullable(map, key, &mut self.sharepoint, extra),
-            "teams" => read_nullable(map, key, &mut self.teams, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl Admin {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`Admin`] by wire name, each a [`Field<Admin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Admin::set_null`].
-pub enum AdminField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl AdminField {
-    /// `configurationManagement`
-    pub const ConfigurationManagement: model::Field<Admin> = model::Field::new(
-        "configurationManagement",
-    );
-    /// `edge`
-    pub const Edge: model::Field<Admin> = model::Field::new("edge");
-    /// `exchange`
-    pub const Exchange: model::Field<Admin> = model::Field::new("exchange");
-    /// `microsoft365Apps`
-    pub const Microsoft365Apps: model::Field<Admin> = model::Field::new(
-        "microsoft365Apps",
-    );
-    /// `people`
-    pub const People: model::Field<Admin> = model::Field::new("people");
-    /// `reportSettings`
-    pub const ReportSettings: model::Field<Admin> = model::Field::new("reportSettings");
-    /// `serviceAnnouncement`
-    pub const ServiceAnnouncement: model::Field<Admin> = model::Field::new(
-        "serviceAnnouncement",
-    );
-    /// `sharepoint`
-    pub const Sharepoint: model::Field<Admin> = model::Field::new("sharepoint");
-    /// `teams`
-    pub const Teams: model::Field<Admin> = model::Field::new("teams");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Admin>] = &[
-        Self::ConfigurationManagement,
-        Self::Edge,
-        Self::Exchange,
-        Self::Microsoft365Apps,
-        Self::People,
-        Self::ReportSettings,
-        Self::ServiceAnnouncement,
-        Self::Sharepoint,
-        Self::Teams,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.adminConsentRequestPolicy`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminConsentRequestPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `notifyReviewers`: `Edm.Boolean`, not nullable.
-    pub notify_reviewers: Option<bool>,
-    /// Property `remindersEnabled`: `Edm.Boolean`, not nullable.
-    pub reminders_enabled: Option<bool>,
-    /// Property `requestDurationInDays`: `Edm.Int32`, not nullable.
-    pub request_duration_in_days: Option<i32>,
-    /// Property `reviewers`: `Collection(microsoft.graph.accessReviewReviewerScope)`.
-    pub reviewers: Option<Vec<AccessReviewReviewerScope>>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AdminConsentRequestPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AdminConsentRequestPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminConsentRequestPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("notifyReviewers", &self.notify_reviewers);
-        object.property("remindersEnabled", &self.reminders_enabled);
-        object.property("requestDurationInDays", &self.request_duration_in_days);
-        object.property("reviewers", &self.reviewers);
-        object.property("version", &self.version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AdminConsentRequestPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AdminConsentRequestPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "notifyReviewers" => {
-                read_lenient(map, key, &mut self.notify_reviewers, extra)
-            }
-            "remindersEnabled" => {
-                read_lenient(map, key, &mut self.reminders_enabled, extra)
-            }
-            "requestDurationInDays" => {
-                read_lenient(map, key, &mut self.request_duration_in_days, extra)
-            }
-            "reviewers" => read_nullable(map, key, &mut self.reviewers, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AdminConsentRequestPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`AdminConsentRequestPolicy`] by wire name, each a [`Field<AdminConsentRequestPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminConsentRequestPolicy::set_null`].
-pub enum AdminConsentRequestPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl AdminConsentRequestPolicyField {
-    /// `id`
-    pub const Id: model::Field<AdminConsentRequestPolicy> = model::Field::new("id");
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "isEnabled",
-    );
-    /// `notifyReviewers`
-    pub const NotifyReviewers: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "notifyReviewers",
-    );
-    /// `remindersEnabled`
-    pub const RemindersEnabled: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "remindersEnabled",
-    );
-    /// `requestDurationInDays`
-    pub const RequestDurationInDays: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "requestDurationInDays",
-    );
-    /// `reviewers`
-    pub const Reviewers: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "reviewers",
-    );
-    /// `version`
-    pub const Version: model::Field<AdminConsentRequestPolicy> = model::Field::new(
-        "version",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdminConsentRequestPolicy>] = &[
-        Self::Id,
-        Self::IsEnabled,
-        Self::NotifyReviewers,
-        Self::RemindersEnabled,
-        Self::RequestDurationInDays,
-        Self::Reviewers,
-        Self::Version,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.adminMicrosoft365Apps`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminMicrosoft365Apps {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `installationOptions`: `microsoft.graph.m365AppsInstallationOptions`, contained; present when expanded (`$expand`).
-    pub installation_options: Option<M365AppsInstallationOptions>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for AdminMicrosoft365Apps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl AdminMicrosoft365Apps {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminMicrosoft365Apps";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("installationOptions", &self.installation_options);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for AdminMicrosoft365Apps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for AdminMicrosoft365Apps {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "installationOptions" => {
-                read_nullable(map, key, &mut self.installation_options, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl AdminMicrosoft365Apps {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`AdminMicrosoft365Apps`] by wire name, each a [`Field<AdminMicrosoft365Apps>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminMicrosoft365Apps::set_null`].
-pub enum AdminMicrosoft365AppsField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl AdminMicrosoft365AppsField {
-    /// `id`
-    pub const Id: model::Field<AdminMicrosoft365Apps> = model::Field::new("id");
-    /// `installationOptions`
-    pub const InstallationOptions: model::Field<AdminMicrosoft365Apps> = model::Field::new(
-        "installationOptions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdminMicrosoft365Apps>] = &[
-        Self::Id,
-        Self::InstallationOptions,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.adminReportSettings`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminReportSettings {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayConcealedNames`: `Edm.Boolean`, not nullable.
-    pub display_concealed_names: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for AdminReportSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl AdminReportSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminReportSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayConcealedNames", &self.display_concealed_names);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for AdminReportSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for AdminReportSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayConcealedNames" => {
-                read_lenient(map, key, &mut self.display_concealed_names, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl AdminReportSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`AdminReportSettings`] by wire name, each a [`Field<AdminReportSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminReportSettings::set_null`].
-pub enum AdminReportSettingsField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl AdminReportSettingsField {
-    /// `id`
-    pub const Id: model::Field<AdminReportSettings> = model::Field::new("id");
-    /// `displayConcealedNames`
-    pub const DisplayConcealedNames: model::Field<AdminReportSettings> = model::Field::new(
-        "displayConcealedNames",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdminReportSettings>] = &[
-        Self::Id,
-        Self::DisplayConcealedNames,
-    ];
-}
-
-#[cfg(feature = "_administrative_unit")]
-/// CSDL entity type `microsoft.graph.administrativeUnit`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdministrativeUnit {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isMemberManagementRestricted`: `Edm.Boolean`.
-    pub is_member_management_restricted: Option<bool>,
-    /// Property `membershipRule`: `Edm.String`.
-    pub membership_rule: Option<String>,
-    /// Property `membershipRuleProcessingState`: `Edm.String`.
-    pub membership_rule_processing_state: Option<String>,
-    /// Property `membershipType`: `Edm.String`.
-    pub membership_type: Option<String>,
-    /// Property `visibility`: `Edm.String`.
-    pub visibility: Option<String>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub members: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `scopedRoleMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_scoped_role_membership")]
-    pub scoped_role_members: Option<Vec<ScopedRoleMembership>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl serde::Serialize for AdministrativeUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AdministrativeUnit {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.administrativeUnit";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object
-            .property(
-                "isMemberManagementRestricted",
-                &self.is_member_management_restricted,
-            );
-        object.property("membershipRule", &self.membership_rule);
-        object
-            .property(
-                "membershipRuleProcessingState",
-                &self.membership_rule_processing_state,
-            );
-        object.property("membershipType", &self.membership_type);
-        object.property("visibility", &self.visibility);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
-        #[cfg(feature = "_scoped_role_membership")]
-        object.property("scopedRoleMembers", &self.scoped_role_members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isMemberManagementRestricted" => {
-                read_lenient(map, key, &mut self.is_member_management_restricted, extra)
-            }
-            "membershipRule" => read_lenient(map, key, &mut self.membership_rule, extra),
-            "membershipRuleProcessingState" => {
-                read_lenient(map, key, &mut self.membership_rule_processing_state, extra)
-            }
-            "membershipType" => read_lenient(map, key, &mut self.membership_type, extra),
-            "visibility" => read_lenient(map, key, &mut self.visibility, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_directory_object")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_scoped_role_membership")]
-            "scopedRoleMembers" => {
-                read_nullable(map, key, &mut self.scoped_role_members, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-impl AdministrativeUnit {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_administrative_unit")]
-/// The properties of [`AdministrativeUnit`] by wire name, each a [`Field<AdministrativeUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdministrativeUnit::set_null`].
-pub enum AdministrativeUnitField {}
-
-#[cfg(feature = "_administrative_unit")]
-#[allow(non_upper_case_globals)]
-impl AdministrativeUnitField {
-    /// `id`
-    pub const Id: model::Field<AdministrativeUnit> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AdministrativeUnit> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AdministrativeUnit> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AdministrativeUnit> = model::Field::new(
-        "displayName",
-    );
-    /// `isMemberManagementRestricted`
-    pub const IsMemberManagementRestricted: model::Field<AdministrativeUnit> = model::Field::new(
-        "isMemberManagementRestricted",
-    );
-    /// `membershipRule`
-    pub const MembershipRule: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipRule",
-    );
-    /// `membershipRuleProcessingState`
-    pub const MembershipRuleProcessingState: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipRuleProcessingState",
-    );
-    /// `membershipType`
-    pub const MembershipType: model::Field<AdministrativeUnit> = model::Field::new(
-        "membershipType",
-    );
-    /// `visibility`
-    pub const Visibility: model::Field<AdministrativeUnit> = model::Field::new(
-        "visibility",
-    );
-    /// `extensions`
-    pub const Extensions: model::Field<AdministrativeUnit> = model::Field::new(
-        "extensions",
-    );
-    /// `members`
-    pub const Members: model::Field<AdministrativeUnit> = model::Field::new("members");
-    /// `scopedRoleMembers`
-    pub const ScopedRoleMembers: model::Field<AdministrativeUnit> = model::Field::new(
-        "scopedRoleMembers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AdministrativeUnit>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsMemberManagementRestricted,
-        Self::MembershipRule,
-        Self::MembershipRuleProcessingState,
-        Self::MembershipType,
-        Self::Visibility,
-        Self::Extensions,
-        Self::Members,
-        Self::ScopedRoleMembers,
-    ];
-}
-
-#[cfg(feature = "_agent_identity")]
-/// CSDL entity type `microsoft.graph.agentIdentity`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentity {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub account_enabled: Option<bool>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `alternativeNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub alternative_names: Option<Vec<String>>,
-    /// Property `appDescription`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_description: Option<String>,
-    /// Property `appDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_display_name: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub application_template_id: Option<String>,
-    /// Property `appOwnerOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_owner_organization_id: Option<edm::Guid>,
-    /// Property `appRoleAssignmentRequired`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_role_assignment_required: Option<bool>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub created_by_app_id: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub display_name: Option<String>,
-    /// Property `homepage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub homepage: Option<String>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub is_disabled: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `loginUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub login_url: Option<String>,
-    /// Property `logoutUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub logout_url: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notes: Option<String>,
-    /// Property `notificationEmailAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notification_email_addresses: Option<Vec<String>>,
-    /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `preferredSingleSignOnMode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_single_sign_on_mode: Option<String>,
-    /// Property `preferredTokenSigningKeyThumbprint`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_thumbprint: Option<String>,
-    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub reply_urls: Option<Vec<String>>,
-    /// Property `resourceSpecificApplicationPermissions`: `Collection(microsoft.graph.resourceSpecificPermission)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub resource_specific_application_permissions: Option<
-        Vec<ResourceSpecificPermission>,
-    >,
-    /// Property `samlSingleSignOnSettings`: `microsoft.graph.samlSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
-    /// Property `servicePrincipalNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_names: Option<Vec<String>>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_type: Option<String>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub sign_in_audience: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `verifiedPublisher`: `microsoft.graph.verifiedPublisher`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub verified_publisher: Option<VerifiedPublisher>,
-    /// Property `agentIdentityBlueprintId`: `Edm.String`, not nullable.
-    pub agent_identity_blueprint_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_claims_mapping_policy")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `delegatedPermissionClassifications`: `Collection(microsoft.graph.delegatedPermissionClassification)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub delegated_permission_classifications: Option<
-        Vec<DelegatedPermissionClassification>,
-    >,
-    /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub endpoints: Option<Vec<Endpoint>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_o_auth2_permission_grant")]
-    pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub remote_desktop_security_configuration: Option<
-        RemoteDesktopSecurityConfiguration,
-    >,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity")]
-impl serde::Serialize for AgentIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("addIns", &self.add_ins);
-        object.property("alternativeNames", &self.alternative_names);
-        object.property("appDescription", &self.app_description);
-        object.property("appDisplayName", &self.app_display_name);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appOwnerOrganizationId", &self.app_owner_organization_id);
-        object.property("appRoleAssignmentRequired", &self.app_role_assignment_required);
-        object.property("appRoles", &self.app_roles);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("homepage", &self.homepage);
-        object.property("info", &self.info);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("loginUrl", &self.login_url);
-        object.property("logoutUrl", &self.logout_url);
-        object.property("notes", &self.notes);
-        object
-            .property("notificationEmailAddresses", &self.notification_email_addresses);
-        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
-        object.property("passwordCredentials", &self.password_credentials);
-        object
-            .property("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
-        object
-            .property(
-                "preferredTokenSigningKeyThumbprint",
-                &self.preferred_token_signing_key_thumbprint,
-            );
-        object.property("replyUrls", &self.reply_urls);
-        object
-            .property(
-                "resourceSpecificApplicationPermissions",
-                &self.resource_specific_application_permissions,
-            );
-        object.property("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
-        object.property("servicePrincipalNames", &self.service_principal_names);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("verifiedPublisher", &self.verified_publisher);
-        object.property("agentIdentityBlueprintId", &self.agent_identity_blueprint_id);
-        object.property("createdDateTime", &self.created_date_time);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignedTo", &self.app_role_assigned_to);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_claims_mapping_policy")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "delegatedPermissionClassifications",
-                &self.delegated_permission_classifications,
-            );
-        #[cfg(feature = "_service_principals")]
-        object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_o_auth2_permission_grant")]
-        object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "remoteDesktopSecurityConfiguration",
-                &self.remote_desktop_security_configuration,
-            );
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl<'de> serde::Deserialize<'de> for AgentIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "alternativeNames" => {
-                read_lenient(map, key, &mut self.alternative_names, extra)
-            }
-            "appDescription" => read_lenient(map, key, &mut self.app_description, extra),
-            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appOwnerOrganizationId" => {
-                read_lenient(map, key, &mut self.app_owner_organization_id, extra)
-            }
-            "appRoleAssignmentRequired" => {
-                read_lenient(map, key, &mut self.app_role_assignment_required, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "homepage" => read_lenient(map, key, &mut self.homepage, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "loginUrl" => read_lenient(map, key, &mut self.login_url, extra),
-            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "notificationEmailAddresses" => {
-                read_lenient(map, key, &mut self.notification_email_addresses, extra)
-            }
-            "oauth2PermissionScopes" => {
-                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "preferredSingleSignOnMode" => {
-                read_lenient(map, key, &mut self.preferred_single_sign_on_mode, extra)
-            }
-            "preferredTokenSigningKeyThumbprint" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_thumbprint,
-                    extra,
-                )
-            }
-            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
-            "resourceSpecificApplicationPermissions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.resource_specific_application_permissions,
-                    extra,
-                )
-            }
-            "samlSingleSignOnSettings" => {
-                read_nullable(map, key, &mut self.saml_single_sign_on_settings, extra)
-            }
-            "servicePrincipalNames" => {
-                read_lenient(map, key, &mut self.service_principal_names, extra)
-            }
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "verifiedPublisher" => {
-                read_nullable(map, key, &mut self.verified_publisher, extra)
-            }
-            "agentIdentityBlueprintId" => {
-                read_lenient(map, key, &mut self.agent_identity_blueprint_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignedTo" => {
-                read_nullable(map, key, &mut self.app_role_assigned_to, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_claims_mapping_policy")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_service_principals")]
-            "delegatedPermissionClassifications" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.delegated_permission_classifications,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_service_principals")]
-            "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_o_auth2_permission_grant")]
-            "oauth2PermissionGrants" => {
-                read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_service_principals")]
-            "remoteDesktopSecurityConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.remote_desktop_security_configuration,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl AgentIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-/// The properties of [`AgentIdentity`] by wire name, each a [`Field<AgentIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentity::set_null`].
-pub enum AgentIdentityField {}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentity> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentity> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentIdentity> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `addIns`
-    pub const AddIns: model::Field<AgentIdentity> = model::Field::new("addIns");
-    /// `alternativeNames`
-    pub const AlternativeNames: model::Field<AgentIdentity> = model::Field::new(
-        "alternativeNames",
-    );
-    /// `appDescription`
-    pub const AppDescription: model::Field<AgentIdentity> = model::Field::new(
-        "appDescription",
-    );
-    /// `appDisplayName`
-    pub const AppDisplayName: model::Field<AgentIdentity> = model::Field::new(
-        "appDisplayName",
-    );
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentity> = model::Field::new("appId");
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<AgentIdentity> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appOwnerOrganizationId`
-    pub const AppOwnerOrganizationId: model::Field<AgentIdentity> = model::Field::new(
-        "appOwnerOrganizationId",
-    );
-    /// `appRoleAssignmentRequired`
-    pub const AppRoleAssignmentRequired: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignmentRequired",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentity> = model::Field::new("appRoles");
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentity> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentIdentity> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentity> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentity> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `homepage`
-    pub const Homepage: model::Field<AgentIdentity> = model::Field::new("homepage");
-    /// `info`
-    pub const Info: model::Field<AgentIdentity> = model::Field::new("info");
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentity> = model::Field::new("isDisabled");
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `loginUrl`
-    pub const LoginUrl: model::Field<AgentIdentity> = model::Field::new("loginUrl");
-    /// `logoutUrl`
-    pub const LogoutUrl: model::Field<AgentIdentity> = model::Field::new("logoutUrl");
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentity> = model::Field::new("notes");
-    /// `notificationEmailAddresses`
-    pub const NotificationEmailAddresses: model::Field<AgentIdentity> = model::Field::new(
-        "notificationEmailAddresses",
-    );
-    /// `oauth2PermissionScopes`
-    pub const Oauth2PermissionScopes: model::Field<AgentIdentity> = model::Field::new(
-        "oauth2PermissionScopes",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `preferredSingleSignOnMode`
-    pub const PreferredSingleSignOnMode: model::Field<AgentIdentity> = model::Field::new(
-        "preferredSingleSignOnMode",
-    );
-    /// `preferredTokenSigningKeyThumbprint`
-    pub const PreferredTokenSigningKeyThumbprint: model::Field<AgentIdentity> = model::Field::new(
-        "preferredTokenSigningKeyThumbprint",
-    );
-    /// `replyUrls`
-    pub const ReplyUrls: model::Field<AgentIdentity> = model::Field::new("replyUrls");
-    /// `resourceSpecificApplicationPermissions`
-    pub const ResourceSpecificApplicationPermissions: model::Field<AgentIdentity> = model::Field::new(
-        "resourceSpecificApplicationPermissions",
-    );
-    /// `samlSingleSignOnSettings`
-    pub const SamlSingleSignOnSettings: model::Field<AgentIdentity> = model::Field::new(
-        "samlSingleSignOnSettings",
-    );
-    /// `servicePrincipalNames`
-    pub const ServicePrincipalNames: model::Field<AgentIdentity> = model::Field::new(
-        "servicePrincipalNames",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<AgentIdentity> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentity> = model::Field::new(
-        "signInAudience",
-    );
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentity> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentity> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `verifiedPublisher`
-    pub const VerifiedPublisher: model::Field<AgentIdentity> = model::Field::new(
-        "verifiedPublisher",
-    );
-    /// `agentIdentityBlueprintId`
-    pub const AgentIdentityBlueprintId: model::Field<AgentIdentity> = model::Field::new(
-        "agentIdentityBlueprintId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentIdentity> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `appRoleAssignedTo`
-    pub const AppRoleAssignedTo: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignedTo",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentIdentity> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentIdentity> = model::Field::new(
-        "createdObjects",
-    );
-    /// `delegatedPermissionClassifications`
-    pub const DelegatedPermissionClassifications: model::Field<AgentIdentity> = model::Field::new(
-        "delegatedPermissionClassifications",
-    );
-    /// `endpoints`
-    pub const Endpoints: model::Field<AgentIdentity> = model::Field::new("endpoints");
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<AgentIdentity> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<AgentIdentity> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentIdentity> = model::Field::new("memberOf");
-    /// `oauth2PermissionGrants`
-    pub const Oauth2PermissionGrants: model::Field<AgentIdentity> = model::Field::new(
-        "oauth2PermissionGrants",
-    );
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentIdentity> = model::Field::new(
-        "ownedObjects",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentity> = model::Field::new("owners");
-    /// `remoteDesktopSecurityConfiguration`
-    pub const RemoteDesktopSecurityConfiguration: model::Field<AgentIdentity> = model::Field::new(
-        "remoteDesktopSecurityConfiguration",
-    );
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentity> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentity> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentity> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentIdentity> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentity> = model::Field::new("sponsors");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentity>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AccountEnabled,
-        Self::AddIns,
-        Self::AlternativeNames,
-        Self::AppDescription,
-        Self::AppDisplayName,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppOwnerOrganizationId,
-        Self::AppRoleAssignmentRequired,
-        Self::AppRoles,
-        Self::CreatedByAppId,
-        Self::CustomSecurityAttributes,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::Homepage,
-        Self::Info,
-        Self::IsDisabled,
-        Self::KeyCredentials,
-        Self::LoginUrl,
-        Self::LogoutUrl,
-        Self::Notes,
-        Self::NotificationEmailAddresses,
-        Self::Oauth2PermissionScopes,
-        Self::PasswordCredentials,
-        Self::PreferredSingleSignOnMode,
-        Self::PreferredTokenSigningKeyThumbprint,
-        Self::ReplyUrls,
-        Self::ResourceSpecificApplicationPermissions,
-        Self::SamlSingleSignOnSettings,
-        Self::ServicePrincipalNames,
-        Self::ServicePrincipalType,
-        Self::SignInAudience,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::VerifiedPublisher,
-        Self::AgentIdentityBlueprintId,
-        Self::CreatedDateTime,
-        Self::AppManagementPolicies,
-        Self::AppRoleAssignedTo,
-        Self::AppRoleAssignments,
-        Self::ClaimsMappingPolicies,
-        Self::CreatedObjects,
-        Self::DelegatedPermissionClassifications,
-        Self::Endpoints,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::MemberOf,
-        Self::Oauth2PermissionGrants,
-        Self::OwnedObjects,
-        Self::Owners,
-        Self::RemoteDesktopSecurityConfiguration,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::TransitiveMemberOf,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL entity type `microsoft.graph.agentIdentityBlueprint`; base type `microsoft.graph.application`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentityBlueprint {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `api`: `microsoft.graph.apiApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub api: Option<ApiApplication>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub application_template_id: Option<String>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `authenticationBehaviors`: `microsoft.graph.authenticationBehaviors`.
-    /// Inherited from `microsoft.graph.application`.
-    pub authentication_behaviors: Option<AuthenticationBehaviors>,
-    /// Property `certification`: `microsoft.graph.certification`.
-    /// Inherited from `microsoft.graph.application`.
-    pub certification: Option<Certification>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub created_by_app_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.application`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `defaultRedirectUri`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub default_redirect_uri: Option<String>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub display_name: Option<String>,
-    /// Property `groupMembershipClaims`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub group_membership_claims: Option<String>,
-    /// Property `identifierUris`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub identifier_uris: Option<Vec<String>>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.application`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDeviceOnlyAuthSupported`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_device_only_auth_supported: Option<bool>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_disabled: Option<bool>,
-    /// Property `isFallbackPublicClient`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.application`.
-    pub is_fallback_public_client: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `logo`: `Edm.Stream`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub logo: Option<edm::Stream>,
-    /// Property `managerApplications`: `Collection(Edm.Guid)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub manager_applications: Option<Vec<edm::Guid>>,
-    /// Property `nativeAuthenticationApisEnabled`: `microsoft.graph.nativeAuthenticationApisEnabled`.
-    /// Inherited from `microsoft.graph.application`.
-    pub native_authentication_apis_enabled: Option<NativeAuthenticationApisEnabled>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub notes: Option<String>,
-    /// Property `oauth2RequirePostResponse`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub oauth2_require_post_response: Option<bool>,
-    /// Property `optionalClaims`: `microsoft.graph.optionalClaims`.
-    /// Inherited from `microsoft.graph.application`.
-    pub optional_claims: Option<OptionalClaims>,
-    /// Property `parentalControlSettings`: `microsoft.graph.parentalControlSettings`.
-    /// Inherited from `microsoft.graph.application`.
-    pub parental_control_settings: Option<ParentalControlSettings>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `publicClient`: `microsoft.graph.publicClientApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub public_client: Option<PublicClientApplication>,
-    /// Property `publisherDomain`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub publisher_domain: Option<String>,
-    /// Property `requestSignatureVerification`: `microsoft.graph.requestSignatureVerification`.
-    /// Inherited from `microsoft.graph.application`.
-    pub request_signature_verification: Option<RequestSignatureVerification>,
-    /// Property `requiredResourceAccess`: `Collection(microsoft.graph.requiredResourceAccess)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
-    /// Property `samlMetadataUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub saml_metadata_url: Option<String>,
-    /// Property `serviceManagementReference`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub service_management_reference: Option<String>,
-    /// Property `servicePrincipalLockConfiguration`: `microsoft.graph.servicePrincipalLockConfiguration`.
-    /// Inherited from `microsoft.graph.application`.
-    pub service_principal_lock_configuration: Option<ServicePrincipalLockConfiguration>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub sign_in_audience: Option<String>,
-    /// Property `spa`: `microsoft.graph.spaApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub spa: Option<SpaApplication>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.application`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.application`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `uniqueName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.application`.
-    pub unique_name: Option<String>,
-    /// Property `verifiedPublisher`: `microsoft.graph.verifiedPublisher`.
-    /// Inherited from `microsoft.graph.application`.
-    pub verified_publisher: Option<VerifiedPublisher>,
-    /// Property `web`: `microsoft.graph.webApplication`.
-    /// Inherited from `microsoft.graph.application`.
-    pub web: Option<WebApplication>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_directory_object")]
-    pub created_on_behalf_of: Option<AnyDirectoryObject>,
-    /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_extension_property")]
-    pub extension_properties: Option<Vec<ExtensionProperty>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `inheritablePermissions`: `Collection(microsoft.graph.inheritablePermission)`, contained; present when expanded (`$expand`).
-    pub inheritable_permissions: Option<Vec<InheritablePermission>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AgentIdentityBlueprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentityBlueprint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentityBlueprint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("addIns", &self.add_ins);
-        object.property("api", &self.api);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appRoles", &self.app_roles);
-        object.property("authenticationBehaviors", &self.authentication_behaviors);
-        object.property("certification", &self.certification);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("defaultRedirectUri", &self.default_redirect_uri);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("groupMembershipClaims", &self.group_membership_claims);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("info", &self.info);
-        object
-            .property("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("isFallbackPublicClient", &self.is_fallback_public_client);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("logo", &self.logo);
-        object.property("managerApplications", &self.manager_applications);
-        object
-            .property(
-                "nativeAuthenticationApisEnabled",
-                &self.native_authentication_apis_enabled,
-            );
-        object.property("notes", &self.notes);
-        object.property("oauth2RequirePostResponse", &self.oauth2_require_post_response);
-        object.property("optionalClaims", &self.optional_claims);
-        object.property("parentalControlSettings", &self.parental_control_settings);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("publicClient", &self.public_client);
-        object.property("publisherDomain", &self.publisher_domain);
-        object
-            .property(
-                "requestSignatureVerification",
-                &self.request_signature_verification,
-            );
-        object.property("requiredResourceAccess", &self.required_resource_access);
-        object.property("samlMetadataUrl", &self.saml_metadata_url);
-        object
-            .property("serviceManagementReference", &self.service_management_reference);
-        object
-            .property(
-                "servicePrincipalLockConfiguration",
-                &self.service_principal_lock_configuration,
-            );
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("spa", &self.spa);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("uniqueName", &self.unique_name);
-        object.property("verifiedPublisher", &self.verified_publisher);
-        object.property("web", &self.web);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_extension_property")]
-        object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        object.property("inheritablePermissions", &self.inheritable_permissions);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "api" => read_nullable(map, key, &mut self.api, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "authenticationBehaviors" => {
-                read_nullable(map, key, &mut self.authentication_behaviors, extra)
-            }
-            "certification" => read_nullable(map, key, &mut self.certification, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "defaultRedirectUri" => {
-                read_lenient(map, key, &mut self.default_redirect_uri, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupMembershipClaims" => {
-                read_lenient(map, key, &mut self.group_membership_claims, extra)
-            }
-            "identifierUris" => read_lenient(map, key, &mut self.identifier_uris, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDeviceOnlyAuthSupported" => {
-                read_lenient(map, key, &mut self.is_device_only_auth_supported, extra)
-            }
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "isFallbackPublicClient" => {
-                read_lenient(map, key, &mut self.is_fallback_public_client, extra)
-            }
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "logo" => read_lenient(map, key, &mut self.logo, extra),
-            "managerApplications" => {
-                read_lenient(map, key, &mut self.manager_applications, extra)
-            }
-            "nativeAuthenticationApisEnabled" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.native_authentication_apis_enabled,
-                    extra,
-                )
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "oauth2RequirePostResponse" => {
-                read_lenient(map, key, &mut self.oauth2_require_post_response, extra)
-            }
-            "optionalClaims" => read_nullable(map, key, &mut self.optional_claims, extra),
-            "parentalControlSettings" => {
-                read_nullable(map, key, &mut self.parental_control_settings, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "publisherDomain" => {
-                read_lenient(map, key, &mut self.publisher_domain, extra)
-            }
-            "requestSignatureVerification" => {
-                read_nullable(map, key, &mut self.request_signature_verification, extra)
-            }
-            "requiredResourceAccess" => {
-                read_nullable(map, key, &mut self.required_resource_access, extra)
-            }
-            "samlMetadataUrl" => {
-                read_lenient(map, key, &mut self.saml_metadata_url, extra)
-            }
-            "serviceManagementReference" => {
-                read_lenient(map, key, &mut self.service_management_reference, extra)
-            }
-            "servicePrincipalLockConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.service_principal_lock_configuration,
-                    extra,
-                )
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
-            "verifiedPublisher" => {
-                read_nullable(map, key, &mut self.verified_publisher, extra)
-            }
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdOnBehalfOf" => {
-                read_nullable(map, key, &mut self.created_on_behalf_of, extra)
-            }
-            #[cfg(feature = "_extension_property")]
-            "extensionProperties" => {
-                read_nullable(map, key, &mut self.extension_properties, extra)
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            "inheritablePermissions" => {
-                read_nullable(map, key, &mut self.inheritable_permissions, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AgentIdentityBlueprint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`AgentIdentityBlueprint`] by wire name, each a [`Field<AgentIdentityBlueprint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprint::set_null`].
-pub enum AgentIdentityBlueprintField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityBlueprintField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentityBlueprint> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `addIns`
-    pub const AddIns: model::Field<AgentIdentityBlueprint> = model::Field::new("addIns");
-    /// `api`
-    pub const Api: model::Field<AgentIdentityBlueprint> = model::Field::new("api");
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentityBlueprint> = model::Field::new("appId");
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "appRoles",
-    );
-    /// `authenticationBehaviors`
-    pub const AuthenticationBehaviors: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "authenticationBehaviors",
-    );
-    /// `certification`
-    pub const Certification: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "certification",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `defaultRedirectUri`
-    pub const DefaultRedirectUri: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "defaultRedirectUri",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "displayName",
-    );
-    /// `groupMembershipClaims`
-    pub const GroupMembershipClaims: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "groupMembershipClaims",
-    );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "identifierUris",
-    );
-    /// `info`
-    pub const Info: model::Field<AgentIdentityBlueprint> = model::Field::new("info");
-    /// `isDeviceOnlyAuthSupported`
-    pub const IsDeviceOnlyAuthSupported: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isDeviceOnlyAuthSupported",
-    );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isDisabled",
-    );
-    /// `isFallbackPublicClient`
-    pub const IsFallbackPublicClient: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "isFallbackPublicClient",
-    );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `logo`
-    pub const Logo: model::Field<AgentIdentityBlueprint> = model::Field::new("logo");
-    /// `managerApplications`
-    pub const ManagerApplications: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "managerApplications",
-    );
-    /// `nativeAuthenticationApisEnabled`
-    pub const NativeAuthenticationApisEnabled: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "nativeAuthenticationApisEnabled",
-    );
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentityBlueprint> = model::Field::new("notes");
-    /// `oauth2RequirePostResponse`
-    pub const Oauth2RequirePostResponse: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "oauth2RequirePostResponse",
-    );
-    /// `optionalClaims`
-    pub const OptionalClaims: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "optionalClaims",
-    );
-    /// `parentalControlSettings`
-    pub const ParentalControlSettings: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "parentalControlSettings",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `publicClient`
-    pub const PublicClient: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "publicClient",
-    );
-    /// `publisherDomain`
-    pub const PublisherDomain: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "publisherDomain",
-    );
-    /// `requestSignatureVerification`
-    pub const RequestSignatureVerification: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "requestSignatureVerification",
-    );
-    /// `requiredResourceAccess`
-    pub const RequiredResourceAccess: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "requiredResourceAccess",
-    );
-    /// `samlMetadataUrl`
-    pub const SamlMetadataUrl: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "samlMetadataUrl",
-    );
-    /// `serviceManagementReference`
-    pub const ServiceManagementReference: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "serviceManagementReference",
-    );
-    /// `servicePrincipalLockConfiguration`
-    pub const ServicePrincipalLockConfiguration: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "servicePrincipalLockConfiguration",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "signInAudience",
-    );
-    /// `spa`
-    pub const Spa: model::Field<AgentIdentityBlueprint> = model::Field::new("spa");
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentityBlueprint> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `uniqueName`
-    pub const UniqueName: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "uniqueName",
-    );
-    /// `verifiedPublisher`
-    pub const VerifiedPublisher: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "verifiedPublisher",
-    );
-    /// `web`
-    pub const Web: model::Field<AgentIdentityBlueprint> = model::Field::new("web");
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `createdOnBehalfOf`
-    pub const CreatedOnBehalfOf: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "createdOnBehalfOf",
-    );
-    /// `extensionProperties`
-    pub const ExtensionProperties: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "extensionProperties",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentityBlueprint> = model::Field::new("owners");
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `inheritablePermissions`
-    pub const InheritablePermissions: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "inheritablePermissions",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentityBlueprint> = model::Field::new(
-        "sponsors",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentityBlueprint>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AddIns,
-        Self::Api,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppRoles,
-        Self::AuthenticationBehaviors,
-        Self::Certification,
-        Self::CreatedByAppId,
-        Self::CreatedDateTime,
-        Self::DefaultRedirectUri,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::GroupMembershipClaims,
-        Self::IdentifierUris,
-        Self::Info,
-        Self::IsDeviceOnlyAuthSupported,
-        Self::IsDisabled,
-        Self::IsFallbackPublicClient,
-        Self::KeyCredentials,
-        Self::Logo,
-        Self::ManagerApplications,
-        Self::NativeAuthenticationApisEnabled,
-        Self::Notes,
-        Self::Oauth2RequirePostResponse,
-        Self::OptionalClaims,
-        Self::ParentalControlSettings,
-        Self::PasswordCredentials,
-        Self::PublicClient,
-        Self::PublisherDomain,
-        Self::RequestSignatureVerification,
-        Self::RequiredResourceAccess,
-        Self::SamlMetadataUrl,
-        Self::ServiceManagementReference,
-        Self::ServicePrincipalLockConfiguration,
-        Self::SignInAudience,
-        Self::Spa,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::UniqueName,
-        Self::VerifiedPublisher,
-        Self::Web,
-        Self::AppManagementPolicies,
-        Self::CreatedOnBehalfOf,
-        Self::ExtensionProperties,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::Owners,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::InheritablePermissions,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_agent_identity")]
-/// CSDL entity type `microsoft.graph.agentIdentityBlueprintPrincipal`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentIdentityBlueprintPrincipal {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub account_enabled: Option<bool>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `alternativeNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub alternative_names: Option<Vec<String>>,
-    /// Property `appDescription`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_description: Option<String>,
-    /// Property `appDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_display_name: Option<String>,
-    /// Property `appId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub application_template_id: Option<String>,
-    /// Property `appOwnerOrganizationId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_owner_organization_id: Option<edm::Guid>,
-    /// Property `appRoleAssignmentRequired`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_role_assignment_required: Option<bool>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `createdByAppId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub created_by_app_id: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub disabled_by_microsoft_status: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub display_name: Option<String>,
-    /// Property `homepage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub homepage: Option<String>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub is_disabled: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `loginUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub login_url: Option<String>,
-    /// Property `logoutUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub logout_url: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notes: Option<String>,
-    /// Property `notificationEmailAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub notification_email_addresses: Option<Vec<String>>,
-    /// Property `oauth2PermissionScopes`: `Collection(microsoft.graph.permissionScope)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub oauth2_permission_scopes: Option<Vec<PermissionScope>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `preferredSingleSignOnMode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_single_sign_on_mode: Option<String>,
-    /// Property `preferredTokenSigningKeyThumbprint`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub preferred_token_signing_key_thumbprint: Option<String>,
-    /// Property `replyUrls`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub reply_urls: Option<Vec<String>>,
-    /// Property `resourceSpecificApplicationPermissions`: `Collection(microsoft.graph.resourceSpecificPermission)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub resource_specific_application_permissions: Option<
-        Vec<ResourceSpecificPermission>,
-    >,
-    /// Property `samlSingleSignOnSettings`: `microsoft.graph.samlSingleSignOnSettings`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
-    /// Property `servicePrincipalNames`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_names: Option<Vec<String>>,
-    /// Property `servicePrincipalType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub service_principal_type: Option<String>,
-    /// Property `signInAudience`: `Edm.String`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub sign_in_audience: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `verifiedPublisher`: `microsoft.graph.verifiedPublisher`.
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    pub verified_publisher: Option<VerifiedPublisher>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_claims_mapping_policy")]
-    pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `delegatedPermissionClassifications`: `Collection(microsoft.graph.delegatedPermissionClassification)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub delegated_permission_classifications: Option<
-        Vec<DelegatedPermissionClassification>,
-    >,
-    /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub endpoints: Option<Vec<Endpoint>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_o_auth2_permission_grant")]
-    pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_service_principals")]
-    pub remote_desktop_security_configuration: Option<
-        RemoteDesktopSecurityConfiguration,
-    >,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity")]
-impl serde::Serialize for AgentIdentityBlueprintPrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentIdentityBlueprintPrincipal {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentIdentityBlueprintPrincipal";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("addIns", &self.add_ins);
-        object.property("alternativeNames", &self.alternative_names);
-        object.property("appDescription", &self.app_description);
-        object.property("appDisplayName", &self.app_display_name);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appOwnerOrganizationId", &self.app_owner_organization_id);
-        object.property("appRoleAssignmentRequired", &self.app_role_assignment_required);
-        object.property("appRoles", &self.app_roles);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
-        object.property("displayName", &self.display_name);
-        object.property("homepage", &self.homepage);
-        object.property("info", &self.info);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("loginUrl", &self.login_url);
-        object.property("logoutUrl", &self.logout_url);
-        object.property("notes", &self.notes);
-        object
-            .property("notificationEmailAddresses", &self.notification_email_addresses);
-        object.property("oauth2PermissionScopes", &self.oauth2_permission_scopes);
-        object.property("passwordCredentials", &self.password_credentials);
-        object
-            .property("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
-        object
-            .property(
-                "preferredTokenSigningKeyThumbprint",
-                &self.preferred_token_signing_key_thumbprint,
-            );
-        object.property("replyUrls", &self.reply_urls);
-        object
-            .property(
-                "resourceSpecificApplicationPermissions",
-                &self.resource_specific_application_permissions,
-            );
-        object.property("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
-        object.property("servicePrincipalNames", &self.service_principal_names);
-        object.property("servicePrincipalType", &self.service_principal_type);
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("verifiedPublisher", &self.verified_publisher);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignedTo", &self.app_role_assigned_to);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_claims_mapping_policy")]
-        object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "delegatedPermissionClassifications",
-                &self.delegated_permission_classifications,
-            );
-        #[cfg(feature = "_service_principals")]
-        object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_o_auth2_permission_grant")]
-        object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_service_principals")]
-        object
-            .property(
-                "remoteDesktopSecurityConfiguration",
-                &self.remote_desktop_security_configuration,
-            );
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "alternativeNames" => {
-                read_lenient(map, key, &mut self.alternative_names, extra)
-            }
-            "appDescription" => read_lenient(map, key, &mut self.app_description, extra),
-            "appDisplayName" => read_lenient(map, key, &mut self.app_display_name, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appOwnerOrganizationId" => {
-                read_lenient(map, key, &mut self.app_owner_organization_id, extra)
-            }
-            "appRoleAssignmentRequired" => {
-                read_lenient(map, key, &mut self.app_role_assignment_required, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "homepage" => read_lenient(map, key, &mut self.homepage, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "loginUrl" => read_lenient(map, key, &mut self.login_url, extra),
-            "logoutUrl" => read_lenient(map, key, &mut self.logout_url, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "notificationEmailAddresses" => {
-                read_lenient(map, key, &mut self.notification_email_addresses, extra)
-            }
-            "oauth2PermissionScopes" => {
-                read_nullable(map, key, &mut self.oauth2_permission_scopes, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "preferredSingleSignOnMode" => {
-                read_lenient(map, key, &mut self.preferred_single_sign_on_mode, extra)
-            }
-            "preferredTokenSigningKeyThumbprint" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.preferred_token_signing_key_thumbprint,
-                    extra,
-                )
-            }
-            "replyUrls" => read_lenient(map, key, &mut self.reply_urls, extra),
-            "resourceSpecificApplicationPermissions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.resource_specific_application_permissions,
-                    extra,
-                )
-            }
-            "samlSingleSignOnSettings" => {
-                read_nullable(map, key, &mut self.saml_single_sign_on_settings, extra)
-            }
-            "servicePrincipalNames" => {
-                read_lenient(map, key, &mut self.service_principal_names, extra)
-            }
-            "servicePrincipalType" => {
-                read_lenient(map, key, &mut self.service_principal_type, extra)
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "verifiedPublisher" => {
-                read_nullable(map, key, &mut self.verified_publisher, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignedTo" => {
-                read_nullable(map, key, &mut self.app_role_assigned_to, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_claims_mapping_policy")]
-            "claimsMappingPolicies" => {
-                read_nullable(map, key, &mut self.claims_mapping_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_service_principals")]
-            "delegatedPermissionClassifications" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.delegated_permission_classifications,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_service_principals")]
-            "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_o_auth2_permission_grant")]
-            "oauth2PermissionGrants" => {
-                read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_service_principals")]
-            "remoteDesktopSecurityConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.remote_desktop_security_configuration,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl AgentIdentityBlueprintPrincipal {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-/// The properties of [`AgentIdentityBlueprintPrincipal`] by wire name, each a [`Field<AgentIdentityBlueprintPrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprintPrincipal::set_null`].
-pub enum AgentIdentityBlueprintPrincipalField {}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(non_upper_case_globals)]
-impl AgentIdentityBlueprintPrincipalField {
-    /// `id`
-    pub const Id: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "id",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `addIns`
-    pub const AddIns: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "addIns",
-    );
-    /// `alternativeNames`
-    pub const AlternativeNames: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "alternativeNames",
-    );
-    /// `appDescription`
-    pub const AppDescription: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appDescription",
-    );
-    /// `appDisplayName`
-    pub const AppDisplayName: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appDisplayName",
-    );
-    /// `appId`
-    pub const AppId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appId",
-    );
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appOwnerOrganizationId`
-    pub const AppOwnerOrganizationId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appOwnerOrganizationId",
-    );
-    /// `appRoleAssignmentRequired`
-    pub const AppRoleAssignmentRequired: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignmentRequired",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoles",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `description`
-    pub const Description: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "description",
-    );
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "disabledByMicrosoftStatus",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "displayName",
-    );
-    /// `homepage`
-    pub const Homepage: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "homepage",
-    );
-    /// `info`
-    pub const Info: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "info",
-    );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "isDisabled",
-    );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "keyCredentials",
-    );
-    /// `loginUrl`
-    pub const LoginUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "loginUrl",
-    );
-    /// `logoutUrl`
-    pub const LogoutUrl: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "logoutUrl",
-    );
-    /// `notes`
-    pub const Notes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "notes",
-    );
-    /// `notificationEmailAddresses`
-    pub const NotificationEmailAddresses: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("notificationEmailAddresses");
-    /// `oauth2PermissionScopes`
-    pub const Oauth2PermissionScopes: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "oauth2PermissionScopes",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `preferredSingleSignOnMode`
-    pub const PreferredSingleSignOnMode: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "preferredSingleSignOnMode",
-    );
-    /// `preferredTokenSigningKeyThumbprint`
-    pub const PreferredTokenSigningKeyThumbprint: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("preferredTokenSigningKeyThumbprint");
-    /// `replyUrls`
-    pub const ReplyUrls: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "replyUrls",
-    );
-    /// `resourceSpecificApplicationPermissions`
-    pub const ResourceSpecificApplicationPermissions: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("resourceSpecificApplicationPermissions");
-    /// `samlSingleSignOnSettings`
-    pub const SamlSingleSignOnSettings: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "samlSingleSignOnSettings",
-    );
-    /// `servicePrincipalNames`
-    pub const ServicePrincipalNames: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "servicePrincipalNames",
-    );
-    /// `servicePrincipalType`
-    pub const ServicePrincipalType: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "servicePrincipalType",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "signInAudience",
-    );
-    /// `tags`
-    pub const Tags: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tags",
-    );
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `verifiedPublisher`
-    pub const VerifiedPublisher: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "verifiedPublisher",
-    );
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `appRoleAssignedTo`
-    pub const AppRoleAssignedTo: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignedTo",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `claimsMappingPolicies`
-    pub const ClaimsMappingPolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "claimsMappingPolicies",
-    );
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "createdObjects",
-    );
-    /// `delegatedPermissionClassifications`
-    pub const DelegatedPermissionClassifications: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("delegatedPermissionClassifications");
-    /// `endpoints`
-    pub const Endpoints: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "endpoints",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("federatedIdentityCredentials");
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("homeRealmDiscoveryPolicies");
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "memberOf",
-    );
-    /// `oauth2PermissionGrants`
-    pub const Oauth2PermissionGrants: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "oauth2PermissionGrants",
-    );
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "ownedObjects",
-    );
-    /// `owners`
-    pub const Owners: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "owners",
-    );
-    /// `remoteDesktopSecurityConfiguration`
-    pub const RemoteDesktopSecurityConfiguration: model::Field<
-        AgentIdentityBlueprintPrincipal,
-    > = model::Field::new("remoteDesktopSecurityConfiguration");
-    /// `synchronization`
-    pub const Synchronization: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "tokenLifetimePolicies",
-    );
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentIdentityBlueprintPrincipal> = model::Field::new(
-        "sponsors",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentIdentityBlueprintPrincipal>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AccountEnabled,
-        Self::AddIns,
-        Self::AlternativeNames,
-        Self::AppDescription,
-        Self::AppDisplayName,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppOwnerOrganizationId,
-        Self::AppRoleAssignmentRequired,
-        Self::AppRoles,
-        Self::CreatedByAppId,
-        Self::CustomSecurityAttributes,
-        Self::Description,
-        Self::DisabledByMicrosoftStatus,
-        Self::DisplayName,
-        Self::Homepage,
-        Self::Info,
-        Self::IsDisabled,
-        Self::KeyCredentials,
-        Self::LoginUrl,
-        Self::LogoutUrl,
-        Self::Notes,
-        Self::NotificationEmailAddresses,
-        Self::Oauth2PermissionScopes,
-        Self::PasswordCredentials,
-        Self::PreferredSingleSignOnMode,
-        Self::PreferredTokenSigningKeyThumbprint,
-        Self::ReplyUrls,
-        Self::ResourceSpecificApplicationPermissions,
-        Self::SamlSingleSignOnSettings,
-        Self::ServicePrincipalNames,
-        Self::ServicePrincipalType,
-        Self::SignInAudience,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::VerifiedPublisher,
-        Self::AppManagementPolicies,
-        Self::AppRoleAssignedTo,
-        Self::AppRoleAssignments,
-        Self::ClaimsMappingPolicies,
-        Self::CreatedObjects,
-        Self::DelegatedPermissionClassifications,
-        Self::Endpoints,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::MemberOf,
-        Self::Oauth2PermissionGrants,
-        Self::OwnedObjects,
-        Self::Owners,
-        Self::RemoteDesktopSecurityConfiguration,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
-        Self::TransitiveMemberOf,
-        Self::Sponsors,
-    ];
-}
-
-#[cfg(feature = "_directory_objects")]
-/// CSDL entity type `microsoft.graph.agentUser`; base type `microsoft.graph.user`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentUser {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `aboutMe`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub about_me: Option<String>,
-    /// Property `accountEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub account_enabled: Option<bool>,
-    /// Property `ageGroup`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub age_group: Option<String>,
-    /// Property `assignedLicenses`: `Collection(microsoft.graph.assignedLicense)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub assigned_licenses: Option<Vec<AssignedLicense>>,
-    /// Property `assignedPlans`: `Collection(microsoft.graph.assignedPlan)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub assigned_plans: Option<Vec<AssignedPlan>>,
-    /// Property `authorizationInfo`: `microsoft.graph.authorizationInfo`.
-    /// Inherited from `microsoft.graph.user`.
-    pub authorization_info: Option<AuthorizationInfo>,
-    /// Property `birthday`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub birthday: Option<edm::DateTimeOffset>,
-    /// Property `businessPhones`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub business_phones: Option<Vec<String>>,
-    /// Property `city`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub city: Option<String>,
-    /// Property `companyName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub company_name: Option<String>,
-    /// Property `consentProvidedForMinor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub consent_provided_for_minor: Option<String>,
-    /// Property `country`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub country: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `creationType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub creation_type: Option<String>,
-    /// Property `customSecurityAttributes`: `microsoft.graph.customSecurityAttributeValue`.
-    /// Inherited from `microsoft.graph.user`.
-    pub custom_security_attributes: Option<CustomSecurityAttributeValue>,
-    /// Property `department`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub department: Option<String>,
-    /// Property `deviceEnrollmentLimit`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub device_enrollment_limit: Option<i32>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub display_name: Option<String>,
-    /// Property `employeeHireDate`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_hire_date: Option<edm::DateTimeOffset>,
-    /// Property `employeeId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_id: Option<String>,
-    /// Property `employeeLeaveDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_leave_date_time: Option<edm::DateTimeOffset>,
-    /// Property `employeeOrgData`: `microsoft.graph.employeeOrgData`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_org_data: Option<EmployeeOrgData>,
-    /// Property `employeeType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub employee_type: Option<String>,
-    /// Property `externalUserState`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub external_user_state: Option<String>,
-    /// Property `externalUserStateChangeDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub external_user_state_change_date_time: Option<edm::DateTimeOffset>,
-    /// Property `faxNumber`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub fax_number: Option<String>,
-    /// Property `givenName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub given_name: Option<String>,
-    /// Property `hireDate`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub hire_date: Option<edm::DateTimeOffset>,
-    /// Property `identities`: `Collection(microsoft.graph.objectIdentity)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub identities: Option<Vec<ObjectIdentity>>,
-    /// Property `identityParentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub identity_parent_id: Option<String>,
-    /// Property `imAddresses`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub im_addresses: Option<Vec<String>>,
-    /// Property `interests`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub interests: Option<Vec<String>>,
-    /// Property `isManagementRestricted`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub is_management_restricted: Option<bool>,
-    /// Property `isResourceAccount`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub is_resource_account: Option<bool>,
-    /// Property `jobTitle`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub job_title: Option<String>,
-    /// Property `lastPasswordChangeDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub last_password_change_date_time: Option<edm::DateTimeOffset>,
-    /// Property `legalAgeGroupClassification`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub legal_age_group_classification: Option<String>,
-    /// Property `licenseAssignmentStates`: `Collection(microsoft.graph.licenseAssignmentState)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub license_assignment_states: Option<Vec<LicenseAssignmentState>>,
-    /// Property `mail`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mail: Option<String>,
-    /// Property `mailboxSettings`: `microsoft.graph.mailboxSettings`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mailbox_settings: Option<MailboxSettings>,
-    /// Property `mailNickname`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mail_nickname: Option<String>,
-    /// Property `mobilePhone`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub mobile_phone: Option<String>,
-    /// Property `mySite`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub my_site: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub office_location: Option<String>,
-    /// Property `onPremisesDistinguishedName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_distinguished_name: Option<String>,
-    /// Property `onPremisesDomainName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_domain_name: Option<String>,
-    /// Property `onPremisesExtensionAttributes`: `microsoft.graph.onPremisesExtensionAttributes`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_extension_attributes: Option<OnPremisesExtensionAttributes>,
-    /// Property `onPremisesImmutableId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_immutable_id: Option<String>,
-    /// Property `onPremisesLastSyncDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_last_sync_date_time: Option<edm::DateTimeOffset>,
-    /// Property `onPremisesProvisioningErrors`: `Collection(microsoft.graph.onPremisesProvisioningError)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_provisioning_errors: Option<Vec<OnPremisesProvisioningError>>,
-    /// Property `onPremisesSamAccountName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_sam_account_name: Option<String>,
-    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_security_identifier: Option<String>,
-    /// Property `onPremisesSyncEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_sync_enabled: Option<bool>,
-    /// Property `onPremisesUserPrincipalName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub on_premises_user_principal_name: Option<String>,
-    /// Property `otherMails`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub other_mails: Option<Vec<String>>,
-    /// Property `passwordPolicies`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub password_policies: Option<String>,
-    /// Property `passwordProfile`: `microsoft.graph.passwordProfile`.
-    /// Inherited from `microsoft.graph.user`.
-    pub password_profile: Option<PasswordProfile>,
-    /// Property `pastProjects`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub past_projects: Option<Vec<String>>,
-    /// Property `postalCode`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub postal_code: Option<String>,
-    /// Property `preferredDataLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_data_location: Option<String>,
-    /// Property `preferredLanguage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_language: Option<String>,
-    /// Property `preferredName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub preferred_name: Option<String>,
-    /// Property `print`: `microsoft.graph.userPrint`.
-    /// Inherited from `microsoft.graph.user`.
-    pub print: Option<UserPrint>,
-    /// Property `provisionedPlans`: `Collection(microsoft.graph.provisionedPlan)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub provisioned_plans: Option<Vec<ProvisionedPlan>>,
-    /// Property `proxyAddresses`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.user`.
-    pub proxy_addresses: Option<Vec<String>>,
-    /// Property `responsibilities`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub responsibilities: Option<Vec<String>>,
-    /// Property `schools`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub schools: Option<Vec<String>>,
-    /// Property `securityIdentifier`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub security_identifier: Option<String>,
-    /// Property `serviceProvisioningErrors`: `Collection(microsoft.graph.serviceProvisioningError)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub service_provisioning_errors: Option<Vec<AnyServiceProvisioningError>>,
-    /// Property `showInAddressList`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.user`.
-    pub show_in_address_list: Option<bool>,
-    /// Property `signInActivity`: `microsoft.graph.signInActivity`.
-    /// Inherited from `microsoft.graph.user`.
-    pub sign_in_activity: Option<SignInActivity>,
-    /// Property `signInSessionsValidFromDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.user`.
-    pub sign_in_sessions_valid_from_date_time: Option<edm::DateTimeOffset>,
-    /// Property `skills`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.user`.
-    pub skills: Option<Vec<String>>,
-    /// Property `state`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub state: Option<String>,
-    /// Property `streetAddress`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub street_address: Option<String>,
-    /// Property `surname`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub surname: Option<String>,
-    /// Property `usageLocation`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub usage_location: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub user_principal_name: Option<String>,
-    /// Property `userType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.user`.
-    pub user_type: Option<String>,
-    /// Navigation property `activities`: `Collection(microsoft.graph.userActivity)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub activities: Option<Vec<UserActivity>>,
-    /// Navigation property `adhocCalls`: `Collection(microsoft.graph.adhocCall)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_adhoc_call")]
-    pub adhoc_calls: Option<Vec<AdhocCall>>,
-    /// Navigation property `agreementAcceptances`: `Collection(microsoft.graph.agreementAcceptance)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_agreement_acceptance")]
-    pub agreement_acceptances: Option<Vec<AgreementAcceptance>>,
-    /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_app_role_assignment")]
-    pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub authentication: Option<Authentication>,
-    /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendar: Option<Calendar>,
-    /// Navigation property `calendarGroups`: `Collection(microsoft.graph.calendarGroup)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub calendar_groups: Option<Vec<CalendarGroup>>,
-    /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendars: Option<Vec<Calendar>>,
-    /// Navigation property `calendarView`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub calendar_view: Option<Vec<Event>>,
-    /// Navigation property `chats`: `Collection(microsoft.graph.chat)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_chat")]
-    pub chats: Option<Vec<Chat>>,
-    /// Navigation property `cloudClipboard`: `microsoft.graph.cloudClipboardRoot`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub cloud_clipboard: Option<CloudClipboardRoot>,
-    /// Navigation property `cloudPCs`: `Collection(microsoft.graph.cloudPC)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_action_state")]
-    pub cloud_p_cs: Option<Vec<CloudPc>>,
-    /// Navigation property `contactFolders`: `Collection(microsoft.graph.contactFolder)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub contact_folders: Option<Vec<ContactFolder>>,
-    /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub contacts: Option<Vec<Contact>>,
-    /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub created_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `dataSecurityAndGovernance`: `microsoft.graph.userDataSecurityAndGovernance`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub data_security_and_governance: Option<UserDataSecurityAndGovernance>,
-    /// Navigation property `deviceManagementTroubleshootingEvents`: `Collection(microsoft.graph.deviceManagementTroubleshootingEvent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_action_state")]
-    pub device_management_troubleshooting_events: Option<
-        Vec<AnyDeviceManagementTroubleshootingEvent>,
-    >,
-    /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub direct_reports: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_drive")]
-    pub drive: Option<Drive>,
-    /// Navigation property `drives`: `Collection(microsoft.graph.drive)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_drive")]
-    pub drives: Option<Vec<Drive>>,
-    /// Navigation property `employeeExperience`: `microsoft.graph.employeeExperienceUser`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub employee_experience: Option<EmployeeExperienceUser>,
-    /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
-    pub events: Option<Vec<Event>>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_site")]
-    pub followed_sites: Option<Vec<Site>>,
-    /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub inference_classification: Option<InferenceClassification>,
-    /// Navigation property `insights`: `microsoft.graph.itemInsights`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub insights: Option<ItemInsights>,
-    /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_giphy_rating_type")]
-    pub joined_teams: Option<Vec<Team>>,
-    /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub license_details: Option<Vec<LicenseDetails>>,
-    /// Navigation property `mailFolders`: `Collection(microsoft.graph.mailFolder)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub mail_folders: Option<Vec<AnyMailFolder>>,
-    /// Navigation property `managedAppRegistrations`: `Collection(microsoft.graph.managedAppRegistration)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_android_mobile_app_identifier")]
-    pub managed_app_registrations: Option<Vec<AnyManagedAppRegistration>>,
-    /// Navigation property `managedDevices`: `Collection(microsoft.graph.managedDevice)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_action_state")]
-    pub managed_devices: Option<Vec<ManagedDevice>>,
-    /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub manager: Option<AnyDirectoryObject>,
-    /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attendee")]
-    pub messages: Option<Vec<AnyMessage>>,
-    /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_o_auth2_permission_grant")]
-    pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
-    /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_copy_notebook_model")]
-    pub onenote: Option<Onenote>,
-    /// Navigation property `onlineMeetings`: `Collection(microsoft.graph.onlineMeeting)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_adhoc_call")]
-    pub online_meetings: Option<Vec<OnlineMeeting>>,
-    /// Navigation property `onPremisesSyncBehavior`: `microsoft.graph.onPremisesSyncBehavior`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_on_premises_sync_behavior")]
-    pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
-    /// Navigation property `outlook`: `microsoft.graph.outlookUser`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub outlook: Option<OutlookUser>,
-    /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_devices: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub owned_objects: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub people: Option<Vec<Person>>,
-    /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_resource_specific_permission_grant")]
-    pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
-    /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_profile_photo")]
-    pub photo: Option<ProfilePhoto>,
-    /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_profile_photo")]
-    pub photos: Option<Vec<ProfilePhoto>>,
-    /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub planner: Option<PlannerUser>,
-    /// Navigation property `presence`: `microsoft.graph.presence`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_adhoc_call")]
-    pub presence: Option<Presence>,
-    /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub registered_devices: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_scoped_role_membership")]
-    pub scoped_role_member_of: Option<Vec<ScopedRoleMembership>>,
-    /// Navigation property `settings`: `microsoft.graph.userSettings`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub settings: Option<UserSettings>,
-    /// Navigation property `solutions`: `microsoft.graph.userSolutionRoot`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub solutions: Option<UserSolutionRoot>,
-    /// Navigation property `sponsorOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub sponsor_of: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub sponsors: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub teamwork: Option<UserTeamwork>,
-    /// Navigation property `todo`: `microsoft.graph.todo`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_activities_container")]
-    pub todo: Option<Todo>,
-    /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_directory_object")]
-    pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory_objects")]
-impl serde::Serialize for AgentUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory_objects")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AgentUser {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agentUser";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("aboutMe", &self.about_me);
-        object.property("accountEnabled", &self.account_enabled);
-        object.property("ageGroup", &self.age_group);
-        object.property("assignedLicenses", &self.assigned_licenses);
-        object.property("assignedPlans", &self.assigned_plans);
-        object.property("authorizationInfo", &self.authorization_info);
-        object.property("birthday", &self.birthday);
-        object.property("businessPhones", &self.business_phones);
-        object.property("city", &self.city);
-        object.property("companyName", &self.company_name);
-        object.property("consentProvidedForMinor", &self.consent_provided_for_minor);
-        object.property("country", &self.country);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("creationType", &self.creation_type);
-        object.property("customSecurityAttributes", &self.custom_security_attributes);
-        object.property("department", &self.department);
-        object.property("deviceEnrollmentLimit", &self.device_enrollment_limit);
-        object.property("displayName", &self.display_name);
-        object.property("employeeHireDate", &self.employee_hire_date);
-        object.property("employeeId", &self.employee_id);
-        object.property("employeeLeaveDateTime", &self.employee_leave_date_time);
-        object.property("employeeOrgData", &self.employee_org_data);
-        object.property("employeeType", &self.employee_type);
-        object.property("externalUserState", &self.external_user_state);
-        object
-            .property(
-                "externalUserStateChangeDateTime",
-                &self.external_user_state_change_date_time,
-            );
-        object.property("faxNumber", &self.fax_number);
-        object.property("givenName", &self.given_name);
-        object.property("hireDate", &self.hire_date);
-        object.property("identities", &self.identities);
-        object.property("identityParentId", &self.identity_parent_id);
-        object.property("imAddresses", &self.im_addresses);
-        object.property("interests", &self.interests);
-        object.property("isManagementRestricted", &self.is_management_restricted);
-        object.property("isResourceAccount", &self.is_resource_account);
-        object.property("jobTitle", &self.job_title);
-        object
-            .property(
-                "lastPasswordChangeDateTime",
-                &self.last_password_change_date_time,
-            );
-        object
-            .property(
-                "legalAgeGroupClassification",
-                &self.legal_age_group_classification,
-            );
-        object.property("licenseAssignmentStates", &self.license_assignment_states);
-        object.property("mail", &self.mail);
-        object.property("mailboxSettings", &self.mailbox_settings);
-        object.property("mailNickname", &self.mail_nickname);
-        object.property("mobilePhone", &self.mobile_phone);
-        object.property("mySite", &self.my_site);
-        object.property("officeLocation", &self.office_location);
-        object
-            .property(
-                "onPremisesDistinguishedName",
-                &self.on_premises_distinguished_name,
-            );
-        object.property("onPremisesDomainName", &self.on_premises_domain_name);
-        object
-            .property(
-                "onPremisesExtensionAttributes",
-                &self.on_premises_extension_attributes,
-            );
-        object.property("onPremisesImmutableId", &self.on_premises_immutable_id);
-        object
-            .property(
-                "onPremisesLastSyncDateTime",
-                &self.on_premises_last_sync_date_time,
-            );
-        object
-            .property(
-                "onPremisesProvisioningErrors",
-                &self.on_premises_provisioning_errors,
-            );
-        object.property("onPremisesSamAccountName", &self.on_premises_sam_account_name);
-        object
-            .property(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        object.property("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        object
-            .property(
-                "onPremisesUserPrincipalName",
-                &self.on_premises_user_principal_name,
-            );
-        object.property("otherMails", &self.other_mails);
-        object.property("passwordPolicies", &self.password_policies);
-        object.property("passwordProfile", &self.password_profile);
-        object.property("pastProjects", &self.past_projects);
-        object.property("postalCode", &self.postal_code);
-        object.property("preferredDataLocation", &self.preferred_data_location);
-        object.property("preferredLanguage", &self.preferred_language);
-        object.property("preferredName", &self.preferred_name);
-        object.property("print", &self.print);
-        object.property("provisionedPlans", &self.provisioned_plans);
-        object.property("proxyAddresses", &self.proxy_addresses);
-        object.property("responsibilities", &self.responsibilities);
-        object.property("schools", &self.schools);
-        object.property("securityIdentifier", &self.security_identifier);
-        object.property("serviceProvisioningErrors", &self.service_provisioning_errors);
-        object.property("showInAddressList", &self.show_in_address_list);
-        object.property("signInActivity", &self.sign_in_activity);
-        object
-            .property(
-                "signInSessionsValidFromDateTime",
-                &self.sign_in_sessions_valid_from_date_time,
-            );
-        object.property("skills", &self.skills);
-        object.property("state", &self.state);
-        object.property("streetAddress", &self.street_address);
-        object.property("surname", &self.surname);
-        object.property("usageLocation", &self.usage_location);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("userType", &self.user_type);
-        #[cfg(feature = "_activities_container")]
-        object.property("activities", &self.activities);
-        #[cfg(feature = "_adhoc_call")] object.property("adhocCalls", &self.adhoc_calls);
-        #[cfg(feature = "_agreement_acceptance")]
-        object.property("agreementAcceptances", &self.agreement_acceptances);
-        #[cfg(feature = "_app_role_assignment")]
-        object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_activities_container")]
-        object.property("authentication", &self.authentication);
-        #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
-        #[cfg(feature = "_activities_container")]
-        object.property("calendarGroups", &self.calendar_groups);
-        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
-        #[cfg(feature = "_attachment")]
-        object.property("calendarView", &self.calendar_view);
-        #[cfg(feature = "_chat")] object.property("chats", &self.chats);
-        #[cfg(feature = "_activities_container")]
-        object.property("cloudClipboard", &self.cloud_clipboard);
-        #[cfg(feature = "_action_state")] object.property("cloudPCs", &self.cloud_p_cs);
-        #[cfg(feature = "_activities_container")]
-        object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_activities_container")]
-        object.property("contacts", &self.contacts);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_activities_container")]
-        object.property("dataSecurityAndGovernance", &self.data_security_and_governance);
-        #[cfg(feature = "_action_state")]
-        object
-            .property(
-                "deviceManagementTroubleshootingEvents",
-                &self.device_management_troubleshooting_events,
-            );
-        #[cfg(feature = "_directory_object")]
-        object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
-        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
-        #[cfg(feature = "_activities_container")]
-        object.property("employeeExperience", &self.employee_experience);
-        #[cfg(feature = "_attachment")] object.property("events", &self.events);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_site")] object.property("followedSites", &self.followed_sites);
-        #[cfg(feature = "_activities_container")]
-        object.property("inferenceClassification", &self.inference_classification);
-        #[cfg(feature = "_activities_container")]
-        object.property("insights", &self.insights);
-        #[cfg(feature = "_giphy_rating_type")]
-        object.property("joinedTeams", &self.joined_teams);
-        #[cfg(feature = "_activities_container")]
-        object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_activities_container")]
-        object.property("mailFolders", &self.mail_folders);
-        #[cfg(feature = "_android_mobile_app_identifier")]
-        object.property("managedAppRegistrations", &self.managed_app_registrations);
-        #[cfg(feature = "_action_state")]
-        object.property("managedDevices", &self.managed_devices);
-        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
-        #[cfg(feature = "_directory_object")]
-        object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_attendee")] object.property("messages", &self.messages);
-        #[cfg(feature = "_o_auth2_permission_grant")]
-        object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
-        #[cfg(feature = "_copy_notebook_model")]
-        object.property("onenote", &self.onenote);
-        #[cfg(feature = "_adhoc_call")]
-        object.property("onlineMeetings", &self.online_meetings);
-        #[cfg(feature = "_on_premises_sync_behavior")]
-        object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        #[cfg(feature = "_activities_container")]
-        object.property("outlook", &self.outlook);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedDevices", &self.owned_devices);
-        #[cfg(feature = "_directory_object")]
-        object.property("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "_activities_container")]
-        object.property("people", &self.people);
-        #[cfg(feature = "_resource_specific_permission_grant")]
-        object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
-        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
-        #[cfg(feature = "_activities_container")]
-        object.property("planner", &self.planner);
-        #[cfg(feature = "_adhoc_call")] object.property("presence", &self.presence);
-        #[cfg(feature = "_directory_object")]
-        object.property("registeredDevices", &self.registered_devices);
-        #[cfg(feature = "_scoped_role_membership")]
-        object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
-        #[cfg(feature = "_activities_container")]
-        object.property("settings", &self.settings);
-        #[cfg(feature = "_activities_container")]
-        object.property("solutions", &self.solutions);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsorOf", &self.sponsor_of);
-        #[cfg(feature = "_directory_object")]
-        object.property("sponsors", &self.sponsors);
-        #[cfg(feature = "_activities_container")]
-        object.property("teamwork", &self.teamwork);
-        #[cfg(feature = "_activities_container")] object.property("todo", &self.todo);
-        #[cfg(feature = "_directory_object")]
-        object.property("transitiveMemberOf", &self.transitive_member_of);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory_objects")]
-impl<'de> serde::Deserialize<'de> for AgentUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory_objects")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AgentUser {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "aboutMe" => read_lenient(map, key, &mut self.about_me, extra),
-            "accountEnabled" => read_lenient(map, key, &mut self.account_enabled, extra),
-            "ageGroup" => read_lenient(map, key, &mut self.age_group, extra),
-            "assignedLicenses" => {
-                read_nullable(map, key, &mut self.assigned_licenses, extra)
-            }
-            "assignedPlans" => read_nullable(map, key, &mut self.assigned_plans, extra),
-            "authorizationInfo" => {
-                read_nullable(map, key, &mut self.authorization_info, extra)
-            }
-            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
-            "businessPhones" => read_lenient(map, key, &mut self.business_phones, extra),
-            "city" => read_lenient(map, key, &mut self.city, extra),
-            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
-            "consentProvidedForMinor" => {
-                read_lenient(map, key, &mut self.consent_provided_for_minor, extra)
-            }
-            "country" => read_lenient(map, key, &mut self.country, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "creationType" => read_lenient(map, key, &mut self.creation_type, extra),
-            "customSecurityAttributes" => {
-                read_nullable(map, key, &mut self.custom_security_attributes, extra)
-            }
-            "department" => read_lenient(map, key, &mut self.department, extra),
-            "deviceEnrollmentLimit" => {
-                read_lenient(map, key, &mut self.device_enrollment_limit, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "employeeHireDate" => {
-                read_lenient(map, key, &mut self.employee_hire_date, extra)
-            }
-            "employeeId" => read_lenient(map, key, &mut self.employee_id, extra),
-            "employeeLeaveDateTime" => {
-                read_lenient(map, key, &mut self.employee_leave_date_time, extra)
-            }
-            "employeeOrgData" => {
-                read_nullable(map, key, &mut self.employee_org_data, extra)
-            }
-            "employeeType" => read_lenient(map, key, &mut self.employee_type, extra),
-            "externalUserState" => {
-                read_lenient(map, key, &mut self.external_user_state, extra)
-            }
-            "externalUserStateChangeDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.external_user_state_change_date_time,
-                    extra,
-                )
-            }
-            "faxNumber" => read_lenient(map, key, &mut self.fax_number, extra),
-            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
-            "hireDate" => read_lenient(map, key, &mut self.hire_date, extra),
-            "identities" => read_nullable(map, key, &mut self.identities, extra),
-            "identityParentId" => {
-                read_lenient(map, key, &mut self.identity_parent_id, extra)
-            }
-            "imAddresses" => read_lenient(map, key, &mut self.im_addresses, extra),
-            "interests" => read_lenient(map, key, &mut self.interests, extra),
-            "isManagementRestricted" => {
-                read_lenient(map, key, &mut self.is_management_restricted, extra)
-            }
-            "isResourceAccount" => {
-                read_lenient(map, key, &mut self.is_resource_account, extra)
-            }
-            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
-            "lastPasswordChangeDateTime" => {
-                read_lenient(map, key, &mut self.last_password_change_date_time, extra)
-            }
-            "legalAgeGroupClassification" => {
-                read_lenient(map, key, &mut self.legal_age_group_classification, extra)
-            }
-            "licenseAssignmentStates" => {
-                read_nullable(map, key, &mut self.license_assignment_states, extra)
-            }
-            "mail" => read_lenient(map, key, &mut self.mail, extra),
-            "mailboxSettings" => {
-                read_nullable(map, key, &mut self.mailbox_settings, extra)
-            }
-            "mailNickname" => read_lenient(map, key, &mut self.mail_nickname, extra),
-            "mobilePhone" => read_lenient(map, key, &mut self.mobile_phone, extra),
-            "mySite" => read_lenient(map, key, &mut self.my_site, extra),
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "onPremisesDistinguishedName" => {
-                read_lenient(map, key, &mut self.on_premises_distinguished_name, extra)
-            }
-            "onPremisesDomainName" => {
-                read_lenient(map, key, &mut self.on_premises_domain_name, extra)
-            }
-            "onPremisesExtensionAttributes" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.on_premises_extension_attributes,
-                    extra,
-                )
-            }
-            "onPremisesImmutableId" => {
-                read_lenient(map, key, &mut self.on_premises_immutable_id, extra)
-            }
-            "onPremisesLastSyncDateTime" => {
-                read_lenient(map, key, &mut self.on_premises_last_sync_date_time, extra)
-            }
-            "onPremisesProvisioningErrors" => {
-                read_nullable(map, key, &mut self.on_premises_provisioning_errors, extra)
-            }
-            "onPremisesSamAccountName" => {
-                read_lenient(map, key, &mut self.on_premises_sam_account_name, extra)
-            }
-            "onPremisesSecurityIdentifier" => {
-                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
-            }
-            "onPremisesSyncEnabled" => {
-                read_lenient(map, key, &mut self.on_premises_sync_enabled, extra)
-            }
-            "onPremisesUserPrincipalName" => {
-                read_lenient(map, key, &mut self.on_premises_user_principal_name, extra)
-            }
-            "otherMails" => read_lenient(map, key, &mut self.other_mails, extra),
-            "passwordPolicies" => {
-                read_lenient(map, key, &mut self.password_policies, extra)
-            }
-            "passwordProfile" => {
-                read_nullable(map, key, &mut self.password_profile, extra)
-            }
-            "pastProjects" => read_lenient(map, key, &mut self.past_projects, extra),
-            "postalCode" => read_lenient(map, key, &mut self.postal_code, extra),
-            "preferredDataLocation" => {
-                read_lenient(map, key, &mut self.preferred_data_location, extra)
-            }
-            "preferredLanguage" => {
-                read_lenient(map, key, &mut self.preferred_language, extra)
-            }
-            "preferredName" => read_lenient(map, key, &mut self.preferred_name, extra),
-            "print" => read_nullable(map, key, &mut self.print, extra),
-            "provisionedPlans" => {
-                read_nullable(map, key, &mut self.provisioned_plans, extra)
-            }
-            "proxyAddresses" => read_lenient(map, key, &mut self.proxy_addresses, extra),
-            "responsibilities" => {
-                read_lenient(map, key, &mut self.responsibilities, extra)
-            }
-            "schools" => read_lenient(map, key, &mut self.schools, extra),
-            "securityIdentifier" => {
-                read_lenient(map, key, &mut self.security_identifier, extra)
-            }
-            "serviceProvisioningErrors" => {
-                read_nullable(map, key, &mut self.service_provisioning_errors, extra)
-            }
-            "showInAddressList" => {
-                read_lenient(map, key, &mut self.show_in_address_list, extra)
-            }
-            "signInActivity" => {
-                read_nullable(map, key, &mut self.sign_in_activity, extra)
-            }
-            "signInSessionsValidFromDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.sign_in_sessions_valid_from_date_time,
-                    extra,
-                )
-            }
-            "skills" => read_lenient(map, key, &mut self.skills, extra),
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "streetAddress" => read_lenient(map, key, &mut self.street_address, extra),
-            "surname" => read_lenient(map, key, &mut self.surname, extra),
-            "usageLocation" => read_lenient(map, key, &mut self.usage_location, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "userType" => read_lenient(map, key, &mut self.user_type, extra),
-            #[cfg(feature = "_activities_container")]
-            "activities" => read_nullable(map, key, &mut self.activities, extra),
-            #[cfg(feature = "_adhoc_call")]
-            "adhocCalls" => read_nullable(map, key, &mut self.adhoc_calls, extra),
-            #[cfg(feature = "_agreement_acceptance")]
-            "agreementAcceptances" => {
-                read_nullable(map, key, &mut self.agreement_acceptances, extra)
-            }
-            #[cfg(feature = "_app_role_assignment")]
-            "appRoleAssignments" => {
-                read_nullable(map, key, &mut self.app_role_assignments, extra)
-            }
-            #[cfg(feature = "_activities_container")]
-            "authentication" => read_nullable(map, key, &mut self.authentication, extra),
-            #[cfg(feature = "_attachment")]
-            "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            #[cfg(feature = "_activities_container")]
-            "calendarGroups" => read_nullable(map, key, &mut self.calendar_groups, extra),
-            #[cfg(feature = "_attachment")]
-            "calendars" => read_nullable(map, key, &mut self.calendars, extra),
-            #[cfg(feature = "_attachment")]
-            "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
-            #[cfg(feature = "_chat")]
-            "chats" => read_nullable(map, key, &mut self.chats, extra),
-            #[cfg(feature = "_activities_container")]
-            "cloudClipboard" => read_nullable(map, key, &mut self.cloud_clipboard, extra),
-            #[cfg(feature = "_action_state")]
-            "cloudPCs" => read_nullable(map, key, &mut self.cloud_p_cs, extra),
-            #[cfg(feature = "_activities_container")]
-            "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_activities_container")]
-            "contacts" => read_nullable(map, key, &mut self.contacts, extra),
-            #[cfg(feature = "_directory_object")]
-            "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_activities_container")]
-            "dataSecurityAndGovernance" => {
-                read_nullable(map, key, &mut self.data_security_and_governance, extra)
-            }
-            #[cfg(feature = "_action_state")]
-            "deviceManagementTroubleshootingEvents" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.device_management_troubleshooting_events,
-                    extra,
-                )
-            }
-            #[cfg(feature = "_directory_object")]
-            "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_drive")]
-            "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_drive")]
-            "drives" => read_nullable(map, key, &mut self.drives, extra),
-            #[cfg(feature = "_activities_container")]
-            "employeeExperience" => {
-                read_nullable(map, key, &mut self.employee_experience, extra)
-            }
-            #[cfg(feature = "_attachment")]
-            "events" => read_nullable(map, key, &mut self.events, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_site")]
-            "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
-            #[cfg(feature = "_activities_container")]
-            "inferenceClassification" => {
-                read_nullable(map, key, &mut self.inference_classification, extra)
-            }
-            #[cfg(feature = "_activities_container")]
-            "insights" => read_nullable(map, key, &mut self.insights, extra),
-            #[cfg(feature = "_giphy_rating_type")]
-            "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
-            #[cfg(feature = "_activities_container")]
-            "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_activities_container")]
-            "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
-            #[cfg(feature = "_android_mobile_app_identifier")]
-            "managedAppRegistrations" => {
-                read_nullable(map, key, &mut self.managed_app_registrations, extra)
-            }
-            #[cfg(feature = "_action_state")]
-            "managedDevices" => read_nullable(map, key, &mut self.managed_devices, extra),
-            #[cfg(feature = "_directory_object")]
-            "manager" => read_nullable(map, key, &mut self.manager, extra),
-            #[cfg(feature = "_directory_object")]
-            "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_attendee")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_o_auth2_permission_grant")]
-            "oauth2PermissionGrants" => {
-                read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
-            }
-            #[cfg(feature = "_copy_notebook_model")]
-            "onenote" => read_nullable(map, key, &mut self.onenote, extra),
-            #[cfg(feature = "_adhoc_call")]
-            "onlineMeetings" => read_nullable(map, key, &mut self.online_meetings, extra),
-            #[cfg(feature = "_on_premises_sync_behavior")]
-            "onPremisesSyncBehavior" => {
-                read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
-            }
-            #[cfg(feature = "_activities_container")]
-            "outlook" => read_nullable(map, key, &mut self.outlook, extra),
-            #[cfg(feature = "_directory_object")]
-            "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
-            #[cfg(feature = "_directory_object")]
-            "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
-            #[cfg(feature = "_activities_container")]
-            "people" => read_nullable(map, key, &mut self.people, extra),
-            #[cfg(feature = "_resource_specific_permission_grant")]
-            "permissionGrants" => {
-                read_nullable(map, key, &mut self.permission_grants, extra)
-            }
-            #[cfg(feature = "_profile_photo")]
-            "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_profile_photo")]
-            "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_activities_container")]
-            "planner" => read_nullable(map, key, &mut self.planner, extra),
-            #[cfg(feature = "_adhoc_call")]
-            "presence" => read_nullable(map, key, &mut self.presence, extra),
-            #[cfg(feature = "_directory_object")]
-            "registeredDevices" => {
-                read_nullable(map, key, &mut self.registered_devices, extra)
-            }
-            #[cfg(feature = "_scoped_role_membership")]
-            "scopedRoleMemberOf" => {
-                read_nullable(map, key, &mut self.scoped_role_member_of, extra)
-            }
-            #[cfg(feature = "_activities_container")]
-            "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_activities_container")]
-            "solutions" => read_nullable(map, key, &mut self.solutions, extra),
-            #[cfg(feature = "_directory_object")]
-            "sponsorOf" => read_nullable(map, key, &mut self.sponsor_of, extra),
-            #[cfg(feature = "_directory_object")]
-            "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            #[cfg(feature = "_activities_container")]
-            "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
-            #[cfg(feature = "_activities_container")]
-            "todo" => read_nullable(map, key, &mut self.todo, extra),
-            #[cfg(feature = "_directory_object")]
-            "transitiveMemberOf" => {
-                read_nullable(map, key, &mut self.transitive_member_of, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory_objects")]
-impl AgentUser {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory_objects")]
-/// The properties of [`AgentUser`] by wire name, each a [`Field<AgentUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentUser::set_null`].
-pub enum AgentUserField {}
-
-#[cfg(feature = "_directory_objects")]
-#[allow(non_upper_case_globals)]
-impl AgentUserField {
-    /// `id`
-    pub const Id: model::Field<AgentUser> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AgentUser> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `aboutMe`
-    pub const AboutMe: model::Field<AgentUser> = model::Field::new("aboutMe");
-    /// `accountEnabled`
-    pub const AccountEnabled: model::Field<AgentUser> = model::Field::new(
-        "accountEnabled",
-    );
-    /// `ageGroup`
-    pub const AgeGroup: model::Field<AgentUser> = model::Field::new("ageGroup");
-    /// `assignedLicenses`
-    pub const AssignedLicenses: model::Field<AgentUser> = model::Field::new(
-        "assignedLicenses",
-    );
-    /// `assignedPlans`
-    pub const AssignedPlans: model::Field<AgentUser> = model::Field::new(
-        "assignedPlans",
-    );
-    /// `authorizationInfo`
-    pub const AuthorizationInfo: model::Field<AgentUser> = model::Field::new(
-        "authorizationInfo",
-    );
-    /// `birthday`
-    pub const Birthday: model::Field<AgentUser> = model::Field::new("birthday");
-    /// `businessPhones`
-    pub const BusinessPhones: model::Field<AgentUser> = model::Field::new(
-        "businessPhones",
-    );
-    /// `city`
-    pub const City: model::Field<AgentUser> = model::Field::new("city");
-    /// `companyName`
-    pub const CompanyName: model::Field<AgentUser> = model::Field::new("companyName");
-    /// `consentProvidedForMinor`
-    pub const ConsentProvidedForMinor: model::Field<AgentUser> = model::Field::new(
-        "consentProvidedForMinor",
-    );
-    /// `country`
-    pub const Country: model::Field<AgentUser> = model::Field::new("country");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgentUser> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `creationType`
-    pub const CreationType: model::Field<AgentUser> = model::Field::new("creationType");
-    /// `customSecurityAttributes`
-    pub const CustomSecurityAttributes: model::Field<AgentUser> = model::Field::new(
-        "customSecurityAttributes",
-    );
-    /// `department`
-    pub const Department: model::Field<AgentUser> = model::Field::new("department");
-    /// `deviceEnrollmentLimit`
-    pub const DeviceEnrollmentLimit: model::Field<AgentUser> = model::Field::new(
-        "deviceEnrollmentLimit",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgentUser> = model::Field::new("displayName");
-    /// `employeeHireDate`
-    pub const EmployeeHireDate: model::Field<AgentUser> = model::Field::new(
-        "employeeHireDate",
-    );
-    /// `employeeId`
-    pub const EmployeeId: model::Field<AgentUser> = model::Field::new("employeeId");
-    /// `employeeLeaveDateTime`
-    pub const EmployeeLeaveDateTime: model::Field<AgentUser> = model::Field::new(
-        "employeeLeaveDateTime",
-    );
-    /// `employeeOrgData`
-    pub const EmployeeOrgData: model::Field<AgentUser> = model::Field::new(
-        "employeeOrgData",
-    );
-    /// `employeeType`
-    pub const EmployeeType: model::Field<AgentUser> = model::Field::new("employeeType");
-    /// `externalUserState`
-    pub const ExternalUserState: model::Field<AgentUser> = model::Field::new(
-        "externalUserState",
-    );
-    /// `externalUserStateChangeDateTime`
-    pub const ExternalUserStateChangeDateTime: model::Field<AgentUser> = model::Field::new(
-        "externalUserStateChangeDateTime",
-    );
-    /// `faxNumber`
-    pub const FaxNumber: model::Field<AgentUser> = model::Field::new("faxNumber");
-    /// `givenName`
-    pub const GivenName: model::Field<AgentUser> = model::Field::new("givenName");
-    /// `hireDate`
-    pub const HireDate: model::Field<AgentUser> = model::Field::new("hireDate");
-    /// `identities`
-    pub const Identities: model::Field<AgentUser> = model::Field::new("identities");
-    /// `identityParentId`
-    pub const IdentityParentId: model::Field<AgentUser> = model::Field::new(
-        "identityParentId",
-    );
-    /// `imAddresses`
-    pub const ImAddresses: model::Field<AgentUser> = model::Field::new("imAddresses");
-    /// `interests`
-    pub const Interests: model::Field<AgentUser> = model::Field::new("interests");
-    /// `isManagementRestricted`
-    pub const IsManagementRestricted: model::Field<AgentUser> = model::Field::new(
-        "isManagementRestricted",
-    );
-    /// `isResourceAccount`
-    pub const IsResourceAccount: model::Field<AgentUser> = model::Field::new(
-        "isResourceAccount",
-    );
-    /// `jobTitle`
-    pub const JobTitle: model::Field<AgentUser> = model::Field::new("jobTitle");
-    /// `lastPasswordChangeDateTime`
-    pub const LastPasswordChangeDateTime: model::Field<AgentUser> = model::Field::new(
-        "lastPasswordChangeDateTime",
-    );
-    /// `legalAgeGroupClassification`
-    pub const LegalAgeGroupClassification: model::Field<AgentUser> = model::Field::new(
-        "legalAgeGroupClassification",
-    );
-    /// `licenseAssignmentStates`
-    pub const LicenseAssignmentStates: model::Field<AgentUser> = model::Field::new(
-        "licenseAssignmentStates",
-    );
-    /// `mail`
-    pub const Mail: model::Field<AgentUser> = model::Field::new("mail");
-    /// `mailboxSettings`
-    pub const MailboxSettings: model::Field<AgentUser> = model::Field::new(
-        "mailboxSettings",
-    );
-    /// `mailNickname`
-    pub const MailNickname: model::Field<AgentUser> = model::Field::new("mailNickname");
-    /// `mobilePhone`
-    pub const MobilePhone: model::Field<AgentUser> = model::Field::new("mobilePhone");
-    /// `mySite`
-    pub const MySite: model::Field<AgentUser> = model::Field::new("mySite");
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<AgentUser> = model::Field::new(
-        "officeLocation",
-    );
-    /// `onPremisesDistinguishedName`
-    pub const OnPremisesDistinguishedName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesDistinguishedName",
-    );
-    /// `onPremisesDomainName`
-    pub const OnPremisesDomainName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesDomainName",
-    );
-    /// `onPremisesExtensionAttributes`
-    pub const OnPremisesExtensionAttributes: model::Field<AgentUser> = model::Field::new(
-        "onPremisesExtensionAttributes",
-    );
-    /// `onPremisesImmutableId`
-    pub const OnPremisesImmutableId: model::Field<AgentUser> = model::Field::new(
-        "onPremisesImmutableId",
-    );
-    /// `onPremisesLastSyncDateTime`
-    pub const OnPremisesLastSyncDateTime: model::Field<AgentUser> = model::Field::new(
-        "onPremisesLastSyncDateTime",
-    );
-    /// `onPremisesProvisioningErrors`
-    pub const OnPremisesProvisioningErrors: model::Field<AgentUser> = model::Field::new(
-        "onPremisesProvisioningErrors",
-    );
-    /// `onPremisesSamAccountName`
-    pub const OnPremisesSamAccountName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSamAccountName",
-    );
-    /// `onPremisesSecurityIdentifier`
-    pub const OnPremisesSecurityIdentifier: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSecurityIdentifier",
-    );
-    /// `onPremisesSyncEnabled`
-    pub const OnPremisesSyncEnabled: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSyncEnabled",
-    );
-    /// `onPremisesUserPrincipalName`
-    pub const OnPremisesUserPrincipalName: model::Field<AgentUser> = model::Field::new(
-        "onPremisesUserPrincipalName",
-    );
-    /// `otherMails`
-    pub const OtherMails: model::Field<AgentUser> = model::Field::new("otherMails");
-    /// `passwordPolicies`
-    pub const PasswordPolicies: model::Field<AgentUser> = model::Field::new(
-        "passwordPolicies",
-    );
-    /// `passwordProfile`
-    pub const PasswordProfile: model::Field<AgentUser> = model::Field::new(
-        "passwordProfile",
-    );
-    /// `pastProjects`
-    pub const PastProjects: model::Field<AgentUser> = model::Field::new("pastProjects");
-    /// `postalCode`
-    pub const PostalCode: model::Field<AgentUser> = model::Field::new("postalCode");
-    /// `preferredDataLocation`
-    pub const PreferredDataLocation: model::Field<AgentUser> = model::Field::new(
-        "preferredDataLocation",
-    );
-    /// `preferredLanguage`
-    pub const PreferredLanguage: model::Field<AgentUser> = model::Field::new(
-        "preferredLanguage",
-    );
-    /// `preferredName`
-    pub const PreferredName: model::Field<AgentUser> = model::Field::new(
-        "preferredName",
-    );
-    /// `print`
-    pub const Print: model::Field<AgentUser> = model::Field::new("print");
-    /// `provisionedPlans`
-    pub const ProvisionedPlans: model::Field<AgentUser> = model::Field::new(
-        "provisionedPlans",
-    );
-    /// `proxyAddresses`
-    pub const ProxyAddresses: model::Field<AgentUser> = model::Field::new(
-        "proxyAddresses",
-    );
-    /// `responsibilities`
-    pub const Responsibilities: model::Field<AgentUser> = model::Field::new(
-        "responsibilities",
-    );
-    /// `schools`
-    pub const Schools: model::Field<AgentUser> = model::Field::new("schools");
-    /// `securityIdentifier`
-    pub const SecurityIdentifier: model::Field<AgentUser> = model::Field::new(
-        "securityIdentifier",
-    );
-    /// `serviceProvisioningErrors`
-    pub const ServiceProvisioningErrors: model::Field<AgentUser> = model::Field::new(
-        "serviceProvisioningErrors",
-    );
-    /// `showInAddressList`
-    pub const ShowInAddressList: model::Field<AgentUser> = model::Field::new(
-        "showInAddressList",
-    );
-    /// `signInActivity`
-    pub const SignInActivity: model::Field<AgentUser> = model::Field::new(
-        "signInActivity",
-    );
-    /// `signInSessionsValidFromDateTime`
-    pub const SignInSessionsValidFromDateTime: model::Field<AgentUser> = model::Field::new(
-        "signInSessionsValidFromDateTime",
-    );
-    /// `skills`
-    pub const Skills: model::Field<AgentUser> = model::Field::new("skills");
-    /// `state`
-    pub const State: model::Field<AgentUser> = model::Field::new("state");
-    /// `streetAddress`
-    pub const StreetAddress: model::Field<AgentUser> = model::Field::new(
-        "streetAddress",
-    );
-    /// `surname`
-    pub const Surname: model::Field<AgentUser> = model::Field::new("surname");
-    /// `usageLocation`
-    pub const UsageLocation: model::Field<AgentUser> = model::Field::new(
-        "usageLocation",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<AgentUser> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// `userType`
-    pub const UserType: model::Field<AgentUser> = model::Field::new("userType");
-    /// `activities`
-    pub const Activities: model::Field<AgentUser> = model::Field::new("activities");
-    /// `adhocCalls`
-    pub const AdhocCalls: model::Field<AgentUser> = model::Field::new("adhocCalls");
-    /// `agreementAcceptances`
-    pub const AgreementAcceptances: model::Field<AgentUser> = model::Field::new(
-        "agreementAcceptances",
-    );
-    /// `appRoleAssignments`
-    pub const AppRoleAssignments: model::Field<AgentUser> = model::Field::new(
-        "appRoleAssignments",
-    );
-    /// `authentication`
-    pub const Authentication: model::Field<AgentUser> = model::Field::new(
-        "authentication",
-    );
-    /// `calendar`
-    pub const Calendar: model::Field<AgentUser> = model::Field::new("calendar");
-    /// `calendarGroups`
-    pub const CalendarGroups: model::Field<AgentUser> = model::Field::new(
-        "calendarGroups",
-    );
-    /// `calendars`
-    pub const Calendars: model::Field<AgentUser> = model::Field::new("calendars");
-    /// `calendarView`
-    pub const CalendarView: model::Field<AgentUser> = model::Field::new("calendarView");
-    /// `chats`
-    pub const Chats: model::Field<AgentUser> = model::Field::new("chats");
-    /// `cloudClipboard`
-    pub const CloudClipboard: model::Field<AgentUser> = model::Field::new(
-        "cloudClipboard",
-    );
-    /// `cloudPCs`
-    pub const CloudPCs: model::Field<AgentUser> = model::Field::new("cloudPCs");
-    /// `contactFolders`
-    pub const ContactFolders: model::Field<AgentUser> = model::Field::new(
-        "contactFolders",
-    );
-    /// `contacts`
-    pub const Contacts: model::Field<AgentUser> = model::Field::new("contacts");
-    /// `createdObjects`
-    pub const CreatedObjects: model::Field<AgentUser> = model::Field::new(
-        "createdObjects",
-    );
-    /// `dataSecurityAndGovernance`
-    pub const DataSecurityAndGovernance: model::Field<AgentUser> = model::Field::new(
-        "dataSecurityAndGovernance",
-    );
-    /// `deviceManagementTroubleshootingEvents`
-    pub const DeviceManagementTroubleshootingEvents: model::Field<AgentUser> = model::Field::new(
-        "deviceManagementTroubleshootingEvents",
-    );
-    /// `directReports`
-    pub const DirectReports: model::Field<AgentUser> = model::Field::new(
-        "directReports",
-    );
-    /// `drive`
-    pub const Drive: model::Field<AgentUser> = model::Field::new("drive");
-    /// `drives`
-    pub const Drives: model::Field<AgentUser> = model::Field::new("drives");
-    /// `employeeExperience`
-    pub const EmployeeExperience: model::Field<AgentUser> = model::Field::new(
-        "employeeExperience",
-    );
-    /// `events`
-    pub const Events: model::Field<AgentUser> = model::Field::new("events");
-    /// `extensions`
-    pub const Extensions: model::Field<AgentUser> = model::Field::new("extensions");
-    /// `followedSites`
-    pub const FollowedSites: model::Field<AgentUser> = model::Field::new(
-        "followedSites",
-    );
-    /// `inferenceClassification`
-    pub const InferenceClassification: model::Field<AgentUser> = model::Field::new(
-        "inferenceClassification",
-    );
-    /// `insights`
-    pub const Insights: model::Field<AgentUser> = model::Field::new("insights");
-    /// `joinedTeams`
-    pub const JoinedTeams: model::Field<AgentUser> = model::Field::new("joinedTeams");
-    /// `licenseDetails`
-    pub const LicenseDetails: model::Field<AgentUser> = model::Field::new(
-        "licenseDetails",
-    );
-    /// `mailFolders`
-    pub const MailFolders: model::Field<AgentUser> = model::Field::new("mailFolders");
-    /// `managedAppRegistrations`
-    pub const ManagedAppRegistrations: model::Field<AgentUser> = model::Field::new(
-        "managedAppRegistrations",
-    );
-    /// `managedDevices`
-    pub const ManagedDevices: model::Field<AgentUser> = model::Field::new(
-        "managedDevices",
-    );
-    /// `manager`
-    pub const Manager: model::Field<AgentUser> = model::Field::new("manager");
-    /// `memberOf`
-    pub const MemberOf: model::Field<AgentUser> = model::Field::new("memberOf");
-    /// `messages`
-    pub const Messages: model::Field<AgentUser> = model::Field::new("messages");
-    /// `oauth2PermissionGrants`
-    pub const Oauth2PermissionGrants: model::Field<AgentUser> = model::Field::new(
-        "oauth2PermissionGrants",
-    );
-    /// `onenote`
-    pub const Onenote: model::Field<AgentUser> = model::Field::new("onenote");
-    /// `onlineMeetings`
-    pub const OnlineMeetings: model::Field<AgentUser> = model::Field::new(
-        "onlineMeetings",
-    );
-    /// `onPremisesSyncBehavior`
-    pub const OnPremisesSyncBehavior: model::Field<AgentUser> = model::Field::new(
-        "onPremisesSyncBehavior",
-    );
-    /// `outlook`
-    pub const Outlook: model::Field<AgentUser> = model::Field::new("outlook");
-    /// `ownedDevices`
-    pub const OwnedDevices: model::Field<AgentUser> = model::Field::new("ownedDevices");
-    /// `ownedObjects`
-    pub const OwnedObjects: model::Field<AgentUser> = model::Field::new("ownedObjects");
-    /// `people`
-    pub const People: model::Field<AgentUser> = model::Field::new("people");
-    /// `permissionGrants`
-    pub const PermissionGrants: model::Field<AgentUser> = model::Field::new(
-        "permissionGrants",
-    );
-    /// `photo`
-    pub const Photo: model::Field<AgentUser> = model::Field::new("photo");
-    /// `photos`
-    pub const Photos: model::Field<AgentUser> = model::Field::new("photos");
-    /// `planner`
-    pub const Planner: model::Field<AgentUser> = model::Field::new("planner");
-    /// `presence`
-    pub const Presence: model::Field<AgentUser> = model::Field::new("presence");
-    /// `registeredDevices`
-    pub const RegisteredDevices: model::Field<AgentUser> = model::Field::new(
-        "registeredDevices",
-    );
-    /// `scopedRoleMemberOf`
-    pub const ScopedRoleMemberOf: model::Field<AgentUser> = model::Field::new(
-        "scopedRoleMemberOf",
-    );
-    /// `settings`
-    pub const Settings: model::Field<AgentUser> = model::Field::new("settings");
-    /// `solutions`
-    pub const Solutions: model::Field<AgentUser> = model::Field::new("solutions");
-    /// `sponsorOf`
-    pub const SponsorOf: model::Field<AgentUser> = model::Field::new("sponsorOf");
-    /// `sponsors`
-    pub const Sponsors: model::Field<AgentUser> = model::Field::new("sponsors");
-    /// `teamwork`
-    pub const Teamwork: model::Field<AgentUser> = model::Field::new("teamwork");
-    /// `todo`
-    pub const Todo: model::Field<AgentUser> = model::Field::new("todo");
-    /// `transitiveMemberOf`
-    pub const TransitiveMemberOf: model::Field<AgentUser> = model::Field::new(
-        "transitiveMemberOf",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgentUser>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::AboutMe,
-        Self::AccountEnabled,
-        Self::AgeGroup,
-        Self::AssignedLicenses,
-        Self::AssignedPlans,
-        Self::AuthorizationInfo,
-        Self::Birthday,
-        Self::BusinessPhones,
-        Self::City,
-        Self::CompanyName,
-        Self::ConsentProvidedForMinor,
-        Self::Country,
-        Self::CreatedDateTime,
-        Self::CreationType,
-        Self::CustomSecurityAttributes,
-        Self::Department,
-        Self::DeviceEnrollmentLimit,
-        Self::DisplayName,
-        Self::EmployeeHireDate,
-        Self::EmployeeId,
-        Self::EmployeeLeaveDateTime,
-        Self::EmployeeOrgData,
-        Self::EmployeeType,
-        Self::ExternalUserState,
-        Self::ExternalUserStateChangeDateTime,
-        Self::FaxNumber,
-        Self::GivenName,
-        Self::HireDate,
-        Self::Identities,
-        Self::IdentityParentId,
-        Self::ImAddresses,
-        Self::Interests,
-        Self::IsManagementRestricted,
-        Self::IsResourceAccount,
-        Self::JobTitle,
-        Self::LastPasswordChangeDateTime,
-        Self::LegalAgeGroupClassification,
-        Self::LicenseAssignmentStates,
-        Self::Mail,
-        Self::MailboxSettings,
-        Self::MailNickname,
-        Self::MobilePhone,
-        Self::MySite,
-        Self::OfficeLocation,
-        Self::OnPremisesDistinguishedName,
-        Self::OnPremisesDomainName,
-        Self::OnPremisesExtensionAttributes,
-        Self::OnPremisesImmutableId,
-        Self::OnPremisesLastSyncDateTime,
-        Self::OnPremisesProvisioningErrors,
-        Self::OnPremisesSamAccountName,
-        Self::OnPremisesSecurityIdentifier,
-        Self::OnPremisesSyncEnabled,
-        Self::OnPremisesUserPrincipalName,
-        Self::OtherMails,
-        Self::PasswordPolicies,
-        Self::PasswordProfile,
-        Self::PastProjects,
-        Self::PostalCode,
-        Self::PreferredDataLocation,
-        Self::PreferredLanguage,
-        Self::PreferredName,
-        Self::Print,
-        Self::ProvisionedPlans,
-        Self::ProxyAddresses,
-        Self::Responsibilities,
-        Self::Schools,
-        Self::SecurityIdentifier,
-        Self::ServiceProvisioningErrors,
-        Self::ShowInAddressList,
-        Self::SignInActivity,
-        Self::SignInSessionsValidFromDateTime,
-        Self::Skills,
-        Self::State,
-        Self::StreetAddress,
-        Self::Surname,
-        Self::UsageLocation,
-        Self::UserPrincipalName,
-        Self::UserType,
-        Self::Activities,
-        Self::AdhocCalls,
-        Self::AgreementAcceptances,
-        Self::AppRoleAssignments,
-        Self::Authentication,
-        Self::Calendar,
-        Self::CalendarGroups,
-        Self::Calendars,
-        Self::CalendarView,
-        Self::Chats,
-        Self::CloudClipboard,
-        Self::CloudPCs,
-        Self::ContactFolders,
-        Self::Contacts,
-        Self::CreatedObjects,
-        Self::DataSecurityAndGovernance,
-        Self::DeviceManagementTroubleshootingEvents,
-        Self::DirectReports,
-        Self::Drive,
-        Self::Drives,
-        Self::EmployeeExperience,
-        Self::Events,
-        Self::Extensions,
-        Self::FollowedSites,
-        Self::InferenceClassification,
-        Self::Insights,
-        Self::JoinedTeams,
-        Self::LicenseDetails,
-        Self::MailFolders,
-        Self::ManagedAppRegistrations,
-        Self::ManagedDevices,
-        Self::Manager,
-        Self::MemberOf,
-        Self::Messages,
-        Self::Oauth2PermissionGrants,
-        Self::Onenote,
-        Self::OnlineMeetings,
-        Self::OnPremisesSyncBehavior,
-        Self::Outlook,
-        Self::OwnedDevices,
-        Self::OwnedObjects,
-        Self::People,
-        Self::PermissionGrants,
-        Self::Photo,
-        Self::Photos,
-        Self::Planner,
-        Self::Presence,
-        Self::RegisteredDevices,
-        Self::ScopedRoleMemberOf,
-        Self::Settings,
-        Self::Solutions,
-        Self::SponsorOf,
-        Self::Sponsors,
-        Self::Teamwork,
-        Self::Todo,
-        Self::TransitiveMemberOf,
-    ];
-}
-
-#[cfg(feature = "_agreement_file_data")]
-/// CSDL entity type `microsoft.graph.agreementFileProperties`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgreementFileProperties {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `fileData`: `microsoft.graph.agreementFileData`.
-    pub file_data: Option<AgreementFileData>,
-    /// Property `fileName`: `Edm.String`.
-    pub file_name: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isMajorVersion`: `Edm.Boolean`.
-    pub is_major_version: Option<bool>,
-    /// Property `language`: `Edm.String`.
-    pub language: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agreement_file_data")]
-impl serde::Serialize for AgreementFileProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agreement_file_data")]
-impl AgreementFileProperties {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileProperties";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("fileData", &self.file_data);
-        object.property("fileName", &self.file_name);
-        object.property("isDefault", &self.is_default);
-        object.property("isMajorVersion", &self.is_major_version);
-        object.property("language", &self.language);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreement_file_data")]
-impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreement_file_data")]
-impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreement_file_data")]
-impl AgreementFileProperties {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreement_file_data")]
-/// The properties of [`AgreementFileProperties`] by wire name, each a [`Field<AgreementFileProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileProperties::set_null`].
-pub enum AgreementFilePropertiesField {}
-
-#[cfg(feature = "_agreement_file_data")]
-#[allow(non_upper_case_globals)]
-impl AgreementFilePropertiesField {
-    /// `id`
-    pub const Id: model::Field<AgreementFileProperties> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AgreementFileProperties> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AgreementFileProperties> = model::Field::new(
-        "displayName",
-    );
-    /// `fileData`
-    pub const FileData: model::Field<AgreementFileProperties> = model::Field::new(
-        "fileData",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<AgreementFileProperties> = model::Field::new(
-        "fileName",
-    );
-    /// `isDefault`
-    pub const IsDefault: model::Field<AgreementFileProperties> = model::Field::new(
-        "isDefault",
-    );
-    /// `isMajorVersion`
-    pub const IsMajorVersion: model::Field<AgreementFileProperties> = model::Field::new(
-        "isMajorVersion",
-    );
-    /// `language`
-    pub const Language: model::Field<AgreementFileProperties> = model::Field::new(
-        "language",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AgreementFileProperties>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::FileData,
-        Self::FileName,
-        Self::IsDefault,
-        Self::IsMajorVersion,
-        Self::Language,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.aiInteraction`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiInteraction {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appClass`: `Edm.String`, not nullable.
-    pub app_class: Option<String>,
-    /// Property `attachments`: `Collection(microsoft.graph.aiInteractionAttachment)`.
-    pub attachments: Option<Vec<AiInteractionAttachment>>,
-    /// Property `body`: `microsoft.graph.itemBody`.
-    pub body: Option<ItemBody>,
-    /// Property `contexts`: `Collection(microsoft.graph.aiInteractionContext)`.
-    pub contexts: Option<Vec<AiInteractionContext>>,
-    /// Property `conversationType`: `Edm.String`.
-    pub conversation_type: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `etag`: `Edm.String`.
-    pub etag: Option<String>,
-    /// Property `from`: `microsoft.graph.identitySet`, not nullable.
-    pub from: Option<AnyIdentitySet>,
-    /// Property `interactionType`: `microsoft.graph.aiInteractionType`, not nullable.
-    pub interaction_type: Option<AiInteractionType>,
-    /// Property `links`: `Collection(microsoft.graph.aiInteractionLink)`.
-    pub links: Option<Vec<AiInteractionLink>>,
-    /// Property `locale`: `Edm.String`, not nullable.
-    pub locale: Option<String>,
-    /// Property `mentions`: `Collection(microsoft.graph.aiInteractionMention)`.
-    pub mentions: Option<Vec<AiInteractionMention>>,
-    /// Property `requestId`: `Edm.String`.
-    pub request_id: Option<String>,
-    /// Property `sessionId`: `Edm.String`, not nullable.
-    pub session_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for AiInteraction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiInteraction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteraction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("appClass", &self.app_class);
-        object.property("attachments", &self.attachments);
-        object.property("body", &self.body);
-        object.property("contexts", &self.contexts);
-        object.property("conversationType", &self.conversation_type);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("etag", &self.etag);
-        object.property("from", &self.from);
-        object.property("interactionType", &self.interaction_type);
-        object.property("links", &self.links);
-        object.property("locale", &self.locale);
-        object.property("mentions", &self.mentions);
-        object.property("requestId", &self.request_id);
-        object.property("sessionId", &self.session_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for AiInteraction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for AiInteraction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appClass" => read_lenient(map, key, &mut self.app_class, extra),
-            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
-            "body" => read_nullable(map, key, &mut self.body, extra),
-            "contexts" => read_nullable(map, key, &mut self.contexts, extra),
-            "conversationType" => {
-                read_lenient(map, key, &mut self.conversation_type, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "etag" => read_lenient(map, key, &mut self.etag, extra),
-            "from" => read_nullable(map, key, &mut self.from, extra),
-            "interactionType" => {
-                read_nullable(map, key, &mut self.interaction_type, extra)
-            }
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
-            "mentions" => read_nullable(map, key, &mut self.mentions, extra),
-            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
-            "sessionId" => read_lenient(map, key, &mut self.session_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiInteraction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`AiInteraction`] by wire name, each a [`Field<AiInteraction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteraction::set_null`].
-pub enum AiInteractionField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl AiInteractionField {
-    /// `id`
-    pub const Id: model::Field<AiInteraction> = model::Field::new("id");
-    /// `appClass`
-    pub const AppClass: model::Field<AiInteraction> = model::Field::new("appClass");
-    /// `attachments`
-    pub const Attachments: model::Field<AiInteraction> = model::Field::new(
-        "attachments",
-    );
-    /// `body`
-    pub const Body: model::Field<AiInteraction> = model::Field::new("body");
-    /// `contexts`
-    pub const Contexts: model::Field<AiInteraction> = model::Field::new("contexts");
-    /// `conversationType`
-    pub const ConversationType: model::Field<AiInteraction> = model::Field::new(
-        "conversationType",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AiInteraction> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `etag`
-    pub const Etag: model::Field<AiInteraction> = model::Field::new("etag");
-    /// `from`
-    pub const From: model::Field<AiInteraction> = model::Field::new("from");
-    /// `interactionType`
-    pub const InteractionType: model::Field<AiInteraction> = model::Field::new(
-        "interactionType",
-    );
-    /// `links`
-    pub const Links: model::Field<AiInteraction> = model::Field::new("links");
-    /// `locale`
-    pub const Locale: model::Field<AiInteraction> = model::Field::new("locale");
-    /// `mentions`
-    pub const Mentions: model::Field<AiInteraction> = model::Field::new("mentions");
-    /// `requestId`
-    pub const RequestId: model::Field<AiInteraction> = model::Field::new("requestId");
-    /// `sessionId`
-    pub const SessionId: model::Field<AiInteraction> = model::Field::new("sessionId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AiInteraction>] = &[
-        Self::Id,
-        Self::AppClass,
-        Self::Attachments,
-        Self::Body,
-        Self::Contexts,
-        Self::ConversationType,
-        Self::CreatedDateTime,
-        Self::Etag,
-        Self::From,
-        Self::InteractionType,
-        Self::Links,
-        Self::Locale,
-        Self::Mentions,
-        Self::RequestId,
-        Self::SessionId,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.aiUser`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiUser {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `interactionHistory`: `microsoft.graph.aiInteractionHistory`, contained; present when expanded (`$expand`).
-    pub interaction_history: Option<AiInteractionHistory>,
-    /// Navigation property `onlineMeetings`: `Collection(microsoft.graph.aiOnlineMeeting)`, contained; present when expanded (`$expand`).
-    pub online_meetings: Option<Vec<AiOnlineMeeting>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for AiUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiUser {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiUser";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("interactionHistory", &self.interaction_history);
-        object.property("onlineMeetings", &self.online_meetings);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for AiUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for AiUser {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "interactionHistory" => {
-                read_nullable(map, key, &mut self.interaction_history, extra)
-            }
-            "onlineMeetings" => read_nullable(map, key, &mut self.online_meetings, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiUser {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`AiUser`] by wire name, each a [`Field<AiUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiUser::set_null`].
-pub enum AiUserField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl AiUserField {
-    /// `id`
-    pub const Id: model::Field<AiUser> = model::Field::new("id");
-    /// `interactionHistory`
-    pub const InteractionHistory: model::Field<AiUser> = model::Field::new(
-        "interactionHistory",
-    );
-    /// `onlineMeetings`
-    pub const OnlineMeetings: model::Field<AiUser> = model::Field::new("onlineMeetings");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AiUser>] = &[
-        Self::Id,
-        Self::InteractionHistory,
-        Self::OnlineMeetings,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL entity type `microsoft.graph.alert`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Alert {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activityGroupName`: `Edm.String`.
-    pub activity_group_name: Option<String>,
-    /// Property `alertDetections`: `Collection(microsoft.graph.alertDetection)`.
-    pub alert_detections: Option<Vec<AlertDetection>>,
-    /// Property `assignedTo`: `Edm.String`.
-    pub assigned_to: Option<String>,
-    /// Property `azureSubscriptionId`: `Edm.String`.
-    pub azure_subscription_id: Option<String>,
-    /// Property `azureTenantId`: `Edm.String`, not nullable.
-    pub azure_tenant_id: Option<String>,
-    /// Property `category`: `Edm.String`.
-    pub category: Option<String>,
-    /// Property `closedDateTime`: `Edm.DateTimeOffset`.
-    pub closed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `cloudAppStates`: `Collection(microsoft.graph.cloudAppSecurityState)`.
-    pub cloud_app_states: Option<Vec<CloudAppSecurityState>>,
-    /// Property `comments`: `Collection(Edm.String)`.
-    pub comments: Option<Vec<String>>,
-    /// Property `confidence`: `Edm.Int32`.
-    pub confidence: Option<i32>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `detectionIds`: `Collection(Edm.String)`.
-    pub detection_ids: Option<Vec<String>>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `feedback`: `microsoft.graph.alertFeedback`.
-    pub feedback: Option<AlertFeedback>,
-    /// Property `fileStates`: `Collection(microsoft.graph.fileSecurityState)`.
-    pub file_states: Option<Vec<FileSecurityState>>,
-    /// Property `historyStates`: `Collection(microsoft.graph.alertHistoryState)`.
-    pub history_states: Option<Vec<AlertHistoryState>>,
-    /// Property `hostStates`: `Collection(microsoft.graph.hostSecurityState)`.
-    pub host_states: Option<Vec<HostSecurityState>>,
-    /// Property `incidentIds`: `Collection(Edm.String)`.
-    pub incident_ids: Option<Vec<String>>,
-    /// Property `investigationSecurityStates`: `Collection(microsoft.graph.investigationSecurityState)`.
-    pub investigation_security_states: Option<Vec<InvestigationSecurityState>>,
-    /// Property `lastEventDateTime`: `Edm.DateTimeOffset`.
-    pub last_event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `malwareStates`: `Collection(microsoft.graph.malwareState)`.
-    pub malware_states: Option<Vec<MalwareState>>,
-    /// Property `messageSecurityStates`: `Collection(microsoft.graph.messageSecurityState)`.
-    pub message_security_states: Option<Vec<MessageSecurityState>>,
-    /// Property `networkConnections`: `Collection(microsoft.graph.networkConnection)`.
-    pub network_connections: Option<Vec<NetworkConnection>>,
-    /// Property `processes`: `Collection(microsoft.graph.process)`.
-    pub processes: Option<Vec<Process>>,
-    /// Property `recommendedActions`: `Collection(Edm.String)`.
-    pub recommended_actions: Option<Vec<String>>,
-    /// Property `registryKeyStates`: `Collection(microsoft.graph.registryKeyState)`.
-    pub registry_key_states: Option<Vec<RegistryKeyState>>,
-    /// Property `securityResources`: `Collection(microsoft.graph.securityResource)`.
-    pub security_resources: Option<Vec<SecurityResource>>,
-    /// Property `severity`: `microsoft.graph.alertSeverity`, not nullable.
-    pub severity: Option<AlertSeverity>,
-    /// Property `sourceMaterials`: `Collection(Edm.String)`.
-    pub source_materials: Option<Vec<String>>,
-    /// Property `status`: `microsoft.graph.alertStatus`, not nullable.
-    pub status: Option<AlertStatus>,
-    /// Property `tags`: `Collection(Edm.String)`.
-    pub tags: Option<Vec<String>>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `triggers`: `Collection(microsoft.graph.alertTrigger)`.
-    pub triggers: Option<Vec<AlertTrigger>>,
-    /// Property `uriClickSecurityStates`: `Collection(microsoft.graph.uriClickSecurityState)`.
-    pub uri_click_security_states: Option<Vec<UriClickSecurityState>>,
-    /// Property `userStates`: `Collection(microsoft.graph.userSecurityState)`.
-    pub user_states: Option<Vec<UserSecurityState>>,
-    /// Property `vendorInformation`: `microsoft.graph.securityVendorInformation`.
-    pub vendor_information: Option<SecurityVendorInformation>,
-    /// Property `vulnerabilityStates`: `Collection(microsoft.graph.vulnerabilityState)`.
-    pub vulnerability_states: Option<Vec<VulnerabilityState>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Alert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Alert {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.alert";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activityGroupName", &self.activity_group_name);
-        object.property("alertDetections", &self.alert_detections);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("azureSubscriptionId", &self.azure_subscription_id);
-        object.property("azureTenantId", &self.azure_tenant_id);
-        object.property("category", &self.category);
-        object.property("closedDateTime", &self.closed_date_time);
-        object.property("cloudAppStates", &self.cloud_app_states);
-        object.property("comments", &self.comments);
-        object.property("confidence", &self.confidence);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("detectionIds", &self.detection_ids);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("feedback", &self.feedback);
-        object.property("fileStates", &self.file_states);
-        object.property("historyStates", &self.history_states);
-        object.property("hostStates", &self.host_states);
-        object.property("incidentIds", &self.incident_ids);
-        object
-            .property(
-                "investigationSecurityStates",
-                &self.investigation_security_states,
-            );
-        object.property("lastEventDateTime", &self.last_event_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("malwareStates", &self.malware_states);
-        object.property("messageSecurityStates", &self.message_security_states);
-        object.property("networkConnections", &self.network_connections);
-        object.property("processes", &self.processes);
-        object.property("recommendedActions", &self.recommended_actions);
-        object.property("registryKeyStates", &self.registry_key_states);
-        object.property("securityResources", &self.security_resources);
-        object.property("severity", &self.severity);
-        object.property("sourceMaterials", &self.source_materials);
-        object.property("status", &self.status);
-        object.property("tags", &self.tags);
-        object.property("title", &self.title);
-        object.property("triggers", &self.triggers);
-        object.property("uriClickSecurityStates", &self.uri_click_security_states);
-        object.property("userStates", &self.user_states);
-        object.property("vendorInformation", &self.vendor_information);
-        object.property("vulnerabilityStates", &self.vulnerability_states);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Alert {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activityGroupName" => {
-                read_lenient(map, key, &mut self.activity_group_name, extra)
-            }
-            "alertDetections" => {
-                read_nullable(map, key, &mut self.alert_detections, extra)
-            }
-            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
-            "azureSubscriptionId" => {
-                read_lenient(map, key, &mut self.azure_subscription_id, extra)
-            }
-            "azureTenantId" => read_lenient(map, key, &mut self.azure_tenant_id, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "closedDateTime" => read_lenient(map, key, &mut self.closed_date_time, extra),
-            "cloudAppStates" => {
-                read_nullable(map, key, &mut self.cloud_app_states, extra)
-            }
-            "comments" => read_lenient(map, key, &mut self.comments, extra),
-            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "detectionIds" => read_lenient(map, key, &mut self.detection_ids, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "feedback" => read_nullable(map, key, &mut self.feedback, extra),
-            "fileStates" => read_nullable(map, key, &mut self.file_states, extra),
-            "historyStates" => read_nullable(map, key, &mut self.history_states, extra),
-            "hostStates" => read_nullable(map, key, &mut self.host_states, extra),
-            "incidentIds" => read_lenient(map, key, &mut self.incident_ids, extra),
-            "investigationSecurityStates" => {
-                read_nullable(map, key, &mut self.investigation_security_states, extra)
-            }
-            "lastEventDateTime" => {
-                read_lenient(map, key, &mut self.last_event_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "malwareStates" => read_nullable(map, key, &mut self.malware_states, extra),
-            "messageSecurityStates" => {
-                read_nullable(map, key, &mut self.message_security_states, extra)
-            }
-            "networkConnections" => {
-                read_nullable(map, key, &mut self.network_connections, extra)
-            }
-            "processes" => read_nullable(map, key, &mut self.processes, extra),
-            "recommendedActions" => {
-                read_lenient(map, key, &mut self.recommended_actions, extra)
-            }
-            "registryKeyStates" => {
-                read_nullable(map, key, &mut self.registry_key_states, extra)
-            }
-            "securityResources" => {
-                read_nullable(map, key, &mut self.security_resources, extra)
-            }
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "sourceMaterials" => {
-                read_lenient(map, key, &mut self.source_materials, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "triggers" => read_nullable(map, key, &mut self.triggers, extra),
-            "uriClickSecurityStates" => {
-                read_nullable(map, key, &mut self.uri_click_security_states, extra)
-            }
-            "userStates" => read_nullable(map, key, &mut self.user_states, extra),
-            "vendorInformation" => {
-                read_nullable(map, key, &mut self.vendor_information, extra)
-            }
-            "vulnerabilityStates" => {
-                read_nullable(map, key, &mut self.vulnerability_states, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Alert {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
-pub enum AlertField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AlertField {
-    /// `id`
-    pub const Id: model::Field<Alert> = model::Field::new("id");
-    /// `activityGroupName`
-    pub const ActivityGroupName: model::Field<Alert> = model::Field::new(
-        "activityGroupName",
-    );
-    /// `alertDetections`
-    pub const AlertDetections: model::Field<Alert> = model::Field::new(
-        "alertDetections",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<Alert> = model::Field::new("assignedTo");
-    /// `azureSubscriptionId`
-    pub const AzureSubscriptionId: model::Field<Alert> = model::Field::new(
-        "azureSubscriptionId",
-    );
-    /// `azureTenantId`
-    pub const AzureTenantId: model::Field<Alert> = model::Field::new("azureTenantId");
-    /// `category`
-    pub const Category: model::Field<Alert> = model::Field::new("category");
-    /// `closedDateTime`
-    pub const ClosedDateTime: model::Field<Alert> = model::Field::new("closedDateTime");
-    /// `cloudAppStates`
-    pub const CloudAppStates: model::Field<Alert> = model::Field::new("cloudAppStates");
-    /// `comments`
-    pub const Comments: model::Field<Alert> = model::Field::new("comments");
-    /// `confidence`
-    pub const Confidence: model::Field<Alert> = model::Field::new("confidence");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Alert> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Alert> = model::Field::new("description");
-    /// `detectionIds`
-    pub const DetectionIds: model::Field<Alert> = model::Field::new("detectionIds");
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<Alert> = model::Field::new("eventDateTime");
-    /// `feedback`
-    pub const Feedback: model::Field<Alert> = model::Field::new("feedback");
-    /// `fileStates`
-    pub const FileStates: model::Field<Alert> = model::Field::new("fileStates");
-    /// `historyStates`
-    pub const HistoryStates: model::Field<Alert> = model::Field::new("historyStates");
-    /// `hostStates`
-    pub const HostStates: model::Field<Alert> = model::Field::new("hostStates");
-    /// `incidentIds`
-    pub const IncidentIds: model::Field<Alert> = model::Field::new("incidentIds");
-    /// `investigationSecurityStates`
-    pub const InvestigationSecurityStates: model::Field<Alert> = model::Field::new(
-        "investigationSecurityStates",
-    );
-    /// `lastEventDateTime`
-    pub const LastEventDateTime: model::Field<Alert> = model::Field::new(
-        "lastEventDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Alert> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `malwareStates`
-    pub const MalwareStates: model::Field<Alert> = model::Field::new("malwareStates");
-    /// `messageSecurityStates`
-    pub const MessageSecurityStates: model::Field<Alert> = model::Field::new(
-        "messageSecurityStates",
-    );
-    /// `networkConnections`
-    pub const NetworkConnections: model::Field<Alert> = model::Field::new(
-        "networkConnections",
-    );
-    /// `processes`
-    pub const Processes: model::Field<Alert> = model::Field::new("processes");
-    /// `recommendedActions`
-    pub const RecommendedActions: model::Field<Alert> = model::Field::new(
-        "recommendedActions",
-    );
-    /// `registryKeyStates`
-    pub const RegistryKeyStates: model::Field<Alert> = model::Field::new(
-        "registryKeyStates",
-    );
-    /// `securityResources`
-    pub const SecurityResources: model::Field<Alert> = model::Field::new(
-        "securityResources",
-    );
-    /// `severity`
-    pub const Severity: model::Field<Alert> = model::Field::new("severity");
-    /// `sourceMaterials`
-    pub const SourceMaterials: model::Field<Alert> = model::Field::new(
-        "sourceMaterials",
-    );
-    /// `status`
-    pub const Status: model::Field<Alert> = model::Field::new("status");
-    /// `tags`
-    pub const Tags: model::Field<Alert> = model::Field::new("tags");
-    /// `title`
-    pub const Title: model::Field<Alert> = model::Field::new("title");
-    /// `triggers`
-    pub const Triggers: model::Field<Alert> = model::Field::new("triggers");
-    /// `uriClickSecurityStates`
-    pub const UriClickSecurityStates: model::Field<Alert> = model::Field::new(
-        "uriClickSecurityStates",
-    );
-    /// `userStates`
-    pub const UserStates: model::Field<Alert> = model::Field::new("userStates");
-    /// `vendorInformation`
-    pub const VendorInformation: model::Field<Alert> = model::Field::new(
-        "vendorInformation",
-    );
-    /// `vulnerabilityStates`
-    pub const VulnerabilityStates: model::Field<Alert> = model::Field::new(
-        "vulnerabilityStates",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Alert>] = &[
-        Self::Id,
-        Self::ActivityGroupName,
-        Self::AlertDetections,
-        Self::AssignedTo,
-        Self::AzureSubscriptionId,
-        Self::AzureTenantId,
-        Self::Category,
-        Self::ClosedDateTime,
-        Self::CloudAppStates,
-        Self::Comments,
-        Self::Confidence,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DetectionIds,
-        Self::EventDateTime,
-        Self::Feedback,
-        Self::FileStates,
-        Self::HistoryStates,
-        Self::HostStates,
-        Self::IncidentIds,
-        Self::InvestigationSecurityStates,
-        Self::LastEventDateTime,
-        Self::LastModifiedDateTime,
-        Self::MalwareStates,
-        Self::MessageSecurityStates,
-        Self::NetworkConnections,
-        Self::Processes,
-        Self::RecommendedActions,
-        Self::RegistryKeyStates,
-        Self::SecurityResources,
-        Self::Severity,
-        Self::SourceMaterials,
-        Self::Status,
-        Self::Tags,
-        Self::Title,
-        Self::Triggers,
-        Self::UriClickSecurityStates,
-        Self::UserStates,
-        Self::VendorInformation,
-        Self::VulnerabilityStates,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.anonymousGuestConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnonymousGuestConversationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `anonymousGuestId`: `Edm.String`.
-    pub anonymous_guest_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnonymousGuestConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnonymousGuestConversationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.anonymousGuestConversationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.property("anonymousGuestId", &self.anonymous_guest_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnonymousGuestConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for AnonymousGuestConversationMember {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            "anonymousGuestId" => {
-                read_lenient(map, key, &mut self.anonymous_guest_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnonymousGuestConversationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AnonymousGuestConversationMember`] by wire name, each a [`Field<AnonymousGuestConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnonymousGuestConversationMember::set_null`].
-pub enum AnonymousGuestConversationMemberField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl AnonymousGuestConversationMemberField {
-    /// `id`
-    pub const Id: model::Field<AnonymousGuestConversationMember> = model::Field::new(
-        "id",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AnonymousGuestConversationMember> = model::Field::new(
-        "displayName",
-    );
-    /// `roles`
-    pub const Roles: model::Field<AnonymousGuestConversationMember> = model::Field::new(
-        "roles",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        AnonymousGuestConversationMember,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// `anonymousGuestId`
-    pub const AnonymousGuestId: model::Field<AnonymousGuestConversationMember> = model::Field::new(
-        "anonymousGuestId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnonymousGuestConversationMember>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-        Self::AnonymousGuestId,
-    ];
-}
-
-#[cfg(feature = "_app_catalogs")]
-/// CSDL entity type `microsoft.graph.appCatalogs`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppCatalogs {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `teamsApps`: `Collection(microsoft.graph.teamsApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app")]
-    pub teams_apps: Option<Vec<TeamsApp>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl serde::Serialize for AppCatalogs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AppCatalogs {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appCatalogs";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_teams_app")] object.property("teamsApps", &self.teams_apps);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl<'de> serde::Deserialize<'de> for AppCatalogs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AppCatalogs {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_teams_app")]
-            "teamsApps" => read_nullable(map, key, &mut self.teams_apps, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-impl AppCatalogs {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_catalogs")]
-/// The properties of [`AppCatalogs`] by wire name, each a [`Field<AppCatalogs>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppCatalogs::set_null`].
-pub enum AppCatalogsField {}
-
-#[cfg(feature = "_app_catalogs")]
-#[allow(non_upper_case_globals)]
-impl AppCatalogsField {
-    /// `id`
-    pub const Id: model::Field<AppCatalogs> = model::Field::new("id");
-    /// `teamsApps`
-    pub const TeamsApps: model::Field<AppCatalogs> = model::Field::new("teamsApps");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppCatalogs>] = &[Self::Id, Self::TeamsApps];
-}
-
 #[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.appConsentApprovalRoute`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9968,167 +116,6 @@ impl AppConsentApprovalRouteField {
     pub const ALL: &'static [model::Field<AppConsentApprovalRoute>] = &[
         Self::Id,
         Self::AppConsentRequests,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL entity type `microsoft.graph.appManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
-    pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `restrictions`: `microsoft.graph.customAppManagementConfiguration`.
-    pub restrictions: Option<CustomAppManagementConfiguration>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AppManagementPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("restrictions", &self.restrictions);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "restrictions" => read_nullable(map, key, &mut self.restrictions, extra),
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AppManagementPolicy`] by wire name, each a [`Field<AppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicy::set_null`].
-pub enum AppManagementPolicyField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl AppManagementPolicyField {
-    /// `id`
-    pub const Id: model::Field<AppManagementPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AppManagementPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AppManagementPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AppManagementPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<AppManagementPolicy> = model::Field::new(
-        "isEnabled",
-    );
-    /// `restrictions`
-    pub const Restrictions: model::Field<AppManagementPolicy> = model::Field::new(
-        "restrictions",
-    );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<AppManagementPolicy> = model::Field::new(
-        "appliesTo",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::IsEnabled,
-        Self::Restrictions,
-        Self::AppliesTo,
     ];
 }
 
@@ -10615,145 +602,58 @@ impl ApplePushNotificationCertificateField {
     ];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[cfg(feature = "_application_templates")]
+/// CSDL entity type `microsoft.graph.applicationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Application {
+pub struct ApplicationTemplate {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `addIns`: `Collection(microsoft.graph.addIn)`, not nullable.
-    pub add_ins: Option<Vec<AddIn>>,
-    /// Property `api`: `microsoft.graph.apiApplication`.
-    pub api: Option<ApiApplication>,
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `applicationTemplateId`: `Edm.String`.
-    pub application_template_id: Option<String>,
-    /// Property `appRoles`: `Collection(microsoft.graph.appRole)`, not nullable.
-    pub app_roles: Option<Vec<AppRole>>,
-    /// Property `authenticationBehaviors`: `microsoft.graph.authenticationBehaviors`.
-    pub authentication_behaviors: Option<AuthenticationBehaviors>,
-    /// Property `certification`: `microsoft.graph.certification`.
-    pub certification: Option<Certification>,
-    /// Property `createdByAppId`: `Edm.String`.
-    pub created_by_app_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `defaultRedirectUri`: `Edm.String`.
-    pub default_redirect_uri: Option<String>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `deprecationDate`: `Edm.Date`.
+    pub deprecation_date: Option<edm::Date>,
     /// Property `description`: `Edm.String`.
     pub description: Option<String>,
-    /// Property `disabledByMicrosoftStatus`: `Edm.String`.
-    pub disabled_by_microsoft_status: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `groupMembershipClaims`: `Edm.String`.
-    pub group_membership_claims: Option<String>,
-    /// Property `identifierUris`: `Collection(Edm.String)`, not nullable.
-    pub identifier_uris: Option<Vec<String>>,
-    /// Property `info`: `microsoft.graph.informationalUrl`.
-    pub info: Option<InformationalUrl>,
-    /// Property `isDeviceOnlyAuthSupported`: `Edm.Boolean`.
-    pub is_device_only_auth_supported: Option<bool>,
-    /// Property `isDisabled`: `Edm.Boolean`.
-    pub is_disabled: Option<bool>,
-    /// Property `isFallbackPublicClient`: `Edm.Boolean`.
-    pub is_fallback_public_client: Option<bool>,
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredential)`, not nullable.
-    pub key_credentials: Option<Vec<KeyCredential>>,
-    /// Property `logo`: `Edm.Stream`, not nullable.
-    pub logo: Option<edm::Stream>,
-    /// Property `managerApplications`: `Collection(Edm.Guid)`, not nullable.
-    pub manager_applications: Option<Vec<edm::Guid>>,
-    /// Property `nativeAuthenticationApisEnabled`: `microsoft.graph.nativeAuthenticationApisEnabled`.
-    pub native_authentication_apis_enabled: Option<NativeAuthenticationApisEnabled>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Property `oauth2RequirePostResponse`: `Edm.Boolean`, not nullable.
-    pub oauth2_require_post_response: Option<bool>,
-    /// Property `optionalClaims`: `microsoft.graph.optionalClaims`.
-    pub optional_claims: Option<OptionalClaims>,
-    /// Property `parentalControlSettings`: `microsoft.graph.parentalControlSettings`.
-    pub parental_control_settings: Option<ParentalControlSettings>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredential)`, not nullable.
-    pub password_credentials: Option<Vec<PasswordCredential>>,
-    /// Property `publicClient`: `microsoft.graph.publicClientApplication`.
-    pub public_client: Option<PublicClientApplication>,
-    /// Property `publisherDomain`: `Edm.String`.
-    pub publisher_domain: Option<String>,
-    /// Property `requestSignatureVerification`: `microsoft.graph.requestSignatureVerification`.
-    pub request_signature_verification: Option<RequestSignatureVerification>,
-    /// Property `requiredResourceAccess`: `Collection(microsoft.graph.requiredResourceAccess)`, not nullable.
-    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
-    /// Property `samlMetadataUrl`: `Edm.String`.
-    pub saml_metadata_url: Option<String>,
-    /// Property `serviceManagementReference`: `Edm.String`.
-    pub service_management_reference: Option<String>,
-    /// Property `servicePrincipalLockConfiguration`: `microsoft.graph.servicePrincipalLockConfiguration`.
-    pub service_principal_lock_configuration: Option<ServicePrincipalLockConfiguration>,
-    /// Property `signInAudience`: `Edm.String`.
-    pub sign_in_audience: Option<String>,
-    /// Property `spa`: `microsoft.graph.spaApplication`.
-    pub spa: Option<SpaApplication>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    pub tags: Option<Vec<String>>,
-    /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
-    pub token_encryption_key_id: Option<edm::Guid>,
-    /// Property `uniqueName`: `Edm.String`.
-    pub unique_name: Option<String>,
-    /// Property `verifiedPublisher`: `microsoft.graph.verifiedPublisher`.
-    pub verified_publisher: Option<VerifiedPublisher>,
-    /// Property `web`: `microsoft.graph.webApplication`.
-    pub web: Option<WebApplication>,
-    /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub app_management_policies: Option<Vec<AppManagementPolicy>>,
-    /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub created_on_behalf_of: Option<AnyDirectoryObject>,
-    /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension_property")]
-    pub extension_properties: Option<Vec<ExtensionProperty>>,
-    /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bulk_operation")]
-    pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
-    /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_directory_object")]
-    pub owners: Option<Vec<AnyDirectoryObject>>,
-    /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bulk_operation")]
-    pub synchronization: Option<Synchronization>,
-    /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
-    /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_credential_restriction_type")]
-    pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
+    /// Property `endpoints`: `Collection(Edm.String)`.
+    pub endpoints: Option<Vec<String>>,
+    /// Property `homePageUrl`: `Edm.String`.
+    pub home_page_url: Option<String>,
+    /// Property `isEntraIntegrated`: `Edm.Boolean`, not nullable.
+    pub is_entra_integrated: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `logoUrl`: `Edm.String`.
+    pub logo_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
+    /// Property `riskFactors`: `microsoft.graph.applicationRiskFactors`.
+    pub risk_factors: Option<ApplicationRiskFactors>,
+    /// Property `riskScore`: `microsoft.graph.applicationRiskScore`.
+    pub risk_score: Option<ApplicationRiskScore>,
+    /// Property `supportedProvisioningTypes`: `Collection(Edm.String)`.
+    pub supported_provisioning_types: Option<Vec<String>>,
+    /// Property `supportedSingleSignOnModes`: `Collection(Edm.String)`.
+    pub supported_single_sign_on_modes: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for Application {
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Application {
+#[cfg(feature = "_application_templates")]
+impl ApplicationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.application";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationTemplate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -10767,91 +667,31 @@ impl Application {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("addIns", &self.add_ins);
-        object.property("api", &self.api);
-        object.property("appId", &self.app_id);
-        object.property("applicationTemplateId", &self.application_template_id);
-        object.property("appRoles", &self.app_roles);
-        object.property("authenticationBehaviors", &self.authentication_behaviors);
-        object.property("certification", &self.certification);
-        object.property("createdByAppId", &self.created_by_app_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("defaultRedirectUri", &self.default_redirect_uri);
+        object.property("categories", &self.categories);
+        object.property("deprecationDate", &self.deprecation_date);
         object.property("description", &self.description);
-        object.property("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
         object.property("displayName", &self.display_name);
-        object.property("groupMembershipClaims", &self.group_membership_claims);
-        object.property("identifierUris", &self.identifier_uris);
-        object.property("info", &self.info);
+        object.property("endpoints", &self.endpoints);
+        object.property("homePageUrl", &self.home_page_url);
+        object.property("isEntraIntegrated", &self.is_entra_integrated);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("logoUrl", &self.logo_url);
+        object.property("publisher", &self.publisher);
+        object.property("riskFactors", &self.risk_factors);
+        object.property("riskScore", &self.risk_score);
         object
-            .property("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
-        object.property("isDisabled", &self.is_disabled);
-        object.property("isFallbackPublicClient", &self.is_fallback_public_client);
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("logo", &self.logo);
-        object.property("managerApplications", &self.manager_applications);
-        object
-            .property(
-                "nativeAuthenticationApisEnabled",
-                &self.native_authentication_apis_enabled,
-            );
-        object.property("notes", &self.notes);
-        object.property("oauth2RequirePostResponse", &self.oauth2_require_post_response);
-        object.property("optionalClaims", &self.optional_claims);
-        object.property("parentalControlSettings", &self.parental_control_settings);
-        object.property("passwordCredentials", &self.password_credentials);
-        object.property("publicClient", &self.public_client);
-        object.property("publisherDomain", &self.publisher_domain);
+            .property("supportedProvisioningTypes", &self.supported_provisioning_types);
         object
             .property(
-                "requestSignatureVerification",
-                &self.request_signature_verification,
+                "supportedSingleSignOnModes",
+                &self.supported_single_sign_on_modes,
             );
-        object.property("requiredResourceAccess", &self.required_resource_access);
-        object.property("samlMetadataUrl", &self.saml_metadata_url);
-        object
-            .property("serviceManagementReference", &self.service_management_reference);
-        object
-            .property(
-                "servicePrincipalLockConfiguration",
-                &self.service_principal_lock_configuration,
-            );
-        object.property("signInAudience", &self.sign_in_audience);
-        object.property("spa", &self.spa);
-        object.property("tags", &self.tags);
-        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
-        object.property("uniqueName", &self.unique_name);
-        object.property("verifiedPublisher", &self.verified_publisher);
-        object.property("web", &self.web);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("appManagementPolicies", &self.app_management_policies);
-        #[cfg(feature = "_directory_object")]
-        object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_extension_property")]
-        object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_bulk_operation")]
-        object
-            .property(
-                "federatedIdentityCredentials",
-                &self.federated_identity_credentials,
-            );
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object
-            .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
-        #[cfg(feature = "_bulk_operation")]
-        object.property("synchronization", &self.synchronization);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_app_credential_restriction_type")]
-        object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for Application {
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10859,9 +699,8 @@ impl<'de> serde::Deserialize<'de> for Application {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Application {
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -10871,138 +710,29 @@ impl graph_odata_runtime::model::ODataObject for Application {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "addIns" => read_nullable(map, key, &mut self.add_ins, extra),
-            "api" => read_nullable(map, key, &mut self.api, extra),
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationTemplateId" => {
-                read_lenient(map, key, &mut self.application_template_id, extra)
-            }
-            "appRoles" => read_nullable(map, key, &mut self.app_roles, extra),
-            "authenticationBehaviors" => {
-                read_nullable(map, key, &mut self.authentication_behaviors, extra)
-            }
-            "certification" => read_nullable(map, key, &mut self.certification, extra),
-            "createdByAppId" => {
-                read_lenient(map, key, &mut self.created_by_app_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "defaultRedirectUri" => {
-                read_lenient(map, key, &mut self.default_redirect_uri, extra)
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "deprecationDate" => {
+                read_lenient(map, key, &mut self.deprecation_date, extra)
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "disabledByMicrosoftStatus" => {
-                read_lenient(map, key, &mut self.disabled_by_microsoft_status, extra)
-            }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupMembershipClaims" => {
-                read_lenient(map, key, &mut self.group_membership_claims, extra)
+            "endpoints" => read_lenient(map, key, &mut self.endpoints, extra),
+            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
+            "isEntraIntegrated" => {
+                read_lenient(map, key, &mut self.is_entra_integrated, extra)
             }
-            "identifierUris" => read_lenient(map, key, &mut self.identifier_uris, extra),
-            "info" => read_nullable(map, key, &mut self.info, extra),
-            "isDeviceOnlyAuthSupported" => {
-                read_lenient(map, key, &mut self.is_device_only_auth_supported, extra)
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "isDisabled" => read_lenient(map, key, &mut self.is_disabled, extra),
-            "isFallbackPublicClient" => {
-                read_lenient(map, key, &mut self.is_fallback_public_client, extra)
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "riskFactors" => read_nullable(map, key, &mut self.risk_factors, extra),
+            "riskScore" => read_nullable(map, key, &mut self.risk_score, extra),
+            "supportedProvisioningTypes" => {
+                read_lenient(map, key, &mut self.supported_provisioning_types, extra)
             }
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "logo" => read_lenient(map, key, &mut self.logo, extra),
-            "managerApplications" => {
-                read_lenient(map, key, &mut self.manager_applications, extra)
-            }
-            "nativeAuthenticationApisEnabled" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.native_authentication_apis_enabled,
-                    extra,
-                )
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "oauth2RequirePostResponse" => {
-                read_lenient(map, key, &mut self.oauth2_require_post_response, extra)
-            }
-            "optionalClaims" => read_nullable(map, key, &mut self.optional_claims, extra),
-            "parentalControlSettings" => {
-                read_nullable(map, key, &mut self.parental_control_settings, extra)
-            }
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
-            }
-            "publicClient" => read_nullable(map, key, &mut self.public_client, extra),
-            "publisherDomain" => {
-                read_lenient(map, key, &mut self.publisher_domain, extra)
-            }
-            "requestSignatureVerification" => {
-                read_nullable(map, key, &mut self.request_signature_verification, extra)
-            }
-            "requiredResourceAccess" => {
-                read_nullable(map, key, &mut self.required_resource_access, extra)
-            }
-            "samlMetadataUrl" => {
-                read_lenient(map, key, &mut self.saml_metadata_url, extra)
-            }
-            "serviceManagementReference" => {
-                read_lenient(map, key, &mut self.service_management_reference, extra)
-            }
-            "servicePrincipalLockConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.service_principal_lock_configuration,
-                    extra,
-                )
-            }
-            "signInAudience" => read_lenient(map, key, &mut self.sign_in_audience, extra),
-            "spa" => read_nullable(map, key, &mut self.spa, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "tokenEncryptionKeyId" => {
-                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
-            }
-            "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
-            "verifiedPublisher" => {
-                read_nullable(map, key, &mut self.verified_publisher, extra)
-            }
-            "web" => read_nullable(map, key, &mut self.web, extra),
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "appManagementPolicies" => {
-                read_nullable(map, key, &mut self.app_management_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "createdOnBehalfOf" => {
-                read_nullable(map, key, &mut self.created_on_behalf_of, extra)
-            }
-            #[cfg(feature = "_extension_property")]
-            "extensionProperties" => {
-                read_nullable(map, key, &mut self.extension_properties, extra)
-            }
-            #[cfg(feature = "_bulk_operation")]
-            "federatedIdentityCredentials" => {
-                read_nullable(map, key, &mut self.federated_identity_credentials, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "homeRealmDiscoveryPolicies" => {
-                read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
-            }
-            #[cfg(feature = "_directory_object")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_bulk_operation")]
-            "synchronization" => {
-                read_nullable(map, key, &mut self.synchronization, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenIssuancePolicies" => {
-                read_nullable(map, key, &mut self.token_issuance_policies, extra)
-            }
-            #[cfg(feature = "_app_credential_restriction_type")]
-            "tokenLifetimePolicies" => {
-                read_nullable(map, key, &mut self.token_lifetime_policies, extra)
+            "supportedSingleSignOnModes" => {
+                read_lenient(map, key, &mut self.supported_single_sign_on_modes, extra)
             }
             _ => Ok(false),
         }
@@ -11014,8 +744,8 @@ impl graph_odata_runtime::model::ODataObject for Application {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl Application {
+#[cfg(feature = "_application_templates")]
+impl ApplicationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -11025,289 +755,2704 @@ impl Application {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`Application`] by wire name, each a [`Field<Application>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
-pub enum ApplicationField {}
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationTemplate`] by wire name, each a [`Field<ApplicationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationTemplate::set_null`].
+pub enum ApplicationTemplateField {}
 
-#[cfg(feature = "_agent_identity_blueprint")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
-impl ApplicationField {
+impl ApplicationTemplateField {
     /// `id`
-    pub const Id: model::Field<Application> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<Application> = model::Field::new(
-        "deletedDateTime",
+    pub const Id: model::Field<ApplicationTemplate> = model::Field::new("id");
+    /// `categories`
+    pub const Categories: model::Field<ApplicationTemplate> = model::Field::new(
+        "categories",
     );
-    /// `addIns`
-    pub const AddIns: model::Field<Application> = model::Field::new("addIns");
-    /// `api`
-    pub const Api: model::Field<Application> = model::Field::new("api");
-    /// `appId`
-    pub const AppId: model::Field<Application> = model::Field::new("appId");
-    /// `applicationTemplateId`
-    pub const ApplicationTemplateId: model::Field<Application> = model::Field::new(
-        "applicationTemplateId",
-    );
-    /// `appRoles`
-    pub const AppRoles: model::Field<Application> = model::Field::new("appRoles");
-    /// `authenticationBehaviors`
-    pub const AuthenticationBehaviors: model::Field<Application> = model::Field::new(
-        "authenticationBehaviors",
-    );
-    /// `certification`
-    pub const Certification: model::Field<Application> = model::Field::new(
-        "certification",
-    );
-    /// `createdByAppId`
-    pub const CreatedByAppId: model::Field<Application> = model::Field::new(
-        "createdByAppId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Application> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `defaultRedirectUri`
-    pub const DefaultRedirectUri: model::Field<Application> = model::Field::new(
-        "defaultRedirectUri",
+    /// `deprecationDate`
+    pub const DeprecationDate: model::Field<ApplicationTemplate> = model::Field::new(
+        "deprecationDate",
     );
     /// `description`
-    pub const Description: model::Field<Application> = model::Field::new("description");
-    /// `disabledByMicrosoftStatus`
-    pub const DisabledByMicrosoftStatus: model::Field<Application> = model::Field::new(
-        "disabledByMicrosoftStatus",
+    pub const Description: model::Field<ApplicationTemplate> = model::Field::new(
+        "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<Application> = model::Field::new("displayName");
-    /// `groupMembershipClaims`
-    pub const GroupMembershipClaims: model::Field<Application> = model::Field::new(
-        "groupMembershipClaims",
+    pub const DisplayName: model::Field<ApplicationTemplate> = model::Field::new(
+        "displayName",
     );
-    /// `identifierUris`
-    pub const IdentifierUris: model::Field<Application> = model::Field::new(
-        "identifierUris",
+    /// `endpoints`
+    pub const Endpoints: model::Field<ApplicationTemplate> = model::Field::new(
+        "endpoints",
     );
-    /// `info`
-    pub const Info: model::Field<Application> = model::Field::new("info");
-    /// `isDeviceOnlyAuthSupported`
-    pub const IsDeviceOnlyAuthSupported: model::Field<Application> = model::Field::new(
-        "isDeviceOnlyAuthSupported",
+    /// `homePageUrl`
+    pub const HomePageUrl: model::Field<ApplicationTemplate> = model::Field::new(
+        "homePageUrl",
     );
-    /// `isDisabled`
-    pub const IsDisabled: model::Field<Application> = model::Field::new("isDisabled");
-    /// `isFallbackPublicClient`
-    pub const IsFallbackPublicClient: model::Field<Application> = model::Field::new(
-        "isFallbackPublicClient",
+    /// `isEntraIntegrated`
+    pub const IsEntraIntegrated: model::Field<ApplicationTemplate> = model::Field::new(
+        "isEntraIntegrated",
     );
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<Application> = model::Field::new(
-        "keyCredentials",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ApplicationTemplate> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `logo`
-    pub const Logo: model::Field<Application> = model::Field::new("logo");
-    /// `managerApplications`
-    pub const ManagerApplications: model::Field<Application> = model::Field::new(
-        "managerApplications",
+    /// `logoUrl`
+    pub const LogoUrl: model::Field<ApplicationTemplate> = model::Field::new("logoUrl");
+    /// `publisher`
+    pub const Publisher: model::Field<ApplicationTemplate> = model::Field::new(
+        "publisher",
     );
-    /// `nativeAuthenticationApisEnabled`
-    pub const NativeAuthenticationApisEnabled: model::Field<Application> = model::Field::new(
-        "nativeAuthenticationApisEnabled",
+    /// `riskFactors`
+    pub const RiskFactors: model::Field<ApplicationTemplate> = model::Field::new(
+        "riskFactors",
     );
-    /// `notes`
-    pub const Notes: model::Field<Application> = model::Field::new("notes");
-    /// `oauth2RequirePostResponse`
-    pub const Oauth2RequirePostResponse: model::Field<Application> = model::Field::new(
-        "oauth2RequirePostResponse",
+    /// `riskScore`
+    pub const RiskScore: model::Field<ApplicationTemplate> = model::Field::new(
+        "riskScore",
     );
-    /// `optionalClaims`
-    pub const OptionalClaims: model::Field<Application> = model::Field::new(
-        "optionalClaims",
+    /// `supportedProvisioningTypes`
+    pub const SupportedProvisioningTypes: model::Field<ApplicationTemplate> = model::Field::new(
+        "supportedProvisioningTypes",
     );
-    /// `parentalControlSettings`
-    pub const ParentalControlSettings: model::Field<Application> = model::Field::new(
-        "parentalControlSettings",
-    );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<Application> = model::Field::new(
-        "passwordCredentials",
-    );
-    /// `publicClient`
-    pub const PublicClient: model::Field<Application> = model::Field::new(
-        "publicClient",
-    );
-    /// `publisherDomain`
-    pub const PublisherDomain: model::Field<Application> = model::Field::new(
-        "publisherDomain",
-    );
-    /// `requestSignatureVerification`
-    pub const RequestSignatureVerification: model::Field<Application> = model::Field::new(
-        "requestSignatureVerification",
-    );
-    /// `requiredResourceAccess`
-    pub const RequiredResourceAccess: model::Field<Application> = model::Field::new(
-        "requiredResourceAccess",
-    );
-    /// `samlMetadataUrl`
-    pub const SamlMetadataUrl: model::Field<Application> = model::Field::new(
-        "samlMetadataUrl",
-    );
-    /// `serviceManagementReference`
-    pub const ServiceManagementReference: model::Field<Application> = model::Field::new(
-        "serviceManagementReference",
-    );
-    /// `servicePrincipalLockConfiguration`
-    pub const ServicePrincipalLockConfiguration: model::Field<Application> = model::Field::new(
-        "servicePrincipalLockConfiguration",
-    );
-    /// `signInAudience`
-    pub const SignInAudience: model::Field<Application> = model::Field::new(
-        "signInAudience",
-    );
-    /// `spa`
-    pub const Spa: model::Field<Application> = model::Field::new("spa");
-    /// `tags`
-    pub const Tags: model::Field<Application> = model::Field::new("tags");
-    /// `tokenEncryptionKeyId`
-    pub const TokenEncryptionKeyId: model::Field<Application> = model::Field::new(
-        "tokenEncryptionKeyId",
-    );
-    /// `uniqueName`
-    pub const UniqueName: model::Field<Application> = model::Field::new("uniqueName");
-    /// `verifiedPublisher`
-    pub const VerifiedPublisher: model::Field<Application> = model::Field::new(
-        "verifiedPublisher",
-    );
-    /// `web`
-    pub const Web: model::Field<Application> = model::Field::new("web");
-    /// `appManagementPolicies`
-    pub const AppManagementPolicies: model::Field<Application> = model::Field::new(
-        "appManagementPolicies",
-    );
-    /// `createdOnBehalfOf`
-    pub const CreatedOnBehalfOf: model::Field<Application> = model::Field::new(
-        "createdOnBehalfOf",
-    );
-    /// `extensionProperties`
-    pub const ExtensionProperties: model::Field<Application> = model::Field::new(
-        "extensionProperties",
-    );
-    /// `federatedIdentityCredentials`
-    pub const FederatedIdentityCredentials: model::Field<Application> = model::Field::new(
-        "federatedIdentityCredentials",
-    );
-    /// `homeRealmDiscoveryPolicies`
-    pub const HomeRealmDiscoveryPolicies: model::Field<Application> = model::Field::new(
-        "homeRealmDiscoveryPolicies",
-    );
-    /// `owners`
-    pub const Owners: model::Field<Application> = model::Field::new("owners");
-    /// `synchronization`
-    pub const Synchronization: model::Field<Application> = model::Field::new(
-        "synchronization",
-    );
-    /// `tokenIssuancePolicies`
-    pub const TokenIssuancePolicies: model::Field<Application> = model::Field::new(
-        "tokenIssuancePolicies",
-    );
-    /// `tokenLifetimePolicies`
-    pub const TokenLifetimePolicies: model::Field<Application> = model::Field::new(
-        "tokenLifetimePolicies",
+    /// `supportedSingleSignOnModes`
+    pub const SupportedSingleSignOnModes: model::Field<ApplicationTemplate> = model::Field::new(
+        "supportedSingleSignOnModes",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Application>] = &[
+    pub const ALL: &'static [model::Field<ApplicationTemplate>] = &[
         Self::Id,
-        Self::DeletedDateTime,
-        Self::AddIns,
-        Self::Api,
-        Self::AppId,
-        Self::ApplicationTemplateId,
-        Self::AppRoles,
-        Self::AuthenticationBehaviors,
-        Self::Certification,
-        Self::CreatedByAppId,
-        Self::CreatedDateTime,
-        Self::DefaultRedirectUri,
+        Self::Categories,
+        Self::DeprecationDate,
         Self::Description,
-        Self::DisabledByMicrosoftStatus,
         Self::DisplayName,
-        Self::GroupMembershipClaims,
-        Self::IdentifierUris,
-        Self::Info,
-        Self::IsDeviceOnlyAuthSupported,
-        Self::IsDisabled,
-        Self::IsFallbackPublicClient,
-        Self::KeyCredentials,
-        Self::Logo,
-        Self::ManagerApplications,
-        Self::NativeAuthenticationApisEnabled,
-        Self::Notes,
-        Self::Oauth2RequirePostResponse,
-        Self::OptionalClaims,
-        Self::ParentalControlSettings,
-        Self::PasswordCredentials,
-        Self::PublicClient,
-        Self::PublisherDomain,
-        Self::RequestSignatureVerification,
-        Self::RequiredResourceAccess,
-        Self::SamlMetadataUrl,
-        Self::ServiceManagementReference,
-        Self::ServicePrincipalLockConfiguration,
-        Self::SignInAudience,
-        Self::Spa,
-        Self::Tags,
-        Self::TokenEncryptionKeyId,
-        Self::UniqueName,
-        Self::VerifiedPublisher,
-        Self::Web,
-        Self::AppManagementPolicies,
-        Self::CreatedOnBehalfOf,
-        Self::ExtensionProperties,
-        Self::FederatedIdentityCredentials,
-        Self::HomeRealmDiscoveryPolicies,
-        Self::Owners,
-        Self::Synchronization,
-        Self::TokenIssuancePolicies,
-        Self::TokenLifetimePolicies,
+        Self::Endpoints,
+        Self::HomePageUrl,
+        Self::IsEntraIntegrated,
+        Self::LastModifiedDateTime,
+        Self::LogoUrl,
+        Self::Publisher,
+        Self::RiskFactors,
+        Self::RiskScore,
+        Self::SupportedProvisioningTypes,
+        Self::SupportedSingleSignOnModes,
     ];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// A `microsoft.graph.application` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Application`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyApplication {
-    /// The base type itself, or a derived type unknown to this crate.
-    Application(Box<Application>),
-    /// `microsoft.graph.agentIdentityBlueprint`
-    AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.bitlocker`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bitlocker {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `recoveryKeys`: `Collection(microsoft.graph.bitlockerRecoveryKey)`, contained; present when expanded (`$expand`).
+    pub recovery_keys: Option<Vec<BitlockerRecoveryKey>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AnyApplication {
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for Bitlocker {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl Bitlocker {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitlocker";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("recoveryKeys", &self.recovery_keys);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for Bitlocker {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for Bitlocker {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "recoveryKeys" => read_nullable(map, key, &mut self.recovery_keys, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl Bitlocker {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// The properties of [`Bitlocker`] by wire name, each a [`Field<Bitlocker>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bitlocker::set_null`].
+pub enum BitlockerField {}
+
+#[cfg(feature = "_information_protection")]
+#[allow(non_upper_case_globals)]
+impl BitlockerField {
+    /// `id`
+    pub const Id: model::Field<Bitlocker> = model::Field::new("id");
+    /// `recoveryKeys`
+    pub const RecoveryKeys: model::Field<Bitlocker> = model::Field::new("recoveryKeys");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Bitlocker>] = &[Self::Id, Self::RecoveryKeys];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.cloudPcAuditEvent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcAuditEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activity`: `Edm.String`.
+    pub activity: Option<String>,
+    /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub activity_date_time: Option<edm::DateTimeOffset>,
+    /// Property `activityOperationType`: `microsoft.graph.cloudPcAuditActivityOperationType`, not nullable.
+    pub activity_operation_type: Option<CloudPcAuditActivityOperationType>,
+    /// Property `activityResult`: `microsoft.graph.cloudPcAuditActivityResult`, not nullable.
+    pub activity_result: Option<CloudPcAuditActivityResult>,
+    /// Property `activityType`: `Edm.String`, not nullable.
+    pub activity_type: Option<String>,
+    /// Property `actor`: `microsoft.graph.cloudPcAuditActor`, not nullable.
+    pub actor: Option<CloudPcAuditActor>,
+    /// Property `category`: `microsoft.graph.cloudPcAuditCategory`, not nullable.
+    pub category: Option<CloudPcAuditCategory>,
+    /// Property `componentName`: `Edm.String`, not nullable.
+    pub component_name: Option<String>,
+    /// Property `correlationId`: `Edm.String`, not nullable.
+    pub correlation_id: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `resources`: `Collection(microsoft.graph.cloudPcAuditResource)`, not nullable.
+    pub resources: Option<Vec<CloudPcAuditResource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcAuditEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcAuditEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activity", &self.activity);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("activityOperationType", &self.activity_operation_type);
+        object.property("activityResult", &self.activity_result);
+        object.property("activityType", &self.activity_type);
+        object.property("actor", &self.actor);
+        object.property("category", &self.category);
+        object.property("componentName", &self.component_name);
+        object.property("correlationId", &self.correlation_id);
+        object.property("displayName", &self.display_name);
+        object.property("resources", &self.resources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcAuditEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcAuditEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activity" => read_lenient(map, key, &mut self.activity, extra),
+            "activityDateTime" => {
+                read_lenient(map, key, &mut self.activity_date_time, extra)
+            }
+            "activityOperationType" => {
+                read_nullable(map, key, &mut self.activity_operation_type, extra)
+            }
+            "activityResult" => read_nullable(map, key, &mut self.activity_result, extra),
+            "activityType" => read_lenient(map, key, &mut self.activity_type, extra),
+            "actor" => read_nullable(map, key, &mut self.actor, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "componentName" => read_lenient(map, key, &mut self.component_name, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "resources" => read_nullable(map, key, &mut self.resources, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcAuditEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcAuditEvent`] by wire name, each a [`Field<CloudPcAuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditEvent::set_null`].
+pub enum CloudPcAuditEventField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcAuditEventField {
+    /// `id`
+    pub const Id: model::Field<CloudPcAuditEvent> = model::Field::new("id");
+    /// `activity`
+    pub const Activity: model::Field<CloudPcAuditEvent> = model::Field::new("activity");
+    /// `activityDateTime`
+    pub const ActivityDateTime: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "activityDateTime",
+    );
+    /// `activityOperationType`
+    pub const ActivityOperationType: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "activityOperationType",
+    );
+    /// `activityResult`
+    pub const ActivityResult: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "activityResult",
+    );
+    /// `activityType`
+    pub const ActivityType: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "activityType",
+    );
+    /// `actor`
+    pub const Actor: model::Field<CloudPcAuditEvent> = model::Field::new("actor");
+    /// `category`
+    pub const Category: model::Field<CloudPcAuditEvent> = model::Field::new("category");
+    /// `componentName`
+    pub const ComponentName: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "componentName",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "displayName",
+    );
+    /// `resources`
+    pub const Resources: model::Field<CloudPcAuditEvent> = model::Field::new(
+        "resources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcAuditEvent>] = &[
+        Self::Id,
+        Self::Activity,
+        Self::ActivityDateTime,
+        Self::ActivityOperationType,
+        Self::ActivityResult,
+        Self::ActivityType,
+        Self::Actor,
+        Self::Category,
+        Self::ComponentName,
+        Self::CorrelationId,
+        Self::DisplayName,
+        Self::Resources,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.cloudPcDeviceImage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcDeviceImage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `errorCode`: `microsoft.graph.cloudPcDeviceImageErrorCode`.
+    pub error_code: Option<CloudPcDeviceImageErrorCode>,
+    /// Property `expirationDate`: `Edm.Date`.
+    pub expiration_date: Option<edm::Date>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `osBuildNumber`: `Edm.String`.
+    pub os_build_number: Option<String>,
+    /// Property `osStatus`: `microsoft.graph.cloudPcDeviceImageOsStatus`.
+    pub os_status: Option<CloudPcDeviceImageOsStatus>,
+    /// Property `osVersionNumber`: `Edm.String`.
+    pub os_version_number: Option<String>,
+    /// Property `sizeInGB`: `Edm.Int32`.
+    pub size_in_gb: Option<i32>,
+    /// Property `sourceImageResourceId`: `Edm.String`.
+    pub source_image_resource_id: Option<String>,
+    /// Property `status`: `microsoft.graph.cloudPcDeviceImageStatus`.
+    pub status: Option<CloudPcDeviceImageStatus>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcDeviceImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcDeviceImage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcDeviceImage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("errorCode", &self.error_code);
+        object.property("expirationDate", &self.expiration_date);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("osBuildNumber", &self.os_build_number);
+        object.property("osStatus", &self.os_status);
+        object.property("osVersionNumber", &self.os_version_number);
+        object.property("sizeInGB", &self.size_in_gb);
+        object.property("sourceImageResourceId", &self.source_image_resource_id);
+        object.property("status", &self.status);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcDeviceImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcDeviceImage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "errorCode" => read_nullable(map, key, &mut self.error_code, extra),
+            "expirationDate" => read_lenient(map, key, &mut self.expiration_date, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "osBuildNumber" => read_lenient(map, key, &mut self.os_build_number, extra),
+            "osStatus" => read_nullable(map, key, &mut self.os_status, extra),
+            "osVersionNumber" => {
+                read_lenient(map, key, &mut self.os_version_number, extra)
+            }
+            "sizeInGB" => read_lenient(map, key, &mut self.size_in_gb, extra),
+            "sourceImageResourceId" => {
+                read_lenient(map, key, &mut self.source_image_resource_id, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcDeviceImage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcDeviceImage`] by wire name, each a [`Field<CloudPcDeviceImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcDeviceImage::set_null`].
+pub enum CloudPcDeviceImageField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcDeviceImageField {
+    /// `id`
+    pub const Id: model::Field<CloudPcDeviceImage> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "displayName",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "errorCode",
+    );
+    /// `expirationDate`
+    pub const ExpirationDate: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "expirationDate",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `osBuildNumber`
+    pub const OsBuildNumber: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "osBuildNumber",
+    );
+    /// `osStatus`
+    pub const OsStatus: model::Field<CloudPcDeviceImage> = model::Field::new("osStatus");
+    /// `osVersionNumber`
+    pub const OsVersionNumber: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "osVersionNumber",
+    );
+    /// `sizeInGB`
+    pub const SizeInGb: model::Field<CloudPcDeviceImage> = model::Field::new("sizeInGB");
+    /// `sourceImageResourceId`
+    pub const SourceImageResourceId: model::Field<CloudPcDeviceImage> = model::Field::new(
+        "sourceImageResourceId",
+    );
+    /// `status`
+    pub const Status: model::Field<CloudPcDeviceImage> = model::Field::new("status");
+    /// `version`
+    pub const Version: model::Field<CloudPcDeviceImage> = model::Field::new("version");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcDeviceImage>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::ErrorCode,
+        Self::ExpirationDate,
+        Self::LastModifiedDateTime,
+        Self::OperatingSystem,
+        Self::OsBuildNumber,
+        Self::OsStatus,
+        Self::OsVersionNumber,
+        Self::SizeInGb,
+        Self::SourceImageResourceId,
+        Self::Status,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.cloudPcOnPremisesConnection`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcOnPremisesConnection {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `adDomainName`: `Edm.String`.
+    pub ad_domain_name: Option<String>,
+    /// Property `adDomainPassword`: `Edm.String`.
+    pub ad_domain_password: Option<String>,
+    /// Property `adDomainUsername`: `Edm.String`.
+    pub ad_domain_username: Option<String>,
+    /// Property `alternateResourceUrl`: `Edm.String`.
+    pub alternate_resource_url: Option<String>,
+    /// Property `connectionType`: `microsoft.graph.cloudPcOnPremisesConnectionType`.
+    pub connection_type: Option<CloudPcOnPremisesConnectionType>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `healthCheckPaused`: `Edm.Boolean`.
+    pub health_check_paused: Option<bool>,
+    /// Property `healthCheckStatus`: `microsoft.graph.cloudPcOnPremisesConnectionStatus`, not nullable.
+    pub health_check_status: Option<CloudPcOnPremisesConnectionStatus>,
+    /// Property `healthCheckStatusDetail`: `microsoft.graph.cloudPcOnPremisesConnectionStatusDetail`.
+    pub health_check_status_detail: Option<CloudPcOnPremisesConnectionStatusDetail>,
+    /// Property `inUse`: `Edm.Boolean`.
+    pub in_use: Option<bool>,
+    /// Property `inUseByCloudPc`: `Edm.Boolean`.
+    pub in_use_by_cloud_pc: Option<bool>,
+    /// Property `organizationalUnit`: `Edm.String`.
+    pub organizational_unit: Option<String>,
+    /// Property `resourceGroupId`: `Edm.String`, not nullable.
+    pub resource_group_id: Option<String>,
+    /// Property `scopeIds`: `Collection(Edm.String)`.
+    pub scope_ids: Option<Vec<String>>,
+    /// Property `subnetId`: `Edm.String`, not nullable.
+    pub subnet_id: Option<String>,
+    /// Property `subscriptionId`: `Edm.String`, not nullable.
+    pub subscription_id: Option<String>,
+    /// Property `subscriptionName`: `Edm.String`.
+    pub subscription_name: Option<String>,
+    /// Property `virtualNetworkId`: `Edm.String`, not nullable.
+    pub virtual_network_id: Option<String>,
+    /// Property `virtualNetworkLocation`: `Edm.String`.
+    pub virtual_network_location: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcOnPremisesConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcOnPremisesConnection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("adDomainName", &self.ad_domain_name);
+        object.property("adDomainPassword", &self.ad_domain_password);
+        object.property("adDomainUsername", &self.ad_domain_username);
+        object.property("alternateResourceUrl", &self.alternate_resource_url);
+        object.property("connectionType", &self.connection_type);
+        object.property("displayName", &self.display_name);
+        object.property("healthCheckPaused", &self.health_check_paused);
+        object.property("healthCheckStatus", &self.health_check_status);
+        object.property("healthCheckStatusDetail", &self.health_check_status_detail);
+        object.property("inUse", &self.in_use);
+        object.property("inUseByCloudPc", &self.in_use_by_cloud_pc);
+        object.property("organizationalUnit", &self.organizational_unit);
+        object.property("resourceGroupId", &self.resource_group_id);
+        object.property("scopeIds", &self.scope_ids);
+        object.property("subnetId", &self.subnet_id);
+        object.property("subscriptionId", &self.subscription_id);
+        object.property("subscriptionName", &self.subscription_name);
+        object.property("virtualNetworkId", &self.virtual_network_id);
+        object.property("virtualNetworkLocation", &self.virtual_network_location);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "adDomainName" => read_lenient(map, key, &mut self.ad_domain_name, extra),
+            "adDomainPassword" => {
+                read_lenient(map, key, &mut self.ad_domain_password, extra)
+            }
+            "adDomainUsername" => {
+                read_lenient(map, key, &mut self.ad_domain_username, extra)
+            }
+            "alternateResourceUrl" => {
+                read_lenient(map, key, &mut self.alternate_resource_url, extra)
+            }
+            "connectionType" => read_nullable(map, key, &mut self.connection_type, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "healthCheckPaused" => {
+                read_lenient(map, key, &mut self.health_check_paused, extra)
+            }
+            "healthCheckStatus" => {
+                read_nullable(map, key, &mut self.health_check_status, extra)
+            }
+            "healthCheckStatusDetail" => {
+                read_nullable(map, key, &mut self.health_check_status_detail, extra)
+            }
+            "inUse" => read_lenient(map, key, &mut self.in_use, extra),
+            "inUseByCloudPc" => {
+                read_lenient(map, key, &mut self.in_use_by_cloud_pc, extra)
+            }
+            "organizationalUnit" => {
+                read_lenient(map, key, &mut self.organizational_unit, extra)
+            }
+            "resourceGroupId" => {
+                read_lenient(map, key, &mut self.resource_group_id, extra)
+            }
+            "scopeIds" => read_lenient(map, key, &mut self.scope_ids, extra),
+            "subnetId" => read_lenient(map, key, &mut self.subnet_id, extra),
+            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
+            "subscriptionName" => {
+                read_lenient(map, key, &mut self.subscription_name, extra)
+            }
+            "virtualNetworkId" => {
+                read_lenient(map, key, &mut self.virtual_network_id, extra)
+            }
+            "virtualNetworkLocation" => {
+                read_lenient(map, key, &mut self.virtual_network_location, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcOnPremisesConnection {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcOnPremisesConnection`] by wire name, each a [`Field<CloudPcOnPremisesConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnection::set_null`].
+pub enum CloudPcOnPremisesConnectionField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcOnPremisesConnectionField {
+    /// `id`
+    pub const Id: model::Field<CloudPcOnPremisesConnection> = model::Field::new("id");
+    /// `adDomainName`
+    pub const AdDomainName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "adDomainName",
+    );
+    /// `adDomainPassword`
+    pub const AdDomainPassword: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "adDomainPassword",
+    );
+    /// `adDomainUsername`
+    pub const AdDomainUsername: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "adDomainUsername",
+    );
+    /// `alternateResourceUrl`
+    pub const AlternateResourceUrl: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "alternateResourceUrl",
+    );
+    /// `connectionType`
+    pub const ConnectionType: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "connectionType",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "displayName",
+    );
+    /// `healthCheckPaused`
+    pub const HealthCheckPaused: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "healthCheckPaused",
+    );
+    /// `healthCheckStatus`
+    pub const HealthCheckStatus: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "healthCheckStatus",
+    );
+    /// `healthCheckStatusDetail`
+    pub const HealthCheckStatusDetail: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "healthCheckStatusDetail",
+    );
+    /// `inUse`
+    pub const InUse: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "inUse",
+    );
+    /// `inUseByCloudPc`
+    pub const InUseByCloudPc: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "inUseByCloudPc",
+    );
+    /// `organizationalUnit`
+    pub const OrganizationalUnit: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "organizationalUnit",
+    );
+    /// `resourceGroupId`
+    pub const ResourceGroupId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "resourceGroupId",
+    );
+    /// `scopeIds`
+    pub const ScopeIds: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "scopeIds",
+    );
+    /// `subnetId`
+    pub const SubnetId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "subnetId",
+    );
+    /// `subscriptionId`
+    pub const SubscriptionId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "subscriptionId",
+    );
+    /// `subscriptionName`
+    pub const SubscriptionName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "subscriptionName",
+    );
+    /// `virtualNetworkId`
+    pub const VirtualNetworkId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "virtualNetworkId",
+    );
+    /// `virtualNetworkLocation`
+    pub const VirtualNetworkLocation: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
+        "virtualNetworkLocation",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnection>] = &[
+        Self::Id,
+        Self::AdDomainName,
+        Self::AdDomainPassword,
+        Self::AdDomainUsername,
+        Self::AlternateResourceUrl,
+        Self::ConnectionType,
+        Self::DisplayName,
+        Self::HealthCheckPaused,
+        Self::HealthCheckStatus,
+        Self::HealthCheckStatusDetail,
+        Self::InUse,
+        Self::InUseByCloudPc,
+        Self::OrganizationalUnit,
+        Self::ResourceGroupId,
+        Self::ScopeIds,
+        Self::SubnetId,
+        Self::SubscriptionId,
+        Self::SubscriptionName,
+        Self::VirtualNetworkId,
+        Self::VirtualNetworkLocation,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.complianceManagementPartner`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComplianceManagementPartner {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `androidEnrollmentAssignments`: `Collection(microsoft.graph.complianceManagementPartnerAssignment)`.
+    pub android_enrollment_assignments: Option<
+        Vec<ComplianceManagementPartnerAssignment>,
+    >,
+    /// Property `androidOnboarded`: `Edm.Boolean`, not nullable.
+    pub android_onboarded: Option<bool>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `iosEnrollmentAssignments`: `Collection(microsoft.graph.complianceManagementPartnerAssignment)`.
+    pub ios_enrollment_assignments: Option<Vec<ComplianceManagementPartnerAssignment>>,
+    /// Property `iosOnboarded`: `Edm.Boolean`, not nullable.
+    pub ios_onboarded: Option<bool>,
+    /// Property `lastHeartbeatDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_heartbeat_date_time: Option<edm::DateTimeOffset>,
+    /// Property `macOsEnrollmentAssignments`: `Collection(microsoft.graph.complianceManagementPartnerAssignment)`.
+    pub mac_os_enrollment_assignments: Option<
+        Vec<ComplianceManagementPartnerAssignment>,
+    >,
+    /// Property `macOsOnboarded`: `Edm.Boolean`, not nullable.
+    pub mac_os_onboarded: Option<bool>,
+    /// Property `partnerState`: `microsoft.graph.deviceManagementPartnerTenantState`, not nullable.
+    pub partner_state: Option<DeviceManagementPartnerTenantState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ComplianceManagementPartner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ComplianceManagementPartner {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceManagementPartner";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "androidEnrollmentAssignments",
+                &self.android_enrollment_assignments,
+            );
+        object.property("androidOnboarded", &self.android_onboarded);
+        object.property("displayName", &self.display_name);
+        object.property("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
+        object.property("iosOnboarded", &self.ios_onboarded);
+        object.property("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        object
+            .property("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
+        object.property("macOsOnboarded", &self.mac_os_onboarded);
+        object.property("partnerState", &self.partner_state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ComplianceManagementPartner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartner {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "androidEnrollmentAssignments" => {
+                read_nullable(map, key, &mut self.android_enrollment_assignments, extra)
+            }
+            "androidOnboarded" => {
+                read_lenient(map, key, &mut self.android_onboarded, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "iosEnrollmentAssignments" => {
+                read_nullable(map, key, &mut self.ios_enrollment_assignments, extra)
+            }
+            "iosOnboarded" => read_lenient(map, key, &mut self.ios_onboarded, extra),
+            "lastHeartbeatDateTime" => {
+                read_lenient(map, key, &mut self.last_heartbeat_date_time, extra)
+            }
+            "macOsEnrollmentAssignments" => {
+                read_nullable(map, key, &mut self.mac_os_enrollment_assignments, extra)
+            }
+            "macOsOnboarded" => read_lenient(map, key, &mut self.mac_os_onboarded, extra),
+            "partnerState" => read_nullable(map, key, &mut self.partner_state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ComplianceManagementPartner {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`ComplianceManagementPartner`] by wire name, each a [`Field<ComplianceManagementPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagementPartner::set_null`].
+pub enum ComplianceManagementPartnerField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl ComplianceManagementPartnerField {
+    /// `id`
+    pub const Id: model::Field<ComplianceManagementPartner> = model::Field::new("id");
+    /// `androidEnrollmentAssignments`
+    pub const AndroidEnrollmentAssignments: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "androidEnrollmentAssignments",
+    );
+    /// `androidOnboarded`
+    pub const AndroidOnboarded: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "androidOnboarded",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "displayName",
+    );
+    /// `iosEnrollmentAssignments`
+    pub const IosEnrollmentAssignments: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "iosEnrollmentAssignments",
+    );
+    /// `iosOnboarded`
+    pub const IosOnboarded: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "iosOnboarded",
+    );
+    /// `lastHeartbeatDateTime`
+    pub const LastHeartbeatDateTime: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "lastHeartbeatDateTime",
+    );
+    /// `macOsEnrollmentAssignments`
+    pub const MacOsEnrollmentAssignments: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "macOsEnrollmentAssignments",
+    );
+    /// `macOsOnboarded`
+    pub const MacOsOnboarded: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "macOsOnboarded",
+    );
+    /// `partnerState`
+    pub const PartnerState: model::Field<ComplianceManagementPartner> = model::Field::new(
+        "partnerState",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ComplianceManagementPartner>] = &[
+        Self::Id,
+        Self::AndroidEnrollmentAssignments,
+        Self::AndroidOnboarded,
+        Self::DisplayName,
+        Self::IosEnrollmentAssignments,
+        Self::IosOnboarded,
+        Self::LastHeartbeatDateTime,
+        Self::MacOsEnrollmentAssignments,
+        Self::MacOsOnboarded,
+        Self::PartnerState,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.conversationMember`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationMember {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `roles`: `Collection(Edm.String)`.
+    pub roles: Option<Vec<String>>,
+    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
+    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for ConversationMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ConversationMember {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("roles", &self.roles);
+        object
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for ConversationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for ConversationMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "roles" => read_lenient(map, key, &mut self.roles, extra),
+            "visibleHistoryStartDateTime" => {
+                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl ConversationMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`ConversationMember`] by wire name, each a [`Field<ConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMember::set_null`].
+pub enum ConversationMemberField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl ConversationMemberField {
+    /// `id`
+    pub const Id: model::Field<ConversationMember> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ConversationMember> = model::Field::new(
+        "displayName",
+    );
+    /// `roles`
+    pub const Roles: model::Field<ConversationMember> = model::Field::new("roles");
+    /// `visibleHistoryStartDateTime`
+    pub const VisibleHistoryStartDateTime: model::Field<ConversationMember> = model::Field::new(
+        "visibleHistoryStartDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConversationMember>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Roles,
+        Self::VisibleHistoryStartDateTime,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.copilotAdmin`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopilotAdmin {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `catalog`: `microsoft.graph.copilotAdminCatalog`, contained; present when expanded (`$expand`).
+    pub catalog: Option<CopilotAdminCatalog>,
+    /// Navigation property `settings`: `microsoft.graph.copilotAdminSetting`, contained; present when expanded (`$expand`).
+    pub settings: Option<CopilotAdminSetting>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for CopilotAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdmin {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdmin";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("catalog", &self.catalog);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for CopilotAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for CopilotAdmin {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "catalog" => read_nullable(map, key, &mut self.catalog, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdmin {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`CopilotAdmin`] by wire name, each a [`Field<CopilotAdmin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdmin::set_null`].
+pub enum CopilotAdminField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl CopilotAdminField {
+    /// `id`
+    pub const Id: model::Field<CopilotAdmin> = model::Field::new("id");
+    /// `catalog`
+    pub const Catalog: model::Field<CopilotAdmin> = model::Field::new("catalog");
+    /// `settings`
+    pub const Settings: model::Field<CopilotAdmin> = model::Field::new("settings");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CopilotAdmin>] = &[
+        Self::Id,
+        Self::Catalog,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// CSDL entity type `microsoft.graph.customCalloutExtension`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomCalloutExtension {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationConfiguration`: `microsoft.graph.customExtensionAuthenticationConfiguration`.
+    pub authentication_configuration: Option<
+        AnyCustomExtensionAuthenticationConfiguration,
+    >,
+    /// Property `clientConfiguration`: `microsoft.graph.customExtensionClientConfiguration`.
+    pub client_configuration: Option<CustomExtensionClientConfiguration>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
+    pub endpoint_configuration: Option<AnyCustomExtensionEndpointConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for CustomCalloutExtension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomCalloutExtension {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customCalloutExtension";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property("authenticationConfiguration", &self.authentication_configuration);
+        object.property("clientConfiguration", &self.client_configuration);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("endpointConfiguration", &self.endpoint_configuration);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for CustomCalloutExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationConfiguration" => {
+                read_nullable(map, key, &mut self.authentication_configuration, extra)
+            }
+            "clientConfiguration" => {
+                read_nullable(map, key, &mut self.client_configuration, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endpointConfiguration" => {
+                read_nullable(map, key, &mut self.endpoint_configuration, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl CustomCalloutExtension {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+/// The properties of [`CustomCalloutExtension`] by wire name, each a [`Field<CustomCalloutExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomCalloutExtension::set_null`].
+pub enum CustomCalloutExtensionField {}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[allow(non_upper_case_globals)]
+impl CustomCalloutExtensionField {
+    /// `id`
+    pub const Id: model::Field<CustomCalloutExtension> = model::Field::new("id");
+    /// `authenticationConfiguration`
+    pub const AuthenticationConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
+        "authenticationConfiguration",
+    );
+    /// `clientConfiguration`
+    pub const ClientConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
+        "clientConfiguration",
+    );
+    /// `description`
+    pub const Description: model::Field<CustomCalloutExtension> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CustomCalloutExtension> = model::Field::new(
+        "displayName",
+    );
+    /// `endpointConfiguration`
+    pub const EndpointConfiguration: model::Field<CustomCalloutExtension> = model::Field::new(
+        "endpointConfiguration",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomCalloutExtension>] = &[
+        Self::Id,
+        Self::AuthenticationConfiguration,
+        Self::ClientConfiguration,
+        Self::Description,
+        Self::DisplayName,
+        Self::EndpointConfiguration,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// A `microsoft.graph.delegatedAdminRelationship` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DelegatedAdminRelationship`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDelegatedAdminRelationship {
+    /// The base type itself, or a derived type unknown to this crate.
+    DelegatedAdminRelationship(Box<DelegatedAdminRelationship>),
+    /// `microsoft.graph.resellerDelegatedAdminRelationship`
+    ResellerDelegatedAdminRelationship(Box<ResellerDelegatedAdminRelationship>),
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl AnyDelegatedAdminRelationship {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::Application(_) => Application::ODATA_TYPE,
-            Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
+            Self::DelegatedAdminRelationship(_) => DelegatedAdminRelationship::ODATA_TYPE,
+            Self::ResellerDelegatedAdminRelationship(_) => {
+                ResellerDelegatedAdminRelationship::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`Application`] (or of an unknown derived type).
-    pub fn as_application(&self) -> Option<&Application> {
+    /// The value if it is a plain [`DelegatedAdminRelationship`] (or of an unknown derived type).
+    pub fn as_delegated_admin_relationship(
+        &self,
+    ) -> Option<&DelegatedAdminRelationship> {
         match self {
-            Self::Application(value) => Some(value),
+            Self::DelegatedAdminRelationship(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl Default for AnyApplication {
+#[cfg(feature = "_tenant_relationships")]
+impl Default for AnyDelegatedAdminRelationship {
     fn default() -> Self {
-        Self::Application(Box::default())
+        Self::DelegatedAdminRelationship(Box::default())
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<Application> for AnyApplication {
-    fn from(value: Application) -> Self {
-        Self::Application(Box::new(value))
+#[cfg(feature = "_tenant_relationships")]
+impl From<DelegatedAdminRelationship> for AnyDelegatedAdminRelationship {
+    fn from(value: DelegatedAdminRelationship) -> Self {
+        Self::DelegatedAdminRelationship(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl AnyDelegatedAdminRelationship {
+    /// The value if it is a [`AnyDelegatedAdminRelationship::ResellerDelegatedAdminRelationship`] variant.
+    pub fn as_reseller_delegated_admin_relationship(
+        &self,
+    ) -> Option<&ResellerDelegatedAdminRelationship> {
+        match self {
+            Self::ResellerDelegatedAdminRelationship(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl From<ResellerDelegatedAdminRelationship> for AnyDelegatedAdminRelationship {
+    fn from(value: ResellerDelegatedAdminRelationship) -> Self {
+        Self::ResellerDelegatedAdminRelationship(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for AnyDelegatedAdminRelationship {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DelegatedAdminRelationship(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::ResellerDelegatedAdminRelationship(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ResellerDelegatedAdminRelationship::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for AnyDelegatedAdminRelationship {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.resellerDelegatedAdminRelationship"
+            | "graph.resellerDelegatedAdminRelationship" => {
+                serde_json::from_value(value)
+                    .map(Self::ResellerDelegatedAdminRelationship)
+            }
+            _ => serde_json::from_value(value).map(Self::DelegatedAdminRelationship),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+/// CSDL entity type `microsoft.graph.delegatedPermissionClassification`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DelegatedPermissionClassification {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `classification`: `microsoft.graph.permissionClassificationType`.
+    pub classification: Option<PermissionClassificationType>,
+    /// Property `permissionId`: `Edm.String`.
+    pub permission_id: Option<String>,
+    /// Property `permissionName`: `Edm.String`.
+    pub permission_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_principals")]
+impl serde::Serialize for DelegatedPermissionClassification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl DelegatedPermissionClassification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedPermissionClassification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("classification", &self.classification);
+        object.property("permissionId", &self.permission_id);
+        object.property("permissionName", &self.permission_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl<'de> serde::Deserialize<'de> for DelegatedPermissionClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl graph_odata_runtime::model::ODataObject for DelegatedPermissionClassification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "classification" => read_nullable(map, key, &mut self.classification, extra),
+            "permissionId" => read_lenient(map, key, &mut self.permission_id, extra),
+            "permissionName" => read_lenient(map, key, &mut self.permission_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl DelegatedPermissionClassification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+/// The properties of [`DelegatedPermissionClassification`] by wire name, each a [`Field<DelegatedPermissionClassification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedPermissionClassification::set_null`].
+pub enum DelegatedPermissionClassificationField {}
+
+#[cfg(feature = "_service_principals")]
+#[allow(non_upper_case_globals)]
+impl DelegatedPermissionClassificationField {
+    /// `id`
+    pub const Id: model::Field<DelegatedPermissionClassification> = model::Field::new(
+        "id",
+    );
+    /// `classification`
+    pub const Classification: model::Field<DelegatedPermissionClassification> = model::Field::new(
+        "classification",
+    );
+    /// `permissionId`
+    pub const PermissionId: model::Field<DelegatedPermissionClassification> = model::Field::new(
+        "permissionId",
+    );
+    /// `permissionName`
+    pub const PermissionName: model::Field<DelegatedPermissionClassification> = model::Field::new(
+        "permissionName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DelegatedPermissionClassification>] = &[
+        Self::Id,
+        Self::Classification,
+        Self::PermissionId,
+        Self::PermissionName,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL entity type `microsoft.graph.deletedChat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedChat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for DeletedChat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl DeletedChat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deletedChat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for DeletedChat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for DeletedChat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl DeletedChat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`DeletedChat`] by wire name, each a [`Field<DeletedChat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeletedChat::set_null`].
+pub enum DeletedChatField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl DeletedChatField {
+    /// `id`
+    pub const Id: model::Field<DeletedChat> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeletedChat>] = &[Self::Id];
+}
+
+#[cfg(feature = "_device_management")]
+/// A `microsoft.graph.deviceCompliancePolicy` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceCompliancePolicy`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDeviceCompliancePolicy {
+    /// The base type itself, or a derived type unknown to this crate.
+    DeviceCompliancePolicy(Box<DeviceCompliancePolicy>),
+    /// `microsoft.graph.androidCompliancePolicy`
+    AndroidCompliancePolicy(Box<AndroidCompliancePolicy>),
+    /// `microsoft.graph.androidWorkProfileCompliancePolicy`
+    AndroidWorkProfileCompliancePolicy(Box<AndroidWorkProfileCompliancePolicy>),
+    /// `microsoft.graph.iosCompliancePolicy`
+    IosCompliancePolicy(Box<IosCompliancePolicy>),
+    /// `microsoft.graph.macOSCompliancePolicy`
+    MacOsCompliancePolicy(Box<MacOsCompliancePolicy>),
+    /// `microsoft.graph.windows10CompliancePolicy`
+    Windows10CompliancePolicy(Box<Windows10CompliancePolicy>),
+    /// `microsoft.graph.windows10MobileCompliancePolicy`
+    Windows10MobileCompliancePolicy(Box<Windows10MobileCompliancePolicy>),
+    /// `microsoft.graph.windows81CompliancePolicy`
+    Windows81CompliancePolicy(Box<Windows81CompliancePolicy>),
+    /// `microsoft.graph.windowsPhone81CompliancePolicy`
+    WindowsPhone81CompliancePolicy(Box<WindowsPhone81CompliancePolicy>),
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyDeviceCompliancePolicy {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::DeviceCompliancePolicy(_) => DeviceCompliancePolicy::ODATA_TYPE,
+            Self::AndroidCompliancePolicy(_) => AndroidCompliancePolicy::ODATA_TYPE,
+            Self::AndroidWorkProfileCompliancePolicy(_) => {
+                AndroidWorkProfileCompliancePolicy::ODATA_TYPE
+            }
+            Self::IosCompliancePolicy(_) => IosCompliancePolicy::ODATA_TYPE,
+            Self::MacOsCompliancePolicy(_) => MacOsCompliancePolicy::ODATA_TYPE,
+            Self::Windows10CompliancePolicy(_) => Windows10CompliancePolicy::ODATA_TYPE,
+            Self::Windows10MobileCompliancePolicy(_) => {
+                Windows10MobileCompliancePolicy::ODATA_TYPE
+            }
+            Self::Windows81CompliancePolicy(_) => Windows81CompliancePolicy::ODATA_TYPE,
+            Self::WindowsPhone81CompliancePolicy(_) => {
+                WindowsPhone81CompliancePolicy::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`DeviceCompliancePolicy`] (or of an unknown derived type).
+    pub fn as_device_compliance_policy(&self) -> Option<&DeviceCompliancePolicy> {
+        match self {
+            Self::DeviceCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Default for AnyDeviceCompliancePolicy {
+    fn default() -> Self {
+        Self::DeviceCompliancePolicy(Box::default())
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<DeviceCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: DeviceCompliancePolicy) -> Self {
+        Self::DeviceCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyDeviceCompliancePolicy {
+    /// The value if it is a [`AnyDeviceCompliancePolicy::AndroidCompliancePolicy`] variant.
+    pub fn as_android_compliance_policy(&self) -> Option<&AndroidCompliancePolicy> {
+        match self {
+            Self::AndroidCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::AndroidWorkProfileCompliancePolicy`] variant.
+    pub fn as_android_work_profile_compliance_policy(
+        &self,
+    ) -> Option<&AndroidWorkProfileCompliancePolicy> {
+        match self {
+            Self::AndroidWorkProfileCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::IosCompliancePolicy`] variant.
+    pub fn as_ios_compliance_policy(&self) -> Option<&IosCompliancePolicy> {
+        match self {
+            Self::IosCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::MacOsCompliancePolicy`] variant.
+    pub fn as_mac_os_compliance_policy(&self) -> Option<&MacOsCompliancePolicy> {
+        match self {
+            Self::MacOsCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::Windows10CompliancePolicy`] variant.
+    pub fn as_windows10_compliance_policy(&self) -> Option<&Windows10CompliancePolicy> {
+        match self {
+            Self::Windows10CompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::Windows10MobileCompliancePolicy`] variant.
+    pub fn as_windows10_mobile_compliance_policy(
+        &self,
+    ) -> Option<&Windows10MobileCompliancePolicy> {
+        match self {
+            Self::Windows10MobileCompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::Windows81CompliancePolicy`] variant.
+    pub fn as_windows81_compliance_policy(&self) -> Option<&Windows81CompliancePolicy> {
+        match self {
+            Self::Windows81CompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceCompliancePolicy::WindowsPhone81CompliancePolicy`] variant.
+    pub fn as_windows_phone81_compliance_policy(
+        &self,
+    ) -> Option<&WindowsPhone81CompliancePolicy> {
+        match self {
+            Self::WindowsPhone81CompliancePolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<AndroidCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: AndroidCompliancePolicy) -> Self {
+        Self::AndroidCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<AndroidWorkProfileCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: AndroidWorkProfileCompliancePolicy) -> Self {
+        Self::AndroidWorkProfileCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<IosCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: IosCompliancePolicy) -> Self {
+        Self::IosCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<MacOsCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: MacOsCompliancePolicy) -> Self {
+        Self::MacOsCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<Windows10CompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: Windows10CompliancePolicy) -> Self {
+        Self::Windows10CompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<Windows10MobileCompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: Windows10MobileCompliancePolicy) -> Self {
+        Self::Windows10MobileCompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<Windows81CompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: Windows81CompliancePolicy) -> Self {
+        Self::Windows81CompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<WindowsPhone81CompliancePolicy> for AnyDeviceCompliancePolicy {
+    fn from(value: WindowsPhone81CompliancePolicy) -> Self {
+        Self::WindowsPhone81CompliancePolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AnyDeviceCompliancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DeviceCompliancePolicy(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AndroidCompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AndroidCompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::AndroidWorkProfileCompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AndroidWorkProfileCompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::IosCompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(IosCompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::MacOsCompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MacOsCompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::Windows10CompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(Windows10CompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::Windows10MobileCompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(Windows10MobileCompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::Windows81CompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(Windows81CompliancePolicy::ODATA_TYPE),
+                    )
+            }
+            Self::WindowsPhone81CompliancePolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(WindowsPhone81CompliancePolicy::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AnyDeviceCompliancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.androidCompliancePolicy"
+            | "graph.androidCompliancePolicy" => {
+                serde_json::from_value(value).map(Self::AndroidCompliancePolicy)
+            }
+            "microsoft.graph.androidWorkProfileCompliancePolicy"
+            | "graph.androidWorkProfileCompliancePolicy" => {
+                serde_json::from_value(value)
+                    .map(Self::AndroidWorkProfileCompliancePolicy)
+            }
+            "microsoft.graph.iosCompliancePolicy" | "graph.iosCompliancePolicy" => {
+                serde_json::from_value(value).map(Self::IosCompliancePolicy)
+            }
+            "microsoft.graph.macOSCompliancePolicy" | "graph.macOSCompliancePolicy" => {
+                serde_json::from_value(value).map(Self::MacOsCompliancePolicy)
+            }
+            "microsoft.graph.windows10CompliancePolicy"
+            | "graph.windows10CompliancePolicy" => {
+                serde_json::from_value(value).map(Self::Windows10CompliancePolicy)
+            }
+            "microsoft.graph.windows10MobileCompliancePolicy"
+            | "graph.windows10MobileCompliancePolicy" => {
+                serde_json::from_value(value).map(Self::Windows10MobileCompliancePolicy)
+            }
+            "microsoft.graph.windows81CompliancePolicy"
+            | "graph.windows81CompliancePolicy" => {
+                serde_json::from_value(value).map(Self::Windows81CompliancePolicy)
+            }
+            "microsoft.graph.windowsPhone81CompliancePolicy"
+            | "graph.windowsPhone81CompliancePolicy" => {
+                serde_json::from_value(value).map(Self::WindowsPhone81CompliancePolicy)
+            }
+            _ => serde_json::from_value(value).map(Self::DeviceCompliancePolicy),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceConfigurationDeviceStateSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceConfigurationDeviceStateSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `compliantDeviceCount`: `Edm.Int32`, not nullable.
+    pub compliant_device_count: Option<i32>,
+    /// Property `conflictDeviceCount`: `Edm.Int32`, not nullable.
+    pub conflict_device_count: Option<i32>,
+    /// Property `errorDeviceCount`: `Edm.Int32`, not nullable.
+    pub error_device_count: Option<i32>,
+    /// Property `nonCompliantDeviceCount`: `Edm.Int32`, not nullable.
+    pub non_compliant_device_count: Option<i32>,
+    /// Property `notApplicableDeviceCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_device_count: Option<i32>,
+    /// Property `remediatedDeviceCount`: `Edm.Int32`, not nullable.
+    pub remediated_device_count: Option<i32>,
+    /// Property `unknownDeviceCount`: `Edm.Int32`, not nullable.
+    pub unknown_device_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceConfigurationDeviceStateSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceConfigurationDeviceStateSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationDeviceStateSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("compliantDeviceCount", &self.compliant_device_count);
+        object.property("conflictDeviceCount", &self.conflict_device_count);
+        object.property("errorDeviceCount", &self.error_device_count);
+        object.property("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        object.property("notApplicableDeviceCount", &self.not_applicable_device_count);
+        object.property("remediatedDeviceCount", &self.remediated_device_count);
+        object.property("unknownDeviceCount", &self.unknown_device_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceStateSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceStateSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "compliantDeviceCount" => {
+                read_lenient(map, key, &mut self.compliant_device_count, extra)
+            }
+            "conflictDeviceCount" => {
+                read_lenient(map, key, &mut self.conflict_device_count, extra)
+            }
+            "errorDeviceCount" => {
+                read_lenient(map, key, &mut self.error_device_count, extra)
+            }
+            "nonCompliantDeviceCount" => {
+                read_lenient(map, key, &mut self.non_compliant_device_count, extra)
+            }
+            "notApplicableDeviceCount" => {
+                read_lenient(map, key, &mut self.not_applicable_device_count, extra)
+            }
+            "remediatedDeviceCount" => {
+                read_lenient(map, key, &mut self.remediated_device_count, extra)
+            }
+            "unknownDeviceCount" => {
+                read_lenient(map, key, &mut self.unknown_device_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceConfigurationDeviceStateSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceConfigurationDeviceStateSummary`] by wire name, each a [`Field<DeviceConfigurationDeviceStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationDeviceStateSummary::set_null`].
+pub enum DeviceConfigurationDeviceStateSummaryField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceConfigurationDeviceStateSummaryField {
+    /// `id`
+    pub const Id: model::Field<DeviceConfigurationDeviceStateSummary> = model::Field::new(
+        "id",
+    );
+    /// `compliantDeviceCount`
+    pub const CompliantDeviceCount: model::Field<
+        DeviceConfigurationDeviceStateSummary,
+    > = model::Field::new("compliantDeviceCount");
+    /// `conflictDeviceCount`
+    pub const ConflictDeviceCount: model::Field<DeviceConfigurationDeviceStateSummary> = model::Field::new(
+        "conflictDeviceCount",
+    );
+    /// `errorDeviceCount`
+    pub const ErrorDeviceCount: model::Field<DeviceConfigurationDeviceStateSummary> = model::Field::new(
+        "errorDeviceCount",
+    );
+    /// `nonCompliantDeviceCount`
+    pub const NonCompliantDeviceCount: model::Field<
+        DeviceConfigurationDeviceStateSummary,
+    > = model::Field::new("nonCompliantDeviceCount");
+    /// `notApplicableDeviceCount`
+    pub const NotApplicableDeviceCount: model::Field<
+        DeviceConfigurationDeviceStateSummary,
+    > = model::Field::new("notApplicableDeviceCount");
+    /// `remediatedDeviceCount`
+    pub const RemediatedDeviceCount: model::Field<
+        DeviceConfigurationDeviceStateSummary,
+    > = model::Field::new("remediatedDeviceCount");
+    /// `unknownDeviceCount`
+    pub const UnknownDeviceCount: model::Field<DeviceConfigurationDeviceStateSummary> = model::Field::new(
+        "unknownDeviceCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceConfigurationDeviceStateSummary>] = &[
+        Self::Id,
+        Self::CompliantDeviceCount,
+        Self::ConflictDeviceCount,
+        Self::ErrorDeviceCount,
+        Self::NonCompliantDeviceCount,
+        Self::NotApplicableDeviceCount,
+        Self::RemediatedDeviceCount,
+        Self::UnknownDeviceCount,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL entity type `microsoft.graph.deviceConfigurationState`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceConfigurationState {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `platformType`: `microsoft.graph.policyPlatformType`, not nullable.
+    pub platform_type: Option<PolicyPlatformType>,
+    /// Property `settingCount`: `Edm.Int32`, not nullable.
+    pub setting_count: Option<i32>,
+    /// Property `settingStates`: `Collection(microsoft.graph.deviceConfigurationSettingState)`.
+    pub setting_states: Option<Vec<DeviceConfigurationSettingState>>,
+    /// Property `state`: `microsoft.graph.complianceStatus`, not nullable.
+    pub state: Option<ComplianceStatus>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceConfigurationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceConfigurationState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("platformType", &self.platform_type);
+        object.property("settingCount", &self.setting_count);
+        object.property("settingStates", &self.setting_states);
+        object.property("state", &self.state);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceConfigurationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for DeviceConfigurationState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "platformType" => read_nullable(map, key, &mut self.platform_type, extra),
+            "settingCount" => read_lenient(map, key, &mut self.setting_count, extra),
+            "settingStates" => read_nullable(map, key, &mut self.setting_states, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceConfigurationState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`DeviceConfigurationState`] by wire name, each a [`Field<DeviceConfigurationState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationState::set_null`].
+pub enum DeviceConfigurationStateField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl DeviceConfigurationStateField {
+    /// `id`
+    pub const Id: model::Field<DeviceConfigurationState> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceConfigurationState> = model::Field::new(
+        "displayName",
+    );
+    /// `platformType`
+    pub const PlatformType: model::Field<DeviceConfigurationState> = model::Field::new(
+        "platformType",
+    );
+    /// `settingCount`
+    pub const SettingCount: model::Field<DeviceConfigurationState> = model::Field::new(
+        "settingCount",
+    );
+    /// `settingStates`
+    pub const SettingStates: model::Field<DeviceConfigurationState> = model::Field::new(
+        "settingStates",
+    );
+    /// `state`
+    pub const State: model::Field<DeviceConfigurationState> = model::Field::new("state");
+    /// `version`
+    pub const Version: model::Field<DeviceConfigurationState> = model::Field::new(
+        "version",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceConfigurationState>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::PlatformType,
+        Self::SettingCount,
+        Self::SettingStates,
+        Self::State,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceManagementPartner`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceManagementPartner {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `groupsRequiringPartnerEnrollment`: `Collection(microsoft.graph.deviceManagementPartnerAssignment)`.
+    pub groups_requiring_partner_enrollment: Option<
+        Vec<DeviceManagementPartnerAssignment>,
+    >,
+    /// Property `isConfigured`: `Edm.Boolean`, not nullable.
+    pub is_configured: Option<bool>,
+    /// Property `lastHeartbeatDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_heartbeat_date_time: Option<edm::DateTimeOffset>,
+    /// Property `partnerAppType`: `microsoft.graph.deviceManagementPartnerAppType`, not nullable.
+    pub partner_app_type: Option<DeviceManagementPartnerAppType>,
+    /// Property `partnerState`: `microsoft.graph.deviceManagementPartnerTenantState`, not nullable.
+    pub partner_state: Option<DeviceManagementPartnerTenantState>,
+    /// Property `singleTenantAppId`: `Edm.String`.
+    pub single_tenant_app_id: Option<String>,
+    /// Property `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: `Edm.DateTimeOffset`.
+    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: Option<
+        edm::DateTimeOffset,
+    >,
+    /// Property `whenPartnerDevicesWillBeRemovedDateTime`: `Edm.DateTimeOffset`.
+    pub when_partner_devices_will_be_removed_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementPartner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceManagementPartner {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementPartner";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object
+            .property(
+                "groupsRequiringPartnerEnrollment",
+                &self.groups_requiring_partner_enrollment,
+            );
+        object.property("isConfigured", &self.is_configured);
+        object.property("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        object.property("partnerAppType", &self.partner_app_type);
+        object.property("partnerState", &self.partner_state);
+        object.property("singleTenantAppId", &self.single_tenant_app_id);
+        object
+            .property(
+                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            );
+        object
+            .property(
+                "whenPartnerDevicesWillBeRemovedDateTime",
+                &self.when_partner_devices_will_be_removed_date_time,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementPartner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceManagementPartner {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "groupsRequiringPartnerEnrollment" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.groups_requiring_partner_enrollment,
+                    extra,
+                )
+            }
+            "isConfigured" => read_lenient(map, key, &mut self.is_configured, extra),
+            "lastHeartbeatDateTime" => {
+                read_lenient(map, key, &mut self.last_heartbeat_date_time, extra)
+            }
+            "partnerAppType" => {
+                read_nullable(map, key, &mut self.partner_app_type, extra)
+            }
+            "partnerState" => read_nullable(map, key, &mut self.partner_state, extra),
+            "singleTenantAppId" => {
+                read_lenient(map, key, &mut self.single_tenant_app_id, extra)
+            }
+            "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self
+                        .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    extra,
+                )
+            }
+            "whenPartnerDevicesWillBeRemovedDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.when_partner_devices_will_be_removed_date_time,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceManagementPartner {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceManagementPartner`] by wire name, each a [`Field<DeviceManagementPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementPartner::set_null`].
+pub enum DeviceManagementPartnerField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceManagementPartnerField {
+    /// `id`
+    pub const Id: model::Field<DeviceManagementPartner> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceManagementPartner> = model::Field::new(
+        "displayName",
+    );
+    /// `groupsRequiringPartnerEnrollment`
+    pub const GroupsRequiringPartnerEnrollment: model::Field<DeviceManagementPartner> = model::Field::new(
+        "groupsRequiringPartnerEnrollment",
+    );
+    /// `isConfigured`
+    pub const IsConfigured: model::Field<DeviceManagementPartner> = model::Field::new(
+        "isConfigured",
+    );
+    /// `lastHeartbeatDateTime`
+    pub const LastHeartbeatDateTime: model::Field<DeviceManagementPartner> = model::Field::new(
+        "lastHeartbeatDateTime",
+    );
+    /// `partnerAppType`
+    pub const PartnerAppType: model::Field<DeviceManagementPartner> = model::Field::new(
+        "partnerAppType",
+    );
+    /// `partnerState`
+    pub const PartnerState: model::Field<DeviceManagementPartner> = model::Field::new(
+        "partnerState",
+    );
+    /// `singleTenantAppId`
+    pub const SingleTenantAppId: model::Field<DeviceManagementPartner> = model::Field::new(
+        "singleTenantAppId",
+    );
+    /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`
+    pub const WhenPartnerDevicesWillBeMarkedAsNonCompliantDateTime: model::Field<
+        DeviceManagementPartner,
+    > = model::Field::new("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime");
+    /// `whenPartnerDevicesWillBeRemovedDateTime`
+    pub const WhenPartnerDevicesWillBeRemovedDateTime: model::Field<
+        DeviceManagementPartner,
+    > = model::Field::new("whenPartnerDevicesWillBeRemovedDateTime");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceManagementPartner>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::GroupsRequiringPartnerEnrollment,
+        Self::IsConfigured,
+        Self::LastHeartbeatDateTime,
+        Self::PartnerAppType,
+        Self::PartnerState,
+        Self::SingleTenantAppId,
+        Self::WhenPartnerDevicesWillBeMarkedAsNonCompliantDateTime,
+        Self::WhenPartnerDevicesWillBeRemovedDateTime,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// A `microsoft.graph.deviceManagementTroubleshootingEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceManagementTroubleshootingEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyDeviceManagementTroubleshootingEvent {
+    /// The base type itself, or a derived type unknown to this crate.
+    DeviceManagementTroubleshootingEvent(Box<DeviceManagementTroubleshootingEvent>),
+    /// `microsoft.graph.enrollmentTroubleshootingEvent`
+    EnrollmentTroubleshootingEvent(Box<EnrollmentTroubleshootingEvent>),
+}
+
+#[cfg(feature = "_action_state")]
+impl AnyDeviceManagementTroubleshootingEvent {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::DeviceManagementTroubleshootingEvent(_) => {
+                DeviceManagementTroubleshootingEvent::ODATA_TYPE
+            }
+            Self::EnrollmentTroubleshootingEvent(_) => {
+                EnrollmentTroubleshootingEvent::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`DeviceManagementTroubleshootingEvent`] (or of an unknown derived type).
+    pub fn as_device_management_troubleshooting_event(
+        &self,
+    ) -> Option<&DeviceManagementTroubleshootingEvent> {
+        match self {
+            Self::DeviceManagementTroubleshootingEvent(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl Default for AnyDeviceManagementTroubleshootingEvent {
+    fn default() -> Self {
+        Self::DeviceManagementTroubleshootingEvent(Box::default())
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<DeviceManagementTroubleshootingEvent>
+for AnyDeviceManagementTroubleshootingEvent {
+    fn from(value: DeviceManagementTroubleshootingEvent) -> Self {
+        Self::DeviceManagementTroubleshootingEvent(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl AnyDeviceManagementTroubleshootingEvent {
+    /// The value if it is a [`AnyDeviceManagementTroubleshootingEvent::EnrollmentTroubleshootingEvent`] variant.
+    pub fn as_enrollment_troubleshooting_event(
+        &self,
+    ) -> Option<&EnrollmentTroubleshootingEvent> {
+        match self {
+            Self::EnrollmentTroubleshootingEvent(value) => Some(value),
+            _ => None,
+        }
     }
 }

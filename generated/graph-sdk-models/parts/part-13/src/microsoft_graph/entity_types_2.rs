@@ -11,1956 +11,33 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AnyApplication {
-    /// The value if it is a [`AnyApplication::AgentIdentityBlueprint`] variant.
-    pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
-        match self {
-            Self::AgentIdentityBlueprint(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_action_state")]
+impl From<EnrollmentTroubleshootingEvent> for AnyDeviceManagementTroubleshootingEvent {
+    fn from(value: EnrollmentTroubleshootingEvent) -> Self {
+        Self::EnrollmentTroubleshootingEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<AgentIdentityBlueprint> for AnyApplication {
-    fn from(value: AgentIdentityBlueprint) -> Self {
-        Self::AgentIdentityBlueprint(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AnyApplication {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for AnyDeviceManagementTroubleshootingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Application(value) => value.serialize_with_type(serializer, None),
-            Self::AgentIdentityBlueprint(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AgentIdentityBlueprint::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AnyApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
-                serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
-            }
-            _ => serde_json::from_value(value).map(Self::Application),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL entity type `microsoft.graph.applicationTemplate`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `deprecationDate`: `Edm.Date`.
-    pub deprecation_date: Option<edm::Date>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endpoints`: `Collection(Edm.String)`.
-    pub endpoints: Option<Vec<String>>,
-    /// Property `homePageUrl`: `Edm.String`.
-    pub home_page_url: Option<String>,
-    /// Property `isEntraIntegrated`: `Edm.Boolean`, not nullable.
-    pub is_entra_integrated: Option<bool>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `logoUrl`: `Edm.String`.
-    pub logo_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    pub publisher: Option<String>,
-    /// Property `riskFactors`: `microsoft.graph.applicationRiskFactors`.
-    pub risk_factors: Option<ApplicationRiskFactors>,
-    /// Property `riskScore`: `microsoft.graph.applicationRiskScore`.
-    pub risk_score: Option<ApplicationRiskScore>,
-    /// Property `supportedProvisioningTypes`: `Collection(Edm.String)`.
-    pub supported_provisioning_types: Option<Vec<String>>,
-    /// Property `supportedSingleSignOnModes`: `Collection(Edm.String)`.
-    pub supported_single_sign_on_modes: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("categories", &self.categories);
-        object.property("deprecationDate", &self.deprecation_date);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("endpoints", &self.endpoints);
-        object.property("homePageUrl", &self.home_page_url);
-        object.property("isEntraIntegrated", &self.is_entra_integrated);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("logoUrl", &self.logo_url);
-        object.property("publisher", &self.publisher);
-        object.property("riskFactors", &self.risk_factors);
-        object.property("riskScore", &self.risk_score);
-        object
-            .property("supportedProvisioningTypes", &self.supported_provisioning_types);
-        object
-            .property(
-                "supportedSingleSignOnModes",
-                &self.supported_single_sign_on_modes,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "deprecationDate" => {
-                read_lenient(map, key, &mut self.deprecation_date, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endpoints" => read_lenient(map, key, &mut self.endpoints, extra),
-            "homePageUrl" => read_lenient(map, key, &mut self.home_page_url, extra),
-            "isEntraIntegrated" => {
-                read_lenient(map, key, &mut self.is_entra_integrated, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "riskFactors" => read_nullable(map, key, &mut self.risk_factors, extra),
-            "riskScore" => read_nullable(map, key, &mut self.risk_score, extra),
-            "supportedProvisioningTypes" => {
-                read_lenient(map, key, &mut self.supported_provisioning_types, extra)
-            }
-            "supportedSingleSignOnModes" => {
-                read_lenient(map, key, &mut self.supported_single_sign_on_modes, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationTemplate`] by wire name, each a [`Field<ApplicationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationTemplate::set_null`].
-pub enum ApplicationTemplateField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationTemplateField {
-    /// `id`
-    pub const Id: model::Field<ApplicationTemplate> = model::Field::new("id");
-    /// `categories`
-    pub const Categories: model::Field<ApplicationTemplate> = model::Field::new(
-        "categories",
-    );
-    /// `deprecationDate`
-    pub const DeprecationDate: model::Field<ApplicationTemplate> = model::Field::new(
-        "deprecationDate",
-    );
-    /// `description`
-    pub const Description: model::Field<ApplicationTemplate> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ApplicationTemplate> = model::Field::new(
-        "displayName",
-    );
-    /// `endpoints`
-    pub const Endpoints: model::Field<ApplicationTemplate> = model::Field::new(
-        "endpoints",
-    );
-    /// `homePageUrl`
-    pub const HomePageUrl: model::Field<ApplicationTemplate> = model::Field::new(
-        "homePageUrl",
-    );
-    /// `isEntraIntegrated`
-    pub const IsEntraIntegrated: model::Field<ApplicationTemplate> = model::Field::new(
-        "isEntraIntegrated",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ApplicationTemplate> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `logoUrl`
-    pub const LogoUrl: model::Field<ApplicationTemplate> = model::Field::new("logoUrl");
-    /// `publisher`
-    pub const Publisher: model::Field<ApplicationTemplate> = model::Field::new(
-        "publisher",
-    );
-    /// `riskFactors`
-    pub const RiskFactors: model::Field<ApplicationTemplate> = model::Field::new(
-        "riskFactors",
-    );
-    /// `riskScore`
-    pub const RiskScore: model::Field<ApplicationTemplate> = model::Field::new(
-        "riskScore",
-    );
-    /// `supportedProvisioningTypes`
-    pub const SupportedProvisioningTypes: model::Field<ApplicationTemplate> = model::Field::new(
-        "supportedProvisioningTypes",
-    );
-    /// `supportedSingleSignOnModes`
-    pub const SupportedSingleSignOnModes: model::Field<ApplicationTemplate> = model::Field::new(
-        "supportedSingleSignOnModes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationTemplate>] = &[
-        Self::Id,
-        Self::Categories,
-        Self::DeprecationDate,
-        Self::Description,
-        Self::DisplayName,
-        Self::Endpoints,
-        Self::HomePageUrl,
-        Self::IsEntraIntegrated,
-        Self::LastModifiedDateTime,
-        Self::LogoUrl,
-        Self::Publisher,
-        Self::RiskFactors,
-        Self::RiskScore,
-        Self::SupportedProvisioningTypes,
-        Self::SupportedSingleSignOnModes,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.associatedTeamInfo`; base type `microsoft.graph.teamInfo`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssociatedTeamInfo {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teamInfo`.
-    pub display_name: Option<String>,
-    /// Property `tenantId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teamInfo`.
-    pub tenant_id: Option<String>,
-    /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.teamInfo`.
-    #[cfg(feature = "_giphy_rating_type")]
-    pub team: Option<Team>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AssociatedTeamInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AssociatedTeamInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.associatedTeamInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AssociatedTeamInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_giphy_rating_type")]
-            "team" => read_nullable(map, key, &mut self.team, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AssociatedTeamInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`AssociatedTeamInfo`] by wire name, each a [`Field<AssociatedTeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssociatedTeamInfo::set_null`].
-pub enum AssociatedTeamInfoField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl AssociatedTeamInfoField {
-    /// `id`
-    pub const Id: model::Field<AssociatedTeamInfo> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<AssociatedTeamInfo> = model::Field::new(
-        "displayName",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<AssociatedTeamInfo> = model::Field::new("tenantId");
-    /// `team`
-    pub const Team: model::Field<AssociatedTeamInfo> = model::Field::new("team");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssociatedTeamInfo>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::TenantId,
-        Self::Team,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.attackSimulationRoot`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttackSimulationRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `endUserNotifications`: `Collection(microsoft.graph.endUserNotification)`, contained; present when expanded (`$expand`).
-    pub end_user_notifications: Option<Vec<EndUserNotification>>,
-    /// Navigation property `landingPages`: `Collection(microsoft.graph.landingPage)`, contained; present when expanded (`$expand`).
-    pub landing_pages: Option<Vec<LandingPage>>,
-    /// Navigation property `loginPages`: `Collection(microsoft.graph.loginPage)`, contained; present when expanded (`$expand`).
-    pub login_pages: Option<Vec<LoginPage>>,
-    /// Navigation property `operations`: `Collection(microsoft.graph.attackSimulationOperation)`, contained; present when expanded (`$expand`).
-    pub operations: Option<Vec<AttackSimulationOperation>>,
-    /// Navigation property `payloads`: `Collection(microsoft.graph.payload)`, contained; present when expanded (`$expand`).
-    pub payloads: Option<Vec<Payload>>,
-    /// Navigation property `simulationAutomations`: `Collection(microsoft.graph.simulationAutomation)`, contained; present when expanded (`$expand`).
-    pub simulation_automations: Option<Vec<SimulationAutomation>>,
-    /// Navigation property `simulations`: `Collection(microsoft.graph.simulation)`, contained; present when expanded (`$expand`).
-    pub simulations: Option<Vec<Simulation>>,
-    /// Navigation property `trainings`: `Collection(microsoft.graph.training)`, contained; present when expanded (`$expand`).
-    pub trainings: Option<Vec<Training>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AttackSimulationRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AttackSimulationRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endUserNotifications", &self.end_user_notifications);
-        object.property("landingPages", &self.landing_pages);
-        object.property("loginPages", &self.login_pages);
-        object.property("operations", &self.operations);
-        object.property("payloads", &self.payloads);
-        object.property("simulationAutomations", &self.simulation_automations);
-        object.property("simulations", &self.simulations);
-        object.property("trainings", &self.trainings);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AttackSimulationRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "endUserNotifications" => {
-                read_nullable(map, key, &mut self.end_user_notifications, extra)
-            }
-            "landingPages" => read_nullable(map, key, &mut self.landing_pages, extra),
-            "loginPages" => read_nullable(map, key, &mut self.login_pages, extra),
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            "payloads" => read_nullable(map, key, &mut self.payloads, extra),
-            "simulationAutomations" => {
-                read_nullable(map, key, &mut self.simulation_automations, extra)
-            }
-            "simulations" => read_nullable(map, key, &mut self.simulations, extra),
-            "trainings" => read_nullable(map, key, &mut self.trainings, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AttackSimulationRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AttackSimulationRoot`] by wire name, each a [`Field<AttackSimulationRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationRoot::set_null`].
-pub enum AttackSimulationRootField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AttackSimulationRootField {
-    /// `id`
-    pub const Id: model::Field<AttackSimulationRoot> = model::Field::new("id");
-    /// `endUserNotifications`
-    pub const EndUserNotifications: model::Field<AttackSimulationRoot> = model::Field::new(
-        "endUserNotifications",
-    );
-    /// `landingPages`
-    pub const LandingPages: model::Field<AttackSimulationRoot> = model::Field::new(
-        "landingPages",
-    );
-    /// `loginPages`
-    pub const LoginPages: model::Field<AttackSimulationRoot> = model::Field::new(
-        "loginPages",
-    );
-    /// `operations`
-    pub const Operations: model::Field<AttackSimulationRoot> = model::Field::new(
-        "operations",
-    );
-    /// `payloads`
-    pub const Payloads: model::Field<AttackSimulationRoot> = model::Field::new(
-        "payloads",
-    );
-    /// `simulationAutomations`
-    pub const SimulationAutomations: model::Field<AttackSimulationRoot> = model::Field::new(
-        "simulationAutomations",
-    );
-    /// `simulations`
-    pub const Simulations: model::Field<AttackSimulationRoot> = model::Field::new(
-        "simulations",
-    );
-    /// `trainings`
-    pub const Trainings: model::Field<AttackSimulationRoot> = model::Field::new(
-        "trainings",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttackSimulationRoot>] = &[
-        Self::Id,
-        Self::EndUserNotifications,
-        Self::LandingPages,
-        Self::LoginPages,
-        Self::Operations,
-        Self::Payloads,
-        Self::SimulationAutomations,
-        Self::Simulations,
-        Self::Trainings,
-    ];
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// CSDL entity type `microsoft.graph.attributeMappingFunctionSchema`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMappingFunctionSchema {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `parameters`: `Collection(microsoft.graph.attributeMappingParameterSchema)`.
-    pub parameters: Option<Vec<AttributeMappingParameterSchema>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl serde::Serialize for AttributeMappingFunctionSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingFunctionSchema {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingFunctionSchema";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("parameters", &self.parameters);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl graph_odata_runtime::model::ODataObject for AttributeMappingFunctionSchema {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingFunctionSchema {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// The properties of [`AttributeMappingFunctionSchema`] by wire name, each a [`Field<AttributeMappingFunctionSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingFunctionSchema::set_null`].
-pub enum AttributeMappingFunctionSchemaField {}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-#[allow(non_upper_case_globals)]
-impl AttributeMappingFunctionSchemaField {
-    /// `id`
-    pub const Id: model::Field<AttributeMappingFunctionSchema> = model::Field::new("id");
-    /// `parameters`
-    pub const Parameters: model::Field<AttributeMappingFunctionSchema> = model::Field::new(
-        "parameters",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMappingFunctionSchema>] = &[
-        Self::Id,
-        Self::Parameters,
-    ];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL entity type `microsoft.graph.attributeSet`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeSet {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `maxAttributesPerSet`: `Edm.Int32`.
-    pub max_attributes_per_set: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for AttributeSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl AttributeSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("maxAttributesPerSet", &self.max_attributes_per_set);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for AttributeSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for AttributeSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "maxAttributesPerSet" => {
-                read_lenient(map, key, &mut self.max_attributes_per_set, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl AttributeSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`AttributeSet`] by wire name, each a [`Field<AttributeSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeSet::set_null`].
-pub enum AttributeSetField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl AttributeSetField {
-    /// `id`
-    pub const Id: model::Field<AttributeSet> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<AttributeSet> = model::Field::new("description");
-    /// `maxAttributesPerSet`
-    pub const MaxAttributesPerSet: model::Field<AttributeSet> = model::Field::new(
-        "maxAttributesPerSet",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeSet>] = &[
-        Self::Id,
-        Self::Description,
-        Self::MaxAttributesPerSet,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.auditEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activity`: `Edm.String`.
-    pub activity: Option<String>,
-    /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `activityOperationType`: `Edm.String`.
-    pub activity_operation_type: Option<String>,
-    /// Property `activityResult`: `Edm.String`.
-    pub activity_result: Option<String>,
-    /// Property `activityType`: `Edm.String`.
-    pub activity_type: Option<String>,
-    /// Property `actor`: `microsoft.graph.auditActor`.
-    pub actor: Option<AuditActor>,
-    /// Property `category`: `Edm.String`.
-    pub category: Option<String>,
-    /// Property `componentName`: `Edm.String`.
-    pub component_name: Option<String>,
-    /// Property `correlationId`: `Edm.Guid`, not nullable.
-    pub correlation_id: Option<edm::Guid>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `resources`: `Collection(microsoft.graph.auditResource)`.
-    pub resources: Option<Vec<AuditResource>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AuditEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AuditEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activity", &self.activity);
-        object.property("activityDateTime", &self.activity_date_time);
-        object.property("activityOperationType", &self.activity_operation_type);
-        object.property("activityResult", &self.activity_result);
-        object.property("activityType", &self.activity_type);
-        object.property("actor", &self.actor);
-        object.property("category", &self.category);
-        object.property("componentName", &self.component_name);
-        object.property("correlationId", &self.correlation_id);
-        object.property("displayName", &self.display_name);
-        object.property("resources", &self.resources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AuditEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AuditEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activity" => read_lenient(map, key, &mut self.activity, extra),
-            "activityDateTime" => {
-                read_lenient(map, key, &mut self.activity_date_time, extra)
-            }
-            "activityOperationType" => {
-                read_lenient(map, key, &mut self.activity_operation_type, extra)
-            }
-            "activityResult" => read_lenient(map, key, &mut self.activity_result, extra),
-            "activityType" => read_lenient(map, key, &mut self.activity_type, extra),
-            "actor" => read_nullable(map, key, &mut self.actor, extra),
-            "category" => read_lenient(map, key, &mut self.category, extra),
-            "componentName" => read_lenient(map, key, &mut self.component_name, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "resources" => read_nullable(map, key, &mut self.resources, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AuditEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`AuditEvent`] by wire name, each a [`Field<AuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditEvent::set_null`].
-pub enum AuditEventField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl AuditEventField {
-    /// `id`
-    pub const Id: model::Field<AuditEvent> = model::Field::new("id");
-    /// `activity`
-    pub const Activity: model::Field<AuditEvent> = model::Field::new("activity");
-    /// `activityDateTime`
-    pub const ActivityDateTime: model::Field<AuditEvent> = model::Field::new(
-        "activityDateTime",
-    );
-    /// `activityOperationType`
-    pub const ActivityOperationType: model::Field<AuditEvent> = model::Field::new(
-        "activityOperationType",
-    );
-    /// `activityResult`
-    pub const ActivityResult: model::Field<AuditEvent> = model::Field::new(
-        "activityResult",
-    );
-    /// `activityType`
-    pub const ActivityType: model::Field<AuditEvent> = model::Field::new("activityType");
-    /// `actor`
-    pub const Actor: model::Field<AuditEvent> = model::Field::new("actor");
-    /// `category`
-    pub const Category: model::Field<AuditEvent> = model::Field::new("category");
-    /// `componentName`
-    pub const ComponentName: model::Field<AuditEvent> = model::Field::new(
-        "componentName",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<AuditEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuditEvent> = model::Field::new("displayName");
-    /// `resources`
-    pub const Resources: model::Field<AuditEvent> = model::Field::new("resources");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditEvent>] = &[
-        Self::Id,
-        Self::Activity,
-        Self::ActivityDateTime,
-        Self::ActivityOperationType,
-        Self::ActivityResult,
-        Self::ActivityType,
-        Self::Actor,
-        Self::Category,
-        Self::ComponentName,
-        Self::CorrelationId,
-        Self::DisplayName,
-        Self::Resources,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL entity type `microsoft.graph.auditLogRoot`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditLogRoot {
-    /// Navigation property `directoryAudits`: `Collection(microsoft.graph.directoryAudit)`, contained; present when expanded (`$expand`).
-    pub directory_audits: Option<Vec<DirectoryAudit>>,
-    /// Navigation property `provisioning`: `Collection(microsoft.graph.provisioningObjectSummary)`, contained; present when expanded (`$expand`).
-    pub provisioning: Option<Vec<ProvisioningObjectSummary>>,
-    /// Navigation property `signIns`: `Collection(microsoft.graph.signIn)`, contained; present when expanded (`$expand`).
-    pub sign_ins: Option<Vec<SignIn>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuditLogRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuditLogRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditLogRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("directoryAudits", &self.directory_audits);
-        object.property("provisioning", &self.provisioning);
-        object.property("signIns", &self.sign_ins);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuditLogRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "directoryAudits" => {
-                read_nullable(map, key, &mut self.directory_audits, extra)
-            }
-            "provisioning" => read_nullable(map, key, &mut self.provisioning, extra),
-            "signIns" => read_nullable(map, key, &mut self.sign_ins, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuditLogRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuditLogRoot`] by wire name, each a [`Field<AuditLogRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditLogRoot::set_null`].
-pub enum AuditLogRootField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl AuditLogRootField {
-    /// `directoryAudits`
-    pub const DirectoryAudits: model::Field<AuditLogRoot> = model::Field::new(
-        "directoryAudits",
-    );
-    /// `provisioning`
-    pub const Provisioning: model::Field<AuditLogRoot> = model::Field::new(
-        "provisioning",
-    );
-    /// `signIns`
-    pub const SignIns: model::Field<AuditLogRoot> = model::Field::new("signIns");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditLogRoot>] = &[
-        Self::DirectoryAudits,
-        Self::Provisioning,
-        Self::SignIns,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.authentication`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Authentication {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `emailMethods`: `Collection(microsoft.graph.emailAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub email_methods: Option<Vec<EmailAuthenticationMethod>>,
-    /// Navigation property `externalAuthenticationMethods`: `Collection(microsoft.graph.externalAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub external_authentication_methods: Option<Vec<ExternalAuthenticationMethod>>,
-    /// Navigation property `fido2Methods`: `Collection(microsoft.graph.fido2AuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub fido2_methods: Option<Vec<Fido2AuthenticationMethod>>,
-    /// Navigation property `methods`: `Collection(microsoft.graph.authenticationMethod)`, contained; present when expanded (`$expand`).
-    pub methods: Option<Vec<AnyAuthenticationMethod>>,
-    /// Navigation property `microsoftAuthenticatorMethods`: `Collection(microsoft.graph.microsoftAuthenticatorAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub microsoft_authenticator_methods: Option<
-        Vec<MicrosoftAuthenticatorAuthenticationMethod>,
-    >,
-    /// Navigation property `operations`: `Collection(microsoft.graph.longRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_long_running_operation")]
-    pub operations: Option<Vec<AnyLongRunningOperation>>,
-    /// Navigation property `passwordMethods`: `Collection(microsoft.graph.passwordAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub password_methods: Option<Vec<PasswordAuthenticationMethod>>,
-    /// Navigation property `phoneMethods`: `Collection(microsoft.graph.phoneAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub phone_methods: Option<Vec<PhoneAuthenticationMethod>>,
-    /// Navigation property `platformCredentialMethods`: `Collection(microsoft.graph.platformCredentialAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub platform_credential_methods: Option<Vec<PlatformCredentialAuthenticationMethod>>,
-    /// Navigation property `softwareOathMethods`: `Collection(microsoft.graph.softwareOathAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub software_oath_methods: Option<Vec<SoftwareOathAuthenticationMethod>>,
-    /// Navigation property `temporaryAccessPassMethods`: `Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub temporary_access_pass_methods: Option<
-        Vec<TemporaryAccessPassAuthenticationMethod>,
-    >,
-    /// Navigation property `windowsHelloForBusinessMethods`: `Collection(microsoft.graph.windowsHelloForBusinessAuthenticationMethod)`, contained; present when expanded (`$expand`).
-    pub windows_hello_for_business_methods: Option<
-        Vec<WindowsHelloForBusinessAuthenticationMethod>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for Authentication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Authentication {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authentication";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("emailMethods", &self.email_methods);
-        object
-            .property(
-                "externalAuthenticationMethods",
-                &self.external_authentication_methods,
-            );
-        object.property("fido2Methods", &self.fido2_methods);
-        object.property("methods", &self.methods);
-        object
-            .property(
-                "microsoftAuthenticatorMethods",
-                &self.microsoft_authenticator_methods,
-            );
-        #[cfg(feature = "_long_running_operation")]
-        object.property("operations", &self.operations);
-        object.property("passwordMethods", &self.password_methods);
-        object.property("phoneMethods", &self.phone_methods);
-        object.property("platformCredentialMethods", &self.platform_credential_methods);
-        object.property("softwareOathMethods", &self.software_oath_methods);
-        object
-            .property("temporaryAccessPassMethods", &self.temporary_access_pass_methods);
-        object
-            .property(
-                "windowsHelloForBusinessMethods",
-                &self.windows_hello_for_business_methods,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for Authentication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Authentication {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "emailMethods" => read_nullable(map, key, &mut self.email_methods, extra),
-            "externalAuthenticationMethods" => {
-                read_nullable(map, key, &mut self.external_authentication_methods, extra)
-            }
-            "fido2Methods" => read_nullable(map, key, &mut self.fido2_methods, extra),
-            "methods" => read_nullable(map, key, &mut self.methods, extra),
-            "microsoftAuthenticatorMethods" => {
-                read_nullable(map, key, &mut self.microsoft_authenticator_methods, extra)
-            }
-            #[cfg(feature = "_long_running_operation")]
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            "passwordMethods" => {
-                read_nullable(map, key, &mut self.password_methods, extra)
-            }
-            "phoneMethods" => read_nullable(map, key, &mut self.phone_methods, extra),
-            "platformCredentialMethods" => {
-                read_nullable(map, key, &mut self.platform_credential_methods, extra)
-            }
-            "softwareOathMethods" => {
-                read_nullable(map, key, &mut self.software_oath_methods, extra)
-            }
-            "temporaryAccessPassMethods" => {
-                read_nullable(map, key, &mut self.temporary_access_pass_methods, extra)
-            }
-            "windowsHelloForBusinessMethods" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.windows_hello_for_business_methods,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl Authentication {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`Authentication`] by wire name, each a [`Field<Authentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Authentication::set_null`].
-pub enum AuthenticationField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationField {
-    /// `id`
-    pub const Id: model::Field<Authentication> = model::Field::new("id");
-    /// `emailMethods`
-    pub const EmailMethods: model::Field<Authentication> = model::Field::new(
-        "emailMethods",
-    );
-    /// `externalAuthenticationMethods`
-    pub const ExternalAuthenticationMethods: model::Field<Authentication> = model::Field::new(
-        "externalAuthenticationMethods",
-    );
-    /// `fido2Methods`
-    pub const Fido2Methods: model::Field<Authentication> = model::Field::new(
-        "fido2Methods",
-    );
-    /// `methods`
-    pub const Methods: model::Field<Authentication> = model::Field::new("methods");
-    /// `microsoftAuthenticatorMethods`
-    pub const MicrosoftAuthenticatorMethods: model::Field<Authentication> = model::Field::new(
-        "microsoftAuthenticatorMethods",
-    );
-    /// `operations`
-    pub const Operations: model::Field<Authentication> = model::Field::new("operations");
-    /// `passwordMethods`
-    pub const PasswordMethods: model::Field<Authentication> = model::Field::new(
-        "passwordMethods",
-    );
-    /// `phoneMethods`
-    pub const PhoneMethods: model::Field<Authentication> = model::Field::new(
-        "phoneMethods",
-    );
-    /// `platformCredentialMethods`
-    pub const PlatformCredentialMethods: model::Field<Authentication> = model::Field::new(
-        "platformCredentialMethods",
-    );
-    /// `softwareOathMethods`
-    pub const SoftwareOathMethods: model::Field<Authentication> = model::Field::new(
-        "softwareOathMethods",
-    );
-    /// `temporaryAccessPassMethods`
-    pub const TemporaryAccessPassMethods: model::Field<Authentication> = model::Field::new(
-        "temporaryAccessPassMethods",
-    );
-    /// `windowsHelloForBusinessMethods`
-    pub const WindowsHelloForBusinessMethods: model::Field<Authentication> = model::Field::new(
-        "windowsHelloForBusinessMethods",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Authentication>] = &[
-        Self::Id,
-        Self::EmailMethods,
-        Self::ExternalAuthenticationMethods,
-        Self::Fido2Methods,
-        Self::Methods,
-        Self::MicrosoftAuthenticatorMethods,
-        Self::Operations,
-        Self::PasswordMethods,
-        Self::PhoneMethods,
-        Self::PlatformCredentialMethods,
-        Self::SoftwareOathMethods,
-        Self::TemporaryAccessPassMethods,
-        Self::WindowsHelloForBusinessMethods,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.authenticationFlowsPolicy`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationFlowsPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `selfServiceSignUp`: `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
-    pub self_service_sign_up: Option<SelfServiceSignUpAuthenticationFlowConfiguration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AuthenticationFlowsPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AuthenticationFlowsPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationFlowsPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("selfServiceSignUp", &self.self_service_sign_up);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AuthenticationFlowsPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationFlowsPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "selfServiceSignUp" => {
-                read_nullable(map, key, &mut self.self_service_sign_up, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AuthenticationFlowsPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`AuthenticationFlowsPolicy`] by wire name, each a [`Field<AuthenticationFlowsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationFlowsPolicy::set_null`].
-pub enum AuthenticationFlowsPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationFlowsPolicyField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationFlowsPolicy> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `selfServiceSignUp`
-    pub const SelfServiceSignUp: model::Field<AuthenticationFlowsPolicy> = model::Field::new(
-        "selfServiceSignUp",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationFlowsPolicy>] = &[
-        Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::SelfServiceSignUp,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.authenticationMethod`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethod {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AuthenticationMethod {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethod";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AuthenticationMethod {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`AuthenticationMethod`] by wire name, each a [`Field<AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethod::set_null`].
-pub enum AuthenticationMethodField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationMethodField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationMethod> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AuthenticationMethod> = model::Field::new(
-        "createdDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethod>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// A `microsoft.graph.authenticationMethod` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethod`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationMethod {
-    /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationMethod(Box<AuthenticationMethod>),
-    /// `microsoft.graph.emailAuthenticationMethod`
-    EmailAuthenticationMethod(Box<EmailAuthenticationMethod>),
-    /// `microsoft.graph.externalAuthenticationMethod`
-    ExternalAuthenticationMethod(Box<ExternalAuthenticationMethod>),
-    /// `microsoft.graph.fido2AuthenticationMethod`
-    Fido2AuthenticationMethod(Box<Fido2AuthenticationMethod>),
-    /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
-    MicrosoftAuthenticatorAuthenticationMethod(
-        Box<MicrosoftAuthenticatorAuthenticationMethod>,
-    ),
-    /// `microsoft.graph.passwordAuthenticationMethod`
-    PasswordAuthenticationMethod(Box<PasswordAuthenticationMethod>),
-    /// `microsoft.graph.phoneAuthenticationMethod`
-    PhoneAuthenticationMethod(Box<PhoneAuthenticationMethod>),
-    /// `microsoft.graph.platformCredentialAuthenticationMethod`
-    PlatformCredentialAuthenticationMethod(Box<PlatformCredentialAuthenticationMethod>),
-    /// `microsoft.graph.qrCodePinAuthenticationMethod`
-    QrCodePinAuthenticationMethod(Box<QrCodePinAuthenticationMethod>),
-    /// `microsoft.graph.softwareOathAuthenticationMethod`
-    SoftwareOathAuthenticationMethod(Box<SoftwareOathAuthenticationMethod>),
-    /// `microsoft.graph.temporaryAccessPassAuthenticationMethod`
-    TemporaryAccessPassAuthenticationMethod(
-        Box<TemporaryAccessPassAuthenticationMethod>,
-    ),
-    /// `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
-    WindowsHelloForBusinessAuthenticationMethod(
-        Box<WindowsHelloForBusinessAuthenticationMethod>,
-    ),
-}
-
-#[cfg(feature = "_activities_container")]
-impl AnyAuthenticationMethod {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AuthenticationMethod(_) => AuthenticationMethod::ODATA_TYPE,
-            Self::EmailAuthenticationMethod(_) => EmailAuthenticationMethod::ODATA_TYPE,
-            Self::ExternalAuthenticationMethod(_) => {
-                ExternalAuthenticationMethod::ODATA_TYPE
-            }
-            Self::Fido2AuthenticationMethod(_) => Fido2AuthenticationMethod::ODATA_TYPE,
-            Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
-                MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE
-            }
-            Self::PasswordAuthenticationMethod(_) => {
-                PasswordAuthenticationMethod::ODATA_TYPE
-            }
-            Self::PhoneAuthenticationMethod(_) => PhoneAuthenticationMethod::ODATA_TYPE,
-            Self::PlatformCredentialAuthenticationMethod(_) => {
-                PlatformCredentialAuthenticationMethod::ODATA_TYPE
-            }
-            Self::QrCodePinAuthenticationMethod(_) => {
-                QrCodePinAuthenticationMethod::ODATA_TYPE
-            }
-            Self::SoftwareOathAuthenticationMethod(_) => {
-                SoftwareOathAuthenticationMethod::ODATA_TYPE
-            }
-            Self::TemporaryAccessPassAuthenticationMethod(_) => {
-                TemporaryAccessPassAuthenticationMethod::ODATA_TYPE
-            }
-            Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
-                WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AuthenticationMethod`] (or of an unknown derived type).
-    pub fn as_authentication_method(&self) -> Option<&AuthenticationMethod> {
-        match self {
-            Self::AuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl Default for AnyAuthenticationMethod {
-    fn default() -> Self {
-        Self::AuthenticationMethod(Box::default())
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<AuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: AuthenticationMethod) -> Self {
-        Self::AuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AnyAuthenticationMethod {
-    /// The value if it is a [`AnyAuthenticationMethod::EmailAuthenticationMethod`] variant.
-    pub fn as_email_authentication_method(&self) -> Option<&EmailAuthenticationMethod> {
-        match self {
-            Self::EmailAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::ExternalAuthenticationMethod`] variant.
-    pub fn as_external_authentication_method(
-        &self,
-    ) -> Option<&ExternalAuthenticationMethod> {
-        match self {
-            Self::ExternalAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::Fido2AuthenticationMethod`] variant.
-    pub fn as_fido2_authentication_method(&self) -> Option<&Fido2AuthenticationMethod> {
-        match self {
-            Self::Fido2AuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::MicrosoftAuthenticatorAuthenticationMethod`] variant.
-    pub fn as_microsoft_authenticator_authentication_method(
-        &self,
-    ) -> Option<&MicrosoftAuthenticatorAuthenticationMethod> {
-        match self {
-            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PasswordAuthenticationMethod`] variant.
-    pub fn as_password_authentication_method(
-        &self,
-    ) -> Option<&PasswordAuthenticationMethod> {
-        match self {
-            Self::PasswordAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PhoneAuthenticationMethod`] variant.
-    pub fn as_phone_authentication_method(&self) -> Option<&PhoneAuthenticationMethod> {
-        match self {
-            Self::PhoneAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::PlatformCredentialAuthenticationMethod`] variant.
-    pub fn as_platform_credential_authentication_method(
-        &self,
-    ) -> Option<&PlatformCredentialAuthenticationMethod> {
-        match self {
-            Self::PlatformCredentialAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::QrCodePinAuthenticationMethod`] variant.
-    pub fn as_qr_code_pin_authentication_method(
-        &self,
-    ) -> Option<&QrCodePinAuthenticationMethod> {
-        match self {
-            Self::QrCodePinAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::SoftwareOathAuthenticationMethod`] variant.
-    pub fn as_software_oath_authentication_method(
-        &self,
-    ) -> Option<&SoftwareOathAuthenticationMethod> {
-        match self {
-            Self::SoftwareOathAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::TemporaryAccessPassAuthenticationMethod`] variant.
-    pub fn as_temporary_access_pass_authentication_method(
-        &self,
-    ) -> Option<&TemporaryAccessPassAuthenticationMethod> {
-        match self {
-            Self::TemporaryAccessPassAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAuthenticationMethod::WindowsHelloForBusinessAuthenticationMethod`] variant.
-    pub fn as_windows_hello_for_business_authentication_method(
-        &self,
-    ) -> Option<&WindowsHelloForBusinessAuthenticationMethod> {
-        match self {
-            Self::WindowsHelloForBusinessAuthenticationMethod(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<EmailAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: EmailAuthenticationMethod) -> Self {
-        Self::EmailAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<ExternalAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: ExternalAuthenticationMethod) -> Self {
-        Self::ExternalAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<Fido2AuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: Fido2AuthenticationMethod) -> Self {
-        Self::Fido2AuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<MicrosoftAuthenticatorAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: MicrosoftAuthenticatorAuthenticationMethod) -> Self {
-        Self::MicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<PasswordAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PasswordAuthenticationMethod) -> Self {
-        Self::PasswordAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<PhoneAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PhoneAuthenticationMethod) -> Self {
-        Self::PhoneAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<PlatformCredentialAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: PlatformCredentialAuthenticationMethod) -> Self {
-        Self::PlatformCredentialAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<QrCodePinAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: QrCodePinAuthenticationMethod) -> Self {
-        Self::QrCodePinAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<SoftwareOathAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: SoftwareOathAuthenticationMethod) -> Self {
-        Self::SoftwareOathAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<TemporaryAccessPassAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: TemporaryAccessPassAuthenticationMethod) -> Self {
-        Self::TemporaryAccessPassAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<WindowsHelloForBusinessAuthenticationMethod> for AnyAuthenticationMethod {
-    fn from(value: WindowsHelloForBusinessAuthenticationMethod) -> Self {
-        Self::WindowsHelloForBusinessAuthenticationMethod(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AnyAuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AuthenticationMethod(value) => {
+            Self::DeviceManagementTroubleshootingEvent(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::EmailAuthenticationMethod(value) => {
+            Self::EnrollmentTroubleshootingEvent(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(EmailAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::ExternalAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ExternalAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::Fido2AuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(Fido2AuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::MicrosoftAuthenticatorAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PasswordAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PasswordAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PhoneAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PhoneAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::PlatformCredentialAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlatformCredentialAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::QrCodePinAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(QrCodePinAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::SoftwareOathAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SoftwareOathAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::TemporaryAccessPassAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TemporaryAccessPassAuthenticationMethod::ODATA_TYPE),
-                    )
-            }
-            Self::WindowsHelloForBusinessAuthenticationMethod(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE),
+                        Some(EnrollmentTroubleshootingEvent::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethod {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for AnyDeviceManagementTroubleshootingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1969,489 +46,23 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethod {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.emailAuthenticationMethod"
-            | "graph.emailAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::EmailAuthenticationMethod)
+            "microsoft.graph.enrollmentTroubleshootingEvent"
+            | "graph.enrollmentTroubleshootingEvent" => {
+                serde_json::from_value(value).map(Self::EnrollmentTroubleshootingEvent)
             }
-            "microsoft.graph.externalAuthenticationMethod"
-            | "graph.externalAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::ExternalAuthenticationMethod)
-            }
-            "microsoft.graph.fido2AuthenticationMethod"
-            | "graph.fido2AuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::Fido2AuthenticationMethod)
-            }
-            "microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
-            | "graph.microsoftAuthenticatorAuthenticationMethod" => {
+            _ => {
                 serde_json::from_value(value)
-                    .map(Self::MicrosoftAuthenticatorAuthenticationMethod)
+                    .map(Self::DeviceManagementTroubleshootingEvent)
             }
-            "microsoft.graph.passwordAuthenticationMethod"
-            | "graph.passwordAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::PasswordAuthenticationMethod)
-            }
-            "microsoft.graph.phoneAuthenticationMethod"
-            | "graph.phoneAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::PhoneAuthenticationMethod)
-            }
-            "microsoft.graph.platformCredentialAuthenticationMethod"
-            | "graph.platformCredentialAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::PlatformCredentialAuthenticationMethod)
-            }
-            "microsoft.graph.qrCodePinAuthenticationMethod"
-            | "graph.qrCodePinAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::QrCodePinAuthenticationMethod)
-            }
-            "microsoft.graph.softwareOathAuthenticationMethod"
-            | "graph.softwareOathAuthenticationMethod" => {
-                serde_json::from_value(value).map(Self::SoftwareOathAuthenticationMethod)
-            }
-            "microsoft.graph.temporaryAccessPassAuthenticationMethod"
-            | "graph.temporaryAccessPassAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::TemporaryAccessPassAuthenticationMethod)
-            }
-            "microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
-            | "graph.windowsHelloForBusinessAuthenticationMethod" => {
-                serde_json::from_value(value)
-                    .map(Self::WindowsHelloForBusinessAuthenticationMethod)
-            }
-            _ => serde_json::from_value(value).map(Self::AuthenticationMethod),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_authentication_methods_policy")]
-/// CSDL entity type `microsoft.graph.authenticationMethodsPolicy`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_directory_objects")]
+/// CSDL entity type `microsoft.graph.directoryObjectPartnerReference`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethodsPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `policyMigrationState`: `microsoft.graph.authenticationMethodsPolicyMigrationState`.
-    pub policy_migration_state: Option<AuthenticationMethodsPolicyMigrationState>,
-    /// Property `policyVersion`: `Edm.String`.
-    pub policy_version: Option<String>,
-    /// Property `reconfirmationInDays`: `Edm.Int32`.
-    pub reconfirmation_in_days: Option<i32>,
-    /// Property `registrationEnforcement`: `microsoft.graph.registrationEnforcement`.
-    pub registration_enforcement: Option<RegistrationEnforcement>,
-    /// Navigation property `authenticationMethodConfigurations`: `Collection(microsoft.graph.authenticationMethodConfiguration)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_advanced_config_state")]
-    pub authentication_method_configurations: Option<
-        Vec<AnyAuthenticationMethodConfiguration>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl serde::Serialize for AuthenticationMethodsPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AuthenticationMethodsPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodsPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("policyMigrationState", &self.policy_migration_state);
-        object.property("policyVersion", &self.policy_version);
-        object.property("reconfirmationInDays", &self.reconfirmation_in_days);
-        object.property("registrationEnforcement", &self.registration_enforcement);
-        #[cfg(feature = "_advanced_config_state")]
-        object
-            .property(
-                "authenticationMethodConfigurations",
-                &self.authentication_method_configurations,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodsPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AuthenticationMethodsPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "policyMigrationState" => {
-                read_nullable(map, key, &mut self.policy_migration_state, extra)
-            }
-            "policyVersion" => read_lenient(map, key, &mut self.policy_version, extra),
-            "reconfirmationInDays" => {
-                read_lenient(map, key, &mut self.reconfirmation_in_days, extra)
-            }
-            "registrationEnforcement" => {
-                read_nullable(map, key, &mut self.registration_enforcement, extra)
-            }
-            #[cfg(feature = "_advanced_config_state")]
-            "authenticationMethodConfigurations" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.authentication_method_configurations,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl AuthenticationMethodsPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-/// The properties of [`AuthenticationMethodsPolicy`] by wire name, each a [`Field<AuthenticationMethodsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodsPolicy::set_null`].
-pub enum AuthenticationMethodsPolicyField {}
-
-#[cfg(feature = "_authentication_methods_policy")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationMethodsPolicyField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationMethodsPolicy> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `policyMigrationState`
-    pub const PolicyMigrationState: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "policyMigrationState",
-    );
-    /// `policyVersion`
-    pub const PolicyVersion: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "policyVersion",
-    );
-    /// `reconfirmationInDays`
-    pub const ReconfirmationInDays: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "reconfirmationInDays",
-    );
-    /// `registrationEnforcement`
-    pub const RegistrationEnforcement: model::Field<AuthenticationMethodsPolicy> = model::Field::new(
-        "registrationEnforcement",
-    );
-    /// `authenticationMethodConfigurations`
-    pub const AuthenticationMethodConfigurations: model::Field<
-        AuthenticationMethodsPolicy,
-    > = model::Field::new("authenticationMethodConfigurations");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethodsPolicy>] = &[
-        Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::PolicyMigrationState,
-        Self::PolicyVersion,
-        Self::ReconfirmationInDays,
-        Self::RegistrationEnforcement,
-        Self::AuthenticationMethodConfigurations,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL entity type `microsoft.graph.authenticationMethodsRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethodsRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `userRegistrationDetails`: `Collection(microsoft.graph.userRegistrationDetails)`, contained; present when expanded (`$expand`).
-    pub user_registration_details: Option<Vec<UserRegistrationDetails>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AuthenticationMethodsRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AuthenticationMethodsRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodsRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("userRegistrationDetails", &self.user_registration_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodsRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationMethodsRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "userRegistrationDetails" => {
-                read_nullable(map, key, &mut self.user_registration_details, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AuthenticationMethodsRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`AuthenticationMethodsRoot`] by wire name, each a [`Field<AuthenticationMethodsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodsRoot::set_null`].
-pub enum AuthenticationMethodsRootField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationMethodsRootField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationMethodsRoot> = model::Field::new("id");
-    /// `userRegistrationDetails`
-    pub const UserRegistrationDetails: model::Field<AuthenticationMethodsRoot> = model::Field::new(
-        "userRegistrationDetails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethodsRoot>] = &[
-        Self::Id,
-        Self::UserRegistrationDetails,
-    ];
-}
-
-#[cfg(feature = "_authored_note")]
-/// CSDL entity type `microsoft.graph.authoredNote`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthoredNote {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `author`: `microsoft.graph.identity`.
-    pub author: Option<AnyIdentity>,
-    /// Property `content`: `microsoft.graph.itemBody`.
-    pub content: Option<ItemBody>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authored_note")]
-impl serde::Serialize for AuthoredNote {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl AuthoredNote {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authoredNote";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("author", &self.author);
-        object.property("content", &self.content);
-        object.property("createdDateTime", &self.created_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for AuthoredNote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::model::ODataObject for AuthoredNote {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "author" => read_nullable(map, key, &mut self.author, extra),
-            "content" => read_nullable(map, key, &mut self.content, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl AuthoredNote {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-/// The properties of [`AuthoredNote`] by wire name, each a [`Field<AuthoredNote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthoredNote::set_null`].
-pub enum AuthoredNoteField {}
-
-#[cfg(feature = "_authored_note")]
-#[allow(non_upper_case_globals)]
-impl AuthoredNoteField {
-    /// `id`
-    pub const Id: model::Field<AuthoredNote> = model::Field::new("id");
-    /// `author`
-    pub const Author: model::Field<AuthoredNote> = model::Field::new("author");
-    /// `content`
-    pub const Content: model::Field<AuthoredNote> = model::Field::new("content");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AuthoredNote> = model::Field::new(
-        "createdDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthoredNote>] = &[
-        Self::Id,
-        Self::Author,
-        Self::Content,
-        Self::CreatedDateTime,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.authorizationPolicy`; base type `microsoft.graph.policyBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthorizationPolicy {
+pub struct DirectoryObjectPartnerReference {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -2459,44 +70,30 @@ pub struct AuthorizationPolicy {
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
     pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.policyBase`.
     pub display_name: Option<String>,
-    /// Property `allowedToSignUpEmailBasedSubscriptions`: `Edm.Boolean`, not nullable.
-    pub allowed_to_sign_up_email_based_subscriptions: Option<bool>,
-    /// Property `allowedToUseSSPR`: `Edm.Boolean`, not nullable.
-    pub allowed_to_use_sspr: Option<bool>,
-    /// Property `allowEmailVerifiedUsersToJoinOrganization`: `Edm.Boolean`, not nullable.
-    pub allow_email_verified_users_to_join_organization: Option<bool>,
-    /// Property `allowInvitesFrom`: `microsoft.graph.allowInvitesFrom`.
-    pub allow_invites_from: Option<AllowInvitesFrom>,
-    /// Property `allowUserConsentForRiskyApps`: `Edm.Boolean`.
-    pub allow_user_consent_for_risky_apps: Option<bool>,
-    /// Property `blockMsolPowerShell`: `Edm.Boolean`.
-    pub block_msol_power_shell: Option<bool>,
-    /// Property `defaultUserRolePermissions`: `microsoft.graph.defaultUserRolePermissions`, not nullable.
-    pub default_user_role_permissions: Option<DefaultUserRolePermissions>,
-    /// Property `guestUserRoleId`: `Edm.Guid`.
-    pub guest_user_role_id: Option<edm::Guid>,
+    /// Property `externalPartnerTenantId`: `Edm.Guid`.
+    pub external_partner_tenant_id: Option<edm::Guid>,
+    /// Property `objectType`: `Edm.String`.
+    pub object_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AuthorizationPolicy {
+#[cfg(feature = "_directory_objects")]
+impl serde::Serialize for DirectoryObjectPartnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AuthorizationPolicy {
+#[cfg(feature = "_directory_objects")]
+impl DirectoryObjectPartnerReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationPolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObjectPartnerReference";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2513,33 +110,14 @@ impl AuthorizationPolicy {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object
-            .property(
-                "allowedToSignUpEmailBasedSubscriptions",
-                &self.allowed_to_sign_up_email_based_subscriptions,
-            );
-        object.property("allowedToUseSSPR", &self.allowed_to_use_sspr);
-        object
-            .property(
-                "allowEmailVerifiedUsersToJoinOrganization",
-                &self.allow_email_verified_users_to_join_organization,
-            );
-        object.property("allowInvitesFrom", &self.allow_invites_from);
-        object
-            .property(
-                "allowUserConsentForRiskyApps",
-                &self.allow_user_consent_for_risky_apps,
-            );
-        object.property("blockMsolPowerShell", &self.block_msol_power_shell);
-        object
-            .property("defaultUserRolePermissions", &self.default_user_role_permissions);
-        object.property("guestUserRoleId", &self.guest_user_role_id);
+        object.property("externalPartnerTenantId", &self.external_partner_tenant_id);
+        object.property("objectType", &self.object_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
+#[cfg(feature = "_directory_objects")]
+impl<'de> serde::Deserialize<'de> for DirectoryObjectPartnerReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2547,228 +125,8 @@ impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AuthorizationPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "allowedToSignUpEmailBasedSubscriptions" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allowed_to_sign_up_email_based_subscriptions,
-                    extra,
-                )
-            }
-            "allowedToUseSSPR" => {
-                read_lenient(map, key, &mut self.allowed_to_use_sspr, extra)
-            }
-            "allowEmailVerifiedUsersToJoinOrganization" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_email_verified_users_to_join_organization,
-                    extra,
-                )
-            }
-            "allowInvitesFrom" => {
-                read_nullable(map, key, &mut self.allow_invites_from, extra)
-            }
-            "allowUserConsentForRiskyApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.allow_user_consent_for_risky_apps,
-                    extra,
-                )
-            }
-            "blockMsolPowerShell" => {
-                read_lenient(map, key, &mut self.block_msol_power_shell, extra)
-            }
-            "defaultUserRolePermissions" => {
-                read_nullable(map, key, &mut self.default_user_role_permissions, extra)
-            }
-            "guestUserRoleId" => {
-                read_lenient(map, key, &mut self.guest_user_role_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AuthorizationPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`AuthorizationPolicy`] by wire name, each a [`Field<AuthorizationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationPolicy::set_null`].
-pub enum AuthorizationPolicyField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl AuthorizationPolicyField {
-    /// `id`
-    pub const Id: model::Field<AuthorizationPolicy> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<AuthorizationPolicy> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<AuthorizationPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuthorizationPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `allowedToSignUpEmailBasedSubscriptions`
-    pub const AllowedToSignUpEmailBasedSubscriptions: model::Field<
-        AuthorizationPolicy,
-    > = model::Field::new("allowedToSignUpEmailBasedSubscriptions");
-    /// `allowedToUseSSPR`
-    pub const AllowedToUseSspr: model::Field<AuthorizationPolicy> = model::Field::new(
-        "allowedToUseSSPR",
-    );
-    /// `allowEmailVerifiedUsersToJoinOrganization`
-    pub const AllowEmailVerifiedUsersToJoinOrganization: model::Field<
-        AuthorizationPolicy,
-    > = model::Field::new("allowEmailVerifiedUsersToJoinOrganization");
-    /// `allowInvitesFrom`
-    pub const AllowInvitesFrom: model::Field<AuthorizationPolicy> = model::Field::new(
-        "allowInvitesFrom",
-    );
-    /// `allowUserConsentForRiskyApps`
-    pub const AllowUserConsentForRiskyApps: model::Field<AuthorizationPolicy> = model::Field::new(
-        "allowUserConsentForRiskyApps",
-    );
-    /// `blockMsolPowerShell`
-    pub const BlockMsolPowerShell: model::Field<AuthorizationPolicy> = model::Field::new(
-        "blockMsolPowerShell",
-    );
-    /// `defaultUserRolePermissions`
-    pub const DefaultUserRolePermissions: model::Field<AuthorizationPolicy> = model::Field::new(
-        "defaultUserRolePermissions",
-    );
-    /// `guestUserRoleId`
-    pub const GuestUserRoleId: model::Field<AuthorizationPolicy> = model::Field::new(
-        "guestUserRoleId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthorizationPolicy>] = &[
-        Self::Id,
-        Self::DeletedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::AllowedToSignUpEmailBasedSubscriptions,
-        Self::AllowedToUseSspr,
-        Self::AllowEmailVerifiedUsersToJoinOrganization,
-        Self::AllowInvitesFrom,
-        Self::AllowUserConsentForRiskyApps,
-        Self::BlockMsolPowerShell,
-        Self::DefaultUserRolePermissions,
-        Self::GuestUserRoleId,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL entity type `microsoft.graph.azureCommunicationServicesUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AzureCommunicationServicesUserConversationMember {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub display_name: Option<String>,
-    /// Property `roles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub roles: Option<Vec<String>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.conversationMember`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `azureCommunicationServicesId`: `Edm.String`.
-    pub azure_communication_services_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AzureCommunicationServicesUserConversationMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AzureCommunicationServicesUserConversationMember {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureCommunicationServicesUserConversationMember";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("roles", &self.roles);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object
-            .property(
-                "azureCommunicationServicesId",
-                &self.azure_communication_services_id,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AzureCommunicationServicesUserConversationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject
-for AzureCommunicationServicesUserConversationMember {
+#[cfg(feature = "_directory_objects")]
+impl graph_odata_runtime::model::ODataObject for DirectoryObjectPartnerReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2778,632 +136,15 @@ for AzureCommunicationServicesUserConversationMember {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "roles" => read_lenient(map, key, &mut self.roles, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            "azureCommunicationServicesId" => {
-                read_lenient(map, key, &mut self.azure_communication_services_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AzureCommunicationServicesUserConversationMember {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AzureCommunicationServicesUserConversationMember`] by wire name, each a [`Field<AzureCommunicationServicesUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureCommunicationServicesUserConversationMember::set_null`].
-pub enum AzureCommunicationServicesUserConversationMemberField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl AzureCommunicationServicesUserConversationMemberField {
-    /// `id`
-    pub const Id: model::Field<AzureCommunicationServicesUserConversationMember> = model::Field::new(
-        "id",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        AzureCommunicationServicesUserConversationMember,
-    > = model::Field::new("displayName");
-    /// `roles`
-    pub const Roles: model::Field<AzureCommunicationServicesUserConversationMember> = model::Field::new(
-        "roles",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        AzureCommunicationServicesUserConversationMember,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// `azureCommunicationServicesId`
-    pub const AzureCommunicationServicesId: model::Field<
-        AzureCommunicationServicesUserConversationMember,
-    > = model::Field::new("azureCommunicationServicesId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        AzureCommunicationServicesUserConversationMember,
-    >] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Roles,
-        Self::VisibleHistoryStartDateTime,
-        Self::AzureCommunicationServicesId,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.backupRestoreRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BackupRestoreRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `serviceStatus`: `microsoft.graph.serviceStatus`.
-    pub service_status: Option<ServiceStatus>,
-    /// Navigation property `browseSessions`: `Collection(microsoft.graph.browseSessionBase)`, contained; present when expanded (`$expand`).
-    pub browse_sessions: Option<Vec<AnyBrowseSessionBase>>,
-    /// Navigation property `driveInclusionRules`: `Collection(microsoft.graph.driveProtectionRule)`, contained; present when expanded (`$expand`).
-    pub drive_inclusion_rules: Option<Vec<DriveProtectionRule>>,
-    /// Navigation property `driveProtectionUnits`: `Collection(microsoft.graph.driveProtectionUnit)`, contained; present when expanded (`$expand`).
-    pub drive_protection_units: Option<Vec<DriveProtectionUnit>>,
-    /// Navigation property `driveProtectionUnitsBulkAdditionJobs`: `Collection(microsoft.graph.driveProtectionUnitsBulkAdditionJob)`, contained; present when expanded (`$expand`).
-    pub drive_protection_units_bulk_addition_jobs: Option<
-        Vec<DriveProtectionUnitsBulkAdditionJob>,
-    >,
-    /// Navigation property `emailNotificationsSetting`: `microsoft.graph.emailNotificationsSetting`, contained; present when expanded (`$expand`).
-    pub email_notifications_setting: Option<EmailNotificationsSetting>,
-    /// Navigation property `exchangeProtectionPolicies`: `Collection(microsoft.graph.exchangeProtectionPolicy)`, contained; present when expanded (`$expand`).
-    pub exchange_protection_policies: Option<Vec<ExchangeProtectionPolicy>>,
-    /// Navigation property `exchangeRestoreSessions`: `Collection(microsoft.graph.exchangeRestoreSession)`, contained; present when expanded (`$expand`).
-    pub exchange_restore_sessions: Option<Vec<ExchangeRestoreSession>>,
-    /// Navigation property `mailboxInclusionRules`: `Collection(microsoft.graph.mailboxProtectionRule)`, contained; present when expanded (`$expand`).
-    pub mailbox_inclusion_rules: Option<Vec<MailboxProtectionRule>>,
-    /// Navigation property `mailboxProtectionUnits`: `Collection(microsoft.graph.mailboxProtectionUnit)`, contained; present when expanded (`$expand`).
-    pub mailbox_protection_units: Option<Vec<MailboxProtectionUnit>>,
-    /// Navigation property `mailboxProtectionUnitsBulkAdditionJobs`: `Collection(microsoft.graph.mailboxProtectionUnitsBulkAdditionJob)`, contained; present when expanded (`$expand`).
-    pub mailbox_protection_units_bulk_addition_jobs: Option<
-        Vec<MailboxProtectionUnitsBulkAdditionJob>,
-    >,
-    /// Navigation property `oneDriveForBusinessBrowseSessions`: `Collection(microsoft.graph.oneDriveForBusinessBrowseSession)`, contained; present when expanded (`$expand`).
-    pub one_drive_for_business_browse_sessions: Option<
-        Vec<OneDriveForBusinessBrowseSession>,
-    >,
-    /// Navigation property `oneDriveForBusinessProtectionPolicies`: `Collection(microsoft.graph.oneDriveForBusinessProtectionPolicy)`, contained; present when expanded (`$expand`).
-    pub one_drive_for_business_protection_policies: Option<
-        Vec<OneDriveForBusinessProtectionPolicy>,
-    >,
-    /// Navigation property `oneDriveForBusinessRestoreSessions`: `Collection(microsoft.graph.oneDriveForBusinessRestoreSession)`, contained; present when expanded (`$expand`).
-    pub one_drive_for_business_restore_sessions: Option<
-        Vec<OneDriveForBusinessRestoreSession>,
-    >,
-    /// Navigation property `protectionPolicies`: `Collection(microsoft.graph.protectionPolicyBase)`, contained; present when expanded (`$expand`).
-    pub protection_policies: Option<Vec<AnyProtectionPolicyBase>>,
-    /// Navigation property `protectionUnits`: `Collection(microsoft.graph.protectionUnitBase)`; present when expanded (`$expand`).
-    pub protection_units: Option<Vec<AnyProtectionUnitBase>>,
-    /// Navigation property `restorePoints`: `Collection(microsoft.graph.restorePoint)`, contained; present when expanded (`$expand`).
-    pub restore_points: Option<Vec<RestorePoint>>,
-    /// Navigation property `restoreSessions`: `Collection(microsoft.graph.restoreSessionBase)`, contained; present when expanded (`$expand`).
-    pub restore_sessions: Option<Vec<AnyRestoreSessionBase>>,
-    /// Navigation property `serviceApps`: `Collection(microsoft.graph.serviceApp)`, contained; present when expanded (`$expand`).
-    pub service_apps: Option<Vec<ServiceApp>>,
-    /// Navigation property `sharePointBrowseSessions`: `Collection(microsoft.graph.sharePointBrowseSession)`, contained; present when expanded (`$expand`).
-    pub share_point_browse_sessions: Option<Vec<SharePointBrowseSession>>,
-    /// Navigation property `sharePointProtectionPolicies`: `Collection(microsoft.graph.sharePointProtectionPolicy)`, contained; present when expanded (`$expand`).
-    pub share_point_protection_policies: Option<Vec<SharePointProtectionPolicy>>,
-    /// Navigation property `sharePointRestoreSessions`: `Collection(microsoft.graph.sharePointRestoreSession)`, contained; present when expanded (`$expand`).
-    pub share_point_restore_sessions: Option<Vec<SharePointRestoreSession>>,
-    /// Navigation property `siteInclusionRules`: `Collection(microsoft.graph.siteProtectionRule)`, contained; present when expanded (`$expand`).
-    pub site_inclusion_rules: Option<Vec<SiteProtectionRule>>,
-    /// Navigation property `siteProtectionUnits`: `Collection(microsoft.graph.siteProtectionUnit)`, contained; present when expanded (`$expand`).
-    pub site_protection_units: Option<Vec<SiteProtectionUnit>>,
-    /// Navigation property `siteProtectionUnitsBulkAdditionJobs`: `Collection(microsoft.graph.siteProtectionUnitsBulkAdditionJob)`, contained; present when expanded (`$expand`).
-    pub site_protection_units_bulk_addition_jobs: Option<
-        Vec<SiteProtectionUnitsBulkAdditionJob>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BackupRestoreRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BackupRestoreRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.backupRestoreRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("serviceStatus", &self.service_status);
-        object.property("browseSessions", &self.browse_sessions);
-        object.property("driveInclusionRules", &self.drive_inclusion_rules);
-        object.property("driveProtectionUnits", &self.drive_protection_units);
-        object
-            .property(
-                "driveProtectionUnitsBulkAdditionJobs",
-                &self.drive_protection_units_bulk_addition_jobs,
-            );
-        object.property("emailNotificationsSetting", &self.email_notifications_setting);
-        object
-            .property("exchangeProtectionPolicies", &self.exchange_protection_policies);
-        object.property("exchangeRestoreSessions", &self.exchange_restore_sessions);
-        object.property("mailboxInclusionRules", &self.mailbox_inclusion_rules);
-        object.property("mailboxProtectionUnits", &self.mailbox_protection_units);
-        object
-            .property(
-                "mailboxProtectionUnitsBulkAdditionJobs",
-                &self.mailbox_protection_units_bulk_addition_jobs,
-            );
-        object
-            .property(
-                "oneDriveForBusinessBrowseSessions",
-                &self.one_drive_for_business_browse_sessions,
-            );
-        object
-            .property(
-                "oneDriveForBusinessProtectionPolicies",
-                &self.one_drive_for_business_protection_policies,
-            );
-        object
-            .property(
-                "oneDriveForBusinessRestoreSessions",
-                &self.one_drive_for_business_restore_sessions,
-            );
-        object.property("protectionPolicies", &self.protection_policies);
-        object.property("protectionUnits", &self.protection_units);
-        object.property("restorePoints", &self.restore_points);
-        object.property("restoreSessions", &self.restore_sessions);
-        object.property("serviceApps", &self.service_apps);
-        object.property("sharePointBrowseSessions", &self.share_point_browse_sessions);
-        object
-            .property(
-                "sharePointProtectionPolicies",
-                &self.share_point_protection_policies,
-            );
-        object.property("sharePointRestoreSessions", &self.share_point_restore_sessions);
-        object.property("siteInclusionRules", &self.site_inclusion_rules);
-        object.property("siteProtectionUnits", &self.site_protection_units);
-        object
-            .property(
-                "siteProtectionUnitsBulkAdditionJobs",
-                &self.site_protection_units_bulk_addition_jobs,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BackupRestoreRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BackupRestoreRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "serviceStatus" => read_nullable(map, key, &mut self.service_status, extra),
-            "browseSessions" => read_nullable(map, key, &mut self.browse_sessions, extra),
-            "driveInclusionRules" => {
-                read_nullable(map, key, &mut self.drive_inclusion_rules, extra)
-            }
-            "driveProtectionUnits" => {
-                read_nullable(map, key, &mut self.drive_protection_units, extra)
-            }
-            "driveProtectionUnitsBulkAdditionJobs" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.drive_protection_units_bulk_addition_jobs,
-                    extra,
-                )
-            }
-            "emailNotificationsSetting" => {
-                read_nullable(map, key, &mut self.email_notifications_setting, extra)
-            }
-            "exchangeProtectionPolicies" => {
-                read_nullable(map, key, &mut self.exchange_protection_policies, extra)
-            }
-            "exchangeRestoreSessions" => {
-                read_nullable(map, key, &mut self.exchange_restore_sessions, extra)
-            }
-            "mailboxInclusionRules" => {
-                read_nullable(map, key, &mut self.mailbox_inclusion_rules, extra)
-            }
-            "mailboxProtectionUnits" => {
-                read_nullable(map, key, &mut self.mailbox_protection_units, extra)
-            }
-            "mailboxProtectionUnitsBulkAdditionJobs" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.mailbox_protection_units_bulk_addition_jobs,
-                    extra,
-                )
-            }
-            "oneDriveForBusinessBrowseSessions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.one_drive_for_business_browse_sessions,
-                    extra,
-                )
-            }
-            "oneDriveForBusinessProtectionPolicies" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.one_drive_for_business_protection_policies,
-                    extra,
-                )
-            }
-            "oneDriveForBusinessRestoreSessions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.one_drive_for_business_restore_sessions,
-                    extra,
-                )
-            }
-            "protectionPolicies" => {
-                read_nullable(map, key, &mut self.protection_policies, extra)
-            }
-            "protectionUnits" => {
-                read_nullable(map, key, &mut self.protection_units, extra)
-            }
-            "restorePoints" => read_nullable(map, key, &mut self.restore_points, extra),
-            "restoreSessions" => {
-                read_nullable(map, key, &mut self.restore_sessions, extra)
-            }
-            "serviceApps" => read_nullable(map, key, &mut self.service_apps, extra),
-            "sharePointBrowseSessions" => {
-                read_nullable(map, key, &mut self.share_point_browse_sessions, extra)
-            }
-            "sharePointProtectionPolicies" => {
-                read_nullable(map, key, &mut self.share_point_protection_policies, extra)
-            }
-            "sharePointRestoreSessions" => {
-                read_nullable(map, key, &mut self.share_point_restore_sessions, extra)
-            }
-            "siteInclusionRules" => {
-                read_nullable(map, key, &mut self.site_inclusion_rules, extra)
-            }
-            "siteProtectionUnits" => {
-                read_nullable(map, key, &mut self.site_protection_units, extra)
-            }
-            "siteProtectionUnitsBulkAdditionJobs" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.site_protection_units_bulk_addition_jobs,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BackupRestoreRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`BackupRestoreRoot`] by wire name, each a [`Field<BackupRestoreRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BackupRestoreRoot::set_null`].
-pub enum BackupRestoreRootField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl BackupRestoreRootField {
-    /// `id`
-    pub const Id: model::Field<BackupRestoreRoot> = model::Field::new("id");
-    /// `serviceStatus`
-    pub const ServiceStatus: model::Field<BackupRestoreRoot> = model::Field::new(
-        "serviceStatus",
-    );
-    /// `browseSessions`
-    pub const BrowseSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "browseSessions",
-    );
-    /// `driveInclusionRules`
-    pub const DriveInclusionRules: model::Field<BackupRestoreRoot> = model::Field::new(
-        "driveInclusionRules",
-    );
-    /// `driveProtectionUnits`
-    pub const DriveProtectionUnits: model::Field<BackupRestoreRoot> = model::Field::new(
-        "driveProtectionUnits",
-    );
-    /// `driveProtectionUnitsBulkAdditionJobs`
-    pub const DriveProtectionUnitsBulkAdditionJobs: model::Field<BackupRestoreRoot> = model::Field::new(
-        "driveProtectionUnitsBulkAdditionJobs",
-    );
-    /// `emailNotificationsSetting`
-    pub const EmailNotificationsSetting: model::Field<BackupRestoreRoot> = model::Field::new(
-        "emailNotificationsSetting",
-    );
-    /// `exchangeProtectionPolicies`
-    pub const ExchangeProtectionPolicies: model::Field<BackupRestoreRoot> = model::Field::new(
-        "exchangeProtectionPolicies",
-    );
-    /// `exchangeRestoreSessions`
-    pub const ExchangeRestoreSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "exchangeRestoreSessions",
-    );
-    /// `mailboxInclusionRules`
-    pub const MailboxInclusionRules: model::Field<BackupRestoreRoot> = model::Field::new(
-        "mailboxInclusionRules",
-    );
-    /// `mailboxProtectionUnits`
-    pub const MailboxProtectionUnits: model::Field<BackupRestoreRoot> = model::Field::new(
-        "mailboxProtectionUnits",
-    );
-    /// `mailboxProtectionUnitsBulkAdditionJobs`
-    pub const MailboxProtectionUnitsBulkAdditionJobs: model::Field<BackupRestoreRoot> = model::Field::new(
-        "mailboxProtectionUnitsBulkAdditionJobs",
-    );
-    /// `oneDriveForBusinessBrowseSessions`
-    pub const OneDriveForBusinessBrowseSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "oneDriveForBusinessBrowseSessions",
-    );
-    /// `oneDriveForBusinessProtectionPolicies`
-    pub const OneDriveForBusinessProtectionPolicies: model::Field<BackupRestoreRoot> = model::Field::new(
-        "oneDriveForBusinessProtectionPolicies",
-    );
-    /// `oneDriveForBusinessRestoreSessions`
-    pub const OneDriveForBusinessRestoreSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "oneDriveForBusinessRestoreSessions",
-    );
-    /// `protectionPolicies`
-    pub const ProtectionPolicies: model::Field<BackupRestoreRoot> = model::Field::new(
-        "protectionPolicies",
-    );
-    /// `protectionUnits`
-    pub const ProtectionUnits: model::Field<BackupRestoreRoot> = model::Field::new(
-        "protectionUnits",
-    );
-    /// `restorePoints`
-    pub const RestorePoints: model::Field<BackupRestoreRoot> = model::Field::new(
-        "restorePoints",
-    );
-    /// `restoreSessions`
-    pub const RestoreSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "restoreSessions",
-    );
-    /// `serviceApps`
-    pub const ServiceApps: model::Field<BackupRestoreRoot> = model::Field::new(
-        "serviceApps",
-    );
-    /// `sharePointBrowseSessions`
-    pub const SharePointBrowseSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "sharePointBrowseSessions",
-    );
-    /// `sharePointProtectionPolicies`
-    pub const SharePointProtectionPolicies: model::Field<BackupRestoreRoot> = model::Field::new(
-        "sharePointProtectionPolicies",
-    );
-    /// `sharePointRestoreSessions`
-    pub const SharePointRestoreSessions: model::Field<BackupRestoreRoot> = model::Field::new(
-        "sharePointRestoreSessions",
-    );
-    /// `siteInclusionRules`
-    pub const SiteInclusionRules: model::Field<BackupRestoreRoot> = model::Field::new(
-        "siteInclusionRules",
-    );
-    /// `siteProtectionUnits`
-    pub const SiteProtectionUnits: model::Field<BackupRestoreRoot> = model::Field::new(
-        "siteProtectionUnits",
-    );
-    /// `siteProtectionUnitsBulkAdditionJobs`
-    pub const SiteProtectionUnitsBulkAdditionJobs: model::Field<BackupRestoreRoot> = model::Field::new(
-        "siteProtectionUnitsBulkAdditionJobs",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BackupRestoreRoot>] = &[
-        Self::Id,
-        Self::ServiceStatus,
-        Self::BrowseSessions,
-        Self::DriveInclusionRules,
-        Self::DriveProtectionUnits,
-        Self::DriveProtectionUnitsBulkAdditionJobs,
-        Self::EmailNotificationsSetting,
-        Self::ExchangeProtectionPolicies,
-        Self::ExchangeRestoreSessions,
-        Self::MailboxInclusionRules,
-        Self::MailboxProtectionUnits,
-        Self::MailboxProtectionUnitsBulkAdditionJobs,
-        Self::OneDriveForBusinessBrowseSessions,
-        Self::OneDriveForBusinessProtectionPolicies,
-        Self::OneDriveForBusinessRestoreSessions,
-        Self::ProtectionPolicies,
-        Self::ProtectionUnits,
-        Self::RestorePoints,
-        Self::RestoreSessions,
-        Self::ServiceApps,
-        Self::SharePointBrowseSessions,
-        Self::SharePointProtectionPolicies,
-        Self::SharePointRestoreSessions,
-        Self::SiteInclusionRules,
-        Self::SiteProtectionUnits,
-        Self::SiteProtectionUnitsBulkAdditionJobs,
-    ];
-}
-
-#[cfg(feature = "_base_item")]
-/// CSDL entity type `microsoft.graph.baseItem`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaseItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `eTag`: `Edm.String`.
-    pub e_tag: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `parentReference`: `microsoft.graph.itemReference`.
-    pub parent_reference: Option<ItemReference>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub created_by_user: Option<AnyUser>,
-    /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub last_modified_by_user: Option<AnyUser>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for BaseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl BaseItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("eTag", &self.e_tag);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("parentReference", &self.parent_reference);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_authorization_info")]
-        object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_authorization_info")]
-        object.property("lastModifiedByUser", &self.last_modified_by_user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for BaseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for BaseItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
-            "eTag" => read_lenient(map, key, &mut self.e_tag, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "externalPartnerTenantId" => {
+                read_lenient(map, key, &mut self.external_partner_tenant_id, extra)
             }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentReference" => {
-                read_nullable(map, key, &mut self.parent_reference, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_authorization_info")]
-            "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_authorization_info")]
-            "lastModifiedByUser" => {
-                read_nullable(map, key, &mut self.last_modified_by_user, extra)
-            }
+            "objectType" => read_lenient(map, key, &mut self.object_type, extra),
             _ => Ok(false),
         }
     }
@@ -3414,8 +155,8 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl BaseItem {
+#[cfg(feature = "_directory_objects")]
+impl DirectoryObjectPartnerReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3425,150 +166,969 @@ impl BaseItem {
     }
 }
 
-#[cfg(feature = "_base_item")]
-/// The properties of [`BaseItem`] by wire name, each a [`Field<BaseItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseItem::set_null`].
-pub enum BaseItemField {}
+#[cfg(feature = "_directory_objects")]
+/// The properties of [`DirectoryObjectPartnerReference`] by wire name, each a [`Field<DirectoryObjectPartnerReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObjectPartnerReference::set_null`].
+pub enum DirectoryObjectPartnerReferenceField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_directory_objects")]
 #[allow(non_upper_case_globals)]
-impl BaseItemField {
+impl DirectoryObjectPartnerReferenceField {
     /// `id`
-    pub const Id: model::Field<BaseItem> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<BaseItem> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BaseItem> = model::Field::new(
-        "createdDateTime",
+    pub const Id: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "id",
+    );
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "deletedDateTime",
     );
     /// `description`
-    pub const Description: model::Field<BaseItem> = model::Field::new("description");
-    /// `eTag`
-    pub const ETag: model::Field<BaseItem> = model::Field::new("eTag");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedBy",
+    pub const Description: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "description",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `displayName`
+    pub const DisplayName: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "displayName",
     );
-    /// `name`
-    pub const Name: model::Field<BaseItem> = model::Field::new("name");
-    /// `parentReference`
-    pub const ParentReference: model::Field<BaseItem> = model::Field::new(
-        "parentReference",
+    /// `externalPartnerTenantId`
+    pub const ExternalPartnerTenantId: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "externalPartnerTenantId",
     );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BaseItem> = model::Field::new("webUrl");
-    /// `createdByUser`
-    pub const CreatedByUser: model::Field<BaseItem> = model::Field::new("createdByUser");
-    /// `lastModifiedByUser`
-    pub const LastModifiedByUser: model::Field<BaseItem> = model::Field::new(
-        "lastModifiedByUser",
+    /// `objectType`
+    pub const ObjectType: model::Field<DirectoryObjectPartnerReference> = model::Field::new(
+        "objectType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaseItem>] = &[
+    pub const ALL: &'static [model::Field<DirectoryObjectPartnerReference>] = &[
         Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
+        Self::DeletedDateTime,
         Self::Description,
-        Self::ETag,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::ParentReference,
-        Self::WebUrl,
-        Self::CreatedByUser,
-        Self::LastModifiedByUser,
+        Self::DisplayName,
+        Self::ExternalPartnerTenantId,
+        Self::ObjectType,
     ];
 }
 
-#[cfg(feature = "_base_item")]
-/// A `microsoft.graph.baseItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseItem`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_domain_dns_cname_record")]
+/// A `microsoft.graph.domainDnsRecord` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DomainDnsRecord`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyBaseItem {
+pub enum AnyDomainDnsRecord {
     /// The base type itself, or a derived type unknown to this crate.
-    BaseItem(Box<BaseItem>),
-    /// `microsoft.graph.baseSitePage`
-    #[cfg(feature = "_sites")]
-    BaseSitePage(Box<BaseSitePage>),
-    /// `microsoft.graph.drive`
-    #[cfg(feature = "_drive")]
-    Drive(Box<Drive>),
-    /// `microsoft.graph.driveItem`
-    #[cfg(feature = "_album")]
-    DriveItem(Box<DriveItem>),
-    /// `microsoft.graph.list`
-    #[cfg(feature = "_column_link")]
-    List(Box<List>),
-    /// `microsoft.graph.listItem`
-    #[cfg(feature = "_column_link")]
-    ListItem(Box<ListItem>),
-    /// `microsoft.graph.recycleBin`
-    #[cfg(feature = "_recycle_bin")]
-    RecycleBin(Box<RecycleBin>),
-    /// `microsoft.graph.recycleBinItem`
-    #[cfg(feature = "_storage")]
-    RecycleBinItem(Box<RecycleBinItem>),
-    /// `microsoft.graph.sharedDriveItem`
-    #[cfg(feature = "_shares")]
-    SharedDriveItem(Box<SharedDriveItem>),
-    /// `microsoft.graph.site`
-    #[cfg(feature = "_site")]
-    Site(Box<Site>),
-    /// `microsoft.graph.sitePage`
-    #[cfg(feature = "_sites")]
-    SitePage(Box<SitePage>),
+    DomainDnsRecord(Box<DomainDnsRecord>),
+    /// `microsoft.graph.domainDnsCnameRecord`
+    DomainDnsCnameRecord(Box<DomainDnsCnameRecord>),
+    /// `microsoft.graph.domainDnsMxRecord`
+    DomainDnsMxRecord(Box<DomainDnsMxRecord>),
+    /// `microsoft.graph.domainDnsSrvRecord`
+    DomainDnsSrvRecord(Box<DomainDnsSrvRecord>),
+    /// `microsoft.graph.domainDnsTxtRecord`
+    DomainDnsTxtRecord(Box<DomainDnsTxtRecord>),
+    /// `microsoft.graph.domainDnsUnavailableRecord`
+    DomainDnsUnavailableRecord(Box<DomainDnsUnavailableRecord>),
 }
 
-#[cfg(feature = "_base_item")]
-impl AnyBaseItem {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl AnyDomainDnsRecord {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::BaseItem(_) => BaseItem::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            #[cfg(feature = "_drive")]
-            Self::Drive(_) => Drive::ODATA_TYPE,
-            #[cfg(feature = "_album")]
-            Self::DriveItem(_) => DriveItem::ODATA_TYPE,
-            #[cfg(feature = "_column_link")]
-            Self::List(_) => List::ODATA_TYPE,
-            #[cfg(feature = "_column_link")]
-            Self::ListItem(_) => ListItem::ODATA_TYPE,
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBin(_) => RecycleBin::ODATA_TYPE,
-            #[cfg(feature = "_storage")]
-            Self::RecycleBinItem(_) => RecycleBinItem::ODATA_TYPE,
-            #[cfg(feature = "_shares")]
-            Self::SharedDriveItem(_) => SharedDriveItem::ODATA_TYPE,
-            #[cfg(feature = "_site")]
-            Self::Site(_) => Site::ODATA_TYPE,
-            #[cfg(feature = "_sites")]
-            Self::SitePage(_) => SitePage::ODATA_TYPE,
+            Self::DomainDnsRecord(_) => DomainDnsRecord::ODATA_TYPE,
+            Self::DomainDnsCnameRecord(_) => DomainDnsCnameRecord::ODATA_TYPE,
+            Self::DomainDnsMxRecord(_) => DomainDnsMxRecord::ODATA_TYPE,
+            Self::DomainDnsSrvRecord(_) => DomainDnsSrvRecord::ODATA_TYPE,
+            Self::DomainDnsTxtRecord(_) => DomainDnsTxtRecord::ODATA_TYPE,
+            Self::DomainDnsUnavailableRecord(_) => DomainDnsUnavailableRecord::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`BaseItem`] (or of an unknown derived type).
-    #[allow(unreachable_patterns)]
-    pub fn as_base_item(&self) -> Option<&BaseItem> {
+    /// The value if it is a plain [`DomainDnsRecord`] (or of an unknown derived type).
+    pub fn as_domain_dns_record(&self) -> Option<&DomainDnsRecord> {
         match self {
-            Self::BaseItem(value) => Some(value),
+            Self::DomainDnsRecord(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl Default for AnyBaseItem {
+#[cfg(feature = "_domain_dns_cname_record")]
+impl Default for AnyDomainDnsRecord {
     fn default() -> Self {
-        Self::BaseItem(Box::default())
+        Self::DomainDnsRecord(Box::default())
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl From<BaseItem> for AnyBaseItem {
-    fn from(value: BaseItem) -> Self {
-        Self::BaseItem(Box::new(value))
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsRecord) -> Self {
+        Self::DomainDnsRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl AnyDomainDnsRecord {
+    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsCnameRecord`] variant.
+    pub fn as_domain_dns_cname_record(&self) -> Option<&DomainDnsCnameRecord> {
+        match self {
+            Self::DomainDnsCnameRecord(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsMxRecord`] variant.
+    pub fn as_domain_dns_mx_record(&self) -> Option<&DomainDnsMxRecord> {
+        match self {
+            Self::DomainDnsMxRecord(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsSrvRecord`] variant.
+    pub fn as_domain_dns_srv_record(&self) -> Option<&DomainDnsSrvRecord> {
+        match self {
+            Self::DomainDnsSrvRecord(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsTxtRecord`] variant.
+    pub fn as_domain_dns_txt_record(&self) -> Option<&DomainDnsTxtRecord> {
+        match self {
+            Self::DomainDnsTxtRecord(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDomainDnsRecord::DomainDnsUnavailableRecord`] variant.
+    pub fn as_domain_dns_unavailable_record(
+        &self,
+    ) -> Option<&DomainDnsUnavailableRecord> {
+        match self {
+            Self::DomainDnsUnavailableRecord(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsCnameRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsCnameRecord) -> Self {
+        Self::DomainDnsCnameRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsMxRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsMxRecord) -> Self {
+        Self::DomainDnsMxRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsSrvRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsSrvRecord) -> Self {
+        Self::DomainDnsSrvRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsTxtRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsTxtRecord) -> Self {
+        Self::DomainDnsTxtRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl From<DomainDnsUnavailableRecord> for AnyDomainDnsRecord {
+    fn from(value: DomainDnsUnavailableRecord) -> Self {
+        Self::DomainDnsUnavailableRecord(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for AnyDomainDnsRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DomainDnsRecord(value) => value.serialize_with_type(serializer, None),
+            Self::DomainDnsCnameRecord(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DomainDnsCnameRecord::ODATA_TYPE),
+                    )
+            }
+            Self::DomainDnsMxRecord(value) => {
+                value
+                    .serialize_with_type(serializer, Some(DomainDnsMxRecord::ODATA_TYPE))
+            }
+            Self::DomainDnsSrvRecord(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DomainDnsSrvRecord::ODATA_TYPE),
+                    )
+            }
+            Self::DomainDnsTxtRecord(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DomainDnsTxtRecord::ODATA_TYPE),
+                    )
+            }
+            Self::DomainDnsUnavailableRecord(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DomainDnsUnavailableRecord::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for AnyDomainDnsRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.domainDnsCnameRecord" | "graph.domainDnsCnameRecord" => {
+                serde_json::from_value(value).map(Self::DomainDnsCnameRecord)
+            }
+            "microsoft.graph.domainDnsMxRecord" | "graph.domainDnsMxRecord" => {
+                serde_json::from_value(value).map(Self::DomainDnsMxRecord)
+            }
+            "microsoft.graph.domainDnsSrvRecord" | "graph.domainDnsSrvRecord" => {
+                serde_json::from_value(value).map(Self::DomainDnsSrvRecord)
+            }
+            "microsoft.graph.domainDnsTxtRecord" | "graph.domainDnsTxtRecord" => {
+                serde_json::from_value(value).map(Self::DomainDnsTxtRecord)
+            }
+            "microsoft.graph.domainDnsUnavailableRecord"
+            | "graph.domainDnsUnavailableRecord" => {
+                serde_json::from_value(value).map(Self::DomainDnsUnavailableRecord)
+            }
+            _ => serde_json::from_value(value).map(Self::DomainDnsRecord),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversation`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngagementConversation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `starterId`: `Edm.String`, not nullable.
+    pub starter_id: Option<String>,
+    /// Navigation property `messages`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    pub messages: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `starter`: `microsoft.graph.engagementConversationMessage`, contained; present when expanded (`$expand`).
+    pub starter: Option<Box<AnyEngagementConversationMessage>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("creationMode", &self.creation_mode);
+        object.property("starterId", &self.starter_id);
+        object.property("messages", &self.messages);
+        object.property("starter", &self.starter);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for EngagementConversation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
+            "starterId" => read_lenient(map, key, &mut self.starter_id, extra),
+            "messages" => read_nullable(map, key, &mut self.messages, extra),
+            "starter" => read_nullable(map, key, &mut self.starter, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversation`] by wire name, each a [`Field<EngagementConversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversation::set_null`].
+pub enum EngagementConversationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversation> = model::Field::new("id");
+    /// `creationMode`
+    pub const CreationMode: model::Field<EngagementConversation> = model::Field::new(
+        "creationMode",
+    );
+    /// `starterId`
+    pub const StarterId: model::Field<EngagementConversation> = model::Field::new(
+        "starterId",
+    );
+    /// `messages`
+    pub const Messages: model::Field<EngagementConversation> = model::Field::new(
+        "messages",
+    );
+    /// `starter`
+    pub const Starter: model::Field<EngagementConversation> = model::Field::new(
+        "starter",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversation>] = &[
+        Self::Id,
+        Self::CreationMode,
+        Self::StarterId,
+        Self::Messages,
+        Self::Starter,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// A `microsoft.graph.engagementConversation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EngagementConversation`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEngagementConversation {
+    /// The base type itself, or a derived type unknown to this crate.
+    EngagementConversation(Box<EngagementConversation>),
+    /// `microsoft.graph.onlineMeetingEngagementConversation`
+    OnlineMeetingEngagementConversation(Box<OnlineMeetingEngagementConversation>),
+}
+
+#[cfg(feature = "_communications")]
+impl AnyEngagementConversation {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EngagementConversation(_) => EngagementConversation::ODATA_TYPE,
+            Self::OnlineMeetingEngagementConversation(_) => {
+                OnlineMeetingEngagementConversation::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EngagementConversation`] (or of an unknown derived type).
+    pub fn as_engagement_conversation(&self) -> Option<&EngagementConversation> {
+        match self {
+            Self::EngagementConversation(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl Default for AnyEngagementConversation {
+    fn default() -> Self {
+        Self::EngagementConversation(Box::default())
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<EngagementConversation> for AnyEngagementConversation {
+    fn from(value: EngagementConversation) -> Self {
+        Self::EngagementConversation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyEngagementConversation {
+    /// The value if it is a [`AnyEngagementConversation::OnlineMeetingEngagementConversation`] variant.
+    pub fn as_online_meeting_engagement_conversation(
+        &self,
+    ) -> Option<&OnlineMeetingEngagementConversation> {
+        match self {
+            Self::OnlineMeetingEngagementConversation(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<OnlineMeetingEngagementConversation> for AnyEngagementConversation {
+    fn from(value: OnlineMeetingEngagementConversation) -> Self {
+        Self::OnlineMeetingEngagementConversation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyEngagementConversation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EngagementConversation(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnlineMeetingEngagementConversation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnlineMeetingEngagementConversation::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyEngagementConversation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onlineMeetingEngagementConversation"
+            | "graph.onlineMeetingEngagementConversation" => {
+                serde_json::from_value(value)
+                    .map(Self::OnlineMeetingEngagementConversation)
+            }
+            _ => serde_json::from_value(value).map(Self::EngagementConversation),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversationDiscussionMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngagementConversationDiscussionMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub body: Option<ItemBody>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `from`: `microsoft.graph.engagementIdentitySet`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub from: Option<EngagementIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `replyToId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to_id: Option<String>,
+    /// Navigation property `conversation`: `microsoft.graph.engagementConversation`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub conversation: Option<AnyEngagementConversation>,
+    /// Navigation property `reactions`: `Collection(microsoft.graph.engagementConversationMessageReaction)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reactions: Option<Vec<EngagementConversationMessageReaction>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub replies: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `replyTo`: `microsoft.graph.engagementConversationMessage`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to: Option<AnyEngagementConversationMessage>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationDiscussionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationDiscussionMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationDiscussionMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("creationMode", &self.creation_mode);
+        object.property("from", &self.from);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("conversation", &self.conversation);
+        object.property("reactions", &self.reactions);
+        object.property("replies", &self.replies);
+        object.property("replyTo", &self.reply_to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationDiscussionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject
+for EngagementConversationDiscussionMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "conversation" => read_nullable(map, key, &mut self.conversation, extra),
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            "replyTo" => read_nullable(map, key, &mut self.reply_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationDiscussionMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversationDiscussionMessage`] by wire name, each a [`Field<EngagementConversationDiscussionMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationDiscussionMessage::set_null`].
+pub enum EngagementConversationDiscussionMessageField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationDiscussionMessageField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "id",
+    );
+    /// `body`
+    pub const Body: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "body",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `creationMode`
+    pub const CreationMode: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "creationMode",
+    );
+    /// `from`
+    pub const From: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "from",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        EngagementConversationDiscussionMessage,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `replyToId`
+    pub const ReplyToId: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "replyToId",
+    );
+    /// `conversation`
+    pub const Conversation: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "conversation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "reactions",
+    );
+    /// `replies`
+    pub const Replies: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "replies",
+    );
+    /// `replyTo`
+    pub const ReplyTo: model::Field<EngagementConversationDiscussionMessage> = model::Field::new(
+        "replyTo",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversationDiscussionMessage>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::CreationMode,
+        Self::From,
+        Self::LastModifiedDateTime,
+        Self::ReplyToId,
+        Self::Conversation,
+        Self::Reactions,
+        Self::Replies,
+        Self::ReplyTo,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversationMessage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngagementConversationMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    pub body: Option<ItemBody>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `from`: `microsoft.graph.engagementIdentitySet`.
+    pub from: Option<EngagementIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `replyToId`: `Edm.String`.
+    pub reply_to_id: Option<String>,
+    /// Navigation property `conversation`: `microsoft.graph.engagementConversation`; present when expanded (`$expand`).
+    pub conversation: Option<Box<AnyEngagementConversation>>,
+    /// Navigation property `reactions`: `Collection(microsoft.graph.engagementConversationMessageReaction)`, contained; present when expanded (`$expand`).
+    pub reactions: Option<Vec<EngagementConversationMessageReaction>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    pub replies: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `replyTo`: `microsoft.graph.engagementConversationMessage`; present when expanded (`$expand`).
+    pub reply_to: Option<Box<AnyEngagementConversationMessage>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("creationMode", &self.creation_mode);
+        object.property("from", &self.from);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("conversation", &self.conversation);
+        object.property("reactions", &self.reactions);
+        object.property("replies", &self.replies);
+        object.property("replyTo", &self.reply_to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for EngagementConversationMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "conversation" => read_nullable(map, key, &mut self.conversation, extra),
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            "replyTo" => read_nullable(map, key, &mut self.reply_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversationMessage`] by wire name, each a [`Field<EngagementConversationMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationMessage::set_null`].
+pub enum EngagementConversationMessageField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationMessageField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversationMessage> = model::Field::new("id");
+    /// `body`
+    pub const Body: model::Field<EngagementConversationMessage> = model::Field::new(
+        "body",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EngagementConversationMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `creationMode`
+    pub const CreationMode: model::Field<EngagementConversationMessage> = model::Field::new(
+        "creationMode",
+    );
+    /// `from`
+    pub const From: model::Field<EngagementConversationMessage> = model::Field::new(
+        "from",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EngagementConversationMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `replyToId`
+    pub const ReplyToId: model::Field<EngagementConversationMessage> = model::Field::new(
+        "replyToId",
+    );
+    /// `conversation`
+    pub const Conversation: model::Field<EngagementConversationMessage> = model::Field::new(
+        "conversation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<EngagementConversationMessage> = model::Field::new(
+        "reactions",
+    );
+    /// `replies`
+    pub const Replies: model::Field<EngagementConversationMessage> = model::Field::new(
+        "replies",
+    );
+    /// `replyTo`
+    pub const ReplyTo: model::Field<EngagementConversationMessage> = model::Field::new(
+        "replyTo",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversationMessage>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::CreationMode,
+        Self::From,
+        Self::LastModifiedDateTime,
+        Self::ReplyToId,
+        Self::Conversation,
+        Self::Reactions,
+        Self::Replies,
+        Self::ReplyTo,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// A `microsoft.graph.engagementConversationMessage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EngagementConversationMessage`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEngagementConversationMessage {
+    /// The base type itself, or a derived type unknown to this crate.
+    EngagementConversationMessage(Box<EngagementConversationMessage>),
+    /// `microsoft.graph.engagementConversationDiscussionMessage`
+    EngagementConversationDiscussionMessage(
+        Box<EngagementConversationDiscussionMessage>,
+    ),
+    /// `microsoft.graph.engagementConversationQuestionMessage`
+    EngagementConversationQuestionMessage(Box<EngagementConversationQuestionMessage>),
+    /// `microsoft.graph.engagementConversationSystemMessage`
+    EngagementConversationSystemMessage(Box<EngagementConversationSystemMessage>),
+}
+
+#[cfg(feature = "_communications")]
+impl AnyEngagementConversationMessage {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EngagementConversationMessage(_) => {
+                EngagementConversationMessage::ODATA_TYPE
+            }
+            Self::EngagementConversationDiscussionMessage(_) => {
+                EngagementConversationDiscussionMessage::ODATA_TYPE
+            }
+            Self::EngagementConversationQuestionMessage(_) => {
+                EngagementConversationQuestionMessage::ODATA_TYPE
+            }
+            Self::EngagementConversationSystemMessage(_) => {
+                EngagementConversationSystemMessage::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EngagementConversationMessage`] (or of an unknown derived type).
+    pub fn as_engagement_conversation_message(
+        &self,
+    ) -> Option<&EngagementConversationMessage> {
+        match self {
+            Self::EngagementConversationMessage(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl Default for AnyEngagementConversationMessage {
+    fn default() -> Self {
+        Self::EngagementConversationMessage(Box::default())
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<EngagementConversationMessage> for AnyEngagementConversationMessage {
+    fn from(value: EngagementConversationMessage) -> Self {
+        Self::EngagementConversationMessage(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyEngagementConversationMessage {
+    /// The value if it is a [`AnyEngagementConversationMessage::EngagementConversationDiscussionMessage`] variant.
+    pub fn as_engagement_conversation_discussion_message(
+        &self,
+    ) -> Option<&EngagementConversationDiscussionMessage> {
+        match self {
+            Self::EngagementConversationDiscussionMessage(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEngagementConversationMessage::EngagementConversationQuestionMessage`] variant.
+    pub fn as_engagement_conversation_question_message(
+        &self,
+    ) -> Option<&EngagementConversationQuestionMessage> {
+        match self {
+            Self::EngagementConversationQuestionMessage(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEngagementConversationMessage::EngagementConversationSystemMessage`] variant.
+    pub fn as_engagement_conversation_system_message(
+        &self,
+    ) -> Option<&EngagementConversationSystemMessage> {
+        match self {
+            Self::EngagementConversationSystemMessage(value) => Some(value),
+            _ => None,
+        }
     }
 }

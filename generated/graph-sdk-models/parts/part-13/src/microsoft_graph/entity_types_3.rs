@@ -11,221 +11,61 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_base_item")]
-impl AnyBaseItem {
-    /// The value if it is a [`AnyBaseItem::BaseSitePage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
-        match self {
-            Self::BaseSitePage(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::Drive`] variant.
-    #[cfg(feature = "_drive")]
-    pub fn as_drive(&self) -> Option<&Drive> {
-        match self {
-            Self::Drive(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::DriveItem`] variant.
-    #[cfg(feature = "_album")]
-    pub fn as_drive_item(&self) -> Option<&DriveItem> {
-        match self {
-            Self::DriveItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::List`] variant.
-    #[cfg(feature = "_column_link")]
-    pub fn as_list(&self) -> Option<&List> {
-        match self {
-            Self::List(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::ListItem`] variant.
-    #[cfg(feature = "_column_link")]
-    pub fn as_list_item(&self) -> Option<&ListItem> {
-        match self {
-            Self::ListItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::RecycleBin`] variant.
-    #[cfg(feature = "_recycle_bin")]
-    pub fn as_recycle_bin(&self) -> Option<&RecycleBin> {
-        match self {
-            Self::RecycleBin(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::RecycleBinItem`] variant.
-    #[cfg(feature = "_storage")]
-    pub fn as_recycle_bin_item(&self) -> Option<&RecycleBinItem> {
-        match self {
-            Self::RecycleBinItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::SharedDriveItem`] variant.
-    #[cfg(feature = "_shares")]
-    pub fn as_shared_drive_item(&self) -> Option<&SharedDriveItem> {
-        match self {
-            Self::SharedDriveItem(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::Site`] variant.
-    #[cfg(feature = "_site")]
-    pub fn as_site(&self) -> Option<&Site> {
-        match self {
-            Self::Site(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseItem::SitePage`] variant.
-    #[cfg(feature = "_sites")]
-    pub fn as_site_page(&self) -> Option<&SitePage> {
-        match self {
-            Self::SitePage(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_communications")]
+impl From<EngagementConversationDiscussionMessage> for AnyEngagementConversationMessage {
+    fn from(value: EngagementConversationDiscussionMessage) -> Self {
+        Self::EngagementConversationDiscussionMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<BaseSitePage> for AnyBaseItem {
-    fn from(value: BaseSitePage) -> Self {
-        Self::BaseSitePage(Box::new(value))
+#[cfg(feature = "_communications")]
+impl From<EngagementConversationQuestionMessage> for AnyEngagementConversationMessage {
+    fn from(value: EngagementConversationQuestionMessage) -> Self {
+        Self::EngagementConversationQuestionMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_drive")]
-impl From<Drive> for AnyBaseItem {
-    fn from(value: Drive) -> Self {
-        Self::Drive(Box::new(value))
+#[cfg(feature = "_communications")]
+impl From<EngagementConversationSystemMessage> for AnyEngagementConversationMessage {
+    fn from(value: EngagementConversationSystemMessage) -> Self {
+        Self::EngagementConversationSystemMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_album")]
-impl From<DriveItem> for AnyBaseItem {
-    fn from(value: DriveItem) -> Self {
-        Self::DriveItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_column_link")]
-impl From<List> for AnyBaseItem {
-    fn from(value: List) -> Self {
-        Self::List(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_column_link")]
-impl From<ListItem> for AnyBaseItem {
-    fn from(value: ListItem) -> Self {
-        Self::ListItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_recycle_bin")]
-impl From<RecycleBin> for AnyBaseItem {
-    fn from(value: RecycleBin) -> Self {
-        Self::RecycleBin(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_storage")]
-impl From<RecycleBinItem> for AnyBaseItem {
-    fn from(value: RecycleBinItem) -> Self {
-        Self::RecycleBinItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_shares")]
-impl From<SharedDriveItem> for AnyBaseItem {
-    fn from(value: SharedDriveItem) -> Self {
-        Self::SharedDriveItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_site")]
-impl From<Site> for AnyBaseItem {
-    fn from(value: Site) -> Self {
-        Self::Site(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-#[cfg(feature = "_sites")]
-impl From<SitePage> for AnyBaseItem {
-    fn from(value: SitePage) -> Self {
-        Self::SitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_base_item")]
-impl serde::Serialize for AnyBaseItem {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyEngagementConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BaseItem(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_sites")]
-            Self::BaseSitePage(value) => {
-                value.serialize_with_type(serializer, Some(BaseSitePage::ODATA_TYPE))
+            Self::EngagementConversationMessage(value) => {
+                value.serialize_with_type(serializer, None)
             }
-            #[cfg(feature = "_drive")]
-            Self::Drive(value) => {
-                value.serialize_with_type(serializer, Some(Drive::ODATA_TYPE))
+            Self::EngagementConversationDiscussionMessage(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EngagementConversationDiscussionMessage::ODATA_TYPE),
+                    )
             }
-            #[cfg(feature = "_album")]
-            Self::DriveItem(value) => {
-                value.serialize_with_type(serializer, Some(DriveItem::ODATA_TYPE))
+            Self::EngagementConversationQuestionMessage(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EngagementConversationQuestionMessage::ODATA_TYPE),
+                    )
             }
-            #[cfg(feature = "_column_link")]
-            Self::List(value) => {
-                value.serialize_with_type(serializer, Some(List::ODATA_TYPE))
-            }
-            #[cfg(feature = "_column_link")]
-            Self::ListItem(value) => {
-                value.serialize_with_type(serializer, Some(ListItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_recycle_bin")]
-            Self::RecycleBin(value) => {
-                value.serialize_with_type(serializer, Some(RecycleBin::ODATA_TYPE))
-            }
-            #[cfg(feature = "_storage")]
-            Self::RecycleBinItem(value) => {
-                value.serialize_with_type(serializer, Some(RecycleBinItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_shares")]
-            Self::SharedDriveItem(value) => {
-                value.serialize_with_type(serializer, Some(SharedDriveItem::ODATA_TYPE))
-            }
-            #[cfg(feature = "_site")]
-            Self::Site(value) => {
-                value.serialize_with_type(serializer, Some(Site::ODATA_TYPE))
-            }
-            #[cfg(feature = "_sites")]
-            Self::SitePage(value) => {
-                value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
+            Self::EngagementConversationSystemMessage(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EngagementConversationSystemMessage::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_base_item")]
-impl<'de> serde::Deserialize<'de> for AnyBaseItem {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyEngagementConversationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -234,2046 +74,83 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.baseSitePage" | "graph.baseSitePage" => {
-                serde_json::from_value(value).map(Self::BaseSitePage)
+            "microsoft.graph.engagementConversationDiscussionMessage"
+            | "graph.engagementConversationDiscussionMessage" => {
+                serde_json::from_value(value)
+                    .map(Self::EngagementConversationDiscussionMessage)
             }
-            #[cfg(feature = "_drive")]
-            "microsoft.graph.drive" | "graph.drive" => {
-                serde_json::from_value(value).map(Self::Drive)
+            "microsoft.graph.engagementConversationQuestionMessage"
+            | "graph.engagementConversationQuestionMessage" => {
+                serde_json::from_value(value)
+                    .map(Self::EngagementConversationQuestionMessage)
             }
-            #[cfg(feature = "_album")]
-            "microsoft.graph.driveItem" | "graph.driveItem" => {
-                serde_json::from_value(value).map(Self::DriveItem)
+            "microsoft.graph.engagementConversationSystemMessage"
+            | "graph.engagementConversationSystemMessage" => {
+                serde_json::from_value(value)
+                    .map(Self::EngagementConversationSystemMessage)
             }
-            #[cfg(feature = "_column_link")]
-            "microsoft.graph.list" | "graph.list" => {
-                serde_json::from_value(value).map(Self::List)
-            }
-            #[cfg(feature = "_column_link")]
-            "microsoft.graph.listItem" | "graph.listItem" => {
-                serde_json::from_value(value).map(Self::ListItem)
-            }
-            #[cfg(feature = "_recycle_bin")]
-            "microsoft.graph.recycleBin" | "graph.recycleBin" => {
-                serde_json::from_value(value).map(Self::RecycleBin)
-            }
-            #[cfg(feature = "_storage")]
-            "microsoft.graph.recycleBinItem" | "graph.recycleBinItem" => {
-                serde_json::from_value(value).map(Self::RecycleBinItem)
-            }
-            #[cfg(feature = "_shares")]
-            "microsoft.graph.sharedDriveItem" | "graph.sharedDriveItem" => {
-                serde_json::from_value(value).map(Self::SharedDriveItem)
-            }
-            #[cfg(feature = "_site")]
-            "microsoft.graph.site" | "graph.site" => {
-                serde_json::from_value(value).map(Self::Site)
-            }
-            #[cfg(feature = "_sites")]
-            "microsoft.graph.sitePage" | "graph.sitePage" => {
-                serde_json::from_value(value).map(Self::SitePage)
-            }
-            _ => serde_json::from_value(value).map(Self::BaseItem),
+            _ => serde_json::from_value(value).map(Self::EngagementConversationMessage),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_sites")]
-/// CSDL entity type `microsoft.graph.baseSitePage`; base type `microsoft.graph.baseItem`; key `id`.
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversationQuestionMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaseSitePage {
+pub struct EngagementConversationQuestionMessage {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub description: Option<String>,
-    /// Property `eTag`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub e_tag: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub name: Option<String>,
-    /// Property `parentReference`: `microsoft.graph.itemReference`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub parent_reference: Option<ItemReference>,
-    /// Property `webUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseItem`.
-    pub web_url: Option<String>,
-    /// Property `pageLayout`: `microsoft.graph.pageLayoutType`.
-    pub page_layout: Option<PageLayoutType>,
-    /// Property `publishingState`: `microsoft.graph.publicationFacet`.
-    pub publishing_state: Option<PublicationFacet>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_authorization_info")]
-    pub created_by_user: Option<AnyUser>,
-    /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_authorization_info")]
-    pub last_modified_by_user: Option<AnyUser>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for BaseSitePage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl BaseSitePage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseSitePage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("eTag", &self.e_tag);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("parentReference", &self.parent_reference);
-        object.property("webUrl", &self.web_url);
-        object.property("pageLayout", &self.page_layout);
-        object.property("publishingState", &self.publishing_state);
-        object.property("title", &self.title);
-        #[cfg(feature = "_authorization_info")]
-        object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_authorization_info")]
-        object.property("lastModifiedByUser", &self.last_modified_by_user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for BaseSitePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for BaseSitePage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "eTag" => read_lenient(map, key, &mut self.e_tag, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "parentReference" => {
-                read_nullable(map, key, &mut self.parent_reference, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            "pageLayout" => read_nullable(map, key, &mut self.page_layout, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            #[cfg(feature = "_authorization_info")]
-            "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_authorization_info")]
-            "lastModifiedByUser" => {
-                read_nullable(map, key, &mut self.last_modified_by_user, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl BaseSitePage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`BaseSitePage`] by wire name, each a [`Field<BaseSitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseSitePage::set_null`].
-pub enum BaseSitePageField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl BaseSitePageField {
-    /// `id`
-    pub const Id: model::Field<BaseSitePage> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<BaseSitePage> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BaseSitePage> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<BaseSitePage> = model::Field::new("description");
-    /// `eTag`
-    pub const ETag: model::Field<BaseSitePage> = model::Field::new("eTag");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BaseSitePage> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BaseSitePage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `name`
-    pub const Name: model::Field<BaseSitePage> = model::Field::new("name");
-    /// `parentReference`
-    pub const ParentReference: model::Field<BaseSitePage> = model::Field::new(
-        "parentReference",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BaseSitePage> = model::Field::new("webUrl");
-    /// `pageLayout`
-    pub const PageLayout: model::Field<BaseSitePage> = model::Field::new("pageLayout");
-    /// `publishingState`
-    pub const PublishingState: model::Field<BaseSitePage> = model::Field::new(
-        "publishingState",
-    );
-    /// `title`
-    pub const Title: model::Field<BaseSitePage> = model::Field::new("title");
-    /// `createdByUser`
-    pub const CreatedByUser: model::Field<BaseSitePage> = model::Field::new(
-        "createdByUser",
-    );
-    /// `lastModifiedByUser`
-    pub const LastModifiedByUser: model::Field<BaseSitePage> = model::Field::new(
-        "lastModifiedByUser",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaseSitePage>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::ETag,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::ParentReference,
-        Self::WebUrl,
-        Self::PageLayout,
-        Self::PublishingState,
-        Self::Title,
-        Self::CreatedByUser,
-        Self::LastModifiedByUser,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// A `microsoft.graph.baseSitePage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseSitePage`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBaseSitePage {
-    /// The base type itself, or a derived type unknown to this crate.
-    BaseSitePage(Box<BaseSitePage>),
-    /// `microsoft.graph.sitePage`
-    SitePage(Box<SitePage>),
-}
-
-#[cfg(feature = "_sites")]
-impl AnyBaseSitePage {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            Self::SitePage(_) => SitePage::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`BaseSitePage`] (or of an unknown derived type).
-    pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
-        match self {
-            Self::BaseSitePage(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl Default for AnyBaseSitePage {
-    fn default() -> Self {
-        Self::BaseSitePage(Box::default())
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<BaseSitePage> for AnyBaseSitePage {
-    fn from(value: BaseSitePage) -> Self {
-        Self::BaseSitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl AnyBaseSitePage {
-    /// The value if it is a [`AnyBaseSitePage::SitePage`] variant.
-    pub fn as_site_page(&self) -> Option<&SitePage> {
-        match self {
-            Self::SitePage(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<SitePage> for AnyBaseSitePage {
-    fn from(value: SitePage) -> Self {
-        Self::SitePage(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for AnyBaseSitePage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BaseSitePage(value) => value.serialize_with_type(serializer, None),
-            Self::SitePage(value) => {
-                value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for AnyBaseSitePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.sitePage" | "graph.sitePage" => {
-                serde_json::from_value(value).map(Self::SitePage)
-            }
-            _ => serde_json::from_value(value).map(Self::BaseSitePage),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL entity type `microsoft.graph.bitlocker`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Bitlocker {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `recoveryKeys`: `Collection(microsoft.graph.bitlockerRecoveryKey)`, contained; present when expanded (`$expand`).
-    pub recovery_keys: Option<Vec<BitlockerRecoveryKey>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for Bitlocker {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl Bitlocker {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitlocker";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("recoveryKeys", &self.recovery_keys);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for Bitlocker {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::model::ODataObject for Bitlocker {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "recoveryKeys" => read_nullable(map, key, &mut self.recovery_keys, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl Bitlocker {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// The properties of [`Bitlocker`] by wire name, each a [`Field<Bitlocker>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bitlocker::set_null`].
-pub enum BitlockerField {}
-
-#[cfg(feature = "_information_protection")]
-#[allow(non_upper_case_globals)]
-impl BitlockerField {
-    /// `id`
-    pub const Id: model::Field<Bitlocker> = model::Field::new("id");
-    /// `recoveryKeys`
-    pub const RecoveryKeys: model::Field<Bitlocker> = model::Field::new("recoveryKeys");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Bitlocker>] = &[Self::Id, Self::RecoveryKeys];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.bookingBusiness`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingBusiness {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `address`: `microsoft.graph.physicalAddress`.
-    pub address: Option<PhysicalAddress>,
-    /// Property `bookingPageSettings`: `microsoft.graph.bookingPageSettings`.
-    pub booking_page_settings: Option<BookingPageSettings>,
-    /// Property `businessHours`: `Collection(microsoft.graph.bookingWorkHours)`.
-    pub business_hours: Option<Vec<BookingWorkHours>>,
-    /// Property `businessType`: `Edm.String`.
-    pub business_type: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `defaultCurrencyIso`: `Edm.String`.
-    pub default_currency_iso: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `isPublished`: `Edm.Boolean`, computed by the service (read-only).
-    pub is_published: Option<bool>,
-    /// Property `languageTag`: `Edm.String`.
-    pub language_tag: Option<String>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `phone`: `Edm.String`.
-    pub phone: Option<String>,
-    /// Property `publicUrl`: `Edm.String`, computed by the service (read-only).
-    pub public_url: Option<String>,
-    /// Property `schedulingPolicy`: `microsoft.graph.bookingSchedulingPolicy`.
-    pub scheduling_policy: Option<BookingSchedulingPolicy>,
-    /// Property `webSiteUrl`: `Edm.String`.
-    pub web_site_url: Option<String>,
-    /// Navigation property `appointments`: `Collection(microsoft.graph.bookingAppointment)`, contained; present when expanded (`$expand`).
-    pub appointments: Option<Vec<BookingAppointment>>,
-    /// Navigation property `calendarView`: `Collection(microsoft.graph.bookingAppointment)`, contained; present when expanded (`$expand`).
-    pub calendar_view: Option<Vec<BookingAppointment>>,
-    /// Navigation property `customers`: `Collection(microsoft.graph.bookingCustomerBase)`, contained; present when expanded (`$expand`).
-    pub customers: Option<Vec<AnyBookingCustomerBase>>,
-    /// Navigation property `customQuestions`: `Collection(microsoft.graph.bookingCustomQuestion)`, contained; present when expanded (`$expand`).
-    pub custom_questions: Option<Vec<BookingCustomQuestion>>,
-    /// Navigation property `services`: `Collection(microsoft.graph.bookingService)`, contained; present when expanded (`$expand`).
-    pub services: Option<Vec<BookingService>>,
-    /// Navigation property `staffMembers`: `Collection(microsoft.graph.bookingStaffMemberBase)`, contained; present when expanded (`$expand`).
-    pub staff_members: Option<Vec<AnyBookingStaffMemberBase>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingBusiness {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingBusiness {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingBusiness";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("address", &self.address);
-        object.property("bookingPageSettings", &self.booking_page_settings);
-        object.property("businessHours", &self.business_hours);
-        object.property("businessType", &self.business_type);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("defaultCurrencyIso", &self.default_currency_iso);
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("isPublished", &self.is_published);
-        object.property("languageTag", &self.language_tag);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("phone", &self.phone);
-        object.property("publicUrl", &self.public_url);
-        object.property("schedulingPolicy", &self.scheduling_policy);
-        object.property("webSiteUrl", &self.web_site_url);
-        object.property("appointments", &self.appointments);
-        object.property("calendarView", &self.calendar_view);
-        object.property("customers", &self.customers);
-        object.property("customQuestions", &self.custom_questions);
-        object.property("services", &self.services);
-        object.property("staffMembers", &self.staff_members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingBusiness {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingBusiness {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "address" => read_nullable(map, key, &mut self.address, extra),
-            "bookingPageSettings" => {
-                read_nullable(map, key, &mut self.booking_page_settings, extra)
-            }
-            "businessHours" => read_nullable(map, key, &mut self.business_hours, extra),
-            "businessType" => read_lenient(map, key, &mut self.business_type, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "defaultCurrencyIso" => {
-                read_lenient(map, key, &mut self.default_currency_iso, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "isPublished" => read_lenient(map, key, &mut self.is_published, extra),
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "phone" => read_lenient(map, key, &mut self.phone, extra),
-            "publicUrl" => read_lenient(map, key, &mut self.public_url, extra),
-            "schedulingPolicy" => {
-                read_nullable(map, key, &mut self.scheduling_policy, extra)
-            }
-            "webSiteUrl" => read_lenient(map, key, &mut self.web_site_url, extra),
-            "appointments" => read_nullable(map, key, &mut self.appointments, extra),
-            "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
-            "customers" => read_nullable(map, key, &mut self.customers, extra),
-            "customQuestions" => {
-                read_nullable(map, key, &mut self.custom_questions, extra)
-            }
-            "services" => read_nullable(map, key, &mut self.services, extra),
-            "staffMembers" => read_nullable(map, key, &mut self.staff_members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingBusiness {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`BookingBusiness`] by wire name, each a [`Field<BookingBusiness>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingBusiness::set_null`].
-pub enum BookingBusinessField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl BookingBusinessField {
-    /// `id`
-    pub const Id: model::Field<BookingBusiness> = model::Field::new("id");
-    /// `address`
-    pub const Address: model::Field<BookingBusiness> = model::Field::new("address");
-    /// `bookingPageSettings`
-    pub const BookingPageSettings: model::Field<BookingBusiness> = model::Field::new(
-        "bookingPageSettings",
-    );
-    /// `businessHours`
-    pub const BusinessHours: model::Field<BookingBusiness> = model::Field::new(
-        "businessHours",
-    );
-    /// `businessType`
-    pub const BusinessType: model::Field<BookingBusiness> = model::Field::new(
-        "businessType",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BookingBusiness> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `defaultCurrencyIso`
-    pub const DefaultCurrencyIso: model::Field<BookingBusiness> = model::Field::new(
-        "defaultCurrencyIso",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<BookingBusiness> = model::Field::new(
-        "displayName",
-    );
-    /// `email`
-    pub const Email: model::Field<BookingBusiness> = model::Field::new("email");
-    /// `isPublished`
-    pub const IsPublished: model::Field<BookingBusiness> = model::Field::new(
-        "isPublished",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<BookingBusiness> = model::Field::new(
-        "languageTag",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<BookingBusiness> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `phone`
-    pub const Phone: model::Field<BookingBusiness> = model::Field::new("phone");
-    /// `publicUrl`
-    pub const PublicUrl: model::Field<BookingBusiness> = model::Field::new("publicUrl");
-    /// `schedulingPolicy`
-    pub const SchedulingPolicy: model::Field<BookingBusiness> = model::Field::new(
-        "schedulingPolicy",
-    );
-    /// `webSiteUrl`
-    pub const WebSiteUrl: model::Field<BookingBusiness> = model::Field::new(
-        "webSiteUrl",
-    );
-    /// `appointments`
-    pub const Appointments: model::Field<BookingBusiness> = model::Field::new(
-        "appointments",
-    );
-    /// `calendarView`
-    pub const CalendarView: model::Field<BookingBusiness> = model::Field::new(
-        "calendarView",
-    );
-    /// `customers`
-    pub const Customers: model::Field<BookingBusiness> = model::Field::new("customers");
-    /// `customQuestions`
-    pub const CustomQuestions: model::Field<BookingBusiness> = model::Field::new(
-        "customQuestions",
-    );
-    /// `services`
-    pub const Services: model::Field<BookingBusiness> = model::Field::new("services");
-    /// `staffMembers`
-    pub const StaffMembers: model::Field<BookingBusiness> = model::Field::new(
-        "staffMembers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingBusiness>] = &[
-        Self::Id,
-        Self::Address,
-        Self::BookingPageSettings,
-        Self::BusinessHours,
-        Self::BusinessType,
-        Self::CreatedDateTime,
-        Self::DefaultCurrencyIso,
-        Self::DisplayName,
-        Self::Email,
-        Self::IsPublished,
-        Self::LanguageTag,
-        Self::LastUpdatedDateTime,
-        Self::Phone,
-        Self::PublicUrl,
-        Self::SchedulingPolicy,
-        Self::WebSiteUrl,
-        Self::Appointments,
-        Self::CalendarView,
-        Self::Customers,
-        Self::CustomQuestions,
-        Self::Services,
-        Self::StaffMembers,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.bookingCurrency`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingCurrency {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `symbol`: `Edm.String`, not nullable.
-    pub symbol: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingCurrency {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCurrency";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("symbol", &self.symbol);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingCurrency {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "symbol" => read_lenient(map, key, &mut self.symbol, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingCurrency {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`BookingCurrency`] by wire name, each a [`Field<BookingCurrency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCurrency::set_null`].
-pub enum BookingCurrencyField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl BookingCurrencyField {
-    /// `id`
-    pub const Id: model::Field<BookingCurrency> = model::Field::new("id");
-    /// `symbol`
-    pub const Symbol: model::Field<BookingCurrency> = model::Field::new("symbol");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingCurrency>] = &[Self::Id, Self::Symbol];
-}
-
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.building`; base type `microsoft.graph.place`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Building {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `address`: `microsoft.graph.physicalAddress`.
-    /// Inherited from `microsoft.graph.place`.
-    pub address: Option<PhysicalAddress>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
-    pub display_name: Option<String>,
-    /// Property `geoCoordinates`: `microsoft.graph.outlookGeoCoordinates`.
-    /// Inherited from `microsoft.graph.place`.
-    pub geo_coordinates: Option<OutlookGeoCoordinates>,
-    /// Property `isWheelChairAccessible`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.place`.
-    pub is_wheel_chair_accessible: Option<bool>,
-    /// Property `label`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub label: Option<String>,
-    /// Property `parentId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub parent_id: Option<String>,
-    /// Property `phone`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub phone: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.place`.
-    pub place_id: Option<String>,
-    /// Property `tags`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.place`.
-    pub tags: Option<Vec<String>>,
-    /// Property `resourceLinks`: `Collection(microsoft.graph.resourceLink)`, not nullable.
-    pub resource_links: Option<Vec<ResourceLink>>,
-    /// Property `wifiState`: `microsoft.graph.placeFeatureEnablement`, not nullable.
-    pub wifi_state: Option<PlaceFeatureEnablement>,
-    /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.place`.
-    pub check_ins: Option<Vec<CheckInClaim>>,
-    /// Navigation property `map`: `microsoft.graph.buildingMap`, contained; present when expanded (`$expand`).
-    pub map: Option<BuildingMap>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for Building {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl Building {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.building";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("address", &self.address);
-        object.property("displayName", &self.display_name);
-        object.property("geoCoordinates", &self.geo_coordinates);
-        object.property("isWheelChairAccessible", &self.is_wheel_chair_accessible);
-        object.property("label", &self.label);
-        object.property("parentId", &self.parent_id);
-        object.property("phone", &self.phone);
-        object.property("placeId", &self.place_id);
-        object.property("tags", &self.tags);
-        object.property("resourceLinks", &self.resource_links);
-        object.property("wifiState", &self.wifi_state);
-        object.property("checkIns", &self.check_ins);
-        object.property("map", &self.map);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for Building {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for Building {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "address" => read_nullable(map, key, &mut self.address, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
-            "isWheelChairAccessible" => {
-                read_lenient(map, key, &mut self.is_wheel_chair_accessible, extra)
-            }
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "parentId" => read_lenient(map, key, &mut self.parent_id, extra),
-            "phone" => read_lenient(map, key, &mut self.phone, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "resourceLinks" => read_nullable(map, key, &mut self.resource_links, extra),
-            "wifiState" => read_nullable(map, key, &mut self.wifi_state, extra),
-            "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
-            "map" => read_nullable(map, key, &mut self.map, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl Building {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`Building`] by wire name, each a [`Field<Building>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Building::set_null`].
-pub enum BuildingField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl BuildingField {
-    /// `id`
-    pub const Id: model::Field<Building> = model::Field::new("id");
-    /// `address`
-    pub const Address: model::Field<Building> = model::Field::new("address");
-    /// `displayName`
-    pub const DisplayName: model::Field<Building> = model::Field::new("displayName");
-    /// `geoCoordinates`
-    pub const GeoCoordinates: model::Field<Building> = model::Field::new(
-        "geoCoordinates",
-    );
-    /// `isWheelChairAccessible`
-    pub const IsWheelChairAccessible: model::Field<Building> = model::Field::new(
-        "isWheelChairAccessible",
-    );
-    /// `label`
-    pub const Label: model::Field<Building> = model::Field::new("label");
-    /// `parentId`
-    pub const ParentId: model::Field<Building> = model::Field::new("parentId");
-    /// `phone`
-    pub const Phone: model::Field<Building> = model::Field::new("phone");
-    /// `placeId`
-    pub const PlaceId: model::Field<Building> = model::Field::new("placeId");
-    /// `tags`
-    pub const Tags: model::Field<Building> = model::Field::new("tags");
-    /// `resourceLinks`
-    pub const ResourceLinks: model::Field<Building> = model::Field::new("resourceLinks");
-    /// `wifiState`
-    pub const WifiState: model::Field<Building> = model::Field::new("wifiState");
-    /// `checkIns`
-    pub const CheckIns: model::Field<Building> = model::Field::new("checkIns");
-    /// `map`
-    pub const Map: model::Field<Building> = model::Field::new("map");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Building>] = &[
-        Self::Id,
-        Self::Address,
-        Self::DisplayName,
-        Self::GeoCoordinates,
-        Self::IsWheelChairAccessible,
-        Self::Label,
-        Self::ParentId,
-        Self::Phone,
-        Self::PlaceId,
-        Self::Tags,
-        Self::ResourceLinks,
-        Self::WifiState,
-        Self::CheckIns,
-        Self::Map,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.calendarGroup`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CalendarGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `changeKey`: `Edm.String`.
-    pub change_key: Option<String>,
-    /// Property `classId`: `Edm.Guid`.
-    pub class_id: Option<edm::Guid>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
-    pub calendars: Option<Vec<Calendar>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for CalendarGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CalendarGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("changeKey", &self.change_key);
-        object.property("classId", &self.class_id);
-        object.property("name", &self.name);
-        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for CalendarGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CalendarGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
-            "classId" => read_lenient(map, key, &mut self.class_id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            #[cfg(feature = "_attachment")]
-            "calendars" => read_nullable(map, key, &mut self.calendars, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl CalendarGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`CalendarGroup`] by wire name, each a [`Field<CalendarGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarGroup::set_null`].
-pub enum CalendarGroupField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl CalendarGroupField {
-    /// `id`
-    pub const Id: model::Field<CalendarGroup> = model::Field::new("id");
-    /// `changeKey`
-    pub const ChangeKey: model::Field<CalendarGroup> = model::Field::new("changeKey");
-    /// `classId`
-    pub const ClassId: model::Field<CalendarGroup> = model::Field::new("classId");
-    /// `name`
-    pub const Name: model::Field<CalendarGroup> = model::Field::new("name");
-    /// `calendars`
-    pub const Calendars: model::Field<CalendarGroup> = model::Field::new("calendars");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CalendarGroup>] = &[
-        Self::Id,
-        Self::ChangeKey,
-        Self::ClassId,
-        Self::Name,
-        Self::Calendars,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.callEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `callEventType`: `microsoft.graph.callEventType`, not nullable.
-    pub call_event_type: Option<CallEventType>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Navigation property `participants`: `Collection(microsoft.graph.participant)`; present when expanded (`$expand`).
-    #[cfg(feature = "_communications")]
-    pub participants: Option<Vec<Participant>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for CallEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CallEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("callEventType", &self.call_event_type);
-        object.property("eventDateTime", &self.event_date_time);
-        #[cfg(feature = "_communications")]
-        object.property("participants", &self.participants);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for CallEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CallEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            #[cfg(feature = "_communications")]
-            "participants" => read_nullable(map, key, &mut self.participants, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl CallEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`CallEvent`] by wire name, each a [`Field<CallEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallEvent::set_null`].
-pub enum CallEventField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl CallEventField {
-    /// `id`
-    pub const Id: model::Field<CallEvent> = model::Field::new("id");
-    /// `callEventType`
-    pub const CallEventType: model::Field<CallEvent> = model::Field::new(
-        "callEventType",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<CallEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `participants`
-    pub const Participants: model::Field<CallEvent> = model::Field::new("participants");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallEvent>] = &[
-        Self::Id,
-        Self::CallEventType,
-        Self::EventDateTime,
-        Self::Participants,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL entity type `microsoft.graph.canvasLayout`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CanvasLayout {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `horizontalSections`: `Collection(microsoft.graph.horizontalSection)`, contained; present when expanded (`$expand`).
-    pub horizontal_sections: Option<Vec<HorizontalSection>>,
-    /// Navigation property `verticalSection`: `microsoft.graph.verticalSection`, contained; present when expanded (`$expand`).
-    pub vertical_section: Option<VerticalSection>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for CanvasLayout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl CanvasLayout {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.canvasLayout";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("horizontalSections", &self.horizontal_sections);
-        object.property("verticalSection", &self.vertical_section);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for CanvasLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::model::ODataObject for CanvasLayout {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "horizontalSections" => {
-                read_nullable(map, key, &mut self.horizontal_sections, extra)
-            }
-            "verticalSection" => {
-                read_nullable(map, key, &mut self.vertical_section, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl CanvasLayout {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`CanvasLayout`] by wire name, each a [`Field<CanvasLayout>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CanvasLayout::set_null`].
-pub enum CanvasLayoutField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl CanvasLayoutField {
-    /// `id`
-    pub const Id: model::Field<CanvasLayout> = model::Field::new("id");
-    /// `horizontalSections`
-    pub const HorizontalSections: model::Field<CanvasLayout> = model::Field::new(
-        "horizontalSections",
-    );
-    /// `verticalSection`
-    pub const VerticalSection: model::Field<CanvasLayout> = model::Field::new(
-        "verticalSection",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CanvasLayout>] = &[
-        Self::Id,
-        Self::HorizontalSections,
-        Self::VerticalSection,
-    ];
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL entity type `microsoft.graph.channel`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Channel {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `isArchived`: `Edm.Boolean`.
-    pub is_archived: Option<bool>,
-    /// Property `isFavoriteByDefault`: `Edm.Boolean`.
-    pub is_favorite_by_default: Option<bool>,
-    /// Property `layoutType`: `microsoft.graph.channelLayoutType`.
-    pub layout_type: Option<ChannelLayoutType>,
-    /// Property `membershipType`: `microsoft.graph.channelMembershipType`.
-    pub membership_type: Option<ChannelMembershipType>,
-    /// Property `migrationMode`: `microsoft.graph.migrationMode`.
-    pub migration_mode: Option<MigrationMode>,
-    /// Property `originalCreatedDateTime`: `Edm.DateTimeOffset`.
-    pub original_created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `summary`: `microsoft.graph.channelSummary`.
-    pub summary: Option<ChannelSummary>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `allMembers`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub all_members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `enabledApps`: `Collection(microsoft.graph.teamsApp)`; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app")]
-    pub enabled_apps: Option<Vec<TeamsApp>>,
-    /// Navigation property `filesFolder`: `microsoft.graph.driveItem`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
-    pub files_folder: Option<DriveItem>,
-    /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_call_ended_event_message_detail")]
-    pub messages: Option<Vec<AnyChatMessage>>,
-    /// Navigation property `sharedWithTeams`: `Collection(microsoft.graph.sharedWithChannelTeamInfo)`, contained; present when expanded (`$expand`).
-    pub shared_with_teams: Option<Vec<SharedWithChannelTeamInfo>>,
-    /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub tabs: Option<Vec<TeamsTab>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_channel")]
-impl serde::Serialize for Channel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_channel")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Channel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.channel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("isArchived", &self.is_archived);
-        object.property("isFavoriteByDefault", &self.is_favorite_by_default);
-        object.property("layoutType", &self.layout_type);
-        object.property("membershipType", &self.membership_type);
-        object.property("migrationMode", &self.migration_mode);
-        object.property("originalCreatedDateTime", &self.original_created_date_time);
-        object.property("summary", &self.summary);
-        object.property("tenantId", &self.tenant_id);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("allMembers", &self.all_members);
-        #[cfg(feature = "_teams_app")]
-        object.property("enabledApps", &self.enabled_apps);
-        #[cfg(feature = "_album")] object.property("filesFolder", &self.files_folder);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("members", &self.members);
-        #[cfg(feature = "_call_ended_event_message_detail")]
-        object.property("messages", &self.messages);
-        object.property("sharedWithTeams", &self.shared_with_teams);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("tabs", &self.tabs);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for Channel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Channel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "isArchived" => read_lenient(map, key, &mut self.is_archived, extra),
-            "isFavoriteByDefault" => {
-                read_lenient(map, key, &mut self.is_favorite_by_default, extra)
-            }
-            "layoutType" => read_nullable(map, key, &mut self.layout_type, extra),
-            "membershipType" => read_nullable(map, key, &mut self.membership_type, extra),
-            "migrationMode" => read_nullable(map, key, &mut self.migration_mode, extra),
-            "originalCreatedDateTime" => {
-                read_lenient(map, key, &mut self.original_created_date_time, extra)
-            }
-            "summary" => read_nullable(map, key, &mut self.summary, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "allMembers" => read_nullable(map, key, &mut self.all_members, extra),
-            #[cfg(feature = "_teams_app")]
-            "enabledApps" => read_nullable(map, key, &mut self.enabled_apps, extra),
-            #[cfg(feature = "_album")]
-            "filesFolder" => read_nullable(map, key, &mut self.files_folder, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_call_ended_event_message_detail")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            "sharedWithTeams" => {
-                read_nullable(map, key, &mut self.shared_with_teams, extra)
-            }
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "tabs" => read_nullable(map, key, &mut self.tabs, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl Channel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// The properties of [`Channel`] by wire name, each a [`Field<Channel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Channel::set_null`].
-pub enum ChannelField {}
-
-#[cfg(feature = "_channel")]
-#[allow(non_upper_case_globals)]
-impl ChannelField {
-    /// `id`
-    pub const Id: model::Field<Channel> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Channel> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Channel> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<Channel> = model::Field::new("displayName");
-    /// `email`
-    pub const Email: model::Field<Channel> = model::Field::new("email");
-    /// `isArchived`
-    pub const IsArchived: model::Field<Channel> = model::Field::new("isArchived");
-    /// `isFavoriteByDefault`
-    pub const IsFavoriteByDefault: model::Field<Channel> = model::Field::new(
-        "isFavoriteByDefault",
-    );
-    /// `layoutType`
-    pub const LayoutType: model::Field<Channel> = model::Field::new("layoutType");
-    /// `membershipType`
-    pub const MembershipType: model::Field<Channel> = model::Field::new(
-        "membershipType",
-    );
-    /// `migrationMode`
-    pub const MigrationMode: model::Field<Channel> = model::Field::new("migrationMode");
-    /// `originalCreatedDateTime`
-    pub const OriginalCreatedDateTime: model::Field<Channel> = model::Field::new(
-        "originalCreatedDateTime",
-    );
-    /// `summary`
-    pub const Summary: model::Field<Channel> = model::Field::new("summary");
-    /// `tenantId`
-    pub const TenantId: model::Field<Channel> = model::Field::new("tenantId");
-    /// `webUrl`
-    pub const WebUrl: model::Field<Channel> = model::Field::new("webUrl");
-    /// `allMembers`
-    pub const AllMembers: model::Field<Channel> = model::Field::new("allMembers");
-    /// `enabledApps`
-    pub const EnabledApps: model::Field<Channel> = model::Field::new("enabledApps");
-    /// `filesFolder`
-    pub const FilesFolder: model::Field<Channel> = model::Field::new("filesFolder");
-    /// `members`
-    pub const Members: model::Field<Channel> = model::Field::new("members");
-    /// `messages`
-    pub const Messages: model::Field<Channel> = model::Field::new("messages");
-    /// `sharedWithTeams`
-    pub const SharedWithTeams: model::Field<Channel> = model::Field::new(
-        "sharedWithTeams",
-    );
-    /// `tabs`
-    pub const Tabs: model::Field<Channel> = model::Field::new("tabs");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Channel>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Email,
-        Self::IsArchived,
-        Self::IsFavoriteByDefault,
-        Self::LayoutType,
-        Self::MembershipType,
-        Self::MigrationMode,
-        Self::OriginalCreatedDateTime,
-        Self::Summary,
-        Self::TenantId,
-        Self::WebUrl,
-        Self::AllMembers,
-        Self::EnabledApps,
-        Self::FilesFolder,
-        Self::Members,
-        Self::Messages,
-        Self::SharedWithTeams,
-        Self::Tabs,
-    ];
-}
-
-#[cfg(feature = "_chat")]
-/// CSDL entity type `microsoft.graph.chat`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Chat {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `chatType`: `microsoft.graph.chatType`, not nullable.
-    pub chat_type: Option<ChatType>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isHiddenForAllMembers`: `Edm.Boolean`.
-    pub is_hidden_for_all_members: Option<bool>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `migrationMode`: `microsoft.graph.migrationMode`.
-    pub migration_mode: Option<MigrationMode>,
-    /// Property `onlineMeetingInfo`: `microsoft.graph.teamworkOnlineMeetingInfo`.
-    pub online_meeting_info: Option<TeamworkOnlineMeetingInfo>,
-    /// Property `originalCreatedDateTime`: `Edm.DateTimeOffset`.
-    pub original_created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
-    /// Property `topic`: `Edm.String`.
-    pub topic: Option<String>,
-    /// Property `viewpoint`: `microsoft.graph.chatViewpoint`.
-    pub viewpoint: Option<ChatViewpoint>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Navigation property `installedApps`: `Collection(microsoft.graph.teamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app_installation")]
-    pub installed_apps: Option<Vec<AnyTeamsAppInstallation>>,
-    /// Navigation property `lastMessagePreview`: `microsoft.graph.chatMessageInfo`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chats")]
-    pub last_message_preview: Option<ChatMessageInfo>,
-    /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub members: Option<Vec<AnyConversationMember>>,
-    /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_call_ended_event_message_detail")]
-    pub messages: Option<Vec<AnyChatMessage>>,
-    /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_resource_specific_permission_grant")]
-    pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
-    /// Navigation property `pinnedMessages`: `Collection(microsoft.graph.pinnedChatMessageInfo)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chats")]
-    pub pinned_messages: Option<Vec<PinnedChatMessageInfo>>,
-    /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
-    pub tabs: Option<Vec<TeamsTab>>,
-    /// Navigation property `targetedMessages`: `Collection(microsoft.graph.targetedChatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_targeted_chat_message")]
-    pub targeted_messages: Option<Vec<TargetedChatMessage>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_chat")]
-impl serde::Serialize for Chat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_chat")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Chat {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chat";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("chatType", &self.chat_type);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isHiddenForAllMembers", &self.is_hidden_for_all_members);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("migrationMode", &self.migration_mode);
-        object.property("onlineMeetingInfo", &self.online_meeting_info);
-        object.property("originalCreatedDateTime", &self.original_created_date_time);
-        object.property("tenantId", &self.tenant_id);
-        object.property("topic", &self.topic);
-        object.property("viewpoint", &self.viewpoint);
-        object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_teams_app_installation")]
-        object.property("installedApps", &self.installed_apps);
-        #[cfg(feature = "_chats")]
-        object.property("lastMessagePreview", &self.last_message_preview);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("members", &self.members);
-        #[cfg(feature = "_call_ended_event_message_detail")]
-        object.property("messages", &self.messages);
-        #[cfg(feature = "_resource_specific_permission_grant")]
-        object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_chats")]
-        object.property("pinnedMessages", &self.pinned_messages);
-        #[cfg(feature = "_aad_user_conversation_member")]
-        object.property("tabs", &self.tabs);
-        #[cfg(feature = "_targeted_chat_message")]
-        object.property("targetedMessages", &self.targeted_messages);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for Chat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Chat {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "chatType" => read_nullable(map, key, &mut self.chat_type, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isHiddenForAllMembers" => {
-                read_lenient(map, key, &mut self.is_hidden_for_all_members, extra)
-            }
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "migrationMode" => read_nullable(map, key, &mut self.migration_mode, extra),
-            "onlineMeetingInfo" => {
-                read_nullable(map, key, &mut self.online_meeting_info, extra)
-            }
-            "originalCreatedDateTime" => {
-                read_lenient(map, key, &mut self.original_created_date_time, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "topic" => read_lenient(map, key, &mut self.topic, extra),
-            "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_teams_app_installation")]
-            "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
-            #[cfg(feature = "_chats")]
-            "lastMessagePreview" => {
-                read_nullable(map, key, &mut self.last_message_preview, extra)
-            }
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_call_ended_event_message_detail")]
-            "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_resource_specific_permission_grant")]
-            "permissionGrants" => {
-                read_nullable(map, key, &mut self.permission_grants, extra)
-            }
-            #[cfg(feature = "_chats")]
-            "pinnedMessages" => read_nullable(map, key, &mut self.pinned_messages, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
-            "tabs" => read_nullable(map, key, &mut self.tabs, extra),
-            #[cfg(feature = "_targeted_chat_message")]
-            "targetedMessages" => {
-                read_nullable(map, key, &mut self.targeted_messages, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl Chat {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// The properties of [`Chat`] by wire name, each a [`Field<Chat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Chat::set_null`].
-pub enum ChatField {}
-
-#[cfg(feature = "_chat")]
-#[allow(non_upper_case_globals)]
-impl ChatField {
-    /// `id`
-    pub const Id: model::Field<Chat> = model::Field::new("id");
-    /// `chatType`
-    pub const ChatType: model::Field<Chat> = model::Field::new("chatType");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Chat> = model::Field::new("createdDateTime");
-    /// `isHiddenForAllMembers`
-    pub const IsHiddenForAllMembers: model::Field<Chat> = model::Field::new(
-        "isHiddenForAllMembers",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<Chat> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `migrationMode`
-    pub const MigrationMode: model::Field<Chat> = model::Field::new("migrationMode");
-    /// `onlineMeetingInfo`
-    pub const OnlineMeetingInfo: model::Field<Chat> = model::Field::new(
-        "onlineMeetingInfo",
-    );
-    /// `originalCreatedDateTime`
-    pub const OriginalCreatedDateTime: model::Field<Chat> = model::Field::new(
-        "originalCreatedDateTime",
-    );
-    /// `tenantId`
-    pub const TenantId: model::Field<Chat> = model::Field::new("tenantId");
-    /// `topic`
-    pub const Topic: model::Field<Chat> = model::Field::new("topic");
-    /// `viewpoint`
-    pub const Viewpoint: model::Field<Chat> = model::Field::new("viewpoint");
-    /// `webUrl`
-    pub const WebUrl: model::Field<Chat> = model::Field::new("webUrl");
-    /// `installedApps`
-    pub const InstalledApps: model::Field<Chat> = model::Field::new("installedApps");
-    /// `lastMessagePreview`
-    pub const LastMessagePreview: model::Field<Chat> = model::Field::new(
-        "lastMessagePreview",
-    );
-    /// `members`
-    pub const Members: model::Field<Chat> = model::Field::new("members");
-    /// `messages`
-    pub const Messages: model::Field<Chat> = model::Field::new("messages");
-    /// `permissionGrants`
-    pub const PermissionGrants: model::Field<Chat> = model::Field::new(
-        "permissionGrants",
-    );
-    /// `pinnedMessages`
-    pub const PinnedMessages: model::Field<Chat> = model::Field::new("pinnedMessages");
-    /// `tabs`
-    pub const Tabs: model::Field<Chat> = model::Field::new("tabs");
-    /// `targetedMessages`
-    pub const TargetedMessages: model::Field<Chat> = model::Field::new(
-        "targetedMessages",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Chat>] = &[
-        Self::Id,
-        Self::ChatType,
-        Self::CreatedDateTime,
-        Self::IsHiddenForAllMembers,
-        Self::LastUpdatedDateTime,
-        Self::MigrationMode,
-        Self::OnlineMeetingInfo,
-        Self::OriginalCreatedDateTime,
-        Self::TenantId,
-        Self::Topic,
-        Self::Viewpoint,
-        Self::WebUrl,
-        Self::InstalledApps,
-        Self::LastMessagePreview,
-        Self::Members,
-        Self::Messages,
-        Self::PermissionGrants,
-        Self::PinnedMessages,
-        Self::Tabs,
-        Self::TargetedMessages,
-    ];
-}
-
-#[cfg(feature = "_chats")]
-/// CSDL entity type `microsoft.graph.chatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessageInfo {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `body`: `microsoft.graph.itemBody`.
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
     pub body: Option<ItemBody>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `eventDetail`: `microsoft.graph.eventMessageDetail`.
-    pub event_detail: Option<AnyEventMessageDetail>,
-    /// Property `from`: `microsoft.graph.chatMessageFromIdentitySet`.
-    pub from: Option<ChatMessageFromIdentitySet>,
-    /// Property `isDeleted`: `Edm.Boolean`.
-    pub is_deleted: Option<bool>,
-    /// Property `messageType`: `microsoft.graph.chatMessageType`, not nullable.
-    pub message_type: Option<ChatMessageType>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `from`: `microsoft.graph.engagementIdentitySet`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub from: Option<EngagementIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `replyToId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to_id: Option<String>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Navigation property `conversation`: `microsoft.graph.engagementConversation`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub conversation: Option<AnyEngagementConversation>,
+    /// Navigation property `reactions`: `Collection(microsoft.graph.engagementConversationMessageReaction)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reactions: Option<Vec<EngagementConversationMessageReaction>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub replies: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `replyTo`: `microsoft.graph.engagementConversationMessage`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to: Option<AnyEngagementConversationMessage>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chats")]
-impl serde::Serialize for ChatMessageInfo {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationQuestionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chats")]
-impl ChatMessageInfo {
+#[cfg(feature = "_communications")]
+impl EngagementConversationQuestionMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationQuestionMessage";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2289,16 +166,21 @@ impl ChatMessageInfo {
         object.property("id", &self.id);
         object.property("body", &self.body);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("eventDetail", &self.event_detail);
+        object.property("creationMode", &self.creation_mode);
         object.property("from", &self.from);
-        object.property("isDeleted", &self.is_deleted);
-        object.property("messageType", &self.message_type);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("title", &self.title);
+        object.property("conversation", &self.conversation);
+        object.property("reactions", &self.reactions);
+        object.property("replies", &self.replies);
+        object.property("replyTo", &self.reply_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_chats")]
-impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationQuestionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2306,8 +188,8 @@ impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chats")]
-impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for EngagementConversationQuestionMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2321,10 +203,2267 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "eventDetail" => read_nullable(map, key, &mut self.event_detail, extra),
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
             "from" => read_nullable(map, key, &mut self.from, extra),
-            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
-            "messageType" => read_nullable(map, key, &mut self.message_type, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "conversation" => read_nullable(map, key, &mut self.conversation, extra),
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            "replyTo" => read_nullable(map, key, &mut self.reply_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationQuestionMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversationQuestionMessage`] by wire name, each a [`Field<EngagementConversationQuestionMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationQuestionMessage::set_null`].
+pub enum EngagementConversationQuestionMessageField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationQuestionMessageField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "id",
+    );
+    /// `body`
+    pub const Body: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "body",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `creationMode`
+    pub const CreationMode: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "creationMode",
+    );
+    /// `from`
+    pub const From: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "from",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        EngagementConversationQuestionMessage,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `replyToId`
+    pub const ReplyToId: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "replyToId",
+    );
+    /// `title`
+    pub const Title: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "title",
+    );
+    /// `conversation`
+    pub const Conversation: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "conversation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "reactions",
+    );
+    /// `replies`
+    pub const Replies: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "replies",
+    );
+    /// `replyTo`
+    pub const ReplyTo: model::Field<EngagementConversationQuestionMessage> = model::Field::new(
+        "replyTo",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversationQuestionMessage>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::CreationMode,
+        Self::From,
+        Self::LastModifiedDateTime,
+        Self::ReplyToId,
+        Self::Title,
+        Self::Conversation,
+        Self::Reactions,
+        Self::Replies,
+        Self::ReplyTo,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.engagementConversationSystemMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngagementConversationSystemMessage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub body: Option<ItemBody>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `from`: `microsoft.graph.engagementIdentitySet`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub from: Option<EngagementIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `replyToId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to_id: Option<String>,
+    /// Navigation property `conversation`: `microsoft.graph.engagementConversation`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub conversation: Option<AnyEngagementConversation>,
+    /// Navigation property `reactions`: `Collection(microsoft.graph.engagementConversationMessageReaction)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reactions: Option<Vec<EngagementConversationMessageReaction>>,
+    /// Navigation property `replies`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub replies: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `replyTo`: `microsoft.graph.engagementConversationMessage`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversationMessage`.
+    pub reply_to: Option<AnyEngagementConversationMessage>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationSystemMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationSystemMessage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationSystemMessage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("creationMode", &self.creation_mode);
+        object.property("from", &self.from);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("replyToId", &self.reply_to_id);
+        object.property("conversation", &self.conversation);
+        object.property("reactions", &self.reactions);
+        object.property("replies", &self.replies);
+        object.property("replyTo", &self.reply_to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationSystemMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for EngagementConversationSystemMessage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
+            "from" => read_nullable(map, key, &mut self.from, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "replyToId" => read_lenient(map, key, &mut self.reply_to_id, extra),
+            "conversation" => read_nullable(map, key, &mut self.conversation, extra),
+            "reactions" => read_nullable(map, key, &mut self.reactions, extra),
+            "replies" => read_nullable(map, key, &mut self.replies, extra),
+            "replyTo" => read_nullable(map, key, &mut self.reply_to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl EngagementConversationSystemMessage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`EngagementConversationSystemMessage`] by wire name, each a [`Field<EngagementConversationSystemMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationSystemMessage::set_null`].
+pub enum EngagementConversationSystemMessageField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl EngagementConversationSystemMessageField {
+    /// `id`
+    pub const Id: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "id",
+    );
+    /// `body`
+    pub const Body: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "body",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `creationMode`
+    pub const CreationMode: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "creationMode",
+    );
+    /// `from`
+    pub const From: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "from",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `replyToId`
+    pub const ReplyToId: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "replyToId",
+    );
+    /// `conversation`
+    pub const Conversation: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "conversation",
+    );
+    /// `reactions`
+    pub const Reactions: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "reactions",
+    );
+    /// `replies`
+    pub const Replies: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "replies",
+    );
+    /// `replyTo`
+    pub const ReplyTo: model::Field<EngagementConversationSystemMessage> = model::Field::new(
+        "replyTo",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EngagementConversationSystemMessage>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::CreationMode,
+        Self::From,
+        Self::LastModifiedDateTime,
+        Self::ReplyToId,
+        Self::Conversation,
+        Self::Reactions,
+        Self::Replies,
+        Self::ReplyTo,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.fileStorageContainerType`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerType {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `billingClassification`: `microsoft.graph.fileStorageContainerBillingClassification`, not nullable.
+    pub billing_classification: Option<FileStorageContainerBillingClassification>,
+    /// Property `billingStatus`: `microsoft.graph.fileStorageContainerBillingStatus`, not nullable.
+    pub billing_status: Option<FileStorageContainerBillingStatus>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `etag`: `Edm.String`, not nullable.
+    pub etag: Option<String>,
+    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `owningAppId`: `Edm.Guid`, not nullable.
+    pub owning_app_id: Option<edm::Guid>,
+    /// Property `settings`: `microsoft.graph.fileStorageContainerTypeSettings`, not nullable.
+    pub settings: Option<FileStorageContainerTypeSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("billingClassification", &self.billing_classification);
+        object.property("billingStatus", &self.billing_status);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("etag", &self.etag);
+        object.property("expirationDateTime", &self.expiration_date_time);
+        object.property("name", &self.name);
+        object.property("owningAppId", &self.owning_app_id);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "billingClassification" => {
+                read_nullable(map, key, &mut self.billing_classification, extra)
+            }
+            "billingStatus" => read_nullable(map, key, &mut self.billing_status, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "etag" => read_lenient(map, key, &mut self.etag, extra),
+            "expirationDateTime" => {
+                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "owningAppId" => read_lenient(map, key, &mut self.owning_app_id, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerType`] by wire name, each a [`Field<FileStorageContainerType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerType::set_null`].
+pub enum FileStorageContainerTypeField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerTypeField {
+    /// `id`
+    pub const Id: model::Field<FileStorageContainerType> = model::Field::new("id");
+    /// `billingClassification`
+    pub const BillingClassification: model::Field<FileStorageContainerType> = model::Field::new(
+        "billingClassification",
+    );
+    /// `billingStatus`
+    pub const BillingStatus: model::Field<FileStorageContainerType> = model::Field::new(
+        "billingStatus",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FileStorageContainerType> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `etag`
+    pub const Etag: model::Field<FileStorageContainerType> = model::Field::new("etag");
+    /// `expirationDateTime`
+    pub const ExpirationDateTime: model::Field<FileStorageContainerType> = model::Field::new(
+        "expirationDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<FileStorageContainerType> = model::Field::new("name");
+    /// `owningAppId`
+    pub const OwningAppId: model::Field<FileStorageContainerType> = model::Field::new(
+        "owningAppId",
+    );
+    /// `settings`
+    pub const Settings: model::Field<FileStorageContainerType> = model::Field::new(
+        "settings",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerType>] = &[
+        Self::Id,
+        Self::BillingClassification,
+        Self::BillingStatus,
+        Self::CreatedDateTime,
+        Self::Etag,
+        Self::ExpirationDateTime,
+        Self::Name,
+        Self::OwningAppId,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_group_setting")]
+/// CSDL entity type `microsoft.graph.groupSetting`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupSetting {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `templateId`: `Edm.String`.
+    pub template_id: Option<String>,
+    /// Property `values`: `Collection(microsoft.graph.settingValue)`, not nullable.
+    pub values: Option<Vec<SettingValue>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_group_setting")]
+impl serde::Serialize for GroupSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_group_setting")]
+impl GroupSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("templateId", &self.template_id);
+        object.property("values", &self.values);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_group_setting")]
+impl<'de> serde::Deserialize<'de> for GroupSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_group_setting")]
+impl graph_odata_runtime::model::ODataObject for GroupSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "templateId" => read_lenient(map, key, &mut self.template_id, extra),
+            "values" => read_nullable(map, key, &mut self.values, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_group_setting")]
+impl GroupSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_group_setting")]
+/// The properties of [`GroupSetting`] by wire name, each a [`Field<GroupSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupSetting::set_null`].
+pub enum GroupSettingField {}
+
+#[cfg(feature = "_group_setting")]
+#[allow(non_upper_case_globals)]
+impl GroupSettingField {
+    /// `id`
+    pub const Id: model::Field<GroupSetting> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<GroupSetting> = model::Field::new("displayName");
+    /// `templateId`
+    pub const TemplateId: model::Field<GroupSetting> = model::Field::new("templateId");
+    /// `values`
+    pub const Values: model::Field<GroupSetting> = model::Field::new("values");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupSetting>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::TemplateId,
+        Self::Values,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL entity type `microsoft.graph.inheritablePermission`; key `resourceAppId`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InheritablePermission {
+    /// Property `inheritableScopes`: `microsoft.graph.inheritableScopes`.
+    pub inheritable_scopes: Option<AnyInheritableScopes>,
+    /// Property `resourceAppId`: `Edm.String`, not nullable.
+    pub resource_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for InheritablePermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl InheritablePermission {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritablePermission";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("inheritableScopes", &self.inheritable_scopes);
+        object.property("resourceAppId", &self.resource_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for InheritablePermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for InheritablePermission {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "inheritableScopes" => {
+                read_nullable(map, key, &mut self.inheritable_scopes, extra)
+            }
+            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl InheritablePermission {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`InheritablePermission`] by wire name, each a [`Field<InheritablePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritablePermission::set_null`].
+pub enum InheritablePermissionField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl InheritablePermissionField {
+    /// `inheritableScopes`
+    pub const InheritableScopes: model::Field<InheritablePermission> = model::Field::new(
+        "inheritableScopes",
+    );
+    /// `resourceAppId`
+    pub const ResourceAppId: model::Field<InheritablePermission> = model::Field::new(
+        "resourceAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InheritablePermission>] = &[
+        Self::InheritableScopes,
+        Self::ResourceAppId,
+    ];
+}
+
+#[cfg(feature = "_employee_experience")]
+/// CSDL entity type `microsoft.graph.learningProvider`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LearningProvider {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `isCourseActivitySyncEnabled`: `Edm.Boolean`.
+    pub is_course_activity_sync_enabled: Option<bool>,
+    /// Property `loginWebUrl`: `Edm.String`.
+    pub login_web_url: Option<String>,
+    /// Property `longLogoWebUrlForDarkTheme`: `Edm.String`, not nullable.
+    pub long_logo_web_url_for_dark_theme: Option<String>,
+    /// Property `longLogoWebUrlForLightTheme`: `Edm.String`, not nullable.
+    pub long_logo_web_url_for_light_theme: Option<String>,
+    /// Property `squareLogoWebUrlForDarkTheme`: `Edm.String`, not nullable.
+    pub square_logo_web_url_for_dark_theme: Option<String>,
+    /// Property `squareLogoWebUrlForLightTheme`: `Edm.String`, not nullable.
+    pub square_logo_web_url_for_light_theme: Option<String>,
+    /// Navigation property `learningContents`: `Collection(microsoft.graph.learningContent)`, contained; present when expanded (`$expand`).
+    pub learning_contents: Option<Vec<LearningContent>>,
+    /// Navigation property `learningCourseActivities`: `Collection(microsoft.graph.learningCourseActivity)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_assignment_type")]
+    pub learning_course_activities: Option<Vec<AnyLearningCourseActivity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_employee_experience")]
+impl serde::Serialize for LearningProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl LearningProvider {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.learningProvider";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object
+            .property(
+                "isCourseActivitySyncEnabled",
+                &self.is_course_activity_sync_enabled,
+            );
+        object.property("loginWebUrl", &self.login_web_url);
+        object
+            .property(
+                "longLogoWebUrlForDarkTheme",
+                &self.long_logo_web_url_for_dark_theme,
+            );
+        object
+            .property(
+                "longLogoWebUrlForLightTheme",
+                &self.long_logo_web_url_for_light_theme,
+            );
+        object
+            .property(
+                "squareLogoWebUrlForDarkTheme",
+                &self.square_logo_web_url_for_dark_theme,
+            );
+        object
+            .property(
+                "squareLogoWebUrlForLightTheme",
+                &self.square_logo_web_url_for_light_theme,
+            );
+        object.property("learningContents", &self.learning_contents);
+        #[cfg(feature = "_assignment_type")]
+        object.property("learningCourseActivities", &self.learning_course_activities);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl<'de> serde::Deserialize<'de> for LearningProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for LearningProvider {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isCourseActivitySyncEnabled" => {
+                read_lenient(map, key, &mut self.is_course_activity_sync_enabled, extra)
+            }
+            "loginWebUrl" => read_lenient(map, key, &mut self.login_web_url, extra),
+            "longLogoWebUrlForDarkTheme" => {
+                read_lenient(map, key, &mut self.long_logo_web_url_for_dark_theme, extra)
+            }
+            "longLogoWebUrlForLightTheme" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.long_logo_web_url_for_light_theme,
+                    extra,
+                )
+            }
+            "squareLogoWebUrlForDarkTheme" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.square_logo_web_url_for_dark_theme,
+                    extra,
+                )
+            }
+            "squareLogoWebUrlForLightTheme" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.square_logo_web_url_for_light_theme,
+                    extra,
+                )
+            }
+            "learningContents" => {
+                read_nullable(map, key, &mut self.learning_contents, extra)
+            }
+            #[cfg(feature = "_assignment_type")]
+            "learningCourseActivities" => {
+                read_nullable(map, key, &mut self.learning_course_activities, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl LearningProvider {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+/// The properties of [`LearningProvider`] by wire name, each a [`Field<LearningProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LearningProvider::set_null`].
+pub enum LearningProviderField {}
+
+#[cfg(feature = "_employee_experience")]
+#[allow(non_upper_case_globals)]
+impl LearningProviderField {
+    /// `id`
+    pub const Id: model::Field<LearningProvider> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<LearningProvider> = model::Field::new(
+        "displayName",
+    );
+    /// `isCourseActivitySyncEnabled`
+    pub const IsCourseActivitySyncEnabled: model::Field<LearningProvider> = model::Field::new(
+        "isCourseActivitySyncEnabled",
+    );
+    /// `loginWebUrl`
+    pub const LoginWebUrl: model::Field<LearningProvider> = model::Field::new(
+        "loginWebUrl",
+    );
+    /// `longLogoWebUrlForDarkTheme`
+    pub const LongLogoWebUrlForDarkTheme: model::Field<LearningProvider> = model::Field::new(
+        "longLogoWebUrlForDarkTheme",
+    );
+    /// `longLogoWebUrlForLightTheme`
+    pub const LongLogoWebUrlForLightTheme: model::Field<LearningProvider> = model::Field::new(
+        "longLogoWebUrlForLightTheme",
+    );
+    /// `squareLogoWebUrlForDarkTheme`
+    pub const SquareLogoWebUrlForDarkTheme: model::Field<LearningProvider> = model::Field::new(
+        "squareLogoWebUrlForDarkTheme",
+    );
+    /// `squareLogoWebUrlForLightTheme`
+    pub const SquareLogoWebUrlForLightTheme: model::Field<LearningProvider> = model::Field::new(
+        "squareLogoWebUrlForLightTheme",
+    );
+    /// `learningContents`
+    pub const LearningContents: model::Field<LearningProvider> = model::Field::new(
+        "learningContents",
+    );
+    /// `learningCourseActivities`
+    pub const LearningCourseActivities: model::Field<LearningProvider> = model::Field::new(
+        "learningCourseActivities",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LearningProvider>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IsCourseActivitySyncEnabled,
+        Self::LoginWebUrl,
+        Self::LongLogoWebUrlForDarkTheme,
+        Self::LongLogoWebUrlForLightTheme,
+        Self::SquareLogoWebUrlForDarkTheme,
+        Self::SquareLogoWebUrlForLightTheme,
+        Self::LearningContents,
+        Self::LearningCourseActivities,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceOverview {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deviceExchangeAccessStateSummary`: `microsoft.graph.deviceExchangeAccessStateSummary`.
+    pub device_exchange_access_state_summary: Option<DeviceExchangeAccessStateSummary>,
+    /// Property `deviceOperatingSystemSummary`: `microsoft.graph.deviceOperatingSystemSummary`.
+    pub device_operating_system_summary: Option<DeviceOperatingSystemSummary>,
+    /// Property `dualEnrolledDeviceCount`: `Edm.Int32`, not nullable.
+    pub dual_enrolled_device_count: Option<i32>,
+    /// Property `enrolledDeviceCount`: `Edm.Int32`, not nullable.
+    pub enrolled_device_count: Option<i32>,
+    /// Property `mdmEnrolledCount`: `Edm.Int32`, not nullable.
+    pub mdm_enrolled_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ManagedDeviceOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ManagedDeviceOverview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceOverview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "deviceExchangeAccessStateSummary",
+                &self.device_exchange_access_state_summary,
+            );
+        object
+            .property(
+                "deviceOperatingSystemSummary",
+                &self.device_operating_system_summary,
+            );
+        object.property("dualEnrolledDeviceCount", &self.dual_enrolled_device_count);
+        object.property("enrolledDeviceCount", &self.enrolled_device_count);
+        object.property("mdmEnrolledCount", &self.mdm_enrolled_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedDeviceOverview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deviceExchangeAccessStateSummary" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.device_exchange_access_state_summary,
+                    extra,
+                )
+            }
+            "deviceOperatingSystemSummary" => {
+                read_nullable(map, key, &mut self.device_operating_system_summary, extra)
+            }
+            "dualEnrolledDeviceCount" => {
+                read_lenient(map, key, &mut self.dual_enrolled_device_count, extra)
+            }
+            "enrolledDeviceCount" => {
+                read_lenient(map, key, &mut self.enrolled_device_count, extra)
+            }
+            "mdmEnrolledCount" => {
+                read_lenient(map, key, &mut self.mdm_enrolled_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ManagedDeviceOverview {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`ManagedDeviceOverview`] by wire name, each a [`Field<ManagedDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceOverview::set_null`].
+pub enum ManagedDeviceOverviewField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceOverviewField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceOverview> = model::Field::new("id");
+    /// `deviceExchangeAccessStateSummary`
+    pub const DeviceExchangeAccessStateSummary: model::Field<ManagedDeviceOverview> = model::Field::new(
+        "deviceExchangeAccessStateSummary",
+    );
+    /// `deviceOperatingSystemSummary`
+    pub const DeviceOperatingSystemSummary: model::Field<ManagedDeviceOverview> = model::Field::new(
+        "deviceOperatingSystemSummary",
+    );
+    /// `dualEnrolledDeviceCount`
+    pub const DualEnrolledDeviceCount: model::Field<ManagedDeviceOverview> = model::Field::new(
+        "dualEnrolledDeviceCount",
+    );
+    /// `enrolledDeviceCount`
+    pub const EnrolledDeviceCount: model::Field<ManagedDeviceOverview> = model::Field::new(
+        "enrolledDeviceCount",
+    );
+    /// `mdmEnrolledCount`
+    pub const MdmEnrolledCount: model::Field<ManagedDeviceOverview> = model::Field::new(
+        "mdmEnrolledCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedDeviceOverview>] = &[
+        Self::Id,
+        Self::DeviceExchangeAccessStateSummary,
+        Self::DeviceOperatingSystemSummary,
+        Self::DualEnrolledDeviceCount,
+        Self::EnrolledDeviceCount,
+        Self::MdmEnrolledCount,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.mobileAppTroubleshootingEvent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MobileAppTroubleshootingEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `appLogCollectionRequests`: `Collection(microsoft.graph.appLogCollectionRequest)`, contained; present when expanded (`$expand`).
+    pub app_log_collection_requests: Option<Vec<AppLogCollectionRequest>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MobileAppTroubleshootingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MobileAppTroubleshootingEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppTroubleshootingEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appLogCollectionRequests", &self.app_log_collection_requests);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MobileAppTroubleshootingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MobileAppTroubleshootingEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appLogCollectionRequests" => {
+                read_nullable(map, key, &mut self.app_log_collection_requests, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MobileAppTroubleshootingEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MobileAppTroubleshootingEvent`] by wire name, each a [`Field<MobileAppTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppTroubleshootingEvent::set_null`].
+pub enum MobileAppTroubleshootingEventField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MobileAppTroubleshootingEventField {
+    /// `id`
+    pub const Id: model::Field<MobileAppTroubleshootingEvent> = model::Field::new("id");
+    /// `appLogCollectionRequests`
+    pub const AppLogCollectionRequests: model::Field<MobileAppTroubleshootingEvent> = model::Field::new(
+        "appLogCollectionRequests",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MobileAppTroubleshootingEvent>] = &[
+        Self::Id,
+        Self::AppLogCollectionRequests,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL entity type `microsoft.graph.onenote`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Onenote {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `notebooks`: `Collection(microsoft.graph.notebook)`, contained; present when expanded (`$expand`).
+    pub notebooks: Option<Vec<Notebook>>,
+    /// Navigation property `operations`: `Collection(microsoft.graph.onenoteOperation)`, contained; present when expanded (`$expand`).
+    pub operations: Option<Vec<OnenoteOperation>>,
+    /// Navigation property `pages`: `Collection(microsoft.graph.onenotePage)`, contained; present when expanded (`$expand`).
+    pub pages: Option<Vec<OnenotePage>>,
+    /// Navigation property `resources`: `Collection(microsoft.graph.onenoteResource)`, contained; present when expanded (`$expand`).
+    pub resources: Option<Vec<OnenoteResource>>,
+    /// Navigation property `sectionGroups`: `Collection(microsoft.graph.sectionGroup)`, contained; present when expanded (`$expand`).
+    pub section_groups: Option<Vec<SectionGroup>>,
+    /// Navigation property `sections`: `Collection(microsoft.graph.onenoteSection)`, contained; present when expanded (`$expand`).
+    pub sections: Option<Vec<OnenoteSection>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for Onenote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl Onenote {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenote";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("notebooks", &self.notebooks);
+        object.property("operations", &self.operations);
+        object.property("pages", &self.pages);
+        object.property("resources", &self.resources);
+        object.property("sectionGroups", &self.section_groups);
+        object.property("sections", &self.sections);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for Onenote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for Onenote {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "notebooks" => read_nullable(map, key, &mut self.notebooks, extra),
+            "operations" => read_nullable(map, key, &mut self.operations, extra),
+            "pages" => read_nullable(map, key, &mut self.pages, extra),
+            "resources" => read_nullable(map, key, &mut self.resources, extra),
+            "sectionGroups" => read_nullable(map, key, &mut self.section_groups, extra),
+            "sections" => read_nullable(map, key, &mut self.sections, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl Onenote {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`Onenote`] by wire name, each a [`Field<Onenote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Onenote::set_null`].
+pub enum OnenoteField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenoteField {
+    /// `id`
+    pub const Id: model::Field<Onenote> = model::Field::new("id");
+    /// `notebooks`
+    pub const Notebooks: model::Field<Onenote> = model::Field::new("notebooks");
+    /// `operations`
+    pub const Operations: model::Field<Onenote> = model::Field::new("operations");
+    /// `pages`
+    pub const Pages: model::Field<Onenote> = model::Field::new("pages");
+    /// `resources`
+    pub const Resources: model::Field<Onenote> = model::Field::new("resources");
+    /// `sectionGroups`
+    pub const SectionGroups: model::Field<Onenote> = model::Field::new("sectionGroups");
+    /// `sections`
+    pub const Sections: model::Field<Onenote> = model::Field::new("sections");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Onenote>] = &[
+        Self::Id,
+        Self::Notebooks,
+        Self::Operations,
+        Self::Pages,
+        Self::Resources,
+        Self::SectionGroups,
+        Self::Sections,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.onlineMeetingEngagementConversation`; base type `microsoft.graph.engagementConversation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnlineMeetingEngagementConversation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `creationMode`: `microsoft.graph.engagementCreationMode`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversation`.
+    pub creation_mode: Option<EngagementCreationMode>,
+    /// Property `starterId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.engagementConversation`.
+    pub starter_id: Option<String>,
+    /// Property `moderationState`: `microsoft.graph.engagementConversationModerationState`, not nullable.
+    pub moderation_state: Option<EngagementConversationModerationState>,
+    /// Property `onlineMeetingId`: `Edm.String`, not nullable.
+    pub online_meeting_id: Option<String>,
+    /// Property `organizer`: `microsoft.graph.engagementIdentitySet`, not nullable, computed by the service (read-only).
+    pub organizer: Option<EngagementIdentitySet>,
+    /// Property `upvoteCount`: `Edm.Int32`, not nullable, computed by the service (read-only).
+    pub upvote_count: Option<i32>,
+    /// Navigation property `messages`: `Collection(microsoft.graph.engagementConversationMessage)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversation`.
+    pub messages: Option<Vec<AnyEngagementConversationMessage>>,
+    /// Navigation property `starter`: `microsoft.graph.engagementConversationMessage`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.engagementConversation`.
+    pub starter: Option<AnyEngagementConversationMessage>,
+    /// Navigation property `onlineMeeting`: `microsoft.graph.onlineMeeting`; present when expanded (`$expand`).
+    #[cfg(feature = "_adhoc_call")]
+    pub online_meeting: Option<OnlineMeeting>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for OnlineMeetingEngagementConversation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl OnlineMeetingEngagementConversation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onlineMeetingEngagementConversation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("creationMode", &self.creation_mode);
+        object.property("starterId", &self.starter_id);
+        object.property("moderationState", &self.moderation_state);
+        object.property("onlineMeetingId", &self.online_meeting_id);
+        object.property("organizer", &self.organizer);
+        object.property("upvoteCount", &self.upvote_count);
+        object.property("messages", &self.messages);
+        object.property("starter", &self.starter);
+        #[cfg(feature = "_adhoc_call")]
+        object.property("onlineMeeting", &self.online_meeting);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for OnlineMeetingEngagementConversation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for OnlineMeetingEngagementConversation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "creationMode" => read_nullable(map, key, &mut self.creation_mode, extra),
+            "starterId" => read_lenient(map, key, &mut self.starter_id, extra),
+            "moderationState" => {
+                read_nullable(map, key, &mut self.moderation_state, extra)
+            }
+            "onlineMeetingId" => {
+                read_lenient(map, key, &mut self.online_meeting_id, extra)
+            }
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            "upvoteCount" => read_lenient(map, key, &mut self.upvote_count, extra),
+            "messages" => read_nullable(map, key, &mut self.messages, extra),
+            "starter" => read_nullable(map, key, &mut self.starter, extra),
+            #[cfg(feature = "_adhoc_call")]
+            "onlineMeeting" => read_nullable(map, key, &mut self.online_meeting, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl OnlineMeetingEngagementConversation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`OnlineMeetingEngagementConversation`] by wire name, each a [`Field<OnlineMeetingEngagementConversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeetingEngagementConversation::set_null`].
+pub enum OnlineMeetingEngagementConversationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl OnlineMeetingEngagementConversationField {
+    /// `id`
+    pub const Id: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "id",
+    );
+    /// `creationMode`
+    pub const CreationMode: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "creationMode",
+    );
+    /// `starterId`
+    pub const StarterId: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "starterId",
+    );
+    /// `moderationState`
+    pub const ModerationState: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "moderationState",
+    );
+    /// `onlineMeetingId`
+    pub const OnlineMeetingId: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "onlineMeetingId",
+    );
+    /// `organizer`
+    pub const Organizer: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "organizer",
+    );
+    /// `upvoteCount`
+    pub const UpvoteCount: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "upvoteCount",
+    );
+    /// `messages`
+    pub const Messages: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "messages",
+    );
+    /// `starter`
+    pub const Starter: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "starter",
+    );
+    /// `onlineMeeting`
+    pub const OnlineMeeting: model::Field<OnlineMeetingEngagementConversation> = model::Field::new(
+        "onlineMeeting",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnlineMeetingEngagementConversation>] = &[
+        Self::Id,
+        Self::CreationMode,
+        Self::StarterId,
+        Self::ModerationState,
+        Self::OnlineMeetingId,
+        Self::Organizer,
+        Self::UpvoteCount,
+        Self::Messages,
+        Self::Starter,
+        Self::OnlineMeeting,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.participantLeftNotification`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParticipantLeftNotification {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `participantId`: `Edm.String`, not nullable.
+    pub participant_id: Option<String>,
+    /// Navigation property `call`: `microsoft.graph.call`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_communications")]
+    pub call: Option<Call>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ParticipantLeftNotification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl ParticipantLeftNotification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.participantLeftNotification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("participantId", &self.participant_id);
+        #[cfg(feature = "_communications")] object.property("call", &self.call);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for ParticipantLeftNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for ParticipantLeftNotification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "participantId" => read_lenient(map, key, &mut self.participant_id, extra),
+            #[cfg(feature = "_communications")]
+            "call" => read_nullable(map, key, &mut self.call, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl ParticipantLeftNotification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`ParticipantLeftNotification`] by wire name, each a [`Field<ParticipantLeftNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantLeftNotification::set_null`].
+pub enum ParticipantLeftNotificationField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl ParticipantLeftNotificationField {
+    /// `id`
+    pub const Id: model::Field<ParticipantLeftNotification> = model::Field::new("id");
+    /// `participantId`
+    pub const ParticipantId: model::Field<ParticipantLeftNotification> = model::Field::new(
+        "participantId",
+    );
+    /// `call`
+    pub const Call: model::Field<ParticipantLeftNotification> = model::Field::new(
+        "call",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ParticipantLeftNotification>] = &[
+        Self::Id,
+        Self::ParticipantId,
+        Self::Call,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.peopleAdminSettings`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PeopleAdminSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `itemInsights`: `microsoft.graph.insightsSettings`, contained; present when expanded (`$expand`).
+    pub item_insights: Option<InsightsSettings>,
+    /// Navigation property `profileCardProperties`: `Collection(microsoft.graph.profileCardProperty)`, contained; present when expanded (`$expand`).
+    pub profile_card_properties: Option<Vec<ProfileCardProperty>>,
+    /// Navigation property `profilePropertySettings`: `Collection(microsoft.graph.profilePropertySetting)`, contained; present when expanded (`$expand`).
+    pub profile_property_settings: Option<Vec<ProfilePropertySetting>>,
+    /// Navigation property `profileSources`: `Collection(microsoft.graph.profileSource)`, contained; present when expanded (`$expand`).
+    pub profile_sources: Option<Vec<ProfileSource>>,
+    /// Navigation property `pronouns`: `microsoft.graph.pronounsSettings`, contained; present when expanded (`$expand`).
+    pub pronouns: Option<PronounsSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for PeopleAdminSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl PeopleAdminSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.peopleAdminSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("itemInsights", &self.item_insights);
+        object.property("profileCardProperties", &self.profile_card_properties);
+        object.property("profilePropertySettings", &self.profile_property_settings);
+        object.property("profileSources", &self.profile_sources);
+        object.property("pronouns", &self.pronouns);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for PeopleAdminSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for PeopleAdminSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "itemInsights" => read_nullable(map, key, &mut self.item_insights, extra),
+            "profileCardProperties" => {
+                read_nullable(map, key, &mut self.profile_card_properties, extra)
+            }
+            "profilePropertySettings" => {
+                read_nullable(map, key, &mut self.profile_property_settings, extra)
+            }
+            "profileSources" => read_nullable(map, key, &mut self.profile_sources, extra),
+            "pronouns" => read_nullable(map, key, &mut self.pronouns, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl PeopleAdminSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`PeopleAdminSettings`] by wire name, each a [`Field<PeopleAdminSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PeopleAdminSettings::set_null`].
+pub enum PeopleAdminSettingsField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl PeopleAdminSettingsField {
+    /// `id`
+    pub const Id: model::Field<PeopleAdminSettings> = model::Field::new("id");
+    /// `itemInsights`
+    pub const ItemInsights: model::Field<PeopleAdminSettings> = model::Field::new(
+        "itemInsights",
+    );
+    /// `profileCardProperties`
+    pub const ProfileCardProperties: model::Field<PeopleAdminSettings> = model::Field::new(
+        "profileCardProperties",
+    );
+    /// `profilePropertySettings`
+    pub const ProfilePropertySettings: model::Field<PeopleAdminSettings> = model::Field::new(
+        "profilePropertySettings",
+    );
+    /// `profileSources`
+    pub const ProfileSources: model::Field<PeopleAdminSettings> = model::Field::new(
+        "profileSources",
+    );
+    /// `pronouns`
+    pub const Pronouns: model::Field<PeopleAdminSettings> = model::Field::new(
+        "pronouns",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PeopleAdminSettings>] = &[
+        Self::Id,
+        Self::ItemInsights,
+        Self::ProfileCardProperties,
+        Self::ProfilePropertySettings,
+        Self::ProfileSources,
+        Self::Pronouns,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.person`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Person {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `birthday`: `Edm.String`.
+    pub birthday: Option<String>,
+    /// Property `companyName`: `Edm.String`.
+    pub company_name: Option<String>,
+    /// Property `department`: `Edm.String`.
+    pub department: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `givenName`: `Edm.String`.
+    pub given_name: Option<String>,
+    /// Property `imAddress`: `Edm.String`.
+    pub im_address: Option<String>,
+    /// Property `isFavorite`: `Edm.Boolean`.
+    pub is_favorite: Option<bool>,
+    /// Property `jobTitle`: `Edm.String`.
+    pub job_title: Option<String>,
+    /// Property `officeLocation`: `Edm.String`.
+    pub office_location: Option<String>,
+    /// Property `personNotes`: `Edm.String`.
+    pub person_notes: Option<String>,
+    /// Property `personType`: `microsoft.graph.personType`.
+    pub person_type: Option<PersonType>,
+    /// Property `phones`: `Collection(microsoft.graph.phone)`.
+    pub phones: Option<Vec<Phone>>,
+    /// Property `postalAddresses`: `Collection(microsoft.graph.location)`.
+    pub postal_addresses: Option<Vec<AnyLocation>>,
+    /// Property `profession`: `Edm.String`.
+    pub profession: Option<String>,
+    /// Property `scoredEmailAddresses`: `Collection(microsoft.graph.scoredEmailAddress)`.
+    pub scored_email_addresses: Option<Vec<ScoredEmailAddress>>,
+    /// Property `surname`: `Edm.String`.
+    pub surname: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Property `websites`: `Collection(microsoft.graph.website)`.
+    pub websites: Option<Vec<Website>>,
+    /// Property `yomiCompany`: `Edm.String`.
+    pub yomi_company: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl Person {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.person";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("birthday", &self.birthday);
+        object.property("companyName", &self.company_name);
+        object.property("department", &self.department);
+        object.property("displayName", &self.display_name);
+        object.property("givenName", &self.given_name);
+        object.property("imAddress", &self.im_address);
+        object.property("isFavorite", &self.is_favorite);
+        object.property("jobTitle", &self.job_title);
+        object.property("officeLocation", &self.office_location);
+        object.property("personNotes", &self.person_notes);
+        object.property("personType", &self.person_type);
+        object.property("phones", &self.phones);
+        object.property("postalAddresses", &self.postal_addresses);
+        object.property("profession", &self.profession);
+        object.property("scoredEmailAddresses", &self.scored_email_addresses);
+        object.property("surname", &self.surname);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("websites", &self.websites);
+        object.property("yomiCompany", &self.yomi_company);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for Person {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
+            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
+            "department" => read_lenient(map, key, &mut self.department, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
+            "imAddress" => read_lenient(map, key, &mut self.im_address, extra),
+            "isFavorite" => read_lenient(map, key, &mut self.is_favorite, extra),
+            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
+            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
+            "personNotes" => read_lenient(map, key, &mut self.person_notes, extra),
+            "personType" => read_nullable(map, key, &mut self.person_type, extra),
+            "phones" => read_nullable(map, key, &mut self.phones, extra),
+            "postalAddresses" => {
+                read_nullable(map, key, &mut self.postal_addresses, extra)
+            }
+            "profession" => read_lenient(map, key, &mut self.profession, extra),
+            "scoredEmailAddresses" => {
+                read_nullable(map, key, &mut self.scored_email_addresses, extra)
+            }
+            "surname" => read_lenient(map, key, &mut self.surname, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            "websites" => read_nullable(map, key, &mut self.websites, extra),
+            "yomiCompany" => read_lenient(map, key, &mut self.yomi_company, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl Person {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`Person`] by wire name, each a [`Field<Person>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Person::set_null`].
+pub enum PersonField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl PersonField {
+    /// `id`
+    pub const Id: model::Field<Person> = model::Field::new("id");
+    /// `birthday`
+    pub const Birthday: model::Field<Person> = model::Field::new("birthday");
+    /// `companyName`
+    pub const CompanyName: model::Field<Person> = model::Field::new("companyName");
+    /// `department`
+    pub const Department: model::Field<Person> = model::Field::new("department");
+    /// `displayName`
+    pub const DisplayName: model::Field<Person> = model::Field::new("displayName");
+    /// `givenName`
+    pub const GivenName: model::Field<Person> = model::Field::new("givenName");
+    /// `imAddress`
+    pub const ImAddress: model::Field<Person> = model::Field::new("imAddress");
+    /// `isFavorite`
+    pub const IsFavorite: model::Field<Person> = model::Field::new("isFavorite");
+    /// `jobTitle`
+    pub const JobTitle: model::Field<Person> = model::Field::new("jobTitle");
+    /// `officeLocation`
+    pub const OfficeLocation: model::Field<Person> = model::Field::new("officeLocation");
+    /// `personNotes`
+    pub const PersonNotes: model::Field<Person> = model::Field::new("personNotes");
+    /// `personType`
+    pub const PersonType: model::Field<Person> = model::Field::new("personType");
+    /// `phones`
+    pub const Phones: model::Field<Person> = model::Field::new("phones");
+    /// `postalAddresses`
+    pub const PostalAddresses: model::Field<Person> = model::Field::new(
+        "postalAddresses",
+    );
+    /// `profession`
+    pub const Profession: model::Field<Person> = model::Field::new("profession");
+    /// `scoredEmailAddresses`
+    pub const ScoredEmailAddresses: model::Field<Person> = model::Field::new(
+        "scoredEmailAddresses",
+    );
+    /// `surname`
+    pub const Surname: model::Field<Person> = model::Field::new("surname");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<Person> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// `websites`
+    pub const Websites: model::Field<Person> = model::Field::new("websites");
+    /// `yomiCompany`
+    pub const YomiCompany: model::Field<Person> = model::Field::new("yomiCompany");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Person>] = &[
+        Self::Id,
+        Self::Birthday,
+        Self::CompanyName,
+        Self::Department,
+        Self::DisplayName,
+        Self::GivenName,
+        Self::ImAddress,
+        Self::IsFavorite,
+        Self::JobTitle,
+        Self::OfficeLocation,
+        Self::PersonNotes,
+        Self::PersonType,
+        Self::Phones,
+        Self::PostalAddresses,
+        Self::Profession,
+        Self::ScoredEmailAddresses,
+        Self::Surname,
+        Self::UserPrincipalName,
+        Self::Websites,
+        Self::YomiCompany,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.phoneUserConversationMember`; base type `microsoft.graph.conversationMember`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PhoneUserConversationMember {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub display_name: Option<String>,
+    /// Property `roles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub roles: Option<Vec<String>>,
+    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.conversationMember`.
+    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `phoneNumber`: `Edm.String`.
+    pub phone_number: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for PhoneUserConversationMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl PhoneUserConversationMember {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.phoneUserConversationMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("roles", &self.roles);
+        object
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            );
+        object.property("phoneNumber", &self.phone_number);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for PhoneUserConversationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl graph_odata_runtime::model::ODataObject for PhoneUserConversationMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "roles" => read_lenient(map, key, &mut self.roles, extra),
+            "visibleHistoryStartDateTime" => {
+                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
+            }
+            "phoneNumber" => read_lenient(map, key, &mut self.phone_number, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl PhoneUserConversationMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`PhoneUserConversationMember`] by wire name, each a [`Field<PhoneUserConversationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhoneUserConversationMember::set_null`].
+pub enum PhoneUserConversationMemberField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl PhoneUserConversationMemberField {
+    /// `id`
+    pub const Id: model::Field<PhoneUserConversationMember> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<PhoneUserConversationMember> = model::Field::new(
+        "displayName",
+    );
+    /// `roles`
+    pub const Roles: model::Field<PhoneUserConversationMember> = model::Field::new(
+        "roles",
+    );
+    /// `visibleHistoryStartDateTime`
+    pub const VisibleHistoryStartDateTime: model::Field<PhoneUserConversationMember> = model::Field::new(
+        "visibleHistoryStartDateTime",
+    );
+    /// `phoneNumber`
+    pub const PhoneNumber: model::Field<PhoneUserConversationMember> = model::Field::new(
+        "phoneNumber",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PhoneUserConversationMember>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Roles,
+        Self::VisibleHistoryStartDateTime,
+        Self::PhoneNumber,
+    ];
+}
+
+#[cfg(feature = "_chats")]
+/// CSDL entity type `microsoft.graph.pinnedChatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PinnedChatMessageInfo {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `message`: `microsoft.graph.chatMessage`; present when expanded (`$expand`).
+    #[cfg(feature = "_call_ended_event_message_detail")]
+    pub message: Option<AnyChatMessage>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_chats")]
+impl serde::Serialize for PinnedChatMessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_chats")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl PinnedChatMessageInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pinnedChatMessageInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_call_ended_event_message_detail")]
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_chats")]
+impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_chats")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_call_ended_event_message_detail")]
+            "message" => read_nullable(map, key, &mut self.message, extra),
             _ => Ok(false),
         }
     }
@@ -2336,7 +2475,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
 }
 
 #[cfg(feature = "_chats")]
-impl ChatMessageInfo {
+impl PinnedChatMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2347,48 +2486,3068 @@ impl ChatMessageInfo {
 }
 
 #[cfg(feature = "_chats")]
-/// The properties of [`ChatMessageInfo`] by wire name, each a [`Field<ChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageInfo::set_null`].
-pub enum ChatMessageInfoField {}
+/// The properties of [`PinnedChatMessageInfo`] by wire name, each a [`Field<PinnedChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PinnedChatMessageInfo::set_null`].
+pub enum PinnedChatMessageInfoField {}
 
 #[cfg(feature = "_chats")]
 #[allow(non_upper_case_globals)]
-impl ChatMessageInfoField {
+impl PinnedChatMessageInfoField {
     /// `id`
-    pub const Id: model::Field<ChatMessageInfo> = model::Field::new("id");
-    /// `body`
-    pub const Body: model::Field<ChatMessageInfo> = model::Field::new("body");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ChatMessageInfo> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `eventDetail`
-    pub const EventDetail: model::Field<ChatMessageInfo> = model::Field::new(
-        "eventDetail",
-    );
-    /// `from`
-    pub const From: model::Field<ChatMessageInfo> = model::Field::new("from");
-    /// `isDeleted`
-    pub const IsDeleted: model::Field<ChatMessageInfo> = model::Field::new("isDeleted");
-    /// `messageType`
-    pub const MessageType: model::Field<ChatMessageInfo> = model::Field::new(
-        "messageType",
+    pub const Id: model::Field<PinnedChatMessageInfo> = model::Field::new("id");
+    /// `message`
+    pub const Message: model::Field<PinnedChatMessageInfo> = model::Field::new(
+        "message",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessageInfo>] = &[
+    pub const ALL: &'static [model::Field<PinnedChatMessageInfo>] = &[
         Self::Id,
-        Self::Body,
-        Self::CreatedDateTime,
-        Self::EventDetail,
-        Self::From,
-        Self::IsDeleted,
-        Self::MessageType,
+        Self::Message,
     ];
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-/// CSDL entity type `microsoft.graph.claimsMappingPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
+#[cfg(feature = "_planner")]
+/// CSDL entity type `microsoft.graph.planner`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClaimsMappingPolicy {
+pub struct Planner {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
+    pub buckets: Option<Vec<PlannerBucket>>,
+    /// Navigation property `plans`: `Collection(microsoft.graph.plannerPlan)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
+    pub plans: Option<Vec<PlannerPlan>>,
+    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
+    pub tasks: Option<Vec<PlannerTask>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner")]
+impl serde::Serialize for Planner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Planner {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.planner";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_planner_applied_categories")]
+        object.property("buckets", &self.buckets);
+        #[cfg(feature = "_planner_applied_categories")]
+        object.property("plans", &self.plans);
+        #[cfg(feature = "_planner_applied_categories")]
+        object.property("tasks", &self.tasks);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl<'de> serde::Deserialize<'de> for Planner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Planner {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_planner_applied_categories")]
+            "buckets" => read_nullable(map, key, &mut self.buckets, extra),
+            #[cfg(feature = "_planner_applied_categories")]
+            "plans" => read_nullable(map, key, &mut self.plans, extra),
+            #[cfg(feature = "_planner_applied_categories")]
+            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner")]
+impl Planner {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner")]
+/// The properties of [`Planner`] by wire name, each a [`Field<Planner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Planner::set_null`].
+pub enum PlannerField {}
+
+#[cfg(feature = "_planner")]
+#[allow(non_upper_case_globals)]
+impl PlannerField {
+    /// `id`
+    pub const Id: model::Field<Planner> = model::Field::new("id");
+    /// `buckets`
+    pub const Buckets: model::Field<Planner> = model::Field::new("buckets");
+    /// `plans`
+    pub const Plans: model::Field<Planner> = model::Field::new("plans");
+    /// `tasks`
+    pub const Tasks: model::Field<Planner> = model::Field::new("tasks");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Planner>] = &[
+        Self::Id,
+        Self::Buckets,
+        Self::Plans,
+        Self::Tasks,
+    ];
+}
+
+#[cfg(feature = "_groups")]
+/// CSDL entity type `microsoft.graph.plannerGroup`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerGroup {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `plans`: `Collection(microsoft.graph.plannerPlan)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
+    pub plans: Option<Vec<PlannerPlan>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_groups")]
+impl serde::Serialize for PlannerGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_groups")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl PlannerGroup {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerGroup";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        #[cfg(feature = "_planner_applied_categories")]
+        object.property("plans", &self.plans);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl<'de> serde::Deserialize<'de> for PlannerGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_groups")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for PlannerGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_planner_applied_categories")]
+            "plans" => read_nullable(map, key, &mut self.plans, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_groups")]
+impl PlannerGroup {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_groups")]
+/// The properties of [`PlannerGroup`] by wire name, each a [`Field<PlannerGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGroup::set_null`].
+pub enum PlannerGroupField {}
+
+#[cfg(feature = "_groups")]
+#[allow(non_upper_case_globals)]
+impl PlannerGroupField {
+    /// `id`
+    pub const Id: model::Field<PlannerGroup> = model::Field::new("id");
+    /// `plans`
+    pub const Plans: model::Field<PlannerGroup> = model::Field::new("plans");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerGroup>] = &[Self::Id, Self::Plans];
+}
+
+#[cfg(feature = "_print")]
+/// CSDL entity type `microsoft.graph.printJob`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrintJob {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `acknowledgedDateTime`: `Edm.DateTimeOffset`.
+    pub acknowledged_date_time: Option<edm::DateTimeOffset>,
+    /// Property `configuration`: `microsoft.graph.printJobConfiguration`, not nullable.
+    pub configuration: Option<PrintJobConfiguration>,
+    /// Property `createdBy`: `microsoft.graph.userIdentity`.
+    pub created_by: Option<UserIdentity>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `errorCode`: `Edm.Int32`.
+    pub error_code: Option<i32>,
+    /// Property `isFetchable`: `Edm.Boolean`, not nullable.
+    pub is_fetchable: Option<bool>,
+    /// Property `redirectedFrom`: `Edm.String`.
+    pub redirected_from: Option<String>,
+    /// Property `redirectedTo`: `Edm.String`.
+    pub redirected_to: Option<String>,
+    /// Property `status`: `microsoft.graph.printJobStatus`, not nullable.
+    pub status: Option<PrintJobStatus>,
+    /// Navigation property `documents`: `Collection(microsoft.graph.printDocument)`, contained; present when expanded (`$expand`).
+    pub documents: Option<Vec<PrintDocument>>,
+    /// Navigation property `tasks`: `Collection(microsoft.graph.printTask)`, contained; present when expanded (`$expand`).
+    pub tasks: Option<Vec<PrintTask>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl PrintJob {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJob";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("acknowledgedDateTime", &self.acknowledged_date_time);
+        object.property("configuration", &self.configuration);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("errorCode", &self.error_code);
+        object.property("isFetchable", &self.is_fetchable);
+        object.property("redirectedFrom", &self.redirected_from);
+        object.property("redirectedTo", &self.redirected_to);
+        object.property("status", &self.status);
+        object.property("documents", &self.documents);
+        object.property("tasks", &self.tasks);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for PrintJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::model::ODataObject for PrintJob {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "acknowledgedDateTime" => {
+                read_lenient(map, key, &mut self.acknowledged_date_time, extra)
+            }
+            "configuration" => read_nullable(map, key, &mut self.configuration, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "isFetchable" => read_lenient(map, key, &mut self.is_fetchable, extra),
+            "redirectedFrom" => read_lenient(map, key, &mut self.redirected_from, extra),
+            "redirectedTo" => read_lenient(map, key, &mut self.redirected_to, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "documents" => read_nullable(map, key, &mut self.documents, extra),
+            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_print")]
+impl PrintJob {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_print")]
+/// The properties of [`PrintJob`] by wire name, each a [`Field<PrintJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJob::set_null`].
+pub enum PrintJobField {}
+
+#[cfg(feature = "_print")]
+#[allow(non_upper_case_globals)]
+impl PrintJobField {
+    /// `id`
+    pub const Id: model::Field<PrintJob> = model::Field::new("id");
+    /// `acknowledgedDateTime`
+    pub const AcknowledgedDateTime: model::Field<PrintJob> = model::Field::new(
+        "acknowledgedDateTime",
+    );
+    /// `configuration`
+    pub const Configuration: model::Field<PrintJob> = model::Field::new("configuration");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PrintJob> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PrintJob> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<PrintJob> = model::Field::new("errorCode");
+    /// `isFetchable`
+    pub const IsFetchable: model::Field<PrintJob> = model::Field::new("isFetchable");
+    /// `redirectedFrom`
+    pub const RedirectedFrom: model::Field<PrintJob> = model::Field::new(
+        "redirectedFrom",
+    );
+    /// `redirectedTo`
+    pub const RedirectedTo: model::Field<PrintJob> = model::Field::new("redirectedTo");
+    /// `status`
+    pub const Status: model::Field<PrintJob> = model::Field::new("status");
+    /// `documents`
+    pub const Documents: model::Field<PrintJob> = model::Field::new("documents");
+    /// `tasks`
+    pub const Tasks: model::Field<PrintJob> = model::Field::new("tasks");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PrintJob>] = &[
+        Self::Id,
+        Self::AcknowledgedDateTime,
+        Self::Configuration,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ErrorCode,
+        Self::IsFetchable,
+        Self::RedirectedFrom,
+        Self::RedirectedTo,
+        Self::Status,
+        Self::Documents,
+        Self::Tasks,
+    ];
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+/// CSDL entity type `microsoft.graph.protectionRuleBase`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectionRuleBase {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `error`: `microsoft.graph.publicError`.
+    pub error: Option<PublicError>,
+    /// Property `isAutoApplyEnabled`: `Edm.Boolean`.
+    pub is_auto_apply_enabled: Option<bool>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.protectionRuleStatus`.
+    pub status: Option<ProtectionRuleStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl serde::Serialize for ProtectionRuleBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl ProtectionRuleBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionRuleBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("error", &self.error);
+        object.property("isAutoApplyEnabled", &self.is_auto_apply_enabled);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl<'de> serde::Deserialize<'de> for ProtectionRuleBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl graph_odata_runtime::model::ODataObject for ProtectionRuleBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "isAutoApplyEnabled" => {
+                read_lenient(map, key, &mut self.is_auto_apply_enabled, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl ProtectionRuleBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+/// The properties of [`ProtectionRuleBase`] by wire name, each a [`Field<ProtectionRuleBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionRuleBase::set_null`].
+pub enum ProtectionRuleBaseField {}
+
+#[cfg(feature = "_artifact_restore_status")]
+#[allow(non_upper_case_globals)]
+impl ProtectionRuleBaseField {
+    /// `id`
+    pub const Id: model::Field<ProtectionRuleBase> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<ProtectionRuleBase> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ProtectionRuleBase> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `error`
+    pub const Error: model::Field<ProtectionRuleBase> = model::Field::new("error");
+    /// `isAutoApplyEnabled`
+    pub const IsAutoApplyEnabled: model::Field<ProtectionRuleBase> = model::Field::new(
+        "isAutoApplyEnabled",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ProtectionRuleBase> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ProtectionRuleBase> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<ProtectionRuleBase> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProtectionRuleBase>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Error,
+        Self::IsAutoApplyEnabled,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL entity type `microsoft.graph.provisioningObjectSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningObjectSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub activity_date_time: Option<edm::DateTimeOffset>,
+    /// Property `changeId`: `Edm.String`.
+    pub change_id: Option<String>,
+    /// Property `cycleId`: `Edm.String`.
+    pub cycle_id: Option<String>,
+    /// Property `durationInMilliseconds`: `Edm.Int32`.
+    pub duration_in_milliseconds: Option<i32>,
+    /// Property `initiatedBy`: `microsoft.graph.initiator`.
+    pub initiated_by: Option<Initiator>,
+    /// Property `jobId`: `Edm.String`.
+    pub job_id: Option<String>,
+    /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
+    pub modified_properties: Option<Vec<ModifiedProperty>>,
+    /// Property `provisioningAction`: `microsoft.graph.provisioningAction`.
+    pub provisioning_action: Option<ProvisioningAction>,
+    /// Property `provisioningStatusInfo`: `microsoft.graph.provisioningStatusInfo`.
+    pub provisioning_status_info: Option<ProvisioningStatusInfo>,
+    /// Property `provisioningSteps`: `Collection(microsoft.graph.provisioningStep)`.
+    pub provisioning_steps: Option<Vec<ProvisioningStep>>,
+    /// Property `servicePrincipal`: `microsoft.graph.provisioningServicePrincipal`.
+    pub service_principal: Option<ProvisioningServicePrincipal>,
+    /// Property `sourceIdentity`: `microsoft.graph.provisionedIdentity`.
+    pub source_identity: Option<ProvisionedIdentity>,
+    /// Property `sourceSystem`: `microsoft.graph.provisioningSystem`.
+    pub source_system: Option<ProvisioningSystem>,
+    /// Property `targetIdentity`: `microsoft.graph.provisionedIdentity`.
+    pub target_identity: Option<ProvisionedIdentity>,
+    /// Property `targetSystem`: `microsoft.graph.provisioningSystem`.
+    pub target_system: Option<ProvisioningSystem>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningObjectSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningObjectSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningObjectSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activityDateTime", &self.activity_date_time);
+        object.property("changeId", &self.change_id);
+        object.property("cycleId", &self.cycle_id);
+        object.property("durationInMilliseconds", &self.duration_in_milliseconds);
+        object.property("initiatedBy", &self.initiated_by);
+        object.property("jobId", &self.job_id);
+        object.property("modifiedProperties", &self.modified_properties);
+        object.property("provisioningAction", &self.provisioning_action);
+        object.property("provisioningStatusInfo", &self.provisioning_status_info);
+        object.property("provisioningSteps", &self.provisioning_steps);
+        object.property("servicePrincipal", &self.service_principal);
+        object.property("sourceIdentity", &self.source_identity);
+        object.property("sourceSystem", &self.source_system);
+        object.property("targetIdentity", &self.target_identity);
+        object.property("targetSystem", &self.target_system);
+        object.property("tenantId", &self.tenant_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningObjectSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningObjectSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activityDateTime" => {
+                read_lenient(map, key, &mut self.activity_date_time, extra)
+            }
+            "changeId" => read_lenient(map, key, &mut self.change_id, extra),
+            "cycleId" => read_lenient(map, key, &mut self.cycle_id, extra),
+            "durationInMilliseconds" => {
+                read_lenient(map, key, &mut self.duration_in_milliseconds, extra)
+            }
+            "initiatedBy" => read_nullable(map, key, &mut self.initiated_by, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            "modifiedProperties" => {
+                read_nullable(map, key, &mut self.modified_properties, extra)
+            }
+            "provisioningAction" => {
+                read_nullable(map, key, &mut self.provisioning_action, extra)
+            }
+            "provisioningStatusInfo" => {
+                read_nullable(map, key, &mut self.provisioning_status_info, extra)
+            }
+            "provisioningSteps" => {
+                read_nullable(map, key, &mut self.provisioning_steps, extra)
+            }
+            "servicePrincipal" => {
+                read_nullable(map, key, &mut self.service_principal, extra)
+            }
+            "sourceIdentity" => read_nullable(map, key, &mut self.source_identity, extra),
+            "sourceSystem" => read_nullable(map, key, &mut self.source_system, extra),
+            "targetIdentity" => read_nullable(map, key, &mut self.target_identity, extra),
+            "targetSystem" => read_nullable(map, key, &mut self.target_system, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl ProvisioningObjectSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`ProvisioningObjectSummary`] by wire name, each a [`Field<ProvisioningObjectSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningObjectSummary::set_null`].
+pub enum ProvisioningObjectSummaryField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningObjectSummaryField {
+    /// `id`
+    pub const Id: model::Field<ProvisioningObjectSummary> = model::Field::new("id");
+    /// `activityDateTime`
+    pub const ActivityDateTime: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "activityDateTime",
+    );
+    /// `changeId`
+    pub const ChangeId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "changeId",
+    );
+    /// `cycleId`
+    pub const CycleId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "cycleId",
+    );
+    /// `durationInMilliseconds`
+    pub const DurationInMilliseconds: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "durationInMilliseconds",
+    );
+    /// `initiatedBy`
+    pub const InitiatedBy: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "initiatedBy",
+    );
+    /// `jobId`
+    pub const JobId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "jobId",
+    );
+    /// `modifiedProperties`
+    pub const ModifiedProperties: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "modifiedProperties",
+    );
+    /// `provisioningAction`
+    pub const ProvisioningAction: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningAction",
+    );
+    /// `provisioningStatusInfo`
+    pub const ProvisioningStatusInfo: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningStatusInfo",
+    );
+    /// `provisioningSteps`
+    pub const ProvisioningSteps: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "provisioningSteps",
+    );
+    /// `servicePrincipal`
+    pub const ServicePrincipal: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "servicePrincipal",
+    );
+    /// `sourceIdentity`
+    pub const SourceIdentity: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "sourceIdentity",
+    );
+    /// `sourceSystem`
+    pub const SourceSystem: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "sourceSystem",
+    );
+    /// `targetIdentity`
+    pub const TargetIdentity: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "targetIdentity",
+    );
+    /// `targetSystem`
+    pub const TargetSystem: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "targetSystem",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<ProvisioningObjectSummary> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningObjectSummary>] = &[
+        Self::Id,
+        Self::ActivityDateTime,
+        Self::ChangeId,
+        Self::CycleId,
+        Self::DurationInMilliseconds,
+        Self::InitiatedBy,
+        Self::JobId,
+        Self::ModifiedProperties,
+        Self::ProvisioningAction,
+        Self::ProvisioningStatusInfo,
+        Self::ProvisioningSteps,
+        Self::ServicePrincipal,
+        Self::SourceIdentity,
+        Self::SourceSystem,
+        Self::TargetIdentity,
+        Self::TargetSystem,
+        Self::TenantId,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL entity type `microsoft.graph.publicKeyInfrastructureRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicKeyInfrastructureRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `certificateBasedAuthConfigurations`: `Collection(microsoft.graph.certificateBasedAuthPki)`, contained; present when expanded (`$expand`).
+    pub certificate_based_auth_configurations: Option<Vec<CertificateBasedAuthPki>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for PublicKeyInfrastructureRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl PublicKeyInfrastructureRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicKeyInfrastructureRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "certificateBasedAuthConfigurations",
+                &self.certificate_based_auth_configurations,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for PublicKeyInfrastructureRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "certificateBasedAuthConfigurations" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.certificate_based_auth_configurations,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl PublicKeyInfrastructureRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`PublicKeyInfrastructureRoot`] by wire name, each a [`Field<PublicKeyInfrastructureRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicKeyInfrastructureRoot::set_null`].
+pub enum PublicKeyInfrastructureRootField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl PublicKeyInfrastructureRootField {
+    /// `id`
+    pub const Id: model::Field<PublicKeyInfrastructureRoot> = model::Field::new("id");
+    /// `certificateBasedAuthConfigurations`
+    pub const CertificateBasedAuthConfigurations: model::Field<
+        PublicKeyInfrastructureRoot,
+    > = model::Field::new("certificateBasedAuthConfigurations");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicKeyInfrastructureRoot>] = &[
+        Self::Id,
+        Self::CertificateBasedAuthConfigurations,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.qrCodePinAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QrCodePinAuthenticationMethod {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Navigation property `pin`: `microsoft.graph.qrPin`, contained; present when expanded (`$expand`).
+    pub pin: Option<QrPin>,
+    /// Navigation property `standardQRCode`: `microsoft.graph.qrCode`, contained; present when expanded (`$expand`).
+    pub standard_qr_code: Option<QrCode>,
+    /// Navigation property `temporaryQRCode`: `microsoft.graph.qrCode`, contained; present when expanded (`$expand`).
+    pub temporary_qr_code: Option<QrCode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for QrCodePinAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl QrCodePinAuthenticationMethod {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.qrCodePinAuthenticationMethod";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("pin", &self.pin);
+        object.property("standardQRCode", &self.standard_qr_code);
+        object.property("temporaryQRCode", &self.temporary_qr_code);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for QrCodePinAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for QrCodePinAuthenticationMethod {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "pin" => read_nullable(map, key, &mut self.pin, extra),
+            "standardQRCode" => {
+                read_nullable(map, key, &mut self.standard_qr_code, extra)
+            }
+            "temporaryQRCode" => {
+                read_nullable(map, key, &mut self.temporary_qr_code, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl QrCodePinAuthenticationMethod {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`QrCodePinAuthenticationMethod`] by wire name, each a [`Field<QrCodePinAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QrCodePinAuthenticationMethod::set_null`].
+pub enum QrCodePinAuthenticationMethodField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl QrCodePinAuthenticationMethodField {
+    /// `id`
+    pub const Id: model::Field<QrCodePinAuthenticationMethod> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<QrCodePinAuthenticationMethod> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `pin`
+    pub const Pin: model::Field<QrCodePinAuthenticationMethod> = model::Field::new(
+        "pin",
+    );
+    /// `standardQRCode`
+    pub const StandardQrCode: model::Field<QrCodePinAuthenticationMethod> = model::Field::new(
+        "standardQRCode",
+    );
+    /// `temporaryQRCode`
+    pub const TemporaryQrCode: model::Field<QrCodePinAuthenticationMethod> = model::Field::new(
+        "temporaryQRCode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<QrCodePinAuthenticationMethod>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Pin,
+        Self::StandardQrCode,
+        Self::TemporaryQrCode,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.remoteAssistancePartner`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoteAssistancePartner {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `lastConnectionDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_connection_date_time: Option<edm::DateTimeOffset>,
+    /// Property `onboardingStatus`: `microsoft.graph.remoteAssistanceOnboardingStatus`, not nullable.
+    pub onboarding_status: Option<RemoteAssistanceOnboardingStatus>,
+    /// Property `onboardingUrl`: `Edm.String`.
+    pub onboarding_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RemoteAssistancePartner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl RemoteAssistancePartner {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteAssistancePartner";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("lastConnectionDateTime", &self.last_connection_date_time);
+        object.property("onboardingStatus", &self.onboarding_status);
+        object.property("onboardingUrl", &self.onboarding_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RemoteAssistancePartner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for RemoteAssistancePartner {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastConnectionDateTime" => {
+                read_lenient(map, key, &mut self.last_connection_date_time, extra)
+            }
+            "onboardingStatus" => {
+                read_nullable(map, key, &mut self.onboarding_status, extra)
+            }
+            "onboardingUrl" => read_lenient(map, key, &mut self.onboarding_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl RemoteAssistancePartner {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`RemoteAssistancePartner`] by wire name, each a [`Field<RemoteAssistancePartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteAssistancePartner::set_null`].
+pub enum RemoteAssistancePartnerField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl RemoteAssistancePartnerField {
+    /// `id`
+    pub const Id: model::Field<RemoteAssistancePartner> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<RemoteAssistancePartner> = model::Field::new(
+        "displayName",
+    );
+    /// `lastConnectionDateTime`
+    pub const LastConnectionDateTime: model::Field<RemoteAssistancePartner> = model::Field::new(
+        "lastConnectionDateTime",
+    );
+    /// `onboardingStatus`
+    pub const OnboardingStatus: model::Field<RemoteAssistancePartner> = model::Field::new(
+        "onboardingStatus",
+    );
+    /// `onboardingUrl`
+    pub const OnboardingUrl: model::Field<RemoteAssistancePartner> = model::Field::new(
+        "onboardingUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RemoteAssistancePartner>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::LastConnectionDateTime,
+        Self::OnboardingStatus,
+        Self::OnboardingUrl,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.schedule`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schedule {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `enabled`: `Edm.Boolean`.
+    pub enabled: Option<bool>,
+    /// Property `isActivitiesIncludedWhenCopyingShiftsEnabled`: `Edm.Boolean`.
+    pub is_activities_included_when_copying_shifts_enabled: Option<bool>,
+    /// Property `offerShiftRequestsEnabled`: `Edm.Boolean`.
+    pub offer_shift_requests_enabled: Option<bool>,
+    /// Property `openShiftsEnabled`: `Edm.Boolean`.
+    pub open_shifts_enabled: Option<bool>,
+    /// Property `provisionStatus`: `microsoft.graph.operationStatus`, computed by the service (read-only).
+    pub provision_status: Option<OperationStatus>,
+    /// Property `provisionStatusCode`: `Edm.String`, computed by the service (read-only).
+    pub provision_status_code: Option<String>,
+    /// Property `startDayOfWeek`: `microsoft.graph.dayOfWeek`.
+    pub start_day_of_week: Option<DayOfWeek>,
+    /// Property `swapShiftsRequestsEnabled`: `Edm.Boolean`.
+    pub swap_shifts_requests_enabled: Option<bool>,
+    /// Property `timeClockEnabled`: `Edm.Boolean`.
+    pub time_clock_enabled: Option<bool>,
+    /// Property `timeClockSettings`: `microsoft.graph.timeClockSettings`.
+    pub time_clock_settings: Option<TimeClockSettings>,
+    /// Property `timeOffRequestsEnabled`: `Edm.Boolean`.
+    pub time_off_requests_enabled: Option<bool>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Property `workforceIntegrationIds`: `Collection(Edm.String)`.
+    pub workforce_integration_ids: Option<Vec<String>>,
+    /// Navigation property `dayNotes`: `Collection(microsoft.graph.dayNote)`, contained; present when expanded (`$expand`).
+    pub day_notes: Option<Vec<DayNote>>,
+    /// Navigation property `offerShiftRequests`: `Collection(microsoft.graph.offerShiftRequest)`, contained; present when expanded (`$expand`).
+    pub offer_shift_requests: Option<Vec<AnyOfferShiftRequest>>,
+    /// Navigation property `openShiftChangeRequests`: `Collection(microsoft.graph.openShiftChangeRequest)`, contained; present when expanded (`$expand`).
+    pub open_shift_change_requests: Option<Vec<OpenShiftChangeRequest>>,
+    /// Navigation property `openShifts`: `Collection(microsoft.graph.openShift)`, contained; present when expanded (`$expand`).
+    pub open_shifts: Option<Vec<OpenShift>>,
+    /// Navigation property `schedulingGroups`: `Collection(microsoft.graph.schedulingGroup)`, contained; present when expanded (`$expand`).
+    pub scheduling_groups: Option<Vec<SchedulingGroup>>,
+    /// Navigation property `shifts`: `Collection(microsoft.graph.shift)`, contained; present when expanded (`$expand`).
+    pub shifts: Option<Vec<Shift>>,
+    /// Navigation property `swapShiftsChangeRequests`: `Collection(microsoft.graph.swapShiftsChangeRequest)`, contained; present when expanded (`$expand`).
+    pub swap_shifts_change_requests: Option<Vec<SwapShiftsChangeRequest>>,
+    /// Navigation property `timeCards`: `Collection(microsoft.graph.timeCard)`, contained; present when expanded (`$expand`).
+    pub time_cards: Option<Vec<TimeCard>>,
+    /// Navigation property `timeOffReasons`: `Collection(microsoft.graph.timeOffReason)`, contained; present when expanded (`$expand`).
+    pub time_off_reasons: Option<Vec<TimeOffReason>>,
+    /// Navigation property `timeOffRequests`: `Collection(microsoft.graph.timeOffRequest)`, contained; present when expanded (`$expand`).
+    pub time_off_requests: Option<Vec<TimeOffRequest>>,
+    /// Navigation property `timesOff`: `Collection(microsoft.graph.timeOff)`, contained; present when expanded (`$expand`).
+    pub times_off: Option<Vec<TimeOff>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for Schedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl Schedule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.schedule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("enabled", &self.enabled);
+        object
+            .property(
+                "isActivitiesIncludedWhenCopyingShiftsEnabled",
+                &self.is_activities_included_when_copying_shifts_enabled,
+            );
+        object.property("offerShiftRequestsEnabled", &self.offer_shift_requests_enabled);
+        object.property("openShiftsEnabled", &self.open_shifts_enabled);
+        object.property("provisionStatus", &self.provision_status);
+        object.property("provisionStatusCode", &self.provision_status_code);
+        object.property("startDayOfWeek", &self.start_day_of_week);
+        object.property("swapShiftsRequestsEnabled", &self.swap_shifts_requests_enabled);
+        object.property("timeClockEnabled", &self.time_clock_enabled);
+        object.property("timeClockSettings", &self.time_clock_settings);
+        object.property("timeOffRequestsEnabled", &self.time_off_requests_enabled);
+        object.property("timeZone", &self.time_zone);
+        object.property("workforceIntegrationIds", &self.workforce_integration_ids);
+        object.property("dayNotes", &self.day_notes);
+        object.property("offerShiftRequests", &self.offer_shift_requests);
+        object.property("openShiftChangeRequests", &self.open_shift_change_requests);
+        object.property("openShifts", &self.open_shifts);
+        object.property("schedulingGroups", &self.scheduling_groups);
+        object.property("shifts", &self.shifts);
+        object.property("swapShiftsChangeRequests", &self.swap_shifts_change_requests);
+        object.property("timeCards", &self.time_cards);
+        object.property("timeOffReasons", &self.time_off_reasons);
+        object.property("timeOffRequests", &self.time_off_requests);
+        object.property("timesOff", &self.times_off);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for Schedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for Schedule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "isActivitiesIncludedWhenCopyingShiftsEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_activities_included_when_copying_shifts_enabled,
+                    extra,
+                )
+            }
+            "offerShiftRequestsEnabled" => {
+                read_lenient(map, key, &mut self.offer_shift_requests_enabled, extra)
+            }
+            "openShiftsEnabled" => {
+                read_lenient(map, key, &mut self.open_shifts_enabled, extra)
+            }
+            "provisionStatus" => {
+                read_nullable(map, key, &mut self.provision_status, extra)
+            }
+            "provisionStatusCode" => {
+                read_lenient(map, key, &mut self.provision_status_code, extra)
+            }
+            "startDayOfWeek" => {
+                read_nullable(map, key, &mut self.start_day_of_week, extra)
+            }
+            "swapShiftsRequestsEnabled" => {
+                read_lenient(map, key, &mut self.swap_shifts_requests_enabled, extra)
+            }
+            "timeClockEnabled" => {
+                read_lenient(map, key, &mut self.time_clock_enabled, extra)
+            }
+            "timeClockSettings" => {
+                read_nullable(map, key, &mut self.time_clock_settings, extra)
+            }
+            "timeOffRequestsEnabled" => {
+                read_lenient(map, key, &mut self.time_off_requests_enabled, extra)
+            }
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            "workforceIntegrationIds" => {
+                read_lenient(map, key, &mut self.workforce_integration_ids, extra)
+            }
+            "dayNotes" => read_nullable(map, key, &mut self.day_notes, extra),
+            "offerShiftRequests" => {
+                read_nullable(map, key, &mut self.offer_shift_requests, extra)
+            }
+            "openShiftChangeRequests" => {
+                read_nullable(map, key, &mut self.open_shift_change_requests, extra)
+            }
+            "openShifts" => read_nullable(map, key, &mut self.open_shifts, extra),
+            "schedulingGroups" => {
+                read_nullable(map, key, &mut self.scheduling_groups, extra)
+            }
+            "shifts" => read_nullable(map, key, &mut self.shifts, extra),
+            "swapShiftsChangeRequests" => {
+                read_nullable(map, key, &mut self.swap_shifts_change_requests, extra)
+            }
+            "timeCards" => read_nullable(map, key, &mut self.time_cards, extra),
+            "timeOffReasons" => {
+                read_nullable(map, key, &mut self.time_off_reasons, extra)
+            }
+            "timeOffRequests" => {
+                read_nullable(map, key, &mut self.time_off_requests, extra)
+            }
+            "timesOff" => read_nullable(map, key, &mut self.times_off, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl Schedule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`Schedule`] by wire name, each a [`Field<Schedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Schedule::set_null`].
+pub enum ScheduleField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl ScheduleField {
+    /// `id`
+    pub const Id: model::Field<Schedule> = model::Field::new("id");
+    /// `enabled`
+    pub const Enabled: model::Field<Schedule> = model::Field::new("enabled");
+    /// `isActivitiesIncludedWhenCopyingShiftsEnabled`
+    pub const IsActivitiesIncludedWhenCopyingShiftsEnabled: model::Field<Schedule> = model::Field::new(
+        "isActivitiesIncludedWhenCopyingShiftsEnabled",
+    );
+    /// `offerShiftRequestsEnabled`
+    pub const OfferShiftRequestsEnabled: model::Field<Schedule> = model::Field::new(
+        "offerShiftRequestsEnabled",
+    );
+    /// `openShiftsEnabled`
+    pub const OpenShiftsEnabled: model::Field<Schedule> = model::Field::new(
+        "openShiftsEnabled",
+    );
+    /// `provisionStatus`
+    pub const ProvisionStatus: model::Field<Schedule> = model::Field::new(
+        "provisionStatus",
+    );
+    /// `provisionStatusCode`
+    pub const ProvisionStatusCode: model::Field<Schedule> = model::Field::new(
+        "provisionStatusCode",
+    );
+    /// `startDayOfWeek`
+    pub const StartDayOfWeek: model::Field<Schedule> = model::Field::new(
+        "startDayOfWeek",
+    );
+    /// `swapShiftsRequestsEnabled`
+    pub const SwapShiftsRequestsEnabled: model::Field<Schedule> = model::Field::new(
+        "swapShiftsRequestsEnabled",
+    );
+    /// `timeClockEnabled`
+    pub const TimeClockEnabled: model::Field<Schedule> = model::Field::new(
+        "timeClockEnabled",
+    );
+    /// `timeClockSettings`
+    pub const TimeClockSettings: model::Field<Schedule> = model::Field::new(
+        "timeClockSettings",
+    );
+    /// `timeOffRequestsEnabled`
+    pub const TimeOffRequestsEnabled: model::Field<Schedule> = model::Field::new(
+        "timeOffRequestsEnabled",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<Schedule> = model::Field::new("timeZone");
+    /// `workforceIntegrationIds`
+    pub const WorkforceIntegrationIds: model::Field<Schedule> = model::Field::new(
+        "workforceIntegrationIds",
+    );
+    /// `dayNotes`
+    pub const DayNotes: model::Field<Schedule> = model::Field::new("dayNotes");
+    /// `offerShiftRequests`
+    pub const OfferShiftRequests: model::Field<Schedule> = model::Field::new(
+        "offerShiftRequests",
+    );
+    /// `openShiftChangeRequests`
+    pub const OpenShiftChangeRequests: model::Field<Schedule> = model::Field::new(
+        "openShiftChangeRequests",
+    );
+    /// `openShifts`
+    pub const OpenShifts: model::Field<Schedule> = model::Field::new("openShifts");
+    /// `schedulingGroups`
+    pub const SchedulingGroups: model::Field<Schedule> = model::Field::new(
+        "schedulingGroups",
+    );
+    /// `shifts`
+    pub const Shifts: model::Field<Schedule> = model::Field::new("shifts");
+    /// `swapShiftsChangeRequests`
+    pub const SwapShiftsChangeRequests: model::Field<Schedule> = model::Field::new(
+        "swapShiftsChangeRequests",
+    );
+    /// `timeCards`
+    pub const TimeCards: model::Field<Schedule> = model::Field::new("timeCards");
+    /// `timeOffReasons`
+    pub const TimeOffReasons: model::Field<Schedule> = model::Field::new(
+        "timeOffReasons",
+    );
+    /// `timeOffRequests`
+    pub const TimeOffRequests: model::Field<Schedule> = model::Field::new(
+        "timeOffRequests",
+    );
+    /// `timesOff`
+    pub const TimesOff: model::Field<Schedule> = model::Field::new("timesOff");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Schedule>] = &[
+        Self::Id,
+        Self::Enabled,
+        Self::IsActivitiesIncludedWhenCopyingShiftsEnabled,
+        Self::OfferShiftRequestsEnabled,
+        Self::OpenShiftsEnabled,
+        Self::ProvisionStatus,
+        Self::ProvisionStatusCode,
+        Self::StartDayOfWeek,
+        Self::SwapShiftsRequestsEnabled,
+        Self::TimeClockEnabled,
+        Self::TimeClockSettings,
+        Self::TimeOffRequestsEnabled,
+        Self::TimeZone,
+        Self::WorkforceIntegrationIds,
+        Self::DayNotes,
+        Self::OfferShiftRequests,
+        Self::OpenShiftChangeRequests,
+        Self::OpenShifts,
+        Self::SchedulingGroups,
+        Self::Shifts,
+        Self::SwapShiftsChangeRequests,
+        Self::TimeCards,
+        Self::TimeOffReasons,
+        Self::TimeOffRequests,
+        Self::TimesOff,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.secureScore`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecureScore {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activeUserCount`: `Edm.Int32`.
+    pub active_user_count: Option<i32>,
+    /// Property `averageComparativeScores`: `Collection(microsoft.graph.averageComparativeScore)`.
+    pub average_comparative_scores: Option<Vec<AverageComparativeScore>>,
+    /// Property `azureTenantId`: `Edm.String`, not nullable.
+    pub azure_tenant_id: Option<String>,
+    /// Property `controlScores`: `Collection(microsoft.graph.controlScore)`.
+    pub control_scores: Option<Vec<ControlScore>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `currentScore`: `Edm.Double`.
+    pub current_score: Option<f64>,
+    /// Property `enabledServices`: `Collection(Edm.String)`.
+    pub enabled_services: Option<Vec<String>>,
+    /// Property `licensedUserCount`: `Edm.Int32`.
+    pub licensed_user_count: Option<i32>,
+    /// Property `maxScore`: `Edm.Double`.
+    pub max_score: Option<f64>,
+    /// Property `vendorInformation`: `microsoft.graph.securityVendorInformation`.
+    pub vendor_information: Option<SecurityVendorInformation>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SecureScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SecureScore {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureScore";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activeUserCount", &self.active_user_count);
+        object.property("averageComparativeScores", &self.average_comparative_scores);
+        object.property("azureTenantId", &self.azure_tenant_id);
+        object.property("controlScores", &self.control_scores);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("currentScore", &self.current_score);
+        object.property("enabledServices", &self.enabled_services);
+        object.property("licensedUserCount", &self.licensed_user_count);
+        object.property("maxScore", &self.max_score);
+        object.property("vendorInformation", &self.vendor_information);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SecureScore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SecureScore {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activeUserCount" => {
+                read_lenient(map, key, &mut self.active_user_count, extra)
+            }
+            "averageComparativeScores" => {
+                read_nullable(map, key, &mut self.average_comparative_scores, extra)
+            }
+            "azureTenantId" => read_lenient(map, key, &mut self.azure_tenant_id, extra),
+            "controlScores" => read_nullable(map, key, &mut self.control_scores, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "currentScore" => read_lenient(map, key, &mut self.current_score, extra),
+            "enabledServices" => {
+                read_lenient(map, key, &mut self.enabled_services, extra)
+            }
+            "licensedUserCount" => {
+                read_lenient(map, key, &mut self.licensed_user_count, extra)
+            }
+            "maxScore" => read_lenient(map, key, &mut self.max_score, extra),
+            "vendorInformation" => {
+                read_nullable(map, key, &mut self.vendor_information, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SecureScore {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SecureScore`] by wire name, each a [`Field<SecureScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureScore::set_null`].
+pub enum SecureScoreField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SecureScoreField {
+    /// `id`
+    pub const Id: model::Field<SecureScore> = model::Field::new("id");
+    /// `activeUserCount`
+    pub const ActiveUserCount: model::Field<SecureScore> = model::Field::new(
+        "activeUserCount",
+    );
+    /// `averageComparativeScores`
+    pub const AverageComparativeScores: model::Field<SecureScore> = model::Field::new(
+        "averageComparativeScores",
+    );
+    /// `azureTenantId`
+    pub const AzureTenantId: model::Field<SecureScore> = model::Field::new(
+        "azureTenantId",
+    );
+    /// `controlScores`
+    pub const ControlScores: model::Field<SecureScore> = model::Field::new(
+        "controlScores",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<SecureScore> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `currentScore`
+    pub const CurrentScore: model::Field<SecureScore> = model::Field::new(
+        "currentScore",
+    );
+    /// `enabledServices`
+    pub const EnabledServices: model::Field<SecureScore> = model::Field::new(
+        "enabledServices",
+    );
+    /// `licensedUserCount`
+    pub const LicensedUserCount: model::Field<SecureScore> = model::Field::new(
+        "licensedUserCount",
+    );
+    /// `maxScore`
+    pub const MaxScore: model::Field<SecureScore> = model::Field::new("maxScore");
+    /// `vendorInformation`
+    pub const VendorInformation: model::Field<SecureScore> = model::Field::new(
+        "vendorInformation",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SecureScore>] = &[
+        Self::Id,
+        Self::ActiveUserCount,
+        Self::AverageComparativeScores,
+        Self::AzureTenantId,
+        Self::ControlScores,
+        Self::CreatedDateTime,
+        Self::CurrentScore,
+        Self::EnabledServices,
+        Self::LicensedUserCount,
+        Self::MaxScore,
+        Self::VendorInformation,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.securityReportsRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityReportsRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for SecurityReportsRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl SecurityReportsRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityReportsRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for SecurityReportsRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for SecurityReportsRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl SecurityReportsRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`SecurityReportsRoot`] by wire name, each a [`Field<SecurityReportsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityReportsRoot::set_null`].
+pub enum SecurityReportsRootField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl SecurityReportsRootField {
+    /// `id`
+    pub const Id: model::Field<SecurityReportsRoot> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SecurityReportsRoot>] = &[Self::Id];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.sharePointMigrationJob`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationJob {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `containerInfo`: `microsoft.graph.sharePointMigrationContainerInfo`, not nullable.
+    pub container_info: Option<SharePointMigrationContainerInfo>,
+    /// Navigation property `progressEvents`: `Collection(microsoft.graph.sharePointMigrationEvent)`, contained; present when expanded (`$expand`).
+    pub progress_events: Option<Vec<AnySharePointMigrationEvent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJob {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJob";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("containerInfo", &self.container_info);
+        object.property("progressEvents", &self.progress_events);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for SharePointMigrationJob {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "containerInfo" => read_nullable(map, key, &mut self.container_info, extra),
+            "progressEvents" => read_nullable(map, key, &mut self.progress_events, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJob {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`SharePointMigrationJob`] by wire name, each a [`Field<SharePointMigrationJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJob::set_null`].
+pub enum SharePointMigrationJobField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationJobField {
+    /// `id`
+    pub const Id: model::Field<SharePointMigrationJob> = model::Field::new("id");
+    /// `containerInfo`
+    pub const ContainerInfo: model::Field<SharePointMigrationJob> = model::Field::new(
+        "containerInfo",
+    );
+    /// `progressEvents`
+    pub const ProgressEvents: model::Field<SharePointMigrationJob> = model::Field::new(
+        "progressEvents",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointMigrationJob>] = &[
+        Self::Id,
+        Self::ContainerInfo,
+        Self::ProgressEvents,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.sharepoint`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sharepoint {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `settings`: `microsoft.graph.sharepointSettings`, contained; present when expanded (`$expand`).
+    pub settings: Option<SharepointSettings>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for Sharepoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl Sharepoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for Sharepoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for Sharepoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl Sharepoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`Sharepoint`] by wire name, each a [`Field<Sharepoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Sharepoint::set_null`].
+pub enum SharepointField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl SharepointField {
+    /// `id`
+    pub const Id: model::Field<Sharepoint> = model::Field::new("id");
+    /// `settings`
+    pub const Settings: model::Field<Sharepoint> = model::Field::new("settings");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Sharepoint>] = &[Self::Id, Self::Settings];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.softwareUpdateStatusSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SoftwareUpdateStatusSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `compliantDeviceCount`: `Edm.Int32`, not nullable.
+    pub compliant_device_count: Option<i32>,
+    /// Property `compliantUserCount`: `Edm.Int32`, not nullable.
+    pub compliant_user_count: Option<i32>,
+    /// Property `conflictDeviceCount`: `Edm.Int32`, not nullable.
+    pub conflict_device_count: Option<i32>,
+    /// Property `conflictUserCount`: `Edm.Int32`, not nullable.
+    pub conflict_user_count: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `errorDeviceCount`: `Edm.Int32`, not nullable.
+    pub error_device_count: Option<i32>,
+    /// Property `errorUserCount`: `Edm.Int32`, not nullable.
+    pub error_user_count: Option<i32>,
+    /// Property `nonCompliantDeviceCount`: `Edm.Int32`, not nullable.
+    pub non_compliant_device_count: Option<i32>,
+    /// Property `nonCompliantUserCount`: `Edm.Int32`, not nullable.
+    pub non_compliant_user_count: Option<i32>,
+    /// Property `notApplicableDeviceCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_device_count: Option<i32>,
+    /// Property `notApplicableUserCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_user_count: Option<i32>,
+    /// Property `remediatedDeviceCount`: `Edm.Int32`, not nullable.
+    pub remediated_device_count: Option<i32>,
+    /// Property `remediatedUserCount`: `Edm.Int32`, not nullable.
+    pub remediated_user_count: Option<i32>,
+    /// Property `unknownDeviceCount`: `Edm.Int32`, not nullable.
+    pub unknown_device_count: Option<i32>,
+    /// Property `unknownUserCount`: `Edm.Int32`, not nullable.
+    pub unknown_user_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for SoftwareUpdateStatusSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl SoftwareUpdateStatusSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareUpdateStatusSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("compliantDeviceCount", &self.compliant_device_count);
+        object.property("compliantUserCount", &self.compliant_user_count);
+        object.property("conflictDeviceCount", &self.conflict_device_count);
+        object.property("conflictUserCount", &self.conflict_user_count);
+        object.property("displayName", &self.display_name);
+        object.property("errorDeviceCount", &self.error_device_count);
+        object.property("errorUserCount", &self.error_user_count);
+        object.property("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        object.property("nonCompliantUserCount", &self.non_compliant_user_count);
+        object.property("notApplicableDeviceCount", &self.not_applicable_device_count);
+        object.property("notApplicableUserCount", &self.not_applicable_user_count);
+        object.property("remediatedDeviceCount", &self.remediated_device_count);
+        object.property("remediatedUserCount", &self.remediated_user_count);
+        object.property("unknownDeviceCount", &self.unknown_device_count);
+        object.property("unknownUserCount", &self.unknown_user_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for SoftwareUpdateStatusSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for SoftwareUpdateStatusSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "compliantDeviceCount" => {
+                read_lenient(map, key, &mut self.compliant_device_count, extra)
+            }
+            "compliantUserCount" => {
+                read_lenient(map, key, &mut self.compliant_user_count, extra)
+            }
+            "conflictDeviceCount" => {
+                read_lenient(map, key, &mut self.conflict_device_count, extra)
+            }
+            "conflictUserCount" => {
+                read_lenient(map, key, &mut self.conflict_user_count, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "errorDeviceCount" => {
+                read_lenient(map, key, &mut self.error_device_count, extra)
+            }
+            "errorUserCount" => read_lenient(map, key, &mut self.error_user_count, extra),
+            "nonCompliantDeviceCount" => {
+                read_lenient(map, key, &mut self.non_compliant_device_count, extra)
+            }
+            "nonCompliantUserCount" => {
+                read_lenient(map, key, &mut self.non_compliant_user_count, extra)
+            }
+            "notApplicableDeviceCount" => {
+                read_lenient(map, key, &mut self.not_applicable_device_count, extra)
+            }
+            "notApplicableUserCount" => {
+                read_lenient(map, key, &mut self.not_applicable_user_count, extra)
+            }
+            "remediatedDeviceCount" => {
+                read_lenient(map, key, &mut self.remediated_device_count, extra)
+            }
+            "remediatedUserCount" => {
+                read_lenient(map, key, &mut self.remediated_user_count, extra)
+            }
+            "unknownDeviceCount" => {
+                read_lenient(map, key, &mut self.unknown_device_count, extra)
+            }
+            "unknownUserCount" => {
+                read_lenient(map, key, &mut self.unknown_user_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl SoftwareUpdateStatusSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`SoftwareUpdateStatusSummary`] by wire name, each a [`Field<SoftwareUpdateStatusSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareUpdateStatusSummary::set_null`].
+pub enum SoftwareUpdateStatusSummaryField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl SoftwareUpdateStatusSummaryField {
+    /// `id`
+    pub const Id: model::Field<SoftwareUpdateStatusSummary> = model::Field::new("id");
+    /// `compliantDeviceCount`
+    pub const CompliantDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "compliantDeviceCount",
+    );
+    /// `compliantUserCount`
+    pub const CompliantUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "compliantUserCount",
+    );
+    /// `conflictDeviceCount`
+    pub const ConflictDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "conflictDeviceCount",
+    );
+    /// `conflictUserCount`
+    pub const ConflictUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "conflictUserCount",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "displayName",
+    );
+    /// `errorDeviceCount`
+    pub const ErrorDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "errorDeviceCount",
+    );
+    /// `errorUserCount`
+    pub const ErrorUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "errorUserCount",
+    );
+    /// `nonCompliantDeviceCount`
+    pub const NonCompliantDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `nonCompliantUserCount`
+    pub const NonCompliantUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "nonCompliantUserCount",
+    );
+    /// `notApplicableDeviceCount`
+    pub const NotApplicableDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "notApplicableDeviceCount",
+    );
+    /// `notApplicableUserCount`
+    pub const NotApplicableUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "notApplicableUserCount",
+    );
+    /// `remediatedDeviceCount`
+    pub const RemediatedDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "remediatedDeviceCount",
+    );
+    /// `remediatedUserCount`
+    pub const RemediatedUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "remediatedUserCount",
+    );
+    /// `unknownDeviceCount`
+    pub const UnknownDeviceCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "unknownDeviceCount",
+    );
+    /// `unknownUserCount`
+    pub const UnknownUserCount: model::Field<SoftwareUpdateStatusSummary> = model::Field::new(
+        "unknownUserCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SoftwareUpdateStatusSummary>] = &[
+        Self::Id,
+        Self::CompliantDeviceCount,
+        Self::CompliantUserCount,
+        Self::ConflictDeviceCount,
+        Self::ConflictUserCount,
+        Self::DisplayName,
+        Self::ErrorDeviceCount,
+        Self::ErrorUserCount,
+        Self::NonCompliantDeviceCount,
+        Self::NonCompliantUserCount,
+        Self::NotApplicableDeviceCount,
+        Self::NotApplicableUserCount,
+        Self::RemediatedDeviceCount,
+        Self::RemediatedUserCount,
+        Self::UnknownDeviceCount,
+        Self::UnknownUserCount,
+    ];
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// CSDL entity type `microsoft.graph.storageQuotaBreakdown`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageQuotaBreakdown {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `manageWebUrl`: `Edm.String`.
+    pub manage_web_url: Option<String>,
+    /// Property `used`: `Edm.Int64`.
+    pub used: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl serde::Serialize for StorageQuotaBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl StorageQuotaBreakdown {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.storageQuotaBreakdown";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("manageWebUrl", &self.manage_web_url);
+        object.property("used", &self.used);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl<'de> serde::Deserialize<'de> for StorageQuotaBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl graph_odata_runtime::model::ODataObject for StorageQuotaBreakdown {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "manageWebUrl" => read_lenient(map, key, &mut self.manage_web_url, extra),
+            "used" => read_lenient(map, key, &mut self.used, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl StorageQuotaBreakdown {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// The properties of [`StorageQuotaBreakdown`] by wire name, each a [`Field<StorageQuotaBreakdown>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StorageQuotaBreakdown::set_null`].
+pub enum StorageQuotaBreakdownField {}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+#[allow(non_upper_case_globals)]
+impl StorageQuotaBreakdownField {
+    /// `id`
+    pub const Id: model::Field<StorageQuotaBreakdown> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<StorageQuotaBreakdown> = model::Field::new(
+        "displayName",
+    );
+    /// `manageWebUrl`
+    pub const ManageWebUrl: model::Field<StorageQuotaBreakdown> = model::Field::new(
+        "manageWebUrl",
+    );
+    /// `used`
+    pub const Used: model::Field<StorageQuotaBreakdown> = model::Field::new("used");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StorageQuotaBreakdown>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::ManageWebUrl,
+        Self::Used,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL entity type `microsoft.graph.teamsAppSettings`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsAppSettings {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowUserRequestsForAppAccess`: `Edm.Boolean`.
+    pub allow_user_requests_for_app_access: Option<bool>,
+    /// Property `isUserPersonalScopeResourceSpecificConsentEnabled`: `Edm.Boolean`.
+    pub is_user_personal_scope_resource_specific_consent_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for TeamsAppSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamsAppSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "allowUserRequestsForAppAccess",
+                &self.allow_user_requests_for_app_access,
+            );
+        object
+            .property(
+                "isUserPersonalScopeResourceSpecificConsentEnabled",
+                &self.is_user_personal_scope_resource_specific_consent_enabled,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for TeamsAppSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for TeamsAppSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowUserRequestsForAppAccess" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.allow_user_requests_for_app_access,
+                    extra,
+                )
+            }
+            "isUserPersonalScopeResourceSpecificConsentEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_user_personal_scope_resource_specific_consent_enabled,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl TeamsAppSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`TeamsAppSettings`] by wire name, each a [`Field<TeamsAppSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppSettings::set_null`].
+pub enum TeamsAppSettingsField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl TeamsAppSettingsField {
+    /// `id`
+    pub const Id: model::Field<TeamsAppSettings> = model::Field::new("id");
+    /// `allowUserRequestsForAppAccess`
+    pub const AllowUserRequestsForAppAccess: model::Field<TeamsAppSettings> = model::Field::new(
+        "allowUserRequestsForAppAccess",
+    );
+    /// `isUserPersonalScopeResourceSpecificConsentEnabled`
+    pub const IsUserPersonalScopeResourceSpecificConsentEnabled: model::Field<
+        TeamsAppSettings,
+    > = model::Field::new("isUserPersonalScopeResourceSpecificConsentEnabled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsAppSettings>] = &[
+        Self::Id,
+        Self::AllowUserRequestsForAppAccess,
+        Self::IsUserPersonalScopeResourceSpecificConsentEnabled,
+    ];
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// CSDL entity type `microsoft.graph.teamsTab`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamsTab {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configuration`: `microsoft.graph.teamsTabConfiguration`.
+    pub configuration: Option<TeamsTabConfiguration>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
+    #[cfg(feature = "_teams_app")]
+    pub teams_app: Option<TeamsApp>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl serde::Serialize for TeamsTab {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TeamsTab {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTab";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configuration", &self.configuration);
+        object.property("displayName", &self.display_name);
+        object.property("webUrl", &self.web_url);
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl<'de> serde::Deserialize<'de> for TeamsTab {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TeamsTab {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configuration" => read_nullable(map, key, &mut self.configuration, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            #[cfg(feature = "_teams_app")]
+            "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+impl TeamsTab {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+/// The properties of [`TeamsTab`] by wire name, each a [`Field<TeamsTab>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTab::set_null`].
+pub enum TeamsTabField {}
+
+#[cfg(feature = "_aad_user_conversation_member")]
+#[allow(non_upper_case_globals)]
+impl TeamsTabField {
+    /// `id`
+    pub const Id: model::Field<TeamsTab> = model::Field::new("id");
+    /// `configuration`
+    pub const Configuration: model::Field<TeamsTab> = model::Field::new("configuration");
+    /// `displayName`
+    pub const DisplayName: model::Field<TeamsTab> = model::Field::new("displayName");
+    /// `webUrl`
+    pub const WebUrl: model::Field<TeamsTab> = model::Field::new("webUrl");
+    /// `teamsApp`
+    pub const TeamsApp: model::Field<TeamsTab> = model::Field::new("teamsApp");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamsTab>] = &[
+        Self::Id,
+        Self::Configuration,
+        Self::DisplayName,
+        Self::WebUrl,
+        Self::TeamsApp,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL entity type `microsoft.graph.teamworkTag`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamworkTag {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `memberCount`: `Edm.Int32`.
+    pub member_count: Option<i32>,
+    /// Property `tagType`: `microsoft.graph.teamworkTagType`.
+    pub tag_type: Option<TeamworkTagType>,
+    /// Property `teamId`: `Edm.String`.
+    pub team_id: Option<String>,
+    /// Navigation property `members`: `Collection(microsoft.graph.teamworkTagMember)`, contained; present when expanded (`$expand`).
+    pub members: Option<Vec<TeamworkTagMember>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TeamworkTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TeamworkTag {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTag";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("memberCount", &self.member_count);
+        object.property("tagType", &self.tag_type);
+        object.property("teamId", &self.team_id);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TeamworkTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for TeamworkTag {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "memberCount" => read_lenient(map, key, &mut self.member_count, extra),
+            "tagType" => read_nullable(map, key, &mut self.tag_type, extra),
+            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TeamworkTag {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`TeamworkTag`] by wire name, each a [`Field<TeamworkTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTag::set_null`].
+pub enum TeamworkTagField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl TeamworkTagField {
+    /// `id`
+    pub const Id: model::Field<TeamworkTag> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<TeamworkTag> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<TeamworkTag> = model::Field::new("displayName");
+    /// `memberCount`
+    pub const MemberCount: model::Field<TeamworkTag> = model::Field::new("memberCount");
+    /// `tagType`
+    pub const TagType: model::Field<TeamworkTag> = model::Field::new("tagType");
+    /// `teamId`
+    pub const TeamId: model::Field<TeamworkTag> = model::Field::new("teamId");
+    /// `members`
+    pub const Members: model::Field<TeamworkTag> = model::Field::new("members");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TeamworkTag>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::MemberCount,
+        Self::TagType,
+        Self::TeamId,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemporaryAccessPassAuthenticationMethod {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.authenticationMethod`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isUsable`: `Edm.Boolean`.
+    pub is_usable: Option<bool>,
+    /// Property `isUsableOnce`: `Edm.Boolean`.
+    pub is_usable_once: Option<bool>,
+    /// Property `lifetimeInMinutes`: `Edm.Int32`.
+    pub lifetime_in_minutes: Option<i32>,
+    /// Property `methodUsabilityReason`: `Edm.String`.
+    pub method_usability_reason: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `temporaryAccessPass`: `Edm.String`.
+    pub temporary_access_pass: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for TemporaryAccessPassAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl TemporaryAccessPassAuthenticationMethod {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("isUsable", &self.is_usable);
+        object.property("isUsableOnce", &self.is_usable_once);
+        object.property("lifetimeInMinutes", &self.lifetime_in_minutes);
+        object.property("methodUsabilityReason", &self.method_usability_reason);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("temporaryAccessPass", &self.temporary_access_pass);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for TemporaryAccessPassAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject
+for TemporaryAccessPassAuthenticationMethod {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "isUsable" => read_lenient(map, key, &mut self.is_usable, extra),
+            "isUsableOnce" => read_lenient(map, key, &mut self.is_usable_once, extra),
+            "lifetimeInMinutes" => {
+                read_lenient(map, key, &mut self.lifetime_in_minutes, extra)
+            }
+            "methodUsabilityReason" => {
+                read_lenient(map, key, &mut self.method_usability_reason, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "temporaryAccessPass" => {
+                read_lenient(map, key, &mut self.temporary_access_pass, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl TemporaryAccessPassAuthenticationMethod {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`TemporaryAccessPassAuthenticationMethod`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethod::set_null`].
+pub enum TemporaryAccessPassAuthenticationMethodField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl TemporaryAccessPassAuthenticationMethodField {
+    /// `id`
+    pub const Id: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `isUsable`
+    pub const IsUsable: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "isUsable",
+    );
+    /// `isUsableOnce`
+    pub const IsUsableOnce: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "isUsableOnce",
+    );
+    /// `lifetimeInMinutes`
+    pub const LifetimeInMinutes: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "lifetimeInMinutes",
+    );
+    /// `methodUsabilityReason`
+    pub const MethodUsabilityReason: model::Field<
+        TemporaryAccessPassAuthenticationMethod,
+    > = model::Field::new("methodUsabilityReason");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<TemporaryAccessPassAuthenticationMethod> = model::Field::new(
+        "startDateTime",
+    );
+    /// `temporaryAccessPass`
+    pub const TemporaryAccessPass: model::Field<
+        TemporaryAccessPassAuthenticationMethod,
+    > = model::Field::new("temporaryAccessPass");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TemporaryAccessPassAuthenticationMethod>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::IsUsable,
+        Self::IsUsableOnce,
+        Self::LifetimeInMinutes,
+        Self::MethodUsabilityReason,
+        Self::StartDateTime,
+        Self::TemporaryAccessPass,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.tenantAppManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TenantAppManagementPolicy {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -2401,34 +5560,31 @@ pub struct ClaimsMappingPolicy {
     /// Property `displayName`: `Edm.String`.
     /// Inherited from `microsoft.graph.policyBase`.
     pub display_name: Option<String>,
-    /// Property `definition`: `Collection(Edm.String)`, not nullable.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub definition: Option<Vec<String>>,
-    /// Property `isOrganizationDefault`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    pub is_organization_default: Option<bool>,
-    /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.stsPolicy`.
-    #[cfg(feature = "_directory_object")]
-    pub applies_to: Option<Vec<AnyDirectoryObject>>,
+    /// Property `applicationRestrictions`: `microsoft.graph.appManagementApplicationConfiguration`.
+    pub application_restrictions: Option<AppManagementApplicationConfiguration>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `servicePrincipalRestrictions`: `microsoft.graph.appManagementServicePrincipalConfiguration`.
+    pub service_principal_restrictions: Option<
+        AppManagementServicePrincipalConfiguration,
+    >,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-impl serde::Serialize for ClaimsMappingPolicy {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for TenantAppManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ClaimsMappingPolicy {
+#[cfg(feature = "_policies")]
+impl TenantAppManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMappingPolicy";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantAppManagementPolicy";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2445,16 +5601,19 @@ impl ClaimsMappingPolicy {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        object.property("definition", &self.definition);
-        object.property("isOrganizationDefault", &self.is_organization_default);
-        #[cfg(feature = "_directory_object")]
-        object.property("appliesTo", &self.applies_to);
+        object.property("applicationRestrictions", &self.application_restrictions);
+        object.property("isEnabled", &self.is_enabled);
+        object
+            .property(
+                "servicePrincipalRestrictions",
+                &self.service_principal_restrictions,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for TenantAppManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2462,9 +5621,8 @@ impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for TenantAppManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2479,12 +5637,13 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "definition" => read_lenient(map, key, &mut self.definition, extra),
-            "isOrganizationDefault" => {
-                read_lenient(map, key, &mut self.is_organization_default, extra)
+            "applicationRestrictions" => {
+                read_nullable(map, key, &mut self.application_restrictions, extra)
             }
-            #[cfg(feature = "_directory_object")]
-            "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "servicePrincipalRestrictions" => {
+                read_nullable(map, key, &mut self.service_principal_restrictions, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2495,8 +5654,8 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-impl ClaimsMappingPolicy {
+#[cfg(feature = "_policies")]
+impl TenantAppManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2506,77 +5665,83 @@ impl ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_claims_mapping_policy")]
-/// The properties of [`ClaimsMappingPolicy`] by wire name, each a [`Field<ClaimsMappingPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMappingPolicy::set_null`].
-pub enum ClaimsMappingPolicyField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`TenantAppManagementPolicy`] by wire name, each a [`Field<TenantAppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantAppManagementPolicy::set_null`].
+pub enum TenantAppManagementPolicyField {}
 
-#[cfg(feature = "_claims_mapping_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl ClaimsMappingPolicyField {
+impl TenantAppManagementPolicyField {
     /// `id`
-    pub const Id: model::Field<ClaimsMappingPolicy> = model::Field::new("id");
+    pub const Id: model::Field<TenantAppManagementPolicy> = model::Field::new("id");
     /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<ClaimsMappingPolicy> = model::Field::new(
+    pub const DeletedDateTime: model::Field<TenantAppManagementPolicy> = model::Field::new(
         "deletedDateTime",
     );
     /// `description`
-    pub const Description: model::Field<ClaimsMappingPolicy> = model::Field::new(
+    pub const Description: model::Field<TenantAppManagementPolicy> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<ClaimsMappingPolicy> = model::Field::new(
+    pub const DisplayName: model::Field<TenantAppManagementPolicy> = model::Field::new(
         "displayName",
     );
-    /// `definition`
-    pub const Definition: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "definition",
+    /// `applicationRestrictions`
+    pub const ApplicationRestrictions: model::Field<TenantAppManagementPolicy> = model::Field::new(
+        "applicationRestrictions",
     );
-    /// `isOrganizationDefault`
-    pub const IsOrganizationDefault: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "isOrganizationDefault",
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<TenantAppManagementPolicy> = model::Field::new(
+        "isEnabled",
     );
-    /// `appliesTo`
-    pub const AppliesTo: model::Field<ClaimsMappingPolicy> = model::Field::new(
-        "appliesTo",
+    /// `servicePrincipalRestrictions`
+    pub const ServicePrincipalRestrictions: model::Field<TenantAppManagementPolicy> = model::Field::new(
+        "servicePrincipalRestrictions",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ClaimsMappingPolicy>] = &[
+    pub const ALL: &'static [model::Field<TenantAppManagementPolicy>] = &[
         Self::Id,
         Self::DeletedDateTime,
         Self::Description,
         Self::DisplayName,
-        Self::Definition,
-        Self::IsOrganizationDefault,
-        Self::AppliesTo,
+        Self::ApplicationRestrictions,
+        Self::IsEnabled,
+        Self::ServicePrincipalRestrictions,
     ];
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.cloudClipboardRoot`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.thumbnailSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudClipboardRoot {
+pub struct ThumbnailSet {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `items`: `Collection(microsoft.graph.cloudClipboardItem)`, contained; present when expanded (`$expand`).
-    pub items: Option<Vec<CloudClipboardItem>>,
+    /// Property `large`: `microsoft.graph.thumbnail`.
+    pub large: Option<Thumbnail>,
+    /// Property `medium`: `microsoft.graph.thumbnail`.
+    pub medium: Option<Thumbnail>,
+    /// Property `small`: `microsoft.graph.thumbnail`.
+    pub small: Option<Thumbnail>,
+    /// Property `source`: `microsoft.graph.thumbnail`.
+    pub source: Option<Thumbnail>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for CloudClipboardRoot {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for ThumbnailSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl CloudClipboardRoot {
+#[cfg(feature = "_drives")]
+impl ThumbnailSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudClipboardRoot";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2590,13 +5755,16 @@ impl CloudClipboardRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("items", &self.items);
+        object.property("large", &self.large);
+        object.property("medium", &self.medium);
+        object.property("small", &self.small);
+        object.property("source", &self.source);
         object.end()
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for CloudClipboardRoot {
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for ThumbnailSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2604,8 +5772,8 @@ impl<'de> serde::Deserialize<'de> for CloudClipboardRoot {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for CloudClipboardRoot {
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for ThumbnailSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2615,7 +5783,10 @@ impl graph_odata_runtime::model::ODataObject for CloudClipboardRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "items" => read_nullable(map, key, &mut self.items, extra),
+            "large" => read_nullable(map, key, &mut self.large, extra),
+            "medium" => read_nullable(map, key, &mut self.medium, extra),
+            "small" => read_nullable(map, key, &mut self.small, extra),
+            "source" => read_nullable(map, key, &mut self.source, extra),
             _ => Ok(false),
         }
     }
@@ -2626,8 +5797,8 @@ impl graph_odata_runtime::model::ODataObject for CloudClipboardRoot {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl CloudClipboardRoot {
+#[cfg(feature = "_drives")]
+impl ThumbnailSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2637,63 +5808,61 @@ impl CloudClipboardRoot {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// The properties of [`CloudClipboardRoot`] by wire name, each a [`Field<CloudClipboardRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudClipboardRoot::set_null`].
-pub enum CloudClipboardRootField {}
+#[cfg(feature = "_drives")]
+/// The properties of [`ThumbnailSet`] by wire name, each a [`Field<ThumbnailSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThumbnailSet::set_null`].
+pub enum ThumbnailSetField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl CloudClipboardRootField {
+impl ThumbnailSetField {
     /// `id`
-    pub const Id: model::Field<CloudClipboardRoot> = model::Field::new("id");
-    /// `items`
-    pub const Items: model::Field<CloudClipboardRoot> = model::Field::new("items");
+    pub const Id: model::Field<ThumbnailSet> = model::Field::new("id");
+    /// `large`
+    pub const Large: model::Field<ThumbnailSet> = model::Field::new("large");
+    /// `medium`
+    pub const Medium: model::Field<ThumbnailSet> = model::Field::new("medium");
+    /// `small`
+    pub const Small: model::Field<ThumbnailSet> = model::Field::new("small");
+    /// `source`
+    pub const Source: model::Field<ThumbnailSet> = model::Field::new("source");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudClipboardRoot>] = &[
+    pub const ALL: &'static [model::Field<ThumbnailSet>] = &[
         Self::Id,
-        Self::Items,
+        Self::Large,
+        Self::Medium,
+        Self::Small,
+        Self::Source,
     ];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.cloudCommunications`.
+#[cfg(feature = "_role_management")]
+/// CSDL entity type `microsoft.graph.unifiedRbacResourceNamespace`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudCommunications {
-    /// Navigation property `adhocCalls`: `Collection(microsoft.graph.adhocCall)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_adhoc_call")]
-    pub adhoc_calls: Option<Vec<AdhocCall>>,
-    /// Navigation property `callRecords`: `Collection(microsoft.graph.callRecords.callRecord)`, contained; present when expanded (`$expand`).
-    pub call_records: Option<
-        Vec<super::super::microsoft_graph_call_records::CallRecord>,
-    >,
-    /// Navigation property `calls`: `Collection(microsoft.graph.call)`, contained; present when expanded (`$expand`).
-    pub calls: Option<Vec<Call>>,
-    /// Navigation property `onlineMeetingConversations`: `Collection(microsoft.graph.onlineMeetingEngagementConversation)`, contained; present when expanded (`$expand`).
-    pub online_meeting_conversations: Option<Vec<OnlineMeetingEngagementConversation>>,
-    /// Navigation property `onlineMeetings`: `Collection(microsoft.graph.onlineMeeting)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_adhoc_call")]
-    pub online_meetings: Option<Vec<OnlineMeeting>>,
-    /// Navigation property `presences`: `Collection(microsoft.graph.presence)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_adhoc_call")]
-    pub presences: Option<Vec<Presence>>,
+pub struct UnifiedRbacResourceNamespace {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Navigation property `resourceActions`: `Collection(microsoft.graph.unifiedRbacResourceAction)`, contained; present when expanded (`$expand`).
+    pub resource_actions: Option<Vec<UnifiedRbacResourceAction>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for CloudCommunications {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRbacResourceNamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_communications")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CloudCommunications {
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceNamespace {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudCommunications";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacResourceNamespace";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2706,20 +5875,161 @@ impl CloudCommunications {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_adhoc_call")] object.property("adhocCalls", &self.adhoc_calls);
-        object.property("callRecords", &self.call_records);
-        object.property("calls", &self.calls);
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("resourceActions", &self.resource_actions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceNamespace {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "resourceActions" => {
+                read_nullable(map, key, &mut self.resource_actions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_role_management")]
+impl UnifiedRbacResourceNamespace {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_role_management")]
+/// The properties of [`UnifiedRbacResourceNamespace`] by wire name, each a [`Field<UnifiedRbacResourceNamespace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacResourceNamespace::set_null`].
+pub enum UnifiedRbacResourceNamespaceField {}
+
+#[cfg(feature = "_role_management")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRbacResourceNamespaceField {
+    /// `id`
+    pub const Id: model::Field<UnifiedRbacResourceNamespace> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<UnifiedRbacResourceNamespace> = model::Field::new(
+        "name",
+    );
+    /// `resourceActions`
+    pub const ResourceActions: model::Field<UnifiedRbacResourceNamespace> = model::Field::new(
+        "resourceActions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRbacResourceNamespace>] = &[
+        Self::Id,
+        Self::Name,
+        Self::ResourceActions,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.userExperienceAnalyticsBaseline`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsBaseline {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isBuiltIn`: `Edm.Boolean`, not nullable.
+    pub is_built_in: Option<bool>,
+    /// Navigation property `appHealthMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub app_health_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `batteryHealthMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub battery_health_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `bestPracticesMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub best_practices_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `deviceBootPerformanceMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub device_boot_performance_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `rebootAnalyticsMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub reboot_analytics_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `resourcePerformanceMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub resource_performance_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Navigation property `workFromAnywhereMetrics`: `microsoft.graph.userExperienceAnalyticsCategory`; present when expanded (`$expand`).
+    pub work_from_anywhere_metrics: Option<UserExperienceAnalyticsCategory>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsBaseline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsBaseline {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsBaseline";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("isBuiltIn", &self.is_built_in);
+        object.property("appHealthMetrics", &self.app_health_metrics);
+        object.property("batteryHealthMetrics", &self.battery_health_metrics);
+        object.property("bestPracticesMetrics", &self.best_practices_metrics);
         object
-            .property("onlineMeetingConversations", &self.online_meeting_conversations);
-        #[cfg(feature = "_adhoc_call")]
-        object.property("onlineMeetings", &self.online_meetings);
-        #[cfg(feature = "_adhoc_call")] object.property("presences", &self.presences);
+            .property(
+                "deviceBootPerformanceMetrics",
+                &self.device_boot_performance_metrics,
+            );
+        object.property("rebootAnalyticsMetrics", &self.reboot_analytics_metrics);
+        object
+            .property("resourcePerformanceMetrics", &self.resource_performance_metrics);
+        object.property("workFromAnywhereMetrics", &self.work_from_anywhere_metrics);
         object.end()
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for CloudCommunications {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsBaseline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2727,183 +6037,8 @@ impl<'de> serde::Deserialize<'de> for CloudCommunications {
     }
 }
 
-#[cfg(feature = "_communications")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CloudCommunications {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            #[cfg(feature = "_adhoc_call")]
-            "adhocCalls" => read_nullable(map, key, &mut self.adhoc_calls, extra),
-            "callRecords" => read_nullable(map, key, &mut self.call_records, extra),
-            "calls" => read_nullable(map, key, &mut self.calls, extra),
-            "onlineMeetingConversations" => {
-                read_nullable(map, key, &mut self.online_meeting_conversations, extra)
-            }
-            #[cfg(feature = "_adhoc_call")]
-            "onlineMeetings" => read_nullable(map, key, &mut self.online_meetings, extra),
-            #[cfg(feature = "_adhoc_call")]
-            "presences" => read_nullable(map, key, &mut self.presences, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl CloudCommunications {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`CloudCommunications`] by wire name, each a [`Field<CloudCommunications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudCommunications::set_null`].
-pub enum CloudCommunicationsField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl CloudCommunicationsField {
-    /// `adhocCalls`
-    pub const AdhocCalls: model::Field<CloudCommunications> = model::Field::new(
-        "adhocCalls",
-    );
-    /// `callRecords`
-    pub const CallRecords: model::Field<CloudCommunications> = model::Field::new(
-        "callRecords",
-    );
-    /// `calls`
-    pub const Calls: model::Field<CloudCommunications> = model::Field::new("calls");
-    /// `onlineMeetingConversations`
-    pub const OnlineMeetingConversations: model::Field<CloudCommunications> = model::Field::new(
-        "onlineMeetingConversations",
-    );
-    /// `onlineMeetings`
-    pub const OnlineMeetings: model::Field<CloudCommunications> = model::Field::new(
-        "onlineMeetings",
-    );
-    /// `presences`
-    pub const Presences: model::Field<CloudCommunications> = model::Field::new(
-        "presences",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudCommunications>] = &[
-        Self::AdhocCalls,
-        Self::CallRecords,
-        Self::Calls,
-        Self::OnlineMeetingConversations,
-        Self::OnlineMeetings,
-        Self::Presences,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL entity type `microsoft.graph.cloudPC`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPc {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `aadDeviceId`: `Edm.String`.
-    pub aad_device_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `gracePeriodEndDateTime`: `Edm.DateTimeOffset`.
-    pub grace_period_end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `imageDisplayName`: `Edm.String`.
-    pub image_display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managedDeviceId`: `Edm.String`.
-    pub managed_device_id: Option<String>,
-    /// Property `managedDeviceName`: `Edm.String`.
-    pub managed_device_name: Option<String>,
-    /// Property `onPremisesConnectionName`: `Edm.String`.
-    pub on_premises_connection_name: Option<String>,
-    /// Property `provisioningPolicyId`: `Edm.String`.
-    pub provisioning_policy_id: Option<String>,
-    /// Property `provisioningPolicyName`: `Edm.String`.
-    pub provisioning_policy_name: Option<String>,
-    /// Property `provisioningType`: `microsoft.graph.cloudPcProvisioningType`.
-    pub provisioning_type: Option<CloudPcProvisioningType>,
-    /// Property `servicePlanId`: `Edm.String`.
-    pub service_plan_id: Option<String>,
-    /// Property `servicePlanName`: `Edm.String`.
-    pub service_plan_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for CloudPc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl CloudPc {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPC";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("aadDeviceId", &self.aad_device_id);
-        object.property("displayName", &self.display_name);
-        object.property("gracePeriodEndDateTime", &self.grace_period_end_date_time);
-        object.property("imageDisplayName", &self.image_display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("managedDeviceId", &self.managed_device_id);
-        object.property("managedDeviceName", &self.managed_device_name);
-        object.property("onPremisesConnectionName", &self.on_premises_connection_name);
-        object.property("provisioningPolicyId", &self.provisioning_policy_id);
-        object.property("provisioningPolicyName", &self.provisioning_policy_name);
-        object.property("provisioningType", &self.provisioning_type);
-        object.property("servicePlanId", &self.service_plan_id);
-        object.property("servicePlanName", &self.service_plan_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for CloudPc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for CloudPc {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsBaseline {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2913,884 +6048,31 @@ impl graph_odata_runtime::model::ODataObject for CloudPc {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "aadDeviceId" => read_lenient(map, key, &mut self.aad_device_id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "gracePeriodEndDateTime" => {
-                read_lenient(map, key, &mut self.grace_period_end_date_time, extra)
+            "isBuiltIn" => read_lenient(map, key, &mut self.is_built_in, extra),
+            "appHealthMetrics" => {
+                read_nullable(map, key, &mut self.app_health_metrics, extra)
             }
-            "imageDisplayName" => {
-                read_lenient(map, key, &mut self.image_display_name, extra)
+            "batteryHealthMetrics" => {
+                read_nullable(map, key, &mut self.battery_health_metrics, extra)
             }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            "bestPracticesMetrics" => {
+                read_nullable(map, key, &mut self.best_practices_metrics, extra)
             }
-            "managedDeviceId" => {
-                read_lenient(map, key, &mut self.managed_device_id, extra)
+            "deviceBootPerformanceMetrics" => {
+                read_nullable(map, key, &mut self.device_boot_performance_metrics, extra)
             }
-            "managedDeviceName" => {
-                read_lenient(map, key, &mut self.managed_device_name, extra)
+            "rebootAnalyticsMetrics" => {
+                read_nullable(map, key, &mut self.reboot_analytics_metrics, extra)
             }
-            "onPremisesConnectionName" => {
-                read_lenient(map, key, &mut self.on_premises_connection_name, extra)
+            "resourcePerformanceMetrics" => {
+                read_nullable(map, key, &mut self.resource_performance_metrics, extra)
             }
-            "provisioningPolicyId" => {
-                read_lenient(map, key, &mut self.provisioning_policy_id, extra)
-            }
-            "provisioningPolicyName" => {
-                read_lenient(map, key, &mut self.provisioning_policy_name, extra)
-            }
-            "provisioningType" => {
-                read_nullable(map, key, &mut self.provisioning_type, extra)
-            }
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
-            "servicePlanName" => {
-                read_lenient(map, key, &mut self.service_plan_name, extra)
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl CloudPc {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`CloudPc`] by wire name, each a [`Field<CloudPc>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPc::set_null`].
-pub enum CloudPcField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl CloudPcField {
-    /// `id`
-    pub const Id: model::Field<CloudPc> = model::Field::new("id");
-    /// `aadDeviceId`
-    pub const AadDeviceId: model::Field<CloudPc> = model::Field::new("aadDeviceId");
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPc> = model::Field::new("displayName");
-    /// `gracePeriodEndDateTime`
-    pub const GracePeriodEndDateTime: model::Field<CloudPc> = model::Field::new(
-        "gracePeriodEndDateTime",
-    );
-    /// `imageDisplayName`
-    pub const ImageDisplayName: model::Field<CloudPc> = model::Field::new(
-        "imageDisplayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<CloudPc> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `managedDeviceId`
-    pub const ManagedDeviceId: model::Field<CloudPc> = model::Field::new(
-        "managedDeviceId",
-    );
-    /// `managedDeviceName`
-    pub const ManagedDeviceName: model::Field<CloudPc> = model::Field::new(
-        "managedDeviceName",
-    );
-    /// `onPremisesConnectionName`
-    pub const OnPremisesConnectionName: model::Field<CloudPc> = model::Field::new(
-        "onPremisesConnectionName",
-    );
-    /// `provisioningPolicyId`
-    pub const ProvisioningPolicyId: model::Field<CloudPc> = model::Field::new(
-        "provisioningPolicyId",
-    );
-    /// `provisioningPolicyName`
-    pub const ProvisioningPolicyName: model::Field<CloudPc> = model::Field::new(
-        "provisioningPolicyName",
-    );
-    /// `provisioningType`
-    pub const ProvisioningType: model::Field<CloudPc> = model::Field::new(
-        "provisioningType",
-    );
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<CloudPc> = model::Field::new("servicePlanId");
-    /// `servicePlanName`
-    pub const ServicePlanName: model::Field<CloudPc> = model::Field::new(
-        "servicePlanName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<CloudPc> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPc>] = &[
-        Self::Id,
-        Self::AadDeviceId,
-        Self::DisplayName,
-        Self::GracePeriodEndDateTime,
-        Self::ImageDisplayName,
-        Self::LastModifiedDateTime,
-        Self::ManagedDeviceId,
-        Self::ManagedDeviceName,
-        Self::OnPremisesConnectionName,
-        Self::ProvisioningPolicyId,
-        Self::ProvisioningPolicyName,
-        Self::ProvisioningType,
-        Self::ServicePlanId,
-        Self::ServicePlanName,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcAuditEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcAuditEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activity`: `Edm.String`.
-    pub activity: Option<String>,
-    /// Property `activityDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub activity_date_time: Option<edm::DateTimeOffset>,
-    /// Property `activityOperationType`: `microsoft.graph.cloudPcAuditActivityOperationType`, not nullable.
-    pub activity_operation_type: Option<CloudPcAuditActivityOperationType>,
-    /// Property `activityResult`: `microsoft.graph.cloudPcAuditActivityResult`, not nullable.
-    pub activity_result: Option<CloudPcAuditActivityResult>,
-    /// Property `activityType`: `Edm.String`, not nullable.
-    pub activity_type: Option<String>,
-    /// Property `actor`: `microsoft.graph.cloudPcAuditActor`, not nullable.
-    pub actor: Option<CloudPcAuditActor>,
-    /// Property `category`: `microsoft.graph.cloudPcAuditCategory`, not nullable.
-    pub category: Option<CloudPcAuditCategory>,
-    /// Property `componentName`: `Edm.String`, not nullable.
-    pub component_name: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    pub correlation_id: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `resources`: `Collection(microsoft.graph.cloudPcAuditResource)`, not nullable.
-    pub resources: Option<Vec<CloudPcAuditResource>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcAuditEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcAuditEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activity", &self.activity);
-        object.property("activityDateTime", &self.activity_date_time);
-        object.property("activityOperationType", &self.activity_operation_type);
-        object.property("activityResult", &self.activity_result);
-        object.property("activityType", &self.activity_type);
-        object.property("actor", &self.actor);
-        object.property("category", &self.category);
-        object.property("componentName", &self.component_name);
-        object.property("correlationId", &self.correlation_id);
-        object.property("displayName", &self.display_name);
-        object.property("resources", &self.resources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcAuditEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcAuditEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activity" => read_lenient(map, key, &mut self.activity, extra),
-            "activityDateTime" => {
-                read_lenient(map, key, &mut self.activity_date_time, extra)
-            }
-            "activityOperationType" => {
-                read_nullable(map, key, &mut self.activity_operation_type, extra)
-            }
-            "activityResult" => read_nullable(map, key, &mut self.activity_result, extra),
-            "activityType" => read_lenient(map, key, &mut self.activity_type, extra),
-            "actor" => read_nullable(map, key, &mut self.actor, extra),
-            "category" => read_nullable(map, key, &mut self.category, extra),
-            "componentName" => read_lenient(map, key, &mut self.component_name, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "resources" => read_nullable(map, key, &mut self.resources, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcAuditEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcAuditEvent`] by wire name, each a [`Field<CloudPcAuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditEvent::set_null`].
-pub enum CloudPcAuditEventField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcAuditEventField {
-    /// `id`
-    pub const Id: model::Field<CloudPcAuditEvent> = model::Field::new("id");
-    /// `activity`
-    pub const Activity: model::Field<CloudPcAuditEvent> = model::Field::new("activity");
-    /// `activityDateTime`
-    pub const ActivityDateTime: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "activityDateTime",
-    );
-    /// `activityOperationType`
-    pub const ActivityOperationType: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "activityOperationType",
-    );
-    /// `activityResult`
-    pub const ActivityResult: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "activityResult",
-    );
-    /// `activityType`
-    pub const ActivityType: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "activityType",
-    );
-    /// `actor`
-    pub const Actor: model::Field<CloudPcAuditEvent> = model::Field::new("actor");
-    /// `category`
-    pub const Category: model::Field<CloudPcAuditEvent> = model::Field::new("category");
-    /// `componentName`
-    pub const ComponentName: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "componentName",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "displayName",
-    );
-    /// `resources`
-    pub const Resources: model::Field<CloudPcAuditEvent> = model::Field::new(
-        "resources",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcAuditEvent>] = &[
-        Self::Id,
-        Self::Activity,
-        Self::ActivityDateTime,
-        Self::ActivityOperationType,
-        Self::ActivityResult,
-        Self::ActivityType,
-        Self::Actor,
-        Self::Category,
-        Self::ComponentName,
-        Self::CorrelationId,
-        Self::DisplayName,
-        Self::Resources,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcDeviceImage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcDeviceImage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `errorCode`: `microsoft.graph.cloudPcDeviceImageErrorCode`.
-    pub error_code: Option<CloudPcDeviceImageErrorCode>,
-    /// Property `expirationDate`: `Edm.Date`.
-    pub expiration_date: Option<edm::Date>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `operatingSystem`: `Edm.String`.
-    pub operating_system: Option<String>,
-    /// Property `osBuildNumber`: `Edm.String`.
-    pub os_build_number: Option<String>,
-    /// Property `osStatus`: `microsoft.graph.cloudPcDeviceImageOsStatus`.
-    pub os_status: Option<CloudPcDeviceImageOsStatus>,
-    /// Property `osVersionNumber`: `Edm.String`.
-    pub os_version_number: Option<String>,
-    /// Property `sizeInGB`: `Edm.Int32`.
-    pub size_in_gb: Option<i32>,
-    /// Property `sourceImageResourceId`: `Edm.String`.
-    pub source_image_resource_id: Option<String>,
-    /// Property `status`: `microsoft.graph.cloudPcDeviceImageStatus`.
-    pub status: Option<CloudPcDeviceImageStatus>,
-    /// Property `version`: `Edm.String`.
-    pub version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcDeviceImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcDeviceImage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcDeviceImage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("errorCode", &self.error_code);
-        object.property("expirationDate", &self.expiration_date);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("operatingSystem", &self.operating_system);
-        object.property("osBuildNumber", &self.os_build_number);
-        object.property("osStatus", &self.os_status);
-        object.property("osVersionNumber", &self.os_version_number);
-        object.property("sizeInGB", &self.size_in_gb);
-        object.property("sourceImageResourceId", &self.source_image_resource_id);
-        object.property("status", &self.status);
-        object.property("version", &self.version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcDeviceImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcDeviceImage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "errorCode" => read_nullable(map, key, &mut self.error_code, extra),
-            "expirationDate" => read_lenient(map, key, &mut self.expiration_date, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "operatingSystem" => {
-                read_lenient(map, key, &mut self.operating_system, extra)
-            }
-            "osBuildNumber" => read_lenient(map, key, &mut self.os_build_number, extra),
-            "osStatus" => read_nullable(map, key, &mut self.os_status, extra),
-            "osVersionNumber" => {
-                read_lenient(map, key, &mut self.os_version_number, extra)
-            }
-            "sizeInGB" => read_lenient(map, key, &mut self.size_in_gb, extra),
-            "sourceImageResourceId" => {
-                read_lenient(map, key, &mut self.source_image_resource_id, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcDeviceImage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcDeviceImage`] by wire name, each a [`Field<CloudPcDeviceImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcDeviceImage::set_null`].
-pub enum CloudPcDeviceImageField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcDeviceImageField {
-    /// `id`
-    pub const Id: model::Field<CloudPcDeviceImage> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "displayName",
-    );
-    /// `errorCode`
-    pub const ErrorCode: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "errorCode",
-    );
-    /// `expirationDate`
-    pub const ExpirationDate: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "expirationDate",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `operatingSystem`
-    pub const OperatingSystem: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "operatingSystem",
-    );
-    /// `osBuildNumber`
-    pub const OsBuildNumber: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "osBuildNumber",
-    );
-    /// `osStatus`
-    pub const OsStatus: model::Field<CloudPcDeviceImage> = model::Field::new("osStatus");
-    /// `osVersionNumber`
-    pub const OsVersionNumber: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "osVersionNumber",
-    );
-    /// `sizeInGB`
-    pub const SizeInGb: model::Field<CloudPcDeviceImage> = model::Field::new("sizeInGB");
-    /// `sourceImageResourceId`
-    pub const SourceImageResourceId: model::Field<CloudPcDeviceImage> = model::Field::new(
-        "sourceImageResourceId",
-    );
-    /// `status`
-    pub const Status: model::Field<CloudPcDeviceImage> = model::Field::new("status");
-    /// `version`
-    pub const Version: model::Field<CloudPcDeviceImage> = model::Field::new("version");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcDeviceImage>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::ErrorCode,
-        Self::ExpirationDate,
-        Self::LastModifiedDateTime,
-        Self::OperatingSystem,
-        Self::OsBuildNumber,
-        Self::OsStatus,
-        Self::OsVersionNumber,
-        Self::SizeInGb,
-        Self::SourceImageResourceId,
-        Self::Status,
-        Self::Version,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcGalleryImage`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcGalleryImage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDate`: `Edm.Date`.
-    pub end_date: Option<edm::Date>,
-    /// Property `expirationDate`: `Edm.Date`.
-    pub expiration_date: Option<edm::Date>,
-    /// Property `offerName`: `Edm.String`.
-    pub offer_name: Option<String>,
-    /// Property `osVersionNumber`: `Edm.String`.
-    pub os_version_number: Option<String>,
-    /// Property `publisherName`: `Edm.String`.
-    pub publisher_name: Option<String>,
-    /// Property `sizeInGB`: `Edm.Int32`.
-    pub size_in_gb: Option<i32>,
-    /// Property `skuName`: `Edm.String`.
-    pub sku_name: Option<String>,
-    /// Property `startDate`: `Edm.Date`.
-    pub start_date: Option<edm::Date>,
-    /// Property `status`: `microsoft.graph.cloudPcGalleryImageStatus`.
-    pub status: Option<CloudPcGalleryImageStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcGalleryImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcGalleryImage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcGalleryImage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("endDate", &self.end_date);
-        object.property("expirationDate", &self.expiration_date);
-        object.property("offerName", &self.offer_name);
-        object.property("osVersionNumber", &self.os_version_number);
-        object.property("publisherName", &self.publisher_name);
-        object.property("sizeInGB", &self.size_in_gb);
-        object.property("skuName", &self.sku_name);
-        object.property("startDate", &self.start_date);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcGalleryImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcGalleryImage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDate" => read_lenient(map, key, &mut self.end_date, extra),
-            "expirationDate" => read_lenient(map, key, &mut self.expiration_date, extra),
-            "offerName" => read_lenient(map, key, &mut self.offer_name, extra),
-            "osVersionNumber" => {
-                read_lenient(map, key, &mut self.os_version_number, extra)
-            }
-            "publisherName" => read_lenient(map, key, &mut self.publisher_name, extra),
-            "sizeInGB" => read_lenient(map, key, &mut self.size_in_gb, extra),
-            "skuName" => read_lenient(map, key, &mut self.sku_name, extra),
-            "startDate" => read_lenient(map, key, &mut self.start_date, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcGalleryImage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcGalleryImage`] by wire name, each a [`Field<CloudPcGalleryImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcGalleryImage::set_null`].
-pub enum CloudPcGalleryImageField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcGalleryImageField {
-    /// `id`
-    pub const Id: model::Field<CloudPcGalleryImage> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "displayName",
-    );
-    /// `endDate`
-    pub const EndDate: model::Field<CloudPcGalleryImage> = model::Field::new("endDate");
-    /// `expirationDate`
-    pub const ExpirationDate: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "expirationDate",
-    );
-    /// `offerName`
-    pub const OfferName: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "offerName",
-    );
-    /// `osVersionNumber`
-    pub const OsVersionNumber: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "osVersionNumber",
-    );
-    /// `publisherName`
-    pub const PublisherName: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "publisherName",
-    );
-    /// `sizeInGB`
-    pub const SizeInGb: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "sizeInGB",
-    );
-    /// `skuName`
-    pub const SkuName: model::Field<CloudPcGalleryImage> = model::Field::new("skuName");
-    /// `startDate`
-    pub const StartDate: model::Field<CloudPcGalleryImage> = model::Field::new(
-        "startDate",
-    );
-    /// `status`
-    pub const Status: model::Field<CloudPcGalleryImage> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcGalleryImage>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::EndDate,
-        Self::ExpirationDate,
-        Self::OfferName,
-        Self::OsVersionNumber,
-        Self::PublisherName,
-        Self::SizeInGb,
-        Self::SkuName,
-        Self::StartDate,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcOnPremisesConnection`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcOnPremisesConnection {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `adDomainName`: `Edm.String`.
-    pub ad_domain_name: Option<String>,
-    /// Property `adDomainPassword`: `Edm.String`.
-    pub ad_domain_password: Option<String>,
-    /// Property `adDomainUsername`: `Edm.String`.
-    pub ad_domain_username: Option<String>,
-    /// Property `alternateResourceUrl`: `Edm.String`.
-    pub alternate_resource_url: Option<String>,
-    /// Property `connectionType`: `microsoft.graph.cloudPcOnPremisesConnectionType`.
-    pub connection_type: Option<CloudPcOnPremisesConnectionType>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `healthCheckPaused`: `Edm.Boolean`.
-    pub health_check_paused: Option<bool>,
-    /// Property `healthCheckStatus`: `microsoft.graph.cloudPcOnPremisesConnectionStatus`, not nullable.
-    pub health_check_status: Option<CloudPcOnPremisesConnectionStatus>,
-    /// Property `healthCheckStatusDetail`: `microsoft.graph.cloudPcOnPremisesConnectionStatusDetail`.
-    pub health_check_status_detail: Option<CloudPcOnPremisesConnectionStatusDetail>,
-    /// Property `inUse`: `Edm.Boolean`.
-    pub in_use: Option<bool>,
-    /// Property `inUseByCloudPc`: `Edm.Boolean`.
-    pub in_use_by_cloud_pc: Option<bool>,
-    /// Property `organizationalUnit`: `Edm.String`.
-    pub organizational_unit: Option<String>,
-    /// Property `resourceGroupId`: `Edm.String`, not nullable.
-    pub resource_group_id: Option<String>,
-    /// Property `scopeIds`: `Collection(Edm.String)`.
-    pub scope_ids: Option<Vec<String>>,
-    /// Property `subnetId`: `Edm.String`, not nullable.
-    pub subnet_id: Option<String>,
-    /// Property `subscriptionId`: `Edm.String`, not nullable.
-    pub subscription_id: Option<String>,
-    /// Property `subscriptionName`: `Edm.String`.
-    pub subscription_name: Option<String>,
-    /// Property `virtualNetworkId`: `Edm.String`, not nullable.
-    pub virtual_network_id: Option<String>,
-    /// Property `virtualNetworkLocation`: `Edm.String`.
-    pub virtual_network_location: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcOnPremisesConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("adDomainName", &self.ad_domain_name);
-        object.property("adDomainPassword", &self.ad_domain_password);
-        object.property("adDomainUsername", &self.ad_domain_username);
-        object.property("alternateResourceUrl", &self.alternate_resource_url);
-        object.property("connectionType", &self.connection_type);
-        object.property("displayName", &self.display_name);
-        object.property("healthCheckPaused", &self.health_check_paused);
-        object.property("healthCheckStatus", &self.health_check_status);
-        object.property("healthCheckStatusDetail", &self.health_check_status_detail);
-        object.property("inUse", &self.in_use);
-        object.property("inUseByCloudPc", &self.in_use_by_cloud_pc);
-        object.property("organizationalUnit", &self.organizational_unit);
-        object.property("resourceGroupId", &self.resource_group_id);
-        object.property("scopeIds", &self.scope_ids);
-        object.property("subnetId", &self.subnet_id);
-        object.property("subscriptionId", &self.subscription_id);
-        object.property("subscriptionName", &self.subscription_name);
-        object.property("virtualNetworkId", &self.virtual_network_id);
-        object.property("virtualNetworkLocation", &self.virtual_network_location);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "adDomainName" => read_lenient(map, key, &mut self.ad_domain_name, extra),
-            "adDomainPassword" => {
-                read_lenient(map, key, &mut self.ad_domain_password, extra)
-            }
-            "adDomainUsername" => {
-                read_lenient(map, key, &mut self.ad_domain_username, extra)
-            }
-            "alternateResourceUrl" => {
-                read_lenient(map, key, &mut self.alternate_resource_url, extra)
-            }
-            "connectionType" => read_nullable(map, key, &mut self.connection_type, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "healthCheckPaused" => {
-                read_lenient(map, key, &mut self.health_check_paused, extra)
-            }
-            "healthCheckStatus" => {
-                read_nullable(map, key, &mut self.health_check_status, extra)
-            }
-            "healthCheckStatusDetail" => {
-                read_nullable(map, key, &mut self.health_check_status_detail, extra)
-            }
-            "inUse" => read_lenient(map, key, &mut self.in_use, extra),
-            "inUseByCloudPc" => {
-                read_lenient(map, key, &mut self.in_use_by_cloud_pc, extra)
-            }
-            "organizationalUnit" => {
-                read_lenient(map, key, &mut self.organizational_unit, extra)
-            }
-            "resourceGroupId" => {
-                read_lenient(map, key, &mut self.resource_group_id, extra)
-            }
-            "scopeIds" => read_lenient(map, key, &mut self.scope_ids, extra),
-            "subnetId" => read_lenient(map, key, &mut self.subnet_id, extra),
-            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
-            "subscriptionName" => {
-                read_lenient(map, key, &mut self.subscription_name, extra)
-            }
-            "virtualNetworkId" => {
-                read_lenient(map, key, &mut self.virtual_network_id, extra)
-            }
-            "virtualNetworkLocation" => {
-                read_lenient(map, key, &mut self.virtual_network_location, extra)
+            "workFromAnywhereMetrics" => {
+                read_nullable(map, key, &mut self.work_from_anywhere_metrics, extra)
             }
             _ => Ok(false),
         }
@@ -3803,7 +6085,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnection {
 }
 
 #[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnection {
+impl UserExperienceAnalyticsBaseline {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3814,754 +6096,119 @@ impl CloudPcOnPremisesConnection {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcOnPremisesConnection`] by wire name, each a [`Field<CloudPcOnPremisesConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnection::set_null`].
-pub enum CloudPcOnPremisesConnectionField {}
+/// The properties of [`UserExperienceAnalyticsBaseline`] by wire name, each a [`Field<UserExperienceAnalyticsBaseline>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsBaseline::set_null`].
+pub enum UserExperienceAnalyticsBaselineField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl CloudPcOnPremisesConnectionField {
+impl UserExperienceAnalyticsBaselineField {
     /// `id`
-    pub const Id: model::Field<CloudPcOnPremisesConnection> = model::Field::new("id");
-    /// `adDomainName`
-    pub const AdDomainName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "adDomainName",
-    );
-    /// `adDomainPassword`
-    pub const AdDomainPassword: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "adDomainPassword",
-    );
-    /// `adDomainUsername`
-    pub const AdDomainUsername: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "adDomainUsername",
-    );
-    /// `alternateResourceUrl`
-    pub const AlternateResourceUrl: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "alternateResourceUrl",
-    );
-    /// `connectionType`
-    pub const ConnectionType: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "connectionType",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "displayName",
-    );
-    /// `healthCheckPaused`
-    pub const HealthCheckPaused: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "healthCheckPaused",
-    );
-    /// `healthCheckStatus`
-    pub const HealthCheckStatus: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "healthCheckStatus",
-    );
-    /// `healthCheckStatusDetail`
-    pub const HealthCheckStatusDetail: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "healthCheckStatusDetail",
-    );
-    /// `inUse`
-    pub const InUse: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "inUse",
-    );
-    /// `inUseByCloudPc`
-    pub const InUseByCloudPc: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "inUseByCloudPc",
-    );
-    /// `organizationalUnit`
-    pub const OrganizationalUnit: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "organizationalUnit",
-    );
-    /// `resourceGroupId`
-    pub const ResourceGroupId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "resourceGroupId",
-    );
-    /// `scopeIds`
-    pub const ScopeIds: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "scopeIds",
-    );
-    /// `subnetId`
-    pub const SubnetId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "subnetId",
-    );
-    /// `subscriptionId`
-    pub const SubscriptionId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "subscriptionId",
-    );
-    /// `subscriptionName`
-    pub const SubscriptionName: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "subscriptionName",
-    );
-    /// `virtualNetworkId`
-    pub const VirtualNetworkId: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "virtualNetworkId",
-    );
-    /// `virtualNetworkLocation`
-    pub const VirtualNetworkLocation: model::Field<CloudPcOnPremisesConnection> = model::Field::new(
-        "virtualNetworkLocation",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnection>] = &[
-        Self::Id,
-        Self::AdDomainName,
-        Self::AdDomainPassword,
-        Self::AdDomainUsername,
-        Self::AlternateResourceUrl,
-        Self::ConnectionType,
-        Self::DisplayName,
-        Self::HealthCheckPaused,
-        Self::HealthCheckStatus,
-        Self::HealthCheckStatusDetail,
-        Self::InUse,
-        Self::InUseByCloudPc,
-        Self::OrganizationalUnit,
-        Self::ResourceGroupId,
-        Self::ScopeIds,
-        Self::SubnetId,
-        Self::SubscriptionId,
-        Self::SubscriptionName,
-        Self::VirtualNetworkId,
-        Self::VirtualNetworkLocation,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcProvisioningPolicy`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcProvisioningPolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `alternateResourceUrl`: `Edm.String`.
-    pub alternate_resource_url: Option<String>,
-    /// Property `autopatch`: `microsoft.graph.cloudPcProvisioningPolicyAutopatch`.
-    pub autopatch: Option<CloudPcProvisioningPolicyAutopatch>,
-    /// Property `cloudPcGroupDisplayName`: `Edm.String`.
-    pub cloud_pc_group_display_name: Option<String>,
-    /// Property `cloudPcNamingTemplate`: `Edm.String`.
-    pub cloud_pc_naming_template: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `domainJoinConfigurations`: `Collection(microsoft.graph.cloudPcDomainJoinConfiguration)`.
-    pub domain_join_configurations: Option<Vec<CloudPcDomainJoinConfiguration>>,
-    /// Property `enableSingleSignOn`: `Edm.Boolean`.
-    pub enable_single_sign_on: Option<bool>,
-    /// Property `gracePeriodInHours`: `Edm.Int32`.
-    pub grace_period_in_hours: Option<i32>,
-    /// Property `imageDisplayName`: `Edm.String`, not nullable.
-    pub image_display_name: Option<String>,
-    /// Property `imageId`: `Edm.String`, not nullable.
-    pub image_id: Option<String>,
-    /// Property `imageType`: `microsoft.graph.cloudPcProvisioningPolicyImageType`, not nullable.
-    pub image_type: Option<CloudPcProvisioningPolicyImageType>,
-    /// Property `localAdminEnabled`: `Edm.Boolean`.
-    pub local_admin_enabled: Option<bool>,
-    /// Property `microsoftManagedDesktop`: `microsoft.graph.microsoftManagedDesktop`.
-    pub microsoft_managed_desktop: Option<MicrosoftManagedDesktop>,
-    /// Property `provisioningType`: `microsoft.graph.cloudPcProvisioningType`.
-    pub provisioning_type: Option<CloudPcProvisioningType>,
-    /// Property `windowsSetting`: `microsoft.graph.cloudPcWindowsSetting`.
-    pub windows_setting: Option<CloudPcWindowsSetting>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.cloudPcProvisioningPolicyAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<CloudPcProvisioningPolicyAssignment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcProvisioningPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcProvisioningPolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcProvisioningPolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("alternateResourceUrl", &self.alternate_resource_url);
-        object.property("autopatch", &self.autopatch);
-        object.property("cloudPcGroupDisplayName", &self.cloud_pc_group_display_name);
-        object.property("cloudPcNamingTemplate", &self.cloud_pc_naming_template);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("domainJoinConfigurations", &self.domain_join_configurations);
-        object.property("enableSingleSignOn", &self.enable_single_sign_on);
-        object.property("gracePeriodInHours", &self.grace_period_in_hours);
-        object.property("imageDisplayName", &self.image_display_name);
-        object.property("imageId", &self.image_id);
-        object.property("imageType", &self.image_type);
-        object.property("localAdminEnabled", &self.local_admin_enabled);
-        object.property("microsoftManagedDesktop", &self.microsoft_managed_desktop);
-        object.property("provisioningType", &self.provisioning_type);
-        object.property("windowsSetting", &self.windows_setting);
-        object.property("assignments", &self.assignments);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "alternateResourceUrl" => {
-                read_lenient(map, key, &mut self.alternate_resource_url, extra)
-            }
-            "autopatch" => read_nullable(map, key, &mut self.autopatch, extra),
-            "cloudPcGroupDisplayName" => {
-                read_lenient(map, key, &mut self.cloud_pc_group_display_name, extra)
-            }
-            "cloudPcNamingTemplate" => {
-                read_lenient(map, key, &mut self.cloud_pc_naming_template, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "domainJoinConfigurations" => {
-                read_nullable(map, key, &mut self.domain_join_configurations, extra)
-            }
-            "enableSingleSignOn" => {
-                read_lenient(map, key, &mut self.enable_single_sign_on, extra)
-            }
-            "gracePeriodInHours" => {
-                read_lenient(map, key, &mut self.grace_period_in_hours, extra)
-            }
-            "imageDisplayName" => {
-                read_lenient(map, key, &mut self.image_display_name, extra)
-            }
-            "imageId" => read_lenient(map, key, &mut self.image_id, extra),
-            "imageType" => read_nullable(map, key, &mut self.image_type, extra),
-            "localAdminEnabled" => {
-                read_lenient(map, key, &mut self.local_admin_enabled, extra)
-            }
-            "microsoftManagedDesktop" => {
-                read_nullable(map, key, &mut self.microsoft_managed_desktop, extra)
-            }
-            "provisioningType" => {
-                read_nullable(map, key, &mut self.provisioning_type, extra)
-            }
-            "windowsSetting" => read_nullable(map, key, &mut self.windows_setting, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcProvisioningPolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcProvisioningPolicy`] by wire name, each a [`Field<CloudPcProvisioningPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcProvisioningPolicy::set_null`].
-pub enum CloudPcProvisioningPolicyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcProvisioningPolicyField {
-    /// `id`
-    pub const Id: model::Field<CloudPcProvisioningPolicy> = model::Field::new("id");
-    /// `alternateResourceUrl`
-    pub const AlternateResourceUrl: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "alternateResourceUrl",
-    );
-    /// `autopatch`
-    pub const Autopatch: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "autopatch",
-    );
-    /// `cloudPcGroupDisplayName`
-    pub const CloudPcGroupDisplayName: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "cloudPcGroupDisplayName",
-    );
-    /// `cloudPcNamingTemplate`
-    pub const CloudPcNamingTemplate: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "cloudPcNamingTemplate",
-    );
-    /// `description`
-    pub const Description: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `domainJoinConfigurations`
-    pub const DomainJoinConfigurations: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "domainJoinConfigurations",
-    );
-    /// `enableSingleSignOn`
-    pub const EnableSingleSignOn: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "enableSingleSignOn",
-    );
-    /// `gracePeriodInHours`
-    pub const GracePeriodInHours: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "gracePeriodInHours",
-    );
-    /// `imageDisplayName`
-    pub const ImageDisplayName: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "imageDisplayName",
-    );
-    /// `imageId`
-    pub const ImageId: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "imageId",
-    );
-    /// `imageType`
-    pub const ImageType: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "imageType",
-    );
-    /// `localAdminEnabled`
-    pub const LocalAdminEnabled: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "localAdminEnabled",
-    );
-    /// `microsoftManagedDesktop`
-    pub const MicrosoftManagedDesktop: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "microsoftManagedDesktop",
-    );
-    /// `provisioningType`
-    pub const ProvisioningType: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "provisioningType",
-    );
-    /// `windowsSetting`
-    pub const WindowsSetting: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "windowsSetting",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<CloudPcProvisioningPolicy> = model::Field::new(
-        "assignments",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcProvisioningPolicy>] = &[
-        Self::Id,
-        Self::AlternateResourceUrl,
-        Self::Autopatch,
-        Self::CloudPcGroupDisplayName,
-        Self::CloudPcNamingTemplate,
-        Self::Description,
-        Self::DisplayName,
-        Self::DomainJoinConfigurations,
-        Self::EnableSingleSignOn,
-        Self::GracePeriodInHours,
-        Self::ImageDisplayName,
-        Self::ImageId,
-        Self::ImageType,
-        Self::LocalAdminEnabled,
-        Self::MicrosoftManagedDesktop,
-        Self::ProvisioningType,
-        Self::WindowsSetting,
-        Self::Assignments,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcProvisioningPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcProvisioningPolicyAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.cloudPcManagementAssignmentTarget`.
-    pub target: Option<AnyCloudPcManagementAssignmentTarget>,
-    /// Navigation property `assignedUsers`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub assigned_users: Option<Vec<AnyUser>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcProvisioningPolicyAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl CloudPcProvisioningPolicyAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcProvisioningPolicyAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        #[cfg(feature = "_authorization_info")]
-        object.property("assignedUsers", &self.assigned_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            #[cfg(feature = "_authorization_info")]
-            "assignedUsers" => read_nullable(map, key, &mut self.assigned_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcProvisioningPolicyAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcProvisioningPolicyAssignment`] by wire name, each a [`Field<CloudPcProvisioningPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcProvisioningPolicyAssignment::set_null`].
-pub enum CloudPcProvisioningPolicyAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcProvisioningPolicyAssignmentField {
-    /// `id`
-    pub const Id: model::Field<CloudPcProvisioningPolicyAssignment> = model::Field::new(
+    pub const Id: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
         "id",
     );
-    /// `target`
-    pub const Target: model::Field<CloudPcProvisioningPolicyAssignment> = model::Field::new(
-        "target",
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "createdDateTime",
     );
-    /// `assignedUsers`
-    pub const AssignedUsers: model::Field<CloudPcProvisioningPolicyAssignment> = model::Field::new(
-        "assignedUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcProvisioningPolicyAssignment>] = &[
-        Self::Id,
-        Self::Target,
-        Self::AssignedUsers,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcReport`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcReport {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcReport {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcReport";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcReport {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcReport {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcReport`] by wire name, each a [`Field<CloudPcReport>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcReport::set_null`].
-pub enum CloudPcReportField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcReportField {
-    /// `id`
-    pub const Id: model::Field<CloudPcReport> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcReport>] = &[Self::Id];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcServicePlan`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcServicePlan {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `ramInGB`: `Edm.Int32`, not nullable.
-    pub ram_in_gb: Option<i32>,
-    /// Property `storageInGB`: `Edm.Int32`, not nullable.
-    pub storage_in_gb: Option<i32>,
-    /// Property `vCpuCount`: `Edm.Int32`, not nullable.
-    pub v_cpu_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcServicePlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcServicePlan {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcServicePlan";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("ramInGB", &self.ram_in_gb);
-        object.property("storageInGB", &self.storage_in_gb);
-        object.property("vCpuCount", &self.v_cpu_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcServicePlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcServicePlan {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "ramInGB" => read_lenient(map, key, &mut self.ram_in_gb, extra),
-            "storageInGB" => read_lenient(map, key, &mut self.storage_in_gb, extra),
-            "vCpuCount" => read_lenient(map, key, &mut self.v_cpu_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcServicePlan {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcServicePlan`] by wire name, each a [`Field<CloudPcServicePlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcServicePlan::set_null`].
-pub enum CloudPcServicePlanField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcServicePlanField {
-    /// `id`
-    pub const Id: model::Field<CloudPcServicePlan> = model::Field::new("id");
     /// `displayName`
-    pub const DisplayName: model::Field<CloudPcServicePlan> = model::Field::new(
+    pub const DisplayName: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
         "displayName",
     );
-    /// `ramInGB`
-    pub const RamInGb: model::Field<CloudPcServicePlan> = model::Field::new("ramInGB");
-    /// `storageInGB`
-    pub const StorageInGb: model::Field<CloudPcServicePlan> = model::Field::new(
-        "storageInGB",
+    /// `isBuiltIn`
+    pub const IsBuiltIn: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "isBuiltIn",
     );
-    /// `vCpuCount`
-    pub const VCpuCount: model::Field<CloudPcServicePlan> = model::Field::new(
-        "vCpuCount",
+    /// `appHealthMetrics`
+    pub const AppHealthMetrics: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "appHealthMetrics",
+    );
+    /// `batteryHealthMetrics`
+    pub const BatteryHealthMetrics: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "batteryHealthMetrics",
+    );
+    /// `bestPracticesMetrics`
+    pub const BestPracticesMetrics: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "bestPracticesMetrics",
+    );
+    /// `deviceBootPerformanceMetrics`
+    pub const DeviceBootPerformanceMetrics: model::Field<
+        UserExperienceAnalyticsBaseline,
+    > = model::Field::new("deviceBootPerformanceMetrics");
+    /// `rebootAnalyticsMetrics`
+    pub const RebootAnalyticsMetrics: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "rebootAnalyticsMetrics",
+    );
+    /// `resourcePerformanceMetrics`
+    pub const ResourcePerformanceMetrics: model::Field<
+        UserExperienceAnalyticsBaseline,
+    > = model::Field::new("resourcePerformanceMetrics");
+    /// `workFromAnywhereMetrics`
+    pub const WorkFromAnywhereMetrics: model::Field<UserExperienceAnalyticsBaseline> = model::Field::new(
+        "workFromAnywhereMetrics",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcServicePlan>] = &[
+    pub const ALL: &'static [model::Field<UserExperienceAnalyticsBaseline>] = &[
         Self::Id,
+        Self::CreatedDateTime,
         Self::DisplayName,
-        Self::RamInGb,
-        Self::StorageInGb,
-        Self::VCpuCount,
+        Self::IsBuiltIn,
+        Self::AppHealthMetrics,
+        Self::BatteryHealthMetrics,
+        Self::BestPracticesMetrics,
+        Self::DeviceBootPerformanceMetrics,
+        Self::RebootAnalyticsMetrics,
+        Self::ResourcePerformanceMetrics,
+        Self::WorkFromAnywhereMetrics,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.cloudPcUserSetting`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.userExperienceAnalyticsDevicePerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcUserSetting {
+pub struct UserExperienceAnalyticsDevicePerformance {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `localAdminEnabled`: `Edm.Boolean`.
-    pub local_admin_enabled: Option<bool>,
-    /// Property `resetEnabled`: `Edm.Boolean`.
-    pub reset_enabled: Option<bool>,
-    /// Property `restorePointSetting`: `microsoft.graph.cloudPcRestorePointSetting`.
-    pub restore_point_setting: Option<CloudPcRestorePointSetting>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.cloudPcUserSettingAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<CloudPcUserSettingAssignment>>,
+    /// Property `averageBlueScreens`: `Edm.Double`, not nullable.
+    pub average_blue_screens: Option<f64>,
+    /// Property `averageRestarts`: `Edm.Double`, not nullable.
+    pub average_restarts: Option<f64>,
+    /// Property `blueScreenCount`: `Edm.Int32`, not nullable.
+    pub blue_screen_count: Option<i32>,
+    /// Property `bootScore`: `Edm.Int32`, not nullable.
+    pub boot_score: Option<i32>,
+    /// Property `coreBootTimeInMs`: `Edm.Int32`, not nullable.
+    pub core_boot_time_in_ms: Option<i32>,
+    /// Property `coreLoginTimeInMs`: `Edm.Int32`, not nullable.
+    pub core_login_time_in_ms: Option<i32>,
+    /// Property `deviceCount`: `Edm.Int64`, not nullable.
+    pub device_count: Option<i64>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `diskType`: `microsoft.graph.diskType`, not nullable.
+    pub disk_type: Option<DiskType>,
+    /// Property `groupPolicyBootTimeInMs`: `Edm.Int32`, not nullable.
+    pub group_policy_boot_time_in_ms: Option<i32>,
+    /// Property `groupPolicyLoginTimeInMs`: `Edm.Int32`, not nullable.
+    pub group_policy_login_time_in_ms: Option<i32>,
+    /// Property `healthStatus`: `microsoft.graph.userExperienceAnalyticsHealthState`, not nullable.
+    pub health_status: Option<UserExperienceAnalyticsHealthState>,
+    /// Property `loginScore`: `Edm.Int32`, not nullable.
+    pub login_score: Option<i32>,
+    /// Property `manufacturer`: `Edm.String`.
+    pub manufacturer: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `modelStartupPerformanceScore`: `Edm.Double`, not nullable.
+    pub model_startup_performance_score: Option<f64>,
+    /// Property `operatingSystemVersion`: `Edm.String`.
+    pub operating_system_version: Option<String>,
+    /// Property `responsiveDesktopTimeInMs`: `Edm.Int32`, not nullable.
+    pub responsive_desktop_time_in_ms: Option<i32>,
+    /// Property `restartCount`: `Edm.Int32`, not nullable.
+    pub restart_count: Option<i32>,
+    /// Property `startupPerformanceScore`: `Edm.Double`, not nullable.
+    pub startup_performance_score: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4569,16 +6216,16 @@ pub struct CloudPcUserSetting {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcUserSetting {
+impl serde::Serialize for UserExperienceAnalyticsDevicePerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl CloudPcUserSetting {
+impl UserExperienceAnalyticsDevicePerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcUserSetting";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDevicePerformance";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4592,19 +6239,37 @@ impl CloudPcUserSetting {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("localAdminEnabled", &self.local_admin_enabled);
-        object.property("resetEnabled", &self.reset_enabled);
-        object.property("restorePointSetting", &self.restore_point_setting);
-        object.property("assignments", &self.assignments);
+        object.property("averageBlueScreens", &self.average_blue_screens);
+        object.property("averageRestarts", &self.average_restarts);
+        object.property("blueScreenCount", &self.blue_screen_count);
+        object.property("bootScore", &self.boot_score);
+        object.property("coreBootTimeInMs", &self.core_boot_time_in_ms);
+        object.property("coreLoginTimeInMs", &self.core_login_time_in_ms);
+        object.property("deviceCount", &self.device_count);
+        object.property("deviceName", &self.device_name);
+        object.property("diskType", &self.disk_type);
+        object.property("groupPolicyBootTimeInMs", &self.group_policy_boot_time_in_ms);
+        object.property("groupPolicyLoginTimeInMs", &self.group_policy_login_time_in_ms);
+        object.property("healthStatus", &self.health_status);
+        object.property("loginScore", &self.login_score);
+        object.property("manufacturer", &self.manufacturer);
+        object.property("model", &self.model);
+        object
+            .property(
+                "modelStartupPerformanceScore",
+                &self.model_startup_performance_score,
+            );
+        object.property("operatingSystemVersion", &self.operating_system_version);
+        object
+            .property("responsiveDesktopTimeInMs", &self.responsive_desktop_time_in_ms);
+        object.property("restartCount", &self.restart_count);
+        object.property("startupPerformanceScore", &self.startup_performance_score);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcUserSetting {
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDevicePerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4613,7 +6278,8 @@ impl<'de> serde::Deserialize<'de> for CloudPcUserSetting {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcUserSetting {
+impl graph_odata_runtime::model::ODataObject
+for UserExperienceAnalyticsDevicePerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4623,21 +6289,1372 @@ impl graph_odata_runtime::model::ODataObject for CloudPcUserSetting {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "averageBlueScreens" => {
+                read_lenient(map, key, &mut self.average_blue_screens, extra)
+            }
+            "averageRestarts" => {
+                read_lenient(map, key, &mut self.average_restarts, extra)
+            }
+            "blueScreenCount" => {
+                read_lenient(map, key, &mut self.blue_screen_count, extra)
+            }
+            "bootScore" => read_lenient(map, key, &mut self.boot_score, extra),
+            "coreBootTimeInMs" => {
+                read_lenient(map, key, &mut self.core_boot_time_in_ms, extra)
+            }
+            "coreLoginTimeInMs" => {
+                read_lenient(map, key, &mut self.core_login_time_in_ms, extra)
+            }
+            "deviceCount" => read_lenient(map, key, &mut self.device_count, extra),
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "diskType" => read_nullable(map, key, &mut self.disk_type, extra),
+            "groupPolicyBootTimeInMs" => {
+                read_lenient(map, key, &mut self.group_policy_boot_time_in_ms, extra)
+            }
+            "groupPolicyLoginTimeInMs" => {
+                read_lenient(map, key, &mut self.group_policy_login_time_in_ms, extra)
+            }
+            "healthStatus" => read_nullable(map, key, &mut self.health_status, extra),
+            "loginScore" => read_lenient(map, key, &mut self.login_score, extra),
+            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "modelStartupPerformanceScore" => {
+                read_lenient(map, key, &mut self.model_startup_performance_score, extra)
+            }
+            "operatingSystemVersion" => {
+                read_lenient(map, key, &mut self.operating_system_version, extra)
+            }
+            "responsiveDesktopTimeInMs" => {
+                read_lenient(map, key, &mut self.responsive_desktop_time_in_ms, extra)
+            }
+            "restartCount" => read_lenient(map, key, &mut self.restart_count, extra),
+            "startupPerformanceScore" => {
+                read_lenient(map, key, &mut self.startup_performance_score, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsDevicePerformance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsDevicePerformance`] by wire name, each a [`Field<UserExperienceAnalyticsDevicePerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDevicePerformance::set_null`].
+pub enum UserExperienceAnalyticsDevicePerformanceField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsDevicePerformanceField {
+    /// `id`
+    pub const Id: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "id",
+    );
+    /// `averageBlueScreens`
+    pub const AverageBlueScreens: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("averageBlueScreens");
+    /// `averageRestarts`
+    pub const AverageRestarts: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "averageRestarts",
+    );
+    /// `blueScreenCount`
+    pub const BlueScreenCount: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "blueScreenCount",
+    );
+    /// `bootScore`
+    pub const BootScore: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "bootScore",
+    );
+    /// `coreBootTimeInMs`
+    pub const CoreBootTimeInMs: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "coreBootTimeInMs",
+    );
+    /// `coreLoginTimeInMs`
+    pub const CoreLoginTimeInMs: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("coreLoginTimeInMs");
+    /// `deviceCount`
+    pub const DeviceCount: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "deviceCount",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "deviceName",
+    );
+    /// `diskType`
+    pub const DiskType: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "diskType",
+    );
+    /// `groupPolicyBootTimeInMs`
+    pub const GroupPolicyBootTimeInMs: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("groupPolicyBootTimeInMs");
+    /// `groupPolicyLoginTimeInMs`
+    pub const GroupPolicyLoginTimeInMs: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("groupPolicyLoginTimeInMs");
+    /// `healthStatus`
+    pub const HealthStatus: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "healthStatus",
+    );
+    /// `loginScore`
+    pub const LoginScore: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "loginScore",
+    );
+    /// `manufacturer`
+    pub const Manufacturer: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "manufacturer",
+    );
+    /// `model`
+    pub const Model: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "model",
+    );
+    /// `modelStartupPerformanceScore`
+    pub const ModelStartupPerformanceScore: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("modelStartupPerformanceScore");
+    /// `operatingSystemVersion`
+    pub const OperatingSystemVersion: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("operatingSystemVersion");
+    /// `responsiveDesktopTimeInMs`
+    pub const ResponsiveDesktopTimeInMs: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("responsiveDesktopTimeInMs");
+    /// `restartCount`
+    pub const RestartCount: model::Field<UserExperienceAnalyticsDevicePerformance> = model::Field::new(
+        "restartCount",
+    );
+    /// `startupPerformanceScore`
+    pub const StartupPerformanceScore: model::Field<
+        UserExperienceAnalyticsDevicePerformance,
+    > = model::Field::new("startupPerformanceScore");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserExperienceAnalyticsDevicePerformance>] = &[
+        Self::Id,
+        Self::AverageBlueScreens,
+        Self::AverageRestarts,
+        Self::BlueScreenCount,
+        Self::BootScore,
+        Self::CoreBootTimeInMs,
+        Self::CoreLoginTimeInMs,
+        Self::DeviceCount,
+        Self::DeviceName,
+        Self::DiskType,
+        Self::GroupPolicyBootTimeInMs,
+        Self::GroupPolicyLoginTimeInMs,
+        Self::HealthStatus,
+        Self::LoginScore,
+        Self::Manufacturer,
+        Self::Model,
+        Self::ModelStartupPerformanceScore,
+        Self::OperatingSystemVersion,
+        Self::ResponsiveDesktopTimeInMs,
+        Self::RestartCount,
+        Self::StartupPerformanceScore,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.userExperienceAnalyticsModelScores`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsModelScores {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appReliabilityScore`: `Edm.Double`, not nullable.
+    pub app_reliability_score: Option<f64>,
+    /// Property `batteryHealthScore`: `Edm.Double`, not nullable.
+    pub battery_health_score: Option<f64>,
+    /// Property `endpointAnalyticsScore`: `Edm.Double`, not nullable.
+    pub endpoint_analytics_score: Option<f64>,
+    /// Property `healthStatus`: `microsoft.graph.userExperienceAnalyticsHealthState`, not nullable.
+    pub health_status: Option<UserExperienceAnalyticsHealthState>,
+    /// Property `manufacturer`: `Edm.String`.
+    pub manufacturer: Option<String>,
+    /// Property `model`: `Edm.String`.
+    pub model: Option<String>,
+    /// Property `modelDeviceCount`: `Edm.Int64`, not nullable.
+    pub model_device_count: Option<i64>,
+    /// Property `startupPerformanceScore`: `Edm.Double`, not nullable.
+    pub startup_performance_score: Option<f64>,
+    /// Property `workFromAnywhereScore`: `Edm.Double`, not nullable.
+    pub work_from_anywhere_score: Option<f64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsModelScores {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsModelScores {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsModelScores";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appReliabilityScore", &self.app_reliability_score);
+        object.property("batteryHealthScore", &self.battery_health_score);
+        object.property("endpointAnalyticsScore", &self.endpoint_analytics_score);
+        object.property("healthStatus", &self.health_status);
+        object.property("manufacturer", &self.manufacturer);
+        object.property("model", &self.model);
+        object.property("modelDeviceCount", &self.model_device_count);
+        object.property("startupPerformanceScore", &self.startup_performance_score);
+        object.property("workFromAnywhereScore", &self.work_from_anywhere_score);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsModelScores {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsModelScores {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appReliabilityScore" => {
+                read_lenient(map, key, &mut self.app_reliability_score, extra)
+            }
+            "batteryHealthScore" => {
+                read_lenient(map, key, &mut self.battery_health_score, extra)
+            }
+            "endpointAnalyticsScore" => {
+                read_lenient(map, key, &mut self.endpoint_analytics_score, extra)
+            }
+            "healthStatus" => read_nullable(map, key, &mut self.health_status, extra),
+            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
+            "model" => read_lenient(map, key, &mut self.model, extra),
+            "modelDeviceCount" => {
+                read_lenient(map, key, &mut self.model_device_count, extra)
+            }
+            "startupPerformanceScore" => {
+                read_lenient(map, key, &mut self.startup_performance_score, extra)
+            }
+            "workFromAnywhereScore" => {
+                read_lenient(map, key, &mut self.work_from_anywhere_score, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsModelScores {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsModelScores`] by wire name, each a [`Field<UserExperienceAnalyticsModelScores>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsModelScores::set_null`].
+pub enum UserExperienceAnalyticsModelScoresField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsModelScoresField {
+    /// `id`
+    pub const Id: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "id",
+    );
+    /// `appReliabilityScore`
+    pub const AppReliabilityScore: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "appReliabilityScore",
+    );
+    /// `batteryHealthScore`
+    pub const BatteryHealthScore: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "batteryHealthScore",
+    );
+    /// `endpointAnalyticsScore`
+    pub const EndpointAnalyticsScore: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "endpointAnalyticsScore",
+    );
+    /// `healthStatus`
+    pub const HealthStatus: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "healthStatus",
+    );
+    /// `manufacturer`
+    pub const Manufacturer: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "manufacturer",
+    );
+    /// `model`
+    pub const Model: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "model",
+    );
+    /// `modelDeviceCount`
+    pub const ModelDeviceCount: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "modelDeviceCount",
+    );
+    /// `startupPerformanceScore`
+    pub const StartupPerformanceScore: model::Field<
+        UserExperienceAnalyticsModelScores,
+    > = model::Field::new("startupPerformanceScore");
+    /// `workFromAnywhereScore`
+    pub const WorkFromAnywhereScore: model::Field<UserExperienceAnalyticsModelScores> = model::Field::new(
+        "workFromAnywhereScore",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserExperienceAnalyticsModelScores>] = &[
+        Self::Id,
+        Self::AppReliabilityScore,
+        Self::BatteryHealthScore,
+        Self::EndpointAnalyticsScore,
+        Self::HealthStatus,
+        Self::Manufacturer,
+        Self::Model,
+        Self::ModelDeviceCount,
+        Self::StartupPerformanceScore,
+        Self::WorkFromAnywhereScore,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `osCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub os_check_failed_percentage: Option<f64>,
+    /// Property `processor64BitCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub processor64_bit_check_failed_percentage: Option<f64>,
+    /// Property `processorCoreCountCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub processor_core_count_check_failed_percentage: Option<f64>,
+    /// Property `processorFamilyCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub processor_family_check_failed_percentage: Option<f64>,
+    /// Property `processorSpeedCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub processor_speed_check_failed_percentage: Option<f64>,
+    /// Property `ramCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub ram_check_failed_percentage: Option<f64>,
+    /// Property `secureBootCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub secure_boot_check_failed_percentage: Option<f64>,
+    /// Property `storageCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub storage_check_failed_percentage: Option<f64>,
+    /// Property `totalDeviceCount`: `Edm.Int32`, not nullable.
+    pub total_device_count: Option<i32>,
+    /// Property `tpmCheckFailedPercentage`: `Edm.Double`, not nullable.
+    pub tpm_check_failed_percentage: Option<f64>,
+    /// Property `upgradeEligibleDeviceCount`: `Edm.Int32`, not nullable.
+    pub upgrade_eligible_device_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize
+for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("osCheckFailedPercentage", &self.os_check_failed_percentage);
+        object
+            .property(
+                "processor64BitCheckFailedPercentage",
+                &self.processor64_bit_check_failed_percentage,
+            );
+        object
+            .property(
+                "processorCoreCountCheckFailedPercentage",
+                &self.processor_core_count_check_failed_percentage,
+            );
+        object
+            .property(
+                "processorFamilyCheckFailedPercentage",
+                &self.processor_family_check_failed_percentage,
+            );
+        object
+            .property(
+                "processorSpeedCheckFailedPercentage",
+                &self.processor_speed_check_failed_percentage,
+            );
+        object.property("ramCheckFailedPercentage", &self.ram_check_failed_percentage);
+        object
+            .property(
+                "secureBootCheckFailedPercentage",
+                &self.secure_boot_check_failed_percentage,
+            );
+        object
+            .property(
+                "storageCheckFailedPercentage",
+                &self.storage_check_failed_percentage,
+            );
+        object.property("totalDeviceCount", &self.total_device_count);
+        object.property("tpmCheckFailedPercentage", &self.tpm_check_failed_percentage);
+        object
+            .property("upgradeEligibleDeviceCount", &self.upgrade_eligible_device_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de>
+for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "osCheckFailedPercentage" => {
+                read_lenient(map, key, &mut self.os_check_failed_percentage, extra)
+            }
+            "processor64BitCheckFailedPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.processor64_bit_check_failed_percentage,
+                    extra,
+                )
+            }
+            "processorCoreCountCheckFailedPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.processor_core_count_check_failed_percentage,
+                    extra,
+                )
+            }
+            "processorFamilyCheckFailedPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.processor_family_check_failed_percentage,
+                    extra,
+                )
+            }
+            "processorSpeedCheckFailedPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.processor_speed_check_failed_percentage,
+                    extra,
+                )
+            }
+            "ramCheckFailedPercentage" => {
+                read_lenient(map, key, &mut self.ram_check_failed_percentage, extra)
+            }
+            "secureBootCheckFailedPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.secure_boot_check_failed_percentage,
+                    extra,
+                )
+            }
+            "storageCheckFailedPercentage" => {
+                read_lenient(map, key, &mut self.storage_check_failed_percentage, extra)
+            }
+            "totalDeviceCount" => {
+                read_lenient(map, key, &mut self.total_device_count, extra)
+            }
+            "tpmCheckFailedPercentage" => {
+                read_lenient(map, key, &mut self.tpm_check_failed_percentage, extra)
+            }
+            "upgradeEligibleDeviceCount" => {
+                read_lenient(map, key, &mut self.upgrade_eligible_device_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric::set_null`].
+pub enum UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricField {
+    /// `id`
+    pub const Id: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("id");
+    /// `osCheckFailedPercentage`
+    pub const OsCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("osCheckFailedPercentage");
+    /// `processor64BitCheckFailedPercentage`
+    pub const Processor64BitCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("processor64BitCheckFailedPercentage");
+    /// `processorCoreCountCheckFailedPercentage`
+    pub const ProcessorCoreCountCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("processorCoreCountCheckFailedPercentage");
+    /// `processorFamilyCheckFailedPercentage`
+    pub const ProcessorFamilyCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("processorFamilyCheckFailedPercentage");
+    /// `processorSpeedCheckFailedPercentage`
+    pub const ProcessorSpeedCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("processorSpeedCheckFailedPercentage");
+    /// `ramCheckFailedPercentage`
+    pub const RamCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("ramCheckFailedPercentage");
+    /// `secureBootCheckFailedPercentage`
+    pub const SecureBootCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("secureBootCheckFailedPercentage");
+    /// `storageCheckFailedPercentage`
+    pub const StorageCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("storageCheckFailedPercentage");
+    /// `totalDeviceCount`
+    pub const TotalDeviceCount: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("totalDeviceCount");
+    /// `tpmCheckFailedPercentage`
+    pub const TpmCheckFailedPercentage: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("tpmCheckFailedPercentage");
+    /// `upgradeEligibleDeviceCount`
+    pub const UpgradeEligibleDeviceCount: model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    > = model::Field::new("upgradeEligibleDeviceCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
+    >] = &[
+        Self::Id,
+        Self::OsCheckFailedPercentage,
+        Self::Processor64BitCheckFailedPercentage,
+        Self::ProcessorCoreCountCheckFailedPercentage,
+        Self::ProcessorFamilyCheckFailedPercentage,
+        Self::ProcessorSpeedCheckFailedPercentage,
+        Self::RamCheckFailedPercentage,
+        Self::SecureBootCheckFailedPercentage,
+        Self::StorageCheckFailedPercentage,
+        Self::TotalDeviceCount,
+        Self::TpmCheckFailedPercentage,
+        Self::UpgradeEligibleDeviceCount,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windowsInformationProtectionAppLearningSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsInformationProtectionAppLearningSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `applicationName`: `Edm.String`.
+    pub application_name: Option<String>,
+    /// Property `applicationType`: `microsoft.graph.applicationType`, not nullable.
+    pub application_type: Option<ApplicationType>,
+    /// Property `deviceCount`: `Edm.Int32`, not nullable.
+    pub device_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsInformationProtectionAppLearningSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsInformationProtectionAppLearningSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionAppLearningSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("applicationName", &self.application_name);
+        object.property("applicationType", &self.application_type);
+        object.property("deviceCount", &self.device_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionAppLearningSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for WindowsInformationProtectionAppLearningSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "applicationName" => {
+                read_lenient(map, key, &mut self.application_name, extra)
+            }
+            "applicationType" => {
+                read_nullable(map, key, &mut self.application_type, extra)
+            }
+            "deviceCount" => read_lenient(map, key, &mut self.device_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsInformationProtectionAppLearningSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`WindowsInformationProtectionAppLearningSummary`] by wire name, each a [`Field<WindowsInformationProtectionAppLearningSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionAppLearningSummary::set_null`].
+pub enum WindowsInformationProtectionAppLearningSummaryField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl WindowsInformationProtectionAppLearningSummaryField {
+    /// `id`
+    pub const Id: model::Field<WindowsInformationProtectionAppLearningSummary> = model::Field::new(
+        "id",
+    );
+    /// `applicationName`
+    pub const ApplicationName: model::Field<
+        WindowsInformationProtectionAppLearningSummary,
+    > = model::Field::new("applicationName");
+    /// `applicationType`
+    pub const ApplicationType: model::Field<
+        WindowsInformationProtectionAppLearningSummary,
+    > = model::Field::new("applicationType");
+    /// `deviceCount`
+    pub const DeviceCount: model::Field<
+        WindowsInformationProtectionAppLearningSummary,
+    > = model::Field::new("deviceCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        WindowsInformationProtectionAppLearningSummary,
+    >] = &[Self::Id, Self::ApplicationName, Self::ApplicationType, Self::DeviceCount];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.windowsMalwareInformation`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsMalwareInformation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `additionalInformationUrl`: `Edm.String`.
+    pub additional_information_url: Option<String>,
+    /// Property `category`: `microsoft.graph.windowsMalwareCategory`.
+    pub category: Option<WindowsMalwareCategory>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `lastDetectionDateTime`: `Edm.DateTimeOffset`.
+    pub last_detection_date_time: Option<edm::DateTimeOffset>,
+    /// Property `severity`: `microsoft.graph.windowsMalwareSeverity`.
+    pub severity: Option<WindowsMalwareSeverity>,
+    /// Navigation property `deviceMalwareStates`: `Collection(microsoft.graph.malwareStateForWindowsDevice)`, contained; present when expanded (`$expand`).
+    pub device_malware_states: Option<Vec<MalwareStateForWindowsDevice>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsMalwareInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsMalwareInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("additionalInformationUrl", &self.additional_information_url);
+        object.property("category", &self.category);
+        object.property("displayName", &self.display_name);
+        object.property("lastDetectionDateTime", &self.last_detection_date_time);
+        object.property("severity", &self.severity);
+        object.property("deviceMalwareStates", &self.device_malware_states);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsMalwareInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsMalwareInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "additionalInformationUrl" => {
+                read_lenient(map, key, &mut self.additional_information_url, extra)
+            }
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastDetectionDateTime" => {
+                read_lenient(map, key, &mut self.last_detection_date_time, extra)
+            }
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "deviceMalwareStates" => {
+                read_nullable(map, key, &mut self.device_malware_states, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsMalwareInformation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`WindowsMalwareInformation`] by wire name, each a [`Field<WindowsMalwareInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareInformation::set_null`].
+pub enum WindowsMalwareInformationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl WindowsMalwareInformationField {
+    /// `id`
+    pub const Id: model::Field<WindowsMalwareInformation> = model::Field::new("id");
+    /// `additionalInformationUrl`
+    pub const AdditionalInformationUrl: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "additionalInformationUrl",
+    );
+    /// `category`
+    pub const Category: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "category",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "displayName",
+    );
+    /// `lastDetectionDateTime`
+    pub const LastDetectionDateTime: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "lastDetectionDateTime",
+    );
+    /// `severity`
+    pub const Severity: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "severity",
+    );
+    /// `deviceMalwareStates`
+    pub const DeviceMalwareStates: model::Field<WindowsMalwareInformation> = model::Field::new(
+        "deviceMalwareStates",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WindowsMalwareInformation>] = &[
+        Self::Id,
+        Self::AdditionalInformationUrl,
+        Self::Category,
+        Self::DisplayName,
+        Self::LastDetectionDateTime,
+        Self::Severity,
+        Self::DeviceMalwareStates,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookFunctionResult`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookFunctionResult {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `error`: `Edm.String`.
+    pub error: Option<String>,
+    /// Property `value`: `Edm.Untyped`.
+    pub value: Option<edm::Untyped>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookFunctionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookFunctionResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctionResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("error", &self.error);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookFunctionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookFunctionResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "error" => read_lenient(map, key, &mut self.error, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookFunctionResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookFunctionResult`] by wire name, each a [`Field<WorkbookFunctionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctionResult::set_null`].
+pub enum WorkbookFunctionResultField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookFunctionResultField {
+    /// `id`
+    pub const Id: model::Field<WorkbookFunctionResult> = model::Field::new("id");
+    /// `error`
+    pub const Error: model::Field<WorkbookFunctionResult> = model::Field::new("error");
+    /// `value`
+    pub const Value: model::Field<WorkbookFunctionResult> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookFunctionResult>] = &[
+        Self::Id,
+        Self::Error,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.workbookRangeView`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookRangeView {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `cellAddresses`: `Edm.Untyped`.
+    pub cell_addresses: Option<edm::Untyped>,
+    /// Property `columnCount`: `Edm.Int32`, not nullable.
+    pub column_count: Option<i32>,
+    /// Property `formulas`: `Edm.Untyped`.
+    pub formulas: Option<edm::Untyped>,
+    /// Property `formulasLocal`: `Edm.Untyped`.
+    pub formulas_local: Option<edm::Untyped>,
+    /// Property `formulasR1C1`: `Edm.Untyped`.
+    pub formulas_r1c1: Option<edm::Untyped>,
+    /// Property `index`: `Edm.Int32`, not nullable.
+    pub index: Option<i32>,
+    /// Property `numberFormat`: `Edm.Untyped`.
+    pub number_format: Option<edm::Untyped>,
+    /// Property `rowCount`: `Edm.Int32`, not nullable.
+    pub row_count: Option<i32>,
+    /// Property `text`: `Edm.Untyped`.
+    pub text: Option<edm::Untyped>,
+    /// Property `values`: `Edm.Untyped`.
+    pub values: Option<edm::Untyped>,
+    /// Property `valueTypes`: `Edm.Untyped`.
+    pub value_types: Option<edm::Untyped>,
+    /// Navigation property `rows`: `Collection(microsoft.graph.workbookRangeView)`, contained; present when expanded (`$expand`).
+    pub rows: Option<Vec<WorkbookRangeView>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WorkbookRangeView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkbookRangeView {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeView";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("cellAddresses", &self.cell_addresses);
+        object.property("columnCount", &self.column_count);
+        object.property("formulas", &self.formulas);
+        object.property("formulasLocal", &self.formulas_local);
+        object.property("formulasR1C1", &self.formulas_r1c1);
+        object.property("index", &self.index);
+        object.property("numberFormat", &self.number_format);
+        object.property("rowCount", &self.row_count);
+        object.property("text", &self.text);
+        object.property("values", &self.values);
+        object.property("valueTypes", &self.value_types);
+        object.property("rows", &self.rows);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WorkbookRangeView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WorkbookRangeView {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "cellAddresses" => read_lenient(map, key, &mut self.cell_addresses, extra),
+            "columnCount" => read_lenient(map, key, &mut self.column_count, extra),
+            "formulas" => read_lenient(map, key, &mut self.formulas, extra),
+            "formulasLocal" => read_lenient(map, key, &mut self.formulas_local, extra),
+            "formulasR1C1" => read_lenient(map, key, &mut self.formulas_r1c1, extra),
+            "index" => read_lenient(map, key, &mut self.index, extra),
+            "numberFormat" => read_lenient(map, key, &mut self.number_format, extra),
+            "rowCount" => read_lenient(map, key, &mut self.row_count, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            "valueTypes" => read_lenient(map, key, &mut self.value_types, extra),
+            "rows" => read_nullable(map, key, &mut self.rows, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkbookRangeView {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WorkbookRangeView`] by wire name, each a [`Field<WorkbookRangeView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeView::set_null`].
+pub enum WorkbookRangeViewField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WorkbookRangeViewField {
+    /// `id`
+    pub const Id: model::Field<WorkbookRangeView> = model::Field::new("id");
+    /// `cellAddresses`
+    pub const CellAddresses: model::Field<WorkbookRangeView> = model::Field::new(
+        "cellAddresses",
+    );
+    /// `columnCount`
+    pub const ColumnCount: model::Field<WorkbookRangeView> = model::Field::new(
+        "columnCount",
+    );
+    /// `formulas`
+    pub const Formulas: model::Field<WorkbookRangeView> = model::Field::new("formulas");
+    /// `formulasLocal`
+    pub const FormulasLocal: model::Field<WorkbookRangeView> = model::Field::new(
+        "formulasLocal",
+    );
+    /// `formulasR1C1`
+    pub const FormulasR1c1: model::Field<WorkbookRangeView> = model::Field::new(
+        "formulasR1C1",
+    );
+    /// `index`
+    pub const Index: model::Field<WorkbookRangeView> = model::Field::new("index");
+    /// `numberFormat`
+    pub const NumberFormat: model::Field<WorkbookRangeView> = model::Field::new(
+        "numberFormat",
+    );
+    /// `rowCount`
+    pub const RowCount: model::Field<WorkbookRangeView> = model::Field::new("rowCount");
+    /// `text`
+    pub const Text: model::Field<WorkbookRangeView> = model::Field::new("text");
+    /// `values`
+    pub const Values: model::Field<WorkbookRangeView> = model::Field::new("values");
+    /// `valueTypes`
+    pub const ValueTypes: model::Field<WorkbookRangeView> = model::Field::new(
+        "valueTypes",
+    );
+    /// `rows`
+    pub const Rows: model::Field<WorkbookRangeView> = model::Field::new("rows");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookRangeView>] = &[
+        Self::Id,
+        Self::CellAddresses,
+        Self::ColumnCount,
+        Self::Formulas,
+        Self::FormulasLocal,
+        Self::FormulasR1c1,
+        Self::Index,
+        Self::NumberFormat,
+        Self::RowCount,
+        Self::Text,
+        Self::Values,
+        Self::ValueTypes,
+        Self::Rows,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL entity type `microsoft.graph.workforceIntegration`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkforceIntegration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.changeTrackedEntity`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `apiVersion`: `Edm.Int32`.
+    pub api_version: Option<i32>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `eligibilityFilteringEnabledEntities`: `microsoft.graph.eligibilityFilteringEnabledEntities`.
+    pub eligibility_filtering_enabled_entities: Option<
+        EligibilityFilteringEnabledEntities,
+    >,
+    /// Property `encryption`: `microsoft.graph.workforceIntegrationEncryption`.
+    pub encryption: Option<WorkforceIntegrationEncryption>,
+    /// Property `isActive`: `Edm.Boolean`.
+    pub is_active: Option<bool>,
+    /// Property `supportedEntities`: `microsoft.graph.workforceIntegrationSupportedEntities`.
+    pub supported_entities: Option<WorkforceIntegrationSupportedEntities>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for WorkforceIntegration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl WorkforceIntegration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workforceIntegration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("apiVersion", &self.api_version);
+        object.property("displayName", &self.display_name);
+        object
+            .property(
+                "eligibilityFilteringEnabledEntities",
+                &self.eligibility_filtering_enabled_entities,
+            );
+        object.property("encryption", &self.encryption);
+        object.property("isActive", &self.is_active);
+        object.property("supportedEntities", &self.supported_entities);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for WorkforceIntegration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for WorkforceIntegration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "localAdminEnabled" => {
-                read_lenient(map, key, &mut self.local_admin_enabled, extra)
+            "apiVersion" => read_lenient(map, key, &mut self.api_version, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "eligibilityFilteringEnabledEntities" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.eligibility_filtering_enabled_entities,
+                    extra,
+                )
             }
-            "resetEnabled" => read_lenient(map, key, &mut self.reset_enabled, extra),
-            "restorePointSetting" => {
-                read_nullable(map, key, &mut self.restore_point_setting, extra)
+            "encryption" => read_nullable(map, key, &mut self.encryption, extra),
+            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
+            "supportedEntities" => {
+                read_nullable(map, key, &mut self.supported_entities, extra)
             }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -4648,8 +7665,8 @@ impl graph_odata_runtime::model::ODataObject for CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl CloudPcUserSetting {
+#[cfg(feature = "_teamwork")]
+impl WorkforceIntegration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4659,400 +7676,70 @@ impl CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcUserSetting`] by wire name, each a [`Field<CloudPcUserSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcUserSetting::set_null`].
-pub enum CloudPcUserSettingField {}
+#[cfg(feature = "_teamwork")]
+/// The properties of [`WorkforceIntegration`] by wire name, each a [`Field<WorkforceIntegration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkforceIntegration::set_null`].
+pub enum WorkforceIntegrationField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
-impl CloudPcUserSettingField {
+impl WorkforceIntegrationField {
     /// `id`
-    pub const Id: model::Field<CloudPcUserSetting> = model::Field::new("id");
+    pub const Id: model::Field<WorkforceIntegration> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<WorkforceIntegration> = model::Field::new(
+        "createdBy",
+    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CloudPcUserSetting> = model::Field::new(
+    pub const CreatedDateTime: model::Field<WorkforceIntegration> = model::Field::new(
         "createdDateTime",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcUserSetting> = model::Field::new(
-        "displayName",
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<WorkforceIntegration> = model::Field::new(
+        "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<CloudPcUserSetting> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<WorkforceIntegration> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `localAdminEnabled`
-    pub const LocalAdminEnabled: model::Field<CloudPcUserSetting> = model::Field::new(
-        "localAdminEnabled",
+    /// `apiVersion`
+    pub const ApiVersion: model::Field<WorkforceIntegration> = model::Field::new(
+        "apiVersion",
     );
-    /// `resetEnabled`
-    pub const ResetEnabled: model::Field<CloudPcUserSetting> = model::Field::new(
-        "resetEnabled",
-    );
-    /// `restorePointSetting`
-    pub const RestorePointSetting: model::Field<CloudPcUserSetting> = model::Field::new(
-        "restorePointSetting",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<CloudPcUserSetting> = model::Field::new(
-        "assignments",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcUserSetting>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::LocalAdminEnabled,
-        Self::ResetEnabled,
-        Self::RestorePointSetting,
-        Self::Assignments,
-    ];
-}
-
-#[cfg(feature = "_employee_experience")]
-/// CSDL entity type `microsoft.graph.community`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Community {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `groupId`: `Edm.String`.
-    pub group_id: Option<String>,
-    /// Property `privacy`: `microsoft.graph.communityPrivacy`, not nullable.
-    pub privacy: Option<CommunityPrivacy>,
-    /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_group")]
-    pub group: Option<Group>,
-    /// Navigation property `owners`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_authorization_info")]
-    pub owners: Option<Vec<AnyUser>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_employee_experience")]
-impl serde::Serialize for Community {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Community {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.community";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("groupId", &self.group_id);
-        object.property("privacy", &self.privacy);
-        #[cfg(feature = "_group")] object.property("group", &self.group);
-        #[cfg(feature = "_authorization_info")] object.property("owners", &self.owners);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl<'de> serde::Deserialize<'de> for Community {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Community {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
-            "privacy" => read_nullable(map, key, &mut self.privacy, extra),
-            #[cfg(feature = "_group")]
-            "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_authorization_info")]
-            "owners" => read_nullable(map, key, &mut self.owners, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl Community {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-/// The properties of [`Community`] by wire name, each a [`Field<Community>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Community::set_null`].
-pub enum CommunityField {}
-
-#[cfg(feature = "_employee_experience")]
-#[allow(non_upper_case_globals)]
-impl CommunityField {
-    /// `id`
-    pub const Id: model::Field<Community> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<Community> = model::Field::new("description");
     /// `displayName`
-    pub const DisplayName: model::Field<Community> = model::Field::new("displayName");
-    /// `groupId`
-    pub const GroupId: model::Field<Community> = model::Field::new("groupId");
-    /// `privacy`
-    pub const Privacy: model::Field<Community> = model::Field::new("privacy");
-    /// `group`
-    pub const Group: model::Field<Community> = model::Field::new("group");
-    /// `owners`
-    pub const Owners: model::Field<Community> = model::Field::new("owners");
+    pub const DisplayName: model::Field<WorkforceIntegration> = model::Field::new(
+        "displayName",
+    );
+    /// `eligibilityFilteringEnabledEntities`
+    pub const EligibilityFilteringEnabledEntities: model::Field<WorkforceIntegration> = model::Field::new(
+        "eligibilityFilteringEnabledEntities",
+    );
+    /// `encryption`
+    pub const Encryption: model::Field<WorkforceIntegration> = model::Field::new(
+        "encryption",
+    );
+    /// `isActive`
+    pub const IsActive: model::Field<WorkforceIntegration> = model::Field::new(
+        "isActive",
+    );
+    /// `supportedEntities`
+    pub const SupportedEntities: model::Field<WorkforceIntegration> = model::Field::new(
+        "supportedEntities",
+    );
+    /// `url`
+    pub const Url: model::Field<WorkforceIntegration> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Community>] = &[
+    pub const ALL: &'static [model::Field<WorkforceIntegration>] = &[
         Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::GroupId,
-        Self::Privacy,
-        Self::Group,
-        Self::Owners,
-    ];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL entity type `microsoft.graph.companySubscription`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompanySubscription {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `commerceSubscriptionId`: `Edm.String`.
-    pub commerce_subscription_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isTrial`: `Edm.Boolean`.
-    pub is_trial: Option<bool>,
-    /// Property `nextLifecycleDateTime`: `Edm.DateTimeOffset`.
-    pub next_lifecycle_date_time: Option<edm::DateTimeOffset>,
-    /// Property `ownerId`: `Edm.String`.
-    pub owner_id: Option<String>,
-    /// Property `ownerTenantId`: `Edm.String`.
-    pub owner_tenant_id: Option<String>,
-    /// Property `ownerType`: `Edm.String`.
-    pub owner_type: Option<String>,
-    /// Property `serviceStatus`: `Collection(microsoft.graph.servicePlanInfo)`, not nullable.
-    pub service_status: Option<Vec<ServicePlanInfo>>,
-    /// Property `skuId`: `Edm.String`.
-    pub sku_id: Option<String>,
-    /// Property `skuPartNumber`: `Edm.String`.
-    pub sku_part_number: Option<String>,
-    /// Property `status`: `Edm.String`.
-    pub status: Option<String>,
-    /// Property `totalLicenses`: `Edm.Int32`.
-    pub total_licenses: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for CompanySubscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl CompanySubscription {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.companySubscription";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("commerceSubscriptionId", &self.commerce_subscription_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("isTrial", &self.is_trial);
-        object.property("nextLifecycleDateTime", &self.next_lifecycle_date_time);
-        object.property("ownerId", &self.owner_id);
-        object.property("ownerTenantId", &self.owner_tenant_id);
-        object.property("ownerType", &self.owner_type);
-        object.property("serviceStatus", &self.service_status);
-        object.property("skuId", &self.sku_id);
-        object.property("skuPartNumber", &self.sku_part_number);
-        object.property("status", &self.status);
-        object.property("totalLicenses", &self.total_licenses);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for CompanySubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for CompanySubscription {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "commerceSubscriptionId" => {
-                read_lenient(map, key, &mut self.commerce_subscription_id, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "isTrial" => read_lenient(map, key, &mut self.is_trial, extra),
-            "nextLifecycleDateTime" => {
-                read_lenient(map, key, &mut self.next_lifecycle_date_time, extra)
-            }
-            "ownerId" => read_lenient(map, key, &mut self.owner_id, extra),
-            "ownerTenantId" => read_lenient(map, key, &mut self.owner_tenant_id, extra),
-            "ownerType" => read_lenient(map, key, &mut self.owner_type, extra),
-            "serviceStatus" => read_nullable(map, key, &mut self.service_status, extra),
-            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
-            "skuPartNumber" => read_lenient(map, key, &mut self.sku_part_number, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "totalLicenses" => read_lenient(map, key, &mut self.total_licenses, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl CompanySubscription {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`CompanySubscription`] by wire name, each a [`Field<CompanySubscription>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanySubscription::set_null`].
-pub enum CompanySubscriptionField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl CompanySubscriptionField {
-    /// `id`
-    pub const Id: model::Field<CompanySubscription> = model::Field::new("id");
-    /// `commerceSubscriptionId`
-    pub const CommerceSubscriptionId: model::Field<CompanySubscription> = model::Field::new(
-        "commerceSubscriptionId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CompanySubscription> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `isTrial`
-    pub const IsTrial: model::Field<CompanySubscription> = model::Field::new("isTrial");
-    /// `nextLifecycleDateTime`
-    pub const NextLifecycleDateTime: model::Field<CompanySubscription> = model::Field::new(
-        "nextLifecycleDateTime",
-    );
-    /// `ownerId`
-    pub const OwnerId: model::Field<CompanySubscription> = model::Field::new("ownerId");
-    /// `ownerTenantId`
-    pub const OwnerTenantId: model::Field<CompanySubscription> = model::Field::new(
-        "ownerTenantId",
-    );
-    /// `ownerType`
-    pub const OwnerType: model::Field<CompanySubscription> = model::Field::new(
-        "ownerType",
-    );
-    /// `serviceStatus`
-    pub const ServiceStatus: model::Field<CompanySubscription> = model::Field::new(
-        "serviceStatus",
-    );
-    /// `skuId`
-    pub const SkuId: model::Field<CompanySubscription> = model::Field::new("skuId");
-    /// `skuPartNumber`
-    pub const SkuPartNumber: model::Field<CompanySubscription> = model::Field::new(
-        "skuPartNumber",
-    );
-    /// `status`
-    pub const Status: model::Field<CompanySubscription> = model::Field::new("status");
-    /// `totalLicenses`
-    pub const TotalLicenses: model::Field<CompanySubscription> = model::Field::new(
-        "totalLicenses",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CompanySubscription>] = &[
-        Self::Id,
-        Self::CommerceSubscriptionId,
+        Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::IsTrial,
-        Self::NextLifecycleDateTime,
-        Self::OwnerId,
-        Self::OwnerTenantId,
-        Self::OwnerType,
-        Self::ServiceStatus,
-        Self::SkuId,
-        Self::SkuPartNumber,
-        Self::Status,
-        Self::TotalLicenses,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::ApiVersion,
+        Self::DisplayName,
+        Self::EligibilityFilteringEnabledEntities,
+        Self::Encryption,
+        Self::IsActive,
+        Self::SupportedEntities,
+        Self::Url,
     ];
 }

@@ -12,90 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageAssignmentState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageAssignmentState {
-    /// `delivering` = 0
-    Delivering,
-    /// `partiallyDelivered` = 1
-    PartiallyDelivered,
-    /// `delivered` = 2
-    Delivered,
-    /// `expired` = 3
-    Expired,
-    /// `deliveryFailed` = 4
-    DeliveryFailed,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageAssignmentState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("delivering", 0),
-        ("partiallyDelivered", 1),
-        ("delivered", 2),
-        ("expired", 3),
-        ("deliveryFailed", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "delivering" => Self::Delivering,
-            "partiallyDelivered" => Self::PartiallyDelivered,
-            "delivered" => Self::Delivered,
-            "expired" => Self::Expired,
-            "deliveryFailed" => Self::DeliveryFailed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Delivering => "delivering",
-            Self::PartiallyDelivered => "partiallyDelivered",
-            Self::Delivered => "delivered",
-            Self::Expired => "expired",
-            Self::DeliveryFailed => "deliveryFailed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageAssignmentState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageAssignmentState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageCatalogState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageCatalogState {
@@ -159,173 +75,6 @@ impl std::fmt::Display for AccessPackageCatalogState {
 
 #[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageCatalogState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageCatalogType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageCatalogType {
-    /// `userManaged` = 1
-    UserManaged,
-    /// `serviceDefault` = 2
-    ServiceDefault,
-    /// `serviceManaged` = 3
-    ServiceManaged,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userManaged", 1),
-        ("serviceDefault", 2),
-        ("serviceManaged", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userManaged" => Self::UserManaged,
-            "serviceDefault" => Self::ServiceDefault,
-            "serviceManaged" => Self::ServiceManaged,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserManaged => "userManaged",
-            Self::ServiceDefault => "serviceDefault",
-            Self::ServiceManaged => "serviceManaged",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageCatalogType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageCatalogType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageCatalogType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageCatalogType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageCustomExtensionStage`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageCustomExtensionStage {
-    /// `assignmentRequestCreated` = 1
-    AssignmentRequestCreated,
-    /// `assignmentRequestApproved` = 2
-    AssignmentRequestApproved,
-    /// `assignmentRequestGranted` = 3
-    AssignmentRequestGranted,
-    /// `assignmentRequestRemoved` = 4
-    AssignmentRequestRemoved,
-    /// `assignmentFourteenDaysBeforeExpiration` = 5
-    AssignmentFourteenDaysBeforeExpiration,
-    /// `assignmentOneDayBeforeExpiration` = 6
-    AssignmentOneDayBeforeExpiration,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionStage {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("assignmentRequestCreated", 1),
-        ("assignmentRequestApproved", 2),
-        ("assignmentRequestGranted", 3),
-        ("assignmentRequestRemoved", 4),
-        ("assignmentFourteenDaysBeforeExpiration", 5),
-        ("assignmentOneDayBeforeExpiration", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "assignmentRequestCreated" => Self::AssignmentRequestCreated,
-            "assignmentRequestApproved" => Self::AssignmentRequestApproved,
-            "assignmentRequestGranted" => Self::AssignmentRequestGranted,
-            "assignmentRequestRemoved" => Self::AssignmentRequestRemoved,
-            "assignmentFourteenDaysBeforeExpiration" => {
-                Self::AssignmentFourteenDaysBeforeExpiration
-            }
-            "assignmentOneDayBeforeExpiration" => Self::AssignmentOneDayBeforeExpiration,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AssignmentRequestCreated => "assignmentRequestCreated",
-            Self::AssignmentRequestApproved => "assignmentRequestApproved",
-            Self::AssignmentRequestGranted => "assignmentRequestGranted",
-            Self::AssignmentRequestRemoved => "assignmentRequestRemoved",
-            Self::AssignmentFourteenDaysBeforeExpiration => {
-                "assignmentFourteenDaysBeforeExpiration"
-            }
-            Self::AssignmentOneDayBeforeExpiration => "assignmentOneDayBeforeExpiration",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageCustomExtensionStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageCustomExtensionStage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageCustomExtensionStage {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -436,199 +185,6 @@ impl From<&str> for AccessPackageRequestState {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageRequestType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageRequestType {
-    /// `notSpecified` = 0
-    NotSpecified,
-    /// `userAdd` = 1
-    UserAdd,
-    /// `userUpdate` = 2
-    UserUpdate,
-    /// `userRemove` = 3
-    UserRemove,
-    /// `adminAdd` = 4
-    AdminAdd,
-    /// `adminUpdate` = 5
-    AdminUpdate,
-    /// `adminRemove` = 6
-    AdminRemove,
-    /// `systemAdd` = 7
-    SystemAdd,
-    /// `systemUpdate` = 8
-    SystemUpdate,
-    /// `systemRemove` = 9
-    SystemRemove,
-    /// `onBehalfAdd` = 10
-    OnBehalfAdd,
-    /// `unknownFutureValue` = 11
-    UnknownFutureValue,
-    /// `approverRemove` = 12
-    ApproverRemove,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSpecified", 0),
-        ("userAdd", 1),
-        ("userUpdate", 2),
-        ("userRemove", 3),
-        ("adminAdd", 4),
-        ("adminUpdate", 5),
-        ("adminRemove", 6),
-        ("systemAdd", 7),
-        ("systemUpdate", 8),
-        ("systemRemove", 9),
-        ("onBehalfAdd", 10),
-        ("unknownFutureValue", 11),
-        ("approverRemove", 12),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notSpecified" => Self::NotSpecified,
-            "userAdd" => Self::UserAdd,
-            "userUpdate" => Self::UserUpdate,
-            "userRemove" => Self::UserRemove,
-            "adminAdd" => Self::AdminAdd,
-            "adminUpdate" => Self::AdminUpdate,
-            "adminRemove" => Self::AdminRemove,
-            "systemAdd" => Self::SystemAdd,
-            "systemUpdate" => Self::SystemUpdate,
-            "systemRemove" => Self::SystemRemove,
-            "onBehalfAdd" => Self::OnBehalfAdd,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "approverRemove" => Self::ApproverRemove,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotSpecified => "notSpecified",
-            Self::UserAdd => "userAdd",
-            Self::UserUpdate => "userUpdate",
-            Self::UserRemove => "userRemove",
-            Self::AdminAdd => "adminAdd",
-            Self::AdminUpdate => "adminUpdate",
-            Self::AdminRemove => "adminRemove",
-            Self::SystemAdd => "systemAdd",
-            Self::SystemUpdate => "systemUpdate",
-            Self::SystemRemove => "systemRemove",
-            Self::OnBehalfAdd => "onBehalfAdd",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ApproverRemove => "approverRemove",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageRequestType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageSubjectLifecycle`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageSubjectLifecycle {
-    /// `notDefined` = 0
-    NotDefined,
-    /// `notGoverned` = 1
-    NotGoverned,
-    /// `governed` = 2
-    Governed,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notDefined", 0),
-        ("notGoverned", 1),
-        ("governed", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notDefined" => Self::NotDefined,
-            "notGoverned" => Self::NotGoverned,
-            "governed" => Self::Governed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotDefined => "notDefined",
-            Self::NotGoverned => "notGoverned",
-            Self::Governed => "governed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSubjectLifecycle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageSubjectLifecycle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageSubjectLifecycle {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageSubjectType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageSubjectType {
@@ -697,201 +253,6 @@ impl std::fmt::Display for AccessPackageSubjectType {
 
 #[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageSubjectType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewExpirationBehavior`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewExpirationBehavior {
-    /// `keepAccess` = 0
-    KeepAccess,
-    /// `removeAccess` = 1
-    RemoveAccess,
-    /// `acceptAccessRecommendation` = 2
-    AcceptAccessRecommendation,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewExpirationBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("keepAccess", 0),
-        ("removeAccess", 1),
-        ("acceptAccessRecommendation", 2),
-        ("unknownFutureValue", 99),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "keepAccess" => Self::KeepAccess,
-            "removeAccess" => Self::RemoveAccess,
-            "acceptAccessRecommendation" => Self::AcceptAccessRecommendation,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::KeepAccess => "keepAccess",
-            Self::RemoveAccess => "removeAccess",
-            Self::AcceptAccessRecommendation => "acceptAccessRecommendation",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewExpirationBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewExpirationBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewExpirationBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewExpirationBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.allowedTargetScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AllowedTargetScope {
-    /// `notSpecified` = 0
-    NotSpecified,
-    /// `specificDirectoryUsers` = 1
-    SpecificDirectoryUsers,
-    /// `specificConnectedOrganizationUsers` = 2
-    SpecificConnectedOrganizationUsers,
-    /// `specificDirectoryServicePrincipals` = 3
-    SpecificDirectoryServicePrincipals,
-    /// `allMemberUsers` = 4
-    AllMemberUsers,
-    /// `allDirectoryUsers` = 5
-    AllDirectoryUsers,
-    /// `allDirectoryServicePrincipals` = 6
-    AllDirectoryServicePrincipals,
-    /// `allConfiguredConnectedOrganizationUsers` = 7
-    AllConfiguredConnectedOrganizationUsers,
-    /// `allExternalUsers` = 8
-    AllExternalUsers,
-    /// `allDirectoryAgentIdentities` = 9
-    AllDirectoryAgentIdentities,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AllowedTargetScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSpecified", 0),
-        ("specificDirectoryUsers", 1),
-        ("specificConnectedOrganizationUsers", 2),
-        ("specificDirectoryServicePrincipals", 3),
-        ("allMemberUsers", 4),
-        ("allDirectoryUsers", 5),
-        ("allDirectoryServicePrincipals", 6),
-        ("allConfiguredConnectedOrganizationUsers", 7),
-        ("allExternalUsers", 8),
-        ("allDirectoryAgentIdentities", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notSpecified" => Self::NotSpecified,
-            "specificDirectoryUsers" => Self::SpecificDirectoryUsers,
-            "specificConnectedOrganizationUsers" => {
-                Self::SpecificConnectedOrganizationUsers
-            }
-            "specificDirectoryServicePrincipals" => {
-                Self::SpecificDirectoryServicePrincipals
-            }
-            "allMemberUsers" => Self::AllMemberUsers,
-            "allDirectoryUsers" => Self::AllDirectoryUsers,
-            "allDirectoryServicePrincipals" => Self::AllDirectoryServicePrincipals,
-            "allConfiguredConnectedOrganizationUsers" => {
-                Self::AllConfiguredConnectedOrganizationUsers
-            }
-            "allExternalUsers" => Self::AllExternalUsers,
-            "allDirectoryAgentIdentities" => Self::AllDirectoryAgentIdentities,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotSpecified => "notSpecified",
-            Self::SpecificDirectoryUsers => "specificDirectoryUsers",
-            Self::SpecificConnectedOrganizationUsers => {
-                "specificConnectedOrganizationUsers"
-            }
-            Self::SpecificDirectoryServicePrincipals => {
-                "specificDirectoryServicePrincipals"
-            }
-            Self::AllMemberUsers => "allMemberUsers",
-            Self::AllDirectoryUsers => "allDirectoryUsers",
-            Self::AllDirectoryServicePrincipals => "allDirectoryServicePrincipals",
-            Self::AllConfiguredConnectedOrganizationUsers => {
-                "allConfiguredConnectedOrganizationUsers"
-            }
-            Self::AllExternalUsers => "allExternalUsers",
-            Self::AllDirectoryAgentIdentities => "allDirectoryAgentIdentities",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AllowedTargetScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AllowedTargetScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AllowedTargetScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AllowedTargetScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -971,143 +332,69 @@ impl From<&str> for ApproverInformationVisibility {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.authenticationMethodKeyStrength`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.browseQueryResponseItemType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodKeyStrength {
-    /// `normal` = 0
-    Normal,
-    /// `weak` = 1
-    Weak,
-    /// `unknown` = 2
-    Unknown,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStrength {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("normal", 0),
-        ("weak", 1),
-        ("unknown", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "weak" => Self::Weak,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::Weak => "weak",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AuthenticationMethodKeyStrength {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for AuthenticationMethodKeyStrength {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for AuthenticationMethodKeyStrength {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.authenticationMethodPlatform`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodPlatform {
-    /// `unknown` = 0
-    Unknown,
-    /// `windows` = 1
-    Windows,
-    /// `macOS` = 2
-    MacOs,
-    /// `iOS` = 3
-    IOs,
-    /// `android` = 4
-    Android,
-    /// `linux` = 5
-    Linux,
-    /// `unknownFutureValue` = 6
+pub enum BrowseQueryResponseItemType {
+    /// `none` = 0
+    None,
+    /// `site` = 1
+    Site,
+    /// `documentLibrary` = 2
+    DocumentLibrary,
+    /// `folder` = 3
+    Folder,
+    /// `file` = 4
+    File,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform {
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for BrowseQueryResponseItemType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("windows", 1),
-        ("macOS", 2),
-        ("iOS", 3),
-        ("android", 4),
-        ("linux", 5),
-        ("unknownFutureValue", 6),
+        ("none", 0),
+        ("site", 1),
+        ("documentLibrary", 2),
+        ("folder", 3),
+        ("file", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "windows" => Self::Windows,
-            "macOS" => Self::MacOs,
-            "iOS" => Self::IOs,
-            "android" => Self::Android,
-            "linux" => Self::Linux,
+            "none" => Self::None,
+            "site" => Self::Site,
+            "documentLibrary" => Self::DocumentLibrary,
+            "folder" => Self::Folder,
+            "file" => Self::File,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Windows => "windows",
-            Self::MacOs => "macOS",
-            Self::IOs => "iOS",
-            Self::Android => "android",
-            Self::Linux => "linux",
+            Self::None => "none",
+            Self::Site => "site",
+            Self::DocumentLibrary => "documentLibrary",
+            Self::Folder => "folder",
+            Self::File => "file",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AuthenticationMethodPlatform {
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BrowseQueryResponseItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BrowseQueryResponseItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1115,232 +402,15 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for AuthenticationMethodPlatform {
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for BrowseQueryResponseItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl From<&str> for AuthenticationMethodPlatform {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL enum type `microsoft.graph.channelLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChannelLayoutType {
-    /// `post` = 0
-    Post,
-    /// `chat` = 1
-    Chat,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChannelLayoutType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("post", 0),
-        ("chat", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "post" => Self::Post,
-            "chat" => Self::Chat,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Post => "post",
-            Self::Chat => "chat",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ChannelLayoutType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ChannelLayoutType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl std::fmt::Display for ChannelLayoutType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl From<&str> for ChannelLayoutType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_channel")]
-/// CSDL enum type `microsoft.graph.channelMembershipType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChannelMembershipType {
-    /// `standard` = 0
-    Standard,
-    /// `private` = 1
-    Private,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `shared` = 3
-    Shared,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChannelMembershipType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("private", 1),
-        ("unknownFutureValue", 2),
-        ("shared", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => Self::Standard,
-            "private" => Self::Private,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "shared" => Self::Shared,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Private => "private",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Shared => "shared",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ChannelMembershipType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl std::fmt::Display for ChannelMembershipType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_channel")]
-impl From<&str> for ChannelMembershipType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_chat")]
-/// CSDL enum type `microsoft.graph.chatType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatType {
-    /// `oneOnOne` = 0
-    OneOnOne,
-    /// `group` = 1
-    Group,
-    /// `meeting` = 2
-    Meeting,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_chat")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChatType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("oneOnOne", 0),
-        ("group", 1),
-        ("meeting", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "oneOnOne" => Self::OneOnOne,
-            "group" => Self::Group,
-            "meeting" => Self::Meeting,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OneOnOne => "oneOnOne",
-            Self::Group => "group",
-            Self::Meeting => "meeting",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl serde::Serialize for ChatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl<'de> serde::Deserialize<'de> for ChatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl std::fmt::Display for ChatType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_chat")]
-impl From<&str> for ChatType {
+#[cfg(feature = "_solutions")]
+impl From<&str> for BrowseQueryResponseItemType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1410,233 +480,6 @@ impl std::fmt::Display for CloudPcProvisioningPolicyImageType {
 
 #[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcProvisioningPolicyImageType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-/// CSDL enum type `microsoft.graph.communityPrivacy`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CommunityPrivacy {
-    /// `public` = 0
-    Public,
-    /// `private` = 1
-    Private,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_employee_experience")]
-impl graph_odata_runtime::enums::EvolvableEnum for CommunityPrivacy {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("public", 0),
-        ("private", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "public" => Self::Public,
-            "private" => Self::Private,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Private => "private",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl serde::Serialize for CommunityPrivacy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl<'de> serde::Deserialize<'de> for CommunityPrivacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl std::fmt::Display for CommunityPrivacy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl From<&str> for CommunityPrivacy {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.complianceState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ComplianceState {
-    /// `unknown` = 0
-    Unknown,
-    /// `compliant` = 1
-    Compliant,
-    /// `noncompliant` = 2
-    Noncompliant,
-    /// `conflict` = 3
-    Conflict,
-    /// `error` = 4
-    Error,
-    /// `inGracePeriod` = 254
-    InGracePeriod,
-    /// `configManager` = 255
-    ConfigManager,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for ComplianceState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("compliant", 1),
-        ("noncompliant", 2),
-        ("conflict", 3),
-        ("error", 4),
-        ("inGracePeriod", 254),
-        ("configManager", 255),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "compliant" => Self::Compliant,
-            "noncompliant" => Self::Noncompliant,
-            "conflict" => Self::Conflict,
-            "error" => Self::Error,
-            "inGracePeriod" => Self::InGracePeriod,
-            "configManager" => Self::ConfigManager,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Compliant => "compliant",
-            Self::Noncompliant => "noncompliant",
-            Self::Conflict => "conflict",
-            Self::Error => "error",
-            Self::InGracePeriod => "inGracePeriod",
-            Self::ConfigManager => "configManager",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ComplianceState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ComplianceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for ComplianceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for ComplianceState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.connectedOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectedOrganizationState {
-    /// `configured` = 0
-    Configured,
-    /// `proposed` = 1
-    Proposed,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("configured", 0),
-        ("proposed", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "configured" => Self::Configured,
-            "proposed" => Self::Proposed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Configured => "configured",
-            Self::Proposed => "proposed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ConnectedOrganizationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for ConnectedOrganizationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for ConnectedOrganizationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1741,120 +584,6 @@ impl From<&str> for DataSubjectType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.detectedAppPlatformType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DetectedAppPlatformType {
-    /// `unknown` = 0
-    Unknown,
-    /// `windows` = 1
-    Windows,
-    /// `windowsMobile` = 2
-    WindowsMobile,
-    /// `windowsHolographic` = 3
-    WindowsHolographic,
-    /// `ios` = 4
-    Ios,
-    /// `macOS` = 5
-    MacOs,
-    /// `chromeOS` = 6
-    ChromeOs,
-    /// `androidOSP` = 7
-    AndroidOsp,
-    /// `androidDeviceAdministrator` = 8
-    AndroidDeviceAdministrator,
-    /// `androidWorkProfile` = 9
-    AndroidWorkProfile,
-    /// `androidDedicatedAndFullyManaged` = 10
-    AndroidDedicatedAndFullyManaged,
-    /// `unknownFutureValue` = 11
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DetectedAppPlatformType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("windows", 1),
-        ("windowsMobile", 2),
-        ("windowsHolographic", 3),
-        ("ios", 4),
-        ("macOS", 5),
-        ("chromeOS", 6),
-        ("androidOSP", 7),
-        ("androidDeviceAdministrator", 8),
-        ("androidWorkProfile", 9),
-        ("androidDedicatedAndFullyManaged", 10),
-        ("unknownFutureValue", 11),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "windows" => Self::Windows,
-            "windowsMobile" => Self::WindowsMobile,
-            "windowsHolographic" => Self::WindowsHolographic,
-            "ios" => Self::Ios,
-            "macOS" => Self::MacOs,
-            "chromeOS" => Self::ChromeOs,
-            "androidOSP" => Self::AndroidOsp,
-            "androidDeviceAdministrator" => Self::AndroidDeviceAdministrator,
-            "androidWorkProfile" => Self::AndroidWorkProfile,
-            "androidDedicatedAndFullyManaged" => Self::AndroidDedicatedAndFullyManaged,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Windows => "windows",
-            Self::WindowsMobile => "windowsMobile",
-            Self::WindowsHolographic => "windowsHolographic",
-            Self::Ios => "ios",
-            Self::MacOs => "macOS",
-            Self::ChromeOs => "chromeOS",
-            Self::AndroidOsp => "androidOSP",
-            Self::AndroidDeviceAdministrator => "androidDeviceAdministrator",
-            Self::AndroidWorkProfile => "androidWorkProfile",
-            Self::AndroidDedicatedAndFullyManaged => "androidDedicatedAndFullyManaged",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DetectedAppPlatformType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DetectedAppPlatformType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DetectedAppPlatformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DetectedAppPlatformType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_action_state")]
 /// CSDL enum type `microsoft.graph.deviceManagementExchangeAccessState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1934,446 +663,54 @@ impl From<&str> for DeviceManagementExchangeAccessState {
     }
 }
 
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.deviceManagementExchangeAccessStateReason`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.executionMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementExchangeAccessStateReason {
-    /// `none` = 0
-    None,
-    /// `unknown` = 1
-    Unknown,
-    /// `exchangeGlobalRule` = 2
-    ExchangeGlobalRule,
-    /// `exchangeIndividualRule` = 3
-    ExchangeIndividualRule,
-    /// `exchangeDeviceRule` = 4
-    ExchangeDeviceRule,
-    /// `exchangeUpgrade` = 5
-    ExchangeUpgrade,
-    /// `exchangeMailboxPolicy` = 6
-    ExchangeMailboxPolicy,
-    /// `other` = 7
-    Other,
-    /// `compliant` = 8
-    Compliant,
-    /// `notCompliant` = 9
-    NotCompliant,
-    /// `notEnrolled` = 10
-    NotEnrolled,
-    /// `unknownLocation` = 12
-    UnknownLocation,
-    /// `mfaRequired` = 13
-    MfaRequired,
-    /// `azureADBlockDueToAccessPolicy` = 14
-    AzureAdBlockDueToAccessPolicy,
-    /// `compromisedPassword` = 15
-    CompromisedPassword,
-    /// `deviceNotKnownWithManagedApp` = 16
-    DeviceNotKnownWithManagedApp,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DeviceManagementExchangeAccessStateReason {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("unknown", 1),
-        ("exchangeGlobalRule", 2),
-        ("exchangeIndividualRule", 3),
-        ("exchangeDeviceRule", 4),
-        ("exchangeUpgrade", 5),
-        ("exchangeMailboxPolicy", 6),
-        ("other", 7),
-        ("compliant", 8),
-        ("notCompliant", 9),
-        ("notEnrolled", 10),
-        ("unknownLocation", 12),
-        ("mfaRequired", 13),
-        ("azureADBlockDueToAccessPolicy", 14),
-        ("compromisedPassword", 15),
-        ("deviceNotKnownWithManagedApp", 16),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "unknown" => Self::Unknown,
-            "exchangeGlobalRule" => Self::ExchangeGlobalRule,
-            "exchangeIndividualRule" => Self::ExchangeIndividualRule,
-            "exchangeDeviceRule" => Self::ExchangeDeviceRule,
-            "exchangeUpgrade" => Self::ExchangeUpgrade,
-            "exchangeMailboxPolicy" => Self::ExchangeMailboxPolicy,
-            "other" => Self::Other,
-            "compliant" => Self::Compliant,
-            "notCompliant" => Self::NotCompliant,
-            "notEnrolled" => Self::NotEnrolled,
-            "unknownLocation" => Self::UnknownLocation,
-            "mfaRequired" => Self::MfaRequired,
-            "azureADBlockDueToAccessPolicy" => Self::AzureAdBlockDueToAccessPolicy,
-            "compromisedPassword" => Self::CompromisedPassword,
-            "deviceNotKnownWithManagedApp" => Self::DeviceNotKnownWithManagedApp,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Unknown => "unknown",
-            Self::ExchangeGlobalRule => "exchangeGlobalRule",
-            Self::ExchangeIndividualRule => "exchangeIndividualRule",
-            Self::ExchangeDeviceRule => "exchangeDeviceRule",
-            Self::ExchangeUpgrade => "exchangeUpgrade",
-            Self::ExchangeMailboxPolicy => "exchangeMailboxPolicy",
-            Self::Other => "other",
-            Self::Compliant => "compliant",
-            Self::NotCompliant => "notCompliant",
-            Self::NotEnrolled => "notEnrolled",
-            Self::UnknownLocation => "unknownLocation",
-            Self::MfaRequired => "mfaRequired",
-            Self::AzureAdBlockDueToAccessPolicy => "azureADBlockDueToAccessPolicy",
-            Self::CompromisedPassword => "compromisedPassword",
-            Self::DeviceNotKnownWithManagedApp => "deviceNotKnownWithManagedApp",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceManagementExchangeAccessStateReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeAccessStateReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for DeviceManagementExchangeAccessStateReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for DeviceManagementExchangeAccessStateReason {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementSubscriptionState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementSubscriptionState {
-    /// `pending` = 0
-    Pending,
-    /// `active` = 1
-    Active,
-    /// `warning` = 2
-    Warning,
-    /// `disabled` = 3
-    Disabled,
-    /// `deleted` = 4
-    Deleted,
-    /// `blocked` = 5
-    Blocked,
-    /// `lockedOut` = 8
-    LockedOut,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementSubscriptionState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("active", 1),
-        ("warning", 2),
-        ("disabled", 3),
-        ("deleted", 4),
-        ("blocked", 5),
-        ("lockedOut", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "warning" => Self::Warning,
-            "disabled" => Self::Disabled,
-            "deleted" => Self::Deleted,
-            "blocked" => Self::Blocked,
-            "lockedOut" => Self::LockedOut,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Warning => "warning",
-            Self::Disabled => "disabled",
-            Self::Deleted => "deleted",
-            Self::Blocked => "blocked",
-            Self::LockedOut => "lockedOut",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementSubscriptionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementSubscriptionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementSubscriptionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementSubscriptionState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.deviceRegistrationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceRegistrationState {
-    /// `notRegistered` = 0
-    NotRegistered,
-    /// `registered` = 2
-    Registered,
-    /// `revoked` = 3
-    Revoked,
-    /// `keyConflict` = 4
-    KeyConflict,
-    /// `approvalPending` = 5
-    ApprovalPending,
-    /// `certificateReset` = 6
-    CertificateReset,
-    /// `notRegisteredPendingEnrollment` = 7
-    NotRegisteredPendingEnrollment,
-    /// `unknown` = 8
-    Unknown,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceRegistrationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notRegistered", 0),
-        ("registered", 2),
-        ("revoked", 3),
-        ("keyConflict", 4),
-        ("approvalPending", 5),
-        ("certificateReset", 6),
-        ("notRegisteredPendingEnrollment", 7),
-        ("unknown", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notRegistered" => Self::NotRegistered,
-            "registered" => Self::Registered,
-            "revoked" => Self::Revoked,
-            "keyConflict" => Self::KeyConflict,
-            "approvalPending" => Self::ApprovalPending,
-            "certificateReset" => Self::CertificateReset,
-            "notRegisteredPendingEnrollment" => Self::NotRegisteredPendingEnrollment,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotRegistered => "notRegistered",
-            Self::Registered => "registered",
-            Self::Revoked => "revoked",
-            Self::KeyConflict => "keyConflict",
-            Self::ApprovalPending => "approvalPending",
-            Self::CertificateReset => "certificateReset",
-            Self::NotRegisteredPendingEnrollment => "notRegisteredPendingEnrollment",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceRegistrationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceRegistrationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for DeviceRegistrationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for DeviceRegistrationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education_external_source")]
-/// CSDL enum type `microsoft.graph.educationExternalSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationExternalSource {
-    /// `sis` = 0
-    Sis,
-    /// `manual` = 1
-    Manual,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_education_external_source")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationExternalSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sis", 0),
-        ("manual", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sis" => Self::Sis,
-            "manual" => Self::Manual,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Sis => "sis",
-            Self::Manual => "manual",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_education_external_source")]
-impl serde::Serialize for EducationExternalSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_education_external_source")]
-impl<'de> serde::Deserialize<'de> for EducationExternalSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_education_external_source")]
-impl std::fmt::Display for EducationExternalSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_education_external_source")]
-impl From<&str> for EducationExternalSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationUserRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationUserRole {
-    /// `student` = 0
-    Student,
-    /// `teacher` = 1
-    Teacher,
-    /// `none` = 2
-    None,
+pub enum ExecutionMode {
+    /// `evaluateInline` = 1
+    EvaluateInline,
+    /// `evaluateOffline` = 2
+    EvaluateOffline,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationUserRole {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExecutionMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("student", 0),
-        ("teacher", 1),
-        ("none", 2),
+        ("evaluateInline", 1),
+        ("evaluateOffline", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "student" => Self::Student,
-            "teacher" => Self::Teacher,
-            "none" => Self::None,
+            "evaluateInline" => Self::EvaluateInline,
+            "evaluateOffline" => Self::EvaluateOffline,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Student => "student",
-            Self::Teacher => "teacher",
-            Self::None => "none",
+            Self::EvaluateInline => "evaluateInline",
+            Self::EvaluateOffline => "evaluateOffline",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationUserRole {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for ExecutionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationUserRole {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for ExecutionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2381,290 +718,73 @@ impl<'de> serde::Deserialize<'de> for EducationUserRole {
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationUserRole {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for ExecutionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_education")]
-impl From<&str> for EducationUserRole {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for ExecutionMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.includedUserTypes`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerStatus {
-    /// `inactive` = 0
-    Inactive,
-    /// `active` = 1
-    Active,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inactive", 0),
-        ("active", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inactive" => Self::Inactive,
-            "active" => Self::Active,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Inactive => "inactive",
-            Self::Active => "active",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_group")]
-/// CSDL enum type `microsoft.graph.groupAccessType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupAccessType {
-    /// `none` = 0
-    None,
-    /// `private` = 1
-    Private,
-    /// `secret` = 2
-    Secret,
-    /// `public` = 3
-    Public,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_group")]
-impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("private", 1),
-        ("secret", 2),
-        ("public", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "private" => Self::Private,
-            "secret" => Self::Secret,
-            "public" => Self::Public,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Private => "private",
-            Self::Secret => "secret",
-            Self::Public => "public",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_group")]
-impl serde::Serialize for GroupAccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_group")]
-impl<'de> serde::Deserialize<'de> for GroupAccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_group")]
-impl std::fmt::Display for GroupAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_group")]
-impl From<&str> for GroupAccessType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_print")]
-/// CSDL enum type `microsoft.graph.incompatiblePrinterSettings`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IncompatiblePrinterSettings {
-    /// `show` = 0
-    Show,
-    /// `hide` = 1
-    Hide,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::enums::EvolvableEnum for IncompatiblePrinterSettings {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("show", 0),
-        ("hide", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "show" => Self::Show,
-            "hide" => Self::Hide,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Show => "show",
-            Self::Hide => "hide",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for IncompatiblePrinterSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for IncompatiblePrinterSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl std::fmt::Display for IncompatiblePrinterSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_print")]
-impl From<&str> for IncompatiblePrinterSettings {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.managedDeviceOwnerType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ManagedDeviceOwnerType {
-    /// `unknown` = 0
-    Unknown,
-    /// `company` = 1
-    Company,
-    /// `personal` = 2
-    Personal,
+pub enum IncludedUserTypes {
+    /// `all` = 0
+    All,
+    /// `member` = 1
+    Member,
+    /// `guest` = 2
+    Guest,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for ManagedDeviceOwnerType {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for IncludedUserTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("company", 1),
-        ("personal", 2),
+        ("all", 0),
+        ("member", 1),
+        ("guest", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "company" => Self::Company,
-            "personal" => Self::Personal,
+            "all" => Self::All,
+            "member" => Self::Member,
+            "guest" => Self::Guest,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Company => "company",
-            Self::Personal => "personal",
+            Self::All => "all",
+            Self::Member => "member",
+            Self::Guest => "guest",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ManagedDeviceOwnerType {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for IncludedUserTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceOwnerType {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for IncludedUserTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2672,15 +792,15 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceOwnerType {
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for ManagedDeviceOwnerType {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for IncludedUserTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl From<&str> for ManagedDeviceOwnerType {
+#[cfg(feature = "_reports")]
+impl From<&str> for IncludedUserTypes {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2786,317 +906,6 @@ impl std::fmt::Display for ManagedDevicePartnerReportedHealthState {
 
 #[cfg(feature = "_action_state")]
 impl From<&str> for ManagedDevicePartnerReportedHealthState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.managementAgentType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ManagementAgentType {
-    /// `eas` = 1
-    Eas,
-    /// `mdm` = 2
-    Mdm,
-    /// `easMdm` = 3
-    EasMdm,
-    /// `intuneClient` = 4
-    IntuneClient,
-    /// `easIntuneClient` = 5
-    EasIntuneClient,
-    /// `configurationManagerClient` = 8
-    ConfigurationManagerClient,
-    /// `configurationManagerClientMdm` = 10
-    ConfigurationManagerClientMdm,
-    /// `configurationManagerClientMdmEas` = 11
-    ConfigurationManagerClientMdmEas,
-    /// `unknown` = 16
-    Unknown,
-    /// `jamf` = 32
-    Jamf,
-    /// `googleCloudDevicePolicyController` = 64
-    GoogleCloudDevicePolicyController,
-    /// `microsoft365ManagedMdm` = 258
-    Microsoft365ManagedMdm,
-    /// `msSense` = 1024
-    MsSense,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for ManagementAgentType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("eas", 1),
-        ("mdm", 2),
-        ("easMdm", 3),
-        ("intuneClient", 4),
-        ("easIntuneClient", 5),
-        ("configurationManagerClient", 8),
-        ("configurationManagerClientMdm", 10),
-        ("configurationManagerClientMdmEas", 11),
-        ("unknown", 16),
-        ("jamf", 32),
-        ("googleCloudDevicePolicyController", 64),
-        ("microsoft365ManagedMdm", 258),
-        ("msSense", 1024),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "eas" => Self::Eas,
-            "mdm" => Self::Mdm,
-            "easMdm" => Self::EasMdm,
-            "intuneClient" => Self::IntuneClient,
-            "easIntuneClient" => Self::EasIntuneClient,
-            "configurationManagerClient" => Self::ConfigurationManagerClient,
-            "configurationManagerClientMdm" => Self::ConfigurationManagerClientMdm,
-            "configurationManagerClientMdmEas" => Self::ConfigurationManagerClientMdmEas,
-            "unknown" => Self::Unknown,
-            "jamf" => Self::Jamf,
-            "googleCloudDevicePolicyController" => {
-                Self::GoogleCloudDevicePolicyController
-            }
-            "microsoft365ManagedMdm" => Self::Microsoft365ManagedMdm,
-            "msSense" => Self::MsSense,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Eas => "eas",
-            Self::Mdm => "mdm",
-            Self::EasMdm => "easMdm",
-            Self::IntuneClient => "intuneClient",
-            Self::EasIntuneClient => "easIntuneClient",
-            Self::ConfigurationManagerClient => "configurationManagerClient",
-            Self::ConfigurationManagerClientMdm => "configurationManagerClientMdm",
-            Self::ConfigurationManagerClientMdmEas => "configurationManagerClientMdmEas",
-            Self::Unknown => "unknown",
-            Self::Jamf => "jamf",
-            Self::GoogleCloudDevicePolicyController => {
-                "googleCloudDevicePolicyController"
-            }
-            Self::Microsoft365ManagedMdm => "microsoft365ManagedMdm",
-            Self::MsSense => "msSense",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ManagementAgentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ManagementAgentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for ManagementAgentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for ManagementAgentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.managementState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ManagementState {
-    /// `managed` = 0
-    Managed,
-    /// `retirePending` = 1
-    RetirePending,
-    /// `retireFailed` = 2
-    RetireFailed,
-    /// `wipePending` = 3
-    WipePending,
-    /// `wipeFailed` = 4
-    WipeFailed,
-    /// `unhealthy` = 5
-    Unhealthy,
-    /// `deletePending` = 6
-    DeletePending,
-    /// `retireIssued` = 7
-    RetireIssued,
-    /// `wipeIssued` = 8
-    WipeIssued,
-    /// `wipeCanceled` = 9
-    WipeCanceled,
-    /// `retireCanceled` = 10
-    RetireCanceled,
-    /// `discovered` = 11
-    Discovered,
-    /// `unknownFutureValue` = 12
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for ManagementState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("managed", 0),
-        ("retirePending", 1),
-        ("retireFailed", 2),
-        ("wipePending", 3),
-        ("wipeFailed", 4),
-        ("unhealthy", 5),
-        ("deletePending", 6),
-        ("retireIssued", 7),
-        ("wipeIssued", 8),
-        ("wipeCanceled", 9),
-        ("retireCanceled", 10),
-        ("discovered", 11),
-        ("unknownFutureValue", 12),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "managed" => Self::Managed,
-            "retirePending" => Self::RetirePending,
-            "retireFailed" => Self::RetireFailed,
-            "wipePending" => Self::WipePending,
-            "wipeFailed" => Self::WipeFailed,
-            "unhealthy" => Self::Unhealthy,
-            "deletePending" => Self::DeletePending,
-            "retireIssued" => Self::RetireIssued,
-            "wipeIssued" => Self::WipeIssued,
-            "wipeCanceled" => Self::WipeCanceled,
-            "retireCanceled" => Self::RetireCanceled,
-            "discovered" => Self::Discovered,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Managed => "managed",
-            Self::RetirePending => "retirePending",
-            Self::RetireFailed => "retireFailed",
-            Self::WipePending => "wipePending",
-            Self::WipeFailed => "wipeFailed",
-            Self::Unhealthy => "unhealthy",
-            Self::DeletePending => "deletePending",
-            Self::RetireIssued => "retireIssued",
-            Self::WipeIssued => "wipeIssued",
-            Self::WipeCanceled => "wipeCanceled",
-            Self::RetireCanceled => "retireCanceled",
-            Self::Discovered => "discovered",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ManagementState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ManagementState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for ManagementState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for ManagementState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_migration_mode")]
-/// CSDL enum type `microsoft.graph.migrationMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MigrationMode {
-    /// `inProgress` = 0
-    InProgress,
-    /// `completed` = 1
-    Completed,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_migration_mode")]
-impl graph_odata_runtime::enums::EvolvableEnum for MigrationMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inProgress", 0),
-        ("completed", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_migration_mode")]
-impl serde::Serialize for MigrationMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_migration_mode")]
-impl<'de> serde::Deserialize<'de> for MigrationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_migration_mode")]
-impl std::fmt::Display for MigrationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_migration_mode")]
-impl From<&str> for MigrationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3252,218 +1061,6 @@ impl From<&str> for OutlierContainerType {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.outlierMemberType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutlierMemberType {
-    /// `user` = 0
-    User,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for OutlierMemberType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for OutlierMemberType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for OutlierMemberType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for OutlierMemberType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageLayoutType {
-    /// `microsoftReserved` = 0
-    MicrosoftReserved,
-    /// `article` = 1
-    Article,
-    /// `home` = 2
-    Home,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftReserved", 0),
-        ("article", 1),
-        ("home", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "microsoftReserved" => Self::MicrosoftReserved,
-            "article" => Self::Article,
-            "home" => Self::Home,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MicrosoftReserved => "microsoftReserved",
-            Self::Article => "article",
-            Self::Home => "home",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for PageLayoutType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for PageLayoutType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for PageLayoutType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for PageLayoutType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.pagePromotionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PagePromotionType {
-    /// `microsoftReserved` = 0
-    MicrosoftReserved,
-    /// `page` = 1
-    Page,
-    /// `newsPost` = 2
-    NewsPost,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftReserved", 0),
-        ("page", 1),
-        ("newsPost", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "microsoftReserved" => Self::MicrosoftReserved,
-            "page" => Self::Page,
-            "newsPost" => Self::NewsPost,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MicrosoftReserved => "microsoftReserved",
-            Self::Page => "page",
-            Self::NewsPost => "newsPost",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for PagePromotionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for PagePromotionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for PagePromotionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for PagePromotionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.privilegedAccessGroupAssignmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivilegedAccessGroupAssignmentType {
@@ -3532,54 +1129,59 @@ impl From<&str> for PrivilegedAccessGroupAssignmentType {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.privilegedAccessGroupMemberType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.rejectReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivilegedAccessGroupMemberType {
-    /// `direct` = 1
-    Direct,
-    /// `group` = 2
-    Group,
+pub enum RejectReason {
+    /// `none` = 0
+    None,
+    /// `busy` = 1
+    Busy,
+    /// `forbidden` = 2
+    Forbidden,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for RejectReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("direct", 1),
-        ("group", 2),
+        ("none", 0),
+        ("busy", 1),
+        ("forbidden", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "direct" => Self::Direct,
-            "group" => Self::Group,
+            "none" => Self::None,
+            "busy" => Self::Busy,
+            "forbidden" => Self::Forbidden,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Direct => "direct",
-            Self::Group => "group",
+            Self::None => "none",
+            Self::Busy => "busy",
+            Self::Forbidden => "forbidden",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for RejectReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for RejectReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3587,425 +1189,15 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for PrivilegedAccessGroupMemberType {
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for RejectReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for PrivilegedAccessGroupMemberType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivilegedAccessGroupRelationships {
-    /// `owner` = 1
-    Owner,
-    /// `member` = 2
-    Member,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("owner", 1),
-        ("member", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "owner" => Self::Owner,
-            "member" => Self::Member,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::Member => "member",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrivilegedAccessGroupRelationships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for PrivilegedAccessGroupRelationships {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for PrivilegedAccessGroupRelationships {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-/// CSDL enum type `microsoft.graph.scheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScheduleRequestActions {
-    /// `adminAssign` = 1
-    AdminAssign,
-    /// `adminUpdate` = 2
-    AdminUpdate,
-    /// `adminRemove` = 3
-    AdminRemove,
-    /// `selfActivate` = 4
-    SelfActivate,
-    /// `selfDeactivate` = 5
-    SelfDeactivate,
-    /// `adminExtend` = 6
-    AdminExtend,
-    /// `adminRenew` = 7
-    AdminRenew,
-    /// `selfExtend` = 8
-    SelfExtend,
-    /// `selfRenew` = 9
-    SelfRenew,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("adminAssign", 1),
-        ("adminUpdate", 2),
-        ("adminRemove", 3),
-        ("selfActivate", 4),
-        ("selfDeactivate", 5),
-        ("adminExtend", 6),
-        ("adminRenew", 7),
-        ("selfExtend", 8),
-        ("selfRenew", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adminAssign" => Self::AdminAssign,
-            "adminUpdate" => Self::AdminUpdate,
-            "adminRemove" => Self::AdminRemove,
-            "selfActivate" => Self::SelfActivate,
-            "selfDeactivate" => Self::SelfDeactivate,
-            "adminExtend" => Self::AdminExtend,
-            "adminRenew" => Self::AdminRenew,
-            "selfExtend" => Self::SelfExtend,
-            "selfRenew" => Self::SelfRenew,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AdminAssign => "adminAssign",
-            Self::AdminUpdate => "adminUpdate",
-            Self::AdminRemove => "adminRemove",
-            Self::SelfActivate => "selfActivate",
-            Self::SelfDeactivate => "selfDeactivate",
-            Self::AdminExtend => "adminExtend",
-            Self::AdminRenew => "adminRenew",
-            Self::SelfExtend => "selfExtend",
-            Self::SelfRenew => "selfRenew",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-impl serde::Serialize for ScheduleRequestActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-impl std::fmt::Display for ScheduleRequestActions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_privileged_access_schedule")]
-impl From<&str> for ScheduleRequestActions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL enum type `microsoft.graph.searchAlterationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchAlterationType {
-    /// `suggestion` = 0
-    Suggestion,
-    /// `modification` = 1
-    Modification,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::enums::EvolvableEnum for SearchAlterationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("suggestion", 0),
-        ("modification", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "suggestion" => Self::Suggestion,
-            "modification" => Self::Modification,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Suggestion => "suggestion",
-            Self::Modification => "modification",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for SearchAlterationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SearchAlterationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Display for SearchAlterationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_search")]
-impl From<&str> for SearchAlterationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteLockState {
-    /// `unlocked` = 0
-    Unlocked,
-    /// `lockedReadOnly` = 1
-    LockedReadOnly,
-    /// `lockedNoAccess` = 2
-    LockedNoAccess,
-    /// `lockedNoAdditions` = 3
-    LockedNoAdditions,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unlocked", 0),
-        ("lockedReadOnly", 1),
-        ("lockedNoAccess", 2),
-        ("lockedNoAdditions", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unlocked" => Self::Unlocked,
-            "lockedReadOnly" => Self::LockedReadOnly,
-            "lockedNoAccess" => Self::LockedNoAccess,
-            "lockedNoAdditions" => Self::LockedNoAdditions,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unlocked => "unlocked",
-            Self::LockedReadOnly => "lockedReadOnly",
-            Self::LockedNoAccess => "lockedNoAccess",
-            Self::LockedNoAdditions => "lockedNoAdditions",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SiteLockState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SiteLockState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for SiteLockState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for SiteLockState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.stagedFeatureName`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StagedFeatureName {
-    /// `passthroughAuthentication` = 0
-    PassthroughAuthentication,
-    /// `seamlessSso` = 1
-    SeamlessSso,
-    /// `passwordHashSync` = 2
-    PasswordHashSync,
-    /// `emailAsAlternateId` = 3
-    EmailAsAlternateId,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// `certificateBasedAuthentication` = 5
-    CertificateBasedAuthentication,
-    /// `multiFactorAuthentication` = 6
-    MultiFactorAuthentication,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for StagedFeatureName {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("passthroughAuthentication", 0),
-        ("seamlessSso", 1),
-        ("passwordHashSync", 2),
-        ("emailAsAlternateId", 3),
-        ("unknownFutureValue", 4),
-        ("certificateBasedAuthentication", 5),
-        ("multiFactorAuthentication", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "passthroughAuthentication" => Self::PassthroughAuthentication,
-            "seamlessSso" => Self::SeamlessSso,
-            "passwordHashSync" => Self::PasswordHashSync,
-            "emailAsAlternateId" => Self::EmailAsAlternateId,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "certificateBasedAuthentication" => Self::CertificateBasedAuthentication,
-            "multiFactorAuthentication" => Self::MultiFactorAuthentication,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PassthroughAuthentication => "passthroughAuthentication",
-            Self::SeamlessSso => "seamlessSso",
-            Self::PasswordHashSync => "passwordHashSync",
-            Self::EmailAsAlternateId => "emailAsAlternateId",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::CertificateBasedAuthentication => "certificateBasedAuthentication",
-            Self::MultiFactorAuthentication => "multiFactorAuthentication",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for StagedFeatureName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for StagedFeatureName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for StagedFeatureName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for StagedFeatureName {
+#[cfg(feature = "_communications")]
+impl From<&str> for RejectReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4075,85 +1267,6 @@ impl std::fmt::Display for SubjectRightsRequestStatus {
 
 #[cfg(feature = "_authored_note")]
 impl From<&str> for SubjectRightsRequestStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-/// CSDL enum type `microsoft.graph.subjectRightsRequestType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubjectRightsRequestType {
-    /// `export` = 0
-    Export,
-    /// `delete` = 1
-    Delete,
-    /// `access` = 2
-    Access,
-    /// `tagForAction` = 3
-    TagForAction,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::enums::EvolvableEnum for SubjectRightsRequestType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("export", 0),
-        ("delete", 1),
-        ("access", 2),
-        ("tagForAction", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "export" => Self::Export,
-            "delete" => Self::Delete,
-            "access" => Self::Access,
-            "tagForAction" => Self::TagForAction,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Export => "export",
-            Self::Delete => "delete",
-            Self::Access => "access",
-            Self::TagForAction => "tagForAction",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl serde::Serialize for SubjectRightsRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for SubjectRightsRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl std::fmt::Display for SubjectRightsRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl From<&str> for SubjectRightsRequestType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4257,59 +1370,46 @@ impl From<&str> for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-/// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL enum type `microsoft.graph.teamworkActivityTopicSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamVisibilityType {
-    /// `private` = 0
-    Private,
-    /// `public` = 1
-    Public,
-    /// `hiddenMembership` = 2
-    HiddenMembership,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
+pub enum TeamworkActivityTopicSource {
+    /// `entityUrl` = 0
+    EntityUrl,
+    /// `text` = 1
+    Text,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("private", 0),
-        ("public", 1),
-        ("hiddenMembership", 2),
-        ("unknownFutureValue", 3),
-    ];
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("entityUrl", 0), ("text", 1)];
     fn from_wire(value: &str) -> Self {
         match value {
-            "private" => Self::Private,
-            "public" => Self::Public,
-            "hiddenMembership" => Self::HiddenMembership,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "entityUrl" => Self::EntityUrl,
+            "text" => Self::Text,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Private => "private",
-            Self::Public => "public",
-            Self::HiddenMembership => "hiddenMembership",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::EntityUrl => "entityUrl",
+            Self::Text => "text",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl serde::Serialize for TeamVisibilityType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for TeamworkActivityTopicSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4317,426 +1417,15 @@ impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl std::fmt::Display for TeamVisibilityType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Display for TeamworkActivityTopicSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_giphy_rating_type")]
-impl From<&str> for TeamVisibilityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.unifiedRoleManagementPolicyRuleTargetOperations`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UnifiedRoleManagementPolicyRuleTargetOperations {
-    /// `all` = 0
-    All,
-    /// `activate` = 1
-    Activate,
-    /// `deactivate` = 2
-    Deactivate,
-    /// `assign` = 3
-    Assign,
-    /// `update` = 4
-    Update,
-    /// `remove` = 5
-    Remove,
-    /// `extend` = 6
-    Extend,
-    /// `renew` = 7
-    Renew,
-    /// `unknownFutureValue` = 8
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for UnifiedRoleManagementPolicyRuleTargetOperations {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("activate", 1),
-        ("deactivate", 2),
-        ("assign", 3),
-        ("update", 4),
-        ("remove", 5),
-        ("extend", 6),
-        ("renew", 7),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "activate" => Self::Activate,
-            "deactivate" => Self::Deactivate,
-            "assign" => Self::Assign,
-            "update" => Self::Update,
-            "remove" => Self::Remove,
-            "extend" => Self::Extend,
-            "renew" => Self::Renew,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Activate => "activate",
-            Self::Deactivate => "deactivate",
-            Self::Assign => "assign",
-            Self::Update => "update",
-            Self::Remove => "remove",
-            Self::Extend => "extend",
-            Self::Renew => "renew",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for UnifiedRoleManagementPolicyRuleTargetOperations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTargetOperations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for UnifiedRoleManagementPolicyRuleTargetOperations {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for UnifiedRoleManagementPolicyRuleTargetOperations {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.unifiedRoleScheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UnifiedRoleScheduleRequestActions {
-    /// `adminAssign` = 1
-    AdminAssign,
-    /// `adminUpdate` = 2
-    AdminUpdate,
-    /// `adminRemove` = 3
-    AdminRemove,
-    /// `selfActivate` = 4
-    SelfActivate,
-    /// `selfDeactivate` = 5
-    SelfDeactivate,
-    /// `adminExtend` = 6
-    AdminExtend,
-    /// `adminRenew` = 7
-    AdminRenew,
-    /// `selfExtend` = 8
-    SelfExtend,
-    /// `selfRenew` = 9
-    SelfRenew,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for UnifiedRoleScheduleRequestActions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("adminAssign", 1),
-        ("adminUpdate", 2),
-        ("adminRemove", 3),
-        ("selfActivate", 4),
-        ("selfDeactivate", 5),
-        ("adminExtend", 6),
-        ("adminRenew", 7),
-        ("selfExtend", 8),
-        ("selfRenew", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adminAssign" => Self::AdminAssign,
-            "adminUpdate" => Self::AdminUpdate,
-            "adminRemove" => Self::AdminRemove,
-            "selfActivate" => Self::SelfActivate,
-            "selfDeactivate" => Self::SelfDeactivate,
-            "adminExtend" => Self::AdminExtend,
-            "adminRenew" => Self::AdminRenew,
-            "selfExtend" => Self::SelfExtend,
-            "selfRenew" => Self::SelfRenew,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AdminAssign => "adminAssign",
-            Self::AdminUpdate => "adminUpdate",
-            Self::AdminRemove => "adminRemove",
-            Self::SelfActivate => "selfActivate",
-            Self::SelfDeactivate => "selfDeactivate",
-            Self::AdminExtend => "adminExtend",
-            Self::AdminRenew => "adminRenew",
-            Self::SelfExtend => "selfExtend",
-            Self::SelfRenew => "selfRenew",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for UnifiedRoleScheduleRequestActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleRequestActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for UnifiedRoleScheduleRequestActions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for UnifiedRoleScheduleRequestActions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.windowsAutopilotDeviceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WindowsAutopilotDeviceType {
-    /// `windowsPc` = 0
-    WindowsPc,
-    /// `holoLens` = 1
-    HoloLens,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for WindowsAutopilotDeviceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("windowsPc", 0),
-        ("holoLens", 1),
-        ("unknownFutureValue", 99),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "windowsPc" => Self::WindowsPc,
-            "holoLens" => Self::HoloLens,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::WindowsPc => "windowsPc",
-            Self::HoloLens => "holoLens",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WindowsAutopilotDeviceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for WindowsAutopilotDeviceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for WindowsAutopilotDeviceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.windowsDeviceUsageType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WindowsDeviceUsageType {
-    /// `singleUser` = 0
-    SingleUser,
-    /// `shared` = 1
-    Shared,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeviceUsageType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("singleUser", 0),
-        ("shared", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "singleUser" => Self::SingleUser,
-            "shared" => Self::Shared,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SingleUser => "singleUser",
-            Self::Shared => "shared",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WindowsDeviceUsageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceUsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for WindowsDeviceUsageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for WindowsDeviceUsageType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.windowsUserType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WindowsUserType {
-    /// `administrator` = 0
-    Administrator,
-    /// `standard` = 1
-    Standard,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("administrator", 0),
-        ("standard", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "administrator" => Self::Administrator,
-            "standard" => Self::Standard,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::Standard => "standard",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WindowsUserType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WindowsUserType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for WindowsUserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for WindowsUserType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<&str> for TeamworkActivityTopicSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -36,7 +36,7 @@ pub(crate) use graph_sdk_models_part_11::microsoft_graph_call_records::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_call_records::*;
 
-mod entity_types;
+mod enum_types;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use enum_types::*;

@@ -35,8 +35,3 @@ pub(crate) use graph_sdk_models_part_11::microsoft_graph_entra_recovery_services
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_entra_recovery_services::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;

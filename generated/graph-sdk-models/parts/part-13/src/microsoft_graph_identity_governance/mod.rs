@@ -41,15 +41,10 @@ mod entity_types;
 #[allow(unused_imports)]
 pub use entity_types::*;
 
-mod complex_types_1;
+mod complex_types;
 
 #[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
-
-#[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use complex_types::*;
 
 mod enum_types;
 

@@ -36,15 +36,10 @@ pub(crate) use graph_sdk_models_part_11::microsoft_graph_security::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_security::*;
 
-mod entity_types_1;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use entity_types_1::*;
-
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use entity_types::*;
 
 mod enum_types;
 

@@ -35,3 +35,8 @@ pub(crate) use graph_sdk_models_part_11::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::scim::*;
+
+mod complex_types;
+
+#[allow(unused_imports)]
+pub use complex_types::*;

@@ -12,967 +12,53 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewInstanceDecisionItemFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessPackageAssignmentState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewInstanceDecisionItemFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewStageFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewStageFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewStageFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewStageFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewStageFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewStageFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewStageFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL enum type `microsoft.graph.activityDomain`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActivityDomain {
-    /// `unknown` = 0
-    Unknown,
-    /// `work` = 1
-    Work,
-    /// `personal` = 2
-    Personal,
-    /// `unrestricted` = 3
-    Unrestricted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::enums::EvolvableEnum for ActivityDomain {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("work", 1),
-        ("personal", 2),
-        ("unrestricted", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "work" => Self::Work,
-            "personal" => Self::Personal,
-            "unrestricted" => Self::Unrestricted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Work => "work",
-            Self::Personal => "personal",
-            Self::Unrestricted => "unrestricted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for ActivityDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for ActivityDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Display for ActivityDomain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl From<&str> for ActivityDomain {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.assignmentScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.auditLogUserType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuditLogUserType {
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuditLogUserType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[];
-    fn from_wire(value: &str) -> Self {
-        Self::UnknownValue(value.to_owned())
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AuditLogUserType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AuditLogUserType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for AuditLogUserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for AuditLogUserType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.browseQueryResponseItemType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BrowseQueryResponseItemType {
-    /// `none` = 0
-    None,
-    /// `site` = 1
-    Site,
-    /// `documentLibrary` = 2
-    DocumentLibrary,
-    /// `folder` = 3
-    Folder,
-    /// `file` = 4
-    File,
+pub enum AccessPackageAssignmentState {
+    /// `delivering` = 0
+    Delivering,
+    /// `partiallyDelivered` = 1
+    PartiallyDelivered,
+    /// `delivered` = 2
+    Delivered,
+    /// `expired` = 3
+    Expired,
+    /// `deliveryFailed` = 4
+    DeliveryFailed,
     /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BrowseQueryResponseItemType {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageAssignmentState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("site", 1),
-        ("documentLibrary", 2),
-        ("folder", 3),
-        ("file", 4),
+        ("delivering", 0),
+        ("partiallyDelivered", 1),
+        ("delivered", 2),
+        ("expired", 3),
+        ("deliveryFailed", 4),
         ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "site" => Self::Site,
-            "documentLibrary" => Self::DocumentLibrary,
-            "folder" => Self::Folder,
-            "file" => Self::File,
+            "delivering" => Self::Delivering,
+            "partiallyDelivered" => Self::PartiallyDelivered,
+            "delivered" => Self::Delivered,
+            "expired" => Self::Expired,
+            "deliveryFailed" => Self::DeliveryFailed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Site => "site",
-            Self::DocumentLibrary => "documentLibrary",
-            Self::Folder => "folder",
-            Self::File => "file",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BrowseQueryResponseItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BrowseQueryResponseItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BrowseQueryResponseItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<&str> for BrowseQueryResponseItemType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.clonableTeamParts`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct ClonableTeamParts(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_teams")]
-impl ClonableTeamParts {
-    /// `apps` = 1
-    pub const APPS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `tabs` = 2
-    pub const TABS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `settings` = 4
-    pub const SETTINGS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `channels` = 8
-    pub const CHANNELS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `members` = 16
-    pub const MEMBERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("apps", 1),
-        ("tabs", 2),
-        ("settings", 4),
-        ("channels", 8),
-        ("members", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::fmt::Debug for ClonableTeamParts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for ClonableTeamParts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::str::FromStr for ClonableTeamParts {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::ops::BitOr for ClonableTeamParts {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl std::ops::BitOrAssign for ClonableTeamParts {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for ClonableTeamParts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for ClonableTeamParts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.cloudPcUserAccountType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcUserAccountType {
-    /// `standardUser` = 0
-    StandardUser,
-    /// `administrator` = 1
-    Administrator,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcUserAccountType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standardUser", 0),
-        ("administrator", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standardUser" => Self::StandardUser,
-            "administrator" => Self::Administrator,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::StandardUser => "standardUser",
-            Self::Administrator => "administrator",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for CloudPcUserAccountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for CloudPcUserAccountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for CloudPcUserAccountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for CloudPcUserAccountType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.contentProcessingErrorType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContentProcessingErrorType {
-    /// `transient` = 0
-    Transient,
-    /// `permanent` = 1
-    Permanent,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContentProcessingErrorType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("transient", 0),
-        ("permanent", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "transient" => Self::Transient,
-            "permanent" => Self::Permanent,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Transient => "transient",
-            Self::Permanent => "permanent",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for ContentProcessingErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for ContentProcessingErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for ContentProcessingErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for ContentProcessingErrorType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorSyncType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementExchangeConnectorSyncType {
-    /// `fullSync` = 0
-    FullSync,
-    /// `deltaSync` = 1
-    DeltaSync,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DeviceManagementExchangeConnectorSyncType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("fullSync", 0), ("deltaSync", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fullSync" => Self::FullSync,
-            "deltaSync" => Self::DeltaSync,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::FullSync => "fullSync",
-            Self::DeltaSync => "deltaSync",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementExchangeConnectorSyncType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorSyncType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementExchangeConnectorSyncType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementExchangeConnectorSyncType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.dlpAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DlpAction {
-    /// `notifyUser` = 0
-    NotifyUser,
-    /// `blockAccess` = 1
-    BlockAccess,
-    /// `deviceRestriction` = 2
-    DeviceRestriction,
-    /// `browserRestriction` = 3
-    BrowserRestriction,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// `restrictAccess` = 5
-    RestrictAccess,
-    /// `generateAlert` = 6
-    GenerateAlert,
-    /// `generateIncidentReportAction` = 7
-    GenerateIncidentReportAction,
-    /// `sPBlockAnonymousAccess` = 8
-    SPBlockAnonymousAccess,
-    /// `sPRuntimeAccessControl` = 9
-    SPRuntimeAccessControl,
-    /// `sPSharingNotifyUser` = 10
-    SPSharingNotifyUser,
-    /// `sPSharingGenerateIncidentReport` = 11
-    SPSharingGenerateIncidentReport,
-    /// `restrictWebGrounding` = 12
-    RestrictWebGrounding,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notifyUser", 0),
-        ("blockAccess", 1),
-        ("deviceRestriction", 2),
-        ("browserRestriction", 3),
-        ("unknownFutureValue", 4),
-        ("restrictAccess", 5),
-        ("generateAlert", 6),
-        ("generateIncidentReportAction", 7),
-        ("sPBlockAnonymousAccess", 8),
-        ("sPRuntimeAccessControl", 9),
-        ("sPSharingNotifyUser", 10),
-        ("sPSharingGenerateIncidentReport", 11),
-        ("restrictWebGrounding", 12),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notifyUser" => Self::NotifyUser,
-            "blockAccess" => Self::BlockAccess,
-            "deviceRestriction" => Self::DeviceRestriction,
-            "browserRestriction" => Self::BrowserRestriction,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "restrictAccess" => Self::RestrictAccess,
-            "generateAlert" => Self::GenerateAlert,
-            "generateIncidentReportAction" => Self::GenerateIncidentReportAction,
-            "sPBlockAnonymousAccess" => Self::SPBlockAnonymousAccess,
-            "sPRuntimeAccessControl" => Self::SPRuntimeAccessControl,
-            "sPSharingNotifyUser" => Self::SPSharingNotifyUser,
-            "sPSharingGenerateIncidentReport" => Self::SPSharingGenerateIncidentReport,
-            "restrictWebGrounding" => Self::RestrictWebGrounding,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotifyUser => "notifyUser",
-            Self::BlockAccess => "blockAccess",
-            Self::DeviceRestriction => "deviceRestriction",
-            Self::BrowserRestriction => "browserRestriction",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::RestrictAccess => "restrictAccess",
-            Self::GenerateAlert => "generateAlert",
-            Self::GenerateIncidentReportAction => "generateIncidentReportAction",
-            Self::SPBlockAnonymousAccess => "sPBlockAnonymousAccess",
-            Self::SPRuntimeAccessControl => "sPRuntimeAccessControl",
-            Self::SPSharingNotifyUser => "sPSharingNotifyUser",
-            Self::SPSharingGenerateIncidentReport => "sPSharingGenerateIncidentReport",
-            Self::RestrictWebGrounding => "restrictWebGrounding",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for DlpAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for DlpAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for DlpAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for DlpAction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL enum type `microsoft.graph.driveItemSourceApplication`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriveItemSourceApplication {
-    /// `teams` = 0
-    Teams,
-    /// `yammer` = 1
-    Yammer,
-    /// `sharePoint` = 2
-    SharePoint,
-    /// `oneDrive` = 3
-    OneDrive,
-    /// `stream` = 4
-    Stream,
-    /// `powerPoint` = 5
-    PowerPoint,
-    /// `office` = 6
-    Office,
-    /// `loki` = 7
-    Loki,
-    /// `loop` = 8
-    Loop,
-    /// `other` = 9
-    Other,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::enums::EvolvableEnum for DriveItemSourceApplication {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("teams", 0),
-        ("yammer", 1),
-        ("sharePoint", 2),
-        ("oneDrive", 3),
-        ("stream", 4),
-        ("powerPoint", 5),
-        ("office", 6),
-        ("loki", 7),
-        ("loop", 8),
-        ("other", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "teams" => Self::Teams,
-            "yammer" => Self::Yammer,
-            "sharePoint" => Self::SharePoint,
-            "oneDrive" => Self::OneDrive,
-            "stream" => Self::Stream,
-            "powerPoint" => Self::PowerPoint,
-            "office" => Self::Office,
-            "loki" => Self::Loki,
-            "loop" => Self::Loop,
-            "other" => Self::Other,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Teams => "teams",
-            Self::Yammer => "yammer",
-            Self::SharePoint => "sharePoint",
-            Self::OneDrive => "oneDrive",
-            Self::Stream => "stream",
-            Self::PowerPoint => "powerPoint",
-            Self::Office => "office",
-            Self::Loki => "loki",
-            Self::Loop => "loop",
-            Self::Other => "other",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for DriveItemSourceApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for DriveItemSourceApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl std::fmt::Display for DriveItemSourceApplication {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl From<&str> for DriveItemSourceApplication {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.eligibilityScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EligibilityScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EligibilityScheduleRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::Delivering => "delivering",
+            Self::PartiallyDelivered => "partiallyDelivered",
+            Self::Delivered => "delivered",
+            Self::Expired => "expired",
+            Self::DeliveryFailed => "deliveryFailed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -980,15 +66,14 @@ for EligibilityScheduleRequestFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EligibilityScheduleRequestFilterByCurrentUserOptions {
+impl serde::Serialize for AccessPackageAssignmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for EligibilityScheduleRequestFilterByCurrentUserOptions {
+impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -997,135 +82,72 @@ for EligibilityScheduleRequestFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for EligibilityScheduleRequestFilterByCurrentUserOptions {
+impl std::fmt::Display for AccessPackageAssignmentState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for EligibilityScheduleRequestFilterByCurrentUserOptions {
+impl From<&str> for AccessPackageAssignmentState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.escrowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.accessPackageSubjectLifecycle`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EscrowBehavior {
-    /// `Default` = 1
-    Default,
-    /// `IgnoreLookupReferenceResolutionFailure` = 2
-    IgnoreLookupReferenceResolutionFailure,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for EscrowBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Default", 1),
-        ("IgnoreLookupReferenceResolutionFailure", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Default" => Self::Default,
-            "IgnoreLookupReferenceResolutionFailure" => {
-                Self::IgnoreLookupReferenceResolutionFailure
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::IgnoreLookupReferenceResolutionFailure => {
-                "IgnoreLookupReferenceResolutionFailure"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for EscrowBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for EscrowBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for EscrowBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for EscrowBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.executionMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExecutionMode {
-    /// `evaluateInline` = 1
-    EvaluateInline,
-    /// `evaluateOffline` = 2
-    EvaluateOffline,
+pub enum AccessPackageSubjectLifecycle {
+    /// `notDefined` = 0
+    NotDefined,
+    /// `notGoverned` = 1
+    NotGoverned,
+    /// `governed` = 2
+    Governed,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExecutionMode {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("evaluateInline", 1),
-        ("evaluateOffline", 2),
+        ("notDefined", 0),
+        ("notGoverned", 1),
+        ("governed", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "evaluateInline" => Self::EvaluateInline,
-            "evaluateOffline" => Self::EvaluateOffline,
+            "notDefined" => Self::NotDefined,
+            "notGoverned" => Self::NotGoverned,
+            "governed" => Self::Governed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::EvaluateInline => "evaluateInline",
-            Self::EvaluateOffline => "evaluateOffline",
+            Self::NotDefined => "notDefined",
+            Self::NotGoverned => "notGoverned",
+            Self::Governed => "governed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for ExecutionMode {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessPackageSubjectLifecycle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for ExecutionMode {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1133,78 +155,551 @@ impl<'de> serde::Deserialize<'de> for ExecutionMode {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for ExecutionMode {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessPackageSubjectLifecycle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for ExecutionMode {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessPackageSubjectLifecycle {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.insiderRiskLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.allowedTargetScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InsiderRiskLevel {
-    /// `none` = 0
-    None,
-    /// `minor` = 1
-    Minor,
-    /// `moderate` = 2
-    Moderate,
-    /// `elevated` = 3
-    Elevated,
-    /// `unknownFutureValue` = 4
+pub enum AllowedTargetScope {
+    /// `notSpecified` = 0
+    NotSpecified,
+    /// `specificDirectoryUsers` = 1
+    SpecificDirectoryUsers,
+    /// `specificConnectedOrganizationUsers` = 2
+    SpecificConnectedOrganizationUsers,
+    /// `specificDirectoryServicePrincipals` = 3
+    SpecificDirectoryServicePrincipals,
+    /// `allMemberUsers` = 4
+    AllMemberUsers,
+    /// `allDirectoryUsers` = 5
+    AllDirectoryUsers,
+    /// `allDirectoryServicePrincipals` = 6
+    AllDirectoryServicePrincipals,
+    /// `allConfiguredConnectedOrganizationUsers` = 7
+    AllConfiguredConnectedOrganizationUsers,
+    /// `allExternalUsers` = 8
+    AllExternalUsers,
+    /// `allDirectoryAgentIdentities` = 9
+    AllDirectoryAgentIdentities,
+    /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for InsiderRiskLevel {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AllowedTargetScope {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notSpecified", 0),
+        ("specificDirectoryUsers", 1),
+        ("specificConnectedOrganizationUsers", 2),
+        ("specificDirectoryServicePrincipals", 3),
+        ("allMemberUsers", 4),
+        ("allDirectoryUsers", 5),
+        ("allDirectoryServicePrincipals", 6),
+        ("allConfiguredConnectedOrganizationUsers", 7),
+        ("allExternalUsers", 8),
+        ("allDirectoryAgentIdentities", 9),
+        ("unknownFutureValue", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notSpecified" => Self::NotSpecified,
+            "specificDirectoryUsers" => Self::SpecificDirectoryUsers,
+            "specificConnectedOrganizationUsers" => {
+                Self::SpecificConnectedOrganizationUsers
+            }
+            "specificDirectoryServicePrincipals" => {
+                Self::SpecificDirectoryServicePrincipals
+            }
+            "allMemberUsers" => Self::AllMemberUsers,
+            "allDirectoryUsers" => Self::AllDirectoryUsers,
+            "allDirectoryServicePrincipals" => Self::AllDirectoryServicePrincipals,
+            "allConfiguredConnectedOrganizationUsers" => {
+                Self::AllConfiguredConnectedOrganizationUsers
+            }
+            "allExternalUsers" => Self::AllExternalUsers,
+            "allDirectoryAgentIdentities" => Self::AllDirectoryAgentIdentities,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotSpecified => "notSpecified",
+            Self::SpecificDirectoryUsers => "specificDirectoryUsers",
+            Self::SpecificConnectedOrganizationUsers => {
+                "specificConnectedOrganizationUsers"
+            }
+            Self::SpecificDirectoryServicePrincipals => {
+                "specificDirectoryServicePrincipals"
+            }
+            Self::AllMemberUsers => "allMemberUsers",
+            Self::AllDirectoryUsers => "allDirectoryUsers",
+            Self::AllDirectoryServicePrincipals => "allDirectoryServicePrincipals",
+            Self::AllConfiguredConnectedOrganizationUsers => {
+                "allConfiguredConnectedOrganizationUsers"
+            }
+            Self::AllExternalUsers => "allExternalUsers",
+            Self::AllDirectoryAgentIdentities => "allDirectoryAgentIdentities",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AllowedTargetScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AllowedTargetScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AllowedTargetScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AllowedTargetScope {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.appLogDecryptionAlgorithm`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppLogDecryptionAlgorithm {
+    /// `aes256` = 0
+    Aes256,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppLogDecryptionAlgorithm {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("aes256", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "aes256" => Self::Aes256,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Aes256 => "aes256",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AppLogDecryptionAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AppLogDecryptionAlgorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for AppLogDecryptionAlgorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for AppLogDecryptionAlgorithm {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.authenticationMethodPlatform`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthenticationMethodPlatform {
+    /// `unknown` = 0
+    Unknown,
+    /// `windows` = 1
+    Windows,
+    /// `macOS` = 2
+    MacOs,
+    /// `iOS` = 3
+    IOs,
+    /// `android` = 4
+    Android,
+    /// `linux` = 5
+    Linux,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("windows", 1),
+        ("macOS", 2),
+        ("iOS", 3),
+        ("android", 4),
+        ("linux", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "windows" => Self::Windows,
+            "macOS" => Self::MacOs,
+            "iOS" => Self::IOs,
+            "android" => Self::Android,
+            "linux" => Self::Linux,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Windows => "windows",
+            Self::MacOs => "macOS",
+            Self::IOs => "iOS",
+            Self::Android => "android",
+            Self::Linux => "linux",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for AuthenticationMethodPlatform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for AuthenticationMethodPlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for AuthenticationMethodPlatform {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_chat")]
+/// CSDL enum type `microsoft.graph.chatType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatType {
+    /// `oneOnOne` = 0
+    OneOnOne,
+    /// `group` = 1
+    Group,
+    /// `meeting` = 2
+    Meeting,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChatType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("oneOnOne", 0),
+        ("group", 1),
+        ("meeting", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "oneOnOne" => Self::OneOnOne,
+            "group" => Self::Group,
+            "meeting" => Self::Meeting,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OneOnOne => "oneOnOne",
+            Self::Group => "group",
+            Self::Meeting => "meeting",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl serde::Serialize for ChatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for ChatType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl std::fmt::Display for ChatType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_chat")]
+impl From<&str> for ChatType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.connectedOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectedOrganizationState {
+    /// `configured` = 0
+    Configured,
+    /// `proposed` = 1
+    Proposed,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("configured", 0),
+        ("proposed", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "configured" => Self::Configured,
+            "proposed" => Self::Proposed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Configured => "configured",
+            Self::Proposed => "proposed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for ConnectedOrganizationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for ConnectedOrganizationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for ConnectedOrganizationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.deviceManagementExchangeAccessStateReason`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementExchangeAccessStateReason {
+    /// `none` = 0
+    None,
+    /// `unknown` = 1
+    Unknown,
+    /// `exchangeGlobalRule` = 2
+    ExchangeGlobalRule,
+    /// `exchangeIndividualRule` = 3
+    ExchangeIndividualRule,
+    /// `exchangeDeviceRule` = 4
+    ExchangeDeviceRule,
+    /// `exchangeUpgrade` = 5
+    ExchangeUpgrade,
+    /// `exchangeMailboxPolicy` = 6
+    ExchangeMailboxPolicy,
+    /// `other` = 7
+    Other,
+    /// `compliant` = 8
+    Compliant,
+    /// `notCompliant` = 9
+    NotCompliant,
+    /// `notEnrolled` = 10
+    NotEnrolled,
+    /// `unknownLocation` = 12
+    UnknownLocation,
+    /// `mfaRequired` = 13
+    MfaRequired,
+    /// `azureADBlockDueToAccessPolicy` = 14
+    AzureAdBlockDueToAccessPolicy,
+    /// `compromisedPassword` = 15
+    CompromisedPassword,
+    /// `deviceNotKnownWithManagedApp` = 16
+    DeviceNotKnownWithManagedApp,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for DeviceManagementExchangeAccessStateReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("minor", 1),
-        ("moderate", 2),
-        ("elevated", 3),
-        ("unknownFutureValue", 4),
+        ("unknown", 1),
+        ("exchangeGlobalRule", 2),
+        ("exchangeIndividualRule", 3),
+        ("exchangeDeviceRule", 4),
+        ("exchangeUpgrade", 5),
+        ("exchangeMailboxPolicy", 6),
+        ("other", 7),
+        ("compliant", 8),
+        ("notCompliant", 9),
+        ("notEnrolled", 10),
+        ("unknownLocation", 12),
+        ("mfaRequired", 13),
+        ("azureADBlockDueToAccessPolicy", 14),
+        ("compromisedPassword", 15),
+        ("deviceNotKnownWithManagedApp", 16),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "minor" => Self::Minor,
-            "moderate" => Self::Moderate,
-            "elevated" => Self::Elevated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "unknown" => Self::Unknown,
+            "exchangeGlobalRule" => Self::ExchangeGlobalRule,
+            "exchangeIndividualRule" => Self::ExchangeIndividualRule,
+            "exchangeDeviceRule" => Self::ExchangeDeviceRule,
+            "exchangeUpgrade" => Self::ExchangeUpgrade,
+            "exchangeMailboxPolicy" => Self::ExchangeMailboxPolicy,
+            "other" => Self::Other,
+            "compliant" => Self::Compliant,
+            "notCompliant" => Self::NotCompliant,
+            "notEnrolled" => Self::NotEnrolled,
+            "unknownLocation" => Self::UnknownLocation,
+            "mfaRequired" => Self::MfaRequired,
+            "azureADBlockDueToAccessPolicy" => Self::AzureAdBlockDueToAccessPolicy,
+            "compromisedPassword" => Self::CompromisedPassword,
+            "deviceNotKnownWithManagedApp" => Self::DeviceNotKnownWithManagedApp,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::Minor => "minor",
-            Self::Moderate => "moderate",
-            Self::Elevated => "elevated",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Unknown => "unknown",
+            Self::ExchangeGlobalRule => "exchangeGlobalRule",
+            Self::ExchangeIndividualRule => "exchangeIndividualRule",
+            Self::ExchangeDeviceRule => "exchangeDeviceRule",
+            Self::ExchangeUpgrade => "exchangeUpgrade",
+            Self::ExchangeMailboxPolicy => "exchangeMailboxPolicy",
+            Self::Other => "other",
+            Self::Compliant => "compliant",
+            Self::NotCompliant => "notCompliant",
+            Self::NotEnrolled => "notEnrolled",
+            Self::UnknownLocation => "unknownLocation",
+            Self::MfaRequired => "mfaRequired",
+            Self::AzureAdBlockDueToAccessPolicy => "azureADBlockDueToAccessPolicy",
+            Self::CompromisedPassword => "compromisedPassword",
+            Self::DeviceNotKnownWithManagedApp => "deviceNotKnownWithManagedApp",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for InsiderRiskLevel {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceManagementExchangeAccessStateReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for InsiderRiskLevel {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeAccessStateReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1212,227 +707,192 @@ impl<'de> serde::Deserialize<'de> for InsiderRiskLevel {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for InsiderRiskLevel {
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for DeviceManagementExchangeAccessStateReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<&str> for InsiderRiskLevel {
+#[cfg(feature = "_action_state")]
+impl From<&str> for DeviceManagementExchangeAccessStateReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// CSDL enum type `microsoft.graph.mailTipsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct MailTipsType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_activity_domain")]
-impl MailTipsType {
-    /// `automaticReplies` = 1
-    pub const AUTOMATIC_REPLIES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `mailboxFullStatus` = 2
-    pub const MAILBOX_FULL_STATUS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `customMailTip` = 4
-    pub const CUSTOM_MAIL_TIP: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `externalMemberCount` = 8
-    pub const EXTERNAL_MEMBER_COUNT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `totalMemberCount` = 16
-    pub const TOTAL_MEMBER_COUNT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `maxMessageSize` = 32
-    pub const MAX_MESSAGE_SIZE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-    /// `deliveryRestriction` = 64
-    pub const DELIVERY_RESTRICTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(64),
-    );
-    /// `moderationStatus` = 128
-    pub const MODERATION_STATUS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `recipientScope` = 256
-    pub const RECIPIENT_SCOPE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(256),
-    );
-    /// `recipientSuggestions` = 512
-    pub const RECIPIENT_SUGGESTIONS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationUserRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationUserRole {
+    /// `student` = 0
+    Student,
+    /// `teacher` = 1
+    Teacher,
+    /// `none` = 2
+    None,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationUserRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("automaticReplies", 1),
-        ("mailboxFullStatus", 2),
-        ("customMailTip", 4),
-        ("externalMemberCount", 8),
-        ("totalMemberCount", 16),
-        ("maxMessageSize", 32),
-        ("deliveryRestriction", 64),
-        ("moderationStatus", 128),
-        ("recipientScope", 256),
-        ("recipientSuggestions", 512),
+        ("student", 0),
+        ("teacher", 1),
+        ("none", 2),
+        ("unknownFutureValue", 3),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "student" => Self::Student,
+            "teacher" => Self::Teacher,
+            "none" => Self::None,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Debug for MailTipsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Display for MailTipsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Student => "student",
+            Self::Teacher => "teacher",
+            Self::None => "none",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl std::str::FromStr for MailTipsType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::ops::BitOr for MailTipsType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::ops::BitOrAssign for MailTipsType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for MailTipsType {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationUserRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for MailTipsType {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationUserRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
-#[cfg(feature = "_drives")]
-/// CSDL enum type `microsoft.graph.mediaSourceContentCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationUserRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationUserRole {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_search")]
+/// CSDL enum type `microsoft.graph.entityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MediaSourceContentCategory {
-    /// `meeting` = 0
-    Meeting,
-    /// `liveStream` = 1
-    LiveStream,
-    /// `presentation` = 2
-    Presentation,
-    /// `screenRecording` = 3
-    ScreenRecording,
-    /// `story` = 4
-    Story,
-    /// `profile` = 5
-    Profile,
-    /// `chat` = 6
-    Chat,
-    /// `note` = 7
-    Note,
-    /// `comment` = 8
-    Comment,
+pub enum EntityType {
+    /// `event` = 0
+    Event,
+    /// `message` = 1
+    Message,
+    /// `driveItem` = 2
+    DriveItem,
+    /// `externalItem` = 4
+    ExternalItem,
+    /// `site` = 5
+    Site,
+    /// `list` = 6
+    List,
+    /// `listItem` = 7
+    ListItem,
+    /// `drive` = 8
+    Drive,
     /// `unknownFutureValue` = 9
     UnknownFutureValue,
+    /// `chatMessage` = 10
+    ChatMessage,
+    /// `person` = 11
+    Person,
+    /// `acronym` = 12
+    Acronym,
+    /// `bookmark` = 13
+    Bookmark,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::enums::EvolvableEnum for MediaSourceContentCategory {
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::enums::EvolvableEnum for EntityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("meeting", 0),
-        ("liveStream", 1),
-        ("presentation", 2),
-        ("screenRecording", 3),
-        ("story", 4),
-        ("profile", 5),
-        ("chat", 6),
-        ("note", 7),
-        ("comment", 8),
+        ("event", 0),
+        ("message", 1),
+        ("driveItem", 2),
+        ("externalItem", 4),
+        ("site", 5),
+        ("list", 6),
+        ("listItem", 7),
+        ("drive", 8),
         ("unknownFutureValue", 9),
+        ("chatMessage", 10),
+        ("person", 11),
+        ("acronym", 12),
+        ("bookmark", 13),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "meeting" => Self::Meeting,
-            "liveStream" => Self::LiveStream,
-            "presentation" => Self::Presentation,
-            "screenRecording" => Self::ScreenRecording,
-            "story" => Self::Story,
-            "profile" => Self::Profile,
-            "chat" => Self::Chat,
-            "note" => Self::Note,
-            "comment" => Self::Comment,
+            "event" => Self::Event,
+            "message" => Self::Message,
+            "driveItem" => Self::DriveItem,
+            "externalItem" => Self::ExternalItem,
+            "site" => Self::Site,
+            "list" => Self::List,
+            "listItem" => Self::ListItem,
+            "drive" => Self::Drive,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "chatMessage" => Self::ChatMessage,
+            "person" => Self::Person,
+            "acronym" => Self::Acronym,
+            "bookmark" => Self::Bookmark,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Meeting => "meeting",
-            Self::LiveStream => "liveStream",
-            Self::Presentation => "presentation",
-            Self::ScreenRecording => "screenRecording",
-            Self::Story => "story",
-            Self::Profile => "profile",
-            Self::Chat => "chat",
-            Self::Note => "note",
-            Self::Comment => "comment",
+            Self::Event => "event",
+            Self::Message => "message",
+            Self::DriveItem => "driveItem",
+            Self::ExternalItem => "externalItem",
+            Self::Site => "site",
+            Self::List => "list",
+            Self::ListItem => "listItem",
+            Self::Drive => "drive",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ChatMessage => "chatMessage",
+            Self::Person => "person",
+            Self::Acronym => "acronym",
+            Self::Bookmark => "bookmark",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_drives")]
-impl serde::Serialize for MediaSourceContentCategory {
+#[cfg(feature = "_search")]
+impl serde::Serialize for EntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for MediaSourceContentCategory {
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for EntityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1440,78 +900,78 @@ impl<'de> serde::Deserialize<'de> for MediaSourceContentCategory {
     }
 }
 
-#[cfg(feature = "_drives")]
-impl std::fmt::Display for MediaSourceContentCategory {
+#[cfg(feature = "_search")]
+impl std::fmt::Display for EntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_drives")]
-impl From<&str> for MediaSourceContentCategory {
+#[cfg(feature = "_search")]
+impl From<&str> for EntityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.obliterationBehavior`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_reports")]
+/// CSDL enum type `microsoft.graph.includedUserRoles`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObliterationBehavior {
-    /// `default` = 0
-    Default,
-    /// `doNotObliterate` = 1
-    DoNotObliterate,
-    /// `obliterateWithWarning` = 2
-    ObliterateWithWarning,
-    /// `always` = 3
-    Always,
-    /// `unknownFutureValue` = 999
+pub enum IncludedUserRoles {
+    /// `all` = 0
+    All,
+    /// `privilegedAdmin` = 1
+    PrivilegedAdmin,
+    /// `admin` = 2
+    Admin,
+    /// `user` = 3
+    User,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for ObliterationBehavior {
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::enums::EvolvableEnum for IncludedUserRoles {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("default", 0),
-        ("doNotObliterate", 1),
-        ("obliterateWithWarning", 2),
-        ("always", 3),
-        ("unknownFutureValue", 999),
+        ("all", 0),
+        ("privilegedAdmin", 1),
+        ("admin", 2),
+        ("user", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "default" => Self::Default,
-            "doNotObliterate" => Self::DoNotObliterate,
-            "obliterateWithWarning" => Self::ObliterateWithWarning,
-            "always" => Self::Always,
+            "all" => Self::All,
+            "privilegedAdmin" => Self::PrivilegedAdmin,
+            "admin" => Self::Admin,
+            "user" => Self::User,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Default => "default",
-            Self::DoNotObliterate => "doNotObliterate",
-            Self::ObliterateWithWarning => "obliterateWithWarning",
-            Self::Always => "always",
+            Self::All => "all",
+            Self::PrivilegedAdmin => "privilegedAdmin",
+            Self::Admin => "admin",
+            Self::User => "user",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ObliterationBehavior {
+#[cfg(feature = "_reports")]
+impl serde::Serialize for IncludedUserRoles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ObliterationBehavior {
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1519,15 +979,84 @@ impl<'de> serde::Deserialize<'de> for ObliterationBehavior {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for ObliterationBehavior {
+#[cfg(feature = "_reports")]
+impl std::fmt::Display for IncludedUserRoles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for ObliterationBehavior {
+#[cfg(feature = "_reports")]
+impl From<&str> for IncludedUserRoles {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_migration_mode")]
+/// CSDL enum type `microsoft.graph.migrationMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MigrationMode {
+    /// `inProgress` = 0
+    InProgress,
+    /// `completed` = 1
+    Completed,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_migration_mode")]
+impl graph_odata_runtime::enums::EvolvableEnum for MigrationMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("inProgress", 0),
+        ("completed", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_migration_mode")]
+impl serde::Serialize for MigrationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_migration_mode")]
+impl<'de> serde::Deserialize<'de> for MigrationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_migration_mode")]
+impl std::fmt::Display for MigrationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_migration_mode")]
+impl From<&str> for MigrationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1607,128 +1136,59 @@ impl From<&str> for OnenoteSourceService {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.protectionScopeState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.pagePromotionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtectionScopeState {
-    /// `notModified` = 0
-    NotModified,
-    /// `modified` = 1
-    Modified,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProtectionScopeState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notModified", 0),
-        ("modified", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notModified" => Self::NotModified,
-            "modified" => Self::Modified,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotModified => "notModified",
-            Self::Modified => "modified",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for ProtectionScopeState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for ProtectionScopeState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for ProtectionScopeState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for ProtectionScopeState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.rejectReason`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RejectReason {
-    /// `none` = 0
-    None,
-    /// `busy` = 1
-    Busy,
-    /// `forbidden` = 2
-    Forbidden,
+pub enum PagePromotionType {
+    /// `microsoftReserved` = 0
+    MicrosoftReserved,
+    /// `page` = 1
+    Page,
+    /// `newsPost` = 2
+    NewsPost,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for RejectReason {
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("busy", 1),
-        ("forbidden", 2),
+        ("microsoftReserved", 0),
+        ("page", 1),
+        ("newsPost", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "busy" => Self::Busy,
-            "forbidden" => Self::Forbidden,
+            "microsoftReserved" => Self::MicrosoftReserved,
+            "page" => Self::Page,
+            "newsPost" => Self::NewsPost,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Busy => "busy",
-            Self::Forbidden => "forbidden",
+            Self::MicrosoftReserved => "microsoftReserved",
+            Self::Page => "page",
+            Self::NewsPost => "newsPost",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for RejectReason {
+#[cfg(feature = "_sites")]
+impl serde::Serialize for PagePromotionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for RejectReason {
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for PagePromotionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1736,63 +1196,196 @@ impl<'de> serde::Deserialize<'de> for RejectReason {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for RejectReason {
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for PagePromotionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for RejectReason {
+#[cfg(feature = "_sites")]
+impl From<&str> for PagePromotionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-/// CSDL enum type `microsoft.graph.remindBeforeTimeInMinutesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_domain")]
+/// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_activity_domain")]
+impl RecipientScopeType {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `internal` = 1
+    pub const INTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `external` = 2
+    pub const EXTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `externalPartner` = 4
+    pub const EXTERNAL_PARTNER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `externalNonPartner` = 8
+    pub const EXTERNAL_NON_PARTNER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+}
+
+#[cfg(feature = "_activity_domain")]
+impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("internal", 1),
+        ("external", 2),
+        ("externalPartner", 4),
+        ("externalNonPartner", 8),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl std::fmt::Debug for RecipientScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl std::fmt::Display for RecipientScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl std::str::FromStr for RecipientScopeType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl std::ops::BitOr for RecipientScopeType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl std::ops::BitOrAssign for RecipientScopeType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl serde::Serialize for RecipientScopeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl<'de> serde::Deserialize<'de> for RecipientScopeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_privileged_access_schedule")]
+/// CSDL enum type `microsoft.graph.scheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RemindBeforeTimeInMinutesType {
-    /// `mins15` = 0
-    Mins15,
-    /// `unknownFutureValue` = 100
+pub enum ScheduleRequestActions {
+    /// `adminAssign` = 1
+    AdminAssign,
+    /// `adminUpdate` = 2
+    AdminUpdate,
+    /// `adminRemove` = 3
+    AdminRemove,
+    /// `selfActivate` = 4
+    SelfActivate,
+    /// `selfDeactivate` = 5
+    SelfDeactivate,
+    /// `adminExtend` = 6
+    AdminExtend,
+    /// `adminRenew` = 7
+    AdminRenew,
+    /// `selfExtend` = 8
+    SelfExtend,
+    /// `selfRenew` = 9
+    SelfRenew,
+    /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::enums::EvolvableEnum for RemindBeforeTimeInMinutesType {
+#[cfg(feature = "_privileged_access_schedule")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mins15", 0),
-        ("unknownFutureValue", 100),
+        ("adminAssign", 1),
+        ("adminUpdate", 2),
+        ("adminRemove", 3),
+        ("selfActivate", 4),
+        ("selfDeactivate", 5),
+        ("adminExtend", 6),
+        ("adminRenew", 7),
+        ("selfExtend", 8),
+        ("selfRenew", 9),
+        ("unknownFutureValue", 10),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "mins15" => Self::Mins15,
+            "adminAssign" => Self::AdminAssign,
+            "adminUpdate" => Self::AdminUpdate,
+            "adminRemove" => Self::AdminRemove,
+            "selfActivate" => Self::SelfActivate,
+            "selfDeactivate" => Self::SelfDeactivate,
+            "adminExtend" => Self::AdminExtend,
+            "adminRenew" => Self::AdminRenew,
+            "selfExtend" => Self::SelfExtend,
+            "selfRenew" => Self::SelfRenew,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Mins15 => "mins15",
+            Self::AdminAssign => "adminAssign",
+            Self::AdminUpdate => "adminUpdate",
+            Self::AdminRemove => "adminRemove",
+            Self::SelfActivate => "selfActivate",
+            Self::SelfDeactivate => "selfDeactivate",
+            Self::AdminExtend => "adminExtend",
+            Self::AdminRenew => "adminRenew",
+            Self::SelfExtend => "selfExtend",
+            Self::SelfRenew => "selfRenew",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for RemindBeforeTimeInMinutesType {
+#[cfg(feature = "_privileged_access_schedule")]
+impl serde::Serialize for ScheduleRequestActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for RemindBeforeTimeInMinutesType {
+#[cfg(feature = "_privileged_access_schedule")]
+impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1800,68 +1393,88 @@ impl<'de> serde::Deserialize<'de> for RemindBeforeTimeInMinutesType {
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl std::fmt::Display for RemindBeforeTimeInMinutesType {
+#[cfg(feature = "_privileged_access_schedule")]
+impl std::fmt::Display for ScheduleRequestActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl From<&str> for RemindBeforeTimeInMinutesType {
+#[cfg(feature = "_privileged_access_schedule")]
+impl From<&str> for ScheduleRequestActions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.restrictionAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.stagedFeatureName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestrictionAction {
-    /// `warn` = 0
-    Warn,
-    /// `audit` = 1
-    Audit,
-    /// `block` = 2
-    Block,
+pub enum StagedFeatureName {
+    /// `passthroughAuthentication` = 0
+    PassthroughAuthentication,
+    /// `seamlessSso` = 1
+    SeamlessSso,
+    /// `passwordHashSync` = 2
+    PasswordHashSync,
+    /// `emailAsAlternateId` = 3
+    EmailAsAlternateId,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// `certificateBasedAuthentication` = 5
+    CertificateBasedAuthentication,
+    /// `multiFactorAuthentication` = 6
+    MultiFactorAuthentication,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for StagedFeatureName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("warn", 0),
-        ("audit", 1),
-        ("block", 2),
+        ("passthroughAuthentication", 0),
+        ("seamlessSso", 1),
+        ("passwordHashSync", 2),
+        ("emailAsAlternateId", 3),
+        ("unknownFutureValue", 4),
+        ("certificateBasedAuthentication", 5),
+        ("multiFactorAuthentication", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "warn" => Self::Warn,
-            "audit" => Self::Audit,
-            "block" => Self::Block,
+            "passthroughAuthentication" => Self::PassthroughAuthentication,
+            "seamlessSso" => Self::SeamlessSso,
+            "passwordHashSync" => Self::PasswordHashSync,
+            "emailAsAlternateId" => Self::EmailAsAlternateId,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "certificateBasedAuthentication" => Self::CertificateBasedAuthentication,
+            "multiFactorAuthentication" => Self::MultiFactorAuthentication,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Warn => "warn",
-            Self::Audit => "audit",
-            Self::Block => "block",
+            Self::PassthroughAuthentication => "passthroughAuthentication",
+            Self::SeamlessSso => "seamlessSso",
+            Self::PasswordHashSync => "passwordHashSync",
+            Self::EmailAsAlternateId => "emailAsAlternateId",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::CertificateBasedAuthentication => "certificateBasedAuthentication",
+            Self::MultiFactorAuthentication => "multiFactorAuthentication",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for RestrictionAction {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for StagedFeatureName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for RestrictionAction {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for StagedFeatureName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1869,65 +1482,73 @@ impl<'de> serde::Deserialize<'de> for RestrictionAction {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for RestrictionAction {
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for StagedFeatureName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for RestrictionAction {
+#[cfg(feature = "_policies")]
+impl From<&str> for StagedFeatureName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleAssignmentScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
+pub enum TeamVisibilityType {
+    /// `private` = 0
+    Private,
+    /// `public` = 1
+    Public,
+    /// `hiddenMembership` = 2
+    HiddenMembership,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
+        ("private", 0),
+        ("public", 1),
+        ("hiddenMembership", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
+            "private" => Self::Private,
+            "public" => Self::Public,
+            "hiddenMembership" => Self::HiddenMembership,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::HiddenMembership => "hiddenMembership",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamVisibilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1935,150 +1556,15 @@ for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_giphy_rating_type")]
+impl std::fmt::Display for TeamVisibilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleEligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.synchronizationDisposition`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationDisposition {
-    /// `Normal` = 0
-    Normal,
-    /// `Discard` = 1
-    Discard,
-    /// `Escrow` = 2
-    Escrow,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationDisposition {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Normal", 0),
-        ("Discard", 1),
-        ("Escrow", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Normal" => Self::Normal,
-            "Discard" => Self::Discard,
-            "Escrow" => Self::Escrow,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Normal => "Normal",
-            Self::Discard => "Discard",
-            Self::Escrow => "Escrow",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for SynchronizationDisposition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for SynchronizationDisposition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for SynchronizationDisposition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for SynchronizationDisposition {
+#[cfg(feature = "_giphy_rating_type")]
+impl From<&str> for TeamVisibilityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2201,163 +1687,5 @@ impl<'de> serde::Deserialize<'de> for UserActivityTypes {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.userExperienceAnalyticsSummarizedBy`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserExperienceAnalyticsSummarizedBy {
-    /// `none` = 0
-    None,
-    /// `model` = 1
-    Model,
-    /// `allRegressions` = 3
-    AllRegressions,
-    /// `modelRegression` = 4
-    ModelRegression,
-    /// `manufacturerRegression` = 5
-    ManufacturerRegression,
-    /// `operatingSystemVersionRegression` = 6
-    OperatingSystemVersionRegression,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserExperienceAnalyticsSummarizedBy {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("model", 1),
-        ("allRegressions", 3),
-        ("modelRegression", 4),
-        ("manufacturerRegression", 5),
-        ("operatingSystemVersionRegression", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "model" => Self::Model,
-            "allRegressions" => Self::AllRegressions,
-            "modelRegression" => Self::ModelRegression,
-            "manufacturerRegression" => Self::ManufacturerRegression,
-            "operatingSystemVersionRegression" => Self::OperatingSystemVersionRegression,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Model => "model",
-            Self::AllRegressions => "allRegressions",
-            Self::ModelRegression => "modelRegression",
-            Self::ManufacturerRegression => "manufacturerRegression",
-            Self::OperatingSystemVersionRegression => "operatingSystemVersionRegression",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsSummarizedBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsSummarizedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for UserExperienceAnalyticsSummarizedBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for UserExperienceAnalyticsSummarizedBy {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.workLocationUpdateScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkLocationUpdateScope {
-    /// `currentSegment` = 1
-    CurrentSegment,
-    /// `currentDay` = 2
-    CurrentDay,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for WorkLocationUpdateScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("currentSegment", 1),
-        ("currentDay", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "currentSegment" => Self::CurrentSegment,
-            "currentDay" => Self::CurrentDay,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::CurrentSegment => "currentSegment",
-            Self::CurrentDay => "currentDay",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WorkLocationUpdateScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WorkLocationUpdateScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for WorkLocationUpdateScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for WorkLocationUpdateScope {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }

@@ -11,34 +11,64 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_adhoc_call")]
-/// CSDL entity type `microsoft.graph.callRecords.participantBase`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.callRecords.callRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParticipantBase {
+pub struct CallRecord {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `administrativeUnitInfos`: `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
-    pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
-    /// Property `identity`: `microsoft.graph.communicationsIdentitySet`.
-    pub identity: Option<super::super::microsoft_graph::CommunicationsIdentitySet>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `joinWebUrl`: `Edm.String`.
+    pub join_web_url: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `modalities`: `Collection(microsoft.graph.callRecords.modality)`, not nullable.
+    pub modalities: Option<Vec<Modality>>,
+    /// **Deprecated**: deprecated on 2023-11-06, planned removal on 2026-11-06, revision 2023-06/New_Properties_Added
+    ///
+    /// Property `organizer`: `microsoft.graph.identitySet`.
+    #[deprecated(
+        note = "deprecated on 2023-11-06, planned removal on 2026-11-06, revision 2023-06/New_Properties_Added"
+    )]
+    pub organizer: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// **Deprecated**: deprecated on 2023-11-06, planned removal on 2026-11-06, revision 2023-06/New_Properties_Added
+    ///
+    /// Property `participants`: `Collection(microsoft.graph.identitySet)`.
+    #[deprecated(
+        note = "deprecated on 2023-11-06, planned removal on 2026-11-06, revision 2023-06/New_Properties_Added"
+    )]
+    pub participants: Option<Vec<super::super::microsoft_graph::AnyIdentitySet>>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `type`: `microsoft.graph.callRecords.callType`, not nullable.
+    pub r#type: Option<CallType>,
+    /// Property `version`: `Edm.Int64`, not nullable.
+    pub version: Option<i64>,
+    /// Navigation property `organizer_v2`: `microsoft.graph.callRecords.organizer`, contained; present when expanded (`$expand`).
+    pub organizer_v2: Option<Organizer>,
+    /// Navigation property `participants_v2`: `Collection(microsoft.graph.callRecords.participant)`, contained; present when expanded (`$expand`).
+    pub participants_v2: Option<Vec<Participant>>,
+    /// Navigation property `sessions`: `Collection(microsoft.graph.callRecords.session)`, contained; present when expanded (`$expand`).
+    pub sessions: Option<Vec<Session>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for ParticipantBase {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for CallRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl ParticipantBase {
+#[cfg(feature = "_communications")]
+impl CallRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.participantBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.callRecord";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -52,14 +82,24 @@ impl ParticipantBase {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("administrativeUnitInfos", &self.administrative_unit_infos);
-        object.property("identity", &self.identity);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("joinWebUrl", &self.join_web_url);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("modalities", &self.modalities);
+        object.property("organizer", &self.organizer);
+        object.property("participants", &self.participants);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("type", &self.r#type);
+        object.property("version", &self.version);
+        object.property("organizer_v2", &self.organizer_v2);
+        object.property("participants_v2", &self.participants_v2);
+        object.property("sessions", &self.sessions);
         object.end()
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for ParticipantBase {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for CallRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,8 +107,8 @@ impl<'de> serde::Deserialize<'de> for ParticipantBase {
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::model::ODataObject for ParticipantBase {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for CallRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -78,10 +118,22 @@ impl graph_odata_runtime::model::ODataObject for ParticipantBase {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "administrativeUnitInfos" => {
-                read_nullable(map, key, &mut self.administrative_unit_infos, extra)
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "identity" => read_nullable(map, key, &mut self.identity, extra),
+            "modalities" => read_nullable(map, key, &mut self.modalities, extra),
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            "participants" => read_nullable(map, key, &mut self.participants, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "organizer_v2" => read_nullable(map, key, &mut self.organizer_v2, extra),
+            "participants_v2" => {
+                read_nullable(map, key, &mut self.participants_v2, extra)
+            }
+            "sessions" => read_nullable(map, key, &mut self.sessions, extra),
             _ => Ok(false),
         }
     }
@@ -92,8 +144,8 @@ impl graph_odata_runtime::model::ODataObject for ParticipantBase {
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl ParticipantBase {
+#[cfg(feature = "_communications")]
+impl CallRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -103,25 +155,59 @@ impl ParticipantBase {
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`ParticipantBase`] by wire name, each a [`Field<ParticipantBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantBase::set_null`].
-pub enum ParticipantBaseField {}
+#[cfg(feature = "_communications")]
+/// The properties of [`CallRecord`] by wire name, each a [`Field<CallRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRecord::set_null`].
+pub enum CallRecordField {}
 
-#[cfg(feature = "_adhoc_call")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
-impl ParticipantBaseField {
+impl CallRecordField {
     /// `id`
-    pub const Id: model::Field<ParticipantBase> = model::Field::new("id");
-    /// `administrativeUnitInfos`
-    pub const AdministrativeUnitInfos: model::Field<ParticipantBase> = model::Field::new(
-        "administrativeUnitInfos",
+    pub const Id: model::Field<CallRecord> = model::Field::new("id");
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<CallRecord> = model::Field::new("endDateTime");
+    /// `joinWebUrl`
+    pub const JoinWebUrl: model::Field<CallRecord> = model::Field::new("joinWebUrl");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<CallRecord> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `identity`
-    pub const Identity: model::Field<ParticipantBase> = model::Field::new("identity");
+    /// `modalities`
+    pub const Modalities: model::Field<CallRecord> = model::Field::new("modalities");
+    /// `organizer`
+    pub const Organizer: model::Field<CallRecord> = model::Field::new("organizer");
+    /// `participants`
+    pub const Participants: model::Field<CallRecord> = model::Field::new("participants");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<CallRecord> = model::Field::new(
+        "startDateTime",
+    );
+    /// `type`
+    pub const Type: model::Field<CallRecord> = model::Field::new("type");
+    /// `version`
+    pub const Version: model::Field<CallRecord> = model::Field::new("version");
+    /// `organizer_v2`
+    pub const OrganizerV2: model::Field<CallRecord> = model::Field::new("organizer_v2");
+    /// `participants_v2`
+    pub const ParticipantsV2: model::Field<CallRecord> = model::Field::new(
+        "participants_v2",
+    );
+    /// `sessions`
+    pub const Sessions: model::Field<CallRecord> = model::Field::new("sessions");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ParticipantBase>] = &[
+    pub const ALL: &'static [model::Field<CallRecord>] = &[
         Self::Id,
-        Self::AdministrativeUnitInfos,
-        Self::Identity,
+        Self::EndDateTime,
+        Self::JoinWebUrl,
+        Self::LastModifiedDateTime,
+        Self::Modalities,
+        Self::Organizer,
+        Self::Participants,
+        Self::StartDateTime,
+        Self::Type,
+        Self::Version,
+        Self::OrganizerV2,
+        Self::ParticipantsV2,
+        Self::Sessions,
     ];
 }

@@ -25,9 +25,13 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_custom_data_provided_res
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_custom_data_provided_resource_payloads::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_models_part_12::microsoft_graph_custom_data_provided_resource_payloads::*;
-
-mod complex_types;
+pub(crate) use graph_sdk_models_part_9::microsoft_graph_custom_data_provided_resource_payloads::*;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_custom_data_provided_resource_payloads::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph_custom_data_provided_resource_payloads::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::microsoft_graph_custom_data_provided_resource_payloads::*;

@@ -12,17 +12,15 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.taskReportSummary`.
+/// CSDL complex type `microsoft.graph.identityGovernance.quarantineDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TaskReportSummary {
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
-    pub successful_tasks: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `unprocessedTasks`: `Edm.Int32`, not nullable.
-    pub unprocessed_tasks: Option<i32>,
+pub struct QuarantineDetails {
+    /// Property `quarantinedDateTime`: `Edm.DateTimeOffset`.
+    pub quarantined_date_time: Option<edm::DateTimeOffset>,
+    /// Property `quarantineReason`: `Edm.String`.
+    pub quarantine_reason: Option<String>,
+    /// Property `quarantineType`: `microsoft.graph.identityGovernance.quarantineType`, not nullable.
+    pub quarantine_type: Option<QuarantineType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -30,16 +28,16 @@ pub struct TaskReportSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for TaskReportSummary {
+impl serde::Serialize for QuarantineDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl TaskReportSummary {
+impl QuarantineDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.taskReportSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineDetails";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -52,16 +50,15 @@ impl TaskReportSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("successfulTasks", &self.successful_tasks);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("unprocessedTasks", &self.unprocessed_tasks);
+        object.property("quarantinedDateTime", &self.quarantined_date_time);
+        object.property("quarantineReason", &self.quarantine_reason);
+        object.property("quarantineType", &self.quarantine_type);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for TaskReportSummary {
+impl<'de> serde::Deserialize<'de> for QuarantineDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -70,23 +67,22 @@ impl<'de> serde::Deserialize<'de> for TaskReportSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for TaskReportSummary {
+impl graph_odata_runtime::model::ODataObject for QuarantineDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "successfulTasks" => {
-                read_lenient(map, key, &mut self.successful_tasks, extra)
+            "quarantinedDateTime" => {
+                read_lenient(map, key, &mut self.quarantined_date_time, extra)
             }
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "unprocessedTasks" => {
-                read_lenient(map, key, &mut self.unprocessed_tasks, extra)
+            "quarantineReason" => {
+                read_lenient(map, key, &mut self.quarantine_reason, extra)
             }
+            "quarantineType" => read_nullable(map, key, &mut self.quarantine_type, extra),
             _ => Ok(false),
         }
     }
@@ -98,7 +94,7 @@ impl graph_odata_runtime::model::ODataObject for TaskReportSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl TaskReportSummary {
+impl QuarantineDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -109,57 +105,36 @@ impl TaskReportSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`TaskReportSummary`] by wire name, each a [`Field<TaskReportSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskReportSummary::set_null`].
-pub enum TaskReportSummaryField {}
+/// The properties of [`QuarantineDetails`] by wire name, each a [`Field<QuarantineDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineDetails::set_null`].
+pub enum QuarantineDetailsField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl TaskReportSummaryField {
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<TaskReportSummary> = model::Field::new(
-        "failedTasks",
+impl QuarantineDetailsField {
+    /// `quarantinedDateTime`
+    pub const QuarantinedDateTime: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantinedDateTime",
     );
-    /// `successfulTasks`
-    pub const SuccessfulTasks: model::Field<TaskReportSummary> = model::Field::new(
-        "successfulTasks",
+    /// `quarantineReason`
+    pub const QuarantineReason: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantineReason",
     );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<TaskReportSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `unprocessedTasks`
-    pub const UnprocessedTasks: model::Field<TaskReportSummary> = model::Field::new(
-        "unprocessedTasks",
+    /// `quarantineType`
+    pub const QuarantineType: model::Field<QuarantineDetails> = model::Field::new(
+        "quarantineType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TaskReportSummary>] = &[
-        Self::FailedTasks,
-        Self::SuccessfulTasks,
-        Self::TotalTasks,
-        Self::UnprocessedTasks,
+    pub const ALL: &'static [model::Field<QuarantineDetails>] = &[
+        Self::QuarantinedDateTime,
+        Self::QuarantineReason,
+        Self::QuarantineType,
     ];
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.topTasksInsightsSummary`.
+/// CSDL complex type `microsoft.graph.identityGovernance.workflowExecutionConditions`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopTasksInsightsSummary {
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulTasks`: `Edm.Int32`, not nullable.
-    pub successful_tasks: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `taskDefinitionDisplayName`: `Edm.String`, not nullable.
-    pub task_definition_display_name: Option<String>,
-    /// Property `taskDefinitionId`: `Edm.String`, not nullable.
-    pub task_definition_id: Option<String>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
+pub struct WorkflowExecutionConditions {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -167,16 +142,80 @@ pub struct TopTasksInsightsSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for TopTasksInsightsSummary {
+impl serde::Serialize for WorkflowExecutionConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl TopTasksInsightsSummary {
+impl WorkflowExecutionConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.topTasksInsightsSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowExecutionConditions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for WorkflowExecutionConditions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for WorkflowExecutionConditions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.identityGovernance.workflowSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowSetting {
+    /// Property `quarantineConfiguration`: `microsoft.graph.identityGovernance.quarantineConfiguration`.
+    pub quarantine_configuration: Option<QuarantineConfiguration>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for WorkflowSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl WorkflowSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -189,20 +228,13 @@ impl TopTasksInsightsSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulTasks", &self.successful_tasks);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("taskDefinitionDisplayName", &self.task_definition_display_name);
-        object.property("taskDefinitionId", &self.task_definition_id);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
+        object.property("quarantineConfiguration", &self.quarantine_configuration);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for TopTasksInsightsSummary {
+impl<'de> serde::Deserialize<'de> for WorkflowSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -211,31 +243,18 @@ impl<'de> serde::Deserialize<'de> for TopTasksInsightsSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for TopTasksInsightsSummary {
+impl graph_odata_runtime::model::ODataObject for WorkflowSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulTasks" => {
-                read_lenient(map, key, &mut self.successful_tasks, extra)
+            "quarantineConfiguration" => {
+                read_nullable(map, key, &mut self.quarantine_configuration, extra)
             }
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "taskDefinitionDisplayName" => {
-                read_lenient(map, key, &mut self.task_definition_display_name, extra)
-            }
-            "taskDefinitionId" => {
-                read_lenient(map, key, &mut self.task_definition_id, extra)
-            }
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
             _ => Ok(false),
         }
     }
@@ -247,7 +266,7 @@ impl graph_odata_runtime::model::ODataObject for TopTasksInsightsSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl TopTasksInsightsSummary {
+impl WorkflowSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -258,53 +277,18 @@ impl TopTasksInsightsSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// The properties of [`TopTasksInsightsSummary`] by wire name, each a [`Field<TopTasksInsightsSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopTasksInsightsSummary::set_null`].
-pub enum TopTasksInsightsSummaryField {}
+/// The properties of [`WorkflowSetting`] by wire name, each a [`Field<WorkflowSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowSetting::set_null`].
+pub enum WorkflowSettingField {}
 
 #[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl TopTasksInsightsSummaryField {
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "failedTasks",
-    );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulTasks`
-    pub const SuccessfulTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "successfulTasks",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `taskDefinitionDisplayName`
-    pub const TaskDefinitionDisplayName: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "taskDefinitionDisplayName",
-    );
-    /// `taskDefinitionId`
-    pub const TaskDefinitionId: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "taskDefinitionId",
-    );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<TopTasksInsightsSummary> = model::Field::new(
-        "totalUsers",
+impl WorkflowSettingField {
+    /// `quarantineConfiguration`
+    pub const QuarantineConfiguration: model::Field<WorkflowSetting> = model::Field::new(
+        "quarantineConfiguration",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TopTasksInsightsSummary>] = &[
-        Self::FailedTasks,
-        Self::FailedUsers,
-        Self::SuccessfulTasks,
-        Self::SuccessfulUsers,
-        Self::TaskDefinitionDisplayName,
-        Self::TaskDefinitionId,
-        Self::TotalTasks,
-        Self::TotalUsers,
+    pub const ALL: &'static [model::Field<WorkflowSetting>] = &[
+        Self::QuarantineConfiguration,
     ];
 }

@@ -25,9 +25,23 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_identity_governance::*;
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_identity_governance::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph_identity_governance::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_identity_governance::*;
 
 mod complex_types;
 
 #[allow(unused_imports)]
 pub use complex_types::*;
+
+mod enum_types;
+
+#[allow(unused_imports)]
+pub use enum_types::*;

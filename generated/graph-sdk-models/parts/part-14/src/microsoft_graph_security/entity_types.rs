@@ -11,38 +11,172 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.security.dataSet`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryCaseMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataSet {
+pub struct EdiscoveryCaseMember {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
+    /// Property `recipientType`: `microsoft.graph.security.recipientType`.
+    pub recipient_type: Option<RecipientType>,
+    /// Property `smtpAddress`: `Edm.String`.
+    pub smtp_address: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for DataSet {
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryCaseMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl DataSet {
+#[cfg(feature = "_security")]
+impl EdiscoveryCaseMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSet";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCaseMember";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("recipientType", &self.recipient_type);
+        object.property("smtpAddress", &self.smtp_address);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryCaseMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseMember {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "recipientType" => read_nullable(map, key, &mut self.recipient_type, extra),
+            "smtpAddress" => read_lenient(map, key, &mut self.smtp_address, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryCaseMember {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryCaseMember`] by wire name, each a [`Field<EdiscoveryCaseMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCaseMember::set_null`].
+pub enum EdiscoveryCaseMemberField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryCaseMemberField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryCaseMember> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<EdiscoveryCaseMember> = model::Field::new(
+        "displayName",
+    );
+    /// `recipientType`
+    pub const RecipientType: model::Field<EdiscoveryCaseMember> = model::Field::new(
+        "recipientType",
+    );
+    /// `smtpAddress`
+    pub const SmtpAddress: model::Field<EdiscoveryCaseMember> = model::Field::new(
+        "smtpAddress",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryCaseMember>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::RecipientType,
+        Self::SmtpAddress,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryReviewTag`; base type `microsoft.graph.security.tag`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryReviewTag {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.tag`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `childSelectability`: `microsoft.graph.security.childSelectability`.
+    pub child_selectability: Option<ChildSelectability>,
+    /// Navigation property `childTags`: `Collection(microsoft.graph.security.ediscoveryReviewTag)`; present when expanded (`$expand`).
+    pub child_tags: Option<Vec<EdiscoveryReviewTag>>,
+    /// Navigation property `parent`: `microsoft.graph.security.ediscoveryReviewTag`; present when expanded (`$expand`).
+    pub parent: Option<Box<EdiscoveryReviewTag>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryReviewTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewTag {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewTag";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -57,15 +191,18 @@ impl DataSet {
         )?;
         object.property("id", &self.id);
         object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("childSelectability", &self.child_selectability);
+        object.property("childTags", &self.child_tags);
+        object.property("parent", &self.parent);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for DataSet {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryReviewTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -73,8 +210,8 @@ impl<'de> serde::Deserialize<'de> for DataSet {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for DataSet {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewTag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -85,11 +222,16 @@ impl graph_odata_runtime::model::ODataObject for DataSet {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "childSelectability" => {
+                read_nullable(map, key, &mut self.child_selectability, extra)
+            }
+            "childTags" => read_nullable(map, key, &mut self.child_tags, extra),
+            "parent" => read_nullable(map, key, &mut self.parent, extra),
             _ => Ok(false),
         }
     }
@@ -100,8 +242,8 @@ impl graph_odata_runtime::model::ODataObject for DataSet {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl DataSet {
+#[cfg(feature = "_security")]
+impl EdiscoveryReviewTag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -111,31 +253,322 @@ impl DataSet {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`DataSet`] by wire name, each a [`Field<DataSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSet::set_null`].
-pub enum DataSetField {}
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryReviewTag`] by wire name, each a [`Field<EdiscoveryReviewTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewTag::set_null`].
+pub enum EdiscoveryReviewTagField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl DataSetField {
+impl EdiscoveryReviewTagField {
     /// `id`
-    pub const Id: model::Field<DataSet> = model::Field::new("id");
+    pub const Id: model::Field<EdiscoveryReviewTag> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<DataSet> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DataSet> = model::Field::new(
-        "createdDateTime",
+    pub const CreatedBy: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "createdBy",
     );
     /// `description`
-    pub const Description: model::Field<DataSet> = model::Field::new("description");
+    pub const Description: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "description",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<DataSet> = model::Field::new("displayName");
+    pub const DisplayName: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `childSelectability`
+    pub const ChildSelectability: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "childSelectability",
+    );
+    /// `childTags`
+    pub const ChildTags: model::Field<EdiscoveryReviewTag> = model::Field::new(
+        "childTags",
+    );
+    /// `parent`
+    pub const Parent: model::Field<EdiscoveryReviewTag> = model::Field::new("parent");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DataSet>] = &[
+    pub const ALL: &'static [model::Field<EdiscoveryReviewTag>] = &[
         Self::Id,
         Self::CreatedBy,
-        Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::ChildSelectability,
+        Self::ChildTags,
+        Self::Parent,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.identityContainer`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityContainer {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `healthIssues`: `Collection(microsoft.graph.security.healthIssue)`, contained; present when expanded (`$expand`).
+    pub health_issues: Option<Vec<HealthIssue>>,
+    /// Navigation property `identityAccounts`: `Collection(microsoft.graph.security.identityAccounts)`, contained; present when expanded (`$expand`).
+    pub identity_accounts: Option<Vec<AnyIdentityAccounts>>,
+    /// Navigation property `sensorCandidateActivationConfiguration`: `microsoft.graph.security.sensorCandidateActivationConfiguration`, contained; present when expanded (`$expand`).
+    pub sensor_candidate_activation_configuration: Option<
+        SensorCandidateActivationConfiguration,
+    >,
+    /// Navigation property `sensorCandidates`: `Collection(microsoft.graph.security.sensorCandidate)`, contained; present when expanded (`$expand`).
+    pub sensor_candidates: Option<Vec<SensorCandidate>>,
+    /// Navigation property `sensors`: `Collection(microsoft.graph.security.sensor)`, contained; present when expanded (`$expand`).
+    pub sensors: Option<Vec<Sensor>>,
+    /// Navigation property `settings`: `microsoft.graph.security.settingsContainer`, contained; present when expanded (`$expand`).
+    pub settings: Option<SettingsContainer>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IdentityContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IdentityContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.identityContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("healthIssues", &self.health_issues);
+        object.property("identityAccounts", &self.identity_accounts);
+        object
+            .property(
+                "sensorCandidateActivationConfiguration",
+                &self.sensor_candidate_activation_configuration,
+            );
+        object.property("sensorCandidates", &self.sensor_candidates);
+        object.property("sensors", &self.sensors);
+        object.property("settings", &self.settings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IdentityContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IdentityContainer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "healthIssues" => read_nullable(map, key, &mut self.health_issues, extra),
+            "identityAccounts" => {
+                read_nullable(map, key, &mut self.identity_accounts, extra)
+            }
+            "sensorCandidateActivationConfiguration" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.sensor_candidate_activation_configuration,
+                    extra,
+                )
+            }
+            "sensorCandidates" => {
+                read_nullable(map, key, &mut self.sensor_candidates, extra)
+            }
+            "sensors" => read_nullable(map, key, &mut self.sensors, extra),
+            "settings" => read_nullable(map, key, &mut self.settings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IdentityContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IdentityContainer`] by wire name, each a [`Field<IdentityContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityContainer::set_null`].
+pub enum IdentityContainerField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IdentityContainerField {
+    /// `id`
+    pub const Id: model::Field<IdentityContainer> = model::Field::new("id");
+    /// `healthIssues`
+    pub const HealthIssues: model::Field<IdentityContainer> = model::Field::new(
+        "healthIssues",
+    );
+    /// `identityAccounts`
+    pub const IdentityAccounts: model::Field<IdentityContainer> = model::Field::new(
+        "identityAccounts",
+    );
+    /// `sensorCandidateActivationConfiguration`
+    pub const SensorCandidateActivationConfiguration: model::Field<IdentityContainer> = model::Field::new(
+        "sensorCandidateActivationConfiguration",
+    );
+    /// `sensorCandidates`
+    pub const SensorCandidates: model::Field<IdentityContainer> = model::Field::new(
+        "sensorCandidates",
+    );
+    /// `sensors`
+    pub const Sensors: model::Field<IdentityContainer> = model::Field::new("sensors");
+    /// `settings`
+    pub const Settings: model::Field<IdentityContainer> = model::Field::new("settings");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityContainer>] = &[
+        Self::Id,
+        Self::HealthIssues,
+        Self::IdentityAccounts,
+        Self::SensorCandidateActivationConfiguration,
+        Self::SensorCandidates,
+        Self::Sensors,
+        Self::Settings,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.triggersRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggersRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `retentionEvents`: `Collection(microsoft.graph.security.retentionEvent)`, contained; present when expanded (`$expand`).
+    pub retention_events: Option<Vec<RetentionEvent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TriggersRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TriggersRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.triggersRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("retentionEvents", &self.retention_events);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TriggersRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TriggersRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "retentionEvents" => {
+                read_nullable(map, key, &mut self.retention_events, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TriggersRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TriggersRoot`] by wire name, each a [`Field<TriggersRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggersRoot::set_null`].
+pub enum TriggersRootField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TriggersRootField {
+    /// `id`
+    pub const Id: model::Field<TriggersRoot> = model::Field::new("id");
+    /// `retentionEvents`
+    pub const RetentionEvents: model::Field<TriggersRoot> = model::Field::new(
+        "retentionEvents",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TriggersRoot>] = &[
+        Self::Id,
+        Self::RetentionEvents,
     ];
 }

@@ -12,30 +12,45 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.purgeAreas`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+/// CSDL enum type `microsoft.graph.security.dataSourceScopes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct PurgeAreas(graph_odata_runtime::enums::FlagSet);
+pub struct DataSourceScopes(graph_odata_runtime::enums::FlagSet);
 
 #[cfg(feature = "_security")]
-impl PurgeAreas {
-    /// `mailboxes` = 1
-    pub const MAILBOXES: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `teamsMessages` = 2
-    pub const TEAMS_MESSAGES: Self = Self(
+impl DataSourceScopes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `allTenantMailboxes` = 1
+    pub const ALL_TENANT_MAILBOXES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `allTenantSites` = 2
+    pub const ALL_TENANT_SITES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+    /// `allCaseCustodians` = 4
+    pub const ALL_CASE_CUSTODIANS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `allCaseNoncustodialDataSources` = 8
+    pub const ALL_CASE_NONCUSTODIAL_DATA_SOURCES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `unknownFutureValue` = 16
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for PurgeAreas {
+impl graph_odata_runtime::enums::FlagsEnum for DataSourceScopes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mailboxes", 1),
-        ("teamsMessages", 2),
-        ("unknownFutureValue", 4),
+        ("none", 0),
+        ("allTenantMailboxes", 1),
+        ("allTenantSites", 2),
+        ("allCaseCustodians", 4),
+        ("allCaseNoncustodialDataSources", 8),
+        ("unknownFutureValue", 16),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -46,21 +61,21 @@ impl graph_odata_runtime::enums::FlagsEnum for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Debug for PurgeAreas {
+impl std::fmt::Debug for DataSourceScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PurgeAreas {
+impl std::fmt::Display for DataSourceScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for PurgeAreas {
+impl std::str::FromStr for DataSourceScopes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
@@ -68,7 +83,7 @@ impl std::str::FromStr for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOr for PurgeAreas {
+impl std::ops::BitOr for DataSourceScopes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
@@ -76,21 +91,21 @@ impl std::ops::BitOr for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for PurgeAreas {
+impl std::ops::BitOrAssign for DataSourceScopes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PurgeAreas {
+impl serde::Serialize for DataSourceScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PurgeAreas {
+impl<'de> serde::Deserialize<'de> for DataSourceScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -99,75 +114,105 @@ impl<'de> serde::Deserialize<'de> for PurgeAreas {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.remediationSeverity`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RemediationSeverity {
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+/// CSDL enum type `microsoft.graph.security.statisticsOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct StatisticsOptions(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl StatisticsOptions {
+    /// `includeRefiners` = 1
+    pub const INCLUDE_REFINERS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `includeQueryStats` = 2
+    pub const INCLUDE_QUERY_STATS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `includeUnindexedStats` = 4
+    pub const INCLUDE_UNINDEXED_STATS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `advancedIndexing` = 8
+    pub const ADVANCED_INDEXING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `locationsWithoutHits` = 16
+    pub const LOCATIONS_WITHOUT_HITS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RemediationSeverity {
+impl graph_odata_runtime::enums::FlagsEnum for StatisticsOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
-        ("unknownFutureValue", 127),
+        ("includeRefiners", 1),
+        ("includeQueryStats", 2),
+        ("includeUnindexedStats", 4),
+        ("advancedIndexing", 8),
+        ("locationsWithoutHits", 16),
+        ("unknownFutureValue", 32),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RemediationSeverity {
+impl std::fmt::Debug for StatisticsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for StatisticsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for StatisticsOptions {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for StatisticsOptions {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for StatisticsOptions {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for StatisticsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RemediationSeverity {
+impl<'de> serde::Deserialize<'de> for StatisticsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RemediationSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for RemediationSeverity {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -25,9 +25,13 @@ pub(crate) use graph_sdk_models_part_7::scim::*;
 pub(crate) use graph_sdk_models_part_8::scim::*;
 
 #[allow(unused_imports)]
-pub(crate) use graph_sdk_models_part_12::scim::*;
-
-mod complex_types;
+pub(crate) use graph_sdk_models_part_9::scim::*;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub(crate) use graph_sdk_models_part_10::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::scim::*;

@@ -11,157 +11,55 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.Json`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewScheduleSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Json {
+pub struct AccessReviewScheduleSettings {
+    /// Property `applyActions`: `Collection(microsoft.graph.accessReviewApplyAction)`.
+    pub apply_actions: Option<Vec<AnyAccessReviewApplyAction>>,
+    /// Property `autoApplyDecisionsEnabled`: `Edm.Boolean`, not nullable.
+    pub auto_apply_decisions_enabled: Option<bool>,
+    /// Property `decisionHistoriesForReviewersEnabled`: `Edm.Boolean`.
+    pub decision_histories_for_reviewers_enabled: Option<bool>,
+    /// Property `defaultDecision`: `Edm.String`.
+    pub default_decision: Option<String>,
+    /// Property `defaultDecisionEnabled`: `Edm.Boolean`, not nullable.
+    pub default_decision_enabled: Option<bool>,
+    /// Property `instanceDurationInDays`: `Edm.Int32`, not nullable.
+    pub instance_duration_in_days: Option<i32>,
+    /// Property `justificationRequiredOnApproval`: `Edm.Boolean`, not nullable.
+    pub justification_required_on_approval: Option<bool>,
+    /// Property `mailNotificationsEnabled`: `Edm.Boolean`, not nullable.
+    pub mail_notifications_enabled: Option<bool>,
+    /// Property `recommendationInsightSettings`: `Collection(microsoft.graph.accessReviewRecommendationInsightSetting)`.
+    pub recommendation_insight_settings: Option<
+        Vec<AnyAccessReviewRecommendationInsightSetting>,
+    >,
+    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
+    pub recommendation_look_back_duration: Option<edm::Duration>,
+    /// Property `recommendationsEnabled`: `Edm.Boolean`, not nullable.
+    pub recommendations_enabled: Option<bool>,
+    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
+    pub recurrence: Option<PatternedRecurrence>,
+    /// Property `reminderNotificationsEnabled`: `Edm.Boolean`, not nullable.
+    pub reminder_notifications_enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for Json {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewScheduleSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl Json {
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewScheduleSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.Json";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for Json {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for Json {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.acceptJoinResponse`; base type `microsoft.graph.participantJoiningResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AcceptJoinResponse {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AcceptJoinResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl AcceptJoinResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.acceptJoinResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AcceptJoinResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for AcceptJoinResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.aggregationOption`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AggregationOption {
-    /// Property `bucketDefinition`: `microsoft.graph.bucketAggregationDefinition`, not nullable.
-    pub bucket_definition: Option<BucketAggregationDefinition>,
-    /// Property `field`: `Edm.String`, not nullable.
-    pub field: Option<String>,
-    /// Property `size`: `Edm.Int32`.
-    pub size: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for AggregationOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl AggregationOption {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aggregationOption";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -174,15 +72,45 @@ impl AggregationOption {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("bucketDefinition", &self.bucket_definition);
-        object.property("field", &self.field);
-        object.property("size", &self.size);
+        object.property("applyActions", &self.apply_actions);
+        object.property("autoApplyDecisionsEnabled", &self.auto_apply_decisions_enabled);
+        object
+            .property(
+                "decisionHistoriesForReviewersEnabled",
+                &self.decision_histories_for_reviewers_enabled,
+            );
+        object.property("defaultDecision", &self.default_decision);
+        object.property("defaultDecisionEnabled", &self.default_decision_enabled);
+        object.property("instanceDurationInDays", &self.instance_duration_in_days);
+        object
+            .property(
+                "justificationRequiredOnApproval",
+                &self.justification_required_on_approval,
+            );
+        object.property("mailNotificationsEnabled", &self.mail_notifications_enabled);
+        object
+            .property(
+                "recommendationInsightSettings",
+                &self.recommendation_insight_settings,
+            );
+        object
+            .property(
+                "recommendationLookBackDuration",
+                &self.recommendation_look_back_duration,
+            );
+        object.property("recommendationsEnabled", &self.recommendations_enabled);
+        object.property("recurrence", &self.recurrence);
+        object
+            .property(
+                "reminderNotificationsEnabled",
+                &self.reminder_notifications_enabled,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for AggregationOption {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewScheduleSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -190,8 +118,8 @@ impl<'de> serde::Deserialize<'de> for AggregationOption {
     }
 }
 
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for AggregationOption {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -200,11 +128,56 @@ impl graph_odata_runtime::model::ODataObject for AggregationOption {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "bucketDefinition" => {
-                read_nullable(map, key, &mut self.bucket_definition, extra)
+            "applyActions" => read_nullable(map, key, &mut self.apply_actions, extra),
+            "autoApplyDecisionsEnabled" => {
+                read_lenient(map, key, &mut self.auto_apply_decisions_enabled, extra)
             }
-            "field" => read_lenient(map, key, &mut self.field, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
+            "decisionHistoriesForReviewersEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.decision_histories_for_reviewers_enabled,
+                    extra,
+                )
+            }
+            "defaultDecision" => {
+                read_lenient(map, key, &mut self.default_decision, extra)
+            }
+            "defaultDecisionEnabled" => {
+                read_lenient(map, key, &mut self.default_decision_enabled, extra)
+            }
+            "instanceDurationInDays" => {
+                read_lenient(map, key, &mut self.instance_duration_in_days, extra)
+            }
+            "justificationRequiredOnApproval" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.justification_required_on_approval,
+                    extra,
+                )
+            }
+            "mailNotificationsEnabled" => {
+                read_lenient(map, key, &mut self.mail_notifications_enabled, extra)
+            }
+            "recommendationInsightSettings" => {
+                read_nullable(map, key, &mut self.recommendation_insight_settings, extra)
+            }
+            "recommendationLookBackDuration" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.recommendation_look_back_duration,
+                    extra,
+                )
+            }
+            "recommendationsEnabled" => {
+                read_lenient(map, key, &mut self.recommendations_enabled, extra)
+            }
+            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
+            "reminderNotificationsEnabled" => {
+                read_lenient(map, key, &mut self.reminder_notifications_enabled, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -215,8 +188,8 @@ impl graph_odata_runtime::model::ODataObject for AggregationOption {
     }
 }
 
-#[cfg(feature = "_search")]
-impl AggregationOption {
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewScheduleSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -226,54 +199,118 @@ impl AggregationOption {
     }
 }
 
-#[cfg(feature = "_search")]
-/// The properties of [`AggregationOption`] by wire name, each a [`Field<AggregationOption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AggregationOption::set_null`].
-pub enum AggregationOptionField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AccessReviewScheduleSettings`] by wire name, each a [`Field<AccessReviewScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleSettings::set_null`].
+pub enum AccessReviewScheduleSettingsField {}
 
-#[cfg(feature = "_search")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl AggregationOptionField {
-    /// `bucketDefinition`
-    pub const BucketDefinition: model::Field<AggregationOption> = model::Field::new(
-        "bucketDefinition",
+impl AccessReviewScheduleSettingsField {
+    /// `applyActions`
+    pub const ApplyActions: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "applyActions",
     );
-    /// `field`
-    pub const Field: model::Field<AggregationOption> = model::Field::new("field");
-    /// `size`
-    pub const Size: model::Field<AggregationOption> = model::Field::new("size");
+    /// `autoApplyDecisionsEnabled`
+    pub const AutoApplyDecisionsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "autoApplyDecisionsEnabled",
+    );
+    /// `decisionHistoriesForReviewersEnabled`
+    pub const DecisionHistoriesForReviewersEnabled: model::Field<
+        AccessReviewScheduleSettings,
+    > = model::Field::new("decisionHistoriesForReviewersEnabled");
+    /// `defaultDecision`
+    pub const DefaultDecision: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "defaultDecision",
+    );
+    /// `defaultDecisionEnabled`
+    pub const DefaultDecisionEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "defaultDecisionEnabled",
+    );
+    /// `instanceDurationInDays`
+    pub const InstanceDurationInDays: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "instanceDurationInDays",
+    );
+    /// `justificationRequiredOnApproval`
+    pub const JustificationRequiredOnApproval: model::Field<
+        AccessReviewScheduleSettings,
+    > = model::Field::new("justificationRequiredOnApproval");
+    /// `mailNotificationsEnabled`
+    pub const MailNotificationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "mailNotificationsEnabled",
+    );
+    /// `recommendationInsightSettings`
+    pub const RecommendationInsightSettings: model::Field<
+        AccessReviewScheduleSettings,
+    > = model::Field::new("recommendationInsightSettings");
+    /// `recommendationLookBackDuration`
+    pub const RecommendationLookBackDuration: model::Field<
+        AccessReviewScheduleSettings,
+    > = model::Field::new("recommendationLookBackDuration");
+    /// `recommendationsEnabled`
+    pub const RecommendationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "recommendationsEnabled",
+    );
+    /// `recurrence`
+    pub const Recurrence: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "recurrence",
+    );
+    /// `reminderNotificationsEnabled`
+    pub const ReminderNotificationsEnabled: model::Field<AccessReviewScheduleSettings> = model::Field::new(
+        "reminderNotificationsEnabled",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AggregationOption>] = &[
-        Self::BucketDefinition,
-        Self::Field,
-        Self::Size,
+    pub const ALL: &'static [model::Field<AccessReviewScheduleSettings>] = &[
+        Self::ApplyActions,
+        Self::AutoApplyDecisionsEnabled,
+        Self::DecisionHistoriesForReviewersEnabled,
+        Self::DefaultDecision,
+        Self::DefaultDecisionEnabled,
+        Self::InstanceDurationInDays,
+        Self::JustificationRequiredOnApproval,
+        Self::MailNotificationsEnabled,
+        Self::RecommendationInsightSettings,
+        Self::RecommendationLookBackDuration,
+        Self::RecommendationsEnabled,
+        Self::Recurrence,
+        Self::ReminderNotificationsEnabled,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.artifactQuery`.
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArtifactQuery {
-    /// Property `artifactType`: `microsoft.graph.restorableArtifact`.
-    pub artifact_type: Option<RestorableArtifact>,
-    /// Property `queryExpression`: `Edm.String`.
-    pub query_expression: Option<String>,
+pub struct AppRole {
+    /// Property `allowedMemberTypes`: `Collection(Edm.String)`, not nullable.
+    pub allowed_member_types: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `origin`: `Edm.String`.
+    pub origin: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for ArtifactQuery {
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for AppRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl ArtifactQuery {
+#[cfg(feature = "_add_in")]
+impl AppRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.artifactQuery";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -286,14 +323,19 @@ impl ArtifactQuery {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("artifactType", &self.artifact_type);
-        object.property("queryExpression", &self.query_expression);
+        object.property("allowedMemberTypes", &self.allowed_member_types);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("origin", &self.origin);
+        object.property("value", &self.value);
         object.end()
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for ArtifactQuery {
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for AppRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -301,226 +343,8 @@ impl<'de> serde::Deserialize<'de> for ArtifactQuery {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for ArtifactQuery {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "artifactType" => read_nullable(map, key, &mut self.artifact_type, extra),
-            "queryExpression" => {
-                read_lenient(map, key, &mut self.query_expression, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl ArtifactQuery {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`ArtifactQuery`] by wire name, each a [`Field<ArtifactQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ArtifactQuery::set_null`].
-pub enum ArtifactQueryField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl ArtifactQueryField {
-    /// `artifactType`
-    pub const ArtifactType: model::Field<ArtifactQuery> = model::Field::new(
-        "artifactType",
-    );
-    /// `queryExpression`
-    pub const QueryExpression: model::Field<ArtifactQuery> = model::Field::new(
-        "queryExpression",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ArtifactQuery>] = &[
-        Self::ArtifactType,
-        Self::QueryExpression,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.attackSimulationTrainingUserCoverage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttackSimulationTrainingUserCoverage {
-    /// Property `attackSimulationUser`: `microsoft.graph.attackSimulationUser`.
-    pub attack_simulation_user: Option<AttackSimulationUser>,
-    /// Property `userTrainings`: `Collection(microsoft.graph.userTrainingStatusInfo)`.
-    pub user_trainings: Option<Vec<UserTrainingStatusInfo>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AttackSimulationTrainingUserCoverage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AttackSimulationTrainingUserCoverage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationTrainingUserCoverage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attackSimulationUser", &self.attack_simulation_user);
-        object.property("userTrainings", &self.user_trainings);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationTrainingUserCoverage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for AttackSimulationTrainingUserCoverage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "attackSimulationUser" => {
-                read_nullable(map, key, &mut self.attack_simulation_user, extra)
-            }
-            "userTrainings" => read_nullable(map, key, &mut self.user_trainings, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AttackSimulationTrainingUserCoverage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`AttackSimulationTrainingUserCoverage`] by wire name, each a [`Field<AttackSimulationTrainingUserCoverage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationTrainingUserCoverage::set_null`].
-pub enum AttackSimulationTrainingUserCoverageField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl AttackSimulationTrainingUserCoverageField {
-    /// `attackSimulationUser`
-    pub const AttackSimulationUser: model::Field<AttackSimulationTrainingUserCoverage> = model::Field::new(
-        "attackSimulationUser",
-    );
-    /// `userTrainings`
-    pub const UserTrainings: model::Field<AttackSimulationTrainingUserCoverage> = model::Field::new(
-        "userTrainings",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttackSimulationTrainingUserCoverage>] = &[
-        Self::AttackSimulationUser,
-        Self::UserTrainings,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL complex type `microsoft.graph.attendeeNotificationInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttendeeNotificationInfo {
-    /// Property `phoneNumber`: `Edm.String`.
-    pub phone_number: Option<String>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for AttendeeNotificationInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl AttendeeNotificationInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attendeeNotificationInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("phoneNumber", &self.phone_number);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for AttendeeNotificationInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::model::ODataObject for AttendeeNotificationInfo {
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for AppRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -529,129 +353,15 @@ impl graph_odata_runtime::model::ODataObject for AttendeeNotificationInfo {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "phoneNumber" => read_lenient(map, key, &mut self.phone_number, extra),
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl AttendeeNotificationInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`AttendeeNotificationInfo`] by wire name, each a [`Field<AttendeeNotificationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttendeeNotificationInfo::set_null`].
-pub enum AttendeeNotificationInfoField {}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(non_upper_case_globals)]
-impl AttendeeNotificationInfoField {
-    /// `phoneNumber`
-    pub const PhoneNumber: model::Field<AttendeeNotificationInfo> = model::Field::new(
-        "phoneNumber",
-    );
-    /// `timeZone`
-    pub const TimeZone: model::Field<AttendeeNotificationInfo> = model::Field::new(
-        "timeZone",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttendeeNotificationInfo>] = &[
-        Self::PhoneNumber,
-        Self::TimeZone,
-    ];
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.automaticRepliesMailTips`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AutomaticRepliesMailTips {
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `messageLanguage`: `microsoft.graph.localeInfo`.
-    pub message_language: Option<LocaleInfo>,
-    /// Property `scheduledEndTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_end_time: Option<DateTimeTimeZone>,
-    /// Property `scheduledStartTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub scheduled_start_time: Option<DateTimeTimeZone>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for AutomaticRepliesMailTips {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl AutomaticRepliesMailTips {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesMailTips";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("message", &self.message);
-        object.property("messageLanguage", &self.message_language);
-        object.property("scheduledEndTime", &self.scheduled_end_time);
-        object.property("scheduledStartTime", &self.scheduled_start_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "messageLanguage" => {
-                read_nullable(map, key, &mut self.message_language, extra)
+            "allowedMemberTypes" => {
+                read_lenient(map, key, &mut self.allowed_member_types, extra)
             }
-            "scheduledEndTime" => {
-                read_nullable(map, key, &mut self.scheduled_end_time, extra)
-            }
-            "scheduledStartTime" => {
-                read_nullable(map, key, &mut self.scheduled_start_time, extra)
-            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "origin" => read_lenient(map, key, &mut self.origin, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
         }
     }
@@ -662,8 +372,8 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl AutomaticRepliesMailTips {
+#[cfg(feature = "_add_in")]
+impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -673,67 +383,66 @@ impl AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`AutomaticRepliesMailTips`] by wire name, each a [`Field<AutomaticRepliesMailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesMailTips::set_null`].
-pub enum AutomaticRepliesMailTipsField {}
+#[cfg(feature = "_add_in")]
+/// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
+pub enum AppRoleField {}
 
-#[cfg(feature = "_activity_domain")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
-impl AutomaticRepliesMailTipsField {
-    /// `message`
-    pub const Message: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "message",
+impl AppRoleField {
+    /// `allowedMemberTypes`
+    pub const AllowedMemberTypes: model::Field<AppRole> = model::Field::new(
+        "allowedMemberTypes",
     );
-    /// `messageLanguage`
-    pub const MessageLanguage: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "messageLanguage",
-    );
-    /// `scheduledEndTime`
-    pub const ScheduledEndTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "scheduledEndTime",
-    );
-    /// `scheduledStartTime`
-    pub const ScheduledStartTime: model::Field<AutomaticRepliesMailTips> = model::Field::new(
-        "scheduledStartTime",
-    );
+    /// `description`
+    pub const Description: model::Field<AppRole> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<AppRole> = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<AppRole> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<AppRole> = model::Field::new("isEnabled");
+    /// `origin`
+    pub const Origin: model::Field<AppRole> = model::Field::new("origin");
+    /// `value`
+    pub const Value: model::Field<AppRole> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AutomaticRepliesMailTips>] = &[
-        Self::Message,
-        Self::MessageLanguage,
-        Self::ScheduledEndTime,
-        Self::ScheduledStartTime,
+    pub const ALL: &'static [model::Field<AppRole>] = &[
+        Self::AllowedMemberTypes,
+        Self::Description,
+        Self::DisplayName,
+        Self::Id,
+        Self::IsEnabled,
+        Self::Origin,
+        Self::Value,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.availabilityItem`.
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.attributeRuleMembers`; base type `microsoft.graph.subjectSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AvailabilityItem {
-    /// Property `endDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
-    pub end_date_time: Option<DateTimeTimeZone>,
-    /// Property `serviceId`: `Edm.String`.
-    pub service_id: Option<String>,
-    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
-    pub start_date_time: Option<DateTimeTimeZone>,
-    /// Property `status`: `microsoft.graph.bookingsAvailabilityStatus`.
-    pub status: Option<BookingsAvailabilityStatus>,
+pub struct AttributeRuleMembers {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `membershipRule`: `Edm.String`.
+    pub membership_rule: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AvailabilityItem {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for AttributeRuleMembers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl AvailabilityItem {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl AttributeRuleMembers {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.availabilityItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeRuleMembers";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -746,16 +455,14 @@ impl AvailabilityItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("endDateTime", &self.end_date_time);
-        object.property("serviceId", &self.service_id);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
+        object.property("description", &self.description);
+        object.property("membershipRule", &self.membership_rule);
         object.end()
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AvailabilityItem {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for AttributeRuleMembers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -763,257 +470,8 @@ impl<'de> serde::Deserialize<'de> for AvailabilityItem {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for AvailabilityItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDateTime" => read_nullable(map, key, &mut self.end_date_time, extra),
-            "serviceId" => read_lenient(map, key, &mut self.service_id, extra),
-            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AvailabilityItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`AvailabilityItem`] by wire name, each a [`Field<AvailabilityItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AvailabilityItem::set_null`].
-pub enum AvailabilityItemField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl AvailabilityItemField {
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<AvailabilityItem> = model::Field::new(
-        "endDateTime",
-    );
-    /// `serviceId`
-    pub const ServiceId: model::Field<AvailabilityItem> = model::Field::new("serviceId");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<AvailabilityItem> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<AvailabilityItem> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AvailabilityItem>] = &[
-        Self::EndDateTime,
-        Self::ServiceId,
-        Self::StartDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.bucketAggregationDefinition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BucketAggregationDefinition {
-    /// Property `isDescending`: `Edm.Boolean`.
-    pub is_descending: Option<bool>,
-    /// Property `minimumCount`: `Edm.Int32`.
-    pub minimum_count: Option<i32>,
-    /// Property `prefixFilter`: `Edm.String`.
-    pub prefix_filter: Option<String>,
-    /// Property `ranges`: `Collection(microsoft.graph.bucketAggregationRange)`.
-    pub ranges: Option<Vec<BucketAggregationRange>>,
-    /// Property `sortBy`: `microsoft.graph.bucketAggregationSortProperty`, not nullable.
-    pub sort_by: Option<BucketAggregationSortProperty>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for BucketAggregationDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl BucketAggregationDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bucketAggregationDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isDescending", &self.is_descending);
-        object.property("minimumCount", &self.minimum_count);
-        object.property("prefixFilter", &self.prefix_filter);
-        object.property("ranges", &self.ranges);
-        object.property("sortBy", &self.sort_by);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for BucketAggregationDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for BucketAggregationDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isDescending" => read_lenient(map, key, &mut self.is_descending, extra),
-            "minimumCount" => read_lenient(map, key, &mut self.minimum_count, extra),
-            "prefixFilter" => read_lenient(map, key, &mut self.prefix_filter, extra),
-            "ranges" => read_nullable(map, key, &mut self.ranges, extra),
-            "sortBy" => read_nullable(map, key, &mut self.sort_by, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-impl BucketAggregationDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_search")]
-/// The properties of [`BucketAggregationDefinition`] by wire name, each a [`Field<BucketAggregationDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BucketAggregationDefinition::set_null`].
-pub enum BucketAggregationDefinitionField {}
-
-#[cfg(feature = "_search")]
-#[allow(non_upper_case_globals)]
-impl BucketAggregationDefinitionField {
-    /// `isDescending`
-    pub const IsDescending: model::Field<BucketAggregationDefinition> = model::Field::new(
-        "isDescending",
-    );
-    /// `minimumCount`
-    pub const MinimumCount: model::Field<BucketAggregationDefinition> = model::Field::new(
-        "minimumCount",
-    );
-    /// `prefixFilter`
-    pub const PrefixFilter: model::Field<BucketAggregationDefinition> = model::Field::new(
-        "prefixFilter",
-    );
-    /// `ranges`
-    pub const Ranges: model::Field<BucketAggregationDefinition> = model::Field::new(
-        "ranges",
-    );
-    /// `sortBy`
-    pub const SortBy: model::Field<BucketAggregationDefinition> = model::Field::new(
-        "sortBy",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BucketAggregationDefinition>] = &[
-        Self::IsDescending,
-        Self::MinimumCount,
-        Self::PrefixFilter,
-        Self::Ranges,
-        Self::SortBy,
-    ];
-}
-
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.bucketAggregationRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BucketAggregationRange {
-    /// Property `from`: `Edm.String`, not nullable.
-    pub from: Option<String>,
-    /// Property `to`: `Edm.String`, not nullable.
-    pub to: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for BucketAggregationRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl BucketAggregationRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bucketAggregationRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("from", &self.from);
-        object.property("to", &self.to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for BucketAggregationRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for BucketAggregationRange {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for AttributeRuleMembers {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1022,8 +480,8 @@ impl graph_odata_runtime::model::ODataObject for BucketAggregationRange {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "from" => read_lenient(map, key, &mut self.from, extra),
-            "to" => read_lenient(map, key, &mut self.to, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "membershipRule" => read_lenient(map, key, &mut self.membership_rule, extra),
             _ => Ok(false),
         }
     }
@@ -1034,8 +492,8 @@ impl graph_odata_runtime::model::ODataObject for BucketAggregationRange {
     }
 }
 
-#[cfg(feature = "_search")]
-impl BucketAggregationRange {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl AttributeRuleMembers {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1045,21 +503,379 @@ impl BucketAggregationRange {
     }
 }
 
-#[cfg(feature = "_search")]
-/// The properties of [`BucketAggregationRange`] by wire name, each a [`Field<BucketAggregationRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BucketAggregationRange::set_null`].
-pub enum BucketAggregationRangeField {}
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// The properties of [`AttributeRuleMembers`] by wire name, each a [`Field<AttributeRuleMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeRuleMembers::set_null`].
+pub enum AttributeRuleMembersField {}
 
-#[cfg(feature = "_search")]
+#[cfg(feature = "_access_review_reviewer_scope")]
 #[allow(non_upper_case_globals)]
-impl BucketAggregationRangeField {
-    /// `from`
-    pub const From: model::Field<BucketAggregationRange> = model::Field::new("from");
-    /// `to`
-    pub const To: model::Field<BucketAggregationRange> = model::Field::new("to");
+impl AttributeRuleMembersField {
+    /// `description`
+    pub const Description: model::Field<AttributeRuleMembers> = model::Field::new(
+        "description",
+    );
+    /// `membershipRule`
+    pub const MembershipRule: model::Field<AttributeRuleMembers> = model::Field::new(
+        "membershipRule",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BucketAggregationRange>] = &[
-        Self::From,
-        Self::To,
+    pub const ALL: &'static [model::Field<AttributeRuleMembers>] = &[
+        Self::Description,
+        Self::MembershipRule,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.authContext`; base type `microsoft.graph.signInContext`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthContext {
+    /// Property `authenticationContextValue`: `Edm.String`.
+    pub authentication_context_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthContext {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authContext";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property("authenticationContextValue", &self.authentication_context_value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthContext {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "authenticationContextValue" => {
+                read_lenient(map, key, &mut self.authentication_context_value, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthContext {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthContext`] by wire name, each a [`Field<AuthContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthContext::set_null`].
+pub enum AuthContextField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl AuthContextField {
+    /// `authenticationContextValue`
+    pub const AuthenticationContextValue: model::Field<AuthContext> = model::Field::new(
+        "authenticationContextValue",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthContext>] = &[
+        Self::AuthenticationContextValue,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.authorizationInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthorizationInfo {
+    /// Property `certificateUserIds`: `Collection(Edm.String)`.
+    pub certificate_user_ids: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for AuthorizationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl AuthorizationInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificateUserIds", &self.certificate_user_ids);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificateUserIds" => {
+                read_lenient(map, key, &mut self.certificate_user_ids, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl AuthorizationInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`AuthorizationInfo`] by wire name, each a [`Field<AuthorizationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationInfo::set_null`].
+pub enum AuthorizationInfoField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl AuthorizationInfoField {
+    /// `certificateUserIds`
+    pub const CertificateUserIds: model::Field<AuthorizationInfo> = model::Field::new(
+        "certificateUserIds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthorizationInfo>] = &[
+        Self::CertificateUserIds,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.certification`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Certification {
+    /// Property `certificationDetailsUrl`: `Edm.String`, computed by the service (read-only).
+    pub certification_details_url: Option<String>,
+    /// Property `certificationExpirationDateTime`: `Edm.DateTimeOffset`.
+    pub certification_expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Property `isCertifiedByMicrosoft`: `Edm.Boolean`, computed by the service (read-only).
+    pub is_certified_by_microsoft: Option<bool>,
+    /// Property `isPublisherAttested`: `Edm.Boolean`.
+    pub is_publisher_attested: Option<bool>,
+    /// Property `lastCertificationDateTime`: `Edm.DateTimeOffset`.
+    pub last_certification_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for Certification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl Certification {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certification";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificationDetailsUrl", &self.certification_details_url);
+        object
+            .property(
+                "certificationExpirationDateTime",
+                &self.certification_expiration_date_time,
+            );
+        object.property("isCertifiedByMicrosoft", &self.is_certified_by_microsoft);
+        object.property("isPublisherAttested", &self.is_publisher_attested);
+        object.property("lastCertificationDateTime", &self.last_certification_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for Certification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for Certification {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificationDetailsUrl" => {
+                read_lenient(map, key, &mut self.certification_details_url, extra)
+            }
+            "certificationExpirationDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.certification_expiration_date_time,
+                    extra,
+                )
+            }
+            "isCertifiedByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_certified_by_microsoft, extra)
+            }
+            "isPublisherAttested" => {
+                read_lenient(map, key, &mut self.is_publisher_attested, extra)
+            }
+            "lastCertificationDateTime" => {
+                read_lenient(map, key, &mut self.last_certification_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl Certification {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`Certification`] by wire name, each a [`Field<Certification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Certification::set_null`].
+pub enum CertificationField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl CertificationField {
+    /// `certificationDetailsUrl`
+    pub const CertificationDetailsUrl: model::Field<Certification> = model::Field::new(
+        "certificationDetailsUrl",
+    );
+    /// `certificationExpirationDateTime`
+    pub const CertificationExpirationDateTime: model::Field<Certification> = model::Field::new(
+        "certificationExpirationDateTime",
+    );
+    /// `isCertifiedByMicrosoft`
+    pub const IsCertifiedByMicrosoft: model::Field<Certification> = model::Field::new(
+        "isCertifiedByMicrosoft",
+    );
+    /// `isPublisherAttested`
+    pub const IsPublisherAttested: model::Field<Certification> = model::Field::new(
+        "isPublisherAttested",
+    );
+    /// `lastCertificationDateTime`
+    pub const LastCertificationDateTime: model::Field<Certification> = model::Field::new(
+        "lastCertificationDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Certification>] = &[
+        Self::CertificationDetailsUrl,
+        Self::CertificationExpirationDateTime,
+        Self::IsCertifiedByMicrosoft,
+        Self::IsPublisherAttested,
+        Self::LastCertificationDateTime,
     ];
 }
 
@@ -1249,31 +1065,39 @@ impl ChangeNotificationField {
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.changeNotificationCollection`.
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.configurationManagerClientEnabledFeatures`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeNotificationCollection {
-    /// Property `validationTokens`: `Collection(Edm.String)`.
-    pub validation_tokens: Option<Vec<String>>,
-    /// Property `value`: `Collection(microsoft.graph.changeNotification)`, not nullable.
-    pub value: Option<Vec<ChangeNotification>>,
+pub struct ConfigurationManagerClientEnabledFeatures {
+    /// Property `compliancePolicy`: `Edm.Boolean`, not nullable.
+    pub compliance_policy: Option<bool>,
+    /// Property `deviceConfiguration`: `Edm.Boolean`, not nullable.
+    pub device_configuration: Option<bool>,
+    /// Property `inventory`: `Edm.Boolean`, not nullable.
+    pub inventory: Option<bool>,
+    /// Property `modernApps`: `Edm.Boolean`, not nullable.
+    pub modern_apps: Option<bool>,
+    /// Property `resourceAccess`: `Edm.Boolean`, not nullable.
+    pub resource_access: Option<bool>,
+    /// Property `windowsUpdateForBusiness`: `Edm.Boolean`, not nullable.
+    pub windows_update_for_business: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeNotificationCollection {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ConfigurationManagerClientEnabledFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationCollection {
+#[cfg(feature = "_action_state")]
+impl ConfigurationManagerClientEnabledFeatures {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.changeNotificationCollection";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationManagerClientEnabledFeatures";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1286,14 +1110,18 @@ impl ChangeNotificationCollection {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("validationTokens", &self.validation_tokens);
-        object.property("value", &self.value);
+        object.property("compliancePolicy", &self.compliance_policy);
+        object.property("deviceConfiguration", &self.device_configuration);
+        object.property("inventory", &self.inventory);
+        object.property("modernApps", &self.modern_apps);
+        object.property("resourceAccess", &self.resource_access);
+        object.property("windowsUpdateForBusiness", &self.windows_update_for_business);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeNotificationCollection {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ConfigurationManagerClientEnabledFeatures {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1301,20 +1129,29 @@ impl<'de> serde::Deserialize<'de> for ChangeNotificationCollection {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ChangeNotificationCollection {
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject
+for ConfigurationManagerClientEnabledFeatures {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "validationTokens" => {
-                read_lenient(map, key, &mut self.validation_tokens, extra)
+            "compliancePolicy" => {
+                read_lenient(map, key, &mut self.compliance_policy, extra)
             }
-            "value" => read_nullable(map, key, &mut self.value, extra),
+            "deviceConfiguration" => {
+                read_lenient(map, key, &mut self.device_configuration, extra)
+            }
+            "inventory" => read_lenient(map, key, &mut self.inventory, extra),
+            "modernApps" => read_lenient(map, key, &mut self.modern_apps, extra),
+            "resourceAccess" => read_lenient(map, key, &mut self.resource_access, extra),
+            "windowsUpdateForBusiness" => {
+                read_lenient(map, key, &mut self.windows_update_for_business, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1325,8 +1162,8 @@ impl graph_odata_runtime::model::ODataObject for ChangeNotificationCollection {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationCollection {
+#[cfg(feature = "_action_state")]
+impl ConfigurationManagerClientEnabledFeatures {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1336,59 +1173,77 @@ impl ChangeNotificationCollection {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`ChangeNotificationCollection`] by wire name, each a [`Field<ChangeNotificationCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChangeNotificationCollection::set_null`].
-pub enum ChangeNotificationCollectionField {}
+#[cfg(feature = "_action_state")]
+/// The properties of [`ConfigurationManagerClientEnabledFeatures`] by wire name, each a [`Field<ConfigurationManagerClientEnabledFeatures>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationManagerClientEnabledFeatures::set_null`].
+pub enum ConfigurationManagerClientEnabledFeaturesField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_action_state")]
 #[allow(non_upper_case_globals)]
-impl ChangeNotificationCollectionField {
-    /// `validationTokens`
-    pub const ValidationTokens: model::Field<ChangeNotificationCollection> = model::Field::new(
-        "validationTokens",
+impl ConfigurationManagerClientEnabledFeaturesField {
+    /// `compliancePolicy`
+    pub const CompliancePolicy: model::Field<
+        ConfigurationManagerClientEnabledFeatures,
+    > = model::Field::new("compliancePolicy");
+    /// `deviceConfiguration`
+    pub const DeviceConfiguration: model::Field<
+        ConfigurationManagerClientEnabledFeatures,
+    > = model::Field::new("deviceConfiguration");
+    /// `inventory`
+    pub const Inventory: model::Field<ConfigurationManagerClientEnabledFeatures> = model::Field::new(
+        "inventory",
     );
-    /// `value`
-    pub const Value: model::Field<ChangeNotificationCollection> = model::Field::new(
-        "value",
+    /// `modernApps`
+    pub const ModernApps: model::Field<ConfigurationManagerClientEnabledFeatures> = model::Field::new(
+        "modernApps",
     );
+    /// `resourceAccess`
+    pub const ResourceAccess: model::Field<ConfigurationManagerClientEnabledFeatures> = model::Field::new(
+        "resourceAccess",
+    );
+    /// `windowsUpdateForBusiness`
+    pub const WindowsUpdateForBusiness: model::Field<
+        ConfigurationManagerClientEnabledFeatures,
+    > = model::Field::new("windowsUpdateForBusiness");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChangeNotificationCollection>] = &[
-        Self::ValidationTokens,
-        Self::Value,
+    pub const ALL: &'static [model::Field<ConfigurationManagerClientEnabledFeatures>] = &[
+        Self::CompliancePolicy,
+        Self::DeviceConfiguration,
+        Self::Inventory,
+        Self::ModernApps,
+        Self::ResourceAccess,
+        Self::WindowsUpdateForBusiness,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.changeNotificationEncryptedContent`.
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.customAppManagementConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeNotificationEncryptedContent {
-    /// Property `data`: `Edm.String`, not nullable.
-    pub data: Option<String>,
-    /// Property `dataKey`: `Edm.String`, not nullable.
-    pub data_key: Option<String>,
-    /// Property `dataSignature`: `Edm.String`, not nullable.
-    pub data_signature: Option<String>,
-    /// Property `encryptionCertificateId`: `Edm.String`, not nullable.
-    pub encryption_certificate_id: Option<String>,
-    /// Property `encryptionCertificateThumbprint`: `Edm.String`, not nullable.
-    pub encryption_certificate_thumbprint: Option<String>,
+pub struct CustomAppManagementConfiguration {
+    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
+    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`.
+    /// Inherited from `microsoft.graph.appManagementConfiguration`.
+    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+    /// Property `applicationRestrictions`: `microsoft.graph.customAppManagementApplicationConfiguration`.
+    pub application_restrictions: Option<CustomAppManagementApplicationConfiguration>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeNotificationEncryptedContent {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for CustomAppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationEncryptedContent {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.changeNotificationEncryptedContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1401,21 +1256,15 @@ impl ChangeNotificationEncryptedContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("data", &self.data);
-        object.property("dataKey", &self.data_key);
-        object.property("dataSignature", &self.data_signature);
-        object.property("encryptionCertificateId", &self.encryption_certificate_id);
-        object
-            .property(
-                "encryptionCertificateThumbprint",
-                &self.encryption_certificate_thumbprint,
-            );
+        object.property("keyCredentials", &self.key_credentials);
+        object.property("passwordCredentials", &self.password_credentials);
+        object.property("applicationRestrictions", &self.application_restrictions);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeNotificationEncryptedContent {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1423,8 +1272,122 @@ impl<'de> serde::Deserialize<'de> for ChangeNotificationEncryptedContent {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ChangeNotificationEncryptedContent {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
+            "passwordCredentials" => {
+                read_nullable(map, key, &mut self.password_credentials, extra)
+            }
+            "applicationRestrictions" => {
+                read_nullable(map, key, &mut self.application_restrictions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl CustomAppManagementConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`CustomAppManagementConfiguration`] by wire name, each a [`Field<CustomAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementConfiguration::set_null`].
+pub enum CustomAppManagementConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl CustomAppManagementConfigurationField {
+    /// `keyCredentials`
+    pub const KeyCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "keyCredentials",
+    );
+    /// `passwordCredentials`
+    pub const PasswordCredentials: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "passwordCredentials",
+    );
+    /// `applicationRestrictions`
+    pub const ApplicationRestrictions: model::Field<CustomAppManagementConfiguration> = model::Field::new(
+        "applicationRestrictions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomAppManagementConfiguration>] = &[
+        Self::KeyCredentials,
+        Self::PasswordCredentials,
+        Self::ApplicationRestrictions,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.deleted`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Deleted {
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for Deleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Deleted {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for Deleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for Deleted {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1433,167 +1396,219 @@ impl graph_odata_runtime::model::ODataObject for ChangeNotificationEncryptedCont
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "data" => read_lenient(map, key, &mut self.data, extra),
-            "dataKey" => read_lenient(map, key, &mut self.data_key, extra),
-            "dataSignature" => read_lenient(map, key, &mut self.data_signature, extra),
-            "encryptionCertificateId" => {
-                read_lenient(map, key, &mut self.encryption_certificate_id, extra)
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Deleted {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`Deleted`] by wire name, each a [`Field<Deleted>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Deleted::set_null`].
+pub enum DeletedField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl DeletedField {
+    /// `state`
+    pub const State: model::Field<Deleted> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Deleted>] = &[Self::State];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.deviceProtectionOverview`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceProtectionOverview {
+    /// Property `cleanDeviceCount`: `Edm.Int32`, not nullable.
+    pub clean_device_count: Option<i32>,
+    /// Property `criticalFailuresDeviceCount`: `Edm.Int32`, not nullable.
+    pub critical_failures_device_count: Option<i32>,
+    /// Property `inactiveThreatAgentDeviceCount`: `Edm.Int32`, not nullable.
+    pub inactive_threat_agent_device_count: Option<i32>,
+    /// Property `pendingFullScanDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_full_scan_device_count: Option<i32>,
+    /// Property `pendingManualStepsDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_manual_steps_device_count: Option<i32>,
+    /// Property `pendingOfflineScanDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_offline_scan_device_count: Option<i32>,
+    /// Property `pendingQuickScanDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_quick_scan_device_count: Option<i32>,
+    /// Property `pendingRestartDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_restart_device_count: Option<i32>,
+    /// Property `pendingSignatureUpdateDeviceCount`: `Edm.Int32`, not nullable.
+    pub pending_signature_update_device_count: Option<i32>,
+    /// Property `totalReportedDeviceCount`: `Edm.Int32`, not nullable.
+    pub total_reported_device_count: Option<i32>,
+    /// Property `unknownStateThreatAgentDeviceCount`: `Edm.Int32`, not nullable.
+    pub unknown_state_threat_agent_device_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceProtectionOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceProtectionOverview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceProtectionOverview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cleanDeviceCount", &self.clean_device_count);
+        object
+            .property(
+                "criticalFailuresDeviceCount",
+                &self.critical_failures_device_count,
+            );
+        object
+            .property(
+                "inactiveThreatAgentDeviceCount",
+                &self.inactive_threat_agent_device_count,
+            );
+        object
+            .property(
+                "pendingFullScanDeviceCount",
+                &self.pending_full_scan_device_count,
+            );
+        object
+            .property(
+                "pendingManualStepsDeviceCount",
+                &self.pending_manual_steps_device_count,
+            );
+        object
+            .property(
+                "pendingOfflineScanDeviceCount",
+                &self.pending_offline_scan_device_count,
+            );
+        object
+            .property(
+                "pendingQuickScanDeviceCount",
+                &self.pending_quick_scan_device_count,
+            );
+        object.property("pendingRestartDeviceCount", &self.pending_restart_device_count);
+        object
+            .property(
+                "pendingSignatureUpdateDeviceCount",
+                &self.pending_signature_update_device_count,
+            );
+        object.property("totalReportedDeviceCount", &self.total_reported_device_count);
+        object
+            .property(
+                "unknownStateThreatAgentDeviceCount",
+                &self.unknown_state_threat_agent_device_count,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceProtectionOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceProtectionOverview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "cleanDeviceCount" => {
+                read_lenient(map, key, &mut self.clean_device_count, extra)
             }
-            "encryptionCertificateThumbprint" => {
+            "criticalFailuresDeviceCount" => {
+                read_lenient(map, key, &mut self.critical_failures_device_count, extra)
+            }
+            "inactiveThreatAgentDeviceCount" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.encryption_certificate_thumbprint,
+                    &mut self.inactive_threat_agent_device_count,
                     extra,
                 )
             }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ChangeNotificationEncryptedContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`ChangeNotificationEncryptedContent`] by wire name, each a [`Field<ChangeNotificationEncryptedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChangeNotificationEncryptedContent::set_null`].
-pub enum ChangeNotificationEncryptedContentField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl ChangeNotificationEncryptedContentField {
-    /// `data`
-    pub const Data: model::Field<ChangeNotificationEncryptedContent> = model::Field::new(
-        "data",
-    );
-    /// `dataKey`
-    pub const DataKey: model::Field<ChangeNotificationEncryptedContent> = model::Field::new(
-        "dataKey",
-    );
-    /// `dataSignature`
-    pub const DataSignature: model::Field<ChangeNotificationEncryptedContent> = model::Field::new(
-        "dataSignature",
-    );
-    /// `encryptionCertificateId`
-    pub const EncryptionCertificateId: model::Field<
-        ChangeNotificationEncryptedContent,
-    > = model::Field::new("encryptionCertificateId");
-    /// `encryptionCertificateThumbprint`
-    pub const EncryptionCertificateThumbprint: model::Field<
-        ChangeNotificationEncryptedContent,
-    > = model::Field::new("encryptionCertificateThumbprint");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChangeNotificationEncryptedContent>] = &[
-        Self::Data,
-        Self::DataKey,
-        Self::DataSignature,
-        Self::EncryptionCertificateId,
-        Self::EncryptionCertificateThumbprint,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.cloudPcLaunchDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcLaunchDetail {
-    /// Property `cloudPcId`: `Edm.String`, not nullable.
-    pub cloud_pc_id: Option<String>,
-    /// Property `cloudPcLaunchUrl`: `Edm.String`.
-    pub cloud_pc_launch_url: Option<String>,
-    /// Property `windows365SwitchCompatibilityFailureReasonType`: `microsoft.graph.windows365SwitchCompatibilityFailureReasonType`.
-    pub windows365_switch_compatibility_failure_reason_type: Option<
-        Windows365SwitchCompatibilityFailureReasonType,
-    >,
-    /// Property `windows365SwitchCompatible`: `Edm.Boolean`.
-    pub windows365_switch_compatible: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for CloudPcLaunchDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl CloudPcLaunchDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcLaunchDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cloudPcId", &self.cloud_pc_id);
-        object.property("cloudPcLaunchUrl", &self.cloud_pc_launch_url);
-        object
-            .property(
-                "windows365SwitchCompatibilityFailureReasonType",
-                &self.windows365_switch_compatibility_failure_reason_type,
-            );
-        object
-            .property("windows365SwitchCompatible", &self.windows365_switch_compatible);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for CloudPcLaunchDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for CloudPcLaunchDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "cloudPcId" => read_lenient(map, key, &mut self.cloud_pc_id, extra),
-            "cloudPcLaunchUrl" => {
-                read_lenient(map, key, &mut self.cloud_pc_launch_url, extra)
+            "pendingFullScanDeviceCount" => {
+                read_lenient(map, key, &mut self.pending_full_scan_device_count, extra)
             }
-            "windows365SwitchCompatibilityFailureReasonType" => {
-                read_nullable(
+            "pendingManualStepsDeviceCount" => {
+                read_lenient(
                     map,
                     key,
-                    &mut self.windows365_switch_compatibility_failure_reason_type,
+                    &mut self.pending_manual_steps_device_count,
                     extra,
                 )
             }
-            "windows365SwitchCompatible" => {
-                read_lenient(map, key, &mut self.windows365_switch_compatible, extra)
+            "pendingOfflineScanDeviceCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.pending_offline_scan_device_count,
+                    extra,
+                )
+            }
+            "pendingQuickScanDeviceCount" => {
+                read_lenient(map, key, &mut self.pending_quick_scan_device_count, extra)
+            }
+            "pendingRestartDeviceCount" => {
+                read_lenient(map, key, &mut self.pending_restart_device_count, extra)
+            }
+            "pendingSignatureUpdateDeviceCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.pending_signature_update_device_count,
+                    extra,
+                )
+            }
+            "totalReportedDeviceCount" => {
+                read_lenient(map, key, &mut self.total_reported_device_count, extra)
+            }
+            "unknownStateThreatAgentDeviceCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.unknown_state_threat_agent_device_count,
+                    extra,
+                )
             }
             _ => Ok(false),
         }
@@ -1605,8 +1620,8 @@ impl graph_odata_runtime::model::ODataObject for CloudPcLaunchDetail {
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl CloudPcLaunchDetail {
+#[cfg(feature = "_device_management")]
+impl DeviceProtectionOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1616,63 +1631,98 @@ impl CloudPcLaunchDetail {
     }
 }
 
-#[cfg(feature = "_action_state")]
-/// The properties of [`CloudPcLaunchDetail`] by wire name, each a [`Field<CloudPcLaunchDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcLaunchDetail::set_null`].
-pub enum CloudPcLaunchDetailField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceProtectionOverview`] by wire name, each a [`Field<DeviceProtectionOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceProtectionOverview::set_null`].
+pub enum DeviceProtectionOverviewField {}
 
-#[cfg(feature = "_action_state")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl CloudPcLaunchDetailField {
-    /// `cloudPcId`
-    pub const CloudPcId: model::Field<CloudPcLaunchDetail> = model::Field::new(
-        "cloudPcId",
+impl DeviceProtectionOverviewField {
+    /// `cleanDeviceCount`
+    pub const CleanDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "cleanDeviceCount",
     );
-    /// `cloudPcLaunchUrl`
-    pub const CloudPcLaunchUrl: model::Field<CloudPcLaunchDetail> = model::Field::new(
-        "cloudPcLaunchUrl",
+    /// `criticalFailuresDeviceCount`
+    pub const CriticalFailuresDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "criticalFailuresDeviceCount",
     );
-    /// `windows365SwitchCompatibilityFailureReasonType`
-    pub const Windows365SwitchCompatibilityFailureReasonType: model::Field<
-        CloudPcLaunchDetail,
-    > = model::Field::new("windows365SwitchCompatibilityFailureReasonType");
-    /// `windows365SwitchCompatible`
-    pub const Windows365SwitchCompatible: model::Field<CloudPcLaunchDetail> = model::Field::new(
-        "windows365SwitchCompatible",
+    /// `inactiveThreatAgentDeviceCount`
+    pub const InactiveThreatAgentDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "inactiveThreatAgentDeviceCount",
     );
+    /// `pendingFullScanDeviceCount`
+    pub const PendingFullScanDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "pendingFullScanDeviceCount",
+    );
+    /// `pendingManualStepsDeviceCount`
+    pub const PendingManualStepsDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "pendingManualStepsDeviceCount",
+    );
+    /// `pendingOfflineScanDeviceCount`
+    pub const PendingOfflineScanDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "pendingOfflineScanDeviceCount",
+    );
+    /// `pendingQuickScanDeviceCount`
+    pub const PendingQuickScanDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "pendingQuickScanDeviceCount",
+    );
+    /// `pendingRestartDeviceCount`
+    pub const PendingRestartDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "pendingRestartDeviceCount",
+    );
+    /// `pendingSignatureUpdateDeviceCount`
+    pub const PendingSignatureUpdateDeviceCount: model::Field<
+        DeviceProtectionOverview,
+    > = model::Field::new("pendingSignatureUpdateDeviceCount");
+    /// `totalReportedDeviceCount`
+    pub const TotalReportedDeviceCount: model::Field<DeviceProtectionOverview> = model::Field::new(
+        "totalReportedDeviceCount",
+    );
+    /// `unknownStateThreatAgentDeviceCount`
+    pub const UnknownStateThreatAgentDeviceCount: model::Field<
+        DeviceProtectionOverview,
+    > = model::Field::new("unknownStateThreatAgentDeviceCount");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcLaunchDetail>] = &[
-        Self::CloudPcId,
-        Self::CloudPcLaunchUrl,
-        Self::Windows365SwitchCompatibilityFailureReasonType,
-        Self::Windows365SwitchCompatible,
+    pub const ALL: &'static [model::Field<DeviceProtectionOverview>] = &[
+        Self::CleanDeviceCount,
+        Self::CriticalFailuresDeviceCount,
+        Self::InactiveThreatAgentDeviceCount,
+        Self::PendingFullScanDeviceCount,
+        Self::PendingManualStepsDeviceCount,
+        Self::PendingOfflineScanDeviceCount,
+        Self::PendingQuickScanDeviceCount,
+        Self::PendingRestartDeviceCount,
+        Self::PendingSignatureUpdateDeviceCount,
+        Self::TotalReportedDeviceCount,
+        Self::UnknownStateThreatAgentDeviceCount,
     ];
 }
 
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.collapseProperty`.
+#[cfg(feature = "_drives")]
+/// CSDL complex type `microsoft.graph.driveItemSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CollapseProperty {
-    /// Property `fields`: `Collection(Edm.String)`, not nullable.
-    pub fields: Option<Vec<String>>,
-    /// Property `limit`: `Edm.Int16`, not nullable.
-    pub limit: Option<i16>,
+pub struct DriveItemSource {
+    /// Property `application`: `microsoft.graph.driveItemSourceApplication`.
+    pub application: Option<DriveItemSourceApplication>,
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_search")]
-impl serde::Serialize for CollapseProperty {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for DriveItemSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_search")]
-impl CollapseProperty {
+#[cfg(feature = "_drives")]
+impl DriveItemSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.collapseProperty";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemSource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1685,14 +1735,14 @@ impl CollapseProperty {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("fields", &self.fields);
-        object.property("limit", &self.limit);
+        object.property("application", &self.application);
+        object.property("externalId", &self.external_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for CollapseProperty {
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for DriveItemSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1700,111 +1750,8 @@ impl<'de> serde::Deserialize<'de> for CollapseProperty {
     }
 }
 
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for CollapseProperty {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "fields" => read_lenient(map, key, &mut self.fields, extra),
-            "limit" => read_lenient(map, key, &mut self.limit, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-impl CollapseProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_search")]
-/// The properties of [`CollapseProperty`] by wire name, each a [`Field<CollapseProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CollapseProperty::set_null`].
-pub enum CollapsePropertyField {}
-
-#[cfg(feature = "_search")]
-#[allow(non_upper_case_globals)]
-impl CollapsePropertyField {
-    /// `fields`
-    pub const Fields: model::Field<CollapseProperty> = model::Field::new("fields");
-    /// `limit`
-    pub const Limit: model::Field<CollapseProperty> = model::Field::new("limit");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CollapseProperty>] = &[
-        Self::Fields,
-        Self::Limit,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.commsNotification`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CommsNotification {
-    /// Property `changeType`: `microsoft.graph.changeType`, not nullable.
-    pub change_type: Option<ChangeType>,
-    /// Property `resourceUrl`: `Edm.String`, not nullable.
-    pub resource_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for CommsNotification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CommsNotification {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.commsNotification";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("changeType", &self.change_type);
-        object.property("resourceUrl", &self.resource_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for CommsNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for CommsNotification {
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for DriveItemSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1813,8 +1760,8 @@ impl graph_odata_runtime::model::ODataObject for CommsNotification {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "changeType" => read_nullable(map, key, &mut self.change_type, extra),
-            "resourceUrl" => read_lenient(map, key, &mut self.resource_url, extra),
+            "application" => read_nullable(map, key, &mut self.application, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
             _ => Ok(false),
         }
     }
@@ -1825,8 +1772,8 @@ impl graph_odata_runtime::model::ODataObject for CommsNotification {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl CommsNotification {
+#[cfg(feature = "_drives")]
+impl DriveItemSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1836,51 +1783,61 @@ impl CommsNotification {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`CommsNotification`] by wire name, each a [`Field<CommsNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CommsNotification::set_null`].
-pub enum CommsNotificationField {}
+#[cfg(feature = "_drives")]
+/// The properties of [`DriveItemSource`] by wire name, each a [`Field<DriveItemSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemSource::set_null`].
+pub enum DriveItemSourceField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl CommsNotificationField {
-    /// `changeType`
-    pub const ChangeType: model::Field<CommsNotification> = model::Field::new(
-        "changeType",
+impl DriveItemSourceField {
+    /// `application`
+    pub const Application: model::Field<DriveItemSource> = model::Field::new(
+        "application",
     );
-    /// `resourceUrl`
-    pub const ResourceUrl: model::Field<CommsNotification> = model::Field::new(
-        "resourceUrl",
+    /// `externalId`
+    pub const ExternalId: model::Field<DriveItemSource> = model::Field::new(
+        "externalId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CommsNotification>] = &[
-        Self::ChangeType,
-        Self::ResourceUrl,
+    pub const ALL: &'static [model::Field<DriveItemSource>] = &[
+        Self::Application,
+        Self::ExternalId,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.commsNotifications`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationStudent`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CommsNotifications {
-    /// Property `value`: `Collection(microsoft.graph.commsNotification)`.
-    pub value: Option<Vec<CommsNotification>>,
+pub struct EducationStudent {
+    /// Property `birthDate`: `Edm.Date`.
+    pub birth_date: Option<edm::Date>,
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
+    /// Property `gender`: `microsoft.graph.educationGender`.
+    pub gender: Option<EducationGender>,
+    /// Property `grade`: `Edm.String`.
+    pub grade: Option<String>,
+    /// Property `graduationYear`: `Edm.String`.
+    pub graduation_year: Option<String>,
+    /// Property `studentNumber`: `Edm.String`.
+    pub student_number: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for CommsNotifications {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationStudent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl CommsNotifications {
+#[cfg(feature = "_education")]
+impl EducationStudent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.commsNotifications";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationStudent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1893,13 +1850,18 @@ impl CommsNotifications {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("value", &self.value);
+        object.property("birthDate", &self.birth_date);
+        object.property("externalId", &self.external_id);
+        object.property("gender", &self.gender);
+        object.property("grade", &self.grade);
+        object.property("graduationYear", &self.graduation_year);
+        object.property("studentNumber", &self.student_number);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for CommsNotifications {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationStudent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1907,108 +1869,8 @@ impl<'de> serde::Deserialize<'de> for CommsNotifications {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for CommsNotifications {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "value" => read_nullable(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CommsNotifications {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`CommsNotifications`] by wire name, each a [`Field<CommsNotifications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CommsNotifications::set_null`].
-pub enum CommsNotificationsField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl CommsNotificationsField {
-    /// `value`
-    pub const Value: model::Field<CommsNotifications> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CommsNotifications>] = &[Self::Value];
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.convertIdResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConvertIdResult {
-    /// Property `errorDetails`: `microsoft.graph.genericError`.
-    pub error_details: Option<GenericError>,
-    /// Property `sourceId`: `Edm.String`.
-    pub source_id: Option<String>,
-    /// Property `targetId`: `Edm.String`.
-    pub target_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for ConvertIdResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl ConvertIdResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.convertIdResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("errorDetails", &self.error_details);
-        object.property("sourceId", &self.source_id);
-        object.property("targetId", &self.target_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for ConvertIdResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationStudent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2017,9 +1879,12 @@ impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "errorDetails" => read_nullable(map, key, &mut self.error_details, extra),
-            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
-            "targetId" => read_lenient(map, key, &mut self.target_id, extra),
+            "birthDate" => read_lenient(map, key, &mut self.birth_date, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            "gender" => read_nullable(map, key, &mut self.gender, extra),
+            "grade" => read_lenient(map, key, &mut self.grade, extra),
+            "graduationYear" => read_lenient(map, key, &mut self.graduation_year, extra),
+            "studentNumber" => read_lenient(map, key, &mut self.student_number, extra),
             _ => Ok(false),
         }
     }
@@ -2030,8 +1895,8 @@ impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl ConvertIdResult {
+#[cfg(feature = "_education")]
+impl EducationStudent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2041,54 +1906,67 @@ impl ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`ConvertIdResult`] by wire name, each a [`Field<ConvertIdResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConvertIdResult::set_null`].
-pub enum ConvertIdResultField {}
+#[cfg(feature = "_education")]
+/// The properties of [`EducationStudent`] by wire name, each a [`Field<EducationStudent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationStudent::set_null`].
+pub enum EducationStudentField {}
 
-#[cfg(feature = "_activity_domain")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
-impl ConvertIdResultField {
-    /// `errorDetails`
-    pub const ErrorDetails: model::Field<ConvertIdResult> = model::Field::new(
-        "errorDetails",
+impl EducationStudentField {
+    /// `birthDate`
+    pub const BirthDate: model::Field<EducationStudent> = model::Field::new("birthDate");
+    /// `externalId`
+    pub const ExternalId: model::Field<EducationStudent> = model::Field::new(
+        "externalId",
     );
-    /// `sourceId`
-    pub const SourceId: model::Field<ConvertIdResult> = model::Field::new("sourceId");
-    /// `targetId`
-    pub const TargetId: model::Field<ConvertIdResult> = model::Field::new("targetId");
+    /// `gender`
+    pub const Gender: model::Field<EducationStudent> = model::Field::new("gender");
+    /// `grade`
+    pub const Grade: model::Field<EducationStudent> = model::Field::new("grade");
+    /// `graduationYear`
+    pub const GraduationYear: model::Field<EducationStudent> = model::Field::new(
+        "graduationYear",
+    );
+    /// `studentNumber`
+    pub const StudentNumber: model::Field<EducationStudent> = model::Field::new(
+        "studentNumber",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConvertIdResult>] = &[
-        Self::ErrorDetails,
-        Self::SourceId,
-        Self::TargetId,
+    pub const ALL: &'static [model::Field<EducationStudent>] = &[
+        Self::BirthDate,
+        Self::ExternalId,
+        Self::Gender,
+        Self::Grade,
+        Self::GraduationYear,
+        Self::StudentNumber,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.customDataProvidedResourceUploadSessionRequest`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationTeacher`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomDataProvidedResourceUploadSessionRequest {
-    /// Property `data`: `microsoft.graph.customDataProvidedResourcePayloads.data`, not nullable.
-    pub data: Option<
-        super::super::microsoft_graph_custom_data_provided_resource_payloads::AnyData,
-    >,
+pub struct EducationTeacher {
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
+    /// Property `teacherNumber`: `Edm.String`.
+    pub teacher_number: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for CustomDataProvidedResourceUploadSessionRequest {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationTeacher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl CustomDataProvidedResourceUploadSessionRequest {
+#[cfg(feature = "_education")]
+impl EducationTeacher {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadSessionRequest";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationTeacher";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2101,13 +1979,14 @@ impl CustomDataProvidedResourceUploadSessionRequest {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("data", &self.data);
+        object.property("externalId", &self.external_id);
+        object.property("teacherNumber", &self.teacher_number);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadSessionRequest {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationTeacher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2115,110 +1994,8 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadSessionReq
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject
-for CustomDataProvidedResourceUploadSessionRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "data" => read_nullable(map, key, &mut self.data, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl CustomDataProvidedResourceUploadSessionRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`CustomDataProvidedResourceUploadSessionRequest`] by wire name, each a [`Field<CustomDataProvidedResourceUploadSessionRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResourceUploadSessionRequest::set_null`].
-pub enum CustomDataProvidedResourceUploadSessionRequestField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl CustomDataProvidedResourceUploadSessionRequestField {
-    /// `data`
-    pub const Data: model::Field<CustomDataProvidedResourceUploadSessionRequest> = model::Field::new(
-        "data",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        CustomDataProvidedResourceUploadSessionRequest,
-    >] = &[Self::Data];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.deleteAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAction {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `objectType`: `Edm.String`.
-    pub object_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for DeleteAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl DeleteAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleteAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("objectType", &self.object_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for DeleteAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for DeleteAction {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationTeacher {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2227,8 +2004,8 @@ impl graph_odata_runtime::model::ODataObject for DeleteAction {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "objectType" => read_lenient(map, key, &mut self.object_type, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            "teacherNumber" => read_lenient(map, key, &mut self.teacher_number, extra),
             _ => Ok(false),
         }
     }
@@ -2239,8 +2016,8 @@ impl graph_odata_runtime::model::ODataObject for DeleteAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl DeleteAction {
+#[cfg(feature = "_education")]
+impl EducationTeacher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2250,45 +2027,49 @@ impl DeleteAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`DeleteAction`] by wire name, each a [`Field<DeleteAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteAction::set_null`].
-pub enum DeleteActionField {}
+#[cfg(feature = "_education")]
+/// The properties of [`EducationTeacher`] by wire name, each a [`Field<EducationTeacher>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationTeacher::set_null`].
+pub enum EducationTeacherField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
-impl DeleteActionField {
-    /// `name`
-    pub const Name: model::Field<DeleteAction> = model::Field::new("name");
-    /// `objectType`
-    pub const ObjectType: model::Field<DeleteAction> = model::Field::new("objectType");
+impl EducationTeacherField {
+    /// `externalId`
+    pub const ExternalId: model::Field<EducationTeacher> = model::Field::new(
+        "externalId",
+    );
+    /// `teacherNumber`
+    pub const TeacherNumber: model::Field<EducationTeacher> = model::Field::new(
+        "teacherNumber",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeleteAction>] = &[
-        Self::Name,
-        Self::ObjectType,
+    pub const ALL: &'static [model::Field<EducationTeacher>] = &[
+        Self::ExternalId,
+        Self::TeacherNumber,
     ];
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.dictionaries`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.externalSponsors`; base type `microsoft.graph.subjectSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Dictionaries {
+pub struct ExternalSponsors {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for Dictionaries {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for ExternalSponsors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl Dictionaries {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl ExternalSponsors {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dictionaries";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalSponsors";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2305,8 +2086,8 @@ impl Dictionaries {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for Dictionaries {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for ExternalSponsors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2314,8 +2095,8 @@ impl<'de> serde::Deserialize<'de> for Dictionaries {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for Dictionaries {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for ExternalSponsors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -2330,35 +2111,31 @@ impl graph_odata_runtime::model::ODataObject for Dictionaries {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.exportItemResponse`.
+#[cfg(feature = "_column_link")]
+/// CSDL complex type `microsoft.graph.incompleteData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExportItemResponse {
-    /// Property `changeKey`: `Edm.String`.
-    pub change_key: Option<String>,
-    /// Property `data`: `Edm.Stream`.
-    pub data: Option<edm::Stream>,
-    /// Property `error`: `microsoft.graph.mailTipsError`.
-    pub error: Option<MailTipsError>,
-    /// Property `itemId`: `Edm.String`.
-    pub item_id: Option<String>,
+pub struct IncompleteData {
+    /// Property `missingDataBeforeDateTime`: `Edm.DateTimeOffset`.
+    pub missing_data_before_date_time: Option<edm::DateTimeOffset>,
+    /// Property `wasThrottled`: `Edm.Boolean`.
+    pub was_throttled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ExportItemResponse {
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for IncompleteData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ExportItemResponse {
+#[cfg(feature = "_column_link")]
+impl IncompleteData {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exportItemResponse";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incompleteData";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2371,16 +2148,392 @@ impl ExportItemResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("changeKey", &self.change_key);
-        object.property("data", &self.data);
+        object
+            .property("missingDataBeforeDateTime", &self.missing_data_before_date_time);
+        object.property("wasThrottled", &self.was_throttled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for IncompleteData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for IncompleteData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "missingDataBeforeDateTime" => {
+                read_lenient(map, key, &mut self.missing_data_before_date_time, extra)
+            }
+            "wasThrottled" => read_lenient(map, key, &mut self.was_throttled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl IncompleteData {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`IncompleteData`] by wire name, each a [`Field<IncompleteData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncompleteData::set_null`].
+pub enum IncompleteDataField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl IncompleteDataField {
+    /// `missingDataBeforeDateTime`
+    pub const MissingDataBeforeDateTime: model::Field<IncompleteData> = model::Field::new(
+        "missingDataBeforeDateTime",
+    );
+    /// `wasThrottled`
+    pub const WasThrottled: model::Field<IncompleteData> = model::Field::new(
+        "wasThrottled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IncompleteData>] = &[
+        Self::MissingDataBeforeDateTime,
+        Self::WasThrottled,
+    ];
+}
+
+#[cfg(feature = "_add_in")]
+/// CSDL complex type `microsoft.graph.informationalUrl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InformationalUrl {
+    /// Property `logoUrl`: `Edm.String`.
+    pub logo_url: Option<String>,
+    /// Property `marketingUrl`: `Edm.String`.
+    pub marketing_url: Option<String>,
+    /// Property `privacyStatementUrl`: `Edm.String`.
+    pub privacy_statement_url: Option<String>,
+    /// Property `supportUrl`: `Edm.String`.
+    pub support_url: Option<String>,
+    /// Property `termsOfServiceUrl`: `Edm.String`.
+    pub terms_of_service_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_add_in")]
+impl serde::Serialize for InformationalUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl InformationalUrl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("logoUrl", &self.logo_url);
+        object.property("marketingUrl", &self.marketing_url);
+        object.property("privacyStatementUrl", &self.privacy_statement_url);
+        object.property("supportUrl", &self.support_url);
+        object.property("termsOfServiceUrl", &self.terms_of_service_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl<'de> serde::Deserialize<'de> for InformationalUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl graph_odata_runtime::model::ODataObject for InformationalUrl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "logoUrl" => read_lenient(map, key, &mut self.logo_url, extra),
+            "marketingUrl" => read_lenient(map, key, &mut self.marketing_url, extra),
+            "privacyStatementUrl" => {
+                read_lenient(map, key, &mut self.privacy_statement_url, extra)
+            }
+            "supportUrl" => read_lenient(map, key, &mut self.support_url, extra),
+            "termsOfServiceUrl" => {
+                read_lenient(map, key, &mut self.terms_of_service_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_add_in")]
+impl InformationalUrl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_add_in")]
+/// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
+pub enum InformationalUrlField {}
+
+#[cfg(feature = "_add_in")]
+#[allow(non_upper_case_globals)]
+impl InformationalUrlField {
+    /// `logoUrl`
+    pub const LogoUrl: model::Field<InformationalUrl> = model::Field::new("logoUrl");
+    /// `marketingUrl`
+    pub const MarketingUrl: model::Field<InformationalUrl> = model::Field::new(
+        "marketingUrl",
+    );
+    /// `privacyStatementUrl`
+    pub const PrivacyStatementUrl: model::Field<InformationalUrl> = model::Field::new(
+        "privacyStatementUrl",
+    );
+    /// `supportUrl`
+    pub const SupportUrl: model::Field<InformationalUrl> = model::Field::new(
+        "supportUrl",
+    );
+    /// `termsOfServiceUrl`
+    pub const TermsOfServiceUrl: model::Field<InformationalUrl> = model::Field::new(
+        "termsOfServiceUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InformationalUrl>] = &[
+        Self::LogoUrl,
+        Self::MarketingUrl,
+        Self::PrivacyStatementUrl,
+        Self::SupportUrl,
+        Self::TermsOfServiceUrl,
+    ];
+}
+
+#[cfg(feature = "_invitations")]
+/// CSDL complex type `microsoft.graph.invitedUserMessageInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InvitedUserMessageInfo {
+    /// Property `ccRecipients`: `Collection(microsoft.graph.recipient)`.
+    pub cc_recipients: Option<Vec<AnyRecipient>>,
+    /// Property `customizedMessageBody`: `Edm.String`.
+    pub customized_message_body: Option<String>,
+    /// Property `messageLanguage`: `Edm.String`.
+    pub message_language: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_invitations")]
+impl serde::Serialize for InvitedUserMessageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_invitations")]
+impl InvitedUserMessageInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitedUserMessageInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("ccRecipients", &self.cc_recipients);
+        object.property("customizedMessageBody", &self.customized_message_body);
+        object.property("messageLanguage", &self.message_language);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_invitations")]
+impl<'de> serde::Deserialize<'de> for InvitedUserMessageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_invitations")]
+impl graph_odata_runtime::model::ODataObject for InvitedUserMessageInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "ccRecipients" => read_nullable(map, key, &mut self.cc_recipients, extra),
+            "customizedMessageBody" => {
+                read_lenient(map, key, &mut self.customized_message_body, extra)
+            }
+            "messageLanguage" => {
+                read_lenient(map, key, &mut self.message_language, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_invitations")]
+impl InvitedUserMessageInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_invitations")]
+/// The properties of [`InvitedUserMessageInfo`] by wire name, each a [`Field<InvitedUserMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitedUserMessageInfo::set_null`].
+pub enum InvitedUserMessageInfoField {}
+
+#[cfg(feature = "_invitations")]
+#[allow(non_upper_case_globals)]
+impl InvitedUserMessageInfoField {
+    /// `ccRecipients`
+    pub const CcRecipients: model::Field<InvitedUserMessageInfo> = model::Field::new(
+        "ccRecipients",
+    );
+    /// `customizedMessageBody`
+    pub const CustomizedMessageBody: model::Field<InvitedUserMessageInfo> = model::Field::new(
+        "customizedMessageBody",
+    );
+    /// `messageLanguage`
+    pub const MessageLanguage: model::Field<InvitedUserMessageInfo> = model::Field::new(
+        "messageLanguage",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InvitedUserMessageInfo>] = &[
+        Self::CcRecipients,
+        Self::CustomizedMessageBody,
+        Self::MessageLanguage,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.licenseAssignmentState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseAssignmentState {
+    /// Property `assignedByGroup`: `Edm.String`.
+    pub assigned_by_group: Option<String>,
+    /// Property `disabledPlans`: `Collection(Edm.Guid)`.
+    pub disabled_plans: Option<Vec<edm::Guid>>,
+    /// Property `error`: `Edm.String`.
+    pub error: Option<String>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `skuId`: `Edm.Guid`.
+    pub sku_id: Option<edm::Guid>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for LicenseAssignmentState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl LicenseAssignmentState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("assignedByGroup", &self.assigned_by_group);
+        object.property("disabledPlans", &self.disabled_plans);
         object.property("error", &self.error);
-        object.property("itemId", &self.item_id);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("skuId", &self.sku_id);
+        object.property("state", &self.state);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ExportItemResponse {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2388,20 +2541,26 @@ impl<'de> serde::Deserialize<'de> for ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ExportItemResponse {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
-            "data" => read_lenient(map, key, &mut self.data, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "itemId" => read_lenient(map, key, &mut self.item_id, extra),
+            "assignedByGroup" => {
+                read_lenient(map, key, &mut self.assigned_by_group, extra)
+            }
+            "disabledPlans" => read_lenient(map, key, &mut self.disabled_plans, extra),
+            "error" => read_lenient(map, key, &mut self.error, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "skuId" => read_lenient(map, key, &mut self.sku_id, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
     }
@@ -2412,8 +2571,8 @@ impl graph_odata_runtime::model::ODataObject for ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ExportItemResponse {
+#[cfg(feature = "_authorization_info")]
+impl LicenseAssignmentState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2423,67 +2582,65 @@ impl ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`ExportItemResponse`] by wire name, each a [`Field<ExportItemResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExportItemResponse::set_null`].
-pub enum ExportItemResponseField {}
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`LicenseAssignmentState`] by wire name, each a [`Field<LicenseAssignmentState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseAssignmentState::set_null`].
+pub enum LicenseAssignmentStateField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
-impl ExportItemResponseField {
-    /// `changeKey`
-    pub const ChangeKey: model::Field<ExportItemResponse> = model::Field::new(
-        "changeKey",
+impl LicenseAssignmentStateField {
+    /// `assignedByGroup`
+    pub const AssignedByGroup: model::Field<LicenseAssignmentState> = model::Field::new(
+        "assignedByGroup",
     );
-    /// `data`
-    pub const Data: model::Field<ExportItemResponse> = model::Field::new("data");
+    /// `disabledPlans`
+    pub const DisabledPlans: model::Field<LicenseAssignmentState> = model::Field::new(
+        "disabledPlans",
+    );
     /// `error`
-    pub const Error: model::Field<ExportItemResponse> = model::Field::new("error");
-    /// `itemId`
-    pub const ItemId: model::Field<ExportItemResponse> = model::Field::new("itemId");
+    pub const Error: model::Field<LicenseAssignmentState> = model::Field::new("error");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<LicenseAssignmentState> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `skuId`
+    pub const SkuId: model::Field<LicenseAssignmentState> = model::Field::new("skuId");
+    /// `state`
+    pub const State: model::Field<LicenseAssignmentState> = model::Field::new("state");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExportItemResponse>] = &[
-        Self::ChangeKey,
-        Self::Data,
+    pub const ALL: &'static [model::Field<LicenseAssignmentState>] = &[
+        Self::AssignedByGroup,
+        Self::DisabledPlans,
         Self::Error,
-        Self::ItemId,
+        Self::LastUpdatedDateTime,
+        Self::SkuId,
+        Self::State,
     ];
 }
 
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.fileEncryptionInfo`.
+#[cfg(feature = "_drives")]
+/// CSDL complex type `microsoft.graph.mediaSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileEncryptionInfo {
-    /// Property `encryptionKey`: `Edm.Binary`.
-    pub encryption_key: Option<edm::Binary>,
-    /// Property `fileDigest`: `Edm.Binary`.
-    pub file_digest: Option<edm::Binary>,
-    /// Property `fileDigestAlgorithm`: `Edm.String`.
-    pub file_digest_algorithm: Option<String>,
-    /// Property `initializationVector`: `Edm.Binary`.
-    pub initialization_vector: Option<edm::Binary>,
-    /// Property `mac`: `Edm.Binary`.
-    pub mac: Option<edm::Binary>,
-    /// Property `macKey`: `Edm.Binary`.
-    pub mac_key: Option<edm::Binary>,
-    /// Property `profileIdentifier`: `Edm.String`.
-    pub profile_identifier: Option<String>,
+pub struct MediaSource {
+    /// Property `contentCategory`: `microsoft.graph.mediaSourceContentCategory`.
+    pub content_category: Option<MediaSourceContentCategory>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for FileEncryptionInfo {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for MediaSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl FileEncryptionInfo {
+#[cfg(feature = "_drives")]
+impl MediaSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileEncryptionInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaSource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2496,19 +2653,13 @@ impl FileEncryptionInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("encryptionKey", &self.encryption_key);
-        object.property("fileDigest", &self.file_digest);
-        object.property("fileDigestAlgorithm", &self.file_digest_algorithm);
-        object.property("initializationVector", &self.initialization_vector);
-        object.property("mac", &self.mac);
-        object.property("macKey", &self.mac_key);
-        object.property("profileIdentifier", &self.profile_identifier);
+        object.property("contentCategory", &self.content_category);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for FileEncryptionInfo {
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for MediaSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2516,28 +2667,18 @@ impl<'de> serde::Deserialize<'de> for FileEncryptionInfo {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for FileEncryptionInfo {
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for MediaSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "encryptionKey" => read_lenient(map, key, &mut self.encryption_key, extra),
-            "fileDigest" => read_lenient(map, key, &mut self.file_digest, extra),
-            "fileDigestAlgorithm" => {
-                read_lenient(map, key, &mut self.file_digest_algorithm, extra)
-            }
-            "initializationVector" => {
-                read_lenient(map, key, &mut self.initialization_vector, extra)
-            }
-            "mac" => read_lenient(map, key, &mut self.mac, extra),
-            "macKey" => read_lenient(map, key, &mut self.mac_key, extra),
-            "profileIdentifier" => {
-                read_lenient(map, key, &mut self.profile_identifier, extra)
+            "contentCategory" => {
+                read_nullable(map, key, &mut self.content_category, extra)
             }
             _ => Ok(false),
         }
@@ -2549,8 +2690,8 @@ impl graph_odata_runtime::model::ODataObject for FileEncryptionInfo {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl FileEncryptionInfo {
+#[cfg(feature = "_drives")]
+impl MediaSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2560,475 +2701,39 @@ impl FileEncryptionInfo {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`FileEncryptionInfo`] by wire name, each a [`Field<FileEncryptionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileEncryptionInfo::set_null`].
-pub enum FileEncryptionInfoField {}
+#[cfg(feature = "_drives")]
+/// The properties of [`MediaSource`] by wire name, each a [`Field<MediaSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaSource::set_null`].
+pub enum MediaSourceField {}
 
-#[cfg(feature = "_device_app_management")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl FileEncryptionInfoField {
-    /// `encryptionKey`
-    pub const EncryptionKey: model::Field<FileEncryptionInfo> = model::Field::new(
-        "encryptionKey",
-    );
-    /// `fileDigest`
-    pub const FileDigest: model::Field<FileEncryptionInfo> = model::Field::new(
-        "fileDigest",
-    );
-    /// `fileDigestAlgorithm`
-    pub const FileDigestAlgorithm: model::Field<FileEncryptionInfo> = model::Field::new(
-        "fileDigestAlgorithm",
-    );
-    /// `initializationVector`
-    pub const InitializationVector: model::Field<FileEncryptionInfo> = model::Field::new(
-        "initializationVector",
-    );
-    /// `mac`
-    pub const Mac: model::Field<FileEncryptionInfo> = model::Field::new("mac");
-    /// `macKey`
-    pub const MacKey: model::Field<FileEncryptionInfo> = model::Field::new("macKey");
-    /// `profileIdentifier`
-    pub const ProfileIdentifier: model::Field<FileEncryptionInfo> = model::Field::new(
-        "profileIdentifier",
+impl MediaSourceField {
+    /// `contentCategory`
+    pub const ContentCategory: model::Field<MediaSource> = model::Field::new(
+        "contentCategory",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileEncryptionInfo>] = &[
-        Self::EncryptionKey,
-        Self::FileDigest,
-        Self::FileDigestAlgorithm,
-        Self::InitializationVector,
-        Self::Mac,
-        Self::MacKey,
-        Self::ProfileIdentifier,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyValue`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerCustomPropertyValue {
-    /// Property `isSearchable`: `Edm.Boolean`.
-    pub is_searchable: Option<bool>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for FileStorageContainerCustomPropertyValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl FileStorageContainerCustomPropertyValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isSearchable", &self.is_searchable);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject
-for FileStorageContainerCustomPropertyValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl FileStorageContainerCustomPropertyValue {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`FileStorageContainerCustomPropertyValue`] by wire name, each a [`Field<FileStorageContainerCustomPropertyValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerCustomPropertyValue::set_null`].
-pub enum FileStorageContainerCustomPropertyValueField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerCustomPropertyValueField {
-    /// `isSearchable`
-    pub const IsSearchable: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
-        "isSearchable",
-    );
-    /// `value`
-    pub const Value: model::Field<FileStorageContainerCustomPropertyValue> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerCustomPropertyValue>] = &[
-        Self::IsSearchable,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.freeBusyError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FreeBusyError {
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `responseCode`: `Edm.String`.
-    pub response_code: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for FreeBusyError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl FreeBusyError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.freeBusyError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("message", &self.message);
-        object.property("responseCode", &self.response_code);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for FreeBusyError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for FreeBusyError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "responseCode" => read_lenient(map, key, &mut self.response_code, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl FreeBusyError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`FreeBusyError`] by wire name, each a [`Field<FreeBusyError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FreeBusyError::set_null`].
-pub enum FreeBusyErrorField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl FreeBusyErrorField {
-    /// `message`
-    pub const Message: model::Field<FreeBusyError> = model::Field::new("message");
-    /// `responseCode`
-    pub const ResponseCode: model::Field<FreeBusyError> = model::Field::new(
-        "responseCode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FreeBusyError>] = &[
-        Self::Message,
-        Self::ResponseCode,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.instanceResourceAccess`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InstanceResourceAccess {
-    /// Property `permissions`: `Collection(microsoft.graph.resourcePermission)`, not nullable.
-    pub permissions: Option<Vec<ResourcePermission>>,
-    /// Property `resourceAppId`: `Edm.String`, not nullable.
-    pub resource_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for InstanceResourceAccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InstanceResourceAccess {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.instanceResourceAccess";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("permissions", &self.permissions);
-        object.property("resourceAppId", &self.resource_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for InstanceResourceAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for InstanceResourceAccess {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "permissions" => read_nullable(map, key, &mut self.permissions, extra),
-            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InstanceResourceAccess {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`InstanceResourceAccess`] by wire name, each a [`Field<InstanceResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InstanceResourceAccess::set_null`].
-pub enum InstanceResourceAccessField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl InstanceResourceAccessField {
-    /// `permissions`
-    pub const Permissions: model::Field<InstanceResourceAccess> = model::Field::new(
-        "permissions",
-    );
-    /// `resourceAppId`
-    pub const ResourceAppId: model::Field<InstanceResourceAccess> = model::Field::new(
-        "resourceAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InstanceResourceAccess>] = &[
-        Self::Permissions,
-        Self::ResourceAppId,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.inviteNewBotResponse`; base type `microsoft.graph.participantJoiningResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InviteNewBotResponse {
-    /// Property `inviteUri`: `Edm.String`.
-    pub invite_uri: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for InviteNewBotResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InviteNewBotResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inviteNewBotResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("inviteUri", &self.invite_uri);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for InviteNewBotResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for InviteNewBotResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "inviteUri" => read_lenient(map, key, &mut self.invite_uri, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InviteNewBotResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`InviteNewBotResponse`] by wire name, each a [`Field<InviteNewBotResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InviteNewBotResponse::set_null`].
-pub enum InviteNewBotResponseField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl InviteNewBotResponseField {
-    /// `inviteUri`
-    pub const InviteUri: model::Field<InviteNewBotResponse> = model::Field::new(
-        "inviteUri",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InviteNewBotResponse>] = &[Self::InviteUri];
+    pub const ALL: &'static [model::Field<MediaSource>] = &[Self::ContentCategory];
 }
 
 #[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.locationConstraint`.
+/// CSDL complex type `microsoft.graph.meetingTimeSuggestion`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocationConstraint {
-    /// Property `isRequired`: `Edm.Boolean`.
-    pub is_required: Option<bool>,
-    /// Property `locations`: `Collection(microsoft.graph.locationConstraintItem)`.
-    pub locations: Option<Vec<LocationConstraintItem>>,
-    /// Property `suggestLocation`: `Edm.Boolean`.
-    pub suggest_location: Option<bool>,
+pub struct MeetingTimeSuggestion {
+    /// Property `attendeeAvailability`: `Collection(microsoft.graph.attendeeAvailability)`.
+    pub attendee_availability: Option<Vec<AttendeeAvailability>>,
+    /// Property `confidence`: `Edm.Double`.
+    pub confidence: Option<f64>,
+    /// Property `locations`: `Collection(microsoft.graph.location)`.
+    pub locations: Option<Vec<AnyLocation>>,
+    /// Property `meetingTimeSlot`: `microsoft.graph.timeSlot`.
+    pub meeting_time_slot: Option<TimeSlot>,
+    /// Property `order`: `Edm.Int32`.
+    pub order: Option<i32>,
+    /// Property `organizerAvailability`: `microsoft.graph.freeBusyStatus`.
+    pub organizer_availability: Option<FreeBusyStatus>,
+    /// Property `suggestionReason`: `Edm.String`.
+    pub suggestion_reason: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3036,16 +2741,16 @@ pub struct LocationConstraint {
 }
 
 #[cfg(feature = "_activity_domain")]
-impl serde::Serialize for LocationConstraint {
+impl serde::Serialize for MeetingTimeSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_activity_domain")]
-impl LocationConstraint {
+impl MeetingTimeSuggestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.locationConstraint";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingTimeSuggestion";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3058,15 +2763,19 @@ impl LocationConstraint {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isRequired", &self.is_required);
+        object.property("attendeeAvailability", &self.attendee_availability);
+        object.property("confidence", &self.confidence);
         object.property("locations", &self.locations);
-        object.property("suggestLocation", &self.suggest_location);
+        object.property("meetingTimeSlot", &self.meeting_time_slot);
+        object.property("order", &self.order);
+        object.property("organizerAvailability", &self.organizer_availability);
+        object.property("suggestionReason", &self.suggestion_reason);
         object.end()
     }
 }
 
 #[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for LocationConstraint {
+impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3075,7 +2784,7 @@ impl<'de> serde::Deserialize<'de> for LocationConstraint {
 }
 
 #[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for LocationConstraint {
+impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3084,10 +2793,20 @@ impl graph_odata_runtime::model::ODataObject for LocationConstraint {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isRequired" => read_lenient(map, key, &mut self.is_required, extra),
+            "attendeeAvailability" => {
+                read_nullable(map, key, &mut self.attendee_availability, extra)
+            }
+            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
             "locations" => read_nullable(map, key, &mut self.locations, extra),
-            "suggestLocation" => {
-                read_lenient(map, key, &mut self.suggest_location, extra)
+            "meetingTimeSlot" => {
+                read_nullable(map, key, &mut self.meeting_time_slot, extra)
+            }
+            "order" => read_lenient(map, key, &mut self.order, extra),
+            "organizerAvailability" => {
+                read_nullable(map, key, &mut self.organizer_availability, extra)
+            }
+            "suggestionReason" => {
+                read_lenient(map, key, &mut self.suggestion_reason, extra)
             }
             _ => Ok(false),
         }
@@ -3100,7 +2819,7 @@ impl graph_odata_runtime::model::ODataObject for LocationConstraint {
 }
 
 #[cfg(feature = "_activity_domain")]
-impl LocationConstraint {
+impl MeetingTimeSuggestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3111,77 +2830,75 @@ impl LocationConstraint {
 }
 
 #[cfg(feature = "_activity_domain")]
-/// The properties of [`LocationConstraint`] by wire name, each a [`Field<LocationConstraint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocationConstraint::set_null`].
-pub enum LocationConstraintField {}
+/// The properties of [`MeetingTimeSuggestion`] by wire name, each a [`Field<MeetingTimeSuggestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingTimeSuggestion::set_null`].
+pub enum MeetingTimeSuggestionField {}
 
 #[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
-impl LocationConstraintField {
-    /// `isRequired`
-    pub const IsRequired: model::Field<LocationConstraint> = model::Field::new(
-        "isRequired",
+impl MeetingTimeSuggestionField {
+    /// `attendeeAvailability`
+    pub const AttendeeAvailability: model::Field<MeetingTimeSuggestion> = model::Field::new(
+        "attendeeAvailability",
+    );
+    /// `confidence`
+    pub const Confidence: model::Field<MeetingTimeSuggestion> = model::Field::new(
+        "confidence",
     );
     /// `locations`
-    pub const Locations: model::Field<LocationConstraint> = model::Field::new(
+    pub const Locations: model::Field<MeetingTimeSuggestion> = model::Field::new(
         "locations",
     );
-    /// `suggestLocation`
-    pub const SuggestLocation: model::Field<LocationConstraint> = model::Field::new(
-        "suggestLocation",
+    /// `meetingTimeSlot`
+    pub const MeetingTimeSlot: model::Field<MeetingTimeSuggestion> = model::Field::new(
+        "meetingTimeSlot",
+    );
+    /// `order`
+    pub const Order: model::Field<MeetingTimeSuggestion> = model::Field::new("order");
+    /// `organizerAvailability`
+    pub const OrganizerAvailability: model::Field<MeetingTimeSuggestion> = model::Field::new(
+        "organizerAvailability",
+    );
+    /// `suggestionReason`
+    pub const SuggestionReason: model::Field<MeetingTimeSuggestion> = model::Field::new(
+        "suggestionReason",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocationConstraint>] = &[
-        Self::IsRequired,
+    pub const ALL: &'static [model::Field<MeetingTimeSuggestion>] = &[
+        Self::AttendeeAvailability,
+        Self::Confidence,
         Self::Locations,
-        Self::SuggestLocation,
+        Self::MeetingTimeSlot,
+        Self::Order,
+        Self::OrganizerAvailability,
+        Self::SuggestionReason,
     ];
 }
 
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.mailTips`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.microsoftManagedDesktop`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailTips {
-    /// Property `automaticReplies`: `microsoft.graph.automaticRepliesMailTips`.
-    pub automatic_replies: Option<AutomaticRepliesMailTips>,
-    /// Property `customMailTip`: `Edm.String`.
-    pub custom_mail_tip: Option<String>,
-    /// Property `deliveryRestricted`: `Edm.Boolean`.
-    pub delivery_restricted: Option<bool>,
-    /// Property `emailAddress`: `microsoft.graph.emailAddress`.
-    pub email_address: Option<EmailAddress>,
-    /// Property `error`: `microsoft.graph.mailTipsError`.
-    pub error: Option<MailTipsError>,
-    /// Property `externalMemberCount`: `Edm.Int32`.
-    pub external_member_count: Option<i32>,
-    /// Property `isModerated`: `Edm.Boolean`.
-    pub is_moderated: Option<bool>,
-    /// Property `mailboxFull`: `Edm.Boolean`.
-    pub mailbox_full: Option<bool>,
-    /// Property `maxMessageSize`: `Edm.Int32`.
-    pub max_message_size: Option<i32>,
-    /// Property `recipientScope`: `microsoft.graph.recipientScopeType`.
-    pub recipient_scope: Option<RecipientScopeType>,
-    /// Property `recipientSuggestions`: `Collection(microsoft.graph.recipient)`.
-    pub recipient_suggestions: Option<Vec<AnyRecipient>>,
-    /// Property `totalMemberCount`: `Edm.Int32`.
-    pub total_member_count: Option<i32>,
+pub struct MicrosoftManagedDesktop {
+    /// Property `managedType`: `microsoft.graph.microsoftManagedDesktopType`.
+    pub managed_type: Option<MicrosoftManagedDesktopType>,
+    /// Property `profile`: `Edm.String`.
+    pub profile: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for MailTips {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MicrosoftManagedDesktop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl MailTips {
+#[cfg(feature = "_device_management")]
+impl MicrosoftManagedDesktop {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTips";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftManagedDesktop";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3194,24 +2911,14 @@ impl MailTips {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("automaticReplies", &self.automatic_replies);
-        object.property("customMailTip", &self.custom_mail_tip);
-        object.property("deliveryRestricted", &self.delivery_restricted);
-        object.property("emailAddress", &self.email_address);
-        object.property("error", &self.error);
-        object.property("externalMemberCount", &self.external_member_count);
-        object.property("isModerated", &self.is_moderated);
-        object.property("mailboxFull", &self.mailbox_full);
-        object.property("maxMessageSize", &self.max_message_size);
-        object.property("recipientScope", &self.recipient_scope);
-        object.property("recipientSuggestions", &self.recipient_suggestions);
-        object.property("totalMemberCount", &self.total_member_count);
+        object.property("managedType", &self.managed_type);
+        object.property("profile", &self.profile);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for MailTips {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3219,8 +2926,8 @@ impl<'de> serde::Deserialize<'de> for MailTips {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for MailTips {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MicrosoftManagedDesktop {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3229,28 +2936,8 @@ impl graph_odata_runtime::model::ODataObject for MailTips {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "automaticReplies" => {
-                read_nullable(map, key, &mut self.automatic_replies, extra)
-            }
-            "customMailTip" => read_lenient(map, key, &mut self.custom_mail_tip, extra),
-            "deliveryRestricted" => {
-                read_lenient(map, key, &mut self.delivery_restricted, extra)
-            }
-            "emailAddress" => read_nullable(map, key, &mut self.email_address, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "externalMemberCount" => {
-                read_lenient(map, key, &mut self.external_member_count, extra)
-            }
-            "isModerated" => read_lenient(map, key, &mut self.is_moderated, extra),
-            "mailboxFull" => read_lenient(map, key, &mut self.mailbox_full, extra),
-            "maxMessageSize" => read_lenient(map, key, &mut self.max_message_size, extra),
-            "recipientScope" => read_nullable(map, key, &mut self.recipient_scope, extra),
-            "recipientSuggestions" => {
-                read_nullable(map, key, &mut self.recipient_suggestions, extra)
-            }
-            "totalMemberCount" => {
-                read_lenient(map, key, &mut self.total_member_count, extra)
-            }
+            "managedType" => read_nullable(map, key, &mut self.managed_type, extra),
+            "profile" => read_lenient(map, key, &mut self.profile, extra),
             _ => Ok(false),
         }
     }
@@ -3261,8 +2948,8 @@ impl graph_odata_runtime::model::ODataObject for MailTips {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl MailTips {
+#[cfg(feature = "_device_management")]
+impl MicrosoftManagedDesktop {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3272,93 +2959,55 @@ impl MailTips {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`MailTips`] by wire name, each a [`Field<MailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTips::set_null`].
-pub enum MailTipsField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`MicrosoftManagedDesktop`] by wire name, each a [`Field<MicrosoftManagedDesktop>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftManagedDesktop::set_null`].
+pub enum MicrosoftManagedDesktopField {}
 
-#[cfg(feature = "_activity_domain")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl MailTipsField {
-    /// `automaticReplies`
-    pub const AutomaticReplies: model::Field<MailTips> = model::Field::new(
-        "automaticReplies",
+impl MicrosoftManagedDesktopField {
+    /// `managedType`
+    pub const ManagedType: model::Field<MicrosoftManagedDesktop> = model::Field::new(
+        "managedType",
     );
-    /// `customMailTip`
-    pub const CustomMailTip: model::Field<MailTips> = model::Field::new("customMailTip");
-    /// `deliveryRestricted`
-    pub const DeliveryRestricted: model::Field<MailTips> = model::Field::new(
-        "deliveryRestricted",
-    );
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<MailTips> = model::Field::new("emailAddress");
-    /// `error`
-    pub const Error: model::Field<MailTips> = model::Field::new("error");
-    /// `externalMemberCount`
-    pub const ExternalMemberCount: model::Field<MailTips> = model::Field::new(
-        "externalMemberCount",
-    );
-    /// `isModerated`
-    pub const IsModerated: model::Field<MailTips> = model::Field::new("isModerated");
-    /// `mailboxFull`
-    pub const MailboxFull: model::Field<MailTips> = model::Field::new("mailboxFull");
-    /// `maxMessageSize`
-    pub const MaxMessageSize: model::Field<MailTips> = model::Field::new(
-        "maxMessageSize",
-    );
-    /// `recipientScope`
-    pub const RecipientScope: model::Field<MailTips> = model::Field::new(
-        "recipientScope",
-    );
-    /// `recipientSuggestions`
-    pub const RecipientSuggestions: model::Field<MailTips> = model::Field::new(
-        "recipientSuggestions",
-    );
-    /// `totalMemberCount`
-    pub const TotalMemberCount: model::Field<MailTips> = model::Field::new(
-        "totalMemberCount",
+    /// `profile`
+    pub const Profile: model::Field<MicrosoftManagedDesktop> = model::Field::new(
+        "profile",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailTips>] = &[
-        Self::AutomaticReplies,
-        Self::CustomMailTip,
-        Self::DeliveryRestricted,
-        Self::EmailAddress,
-        Self::Error,
-        Self::ExternalMemberCount,
-        Self::IsModerated,
-        Self::MailboxFull,
-        Self::MaxMessageSize,
-        Self::RecipientScope,
-        Self::RecipientSuggestions,
-        Self::TotalMemberCount,
+    pub const ALL: &'static [model::Field<MicrosoftManagedDesktop>] = &[
+        Self::ManagedType,
+        Self::Profile,
     ];
 }
 
-#[cfg(feature = "_mail_tips_error")]
-/// CSDL complex type `microsoft.graph.mailTipsError`.
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.objectIdentity`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailTipsError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
+pub struct ObjectIdentity {
+    /// Property `issuer`: `Edm.String`.
+    pub issuer: Option<String>,
+    /// Property `issuerAssignedId`: `Edm.String`.
+    pub issuer_assigned_id: Option<String>,
+    /// Property `signInType`: `Edm.String`.
+    pub sign_in_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mail_tips_error")]
-impl serde::Serialize for MailTipsError {
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for ObjectIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mail_tips_error")]
-impl MailTipsError {
+#[cfg(feature = "_authorization_info")]
+impl ObjectIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTipsError";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3371,14 +3020,15 @@ impl MailTipsError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
+        object.property("issuer", &self.issuer);
+        object.property("issuerAssignedId", &self.issuer_assigned_id);
+        object.property("signInType", &self.sign_in_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_mail_tips_error")]
-impl<'de> serde::Deserialize<'de> for MailTipsError {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for ObjectIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3386,8 +3036,8 @@ impl<'de> serde::Deserialize<'de> for MailTipsError {
     }
 }
 
-#[cfg(feature = "_mail_tips_error")]
-impl graph_odata_runtime::model::ODataObject for MailTipsError {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3396,8 +3046,11 @@ impl graph_odata_runtime::model::ODataObject for MailTipsError {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
+            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
+            "issuerAssignedId" => {
+                read_lenient(map, key, &mut self.issuer_assigned_id, extra)
+            }
+            "signInType" => read_lenient(map, key, &mut self.sign_in_type, extra),
             _ => Ok(false),
         }
     }
@@ -3408,8 +3061,8 @@ impl graph_odata_runtime::model::ODataObject for MailTipsError {
     }
 }
 
-#[cfg(feature = "_mail_tips_error")]
-impl MailTipsError {
+#[cfg(feature = "_authorization_info")]
+impl ObjectIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3419,46 +3072,54 @@ impl MailTipsError {
     }
 }
 
-#[cfg(feature = "_mail_tips_error")]
-/// The properties of [`MailTipsError`] by wire name, each a [`Field<MailTipsError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTipsError::set_null`].
-pub enum MailTipsErrorField {}
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`ObjectIdentity`] by wire name, each a [`Field<ObjectIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectIdentity::set_null`].
+pub enum ObjectIdentityField {}
 
-#[cfg(feature = "_mail_tips_error")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
-impl MailTipsErrorField {
-    /// `code`
-    pub const Code: model::Field<MailTipsError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<MailTipsError> = model::Field::new("message");
+impl ObjectIdentityField {
+    /// `issuer`
+    pub const Issuer: model::Field<ObjectIdentity> = model::Field::new("issuer");
+    /// `issuerAssignedId`
+    pub const IssuerAssignedId: model::Field<ObjectIdentity> = model::Field::new(
+        "issuerAssignedId",
+    );
+    /// `signInType`
+    pub const SignInType: model::Field<ObjectIdentity> = model::Field::new("signInType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
+    pub const ALL: &'static [model::Field<ObjectIdentity>] = &[
+        Self::Issuer,
+        Self::IssuerAssignedId,
+        Self::SignInType,
+    ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.metaDataKeyValuePair`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.policyBinding`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MetaDataKeyValuePair {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `value`: `Edm.Untyped`.
-    pub value: Option<edm::Untyped>,
+pub struct PolicyBinding {
+    /// Property `exclusions`: `Collection(microsoft.graph.scopeBase)`.
+    pub exclusions: Option<Vec<AnyScopeBase>>,
+    /// Property `inclusions`: `Collection(microsoft.graph.scopeBase)`, not nullable.
+    pub inclusions: Option<Vec<AnyScopeBase>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for MetaDataKeyValuePair {
+#[cfg(feature = "_security")]
+impl serde::Serialize for PolicyBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl MetaDataKeyValuePair {
+#[cfg(feature = "_security")]
+impl PolicyBinding {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyValuePair";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyBinding";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3471,14 +3132,14 @@ impl MetaDataKeyValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
+        object.property("exclusions", &self.exclusions);
+        object.property("inclusions", &self.inclusions);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for MetaDataKeyValuePair {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for PolicyBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3486,18 +3147,18 @@ impl<'de> serde::Deserialize<'de> for MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for MetaDataKeyValuePair {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for PolicyBinding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "exclusions" => read_nullable(map, key, &mut self.exclusions, extra),
+            "inclusions" => read_nullable(map, key, &mut self.inclusions, extra),
             _ => Ok(false),
         }
     }
@@ -3508,8 +3169,8 @@ impl graph_odata_runtime::model::ODataObject for MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl MetaDataKeyValuePair {
+#[cfg(feature = "_security")]
+impl PolicyBinding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3519,53 +3180,95 @@ impl MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`MetaDataKeyValuePair`] by wire name, each a [`Field<MetaDataKeyValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyValuePair::set_null`].
-pub enum MetaDataKeyValuePairField {}
+#[cfg(feature = "_security")]
+/// The properties of [`PolicyBinding`] by wire name, each a [`Field<PolicyBinding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyBinding::set_null`].
+pub enum PolicyBindingField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl MetaDataKeyValuePairField {
-    /// `key`
-    pub const Key: model::Field<MetaDataKeyValuePair> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<MetaDataKeyValuePair> = model::Field::new("value");
+impl PolicyBindingField {
+    /// `exclusions`
+    pub const Exclusions: model::Field<PolicyBinding> = model::Field::new("exclusions");
+    /// `inclusions`
+    pub const Inclusions: model::Field<PolicyBinding> = model::Field::new("inclusions");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MetaDataKeyValuePair>] = &[
-        Self::Key,
-        Self::Value,
+    pub const ALL: &'static [model::Field<PolicyBinding>] = &[
+        Self::Exclusions,
+        Self::Inclusions,
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.onenotePatchContentCommand`.
+#[cfg(feature = "_integer_range")]
+/// CSDL complex type `microsoft.graph.printerCapabilities`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenotePatchContentCommand {
-    /// Property `action`: `microsoft.graph.onenotePatchActionType`, not nullable.
-    pub action: Option<OnenotePatchActionType>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `position`: `microsoft.graph.onenotePatchInsertPosition`.
-    pub position: Option<OnenotePatchInsertPosition>,
-    /// Property `target`: `Edm.String`, not nullable.
-    pub target: Option<String>,
+pub struct PrinterCapabilities {
+    /// Property `bottomMargins`: `Collection(Edm.Int32)`.
+    pub bottom_margins: Option<Vec<i32>>,
+    /// Property `collation`: `Edm.Boolean`.
+    pub collation: Option<bool>,
+    /// Property `colorModes`: `Collection(microsoft.graph.printColorMode)`.
+    pub color_modes: Option<Vec<PrintColorMode>>,
+    /// Property `contentTypes`: `Collection(Edm.String)`.
+    pub content_types: Option<Vec<String>>,
+    /// Property `copiesPerJob`: `microsoft.graph.integerRange`.
+    pub copies_per_job: Option<IntegerRange>,
+    /// Property `dpis`: `Collection(Edm.Int32)`.
+    pub dpis: Option<Vec<i32>>,
+    /// Property `duplexModes`: `Collection(microsoft.graph.printDuplexMode)`.
+    pub duplex_modes: Option<Vec<PrintDuplexMode>>,
+    /// Property `feedOrientations`: `Collection(microsoft.graph.printerFeedOrientation)`.
+    pub feed_orientations: Option<Vec<PrinterFeedOrientation>>,
+    /// Property `finishings`: `Collection(microsoft.graph.printFinishing)`.
+    pub finishings: Option<Vec<PrintFinishing>>,
+    /// Property `inputBins`: `Collection(Edm.String)`.
+    pub input_bins: Option<Vec<String>>,
+    /// Property `isColorPrintingSupported`: `Edm.Boolean`.
+    pub is_color_printing_supported: Option<bool>,
+    /// Property `isPageRangeSupported`: `Edm.Boolean`.
+    pub is_page_range_supported: Option<bool>,
+    /// Property `leftMargins`: `Collection(Edm.Int32)`.
+    pub left_margins: Option<Vec<i32>>,
+    /// Property `mediaColors`: `Collection(Edm.String)`.
+    pub media_colors: Option<Vec<String>>,
+    /// Property `mediaSizes`: `Collection(Edm.String)`.
+    pub media_sizes: Option<Vec<String>>,
+    /// Property `mediaTypes`: `Collection(Edm.String)`.
+    pub media_types: Option<Vec<String>>,
+    /// Property `multipageLayouts`: `Collection(microsoft.graph.printMultipageLayout)`.
+    pub multipage_layouts: Option<Vec<PrintMultipageLayout>>,
+    /// Property `orientations`: `Collection(microsoft.graph.printOrientation)`.
+    pub orientations: Option<Vec<PrintOrientation>>,
+    /// Property `outputBins`: `Collection(Edm.String)`.
+    pub output_bins: Option<Vec<String>>,
+    /// Property `pagesPerSheet`: `Collection(Edm.Int32)`.
+    pub pages_per_sheet: Option<Vec<i32>>,
+    /// Property `qualities`: `Collection(microsoft.graph.printQuality)`.
+    pub qualities: Option<Vec<PrintQuality>>,
+    /// Property `rightMargins`: `Collection(Edm.Int32)`.
+    pub right_margins: Option<Vec<i32>>,
+    /// Property `scalings`: `Collection(microsoft.graph.printScaling)`.
+    pub scalings: Option<Vec<PrintScaling>>,
+    /// Property `supportsFitPdfToPage`: `Edm.Boolean`.
+    pub supports_fit_pdf_to_page: Option<bool>,
+    /// Property `topMargins`: `Collection(Edm.Int32)`.
+    pub top_margins: Option<Vec<i32>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePatchContentCommand {
+#[cfg(feature = "_integer_range")]
+impl serde::Serialize for PrinterCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePatchContentCommand {
+#[cfg(feature = "_integer_range")]
+impl PrinterCapabilities {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePatchContentCommand";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printerCapabilities";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3578,16 +3281,37 @@ impl OnenotePatchContentCommand {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("action", &self.action);
-        object.property("content", &self.content);
-        object.property("position", &self.position);
-        object.property("target", &self.target);
+        object.property("bottomMargins", &self.bottom_margins);
+        object.property("collation", &self.collation);
+        object.property("colorModes", &self.color_modes);
+        object.property("contentTypes", &self.content_types);
+        object.property("copiesPerJob", &self.copies_per_job);
+        object.property("dpis", &self.dpis);
+        object.property("duplexModes", &self.duplex_modes);
+        object.property("feedOrientations", &self.feed_orientations);
+        object.property("finishings", &self.finishings);
+        object.property("inputBins", &self.input_bins);
+        object.property("isColorPrintingSupported", &self.is_color_printing_supported);
+        object.property("isPageRangeSupported", &self.is_page_range_supported);
+        object.property("leftMargins", &self.left_margins);
+        object.property("mediaColors", &self.media_colors);
+        object.property("mediaSizes", &self.media_sizes);
+        object.property("mediaTypes", &self.media_types);
+        object.property("multipageLayouts", &self.multipage_layouts);
+        object.property("orientations", &self.orientations);
+        object.property("outputBins", &self.output_bins);
+        object.property("pagesPerSheet", &self.pages_per_sheet);
+        object.property("qualities", &self.qualities);
+        object.property("rightMargins", &self.right_margins);
+        object.property("scalings", &self.scalings);
+        object.property("supportsFitPdfToPage", &self.supports_fit_pdf_to_page);
+        object.property("topMargins", &self.top_margins);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePatchContentCommand {
+#[cfg(feature = "_integer_range")]
+impl<'de> serde::Deserialize<'de> for PrinterCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3595,8 +3319,8 @@ impl<'de> serde::Deserialize<'de> for OnenotePatchContentCommand {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenotePatchContentCommand {
+#[cfg(feature = "_integer_range")]
+impl graph_odata_runtime::model::ODataObject for PrinterCapabilities {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3605,10 +3329,41 @@ impl graph_odata_runtime::model::ODataObject for OnenotePatchContentCommand {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "action" => read_nullable(map, key, &mut self.action, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "position" => read_nullable(map, key, &mut self.position, extra),
-            "target" => read_lenient(map, key, &mut self.target, extra),
+            "bottomMargins" => read_lenient(map, key, &mut self.bottom_margins, extra),
+            "collation" => read_lenient(map, key, &mut self.collation, extra),
+            "colorModes" => read_nullable(map, key, &mut self.color_modes, extra),
+            "contentTypes" => read_lenient(map, key, &mut self.content_types, extra),
+            "copiesPerJob" => read_nullable(map, key, &mut self.copies_per_job, extra),
+            "dpis" => read_lenient(map, key, &mut self.dpis, extra),
+            "duplexModes" => read_nullable(map, key, &mut self.duplex_modes, extra),
+            "feedOrientations" => {
+                read_nullable(map, key, &mut self.feed_orientations, extra)
+            }
+            "finishings" => read_nullable(map, key, &mut self.finishings, extra),
+            "inputBins" => read_lenient(map, key, &mut self.input_bins, extra),
+            "isColorPrintingSupported" => {
+                read_lenient(map, key, &mut self.is_color_printing_supported, extra)
+            }
+            "isPageRangeSupported" => {
+                read_lenient(map, key, &mut self.is_page_range_supported, extra)
+            }
+            "leftMargins" => read_lenient(map, key, &mut self.left_margins, extra),
+            "mediaColors" => read_lenient(map, key, &mut self.media_colors, extra),
+            "mediaSizes" => read_lenient(map, key, &mut self.media_sizes, extra),
+            "mediaTypes" => read_lenient(map, key, &mut self.media_types, extra),
+            "multipageLayouts" => {
+                read_nullable(map, key, &mut self.multipage_layouts, extra)
+            }
+            "orientations" => read_nullable(map, key, &mut self.orientations, extra),
+            "outputBins" => read_lenient(map, key, &mut self.output_bins, extra),
+            "pagesPerSheet" => read_lenient(map, key, &mut self.pages_per_sheet, extra),
+            "qualities" => read_nullable(map, key, &mut self.qualities, extra),
+            "rightMargins" => read_lenient(map, key, &mut self.right_margins, extra),
+            "scalings" => read_nullable(map, key, &mut self.scalings, extra),
+            "supportsFitPdfToPage" => {
+                read_lenient(map, key, &mut self.supports_fit_pdf_to_page, extra)
+            }
+            "topMargins" => read_lenient(map, key, &mut self.top_margins, extra),
             _ => Ok(false),
         }
     }
@@ -3619,8 +3374,8 @@ impl graph_odata_runtime::model::ODataObject for OnenotePatchContentCommand {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenotePatchContentCommand {
+#[cfg(feature = "_integer_range")]
+impl PrinterCapabilities {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3630,69 +3385,366 @@ impl OnenotePatchContentCommand {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenotePatchContentCommand`] by wire name, each a [`Field<OnenotePatchContentCommand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePatchContentCommand::set_null`].
-pub enum OnenotePatchContentCommandField {}
+#[cfg(feature = "_integer_range")]
+/// The properties of [`PrinterCapabilities`] by wire name, each a [`Field<PrinterCapabilities>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrinterCapabilities::set_null`].
+pub enum PrinterCapabilitiesField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_integer_range")]
 #[allow(non_upper_case_globals)]
-impl OnenotePatchContentCommandField {
-    /// `action`
-    pub const Action: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "action",
+impl PrinterCapabilitiesField {
+    /// `bottomMargins`
+    pub const BottomMargins: model::Field<PrinterCapabilities> = model::Field::new(
+        "bottomMargins",
     );
-    /// `content`
-    pub const Content: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "content",
+    /// `collation`
+    pub const Collation: model::Field<PrinterCapabilities> = model::Field::new(
+        "collation",
     );
-    /// `position`
-    pub const Position: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "position",
+    /// `colorModes`
+    pub const ColorModes: model::Field<PrinterCapabilities> = model::Field::new(
+        "colorModes",
     );
-    /// `target`
-    pub const Target: model::Field<OnenotePatchContentCommand> = model::Field::new(
-        "target",
+    /// `contentTypes`
+    pub const ContentTypes: model::Field<PrinterCapabilities> = model::Field::new(
+        "contentTypes",
+    );
+    /// `copiesPerJob`
+    pub const CopiesPerJob: model::Field<PrinterCapabilities> = model::Field::new(
+        "copiesPerJob",
+    );
+    /// `dpis`
+    pub const Dpis: model::Field<PrinterCapabilities> = model::Field::new("dpis");
+    /// `duplexModes`
+    pub const DuplexModes: model::Field<PrinterCapabilities> = model::Field::new(
+        "duplexModes",
+    );
+    /// `feedOrientations`
+    pub const FeedOrientations: model::Field<PrinterCapabilities> = model::Field::new(
+        "feedOrientations",
+    );
+    /// `finishings`
+    pub const Finishings: model::Field<PrinterCapabilities> = model::Field::new(
+        "finishings",
+    );
+    /// `inputBins`
+    pub const InputBins: model::Field<PrinterCapabilities> = model::Field::new(
+        "inputBins",
+    );
+    /// `isColorPrintingSupported`
+    pub const IsColorPrintingSupported: model::Field<PrinterCapabilities> = model::Field::new(
+        "isColorPrintingSupported",
+    );
+    /// `isPageRangeSupported`
+    pub const IsPageRangeSupported: model::Field<PrinterCapabilities> = model::Field::new(
+        "isPageRangeSupported",
+    );
+    /// `leftMargins`
+    pub const LeftMargins: model::Field<PrinterCapabilities> = model::Field::new(
+        "leftMargins",
+    );
+    /// `mediaColors`
+    pub const MediaColors: model::Field<PrinterCapabilities> = model::Field::new(
+        "mediaColors",
+    );
+    /// `mediaSizes`
+    pub const MediaSizes: model::Field<PrinterCapabilities> = model::Field::new(
+        "mediaSizes",
+    );
+    /// `mediaTypes`
+    pub const MediaTypes: model::Field<PrinterCapabilities> = model::Field::new(
+        "mediaTypes",
+    );
+    /// `multipageLayouts`
+    pub const MultipageLayouts: model::Field<PrinterCapabilities> = model::Field::new(
+        "multipageLayouts",
+    );
+    /// `orientations`
+    pub const Orientations: model::Field<PrinterCapabilities> = model::Field::new(
+        "orientations",
+    );
+    /// `outputBins`
+    pub const OutputBins: model::Field<PrinterCapabilities> = model::Field::new(
+        "outputBins",
+    );
+    /// `pagesPerSheet`
+    pub const PagesPerSheet: model::Field<PrinterCapabilities> = model::Field::new(
+        "pagesPerSheet",
+    );
+    /// `qualities`
+    pub const Qualities: model::Field<PrinterCapabilities> = model::Field::new(
+        "qualities",
+    );
+    /// `rightMargins`
+    pub const RightMargins: model::Field<PrinterCapabilities> = model::Field::new(
+        "rightMargins",
+    );
+    /// `scalings`
+    pub const Scalings: model::Field<PrinterCapabilities> = model::Field::new(
+        "scalings",
+    );
+    /// `supportsFitPdfToPage`
+    pub const SupportsFitPdfToPage: model::Field<PrinterCapabilities> = model::Field::new(
+        "supportsFitPdfToPage",
+    );
+    /// `topMargins`
+    pub const TopMargins: model::Field<PrinterCapabilities> = model::Field::new(
+        "topMargins",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenotePatchContentCommand>] = &[
-        Self::Action,
-        Self::Content,
-        Self::Position,
-        Self::Target,
+    pub const ALL: &'static [model::Field<PrinterCapabilities>] = &[
+        Self::BottomMargins,
+        Self::Collation,
+        Self::ColorModes,
+        Self::ContentTypes,
+        Self::CopiesPerJob,
+        Self::Dpis,
+        Self::DuplexModes,
+        Self::FeedOrientations,
+        Self::Finishings,
+        Self::InputBins,
+        Self::IsColorPrintingSupported,
+        Self::IsPageRangeSupported,
+        Self::LeftMargins,
+        Self::MediaColors,
+        Self::MediaSizes,
+        Self::MediaTypes,
+        Self::MultipageLayouts,
+        Self::Orientations,
+        Self::OutputBins,
+        Self::PagesPerSheet,
+        Self::Qualities,
+        Self::RightMargins,
+        Self::Scalings,
+        Self::SupportsFitPdfToPage,
+        Self::TopMargins,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.plannerChecklistItem`.
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.prompt`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerChecklistItem {
-    /// Property `isChecked`: `Edm.Boolean`.
-    pub is_checked: Option<bool>,
+pub struct Prompt {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for Prompt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl Prompt {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.prompt";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for Prompt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for Prompt {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+/// CSDL complex type `microsoft.graph.recycleBinSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecycleBinSettings {
+    /// Property `retentionPeriodOverrideDays`: `Edm.Int32`.
+    pub retention_period_override_days: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl serde::Serialize for RecycleBinSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl RecycleBinSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recycleBinSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "retentionPeriodOverrideDays",
+                &self.retention_period_override_days,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl<'de> serde::Deserialize<'de> for RecycleBinSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl graph_odata_runtime::model::ODataObject for RecycleBinSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "retentionPeriodOverrideDays" => {
+                read_lenient(map, key, &mut self.retention_period_override_days, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+impl RecycleBinSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_recycle_bin")]
+/// The properties of [`RecycleBinSettings`] by wire name, each a [`Field<RecycleBinSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecycleBinSettings::set_null`].
+pub enum RecycleBinSettingsField {}
+
+#[cfg(feature = "_recycle_bin")]
+#[allow(non_upper_case_globals)]
+impl RecycleBinSettingsField {
+    /// `retentionPeriodOverrideDays`
+    pub const RetentionPeriodOverrideDays: model::Field<RecycleBinSettings> = model::Field::new(
+        "retentionPeriodOverrideDays",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RecycleBinSettings>] = &[
+        Self::RetentionPeriodOverrideDays,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.remoteItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoteItem {
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `file`: `microsoft.graph.file`.
+    pub file: Option<File>,
+    /// Property `fileSystemInfo`: `microsoft.graph.fileSystemInfo`.
+    pub file_system_info: Option<FileSystemInfo>,
+    /// Property `folder`: `microsoft.graph.folder`.
+    pub folder: Option<Folder>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `image`: `microsoft.graph.image`.
+    pub image: Option<Image>,
     /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
     pub last_modified_by: Option<AnyIdentitySet>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `orderHint`: `Edm.String`.
-    pub order_hint: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `package`: `microsoft.graph.package`.
+    pub package: Option<Package>,
+    /// Property `parentReference`: `microsoft.graph.itemReference`.
+    pub parent_reference: Option<ItemReference>,
+    /// Property `shared`: `microsoft.graph.shared`.
+    pub shared: Option<Shared>,
+    /// Property `sharepointIds`: `microsoft.graph.sharepointIds`.
+    pub sharepoint_ids: Option<SharepointIds>,
+    /// Property `size`: `Edm.Int64`.
+    pub size: Option<i64>,
+    /// Property `specialFolder`: `microsoft.graph.specialFolder`.
+    pub special_folder: Option<SpecialFolder>,
+    /// Property `video`: `microsoft.graph.video`.
+    pub video: Option<Video>,
+    /// Property `webDavUrl`: `Edm.String`.
+    pub web_dav_url: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerChecklistItem {
+#[cfg(feature = "_album")]
+impl serde::Serialize for RemoteItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl PlannerChecklistItem {
+#[cfg(feature = "_album")]
+impl RemoteItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3705,17 +3757,31 @@ impl PlannerChecklistItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isChecked", &self.is_checked);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("file", &self.file);
+        object.property("fileSystemInfo", &self.file_system_info);
+        object.property("folder", &self.folder);
+        object.property("id", &self.id);
+        object.property("image", &self.image);
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("orderHint", &self.order_hint);
-        object.property("title", &self.title);
+        object.property("name", &self.name);
+        object.property("package", &self.package);
+        object.property("parentReference", &self.parent_reference);
+        object.property("shared", &self.shared);
+        object.property("sharepointIds", &self.sharepoint_ids);
+        object.property("size", &self.size);
+        object.property("specialFolder", &self.special_folder);
+        object.property("video", &self.video);
+        object.property("webDavUrl", &self.web_dav_url);
+        object.property("webUrl", &self.web_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerChecklistItem {
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for RemoteItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3723,8 +3789,8 @@ impl<'de> serde::Deserialize<'de> for PlannerChecklistItem {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PlannerChecklistItem {
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for RemoteItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3733,15 +3799,35 @@ impl graph_odata_runtime::model::ODataObject for PlannerChecklistItem {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "isChecked" => read_lenient(map, key, &mut self.is_checked, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "file" => read_nullable(map, key, &mut self.file, extra),
+            "fileSystemInfo" => {
+                read_nullable(map, key, &mut self.file_system_info, extra)
+            }
+            "folder" => read_nullable(map, key, &mut self.folder, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "image" => read_nullable(map, key, &mut self.image, extra),
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "package" => read_nullable(map, key, &mut self.package, extra),
+            "parentReference" => {
+                read_nullable(map, key, &mut self.parent_reference, extra)
+            }
+            "shared" => read_nullable(map, key, &mut self.shared, extra),
+            "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "specialFolder" => read_nullable(map, key, &mut self.special_folder, extra),
+            "video" => read_nullable(map, key, &mut self.video, extra),
+            "webDavUrl" => read_lenient(map, key, &mut self.web_dav_url, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             _ => Ok(false),
         }
     }
@@ -3752,8 +3838,8 @@ impl graph_odata_runtime::model::ODataObject for PlannerChecklistItem {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl PlannerChecklistItem {
+#[cfg(feature = "_album")]
+impl RemoteItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3763,180 +3849,114 @@ impl PlannerChecklistItem {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`PlannerChecklistItem`] by wire name, each a [`Field<PlannerChecklistItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistItem::set_null`].
-pub enum PlannerChecklistItemField {}
+#[cfg(feature = "_album")]
+/// The properties of [`RemoteItem`] by wire name, each a [`Field<RemoteItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteItem::set_null`].
+pub enum RemoteItemField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_album")]
 #[allow(non_upper_case_globals)]
-impl PlannerChecklistItemField {
-    /// `isChecked`
-    pub const IsChecked: model::Field<PlannerChecklistItem> = model::Field::new(
-        "isChecked",
+impl RemoteItemField {
+    /// `createdBy`
+    pub const CreatedBy: model::Field<RemoteItem> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<RemoteItem> = model::Field::new(
+        "createdDateTime",
     );
+    /// `file`
+    pub const File: model::Field<RemoteItem> = model::Field::new("file");
+    /// `fileSystemInfo`
+    pub const FileSystemInfo: model::Field<RemoteItem> = model::Field::new(
+        "fileSystemInfo",
+    );
+    /// `folder`
+    pub const Folder: model::Field<RemoteItem> = model::Field::new("folder");
+    /// `id`
+    pub const Id: model::Field<RemoteItem> = model::Field::new("id");
+    /// `image`
+    pub const Image: model::Field<RemoteItem> = model::Field::new("image");
     /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PlannerChecklistItem> = model::Field::new(
+    pub const LastModifiedBy: model::Field<RemoteItem> = model::Field::new(
         "lastModifiedBy",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PlannerChecklistItem> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<RemoteItem> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `orderHint`
-    pub const OrderHint: model::Field<PlannerChecklistItem> = model::Field::new(
-        "orderHint",
+    /// `name`
+    pub const Name: model::Field<RemoteItem> = model::Field::new("name");
+    /// `package`
+    pub const Package: model::Field<RemoteItem> = model::Field::new("package");
+    /// `parentReference`
+    pub const ParentReference: model::Field<RemoteItem> = model::Field::new(
+        "parentReference",
     );
-    /// `title`
-    pub const Title: model::Field<PlannerChecklistItem> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerChecklistItem>] = &[
-        Self::IsChecked,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::OrderHint,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL complex type `microsoft.graph.printDocumentUploadProperties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintDocumentUploadProperties {
-    /// Property `contentType`: `Edm.String`, not nullable.
-    pub content_type: Option<String>,
-    /// Property `documentName`: `Edm.String`, not nullable.
-    pub document_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable.
-    pub size: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintDocumentUploadProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintDocumentUploadProperties {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printDocumentUploadProperties";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentType", &self.content_type);
-        object.property("documentName", &self.document_name);
-        object.property("size", &self.size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintDocumentUploadProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintDocumentUploadProperties {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "documentName" => read_lenient(map, key, &mut self.document_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintDocumentUploadProperties {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintDocumentUploadProperties`] by wire name, each a [`Field<PrintDocumentUploadProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintDocumentUploadProperties::set_null`].
-pub enum PrintDocumentUploadPropertiesField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintDocumentUploadPropertiesField {
-    /// `contentType`
-    pub const ContentType: model::Field<PrintDocumentUploadProperties> = model::Field::new(
-        "contentType",
-    );
-    /// `documentName`
-    pub const DocumentName: model::Field<PrintDocumentUploadProperties> = model::Field::new(
-        "documentName",
+    /// `shared`
+    pub const Shared: model::Field<RemoteItem> = model::Field::new("shared");
+    /// `sharepointIds`
+    pub const SharepointIds: model::Field<RemoteItem> = model::Field::new(
+        "sharepointIds",
     );
     /// `size`
-    pub const Size: model::Field<PrintDocumentUploadProperties> = model::Field::new(
-        "size",
+    pub const Size: model::Field<RemoteItem> = model::Field::new("size");
+    /// `specialFolder`
+    pub const SpecialFolder: model::Field<RemoteItem> = model::Field::new(
+        "specialFolder",
     );
+    /// `video`
+    pub const Video: model::Field<RemoteItem> = model::Field::new("video");
+    /// `webDavUrl`
+    pub const WebDavUrl: model::Field<RemoteItem> = model::Field::new("webDavUrl");
+    /// `webUrl`
+    pub const WebUrl: model::Field<RemoteItem> = model::Field::new("webUrl");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintDocumentUploadProperties>] = &[
-        Self::ContentType,
-        Self::DocumentName,
+    pub const ALL: &'static [model::Field<RemoteItem>] = &[
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::File,
+        Self::FileSystemInfo,
+        Self::Folder,
+        Self::Id,
+        Self::Image,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Name,
+        Self::Package,
+        Self::ParentReference,
+        Self::Shared,
+        Self::SharepointIds,
         Self::Size,
+        Self::SpecialFolder,
+        Self::Video,
+        Self::WebDavUrl,
+        Self::WebUrl,
     ];
 }
 
-#[cfg(feature = "_channel")]
-/// CSDL complex type `microsoft.graph.provisionChannelEmailResult`.
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisionChannelEmailResult {
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
+pub struct RequestSignatureVerification {
+    /// Property `allowedWeakAlgorithms`: `microsoft.graph.weakAlgorithms`.
+    pub allowed_weak_algorithms: Option<WeakAlgorithms>,
+    /// Property `isSignedRequestRequired`: `Edm.Boolean`, not nullable.
+    pub is_signed_request_required: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
-impl serde::Serialize for ProvisionChannelEmailResult {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for RequestSignatureVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ProvisionChannelEmailResult {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RequestSignatureVerification {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionChannelEmailResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3949,13 +3969,14 @@ impl ProvisionChannelEmailResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("email", &self.email);
+        object.property("allowedWeakAlgorithms", &self.allowed_weak_algorithms);
+        object.property("isSignedRequestRequired", &self.is_signed_request_required);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
-impl<'de> serde::Deserialize<'de> for ProvisionChannelEmailResult {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3963,17 +3984,22 @@ impl<'de> serde::Deserialize<'de> for ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl graph_odata_runtime::model::ODataObject for ProvisionChannelEmailResult {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "email" => read_lenient(map, key, &mut self.email, extra),
+            "allowedWeakAlgorithms" => {
+                read_nullable(map, key, &mut self.allowed_weak_algorithms, extra)
+            }
+            "isSignedRequestRequired" => {
+                read_lenient(map, key, &mut self.is_signed_request_required, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3984,8 +4010,8 @@ impl graph_odata_runtime::model::ODataObject for ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_channel")]
-impl ProvisionChannelEmailResult {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3995,286 +4021,25 @@ impl ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_channel")]
-/// The properties of [`ProvisionChannelEmailResult`] by wire name, each a [`Field<ProvisionChannelEmailResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionChannelEmailResult::set_null`].
-pub enum ProvisionChannelEmailResultField {}
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
+pub enum RequestSignatureVerificationField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
-impl ProvisionChannelEmailResultField {
-    /// `email`
-    pub const Email: model::Field<ProvisionChannelEmailResult> = model::Field::new(
-        "email",
+impl RequestSignatureVerificationField {
+    /// `allowedWeakAlgorithms`
+    pub const AllowedWeakAlgorithms: model::Field<RequestSignatureVerification> = model::Field::new(
+        "allowedWeakAlgorithms",
+    );
+    /// `isSignedRequestRequired`
+    pub const IsSignedRequestRequired: model::Field<RequestSignatureVerification> = model::Field::new(
+        "isSignedRequestRequired",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisionChannelEmailResult>] = &[Self::Email];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.renameAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RenameAction {
-    /// Property `newName`: `Edm.String`.
-    pub new_name: Option<String>,
-    /// Property `oldName`: `Edm.String`.
-    pub old_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for RenameAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl RenameAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.renameAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("newName", &self.new_name);
-        object.property("oldName", &self.old_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for RenameAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for RenameAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "newName" => read_lenient(map, key, &mut self.new_name, extra),
-            "oldName" => read_lenient(map, key, &mut self.old_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl RenameAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`RenameAction`] by wire name, each a [`Field<RenameAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RenameAction::set_null`].
-pub enum RenameActionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl RenameActionField {
-    /// `newName`
-    pub const NewName: model::Field<RenameAction> = model::Field::new("newName");
-    /// `oldName`
-    pub const OldName: model::Field<RenameAction> = model::Field::new("oldName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RenameAction>] = &[
-        Self::NewName,
-        Self::OldName,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.resourceData`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceData {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ResourceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ResourceData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ResourceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ResourceData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.resourcePermission`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourcePermission {
-    /// Property `type`: `Edm.String`, not nullable.
-    pub r#type: Option<String>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ResourcePermission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ResourcePermission {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourcePermission";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ResourcePermission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ResourcePermission {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ResourcePermission {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`ResourcePermission`] by wire name, each a [`Field<ResourcePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourcePermission::set_null`].
-pub enum ResourcePermissionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl ResourcePermissionField {
-    /// `type`
-    pub const Type: model::Field<ResourcePermission> = model::Field::new("type");
-    /// `value`
-    pub const Value: model::Field<ResourcePermission> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResourcePermission>] = &[
-        Self::Type,
-        Self::Value,
+    pub const ALL: &'static [model::Field<RequestSignatureVerification>] = &[
+        Self::AllowedWeakAlgorithms,
+        Self::IsSignedRequestRequired,
     ];
 }
 
@@ -4375,831 +4140,6 @@ impl ResultTemplateOptionField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<ResultTemplateOption>] = &[
         Self::EnableResultTemplate,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.retrievalExtract`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrievalExtract {
-    /// Property `relevanceScore`: `Edm.Double`.
-    pub relevance_score: Option<f64>,
-    /// Property `text`: `Edm.String`.
-    pub text: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for RetrievalExtract {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalExtract {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retrievalExtract";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("relevanceScore", &self.relevance_score);
-        object.property("text", &self.text);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for RetrievalExtract {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for RetrievalExtract {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "relevanceScore" => read_lenient(map, key, &mut self.relevance_score, extra),
-            "text" => read_lenient(map, key, &mut self.text, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalExtract {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`RetrievalExtract`] by wire name, each a [`Field<RetrievalExtract>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetrievalExtract::set_null`].
-pub enum RetrievalExtractField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl RetrievalExtractField {
-    /// `relevanceScore`
-    pub const RelevanceScore: model::Field<RetrievalExtract> = model::Field::new(
-        "relevanceScore",
-    );
-    /// `text`
-    pub const Text: model::Field<RetrievalExtract> = model::Field::new("text");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetrievalExtract>] = &[
-        Self::RelevanceScore,
-        Self::Text,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.retrievalHit`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrievalHit {
-    /// Property `extracts`: `Collection(microsoft.graph.retrievalExtract)`, not nullable.
-    pub extracts: Option<Vec<RetrievalExtract>>,
-    /// Property `resourceMetadata`: `microsoft.graph.searchResourceMetadataDictionary`.
-    pub resource_metadata: Option<SearchResourceMetadataDictionary>,
-    /// Property `resourceType`: `microsoft.graph.retrievalEntityType`.
-    pub resource_type: Option<RetrievalEntityType>,
-    /// Property `sensitivityLabel`: `microsoft.graph.sensitivityLabelInfo`.
-    pub sensitivity_label: Option<SensitivityLabelInfo>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for RetrievalHit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalHit {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retrievalHit";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("extracts", &self.extracts);
-        object.property("resourceMetadata", &self.resource_metadata);
-        object.property("resourceType", &self.resource_type);
-        object.property("sensitivityLabel", &self.sensitivity_label);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for RetrievalHit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for RetrievalHit {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "extracts" => read_nullable(map, key, &mut self.extracts, extra),
-            "resourceMetadata" => {
-                read_nullable(map, key, &mut self.resource_metadata, extra)
-            }
-            "resourceType" => read_nullable(map, key, &mut self.resource_type, extra),
-            "sensitivityLabel" => {
-                read_nullable(map, key, &mut self.sensitivity_label, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalHit {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`RetrievalHit`] by wire name, each a [`Field<RetrievalHit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetrievalHit::set_null`].
-pub enum RetrievalHitField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl RetrievalHitField {
-    /// `extracts`
-    pub const Extracts: model::Field<RetrievalHit> = model::Field::new("extracts");
-    /// `resourceMetadata`
-    pub const ResourceMetadata: model::Field<RetrievalHit> = model::Field::new(
-        "resourceMetadata",
-    );
-    /// `resourceType`
-    pub const ResourceType: model::Field<RetrievalHit> = model::Field::new(
-        "resourceType",
-    );
-    /// `sensitivityLabel`
-    pub const SensitivityLabel: model::Field<RetrievalHit> = model::Field::new(
-        "sensitivityLabel",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<RetrievalHit> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetrievalHit>] = &[
-        Self::Extracts,
-        Self::ResourceMetadata,
-        Self::ResourceType,
-        Self::SensitivityLabel,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.retrievalResponse`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RetrievalResponse {
-    /// Property `retrievalHits`: `Collection(microsoft.graph.retrievalHit)`, not nullable.
-    pub retrieval_hits: Option<Vec<RetrievalHit>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for RetrievalResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retrievalResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("retrievalHits", &self.retrieval_hits);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for RetrievalResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for RetrievalResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "retrievalHits" => read_nullable(map, key, &mut self.retrieval_hits, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl RetrievalResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`RetrievalResponse`] by wire name, each a [`Field<RetrievalResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetrievalResponse::set_null`].
-pub enum RetrievalResponseField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl RetrievalResponseField {
-    /// `retrievalHits`
-    pub const RetrievalHits: model::Field<RetrievalResponse> = model::Field::new(
-        "retrievalHits",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RetrievalResponse>] = &[Self::RetrievalHits];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.scheduleEntity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduleEntity {
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
-    pub theme: Option<ScheduleEntityTheme>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for ScheduleEntity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl ScheduleEntity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleEntity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endDateTime", &self.end_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("theme", &self.theme);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for ScheduleEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for ScheduleEntity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "theme" => read_nullable(map, key, &mut self.theme, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl ScheduleEntity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`ScheduleEntity`] by wire name, each a [`Field<ScheduleEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleEntity::set_null`].
-pub enum ScheduleEntityField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl ScheduleEntityField {
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<ScheduleEntity> = model::Field::new(
-        "endDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<ScheduleEntity> = model::Field::new(
-        "startDateTime",
-    );
-    /// `theme`
-    pub const Theme: model::Field<ScheduleEntity> = model::Field::new("theme");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScheduleEntity>] = &[
-        Self::EndDateTime,
-        Self::StartDateTime,
-        Self::Theme,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.scheduleInformation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduleInformation {
-    /// Property `availabilityView`: `Edm.String`.
-    pub availability_view: Option<String>,
-    /// Property `error`: `microsoft.graph.freeBusyError`.
-    pub error: Option<FreeBusyError>,
-    /// Property `scheduleId`: `Edm.String`.
-    pub schedule_id: Option<String>,
-    /// Property `scheduleItems`: `Collection(microsoft.graph.scheduleItem)`.
-    pub schedule_items: Option<Vec<ScheduleItem>>,
-    /// Property `workingHours`: `microsoft.graph.workingHours`.
-    pub working_hours: Option<WorkingHours>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ScheduleInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("availabilityView", &self.availability_view);
-        object.property("error", &self.error);
-        object.property("scheduleId", &self.schedule_id);
-        object.property("scheduleItems", &self.schedule_items);
-        object.property("workingHours", &self.working_hours);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ScheduleInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for ScheduleInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "availabilityView" => {
-                read_lenient(map, key, &mut self.availability_view, extra)
-            }
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "scheduleId" => read_lenient(map, key, &mut self.schedule_id, extra),
-            "scheduleItems" => read_nullable(map, key, &mut self.schedule_items, extra),
-            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`ScheduleInformation`] by wire name, each a [`Field<ScheduleInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleInformation::set_null`].
-pub enum ScheduleInformationField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl ScheduleInformationField {
-    /// `availabilityView`
-    pub const AvailabilityView: model::Field<ScheduleInformation> = model::Field::new(
-        "availabilityView",
-    );
-    /// `error`
-    pub const Error: model::Field<ScheduleInformation> = model::Field::new("error");
-    /// `scheduleId`
-    pub const ScheduleId: model::Field<ScheduleInformation> = model::Field::new(
-        "scheduleId",
-    );
-    /// `scheduleItems`
-    pub const ScheduleItems: model::Field<ScheduleInformation> = model::Field::new(
-        "scheduleItems",
-    );
-    /// `workingHours`
-    pub const WorkingHours: model::Field<ScheduleInformation> = model::Field::new(
-        "workingHours",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScheduleInformation>] = &[
-        Self::AvailabilityView,
-        Self::Error,
-        Self::ScheduleId,
-        Self::ScheduleItems,
-        Self::WorkingHours,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.scheduleItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScheduleItem {
-    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
-    pub end: Option<DateTimeTimeZone>,
-    /// Property `isPrivate`: `Edm.Boolean`.
-    pub is_private: Option<bool>,
-    /// Property `location`: `Edm.String`.
-    pub location: Option<String>,
-    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
-    pub start: Option<DateTimeTimeZone>,
-    /// Property `status`: `microsoft.graph.freeBusyStatus`.
-    pub status: Option<FreeBusyStatus>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for ScheduleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("end", &self.end);
-        object.property("isPrivate", &self.is_private);
-        object.property("location", &self.location);
-        object.property("start", &self.start);
-        object.property("status", &self.status);
-        object.property("subject", &self.subject);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for ScheduleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for ScheduleItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "end" => read_nullable(map, key, &mut self.end, extra),
-            "isPrivate" => read_lenient(map, key, &mut self.is_private, extra),
-            "location" => read_lenient(map, key, &mut self.location, extra),
-            "start" => read_nullable(map, key, &mut self.start, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl ScheduleItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`ScheduleItem`] by wire name, each a [`Field<ScheduleItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleItem::set_null`].
-pub enum ScheduleItemField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl ScheduleItemField {
-    /// `end`
-    pub const End: model::Field<ScheduleItem> = model::Field::new("end");
-    /// `isPrivate`
-    pub const IsPrivate: model::Field<ScheduleItem> = model::Field::new("isPrivate");
-    /// `location`
-    pub const Location: model::Field<ScheduleItem> = model::Field::new("location");
-    /// `start`
-    pub const Start: model::Field<ScheduleItem> = model::Field::new("start");
-    /// `status`
-    pub const Status: model::Field<ScheduleItem> = model::Field::new("status");
-    /// `subject`
-    pub const Subject: model::Field<ScheduleItem> = model::Field::new("subject");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ScheduleItem>] = &[
-        Self::End,
-        Self::IsPrivate,
-        Self::Location,
-        Self::Start,
-        Self::Status,
-        Self::Subject,
-    ];
-}
-
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.searchAlterationOptions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchAlterationOptions {
-    /// Property `enableModification`: `Edm.Boolean`.
-    pub enable_modification: Option<bool>,
-    /// Property `enableSuggestion`: `Edm.Boolean`.
-    pub enable_suggestion: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for SearchAlterationOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl SearchAlterationOptions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchAlterationOptions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("enableModification", &self.enable_modification);
-        object.property("enableSuggestion", &self.enable_suggestion);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SearchAlterationOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for SearchAlterationOptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "enableModification" => {
-                read_lenient(map, key, &mut self.enable_modification, extra)
-            }
-            "enableSuggestion" => {
-                read_lenient(map, key, &mut self.enable_suggestion, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-impl SearchAlterationOptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_search")]
-/// The properties of [`SearchAlterationOptions`] by wire name, each a [`Field<SearchAlterationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchAlterationOptions::set_null`].
-pub enum SearchAlterationOptionsField {}
-
-#[cfg(feature = "_search")]
-#[allow(non_upper_case_globals)]
-impl SearchAlterationOptionsField {
-    /// `enableModification`
-    pub const EnableModification: model::Field<SearchAlterationOptions> = model::Field::new(
-        "enableModification",
-    );
-    /// `enableSuggestion`
-    pub const EnableSuggestion: model::Field<SearchAlterationOptions> = model::Field::new(
-        "enableSuggestion",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SearchAlterationOptions>] = &[
-        Self::EnableModification,
-        Self::EnableSuggestion,
     ];
 }
 
@@ -5308,57 +4248,37 @@ impl SearchQueryField {
     ];
 }
 
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.searchRequest`.
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.sharingDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchRequest {
-    /// Property `aggregationFilters`: `Collection(Edm.String)`.
-    pub aggregation_filters: Option<Vec<String>>,
-    /// Property `aggregations`: `Collection(microsoft.graph.aggregationOption)`.
-    pub aggregations: Option<Vec<AggregationOption>>,
-    /// Property `collapseProperties`: `Collection(microsoft.graph.collapseProperty)`.
-    pub collapse_properties: Option<Vec<CollapseProperty>>,
-    /// Property `contentSources`: `Collection(Edm.String)`.
-    pub content_sources: Option<Vec<String>>,
-    /// Property `enableTopResults`: `Edm.Boolean`.
-    pub enable_top_results: Option<bool>,
-    /// Property `entityTypes`: `Collection(microsoft.graph.entityType)`.
-    pub entity_types: Option<Vec<EntityType>>,
-    /// Property `fields`: `Collection(Edm.String)`.
-    pub fields: Option<Vec<String>>,
-    /// Property `from`: `Edm.Int32`, not nullable.
-    pub from: Option<i32>,
-    /// Property `query`: `microsoft.graph.searchQuery`, not nullable.
-    pub query: Option<SearchQuery>,
-    /// Property `queryAlterationOptions`: `microsoft.graph.searchAlterationOptions`.
-    pub query_alteration_options: Option<SearchAlterationOptions>,
-    /// Property `region`: `Edm.String`.
-    pub region: Option<String>,
-    /// Property `resultTemplateOptions`: `microsoft.graph.resultTemplateOption`.
-    pub result_template_options: Option<ResultTemplateOption>,
-    /// Property `sharePointOneDriveOptions`: `microsoft.graph.sharePointOneDriveOptions`.
-    pub share_point_one_drive_options: Option<SharePointOneDriveOptions>,
-    /// Property `size`: `Edm.Int32`, not nullable.
-    pub size: Option<i32>,
-    /// Property `sortProperties`: `Collection(microsoft.graph.sortProperty)`.
-    pub sort_properties: Option<Vec<SortProperty>>,
+pub struct SharingDetail {
+    /// Property `sharedBy`: `microsoft.graph.insightIdentity`.
+    pub shared_by: Option<InsightIdentity>,
+    /// Property `sharedDateTime`: `Edm.DateTimeOffset`.
+    pub shared_date_time: Option<edm::DateTimeOffset>,
+    /// Property `sharingReference`: `microsoft.graph.resourceReference`, computed by the service (read-only).
+    pub sharing_reference: Option<ResourceReference>,
+    /// Property `sharingSubject`: `Edm.String`.
+    pub sharing_subject: Option<String>,
+    /// Property `sharingType`: `Edm.String`.
+    pub sharing_type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_search")]
-impl serde::Serialize for SearchRequest {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for SharingDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_search")]
-impl SearchRequest {
+#[cfg(feature = "_activities_container")]
+impl SharingDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchRequest";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5371,28 +4291,17 @@ impl SearchRequest {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("aggregationFilters", &self.aggregation_filters);
-        object.property("aggregations", &self.aggregations);
-        object.property("collapseProperties", &self.collapse_properties);
-        object.property("contentSources", &self.content_sources);
-        object.property("enableTopResults", &self.enable_top_results);
-        object.property("entityTypes", &self.entity_types);
-        object.property("fields", &self.fields);
-        object.property("from", &self.from);
-        object.property("query", &self.query);
-        object.property("queryAlterationOptions", &self.query_alteration_options);
-        object.property("region", &self.region);
-        object.property("resultTemplateOptions", &self.result_template_options);
-        object
-            .property("sharePointOneDriveOptions", &self.share_point_one_drive_options);
-        object.property("size", &self.size);
-        object.property("sortProperties", &self.sort_properties);
+        object.property("sharedBy", &self.shared_by);
+        object.property("sharedDateTime", &self.shared_date_time);
+        object.property("sharingReference", &self.sharing_reference);
+        object.property("sharingSubject", &self.sharing_subject);
+        object.property("sharingType", &self.sharing_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SearchRequest {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for SharingDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5400,8 +4309,8 @@ impl<'de> serde::Deserialize<'de> for SearchRequest {
     }
 }
 
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for SearchRequest {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for SharingDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5410,33 +4319,13 @@ impl graph_odata_runtime::model::ODataObject for SearchRequest {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "aggregationFilters" => {
-                read_lenient(map, key, &mut self.aggregation_filters, extra)
+            "sharedBy" => read_nullable(map, key, &mut self.shared_by, extra),
+            "sharedDateTime" => read_lenient(map, key, &mut self.shared_date_time, extra),
+            "sharingReference" => {
+                read_nullable(map, key, &mut self.sharing_reference, extra)
             }
-            "aggregations" => read_nullable(map, key, &mut self.aggregations, extra),
-            "collapseProperties" => {
-                read_nullable(map, key, &mut self.collapse_properties, extra)
-            }
-            "contentSources" => read_lenient(map, key, &mut self.content_sources, extra),
-            "enableTopResults" => {
-                read_lenient(map, key, &mut self.enable_top_results, extra)
-            }
-            "entityTypes" => read_nullable(map, key, &mut self.entity_types, extra),
-            "fields" => read_lenient(map, key, &mut self.fields, extra),
-            "from" => read_lenient(map, key, &mut self.from, extra),
-            "query" => read_nullable(map, key, &mut self.query, extra),
-            "queryAlterationOptions" => {
-                read_nullable(map, key, &mut self.query_alteration_options, extra)
-            }
-            "region" => read_lenient(map, key, &mut self.region, extra),
-            "resultTemplateOptions" => {
-                read_nullable(map, key, &mut self.result_template_options, extra)
-            }
-            "sharePointOneDriveOptions" => {
-                read_nullable(map, key, &mut self.share_point_one_drive_options, extra)
-            }
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "sortProperties" => read_nullable(map, key, &mut self.sort_properties, extra),
+            "sharingSubject" => read_lenient(map, key, &mut self.sharing_subject, extra),
+            "sharingType" => read_lenient(map, key, &mut self.sharing_type, extra),
             _ => Ok(false),
         }
     }
@@ -5447,8 +4336,8 @@ impl graph_odata_runtime::model::ODataObject for SearchRequest {
     }
 }
 
-#[cfg(feature = "_search")]
-impl SearchRequest {
+#[cfg(feature = "_activities_container")]
+impl SharingDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5458,104 +4347,261 @@ impl SearchRequest {
     }
 }
 
-#[cfg(feature = "_search")]
-/// The properties of [`SearchRequest`] by wire name, each a [`Field<SearchRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchRequest::set_null`].
-pub enum SearchRequestField {}
+#[cfg(feature = "_activities_container")]
+/// The properties of [`SharingDetail`] by wire name, each a [`Field<SharingDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingDetail::set_null`].
+pub enum SharingDetailField {}
 
-#[cfg(feature = "_search")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
-impl SearchRequestField {
-    /// `aggregationFilters`
-    pub const AggregationFilters: model::Field<SearchRequest> = model::Field::new(
-        "aggregationFilters",
+impl SharingDetailField {
+    /// `sharedBy`
+    pub const SharedBy: model::Field<SharingDetail> = model::Field::new("sharedBy");
+    /// `sharedDateTime`
+    pub const SharedDateTime: model::Field<SharingDetail> = model::Field::new(
+        "sharedDateTime",
     );
-    /// `aggregations`
-    pub const Aggregations: model::Field<SearchRequest> = model::Field::new(
-        "aggregations",
+    /// `sharingReference`
+    pub const SharingReference: model::Field<SharingDetail> = model::Field::new(
+        "sharingReference",
     );
-    /// `collapseProperties`
-    pub const CollapseProperties: model::Field<SearchRequest> = model::Field::new(
-        "collapseProperties",
+    /// `sharingSubject`
+    pub const SharingSubject: model::Field<SharingDetail> = model::Field::new(
+        "sharingSubject",
     );
-    /// `contentSources`
-    pub const ContentSources: model::Field<SearchRequest> = model::Field::new(
-        "contentSources",
-    );
-    /// `enableTopResults`
-    pub const EnableTopResults: model::Field<SearchRequest> = model::Field::new(
-        "enableTopResults",
-    );
-    /// `entityTypes`
-    pub const EntityTypes: model::Field<SearchRequest> = model::Field::new(
-        "entityTypes",
-    );
-    /// `fields`
-    pub const Fields: model::Field<SearchRequest> = model::Field::new("fields");
-    /// `from`
-    pub const From: model::Field<SearchRequest> = model::Field::new("from");
-    /// `query`
-    pub const Query: model::Field<SearchRequest> = model::Field::new("query");
-    /// `queryAlterationOptions`
-    pub const QueryAlterationOptions: model::Field<SearchRequest> = model::Field::new(
-        "queryAlterationOptions",
-    );
-    /// `region`
-    pub const Region: model::Field<SearchRequest> = model::Field::new("region");
-    /// `resultTemplateOptions`
-    pub const ResultTemplateOptions: model::Field<SearchRequest> = model::Field::new(
-        "resultTemplateOptions",
-    );
-    /// `sharePointOneDriveOptions`
-    pub const SharePointOneDriveOptions: model::Field<SearchRequest> = model::Field::new(
-        "sharePointOneDriveOptions",
-    );
-    /// `size`
-    pub const Size: model::Field<SearchRequest> = model::Field::new("size");
-    /// `sortProperties`
-    pub const SortProperties: model::Field<SearchRequest> = model::Field::new(
-        "sortProperties",
+    /// `sharingType`
+    pub const SharingType: model::Field<SharingDetail> = model::Field::new(
+        "sharingType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SearchRequest>] = &[
-        Self::AggregationFilters,
-        Self::Aggregations,
-        Self::CollapseProperties,
-        Self::ContentSources,
-        Self::EnableTopResults,
-        Self::EntityTypes,
-        Self::Fields,
-        Self::From,
-        Self::Query,
-        Self::QueryAlterationOptions,
-        Self::Region,
-        Self::ResultTemplateOptions,
-        Self::SharePointOneDriveOptions,
-        Self::Size,
-        Self::SortProperties,
+    pub const ALL: &'static [model::Field<SharingDetail>] = &[
+        Self::SharedBy,
+        Self::SharedDateTime,
+        Self::SharingReference,
+        Self::SharingSubject,
+        Self::SharingType,
     ];
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.searchResourceMetadataDictionary`; base type `microsoft.graph.dictionaries`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.singleUser`; base type `microsoft.graph.subjectSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchResourceMetadataDictionary {
+pub struct SingleUser {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for SearchResourceMetadataDictionary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for SingleUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl SearchResourceMetadataDictionary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl SingleUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchResourceMetadataDictionary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.singleUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for SingleUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for SingleUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl SingleUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// The properties of [`SingleUser`] by wire name, each a [`Field<SingleUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SingleUser::set_null`].
+pub enum SingleUserField {}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+#[allow(non_upper_case_globals)]
+impl SingleUserField {
+    /// `description`
+    pub const Description: model::Field<SingleUser> = model::Field::new("description");
+    /// `userId`
+    pub const UserId: model::Field<SingleUser> = model::Field::new("userId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SingleUser>] = &[
+        Self::Description,
+        Self::UserId,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.spaApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpaApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for SpaApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl SpaApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for SpaApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for SpaApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl SpaApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
+pub enum SpaApplicationField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl SpaApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<SpaApplication> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SpaApplication>] = &[Self::RedirectUris];
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.targetApplicationOwners`; base type `microsoft.graph.subjectSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetApplicationOwners {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for TargetApplicationOwners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl TargetApplicationOwners {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetApplicationOwners";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5572,8 +4618,8 @@ impl SearchResourceMetadataDictionary {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for SearchResourceMetadataDictionary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for TargetApplicationOwners {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5581,8 +4627,8 @@ impl<'de> serde::Deserialize<'de> for SearchResourceMetadataDictionary {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for SearchResourceMetadataDictionary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for TargetApplicationOwners {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -5597,37 +4643,33 @@ impl graph_odata_runtime::model::ODataObject for SearchResourceMetadataDictionar
     }
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.sensitivityLabelInfo`.
+#[cfg(feature = "_chat")]
+/// CSDL complex type `microsoft.graph.teamworkOnlineMeetingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitivityLabelInfo {
-    /// Property `color`: `Edm.String`.
-    pub color: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `sensitivityLabelId`: `Edm.String`.
-    pub sensitivity_label_id: Option<String>,
-    /// Property `tooltip`: `Edm.String`.
-    pub tooltip: Option<String>,
+pub struct TeamworkOnlineMeetingInfo {
+    /// Property `calendarEventId`: `Edm.String`.
+    pub calendar_event_id: Option<String>,
+    /// Property `joinWebUrl`: `Edm.String`.
+    pub join_web_url: Option<String>,
+    /// Property `organizer`: `microsoft.graph.teamworkUserIdentity`.
+    pub organizer: Option<TeamworkUserIdentity>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for SensitivityLabelInfo {
+#[cfg(feature = "_chat")]
+impl serde::Serialize for TeamworkOnlineMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl SensitivityLabelInfo {
+#[cfg(feature = "_chat")]
+impl TeamworkOnlineMeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabelInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkOnlineMeetingInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5640,17 +4682,15 @@ impl SensitivityLabelInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("color", &self.color);
-        object.property("displayName", &self.display_name);
-        object.property("priority", &self.priority);
-        object.property("sensitivityLabelId", &self.sensitivity_label_id);
-        object.property("tooltip", &self.tooltip);
+        object.property("calendarEventId", &self.calendar_event_id);
+        object.property("joinWebUrl", &self.join_web_url);
+        object.property("organizer", &self.organizer);
         object.end()
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelInfo {
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for TeamworkOnlineMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5658,23 +4698,21 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelInfo {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for SensitivityLabelInfo {
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::model::ODataObject for TeamworkOnlineMeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "color" => read_lenient(map, key, &mut self.color, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "sensitivityLabelId" => {
-                read_lenient(map, key, &mut self.sensitivity_label_id, extra)
+            "calendarEventId" => {
+                read_lenient(map, key, &mut self.calendar_event_id, extra)
             }
-            "tooltip" => read_lenient(map, key, &mut self.tooltip, extra),
+            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
             _ => Ok(false),
         }
     }
@@ -5685,8 +4723,8 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelInfo {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl SensitivityLabelInfo {
+#[cfg(feature = "_chat")]
+impl TeamworkOnlineMeetingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5696,62 +4734,56 @@ impl SensitivityLabelInfo {
     }
 }
 
-#[cfg(feature = "_copilot")]
-/// The properties of [`SensitivityLabelInfo`] by wire name, each a [`Field<SensitivityLabelInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelInfo::set_null`].
-pub enum SensitivityLabelInfoField {}
+#[cfg(feature = "_chat")]
+/// The properties of [`TeamworkOnlineMeetingInfo`] by wire name, each a [`Field<TeamworkOnlineMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkOnlineMeetingInfo::set_null`].
+pub enum TeamworkOnlineMeetingInfoField {}
 
-#[cfg(feature = "_copilot")]
+#[cfg(feature = "_chat")]
 #[allow(non_upper_case_globals)]
-impl SensitivityLabelInfoField {
-    /// `color`
-    pub const Color: model::Field<SensitivityLabelInfo> = model::Field::new("color");
-    /// `displayName`
-    pub const DisplayName: model::Field<SensitivityLabelInfo> = model::Field::new(
-        "displayName",
+impl TeamworkOnlineMeetingInfoField {
+    /// `calendarEventId`
+    pub const CalendarEventId: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "calendarEventId",
     );
-    /// `priority`
-    pub const Priority: model::Field<SensitivityLabelInfo> = model::Field::new(
-        "priority",
+    /// `joinWebUrl`
+    pub const JoinWebUrl: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "joinWebUrl",
     );
-    /// `sensitivityLabelId`
-    pub const SensitivityLabelId: model::Field<SensitivityLabelInfo> = model::Field::new(
-        "sensitivityLabelId",
+    /// `organizer`
+    pub const Organizer: model::Field<TeamworkOnlineMeetingInfo> = model::Field::new(
+        "organizer",
     );
-    /// `tooltip`
-    pub const Tooltip: model::Field<SensitivityLabelInfo> = model::Field::new("tooltip");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitivityLabelInfo>] = &[
-        Self::Color,
-        Self::DisplayName,
-        Self::Priority,
-        Self::SensitivityLabelId,
-        Self::Tooltip,
+    pub const ALL: &'static [model::Field<TeamworkOnlineMeetingInfo>] = &[
+        Self::CalendarEventId,
+        Self::JoinWebUrl,
+        Self::Organizer,
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.shareAction`.
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.userActionContext`; base type `microsoft.graph.signInContext`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShareAction {
-    /// Property `recipients`: `Collection(microsoft.graph.identitySet)`.
-    pub recipients: Option<Vec<AnyIdentitySet>>,
+pub struct UserActionContext {
+    /// Property `userAction`: `microsoft.graph.userAction`.
+    pub user_action: Option<UserAction>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ShareAction {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserActionContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ShareAction {
+#[cfg(feature = "_identity")]
+impl UserActionContext {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shareAction";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userActionContext";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5764,13 +4796,13 @@ impl ShareAction {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("recipients", &self.recipients);
+        object.property("userAction", &self.user_action);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ShareAction {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserActionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5778,8 +4810,8 @@ impl<'de> serde::Deserialize<'de> for ShareAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ShareAction {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for UserActionContext {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5788,7 +4820,7 @@ impl graph_odata_runtime::model::ODataObject for ShareAction {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
+            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
             _ => Ok(false),
         }
     }
@@ -5799,8 +4831,8 @@ impl graph_odata_runtime::model::ODataObject for ShareAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ShareAction {
+#[cfg(feature = "_identity")]
+impl UserActionContext {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5810,142 +4842,48 @@ impl ShareAction {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`ShareAction`] by wire name, each a [`Field<ShareAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShareAction::set_null`].
-pub enum ShareActionField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`UserActionContext`] by wire name, each a [`Field<UserActionContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserActionContext::set_null`].
+pub enum UserActionContextField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl ShareActionField {
-    /// `recipients`
-    pub const Recipients: model::Field<ShareAction> = model::Field::new("recipients");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ShareAction>] = &[Self::Recipients];
-}
-
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.sharePointOneDriveOptions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointOneDriveOptions {
-    /// Property `includeContent`: `microsoft.graph.searchContent`.
-    pub include_content: Option<SearchContent>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for SharePointOneDriveOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl SharePointOneDriveOptions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointOneDriveOptions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("includeContent", &self.include_content);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SharePointOneDriveOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for SharePointOneDriveOptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "includeContent" => read_nullable(map, key, &mut self.include_content, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-impl SharePointOneDriveOptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_search")]
-/// The properties of [`SharePointOneDriveOptions`] by wire name, each a [`Field<SharePointOneDriveOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointOneDriveOptions::set_null`].
-pub enum SharePointOneDriveOptionsField {}
-
-#[cfg(feature = "_search")]
-#[allow(non_upper_case_globals)]
-impl SharePointOneDriveOptionsField {
-    /// `includeContent`
-    pub const IncludeContent: model::Field<SharePointOneDriveOptions> = model::Field::new(
-        "includeContent",
+impl UserActionContextField {
+    /// `userAction`
+    pub const UserAction: model::Field<UserActionContext> = model::Field::new(
+        "userAction",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointOneDriveOptions>] = &[
-        Self::IncludeContent,
-    ];
+    pub const ALL: &'static [model::Field<UserActionContext>] = &[Self::UserAction];
 }
 
-#[cfg(feature = "_search")]
-/// CSDL complex type `microsoft.graph.sortProperty`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.userExperienceAnalyticsAutopilotDevicesSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SortProperty {
-    /// Property `isDescending`: `Edm.Boolean`.
-    pub is_descending: Option<bool>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
+pub struct UserExperienceAnalyticsAutopilotDevicesSummary {
+    /// Property `devicesNotAutopilotRegistered`: `Edm.Int32`, not nullable.
+    pub devices_not_autopilot_registered: Option<i32>,
+    /// Property `devicesWithoutAutopilotProfileAssigned`: `Edm.Int32`, not nullable.
+    pub devices_without_autopilot_profile_assigned: Option<i32>,
+    /// Property `totalWindows10DevicesWithoutTenantAttached`: `Edm.Int32`, not nullable.
+    pub total_windows10_devices_without_tenant_attached: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_search")]
-impl serde::Serialize for SortProperty {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsAutopilotDevicesSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_search")]
-impl SortProperty {
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsAutopilotDevicesSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sortProperty";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAutopilotDevicesSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5958,491 +4896,27 @@ impl SortProperty {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isDescending", &self.is_descending);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::model::ODataObject for SortProperty {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isDescending" => read_lenient(map, key, &mut self.is_descending, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_search")]
-impl SortProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_search")]
-/// The properties of [`SortProperty`] by wire name, each a [`Field<SortProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SortProperty::set_null`].
-pub enum SortPropertyField {}
-
-#[cfg(feature = "_search")]
-#[allow(non_upper_case_globals)]
-impl SortPropertyField {
-    /// `isDescending`
-    pub const IsDescending: model::Field<SortProperty> = model::Field::new(
-        "isDescending",
-    );
-    /// `name`
-    pub const Name: model::Field<SortProperty> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SortProperty>] = &[
-        Self::IsDescending,
-        Self::Name,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.staffAvailabilityItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StaffAvailabilityItem {
-    /// Property `availabilityItems`: `Collection(microsoft.graph.availabilityItem)`.
-    pub availability_items: Option<Vec<AvailabilityItem>>,
-    /// Property `staffId`: `Edm.String`.
-    pub staff_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for StaffAvailabilityItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl StaffAvailabilityItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.staffAvailabilityItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("availabilityItems", &self.availability_items);
-        object.property("staffId", &self.staff_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for StaffAvailabilityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for StaffAvailabilityItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "availabilityItems" => {
-                read_nullable(map, key, &mut self.availability_items, extra)
-            }
-            "staffId" => read_lenient(map, key, &mut self.staff_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl StaffAvailabilityItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`StaffAvailabilityItem`] by wire name, each a [`Field<StaffAvailabilityItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StaffAvailabilityItem::set_null`].
-pub enum StaffAvailabilityItemField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl StaffAvailabilityItemField {
-    /// `availabilityItems`
-    pub const AvailabilityItems: model::Field<StaffAvailabilityItem> = model::Field::new(
-        "availabilityItems",
-    );
-    /// `staffId`
-    pub const StaffId: model::Field<StaffAvailabilityItem> = model::Field::new(
-        "staffId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StaffAvailabilityItem>] = &[
-        Self::AvailabilityItems,
-        Self::StaffId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamworkActivityTopic`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamworkActivityTopic {
-    /// Property `source`: `microsoft.graph.teamworkActivityTopicSource`.
-    pub source: Option<TeamworkActivityTopicSource>,
-    /// Property `value`: `Edm.String`, not nullable.
-    pub value: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamworkActivityTopic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamworkActivityTopic {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivityTopic";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("source", &self.source);
-        object.property("value", &self.value);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamworkActivityTopic {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamworkActivityTopic`] by wire name, each a [`Field<TeamworkActivityTopic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivityTopic::set_null`].
-pub enum TeamworkActivityTopicField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamworkActivityTopicField {
-    /// `source`
-    pub const Source: model::Field<TeamworkActivityTopic> = model::Field::new("source");
-    /// `value`
-    pub const Value: model::Field<TeamworkActivityTopic> = model::Field::new("value");
-    /// `webUrl`
-    pub const WebUrl: model::Field<TeamworkActivityTopic> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamworkActivityTopic>] = &[
-        Self::Source,
-        Self::Value,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// CSDL complex type `microsoft.graph.updateAllowedCombinationsResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAllowedCombinationsResult {
-    /// Property `additionalInformation`: `Edm.String`.
-    pub additional_information: Option<String>,
-    /// Property `conditionalAccessReferences`: `Collection(Edm.String)`.
-    pub conditional_access_references: Option<Vec<String>>,
-    /// Property `currentCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
-    pub current_combinations: Option<Vec<AuthenticationMethodModes>>,
-    /// Property `previousCombinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
-    pub previous_combinations: Option<Vec<AuthenticationMethodModes>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl serde::Serialize for UpdateAllowedCombinationsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl UpdateAllowedCombinationsResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateAllowedCombinationsResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("additionalInformation", &self.additional_information);
         object
             .property(
-                "conditionalAccessReferences",
-                &self.conditional_access_references,
+                "devicesNotAutopilotRegistered",
+                &self.devices_not_autopilot_registered,
             );
-        object.property("currentCombinations", &self.current_combinations);
-        object.property("previousCombinations", &self.previous_combinations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl<'de> serde::Deserialize<'de> for UpdateAllowedCombinationsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl graph_odata_runtime::model::ODataObject for UpdateAllowedCombinationsResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "additionalInformation" => {
-                read_lenient(map, key, &mut self.additional_information, extra)
-            }
-            "conditionalAccessReferences" => {
-                read_lenient(map, key, &mut self.conditional_access_references, extra)
-            }
-            "currentCombinations" => {
-                read_nullable(map, key, &mut self.current_combinations, extra)
-            }
-            "previousCombinations" => {
-                read_nullable(map, key, &mut self.previous_combinations, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-impl UpdateAllowedCombinationsResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-/// The properties of [`UpdateAllowedCombinationsResult`] by wire name, each a [`Field<UpdateAllowedCombinationsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateAllowedCombinationsResult::set_null`].
-pub enum UpdateAllowedCombinationsResultField {}
-
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
-#[allow(non_upper_case_globals)]
-impl UpdateAllowedCombinationsResultField {
-    /// `additionalInformation`
-    pub const AdditionalInformation: model::Field<UpdateAllowedCombinationsResult> = model::Field::new(
-        "additionalInformation",
-    );
-    /// `conditionalAccessReferences`
-    pub const ConditionalAccessReferences: model::Field<
-        UpdateAllowedCombinationsResult,
-    > = model::Field::new("conditionalAccessReferences");
-    /// `currentCombinations`
-    pub const CurrentCombinations: model::Field<UpdateAllowedCombinationsResult> = model::Field::new(
-        "currentCombinations",
-    );
-    /// `previousCombinations`
-    pub const PreviousCombinations: model::Field<UpdateAllowedCombinationsResult> = model::Field::new(
-        "previousCombinations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UpdateAllowedCombinationsResult>] = &[
-        Self::AdditionalInformation,
-        Self::ConditionalAccessReferences,
-        Self::CurrentCombinations,
-        Self::PreviousCombinations,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.updateWindowsDeviceAccountActionParameter`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateWindowsDeviceAccountActionParameter {
-    /// Property `calendarSyncEnabled`: `Edm.Boolean`.
-    pub calendar_sync_enabled: Option<bool>,
-    /// Property `deviceAccount`: `microsoft.graph.windowsDeviceAccount`.
-    pub device_account: Option<AnyWindowsDeviceAccount>,
-    /// Property `deviceAccountEmail`: `Edm.String`.
-    pub device_account_email: Option<String>,
-    /// Property `exchangeServer`: `Edm.String`.
-    pub exchange_server: Option<String>,
-    /// Property `passwordRotationEnabled`: `Edm.Boolean`.
-    pub password_rotation_enabled: Option<bool>,
-    /// Property `sessionInitiationProtocalAddress`: `Edm.String`.
-    pub session_initiation_protocal_address: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for UpdateWindowsDeviceAccountActionParameter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl UpdateWindowsDeviceAccountActionParameter {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateWindowsDeviceAccountActionParameter";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("calendarSyncEnabled", &self.calendar_sync_enabled);
-        object.property("deviceAccount", &self.device_account);
-        object.property("deviceAccountEmail", &self.device_account_email);
-        object.property("exchangeServer", &self.exchange_server);
-        object.property("passwordRotationEnabled", &self.password_rotation_enabled);
         object
             .property(
-                "sessionInitiationProtocalAddress",
-                &self.session_initiation_protocal_address,
+                "devicesWithoutAutopilotProfileAssigned",
+                &self.devices_without_autopilot_profile_assigned,
+            );
+        object
+            .property(
+                "totalWindows10DevicesWithoutTenantAttached",
+                &self.total_windows10_devices_without_tenant_attached,
             );
         object.end()
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for UpdateWindowsDeviceAccountActionParameter {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsAutopilotDevicesSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6450,33 +4924,33 @@ impl<'de> serde::Deserialize<'de> for UpdateWindowsDeviceAccountActionParameter 
     }
 }
 
-#[cfg(feature = "_action_state")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
-for UpdateWindowsDeviceAccountActionParameter {
+for UserExperienceAnalyticsAutopilotDevicesSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "calendarSyncEnabled" => {
-                read_lenient(map, key, &mut self.calendar_sync_enabled, extra)
+            "devicesNotAutopilotRegistered" => {
+                read_lenient(map, key, &mut self.devices_not_autopilot_registered, extra)
             }
-            "deviceAccount" => read_nullable(map, key, &mut self.device_account, extra),
-            "deviceAccountEmail" => {
-                read_lenient(map, key, &mut self.device_account_email, extra)
-            }
-            "exchangeServer" => read_lenient(map, key, &mut self.exchange_server, extra),
-            "passwordRotationEnabled" => {
-                read_lenient(map, key, &mut self.password_rotation_enabled, extra)
-            }
-            "sessionInitiationProtocalAddress" => {
+            "devicesWithoutAutopilotProfileAssigned" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.session_initiation_protocal_address,
+                    &mut self.devices_without_autopilot_profile_assigned,
+                    extra,
+                )
+            }
+            "totalWindows10DevicesWithoutTenantAttached" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.total_windows10_devices_without_tenant_attached,
                     extra,
                 )
             }
@@ -6490,8 +4964,8 @@ for UpdateWindowsDeviceAccountActionParameter {
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl UpdateWindowsDeviceAccountActionParameter {
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsAutopilotDevicesSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -6501,482 +4975,33 @@ impl UpdateWindowsDeviceAccountActionParameter {
     }
 }
 
-#[cfg(feature = "_action_state")]
-/// The properties of [`UpdateWindowsDeviceAccountActionParameter`] by wire name, each a [`Field<UpdateWindowsDeviceAccountActionParameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateWindowsDeviceAccountActionParameter::set_null`].
-pub enum UpdateWindowsDeviceAccountActionParameterField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsAutopilotDevicesSummary`] by wire name, each a [`Field<UserExperienceAnalyticsAutopilotDevicesSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAutopilotDevicesSummary::set_null`].
+pub enum UserExperienceAnalyticsAutopilotDevicesSummaryField {}
 
-#[cfg(feature = "_action_state")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl UpdateWindowsDeviceAccountActionParameterField {
-    /// `calendarSyncEnabled`
-    pub const CalendarSyncEnabled: model::Field<
-        UpdateWindowsDeviceAccountActionParameter,
-    > = model::Field::new("calendarSyncEnabled");
-    /// `deviceAccount`
-    pub const DeviceAccount: model::Field<UpdateWindowsDeviceAccountActionParameter> = model::Field::new(
-        "deviceAccount",
-    );
-    /// `deviceAccountEmail`
-    pub const DeviceAccountEmail: model::Field<
-        UpdateWindowsDeviceAccountActionParameter,
-    > = model::Field::new("deviceAccountEmail");
-    /// `exchangeServer`
-    pub const ExchangeServer: model::Field<UpdateWindowsDeviceAccountActionParameter> = model::Field::new(
-        "exchangeServer",
-    );
-    /// `passwordRotationEnabled`
-    pub const PasswordRotationEnabled: model::Field<
-        UpdateWindowsDeviceAccountActionParameter,
-    > = model::Field::new("passwordRotationEnabled");
-    /// `sessionInitiationProtocalAddress`
-    pub const SessionInitiationProtocalAddress: model::Field<
-        UpdateWindowsDeviceAccountActionParameter,
-    > = model::Field::new("sessionInitiationProtocalAddress");
+impl UserExperienceAnalyticsAutopilotDevicesSummaryField {
+    /// `devicesNotAutopilotRegistered`
+    pub const DevicesNotAutopilotRegistered: model::Field<
+        UserExperienceAnalyticsAutopilotDevicesSummary,
+    > = model::Field::new("devicesNotAutopilotRegistered");
+    /// `devicesWithoutAutopilotProfileAssigned`
+    pub const DevicesWithoutAutopilotProfileAssigned: model::Field<
+        UserExperienceAnalyticsAutopilotDevicesSummary,
+    > = model::Field::new("devicesWithoutAutopilotProfileAssigned");
+    /// `totalWindows10DevicesWithoutTenantAttached`
+    pub const TotalWindows10DevicesWithoutTenantAttached: model::Field<
+        UserExperienceAnalyticsAutopilotDevicesSummary,
+    > = model::Field::new("totalWindows10DevicesWithoutTenantAttached");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UpdateWindowsDeviceAccountActionParameter>] = &[
-        Self::CalendarSyncEnabled,
-        Self::DeviceAccount,
-        Self::DeviceAccountEmail,
-        Self::ExchangeServer,
-        Self::PasswordRotationEnabled,
-        Self::SessionInitiationProtocalAddress,
+    pub const ALL: &'static [model::Field<
+        UserExperienceAnalyticsAutopilotDevicesSummary,
+    >] = &[
+        Self::DevicesNotAutopilotRegistered,
+        Self::DevicesWithoutAutopilotProfileAssigned,
+        Self::TotalWindows10DevicesWithoutTenantAttached,
     ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.userTrainingStatusInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserTrainingStatusInfo {
-    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
-    pub assigned_date_time: Option<edm::DateTimeOffset>,
-    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
-    pub completion_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `trainingStatus`: `microsoft.graph.trainingStatus`.
-    pub training_status: Option<TrainingStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserTrainingStatusInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserTrainingStatusInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTrainingStatusInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignedDateTime", &self.assigned_date_time);
-        object.property("completionDateTime", &self.completion_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("trainingStatus", &self.training_status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserTrainingStatusInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for UserTrainingStatusInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "assignedDateTime" => {
-                read_lenient(map, key, &mut self.assigned_date_time, extra)
-            }
-            "completionDateTime" => {
-                read_lenient(map, key, &mut self.completion_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "trainingStatus" => read_nullable(map, key, &mut self.training_status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl UserTrainingStatusInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`UserTrainingStatusInfo`] by wire name, each a [`Field<UserTrainingStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingStatusInfo::set_null`].
-pub enum UserTrainingStatusInfoField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl UserTrainingStatusInfoField {
-    /// `assignedDateTime`
-    pub const AssignedDateTime: model::Field<UserTrainingStatusInfo> = model::Field::new(
-        "assignedDateTime",
-    );
-    /// `completionDateTime`
-    pub const CompletionDateTime: model::Field<UserTrainingStatusInfo> = model::Field::new(
-        "completionDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<UserTrainingStatusInfo> = model::Field::new(
-        "displayName",
-    );
-    /// `trainingStatus`
-    pub const TrainingStatus: model::Field<UserTrainingStatusInfo> = model::Field::new(
-        "trainingStatus",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserTrainingStatusInfo>] = &[
-        Self::AssignedDateTime,
-        Self::CompletionDateTime,
-        Self::DisplayName,
-        Self::TrainingStatus,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.versionAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VersionAction {
-    /// Property `newVersion`: `Edm.String`.
-    pub new_version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for VersionAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl VersionAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.versionAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("newVersion", &self.new_version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for VersionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for VersionAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "newVersion" => read_lenient(map, key, &mut self.new_version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl VersionAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`VersionAction`] by wire name, each a [`Field<VersionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VersionAction::set_null`].
-pub enum VersionActionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl VersionActionField {
-    /// `newVersion`
-    pub const NewVersion: model::Field<VersionAction> = model::Field::new("newVersion");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VersionAction>] = &[Self::NewVersion];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.windowsDeviceADAccount`; base type `microsoft.graph.windowsDeviceAccount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsDeviceAdAccount {
-    /// Property `password`: `Edm.String`.
-    /// Inherited from `microsoft.graph.windowsDeviceAccount`.
-    pub password: Option<String>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Property `userName`: `Edm.String`.
-    pub user_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDeviceAdAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAdAccount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceADAccount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("password", &self.password);
-        object.property("domainName", &self.domain_name);
-        object.property("userName", &self.user_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceAdAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for WindowsDeviceAdAccount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "password" => read_lenient(map, key, &mut self.password, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            "userName" => read_lenient(map, key, &mut self.user_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAdAccount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`WindowsDeviceAdAccount`] by wire name, each a [`Field<WindowsDeviceAdAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceAdAccount::set_null`].
-pub enum WindowsDeviceAdAccountField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl WindowsDeviceAdAccountField {
-    /// `password`
-    pub const Password: model::Field<WindowsDeviceAdAccount> = model::Field::new(
-        "password",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<WindowsDeviceAdAccount> = model::Field::new(
-        "domainName",
-    );
-    /// `userName`
-    pub const UserName: model::Field<WindowsDeviceAdAccount> = model::Field::new(
-        "userName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsDeviceAdAccount>] = &[
-        Self::Password,
-        Self::DomainName,
-        Self::UserName,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.windowsDeviceAccount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsDeviceAccount {
-    /// Property `password`: `Edm.String`.
-    pub password: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDeviceAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAccount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceAccount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("password", &self.password);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for WindowsDeviceAccount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "password" => read_lenient(map, key, &mut self.password, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAccount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`WindowsDeviceAccount`] by wire name, each a [`Field<WindowsDeviceAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceAccount::set_null`].
-pub enum WindowsDeviceAccountField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl WindowsDeviceAccountField {
-    /// `password`
-    pub const Password: model::Field<WindowsDeviceAccount> = model::Field::new(
-        "password",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsDeviceAccount>] = &[Self::Password];
 }
 
 #[cfg(feature = "_action_state")]
@@ -7106,219 +5131,4 @@ impl<'de> serde::Deserialize<'de> for AnyWindowsDeviceAccount {
         };
         read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.windowsDeviceAzureADAccount`; base type `microsoft.graph.windowsDeviceAccount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsDeviceAzureAdAccount {
-    /// Property `password`: `Edm.String`.
-    /// Inherited from `microsoft.graph.windowsDeviceAccount`.
-    pub password: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDeviceAzureAdAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAzureAdAccount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceAzureADAccount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("password", &self.password);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceAzureAdAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for WindowsDeviceAzureAdAccount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "password" => read_lenient(map, key, &mut self.password, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceAzureAdAccount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`WindowsDeviceAzureAdAccount`] by wire name, each a [`Field<WindowsDeviceAzureAdAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceAzureAdAccount::set_null`].
-pub enum WindowsDeviceAzureAdAccountField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl WindowsDeviceAzureAdAccountField {
-    /// `password`
-    pub const Password: model::Field<WindowsDeviceAzureAdAccount> = model::Field::new(
-        "password",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<WindowsDeviceAzureAdAccount> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsDeviceAzureAdAccount>] = &[
-        Self::Password,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.workbookFilterDatetime`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookFilterDatetime {
-    /// Property `date`: `Edm.String`.
-    pub date: Option<String>,
-    /// Property `specificity`: `Edm.String`, not nullable.
-    pub specificity: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for WorkbookFilterDatetime {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl WorkbookFilterDatetime {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilterDatetime";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("date", &self.date);
-        object.property("specificity", &self.specificity);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for WorkbookFilterDatetime {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for WorkbookFilterDatetime {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "date" => read_lenient(map, key, &mut self.date, extra),
-            "specificity" => read_lenient(map, key, &mut self.specificity, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl WorkbookFilterDatetime {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`WorkbookFilterDatetime`] by wire name, each a [`Field<WorkbookFilterDatetime>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilterDatetime::set_null`].
-pub enum WorkbookFilterDatetimeField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl WorkbookFilterDatetimeField {
-    /// `date`
-    pub const Date: model::Field<WorkbookFilterDatetime> = model::Field::new("date");
-    /// `specificity`
-    pub const Specificity: model::Field<WorkbookFilterDatetime> = model::Field::new(
-        "specificity",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookFilterDatetime>] = &[
-        Self::Date,
-        Self::Specificity,
-    ];
 }

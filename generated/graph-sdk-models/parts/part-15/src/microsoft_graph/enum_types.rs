@@ -12,68 +12,58 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageAssignmentFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessPackageCatalogType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageAssignmentFilterByCurrentUserOptions {
-    /// `target` = 1
-    Target,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `unknownFutureValue` = 99
+pub enum AccessPackageCatalogType {
+    /// `userManaged` = 1
+    UserManaged,
+    /// `serviceDefault` = 2
+    ServiceDefault,
+    /// `serviceManaged` = 3
+    ServiceManaged,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
-    /// `targetManager` = 100
-    TargetManager,
-    /// `targetAgentIdentitySponsorOrOwner` = 101
-    TargetAgentIdentitySponsorOrOwner,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageAssignmentFilterByCurrentUserOptions {
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 1),
-        ("createdBy", 2),
-        ("unknownFutureValue", 99),
-        ("targetManager", 100),
-        ("targetAgentIdentitySponsorOrOwner", 101),
+        ("userManaged", 1),
+        ("serviceDefault", 2),
+        ("serviceManaged", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
+            "userManaged" => Self::UserManaged,
+            "serviceDefault" => Self::ServiceDefault,
+            "serviceManaged" => Self::ServiceManaged,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "targetManager" => Self::TargetManager,
-            "targetAgentIdentitySponsorOrOwner" => {
-                Self::TargetAgentIdentitySponsorOrOwner
-            }
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
+            Self::UserManaged => "userManaged",
+            Self::ServiceDefault => "serviceDefault",
+            Self::ServiceManaged => "serviceManaged",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::TargetManager => "targetManager",
-            Self::TargetAgentIdentitySponsorOrOwner => {
-                "targetAgentIdentitySponsorOrOwner"
-            }
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentFilterByCurrentUserOptions {
+impl serde::Serialize for AccessPackageCatalogType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentFilterByCurrentUserOptions {
+impl<'de> serde::Deserialize<'de> for AccessPackageCatalogType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -82,63 +72,117 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentFilterByCurrentUser
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageAssignmentFilterByCurrentUserOptions {
+impl std::fmt::Display for AccessPackageCatalogType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageAssignmentFilterByCurrentUserOptions {
+impl From<&str> for AccessPackageCatalogType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessPackageRequestType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageFilterByCurrentUserOptions {
-    /// `allowedRequestor` = 1
-    AllowedRequestor,
-    /// `unknownFutureValue` = 99
+pub enum AccessPackageRequestType {
+    /// `notSpecified` = 0
+    NotSpecified,
+    /// `userAdd` = 1
+    UserAdd,
+    /// `userUpdate` = 2
+    UserUpdate,
+    /// `userRemove` = 3
+    UserRemove,
+    /// `adminAdd` = 4
+    AdminAdd,
+    /// `adminUpdate` = 5
+    AdminUpdate,
+    /// `adminRemove` = 6
+    AdminRemove,
+    /// `systemAdd` = 7
+    SystemAdd,
+    /// `systemUpdate` = 8
+    SystemUpdate,
+    /// `systemRemove` = 9
+    SystemRemove,
+    /// `onBehalfAdd` = 10
+    OnBehalfAdd,
+    /// `unknownFutureValue` = 11
     UnknownFutureValue,
+    /// `approverRemove` = 12
+    ApproverRemove,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageFilterByCurrentUserOptions {
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allowedRequestor", 1),
-        ("unknownFutureValue", 99),
+        ("notSpecified", 0),
+        ("userAdd", 1),
+        ("userUpdate", 2),
+        ("userRemove", 3),
+        ("adminAdd", 4),
+        ("adminUpdate", 5),
+        ("adminRemove", 6),
+        ("systemAdd", 7),
+        ("systemUpdate", 8),
+        ("systemRemove", 9),
+        ("onBehalfAdd", 10),
+        ("unknownFutureValue", 11),
+        ("approverRemove", 12),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "allowedRequestor" => Self::AllowedRequestor,
+            "notSpecified" => Self::NotSpecified,
+            "userAdd" => Self::UserAdd,
+            "userUpdate" => Self::UserUpdate,
+            "userRemove" => Self::UserRemove,
+            "adminAdd" => Self::AdminAdd,
+            "adminUpdate" => Self::AdminUpdate,
+            "adminRemove" => Self::AdminRemove,
+            "systemAdd" => Self::SystemAdd,
+            "systemUpdate" => Self::SystemUpdate,
+            "systemRemove" => Self::SystemRemove,
+            "onBehalfAdd" => Self::OnBehalfAdd,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "approverRemove" => Self::ApproverRemove,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AllowedRequestor => "allowedRequestor",
+            Self::NotSpecified => "notSpecified",
+            Self::UserAdd => "userAdd",
+            Self::UserUpdate => "userUpdate",
+            Self::UserRemove => "userRemove",
+            Self::AdminAdd => "adminAdd",
+            Self::AdminUpdate => "adminUpdate",
+            Self::AdminRemove => "adminRemove",
+            Self::SystemAdd => "systemAdd",
+            Self::SystemUpdate => "systemUpdate",
+            Self::SystemRemove => "systemRemove",
+            Self::OnBehalfAdd => "onBehalfAdd",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ApproverRemove => "approverRemove",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageFilterByCurrentUserOptions {
+impl serde::Serialize for AccessPackageRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageFilterByCurrentUserOptions {
+impl<'de> serde::Deserialize<'de> for AccessPackageRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -147,63 +191,210 @@ impl<'de> serde::Deserialize<'de> for AccessPackageFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageFilterByCurrentUserOptions {
+impl std::fmt::Display for AccessPackageRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageFilterByCurrentUserOptions {
+impl From<&str> for AccessPackageRequestType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessReviewExpirationBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewInstanceFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
+pub enum AccessReviewExpirationBehavior {
+    /// `keepAccess` = 0
+    KeepAccess,
+    /// `removeAccess` = 1
+    RemoveAccess,
+    /// `acceptAccessRecommendation` = 2
+    AcceptAccessRecommendation,
+    /// `unknownFutureValue` = 99
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewExpirationBehavior {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("keepAccess", 0),
+        ("removeAccess", 1),
+        ("acceptAccessRecommendation", 2),
+        ("unknownFutureValue", 99),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "keepAccess" => Self::KeepAccess,
+            "removeAccess" => Self::RemoveAccess,
+            "acceptAccessRecommendation" => Self::AcceptAccessRecommendation,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::KeepAccess => "keepAccess",
+            Self::RemoveAccess => "removeAccess",
+            Self::AcceptAccessRecommendation => "acceptAccessRecommendation",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewExpirationBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewExpirationBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessReviewExpirationBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessReviewExpirationBehavior {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL enum type `microsoft.graph.attachmentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttachmentType {
+    /// `file` = 0
+    File,
+    /// `item` = 1
+    Item,
+    /// `reference` = 2
+    Reference,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("file", 0),
+        ("item", 1),
+        ("reference", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "item" => Self::Item,
+            "reference" => Self::Reference,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Item => "item",
+            Self::Reference => "reference",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for AttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for AttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl std::fmt::Display for AttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl From<&str> for AttachmentType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_channel")]
+/// CSDL enum type `microsoft.graph.channelLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelLayoutType {
+    /// `post` = 0
+    Post,
+    /// `chat` = 1
+    Chat,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChannelLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
+        ("post", 0),
+        ("chat", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "reviewer" => Self::Reviewer,
+            "post" => Self::Post,
+            "chat" => Self::Chat,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Reviewer => "reviewer",
+            Self::Post => "post",
+            Self::Chat => "chat",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ChannelLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ChannelLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -211,73 +402,68 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstanceFilterByCurrentUserOpt
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_channel")]
+impl std::fmt::Display for ChannelLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewInstanceFilterByCurrentUserOptions {
+#[cfg(feature = "_channel")]
+impl From<&str> for ChannelLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.approvalFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_employee_experience")]
+/// CSDL enum type `microsoft.graph.communityPrivacy`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApprovalFilterByCurrentUserOptions {
-    /// `target` = 0
-    Target,
-    /// `createdBy` = 1
-    CreatedBy,
-    /// `approver` = 2
-    Approver,
-    /// `unknownFutureValue` = 3
+pub enum CommunityPrivacy {
+    /// `public` = 0
+    Public,
+    /// `private` = 1
+    Private,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_employee_experience")]
+impl graph_odata_runtime::enums::EvolvableEnum for CommunityPrivacy {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 0),
-        ("createdBy", 1),
-        ("approver", 2),
-        ("unknownFutureValue", 3),
+        ("public", 0),
+        ("private", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
+            "public" => Self::Public,
+            "private" => Self::Private,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::Public => "public",
+            Self::Private => "private",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_employee_experience")]
+impl serde::Serialize for CommunityPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_employee_experience")]
+impl<'de> serde::Deserialize<'de> for CommunityPrivacy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -285,75 +471,113 @@ impl<'de> serde::Deserialize<'de> for ApprovalFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_employee_experience")]
+impl std::fmt::Display for CommunityPrivacy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for ApprovalFilterByCurrentUserOptions {
+#[cfg(feature = "_employee_experience")]
+impl From<&str> for CommunityPrivacy {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.assignmentScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.detectedAppPlatformType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssignmentScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 4
+pub enum DetectedAppPlatformType {
+    /// `unknown` = 0
+    Unknown,
+    /// `windows` = 1
+    Windows,
+    /// `windowsMobile` = 2
+    WindowsMobile,
+    /// `windowsHolographic` = 3
+    WindowsHolographic,
+    /// `ios` = 4
+    Ios,
+    /// `macOS` = 5
+    MacOs,
+    /// `chromeOS` = 6
+    ChromeOs,
+    /// `androidOSP` = 7
+    AndroidOsp,
+    /// `androidDeviceAdministrator` = 8
+    AndroidDeviceAdministrator,
+    /// `androidWorkProfile` = 9
+    AndroidWorkProfile,
+    /// `androidDedicatedAndFullyManaged` = 10
+    AndroidDedicatedAndFullyManaged,
+    /// `unknownFutureValue` = 11
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DetectedAppPlatformType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 4),
+        ("unknown", 0),
+        ("windows", 1),
+        ("windowsMobile", 2),
+        ("windowsHolographic", 3),
+        ("ios", 4),
+        ("macOS", 5),
+        ("chromeOS", 6),
+        ("androidOSP", 7),
+        ("androidDeviceAdministrator", 8),
+        ("androidWorkProfile", 9),
+        ("androidDedicatedAndFullyManaged", 10),
+        ("unknownFutureValue", 11),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
+            "unknown" => Self::Unknown,
+            "windows" => Self::Windows,
+            "windowsMobile" => Self::WindowsMobile,
+            "windowsHolographic" => Self::WindowsHolographic,
+            "ios" => Self::Ios,
+            "macOS" => Self::MacOs,
+            "chromeOS" => Self::ChromeOs,
+            "androidOSP" => Self::AndroidOsp,
+            "androidDeviceAdministrator" => Self::AndroidDeviceAdministrator,
+            "androidWorkProfile" => Self::AndroidWorkProfile,
+            "androidDedicatedAndFullyManaged" => Self::AndroidDedicatedAndFullyManaged,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::Unknown => "unknown",
+            Self::Windows => "windows",
+            Self::WindowsMobile => "windowsMobile",
+            Self::WindowsHolographic => "windowsHolographic",
+            Self::Ios => "ios",
+            Self::MacOs => "macOS",
+            Self::ChromeOs => "chromeOS",
+            Self::AndroidOsp => "androidOSP",
+            Self::AndroidDeviceAdministrator => "androidDeviceAdministrator",
+            Self::AndroidWorkProfile => "androidWorkProfile",
+            Self::AndroidDedicatedAndFullyManaged => "androidDedicatedAndFullyManaged",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DetectedAppPlatformType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DetectedAppPlatformType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -361,78 +585,157 @@ for AssignmentScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DetectedAppPlatformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_device_management")]
+impl From<&str> for DetectedAppPlatformType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.bookingsAvailabilityStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementSubscriptionState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BookingsAvailabilityStatus {
-    /// `available` = 0
-    Available,
-    /// `busy` = 1
-    Busy,
-    /// `slotsAvailable` = 2
-    SlotsAvailable,
-    /// `outOfOffice` = 3
-    OutOfOffice,
-    /// `unknownFutureValue` = 4
+pub enum DeviceManagementSubscriptionState {
+    /// `pending` = 0
+    Pending,
+    /// `active` = 1
+    Active,
+    /// `warning` = 2
+    Warning,
+    /// `disabled` = 3
+    Disabled,
+    /// `deleted` = 4
+    Deleted,
+    /// `blocked` = 5
+    Blocked,
+    /// `lockedOut` = 8
+    LockedOut,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementSubscriptionState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pending", 0),
+        ("active", 1),
+        ("warning", 2),
+        ("disabled", 3),
+        ("deleted", 4),
+        ("blocked", 5),
+        ("lockedOut", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "active" => Self::Active,
+            "warning" => Self::Warning,
+            "disabled" => Self::Disabled,
+            "deleted" => Self::Deleted,
+            "blocked" => Self::Blocked,
+            "lockedOut" => Self::LockedOut,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Warning => "warning",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+            Self::Blocked => "blocked",
+            Self::LockedOut => "lockedOut",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementSubscriptionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementSubscriptionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementSubscriptionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementSubscriptionState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerStatus {
+    /// `inactive` = 0
+    Inactive,
+    /// `active` = 1
+    Active,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BookingsAvailabilityStatus {
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("available", 0),
-        ("busy", 1),
-        ("slotsAvailable", 2),
-        ("outOfOffice", 3),
-        ("unknownFutureValue", 4),
+        ("inactive", 0),
+        ("active", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "available" => Self::Available,
-            "busy" => Self::Busy,
-            "slotsAvailable" => Self::SlotsAvailable,
-            "outOfOffice" => Self::OutOfOffice,
+            "inactive" => Self::Inactive,
+            "active" => Self::Active,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Available => "available",
-            Self::Busy => "busy",
-            Self::SlotsAvailable => "slotsAvailable",
-            Self::OutOfOffice => "outOfOffice",
+            Self::Inactive => "inactive",
+            Self::Active => "active",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingsAvailabilityStatus {
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingsAvailabilityStatus {
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -440,53 +743,53 @@ impl<'de> serde::Deserialize<'de> for BookingsAvailabilityStatus {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BookingsAvailabilityStatus {
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<&str> for BookingsAvailabilityStatus {
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.browsableResourceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.insiderRiskLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BrowsableResourceType {
+pub enum InsiderRiskLevel {
     /// `none` = 0
     None,
-    /// `site` = 1
-    Site,
-    /// `documentLibrary` = 2
-    DocumentLibrary,
-    /// `folder` = 3
-    Folder,
+    /// `minor` = 1
+    Minor,
+    /// `moderate` = 2
+    Moderate,
+    /// `elevated` = 3
+    Elevated,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BrowsableResourceType {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for InsiderRiskLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("site", 1),
-        ("documentLibrary", 2),
-        ("folder", 3),
+        ("minor", 1),
+        ("moderate", 2),
+        ("elevated", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "site" => Self::Site,
-            "documentLibrary" => Self::DocumentLibrary,
-            "folder" => Self::Folder,
+            "minor" => Self::Minor,
+            "moderate" => Self::Moderate,
+            "elevated" => Self::Elevated,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -494,24 +797,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowsableResourceType {
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::Site => "site",
-            Self::DocumentLibrary => "documentLibrary",
-            Self::Folder => "folder",
+            Self::Minor => "minor",
+            Self::Moderate => "moderate",
+            Self::Elevated => "elevated",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BrowsableResourceType {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for InsiderRiskLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BrowsableResourceType {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for InsiderRiskLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -519,211 +822,122 @@ impl<'de> serde::Deserialize<'de> for BrowsableResourceType {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BrowsableResourceType {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for InsiderRiskLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<&str> for BrowsableResourceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL enum type `microsoft.graph.bucketAggregationSortProperty`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BucketAggregationSortProperty {
-    /// `count` = 0
-    Count,
-    /// `keyAsString` = 1
-    KeyAsString,
-    /// `keyAsNumber` = 2
-    KeyAsNumber,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::enums::EvolvableEnum for BucketAggregationSortProperty {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("count", 0),
-        ("keyAsString", 1),
-        ("keyAsNumber", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "count" => Self::Count,
-            "keyAsString" => Self::KeyAsString,
-            "keyAsNumber" => Self::KeyAsNumber,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Count => "count",
-            Self::KeyAsString => "keyAsString",
-            Self::KeyAsNumber => "keyAsNumber",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for BucketAggregationSortProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for BucketAggregationSortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Display for BucketAggregationSortProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_search")]
-impl From<&str> for BucketAggregationSortProperty {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.changeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeType {
-    /// `created` = 0
-    Created,
-    /// `updated` = 1
-    Updated,
-    /// `deleted` = 2
-    Deleted,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for ChangeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("created", 0),
-        ("updated", 1),
-        ("deleted", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "updated" => Self::Updated,
-            "deleted" => Self::Deleted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Deleted => "deleted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ChangeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ChangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for ChangeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for ChangeType {
+#[cfg(feature = "_identity")]
+impl From<&str> for InsiderRiskLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.cloudPcOperatingSystem`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.managementAgentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcOperatingSystem {
-    /// `windows10` = 0
-    Windows10,
-    /// `windows11` = 1
-    Windows11,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
+pub enum ManagementAgentType {
+    /// `eas` = 1
+    Eas,
+    /// `mdm` = 2
+    Mdm,
+    /// `easMdm` = 3
+    EasMdm,
+    /// `intuneClient` = 4
+    IntuneClient,
+    /// `easIntuneClient` = 5
+    EasIntuneClient,
+    /// `configurationManagerClient` = 8
+    ConfigurationManagerClient,
+    /// `configurationManagerClientMdm` = 10
+    ConfigurationManagerClientMdm,
+    /// `configurationManagerClientMdmEas` = 11
+    ConfigurationManagerClientMdmEas,
+    /// `unknown` = 16
+    Unknown,
+    /// `jamf` = 32
+    Jamf,
+    /// `googleCloudDevicePolicyController` = 64
+    GoogleCloudDevicePolicyController,
+    /// `microsoft365ManagedMdm` = 258
+    Microsoft365ManagedMdm,
+    /// `msSense` = 1024
+    MsSense,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOperatingSystem {
+impl graph_odata_runtime::enums::EvolvableEnum for ManagementAgentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("windows10", 0),
-        ("windows11", 1),
-        ("unknownFutureValue", 2),
+        ("eas", 1),
+        ("mdm", 2),
+        ("easMdm", 3),
+        ("intuneClient", 4),
+        ("easIntuneClient", 5),
+        ("configurationManagerClient", 8),
+        ("configurationManagerClientMdm", 10),
+        ("configurationManagerClientMdmEas", 11),
+        ("unknown", 16),
+        ("jamf", 32),
+        ("googleCloudDevicePolicyController", 64),
+        ("microsoft365ManagedMdm", 258),
+        ("msSense", 1024),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "windows10" => Self::Windows10,
-            "windows11" => Self::Windows11,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "eas" => Self::Eas,
+            "mdm" => Self::Mdm,
+            "easMdm" => Self::EasMdm,
+            "intuneClient" => Self::IntuneClient,
+            "easIntuneClient" => Self::EasIntuneClient,
+            "configurationManagerClient" => Self::ConfigurationManagerClient,
+            "configurationManagerClientMdm" => Self::ConfigurationManagerClientMdm,
+            "configurationManagerClientMdmEas" => Self::ConfigurationManagerClientMdmEas,
+            "unknown" => Self::Unknown,
+            "jamf" => Self::Jamf,
+            "googleCloudDevicePolicyController" => {
+                Self::GoogleCloudDevicePolicyController
+            }
+            "microsoft365ManagedMdm" => Self::Microsoft365ManagedMdm,
+            "msSense" => Self::MsSense,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Windows10 => "windows10",
-            Self::Windows11 => "windows11",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Eas => "eas",
+            Self::Mdm => "mdm",
+            Self::EasMdm => "easMdm",
+            Self::IntuneClient => "intuneClient",
+            Self::EasIntuneClient => "easIntuneClient",
+            Self::ConfigurationManagerClient => "configurationManagerClient",
+            Self::ConfigurationManagerClientMdm => "configurationManagerClientMdm",
+            Self::ConfigurationManagerClientMdmEas => "configurationManagerClientMdmEas",
+            Self::Unknown => "unknown",
+            Self::Jamf => "jamf",
+            Self::GoogleCloudDevicePolicyController => {
+                "googleCloudDevicePolicyController"
+            }
+            Self::Microsoft365ManagedMdm => "microsoft365ManagedMdm",
+            Self::MsSense => "msSense",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl serde::Serialize for CloudPcOperatingSystem {
+impl serde::Serialize for ManagementAgentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for CloudPcOperatingSystem {
+impl<'de> serde::Deserialize<'de> for ManagementAgentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -732,490 +946,14 @@ impl<'de> serde::Deserialize<'de> for CloudPcOperatingSystem {
 }
 
 #[cfg(feature = "_action_state")]
-impl std::fmt::Display for CloudPcOperatingSystem {
+impl std::fmt::Display for ManagementAgentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl From<&str> for CloudPcOperatingSystem {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.consentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConsentRequestFilterByCurrentUserOptions {
-    /// `reviewer` = 0
-    Reviewer,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for ConsentRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewer" => Self::Reviewer,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Reviewer => "reviewer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for ConsentRequestFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for ConsentRequestFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.eligibilityScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EligibilityScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EligibilityScheduleFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EligibilityScheduleFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for EligibilityScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for EligibilityScheduleFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for EligibilityScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL enum type `microsoft.graph.entityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityType {
-    /// `event` = 0
-    Event,
-    /// `message` = 1
-    Message,
-    /// `driveItem` = 2
-    DriveItem,
-    /// `externalItem` = 4
-    ExternalItem,
-    /// `site` = 5
-    Site,
-    /// `list` = 6
-    List,
-    /// `listItem` = 7
-    ListItem,
-    /// `drive` = 8
-    Drive,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// `chatMessage` = 10
-    ChatMessage,
-    /// `person` = 11
-    Person,
-    /// `acronym` = 12
-    Acronym,
-    /// `bookmark` = 13
-    Bookmark,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::enums::EvolvableEnum for EntityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("event", 0),
-        ("message", 1),
-        ("driveItem", 2),
-        ("externalItem", 4),
-        ("site", 5),
-        ("list", 6),
-        ("listItem", 7),
-        ("drive", 8),
-        ("unknownFutureValue", 9),
-        ("chatMessage", 10),
-        ("person", 11),
-        ("acronym", 12),
-        ("bookmark", 13),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            "message" => Self::Message,
-            "driveItem" => Self::DriveItem,
-            "externalItem" => Self::ExternalItem,
-            "site" => Self::Site,
-            "list" => Self::List,
-            "listItem" => Self::ListItem,
-            "drive" => Self::Drive,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "chatMessage" => Self::ChatMessage,
-            "person" => Self::Person,
-            "acronym" => Self::Acronym,
-            "bookmark" => Self::Bookmark,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Message => "message",
-            Self::DriveItem => "driveItem",
-            Self::ExternalItem => "externalItem",
-            Self::Site => "site",
-            Self::List => "list",
-            Self::ListItem => "listItem",
-            Self::Drive => "drive",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ChatMessage => "chatMessage",
-            Self::Person => "person",
-            Self::Acronym => "acronym",
-            Self::Bookmark => "bookmark",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for EntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for EntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Display for EntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_search")]
-impl From<&str> for EntityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.entryExportStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryExportStatus {
-    /// `Noop` = 0
-    Noop,
-    /// `Success` = 1
-    Success,
-    /// `RetryableError` = 2
-    RetryableError,
-    /// `PermanentError` = 3
-    PermanentError,
-    /// `Error` = 4
-    Error,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for EntryExportStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Noop", 0),
-        ("Success", 1),
-        ("RetryableError", 2),
-        ("PermanentError", 3),
-        ("Error", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Noop" => Self::Noop,
-            "Success" => Self::Success,
-            "RetryableError" => Self::RetryableError,
-            "PermanentError" => Self::PermanentError,
-            "Error" => Self::Error,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Noop => "Noop",
-            Self::Success => "Success",
-            Self::RetryableError => "RetryableError",
-            Self::PermanentError => "PermanentError",
-            Self::Error => "Error",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for EntryExportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for EntryExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for EntryExportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for EntryExportStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL enum type `microsoft.graph.exchangeIdFormat`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExchangeIdFormat {
-    /// `entryId` = 0
-    EntryId,
-    /// `ewsId` = 1
-    EwsId,
-    /// `immutableEntryId` = 2
-    ImmutableEntryId,
-    /// `restId` = 3
-    RestId,
-    /// `restImmutableEntryId` = 4
-    RestImmutableEntryId,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("entryId", 0),
-        ("ewsId", 1),
-        ("immutableEntryId", 2),
-        ("restId", 3),
-        ("restImmutableEntryId", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entryId" => Self::EntryId,
-            "ewsId" => Self::EwsId,
-            "immutableEntryId" => Self::ImmutableEntryId,
-            "restId" => Self::RestId,
-            "restImmutableEntryId" => Self::RestImmutableEntryId,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntryId => "entryId",
-            Self::EwsId => "ewsId",
-            Self::ImmutableEntryId => "immutableEntryId",
-            Self::RestId => "restId",
-            Self::RestImmutableEntryId => "restImmutableEntryId",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for ExchangeIdFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Display for ExchangeIdFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl From<&str> for ExchangeIdFormat {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.lifecycleEventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LifecycleEventType {
-    /// `missed` = 0
-    Missed,
-    /// `subscriptionRemoved` = 1
-    SubscriptionRemoved,
-    /// `reauthorizationRequired` = 2
-    ReauthorizationRequired,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for LifecycleEventType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("missed", 0),
-        ("subscriptionRemoved", 1),
-        ("reauthorizationRequired", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "missed" => Self::Missed,
-            "subscriptionRemoved" => Self::SubscriptionRemoved,
-            "reauthorizationRequired" => Self::ReauthorizationRequired,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Missed => "missed",
-            Self::SubscriptionRemoved => "subscriptionRemoved",
-            Self::ReauthorizationRequired => "reauthorizationRequired",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for LifecycleEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for LifecycleEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for LifecycleEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for LifecycleEventType {
+impl From<&str> for ManagementAgentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1300,46 +1038,49 @@ impl From<&str> for OnenotePatchActionType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenotePatchInsertPosition`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.outlierMemberType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenotePatchInsertPosition {
-    /// `After` = 0
-    After,
-    /// `Before` = 1
-    Before,
+pub enum OutlierMemberType {
+    /// `user` = 0
+    User,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchInsertPosition {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("After", 0), ("Before", 1)];
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 0),
+        ("unknownFutureValue", 1),
+    ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "After" => Self::After,
-            "Before" => Self::Before,
+            "user" => Self::User,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::After => "After",
-            Self::Before => "Before",
+            Self::User => "user",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenotePatchInsertPosition {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for OutlierMemberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for OutlierMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1347,73 +1088,68 @@ impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenotePatchInsertPosition {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for OutlierMemberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenotePatchInsertPosition {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for OutlierMemberType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.physicalAddressType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.privilegedAccessGroupMemberType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PhysicalAddressType {
-    /// `unknown` = 0
-    Unknown,
-    /// `home` = 1
-    Home,
-    /// `business` = 2
-    Business,
-    /// `other` = 3
-    Other,
+pub enum PrivilegedAccessGroupMemberType {
+    /// `direct` = 1
+    Direct,
+    /// `group` = 2
+    Group,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for PhysicalAddressType {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("home", 1),
-        ("business", 2),
-        ("other", 3),
+        ("direct", 1),
+        ("group", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "home" => Self::Home,
-            "business" => Self::Business,
-            "other" => Self::Other,
+            "direct" => Self::Direct,
+            "group" => Self::Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Home => "home",
-            Self::Business => "business",
-            Self::Other => "other",
+            Self::Direct => "direct",
+            Self::Group => "group",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PhysicalAddressType {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for PrivilegedAccessGroupMemberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PhysicalAddressType {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1421,110 +1157,17 @@ impl<'de> serde::Deserialize<'de> for PhysicalAddressType {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for PhysicalAddressType {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for PrivilegedAccessGroupMemberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for PhysicalAddressType {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for PrivilegedAccessGroupMemberType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_activity_domain")]
-impl RecipientScopeType {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `internal` = 1
-    pub const INTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `external` = 2
-    pub const EXTERNAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `externalPartner` = 4
-    pub const EXTERNAL_PARTNER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `externalNonPartner` = 8
-    pub const EXTERNAL_NON_PARTNER: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("internal", 1),
-        ("external", 2),
-        ("externalPartner", 4),
-        ("externalNonPartner", 8),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Debug for RecipientScopeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::fmt::Display for RecipientScopeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::str::FromStr for RecipientScopeType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::ops::BitOr for RecipientScopeType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl std::ops::BitOrAssign for RecipientScopeType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for RecipientScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for RecipientScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1592,224 +1235,164 @@ impl From<&str> for RestorableArtifact {
     }
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL enum type `microsoft.graph.retrievalDataSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authored_note")]
+/// CSDL enum type `microsoft.graph.subjectRightsRequestType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetrievalDataSource {
-    /// `sharePoint` = 0
-    SharePoint,
-    /// `oneDriveBusiness` = 1
-    OneDriveBusiness,
-    /// `externalItem` = 2
-    ExternalItem,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::enums::EvolvableEnum for RetrievalDataSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sharePoint", 0),
-        ("oneDriveBusiness", 1),
-        ("externalItem", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sharePoint" => Self::SharePoint,
-            "oneDriveBusiness" => Self::OneDriveBusiness,
-            "externalItem" => Self::ExternalItem,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SharePoint => "sharePoint",
-            Self::OneDriveBusiness => "oneDriveBusiness",
-            Self::ExternalItem => "externalItem",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for RetrievalDataSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for RetrievalDataSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl std::fmt::Display for RetrievalDataSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl From<&str> for RetrievalDataSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL enum type `microsoft.graph.retrievalEntityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetrievalEntityType {
-    /// `site` = 0
-    Site,
-    /// `list` = 1
-    List,
-    /// `listItem` = 2
-    ListItem,
-    /// `drive` = 3
-    Drive,
-    /// `driveItem` = 4
-    DriveItem,
-    /// `externalItem` = 5
-    ExternalItem,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::enums::EvolvableEnum for RetrievalEntityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("site", 0),
-        ("list", 1),
-        ("listItem", 2),
-        ("drive", 3),
-        ("driveItem", 4),
-        ("externalItem", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site" => Self::Site,
-            "list" => Self::List,
-            "listItem" => Self::ListItem,
-            "drive" => Self::Drive,
-            "driveItem" => Self::DriveItem,
-            "externalItem" => Self::ExternalItem,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Site => "site",
-            Self::List => "list",
-            Self::ListItem => "listItem",
-            Self::Drive => "drive",
-            Self::DriveItem => "driveItem",
-            Self::ExternalItem => "externalItem",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for RetrievalEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for RetrievalEntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl std::fmt::Display for RetrievalEntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl From<&str> for RetrievalEntityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleAssignmentScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
+pub enum SubjectRightsRequestType {
+    /// `export` = 0
+    Export,
+    /// `delete` = 1
+    Delete,
+    /// `access` = 2
+    Access,
+    /// `tagForAction` = 3
+    TagForAction,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_role_management")]
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::enums::EvolvableEnum for SubjectRightsRequestType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("export", 0),
+        ("delete", 1),
+        ("access", 2),
+        ("tagForAction", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "export" => Self::Export,
+            "delete" => Self::Delete,
+            "access" => Self::Access,
+            "tagForAction" => Self::TagForAction,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Export => "export",
+            Self::Delete => "delete",
+            Self::Access => "access",
+            Self::TagForAction => "tagForAction",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl std::fmt::Display for SubjectRightsRequestType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl From<&str> for SubjectRightsRequestType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.unifiedRoleManagementPolicyRuleTargetOperations`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnifiedRoleManagementPolicyRuleTargetOperations {
+    /// `all` = 0
+    All,
+    /// `activate` = 1
+    Activate,
+    /// `deactivate` = 2
+    Deactivate,
+    /// `assign` = 3
+    Assign,
+    /// `update` = 4
+    Update,
+    /// `remove` = 5
+    Remove,
+    /// `extend` = 6
+    Extend,
+    /// `renew` = 7
+    Renew,
+    /// `unknownFutureValue` = 8
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+for UnifiedRoleManagementPolicyRuleTargetOperations {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 4),
+        ("all", 0),
+        ("activate", 1),
+        ("deactivate", 2),
+        ("assign", 3),
+        ("update", 4),
+        ("remove", 5),
+        ("extend", 6),
+        ("renew", 7),
+        ("unknownFutureValue", 8),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
+            "all" => Self::All,
+            "activate" => Self::Activate,
+            "deactivate" => Self::Deactivate,
+            "assign" => Self::Assign,
+            "update" => Self::Update,
+            "remove" => Self::Remove,
+            "extend" => Self::Extend,
+            "renew" => Self::Renew,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
+            Self::All => "all",
+            Self::Activate => "activate",
+            Self::Deactivate => "deactivate",
+            Self::Assign => "assign",
+            Self::Update => "update",
+            Self::Remove => "remove",
+            Self::Extend => "extend",
+            Self::Renew => "renew",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1817,389 +1400,15 @@ for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleEligibilityScheduleRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de>
-for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL enum type `microsoft.graph.searchContent`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct SearchContent(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_search")]
-impl SearchContent {
-    /// `sharedContent` = 1
-    pub const SHARED_CONTENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `privateContent` = 2
-    pub const PRIVATE_CONTENT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::enums::FlagsEnum for SearchContent {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sharedContent", 1),
-        ("privateContent", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Debug for SearchContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Display for SearchContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::str::FromStr for SearchContent {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::ops::BitOr for SearchContent {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::ops::BitOrAssign for SearchContent {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for SearchContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for SearchContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL enum type `microsoft.graph.targetedManagedAppGroupType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TargetedManagedAppGroupType {
-    /// `selectedPublicApps` = 0
-    SelectedPublicApps,
-    /// `allCoreMicrosoftApps` = 1
-    AllCoreMicrosoftApps,
-    /// `allMicrosoftApps` = 2
-    AllMicrosoftApps,
-    /// `allApps` = 4
-    AllApps,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for TargetedManagedAppGroupType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("selectedPublicApps", 0),
-        ("allCoreMicrosoftApps", 1),
-        ("allMicrosoftApps", 2),
-        ("allApps", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "selectedPublicApps" => Self::SelectedPublicApps,
-            "allCoreMicrosoftApps" => Self::AllCoreMicrosoftApps,
-            "allMicrosoftApps" => Self::AllMicrosoftApps,
-            "allApps" => Self::AllApps,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SelectedPublicApps => "selectedPublicApps",
-            Self::AllCoreMicrosoftApps => "allCoreMicrosoftApps",
-            Self::AllMicrosoftApps => "allMicrosoftApps",
-            Self::AllApps => "allApps",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for TargetedManagedAppGroupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for TargetedManagedAppGroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl std::fmt::Display for TargetedManagedAppGroupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<&str> for TargetedManagedAppGroupType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL enum type `microsoft.graph.teamworkActivityTopicSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkActivityTopicSource {
-    /// `entityUrl` = 0
-    EntityUrl,
-    /// `text` = 1
-    Text,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("entityUrl", 0), ("text", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entityUrl" => Self::EntityUrl,
-            "text" => Self::Text,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntityUrl => "entityUrl",
-            Self::Text => "text",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamworkActivityTopicSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl std::fmt::Display for TeamworkActivityTopicSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<&str> for TeamworkActivityTopicSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.userScopeType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserScopeType {
-    /// `user` = 1
-    User,
-    /// `group` = 2
-    Group,
-    /// `tenant` = 3
-    Tenant,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserScopeType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("group", 2),
-        ("tenant", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "tenant" => Self::Tenant,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Tenant => "tenant",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for UserScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for UserScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for UserScopeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for UserScopeType {
+#[cfg(feature = "_policies")]
+impl From<&str> for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -16,6 +16,9 @@ pub(crate) use graph_sdk_models_part_4::microsoft_graph::*;
 pub(crate) use graph_sdk_models_part_5::microsoft_graph::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_6::microsoft_graph::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_7::microsoft_graph::*;
 
 #[allow(unused_imports)]
@@ -25,15 +28,23 @@ pub(crate) use graph_sdk_models_part_8::microsoft_graph::*;
 pub(crate) use graph_sdk_models_part_9::microsoft_graph::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_11::microsoft_graph::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph::*;
 
-mod entity_types;
+mod entity_types_1;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use entity_types_1::*;
+
+mod entity_types_2;
+
+#[allow(unused_imports)]
+pub use entity_types_2::*;
 
 mod complex_types;
 

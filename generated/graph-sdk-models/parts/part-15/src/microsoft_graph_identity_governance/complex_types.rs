@@ -12,21 +12,9 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.runSummary`.
+/// CSDL complex type `microsoft.graph.identityGovernance.activationScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunSummary {
-    /// Property `failedRuns`: `Edm.Int32`, not nullable.
-    pub failed_runs: Option<i32>,
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `successfulRuns`: `Edm.Int32`, not nullable.
-    pub successful_runs: Option<i32>,
-    /// Property `totalRuns`: `Edm.Int32`, not nullable.
-    pub total_runs: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
+pub struct ActivationScope {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -34,16 +22,80 @@ pub struct RunSummary {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for RunSummary {
+impl serde::Serialize for ActivationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl RunSummary {
+impl ActivationScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.runSummary";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activationScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for ActivationScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for ActivationScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.identityGovernance.ruleBasedSubjectSet`; base type `microsoft.graph.subjectSet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleBasedSubjectSet {
+    /// Property `rule`: `Edm.String`, not nullable.
+    pub rule: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for RuleBasedSubjectSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl RuleBasedSubjectSet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.ruleBasedSubjectSet";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -56,18 +108,13 @@ impl RunSummary {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("failedRuns", &self.failed_runs);
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("successfulRuns", &self.successful_runs);
-        object.property("totalRuns", &self.total_runs);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
+        object.property("rule", &self.rule);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for RunSummary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for RuleBasedSubjectSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -75,8 +122,8 @@ impl<'de> serde::Deserialize<'de> for RunSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for RunSummary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for RuleBasedSubjectSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -85,12 +132,7 @@ impl graph_odata_runtime::model::ODataObject for RunSummary {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "failedRuns" => read_lenient(map, key, &mut self.failed_runs, extra),
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "successfulRuns" => read_lenient(map, key, &mut self.successful_runs, extra),
-            "totalRuns" => read_lenient(map, key, &mut self.total_runs, extra),
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
+            "rule" => read_lenient(map, key, &mut self.rule, extra),
             _ => Ok(false),
         }
     }
@@ -101,8 +143,8 @@ impl graph_odata_runtime::model::ODataObject for RunSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl RunSummary {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl RuleBasedSubjectSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -112,356 +154,193 @@ impl RunSummary {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`RunSummary`] by wire name, each a [`Field<RunSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RunSummary::set_null`].
-pub enum RunSummaryField {}
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// The properties of [`RuleBasedSubjectSet`] by wire name, each a [`Field<RuleBasedSubjectSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RuleBasedSubjectSet::set_null`].
+pub enum RuleBasedSubjectSetField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_reviewer_scope")]
 #[allow(non_upper_case_globals)]
-impl RunSummaryField {
-    /// `failedRuns`
-    pub const FailedRuns: model::Field<RunSummary> = model::Field::new("failedRuns");
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<RunSummary> = model::Field::new("failedTasks");
-    /// `successfulRuns`
-    pub const SuccessfulRuns: model::Field<RunSummary> = model::Field::new(
-        "successfulRuns",
-    );
-    /// `totalRuns`
-    pub const TotalRuns: model::Field<RunSummary> = model::Field::new("totalRuns");
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<RunSummary> = model::Field::new("totalTasks");
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<RunSummary> = model::Field::new("totalUsers");
+impl RuleBasedSubjectSetField {
+    /// `rule`
+    pub const Rule: model::Field<RuleBasedSubjectSet> = model::Field::new("rule");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RunSummary>] = &[
-        Self::FailedRuns,
-        Self::FailedTasks,
-        Self::SuccessfulRuns,
-        Self::TotalRuns,
-        Self::TotalTasks,
-        Self::TotalUsers,
-    ];
+    pub const ALL: &'static [model::Field<RuleBasedSubjectSet>] = &[Self::Rule];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.identityGovernance.usersProcessingSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UsersProcessingSummary {
-    /// Property `failedTasks`: `Edm.Int32`, not nullable.
-    pub failed_tasks: Option<i32>,
-    /// Property `failedUsers`: `Edm.Int32`, not nullable.
-    pub failed_users: Option<i32>,
-    /// Property `successfulUsers`: `Edm.Int32`, not nullable.
-    pub successful_users: Option<i32>,
-    /// Property `totalTasks`: `Edm.Int32`, not nullable.
-    pub total_tasks: Option<i32>,
-    /// Property `totalUsers`: `Edm.Int32`, not nullable.
-    pub total_users: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.identityGovernance.workflowExecutionTrigger` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WorkflowExecutionTrigger`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyWorkflowExecutionTrigger {
+    /// The base type itself, or a derived type unknown to this crate.
+    WorkflowExecutionTrigger(Box<WorkflowExecutionTrigger>),
+    /// `microsoft.graph.identityGovernance.attributeChangeTrigger`
+    AttributeChangeTrigger(Box<AttributeChangeTrigger>),
+    /// `microsoft.graph.identityGovernance.membershipChangeTrigger`
+    MembershipChangeTrigger(Box<MembershipChangeTrigger>),
+    /// `microsoft.graph.identityGovernance.timeBasedAttributeTrigger`
+    TimeBasedAttributeTrigger(Box<TimeBasedAttributeTrigger>),
+    /// `microsoft.graph.identityGovernance.userInactivityTrigger`
+    UserInactivityTrigger(Box<UserInactivityTrigger>),
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for UsersProcessingSummary {
+#[cfg(feature = "_identity_governance")]
+impl AnyWorkflowExecutionTrigger {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::WorkflowExecutionTrigger(_) => WorkflowExecutionTrigger::ODATA_TYPE,
+            Self::AttributeChangeTrigger(_) => AttributeChangeTrigger::ODATA_TYPE,
+            Self::MembershipChangeTrigger(_) => MembershipChangeTrigger::ODATA_TYPE,
+            Self::TimeBasedAttributeTrigger(_) => TimeBasedAttributeTrigger::ODATA_TYPE,
+            Self::UserInactivityTrigger(_) => UserInactivityTrigger::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`WorkflowExecutionTrigger`] (or of an unknown derived type).
+    pub fn as_workflow_execution_trigger(&self) -> Option<&WorkflowExecutionTrigger> {
+        match self {
+            Self::WorkflowExecutionTrigger(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl Default for AnyWorkflowExecutionTrigger {
+    fn default() -> Self {
+        Self::WorkflowExecutionTrigger(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<WorkflowExecutionTrigger> for AnyWorkflowExecutionTrigger {
+    fn from(value: WorkflowExecutionTrigger) -> Self {
+        Self::WorkflowExecutionTrigger(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyWorkflowExecutionTrigger {
+    /// The value if it is a [`AnyWorkflowExecutionTrigger::AttributeChangeTrigger`] variant.
+    pub fn as_attribute_change_trigger(&self) -> Option<&AttributeChangeTrigger> {
+        match self {
+            Self::AttributeChangeTrigger(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWorkflowExecutionTrigger::MembershipChangeTrigger`] variant.
+    pub fn as_membership_change_trigger(&self) -> Option<&MembershipChangeTrigger> {
+        match self {
+            Self::MembershipChangeTrigger(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWorkflowExecutionTrigger::TimeBasedAttributeTrigger`] variant.
+    pub fn as_time_based_attribute_trigger(&self) -> Option<&TimeBasedAttributeTrigger> {
+        match self {
+            Self::TimeBasedAttributeTrigger(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWorkflowExecutionTrigger::UserInactivityTrigger`] variant.
+    pub fn as_user_inactivity_trigger(&self) -> Option<&UserInactivityTrigger> {
+        match self {
+            Self::UserInactivityTrigger(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AttributeChangeTrigger> for AnyWorkflowExecutionTrigger {
+    fn from(value: AttributeChangeTrigger) -> Self {
+        Self::AttributeChangeTrigger(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<MembershipChangeTrigger> for AnyWorkflowExecutionTrigger {
+    fn from(value: MembershipChangeTrigger) -> Self {
+        Self::MembershipChangeTrigger(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<TimeBasedAttributeTrigger> for AnyWorkflowExecutionTrigger {
+    fn from(value: TimeBasedAttributeTrigger) -> Self {
+        Self::TimeBasedAttributeTrigger(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<UserInactivityTrigger> for AnyWorkflowExecutionTrigger {
+    fn from(value: UserInactivityTrigger) -> Self {
+        Self::UserInactivityTrigger(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnyWorkflowExecutionTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+        match self {
+            Self::WorkflowExecutionTrigger(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AttributeChangeTrigger(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AttributeChangeTrigger::ODATA_TYPE),
+                    )
+            }
+            Self::MembershipChangeTrigger(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembershipChangeTrigger::ODATA_TYPE),
+                    )
+            }
+            Self::TimeBasedAttributeTrigger(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TimeBasedAttributeTrigger::ODATA_TYPE),
+                    )
+            }
+            Self::UserInactivityTrigger(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UserInactivityTrigger::ODATA_TYPE),
+                    )
+            }
+        }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl UsersProcessingSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.usersProcessingSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("failedTasks", &self.failed_tasks);
-        object.property("failedUsers", &self.failed_users);
-        object.property("successfulUsers", &self.successful_users);
-        object.property("totalTasks", &self.total_tasks);
-        object.property("totalUsers", &self.total_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for UsersProcessingSummary {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AnyWorkflowExecutionTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for UsersProcessingSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedTasks" => read_lenient(map, key, &mut self.failed_tasks, extra),
-            "failedUsers" => read_lenient(map, key, &mut self.failed_users, extra),
-            "successfulUsers" => {
-                read_lenient(map, key, &mut self.successful_users, extra)
-            }
-            "totalTasks" => read_lenient(map, key, &mut self.total_tasks, extra),
-            "totalUsers" => read_lenient(map, key, &mut self.total_users, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl UsersProcessingSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`UsersProcessingSummary`] by wire name, each a [`Field<UsersProcessingSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsersProcessingSummary::set_null`].
-pub enum UsersProcessingSummaryField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl UsersProcessingSummaryField {
-    /// `failedTasks`
-    pub const FailedTasks: model::Field<UsersProcessingSummary> = model::Field::new(
-        "failedTasks",
-    );
-    /// `failedUsers`
-    pub const FailedUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "failedUsers",
-    );
-    /// `successfulUsers`
-    pub const SuccessfulUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "successfulUsers",
-    );
-    /// `totalTasks`
-    pub const TotalTasks: model::Field<UsersProcessingSummary> = model::Field::new(
-        "totalTasks",
-    );
-    /// `totalUsers`
-    pub const TotalUsers: model::Field<UsersProcessingSummary> = model::Field::new(
-        "totalUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UsersProcessingSummary>] = &[
-        Self::FailedTasks,
-        Self::FailedUsers,
-        Self::SuccessfulUsers,
-        Self::TotalTasks,
-        Self::TotalUsers,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.identityGovernance.workflowsInsightsByCategory`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkflowsInsightsByCategory {
-    /// Property `failedJoinerRuns`: `Edm.Int32`, not nullable.
-    pub failed_joiner_runs: Option<i32>,
-    /// Property `failedLeaverRuns`: `Edm.Int32`, not nullable.
-    pub failed_leaver_runs: Option<i32>,
-    /// Property `failedMoverRuns`: `Edm.Int32`, not nullable.
-    pub failed_mover_runs: Option<i32>,
-    /// Property `successfulJoinerRuns`: `Edm.Int32`, not nullable.
-    pub successful_joiner_runs: Option<i32>,
-    /// Property `successfulLeaverRuns`: `Edm.Int32`, not nullable.
-    pub successful_leaver_runs: Option<i32>,
-    /// Property `successfulMoverRuns`: `Edm.Int32`, not nullable.
-    pub successful_mover_runs: Option<i32>,
-    /// Property `totalJoinerRuns`: `Edm.Int32`, not nullable.
-    pub total_joiner_runs: Option<i32>,
-    /// Property `totalLeaverRuns`: `Edm.Int32`, not nullable.
-    pub total_leaver_runs: Option<i32>,
-    /// Property `totalMoverRuns`: `Edm.Int32`, not nullable.
-    pub total_mover_runs: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for WorkflowsInsightsByCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowsInsightsByCategory {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowsInsightsByCategory";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
         )?;
-        object.property("failedJoinerRuns", &self.failed_joiner_runs);
-        object.property("failedLeaverRuns", &self.failed_leaver_runs);
-        object.property("failedMoverRuns", &self.failed_mover_runs);
-        object.property("successfulJoinerRuns", &self.successful_joiner_runs);
-        object.property("successfulLeaverRuns", &self.successful_leaver_runs);
-        object.property("successfulMoverRuns", &self.successful_mover_runs);
-        object.property("totalJoinerRuns", &self.total_joiner_runs);
-        object.property("totalLeaverRuns", &self.total_leaver_runs);
-        object.property("totalMoverRuns", &self.total_mover_runs);
-        object.end()
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.identityGovernance.attributeChangeTrigger" => {
+                serde_json::from_value(value).map(Self::AttributeChangeTrigger)
+            }
+            "microsoft.graph.identityGovernance.membershipChangeTrigger" => {
+                serde_json::from_value(value).map(Self::MembershipChangeTrigger)
+            }
+            "microsoft.graph.identityGovernance.timeBasedAttributeTrigger" => {
+                serde_json::from_value(value).map(Self::TimeBasedAttributeTrigger)
+            }
+            "microsoft.graph.identityGovernance.userInactivityTrigger" => {
+                serde_json::from_value(value).map(Self::UserInactivityTrigger)
+            }
+            _ => serde_json::from_value(value).map(Self::WorkflowExecutionTrigger),
+        };
+        read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for WorkflowsInsightsByCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for WorkflowsInsightsByCategory {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "failedJoinerRuns" => {
-                read_lenient(map, key, &mut self.failed_joiner_runs, extra)
-            }
-            "failedLeaverRuns" => {
-                read_lenient(map, key, &mut self.failed_leaver_runs, extra)
-            }
-            "failedMoverRuns" => {
-                read_lenient(map, key, &mut self.failed_mover_runs, extra)
-            }
-            "successfulJoinerRuns" => {
-                read_lenient(map, key, &mut self.successful_joiner_runs, extra)
-            }
-            "successfulLeaverRuns" => {
-                read_lenient(map, key, &mut self.successful_leaver_runs, extra)
-            }
-            "successfulMoverRuns" => {
-                read_lenient(map, key, &mut self.successful_mover_runs, extra)
-            }
-            "totalJoinerRuns" => {
-                read_lenient(map, key, &mut self.total_joiner_runs, extra)
-            }
-            "totalLeaverRuns" => {
-                read_lenient(map, key, &mut self.total_leaver_runs, extra)
-            }
-            "totalMoverRuns" => read_lenient(map, key, &mut self.total_mover_runs, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl WorkflowsInsightsByCategory {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`WorkflowsInsightsByCategory`] by wire name, each a [`Field<WorkflowsInsightsByCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowsInsightsByCategory::set_null`].
-pub enum WorkflowsInsightsByCategoryField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl WorkflowsInsightsByCategoryField {
-    /// `failedJoinerRuns`
-    pub const FailedJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "failedJoinerRuns",
-    );
-    /// `failedLeaverRuns`
-    pub const FailedLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "failedLeaverRuns",
-    );
-    /// `failedMoverRuns`
-    pub const FailedMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "failedMoverRuns",
-    );
-    /// `successfulJoinerRuns`
-    pub const SuccessfulJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "successfulJoinerRuns",
-    );
-    /// `successfulLeaverRuns`
-    pub const SuccessfulLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "successfulLeaverRuns",
-    );
-    /// `successfulMoverRuns`
-    pub const SuccessfulMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "successfulMoverRuns",
-    );
-    /// `totalJoinerRuns`
-    pub const TotalJoinerRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "totalJoinerRuns",
-    );
-    /// `totalLeaverRuns`
-    pub const TotalLeaverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "totalLeaverRuns",
-    );
-    /// `totalMoverRuns`
-    pub const TotalMoverRuns: model::Field<WorkflowsInsightsByCategory> = model::Field::new(
-        "totalMoverRuns",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkflowsInsightsByCategory>] = &[
-        Self::FailedJoinerRuns,
-        Self::FailedLeaverRuns,
-        Self::FailedMoverRuns,
-        Self::SuccessfulJoinerRuns,
-        Self::SuccessfulLeaverRuns,
-        Self::SuccessfulMoverRuns,
-        Self::TotalJoinerRuns,
-        Self::TotalLeaverRuns,
-        Self::TotalMoverRuns,
-    ];
 }

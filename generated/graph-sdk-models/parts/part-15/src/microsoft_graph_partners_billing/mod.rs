@@ -16,6 +16,9 @@ pub(crate) use graph_sdk_models_part_4::microsoft_graph_partners_billing::*;
 pub(crate) use graph_sdk_models_part_5::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_6::microsoft_graph_partners_billing::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_7::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
@@ -25,12 +28,10 @@ pub(crate) use graph_sdk_models_part_8::microsoft_graph_partners_billing::*;
 pub(crate) use graph_sdk_models_part_9::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_partners_billing::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_11::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_partners_billing::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

@@ -16,6 +16,9 @@ pub(crate) use graph_sdk_models_part_4::microsoft_graph_search::*;
 pub(crate) use graph_sdk_models_part_5::microsoft_graph_search::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_6::microsoft_graph_search::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_7::microsoft_graph_search::*;
 
 #[allow(unused_imports)]
@@ -25,7 +28,15 @@ pub(crate) use graph_sdk_models_part_8::microsoft_graph_search::*;
 pub(crate) use graph_sdk_models_part_9::microsoft_graph_search::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_search::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_11::microsoft_graph_search::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_12::microsoft_graph_search::*;
+
+mod entity_types;
+
+#[allow(unused_imports)]
+pub use entity_types::*;

@@ -11,36 +11,104 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.security.indicator`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.analyzedEmail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Indicator {
+pub struct AnalyzedEmail {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `source`: `microsoft.graph.security.indicatorSource`, not nullable.
-    pub source: Option<IndicatorSource>,
-    /// Navigation property `artifact`: `microsoft.graph.security.artifact`; present when expanded (`$expand`).
-    #[cfg(feature = "_security")]
-    pub artifact: Option<AnyArtifact>,
+    /// Property `alertIds`: `Collection(Edm.String)`.
+    pub alert_ids: Option<Vec<String>>,
+    /// Property `attachments`: `Collection(microsoft.graph.security.analyzedEmailAttachment)`.
+    pub attachments: Option<Vec<AnalyzedEmailAttachment>>,
+    /// Property `authenticationDetails`: `microsoft.graph.security.analyzedEmailAuthenticationDetail`.
+    pub authentication_details: Option<AnalyzedEmailAuthenticationDetail>,
+    /// Property `bulkComplaintLevel`: `Edm.String`.
+    pub bulk_complaint_level: Option<String>,
+    /// Property `clientType`: `Edm.String`.
+    pub client_type: Option<String>,
+    /// Property `contexts`: `Collection(Edm.String)`.
+    pub contexts: Option<Vec<String>>,
+    /// Property `detectionMethods`: `Collection(Edm.String)`.
+    pub detection_methods: Option<Vec<String>>,
+    /// Property `directionality`: `microsoft.graph.security.antispamDirectionality`.
+    pub directionality: Option<AntispamDirectionality>,
+    /// Property `distributionList`: `Edm.String`.
+    pub distribution_list: Option<String>,
+    /// Property `dlpRules`: `Collection(microsoft.graph.security.analyzedEmailDlpRuleInfo)`.
+    pub dlp_rules: Option<Vec<AnalyzedEmailDlpRuleInfo>>,
+    /// Property `emailClusterId`: `Edm.String`.
+    pub email_cluster_id: Option<String>,
+    /// Property `exchangeTransportRules`: `Collection(microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo)`.
+    pub exchange_transport_rules: Option<Vec<AnalyzedEmailExchangeTransportRuleInfo>>,
+    /// Property `forwardingDetail`: `Edm.String`.
+    pub forwarding_detail: Option<String>,
+    /// Property `inboundConnectorFormattedName`: `Edm.String`.
+    pub inbound_connector_formatted_name: Option<String>,
+    /// Property `internetMessageId`: `Edm.String`.
+    pub internet_message_id: Option<String>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `latestDelivery`: `microsoft.graph.security.analyzedEmailDeliveryDetail`.
+    pub latest_delivery: Option<AnalyzedEmailDeliveryDetail>,
+    /// Property `loggedDateTime`: `Edm.DateTimeOffset`.
+    pub logged_date_time: Option<edm::DateTimeOffset>,
+    /// Property `networkMessageId`: `Edm.String`.
+    pub network_message_id: Option<String>,
+    /// Property `originalDelivery`: `microsoft.graph.security.analyzedEmailDeliveryDetail`.
+    pub original_delivery: Option<AnalyzedEmailDeliveryDetail>,
+    /// Property `overrideSources`: `Collection(Edm.String)`.
+    pub override_sources: Option<Vec<String>>,
+    /// Property `phishConfidenceLevel`: `Edm.String`.
+    pub phish_confidence_level: Option<String>,
+    /// Property `policy`: `Edm.String`.
+    pub policy: Option<String>,
+    /// Property `policyAction`: `Edm.String`.
+    pub policy_action: Option<String>,
+    /// Property `policyType`: `Edm.String`.
+    pub policy_type: Option<String>,
+    /// Property `primaryOverrideSource`: `Edm.String`.
+    pub primary_override_source: Option<String>,
+    /// Property `recipientDetail`: `microsoft.graph.security.analyzedEmailRecipientDetail`.
+    pub recipient_detail: Option<AnalyzedEmailRecipientDetail>,
+    /// Property `recipientEmailAddress`: `Edm.String`.
+    pub recipient_email_address: Option<String>,
+    /// Property `returnPath`: `Edm.String`.
+    pub return_path: Option<String>,
+    /// Property `senderDetail`: `microsoft.graph.security.analyzedEmailSenderDetail`.
+    pub sender_detail: Option<AnalyzedEmailSenderDetail>,
+    /// Property `sizeInBytes`: `Edm.Int32`.
+    pub size_in_bytes: Option<i32>,
+    /// Property `spamConfidenceLevel`: `Edm.String`.
+    pub spam_confidence_level: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `threatDetectionDetails`: `Collection(microsoft.graph.security.threatDetectionDetail)`.
+    pub threat_detection_details: Option<Vec<ThreatDetectionDetail>>,
+    /// Property `threatTypes`: `Collection(microsoft.graph.security.threatType)`.
+    pub threat_types: Option<Vec<ThreatType>>,
+    /// Property `timelineEvents`: `Collection(microsoft.graph.security.timelineEvent)`.
+    pub timeline_events: Option<Vec<TimelineEvent>>,
+    /// Property `urls`: `Collection(microsoft.graph.security.analyzedEmailUrl)`.
+    pub urls: Option<Vec<AnalyzedEmailUrl>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for Indicator {
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnalyzedEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Indicator {
+#[cfg(feature = "_security")]
+impl AnalyzedEmail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.indicator";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -54,14 +122,53 @@ impl Indicator {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("source", &self.source);
-        #[cfg(feature = "_security")] object.property("artifact", &self.artifact);
+        object.property("alertIds", &self.alert_ids);
+        object.property("attachments", &self.attachments);
+        object.property("authenticationDetails", &self.authentication_details);
+        object.property("bulkComplaintLevel", &self.bulk_complaint_level);
+        object.property("clientType", &self.client_type);
+        object.property("contexts", &self.contexts);
+        object.property("detectionMethods", &self.detection_methods);
+        object.property("directionality", &self.directionality);
+        object.property("distributionList", &self.distribution_list);
+        object.property("dlpRules", &self.dlp_rules);
+        object.property("emailClusterId", &self.email_cluster_id);
+        object.property("exchangeTransportRules", &self.exchange_transport_rules);
+        object.property("forwardingDetail", &self.forwarding_detail);
+        object
+            .property(
+                "inboundConnectorFormattedName",
+                &self.inbound_connector_formatted_name,
+            );
+        object.property("internetMessageId", &self.internet_message_id);
+        object.property("language", &self.language);
+        object.property("latestDelivery", &self.latest_delivery);
+        object.property("loggedDateTime", &self.logged_date_time);
+        object.property("networkMessageId", &self.network_message_id);
+        object.property("originalDelivery", &self.original_delivery);
+        object.property("overrideSources", &self.override_sources);
+        object.property("phishConfidenceLevel", &self.phish_confidence_level);
+        object.property("policy", &self.policy);
+        object.property("policyAction", &self.policy_action);
+        object.property("policyType", &self.policy_type);
+        object.property("primaryOverrideSource", &self.primary_override_source);
+        object.property("recipientDetail", &self.recipient_detail);
+        object.property("recipientEmailAddress", &self.recipient_email_address);
+        object.property("returnPath", &self.return_path);
+        object.property("senderDetail", &self.sender_detail);
+        object.property("sizeInBytes", &self.size_in_bytes);
+        object.property("spamConfidenceLevel", &self.spam_confidence_level);
+        object.property("subject", &self.subject);
+        object.property("threatDetectionDetails", &self.threat_detection_details);
+        object.property("threatTypes", &self.threat_types);
+        object.property("timelineEvents", &self.timeline_events);
+        object.property("urls", &self.urls);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for Indicator {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnalyzedEmail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -69,9 +176,8 @@ impl<'de> serde::Deserialize<'de> for Indicator {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Indicator {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -81,9 +187,77 @@ impl graph_odata_runtime::model::ODataObject for Indicator {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "source" => read_nullable(map, key, &mut self.source, extra),
-            #[cfg(feature = "_security")]
-            "artifact" => read_nullable(map, key, &mut self.artifact, extra),
+            "alertIds" => read_lenient(map, key, &mut self.alert_ids, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "authenticationDetails" => {
+                read_nullable(map, key, &mut self.authentication_details, extra)
+            }
+            "bulkComplaintLevel" => {
+                read_lenient(map, key, &mut self.bulk_complaint_level, extra)
+            }
+            "clientType" => read_lenient(map, key, &mut self.client_type, extra),
+            "contexts" => read_lenient(map, key, &mut self.contexts, extra),
+            "detectionMethods" => {
+                read_lenient(map, key, &mut self.detection_methods, extra)
+            }
+            "directionality" => read_nullable(map, key, &mut self.directionality, extra),
+            "distributionList" => {
+                read_lenient(map, key, &mut self.distribution_list, extra)
+            }
+            "dlpRules" => read_nullable(map, key, &mut self.dlp_rules, extra),
+            "emailClusterId" => read_lenient(map, key, &mut self.email_cluster_id, extra),
+            "exchangeTransportRules" => {
+                read_nullable(map, key, &mut self.exchange_transport_rules, extra)
+            }
+            "forwardingDetail" => {
+                read_lenient(map, key, &mut self.forwarding_detail, extra)
+            }
+            "inboundConnectorFormattedName" => {
+                read_lenient(map, key, &mut self.inbound_connector_formatted_name, extra)
+            }
+            "internetMessageId" => {
+                read_lenient(map, key, &mut self.internet_message_id, extra)
+            }
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "latestDelivery" => read_nullable(map, key, &mut self.latest_delivery, extra),
+            "loggedDateTime" => read_lenient(map, key, &mut self.logged_date_time, extra),
+            "networkMessageId" => {
+                read_lenient(map, key, &mut self.network_message_id, extra)
+            }
+            "originalDelivery" => {
+                read_nullable(map, key, &mut self.original_delivery, extra)
+            }
+            "overrideSources" => {
+                read_lenient(map, key, &mut self.override_sources, extra)
+            }
+            "phishConfidenceLevel" => {
+                read_lenient(map, key, &mut self.phish_confidence_level, extra)
+            }
+            "policy" => read_lenient(map, key, &mut self.policy, extra),
+            "policyAction" => read_lenient(map, key, &mut self.policy_action, extra),
+            "policyType" => read_lenient(map, key, &mut self.policy_type, extra),
+            "primaryOverrideSource" => {
+                read_lenient(map, key, &mut self.primary_override_source, extra)
+            }
+            "recipientDetail" => {
+                read_nullable(map, key, &mut self.recipient_detail, extra)
+            }
+            "recipientEmailAddress" => {
+                read_lenient(map, key, &mut self.recipient_email_address, extra)
+            }
+            "returnPath" => read_lenient(map, key, &mut self.return_path, extra),
+            "senderDetail" => read_nullable(map, key, &mut self.sender_detail, extra),
+            "sizeInBytes" => read_lenient(map, key, &mut self.size_in_bytes, extra),
+            "spamConfidenceLevel" => {
+                read_lenient(map, key, &mut self.spam_confidence_level, extra)
+            }
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "threatDetectionDetails" => {
+                read_nullable(map, key, &mut self.threat_detection_details, extra)
+            }
+            "threatTypes" => read_nullable(map, key, &mut self.threat_types, extra),
+            "timelineEvents" => read_nullable(map, key, &mut self.timeline_events, extra),
+            "urls" => read_nullable(map, key, &mut self.urls, extra),
             _ => Ok(false),
         }
     }
@@ -94,8 +268,8 @@ impl graph_odata_runtime::model::ODataObject for Indicator {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl Indicator {
+#[cfg(feature = "_security")]
+impl AnalyzedEmail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -105,59 +279,218 @@ impl Indicator {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`Indicator`] by wire name, each a [`Field<Indicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Indicator::set_null`].
-pub enum IndicatorField {}
+#[cfg(feature = "_security")]
+/// The properties of [`AnalyzedEmail`] by wire name, each a [`Field<AnalyzedEmail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmail::set_null`].
+pub enum AnalyzedEmailField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl IndicatorField {
+impl AnalyzedEmailField {
     /// `id`
-    pub const Id: model::Field<Indicator> = model::Field::new("id");
-    /// `source`
-    pub const Source: model::Field<Indicator> = model::Field::new("source");
-    /// `artifact`
-    pub const Artifact: model::Field<Indicator> = model::Field::new("artifact");
+    pub const Id: model::Field<AnalyzedEmail> = model::Field::new("id");
+    /// `alertIds`
+    pub const AlertIds: model::Field<AnalyzedEmail> = model::Field::new("alertIds");
+    /// `attachments`
+    pub const Attachments: model::Field<AnalyzedEmail> = model::Field::new(
+        "attachments",
+    );
+    /// `authenticationDetails`
+    pub const AuthenticationDetails: model::Field<AnalyzedEmail> = model::Field::new(
+        "authenticationDetails",
+    );
+    /// `bulkComplaintLevel`
+    pub const BulkComplaintLevel: model::Field<AnalyzedEmail> = model::Field::new(
+        "bulkComplaintLevel",
+    );
+    /// `clientType`
+    pub const ClientType: model::Field<AnalyzedEmail> = model::Field::new("clientType");
+    /// `contexts`
+    pub const Contexts: model::Field<AnalyzedEmail> = model::Field::new("contexts");
+    /// `detectionMethods`
+    pub const DetectionMethods: model::Field<AnalyzedEmail> = model::Field::new(
+        "detectionMethods",
+    );
+    /// `directionality`
+    pub const Directionality: model::Field<AnalyzedEmail> = model::Field::new(
+        "directionality",
+    );
+    /// `distributionList`
+    pub const DistributionList: model::Field<AnalyzedEmail> = model::Field::new(
+        "distributionList",
+    );
+    /// `dlpRules`
+    pub const DlpRules: model::Field<AnalyzedEmail> = model::Field::new("dlpRules");
+    /// `emailClusterId`
+    pub const EmailClusterId: model::Field<AnalyzedEmail> = model::Field::new(
+        "emailClusterId",
+    );
+    /// `exchangeTransportRules`
+    pub const ExchangeTransportRules: model::Field<AnalyzedEmail> = model::Field::new(
+        "exchangeTransportRules",
+    );
+    /// `forwardingDetail`
+    pub const ForwardingDetail: model::Field<AnalyzedEmail> = model::Field::new(
+        "forwardingDetail",
+    );
+    /// `inboundConnectorFormattedName`
+    pub const InboundConnectorFormattedName: model::Field<AnalyzedEmail> = model::Field::new(
+        "inboundConnectorFormattedName",
+    );
+    /// `internetMessageId`
+    pub const InternetMessageId: model::Field<AnalyzedEmail> = model::Field::new(
+        "internetMessageId",
+    );
+    /// `language`
+    pub const Language: model::Field<AnalyzedEmail> = model::Field::new("language");
+    /// `latestDelivery`
+    pub const LatestDelivery: model::Field<AnalyzedEmail> = model::Field::new(
+        "latestDelivery",
+    );
+    /// `loggedDateTime`
+    pub const LoggedDateTime: model::Field<AnalyzedEmail> = model::Field::new(
+        "loggedDateTime",
+    );
+    /// `networkMessageId`
+    pub const NetworkMessageId: model::Field<AnalyzedEmail> = model::Field::new(
+        "networkMessageId",
+    );
+    /// `originalDelivery`
+    pub const OriginalDelivery: model::Field<AnalyzedEmail> = model::Field::new(
+        "originalDelivery",
+    );
+    /// `overrideSources`
+    pub const OverrideSources: model::Field<AnalyzedEmail> = model::Field::new(
+        "overrideSources",
+    );
+    /// `phishConfidenceLevel`
+    pub const PhishConfidenceLevel: model::Field<AnalyzedEmail> = model::Field::new(
+        "phishConfidenceLevel",
+    );
+    /// `policy`
+    pub const Policy: model::Field<AnalyzedEmail> = model::Field::new("policy");
+    /// `policyAction`
+    pub const PolicyAction: model::Field<AnalyzedEmail> = model::Field::new(
+        "policyAction",
+    );
+    /// `policyType`
+    pub const PolicyType: model::Field<AnalyzedEmail> = model::Field::new("policyType");
+    /// `primaryOverrideSource`
+    pub const PrimaryOverrideSource: model::Field<AnalyzedEmail> = model::Field::new(
+        "primaryOverrideSource",
+    );
+    /// `recipientDetail`
+    pub const RecipientDetail: model::Field<AnalyzedEmail> = model::Field::new(
+        "recipientDetail",
+    );
+    /// `recipientEmailAddress`
+    pub const RecipientEmailAddress: model::Field<AnalyzedEmail> = model::Field::new(
+        "recipientEmailAddress",
+    );
+    /// `returnPath`
+    pub const ReturnPath: model::Field<AnalyzedEmail> = model::Field::new("returnPath");
+    /// `senderDetail`
+    pub const SenderDetail: model::Field<AnalyzedEmail> = model::Field::new(
+        "senderDetail",
+    );
+    /// `sizeInBytes`
+    pub const SizeInBytes: model::Field<AnalyzedEmail> = model::Field::new(
+        "sizeInBytes",
+    );
+    /// `spamConfidenceLevel`
+    pub const SpamConfidenceLevel: model::Field<AnalyzedEmail> = model::Field::new(
+        "spamConfidenceLevel",
+    );
+    /// `subject`
+    pub const Subject: model::Field<AnalyzedEmail> = model::Field::new("subject");
+    /// `threatDetectionDetails`
+    pub const ThreatDetectionDetails: model::Field<AnalyzedEmail> = model::Field::new(
+        "threatDetectionDetails",
+    );
+    /// `threatTypes`
+    pub const ThreatTypes: model::Field<AnalyzedEmail> = model::Field::new(
+        "threatTypes",
+    );
+    /// `timelineEvents`
+    pub const TimelineEvents: model::Field<AnalyzedEmail> = model::Field::new(
+        "timelineEvents",
+    );
+    /// `urls`
+    pub const Urls: model::Field<AnalyzedEmail> = model::Field::new("urls");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Indicator>] = &[
+    pub const ALL: &'static [model::Field<AnalyzedEmail>] = &[
         Self::Id,
-        Self::Source,
-        Self::Artifact,
+        Self::AlertIds,
+        Self::Attachments,
+        Self::AuthenticationDetails,
+        Self::BulkComplaintLevel,
+        Self::ClientType,
+        Self::Contexts,
+        Self::DetectionMethods,
+        Self::Directionality,
+        Self::DistributionList,
+        Self::DlpRules,
+        Self::EmailClusterId,
+        Self::ExchangeTransportRules,
+        Self::ForwardingDetail,
+        Self::InboundConnectorFormattedName,
+        Self::InternetMessageId,
+        Self::Language,
+        Self::LatestDelivery,
+        Self::LoggedDateTime,
+        Self::NetworkMessageId,
+        Self::OriginalDelivery,
+        Self::OverrideSources,
+        Self::PhishConfidenceLevel,
+        Self::Policy,
+        Self::PolicyAction,
+        Self::PolicyType,
+        Self::PrimaryOverrideSource,
+        Self::RecipientDetail,
+        Self::RecipientEmailAddress,
+        Self::ReturnPath,
+        Self::SenderDetail,
+        Self::SizeInBytes,
+        Self::SpamConfidenceLevel,
+        Self::Subject,
+        Self::ThreatDetectionDetails,
+        Self::ThreatTypes,
+        Self::TimelineEvents,
+        Self::Urls,
     ];
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.security.tag`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.dataSource`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tag {
+pub struct DataSource {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `holdStatus`: `microsoft.graph.security.dataSourceHoldStatus`.
+    pub hold_status: Option<DataSourceHoldStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for Tag {
+#[cfg(feature = "_security")]
+impl serde::Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl Tag {
+#[cfg(feature = "_security")]
+impl DataSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.tag";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -172,15 +505,15 @@ impl Tag {
         )?;
         object.property("id", &self.id);
         object.property("createdBy", &self.created_by);
-        object.property("description", &self.description);
+        object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("holdStatus", &self.hold_status);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for Tag {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -188,8 +521,8 @@ impl<'de> serde::Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for Tag {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for DataSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -200,11 +533,11 @@ impl graph_odata_runtime::model::ODataObject for Tag {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
             _ => Ok(false),
         }
     }
@@ -215,8 +548,8 @@ impl graph_odata_runtime::model::ODataObject for Tag {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl Tag {
+#[cfg(feature = "_security")]
+impl DataSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -226,97 +559,94 @@ impl Tag {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`Tag`] by wire name, each a [`Field<Tag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Tag::set_null`].
-pub enum TagField {}
+#[cfg(feature = "_security")]
+/// The properties of [`DataSource`] by wire name, each a [`Field<DataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSource::set_null`].
+pub enum DataSourceField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl TagField {
+impl DataSourceField {
     /// `id`
-    pub const Id: model::Field<Tag> = model::Field::new("id");
+    pub const Id: model::Field<DataSource> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<Tag> = model::Field::new("createdBy");
-    /// `description`
-    pub const Description: model::Field<Tag> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<Tag> = model::Field::new("displayName");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Tag> = model::Field::new(
-        "lastModifiedDateTime",
+    pub const CreatedBy: model::Field<DataSource> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DataSource> = model::Field::new(
+        "createdDateTime",
     );
+    /// `displayName`
+    pub const DisplayName: model::Field<DataSource> = model::Field::new("displayName");
+    /// `holdStatus`
+    pub const HoldStatus: model::Field<DataSource> = model::Field::new("holdStatus");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Tag>] = &[
+    pub const ALL: &'static [model::Field<DataSource>] = &[
         Self::Id,
         Self::CreatedBy,
-        Self::Description,
+        Self::CreatedDateTime,
         Self::DisplayName,
-        Self::LastModifiedDateTime,
+        Self::HoldStatus,
     ];
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.security.whoisBaseRecord`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryExportOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhoisBaseRecord {
+pub struct EdiscoveryExportOperation {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `abuse`: `microsoft.graph.security.whoisContact`.
-    pub abuse: Option<WhoisContact>,
-    /// Property `admin`: `microsoft.graph.security.whoisContact`.
-    pub admin: Option<WhoisContact>,
-    /// Property `billing`: `microsoft.graph.security.whoisContact`.
-    pub billing: Option<WhoisContact>,
-    /// Property `domainStatus`: `Edm.String`.
-    pub domain_status: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `firstSeenDateTime`: `Edm.DateTimeOffset`.
-    pub first_seen_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastSeenDateTime`: `Edm.DateTimeOffset`.
-    pub last_seen_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `nameservers`: `Collection(microsoft.graph.security.whoisNameserver)`.
-    pub nameservers: Option<Vec<WhoisNameserver>>,
-    /// Property `noc`: `microsoft.graph.security.whoisContact`.
-    pub noc: Option<WhoisContact>,
-    /// Property `rawWhoisText`: `Edm.String`.
-    pub raw_whois_text: Option<String>,
-    /// Property `registrant`: `microsoft.graph.security.whoisContact`.
-    pub registrant: Option<WhoisContact>,
-    /// Property `registrar`: `microsoft.graph.security.whoisContact`.
-    pub registrar: Option<WhoisContact>,
-    /// Property `registrationDateTime`: `Edm.DateTimeOffset`.
-    pub registration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `technical`: `microsoft.graph.security.whoisContact`.
-    pub technical: Option<WhoisContact>,
-    /// Property `whoisServer`: `Edm.String`.
-    pub whois_server: Option<String>,
-    /// Property `zone`: `microsoft.graph.security.whoisContact`.
-    pub zone: Option<WhoisContact>,
-    /// Navigation property `host`: `microsoft.graph.security.host`; present when expanded (`$expand`).
-    #[cfg(feature = "_security")]
-    pub host: Option<AnyHost>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `exportFileMetadata`: `Collection(microsoft.graph.security.exportFileMetadata)`.
+    pub export_file_metadata: Option<Vec<ExportFileMetadata>>,
+    /// Property `exportOptions`: `microsoft.graph.security.exportOptions`.
+    pub export_options: Option<ExportOptions>,
+    /// Property `exportStructure`: `microsoft.graph.security.exportFileStructure`.
+    pub export_structure: Option<ExportFileStructure>,
+    /// Property `outputName`: `Edm.String`.
+    pub output_name: Option<String>,
+    /// Navigation property `reviewSet`: `microsoft.graph.security.ediscoveryReviewSet`; present when expanded (`$expand`).
+    pub review_set: Option<EdiscoveryReviewSet>,
+    /// Navigation property `reviewSetQuery`: `microsoft.graph.security.ediscoveryReviewSetQuery`; present when expanded (`$expand`).
+    pub review_set_query: Option<EdiscoveryReviewSetQuery>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for WhoisBaseRecord {
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryExportOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl WhoisBaseRecord {
+#[cfg(feature = "_security")]
+impl EdiscoveryExportOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisBaseRecord";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryExportOperation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -330,30 +660,26 @@ impl WhoisBaseRecord {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("abuse", &self.abuse);
-        object.property("admin", &self.admin);
-        object.property("billing", &self.billing);
-        object.property("domainStatus", &self.domain_status);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("firstSeenDateTime", &self.first_seen_date_time);
-        object.property("lastSeenDateTime", &self.last_seen_date_time);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("nameservers", &self.nameservers);
-        object.property("noc", &self.noc);
-        object.property("rawWhoisText", &self.raw_whois_text);
-        object.property("registrant", &self.registrant);
-        object.property("registrar", &self.registrar);
-        object.property("registrationDateTime", &self.registration_date_time);
-        object.property("technical", &self.technical);
-        object.property("whoisServer", &self.whois_server);
-        object.property("zone", &self.zone);
-        #[cfg(feature = "_security")] object.property("host", &self.host);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.property("description", &self.description);
+        object.property("exportFileMetadata", &self.export_file_metadata);
+        object.property("exportOptions", &self.export_options);
+        object.property("exportStructure", &self.export_structure);
+        object.property("outputName", &self.output_name);
+        object.property("reviewSet", &self.review_set);
+        object.property("reviewSetQuery", &self.review_set_query);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for WhoisBaseRecord {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryExportOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -361,9 +687,8 @@ impl<'de> serde::Deserialize<'de> for WhoisBaseRecord {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -373,35 +698,739 @@ impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "abuse" => read_nullable(map, key, &mut self.abuse, extra),
-            "admin" => read_nullable(map, key, &mut self.admin, extra),
-            "billing" => read_nullable(map, key, &mut self.billing, extra),
-            "domainStatus" => read_lenient(map, key, &mut self.domain_status, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
             }
-            "firstSeenDateTime" => {
-                read_lenient(map, key, &mut self.first_seen_date_time, extra)
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "lastSeenDateTime" => {
-                read_lenient(map, key, &mut self.last_seen_date_time, extra)
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
             }
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "exportFileMetadata" => {
+                read_nullable(map, key, &mut self.export_file_metadata, extra)
             }
-            "nameservers" => read_nullable(map, key, &mut self.nameservers, extra),
-            "noc" => read_nullable(map, key, &mut self.noc, extra),
-            "rawWhoisText" => read_lenient(map, key, &mut self.raw_whois_text, extra),
-            "registrant" => read_nullable(map, key, &mut self.registrant, extra),
-            "registrar" => read_nullable(map, key, &mut self.registrar, extra),
-            "registrationDateTime" => {
-                read_lenient(map, key, &mut self.registration_date_time, extra)
+            "exportOptions" => read_nullable(map, key, &mut self.export_options, extra),
+            "exportStructure" => {
+                read_nullable(map, key, &mut self.export_structure, extra)
             }
-            "technical" => read_nullable(map, key, &mut self.technical, extra),
-            "whoisServer" => read_lenient(map, key, &mut self.whois_server, extra),
-            "zone" => read_nullable(map, key, &mut self.zone, extra),
-            #[cfg(feature = "_security")]
-            "host" => read_nullable(map, key, &mut self.host, extra),
+            "outputName" => read_lenient(map, key, &mut self.output_name, extra),
+            "reviewSet" => read_nullable(map, key, &mut self.review_set, extra),
+            "reviewSetQuery" => {
+                read_nullable(map, key, &mut self.review_set_query, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryExportOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryExportOperation`] by wire name, each a [`Field<EdiscoveryExportOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryExportOperation::set_null`].
+pub enum EdiscoveryExportOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryExportOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryExportOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "status",
+    );
+    /// `description`
+    pub const Description: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "description",
+    );
+    /// `exportFileMetadata`
+    pub const ExportFileMetadata: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "exportFileMetadata",
+    );
+    /// `exportOptions`
+    pub const ExportOptions: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "exportOptions",
+    );
+    /// `exportStructure`
+    pub const ExportStructure: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "exportStructure",
+    );
+    /// `outputName`
+    pub const OutputName: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "outputName",
+    );
+    /// `reviewSet`
+    pub const ReviewSet: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "reviewSet",
+    );
+    /// `reviewSetQuery`
+    pub const ReviewSetQuery: model::Field<EdiscoveryExportOperation> = model::Field::new(
+        "reviewSetQuery",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryExportOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+        Self::Description,
+        Self::ExportFileMetadata,
+        Self::ExportOptions,
+        Self::ExportStructure,
+        Self::OutputName,
+        Self::ReviewSet,
+        Self::ReviewSetQuery,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryIndexOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryIndexOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryIndexOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryIndexOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryIndexOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryIndexOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryIndexOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryIndexOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryIndexOperation`] by wire name, each a [`Field<EdiscoveryIndexOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryIndexOperation::set_null`].
+pub enum EdiscoveryIndexOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryIndexOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryIndexOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryIndexOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryIndexOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryPurgeDataOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryPurgeDataOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
+    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryPurgeDataOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryPurgeDataOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryPurgeDataOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.property("reportFileMetadata", &self.report_file_metadata);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryPurgeDataOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryPurgeDataOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "reportFileMetadata" => {
+                read_nullable(map, key, &mut self.report_file_metadata, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryPurgeDataOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryPurgeDataOperation`] by wire name, each a [`Field<EdiscoveryPurgeDataOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryPurgeDataOperation::set_null`].
+pub enum EdiscoveryPurgeDataOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryPurgeDataOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "status",
+    );
+    /// `reportFileMetadata`
+    pub const ReportFileMetadata: model::Field<EdiscoveryPurgeDataOperation> = model::Field::new(
+        "reportFileMetadata",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryPurgeDataOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+        Self::ReportFileMetadata,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryTagOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryTagOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryTagOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryTagOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryTagOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryTagOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryTagOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryTagOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryTagOperation`] by wire name, each a [`Field<EdiscoveryTagOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryTagOperation::set_null`].
+pub enum EdiscoveryTagOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryTagOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryTagOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryTagOperation> = model::Field::new("action");
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryTagOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryTagOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryTagOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryTagOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryTagOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryTagOperation> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryTagOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL entity type `microsoft.graph.security.filePlanDescriptorTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilePlanDescriptorTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for FilePlanDescriptorTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl FilePlanDescriptorTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptorTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for FilePlanDescriptorTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             _ => Ok(false),
         }
     }
@@ -413,7 +1442,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
 }
 
 #[cfg(feature = "_activity_metadata")]
-impl WhoisBaseRecord {
+impl FilePlanDescriptorTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -424,90 +1453,398 @@ impl WhoisBaseRecord {
 }
 
 #[cfg(feature = "_activity_metadata")]
-/// The properties of [`WhoisBaseRecord`] by wire name, each a [`Field<WhoisBaseRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisBaseRecord::set_null`].
-pub enum WhoisBaseRecordField {}
+/// The properties of [`FilePlanDescriptorTemplate`] by wire name, each a [`Field<FilePlanDescriptorTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptorTemplate::set_null`].
+pub enum FilePlanDescriptorTemplateField {}
 
 #[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
-impl WhoisBaseRecordField {
+impl FilePlanDescriptorTemplateField {
     /// `id`
-    pub const Id: model::Field<WhoisBaseRecord> = model::Field::new("id");
-    /// `abuse`
-    pub const Abuse: model::Field<WhoisBaseRecord> = model::Field::new("abuse");
-    /// `admin`
-    pub const Admin: model::Field<WhoisBaseRecord> = model::Field::new("admin");
-    /// `billing`
-    pub const Billing: model::Field<WhoisBaseRecord> = model::Field::new("billing");
-    /// `domainStatus`
-    pub const DomainStatus: model::Field<WhoisBaseRecord> = model::Field::new(
-        "domainStatus",
+    pub const Id: model::Field<FilePlanDescriptorTemplate> = model::Field::new("id");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
+        "createdBy",
     );
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<WhoisBaseRecord> = model::Field::new(
-        "expirationDateTime",
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
+        "createdDateTime",
     );
-    /// `firstSeenDateTime`
-    pub const FirstSeenDateTime: model::Field<WhoisBaseRecord> = model::Field::new(
-        "firstSeenDateTime",
+    /// `displayName`
+    pub const DisplayName: model::Field<FilePlanDescriptorTemplate> = model::Field::new(
+        "displayName",
     );
-    /// `lastSeenDateTime`
-    pub const LastSeenDateTime: model::Field<WhoisBaseRecord> = model::Field::new(
-        "lastSeenDateTime",
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FilePlanDescriptorTemplate>] = &[
+        Self::Id,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.incident`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Incident {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `assignedTo`: `Edm.String`.
+    pub assigned_to: Option<String>,
+    /// Property `classification`: `microsoft.graph.security.alertClassification`.
+    pub classification: Option<AlertClassification>,
+    /// Property `comments`: `Collection(microsoft.graph.security.alertComment)`.
+    pub comments: Option<Vec<AlertComment>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customTags`: `Collection(Edm.String)`.
+    pub custom_tags: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `determination`: `microsoft.graph.security.alertDetermination`.
+    pub determination: Option<AlertDetermination>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `incidentWebUrl`: `Edm.String`.
+    pub incident_web_url: Option<String>,
+    /// Property `lastModifiedBy`: `Edm.String`.
+    pub last_modified_by: Option<String>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priorityScore`: `Edm.Int32`.
+    pub priority_score: Option<i32>,
+    /// Property `redirectIncidentId`: `Edm.String`.
+    pub redirect_incident_id: Option<String>,
+    /// Property `resolvingComment`: `Edm.String`.
+    pub resolving_comment: Option<String>,
+    /// Property `severity`: `microsoft.graph.security.alertSeverity`, not nullable.
+    pub severity: Option<AlertSeverity>,
+    /// Property `status`: `microsoft.graph.security.incidentStatus`, not nullable.
+    pub status: Option<IncidentStatus>,
+    /// Property `summary`: `Edm.String`.
+    pub summary: Option<String>,
+    /// Property `systemTags`: `Collection(Edm.String)`.
+    pub system_tags: Option<Vec<String>>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Navigation property `alerts`: `Collection(microsoft.graph.security.alert)`; present when expanded (`$expand`).
+    pub alerts: Option<Vec<Alert>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Incident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Incident {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.incident";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("assignedTo", &self.assigned_to);
+        object.property("classification", &self.classification);
+        object.property("comments", &self.comments);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customTags", &self.custom_tags);
+        object.property("description", &self.description);
+        object.property("determination", &self.determination);
+        object.property("displayName", &self.display_name);
+        object.property("incidentWebUrl", &self.incident_web_url);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("priorityScore", &self.priority_score);
+        object.property("redirectIncidentId", &self.redirect_incident_id);
+        object.property("resolvingComment", &self.resolving_comment);
+        object.property("severity", &self.severity);
+        object.property("status", &self.status);
+        object.property("summary", &self.summary);
+        object.property("systemTags", &self.system_tags);
+        object.property("tenantId", &self.tenant_id);
+        object.property("alerts", &self.alerts);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Incident {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Incident {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
+            "classification" => read_nullable(map, key, &mut self.classification, extra),
+            "comments" => read_nullable(map, key, &mut self.comments, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "customTags" => read_lenient(map, key, &mut self.custom_tags, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "determination" => read_nullable(map, key, &mut self.determination, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "incidentWebUrl" => read_lenient(map, key, &mut self.incident_web_url, extra),
+            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "priorityScore" => read_lenient(map, key, &mut self.priority_score, extra),
+            "redirectIncidentId" => {
+                read_lenient(map, key, &mut self.redirect_incident_id, extra)
+            }
+            "resolvingComment" => {
+                read_lenient(map, key, &mut self.resolving_comment, extra)
+            }
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "summary" => read_lenient(map, key, &mut self.summary, extra),
+            "systemTags" => read_lenient(map, key, &mut self.system_tags, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "alerts" => read_nullable(map, key, &mut self.alerts, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Incident {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Incident`] by wire name, each a [`Field<Incident>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Incident::set_null`].
+pub enum IncidentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IncidentField {
+    /// `id`
+    pub const Id: model::Field<Incident> = model::Field::new("id");
+    /// `assignedTo`
+    pub const AssignedTo: model::Field<Incident> = model::Field::new("assignedTo");
+    /// `classification`
+    pub const Classification: model::Field<Incident> = model::Field::new(
+        "classification",
+    );
+    /// `comments`
+    pub const Comments: model::Field<Incident> = model::Field::new("comments");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Incident> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `customTags`
+    pub const CustomTags: model::Field<Incident> = model::Field::new("customTags");
+    /// `description`
+    pub const Description: model::Field<Incident> = model::Field::new("description");
+    /// `determination`
+    pub const Determination: model::Field<Incident> = model::Field::new("determination");
+    /// `displayName`
+    pub const DisplayName: model::Field<Incident> = model::Field::new("displayName");
+    /// `incidentWebUrl`
+    pub const IncidentWebUrl: model::Field<Incident> = model::Field::new(
+        "incidentWebUrl",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<Incident> = model::Field::new(
+        "lastModifiedBy",
     );
     /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<WhoisBaseRecord> = model::Field::new(
+    pub const LastUpdateDateTime: model::Field<Incident> = model::Field::new(
         "lastUpdateDateTime",
     );
-    /// `nameservers`
-    pub const Nameservers: model::Field<WhoisBaseRecord> = model::Field::new(
-        "nameservers",
+    /// `priorityScore`
+    pub const PriorityScore: model::Field<Incident> = model::Field::new("priorityScore");
+    /// `redirectIncidentId`
+    pub const RedirectIncidentId: model::Field<Incident> = model::Field::new(
+        "redirectIncidentId",
     );
-    /// `noc`
-    pub const Noc: model::Field<WhoisBaseRecord> = model::Field::new("noc");
-    /// `rawWhoisText`
-    pub const RawWhoisText: model::Field<WhoisBaseRecord> = model::Field::new(
-        "rawWhoisText",
+    /// `resolvingComment`
+    pub const ResolvingComment: model::Field<Incident> = model::Field::new(
+        "resolvingComment",
     );
-    /// `registrant`
-    pub const Registrant: model::Field<WhoisBaseRecord> = model::Field::new(
-        "registrant",
-    );
-    /// `registrar`
-    pub const Registrar: model::Field<WhoisBaseRecord> = model::Field::new("registrar");
-    /// `registrationDateTime`
-    pub const RegistrationDateTime: model::Field<WhoisBaseRecord> = model::Field::new(
-        "registrationDateTime",
-    );
-    /// `technical`
-    pub const Technical: model::Field<WhoisBaseRecord> = model::Field::new("technical");
-    /// `whoisServer`
-    pub const WhoisServer: model::Field<WhoisBaseRecord> = model::Field::new(
-        "whoisServer",
-    );
-    /// `zone`
-    pub const Zone: model::Field<WhoisBaseRecord> = model::Field::new("zone");
-    /// `host`
-    pub const Host: model::Field<WhoisBaseRecord> = model::Field::new("host");
+    /// `severity`
+    pub const Severity: model::Field<Incident> = model::Field::new("severity");
+    /// `status`
+    pub const Status: model::Field<Incident> = model::Field::new("status");
+    /// `summary`
+    pub const Summary: model::Field<Incident> = model::Field::new("summary");
+    /// `systemTags`
+    pub const SystemTags: model::Field<Incident> = model::Field::new("systemTags");
+    /// `tenantId`
+    pub const TenantId: model::Field<Incident> = model::Field::new("tenantId");
+    /// `alerts`
+    pub const Alerts: model::Field<Incident> = model::Field::new("alerts");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WhoisBaseRecord>] = &[
+    pub const ALL: &'static [model::Field<Incident>] = &[
         Self::Id,
-        Self::Abuse,
-        Self::Admin,
-        Self::Billing,
-        Self::DomainStatus,
-        Self::ExpirationDateTime,
-        Self::FirstSeenDateTime,
-        Self::LastSeenDateTime,
+        Self::AssignedTo,
+        Self::Classification,
+        Self::Comments,
+        Self::CreatedDateTime,
+        Self::CustomTags,
+        Self::Description,
+        Self::Determination,
+        Self::DisplayName,
+        Self::IncidentWebUrl,
+        Self::LastModifiedBy,
         Self::LastUpdateDateTime,
-        Self::Nameservers,
-        Self::Noc,
-        Self::RawWhoisText,
-        Self::Registrant,
-        Self::Registrar,
-        Self::RegistrationDateTime,
-        Self::Technical,
-        Self::WhoisServer,
-        Self::Zone,
-        Self::Host,
+        Self::PriorityScore,
+        Self::RedirectIncidentId,
+        Self::ResolvingComment,
+        Self::Severity,
+        Self::Status,
+        Self::Summary,
+        Self::SystemTags,
+        Self::TenantId,
+        Self::Alerts,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.triggerTypesRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TriggerTypesRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `retentionEventTypes`: `Collection(microsoft.graph.security.retentionEventType)`, contained; present when expanded (`$expand`).
+    pub retention_event_types: Option<Vec<RetentionEventType>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TriggerTypesRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TriggerTypesRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.triggerTypesRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("retentionEventTypes", &self.retention_event_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TriggerTypesRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TriggerTypesRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "retentionEventTypes" => {
+                read_nullable(map, key, &mut self.retention_event_types, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TriggerTypesRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TriggerTypesRoot`] by wire name, each a [`Field<TriggerTypesRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggerTypesRoot::set_null`].
+pub enum TriggerTypesRootField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TriggerTypesRootField {
+    /// `id`
+    pub const Id: model::Field<TriggerTypesRoot> = model::Field::new("id");
+    /// `retentionEventTypes`
+    pub const RetentionEventTypes: model::Field<TriggerTypesRoot> = model::Field::new(
+        "retentionEventTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TriggerTypesRoot>] = &[
+        Self::Id,
+        Self::RetentionEventTypes,
     ];
 }

@@ -12,107 +12,67 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.correlationReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+/// CSDL enum type `microsoft.graph.security.additionalDataOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct CorrelationReason(graph_odata_runtime::enums::FlagSet);
+pub struct AdditionalDataOptions(graph_odata_runtime::enums::FlagSet);
 
 #[cfg(feature = "_security")]
-impl CorrelationReason {
-    /// `repeatedAlertOccurrence` = 1
-    pub const REPEATED_ALERT_OCCURRENCE: Self = Self(
+impl AdditionalDataOptions {
+    /// `allVersions` = 1
+    pub const ALL_VERSIONS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
-    /// `sameGeography` = 2
-    pub const SAME_GEOGRAPHY: Self = Self(
+    /// `linkedFiles` = 2
+    pub const LINKED_FILES: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(2),
     );
-    /// `similarArtifacts` = 4
-    pub const SIMILAR_ARTIFACTS: Self = Self(
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
-    /// `sameTargetedAsset` = 8
-    pub const SAME_TARGETED_ASSET: Self = Self(
+    /// `advancedIndexing` = 8
+    pub const ADVANCED_INDEXING: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(8),
     );
-    /// `sameNetworkSegment` = 16
-    pub const SAME_NETWORK_SEGMENT: Self = Self(
+    /// `listAttachments` = 16
+    pub const LIST_ATTACHMENTS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(16),
     );
-    /// `eventSequence` = 32
-    pub const EVENT_SEQUENCE: Self = Self(
+    /// `htmlTranscripts` = 32
+    pub const HTML_TRANSCRIPTS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(32),
     );
-    /// `timeFrame` = 64
-    pub const TIME_FRAME: Self = Self(
+    /// `messageConversationExpansion` = 64
+    pub const MESSAGE_CONVERSATION_EXPANSION: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(64),
     );
-    /// `sameThreatSource` = 128
-    pub const SAME_THREAT_SOURCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(128),
-    );
-    /// `similarTTPsOrBehavior` = 256
-    pub const SIMILAR_TT_PS_OR_BEHAVIOR: Self = Self(
+    /// `locationsWithoutHits` = 256
+    pub const LOCATIONS_WITHOUT_HITS: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(256),
     );
-    /// `sameActor` = 512
-    pub const SAME_ACTOR: Self = Self(
+    /// `allItemsInFolder` = 512
+    pub const ALL_ITEMS_IN_FOLDER: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(512),
     );
-    /// `sameCampaign` = 1024
-    pub const SAME_CAMPAIGN: Self = Self(
+    /// `cloudNativeHtmlConversion` = 1024
+    pub const CLOUD_NATIVE_HTML_CONVERSION: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1024),
-    );
-    /// `sharedIndicators` = 2048
-    pub const SHARED_INDICATORS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2048),
-    );
-    /// `sameAsset` = 4096
-    pub const SAME_ASSET: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `networkProximity` = 8192
-    pub const NETWORK_PROXIMITY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `eventCasualSequence` = 16384
-    pub const EVENT_CASUAL_SEQUENCE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `temporalProximity` = 32768
-    pub const TEMPORAL_PROXIMITY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `lateralMovementPath` = 65536
-    pub const LATERAL_MOVEMENT_PATH: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-    /// `unknownFutureValue` = 131072
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
     );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::FlagsEnum for CorrelationReason {
+impl graph_odata_runtime::enums::FlagsEnum for AdditionalDataOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("repeatedAlertOccurrence", 1),
-        ("sameGeography", 2),
-        ("similarArtifacts", 4),
-        ("sameTargetedAsset", 8),
-        ("sameNetworkSegment", 16),
-        ("eventSequence", 32),
-        ("timeFrame", 64),
-        ("sameThreatSource", 128),
-        ("similarTTPsOrBehavior", 256),
-        ("sameActor", 512),
-        ("sameCampaign", 1024),
-        ("sharedIndicators", 2048),
-        ("sameAsset", 4096),
-        ("networkProximity", 8192),
-        ("eventCasualSequence", 16384),
-        ("temporalProximity", 32768),
-        ("lateralMovementPath", 65536),
-        ("unknownFutureValue", 131072),
+        ("allVersions", 1),
+        ("linkedFiles", 2),
+        ("unknownFutureValue", 4),
+        ("advancedIndexing", 8),
+        ("listAttachments", 16),
+        ("htmlTranscripts", 32),
+        ("messageConversationExpansion", 64),
+        ("locationsWithoutHits", 256),
+        ("allItemsInFolder", 512),
+        ("cloudNativeHtmlConversion", 1024),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -123,21 +83,21 @@ impl graph_odata_runtime::enums::FlagsEnum for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Debug for CorrelationReason {
+impl std::fmt::Debug for AdditionalDataOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for CorrelationReason {
+impl std::fmt::Display for AdditionalDataOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::str::FromStr for CorrelationReason {
+impl std::str::FromStr for AdditionalDataOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
@@ -145,7 +105,7 @@ impl std::str::FromStr for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOr for CorrelationReason {
+impl std::ops::BitOr for AdditionalDataOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
@@ -153,21 +113,21 @@ impl std::ops::BitOr for CorrelationReason {
 }
 
 #[cfg(feature = "_security")]
-impl std::ops::BitOrAssign for CorrelationReason {
+impl std::ops::BitOrAssign for AdditionalDataOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for CorrelationReason {
+impl serde::Serialize for AdditionalDataOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CorrelationReason {
+impl<'de> serde::Deserialize<'de> for AdditionalDataOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -175,54 +135,74 @@ impl<'de> serde::Deserialize<'de> for CorrelationReason {
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.purgeType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.security.caseStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PurgeType {
-    /// `recoverable` = 0
-    Recoverable,
-    /// `unknownFutureValue` = 1
+pub enum CaseStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `active` = 1
+    Active,
+    /// `pendingDelete` = 2
+    PendingDelete,
+    /// `closing` = 3
+    Closing,
+    /// `closed` = 4
+    Closed,
+    /// `closedWithError` = 5
+    ClosedWithError,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
-    /// `permanentlyDelete` = 2
-    PermanentlyDelete,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PurgeType {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for CaseStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("recoverable", 0),
-        ("unknownFutureValue", 1),
-        ("permanentlyDelete", 2),
+        ("unknown", 0),
+        ("active", 1),
+        ("pendingDelete", 2),
+        ("closing", 3),
+        ("closed", 4),
+        ("closedWithError", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "recoverable" => Self::Recoverable,
+            "unknown" => Self::Unknown,
+            "active" => Self::Active,
+            "pendingDelete" => Self::PendingDelete,
+            "closing" => Self::Closing,
+            "closed" => Self::Closed,
+            "closedWithError" => Self::ClosedWithError,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "permanentlyDelete" => Self::PermanentlyDelete,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Recoverable => "recoverable",
+            Self::Unknown => "unknown",
+            Self::Active => "active",
+            Self::PendingDelete => "pendingDelete",
+            Self::Closing => "closing",
+            Self::Closed => "closed",
+            Self::ClosedWithError => "closedWithError",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::PermanentlyDelete => "permanentlyDelete",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for PurgeType {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PurgeType {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -230,83 +210,78 @@ impl<'de> serde::Deserialize<'de> for PurgeType {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for PurgeType {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for PurgeType {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.security.whoisDomainStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.documentVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WhoisDomainStatus {
-    /// `clientDeleteProhibited` = 0
-    ClientDeleteProhibited,
-    /// `clientHold` = 1
-    ClientHold,
-    /// `clientRenewProhibited` = 2
-    ClientRenewProhibited,
-    /// `clientTransferProhibited` = 3
-    ClientTransferProhibited,
-    /// `clientUpdateProhibited` = 4
-    ClientUpdateProhibited,
+pub enum DocumentVersion {
+    /// `latest` = 1
+    Latest,
+    /// `recent10` = 2
+    Recent10,
+    /// `recent100` = 3
+    Recent100,
+    /// `all` = 4
+    All,
     /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for WhoisDomainStatus {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DocumentVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("clientDeleteProhibited", 0),
-        ("clientHold", 1),
-        ("clientRenewProhibited", 2),
-        ("clientTransferProhibited", 3),
-        ("clientUpdateProhibited", 4),
+        ("latest", 1),
+        ("recent10", 2),
+        ("recent100", 3),
+        ("all", 4),
         ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "clientDeleteProhibited" => Self::ClientDeleteProhibited,
-            "clientHold" => Self::ClientHold,
-            "clientRenewProhibited" => Self::ClientRenewProhibited,
-            "clientTransferProhibited" => Self::ClientTransferProhibited,
-            "clientUpdateProhibited" => Self::ClientUpdateProhibited,
+            "latest" => Self::Latest,
+            "recent10" => Self::Recent10,
+            "recent100" => Self::Recent100,
+            "all" => Self::All,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::ClientDeleteProhibited => "clientDeleteProhibited",
-            Self::ClientHold => "clientHold",
-            Self::ClientRenewProhibited => "clientRenewProhibited",
-            Self::ClientTransferProhibited => "clientTransferProhibited",
-            Self::ClientUpdateProhibited => "clientUpdateProhibited",
+            Self::Latest => "latest",
+            Self::Recent10 => "recent10",
+            Self::Recent100 => "recent100",
+            Self::All => "all",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for WhoisDomainStatus {
+#[cfg(feature = "_security")]
+impl serde::Serialize for DocumentVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for WhoisDomainStatus {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DocumentVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -314,15 +289,89 @@ impl<'de> serde::Deserialize<'de> for WhoisDomainStatus {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for WhoisDomainStatus {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DocumentVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl From<&str> for WhoisDomainStatus {
+#[cfg(feature = "_security")]
+impl From<&str> for DocumentVersion {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.exportFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExportFormat {
+    /// `pst` = 0
+    Pst,
+    /// `msg` = 1
+    Msg,
+    /// `eml` = 2
+    Eml,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExportFormat {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pst", 0),
+        ("msg", 1),
+        ("eml", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pst" => Self::Pst,
+            "msg" => Self::Msg,
+            "eml" => Self::Eml,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pst => "pst",
+            Self::Msg => "msg",
+            Self::Eml => "eml",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ExportFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -16,6 +16,9 @@ pub(crate) use graph_sdk_models_part_4::microsoft_graph_security::*;
 pub(crate) use graph_sdk_models_part_5::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_6::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_7::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
@@ -23,6 +26,9 @@ pub(crate) use graph_sdk_models_part_8::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_9::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_security::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_11::microsoft_graph_security::*;

@@ -16,6 +16,9 @@ pub(crate) use graph_sdk_models_part_4::scim::*;
 pub(crate) use graph_sdk_models_part_5::scim::*;
 
 #[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_6::scim::*;
+
+#[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_7::scim::*;
 
 #[allow(unused_imports)]
@@ -23,6 +26,9 @@ pub(crate) use graph_sdk_models_part_8::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_9::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_11::scim::*;

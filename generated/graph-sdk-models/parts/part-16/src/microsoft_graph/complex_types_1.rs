@@ -11,572 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.ComplexExtensionValue`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplexExtensionValue {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ComplexExtensionValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ComplexExtensionValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ComplexExtensionValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ComplexExtensionValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ComplexExtensionValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.CopyNotebookModel`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopyNotebookModel {
-    /// Property `createdBy`: `Edm.String`.
-    pub created_by: Option<String>,
-    /// Property `createdByIdentity`: `microsoft.graph.identitySet`.
-    pub created_by_identity: Option<AnyIdentitySet>,
-    /// Property `createdTime`: `Edm.DateTimeOffset`.
-    pub created_time: Option<edm::DateTimeOffset>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `isDefault`: `Edm.Boolean`.
-    pub is_default: Option<bool>,
-    /// Property `isShared`: `Edm.Boolean`.
-    pub is_shared: Option<bool>,
-    /// Property `lastModifiedBy`: `Edm.String`.
-    pub last_modified_by: Option<String>,
-    /// Property `lastModifiedByIdentity`: `microsoft.graph.identitySet`.
-    pub last_modified_by_identity: Option<AnyIdentitySet>,
-    /// Property `lastModifiedTime`: `Edm.DateTimeOffset`.
-    pub last_modified_time: Option<edm::DateTimeOffset>,
-    /// Property `links`: `microsoft.graph.notebookLinks`.
-    pub links: Option<NotebookLinks>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `sectionGroupsUrl`: `Edm.String`.
-    pub section_groups_url: Option<String>,
-    /// Property `sectionsUrl`: `Edm.String`.
-    pub sections_url: Option<String>,
-    /// Property `self`: `Edm.String`.
-    pub self_: Option<String>,
-    /// Property `userRole`: `microsoft.graph.onenoteUserRole`.
-    pub user_role: Option<OnenoteUserRole>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for CopyNotebookModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl CopyNotebookModel {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.CopyNotebookModel";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdBy", &self.created_by);
-        object.property("createdByIdentity", &self.created_by_identity);
-        object.property("createdTime", &self.created_time);
-        object.property("id", &self.id);
-        object.property("isDefault", &self.is_default);
-        object.property("isShared", &self.is_shared);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedByIdentity", &self.last_modified_by_identity);
-        object.property("lastModifiedTime", &self.last_modified_time);
-        object.property("links", &self.links);
-        object.property("name", &self.name);
-        object.property("sectionGroupsUrl", &self.section_groups_url);
-        object.property("sectionsUrl", &self.sections_url);
-        object.property("self", &self.self_);
-        object.property("userRole", &self.user_role);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for CopyNotebookModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for CopyNotebookModel {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
-            "createdByIdentity" => {
-                read_nullable(map, key, &mut self.created_by_identity, extra)
-            }
-            "createdTime" => read_lenient(map, key, &mut self.created_time, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "isShared" => read_lenient(map, key, &mut self.is_shared, extra),
-            "lastModifiedBy" => read_lenient(map, key, &mut self.last_modified_by, extra),
-            "lastModifiedByIdentity" => {
-                read_nullable(map, key, &mut self.last_modified_by_identity, extra)
-            }
-            "lastModifiedTime" => {
-                read_lenient(map, key, &mut self.last_modified_time, extra)
-            }
-            "links" => read_nullable(map, key, &mut self.links, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "sectionGroupsUrl" => {
-                read_lenient(map, key, &mut self.section_groups_url, extra)
-            }
-            "sectionsUrl" => read_lenient(map, key, &mut self.sections_url, extra),
-            "self" => read_lenient(map, key, &mut self.self_, extra),
-            "userRole" => read_nullable(map, key, &mut self.user_role, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl CopyNotebookModel {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`CopyNotebookModel`] by wire name, each a [`Field<CopyNotebookModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopyNotebookModel::set_null`].
-pub enum CopyNotebookModelField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl CopyNotebookModelField {
-    /// `createdBy`
-    pub const CreatedBy: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdByIdentity`
-    pub const CreatedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdByIdentity",
-    );
-    /// `createdTime`
-    pub const CreatedTime: model::Field<CopyNotebookModel> = model::Field::new(
-        "createdTime",
-    );
-    /// `id`
-    pub const Id: model::Field<CopyNotebookModel> = model::Field::new("id");
-    /// `isDefault`
-    pub const IsDefault: model::Field<CopyNotebookModel> = model::Field::new(
-        "isDefault",
-    );
-    /// `isShared`
-    pub const IsShared: model::Field<CopyNotebookModel> = model::Field::new("isShared");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedByIdentity`
-    pub const LastModifiedByIdentity: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedByIdentity",
-    );
-    /// `lastModifiedTime`
-    pub const LastModifiedTime: model::Field<CopyNotebookModel> = model::Field::new(
-        "lastModifiedTime",
-    );
-    /// `links`
-    pub const Links: model::Field<CopyNotebookModel> = model::Field::new("links");
-    /// `name`
-    pub const Name: model::Field<CopyNotebookModel> = model::Field::new("name");
-    /// `sectionGroupsUrl`
-    pub const SectionGroupsUrl: model::Field<CopyNotebookModel> = model::Field::new(
-        "sectionGroupsUrl",
-    );
-    /// `sectionsUrl`
-    pub const SectionsUrl: model::Field<CopyNotebookModel> = model::Field::new(
-        "sectionsUrl",
-    );
-    /// `self`
-    pub const Self_: model::Field<CopyNotebookModel> = model::Field::new("self");
-    /// `userRole`
-    pub const UserRole: model::Field<CopyNotebookModel> = model::Field::new("userRole");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CopyNotebookModel>] = &[
-        Self::CreatedBy,
-        Self::CreatedByIdentity,
-        Self::CreatedTime,
-        Self::Id,
-        Self::IsDefault,
-        Self::IsShared,
-        Self::LastModifiedBy,
-        Self::LastModifiedByIdentity,
-        Self::LastModifiedTime,
-        Self::Links,
-        Self::Name,
-        Self::SectionGroupsUrl,
-        Self::SectionsUrl,
-        Self::Self_,
-        Self::UserRole,
-    ];
-}
-
-#[cfg(feature = "_dictionary")]
-/// CSDL complex type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Dictionary {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_dictionary")]
-impl serde::Serialize for Dictionary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_dictionary")]
-impl Dictionary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.Dictionary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_dictionary")]
-impl<'de> serde::Deserialize<'de> for Dictionary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_dictionary")]
-impl graph_odata_runtime::model::ODataObject for Dictionary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.InnerError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InnerError {
-    /// Property `request-id`: `Edm.String`.
-    pub request_id: Option<String>,
-    /// Property `client-request-id`: `Edm.String`.
-    pub client_request_id: Option<String>,
-    /// Property `date`: `Edm.DateTimeOffset`.
-    pub date: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for InnerError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InnerError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.InnerError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("request-id", &self.request_id);
-        object.property("client-request-id", &self.client_request_id);
-        object.property("date", &self.date);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for InnerError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for InnerError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "request-id" => read_lenient(map, key, &mut self.request_id, extra),
-            "client-request-id" => {
-                read_lenient(map, key, &mut self.client_request_id, extra)
-            }
-            "date" => read_lenient(map, key, &mut self.date, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl InnerError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`InnerError`] by wire name, each a [`Field<InnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InnerError::set_null`].
-pub enum InnerErrorField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl InnerErrorField {
-    /// `request-id`
-    pub const RequestId: model::Field<InnerError> = model::Field::new("request-id");
-    /// `client-request-id`
-    pub const ClientRequestId: model::Field<InnerError> = model::Field::new(
-        "client-request-id",
-    );
-    /// `date`
-    pub const Date: model::Field<InnerError> = model::Field::new("date");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InnerError>] = &[
-        Self::RequestId,
-        Self::ClientRequestId,
-        Self::Date,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.aadUserConversationMemberResult`; base type `microsoft.graph.actionResultPart`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AadUserConversationMemberResult {
-    /// Property `error`: `microsoft.graph.publicError`.
-    /// Inherited from `microsoft.graph.actionResultPart`.
-    pub error: Option<PublicError>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AadUserConversationMemberResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserConversationMemberResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aadUserConversationMemberResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("error", &self.error);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AadUserConversationMemberResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for AadUserConversationMemberResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AadUserConversationMemberResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`AadUserConversationMemberResult`] by wire name, each a [`Field<AadUserConversationMemberResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadUserConversationMemberResult::set_null`].
-pub enum AadUserConversationMemberResultField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl AadUserConversationMemberResultField {
-    /// `error`
-    pub const Error: model::Field<AadUserConversationMemberResult> = model::Field::new(
-        "error",
-    );
-    /// `userId`
-    pub const UserId: model::Field<AadUserConversationMemberResult> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AadUserConversationMemberResult>] = &[
-        Self::Error,
-        Self::UserId,
-    ];
-}
-
 #[cfg(feature = "_aad_user_conversation_member")]
 /// CSDL complex type `microsoft.graph.aadUserNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -675,29 +109,27 @@ impl AadUserNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.actionResultPart`; abstract.
+#[cfg(feature = "_access_action")]
+/// CSDL complex type `microsoft.graph.accessAction`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActionResultPart {
-    /// Property `error`: `microsoft.graph.publicError`.
-    pub error: Option<PublicError>,
+pub struct AccessAction {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ActionResultPart {
+#[cfg(feature = "_access_action")]
+impl serde::Serialize for AccessAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ActionResultPart {
+#[cfg(feature = "_access_action")]
+impl AccessAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.actionResultPart";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -705,18 +137,17 @@ impl ActionResultPart {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("error", &self.error);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ActionResultPart {
+#[cfg(feature = "_access_action")]
+impl<'de> serde::Deserialize<'de> for AccessAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -724,19 +155,14 @@ impl<'de> serde::Deserialize<'de> for ActionResultPart {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ActionResultPart {
+#[cfg(feature = "_access_action")]
+impl graph_odata_runtime::model::ODataObject for AccessAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
@@ -745,112 +171,86 @@ impl graph_odata_runtime::model::ODataObject for ActionResultPart {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ActionResultPart {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ActionResultPart`] by wire name, each a [`Field<ActionResultPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActionResultPart::set_null`].
-pub enum ActionResultPartField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ActionResultPartField {
-    /// `error`
-    pub const Error: model::Field<ActionResultPart> = model::Field::new("error");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ActionResultPart>] = &[Self::Error];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// A `microsoft.graph.actionResultPart` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ActionResultPart`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.accessPackageAnswer` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageAnswer`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyActionResultPart {
+pub enum AnyAccessPackageAnswer {
     /// The base type itself, or a derived type unknown to this crate.
-    ActionResultPart(Box<ActionResultPart>),
-    /// `microsoft.graph.aadUserConversationMemberResult`
-    AadUserConversationMemberResult(Box<AadUserConversationMemberResult>),
+    AccessPackageAnswer(Box<AccessPackageAnswer>),
+    /// `microsoft.graph.accessPackageAnswerString`
+    AccessPackageAnswerString(Box<AccessPackageAnswerString>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyActionResultPart {
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessPackageAnswer {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::ActionResultPart(_) => ActionResultPart::ODATA_TYPE,
-            Self::AadUserConversationMemberResult(_) => {
-                AadUserConversationMemberResult::ODATA_TYPE
-            }
+            Self::AccessPackageAnswer(_) => AccessPackageAnswer::ODATA_TYPE,
+            Self::AccessPackageAnswerString(_) => AccessPackageAnswerString::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`ActionResultPart`] (or of an unknown derived type).
-    pub fn as_action_result_part(&self) -> Option<&ActionResultPart> {
+    /// The value if it is a plain [`AccessPackageAnswer`] (or of an unknown derived type).
+    pub fn as_access_package_answer(&self) -> Option<&AccessPackageAnswer> {
         match self {
-            Self::ActionResultPart(value) => Some(value),
+            Self::AccessPackageAnswer(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl Default for AnyActionResultPart {
+#[cfg(feature = "_identity_governance")]
+impl Default for AnyAccessPackageAnswer {
     fn default() -> Self {
-        Self::ActionResultPart(Box::default())
+        Self::AccessPackageAnswer(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ActionResultPart> for AnyActionResultPart {
-    fn from(value: ActionResultPart) -> Self {
-        Self::ActionResultPart(Box::new(value))
+#[cfg(feature = "_identity_governance")]
+impl From<AccessPackageAnswer> for AnyAccessPackageAnswer {
+    fn from(value: AccessPackageAnswer) -> Self {
+        Self::AccessPackageAnswer(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyActionResultPart {
-    /// The value if it is a [`AnyActionResultPart::AadUserConversationMemberResult`] variant.
-    pub fn as_aad_user_conversation_member_result(
-        &self,
-    ) -> Option<&AadUserConversationMemberResult> {
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessPackageAnswer {
+    /// The value if it is a [`AnyAccessPackageAnswer::AccessPackageAnswerString`] variant.
+    pub fn as_access_package_answer_string(&self) -> Option<&AccessPackageAnswerString> {
         match self {
-            Self::AadUserConversationMemberResult(value) => Some(value),
+            Self::AccessPackageAnswerString(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AadUserConversationMemberResult> for AnyActionResultPart {
-    fn from(value: AadUserConversationMemberResult) -> Self {
-        Self::AadUserConversationMemberResult(Box::new(value))
+#[cfg(feature = "_identity_governance")]
+impl From<AccessPackageAnswerString> for AnyAccessPackageAnswer {
+    fn from(value: AccessPackageAnswerString) -> Self {
+        Self::AccessPackageAnswerString(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnyActionResultPart {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnyAccessPackageAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ActionResultPart(value) => value.serialize_with_type(serializer, None),
-            Self::AadUserConversationMemberResult(value) => {
+            Self::AccessPackageAnswer(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AccessPackageAnswerString(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(AadUserConversationMemberResult::ODATA_TYPE),
+                        Some(AccessPackageAnswerString::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnyActionResultPart {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AnyAccessPackageAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -859,43 +259,48 @@ impl<'de> serde::Deserialize<'de> for AnyActionResultPart {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.aadUserConversationMemberResult"
-            | "graph.aadUserConversationMemberResult" => {
-                serde_json::from_value(value).map(Self::AadUserConversationMemberResult)
+            "microsoft.graph.accessPackageAnswerString"
+            | "graph.accessPackageAnswerString" => {
+                serde_json::from_value(value).map(Self::AccessPackageAnswerString)
             }
-            _ => serde_json::from_value(value).map(Self::ActionResultPart),
+            _ => serde_json::from_value(value).map(Self::AccessPackageAnswer),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL complex type `microsoft.graph.aiInteractionEntity`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiInteractionEntity {
-    /// Property `identifier`: `Edm.String`.
-    pub identifier: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `version`: `Edm.String`.
-    pub version: Option<String>,
+pub struct AccessReviewInstanceDecisionItemAzureRoleResource {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub r#type: Option<String>,
+    /// Property `scope`: `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub scope: Option<AnyAccessReviewInstanceDecisionItemResource>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for AiInteractionEntity {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl AiInteractionEntity {
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewInstanceDecisionItemAzureRoleResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionEntity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -908,15 +313,16 @@ impl AiInteractionEntity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("identifier", &self.identifier);
-        object.property("name", &self.name);
-        object.property("version", &self.version);
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.property("scope", &self.scope);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for AiInteractionEntity {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -924,120 +330,9 @@ impl<'de> serde::Deserialize<'de> for AiInteractionEntity {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for AiInteractionEntity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "identifier" => read_lenient(map, key, &mut self.identifier, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl AiInteractionEntity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`AiInteractionEntity`] by wire name, each a [`Field<AiInteractionEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionEntity::set_null`].
-pub enum AiInteractionEntityField {}
-
-#[cfg(feature = "_activity_metadata")]
-#[allow(non_upper_case_globals)]
-impl AiInteractionEntityField {
-    /// `identifier`
-    pub const Identifier: model::Field<AiInteractionEntity> = model::Field::new(
-        "identifier",
-    );
-    /// `name`
-    pub const Name: model::Field<AiInteractionEntity> = model::Field::new("name");
-    /// `version`
-    pub const Version: model::Field<AiInteractionEntity> = model::Field::new("version");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AiInteractionEntity>] = &[
-        Self::Identifier,
-        Self::Name,
-        Self::Version,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.appLogCollectionDownloadDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppLogCollectionDownloadDetails {
-    /// Property `appLogDecryptionAlgorithm`: `microsoft.graph.appLogDecryptionAlgorithm`, not nullable.
-    pub app_log_decryption_algorithm: Option<AppLogDecryptionAlgorithm>,
-    /// Property `decryptionKey`: `Edm.String`.
-    pub decryption_key: Option<String>,
-    /// Property `downloadUrl`: `Edm.String`.
-    pub download_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AppLogCollectionDownloadDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AppLogCollectionDownloadDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appLogCollectionDownloadDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appLogDecryptionAlgorithm", &self.app_log_decryption_algorithm);
-        object.property("decryptionKey", &self.decryption_key);
-        object.property("downloadUrl", &self.download_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AppLogCollectionDownloadDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AppLogCollectionDownloadDetails {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1046,11 +341,10 @@ impl graph_odata_runtime::model::ODataObject for AppLogCollectionDownloadDetails
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "appLogDecryptionAlgorithm" => {
-                read_nullable(map, key, &mut self.app_log_decryption_algorithm, extra)
-            }
-            "decryptionKey" => read_lenient(map, key, &mut self.decryption_key, extra),
-            "downloadUrl" => read_lenient(map, key, &mut self.download_url, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "scope" => read_nullable(map, key, &mut self.scope, extra),
             _ => Ok(false),
         }
     }
@@ -1061,8 +355,8 @@ impl graph_odata_runtime::model::ODataObject for AppLogCollectionDownloadDetails
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl AppLogCollectionDownloadDetails {
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewInstanceDecisionItemAzureRoleResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1072,58 +366,270 @@ impl AppLogCollectionDownloadDetails {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`AppLogCollectionDownloadDetails`] by wire name, each a [`Field<AppLogCollectionDownloadDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppLogCollectionDownloadDetails::set_null`].
-pub enum AppLogCollectionDownloadDetailsField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AccessReviewInstanceDecisionItemAzureRoleResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAzureRoleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAzureRoleResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemAzureRoleResourceField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl AppLogCollectionDownloadDetailsField {
-    /// `appLogDecryptionAlgorithm`
-    pub const AppLogDecryptionAlgorithm: model::Field<AppLogCollectionDownloadDetails> = model::Field::new(
-        "appLogDecryptionAlgorithm",
+impl AccessReviewInstanceDecisionItemAzureRoleResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        AccessReviewInstanceDecisionItemAzureRoleResource,
+    > = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "id",
     );
-    /// `decryptionKey`
-    pub const DecryptionKey: model::Field<AppLogCollectionDownloadDetails> = model::Field::new(
-        "decryptionKey",
+    /// `type`
+    pub const Type: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "type",
     );
-    /// `downloadUrl`
-    pub const DownloadUrl: model::Field<AppLogCollectionDownloadDetails> = model::Field::new(
-        "downloadUrl",
+    /// `scope`
+    pub const Scope: model::Field<AccessReviewInstanceDecisionItemAzureRoleResource> = model::Field::new(
+        "scope",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppLogCollectionDownloadDetails>] = &[
-        Self::AppLogDecryptionAlgorithm,
-        Self::DecryptionKey,
-        Self::DownloadUrl,
-    ];
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemAzureRoleResource,
+    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::Scope];
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.appManagementConfiguration`; abstract.
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.accessReviewInstanceDecisionItemResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemResource`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessReviewInstanceDecisionItemResource {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessReviewInstanceDecisionItemResource(
+        Box<AccessReviewInstanceDecisionItemResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`
+    AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+        Box<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`
+    AccessReviewInstanceDecisionItemAzureRoleResource(
+        Box<AccessReviewInstanceDecisionItemAzureRoleResource>,
+    ),
+    /// `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`
+    AccessReviewInstanceDecisionItemServicePrincipalResource(
+        Box<AccessReviewInstanceDecisionItemServicePrincipalResource>,
+    ),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessReviewInstanceDecisionItemResource {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AccessReviewInstanceDecisionItemResource(_) => {
+                AccessReviewInstanceDecisionItemResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                _,
+            ) => {
+                AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(_) => {
+                AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE
+            }
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(_) => {
+                AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AccessReviewInstanceDecisionItemResource`] (or of an unknown derived type).
+    pub fn as_access_review_instance_decision_item_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemResource(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl Default for AnyAccessReviewInstanceDecisionItemResource {
+    fn default() -> Self {
+        Self::AccessReviewInstanceDecisionItemResource(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewInstanceDecisionItemResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessReviewInstanceDecisionItemResource {
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] variant.
+    pub fn as_access_review_instance_decision_item_access_package_assignment_policy_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                value,
+            ) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAzureRoleResource`] variant.
+    pub fn as_access_review_instance_decision_item_azure_role_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemAzureRoleResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemServicePrincipalResource`] variant.
+    pub fn as_access_review_instance_decision_item_service_principal_resource(
+        &self,
+    ) -> Option<&AccessReviewInstanceDecisionItemServicePrincipalResource> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(
+        value: AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+    ) -> Self {
+        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+            Box::new(value),
+        )
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewInstanceDecisionItemAzureRoleResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemAzureRoleResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemAzureRoleResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewInstanceDecisionItemServicePrincipalResource>
+for AnyAccessReviewInstanceDecisionItemResource {
+    fn from(value: AccessReviewInstanceDecisionItemServicePrincipalResource) -> Self {
+        Self::AccessReviewInstanceDecisionItemServicePrincipalResource(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnyAccessReviewInstanceDecisionItemResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AccessReviewInstanceDecisionItemResource(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource(
+                value,
+            ) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::AccessReviewInstanceDecisionItemAzureRoleResource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            AccessReviewInstanceDecisionItemAzureRoleResource::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::AccessReviewInstanceDecisionItemServicePrincipalResource(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            AccessReviewInstanceDecisionItemServicePrincipalResource::ODATA_TYPE,
+                        ),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource"
+            | "graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource" => {
+                serde_json::from_value(value)
+                    .map(
+                        Self::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource,
+                    )
+            }
+            "microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource"
+            | "graph.accessReviewInstanceDecisionItemAzureRoleResource" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemAzureRoleResource)
+            }
+            "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource"
+            | "graph.accessReviewInstanceDecisionItemServicePrincipalResource" => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemServicePrincipalResource)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AccessReviewInstanceDecisionItemResource)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_search")]
+/// CSDL complex type `microsoft.graph.aggregationOption`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppManagementConfiguration {
-    /// Property `keyCredentials`: `Collection(microsoft.graph.keyCredentialConfiguration)`.
-    pub key_credentials: Option<Vec<KeyCredentialConfiguration>>,
-    /// Property `passwordCredentials`: `Collection(microsoft.graph.passwordCredentialConfiguration)`.
-    pub password_credentials: Option<Vec<PasswordCredentialConfiguration>>,
+pub struct AggregationOption {
+    /// Property `bucketDefinition`: `microsoft.graph.bucketAggregationDefinition`, not nullable.
+    pub bucket_definition: Option<BucketAggregationDefinition>,
+    /// Property `field`: `Edm.String`, not nullable.
+    pub field: Option<String>,
+    /// Property `size`: `Edm.Int32`.
+    pub size: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppManagementConfiguration {
+#[cfg(feature = "_search")]
+impl serde::Serialize for AggregationOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementConfiguration {
+#[cfg(feature = "_search")]
+impl AggregationOption {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aggregationOption";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1136,14 +642,15 @@ impl AppManagementConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("keyCredentials", &self.key_credentials);
-        object.property("passwordCredentials", &self.password_credentials);
+        object.property("bucketDefinition", &self.bucket_definition);
+        object.property("field", &self.field);
+        object.property("size", &self.size);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for AggregationOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1151,20 +658,21 @@ impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::model::ODataObject for AggregationOption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "keyCredentials" => read_nullable(map, key, &mut self.key_credentials, extra),
-            "passwordCredentials" => {
-                read_nullable(map, key, &mut self.password_credentials, extra)
+            "bucketDefinition" => {
+                read_nullable(map, key, &mut self.bucket_definition, extra)
             }
+            "field" => read_lenient(map, key, &mut self.field, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
             _ => Ok(false),
         }
     }
@@ -1175,8 +683,8 @@ impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-impl AppManagementConfiguration {
+#[cfg(feature = "_search")]
+impl AggregationOption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1186,25 +694,140 @@ impl AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`AppManagementConfiguration`] by wire name, each a [`Field<AppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementConfiguration::set_null`].
-pub enum AppManagementConfigurationField {}
+#[cfg(feature = "_search")]
+/// The properties of [`AggregationOption`] by wire name, each a [`Field<AggregationOption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AggregationOption::set_null`].
+pub enum AggregationOptionField {}
 
-#[cfg(feature = "_app_credential_restriction_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
-impl AppManagementConfigurationField {
-    /// `keyCredentials`
-    pub const KeyCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
-        "keyCredentials",
+impl AggregationOptionField {
+    /// `bucketDefinition`
+    pub const BucketDefinition: model::Field<AggregationOption> = model::Field::new(
+        "bucketDefinition",
     );
-    /// `passwordCredentials`
-    pub const PasswordCredentials: model::Field<AppManagementConfiguration> = model::Field::new(
-        "passwordCredentials",
-    );
+    /// `field`
+    pub const Field: model::Field<AggregationOption> = model::Field::new("field");
+    /// `size`
+    pub const Size: model::Field<AggregationOption> = model::Field::new("size");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppManagementConfiguration>] = &[
-        Self::KeyCredentials,
-        Self::PasswordCredentials,
+    pub const ALL: &'static [model::Field<AggregationOption>] = &[
+        Self::BucketDefinition,
+        Self::Field,
+        Self::Size,
+    ];
+}
+
+#[cfg(feature = "_alternative_security_id")]
+/// CSDL complex type `microsoft.graph.alternativeSecurityId`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlternativeSecurityId {
+    /// Property `identityProvider`: `Edm.String`.
+    pub identity_provider: Option<String>,
+    /// Property `key`: `Edm.Binary`.
+    pub key: Option<edm::Binary>,
+    /// Property `type`: `Edm.Int32`.
+    pub r#type: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl serde::Serialize for AlternativeSecurityId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl AlternativeSecurityId {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.alternativeSecurityId";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identityProvider", &self.identity_provider);
+        object.property("key", &self.key);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identityProvider" => {
+                read_lenient(map, key, &mut self.identity_provider, extra)
+            }
+            "key" => read_lenient(map, key, &mut self.key, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+impl AlternativeSecurityId {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_alternative_security_id")]
+/// The properties of [`AlternativeSecurityId`] by wire name, each a [`Field<AlternativeSecurityId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlternativeSecurityId::set_null`].
+pub enum AlternativeSecurityIdField {}
+
+#[cfg(feature = "_alternative_security_id")]
+#[allow(non_upper_case_globals)]
+impl AlternativeSecurityIdField {
+    /// `identityProvider`
+    pub const IdentityProvider: model::Field<AlternativeSecurityId> = model::Field::new(
+        "identityProvider",
+    );
+    /// `key`
+    pub const Key: model::Field<AlternativeSecurityId> = model::Field::new("key");
+    /// `type`
+    pub const Type: model::Field<AlternativeSecurityId> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AlternativeSecurityId>] = &[
+        Self::IdentityProvider,
+        Self::Key,
+        Self::Type,
     ];
 }
 
@@ -1308,29 +931,31 @@ impl ApplicationContextField {
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.assignmentOrder`.
+#[cfg(feature = "_assigned_label")]
+/// CSDL complex type `microsoft.graph.assignedLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AssignmentOrder {
-    /// Property `order`: `Collection(Edm.String)`.
-    pub order: Option<Vec<String>>,
+pub struct AssignedLabel {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `labelId`: `Edm.String`.
+    pub label_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AssignmentOrder {
+#[cfg(feature = "_assigned_label")]
+impl serde::Serialize for AssignedLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AssignmentOrder {
+#[cfg(feature = "_assigned_label")]
+impl AssignedLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignmentOrder";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLabel";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1343,13 +968,14 @@ impl AssignmentOrder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("order", &self.order);
+        object.property("displayName", &self.display_name);
+        object.property("labelId", &self.label_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AssignmentOrder {
+#[cfg(feature = "_assigned_label")]
+impl<'de> serde::Deserialize<'de> for AssignedLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1357,8 +983,8 @@ impl<'de> serde::Deserialize<'de> for AssignmentOrder {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for AssignmentOrder {
+#[cfg(feature = "_assigned_label")]
+impl graph_odata_runtime::model::ODataObject for AssignedLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1367,7 +993,8 @@ impl graph_odata_runtime::model::ODataObject for AssignmentOrder {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "order" => read_lenient(map, key, &mut self.order, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "labelId" => read_lenient(map, key, &mut self.label_id, extra),
             _ => Ok(false),
         }
     }
@@ -1378,8 +1005,8 @@ impl graph_odata_runtime::model::ODataObject for AssignmentOrder {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AssignmentOrder {
+#[cfg(feature = "_assigned_label")]
+impl AssignedLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1389,173 +1016,53 @@ impl AssignmentOrder {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`AssignmentOrder`] by wire name, each a [`Field<AssignmentOrder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignmentOrder::set_null`].
-pub enum AssignmentOrderField {}
+#[cfg(feature = "_assigned_label")]
+/// The properties of [`AssignedLabel`] by wire name, each a [`Field<AssignedLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLabel::set_null`].
+pub enum AssignedLabelField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_assigned_label")]
 #[allow(non_upper_case_globals)]
-impl AssignmentOrderField {
-    /// `order`
-    pub const Order: model::Field<AssignmentOrder> = model::Field::new("order");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AssignmentOrder>] = &[Self::Order];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.attachmentInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachmentInfo {
-    /// Property `attachmentType`: `microsoft.graph.attachmentType`.
-    pub attachment_type: Option<AttachmentType>,
-    /// Property `contentType`: `Edm.String`.
-    pub content_type: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `size`: `Edm.Int64`.
-    pub size: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AttachmentInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AttachmentInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attachmentType", &self.attachment_type);
-        object.property("contentType", &self.content_type);
-        object.property("name", &self.name);
-        object.property("size", &self.size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AttachmentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for AttachmentInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "attachmentType" => read_nullable(map, key, &mut self.attachment_type, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl AttachmentInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`AttachmentInfo`] by wire name, each a [`Field<AttachmentInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentInfo::set_null`].
-pub enum AttachmentInfoField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl AttachmentInfoField {
-    /// `attachmentType`
-    pub const AttachmentType: model::Field<AttachmentInfo> = model::Field::new(
-        "attachmentType",
+impl AssignedLabelField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AssignedLabel> = model::Field::new(
+        "displayName",
     );
-    /// `contentType`
-    pub const ContentType: model::Field<AttachmentInfo> = model::Field::new(
-        "contentType",
-    );
-    /// `name`
-    pub const Name: model::Field<AttachmentInfo> = model::Field::new("name");
-    /// `size`
-    pub const Size: model::Field<AttachmentInfo> = model::Field::new("size");
+    /// `labelId`
+    pub const LabelId: model::Field<AssignedLabel> = model::Field::new("labelId");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttachmentInfo>] = &[
-        Self::AttachmentType,
-        Self::ContentType,
-        Self::Name,
-        Self::Size,
+    pub const ALL: &'static [model::Field<AssignedLabel>] = &[
+        Self::DisplayName,
+        Self::LabelId,
     ];
 }
 
-#[cfg(feature = "_attachment")]
-/// CSDL complex type `microsoft.graph.attachmentItem`.
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachmentItem {
-    /// Property `attachmentType`: `microsoft.graph.attachmentType`.
-    pub attachment_type: Option<AttachmentType>,
-    /// Property `contentId`: `Edm.String`.
-    pub content_id: Option<String>,
-    /// Property `contentType`: `Edm.String`.
-    pub content_type: Option<String>,
-    /// Property `isInline`: `Edm.Boolean`.
-    pub is_inline: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `size`: `Edm.Int64`.
-    pub size: Option<i64>,
+pub struct AuthenticationBehaviors {
+    /// Property `blockAzureADGraphAccess`: `Edm.Boolean`.
+    pub block_azure_ad_graph_access: Option<bool>,
+    /// Property `removeUnverifiedEmailClaim`: `Edm.Boolean`.
+    pub remove_unverified_email_claim: Option<bool>,
+    /// Property `requireClientServicePrincipal`: `Edm.Boolean`.
+    pub require_client_service_principal: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for AttachmentItem {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for AuthenticationBehaviors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
-impl AttachmentItem {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl AuthenticationBehaviors {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1568,479 +1075,20 @@ impl AttachmentItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("attachmentType", &self.attachment_type);
-        object.property("contentId", &self.content_id);
-        object.property("contentType", &self.content_type);
-        object.property("isInline", &self.is_inline);
-        object.property("name", &self.name);
-        object.property("size", &self.size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for AttachmentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::model::ODataObject for AttachmentItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "attachmentType" => read_nullable(map, key, &mut self.attachment_type, extra),
-            "contentId" => read_lenient(map, key, &mut self.content_id, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "isInline" => read_lenient(map, key, &mut self.is_inline, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl AttachmentItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`AttachmentItem`] by wire name, each a [`Field<AttachmentItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentItem::set_null`].
-pub enum AttachmentItemField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl AttachmentItemField {
-    /// `attachmentType`
-    pub const AttachmentType: model::Field<AttachmentItem> = model::Field::new(
-        "attachmentType",
-    );
-    /// `contentId`
-    pub const ContentId: model::Field<AttachmentItem> = model::Field::new("contentId");
-    /// `contentType`
-    pub const ContentType: model::Field<AttachmentItem> = model::Field::new(
-        "contentType",
-    );
-    /// `isInline`
-    pub const IsInline: model::Field<AttachmentItem> = model::Field::new("isInline");
-    /// `name`
-    pub const Name: model::Field<AttachmentItem> = model::Field::new("name");
-    /// `size`
-    pub const Size: model::Field<AttachmentItem> = model::Field::new("size");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttachmentItem>] = &[
-        Self::AttachmentType,
-        Self::ContentId,
-        Self::ContentType,
-        Self::IsInline,
-        Self::Name,
-        Self::Size,
-    ];
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL complex type `microsoft.graph.attackSimulationSimulationUserCoverage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttackSimulationSimulationUserCoverage {
-    /// Property `attackSimulationUser`: `microsoft.graph.attackSimulationUser`.
-    pub attack_simulation_user: Option<AttackSimulationUser>,
-    /// Property `clickCount`: `Edm.Int32`.
-    pub click_count: Option<i32>,
-    /// Property `compromisedCount`: `Edm.Int32`.
-    pub compromised_count: Option<i32>,
-    /// Property `latestSimulationDateTime`: `Edm.DateTimeOffset`.
-    pub latest_simulation_date_time: Option<edm::DateTimeOffset>,
-    /// Property `simulationCount`: `Edm.Int32`.
-    pub simulation_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AttackSimulationSimulationUserCoverage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AttackSimulationSimulationUserCoverage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationSimulationUserCoverage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attackSimulationUser", &self.attack_simulation_user);
-        object.property("clickCount", &self.click_count);
-        object.property("compromisedCount", &self.compromised_count);
-        object.property("latestSimulationDateTime", &self.latest_simulation_date_time);
-        object.property("simulationCount", &self.simulation_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationSimulationUserCoverage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::model::ODataObject for AttackSimulationSimulationUserCoverage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "attackSimulationUser" => {
-                read_nullable(map, key, &mut self.attack_simulation_user, extra)
-            }
-            "clickCount" => read_lenient(map, key, &mut self.click_count, extra),
-            "compromisedCount" => {
-                read_lenient(map, key, &mut self.compromised_count, extra)
-            }
-            "latestSimulationDateTime" => {
-                read_lenient(map, key, &mut self.latest_simulation_date_time, extra)
-            }
-            "simulationCount" => {
-                read_lenient(map, key, &mut self.simulation_count, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl AttackSimulationSimulationUserCoverage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// The properties of [`AttackSimulationSimulationUserCoverage`] by wire name, each a [`Field<AttackSimulationSimulationUserCoverage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationSimulationUserCoverage::set_null`].
-pub enum AttackSimulationSimulationUserCoverageField {}
-
-#[cfg(feature = "_reports")]
-#[allow(non_upper_case_globals)]
-impl AttackSimulationSimulationUserCoverageField {
-    /// `attackSimulationUser`
-    pub const AttackSimulationUser: model::Field<
-        AttackSimulationSimulationUserCoverage,
-    > = model::Field::new("attackSimulationUser");
-    /// `clickCount`
-    pub const ClickCount: model::Field<AttackSimulationSimulationUserCoverage> = model::Field::new(
-        "clickCount",
-    );
-    /// `compromisedCount`
-    pub const CompromisedCount: model::Field<AttackSimulationSimulationUserCoverage> = model::Field::new(
-        "compromisedCount",
-    );
-    /// `latestSimulationDateTime`
-    pub const LatestSimulationDateTime: model::Field<
-        AttackSimulationSimulationUserCoverage,
-    > = model::Field::new("latestSimulationDateTime");
-    /// `simulationCount`
-    pub const SimulationCount: model::Field<AttackSimulationSimulationUserCoverage> = model::Field::new(
-        "simulationCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttackSimulationSimulationUserCoverage>] = &[
-        Self::AttackSimulationUser,
-        Self::ClickCount,
-        Self::CompromisedCount,
-        Self::LatestSimulationDateTime,
-        Self::SimulationCount,
-    ];
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.attendeeAvailability`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttendeeAvailability {
-    /// Property `attendee`: `microsoft.graph.attendeeBase`.
-    pub attendee: Option<AnyAttendeeBase>,
-    /// Property `availability`: `microsoft.graph.freeBusyStatus`.
-    pub availability: Option<FreeBusyStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for AttendeeAvailability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl AttendeeAvailability {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attendeeAvailability";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("attendee", &self.attendee);
-        object.property("availability", &self.availability);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for AttendeeAvailability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for AttendeeAvailability {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "attendee" => read_nullable(map, key, &mut self.attendee, extra),
-            "availability" => read_nullable(map, key, &mut self.availability, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl AttendeeAvailability {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`AttendeeAvailability`] by wire name, each a [`Field<AttendeeAvailability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttendeeAvailability::set_null`].
-pub enum AttendeeAvailabilityField {}
-
-#[cfg(feature = "_activity_domain")]
-#[allow(non_upper_case_globals)]
-impl AttendeeAvailabilityField {
-    /// `attendee`
-    pub const Attendee: model::Field<AttendeeAvailability> = model::Field::new(
-        "attendee",
-    );
-    /// `availability`
-    pub const Availability: model::Field<AttendeeAvailability> = model::Field::new(
-        "availability",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttendeeAvailability>] = &[
-        Self::Attendee,
-        Self::Availability,
-    ];
-}
-
-#[cfg(feature = "_attendee")]
-/// A `microsoft.graph.attendeeBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AttendeeBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAttendeeBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    AttendeeBase(Box<AttendeeBase>),
-    /// `microsoft.graph.attendee`
-    Attendee(Box<Attendee>),
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyAttendeeBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AttendeeBase(_) => AttendeeBase::ODATA_TYPE,
-            Self::Attendee(_) => Attendee::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`AttendeeBase`] (or of an unknown derived type).
-    pub fn as_attendee_base(&self) -> Option<&AttendeeBase> {
-        match self {
-            Self::AttendeeBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl Default for AnyAttendeeBase {
-    fn default() -> Self {
-        Self::AttendeeBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<AttendeeBase> for AnyAttendeeBase {
-    fn from(value: AttendeeBase) -> Self {
-        Self::AttendeeBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl AnyAttendeeBase {
-    /// The value if it is a [`AnyAttendeeBase::Attendee`] variant.
-    pub fn as_attendee(&self) -> Option<&Attendee> {
-        match self {
-            Self::Attendee(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<Attendee> for AnyAttendeeBase {
-    fn from(value: Attendee) -> Self {
-        Self::Attendee(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for AnyAttendeeBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AttendeeBase(value) => value.serialize_with_type(serializer, None),
-            Self::Attendee(value) => {
-                value.serialize_with_type(serializer, Some(Attendee::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for AnyAttendeeBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.attendee" | "graph.attendee" => {
-                serde_json::from_value(value).map(Self::Attendee)
-            }
-            _ => serde_json::from_value(value).map(Self::AttendeeBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.authContext`; base type `microsoft.graph.signInContext`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthContext {
-    /// Property `authenticationContextValue`: `Edm.String`.
-    pub authentication_context_value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
+        object.property("blockAzureADGraphAccess", &self.block_azure_ad_graph_access);
         object
-            .property("authenticationContextValue", &self.authentication_context_value);
+            .property("removeUnverifiedEmailClaim", &self.remove_unverified_email_claim);
+        object
+            .property(
+                "requireClientServicePrincipal",
+                &self.require_client_service_principal,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AuthContext {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2048,8 +1096,8 @@ impl<'de> serde::Deserialize<'de> for AuthContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for AuthContext {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2058,8 +1106,14 @@ impl graph_odata_runtime::model::ODataObject for AuthContext {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "authenticationContextValue" => {
-                read_lenient(map, key, &mut self.authentication_context_value, extra)
+            "blockAzureADGraphAccess" => {
+                read_lenient(map, key, &mut self.block_azure_ad_graph_access, extra)
+            }
+            "removeUnverifiedEmailClaim" => {
+                read_lenient(map, key, &mut self.remove_unverified_email_claim, extra)
+            }
+            "requireClientServicePrincipal" => {
+                read_lenient(map, key, &mut self.require_client_service_principal, extra)
             }
             _ => Ok(false),
         }
@@ -2071,8 +1125,8 @@ impl graph_odata_runtime::model::ODataObject for AuthContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AuthContext {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2082,127 +1136,30 @@ impl AuthContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthContext`] by wire name, each a [`Field<AuthContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthContext::set_null`].
-pub enum AuthContextField {}
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
+pub enum AuthenticationBehaviorsField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
-impl AuthContextField {
-    /// `authenticationContextValue`
-    pub const AuthenticationContextValue: model::Field<AuthContext> = model::Field::new(
-        "authenticationContextValue",
+impl AuthenticationBehaviorsField {
+    /// `blockAzureADGraphAccess`
+    pub const BlockAzureAdGraphAccess: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "blockAzureADGraphAccess",
+    );
+    /// `removeUnverifiedEmailClaim`
+    pub const RemoveUnverifiedEmailClaim: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "removeUnverifiedEmailClaim",
+    );
+    /// `requireClientServicePrincipal`
+    pub const RequireClientServicePrincipal: model::Field<AuthenticationBehaviors> = model::Field::new(
+        "requireClientServicePrincipal",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthContext>] = &[
-        Self::AuthenticationContextValue,
-    ];
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// CSDL complex type `microsoft.graph.authenticationConfigurationValidation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationConfigurationValidation {
-    /// Property `errors`: `Collection(microsoft.graph.genericError)`.
-    pub errors: Option<Vec<GenericError>>,
-    /// Property `warnings`: `Collection(microsoft.graph.genericError)`.
-    pub warnings: Option<Vec<GenericError>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl serde::Serialize for AuthenticationConfigurationValidation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AuthenticationConfigurationValidation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationConfigurationValidation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("errors", &self.errors);
-        object.property("warnings", &self.warnings);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl<'de> serde::Deserialize<'de> for AuthenticationConfigurationValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationConfigurationValidation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "errors" => read_nullable(map, key, &mut self.errors, extra),
-            "warnings" => read_nullable(map, key, &mut self.warnings, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-impl AuthenticationConfigurationValidation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-/// The properties of [`AuthenticationConfigurationValidation`] by wire name, each a [`Field<AuthenticationConfigurationValidation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationConfigurationValidation::set_null`].
-pub enum AuthenticationConfigurationValidationField {}
-
-#[cfg(feature = "_authentication_configuration_validation")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationConfigurationValidationField {
-    /// `errors`
-    pub const Errors: model::Field<AuthenticationConfigurationValidation> = model::Field::new(
-        "errors",
-    );
-    /// `warnings`
-    pub const Warnings: model::Field<AuthenticationConfigurationValidation> = model::Field::new(
-        "warnings",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationConfigurationValidation>] = &[
-        Self::Errors,
-        Self::Warnings,
+    pub const ALL: &'static [model::Field<AuthenticationBehaviors>] = &[
+        Self::BlockAzureAdGraphAccess,
+        Self::RemoveUnverifiedEmailClaim,
+        Self::RequireClientServicePrincipal,
     ];
 }
 
@@ -2313,29 +1270,31 @@ impl ChannelMembersNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.chatMembersNotificationRecipient`; base type `microsoft.graph.teamworkNotificationRecipient`.
+#[cfg(feature = "_chat")]
+/// CSDL complex type `microsoft.graph.chatViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMembersNotificationRecipient {
-    /// Property `chatId`: `Edm.String`, not nullable.
-    pub chat_id: Option<String>,
+pub struct ChatViewpoint {
+    /// Property `isHidden`: `Edm.Boolean`.
+    pub is_hidden: Option<bool>,
+    /// Property `lastMessageReadDateTime`: `Edm.DateTimeOffset`.
+    pub last_message_read_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for ChatMembersNotificationRecipient {
+#[cfg(feature = "_chat")]
+impl serde::Serialize for ChatViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMembersNotificationRecipient {
+#[cfg(feature = "_chat")]
+impl ChatViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMembersNotificationRecipient";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatViewpoint";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2348,13 +1307,14 @@ impl ChatMembersNotificationRecipient {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("chatId", &self.chat_id);
+        object.property("isHidden", &self.is_hidden);
+        object.property("lastMessageReadDateTime", &self.last_message_read_date_time);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for ChatMembersNotificationRecipient {
+#[cfg(feature = "_chat")]
+impl<'de> serde::Deserialize<'de> for ChatViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2362,8 +1322,8 @@ impl<'de> serde::Deserialize<'de> for ChatMembersNotificationRecipient {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for ChatMembersNotificationRecipient {
+#[cfg(feature = "_chat")]
+impl graph_odata_runtime::model::ODataObject for ChatViewpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2372,764 +1332,9 @@ impl graph_odata_runtime::model::ODataObject for ChatMembersNotificationRecipien
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "chatId" => read_lenient(map, key, &mut self.chat_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl ChatMembersNotificationRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`ChatMembersNotificationRecipient`] by wire name, each a [`Field<ChatMembersNotificationRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMembersNotificationRecipient::set_null`].
-pub enum ChatMembersNotificationRecipientField {}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-#[allow(non_upper_case_globals)]
-impl ChatMembersNotificationRecipientField {
-    /// `chatId`
-    pub const ChatId: model::Field<ChatMembersNotificationRecipient> = model::Field::new(
-        "chatId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMembersNotificationRecipient>] = &[
-        Self::ChatId,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.cloudPcSourceDeviceImage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcSourceDeviceImage {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `resourceId`: `Edm.String`, not nullable.
-    pub resource_id: Option<String>,
-    /// Property `subscriptionDisplayName`: `Edm.String`.
-    pub subscription_display_name: Option<String>,
-    /// Property `subscriptionId`: `Edm.String`.
-    pub subscription_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcSourceDeviceImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcSourceDeviceImage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcSourceDeviceImage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("resourceId", &self.resource_id);
-        object.property("subscriptionDisplayName", &self.subscription_display_name);
-        object.property("subscriptionId", &self.subscription_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcSourceDeviceImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcSourceDeviceImage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
-            "subscriptionDisplayName" => {
-                read_lenient(map, key, &mut self.subscription_display_name, extra)
-            }
-            "subscriptionId" => read_lenient(map, key, &mut self.subscription_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcSourceDeviceImage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcSourceDeviceImage`] by wire name, each a [`Field<CloudPcSourceDeviceImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcSourceDeviceImage::set_null`].
-pub enum CloudPcSourceDeviceImageField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcSourceDeviceImageField {
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcSourceDeviceImage> = model::Field::new(
-        "displayName",
-    );
-    /// `resourceId`
-    pub const ResourceId: model::Field<CloudPcSourceDeviceImage> = model::Field::new(
-        "resourceId",
-    );
-    /// `subscriptionDisplayName`
-    pub const SubscriptionDisplayName: model::Field<CloudPcSourceDeviceImage> = model::Field::new(
-        "subscriptionDisplayName",
-    );
-    /// `subscriptionId`
-    pub const SubscriptionId: model::Field<CloudPcSourceDeviceImage> = model::Field::new(
-        "subscriptionId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcSourceDeviceImage>] = &[
-        Self::DisplayName,
-        Self::ResourceId,
-        Self::SubscriptionDisplayName,
-        Self::SubscriptionId,
-    ];
-}
-
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.deviceAndAppManagementData`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceAndAppManagementData {
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for DeviceAndAppManagementData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl DeviceAndAppManagementData {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceAndAppManagementData";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("content", &self.content);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementData {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl DeviceAndAppManagementData {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`DeviceAndAppManagementData`] by wire name, each a [`Field<DeviceAndAppManagementData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceAndAppManagementData::set_null`].
-pub enum DeviceAndAppManagementDataField {}
-
-#[cfg(feature = "_activity_domain")]
-#[allow(non_upper_case_globals)]
-impl DeviceAndAppManagementDataField {
-    /// `content`
-    pub const Content: model::Field<DeviceAndAppManagementData> = model::Field::new(
-        "content",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceAndAppManagementData>] = &[
-        Self::Content,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.diagnostic`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Diagnostic {
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for Diagnostic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl Diagnostic {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.diagnostic";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("message", &self.message);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for Diagnostic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for Diagnostic {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl Diagnostic {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`Diagnostic`] by wire name, each a [`Field<Diagnostic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Diagnostic::set_null`].
-pub enum DiagnosticField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl DiagnosticField {
-    /// `message`
-    pub const Message: model::Field<Diagnostic> = model::Field::new("message");
-    /// `url`
-    pub const Url: model::Field<Diagnostic> = model::Field::new("url");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Diagnostic>] = &[Self::Message, Self::Url];
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.driveRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DriveRecipient {
-    /// Property `alias`: `Edm.String`.
-    pub alias: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `objectId`: `Edm.String`.
-    pub object_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for DriveRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl DriveRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alias", &self.alias);
-        object.property("email", &self.email);
-        object.property("objectId", &self.object_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for DriveRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for DriveRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "alias" => read_lenient(map, key, &mut self.alias, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl DriveRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`DriveRecipient`] by wire name, each a [`Field<DriveRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRecipient::set_null`].
-pub enum DriveRecipientField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl DriveRecipientField {
-    /// `alias`
-    pub const Alias: model::Field<DriveRecipient> = model::Field::new("alias");
-    /// `email`
-    pub const Email: model::Field<DriveRecipient> = model::Field::new("email");
-    /// `objectId`
-    pub const ObjectId: model::Field<DriveRecipient> = model::Field::new("objectId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DriveRecipient>] = &[
-        Self::Alias,
-        Self::Email,
-        Self::ObjectId,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.expressionInputObject`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExpressionInputObject {
-    /// Property `definition`: `microsoft.graph.objectDefinition`.
-    pub definition: Option<ObjectDefinition>,
-    /// Property `properties`: `Collection(microsoft.graph.stringKeyObjectValuePair)`.
-    pub properties: Option<Vec<StringKeyObjectValuePair>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for ExpressionInputObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ExpressionInputObject {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.expressionInputObject";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("definition", &self.definition);
-        object.property("properties", &self.properties);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for ExpressionInputObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for ExpressionInputObject {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "definition" => read_nullable(map, key, &mut self.definition, extra),
-            "properties" => read_nullable(map, key, &mut self.properties, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl ExpressionInputObject {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`ExpressionInputObject`] by wire name, each a [`Field<ExpressionInputObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpressionInputObject::set_null`].
-pub enum ExpressionInputObjectField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl ExpressionInputObjectField {
-    /// `definition`
-    pub const Definition: model::Field<ExpressionInputObject> = model::Field::new(
-        "definition",
-    );
-    /// `properties`
-    pub const Properties: model::Field<ExpressionInputObject> = model::Field::new(
-        "properties",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExpressionInputObject>] = &[
-        Self::Definition,
-        Self::Properties,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL complex type `microsoft.graph.extractSensitivityLabelsResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExtractSensitivityLabelsResult {
-    /// Property `labels`: `Collection(microsoft.graph.sensitivityLabelAssignment)`.
-    pub labels: Option<Vec<SensitivityLabelAssignment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for ExtractSensitivityLabelsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl ExtractSensitivityLabelsResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.extractSensitivityLabelsResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("labels", &self.labels);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for ExtractSensitivityLabelsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for ExtractSensitivityLabelsResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "labels" => read_nullable(map, key, &mut self.labels, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl ExtractSensitivityLabelsResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`ExtractSensitivityLabelsResult`] by wire name, each a [`Field<ExtractSensitivityLabelsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtractSensitivityLabelsResult::set_null`].
-pub enum ExtractSensitivityLabelsResultField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl ExtractSensitivityLabelsResultField {
-    /// `labels`
-    pub const Labels: model::Field<ExtractSensitivityLabelsResult> = model::Field::new(
-        "labels",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExtractSensitivityLabelsResult>] = &[
-        Self::Labels,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InvitationRedemptionIdentityProviderConfiguration {
-    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
-    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
-    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
-    pub primary_identity_provider_precedence_order: Option<
-        Vec<B2bIdentityProvidersType>,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for InvitationRedemptionIdentityProviderConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl InvitationRedemptionIdentityProviderConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitationRedemptionIdentityProviderConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
-        object
-            .property(
-                "primaryIdentityProviderPrecedenceOrder",
-                &self.primary_identity_provider_precedence_order,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for InvitationRedemptionIdentityProviderConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "fallbackIdentityProvider" => {
-                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
-            }
-            "primaryIdentityProviderPrecedenceOrder" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.primary_identity_provider_precedence_order,
-                    extra,
-                )
+            "isHidden" => read_lenient(map, key, &mut self.is_hidden, extra),
+            "lastMessageReadDateTime" => {
+                read_lenient(map, key, &mut self.last_message_read_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -3141,8 +1346,8 @@ for InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl InvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_chat")]
+impl ChatViewpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3152,54 +1357,51 @@ impl InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`InvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<InvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitationRedemptionIdentityProviderConfiguration::set_null`].
-pub enum InvitationRedemptionIdentityProviderConfigurationField {}
+#[cfg(feature = "_chat")]
+/// The properties of [`ChatViewpoint`] by wire name, each a [`Field<ChatViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatViewpoint::set_null`].
+pub enum ChatViewpointField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_chat")]
 #[allow(non_upper_case_globals)]
-impl InvitationRedemptionIdentityProviderConfigurationField {
-    /// `fallbackIdentityProvider`
-    pub const FallbackIdentityProvider: model::Field<
-        InvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("fallbackIdentityProvider");
-    /// `primaryIdentityProviderPrecedenceOrder`
-    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
-        InvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
+impl ChatViewpointField {
+    /// `isHidden`
+    pub const IsHidden: model::Field<ChatViewpoint> = model::Field::new("isHidden");
+    /// `lastMessageReadDateTime`
+    pub const LastMessageReadDateTime: model::Field<ChatViewpoint> = model::Field::new(
+        "lastMessageReadDateTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        InvitationRedemptionIdentityProviderConfiguration,
-    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
+    pub const ALL: &'static [model::Field<ChatViewpoint>] = &[
+        Self::IsHidden,
+        Self::LastMessageReadDateTime,
+    ];
 }
 
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.managedAppDiagnosticStatus`.
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.connectedOrganizationMembers`; base type `microsoft.graph.subjectSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAppDiagnosticStatus {
-    /// Property `mitigationInstruction`: `Edm.String`.
-    pub mitigation_instruction: Option<String>,
-    /// Property `state`: `Edm.String`.
-    pub state: Option<String>,
-    /// Property `validationName`: `Edm.String`.
-    pub validation_name: Option<String>,
+pub struct ConnectedOrganizationMembers {
+    /// Property `connectedOrganizationId`: `Edm.String`.
+    pub connected_organization_id: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for ManagedAppDiagnosticStatus {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for ConnectedOrganizationMembers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl ManagedAppDiagnosticStatus {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl ConnectedOrganizationMembers {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppDiagnosticStatus";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectedOrganizationMembers";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3212,15 +1414,14 @@ impl ManagedAppDiagnosticStatus {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("mitigationInstruction", &self.mitigation_instruction);
-        object.property("state", &self.state);
-        object.property("validationName", &self.validation_name);
+        object.property("connectedOrganizationId", &self.connected_organization_id);
+        object.property("description", &self.description);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for ManagedAppDiagnosticStatus {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for ConnectedOrganizationMembers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3228,8 +1429,8 @@ impl<'de> serde::Deserialize<'de> for ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for ManagedAppDiagnosticStatus {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for ConnectedOrganizationMembers {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3238,11 +1439,10 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppDiagnosticStatus {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "mitigationInstruction" => {
-                read_lenient(map, key, &mut self.mitigation_instruction, extra)
+            "connectedOrganizationId" => {
+                read_lenient(map, key, &mut self.connected_organization_id, extra)
             }
-            "state" => read_lenient(map, key, &mut self.state, extra),
-            "validationName" => read_lenient(map, key, &mut self.validation_name, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
             _ => Ok(false),
         }
     }
@@ -3253,8 +1453,8 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl ManagedAppDiagnosticStatus {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl ConnectedOrganizationMembers {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3264,56 +1464,51 @@ impl ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`ManagedAppDiagnosticStatus`] by wire name, each a [`Field<ManagedAppDiagnosticStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppDiagnosticStatus::set_null`].
-pub enum ManagedAppDiagnosticStatusField {}
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// The properties of [`ConnectedOrganizationMembers`] by wire name, each a [`Field<ConnectedOrganizationMembers>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedOrganizationMembers::set_null`].
+pub enum ConnectedOrganizationMembersField {}
 
-#[cfg(feature = "_activity_domain")]
+#[cfg(feature = "_access_review_reviewer_scope")]
 #[allow(non_upper_case_globals)]
-impl ManagedAppDiagnosticStatusField {
-    /// `mitigationInstruction`
-    pub const MitigationInstruction: model::Field<ManagedAppDiagnosticStatus> = model::Field::new(
-        "mitigationInstruction",
+impl ConnectedOrganizationMembersField {
+    /// `connectedOrganizationId`
+    pub const ConnectedOrganizationId: model::Field<ConnectedOrganizationMembers> = model::Field::new(
+        "connectedOrganizationId",
     );
-    /// `state`
-    pub const State: model::Field<ManagedAppDiagnosticStatus> = model::Field::new(
-        "state",
-    );
-    /// `validationName`
-    pub const ValidationName: model::Field<ManagedAppDiagnosticStatus> = model::Field::new(
-        "validationName",
+    /// `description`
+    pub const Description: model::Field<ConnectedOrganizationMembers> = model::Field::new(
+        "description",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAppDiagnosticStatus>] = &[
-        Self::MitigationInstruction,
-        Self::State,
-        Self::ValidationName,
+    pub const ALL: &'static [model::Field<ConnectedOrganizationMembers>] = &[
+        Self::ConnectedOrganizationId,
+        Self::Description,
     ];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.mediaPrompt`; base type `microsoft.graph.prompt`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.customExtensionCallbackConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaPrompt {
-    /// Property `mediaInfo`: `microsoft.graph.mediaInfo`, not nullable.
-    pub media_info: Option<MediaInfo>,
+pub struct CustomExtensionCallbackConfiguration {
+    /// Property `timeoutDuration`: `Edm.Duration`.
+    pub timeout_duration: Option<edm::Duration>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for MediaPrompt {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for CustomExtensionCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl MediaPrompt {
+#[cfg(feature = "_identity_governance")]
+impl CustomExtensionCallbackConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaPrompt";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCallbackConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3326,13 +1521,13 @@ impl MediaPrompt {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("mediaInfo", &self.media_info);
+        object.property("timeoutDuration", &self.timeout_duration);
         object.end()
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for MediaPrompt {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3340,17 +1535,19 @@ impl<'de> serde::Deserialize<'de> for MediaPrompt {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for MediaPrompt {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for CustomExtensionCallbackConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "mediaInfo" => read_nullable(map, key, &mut self.media_info, extra),
+            "timeoutDuration" => {
+                read_lenient(map, key, &mut self.timeout_duration, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3361,8 +1558,8 @@ impl graph_odata_runtime::model::ODataObject for MediaPrompt {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl MediaPrompt {
+#[cfg(feature = "_identity_governance")]
+impl CustomExtensionCallbackConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3372,54 +1569,54 @@ impl MediaPrompt {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// The properties of [`MediaPrompt`] by wire name, each a [`Field<MediaPrompt>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaPrompt::set_null`].
-pub enum MediaPromptField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`CustomExtensionCallbackConfiguration`] by wire name, each a [`Field<CustomExtensionCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCallbackConfiguration::set_null`].
+pub enum CustomExtensionCallbackConfigurationField {}
 
-#[cfg(feature = "_communications")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl MediaPromptField {
-    /// `mediaInfo`
-    pub const MediaInfo: model::Field<MediaPrompt> = model::Field::new("mediaInfo");
+impl CustomExtensionCallbackConfigurationField {
+    /// `timeoutDuration`
+    pub const TimeoutDuration: model::Field<CustomExtensionCallbackConfiguration> = model::Field::new(
+        "timeoutDuration",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaPrompt>] = &[Self::MediaInfo];
+    pub const ALL: &'static [model::Field<CustomExtensionCallbackConfiguration>] = &[
+        Self::TimeoutDuration,
+    ];
 }
 
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.meetingTimeSuggestion`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.customExtensionCalloutInstance`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingTimeSuggestion {
-    /// Property `attendeeAvailability`: `Collection(microsoft.graph.attendeeAvailability)`.
-    pub attendee_availability: Option<Vec<AttendeeAvailability>>,
-    /// Property `confidence`: `Edm.Double`.
-    pub confidence: Option<f64>,
-    /// Property `locations`: `Collection(microsoft.graph.location)`.
-    pub locations: Option<Vec<AnyLocation>>,
-    /// Property `meetingTimeSlot`: `microsoft.graph.timeSlot`.
-    pub meeting_time_slot: Option<TimeSlot>,
-    /// Property `order`: `Edm.Int32`.
-    pub order: Option<i32>,
-    /// Property `organizerAvailability`: `microsoft.graph.freeBusyStatus`.
-    pub organizer_availability: Option<FreeBusyStatus>,
-    /// Property `suggestionReason`: `Edm.String`.
-    pub suggestion_reason: Option<String>,
+pub struct CustomExtensionCalloutInstance {
+    /// Property `customExtensionId`: `Edm.String`.
+    pub custom_extension_id: Option<String>,
+    /// Property `detail`: `Edm.String`.
+    pub detail: Option<String>,
+    /// Property `externalCorrelationId`: `Edm.String`.
+    pub external_correlation_id: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `status`: `microsoft.graph.customExtensionCalloutInstanceStatus`.
+    pub status: Option<CustomExtensionCalloutInstanceStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for MeetingTimeSuggestion {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for CustomExtensionCalloutInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl MeetingTimeSuggestion {
+#[cfg(feature = "_identity_governance")]
+impl CustomExtensionCalloutInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingTimeSuggestion";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCalloutInstance";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3432,19 +1629,17 @@ impl MeetingTimeSuggestion {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("attendeeAvailability", &self.attendee_availability);
-        object.property("confidence", &self.confidence);
-        object.property("locations", &self.locations);
-        object.property("meetingTimeSlot", &self.meeting_time_slot);
-        object.property("order", &self.order);
-        object.property("organizerAvailability", &self.organizer_availability);
-        object.property("suggestionReason", &self.suggestion_reason);
+        object.property("customExtensionId", &self.custom_extension_id);
+        object.property("detail", &self.detail);
+        object.property("externalCorrelationId", &self.external_correlation_id);
+        object.property("id", &self.id);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestion {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3452,8 +1647,8 @@ impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for CustomExtensionCalloutInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3462,21 +1657,15 @@ impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "attendeeAvailability" => {
-                read_nullable(map, key, &mut self.attendee_availability, extra)
+            "customExtensionId" => {
+                read_lenient(map, key, &mut self.custom_extension_id, extra)
             }
-            "confidence" => read_lenient(map, key, &mut self.confidence, extra),
-            "locations" => read_nullable(map, key, &mut self.locations, extra),
-            "meetingTimeSlot" => {
-                read_nullable(map, key, &mut self.meeting_time_slot, extra)
+            "detail" => read_lenient(map, key, &mut self.detail, extra),
+            "externalCorrelationId" => {
+                read_lenient(map, key, &mut self.external_correlation_id, extra)
             }
-            "order" => read_lenient(map, key, &mut self.order, extra),
-            "organizerAvailability" => {
-                read_nullable(map, key, &mut self.organizer_availability, extra)
-            }
-            "suggestionReason" => {
-                read_lenient(map, key, &mut self.suggestion_reason, extra)
-            }
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -3487,8 +1676,8 @@ impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl MeetingTimeSuggestion {
+#[cfg(feature = "_identity_governance")]
+impl CustomExtensionCalloutInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3498,377 +1687,62 @@ impl MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`MeetingTimeSuggestion`] by wire name, each a [`Field<MeetingTimeSuggestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingTimeSuggestion::set_null`].
-pub enum MeetingTimeSuggestionField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`CustomExtensionCalloutInstance`] by wire name, each a [`Field<CustomExtensionCalloutInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCalloutInstance::set_null`].
+pub enum CustomExtensionCalloutInstanceField {}
 
-#[cfg(feature = "_activity_domain")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl MeetingTimeSuggestionField {
-    /// `attendeeAvailability`
-    pub const AttendeeAvailability: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "attendeeAvailability",
+impl CustomExtensionCalloutInstanceField {
+    /// `customExtensionId`
+    pub const CustomExtensionId: model::Field<CustomExtensionCalloutInstance> = model::Field::new(
+        "customExtensionId",
     );
-    /// `confidence`
-    pub const Confidence: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "confidence",
+    /// `detail`
+    pub const Detail: model::Field<CustomExtensionCalloutInstance> = model::Field::new(
+        "detail",
     );
-    /// `locations`
-    pub const Locations: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "locations",
+    /// `externalCorrelationId`
+    pub const ExternalCorrelationId: model::Field<CustomExtensionCalloutInstance> = model::Field::new(
+        "externalCorrelationId",
     );
-    /// `meetingTimeSlot`
-    pub const MeetingTimeSlot: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "meetingTimeSlot",
-    );
-    /// `order`
-    pub const Order: model::Field<MeetingTimeSuggestion> = model::Field::new("order");
-    /// `organizerAvailability`
-    pub const OrganizerAvailability: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "organizerAvailability",
-    );
-    /// `suggestionReason`
-    pub const SuggestionReason: model::Field<MeetingTimeSuggestion> = model::Field::new(
-        "suggestionReason",
+    /// `id`
+    pub const Id: model::Field<CustomExtensionCalloutInstance> = model::Field::new("id");
+    /// `status`
+    pub const Status: model::Field<CustomExtensionCalloutInstance> = model::Field::new(
+        "status",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MeetingTimeSuggestion>] = &[
-        Self::AttendeeAvailability,
-        Self::Confidence,
-        Self::Locations,
-        Self::MeetingTimeSlot,
-        Self::Order,
-        Self::OrganizerAvailability,
-        Self::SuggestionReason,
+    pub const ALL: &'static [model::Field<CustomExtensionCalloutInstance>] = &[
+        Self::CustomExtensionId,
+        Self::Detail,
+        Self::ExternalCorrelationId,
+        Self::Id,
+        Self::Status,
     ];
 }
 
-#[cfg(feature = "_activity_domain")]
-/// CSDL complex type `microsoft.graph.meetingTimeSuggestionsResult`.
+#[cfg(feature = "_custom_security_attribute_value")]
+/// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingTimeSuggestionsResult {
-    /// Property `emptySuggestionsReason`: `Edm.String`.
-    pub empty_suggestions_reason: Option<String>,
-    /// Property `meetingTimeSuggestions`: `Collection(microsoft.graph.meetingTimeSuggestion)`.
-    pub meeting_time_suggestions: Option<Vec<MeetingTimeSuggestion>>,
+pub struct CustomSecurityAttributeValue {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_domain")]
-impl serde::Serialize for MeetingTimeSuggestionsResult {
+#[cfg(feature = "_custom_security_attribute_value")]
+impl serde::Serialize for CustomSecurityAttributeValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_domain")]
-impl MeetingTimeSuggestionsResult {
+#[cfg(feature = "_custom_security_attribute_value")]
+impl CustomSecurityAttributeValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingTimeSuggestionsResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("emptySuggestionsReason", &self.empty_suggestions_reason);
-        object.property("meetingTimeSuggestions", &self.meeting_time_suggestions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestionsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestionsResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "emptySuggestionsReason" => {
-                read_lenient(map, key, &mut self.empty_suggestions_reason, extra)
-            }
-            "meetingTimeSuggestions" => {
-                read_nullable(map, key, &mut self.meeting_time_suggestions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-impl MeetingTimeSuggestionsResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activity_domain")]
-/// The properties of [`MeetingTimeSuggestionsResult`] by wire name, each a [`Field<MeetingTimeSuggestionsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingTimeSuggestionsResult::set_null`].
-pub enum MeetingTimeSuggestionsResultField {}
-
-#[cfg(feature = "_activity_domain")]
-#[allow(non_upper_case_globals)]
-impl MeetingTimeSuggestionsResultField {
-    /// `emptySuggestionsReason`
-    pub const EmptySuggestionsReason: model::Field<MeetingTimeSuggestionsResult> = model::Field::new(
-        "emptySuggestionsReason",
-    );
-    /// `meetingTimeSuggestions`
-    pub const MeetingTimeSuggestions: model::Field<MeetingTimeSuggestionsResult> = model::Field::new(
-        "meetingTimeSuggestions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MeetingTimeSuggestionsResult>] = &[
-        Self::EmptySuggestionsReason,
-        Self::MeetingTimeSuggestions,
-    ];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.mentionAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MentionAction {
-    /// Property `mentionees`: `Collection(microsoft.graph.identitySet)`.
-    pub mentionees: Option<Vec<AnyIdentitySet>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for MentionAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MentionAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("mentionees", &self.mentionees);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for MentionAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for MentionAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "mentionees" => read_nullable(map, key, &mut self.mentionees, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MentionAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`MentionAction`] by wire name, each a [`Field<MentionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionAction::set_null`].
-pub enum MentionActionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl MentionActionField {
-    /// `mentionees`
-    pub const Mentionees: model::Field<MentionAction> = model::Field::new("mentionees");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MentionAction>] = &[Self::Mentionees];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.moveAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MoveAction {
-    /// Property `from`: `Edm.String`.
-    pub from: Option<String>,
-    /// Property `to`: `Edm.String`.
-    pub to: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for MoveAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MoveAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.moveAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("from", &self.from);
-        object.property("to", &self.to);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for MoveAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for MoveAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "from" => read_lenient(map, key, &mut self.from, extra),
-            "to" => read_lenient(map, key, &mut self.to, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl MoveAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`MoveAction`] by wire name, each a [`Field<MoveAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MoveAction::set_null`].
-pub enum MoveActionField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl MoveActionField {
-    /// `from`
-    pub const From: model::Field<MoveAction> = model::Field::new("from");
-    /// `to`
-    pub const To: model::Field<MoveAction> = model::Field::new("to");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MoveAction>] = &[Self::From, Self::To];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.participantJoiningResponse`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParticipantJoiningResponse {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ParticipantJoiningResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ParticipantJoiningResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.participantJoiningResponse";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3885,8 +1759,8 @@ impl ParticipantJoiningResponse {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ParticipantJoiningResponse {
+#[cfg(feature = "_custom_security_attribute_value")]
+impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3894,8 +1768,8 @@ impl<'de> serde::Deserialize<'de> for ParticipantJoiningResponse {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ParticipantJoiningResponse {
+#[cfg(feature = "_custom_security_attribute_value")]
+impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3910,371 +1784,161 @@ impl graph_odata_runtime::model::ODataObject for ParticipantJoiningResponse {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.plannerExternalReference`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerExternalReference {
-    /// Property `alias`: `Edm.String`.
-    pub alias: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `previewPriority`: `Edm.String`.
-    pub preview_priority: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PlannerExternalReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerExternalReference {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalReference";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alias", &self.alias);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("previewPriority", &self.preview_priority);
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PlannerExternalReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PlannerExternalReference {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "alias" => read_lenient(map, key, &mut self.alias, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "previewPriority" => {
-                read_lenient(map, key, &mut self.preview_priority, extra)
-            }
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PlannerExternalReference {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PlannerExternalReference`] by wire name, each a [`Field<PlannerExternalReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalReference::set_null`].
-pub enum PlannerExternalReferenceField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PlannerExternalReferenceField {
-    /// `alias`
-    pub const Alias: model::Field<PlannerExternalReference> = model::Field::new("alias");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<PlannerExternalReference> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<PlannerExternalReference> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `previewPriority`
-    pub const PreviewPriority: model::Field<PlannerExternalReference> = model::Field::new(
-        "previewPriority",
-    );
-    /// `type`
-    pub const Type: model::Field<PlannerExternalReference> = model::Field::new("type");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerExternalReference>] = &[
-        Self::Alias,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::PreviewPriority,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.processContentBatchRequest`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProcessContentBatchRequest {
-    /// Property `contentToProcess`: `microsoft.graph.processContentRequest`, not nullable.
-    pub content_to_process: Option<ProcessContentRequest>,
-    /// Property `requestId`: `Edm.String`.
-    pub request_id: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ProcessContentBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ProcessContentBatchRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.processContentBatchRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentToProcess", &self.content_to_process);
-        object.property("requestId", &self.request_id);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProcessContentBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ProcessContentBatchRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "contentToProcess" => {
-                read_nullable(map, key, &mut self.content_to_process, extra)
-            }
-            "requestId" => read_lenient(map, key, &mut self.request_id, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ProcessContentBatchRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ProcessContentBatchRequest`] by wire name, each a [`Field<ProcessContentBatchRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProcessContentBatchRequest::set_null`].
-pub enum ProcessContentBatchRequestField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ProcessContentBatchRequestField {
-    /// `contentToProcess`
-    pub const ContentToProcess: model::Field<ProcessContentBatchRequest> = model::Field::new(
-        "contentToProcess",
-    );
-    /// `requestId`
-    pub const RequestId: model::Field<ProcessContentBatchRequest> = model::Field::new(
-        "requestId",
-    );
-    /// `userId`
-    pub const UserId: model::Field<ProcessContentBatchRequest> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProcessContentBatchRequest>] = &[
-        Self::ContentToProcess,
-        Self::RequestId,
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.prompt`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prompt {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for Prompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl Prompt {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.prompt";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for Prompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for Prompt {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// A `microsoft.graph.prompt` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Prompt`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_action_state")]
+/// A `microsoft.graph.deviceActionResult` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceActionResult`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyPrompt {
+pub enum AnyDeviceActionResult {
     /// The base type itself, or a derived type unknown to this crate.
-    Prompt(Box<Prompt>),
-    /// `microsoft.graph.mediaPrompt`
-    MediaPrompt(Box<MediaPrompt>),
+    DeviceActionResult(Box<DeviceActionResult>),
+    /// `microsoft.graph.deleteUserFromSharedAppleDeviceActionResult`
+    DeleteUserFromSharedAppleDeviceActionResult(
+        Box<DeleteUserFromSharedAppleDeviceActionResult>,
+    ),
+    /// `microsoft.graph.locateDeviceActionResult`
+    LocateDeviceActionResult(Box<LocateDeviceActionResult>),
+    /// `microsoft.graph.remoteLockActionResult`
+    RemoteLockActionResult(Box<RemoteLockActionResult>),
+    /// `microsoft.graph.resetPasscodeActionResult`
+    ResetPasscodeActionResult(Box<ResetPasscodeActionResult>),
+    /// `microsoft.graph.rotateBitLockerKeysDeviceActionResult`
+    RotateBitLockerKeysDeviceActionResult(Box<RotateBitLockerKeysDeviceActionResult>),
+    /// `microsoft.graph.windowsDefenderScanActionResult`
+    WindowsDefenderScanActionResult(Box<WindowsDefenderScanActionResult>),
 }
 
-#[cfg(feature = "_communications")]
-impl AnyPrompt {
+#[cfg(feature = "_action_state")]
+impl AnyDeviceActionResult {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::Prompt(_) => Prompt::ODATA_TYPE,
-            Self::MediaPrompt(_) => MediaPrompt::ODATA_TYPE,
+            Self::DeviceActionResult(_) => DeviceActionResult::ODATA_TYPE,
+            Self::DeleteUserFromSharedAppleDeviceActionResult(_) => {
+                DeleteUserFromSharedAppleDeviceActionResult::ODATA_TYPE
+            }
+            Self::LocateDeviceActionResult(_) => LocateDeviceActionResult::ODATA_TYPE,
+            Self::RemoteLockActionResult(_) => RemoteLockActionResult::ODATA_TYPE,
+            Self::ResetPasscodeActionResult(_) => ResetPasscodeActionResult::ODATA_TYPE,
+            Self::RotateBitLockerKeysDeviceActionResult(_) => {
+                RotateBitLockerKeysDeviceActionResult::ODATA_TYPE
+            }
+            Self::WindowsDefenderScanActionResult(_) => {
+                WindowsDefenderScanActionResult::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`Prompt`] (or of an unknown derived type).
-    pub fn as_prompt(&self) -> Option<&Prompt> {
+    /// The value if it is a plain [`DeviceActionResult`] (or of an unknown derived type).
+    pub fn as_device_action_result(&self) -> Option<&DeviceActionResult> {
         match self {
-            Self::Prompt(value) => Some(value),
+            Self::DeviceActionResult(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl Default for AnyPrompt {
+#[cfg(feature = "_action_state")]
+impl Default for AnyDeviceActionResult {
     fn default() -> Self {
-        Self::Prompt(Box::default())
+        Self::DeviceActionResult(Box::default())
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<Prompt> for AnyPrompt {
-    fn from(value: Prompt) -> Self {
-        Self::Prompt(Box::new(value))
+#[cfg(feature = "_action_state")]
+impl From<DeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: DeviceActionResult) -> Self {
+        Self::DeviceActionResult(Box::new(value))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl AnyPrompt {
-    /// The value if it is a [`AnyPrompt::MediaPrompt`] variant.
-    pub fn as_media_prompt(&self) -> Option<&MediaPrompt> {
+#[cfg(feature = "_action_state")]
+impl AnyDeviceActionResult {
+    /// The value if it is a [`AnyDeviceActionResult::DeleteUserFromSharedAppleDeviceActionResult`] variant.
+    pub fn as_delete_user_from_shared_apple_device_action_result(
+        &self,
+    ) -> Option<&DeleteUserFromSharedAppleDeviceActionResult> {
         match self {
-            Self::MediaPrompt(value) => Some(value),
+            Self::DeleteUserFromSharedAppleDeviceActionResult(value) => Some(value),
             _ => None,
         }
+    }
+    /// The value if it is a [`AnyDeviceActionResult::LocateDeviceActionResult`] variant.
+    pub fn as_locate_device_action_result(&self) -> Option<&LocateDeviceActionResult> {
+        match self {
+            Self::LocateDeviceActionResult(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceActionResult::RemoteLockActionResult`] variant.
+    pub fn as_remote_lock_action_result(&self) -> Option<&RemoteLockActionResult> {
+        match self {
+            Self::RemoteLockActionResult(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceActionResult::ResetPasscodeActionResult`] variant.
+    pub fn as_reset_passcode_action_result(&self) -> Option<&ResetPasscodeActionResult> {
+        match self {
+            Self::ResetPasscodeActionResult(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceActionResult::RotateBitLockerKeysDeviceActionResult`] variant.
+    pub fn as_rotate_bit_locker_keys_device_action_result(
+        &self,
+    ) -> Option<&RotateBitLockerKeysDeviceActionResult> {
+        match self {
+            Self::RotateBitLockerKeysDeviceActionResult(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyDeviceActionResult::WindowsDefenderScanActionResult`] variant.
+    pub fn as_windows_defender_scan_action_result(
+        &self,
+    ) -> Option<&WindowsDefenderScanActionResult> {
+        match self {
+            Self::WindowsDefenderScanActionResult(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<DeleteUserFromSharedAppleDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: DeleteUserFromSharedAppleDeviceActionResult) -> Self {
+        Self::DeleteUserFromSharedAppleDeviceActionResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<LocateDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: LocateDeviceActionResult) -> Self {
+        Self::LocateDeviceActionResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<RemoteLockActionResult> for AnyDeviceActionResult {
+    fn from(value: RemoteLockActionResult) -> Self {
+        Self::RemoteLockActionResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<ResetPasscodeActionResult> for AnyDeviceActionResult {
+    fn from(value: ResetPasscodeActionResult) -> Self {
+        Self::ResetPasscodeActionResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<RotateBitLockerKeysDeviceActionResult> for AnyDeviceActionResult {
+    fn from(value: RotateBitLockerKeysDeviceActionResult) -> Self {
+        Self::RotateBitLockerKeysDeviceActionResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<WindowsDefenderScanActionResult> for AnyDeviceActionResult {
+    fn from(value: WindowsDefenderScanActionResult) -> Self {
+        Self::WindowsDefenderScanActionResult(Box::new(value))
     }
 }

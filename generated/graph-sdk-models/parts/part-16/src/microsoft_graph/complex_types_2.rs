@@ -11,27 +11,61 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_communications")]
-impl From<MediaPrompt> for AnyPrompt {
-    fn from(value: MediaPrompt) -> Self {
-        Self::MediaPrompt(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AnyPrompt {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for AnyDeviceActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Prompt(value) => value.serialize_with_type(serializer, None),
-            Self::MediaPrompt(value) => {
-                value.serialize_with_type(serializer, Some(MediaPrompt::ODATA_TYPE))
+            Self::DeviceActionResult(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::DeleteUserFromSharedAppleDeviceActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DeleteUserFromSharedAppleDeviceActionResult::ODATA_TYPE),
+                    )
+            }
+            Self::LocateDeviceActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(LocateDeviceActionResult::ODATA_TYPE),
+                    )
+            }
+            Self::RemoteLockActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RemoteLockActionResult::ODATA_TYPE),
+                    )
+            }
+            Self::ResetPasscodeActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ResetPasscodeActionResult::ODATA_TYPE),
+                    )
+            }
+            Self::RotateBitLockerKeysDeviceActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RotateBitLockerKeysDeviceActionResult::ODATA_TYPE),
+                    )
+            }
+            Self::WindowsDefenderScanActionResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(WindowsDefenderScanActionResult::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AnyPrompt {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for AnyDeviceActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -40,38 +74,122 @@ impl<'de> serde::Deserialize<'de> for AnyPrompt {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.mediaPrompt" | "graph.mediaPrompt" => {
-                serde_json::from_value(value).map(Self::MediaPrompt)
+            "microsoft.graph.deleteUserFromSharedAppleDeviceActionResult"
+            | "graph.deleteUserFromSharedAppleDeviceActionResult" => {
+                serde_json::from_value(value)
+                    .map(Self::DeleteUserFromSharedAppleDeviceActionResult)
             }
-            _ => serde_json::from_value(value).map(Self::Prompt),
+            "microsoft.graph.locateDeviceActionResult"
+            | "graph.locateDeviceActionResult" => {
+                serde_json::from_value(value).map(Self::LocateDeviceActionResult)
+            }
+            "microsoft.graph.remoteLockActionResult" | "graph.remoteLockActionResult" => {
+                serde_json::from_value(value).map(Self::RemoteLockActionResult)
+            }
+            "microsoft.graph.resetPasscodeActionResult"
+            | "graph.resetPasscodeActionResult" => {
+                serde_json::from_value(value).map(Self::ResetPasscodeActionResult)
+            }
+            "microsoft.graph.rotateBitLockerKeysDeviceActionResult"
+            | "graph.rotateBitLockerKeysDeviceActionResult" => {
+                serde_json::from_value(value)
+                    .map(Self::RotateBitLockerKeysDeviceActionResult)
+            }
+            "microsoft.graph.windowsDefenderScanActionResult"
+            | "graph.windowsDefenderScanActionResult" => {
+                serde_json::from_value(value).map(Self::WindowsDefenderScanActionResult)
+            }
+            _ => serde_json::from_value(value).map(Self::DeviceActionResult),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.publicErrorResponse`.
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.deviceHealthAttestationState`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicErrorResponse {
-    /// Property `error`: `microsoft.graph.publicError`.
-    pub error: Option<PublicError>,
+pub struct DeviceHealthAttestationState {
+    /// Property `attestationIdentityKey`: `Edm.String`.
+    pub attestation_identity_key: Option<String>,
+    /// Property `bitLockerStatus`: `Edm.String`.
+    pub bit_locker_status: Option<String>,
+    /// Property `bootAppSecurityVersion`: `Edm.String`.
+    pub boot_app_security_version: Option<String>,
+    /// Property `bootDebugging`: `Edm.String`.
+    pub boot_debugging: Option<String>,
+    /// Property `bootManagerSecurityVersion`: `Edm.String`.
+    pub boot_manager_security_version: Option<String>,
+    /// Property `bootManagerVersion`: `Edm.String`.
+    pub boot_manager_version: Option<String>,
+    /// Property `bootRevisionListInfo`: `Edm.String`.
+    pub boot_revision_list_info: Option<String>,
+    /// Property `codeIntegrity`: `Edm.String`.
+    pub code_integrity: Option<String>,
+    /// Property `codeIntegrityCheckVersion`: `Edm.String`.
+    pub code_integrity_check_version: Option<String>,
+    /// Property `codeIntegrityPolicy`: `Edm.String`.
+    pub code_integrity_policy: Option<String>,
+    /// Property `contentNamespaceUrl`: `Edm.String`.
+    pub content_namespace_url: Option<String>,
+    /// Property `contentVersion`: `Edm.String`.
+    pub content_version: Option<String>,
+    /// Property `dataExcutionPolicy`: `Edm.String`.
+    pub data_excution_policy: Option<String>,
+    /// Property `deviceHealthAttestationStatus`: `Edm.String`.
+    pub device_health_attestation_status: Option<String>,
+    /// Property `earlyLaunchAntiMalwareDriverProtection`: `Edm.String`.
+    pub early_launch_anti_malware_driver_protection: Option<String>,
+    /// Property `healthAttestationSupportedStatus`: `Edm.String`.
+    pub health_attestation_supported_status: Option<String>,
+    /// Property `healthStatusMismatchInfo`: `Edm.String`.
+    pub health_status_mismatch_info: Option<String>,
+    /// Property `issuedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub issued_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastUpdateDateTime`: `Edm.String`.
+    pub last_update_date_time: Option<String>,
+    /// Property `operatingSystemKernelDebugging`: `Edm.String`.
+    pub operating_system_kernel_debugging: Option<String>,
+    /// Property `operatingSystemRevListInfo`: `Edm.String`.
+    pub operating_system_rev_list_info: Option<String>,
+    /// Property `pcr0`: `Edm.String`.
+    pub pcr0: Option<String>,
+    /// Property `pcrHashAlgorithm`: `Edm.String`.
+    pub pcr_hash_algorithm: Option<String>,
+    /// Property `resetCount`: `Edm.Int64`, not nullable.
+    pub reset_count: Option<i64>,
+    /// Property `restartCount`: `Edm.Int64`, not nullable.
+    pub restart_count: Option<i64>,
+    /// Property `safeMode`: `Edm.String`.
+    pub safe_mode: Option<String>,
+    /// Property `secureBoot`: `Edm.String`.
+    pub secure_boot: Option<String>,
+    /// Property `secureBootConfigurationPolicyFingerPrint`: `Edm.String`.
+    pub secure_boot_configuration_policy_finger_print: Option<String>,
+    /// Property `testSigning`: `Edm.String`.
+    pub test_signing: Option<String>,
+    /// Property `tpmVersion`: `Edm.String`.
+    pub tpm_version: Option<String>,
+    /// Property `virtualSecureMode`: `Edm.String`.
+    pub virtual_secure_mode: Option<String>,
+    /// Property `windowsPE`: `Edm.String`.
+    pub windows_pe: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for PublicErrorResponse {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceHealthAttestationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl PublicErrorResponse {
+#[cfg(feature = "_action_state")]
+impl DeviceHealthAttestationState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicErrorResponse";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceHealthAttestationState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -84,13 +202,69 @@ impl PublicErrorResponse {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("error", &self.error);
+        object.property("attestationIdentityKey", &self.attestation_identity_key);
+        object.property("bitLockerStatus", &self.bit_locker_status);
+        object.property("bootAppSecurityVersion", &self.boot_app_security_version);
+        object.property("bootDebugging", &self.boot_debugging);
+        object
+            .property("bootManagerSecurityVersion", &self.boot_manager_security_version);
+        object.property("bootManagerVersion", &self.boot_manager_version);
+        object.property("bootRevisionListInfo", &self.boot_revision_list_info);
+        object.property("codeIntegrity", &self.code_integrity);
+        object.property("codeIntegrityCheckVersion", &self.code_integrity_check_version);
+        object.property("codeIntegrityPolicy", &self.code_integrity_policy);
+        object.property("contentNamespaceUrl", &self.content_namespace_url);
+        object.property("contentVersion", &self.content_version);
+        object.property("dataExcutionPolicy", &self.data_excution_policy);
+        object
+            .property(
+                "deviceHealthAttestationStatus",
+                &self.device_health_attestation_status,
+            );
+        object
+            .property(
+                "earlyLaunchAntiMalwareDriverProtection",
+                &self.early_launch_anti_malware_driver_protection,
+            );
+        object
+            .property(
+                "healthAttestationSupportedStatus",
+                &self.health_attestation_supported_status,
+            );
+        object.property("healthStatusMismatchInfo", &self.health_status_mismatch_info);
+        object.property("issuedDateTime", &self.issued_date_time);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object
+            .property(
+                "operatingSystemKernelDebugging",
+                &self.operating_system_kernel_debugging,
+            );
+        object
+            .property(
+                "operatingSystemRevListInfo",
+                &self.operating_system_rev_list_info,
+            );
+        object.property("pcr0", &self.pcr0);
+        object.property("pcrHashAlgorithm", &self.pcr_hash_algorithm);
+        object.property("resetCount", &self.reset_count);
+        object.property("restartCount", &self.restart_count);
+        object.property("safeMode", &self.safe_mode);
+        object.property("secureBoot", &self.secure_boot);
+        object
+            .property(
+                "secureBootConfigurationPolicyFingerPrint",
+                &self.secure_boot_configuration_policy_finger_print,
+            );
+        object.property("testSigning", &self.test_signing);
+        object.property("tpmVersion", &self.tpm_version);
+        object.property("virtualSecureMode", &self.virtual_secure_mode);
+        object.property("windowsPE", &self.windows_pe);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for PublicErrorResponse {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceHealthAttestationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -98,105 +272,8 @@ impl<'de> serde::Deserialize<'de> for PublicErrorResponse {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for PublicErrorResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl PublicErrorResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// The properties of [`PublicErrorResponse`] by wire name, each a [`Field<PublicErrorResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicErrorResponse::set_null`].
-pub enum PublicErrorResponseField {}
-
-#[cfg(feature = "_unreached")]
-#[allow(non_upper_case_globals)]
-impl PublicErrorResponseField {
-    /// `error`
-    pub const Error: model::Field<PublicErrorResponse> = model::Field::new("error");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PublicErrorResponse>] = &[Self::Error];
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.resultTemplate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResultTemplate {
-    /// Property `body`: `Edm.Untyped`.
-    pub body: Option<edm::Untyped>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for ResultTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl ResultTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resultTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("body", &self.body);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for ResultTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for ResultTemplate {
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for DeviceHealthAttestationState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -205,8 +282,98 @@ impl graph_odata_runtime::model::ODataObject for ResultTemplate {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "body" => read_lenient(map, key, &mut self.body, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "attestationIdentityKey" => {
+                read_lenient(map, key, &mut self.attestation_identity_key, extra)
+            }
+            "bitLockerStatus" => {
+                read_lenient(map, key, &mut self.bit_locker_status, extra)
+            }
+            "bootAppSecurityVersion" => {
+                read_lenient(map, key, &mut self.boot_app_security_version, extra)
+            }
+            "bootDebugging" => read_lenient(map, key, &mut self.boot_debugging, extra),
+            "bootManagerSecurityVersion" => {
+                read_lenient(map, key, &mut self.boot_manager_security_version, extra)
+            }
+            "bootManagerVersion" => {
+                read_lenient(map, key, &mut self.boot_manager_version, extra)
+            }
+            "bootRevisionListInfo" => {
+                read_lenient(map, key, &mut self.boot_revision_list_info, extra)
+            }
+            "codeIntegrity" => read_lenient(map, key, &mut self.code_integrity, extra),
+            "codeIntegrityCheckVersion" => {
+                read_lenient(map, key, &mut self.code_integrity_check_version, extra)
+            }
+            "codeIntegrityPolicy" => {
+                read_lenient(map, key, &mut self.code_integrity_policy, extra)
+            }
+            "contentNamespaceUrl" => {
+                read_lenient(map, key, &mut self.content_namespace_url, extra)
+            }
+            "contentVersion" => read_lenient(map, key, &mut self.content_version, extra),
+            "dataExcutionPolicy" => {
+                read_lenient(map, key, &mut self.data_excution_policy, extra)
+            }
+            "deviceHealthAttestationStatus" => {
+                read_lenient(map, key, &mut self.device_health_attestation_status, extra)
+            }
+            "earlyLaunchAntiMalwareDriverProtection" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.early_launch_anti_malware_driver_protection,
+                    extra,
+                )
+            }
+            "healthAttestationSupportedStatus" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.health_attestation_supported_status,
+                    extra,
+                )
+            }
+            "healthStatusMismatchInfo" => {
+                read_lenient(map, key, &mut self.health_status_mismatch_info, extra)
+            }
+            "issuedDateTime" => read_lenient(map, key, &mut self.issued_date_time, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "operatingSystemKernelDebugging" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.operating_system_kernel_debugging,
+                    extra,
+                )
+            }
+            "operatingSystemRevListInfo" => {
+                read_lenient(map, key, &mut self.operating_system_rev_list_info, extra)
+            }
+            "pcr0" => read_lenient(map, key, &mut self.pcr0, extra),
+            "pcrHashAlgorithm" => {
+                read_lenient(map, key, &mut self.pcr_hash_algorithm, extra)
+            }
+            "resetCount" => read_lenient(map, key, &mut self.reset_count, extra),
+            "restartCount" => read_lenient(map, key, &mut self.restart_count, extra),
+            "safeMode" => read_lenient(map, key, &mut self.safe_mode, extra),
+            "secureBoot" => read_lenient(map, key, &mut self.secure_boot, extra),
+            "secureBootConfigurationPolicyFingerPrint" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.secure_boot_configuration_policy_finger_print,
+                    extra,
+                )
+            }
+            "testSigning" => read_lenient(map, key, &mut self.test_signing, extra),
+            "tpmVersion" => read_lenient(map, key, &mut self.tpm_version, extra),
+            "virtualSecureMode" => {
+                read_lenient(map, key, &mut self.virtual_secure_mode, extra)
+            }
+            "windowsPE" => read_lenient(map, key, &mut self.windows_pe, extra),
             _ => Ok(false),
         }
     }
@@ -217,8 +384,8 @@ impl graph_odata_runtime::model::ODataObject for ResultTemplate {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl ResultTemplate {
+#[cfg(feature = "_action_state")]
+impl DeviceHealthAttestationState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -228,65 +395,337 @@ impl ResultTemplate {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`ResultTemplate`] by wire name, each a [`Field<ResultTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResultTemplate::set_null`].
-pub enum ResultTemplateField {}
+#[cfg(feature = "_action_state")]
+/// The properties of [`DeviceHealthAttestationState`] by wire name, each a [`Field<DeviceHealthAttestationState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceHealthAttestationState::set_null`].
+pub enum DeviceHealthAttestationStateField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_action_state")]
 #[allow(non_upper_case_globals)]
-impl ResultTemplateField {
-    /// `body`
-    pub const Body: model::Field<ResultTemplate> = model::Field::new("body");
-    /// `displayName`
-    pub const DisplayName: model::Field<ResultTemplate> = model::Field::new(
-        "displayName",
+impl DeviceHealthAttestationStateField {
+    /// `attestationIdentityKey`
+    pub const AttestationIdentityKey: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "attestationIdentityKey",
+    );
+    /// `bitLockerStatus`
+    pub const BitLockerStatus: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bitLockerStatus",
+    );
+    /// `bootAppSecurityVersion`
+    pub const BootAppSecurityVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bootAppSecurityVersion",
+    );
+    /// `bootDebugging`
+    pub const BootDebugging: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bootDebugging",
+    );
+    /// `bootManagerSecurityVersion`
+    pub const BootManagerSecurityVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bootManagerSecurityVersion",
+    );
+    /// `bootManagerVersion`
+    pub const BootManagerVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bootManagerVersion",
+    );
+    /// `bootRevisionListInfo`
+    pub const BootRevisionListInfo: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "bootRevisionListInfo",
+    );
+    /// `codeIntegrity`
+    pub const CodeIntegrity: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "codeIntegrity",
+    );
+    /// `codeIntegrityCheckVersion`
+    pub const CodeIntegrityCheckVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "codeIntegrityCheckVersion",
+    );
+    /// `codeIntegrityPolicy`
+    pub const CodeIntegrityPolicy: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "codeIntegrityPolicy",
+    );
+    /// `contentNamespaceUrl`
+    pub const ContentNamespaceUrl: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "contentNamespaceUrl",
+    );
+    /// `contentVersion`
+    pub const ContentVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "contentVersion",
+    );
+    /// `dataExcutionPolicy`
+    pub const DataExcutionPolicy: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "dataExcutionPolicy",
+    );
+    /// `deviceHealthAttestationStatus`
+    pub const DeviceHealthAttestationStatus: model::Field<
+        DeviceHealthAttestationState,
+    > = model::Field::new("deviceHealthAttestationStatus");
+    /// `earlyLaunchAntiMalwareDriverProtection`
+    pub const EarlyLaunchAntiMalwareDriverProtection: model::Field<
+        DeviceHealthAttestationState,
+    > = model::Field::new("earlyLaunchAntiMalwareDriverProtection");
+    /// `healthAttestationSupportedStatus`
+    pub const HealthAttestationSupportedStatus: model::Field<
+        DeviceHealthAttestationState,
+    > = model::Field::new("healthAttestationSupportedStatus");
+    /// `healthStatusMismatchInfo`
+    pub const HealthStatusMismatchInfo: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "healthStatusMismatchInfo",
+    );
+    /// `issuedDateTime`
+    pub const IssuedDateTime: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "issuedDateTime",
+    );
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `operatingSystemKernelDebugging`
+    pub const OperatingSystemKernelDebugging: model::Field<
+        DeviceHealthAttestationState,
+    > = model::Field::new("operatingSystemKernelDebugging");
+    /// `operatingSystemRevListInfo`
+    pub const OperatingSystemRevListInfo: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "operatingSystemRevListInfo",
+    );
+    /// `pcr0`
+    pub const Pcr0: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "pcr0",
+    );
+    /// `pcrHashAlgorithm`
+    pub const PcrHashAlgorithm: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "pcrHashAlgorithm",
+    );
+    /// `resetCount`
+    pub const ResetCount: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "resetCount",
+    );
+    /// `restartCount`
+    pub const RestartCount: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "restartCount",
+    );
+    /// `safeMode`
+    pub const SafeMode: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "safeMode",
+    );
+    /// `secureBoot`
+    pub const SecureBoot: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "secureBoot",
+    );
+    /// `secureBootConfigurationPolicyFingerPrint`
+    pub const SecureBootConfigurationPolicyFingerPrint: model::Field<
+        DeviceHealthAttestationState,
+    > = model::Field::new("secureBootConfigurationPolicyFingerPrint");
+    /// `testSigning`
+    pub const TestSigning: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "testSigning",
+    );
+    /// `tpmVersion`
+    pub const TpmVersion: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "tpmVersion",
+    );
+    /// `virtualSecureMode`
+    pub const VirtualSecureMode: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "virtualSecureMode",
+    );
+    /// `windowsPE`
+    pub const WindowsPe: model::Field<DeviceHealthAttestationState> = model::Field::new(
+        "windowsPE",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResultTemplate>] = &[
-        Self::Body,
-        Self::DisplayName,
+    pub const ALL: &'static [model::Field<DeviceHealthAttestationState>] = &[
+        Self::AttestationIdentityKey,
+        Self::BitLockerStatus,
+        Self::BootAppSecurityVersion,
+        Self::BootDebugging,
+        Self::BootManagerSecurityVersion,
+        Self::BootManagerVersion,
+        Self::BootRevisionListInfo,
+        Self::CodeIntegrity,
+        Self::CodeIntegrityCheckVersion,
+        Self::CodeIntegrityPolicy,
+        Self::ContentNamespaceUrl,
+        Self::ContentVersion,
+        Self::DataExcutionPolicy,
+        Self::DeviceHealthAttestationStatus,
+        Self::EarlyLaunchAntiMalwareDriverProtection,
+        Self::HealthAttestationSupportedStatus,
+        Self::HealthStatusMismatchInfo,
+        Self::IssuedDateTime,
+        Self::LastUpdateDateTime,
+        Self::OperatingSystemKernelDebugging,
+        Self::OperatingSystemRevListInfo,
+        Self::Pcr0,
+        Self::PcrHashAlgorithm,
+        Self::ResetCount,
+        Self::RestartCount,
+        Self::SafeMode,
+        Self::SecureBoot,
+        Self::SecureBootConfigurationPolicyFingerPrint,
+        Self::TestSigning,
+        Self::TpmVersion,
+        Self::VirtualSecureMode,
+        Self::WindowsPe,
     ];
 }
 
-#[cfg(feature = "_agent_identity")]
-/// CSDL complex type `microsoft.graph.selfSignedCertificate`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationCourse`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SelfSignedCertificate {
-    /// Property `customKeyIdentifier`: `Edm.Binary`.
-    pub custom_key_identifier: Option<edm::Binary>,
+pub struct EducationCourse {
+    /// Property `courseNumber`: `Edm.String`.
+    pub course_number: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `key`: `Edm.Binary`.
-    pub key: Option<edm::Binary>,
-    /// Property `keyId`: `Edm.Guid`.
-    pub key_id: Option<edm::Guid>,
+    /// Property `externalId`: `Edm.String`.
+    pub external_id: Option<String>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationCourse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationCourse {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationCourse";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("courseNumber", &self.course_number);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("externalId", &self.external_id);
+        object.property("subject", &self.subject);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationCourse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationCourse {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "courseNumber" => read_lenient(map, key, &mut self.course_number, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationCourse {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationCourse`] by wire name, each a [`Field<EducationCourse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationCourse::set_null`].
+pub enum EducationCourseField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationCourseField {
+    /// `courseNumber`
+    pub const CourseNumber: model::Field<EducationCourse> = model::Field::new(
+        "courseNumber",
+    );
+    /// `description`
+    pub const Description: model::Field<EducationCourse> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationCourse> = model::Field::new(
+        "displayName",
+    );
+    /// `externalId`
+    pub const ExternalId: model::Field<EducationCourse> = model::Field::new(
+        "externalId",
+    );
+    /// `subject`
+    pub const Subject: model::Field<EducationCourse> = model::Field::new("subject");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationCourse>] = &[
+        Self::CourseNumber,
+        Self::Description,
+        Self::DisplayName,
+        Self::ExternalId,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.entitlementManagementSchedule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntitlementManagementSchedule {
+    /// Property `expiration`: `microsoft.graph.expirationPattern`.
+    pub expiration: Option<ExpirationPattern>,
+    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
+    pub recurrence: Option<PatternedRecurrence>,
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `thumbprint`: `Edm.String`.
-    pub thumbprint: Option<String>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `usage`: `Edm.String`.
-    pub usage: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity")]
-impl serde::Serialize for SelfSignedCertificate {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EntitlementManagementSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_identity")]
-impl SelfSignedCertificate {
+#[cfg(feature = "_identity_governance")]
+impl EntitlementManagementSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfSignedCertificate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagementSchedule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -299,21 +738,15 @@ impl SelfSignedCertificate {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("customKeyIdentifier", &self.custom_key_identifier);
-        object.property("displayName", &self.display_name);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("key", &self.key);
-        object.property("keyId", &self.key_id);
+        object.property("expiration", &self.expiration);
+        object.property("recurrence", &self.recurrence);
         object.property("startDateTime", &self.start_date_time);
-        object.property("thumbprint", &self.thumbprint);
-        object.property("type", &self.r#type);
-        object.property("usage", &self.usage);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_identity")]
-impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for EntitlementManagementSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -321,154 +754,8 @@ impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_agent_identity")]
-impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "customKeyIdentifier" => {
-                read_lenient(map, key, &mut self.custom_key_identifier, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "keyId" => read_lenient(map, key, &mut self.key_id, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "usage" => read_lenient(map, key, &mut self.usage, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-impl SelfSignedCertificate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity")]
-/// The properties of [`SelfSignedCertificate`] by wire name, each a [`Field<SelfSignedCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfSignedCertificate::set_null`].
-pub enum SelfSignedCertificateField {}
-
-#[cfg(feature = "_agent_identity")]
-#[allow(non_upper_case_globals)]
-impl SelfSignedCertificateField {
-    /// `customKeyIdentifier`
-    pub const CustomKeyIdentifier: model::Field<SelfSignedCertificate> = model::Field::new(
-        "customKeyIdentifier",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<SelfSignedCertificate> = model::Field::new(
-        "displayName",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
-        "endDateTime",
-    );
-    /// `key`
-    pub const Key: model::Field<SelfSignedCertificate> = model::Field::new("key");
-    /// `keyId`
-    pub const KeyId: model::Field<SelfSignedCertificate> = model::Field::new("keyId");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<SelfSignedCertificate> = model::Field::new(
-        "startDateTime",
-    );
-    /// `thumbprint`
-    pub const Thumbprint: model::Field<SelfSignedCertificate> = model::Field::new(
-        "thumbprint",
-    );
-    /// `type`
-    pub const Type: model::Field<SelfSignedCertificate> = model::Field::new("type");
-    /// `usage`
-    pub const Usage: model::Field<SelfSignedCertificate> = model::Field::new("usage");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SelfSignedCertificate>] = &[
-        Self::CustomKeyIdentifier,
-        Self::DisplayName,
-        Self::EndDateTime,
-        Self::Key,
-        Self::KeyId,
-        Self::StartDateTime,
-        Self::Thumbprint,
-        Self::Type,
-        Self::Usage,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL complex type `microsoft.graph.sensitivityLabelAssignment`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensitivityLabelAssignment {
-    /// Property `assignmentMethod`: `microsoft.graph.sensitivityLabelAssignmentMethod`, not nullable.
-    pub assignment_method: Option<SensitivityLabelAssignmentMethod>,
-    /// Property `sensitivityLabelId`: `Edm.String`, not nullable.
-    pub sensitivity_label_id: Option<String>,
-    /// Property `tenantId`: `Edm.String`, not nullable.
-    pub tenant_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for SensitivityLabelAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl SensitivityLabelAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabelAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignmentMethod", &self.assignment_method);
-        object.property("sensitivityLabelId", &self.sensitivity_label_id);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for EntitlementManagementSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -477,13 +764,9 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "assignmentMethod" => {
-                read_nullable(map, key, &mut self.assignment_method, extra)
-            }
-            "sensitivityLabelId" => {
-                read_lenient(map, key, &mut self.sensitivity_label_id, extra)
-            }
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "expiration" => read_nullable(map, key, &mut self.expiration, extra),
+            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             _ => Ok(false),
         }
     }
@@ -494,8 +777,8 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelAssignment {
     }
 }
 
-#[cfg(feature = "_drives")]
-impl SensitivityLabelAssignment {
+#[cfg(feature = "_identity_governance")]
+impl EntitlementManagementSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -505,54 +788,152 @@ impl SensitivityLabelAssignment {
     }
 }
 
-#[cfg(feature = "_drives")]
-/// The properties of [`SensitivityLabelAssignment`] by wire name, each a [`Field<SensitivityLabelAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelAssignment::set_null`].
-pub enum SensitivityLabelAssignmentField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`EntitlementManagementSchedule`] by wire name, each a [`Field<EntitlementManagementSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagementSchedule::set_null`].
+pub enum EntitlementManagementScheduleField {}
 
-#[cfg(feature = "_drives")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl SensitivityLabelAssignmentField {
-    /// `assignmentMethod`
-    pub const AssignmentMethod: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "assignmentMethod",
+impl EntitlementManagementScheduleField {
+    /// `expiration`
+    pub const Expiration: model::Field<EntitlementManagementSchedule> = model::Field::new(
+        "expiration",
     );
-    /// `sensitivityLabelId`
-    pub const SensitivityLabelId: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "sensitivityLabelId",
+    /// `recurrence`
+    pub const Recurrence: model::Field<EntitlementManagementSchedule> = model::Field::new(
+        "recurrence",
     );
-    /// `tenantId`
-    pub const TenantId: model::Field<SensitivityLabelAssignment> = model::Field::new(
-        "tenantId",
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<EntitlementManagementSchedule> = model::Field::new(
+        "startDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensitivityLabelAssignment>] = &[
-        Self::AssignmentMethod,
-        Self::SensitivityLabelId,
-        Self::TenantId,
+    pub const ALL: &'static [model::Field<EntitlementManagementSchedule>] = &[
+        Self::Expiration,
+        Self::Recurrence,
+        Self::StartDateTime,
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.signInContext`; abstract.
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.externalItemConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SignInContext {
+pub struct ExternalItemConfiguration {
+    /// Property `connections`: `Collection(microsoft.graph.connectionItem)`, not nullable.
+    pub connections: Option<Vec<ConnectionItem>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for SignInContext {
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for ExternalItemConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl SignInContext {
+#[cfg(feature = "_copilot")]
+impl ExternalItemConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInContext";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalItemConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("connections", &self.connections);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for ExternalItemConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for ExternalItemConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "connections" => read_nullable(map, key, &mut self.connections, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl ExternalItemConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`ExternalItemConfiguration`] by wire name, each a [`Field<ExternalItemConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItemConfiguration::set_null`].
+pub enum ExternalItemConfigurationField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl ExternalItemConfigurationField {
+    /// `connections`
+    pub const Connections: model::Field<ExternalItemConfiguration> = model::Field::new(
+        "connections",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExternalItemConfiguration>] = &[
+        Self::Connections,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerCustomPropertyDictionary {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerCustomPropertyDictionary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerCustomPropertyDictionary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyDictionary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -569,8 +950,8 @@ impl SignInContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for SignInContext {
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -578,8 +959,9 @@ impl<'de> serde::Deserialize<'de> for SignInContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for SignInContext {
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject
+for FileStorageContainerCustomPropertyDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -594,171 +976,33 @@ impl graph_odata_runtime::model::ODataObject for SignInContext {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.signInContext` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInContext`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnySignInContext {
-    /// The base type itself, or a derived type unknown to this crate.
-    SignInContext(Box<SignInContext>),
-    /// `microsoft.graph.applicationContext`
-    ApplicationContext(Box<ApplicationContext>),
-    /// `microsoft.graph.authContext`
-    AuthContext(Box<AuthContext>),
-    /// `microsoft.graph.userActionContext`
-    UserActionContext(Box<UserActionContext>),
-}
-
-#[cfg(feature = "_identity")]
-impl AnySignInContext {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::SignInContext(_) => SignInContext::ODATA_TYPE,
-            Self::ApplicationContext(_) => ApplicationContext::ODATA_TYPE,
-            Self::AuthContext(_) => AuthContext::ODATA_TYPE,
-            Self::UserActionContext(_) => UserActionContext::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`SignInContext`] (or of an unknown derived type).
-    pub fn as_sign_in_context(&self) -> Option<&SignInContext> {
-        match self {
-            Self::SignInContext(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnySignInContext {
-    fn default() -> Self {
-        Self::SignInContext(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<SignInContext> for AnySignInContext {
-    fn from(value: SignInContext) -> Self {
-        Self::SignInContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnySignInContext {
-    /// The value if it is a [`AnySignInContext::ApplicationContext`] variant.
-    pub fn as_application_context(&self) -> Option<&ApplicationContext> {
-        match self {
-            Self::ApplicationContext(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySignInContext::AuthContext`] variant.
-    pub fn as_auth_context(&self) -> Option<&AuthContext> {
-        match self {
-            Self::AuthContext(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnySignInContext::UserActionContext`] variant.
-    pub fn as_user_action_context(&self) -> Option<&UserActionContext> {
-        match self {
-            Self::UserActionContext(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<ApplicationContext> for AnySignInContext {
-    fn from(value: ApplicationContext) -> Self {
-        Self::ApplicationContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<AuthContext> for AnySignInContext {
-    fn from(value: AuthContext) -> Self {
-        Self::AuthContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<UserActionContext> for AnySignInContext {
-    fn from(value: UserActionContext) -> Self {
-        Self::UserActionContext(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnySignInContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SignInContext(value) => value.serialize_with_type(serializer, None),
-            Self::ApplicationContext(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ApplicationContext::ODATA_TYPE),
-                    )
-            }
-            Self::AuthContext(value) => {
-                value.serialize_with_type(serializer, Some(AuthContext::ODATA_TYPE))
-            }
-            Self::UserActionContext(value) => {
-                value
-                    .serialize_with_type(serializer, Some(UserActionContext::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnySignInContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.applicationContext" | "graph.applicationContext" => {
-                serde_json::from_value(value).map(Self::ApplicationContext)
-            }
-            "microsoft.graph.authContext" | "graph.authContext" => {
-                serde_json::from_value(value).map(Self::AuthContext)
-            }
-            "microsoft.graph.userActionContext" | "graph.userActionContext" => {
-                serde_json::from_value(value).map(Self::UserActionContext)
-            }
-            _ => serde_json::from_value(value).map(Self::SignInContext),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.stringKeyObjectValuePair`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringKeyObjectValuePair {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
+pub struct FileStorageContainerSettings {
+    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
+    pub is_item_versioning_enabled: Option<bool>,
+    /// Property `isOcrEnabled`: `Edm.Boolean`.
+    pub is_ocr_enabled: Option<bool>,
+    /// Property `itemMajorVersionLimit`: `Edm.Int32`.
+    pub item_major_version_limit: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for StringKeyObjectValuePair {
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyObjectValuePair {
+#[cfg(feature = "_storage")]
+impl FileStorageContainerSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyObjectValuePair";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -771,13 +1015,15 @@ impl StringKeyObjectValuePair {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("key", &self.key);
+        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
+        object.property("isOcrEnabled", &self.is_ocr_enabled);
+        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -785,8 +1031,8 @@ impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -795,7 +1041,13 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
+            "isItemVersioningEnabled" => {
+                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
+            }
+            "isOcrEnabled" => read_lenient(map, key, &mut self.is_ocr_enabled, extra),
+            "itemMajorVersionLimit" => {
+                read_lenient(map, key, &mut self.item_major_version_limit, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -806,8 +1058,8 @@ impl graph_odata_runtime::model::ODataObject for StringKeyObjectValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyObjectValuePair {
+#[cfg(feature = "_storage")]
+impl FileStorageContainerSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -817,44 +1069,56 @@ impl StringKeyObjectValuePair {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`StringKeyObjectValuePair`] by wire name, each a [`Field<StringKeyObjectValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyObjectValuePair::set_null`].
-pub enum StringKeyObjectValuePairField {}
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerSettings`] by wire name, each a [`Field<FileStorageContainerSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerSettings::set_null`].
+pub enum FileStorageContainerSettingsField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
-impl StringKeyObjectValuePairField {
-    /// `key`
-    pub const Key: model::Field<StringKeyObjectValuePair> = model::Field::new("key");
+impl FileStorageContainerSettingsField {
+    /// `isItemVersioningEnabled`
+    pub const IsItemVersioningEnabled: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "isItemVersioningEnabled",
+    );
+    /// `isOcrEnabled`
+    pub const IsOcrEnabled: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "isOcrEnabled",
+    );
+    /// `itemMajorVersionLimit`
+    pub const ItemMajorVersionLimit: model::Field<FileStorageContainerSettings> = model::Field::new(
+        "itemMajorVersionLimit",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StringKeyObjectValuePair>] = &[Self::Key];
+    pub const ALL: &'static [model::Field<FileStorageContainerSettings>] = &[
+        Self::IsItemVersioningEnabled,
+        Self::IsOcrEnabled,
+        Self::ItemMajorVersionLimit,
+    ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationJobApplicationParameters`.
+#[cfg(feature = "_storage")]
+/// CSDL complex type `microsoft.graph.fileStorageContainerViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationJobApplicationParameters {
-    /// Property `ruleId`: `Edm.String`.
-    pub rule_id: Option<String>,
-    /// Property `subjects`: `Collection(microsoft.graph.synchronizationJobSubject)`.
-    pub subjects: Option<Vec<SynchronizationJobSubject>>,
+pub struct FileStorageContainerViewpoint {
+    /// Property `effectiveRole`: `Edm.String`, not nullable.
+    pub effective_role: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationJobApplicationParameters {
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobApplicationParameters {
+#[cfg(feature = "_storage")]
+impl FileStorageContainerViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobApplicationParameters";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerViewpoint";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -867,14 +1131,13 @@ impl SynchronizationJobApplicationParameters {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("ruleId", &self.rule_id);
-        object.property("subjects", &self.subjects);
+        object.property("effectiveRole", &self.effective_role);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -882,9 +1145,549 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject
-for SynchronizationJobApplicationParameters {
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for FileStorageContainerViewpoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "effectiveRole" => read_lenient(map, key, &mut self.effective_role, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerViewpoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerViewpoint`] by wire name, each a [`Field<FileStorageContainerViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerViewpoint::set_null`].
+pub enum FileStorageContainerViewpointField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerViewpointField {
+    /// `effectiveRole`
+    pub const EffectiveRole: model::Field<FileStorageContainerViewpoint> = model::Field::new(
+        "effectiveRole",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerViewpoint>] = &[
+        Self::EffectiveRole,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL complex type `microsoft.graph.itemActionStat`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemActionStat {
+    /// Property `actionCount`: `Edm.Int32`.
+    pub action_count: Option<i32>,
+    /// Property `actorCount`: `Edm.Int32`.
+    pub actor_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for ItemActionStat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ItemActionStat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActionStat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actionCount", &self.action_count);
+        object.property("actorCount", &self.actor_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for ItemActionStat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for ItemActionStat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "actionCount" => read_lenient(map, key, &mut self.action_count, extra),
+            "actorCount" => read_lenient(map, key, &mut self.actor_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ItemActionStat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`ItemActionStat`] by wire name, each a [`Field<ItemActionStat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActionStat::set_null`].
+pub enum ItemActionStatField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl ItemActionStatField {
+    /// `actionCount`
+    pub const ActionCount: model::Field<ItemActionStat> = model::Field::new(
+        "actionCount",
+    );
+    /// `actorCount`
+    pub const ActorCount: model::Field<ItemActionStat> = model::Field::new("actorCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ItemActionStat>] = &[
+        Self::ActionCount,
+        Self::ActorCount,
+    ];
+}
+
+#[cfg(feature = "_group")]
+/// CSDL complex type `microsoft.graph.licenseProcessingState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseProcessingState {
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_group")]
+impl serde::Serialize for LicenseProcessingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_group")]
+impl LicenseProcessingState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseProcessingState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_group")]
+impl<'de> serde::Deserialize<'de> for LicenseProcessingState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_group")]
+impl graph_odata_runtime::model::ODataObject for LicenseProcessingState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_group")]
+impl LicenseProcessingState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_group")]
+/// The properties of [`LicenseProcessingState`] by wire name, each a [`Field<LicenseProcessingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseProcessingState::set_null`].
+pub enum LicenseProcessingStateField {}
+
+#[cfg(feature = "_group")]
+#[allow(non_upper_case_globals)]
+impl LicenseProcessingStateField {
+    /// `state`
+    pub const State: model::Field<LicenseProcessingState> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseProcessingState>] = &[Self::State];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL complex type `microsoft.graph.listInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListInfo {
+    /// Property `contentTypesEnabled`: `Edm.Boolean`.
+    pub content_types_enabled: Option<bool>,
+    /// Property `hidden`: `Edm.Boolean`.
+    pub hidden: Option<bool>,
+    /// Property `template`: `Edm.String`.
+    pub template: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for ListInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ListInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.listInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("contentTypesEnabled", &self.content_types_enabled);
+        object.property("hidden", &self.hidden);
+        object.property("template", &self.template);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for ListInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for ListInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "contentTypesEnabled" => {
+                read_lenient(map, key, &mut self.content_types_enabled, extra)
+            }
+            "hidden" => read_lenient(map, key, &mut self.hidden, extra),
+            "template" => read_lenient(map, key, &mut self.template, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ListInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`ListInfo`] by wire name, each a [`Field<ListInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListInfo::set_null`].
+pub enum ListInfoField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl ListInfoField {
+    /// `contentTypesEnabled`
+    pub const ContentTypesEnabled: model::Field<ListInfo> = model::Field::new(
+        "contentTypesEnabled",
+    );
+    /// `hidden`
+    pub const Hidden: model::Field<ListInfo> = model::Field::new("hidden");
+    /// `template`
+    pub const Template: model::Field<ListInfo> = model::Field::new("template");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ListInfo>] = &[
+        Self::ContentTypesEnabled,
+        Self::Hidden,
+        Self::Template,
+    ];
+}
+
+#[cfg(feature = "_mail_tips_error")]
+/// CSDL complex type `microsoft.graph.mailTipsError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailTipsError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_mail_tips_error")]
+impl serde::Serialize for MailTipsError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_mail_tips_error")]
+impl MailTipsError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTipsError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_mail_tips_error")]
+impl<'de> serde::Deserialize<'de> for MailTipsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_mail_tips_error")]
+impl graph_odata_runtime::model::ODataObject for MailTipsError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_mail_tips_error")]
+impl MailTipsError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_mail_tips_error")]
+/// The properties of [`MailTipsError`] by wire name, each a [`Field<MailTipsError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTipsError::set_null`].
+pub enum MailTipsErrorField {}
+
+#[cfg(feature = "_mail_tips_error")]
+#[allow(non_upper_case_globals)]
+impl MailTipsErrorField {
+    /// `code`
+    pub const Code: model::Field<MailTipsError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<MailTipsError> = model::Field::new("message");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.mailboxSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailboxSettings {
+    /// Property `archiveFolder`: `Edm.String`.
+    pub archive_folder: Option<String>,
+    /// Property `automaticRepliesSetting`: `microsoft.graph.automaticRepliesSetting`.
+    pub automatic_replies_setting: Option<AutomaticRepliesSetting>,
+    /// Property `dateFormat`: `Edm.String`.
+    pub date_format: Option<String>,
+    /// Property `delegateMeetingMessageDeliveryOptions`: `microsoft.graph.delegateMeetingMessageDeliveryOptions`.
+    pub delegate_meeting_message_delivery_options: Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    /// Property `language`: `microsoft.graph.localeInfo`.
+    pub language: Option<LocaleInfo>,
+    /// Property `timeFormat`: `Edm.String`.
+    pub time_format: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Property `userPurpose`: `microsoft.graph.userPurpose`.
+    pub user_purpose: Option<UserPurpose>,
+    /// Property `workingHours`: `microsoft.graph.workingHours`.
+    pub working_hours: Option<WorkingHours>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for MailboxSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl MailboxSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("archiveFolder", &self.archive_folder);
+        object.property("automaticRepliesSetting", &self.automatic_replies_setting);
+        object.property("dateFormat", &self.date_format);
+        object
+            .property(
+                "delegateMeetingMessageDeliveryOptions",
+                &self.delegate_meeting_message_delivery_options,
+            );
+        object.property("language", &self.language);
+        object.property("timeFormat", &self.time_format);
+        object.property("timeZone", &self.time_zone);
+        object.property("userPurpose", &self.user_purpose);
+        object.property("workingHours", &self.working_hours);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for MailboxSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for MailboxSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -893,8 +1696,24 @@ for SynchronizationJobApplicationParameters {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
-            "subjects" => read_nullable(map, key, &mut self.subjects, extra),
+            "archiveFolder" => read_lenient(map, key, &mut self.archive_folder, extra),
+            "automaticRepliesSetting" => {
+                read_nullable(map, key, &mut self.automatic_replies_setting, extra)
+            }
+            "dateFormat" => read_lenient(map, key, &mut self.date_format, extra),
+            "delegateMeetingMessageDeliveryOptions" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.delegate_meeting_message_delivery_options,
+                    extra,
+                )
+            }
+            "language" => read_nullable(map, key, &mut self.language, extra),
+            "timeFormat" => read_lenient(map, key, &mut self.time_format, extra),
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
+            "userPurpose" => read_nullable(map, key, &mut self.user_purpose, extra),
+            "workingHours" => read_nullable(map, key, &mut self.working_hours, extra),
             _ => Ok(false),
         }
     }
@@ -905,8 +1724,8 @@ for SynchronizationJobApplicationParameters {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobApplicationParameters {
+#[cfg(feature = "_authorization_info")]
+impl MailboxSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -916,51 +1735,82 @@ impl SynchronizationJobApplicationParameters {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationJobApplicationParameters`] by wire name, each a [`Field<SynchronizationJobApplicationParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobApplicationParameters::set_null`].
-pub enum SynchronizationJobApplicationParametersField {}
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`MailboxSettings`] by wire name, each a [`Field<MailboxSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxSettings::set_null`].
+pub enum MailboxSettingsField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationJobApplicationParametersField {
-    /// `ruleId`
-    pub const RuleId: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
-        "ruleId",
+impl MailboxSettingsField {
+    /// `archiveFolder`
+    pub const ArchiveFolder: model::Field<MailboxSettings> = model::Field::new(
+        "archiveFolder",
     );
-    /// `subjects`
-    pub const Subjects: model::Field<SynchronizationJobApplicationParameters> = model::Field::new(
-        "subjects",
+    /// `automaticRepliesSetting`
+    pub const AutomaticRepliesSetting: model::Field<MailboxSettings> = model::Field::new(
+        "automaticRepliesSetting",
+    );
+    /// `dateFormat`
+    pub const DateFormat: model::Field<MailboxSettings> = model::Field::new(
+        "dateFormat",
+    );
+    /// `delegateMeetingMessageDeliveryOptions`
+    pub const DelegateMeetingMessageDeliveryOptions: model::Field<MailboxSettings> = model::Field::new(
+        "delegateMeetingMessageDeliveryOptions",
+    );
+    /// `language`
+    pub const Language: model::Field<MailboxSettings> = model::Field::new("language");
+    /// `timeFormat`
+    pub const TimeFormat: model::Field<MailboxSettings> = model::Field::new(
+        "timeFormat",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<MailboxSettings> = model::Field::new("timeZone");
+    /// `userPurpose`
+    pub const UserPurpose: model::Field<MailboxSettings> = model::Field::new(
+        "userPurpose",
+    );
+    /// `workingHours`
+    pub const WorkingHours: model::Field<MailboxSettings> = model::Field::new(
+        "workingHours",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationJobApplicationParameters>] = &[
-        Self::RuleId,
-        Self::Subjects,
+    pub const ALL: &'static [model::Field<MailboxSettings>] = &[
+        Self::ArchiveFolder,
+        Self::AutomaticRepliesSetting,
+        Self::DateFormat,
+        Self::DelegateMeetingMessageDeliveryOptions,
+        Self::Language,
+        Self::TimeFormat,
+        Self::TimeZone,
+        Self::UserPurpose,
+        Self::WorkingHours,
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationJobRestartCriteria`.
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenotePagePreviewLinks`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationJobRestartCriteria {
-    /// Property `resetScope`: `microsoft.graph.synchronizationJobRestartScope`.
-    pub reset_scope: Option<SynchronizationJobRestartScope>,
+pub struct OnenotePagePreviewLinks {
+    /// Property `previewImageUrl`: `microsoft.graph.externalLink`.
+    pub preview_image_url: Option<ExternalLink>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationJobRestartCriteria {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePagePreviewLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobRestartCriteria {
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreviewLinks {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJobRestartCriteria";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenotePagePreviewLinks";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -973,13 +1823,13 @@ impl SynchronizationJobRestartCriteria {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("resetScope", &self.reset_scope);
+        object.property("previewImageUrl", &self.preview_image_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePagePreviewLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -987,8 +1837,8 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriteria {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenotePagePreviewLinks {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -997,7 +1847,9 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "resetScope" => read_nullable(map, key, &mut self.reset_scope, extra),
+            "previewImageUrl" => {
+                read_nullable(map, key, &mut self.preview_image_url, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1008,8 +1860,8 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJobRestartCriter
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationJobRestartCriteria {
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenotePagePreviewLinks {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1019,20 +1871,1570 @@ impl SynchronizationJobRestartCriteria {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationJobRestartCriteria`] by wire name, each a [`Field<SynchronizationJobRestartCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJobRestartCriteria::set_null`].
-pub enum SynchronizationJobRestartCriteriaField {}
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenotePagePreviewLinks`] by wire name, each a [`Field<OnenotePagePreviewLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenotePagePreviewLinks::set_null`].
+pub enum OnenotePagePreviewLinksField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_copy_notebook_model")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationJobRestartCriteriaField {
-    /// `resetScope`
-    pub const ResetScope: model::Field<SynchronizationJobRestartCriteria> = model::Field::new(
-        "resetScope",
+impl OnenotePagePreviewLinksField {
+    /// `previewImageUrl`
+    pub const PreviewImageUrl: model::Field<OnenotePagePreviewLinks> = model::Field::new(
+        "previewImageUrl",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationJobRestartCriteria>] = &[
-        Self::ResetScope,
+    pub const ALL: &'static [model::Field<OnenotePagePreviewLinks>] = &[
+        Self::PreviewImageUrl,
+    ];
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL complex type `microsoft.graph.passwordProfile`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordProfile {
+    /// Property `forceChangePasswordNextSignIn`: `Edm.Boolean`.
+    pub force_change_password_next_sign_in: Option<bool>,
+    /// Property `forceChangePasswordNextSignInWithMfa`: `Edm.Boolean`.
+    pub force_change_password_next_sign_in_with_mfa: Option<bool>,
+    /// Property `password`: `Edm.String`.
+    pub password: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for PasswordProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl PasswordProfile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "forceChangePasswordNextSignIn",
+                &self.force_change_password_next_sign_in,
+            );
+        object
+            .property(
+                "forceChangePasswordNextSignInWithMfa",
+                &self.force_change_password_next_sign_in_with_mfa,
+            );
+        object.property("password", &self.password);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for PasswordProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::model::ODataObject for PasswordProfile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "forceChangePasswordNextSignIn" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.force_change_password_next_sign_in,
+                    extra,
+                )
+            }
+            "forceChangePasswordNextSignInWithMfa" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.force_change_password_next_sign_in_with_mfa,
+                    extra,
+                )
+            }
+            "password" => read_lenient(map, key, &mut self.password, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl PasswordProfile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// The properties of [`PasswordProfile`] by wire name, each a [`Field<PasswordProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordProfile::set_null`].
+pub enum PasswordProfileField {}
+
+#[cfg(feature = "_authorization_info")]
+#[allow(non_upper_case_globals)]
+impl PasswordProfileField {
+    /// `forceChangePasswordNextSignIn`
+    pub const ForceChangePasswordNextSignIn: model::Field<PasswordProfile> = model::Field::new(
+        "forceChangePasswordNextSignIn",
+    );
+    /// `forceChangePasswordNextSignInWithMfa`
+    pub const ForceChangePasswordNextSignInWithMfa: model::Field<PasswordProfile> = model::Field::new(
+        "forceChangePasswordNextSignInWithMfa",
+    );
+    /// `password`
+    pub const Password: model::Field<PasswordProfile> = model::Field::new("password");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PasswordProfile>] = &[
+        Self::ForceChangePasswordNextSignIn,
+        Self::ForceChangePasswordNextSignInWithMfa,
+        Self::Password,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.publicClientApplication`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicClientApplication {
+    /// Property `redirectUris`: `Collection(Edm.String)`, not nullable.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for PublicClientApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl PublicClientApplication {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("redirectUris", &self.redirect_uris);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for PublicClientApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "redirectUris" => read_lenient(map, key, &mut self.redirect_uris, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl PublicClientApplication {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
+pub enum PublicClientApplicationField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl PublicClientApplicationField {
+    /// `redirectUris`
+    pub const RedirectUris: model::Field<PublicClientApplication> = model::Field::new(
+        "redirectUris",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicClientApplication>] = &[
+        Self::RedirectUris,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.recentNotebookLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecentNotebookLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for RecentNotebookLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl RecentNotebookLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recentNotebookLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for RecentNotebookLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for RecentNotebookLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl RecentNotebookLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`RecentNotebookLinks`] by wire name, each a [`Field<RecentNotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecentNotebookLinks::set_null`].
+pub enum RecentNotebookLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl RecentNotebookLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<RecentNotebookLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<RecentNotebookLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RecentNotebookLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_expiration_pattern")]
+/// CSDL complex type `microsoft.graph.requestSchedule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestSchedule {
+    /// Property `expiration`: `microsoft.graph.expirationPattern`.
+    pub expiration: Option<ExpirationPattern>,
+    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
+    pub recurrence: Option<PatternedRecurrence>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl serde::Serialize for RequestSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl RequestSchedule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSchedule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiration", &self.expiration);
+        object.property("recurrence", &self.recurrence);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl<'de> serde::Deserialize<'de> for RequestSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl graph_odata_runtime::model::ODataObject for RequestSchedule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiration" => read_nullable(map, key, &mut self.expiration, extra),
+            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl RequestSchedule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+/// The properties of [`RequestSchedule`] by wire name, each a [`Field<RequestSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSchedule::set_null`].
+pub enum RequestScheduleField {}
+
+#[cfg(feature = "_expiration_pattern")]
+#[allow(non_upper_case_globals)]
+impl RequestScheduleField {
+    /// `expiration`
+    pub const Expiration: model::Field<RequestSchedule> = model::Field::new(
+        "expiration",
+    );
+    /// `recurrence`
+    pub const Recurrence: model::Field<RequestSchedule> = model::Field::new(
+        "recurrence",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<RequestSchedule> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RequestSchedule>] = &[
+        Self::Expiration,
+        Self::Recurrence,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.requiredResourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequiredResourceAccess {
+    /// Property `resourceAccess`: `Collection(microsoft.graph.resourceAccess)`, not nullable.
+    pub resource_access: Option<Vec<ResourceAccess>>,
+    /// Property `resourceAppId`: `Edm.String`, not nullable.
+    pub resource_app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for RequiredResourceAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RequiredResourceAccess {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("resourceAccess", &self.resource_access);
+        object.property("resourceAppId", &self.resource_app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "resourceAccess" => read_nullable(map, key, &mut self.resource_access, extra),
+            "resourceAppId" => read_lenient(map, key, &mut self.resource_app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl RequiredResourceAccess {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
+pub enum RequiredResourceAccessField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl RequiredResourceAccessField {
+    /// `resourceAccess`
+    pub const ResourceAccess: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAccess",
+    );
+    /// `resourceAppId`
+    pub const ResourceAppId: model::Field<RequiredResourceAccess> = model::Field::new(
+        "resourceAppId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RequiredResourceAccess>] = &[
+        Self::ResourceAccess,
+        Self::ResourceAppId,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.retrievalHit`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetrievalHit {
+    /// Property `extracts`: `Collection(microsoft.graph.retrievalExtract)`, not nullable.
+    pub extracts: Option<Vec<RetrievalExtract>>,
+    /// Property `resourceMetadata`: `microsoft.graph.searchResourceMetadataDictionary`.
+    pub resource_metadata: Option<SearchResourceMetadataDictionary>,
+    /// Property `resourceType`: `microsoft.graph.retrievalEntityType`.
+    pub resource_type: Option<RetrievalEntityType>,
+    /// Property `sensitivityLabel`: `microsoft.graph.sensitivityLabelInfo`.
+    pub sensitivity_label: Option<SensitivityLabelInfo>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for RetrievalHit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl RetrievalHit {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.retrievalHit";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("extracts", &self.extracts);
+        object.property("resourceMetadata", &self.resource_metadata);
+        object.property("resourceType", &self.resource_type);
+        object.property("sensitivityLabel", &self.sensitivity_label);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for RetrievalHit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for RetrievalHit {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "extracts" => read_nullable(map, key, &mut self.extracts, extra),
+            "resourceMetadata" => {
+                read_nullable(map, key, &mut self.resource_metadata, extra)
+            }
+            "resourceType" => read_nullable(map, key, &mut self.resource_type, extra),
+            "sensitivityLabel" => {
+                read_nullable(map, key, &mut self.sensitivity_label, extra)
+            }
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl RetrievalHit {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`RetrievalHit`] by wire name, each a [`Field<RetrievalHit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetrievalHit::set_null`].
+pub enum RetrievalHitField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl RetrievalHitField {
+    /// `extracts`
+    pub const Extracts: model::Field<RetrievalHit> = model::Field::new("extracts");
+    /// `resourceMetadata`
+    pub const ResourceMetadata: model::Field<RetrievalHit> = model::Field::new(
+        "resourceMetadata",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<RetrievalHit> = model::Field::new(
+        "resourceType",
+    );
+    /// `sensitivityLabel`
+    pub const SensitivityLabel: model::Field<RetrievalHit> = model::Field::new(
+        "sensitivityLabel",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<RetrievalHit> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RetrievalHit>] = &[
+        Self::Extracts,
+        Self::ResourceMetadata,
+        Self::ResourceType,
+        Self::SensitivityLabel,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL complex type `microsoft.graph.scheduleItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScheduleItem {
+    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
+    pub end: Option<DateTimeTimeZone>,
+    /// Property `isPrivate`: `Edm.Boolean`.
+    pub is_private: Option<bool>,
+    /// Property `location`: `Edm.String`.
+    pub location: Option<String>,
+    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
+    pub start: Option<DateTimeTimeZone>,
+    /// Property `status`: `microsoft.graph.freeBusyStatus`.
+    pub status: Option<FreeBusyStatus>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for ScheduleItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("end", &self.end);
+        object.property("isPrivate", &self.is_private);
+        object.property("location", &self.location);
+        object.property("start", &self.start);
+        object.property("status", &self.status);
+        object.property("subject", &self.subject);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for ScheduleItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl graph_odata_runtime::model::ODataObject for ScheduleItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "end" => read_nullable(map, key, &mut self.end, extra),
+            "isPrivate" => read_lenient(map, key, &mut self.is_private, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "start" => read_nullable(map, key, &mut self.start, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl ScheduleItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`ScheduleItem`] by wire name, each a [`Field<ScheduleItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleItem::set_null`].
+pub enum ScheduleItemField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl ScheduleItemField {
+    /// `end`
+    pub const End: model::Field<ScheduleItem> = model::Field::new("end");
+    /// `isPrivate`
+    pub const IsPrivate: model::Field<ScheduleItem> = model::Field::new("isPrivate");
+    /// `location`
+    pub const Location: model::Field<ScheduleItem> = model::Field::new("location");
+    /// `start`
+    pub const Start: model::Field<ScheduleItem> = model::Field::new("start");
+    /// `status`
+    pub const Status: model::Field<ScheduleItem> = model::Field::new("status");
+    /// `subject`
+    pub const Subject: model::Field<ScheduleItem> = model::Field::new("subject");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ScheduleItem>] = &[
+        Self::End,
+        Self::IsPrivate,
+        Self::Location,
+        Self::Start,
+        Self::Status,
+        Self::Subject,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.searchResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResult {
+    /// Property `onClickTelemetryUrl`: `Edm.String`.
+    pub on_click_telemetry_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for SearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl SearchResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("onClickTelemetryUrl", &self.on_click_telemetry_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for SearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for SearchResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "onClickTelemetryUrl" => {
+                read_lenient(map, key, &mut self.on_click_telemetry_url, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl SearchResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`SearchResult`] by wire name, each a [`Field<SearchResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchResult::set_null`].
+pub enum SearchResultField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl SearchResultField {
+    /// `onClickTelemetryUrl`
+    pub const OnClickTelemetryUrl: model::Field<SearchResult> = model::Field::new(
+        "onClickTelemetryUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SearchResult>] = &[Self::OnClickTelemetryUrl];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicePrincipalLockConfiguration {
+    /// Property `allProperties`: `Edm.Boolean`.
+    pub all_properties: Option<bool>,
+    /// Property `credentialsWithUsageSign`: `Edm.Boolean`.
+    pub credentials_with_usage_sign: Option<bool>,
+    /// Property `credentialsWithUsageVerify`: `Edm.Boolean`.
+    pub credentials_with_usage_verify: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `tokenEncryptionKeyId`: `Edm.Boolean`.
+    pub token_encryption_key_id: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for ServicePrincipalLockConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl ServicePrincipalLockConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalLockConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allProperties", &self.all_properties);
+        object.property("credentialsWithUsageSign", &self.credentials_with_usage_sign);
+        object
+            .property("credentialsWithUsageVerify", &self.credentials_with_usage_verify);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allProperties" => read_lenient(map, key, &mut self.all_properties, extra),
+            "credentialsWithUsageSign" => {
+                read_lenient(map, key, &mut self.credentials_with_usage_sign, extra)
+            }
+            "credentialsWithUsageVerify" => {
+                read_lenient(map, key, &mut self.credentials_with_usage_verify, extra)
+            }
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "tokenEncryptionKeyId" => {
+                read_lenient(map, key, &mut self.token_encryption_key_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl ServicePrincipalLockConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`ServicePrincipalLockConfiguration`] by wire name, each a [`Field<ServicePrincipalLockConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
+pub enum ServicePrincipalLockConfigurationField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl ServicePrincipalLockConfigurationField {
+    /// `allProperties`
+    pub const AllProperties: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "allProperties",
+    );
+    /// `credentialsWithUsageSign`
+    pub const CredentialsWithUsageSign: model::Field<
+        ServicePrincipalLockConfiguration,
+    > = model::Field::new("credentialsWithUsageSign");
+    /// `credentialsWithUsageVerify`
+    pub const CredentialsWithUsageVerify: model::Field<
+        ServicePrincipalLockConfiguration,
+    > = model::Field::new("credentialsWithUsageVerify");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `tokenEncryptionKeyId`
+    pub const TokenEncryptionKeyId: model::Field<ServicePrincipalLockConfiguration> = model::Field::new(
+        "tokenEncryptionKeyId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServicePrincipalLockConfiguration>] = &[
+        Self::AllProperties,
+        Self::CredentialsWithUsageSign,
+        Self::CredentialsWithUsageVerify,
+        Self::IsEnabled,
+        Self::TokenEncryptionKeyId,
+    ];
+}
+
+#[cfg(feature = "_site")]
+/// CSDL complex type `microsoft.graph.siteCollection`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteCollection {
+    /// Property `archivalDetails`: `microsoft.graph.siteArchivalDetails`.
+    pub archival_details: Option<SiteArchivalDetails>,
+    /// Property `dataLocationCode`: `Edm.String`.
+    pub data_location_code: Option<String>,
+    /// Property `hostname`: `Edm.String`.
+    pub hostname: Option<String>,
+    /// Property `root`: `microsoft.graph.root`.
+    pub root: Option<Root>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_site")]
+impl serde::Serialize for SiteCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_site")]
+impl SiteCollection {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteCollection";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("archivalDetails", &self.archival_details);
+        object.property("dataLocationCode", &self.data_location_code);
+        object.property("hostname", &self.hostname);
+        object.property("root", &self.root);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_site")]
+impl<'de> serde::Deserialize<'de> for SiteCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_site")]
+impl graph_odata_runtime::model::ODataObject for SiteCollection {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "archivalDetails" => {
+                read_nullable(map, key, &mut self.archival_details, extra)
+            }
+            "dataLocationCode" => {
+                read_lenient(map, key, &mut self.data_location_code, extra)
+            }
+            "hostname" => read_lenient(map, key, &mut self.hostname, extra),
+            "root" => read_nullable(map, key, &mut self.root, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_site")]
+impl SiteCollection {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_site")]
+/// The properties of [`SiteCollection`] by wire name, each a [`Field<SiteCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteCollection::set_null`].
+pub enum SiteCollectionField {}
+
+#[cfg(feature = "_site")]
+#[allow(non_upper_case_globals)]
+impl SiteCollectionField {
+    /// `archivalDetails`
+    pub const ArchivalDetails: model::Field<SiteCollection> = model::Field::new(
+        "archivalDetails",
+    );
+    /// `dataLocationCode`
+    pub const DataLocationCode: model::Field<SiteCollection> = model::Field::new(
+        "dataLocationCode",
+    );
+    /// `hostname`
+    pub const Hostname: model::Field<SiteCollection> = model::Field::new("hostname");
+    /// `root`
+    pub const Root: model::Field<SiteCollection> = model::Field::new("root");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SiteCollection>] = &[
+        Self::ArchivalDetails,
+        Self::DataLocationCode,
+        Self::Hostname,
+        Self::Root,
+    ];
+}
+
+#[cfg(feature = "_search")]
+/// CSDL complex type `microsoft.graph.sortProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SortProperty {
+    /// Property `isDescending`: `Edm.Boolean`.
+    pub is_descending: Option<bool>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_search")]
+impl serde::Serialize for SortProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl SortProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sortProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isDescending", &self.is_descending);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for SortProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::model::ODataObject for SortProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isDescending" => read_lenient(map, key, &mut self.is_descending, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_search")]
+impl SortProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_search")]
+/// The properties of [`SortProperty`] by wire name, each a [`Field<SortProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SortProperty::set_null`].
+pub enum SortPropertyField {}
+
+#[cfg(feature = "_search")]
+#[allow(non_upper_case_globals)]
+impl SortPropertyField {
+    /// `isDescending`
+    pub const IsDescending: model::Field<SortProperty> = model::Field::new(
+        "isDescending",
+    );
+    /// `name`
+    pub const Name: model::Field<SortProperty> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SortProperty>] = &[
+        Self::IsDescending,
+        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_authored_note")]
+/// CSDL complex type `microsoft.graph.subjectRightsRequestHistory`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubjectRightsRequestHistory {
+    /// Property `changedBy`: `microsoft.graph.identitySet`.
+    pub changed_by: Option<AnyIdentitySet>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `stage`: `microsoft.graph.subjectRightsRequestStage`.
+    pub stage: Option<SubjectRightsRequestStage>,
+    /// Property `stageStatus`: `microsoft.graph.subjectRightsRequestStageStatus`.
+    pub stage_status: Option<SubjectRightsRequestStageStatus>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestHistory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestHistory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("changedBy", &self.changed_by);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("stage", &self.stage);
+        object.property("stageStatus", &self.stage_status);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestHistory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "changedBy" => read_nullable(map, key, &mut self.changed_by, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "stage" => read_nullable(map, key, &mut self.stage, extra),
+            "stageStatus" => read_nullable(map, key, &mut self.stage_status, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestHistory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+/// The properties of [`SubjectRightsRequestHistory`] by wire name, each a [`Field<SubjectRightsRequestHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubjectRightsRequestHistory::set_null`].
+pub enum SubjectRightsRequestHistoryField {}
+
+#[cfg(feature = "_authored_note")]
+#[allow(non_upper_case_globals)]
+impl SubjectRightsRequestHistoryField {
+    /// `changedBy`
+    pub const ChangedBy: model::Field<SubjectRightsRequestHistory> = model::Field::new(
+        "changedBy",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<SubjectRightsRequestHistory> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `stage`
+    pub const Stage: model::Field<SubjectRightsRequestHistory> = model::Field::new(
+        "stage",
+    );
+    /// `stageStatus`
+    pub const StageStatus: model::Field<SubjectRightsRequestHistory> = model::Field::new(
+        "stageStatus",
+    );
+    /// `type`
+    pub const Type: model::Field<SubjectRightsRequestHistory> = model::Field::new(
+        "type",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SubjectRightsRequestHistory>] = &[
+        Self::ChangedBy,
+        Self::EventDateTime,
+        Self::Stage,
+        Self::StageStatus,
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_authored_note")]
+/// CSDL complex type `microsoft.graph.subjectRightsRequestStageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubjectRightsRequestStageDetail {
+    /// Property `error`: `microsoft.graph.publicError`.
+    pub error: Option<PublicError>,
+    /// Property `stage`: `microsoft.graph.subjectRightsRequestStage`.
+    pub stage: Option<SubjectRightsRequestStage>,
+    /// Property `status`: `microsoft.graph.subjectRightsRequestStageStatus`.
+    pub status: Option<SubjectRightsRequestStageStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestStageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestStageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestStageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("error", &self.error);
+        object.property("stage", &self.stage);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestStageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestStageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "stage" => read_nullable(map, key, &mut self.stage, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+impl SubjectRightsRequestStageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authored_note")]
+/// The properties of [`SubjectRightsRequestStageDetail`] by wire name, each a [`Field<SubjectRightsRequestStageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubjectRightsRequestStageDetail::set_null`].
+pub enum SubjectRightsRequestStageDetailField {}
+
+#[cfg(feature = "_authored_note")]
+#[allow(non_upper_case_globals)]
+impl SubjectRightsRequestStageDetailField {
+    /// `error`
+    pub const Error: model::Field<SubjectRightsRequestStageDetail> = model::Field::new(
+        "error",
+    );
+    /// `stage`
+    pub const Stage: model::Field<SubjectRightsRequestStageDetail> = model::Field::new(
+        "stage",
+    );
+    /// `status`
+    pub const Status: model::Field<SubjectRightsRequestStageDetail> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SubjectRightsRequestStageDetail>] = &[
+        Self::Error,
+        Self::Stage,
+        Self::Status,
     ];
 }
 
@@ -1268,29 +3670,97 @@ impl SynchronizationLinkedObjectsField {
     ];
 }
 
-#[cfg(feature = "_unreached")]
-/// CSDL complex type `microsoft.graph.teamClassSettings`.
+#[cfg(feature = "_access_review_reviewer_scope")]
+/// CSDL complex type `microsoft.graph.targetAgentIdentitySponsorsOrOwners`; base type `microsoft.graph.subjectSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamClassSettings {
-    /// Property `notifyGuardiansAboutAssignments`: `Edm.Boolean`.
-    pub notify_guardians_about_assignments: Option<bool>,
+pub struct TargetAgentIdentitySponsorsOrOwners {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for TeamClassSettings {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl serde::Serialize for TargetAgentIdentitySponsorsOrOwners {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl TeamClassSettings {
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl TargetAgentIdentitySponsorsOrOwners {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamClassSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetAgentIdentitySponsorsOrOwners";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl<'de> serde::Deserialize<'de> for TargetAgentIdentitySponsorsOrOwners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_access_review_reviewer_scope")]
+impl graph_odata_runtime::model::ODataObject for TargetAgentIdentitySponsorsOrOwners {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL complex type `microsoft.graph.teamFunSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamFunSettings {
+    /// Property `allowCustomMemes`: `Edm.Boolean`.
+    pub allow_custom_memes: Option<bool>,
+    /// Property `allowGiphy`: `Edm.Boolean`.
+    pub allow_giphy: Option<bool>,
+    /// Property `allowStickersAndMemes`: `Edm.Boolean`.
+    pub allow_stickers_and_memes: Option<bool>,
+    /// Property `giphyContentRating`: `microsoft.graph.giphyRatingType`.
+    pub giphy_content_rating: Option<GiphyRatingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for TeamFunSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamFunSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamFunSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1303,17 +3773,16 @@ impl TeamClassSettings {
             &self.additional_properties,
             odata_type,
         )?;
-        object
-            .property(
-                "notifyGuardiansAboutAssignments",
-                &self.notify_guardians_about_assignments,
-            );
+        object.property("allowCustomMemes", &self.allow_custom_memes);
+        object.property("allowGiphy", &self.allow_giphy);
+        object.property("allowStickersAndMemes", &self.allow_stickers_and_memes);
+        object.property("giphyContentRating", &self.giphy_content_rating);
         object.end()
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for TeamClassSettings {
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for TeamFunSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1321,23 +3790,25 @@ impl<'de> serde::Deserialize<'de> for TeamClassSettings {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::model::ODataObject for TeamClassSettings {
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "notifyGuardiansAboutAssignments" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.notify_guardians_about_assignments,
-                    extra,
-                )
+            "allowCustomMemes" => {
+                read_lenient(map, key, &mut self.allow_custom_memes, extra)
+            }
+            "allowGiphy" => read_lenient(map, key, &mut self.allow_giphy, extra),
+            "allowStickersAndMemes" => {
+                read_lenient(map, key, &mut self.allow_stickers_and_memes, extra)
+            }
+            "giphyContentRating" => {
+                read_nullable(map, key, &mut self.giphy_content_rating, extra)
             }
             _ => Ok(false),
         }
@@ -1349,8 +3820,8 @@ impl graph_odata_runtime::model::ODataObject for TeamClassSettings {
     }
 }
 
-#[cfg(feature = "_unreached")]
-impl TeamClassSettings {
+#[cfg(feature = "_giphy_rating_type")]
+impl TeamFunSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1360,20 +3831,35 @@ impl TeamClassSettings {
     }
 }
 
-#[cfg(feature = "_unreached")]
-/// The properties of [`TeamClassSettings`] by wire name, each a [`Field<TeamClassSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamClassSettings::set_null`].
-pub enum TeamClassSettingsField {}
+#[cfg(feature = "_giphy_rating_type")]
+/// The properties of [`TeamFunSettings`] by wire name, each a [`Field<TeamFunSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamFunSettings::set_null`].
+pub enum TeamFunSettingsField {}
 
-#[cfg(feature = "_unreached")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
-impl TeamClassSettingsField {
-    /// `notifyGuardiansAboutAssignments`
-    pub const NotifyGuardiansAboutAssignments: model::Field<TeamClassSettings> = model::Field::new(
-        "notifyGuardiansAboutAssignments",
+impl TeamFunSettingsField {
+    /// `allowCustomMemes`
+    pub const AllowCustomMemes: model::Field<TeamFunSettings> = model::Field::new(
+        "allowCustomMemes",
+    );
+    /// `allowGiphy`
+    pub const AllowGiphy: model::Field<TeamFunSettings> = model::Field::new(
+        "allowGiphy",
+    );
+    /// `allowStickersAndMemes`
+    pub const AllowStickersAndMemes: model::Field<TeamFunSettings> = model::Field::new(
+        "allowStickersAndMemes",
+    );
+    /// `giphyContentRating`
+    pub const GiphyContentRating: model::Field<TeamFunSettings> = model::Field::new(
+        "giphyContentRating",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamClassSettings>] = &[
-        Self::NotifyGuardiansAboutAssignments,
+    pub const ALL: &'static [model::Field<TeamFunSettings>] = &[
+        Self::AllowCustomMemes,
+        Self::AllowGiphy,
+        Self::AllowStickersAndMemes,
+        Self::GiphyContentRating,
     ];
 }
 
@@ -1537,970 +4023,6 @@ impl graph_odata_runtime::model::ODataObject for TeamworkNotificationRecipient {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// A `microsoft.graph.teamworkNotificationRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamworkNotificationRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyTeamworkNotificationRecipient {
-    /// The base type itself, or a derived type unknown to this crate.
-    TeamworkNotificationRecipient(Box<TeamworkNotificationRecipient>),
-    /// `microsoft.graph.aadUserNotificationRecipient`
-    AadUserNotificationRecipient(Box<AadUserNotificationRecipient>),
-    /// `microsoft.graph.channelMembersNotificationRecipient`
-    ChannelMembersNotificationRecipient(Box<ChannelMembersNotificationRecipient>),
-    /// `microsoft.graph.chatMembersNotificationRecipient`
-    ChatMembersNotificationRecipient(Box<ChatMembersNotificationRecipient>),
-    /// `microsoft.graph.teamMembersNotificationRecipient`
-    TeamMembersNotificationRecipient(Box<TeamMembersNotificationRecipient>),
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyTeamworkNotificationRecipient {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::TeamworkNotificationRecipient(_) => {
-                TeamworkNotificationRecipient::ODATA_TYPE
-            }
-            Self::AadUserNotificationRecipient(_) => {
-                AadUserNotificationRecipient::ODATA_TYPE
-            }
-            Self::ChannelMembersNotificationRecipient(_) => {
-                ChannelMembersNotificationRecipient::ODATA_TYPE
-            }
-            Self::ChatMembersNotificationRecipient(_) => {
-                ChatMembersNotificationRecipient::ODATA_TYPE
-            }
-            Self::TeamMembersNotificationRecipient(_) => {
-                TeamMembersNotificationRecipient::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`TeamworkNotificationRecipient`] (or of an unknown derived type).
-    pub fn as_teamwork_notification_recipient(
-        &self,
-    ) -> Option<&TeamworkNotificationRecipient> {
-        match self {
-            Self::TeamworkNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl Default for AnyTeamworkNotificationRecipient {
-    fn default() -> Self {
-        Self::TeamworkNotificationRecipient(Box::default())
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamworkNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: TeamworkNotificationRecipient) -> Self {
-        Self::TeamworkNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl AnyTeamworkNotificationRecipient {
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::AadUserNotificationRecipient`] variant.
-    pub fn as_aad_user_notification_recipient(
-        &self,
-    ) -> Option<&AadUserNotificationRecipient> {
-        match self {
-            Self::AadUserNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChannelMembersNotificationRecipient`] variant.
-    pub fn as_channel_members_notification_recipient(
-        &self,
-    ) -> Option<&ChannelMembersNotificationRecipient> {
-        match self {
-            Self::ChannelMembersNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::ChatMembersNotificationRecipient`] variant.
-    pub fn as_chat_members_notification_recipient(
-        &self,
-    ) -> Option<&ChatMembersNotificationRecipient> {
-        match self {
-            Self::ChatMembersNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyTeamworkNotificationRecipient::TeamMembersNotificationRecipient`] variant.
-    pub fn as_team_members_notification_recipient(
-        &self,
-    ) -> Option<&TeamMembersNotificationRecipient> {
-        match self {
-            Self::TeamMembersNotificationRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<AadUserNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: AadUserNotificationRecipient) -> Self {
-        Self::AadUserNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChannelMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: ChannelMembersNotificationRecipient) -> Self {
-        Self::ChannelMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<ChatMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: ChatMembersNotificationRecipient) -> Self {
-        Self::ChatMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl From<TeamMembersNotificationRecipient> for AnyTeamworkNotificationRecipient {
-    fn from(value: TeamMembersNotificationRecipient) -> Self {
-        Self::TeamMembersNotificationRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for AnyTeamworkNotificationRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TeamworkNotificationRecipient(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AadUserNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AadUserNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelMembersNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::ChatMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatMembersNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-            Self::TeamMembersNotificationRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamMembersNotificationRecipient::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for AnyTeamworkNotificationRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.aadUserNotificationRecipient"
-            | "graph.aadUserNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::AadUserNotificationRecipient)
-            }
-            "microsoft.graph.channelMembersNotificationRecipient"
-            | "graph.channelMembersNotificationRecipient" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelMembersNotificationRecipient)
-            }
-            "microsoft.graph.chatMembersNotificationRecipient"
-            | "graph.chatMembersNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::ChatMembersNotificationRecipient)
-            }
-            "microsoft.graph.teamMembersNotificationRecipient"
-            | "graph.teamMembersNotificationRecipient" => {
-                serde_json::from_value(value).map(Self::TeamMembersNotificationRecipient)
-            }
-            _ => serde_json::from_value(value).map(Self::TeamworkNotificationRecipient),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.teleconferenceDeviceAudioQuality`; base type `microsoft.graph.teleconferenceDeviceMediaQuality`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeleconferenceDeviceAudioQuality {
-    /// Property `averageInboundJitter`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_inbound_jitter: Option<edm::Duration>,
-    /// Property `averageInboundPacketLossRateInPercentage`: `Edm.Double`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_inbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `averageInboundRoundTripDelay`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_inbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `averageOutboundJitter`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_outbound_jitter: Option<edm::Duration>,
-    /// Property `averageOutboundPacketLossRateInPercentage`: `Edm.Double`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_outbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `averageOutboundRoundTripDelay`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub average_outbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `channelIndex`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub channel_index: Option<i32>,
-    /// Property `inboundPackets`: `Edm.Int64`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub inbound_packets: Option<i64>,
-    /// Property `localIPAddress`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub local_ip_address: Option<String>,
-    /// Property `localPort`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub local_port: Option<i32>,
-    /// Property `maximumInboundJitter`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_inbound_jitter: Option<edm::Duration>,
-    /// Property `maximumInboundPacketLossRateInPercentage`: `Edm.Double`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_inbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `maximumInboundRoundTripDelay`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_inbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `maximumOutboundJitter`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_outbound_jitter: Option<edm::Duration>,
-    /// Property `maximumOutboundPacketLossRateInPercentage`: `Edm.Double`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_outbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `maximumOutboundRoundTripDelay`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub maximum_outbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `mediaDuration`: `Edm.Duration`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub media_duration: Option<edm::Duration>,
-    /// Property `networkLinkSpeedInBytes`: `Edm.Int64`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub network_link_speed_in_bytes: Option<i64>,
-    /// Property `outboundPackets`: `Edm.Int64`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub outbound_packets: Option<i64>,
-    /// Property `remoteIPAddress`: `Edm.String`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub remote_ip_address: Option<String>,
-    /// Property `remotePort`: `Edm.Int32`.
-    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
-    pub remote_port: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for TeleconferenceDeviceAudioQuality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TeleconferenceDeviceAudioQuality {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teleconferenceDeviceAudioQuality";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("averageInboundJitter", &self.average_inbound_jitter);
-        object
-            .property(
-                "averageInboundPacketLossRateInPercentage",
-                &self.average_inbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "averageInboundRoundTripDelay",
-                &self.average_inbound_round_trip_delay,
-            );
-        object.property("averageOutboundJitter", &self.average_outbound_jitter);
-        object
-            .property(
-                "averageOutboundPacketLossRateInPercentage",
-                &self.average_outbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "averageOutboundRoundTripDelay",
-                &self.average_outbound_round_trip_delay,
-            );
-        object.property("channelIndex", &self.channel_index);
-        object.property("inboundPackets", &self.inbound_packets);
-        object.property("localIPAddress", &self.local_ip_address);
-        object.property("localPort", &self.local_port);
-        object.property("maximumInboundJitter", &self.maximum_inbound_jitter);
-        object
-            .property(
-                "maximumInboundPacketLossRateInPercentage",
-                &self.maximum_inbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "maximumInboundRoundTripDelay",
-                &self.maximum_inbound_round_trip_delay,
-            );
-        object.property("maximumOutboundJitter", &self.maximum_outbound_jitter);
-        object
-            .property(
-                "maximumOutboundPacketLossRateInPercentage",
-                &self.maximum_outbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "maximumOutboundRoundTripDelay",
-                &self.maximum_outbound_round_trip_delay,
-            );
-        object.property("mediaDuration", &self.media_duration);
-        object.property("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
-        object.property("outboundPackets", &self.outbound_packets);
-        object.property("remoteIPAddress", &self.remote_ip_address);
-        object.property("remotePort", &self.remote_port);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for TeleconferenceDeviceAudioQuality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for TeleconferenceDeviceAudioQuality {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "averageInboundJitter" => {
-                read_lenient(map, key, &mut self.average_inbound_jitter, extra)
-            }
-            "averageInboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_inbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "averageInboundRoundTripDelay" => {
-                read_lenient(map, key, &mut self.average_inbound_round_trip_delay, extra)
-            }
-            "averageOutboundJitter" => {
-                read_lenient(map, key, &mut self.average_outbound_jitter, extra)
-            }
-            "averageOutboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_outbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "averageOutboundRoundTripDelay" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_outbound_round_trip_delay,
-                    extra,
-                )
-            }
-            "channelIndex" => read_lenient(map, key, &mut self.channel_index, extra),
-            "inboundPackets" => read_lenient(map, key, &mut self.inbound_packets, extra),
-            "localIPAddress" => read_lenient(map, key, &mut self.local_ip_address, extra),
-            "localPort" => read_lenient(map, key, &mut self.local_port, extra),
-            "maximumInboundJitter" => {
-                read_lenient(map, key, &mut self.maximum_inbound_jitter, extra)
-            }
-            "maximumInboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_inbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "maximumInboundRoundTripDelay" => {
-                read_lenient(map, key, &mut self.maximum_inbound_round_trip_delay, extra)
-            }
-            "maximumOutboundJitter" => {
-                read_lenient(map, key, &mut self.maximum_outbound_jitter, extra)
-            }
-            "maximumOutboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_outbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "maximumOutboundRoundTripDelay" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_outbound_round_trip_delay,
-                    extra,
-                )
-            }
-            "mediaDuration" => read_lenient(map, key, &mut self.media_duration, extra),
-            "networkLinkSpeedInBytes" => {
-                read_lenient(map, key, &mut self.network_link_speed_in_bytes, extra)
-            }
-            "outboundPackets" => {
-                read_lenient(map, key, &mut self.outbound_packets, extra)
-            }
-            "remoteIPAddress" => {
-                read_lenient(map, key, &mut self.remote_ip_address, extra)
-            }
-            "remotePort" => read_lenient(map, key, &mut self.remote_port, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TeleconferenceDeviceAudioQuality {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`TeleconferenceDeviceAudioQuality`] by wire name, each a [`Field<TeleconferenceDeviceAudioQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeleconferenceDeviceAudioQuality::set_null`].
-pub enum TeleconferenceDeviceAudioQualityField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl TeleconferenceDeviceAudioQualityField {
-    /// `averageInboundJitter`
-    pub const AverageInboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "averageInboundJitter",
-    );
-    /// `averageInboundPacketLossRateInPercentage`
-    pub const AverageInboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("averageInboundPacketLossRateInPercentage");
-    /// `averageInboundRoundTripDelay`
-    pub const AverageInboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("averageInboundRoundTripDelay");
-    /// `averageOutboundJitter`
-    pub const AverageOutboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "averageOutboundJitter",
-    );
-    /// `averageOutboundPacketLossRateInPercentage`
-    pub const AverageOutboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("averageOutboundPacketLossRateInPercentage");
-    /// `averageOutboundRoundTripDelay`
-    pub const AverageOutboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("averageOutboundRoundTripDelay");
-    /// `channelIndex`
-    pub const ChannelIndex: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "channelIndex",
-    );
-    /// `inboundPackets`
-    pub const InboundPackets: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "inboundPackets",
-    );
-    /// `localIPAddress`
-    pub const LocalIpAddress: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "localIPAddress",
-    );
-    /// `localPort`
-    pub const LocalPort: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "localPort",
-    );
-    /// `maximumInboundJitter`
-    pub const MaximumInboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "maximumInboundJitter",
-    );
-    /// `maximumInboundPacketLossRateInPercentage`
-    pub const MaximumInboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("maximumInboundPacketLossRateInPercentage");
-    /// `maximumInboundRoundTripDelay`
-    pub const MaximumInboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("maximumInboundRoundTripDelay");
-    /// `maximumOutboundJitter`
-    pub const MaximumOutboundJitter: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "maximumOutboundJitter",
-    );
-    /// `maximumOutboundPacketLossRateInPercentage`
-    pub const MaximumOutboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("maximumOutboundPacketLossRateInPercentage");
-    /// `maximumOutboundRoundTripDelay`
-    pub const MaximumOutboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceAudioQuality,
-    > = model::Field::new("maximumOutboundRoundTripDelay");
-    /// `mediaDuration`
-    pub const MediaDuration: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "mediaDuration",
-    );
-    /// `networkLinkSpeedInBytes`
-    pub const NetworkLinkSpeedInBytes: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "networkLinkSpeedInBytes",
-    );
-    /// `outboundPackets`
-    pub const OutboundPackets: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "outboundPackets",
-    );
-    /// `remoteIPAddress`
-    pub const RemoteIpAddress: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "remoteIPAddress",
-    );
-    /// `remotePort`
-    pub const RemotePort: model::Field<TeleconferenceDeviceAudioQuality> = model::Field::new(
-        "remotePort",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeleconferenceDeviceAudioQuality>] = &[
-        Self::AverageInboundJitter,
-        Self::AverageInboundPacketLossRateInPercentage,
-        Self::AverageInboundRoundTripDelay,
-        Self::AverageOutboundJitter,
-        Self::AverageOutboundPacketLossRateInPercentage,
-        Self::AverageOutboundRoundTripDelay,
-        Self::ChannelIndex,
-        Self::InboundPackets,
-        Self::LocalIpAddress,
-        Self::LocalPort,
-        Self::MaximumInboundJitter,
-        Self::MaximumInboundPacketLossRateInPercentage,
-        Self::MaximumInboundRoundTripDelay,
-        Self::MaximumOutboundJitter,
-        Self::MaximumOutboundPacketLossRateInPercentage,
-        Self::MaximumOutboundRoundTripDelay,
-        Self::MediaDuration,
-        Self::NetworkLinkSpeedInBytes,
-        Self::OutboundPackets,
-        Self::RemoteIpAddress,
-        Self::RemotePort,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.teleconferenceDeviceMediaQuality`; abstract; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeleconferenceDeviceMediaQuality {
-    /// Property `averageInboundJitter`: `Edm.Duration`.
-    pub average_inbound_jitter: Option<edm::Duration>,
-    /// Property `averageInboundPacketLossRateInPercentage`: `Edm.Double`.
-    pub average_inbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `averageInboundRoundTripDelay`: `Edm.Duration`.
-    pub average_inbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `averageOutboundJitter`: `Edm.Duration`.
-    pub average_outbound_jitter: Option<edm::Duration>,
-    /// Property `averageOutboundPacketLossRateInPercentage`: `Edm.Double`.
-    pub average_outbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `averageOutboundRoundTripDelay`: `Edm.Duration`.
-    pub average_outbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `channelIndex`: `Edm.Int32`, not nullable.
-    pub channel_index: Option<i32>,
-    /// Property `inboundPackets`: `Edm.Int64`.
-    pub inbound_packets: Option<i64>,
-    /// Property `localIPAddress`: `Edm.String`.
-    pub local_ip_address: Option<String>,
-    /// Property `localPort`: `Edm.Int32`.
-    pub local_port: Option<i32>,
-    /// Property `maximumInboundJitter`: `Edm.Duration`.
-    pub maximum_inbound_jitter: Option<edm::Duration>,
-    /// Property `maximumInboundPacketLossRateInPercentage`: `Edm.Double`.
-    pub maximum_inbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `maximumInboundRoundTripDelay`: `Edm.Duration`.
-    pub maximum_inbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `maximumOutboundJitter`: `Edm.Duration`.
-    pub maximum_outbound_jitter: Option<edm::Duration>,
-    /// Property `maximumOutboundPacketLossRateInPercentage`: `Edm.Double`.
-    pub maximum_outbound_packet_loss_rate_in_percentage: Option<f64>,
-    /// Property `maximumOutboundRoundTripDelay`: `Edm.Duration`.
-    pub maximum_outbound_round_trip_delay: Option<edm::Duration>,
-    /// Property `mediaDuration`: `Edm.Duration`.
-    pub media_duration: Option<edm::Duration>,
-    /// Property `networkLinkSpeedInBytes`: `Edm.Int64`.
-    pub network_link_speed_in_bytes: Option<i64>,
-    /// Property `outboundPackets`: `Edm.Int64`.
-    pub outbound_packets: Option<i64>,
-    /// Property `remoteIPAddress`: `Edm.String`.
-    pub remote_ip_address: Option<String>,
-    /// Property `remotePort`: `Edm.Int32`.
-    pub remote_port: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for TeleconferenceDeviceMediaQuality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TeleconferenceDeviceMediaQuality {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teleconferenceDeviceMediaQuality";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("averageInboundJitter", &self.average_inbound_jitter);
-        object
-            .property(
-                "averageInboundPacketLossRateInPercentage",
-                &self.average_inbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "averageInboundRoundTripDelay",
-                &self.average_inbound_round_trip_delay,
-            );
-        object.property("averageOutboundJitter", &self.average_outbound_jitter);
-        object
-            .property(
-                "averageOutboundPacketLossRateInPercentage",
-                &self.average_outbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "averageOutboundRoundTripDelay",
-                &self.average_outbound_round_trip_delay,
-            );
-        object.property("channelIndex", &self.channel_index);
-        object.property("inboundPackets", &self.inbound_packets);
-        object.property("localIPAddress", &self.local_ip_address);
-        object.property("localPort", &self.local_port);
-        object.property("maximumInboundJitter", &self.maximum_inbound_jitter);
-        object
-            .property(
-                "maximumInboundPacketLossRateInPercentage",
-                &self.maximum_inbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "maximumInboundRoundTripDelay",
-                &self.maximum_inbound_round_trip_delay,
-            );
-        object.property("maximumOutboundJitter", &self.maximum_outbound_jitter);
-        object
-            .property(
-                "maximumOutboundPacketLossRateInPercentage",
-                &self.maximum_outbound_packet_loss_rate_in_percentage,
-            );
-        object
-            .property(
-                "maximumOutboundRoundTripDelay",
-                &self.maximum_outbound_round_trip_delay,
-            );
-        object.property("mediaDuration", &self.media_duration);
-        object.property("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
-        object.property("outboundPackets", &self.outbound_packets);
-        object.property("remoteIPAddress", &self.remote_ip_address);
-        object.property("remotePort", &self.remote_port);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for TeleconferenceDeviceMediaQuality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for TeleconferenceDeviceMediaQuality {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "averageInboundJitter" => {
-                read_lenient(map, key, &mut self.average_inbound_jitter, extra)
-            }
-            "averageInboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_inbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "averageInboundRoundTripDelay" => {
-                read_lenient(map, key, &mut self.average_inbound_round_trip_delay, extra)
-            }
-            "averageOutboundJitter" => {
-                read_lenient(map, key, &mut self.average_outbound_jitter, extra)
-            }
-            "averageOutboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_outbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "averageOutboundRoundTripDelay" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.average_outbound_round_trip_delay,
-                    extra,
-                )
-            }
-            "channelIndex" => read_lenient(map, key, &mut self.channel_index, extra),
-            "inboundPackets" => read_lenient(map, key, &mut self.inbound_packets, extra),
-            "localIPAddress" => read_lenient(map, key, &mut self.local_ip_address, extra),
-            "localPort" => read_lenient(map, key, &mut self.local_port, extra),
-            "maximumInboundJitter" => {
-                read_lenient(map, key, &mut self.maximum_inbound_jitter, extra)
-            }
-            "maximumInboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_inbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "maximumInboundRoundTripDelay" => {
-                read_lenient(map, key, &mut self.maximum_inbound_round_trip_delay, extra)
-            }
-            "maximumOutboundJitter" => {
-                read_lenient(map, key, &mut self.maximum_outbound_jitter, extra)
-            }
-            "maximumOutboundPacketLossRateInPercentage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_outbound_packet_loss_rate_in_percentage,
-                    extra,
-                )
-            }
-            "maximumOutboundRoundTripDelay" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.maximum_outbound_round_trip_delay,
-                    extra,
-                )
-            }
-            "mediaDuration" => read_lenient(map, key, &mut self.media_duration, extra),
-            "networkLinkSpeedInBytes" => {
-                read_lenient(map, key, &mut self.network_link_speed_in_bytes, extra)
-            }
-            "outboundPackets" => {
-                read_lenient(map, key, &mut self.outbound_packets, extra)
-            }
-            "remoteIPAddress" => {
-                read_lenient(map, key, &mut self.remote_ip_address, extra)
-            }
-            "remotePort" => read_lenient(map, key, &mut self.remote_port, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TeleconferenceDeviceMediaQuality {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`TeleconferenceDeviceMediaQuality`] by wire name, each a [`Field<TeleconferenceDeviceMediaQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeleconferenceDeviceMediaQuality::set_null`].
-pub enum TeleconferenceDeviceMediaQualityField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl TeleconferenceDeviceMediaQualityField {
-    /// `averageInboundJitter`
-    pub const AverageInboundJitter: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "averageInboundJitter",
-    );
-    /// `averageInboundPacketLossRateInPercentage`
-    pub const AverageInboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("averageInboundPacketLossRateInPercentage");
-    /// `averageInboundRoundTripDelay`
-    pub const AverageInboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("averageInboundRoundTripDelay");
-    /// `averageOutboundJitter`
-    pub const AverageOutboundJitter: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "averageOutboundJitter",
-    );
-    /// `averageOutboundPacketLossRateInPercentage`
-    pub const AverageOutboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("averageOutboundPacketLossRateInPercentage");
-    /// `averageOutboundRoundTripDelay`
-    pub const AverageOutboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("averageOutboundRoundTripDelay");
-    /// `channelIndex`
-    pub const ChannelIndex: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "channelIndex",
-    );
-    /// `inboundPackets`
-    pub const InboundPackets: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "inboundPackets",
-    );
-    /// `localIPAddress`
-    pub const LocalIpAddress: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "localIPAddress",
-    );
-    /// `localPort`
-    pub const LocalPort: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "localPort",
-    );
-    /// `maximumInboundJitter`
-    pub const MaximumInboundJitter: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "maximumInboundJitter",
-    );
-    /// `maximumInboundPacketLossRateInPercentage`
-    pub const MaximumInboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("maximumInboundPacketLossRateInPercentage");
-    /// `maximumInboundRoundTripDelay`
-    pub const MaximumInboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("maximumInboundRoundTripDelay");
-    /// `maximumOutboundJitter`
-    pub const MaximumOutboundJitter: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "maximumOutboundJitter",
-    );
-    /// `maximumOutboundPacketLossRateInPercentage`
-    pub const MaximumOutboundPacketLossRateInPercentage: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("maximumOutboundPacketLossRateInPercentage");
-    /// `maximumOutboundRoundTripDelay`
-    pub const MaximumOutboundRoundTripDelay: model::Field<
-        TeleconferenceDeviceMediaQuality,
-    > = model::Field::new("maximumOutboundRoundTripDelay");
-    /// `mediaDuration`
-    pub const MediaDuration: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "mediaDuration",
-    );
-    /// `networkLinkSpeedInBytes`
-    pub const NetworkLinkSpeedInBytes: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "networkLinkSpeedInBytes",
-    );
-    /// `outboundPackets`
-    pub const OutboundPackets: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "outboundPackets",
-    );
-    /// `remoteIPAddress`
-    pub const RemoteIpAddress: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "remoteIPAddress",
-    );
-    /// `remotePort`
-    pub const RemotePort: model::Field<TeleconferenceDeviceMediaQuality> = model::Field::new(
-        "remotePort",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeleconferenceDeviceMediaQuality>] = &[
-        Self::AverageInboundJitter,
-        Self::AverageInboundPacketLossRateInPercentage,
-        Self::AverageInboundRoundTripDelay,
-        Self::AverageOutboundJitter,
-        Self::AverageOutboundPacketLossRateInPercentage,
-        Self::AverageOutboundRoundTripDelay,
-        Self::ChannelIndex,
-        Self::InboundPackets,
-        Self::LocalIpAddress,
-        Self::LocalPort,
-        Self::MaximumInboundJitter,
-        Self::MaximumInboundPacketLossRateInPercentage,
-        Self::MaximumInboundRoundTripDelay,
-        Self::MaximumOutboundJitter,
-        Self::MaximumOutboundPacketLossRateInPercentage,
-        Self::MaximumOutboundRoundTripDelay,
-        Self::MediaDuration,
-        Self::NetworkLinkSpeedInBytes,
-        Self::OutboundPackets,
-        Self::RemoteIpAddress,
-        Self::RemotePort,
-    ];
-}
-
 #[cfg(feature = "_communications")]
 /// A `microsoft.graph.teleconferenceDeviceMediaQuality` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeleconferenceDeviceMediaQuality`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2559,4 +4081,770 @@ impl From<TeleconferenceDeviceMediaQuality> for AnyTeleconferenceDeviceMediaQual
     fn from(value: TeleconferenceDeviceMediaQuality) -> Self {
         Self::TeleconferenceDeviceMediaQuality(Box::new(value))
     }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyTeleconferenceDeviceMediaQuality {
+    /// The value if it is a [`AnyTeleconferenceDeviceMediaQuality::TeleconferenceDeviceAudioQuality`] variant.
+    pub fn as_teleconference_device_audio_quality(
+        &self,
+    ) -> Option<&TeleconferenceDeviceAudioQuality> {
+        match self {
+            Self::TeleconferenceDeviceAudioQuality(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTeleconferenceDeviceMediaQuality::TeleconferenceDeviceScreenSharingQuality`] variant.
+    pub fn as_teleconference_device_screen_sharing_quality(
+        &self,
+    ) -> Option<&TeleconferenceDeviceScreenSharingQuality> {
+        match self {
+            Self::TeleconferenceDeviceScreenSharingQuality(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyTeleconferenceDeviceMediaQuality::TeleconferenceDeviceVideoQuality`] variant.
+    pub fn as_teleconference_device_video_quality(
+        &self,
+    ) -> Option<&TeleconferenceDeviceVideoQuality> {
+        match self {
+            Self::TeleconferenceDeviceVideoQuality(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<TeleconferenceDeviceAudioQuality> for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: TeleconferenceDeviceAudioQuality) -> Self {
+        Self::TeleconferenceDeviceAudioQuality(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<TeleconferenceDeviceScreenSharingQuality>
+for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: TeleconferenceDeviceScreenSharingQuality) -> Self {
+        Self::TeleconferenceDeviceScreenSharingQuality(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<TeleconferenceDeviceVideoQuality> for AnyTeleconferenceDeviceMediaQuality {
+    fn from(value: TeleconferenceDeviceVideoQuality) -> Self {
+        Self::TeleconferenceDeviceVideoQuality(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyTeleconferenceDeviceMediaQuality {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TeleconferenceDeviceMediaQuality(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::TeleconferenceDeviceAudioQuality(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeleconferenceDeviceAudioQuality::ODATA_TYPE),
+                    )
+            }
+            Self::TeleconferenceDeviceScreenSharingQuality(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeleconferenceDeviceScreenSharingQuality::ODATA_TYPE),
+                    )
+            }
+            Self::TeleconferenceDeviceVideoQuality(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeleconferenceDeviceVideoQuality::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyTeleconferenceDeviceMediaQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.teleconferenceDeviceAudioQuality"
+            | "graph.teleconferenceDeviceAudioQuality" => {
+                serde_json::from_value(value).map(Self::TeleconferenceDeviceAudioQuality)
+            }
+            "microsoft.graph.teleconferenceDeviceScreenSharingQuality"
+            | "graph.teleconferenceDeviceScreenSharingQuality" => {
+                serde_json::from_value(value)
+                    .map(Self::TeleconferenceDeviceScreenSharingQuality)
+            }
+            "microsoft.graph.teleconferenceDeviceVideoQuality"
+            | "graph.teleconferenceDeviceVideoQuality" => {
+                serde_json::from_value(value).map(Self::TeleconferenceDeviceVideoQuality)
+            }
+            _ => {
+                serde_json::from_value(value).map(Self::TeleconferenceDeviceMediaQuality)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+/// CSDL complex type `microsoft.graph.ticketInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketInfo {
+    /// Property `ticketNumber`: `Edm.String`.
+    pub ticket_number: Option<String>,
+    /// Property `ticketSystem`: `Edm.String`.
+    pub ticket_system: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl serde::Serialize for TicketInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl TicketInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.ticketInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("ticketNumber", &self.ticket_number);
+        object.property("ticketSystem", &self.ticket_system);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl<'de> serde::Deserialize<'de> for TicketInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl graph_odata_runtime::model::ODataObject for TicketInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "ticketNumber" => read_lenient(map, key, &mut self.ticket_number, extra),
+            "ticketSystem" => read_lenient(map, key, &mut self.ticket_system, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl TicketInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+/// The properties of [`TicketInfo`] by wire name, each a [`Field<TicketInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TicketInfo::set_null`].
+pub enum TicketInfoField {}
+
+#[cfg(feature = "_expiration_pattern")]
+#[allow(non_upper_case_globals)]
+impl TicketInfoField {
+    /// `ticketNumber`
+    pub const TicketNumber: model::Field<TicketInfo> = model::Field::new("ticketNumber");
+    /// `ticketSystem`
+    pub const TicketSystem: model::Field<TicketInfo> = model::Field::new("ticketSystem");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TicketInfo>] = &[
+        Self::TicketNumber,
+        Self::TicketSystem,
+    ];
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL complex type `microsoft.graph.titleArea`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TitleArea {
+    /// Property `alternativeText`: `Edm.String`.
+    pub alternative_text: Option<String>,
+    /// Property `enableGradientEffect`: `Edm.Boolean`.
+    pub enable_gradient_effect: Option<bool>,
+    /// Property `imageWebUrl`: `Edm.String`.
+    pub image_web_url: Option<String>,
+    /// Property `layout`: `microsoft.graph.titleAreaLayoutType`.
+    pub layout: Option<TitleAreaLayoutType>,
+    /// Property `serverProcessedContent`: `microsoft.graph.serverProcessedContent`.
+    pub server_processed_content: Option<ServerProcessedContent>,
+    /// Property `showAuthor`: `Edm.Boolean`.
+    pub show_author: Option<bool>,
+    /// Property `showPublishedDate`: `Edm.Boolean`.
+    pub show_published_date: Option<bool>,
+    /// Property `showTextBlockAboveTitle`: `Edm.Boolean`.
+    pub show_text_block_above_title: Option<bool>,
+    /// Property `textAboveTitle`: `Edm.String`.
+    pub text_above_title: Option<String>,
+    /// Property `textAlignment`: `microsoft.graph.titleAreaTextAlignmentType`.
+    pub text_alignment: Option<TitleAreaTextAlignmentType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for TitleArea {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl TitleArea {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.titleArea";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alternativeText", &self.alternative_text);
+        object.property("enableGradientEffect", &self.enable_gradient_effect);
+        object.property("imageWebUrl", &self.image_web_url);
+        object.property("layout", &self.layout);
+        object.property("serverProcessedContent", &self.server_processed_content);
+        object.property("showAuthor", &self.show_author);
+        object.property("showPublishedDate", &self.show_published_date);
+        object.property("showTextBlockAboveTitle", &self.show_text_block_above_title);
+        object.property("textAboveTitle", &self.text_above_title);
+        object.property("textAlignment", &self.text_alignment);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for TitleArea {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::model::ODataObject for TitleArea {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alternativeText" => {
+                read_lenient(map, key, &mut self.alternative_text, extra)
+            }
+            "enableGradientEffect" => {
+                read_lenient(map, key, &mut self.enable_gradient_effect, extra)
+            }
+            "imageWebUrl" => read_lenient(map, key, &mut self.image_web_url, extra),
+            "layout" => read_nullable(map, key, &mut self.layout, extra),
+            "serverProcessedContent" => {
+                read_nullable(map, key, &mut self.server_processed_content, extra)
+            }
+            "showAuthor" => read_lenient(map, key, &mut self.show_author, extra),
+            "showPublishedDate" => {
+                read_lenient(map, key, &mut self.show_published_date, extra)
+            }
+            "showTextBlockAboveTitle" => {
+                read_lenient(map, key, &mut self.show_text_block_above_title, extra)
+            }
+            "textAboveTitle" => read_lenient(map, key, &mut self.text_above_title, extra),
+            "textAlignment" => read_nullable(map, key, &mut self.text_alignment, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl TitleArea {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// The properties of [`TitleArea`] by wire name, each a [`Field<TitleArea>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TitleArea::set_null`].
+pub enum TitleAreaField {}
+
+#[cfg(feature = "_sites")]
+#[allow(non_upper_case_globals)]
+impl TitleAreaField {
+    /// `alternativeText`
+    pub const AlternativeText: model::Field<TitleArea> = model::Field::new(
+        "alternativeText",
+    );
+    /// `enableGradientEffect`
+    pub const EnableGradientEffect: model::Field<TitleArea> = model::Field::new(
+        "enableGradientEffect",
+    );
+    /// `imageWebUrl`
+    pub const ImageWebUrl: model::Field<TitleArea> = model::Field::new("imageWebUrl");
+    /// `layout`
+    pub const Layout: model::Field<TitleArea> = model::Field::new("layout");
+    /// `serverProcessedContent`
+    pub const ServerProcessedContent: model::Field<TitleArea> = model::Field::new(
+        "serverProcessedContent",
+    );
+    /// `showAuthor`
+    pub const ShowAuthor: model::Field<TitleArea> = model::Field::new("showAuthor");
+    /// `showPublishedDate`
+    pub const ShowPublishedDate: model::Field<TitleArea> = model::Field::new(
+        "showPublishedDate",
+    );
+    /// `showTextBlockAboveTitle`
+    pub const ShowTextBlockAboveTitle: model::Field<TitleArea> = model::Field::new(
+        "showTextBlockAboveTitle",
+    );
+    /// `textAboveTitle`
+    pub const TextAboveTitle: model::Field<TitleArea> = model::Field::new(
+        "textAboveTitle",
+    );
+    /// `textAlignment`
+    pub const TextAlignment: model::Field<TitleArea> = model::Field::new(
+        "textAlignment",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TitleArea>] = &[
+        Self::AlternativeText,
+        Self::EnableGradientEffect,
+        Self::ImageWebUrl,
+        Self::Layout,
+        Self::ServerProcessedContent,
+        Self::ShowAuthor,
+        Self::ShowPublishedDate,
+        Self::ShowTextBlockAboveTitle,
+        Self::TextAboveTitle,
+        Self::TextAlignment,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.userExperienceAnalyticsCloudManagementDevicesSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsCloudManagementDevicesSummary {
+    /// Property `coManagedDeviceCount`: `Edm.Int32`, not nullable.
+    pub co_managed_device_count: Option<i32>,
+    /// Property `intuneDeviceCount`: `Edm.Int32`, not nullable.
+    pub intune_device_count: Option<i32>,
+    /// Property `tenantAttachDeviceCount`: `Edm.Int32`, not nullable.
+    pub tenant_attach_device_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsCloudManagementDevicesSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsCloudManagementDevicesSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsCloudManagementDevicesSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("coManagedDeviceCount", &self.co_managed_device_count);
+        object.property("intuneDeviceCount", &self.intune_device_count);
+        object.property("tenantAttachDeviceCount", &self.tenant_attach_device_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de>
+for UserExperienceAnalyticsCloudManagementDevicesSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for UserExperienceAnalyticsCloudManagementDevicesSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "coManagedDeviceCount" => {
+                read_lenient(map, key, &mut self.co_managed_device_count, extra)
+            }
+            "intuneDeviceCount" => {
+                read_lenient(map, key, &mut self.intune_device_count, extra)
+            }
+            "tenantAttachDeviceCount" => {
+                read_lenient(map, key, &mut self.tenant_attach_device_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsCloudManagementDevicesSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsCloudManagementDevicesSummary`] by wire name, each a [`Field<UserExperienceAnalyticsCloudManagementDevicesSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsCloudManagementDevicesSummary::set_null`].
+pub enum UserExperienceAnalyticsCloudManagementDevicesSummaryField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsCloudManagementDevicesSummaryField {
+    /// `coManagedDeviceCount`
+    pub const CoManagedDeviceCount: model::Field<
+        UserExperienceAnalyticsCloudManagementDevicesSummary,
+    > = model::Field::new("coManagedDeviceCount");
+    /// `intuneDeviceCount`
+    pub const IntuneDeviceCount: model::Field<
+        UserExperienceAnalyticsCloudManagementDevicesSummary,
+    > = model::Field::new("intuneDeviceCount");
+    /// `tenantAttachDeviceCount`
+    pub const TenantAttachDeviceCount: model::Field<
+        UserExperienceAnalyticsCloudManagementDevicesSummary,
+    > = model::Field::new("tenantAttachDeviceCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        UserExperienceAnalyticsCloudManagementDevicesSummary,
+    >] = &[
+        Self::CoManagedDeviceCount,
+        Self::IntuneDeviceCount,
+        Self::TenantAttachDeviceCount,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.userExperienceAnalyticsSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsSettings {
+    /// Property `configurationManagerDataConnectorConfigured`: `Edm.Boolean`, not nullable.
+    pub configuration_manager_data_connector_configured: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "configurationManagerDataConnectorConfigured",
+                &self.configuration_manager_data_connector_configured,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "configurationManagerDataConnectorConfigured" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.configuration_manager_data_connector_configured,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`UserExperienceAnalyticsSettings`] by wire name, each a [`Field<UserExperienceAnalyticsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsSettings::set_null`].
+pub enum UserExperienceAnalyticsSettingsField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl UserExperienceAnalyticsSettingsField {
+    /// `configurationManagerDataConnectorConfigured`
+    pub const ConfigurationManagerDataConnectorConfigured: model::Field<
+        UserExperienceAnalyticsSettings,
+    > = model::Field::new("configurationManagerDataConnectorConfigured");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserExperienceAnalyticsSettings>] = &[
+        Self::ConfigurationManagerDataConnectorConfigured,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL complex type `microsoft.graph.userTrainingStatusInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserTrainingStatusInfo {
+    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
+    pub assigned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
+    pub completion_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `trainingStatus`: `microsoft.graph.trainingStatus`.
+    pub training_status: Option<TrainingStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UserTrainingStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserTrainingStatusInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTrainingStatusInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("assignedDateTime", &self.assigned_date_time);
+        object.property("completionDateTime", &self.completion_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("trainingStatus", &self.training_status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UserTrainingStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UserTrainingStatusInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "assignedDateTime" => {
+                read_lenient(map, key, &mut self.assigned_date_time, extra)
+            }
+            "completionDateTime" => {
+                read_lenient(map, key, &mut self.completion_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "trainingStatus" => read_nullable(map, key, &mut self.training_status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UserTrainingStatusInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`UserTrainingStatusInfo`] by wire name, each a [`Field<UserTrainingStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingStatusInfo::set_null`].
+pub enum UserTrainingStatusInfoField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl UserTrainingStatusInfoField {
+    /// `assignedDateTime`
+    pub const AssignedDateTime: model::Field<UserTrainingStatusInfo> = model::Field::new(
+        "assignedDateTime",
+    );
+    /// `completionDateTime`
+    pub const CompletionDateTime: model::Field<UserTrainingStatusInfo> = model::Field::new(
+        "completionDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<UserTrainingStatusInfo> = model::Field::new(
+        "displayName",
+    );
+    /// `trainingStatus`
+    pub const TrainingStatus: model::Field<UserTrainingStatusInfo> = model::Field::new(
+        "trainingStatus",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserTrainingStatusInfo>] = &[
+        Self::AssignedDateTime,
+        Self::CompletionDateTime,
+        Self::DisplayName,
+        Self::TrainingStatus,
+    ];
 }

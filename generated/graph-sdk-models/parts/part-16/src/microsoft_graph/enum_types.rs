@@ -12,84 +12,77 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageAssignmentRequestFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessPackageCustomExtensionStage`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageAssignmentRequestFilterByCurrentUserOptions {
-    /// `target` = 1
-    Target,
-    /// `createdBy` = 2
-    CreatedBy,
-    /// `approver` = 3
-    Approver,
-    /// `unknownFutureValue` = 99
+pub enum AccessPackageCustomExtensionStage {
+    /// `assignmentRequestCreated` = 1
+    AssignmentRequestCreated,
+    /// `assignmentRequestApproved` = 2
+    AssignmentRequestApproved,
+    /// `assignmentRequestGranted` = 3
+    AssignmentRequestGranted,
+    /// `assignmentRequestRemoved` = 4
+    AssignmentRequestRemoved,
+    /// `assignmentFourteenDaysBeforeExpiration` = 5
+    AssignmentFourteenDaysBeforeExpiration,
+    /// `assignmentOneDayBeforeExpiration` = 6
+    AssignmentOneDayBeforeExpiration,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
-    /// `targetOrRequestor` = 100
-    TargetOrRequestor,
-    /// `targetManager` = 101
-    TargetManager,
-    /// `requestForOthers` = 102
-    RequestForOthers,
-    /// `targetAgentIdentitySponsorOrOwner` = 103
-    TargetAgentIdentitySponsorOrOwner,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionStage {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("target", 1),
-        ("createdBy", 2),
-        ("approver", 3),
-        ("unknownFutureValue", 99),
-        ("targetOrRequestor", 100),
-        ("targetManager", 101),
-        ("requestForOthers", 102),
-        ("targetAgentIdentitySponsorOrOwner", 103),
+        ("assignmentRequestCreated", 1),
+        ("assignmentRequestApproved", 2),
+        ("assignmentRequestGranted", 3),
+        ("assignmentRequestRemoved", 4),
+        ("assignmentFourteenDaysBeforeExpiration", 5),
+        ("assignmentOneDayBeforeExpiration", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "target" => Self::Target,
-            "createdBy" => Self::CreatedBy,
-            "approver" => Self::Approver,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "targetOrRequestor" => Self::TargetOrRequestor,
-            "targetManager" => Self::TargetManager,
-            "requestForOthers" => Self::RequestForOthers,
-            "targetAgentIdentitySponsorOrOwner" => {
-                Self::TargetAgentIdentitySponsorOrOwner
+            "assignmentRequestCreated" => Self::AssignmentRequestCreated,
+            "assignmentRequestApproved" => Self::AssignmentRequestApproved,
+            "assignmentRequestGranted" => Self::AssignmentRequestGranted,
+            "assignmentRequestRemoved" => Self::AssignmentRequestRemoved,
+            "assignmentFourteenDaysBeforeExpiration" => {
+                Self::AssignmentFourteenDaysBeforeExpiration
             }
+            "assignmentOneDayBeforeExpiration" => Self::AssignmentOneDayBeforeExpiration,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Target => "target",
-            Self::CreatedBy => "createdBy",
-            Self::Approver => "approver",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::TargetOrRequestor => "targetOrRequestor",
-            Self::TargetManager => "targetManager",
-            Self::RequestForOthers => "requestForOthers",
-            Self::TargetAgentIdentitySponsorOrOwner => {
-                "targetAgentIdentitySponsorOrOwner"
+            Self::AssignmentRequestCreated => "assignmentRequestCreated",
+            Self::AssignmentRequestApproved => "assignmentRequestApproved",
+            Self::AssignmentRequestGranted => "assignmentRequestGranted",
+            Self::AssignmentRequestRemoved => "assignmentRequestRemoved",
+            Self::AssignmentFourteenDaysBeforeExpiration => {
+                "assignmentFourteenDaysBeforeExpiration"
             }
+            Self::AssignmentOneDayBeforeExpiration => "assignmentOneDayBeforeExpiration",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+impl serde::Serialize for AccessPackageCustomExtensionStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -98,159 +91,467 @@ for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+impl std::fmt::Display for AccessPackageCustomExtensionStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
+impl From<&str> for AccessPackageCustomExtensionStage {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageSuggestionFilterByCurrentUserOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct AccessPackageSuggestionFilterByCurrentUserOptions(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSuggestionFilterByCurrentUserOptions {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `relatedPeopleAssignments` = 1
-    pub const RELATED_PEOPLE_ASSIGNMENTS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `assignmentHistory` = 2
-    pub const ASSIGNMENT_HISTORY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
+#[cfg(feature = "_activity_domain")]
+/// CSDL enum type `microsoft.graph.activityDomain`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActivityDomain {
+    /// `unknown` = 0
+    Unknown,
+    /// `work` = 1
+    Work,
+    /// `personal` = 2
+    Personal,
+    /// `unrestricted` = 3
+    Unrestricted,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::FlagsEnum
-for AccessPackageSuggestionFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_domain")]
+impl graph_odata_runtime::enums::EvolvableEnum for ActivityDomain {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("relatedPeopleAssignments", 1),
-        ("assignmentHistory", 2),
-        ("unknownFutureValue", 4),
+        ("unknown", 0),
+        ("work", 1),
+        ("personal", 2),
+        ("unrestricted", 3),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "work" => Self::Work,
+            "personal" => Self::Personal,
+            "unrestricted" => Self::Unrestricted,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Debug for AccessPackageSuggestionFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageSuggestionFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Work => "work",
+            Self::Personal => "personal",
+            Self::Unrestricted => "unrestricted",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::str::FromStr for AccessPackageSuggestionFilterByCurrentUserOptions {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::ops::BitOr for AccessPackageSuggestionFilterByCurrentUserOptions {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::ops::BitOrAssign for AccessPackageSuggestionFilterByCurrentUserOptions {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSuggestionFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_domain")]
+impl serde::Serialize for ActivityDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionFilterByCurrentUserOptions {
+#[cfg(feature = "_activity_domain")]
+impl<'de> serde::Deserialize<'de> for ActivityDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewScheduleDefinitionFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_domain")]
+impl std::fmt::Display for ActivityDomain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activity_domain")]
+impl From<&str> for ActivityDomain {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.authenticationMethodKeyStrength`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
-    /// `reviewer` = 1
-    Reviewer,
+pub enum AuthenticationMethodKeyStrength {
+    /// `normal` = 0
+    Normal,
+    /// `weak` = 1
+    Weak,
+    /// `unknown` = 2
+    Unknown,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStrength {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("normal", 0),
+        ("weak", 1),
+        ("unknown", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "weak" => Self::Weak,
+            "unknown" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Weak => "weak",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for AuthenticationMethodKeyStrength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for AuthenticationMethodKeyStrength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for AuthenticationMethodKeyStrength {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_channel")]
+/// CSDL enum type `microsoft.graph.channelMembershipType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelMembershipType {
+    /// `standard` = 0
+    Standard,
+    /// `private` = 1
+    Private,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// `shared` = 3
+    Shared,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_channel")]
+impl graph_odata_runtime::enums::EvolvableEnum for ChannelMembershipType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("standard", 0),
+        ("private", 1),
+        ("unknownFutureValue", 2),
+        ("shared", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "private" => Self::Private,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "shared" => Self::Shared,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Private => "private",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Shared => "shared",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl serde::Serialize for ChannelMembershipType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl std::fmt::Display for ChannelMembershipType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_channel")]
+impl From<&str> for ChannelMembershipType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.complianceState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ComplianceState {
+    /// `unknown` = 0
+    Unknown,
+    /// `compliant` = 1
+    Compliant,
+    /// `noncompliant` = 2
+    Noncompliant,
+    /// `conflict` = 3
+    Conflict,
+    /// `error` = 4
+    Error,
+    /// `inGracePeriod` = 254
+    InGracePeriod,
+    /// `configManager` = 255
+    ConfigManager,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for ComplianceState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("compliant", 1),
+        ("noncompliant", 2),
+        ("conflict", 3),
+        ("error", 4),
+        ("inGracePeriod", 254),
+        ("configManager", 255),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "compliant" => Self::Compliant,
+            "noncompliant" => Self::Noncompliant,
+            "conflict" => Self::Conflict,
+            "error" => Self::Error,
+            "inGracePeriod" => Self::InGracePeriod,
+            "configManager" => Self::ConfigManager,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Compliant => "compliant",
+            Self::Noncompliant => "noncompliant",
+            Self::Conflict => "conflict",
+            Self::Error => "error",
+            Self::InGracePeriod => "inGracePeriod",
+            Self::ConfigManager => "configManager",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ComplianceState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ComplianceState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for ComplianceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for ComplianceState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.deviceRegistrationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceRegistrationState {
+    /// `notRegistered` = 0
+    NotRegistered,
+    /// `registered` = 2
+    Registered,
+    /// `revoked` = 3
+    Revoked,
+    /// `keyConflict` = 4
+    KeyConflict,
+    /// `approvalPending` = 5
+    ApprovalPending,
+    /// `certificateReset` = 6
+    CertificateReset,
+    /// `notRegisteredPendingEnrollment` = 7
+    NotRegisteredPendingEnrollment,
+    /// `unknown` = 8
+    Unknown,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceRegistrationState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notRegistered", 0),
+        ("registered", 2),
+        ("revoked", 3),
+        ("keyConflict", 4),
+        ("approvalPending", 5),
+        ("certificateReset", 6),
+        ("notRegisteredPendingEnrollment", 7),
+        ("unknown", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notRegistered" => Self::NotRegistered,
+            "registered" => Self::Registered,
+            "revoked" => Self::Revoked,
+            "keyConflict" => Self::KeyConflict,
+            "approvalPending" => Self::ApprovalPending,
+            "certificateReset" => Self::CertificateReset,
+            "notRegisteredPendingEnrollment" => Self::NotRegisteredPendingEnrollment,
+            "unknown" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotRegistered => "notRegistered",
+            Self::Registered => "registered",
+            Self::Revoked => "revoked",
+            Self::KeyConflict => "keyConflict",
+            Self::ApprovalPending => "approvalPending",
+            Self::CertificateReset => "certificateReset",
+            Self::NotRegisteredPendingEnrollment => "notRegisteredPendingEnrollment",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceRegistrationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceRegistrationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for DeviceRegistrationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for DeviceRegistrationState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education_external_source")]
+/// CSDL enum type `microsoft.graph.educationExternalSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationExternalSource {
+    /// `sis` = 0
+    Sis,
+    /// `manual` = 1
+    Manual,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+#[cfg(feature = "_education_external_source")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationExternalSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("reviewer", 1),
+        ("sis", 0),
+        ("manual", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "reviewer" => Self::Reviewer,
+            "sis" => Self::Sis,
+            "manual" => Self::Manual,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Reviewer => "reviewer",
+            Self::Sis => "sis",
+            Self::Manual => "manual",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+#[cfg(feature = "_education_external_source")]
+impl serde::Serialize for EducationExternalSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+#[cfg(feature = "_education_external_source")]
+impl<'de> serde::Deserialize<'de> for EducationExternalSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -258,951 +559,53 @@ for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+#[cfg(feature = "_education_external_source")]
+impl std::fmt::Display for EducationExternalSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewScheduleDefinitionFilterByCurrentUserOptions {
+#[cfg(feature = "_education_external_source")]
+impl From<&str> for EducationExternalSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.appLogDecryptionAlgorithm`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_group")]
+/// CSDL enum type `microsoft.graph.groupAccessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppLogDecryptionAlgorithm {
-    /// `aes256` = 0
-    Aes256,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppLogDecryptionAlgorithm {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("aes256", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "aes256" => Self::Aes256,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Aes256 => "aes256",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AppLogDecryptionAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AppLogDecryptionAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for AppLogDecryptionAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for AppLogDecryptionAlgorithm {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.assignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssignmentScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AssignmentScheduleFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AssignmentScheduleFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AssignmentScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AssignmentScheduleFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AssignmentScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL enum type `microsoft.graph.attachmentType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttachmentType {
-    /// `file` = 0
-    File,
-    /// `item` = 1
-    Item,
-    /// `reference` = 2
-    Reference,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attachment")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("file", 0),
-        ("item", 1),
-        ("reference", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "item" => Self::Item,
-            "reference" => Self::Reference,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Item => "item",
-            Self::Reference => "reference",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl std::fmt::Display for AttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl From<&str> for AttachmentType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.auditLogRecordType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuditLogRecordType {
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuditLogRecordType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[];
-    fn from_wire(value: &str) -> Self {
-        Self::UnknownValue(value.to_owned())
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for AuditLogRecordType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for AuditLogRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for AuditLogRecordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for AuditLogRecordType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.authenticationMethodFeature`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodFeature {
-    /// `ssprRegistered` = 0
-    SsprRegistered,
-    /// `ssprEnabled` = 1
-    SsprEnabled,
-    /// `ssprCapable` = 2
-    SsprCapable,
-    /// `passwordlessCapable` = 3
-    PasswordlessCapable,
-    /// `mfaCapable` = 4
-    MfaCapable,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodFeature {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("ssprRegistered", 0),
-        ("ssprEnabled", 1),
-        ("ssprCapable", 2),
-        ("passwordlessCapable", 3),
-        ("mfaCapable", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ssprRegistered" => Self::SsprRegistered,
-            "ssprEnabled" => Self::SsprEnabled,
-            "ssprCapable" => Self::SsprCapable,
-            "passwordlessCapable" => Self::PasswordlessCapable,
-            "mfaCapable" => Self::MfaCapable,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SsprRegistered => "ssprRegistered",
-            Self::SsprEnabled => "ssprEnabled",
-            Self::SsprCapable => "ssprCapable",
-            Self::PasswordlessCapable => "passwordlessCapable",
-            Self::MfaCapable => "mfaCapable",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for AuthenticationMethodFeature {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for AuthenticationMethodFeature {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for AuthenticationMethodFeature {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.browseQueryOrder`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BrowseQueryOrder {
-    /// `pathAsc` = 0
-    PathAsc,
-    /// `pathDsc` = 1
-    PathDsc,
-    /// `nameAsc` = 2
-    NameAsc,
-    /// `nameDsc` = 3
-    NameDsc,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BrowseQueryOrder {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pathAsc", 0),
-        ("pathDsc", 1),
-        ("nameAsc", 2),
-        ("nameDsc", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pathAsc" => Self::PathAsc,
-            "pathDsc" => Self::PathDsc,
-            "nameAsc" => Self::NameAsc,
-            "nameDsc" => Self::NameDsc,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PathAsc => "pathAsc",
-            Self::PathDsc => "pathDsc",
-            Self::NameAsc => "nameAsc",
-            Self::NameDsc => "nameDsc",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BrowseQueryOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BrowseQueryOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BrowseQueryOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<&str> for BrowseQueryOrder {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcRecommendationReportType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcRecommendationReportType {
-    /// `cloudPcUsageCategoryReport` = 0
-    CloudPcUsageCategoryReport,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcRecommendationReportType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("cloudPcUsageCategoryReport", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cloudPcUsageCategoryReport" => Self::CloudPcUsageCategoryReport,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::CloudPcUsageCategoryReport => "cloudPcUsageCategoryReport",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcRecommendationReportType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcRecommendationReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcRecommendationReportType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcRecommendationReportType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.deviceLogCollectionTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceLogCollectionTemplateType {
-    /// `predefined` = 0
-    Predefined,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceLogCollectionTemplateType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("predefined", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "predefined" => Self::Predefined,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Predefined => "predefined",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for DeviceLogCollectionTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for DeviceLogCollectionTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for DeviceLogCollectionTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for DeviceLogCollectionTemplateType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.eligibilityScheduleInstanceFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de>
-for EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for EligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.entrySyncOperation`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntrySyncOperation {
-    /// `None` = 0
-    None,
-    /// `Add` = 1
-    Add,
-    /// `Delete` = 2
-    Delete,
-    /// `Update` = 3
-    Update,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for EntrySyncOperation {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("Add", 1),
-        ("Delete", 2),
-        ("Update", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "None" => Self::None,
-            "Add" => Self::Add,
-            "Delete" => Self::Delete,
-            "Update" => Self::Update,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Add => "Add",
-            Self::Delete => "Delete",
-            Self::Update => "Update",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for EntrySyncOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for EntrySyncOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for EntrySyncOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for EntrySyncOperation {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-/// CSDL enum type `microsoft.graph.featureType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FeatureType {
-    /// `registration` = 0
-    Registration,
-    /// `reset` = 1
-    Reset,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_unreached")]
-impl graph_odata_runtime::enums::EvolvableEnum for FeatureType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("registration", 0),
-        ("reset", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "registration" => Self::Registration,
-            "reset" => Self::Reset,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Registration => "registration",
-            Self::Reset => "reset",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl serde::Serialize for FeatureType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl<'de> serde::Deserialize<'de> for FeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl std::fmt::Display for FeatureType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_unreached")]
-impl From<&str> for FeatureType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.includedUserRoles`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IncludedUserRoles {
-    /// `all` = 0
-    All,
-    /// `privilegedAdmin` = 1
-    PrivilegedAdmin,
-    /// `admin` = 2
-    Admin,
-    /// `user` = 3
-    User,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for IncludedUserRoles {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("privilegedAdmin", 1),
-        ("admin", 2),
-        ("user", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "privilegedAdmin" => Self::PrivilegedAdmin,
-            "admin" => Self::Admin,
-            "user" => Self::User,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::PrivilegedAdmin => "privilegedAdmin",
-            Self::Admin => "admin",
-            Self::User => "user",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for IncludedUserRoles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for IncludedUserRoles {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for IncludedUserRoles {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.includedUserTypes`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IncludedUserTypes {
-    /// `all` = 0
-    All,
-    /// `member` = 1
-    Member,
-    /// `guest` = 2
-    Guest,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for IncludedUserTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("member", 1),
-        ("guest", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "member" => Self::Member,
-            "guest" => Self::Guest,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Member => "member",
-            Self::Guest => "guest",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl serde::Serialize for IncludedUserTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for IncludedUserTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for IncludedUserTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_reports")]
-impl From<&str> for IncludedUserTypes {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.policyPivotProperty`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PolicyPivotProperty {
+pub enum GroupAccessType {
     /// `none` = 0
     None,
-    /// `activity` = 1
-    Activity,
-    /// `location` = 2
-    Location,
-    /// `unknownFutureValue` = 3
+    /// `private` = 1
+    Private,
+    /// `secret` = 2
+    Secret,
+    /// `public` = 3
+    Public,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for PolicyPivotProperty {
+#[cfg(feature = "_group")]
+impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
-        ("activity", 1),
-        ("location", 2),
-        ("unknownFutureValue", 3),
+        ("private", 1),
+        ("secret", 2),
+        ("public", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
-            "activity" => Self::Activity,
-            "location" => Self::Location,
+            "private" => Self::Private,
+            "secret" => Self::Secret,
+            "public" => Self::Public,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -1210,23 +613,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for PolicyPivotProperty {
     fn as_wire(&self) -> &str {
         match self {
             Self::None => "none",
-            Self::Activity => "activity",
-            Self::Location => "location",
+            Self::Private => "private",
+            Self::Secret => "secret",
+            Self::Public => "public",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for PolicyPivotProperty {
+#[cfg(feature = "_group")]
+impl serde::Serialize for GroupAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for PolicyPivotProperty {
+#[cfg(feature = "_group")]
+impl<'de> serde::Deserialize<'de> for GroupAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1234,264 +638,73 @@ impl<'de> serde::Deserialize<'de> for PolicyPivotProperty {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for PolicyPivotProperty {
+#[cfg(feature = "_group")]
+impl std::fmt::Display for GroupAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for PolicyPivotProperty {
+#[cfg(feature = "_group")]
+impl From<&str> for GroupAccessType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleAssignmentScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.managedDeviceOwnerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleAssignmentScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-/// CSDL enum type `microsoft.graph.roleEligibilityScheduleFilterByCurrentUserOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleEligibilityScheduleFilterByCurrentUserOptions {
-    /// `principal` = 1
-    Principal,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_role_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("principal", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "principal" => Self::Principal,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Principal => "principal",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl serde::Serialize for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl std::fmt::Display for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_role_management")]
-impl From<&str> for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.screenSharingRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScreenSharingRole {
-    /// `viewer` = 0
-    Viewer,
-    /// `sharer` = 1
-    Sharer,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScreenSharingRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("viewer", 0), ("sharer", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "viewer" => Self::Viewer,
-            "sharer" => Self::Sharer,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Sharer => "sharer",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for ScreenSharingRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for ScreenSharingRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for ScreenSharingRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for ScreenSharingRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL enum type `microsoft.graph.sensitivityLabelAssignmentMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SensitivityLabelAssignmentMethod {
-    /// `standard` = 0
-    Standard,
-    /// `privileged` = 1
-    Privileged,
-    /// `auto` = 2
-    Auto,
+pub enum ManagedDeviceOwnerType {
+    /// `unknown` = 0
+    Unknown,
+    /// `company` = 1
+    Company,
+    /// `personal` = 2
+    Personal,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for ManagedDeviceOwnerType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("standard", 0),
-        ("privileged", 1),
-        ("auto", 2),
+        ("unknown", 0),
+        ("company", 1),
+        ("personal", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "standard" => Self::Standard,
-            "privileged" => Self::Privileged,
-            "auto" => Self::Auto,
+            "unknown" => Self::Unknown,
+            "company" => Self::Company,
+            "personal" => Self::Personal,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Standard => "standard",
-            Self::Privileged => "privileged",
-            Self::Auto => "auto",
+            Self::Unknown => "unknown",
+            Self::Company => "company",
+            Self::Personal => "personal",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_drives")]
-impl serde::Serialize for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ManagedDeviceOwnerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceOwnerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1499,15 +712,417 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
     }
 }
 
-#[cfg(feature = "_drives")]
-impl std::fmt::Display for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for ManagedDeviceOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_drives")]
-impl From<&str> for SensitivityLabelAssignmentMethod {
+#[cfg(feature = "_action_state")]
+impl From<&str> for ManagedDeviceOwnerType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.managementState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ManagementState {
+    /// `managed` = 0
+    Managed,
+    /// `retirePending` = 1
+    RetirePending,
+    /// `retireFailed` = 2
+    RetireFailed,
+    /// `wipePending` = 3
+    WipePending,
+    /// `wipeFailed` = 4
+    WipeFailed,
+    /// `unhealthy` = 5
+    Unhealthy,
+    /// `deletePending` = 6
+    DeletePending,
+    /// `retireIssued` = 7
+    RetireIssued,
+    /// `wipeIssued` = 8
+    WipeIssued,
+    /// `wipeCanceled` = 9
+    WipeCanceled,
+    /// `retireCanceled` = 10
+    RetireCanceled,
+    /// `discovered` = 11
+    Discovered,
+    /// `unknownFutureValue` = 12
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for ManagementState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("managed", 0),
+        ("retirePending", 1),
+        ("retireFailed", 2),
+        ("wipePending", 3),
+        ("wipeFailed", 4),
+        ("unhealthy", 5),
+        ("deletePending", 6),
+        ("retireIssued", 7),
+        ("wipeIssued", 8),
+        ("wipeCanceled", 9),
+        ("retireCanceled", 10),
+        ("discovered", 11),
+        ("unknownFutureValue", 12),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "managed" => Self::Managed,
+            "retirePending" => Self::RetirePending,
+            "retireFailed" => Self::RetireFailed,
+            "wipePending" => Self::WipePending,
+            "wipeFailed" => Self::WipeFailed,
+            "unhealthy" => Self::Unhealthy,
+            "deletePending" => Self::DeletePending,
+            "retireIssued" => Self::RetireIssued,
+            "wipeIssued" => Self::WipeIssued,
+            "wipeCanceled" => Self::WipeCanceled,
+            "retireCanceled" => Self::RetireCanceled,
+            "discovered" => Self::Discovered,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Managed => "managed",
+            Self::RetirePending => "retirePending",
+            Self::RetireFailed => "retireFailed",
+            Self::WipePending => "wipePending",
+            Self::WipeFailed => "wipeFailed",
+            Self::Unhealthy => "unhealthy",
+            Self::DeletePending => "deletePending",
+            Self::RetireIssued => "retireIssued",
+            Self::WipeIssued => "wipeIssued",
+            Self::WipeCanceled => "wipeCanceled",
+            Self::RetireCanceled => "retireCanceled",
+            Self::Discovered => "discovered",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ManagementState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ManagementState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for ManagementState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for ManagementState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL enum type `microsoft.graph.onenotePatchInsertPosition`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnenotePatchInsertPosition {
+    /// `After` = 0
+    After,
+    /// `Before` = 1
+    Before,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::enums::EvolvableEnum for OnenotePatchInsertPosition {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("After", 0), ("Before", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "After" => Self::After,
+            "Before" => Self::Before,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::After => "After",
+            Self::Before => "Before",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenotePatchInsertPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl std::fmt::Display for OnenotePatchInsertPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl From<&str> for OnenotePatchInsertPosition {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_sites")]
+/// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageLayoutType {
+    /// `microsoftReserved` = 0
+    MicrosoftReserved,
+    /// `article` = 1
+    Article,
+    /// `home` = 2
+    Home,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_sites")]
+impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoftReserved", 0),
+        ("article", 1),
+        ("home", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoftReserved" => Self::MicrosoftReserved,
+            "article" => Self::Article,
+            "home" => Self::Home,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MicrosoftReserved => "microsoftReserved",
+            Self::Article => "article",
+            Self::Home => "home",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl serde::Serialize for PageLayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl<'de> serde::Deserialize<'de> for PageLayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl std::fmt::Display for PageLayoutType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_sites")]
+impl From<&str> for PageLayoutType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivilegedAccessGroupRelationships {
+    /// `owner` = 1
+    Owner,
+    /// `member` = 2
+    Member,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("owner", 1),
+        ("member", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "owner" => Self::Owner,
+            "member" => Self::Member,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for PrivilegedAccessGroupRelationships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for PrivilegedAccessGroupRelationships {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for PrivilegedAccessGroupRelationships {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SiteLockState {
+    /// `unlocked` = 0
+    Unlocked,
+    /// `lockedReadOnly` = 1
+    LockedReadOnly,
+    /// `lockedNoAccess` = 2
+    LockedNoAccess,
+    /// `lockedNoAdditions` = 3
+    LockedNoAdditions,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unlocked", 0),
+        ("lockedReadOnly", 1),
+        ("lockedNoAccess", 2),
+        ("lockedNoAdditions", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unlocked" => Self::Unlocked,
+            "lockedReadOnly" => Self::LockedReadOnly,
+            "lockedNoAccess" => Self::LockedNoAccess,
+            "lockedNoAdditions" => Self::LockedNoAdditions,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unlocked => "unlocked",
+            Self::LockedReadOnly => "lockedReadOnly",
+            Self::LockedNoAccess => "lockedNoAccess",
+            Self::LockedNoAdditions => "lockedNoAdditions",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SiteLockState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SiteLockState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for SiteLockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for SiteLockState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1614,189 +1229,89 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartScope {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.timeZoneStandard`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_role_management")]
+/// CSDL enum type `microsoft.graph.unifiedRoleScheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TimeZoneStandard {
-    /// `windows` = 0
-    Windows,
-    /// `iana` = 1
-    Iana,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for TimeZoneStandard {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("windows", 0), ("iana", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "windows" => Self::Windows,
-            "iana" => Self::Iana,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Windows => "windows",
-            Self::Iana => "iana",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for TimeZoneStandard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for TimeZoneStandard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for TimeZoneStandard {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.userAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserAction {
-    /// `registerSecurityInformation` = 0
-    RegisterSecurityInformation,
-    /// `registerOrJoinDevices` = 1
-    RegisterOrJoinDevices,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("registerSecurityInformation", 0),
-        ("registerOrJoinDevices", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "registerSecurityInformation" => Self::RegisterSecurityInformation,
-            "registerOrJoinDevices" => Self::RegisterOrJoinDevices,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::RegisterSecurityInformation => "registerSecurityInformation",
-            Self::RegisterOrJoinDevices => "registerOrJoinDevices",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for UserAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for UserAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for UserAction {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL enum type `microsoft.graph.virtualAppointmentMessageType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VirtualAppointmentMessageType {
-    /// `confirmation` = 0
-    Confirmation,
-    /// `reschedule` = 1
-    Reschedule,
-    /// `cancellation` = 2
-    Cancellation,
+pub enum UnifiedRoleScheduleRequestActions {
+    /// `adminAssign` = 1
+    AdminAssign,
+    /// `adminUpdate` = 2
+    AdminUpdate,
+    /// `adminRemove` = 3
+    AdminRemove,
+    /// `selfActivate` = 4
+    SelfActivate,
+    /// `selfDeactivate` = 5
+    SelfDeactivate,
+    /// `adminExtend` = 6
+    AdminExtend,
+    /// `adminRenew` = 7
+    AdminRenew,
+    /// `selfExtend` = 8
+    SelfExtend,
+    /// `selfRenew` = 9
+    SelfRenew,
     /// `unknownFutureValue` = 10
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::enums::EvolvableEnum for VirtualAppointmentMessageType {
+#[cfg(feature = "_role_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for UnifiedRoleScheduleRequestActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("confirmation", 0),
-        ("reschedule", 1),
-        ("cancellation", 2),
+        ("adminAssign", 1),
+        ("adminUpdate", 2),
+        ("adminRemove", 3),
+        ("selfActivate", 4),
+        ("selfDeactivate", 5),
+        ("adminExtend", 6),
+        ("adminRenew", 7),
+        ("selfExtend", 8),
+        ("selfRenew", 9),
         ("unknownFutureValue", 10),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "confirmation" => Self::Confirmation,
-            "reschedule" => Self::Reschedule,
-            "cancellation" => Self::Cancellation,
+            "adminAssign" => Self::AdminAssign,
+            "adminUpdate" => Self::AdminUpdate,
+            "adminRemove" => Self::AdminRemove,
+            "selfActivate" => Self::SelfActivate,
+            "selfDeactivate" => Self::SelfDeactivate,
+            "adminExtend" => Self::AdminExtend,
+            "adminRenew" => Self::AdminRenew,
+            "selfExtend" => Self::SelfExtend,
+            "selfRenew" => Self::SelfRenew,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Confirmation => "confirmation",
-            Self::Reschedule => "reschedule",
-            Self::Cancellation => "cancellation",
+            Self::AdminAssign => "adminAssign",
+            Self::AdminUpdate => "adminUpdate",
+            Self::AdminRemove => "adminRemove",
+            Self::SelfActivate => "selfActivate",
+            Self::SelfDeactivate => "selfDeactivate",
+            Self::AdminExtend => "adminExtend",
+            Self::AdminRenew => "adminRenew",
+            Self::SelfExtend => "selfExtend",
+            Self::SelfRenew => "selfRenew",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for VirtualAppointmentMessageType {
+#[cfg(feature = "_role_management")]
+impl serde::Serialize for UnifiedRoleScheduleRequestActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for VirtualAppointmentMessageType {
+#[cfg(feature = "_role_management")]
+impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleRequestActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1804,15 +1319,84 @@ impl<'de> serde::Deserialize<'de> for VirtualAppointmentMessageType {
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl std::fmt::Display for VirtualAppointmentMessageType {
+#[cfg(feature = "_role_management")]
+impl std::fmt::Display for UnifiedRoleScheduleRequestActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl From<&str> for VirtualAppointmentMessageType {
+#[cfg(feature = "_role_management")]
+impl From<&str> for UnifiedRoleScheduleRequestActions {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.windowsAutopilotDeviceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WindowsAutopilotDeviceType {
+    /// `windowsPc` = 0
+    WindowsPc,
+    /// `holoLens` = 1
+    HoloLens,
+    /// `unknownFutureValue` = 99
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsAutopilotDeviceType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("windowsPc", 0),
+        ("holoLens", 1),
+        ("unknownFutureValue", 99),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "windowsPc" => Self::WindowsPc,
+            "holoLens" => Self::HoloLens,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::WindowsPc => "windowsPc",
+            Self::HoloLens => "holoLens",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WindowsAutopilotDeviceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for WindowsAutopilotDeviceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for WindowsAutopilotDeviceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -24,10 +24,27 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph::*;
 
-mod entity_types;
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::microsoft_graph::*;
 
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub(crate) use graph_sdk_models_part_10::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::microsoft_graph::*;
+
+mod entity_types_1;
+
+#[allow(unused_imports)]
+pub use entity_types_1::*;
+
+mod entity_types_2;
+
+#[allow(unused_imports)]
+pub use entity_types_2::*;
 
 mod complex_types_1;
 
@@ -38,11 +55,6 @@ mod complex_types_2;
 
 #[allow(unused_imports)]
 pub use complex_types_2::*;
-
-mod complex_types_3;
-
-#[allow(unused_imports)]
-pub use complex_types_3::*;
 
 mod enum_types;
 

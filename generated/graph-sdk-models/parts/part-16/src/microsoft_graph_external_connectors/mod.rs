@@ -23,3 +23,15 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_external_connectors::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_external_connectors::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::microsoft_graph_external_connectors::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_external_connectors::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph_external_connectors::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::microsoft_graph_external_connectors::*;

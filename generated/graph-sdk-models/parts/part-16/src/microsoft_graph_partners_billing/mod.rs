@@ -24,7 +24,14 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_partners_billing::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_partners_billing::*;
 
-mod enum_types;
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_partners_billing::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph_partners_billing::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::microsoft_graph_partners_billing::*;

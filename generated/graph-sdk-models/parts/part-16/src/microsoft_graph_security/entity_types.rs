@@ -11,44 +11,44 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.security.search`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.caseOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Search {
+pub struct CaseOperation {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `contentQuery`: `Edm.String`.
-    pub content_query: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
     /// Property `createdBy`: `microsoft.graph.identitySet`.
     pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    pub status: Option<CaseOperationStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for Search {
+#[cfg(feature = "_security")]
+impl serde::Serialize for CaseOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl Search {
+#[cfg(feature = "_security")]
+impl CaseOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.search";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.caseOperation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -62,19 +62,19 @@ impl Search {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("contentQuery", &self.content_query);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for Search {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CaseOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -82,8 +82,8 @@ impl<'de> serde::Deserialize<'de> for Search {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for Search {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for CaseOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -93,18 +93,362 @@ impl graph_odata_runtime::model::ODataObject for Search {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "contentQuery" => read_lenient(map, key, &mut self.content_query, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
             }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CaseOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CaseOperation`] by wire name, each a [`Field<CaseOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CaseOperation::set_null`].
+pub enum CaseOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CaseOperationField {
+    /// `id`
+    pub const Id: model::Field<CaseOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<CaseOperation> = model::Field::new("action");
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<CaseOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<CaseOperation> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CaseOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<CaseOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<CaseOperation> = model::Field::new("resultInfo");
+    /// `status`
+    pub const Status: model::Field<CaseOperation> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CaseOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryHoldOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryHoldOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryHoldOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryHoldOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryHoldOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryHoldOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryHoldOperation`] by wire name, each a [`Field<EdiscoveryHoldOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldOperation::set_null`].
+pub enum EdiscoveryHoldOperationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EdiscoveryHoldOperationField {
+    /// `id`
+    pub const Id: model::Field<EdiscoveryHoldOperation> = model::Field::new("id");
+    /// `action`
+    pub const Action: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryHoldOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdiscoveryHoldOperation>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CompletedDateTime,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.ediscoveryHoldPolicySyncOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdiscoveryHoldPolicySyncOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.security.caseAction`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub action: Option<CaseAction>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_by: Option<super::super::microsoft_graph::AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `percentProgress`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub percent_progress: Option<i32>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub result_info: Option<super::super::microsoft_graph::ResultInfo>,
+    /// Property `status`: `microsoft.graph.security.caseOperationStatus`.
+    /// Inherited from `microsoft.graph.security.caseOperation`.
+    pub status: Option<CaseOperationStatus>,
+    /// Property `reportFileMetadata`: `Collection(microsoft.graph.security.reportFileMetadata)`.
+    pub report_file_metadata: Option<Vec<ReportFileMetadata>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EdiscoveryHoldPolicySyncOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EdiscoveryHoldPolicySyncOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldPolicySyncOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("percentProgress", &self.percent_progress);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.property("reportFileMetadata", &self.report_file_metadata);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicySyncOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicySyncOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "percentProgress" => {
+                read_lenient(map, key, &mut self.percent_progress, extra)
+            }
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "reportFileMetadata" => {
+                read_nullable(map, key, &mut self.report_file_metadata, extra)
             }
             _ => Ok(false),
         }
@@ -116,8 +460,8 @@ impl graph_odata_runtime::model::ODataObject for Search {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl Search {
+#[cfg(feature = "_security")]
+impl EdiscoveryHoldPolicySyncOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -127,42 +471,206 @@ impl Search {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`Search`] by wire name, each a [`Field<Search>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Search::set_null`].
-pub enum SearchField {}
+#[cfg(feature = "_security")]
+/// The properties of [`EdiscoveryHoldPolicySyncOperation`] by wire name, each a [`Field<EdiscoveryHoldPolicySyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldPolicySyncOperation::set_null`].
+pub enum EdiscoveryHoldPolicySyncOperationField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SearchField {
+impl EdiscoveryHoldPolicySyncOperationField {
     /// `id`
-    pub const Id: model::Field<Search> = model::Field::new("id");
-    /// `contentQuery`
-    pub const ContentQuery: model::Field<Search> = model::Field::new("contentQuery");
+    pub const Id: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "id",
+    );
+    /// `action`
+    pub const Action: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "action",
+    );
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "completedDateTime",
+    );
     /// `createdBy`
-    pub const CreatedBy: model::Field<Search> = model::Field::new("createdBy");
+    pub const CreatedBy: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "createdBy",
+    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Search> = model::Field::new(
+    pub const CreatedDateTime: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<Search> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<Search> = model::Field::new("displayName");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<Search> = model::Field::new("lastModifiedBy");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Search> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `percentProgress`
+    pub const PercentProgress: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "percentProgress",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "status",
+    );
+    /// `reportFileMetadata`
+    pub const ReportFileMetadata: model::Field<EdiscoveryHoldPolicySyncOperation> = model::Field::new(
+        "reportFileMetadata",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Search>] = &[
+    pub const ALL: &'static [model::Field<EdiscoveryHoldPolicySyncOperation>] = &[
         Self::Id,
-        Self::ContentQuery,
+        Self::Action,
+        Self::CompletedDateTime,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
+        Self::PercentProgress,
+        Self::ResultInfo,
+        Self::Status,
+        Self::ReportFileMetadata,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.labelsRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelsRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `authorities`: `Collection(microsoft.graph.security.authorityTemplate)`, contained; present when expanded (`$expand`).
+    pub authorities: Option<Vec<AuthorityTemplate>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.security.categoryTemplate)`, contained; present when expanded (`$expand`).
+    pub categories: Option<Vec<CategoryTemplate>>,
+    /// Navigation property `citations`: `Collection(microsoft.graph.security.citationTemplate)`, contained; present when expanded (`$expand`).
+    pub citations: Option<Vec<CitationTemplate>>,
+    /// Navigation property `departments`: `Collection(microsoft.graph.security.departmentTemplate)`, contained; present when expanded (`$expand`).
+    pub departments: Option<Vec<DepartmentTemplate>>,
+    /// Navigation property `filePlanReferences`: `Collection(microsoft.graph.security.filePlanReferenceTemplate)`, contained; present when expanded (`$expand`).
+    pub file_plan_references: Option<Vec<FilePlanReferenceTemplate>>,
+    /// Navigation property `retentionLabels`: `Collection(microsoft.graph.security.retentionLabel)`, contained; present when expanded (`$expand`).
+    pub retention_labels: Option<Vec<RetentionLabel>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for LabelsRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LabelsRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.labelsRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("authorities", &self.authorities);
+        object.property("categories", &self.categories);
+        object.property("citations", &self.citations);
+        object.property("departments", &self.departments);
+        object.property("filePlanReferences", &self.file_plan_references);
+        object.property("retentionLabels", &self.retention_labels);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for LabelsRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for LabelsRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authorities" => read_nullable(map, key, &mut self.authorities, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            "citations" => read_nullable(map, key, &mut self.citations, extra),
+            "departments" => read_nullable(map, key, &mut self.departments, extra),
+            "filePlanReferences" => {
+                read_nullable(map, key, &mut self.file_plan_references, extra)
+            }
+            "retentionLabels" => {
+                read_nullable(map, key, &mut self.retention_labels, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl LabelsRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`LabelsRoot`] by wire name, each a [`Field<LabelsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelsRoot::set_null`].
+pub enum LabelsRootField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl LabelsRootField {
+    /// `id`
+    pub const Id: model::Field<LabelsRoot> = model::Field::new("id");
+    /// `authorities`
+    pub const Authorities: model::Field<LabelsRoot> = model::Field::new("authorities");
+    /// `categories`
+    pub const Categories: model::Field<LabelsRoot> = model::Field::new("categories");
+    /// `citations`
+    pub const Citations: model::Field<LabelsRoot> = model::Field::new("citations");
+    /// `departments`
+    pub const Departments: model::Field<LabelsRoot> = model::Field::new("departments");
+    /// `filePlanReferences`
+    pub const FilePlanReferences: model::Field<LabelsRoot> = model::Field::new(
+        "filePlanReferences",
+    );
+    /// `retentionLabels`
+    pub const RetentionLabels: model::Field<LabelsRoot> = model::Field::new(
+        "retentionLabels",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LabelsRoot>] = &[
+        Self::Id,
+        Self::Authorities,
+        Self::Categories,
+        Self::Citations,
+        Self::Departments,
+        Self::FilePlanReferences,
+        Self::RetentionLabels,
     ];
 }

@@ -12,73 +12,200 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.remediationAction`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.additionalOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct AdditionalOptions(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl AdditionalOptions {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `teamsAndYammerConversations` = 1
+    pub const TEAMS_AND_YAMMER_CONVERSATIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `cloudAttachments` = 2
+    pub const CLOUD_ATTACHMENTS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `allDocumentVersions` = 4
+    pub const ALL_DOCUMENT_VERSIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `subfolderContents` = 8
+    pub const SUBFOLDER_CONTENTS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `listAttachments` = 16
+    pub const LIST_ATTACHMENTS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+    /// `htmlTranscripts` = 64
+    pub const HTML_TRANSCRIPTS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(64),
+    );
+    /// `advancedIndexing` = 128
+    pub const ADVANCED_INDEXING: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(128),
+    );
+    /// `allItemsInFolder` = 256
+    pub const ALL_ITEMS_IN_FOLDER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(256),
+    );
+    /// `includeFolderAndPath` = 512
+    pub const INCLUDE_FOLDER_AND_PATH: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `condensePaths` = 1024
+    pub const CONDENSE_PATHS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1024),
+    );
+    /// `friendlyName` = 2048
+    pub const FRIENDLY_NAME: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2048),
+    );
+    /// `splitSource` = 4096
+    pub const SPLIT_SOURCE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `includeReport` = 16384
+    pub const INCLUDE_REPORT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::FlagsEnum for AdditionalOptions {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("teamsAndYammerConversations", 1),
+        ("cloudAttachments", 2),
+        ("allDocumentVersions", 4),
+        ("subfolderContents", 8),
+        ("listAttachments", 16),
+        ("unknownFutureValue", 32),
+        ("htmlTranscripts", 64),
+        ("advancedIndexing", 128),
+        ("allItemsInFolder", 256),
+        ("includeFolderAndPath", 512),
+        ("condensePaths", 1024),
+        ("friendlyName", 2048),
+        ("splitSource", 4096),
+        ("includeReport", 16384),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for AdditionalOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AdditionalOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for AdditionalOptions {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for AdditionalOptions {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for AdditionalOptions {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AdditionalOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AdditionalOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.security.dataSourceContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RemediationAction {
-    /// `moveToJunk` = 1
-    MoveToJunk,
-    /// `moveToInbox` = 2
-    MoveToInbox,
-    /// `hardDelete` = 5
-    HardDelete,
-    /// `softDelete` = 6
-    SoftDelete,
-    /// `moveToDeletedItems` = 7
-    MoveToDeletedItems,
-    /// `unknownFutureValue` = 14
+pub enum DataSourceContainerStatus {
+    /// `active` = 1
+    Active,
+    /// `released` = 2
+    Released,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
-    /// `moveToQuarantine` = 15
-    MoveToQuarantine,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RemediationAction {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for DataSourceContainerStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("moveToJunk", 1),
-        ("moveToInbox", 2),
-        ("hardDelete", 5),
-        ("softDelete", 6),
-        ("moveToDeletedItems", 7),
-        ("unknownFutureValue", 14),
-        ("moveToQuarantine", 15),
+        ("active", 1),
+        ("released", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "moveToJunk" => Self::MoveToJunk,
-            "moveToInbox" => Self::MoveToInbox,
-            "hardDelete" => Self::HardDelete,
-            "softDelete" => Self::SoftDelete,
-            "moveToDeletedItems" => Self::MoveToDeletedItems,
+            "active" => Self::Active,
+            "released" => Self::Released,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "moveToQuarantine" => Self::MoveToQuarantine,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::MoveToJunk => "moveToJunk",
-            Self::MoveToInbox => "moveToInbox",
-            Self::HardDelete => "hardDelete",
-            Self::SoftDelete => "softDelete",
-            Self::MoveToDeletedItems => "moveToDeletedItems",
+            Self::Active => "active",
+            Self::Released => "released",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::MoveToQuarantine => "moveToQuarantine",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for RemediationAction {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for DataSourceContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RemediationAction {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for DataSourceContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -86,16 +213,194 @@ impl<'de> serde::Deserialize<'de> for RemediationAction {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RemediationAction {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for DataSourceContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for RemediationAction {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for DataSourceContainerStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.exportLocation`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ExportLocation(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl ExportLocation {
+    /// `responsiveLocations` = 1
+    pub const RESPONSIVE_LOCATIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `nonresponsiveLocations` = 2
+    pub const NONRESPONSIVE_LOCATIONS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::FlagsEnum for ExportLocation {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("responsiveLocations", 1),
+        ("nonresponsiveLocations", 2),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for ExportLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ExportLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for ExportLocation {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for ExportLocation {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for ExportLocation {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ExportLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ExportLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.itemsToInclude`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ItemsToInclude(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl ItemsToInclude {
+    /// `searchHits` = 1
+    pub const SEARCH_HITS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `partiallyIndexed` = 2
+    pub const PARTIALLY_INDEXED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::FlagsEnum for ItemsToInclude {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("searchHits", 1),
+        ("partiallyIndexed", 2),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for ItemsToInclude {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ItemsToInclude {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for ItemsToInclude {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for ItemsToInclude {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for ItemsToInclude {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ItemsToInclude {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ItemsToInclude {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -24,15 +24,22 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_security::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_security::*;
 
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::microsoft_graph_security::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::microsoft_graph_security::*;
+
 mod entity_types;
 
 #[allow(unused_imports)]
 pub use entity_types::*;
-
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;
 
 mod enum_types;
 

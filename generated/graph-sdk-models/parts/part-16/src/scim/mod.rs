@@ -23,3 +23,15 @@ pub(crate) use graph_sdk_models_part_7::scim::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_9::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_10::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_11::scim::*;
+
+#[allow(unused_imports)]
+pub(crate) use graph_sdk_models_part_12::scim::*;

@@ -1666,6 +1666,100 @@ impl InitiatorField {
     ];
 }
 
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.insightValueInt`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InsightValueInt {
+    /// Property `value`: `Edm.Int32`, not nullable.
+    pub value: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for InsightValueInt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl InsightValueInt {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueInt";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for InsightValueInt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for InsightValueInt {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl InsightValueInt {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`InsightValueInt`] by wire name, each a [`Field<InsightValueInt>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueInt::set_null`].
+pub enum InsightValueIntField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl InsightValueIntField {
+    /// `value`
+    pub const Value: model::Field<InsightValueInt> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InsightValueInt>] = &[Self::Value];
+}
+
 #[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.invitationParticipantInfo`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2126,102 +2220,6 @@ impl IosHomeScreenFolderPageField {
         Self::Apps,
         Self::DisplayName,
     ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.iosHomeScreenItem`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosHomeScreenItem {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosHomeScreenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosHomeScreenItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosHomeScreenItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosHomeScreenItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosHomeScreenItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosHomeScreenItem`] by wire name, each a [`Field<IosHomeScreenItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenItem::set_null`].
-pub enum IosHomeScreenItemField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosHomeScreenItemField {
-    /// `displayName`
-    pub const DisplayName: model::Field<IosHomeScreenItem> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosHomeScreenItem>] = &[Self::DisplayName];
 }
 
 #[cfg(feature = "_item_body")]
@@ -2986,10 +2984,72 @@ impl MetaDataKeyStringPairField {
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onAttributeCollectionStartHandler`; abstract.
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.noDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAttributeCollectionStartHandler {
+pub struct NoDeviceRegistrationMembership {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for NoDeviceRegistrationMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl NoDeviceRegistrationMembership {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noDeviceRegistrationMembership";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for NoDeviceRegistrationMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for NoDeviceRegistrationMembership {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAttributeCollectionHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAttributeCollectionHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2997,16 +3057,16 @@ pub struct OnAttributeCollectionStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnAttributeCollectionStartHandler {
+impl serde::Serialize for OnAttributeCollectionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnAttributeCollectionStartHandler {
+impl OnAttributeCollectionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3024,7 +3084,7 @@ impl OnAttributeCollectionStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartHandler {
+impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3033,7 +3093,69 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartHandler {
+impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAuthenticationMethodLoadStartHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnAuthenticationMethodLoadStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnAuthenticationMethodLoadStartHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3149,9 +3271,11 @@ impl OnFraudProtectionLoadStartExternalUsersAuthHandlerField {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onFraudProtectionLoadStartHandler`; abstract.
+/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onInteractiveAuthFlowStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnFraudProtectionLoadStartHandler {
+pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    /// Property `isSignUpAllowed`: `Edm.Boolean`, not nullable.
+    pub is_sign_up_allowed: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3159,16 +3283,116 @@ pub struct OnFraudProtectionLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnFraudProtectionLoadStartHandler {
+impl serde::Serialize for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnFraudProtectionLoadStartHandler {
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isSignUpAllowed", &self.is_sign_up_allowed);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de>
+for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isSignUpAllowed" => {
+                read_lenient(map, key, &mut self.is_sign_up_allowed, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::set_null`].
+pub enum OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {
+    /// `isSignUpAllowed`
+    pub const IsSignUpAllowed: model::Field<
+        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
+    > = model::Field::new("isSignUpAllowed");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
+    >] = &[Self::IsSignUpAllowed];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onOtpSendHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnOtpSendHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnOtpSendHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnOtpSendHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onOtpSendHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3186,7 +3410,7 @@ impl OnFraudProtectionLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartHandler {
+impl<'de> serde::Deserialize<'de> for OnOtpSendHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3195,7 +3419,7 @@ impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartHandler {
+impl graph_odata_runtime::model::ODataObject for OnOtpSendHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3211,9 +3435,9 @@ impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartHandl
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartHandler`; abstract.
+/// CSDL complex type `microsoft.graph.onTokenIssuanceStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnInteractiveAuthFlowStartHandler {
+pub struct OnTokenIssuanceStartHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3221,16 +3445,16 @@ pub struct OnInteractiveAuthFlowStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnInteractiveAuthFlowStartHandler {
+impl serde::Serialize for OnTokenIssuanceStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnInteractiveAuthFlowStartHandler {
+impl OnTokenIssuanceStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3248,7 +3472,7 @@ impl OnInteractiveAuthFlowStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
+impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3257,69 +3481,7 @@ impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartHandler {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onVerifiedIdClaimValidationHandler`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnVerifiedIdClaimValidationHandler {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnVerifiedIdClaimValidationHandler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnVerifiedIdClaimValidationHandler {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationHandler";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationHandler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationHandler {
+impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3433,6 +3595,68 @@ impl OnlineMeetingSensitivityLabelAssignmentField {
     pub const ALL: &'static [model::Field<OnlineMeetingSensitivityLabelAssignment>] = &[
         Self::SensitivityLabelId,
     ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerAssignments`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerAssignments {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerAssignments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerAssignments {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignments";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerAssignments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_planner_applied_categories")]
@@ -3680,235 +3904,5 @@ impl PositiveReinforcementNotificationField {
         Self::DefaultLanguage,
         Self::DeliveryPreference,
         Self::EndUserNotification,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisionedIdentity {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Property `details`: `microsoft.graph.detailsInfo`.
-    pub details: Option<DetailsInfo>,
-    /// Property `identityType`: `Edm.String`.
-    pub identity_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for ProvisionedIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisionedIdentity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.property("details", &self.details);
-        object.property("identityType", &self.identity_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisionedIdentity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_details_info")]
-/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
-pub enum ProvisionedIdentityField {}
-
-#[cfg(feature = "_details_info")]
-#[allow(non_upper_case_globals)]
-impl ProvisionedIdentityField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
-    /// `details`
-    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
-    /// `identityType`
-    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
-        "identityType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
-        Self::DisplayName,
-        Self::Id,
-        Self::Details,
-        Self::IdentityType,
-    ];
-}
-
-#[cfg(feature = "_details_info")]
-/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisioningServicePrincipal {
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub display_name: Option<String>,
-    /// Property `id`: `Edm.String`.
-    /// Inherited from `microsoft.graph.identity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_details_info")]
-impl serde::Serialize for ProvisioningServicePrincipal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningServicePrincipal {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_details_info")]
-impl ProvisioningServicePrincipal {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_details_info")]
-/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
-pub enum ProvisioningServicePrincipalField {}
-
-#[cfg(feature = "_details_info")]
-#[allow(non_upper_case_globals)]
-impl ProvisioningServicePrincipalField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
-        "displayName",
-    );
-    /// `id`
-    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
-        Self::DisplayName,
-        Self::Id,
     ];
 }

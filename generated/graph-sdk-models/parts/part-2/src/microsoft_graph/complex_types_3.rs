@@ -12,6 +12,236 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_details_info")]
+/// CSDL complex type `microsoft.graph.provisionedIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisionedIdentity {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Property `details`: `microsoft.graph.detailsInfo`.
+    pub details: Option<DetailsInfo>,
+    /// Property `identityType`: `Edm.String`.
+    pub identity_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_details_info")]
+impl serde::Serialize for ProvisionedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl ProvisionedIdentity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedIdentity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("details", &self.details);
+        object.property("identityType", &self.identity_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl graph_odata_runtime::model::ODataObject for ProvisionedIdentity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "identityType" => read_lenient(map, key, &mut self.identity_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl ProvisionedIdentity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_details_info")]
+/// The properties of [`ProvisionedIdentity`] by wire name, each a [`Field<ProvisionedIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedIdentity::set_null`].
+pub enum ProvisionedIdentityField {}
+
+#[cfg(feature = "_details_info")]
+#[allow(non_upper_case_globals)]
+impl ProvisionedIdentityField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisionedIdentity> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisionedIdentity> = model::Field::new("id");
+    /// `details`
+    pub const Details: model::Field<ProvisionedIdentity> = model::Field::new("details");
+    /// `identityType`
+    pub const IdentityType: model::Field<ProvisionedIdentity> = model::Field::new(
+        "identityType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisionedIdentity>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::Details,
+        Self::IdentityType,
+    ];
+}
+
+#[cfg(feature = "_details_info")]
+/// CSDL complex type `microsoft.graph.provisioningServicePrincipal`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProvisioningServicePrincipal {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.identity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_details_info")]
+impl serde::Serialize for ProvisioningServicePrincipal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl ProvisioningServicePrincipal {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningServicePrincipal";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl graph_odata_runtime::model::ODataObject for ProvisioningServicePrincipal {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_details_info")]
+impl ProvisioningServicePrincipal {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_details_info")]
+/// The properties of [`ProvisioningServicePrincipal`] by wire name, each a [`Field<ProvisioningServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningServicePrincipal::set_null`].
+pub enum ProvisioningServicePrincipalField {}
+
+#[cfg(feature = "_details_info")]
+#[allow(non_upper_case_globals)]
+impl ProvisioningServicePrincipalField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProvisioningServicePrincipal> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<ProvisioningServicePrincipal> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProvisioningServicePrincipal>] = &[
+        Self::DisplayName,
+        Self::Id,
+    ];
+}
+
+#[cfg(feature = "_details_info")]
 /// CSDL complex type `microsoft.graph.provisioningSystem`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningSystem {
@@ -2657,6 +2887,68 @@ impl TrainingReminderNotificationField {
         Self::DeliveryFrequency,
         Self::EndUserNotification,
     ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.userExperienceAnalyticsInsightValue`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserExperienceAnalyticsInsightValue {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsInsightValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl UserExperienceAnalyticsInsightValue {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsInsightValue";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsightValue {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_identity_3")]

@@ -380,130 +380,6 @@ impl From<&str> for AttendeeType {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.baseAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BaseAuthenticationMethod {
-    /// `password` = 1
-    Password,
-    /// `voice` = 2
-    Voice,
-    /// `hardwareOath` = 3
-    HardwareOath,
-    /// `softwareOath` = 4
-    SoftwareOath,
-    /// `sms` = 5
-    Sms,
-    /// `fido2` = 6
-    Fido2,
-    /// `windowsHelloForBusiness` = 7
-    WindowsHelloForBusiness,
-    /// `microsoftAuthenticator` = 8
-    MicrosoftAuthenticator,
-    /// `temporaryAccessPass` = 9
-    TemporaryAccessPass,
-    /// `email` = 10
-    Email,
-    /// `x509Certificate` = 11
-    X509Certificate,
-    /// `federation` = 12
-    Federation,
-    /// `unknownFutureValue` = 13
-    UnknownFutureValue,
-    /// `qrCodePin` = 14
-    QrCodePin,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("password", 1),
-        ("voice", 2),
-        ("hardwareOath", 3),
-        ("softwareOath", 4),
-        ("sms", 5),
-        ("fido2", 6),
-        ("windowsHelloForBusiness", 7),
-        ("microsoftAuthenticator", 8),
-        ("temporaryAccessPass", 9),
-        ("email", 10),
-        ("x509Certificate", 11),
-        ("federation", 12),
-        ("unknownFutureValue", 13),
-        ("qrCodePin", 14),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "password" => Self::Password,
-            "voice" => Self::Voice,
-            "hardwareOath" => Self::HardwareOath,
-            "softwareOath" => Self::SoftwareOath,
-            "sms" => Self::Sms,
-            "fido2" => Self::Fido2,
-            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
-            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
-            "temporaryAccessPass" => Self::TemporaryAccessPass,
-            "email" => Self::Email,
-            "x509Certificate" => Self::X509Certificate,
-            "federation" => Self::Federation,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "qrCodePin" => Self::QrCodePin,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::Voice => "voice",
-            Self::HardwareOath => "hardwareOath",
-            Self::SoftwareOath => "softwareOath",
-            Self::Sms => "sms",
-            Self::Fido2 => "fido2",
-            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
-            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
-            Self::TemporaryAccessPass => "temporaryAccessPass",
-            Self::Email => "email",
-            Self::X509Certificate => "x509Certificate",
-            Self::Federation => "federation",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::QrCodePin => "qrCodePin",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for BaseAuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for BaseAuthenticationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for BaseAuthenticationMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_binary_operator")]
 /// CSDL enum type `microsoft.graph.binaryOperator`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1447,64 +1323,105 @@ impl From<&str> for DestinationType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.edgeSearchEngineType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EdgeSearchEngineType {
-    /// `default` = 0
-    Default,
-    /// `bing` = 1
-    Bing,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_bulk_operation")]
+impl DirectoryDefinitionDiscoverabilities {
+    /// `None` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `AttributeNames` = 1
+    pub const ATTRIBUTE_NAMES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `AttributeDataTypes` = 2
+    pub const ATTRIBUTE_DATA_TYPES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `AttributeReadOnly` = 4
+    pub const ATTRIBUTE_READ_ONLY: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `ReferenceAttributes` = 8
+    pub const REFERENCE_ATTRIBUTES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `UnknownFutureValue` = 16
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for EdgeSearchEngineType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("default", 0), ("bing", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "bing" => Self::Bing,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilities {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("None", 0),
+        ("AttributeNames", 1),
+        ("AttributeDataTypes", 2),
+        ("AttributeReadOnly", 4),
+        ("ReferenceAttributes", 8),
+        ("UnknownFutureValue", 16),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Bing => "bing",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EdgeSearchEngineType {
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Debug for DirectoryDefinitionDiscoverabilities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for DirectoryDefinitionDiscoverabilities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::ops::BitOrAssign for DirectoryDefinitionDiscoverabilities {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EdgeSearchEngineType {
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for EdgeSearchEngineType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for EdgeSearchEngineType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1814,6 +1731,75 @@ impl From<&str> for Fido2RestrictionEnforcementType {
     }
 }
 
+#[cfg(feature = "_attendee")]
+/// CSDL enum type `microsoft.graph.followupFlagStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FollowupFlagStatus {
+    /// `notFlagged` = 0
+    NotFlagged,
+    /// `complete` = 1
+    Complete,
+    /// `flagged` = 2
+    Flagged,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notFlagged", 0),
+        ("complete", 1),
+        ("flagged", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notFlagged" => Self::NotFlagged,
+            "complete" => Self::Complete,
+            "flagged" => Self::Flagged,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotFlagged => "notFlagged",
+            Self::Complete => "complete",
+            Self::Flagged => "flagged",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for FollowupFlagStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl std::fmt::Display for FollowupFlagStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<&str> for FollowupFlagStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_details_info")]
 /// CSDL enum type `microsoft.graph.initiatorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1972,75 +1958,6 @@ impl From<&str> for InstallState {
     }
 }
 
-#[cfg(feature = "_content_customization")]
-/// CSDL enum type `microsoft.graph.layoutTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LayoutTemplateType {
-    /// `default` = 0
-    Default,
-    /// `verticalSplit` = 1
-    VerticalSplit,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_content_customization")]
-impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("default", 0),
-        ("verticalSplit", 1),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "verticalSplit" => Self::VerticalSplit,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::VerticalSplit => "verticalSplit",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl serde::Serialize for LayoutTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl std::fmt::Display for LayoutTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl From<&str> for LayoutTemplateType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_allowed_lobby_admitter_roles")]
 /// CSDL enum type `microsoft.graph.lobbyBypassScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2130,59 +2047,64 @@ impl From<&str> for LobbyBypassScope {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.mediaDirection`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_app_management")]
+/// CSDL enum type `microsoft.graph.mdmAppConfigKeyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MediaDirection {
-    /// `inactive` = 0
-    Inactive,
-    /// `sendOnly` = 1
-    SendOnly,
-    /// `receiveOnly` = 2
-    ReceiveOnly,
-    /// `sendReceive` = 3
-    SendReceive,
+pub enum MdmAppConfigKeyType {
+    /// `stringType` = 0
+    StringType,
+    /// `integerType` = 1
+    IntegerType,
+    /// `realType` = 2
+    RealType,
+    /// `booleanType` = 3
+    BooleanType,
+    /// `tokenType` = 4
+    TokenType,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for MediaDirection {
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for MdmAppConfigKeyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("inactive", 0),
-        ("sendOnly", 1),
-        ("receiveOnly", 2),
-        ("sendReceive", 3),
+        ("stringType", 0),
+        ("integerType", 1),
+        ("realType", 2),
+        ("booleanType", 3),
+        ("tokenType", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "inactive" => Self::Inactive,
-            "sendOnly" => Self::SendOnly,
-            "receiveOnly" => Self::ReceiveOnly,
-            "sendReceive" => Self::SendReceive,
+            "stringType" => Self::StringType,
+            "integerType" => Self::IntegerType,
+            "realType" => Self::RealType,
+            "booleanType" => Self::BooleanType,
+            "tokenType" => Self::TokenType,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Inactive => "inactive",
-            Self::SendOnly => "sendOnly",
-            Self::ReceiveOnly => "receiveOnly",
-            Self::SendReceive => "sendReceive",
+            Self::StringType => "stringType",
+            Self::IntegerType => "integerType",
+            Self::RealType => "realType",
+            Self::BooleanType => "booleanType",
+            Self::TokenType => "tokenType",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for MediaDirection {
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MdmAppConfigKeyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for MediaDirection {
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MdmAppConfigKeyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2190,15 +2112,15 @@ impl<'de> serde::Deserialize<'de> for MediaDirection {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for MediaDirection {
+#[cfg(feature = "_device_app_management")]
+impl std::fmt::Display for MdmAppConfigKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for MediaDirection {
+#[cfg(feature = "_device_app_management")]
+impl From<&str> for MdmAppConfigKeyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2698,6 +2620,93 @@ impl From<&str> for NotificationDeliveryPreference {
     }
 }
 
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.onlineMeetingContentSharingDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct OnlineMeetingContentSharingDisabledReason(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_communications")]
+impl OnlineMeetingContentSharingDisabledReason {
+    /// `watermarkProtection` = 1
+    pub const WATERMARK_PROTECTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::FlagsEnum
+for OnlineMeetingContentSharingDisabledReason {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("watermarkProtection", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Debug for OnlineMeetingContentSharingDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for OnlineMeetingContentSharingDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::str::FromStr for OnlineMeetingContentSharingDisabledReason {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::ops::BitOr for OnlineMeetingContentSharingDisabledReason {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::ops::BitOrAssign for OnlineMeetingContentSharingDisabledReason {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for OnlineMeetingContentSharingDisabledReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for OnlineMeetingContentSharingDisabledReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
 #[cfg(feature = "_allowed_lobby_admitter_roles")]
 /// CSDL enum type `microsoft.graph.onlineMeetingPresenters`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2940,28 +2949,31 @@ impl From<&str> for OnlineMeetingType {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.onlineMeetingVideoDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.passkeyTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct OnlineMeetingVideoDisabledReason(graph_odata_runtime::enums::FlagSet);
+pub struct PasskeyTypes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_communications")]
-impl OnlineMeetingVideoDisabledReason {
-    /// `watermarkProtection` = 1
-    pub const WATERMARK_PROTECTION: Self = Self(
+#[cfg(feature = "_authentication_method_configurations")]
+impl PasskeyTypes {
+    /// `deviceBound` = 1
+    pub const DEVICE_BOUND: Self = Self(
         graph_odata_runtime::enums::FlagSet::from_bits(1),
     );
-    /// `unknownFutureValue` = 2
+    /// `synced` = 2
+    pub const SYNCED: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unknownFutureValue` = 4
     pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
     );
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::FlagsEnum for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::FlagsEnum for PasskeyTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("watermarkProtection", 1),
-        ("unknownFutureValue", 2),
+        ("deviceBound", 1),
+        ("synced", 2),
+        ("unknownFutureValue", 4),
     ];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
         Self(set)
@@ -2971,52 +2983,52 @@ impl graph_odata_runtime::enums::FlagsEnum for OnlineMeetingVideoDisabledReason 
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Debug for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Debug for PasskeyTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for PasskeyTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::str::FromStr for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::str::FromStr for PasskeyTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(graph_odata_runtime::enums::parse_flags(s))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::ops::BitOr for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::ops::BitOr for PasskeyTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
         graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::ops::BitOrAssign for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::ops::BitOrAssign for PasskeyTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for PasskeyTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for OnlineMeetingVideoDisabledReason {
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for PasskeyTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3098,80 +3110,6 @@ impl std::fmt::Display for PlannerPreviewType {
 
 #[cfg(feature = "_planner_applied_categories")]
 impl From<&str> for PlannerPreviewType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.postType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PostType {
-    /// `regular` = 0
-    Regular,
-    /// `quick` = 1
-    Quick,
-    /// `strategic` = 2
-    Strategic,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for PostType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("regular", 0),
-        ("quick", 1),
-        ("strategic", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "regular" => Self::Regular,
-            "quick" => Self::Quick,
-            "strategic" => Self::Strategic,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Regular => "regular",
-            Self::Quick => "quick",
-            Self::Strategic => "strategic",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for PostType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for PostType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for PostType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for PostType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3366,39 +3304,39 @@ impl From<&str> for ProtectionUnitStatus {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.recordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_artifact_restore_status")]
+/// CSDL enum type `microsoft.graph.protectionUnitsBulkJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecordingStatus {
+pub enum ProtectionUnitsBulkJobStatus {
     /// `unknown` = 0
     Unknown,
-    /// `notRecording` = 1
-    NotRecording,
-    /// `recording` = 2
-    Recording,
-    /// `failed` = 3
-    Failed,
+    /// `active` = 1
+    Active,
+    /// `completed` = 2
+    Completed,
+    /// `completedWithErrors` = 3
+    CompletedWithErrors,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for RecordingStatus {
+#[cfg(feature = "_artifact_restore_status")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitsBulkJobStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("notRecording", 1),
-        ("recording", 2),
-        ("failed", 3),
+        ("active", 1),
+        ("completed", 2),
+        ("completedWithErrors", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "notRecording" => Self::NotRecording,
-            "recording" => Self::Recording,
-            "failed" => Self::Failed,
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "completedWithErrors" => Self::CompletedWithErrors,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -3406,24 +3344,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for RecordingStatus {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::NotRecording => "notRecording",
-            Self::Recording => "recording",
-            Self::Failed => "failed",
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completedWithErrors",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for RecordingStatus {
+#[cfg(feature = "_artifact_restore_status")]
+impl serde::Serialize for ProtectionUnitsBulkJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for RecordingStatus {
+#[cfg(feature = "_artifact_restore_status")]
+impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3431,15 +3369,15 @@ impl<'de> serde::Deserialize<'de> for RecordingStatus {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for RecordingStatus {
+#[cfg(feature = "_artifact_restore_status")]
+impl std::fmt::Display for ProtectionUnitsBulkJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for RecordingStatus {
+#[cfg(feature = "_artifact_restore_status")]
+impl From<&str> for ProtectionUnitsBulkJobStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3530,6 +3468,75 @@ impl From<&str> for ResponseType {
 }
 
 #[cfg(feature = "_artifact_restore_status")]
+/// CSDL enum type `microsoft.graph.restorePointPreference`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RestorePointPreference {
+    /// `latest` = 0
+    Latest,
+    /// `oldest` = 1
+    Oldest,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl graph_odata_runtime::enums::EvolvableEnum for RestorePointPreference {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("latest", 0),
+        ("oldest", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "oldest" => Self::Oldest,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Latest => "latest",
+            Self::Oldest => "oldest",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl serde::Serialize for RestorePointPreference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl<'de> serde::Deserialize<'de> for RestorePointPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl std::fmt::Display for RestorePointPreference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
+impl From<&str> for RestorePointPreference {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.restorePointTags`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct RestorePointTags(graph_odata_runtime::enums::FlagSet);
@@ -3613,85 +3620,6 @@ impl<'de> serde::Deserialize<'de> for RestorePointTags {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.roleType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleType {
-    /// `active` = 0
-    Active,
-    /// `eligible` = 1
-    Eligible,
-    /// `application` = 2
-    Application,
-    /// `delegated` = 3
-    Delegated,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for RoleType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("eligible", 1),
-        ("application", 2),
-        ("delegated", 3),
-        ("unknownFutureValue", 99),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "eligible" => Self::Eligible,
-            "application" => Self::Application,
-            "delegated" => Self::Delegated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Eligible => "eligible",
-            Self::Application => "application",
-            Self::Delegated => "delegated",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for RoleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for RoleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for RoleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for RoleType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
@@ -3848,6 +3776,75 @@ impl std::fmt::Display for SimulationContentStatus {
 
 #[cfg(feature = "_security")]
 impl From<&str> for SimulationContentStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationTaskExecutionResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SynchronizationTaskExecutionResult {
+    /// `Succeeded` = 0
+    Succeeded,
+    /// `Failed` = 1
+    Failed,
+    /// `EntryLevelErrors` = 2
+    EntryLevelErrors,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationTaskExecutionResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Succeeded", 0),
+        ("Failed", 1),
+        ("EntryLevelErrors", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Succeeded" => Self::Succeeded,
+            "Failed" => Self::Failed,
+            "EntryLevelErrors" => Self::EntryLevelErrors,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::EntryLevelErrors => "EntryLevelErrors",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationTaskExecutionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecutionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationTaskExecutionResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationTaskExecutionResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4081,80 +4078,6 @@ impl std::fmt::Display for TeamworkApplicationIdentityType {
 
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<&str> for TeamworkApplicationIdentityType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL enum type `microsoft.graph.teamworkCallEventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamworkCallEventType {
-    /// `call` = 0
-    Call,
-    /// `meeting` = 1
-    Meeting,
-    /// `screenShare` = 2
-    ScreenShare,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("call", 0),
-        ("meeting", 1),
-        ("screenShare", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "call" => Self::Call,
-            "meeting" => Self::Meeting,
-            "screenShare" => Self::ScreenShare,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Call => "call",
-            Self::Meeting => "meeting",
-            Self::ScreenShare => "screenShare",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamworkCallEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl std::fmt::Display for TeamworkCallEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<&str> for TeamworkCallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4511,6 +4434,90 @@ impl From<&str> for TrainingAvailabilityStatus {
     }
 }
 
+#[cfg(feature = "_attack_simulation_user")]
+/// CSDL enum type `microsoft.graph.trainingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrainingStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `assigned` = 1
+    Assigned,
+    /// `inProgress` = 2
+    InProgress,
+    /// `completed` = 3
+    Completed,
+    /// `overdue` = 4
+    Overdue,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl graph_odata_runtime::enums::EvolvableEnum for TrainingStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("assigned", 1),
+        ("inProgress", 2),
+        ("completed", 3),
+        ("overdue", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "assigned" => Self::Assigned,
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "overdue" => Self::Overdue,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Assigned => "assigned",
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::Overdue => "overdue",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl serde::Serialize for TrainingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl<'de> serde::Deserialize<'de> for TrainingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl std::fmt::Display for TrainingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl From<&str> for TrainingStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4581,15 +4588,15 @@ impl From<&str> for TrainingType {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.verifiedIdUsageConfigurationPurpose`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.webApplicationFirewallVerificationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifiedIdUsageConfigurationPurpose {
-    /// `recovery` = 0
-    Recovery,
-    /// `onboarding` = 1
-    Onboarding,
-    /// `all` = 2
-    All,
+pub enum WebApplicationFirewallVerificationStatus {
+    /// `success` = 0
+    Success,
+    /// `warning` = 1
+    Warning,
+    /// `failure` = 2
+    Failure,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -4597,27 +4604,28 @@ pub enum VerifiedIdUsageConfigurationPurpose {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdUsageConfigurationPurpose {
+impl graph_odata_runtime::enums::EvolvableEnum
+for WebApplicationFirewallVerificationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("recovery", 0),
-        ("onboarding", 1),
-        ("all", 2),
+        ("success", 0),
+        ("warning", 1),
+        ("failure", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "recovery" => Self::Recovery,
-            "onboarding" => Self::Onboarding,
-            "all" => Self::All,
+            "success" => Self::Success,
+            "warning" => Self::Warning,
+            "failure" => Self::Failure,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Recovery => "recovery",
-            Self::Onboarding => "onboarding",
-            Self::All => "all",
+            Self::Success => "success",
+            Self::Warning => "warning",
+            Self::Failure => "failure",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -4625,14 +4633,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdUsageConfigurationP
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for VerifiedIdUsageConfigurationPurpose {
+impl serde::Serialize for WebApplicationFirewallVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfigurationPurpose {
+impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4641,67 +4649,77 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfigurationPurpose {
 }
 
 #[cfg(feature = "_identity")]
-impl std::fmt::Display for VerifiedIdUsageConfigurationPurpose {
+impl std::fmt::Display for WebApplicationFirewallVerificationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<&str> for VerifiedIdUsageConfigurationPurpose {
+impl From<&str> for WebApplicationFirewallVerificationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-/// CSDL enum type `microsoft.graph.win32LobAppMsiPackageType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.win32LobAppReturnCodeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Win32LobAppMsiPackageType {
-    /// `perMachine` = 0
-    PerMachine,
-    /// `perUser` = 1
-    PerUser,
-    /// `dualPurpose` = 2
-    DualPurpose,
+pub enum Win32LobAppReturnCodeType {
+    /// `failed` = 0
+    Failed,
+    /// `success` = 1
+    Success,
+    /// `softReboot` = 2
+    SoftReboot,
+    /// `hardReboot` = 3
+    HardReboot,
+    /// `retry` = 4
+    Retry,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppMsiPackageType {
+impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppReturnCodeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("perMachine", 0),
-        ("perUser", 1),
-        ("dualPurpose", 2),
+        ("failed", 0),
+        ("success", 1),
+        ("softReboot", 2),
+        ("hardReboot", 3),
+        ("retry", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "perMachine" => Self::PerMachine,
-            "perUser" => Self::PerUser,
-            "dualPurpose" => Self::DualPurpose,
+            "failed" => Self::Failed,
+            "success" => Self::Success,
+            "softReboot" => Self::SoftReboot,
+            "hardReboot" => Self::HardReboot,
+            "retry" => Self::Retry,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::PerMachine => "perMachine",
-            Self::PerUser => "perUser",
-            Self::DualPurpose => "dualPurpose",
+            Self::Failed => "failed",
+            Self::Success => "success",
+            Self::SoftReboot => "softReboot",
+            Self::HardReboot => "hardReboot",
+            Self::Retry => "retry",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl serde::Serialize for Win32LobAppMsiPackageType {
+impl serde::Serialize for Win32LobAppReturnCodeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for Win32LobAppMsiPackageType {
+impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCodeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4710,84 +4728,14 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppMsiPackageType {
 }
 
 #[cfg(feature = "_device_app_management")]
-impl std::fmt::Display for Win32LobAppMsiPackageType {
+impl std::fmt::Display for Win32LobAppReturnCodeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl From<&str> for Win32LobAppMsiPackageType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateCRLValidationConfigurationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateCrlValidationConfigurationState {
-    /// `disabled` = 0
-    Disabled,
-    /// `enabled` = 1
-    Enabled,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for X509CertificateCrlValidationConfigurationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("enabled", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateCrlValidationConfigurationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfigurationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateCrlValidationConfigurationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateCrlValidationConfigurationState {
+impl From<&str> for Win32LobAppReturnCodeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -3,7 +3,3 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.entraRecoveryServices`.
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;

@@ -11,240 +11,18 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.security.indicatorSource`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IndicatorSource {
-    /// `microsoft` = 0
-    Microsoft,
-    /// `osint` = 1
-    Osint,
-    /// `public` = 2
-    Public,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for IndicatorSource {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoft", 0),
-        ("osint", 1),
-        ("public", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "microsoft" => Self::Microsoft,
-            "osint" => Self::Osint,
-            "public" => Self::Public,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Microsoft => "microsoft",
-            Self::Osint => "osint",
-            Self::Public => "public",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for IndicatorSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for IndicatorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for IndicatorSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for IndicatorSource {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.ioTDeviceImportanceType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.antispamTeamsDirection`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IoTDeviceImportanceType {
+pub enum AntispamTeamsDirection {
     /// `unknown` = 0
     Unknown,
-    /// `low` = 1
-    Low,
-    /// `normal` = 2
-    Normal,
-    /// `high` = 3
-    High,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("low", 1),
-        ("normal", 2),
-        ("high", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "low" => Self::Low,
-            "normal" => Self::Normal,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IoTDeviceImportanceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for IoTDeviceImportanceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for IoTDeviceImportanceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.protocolType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtocolType {
-    /// `tcp` = 0
-    Tcp,
-    /// `udp` = 1
-    Udp,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tcp", 0),
-        ("udp", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ProtocolType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProtocolType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ProtocolType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ProtocolType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.teamsDeliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsDeliveryLocation {
-    /// `unknown` = 0
-    Unknown,
-    /// `teams` = 1
-    Teams,
-    /// `quarantine` = 2
-    Quarantine,
-    /// `failed` = 3
-    Failed,
+    /// `inbound` = 1
+    Inbound,
+    /// `outbound` = 2
+    Outbound,
+    /// `intraorg` = 3
+    Intraorg,
     /// `unknownFutureValue` = 31
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -252,20 +30,20 @@ pub enum TeamsDeliveryLocation {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
+impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("teams", 1),
-        ("quarantine", 2),
-        ("failed", 3),
+        ("inbound", 1),
+        ("outbound", 2),
+        ("intraorg", 3),
         ("unknownFutureValue", 31),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "teams" => Self::Teams,
-            "quarantine" => Self::Quarantine,
-            "failed" => Self::Failed,
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            "intraorg" => Self::Intraorg,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -273,9 +51,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Teams => "teams",
-            Self::Quarantine => "quarantine",
-            Self::Failed => "failed",
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Intraorg => "intraorg",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -283,14 +61,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for TeamsDeliveryLocation {
+impl serde::Serialize for AntispamTeamsDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
+impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -299,14 +77,325 @@ impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for TeamsDeliveryLocation {
+impl std::fmt::Display for AntispamTeamsDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for TeamsDeliveryLocation {
+impl From<&str> for AntispamTeamsDirection {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.contentFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContentFormat {
+    /// `text` = 0
+    Text,
+    /// `html` = 1
+    Html,
+    /// `markdown` = 2
+    Markdown,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ContentFormat {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("text", 0),
+        ("html", 1),
+        ("markdown", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "html" => Self::Html,
+            "markdown" => Self::Markdown,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::Markdown => "markdown",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ContentFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ContentFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ContentFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ContentFormat {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.googleCloudLocationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GoogleCloudLocationType {
+    /// `unknown` = 0
+    Unknown,
+    /// `regional` = 1
+    Regional,
+    /// `zonal` = 2
+    Zonal,
+    /// `global` = 3
+    Global,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("regional", 1),
+        ("zonal", 2),
+        ("global", 3),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "regional" => Self::Regional,
+            "zonal" => Self::Zonal,
+            "global" => Self::Global,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Regional => "regional",
+            Self::Zonal => "zonal",
+            Self::Global => "global",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GoogleCloudLocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for GoogleCloudLocationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for GoogleCloudLocationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.identityProvider`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdentityProvider {
+    /// `entraID` = 1
+    EntraId,
+    /// `activeDirectory` = 2
+    ActiveDirectory,
+    /// `okta` = 3
+    Okta,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for IdentityProvider {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("entraID", 1),
+        ("activeDirectory", 2),
+        ("okta", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "entraID" => Self::EntraId,
+            "activeDirectory" => Self::ActiveDirectory,
+            "okta" => Self::Okta,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::EntraId => "entraID",
+            Self::ActiveDirectory => "activeDirectory",
+            Self::Okta => "okta",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IdentityProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IdentityProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for IdentityProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for IdentityProvider {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.mailboxConfigurationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MailboxConfigurationType {
+    /// `mailForwardingRule` = 0
+    MailForwardingRule,
+    /// `owaSettings` = 1
+    OwaSettings,
+    /// `ewsSettings` = 2
+    EwsSettings,
+    /// `mailDelegation` = 3
+    MailDelegation,
+    /// `userInboxRule` = 4
+    UserInboxRule,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("mailForwardingRule", 0),
+        ("owaSettings", 1),
+        ("ewsSettings", 2),
+        ("mailDelegation", 3),
+        ("userInboxRule", 4),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "mailForwardingRule" => Self::MailForwardingRule,
+            "owaSettings" => Self::OwaSettings,
+            "ewsSettings" => Self::EwsSettings,
+            "mailDelegation" => Self::MailDelegation,
+            "userInboxRule" => Self::UserInboxRule,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MailForwardingRule => "mailForwardingRule",
+            Self::OwaSettings => "owaSettings",
+            Self::EwsSettings => "ewsSettings",
+            Self::MailDelegation => "mailDelegation",
+            Self::UserInboxRule => "userInboxRule",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxConfigurationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for MailboxConfigurationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for MailboxConfigurationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -1216,104 +1216,6 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationAssignmentPointsGradeType`; base type `microsoft.graph.educationAssignmentGradeType`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentPointsGradeType {
-    /// Property `maxPoints`: `Edm.Single`.
-    pub max_points: Option<f32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentPointsGradeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentPointsGradeType {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentPointsGradeType";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("maxPoints", &self.max_points);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGradeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGradeType {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "maxPoints" => read_lenient(map, key, &mut self.max_points, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentPointsGradeType {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationAssignmentPointsGradeType`] by wire name, each a [`Field<EducationAssignmentPointsGradeType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentPointsGradeType::set_null`].
-pub enum EducationAssignmentPointsGradeTypeField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationAssignmentPointsGradeTypeField {
-    /// `maxPoints`
-    pub const MaxPoints: model::Field<EducationAssignmentPointsGradeType> = model::Field::new(
-        "maxPoints",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationAssignmentPointsGradeType>] = &[
-        Self::MaxPoints,
-    ];
-}
-
 #[cfg(feature = "_all_devices_assignment_target")]
 /// CSDL complex type `microsoft.graph.exclusionGroupAssignmentTarget`; base type `microsoft.graph.groupAssignmentTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2265,11 +2167,11 @@ impl IPv6RangeField {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.insightValueDouble`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
+/// CSDL complex type `microsoft.graph.iosHomeScreenItem`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InsightValueDouble {
-    /// Property `value`: `Edm.Double`, not nullable.
-    pub value: Option<f64>,
+pub struct IosHomeScreenItem {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2277,16 +2179,16 @@ pub struct InsightValueDouble {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for InsightValueDouble {
+impl serde::Serialize for IosHomeScreenItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl InsightValueDouble {
+impl IosHomeScreenItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueDouble";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2299,13 +2201,13 @@ impl InsightValueDouble {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("value", &self.value);
+        object.property("displayName", &self.display_name);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for InsightValueDouble {
+impl<'de> serde::Deserialize<'de> for IosHomeScreenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2314,7 +2216,7 @@ impl<'de> serde::Deserialize<'de> for InsightValueDouble {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
+impl graph_odata_runtime::model::ODataObject for IosHomeScreenItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2323,7 +2225,7 @@ impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             _ => Ok(false),
         }
     }
@@ -2335,7 +2237,7 @@ impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
 }
 
 #[cfg(feature = "_device_management")]
-impl InsightValueDouble {
+impl IosHomeScreenItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2346,16 +2248,18 @@ impl InsightValueDouble {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`InsightValueDouble`] by wire name, each a [`Field<InsightValueDouble>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueDouble::set_null`].
-pub enum InsightValueDoubleField {}
+/// The properties of [`IosHomeScreenItem`] by wire name, each a [`Field<IosHomeScreenItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenItem::set_null`].
+pub enum IosHomeScreenItemField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl InsightValueDoubleField {
-    /// `value`
-    pub const Value: model::Field<InsightValueDouble> = model::Field::new("value");
+impl IosHomeScreenItemField {
+    /// `displayName`
+    pub const DisplayName: model::Field<IosHomeScreenItem> = model::Field::new(
+        "displayName",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InsightValueDouble>] = &[Self::Value];
+    pub const ALL: &'static [model::Field<IosHomeScreenItem>] = &[Self::DisplayName];
 }
 
 #[cfg(feature = "_android_mobile_app_identifier")]

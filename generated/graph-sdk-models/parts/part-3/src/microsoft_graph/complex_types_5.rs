@@ -1804,6 +1804,104 @@ impl TimePeriodField {
     ];
 }
 
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.unifiedRole`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedRole {
+    /// Property `roleDefinitionId`: `Edm.String`, not nullable.
+    pub role_definition_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for UnifiedRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl UnifiedRole {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRole";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("roleDefinitionId", &self.role_definition_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for UnifiedRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for UnifiedRole {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "roleDefinitionId" => {
+                read_lenient(map, key, &mut self.role_definition_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl UnifiedRole {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`UnifiedRole`] by wire name, each a [`Field<UnifiedRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRole::set_null`].
+pub enum UnifiedRoleField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl UnifiedRoleField {
+    /// `roleDefinitionId`
+    pub const RoleDefinitionId: model::Field<UnifiedRole> = model::Field::new(
+        "roleDefinitionId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedRole>] = &[Self::RoleDefinitionId];
+}
+
 #[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.webApplicationFirewallDnsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]

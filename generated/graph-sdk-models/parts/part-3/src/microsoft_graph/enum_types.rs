@@ -268,6 +268,130 @@ impl From<&str> for AttributeType {
     }
 }
 
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.baseAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BaseAuthenticationMethod {
+    /// `password` = 1
+    Password,
+    /// `voice` = 2
+    Voice,
+    /// `hardwareOath` = 3
+    HardwareOath,
+    /// `softwareOath` = 4
+    SoftwareOath,
+    /// `sms` = 5
+    Sms,
+    /// `fido2` = 6
+    Fido2,
+    /// `windowsHelloForBusiness` = 7
+    WindowsHelloForBusiness,
+    /// `microsoftAuthenticator` = 8
+    MicrosoftAuthenticator,
+    /// `temporaryAccessPass` = 9
+    TemporaryAccessPass,
+    /// `email` = 10
+    Email,
+    /// `x509Certificate` = 11
+    X509Certificate,
+    /// `federation` = 12
+    Federation,
+    /// `unknownFutureValue` = 13
+    UnknownFutureValue,
+    /// `qrCodePin` = 14
+    QrCodePin,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("password", 1),
+        ("voice", 2),
+        ("hardwareOath", 3),
+        ("softwareOath", 4),
+        ("sms", 5),
+        ("fido2", 6),
+        ("windowsHelloForBusiness", 7),
+        ("microsoftAuthenticator", 8),
+        ("temporaryAccessPass", 9),
+        ("email", 10),
+        ("x509Certificate", 11),
+        ("federation", 12),
+        ("unknownFutureValue", 13),
+        ("qrCodePin", 14),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "password" => Self::Password,
+            "voice" => Self::Voice,
+            "hardwareOath" => Self::HardwareOath,
+            "softwareOath" => Self::SoftwareOath,
+            "sms" => Self::Sms,
+            "fido2" => Self::Fido2,
+            "windowsHelloForBusiness" => Self::WindowsHelloForBusiness,
+            "microsoftAuthenticator" => Self::MicrosoftAuthenticator,
+            "temporaryAccessPass" => Self::TemporaryAccessPass,
+            "email" => Self::Email,
+            "x509Certificate" => Self::X509Certificate,
+            "federation" => Self::Federation,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "qrCodePin" => Self::QrCodePin,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Password => "password",
+            Self::Voice => "voice",
+            Self::HardwareOath => "hardwareOath",
+            Self::SoftwareOath => "softwareOath",
+            Self::Sms => "sms",
+            Self::Fido2 => "fido2",
+            Self::WindowsHelloForBusiness => "windowsHelloForBusiness",
+            Self::MicrosoftAuthenticator => "microsoftAuthenticator",
+            Self::TemporaryAccessPass => "temporaryAccessPass",
+            Self::Email => "email",
+            Self::X509Certificate => "x509Certificate",
+            Self::Federation => "federation",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::QrCodePin => "qrCodePin",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for BaseAuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for BaseAuthenticationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<&str> for BaseAuthenticationMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.baselineParameterType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1014,105 +1138,172 @@ impl From<&str> for CustomSecurityAttributeComparisonOperator {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_bulk_operation")]
-impl DirectoryDefinitionDiscoverabilities {
-    /// `None` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `AttributeNames` = 1
-    pub const ATTRIBUTE_NAMES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `AttributeDataTypes` = 2
-    pub const ATTRIBUTE_DATA_TYPES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `AttributeReadOnly` = 4
-    pub const ATTRIBUTE_READ_ONLY: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `ReferenceAttributes` = 8
-    pub const REFERENCE_ATTRIBUTES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `UnknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceComplianceActionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceComplianceActionType {
+    /// `noAction` = 0
+    NoAction,
+    /// `notification` = 1
+    Notification,
+    /// `block` = 2
+    Block,
+    /// `retire` = 3
+    Retire,
+    /// `wipe` = 4
+    Wipe,
+    /// `removeResourceAccessProfiles` = 5
+    RemoveResourceAccessProfiles,
+    /// `pushNotification` = 9
+    PushNotification,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilities {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceComplianceActionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("AttributeNames", 1),
-        ("AttributeDataTypes", 2),
-        ("AttributeReadOnly", 4),
-        ("ReferenceAttributes", 8),
-        ("UnknownFutureValue", 16),
+        ("noAction", 0),
+        ("notification", 1),
+        ("block", 2),
+        ("retire", 3),
+        ("wipe", 4),
+        ("removeResourceAccessProfiles", 5),
+        ("pushNotification", 9),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "noAction" => Self::NoAction,
+            "notification" => Self::Notification,
+            "block" => Self::Block,
+            "retire" => Self::Retire,
+            "wipe" => Self::Wipe,
+            "removeResourceAccessProfiles" => Self::RemoveResourceAccessProfiles,
+            "pushNotification" => Self::PushNotification,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Debug for DirectoryDefinitionDiscoverabilities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for DirectoryDefinitionDiscoverabilities {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NoAction => "noAction",
+            Self::Notification => "notification",
+            Self::Block => "block",
+            Self::Retire => "retire",
+            Self::Wipe => "wipe",
+            Self::RemoveResourceAccessProfiles => "removeResourceAccessProfiles",
+            Self::PushNotification => "pushNotification",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::ops::BitOrAssign for DirectoryDefinitionDiscoverabilities {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceComplianceActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceComplianceActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceComplianceActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceComplianceActionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationFeedbackResourceOutcomeStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationFeedbackResourceOutcomeStatus {
+    /// `notPublished` = 0
+    NotPublished,
+    /// `pendingPublish` = 1
+    PendingPublish,
+    /// `published` = 2
+    Published,
+    /// `failedPublish` = 3
+    FailedPublish,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for EducationFeedbackResourceOutcomeStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notPublished", 0),
+        ("pendingPublish", 1),
+        ("published", 2),
+        ("failedPublish", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notPublished" => Self::NotPublished,
+            "pendingPublish" => Self::PendingPublish,
+            "published" => Self::Published,
+            "failedPublish" => Self::FailedPublish,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotPublished => "notPublished",
+            Self::PendingPublish => "pendingPublish",
+            Self::Published => "published",
+            Self::FailedPublish => "failedPublish",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationFeedbackResourceOutcomeStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcomeStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationFeedbackResourceOutcomeStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationFeedbackResourceOutcomeStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
@@ -1190,75 +1381,6 @@ impl From<&str> for FeatureTargetType {
     }
 }
 
-#[cfg(feature = "_attendee")]
-/// CSDL enum type `microsoft.graph.followupFlagStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FollowupFlagStatus {
-    /// `notFlagged` = 0
-    NotFlagged,
-    /// `complete` = 1
-    Complete,
-    /// `flagged` = 2
-    Flagged,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_attendee")]
-impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notFlagged", 0),
-        ("complete", 1),
-        ("flagged", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notFlagged" => Self::NotFlagged,
-            "complete" => Self::Complete,
-            "flagged" => Self::Flagged,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotFlagged => "notFlagged",
-            Self::Complete => "complete",
-            Self::Flagged => "flagged",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for FollowupFlagStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl std::fmt::Display for FollowupFlagStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl From<&str> for FollowupFlagStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.installIntent`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1328,6 +1450,85 @@ impl std::fmt::Display for InstallIntent {
 
 #[cfg(feature = "_device_app_management")]
 impl From<&str> for InstallIntent {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+/// CSDL enum type `microsoft.graph.longRunningOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LongRunningOperationStatus {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `running` = 1
+    Running,
+    /// `succeeded` = 2
+    Succeeded,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("running", 1),
+        ("succeeded", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+impl serde::Serialize for LongRunningOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+impl std::fmt::Display for LongRunningOperationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_long_running_operation_status")]
+impl From<&str> for LongRunningOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1772,64 +1973,64 @@ impl<'de> serde::Deserialize<'de> for ManagedBrowserType {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-/// CSDL enum type `microsoft.graph.mdmAppConfigKeyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.modality`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MdmAppConfigKeyType {
-    /// `stringType` = 0
-    StringType,
-    /// `integerType` = 1
-    IntegerType,
-    /// `realType` = 2
-    RealType,
-    /// `booleanType` = 3
-    BooleanType,
-    /// `tokenType` = 4
-    TokenType,
+pub enum Modality {
+    /// `audio` = 1
+    Audio,
+    /// `video` = 2
+    Video,
+    /// `videoBasedScreenSharing` = 3
+    VideoBasedScreenSharing,
+    /// `data` = 4
+    Data,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for MdmAppConfigKeyType {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for Modality {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("stringType", 0),
-        ("integerType", 1),
-        ("realType", 2),
-        ("booleanType", 3),
-        ("tokenType", 4),
+        ("audio", 1),
+        ("video", 2),
+        ("videoBasedScreenSharing", 3),
+        ("data", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "stringType" => Self::StringType,
-            "integerType" => Self::IntegerType,
-            "realType" => Self::RealType,
-            "booleanType" => Self::BooleanType,
-            "tokenType" => Self::TokenType,
+            "audio" => Self::Audio,
+            "video" => Self::Video,
+            "videoBasedScreenSharing" => Self::VideoBasedScreenSharing,
+            "data" => Self::Data,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::StringType => "stringType",
-            Self::IntegerType => "integerType",
-            Self::RealType => "realType",
-            Self::BooleanType => "booleanType",
-            Self::TokenType => "tokenType",
+            Self::Audio => "audio",
+            Self::Video => "video",
+            Self::VideoBasedScreenSharing => "videoBasedScreenSharing",
+            Self::Data => "data",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MdmAppConfigKeyType {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for Modality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MdmAppConfigKeyType {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for Modality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1837,15 +2038,15 @@ impl<'de> serde::Deserialize<'de> for MdmAppConfigKeyType {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl std::fmt::Display for MdmAppConfigKeyType {
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for Modality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl From<&str> for MdmAppConfigKeyType {
+#[cfg(feature = "_communications")]
+impl From<&str> for Modality {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2014,186 +2215,86 @@ impl From<&str> for ObjectDefinitionMetadata {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.onlineMeetingContentSharingDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct OnlineMeetingContentSharingDisabledReason(
-    graph_odata_runtime::enums::FlagSet,
-);
-
-#[cfg(feature = "_communications")]
-impl OnlineMeetingContentSharingDisabledReason {
-    /// `watermarkProtection` = 1
-    pub const WATERMARK_PROTECTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `unknownFutureValue` = 2
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
+#[cfg(feature = "_operation_status")]
+/// CSDL enum type `microsoft.graph.operationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationStatus {
+    /// `NotStarted` = 0
+    NotStarted,
+    /// `Running` = 1
+    Running,
+    /// `Completed` = 2
+    Completed,
+    /// `Failed` = 3
+    Failed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::FlagsEnum
-for OnlineMeetingContentSharingDisabledReason {
+#[cfg(feature = "_operation_status")]
+impl graph_odata_runtime::enums::EvolvableEnum for OperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("watermarkProtection", 1),
-        ("unknownFutureValue", 2),
+        ("NotStarted", 0),
+        ("Running", 1),
+        ("Completed", 2),
+        ("Failed", 3),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NotStarted" => Self::NotStarted,
+            "Running" => Self::Running,
+            "Completed" => Self::Completed,
+            "Failed" => Self::Failed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Debug for OnlineMeetingContentSharingDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for OnlineMeetingContentSharingDisabledReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "NotStarted",
+            Self::Running => "Running",
+            Self::Completed => "Completed",
+            Self::Failed => "Failed",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::str::FromStr for OnlineMeetingContentSharingDisabledReason {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::ops::BitOr for OnlineMeetingContentSharingDisabledReason {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::ops::BitOrAssign for OnlineMeetingContentSharingDisabledReason {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for OnlineMeetingContentSharingDisabledReason {
+#[cfg(feature = "_operation_status")]
+impl serde::Serialize for OperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for OnlineMeetingContentSharingDisabledReason {
+#[cfg(feature = "_operation_status")]
+impl<'de> serde::Deserialize<'de> for OperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.passkeyTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct PasskeyTypes(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl PasskeyTypes {
-    /// `deviceBound` = 1
-    pub const DEVICE_BOUND: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `synced` = 2
-    pub const SYNCED: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::FlagsEnum for PasskeyTypes {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceBound", 1),
-        ("synced", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Debug for PasskeyTypes {
+#[cfg(feature = "_operation_status")]
+impl std::fmt::Display for OperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for PasskeyTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::str::FromStr for PasskeyTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::ops::BitOr for PasskeyTypes {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl std::ops::BitOrAssign for PasskeyTypes {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for PasskeyTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for PasskeyTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+#[cfg(feature = "_operation_status")]
+impl From<&str> for OperationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-/// CSDL enum type `microsoft.graph.protectionUnitsBulkJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.protectionRuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtectionUnitsBulkJobStatus {
-    /// `unknown` = 0
-    Unknown,
+pub enum ProtectionRuleStatus {
+    /// `draft` = 0
+    Draft,
     /// `active` = 1
     Active,
     /// `completed` = 2
@@ -2202,50 +2303,60 @@ pub enum ProtectionUnitsBulkJobStatus {
     CompletedWithErrors,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
+    /// `updateRequested` = 5
+    UpdateRequested,
+    /// `deleteRequested` = 6
+    DeleteRequested,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitsBulkJobStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for ProtectionRuleStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
+        ("draft", 0),
         ("active", 1),
         ("completed", 2),
         ("completedWithErrors", 3),
         ("unknownFutureValue", 4),
+        ("updateRequested", 5),
+        ("deleteRequested", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
+            "draft" => Self::Draft,
             "active" => Self::Active,
             "completed" => Self::Completed,
             "completedWithErrors" => Self::CompletedWithErrors,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "updateRequested" => Self::UpdateRequested,
+            "deleteRequested" => Self::DeleteRequested,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
+            Self::Draft => "draft",
             Self::Active => "active",
             Self::Completed => "completed",
             Self::CompletedWithErrors => "completedWithErrors",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UpdateRequested => "updateRequested",
+            Self::DeleteRequested => "deleteRequested",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl serde::Serialize for ProtectionUnitsBulkJobStatus {
+impl serde::Serialize for ProtectionRuleStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobStatus {
+impl<'de> serde::Deserialize<'de> for ProtectionRuleStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2254,14 +2365,14 @@ impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobStatus {
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl std::fmt::Display for ProtectionUnitsBulkJobStatus {
+impl std::fmt::Display for ProtectionRuleStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl From<&str> for ProtectionUnitsBulkJobStatus {
+impl From<&str> for ProtectionRuleStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2502,38 +2613,48 @@ impl<'de> serde::Deserialize<'de> for ResourceAccessType {
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-/// CSDL enum type `microsoft.graph.restorePointPreference`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.restoreArtifactsBulkRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestorePointPreference {
-    /// `latest` = 0
-    Latest,
-    /// `oldest` = 1
-    Oldest,
-    /// `unknownFutureValue` = 2
+pub enum RestoreArtifactsBulkRequestStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `active` = 1
+    Active,
+    /// `completed` = 2
+    Completed,
+    /// `completedWithErrors` = 3
+    CompletedWithErrors,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestorePointPreference {
+impl graph_odata_runtime::enums::EvolvableEnum for RestoreArtifactsBulkRequestStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("latest", 0),
-        ("oldest", 1),
-        ("unknownFutureValue", 2),
+        ("unknown", 0),
+        ("active", 1),
+        ("completed", 2),
+        ("completedWithErrors", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "latest" => Self::Latest,
-            "oldest" => Self::Oldest,
+            "unknown" => Self::Unknown,
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "completedWithErrors" => Self::CompletedWithErrors,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Latest => "latest",
-            Self::Oldest => "oldest",
+            Self::Unknown => "unknown",
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completedWithErrors",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -2541,14 +2662,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestorePointPreference {
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl serde::Serialize for RestorePointPreference {
+impl serde::Serialize for RestoreArtifactsBulkRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl<'de> serde::Deserialize<'de> for RestorePointPreference {
+impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2557,14 +2678,14 @@ impl<'de> serde::Deserialize<'de> for RestorePointPreference {
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl std::fmt::Display for RestorePointPreference {
+impl std::fmt::Display for RestoreArtifactsBulkRequestStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_artifact_restore_status")]
-impl From<&str> for RestorePointPreference {
+impl From<&str> for RestoreArtifactsBulkRequestStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2804,112 +2925,35 @@ impl From<&str> for ScheduleEntityTheme {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationTaskExecutionResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.sendDtmfCompletionReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationTaskExecutionResult {
-    /// `Succeeded` = 0
-    Succeeded,
-    /// `Failed` = 1
-    Failed,
-    /// `EntryLevelErrors` = 2
-    EntryLevelErrors,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationTaskExecutionResult {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Succeeded", 0),
-        ("Failed", 1),
-        ("EntryLevelErrors", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Succeeded" => Self::Succeeded,
-            "Failed" => Self::Failed,
-            "EntryLevelErrors" => Self::EntryLevelErrors,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::EntryLevelErrors => "EntryLevelErrors",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationTaskExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationTaskExecutionResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationTaskExecutionResult {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-/// CSDL enum type `microsoft.graph.trainingStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TrainingStatus {
+pub enum SendDtmfCompletionReason {
     /// `unknown` = 0
     Unknown,
-    /// `assigned` = 1
-    Assigned,
-    /// `inProgress` = 2
-    InProgress,
-    /// `completed` = 3
-    Completed,
-    /// `overdue` = 4
-    Overdue,
-    /// `unknownFutureValue` = 5
+    /// `completedSuccessfully` = 1
+    CompletedSuccessfully,
+    /// `mediaOperationCanceled` = 2
+    MediaOperationCanceled,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attack_simulation_user")]
-impl graph_odata_runtime::enums::EvolvableEnum for TrainingStatus {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for SendDtmfCompletionReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("assigned", 1),
-        ("inProgress", 2),
-        ("completed", 3),
-        ("overdue", 4),
-        ("unknownFutureValue", 5),
+        ("completedSuccessfully", 1),
+        ("mediaOperationCanceled", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "assigned" => Self::Assigned,
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "overdue" => Self::Overdue,
+            "completedSuccessfully" => Self::CompletedSuccessfully,
+            "mediaOperationCanceled" => Self::MediaOperationCanceled,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -2917,25 +2961,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingStatus {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Assigned => "assigned",
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::Overdue => "overdue",
+            Self::CompletedSuccessfully => "completedSuccessfully",
+            Self::MediaOperationCanceled => "mediaOperationCanceled",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_attack_simulation_user")]
-impl serde::Serialize for TrainingStatus {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for SendDtmfCompletionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attack_simulation_user")]
-impl<'de> serde::Deserialize<'de> for TrainingStatus {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for SendDtmfCompletionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2943,15 +2985,94 @@ impl<'de> serde::Deserialize<'de> for TrainingStatus {
     }
 }
 
-#[cfg(feature = "_attack_simulation_user")]
-impl std::fmt::Display for TrainingStatus {
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for SendDtmfCompletionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attack_simulation_user")]
-impl From<&str> for TrainingStatus {
+#[cfg(feature = "_communications")]
+impl From<&str> for SendDtmfCompletionReason {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.trainingSettingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrainingSettingType {
+    /// `microsoftCustom` = 0
+    MicrosoftCustom,
+    /// `microsoftManaged` = 1
+    MicrosoftManaged,
+    /// `noTraining` = 2
+    NoTraining,
+    /// `custom` = 3
+    Custom,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TrainingSettingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoftCustom", 0),
+        ("microsoftManaged", 1),
+        ("noTraining", 2),
+        ("custom", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoftCustom" => Self::MicrosoftCustom,
+            "microsoftManaged" => Self::MicrosoftManaged,
+            "noTraining" => Self::NoTraining,
+            "custom" => Self::Custom,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MicrosoftCustom => "microsoftCustom",
+            Self::MicrosoftManaged => "microsoftManaged",
+            Self::NoTraining => "noTraining",
+            Self::Custom => "custom",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TrainingSettingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TrainingSettingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TrainingSettingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TrainingSettingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3175,6 +3296,91 @@ impl<'de> serde::Deserialize<'de> for UserOwnership {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.virtualEventAttendeeRegistrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VirtualEventAttendeeRegistrationStatus {
+    /// `registered` = 0
+    Registered,
+    /// `canceled` = 1
+    Canceled,
+    /// `waitlisted` = 2
+    Waitlisted,
+    /// `pendingApproval` = 3
+    PendingApproval,
+    /// `rejectedByOrganizer` = 4
+    RejectedByOrganizer,
+    /// `unknownFutureValue` = 11
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for VirtualEventAttendeeRegistrationStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("registered", 0),
+        ("canceled", 1),
+        ("waitlisted", 2),
+        ("pendingApproval", 3),
+        ("rejectedByOrganizer", 4),
+        ("unknownFutureValue", 11),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "registered" => Self::Registered,
+            "canceled" => Self::Canceled,
+            "waitlisted" => Self::Waitlisted,
+            "pendingApproval" => Self::PendingApproval,
+            "rejectedByOrganizer" => Self::RejectedByOrganizer,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Registered => "registered",
+            Self::Canceled => "canceled",
+            Self::Waitlisted => "waitlisted",
+            Self::PendingApproval => "pendingApproval",
+            Self::RejectedByOrganizer => "rejectedByOrganizer",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for VirtualEventAttendeeRegistrationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for VirtualEventAttendeeRegistrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for VirtualEventAttendeeRegistrationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<&str> for VirtualEventAttendeeRegistrationStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
@@ -3427,139 +3633,59 @@ impl From<&str> for WebApplicationFirewallDnsRecordType {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.webApplicationFirewallVerificationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WebApplicationFirewallVerificationStatus {
-    /// `success` = 0
-    Success,
-    /// `warning` = 1
-    Warning,
-    /// `failure` = 2
-    Failure,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for WebApplicationFirewallVerificationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("warning", 1),
-        ("failure", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "warning" => Self::Warning,
-            "failure" => Self::Failure,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Warning => "warning",
-            Self::Failure => "failure",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for WebApplicationFirewallVerificationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for WebApplicationFirewallVerificationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for WebApplicationFirewallVerificationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_device_app_management")]
-/// CSDL enum type `microsoft.graph.win32LobAppReturnCodeType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.win32LobAppRestartBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Win32LobAppReturnCodeType {
-    /// `failed` = 0
-    Failed,
-    /// `success` = 1
-    Success,
-    /// `softReboot` = 2
-    SoftReboot,
-    /// `hardReboot` = 3
-    HardReboot,
-    /// `retry` = 4
-    Retry,
+pub enum Win32LobAppRestartBehavior {
+    /// `basedOnReturnCode` = 0
+    BasedOnReturnCode,
+    /// `allow` = 1
+    Allow,
+    /// `suppress` = 2
+    Suppress,
+    /// `force` = 3
+    Force,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppReturnCodeType {
+impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRestartBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("failed", 0),
-        ("success", 1),
-        ("softReboot", 2),
-        ("hardReboot", 3),
-        ("retry", 4),
+        ("basedOnReturnCode", 0),
+        ("allow", 1),
+        ("suppress", 2),
+        ("force", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "failed" => Self::Failed,
-            "success" => Self::Success,
-            "softReboot" => Self::SoftReboot,
-            "hardReboot" => Self::HardReboot,
-            "retry" => Self::Retry,
+            "basedOnReturnCode" => Self::BasedOnReturnCode,
+            "allow" => Self::Allow,
+            "suppress" => Self::Suppress,
+            "force" => Self::Force,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Failed => "failed",
-            Self::Success => "success",
-            Self::SoftReboot => "softReboot",
-            Self::HardReboot => "hardReboot",
-            Self::Retry => "retry",
+            Self::BasedOnReturnCode => "basedOnReturnCode",
+            Self::Allow => "allow",
+            Self::Suppress => "suppress",
+            Self::Force => "force",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl serde::Serialize for Win32LobAppReturnCodeType {
+impl serde::Serialize for Win32LobAppRestartBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCodeType {
+impl<'de> serde::Deserialize<'de> for Win32LobAppRestartBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3568,14 +3694,14 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCodeType {
 }
 
 #[cfg(feature = "_device_app_management")]
-impl std::fmt::Display for Win32LobAppReturnCodeType {
+impl std::fmt::Display for Win32LobAppRestartBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_app_management")]
-impl From<&str> for Win32LobAppReturnCodeType {
+impl From<&str> for Win32LobAppRestartBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3722,6 +3848,75 @@ impl std::fmt::Display for WindowsInformationProtectionPinCharacterRequirements 
 
 #[cfg(feature = "_device_app_management")]
 impl From<&str> for WindowsInformationProtectionPinCharacterRequirements {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum X509CertificateIssuerHintsState {
+    /// `disabled` = 0
+    Disabled,
+    /// `enabled` = 1
+    Enabled,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("enabled", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Enabled => "enabled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for X509CertificateIssuerHintsState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl std::fmt::Display for X509CertificateIssuerHintsState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<&str> for X509CertificateIssuerHintsState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -7,8 +7,3 @@ mod complex_types;
 
 #[allow(unused_imports)]
 pub use complex_types::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

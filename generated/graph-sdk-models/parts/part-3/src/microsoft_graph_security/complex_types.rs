@@ -1356,6 +1356,103 @@ impl FileHashField {
 }
 
 #[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.filePlanSubcategory`; base type `microsoft.graph.security.filePlanDescriptorBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilePlanSubcategory {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.filePlanDescriptorBase`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FilePlanSubcategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FilePlanSubcategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanSubcategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FilePlanSubcategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FilePlanSubcategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FilePlanSubcategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FilePlanSubcategory`] by wire name, each a [`Field<FilePlanSubcategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanSubcategory::set_null`].
+pub enum FilePlanSubcategoryField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FilePlanSubcategoryField {
+    /// `displayName`
+    pub const DisplayName: model::Field<FilePlanSubcategory> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FilePlanSubcategory>] = &[Self::DisplayName];
+}
+
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.geoLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeoLocation {

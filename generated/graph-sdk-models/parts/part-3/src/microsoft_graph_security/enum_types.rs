@@ -12,38 +12,127 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.antispamTeamsDirection`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.action`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AntispamTeamsDirection {
-    /// `unknown` = 0
-    Unknown,
-    /// `inbound` = 1
-    Inbound,
-    /// `outbound` = 2
-    Outbound,
-    /// `intraorg` = 3
-    Intraorg,
-    /// `unknownFutureValue` = 31
+pub enum Action {
+    /// `disable` = 1
+    Disable,
+    /// `enable` = 2
+    Enable,
+    /// `forcePasswordReset` = 3
+    ForcePasswordReset,
+    /// `revokeAllSessions` = 4
+    RevokeAllSessions,
+    /// `requireUserToSignInAgain` = 5
+    RequireUserToSignInAgain,
+    /// `markUserAsCompromised` = 6
+    MarkUserAsCompromised,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
+impl graph_odata_runtime::enums::EvolvableEnum for Action {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disable", 1),
+        ("enable", 2),
+        ("forcePasswordReset", 3),
+        ("revokeAllSessions", 4),
+        ("requireUserToSignInAgain", 5),
+        ("markUserAsCompromised", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            "forcePasswordReset" => Self::ForcePasswordReset,
+            "revokeAllSessions" => Self::RevokeAllSessions,
+            "requireUserToSignInAgain" => Self::RequireUserToSignInAgain,
+            "markUserAsCompromised" => Self::MarkUserAsCompromised,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disable => "disable",
+            Self::Enable => "enable",
+            Self::ForcePasswordReset => "forcePasswordReset",
+            Self::RevokeAllSessions => "revokeAllSessions",
+            Self::RequireUserToSignInAgain => "requireUserToSignInAgain",
+            Self::MarkUserAsCompromised => "markUserAsCompromised",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for Action {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.aiAgentPlatform`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AiAgentPlatform {
+    /// `unknown` = 0
+    Unknown,
+    /// `azureAIFoundry` = 10
+    AzureAiFoundry,
+    /// `copilotStudio` = 20
+    CopilotStudio,
+    /// `copilot` = 30
+    Copilot,
+    /// `unknownFutureValue` = 40
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for AiAgentPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("inbound", 1),
-        ("outbound", 2),
-        ("intraorg", 3),
-        ("unknownFutureValue", 31),
+        ("azureAIFoundry", 10),
+        ("copilotStudio", 20),
+        ("copilot", 30),
+        ("unknownFutureValue", 40),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "inbound" => Self::Inbound,
-            "outbound" => Self::Outbound,
-            "intraorg" => Self::Intraorg,
+            "azureAIFoundry" => Self::AzureAiFoundry,
+            "copilotStudio" => Self::CopilotStudio,
+            "copilot" => Self::Copilot,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -51,9 +140,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-            Self::Intraorg => "intraorg",
+            Self::AzureAiFoundry => "azureAIFoundry",
+            Self::CopilotStudio => "copilotStudio",
+            Self::Copilot => "copilot",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -61,14 +150,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AntispamTeamsDirection {
+impl serde::Serialize for AiAgentPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
+impl<'de> serde::Deserialize<'de> for AiAgentPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -77,29 +166,29 @@ impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for AntispamTeamsDirection {
+impl std::fmt::Display for AiAgentPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for AntispamTeamsDirection {
+impl From<&str> for AiAgentPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.contentFormat`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.containerPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContentFormat {
-    /// `text` = 0
-    Text,
-    /// `html` = 1
-    Html,
-    /// `markdown` = 2
-    Markdown,
+pub enum ContainerPortProtocol {
+    /// `udp` = 0
+    Udp,
+    /// `tcp` = 1
+    Tcp,
+    /// `sctp` = 2
+    Sctp,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -107,27 +196,27 @@ pub enum ContentFormat {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContentFormat {
+impl graph_odata_runtime::enums::EvolvableEnum for ContainerPortProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("text", 0),
-        ("html", 1),
-        ("markdown", 2),
+        ("udp", 0),
+        ("tcp", 1),
+        ("sctp", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
-            "markdown" => Self::Markdown,
+            "udp" => Self::Udp,
+            "tcp" => Self::Tcp,
+            "sctp" => Self::Sctp,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Markdown => "markdown",
+            Self::Udp => "udp",
+            Self::Tcp => "tcp",
+            Self::Sctp => "sctp",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -135,14 +224,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContentFormat {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ContentFormat {
+impl serde::Serialize for ContainerPortProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ContentFormat {
+impl<'de> serde::Deserialize<'de> for ContainerPortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -151,14 +240,14 @@ impl<'de> serde::Deserialize<'de> for ContentFormat {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for ContentFormat {
+impl std::fmt::Display for ContainerPortProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for ContentFormat {
+impl From<&str> for ContainerPortProtocol {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -916,243 +1005,6 @@ impl From<&str> for FileHashAlgorithm {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.googleCloudLocationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GoogleCloudLocationType {
-    /// `unknown` = 0
-    Unknown,
-    /// `regional` = 1
-    Regional,
-    /// `zonal` = 2
-    Zonal,
-    /// `global` = 3
-    Global,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("regional", 1),
-        ("zonal", 2),
-        ("global", 3),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "regional" => Self::Regional,
-            "zonal" => Self::Zonal,
-            "global" => Self::Global,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Regional => "regional",
-            Self::Zonal => "zonal",
-            Self::Global => "global",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for GoogleCloudLocationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for GoogleCloudLocationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for GoogleCloudLocationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.identityProvider`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityProvider {
-    /// `entraID` = 1
-    EntraId,
-    /// `activeDirectory` = 2
-    ActiveDirectory,
-    /// `okta` = 3
-    Okta,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for IdentityProvider {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("entraID", 1),
-        ("activeDirectory", 2),
-        ("okta", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entraID" => Self::EntraId,
-            "activeDirectory" => Self::ActiveDirectory,
-            "okta" => Self::Okta,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::EntraId => "entraID",
-            Self::ActiveDirectory => "activeDirectory",
-            Self::Okta => "okta",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IdentityProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IdentityProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for IdentityProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for IdentityProvider {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.mailboxConfigurationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MailboxConfigurationType {
-    /// `mailForwardingRule` = 0
-    MailForwardingRule,
-    /// `owaSettings` = 1
-    OwaSettings,
-    /// `ewsSettings` = 2
-    EwsSettings,
-    /// `mailDelegation` = 3
-    MailDelegation,
-    /// `userInboxRule` = 4
-    UserInboxRule,
-    /// `unknownFutureValue` = 31
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("mailForwardingRule", 0),
-        ("owaSettings", 1),
-        ("ewsSettings", 2),
-        ("mailDelegation", 3),
-        ("userInboxRule", 4),
-        ("unknownFutureValue", 31),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mailForwardingRule" => Self::MailForwardingRule,
-            "owaSettings" => Self::OwaSettings,
-            "ewsSettings" => Self::EwsSettings,
-            "mailDelegation" => Self::MailDelegation,
-            "userInboxRule" => Self::UserInboxRule,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MailForwardingRule => "mailForwardingRule",
-            Self::OwaSettings => "owaSettings",
-            Self::EwsSettings => "ewsSettings",
-            Self::MailDelegation => "mailDelegation",
-            Self::UserInboxRule => "userInboxRule",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MailboxConfigurationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for MailboxConfigurationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for MailboxConfigurationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.onboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnboardingStatus {
@@ -1226,6 +1078,169 @@ impl std::fmt::Display for OnboardingStatus {
 
 #[cfg(feature = "_security")]
 impl From<&str> for OnboardingStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.servicePrincipalType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServicePrincipalType {
+    /// `unknown` = 0
+    Unknown,
+    /// `application` = 1
+    Application,
+    /// `managedIdentity` = 2
+    ManagedIdentity,
+    /// `legacy` = 3
+    Legacy,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("application", 1),
+        ("managedIdentity", 2),
+        ("legacy", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "application" => Self::Application,
+            "managedIdentity" => Self::ManagedIdentity,
+            "legacy" => Self::Legacy,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Application => "application",
+            Self::ManagedIdentity => "managedIdentity",
+            Self::Legacy => "legacy",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ServicePrincipalType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ServicePrincipalType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ServicePrincipalType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.teamsMessageDeliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsMessageDeliveryAction {
+    /// `unknown` = 0
+    Unknown,
+    /// `deliveredAsSpam` = 1
+    DeliveredAsSpam,
+    /// `delivered` = 2
+    Delivered,
+    /// `blocked` = 3
+    Blocked,
+    /// `replaced` = 4
+    Replaced,
+    /// `unknownFutureValue` = 31
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("deliveredAsSpam", 1),
+        ("delivered", 2),
+        ("blocked", 3),
+        ("replaced", 4),
+        ("unknownFutureValue", 31),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "deliveredAsSpam" => Self::DeliveredAsSpam,
+            "delivered" => Self::Delivered,
+            "blocked" => Self::Blocked,
+            "replaced" => Self::Replaced,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::DeliveredAsSpam => "deliveredAsSpam",
+            Self::Delivered => "delivered",
+            Self::Blocked => "blocked",
+            Self::Replaced => "replaced",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TeamsMessageDeliveryAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TeamsMessageDeliveryAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TeamsMessageDeliveryAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -11,6 +11,68 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.allDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllDeviceRegistrationMembership {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AllDeviceRegistrationMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AllDeviceRegistrationMembership {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDeviceRegistrationMembership";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AllDeviceRegistrationMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AllDeviceRegistrationMembership {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
 #[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.apiAuthenticationConfigurationBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4753,6 +4815,104 @@ impl DeviceMetadataField {
     ];
 }
 
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationAssignmentPointsGradeType`; base type `microsoft.graph.educationAssignmentGradeType`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationAssignmentPointsGradeType {
+    /// Property `maxPoints`: `Edm.Single`.
+    pub max_points: Option<f32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentPointsGradeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentPointsGradeType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentPointsGradeType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("maxPoints", &self.max_points);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGradeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGradeType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "maxPoints" => read_lenient(map, key, &mut self.max_points, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentPointsGradeType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationAssignmentPointsGradeType`] by wire name, each a [`Field<EducationAssignmentPointsGradeType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentPointsGradeType::set_null`].
+pub enum EducationAssignmentPointsGradeTypeField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationAssignmentPointsGradeTypeField {
+    /// `maxPoints`
+    pub const MaxPoints: model::Field<EducationAssignmentPointsGradeType> = model::Field::new(
+        "maxPoints",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationAssignmentPointsGradeType>] = &[
+        Self::MaxPoints,
+    ];
+}
+
 #[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.filter`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5287,11 +5447,11 @@ impl IncludeTargetField {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.insightValueInt`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
+/// CSDL complex type `microsoft.graph.insightValueDouble`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InsightValueInt {
-    /// Property `value`: `Edm.Int32`, not nullable.
-    pub value: Option<i32>,
+pub struct InsightValueDouble {
+    /// Property `value`: `Edm.Double`, not nullable.
+    pub value: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -5299,16 +5459,16 @@ pub struct InsightValueInt {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for InsightValueInt {
+impl serde::Serialize for InsightValueDouble {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl InsightValueInt {
+impl InsightValueDouble {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueInt";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueDouble";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -5327,7 +5487,7 @@ impl InsightValueInt {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for InsightValueInt {
+impl<'de> serde::Deserialize<'de> for InsightValueDouble {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5336,7 +5496,7 @@ impl<'de> serde::Deserialize<'de> for InsightValueInt {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for InsightValueInt {
+impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -5357,7 +5517,7 @@ impl graph_odata_runtime::model::ODataObject for InsightValueInt {
 }
 
 #[cfg(feature = "_device_management")]
-impl InsightValueInt {
+impl InsightValueDouble {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -5368,16 +5528,16 @@ impl InsightValueInt {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`InsightValueInt`] by wire name, each a [`Field<InsightValueInt>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueInt::set_null`].
-pub enum InsightValueIntField {}
+/// The properties of [`InsightValueDouble`] by wire name, each a [`Field<InsightValueDouble>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueDouble::set_null`].
+pub enum InsightValueDoubleField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl InsightValueIntField {
+impl InsightValueDoubleField {
     /// `value`
-    pub const Value: model::Field<InsightValueInt> = model::Field::new("value");
+    pub const Value: model::Field<InsightValueDouble> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InsightValueInt>] = &[Self::Value];
+    pub const ALL: &'static [model::Field<InsightValueDouble>] = &[Self::Value];
 }
 
 #[cfg(feature = "_activity_metadata")]

@@ -129,68 +129,6 @@ impl MobileAppInstallTimeSettingsField {
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.noDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoDeviceRegistrationMembership {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for NoDeviceRegistrationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl NoDeviceRegistrationMembership {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noDeviceRegistrationMembership";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for NoDeviceRegistrationMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for NoDeviceRegistrationMembership {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
 #[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.objectMapping`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1227,9 +1165,9 @@ impl OnAttributeCollectionExternalUsersSelfServiceSignUpField {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onAttributeCollectionHandler`; abstract.
+/// CSDL complex type `microsoft.graph.onAttributeCollectionStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAttributeCollectionHandler {
+pub struct OnAttributeCollectionStartHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1237,16 +1175,16 @@ pub struct OnAttributeCollectionHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnAttributeCollectionHandler {
+impl serde::Serialize for OnAttributeCollectionStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnAttributeCollectionHandler {
+impl OnAttributeCollectionStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1264,7 +1202,7 @@ impl OnAttributeCollectionHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
+impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1273,7 +1211,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionHandler {
+impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -1396,9 +1334,9 @@ impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartHandler`; abstract.
+/// CSDL complex type `microsoft.graph.onFraudProtectionLoadStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAuthenticationMethodLoadStartHandler {
+pub struct OnFraudProtectionLoadStartHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1406,16 +1344,16 @@ pub struct OnAuthenticationMethodLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnAuthenticationMethodLoadStartHandler {
+impl serde::Serialize for OnFraudProtectionLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnAuthenticationMethodLoadStartHandler {
+impl OnFraudProtectionLoadStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1433,7 +1371,7 @@ impl OnAuthenticationMethodLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
+impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1442,7 +1380,7 @@ impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStartHandler {
+impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -1458,11 +1396,9 @@ impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStart
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onInteractiveAuthFlowStartHandler`.
+/// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
-    /// Property `isSignUpAllowed`: `Edm.Boolean`, not nullable.
-    pub is_sign_up_allowed: Option<bool>,
+pub struct OnInteractiveAuthFlowStartHandler {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1470,116 +1406,16 @@ pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+impl serde::Serialize for OnInteractiveAuthFlowStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
+impl OnInteractiveAuthFlowStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isSignUpAllowed", &self.is_sign_up_allowed);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de>
-for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isSignUpAllowed" => {
-                read_lenient(map, key, &mut self.is_sign_up_allowed, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::set_null`].
-pub enum OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {
-    /// `isSignUpAllowed`
-    pub const IsSignUpAllowed: model::Field<
-        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
-    > = model::Field::new("isSignUpAllowed");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp,
-    >] = &[Self::IsSignUpAllowed];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onOtpSendHandler`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnOtpSendHandler {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnOtpSendHandler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnOtpSendHandler {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onOtpSendHandler";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartHandler";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1597,7 +1433,7 @@ impl OnOtpSendHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnOtpSendHandler {
+impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1606,69 +1442,7 @@ impl<'de> serde::Deserialize<'de> for OnOtpSendHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnOtpSendHandler {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.onTokenIssuanceStartHandler`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnTokenIssuanceStartHandler {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnTokenIssuanceStartHandler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnTokenIssuanceStartHandler {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartHandler";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartHandler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartHandler {
+impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -1782,6 +1556,130 @@ impl OnUserCreateStartExternalUsersSelfServiceSignUpField {
     pub const ALL: &'static [model::Field<
         OnUserCreateStartExternalUsersSelfServiceSignUp,
     >] = &[Self::UserTypeToCreate];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.onVerifiedIdClaimValidationHandler`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnVerifiedIdClaimValidationHandler {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for OnVerifiedIdClaimValidationHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl OnVerifiedIdClaimValidationHandler {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationHandler";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationHandler {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.openComplexDictionaryType`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpenComplexDictionaryType {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for OpenComplexDictionaryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl OpenComplexDictionaryType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openComplexDictionaryType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for OpenComplexDictionaryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for OpenComplexDictionaryType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_activity_metadata")]
@@ -2717,68 +2615,6 @@ impl Pkcs12CertificateInformationField {
         Self::NotBefore,
         Self::Thumbprint,
     ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerAssignments`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerAssignments {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerAssignments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerAssignments {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignments";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerAssignments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
 }
 
 #[cfg(feature = "_activity_metadata")]

@@ -163,68 +163,6 @@ impl StringKeyAttributeMappingSourceValuePairField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.userExperienceAnalyticsInsightValue`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserExperienceAnalyticsInsightValue {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsInsightValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsInsightValue {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsInsightValue";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsightValue {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
 #[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.userTrainingContentEventInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]

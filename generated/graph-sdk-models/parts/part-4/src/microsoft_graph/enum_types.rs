@@ -2117,154 +2117,49 @@ impl From<&str> for DayOfWeek {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceComplianceActionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL enum type `microsoft.graph.delegatedAdminAccessContainerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceComplianceActionType {
-    /// `noAction` = 0
-    NoAction,
-    /// `notification` = 1
-    Notification,
-    /// `block` = 2
-    Block,
-    /// `retire` = 3
-    Retire,
-    /// `wipe` = 4
-    Wipe,
-    /// `removeResourceAccessProfiles` = 5
-    RemoveResourceAccessProfiles,
-    /// `pushNotification` = 9
-    PushNotification,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceComplianceActionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("noAction", 0),
-        ("notification", 1),
-        ("block", 2),
-        ("retire", 3),
-        ("wipe", 4),
-        ("removeResourceAccessProfiles", 5),
-        ("pushNotification", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "noAction" => Self::NoAction,
-            "notification" => Self::Notification,
-            "block" => Self::Block,
-            "retire" => Self::Retire,
-            "wipe" => Self::Wipe,
-            "removeResourceAccessProfiles" => Self::RemoveResourceAccessProfiles,
-            "pushNotification" => Self::PushNotification,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NoAction => "noAction",
-            Self::Notification => "notification",
-            Self::Block => "block",
-            Self::Retire => "retire",
-            Self::Wipe => "wipe",
-            Self::RemoveResourceAccessProfiles => "removeResourceAccessProfiles",
-            Self::PushNotification => "pushNotification",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceComplianceActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceComplianceActionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationFeedbackResourceOutcomeStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationFeedbackResourceOutcomeStatus {
-    /// `notPublished` = 0
-    NotPublished,
-    /// `pendingPublish` = 1
-    PendingPublish,
-    /// `published` = 2
-    Published,
-    /// `failedPublish` = 3
-    FailedPublish,
-    /// `unknownFutureValue` = 4
+pub enum DelegatedAdminAccessContainerType {
+    /// `securityGroup` = 0
+    SecurityGroup,
+    /// `unknownFutureValue` = 1
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EducationFeedbackResourceOutcomeStatus {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessContainerType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notPublished", 0),
-        ("pendingPublish", 1),
-        ("published", 2),
-        ("failedPublish", 3),
-        ("unknownFutureValue", 4),
+        ("securityGroup", 0),
+        ("unknownFutureValue", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notPublished" => Self::NotPublished,
-            "pendingPublish" => Self::PendingPublish,
-            "published" => Self::Published,
-            "failedPublish" => Self::FailedPublish,
+            "securityGroup" => Self::SecurityGroup,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotPublished => "notPublished",
-            Self::PendingPublish => "pendingPublish",
-            Self::Published => "published",
-            Self::FailedPublish => "failedPublish",
+            Self::SecurityGroup => "securityGroup",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationFeedbackResourceOutcomeStatus {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminAccessContainerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcomeStatus {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2272,15 +2167,76 @@ impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcomeStatus {
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationFeedbackResourceOutcomeStatus {
+#[cfg(feature = "_tenant_relationships")]
+impl std::fmt::Display for DelegatedAdminAccessContainerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_education")]
-impl From<&str> for EducationFeedbackResourceOutcomeStatus {
+#[cfg(feature = "_tenant_relationships")]
+impl From<&str> for DelegatedAdminAccessContainerType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.edgeSearchEngineType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeSearchEngineType {
+    /// `default` = 0
+    Default,
+    /// `bing` = 1
+    Bing,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for EdgeSearchEngineType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("default", 0), ("bing", 1)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "bing" => Self::Bing,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Bing => "bing",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EdgeSearchEngineType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EdgeSearchEngineType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for EdgeSearchEngineType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for EdgeSearchEngineType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2579,6 +2535,75 @@ impl From<&str> for IdentityUserFlowAttributeType {
     }
 }
 
+#[cfg(feature = "_content_customization")]
+/// CSDL enum type `microsoft.graph.layoutTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LayoutTemplateType {
+    /// `default` = 0
+    Default,
+    /// `verticalSplit` = 1
+    VerticalSplit,
+    /// `unknownFutureValue` = 10
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_content_customization")]
+impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("default", 0),
+        ("verticalSplit", 1),
+        ("unknownFutureValue", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "verticalSplit" => Self::VerticalSplit,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::VerticalSplit => "verticalSplit",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl serde::Serialize for LayoutTemplateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl std::fmt::Display for LayoutTemplateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl From<&str> for LayoutTemplateType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_location")]
 /// CSDL enum type `microsoft.graph.locationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2762,85 +2787,6 @@ impl From<&str> for LocationUniqueIdType {
     }
 }
 
-#[cfg(feature = "_long_running_operation_status")]
-/// CSDL enum type `microsoft.graph.longRunningOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LongRunningOperationStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_long_running_operation_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("succeeded", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_long_running_operation_status")]
-impl serde::Serialize for LongRunningOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_long_running_operation_status")]
-impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_long_running_operation_status")]
-impl std::fmt::Display for LongRunningOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_long_running_operation_status")]
-impl From<&str> for LongRunningOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.matchConfidenceLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2905,6 +2851,80 @@ impl std::fmt::Display for MatchConfidenceLevel {
 
 #[cfg(feature = "_identity")]
 impl From<&str> for MatchConfidenceLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.mediaDirection`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MediaDirection {
+    /// `inactive` = 0
+    Inactive,
+    /// `sendOnly` = 1
+    SendOnly,
+    /// `receiveOnly` = 2
+    ReceiveOnly,
+    /// `sendReceive` = 3
+    SendReceive,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for MediaDirection {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("inactive", 0),
+        ("sendOnly", 1),
+        ("receiveOnly", 2),
+        ("sendReceive", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "inactive" => Self::Inactive,
+            "sendOnly" => Self::SendOnly,
+            "receiveOnly" => Self::ReceiveOnly,
+            "sendReceive" => Self::SendReceive,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Inactive => "inactive",
+            Self::SendOnly => "sendOnly",
+            Self::ReceiveOnly => "receiveOnly",
+            Self::SendReceive => "sendReceive",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for MediaDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for MediaDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for MediaDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for MediaDirection {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2975,85 +2995,6 @@ impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMode {
 
 #[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.modality`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Modality {
-    /// `audio` = 1
-    Audio,
-    /// `video` = 2
-    Video,
-    /// `videoBasedScreenSharing` = 3
-    VideoBasedScreenSharing,
-    /// `data` = 4
-    Data,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for Modality {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("audio", 1),
-        ("video", 2),
-        ("videoBasedScreenSharing", 3),
-        ("data", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "audio" => Self::Audio,
-            "video" => Self::Video,
-            "videoBasedScreenSharing" => Self::VideoBasedScreenSharing,
-            "data" => Self::Data,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Audio => "audio",
-            Self::Video => "video",
-            Self::VideoBasedScreenSharing => "videoBasedScreenSharing",
-            Self::Data => "data",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for Modality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for Modality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for Modality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for Modality {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3322,77 +3263,87 @@ impl<'de> serde::Deserialize<'de> for OidcResponseType {
     }
 }
 
-#[cfg(feature = "_operation_status")]
-/// CSDL enum type `microsoft.graph.operationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OperationStatus {
-    /// `NotStarted` = 0
-    NotStarted,
-    /// `Running` = 1
-    Running,
-    /// `Completed` = 2
-    Completed,
-    /// `Failed` = 3
-    Failed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.onlineMeetingVideoDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct OnlineMeetingVideoDisabledReason(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_communications")]
+impl OnlineMeetingVideoDisabledReason {
+    /// `watermarkProtection` = 1
+    pub const WATERMARK_PROTECTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
 }
 
-#[cfg(feature = "_operation_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for OperationStatus {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::FlagsEnum for OnlineMeetingVideoDisabledReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("NotStarted", 0),
-        ("Running", 1),
-        ("Completed", 2),
-        ("Failed", 3),
+        ("watermarkProtection", 1),
+        ("unknownFutureValue", 2),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NotStarted" => Self::NotStarted,
-            "Running" => Self::Running,
-            "Completed" => Self::Completed,
-            "Failed" => Self::Failed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "NotStarted",
-            Self::Running => "Running",
-            Self::Completed => "Completed",
-            Self::Failed => "Failed",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_operation_status")]
-impl serde::Serialize for OperationStatus {
+#[cfg(feature = "_communications")]
+impl std::fmt::Debug for OnlineMeetingVideoDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for OnlineMeetingVideoDisabledReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::str::FromStr for OnlineMeetingVideoDisabledReason {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::ops::BitOr for OnlineMeetingVideoDisabledReason {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::ops::BitOrAssign for OnlineMeetingVideoDisabledReason {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for OnlineMeetingVideoDisabledReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_operation_status")]
-impl<'de> serde::Deserialize<'de> for OperationStatus {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for OnlineMeetingVideoDisabledReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_operation_status")]
-impl std::fmt::Display for OperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_operation_status")]
-impl From<&str> for OperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -3561,6 +3512,80 @@ impl From<&str> for PhoneType {
     }
 }
 
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.postType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PostType {
+    /// `regular` = 0
+    Regular,
+    /// `quick` = 1
+    Quick,
+    /// `strategic` = 2
+    Strategic,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for PostType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("regular", 0),
+        ("quick", 1),
+        ("strategic", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "regular" => Self::Regular,
+            "quick" => Self::Quick,
+            "strategic" => Self::Strategic,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Regular => "regular",
+            Self::Quick => "quick",
+            Self::Strategic => "strategic",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for PostType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for PostType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for PostType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for PostType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_domains")]
 /// CSDL enum type `microsoft.graph.promptLoginBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3634,95 +3659,6 @@ impl std::fmt::Display for PromptLoginBehavior {
 
 #[cfg(feature = "_domains")]
 impl From<&str> for PromptLoginBehavior {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-/// CSDL enum type `microsoft.graph.protectionRuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProtectionRuleStatus {
-    /// `draft` = 0
-    Draft,
-    /// `active` = 1
-    Active,
-    /// `completed` = 2
-    Completed,
-    /// `completedWithErrors` = 3
-    CompletedWithErrors,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// `updateRequested` = 5
-    UpdateRequested,
-    /// `deleteRequested` = 6
-    DeleteRequested,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProtectionRuleStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("draft", 0),
-        ("active", 1),
-        ("completed", 2),
-        ("completedWithErrors", 3),
-        ("unknownFutureValue", 4),
-        ("updateRequested", 5),
-        ("deleteRequested", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "completedWithErrors" => Self::CompletedWithErrors,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "updateRequested" => Self::UpdateRequested,
-            "deleteRequested" => Self::DeleteRequested,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completedWithErrors",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UpdateRequested => "updateRequested",
-            Self::DeleteRequested => "deleteRequested",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-impl serde::Serialize for ProtectionRuleStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-impl<'de> serde::Deserialize<'de> for ProtectionRuleStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-impl std::fmt::Display for ProtectionRuleStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_artifact_restore_status")]
-impl From<&str> for ProtectionRuleStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3826,6 +3762,85 @@ impl From<&str> for QuarantineReason {
     }
 }
 
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.recordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordingStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `notRecording` = 1
+    NotRecording,
+    /// `recording` = 2
+    Recording,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for RecordingStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("notRecording", 1),
+        ("recording", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "notRecording" => Self::NotRecording,
+            "recording" => Self::Recording,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotRecording => "notRecording",
+            Self::Recording => "recording",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for RecordingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for RecordingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for RecordingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for RecordingStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_patterned_recurrence")]
 /// CSDL enum type `microsoft.graph.recurrencePatternType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3910,64 +3925,154 @@ impl From<&str> for RecurrencePatternType {
     }
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-/// CSDL enum type `microsoft.graph.restoreArtifactsBulkRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_risk_detail")]
+/// CSDL enum type `microsoft.graph.riskDetail`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestoreArtifactsBulkRequestStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `active` = 1
-    Active,
-    /// `completed` = 2
-    Completed,
-    /// `completedWithErrors` = 3
-    CompletedWithErrors,
-    /// `unknownFutureValue` = 4
+pub enum RiskDetail {
+    /// `none` = 0
+    None,
+    /// `adminGeneratedTemporaryPassword` = 1
+    AdminGeneratedTemporaryPassword,
+    /// `userPerformedSecuredPasswordChange` = 2
+    UserPerformedSecuredPasswordChange,
+    /// `userPerformedSecuredPasswordReset` = 3
+    UserPerformedSecuredPasswordReset,
+    /// `adminConfirmedSigninSafe` = 4
+    AdminConfirmedSigninSafe,
+    /// `aiConfirmedSigninSafe` = 5
+    AiConfirmedSigninSafe,
+    /// `userPassedMFADrivenByRiskBasedPolicy` = 6
+    UserPassedMfaDrivenByRiskBasedPolicy,
+    /// `adminDismissedAllRiskForUser` = 7
+    AdminDismissedAllRiskForUser,
+    /// `adminConfirmedSigninCompromised` = 8
+    AdminConfirmedSigninCompromised,
+    /// `hidden` = 9
+    Hidden,
+    /// `adminConfirmedUserCompromised` = 10
+    AdminConfirmedUserCompromised,
+    /// `unknownFutureValue` = 11
     UnknownFutureValue,
+    /// `m365DAdminDismissedDetection` = 12
+    M365DAdminDismissedDetection,
+    /// `adminConfirmedServicePrincipalCompromised` = 13
+    AdminConfirmedServicePrincipalCompromised,
+    /// `adminDismissedAllRiskForServicePrincipal` = 14
+    AdminDismissedAllRiskForServicePrincipal,
+    /// `userChangedPasswordOnPremises` = 15
+    UserChangedPasswordOnPremises,
+    /// `adminDismissedRiskForSignIn` = 16
+    AdminDismissedRiskForSignIn,
+    /// `adminConfirmedAccountSafe` = 17
+    AdminConfirmedAccountSafe,
+    /// `microsoftRevokedSessions` = 18
+    MicrosoftRevokedSessions,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestoreArtifactsBulkRequestStatus {
+#[cfg(feature = "_risk_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskDetail {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("active", 1),
-        ("completed", 2),
-        ("completedWithErrors", 3),
-        ("unknownFutureValue", 4),
+        ("none", 0),
+        ("adminGeneratedTemporaryPassword", 1),
+        ("userPerformedSecuredPasswordChange", 2),
+        ("userPerformedSecuredPasswordReset", 3),
+        ("adminConfirmedSigninSafe", 4),
+        ("aiConfirmedSigninSafe", 5),
+        ("userPassedMFADrivenByRiskBasedPolicy", 6),
+        ("adminDismissedAllRiskForUser", 7),
+        ("adminConfirmedSigninCompromised", 8),
+        ("hidden", 9),
+        ("adminConfirmedUserCompromised", 10),
+        ("unknownFutureValue", 11),
+        ("m365DAdminDismissedDetection", 12),
+        ("adminConfirmedServicePrincipalCompromised", 13),
+        ("adminDismissedAllRiskForServicePrincipal", 14),
+        ("userChangedPasswordOnPremises", 15),
+        ("adminDismissedRiskForSignIn", 16),
+        ("adminConfirmedAccountSafe", 17),
+        ("microsoftRevokedSessions", 18),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "completedWithErrors" => Self::CompletedWithErrors,
+            "none" => Self::None,
+            "adminGeneratedTemporaryPassword" => Self::AdminGeneratedTemporaryPassword,
+            "userPerformedSecuredPasswordChange" => {
+                Self::UserPerformedSecuredPasswordChange
+            }
+            "userPerformedSecuredPasswordReset" => {
+                Self::UserPerformedSecuredPasswordReset
+            }
+            "adminConfirmedSigninSafe" => Self::AdminConfirmedSigninSafe,
+            "aiConfirmedSigninSafe" => Self::AiConfirmedSigninSafe,
+            "userPassedMFADrivenByRiskBasedPolicy" => {
+                Self::UserPassedMfaDrivenByRiskBasedPolicy
+            }
+            "adminDismissedAllRiskForUser" => Self::AdminDismissedAllRiskForUser,
+            "adminConfirmedSigninCompromised" => Self::AdminConfirmedSigninCompromised,
+            "hidden" => Self::Hidden,
+            "adminConfirmedUserCompromised" => Self::AdminConfirmedUserCompromised,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "m365DAdminDismissedDetection" => Self::M365DAdminDismissedDetection,
+            "adminConfirmedServicePrincipalCompromised" => {
+                Self::AdminConfirmedServicePrincipalCompromised
+            }
+            "adminDismissedAllRiskForServicePrincipal" => {
+                Self::AdminDismissedAllRiskForServicePrincipal
+            }
+            "userChangedPasswordOnPremises" => Self::UserChangedPasswordOnPremises,
+            "adminDismissedRiskForSignIn" => Self::AdminDismissedRiskForSignIn,
+            "adminConfirmedAccountSafe" => Self::AdminConfirmedAccountSafe,
+            "microsoftRevokedSessions" => Self::MicrosoftRevokedSessions,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Active => "active",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completedWithErrors",
+            Self::None => "none",
+            Self::AdminGeneratedTemporaryPassword => "adminGeneratedTemporaryPassword",
+            Self::UserPerformedSecuredPasswordChange => {
+                "userPerformedSecuredPasswordChange"
+            }
+            Self::UserPerformedSecuredPasswordReset => {
+                "userPerformedSecuredPasswordReset"
+            }
+            Self::AdminConfirmedSigninSafe => "adminConfirmedSigninSafe",
+            Self::AiConfirmedSigninSafe => "aiConfirmedSigninSafe",
+            Self::UserPassedMfaDrivenByRiskBasedPolicy => {
+                "userPassedMFADrivenByRiskBasedPolicy"
+            }
+            Self::AdminDismissedAllRiskForUser => "adminDismissedAllRiskForUser",
+            Self::AdminConfirmedSigninCompromised => "adminConfirmedSigninCompromised",
+            Self::Hidden => "hidden",
+            Self::AdminConfirmedUserCompromised => "adminConfirmedUserCompromised",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::M365DAdminDismissedDetection => "m365DAdminDismissedDetection",
+            Self::AdminConfirmedServicePrincipalCompromised => {
+                "adminConfirmedServicePrincipalCompromised"
+            }
+            Self::AdminDismissedAllRiskForServicePrincipal => {
+                "adminDismissedAllRiskForServicePrincipal"
+            }
+            Self::UserChangedPasswordOnPremises => "userChangedPasswordOnPremises",
+            Self::AdminDismissedRiskForSignIn => "adminDismissedRiskForSignIn",
+            Self::AdminConfirmedAccountSafe => "adminConfirmedAccountSafe",
+            Self::MicrosoftRevokedSessions => "microsoftRevokedSessions",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-impl serde::Serialize for RestoreArtifactsBulkRequestStatus {
+#[cfg(feature = "_risk_detail")]
+impl serde::Serialize for RiskDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestStatus {
+#[cfg(feature = "_risk_detail")]
+impl<'de> serde::Deserialize<'de> for RiskDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3975,15 +4080,15 @@ impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestStatus {
     }
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-impl std::fmt::Display for RestoreArtifactsBulkRequestStatus {
+#[cfg(feature = "_risk_detail")]
+impl std::fmt::Display for RiskDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_artifact_restore_status")]
-impl From<&str> for RestoreArtifactsBulkRequestStatus {
+#[cfg(feature = "_risk_detail")]
+impl From<&str> for RiskDetail {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4073,6 +4178,85 @@ impl From<&str> for RiskLevel {
     }
 }
 
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.roleType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleType {
+    /// `active` = 0
+    Active,
+    /// `eligible` = 1
+    Eligible,
+    /// `application` = 2
+    Application,
+    /// `delegated` = 3
+    Delegated,
+    /// `unknownFutureValue` = 99
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for RoleType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("active", 0),
+        ("eligible", 1),
+        ("application", 2),
+        ("delegated", 3),
+        ("unknownFutureValue", 99),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "eligible" => Self::Eligible,
+            "application" => Self::Application,
+            "delegated" => Self::Delegated,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Eligible => "eligible",
+            Self::Application => "application",
+            Self::Delegated => "delegated",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for RoleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for RoleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for RoleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for RoleType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.runAsAccountType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4129,80 +4313,6 @@ impl std::fmt::Display for RunAsAccountType {
 
 #[cfg(feature = "_device_app_management")]
 impl From<&str> for RunAsAccountType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.sendDtmfCompletionReason`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SendDtmfCompletionReason {
-    /// `unknown` = 0
-    Unknown,
-    /// `completedSuccessfully` = 1
-    CompletedSuccessfully,
-    /// `mediaOperationCanceled` = 2
-    MediaOperationCanceled,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for SendDtmfCompletionReason {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("completedSuccessfully", 1),
-        ("mediaOperationCanceled", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "completedSuccessfully" => Self::CompletedSuccessfully,
-            "mediaOperationCanceled" => Self::MediaOperationCanceled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::CompletedSuccessfully => "completedSuccessfully",
-            Self::MediaOperationCanceled => "mediaOperationCanceled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for SendDtmfCompletionReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for SendDtmfCompletionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for SendDtmfCompletionReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for SendDtmfCompletionReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4411,64 +4521,59 @@ impl From<&str> for SigninFrequencyType {
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.trainingSettingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL enum type `microsoft.graph.teamworkCallEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TrainingSettingType {
-    /// `microsoftCustom` = 0
-    MicrosoftCustom,
-    /// `microsoftManaged` = 1
-    MicrosoftManaged,
-    /// `noTraining` = 2
-    NoTraining,
-    /// `custom` = 3
-    Custom,
-    /// `unknownFutureValue` = 4
+pub enum TeamworkCallEventType {
+    /// `call` = 0
+    Call,
+    /// `meeting` = 1
+    Meeting,
+    /// `screenShare` = 2
+    ScreenShare,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TrainingSettingType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoftCustom", 0),
-        ("microsoftManaged", 1),
-        ("noTraining", 2),
-        ("custom", 3),
-        ("unknownFutureValue", 4),
+        ("call", 0),
+        ("meeting", 1),
+        ("screenShare", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "microsoftCustom" => Self::MicrosoftCustom,
-            "microsoftManaged" => Self::MicrosoftManaged,
-            "noTraining" => Self::NoTraining,
-            "custom" => Self::Custom,
+            "call" => Self::Call,
+            "meeting" => Self::Meeting,
+            "screenShare" => Self::ScreenShare,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::MicrosoftCustom => "microsoftCustom",
-            Self::MicrosoftManaged => "microsoftManaged",
-            Self::NoTraining => "noTraining",
-            Self::Custom => "custom",
+            Self::Call => "call",
+            Self::Meeting => "meeting",
+            Self::ScreenShare => "screenShare",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for TrainingSettingType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for TeamworkCallEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TrainingSettingType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4476,15 +4581,15 @@ impl<'de> serde::Deserialize<'de> for TrainingSettingType {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for TrainingSettingType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Display for TeamworkCallEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for TrainingSettingType {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<&str> for TeamworkCallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4559,70 +4664,59 @@ impl From<&str> for UserType {
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.virtualEventAttendeeRegistrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.verifiedIdUsageConfigurationPurpose`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VirtualEventAttendeeRegistrationStatus {
-    /// `registered` = 0
-    Registered,
-    /// `canceled` = 1
-    Canceled,
-    /// `waitlisted` = 2
-    Waitlisted,
-    /// `pendingApproval` = 3
-    PendingApproval,
-    /// `rejectedByOrganizer` = 4
-    RejectedByOrganizer,
-    /// `unknownFutureValue` = 11
+pub enum VerifiedIdUsageConfigurationPurpose {
+    /// `recovery` = 0
+    Recovery,
+    /// `onboarding` = 1
+    Onboarding,
+    /// `all` = 2
+    All,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for VirtualEventAttendeeRegistrationStatus {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdUsageConfigurationPurpose {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("registered", 0),
-        ("canceled", 1),
-        ("waitlisted", 2),
-        ("pendingApproval", 3),
-        ("rejectedByOrganizer", 4),
-        ("unknownFutureValue", 11),
+        ("recovery", 0),
+        ("onboarding", 1),
+        ("all", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "registered" => Self::Registered,
-            "canceled" => Self::Canceled,
-            "waitlisted" => Self::Waitlisted,
-            "pendingApproval" => Self::PendingApproval,
-            "rejectedByOrganizer" => Self::RejectedByOrganizer,
+            "recovery" => Self::Recovery,
+            "onboarding" => Self::Onboarding,
+            "all" => Self::All,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Registered => "registered",
-            Self::Canceled => "canceled",
-            Self::Waitlisted => "waitlisted",
-            Self::PendingApproval => "pendingApproval",
-            Self::RejectedByOrganizer => "rejectedByOrganizer",
+            Self::Recovery => "recovery",
+            Self::Onboarding => "onboarding",
+            Self::All => "all",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for VirtualEventAttendeeRegistrationStatus {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for VerifiedIdUsageConfigurationPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for VirtualEventAttendeeRegistrationStatus {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfigurationPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4630,15 +4724,15 @@ impl<'de> serde::Deserialize<'de> for VirtualEventAttendeeRegistrationStatus {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for VirtualEventAttendeeRegistrationStatus {
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for VerifiedIdUsageConfigurationPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<&str> for VirtualEventAttendeeRegistrationStatus {
+#[cfg(feature = "_identity")]
+impl From<&str> for VerifiedIdUsageConfigurationPurpose {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -5143,6 +5237,75 @@ impl From<&str> for Win32LobAppFileSystemOperationType {
 }
 
 #[cfg(feature = "_device_app_management")]
+/// CSDL enum type `microsoft.graph.win32LobAppMsiPackageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Win32LobAppMsiPackageType {
+    /// `perMachine` = 0
+    PerMachine,
+    /// `perUser` = 1
+    PerUser,
+    /// `dualPurpose` = 2
+    DualPurpose,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppMsiPackageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("perMachine", 0),
+        ("perUser", 1),
+        ("dualPurpose", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "perMachine" => Self::PerMachine,
+            "perUser" => Self::PerUser,
+            "dualPurpose" => Self::DualPurpose,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::PerMachine => "perMachine",
+            Self::PerUser => "perUser",
+            Self::DualPurpose => "dualPurpose",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for Win32LobAppMsiPackageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for Win32LobAppMsiPackageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl std::fmt::Display for Win32LobAppMsiPackageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl From<&str> for Win32LobAppMsiPackageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppNotification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppNotification {
@@ -5380,80 +5543,6 @@ impl std::fmt::Display for Win32LobAppRegistryRuleOperationType {
 
 #[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppRegistryRuleOperationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL enum type `microsoft.graph.win32LobAppRestartBehavior`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Win32LobAppRestartBehavior {
-    /// `basedOnReturnCode` = 0
-    BasedOnReturnCode,
-    /// `allow` = 1
-    Allow,
-    /// `suppress` = 2
-    Suppress,
-    /// `force` = 3
-    Force,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRestartBehavior {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("basedOnReturnCode", 0),
-        ("allow", 1),
-        ("suppress", 2),
-        ("force", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "basedOnReturnCode" => Self::BasedOnReturnCode,
-            "allow" => Self::Allow,
-            "suppress" => Self::Suppress,
-            "force" => Self::Force,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::BasedOnReturnCode => "basedOnReturnCode",
-            Self::Allow => "allow",
-            Self::Suppress => "suppress",
-            Self::Force => "force",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for Win32LobAppRestartBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for Win32LobAppRestartBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl std::fmt::Display for Win32LobAppRestartBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl From<&str> for Win32LobAppRestartBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -5821,9 +5910,9 @@ impl From<&str> for X509CertificateAuthenticationMode {
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-/// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.x509CertificateCRLValidationConfigurationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum X509CertificateIssuerHintsState {
+pub enum X509CertificateCrlValidationConfigurationState {
     /// `disabled` = 0
     Disabled,
     /// `enabled` = 1
@@ -5835,7 +5924,8 @@ pub enum X509CertificateIssuerHintsState {
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
+impl graph_odata_runtime::enums::EvolvableEnum
+for X509CertificateCrlValidationConfigurationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
         ("enabled", 1),
@@ -5860,14 +5950,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsSta
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateIssuerHintsState {
+impl serde::Serialize for X509CertificateCrlValidationConfigurationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
+impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfigurationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5876,14 +5966,14 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl std::fmt::Display for X509CertificateIssuerHintsState {
+impl std::fmt::Display for X509CertificateCrlValidationConfigurationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
-impl From<&str> for X509CertificateIssuerHintsState {
+impl From<&str> for X509CertificateCrlValidationConfigurationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

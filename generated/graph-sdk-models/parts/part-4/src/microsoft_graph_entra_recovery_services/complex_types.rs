@@ -311,3 +311,65 @@ impl RecoveryJobEntityNamesFilterField {
         Self::EntityTypes,
     ];
 }
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecoveryJobFilteringCriteriaBase {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for RecoveryJobFilteringCriteriaBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl RecoveryJobFilteringCriteriaBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for RecoveryJobFilteringCriteriaBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for RecoveryJobFilteringCriteriaBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}

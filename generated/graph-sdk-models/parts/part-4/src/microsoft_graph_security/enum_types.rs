@@ -12,248 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.action`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    /// `disable` = 1
-    Disable,
-    /// `enable` = 2
-    Enable,
-    /// `forcePasswordReset` = 3
-    ForcePasswordReset,
-    /// `revokeAllSessions` = 4
-    RevokeAllSessions,
-    /// `requireUserToSignInAgain` = 5
-    RequireUserToSignInAgain,
-    /// `markUserAsCompromised` = 6
-    MarkUserAsCompromised,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for Action {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disable", 1),
-        ("enable", 2),
-        ("forcePasswordReset", 3),
-        ("revokeAllSessions", 4),
-        ("requireUserToSignInAgain", 5),
-        ("markUserAsCompromised", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            "forcePasswordReset" => Self::ForcePasswordReset,
-            "revokeAllSessions" => Self::RevokeAllSessions,
-            "requireUserToSignInAgain" => Self::RequireUserToSignInAgain,
-            "markUserAsCompromised" => Self::MarkUserAsCompromised,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::ForcePasswordReset => "forcePasswordReset",
-            Self::RevokeAllSessions => "revokeAllSessions",
-            Self::RequireUserToSignInAgain => "requireUserToSignInAgain",
-            Self::MarkUserAsCompromised => "markUserAsCompromised",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for Action {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.aiAgentPlatform`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AiAgentPlatform {
-    /// `unknown` = 0
-    Unknown,
-    /// `azureAIFoundry` = 10
-    AzureAiFoundry,
-    /// `copilotStudio` = 20
-    CopilotStudio,
-    /// `copilot` = 30
-    Copilot,
-    /// `unknownFutureValue` = 40
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AiAgentPlatform {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("azureAIFoundry", 10),
-        ("copilotStudio", 20),
-        ("copilot", 30),
-        ("unknownFutureValue", 40),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "azureAIFoundry" => Self::AzureAiFoundry,
-            "copilotStudio" => Self::CopilotStudio,
-            "copilot" => Self::Copilot,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::AzureAiFoundry => "azureAIFoundry",
-            Self::CopilotStudio => "copilotStudio",
-            Self::Copilot => "copilot",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AiAgentPlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AiAgentPlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for AiAgentPlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for AiAgentPlatform {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.containerPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContainerPortProtocol {
-    /// `udp` = 0
-    Udp,
-    /// `tcp` = 1
-    Tcp,
-    /// `sctp` = 2
-    Sctp,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ContainerPortProtocol {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("udp", 0),
-        ("tcp", 1),
-        ("sctp", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "udp" => Self::Udp,
-            "tcp" => Self::Tcp,
-            "sctp" => Self::Sctp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Udp => "udp",
-            Self::Tcp => "tcp",
-            Self::Sctp => "sctp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ContainerPortProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ContainerPortProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ContainerPortProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for ContainerPortProtocol {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.hostPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostPortProtocol {
@@ -554,18 +312,92 @@ impl From<&str> for HostReputationRuleSeverity {
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.servicePrincipalType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.security.indicatorSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServicePrincipalType {
+pub enum IndicatorSource {
+    /// `microsoft` = 0
+    Microsoft,
+    /// `osint` = 1
+    Osint,
+    /// `public` = 2
+    Public,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for IndicatorSource {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoft", 0),
+        ("osint", 1),
+        ("public", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoft" => Self::Microsoft,
+            "osint" => Self::Osint,
+            "public" => Self::Public,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Microsoft => "microsoft",
+            Self::Osint => "osint",
+            Self::Public => "public",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for IndicatorSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for IndicatorSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for IndicatorSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for IndicatorSource {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.ioTDeviceImportanceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IoTDeviceImportanceType {
     /// `unknown` = 0
     Unknown,
-    /// `application` = 1
-    Application,
-    /// `managedIdentity` = 2
-    ManagedIdentity,
-    /// `legacy` = 3
-    Legacy,
+    /// `low` = 1
+    Low,
+    /// `normal` = 2
+    Normal,
+    /// `high` = 3
+    High,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -573,20 +405,20 @@ pub enum ServicePrincipalType {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
+impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("application", 1),
-        ("managedIdentity", 2),
-        ("legacy", 3),
+        ("low", 1),
+        ("normal", 2),
+        ("high", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "application" => Self::Application,
-            "managedIdentity" => Self::ManagedIdentity,
-            "legacy" => Self::Legacy,
+            "low" => Self::Low,
+            "normal" => Self::Normal,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -594,9 +426,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Application => "application",
-            Self::ManagedIdentity => "managedIdentity",
-            Self::Legacy => "legacy",
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -604,14 +436,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ServicePrincipalType {
+impl serde::Serialize for IoTDeviceImportanceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
+impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -620,33 +452,100 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for ServicePrincipalType {
+impl std::fmt::Display for IoTDeviceImportanceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for ServicePrincipalType {
+impl From<&str> for IoTDeviceImportanceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.teamsMessageDeliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.protocolType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsMessageDeliveryAction {
+pub enum ProtocolType {
+    /// `tcp` = 0
+    Tcp,
+    /// `udp` = 1
+    Udp,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("tcp", 0),
+        ("udp", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ProtocolType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ProtocolType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ProtocolType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ProtocolType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.teamsDeliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamsDeliveryLocation {
     /// `unknown` = 0
     Unknown,
-    /// `deliveredAsSpam` = 1
-    DeliveredAsSpam,
-    /// `delivered` = 2
-    Delivered,
-    /// `blocked` = 3
-    Blocked,
-    /// `replaced` = 4
-    Replaced,
+    /// `teams` = 1
+    Teams,
+    /// `quarantine` = 2
+    Quarantine,
+    /// `failed` = 3
+    Failed,
     /// `unknownFutureValue` = 31
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -654,22 +553,20 @@ pub enum TeamsMessageDeliveryAction {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
+impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("deliveredAsSpam", 1),
-        ("delivered", 2),
-        ("blocked", 3),
-        ("replaced", 4),
+        ("teams", 1),
+        ("quarantine", 2),
+        ("failed", 3),
         ("unknownFutureValue", 31),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "deliveredAsSpam" => Self::DeliveredAsSpam,
-            "delivered" => Self::Delivered,
-            "blocked" => Self::Blocked,
-            "replaced" => Self::Replaced,
+            "teams" => Self::Teams,
+            "quarantine" => Self::Quarantine,
+            "failed" => Self::Failed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -677,10 +574,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::DeliveredAsSpam => "deliveredAsSpam",
-            Self::Delivered => "delivered",
-            Self::Blocked => "blocked",
-            Self::Replaced => "replaced",
+            Self::Teams => "teams",
+            Self::Quarantine => "quarantine",
+            Self::Failed => "failed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -688,14 +584,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for TeamsMessageDeliveryAction {
+impl serde::Serialize for TeamsDeliveryLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
+impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -704,14 +600,14 @@ impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for TeamsMessageDeliveryAction {
+impl std::fmt::Display for TeamsDeliveryLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for TeamsMessageDeliveryAction {
+impl From<&str> for TeamsDeliveryLocation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

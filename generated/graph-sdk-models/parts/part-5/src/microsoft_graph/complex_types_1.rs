@@ -12,9 +12,9 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientScope`; abstract.
+/// CSDL complex type `microsoft.graph.accessPackageSuggestionReason`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewNotificationRecipientScope {
+pub struct AccessPackageSuggestionReason {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -22,16 +22,16 @@ pub struct AccessReviewNotificationRecipientScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewNotificationRecipientScope {
+impl serde::Serialize for AccessPackageSuggestionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AccessReviewNotificationRecipientScope {
+impl AccessPackageSuggestionReason {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionReason";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -49,7 +49,7 @@ impl AccessReviewNotificationRecipientScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
+impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -58,7 +58,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientScope {
+impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestionReason {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -185,164 +185,6 @@ impl AccessReviewQueryScopeField {
         Self::QueryRoot,
         Self::QueryType,
     ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewRecommendationInsightSetting`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewRecommendationInsightSetting {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewRecommendationInsightSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewRecommendationInsightSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecommendationInsightSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for AccessReviewRecommendationInsightSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.allAllowedScopes`; base type `microsoft.graph.inheritableScopes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllAllowedScopes {
-    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
-    /// Inherited from `microsoft.graph.inheritableScopes`.
-    pub kind: Option<ScopeCollectionKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for AllAllowedScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AllAllowedScopes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allAllowedScopes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl AllAllowedScopes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`AllAllowedScopes`] by wire name, each a [`Field<AllAllowedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllAllowedScopes::set_null`].
-pub enum AllAllowedScopesField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl AllAllowedScopesField {
-    /// `kind`
-    pub const Kind: model::Field<AllAllowedScopes> = model::Field::new("kind");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllAllowedScopes>] = &[Self::Kind];
 }
 
 #[cfg(feature = "_device_app_management")]
@@ -823,35 +665,31 @@ impl AppIdentityField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.appListItem`.
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppListItem {
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `appStoreUrl`: `Edm.String`.
-    pub app_store_url: Option<String>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    pub publisher: Option<String>,
+pub struct ApplicationLocation {
+    /// Property `dataCenter`: `Edm.String`.
+    pub data_center: Option<String>,
+    /// Property `headquarters`: `Edm.String`.
+    pub headquarters: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AppListItem {
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl AppListItem {
+#[cfg(feature = "_application_templates")]
+impl ApplicationLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appListItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationLocation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -864,16 +702,14 @@ impl AppListItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("appId", &self.app_id);
-        object.property("appStoreUrl", &self.app_store_url);
-        object.property("name", &self.name);
-        object.property("publisher", &self.publisher);
+        object.property("dataCenter", &self.data_center);
+        object.property("headquarters", &self.headquarters);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AppListItem {
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -881,8 +717,8 @@ impl<'de> serde::Deserialize<'de> for AppListItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AppListItem {
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -891,10 +727,8 @@ impl graph_odata_runtime::model::ODataObject for AppListItem {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "dataCenter" => read_lenient(map, key, &mut self.data_center, extra),
+            "headquarters" => read_lenient(map, key, &mut self.headquarters, extra),
             _ => Ok(false),
         }
     }
@@ -905,8 +739,8 @@ impl graph_odata_runtime::model::ODataObject for AppListItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl AppListItem {
+#[cfg(feature = "_application_templates")]
+impl ApplicationLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -916,27 +750,740 @@ impl AppListItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`AppListItem`] by wire name, each a [`Field<AppListItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppListItem::set_null`].
-pub enum AppListItemField {}
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationLocation`] by wire name, each a [`Field<ApplicationLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationLocation::set_null`].
+pub enum ApplicationLocationField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
-impl AppListItemField {
-    /// `appId`
-    pub const AppId: model::Field<AppListItem> = model::Field::new("appId");
-    /// `appStoreUrl`
-    pub const AppStoreUrl: model::Field<AppListItem> = model::Field::new("appStoreUrl");
-    /// `name`
-    pub const Name: model::Field<AppListItem> = model::Field::new("name");
-    /// `publisher`
-    pub const Publisher: model::Field<AppListItem> = model::Field::new("publisher");
+impl ApplicationLocationField {
+    /// `dataCenter`
+    pub const DataCenter: model::Field<ApplicationLocation> = model::Field::new(
+        "dataCenter",
+    );
+    /// `headquarters`
+    pub const Headquarters: model::Field<ApplicationLocation> = model::Field::new(
+        "headquarters",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppListItem>] = &[
-        Self::AppId,
-        Self::AppStoreUrl,
-        Self::Name,
-        Self::Publisher,
+    pub const ALL: &'static [model::Field<ApplicationLocation>] = &[
+        Self::DataCenter,
+        Self::Headquarters,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorCertificateInfo {
+    /// Property `hasBadCommonName`: `Edm.Boolean`.
+    pub has_bad_common_name: Option<bool>,
+    /// Property `hasInsecureSignature`: `Edm.Boolean`.
+    pub has_insecure_signature: Option<bool>,
+    /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
+    pub has_no_chain_of_trust: Option<bool>,
+    /// Property `isDenylisted`: `Edm.Boolean`.
+    pub is_denylisted: Option<bool>,
+    /// Property `isHostnameMismatch`: `Edm.Boolean`.
+    pub is_hostname_mismatch: Option<bool>,
+    /// Property `isNotAfter`: `Edm.Boolean`.
+    pub is_not_after: Option<bool>,
+    /// Property `isNotBefore`: `Edm.Boolean`.
+    pub is_not_before: Option<bool>,
+    /// Property `isRevoked`: `Edm.Boolean`.
+    pub is_revoked: Option<bool>,
+    /// Property `isSelfSigned`: `Edm.Boolean`.
+    pub is_self_signed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactorCertificateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorCertificateInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorCertificateInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hasBadCommonName", &self.has_bad_common_name);
+        object.property("hasInsecureSignature", &self.has_insecure_signature);
+        object.property("hasNoChainOfTrust", &self.has_no_chain_of_trust);
+        object.property("isDenylisted", &self.is_denylisted);
+        object.property("isHostnameMismatch", &self.is_hostname_mismatch);
+        object.property("isNotAfter", &self.is_not_after);
+        object.property("isNotBefore", &self.is_not_before);
+        object.property("isRevoked", &self.is_revoked);
+        object.property("isSelfSigned", &self.is_self_signed);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificateInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hasBadCommonName" => {
+                read_lenient(map, key, &mut self.has_bad_common_name, extra)
+            }
+            "hasInsecureSignature" => {
+                read_lenient(map, key, &mut self.has_insecure_signature, extra)
+            }
+            "hasNoChainOfTrust" => {
+                read_lenient(map, key, &mut self.has_no_chain_of_trust, extra)
+            }
+            "isDenylisted" => read_lenient(map, key, &mut self.is_denylisted, extra),
+            "isHostnameMismatch" => {
+                read_lenient(map, key, &mut self.is_hostname_mismatch, extra)
+            }
+            "isNotAfter" => read_lenient(map, key, &mut self.is_not_after, extra),
+            "isNotBefore" => read_lenient(map, key, &mut self.is_not_before, extra),
+            "isRevoked" => read_lenient(map, key, &mut self.is_revoked, extra),
+            "isSelfSigned" => read_lenient(map, key, &mut self.is_self_signed, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorCertificateInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationRiskFactorCertificateInfo`] by wire name, each a [`Field<ApplicationRiskFactorCertificateInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorCertificateInfo::set_null`].
+pub enum ApplicationRiskFactorCertificateInfoField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorCertificateInfoField {
+    /// `hasBadCommonName`
+    pub const HasBadCommonName: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasBadCommonName",
+    );
+    /// `hasInsecureSignature`
+    pub const HasInsecureSignature: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasInsecureSignature",
+    );
+    /// `hasNoChainOfTrust`
+    pub const HasNoChainOfTrust: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "hasNoChainOfTrust",
+    );
+    /// `isDenylisted`
+    pub const IsDenylisted: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isDenylisted",
+    );
+    /// `isHostnameMismatch`
+    pub const IsHostnameMismatch: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isHostnameMismatch",
+    );
+    /// `isNotAfter`
+    pub const IsNotAfter: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotAfter",
+    );
+    /// `isNotBefore`
+    pub const IsNotBefore: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isNotBefore",
+    );
+    /// `isRevoked`
+    pub const IsRevoked: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isRevoked",
+    );
+    /// `isSelfSigned`
+    pub const IsSelfSigned: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
+        "isSelfSigned",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorCertificateInfo>] = &[
+        Self::HasBadCommonName,
+        Self::HasInsecureSignature,
+        Self::HasNoChainOfTrust,
+        Self::IsDenylisted,
+        Self::IsHostnameMismatch,
+        Self::IsNotAfter,
+        Self::IsNotBefore,
+        Self::IsRevoked,
+        Self::IsSelfSigned,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorGeneralInfo {
+    /// Property `consumerPopularity`: `Edm.Int32`.
+    pub consumer_popularity: Option<i32>,
+    /// Property `domainRegistrationDate`: `Edm.Date`.
+    pub domain_registration_date: Option<edm::Date>,
+    /// Property `founded`: `Edm.Int32`.
+    pub founded: Option<i32>,
+    /// Property `hasDisasterRecoveryPlan`: `Edm.Boolean`.
+    pub has_disaster_recovery_plan: Option<bool>,
+    /// Property `hold`: `microsoft.graph.holdType`, not nullable.
+    pub hold: Option<HoldType>,
+    /// Property `hostingCompanyName`: `Edm.String`.
+    pub hosting_company_name: Option<String>,
+    /// Property `location`: `microsoft.graph.applicationLocation`.
+    pub location: Option<ApplicationLocation>,
+    /// Property `privacyPolicy`: `Edm.String`.
+    pub privacy_policy: Option<String>,
+    /// Property `processedDataTypes`: `microsoft.graph.applicationDataType`, not nullable.
+    pub processed_data_types: Option<ApplicationDataType>,
+    /// Property `termsOfService`: `Edm.String`.
+    pub terms_of_service: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactorGeneralInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorGeneralInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorGeneralInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("consumerPopularity", &self.consumer_popularity);
+        object.property("domainRegistrationDate", &self.domain_registration_date);
+        object.property("founded", &self.founded);
+        object.property("hasDisasterRecoveryPlan", &self.has_disaster_recovery_plan);
+        object.property("hold", &self.hold);
+        object.property("hostingCompanyName", &self.hosting_company_name);
+        object.property("location", &self.location);
+        object.property("privacyPolicy", &self.privacy_policy);
+        object.property("processedDataTypes", &self.processed_data_types);
+        object.property("termsOfService", &self.terms_of_service);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "consumerPopularity" => {
+                read_lenient(map, key, &mut self.consumer_popularity, extra)
+            }
+            "domainRegistrationDate" => {
+                read_lenient(map, key, &mut self.domain_registration_date, extra)
+            }
+            "founded" => read_lenient(map, key, &mut self.founded, extra),
+            "hasDisasterRecoveryPlan" => {
+                read_lenient(map, key, &mut self.has_disaster_recovery_plan, extra)
+            }
+            "hold" => read_nullable(map, key, &mut self.hold, extra),
+            "hostingCompanyName" => {
+                read_lenient(map, key, &mut self.hosting_company_name, extra)
+            }
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "privacyPolicy" => read_lenient(map, key, &mut self.privacy_policy, extra),
+            "processedDataTypes" => {
+                read_nullable(map, key, &mut self.processed_data_types, extra)
+            }
+            "termsOfService" => read_lenient(map, key, &mut self.terms_of_service, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorGeneralInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationRiskFactorGeneralInfo`] by wire name, each a [`Field<ApplicationRiskFactorGeneralInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorGeneralInfo::set_null`].
+pub enum ApplicationRiskFactorGeneralInfoField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorGeneralInfoField {
+    /// `consumerPopularity`
+    pub const ConsumerPopularity: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "consumerPopularity",
+    );
+    /// `domainRegistrationDate`
+    pub const DomainRegistrationDate: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "domainRegistrationDate",
+    );
+    /// `founded`
+    pub const Founded: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "founded",
+    );
+    /// `hasDisasterRecoveryPlan`
+    pub const HasDisasterRecoveryPlan: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hasDisasterRecoveryPlan",
+    );
+    /// `hold`
+    pub const Hold: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hold",
+    );
+    /// `hostingCompanyName`
+    pub const HostingCompanyName: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "hostingCompanyName",
+    );
+    /// `location`
+    pub const Location: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "location",
+    );
+    /// `privacyPolicy`
+    pub const PrivacyPolicy: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "privacyPolicy",
+    );
+    /// `processedDataTypes`
+    pub const ProcessedDataTypes: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "processedDataTypes",
+    );
+    /// `termsOfService`
+    pub const TermsOfService: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
+        "termsOfService",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorGeneralInfo>] = &[
+        Self::ConsumerPopularity,
+        Self::DomainRegistrationDate,
+        Self::Founded,
+        Self::HasDisasterRecoveryPlan,
+        Self::Hold,
+        Self::HostingCompanyName,
+        Self::Location,
+        Self::PrivacyPolicy,
+        Self::ProcessedDataTypes,
+        Self::TermsOfService,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorSecurityInfo {
+    /// Property `certificate`: `microsoft.graph.applicationRiskFactorCertificateInfo`, not nullable.
+    pub certificate: Option<ApplicationRiskFactorCertificateInfo>,
+    /// Property `domainToCheck`: `Edm.String`.
+    pub domain_to_check: Option<String>,
+    /// Property `hasAdminAuditTrail`: `Edm.Boolean`.
+    pub has_admin_audit_trail: Option<bool>,
+    /// Property `hasAnonymousUsage`: `Edm.Boolean`.
+    pub has_anonymous_usage: Option<bool>,
+    /// Property `hasDataAuditTrail`: `Edm.Boolean`.
+    pub has_data_audit_trail: Option<bool>,
+    /// Property `hasDataClassification`: `Edm.Boolean`.
+    pub has_data_classification: Option<bool>,
+    /// Property `hasDataEncrypted`: `Edm.Boolean`.
+    pub has_data_encrypted: Option<bool>,
+    /// Property `hasEnforceTransportEnc`: `Edm.Boolean`.
+    pub has_enforce_transport_enc: Option<bool>,
+    /// Property `hasIpRestriction`: `Edm.Boolean`.
+    pub has_ip_restriction: Option<bool>,
+    /// Property `hasMFA`: `Edm.Boolean`.
+    pub has_mfa: Option<bool>,
+    /// Property `hasPenTest`: `Edm.Boolean`.
+    pub has_pen_test: Option<bool>,
+    /// Property `hasRememberPassword`: `Edm.Boolean`.
+    pub has_remember_password: Option<bool>,
+    /// Property `hasSamlSupport`: `Edm.Boolean`.
+    pub has_saml_support: Option<bool>,
+    /// Property `hasUserAuditLogs`: `Edm.Boolean`.
+    pub has_user_audit_logs: Option<bool>,
+    /// Property `hasUserDataUpload`: `Edm.Boolean`.
+    pub has_user_data_upload: Option<bool>,
+    /// Property `hasUserRolesSupport`: `Edm.Boolean`.
+    pub has_user_roles_support: Option<bool>,
+    /// Property `hasValidCertName`: `Edm.Boolean`.
+    pub has_valid_cert_name: Option<bool>,
+    /// Property `httpsSecurityHeaders`: `Collection(Edm.String)`, not nullable.
+    pub https_security_headers: Option<Vec<String>>,
+    /// Property `isCertTrusted`: `Edm.Boolean`.
+    pub is_cert_trusted: Option<bool>,
+    /// Property `isDrownVulnerable`: `Edm.Boolean`.
+    pub is_drown_vulnerable: Option<bool>,
+    /// Property `isHeartbleedProof`: `Edm.Boolean`.
+    pub is_heartbleed_proof: Option<bool>,
+    /// Property `lastBreachDate`: `Edm.Date`.
+    pub last_breach_date: Option<edm::Date>,
+    /// Property `latestValidSSL`: `microsoft.graph.sslVersion`, not nullable.
+    pub latest_valid_ssl: Option<SslVersion>,
+    /// Property `passwordPolicy`: `microsoft.graph.passwordPolicy`, not nullable.
+    pub password_policy: Option<PasswordPolicy>,
+    /// Property `restEncryptionType`: `microsoft.graph.restEncryptionType`, not nullable.
+    pub rest_encryption_type: Option<RestEncryptionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactorSecurityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorSecurityInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorSecurityInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("certificate", &self.certificate);
+        object.property("domainToCheck", &self.domain_to_check);
+        object.property("hasAdminAuditTrail", &self.has_admin_audit_trail);
+        object.property("hasAnonymousUsage", &self.has_anonymous_usage);
+        object.property("hasDataAuditTrail", &self.has_data_audit_trail);
+        object.property("hasDataClassification", &self.has_data_classification);
+        object.property("hasDataEncrypted", &self.has_data_encrypted);
+        object.property("hasEnforceTransportEnc", &self.has_enforce_transport_enc);
+        object.property("hasIpRestriction", &self.has_ip_restriction);
+        object.property("hasMFA", &self.has_mfa);
+        object.property("hasPenTest", &self.has_pen_test);
+        object.property("hasRememberPassword", &self.has_remember_password);
+        object.property("hasSamlSupport", &self.has_saml_support);
+        object.property("hasUserAuditLogs", &self.has_user_audit_logs);
+        object.property("hasUserDataUpload", &self.has_user_data_upload);
+        object.property("hasUserRolesSupport", &self.has_user_roles_support);
+        object.property("hasValidCertName", &self.has_valid_cert_name);
+        object.property("httpsSecurityHeaders", &self.https_security_headers);
+        object.property("isCertTrusted", &self.is_cert_trusted);
+        object.property("isDrownVulnerable", &self.is_drown_vulnerable);
+        object.property("isHeartbleedProof", &self.is_heartbleed_proof);
+        object.property("lastBreachDate", &self.last_breach_date);
+        object.property("latestValidSSL", &self.latest_valid_ssl);
+        object.property("passwordPolicy", &self.password_policy);
+        object.property("restEncryptionType", &self.rest_encryption_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "certificate" => read_nullable(map, key, &mut self.certificate, extra),
+            "domainToCheck" => read_lenient(map, key, &mut self.domain_to_check, extra),
+            "hasAdminAuditTrail" => {
+                read_lenient(map, key, &mut self.has_admin_audit_trail, extra)
+            }
+            "hasAnonymousUsage" => {
+                read_lenient(map, key, &mut self.has_anonymous_usage, extra)
+            }
+            "hasDataAuditTrail" => {
+                read_lenient(map, key, &mut self.has_data_audit_trail, extra)
+            }
+            "hasDataClassification" => {
+                read_lenient(map, key, &mut self.has_data_classification, extra)
+            }
+            "hasDataEncrypted" => {
+                read_lenient(map, key, &mut self.has_data_encrypted, extra)
+            }
+            "hasEnforceTransportEnc" => {
+                read_lenient(map, key, &mut self.has_enforce_transport_enc, extra)
+            }
+            "hasIpRestriction" => {
+                read_lenient(map, key, &mut self.has_ip_restriction, extra)
+            }
+            "hasMFA" => read_lenient(map, key, &mut self.has_mfa, extra),
+            "hasPenTest" => read_lenient(map, key, &mut self.has_pen_test, extra),
+            "hasRememberPassword" => {
+                read_lenient(map, key, &mut self.has_remember_password, extra)
+            }
+            "hasSamlSupport" => read_lenient(map, key, &mut self.has_saml_support, extra),
+            "hasUserAuditLogs" => {
+                read_lenient(map, key, &mut self.has_user_audit_logs, extra)
+            }
+            "hasUserDataUpload" => {
+                read_lenient(map, key, &mut self.has_user_data_upload, extra)
+            }
+            "hasUserRolesSupport" => {
+                read_lenient(map, key, &mut self.has_user_roles_support, extra)
+            }
+            "hasValidCertName" => {
+                read_lenient(map, key, &mut self.has_valid_cert_name, extra)
+            }
+            "httpsSecurityHeaders" => {
+                read_lenient(map, key, &mut self.https_security_headers, extra)
+            }
+            "isCertTrusted" => read_lenient(map, key, &mut self.is_cert_trusted, extra),
+            "isDrownVulnerable" => {
+                read_lenient(map, key, &mut self.is_drown_vulnerable, extra)
+            }
+            "isHeartbleedProof" => {
+                read_lenient(map, key, &mut self.is_heartbleed_proof, extra)
+            }
+            "lastBreachDate" => read_lenient(map, key, &mut self.last_breach_date, extra),
+            "latestValidSSL" => {
+                read_nullable(map, key, &mut self.latest_valid_ssl, extra)
+            }
+            "passwordPolicy" => read_nullable(map, key, &mut self.password_policy, extra),
+            "restEncryptionType" => {
+                read_nullable(map, key, &mut self.rest_encryption_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorSecurityInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationRiskFactorSecurityInfo`] by wire name, each a [`Field<ApplicationRiskFactorSecurityInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorSecurityInfo::set_null`].
+pub enum ApplicationRiskFactorSecurityInfoField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorSecurityInfoField {
+    /// `certificate`
+    pub const Certificate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "certificate",
+    );
+    /// `domainToCheck`
+    pub const DomainToCheck: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "domainToCheck",
+    );
+    /// `hasAdminAuditTrail`
+    pub const HasAdminAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAdminAuditTrail",
+    );
+    /// `hasAnonymousUsage`
+    pub const HasAnonymousUsage: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasAnonymousUsage",
+    );
+    /// `hasDataAuditTrail`
+    pub const HasDataAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataAuditTrail",
+    );
+    /// `hasDataClassification`
+    pub const HasDataClassification: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataClassification",
+    );
+    /// `hasDataEncrypted`
+    pub const HasDataEncrypted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasDataEncrypted",
+    );
+    /// `hasEnforceTransportEnc`
+    pub const HasEnforceTransportEnc: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasEnforceTransportEnc",
+    );
+    /// `hasIpRestriction`
+    pub const HasIpRestriction: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasIpRestriction",
+    );
+    /// `hasMFA`
+    pub const HasMfa: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasMFA",
+    );
+    /// `hasPenTest`
+    pub const HasPenTest: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasPenTest",
+    );
+    /// `hasRememberPassword`
+    pub const HasRememberPassword: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasRememberPassword",
+    );
+    /// `hasSamlSupport`
+    pub const HasSamlSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasSamlSupport",
+    );
+    /// `hasUserAuditLogs`
+    pub const HasUserAuditLogs: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserAuditLogs",
+    );
+    /// `hasUserDataUpload`
+    pub const HasUserDataUpload: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserDataUpload",
+    );
+    /// `hasUserRolesSupport`
+    pub const HasUserRolesSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasUserRolesSupport",
+    );
+    /// `hasValidCertName`
+    pub const HasValidCertName: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "hasValidCertName",
+    );
+    /// `httpsSecurityHeaders`
+    pub const HttpsSecurityHeaders: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "httpsSecurityHeaders",
+    );
+    /// `isCertTrusted`
+    pub const IsCertTrusted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isCertTrusted",
+    );
+    /// `isDrownVulnerable`
+    pub const IsDrownVulnerable: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isDrownVulnerable",
+    );
+    /// `isHeartbleedProof`
+    pub const IsHeartbleedProof: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "isHeartbleedProof",
+    );
+    /// `lastBreachDate`
+    pub const LastBreachDate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "lastBreachDate",
+    );
+    /// `latestValidSSL`
+    pub const LatestValidSsl: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "latestValidSSL",
+    );
+    /// `passwordPolicy`
+    pub const PasswordPolicy: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "passwordPolicy",
+    );
+    /// `restEncryptionType`
+    pub const RestEncryptionType: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
+        "restEncryptionType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorSecurityInfo>] = &[
+        Self::Certificate,
+        Self::DomainToCheck,
+        Self::HasAdminAuditTrail,
+        Self::HasAnonymousUsage,
+        Self::HasDataAuditTrail,
+        Self::HasDataClassification,
+        Self::HasDataEncrypted,
+        Self::HasEnforceTransportEnc,
+        Self::HasIpRestriction,
+        Self::HasMfa,
+        Self::HasPenTest,
+        Self::HasRememberPassword,
+        Self::HasSamlSupport,
+        Self::HasUserAuditLogs,
+        Self::HasUserDataUpload,
+        Self::HasUserRolesSupport,
+        Self::HasValidCertName,
+        Self::HttpsSecurityHeaders,
+        Self::IsCertTrusted,
+        Self::IsDrownVulnerable,
+        Self::IsHeartbleedProof,
+        Self::LastBreachDate,
+        Self::LatestValidSsl,
+        Self::PasswordPolicy,
+        Self::RestEncryptionType,
     ];
 }
 
@@ -1150,495 +1697,6 @@ impl AuthenticationConditionsField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.baseEndUserNotification` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseEndUserNotification`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBaseEndUserNotification {
-    /// The base type itself, or a derived type unknown to this crate.
-    BaseEndUserNotification(Box<BaseEndUserNotification>),
-    /// `microsoft.graph.positiveReinforcementNotification`
-    PositiveReinforcementNotification(Box<PositiveReinforcementNotification>),
-    /// `microsoft.graph.simulationNotification`
-    SimulationNotification(Box<SimulationNotification>),
-    /// `microsoft.graph.trainingReminderNotification`
-    TrainingReminderNotification(Box<TrainingReminderNotification>),
-}
-
-#[cfg(feature = "_security")]
-impl AnyBaseEndUserNotification {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BaseEndUserNotification(_) => BaseEndUserNotification::ODATA_TYPE,
-            Self::PositiveReinforcementNotification(_) => {
-                PositiveReinforcementNotification::ODATA_TYPE
-            }
-            Self::SimulationNotification(_) => SimulationNotification::ODATA_TYPE,
-            Self::TrainingReminderNotification(_) => {
-                TrainingReminderNotification::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`BaseEndUserNotification`] (or of an unknown derived type).
-    pub fn as_base_end_user_notification(&self) -> Option<&BaseEndUserNotification> {
-        match self {
-            Self::BaseEndUserNotification(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Default for AnyBaseEndUserNotification {
-    fn default() -> Self {
-        Self::BaseEndUserNotification(Box::default())
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<BaseEndUserNotification> for AnyBaseEndUserNotification {
-    fn from(value: BaseEndUserNotification) -> Self {
-        Self::BaseEndUserNotification(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyBaseEndUserNotification {
-    /// The value if it is a [`AnyBaseEndUserNotification::PositiveReinforcementNotification`] variant.
-    pub fn as_positive_reinforcement_notification(
-        &self,
-    ) -> Option<&PositiveReinforcementNotification> {
-        match self {
-            Self::PositiveReinforcementNotification(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseEndUserNotification::SimulationNotification`] variant.
-    pub fn as_simulation_notification(&self) -> Option<&SimulationNotification> {
-        match self {
-            Self::SimulationNotification(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyBaseEndUserNotification::TrainingReminderNotification`] variant.
-    pub fn as_training_reminder_notification(
-        &self,
-    ) -> Option<&TrainingReminderNotification> {
-        match self {
-            Self::TrainingReminderNotification(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<PositiveReinforcementNotification> for AnyBaseEndUserNotification {
-    fn from(value: PositiveReinforcementNotification) -> Self {
-        Self::PositiveReinforcementNotification(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<SimulationNotification> for AnyBaseEndUserNotification {
-    fn from(value: SimulationNotification) -> Self {
-        Self::SimulationNotification(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<TrainingReminderNotification> for AnyBaseEndUserNotification {
-    fn from(value: TrainingReminderNotification) -> Self {
-        Self::TrainingReminderNotification(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyBaseEndUserNotification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BaseEndUserNotification(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::PositiveReinforcementNotification(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PositiveReinforcementNotification::ODATA_TYPE),
-                    )
-            }
-            Self::SimulationNotification(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SimulationNotification::ODATA_TYPE),
-                    )
-            }
-            Self::TrainingReminderNotification(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TrainingReminderNotification::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyBaseEndUserNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.positiveReinforcementNotification"
-            | "graph.positiveReinforcementNotification" => {
-                serde_json::from_value(value)
-                    .map(Self::PositiveReinforcementNotification)
-            }
-            "microsoft.graph.simulationNotification" | "graph.simulationNotification" => {
-                serde_json::from_value(value).map(Self::SimulationNotification)
-            }
-            "microsoft.graph.trainingReminderNotification"
-            | "graph.trainingReminderNotification" => {
-                serde_json::from_value(value).map(Self::TrainingReminderNotification)
-            }
-            _ => serde_json::from_value(value).map(Self::BaseEndUserNotification),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.bookingCustomerInformation`; base type `microsoft.graph.bookingCustomerInformationBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingCustomerInformation {
-    /// Property `customerId`: `Edm.String`.
-    pub customer_id: Option<String>,
-    /// Property `customQuestionAnswers`: `Collection(microsoft.graph.bookingQuestionAnswer)`.
-    pub custom_question_answers: Option<Vec<BookingQuestionAnswer>>,
-    /// Property `emailAddress`: `Edm.String`.
-    pub email_address: Option<String>,
-    /// Property `location`: `microsoft.graph.location`.
-    pub location: Option<AnyLocation>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Property `phone`: `Edm.String`.
-    pub phone: Option<String>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingCustomerInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingCustomerInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("customerId", &self.customer_id);
-        object.property("customQuestionAnswers", &self.custom_question_answers);
-        object.property("emailAddress", &self.email_address);
-        object.property("location", &self.location);
-        object.property("name", &self.name);
-        object.property("notes", &self.notes);
-        object.property("phone", &self.phone);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingCustomerInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingCustomerInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "customerId" => read_lenient(map, key, &mut self.customer_id, extra),
-            "customQuestionAnswers" => {
-                read_nullable(map, key, &mut self.custom_question_answers, extra)
-            }
-            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
-            "location" => read_nullable(map, key, &mut self.location, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "phone" => read_lenient(map, key, &mut self.phone, extra),
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingCustomerInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`BookingCustomerInformation`] by wire name, each a [`Field<BookingCustomerInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomerInformation::set_null`].
-pub enum BookingCustomerInformationField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl BookingCustomerInformationField {
-    /// `customerId`
-    pub const CustomerId: model::Field<BookingCustomerInformation> = model::Field::new(
-        "customerId",
-    );
-    /// `customQuestionAnswers`
-    pub const CustomQuestionAnswers: model::Field<BookingCustomerInformation> = model::Field::new(
-        "customQuestionAnswers",
-    );
-    /// `emailAddress`
-    pub const EmailAddress: model::Field<BookingCustomerInformation> = model::Field::new(
-        "emailAddress",
-    );
-    /// `location`
-    pub const Location: model::Field<BookingCustomerInformation> = model::Field::new(
-        "location",
-    );
-    /// `name`
-    pub const Name: model::Field<BookingCustomerInformation> = model::Field::new("name");
-    /// `notes`
-    pub const Notes: model::Field<BookingCustomerInformation> = model::Field::new(
-        "notes",
-    );
-    /// `phone`
-    pub const Phone: model::Field<BookingCustomerInformation> = model::Field::new(
-        "phone",
-    );
-    /// `timeZone`
-    pub const TimeZone: model::Field<BookingCustomerInformation> = model::Field::new(
-        "timeZone",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingCustomerInformation>] = &[
-        Self::CustomerId,
-        Self::CustomQuestionAnswers,
-        Self::EmailAddress,
-        Self::Location,
-        Self::Name,
-        Self::Notes,
-        Self::Phone,
-        Self::TimeZone,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.bookingCustomerInformationBase`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingCustomerInformationBase {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingCustomerInformationBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl BookingCustomerInformationBase {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformationBase";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingCustomerInformationBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingCustomerInformationBase {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.bookingCustomerInformationBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerInformationBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBookingCustomerInformationBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    BookingCustomerInformationBase(Box<BookingCustomerInformationBase>),
-    /// `microsoft.graph.bookingCustomerInformation`
-    BookingCustomerInformation(Box<BookingCustomerInformation>),
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyBookingCustomerInformationBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BookingCustomerInformationBase(_) => {
-                BookingCustomerInformationBase::ODATA_TYPE
-            }
-            Self::BookingCustomerInformation(_) => BookingCustomerInformation::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`BookingCustomerInformationBase`] (or of an unknown derived type).
-    pub fn as_booking_customer_information_base(
-        &self,
-    ) -> Option<&BookingCustomerInformationBase> {
-        match self {
-            Self::BookingCustomerInformationBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl Default for AnyBookingCustomerInformationBase {
-    fn default() -> Self {
-        Self::BookingCustomerInformationBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<BookingCustomerInformationBase> for AnyBookingCustomerInformationBase {
-    fn from(value: BookingCustomerInformationBase) -> Self {
-        Self::BookingCustomerInformationBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyBookingCustomerInformationBase {
-    /// The value if it is a [`AnyBookingCustomerInformationBase::BookingCustomerInformation`] variant.
-    pub fn as_booking_customer_information(
-        &self,
-    ) -> Option<&BookingCustomerInformation> {
-        match self {
-            Self::BookingCustomerInformation(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<BookingCustomerInformation> for AnyBookingCustomerInformationBase {
-    fn from(value: BookingCustomerInformation) -> Self {
-        Self::BookingCustomerInformation(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyBookingCustomerInformationBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BookingCustomerInformationBase(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::BookingCustomerInformation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(BookingCustomerInformation::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyBookingCustomerInformationBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.bookingCustomerInformation"
-            | "graph.bookingCustomerInformation" => {
-                serde_json::from_value(value).map(Self::BookingCustomerInformation)
-            }
-            _ => serde_json::from_value(value).map(Self::BookingCustomerInformationBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
 #[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingQuestionAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1746,31 +1804,31 @@ impl BookingQuestionAssignmentField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.certificationControl`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.challengingWord`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CertificationControl {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
+pub struct ChallengingWord {
+    /// Property `count`: `Edm.Int64`, not nullable.
+    pub count: Option<i64>,
+    /// Property `word`: `Edm.String`, not nullable.
+    pub word: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for CertificationControl {
+#[cfg(feature = "_education")]
+impl serde::Serialize for ChallengingWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl CertificationControl {
+#[cfg(feature = "_education")]
+impl ChallengingWord {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificationControl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.challengingWord";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1783,14 +1841,14 @@ impl CertificationControl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
-        object.property("url", &self.url);
+        object.property("count", &self.count);
+        object.property("word", &self.word);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CertificationControl {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for ChallengingWord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1798,8 +1856,8 @@ impl<'de> serde::Deserialize<'de> for CertificationControl {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for CertificationControl {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for ChallengingWord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1808,8 +1866,8 @@ impl graph_odata_runtime::model::ODataObject for CertificationControl {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
+            "count" => read_lenient(map, key, &mut self.count, extra),
+            "word" => read_lenient(map, key, &mut self.word, extra),
             _ => Ok(false),
         }
     }
@@ -1820,8 +1878,8 @@ impl graph_odata_runtime::model::ODataObject for CertificationControl {
     }
 }
 
-#[cfg(feature = "_security")]
-impl CertificationControl {
+#[cfg(feature = "_education")]
+impl ChallengingWord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1831,22 +1889,19 @@ impl CertificationControl {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`CertificationControl`] by wire name, each a [`Field<CertificationControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificationControl::set_null`].
-pub enum CertificationControlField {}
+#[cfg(feature = "_education")]
+/// The properties of [`ChallengingWord`] by wire name, each a [`Field<ChallengingWord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChallengingWord::set_null`].
+pub enum ChallengingWordField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
-impl CertificationControlField {
-    /// `name`
-    pub const Name: model::Field<CertificationControl> = model::Field::new("name");
-    /// `url`
-    pub const Url: model::Field<CertificationControl> = model::Field::new("url");
+impl ChallengingWordField {
+    /// `count`
+    pub const Count: model::Field<ChallengingWord> = model::Field::new("count");
+    /// `word`
+    pub const Word: model::Field<ChallengingWord> = model::Field::new("word");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CertificationControl>] = &[
-        Self::Name,
-        Self::Url,
-    ];
+    pub const ALL: &'static [model::Field<ChallengingWord>] = &[Self::Count, Self::Word];
 }
 
 #[cfg(feature = "_call_ended_event_message_detail")]
@@ -2071,6 +2126,264 @@ impl ChatMessageHistoryItemField {
 }
 
 #[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.chatMessagePolicyViolation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessagePolicyViolation {
+    /// Property `dlpAction`: `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`.
+    pub dlp_action: Option<ChatMessagePolicyViolationDlpActionTypes>,
+    /// Property `justificationText`: `Edm.String`.
+    pub justification_text: Option<String>,
+    /// Property `policyTip`: `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
+    pub policy_tip: Option<ChatMessagePolicyViolationPolicyTip>,
+    /// Property `userAction`: `microsoft.graph.chatMessagePolicyViolationUserActionTypes`.
+    pub user_action: Option<ChatMessagePolicyViolationUserActionTypes>,
+    /// Property `verdictDetails`: `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`.
+    pub verdict_details: Option<ChatMessagePolicyViolationVerdictDetailsTypes>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessagePolicyViolation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dlpAction", &self.dlp_action);
+        object.property("justificationText", &self.justification_text);
+        object.property("policyTip", &self.policy_tip);
+        object.property("userAction", &self.user_action);
+        object.property("verdictDetails", &self.verdict_details);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dlpAction" => read_nullable(map, key, &mut self.dlp_action, extra),
+            "justificationText" => {
+                read_lenient(map, key, &mut self.justification_text, extra)
+            }
+            "policyTip" => read_nullable(map, key, &mut self.policy_tip, extra),
+            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
+            "verdictDetails" => read_nullable(map, key, &mut self.verdict_details, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`ChatMessagePolicyViolation`] by wire name, each a [`Field<ChatMessagePolicyViolation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolation::set_null`].
+pub enum ChatMessagePolicyViolationField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl ChatMessagePolicyViolationField {
+    /// `dlpAction`
+    pub const DlpAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "dlpAction",
+    );
+    /// `justificationText`
+    pub const JustificationText: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "justificationText",
+    );
+    /// `policyTip`
+    pub const PolicyTip: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "policyTip",
+    );
+    /// `userAction`
+    pub const UserAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "userAction",
+    );
+    /// `verdictDetails`
+    pub const VerdictDetails: model::Field<ChatMessagePolicyViolation> = model::Field::new(
+        "verdictDetails",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessagePolicyViolation>] = &[
+        Self::DlpAction,
+        Self::JustificationText,
+        Self::PolicyTip,
+        Self::UserAction,
+        Self::VerdictDetails,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatMessagePolicyViolationPolicyTip {
+    /// Property `complianceUrl`: `Edm.String`.
+    pub compliance_url: Option<String>,
+    /// Property `generalText`: `Edm.String`.
+    pub general_text: Option<String>,
+    /// Property `matchedConditionDescriptions`: `Collection(Edm.String)`.
+    pub matched_condition_descriptions: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessagePolicyViolationPolicyTip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolationPolicyTip {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolationPolicyTip";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("complianceUrl", &self.compliance_url);
+        object.property("generalText", &self.general_text);
+        object
+            .property(
+                "matchedConditionDescriptions",
+                &self.matched_condition_descriptions,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolicyTip {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "complianceUrl" => read_lenient(map, key, &mut self.compliance_url, extra),
+            "generalText" => read_lenient(map, key, &mut self.general_text, extra),
+            "matchedConditionDescriptions" => {
+                read_lenient(map, key, &mut self.matched_condition_descriptions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolationPolicyTip {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`ChatMessagePolicyViolationPolicyTip`] by wire name, each a [`Field<ChatMessagePolicyViolationPolicyTip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolationPolicyTip::set_null`].
+pub enum ChatMessagePolicyViolationPolicyTipField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl ChatMessagePolicyViolationPolicyTipField {
+    /// `complianceUrl`
+    pub const ComplianceUrl: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
+        "complianceUrl",
+    );
+    /// `generalText`
+    pub const GeneralText: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
+        "generalText",
+    );
+    /// `matchedConditionDescriptions`
+    pub const MatchedConditionDescriptions: model::Field<
+        ChatMessagePolicyViolationPolicyTip,
+    > = model::Field::new("matchedConditionDescriptions");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ChatMessagePolicyViolationPolicyTip>] = &[
+        Self::ComplianceUrl,
+        Self::GeneralText,
+        Self::MatchedConditionDescriptions,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessageReaction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageReaction {
@@ -2203,124 +2516,6 @@ impl ChatMessageReactionField {
         Self::ReactionContentUrl,
         Self::ReactionType,
         Self::User,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.conditionalAccessPolicyDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessPolicyDetail {
-    /// Property `conditions`: `microsoft.graph.conditionalAccessConditionSet`, not nullable.
-    pub conditions: Option<ConditionalAccessConditionSet>,
-    /// Property `grantControls`: `microsoft.graph.conditionalAccessGrantControls`.
-    pub grant_controls: Option<ConditionalAccessGrantControls>,
-    /// Property `sessionControls`: `microsoft.graph.conditionalAccessSessionControls`.
-    pub session_controls: Option<ConditionalAccessSessionControls>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for ConditionalAccessPolicyDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl ConditionalAccessPolicyDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicyDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("conditions", &self.conditions);
-        object.property("grantControls", &self.grant_controls);
-        object.property("sessionControls", &self.session_controls);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "grantControls" => read_nullable(map, key, &mut self.grant_controls, extra),
-            "sessionControls" => {
-                read_nullable(map, key, &mut self.session_controls, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl ConditionalAccessPolicyDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`ConditionalAccessPolicyDetail`] by wire name, each a [`Field<ConditionalAccessPolicyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicyDetail::set_null`].
-pub enum ConditionalAccessPolicyDetailField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessPolicyDetailField {
-    /// `conditions`
-    pub const Conditions: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "conditions",
-    );
-    /// `grantControls`
-    pub const GrantControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "grantControls",
-    );
-    /// `sessionControls`
-    pub const SessionControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
-        "sessionControls",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessPolicyDetail>] = &[
-        Self::Conditions,
-        Self::GrantControls,
-        Self::SessionControls,
     ];
 }
 
@@ -2577,35 +2772,36 @@ impl CrossTenantAccessPolicyM365CollaborationOutboundSettingField {
     >] = &[Self::UsersAndGroups];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+#[cfg(feature = "_assigned_license")]
+/// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
-    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
-    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
-    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
-    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
-    pub primary_identity_provider_precedence_order: Option<
-        Vec<B2bIdentityProvidersType>,
-    >,
+pub struct CustomTimeZone {
+    /// Property `name`: `Edm.String`.
+    /// Inherited from `microsoft.graph.timeZoneBase`.
+    pub name: Option<String>,
+    /// Property `bias`: `Edm.Int32`.
+    pub bias: Option<i32>,
+    /// Property `daylightOffset`: `microsoft.graph.daylightTimeZoneOffset`.
+    pub daylight_offset: Option<DaylightTimeZoneOffset>,
+    /// Property `standardOffset`: `microsoft.graph.standardTimeZoneOffset`.
+    pub standard_offset: Option<AnyStandardTimeZoneOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_assigned_license")]
+impl serde::Serialize for CustomTimeZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl DefaultInvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_assigned_license")]
+impl CustomTimeZone {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2618,19 +2814,16 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
-        object
-            .property(
-                "primaryIdentityProviderPrecedenceOrder",
-                &self.primary_identity_provider_precedence_order,
-            );
+        object.property("name", &self.name);
+        object.property("bias", &self.bias);
+        object.property("daylightOffset", &self.daylight_offset);
+        object.property("standardOffset", &self.standard_offset);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de>
-for DefaultInvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_assigned_license")]
+impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2638,28 +2831,20 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for DefaultInvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_assigned_license")]
+impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "fallbackIdentityProvider" => {
-                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
-            }
-            "primaryIdentityProviderPrecedenceOrder" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.primary_identity_provider_precedence_order,
-                    extra,
-                )
-            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "bias" => read_lenient(map, key, &mut self.bias, extra),
+            "daylightOffset" => read_nullable(map, key, &mut self.daylight_offset, extra),
+            "standardOffset" => read_nullable(map, key, &mut self.standard_offset, extra),
             _ => Ok(false),
         }
     }
@@ -2670,8 +2855,8 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl DefaultInvitationRedemptionIdentityProviderConfiguration {
+#[cfg(feature = "_assigned_license")]
+impl CustomTimeZone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2681,25 +2866,159 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
-pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
+#[cfg(feature = "_assigned_license")]
+/// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
+pub enum CustomTimeZoneField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
-impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
-    /// `fallbackIdentityProvider`
-    pub const FallbackIdentityProvider: model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("fallbackIdentityProvider");
-    /// `primaryIdentityProviderPrecedenceOrder`
-    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
+impl CustomTimeZoneField {
+    /// `name`
+    pub const Name: model::Field<CustomTimeZone> = model::Field::new("name");
+    /// `bias`
+    pub const Bias: model::Field<CustomTimeZone> = model::Field::new("bias");
+    /// `daylightOffset`
+    pub const DaylightOffset: model::Field<CustomTimeZone> = model::Field::new(
+        "daylightOffset",
+    );
+    /// `standardOffset`
+    pub const StandardOffset: model::Field<CustomTimeZone> = model::Field::new(
+        "standardOffset",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DefaultInvitationRedemptionIdentityProviderConfiguration,
-    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
+    pub const ALL: &'static [model::Field<CustomTimeZone>] = &[
+        Self::Name,
+        Self::Bias,
+        Self::DaylightOffset,
+        Self::StandardOffset,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.defenderDetectedMalwareActions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DefenderDetectedMalwareActions {
+    /// Property `highSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
+    pub high_severity: Option<DefenderThreatAction>,
+    /// Property `lowSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
+    pub low_severity: Option<DefenderThreatAction>,
+    /// Property `moderateSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
+    pub moderate_severity: Option<DefenderThreatAction>,
+    /// Property `severeSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
+    pub severe_severity: Option<DefenderThreatAction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DefenderDetectedMalwareActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DefenderDetectedMalwareActions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defenderDetectedMalwareActions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("highSeverity", &self.high_severity);
+        object.property("lowSeverity", &self.low_severity);
+        object.property("moderateSeverity", &self.moderate_severity);
+        object.property("severeSeverity", &self.severe_severity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DefenderDetectedMalwareActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DefenderDetectedMalwareActions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "highSeverity" => read_nullable(map, key, &mut self.high_severity, extra),
+            "lowSeverity" => read_nullable(map, key, &mut self.low_severity, extra),
+            "moderateSeverity" => {
+                read_nullable(map, key, &mut self.moderate_severity, extra)
+            }
+            "severeSeverity" => read_nullable(map, key, &mut self.severe_severity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DefenderDetectedMalwareActions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DefenderDetectedMalwareActions`] by wire name, each a [`Field<DefenderDetectedMalwareActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderDetectedMalwareActions::set_null`].
+pub enum DefenderDetectedMalwareActionsField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DefenderDetectedMalwareActionsField {
+    /// `highSeverity`
+    pub const HighSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
+        "highSeverity",
+    );
+    /// `lowSeverity`
+    pub const LowSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
+        "lowSeverity",
+    );
+    /// `moderateSeverity`
+    pub const ModerateSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
+        "moderateSeverity",
+    );
+    /// `severeSeverity`
+    pub const SevereSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
+        "severeSeverity",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DefenderDetectedMalwareActions>] = &[
+        Self::HighSeverity,
+        Self::LowSeverity,
+        Self::ModerateSeverity,
+        Self::SevereSeverity,
+    ];
 }
 
 #[cfg(feature = "_device_management")]
@@ -2844,6 +3163,68 @@ impl DeviceEnrollmentPlatformRestrictionField {
     ];
 }
 
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.disableAndDeleteUserApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DisableAndDeleteUserApplyAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for DisableAndDeleteUserApplyAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl DisableAndDeleteUserApplyAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.disableAndDeleteUserApplyAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for DisableAndDeleteUserApplyAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
 #[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.driftedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2960,127 +3341,27 @@ impl DriftedPropertyField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.edgeSearchEngine`; base type `microsoft.graph.edgeSearchEngineBase`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationAssignmentClassRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdgeSearchEngine {
-    /// Property `edgeSearchEngineType`: `microsoft.graph.edgeSearchEngineType`, not nullable.
-    pub edge_search_engine_type: Option<EdgeSearchEngineType>,
+pub struct EducationAssignmentClassRecipient {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EdgeSearchEngine {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentClassRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl EdgeSearchEngine {
+#[cfg(feature = "_education")]
+impl EducationAssignmentClassRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngine";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("edgeSearchEngineType", &self.edge_search_engine_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EdgeSearchEngine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for EdgeSearchEngine {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "edgeSearchEngineType" => {
-                read_nullable(map, key, &mut self.edge_search_engine_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EdgeSearchEngine {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`EdgeSearchEngine`] by wire name, each a [`Field<EdgeSearchEngine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngine::set_null`].
-pub enum EdgeSearchEngineField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl EdgeSearchEngineField {
-    /// `edgeSearchEngineType`
-    pub const EdgeSearchEngineType: model::Field<EdgeSearchEngine> = model::Field::new(
-        "edgeSearchEngineType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdgeSearchEngine>] = &[
-        Self::EdgeSearchEngineType,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.edgeSearchEngineBase`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdgeSearchEngineBase {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EdgeSearchEngineBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EdgeSearchEngineBase {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineBase";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentClassRecipient";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3097,8 +3378,8 @@ impl EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EdgeSearchEngineBase {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentClassRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3106,8 +3387,8 @@ impl<'de> serde::Deserialize<'de> for EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineBase {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentClassRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3122,65 +3403,2341 @@ impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// A `microsoft.graph.edgeSearchEngineBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EdgeSearchEngineBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyEdgeSearchEngineBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    EdgeSearchEngineBase(Box<EdgeSearchEngineBase>),
-    /// `microsoft.graph.edgeSearchEngine`
-    EdgeSearchEngine(Box<EdgeSearchEngine>),
-    /// `microsoft.graph.edgeSearchEngineCustom`
-    EdgeSearchEngineCustom(Box<EdgeSearchEngineCustom>),
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.externalLink`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalLink {
+    /// Property `href`: `Edm.String`.
+    pub href: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for ExternalLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl ExternalLink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalLink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("href", &self.href);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for ExternalLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for ExternalLink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "href" => read_lenient(map, key, &mut self.href, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl ExternalLink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`ExternalLink`] by wire name, each a [`Field<ExternalLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalLink::set_null`].
+pub enum ExternalLinkField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl ExternalLinkField {
+    /// `href`
+    pub const Href: model::Field<ExternalLink> = model::Field::new("href");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExternalLink>] = &[Self::Href];
+}
+
+#[cfg(feature = "_integer_range")]
+/// CSDL complex type `microsoft.graph.integerRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IntegerRange {
+    /// Property `end`: `Edm.Int64`.
+    pub end: Option<i64>,
+    /// Property `start`: `Edm.Int64`.
+    pub start: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_integer_range")]
+impl serde::Serialize for IntegerRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+impl IntegerRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.integerRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("end", &self.end);
+        object.property("start", &self.start);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+impl<'de> serde::Deserialize<'de> for IntegerRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+impl graph_odata_runtime::model::ODataObject for IntegerRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "end" => read_lenient(map, key, &mut self.end, extra),
+            "start" => read_lenient(map, key, &mut self.start, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+impl IntegerRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_integer_range")]
+/// The properties of [`IntegerRange`] by wire name, each a [`Field<IntegerRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntegerRange::set_null`].
+pub enum IntegerRangeField {}
+
+#[cfg(feature = "_integer_range")]
+#[allow(non_upper_case_globals)]
+impl IntegerRangeField {
+    /// `end`
+    pub const End: model::Field<IntegerRange> = model::Field::new("end");
+    /// `start`
+    pub const Start: model::Field<IntegerRange> = model::Field::new("start");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IntegerRange>] = &[Self::End, Self::Start];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.iosDeviceType`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosDeviceType {
+    /// Property `iPad`: `Edm.Boolean`, not nullable.
+    pub i_pad: Option<bool>,
+    /// Property `iPhoneAndIPod`: `Edm.Boolean`, not nullable.
+    pub i_phone_and_i_pod: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for IosDeviceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosDeviceType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("iPad", &self.i_pad);
+        object.property("iPhoneAndIPod", &self.i_phone_and_i_pod);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for IosDeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for IosDeviceType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "iPad" => read_lenient(map, key, &mut self.i_pad, extra),
+            "iPhoneAndIPod" => read_lenient(map, key, &mut self.i_phone_and_i_pod, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosDeviceType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`IosDeviceType`] by wire name, each a [`Field<IosDeviceType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceType::set_null`].
+pub enum IosDeviceTypeField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl IosDeviceTypeField {
+    /// `iPad`
+    pub const IPad: model::Field<IosDeviceType> = model::Field::new("iPad");
+    /// `iPhoneAndIPod`
+    pub const IPhoneAndIPod: model::Field<IosDeviceType> = model::Field::new(
+        "iPhoneAndIPod",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosDeviceType>] = &[
+        Self::IPad,
+        Self::IPhoneAndIPod,
+    ];
 }
 
 #[cfg(feature = "_device_management")]
-impl AnyEdgeSearchEngineBase {
+/// A `microsoft.graph.iosHomeScreenItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IosHomeScreenItem`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyIosHomeScreenItem {
+    /// The base type itself, or a derived type unknown to this crate.
+    IosHomeScreenItem(Box<IosHomeScreenItem>),
+    /// `microsoft.graph.iosHomeScreenApp`
+    IosHomeScreenApp(Box<IosHomeScreenApp>),
+    /// `microsoft.graph.iosHomeScreenFolder`
+    IosHomeScreenFolder(Box<IosHomeScreenFolder>),
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyIosHomeScreenItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::EdgeSearchEngineBase(_) => EdgeSearchEngineBase::ODATA_TYPE,
-            Self::EdgeSearchEngine(_) => EdgeSearchEngine::ODATA_TYPE,
-            Self::EdgeSearchEngineCustom(_) => EdgeSearchEngineCustom::ODATA_TYPE,
+            Self::IosHomeScreenItem(_) => IosHomeScreenItem::ODATA_TYPE,
+            Self::IosHomeScreenApp(_) => IosHomeScreenApp::ODATA_TYPE,
+            Self::IosHomeScreenFolder(_) => IosHomeScreenFolder::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`EdgeSearchEngineBase`] (or of an unknown derived type).
-    pub fn as_edge_search_engine_base(&self) -> Option<&EdgeSearchEngineBase> {
+    /// The value if it is a plain [`IosHomeScreenItem`] (or of an unknown derived type).
+    pub fn as_ios_home_screen_item(&self) -> Option<&IosHomeScreenItem> {
         match self {
-            Self::EdgeSearchEngineBase(value) => Some(value),
+            Self::IosHomeScreenItem(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl Default for AnyEdgeSearchEngineBase {
+impl Default for AnyIosHomeScreenItem {
     fn default() -> Self {
-        Self::EdgeSearchEngineBase(Box::default())
+        Self::IosHomeScreenItem(Box::default())
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<EdgeSearchEngineBase> for AnyEdgeSearchEngineBase {
-    fn from(value: EdgeSearchEngineBase) -> Self {
-        Self::EdgeSearchEngineBase(Box::new(value))
+impl From<IosHomeScreenItem> for AnyIosHomeScreenItem {
+    fn from(value: IosHomeScreenItem) -> Self {
+        Self::IosHomeScreenItem(Box::new(value))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl AnyEdgeSearchEngineBase {
-    /// The value if it is a [`AnyEdgeSearchEngineBase::EdgeSearchEngine`] variant.
-    pub fn as_edge_search_engine(&self) -> Option<&EdgeSearchEngine> {
+impl AnyIosHomeScreenItem {
+    /// The value if it is a [`AnyIosHomeScreenItem::IosHomeScreenApp`] variant.
+    pub fn as_ios_home_screen_app(&self) -> Option<&IosHomeScreenApp> {
         match self {
-            Self::EdgeSearchEngine(value) => Some(value),
+            Self::IosHomeScreenApp(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyEdgeSearchEngineBase::EdgeSearchEngineCustom`] variant.
-    pub fn as_edge_search_engine_custom(&self) -> Option<&EdgeSearchEngineCustom> {
+    /// The value if it is a [`AnyIosHomeScreenItem::IosHomeScreenFolder`] variant.
+    pub fn as_ios_home_screen_folder(&self) -> Option<&IosHomeScreenFolder> {
         match self {
-            Self::EdgeSearchEngineCustom(value) => Some(value),
+            Self::IosHomeScreenFolder(value) => Some(value),
             _ => None,
         }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<IosHomeScreenApp> for AnyIosHomeScreenItem {
+    fn from(value: IosHomeScreenApp) -> Self {
+        Self::IosHomeScreenApp(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<IosHomeScreenFolder> for AnyIosHomeScreenItem {
+    fn from(value: IosHomeScreenFolder) -> Self {
+        Self::IosHomeScreenFolder(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AnyIosHomeScreenItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::IosHomeScreenItem(value) => value.serialize_with_type(serializer, None),
+            Self::IosHomeScreenApp(value) => {
+                value.serialize_with_type(serializer, Some(IosHomeScreenApp::ODATA_TYPE))
+            }
+            Self::IosHomeScreenFolder(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(IosHomeScreenFolder::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AnyIosHomeScreenItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.iosHomeScreenApp" | "graph.iosHomeScreenApp" => {
+                serde_json::from_value(value).map(Self::IosHomeScreenApp)
+            }
+            "microsoft.graph.iosHomeScreenFolder" | "graph.iosHomeScreenFolder" => {
+                serde_json::from_value(value).map(Self::IosHomeScreenFolder)
+            }
+            _ => serde_json::from_value(value).map(Self::IosHomeScreenItem),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.iosHomeScreenPage`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosHomeScreenPage {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `icons`: `Collection(microsoft.graph.iosHomeScreenItem)`, not nullable.
+    pub icons: Option<Vec<AnyIosHomeScreenItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosHomeScreenPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosHomeScreenPage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenPage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("icons", &self.icons);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosHomeScreenPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosHomeScreenPage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "icons" => read_nullable(map, key, &mut self.icons, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosHomeScreenPage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosHomeScreenPage`] by wire name, each a [`Field<IosHomeScreenPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenPage::set_null`].
+pub enum IosHomeScreenPageField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl IosHomeScreenPageField {
+    /// `displayName`
+    pub const DisplayName: model::Field<IosHomeScreenPage> = model::Field::new(
+        "displayName",
+    );
+    /// `icons`
+    pub const Icons: model::Field<IosHomeScreenPage> = model::Field::new("icons");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosHomeScreenPage>] = &[
+        Self::DisplayName,
+        Self::Icons,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.iosMinimumOperatingSystem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosMinimumOperatingSystem {
+    /// Property `v10_0`: `Edm.Boolean`, not nullable.
+    pub v10_0: Option<bool>,
+    /// Property `v11_0`: `Edm.Boolean`, not nullable.
+    pub v11_0: Option<bool>,
+    /// Property `v12_0`: `Edm.Boolean`, not nullable.
+    pub v12_0: Option<bool>,
+    /// Property `v13_0`: `Edm.Boolean`, not nullable.
+    pub v13_0: Option<bool>,
+    /// Property `v14_0`: `Edm.Boolean`, not nullable.
+    pub v14_0: Option<bool>,
+    /// Property `v15_0`: `Edm.Boolean`, not nullable.
+    pub v15_0: Option<bool>,
+    /// Property `v8_0`: `Edm.Boolean`, not nullable.
+    pub v8_0: Option<bool>,
+    /// Property `v9_0`: `Edm.Boolean`, not nullable.
+    pub v9_0: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for IosMinimumOperatingSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosMinimumOperatingSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosMinimumOperatingSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("v10_0", &self.v10_0);
+        object.property("v11_0", &self.v11_0);
+        object.property("v12_0", &self.v12_0);
+        object.property("v13_0", &self.v13_0);
+        object.property("v14_0", &self.v14_0);
+        object.property("v15_0", &self.v15_0);
+        object.property("v8_0", &self.v8_0);
+        object.property("v9_0", &self.v9_0);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for IosMinimumOperatingSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for IosMinimumOperatingSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "v10_0" => read_lenient(map, key, &mut self.v10_0, extra),
+            "v11_0" => read_lenient(map, key, &mut self.v11_0, extra),
+            "v12_0" => read_lenient(map, key, &mut self.v12_0, extra),
+            "v13_0" => read_lenient(map, key, &mut self.v13_0, extra),
+            "v14_0" => read_lenient(map, key, &mut self.v14_0, extra),
+            "v15_0" => read_lenient(map, key, &mut self.v15_0, extra),
+            "v8_0" => read_lenient(map, key, &mut self.v8_0, extra),
+            "v9_0" => read_lenient(map, key, &mut self.v9_0, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosMinimumOperatingSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`IosMinimumOperatingSystem`] by wire name, each a [`Field<IosMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosMinimumOperatingSystem::set_null`].
+pub enum IosMinimumOperatingSystemField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl IosMinimumOperatingSystemField {
+    /// `v10_0`
+    pub const V100: model::Field<IosMinimumOperatingSystem> = model::Field::new("v10_0");
+    /// `v11_0`
+    pub const V110: model::Field<IosMinimumOperatingSystem> = model::Field::new("v11_0");
+    /// `v12_0`
+    pub const V120: model::Field<IosMinimumOperatingSystem> = model::Field::new("v12_0");
+    /// `v13_0`
+    pub const V130: model::Field<IosMinimumOperatingSystem> = model::Field::new("v13_0");
+    /// `v14_0`
+    pub const V140: model::Field<IosMinimumOperatingSystem> = model::Field::new("v14_0");
+    /// `v15_0`
+    pub const V150: model::Field<IosMinimumOperatingSystem> = model::Field::new("v15_0");
+    /// `v8_0`
+    pub const V80: model::Field<IosMinimumOperatingSystem> = model::Field::new("v8_0");
+    /// `v9_0`
+    pub const V90: model::Field<IosMinimumOperatingSystem> = model::Field::new("v9_0");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosMinimumOperatingSystem>] = &[
+        Self::V100,
+        Self::V110,
+        Self::V120,
+        Self::V130,
+        Self::V140,
+        Self::V150,
+        Self::V80,
+        Self::V90,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.iosNotificationSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosNotificationSettings {
+    /// Property `alertType`: `microsoft.graph.iosNotificationAlertType`, not nullable.
+    pub alert_type: Option<IosNotificationAlertType>,
+    /// Property `appName`: `Edm.String`.
+    pub app_name: Option<String>,
+    /// Property `badgesEnabled`: `Edm.Boolean`.
+    pub badges_enabled: Option<bool>,
+    /// Property `bundleID`: `Edm.String`, not nullable.
+    pub bundle_id: Option<String>,
+    /// Property `enabled`: `Edm.Boolean`.
+    pub enabled: Option<bool>,
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
+    /// Property `showInNotificationCenter`: `Edm.Boolean`.
+    pub show_in_notification_center: Option<bool>,
+    /// Property `showOnLockScreen`: `Edm.Boolean`.
+    pub show_on_lock_screen: Option<bool>,
+    /// Property `soundsEnabled`: `Edm.Boolean`.
+    pub sounds_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosNotificationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosNotificationSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNotificationSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("alertType", &self.alert_type);
+        object.property("appName", &self.app_name);
+        object.property("badgesEnabled", &self.badges_enabled);
+        object.property("bundleID", &self.bundle_id);
+        object.property("enabled", &self.enabled);
+        object.property("publisher", &self.publisher);
+        object.property("showInNotificationCenter", &self.show_in_notification_center);
+        object.property("showOnLockScreen", &self.show_on_lock_screen);
+        object.property("soundsEnabled", &self.sounds_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosNotificationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosNotificationSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "alertType" => read_nullable(map, key, &mut self.alert_type, extra),
+            "appName" => read_lenient(map, key, &mut self.app_name, extra),
+            "badgesEnabled" => read_lenient(map, key, &mut self.badges_enabled, extra),
+            "bundleID" => read_lenient(map, key, &mut self.bundle_id, extra),
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "showInNotificationCenter" => {
+                read_lenient(map, key, &mut self.show_in_notification_center, extra)
+            }
+            "showOnLockScreen" => {
+                read_lenient(map, key, &mut self.show_on_lock_screen, extra)
+            }
+            "soundsEnabled" => read_lenient(map, key, &mut self.sounds_enabled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosNotificationSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosNotificationSettings`] by wire name, each a [`Field<IosNotificationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNotificationSettings::set_null`].
+pub enum IosNotificationSettingsField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl IosNotificationSettingsField {
+    /// `alertType`
+    pub const AlertType: model::Field<IosNotificationSettings> = model::Field::new(
+        "alertType",
+    );
+    /// `appName`
+    pub const AppName: model::Field<IosNotificationSettings> = model::Field::new(
+        "appName",
+    );
+    /// `badgesEnabled`
+    pub const BadgesEnabled: model::Field<IosNotificationSettings> = model::Field::new(
+        "badgesEnabled",
+    );
+    /// `bundleID`
+    pub const BundleId: model::Field<IosNotificationSettings> = model::Field::new(
+        "bundleID",
+    );
+    /// `enabled`
+    pub const Enabled: model::Field<IosNotificationSettings> = model::Field::new(
+        "enabled",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<IosNotificationSettings> = model::Field::new(
+        "publisher",
+    );
+    /// `showInNotificationCenter`
+    pub const ShowInNotificationCenter: model::Field<IosNotificationSettings> = model::Field::new(
+        "showInNotificationCenter",
+    );
+    /// `showOnLockScreen`
+    pub const ShowOnLockScreen: model::Field<IosNotificationSettings> = model::Field::new(
+        "showOnLockScreen",
+    );
+    /// `soundsEnabled`
+    pub const SoundsEnabled: model::Field<IosNotificationSettings> = model::Field::new(
+        "soundsEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosNotificationSettings>] = &[
+        Self::AlertType,
+        Self::AppName,
+        Self::BadgesEnabled,
+        Self::BundleId,
+        Self::Enabled,
+        Self::Publisher,
+        Self::ShowInNotificationCenter,
+        Self::ShowOnLockScreen,
+        Self::SoundsEnabled,
+    ];
+}
+
+#[cfg(feature = "_content_customization")]
+/// CSDL complex type `microsoft.graph.loginPageLayoutConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoginPageLayoutConfiguration {
+    /// Property `isFooterShown`: `Edm.Boolean`.
+    pub is_footer_shown: Option<bool>,
+    /// Property `isHeaderShown`: `Edm.Boolean`.
+    pub is_header_shown: Option<bool>,
+    /// Property `layoutTemplateType`: `microsoft.graph.layoutTemplateType`.
+    pub layout_template_type: Option<LayoutTemplateType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_customization")]
+impl serde::Serialize for LoginPageLayoutConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl LoginPageLayoutConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageLayoutConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isFooterShown", &self.is_footer_shown);
+        object.property("isHeaderShown", &self.is_header_shown);
+        object.property("layoutTemplateType", &self.layout_template_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isFooterShown" => read_lenient(map, key, &mut self.is_footer_shown, extra),
+            "isHeaderShown" => read_lenient(map, key, &mut self.is_header_shown, extra),
+            "layoutTemplateType" => {
+                read_nullable(map, key, &mut self.layout_template_type, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl LoginPageLayoutConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+/// The properties of [`LoginPageLayoutConfiguration`] by wire name, each a [`Field<LoginPageLayoutConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageLayoutConfiguration::set_null`].
+pub enum LoginPageLayoutConfigurationField {}
+
+#[cfg(feature = "_content_customization")]
+#[allow(non_upper_case_globals)]
+impl LoginPageLayoutConfigurationField {
+    /// `isFooterShown`
+    pub const IsFooterShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "isFooterShown",
+    );
+    /// `isHeaderShown`
+    pub const IsHeaderShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "isHeaderShown",
+    );
+    /// `layoutTemplateType`
+    pub const LayoutTemplateType: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
+        "layoutTemplateType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LoginPageLayoutConfiguration>] = &[
+        Self::IsFooterShown,
+        Self::IsHeaderShown,
+        Self::LayoutTemplateType,
+    ];
+}
+
+#[cfg(feature = "_content_customization")]
+/// CSDL complex type `microsoft.graph.loginPageTextVisibilitySettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoginPageTextVisibilitySettings {
+    /// Property `hideAccountResetCredentials`: `Edm.Boolean`.
+    pub hide_account_reset_credentials: Option<bool>,
+    /// Property `hideCannotAccessYourAccount`: `Edm.Boolean`.
+    pub hide_cannot_access_your_account: Option<bool>,
+    /// Property `hideForgotMyPassword`: `Edm.Boolean`.
+    pub hide_forgot_my_password: Option<bool>,
+    /// Property `hidePrivacyAndCookies`: `Edm.Boolean`.
+    pub hide_privacy_and_cookies: Option<bool>,
+    /// Property `hideResetItNow`: `Edm.Boolean`.
+    pub hide_reset_it_now: Option<bool>,
+    /// Property `hideTermsOfUse`: `Edm.Boolean`.
+    pub hide_terms_of_use: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_content_customization")]
+impl serde::Serialize for LoginPageTextVisibilitySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl LoginPageTextVisibilitySettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageTextVisibilitySettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "hideAccountResetCredentials",
+                &self.hide_account_reset_credentials,
+            );
+        object
+            .property(
+                "hideCannotAccessYourAccount",
+                &self.hide_cannot_access_your_account,
+            );
+        object.property("hideForgotMyPassword", &self.hide_forgot_my_password);
+        object.property("hidePrivacyAndCookies", &self.hide_privacy_and_cookies);
+        object.property("hideResetItNow", &self.hide_reset_it_now);
+        object.property("hideTermsOfUse", &self.hide_terms_of_use);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hideAccountResetCredentials" => {
+                read_lenient(map, key, &mut self.hide_account_reset_credentials, extra)
+            }
+            "hideCannotAccessYourAccount" => {
+                read_lenient(map, key, &mut self.hide_cannot_access_your_account, extra)
+            }
+            "hideForgotMyPassword" => {
+                read_lenient(map, key, &mut self.hide_forgot_my_password, extra)
+            }
+            "hidePrivacyAndCookies" => {
+                read_lenient(map, key, &mut self.hide_privacy_and_cookies, extra)
+            }
+            "hideResetItNow" => {
+                read_lenient(map, key, &mut self.hide_reset_it_now, extra)
+            }
+            "hideTermsOfUse" => {
+                read_lenient(map, key, &mut self.hide_terms_of_use, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+impl LoginPageTextVisibilitySettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_content_customization")]
+/// The properties of [`LoginPageTextVisibilitySettings`] by wire name, each a [`Field<LoginPageTextVisibilitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageTextVisibilitySettings::set_null`].
+pub enum LoginPageTextVisibilitySettingsField {}
+
+#[cfg(feature = "_content_customization")]
+#[allow(non_upper_case_globals)]
+impl LoginPageTextVisibilitySettingsField {
+    /// `hideAccountResetCredentials`
+    pub const HideAccountResetCredentials: model::Field<
+        LoginPageTextVisibilitySettings,
+    > = model::Field::new("hideAccountResetCredentials");
+    /// `hideCannotAccessYourAccount`
+    pub const HideCannotAccessYourAccount: model::Field<
+        LoginPageTextVisibilitySettings,
+    > = model::Field::new("hideCannotAccessYourAccount");
+    /// `hideForgotMyPassword`
+    pub const HideForgotMyPassword: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideForgotMyPassword",
+    );
+    /// `hidePrivacyAndCookies`
+    pub const HidePrivacyAndCookies: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hidePrivacyAndCookies",
+    );
+    /// `hideResetItNow`
+    pub const HideResetItNow: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideResetItNow",
+    );
+    /// `hideTermsOfUse`
+    pub const HideTermsOfUse: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
+        "hideTermsOfUse",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LoginPageTextVisibilitySettings>] = &[
+        Self::HideAccountResetCredentials,
+        Self::HideCannotAccessYourAccount,
+        Self::HideForgotMyPassword,
+        Self::HidePrivacyAndCookies,
+        Self::HideResetItNow,
+        Self::HideTermsOfUse,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.macOSIncludedApp`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsIncludedApp {
+    /// Property `bundleId`: `Edm.String`, not nullable.
+    pub bundle_id: Option<String>,
+    /// Property `bundleVersion`: `Edm.String`, not nullable.
+    pub bundle_version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsIncludedApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsIncludedApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSIncludedApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("bundleId", &self.bundle_id);
+        object.property("bundleVersion", &self.bundle_version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsIncludedApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsIncludedApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
+            "bundleVersion" => read_lenient(map, key, &mut self.bundle_version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsIncludedApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsIncludedApp`] by wire name, each a [`Field<MacOsIncludedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsIncludedApp::set_null`].
+pub enum MacOsIncludedAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsIncludedAppField {
+    /// `bundleId`
+    pub const BundleId: model::Field<MacOsIncludedApp> = model::Field::new("bundleId");
+    /// `bundleVersion`
+    pub const BundleVersion: model::Field<MacOsIncludedApp> = model::Field::new(
+        "bundleVersion",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsIncludedApp>] = &[
+        Self::BundleId,
+        Self::BundleVersion,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.macOSLobChildApp`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsLobChildApp {
+    /// Property `buildNumber`: `Edm.String`.
+    pub build_number: Option<String>,
+    /// Property `bundleId`: `Edm.String`.
+    pub bundle_id: Option<String>,
+    /// Property `versionNumber`: `Edm.String`.
+    pub version_number: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsLobChildApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsLobChildApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobChildApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("buildNumber", &self.build_number);
+        object.property("bundleId", &self.bundle_id);
+        object.property("versionNumber", &self.version_number);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsLobChildApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsLobChildApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "buildNumber" => read_lenient(map, key, &mut self.build_number, extra),
+            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
+            "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsLobChildApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsLobChildApp`] by wire name, each a [`Field<MacOsLobChildApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobChildApp::set_null`].
+pub enum MacOsLobChildAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsLobChildAppField {
+    /// `buildNumber`
+    pub const BuildNumber: model::Field<MacOsLobChildApp> = model::Field::new(
+        "buildNumber",
+    );
+    /// `bundleId`
+    pub const BundleId: model::Field<MacOsLobChildApp> = model::Field::new("bundleId");
+    /// `versionNumber`
+    pub const VersionNumber: model::Field<MacOsLobChildApp> = model::Field::new(
+        "versionNumber",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsLobChildApp>] = &[
+        Self::BuildNumber,
+        Self::BundleId,
+        Self::VersionNumber,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.macOSMinimumOperatingSystem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsMinimumOperatingSystem {
+    /// Property `v10_10`: `Edm.Boolean`, not nullable.
+    pub v10_10: Option<bool>,
+    /// Property `v10_11`: `Edm.Boolean`, not nullable.
+    pub v10_11: Option<bool>,
+    /// Property `v10_12`: `Edm.Boolean`, not nullable.
+    pub v10_12: Option<bool>,
+    /// Property `v10_13`: `Edm.Boolean`, not nullable.
+    pub v10_13: Option<bool>,
+    /// Property `v10_14`: `Edm.Boolean`, not nullable.
+    pub v10_14: Option<bool>,
+    /// Property `v10_15`: `Edm.Boolean`, not nullable.
+    pub v10_15: Option<bool>,
+    /// Property `v10_7`: `Edm.Boolean`, not nullable.
+    pub v10_7: Option<bool>,
+    /// Property `v10_8`: `Edm.Boolean`, not nullable.
+    pub v10_8: Option<bool>,
+    /// Property `v10_9`: `Edm.Boolean`, not nullable.
+    pub v10_9: Option<bool>,
+    /// Property `v11_0`: `Edm.Boolean`, not nullable.
+    pub v11_0: Option<bool>,
+    /// Property `v12_0`: `Edm.Boolean`, not nullable.
+    pub v12_0: Option<bool>,
+    /// Property `v13_0`: `Edm.Boolean`, not nullable.
+    pub v13_0: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsMinimumOperatingSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMinimumOperatingSystem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMinimumOperatingSystem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("v10_10", &self.v10_10);
+        object.property("v10_11", &self.v10_11);
+        object.property("v10_12", &self.v10_12);
+        object.property("v10_13", &self.v10_13);
+        object.property("v10_14", &self.v10_14);
+        object.property("v10_15", &self.v10_15);
+        object.property("v10_7", &self.v10_7);
+        object.property("v10_8", &self.v10_8);
+        object.property("v10_9", &self.v10_9);
+        object.property("v11_0", &self.v11_0);
+        object.property("v12_0", &self.v12_0);
+        object.property("v13_0", &self.v13_0);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsMinimumOperatingSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsMinimumOperatingSystem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "v10_10" => read_lenient(map, key, &mut self.v10_10, extra),
+            "v10_11" => read_lenient(map, key, &mut self.v10_11, extra),
+            "v10_12" => read_lenient(map, key, &mut self.v10_12, extra),
+            "v10_13" => read_lenient(map, key, &mut self.v10_13, extra),
+            "v10_14" => read_lenient(map, key, &mut self.v10_14, extra),
+            "v10_15" => read_lenient(map, key, &mut self.v10_15, extra),
+            "v10_7" => read_lenient(map, key, &mut self.v10_7, extra),
+            "v10_8" => read_lenient(map, key, &mut self.v10_8, extra),
+            "v10_9" => read_lenient(map, key, &mut self.v10_9, extra),
+            "v11_0" => read_lenient(map, key, &mut self.v11_0, extra),
+            "v12_0" => read_lenient(map, key, &mut self.v12_0, extra),
+            "v13_0" => read_lenient(map, key, &mut self.v13_0, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMinimumOperatingSystem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsMinimumOperatingSystem`] by wire name, each a [`Field<MacOsMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMinimumOperatingSystem::set_null`].
+pub enum MacOsMinimumOperatingSystemField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsMinimumOperatingSystemField {
+    /// `v10_10`
+    pub const V1010: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_10",
+    );
+    /// `v10_11`
+    pub const V1011: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_11",
+    );
+    /// `v10_12`
+    pub const V1012: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_12",
+    );
+    /// `v10_13`
+    pub const V1013: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_13",
+    );
+    /// `v10_14`
+    pub const V1014: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_14",
+    );
+    /// `v10_15`
+    pub const V1015: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_15",
+    );
+    /// `v10_7`
+    pub const V107: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_7",
+    );
+    /// `v10_8`
+    pub const V108: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_8",
+    );
+    /// `v10_9`
+    pub const V109: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v10_9",
+    );
+    /// `v11_0`
+    pub const V110: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v11_0",
+    );
+    /// `v12_0`
+    pub const V120: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v12_0",
+    );
+    /// `v13_0`
+    pub const V130: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
+        "v13_0",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsMinimumOperatingSystem>] = &[
+        Self::V1010,
+        Self::V1011,
+        Self::V1012,
+        Self::V1013,
+        Self::V1014,
+        Self::V1015,
+        Self::V107,
+        Self::V108,
+        Self::V109,
+        Self::V110,
+        Self::V120,
+        Self::V130,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingCanada`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingCanada {
+    /// Property `movieRating`: `microsoft.graph.ratingCanadaMoviesType`, not nullable.
+    pub movie_rating: Option<RatingCanadaMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingCanadaTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingCanadaTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingCanada {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingCanada {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingCanada";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingCanada {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingCanada {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingCanada {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingCanada`] by wire name, each a [`Field<MediaContentRatingCanada>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingCanada::set_null`].
+pub enum MediaContentRatingCanadaField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingCanadaField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingCanada> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingCanada> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingCanada>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingJapan`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingJapan {
+    /// Property `movieRating`: `microsoft.graph.ratingJapanMoviesType`, not nullable.
+    pub movie_rating: Option<RatingJapanMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingJapanTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingJapanTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingJapan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingJapan {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingJapan";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingJapan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingJapan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingJapan {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingJapan`] by wire name, each a [`Field<MediaContentRatingJapan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingJapan::set_null`].
+pub enum MediaContentRatingJapanField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingJapanField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingJapan> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingJapan> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingJapan>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingUnitedKingdom`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingUnitedKingdom {
+    /// Property `movieRating`: `microsoft.graph.ratingUnitedKingdomMoviesType`, not nullable.
+    pub movie_rating: Option<RatingUnitedKingdomMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingUnitedKingdomTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingUnitedKingdomTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingUnitedKingdom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingUnitedKingdom {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedKingdom";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedKingdom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedKingdom {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingUnitedKingdom {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingUnitedKingdom`] by wire name, each a [`Field<MediaContentRatingUnitedKingdom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedKingdom::set_null`].
+pub enum MediaContentRatingUnitedKingdomField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingUnitedKingdomField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingUnitedKingdom> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingUnitedKingdom> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingUnitedKingdom>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_mime_content")]
+/// CSDL complex type `microsoft.graph.mimeContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MimeContent {
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Property `value`: `Edm.Binary`.
+    pub value: Option<edm::Binary>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_mime_content")]
+impl serde::Serialize for MimeContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_mime_content")]
+impl MimeContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mimeContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("type", &self.r#type);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_mime_content")]
+impl<'de> serde::Deserialize<'de> for MimeContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_mime_content")]
+impl graph_odata_runtime::model::ODataObject for MimeContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_mime_content")]
+impl MimeContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_mime_content")]
+/// The properties of [`MimeContent`] by wire name, each a [`Field<MimeContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MimeContent::set_null`].
+pub enum MimeContentField {}
+
+#[cfg(feature = "_mime_content")]
+#[allow(non_upper_case_globals)]
+impl MimeContentField {
+    /// `type`
+    pub const Type: model::Field<MimeContent> = model::Field::new("type");
+    /// `value`
+    pub const Value: model::Field<MimeContent> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MimeContent>] = &[Self::Type, Self::Value];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.notebookLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotebookLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for NotebookLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl NotebookLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebookLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for NotebookLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for NotebookLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl NotebookLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`NotebookLinks`] by wire name, each a [`Field<NotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotebookLinks::set_null`].
+pub enum NotebookLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl NotebookLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<NotebookLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<NotebookLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NotebookLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL complex type `microsoft.graph.notificationRecipients`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotificationRecipients {
+    /// Property `customRecipients`: `Collection(microsoft.graph.emailIdentity)`, not nullable.
+    pub custom_recipients: Option<Vec<EmailIdentity>>,
+    /// Property `role`: `microsoft.graph.notificationRecipientsType`, not nullable.
+    pub role: Option<NotificationRecipientsType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for NotificationRecipients {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl NotificationRecipients {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notificationRecipients";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customRecipients", &self.custom_recipients);
+        object.property("role", &self.role);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for NotificationRecipients {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for NotificationRecipients {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "customRecipients" => {
+                read_nullable(map, key, &mut self.custom_recipients, extra)
+            }
+            "role" => read_nullable(map, key, &mut self.role, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl NotificationRecipients {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// The properties of [`NotificationRecipients`] by wire name, each a [`Field<NotificationRecipients>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotificationRecipients::set_null`].
+pub enum NotificationRecipientsField {}
+
+#[cfg(feature = "_solutions")]
+#[allow(non_upper_case_globals)]
+impl NotificationRecipientsField {
+    /// `customRecipients`
+    pub const CustomRecipients: model::Field<NotificationRecipients> = model::Field::new(
+        "customRecipients",
+    );
+    /// `role`
+    pub const Role: model::Field<NotificationRecipients> = model::Field::new("role");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NotificationRecipients>] = &[
+        Self::CustomRecipients,
+        Self::Role,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onAttributeCollectionHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnAttributeCollectionHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnAttributeCollectionHandler(Box<OnAttributeCollectionHandler>),
+    /// `microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp`
+    OnAttributeCollectionExternalUsersSelfServiceSignUp(
+        Box<OnAttributeCollectionExternalUsersSelfServiceSignUp>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnAttributeCollectionHandler(_) => {
+                OnAttributeCollectionHandler::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(_) => {
+                OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnAttributeCollectionHandler`] (or of an unknown derived type).
+    pub fn as_on_attribute_collection_handler(
+        &self,
+    ) -> Option<&OnAttributeCollectionHandler> {
+        match self {
+            Self::OnAttributeCollectionHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnAttributeCollectionHandler {
+    fn default() -> Self {
+        Self::OnAttributeCollectionHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionHandler> for AnyOnAttributeCollectionHandler {
+    fn from(value: OnAttributeCollectionHandler) -> Self {
+        Self::OnAttributeCollectionHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionHandler {
+    /// The value if it is a [`AnyOnAttributeCollectionHandler::OnAttributeCollectionExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_attribute_collection_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnAttributeCollectionExternalUsersSelfServiceSignUp> {
+        match self {
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionExternalUsersSelfServiceSignUp>
+for AnyOnAttributeCollectionHandler {
+    fn from(value: OnAttributeCollectionExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAttributeCollectionHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnAttributeCollectionHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                        ),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp"
+            | "graph.onAttributeCollectionExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionExternalUsersSelfServiceSignUp)
+            }
+            _ => serde_json::from_value(value).map(Self::OnAttributeCollectionHandler),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onAttributeCollectionStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnAttributeCollectionStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnAttributeCollectionStartHandler(Box<OnAttributeCollectionStartHandler>),
+    /// `microsoft.graph.onAttributeCollectionStartCustomExtensionHandler`
+    OnAttributeCollectionStartCustomExtensionHandler(
+        Box<OnAttributeCollectionStartCustomExtensionHandler>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnAttributeCollectionStartHandler(_) => {
+                OnAttributeCollectionStartHandler::ODATA_TYPE
+            }
+            Self::OnAttributeCollectionStartCustomExtensionHandler(_) => {
+                OnAttributeCollectionStartCustomExtensionHandler::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnAttributeCollectionStartHandler`] (or of an unknown derived type).
+    pub fn as_on_attribute_collection_start_handler(
+        &self,
+    ) -> Option<&OnAttributeCollectionStartHandler> {
+        match self {
+            Self::OnAttributeCollectionStartHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnAttributeCollectionStartHandler {
+    fn default() -> Self {
+        Self::OnAttributeCollectionStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionStartHandler> for AnyOnAttributeCollectionStartHandler {
+    fn from(value: OnAttributeCollectionStartHandler) -> Self {
+        Self::OnAttributeCollectionStartHandler(Box::new(value))
     }
 }

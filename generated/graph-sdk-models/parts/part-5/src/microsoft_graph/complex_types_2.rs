@@ -11,43 +11,49 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_management")]
-impl From<EdgeSearchEngine> for AnyEdgeSearchEngineBase {
-    fn from(value: EdgeSearchEngine) -> Self {
-        Self::EdgeSearchEngine(Box::new(value))
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionStartHandler {
+    /// The value if it is a [`AnyOnAttributeCollectionStartHandler::OnAttributeCollectionStartCustomExtensionHandler`] variant.
+    pub fn as_on_attribute_collection_start_custom_extension_handler(
+        &self,
+    ) -> Option<&OnAttributeCollectionStartCustomExtensionHandler> {
+        match self {
+            Self::OnAttributeCollectionStartCustomExtensionHandler(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<EdgeSearchEngineCustom> for AnyEdgeSearchEngineBase {
-    fn from(value: EdgeSearchEngineCustom) -> Self {
-        Self::EdgeSearchEngineCustom(Box::new(value))
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionStartCustomExtensionHandler>
+for AnyOnAttributeCollectionStartHandler {
+    fn from(value: OnAttributeCollectionStartCustomExtensionHandler) -> Self {
+        Self::OnAttributeCollectionStartCustomExtensionHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AnyEdgeSearchEngineBase {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAttributeCollectionStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::EdgeSearchEngineBase(value) => {
+            Self::OnAttributeCollectionStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::EdgeSearchEngine(value) => {
-                value.serialize_with_type(serializer, Some(EdgeSearchEngine::ODATA_TYPE))
-            }
-            Self::EdgeSearchEngineCustom(value) => {
+            Self::OnAttributeCollectionStartCustomExtensionHandler(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(EdgeSearchEngineCustom::ODATA_TYPE),
+                        Some(
+                            OnAttributeCollectionStartCustomExtensionHandler::ODATA_TYPE,
+                        ),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AnyEdgeSearchEngineBase {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -56,3239 +62,307 @@ impl<'de> serde::Deserialize<'de> for AnyEdgeSearchEngineBase {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.edgeSearchEngine" | "graph.edgeSearchEngine" => {
-                serde_json::from_value(value).map(Self::EdgeSearchEngine)
-            }
-            "microsoft.graph.edgeSearchEngineCustom" | "graph.edgeSearchEngineCustom" => {
-                serde_json::from_value(value).map(Self::EdgeSearchEngineCustom)
-            }
-            _ => serde_json::from_value(value).map(Self::EdgeSearchEngineBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.edgeSearchEngineCustom`; base type `microsoft.graph.edgeSearchEngineBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EdgeSearchEngineCustom {
-    /// Property `edgeSearchEngineOpenSearchXmlUrl`: `Edm.String`, not nullable.
-    pub edge_search_engine_open_search_xml_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EdgeSearchEngineCustom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EdgeSearchEngineCustom {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineCustom";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "edgeSearchEngineOpenSearchXmlUrl",
-                &self.edge_search_engine_open_search_xml_url,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EdgeSearchEngineCustom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineCustom {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "edgeSearchEngineOpenSearchXmlUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_search_engine_open_search_xml_url,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EdgeSearchEngineCustom {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`EdgeSearchEngineCustom`] by wire name, each a [`Field<EdgeSearchEngineCustom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngineCustom::set_null`].
-pub enum EdgeSearchEngineCustomField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl EdgeSearchEngineCustomField {
-    /// `edgeSearchEngineOpenSearchXmlUrl`
-    pub const EdgeSearchEngineOpenSearchXmlUrl: model::Field<EdgeSearchEngineCustom> = model::Field::new(
-        "edgeSearchEngineOpenSearchXmlUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EdgeSearchEngineCustom>] = &[
-        Self::EdgeSearchEngineOpenSearchXmlUrl,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationAssignmentRecipient`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentRecipient {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationSubmissionIndividualRecipient`; base type `microsoft.graph.educationSubmissionRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationSubmissionIndividualRecipient {
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationSubmissionIndividualRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationSubmissionIndividualRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionIndividualRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationSubmissionIndividualRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationSubmissionIndividualRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationSubmissionIndividualRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationSubmissionIndividualRecipient`] by wire name, each a [`Field<EducationSubmissionIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmissionIndividualRecipient::set_null`].
-pub enum EducationSubmissionIndividualRecipientField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationSubmissionIndividualRecipientField {
-    /// `userId`
-    pub const UserId: model::Field<EducationSubmissionIndividualRecipient> = model::Field::new(
-        "userId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationSubmissionIndividualRecipient>] = &[
-        Self::UserId,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationSubmissionRecipient`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationSubmissionRecipient {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationSubmissionRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationSubmissionRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationSubmissionRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationSubmissionRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-/// A `microsoft.graph.educationSubmissionRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationSubmissionRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyEducationSubmissionRecipient {
-    /// The base type itself, or a derived type unknown to this crate.
-    EducationSubmissionRecipient(Box<EducationSubmissionRecipient>),
-    /// `microsoft.graph.educationSubmissionIndividualRecipient`
-    EducationSubmissionIndividualRecipient(Box<EducationSubmissionIndividualRecipient>),
-}
-
-#[cfg(feature = "_education")]
-impl AnyEducationSubmissionRecipient {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::EducationSubmissionRecipient(_) => {
-                EducationSubmissionRecipient::ODATA_TYPE
-            }
-            Self::EducationSubmissionIndividualRecipient(_) => {
-                EducationSubmissionIndividualRecipient::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`EducationSubmissionRecipient`] (or of an unknown derived type).
-    pub fn as_education_submission_recipient(
-        &self,
-    ) -> Option<&EducationSubmissionRecipient> {
-        match self {
-            Self::EducationSubmissionRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl Default for AnyEducationSubmissionRecipient {
-    fn default() -> Self {
-        Self::EducationSubmissionRecipient(Box::default())
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<EducationSubmissionRecipient> for AnyEducationSubmissionRecipient {
-    fn from(value: EducationSubmissionRecipient) -> Self {
-        Self::EducationSubmissionRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl AnyEducationSubmissionRecipient {
-    /// The value if it is a [`AnyEducationSubmissionRecipient::EducationSubmissionIndividualRecipient`] variant.
-    pub fn as_education_submission_individual_recipient(
-        &self,
-    ) -> Option<&EducationSubmissionIndividualRecipient> {
-        match self {
-            Self::EducationSubmissionIndividualRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<EducationSubmissionIndividualRecipient> for AnyEducationSubmissionRecipient {
-    fn from(value: EducationSubmissionIndividualRecipient) -> Self {
-        Self::EducationSubmissionIndividualRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for AnyEducationSubmissionRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::EducationSubmissionRecipient(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::EducationSubmissionIndividualRecipient(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EducationSubmissionIndividualRecipient::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for AnyEducationSubmissionRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.educationSubmissionIndividualRecipient"
-            | "graph.educationSubmissionIndividualRecipient" => {
+            "microsoft.graph.onAttributeCollectionStartCustomExtensionHandler"
+            | "graph.onAttributeCollectionStartCustomExtensionHandler" => {
                 serde_json::from_value(value)
-                    .map(Self::EducationSubmissionIndividualRecipient)
+                    .map(Self::OnAttributeCollectionStartCustomExtensionHandler)
             }
-            _ => serde_json::from_value(value).map(Self::EducationSubmissionRecipient),
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionStartHandler)
+            }
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.endUserNotificationSetting`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndUserNotificationSetting {
-    /// Property `notificationPreference`: `microsoft.graph.endUserNotificationPreference`.
-    pub notification_preference: Option<EndUserNotificationPreference>,
-    /// Property `positiveReinforcement`: `microsoft.graph.positiveReinforcementNotification`.
-    pub positive_reinforcement: Option<PositiveReinforcementNotification>,
-    /// Property `settingType`: `microsoft.graph.endUserNotificationSettingType`.
-    pub setting_type: Option<EndUserNotificationSettingType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EndUserNotificationSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EndUserNotificationSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserNotificationSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("notificationPreference", &self.notification_preference);
-        object.property("positiveReinforcement", &self.positive_reinforcement);
-        object.property("settingType", &self.setting_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EndUserNotificationSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EndUserNotificationSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "notificationPreference" => {
-                read_nullable(map, key, &mut self.notification_preference, extra)
-            }
-            "positiveReinforcement" => {
-                read_nullable(map, key, &mut self.positive_reinforcement, extra)
-            }
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EndUserNotificationSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EndUserNotificationSetting`] by wire name, each a [`Field<EndUserNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserNotificationSetting::set_null`].
-pub enum EndUserNotificationSettingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EndUserNotificationSettingField {
-    /// `notificationPreference`
-    pub const NotificationPreference: model::Field<EndUserNotificationSetting> = model::Field::new(
-        "notificationPreference",
-    );
-    /// `positiveReinforcement`
-    pub const PositiveReinforcement: model::Field<EndUserNotificationSetting> = model::Field::new(
-        "positiveReinforcement",
-    );
-    /// `settingType`
-    pub const SettingType: model::Field<EndUserNotificationSetting> = model::Field::new(
-        "settingType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EndUserNotificationSetting>] = &[
-        Self::NotificationPreference,
-        Self::PositiveReinforcement,
-        Self::SettingType,
-    ];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.enumeratedScopes`; base type `microsoft.graph.inheritableScopes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnumeratedScopes {
-    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
-    /// Inherited from `microsoft.graph.inheritableScopes`.
-    pub kind: Option<ScopeCollectionKind>,
-    /// Property `scopes`: `Collection(Edm.String)`, not nullable.
-    pub scopes: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for EnumeratedScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl EnumeratedScopes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedScopes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.property("scopes", &self.scopes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            "scopes" => read_lenient(map, key, &mut self.scopes, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl EnumeratedScopes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`EnumeratedScopes`] by wire name, each a [`Field<EnumeratedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedScopes::set_null`].
-pub enum EnumeratedScopesField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl EnumeratedScopesField {
-    /// `kind`
-    pub const Kind: model::Field<EnumeratedScopes> = model::Field::new("kind");
-    /// `scopes`
-    pub const Scopes: model::Field<EnumeratedScopes> = model::Field::new("scopes");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnumeratedScopes>] = &[
-        Self::Kind,
-        Self::Scopes,
-    ];
-}
-
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.faceCheckConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaceCheckConfiguration {
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Property `sourcePhotoClaimName`: `Edm.String`, not nullable.
-    pub source_photo_claim_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for FaceCheckConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl FaceCheckConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.faceCheckConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("sourcePhotoClaimName", &self.source_photo_claim_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for FaceCheckConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for FaceCheckConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "sourcePhotoClaimName" => {
-                read_lenient(map, key, &mut self.source_photo_claim_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl FaceCheckConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`FaceCheckConfiguration`] by wire name, each a [`Field<FaceCheckConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FaceCheckConfiguration::set_null`].
-pub enum FaceCheckConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl FaceCheckConfigurationField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<FaceCheckConfiguration> = model::Field::new(
-        "isEnabled",
-    );
-    /// `sourcePhotoClaimName`
-    pub const SourcePhotoClaimName: model::Field<FaceCheckConfiguration> = model::Field::new(
-        "sourcePhotoClaimName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FaceCheckConfiguration>] = &[
-        Self::IsEnabled,
-        Self::SourcePhotoClaimName,
-    ];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.inheritableScopes`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InheritableScopes {
-    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
-    pub kind: Option<ScopeCollectionKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for InheritableScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl InheritableScopes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritableScopes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for InheritableScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for InheritableScopes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl InheritableScopes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`InheritableScopes`] by wire name, each a [`Field<InheritableScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritableScopes::set_null`].
-pub enum InheritableScopesField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl InheritableScopesField {
-    /// `kind`
-    pub const Kind: model::Field<InheritableScopes> = model::Field::new("kind");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InheritableScopes>] = &[Self::Kind];
-}
-
-#[cfg(feature = "_integer_range")]
-/// CSDL complex type `microsoft.graph.integerRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntegerRange {
-    /// Property `end`: `Edm.Int64`.
-    pub end: Option<i64>,
-    /// Property `start`: `Edm.Int64`.
-    pub start: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_integer_range")]
-impl serde::Serialize for IntegerRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_integer_range")]
-impl IntegerRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.integerRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("end", &self.end);
-        object.property("start", &self.start);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for IntegerRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::model::ODataObject for IntegerRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "end" => read_lenient(map, key, &mut self.end, extra),
-            "start" => read_lenient(map, key, &mut self.start, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_integer_range")]
-impl IntegerRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_integer_range")]
-/// The properties of [`IntegerRange`] by wire name, each a [`Field<IntegerRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntegerRange::set_null`].
-pub enum IntegerRangeField {}
-
-#[cfg(feature = "_integer_range")]
-#[allow(non_upper_case_globals)]
-impl IntegerRangeField {
-    /// `end`
-    pub const End: model::Field<IntegerRange> = model::Field::new("end");
-    /// `start`
-    pub const Start: model::Field<IntegerRange> = model::Field::new("start");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IntegerRange>] = &[Self::End, Self::Start];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.iosDeviceType`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosDeviceType {
-    /// Property `iPad`: `Edm.Boolean`, not nullable.
-    pub i_pad: Option<bool>,
-    /// Property `iPhoneAndIPod`: `Edm.Boolean`, not nullable.
-    pub i_phone_and_i_pod: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for IosDeviceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosDeviceType {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceType";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("iPad", &self.i_pad);
-        object.property("iPhoneAndIPod", &self.i_phone_and_i_pod);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for IosDeviceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for IosDeviceType {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "iPad" => read_lenient(map, key, &mut self.i_pad, extra),
-            "iPhoneAndIPod" => read_lenient(map, key, &mut self.i_phone_and_i_pod, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosDeviceType {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`IosDeviceType`] by wire name, each a [`Field<IosDeviceType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceType::set_null`].
-pub enum IosDeviceTypeField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl IosDeviceTypeField {
-    /// `iPad`
-    pub const IPad: model::Field<IosDeviceType> = model::Field::new("iPad");
-    /// `iPhoneAndIPod`
-    pub const IPhoneAndIPod: model::Field<IosDeviceType> = model::Field::new(
-        "iPhoneAndIPod",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosDeviceType>] = &[
-        Self::IPad,
-        Self::IPhoneAndIPod,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// A `microsoft.graph.iosHomeScreenItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IosHomeScreenItem`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onAttributeCollectionSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyIosHomeScreenItem {
+pub enum AnyOnAttributeCollectionSubmitHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    IosHomeScreenItem(Box<IosHomeScreenItem>),
-    /// `microsoft.graph.iosHomeScreenApp`
-    IosHomeScreenApp(Box<IosHomeScreenApp>),
-    /// `microsoft.graph.iosHomeScreenFolder`
-    IosHomeScreenFolder(Box<IosHomeScreenFolder>),
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyIosHomeScreenItem {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::IosHomeScreenItem(_) => IosHomeScreenItem::ODATA_TYPE,
-            Self::IosHomeScreenApp(_) => IosHomeScreenApp::ODATA_TYPE,
-            Self::IosHomeScreenFolder(_) => IosHomeScreenFolder::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`IosHomeScreenItem`] (or of an unknown derived type).
-    pub fn as_ios_home_screen_item(&self) -> Option<&IosHomeScreenItem> {
-        match self {
-            Self::IosHomeScreenItem(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Default for AnyIosHomeScreenItem {
-    fn default() -> Self {
-        Self::IosHomeScreenItem(Box::default())
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<IosHomeScreenItem> for AnyIosHomeScreenItem {
-    fn from(value: IosHomeScreenItem) -> Self {
-        Self::IosHomeScreenItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyIosHomeScreenItem {
-    /// The value if it is a [`AnyIosHomeScreenItem::IosHomeScreenApp`] variant.
-    pub fn as_ios_home_screen_app(&self) -> Option<&IosHomeScreenApp> {
-        match self {
-            Self::IosHomeScreenApp(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyIosHomeScreenItem::IosHomeScreenFolder`] variant.
-    pub fn as_ios_home_screen_folder(&self) -> Option<&IosHomeScreenFolder> {
-        match self {
-            Self::IosHomeScreenFolder(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<IosHomeScreenApp> for AnyIosHomeScreenItem {
-    fn from(value: IosHomeScreenApp) -> Self {
-        Self::IosHomeScreenApp(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<IosHomeScreenFolder> for AnyIosHomeScreenItem {
-    fn from(value: IosHomeScreenFolder) -> Self {
-        Self::IosHomeScreenFolder(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AnyIosHomeScreenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::IosHomeScreenItem(value) => value.serialize_with_type(serializer, None),
-            Self::IosHomeScreenApp(value) => {
-                value.serialize_with_type(serializer, Some(IosHomeScreenApp::ODATA_TYPE))
-            }
-            Self::IosHomeScreenFolder(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IosHomeScreenFolder::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AnyIosHomeScreenItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.iosHomeScreenApp" | "graph.iosHomeScreenApp" => {
-                serde_json::from_value(value).map(Self::IosHomeScreenApp)
-            }
-            "microsoft.graph.iosHomeScreenFolder" | "graph.iosHomeScreenFolder" => {
-                serde_json::from_value(value).map(Self::IosHomeScreenFolder)
-            }
-            _ => serde_json::from_value(value).map(Self::IosHomeScreenItem),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.iosHomeScreenPage`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosHomeScreenPage {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `icons`: `Collection(microsoft.graph.iosHomeScreenItem)`, not nullable.
-    pub icons: Option<Vec<AnyIosHomeScreenItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosHomeScreenPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosHomeScreenPage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenPage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("icons", &self.icons);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosHomeScreenPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosHomeScreenPage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "icons" => read_nullable(map, key, &mut self.icons, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosHomeScreenPage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosHomeScreenPage`] by wire name, each a [`Field<IosHomeScreenPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenPage::set_null`].
-pub enum IosHomeScreenPageField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosHomeScreenPageField {
-    /// `displayName`
-    pub const DisplayName: model::Field<IosHomeScreenPage> = model::Field::new(
-        "displayName",
-    );
-    /// `icons`
-    pub const Icons: model::Field<IosHomeScreenPage> = model::Field::new("icons");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosHomeScreenPage>] = &[
-        Self::DisplayName,
-        Self::Icons,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.iosMinimumOperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosMinimumOperatingSystem {
-    /// Property `v10_0`: `Edm.Boolean`, not nullable.
-    pub v10_0: Option<bool>,
-    /// Property `v11_0`: `Edm.Boolean`, not nullable.
-    pub v11_0: Option<bool>,
-    /// Property `v12_0`: `Edm.Boolean`, not nullable.
-    pub v12_0: Option<bool>,
-    /// Property `v13_0`: `Edm.Boolean`, not nullable.
-    pub v13_0: Option<bool>,
-    /// Property `v14_0`: `Edm.Boolean`, not nullable.
-    pub v14_0: Option<bool>,
-    /// Property `v15_0`: `Edm.Boolean`, not nullable.
-    pub v15_0: Option<bool>,
-    /// Property `v8_0`: `Edm.Boolean`, not nullable.
-    pub v8_0: Option<bool>,
-    /// Property `v9_0`: `Edm.Boolean`, not nullable.
-    pub v9_0: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for IosMinimumOperatingSystem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosMinimumOperatingSystem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosMinimumOperatingSystem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("v10_0", &self.v10_0);
-        object.property("v11_0", &self.v11_0);
-        object.property("v12_0", &self.v12_0);
-        object.property("v13_0", &self.v13_0);
-        object.property("v14_0", &self.v14_0);
-        object.property("v15_0", &self.v15_0);
-        object.property("v8_0", &self.v8_0);
-        object.property("v9_0", &self.v9_0);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for IosMinimumOperatingSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for IosMinimumOperatingSystem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "v10_0" => read_lenient(map, key, &mut self.v10_0, extra),
-            "v11_0" => read_lenient(map, key, &mut self.v11_0, extra),
-            "v12_0" => read_lenient(map, key, &mut self.v12_0, extra),
-            "v13_0" => read_lenient(map, key, &mut self.v13_0, extra),
-            "v14_0" => read_lenient(map, key, &mut self.v14_0, extra),
-            "v15_0" => read_lenient(map, key, &mut self.v15_0, extra),
-            "v8_0" => read_lenient(map, key, &mut self.v8_0, extra),
-            "v9_0" => read_lenient(map, key, &mut self.v9_0, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosMinimumOperatingSystem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`IosMinimumOperatingSystem`] by wire name, each a [`Field<IosMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosMinimumOperatingSystem::set_null`].
-pub enum IosMinimumOperatingSystemField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl IosMinimumOperatingSystemField {
-    /// `v10_0`
-    pub const V100: model::Field<IosMinimumOperatingSystem> = model::Field::new("v10_0");
-    /// `v11_0`
-    pub const V110: model::Field<IosMinimumOperatingSystem> = model::Field::new("v11_0");
-    /// `v12_0`
-    pub const V120: model::Field<IosMinimumOperatingSystem> = model::Field::new("v12_0");
-    /// `v13_0`
-    pub const V130: model::Field<IosMinimumOperatingSystem> = model::Field::new("v13_0");
-    /// `v14_0`
-    pub const V140: model::Field<IosMinimumOperatingSystem> = model::Field::new("v14_0");
-    /// `v15_0`
-    pub const V150: model::Field<IosMinimumOperatingSystem> = model::Field::new("v15_0");
-    /// `v8_0`
-    pub const V80: model::Field<IosMinimumOperatingSystem> = model::Field::new("v8_0");
-    /// `v9_0`
-    pub const V90: model::Field<IosMinimumOperatingSystem> = model::Field::new("v9_0");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosMinimumOperatingSystem>] = &[
-        Self::V100,
-        Self::V110,
-        Self::V120,
-        Self::V130,
-        Self::V140,
-        Self::V150,
-        Self::V80,
-        Self::V90,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.iosNetworkUsageRule`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosNetworkUsageRule {
-    /// Property `cellularDataBlocked`: `Edm.Boolean`, not nullable.
-    pub cellular_data_blocked: Option<bool>,
-    /// Property `cellularDataBlockWhenRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_data_block_when_roaming: Option<bool>,
-    /// Property `managedApps`: `Collection(microsoft.graph.appListItem)`.
-    pub managed_apps: Option<Vec<AppListItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosNetworkUsageRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosNetworkUsageRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNetworkUsageRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cellularDataBlocked", &self.cellular_data_blocked);
-        object
-            .property(
-                "cellularDataBlockWhenRoaming",
-                &self.cellular_data_block_when_roaming,
-            );
-        object.property("managedApps", &self.managed_apps);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosNetworkUsageRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosNetworkUsageRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "cellularDataBlocked" => {
-                read_lenient(map, key, &mut self.cellular_data_blocked, extra)
-            }
-            "cellularDataBlockWhenRoaming" => {
-                read_lenient(map, key, &mut self.cellular_data_block_when_roaming, extra)
-            }
-            "managedApps" => read_nullable(map, key, &mut self.managed_apps, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosNetworkUsageRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosNetworkUsageRule`] by wire name, each a [`Field<IosNetworkUsageRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNetworkUsageRule::set_null`].
-pub enum IosNetworkUsageRuleField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosNetworkUsageRuleField {
-    /// `cellularDataBlocked`
-    pub const CellularDataBlocked: model::Field<IosNetworkUsageRule> = model::Field::new(
-        "cellularDataBlocked",
-    );
-    /// `cellularDataBlockWhenRoaming`
-    pub const CellularDataBlockWhenRoaming: model::Field<IosNetworkUsageRule> = model::Field::new(
-        "cellularDataBlockWhenRoaming",
-    );
-    /// `managedApps`
-    pub const ManagedApps: model::Field<IosNetworkUsageRule> = model::Field::new(
-        "managedApps",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosNetworkUsageRule>] = &[
-        Self::CellularDataBlocked,
-        Self::CellularDataBlockWhenRoaming,
-        Self::ManagedApps,
-    ];
-}
-
-#[cfg(feature = "_content_customization")]
-/// CSDL complex type `microsoft.graph.loginPageLayoutConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoginPageLayoutConfiguration {
-    /// Property `isFooterShown`: `Edm.Boolean`.
-    pub is_footer_shown: Option<bool>,
-    /// Property `isHeaderShown`: `Edm.Boolean`.
-    pub is_header_shown: Option<bool>,
-    /// Property `layoutTemplateType`: `microsoft.graph.layoutTemplateType`.
-    pub layout_template_type: Option<LayoutTemplateType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_customization")]
-impl serde::Serialize for LoginPageLayoutConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl LoginPageLayoutConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageLayoutConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isFooterShown", &self.is_footer_shown);
-        object.property("isHeaderShown", &self.is_header_shown);
-        object.property("layoutTemplateType", &self.layout_template_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "isFooterShown" => read_lenient(map, key, &mut self.is_footer_shown, extra),
-            "isHeaderShown" => read_lenient(map, key, &mut self.is_header_shown, extra),
-            "layoutTemplateType" => {
-                read_nullable(map, key, &mut self.layout_template_type, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl LoginPageLayoutConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-/// The properties of [`LoginPageLayoutConfiguration`] by wire name, each a [`Field<LoginPageLayoutConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageLayoutConfiguration::set_null`].
-pub enum LoginPageLayoutConfigurationField {}
-
-#[cfg(feature = "_content_customization")]
-#[allow(non_upper_case_globals)]
-impl LoginPageLayoutConfigurationField {
-    /// `isFooterShown`
-    pub const IsFooterShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "isFooterShown",
-    );
-    /// `isHeaderShown`
-    pub const IsHeaderShown: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "isHeaderShown",
-    );
-    /// `layoutTemplateType`
-    pub const LayoutTemplateType: model::Field<LoginPageLayoutConfiguration> = model::Field::new(
-        "layoutTemplateType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LoginPageLayoutConfiguration>] = &[
-        Self::IsFooterShown,
-        Self::IsHeaderShown,
-        Self::LayoutTemplateType,
-    ];
-}
-
-#[cfg(feature = "_content_customization")]
-/// CSDL complex type `microsoft.graph.loginPageTextVisibilitySettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoginPageTextVisibilitySettings {
-    /// Property `hideAccountResetCredentials`: `Edm.Boolean`.
-    pub hide_account_reset_credentials: Option<bool>,
-    /// Property `hideCannotAccessYourAccount`: `Edm.Boolean`.
-    pub hide_cannot_access_your_account: Option<bool>,
-    /// Property `hideForgotMyPassword`: `Edm.Boolean`.
-    pub hide_forgot_my_password: Option<bool>,
-    /// Property `hidePrivacyAndCookies`: `Edm.Boolean`.
-    pub hide_privacy_and_cookies: Option<bool>,
-    /// Property `hideResetItNow`: `Edm.Boolean`.
-    pub hide_reset_it_now: Option<bool>,
-    /// Property `hideTermsOfUse`: `Edm.Boolean`.
-    pub hide_terms_of_use: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_content_customization")]
-impl serde::Serialize for LoginPageTextVisibilitySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl LoginPageTextVisibilitySettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageTextVisibilitySettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "hideAccountResetCredentials",
-                &self.hide_account_reset_credentials,
-            );
-        object
-            .property(
-                "hideCannotAccessYourAccount",
-                &self.hide_cannot_access_your_account,
-            );
-        object.property("hideForgotMyPassword", &self.hide_forgot_my_password);
-        object.property("hidePrivacyAndCookies", &self.hide_privacy_and_cookies);
-        object.property("hideResetItNow", &self.hide_reset_it_now);
-        object.property("hideTermsOfUse", &self.hide_terms_of_use);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hideAccountResetCredentials" => {
-                read_lenient(map, key, &mut self.hide_account_reset_credentials, extra)
-            }
-            "hideCannotAccessYourAccount" => {
-                read_lenient(map, key, &mut self.hide_cannot_access_your_account, extra)
-            }
-            "hideForgotMyPassword" => {
-                read_lenient(map, key, &mut self.hide_forgot_my_password, extra)
-            }
-            "hidePrivacyAndCookies" => {
-                read_lenient(map, key, &mut self.hide_privacy_and_cookies, extra)
-            }
-            "hideResetItNow" => {
-                read_lenient(map, key, &mut self.hide_reset_it_now, extra)
-            }
-            "hideTermsOfUse" => {
-                read_lenient(map, key, &mut self.hide_terms_of_use, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-impl LoginPageTextVisibilitySettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_content_customization")]
-/// The properties of [`LoginPageTextVisibilitySettings`] by wire name, each a [`Field<LoginPageTextVisibilitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageTextVisibilitySettings::set_null`].
-pub enum LoginPageTextVisibilitySettingsField {}
-
-#[cfg(feature = "_content_customization")]
-#[allow(non_upper_case_globals)]
-impl LoginPageTextVisibilitySettingsField {
-    /// `hideAccountResetCredentials`
-    pub const HideAccountResetCredentials: model::Field<
-        LoginPageTextVisibilitySettings,
-    > = model::Field::new("hideAccountResetCredentials");
-    /// `hideCannotAccessYourAccount`
-    pub const HideCannotAccessYourAccount: model::Field<
-        LoginPageTextVisibilitySettings,
-    > = model::Field::new("hideCannotAccessYourAccount");
-    /// `hideForgotMyPassword`
-    pub const HideForgotMyPassword: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideForgotMyPassword",
-    );
-    /// `hidePrivacyAndCookies`
-    pub const HidePrivacyAndCookies: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hidePrivacyAndCookies",
-    );
-    /// `hideResetItNow`
-    pub const HideResetItNow: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideResetItNow",
-    );
-    /// `hideTermsOfUse`
-    pub const HideTermsOfUse: model::Field<LoginPageTextVisibilitySettings> = model::Field::new(
-        "hideTermsOfUse",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LoginPageTextVisibilitySettings>] = &[
-        Self::HideAccountResetCredentials,
-        Self::HideCannotAccessYourAccount,
-        Self::HideForgotMyPassword,
-        Self::HidePrivacyAndCookies,
-        Self::HideResetItNow,
-        Self::HideTermsOfUse,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.macOSIncludedApp`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsIncludedApp {
-    /// Property `bundleId`: `Edm.String`, not nullable.
-    pub bundle_id: Option<String>,
-    /// Property `bundleVersion`: `Edm.String`, not nullable.
-    pub bundle_version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsIncludedApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsIncludedApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSIncludedApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("bundleId", &self.bundle_id);
-        object.property("bundleVersion", &self.bundle_version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsIncludedApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsIncludedApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
-            "bundleVersion" => read_lenient(map, key, &mut self.bundle_version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsIncludedApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsIncludedApp`] by wire name, each a [`Field<MacOsIncludedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsIncludedApp::set_null`].
-pub enum MacOsIncludedAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsIncludedAppField {
-    /// `bundleId`
-    pub const BundleId: model::Field<MacOsIncludedApp> = model::Field::new("bundleId");
-    /// `bundleVersion`
-    pub const BundleVersion: model::Field<MacOsIncludedApp> = model::Field::new(
-        "bundleVersion",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsIncludedApp>] = &[
-        Self::BundleId,
-        Self::BundleVersion,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.macOSLobChildApp`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsLobChildApp {
-    /// Property `buildNumber`: `Edm.String`.
-    pub build_number: Option<String>,
-    /// Property `bundleId`: `Edm.String`.
-    pub bundle_id: Option<String>,
-    /// Property `versionNumber`: `Edm.String`.
-    pub version_number: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsLobChildApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsLobChildApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobChildApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("buildNumber", &self.build_number);
-        object.property("bundleId", &self.bundle_id);
-        object.property("versionNumber", &self.version_number);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsLobChildApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsLobChildApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "buildNumber" => read_lenient(map, key, &mut self.build_number, extra),
-            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
-            "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsLobChildApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsLobChildApp`] by wire name, each a [`Field<MacOsLobChildApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobChildApp::set_null`].
-pub enum MacOsLobChildAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsLobChildAppField {
-    /// `buildNumber`
-    pub const BuildNumber: model::Field<MacOsLobChildApp> = model::Field::new(
-        "buildNumber",
-    );
-    /// `bundleId`
-    pub const BundleId: model::Field<MacOsLobChildApp> = model::Field::new("bundleId");
-    /// `versionNumber`
-    pub const VersionNumber: model::Field<MacOsLobChildApp> = model::Field::new(
-        "versionNumber",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsLobChildApp>] = &[
-        Self::BuildNumber,
-        Self::BundleId,
-        Self::VersionNumber,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL complex type `microsoft.graph.macOSMinimumOperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsMinimumOperatingSystem {
-    /// Property `v10_10`: `Edm.Boolean`, not nullable.
-    pub v10_10: Option<bool>,
-    /// Property `v10_11`: `Edm.Boolean`, not nullable.
-    pub v10_11: Option<bool>,
-    /// Property `v10_12`: `Edm.Boolean`, not nullable.
-    pub v10_12: Option<bool>,
-    /// Property `v10_13`: `Edm.Boolean`, not nullable.
-    pub v10_13: Option<bool>,
-    /// Property `v10_14`: `Edm.Boolean`, not nullable.
-    pub v10_14: Option<bool>,
-    /// Property `v10_15`: `Edm.Boolean`, not nullable.
-    pub v10_15: Option<bool>,
-    /// Property `v10_7`: `Edm.Boolean`, not nullable.
-    pub v10_7: Option<bool>,
-    /// Property `v10_8`: `Edm.Boolean`, not nullable.
-    pub v10_8: Option<bool>,
-    /// Property `v10_9`: `Edm.Boolean`, not nullable.
-    pub v10_9: Option<bool>,
-    /// Property `v11_0`: `Edm.Boolean`, not nullable.
-    pub v11_0: Option<bool>,
-    /// Property `v12_0`: `Edm.Boolean`, not nullable.
-    pub v12_0: Option<bool>,
-    /// Property `v13_0`: `Edm.Boolean`, not nullable.
-    pub v13_0: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsMinimumOperatingSystem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMinimumOperatingSystem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMinimumOperatingSystem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("v10_10", &self.v10_10);
-        object.property("v10_11", &self.v10_11);
-        object.property("v10_12", &self.v10_12);
-        object.property("v10_13", &self.v10_13);
-        object.property("v10_14", &self.v10_14);
-        object.property("v10_15", &self.v10_15);
-        object.property("v10_7", &self.v10_7);
-        object.property("v10_8", &self.v10_8);
-        object.property("v10_9", &self.v10_9);
-        object.property("v11_0", &self.v11_0);
-        object.property("v12_0", &self.v12_0);
-        object.property("v13_0", &self.v13_0);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsMinimumOperatingSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsMinimumOperatingSystem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "v10_10" => read_lenient(map, key, &mut self.v10_10, extra),
-            "v10_11" => read_lenient(map, key, &mut self.v10_11, extra),
-            "v10_12" => read_lenient(map, key, &mut self.v10_12, extra),
-            "v10_13" => read_lenient(map, key, &mut self.v10_13, extra),
-            "v10_14" => read_lenient(map, key, &mut self.v10_14, extra),
-            "v10_15" => read_lenient(map, key, &mut self.v10_15, extra),
-            "v10_7" => read_lenient(map, key, &mut self.v10_7, extra),
-            "v10_8" => read_lenient(map, key, &mut self.v10_8, extra),
-            "v10_9" => read_lenient(map, key, &mut self.v10_9, extra),
-            "v11_0" => read_lenient(map, key, &mut self.v11_0, extra),
-            "v12_0" => read_lenient(map, key, &mut self.v12_0, extra),
-            "v13_0" => read_lenient(map, key, &mut self.v13_0, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMinimumOperatingSystem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsMinimumOperatingSystem`] by wire name, each a [`Field<MacOsMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMinimumOperatingSystem::set_null`].
-pub enum MacOsMinimumOperatingSystemField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsMinimumOperatingSystemField {
-    /// `v10_10`
-    pub const V1010: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_10",
-    );
-    /// `v10_11`
-    pub const V1011: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_11",
-    );
-    /// `v10_12`
-    pub const V1012: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_12",
-    );
-    /// `v10_13`
-    pub const V1013: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_13",
-    );
-    /// `v10_14`
-    pub const V1014: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_14",
-    );
-    /// `v10_15`
-    pub const V1015: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_15",
-    );
-    /// `v10_7`
-    pub const V107: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_7",
-    );
-    /// `v10_8`
-    pub const V108: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_8",
-    );
-    /// `v10_9`
-    pub const V109: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v10_9",
-    );
-    /// `v11_0`
-    pub const V110: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v11_0",
-    );
-    /// `v12_0`
-    pub const V120: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v12_0",
-    );
-    /// `v13_0`
-    pub const V130: model::Field<MacOsMinimumOperatingSystem> = model::Field::new(
-        "v13_0",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsMinimumOperatingSystem>] = &[
-        Self::V1010,
-        Self::V1011,
-        Self::V1012,
-        Self::V1013,
-        Self::V1014,
-        Self::V1015,
-        Self::V107,
-        Self::V108,
-        Self::V109,
-        Self::V110,
-        Self::V120,
-        Self::V130,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingGermany`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingGermany {
-    /// Property `movieRating`: `microsoft.graph.ratingGermanyMoviesType`, not nullable.
-    pub movie_rating: Option<RatingGermanyMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingGermanyTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingGermanyTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingGermany {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingGermany {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingGermany";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingGermany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingGermany {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingGermany {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingGermany`] by wire name, each a [`Field<MediaContentRatingGermany>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingGermany::set_null`].
-pub enum MediaContentRatingGermanyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingGermanyField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingGermany> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingGermany> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingGermany>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingIreland`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingIreland {
-    /// Property `movieRating`: `microsoft.graph.ratingIrelandMoviesType`, not nullable.
-    pub movie_rating: Option<RatingIrelandMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingIrelandTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingIrelandTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingIreland {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingIreland {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingIreland";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingIreland {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingIreland {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingIreland {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingIreland`] by wire name, each a [`Field<MediaContentRatingIreland>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingIreland::set_null`].
-pub enum MediaContentRatingIrelandField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingIrelandField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingIreland> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingIreland> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingIreland>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.microsoftCustomTrainingSetting`; base type `microsoft.graph.trainingSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MicrosoftCustomTrainingSetting {
-    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
-    /// Inherited from `microsoft.graph.trainingSetting`.
-    pub setting_type: Option<TrainingSettingType>,
-    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
-    pub completion_date_time: Option<edm::DateTimeOffset>,
-    /// Property `trainingAssignmentMappings`: `Collection(microsoft.graph.microsoftTrainingAssignmentMapping)`.
-    pub training_assignment_mappings: Option<Vec<MicrosoftTrainingAssignmentMapping>>,
-    /// Property `trainingCompletionDuration`: `microsoft.graph.trainingCompletionDuration`.
-    pub training_completion_duration: Option<TrainingCompletionDuration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MicrosoftCustomTrainingSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftCustomTrainingSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftCustomTrainingSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("settingType", &self.setting_type);
-        object.property("completionDateTime", &self.completion_date_time);
-        object
-            .property("trainingAssignmentMappings", &self.training_assignment_mappings);
-        object
-            .property("trainingCompletionDuration", &self.training_completion_duration);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MicrosoftCustomTrainingSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MicrosoftCustomTrainingSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            "completionDateTime" => {
-                read_lenient(map, key, &mut self.completion_date_time, extra)
-            }
-            "trainingAssignmentMappings" => {
-                read_nullable(map, key, &mut self.training_assignment_mappings, extra)
-            }
-            "trainingCompletionDuration" => {
-                read_nullable(map, key, &mut self.training_completion_duration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftCustomTrainingSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`MicrosoftCustomTrainingSetting`] by wire name, each a [`Field<MicrosoftCustomTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftCustomTrainingSetting::set_null`].
-pub enum MicrosoftCustomTrainingSettingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl MicrosoftCustomTrainingSettingField {
-    /// `settingType`
-    pub const SettingType: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
-        "settingType",
-    );
-    /// `completionDateTime`
-    pub const CompletionDateTime: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
-        "completionDateTime",
-    );
-    /// `trainingAssignmentMappings`
-    pub const TrainingAssignmentMappings: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
-        "trainingAssignmentMappings",
-    );
-    /// `trainingCompletionDuration`
-    pub const TrainingCompletionDuration: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
-        "trainingCompletionDuration",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MicrosoftCustomTrainingSetting>] = &[
-        Self::SettingType,
-        Self::CompletionDateTime,
-        Self::TrainingAssignmentMappings,
-        Self::TrainingCompletionDuration,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.microsoftManagedTrainingSetting`; base type `microsoft.graph.trainingSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MicrosoftManagedTrainingSetting {
-    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
-    /// Inherited from `microsoft.graph.trainingSetting`.
-    pub setting_type: Option<TrainingSettingType>,
-    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
-    pub completion_date_time: Option<edm::DateTimeOffset>,
-    /// Property `trainingCompletionDuration`: `microsoft.graph.trainingCompletionDuration`.
-    pub training_completion_duration: Option<TrainingCompletionDuration>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MicrosoftManagedTrainingSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftManagedTrainingSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftManagedTrainingSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("settingType", &self.setting_type);
-        object.property("completionDateTime", &self.completion_date_time);
-        object
-            .property("trainingCompletionDuration", &self.training_completion_duration);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MicrosoftManagedTrainingSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MicrosoftManagedTrainingSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            "completionDateTime" => {
-                read_lenient(map, key, &mut self.completion_date_time, extra)
-            }
-            "trainingCompletionDuration" => {
-                read_nullable(map, key, &mut self.training_completion_duration, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftManagedTrainingSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`MicrosoftManagedTrainingSetting`] by wire name, each a [`Field<MicrosoftManagedTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftManagedTrainingSetting::set_null`].
-pub enum MicrosoftManagedTrainingSettingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl MicrosoftManagedTrainingSettingField {
-    /// `settingType`
-    pub const SettingType: model::Field<MicrosoftManagedTrainingSetting> = model::Field::new(
-        "settingType",
-    );
-    /// `completionDateTime`
-    pub const CompletionDateTime: model::Field<MicrosoftManagedTrainingSetting> = model::Field::new(
-        "completionDateTime",
-    );
-    /// `trainingCompletionDuration`
-    pub const TrainingCompletionDuration: model::Field<
-        MicrosoftManagedTrainingSetting,
-    > = model::Field::new("trainingCompletionDuration");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MicrosoftManagedTrainingSetting>] = &[
-        Self::SettingType,
-        Self::CompletionDateTime,
-        Self::TrainingCompletionDuration,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.microsoftTrainingAssignmentMapping`; base type `microsoft.graph.trainingSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MicrosoftTrainingAssignmentMapping {
-    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
-    /// Inherited from `microsoft.graph.trainingSetting`.
-    pub setting_type: Option<TrainingSettingType>,
-    /// Property `assignedTo`: `Collection(microsoft.graph.trainingAssignedTo)`.
-    pub assigned_to: Option<Vec<TrainingAssignedTo>>,
-    /// Navigation property `training`: `microsoft.graph.training`; present when expanded (`$expand`).
-    pub training: Option<Training>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MicrosoftTrainingAssignmentMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftTrainingAssignmentMapping {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftTrainingAssignmentMapping";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("settingType", &self.setting_type);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("training", &self.training);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MicrosoftTrainingAssignmentMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MicrosoftTrainingAssignmentMapping {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
-            "training" => read_nullable(map, key, &mut self.training, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MicrosoftTrainingAssignmentMapping {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`MicrosoftTrainingAssignmentMapping`] by wire name, each a [`Field<MicrosoftTrainingAssignmentMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTrainingAssignmentMapping::set_null`].
-pub enum MicrosoftTrainingAssignmentMappingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl MicrosoftTrainingAssignmentMappingField {
-    /// `settingType`
-    pub const SettingType: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
-        "settingType",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
-        "assignedTo",
-    );
-    /// `training`
-    pub const Training: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
-        "training",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MicrosoftTrainingAssignmentMapping>] = &[
-        Self::SettingType,
-        Self::AssignedTo,
-        Self::Training,
-    ];
-}
-
-#[cfg(feature = "_mime_content")]
-/// CSDL complex type `microsoft.graph.mimeContent`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MimeContent {
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `value`: `Edm.Binary`.
-    pub value: Option<edm::Binary>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_mime_content")]
-impl serde::Serialize for MimeContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_mime_content")]
-impl MimeContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mimeContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_mime_content")]
-impl<'de> serde::Deserialize<'de> for MimeContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_mime_content")]
-impl graph_odata_runtime::model::ODataObject for MimeContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_mime_content")]
-impl MimeContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_mime_content")]
-/// The properties of [`MimeContent`] by wire name, each a [`Field<MimeContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MimeContent::set_null`].
-pub enum MimeContentField {}
-
-#[cfg(feature = "_mime_content")]
-#[allow(non_upper_case_globals)]
-impl MimeContentField {
-    /// `type`
-    pub const Type: model::Field<MimeContent> = model::Field::new("type");
-    /// `value`
-    pub const Value: model::Field<MimeContent> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MimeContent>] = &[Self::Type, Self::Value];
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoScopes {
-    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
-    /// Inherited from `microsoft.graph.inheritableScopes`.
-    pub kind: Option<ScopeCollectionKind>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for NoScopes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl NoScopes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("kind", &self.kind);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for NoScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for NoScopes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "kind" => read_nullable(map, key, &mut self.kind, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-impl NoScopes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
-pub enum NoScopesField {}
-
-#[cfg(feature = "_agent_identity_blueprint")]
-#[allow(non_upper_case_globals)]
-impl NoScopesField {
-    /// `kind`
-    pub const Kind: model::Field<NoScopes> = model::Field::new("kind");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NoScopes>] = &[Self::Kind];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.noTrainingNotificationSetting`; base type `microsoft.graph.endUserNotificationSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoTrainingNotificationSetting {
-    /// Property `notificationPreference`: `microsoft.graph.endUserNotificationPreference`.
-    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
-    pub notification_preference: Option<EndUserNotificationPreference>,
-    /// Property `positiveReinforcement`: `microsoft.graph.positiveReinforcementNotification`.
-    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
-    pub positive_reinforcement: Option<PositiveReinforcementNotification>,
-    /// Property `settingType`: `microsoft.graph.endUserNotificationSettingType`.
-    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
-    pub setting_type: Option<EndUserNotificationSettingType>,
-    /// Property `simulationNotification`: `microsoft.graph.simulationNotification`.
-    pub simulation_notification: Option<SimulationNotification>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for NoTrainingNotificationSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NoTrainingNotificationSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingNotificationSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("notificationPreference", &self.notification_preference);
-        object.property("positiveReinforcement", &self.positive_reinforcement);
-        object.property("settingType", &self.setting_type);
-        object.property("simulationNotification", &self.simulation_notification);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for NoTrainingNotificationSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for NoTrainingNotificationSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "notificationPreference" => {
-                read_nullable(map, key, &mut self.notification_preference, extra)
-            }
-            "positiveReinforcement" => {
-                read_nullable(map, key, &mut self.positive_reinforcement, extra)
-            }
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            "simulationNotification" => {
-                read_nullable(map, key, &mut self.simulation_notification, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NoTrainingNotificationSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`NoTrainingNotificationSetting`] by wire name, each a [`Field<NoTrainingNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingNotificationSetting::set_null`].
-pub enum NoTrainingNotificationSettingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl NoTrainingNotificationSettingField {
-    /// `notificationPreference`
-    pub const NotificationPreference: model::Field<NoTrainingNotificationSetting> = model::Field::new(
-        "notificationPreference",
-    );
-    /// `positiveReinforcement`
-    pub const PositiveReinforcement: model::Field<NoTrainingNotificationSetting> = model::Field::new(
-        "positiveReinforcement",
-    );
-    /// `settingType`
-    pub const SettingType: model::Field<NoTrainingNotificationSetting> = model::Field::new(
-        "settingType",
-    );
-    /// `simulationNotification`
-    pub const SimulationNotification: model::Field<NoTrainingNotificationSetting> = model::Field::new(
-        "simulationNotification",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NoTrainingNotificationSetting>] = &[
-        Self::NotificationPreference,
-        Self::PositiveReinforcement,
-        Self::SettingType,
-        Self::SimulationNotification,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.onAttributeCollectionHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnAttributeCollectionHandler {
-    /// The base type itself, or a derived type unknown to this crate.
-    OnAttributeCollectionHandler(Box<OnAttributeCollectionHandler>),
-    /// `microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp`
-    OnAttributeCollectionExternalUsersSelfServiceSignUp(
-        Box<OnAttributeCollectionExternalUsersSelfServiceSignUp>,
+    OnAttributeCollectionSubmitHandler(Box<OnAttributeCollectionSubmitHandler>),
+    /// `microsoft.graph.onAttributeCollectionSubmitCustomExtensionHandler`
+    OnAttributeCollectionSubmitCustomExtensionHandler(
+        Box<OnAttributeCollectionSubmitCustomExtensionHandler>,
     ),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionHandler {
+impl AnyOnAttributeCollectionSubmitHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnAttributeCollectionHandler(_) => {
-                OnAttributeCollectionHandler::ODATA_TYPE
+            Self::OnAttributeCollectionSubmitHandler(_) => {
+                OnAttributeCollectionSubmitHandler::ODATA_TYPE
             }
-            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(_) => {
-                OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE
+            Self::OnAttributeCollectionSubmitCustomExtensionHandler(_) => {
+                OnAttributeCollectionSubmitCustomExtensionHandler::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnAttributeCollectionHandler`] (or of an unknown derived type).
-    pub fn as_on_attribute_collection_handler(
+    /// The value if it is a plain [`OnAttributeCollectionSubmitHandler`] (or of an unknown derived type).
+    pub fn as_on_attribute_collection_submit_handler(
         &self,
-    ) -> Option<&OnAttributeCollectionHandler> {
+    ) -> Option<&OnAttributeCollectionSubmitHandler> {
         match self {
-            Self::OnAttributeCollectionHandler(value) => Some(value),
+            Self::OnAttributeCollectionSubmitHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnAttributeCollectionHandler {
+impl Default for AnyOnAttributeCollectionSubmitHandler {
     fn default() -> Self {
-        Self::OnAttributeCollectionHandler(Box::default())
+        Self::OnAttributeCollectionSubmitHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionHandler> for AnyOnAttributeCollectionHandler {
-    fn from(value: OnAttributeCollectionHandler) -> Self {
-        Self::OnAttributeCollectionHandler(Box::new(value))
+impl From<OnAttributeCollectionSubmitHandler> for AnyOnAttributeCollectionSubmitHandler {
+    fn from(value: OnAttributeCollectionSubmitHandler) -> Self {
+        Self::OnAttributeCollectionSubmitHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAttributeCollectionSubmitHandler {
+    /// The value if it is a [`AnyOnAttributeCollectionSubmitHandler::OnAttributeCollectionSubmitCustomExtensionHandler`] variant.
+    pub fn as_on_attribute_collection_submit_custom_extension_handler(
+        &self,
+    ) -> Option<&OnAttributeCollectionSubmitCustomExtensionHandler> {
+        match self {
+            Self::OnAttributeCollectionSubmitCustomExtensionHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAttributeCollectionSubmitCustomExtensionHandler>
+for AnyOnAttributeCollectionSubmitHandler {
+    fn from(value: OnAttributeCollectionSubmitCustomExtensionHandler) -> Self {
+        Self::OnAttributeCollectionSubmitCustomExtensionHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAttributeCollectionSubmitHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnAttributeCollectionSubmitHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAttributeCollectionSubmitCustomExtensionHandler(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            OnAttributeCollectionSubmitCustomExtensionHandler::ODATA_TYPE,
+                        ),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onAttributeCollectionSubmitCustomExtensionHandler"
+            | "graph.onAttributeCollectionSubmitCustomExtensionHandler" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionSubmitCustomExtensionHandler)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionSubmitHandler)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onAuthenticationMethodLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAuthenticationMethodLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnAuthenticationMethodLoadStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnAuthenticationMethodLoadStartHandler(Box<OnAuthenticationMethodLoadStartHandler>),
+    /// `microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`
+    OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+        Box<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAuthenticationMethodLoadStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnAuthenticationMethodLoadStartHandler(_) => {
+                OnAuthenticationMethodLoadStartHandler::ODATA_TYPE
+            }
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(_) => {
+                OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnAuthenticationMethodLoadStartHandler`] (or of an unknown derived type).
+    pub fn as_on_authentication_method_load_start_handler(
+        &self,
+    ) -> Option<&OnAuthenticationMethodLoadStartHandler> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnAuthenticationMethodLoadStartHandler {
+    fn default() -> Self {
+        Self::OnAuthenticationMethodLoadStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartHandler>
+for AnyOnAuthenticationMethodLoadStartHandler {
+    fn from(value: OnAuthenticationMethodLoadStartHandler) -> Self {
+        Self::OnAuthenticationMethodLoadStartHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnAuthenticationMethodLoadStartHandler {
+    /// The value if it is a [`AnyOnAuthenticationMethodLoadStartHandler::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_authentication_method_load_start_external_users_self_service_sign_up(
+        &self,
+    ) -> Option<&OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+                value,
+            ) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>
+for AnyOnAuthenticationMethodLoadStartHandler {
+    fn from(
+        value: OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+    ) -> Self {
+        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+            Box::new(value),
+        )
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnAuthenticationMethodLoadStartHandler(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
+                value,
+            ) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                        ),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp"
+            | "graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp" => {
+                serde_json::from_value(value)
+                    .map(
+                        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
+                    )
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnAuthenticationMethodLoadStartHandler)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onFraudProtectionLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnFraudProtectionLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnFraudProtectionLoadStartHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnFraudProtectionLoadStartHandler(Box<OnFraudProtectionLoadStartHandler>),
+    /// `microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler`
+    OnFraudProtectionLoadStartExternalUsersAuthHandler(
+        Box<OnFraudProtectionLoadStartExternalUsersAuthHandler>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnFraudProtectionLoadStartHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnFraudProtectionLoadStartHandler(_) => {
+                OnFraudProtectionLoadStartHandler::ODATA_TYPE
+            }
+            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(_) => {
+                OnFraudProtectionLoadStartExternalUsersAuthHandler::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnFraudProtectionLoadStartHandler`] (or of an unknown derived type).
+    pub fn as_on_fraud_protection_load_start_handler(
+        &self,
+    ) -> Option<&OnFraudProtectionLoadStartHandler> {
+        match self {
+            Self::OnFraudProtectionLoadStartHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnFraudProtectionLoadStartHandler {
+    fn default() -> Self {
+        Self::OnFraudProtectionLoadStartHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnFraudProtectionLoadStartHandler> for AnyOnFraudProtectionLoadStartHandler {
+    fn from(value: OnFraudProtectionLoadStartHandler) -> Self {
+        Self::OnFraudProtectionLoadStartHandler(Box::new(value))
     }
 }

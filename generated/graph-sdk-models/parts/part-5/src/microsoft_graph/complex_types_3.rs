@@ -12,13 +12,13 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionHandler {
-    /// The value if it is a [`AnyOnAttributeCollectionHandler::OnAttributeCollectionExternalUsersSelfServiceSignUp`] variant.
-    pub fn as_on_attribute_collection_external_users_self_service_sign_up(
+impl AnyOnFraudProtectionLoadStartHandler {
+    /// The value if it is a [`AnyOnFraudProtectionLoadStartHandler::OnFraudProtectionLoadStartExternalUsersAuthHandler`] variant.
+    pub fn as_on_fraud_protection_load_start_external_users_auth_handler(
         &self,
-    ) -> Option<&OnAttributeCollectionExternalUsersSelfServiceSignUp> {
+    ) -> Option<&OnFraudProtectionLoadStartExternalUsersAuthHandler> {
         match self {
-            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(value) => {
                 Some(value)
             }
             _ => None,
@@ -27,26 +27,26 @@ impl AnyOnAttributeCollectionHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionExternalUsersSelfServiceSignUp>
-for AnyOnAttributeCollectionHandler {
-    fn from(value: OnAttributeCollectionExternalUsersSelfServiceSignUp) -> Self {
-        Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(Box::new(value))
+impl From<OnFraudProtectionLoadStartExternalUsersAuthHandler>
+for AnyOnFraudProtectionLoadStartHandler {
+    fn from(value: OnFraudProtectionLoadStartExternalUsersAuthHandler) -> Self {
+        Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnAttributeCollectionHandler {
+impl serde::Serialize for AnyOnFraudProtectionLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnAttributeCollectionHandler(value) => {
+            Self::OnFraudProtectionLoadStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnAttributeCollectionExternalUsersSelfServiceSignUp(value) => {
+            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(value) => {
                 value
                     .serialize_with_type(
                         serializer,
                         Some(
-                            OnAttributeCollectionExternalUsersSelfServiceSignUp::ODATA_TYPE,
+                            OnFraudProtectionLoadStartExternalUsersAuthHandler::ODATA_TYPE,
                         ),
                     )
             }
@@ -55,7 +55,7 @@ impl serde::Serialize for AnyOnAttributeCollectionHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnFraudProtectionLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -64,126 +64,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp"
-            | "graph.onAttributeCollectionExternalUsersSelfServiceSignUp" => {
+            "microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler"
+            | "graph.onFraudProtectionLoadStartExternalUsersAuthHandler" => {
                 serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionExternalUsersSelfServiceSignUp)
-            }
-            _ => serde_json::from_value(value).map(Self::OnAttributeCollectionHandler),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.onAttributeCollectionStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnAttributeCollectionStartHandler {
-    /// The base type itself, or a derived type unknown to this crate.
-    OnAttributeCollectionStartHandler(Box<OnAttributeCollectionStartHandler>),
-    /// `microsoft.graph.onAttributeCollectionStartCustomExtensionHandler`
-    OnAttributeCollectionStartCustomExtensionHandler(
-        Box<OnAttributeCollectionStartCustomExtensionHandler>,
-    ),
-}
-
-#[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionStartHandler {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::OnAttributeCollectionStartHandler(_) => {
-                OnAttributeCollectionStartHandler::ODATA_TYPE
-            }
-            Self::OnAttributeCollectionStartCustomExtensionHandler(_) => {
-                OnAttributeCollectionStartCustomExtensionHandler::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`OnAttributeCollectionStartHandler`] (or of an unknown derived type).
-    pub fn as_on_attribute_collection_start_handler(
-        &self,
-    ) -> Option<&OnAttributeCollectionStartHandler> {
-        match self {
-            Self::OnAttributeCollectionStartHandler(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnyOnAttributeCollectionStartHandler {
-    fn default() -> Self {
-        Self::OnAttributeCollectionStartHandler(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionStartHandler> for AnyOnAttributeCollectionStartHandler {
-    fn from(value: OnAttributeCollectionStartHandler) -> Self {
-        Self::OnAttributeCollectionStartHandler(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionStartHandler {
-    /// The value if it is a [`AnyOnAttributeCollectionStartHandler::OnAttributeCollectionStartCustomExtensionHandler`] variant.
-    pub fn as_on_attribute_collection_start_custom_extension_handler(
-        &self,
-    ) -> Option<&OnAttributeCollectionStartCustomExtensionHandler> {
-        match self {
-            Self::OnAttributeCollectionStartCustomExtensionHandler(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionStartCustomExtensionHandler>
-for AnyOnAttributeCollectionStartHandler {
-    fn from(value: OnAttributeCollectionStartCustomExtensionHandler) -> Self {
-        Self::OnAttributeCollectionStartCustomExtensionHandler(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnAttributeCollectionStartHandler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::OnAttributeCollectionStartHandler(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::OnAttributeCollectionStartCustomExtensionHandler(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            OnAttributeCollectionStartCustomExtensionHandler::ODATA_TYPE,
-                        ),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionStartHandler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAttributeCollectionStartCustomExtensionHandler"
-            | "graph.onAttributeCollectionStartCustomExtensionHandler" => {
-                serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionStartCustomExtensionHandler)
+                    .map(Self::OnFraudProtectionLoadStartExternalUsersAuthHandler)
             }
             _ => {
                 serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionStartHandler)
+                    .map(Self::OnFraudProtectionLoadStartHandler)
             }
         };
         read.map_err(D::Error::custom)
@@ -191,89 +79,91 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-/// A `microsoft.graph.onAttributeCollectionSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onInteractiveAuthFlowStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnInteractiveAuthFlowStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnAttributeCollectionSubmitHandler {
+pub enum AnyOnInteractiveAuthFlowStartHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    OnAttributeCollectionSubmitHandler(Box<OnAttributeCollectionSubmitHandler>),
-    /// `microsoft.graph.onAttributeCollectionSubmitCustomExtensionHandler`
-    OnAttributeCollectionSubmitCustomExtensionHandler(
-        Box<OnAttributeCollectionSubmitCustomExtensionHandler>,
+    OnInteractiveAuthFlowStartHandler(Box<OnInteractiveAuthFlowStartHandler>),
+    /// `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`
+    OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(
+        Box<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>,
     ),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionSubmitHandler {
+impl AnyOnInteractiveAuthFlowStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnAttributeCollectionSubmitHandler(_) => {
-                OnAttributeCollectionSubmitHandler::ODATA_TYPE
+            Self::OnInteractiveAuthFlowStartHandler(_) => {
+                OnInteractiveAuthFlowStartHandler::ODATA_TYPE
             }
-            Self::OnAttributeCollectionSubmitCustomExtensionHandler(_) => {
-                OnAttributeCollectionSubmitCustomExtensionHandler::ODATA_TYPE
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(_) => {
+                OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnAttributeCollectionSubmitHandler`] (or of an unknown derived type).
-    pub fn as_on_attribute_collection_submit_handler(
+    /// The value if it is a plain [`OnInteractiveAuthFlowStartHandler`] (or of an unknown derived type).
+    pub fn as_on_interactive_auth_flow_start_handler(
         &self,
-    ) -> Option<&OnAttributeCollectionSubmitHandler> {
+    ) -> Option<&OnInteractiveAuthFlowStartHandler> {
         match self {
-            Self::OnAttributeCollectionSubmitHandler(value) => Some(value),
+            Self::OnInteractiveAuthFlowStartHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnAttributeCollectionSubmitHandler {
+impl Default for AnyOnInteractiveAuthFlowStartHandler {
     fn default() -> Self {
-        Self::OnAttributeCollectionSubmitHandler(Box::default())
+        Self::OnInteractiveAuthFlowStartHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionSubmitHandler> for AnyOnAttributeCollectionSubmitHandler {
-    fn from(value: OnAttributeCollectionSubmitHandler) -> Self {
-        Self::OnAttributeCollectionSubmitHandler(Box::new(value))
+impl From<OnInteractiveAuthFlowStartHandler> for AnyOnInteractiveAuthFlowStartHandler {
+    fn from(value: OnInteractiveAuthFlowStartHandler) -> Self {
+        Self::OnInteractiveAuthFlowStartHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnAttributeCollectionSubmitHandler {
-    /// The value if it is a [`AnyOnAttributeCollectionSubmitHandler::OnAttributeCollectionSubmitCustomExtensionHandler`] variant.
-    pub fn as_on_attribute_collection_submit_custom_extension_handler(
+impl AnyOnInteractiveAuthFlowStartHandler {
+    /// The value if it is a [`AnyOnInteractiveAuthFlowStartHandler::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_interactive_auth_flow_start_external_users_self_service_sign_up(
         &self,
-    ) -> Option<&OnAttributeCollectionSubmitCustomExtensionHandler> {
+    ) -> Option<&OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp> {
         match self {
-            Self::OnAttributeCollectionSubmitCustomExtensionHandler(value) => Some(value),
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
+                Some(value)
+            }
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAttributeCollectionSubmitCustomExtensionHandler>
-for AnyOnAttributeCollectionSubmitHandler {
-    fn from(value: OnAttributeCollectionSubmitCustomExtensionHandler) -> Self {
-        Self::OnAttributeCollectionSubmitCustomExtensionHandler(Box::new(value))
+impl From<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>
+for AnyOnInteractiveAuthFlowStartHandler {
+    fn from(value: OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnAttributeCollectionSubmitHandler {
+impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnAttributeCollectionSubmitHandler(value) => {
+            Self::OnInteractiveAuthFlowStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnAttributeCollectionSubmitCustomExtensionHandler(value) => {
+            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
                 value
                     .serialize_with_type(
                         serializer,
                         Some(
-                            OnAttributeCollectionSubmitCustomExtensionHandler::ODATA_TYPE,
+                            OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
                         ),
                     )
             }
@@ -282,7 +172,7 @@ impl serde::Serialize for AnyOnAttributeCollectionSubmitHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -291,14 +181,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAttributeCollectionSubmitCustomExtensionHandler"
-            | "graph.onAttributeCollectionSubmitCustomExtensionHandler" => {
+            "microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp"
+            | "graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp" => {
                 serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionSubmitCustomExtensionHandler)
+                    .map(Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp)
             }
             _ => {
                 serde_json::from_value(value)
-                    .map(Self::OnAttributeCollectionSubmitHandler)
+                    .map(Self::OnInteractiveAuthFlowStartHandler)
             }
         };
         read.map_err(D::Error::custom)
@@ -306,52 +196,147 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
 }
 
 #[cfg(feature = "_identity")]
-/// A `microsoft.graph.onAuthenticationMethodLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAuthenticationMethodLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onOtpSendHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnOtpSendHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnAuthenticationMethodLoadStartHandler {
+pub enum AnyOnOtpSendHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    OnAuthenticationMethodLoadStartHandler(Box<OnAuthenticationMethodLoadStartHandler>),
-    /// `microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`
-    OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
-        Box<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>,
-    ),
+    OnOtpSendHandler(Box<OnOtpSendHandler>),
+    /// `microsoft.graph.onOtpSendCustomExtensionHandler`
+    OnOtpSendCustomExtensionHandler(Box<OnOtpSendCustomExtensionHandler>),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnAuthenticationMethodLoadStartHandler {
+impl AnyOnOtpSendHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnAuthenticationMethodLoadStartHandler(_) => {
-                OnAuthenticationMethodLoadStartHandler::ODATA_TYPE
-            }
-            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(_) => {
-                OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            Self::OnOtpSendHandler(_) => OnOtpSendHandler::ODATA_TYPE,
+            Self::OnOtpSendCustomExtensionHandler(_) => {
+                OnOtpSendCustomExtensionHandler::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnAuthenticationMethodLoadStartHandler`] (or of an unknown derived type).
-    pub fn as_on_authentication_method_load_start_handler(
-        &self,
-    ) -> Option<&OnAuthenticationMethodLoadStartHandler> {
+    /// The value if it is a plain [`OnOtpSendHandler`] (or of an unknown derived type).
+    pub fn as_on_otp_send_handler(&self) -> Option<&OnOtpSendHandler> {
         match self {
-            Self::OnAuthenticationMethodLoadStartHandler(value) => Some(value),
+            Self::OnOtpSendHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnAuthenticationMethodLoadStartHandler {
+impl Default for AnyOnOtpSendHandler {
     fn default() -> Self {
-        Self::OnAuthenticationMethodLoadStartHandler(Box::default())
+        Self::OnOtpSendHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAuthenticationMethodLoadStartHandler>
-for AnyOnAuthenticationMethodLoadStartHandler {
-    fn from(value: OnAuthenticationMethodLoadStartHandler) -> Self {
-        Self::OnAuthenticationMethodLoadStartHandler(Box::new(value))
+impl From<OnOtpSendHandler> for AnyOnOtpSendHandler {
+    fn from(value: OnOtpSendHandler) -> Self {
+        Self::OnOtpSendHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnOtpSendHandler {
+    /// The value if it is a [`AnyOnOtpSendHandler::OnOtpSendCustomExtensionHandler`] variant.
+    pub fn as_on_otp_send_custom_extension_handler(
+        &self,
+    ) -> Option<&OnOtpSendCustomExtensionHandler> {
+        match self {
+            Self::OnOtpSendCustomExtensionHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnOtpSendCustomExtensionHandler> for AnyOnOtpSendHandler {
+    fn from(value: OnOtpSendCustomExtensionHandler) -> Self {
+        Self::OnOtpSendCustomExtensionHandler(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AnyOnOtpSendHandler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnOtpSendHandler(value) => value.serialize_with_type(serializer, None),
+            Self::OnOtpSendCustomExtensionHandler(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnOtpSendCustomExtensionHandler::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AnyOnOtpSendHandler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.onOtpSendCustomExtensionHandler"
+            | "graph.onOtpSendCustomExtensionHandler" => {
+                serde_json::from_value(value).map(Self::OnOtpSendCustomExtensionHandler)
+            }
+            _ => serde_json::from_value(value).map(Self::OnOtpSendHandler),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.onPasswordSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnPasswordSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOnPasswordSubmitHandler {
+    /// The base type itself, or a derived type unknown to this crate.
+    OnPasswordSubmitHandler(Box<OnPasswordSubmitHandler>),
+    /// `microsoft.graph.onPasswordMigrationCustomExtensionHandler`
+    OnPasswordMigrationCustomExtensionHandler(
+        Box<OnPasswordMigrationCustomExtensionHandler>,
+    ),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyOnPasswordSubmitHandler {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::OnPasswordSubmitHandler(_) => OnPasswordSubmitHandler::ODATA_TYPE,
+            Self::OnPasswordMigrationCustomExtensionHandler(_) => {
+                OnPasswordMigrationCustomExtensionHandler::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`OnPasswordSubmitHandler`] (or of an unknown derived type).
+    pub fn as_on_password_submit_handler(&self) -> Option<&OnPasswordSubmitHandler> {
+        match self {
+            Self::OnPasswordSubmitHandler(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyOnPasswordSubmitHandler {
+    fn default() -> Self {
+        Self::OnPasswordSubmitHandler(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<OnPasswordSubmitHandler> for AnyOnPasswordSubmitHandler {
+    fn from(value: OnPasswordSubmitHandler) -> Self {
+        Self::OnPasswordSubmitHandler(Box::new(value))
     }
 }

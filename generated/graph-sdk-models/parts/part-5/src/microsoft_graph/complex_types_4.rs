@@ -12,48 +12,37 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity")]
-impl AnyOnAuthenticationMethodLoadStartHandler {
-    /// The value if it is a [`AnyOnAuthenticationMethodLoadStartHandler::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] variant.
-    pub fn as_on_authentication_method_load_start_external_users_self_service_sign_up(
+impl AnyOnPasswordSubmitHandler {
+    /// The value if it is a [`AnyOnPasswordSubmitHandler::OnPasswordMigrationCustomExtensionHandler`] variant.
+    pub fn as_on_password_migration_custom_extension_handler(
         &self,
-    ) -> Option<&OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp> {
+    ) -> Option<&OnPasswordMigrationCustomExtensionHandler> {
         match self {
-            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
-                value,
-            ) => Some(value),
+            Self::OnPasswordMigrationCustomExtensionHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>
-for AnyOnAuthenticationMethodLoadStartHandler {
-    fn from(
-        value: OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
-    ) -> Self {
-        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
-            Box::new(value),
-        )
+impl From<OnPasswordMigrationCustomExtensionHandler> for AnyOnPasswordSubmitHandler {
+    fn from(value: OnPasswordMigrationCustomExtensionHandler) -> Self {
+        Self::OnPasswordMigrationCustomExtensionHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
+impl serde::Serialize for AnyOnPasswordSubmitHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnAuthenticationMethodLoadStartHandler(value) => {
+            Self::OnPasswordSubmitHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp(
-                value,
-            ) => {
+            Self::OnPasswordMigrationCustomExtensionHandler(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(
-                            OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
-                        ),
+                        Some(OnPasswordMigrationCustomExtensionHandler::ODATA_TYPE),
                     )
             }
         }
@@ -61,7 +50,7 @@ impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnPasswordSubmitHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -70,109 +59,100 @@ impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler 
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp"
-            | "graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp" => {
+            "microsoft.graph.onPasswordMigrationCustomExtensionHandler"
+            | "graph.onPasswordMigrationCustomExtensionHandler" => {
                 serde_json::from_value(value)
-                    .map(
-                        Self::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp,
-                    )
+                    .map(Self::OnPasswordMigrationCustomExtensionHandler)
             }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::OnAuthenticationMethodLoadStartHandler)
-            }
+            _ => serde_json::from_value(value).map(Self::OnPasswordSubmitHandler),
         };
         read.map_err(D::Error::custom)
     }
 }
 
 #[cfg(feature = "_identity")]
-/// A `microsoft.graph.onFraudProtectionLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnFraudProtectionLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onTokenIssuanceStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnTokenIssuanceStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnFraudProtectionLoadStartHandler {
+pub enum AnyOnTokenIssuanceStartHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    OnFraudProtectionLoadStartHandler(Box<OnFraudProtectionLoadStartHandler>),
-    /// `microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler`
-    OnFraudProtectionLoadStartExternalUsersAuthHandler(
-        Box<OnFraudProtectionLoadStartExternalUsersAuthHandler>,
+    OnTokenIssuanceStartHandler(Box<OnTokenIssuanceStartHandler>),
+    /// `microsoft.graph.onTokenIssuanceStartCustomExtensionHandler`
+    OnTokenIssuanceStartCustomExtensionHandler(
+        Box<OnTokenIssuanceStartCustomExtensionHandler>,
     ),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnFraudProtectionLoadStartHandler {
+impl AnyOnTokenIssuanceStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnFraudProtectionLoadStartHandler(_) => {
-                OnFraudProtectionLoadStartHandler::ODATA_TYPE
+            Self::OnTokenIssuanceStartHandler(_) => {
+                OnTokenIssuanceStartHandler::ODATA_TYPE
             }
-            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(_) => {
-                OnFraudProtectionLoadStartExternalUsersAuthHandler::ODATA_TYPE
+            Self::OnTokenIssuanceStartCustomExtensionHandler(_) => {
+                OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnFraudProtectionLoadStartHandler`] (or of an unknown derived type).
-    pub fn as_on_fraud_protection_load_start_handler(
+    /// The value if it is a plain [`OnTokenIssuanceStartHandler`] (or of an unknown derived type).
+    pub fn as_on_token_issuance_start_handler(
         &self,
-    ) -> Option<&OnFraudProtectionLoadStartHandler> {
+    ) -> Option<&OnTokenIssuanceStartHandler> {
         match self {
-            Self::OnFraudProtectionLoadStartHandler(value) => Some(value),
+            Self::OnTokenIssuanceStartHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnFraudProtectionLoadStartHandler {
+impl Default for AnyOnTokenIssuanceStartHandler {
     fn default() -> Self {
-        Self::OnFraudProtectionLoadStartHandler(Box::default())
+        Self::OnTokenIssuanceStartHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnFraudProtectionLoadStartHandler> for AnyOnFraudProtectionLoadStartHandler {
-    fn from(value: OnFraudProtectionLoadStartHandler) -> Self {
-        Self::OnFraudProtectionLoadStartHandler(Box::new(value))
+impl From<OnTokenIssuanceStartHandler> for AnyOnTokenIssuanceStartHandler {
+    fn from(value: OnTokenIssuanceStartHandler) -> Self {
+        Self::OnTokenIssuanceStartHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnFraudProtectionLoadStartHandler {
-    /// The value if it is a [`AnyOnFraudProtectionLoadStartHandler::OnFraudProtectionLoadStartExternalUsersAuthHandler`] variant.
-    pub fn as_on_fraud_protection_load_start_external_users_auth_handler(
+impl AnyOnTokenIssuanceStartHandler {
+    /// The value if it is a [`AnyOnTokenIssuanceStartHandler::OnTokenIssuanceStartCustomExtensionHandler`] variant.
+    pub fn as_on_token_issuance_start_custom_extension_handler(
         &self,
-    ) -> Option<&OnFraudProtectionLoadStartExternalUsersAuthHandler> {
+    ) -> Option<&OnTokenIssuanceStartCustomExtensionHandler> {
         match self {
-            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(value) => {
-                Some(value)
-            }
+            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnFraudProtectionLoadStartExternalUsersAuthHandler>
-for AnyOnFraudProtectionLoadStartHandler {
-    fn from(value: OnFraudProtectionLoadStartExternalUsersAuthHandler) -> Self {
-        Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(Box::new(value))
+impl From<OnTokenIssuanceStartCustomExtensionHandler>
+for AnyOnTokenIssuanceStartHandler {
+    fn from(value: OnTokenIssuanceStartCustomExtensionHandler) -> Self {
+        Self::OnTokenIssuanceStartCustomExtensionHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnFraudProtectionLoadStartHandler {
+impl serde::Serialize for AnyOnTokenIssuanceStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnFraudProtectionLoadStartHandler(value) => {
+            Self::OnTokenIssuanceStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnFraudProtectionLoadStartExternalUsersAuthHandler(value) => {
+            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(
-                            OnFraudProtectionLoadStartExternalUsersAuthHandler::ODATA_TYPE,
-                        ),
+                        Some(OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE),
                     )
             }
         }
@@ -180,7 +160,7 @@ impl serde::Serialize for AnyOnFraudProtectionLoadStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnFraudProtectionLoadStartHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -189,107 +169,96 @@ impl<'de> serde::Deserialize<'de> for AnyOnFraudProtectionLoadStartHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler"
-            | "graph.onFraudProtectionLoadStartExternalUsersAuthHandler" => {
+            "microsoft.graph.onTokenIssuanceStartCustomExtensionHandler"
+            | "graph.onTokenIssuanceStartCustomExtensionHandler" => {
                 serde_json::from_value(value)
-                    .map(Self::OnFraudProtectionLoadStartExternalUsersAuthHandler)
+                    .map(Self::OnTokenIssuanceStartCustomExtensionHandler)
             }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::OnFraudProtectionLoadStartHandler)
-            }
+            _ => serde_json::from_value(value).map(Self::OnTokenIssuanceStartHandler),
         };
         read.map_err(D::Error::custom)
     }
 }
 
 #[cfg(feature = "_identity")]
-/// A `microsoft.graph.onInteractiveAuthFlowStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnInteractiveAuthFlowStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onUserCreateStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnUserCreateStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnInteractiveAuthFlowStartHandler {
+pub enum AnyOnUserCreateStartHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    OnInteractiveAuthFlowStartHandler(Box<OnInteractiveAuthFlowStartHandler>),
-    /// `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`
-    OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(
-        Box<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>,
+    OnUserCreateStartHandler(Box<OnUserCreateStartHandler>),
+    /// `microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp`
+    OnUserCreateStartExternalUsersSelfServiceSignUp(
+        Box<OnUserCreateStartExternalUsersSelfServiceSignUp>,
     ),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnInteractiveAuthFlowStartHandler {
+impl AnyOnUserCreateStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnInteractiveAuthFlowStartHandler(_) => {
-                OnInteractiveAuthFlowStartHandler::ODATA_TYPE
-            }
-            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(_) => {
-                OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            Self::OnUserCreateStartHandler(_) => OnUserCreateStartHandler::ODATA_TYPE,
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(_) => {
+                OnUserCreateStartExternalUsersSelfServiceSignUp::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnInteractiveAuthFlowStartHandler`] (or of an unknown derived type).
-    pub fn as_on_interactive_auth_flow_start_handler(
-        &self,
-    ) -> Option<&OnInteractiveAuthFlowStartHandler> {
+    /// The value if it is a plain [`OnUserCreateStartHandler`] (or of an unknown derived type).
+    pub fn as_on_user_create_start_handler(&self) -> Option<&OnUserCreateStartHandler> {
         match self {
-            Self::OnInteractiveAuthFlowStartHandler(value) => Some(value),
+            Self::OnUserCreateStartHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnInteractiveAuthFlowStartHandler {
+impl Default for AnyOnUserCreateStartHandler {
     fn default() -> Self {
-        Self::OnInteractiveAuthFlowStartHandler(Box::default())
+        Self::OnUserCreateStartHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnInteractiveAuthFlowStartHandler> for AnyOnInteractiveAuthFlowStartHandler {
-    fn from(value: OnInteractiveAuthFlowStartHandler) -> Self {
-        Self::OnInteractiveAuthFlowStartHandler(Box::new(value))
+impl From<OnUserCreateStartHandler> for AnyOnUserCreateStartHandler {
+    fn from(value: OnUserCreateStartHandler) -> Self {
+        Self::OnUserCreateStartHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnInteractiveAuthFlowStartHandler {
-    /// The value if it is a [`AnyOnInteractiveAuthFlowStartHandler::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] variant.
-    pub fn as_on_interactive_auth_flow_start_external_users_self_service_sign_up(
+impl AnyOnUserCreateStartHandler {
+    /// The value if it is a [`AnyOnUserCreateStartHandler::OnUserCreateStartExternalUsersSelfServiceSignUp`] variant.
+    pub fn as_on_user_create_start_external_users_self_service_sign_up(
         &self,
-    ) -> Option<&OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp> {
+    ) -> Option<&OnUserCreateStartExternalUsersSelfServiceSignUp> {
         match self {
-            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
-                Some(value)
-            }
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>
-for AnyOnInteractiveAuthFlowStartHandler {
-    fn from(value: OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp) -> Self {
-        Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(Box::new(value))
+impl From<OnUserCreateStartExternalUsersSelfServiceSignUp>
+for AnyOnUserCreateStartHandler {
+    fn from(value: OnUserCreateStartExternalUsersSelfServiceSignUp) -> Self {
+        Self::OnUserCreateStartExternalUsersSelfServiceSignUp(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
+impl serde::Serialize for AnyOnUserCreateStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnInteractiveAuthFlowStartHandler(value) => {
+            Self::OnUserCreateStartHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp(value) => {
+            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(
-                            OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::ODATA_TYPE,
-                        ),
+                        Some(OnUserCreateStartExternalUsersSelfServiceSignUp::ODATA_TYPE),
                     )
             }
         }
@@ -297,7 +266,7 @@ impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnUserCreateStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -306,60 +275,63 @@ impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp"
-            | "graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp" => {
+            "microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp"
+            | "graph.onUserCreateStartExternalUsersSelfServiceSignUp" => {
                 serde_json::from_value(value)
-                    .map(Self::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp)
+                    .map(Self::OnUserCreateStartExternalUsersSelfServiceSignUp)
             }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::OnInteractiveAuthFlowStartHandler)
-            }
+            _ => serde_json::from_value(value).map(Self::OnUserCreateStartHandler),
         };
         read.map_err(D::Error::custom)
     }
 }
 
 #[cfg(feature = "_identity")]
-/// A `microsoft.graph.onOtpSendHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnOtpSendHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.onVerifiedIdClaimValidationHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnVerifiedIdClaimValidationHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnOtpSendHandler {
+pub enum AnyOnVerifiedIdClaimValidationHandler {
     /// The base type itself, or a derived type unknown to this crate.
-    OnOtpSendHandler(Box<OnOtpSendHandler>),
-    /// `microsoft.graph.onOtpSendCustomExtensionHandler`
-    OnOtpSendCustomExtensionHandler(Box<OnOtpSendCustomExtensionHandler>),
+    OnVerifiedIdClaimValidationHandler(Box<OnVerifiedIdClaimValidationHandler>),
+    /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtensionHandler`
+    OnVerifiedIdClaimValidationCustomExtensionHandler(
+        Box<OnVerifiedIdClaimValidationCustomExtensionHandler>,
+    ),
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnOtpSendHandler {
+impl AnyOnVerifiedIdClaimValidationHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnOtpSendHandler(_) => OnOtpSendHandler::ODATA_TYPE,
-            Self::OnOtpSendCustomExtensionHandler(_) => {
-                OnOtpSendCustomExtensionHandler::ODATA_TYPE
+            Self::OnVerifiedIdClaimValidationHandler(_) => {
+                OnVerifiedIdClaimValidationHandler::ODATA_TYPE
+            }
+            Self::OnVerifiedIdClaimValidationCustomExtensionHandler(_) => {
+                OnVerifiedIdClaimValidationCustomExtensionHandler::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnOtpSendHandler`] (or of an unknown derived type).
-    pub fn as_on_otp_send_handler(&self) -> Option<&OnOtpSendHandler> {
+    /// The value if it is a plain [`OnVerifiedIdClaimValidationHandler`] (or of an unknown derived type).
+    pub fn as_on_verified_id_claim_validation_handler(
+        &self,
+    ) -> Option<&OnVerifiedIdClaimValidationHandler> {
         match self {
-            Self::OnOtpSendHandler(value) => Some(value),
+            Self::OnVerifiedIdClaimValidationHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnOtpSendHandler {
+impl Default for AnyOnVerifiedIdClaimValidationHandler {
     fn default() -> Self {
-        Self::OnOtpSendHandler(Box::default())
+        Self::OnVerifiedIdClaimValidationHandler(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnOtpSendHandler> for AnyOnOtpSendHandler {
-    fn from(value: OnOtpSendHandler) -> Self {
-        Self::OnOtpSendHandler(Box::new(value))
+impl From<OnVerifiedIdClaimValidationHandler> for AnyOnVerifiedIdClaimValidationHandler {
+    fn from(value: OnVerifiedIdClaimValidationHandler) -> Self {
+        Self::OnVerifiedIdClaimValidationHandler(Box::new(value))
     }
 }

@@ -12,139 +12,40 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity")]
-impl AnyOnOtpSendHandler {
-    /// The value if it is a [`AnyOnOtpSendHandler::OnOtpSendCustomExtensionHandler`] variant.
-    pub fn as_on_otp_send_custom_extension_handler(
+impl AnyOnVerifiedIdClaimValidationHandler {
+    /// The value if it is a [`AnyOnVerifiedIdClaimValidationHandler::OnVerifiedIdClaimValidationCustomExtensionHandler`] variant.
+    pub fn as_on_verified_id_claim_validation_custom_extension_handler(
         &self,
-    ) -> Option<&OnOtpSendCustomExtensionHandler> {
+    ) -> Option<&OnVerifiedIdClaimValidationCustomExtensionHandler> {
         match self {
-            Self::OnOtpSendCustomExtensionHandler(value) => Some(value),
+            Self::OnVerifiedIdClaimValidationCustomExtensionHandler(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnOtpSendCustomExtensionHandler> for AnyOnOtpSendHandler {
-    fn from(value: OnOtpSendCustomExtensionHandler) -> Self {
-        Self::OnOtpSendCustomExtensionHandler(Box::new(value))
+impl From<OnVerifiedIdClaimValidationCustomExtensionHandler>
+for AnyOnVerifiedIdClaimValidationHandler {
+    fn from(value: OnVerifiedIdClaimValidationCustomExtensionHandler) -> Self {
+        Self::OnVerifiedIdClaimValidationCustomExtensionHandler(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnOtpSendHandler {
+impl serde::Serialize for AnyOnVerifiedIdClaimValidationHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnOtpSendHandler(value) => value.serialize_with_type(serializer, None),
-            Self::OnOtpSendCustomExtensionHandler(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnOtpSendCustomExtensionHandler::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnOtpSendHandler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onOtpSendCustomExtensionHandler"
-            | "graph.onOtpSendCustomExtensionHandler" => {
-                serde_json::from_value(value).map(Self::OnOtpSendCustomExtensionHandler)
-            }
-            _ => serde_json::from_value(value).map(Self::OnOtpSendHandler),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.onPasswordSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnPasswordSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnPasswordSubmitHandler {
-    /// The base type itself, or a derived type unknown to this crate.
-    OnPasswordSubmitHandler(Box<OnPasswordSubmitHandler>),
-    /// `microsoft.graph.onPasswordMigrationCustomExtensionHandler`
-    OnPasswordMigrationCustomExtensionHandler(
-        Box<OnPasswordMigrationCustomExtensionHandler>,
-    ),
-}
-
-#[cfg(feature = "_identity")]
-impl AnyOnPasswordSubmitHandler {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::OnPasswordSubmitHandler(_) => OnPasswordSubmitHandler::ODATA_TYPE,
-            Self::OnPasswordMigrationCustomExtensionHandler(_) => {
-                OnPasswordMigrationCustomExtensionHandler::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`OnPasswordSubmitHandler`] (or of an unknown derived type).
-    pub fn as_on_password_submit_handler(&self) -> Option<&OnPasswordSubmitHandler> {
-        match self {
-            Self::OnPasswordSubmitHandler(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnyOnPasswordSubmitHandler {
-    fn default() -> Self {
-        Self::OnPasswordSubmitHandler(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnPasswordSubmitHandler> for AnyOnPasswordSubmitHandler {
-    fn from(value: OnPasswordSubmitHandler) -> Self {
-        Self::OnPasswordSubmitHandler(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnyOnPasswordSubmitHandler {
-    /// The value if it is a [`AnyOnPasswordSubmitHandler::OnPasswordMigrationCustomExtensionHandler`] variant.
-    pub fn as_on_password_migration_custom_extension_handler(
-        &self,
-    ) -> Option<&OnPasswordMigrationCustomExtensionHandler> {
-        match self {
-            Self::OnPasswordMigrationCustomExtensionHandler(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<OnPasswordMigrationCustomExtensionHandler> for AnyOnPasswordSubmitHandler {
-    fn from(value: OnPasswordMigrationCustomExtensionHandler) -> Self {
-        Self::OnPasswordMigrationCustomExtensionHandler(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnPasswordSubmitHandler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::OnPasswordSubmitHandler(value) => {
+            Self::OnVerifiedIdClaimValidationHandler(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::OnPasswordMigrationCustomExtensionHandler(value) => {
+            Self::OnVerifiedIdClaimValidationCustomExtensionHandler(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OnPasswordMigrationCustomExtensionHandler::ODATA_TYPE),
+                        Some(
+                            OnVerifiedIdClaimValidationCustomExtensionHandler::ODATA_TYPE,
+                        ),
                     )
             }
         }
@@ -152,7 +53,7 @@ impl serde::Serialize for AnyOnPasswordSubmitHandler {
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnPasswordSubmitHandler {
+impl<'de> serde::Deserialize<'de> for AnyOnVerifiedIdClaimValidationHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -161,44 +62,45 @@ impl<'de> serde::Deserialize<'de> for AnyOnPasswordSubmitHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onPasswordMigrationCustomExtensionHandler"
-            | "graph.onPasswordMigrationCustomExtensionHandler" => {
+            "microsoft.graph.onVerifiedIdClaimValidationCustomExtensionHandler"
+            | "graph.onVerifiedIdClaimValidationCustomExtensionHandler" => {
                 serde_json::from_value(value)
-                    .map(Self::OnPasswordMigrationCustomExtensionHandler)
+                    .map(Self::OnVerifiedIdClaimValidationCustomExtensionHandler)
             }
-            _ => serde_json::from_value(value).map(Self::OnPasswordSubmitHandler),
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::OnVerifiedIdClaimValidationHandler)
+            }
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_directory")]
-/// CSDL complex type `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.pageLinks`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPremisesAccidentalDeletionPrevention {
-    /// Property `alertThreshold`: `Edm.Int32`.
-    pub alert_threshold: Option<i32>,
-    /// Property `synchronizationPreventionType`: `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`.
-    pub synchronization_prevention_type: Option<
-        OnPremisesDirectorySynchronizationDeletionPreventionType,
-    >,
+pub struct PageLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_directory")]
-impl serde::Serialize for OnPremisesAccidentalDeletionPrevention {
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for PageLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_directory")]
-impl OnPremisesAccidentalDeletionPrevention {
+#[cfg(feature = "_copy_notebook_model")]
+impl PageLinks {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesAccidentalDeletionPrevention";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pageLinks";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -211,18 +113,14 @@ impl OnPremisesAccidentalDeletionPrevention {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("alertThreshold", &self.alert_threshold);
-        object
-            .property(
-                "synchronizationPreventionType",
-                &self.synchronization_prevention_type,
-            );
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for PageLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -230,8 +128,120 @@ impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
     }
 }
 
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPrevention {
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for PageLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl PageLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`PageLinks`] by wire name, each a [`Field<PageLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PageLinks::set_null`].
+pub enum PageLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl PageLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<PageLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<PageLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PageLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerPlanContainer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanContainer {
+    /// Property `containerId`: `Edm.String`.
+    pub container_id: Option<String>,
+    /// Property `type`: `microsoft.graph.plannerContainerType`.
+    pub r#type: Option<PlannerContainerType>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerPlanContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlanContainer {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContainer";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("containerId", &self.container_id);
+        object.property("type", &self.r#type);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -240,9 +250,134 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPre
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "alertThreshold" => read_lenient(map, key, &mut self.alert_threshold, extra),
-            "synchronizationPreventionType" => {
-                read_nullable(map, key, &mut self.synchronization_prevention_type, extra)
+            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlanContainer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerPlanContainer`] by wire name, each a [`Field<PlannerPlanContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContainer::set_null`].
+pub enum PlannerPlanContainerField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanContainerField {
+    /// `containerId`
+    pub const ContainerId: model::Field<PlannerPlanContainer> = model::Field::new(
+        "containerId",
+    );
+    /// `type`
+    pub const Type: model::Field<PlannerPlanContainer> = model::Field::new("type");
+    /// `url`
+    pub const Url: model::Field<PlannerPlanContainer> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlanContainer>] = &[
+        Self::ContainerId,
+        Self::Type,
+        Self::Url,
+    ];
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL complex type `microsoft.graph.processContentRequest`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProcessContentRequest {
+    /// Property `activityMetadata`: `microsoft.graph.activityMetadata`, not nullable.
+    pub activity_metadata: Option<ActivityMetadata>,
+    /// Property `contentEntries`: `Collection(microsoft.graph.processContentMetadataBase)`, not nullable.
+    pub content_entries: Option<Vec<AnyProcessContentMetadataBase>>,
+    /// Property `deviceMetadata`: `microsoft.graph.deviceMetadata`, not nullable.
+    pub device_metadata: Option<DeviceMetadata>,
+    /// Property `integratedAppMetadata`: `microsoft.graph.integratedApplicationMetadata`, not nullable.
+    pub integrated_app_metadata: Option<AnyIntegratedApplicationMetadata>,
+    /// Property `protectedAppMetadata`: `microsoft.graph.protectedApplicationMetadata`.
+    pub protected_app_metadata: Option<ProtectedApplicationMetadata>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for ProcessContentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl ProcessContentRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.processContentRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("activityMetadata", &self.activity_metadata);
+        object.property("contentEntries", &self.content_entries);
+        object.property("deviceMetadata", &self.device_metadata);
+        object.property("integratedAppMetadata", &self.integrated_app_metadata);
+        object.property("protectedAppMetadata", &self.protected_app_metadata);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for ProcessContentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for ProcessContentRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "activityMetadata" => {
+                read_nullable(map, key, &mut self.activity_metadata, extra)
+            }
+            "contentEntries" => read_nullable(map, key, &mut self.content_entries, extra),
+            "deviceMetadata" => read_nullable(map, key, &mut self.device_metadata, extra),
+            "integratedAppMetadata" => {
+                read_nullable(map, key, &mut self.integrated_app_metadata, extra)
+            }
+            "protectedAppMetadata" => {
+                read_nullable(map, key, &mut self.protected_app_metadata, extra)
             }
             _ => Ok(false),
         }
@@ -254,8 +389,8 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPre
     }
 }
 
-#[cfg(feature = "_directory")]
-impl OnPremisesAccidentalDeletionPrevention {
+#[cfg(feature = "_activity_metadata")]
+impl ProcessContentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -265,119 +400,1540 @@ impl OnPremisesAccidentalDeletionPrevention {
     }
 }
 
-#[cfg(feature = "_directory")]
-/// The properties of [`OnPremisesAccidentalDeletionPrevention`] by wire name, each a [`Field<OnPremisesAccidentalDeletionPrevention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesAccidentalDeletionPrevention::set_null`].
-pub enum OnPremisesAccidentalDeletionPreventionField {}
+#[cfg(feature = "_activity_metadata")]
+/// The properties of [`ProcessContentRequest`] by wire name, each a [`Field<ProcessContentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProcessContentRequest::set_null`].
+pub enum ProcessContentRequestField {}
 
-#[cfg(feature = "_directory")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
-impl OnPremisesAccidentalDeletionPreventionField {
-    /// `alertThreshold`
-    pub const AlertThreshold: model::Field<OnPremisesAccidentalDeletionPrevention> = model::Field::new(
-        "alertThreshold",
+impl ProcessContentRequestField {
+    /// `activityMetadata`
+    pub const ActivityMetadata: model::Field<ProcessContentRequest> = model::Field::new(
+        "activityMetadata",
     );
-    /// `synchronizationPreventionType`
-    pub const SynchronizationPreventionType: model::Field<
-        OnPremisesAccidentalDeletionPrevention,
-    > = model::Field::new("synchronizationPreventionType");
+    /// `contentEntries`
+    pub const ContentEntries: model::Field<ProcessContentRequest> = model::Field::new(
+        "contentEntries",
+    );
+    /// `deviceMetadata`
+    pub const DeviceMetadata: model::Field<ProcessContentRequest> = model::Field::new(
+        "deviceMetadata",
+    );
+    /// `integratedAppMetadata`
+    pub const IntegratedAppMetadata: model::Field<ProcessContentRequest> = model::Field::new(
+        "integratedAppMetadata",
+    );
+    /// `protectedAppMetadata`
+    pub const ProtectedAppMetadata: model::Field<ProcessContentRequest> = model::Field::new(
+        "protectedAppMetadata",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPremisesAccidentalDeletionPrevention>] = &[
-        Self::AlertThreshold,
-        Self::SynchronizationPreventionType,
+    pub const ALL: &'static [model::Field<ProcessContentRequest>] = &[
+        Self::ActivityMetadata,
+        Self::ContentEntries,
+        Self::DeviceMetadata,
+        Self::IntegratedAppMetadata,
+        Self::ProtectedAppMetadata,
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.onTokenIssuanceStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnTokenIssuanceStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnTokenIssuanceStartHandler {
-    /// The base type itself, or a derived type unknown to this crate.
-    OnTokenIssuanceStartHandler(Box<OnTokenIssuanceStartHandler>),
-    /// `microsoft.graph.onTokenIssuanceStartCustomExtensionHandler`
-    OnTokenIssuanceStartCustomExtensionHandler(
-        Box<OnTokenIssuanceStartCustomExtensionHandler>,
-    ),
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.profileSourceLocalization`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfileSourceLocalization {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `languageTag`: `Edm.String`.
+    pub language_tag: Option<String>,
+    /// Property `webUrl`: `Edm.String`.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl AnyOnTokenIssuanceStartHandler {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ProfileSourceLocalization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSourceLocalization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceLocalization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("languageTag", &self.language_tag);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ProfileSourceLocalization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ProfileSourceLocalization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ProfileSourceLocalization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ProfileSourceLocalization`] by wire name, each a [`Field<ProfileSourceLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSourceLocalization::set_null`].
+pub enum ProfileSourceLocalizationField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ProfileSourceLocalizationField {
+    /// `displayName`
+    pub const DisplayName: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "displayName",
+    );
+    /// `languageTag`
+    pub const LanguageTag: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "languageTag",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<ProfileSourceLocalization> = model::Field::new(
+        "webUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ProfileSourceLocalization>] = &[
+        Self::DisplayName,
+        Self::LanguageTag,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_publication_facet")]
+/// CSDL complex type `microsoft.graph.publicationFacet`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PublicationFacet {
+    /// Property `checkedOutBy`: `microsoft.graph.identitySet`.
+    pub checked_out_by: Option<AnyIdentitySet>,
+    /// Property `level`: `Edm.String`.
+    pub level: Option<String>,
+    /// Property `versionId`: `Edm.String`.
+    pub version_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_publication_facet")]
+impl serde::Serialize for PublicationFacet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_publication_facet")]
+impl PublicationFacet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicationFacet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("checkedOutBy", &self.checked_out_by);
+        object.property("level", &self.level);
+        object.property("versionId", &self.version_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_publication_facet")]
+impl<'de> serde::Deserialize<'de> for PublicationFacet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_publication_facet")]
+impl graph_odata_runtime::model::ODataObject for PublicationFacet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "checkedOutBy" => read_nullable(map, key, &mut self.checked_out_by, extra),
+            "level" => read_lenient(map, key, &mut self.level, extra),
+            "versionId" => read_lenient(map, key, &mut self.version_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_publication_facet")]
+impl PublicationFacet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_publication_facet")]
+/// The properties of [`PublicationFacet`] by wire name, each a [`Field<PublicationFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicationFacet::set_null`].
+pub enum PublicationFacetField {}
+
+#[cfg(feature = "_publication_facet")]
+#[allow(non_upper_case_globals)]
+impl PublicationFacetField {
+    /// `checkedOutBy`
+    pub const CheckedOutBy: model::Field<PublicationFacet> = model::Field::new(
+        "checkedOutBy",
+    );
+    /// `level`
+    pub const Level: model::Field<PublicationFacet> = model::Field::new("level");
+    /// `versionId`
+    pub const VersionId: model::Field<PublicationFacet> = model::Field::new("versionId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PublicationFacet>] = &[
+        Self::CheckedOutBy,
+        Self::Level,
+        Self::VersionId,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.resourceAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceAction {
+    /// Property `allowedResourceActions`: `Collection(Edm.String)`.
+    pub allowed_resource_actions: Option<Vec<String>>,
+    /// Property `notAllowedResourceActions`: `Collection(Edm.String)`.
+    pub not_allowed_resource_actions: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ResourceAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ResourceAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("allowedResourceActions", &self.allowed_resource_actions);
+        object.property("notAllowedResourceActions", &self.not_allowed_resource_actions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ResourceAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for ResourceAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "allowedResourceActions" => {
+                read_lenient(map, key, &mut self.allowed_resource_actions, extra)
+            }
+            "notAllowedResourceActions" => {
+                read_lenient(map, key, &mut self.not_allowed_resource_actions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ResourceAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`ResourceAction`] by wire name, each a [`Field<ResourceAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAction::set_null`].
+pub enum ResourceActionField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl ResourceActionField {
+    /// `allowedResourceActions`
+    pub const AllowedResourceActions: model::Field<ResourceAction> = model::Field::new(
+        "allowedResourceActions",
+    );
+    /// `notAllowedResourceActions`
+    pub const NotAllowedResourceActions: model::Field<ResourceAction> = model::Field::new(
+        "notAllowedResourceActions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ResourceAction>] = &[
+        Self::AllowedResourceActions,
+        Self::NotAllowedResourceActions,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.rubricCriterion`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RubricCriterion {
+    /// Property `description`: `microsoft.graph.educationItemBody`.
+    pub description: Option<EducationItemBody>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for RubricCriterion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl RubricCriterion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricCriterion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for RubricCriterion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for RubricCriterion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl RubricCriterion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`RubricCriterion`] by wire name, each a [`Field<RubricCriterion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricCriterion::set_null`].
+pub enum RubricCriterionField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl RubricCriterionField {
+    /// `description`
+    pub const Description: model::Field<RubricCriterion> = model::Field::new(
+        "description",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RubricCriterion>] = &[Self::Description];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.rubricQuality`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RubricQuality {
+    /// Property `criteria`: `Collection(microsoft.graph.rubricCriterion)`.
+    pub criteria: Option<Vec<RubricCriterion>>,
+    /// Property `description`: `microsoft.graph.educationItemBody`.
+    pub description: Option<EducationItemBody>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `qualityId`: `Edm.String`.
+    pub quality_id: Option<String>,
+    /// Property `weight`: `Edm.Single`.
+    pub weight: Option<f32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for RubricQuality {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl RubricQuality {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricQuality";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("criteria", &self.criteria);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("qualityId", &self.quality_id);
+        object.property("weight", &self.weight);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for RubricQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for RubricQuality {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "criteria" => read_nullable(map, key, &mut self.criteria, extra),
+            "description" => read_nullable(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "qualityId" => read_lenient(map, key, &mut self.quality_id, extra),
+            "weight" => read_lenient(map, key, &mut self.weight, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl RubricQuality {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`RubricQuality`] by wire name, each a [`Field<RubricQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricQuality::set_null`].
+pub enum RubricQualityField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl RubricQualityField {
+    /// `criteria`
+    pub const Criteria: model::Field<RubricQuality> = model::Field::new("criteria");
+    /// `description`
+    pub const Description: model::Field<RubricQuality> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<RubricQuality> = model::Field::new(
+        "displayName",
+    );
+    /// `qualityId`
+    pub const QualityId: model::Field<RubricQuality> = model::Field::new("qualityId");
+    /// `weight`
+    pub const Weight: model::Field<RubricQuality> = model::Field::new("weight");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RubricQuality>] = &[
+        Self::Criteria,
+        Self::Description,
+        Self::DisplayName,
+        Self::QualityId,
+        Self::Weight,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.scopeBase`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScopeBase {
+    /// Property `identity`: `Edm.String`.
+    pub identity: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ScopeBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ScopeBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.scopeBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identity", &self.identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ScopeBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ScopeBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identity" => read_lenient(map, key, &mut self.identity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ScopeBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ScopeBase`] by wire name, each a [`Field<ScopeBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScopeBase::set_null`].
+pub enum ScopeBaseField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ScopeBaseField {
+    /// `identity`
+    pub const Identity: model::Field<ScopeBase> = model::Field::new("identity");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ScopeBase>] = &[Self::Identity];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.sectionLinks`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionLinks {
+    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
+    pub one_note_client_url: Option<ExternalLink>,
+    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
+    pub one_note_web_url: Option<ExternalLink>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for SectionLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionLinks {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionLinks";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("oneNoteClientUrl", &self.one_note_client_url);
+        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for SectionLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for SectionLinks {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "oneNoteClientUrl" => {
+                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            }
+            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl SectionLinks {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`SectionLinks`] by wire name, each a [`Field<SectionLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionLinks::set_null`].
+pub enum SectionLinksField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl SectionLinksField {
+    /// `oneNoteClientUrl`
+    pub const OneNoteClientUrl: model::Field<SectionLinks> = model::Field::new(
+        "oneNoteClientUrl",
+    );
+    /// `oneNoteWebUrl`
+    pub const OneNoteWebUrl: model::Field<SectionLinks> = model::Field::new(
+        "oneNoteWebUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SectionLinks>] = &[
+        Self::OneNoteClientUrl,
+        Self::OneNoteWebUrl,
+    ];
+}
+
+#[cfg(feature = "_base_item")]
+/// CSDL complex type `microsoft.graph.sharepointIds`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharepointIds {
+    /// Property `listId`: `Edm.String`.
+    pub list_id: Option<String>,
+    /// Property `listItemId`: `Edm.String`.
+    pub list_item_id: Option<String>,
+    /// Property `listItemUniqueId`: `Edm.String`.
+    pub list_item_unique_id: Option<String>,
+    /// Property `siteId`: `Edm.String`.
+    pub site_id: Option<String>,
+    /// Property `siteUrl`: `Edm.String`.
+    pub site_url: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `webId`: `Edm.String`.
+    pub web_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_base_item")]
+impl serde::Serialize for SharepointIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_base_item")]
+impl SharepointIds {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepointIds";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("listId", &self.list_id);
+        object.property("listItemId", &self.list_item_id);
+        object.property("listItemUniqueId", &self.list_item_unique_id);
+        object.property("siteId", &self.site_id);
+        object.property("siteUrl", &self.site_url);
+        object.property("tenantId", &self.tenant_id);
+        object.property("webId", &self.web_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_base_item")]
+impl<'de> serde::Deserialize<'de> for SharepointIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_base_item")]
+impl graph_odata_runtime::model::ODataObject for SharepointIds {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "listId" => read_lenient(map, key, &mut self.list_id, extra),
+            "listItemId" => read_lenient(map, key, &mut self.list_item_id, extra),
+            "listItemUniqueId" => {
+                read_lenient(map, key, &mut self.list_item_unique_id, extra)
+            }
+            "siteId" => read_lenient(map, key, &mut self.site_id, extra),
+            "siteUrl" => read_lenient(map, key, &mut self.site_url, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "webId" => read_lenient(map, key, &mut self.web_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_base_item")]
+impl SharepointIds {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_base_item")]
+/// The properties of [`SharepointIds`] by wire name, each a [`Field<SharepointIds>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharepointIds::set_null`].
+pub enum SharepointIdsField {}
+
+#[cfg(feature = "_base_item")]
+#[allow(non_upper_case_globals)]
+impl SharepointIdsField {
+    /// `listId`
+    pub const ListId: model::Field<SharepointIds> = model::Field::new("listId");
+    /// `listItemId`
+    pub const ListItemId: model::Field<SharepointIds> = model::Field::new("listItemId");
+    /// `listItemUniqueId`
+    pub const ListItemUniqueId: model::Field<SharepointIds> = model::Field::new(
+        "listItemUniqueId",
+    );
+    /// `siteId`
+    pub const SiteId: model::Field<SharepointIds> = model::Field::new("siteId");
+    /// `siteUrl`
+    pub const SiteUrl: model::Field<SharepointIds> = model::Field::new("siteUrl");
+    /// `tenantId`
+    pub const TenantId: model::Field<SharepointIds> = model::Field::new("tenantId");
+    /// `webId`
+    pub const WebId: model::Field<SharepointIds> = model::Field::new("webId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharepointIds>] = &[
+        Self::ListId,
+        Self::ListItemId,
+        Self::ListItemUniqueId,
+        Self::SiteId,
+        Self::SiteUrl,
+        Self::TenantId,
+        Self::WebId,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationRule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationRule {
+    /// Property `containerFilter`: `microsoft.graph.containerFilter`.
+    pub container_filter: Option<ContainerFilter>,
+    /// Property `editable`: `Edm.Boolean`, not nullable.
+    pub editable: Option<bool>,
+    /// Property `groupFilter`: `microsoft.graph.groupFilter`.
+    pub group_filter: Option<GroupFilter>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `metadata`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
+    pub metadata: Option<Vec<StringKeyStringValuePair>>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
+    pub object_mappings: Option<Vec<ObjectMapping>>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
+    /// Property `sourceDirectoryName`: `Edm.String`.
+    pub source_directory_name: Option<String>,
+    /// Property `targetDirectoryName`: `Edm.String`.
+    pub target_directory_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("containerFilter", &self.container_filter);
+        object.property("editable", &self.editable);
+        object.property("groupFilter", &self.group_filter);
+        object.property("id", &self.id);
+        object.property("metadata", &self.metadata);
+        object.property("name", &self.name);
+        object.property("objectMappings", &self.object_mappings);
+        object.property("priority", &self.priority);
+        object.property("sourceDirectoryName", &self.source_directory_name);
+        object.property("targetDirectoryName", &self.target_directory_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "containerFilter" => {
+                read_nullable(map, key, &mut self.container_filter, extra)
+            }
+            "editable" => read_lenient(map, key, &mut self.editable, extra),
+            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "sourceDirectoryName" => {
+                read_lenient(map, key, &mut self.source_directory_name, extra)
+            }
+            "targetDirectoryName" => {
+                read_lenient(map, key, &mut self.target_directory_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
+pub enum SynchronizationRuleField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationRuleField {
+    /// `containerFilter`
+    pub const ContainerFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "containerFilter",
+    );
+    /// `editable`
+    pub const Editable: model::Field<SynchronizationRule> = model::Field::new(
+        "editable",
+    );
+    /// `groupFilter`
+    pub const GroupFilter: model::Field<SynchronizationRule> = model::Field::new(
+        "groupFilter",
+    );
+    /// `id`
+    pub const Id: model::Field<SynchronizationRule> = model::Field::new("id");
+    /// `metadata`
+    pub const Metadata: model::Field<SynchronizationRule> = model::Field::new(
+        "metadata",
+    );
+    /// `name`
+    pub const Name: model::Field<SynchronizationRule> = model::Field::new("name");
+    /// `objectMappings`
+    pub const ObjectMappings: model::Field<SynchronizationRule> = model::Field::new(
+        "objectMappings",
+    );
+    /// `priority`
+    pub const Priority: model::Field<SynchronizationRule> = model::Field::new(
+        "priority",
+    );
+    /// `sourceDirectoryName`
+    pub const SourceDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "sourceDirectoryName",
+    );
+    /// `targetDirectoryName`
+    pub const TargetDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
+        "targetDirectoryName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationRule>] = &[
+        Self::ContainerFilter,
+        Self::Editable,
+        Self::GroupFilter,
+        Self::Id,
+        Self::Metadata,
+        Self::Name,
+        Self::ObjectMappings,
+        Self::Priority,
+        Self::SourceDirectoryName,
+        Self::TargetDirectoryName,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL complex type `microsoft.graph.synchronizationSchedule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynchronizationSchedule {
+    /// Property `expiration`: `Edm.DateTimeOffset`.
+    pub expiration: Option<edm::DateTimeOffset>,
+    /// Property `interval`: `Edm.Duration`, not nullable.
+    pub interval: Option<edm::Duration>,
+    /// Property `state`: `microsoft.graph.synchronizationScheduleState`, not nullable.
+    pub state: Option<SynchronizationScheduleState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSchedule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchedule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("expiration", &self.expiration);
+        object.property("interval", &self.interval);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
+            "interval" => read_lenient(map, key, &mut self.interval, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl SynchronizationSchedule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
+pub enum SynchronizationScheduleField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl SynchronizationScheduleField {
+    /// `expiration`
+    pub const Expiration: model::Field<SynchronizationSchedule> = model::Field::new(
+        "expiration",
+    );
+    /// `interval`
+    pub const Interval: model::Field<SynchronizationSchedule> = model::Field::new(
+        "interval",
+    );
+    /// `state`
+    pub const State: model::Field<SynchronizationSchedule> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SynchronizationSchedule>] = &[
+        Self::Expiration,
+        Self::Interval,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// CSDL complex type `microsoft.graph.timeOffItem`; base type `microsoft.graph.scheduleEntity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeOffItem {
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub theme: Option<ScheduleEntityTheme>,
+    /// Property `timeOffReasonId`: `Edm.String`.
+    pub time_off_reason_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for TimeOffItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TimeOffItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("endDateTime", &self.end_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("theme", &self.theme);
+        object.property("timeOffReasonId", &self.time_off_reason_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for TimeOffItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for TimeOffItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "theme" => read_nullable(map, key, &mut self.theme, extra),
+            "timeOffReasonId" => {
+                read_lenient(map, key, &mut self.time_off_reason_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl TimeOffItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`TimeOffItem`] by wire name, each a [`Field<TimeOffItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffItem::set_null`].
+pub enum TimeOffItemField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl TimeOffItemField {
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<TimeOffItem> = model::Field::new("endDateTime");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<TimeOffItem> = model::Field::new(
+        "startDateTime",
+    );
+    /// `theme`
+    pub const Theme: model::Field<TimeOffItem> = model::Field::new("theme");
+    /// `timeOffReasonId`
+    pub const TimeOffReasonId: model::Field<TimeOffItem> = model::Field::new(
+        "timeOffReasonId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeOffItem>] = &[
+        Self::EndDateTime,
+        Self::StartDateTime,
+        Self::Theme,
+        Self::TimeOffReasonId,
+    ];
+}
+
+#[cfg(feature = "_assigned_license")]
+/// CSDL complex type `microsoft.graph.timeZoneBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeZoneBase {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_assigned_license")]
+impl serde::Serialize for TimeZoneBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl TimeZoneBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl<'de> serde::Deserialize<'de> for TimeZoneBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+impl TimeZoneBase {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_assigned_license")]
+/// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
+pub enum TimeZoneBaseField {}
+
+#[cfg(feature = "_assigned_license")]
+#[allow(non_upper_case_globals)]
+impl TimeZoneBaseField {
+    /// `name`
+    pub const Name: model::Field<TimeZoneBase> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
+}
+
+#[cfg(feature = "_assigned_license")]
+/// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyTimeZoneBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    TimeZoneBase(Box<TimeZoneBase>),
+    /// `microsoft.graph.customTimeZone`
+    CustomTimeZone(Box<CustomTimeZone>),
+}
+
+#[cfg(feature = "_assigned_license")]
+impl AnyTimeZoneBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnTokenIssuanceStartHandler(_) => {
-                OnTokenIssuanceStartHandler::ODATA_TYPE
-            }
-            Self::OnTokenIssuanceStartCustomExtensionHandler(_) => {
-                OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE
-            }
+            Self::TimeZoneBase(_) => TimeZoneBase::ODATA_TYPE,
+            Self::CustomTimeZone(_) => CustomTimeZone::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`OnTokenIssuanceStartHandler`] (or of an unknown derived type).
-    pub fn as_on_token_issuance_start_handler(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartHandler> {
+    /// The value if it is a plain [`TimeZoneBase`] (or of an unknown derived type).
+    pub fn as_time_zone_base(&self) -> Option<&TimeZoneBase> {
         match self {
-            Self::OnTokenIssuanceStartHandler(value) => Some(value),
+            Self::TimeZoneBase(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl Default for AnyOnTokenIssuanceStartHandler {
+#[cfg(feature = "_assigned_license")]
+impl Default for AnyTimeZoneBase {
     fn default() -> Self {
-        Self::OnTokenIssuanceStartHandler(Box::default())
+        Self::TimeZoneBase(Box::default())
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<OnTokenIssuanceStartHandler> for AnyOnTokenIssuanceStartHandler {
-    fn from(value: OnTokenIssuanceStartHandler) -> Self {
-        Self::OnTokenIssuanceStartHandler(Box::new(value))
+#[cfg(feature = "_assigned_license")]
+impl From<TimeZoneBase> for AnyTimeZoneBase {
+    fn from(value: TimeZoneBase) -> Self {
+        Self::TimeZoneBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl AnyOnTokenIssuanceStartHandler {
-    /// The value if it is a [`AnyOnTokenIssuanceStartHandler::OnTokenIssuanceStartCustomExtensionHandler`] variant.
-    pub fn as_on_token_issuance_start_custom_extension_handler(
-        &self,
-    ) -> Option<&OnTokenIssuanceStartCustomExtensionHandler> {
+#[cfg(feature = "_assigned_license")]
+impl AnyTimeZoneBase {
+    /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
+    pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
         match self {
-            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => Some(value),
+            Self::CustomTimeZone(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<OnTokenIssuanceStartCustomExtensionHandler>
-for AnyOnTokenIssuanceStartHandler {
-    fn from(value: OnTokenIssuanceStartCustomExtensionHandler) -> Self {
-        Self::OnTokenIssuanceStartCustomExtensionHandler(Box::new(value))
+#[cfg(feature = "_assigned_license")]
+impl From<CustomTimeZone> for AnyTimeZoneBase {
+    fn from(value: CustomTimeZone) -> Self {
+        Self::CustomTimeZone(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyOnTokenIssuanceStartHandler {
+#[cfg(feature = "_assigned_license")]
+impl serde::Serialize for AnyTimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnTokenIssuanceStartHandler(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::OnTokenIssuanceStartCustomExtensionHandler(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OnTokenIssuanceStartCustomExtensionHandler::ODATA_TYPE),
-                    )
+            Self::TimeZoneBase(value) => value.serialize_with_type(serializer, None),
+            Self::CustomTimeZone(value) => {
+                value.serialize_with_type(serializer, Some(CustomTimeZone::ODATA_TYPE))
             }
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
+#[cfg(feature = "_assigned_license")]
+impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -386,59 +1942,532 @@ impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.onTokenIssuanceStartCustomExtensionHandler"
-            | "graph.onTokenIssuanceStartCustomExtensionHandler" => {
-                serde_json::from_value(value)
-                    .map(Self::OnTokenIssuanceStartCustomExtensionHandler)
+            "microsoft.graph.customTimeZone" | "graph.customTimeZone" => {
+                serde_json::from_value(value).map(Self::CustomTimeZone)
             }
-            _ => serde_json::from_value(value).map(Self::OnTokenIssuanceStartHandler),
+            _ => serde_json::from_value(value).map(Self::TimeZoneBase),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.onUserCreateStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnUserCreateStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyOnUserCreateStartHandler {
-    /// The base type itself, or a derived type unknown to this crate.
-    OnUserCreateStartHandler(Box<OnUserCreateStartHandler>),
-    /// `microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp`
-    OnUserCreateStartExternalUsersSelfServiceSignUp(
-        Box<OnUserCreateStartExternalUsersSelfServiceSignUp>,
-    ),
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.trainingSetting`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrainingSetting {
+    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
+    pub setting_type: Option<TrainingSettingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TrainingSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TrainingSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("settingType", &self.setting_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TrainingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TrainingSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TrainingSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TrainingSetting`] by wire name, each a [`Field<TrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingSetting::set_null`].
+pub enum TrainingSettingField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TrainingSettingField {
+    /// `settingType`
+    pub const SettingType: model::Field<TrainingSetting> = model::Field::new(
+        "settingType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TrainingSetting>] = &[Self::SettingType];
 }
 
 #[cfg(feature = "_identity")]
-impl AnyOnUserCreateStartHandler {
+/// CSDL complex type `microsoft.graph.userAttributeValuesItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserAttributeValuesItem {
+    /// Property `isDefault`: `Edm.Boolean`, not nullable.
+    pub is_default: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserAttributeValuesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl UserAttributeValuesItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAttributeValuesItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isDefault", &self.is_default);
+        object.property("name", &self.name);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserAttributeValuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl UserAttributeValuesItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`UserAttributeValuesItem`] by wire name, each a [`Field<UserAttributeValuesItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAttributeValuesItem::set_null`].
+pub enum UserAttributeValuesItemField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl UserAttributeValuesItemField {
+    /// `isDefault`
+    pub const IsDefault: model::Field<UserAttributeValuesItem> = model::Field::new(
+        "isDefault",
+    );
+    /// `name`
+    pub const Name: model::Field<UserAttributeValuesItem> = model::Field::new("name");
+    /// `value`
+    pub const Value: model::Field<UserAttributeValuesItem> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserAttributeValuesItem>] = &[
+        Self::IsDefault,
+        Self::Name,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL complex type `microsoft.graph.vppLicensingType`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VppLicensingType {
+    /// Property `supportsDeviceLicensing`: `Edm.Boolean`, not nullable.
+    pub supports_device_licensing: Option<bool>,
+    /// Property `supportsUserLicensing`: `Edm.Boolean`, not nullable.
+    pub supports_user_licensing: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for VppLicensingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl VppLicensingType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.vppLicensingType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("supportsDeviceLicensing", &self.supports_device_licensing);
+        object.property("supportsUserLicensing", &self.supports_user_licensing);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for VppLicensingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for VppLicensingType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "supportsDeviceLicensing" => {
+                read_lenient(map, key, &mut self.supports_device_licensing, extra)
+            }
+            "supportsUserLicensing" => {
+                read_lenient(map, key, &mut self.supports_user_licensing, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl VppLicensingType {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`VppLicensingType`] by wire name, each a [`Field<VppLicensingType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VppLicensingType::set_null`].
+pub enum VppLicensingTypeField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl VppLicensingTypeField {
+    /// `supportsDeviceLicensing`
+    pub const SupportsDeviceLicensing: model::Field<VppLicensingType> = model::Field::new(
+        "supportsDeviceLicensing",
+    );
+    /// `supportsUserLicensing`
+    pub const SupportsUserLicensing: model::Field<VppLicensingType> = model::Field::new(
+        "supportsUserLicensing",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VppLicensingType>] = &[
+        Self::SupportsDeviceLicensing,
+        Self::SupportsUserLicensing,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.webApplicationFirewallVerificationResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebApplicationFirewallVerificationResult {
+    /// Property `errors`: `Collection(microsoft.graph.genericError)`, not nullable.
+    pub errors: Option<Vec<GenericError>>,
+    /// Property `status`: `microsoft.graph.webApplicationFirewallVerificationStatus`, not nullable.
+    pub status: Option<WebApplicationFirewallVerificationStatus>,
+    /// Property `verifiedOnDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub verified_on_date_time: Option<edm::DateTimeOffset>,
+    /// Property `warnings`: `Collection(microsoft.graph.genericError)`, not nullable.
+    pub warnings: Option<Vec<GenericError>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for WebApplicationFirewallVerificationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl WebApplicationFirewallVerificationResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallVerificationResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("errors", &self.errors);
+        object.property("status", &self.status);
+        object.property("verifiedOnDateTime", &self.verified_on_date_time);
+        object.property("warnings", &self.warnings);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject
+for WebApplicationFirewallVerificationResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "errors" => read_nullable(map, key, &mut self.errors, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "verifiedOnDateTime" => {
+                read_lenient(map, key, &mut self.verified_on_date_time, extra)
+            }
+            "warnings" => read_nullable(map, key, &mut self.warnings, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl WebApplicationFirewallVerificationResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`WebApplicationFirewallVerificationResult`] by wire name, each a [`Field<WebApplicationFirewallVerificationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallVerificationResult::set_null`].
+pub enum WebApplicationFirewallVerificationResultField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl WebApplicationFirewallVerificationResultField {
+    /// `errors`
+    pub const Errors: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
+        "errors",
+    );
+    /// `status`
+    pub const Status: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
+        "status",
+    );
+    /// `verifiedOnDateTime`
+    pub const VerifiedOnDateTime: model::Field<
+        WebApplicationFirewallVerificationResult,
+    > = model::Field::new("verifiedOnDateTime");
+    /// `warnings`
+    pub const Warnings: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
+        "warnings",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WebApplicationFirewallVerificationResult>] = &[
+        Self::Errors,
+        Self::Status,
+        Self::VerifiedOnDateTime,
+        Self::Warnings,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// A `microsoft.graph.webApplicationFirewallVerifiedDetails` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebApplicationFirewallVerifiedDetails`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyWebApplicationFirewallVerifiedDetails {
+    /// The base type itself, or a derived type unknown to this crate.
+    WebApplicationFirewallVerifiedDetails(Box<WebApplicationFirewallVerifiedDetails>),
+    /// `microsoft.graph.akamaiVerifiedDetailsModel`
+    AkamaiVerifiedDetailsModel(Box<AkamaiVerifiedDetailsModel>),
+    /// `microsoft.graph.cloudFlareVerifiedDetailsModel`
+    CloudFlareVerifiedDetailsModel(Box<CloudFlareVerifiedDetailsModel>),
+}
+
+#[cfg(feature = "_identity")]
+impl AnyWebApplicationFirewallVerifiedDetails {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OnUserCreateStartHandler(_) => OnUserCreateStartHandler::ODATA_TYPE,
-            Self::OnUserCreateStartExternalUsersSelfServiceSignUp(_) => {
-                OnUserCreateStartExternalUsersSelfServiceSignUp::ODATA_TYPE
+            Self::WebApplicationFirewallVerifiedDetails(_) => {
+                WebApplicationFirewallVerifiedDetails::ODATA_TYPE
+            }
+            Self::AkamaiVerifiedDetailsModel(_) => AkamaiVerifiedDetailsModel::ODATA_TYPE,
+            Self::CloudFlareVerifiedDetailsModel(_) => {
+                CloudFlareVerifiedDetailsModel::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`OnUserCreateStartHandler`] (or of an unknown derived type).
-    pub fn as_on_user_create_start_handler(&self) -> Option<&OnUserCreateStartHandler> {
+    /// The value if it is a plain [`WebApplicationFirewallVerifiedDetails`] (or of an unknown derived type).
+    pub fn as_web_application_firewall_verified_details(
+        &self,
+    ) -> Option<&WebApplicationFirewallVerifiedDetails> {
         match self {
-            Self::OnUserCreateStartHandler(value) => Some(value),
+            Self::WebApplicationFirewallVerifiedDetails(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity")]
-impl Default for AnyOnUserCreateStartHandler {
+impl Default for AnyWebApplicationFirewallVerifiedDetails {
     fn default() -> Self {
-        Self::OnUserCreateStartHandler(Box::default())
+        Self::WebApplicationFirewallVerifiedDetails(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl From<OnUserCreateStartHandler> for AnyOnUserCreateStartHandler {
-    fn from(value: OnUserCreateStartHandler) -> Self {
-        Self::OnUserCreateStartHandler(Box::new(value))
+impl From<WebApplicationFirewallVerifiedDetails>
+for AnyWebApplicationFirewallVerifiedDetails {
+    fn from(value: WebApplicationFirewallVerifiedDetails) -> Self {
+        Self::WebApplicationFirewallVerifiedDetails(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AnyWebApplicationFirewallVerifiedDetails {
+    /// The value if it is a [`AnyWebApplicationFirewallVerifiedDetails::AkamaiVerifiedDetailsModel`] variant.
+    pub fn as_akamai_verified_details_model(
+        &self,
+    ) -> Option<&AkamaiVerifiedDetailsModel> {
+        match self {
+            Self::AkamaiVerifiedDetailsModel(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWebApplicationFirewallVerifiedDetails::CloudFlareVerifiedDetailsModel`] variant.
+    pub fn as_cloud_flare_verified_details_model(
+        &self,
+    ) -> Option<&CloudFlareVerifiedDetailsModel> {
+        match self {
+            Self::CloudFlareVerifiedDetailsModel(value) => Some(value),
+            _ => None,
+        }
     }
 }

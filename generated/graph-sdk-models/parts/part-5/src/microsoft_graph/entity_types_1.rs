@@ -11,6 +11,230 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_agreement_acceptance")]
+/// CSDL entity type `microsoft.graph.agreementAcceptance`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreementAcceptance {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `agreementFileId`: `Edm.String`.
+    pub agreement_file_id: Option<String>,
+    /// Property `agreementId`: `Edm.String`.
+    pub agreement_id: Option<String>,
+    /// Property `deviceDisplayName`: `Edm.String`.
+    pub device_display_name: Option<String>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `deviceOSType`: `Edm.String`.
+    pub device_os_type: Option<String>,
+    /// Property `deviceOSVersion`: `Edm.String`.
+    pub device_os_version: Option<String>,
+    /// Property `expirationDateTime`: `Edm.DateTimeOffset`.
+    pub expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recordedDateTime`: `Edm.DateTimeOffset`.
+    pub recorded_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.agreementAcceptanceState`.
+    pub state: Option<AgreementAcceptanceState>,
+    /// Property `userDisplayName`: `Edm.String`.
+    pub user_display_name: Option<String>,
+    /// Property `userEmail`: `Edm.String`.
+    pub user_email: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+impl serde::Serialize for AgreementAcceptance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+impl AgreementAcceptance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementAcceptance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("agreementFileId", &self.agreement_file_id);
+        object.property("agreementId", &self.agreement_id);
+        object.property("deviceDisplayName", &self.device_display_name);
+        object.property("deviceId", &self.device_id);
+        object.property("deviceOSType", &self.device_os_type);
+        object.property("deviceOSVersion", &self.device_os_version);
+        object.property("expirationDateTime", &self.expiration_date_time);
+        object.property("recordedDateTime", &self.recorded_date_time);
+        object.property("state", &self.state);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userEmail", &self.user_email);
+        object.property("userId", &self.user_id);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+impl<'de> serde::Deserialize<'de> for AgreementAcceptance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+impl graph_odata_runtime::model::ODataObject for AgreementAcceptance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "agreementFileId" => {
+                read_lenient(map, key, &mut self.agreement_file_id, extra)
+            }
+            "agreementId" => read_lenient(map, key, &mut self.agreement_id, extra),
+            "deviceDisplayName" => {
+                read_lenient(map, key, &mut self.device_display_name, extra)
+            }
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "deviceOSType" => read_lenient(map, key, &mut self.device_os_type, extra),
+            "deviceOSVersion" => {
+                read_lenient(map, key, &mut self.device_os_version, extra)
+            }
+            "expirationDateTime" => {
+                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            }
+            "recordedDateTime" => {
+                read_lenient(map, key, &mut self.recorded_date_time, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+impl AgreementAcceptance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agreement_acceptance")]
+/// The properties of [`AgreementAcceptance`] by wire name, each a [`Field<AgreementAcceptance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementAcceptance::set_null`].
+pub enum AgreementAcceptanceField {}
+
+#[cfg(feature = "_agreement_acceptance")]
+#[allow(non_upper_case_globals)]
+impl AgreementAcceptanceField {
+    /// `id`
+    pub const Id: model::Field<AgreementAcceptance> = model::Field::new("id");
+    /// `agreementFileId`
+    pub const AgreementFileId: model::Field<AgreementAcceptance> = model::Field::new(
+        "agreementFileId",
+    );
+    /// `agreementId`
+    pub const AgreementId: model::Field<AgreementAcceptance> = model::Field::new(
+        "agreementId",
+    );
+    /// `deviceDisplayName`
+    pub const DeviceDisplayName: model::Field<AgreementAcceptance> = model::Field::new(
+        "deviceDisplayName",
+    );
+    /// `deviceId`
+    pub const DeviceId: model::Field<AgreementAcceptance> = model::Field::new(
+        "deviceId",
+    );
+    /// `deviceOSType`
+    pub const DeviceOsType: model::Field<AgreementAcceptance> = model::Field::new(
+        "deviceOSType",
+    );
+    /// `deviceOSVersion`
+    pub const DeviceOsVersion: model::Field<AgreementAcceptance> = model::Field::new(
+        "deviceOSVersion",
+    );
+    /// `expirationDateTime`
+    pub const ExpirationDateTime: model::Field<AgreementAcceptance> = model::Field::new(
+        "expirationDateTime",
+    );
+    /// `recordedDateTime`
+    pub const RecordedDateTime: model::Field<AgreementAcceptance> = model::Field::new(
+        "recordedDateTime",
+    );
+    /// `state`
+    pub const State: model::Field<AgreementAcceptance> = model::Field::new("state");
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<AgreementAcceptance> = model::Field::new(
+        "userDisplayName",
+    );
+    /// `userEmail`
+    pub const UserEmail: model::Field<AgreementAcceptance> = model::Field::new(
+        "userEmail",
+    );
+    /// `userId`
+    pub const UserId: model::Field<AgreementAcceptance> = model::Field::new("userId");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<AgreementAcceptance> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AgreementAcceptance>] = &[
+        Self::Id,
+        Self::AgreementFileId,
+        Self::AgreementId,
+        Self::DeviceDisplayName,
+        Self::DeviceId,
+        Self::DeviceOsType,
+        Self::DeviceOsVersion,
+        Self::ExpirationDateTime,
+        Self::RecordedDateTime,
+        Self::State,
+        Self::UserDisplayName,
+        Self::UserEmail,
+        Self::UserId,
+        Self::UserPrincipalName,
+    ];
+}
+
 #[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -618,6 +842,128 @@ impl AndroidStoreAppField {
     ];
 }
 
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.audioRoutingGroup`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AudioRoutingGroup {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `receivers`: `Collection(Edm.String)`.
+    pub receivers: Option<Vec<String>>,
+    /// Property `routingMode`: `microsoft.graph.routingMode`, not nullable.
+    pub routing_mode: Option<RoutingMode>,
+    /// Property `sources`: `Collection(Edm.String)`.
+    pub sources: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AudioRoutingGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AudioRoutingGroup {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.audioRoutingGroup";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("receivers", &self.receivers);
+        object.property("routingMode", &self.routing_mode);
+        object.property("sources", &self.sources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AudioRoutingGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for AudioRoutingGroup {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "receivers" => read_lenient(map, key, &mut self.receivers, extra),
+            "routingMode" => read_nullable(map, key, &mut self.routing_mode, extra),
+            "sources" => read_lenient(map, key, &mut self.sources, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AudioRoutingGroup {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`AudioRoutingGroup`] by wire name, each a [`Field<AudioRoutingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudioRoutingGroup::set_null`].
+pub enum AudioRoutingGroupField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl AudioRoutingGroupField {
+    /// `id`
+    pub const Id: model::Field<AudioRoutingGroup> = model::Field::new("id");
+    /// `receivers`
+    pub const Receivers: model::Field<AudioRoutingGroup> = model::Field::new(
+        "receivers",
+    );
+    /// `routingMode`
+    pub const RoutingMode: model::Field<AudioRoutingGroup> = model::Field::new(
+        "routingMode",
+    );
+    /// `sources`
+    pub const Sources: model::Field<AudioRoutingGroup> = model::Field::new("sources");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AudioRoutingGroup>] = &[
+        Self::Id,
+        Self::Receivers,
+        Self::RoutingMode,
+        Self::Sources,
+    ];
+}
+
 #[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationEventListener`; base type `microsoft.graph.entity`; abstract; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -866,6 +1212,374 @@ impl AuthenticationEventsFlowField {
         Self::Conditions,
         Self::Description,
         Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.authenticationMethodModeDetail`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationMethodModeDetail {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `authenticationMethod`: `microsoft.graph.baseAuthenticationMethod`, not nullable.
+    pub authentication_method: Option<BaseAuthenticationMethod>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationMethodModeDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationMethodModeDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodModeDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("authenticationMethod", &self.authentication_method);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodModeDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for AuthenticationMethodModeDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "authenticationMethod" => {
+                read_nullable(map, key, &mut self.authentication_method, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationMethodModeDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationMethodModeDetail`] by wire name, each a [`Field<AuthenticationMethodModeDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodModeDetail::set_null`].
+pub enum AuthenticationMethodModeDetailField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationMethodModeDetailField {
+    /// `id`
+    pub const Id: model::Field<AuthenticationMethodModeDetail> = model::Field::new("id");
+    /// `authenticationMethod`
+    pub const AuthenticationMethod: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
+        "authenticationMethod",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationMethodModeDetail>] = &[
+        Self::Id,
+        Self::AuthenticationMethod,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.authenticationStrengthRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthenticationStrengthRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `combinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
+    pub combinations: Option<Vec<AuthenticationMethodModes>>,
+    /// Navigation property `authenticationMethodModes`: `Collection(microsoft.graph.authenticationMethodModeDetail)`, contained; present when expanded (`$expand`).
+    pub authentication_method_modes: Option<Vec<AuthenticationMethodModeDetail>>,
+    /// Navigation property `policies`: `Collection(microsoft.graph.authenticationStrengthPolicy)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_application_enforced_restrictions_session_control")]
+    pub policies: Option<Vec<AuthenticationStrengthPolicy>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for AuthenticationStrengthRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl AuthenticationStrengthRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrengthRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("combinations", &self.combinations);
+        object.property("authenticationMethodModes", &self.authentication_method_modes);
+        #[cfg(feature = "_application_enforced_restrictions_session_control")]
+        object.property("policies", &self.policies);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "combinations" => read_nullable(map, key, &mut self.combinations, extra),
+            "authenticationMethodModes" => {
+                read_nullable(map, key, &mut self.authentication_method_modes, extra)
+            }
+            #[cfg(feature = "_application_enforced_restrictions_session_control")]
+            "policies" => read_nullable(map, key, &mut self.policies, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl AuthenticationStrengthRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`AuthenticationStrengthRoot`] by wire name, each a [`Field<AuthenticationStrengthRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthRoot::set_null`].
+pub enum AuthenticationStrengthRootField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl AuthenticationStrengthRootField {
+    /// `id`
+    pub const Id: model::Field<AuthenticationStrengthRoot> = model::Field::new("id");
+    /// `combinations`
+    pub const Combinations: model::Field<AuthenticationStrengthRoot> = model::Field::new(
+        "combinations",
+    );
+    /// `authenticationMethodModes`
+    pub const AuthenticationMethodModes: model::Field<AuthenticationStrengthRoot> = model::Field::new(
+        "authenticationMethodModes",
+    );
+    /// `policies`
+    pub const Policies: model::Field<AuthenticationStrengthRoot> = model::Field::new(
+        "policies",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AuthenticationStrengthRoot>] = &[
+        Self::Id,
+        Self::Combinations,
+        Self::AuthenticationMethodModes,
+        Self::Policies,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.caPoliciesDeletableRoot`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaPoliciesDeletableRoot {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `namedLocations`: `Collection(microsoft.graph.namedLocation)`, contained; present when expanded (`$expand`).
+    pub named_locations: Option<Vec<AnyNamedLocation>>,
+    /// Navigation property `policies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_application_enforced_restrictions_session_control")]
+    pub policies: Option<Vec<AnyConditionalAccessPolicy>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for CaPoliciesDeletableRoot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl CaPoliciesDeletableRoot {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.caPoliciesDeletableRoot";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("namedLocations", &self.named_locations);
+        #[cfg(feature = "_application_enforced_restrictions_session_control")]
+        object.property("policies", &self.policies);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for CaPoliciesDeletableRoot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for CaPoliciesDeletableRoot {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "namedLocations" => read_nullable(map, key, &mut self.named_locations, extra),
+            #[cfg(feature = "_application_enforced_restrictions_session_control")]
+            "policies" => read_nullable(map, key, &mut self.policies, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl CaPoliciesDeletableRoot {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`CaPoliciesDeletableRoot`] by wire name, each a [`Field<CaPoliciesDeletableRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CaPoliciesDeletableRoot::set_null`].
+pub enum CaPoliciesDeletableRootField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl CaPoliciesDeletableRootField {
+    /// `id`
+    pub const Id: model::Field<CaPoliciesDeletableRoot> = model::Field::new("id");
+    /// `namedLocations`
+    pub const NamedLocations: model::Field<CaPoliciesDeletableRoot> = model::Field::new(
+        "namedLocations",
+    );
+    /// `policies`
+    pub const Policies: model::Field<CaPoliciesDeletableRoot> = model::Field::new(
+        "policies",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CaPoliciesDeletableRoot>] = &[
+        Self::Id,
+        Self::NamedLocations,
+        Self::Policies,
     ];
 }
 
@@ -1222,255 +1936,108 @@ impl CallTranscriptField {
     ];
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.checkInClaim`; key `calendarEventId`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CheckInClaim {
-    /// Property `calendarEventId`: `Edm.String`, not nullable.
-    pub calendar_event_id: Option<String>,
-    /// Property `checkInMethod`: `microsoft.graph.checkInMethod`, not nullable.
-    pub check_in_method: Option<CheckInMethod>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+/// A `microsoft.graph.conditionalAccessPolicy` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ConditionalAccessPolicy`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyConditionalAccessPolicy {
+    /// The base type itself, or a derived type unknown to this crate.
+    ConditionalAccessPolicy(Box<ConditionalAccessPolicy>),
+    /// `microsoft.graph.whatIfAnalysisResult`
+    #[cfg(feature = "_identity")]
+    WhatIfAnalysisResult(Box<WhatIfAnalysisResult>),
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for CheckInClaim {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyConditionalAccessPolicy {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ConditionalAccessPolicy(_) => ConditionalAccessPolicy::ODATA_TYPE,
+            #[cfg(feature = "_identity")]
+            Self::WhatIfAnalysisResult(_) => WhatIfAnalysisResult::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ConditionalAccessPolicy`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_conditional_access_policy(&self) -> Option<&ConditionalAccessPolicy> {
+        match self {
+            Self::ConditionalAccessPolicy(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl Default for AnyConditionalAccessPolicy {
+    fn default() -> Self {
+        Self::ConditionalAccessPolicy(Box::default())
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl From<ConditionalAccessPolicy> for AnyConditionalAccessPolicy {
+    fn from(value: ConditionalAccessPolicy) -> Self {
+        Self::ConditionalAccessPolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl AnyConditionalAccessPolicy {
+    /// The value if it is a [`AnyConditionalAccessPolicy::WhatIfAnalysisResult`] variant.
+    #[cfg(feature = "_identity")]
+    pub fn as_what_if_analysis_result(&self) -> Option<&WhatIfAnalysisResult> {
+        match self {
+            Self::WhatIfAnalysisResult(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_identity")]
+impl From<WhatIfAnalysisResult> for AnyConditionalAccessPolicy {
+    fn from(value: WhatIfAnalysisResult) -> Self {
+        Self::WhatIfAnalysisResult(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl serde::Serialize for AnyConditionalAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+        match self {
+            Self::ConditionalAccessPolicy(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            #[cfg(feature = "_identity")]
+            Self::WhatIfAnalysisResult(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(WhatIfAnalysisResult::ODATA_TYPE),
+                    )
+            }
+        }
     }
 }
 
-#[cfg(feature = "_places")]
-impl CheckInClaim {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.checkInClaim";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("calendarEventId", &self.calendar_event_id);
-        object.property("checkInMethod", &self.check_in_method);
-        object.property("createdDateTime", &self.created_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for CheckInClaim {
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+impl<'de> serde::Deserialize<'de> for AnyConditionalAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for CheckInClaim {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "calendarEventId" => {
-                read_lenient(map, key, &mut self.calendar_event_id, extra)
-            }
-            "checkInMethod" => read_nullable(map, key, &mut self.check_in_method, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl CheckInClaim {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`CheckInClaim`] by wire name, each a [`Field<CheckInClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CheckInClaim::set_null`].
-pub enum CheckInClaimField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl CheckInClaimField {
-    /// `calendarEventId`
-    pub const CalendarEventId: model::Field<CheckInClaim> = model::Field::new(
-        "calendarEventId",
-    );
-    /// `checkInMethod`
-    pub const CheckInMethod: model::Field<CheckInClaim> = model::Field::new(
-        "checkInMethod",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CheckInClaim> = model::Field::new(
-        "createdDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CheckInClaim>] = &[
-        Self::CalendarEventId,
-        Self::CheckInMethod,
-        Self::CreatedDateTime,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.conditionalAccessTemplate`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConditionalAccessTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `details`: `microsoft.graph.conditionalAccessPolicyDetail`, not nullable.
-    pub details: Option<ConditionalAccessPolicyDetail>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `scenarios`: `microsoft.graph.templateScenarios`, not nullable.
-    pub scenarios: Option<TemplateScenarios>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for ConditionalAccessTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl ConditionalAccessTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
         )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("details", &self.details);
-        object.property("name", &self.name);
-        object.property("scenarios", &self.scenarios);
-        object.end()
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_identity")]
+            "microsoft.graph.whatIfAnalysisResult" | "graph.whatIfAnalysisResult" => {
+                serde_json::from_value(value).map(Self::WhatIfAnalysisResult)
+            }
+            _ => serde_json::from_value(value).map(Self::ConditionalAccessPolicy),
+        };
+        read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "scenarios" => read_nullable(map, key, &mut self.scenarios, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl ConditionalAccessTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`ConditionalAccessTemplate`] by wire name, each a [`Field<ConditionalAccessTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessTemplate::set_null`].
-pub enum ConditionalAccessTemplateField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl ConditionalAccessTemplateField {
-    /// `id`
-    pub const Id: model::Field<ConditionalAccessTemplate> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "description",
-    );
-    /// `details`
-    pub const Details: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "details",
-    );
-    /// `name`
-    pub const Name: model::Field<ConditionalAccessTemplate> = model::Field::new("name");
-    /// `scenarios`
-    pub const Scenarios: model::Field<ConditionalAccessTemplate> = model::Field::new(
-        "scenarios",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConditionalAccessTemplate>] = &[
-        Self::Id,
-        Self::Description,
-        Self::Details,
-        Self::Name,
-        Self::Scenarios,
-    ];
 }
 
 #[cfg(feature = "_activities_container")]
@@ -2174,6 +2741,155 @@ impl DeviceConfigurationUserStatusField {
         Self::Status,
         Self::UserDisplayName,
         Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL entity type `microsoft.graph.directoryDefinition`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DirectoryDefinition {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `discoverabilities`: `microsoft.graph.directoryDefinitionDiscoverabilities`, not nullable.
+    pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
+    /// Property `discoveryDateTime`: `Edm.DateTimeOffset`.
+    pub discovery_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `objects`: `Collection(microsoft.graph.objectDefinition)`.
+    pub objects: Option<Vec<ObjectDefinition>>,
+    /// Property `readOnly`: `Edm.Boolean`, not nullable.
+    pub read_only: Option<bool>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for DirectoryDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl DirectoryDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("discoverabilities", &self.discoverabilities);
+        object.property("discoveryDateTime", &self.discovery_date_time);
+        object.property("name", &self.name);
+        object.property("objects", &self.objects);
+        object.property("readOnly", &self.read_only);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "discoverabilities" => {
+                read_nullable(map, key, &mut self.discoverabilities, extra)
+            }
+            "discoveryDateTime" => {
+                read_lenient(map, key, &mut self.discovery_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "objects" => read_nullable(map, key, &mut self.objects, extra),
+            "readOnly" => read_lenient(map, key, &mut self.read_only, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl DirectoryDefinition {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// The properties of [`DirectoryDefinition`] by wire name, each a [`Field<DirectoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
+pub enum DirectoryDefinitionField {}
+
+#[cfg(feature = "_bulk_operation")]
+#[allow(non_upper_case_globals)]
+impl DirectoryDefinitionField {
+    /// `id`
+    pub const Id: model::Field<DirectoryDefinition> = model::Field::new("id");
+    /// `discoverabilities`
+    pub const Discoverabilities: model::Field<DirectoryDefinition> = model::Field::new(
+        "discoverabilities",
+    );
+    /// `discoveryDateTime`
+    pub const DiscoveryDateTime: model::Field<DirectoryDefinition> = model::Field::new(
+        "discoveryDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<DirectoryDefinition> = model::Field::new("name");
+    /// `objects`
+    pub const Objects: model::Field<DirectoryDefinition> = model::Field::new("objects");
+    /// `readOnly`
+    pub const ReadOnly: model::Field<DirectoryDefinition> = model::Field::new(
+        "readOnly",
+    );
+    /// `version`
+    pub const Version: model::Field<DirectoryDefinition> = model::Field::new("version");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DirectoryDefinition>] = &[
+        Self::Id,
+        Self::Discoverabilities,
+        Self::DiscoveryDateTime,
+        Self::Name,
+        Self::Objects,
+        Self::ReadOnly,
+        Self::Version,
     ];
 }
 
@@ -3253,286 +3969,6 @@ impl EducationRubricOutcomeField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.enrollmentConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnrollmentConfigurationAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EnrollmentConfigurationAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EnrollmentConfigurationAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enrollmentConfigurationAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EnrollmentConfigurationAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for EnrollmentConfigurationAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl EnrollmentConfigurationAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`EnrollmentConfigurationAssignment`] by wire name, each a [`Field<EnrollmentConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnrollmentConfigurationAssignment::set_null`].
-pub enum EnrollmentConfigurationAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl EnrollmentConfigurationAssignmentField {
-    /// `id`
-    pub const Id: model::Field<EnrollmentConfigurationAssignment> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<EnrollmentConfigurationAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnrollmentConfigurationAssignment>] = &[
-        Self::Id,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.exchangeMessageTrace`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExchangeMessageTrace {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `fromIP`: `Edm.String`.
-    pub from_ip: Option<String>,
-    /// Property `messageId`: `Edm.String`.
-    pub message_id: Option<String>,
-    /// Property `receivedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub received_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recipientAddress`: `Edm.String`.
-    pub recipient_address: Option<String>,
-    /// Property `senderAddress`: `Edm.String`.
-    pub sender_address: Option<String>,
-    /// Property `size`: `Edm.Int32`, not nullable.
-    pub size: Option<i32>,
-    /// Property `status`: `microsoft.graph.exchangeMessageTraceStatus`, not nullable.
-    pub status: Option<ExchangeMessageTraceStatus>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Property `toIP`: `Edm.String`.
-    pub to_ip: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ExchangeMessageTrace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ExchangeMessageTrace {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeMessageTrace";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("fromIP", &self.from_ip);
-        object.property("messageId", &self.message_id);
-        object.property("receivedDateTime", &self.received_date_time);
-        object.property("recipientAddress", &self.recipient_address);
-        object.property("senderAddress", &self.sender_address);
-        object.property("size", &self.size);
-        object.property("status", &self.status);
-        object.property("subject", &self.subject);
-        object.property("toIP", &self.to_ip);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ExchangeMessageTrace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ExchangeMessageTrace {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "fromIP" => read_lenient(map, key, &mut self.from_ip, extra),
-            "messageId" => read_lenient(map, key, &mut self.message_id, extra),
-            "receivedDateTime" => {
-                read_lenient(map, key, &mut self.received_date_time, extra)
-            }
-            "recipientAddress" => {
-                read_lenient(map, key, &mut self.recipient_address, extra)
-            }
-            "senderAddress" => read_lenient(map, key, &mut self.sender_address, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            "toIP" => read_lenient(map, key, &mut self.to_ip, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ExchangeMessageTrace {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ExchangeMessageTrace`] by wire name, each a [`Field<ExchangeMessageTrace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMessageTrace::set_null`].
-pub enum ExchangeMessageTraceField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ExchangeMessageTraceField {
-    /// `id`
-    pub const Id: model::Field<ExchangeMessageTrace> = model::Field::new("id");
-    /// `fromIP`
-    pub const FromIp: model::Field<ExchangeMessageTrace> = model::Field::new("fromIP");
-    /// `messageId`
-    pub const MessageId: model::Field<ExchangeMessageTrace> = model::Field::new(
-        "messageId",
-    );
-    /// `receivedDateTime`
-    pub const ReceivedDateTime: model::Field<ExchangeMessageTrace> = model::Field::new(
-        "receivedDateTime",
-    );
-    /// `recipientAddress`
-    pub const RecipientAddress: model::Field<ExchangeMessageTrace> = model::Field::new(
-        "recipientAddress",
-    );
-    /// `senderAddress`
-    pub const SenderAddress: model::Field<ExchangeMessageTrace> = model::Field::new(
-        "senderAddress",
-    );
-    /// `size`
-    pub const Size: model::Field<ExchangeMessageTrace> = model::Field::new("size");
-    /// `status`
-    pub const Status: model::Field<ExchangeMessageTrace> = model::Field::new("status");
-    /// `subject`
-    pub const Subject: model::Field<ExchangeMessageTrace> = model::Field::new("subject");
-    /// `toIP`
-    pub const ToIp: model::Field<ExchangeMessageTrace> = model::Field::new("toIP");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExchangeMessageTrace>] = &[
-        Self::Id,
-        Self::FromIp,
-        Self::MessageId,
-        Self::ReceivedDateTime,
-        Self::RecipientAddress,
-        Self::SenderAddress,
-        Self::Size,
-        Self::Status,
-        Self::Subject,
-        Self::ToIp,
-    ];
-}
-
 #[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`; base type `microsoft.graph.authenticationEventsFlow`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3746,6 +4182,370 @@ impl ExternalUsersSelfServiceSignUpEventsFlowField {
         Self::OnAuthenticationMethodLoadStart,
         Self::OnInteractiveAuthFlowStart,
         Self::OnUserCreateStart,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.fieldValueSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldValueSet {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for FieldValueSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl FieldValueSet {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fieldValueSet";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for FieldValueSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for FieldValueSet {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl FieldValueSet {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`FieldValueSet`] by wire name, each a [`Field<FieldValueSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FieldValueSet::set_null`].
+pub enum FieldValueSetField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl FieldValueSetField {
+    /// `id`
+    pub const Id: model::Field<FieldValueSet> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FieldValueSet>] = &[Self::Id];
+}
+
+#[cfg(feature = "_places")]
+/// CSDL entity type `microsoft.graph.fixtureMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FixtureMap {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `properties`: `Edm.String`.
+    /// Inherited from `microsoft.graph.baseMapFeature`.
+    pub properties: Option<String>,
+    /// Property `placeId`: `Edm.String`.
+    pub place_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_places")]
+impl serde::Serialize for FixtureMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl FixtureMap {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fixtureMap";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("placeId", &self.place_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for FixtureMap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for FixtureMap {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_lenient(map, key, &mut self.properties, extra),
+            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_places")]
+impl FixtureMap {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_places")]
+/// The properties of [`FixtureMap`] by wire name, each a [`Field<FixtureMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FixtureMap::set_null`].
+pub enum FixtureMapField {}
+
+#[cfg(feature = "_places")]
+#[allow(non_upper_case_globals)]
+impl FixtureMapField {
+    /// `id`
+    pub const Id: model::Field<FixtureMap> = model::Field::new("id");
+    /// `properties`
+    pub const Properties: model::Field<FixtureMap> = model::Field::new("properties");
+    /// `placeId`
+    pub const PlaceId: model::Field<FixtureMap> = model::Field::new("placeId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FixtureMap>] = &[
+        Self::Id,
+        Self::Properties,
+        Self::PlaceId,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.identityUserFlowAttributeAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityUserFlowAttributeAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    pub is_optional: Option<bool>,
+    /// Property `requiresVerification`: `Edm.Boolean`, not nullable.
+    pub requires_verification: Option<bool>,
+    /// Property `userAttributeValues`: `Collection(microsoft.graph.userAttributeValuesItem)`.
+    pub user_attribute_values: Option<Vec<UserAttributeValuesItem>>,
+    /// Property `userInputType`: `microsoft.graph.identityUserFlowAttributeInputType`, not nullable.
+    pub user_input_type: Option<IdentityUserFlowAttributeInputType>,
+    /// Navigation property `userAttribute`: `microsoft.graph.identityUserFlowAttribute`; present when expanded (`$expand`).
+    pub user_attribute: Option<AnyIdentityUserFlowAttribute>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for IdentityUserFlowAttributeAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl IdentityUserFlowAttributeAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityUserFlowAttributeAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("isOptional", &self.is_optional);
+        object.property("requiresVerification", &self.requires_verification);
+        object.property("userAttributeValues", &self.user_attribute_values);
+        object.property("userInputType", &self.user_input_type);
+        object.property("userAttribute", &self.user_attribute);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for IdentityUserFlowAttributeAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "requiresVerification" => {
+                read_lenient(map, key, &mut self.requires_verification, extra)
+            }
+            "userAttributeValues" => {
+                read_nullable(map, key, &mut self.user_attribute_values, extra)
+            }
+            "userInputType" => read_nullable(map, key, &mut self.user_input_type, extra),
+            "userAttribute" => read_nullable(map, key, &mut self.user_attribute, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl IdentityUserFlowAttributeAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`IdentityUserFlowAttributeAssignment`] by wire name, each a [`Field<IdentityUserFlowAttributeAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityUserFlowAttributeAssignment::set_null`].
+pub enum IdentityUserFlowAttributeAssignmentField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl IdentityUserFlowAttributeAssignmentField {
+    /// `id`
+    pub const Id: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "id",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "displayName",
+    );
+    /// `isOptional`
+    pub const IsOptional: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "isOptional",
+    );
+    /// `requiresVerification`
+    pub const RequiresVerification: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "requiresVerification",
+    );
+    /// `userAttributeValues`
+    pub const UserAttributeValues: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "userAttributeValues",
+    );
+    /// `userInputType`
+    pub const UserInputType: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "userInputType",
+    );
+    /// `userAttribute`
+    pub const UserAttribute: model::Field<IdentityUserFlowAttributeAssignment> = model::Field::new(
+        "userAttribute",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityUserFlowAttributeAssignment>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IsOptional,
+        Self::RequiresVerification,
+        Self::UserAttributeValues,
+        Self::UserInputType,
+        Self::UserAttribute,
     ];
 }
 
@@ -4603,4030 +5403,5 @@ impl IosStoreAppField {
         Self::MinimumSupportedOperatingSystem,
         Self::Assignments,
         Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.iosVppApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosVppApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `applicableDeviceType`: `microsoft.graph.iosDeviceType`.
-    pub applicable_device_type: Option<IosDeviceType>,
-    /// Property `appStoreUrl`: `Edm.String`.
-    pub app_store_url: Option<String>,
-    /// Property `bundleId`: `Edm.String`.
-    pub bundle_id: Option<String>,
-    /// Property `licensingType`: `microsoft.graph.vppLicensingType`.
-    pub licensing_type: Option<VppLicensingType>,
-    /// Property `releaseDateTime`: `Edm.DateTimeOffset`.
-    pub release_date_time: Option<edm::DateTimeOffset>,
-    /// Property `totalLicenseCount`: `Edm.Int32`, not nullable.
-    pub total_license_count: Option<i32>,
-    /// Property `usedLicenseCount`: `Edm.Int32`, not nullable.
-    pub used_license_count: Option<i32>,
-    /// Property `vppTokenAccountType`: `microsoft.graph.vppTokenAccountType`, not nullable.
-    pub vpp_token_account_type: Option<VppTokenAccountType>,
-    /// Property `vppTokenAppleId`: `Edm.String`.
-    pub vpp_token_apple_id: Option<String>,
-    /// Property `vppTokenOrganizationName`: `Edm.String`.
-    pub vpp_token_organization_name: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for IosVppApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosVppApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("applicableDeviceType", &self.applicable_device_type);
-        object.property("appStoreUrl", &self.app_store_url);
-        object.property("bundleId", &self.bundle_id);
-        object.property("licensingType", &self.licensing_type);
-        object.property("releaseDateTime", &self.release_date_time);
-        object.property("totalLicenseCount", &self.total_license_count);
-        object.property("usedLicenseCount", &self.used_license_count);
-        object.property("vppTokenAccountType", &self.vpp_token_account_type);
-        object.property("vppTokenAppleId", &self.vpp_token_apple_id);
-        object.property("vppTokenOrganizationName", &self.vpp_token_organization_name);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for IosVppApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for IosVppApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "applicableDeviceType" => {
-                read_nullable(map, key, &mut self.applicable_device_type, extra)
-            }
-            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
-            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
-            "licensingType" => read_nullable(map, key, &mut self.licensing_type, extra),
-            "releaseDateTime" => {
-                read_lenient(map, key, &mut self.release_date_time, extra)
-            }
-            "totalLicenseCount" => {
-                read_lenient(map, key, &mut self.total_license_count, extra)
-            }
-            "usedLicenseCount" => {
-                read_lenient(map, key, &mut self.used_license_count, extra)
-            }
-            "vppTokenAccountType" => {
-                read_nullable(map, key, &mut self.vpp_token_account_type, extra)
-            }
-            "vppTokenAppleId" => {
-                read_lenient(map, key, &mut self.vpp_token_apple_id, extra)
-            }
-            "vppTokenOrganizationName" => {
-                read_lenient(map, key, &mut self.vpp_token_organization_name, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosVppApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`IosVppApp`] by wire name, each a [`Field<IosVppApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppApp::set_null`].
-pub enum IosVppAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl IosVppAppField {
-    /// `id`
-    pub const Id: model::Field<IosVppApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosVppApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<IosVppApp> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<IosVppApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<IosVppApp> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<IosVppApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<IosVppApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<IosVppApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosVppApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<IosVppApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<IosVppApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<IosVppApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<IosVppApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<IosVppApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `applicableDeviceType`
-    pub const ApplicableDeviceType: model::Field<IosVppApp> = model::Field::new(
-        "applicableDeviceType",
-    );
-    /// `appStoreUrl`
-    pub const AppStoreUrl: model::Field<IosVppApp> = model::Field::new("appStoreUrl");
-    /// `bundleId`
-    pub const BundleId: model::Field<IosVppApp> = model::Field::new("bundleId");
-    /// `licensingType`
-    pub const LicensingType: model::Field<IosVppApp> = model::Field::new(
-        "licensingType",
-    );
-    /// `releaseDateTime`
-    pub const ReleaseDateTime: model::Field<IosVppApp> = model::Field::new(
-        "releaseDateTime",
-    );
-    /// `totalLicenseCount`
-    pub const TotalLicenseCount: model::Field<IosVppApp> = model::Field::new(
-        "totalLicenseCount",
-    );
-    /// `usedLicenseCount`
-    pub const UsedLicenseCount: model::Field<IosVppApp> = model::Field::new(
-        "usedLicenseCount",
-    );
-    /// `vppTokenAccountType`
-    pub const VppTokenAccountType: model::Field<IosVppApp> = model::Field::new(
-        "vppTokenAccountType",
-    );
-    /// `vppTokenAppleId`
-    pub const VppTokenAppleId: model::Field<IosVppApp> = model::Field::new(
-        "vppTokenAppleId",
-    );
-    /// `vppTokenOrganizationName`
-    pub const VppTokenOrganizationName: model::Field<IosVppApp> = model::Field::new(
-        "vppTokenOrganizationName",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<IosVppApp> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<IosVppApp> = model::Field::new("categories");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosVppApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::ApplicableDeviceType,
-        Self::AppStoreUrl,
-        Self::BundleId,
-        Self::LicensingType,
-        Self::ReleaseDateTime,
-        Self::TotalLicenseCount,
-        Self::UsedLicenseCount,
-        Self::VppTokenAccountType,
-        Self::VppTokenAppleId,
-        Self::VppTokenOrganizationName,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.iosVppEBook`; base type `microsoft.graph.managedEBook`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosVppEBook {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub information_url: Option<String>,
-    /// Property `largeCover`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub large_cover: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publishedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub published_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub publisher: Option<String>,
-    /// Property `appleId`: `Edm.String`.
-    pub apple_id: Option<String>,
-    /// Property `genres`: `Collection(Edm.String)`.
-    pub genres: Option<Vec<String>>,
-    /// Property `language`: `Edm.String`.
-    pub language: Option<String>,
-    /// Property `seller`: `Edm.String`.
-    pub seller: Option<String>,
-    /// Property `totalLicenseCount`: `Edm.Int32`, not nullable.
-    pub total_license_count: Option<i32>,
-    /// Property `usedLicenseCount`: `Edm.Int32`, not nullable.
-    pub used_license_count: Option<i32>,
-    /// Property `vppOrganizationName`: `Edm.String`.
-    pub vpp_organization_name: Option<String>,
-    /// Property `vppTokenId`: `Edm.Guid`, not nullable.
-    pub vpp_token_id: Option<edm::Guid>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.managedEBookAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub assignments: Option<Vec<AnyManagedEBookAssignment>>,
-    /// Navigation property `deviceStates`: `Collection(microsoft.graph.deviceInstallState)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub device_states: Option<Vec<DeviceInstallState>>,
-    /// Navigation property `installSummary`: `microsoft.graph.eBookInstallSummary`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub install_summary: Option<EBookInstallSummary>,
-    /// Navigation property `userStateSummary`: `Collection(microsoft.graph.userInstallStateSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.managedEBook`.
-    pub user_state_summary: Option<Vec<UserInstallStateSummary>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for IosVppEBook {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosVppEBook {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppEBook";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("largeCover", &self.large_cover);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publishedDateTime", &self.published_date_time);
-        object.property("publisher", &self.publisher);
-        object.property("appleId", &self.apple_id);
-        object.property("genres", &self.genres);
-        object.property("language", &self.language);
-        object.property("seller", &self.seller);
-        object.property("totalLicenseCount", &self.total_license_count);
-        object.property("usedLicenseCount", &self.used_license_count);
-        object.property("vppOrganizationName", &self.vpp_organization_name);
-        object.property("vppTokenId", &self.vpp_token_id);
-        object.property("assignments", &self.assignments);
-        object.property("deviceStates", &self.device_states);
-        object.property("installSummary", &self.install_summary);
-        object.property("userStateSummary", &self.user_state_summary);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for IosVppEBook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for IosVppEBook {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "largeCover" => read_nullable(map, key, &mut self.large_cover, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publishedDateTime" => {
-                read_lenient(map, key, &mut self.published_date_time, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "appleId" => read_lenient(map, key, &mut self.apple_id, extra),
-            "genres" => read_lenient(map, key, &mut self.genres, extra),
-            "language" => read_lenient(map, key, &mut self.language, extra),
-            "seller" => read_lenient(map, key, &mut self.seller, extra),
-            "totalLicenseCount" => {
-                read_lenient(map, key, &mut self.total_license_count, extra)
-            }
-            "usedLicenseCount" => {
-                read_lenient(map, key, &mut self.used_license_count, extra)
-            }
-            "vppOrganizationName" => {
-                read_lenient(map, key, &mut self.vpp_organization_name, extra)
-            }
-            "vppTokenId" => read_lenient(map, key, &mut self.vpp_token_id, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceStates" => read_nullable(map, key, &mut self.device_states, extra),
-            "installSummary" => read_nullable(map, key, &mut self.install_summary, extra),
-            "userStateSummary" => {
-                read_nullable(map, key, &mut self.user_state_summary, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosVppEBook {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`IosVppEBook`] by wire name, each a [`Field<IosVppEBook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppEBook::set_null`].
-pub enum IosVppEBookField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl IosVppEBookField {
-    /// `id`
-    pub const Id: model::Field<IosVppEBook> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosVppEBook> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<IosVppEBook> = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<IosVppEBook> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<IosVppEBook> = model::Field::new(
-        "informationUrl",
-    );
-    /// `largeCover`
-    pub const LargeCover: model::Field<IosVppEBook> = model::Field::new("largeCover");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosVppEBook> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<IosVppEBook> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publishedDateTime`
-    pub const PublishedDateTime: model::Field<IosVppEBook> = model::Field::new(
-        "publishedDateTime",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<IosVppEBook> = model::Field::new("publisher");
-    /// `appleId`
-    pub const AppleId: model::Field<IosVppEBook> = model::Field::new("appleId");
-    /// `genres`
-    pub const Genres: model::Field<IosVppEBook> = model::Field::new("genres");
-    /// `language`
-    pub const Language: model::Field<IosVppEBook> = model::Field::new("language");
-    /// `seller`
-    pub const Seller: model::Field<IosVppEBook> = model::Field::new("seller");
-    /// `totalLicenseCount`
-    pub const TotalLicenseCount: model::Field<IosVppEBook> = model::Field::new(
-        "totalLicenseCount",
-    );
-    /// `usedLicenseCount`
-    pub const UsedLicenseCount: model::Field<IosVppEBook> = model::Field::new(
-        "usedLicenseCount",
-    );
-    /// `vppOrganizationName`
-    pub const VppOrganizationName: model::Field<IosVppEBook> = model::Field::new(
-        "vppOrganizationName",
-    );
-    /// `vppTokenId`
-    pub const VppTokenId: model::Field<IosVppEBook> = model::Field::new("vppTokenId");
-    /// `assignments`
-    pub const Assignments: model::Field<IosVppEBook> = model::Field::new("assignments");
-    /// `deviceStates`
-    pub const DeviceStates: model::Field<IosVppEBook> = model::Field::new(
-        "deviceStates",
-    );
-    /// `installSummary`
-    pub const InstallSummary: model::Field<IosVppEBook> = model::Field::new(
-        "installSummary",
-    );
-    /// `userStateSummary`
-    pub const UserStateSummary: model::Field<IosVppEBook> = model::Field::new(
-        "userStateSummary",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosVppEBook>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::LargeCover,
-        Self::LastModifiedDateTime,
-        Self::PrivacyInformationUrl,
-        Self::PublishedDateTime,
-        Self::Publisher,
-        Self::AppleId,
-        Self::Genres,
-        Self::Language,
-        Self::Seller,
-        Self::TotalLicenseCount,
-        Self::UsedLicenseCount,
-        Self::VppOrganizationName,
-        Self::VppTokenId,
-        Self::Assignments,
-        Self::DeviceStates,
-        Self::InstallSummary,
-        Self::UserStateSummary,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.iosiPadOSWebClip`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosiPadOsWebClip {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `appUrl`: `Edm.String`.
-    pub app_url: Option<String>,
-    /// Property `useManagedBrowser`: `Edm.Boolean`, not nullable.
-    pub use_managed_browser: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for IosiPadOsWebClip {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosiPadOsWebClip {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosiPadOSWebClip";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("appUrl", &self.app_url);
-        object.property("useManagedBrowser", &self.use_managed_browser);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for IosiPadOsWebClip {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for IosiPadOsWebClip {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "appUrl" => read_lenient(map, key, &mut self.app_url, extra),
-            "useManagedBrowser" => {
-                read_lenient(map, key, &mut self.use_managed_browser, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl IosiPadOsWebClip {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`IosiPadOsWebClip`] by wire name, each a [`Field<IosiPadOsWebClip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosiPadOsWebClip::set_null`].
-pub enum IosiPadOsWebClipField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl IosiPadOsWebClipField {
-    /// `id`
-    pub const Id: model::Field<IosiPadOsWebClip> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<IosiPadOsWebClip> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<IosiPadOsWebClip> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<IosiPadOsWebClip> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<IosiPadOsWebClip> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<IosiPadOsWebClip> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "publishingState",
-    );
-    /// `appUrl`
-    pub const AppUrl: model::Field<IosiPadOsWebClip> = model::Field::new("appUrl");
-    /// `useManagedBrowser`
-    pub const UseManagedBrowser: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "useManagedBrowser",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<IosiPadOsWebClip> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosiPadOsWebClip>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::AppUrl,
-        Self::UseManagedBrowser,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.macOSDmgApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsDmgApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `ignoreVersionDetection`: `Edm.Boolean`, not nullable.
-    pub ignore_version_detection: Option<bool>,
-    /// Property `includedApps`: `Collection(microsoft.graph.macOSIncludedApp)`, not nullable.
-    pub included_apps: Option<Vec<MacOsIncludedApp>>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.macOSMinimumOperatingSystem`.
-    pub minimum_supported_operating_system: Option<MacOsMinimumOperatingSystem>,
-    /// Property `primaryBundleId`: `Edm.String`, not nullable.
-    pub primary_bundle_id: Option<String>,
-    /// Property `primaryBundleVersion`: `Edm.String`, not nullable.
-    pub primary_bundle_version: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsDmgApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsDmgApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDmgApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("ignoreVersionDetection", &self.ignore_version_detection);
-        object.property("includedApps", &self.included_apps);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("primaryBundleId", &self.primary_bundle_id);
-        object.property("primaryBundleVersion", &self.primary_bundle_version);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsDmgApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsDmgApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "ignoreVersionDetection" => {
-                read_lenient(map, key, &mut self.ignore_version_detection, extra)
-            }
-            "includedApps" => read_nullable(map, key, &mut self.included_apps, extra),
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "primaryBundleId" => {
-                read_lenient(map, key, &mut self.primary_bundle_id, extra)
-            }
-            "primaryBundleVersion" => {
-                read_lenient(map, key, &mut self.primary_bundle_version, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsDmgApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsDmgApp`] by wire name, each a [`Field<MacOsDmgApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDmgApp::set_null`].
-pub enum MacOsDmgAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsDmgAppField {
-    /// `id`
-    pub const Id: model::Field<MacOsDmgApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsDmgApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsDmgApp> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<MacOsDmgApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsDmgApp> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<MacOsDmgApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<MacOsDmgApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<MacOsDmgApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsDmgApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<MacOsDmgApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<MacOsDmgApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<MacOsDmgApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<MacOsDmgApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<MacOsDmgApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<MacOsDmgApp> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<MacOsDmgApp> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<MacOsDmgApp> = model::Field::new("size");
-    /// `ignoreVersionDetection`
-    pub const IgnoreVersionDetection: model::Field<MacOsDmgApp> = model::Field::new(
-        "ignoreVersionDetection",
-    );
-    /// `includedApps`
-    pub const IncludedApps: model::Field<MacOsDmgApp> = model::Field::new(
-        "includedApps",
-    );
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<MacOsDmgApp> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `primaryBundleId`
-    pub const PrimaryBundleId: model::Field<MacOsDmgApp> = model::Field::new(
-        "primaryBundleId",
-    );
-    /// `primaryBundleVersion`
-    pub const PrimaryBundleVersion: model::Field<MacOsDmgApp> = model::Field::new(
-        "primaryBundleVersion",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsDmgApp> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<MacOsDmgApp> = model::Field::new("categories");
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<MacOsDmgApp> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsDmgApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::IgnoreVersionDetection,
-        Self::IncludedApps,
-        Self::MinimumSupportedOperatingSystem,
-        Self::PrimaryBundleId,
-        Self::PrimaryBundleVersion,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.macOSLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsLobApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `buildNumber`: `Edm.String`.
-    pub build_number: Option<String>,
-    /// Property `bundleId`: `Edm.String`.
-    pub bundle_id: Option<String>,
-    /// Property `childApps`: `Collection(microsoft.graph.macOSLobChildApp)`.
-    pub child_apps: Option<Vec<MacOsLobChildApp>>,
-    /// Property `ignoreVersionDetection`: `Edm.Boolean`, not nullable.
-    pub ignore_version_detection: Option<bool>,
-    /// Property `installAsManaged`: `Edm.Boolean`, not nullable.
-    pub install_as_managed: Option<bool>,
-    /// Property `md5Hash`: `Collection(Edm.String)`.
-    pub md5_hash: Option<Vec<String>>,
-    /// Property `md5HashChunkSize`: `Edm.Int32`, not nullable.
-    pub md5_hash_chunk_size: Option<i32>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.macOSMinimumOperatingSystem`.
-    pub minimum_supported_operating_system: Option<MacOsMinimumOperatingSystem>,
-    /// Property `versionNumber`: `Edm.String`.
-    pub version_number: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsLobApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsLobApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("buildNumber", &self.build_number);
-        object.property("bundleId", &self.bundle_id);
-        object.property("childApps", &self.child_apps);
-        object.property("ignoreVersionDetection", &self.ignore_version_detection);
-        object.property("installAsManaged", &self.install_as_managed);
-        object.property("md5Hash", &self.md5_hash);
-        object.property("md5HashChunkSize", &self.md5_hash_chunk_size);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("versionNumber", &self.version_number);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsLobApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsLobApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "buildNumber" => read_lenient(map, key, &mut self.build_number, extra),
-            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
-            "childApps" => read_nullable(map, key, &mut self.child_apps, extra),
-            "ignoreVersionDetection" => {
-                read_lenient(map, key, &mut self.ignore_version_detection, extra)
-            }
-            "installAsManaged" => {
-                read_lenient(map, key, &mut self.install_as_managed, extra)
-            }
-            "md5Hash" => read_lenient(map, key, &mut self.md5_hash, extra),
-            "md5HashChunkSize" => {
-                read_lenient(map, key, &mut self.md5_hash_chunk_size, extra)
-            }
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsLobApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsLobApp`] by wire name, each a [`Field<MacOsLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobApp::set_null`].
-pub enum MacOsLobAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsLobAppField {
-    /// `id`
-    pub const Id: model::Field<MacOsLobApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsLobApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsLobApp> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<MacOsLobApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsLobApp> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<MacOsLobApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<MacOsLobApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<MacOsLobApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsLobApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<MacOsLobApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<MacOsLobApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<MacOsLobApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<MacOsLobApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<MacOsLobApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<MacOsLobApp> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<MacOsLobApp> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<MacOsLobApp> = model::Field::new("size");
-    /// `buildNumber`
-    pub const BuildNumber: model::Field<MacOsLobApp> = model::Field::new("buildNumber");
-    /// `bundleId`
-    pub const BundleId: model::Field<MacOsLobApp> = model::Field::new("bundleId");
-    /// `childApps`
-    pub const ChildApps: model::Field<MacOsLobApp> = model::Field::new("childApps");
-    /// `ignoreVersionDetection`
-    pub const IgnoreVersionDetection: model::Field<MacOsLobApp> = model::Field::new(
-        "ignoreVersionDetection",
-    );
-    /// `installAsManaged`
-    pub const InstallAsManaged: model::Field<MacOsLobApp> = model::Field::new(
-        "installAsManaged",
-    );
-    /// `md5Hash`
-    pub const Md5Hash: model::Field<MacOsLobApp> = model::Field::new("md5Hash");
-    /// `md5HashChunkSize`
-    pub const Md5HashChunkSize: model::Field<MacOsLobApp> = model::Field::new(
-        "md5HashChunkSize",
-    );
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<MacOsLobApp> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `versionNumber`
-    pub const VersionNumber: model::Field<MacOsLobApp> = model::Field::new(
-        "versionNumber",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsLobApp> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<MacOsLobApp> = model::Field::new("categories");
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<MacOsLobApp> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsLobApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::BuildNumber,
-        Self::BundleId,
-        Self::ChildApps,
-        Self::IgnoreVersionDetection,
-        Self::InstallAsManaged,
-        Self::Md5Hash,
-        Self::Md5HashChunkSize,
-        Self::MinimumSupportedOperatingSystem,
-        Self::VersionNumber,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.macOSMicrosoftDefenderApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsMicrosoftDefenderApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsMicrosoftDefenderApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMicrosoftDefenderApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftDefenderApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsMicrosoftDefenderApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftDefenderApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMicrosoftDefenderApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsMicrosoftDefenderApp`] by wire name, each a [`Field<MacOsMicrosoftDefenderApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftDefenderApp::set_null`].
-pub enum MacOsMicrosoftDefenderAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsMicrosoftDefenderAppField {
-    /// `id`
-    pub const Id: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "notes",
-    );
-    /// `owner`
-    pub const Owner: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "owner",
-    );
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsMicrosoftDefenderApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.macOSMicrosoftEdgeApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsMicrosoftEdgeApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `channel`: `microsoft.graph.microsoftEdgeChannel`, not nullable.
-    pub channel: Option<MicrosoftEdgeChannel>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsMicrosoftEdgeApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMicrosoftEdgeApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftEdgeApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("channel", &self.channel);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsMicrosoftEdgeApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftEdgeApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "channel" => read_nullable(map, key, &mut self.channel, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsMicrosoftEdgeApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsMicrosoftEdgeApp`] by wire name, each a [`Field<MacOsMicrosoftEdgeApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftEdgeApp::set_null`].
-pub enum MacOsMicrosoftEdgeAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsMicrosoftEdgeAppField {
-    /// `id`
-    pub const Id: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `channel`
-    pub const Channel: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "channel",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsMicrosoftEdgeApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::Channel,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.macOSOfficeSuiteApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsOfficeSuiteApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for MacOsOfficeSuiteApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsOfficeSuiteApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSOfficeSuiteApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for MacOsOfficeSuiteApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsOfficeSuiteApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl MacOsOfficeSuiteApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`MacOsOfficeSuiteApp`] by wire name, each a [`Field<MacOsOfficeSuiteApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsOfficeSuiteApp::set_null`].
-pub enum MacOsOfficeSuiteAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsOfficeSuiteAppField {
-    /// `id`
-    pub const Id: model::Field<MacOsOfficeSuiteApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<MacOsOfficeSuiteApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<MacOsOfficeSuiteApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsOfficeSuiteApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedAndroidLobApp`; base type `microsoft.graph.managedMobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAndroidLobApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `appAvailability`: `microsoft.graph.managedAppAvailability`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.managedApp`.
-    pub app_availability: Option<ManagedAppAvailability>,
-    /// Property `version`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedApp`.
-    pub version: Option<String>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedMobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedMobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.managedMobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.androidMinimumOperatingSystem`.
-    pub minimum_supported_operating_system: Option<AndroidMinimumOperatingSystem>,
-    /// Property `packageId`: `Edm.String`.
-    pub package_id: Option<String>,
-    /// Property `versionCode`: `Edm.String`.
-    pub version_code: Option<String>,
-    /// Property `versionName`: `Edm.String`.
-    pub version_name: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.managedMobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedAndroidLobApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAndroidLobApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidLobApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("appAvailability", &self.app_availability);
-        object.property("version", &self.version);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("packageId", &self.package_id);
-        object.property("versionCode", &self.version_code);
-        object.property("versionName", &self.version_name);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedAndroidLobApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for ManagedAndroidLobApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "appAvailability" => {
-                read_nullable(map, key, &mut self.app_availability, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "packageId" => read_lenient(map, key, &mut self.package_id, extra),
-            "versionCode" => read_lenient(map, key, &mut self.version_code, extra),
-            "versionName" => read_lenient(map, key, &mut self.version_name, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAndroidLobApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedAndroidLobApp`] by wire name, each a [`Field<ManagedAndroidLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidLobApp::set_null`].
-pub enum ManagedAndroidLobAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedAndroidLobAppField {
-    /// `id`
-    pub const Id: model::Field<ManagedAndroidLobApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<ManagedAndroidLobApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<ManagedAndroidLobApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `appAvailability`
-    pub const AppAvailability: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "appAvailability",
-    );
-    /// `version`
-    pub const Version: model::Field<ManagedAndroidLobApp> = model::Field::new("version");
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "fileName",
-    );
-    /// `size`
-    pub const Size: model::Field<ManagedAndroidLobApp> = model::Field::new("size");
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `packageId`
-    pub const PackageId: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "packageId",
-    );
-    /// `versionCode`
-    pub const VersionCode: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "versionCode",
-    );
-    /// `versionName`
-    pub const VersionName: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "versionName",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "categories",
-    );
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<ManagedAndroidLobApp> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAndroidLobApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::AppAvailability,
-        Self::Version,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::MinimumSupportedOperatingSystem,
-        Self::PackageId,
-        Self::VersionCode,
-        Self::VersionName,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedAndroidStoreApp`; base type `microsoft.graph.managedApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAndroidStoreApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `appAvailability`: `microsoft.graph.managedAppAvailability`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.managedApp`.
-    pub app_availability: Option<ManagedAppAvailability>,
-    /// Property `version`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedApp`.
-    pub version: Option<String>,
-    /// Property `appStoreUrl`: `Edm.String`, not nullable.
-    pub app_store_url: Option<String>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.androidMinimumOperatingSystem`, not nullable.
-    pub minimum_supported_operating_system: Option<AndroidMinimumOperatingSystem>,
-    /// Property `packageId`: `Edm.String`.
-    pub package_id: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedAndroidStoreApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAndroidStoreApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidStoreApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("appAvailability", &self.app_availability);
-        object.property("version", &self.version);
-        object.property("appStoreUrl", &self.app_store_url);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("packageId", &self.package_id);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedAndroidStoreApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for ManagedAndroidStoreApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "appAvailability" => {
-                read_nullable(map, key, &mut self.app_availability, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "packageId" => read_lenient(map, key, &mut self.package_id, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAndroidStoreApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedAndroidStoreApp`] by wire name, each a [`Field<ManagedAndroidStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidStoreApp::set_null`].
-pub enum ManagedAndroidStoreAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedAndroidStoreAppField {
-    /// `id`
-    pub const Id: model::Field<ManagedAndroidStoreApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<ManagedAndroidStoreApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<ManagedAndroidStoreApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `appAvailability`
-    pub const AppAvailability: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "appAvailability",
-    );
-    /// `version`
-    pub const Version: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "version",
-    );
-    /// `appStoreUrl`
-    pub const AppStoreUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "appStoreUrl",
-    );
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `packageId`
-    pub const PackageId: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "packageId",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<ManagedAndroidStoreApp> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAndroidStoreApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::AppAvailability,
-        Self::Version,
-        Self::AppStoreUrl,
-        Self::MinimumSupportedOperatingSystem,
-        Self::PackageId,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `targetedMobileApps`: `Collection(Edm.String)`.
-    pub targeted_mobile_apps: Option<Vec<String>>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<ManagedDeviceMobileAppConfigurationAssignment>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    pub device_statuses: Option<Vec<ManagedDeviceMobileAppConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusSummary`: `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`, contained; present when expanded (`$expand`).
-    pub device_status_summary: Option<ManagedDeviceMobileAppConfigurationDeviceSummary>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    pub user_statuses: Option<Vec<ManagedDeviceMobileAppConfigurationUserStatus>>,
-    /// Navigation property `userStatusSummary`: `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`, contained; present when expanded (`$expand`).
-    pub user_status_summary: Option<ManagedDeviceMobileAppConfigurationUserSummary>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("targetedMobileApps", &self.targeted_mobile_apps);
-        object.property("version", &self.version);
-        object.property("assignments", &self.assignments);
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusSummary", &self.device_status_summary);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusSummary", &self.user_status_summary);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for ManagedDeviceMobileAppConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "targetedMobileApps" => {
-                read_lenient(map, key, &mut self.targeted_mobile_apps, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusSummary" => {
-                read_nullable(map, key, &mut self.device_status_summary, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusSummary" => {
-                read_nullable(map, key, &mut self.user_status_summary, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfiguration`] by wire name, each a [`Field<ManagedDeviceMobileAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfiguration::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `targetedMobileApps`
-    pub const TargetedMobileApps: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "targetedMobileApps",
-    );
-    /// `version`
-    pub const Version: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusSummary`
-    pub const DeviceStatusSummary: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "deviceStatusSummary",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusSummary`
-    pub const UserStatusSummary: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
-        "userStatusSummary",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedDeviceMobileAppConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::TargetedMobileApps,
-        Self::Version,
-        Self::Assignments,
-        Self::DeviceStatuses,
-        Self::DeviceStatusSummary,
-        Self::UserStatuses,
-        Self::UserStatusSummary,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfigurationAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfigurationAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject
-for ManagedDeviceMobileAppConfigurationAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfigurationAssignment`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationAssignment::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationAssignmentField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationAssignmentField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationAssignment> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<ManagedDeviceMobileAppConfigurationAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ManagedDeviceMobileAppConfigurationAssignment,
-    >] = &[Self::Id, Self::Target];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfigurationDeviceStatus {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `complianceGracePeriodExpirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub compliance_grace_period_expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deviceDisplayName`: `Edm.String`.
-    pub device_display_name: Option<String>,
-    /// Property `deviceModel`: `Edm.String`.
-    pub device_model: Option<String>,
-    /// Property `lastReportedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_reported_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.complianceStatus`, not nullable.
-    pub status: Option<ComplianceStatus>,
-    /// Property `userName`: `Edm.String`.
-    pub user_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationDeviceStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "complianceGracePeriodExpirationDateTime",
-                &self.compliance_grace_period_expiration_date_time,
-            );
-        object.property("deviceDisplayName", &self.device_display_name);
-        object.property("deviceModel", &self.device_model);
-        object.property("lastReportedDateTime", &self.last_reported_date_time);
-        object.property("status", &self.status);
-        object.property("userName", &self.user_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject
-for ManagedDeviceMobileAppConfigurationDeviceStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "complianceGracePeriodExpirationDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.compliance_grace_period_expiration_date_time,
-                    extra,
-                )
-            }
-            "deviceDisplayName" => {
-                read_lenient(map, key, &mut self.device_display_name, extra)
-            }
-            "deviceModel" => read_lenient(map, key, &mut self.device_model, extra),
-            "lastReportedDateTime" => {
-                read_lenient(map, key, &mut self.last_reported_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "userName" => read_lenient(map, key, &mut self.user_name, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationDeviceStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfigurationDeviceStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceStatus::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationDeviceStatusField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationDeviceStatusField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
-        "id",
-    );
-    /// `complianceGracePeriodExpirationDateTime`
-    pub const ComplianceGracePeriodExpirationDateTime: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    > = model::Field::new("complianceGracePeriodExpirationDateTime");
-    /// `deviceDisplayName`
-    pub const DeviceDisplayName: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    > = model::Field::new("deviceDisplayName");
-    /// `deviceModel`
-    pub const DeviceModel: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    > = model::Field::new("deviceModel");
-    /// `lastReportedDateTime`
-    pub const LastReportedDateTime: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    > = model::Field::new("lastReportedDateTime");
-    /// `status`
-    pub const Status: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
-        "status",
-    );
-    /// `userName`
-    pub const UserName: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
-        "userName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    > = model::Field::new("userPrincipalName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceStatus,
-    >] = &[
-        Self::Id,
-        Self::ComplianceGracePeriodExpirationDateTime,
-        Self::DeviceDisplayName,
-        Self::DeviceModel,
-        Self::LastReportedDateTime,
-        Self::Status,
-        Self::UserName,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfigurationDeviceSummary {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
-    pub configuration_version: Option<i32>,
-    /// Property `errorCount`: `Edm.Int32`, not nullable.
-    pub error_count: Option<i32>,
-    /// Property `failedCount`: `Edm.Int32`, not nullable.
-    pub failed_count: Option<i32>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
-    pub not_applicable_count: Option<i32>,
-    /// Property `pendingCount`: `Edm.Int32`, not nullable.
-    pub pending_count: Option<i32>,
-    /// Property `successCount`: `Edm.Int32`, not nullable.
-    pub success_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationDeviceSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("configurationVersion", &self.configuration_version);
-        object.property("errorCount", &self.error_count);
-        object.property("failedCount", &self.failed_count);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("notApplicableCount", &self.not_applicable_count);
-        object.property("pendingCount", &self.pending_count);
-        object.property("successCount", &self.success_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject
-for ManagedDeviceMobileAppConfigurationDeviceSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "configurationVersion" => {
-                read_lenient(map, key, &mut self.configuration_version, extra)
-            }
-            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
-            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "notApplicableCount" => {
-                read_lenient(map, key, &mut self.not_applicable_count, extra)
-            }
-            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
-            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationDeviceSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfigurationDeviceSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceSummary::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationDeviceSummaryField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationDeviceSummaryField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationDeviceSummary> = model::Field::new(
-        "id",
-    );
-    /// `configurationVersion`
-    pub const ConfigurationVersion: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("configurationVersion");
-    /// `errorCount`
-    pub const ErrorCount: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("errorCount");
-    /// `failedCount`
-    pub const FailedCount: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("failedCount");
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("lastUpdateDateTime");
-    /// `notApplicableCount`
-    pub const NotApplicableCount: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("notApplicableCount");
-    /// `pendingCount`
-    pub const PendingCount: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("pendingCount");
-    /// `successCount`
-    pub const SuccessCount: model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    > = model::Field::new("successCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ManagedDeviceMobileAppConfigurationDeviceSummary,
-    >] = &[
-        Self::Id,
-        Self::ConfigurationVersion,
-        Self::ErrorCount,
-        Self::FailedCount,
-        Self::LastUpdateDateTime,
-        Self::NotApplicableCount,
-        Self::PendingCount,
-        Self::SuccessCount,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfigurationUserStatus {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `devicesCount`: `Edm.Int32`, not nullable.
-    pub devices_count: Option<i32>,
-    /// Property `lastReportedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_reported_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.complianceStatus`, not nullable.
-    pub status: Option<ComplianceStatus>,
-    /// Property `userDisplayName`: `Edm.String`.
-    pub user_display_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("devicesCount", &self.devices_count);
-        object.property("lastReportedDateTime", &self.last_reported_date_time);
-        object.property("status", &self.status);
-        object.property("userDisplayName", &self.user_display_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject
-for ManagedDeviceMobileAppConfigurationUserStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "devicesCount" => read_lenient(map, key, &mut self.devices_count, extra),
-            "lastReportedDateTime" => {
-                read_lenient(map, key, &mut self.last_reported_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserStatus::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationUserStatusField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationUserStatusField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationUserStatus> = model::Field::new(
-        "id",
-    );
-    /// `devicesCount`
-    pub const DevicesCount: model::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-    > = model::Field::new("devicesCount");
-    /// `lastReportedDateTime`
-    pub const LastReportedDateTime: model::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-    > = model::Field::new("lastReportedDateTime");
-    /// `status`
-    pub const Status: model::Field<ManagedDeviceMobileAppConfigurationUserStatus> = model::Field::new(
-        "status",
-    );
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-    > = model::Field::new("userDisplayName");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-    > = model::Field::new("userPrincipalName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-    >] = &[
-        Self::Id,
-        Self::DevicesCount,
-        Self::LastReportedDateTime,
-        Self::Status,
-        Self::UserDisplayName,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedDeviceMobileAppConfigurationUserSummary {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
-    pub configuration_version: Option<i32>,
-    /// Property `errorCount`: `Edm.Int32`, not nullable.
-    pub error_count: Option<i32>,
-    /// Property `failedCount`: `Edm.Int32`, not nullable.
-    pub failed_count: Option<i32>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
-    pub not_applicable_count: Option<i32>,
-    /// Property `pendingCount`: `Edm.Int32`, not nullable.
-    pub pending_count: Option<i32>,
-    /// Property `successCount`: `Edm.Int32`, not nullable.
-    pub success_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationUserSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("configurationVersion", &self.configuration_version);
-        object.property("errorCount", &self.error_count);
-        object.property("failedCount", &self.failed_count);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("notApplicableCount", &self.not_applicable_count);
-        object.property("pendingCount", &self.pending_count);
-        object.property("successCount", &self.success_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject
-for ManagedDeviceMobileAppConfigurationUserSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "configurationVersion" => {
-                read_lenient(map, key, &mut self.configuration_version, extra)
-            }
-            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
-            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "notApplicableCount" => {
-                read_lenient(map, key, &mut self.not_applicable_count, extra)
-            }
-            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
-            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedDeviceMobileAppConfigurationUserSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedDeviceMobileAppConfigurationUserSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserSummary::set_null`].
-pub enum ManagedDeviceMobileAppConfigurationUserSummaryField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedDeviceMobileAppConfigurationUserSummaryField {
-    /// `id`
-    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationUserSummary> = model::Field::new(
-        "id",
-    );
-    /// `configurationVersion`
-    pub const ConfigurationVersion: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("configurationVersion");
-    /// `errorCount`
-    pub const ErrorCount: model::Field<ManagedDeviceMobileAppConfigurationUserSummary> = model::Field::new(
-        "errorCount",
-    );
-    /// `failedCount`
-    pub const FailedCount: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("failedCount");
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("lastUpdateDateTime");
-    /// `notApplicableCount`
-    pub const NotApplicableCount: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("notApplicableCount");
-    /// `pendingCount`
-    pub const PendingCount: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("pendingCount");
-    /// `successCount`
-    pub const SuccessCount: model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    > = model::Field::new("successCount");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ManagedDeviceMobileAppConfigurationUserSummary,
-    >] = &[
-        Self::Id,
-        Self::ConfigurationVersion,
-        Self::ErrorCount,
-        Self::FailedCount,
-        Self::LastUpdateDateTime,
-        Self::NotApplicableCount,
-        Self::PendingCount,
-        Self::SuccessCount,
     ];
 }

@@ -12,6 +12,4164 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.iosVppApp`; base type `microsoft.graph.mobileApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosVppApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `applicableDeviceType`: `microsoft.graph.iosDeviceType`.
+    pub applicable_device_type: Option<IosDeviceType>,
+    /// Property `appStoreUrl`: `Edm.String`.
+    pub app_store_url: Option<String>,
+    /// Property `bundleId`: `Edm.String`.
+    pub bundle_id: Option<String>,
+    /// Property `licensingType`: `microsoft.graph.vppLicensingType`.
+    pub licensing_type: Option<VppLicensingType>,
+    /// Property `releaseDateTime`: `Edm.DateTimeOffset`.
+    pub release_date_time: Option<edm::DateTimeOffset>,
+    /// Property `totalLicenseCount`: `Edm.Int32`, not nullable.
+    pub total_license_count: Option<i32>,
+    /// Property `usedLicenseCount`: `Edm.Int32`, not nullable.
+    pub used_license_count: Option<i32>,
+    /// Property `vppTokenAccountType`: `microsoft.graph.vppTokenAccountType`, not nullable.
+    pub vpp_token_account_type: Option<VppTokenAccountType>,
+    /// Property `vppTokenAppleId`: `Edm.String`.
+    pub vpp_token_apple_id: Option<String>,
+    /// Property `vppTokenOrganizationName`: `Edm.String`.
+    pub vpp_token_organization_name: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for IosVppApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosVppApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("applicableDeviceType", &self.applicable_device_type);
+        object.property("appStoreUrl", &self.app_store_url);
+        object.property("bundleId", &self.bundle_id);
+        object.property("licensingType", &self.licensing_type);
+        object.property("releaseDateTime", &self.release_date_time);
+        object.property("totalLicenseCount", &self.total_license_count);
+        object.property("usedLicenseCount", &self.used_license_count);
+        object.property("vppTokenAccountType", &self.vpp_token_account_type);
+        object.property("vppTokenAppleId", &self.vpp_token_apple_id);
+        object.property("vppTokenOrganizationName", &self.vpp_token_organization_name);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for IosVppApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for IosVppApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "applicableDeviceType" => {
+                read_nullable(map, key, &mut self.applicable_device_type, extra)
+            }
+            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
+            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
+            "licensingType" => read_nullable(map, key, &mut self.licensing_type, extra),
+            "releaseDateTime" => {
+                read_lenient(map, key, &mut self.release_date_time, extra)
+            }
+            "totalLicenseCount" => {
+                read_lenient(map, key, &mut self.total_license_count, extra)
+            }
+            "usedLicenseCount" => {
+                read_lenient(map, key, &mut self.used_license_count, extra)
+            }
+            "vppTokenAccountType" => {
+                read_nullable(map, key, &mut self.vpp_token_account_type, extra)
+            }
+            "vppTokenAppleId" => {
+                read_lenient(map, key, &mut self.vpp_token_apple_id, extra)
+            }
+            "vppTokenOrganizationName" => {
+                read_lenient(map, key, &mut self.vpp_token_organization_name, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosVppApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`IosVppApp`] by wire name, each a [`Field<IosVppApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppApp::set_null`].
+pub enum IosVppAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl IosVppAppField {
+    /// `id`
+    pub const Id: model::Field<IosVppApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosVppApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosVppApp> = model::Field::new("description");
+    /// `developer`
+    pub const Developer: model::Field<IosVppApp> = model::Field::new("developer");
+    /// `displayName`
+    pub const DisplayName: model::Field<IosVppApp> = model::Field::new("displayName");
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<IosVppApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<IosVppApp> = model::Field::new("isFeatured");
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<IosVppApp> = model::Field::new("largeIcon");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosVppApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<IosVppApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<IosVppApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<IosVppApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<IosVppApp> = model::Field::new("publisher");
+    /// `publishingState`
+    pub const PublishingState: model::Field<IosVppApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `applicableDeviceType`
+    pub const ApplicableDeviceType: model::Field<IosVppApp> = model::Field::new(
+        "applicableDeviceType",
+    );
+    /// `appStoreUrl`
+    pub const AppStoreUrl: model::Field<IosVppApp> = model::Field::new("appStoreUrl");
+    /// `bundleId`
+    pub const BundleId: model::Field<IosVppApp> = model::Field::new("bundleId");
+    /// `licensingType`
+    pub const LicensingType: model::Field<IosVppApp> = model::Field::new(
+        "licensingType",
+    );
+    /// `releaseDateTime`
+    pub const ReleaseDateTime: model::Field<IosVppApp> = model::Field::new(
+        "releaseDateTime",
+    );
+    /// `totalLicenseCount`
+    pub const TotalLicenseCount: model::Field<IosVppApp> = model::Field::new(
+        "totalLicenseCount",
+    );
+    /// `usedLicenseCount`
+    pub const UsedLicenseCount: model::Field<IosVppApp> = model::Field::new(
+        "usedLicenseCount",
+    );
+    /// `vppTokenAccountType`
+    pub const VppTokenAccountType: model::Field<IosVppApp> = model::Field::new(
+        "vppTokenAccountType",
+    );
+    /// `vppTokenAppleId`
+    pub const VppTokenAppleId: model::Field<IosVppApp> = model::Field::new(
+        "vppTokenAppleId",
+    );
+    /// `vppTokenOrganizationName`
+    pub const VppTokenOrganizationName: model::Field<IosVppApp> = model::Field::new(
+        "vppTokenOrganizationName",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<IosVppApp> = model::Field::new("assignments");
+    /// `categories`
+    pub const Categories: model::Field<IosVppApp> = model::Field::new("categories");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosVppApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::ApplicableDeviceType,
+        Self::AppStoreUrl,
+        Self::BundleId,
+        Self::LicensingType,
+        Self::ReleaseDateTime,
+        Self::TotalLicenseCount,
+        Self::UsedLicenseCount,
+        Self::VppTokenAccountType,
+        Self::VppTokenAppleId,
+        Self::VppTokenOrganizationName,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.iosVppEBook`; base type `microsoft.graph.managedEBook`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosVppEBook {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub information_url: Option<String>,
+    /// Property `largeCover`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub large_cover: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publishedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub published_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub publisher: Option<String>,
+    /// Property `appleId`: `Edm.String`.
+    pub apple_id: Option<String>,
+    /// Property `genres`: `Collection(Edm.String)`.
+    pub genres: Option<Vec<String>>,
+    /// Property `language`: `Edm.String`.
+    pub language: Option<String>,
+    /// Property `seller`: `Edm.String`.
+    pub seller: Option<String>,
+    /// Property `totalLicenseCount`: `Edm.Int32`, not nullable.
+    pub total_license_count: Option<i32>,
+    /// Property `usedLicenseCount`: `Edm.Int32`, not nullable.
+    pub used_license_count: Option<i32>,
+    /// Property `vppOrganizationName`: `Edm.String`.
+    pub vpp_organization_name: Option<String>,
+    /// Property `vppTokenId`: `Edm.Guid`, not nullable.
+    pub vpp_token_id: Option<edm::Guid>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.managedEBookAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub assignments: Option<Vec<AnyManagedEBookAssignment>>,
+    /// Navigation property `deviceStates`: `Collection(microsoft.graph.deviceInstallState)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub device_states: Option<Vec<DeviceInstallState>>,
+    /// Navigation property `installSummary`: `microsoft.graph.eBookInstallSummary`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub install_summary: Option<EBookInstallSummary>,
+    /// Navigation property `userStateSummary`: `Collection(microsoft.graph.userInstallStateSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.managedEBook`.
+    pub user_state_summary: Option<Vec<UserInstallStateSummary>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for IosVppEBook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosVppEBook {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppEBook";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("largeCover", &self.large_cover);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publishedDateTime", &self.published_date_time);
+        object.property("publisher", &self.publisher);
+        object.property("appleId", &self.apple_id);
+        object.property("genres", &self.genres);
+        object.property("language", &self.language);
+        object.property("seller", &self.seller);
+        object.property("totalLicenseCount", &self.total_license_count);
+        object.property("usedLicenseCount", &self.used_license_count);
+        object.property("vppOrganizationName", &self.vpp_organization_name);
+        object.property("vppTokenId", &self.vpp_token_id);
+        object.property("assignments", &self.assignments);
+        object.property("deviceStates", &self.device_states);
+        object.property("installSummary", &self.install_summary);
+        object.property("userStateSummary", &self.user_state_summary);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for IosVppEBook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for IosVppEBook {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "largeCover" => read_nullable(map, key, &mut self.large_cover, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publishedDateTime" => {
+                read_lenient(map, key, &mut self.published_date_time, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "appleId" => read_lenient(map, key, &mut self.apple_id, extra),
+            "genres" => read_lenient(map, key, &mut self.genres, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "seller" => read_lenient(map, key, &mut self.seller, extra),
+            "totalLicenseCount" => {
+                read_lenient(map, key, &mut self.total_license_count, extra)
+            }
+            "usedLicenseCount" => {
+                read_lenient(map, key, &mut self.used_license_count, extra)
+            }
+            "vppOrganizationName" => {
+                read_lenient(map, key, &mut self.vpp_organization_name, extra)
+            }
+            "vppTokenId" => read_lenient(map, key, &mut self.vpp_token_id, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceStates" => read_nullable(map, key, &mut self.device_states, extra),
+            "installSummary" => read_nullable(map, key, &mut self.install_summary, extra),
+            "userStateSummary" => {
+                read_nullable(map, key, &mut self.user_state_summary, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosVppEBook {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`IosVppEBook`] by wire name, each a [`Field<IosVppEBook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppEBook::set_null`].
+pub enum IosVppEBookField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl IosVppEBookField {
+    /// `id`
+    pub const Id: model::Field<IosVppEBook> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosVppEBook> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosVppEBook> = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<IosVppEBook> = model::Field::new("displayName");
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<IosVppEBook> = model::Field::new(
+        "informationUrl",
+    );
+    /// `largeCover`
+    pub const LargeCover: model::Field<IosVppEBook> = model::Field::new("largeCover");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosVppEBook> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<IosVppEBook> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publishedDateTime`
+    pub const PublishedDateTime: model::Field<IosVppEBook> = model::Field::new(
+        "publishedDateTime",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<IosVppEBook> = model::Field::new("publisher");
+    /// `appleId`
+    pub const AppleId: model::Field<IosVppEBook> = model::Field::new("appleId");
+    /// `genres`
+    pub const Genres: model::Field<IosVppEBook> = model::Field::new("genres");
+    /// `language`
+    pub const Language: model::Field<IosVppEBook> = model::Field::new("language");
+    /// `seller`
+    pub const Seller: model::Field<IosVppEBook> = model::Field::new("seller");
+    /// `totalLicenseCount`
+    pub const TotalLicenseCount: model::Field<IosVppEBook> = model::Field::new(
+        "totalLicenseCount",
+    );
+    /// `usedLicenseCount`
+    pub const UsedLicenseCount: model::Field<IosVppEBook> = model::Field::new(
+        "usedLicenseCount",
+    );
+    /// `vppOrganizationName`
+    pub const VppOrganizationName: model::Field<IosVppEBook> = model::Field::new(
+        "vppOrganizationName",
+    );
+    /// `vppTokenId`
+    pub const VppTokenId: model::Field<IosVppEBook> = model::Field::new("vppTokenId");
+    /// `assignments`
+    pub const Assignments: model::Field<IosVppEBook> = model::Field::new("assignments");
+    /// `deviceStates`
+    pub const DeviceStates: model::Field<IosVppEBook> = model::Field::new(
+        "deviceStates",
+    );
+    /// `installSummary`
+    pub const InstallSummary: model::Field<IosVppEBook> = model::Field::new(
+        "installSummary",
+    );
+    /// `userStateSummary`
+    pub const UserStateSummary: model::Field<IosVppEBook> = model::Field::new(
+        "userStateSummary",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosVppEBook>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::LargeCover,
+        Self::LastModifiedDateTime,
+        Self::PrivacyInformationUrl,
+        Self::PublishedDateTime,
+        Self::Publisher,
+        Self::AppleId,
+        Self::Genres,
+        Self::Language,
+        Self::Seller,
+        Self::TotalLicenseCount,
+        Self::UsedLicenseCount,
+        Self::VppOrganizationName,
+        Self::VppTokenId,
+        Self::Assignments,
+        Self::DeviceStates,
+        Self::InstallSummary,
+        Self::UserStateSummary,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.iosiPadOSWebClip`; base type `microsoft.graph.mobileApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosiPadOsWebClip {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `appUrl`: `Edm.String`.
+    pub app_url: Option<String>,
+    /// Property `useManagedBrowser`: `Edm.Boolean`, not nullable.
+    pub use_managed_browser: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for IosiPadOsWebClip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosiPadOsWebClip {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosiPadOSWebClip";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("appUrl", &self.app_url);
+        object.property("useManagedBrowser", &self.use_managed_browser);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for IosiPadOsWebClip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for IosiPadOsWebClip {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "appUrl" => read_lenient(map, key, &mut self.app_url, extra),
+            "useManagedBrowser" => {
+                read_lenient(map, key, &mut self.use_managed_browser, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl IosiPadOsWebClip {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`IosiPadOsWebClip`] by wire name, each a [`Field<IosiPadOsWebClip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosiPadOsWebClip::set_null`].
+pub enum IosiPadOsWebClipField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl IosiPadOsWebClipField {
+    /// `id`
+    pub const Id: model::Field<IosiPadOsWebClip> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<IosiPadOsWebClip> = model::Field::new("developer");
+    /// `displayName`
+    pub const DisplayName: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<IosiPadOsWebClip> = model::Field::new("largeIcon");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<IosiPadOsWebClip> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<IosiPadOsWebClip> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<IosiPadOsWebClip> = model::Field::new("publisher");
+    /// `publishingState`
+    pub const PublishingState: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "publishingState",
+    );
+    /// `appUrl`
+    pub const AppUrl: model::Field<IosiPadOsWebClip> = model::Field::new("appUrl");
+    /// `useManagedBrowser`
+    pub const UseManagedBrowser: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "useManagedBrowser",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<IosiPadOsWebClip> = model::Field::new(
+        "categories",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosiPadOsWebClip>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::AppUrl,
+        Self::UseManagedBrowser,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_places")]
+/// CSDL entity type `microsoft.graph.levelMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LevelMap {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `properties`: `Edm.String`.
+    /// Inherited from `microsoft.graph.baseMapFeature`.
+    pub properties: Option<String>,
+    /// Property `placeId`: `Edm.String`.
+    pub place_id: Option<String>,
+    /// Navigation property `fixtures`: `Collection(microsoft.graph.fixtureMap)`, contained; present when expanded (`$expand`).
+    pub fixtures: Option<Vec<FixtureMap>>,
+    /// Navigation property `sections`: `Collection(microsoft.graph.sectionMap)`, contained; present when expanded (`$expand`).
+    pub sections: Option<Vec<SectionMap>>,
+    /// Navigation property `units`: `Collection(microsoft.graph.unitMap)`, contained; present when expanded (`$expand`).
+    pub units: Option<Vec<UnitMap>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_places")]
+impl serde::Serialize for LevelMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl LevelMap {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.levelMap";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("properties", &self.properties);
+        object.property("placeId", &self.place_id);
+        object.property("fixtures", &self.fixtures);
+        object.property("sections", &self.sections);
+        object.property("units", &self.units);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for LevelMap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for LevelMap {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "properties" => read_lenient(map, key, &mut self.properties, extra),
+            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
+            "fixtures" => read_nullable(map, key, &mut self.fixtures, extra),
+            "sections" => read_nullable(map, key, &mut self.sections, extra),
+            "units" => read_nullable(map, key, &mut self.units, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_places")]
+impl LevelMap {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_places")]
+/// The properties of [`LevelMap`] by wire name, each a [`Field<LevelMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LevelMap::set_null`].
+pub enum LevelMapField {}
+
+#[cfg(feature = "_places")]
+#[allow(non_upper_case_globals)]
+impl LevelMapField {
+    /// `id`
+    pub const Id: model::Field<LevelMap> = model::Field::new("id");
+    /// `properties`
+    pub const Properties: model::Field<LevelMap> = model::Field::new("properties");
+    /// `placeId`
+    pub const PlaceId: model::Field<LevelMap> = model::Field::new("placeId");
+    /// `fixtures`
+    pub const Fixtures: model::Field<LevelMap> = model::Field::new("fixtures");
+    /// `sections`
+    pub const Sections: model::Field<LevelMap> = model::Field::new("sections");
+    /// `units`
+    pub const Units: model::Field<LevelMap> = model::Field::new("units");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LevelMap>] = &[
+        Self::Id,
+        Self::Properties,
+        Self::PlaceId,
+        Self::Fixtures,
+        Self::Sections,
+        Self::Units,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.macOSDmgApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsDmgApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `committedContentVersion`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub committed_content_version: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub file_name: Option<String>,
+    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub size: Option<i64>,
+    /// Property `ignoreVersionDetection`: `Edm.Boolean`, not nullable.
+    pub ignore_version_detection: Option<bool>,
+    /// Property `includedApps`: `Collection(microsoft.graph.macOSIncludedApp)`, not nullable.
+    pub included_apps: Option<Vec<MacOsIncludedApp>>,
+    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.macOSMinimumOperatingSystem`.
+    pub minimum_supported_operating_system: Option<MacOsMinimumOperatingSystem>,
+    /// Property `primaryBundleId`: `Edm.String`, not nullable.
+    pub primary_bundle_id: Option<String>,
+    /// Property `primaryBundleVersion`: `Edm.String`, not nullable.
+    pub primary_bundle_version: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub content_versions: Option<Vec<MobileAppContent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsDmgApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsDmgApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDmgApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("committedContentVersion", &self.committed_content_version);
+        object.property("fileName", &self.file_name);
+        object.property("size", &self.size);
+        object.property("ignoreVersionDetection", &self.ignore_version_detection);
+        object.property("includedApps", &self.included_apps);
+        object
+            .property(
+                "minimumSupportedOperatingSystem",
+                &self.minimum_supported_operating_system,
+            );
+        object.property("primaryBundleId", &self.primary_bundle_id);
+        object.property("primaryBundleVersion", &self.primary_bundle_version);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.property("contentVersions", &self.content_versions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsDmgApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsDmgApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "committedContentVersion" => {
+                read_lenient(map, key, &mut self.committed_content_version, extra)
+            }
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "ignoreVersionDetection" => {
+                read_lenient(map, key, &mut self.ignore_version_detection, extra)
+            }
+            "includedApps" => read_nullable(map, key, &mut self.included_apps, extra),
+            "minimumSupportedOperatingSystem" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.minimum_supported_operating_system,
+                    extra,
+                )
+            }
+            "primaryBundleId" => {
+                read_lenient(map, key, &mut self.primary_bundle_id, extra)
+            }
+            "primaryBundleVersion" => {
+                read_lenient(map, key, &mut self.primary_bundle_version, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            "contentVersions" => {
+                read_nullable(map, key, &mut self.content_versions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsDmgApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsDmgApp`] by wire name, each a [`Field<MacOsDmgApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDmgApp::set_null`].
+pub enum MacOsDmgAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsDmgAppField {
+    /// `id`
+    pub const Id: model::Field<MacOsDmgApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsDmgApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsDmgApp> = model::Field::new("description");
+    /// `developer`
+    pub const Developer: model::Field<MacOsDmgApp> = model::Field::new("developer");
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsDmgApp> = model::Field::new("displayName");
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<MacOsDmgApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<MacOsDmgApp> = model::Field::new("isFeatured");
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<MacOsDmgApp> = model::Field::new("largeIcon");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsDmgApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<MacOsDmgApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<MacOsDmgApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<MacOsDmgApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<MacOsDmgApp> = model::Field::new("publisher");
+    /// `publishingState`
+    pub const PublishingState: model::Field<MacOsDmgApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `committedContentVersion`
+    pub const CommittedContentVersion: model::Field<MacOsDmgApp> = model::Field::new(
+        "committedContentVersion",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<MacOsDmgApp> = model::Field::new("fileName");
+    /// `size`
+    pub const Size: model::Field<MacOsDmgApp> = model::Field::new("size");
+    /// `ignoreVersionDetection`
+    pub const IgnoreVersionDetection: model::Field<MacOsDmgApp> = model::Field::new(
+        "ignoreVersionDetection",
+    );
+    /// `includedApps`
+    pub const IncludedApps: model::Field<MacOsDmgApp> = model::Field::new(
+        "includedApps",
+    );
+    /// `minimumSupportedOperatingSystem`
+    pub const MinimumSupportedOperatingSystem: model::Field<MacOsDmgApp> = model::Field::new(
+        "minimumSupportedOperatingSystem",
+    );
+    /// `primaryBundleId`
+    pub const PrimaryBundleId: model::Field<MacOsDmgApp> = model::Field::new(
+        "primaryBundleId",
+    );
+    /// `primaryBundleVersion`
+    pub const PrimaryBundleVersion: model::Field<MacOsDmgApp> = model::Field::new(
+        "primaryBundleVersion",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsDmgApp> = model::Field::new("assignments");
+    /// `categories`
+    pub const Categories: model::Field<MacOsDmgApp> = model::Field::new("categories");
+    /// `contentVersions`
+    pub const ContentVersions: model::Field<MacOsDmgApp> = model::Field::new(
+        "contentVersions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsDmgApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::CommittedContentVersion,
+        Self::FileName,
+        Self::Size,
+        Self::IgnoreVersionDetection,
+        Self::IncludedApps,
+        Self::MinimumSupportedOperatingSystem,
+        Self::PrimaryBundleId,
+        Self::PrimaryBundleVersion,
+        Self::Assignments,
+        Self::Categories,
+        Self::ContentVersions,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.macOSLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsLobApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `committedContentVersion`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub committed_content_version: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub file_name: Option<String>,
+    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub size: Option<i64>,
+    /// Property `buildNumber`: `Edm.String`.
+    pub build_number: Option<String>,
+    /// Property `bundleId`: `Edm.String`.
+    pub bundle_id: Option<String>,
+    /// Property `childApps`: `Collection(microsoft.graph.macOSLobChildApp)`.
+    pub child_apps: Option<Vec<MacOsLobChildApp>>,
+    /// Property `ignoreVersionDetection`: `Edm.Boolean`, not nullable.
+    pub ignore_version_detection: Option<bool>,
+    /// Property `installAsManaged`: `Edm.Boolean`, not nullable.
+    pub install_as_managed: Option<bool>,
+    /// Property `md5Hash`: `Collection(Edm.String)`.
+    pub md5_hash: Option<Vec<String>>,
+    /// Property `md5HashChunkSize`: `Edm.Int32`, not nullable.
+    pub md5_hash_chunk_size: Option<i32>,
+    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.macOSMinimumOperatingSystem`.
+    pub minimum_supported_operating_system: Option<MacOsMinimumOperatingSystem>,
+    /// Property `versionNumber`: `Edm.String`.
+    pub version_number: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileLobApp`.
+    pub content_versions: Option<Vec<MobileAppContent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsLobApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsLobApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("committedContentVersion", &self.committed_content_version);
+        object.property("fileName", &self.file_name);
+        object.property("size", &self.size);
+        object.property("buildNumber", &self.build_number);
+        object.property("bundleId", &self.bundle_id);
+        object.property("childApps", &self.child_apps);
+        object.property("ignoreVersionDetection", &self.ignore_version_detection);
+        object.property("installAsManaged", &self.install_as_managed);
+        object.property("md5Hash", &self.md5_hash);
+        object.property("md5HashChunkSize", &self.md5_hash_chunk_size);
+        object
+            .property(
+                "minimumSupportedOperatingSystem",
+                &self.minimum_supported_operating_system,
+            );
+        object.property("versionNumber", &self.version_number);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.property("contentVersions", &self.content_versions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsLobApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsLobApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "committedContentVersion" => {
+                read_lenient(map, key, &mut self.committed_content_version, extra)
+            }
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "buildNumber" => read_lenient(map, key, &mut self.build_number, extra),
+            "bundleId" => read_lenient(map, key, &mut self.bundle_id, extra),
+            "childApps" => read_nullable(map, key, &mut self.child_apps, extra),
+            "ignoreVersionDetection" => {
+                read_lenient(map, key, &mut self.ignore_version_detection, extra)
+            }
+            "installAsManaged" => {
+                read_lenient(map, key, &mut self.install_as_managed, extra)
+            }
+            "md5Hash" => read_lenient(map, key, &mut self.md5_hash, extra),
+            "md5HashChunkSize" => {
+                read_lenient(map, key, &mut self.md5_hash_chunk_size, extra)
+            }
+            "minimumSupportedOperatingSystem" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.minimum_supported_operating_system,
+                    extra,
+                )
+            }
+            "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            "contentVersions" => {
+                read_nullable(map, key, &mut self.content_versions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsLobApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsLobApp`] by wire name, each a [`Field<MacOsLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobApp::set_null`].
+pub enum MacOsLobAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsLobAppField {
+    /// `id`
+    pub const Id: model::Field<MacOsLobApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsLobApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsLobApp> = model::Field::new("description");
+    /// `developer`
+    pub const Developer: model::Field<MacOsLobApp> = model::Field::new("developer");
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsLobApp> = model::Field::new("displayName");
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<MacOsLobApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<MacOsLobApp> = model::Field::new("isFeatured");
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<MacOsLobApp> = model::Field::new("largeIcon");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsLobApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<MacOsLobApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<MacOsLobApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<MacOsLobApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<MacOsLobApp> = model::Field::new("publisher");
+    /// `publishingState`
+    pub const PublishingState: model::Field<MacOsLobApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `committedContentVersion`
+    pub const CommittedContentVersion: model::Field<MacOsLobApp> = model::Field::new(
+        "committedContentVersion",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<MacOsLobApp> = model::Field::new("fileName");
+    /// `size`
+    pub const Size: model::Field<MacOsLobApp> = model::Field::new("size");
+    /// `buildNumber`
+    pub const BuildNumber: model::Field<MacOsLobApp> = model::Field::new("buildNumber");
+    /// `bundleId`
+    pub const BundleId: model::Field<MacOsLobApp> = model::Field::new("bundleId");
+    /// `childApps`
+    pub const ChildApps: model::Field<MacOsLobApp> = model::Field::new("childApps");
+    /// `ignoreVersionDetection`
+    pub const IgnoreVersionDetection: model::Field<MacOsLobApp> = model::Field::new(
+        "ignoreVersionDetection",
+    );
+    /// `installAsManaged`
+    pub const InstallAsManaged: model::Field<MacOsLobApp> = model::Field::new(
+        "installAsManaged",
+    );
+    /// `md5Hash`
+    pub const Md5Hash: model::Field<MacOsLobApp> = model::Field::new("md5Hash");
+    /// `md5HashChunkSize`
+    pub const Md5HashChunkSize: model::Field<MacOsLobApp> = model::Field::new(
+        "md5HashChunkSize",
+    );
+    /// `minimumSupportedOperatingSystem`
+    pub const MinimumSupportedOperatingSystem: model::Field<MacOsLobApp> = model::Field::new(
+        "minimumSupportedOperatingSystem",
+    );
+    /// `versionNumber`
+    pub const VersionNumber: model::Field<MacOsLobApp> = model::Field::new(
+        "versionNumber",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsLobApp> = model::Field::new("assignments");
+    /// `categories`
+    pub const Categories: model::Field<MacOsLobApp> = model::Field::new("categories");
+    /// `contentVersions`
+    pub const ContentVersions: model::Field<MacOsLobApp> = model::Field::new(
+        "contentVersions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsLobApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::CommittedContentVersion,
+        Self::FileName,
+        Self::Size,
+        Self::BuildNumber,
+        Self::BundleId,
+        Self::ChildApps,
+        Self::IgnoreVersionDetection,
+        Self::InstallAsManaged,
+        Self::Md5Hash,
+        Self::Md5HashChunkSize,
+        Self::MinimumSupportedOperatingSystem,
+        Self::VersionNumber,
+        Self::Assignments,
+        Self::Categories,
+        Self::ContentVersions,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.macOSMicrosoftDefenderApp`; base type `microsoft.graph.mobileApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsMicrosoftDefenderApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsMicrosoftDefenderApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMicrosoftDefenderApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftDefenderApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsMicrosoftDefenderApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftDefenderApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMicrosoftDefenderApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsMicrosoftDefenderApp`] by wire name, each a [`Field<MacOsMicrosoftDefenderApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftDefenderApp::set_null`].
+pub enum MacOsMicrosoftDefenderAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsMicrosoftDefenderAppField {
+    /// `id`
+    pub const Id: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "developer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "largeIcon",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "notes",
+    );
+    /// `owner`
+    pub const Owner: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "owner",
+    );
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "publisher",
+    );
+    /// `publishingState`
+    pub const PublishingState: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<MacOsMicrosoftDefenderApp> = model::Field::new(
+        "categories",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsMicrosoftDefenderApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.macOSMicrosoftEdgeApp`; base type `microsoft.graph.mobileApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsMicrosoftEdgeApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `channel`: `microsoft.graph.microsoftEdgeChannel`, not nullable.
+    pub channel: Option<MicrosoftEdgeChannel>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsMicrosoftEdgeApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMicrosoftEdgeApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftEdgeApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("channel", &self.channel);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsMicrosoftEdgeApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftEdgeApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "channel" => read_nullable(map, key, &mut self.channel, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsMicrosoftEdgeApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsMicrosoftEdgeApp`] by wire name, each a [`Field<MacOsMicrosoftEdgeApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftEdgeApp::set_null`].
+pub enum MacOsMicrosoftEdgeAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsMicrosoftEdgeAppField {
+    /// `id`
+    pub const Id: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "developer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "largeIcon",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "publisher",
+    );
+    /// `publishingState`
+    pub const PublishingState: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `channel`
+    pub const Channel: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "channel",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<MacOsMicrosoftEdgeApp> = model::Field::new(
+        "categories",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsMicrosoftEdgeApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::Channel,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.macOSOfficeSuiteApp`; base type `microsoft.graph.mobileApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsOfficeSuiteApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for MacOsOfficeSuiteApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsOfficeSuiteApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSOfficeSuiteApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for MacOsOfficeSuiteApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsOfficeSuiteApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl MacOsOfficeSuiteApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`MacOsOfficeSuiteApp`] by wire name, each a [`Field<MacOsOfficeSuiteApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsOfficeSuiteApp::set_null`].
+pub enum MacOsOfficeSuiteAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsOfficeSuiteAppField {
+    /// `id`
+    pub const Id: model::Field<MacOsOfficeSuiteApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "developer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "largeIcon",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<MacOsOfficeSuiteApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<MacOsOfficeSuiteApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "publisher",
+    );
+    /// `publishingState`
+    pub const PublishingState: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<MacOsOfficeSuiteApp> = model::Field::new(
+        "categories",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsOfficeSuiteApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedAndroidLobApp`; base type `microsoft.graph.managedMobileLobApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedAndroidLobApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `appAvailability`: `microsoft.graph.managedAppAvailability`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.managedApp`.
+    pub app_availability: Option<ManagedAppAvailability>,
+    /// Property `version`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedApp`.
+    pub version: Option<String>,
+    /// Property `committedContentVersion`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedMobileLobApp`.
+    pub committed_content_version: Option<String>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedMobileLobApp`.
+    pub file_name: Option<String>,
+    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.managedMobileLobApp`.
+    pub size: Option<i64>,
+    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.androidMinimumOperatingSystem`.
+    pub minimum_supported_operating_system: Option<AndroidMinimumOperatingSystem>,
+    /// Property `packageId`: `Edm.String`.
+    pub package_id: Option<String>,
+    /// Property `versionCode`: `Edm.String`.
+    pub version_code: Option<String>,
+    /// Property `versionName`: `Edm.String`.
+    pub version_name: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.managedMobileLobApp`.
+    pub content_versions: Option<Vec<MobileAppContent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedAndroidLobApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAndroidLobApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidLobApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("appAvailability", &self.app_availability);
+        object.property("version", &self.version);
+        object.property("committedContentVersion", &self.committed_content_version);
+        object.property("fileName", &self.file_name);
+        object.property("size", &self.size);
+        object
+            .property(
+                "minimumSupportedOperatingSystem",
+                &self.minimum_supported_operating_system,
+            );
+        object.property("packageId", &self.package_id);
+        object.property("versionCode", &self.version_code);
+        object.property("versionName", &self.version_name);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.property("contentVersions", &self.content_versions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedAndroidLobApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedAndroidLobApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "appAvailability" => {
+                read_nullable(map, key, &mut self.app_availability, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "committedContentVersion" => {
+                read_lenient(map, key, &mut self.committed_content_version, extra)
+            }
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "minimumSupportedOperatingSystem" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.minimum_supported_operating_system,
+                    extra,
+                )
+            }
+            "packageId" => read_lenient(map, key, &mut self.package_id, extra),
+            "versionCode" => read_lenient(map, key, &mut self.version_code, extra),
+            "versionName" => read_lenient(map, key, &mut self.version_name, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            "contentVersions" => {
+                read_nullable(map, key, &mut self.content_versions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAndroidLobApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedAndroidLobApp`] by wire name, each a [`Field<ManagedAndroidLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidLobApp::set_null`].
+pub enum ManagedAndroidLobAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedAndroidLobAppField {
+    /// `id`
+    pub const Id: model::Field<ManagedAndroidLobApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "developer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "largeIcon",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<ManagedAndroidLobApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<ManagedAndroidLobApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "publisher",
+    );
+    /// `publishingState`
+    pub const PublishingState: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `appAvailability`
+    pub const AppAvailability: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "appAvailability",
+    );
+    /// `version`
+    pub const Version: model::Field<ManagedAndroidLobApp> = model::Field::new("version");
+    /// `committedContentVersion`
+    pub const CommittedContentVersion: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "committedContentVersion",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "fileName",
+    );
+    /// `size`
+    pub const Size: model::Field<ManagedAndroidLobApp> = model::Field::new("size");
+    /// `minimumSupportedOperatingSystem`
+    pub const MinimumSupportedOperatingSystem: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "minimumSupportedOperatingSystem",
+    );
+    /// `packageId`
+    pub const PackageId: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "packageId",
+    );
+    /// `versionCode`
+    pub const VersionCode: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "versionCode",
+    );
+    /// `versionName`
+    pub const VersionName: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "versionName",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "categories",
+    );
+    /// `contentVersions`
+    pub const ContentVersions: model::Field<ManagedAndroidLobApp> = model::Field::new(
+        "contentVersions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedAndroidLobApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::AppAvailability,
+        Self::Version,
+        Self::CommittedContentVersion,
+        Self::FileName,
+        Self::Size,
+        Self::MinimumSupportedOperatingSystem,
+        Self::PackageId,
+        Self::VersionCode,
+        Self::VersionName,
+        Self::Assignments,
+        Self::Categories,
+        Self::ContentVersions,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedAndroidStoreApp`; base type `microsoft.graph.managedApp`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedAndroidStoreApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub description: Option<String>,
+    /// Property `developer`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub developer: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub display_name: Option<String>,
+    /// Property `informationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub information_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub is_featured: Option<bool>,
+    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub large_icon: Option<MimeContent>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub notes: Option<String>,
+    /// Property `owner`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub owner: Option<String>,
+    /// Property `privacyInformationUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub privacy_information_url: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publisher: Option<String>,
+    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub publishing_state: Option<MobileAppPublishingState>,
+    /// Property `appAvailability`: `microsoft.graph.managedAppAvailability`, not nullable, computed by the service (read-only).
+    /// Inherited from `microsoft.graph.managedApp`.
+    pub app_availability: Option<ManagedAppAvailability>,
+    /// Property `version`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedApp`.
+    pub version: Option<String>,
+    /// Property `appStoreUrl`: `Edm.String`, not nullable.
+    pub app_store_url: Option<String>,
+    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.androidMinimumOperatingSystem`, not nullable.
+    pub minimum_supported_operating_system: Option<AndroidMinimumOperatingSystem>,
+    /// Property `packageId`: `Edm.String`.
+    pub package_id: Option<String>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub assignments: Option<Vec<MobileAppAssignment>>,
+    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.mobileApp`.
+    pub categories: Option<Vec<MobileAppCategory>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedAndroidStoreApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAndroidStoreApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidStoreApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("developer", &self.developer);
+        object.property("displayName", &self.display_name);
+        object.property("informationUrl", &self.information_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("largeIcon", &self.large_icon);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("notes", &self.notes);
+        object.property("owner", &self.owner);
+        object.property("privacyInformationUrl", &self.privacy_information_url);
+        object.property("publisher", &self.publisher);
+        object.property("publishingState", &self.publishing_state);
+        object.property("appAvailability", &self.app_availability);
+        object.property("version", &self.version);
+        object.property("appStoreUrl", &self.app_store_url);
+        object
+            .property(
+                "minimumSupportedOperatingSystem",
+                &self.minimum_supported_operating_system,
+            );
+        object.property("packageId", &self.package_id);
+        object.property("assignments", &self.assignments);
+        object.property("categories", &self.categories);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedAndroidStoreApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedAndroidStoreApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "developer" => read_lenient(map, key, &mut self.developer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "owner" => read_lenient(map, key, &mut self.owner, extra),
+            "privacyInformationUrl" => {
+                read_lenient(map, key, &mut self.privacy_information_url, extra)
+            }
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "publishingState" => {
+                read_nullable(map, key, &mut self.publishing_state, extra)
+            }
+            "appAvailability" => {
+                read_nullable(map, key, &mut self.app_availability, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
+            "minimumSupportedOperatingSystem" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.minimum_supported_operating_system,
+                    extra,
+                )
+            }
+            "packageId" => read_lenient(map, key, &mut self.package_id, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "categories" => read_nullable(map, key, &mut self.categories, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAndroidStoreApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedAndroidStoreApp`] by wire name, each a [`Field<ManagedAndroidStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidStoreApp::set_null`].
+pub enum ManagedAndroidStoreAppField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedAndroidStoreAppField {
+    /// `id`
+    pub const Id: model::Field<ManagedAndroidStoreApp> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "description",
+    );
+    /// `developer`
+    pub const Developer: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "developer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "displayName",
+    );
+    /// `informationUrl`
+    pub const InformationUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "informationUrl",
+    );
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "isFeatured",
+    );
+    /// `largeIcon`
+    pub const LargeIcon: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "largeIcon",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `notes`
+    pub const Notes: model::Field<ManagedAndroidStoreApp> = model::Field::new("notes");
+    /// `owner`
+    pub const Owner: model::Field<ManagedAndroidStoreApp> = model::Field::new("owner");
+    /// `privacyInformationUrl`
+    pub const PrivacyInformationUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "privacyInformationUrl",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "publisher",
+    );
+    /// `publishingState`
+    pub const PublishingState: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "publishingState",
+    );
+    /// `appAvailability`
+    pub const AppAvailability: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "appAvailability",
+    );
+    /// `version`
+    pub const Version: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "version",
+    );
+    /// `appStoreUrl`
+    pub const AppStoreUrl: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "appStoreUrl",
+    );
+    /// `minimumSupportedOperatingSystem`
+    pub const MinimumSupportedOperatingSystem: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "minimumSupportedOperatingSystem",
+    );
+    /// `packageId`
+    pub const PackageId: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "packageId",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "assignments",
+    );
+    /// `categories`
+    pub const Categories: model::Field<ManagedAndroidStoreApp> = model::Field::new(
+        "categories",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedAndroidStoreApp>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::Developer,
+        Self::DisplayName,
+        Self::InformationUrl,
+        Self::IsFeatured,
+        Self::LargeIcon,
+        Self::LastModifiedDateTime,
+        Self::Notes,
+        Self::Owner,
+        Self::PrivacyInformationUrl,
+        Self::Publisher,
+        Self::PublishingState,
+        Self::AppAvailability,
+        Self::Version,
+        Self::AppStoreUrl,
+        Self::MinimumSupportedOperatingSystem,
+        Self::PackageId,
+        Self::Assignments,
+        Self::Categories,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `targetedMobileApps`: `Collection(Edm.String)`.
+    pub targeted_mobile_apps: Option<Vec<String>>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    pub version: Option<i32>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    pub assignments: Option<Vec<ManagedDeviceMobileAppConfigurationAssignment>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    pub device_statuses: Option<Vec<ManagedDeviceMobileAppConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusSummary`: `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`, contained; present when expanded (`$expand`).
+    pub device_status_summary: Option<ManagedDeviceMobileAppConfigurationDeviceSummary>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.managedDeviceMobileAppConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    pub user_statuses: Option<Vec<ManagedDeviceMobileAppConfigurationUserStatus>>,
+    /// Navigation property `userStatusSummary`: `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`, contained; present when expanded (`$expand`).
+    pub user_status_summary: Option<ManagedDeviceMobileAppConfigurationUserSummary>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("targetedMobileApps", &self.targeted_mobile_apps);
+        object.property("version", &self.version);
+        object.property("assignments", &self.assignments);
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusSummary", &self.device_status_summary);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusSummary", &self.user_status_summary);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedDeviceMobileAppConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "targetedMobileApps" => {
+                read_lenient(map, key, &mut self.targeted_mobile_apps, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusSummary" => {
+                read_nullable(map, key, &mut self.device_status_summary, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusSummary" => {
+                read_nullable(map, key, &mut self.user_status_summary, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfiguration`] by wire name, each a [`Field<ManagedDeviceMobileAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfiguration::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `targetedMobileApps`
+    pub const TargetedMobileApps: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "targetedMobileApps",
+    );
+    /// `version`
+    pub const Version: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusSummary`
+    pub const DeviceStatusSummary: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "deviceStatusSummary",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusSummary`
+    pub const UserStatusSummary: model::Field<ManagedDeviceMobileAppConfiguration> = model::Field::new(
+        "userStatusSummary",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedDeviceMobileAppConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::TargetedMobileApps,
+        Self::Version,
+        Self::Assignments,
+        Self::DeviceStatuses,
+        Self::DeviceStatusSummary,
+        Self::UserStatuses,
+        Self::UserStatusSummary,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfigurationAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
+    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfigurationAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject
+for ManagedDeviceMobileAppConfigurationAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfigurationAssignment`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationAssignment::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationAssignmentField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationAssignmentField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationAssignment> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<ManagedDeviceMobileAppConfigurationAssignment> = model::Field::new(
+        "target",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ManagedDeviceMobileAppConfigurationAssignment,
+    >] = &[Self::Id, Self::Target];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfigurationDeviceStatus {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `complianceGracePeriodExpirationDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub compliance_grace_period_expiration_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deviceDisplayName`: `Edm.String`.
+    pub device_display_name: Option<String>,
+    /// Property `deviceModel`: `Edm.String`.
+    pub device_model: Option<String>,
+    /// Property `lastReportedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_reported_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.complianceStatus`, not nullable.
+    pub status: Option<ComplianceStatus>,
+    /// Property `userName`: `Edm.String`.
+    pub user_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationDeviceStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object
+            .property(
+                "complianceGracePeriodExpirationDateTime",
+                &self.compliance_grace_period_expiration_date_time,
+            );
+        object.property("deviceDisplayName", &self.device_display_name);
+        object.property("deviceModel", &self.device_model);
+        object.property("lastReportedDateTime", &self.last_reported_date_time);
+        object.property("status", &self.status);
+        object.property("userName", &self.user_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject
+for ManagedDeviceMobileAppConfigurationDeviceStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "complianceGracePeriodExpirationDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.compliance_grace_period_expiration_date_time,
+                    extra,
+                )
+            }
+            "deviceDisplayName" => {
+                read_lenient(map, key, &mut self.device_display_name, extra)
+            }
+            "deviceModel" => read_lenient(map, key, &mut self.device_model, extra),
+            "lastReportedDateTime" => {
+                read_lenient(map, key, &mut self.last_reported_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "userName" => read_lenient(map, key, &mut self.user_name, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationDeviceStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfigurationDeviceStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceStatus::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationDeviceStatusField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationDeviceStatusField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
+        "id",
+    );
+    /// `complianceGracePeriodExpirationDateTime`
+    pub const ComplianceGracePeriodExpirationDateTime: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    > = model::Field::new("complianceGracePeriodExpirationDateTime");
+    /// `deviceDisplayName`
+    pub const DeviceDisplayName: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    > = model::Field::new("deviceDisplayName");
+    /// `deviceModel`
+    pub const DeviceModel: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    > = model::Field::new("deviceModel");
+    /// `lastReportedDateTime`
+    pub const LastReportedDateTime: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    > = model::Field::new("lastReportedDateTime");
+    /// `status`
+    pub const Status: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
+        "status",
+    );
+    /// `userName`
+    pub const UserName: model::Field<ManagedDeviceMobileAppConfigurationDeviceStatus> = model::Field::new(
+        "userName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    > = model::Field::new("userPrincipalName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceStatus,
+    >] = &[
+        Self::Id,
+        Self::ComplianceGracePeriodExpirationDateTime,
+        Self::DeviceDisplayName,
+        Self::DeviceModel,
+        Self::LastReportedDateTime,
+        Self::Status,
+        Self::UserName,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfigurationDeviceSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
+    pub configuration_version: Option<i32>,
+    /// Property `errorCount`: `Edm.Int32`, not nullable.
+    pub error_count: Option<i32>,
+    /// Property `failedCount`: `Edm.Int32`, not nullable.
+    pub failed_count: Option<i32>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_count: Option<i32>,
+    /// Property `pendingCount`: `Edm.Int32`, not nullable.
+    pub pending_count: Option<i32>,
+    /// Property `successCount`: `Edm.Int32`, not nullable.
+    pub success_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationDeviceSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configurationVersion", &self.configuration_version);
+        object.property("errorCount", &self.error_count);
+        object.property("failedCount", &self.failed_count);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("notApplicableCount", &self.not_applicable_count);
+        object.property("pendingCount", &self.pending_count);
+        object.property("successCount", &self.success_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject
+for ManagedDeviceMobileAppConfigurationDeviceSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configurationVersion" => {
+                read_lenient(map, key, &mut self.configuration_version, extra)
+            }
+            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
+            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "notApplicableCount" => {
+                read_lenient(map, key, &mut self.not_applicable_count, extra)
+            }
+            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
+            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationDeviceSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfigurationDeviceSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceSummary::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationDeviceSummaryField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationDeviceSummaryField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationDeviceSummary> = model::Field::new(
+        "id",
+    );
+    /// `configurationVersion`
+    pub const ConfigurationVersion: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("configurationVersion");
+    /// `errorCount`
+    pub const ErrorCount: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("errorCount");
+    /// `failedCount`
+    pub const FailedCount: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("failedCount");
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("lastUpdateDateTime");
+    /// `notApplicableCount`
+    pub const NotApplicableCount: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("notApplicableCount");
+    /// `pendingCount`
+    pub const PendingCount: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("pendingCount");
+    /// `successCount`
+    pub const SuccessCount: model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    > = model::Field::new("successCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ManagedDeviceMobileAppConfigurationDeviceSummary,
+    >] = &[
+        Self::Id,
+        Self::ConfigurationVersion,
+        Self::ErrorCount,
+        Self::FailedCount,
+        Self::LastUpdateDateTime,
+        Self::NotApplicableCount,
+        Self::PendingCount,
+        Self::SuccessCount,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfigurationUserStatus {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `devicesCount`: `Edm.Int32`, not nullable.
+    pub devices_count: Option<i32>,
+    /// Property `lastReportedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_reported_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.complianceStatus`, not nullable.
+    pub status: Option<ComplianceStatus>,
+    /// Property `userDisplayName`: `Edm.String`.
+    pub user_display_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("devicesCount", &self.devices_count);
+        object.property("lastReportedDateTime", &self.last_reported_date_time);
+        object.property("status", &self.status);
+        object.property("userDisplayName", &self.user_display_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject
+for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "devicesCount" => read_lenient(map, key, &mut self.devices_count, extra),
+            "lastReportedDateTime" => {
+                read_lenient(map, key, &mut self.last_reported_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "userDisplayName" => {
+                read_lenient(map, key, &mut self.user_display_name, extra)
+            }
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserStatus::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationUserStatusField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationUserStatusField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationUserStatus> = model::Field::new(
+        "id",
+    );
+    /// `devicesCount`
+    pub const DevicesCount: model::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+    > = model::Field::new("devicesCount");
+    /// `lastReportedDateTime`
+    pub const LastReportedDateTime: model::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+    > = model::Field::new("lastReportedDateTime");
+    /// `status`
+    pub const Status: model::Field<ManagedDeviceMobileAppConfigurationUserStatus> = model::Field::new(
+        "status",
+    );
+    /// `userDisplayName`
+    pub const UserDisplayName: model::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+    > = model::Field::new("userDisplayName");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+    > = model::Field::new("userPrincipalName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+    >] = &[
+        Self::Id,
+        Self::DevicesCount,
+        Self::LastReportedDateTime,
+        Self::Status,
+        Self::UserDisplayName,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedDeviceMobileAppConfigurationUserSummary {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
+    pub configuration_version: Option<i32>,
+    /// Property `errorCount`: `Edm.Int32`, not nullable.
+    pub error_count: Option<i32>,
+    /// Property `failedCount`: `Edm.Int32`, not nullable.
+    pub failed_count: Option<i32>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_count: Option<i32>,
+    /// Property `pendingCount`: `Edm.Int32`, not nullable.
+    pub pending_count: Option<i32>,
+    /// Property `successCount`: `Edm.Int32`, not nullable.
+    pub success_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationUserSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configurationVersion", &self.configuration_version);
+        object.property("errorCount", &self.error_count);
+        object.property("failedCount", &self.failed_count);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("notApplicableCount", &self.not_applicable_count);
+        object.property("pendingCount", &self.pending_count);
+        object.property("successCount", &self.success_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject
+for ManagedDeviceMobileAppConfigurationUserSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configurationVersion" => {
+                read_lenient(map, key, &mut self.configuration_version, extra)
+            }
+            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
+            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "notApplicableCount" => {
+                read_lenient(map, key, &mut self.not_applicable_count, extra)
+            }
+            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
+            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedDeviceMobileAppConfigurationUserSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedDeviceMobileAppConfigurationUserSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserSummary::set_null`].
+pub enum ManagedDeviceMobileAppConfigurationUserSummaryField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedDeviceMobileAppConfigurationUserSummaryField {
+    /// `id`
+    pub const Id: model::Field<ManagedDeviceMobileAppConfigurationUserSummary> = model::Field::new(
+        "id",
+    );
+    /// `configurationVersion`
+    pub const ConfigurationVersion: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("configurationVersion");
+    /// `errorCount`
+    pub const ErrorCount: model::Field<ManagedDeviceMobileAppConfigurationUserSummary> = model::Field::new(
+        "errorCount",
+    );
+    /// `failedCount`
+    pub const FailedCount: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("failedCount");
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("lastUpdateDateTime");
+    /// `notApplicableCount`
+    pub const NotApplicableCount: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("notApplicableCount");
+    /// `pendingCount`
+    pub const PendingCount: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("pendingCount");
+    /// `successCount`
+    pub const SuccessCount: model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    > = model::Field::new("successCount");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ManagedDeviceMobileAppConfigurationUserSummary,
+    >] = &[
+        Self::Id,
+        Self::ConfigurationVersion,
+        Self::ErrorCount,
+        Self::FailedCount,
+        Self::LastUpdateDateTime,
+        Self::NotApplicableCount,
+        Self::PendingCount,
+        Self::SuccessCount,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedEBook`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedEBook {
@@ -1889,6679 +6047,64 @@ impl MobileAppContentField {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onAttributeCollectionListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAttributeCollectionListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onAttributeCollectionHandler`.
-    pub handler: Option<AnyOnAttributeCollectionHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+/// A `microsoft.graph.namedLocation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`NamedLocation`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyNamedLocation {
+    /// The base type itself, or a derived type unknown to this crate.
+    NamedLocation(Box<NamedLocation>),
+    /// `microsoft.graph.countryNamedLocation`
+    CountryNamedLocation(Box<CountryNamedLocation>),
+    /// `microsoft.graph.ipNamedLocation`
+    IpNamedLocation(Box<IpNamedLocation>),
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for OnAttributeCollectionListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAttributeCollectionListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAttributeCollectionListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
+impl AnyNamedLocation {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::NamedLocation(_) => NamedLocation::ODATA_TYPE,
+            Self::CountryNamedLocation(_) => CountryNamedLocation::ODATA_TYPE,
+            Self::IpNamedLocation(_) => IpNamedLocation::ODATA_TYPE,
         }
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAttributeCollectionListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnAttributeCollectionListener`] by wire name, each a [`Field<OnAttributeCollectionListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionListener::set_null`].
-pub enum OnAttributeCollectionListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnAttributeCollectionListenerField {
-    /// `id`
-    pub const Id: model::Field<OnAttributeCollectionListener> = model::Field::new("id");
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<OnAttributeCollectionListener> = model::Field::new(
-        "authenticationEventsFlowId",
-    );
-    /// `conditions`
-    pub const Conditions: model::Field<OnAttributeCollectionListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnAttributeCollectionListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnAttributeCollectionListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnAttributeCollectionListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onAttributeCollectionStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAttributeCollectionStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onAttributeCollectionStartHandler`.
-    pub handler: Option<AnyOnAttributeCollectionStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnAttributeCollectionStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAttributeCollectionStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
+    /// The value if it is a plain [`NamedLocation`] (or of an unknown derived type).
+    pub fn as_named_location(&self) -> Option<&NamedLocation> {
+        match self {
+            Self::NamedLocation(value) => Some(value),
+            _ => None,
         }
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
+}
+
+#[cfg(feature = "_identity")]
+impl Default for AnyNamedLocation {
+    fn default() -> Self {
+        Self::NamedLocation(Box::default())
     }
 }
 
 #[cfg(feature = "_identity")]
-impl OnAttributeCollectionStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
+impl From<NamedLocation> for AnyNamedLocation {
+    fn from(value: NamedLocation) -> Self {
+        Self::NamedLocation(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity")]
-/// The properties of [`OnAttributeCollectionStartListener`] by wire name, each a [`Field<OnAttributeCollectionStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionStartListener::set_null`].
-pub enum OnAttributeCollectionStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnAttributeCollectionStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnAttributeCollectionStartListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnAttributeCollectionStartListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnAttributeCollectionStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnAttributeCollectionStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnAttributeCollectionStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnAttributeCollectionStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onAttributeCollectionSubmitListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAttributeCollectionSubmitListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onAttributeCollectionSubmitHandler`.
-    pub handler: Option<AnyOnAttributeCollectionSubmitHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnAttributeCollectionSubmitListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAttributeCollectionSubmitListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionSubmitListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionSubmitListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
+impl AnyNamedLocation {
+    /// The value if it is a [`AnyNamedLocation::CountryNamedLocation`] variant.
+    pub fn as_country_named_location(&self) -> Option<&CountryNamedLocation> {
+        match self {
+            Self::CountryNamedLocation(value) => Some(value),
+            _ => None,
         }
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAttributeCollectionSubmitListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnAttributeCollectionSubmitListener`] by wire name, each a [`Field<OnAttributeCollectionSubmitListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionSubmitListener::set_null`].
-pub enum OnAttributeCollectionSubmitListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnAttributeCollectionSubmitListenerField {
-    /// `id`
-    pub const Id: model::Field<OnAttributeCollectionSubmitListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnAttributeCollectionSubmitListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnAttributeCollectionSubmitListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnAttributeCollectionSubmitListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnAttributeCollectionSubmitListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnAttributeCollectionSubmitListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onAuthenticationMethodLoadStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnAuthenticationMethodLoadStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onAuthenticationMethodLoadStartHandler`.
-    pub handler: Option<AnyOnAuthenticationMethodLoadStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnAuthenticationMethodLoadStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAuthenticationMethodLoadStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for OnAuthenticationMethodLoadStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
+    /// The value if it is a [`AnyNamedLocation::IpNamedLocation`] variant.
+    pub fn as_ip_named_location(&self) -> Option<&IpNamedLocation> {
+        match self {
+            Self::IpNamedLocation(value) => Some(value),
+            _ => None,
         }
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnAuthenticationMethodLoadStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnAuthenticationMethodLoadStartListener`] by wire name, each a [`Field<OnAuthenticationMethodLoadStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAuthenticationMethodLoadStartListener::set_null`].
-pub enum OnAuthenticationMethodLoadStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnAuthenticationMethodLoadStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnAuthenticationMethodLoadStartListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnAuthenticationMethodLoadStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnAuthenticationMethodLoadStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onEmailOtpSendListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnEmailOtpSendListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onOtpSendHandler`.
-    pub handler: Option<AnyOnOtpSendHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnEmailOtpSendListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnEmailOtpSendListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onEmailOtpSendListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnEmailOtpSendListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnEmailOtpSendListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnEmailOtpSendListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnEmailOtpSendListener`] by wire name, each a [`Field<OnEmailOtpSendListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnEmailOtpSendListener::set_null`].
-pub enum OnEmailOtpSendListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnEmailOtpSendListenerField {
-    /// `id`
-    pub const Id: model::Field<OnEmailOtpSendListener> = model::Field::new("id");
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<OnEmailOtpSendListener> = model::Field::new(
-        "authenticationEventsFlowId",
-    );
-    /// `conditions`
-    pub const Conditions: model::Field<OnEmailOtpSendListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnEmailOtpSendListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnEmailOtpSendListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnEmailOtpSendListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onFraudProtectionLoadStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnFraudProtectionLoadStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onFraudProtectionLoadStartHandler`.
-    pub handler: Option<AnyOnFraudProtectionLoadStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnFraudProtectionLoadStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnFraudProtectionLoadStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnFraudProtectionLoadStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnFraudProtectionLoadStartListener`] by wire name, each a [`Field<OnFraudProtectionLoadStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnFraudProtectionLoadStartListener::set_null`].
-pub enum OnFraudProtectionLoadStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnFraudProtectionLoadStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnFraudProtectionLoadStartListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnFraudProtectionLoadStartListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnFraudProtectionLoadStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnFraudProtectionLoadStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnFraudProtectionLoadStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnFraudProtectionLoadStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onInteractiveAuthFlowStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnInteractiveAuthFlowStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onInteractiveAuthFlowStartHandler`.
-    pub handler: Option<AnyOnInteractiveAuthFlowStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnInteractiveAuthFlowStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnInteractiveAuthFlowStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnInteractiveAuthFlowStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnInteractiveAuthFlowStartListener`] by wire name, each a [`Field<OnInteractiveAuthFlowStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartListener::set_null`].
-pub enum OnInteractiveAuthFlowStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnInteractiveAuthFlowStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnInteractiveAuthFlowStartListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnInteractiveAuthFlowStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnInteractiveAuthFlowStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onPasswordSubmitListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnPasswordSubmitListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onPasswordSubmitHandler`.
-    pub handler: Option<AnyOnPasswordSubmitHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnPasswordSubmitListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnPasswordSubmitListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPasswordSubmitListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnPasswordSubmitListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnPasswordSubmitListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnPasswordSubmitListener`] by wire name, each a [`Field<OnPasswordSubmitListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPasswordSubmitListener::set_null`].
-pub enum OnPasswordSubmitListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnPasswordSubmitListenerField {
-    /// `id`
-    pub const Id: model::Field<OnPasswordSubmitListener> = model::Field::new("id");
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<OnPasswordSubmitListener> = model::Field::new(
-        "authenticationEventsFlowId",
-    );
-    /// `conditions`
-    pub const Conditions: model::Field<OnPasswordSubmitListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnPasswordSubmitListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnPasswordSubmitListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnPasswordSubmitListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onTokenIssuanceStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnTokenIssuanceStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onTokenIssuanceStartHandler`.
-    pub handler: Option<AnyOnTokenIssuanceStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnTokenIssuanceStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnTokenIssuanceStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnTokenIssuanceStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnTokenIssuanceStartListener`] by wire name, each a [`Field<OnTokenIssuanceStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartListener::set_null`].
-pub enum OnTokenIssuanceStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnTokenIssuanceStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnTokenIssuanceStartListener> = model::Field::new("id");
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
-        "authenticationEventsFlowId",
-    );
-    /// `conditions`
-    pub const Conditions: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnTokenIssuanceStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnTokenIssuanceStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onUserCreateStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnUserCreateStartListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onUserCreateStartHandler`.
-    pub handler: Option<AnyOnUserCreateStartHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnUserCreateStartListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnUserCreateStartListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnUserCreateStartListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnUserCreateStartListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnUserCreateStartListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnUserCreateStartListener`] by wire name, each a [`Field<OnUserCreateStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnUserCreateStartListener::set_null`].
-pub enum OnUserCreateStartListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnUserCreateStartListenerField {
-    /// `id`
-    pub const Id: model::Field<OnUserCreateStartListener> = model::Field::new("id");
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<OnUserCreateStartListener> = model::Field::new(
-        "authenticationEventsFlowId",
-    );
-    /// `conditions`
-    pub const Conditions: model::Field<OnUserCreateStartListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnUserCreateStartListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnUserCreateStartListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnUserCreateStartListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.onVerifiedIdClaimValidationListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnVerifiedIdClaimValidationListener {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationEventsFlowId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub authentication_events_flow_id: Option<String>,
-    /// Property `conditions`: `microsoft.graph.authenticationConditions`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub conditions: Option<AuthenticationConditions>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.authenticationEventListener`.
-    pub display_name: Option<String>,
-    /// Property `handler`: `microsoft.graph.onVerifiedIdClaimValidationHandler`.
-    pub handler: Option<AnyOnVerifiedIdClaimValidationHandler>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for OnVerifiedIdClaimValidationListener {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnVerifiedIdClaimValidationListener {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationListener";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationEventsFlowId", &self.authentication_events_flow_id);
-        object.property("conditions", &self.conditions);
-        object.property("displayName", &self.display_name);
-        object.property("handler", &self.handler);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationListener {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationListener {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationEventsFlowId" => {
-                read_lenient(map, key, &mut self.authentication_events_flow_id, extra)
-            }
-            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "handler" => read_nullable(map, key, &mut self.handler, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl OnVerifiedIdClaimValidationListener {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`OnVerifiedIdClaimValidationListener`] by wire name, each a [`Field<OnVerifiedIdClaimValidationListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnVerifiedIdClaimValidationListener::set_null`].
-pub enum OnVerifiedIdClaimValidationListenerField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl OnVerifiedIdClaimValidationListenerField {
-    /// `id`
-    pub const Id: model::Field<OnVerifiedIdClaimValidationListener> = model::Field::new(
-        "id",
-    );
-    /// `authenticationEventsFlowId`
-    pub const AuthenticationEventsFlowId: model::Field<
-        OnVerifiedIdClaimValidationListener,
-    > = model::Field::new("authenticationEventsFlowId");
-    /// `conditions`
-    pub const Conditions: model::Field<OnVerifiedIdClaimValidationListener> = model::Field::new(
-        "conditions",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<OnVerifiedIdClaimValidationListener> = model::Field::new(
-        "displayName",
-    );
-    /// `handler`
-    pub const Handler: model::Field<OnVerifiedIdClaimValidationListener> = model::Field::new(
-        "handler",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnVerifiedIdClaimValidationListener>] = &[
-        Self::Id,
-        Self::AuthenticationEventsFlowId,
-        Self::Conditions,
-        Self::DisplayName,
-        Self::Handler,
-    ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL entity type `microsoft.graph.organizationalBrandingLocalization`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizationalBrandingLocalization {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `backgroundColor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_color: Option<String>,
-    /// Property `backgroundImage`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_image: Option<edm::Stream>,
-    /// Property `backgroundImageRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub background_image_relative_url: Option<String>,
-    /// Property `bannerLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub banner_logo: Option<edm::Stream>,
-    /// Property `bannerLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub banner_logo_relative_url: Option<String>,
-    /// Property `cdnList`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub cdn_list: Option<Vec<String>>,
-    /// Property `contentCustomization`: `microsoft.graph.contentCustomization`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub content_customization: Option<ContentCustomization>,
-    /// Property `customAccountResetCredentialsUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_account_reset_credentials_url: Option<String>,
-    /// Property `customCannotAccessYourAccountText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_cannot_access_your_account_text: Option<String>,
-    /// Property `customCannotAccessYourAccountUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_cannot_access_your_account_url: Option<String>,
-    /// Property `customCSS`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_css: Option<edm::Stream>,
-    /// Property `customCSSRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_css_relative_url: Option<String>,
-    /// Property `customForgotMyPasswordText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_forgot_my_password_text: Option<String>,
-    /// Property `customPrivacyAndCookiesText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_privacy_and_cookies_text: Option<String>,
-    /// Property `customPrivacyAndCookiesUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_privacy_and_cookies_url: Option<String>,
-    /// Property `customResetItNowText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_reset_it_now_text: Option<String>,
-    /// Property `customTermsOfUseText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_terms_of_use_text: Option<String>,
-    /// Property `customTermsOfUseUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub custom_terms_of_use_url: Option<String>,
-    /// Property `favicon`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub favicon: Option<edm::Stream>,
-    /// Property `faviconRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub favicon_relative_url: Option<String>,
-    /// Property `headerBackgroundColor`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_background_color: Option<String>,
-    /// Property `headerLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_logo: Option<edm::Stream>,
-    /// Property `headerLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub header_logo_relative_url: Option<String>,
-    /// Property `loginPageLayoutConfiguration`: `microsoft.graph.loginPageLayoutConfiguration`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub login_page_layout_configuration: Option<LoginPageLayoutConfiguration>,
-    /// Property `loginPageTextVisibilitySettings`: `microsoft.graph.loginPageTextVisibilitySettings`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub login_page_text_visibility_settings: Option<LoginPageTextVisibilitySettings>,
-    /// Property `signInPageText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub sign_in_page_text: Option<String>,
-    /// Property `squareLogo`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo: Option<edm::Stream>,
-    /// Property `squareLogoDark`: `Edm.Stream`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_dark: Option<edm::Stream>,
-    /// Property `squareLogoDarkRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_dark_relative_url: Option<String>,
-    /// Property `squareLogoRelativeUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub square_logo_relative_url: Option<String>,
-    /// Property `usernameHintText`: `Edm.String`.
-    /// Inherited from `microsoft.graph.organizationalBrandingProperties`.
-    pub username_hint_text: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for OrganizationalBrandingLocalization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl OrganizationalBrandingLocalization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingLocalization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("backgroundColor", &self.background_color);
-        object.property("backgroundImage", &self.background_image);
-        object
-            .property("backgroundImageRelativeUrl", &self.background_image_relative_url);
-        object.property("bannerLogo", &self.banner_logo);
-        object.property("bannerLogoRelativeUrl", &self.banner_logo_relative_url);
-        object.property("cdnList", &self.cdn_list);
-        object.property("contentCustomization", &self.content_customization);
-        object
-            .property(
-                "customAccountResetCredentialsUrl",
-                &self.custom_account_reset_credentials_url,
-            );
-        object
-            .property(
-                "customCannotAccessYourAccountText",
-                &self.custom_cannot_access_your_account_text,
-            );
-        object
-            .property(
-                "customCannotAccessYourAccountUrl",
-                &self.custom_cannot_access_your_account_url,
-            );
-        object.property("customCSS", &self.custom_css);
-        object.property("customCSSRelativeUrl", &self.custom_css_relative_url);
-        object
-            .property(
-                "customForgotMyPasswordText",
-                &self.custom_forgot_my_password_text,
-            );
-        object
-            .property(
-                "customPrivacyAndCookiesText",
-                &self.custom_privacy_and_cookies_text,
-            );
-        object
-            .property(
-                "customPrivacyAndCookiesUrl",
-                &self.custom_privacy_and_cookies_url,
-            );
-        object.property("customResetItNowText", &self.custom_reset_it_now_text);
-        object.property("customTermsOfUseText", &self.custom_terms_of_use_text);
-        object.property("customTermsOfUseUrl", &self.custom_terms_of_use_url);
-        object.property("favicon", &self.favicon);
-        object.property("faviconRelativeUrl", &self.favicon_relative_url);
-        object.property("headerBackgroundColor", &self.header_background_color);
-        object.property("headerLogo", &self.header_logo);
-        object.property("headerLogoRelativeUrl", &self.header_logo_relative_url);
-        object
-            .property(
-                "loginPageLayoutConfiguration",
-                &self.login_page_layout_configuration,
-            );
-        object
-            .property(
-                "loginPageTextVisibilitySettings",
-                &self.login_page_text_visibility_settings,
-            );
-        object.property("signInPageText", &self.sign_in_page_text);
-        object.property("squareLogo", &self.square_logo);
-        object.property("squareLogoDark", &self.square_logo_dark);
-        object
-            .property("squareLogoDarkRelativeUrl", &self.square_logo_dark_relative_url);
-        object.property("squareLogoRelativeUrl", &self.square_logo_relative_url);
-        object.property("usernameHintText", &self.username_hint_text);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for OrganizationalBrandingLocalization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingLocalization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "backgroundColor" => {
-                read_lenient(map, key, &mut self.background_color, extra)
-            }
-            "backgroundImage" => {
-                read_lenient(map, key, &mut self.background_image, extra)
-            }
-            "backgroundImageRelativeUrl" => {
-                read_lenient(map, key, &mut self.background_image_relative_url, extra)
-            }
-            "bannerLogo" => read_lenient(map, key, &mut self.banner_logo, extra),
-            "bannerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.banner_logo_relative_url, extra)
-            }
-            "cdnList" => read_lenient(map, key, &mut self.cdn_list, extra),
-            "contentCustomization" => {
-                read_nullable(map, key, &mut self.content_customization, extra)
-            }
-            "customAccountResetCredentialsUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_account_reset_credentials_url,
-                    extra,
-                )
-            }
-            "customCannotAccessYourAccountText" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_cannot_access_your_account_text,
-                    extra,
-                )
-            }
-            "customCannotAccessYourAccountUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.custom_cannot_access_your_account_url,
-                    extra,
-                )
-            }
-            "customCSS" => read_lenient(map, key, &mut self.custom_css, extra),
-            "customCSSRelativeUrl" => {
-                read_lenient(map, key, &mut self.custom_css_relative_url, extra)
-            }
-            "customForgotMyPasswordText" => {
-                read_lenient(map, key, &mut self.custom_forgot_my_password_text, extra)
-            }
-            "customPrivacyAndCookiesText" => {
-                read_lenient(map, key, &mut self.custom_privacy_and_cookies_text, extra)
-            }
-            "customPrivacyAndCookiesUrl" => {
-                read_lenient(map, key, &mut self.custom_privacy_and_cookies_url, extra)
-            }
-            "customResetItNowText" => {
-                read_lenient(map, key, &mut self.custom_reset_it_now_text, extra)
-            }
-            "customTermsOfUseText" => {
-                read_lenient(map, key, &mut self.custom_terms_of_use_text, extra)
-            }
-            "customTermsOfUseUrl" => {
-                read_lenient(map, key, &mut self.custom_terms_of_use_url, extra)
-            }
-            "favicon" => read_lenient(map, key, &mut self.favicon, extra),
-            "faviconRelativeUrl" => {
-                read_lenient(map, key, &mut self.favicon_relative_url, extra)
-            }
-            "headerBackgroundColor" => {
-                read_lenient(map, key, &mut self.header_background_color, extra)
-            }
-            "headerLogo" => read_lenient(map, key, &mut self.header_logo, extra),
-            "headerLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.header_logo_relative_url, extra)
-            }
-            "loginPageLayoutConfiguration" => {
-                read_nullable(map, key, &mut self.login_page_layout_configuration, extra)
-            }
-            "loginPageTextVisibilitySettings" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.login_page_text_visibility_settings,
-                    extra,
-                )
-            }
-            "signInPageText" => {
-                read_lenient(map, key, &mut self.sign_in_page_text, extra)
-            }
-            "squareLogo" => read_lenient(map, key, &mut self.square_logo, extra),
-            "squareLogoDark" => read_lenient(map, key, &mut self.square_logo_dark, extra),
-            "squareLogoDarkRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_dark_relative_url, extra)
-            }
-            "squareLogoRelativeUrl" => {
-                read_lenient(map, key, &mut self.square_logo_relative_url, extra)
-            }
-            "usernameHintText" => {
-                read_lenient(map, key, &mut self.username_hint_text, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl OrganizationalBrandingLocalization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`OrganizationalBrandingLocalization`] by wire name, each a [`Field<OrganizationalBrandingLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingLocalization::set_null`].
-pub enum OrganizationalBrandingLocalizationField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl OrganizationalBrandingLocalizationField {
-    /// `id`
-    pub const Id: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "id",
-    );
-    /// `backgroundColor`
-    pub const BackgroundColor: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "backgroundColor",
-    );
-    /// `backgroundImage`
-    pub const BackgroundImage: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "backgroundImage",
-    );
-    /// `backgroundImageRelativeUrl`
-    pub const BackgroundImageRelativeUrl: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("backgroundImageRelativeUrl");
-    /// `bannerLogo`
-    pub const BannerLogo: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "bannerLogo",
-    );
-    /// `bannerLogoRelativeUrl`
-    pub const BannerLogoRelativeUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "bannerLogoRelativeUrl",
-    );
-    /// `cdnList`
-    pub const CdnList: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "cdnList",
-    );
-    /// `contentCustomization`
-    pub const ContentCustomization: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "contentCustomization",
-    );
-    /// `customAccountResetCredentialsUrl`
-    pub const CustomAccountResetCredentialsUrl: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customAccountResetCredentialsUrl");
-    /// `customCannotAccessYourAccountText`
-    pub const CustomCannotAccessYourAccountText: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customCannotAccessYourAccountText");
-    /// `customCannotAccessYourAccountUrl`
-    pub const CustomCannotAccessYourAccountUrl: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customCannotAccessYourAccountUrl");
-    /// `customCSS`
-    pub const CustomCss: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "customCSS",
-    );
-    /// `customCSSRelativeUrl`
-    pub const CustomCssRelativeUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "customCSSRelativeUrl",
-    );
-    /// `customForgotMyPasswordText`
-    pub const CustomForgotMyPasswordText: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customForgotMyPasswordText");
-    /// `customPrivacyAndCookiesText`
-    pub const CustomPrivacyAndCookiesText: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customPrivacyAndCookiesText");
-    /// `customPrivacyAndCookiesUrl`
-    pub const CustomPrivacyAndCookiesUrl: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("customPrivacyAndCookiesUrl");
-    /// `customResetItNowText`
-    pub const CustomResetItNowText: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "customResetItNowText",
-    );
-    /// `customTermsOfUseText`
-    pub const CustomTermsOfUseText: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "customTermsOfUseText",
-    );
-    /// `customTermsOfUseUrl`
-    pub const CustomTermsOfUseUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "customTermsOfUseUrl",
-    );
-    /// `favicon`
-    pub const Favicon: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "favicon",
-    );
-    /// `faviconRelativeUrl`
-    pub const FaviconRelativeUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "faviconRelativeUrl",
-    );
-    /// `headerBackgroundColor`
-    pub const HeaderBackgroundColor: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "headerBackgroundColor",
-    );
-    /// `headerLogo`
-    pub const HeaderLogo: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "headerLogo",
-    );
-    /// `headerLogoRelativeUrl`
-    pub const HeaderLogoRelativeUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "headerLogoRelativeUrl",
-    );
-    /// `loginPageLayoutConfiguration`
-    pub const LoginPageLayoutConfiguration: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("loginPageLayoutConfiguration");
-    /// `loginPageTextVisibilitySettings`
-    pub const LoginPageTextVisibilitySettings: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("loginPageTextVisibilitySettings");
-    /// `signInPageText`
-    pub const SignInPageText: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "signInPageText",
-    );
-    /// `squareLogo`
-    pub const SquareLogo: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "squareLogo",
-    );
-    /// `squareLogoDark`
-    pub const SquareLogoDark: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "squareLogoDark",
-    );
-    /// `squareLogoDarkRelativeUrl`
-    pub const SquareLogoDarkRelativeUrl: model::Field<
-        OrganizationalBrandingLocalization,
-    > = model::Field::new("squareLogoDarkRelativeUrl");
-    /// `squareLogoRelativeUrl`
-    pub const SquareLogoRelativeUrl: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "squareLogoRelativeUrl",
-    );
-    /// `usernameHintText`
-    pub const UsernameHintText: model::Field<OrganizationalBrandingLocalization> = model::Field::new(
-        "usernameHintText",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OrganizationalBrandingLocalization>] = &[
-        Self::Id,
-        Self::BackgroundColor,
-        Self::BackgroundImage,
-        Self::BackgroundImageRelativeUrl,
-        Self::BannerLogo,
-        Self::BannerLogoRelativeUrl,
-        Self::CdnList,
-        Self::ContentCustomization,
-        Self::CustomAccountResetCredentialsUrl,
-        Self::CustomCannotAccessYourAccountText,
-        Self::CustomCannotAccessYourAccountUrl,
-        Self::CustomCss,
-        Self::CustomCssRelativeUrl,
-        Self::CustomForgotMyPasswordText,
-        Self::CustomPrivacyAndCookiesText,
-        Self::CustomPrivacyAndCookiesUrl,
-        Self::CustomResetItNowText,
-        Self::CustomTermsOfUseText,
-        Self::CustomTermsOfUseUrl,
-        Self::Favicon,
-        Self::FaviconRelativeUrl,
-        Self::HeaderBackgroundColor,
-        Self::HeaderLogo,
-        Self::HeaderLogoRelativeUrl,
-        Self::LoginPageLayoutConfiguration,
-        Self::LoginPageTextVisibilitySettings,
-        Self::SignInPageText,
-        Self::SquareLogo,
-        Self::SquareLogoDark,
-        Self::SquareLogoDarkRelativeUrl,
-        Self::SquareLogoRelativeUrl,
-        Self::UsernameHintText,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL entity type `microsoft.graph.plannerBucket`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerBucket {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `orderHint`: `Edm.String`.
-    pub order_hint: Option<String>,
-    /// Property `planId`: `Edm.String`.
-    pub plan_id: Option<String>,
-    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
-    pub tasks: Option<Vec<PlannerTask>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerBucket {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucket";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.property("orderHint", &self.order_hint);
-        object.property("planId", &self.plan_id);
-        object.property("tasks", &self.tasks);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerBucket {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
-            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
-            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerBucket {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerBucket`] by wire name, each a [`Field<PlannerBucket>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucket::set_null`].
-pub enum PlannerBucketField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerBucketField {
-    /// `id`
-    pub const Id: model::Field<PlannerBucket> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<PlannerBucket> = model::Field::new("name");
-    /// `orderHint`
-    pub const OrderHint: model::Field<PlannerBucket> = model::Field::new("orderHint");
-    /// `planId`
-    pub const PlanId: model::Field<PlannerBucket> = model::Field::new("planId");
-    /// `tasks`
-    pub const Tasks: model::Field<PlannerBucket> = model::Field::new("tasks");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerBucket>] = &[
-        Self::Id,
-        Self::Name,
-        Self::OrderHint,
-        Self::PlanId,
-        Self::Tasks,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL entity type `microsoft.graph.plannerPlanDetails`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanDetails {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `categoryDescriptions`: `microsoft.graph.plannerCategoryDescriptions`.
-    pub category_descriptions: Option<PlannerCategoryDescriptions>,
-    /// Property `sharedWith`: `microsoft.graph.plannerUserIds`.
-    pub shared_with: Option<PlannerUserIds>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerPlanDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlanDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("categoryDescriptions", &self.category_descriptions);
-        object.property("sharedWith", &self.shared_with);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "categoryDescriptions" => {
-                read_nullable(map, key, &mut self.category_descriptions, extra)
-            }
-            "sharedWith" => read_nullable(map, key, &mut self.shared_with, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlanDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerPlanDetails`] by wire name, each a [`Field<PlannerPlanDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanDetails::set_null`].
-pub enum PlannerPlanDetailsField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerPlanDetailsField {
-    /// `id`
-    pub const Id: model::Field<PlannerPlanDetails> = model::Field::new("id");
-    /// `categoryDescriptions`
-    pub const CategoryDescriptions: model::Field<PlannerPlanDetails> = model::Field::new(
-        "categoryDescriptions",
-    );
-    /// `sharedWith`
-    pub const SharedWith: model::Field<PlannerPlanDetails> = model::Field::new(
-        "sharedWith",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlanDetails>] = &[
-        Self::Id,
-        Self::CategoryDescriptions,
-        Self::SharedWith,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL entity type `microsoft.graph.plannerTask`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerTask {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `activeChecklistItemCount`: `Edm.Int32`.
-    pub active_checklist_item_count: Option<i32>,
-    /// Property `appliedCategories`: `microsoft.graph.plannerAppliedCategories`.
-    pub applied_categories: Option<PlannerAppliedCategories>,
-    /// Property `assigneePriority`: `Edm.String`.
-    pub assignee_priority: Option<String>,
-    /// Property `assignments`: `microsoft.graph.plannerAssignments`.
-    pub assignments: Option<PlannerAssignments>,
-    /// Property `bucketId`: `Edm.String`.
-    pub bucket_id: Option<String>,
-    /// Property `checklistItemCount`: `Edm.Int32`.
-    pub checklist_item_count: Option<i32>,
-    /// Property `completedBy`: `microsoft.graph.identitySet`.
-    pub completed_by: Option<AnyIdentitySet>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `conversationThreadId`: `Edm.String`.
-    pub conversation_thread_id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `dueDateTime`: `Edm.DateTimeOffset`.
-    pub due_date_time: Option<edm::DateTimeOffset>,
-    /// Property `hasDescription`: `Edm.Boolean`.
-    pub has_description: Option<bool>,
-    /// Property `orderHint`: `Edm.String`.
-    pub order_hint: Option<String>,
-    /// Property `percentComplete`: `Edm.Int32`.
-    pub percent_complete: Option<i32>,
-    /// Property `planId`: `Edm.String`.
-    pub plan_id: Option<String>,
-    /// Property `previewType`: `microsoft.graph.plannerPreviewType`.
-    pub preview_type: Option<PlannerPreviewType>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `referenceCount`: `Edm.Int32`.
-    pub reference_count: Option<i32>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `title`: `Edm.String`, not nullable.
-    pub title: Option<String>,
-    /// Navigation property `assignedToTaskBoardFormat`: `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
-    pub assigned_to_task_board_format: Option<PlannerAssignedToTaskBoardTaskFormat>,
-    /// Navigation property `bucketTaskBoardFormat`: `microsoft.graph.plannerBucketTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
-    pub bucket_task_board_format: Option<PlannerBucketTaskBoardTaskFormat>,
-    /// Navigation property `details`: `microsoft.graph.plannerTaskDetails`, contained; present when expanded (`$expand`).
-    pub details: Option<PlannerTaskDetails>,
-    /// Navigation property `progressTaskBoardFormat`: `microsoft.graph.plannerProgressTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
-    pub progress_task_board_format: Option<PlannerProgressTaskBoardTaskFormat>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTask {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTask";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("activeChecklistItemCount", &self.active_checklist_item_count);
-        object.property("appliedCategories", &self.applied_categories);
-        object.property("assigneePriority", &self.assignee_priority);
-        object.property("assignments", &self.assignments);
-        object.property("bucketId", &self.bucket_id);
-        object.property("checklistItemCount", &self.checklist_item_count);
-        object.property("completedBy", &self.completed_by);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("conversationThreadId", &self.conversation_thread_id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("dueDateTime", &self.due_date_time);
-        object.property("hasDescription", &self.has_description);
-        object.property("orderHint", &self.order_hint);
-        object.property("percentComplete", &self.percent_complete);
-        object.property("planId", &self.plan_id);
-        object.property("previewType", &self.preview_type);
-        object.property("priority", &self.priority);
-        object.property("referenceCount", &self.reference_count);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("title", &self.title);
-        object
-            .property("assignedToTaskBoardFormat", &self.assigned_to_task_board_format);
-        object.property("bucketTaskBoardFormat", &self.bucket_task_board_format);
-        object.property("details", &self.details);
-        object.property("progressTaskBoardFormat", &self.progress_task_board_format);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerTask {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "activeChecklistItemCount" => {
-                read_lenient(map, key, &mut self.active_checklist_item_count, extra)
-            }
-            "appliedCategories" => {
-                read_nullable(map, key, &mut self.applied_categories, extra)
-            }
-            "assigneePriority" => {
-                read_lenient(map, key, &mut self.assignee_priority, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "bucketId" => read_lenient(map, key, &mut self.bucket_id, extra),
-            "checklistItemCount" => {
-                read_lenient(map, key, &mut self.checklist_item_count, extra)
-            }
-            "completedBy" => read_nullable(map, key, &mut self.completed_by, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "conversationThreadId" => {
-                read_lenient(map, key, &mut self.conversation_thread_id, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "dueDateTime" => read_lenient(map, key, &mut self.due_date_time, extra),
-            "hasDescription" => read_lenient(map, key, &mut self.has_description, extra),
-            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
-            "percentComplete" => {
-                read_lenient(map, key, &mut self.percent_complete, extra)
-            }
-            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
-            "previewType" => read_nullable(map, key, &mut self.preview_type, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "referenceCount" => read_lenient(map, key, &mut self.reference_count, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "assignedToTaskBoardFormat" => {
-                read_nullable(map, key, &mut self.assigned_to_task_board_format, extra)
-            }
-            "bucketTaskBoardFormat" => {
-                read_nullable(map, key, &mut self.bucket_task_board_format, extra)
-            }
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "progressTaskBoardFormat" => {
-                read_nullable(map, key, &mut self.progress_task_board_format, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerTask {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerTask`] by wire name, each a [`Field<PlannerTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTask::set_null`].
-pub enum PlannerTaskField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerTaskField {
-    /// `id`
-    pub const Id: model::Field<PlannerTask> = model::Field::new("id");
-    /// `activeChecklistItemCount`
-    pub const ActiveChecklistItemCount: model::Field<PlannerTask> = model::Field::new(
-        "activeChecklistItemCount",
-    );
-    /// `appliedCategories`
-    pub const AppliedCategories: model::Field<PlannerTask> = model::Field::new(
-        "appliedCategories",
-    );
-    /// `assigneePriority`
-    pub const AssigneePriority: model::Field<PlannerTask> = model::Field::new(
-        "assigneePriority",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<PlannerTask> = model::Field::new("assignments");
-    /// `bucketId`
-    pub const BucketId: model::Field<PlannerTask> = model::Field::new("bucketId");
-    /// `checklistItemCount`
-    pub const ChecklistItemCount: model::Field<PlannerTask> = model::Field::new(
-        "checklistItemCount",
-    );
-    /// `completedBy`
-    pub const CompletedBy: model::Field<PlannerTask> = model::Field::new("completedBy");
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<PlannerTask> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `conversationThreadId`
-    pub const ConversationThreadId: model::Field<PlannerTask> = model::Field::new(
-        "conversationThreadId",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PlannerTask> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<PlannerTask> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `dueDateTime`
-    pub const DueDateTime: model::Field<PlannerTask> = model::Field::new("dueDateTime");
-    /// `hasDescription`
-    pub const HasDescription: model::Field<PlannerTask> = model::Field::new(
-        "hasDescription",
-    );
-    /// `orderHint`
-    pub const OrderHint: model::Field<PlannerTask> = model::Field::new("orderHint");
-    /// `percentComplete`
-    pub const PercentComplete: model::Field<PlannerTask> = model::Field::new(
-        "percentComplete",
-    );
-    /// `planId`
-    pub const PlanId: model::Field<PlannerTask> = model::Field::new("planId");
-    /// `previewType`
-    pub const PreviewType: model::Field<PlannerTask> = model::Field::new("previewType");
-    /// `priority`
-    pub const Priority: model::Field<PlannerTask> = model::Field::new("priority");
-    /// `referenceCount`
-    pub const ReferenceCount: model::Field<PlannerTask> = model::Field::new(
-        "referenceCount",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<PlannerTask> = model::Field::new(
-        "startDateTime",
-    );
-    /// `title`
-    pub const Title: model::Field<PlannerTask> = model::Field::new("title");
-    /// `assignedToTaskBoardFormat`
-    pub const AssignedToTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
-        "assignedToTaskBoardFormat",
-    );
-    /// `bucketTaskBoardFormat`
-    pub const BucketTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
-        "bucketTaskBoardFormat",
-    );
-    /// `details`
-    pub const Details: model::Field<PlannerTask> = model::Field::new("details");
-    /// `progressTaskBoardFormat`
-    pub const ProgressTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
-        "progressTaskBoardFormat",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerTask>] = &[
-        Self::Id,
-        Self::ActiveChecklistItemCount,
-        Self::AppliedCategories,
-        Self::AssigneePriority,
-        Self::Assignments,
-        Self::BucketId,
-        Self::ChecklistItemCount,
-        Self::CompletedBy,
-        Self::CompletedDateTime,
-        Self::ConversationThreadId,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::DueDateTime,
-        Self::HasDescription,
-        Self::OrderHint,
-        Self::PercentComplete,
-        Self::PlanId,
-        Self::PreviewType,
-        Self::Priority,
-        Self::ReferenceCount,
-        Self::StartDateTime,
-        Self::Title,
-        Self::AssignedToTaskBoardFormat,
-        Self::BucketTaskBoardFormat,
-        Self::Details,
-        Self::ProgressTaskBoardFormat,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceAnnouncementAttachment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceAnnouncementAttachment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `content`: `Edm.Stream`.
-    pub content: Option<edm::Stream>,
-    /// Property `contentType`: `Edm.String`.
-    pub content_type: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `size`: `Edm.Int32`, not nullable.
-    pub size: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceAnnouncementAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceAnnouncementAttachment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncementAttachment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("size", &self.size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceAnnouncementAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementAttachment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceAnnouncementAttachment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceAnnouncementAttachment`] by wire name, each a [`Field<ServiceAnnouncementAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncementAttachment::set_null`].
-pub enum ServiceAnnouncementAttachmentField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ServiceAnnouncementAttachmentField {
-    /// `id`
-    pub const Id: model::Field<ServiceAnnouncementAttachment> = model::Field::new("id");
-    /// `content`
-    pub const Content: model::Field<ServiceAnnouncementAttachment> = model::Field::new(
-        "content",
-    );
-    /// `contentType`
-    pub const ContentType: model::Field<ServiceAnnouncementAttachment> = model::Field::new(
-        "contentType",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ServiceAnnouncementAttachment> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `name`
-    pub const Name: model::Field<ServiceAnnouncementAttachment> = model::Field::new(
-        "name",
-    );
-    /// `size`
-    pub const Size: model::Field<ServiceAnnouncementAttachment> = model::Field::new(
-        "size",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceAnnouncementAttachment>] = &[
-        Self::Id,
-        Self::Content,
-        Self::ContentType,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::Size,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationJobErrorEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationJobErrorEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub job_id: Option<String>,
-    /// Property `error`: `microsoft.graph.publicError`, not nullable.
-    pub error: Option<PublicError>,
-    /// Property `errorLevel`: `microsoft.graph.sharePointMigrationJobErrorLevel`, not nullable.
-    pub error_level: Option<SharePointMigrationJobErrorLevel>,
-    /// Property `objectId`: `Edm.String`, not nullable.
-    pub object_id: Option<String>,
-    /// Property `objectType`: `microsoft.graph.sharePointMigrationObjectType`, not nullable.
-    pub object_type: Option<SharePointMigrationObjectType>,
-    /// Property `objectUrl`: `Edm.String`, not nullable.
-    pub object_url: Option<String>,
-    /// Property `totalRetryCount`: `Edm.Int32`, not nullable.
-    pub total_retry_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobErrorEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobErrorEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.property("error", &self.error);
-        object.property("errorLevel", &self.error_level);
-        object.property("objectId", &self.object_id);
-        object.property("objectType", &self.object_type);
-        object.property("objectUrl", &self.object_url);
-        object.property("totalRetryCount", &self.total_retry_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobErrorEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "errorLevel" => read_nullable(map, key, &mut self.error_level, extra),
-            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
-            "objectType" => read_nullable(map, key, &mut self.object_type, extra),
-            "objectUrl" => read_lenient(map, key, &mut self.object_url, extra),
-            "totalRetryCount" => {
-                read_lenient(map, key, &mut self.total_retry_count, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobErrorEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationJobErrorEvent`] by wire name, each a [`Field<SharePointMigrationJobErrorEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobErrorEvent::set_null`].
-pub enum SharePointMigrationJobErrorEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationJobErrorEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "jobId",
-    );
-    /// `error`
-    pub const Error: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "error",
-    );
-    /// `errorLevel`
-    pub const ErrorLevel: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "errorLevel",
-    );
-    /// `objectId`
-    pub const ObjectId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "objectId",
-    );
-    /// `objectType`
-    pub const ObjectType: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "objectType",
-    );
-    /// `objectUrl`
-    pub const ObjectUrl: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "objectUrl",
-    );
-    /// `totalRetryCount`
-    pub const TotalRetryCount: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
-        "totalRetryCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationJobErrorEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-        Self::Error,
-        Self::ErrorLevel,
-        Self::ObjectId,
-        Self::ObjectType,
-        Self::ObjectUrl,
-        Self::TotalRetryCount,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationJobQueuedEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationJobQueuedEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub job_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobQueuedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobQueuedEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobQueuedEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobQueuedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobQueuedEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobQueuedEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationJobQueuedEvent`] by wire name, each a [`Field<SharePointMigrationJobQueuedEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobQueuedEvent::set_null`].
-pub enum SharePointMigrationJobQueuedEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationJobQueuedEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationJobQueuedEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<SharePointMigrationJobQueuedEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<SharePointMigrationJobQueuedEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationJobQueuedEvent> = model::Field::new(
-        "jobId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationJobQueuedEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.userExperienceAnalyticsMetric`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserExperienceAnalyticsMetric {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `unit`: `Edm.String`.
-    pub unit: Option<String>,
-    /// Property `value`: `Edm.Double`, not nullable.
-    pub value: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsMetric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsMetric {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsMetric";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("unit", &self.unit);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsMetric {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "unit" => read_lenient(map, key, &mut self.unit, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsMetric {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`UserExperienceAnalyticsMetric`] by wire name, each a [`Field<UserExperienceAnalyticsMetric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsMetric::set_null`].
-pub enum UserExperienceAnalyticsMetricField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl UserExperienceAnalyticsMetricField {
-    /// `id`
-    pub const Id: model::Field<UserExperienceAnalyticsMetric> = model::Field::new("id");
-    /// `unit`
-    pub const Unit: model::Field<UserExperienceAnalyticsMetric> = model::Field::new(
-        "unit",
-    );
-    /// `value`
-    pub const Value: model::Field<UserExperienceAnalyticsMetric> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserExperienceAnalyticsMetric>] = &[
-        Self::Id,
-        Self::Unit,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.userFlowLanguageConfiguration`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserFlowLanguageConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Navigation property `defaultPages`: `Collection(microsoft.graph.userFlowLanguagePage)`, contained; present when expanded (`$expand`).
-    pub default_pages: Option<Vec<UserFlowLanguagePage>>,
-    /// Navigation property `overridesPages`: `Collection(microsoft.graph.userFlowLanguagePage)`, contained; present when expanded (`$expand`).
-    pub overrides_pages: Option<Vec<UserFlowLanguagePage>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for UserFlowLanguageConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowLanguageConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguageConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("isEnabled", &self.is_enabled);
-        object.property("defaultPages", &self.default_pages);
-        object.property("overridesPages", &self.overrides_pages);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserFlowLanguageConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for UserFlowLanguageConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "defaultPages" => read_nullable(map, key, &mut self.default_pages, extra),
-            "overridesPages" => read_nullable(map, key, &mut self.overrides_pages, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowLanguageConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`UserFlowLanguageConfiguration`] by wire name, each a [`Field<UserFlowLanguageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguageConfiguration::set_null`].
-pub enum UserFlowLanguageConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl UserFlowLanguageConfigurationField {
-    /// `id`
-    pub const Id: model::Field<UserFlowLanguageConfiguration> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
-        "isEnabled",
-    );
-    /// `defaultPages`
-    pub const DefaultPages: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
-        "defaultPages",
-    );
-    /// `overridesPages`
-    pub const OverridesPages: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
-        "overridesPages",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserFlowLanguageConfiguration>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::IsEnabled,
-        Self::DefaultPages,
-        Self::OverridesPages,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.userFlowLanguagePage`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserFlowLanguagePage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for UserFlowLanguagePage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowLanguagePage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguagePage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserFlowLanguagePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for UserFlowLanguagePage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowLanguagePage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`UserFlowLanguagePage`] by wire name, each a [`Field<UserFlowLanguagePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguagePage::set_null`].
-pub enum UserFlowLanguagePageField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl UserFlowLanguagePageField {
-    /// `id`
-    pub const Id: model::Field<UserFlowLanguagePage> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserFlowLanguagePage>] = &[Self::Id];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.userInstallStateSummary`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserInstallStateSummary {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `failedDeviceCount`: `Edm.Int32`, not nullable.
-    pub failed_device_count: Option<i32>,
-    /// Property `installedDeviceCount`: `Edm.Int32`, not nullable.
-    pub installed_device_count: Option<i32>,
-    /// Property `notInstalledDeviceCount`: `Edm.Int32`, not nullable.
-    pub not_installed_device_count: Option<i32>,
-    /// Property `userName`: `Edm.String`.
-    pub user_name: Option<String>,
-    /// Navigation property `deviceStates`: `Collection(microsoft.graph.deviceInstallState)`, contained; present when expanded (`$expand`).
-    pub device_states: Option<Vec<DeviceInstallState>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for UserInstallStateSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl UserInstallStateSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInstallStateSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("failedDeviceCount", &self.failed_device_count);
-        object.property("installedDeviceCount", &self.installed_device_count);
-        object.property("notInstalledDeviceCount", &self.not_installed_device_count);
-        object.property("userName", &self.user_name);
-        object.property("deviceStates", &self.device_states);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for UserInstallStateSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for UserInstallStateSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "failedDeviceCount" => {
-                read_lenient(map, key, &mut self.failed_device_count, extra)
-            }
-            "installedDeviceCount" => {
-                read_lenient(map, key, &mut self.installed_device_count, extra)
-            }
-            "notInstalledDeviceCount" => {
-                read_lenient(map, key, &mut self.not_installed_device_count, extra)
-            }
-            "userName" => read_lenient(map, key, &mut self.user_name, extra),
-            "deviceStates" => read_nullable(map, key, &mut self.device_states, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl UserInstallStateSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`UserInstallStateSummary`] by wire name, each a [`Field<UserInstallStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInstallStateSummary::set_null`].
-pub enum UserInstallStateSummaryField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl UserInstallStateSummaryField {
-    /// `id`
-    pub const Id: model::Field<UserInstallStateSummary> = model::Field::new("id");
-    /// `failedDeviceCount`
-    pub const FailedDeviceCount: model::Field<UserInstallStateSummary> = model::Field::new(
-        "failedDeviceCount",
-    );
-    /// `installedDeviceCount`
-    pub const InstalledDeviceCount: model::Field<UserInstallStateSummary> = model::Field::new(
-        "installedDeviceCount",
-    );
-    /// `notInstalledDeviceCount`
-    pub const NotInstalledDeviceCount: model::Field<UserInstallStateSummary> = model::Field::new(
-        "notInstalledDeviceCount",
-    );
-    /// `userName`
-    pub const UserName: model::Field<UserInstallStateSummary> = model::Field::new(
-        "userName",
-    );
-    /// `deviceStates`
-    pub const DeviceStates: model::Field<UserInstallStateSummary> = model::Field::new(
-        "deviceStates",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserInstallStateSummary>] = &[
-        Self::Id,
-        Self::FailedDeviceCount,
-        Self::InstalledDeviceCount,
-        Self::NotInstalledDeviceCount,
-        Self::UserName,
-        Self::DeviceStates,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.verifiedIdProfile`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifiedIdProfile {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `faceCheckConfiguration`: `microsoft.graph.faceCheckConfiguration`, not nullable.
-    pub face_check_configuration: Option<FaceCheckConfiguration>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// Property `state`: `microsoft.graph.verifiedIdProfileState`, not nullable.
-    pub state: Option<VerifiedIdProfileState>,
-    /// Property `verifiedIdProfileConfiguration`: `microsoft.graph.verifiedIdProfileConfiguration`, not nullable.
-    pub verified_id_profile_configuration: Option<VerifiedIdProfileConfiguration>,
-    /// Property `verifiedIdUsageConfigurations`: `Collection(microsoft.graph.verifiedIdUsageConfiguration)`, not nullable.
-    pub verified_id_usage_configurations: Option<Vec<VerifiedIdUsageConfiguration>>,
-    /// Property `verifierDid`: `Edm.String`, not nullable.
-    pub verifier_did: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for VerifiedIdProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl VerifiedIdProfile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedIdProfile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("faceCheckConfiguration", &self.face_check_configuration);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("name", &self.name);
-        object.property("priority", &self.priority);
-        object.property("state", &self.state);
-        object
-            .property(
-                "verifiedIdProfileConfiguration",
-                &self.verified_id_profile_configuration,
-            );
-        object
-            .property(
-                "verifiedIdUsageConfigurations",
-                &self.verified_id_usage_configurations,
-            );
-        object.property("verifierDid", &self.verifier_did);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for VerifiedIdProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for VerifiedIdProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "faceCheckConfiguration" => {
-                read_nullable(map, key, &mut self.face_check_configuration, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "verifiedIdProfileConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verified_id_profile_configuration,
-                    extra,
-                )
-            }
-            "verifiedIdUsageConfigurations" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.verified_id_usage_configurations,
-                    extra,
-                )
-            }
-            "verifierDid" => read_lenient(map, key, &mut self.verifier_did, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl VerifiedIdProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`VerifiedIdProfile`] by wire name, each a [`Field<VerifiedIdProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedIdProfile::set_null`].
-pub enum VerifiedIdProfileField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl VerifiedIdProfileField {
-    /// `id`
-    pub const Id: model::Field<VerifiedIdProfile> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<VerifiedIdProfile> = model::Field::new(
-        "description",
-    );
-    /// `faceCheckConfiguration`
-    pub const FaceCheckConfiguration: model::Field<VerifiedIdProfile> = model::Field::new(
-        "faceCheckConfiguration",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<VerifiedIdProfile> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `name`
-    pub const Name: model::Field<VerifiedIdProfile> = model::Field::new("name");
-    /// `priority`
-    pub const Priority: model::Field<VerifiedIdProfile> = model::Field::new("priority");
-    /// `state`
-    pub const State: model::Field<VerifiedIdProfile> = model::Field::new("state");
-    /// `verifiedIdProfileConfiguration`
-    pub const VerifiedIdProfileConfiguration: model::Field<VerifiedIdProfile> = model::Field::new(
-        "verifiedIdProfileConfiguration",
-    );
-    /// `verifiedIdUsageConfigurations`
-    pub const VerifiedIdUsageConfigurations: model::Field<VerifiedIdProfile> = model::Field::new(
-        "verifiedIdUsageConfigurations",
-    );
-    /// `verifierDid`
-    pub const VerifierDid: model::Field<VerifiedIdProfile> = model::Field::new(
-        "verifierDid",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VerifiedIdProfile>] = &[
-        Self::Id,
-        Self::Description,
-        Self::FaceCheckConfiguration,
-        Self::LastModifiedDateTime,
-        Self::Name,
-        Self::Priority,
-        Self::State,
-        Self::VerifiedIdProfileConfiguration,
-        Self::VerifiedIdUsageConfigurations,
-        Self::VerifierDid,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.webApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `appUrl`: `Edm.String`.
-    pub app_url: Option<String>,
-    /// Property `useManagedBrowser`: `Edm.Boolean`, not nullable.
-    pub use_managed_browser: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WebApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WebApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("appUrl", &self.app_url);
-        object.property("useManagedBrowser", &self.use_managed_browser);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WebApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WebApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "appUrl" => read_lenient(map, key, &mut self.app_url, extra),
-            "useManagedBrowser" => {
-                read_lenient(map, key, &mut self.use_managed_browser, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WebApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WebApp`] by wire name, each a [`Field<WebApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApp::set_null`].
-pub enum WebAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WebAppField {
-    /// `id`
-    pub const Id: model::Field<WebApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WebApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WebApp> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<WebApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<WebApp> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WebApp> = model::Field::new("informationUrl");
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WebApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WebApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WebApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WebApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WebApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WebApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WebApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<WebApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `appUrl`
-    pub const AppUrl: model::Field<WebApp> = model::Field::new("appUrl");
-    /// `useManagedBrowser`
-    pub const UseManagedBrowser: model::Field<WebApp> = model::Field::new(
-        "useManagedBrowser",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WebApp> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<WebApp> = model::Field::new("categories");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::AppUrl,
-        Self::UseManagedBrowser,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.win32LobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Win32LobApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `allowedArchitectures`: `microsoft.graph.windowsArchitecture`.
-    pub allowed_architectures: Option<WindowsArchitecture>,
-    /// Property `applicableArchitectures`: `microsoft.graph.windowsArchitecture`, not nullable.
-    pub applicable_architectures: Option<WindowsArchitecture>,
-    /// Property `installCommandLine`: `Edm.String`.
-    pub install_command_line: Option<String>,
-    /// Property `installExperience`: `microsoft.graph.win32LobAppInstallExperience`.
-    pub install_experience: Option<Win32LobAppInstallExperience>,
-    /// Property `minimumCpuSpeedInMHz`: `Edm.Int32`.
-    pub minimum_cpu_speed_in_m_hz: Option<i32>,
-    /// Property `minimumFreeDiskSpaceInMB`: `Edm.Int32`.
-    pub minimum_free_disk_space_in_mb: Option<i32>,
-    /// Property `minimumMemoryInMB`: `Edm.Int32`.
-    pub minimum_memory_in_mb: Option<i32>,
-    /// Property `minimumNumberOfProcessors`: `Edm.Int32`.
-    pub minimum_number_of_processors: Option<i32>,
-    /// Property `minimumSupportedWindowsRelease`: `Edm.String`.
-    pub minimum_supported_windows_release: Option<String>,
-    /// Property `msiInformation`: `microsoft.graph.win32LobAppMsiInformation`.
-    pub msi_information: Option<Win32LobAppMsiInformation>,
-    /// Property `returnCodes`: `Collection(microsoft.graph.win32LobAppReturnCode)`.
-    pub return_codes: Option<Vec<Win32LobAppReturnCode>>,
-    /// Property `rules`: `Collection(microsoft.graph.win32LobAppRule)`.
-    pub rules: Option<Vec<AnyWin32LobAppRule>>,
-    /// Property `setupFilePath`: `Edm.String`.
-    pub setup_file_path: Option<String>,
-    /// Property `uninstallCommandLine`: `Edm.String`.
-    pub uninstall_command_line: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for Win32LobApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl Win32LobApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("allowedArchitectures", &self.allowed_architectures);
-        object.property("applicableArchitectures", &self.applicable_architectures);
-        object.property("installCommandLine", &self.install_command_line);
-        object.property("installExperience", &self.install_experience);
-        object.property("minimumCpuSpeedInMHz", &self.minimum_cpu_speed_in_m_hz);
-        object.property("minimumFreeDiskSpaceInMB", &self.minimum_free_disk_space_in_mb);
-        object.property("minimumMemoryInMB", &self.minimum_memory_in_mb);
-        object.property("minimumNumberOfProcessors", &self.minimum_number_of_processors);
-        object
-            .property(
-                "minimumSupportedWindowsRelease",
-                &self.minimum_supported_windows_release,
-            );
-        object.property("msiInformation", &self.msi_information);
-        object.property("returnCodes", &self.return_codes);
-        object.property("rules", &self.rules);
-        object.property("setupFilePath", &self.setup_file_path);
-        object.property("uninstallCommandLine", &self.uninstall_command_line);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for Win32LobApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for Win32LobApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "allowedArchitectures" => {
-                read_nullable(map, key, &mut self.allowed_architectures, extra)
-            }
-            "applicableArchitectures" => {
-                read_nullable(map, key, &mut self.applicable_architectures, extra)
-            }
-            "installCommandLine" => {
-                read_lenient(map, key, &mut self.install_command_line, extra)
-            }
-            "installExperience" => {
-                read_nullable(map, key, &mut self.install_experience, extra)
-            }
-            "minimumCpuSpeedInMHz" => {
-                read_lenient(map, key, &mut self.minimum_cpu_speed_in_m_hz, extra)
-            }
-            "minimumFreeDiskSpaceInMB" => {
-                read_lenient(map, key, &mut self.minimum_free_disk_space_in_mb, extra)
-            }
-            "minimumMemoryInMB" => {
-                read_lenient(map, key, &mut self.minimum_memory_in_mb, extra)
-            }
-            "minimumNumberOfProcessors" => {
-                read_lenient(map, key, &mut self.minimum_number_of_processors, extra)
-            }
-            "minimumSupportedWindowsRelease" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.minimum_supported_windows_release,
-                    extra,
-                )
-            }
-            "msiInformation" => read_nullable(map, key, &mut self.msi_information, extra),
-            "returnCodes" => read_nullable(map, key, &mut self.return_codes, extra),
-            "rules" => read_nullable(map, key, &mut self.rules, extra),
-            "setupFilePath" => read_lenient(map, key, &mut self.setup_file_path, extra),
-            "uninstallCommandLine" => {
-                read_lenient(map, key, &mut self.uninstall_command_line, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl Win32LobApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`Win32LobApp`] by wire name, each a [`Field<Win32LobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobApp::set_null`].
-pub enum Win32LobAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl Win32LobAppField {
-    /// `id`
-    pub const Id: model::Field<Win32LobApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Win32LobApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Win32LobApp> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<Win32LobApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<Win32LobApp> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<Win32LobApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<Win32LobApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<Win32LobApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Win32LobApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<Win32LobApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<Win32LobApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<Win32LobApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<Win32LobApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<Win32LobApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<Win32LobApp> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<Win32LobApp> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<Win32LobApp> = model::Field::new("size");
-    /// `allowedArchitectures`
-    pub const AllowedArchitectures: model::Field<Win32LobApp> = model::Field::new(
-        "allowedArchitectures",
-    );
-    /// `applicableArchitectures`
-    pub const ApplicableArchitectures: model::Field<Win32LobApp> = model::Field::new(
-        "applicableArchitectures",
-    );
-    /// `installCommandLine`
-    pub const InstallCommandLine: model::Field<Win32LobApp> = model::Field::new(
-        "installCommandLine",
-    );
-    /// `installExperience`
-    pub const InstallExperience: model::Field<Win32LobApp> = model::Field::new(
-        "installExperience",
-    );
-    /// `minimumCpuSpeedInMHz`
-    pub const MinimumCpuSpeedInMHz: model::Field<Win32LobApp> = model::Field::new(
-        "minimumCpuSpeedInMHz",
-    );
-    /// `minimumFreeDiskSpaceInMB`
-    pub const MinimumFreeDiskSpaceInMb: model::Field<Win32LobApp> = model::Field::new(
-        "minimumFreeDiskSpaceInMB",
-    );
-    /// `minimumMemoryInMB`
-    pub const MinimumMemoryInMb: model::Field<Win32LobApp> = model::Field::new(
-        "minimumMemoryInMB",
-    );
-    /// `minimumNumberOfProcessors`
-    pub const MinimumNumberOfProcessors: model::Field<Win32LobApp> = model::Field::new(
-        "minimumNumberOfProcessors",
-    );
-    /// `minimumSupportedWindowsRelease`
-    pub const MinimumSupportedWindowsRelease: model::Field<Win32LobApp> = model::Field::new(
-        "minimumSupportedWindowsRelease",
-    );
-    /// `msiInformation`
-    pub const MsiInformation: model::Field<Win32LobApp> = model::Field::new(
-        "msiInformation",
-    );
-    /// `returnCodes`
-    pub const ReturnCodes: model::Field<Win32LobApp> = model::Field::new("returnCodes");
-    /// `rules`
-    pub const Rules: model::Field<Win32LobApp> = model::Field::new("rules");
-    /// `setupFilePath`
-    pub const SetupFilePath: model::Field<Win32LobApp> = model::Field::new(
-        "setupFilePath",
-    );
-    /// `uninstallCommandLine`
-    pub const UninstallCommandLine: model::Field<Win32LobApp> = model::Field::new(
-        "uninstallCommandLine",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<Win32LobApp> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<Win32LobApp> = model::Field::new("categories");
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<Win32LobApp> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Win32LobApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::AllowedArchitectures,
-        Self::ApplicableArchitectures,
-        Self::InstallCommandLine,
-        Self::InstallExperience,
-        Self::MinimumCpuSpeedInMHz,
-        Self::MinimumFreeDiskSpaceInMb,
-        Self::MinimumMemoryInMb,
-        Self::MinimumNumberOfProcessors,
-        Self::MinimumSupportedWindowsRelease,
-        Self::MsiInformation,
-        Self::ReturnCodes,
-        Self::Rules,
-        Self::SetupFilePath,
-        Self::UninstallCommandLine,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.windowsAppX`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsAppX {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `applicableArchitectures`: `microsoft.graph.windowsArchitecture`, not nullable.
-    pub applicable_architectures: Option<WindowsArchitecture>,
-    /// Property `identityName`: `Edm.String`.
-    pub identity_name: Option<String>,
-    /// Property `identityPublisherHash`: `Edm.String`, not nullable.
-    pub identity_publisher_hash: Option<String>,
-    /// Property `identityResourceIdentifier`: `Edm.String`.
-    pub identity_resource_identifier: Option<String>,
-    /// Property `identityVersion`: `Edm.String`.
-    pub identity_version: Option<String>,
-    /// Property `isBundle`: `Edm.Boolean`, not nullable.
-    pub is_bundle: Option<bool>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.windowsMinimumOperatingSystem`, not nullable.
-    pub minimum_supported_operating_system: Option<WindowsMinimumOperatingSystem>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WindowsAppX {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsAppX {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsAppX";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("applicableArchitectures", &self.applicable_architectures);
-        object.property("identityName", &self.identity_name);
-        object.property("identityPublisherHash", &self.identity_publisher_hash);
-        object
-            .property("identityResourceIdentifier", &self.identity_resource_identifier);
-        object.property("identityVersion", &self.identity_version);
-        object.property("isBundle", &self.is_bundle);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WindowsAppX {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsAppX {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "applicableArchitectures" => {
-                read_nullable(map, key, &mut self.applicable_architectures, extra)
-            }
-            "identityName" => read_lenient(map, key, &mut self.identity_name, extra),
-            "identityPublisherHash" => {
-                read_lenient(map, key, &mut self.identity_publisher_hash, extra)
-            }
-            "identityResourceIdentifier" => {
-                read_lenient(map, key, &mut self.identity_resource_identifier, extra)
-            }
-            "identityVersion" => {
-                read_lenient(map, key, &mut self.identity_version, extra)
-            }
-            "isBundle" => read_lenient(map, key, &mut self.is_bundle, extra),
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsAppX {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WindowsAppX`] by wire name, each a [`Field<WindowsAppX>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAppX::set_null`].
-pub enum WindowsAppXField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsAppXField {
-    /// `id`
-    pub const Id: model::Field<WindowsAppX> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsAppX> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsAppX> = model::Field::new("description");
-    /// `developer`
-    pub const Developer: model::Field<WindowsAppX> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsAppX> = model::Field::new("displayName");
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WindowsAppX> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WindowsAppX> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WindowsAppX> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsAppX> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WindowsAppX> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WindowsAppX> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WindowsAppX> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WindowsAppX> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<WindowsAppX> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<WindowsAppX> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<WindowsAppX> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<WindowsAppX> = model::Field::new("size");
-    /// `applicableArchitectures`
-    pub const ApplicableArchitectures: model::Field<WindowsAppX> = model::Field::new(
-        "applicableArchitectures",
-    );
-    /// `identityName`
-    pub const IdentityName: model::Field<WindowsAppX> = model::Field::new(
-        "identityName",
-    );
-    /// `identityPublisherHash`
-    pub const IdentityPublisherHash: model::Field<WindowsAppX> = model::Field::new(
-        "identityPublisherHash",
-    );
-    /// `identityResourceIdentifier`
-    pub const IdentityResourceIdentifier: model::Field<WindowsAppX> = model::Field::new(
-        "identityResourceIdentifier",
-    );
-    /// `identityVersion`
-    pub const IdentityVersion: model::Field<WindowsAppX> = model::Field::new(
-        "identityVersion",
-    );
-    /// `isBundle`
-    pub const IsBundle: model::Field<WindowsAppX> = model::Field::new("isBundle");
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<WindowsAppX> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsAppX> = model::Field::new("assignments");
-    /// `categories`
-    pub const Categories: model::Field<WindowsAppX> = model::Field::new("categories");
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<WindowsAppX> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsAppX>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::ApplicableArchitectures,
-        Self::IdentityName,
-        Self::IdentityPublisherHash,
-        Self::IdentityResourceIdentifier,
-        Self::IdentityVersion,
-        Self::IsBundle,
-        Self::MinimumSupportedOperatingSystem,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.windowsMicrosoftEdgeApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsMicrosoftEdgeApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `channel`: `microsoft.graph.microsoftEdgeChannel`, not nullable.
-    pub channel: Option<MicrosoftEdgeChannel>,
-    /// Property `displayLanguageLocale`: `Edm.String`.
-    pub display_language_locale: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WindowsMicrosoftEdgeApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsMicrosoftEdgeApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMicrosoftEdgeApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("channel", &self.channel);
-        object.property("displayLanguageLocale", &self.display_language_locale);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WindowsMicrosoftEdgeApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsMicrosoftEdgeApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "channel" => read_nullable(map, key, &mut self.channel, extra),
-            "displayLanguageLocale" => {
-                read_lenient(map, key, &mut self.display_language_locale, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsMicrosoftEdgeApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WindowsMicrosoftEdgeApp`] by wire name, each a [`Field<WindowsMicrosoftEdgeApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMicrosoftEdgeApp::set_null`].
-pub enum WindowsMicrosoftEdgeAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsMicrosoftEdgeAppField {
-    /// `id`
-    pub const Id: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `channel`
-    pub const Channel: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "channel",
-    );
-    /// `displayLanguageLocale`
-    pub const DisplayLanguageLocale: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "displayLanguageLocale",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<WindowsMicrosoftEdgeApp> = model::Field::new(
-        "categories",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsMicrosoftEdgeApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::Channel,
-        Self::DisplayLanguageLocale,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.windowsMobileMSI`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsMobileMsi {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `commandLine`: `Edm.String`.
-    pub command_line: Option<String>,
-    /// Property `ignoreVersionDetection`: `Edm.Boolean`, not nullable.
-    pub ignore_version_detection: Option<bool>,
-    /// Property `productCode`: `Edm.String`.
-    pub product_code: Option<String>,
-    /// Property `productVersion`: `Edm.String`.
-    pub product_version: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WindowsMobileMsi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsMobileMsi {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMobileMSI";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("commandLine", &self.command_line);
-        object.property("ignoreVersionDetection", &self.ignore_version_detection);
-        object.property("productCode", &self.product_code);
-        object.property("productVersion", &self.product_version);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WindowsMobileMsi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsMobileMsi {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "commandLine" => read_lenient(map, key, &mut self.command_line, extra),
-            "ignoreVersionDetection" => {
-                read_lenient(map, key, &mut self.ignore_version_detection, extra)
-            }
-            "productCode" => read_lenient(map, key, &mut self.product_code, extra),
-            "productVersion" => read_lenient(map, key, &mut self.product_version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsMobileMsi {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WindowsMobileMsi`] by wire name, each a [`Field<WindowsMobileMsi>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMobileMsi::set_null`].
-pub enum WindowsMobileMsiField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsMobileMsiField {
-    /// `id`
-    pub const Id: model::Field<WindowsMobileMsi> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsMobileMsi> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsMobileMsi> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<WindowsMobileMsi> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsMobileMsi> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WindowsMobileMsi> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WindowsMobileMsi> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WindowsMobileMsi> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsMobileMsi> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WindowsMobileMsi> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WindowsMobileMsi> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WindowsMobileMsi> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WindowsMobileMsi> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<WindowsMobileMsi> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<WindowsMobileMsi> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<WindowsMobileMsi> = model::Field::new("fileName");
-    /// `size`
-    pub const Size: model::Field<WindowsMobileMsi> = model::Field::new("size");
-    /// `commandLine`
-    pub const CommandLine: model::Field<WindowsMobileMsi> = model::Field::new(
-        "commandLine",
-    );
-    /// `ignoreVersionDetection`
-    pub const IgnoreVersionDetection: model::Field<WindowsMobileMsi> = model::Field::new(
-        "ignoreVersionDetection",
-    );
-    /// `productCode`
-    pub const ProductCode: model::Field<WindowsMobileMsi> = model::Field::new(
-        "productCode",
-    );
-    /// `productVersion`
-    pub const ProductVersion: model::Field<WindowsMobileMsi> = model::Field::new(
-        "productVersion",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsMobileMsi> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<WindowsMobileMsi> = model::Field::new(
-        "categories",
-    );
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<WindowsMobileMsi> = model::Field::new(
-        "contentVersions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsMobileMsi>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::CommandLine,
-        Self::IgnoreVersionDetection,
-        Self::ProductCode,
-        Self::ProductVersion,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.windowsUniversalAppX`; base type `microsoft.graph.mobileLobApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsUniversalAppX {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `committedContentVersion`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub committed_content_version: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub file_name: Option<String>,
-    /// Property `size`: `Edm.Int64`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub size: Option<i64>,
-    /// Property `applicableArchitectures`: `microsoft.graph.windowsArchitecture`, not nullable.
-    pub applicable_architectures: Option<WindowsArchitecture>,
-    /// Property `applicableDeviceTypes`: `microsoft.graph.windowsDeviceType`, not nullable.
-    pub applicable_device_types: Option<WindowsDeviceType>,
-    /// Property `identityName`: `Edm.String`.
-    pub identity_name: Option<String>,
-    /// Property `identityPublisherHash`: `Edm.String`, not nullable.
-    pub identity_publisher_hash: Option<String>,
-    /// Property `identityResourceIdentifier`: `Edm.String`.
-    pub identity_resource_identifier: Option<String>,
-    /// Property `identityVersion`: `Edm.String`.
-    pub identity_version: Option<String>,
-    /// Property `isBundle`: `Edm.Boolean`, not nullable.
-    pub is_bundle: Option<bool>,
-    /// Property `minimumSupportedOperatingSystem`: `microsoft.graph.windowsMinimumOperatingSystem`, not nullable.
-    pub minimum_supported_operating_system: Option<WindowsMinimumOperatingSystem>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Navigation property `contentVersions`: `Collection(microsoft.graph.mobileAppContent)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileLobApp`.
-    pub content_versions: Option<Vec<MobileAppContent>>,
-    /// Navigation property `committedContainedApps`: `Collection(microsoft.graph.mobileContainedApp)`, contained; present when expanded (`$expand`).
-    pub committed_contained_apps: Option<Vec<AnyMobileContainedApp>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WindowsUniversalAppX {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsUniversalAppX {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUniversalAppX";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("committedContentVersion", &self.committed_content_version);
-        object.property("fileName", &self.file_name);
-        object.property("size", &self.size);
-        object.property("applicableArchitectures", &self.applicable_architectures);
-        object.property("applicableDeviceTypes", &self.applicable_device_types);
-        object.property("identityName", &self.identity_name);
-        object.property("identityPublisherHash", &self.identity_publisher_hash);
-        object
-            .property("identityResourceIdentifier", &self.identity_resource_identifier);
-        object.property("identityVersion", &self.identity_version);
-        object.property("isBundle", &self.is_bundle);
-        object
-            .property(
-                "minimumSupportedOperatingSystem",
-                &self.minimum_supported_operating_system,
-            );
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.property("contentVersions", &self.content_versions);
-        object.property("committedContainedApps", &self.committed_contained_apps);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WindowsUniversalAppX {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsUniversalAppX {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "committedContentVersion" => {
-                read_lenient(map, key, &mut self.committed_content_version, extra)
-            }
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "applicableArchitectures" => {
-                read_nullable(map, key, &mut self.applicable_architectures, extra)
-            }
-            "applicableDeviceTypes" => {
-                read_nullable(map, key, &mut self.applicable_device_types, extra)
-            }
-            "identityName" => read_lenient(map, key, &mut self.identity_name, extra),
-            "identityPublisherHash" => {
-                read_lenient(map, key, &mut self.identity_publisher_hash, extra)
-            }
-            "identityResourceIdentifier" => {
-                read_lenient(map, key, &mut self.identity_resource_identifier, extra)
-            }
-            "identityVersion" => {
-                read_lenient(map, key, &mut self.identity_version, extra)
-            }
-            "isBundle" => read_lenient(map, key, &mut self.is_bundle, extra),
-            "minimumSupportedOperatingSystem" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.minimum_supported_operating_system,
-                    extra,
-                )
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            "contentVersions" => {
-                read_nullable(map, key, &mut self.content_versions, extra)
-            }
-            "committedContainedApps" => {
-                read_nullable(map, key, &mut self.committed_contained_apps, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsUniversalAppX {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WindowsUniversalAppX`] by wire name, each a [`Field<WindowsUniversalAppX>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUniversalAppX::set_null`].
-pub enum WindowsUniversalAppXField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsUniversalAppXField {
-    /// `id`
-    pub const Id: model::Field<WindowsUniversalAppX> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "developer",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "isFeatured",
-    );
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "largeIcon",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WindowsUniversalAppX> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WindowsUniversalAppX> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "publisher",
-    );
-    /// `publishingState`
-    pub const PublishingState: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "publishingState",
-    );
-    /// `committedContentVersion`
-    pub const CommittedContentVersion: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "committedContentVersion",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "fileName",
-    );
-    /// `size`
-    pub const Size: model::Field<WindowsUniversalAppX> = model::Field::new("size");
-    /// `applicableArchitectures`
-    pub const ApplicableArchitectures: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "applicableArchitectures",
-    );
-    /// `applicableDeviceTypes`
-    pub const ApplicableDeviceTypes: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "applicableDeviceTypes",
-    );
-    /// `identityName`
-    pub const IdentityName: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "identityName",
-    );
-    /// `identityPublisherHash`
-    pub const IdentityPublisherHash: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "identityPublisherHash",
-    );
-    /// `identityResourceIdentifier`
-    pub const IdentityResourceIdentifier: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "identityResourceIdentifier",
-    );
-    /// `identityVersion`
-    pub const IdentityVersion: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "identityVersion",
-    );
-    /// `isBundle`
-    pub const IsBundle: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "isBundle",
-    );
-    /// `minimumSupportedOperatingSystem`
-    pub const MinimumSupportedOperatingSystem: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "minimumSupportedOperatingSystem",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "categories",
-    );
-    /// `contentVersions`
-    pub const ContentVersions: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "contentVersions",
-    );
-    /// `committedContainedApps`
-    pub const CommittedContainedApps: model::Field<WindowsUniversalAppX> = model::Field::new(
-        "committedContainedApps",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsUniversalAppX>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::CommittedContentVersion,
-        Self::FileName,
-        Self::Size,
-        Self::ApplicableArchitectures,
-        Self::ApplicableDeviceTypes,
-        Self::IdentityName,
-        Self::IdentityPublisherHash,
-        Self::IdentityResourceIdentifier,
-        Self::IdentityVersion,
-        Self::IsBundle,
-        Self::MinimumSupportedOperatingSystem,
-        Self::Assignments,
-        Self::Categories,
-        Self::ContentVersions,
-        Self::CommittedContainedApps,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.windowsWebApp`; base type `microsoft.graph.mobileApp`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsWebApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub description: Option<String>,
-    /// Property `developer`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub developer: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub display_name: Option<String>,
-    /// Property `informationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub information_url: Option<String>,
-    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub is_featured: Option<bool>,
-    /// Property `largeIcon`: `microsoft.graph.mimeContent`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub large_icon: Option<MimeContent>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub notes: Option<String>,
-    /// Property `owner`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub owner: Option<String>,
-    /// Property `privacyInformationUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub privacy_information_url: Option<String>,
-    /// Property `publisher`: `Edm.String`.
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publisher: Option<String>,
-    /// Property `publishingState`: `microsoft.graph.mobileAppPublishingState`, not nullable, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub publishing_state: Option<MobileAppPublishingState>,
-    /// Property `appUrl`: `Edm.String`.
-    pub app_url: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.mobileAppAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub assignments: Option<Vec<MobileAppAssignment>>,
-    /// Navigation property `categories`: `Collection(microsoft.graph.mobileAppCategory)`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.mobileApp`.
-    pub categories: Option<Vec<MobileAppCategory>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for WindowsWebApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsWebApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsWebApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("developer", &self.developer);
-        object.property("displayName", &self.display_name);
-        object.property("informationUrl", &self.information_url);
-        object.property("isFeatured", &self.is_featured);
-        object.property("largeIcon", &self.large_icon);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("notes", &self.notes);
-        object.property("owner", &self.owner);
-        object.property("privacyInformationUrl", &self.privacy_information_url);
-        object.property("publisher", &self.publisher);
-        object.property("publishingState", &self.publishing_state);
-        object.property("appUrl", &self.app_url);
-        object.property("assignments", &self.assignments);
-        object.property("categories", &self.categories);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for WindowsWebApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsWebApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "developer" => read_lenient(map, key, &mut self.developer, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "informationUrl" => read_lenient(map, key, &mut self.information_url, extra),
-            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
-            "largeIcon" => read_nullable(map, key, &mut self.large_icon, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "owner" => read_lenient(map, key, &mut self.owner, extra),
-            "privacyInformationUrl" => {
-                read_lenient(map, key, &mut self.privacy_information_url, extra)
-            }
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "publishingState" => {
-                read_nullable(map, key, &mut self.publishing_state, extra)
-            }
-            "appUrl" => read_lenient(map, key, &mut self.app_url, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "categories" => read_nullable(map, key, &mut self.categories, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl WindowsWebApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`WindowsWebApp`] by wire name, each a [`Field<WindowsWebApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsWebApp::set_null`].
-pub enum WindowsWebAppField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsWebAppField {
-    /// `id`
-    pub const Id: model::Field<WindowsWebApp> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<WindowsWebApp> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<WindowsWebApp> = model::Field::new(
-        "description",
-    );
-    /// `developer`
-    pub const Developer: model::Field<WindowsWebApp> = model::Field::new("developer");
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsWebApp> = model::Field::new(
-        "displayName",
-    );
-    /// `informationUrl`
-    pub const InformationUrl: model::Field<WindowsWebApp> = model::Field::new(
-        "informationUrl",
-    );
-    /// `isFeatured`
-    pub const IsFeatured: model::Field<WindowsWebApp> = model::Field::new("isFeatured");
-    /// `largeIcon`
-    pub const LargeIcon: model::Field<WindowsWebApp> = model::Field::new("largeIcon");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<WindowsWebApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `notes`
-    pub const Notes: model::Field<WindowsWebApp> = model::Field::new("notes");
-    /// `owner`
-    pub const Owner: model::Field<WindowsWebApp> = model::Field::new("owner");
-    /// `privacyInformationUrl`
-    pub const PrivacyInformationUrl: model::Field<WindowsWebApp> = model::Field::new(
-        "privacyInformationUrl",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<WindowsWebApp> = model::Field::new("publisher");
-    /// `publishingState`
-    pub const PublishingState: model::Field<WindowsWebApp> = model::Field::new(
-        "publishingState",
-    );
-    /// `appUrl`
-    pub const AppUrl: model::Field<WindowsWebApp> = model::Field::new("appUrl");
-    /// `assignments`
-    pub const Assignments: model::Field<WindowsWebApp> = model::Field::new(
-        "assignments",
-    );
-    /// `categories`
-    pub const Categories: model::Field<WindowsWebApp> = model::Field::new("categories");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsWebApp>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Developer,
-        Self::DisplayName,
-        Self::InformationUrl,
-        Self::IsFeatured,
-        Self::LargeIcon,
-        Self::LastModifiedDateTime,
-        Self::Notes,
-        Self::Owner,
-        Self::PrivacyInformationUrl,
-        Self::Publisher,
-        Self::PublishingState,
-        Self::AppUrl,
-        Self::Assignments,
-        Self::Categories,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartAxes`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartAxes {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `categoryAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
-    pub category_axis: Option<WorkbookChartAxis>,
-    /// Navigation property `seriesAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
-    pub series_axis: Option<WorkbookChartAxis>,
-    /// Navigation property `valueAxis`: `microsoft.graph.workbookChartAxis`, contained; present when expanded (`$expand`).
-    pub value_axis: Option<WorkbookChartAxis>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartAxes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartAxes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("categoryAxis", &self.category_axis);
-        object.property("seriesAxis", &self.series_axis);
-        object.property("valueAxis", &self.value_axis);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartAxes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartAxes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "categoryAxis" => read_nullable(map, key, &mut self.category_axis, extra),
-            "seriesAxis" => read_nullable(map, key, &mut self.series_axis, extra),
-            "valueAxis" => read_nullable(map, key, &mut self.value_axis, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartAxes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartAxes`] by wire name, each a [`Field<WorkbookChartAxes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxes::set_null`].
-pub enum WorkbookChartAxesField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartAxesField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartAxes> = model::Field::new("id");
-    /// `categoryAxis`
-    pub const CategoryAxis: model::Field<WorkbookChartAxes> = model::Field::new(
-        "categoryAxis",
-    );
-    /// `seriesAxis`
-    pub const SeriesAxis: model::Field<WorkbookChartAxes> = model::Field::new(
-        "seriesAxis",
-    );
-    /// `valueAxis`
-    pub const ValueAxis: model::Field<WorkbookChartAxes> = model::Field::new(
-        "valueAxis",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartAxes>] = &[
-        Self::Id,
-        Self::CategoryAxis,
-        Self::SeriesAxis,
-        Self::ValueAxis,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartAxis`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartAxis {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `majorUnit`: `Edm.Untyped`.
-    pub major_unit: Option<edm::Untyped>,
-    /// Property `maximum`: `Edm.Untyped`.
-    pub maximum: Option<edm::Untyped>,
-    /// Property `minimum`: `Edm.Untyped`.
-    pub minimum: Option<edm::Untyped>,
-    /// Property `minorUnit`: `Edm.Untyped`.
-    pub minor_unit: Option<edm::Untyped>,
-    /// Navigation property `format`: `microsoft.graph.workbookChartAxisFormat`, contained; present when expanded (`$expand`).
-    pub format: Option<WorkbookChartAxisFormat>,
-    /// Navigation property `majorGridlines`: `microsoft.graph.workbookChartGridlines`, contained; present when expanded (`$expand`).
-    pub major_gridlines: Option<WorkbookChartGridlines>,
-    /// Navigation property `minorGridlines`: `microsoft.graph.workbookChartGridlines`, contained; present when expanded (`$expand`).
-    pub minor_gridlines: Option<WorkbookChartGridlines>,
-    /// Navigation property `title`: `microsoft.graph.workbookChartAxisTitle`, contained; present when expanded (`$expand`).
-    pub title: Option<WorkbookChartAxisTitle>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartAxis {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartAxis {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxis";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("majorUnit", &self.major_unit);
-        object.property("maximum", &self.maximum);
-        object.property("minimum", &self.minimum);
-        object.property("minorUnit", &self.minor_unit);
-        object.property("format", &self.format);
-        object.property("majorGridlines", &self.major_gridlines);
-        object.property("minorGridlines", &self.minor_gridlines);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartAxis {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartAxis {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "majorUnit" => read_lenient(map, key, &mut self.major_unit, extra),
-            "maximum" => read_lenient(map, key, &mut self.maximum, extra),
-            "minimum" => read_lenient(map, key, &mut self.minimum, extra),
-            "minorUnit" => read_lenient(map, key, &mut self.minor_unit, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            "majorGridlines" => read_nullable(map, key, &mut self.major_gridlines, extra),
-            "minorGridlines" => read_nullable(map, key, &mut self.minor_gridlines, extra),
-            "title" => read_nullable(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartAxis {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartAxis`] by wire name, each a [`Field<WorkbookChartAxis>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxis::set_null`].
-pub enum WorkbookChartAxisField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartAxisField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartAxis> = model::Field::new("id");
-    /// `majorUnit`
-    pub const MajorUnit: model::Field<WorkbookChartAxis> = model::Field::new(
-        "majorUnit",
-    );
-    /// `maximum`
-    pub const Maximum: model::Field<WorkbookChartAxis> = model::Field::new("maximum");
-    /// `minimum`
-    pub const Minimum: model::Field<WorkbookChartAxis> = model::Field::new("minimum");
-    /// `minorUnit`
-    pub const MinorUnit: model::Field<WorkbookChartAxis> = model::Field::new(
-        "minorUnit",
-    );
-    /// `format`
-    pub const Format: model::Field<WorkbookChartAxis> = model::Field::new("format");
-    /// `majorGridlines`
-    pub const MajorGridlines: model::Field<WorkbookChartAxis> = model::Field::new(
-        "majorGridlines",
-    );
-    /// `minorGridlines`
-    pub const MinorGridlines: model::Field<WorkbookChartAxis> = model::Field::new(
-        "minorGridlines",
-    );
-    /// `title`
-    pub const Title: model::Field<WorkbookChartAxis> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartAxis>] = &[
-        Self::Id,
-        Self::MajorUnit,
-        Self::Maximum,
-        Self::Minimum,
-        Self::MinorUnit,
-        Self::Format,
-        Self::MajorGridlines,
-        Self::MinorGridlines,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookCommentReply`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookCommentReply {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `contentType`: `Edm.String`, not nullable.
-    pub content_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookCommentReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookCommentReply {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookCommentReply";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("content", &self.content);
-        object.property("contentType", &self.content_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookCommentReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookCommentReply {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookCommentReply {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookCommentReply`] by wire name, each a [`Field<WorkbookCommentReply>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookCommentReply::set_null`].
-pub enum WorkbookCommentReplyField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookCommentReplyField {
-    /// `id`
-    pub const Id: model::Field<WorkbookCommentReply> = model::Field::new("id");
-    /// `content`
-    pub const Content: model::Field<WorkbookCommentReply> = model::Field::new("content");
-    /// `contentType`
-    pub const ContentType: model::Field<WorkbookCommentReply> = model::Field::new(
-        "contentType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookCommentReply>] = &[
-        Self::Id,
-        Self::Content,
-        Self::ContentType,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.workbookFormatProtection`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookFormatProtection {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `formulaHidden`: `Edm.Boolean`.
-    pub formula_hidden: Option<bool>,
-    /// Property `locked`: `Edm.Boolean`.
-    pub locked: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WorkbookFormatProtection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkbookFormatProtection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFormatProtection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("formulaHidden", &self.formula_hidden);
-        object.property("locked", &self.locked);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WorkbookFormatProtection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for WorkbookFormatProtection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "formulaHidden" => read_lenient(map, key, &mut self.formula_hidden, extra),
-            "locked" => read_lenient(map, key, &mut self.locked, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkbookFormatProtection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`WorkbookFormatProtection`] by wire name, each a [`Field<WorkbookFormatProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFormatProtection::set_null`].
-pub enum WorkbookFormatProtectionField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl WorkbookFormatProtectionField {
-    /// `id`
-    pub const Id: model::Field<WorkbookFormatProtection> = model::Field::new("id");
-    /// `formulaHidden`
-    pub const FormulaHidden: model::Field<WorkbookFormatProtection> = model::Field::new(
-        "formulaHidden",
-    );
-    /// `locked`
-    pub const Locked: model::Field<WorkbookFormatProtection> = model::Field::new(
-        "locked",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookFormatProtection>] = &[
-        Self::Id,
-        Self::FormulaHidden,
-        Self::Locked,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.workbookRangeBorder`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookRangeBorder {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `color`: `Edm.String`.
-    pub color: Option<String>,
-    /// Property `sideIndex`: `Edm.String`.
-    pub side_index: Option<String>,
-    /// Property `style`: `Edm.String`.
-    pub style: Option<String>,
-    /// Property `weight`: `Edm.String`.
-    pub weight: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WorkbookRangeBorder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkbookRangeBorder {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeBorder";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("color", &self.color);
-        object.property("sideIndex", &self.side_index);
-        object.property("style", &self.style);
-        object.property("weight", &self.weight);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WorkbookRangeBorder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for WorkbookRangeBorder {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "color" => read_lenient(map, key, &mut self.color, extra),
-            "sideIndex" => read_lenient(map, key, &mut self.side_index, extra),
-            "style" => read_lenient(map, key, &mut self.style, extra),
-            "weight" => read_lenient(map, key, &mut self.weight, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkbookRangeBorder {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`WorkbookRangeBorder`] by wire name, each a [`Field<WorkbookRangeBorder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeBorder::set_null`].
-pub enum WorkbookRangeBorderField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl WorkbookRangeBorderField {
-    /// `id`
-    pub const Id: model::Field<WorkbookRangeBorder> = model::Field::new("id");
-    /// `color`
-    pub const Color: model::Field<WorkbookRangeBorder> = model::Field::new("color");
-    /// `sideIndex`
-    pub const SideIndex: model::Field<WorkbookRangeBorder> = model::Field::new(
-        "sideIndex",
-    );
-    /// `style`
-    pub const Style: model::Field<WorkbookRangeBorder> = model::Field::new("style");
-    /// `weight`
-    pub const Weight: model::Field<WorkbookRangeBorder> = model::Field::new("weight");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookRangeBorder>] = &[
-        Self::Id,
-        Self::Color,
-        Self::SideIndex,
-        Self::Style,
-        Self::Weight,
-    ];
 }

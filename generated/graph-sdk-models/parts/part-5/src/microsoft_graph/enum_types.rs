@@ -12,631 +12,63 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessPackageSuggestionRelatedPeopleInsightLevel`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.accessReviewHistoryStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessPackageSuggestionRelatedPeopleInsightLevel {
-    /// `disabled` = 0
-    Disabled,
-    /// `count` = 1
-    Count,
-    /// `countAndNames` = 2
-    CountAndNames,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AccessPackageSuggestionRelatedPeopleInsightLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("count", 1),
-        ("countAndNames", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "count" => Self::Count,
-            "countAndNames" => Self::CountAndNames,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Count => "count",
-            Self::CountAndNames => "countAndNames",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSuggestionRelatedPeopleInsightLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleInsightLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessPackageSuggestionRelatedPeopleInsightLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessPackageSuggestionRelatedPeopleInsightLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.actionState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActionState {
-    /// `none` = 0
-    None,
-    /// `pending` = 1
-    Pending,
-    /// `canceled` = 2
-    Canceled,
-    /// `active` = 3
-    Active,
-    /// `done` = 4
+pub enum AccessReviewHistoryStatus {
+    /// `done` = 0
     Done,
-    /// `failed` = 5
-    Failed,
-    /// `notSupported` = 6
-    NotSupported,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for ActionState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("pending", 1),
-        ("canceled", 2),
-        ("active", 3),
-        ("done", 4),
-        ("failed", 5),
-        ("notSupported", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "pending" => Self::Pending,
-            "canceled" => Self::Canceled,
-            "active" => Self::Active,
-            "done" => Self::Done,
-            "failed" => Self::Failed,
-            "notSupported" => Self::NotSupported,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Pending => "pending",
-            Self::Canceled => "canceled",
-            Self::Active => "active",
-            Self::Done => "done",
-            Self::Failed => "failed",
-            Self::NotSupported => "notSupported",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for ActionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for ActionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for ActionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for ActionState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.androidWorkProfileDefaultAppPermissionPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AndroidWorkProfileDefaultAppPermissionPolicyType {
-    /// `deviceDefault` = 0
-    DeviceDefault,
-    /// `prompt` = 1
-    Prompt,
-    /// `autoGrant` = 2
-    AutoGrant,
-    /// `autoDeny` = 3
-    AutoDeny,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AndroidWorkProfileDefaultAppPermissionPolicyType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceDefault", 0),
-        ("prompt", 1),
-        ("autoGrant", 2),
-        ("autoDeny", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceDefault" => Self::DeviceDefault,
-            "prompt" => Self::Prompt,
-            "autoGrant" => Self::AutoGrant,
-            "autoDeny" => Self::AutoDeny,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceDefault => "deviceDefault",
-            Self::Prompt => "prompt",
-            Self::AutoGrant => "autoGrant",
-            Self::AutoDeny => "autoDeny",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidWorkProfileDefaultAppPermissionPolicyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidWorkProfileDefaultAppPermissionPolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for AndroidWorkProfileDefaultAppPermissionPolicyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for AndroidWorkProfileDefaultAppPermissionPolicyType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppCredentialRestrictionType {
-    /// `passwordAddition` = 0
-    PasswordAddition,
-    /// `passwordLifetime` = 1
-    PasswordLifetime,
-    /// `symmetricKeyAddition` = 2
-    SymmetricKeyAddition,
-    /// `symmetricKeyLifetime` = 3
-    SymmetricKeyLifetime,
-    /// `customPasswordAddition` = 4
-    CustomPasswordAddition,
-    /// `unknownFutureValue` = 99
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("passwordAddition", 0),
-        ("passwordLifetime", 1),
-        ("symmetricKeyAddition", 2),
-        ("symmetricKeyLifetime", 3),
-        ("customPasswordAddition", 4),
-        ("unknownFutureValue", 99),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "passwordAddition" => Self::PasswordAddition,
-            "passwordLifetime" => Self::PasswordLifetime,
-            "symmetricKeyAddition" => Self::SymmetricKeyAddition,
-            "symmetricKeyLifetime" => Self::SymmetricKeyLifetime,
-            "customPasswordAddition" => Self::CustomPasswordAddition,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PasswordAddition => "passwordAddition",
-            Self::PasswordLifetime => "passwordLifetime",
-            Self::SymmetricKeyAddition => "symmetricKeyAddition",
-            Self::SymmetricKeyLifetime => "symmetricKeyLifetime",
-            Self::CustomPasswordAddition => "customPasswordAddition",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppCredentialRestrictionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for AppCredentialRestrictionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for AppCredentialRestrictionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.appLockerApplicationControlType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppLockerApplicationControlType {
-    /// `notConfigured` = 0
-    NotConfigured,
-    /// `enforceComponentsAndStoreApps` = 1
-    EnforceComponentsAndStoreApps,
-    /// `auditComponentsAndStoreApps` = 2
-    AuditComponentsAndStoreApps,
-    /// `enforceComponentsStoreAppsAndSmartlocker` = 3
-    EnforceComponentsStoreAppsAndSmartlocker,
-    /// `auditComponentsStoreAppsAndSmartlocker` = 4
-    AuditComponentsStoreAppsAndSmartlocker,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppLockerApplicationControlType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notConfigured", 0),
-        ("enforceComponentsAndStoreApps", 1),
-        ("auditComponentsAndStoreApps", 2),
-        ("enforceComponentsStoreAppsAndSmartlocker", 3),
-        ("auditComponentsStoreAppsAndSmartlocker", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notConfigured" => Self::NotConfigured,
-            "enforceComponentsAndStoreApps" => Self::EnforceComponentsAndStoreApps,
-            "auditComponentsAndStoreApps" => Self::AuditComponentsAndStoreApps,
-            "enforceComponentsStoreAppsAndSmartlocker" => {
-                Self::EnforceComponentsStoreAppsAndSmartlocker
-            }
-            "auditComponentsStoreAppsAndSmartlocker" => {
-                Self::AuditComponentsStoreAppsAndSmartlocker
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotConfigured => "notConfigured",
-            Self::EnforceComponentsAndStoreApps => "enforceComponentsAndStoreApps",
-            Self::AuditComponentsAndStoreApps => "auditComponentsAndStoreApps",
-            Self::EnforceComponentsStoreAppsAndSmartlocker => {
-                "enforceComponentsStoreAppsAndSmartlocker"
-            }
-            Self::AuditComponentsStoreAppsAndSmartlocker => {
-                "auditComponentsStoreAppsAndSmartlocker"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AppLockerApplicationControlType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AppLockerApplicationControlType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for AppLockerApplicationControlType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for AppLockerApplicationControlType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AutomaticRepliesStatus {
-    /// `disabled` = 0
-    Disabled,
-    /// `alwaysEnabled` = 1
-    AlwaysEnabled,
-    /// `scheduled` = 2
-    Scheduled,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("alwaysEnabled", 1),
-        ("scheduled", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "alwaysEnabled" => Self::AlwaysEnabled,
-            "scheduled" => Self::Scheduled,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::AlwaysEnabled => "alwaysEnabled",
-            Self::Scheduled => "scheduled",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for AutomaticRepliesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for AutomaticRepliesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for AutomaticRepliesStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum B2bIdentityProvidersType {
-    /// `azureActiveDirectory` = 1
-    AzureActiveDirectory,
-    /// `externalFederation` = 2
-    ExternalFederation,
-    /// `socialIdentityProviders` = 3
-    SocialIdentityProviders,
-    /// `emailOneTimePasscode` = 4
-    EmailOneTimePasscode,
-    /// `microsoftAccount` = 5
-    MicrosoftAccount,
-    /// `defaultConfiguredIdp` = 6
-    DefaultConfiguredIdp,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("azureActiveDirectory", 1),
-        ("externalFederation", 2),
-        ("socialIdentityProviders", 3),
-        ("emailOneTimePasscode", 4),
-        ("microsoftAccount", 5),
-        ("defaultConfiguredIdp", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "azureActiveDirectory" => Self::AzureActiveDirectory,
-            "externalFederation" => Self::ExternalFederation,
-            "socialIdentityProviders" => Self::SocialIdentityProviders,
-            "emailOneTimePasscode" => Self::EmailOneTimePasscode,
-            "microsoftAccount" => Self::MicrosoftAccount,
-            "defaultConfiguredIdp" => Self::DefaultConfiguredIdp,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AzureActiveDirectory => "azureActiveDirectory",
-            Self::ExternalFederation => "externalFederation",
-            Self::SocialIdentityProviders => "socialIdentityProviders",
-            Self::EmailOneTimePasscode => "emailOneTimePasscode",
-            Self::MicrosoftAccount => "microsoftAccount",
-            Self::DefaultConfiguredIdp => "defaultConfiguredIdp",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for B2bIdentityProvidersType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for B2bIdentityProvidersType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for B2bIdentityProvidersType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.backupServiceStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupServiceStatus {
-    /// `disabled` = 0
-    Disabled,
-    /// `enabled` = 1
-    Enabled,
-    /// `protectionChangeLocked` = 2
-    ProtectionChangeLocked,
-    /// `restoreLocked` = 3
-    RestoreLocked,
+    /// `inprogress` = 1
+    Inprogress,
+    /// `error` = 2
+    Error,
+    /// `requested` = 3
+    Requested,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceStatus {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("enabled", 1),
-        ("protectionChangeLocked", 2),
-        ("restoreLocked", 3),
+        ("done", 0),
+        ("inprogress", 1),
+        ("error", 2),
+        ("requested", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            "protectionChangeLocked" => Self::ProtectionChangeLocked,
-            "restoreLocked" => Self::RestoreLocked,
+            "done" => Self::Done,
+            "inprogress" => Self::Inprogress,
+            "error" => Self::Error,
+            "requested" => Self::Requested,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::ProtectionChangeLocked => "protectionChangeLocked",
-            Self::RestoreLocked => "restoreLocked",
+            Self::Done => "done",
+            Self::Inprogress => "inprogress",
+            Self::Error => "error",
+            Self::Requested => "requested",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BackupServiceStatus {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewHistoryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -644,103 +76,68 @@ impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BackupServiceStatus {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessReviewHistoryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl From<&str> for BackupServiceStatus {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessReviewHistoryStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.callState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_agreement_acceptance")]
+/// CSDL enum type `microsoft.graph.agreementAcceptanceState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CallState {
-    /// `incoming` = 0
-    Incoming,
-    /// `establishing` = 1
-    Establishing,
-    /// `established` = 3
-    Established,
-    /// `hold` = 4
-    Hold,
-    /// `transferring` = 5
-    Transferring,
-    /// `transferAccepted` = 6
-    TransferAccepted,
-    /// `redirecting` = 7
-    Redirecting,
-    /// `terminating` = 8
-    Terminating,
-    /// `terminated` = 9
-    Terminated,
-    /// `unknownFutureValue` = 10
+pub enum AgreementAcceptanceState {
+    /// `accepted` = 2
+    Accepted,
+    /// `declined` = 3
+    Declined,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for CallState {
+#[cfg(feature = "_agreement_acceptance")]
+impl graph_odata_runtime::enums::EvolvableEnum for AgreementAcceptanceState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("incoming", 0),
-        ("establishing", 1),
-        ("established", 3),
-        ("hold", 4),
-        ("transferring", 5),
-        ("transferAccepted", 6),
-        ("redirecting", 7),
-        ("terminating", 8),
-        ("terminated", 9),
-        ("unknownFutureValue", 10),
+        ("accepted", 2),
+        ("declined", 3),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "incoming" => Self::Incoming,
-            "establishing" => Self::Establishing,
-            "established" => Self::Established,
-            "hold" => Self::Hold,
-            "transferring" => Self::Transferring,
-            "transferAccepted" => Self::TransferAccepted,
-            "redirecting" => Self::Redirecting,
-            "terminating" => Self::Terminating,
-            "terminated" => Self::Terminated,
+            "accepted" => Self::Accepted,
+            "declined" => Self::Declined,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Incoming => "incoming",
-            Self::Establishing => "establishing",
-            Self::Established => "established",
-            Self::Hold => "hold",
-            Self::Transferring => "transferring",
-            Self::TransferAccepted => "transferAccepted",
-            Self::Redirecting => "redirecting",
-            Self::Terminating => "terminating",
-            Self::Terminated => "terminated",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for CallState {
+#[cfg(feature = "_agreement_acceptance")]
+impl serde::Serialize for AgreementAcceptanceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for CallState {
+#[cfg(feature = "_agreement_acceptance")]
+impl<'de> serde::Deserialize<'de> for AgreementAcceptanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -748,15 +145,523 @@ impl<'de> serde::Deserialize<'de> for CallState {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for CallState {
+#[cfg(feature = "_agreement_acceptance")]
+impl std::fmt::Display for AgreementAcceptanceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for CallState {
+#[cfg(feature = "_agreement_acceptance")]
+impl From<&str> for AgreementAcceptanceState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL enum type `microsoft.graph.alertFeedback`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AlertFeedback {
+    /// `unknown` = 0
+    Unknown,
+    /// `truePositive` = 1
+    TruePositive,
+    /// `falsePositive` = 2
+    FalsePositive,
+    /// `benignPositive` = 3
+    BenignPositive,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("truePositive", 1),
+        ("falsePositive", 2),
+        ("benignPositive", 3),
+        ("unknownFutureValue", 127),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "truePositive" => Self::TruePositive,
+            "falsePositive" => Self::FalsePositive,
+            "benignPositive" => Self::BenignPositive,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::TruePositive => "truePositive",
+            Self::FalsePositive => "falsePositive",
+            Self::BenignPositive => "benignPositive",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AlertFeedback {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AlertFeedback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AlertFeedback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for AlertFeedback {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.appLogUploadState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppLogUploadState {
+    /// `pending` = 0
+    Pending,
+    /// `completed` = 1
+    Completed,
+    /// `failed` = 2
+    Failed,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppLogUploadState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pending", 0),
+        ("completed", 1),
+        ("failed", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for AppLogUploadState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for AppLogUploadState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for AppLogUploadState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for AppLogUploadState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.applicationDataType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ApplicationDataType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationDataType {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `codingFiles` = 1
+    pub const CODING_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `creditCards` = 2
+    pub const CREDIT_CARDS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `databaseFiles` = 4
+    pub const DATABASE_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `documents` = 8
+    pub const DOCUMENTS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `mediaFiles` = 16
+    pub const MEDIA_FILES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::FlagsEnum for ApplicationDataType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("codingFiles", 1),
+        ("creditCards", 2),
+        ("databaseFiles", 4),
+        ("documents", 8),
+        ("mediaFiles", 16),
+        ("unknownFutureValue", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Debug for ApplicationDataType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for ApplicationDataType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::str::FromStr for ApplicationDataType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::ops::BitOr for ApplicationDataType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::ops::BitOrAssign for ApplicationDataType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.applicationGuardBlockClipboardSharingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationGuardBlockClipboardSharingType {
+    /// `notConfigured` = 0
+    NotConfigured,
+    /// `blockBoth` = 1
+    BlockBoth,
+    /// `blockHostToContainer` = 2
+    BlockHostToContainer,
+    /// `blockContainerToHost` = 3
+    BlockContainerToHost,
+    /// `blockNone` = 4
+    BlockNone,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for ApplicationGuardBlockClipboardSharingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notConfigured", 0),
+        ("blockBoth", 1),
+        ("blockHostToContainer", 2),
+        ("blockContainerToHost", 3),
+        ("blockNone", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notConfigured" => Self::NotConfigured,
+            "blockBoth" => Self::BlockBoth,
+            "blockHostToContainer" => Self::BlockHostToContainer,
+            "blockContainerToHost" => Self::BlockContainerToHost,
+            "blockNone" => Self::BlockNone,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotConfigured => "notConfigured",
+            Self::BlockBoth => "blockBoth",
+            Self::BlockHostToContainer => "blockHostToContainer",
+            Self::BlockContainerToHost => "blockContainerToHost",
+            Self::BlockNone => "blockNone",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ApplicationGuardBlockClipboardSharingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockClipboardSharingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for ApplicationGuardBlockClipboardSharingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for ApplicationGuardBlockClipboardSharingType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.automaticUpdateMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutomaticUpdateMode {
+    /// `userDefined` = 0
+    UserDefined,
+    /// `notifyDownload` = 1
+    NotifyDownload,
+    /// `autoInstallAtMaintenanceTime` = 2
+    AutoInstallAtMaintenanceTime,
+    /// `autoInstallAndRebootAtMaintenanceTime` = 3
+    AutoInstallAndRebootAtMaintenanceTime,
+    /// `autoInstallAndRebootAtScheduledTime` = 4
+    AutoInstallAndRebootAtScheduledTime,
+    /// `autoInstallAndRebootWithoutEndUserControl` = 5
+    AutoInstallAndRebootWithoutEndUserControl,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for AutomaticUpdateMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userDefined", 0),
+        ("notifyDownload", 1),
+        ("autoInstallAtMaintenanceTime", 2),
+        ("autoInstallAndRebootAtMaintenanceTime", 3),
+        ("autoInstallAndRebootAtScheduledTime", 4),
+        ("autoInstallAndRebootWithoutEndUserControl", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userDefined" => Self::UserDefined,
+            "notifyDownload" => Self::NotifyDownload,
+            "autoInstallAtMaintenanceTime" => Self::AutoInstallAtMaintenanceTime,
+            "autoInstallAndRebootAtMaintenanceTime" => {
+                Self::AutoInstallAndRebootAtMaintenanceTime
+            }
+            "autoInstallAndRebootAtScheduledTime" => {
+                Self::AutoInstallAndRebootAtScheduledTime
+            }
+            "autoInstallAndRebootWithoutEndUserControl" => {
+                Self::AutoInstallAndRebootWithoutEndUserControl
+            }
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserDefined => "userDefined",
+            Self::NotifyDownload => "notifyDownload",
+            Self::AutoInstallAtMaintenanceTime => "autoInstallAtMaintenanceTime",
+            Self::AutoInstallAndRebootAtMaintenanceTime => {
+                "autoInstallAndRebootAtMaintenanceTime"
+            }
+            Self::AutoInstallAndRebootAtScheduledTime => {
+                "autoInstallAndRebootAtScheduledTime"
+            }
+            Self::AutoInstallAndRebootWithoutEndUserControl => {
+                "autoInstallAndRebootWithoutEndUserControl"
+            }
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AutomaticUpdateMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AutomaticUpdateMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for AutomaticUpdateMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for AutomaticUpdateMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.bookingPageAccessControl`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BookingPageAccessControl {
+    /// `unrestricted` = 0
+    Unrestricted,
+    /// `restrictedToOrganization` = 1
+    RestrictedToOrganization,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for BookingPageAccessControl {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unrestricted", 0),
+        ("restrictedToOrganization", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unrestricted" => Self::Unrestricted,
+            "restrictedToOrganization" => Self::RestrictedToOrganization,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unrestricted => "unrestricted",
+            Self::RestrictedToOrganization => "restrictedToOrganization",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingPageAccessControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingPageAccessControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for BookingPageAccessControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<&str> for BookingPageAccessControl {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1114,82 +1019,278 @@ impl From<&str> for ChatMessageImportance {
     }
 }
 
-#[cfg(feature = "_places")]
-/// CSDL enum type `microsoft.graph.checkInMethod`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CheckInMethod {
-    /// `unspecified` = 0
-    Unspecified,
-    /// `manual` = 1
-    Manual,
-    /// `inferred` = 2
-    Inferred,
-    /// `verified` = 3
-    Verified,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationDlpActionTypes(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolationDlpActionTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `notifySender` = 1
+    pub const NOTIFY_SENDER: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `blockAccess` = 2
+    pub const BLOCK_ACCESS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `blockAccessExternal` = 4
+    pub const BLOCK_ACCESS_EXTERNAL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
 }
 
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::enums::EvolvableEnum for CheckInMethod {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::enums::FlagsEnum for ChatMessagePolicyViolationDlpActionTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unspecified", 0),
-        ("manual", 1),
-        ("inferred", 2),
-        ("verified", 3),
-        ("unknownFutureValue", 4),
+        ("none", 0),
+        ("notifySender", 1),
+        ("blockAccess", 2),
+        ("blockAccessExternal", 4),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unspecified" => Self::Unspecified,
-            "manual" => Self::Manual,
-            "inferred" => Self::Inferred,
-            "verified" => Self::Verified,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unspecified => "unspecified",
-            Self::Manual => "manual",
-            Self::Inferred => "inferred",
-            Self::Verified => "verified",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for CheckInMethod {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Debug for ChatMessagePolicyViolationDlpActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Display for ChatMessagePolicyViolationDlpActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOr for ChatMessagePolicyViolationDlpActionTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationDlpActionTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessagePolicyViolationDlpActionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for CheckInMethod {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
-#[cfg(feature = "_places")]
-impl std::fmt::Display for CheckInMethod {
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationUserActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationUserActionTypes(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolationUserActionTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `override` = 1
+    pub const OVERRIDE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `reportFalsePositive` = 2
+    pub const REPORT_FALSE_POSITIVE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::enums::FlagsEnum
+for ChatMessagePolicyViolationUserActionTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("override", 1),
+        ("reportFalsePositive", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Debug for ChatMessagePolicyViolationUserActionTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+        graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_places")]
-impl From<&str> for CheckInMethod {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOr for ChatMessagePolicyViolationUserActionTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationUserActionTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessagePolicyViolationUserActionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL enum type `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct ChatMessagePolicyViolationVerdictDetailsTypes(
+    graph_odata_runtime::enums::FlagSet,
+);
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ChatMessagePolicyViolationVerdictDetailsTypes {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `allowFalsePositiveOverride` = 1
+    pub const ALLOW_FALSE_POSITIVE_OVERRIDE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `allowOverrideWithoutJustification` = 2
+    pub const ALLOW_OVERRIDE_WITHOUT_JUSTIFICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `allowOverrideWithJustification` = 4
+    pub const ALLOW_OVERRIDE_WITH_JUSTIFICATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::enums::FlagsEnum
+for ChatMessagePolicyViolationVerdictDetailsTypes {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("allowFalsePositiveOverride", 1),
+        ("allowOverrideWithoutJustification", 2),
+        ("allowOverrideWithJustification", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Debug for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::fmt::Display for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOr for ChatMessagePolicyViolationVerdictDetailsTypes {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl std::ops::BitOrAssign for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1273,63 +1374,63 @@ impl From<&str> for ConnectionDirection {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.defenderPromptForSampleSubmission`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.defenderMonitorFileActivity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefenderPromptForSampleSubmission {
+pub enum DefenderMonitorFileActivity {
     /// `userDefined` = 0
     UserDefined,
-    /// `alwaysPrompt` = 1
-    AlwaysPrompt,
-    /// `promptBeforeSendingPersonalData` = 2
-    PromptBeforeSendingPersonalData,
-    /// `neverSendData` = 3
-    NeverSendData,
-    /// `sendAllDataWithoutPrompting` = 4
-    SendAllDataWithoutPrompting,
+    /// `disable` = 1
+    Disable,
+    /// `monitorAllFiles` = 2
+    MonitorAllFiles,
+    /// `monitorIncomingFilesOnly` = 3
+    MonitorIncomingFilesOnly,
+    /// `monitorOutgoingFilesOnly` = 4
+    MonitorOutgoingFilesOnly,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefenderPromptForSampleSubmission {
+impl graph_odata_runtime::enums::EvolvableEnum for DefenderMonitorFileActivity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
-        ("alwaysPrompt", 1),
-        ("promptBeforeSendingPersonalData", 2),
-        ("neverSendData", 3),
-        ("sendAllDataWithoutPrompting", 4),
+        ("disable", 1),
+        ("monitorAllFiles", 2),
+        ("monitorIncomingFilesOnly", 3),
+        ("monitorOutgoingFilesOnly", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "userDefined" => Self::UserDefined,
-            "alwaysPrompt" => Self::AlwaysPrompt,
-            "promptBeforeSendingPersonalData" => Self::PromptBeforeSendingPersonalData,
-            "neverSendData" => Self::NeverSendData,
-            "sendAllDataWithoutPrompting" => Self::SendAllDataWithoutPrompting,
+            "disable" => Self::Disable,
+            "monitorAllFiles" => Self::MonitorAllFiles,
+            "monitorIncomingFilesOnly" => Self::MonitorIncomingFilesOnly,
+            "monitorOutgoingFilesOnly" => Self::MonitorOutgoingFilesOnly,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::UserDefined => "userDefined",
-            Self::AlwaysPrompt => "alwaysPrompt",
-            Self::PromptBeforeSendingPersonalData => "promptBeforeSendingPersonalData",
-            Self::NeverSendData => "neverSendData",
-            Self::SendAllDataWithoutPrompting => "sendAllDataWithoutPrompting",
+            Self::Disable => "disable",
+            Self::MonitorAllFiles => "monitorAllFiles",
+            Self::MonitorIncomingFilesOnly => "monitorIncomingFilesOnly",
+            Self::MonitorOutgoingFilesOnly => "monitorOutgoingFilesOnly",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DefenderPromptForSampleSubmission {
+impl serde::Serialize for DefenderMonitorFileActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DefenderPromptForSampleSubmission {
+impl<'de> serde::Deserialize<'de> for DefenderMonitorFileActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1338,893 +1439,87 @@ impl<'de> serde::Deserialize<'de> for DefenderPromptForSampleSubmission {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for DefenderPromptForSampleSubmission {
+impl std::fmt::Display for DefenderMonitorFileActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for DefenderPromptForSampleSubmission {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestAction`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegatedAdminRelationshipRequestAction {
-    /// `lockForApproval` = 0
-    LockForApproval,
-    /// `approve` = 1
-    Approve,
-    /// `terminate` = 2
-    Terminate,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// `reject` = 4
-    Reject,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DelegatedAdminRelationshipRequestAction {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("lockForApproval", 0),
-        ("approve", 1),
-        ("terminate", 2),
-        ("unknownFutureValue", 3),
-        ("reject", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lockForApproval" => Self::LockForApproval,
-            "approve" => Self::Approve,
-            "terminate" => Self::Terminate,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "reject" => Self::Reject,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::LockForApproval => "lockForApproval",
-            Self::Approve => "approve",
-            Self::Terminate => "terminate",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Reject => "reject",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipRequestAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for DelegatedAdminRelationshipRequestAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for DelegatedAdminRelationshipRequestAction {
+impl From<&str> for DefenderMonitorFileActivity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementReportStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.defenderThreatAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementReportStatus {
-    /// `unknown` = 0
-    Unknown,
-    /// `notStarted` = 1
-    NotStarted,
-    /// `inProgress` = 2
-    InProgress,
-    /// `completed` = 3
-    Completed,
-    /// `failed` = 4
-    Failed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("notStarted", 1),
-        ("inProgress", 2),
-        ("completed", 3),
-        ("failed", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "notStarted" => Self::NotStarted,
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::NotStarted => "notStarted",
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementReportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementReportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementReportStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_search")]
-/// CSDL enum type `microsoft.graph.devicePlatformType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DevicePlatformType {
-    /// `android` = 0
-    Android,
-    /// `androidForWork` = 1
-    AndroidForWork,
-    /// `iOS` = 2
-    IOs,
-    /// `macOS` = 3
-    MacOs,
-    /// `windowsPhone81` = 4
-    WindowsPhone81,
-    /// `windows81AndLater` = 5
-    Windows81AndLater,
-    /// `windows10AndLater` = 6
-    Windows10AndLater,
-    /// `androidWorkProfile` = 7
-    AndroidWorkProfile,
-    /// `unknown` = 8
-    Unknown,
-    /// `androidAOSP` = 9
-    AndroidAosp,
-    /// `androidMobileApplicationManagement` = 10
-    AndroidMobileApplicationManagement,
-    /// `iOSMobileApplicationManagement` = 11
-    IOsMobileApplicationManagement,
-    /// `unknownFutureValue` = 12
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_search")]
-impl graph_odata_runtime::enums::EvolvableEnum for DevicePlatformType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("android", 0),
-        ("androidForWork", 1),
-        ("iOS", 2),
-        ("macOS", 3),
-        ("windowsPhone81", 4),
-        ("windows81AndLater", 5),
-        ("windows10AndLater", 6),
-        ("androidWorkProfile", 7),
-        ("unknown", 8),
-        ("androidAOSP", 9),
-        ("androidMobileApplicationManagement", 10),
-        ("iOSMobileApplicationManagement", 11),
-        ("unknownFutureValue", 12),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "android" => Self::Android,
-            "androidForWork" => Self::AndroidForWork,
-            "iOS" => Self::IOs,
-            "macOS" => Self::MacOs,
-            "windowsPhone81" => Self::WindowsPhone81,
-            "windows81AndLater" => Self::Windows81AndLater,
-            "windows10AndLater" => Self::Windows10AndLater,
-            "androidWorkProfile" => Self::AndroidWorkProfile,
-            "unknown" => Self::Unknown,
-            "androidAOSP" => Self::AndroidAosp,
-            "androidMobileApplicationManagement" => {
-                Self::AndroidMobileApplicationManagement
-            }
-            "iOSMobileApplicationManagement" => Self::IOsMobileApplicationManagement,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Android => "android",
-            Self::AndroidForWork => "androidForWork",
-            Self::IOs => "iOS",
-            Self::MacOs => "macOS",
-            Self::WindowsPhone81 => "windowsPhone81",
-            Self::Windows81AndLater => "windows81AndLater",
-            Self::Windows10AndLater => "windows10AndLater",
-            Self::AndroidWorkProfile => "androidWorkProfile",
-            Self::Unknown => "unknown",
-            Self::AndroidAosp => "androidAOSP",
-            Self::AndroidMobileApplicationManagement => {
-                "androidMobileApplicationManagement"
-            }
-            Self::IOsMobileApplicationManagement => "iOSMobileApplicationManagement",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_search")]
-impl serde::Serialize for DevicePlatformType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl<'de> serde::Deserialize<'de> for DevicePlatformType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_search")]
-impl std::fmt::Display for DevicePlatformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_search")]
-impl From<&str> for DevicePlatformType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.driftStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DriftStatus {
-    /// `active` = 0
-    Active,
-    /// `fixed` = 1
-    Fixed,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for DriftStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("fixed", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "fixed" => Self::Fixed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Fixed => "fixed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for DriftStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for DriftStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for DriftStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for DriftStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL enum type `microsoft.graph.emailRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EmailRole {
-    /// `unknown` = 0
-    Unknown,
-    /// `sender` = 1
-    Sender,
-    /// `recipient` = 2
-    Recipient,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EmailRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("sender", 1),
-        ("recipient", 2),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "sender" => Self::Sender,
-            "recipient" => Self::Recipient,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Sender => "sender",
-            Self::Recipient => "recipient",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EmailRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EmailRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EmailRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EmailRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.endUserNotificationPreference`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EndUserNotificationPreference {
-    /// `unknown` = 0
-    Unknown,
-    /// `microsoft` = 1
-    Microsoft,
-    /// `custom` = 2
-    Custom,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationPreference {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("microsoft", 1),
-        ("custom", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "microsoft" => Self::Microsoft,
-            "custom" => Self::Custom,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Microsoft => "microsoft",
-            Self::Custom => "custom",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EndUserNotificationPreference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EndUserNotificationPreference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EndUserNotificationPreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EndUserNotificationPreference {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.endUserNotificationSettingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EndUserNotificationSettingType {
-    /// `unknown` = 0
-    Unknown,
-    /// `noTraining` = 1
-    NoTraining,
-    /// `trainingSelected` = 2
-    TrainingSelected,
-    /// `noNotification` = 3
-    NoNotification,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationSettingType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("noTraining", 1),
-        ("trainingSelected", 2),
-        ("noNotification", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "noTraining" => Self::NoTraining,
-            "trainingSelected" => Self::TrainingSelected,
-            "noNotification" => Self::NoNotification,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::NoTraining => "noTraining",
-            Self::TrainingSelected => "trainingSelected",
-            Self::NoNotification => "noNotification",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EndUserNotificationSettingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EndUserNotificationSettingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for EndUserNotificationSettingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for EndUserNotificationSettingType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.errorCorrectionLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ErrorCorrectionLevel {
-    /// `l` = 1
-    L,
-    /// `m` = 2
-    M,
-    /// `q` = 3
-    Q,
-    /// `h` = 4
-    H,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for ErrorCorrectionLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("l", 1),
-        ("m", 2),
-        ("q", 3),
-        ("h", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "l" => Self::L,
-            "m" => Self::M,
-            "q" => Self::Q,
-            "h" => Self::H,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::L => "l",
-            Self::M => "m",
-            Self::Q => "q",
-            Self::H => "h",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ErrorCorrectionLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ErrorCorrectionLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for ErrorCorrectionLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for ErrorCorrectionLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.exchangeMessageTraceStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExchangeMessageTraceStatus {
-    /// `gettingStatus` = 1
-    GettingStatus,
-    /// `pending` = 2
-    Pending,
-    /// `failed` = 3
-    Failed,
-    /// `delivered` = 4
-    Delivered,
-    /// `expanded` = 5
-    Expanded,
-    /// `quarantined` = 6
-    Quarantined,
-    /// `filteredAsSpam` = 7
-    FilteredAsSpam,
-    /// `unknownFutureValue` = 8
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExchangeMessageTraceStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("gettingStatus", 1),
-        ("pending", 2),
-        ("failed", 3),
-        ("delivered", 4),
-        ("expanded", 5),
-        ("quarantined", 6),
-        ("filteredAsSpam", 7),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "gettingStatus" => Self::GettingStatus,
-            "pending" => Self::Pending,
-            "failed" => Self::Failed,
-            "delivered" => Self::Delivered,
-            "expanded" => Self::Expanded,
-            "quarantined" => Self::Quarantined,
-            "filteredAsSpam" => Self::FilteredAsSpam,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::GettingStatus => "gettingStatus",
-            Self::Pending => "pending",
-            Self::Failed => "failed",
-            Self::Delivered => "delivered",
-            Self::Expanded => "expanded",
-            Self::Quarantined => "quarantined",
-            Self::FilteredAsSpam => "filteredAsSpam",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ExchangeMessageTraceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ExchangeMessageTraceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for ExchangeMessageTraceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for ExchangeMessageTraceStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExternalAudienceScope {
-    /// `none` = 0
-    None,
-    /// `contactsOnly` = 1
-    ContactsOnly,
-    /// `all` = 2
-    All,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("contactsOnly", 1),
-        ("all", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "contactsOnly" => Self::ContactsOnly,
-            "all" => Self::All,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::ContactsOnly => "contactsOnly",
-            Self::All => "all",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for ExternalAudienceScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for ExternalAudienceScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for ExternalAudienceScope {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.firewallPreSharedKeyEncodingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FirewallPreSharedKeyEncodingMethodType {
+pub enum DefenderThreatAction {
     /// `deviceDefault` = 0
     DeviceDefault,
-    /// `none` = 1
-    None,
-    /// `utF8` = 2
-    UtF8,
+    /// `clean` = 1
+    Clean,
+    /// `quarantine` = 2
+    Quarantine,
+    /// `remove` = 3
+    Remove,
+    /// `allow` = 4
+    Allow,
+    /// `userDefined` = 5
+    UserDefined,
+    /// `block` = 6
+    Block,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for FirewallPreSharedKeyEncodingMethodType {
+impl graph_odata_runtime::enums::EvolvableEnum for DefenderThreatAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
-        ("none", 1),
-        ("utF8", 2),
+        ("clean", 1),
+        ("quarantine", 2),
+        ("remove", 3),
+        ("allow", 4),
+        ("userDefined", 5),
+        ("block", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "deviceDefault" => Self::DeviceDefault,
-            "none" => Self::None,
-            "utF8" => Self::UtF8,
+            "clean" => Self::Clean,
+            "quarantine" => Self::Quarantine,
+            "remove" => Self::Remove,
+            "allow" => Self::Allow,
+            "userDefined" => Self::UserDefined,
+            "block" => Self::Block,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::DeviceDefault => "deviceDefault",
-            Self::None => "none",
-            Self::UtF8 => "utF8",
+            Self::Clean => "clean",
+            Self::Quarantine => "quarantine",
+            Self::Remove => "remove",
+            Self::Allow => "allow",
+            Self::UserDefined => "userDefined",
+            Self::Block => "block",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for FirewallPreSharedKeyEncodingMethodType {
+impl serde::Serialize for DefenderThreatAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for FirewallPreSharedKeyEncodingMethodType {
+impl<'de> serde::Deserialize<'de> for DefenderThreatAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2233,77 +1528,186 @@ impl<'de> serde::Deserialize<'de> for FirewallPreSharedKeyEncodingMethodType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for FirewallPreSharedKeyEncodingMethodType {
+impl std::fmt::Display for DefenderThreatAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for FirewallPreSharedKeyEncodingMethodType {
+impl From<&str> for DefenderThreatAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.labelActionSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.deviceEnrollmentFailureReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LabelActionSource {
-    /// `manual` = 0
-    Manual,
-    /// `automatic` = 1
-    Automatic,
-    /// `recommended` = 2
-    Recommended,
-    /// `none` = 3
-    None,
-    /// `unknownFutureValue` = 4
+pub enum DeviceEnrollmentFailureReason {
+    /// `unknown` = 0
+    Unknown,
+    /// `authentication` = 1
+    Authentication,
+    /// `authorization` = 2
+    Authorization,
+    /// `accountValidation` = 3
+    AccountValidation,
+    /// `userValidation` = 4
+    UserValidation,
+    /// `deviceNotSupported` = 5
+    DeviceNotSupported,
+    /// `inMaintenance` = 6
+    InMaintenance,
+    /// `badRequest` = 7
+    BadRequest,
+    /// `featureNotSupported` = 8
+    FeatureNotSupported,
+    /// `enrollmentRestrictionsEnforced` = 9
+    EnrollmentRestrictionsEnforced,
+    /// `clientDisconnected` = 10
+    ClientDisconnected,
+    /// `userAbandonment` = 11
+    UserAbandonment,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceEnrollmentFailureReason {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("authentication", 1),
+        ("authorization", 2),
+        ("accountValidation", 3),
+        ("userValidation", 4),
+        ("deviceNotSupported", 5),
+        ("inMaintenance", 6),
+        ("badRequest", 7),
+        ("featureNotSupported", 8),
+        ("enrollmentRestrictionsEnforced", 9),
+        ("clientDisconnected", 10),
+        ("userAbandonment", 11),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "authentication" => Self::Authentication,
+            "authorization" => Self::Authorization,
+            "accountValidation" => Self::AccountValidation,
+            "userValidation" => Self::UserValidation,
+            "deviceNotSupported" => Self::DeviceNotSupported,
+            "inMaintenance" => Self::InMaintenance,
+            "badRequest" => Self::BadRequest,
+            "featureNotSupported" => Self::FeatureNotSupported,
+            "enrollmentRestrictionsEnforced" => Self::EnrollmentRestrictionsEnforced,
+            "clientDisconnected" => Self::ClientDisconnected,
+            "userAbandonment" => Self::UserAbandonment,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Authentication => "authentication",
+            Self::Authorization => "authorization",
+            Self::AccountValidation => "accountValidation",
+            Self::UserValidation => "userValidation",
+            Self::DeviceNotSupported => "deviceNotSupported",
+            Self::InMaintenance => "inMaintenance",
+            Self::BadRequest => "badRequest",
+            Self::FeatureNotSupported => "featureNotSupported",
+            Self::EnrollmentRestrictionsEnforced => "enrollmentRestrictionsEnforced",
+            Self::ClientDisconnected => "clientDisconnected",
+            Self::UserAbandonment => "userAbandonment",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceEnrollmentFailureReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for DeviceEnrollmentFailureReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for DeviceEnrollmentFailureReason {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementReportFileFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementReportFileFormat {
+    /// `csv` = 0
+    Csv,
+    /// `pdf` = 1
+    Pdf,
+    /// `json` = 2
+    Json,
+    /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for LabelActionSource {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportFileFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("manual", 0),
-        ("automatic", 1),
-        ("recommended", 2),
-        ("none", 3),
-        ("unknownFutureValue", 4),
+        ("csv", 0),
+        ("pdf", 1),
+        ("json", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "manual" => Self::Manual,
-            "automatic" => Self::Automatic,
-            "recommended" => Self::Recommended,
-            "none" => Self::None,
+            "csv" => Self::Csv,
+            "pdf" => Self::Pdf,
+            "json" => Self::Json,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Manual => "manual",
-            Self::Automatic => "automatic",
-            Self::Recommended => "recommended",
-            Self::None => "none",
+            Self::Csv => "csv",
+            Self::Pdf => "pdf",
+            Self::Json => "json",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for LabelActionSource {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementReportFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for LabelActionSource {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementReportFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2311,15 +1715,772 @@ impl<'de> serde::Deserialize<'de> for LabelActionSource {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for LabelActionSource {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementReportFileFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for LabelActionSource {
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementReportFileFormat {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.disableReason`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DisableReason {
+    /// `none` = 0
+    None,
+    /// `invalidBillingProfile` = 1
+    InvalidBillingProfile,
+    /// `userRequested` = 2
+    UserRequested,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for DisableReason {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("invalidBillingProfile", 1),
+        ("userRequested", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "invalidBillingProfile" => Self::InvalidBillingProfile,
+            "userRequested" => Self::UserRequested,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::InvalidBillingProfile => "invalidBillingProfile",
+            Self::UserRequested => "userRequested",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for DisableReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for DisableReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for DisableReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<&str> for DisableReason {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationSubmissionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationSubmissionStatus {
+    /// `working` = 0
+    Working,
+    /// `submitted` = 1
+    Submitted,
+    /// `released` = 2
+    Released,
+    /// `returned` = 3
+    Returned,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// `reassigned` = 5
+    Reassigned,
+    /// `excused` = 6
+    Excused,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationSubmissionStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("working", 0),
+        ("submitted", 1),
+        ("released", 2),
+        ("returned", 3),
+        ("unknownFutureValue", 4),
+        ("reassigned", 5),
+        ("excused", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "working" => Self::Working,
+            "submitted" => Self::Submitted,
+            "released" => Self::Released,
+            "returned" => Self::Returned,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "reassigned" => Self::Reassigned,
+            "excused" => Self::Excused,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Working => "working",
+            Self::Submitted => "submitted",
+            Self::Released => "released",
+            Self::Returned => "returned",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Reassigned => "reassigned",
+            Self::Excused => "excused",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationSubmissionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationSubmissionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationSubmissionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationSubmissionStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+/// CSDL enum type `microsoft.graph.expirationPatternType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExpirationPatternType {
+    /// `notSpecified` = 0
+    NotSpecified,
+    /// `noExpiration` = 1
+    NoExpiration,
+    /// `afterDateTime` = 2
+    AfterDateTime,
+    /// `afterDuration` = 3
+    AfterDuration,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExpirationPatternType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notSpecified", 0),
+        ("noExpiration", 1),
+        ("afterDateTime", 2),
+        ("afterDuration", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notSpecified" => Self::NotSpecified,
+            "noExpiration" => Self::NoExpiration,
+            "afterDateTime" => Self::AfterDateTime,
+            "afterDuration" => Self::AfterDuration,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotSpecified => "notSpecified",
+            Self::NoExpiration => "noExpiration",
+            Self::AfterDateTime => "afterDateTime",
+            Self::AfterDuration => "afterDuration",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl serde::Serialize for ExpirationPatternType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl<'de> serde::Deserialize<'de> for ExpirationPatternType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl std::fmt::Display for ExpirationPatternType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_expiration_pattern")]
+impl From<&str> for ExpirationPatternType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL enum type `microsoft.graph.fileStorageContainerTypeAppPermission`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileStorageContainerTypeAppPermission {
+    /// `none` = 0
+    None,
+    /// `readContent` = 1
+    ReadContent,
+    /// `writeContent` = 2
+    WriteContent,
+    /// `manageContent` = 3
+    ManageContent,
+    /// `create` = 4
+    Create,
+    /// `delete` = 5
+    Delete,
+    /// `read` = 6
+    Read,
+    /// `write` = 7
+    Write,
+    /// `enumeratePermissions` = 8
+    EnumeratePermissions,
+    /// `addPermissions` = 9
+    AddPermissions,
+    /// `updatePermissions` = 10
+    UpdatePermissions,
+    /// `deletePermissions` = 11
+    DeletePermissions,
+    /// `deleteOwnPermission` = 12
+    DeleteOwnPermission,
+    /// `managePermissions` = 13
+    ManagePermissions,
+    /// `full` = 14
+    Full,
+    /// `unknownFutureValue` = 15
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for FileStorageContainerTypeAppPermission {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("readContent", 1),
+        ("writeContent", 2),
+        ("manageContent", 3),
+        ("create", 4),
+        ("delete", 5),
+        ("read", 6),
+        ("write", 7),
+        ("enumeratePermissions", 8),
+        ("addPermissions", 9),
+        ("updatePermissions", 10),
+        ("deletePermissions", 11),
+        ("deleteOwnPermission", 12),
+        ("managePermissions", 13),
+        ("full", 14),
+        ("unknownFutureValue", 15),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "readContent" => Self::ReadContent,
+            "writeContent" => Self::WriteContent,
+            "manageContent" => Self::ManageContent,
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            "read" => Self::Read,
+            "write" => Self::Write,
+            "enumeratePermissions" => Self::EnumeratePermissions,
+            "addPermissions" => Self::AddPermissions,
+            "updatePermissions" => Self::UpdatePermissions,
+            "deletePermissions" => Self::DeletePermissions,
+            "deleteOwnPermission" => Self::DeleteOwnPermission,
+            "managePermissions" => Self::ManagePermissions,
+            "full" => Self::Full,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ReadContent => "readContent",
+            Self::WriteContent => "writeContent",
+            Self::ManageContent => "manageContent",
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::EnumeratePermissions => "enumeratePermissions",
+            Self::AddPermissions => "addPermissions",
+            Self::UpdatePermissions => "updatePermissions",
+            Self::DeletePermissions => "deletePermissions",
+            Self::DeleteOwnPermission => "deleteOwnPermission",
+            Self::ManagePermissions => "managePermissions",
+            Self::Full => "full",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerTypeAppPermission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAppPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl std::fmt::Display for FileStorageContainerTypeAppPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl From<&str> for FileStorageContainerTypeAppPermission {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.firewallPacketQueueingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FirewallPacketQueueingMethodType {
+    /// `deviceDefault` = 0
+    DeviceDefault,
+    /// `disabled` = 1
+    Disabled,
+    /// `queueInbound` = 2
+    QueueInbound,
+    /// `queueOutbound` = 3
+    QueueOutbound,
+    /// `queueBoth` = 4
+    QueueBoth,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for FirewallPacketQueueingMethodType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceDefault", 0),
+        ("disabled", 1),
+        ("queueInbound", 2),
+        ("queueOutbound", 3),
+        ("queueBoth", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceDefault" => Self::DeviceDefault,
+            "disabled" => Self::Disabled,
+            "queueInbound" => Self::QueueInbound,
+            "queueOutbound" => Self::QueueOutbound,
+            "queueBoth" => Self::QueueBoth,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceDefault => "deviceDefault",
+            Self::Disabled => "disabled",
+            Self::QueueInbound => "queueInbound",
+            Self::QueueOutbound => "queueOutbound",
+            Self::QueueBoth => "queueBoth",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for FirewallPacketQueueingMethodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for FirewallPacketQueueingMethodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for FirewallPacketQueueingMethodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for FirewallPacketQueueingMethodType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.holdType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HoldType {
+    /// `none` = 0
+    None,
+    /// `private` = 1
+    Private,
+    /// `public` = 2
+    Public,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for HoldType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("private", 1),
+        ("public", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "private" => Self::Private,
+            "public" => Self::Public,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Private => "private",
+            Self::Public => "public",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for HoldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for HoldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for HoldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for HoldType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.identityUserFlowAttributeInputType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdentityUserFlowAttributeInputType {
+    /// `textBox` = 1
+    TextBox,
+    /// `dateTimeDropdown` = 2
+    DateTimeDropdown,
+    /// `radioSingleSelect` = 3
+    RadioSingleSelect,
+    /// `dropdownSingleSelect` = 4
+    DropdownSingleSelect,
+    /// `emailBox` = 5
+    EmailBox,
+    /// `checkboxMultiSelect` = 6
+    CheckboxMultiSelect,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeInputType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("textBox", 1),
+        ("dateTimeDropdown", 2),
+        ("radioSingleSelect", 3),
+        ("dropdownSingleSelect", 4),
+        ("emailBox", 5),
+        ("checkboxMultiSelect", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "textBox" => Self::TextBox,
+            "dateTimeDropdown" => Self::DateTimeDropdown,
+            "radioSingleSelect" => Self::RadioSingleSelect,
+            "dropdownSingleSelect" => Self::DropdownSingleSelect,
+            "emailBox" => Self::EmailBox,
+            "checkboxMultiSelect" => Self::CheckboxMultiSelect,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::TextBox => "textBox",
+            Self::DateTimeDropdown => "dateTimeDropdown",
+            Self::RadioSingleSelect => "radioSingleSelect",
+            Self::DropdownSingleSelect => "dropdownSingleSelect",
+            Self::EmailBox => "emailBox",
+            Self::CheckboxMultiSelect => "checkboxMultiSelect",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for IdentityUserFlowAttributeInputType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for IdentityUserFlowAttributeInputType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<&str> for IdentityUserFlowAttributeInputType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.internetSiteSecurityLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InternetSiteSecurityLevel {
+    /// `userDefined` = 0
+    UserDefined,
+    /// `medium` = 1
+    Medium,
+    /// `mediumHigh` = 2
+    MediumHigh,
+    /// `high` = 3
+    High,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for InternetSiteSecurityLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userDefined", 0),
+        ("medium", 1),
+        ("mediumHigh", 2),
+        ("high", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userDefined" => Self::UserDefined,
+            "medium" => Self::Medium,
+            "mediumHigh" => Self::MediumHigh,
+            "high" => Self::High,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserDefined => "userDefined",
+            Self::Medium => "medium",
+            Self::MediumHigh => "mediumHigh",
+            Self::High => "high",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for InternetSiteSecurityLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for InternetSiteSecurityLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for InternetSiteSecurityLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for InternetSiteSecurityLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.iosNotificationAlertType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IosNotificationAlertType {
+    /// `deviceDefault` = 0
+    DeviceDefault,
+    /// `banner` = 1
+    Banner,
+    /// `modal` = 2
+    Modal,
+    /// `none` = 3
+    None,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for IosNotificationAlertType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceDefault", 0),
+        ("banner", 1),
+        ("modal", 2),
+        ("none", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceDefault" => Self::DeviceDefault,
+            "banner" => Self::Banner,
+            "modal" => Self::Modal,
+            "none" => Self::None,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceDefault => "deviceDefault",
+            Self::Banner => "banner",
+            Self::Modal => "modal",
+            Self::None => "none",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosNotificationAlertType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for IosNotificationAlertType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for IosNotificationAlertType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2384,6 +2545,85 @@ impl std::fmt::Display for ManagedAppAvailability {
 
 #[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppAvailability {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.maxWorkLocationDetails`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MaxWorkLocationDetails {
+    /// `unknown` = 0
+    Unknown,
+    /// `none` = 1
+    None,
+    /// `approximate` = 2
+    Approximate,
+    /// `specific` = 3
+    Specific,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for MaxWorkLocationDetails {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("none", 1),
+        ("approximate", 2),
+        ("specific", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "none" => Self::None,
+            "approximate" => Self::Approximate,
+            "specific" => Self::Specific,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::None => "none",
+            Self::Approximate => "approximate",
+            Self::Specific => "specific",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for MaxWorkLocationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for MaxWorkLocationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for MaxWorkLocationDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for MaxWorkLocationDetails {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2524,165 +2764,6 @@ impl From<&str> for MicrosoftStoreForBusinessLicenseType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.miracastChannel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MiracastChannel {
-    /// `userDefined` = 0
-    UserDefined,
-    /// `one` = 1
-    One,
-    /// `two` = 2
-    Two,
-    /// `three` = 3
-    Three,
-    /// `four` = 4
-    Four,
-    /// `five` = 5
-    Five,
-    /// `six` = 6
-    Six,
-    /// `seven` = 7
-    Seven,
-    /// `eight` = 8
-    Eight,
-    /// `nine` = 9
-    Nine,
-    /// `ten` = 10
-    Ten,
-    /// `eleven` = 11
-    Eleven,
-    /// `thirtySix` = 36
-    ThirtySix,
-    /// `forty` = 40
-    Forty,
-    /// `fortyFour` = 44
-    FortyFour,
-    /// `fortyEight` = 48
-    FortyEight,
-    /// `oneHundredFortyNine` = 149
-    OneHundredFortyNine,
-    /// `oneHundredFiftyThree` = 153
-    OneHundredFiftyThree,
-    /// `oneHundredFiftySeven` = 157
-    OneHundredFiftySeven,
-    /// `oneHundredSixtyOne` = 161
-    OneHundredSixtyOne,
-    /// `oneHundredSixtyFive` = 165
-    OneHundredSixtyFive,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for MiracastChannel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userDefined", 0),
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("thirtySix", 36),
-        ("forty", 40),
-        ("fortyFour", 44),
-        ("fortyEight", 48),
-        ("oneHundredFortyNine", 149),
-        ("oneHundredFiftyThree", 153),
-        ("oneHundredFiftySeven", 157),
-        ("oneHundredSixtyOne", 161),
-        ("oneHundredSixtyFive", 165),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userDefined" => Self::UserDefined,
-            "one" => Self::One,
-            "two" => Self::Two,
-            "three" => Self::Three,
-            "four" => Self::Four,
-            "five" => Self::Five,
-            "six" => Self::Six,
-            "seven" => Self::Seven,
-            "eight" => Self::Eight,
-            "nine" => Self::Nine,
-            "ten" => Self::Ten,
-            "eleven" => Self::Eleven,
-            "thirtySix" => Self::ThirtySix,
-            "forty" => Self::Forty,
-            "fortyFour" => Self::FortyFour,
-            "fortyEight" => Self::FortyEight,
-            "oneHundredFortyNine" => Self::OneHundredFortyNine,
-            "oneHundredFiftyThree" => Self::OneHundredFiftyThree,
-            "oneHundredFiftySeven" => Self::OneHundredFiftySeven,
-            "oneHundredSixtyOne" => Self::OneHundredSixtyOne,
-            "oneHundredSixtyFive" => Self::OneHundredSixtyFive,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserDefined => "userDefined",
-            Self::One => "one",
-            Self::Two => "two",
-            Self::Three => "three",
-            Self::Four => "four",
-            Self::Five => "five",
-            Self::Six => "six",
-            Self::Seven => "seven",
-            Self::Eight => "eight",
-            Self::Nine => "nine",
-            Self::Ten => "ten",
-            Self::Eleven => "eleven",
-            Self::ThirtySix => "thirtySix",
-            Self::Forty => "forty",
-            Self::FortyFour => "fortyFour",
-            Self::FortyEight => "fortyEight",
-            Self::OneHundredFortyNine => "oneHundredFortyNine",
-            Self::OneHundredFiftyThree => "oneHundredFiftyThree",
-            Self::OneHundredFiftySeven => "oneHundredFiftySeven",
-            Self::OneHundredSixtyOne => "oneHundredSixtyOne",
-            Self::OneHundredSixtyFive => "oneHundredSixtyFive",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MiracastChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MiracastChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for MiracastChannel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for MiracastChannel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.mobileAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2752,539 +2833,395 @@ impl From<&str> for MobileAppPublishingState {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.monitorMode`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MonitorMode {
-    /// `monitorOnly` = 0
-    MonitorOnly,
-    /// `unknownFutureValue` = 1
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.notificationEventsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct NotificationEventsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for MonitorMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("monitorOnly", 0),
-        ("unknownFutureValue", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "monitorOnly" => Self::MonitorOnly,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::MonitorOnly => "monitorOnly",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for MonitorMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for MonitorMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for MonitorMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for MonitorMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.notifyMembers`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NotifyMembers {
-    /// `all` = 0
-    All,
-    /// `allowSelected` = 1
-    AllowSelected,
-    /// `blockSelected` = 2
-    BlockSelected,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for NotifyMembers {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("all", 0),
-        ("allowSelected", 1),
-        ("blockSelected", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "allowSelected" => Self::AllowSelected,
-            "blockSelected" => Self::BlockSelected,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::AllowSelected => "allowSelected",
-            Self::BlockSelected => "blockSelected",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for NotifyMembers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for NotifyMembers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for NotifyMembers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for NotifyMembers {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.oAuthAppScope`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OAuthAppScope {
-    /// `unknown` = 0
-    Unknown,
-    /// `readCalendar` = 1
-    ReadCalendar,
-    /// `readContact` = 2
-    ReadContact,
-    /// `readMail` = 3
-    ReadMail,
-    /// `readAllChat` = 4
-    ReadAllChat,
-    /// `readAllFile` = 5
-    ReadAllFile,
-    /// `readAndWriteMail` = 6
-    ReadAndWriteMail,
-    /// `sendMail` = 7
-    SendMail,
-    /// `unknownFutureValue` = 8
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for OAuthAppScope {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("readCalendar", 1),
-        ("readContact", 2),
-        ("readMail", 3),
-        ("readAllChat", 4),
-        ("readAllFile", 5),
-        ("readAndWriteMail", 6),
-        ("sendMail", 7),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "readCalendar" => Self::ReadCalendar,
-            "readContact" => Self::ReadContact,
-            "readMail" => Self::ReadMail,
-            "readAllChat" => Self::ReadAllChat,
-            "readAllFile" => Self::ReadAllFile,
-            "readAndWriteMail" => Self::ReadAndWriteMail,
-            "sendMail" => Self::SendMail,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::ReadCalendar => "readCalendar",
-            Self::ReadContact => "readContact",
-            Self::ReadMail => "readMail",
-            Self::ReadAllChat => "readAllChat",
-            Self::ReadAllFile => "readAllFile",
-            Self::ReadAndWriteMail => "readAndWriteMail",
-            Self::SendMail => "sendMail",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for OAuthAppScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for OAuthAppScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for OAuthAppScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for OAuthAppScope {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL enum type `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnPremisesDirectorySynchronizationDeletionPreventionType {
-    /// `disabled` = 0
-    Disabled,
-    /// `enabledForCount` = 1
-    EnabledForCount,
-    /// `enabledForPercentage` = 2
-    EnabledForPercentage,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for OnPremisesDirectorySynchronizationDeletionPreventionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("disabled", 0),
-        ("enabledForCount", 1),
-        ("enabledForPercentage", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "enabledForCount" => Self::EnabledForCount,
-            "enabledForPercentage" => Self::EnabledForPercentage,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::EnabledForCount => "enabledForCount",
-            Self::EnabledForPercentage => "enabledForPercentage",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for OnPremisesDirectorySynchronizationDeletionPreventionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de>
-for OnPremisesDirectorySynchronizationDeletionPreventionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl std::fmt::Display for OnPremisesDirectorySynchronizationDeletionPreventionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl From<&str> for OnPremisesDirectorySynchronizationDeletionPreventionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.payloadDeliveryPlatform`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PayloadDeliveryPlatform {
-    /// `unknown` = 0
-    Unknown,
-    /// `sms` = 1
-    Sms,
-    /// `email` = 2
-    Email,
-    /// `teams` = 3
-    Teams,
+#[cfg(feature = "_solutions")]
+impl NotificationEventsType {
+    /// `none` = 1
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `restoreAndPolicyUpdates` = 2
+    pub const RESTORE_AND_POLICY_UPDATES: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
     /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PayloadDeliveryPlatform {
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::FlagsEnum for NotificationEventsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("sms", 1),
-        ("email", 2),
-        ("teams", 3),
+        ("none", 1),
+        ("restoreAndPolicyUpdates", 2),
         ("unknownFutureValue", 4),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "sms" => Self::Sms,
-            "email" => Self::Email,
-            "teams" => Self::Teams,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Sms => "sms",
-            Self::Email => "email",
-            Self::Teams => "teams",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for PayloadDeliveryPlatform {
+#[cfg(feature = "_solutions")]
+impl std::fmt::Debug for NotificationEventsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for NotificationEventsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::str::FromStr for NotificationEventsType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::ops::BitOr for NotificationEventsType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::ops::BitOrAssign for NotificationEventsType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for NotificationEventsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PayloadDeliveryPlatform {
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for NotificationEventsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for PayloadDeliveryPlatform {
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.notificationRecipientsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct NotificationRecipientsType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_solutions")]
+impl NotificationRecipientsType {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `globalAdmins` = 1
+    pub const GLOBAL_ADMINS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `backupAdmins` = 2
+    pub const BACKUP_ADMINS: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `custom` = 4
+    pub const CUSTOM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `allAdmins` = 8
+    pub const ALL_ADMINS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `unknownFutureValue` = 16
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::FlagsEnum for NotificationRecipientsType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("globalAdmins", 1),
+        ("backupAdmins", 2),
+        ("custom", 4),
+        ("allAdmins", 8),
+        ("unknownFutureValue", 16),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Debug for NotificationRecipientsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for NotificationRecipientsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::str::FromStr for NotificationRecipientsType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::ops::BitOr for NotificationRecipientsType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::ops::BitOrAssign for NotificationRecipientsType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for NotificationRecipientsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for NotificationRecipientsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.passwordPolicy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_application_templates")]
+impl PasswordPolicy {
+    /// `none` = 0
+    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
+    /// `changePasswordPeriod` = 1
+    pub const CHANGE_PASSWORD_PERIOD: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `charactersCombination` = 2
+    pub const CHARACTERS_COMBINATION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `passwordHistoryAndReuse` = 4
+    pub const PASSWORD_HISTORY_AND_REUSE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
+    /// `passwordLengthLimit` = 8
+    pub const PASSWORD_LENGTH_LIMIT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8),
+    );
+    /// `personalInformationUse` = 16
+    pub const PERSONAL_INFORMATION_USE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16),
+    );
+    /// `unknownFutureValue` = 32
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32),
+    );
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::FlagsEnum for PasswordPolicy {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("changePasswordPeriod", 1),
+        ("charactersCombination", 2),
+        ("passwordHistoryAndReuse", 4),
+        ("passwordLengthLimit", 8),
+        ("personalInformationUse", 16),
+        ("unknownFutureValue", 32),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Debug for PasswordPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for PasswordPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::str::FromStr for PasswordPolicy {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::ops::BitOr for PasswordPolicy {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::ops::BitOrAssign for PasswordPolicy {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for PasswordPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for PayloadDeliveryPlatform {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.payloadTheme`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.payloadBrand`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PayloadTheme {
+pub enum PayloadBrand {
     /// `unknown` = 0
     Unknown,
     /// `other` = 1
     Other,
-    /// `accountActivation` = 2
-    AccountActivation,
-    /// `accountVerification` = 3
-    AccountVerification,
-    /// `billing` = 4
-    Billing,
-    /// `cleanUpMail` = 5
-    CleanUpMail,
-    /// `controversial` = 6
-    Controversial,
-    /// `documentReceived` = 7
-    DocumentReceived,
-    /// `expense` = 8
-    Expense,
-    /// `fax` = 9
-    Fax,
-    /// `financeReport` = 10
-    FinanceReport,
-    /// `incomingMessages` = 11
-    IncomingMessages,
-    /// `invoice` = 12
-    Invoice,
-    /// `itemReceived` = 13
-    ItemReceived,
-    /// `loginAlert` = 14
-    LoginAlert,
-    /// `mailReceived` = 15
-    MailReceived,
-    /// `password` = 16
-    Password,
-    /// `payment` = 17
-    Payment,
-    /// `payroll` = 18
-    Payroll,
-    /// `personalizedOffer` = 19
-    PersonalizedOffer,
-    /// `quarantine` = 20
-    Quarantine,
-    /// `remoteWork` = 21
-    RemoteWork,
-    /// `reviewMessage` = 22
-    ReviewMessage,
-    /// `securityUpdate` = 23
-    SecurityUpdate,
-    /// `serviceSuspended` = 24
-    ServiceSuspended,
-    /// `signatureRequired` = 25
-    SignatureRequired,
-    /// `upgradeMailboxStorage` = 26
-    UpgradeMailboxStorage,
-    /// `verifyMailbox` = 27
-    VerifyMailbox,
-    /// `voicemail` = 28
-    Voicemail,
-    /// `advertisement` = 29
-    Advertisement,
-    /// `employeeEngagement` = 30
-    EmployeeEngagement,
-    /// `unknownFutureValue` = 31
+    /// `americanExpress` = 2
+    AmericanExpress,
+    /// `capitalOne` = 3
+    CapitalOne,
+    /// `dhl` = 4
+    Dhl,
+    /// `docuSign` = 5
+    DocuSign,
+    /// `dropbox` = 6
+    Dropbox,
+    /// `facebook` = 7
+    Facebook,
+    /// `firstAmerican` = 8
+    FirstAmerican,
+    /// `microsoft` = 9
+    Microsoft,
+    /// `netflix` = 10
+    Netflix,
+    /// `scotiabank` = 11
+    Scotiabank,
+    /// `sendGrid` = 12
+    SendGrid,
+    /// `stewartTitle` = 13
+    StewartTitle,
+    /// `tesco` = 14
+    Tesco,
+    /// `wellsFargo` = 15
+    WellsFargo,
+    /// `syrinxCloud` = 16
+    SyrinxCloud,
+    /// `adobe` = 17
+    Adobe,
+    /// `teams` = 18
+    Teams,
+    /// `zoom` = 19
+    Zoom,
+    /// `unknownFutureValue` = 20
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PayloadTheme {
+impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
         ("other", 1),
-        ("accountActivation", 2),
-        ("accountVerification", 3),
-        ("billing", 4),
-        ("cleanUpMail", 5),
-        ("controversial", 6),
-        ("documentReceived", 7),
-        ("expense", 8),
-        ("fax", 9),
-        ("financeReport", 10),
-        ("incomingMessages", 11),
-        ("invoice", 12),
-        ("itemReceived", 13),
-        ("loginAlert", 14),
-        ("mailReceived", 15),
-        ("password", 16),
-        ("payment", 17),
-        ("payroll", 18),
-        ("personalizedOffer", 19),
-        ("quarantine", 20),
-        ("remoteWork", 21),
-        ("reviewMessage", 22),
-        ("securityUpdate", 23),
-        ("serviceSuspended", 24),
-        ("signatureRequired", 25),
-        ("upgradeMailboxStorage", 26),
-        ("verifyMailbox", 27),
-        ("voicemail", 28),
-        ("advertisement", 29),
-        ("employeeEngagement", 30),
-        ("unknownFutureValue", 31),
+        ("americanExpress", 2),
+        ("capitalOne", 3),
+        ("dhl", 4),
+        ("docuSign", 5),
+        ("dropbox", 6),
+        ("facebook", 7),
+        ("firstAmerican", 8),
+        ("microsoft", 9),
+        ("netflix", 10),
+        ("scotiabank", 11),
+        ("sendGrid", 12),
+        ("stewartTitle", 13),
+        ("tesco", 14),
+        ("wellsFargo", 15),
+        ("syrinxCloud", 16),
+        ("adobe", 17),
+        ("teams", 18),
+        ("zoom", 19),
+        ("unknownFutureValue", 20),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
             "other" => Self::Other,
-            "accountActivation" => Self::AccountActivation,
-            "accountVerification" => Self::AccountVerification,
-            "billing" => Self::Billing,
-            "cleanUpMail" => Self::CleanUpMail,
-            "controversial" => Self::Controversial,
-            "documentReceived" => Self::DocumentReceived,
-            "expense" => Self::Expense,
-            "fax" => Self::Fax,
-            "financeReport" => Self::FinanceReport,
-            "incomingMessages" => Self::IncomingMessages,
-            "invoice" => Self::Invoice,
-            "itemReceived" => Self::ItemReceived,
-            "loginAlert" => Self::LoginAlert,
-            "mailReceived" => Self::MailReceived,
-            "password" => Self::Password,
-            "payment" => Self::Payment,
-            "payroll" => Self::Payroll,
-            "personalizedOffer" => Self::PersonalizedOffer,
-            "quarantine" => Self::Quarantine,
-            "remoteWork" => Self::RemoteWork,
-            "reviewMessage" => Self::ReviewMessage,
-            "securityUpdate" => Self::SecurityUpdate,
-            "serviceSuspended" => Self::ServiceSuspended,
-            "signatureRequired" => Self::SignatureRequired,
-            "upgradeMailboxStorage" => Self::UpgradeMailboxStorage,
-            "verifyMailbox" => Self::VerifyMailbox,
-            "voicemail" => Self::Voicemail,
-            "advertisement" => Self::Advertisement,
-            "employeeEngagement" => Self::EmployeeEngagement,
+            "americanExpress" => Self::AmericanExpress,
+            "capitalOne" => Self::CapitalOne,
+            "dhl" => Self::Dhl,
+            "docuSign" => Self::DocuSign,
+            "dropbox" => Self::Dropbox,
+            "facebook" => Self::Facebook,
+            "firstAmerican" => Self::FirstAmerican,
+            "microsoft" => Self::Microsoft,
+            "netflix" => Self::Netflix,
+            "scotiabank" => Self::Scotiabank,
+            "sendGrid" => Self::SendGrid,
+            "stewartTitle" => Self::StewartTitle,
+            "tesco" => Self::Tesco,
+            "wellsFargo" => Self::WellsFargo,
+            "syrinxCloud" => Self::SyrinxCloud,
+            "adobe" => Self::Adobe,
+            "teams" => Self::Teams,
+            "zoom" => Self::Zoom,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -3293,35 +3230,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadTheme {
         match self {
             Self::Unknown => "unknown",
             Self::Other => "other",
-            Self::AccountActivation => "accountActivation",
-            Self::AccountVerification => "accountVerification",
-            Self::Billing => "billing",
-            Self::CleanUpMail => "cleanUpMail",
-            Self::Controversial => "controversial",
-            Self::DocumentReceived => "documentReceived",
-            Self::Expense => "expense",
-            Self::Fax => "fax",
-            Self::FinanceReport => "financeReport",
-            Self::IncomingMessages => "incomingMessages",
-            Self::Invoice => "invoice",
-            Self::ItemReceived => "itemReceived",
-            Self::LoginAlert => "loginAlert",
-            Self::MailReceived => "mailReceived",
-            Self::Password => "password",
-            Self::Payment => "payment",
-            Self::Payroll => "payroll",
-            Self::PersonalizedOffer => "personalizedOffer",
-            Self::Quarantine => "quarantine",
-            Self::RemoteWork => "remoteWork",
-            Self::ReviewMessage => "reviewMessage",
-            Self::SecurityUpdate => "securityUpdate",
-            Self::ServiceSuspended => "serviceSuspended",
-            Self::SignatureRequired => "signatureRequired",
-            Self::UpgradeMailboxStorage => "upgradeMailboxStorage",
-            Self::VerifyMailbox => "verifyMailbox",
-            Self::Voicemail => "voicemail",
-            Self::Advertisement => "advertisement",
-            Self::EmployeeEngagement => "employeeEngagement",
+            Self::AmericanExpress => "americanExpress",
+            Self::CapitalOne => "capitalOne",
+            Self::Dhl => "dhl",
+            Self::DocuSign => "docuSign",
+            Self::Dropbox => "dropbox",
+            Self::Facebook => "facebook",
+            Self::FirstAmerican => "firstAmerican",
+            Self::Microsoft => "microsoft",
+            Self::Netflix => "netflix",
+            Self::Scotiabank => "scotiabank",
+            Self::SendGrid => "sendGrid",
+            Self::StewartTitle => "stewartTitle",
+            Self::Tesco => "tesco",
+            Self::WellsFargo => "wellsFargo",
+            Self::SyrinxCloud => "syrinxCloud",
+            Self::Adobe => "adobe",
+            Self::Teams => "teams",
+            Self::Zoom => "zoom",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -3329,14 +3255,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadTheme {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PayloadTheme {
+impl serde::Serialize for PayloadBrand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PayloadTheme {
+impl<'de> serde::Deserialize<'de> for PayloadBrand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3345,77 +3271,77 @@ impl<'de> serde::Deserialize<'de> for PayloadTheme {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PayloadTheme {
+impl std::fmt::Display for PayloadBrand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for PayloadTheme {
+impl From<&str> for PayloadBrand {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printColorMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.payloadComplexity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintColorMode {
-    /// `blackAndWhite` = 0
-    BlackAndWhite,
-    /// `grayscale` = 1
-    Grayscale,
-    /// `color` = 2
-    Color,
-    /// `auto` = 3
-    Auto,
+pub enum PayloadComplexity {
+    /// `unknown` = 0
+    Unknown,
+    /// `low` = 1
+    Low,
+    /// `medium` = 2
+    Medium,
+    /// `high` = 3
+    High,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintColorMode {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("blackAndWhite", 0),
-        ("grayscale", 1),
-        ("color", 2),
-        ("auto", 3),
+        ("unknown", 0),
+        ("low", 1),
+        ("medium", 2),
+        ("high", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "blackAndWhite" => Self::BlackAndWhite,
-            "grayscale" => Self::Grayscale,
-            "color" => Self::Color,
-            "auto" => Self::Auto,
+            "unknown" => Self::Unknown,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::BlackAndWhite => "blackAndWhite",
-            Self::Grayscale => "grayscale",
-            Self::Color => "color",
-            Self::Auto => "auto",
+            Self::Unknown => "unknown",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrintColorMode {
+#[cfg(feature = "_security")]
+impl serde::Serialize for PayloadComplexity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrintColorMode {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for PayloadComplexity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3423,78 +3349,206 @@ impl<'de> serde::Deserialize<'de> for PrintColorMode {
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrintColorMode {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for PayloadComplexity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl From<&str> for PrintColorMode {
+#[cfg(feature = "_security")]
+impl From<&str> for PayloadComplexity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printOrientation`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL enum type `microsoft.graph.plannerContainerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintOrientation {
-    /// `portrait` = 3
-    Portrait,
-    /// `landscape` = 4
-    Landscape,
-    /// `reverseLandscape` = 5
-    ReverseLandscape,
-    /// `reversePortrait` = 6
-    ReversePortrait,
-    /// `unknownFutureValue` = 7
+pub enum PlannerContainerType {
+    /// `group` = 1
+    Group,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// `roster` = 3
+    Roster,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlannerContainerType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("group", 1),
+        ("unknownFutureValue", 2),
+        ("roster", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "group" => Self::Group,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "roster" => Self::Roster,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Roster => "roster",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerContainerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerContainerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl std::fmt::Display for PlannerContainerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl From<&str> for PlannerContainerType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.prereleaseFeatures`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrereleaseFeatures {
+    /// `userDefined` = 0
+    UserDefined,
+    /// `settingsOnly` = 1
+    SettingsOnly,
+    /// `settingsAndExperimentations` = 2
+    SettingsAndExperimentations,
+    /// `notAllowed` = 3
+    NotAllowed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrereleaseFeatures {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("userDefined", 0),
+        ("settingsOnly", 1),
+        ("settingsAndExperimentations", 2),
+        ("notAllowed", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "userDefined" => Self::UserDefined,
+            "settingsOnly" => Self::SettingsOnly,
+            "settingsAndExperimentations" => Self::SettingsAndExperimentations,
+            "notAllowed" => Self::NotAllowed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UserDefined => "userDefined",
+            Self::SettingsOnly => "settingsOnly",
+            Self::SettingsAndExperimentations => "settingsAndExperimentations",
+            Self::NotAllowed => "notAllowed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for PrereleaseFeatures {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for PrereleaseFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for PrereleaseFeatures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for PrereleaseFeatures {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_print")]
+/// CSDL enum type `microsoft.graph.printEvent`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrintEvent {
+    /// `jobStarted` = 0
+    JobStarted,
+    /// `unknownFutureValue` = 1
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintOrientation {
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrintEvent {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("portrait", 3),
-        ("landscape", 4),
-        ("reverseLandscape", 5),
-        ("reversePortrait", 6),
-        ("unknownFutureValue", 7),
+        ("jobStarted", 0),
+        ("unknownFutureValue", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "portrait" => Self::Portrait,
-            "landscape" => Self::Landscape,
-            "reverseLandscape" => Self::ReverseLandscape,
-            "reversePortrait" => Self::ReversePortrait,
+            "jobStarted" => Self::JobStarted,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Portrait => "portrait",
-            Self::Landscape => "landscape",
-            Self::ReverseLandscape => "reverseLandscape",
-            Self::ReversePortrait => "reversePortrait",
+            Self::JobStarted => "jobStarted",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrintOrientation {
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrintOrientation {
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for PrintEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3502,78 +3556,98 @@ impl<'de> serde::Deserialize<'de> for PrintOrientation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrintOrientation {
+#[cfg(feature = "_print")]
+impl std::fmt::Display for PrintEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
-impl From<&str> for PrintOrientation {
+#[cfg(feature = "_print")]
+impl From<&str> for PrintEvent {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_print_job_processing_state")]
+/// CSDL enum type `microsoft.graph.printJobProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningResult {
-    /// `success` = 0
-    Success,
-    /// `failure` = 1
-    Failure,
-    /// `skipped` = 2
-    Skipped,
-    /// `warning` = 3
-    Warning,
-    /// `unknownFutureValue` = 4
+pub enum PrintJobProcessingState {
+    /// `unknown` = 0
+    Unknown,
+    /// `pending` = 1
+    Pending,
+    /// `processing` = 2
+    Processing,
+    /// `paused` = 3
+    Paused,
+    /// `stopped` = 4
+    Stopped,
+    /// `completed` = 5
+    Completed,
+    /// `canceled` = 6
+    Canceled,
+    /// `aborted` = 7
+    Aborted,
+    /// `unknownFutureValue` = 8
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
+#[cfg(feature = "_print_job_processing_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrintJobProcessingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("success", 0),
-        ("failure", 1),
-        ("skipped", 2),
-        ("warning", 3),
-        ("unknownFutureValue", 4),
+        ("unknown", 0),
+        ("pending", 1),
+        ("processing", 2),
+        ("paused", 3),
+        ("stopped", 4),
+        ("completed", 5),
+        ("canceled", 6),
+        ("aborted", 7),
+        ("unknownFutureValue", 8),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "skipped" => Self::Skipped,
-            "warning" => Self::Warning,
+            "unknown" => Self::Unknown,
+            "pending" => Self::Pending,
+            "processing" => Self::Processing,
+            "paused" => Self::Paused,
+            "stopped" => Self::Stopped,
+            "completed" => Self::Completed,
+            "canceled" => Self::Canceled,
+            "aborted" => Self::Aborted,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Skipped => "skipped",
-            Self::Warning => "warning",
+            Self::Unknown => "unknown",
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Paused => "paused",
+            Self::Stopped => "stopped",
+            Self::Completed => "completed",
+            Self::Canceled => "canceled",
+            Self::Aborted => "aborted",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningResult {
+#[cfg(feature = "_print_job_processing_state")]
+impl serde::Serialize for PrintJobProcessingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+#[cfg(feature = "_print_job_processing_state")]
+impl<'de> serde::Deserialize<'de> for PrintJobProcessingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3581,88 +3655,93 @@ impl<'de> serde::Deserialize<'de> for ProvisioningResult {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningResult {
+#[cfg(feature = "_print_job_processing_state")]
+impl std::fmt::Display for PrintJobProcessingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningResult {
+#[cfg(feature = "_print_job_processing_state")]
+impl From<&str> for PrintJobProcessingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingGermanyMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL enum type `microsoft.graph.processIntegrityLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingGermanyMoviesType {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `allBlocked` = 1
-    AllBlocked,
-    /// `general` = 2
-    General,
-    /// `agesAbove6` = 3
-    AgesAbove6,
-    /// `agesAbove12` = 4
-    AgesAbove12,
-    /// `agesAbove16` = 5
-    AgesAbove16,
-    /// `adults` = 6
-    Adults,
+pub enum ProcessIntegrityLevel {
+    /// `unknown` = 0
+    Unknown,
+    /// `untrusted` = 1
+    Untrusted,
+    /// `low` = 2
+    Low,
+    /// `medium` = 3
+    Medium,
+    /// `high` = 4
+    High,
+    /// `system` = 5
+    System,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyMoviesType {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProcessIntegrityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("allBlocked", 1),
-        ("general", 2),
-        ("agesAbove6", 3),
-        ("agesAbove12", 4),
-        ("agesAbove16", 5),
-        ("adults", 6),
+        ("unknown", 0),
+        ("untrusted", 1),
+        ("low", 2),
+        ("medium", 3),
+        ("high", 4),
+        ("system", 5),
+        ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "allAllowed" => Self::AllAllowed,
-            "allBlocked" => Self::AllBlocked,
-            "general" => Self::General,
-            "agesAbove6" => Self::AgesAbove6,
-            "agesAbove12" => Self::AgesAbove12,
-            "agesAbove16" => Self::AgesAbove16,
-            "adults" => Self::Adults,
+            "unknown" => Self::Unknown,
+            "untrusted" => Self::Untrusted,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "system" => Self::System,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AllAllowed => "allAllowed",
-            Self::AllBlocked => "allBlocked",
-            Self::General => "general",
-            Self::AgesAbove6 => "agesAbove6",
-            Self::AgesAbove12 => "agesAbove12",
-            Self::AgesAbove16 => "agesAbove16",
-            Self::Adults => "adults",
+            Self::Unknown => "unknown",
+            Self::Untrusted => "untrusted",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::System => "system",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingGermanyMoviesType {
+#[cfg(feature = "_security")]
+impl serde::Serialize for ProcessIntegrityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingGermanyMoviesType {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3670,113 +3749,24 @@ impl<'de> serde::Deserialize<'de> for RatingGermanyMoviesType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingGermanyMoviesType {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ProcessIntegrityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<&str> for RatingGermanyMoviesType {
+#[cfg(feature = "_security")]
+impl From<&str> for ProcessIntegrityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingGermanyTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingCanadaMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingGermanyTelevisionType {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `allBlocked` = 1
-    AllBlocked,
-    /// `general` = 2
-    General,
-    /// `agesAbove6` = 3
-    AgesAbove6,
-    /// `agesAbove12` = 4
-    AgesAbove12,
-    /// `agesAbove16` = 5
-    AgesAbove16,
-    /// `adults` = 6
-    Adults,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyTelevisionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("allBlocked", 1),
-        ("general", 2),
-        ("agesAbove6", 3),
-        ("agesAbove12", 4),
-        ("agesAbove16", 5),
-        ("adults", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allAllowed" => Self::AllAllowed,
-            "allBlocked" => Self::AllBlocked,
-            "general" => Self::General,
-            "agesAbove6" => Self::AgesAbove6,
-            "agesAbove12" => Self::AgesAbove12,
-            "agesAbove16" => Self::AgesAbove16,
-            "adults" => Self::Adults,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllAllowed => "allAllowed",
-            Self::AllBlocked => "allBlocked",
-            Self::General => "general",
-            Self::AgesAbove6 => "agesAbove6",
-            Self::AgesAbove12 => "agesAbove12",
-            Self::AgesAbove16 => "agesAbove16",
-            Self::Adults => "adults",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingGermanyTelevisionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingGermanyTelevisionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingGermanyTelevisionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RatingGermanyTelevisionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingIrelandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingIrelandMoviesType {
+pub enum RatingCanadaMoviesType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
@@ -3785,29 +3775,26 @@ pub enum RatingIrelandMoviesType {
     General,
     /// `parentalGuidance` = 3
     ParentalGuidance,
-    /// `agesAbove12` = 4
-    AgesAbove12,
-    /// `agesAbove15` = 5
-    AgesAbove15,
-    /// `agesAbove16` = 6
-    AgesAbove16,
-    /// `adults` = 7
-    Adults,
+    /// `agesAbove14` = 4
+    AgesAbove14,
+    /// `agesAbove18` = 5
+    AgesAbove18,
+    /// `restricted` = 6
+    Restricted,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
         ("general", 2),
         ("parentalGuidance", 3),
-        ("agesAbove12", 4),
-        ("agesAbove15", 5),
-        ("agesAbove16", 6),
-        ("adults", 7),
+        ("agesAbove14", 4),
+        ("agesAbove18", 5),
+        ("restricted", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3815,10 +3802,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
             "allBlocked" => Self::AllBlocked,
             "general" => Self::General,
             "parentalGuidance" => Self::ParentalGuidance,
-            "agesAbove12" => Self::AgesAbove12,
-            "agesAbove15" => Self::AgesAbove15,
-            "agesAbove16" => Self::AgesAbove16,
-            "adults" => Self::Adults,
+            "agesAbove14" => Self::AgesAbove14,
+            "agesAbove18" => Self::AgesAbove18,
+            "restricted" => Self::Restricted,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -3828,24 +3814,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
             Self::AllBlocked => "allBlocked",
             Self::General => "general",
             Self::ParentalGuidance => "parentalGuidance",
-            Self::AgesAbove12 => "agesAbove12",
-            Self::AgesAbove15 => "agesAbove15",
-            Self::AgesAbove16 => "agesAbove16",
-            Self::Adults => "adults",
+            Self::AgesAbove14 => "agesAbove14",
+            Self::AgesAbove18 => "agesAbove18",
+            Self::Restricted => "restricted",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingIrelandMoviesType {
+impl serde::Serialize for RatingCanadaMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingIrelandMoviesType {
+impl<'de> serde::Deserialize<'de> for RatingCanadaMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3854,61 +3839,151 @@ impl<'de> serde::Deserialize<'de> for RatingIrelandMoviesType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingIrelandMoviesType {
+impl std::fmt::Display for RatingCanadaMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingIrelandMoviesType {
+impl From<&str> for RatingCanadaMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingIrelandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingCanadaTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingIrelandTelevisionType {
+pub enum RatingCanadaTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `children` = 2
+    Children,
+    /// `childrenAbove8` = 3
+    ChildrenAbove8,
+    /// `general` = 4
+    General,
+    /// `parentalGuidance` = 5
+    ParentalGuidance,
+    /// `agesAbove14` = 6
+    AgesAbove14,
+    /// `agesAbove18` = 7
+    AgesAbove18,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("children", 2),
+        ("childrenAbove8", 3),
+        ("general", 4),
+        ("parentalGuidance", 5),
+        ("agesAbove14", 6),
+        ("agesAbove18", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "children" => Self::Children,
+            "childrenAbove8" => Self::ChildrenAbove8,
+            "general" => Self::General,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "agesAbove14" => Self::AgesAbove14,
+            "agesAbove18" => Self::AgesAbove18,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::Children => "children",
+            Self::ChildrenAbove8 => "childrenAbove8",
+            Self::General => "general",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::AgesAbove14 => "agesAbove14",
+            Self::AgesAbove18 => "agesAbove18",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingCanadaTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingCanadaTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingCanadaTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingCanadaTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingJapanMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingJapanMoviesType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
     AllBlocked,
     /// `general` = 2
     General,
-    /// `children` = 3
-    Children,
-    /// `youngAdults` = 4
-    YoungAdults,
-    /// `parentalSupervision` = 5
-    ParentalSupervision,
-    /// `mature` = 6
-    Mature,
+    /// `parentalGuidance` = 3
+    ParentalGuidance,
+    /// `agesAbove15` = 4
+    AgesAbove15,
+    /// `agesAbove18` = 5
+    AgesAbove18,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandTelevisionType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
         ("general", 2),
-        ("children", 3),
-        ("youngAdults", 4),
-        ("parentalSupervision", 5),
-        ("mature", 6),
+        ("parentalGuidance", 3),
+        ("agesAbove15", 4),
+        ("agesAbove18", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "allAllowed" => Self::AllAllowed,
             "allBlocked" => Self::AllBlocked,
             "general" => Self::General,
-            "children" => Self::Children,
-            "youngAdults" => Self::YoungAdults,
-            "parentalSupervision" => Self::ParentalSupervision,
-            "mature" => Self::Mature,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove18" => Self::AgesAbove18,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -3917,24 +3992,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandTelevisionType {
             Self::AllAllowed => "allAllowed",
             Self::AllBlocked => "allBlocked",
             Self::General => "general",
-            Self::Children => "children",
-            Self::YoungAdults => "youngAdults",
-            Self::ParentalSupervision => "parentalSupervision",
-            Self::Mature => "mature",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove18 => "agesAbove18",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingIrelandTelevisionType {
+impl serde::Serialize for RatingJapanMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingIrelandTelevisionType {
+impl<'de> serde::Deserialize<'de> for RatingJapanMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3943,14 +4017,325 @@ impl<'de> serde::Deserialize<'de> for RatingIrelandTelevisionType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingIrelandTelevisionType {
+impl std::fmt::Display for RatingJapanMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingIrelandTelevisionType {
+impl From<&str> for RatingJapanMoviesType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingJapanTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingJapanTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `explicitAllowed` = 2
+    ExplicitAllowed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("explicitAllowed", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "explicitAllowed" => Self::ExplicitAllowed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::ExplicitAllowed => "explicitAllowed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingJapanTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingJapanTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingJapanTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingJapanTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingUnitedKingdomMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingUnitedKingdomMoviesType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `general` = 2
+    General,
+    /// `universalChildren` = 3
+    UniversalChildren,
+    /// `parentalGuidance` = 4
+    ParentalGuidance,
+    /// `agesAbove12Video` = 5
+    AgesAbove12Video,
+    /// `agesAbove12Cinema` = 6
+    AgesAbove12Cinema,
+    /// `agesAbove15` = 7
+    AgesAbove15,
+    /// `adults` = 8
+    Adults,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomMoviesType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("general", 2),
+        ("universalChildren", 3),
+        ("parentalGuidance", 4),
+        ("agesAbove12Video", 5),
+        ("agesAbove12Cinema", 6),
+        ("agesAbove15", 7),
+        ("adults", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "general" => Self::General,
+            "universalChildren" => Self::UniversalChildren,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "agesAbove12Video" => Self::AgesAbove12Video,
+            "agesAbove12Cinema" => Self::AgesAbove12Cinema,
+            "agesAbove15" => Self::AgesAbove15,
+            "adults" => Self::Adults,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::General => "general",
+            Self::UniversalChildren => "universalChildren",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::AgesAbove12Video => "agesAbove12Video",
+            Self::AgesAbove12Cinema => "agesAbove12Cinema",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::Adults => "adults",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingUnitedKingdomMoviesType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomMoviesType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingUnitedKingdomMoviesType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingUnitedKingdomMoviesType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingUnitedKingdomTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingUnitedKingdomTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `caution` = 2
+    Caution,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("caution", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "caution" => Self::Caution,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::Caution => "caution",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingUnitedKingdomTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingUnitedKingdomTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingUnitedKingdomTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.readingCoachStoryType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReadingCoachStoryType {
+    /// `aiGenerated` = 0
+    AiGenerated,
+    /// `readWorks` = 1
+    ReadWorks,
+    /// `userProvided` = 2
+    UserProvided,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for ReadingCoachStoryType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("aiGenerated", 0),
+        ("readWorks", 1),
+        ("userProvided", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "aiGenerated" => Self::AiGenerated,
+            "readWorks" => Self::ReadWorks,
+            "userProvided" => Self::UserProvided,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AiGenerated => "aiGenerated",
+            Self::ReadWorks => "readWorks",
+            Self::UserProvided => "userProvided",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for ReadingCoachStoryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for ReadingCoachStoryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for ReadingCoachStoryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for ReadingCoachStoryType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3959,28 +4344,36 @@ impl From<&str> for RatingIrelandTelevisionType {
 #[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
-/// CSDL enum type `microsoft.graph.registryHive`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.registryValueType`; evolvable: unknown members are kept in `UnknownValue`.
 #[deprecated(
     note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryHive {
+pub enum RegistryValueType {
     /// `unknown` = 0
     Unknown,
-    /// `currentConfig` = 1
-    CurrentConfig,
-    /// `currentUser` = 2
-    CurrentUser,
-    /// `localMachineSam` = 3
-    LocalMachineSam,
-    /// `localMachineSecurity` = 4
-    LocalMachineSecurity,
-    /// `localMachineSoftware` = 5
-    LocalMachineSoftware,
-    /// `localMachineSystem` = 6
-    LocalMachineSystem,
-    /// `usersDefault` = 7
-    UsersDefault,
+    /// `binary` = 1
+    Binary,
+    /// `dword` = 2
+    Dword,
+    /// `dwordLittleEndian` = 3
+    DwordLittleEndian,
+    /// `dwordBigEndian` = 4
+    DwordBigEndian,
+    /// `expandSz` = 5
+    ExpandSz,
+    /// `link` = 6
+    Link,
+    /// `multiSz` = 7
+    MultiSz,
+    /// `none` = 8
+    None,
+    /// `qword` = 9
+    Qword,
+    /// `qwordlittleEndian` = 10
+    QwordlittleEndian,
+    /// `sz` = 11
+    Sz,
     /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -3988,28 +4381,36 @@ pub enum RegistryHive {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
+impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("currentConfig", 1),
-        ("currentUser", 2),
-        ("localMachineSam", 3),
-        ("localMachineSecurity", 4),
-        ("localMachineSoftware", 5),
-        ("localMachineSystem", 6),
-        ("usersDefault", 7),
+        ("binary", 1),
+        ("dword", 2),
+        ("dwordLittleEndian", 3),
+        ("dwordBigEndian", 4),
+        ("expandSz", 5),
+        ("link", 6),
+        ("multiSz", 7),
+        ("none", 8),
+        ("qword", 9),
+        ("qwordlittleEndian", 10),
+        ("sz", 11),
         ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "currentConfig" => Self::CurrentConfig,
-            "currentUser" => Self::CurrentUser,
-            "localMachineSam" => Self::LocalMachineSam,
-            "localMachineSecurity" => Self::LocalMachineSecurity,
-            "localMachineSoftware" => Self::LocalMachineSoftware,
-            "localMachineSystem" => Self::LocalMachineSystem,
-            "usersDefault" => Self::UsersDefault,
+            "binary" => Self::Binary,
+            "dword" => Self::Dword,
+            "dwordLittleEndian" => Self::DwordLittleEndian,
+            "dwordBigEndian" => Self::DwordBigEndian,
+            "expandSz" => Self::ExpandSz,
+            "link" => Self::Link,
+            "multiSz" => Self::MultiSz,
+            "none" => Self::None,
+            "qword" => Self::Qword,
+            "qwordlittleEndian" => Self::QwordlittleEndian,
+            "sz" => Self::Sz,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -4017,13 +4418,17 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::CurrentConfig => "currentConfig",
-            Self::CurrentUser => "currentUser",
-            Self::LocalMachineSam => "localMachineSam",
-            Self::LocalMachineSecurity => "localMachineSecurity",
-            Self::LocalMachineSoftware => "localMachineSoftware",
-            Self::LocalMachineSystem => "localMachineSystem",
-            Self::UsersDefault => "usersDefault",
+            Self::Binary => "binary",
+            Self::Dword => "dword",
+            Self::DwordLittleEndian => "dwordLittleEndian",
+            Self::DwordBigEndian => "dwordBigEndian",
+            Self::ExpandSz => "expandSz",
+            Self::Link => "link",
+            Self::MultiSz => "multiSz",
+            Self::None => "none",
+            Self::Qword => "qword",
+            Self::QwordlittleEndian => "qwordlittleEndian",
+            Self::Sz => "sz",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -4031,14 +4436,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RegistryHive {
+impl serde::Serialize for RegistryValueType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryHive {
+impl<'de> serde::Deserialize<'de> for RegistryValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4047,82 +4452,342 @@ impl<'de> serde::Deserialize<'de> for RegistryHive {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryHive {
+impl std::fmt::Display for RegistryValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for RegistryHive {
+impl From<&str> for RegistryValueType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL enum type `microsoft.graph.registryOperation`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.responseEmotionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryOperation {
-    /// `unknown` = 0
-    Unknown,
-    /// `create` = 1
-    Create,
-    /// `modify` = 2
-    Modify,
-    /// `delete` = 3
-    Delete,
-    /// `unknownFutureValue` = 127
+pub enum ResponseEmotionType {
+    /// `none` = 0
+    None,
+    /// `confident` = 1
+    Confident,
+    /// `excited` = 2
+    Excited,
+    /// `happy` = 3
+    Happy,
+    /// `motivated` = 4
+    Motivated,
+    /// `peaceful` = 5
+    Peaceful,
+    /// `ambitious` = 6
+    Ambitious,
+    /// `cheerful` = 7
+    Cheerful,
+    /// `comfortable` = 8
+    Comfortable,
+    /// `creative` = 9
+    Creative,
+    /// `determined` = 10
+    Determined,
+    /// `energized` = 11
+    Energized,
+    /// `focused` = 12
+    Focused,
+    /// `fulfilled` = 13
+    Fulfilled,
+    /// `grateful` = 14
+    Grateful,
+    /// `included` = 15
+    Included,
+    /// `inspired` = 16
+    Inspired,
+    /// `optimistic` = 17
+    Optimistic,
+    /// `proud` = 18
+    Proud,
+    /// `successful` = 19
+    Successful,
+    /// `valuable` = 20
+    Valuable,
+    /// `annoyed` = 21
+    Annoyed,
+    /// `bored` = 22
+    Bored,
+    /// `calm` = 23
+    Calm,
+    /// `confused` = 24
+    Confused,
+    /// `glad` = 25
+    Glad,
+    /// `content` = 26
+    Content,
+    /// `pensive` = 27
+    Pensive,
+    /// `reserved` = 28
+    Reserved,
+    /// `restless` = 29
+    Restless,
+    /// `shocked` = 30
+    Shocked,
+    /// `tired` = 31
+    Tired,
+    /// `angry` = 32
+    Angry,
+    /// `depressed` = 33
+    Depressed,
+    /// `exhausted` = 34
+    Exhausted,
+    /// `lonely` = 35
+    Lonely,
+    /// `nervous` = 36
+    Nervous,
+    /// `anxious` = 37
+    Anxious,
+    /// `apathetic` = 38
+    Apathetic,
+    /// `concerned` = 39
+    Concerned,
+    /// `disappointed` = 40
+    Disappointed,
+    /// `frightened` = 41
+    Frightened,
+    /// `frustrated` = 42
+    Frustrated,
+    /// `hopeless` = 43
+    Hopeless,
+    /// `hurt` = 44
+    Hurt,
+    /// `jealous` = 45
+    Jealous,
+    /// `miserable` = 46
+    Miserable,
+    /// `overwhelmed` = 47
+    Overwhelmed,
+    /// `skeptical` = 48
+    Skeptical,
+    /// `stressed` = 49
+    Stressed,
+    /// `stuck` = 50
+    Stuck,
+    /// `worthless` = 51
+    Worthless,
+    /// `awed` = 52
+    Awed,
+    /// `ashamed` = 53
+    Ashamed,
+    /// `curious` = 54
+    Curious,
+    /// `sensitive` = 55
+    Sensitive,
+    /// `sad` = 56
+    Sad,
+    /// `unknownFutureValue` = 57
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryOperation {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for ResponseEmotionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("create", 1),
-        ("modify", 2),
-        ("delete", 3),
-        ("unknownFutureValue", 127),
+        ("none", 0),
+        ("confident", 1),
+        ("excited", 2),
+        ("happy", 3),
+        ("motivated", 4),
+        ("peaceful", 5),
+        ("ambitious", 6),
+        ("cheerful", 7),
+        ("comfortable", 8),
+        ("creative", 9),
+        ("determined", 10),
+        ("energized", 11),
+        ("focused", 12),
+        ("fulfilled", 13),
+        ("grateful", 14),
+        ("included", 15),
+        ("inspired", 16),
+        ("optimistic", 17),
+        ("proud", 18),
+        ("successful", 19),
+        ("valuable", 20),
+        ("annoyed", 21),
+        ("bored", 22),
+        ("calm", 23),
+        ("confused", 24),
+        ("glad", 25),
+        ("content", 26),
+        ("pensive", 27),
+        ("reserved", 28),
+        ("restless", 29),
+        ("shocked", 30),
+        ("tired", 31),
+        ("angry", 32),
+        ("depressed", 33),
+        ("exhausted", 34),
+        ("lonely", 35),
+        ("nervous", 36),
+        ("anxious", 37),
+        ("apathetic", 38),
+        ("concerned", 39),
+        ("disappointed", 40),
+        ("frightened", 41),
+        ("frustrated", 42),
+        ("hopeless", 43),
+        ("hurt", 44),
+        ("jealous", 45),
+        ("miserable", 46),
+        ("overwhelmed", 47),
+        ("skeptical", 48),
+        ("stressed", 49),
+        ("stuck", 50),
+        ("worthless", 51),
+        ("awed", 52),
+        ("ashamed", 53),
+        ("curious", 54),
+        ("sensitive", 55),
+        ("sad", 56),
+        ("unknownFutureValue", 57),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "create" => Self::Create,
-            "modify" => Self::Modify,
-            "delete" => Self::Delete,
+            "none" => Self::None,
+            "confident" => Self::Confident,
+            "excited" => Self::Excited,
+            "happy" => Self::Happy,
+            "motivated" => Self::Motivated,
+            "peaceful" => Self::Peaceful,
+            "ambitious" => Self::Ambitious,
+            "cheerful" => Self::Cheerful,
+            "comfortable" => Self::Comfortable,
+            "creative" => Self::Creative,
+            "determined" => Self::Determined,
+            "energized" => Self::Energized,
+            "focused" => Self::Focused,
+            "fulfilled" => Self::Fulfilled,
+            "grateful" => Self::Grateful,
+            "included" => Self::Included,
+            "inspired" => Self::Inspired,
+            "optimistic" => Self::Optimistic,
+            "proud" => Self::Proud,
+            "successful" => Self::Successful,
+            "valuable" => Self::Valuable,
+            "annoyed" => Self::Annoyed,
+            "bored" => Self::Bored,
+            "calm" => Self::Calm,
+            "confused" => Self::Confused,
+            "glad" => Self::Glad,
+            "content" => Self::Content,
+            "pensive" => Self::Pensive,
+            "reserved" => Self::Reserved,
+            "restless" => Self::Restless,
+            "shocked" => Self::Shocked,
+            "tired" => Self::Tired,
+            "angry" => Self::Angry,
+            "depressed" => Self::Depressed,
+            "exhausted" => Self::Exhausted,
+            "lonely" => Self::Lonely,
+            "nervous" => Self::Nervous,
+            "anxious" => Self::Anxious,
+            "apathetic" => Self::Apathetic,
+            "concerned" => Self::Concerned,
+            "disappointed" => Self::Disappointed,
+            "frightened" => Self::Frightened,
+            "frustrated" => Self::Frustrated,
+            "hopeless" => Self::Hopeless,
+            "hurt" => Self::Hurt,
+            "jealous" => Self::Jealous,
+            "miserable" => Self::Miserable,
+            "overwhelmed" => Self::Overwhelmed,
+            "skeptical" => Self::Skeptical,
+            "stressed" => Self::Stressed,
+            "stuck" => Self::Stuck,
+            "worthless" => Self::Worthless,
+            "awed" => Self::Awed,
+            "ashamed" => Self::Ashamed,
+            "curious" => Self::Curious,
+            "sensitive" => Self::Sensitive,
+            "sad" => Self::Sad,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Create => "create",
-            Self::Modify => "modify",
-            Self::Delete => "delete",
+            Self::None => "none",
+            Self::Confident => "confident",
+            Self::Excited => "excited",
+            Self::Happy => "happy",
+            Self::Motivated => "motivated",
+            Self::Peaceful => "peaceful",
+            Self::Ambitious => "ambitious",
+            Self::Cheerful => "cheerful",
+            Self::Comfortable => "comfortable",
+            Self::Creative => "creative",
+            Self::Determined => "determined",
+            Self::Energized => "energized",
+            Self::Focused => "focused",
+            Self::Fulfilled => "fulfilled",
+            Self::Grateful => "grateful",
+            Self::Included => "included",
+            Self::Inspired => "inspired",
+            Self::Optimistic => "optimistic",
+            Self::Proud => "proud",
+            Self::Successful => "successful",
+            Self::Valuable => "valuable",
+            Self::Annoyed => "annoyed",
+            Self::Bored => "bored",
+            Self::Calm => "calm",
+            Self::Confused => "confused",
+            Self::Glad => "glad",
+            Self::Content => "content",
+            Self::Pensive => "pensive",
+            Self::Reserved => "reserved",
+            Self::Restless => "restless",
+            Self::Shocked => "shocked",
+            Self::Tired => "tired",
+            Self::Angry => "angry",
+            Self::Depressed => "depressed",
+            Self::Exhausted => "exhausted",
+            Self::Lonely => "lonely",
+            Self::Nervous => "nervous",
+            Self::Anxious => "anxious",
+            Self::Apathetic => "apathetic",
+            Self::Concerned => "concerned",
+            Self::Disappointed => "disappointed",
+            Self::Frightened => "frightened",
+            Self::Frustrated => "frustrated",
+            Self::Hopeless => "hopeless",
+            Self::Hurt => "hurt",
+            Self::Jealous => "jealous",
+            Self::Miserable => "miserable",
+            Self::Overwhelmed => "overwhelmed",
+            Self::Skeptical => "skeptical",
+            Self::Stressed => "stressed",
+            Self::Stuck => "stuck",
+            Self::Worthless => "worthless",
+            Self::Awed => "awed",
+            Self::Ashamed => "ashamed",
+            Self::Curious => "curious",
+            Self::Sensitive => "sensitive",
+            Self::Sad => "sad",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for RegistryOperation {
+#[cfg(feature = "_education")]
+impl serde::Serialize for ResponseEmotionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryOperation {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for ResponseEmotionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4130,15 +4795,183 @@ impl<'de> serde::Deserialize<'de> for RegistryOperation {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryOperation {
+#[cfg(feature = "_education")]
+impl std::fmt::Display for ResponseEmotionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for RegistryOperation {
+#[cfg(feature = "_education")]
+impl From<&str> for ResponseEmotionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RestEncryptionType {
+    /// `none` = 0
+    None,
+    /// `aes` = 1
+    Aes,
+    /// `bitlocker` = 2
+    Bitlocker,
+    /// `blowfish` = 3
+    Blowfish,
+    /// `des` = 4
+    Des,
+    /// `rc4` = 5
+    Rc4,
+    /// `rsa` = 6
+    Rsa,
+    /// `notSupported` = 7
+    NotSupported,
+    /// `unknownFutureValue` = 8
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for RestEncryptionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("aes", 1),
+        ("bitlocker", 2),
+        ("blowfish", 3),
+        ("des", 4),
+        ("rc4", 5),
+        ("rsa", 6),
+        ("notSupported", 7),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "aes" => Self::Aes,
+            "bitlocker" => Self::Bitlocker,
+            "blowfish" => Self::Blowfish,
+            "des" => Self::Des,
+            "rc4" => Self::Rc4,
+            "rsa" => Self::Rsa,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Aes => "aes",
+            Self::Bitlocker => "bitlocker",
+            Self::Blowfish => "blowfish",
+            Self::Des => "des",
+            Self::Rc4 => "rc4",
+            Self::Rsa => "rsa",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for RestEncryptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for RestEncryptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for RestEncryptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for RestEncryptionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.routingMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoutingMode {
+    /// `oneToOne` = 0
+    OneToOne,
+    /// `multicast` = 1
+    Multicast,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for RoutingMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("oneToOne", 0),
+        ("multicast", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "oneToOne" => Self::OneToOne,
+            "multicast" => Self::Multicast,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OneToOne => "oneToOne",
+            Self::Multicast => "multicast",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for RoutingMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for RoutingMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for RoutingMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for RoutingMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4213,64 +5046,64 @@ impl From<&str> for SafeSearchFilterType {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL enum type `microsoft.graph.scopeCollectionKind`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_schedule_change_request")]
+/// CSDL enum type `microsoft.graph.scheduleChangeRequestActor`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeCollectionKind {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `enumerated` = 1
-    Enumerated,
-    /// `none` = 2
-    None,
-    /// `scopeKindNotSet` = 3
-    ScopeKindNotSet,
+pub enum ScheduleChangeRequestActor {
+    /// `sender` = 0
+    Sender,
+    /// `recipient` = 1
+    Recipient,
+    /// `manager` = 2
+    Manager,
+    /// `system` = 3
+    System,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
+#[cfg(feature = "_schedule_change_request")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeRequestActor {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("enumerated", 1),
-        ("none", 2),
-        ("scopeKindNotSet", 3),
+        ("sender", 0),
+        ("recipient", 1),
+        ("manager", 2),
+        ("system", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "allAllowed" => Self::AllAllowed,
-            "enumerated" => Self::Enumerated,
-            "none" => Self::None,
-            "scopeKindNotSet" => Self::ScopeKindNotSet,
+            "sender" => Self::Sender,
+            "recipient" => Self::Recipient,
+            "manager" => Self::Manager,
+            "system" => Self::System,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AllAllowed => "allAllowed",
-            Self::Enumerated => "enumerated",
-            Self::None => "none",
-            Self::ScopeKindNotSet => "scopeKindNotSet",
+            Self::Sender => "sender",
+            Self::Recipient => "recipient",
+            Self::Manager => "manager",
+            Self::System => "system",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for ScopeCollectionKind {
+#[cfg(feature = "_schedule_change_request")]
+impl serde::Serialize for ScheduleChangeRequestActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
+#[cfg(feature = "_schedule_change_request")]
+impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4278,15 +5111,89 @@ impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl std::fmt::Display for ScopeCollectionKind {
+#[cfg(feature = "_schedule_change_request")]
+impl std::fmt::Display for ScheduleChangeRequestActor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl From<&str> for ScopeCollectionKind {
+#[cfg(feature = "_schedule_change_request")]
+impl From<&str> for ScheduleChangeRequestActor {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_schedule_change_request")]
+/// CSDL enum type `microsoft.graph.scheduleChangeState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScheduleChangeState {
+    /// `pending` = 0
+    Pending,
+    /// `approved` = 1
+    Approved,
+    /// `declined` = 2
+    Declined,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_schedule_change_request")]
+impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pending", 0),
+        ("approved", 1),
+        ("declined", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "approved" => Self::Approved,
+            "declined" => Self::Declined,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_schedule_change_request")]
+impl serde::Serialize for ScheduleChangeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_schedule_change_request")]
+impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_schedule_change_request")]
+impl std::fmt::Display for ScheduleChangeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_schedule_change_request")]
+impl From<&str> for ScheduleChangeState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4366,253 +5273,6 @@ impl std::fmt::Display for ServiceAppStatus {
 
 #[cfg(feature = "_solutions")]
 impl From<&str> for ServiceAppStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.settingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SettingSourceType {
-    /// `deviceConfiguration` = 0
-    DeviceConfiguration,
-    /// `deviceIntent` = 1
-    DeviceIntent,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for SettingSourceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceConfiguration", 0),
-        ("deviceIntent", 1),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceConfiguration" => Self::DeviceConfiguration,
-            "deviceIntent" => Self::DeviceIntent,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceConfiguration => "deviceConfiguration",
-            Self::DeviceIntent => "deviceIntent",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for SettingSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for SettingSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for SettingSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for SettingSourceType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.sharePointMigrationJobErrorLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointMigrationJobErrorLevel {
-    /// `important` = 0
-    Important,
-    /// `warning` = 1
-    Warning,
-    /// `error` = 2
-    Error,
-    /// `fatalError` = 3
-    FatalError,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationJobErrorLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("important", 0),
-        ("warning", 1),
-        ("error", 2),
-        ("fatalError", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "important" => Self::Important,
-            "warning" => Self::Warning,
-            "error" => Self::Error,
-            "fatalError" => Self::FatalError,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Important => "important",
-            Self::Warning => "warning",
-            Self::Error => "error",
-            Self::FatalError => "fatalError",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobErrorLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for SharePointMigrationJobErrorLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for SharePointMigrationJobErrorLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.sharePointMigrationObjectType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SharePointMigrationObjectType {
-    /// `site` = 0
-    Site,
-    /// `web` = 1
-    Web,
-    /// `folder` = 2
-    Folder,
-    /// `list` = 3
-    List,
-    /// `listItem` = 4
-    ListItem,
-    /// `file` = 5
-    File,
-    /// `alert` = 6
-    Alert,
-    /// `sharedWithObject` = 7
-    SharedWithObject,
-    /// `invalid` = 8
-    Invalid,
-    /// `unknownFutureValue` = 9
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationObjectType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("site", 0),
-        ("web", 1),
-        ("folder", 2),
-        ("list", 3),
-        ("listItem", 4),
-        ("file", 5),
-        ("alert", 6),
-        ("sharedWithObject", 7),
-        ("invalid", 8),
-        ("unknownFutureValue", 9),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site" => Self::Site,
-            "web" => Self::Web,
-            "folder" => Self::Folder,
-            "list" => Self::List,
-            "listItem" => Self::ListItem,
-            "file" => Self::File,
-            "alert" => Self::Alert,
-            "sharedWithObject" => Self::SharedWithObject,
-            "invalid" => Self::Invalid,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Site => "site",
-            Self::Web => "web",
-            Self::Folder => "folder",
-            Self::List => "list",
-            Self::ListItem => "listItem",
-            Self::File => "file",
-            Self::Alert => "alert",
-            Self::SharedWithObject => "sharedWithObject",
-            Self::Invalid => "invalid",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for SharePointMigrationObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for SharePointMigrationObjectType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4860,108 +5520,235 @@ impl From<&str> for SnapshotJobStatus {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.templateScenarios`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct TemplateScenarios(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_identity")]
-impl TemplateScenarios {
-    /// `new` = 0
-    pub const NEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `secureFoundation` = 1
-    pub const SECURE_FOUNDATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `zeroTrust` = 2
-    pub const ZERO_TRUST: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `remoteWork` = 4
-    pub const REMOTE_WORK: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `protectAdmins` = 8
-    pub const PROTECT_ADMINS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `emergingThreats` = 16
-    pub const EMERGING_THREATS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `unknownFutureValue` = 32
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SslVersion {
+    /// `none` = 0
+    None,
+    /// `ssl3_0` = 1
+    Ssl30,
+    /// `tls1_0` = 2
+    Tls10,
+    /// `tls1_1` = 3
+    Tls11,
+    /// `tls1_2` = 4
+    Tls12,
+    /// `tls1_3` = 5
+    Tls13,
+    /// `notSupported` = 6
+    NotSupported,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::FlagsEnum for TemplateScenarios {
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for SslVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("new", 0),
-        ("secureFoundation", 1),
-        ("zeroTrust", 2),
-        ("remoteWork", 4),
-        ("protectAdmins", 8),
-        ("emergingThreats", 16),
-        ("unknownFutureValue", 32),
+        ("none", 0),
+        ("ssl3_0", 1),
+        ("tls1_0", 2),
+        ("tls1_1", 3),
+        ("tls1_2", 4),
+        ("tls1_3", 5),
+        ("notSupported", 6),
+        ("unknownFutureValue", 7),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "ssl3_0" => Self::Ssl30,
+            "tls1_0" => Self::Tls10,
+            "tls1_1" => Self::Tls11,
+            "tls1_2" => Self::Tls12,
+            "tls1_3" => Self::Tls13,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Debug for TemplateScenarios {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for TemplateScenarios {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::str::FromStr for TemplateScenarios {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Ssl30 => "ssl3_0",
+            Self::Tls10 => "tls1_0",
+            Self::Tls11 => "tls1_1",
+            Self::Tls12 => "tls1_2",
+            Self::Tls13 => "tls1_3",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl std::ops::BitOr for TemplateScenarios {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::ops::BitOrAssign for TemplateScenarios {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for TemplateScenarios {
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for SslVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for TemplateScenarios {
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for SslVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for SslVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for SslVersion {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+/// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SynchronizationScheduleState {
+    /// `Active` = 0
+    Active,
+    /// `Disabled` = 1
+    Disabled,
+    /// `Paused` = 2
+    Paused,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Active", 0),
+        ("Disabled", 1),
+        ("Paused", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Active" => Self::Active,
+            "Disabled" => Self::Disabled,
+            "Paused" => Self::Paused,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "Active",
+            Self::Disabled => "Disabled",
+            Self::Paused => "Paused",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl serde::Serialize for SynchronizationScheduleState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl std::fmt::Display for SynchronizationScheduleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_bulk_operation")]
+impl From<&str> for SynchronizationScheduleState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL enum type `microsoft.graph.threatAssessmentRequestSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThreatAssessmentRequestSource {
+    /// `undefined` = 0
+    Undefined,
+    /// `user` = 1
+    User,
+    /// `administrator` = 2
+    Administrator,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentRequestSource {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("undefined", 0),
+        ("user", 1),
+        ("administrator", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "undefined" => Self::Undefined,
+            "user" => Self::User,
+            "administrator" => Self::Administrator,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Undefined => "undefined",
+            Self::User => "user",
+            Self::Administrator => "administrator",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatAssessmentRequestSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl std::fmt::Display for ThreatAssessmentRequestSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl From<&str> for ThreatAssessmentRequestSource {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
@@ -5034,288 +5821,6 @@ impl std::fmt::Display for TimeCardState {
 
 #[cfg(feature = "_teams")]
 impl From<&str> for TimeCardState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.tone`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tone {
-    /// `tone0` = 0
-    Tone0,
-    /// `tone1` = 1
-    Tone1,
-    /// `tone2` = 2
-    Tone2,
-    /// `tone3` = 3
-    Tone3,
-    /// `tone4` = 4
-    Tone4,
-    /// `tone5` = 5
-    Tone5,
-    /// `tone6` = 6
-    Tone6,
-    /// `tone7` = 7
-    Tone7,
-    /// `tone8` = 8
-    Tone8,
-    /// `tone9` = 9
-    Tone9,
-    /// `star` = 10
-    Star,
-    /// `pound` = 11
-    Pound,
-    /// `a` = 12
-    A,
-    /// `b` = 13
-    B,
-    /// `c` = 14
-    C,
-    /// `d` = 15
-    D,
-    /// `flash` = 16
-    Flash,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for Tone {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("tone0", 0),
-        ("tone1", 1),
-        ("tone2", 2),
-        ("tone3", 3),
-        ("tone4", 4),
-        ("tone5", 5),
-        ("tone6", 6),
-        ("tone7", 7),
-        ("tone8", 8),
-        ("tone9", 9),
-        ("star", 10),
-        ("pound", 11),
-        ("a", 12),
-        ("b", 13),
-        ("c", 14),
-        ("d", 15),
-        ("flash", 16),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tone0" => Self::Tone0,
-            "tone1" => Self::Tone1,
-            "tone2" => Self::Tone2,
-            "tone3" => Self::Tone3,
-            "tone4" => Self::Tone4,
-            "tone5" => Self::Tone5,
-            "tone6" => Self::Tone6,
-            "tone7" => Self::Tone7,
-            "tone8" => Self::Tone8,
-            "tone9" => Self::Tone9,
-            "star" => Self::Star,
-            "pound" => Self::Pound,
-            "a" => Self::A,
-            "b" => Self::B,
-            "c" => Self::C,
-            "d" => Self::D,
-            "flash" => Self::Flash,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Tone0 => "tone0",
-            Self::Tone1 => "tone1",
-            Self::Tone2 => "tone2",
-            Self::Tone3 => "tone3",
-            Self::Tone4 => "tone4",
-            Self::Tone5 => "tone5",
-            Self::Tone6 => "tone6",
-            Self::Tone7 => "tone7",
-            Self::Tone8 => "tone8",
-            Self::Tone9 => "tone9",
-            Self::Star => "star",
-            Self::Pound => "pound",
-            Self::A => "a",
-            Self::B => "b",
-            Self::C => "c",
-            Self::D => "d",
-            Self::Flash => "flash",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for Tone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for Tone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for Tone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for Tone {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.trainingCompletionDuration`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TrainingCompletionDuration {
-    /// `week` = 7
-    Week,
-    /// `fortnite` = 14
-    Fortnite,
-    /// `month` = 30
-    Month,
-    /// `unknownFutureValue` = 100
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TrainingCompletionDuration {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("week", 7),
-        ("fortnite", 14),
-        ("month", 30),
-        ("unknownFutureValue", 100),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "week" => Self::Week,
-            "fortnite" => Self::Fortnite,
-            "month" => Self::Month,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Week => "week",
-            Self::Fortnite => "fortnite",
-            Self::Month => "month",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for TrainingCompletionDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TrainingCompletionDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for TrainingCompletionDuration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for TrainingCompletionDuration {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.verifiedIdProfileState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifiedIdProfileState {
-    /// `enabled` = 0
-    Enabled,
-    /// `disabled` = 1
-    Disabled,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdProfileState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("enabled", 0),
-        ("disabled", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for VerifiedIdProfileState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for VerifiedIdProfileState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for VerifiedIdProfileState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for VerifiedIdProfileState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -5451,6 +5956,75 @@ impl From<&str> for VppTokenAccountType {
     }
 }
 
+#[cfg(feature = "_identity")]
+/// CSDL enum type `microsoft.graph.webApplicationFirewallProviderType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebApplicationFirewallProviderType {
+    /// `akamai` = 0
+    Akamai,
+    /// `cloudflare` = 1
+    Cloudflare,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallProviderType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("akamai", 0),
+        ("cloudflare", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "akamai" => Self::Akamai,
+            "cloudflare" => Self::Cloudflare,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Akamai => "akamai",
+            Self::Cloudflare => "cloudflare",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for WebApplicationFirewallProviderType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProviderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl std::fmt::Display for WebApplicationFirewallProviderType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl From<&str> for WebApplicationFirewallProviderType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.webBrowserCookieSettings`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5525,124 +6099,6 @@ impl std::fmt::Display for WebBrowserCookieSettings {
 
 #[cfg(feature = "_device_management")]
 impl From<&str> for WebBrowserCookieSettings {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.windows10EditionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Windows10EditionType {
-    /// `windows10Enterprise` = 0
-    Windows10Enterprise,
-    /// `windows10EnterpriseN` = 1
-    Windows10EnterpriseN,
-    /// `windows10Education` = 2
-    Windows10Education,
-    /// `windows10EducationN` = 3
-    Windows10EducationN,
-    /// `windows10MobileEnterprise` = 4
-    Windows10MobileEnterprise,
-    /// `windows10HolographicEnterprise` = 5
-    Windows10HolographicEnterprise,
-    /// `windows10Professional` = 6
-    Windows10Professional,
-    /// `windows10ProfessionalN` = 7
-    Windows10ProfessionalN,
-    /// `windows10ProfessionalEducation` = 8
-    Windows10ProfessionalEducation,
-    /// `windows10ProfessionalEducationN` = 9
-    Windows10ProfessionalEducationN,
-    /// `windows10ProfessionalWorkstation` = 10
-    Windows10ProfessionalWorkstation,
-    /// `windows10ProfessionalWorkstationN` = 11
-    Windows10ProfessionalWorkstationN,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for Windows10EditionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("windows10Enterprise", 0),
-        ("windows10EnterpriseN", 1),
-        ("windows10Education", 2),
-        ("windows10EducationN", 3),
-        ("windows10MobileEnterprise", 4),
-        ("windows10HolographicEnterprise", 5),
-        ("windows10Professional", 6),
-        ("windows10ProfessionalN", 7),
-        ("windows10ProfessionalEducation", 8),
-        ("windows10ProfessionalEducationN", 9),
-        ("windows10ProfessionalWorkstation", 10),
-        ("windows10ProfessionalWorkstationN", 11),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "windows10Enterprise" => Self::Windows10Enterprise,
-            "windows10EnterpriseN" => Self::Windows10EnterpriseN,
-            "windows10Education" => Self::Windows10Education,
-            "windows10EducationN" => Self::Windows10EducationN,
-            "windows10MobileEnterprise" => Self::Windows10MobileEnterprise,
-            "windows10HolographicEnterprise" => Self::Windows10HolographicEnterprise,
-            "windows10Professional" => Self::Windows10Professional,
-            "windows10ProfessionalN" => Self::Windows10ProfessionalN,
-            "windows10ProfessionalEducation" => Self::Windows10ProfessionalEducation,
-            "windows10ProfessionalEducationN" => Self::Windows10ProfessionalEducationN,
-            "windows10ProfessionalWorkstation" => Self::Windows10ProfessionalWorkstation,
-            "windows10ProfessionalWorkstationN" => {
-                Self::Windows10ProfessionalWorkstationN
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Windows10Enterprise => "windows10Enterprise",
-            Self::Windows10EnterpriseN => "windows10EnterpriseN",
-            Self::Windows10Education => "windows10Education",
-            Self::Windows10EducationN => "windows10EducationN",
-            Self::Windows10MobileEnterprise => "windows10MobileEnterprise",
-            Self::Windows10HolographicEnterprise => "windows10HolographicEnterprise",
-            Self::Windows10Professional => "windows10Professional",
-            Self::Windows10ProfessionalN => "windows10ProfessionalN",
-            Self::Windows10ProfessionalEducation => "windows10ProfessionalEducation",
-            Self::Windows10ProfessionalEducationN => "windows10ProfessionalEducationN",
-            Self::Windows10ProfessionalWorkstation => "windows10ProfessionalWorkstation",
-            Self::Windows10ProfessionalWorkstationN => {
-                "windows10ProfessionalWorkstationN"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10EditionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10EditionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for Windows10EditionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for Windows10EditionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -5919,6 +6375,125 @@ impl<'de> serde::Deserialize<'de> for WindowsDeviceType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.windowsMalwareState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WindowsMalwareState {
+    /// `unknown` = 0
+    Unknown,
+    /// `detected` = 1
+    Detected,
+    /// `cleaned` = 2
+    Cleaned,
+    /// `quarantined` = 3
+    Quarantined,
+    /// `removed` = 4
+    Removed,
+    /// `allowed` = 5
+    Allowed,
+    /// `blocked` = 6
+    Blocked,
+    /// `cleanFailed` = 102
+    CleanFailed,
+    /// `quarantineFailed` = 103
+    QuarantineFailed,
+    /// `removeFailed` = 104
+    RemoveFailed,
+    /// `allowFailed` = 105
+    AllowFailed,
+    /// `abandoned` = 106
+    Abandoned,
+    /// `blockFailed` = 107
+    BlockFailed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsMalwareState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("detected", 1),
+        ("cleaned", 2),
+        ("quarantined", 3),
+        ("removed", 4),
+        ("allowed", 5),
+        ("blocked", 6),
+        ("cleanFailed", 102),
+        ("quarantineFailed", 103),
+        ("removeFailed", 104),
+        ("allowFailed", 105),
+        ("abandoned", 106),
+        ("blockFailed", 107),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "detected" => Self::Detected,
+            "cleaned" => Self::Cleaned,
+            "quarantined" => Self::Quarantined,
+            "removed" => Self::Removed,
+            "allowed" => Self::Allowed,
+            "blocked" => Self::Blocked,
+            "cleanFailed" => Self::CleanFailed,
+            "quarantineFailed" => Self::QuarantineFailed,
+            "removeFailed" => Self::RemoveFailed,
+            "allowFailed" => Self::AllowFailed,
+            "abandoned" => Self::Abandoned,
+            "blockFailed" => Self::BlockFailed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Detected => "detected",
+            Self::Cleaned => "cleaned",
+            Self::Quarantined => "quarantined",
+            Self::Removed => "removed",
+            Self::Allowed => "allowed",
+            Self::Blocked => "blocked",
+            Self::CleanFailed => "cleanFailed",
+            Self::QuarantineFailed => "quarantineFailed",
+            Self::RemoveFailed => "removeFailed",
+            Self::AllowFailed => "allowFailed",
+            Self::Abandoned => "abandoned",
+            Self::BlockFailed => "blockFailed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for WindowsMalwareState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for WindowsMalwareState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for WindowsMalwareState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for WindowsMalwareState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 

@@ -22,6 +22,11 @@ mod entity_types_2;
 #[allow(unused_imports)]
 pub use entity_types_2::*;
 
+mod entity_types_3;
+
+#[allow(unused_imports)]
+pub use entity_types_3::*;
+
 mod complex_types_1;
 
 #[allow(unused_imports)]
@@ -51,11 +56,6 @@ mod complex_types_6;
 
 #[allow(unused_imports)]
 pub use complex_types_6::*;
-
-mod complex_types_7;
-
-#[allow(unused_imports)]
-pub use complex_types_7::*;
 
 mod enum_types;
 

@@ -12,14 +12,12 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_connections")]
-/// CSDL complex type `microsoft.graph.externalConnectors.acl`.
+/// CSDL complex type `microsoft.graph.externalConnectors.externalItemContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Acl {
-    /// Property `accessType`: `microsoft.graph.externalConnectors.accessType`, not nullable.
-    pub access_type: Option<AccessType>,
-    /// Property `type`: `microsoft.graph.externalConnectors.aclType`, not nullable.
-    pub r#type: Option<AclType>,
-    /// Property `value`: `Edm.String`, not nullable.
+pub struct ExternalItemContent {
+    /// Property `type`: `microsoft.graph.externalConnectors.externalItemContentType`, not nullable.
+    pub r#type: Option<ExternalItemContentType>,
+    /// Property `value`: `Edm.String`.
     pub value: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -28,16 +26,16 @@ pub struct Acl {
 }
 
 #[cfg(feature = "_connections")]
-impl serde::Serialize for Acl {
+impl serde::Serialize for ExternalItemContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_connections")]
-impl Acl {
+impl ExternalItemContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.acl";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalItemContent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -50,7 +48,6 @@ impl Acl {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("accessType", &self.access_type);
         object.property("type", &self.r#type);
         object.property("value", &self.value);
         object.end()
@@ -58,7 +55,7 @@ impl Acl {
 }
 
 #[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for Acl {
+impl<'de> serde::Deserialize<'de> for ExternalItemContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
 }
 
 #[cfg(feature = "_connections")]
-impl graph_odata_runtime::model::ODataObject for Acl {
+impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -76,7 +73,6 @@ impl graph_odata_runtime::model::ODataObject for Acl {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "accessType" => read_nullable(map, key, &mut self.access_type, extra),
             "type" => read_nullable(map, key, &mut self.r#type, extra),
             "value" => read_lenient(map, key, &mut self.value, extra),
             _ => Ok(false),
@@ -90,7 +86,7 @@ impl graph_odata_runtime::model::ODataObject for Acl {
 }
 
 #[cfg(feature = "_connections")]
-impl Acl {
+impl ExternalItemContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -101,21 +97,18 @@ impl Acl {
 }
 
 #[cfg(feature = "_connections")]
-/// The properties of [`Acl`] by wire name, each a [`Field<Acl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Acl::set_null`].
-pub enum AclField {}
+/// The properties of [`ExternalItemContent`] by wire name, each a [`Field<ExternalItemContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItemContent::set_null`].
+pub enum ExternalItemContentField {}
 
 #[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
-impl AclField {
-    /// `accessType`
-    pub const AccessType: model::Field<Acl> = model::Field::new("accessType");
+impl ExternalItemContentField {
     /// `type`
-    pub const Type: model::Field<Acl> = model::Field::new("type");
+    pub const Type: model::Field<ExternalItemContent> = model::Field::new("type");
     /// `value`
-    pub const Value: model::Field<Acl> = model::Field::new("value");
+    pub const Value: model::Field<ExternalItemContent> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Acl>] = &[
-        Self::AccessType,
+    pub const ALL: &'static [model::Field<ExternalItemContent>] = &[
         Self::Type,
         Self::Value,
     ];
@@ -231,6 +224,158 @@ impl ItemIdResolverField {
         Self::Priority,
         Self::ItemId,
         Self::UrlMatchInfo,
+    ];
+}
+
+#[cfg(feature = "_connections")]
+/// CSDL complex type `microsoft.graph.externalConnectors.property`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Property {
+    /// Property `aliases`: `Collection(Edm.String)`.
+    pub aliases: Option<Vec<String>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `isQueryable`: `Edm.Boolean`.
+    pub is_queryable: Option<bool>,
+    /// Property `isRefinable`: `Edm.Boolean`.
+    pub is_refinable: Option<bool>,
+    /// Property `isRetrievable`: `Edm.Boolean`.
+    pub is_retrievable: Option<bool>,
+    /// Property `isSearchable`: `Edm.Boolean`.
+    pub is_searchable: Option<bool>,
+    /// Property `labels`: `Collection(microsoft.graph.externalConnectors.label)`.
+    pub labels: Option<Vec<Label>>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `type`: `microsoft.graph.externalConnectors.propertyType`, not nullable.
+    pub r#type: Option<PropertyType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_connections")]
+impl serde::Serialize for Property {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl Property {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.property";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("aliases", &self.aliases);
+        object.property("description", &self.description);
+        object.property("isQueryable", &self.is_queryable);
+        object.property("isRefinable", &self.is_refinable);
+        object.property("isRetrievable", &self.is_retrievable);
+        object.property("isSearchable", &self.is_searchable);
+        object.property("labels", &self.labels);
+        object.property("name", &self.name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for Property {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::model::ODataObject for Property {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "aliases" => read_lenient(map, key, &mut self.aliases, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "isQueryable" => read_lenient(map, key, &mut self.is_queryable, extra),
+            "isRefinable" => read_lenient(map, key, &mut self.is_refinable, extra),
+            "isRetrievable" => read_lenient(map, key, &mut self.is_retrievable, extra),
+            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
+            "labels" => read_nullable(map, key, &mut self.labels, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl Property {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_connections")]
+/// The properties of [`Property`] by wire name, each a [`Field<Property>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Property::set_null`].
+pub enum PropertyField {}
+
+#[cfg(feature = "_connections")]
+#[allow(non_upper_case_globals)]
+impl PropertyField {
+    /// `aliases`
+    pub const Aliases: model::Field<Property> = model::Field::new("aliases");
+    /// `description`
+    pub const Description: model::Field<Property> = model::Field::new("description");
+    /// `isQueryable`
+    pub const IsQueryable: model::Field<Property> = model::Field::new("isQueryable");
+    /// `isRefinable`
+    pub const IsRefinable: model::Field<Property> = model::Field::new("isRefinable");
+    /// `isRetrievable`
+    pub const IsRetrievable: model::Field<Property> = model::Field::new("isRetrievable");
+    /// `isSearchable`
+    pub const IsSearchable: model::Field<Property> = model::Field::new("isSearchable");
+    /// `labels`
+    pub const Labels: model::Field<Property> = model::Field::new("labels");
+    /// `name`
+    pub const Name: model::Field<Property> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<Property> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Property>] = &[
+        Self::Aliases,
+        Self::Description,
+        Self::IsQueryable,
+        Self::IsRefinable,
+        Self::IsRetrievable,
+        Self::IsSearchable,
+        Self::Labels,
+        Self::Name,
+        Self::Type,
     ];
 }
 

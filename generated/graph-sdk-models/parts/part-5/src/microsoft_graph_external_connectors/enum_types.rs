@@ -12,13 +12,13 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_connections")]
-/// CSDL enum type `microsoft.graph.externalConnectors.accessType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.externalConnectors.externalItemContentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessType {
-    /// `grant` = 1
-    Grant,
-    /// `deny` = 2
-    Deny,
+pub enum ExternalItemContentType {
+    /// `text` = 1
+    Text,
+    /// `html` = 2
+    Html,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -26,24 +26,24 @@ pub enum AccessType {
 }
 
 #[cfg(feature = "_connections")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessType {
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalItemContentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("grant", 1),
-        ("deny", 2),
+        ("text", 1),
+        ("html", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "grant" => Self::Grant,
-            "deny" => Self::Deny,
+            "text" => Self::Text,
+            "html" => Self::Html,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Grant => "grant",
-            Self::Deny => "deny",
+            Self::Text => "text",
+            Self::Html => "html",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -51,14 +51,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessType {
 }
 
 #[cfg(feature = "_connections")]
-impl serde::Serialize for AccessType {
+impl serde::Serialize for ExternalItemContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for AccessType {
+impl<'de> serde::Deserialize<'de> for ExternalItemContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,82 +67,327 @@ impl<'de> serde::Deserialize<'de> for AccessType {
 }
 
 #[cfg(feature = "_connections")]
-impl std::fmt::Display for AccessType {
+impl std::fmt::Display for ExternalItemContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_connections")]
-impl From<&str> for AccessType {
+impl From<&str> for ExternalItemContentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_connections")]
-/// CSDL enum type `microsoft.graph.externalConnectors.aclType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.externalConnectors.label`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AclType {
-    /// `user` = 1
-    User,
-    /// `group` = 2
-    Group,
-    /// `everyone` = 3
-    Everyone,
-    /// `everyoneExceptGuests` = 4
-    EveryoneExceptGuests,
-    /// `externalGroup` = 5
-    ExternalGroup,
-    /// `unknownFutureValue` = 6
+pub enum Label {
+    /// `title` = 0
+    Title,
+    /// `url` = 1
+    Url,
+    /// `createdBy` = 2
+    CreatedBy,
+    /// `lastModifiedBy` = 3
+    LastModifiedBy,
+    /// `authors` = 4
+    Authors,
+    /// `createdDateTime` = 5
+    CreatedDateTime,
+    /// `lastModifiedDateTime` = 6
+    LastModifiedDateTime,
+    /// `fileName` = 7
+    FileName,
+    /// `fileExtension` = 8
+    FileExtension,
+    /// `unknownFutureValue` = 12
     UnknownFutureValue,
+    /// `containerName` = 13
+    ContainerName,
+    /// `containerUrl` = 14
+    ContainerUrl,
+    /// `iconUrl` = 15
+    IconUrl,
+    /// `assignedToPeople` = 16
+    AssignedToPeople,
+    /// `closedBy` = 17
+    ClosedBy,
+    /// `closedDate` = 18
+    ClosedDate,
+    /// `priority` = 19
+    Priority,
+    /// `sprintName` = 20
+    SprintName,
+    /// `tags` = 21
+    Tags,
+    /// `severity` = 22
+    Severity,
+    /// `state` = 23
+    State,
+    /// `dueDate` = 24
+    DueDate,
+    /// `itemParentId` = 25
+    ItemParentId,
+    /// `itemPath` = 26
+    ItemPath,
+    /// `itemType` = 27
+    ItemType,
+    /// `numberOfReactions` = 28
+    NumberOfReactions,
+    /// `parentUrl` = 29
+    ParentUrl,
+    /// `priorityNormalized` = 30
+    PriorityNormalized,
+    /// `reportedBy` = 31
+    ReportedBy,
+    /// `secondaryId` = 32
+    SecondaryId,
+    /// `personEmails` = 33
+    PersonEmails,
+    /// `personAddresses` = 34
+    PersonAddresses,
+    /// `personAnniversaries` = 35
+    PersonAnniversaries,
+    /// `personName` = 36
+    PersonName,
+    /// `personNote` = 37
+    PersonNote,
+    /// `personPhones` = 38
+    PersonPhones,
+    /// `personCurrentPosition` = 39
+    PersonCurrentPosition,
+    /// `personWebAccounts` = 40
+    PersonWebAccounts,
+    /// `personWebSite` = 41
+    PersonWebSite,
+    /// `personSkills` = 42
+    PersonSkills,
+    /// `personProjects` = 43
+    PersonProjects,
+    /// `personAccount` = 44
+    PersonAccount,
+    /// `personAwards` = 45
+    PersonAwards,
+    /// `personCertifications` = 46
+    PersonCertifications,
+    /// `personAssistants` = 47
+    PersonAssistants,
+    /// `personColleagues` = 48
+    PersonColleagues,
+    /// `personManager` = 49
+    PersonManager,
+    /// `personAlternateContacts` = 50
+    PersonAlternateContacts,
+    /// `personEmergencyContacts` = 51
+    PersonEmergencyContacts,
+    /// `personEducationalActivities` = 52
+    PersonEducationalActivities,
+    /// `personInterests` = 53
+    PersonInterests,
+    /// `personLanguages` = 54
+    PersonLanguages,
+    /// `personPublications` = 55
+    PersonPublications,
+    /// `personPatents` = 56
+    PersonPatents,
+    /// `personWorkPositions` = 57
+    PersonWorkPositions,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_connections")]
-impl graph_odata_runtime::enums::EvolvableEnum for AclType {
+impl graph_odata_runtime::enums::EvolvableEnum for Label {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("user", 1),
-        ("group", 2),
-        ("everyone", 3),
-        ("everyoneExceptGuests", 4),
-        ("externalGroup", 5),
-        ("unknownFutureValue", 6),
+        ("title", 0),
+        ("url", 1),
+        ("createdBy", 2),
+        ("lastModifiedBy", 3),
+        ("authors", 4),
+        ("createdDateTime", 5),
+        ("lastModifiedDateTime", 6),
+        ("fileName", 7),
+        ("fileExtension", 8),
+        ("unknownFutureValue", 12),
+        ("containerName", 13),
+        ("containerUrl", 14),
+        ("iconUrl", 15),
+        ("assignedToPeople", 16),
+        ("closedBy", 17),
+        ("closedDate", 18),
+        ("priority", 19),
+        ("sprintName", 20),
+        ("tags", 21),
+        ("severity", 22),
+        ("state", 23),
+        ("dueDate", 24),
+        ("itemParentId", 25),
+        ("itemPath", 26),
+        ("itemType", 27),
+        ("numberOfReactions", 28),
+        ("parentUrl", 29),
+        ("priorityNormalized", 30),
+        ("reportedBy", 31),
+        ("secondaryId", 32),
+        ("personEmails", 33),
+        ("personAddresses", 34),
+        ("personAnniversaries", 35),
+        ("personName", 36),
+        ("personNote", 37),
+        ("personPhones", 38),
+        ("personCurrentPosition", 39),
+        ("personWebAccounts", 40),
+        ("personWebSite", 41),
+        ("personSkills", 42),
+        ("personProjects", 43),
+        ("personAccount", 44),
+        ("personAwards", 45),
+        ("personCertifications", 46),
+        ("personAssistants", 47),
+        ("personColleagues", 48),
+        ("personManager", 49),
+        ("personAlternateContacts", 50),
+        ("personEmergencyContacts", 51),
+        ("personEducationalActivities", 52),
+        ("personInterests", 53),
+        ("personLanguages", 54),
+        ("personPublications", 55),
+        ("personPatents", 56),
+        ("personWorkPositions", 57),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "everyone" => Self::Everyone,
-            "everyoneExceptGuests" => Self::EveryoneExceptGuests,
-            "externalGroup" => Self::ExternalGroup,
+            "title" => Self::Title,
+            "url" => Self::Url,
+            "createdBy" => Self::CreatedBy,
+            "lastModifiedBy" => Self::LastModifiedBy,
+            "authors" => Self::Authors,
+            "createdDateTime" => Self::CreatedDateTime,
+            "lastModifiedDateTime" => Self::LastModifiedDateTime,
+            "fileName" => Self::FileName,
+            "fileExtension" => Self::FileExtension,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "containerName" => Self::ContainerName,
+            "containerUrl" => Self::ContainerUrl,
+            "iconUrl" => Self::IconUrl,
+            "assignedToPeople" => Self::AssignedToPeople,
+            "closedBy" => Self::ClosedBy,
+            "closedDate" => Self::ClosedDate,
+            "priority" => Self::Priority,
+            "sprintName" => Self::SprintName,
+            "tags" => Self::Tags,
+            "severity" => Self::Severity,
+            "state" => Self::State,
+            "dueDate" => Self::DueDate,
+            "itemParentId" => Self::ItemParentId,
+            "itemPath" => Self::ItemPath,
+            "itemType" => Self::ItemType,
+            "numberOfReactions" => Self::NumberOfReactions,
+            "parentUrl" => Self::ParentUrl,
+            "priorityNormalized" => Self::PriorityNormalized,
+            "reportedBy" => Self::ReportedBy,
+            "secondaryId" => Self::SecondaryId,
+            "personEmails" => Self::PersonEmails,
+            "personAddresses" => Self::PersonAddresses,
+            "personAnniversaries" => Self::PersonAnniversaries,
+            "personName" => Self::PersonName,
+            "personNote" => Self::PersonNote,
+            "personPhones" => Self::PersonPhones,
+            "personCurrentPosition" => Self::PersonCurrentPosition,
+            "personWebAccounts" => Self::PersonWebAccounts,
+            "personWebSite" => Self::PersonWebSite,
+            "personSkills" => Self::PersonSkills,
+            "personProjects" => Self::PersonProjects,
+            "personAccount" => Self::PersonAccount,
+            "personAwards" => Self::PersonAwards,
+            "personCertifications" => Self::PersonCertifications,
+            "personAssistants" => Self::PersonAssistants,
+            "personColleagues" => Self::PersonColleagues,
+            "personManager" => Self::PersonManager,
+            "personAlternateContacts" => Self::PersonAlternateContacts,
+            "personEmergencyContacts" => Self::PersonEmergencyContacts,
+            "personEducationalActivities" => Self::PersonEducationalActivities,
+            "personInterests" => Self::PersonInterests,
+            "personLanguages" => Self::PersonLanguages,
+            "personPublications" => Self::PersonPublications,
+            "personPatents" => Self::PersonPatents,
+            "personWorkPositions" => Self::PersonWorkPositions,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Everyone => "everyone",
-            Self::EveryoneExceptGuests => "everyoneExceptGuests",
-            Self::ExternalGroup => "externalGroup",
+            Self::Title => "title",
+            Self::Url => "url",
+            Self::CreatedBy => "createdBy",
+            Self::LastModifiedBy => "lastModifiedBy",
+            Self::Authors => "authors",
+            Self::CreatedDateTime => "createdDateTime",
+            Self::LastModifiedDateTime => "lastModifiedDateTime",
+            Self::FileName => "fileName",
+            Self::FileExtension => "fileExtension",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ContainerName => "containerName",
+            Self::ContainerUrl => "containerUrl",
+            Self::IconUrl => "iconUrl",
+            Self::AssignedToPeople => "assignedToPeople",
+            Self::ClosedBy => "closedBy",
+            Self::ClosedDate => "closedDate",
+            Self::Priority => "priority",
+            Self::SprintName => "sprintName",
+            Self::Tags => "tags",
+            Self::Severity => "severity",
+            Self::State => "state",
+            Self::DueDate => "dueDate",
+            Self::ItemParentId => "itemParentId",
+            Self::ItemPath => "itemPath",
+            Self::ItemType => "itemType",
+            Self::NumberOfReactions => "numberOfReactions",
+            Self::ParentUrl => "parentUrl",
+            Self::PriorityNormalized => "priorityNormalized",
+            Self::ReportedBy => "reportedBy",
+            Self::SecondaryId => "secondaryId",
+            Self::PersonEmails => "personEmails",
+            Self::PersonAddresses => "personAddresses",
+            Self::PersonAnniversaries => "personAnniversaries",
+            Self::PersonName => "personName",
+            Self::PersonNote => "personNote",
+            Self::PersonPhones => "personPhones",
+            Self::PersonCurrentPosition => "personCurrentPosition",
+            Self::PersonWebAccounts => "personWebAccounts",
+            Self::PersonWebSite => "personWebSite",
+            Self::PersonSkills => "personSkills",
+            Self::PersonProjects => "personProjects",
+            Self::PersonAccount => "personAccount",
+            Self::PersonAwards => "personAwards",
+            Self::PersonCertifications => "personCertifications",
+            Self::PersonAssistants => "personAssistants",
+            Self::PersonColleagues => "personColleagues",
+            Self::PersonManager => "personManager",
+            Self::PersonAlternateContacts => "personAlternateContacts",
+            Self::PersonEmergencyContacts => "personEmergencyContacts",
+            Self::PersonEducationalActivities => "personEducationalActivities",
+            Self::PersonInterests => "personInterests",
+            Self::PersonLanguages => "personLanguages",
+            Self::PersonPublications => "personPublications",
+            Self::PersonPatents => "personPatents",
+            Self::PersonWorkPositions => "personWorkPositions",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_connections")]
-impl serde::Serialize for AclType {
+impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for AclType {
+impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -151,14 +396,128 @@ impl<'de> serde::Deserialize<'de> for AclType {
 }
 
 #[cfg(feature = "_connections")]
-impl std::fmt::Display for AclType {
+impl std::fmt::Display for Label {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_connections")]
-impl From<&str> for AclType {
+impl From<&str> for Label {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_connections")]
+/// CSDL enum type `microsoft.graph.externalConnectors.propertyType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PropertyType {
+    /// `string` = 0
+    String,
+    /// `int64` = 1
+    Int64,
+    /// `double` = 2
+    Double,
+    /// `dateTime` = 3
+    DateTime,
+    /// `boolean` = 4
+    Boolean,
+    /// `stringCollection` = 5
+    StringCollection,
+    /// `int64Collection` = 6
+    Int64Collection,
+    /// `doubleCollection` = 7
+    DoubleCollection,
+    /// `dateTimeCollection` = 8
+    DateTimeCollection,
+    /// `unknownFutureValue` = 9
+    UnknownFutureValue,
+    /// `principal` = 10
+    Principal,
+    /// `principalCollection` = 11
+    PrincipalCollection,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::enums::EvolvableEnum for PropertyType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("string", 0),
+        ("int64", 1),
+        ("double", 2),
+        ("dateTime", 3),
+        ("boolean", 4),
+        ("stringCollection", 5),
+        ("int64Collection", 6),
+        ("doubleCollection", 7),
+        ("dateTimeCollection", 8),
+        ("unknownFutureValue", 9),
+        ("principal", 10),
+        ("principalCollection", 11),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "int64" => Self::Int64,
+            "double" => Self::Double,
+            "dateTime" => Self::DateTime,
+            "boolean" => Self::Boolean,
+            "stringCollection" => Self::StringCollection,
+            "int64Collection" => Self::Int64Collection,
+            "doubleCollection" => Self::DoubleCollection,
+            "dateTimeCollection" => Self::DateTimeCollection,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "principal" => Self::Principal,
+            "principalCollection" => Self::PrincipalCollection,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Int64 => "int64",
+            Self::Double => "double",
+            Self::DateTime => "dateTime",
+            Self::Boolean => "boolean",
+            Self::StringCollection => "stringCollection",
+            Self::Int64Collection => "int64Collection",
+            Self::DoubleCollection => "doubleCollection",
+            Self::DateTimeCollection => "dateTimeCollection",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Principal => "principal",
+            Self::PrincipalCollection => "principalCollection",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl serde::Serialize for PropertyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for PropertyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl std::fmt::Display for PropertyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl From<&str> for PropertyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -11,8 +11,3 @@ pub(crate) use graph_sdk_models_part_3::microsoft_graph_partners_billing::*;
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_4::microsoft_graph_partners_billing::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;

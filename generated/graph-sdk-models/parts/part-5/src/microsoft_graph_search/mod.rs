@@ -12,11 +12,6 @@ pub(crate) use graph_sdk_models_part_3::microsoft_graph_search::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_4::microsoft_graph_search::*;
 
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;
-
 mod enum_types;
 
 #[allow(unused_imports)]

@@ -12,15 +12,17 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.account`.
+/// CSDL complex type `microsoft.graph.security.eventPropagationResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Account {
-    /// Property `actions`: `Collection(microsoft.graph.security.action)`, not nullable.
-    pub actions: Option<Vec<Action>>,
-    /// Property `identifier`: `Edm.String`, not nullable.
-    pub identifier: Option<String>,
-    /// Property `identityProvider`: `microsoft.graph.security.identityProvider`, not nullable.
-    pub identity_provider: Option<IdentityProvider>,
+pub struct EventPropagationResult {
+    /// Property `location`: `Edm.String`.
+    pub location: Option<String>,
+    /// Property `serviceName`: `Edm.String`.
+    pub service_name: Option<String>,
+    /// Property `status`: `microsoft.graph.security.eventPropagationStatus`.
+    pub status: Option<EventPropagationStatus>,
+    /// Property `statusInformation`: `Edm.String`.
+    pub status_information: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -28,16 +30,16 @@ pub struct Account {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for Account {
+impl serde::Serialize for EventPropagationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl Account {
+impl EventPropagationResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.account";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventPropagationResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -50,15 +52,16 @@ impl Account {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("actions", &self.actions);
-        object.property("identifier", &self.identifier);
-        object.property("identityProvider", &self.identity_provider);
+        object.property("location", &self.location);
+        object.property("serviceName", &self.service_name);
+        object.property("status", &self.status);
+        object.property("statusInformation", &self.status_information);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Account {
+impl<'de> serde::Deserialize<'de> for EventPropagationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for Account {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Account {
+impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -76,10 +79,11 @@ impl graph_odata_runtime::model::ODataObject for Account {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "actions" => read_nullable(map, key, &mut self.actions, extra),
-            "identifier" => read_lenient(map, key, &mut self.identifier, extra),
-            "identityProvider" => {
-                read_nullable(map, key, &mut self.identity_provider, extra)
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "statusInformation" => {
+                read_lenient(map, key, &mut self.status_information, extra)
             }
             _ => Ok(false),
         }
@@ -92,7 +96,7 @@ impl graph_odata_runtime::model::ODataObject for Account {
 }
 
 #[cfg(feature = "_security")]
-impl Account {
+impl EventPropagationResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -103,126 +107,33 @@ impl Account {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`Account`] by wire name, each a [`Field<Account>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
-pub enum AccountField {}
+/// The properties of [`EventPropagationResult`] by wire name, each a [`Field<EventPropagationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventPropagationResult::set_null`].
+pub enum EventPropagationResultField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AccountField {
-    /// `actions`
-    pub const Actions: model::Field<Account> = model::Field::new("actions");
-    /// `identifier`
-    pub const Identifier: model::Field<Account> = model::Field::new("identifier");
-    /// `identityProvider`
-    pub const IdentityProvider: model::Field<Account> = model::Field::new(
-        "identityProvider",
+impl EventPropagationResultField {
+    /// `location`
+    pub const Location: model::Field<EventPropagationResult> = model::Field::new(
+        "location",
+    );
+    /// `serviceName`
+    pub const ServiceName: model::Field<EventPropagationResult> = model::Field::new(
+        "serviceName",
+    );
+    /// `status`
+    pub const Status: model::Field<EventPropagationResult> = model::Field::new("status");
+    /// `statusInformation`
+    pub const StatusInformation: model::Field<EventPropagationResult> = model::Field::new(
+        "statusInformation",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Account>] = &[
-        Self::Actions,
-        Self::Identifier,
-        Self::IdentityProvider,
+    pub const ALL: &'static [model::Field<EventPropagationResult>] = &[
+        Self::Location,
+        Self::ServiceName,
+        Self::Status,
+        Self::StatusInformation,
     ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.eventQuery`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventQuery {
-    /// Property `query`: `Edm.String`, not nullable.
-    pub query: Option<String>,
-    /// Property `queryType`: `microsoft.graph.security.queryType`.
-    pub query_type: Option<QueryType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for EventQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EventQuery {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventQuery";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("query", &self.query);
-        object.property("queryType", &self.query_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EventQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EventQuery {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "query" => read_lenient(map, key, &mut self.query, extra),
-            "queryType" => read_nullable(map, key, &mut self.query_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl EventQuery {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`EventQuery`] by wire name, each a [`Field<EventQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventQuery::set_null`].
-pub enum EventQueryField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl EventQueryField {
-    /// `query`
-    pub const Query: model::Field<EventQuery> = model::Field::new("query");
-    /// `queryType`
-    pub const QueryType: model::Field<EventQuery> = model::Field::new("queryType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EventQuery>] = &[Self::Query, Self::QueryType];
 }
 
 #[cfg(feature = "_security")]
@@ -744,13 +655,13 @@ impl FilePlanReferenceField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.formattedContent`.
+/// CSDL complex type `microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FormattedContent {
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `format`: `microsoft.graph.security.contentFormat`.
-    pub format: Option<ContentFormat>,
+pub struct IntelligenceProfileCountryOrRegionOfOrigin {
+    /// Property `code`: `Edm.String`, not nullable.
+    pub code: Option<String>,
+    /// Property `label`: `Edm.String`, not nullable.
+    pub label: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -758,16 +669,16 @@ pub struct FormattedContent {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for FormattedContent {
+impl serde::Serialize for IntelligenceProfileCountryOrRegionOfOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl FormattedContent {
+impl IntelligenceProfileCountryOrRegionOfOrigin {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.formattedContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -780,14 +691,14 @@ impl FormattedContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("content", &self.content);
-        object.property("format", &self.format);
+        object.property("code", &self.code);
+        object.property("label", &self.label);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FormattedContent {
+impl<'de> serde::Deserialize<'de> for IntelligenceProfileCountryOrRegionOfOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -796,110 +707,8 @@ impl<'de> serde::Deserialize<'de> for FormattedContent {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FormattedContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FormattedContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FormattedContent`] by wire name, each a [`Field<FormattedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FormattedContent::set_null`].
-pub enum FormattedContentField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FormattedContentField {
-    /// `content`
-    pub const Content: model::Field<FormattedContent> = model::Field::new("content");
-    /// `format`
-    pub const Format: model::Field<FormattedContent> = model::Field::new("format");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FormattedContent>] = &[
-        Self::Content,
-        Self::Format,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.hyperlink`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Hyperlink {
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `url`: `Edm.String`, not nullable.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for Hyperlink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Hyperlink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hyperlink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for Hyperlink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for Hyperlink {
+impl graph_odata_runtime::model::ODataObject
+for IntelligenceProfileCountryOrRegionOfOrigin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -908,8 +717,8 @@ impl graph_odata_runtime::model::ODataObject for Hyperlink {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
             _ => Ok(false),
         }
     }
@@ -921,7 +730,7 @@ impl graph_odata_runtime::model::ODataObject for Hyperlink {
 }
 
 #[cfg(feature = "_security")]
-impl Hyperlink {
+impl IntelligenceProfileCountryOrRegionOfOrigin {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -932,16 +741,365 @@ impl Hyperlink {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`Hyperlink`] by wire name, each a [`Field<Hyperlink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hyperlink::set_null`].
-pub enum HyperlinkField {}
+/// The properties of [`IntelligenceProfileCountryOrRegionOfOrigin`] by wire name, each a [`Field<IntelligenceProfileCountryOrRegionOfOrigin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfileCountryOrRegionOfOrigin::set_null`].
+pub enum IntelligenceProfileCountryOrRegionOfOriginField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl HyperlinkField {
-    /// `name`
-    pub const Name: model::Field<Hyperlink> = model::Field::new("name");
-    /// `url`
-    pub const Url: model::Field<Hyperlink> = model::Field::new("url");
+impl IntelligenceProfileCountryOrRegionOfOriginField {
+    /// `code`
+    pub const Code: model::Field<IntelligenceProfileCountryOrRegionOfOrigin> = model::Field::new(
+        "code",
+    );
+    /// `label`
+    pub const Label: model::Field<IntelligenceProfileCountryOrRegionOfOrigin> = model::Field::new(
+        "label",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Hyperlink>] = &[Self::Name, Self::Url];
+    pub const ALL: &'static [model::Field<IntelligenceProfileCountryOrRegionOfOrigin>] = &[
+        Self::Code,
+        Self::Label,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.retentionDuration`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionDuration {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RetentionDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RetentionDuration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDuration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RetentionDuration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.security.retentionDuration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RetentionDuration`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRetentionDuration {
+    /// The base type itself, or a derived type unknown to this crate.
+    RetentionDuration(Box<RetentionDuration>),
+    /// `microsoft.graph.security.retentionDurationForever`
+    RetentionDurationForever(Box<RetentionDurationForever>),
+    /// `microsoft.graph.security.retentionDurationInDays`
+    RetentionDurationInDays(Box<RetentionDurationInDays>),
+}
+
+#[cfg(feature = "_security")]
+impl AnyRetentionDuration {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::RetentionDuration(_) => RetentionDuration::ODATA_TYPE,
+            Self::RetentionDurationForever(_) => RetentionDurationForever::ODATA_TYPE,
+            Self::RetentionDurationInDays(_) => RetentionDurationInDays::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`RetentionDuration`] (or of an unknown derived type).
+    pub fn as_retention_duration(&self) -> Option<&RetentionDuration> {
+        match self {
+            Self::RetentionDuration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Default for AnyRetentionDuration {
+    fn default() -> Self {
+        Self::RetentionDuration(Box::default())
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<RetentionDuration> for AnyRetentionDuration {
+    fn from(value: RetentionDuration) -> Self {
+        Self::RetentionDuration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnyRetentionDuration {
+    /// The value if it is a [`AnyRetentionDuration::RetentionDurationForever`] variant.
+    pub fn as_retention_duration_forever(&self) -> Option<&RetentionDurationForever> {
+        match self {
+            Self::RetentionDurationForever(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRetentionDuration::RetentionDurationInDays`] variant.
+    pub fn as_retention_duration_in_days(&self) -> Option<&RetentionDurationInDays> {
+        match self {
+            Self::RetentionDurationInDays(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<RetentionDurationForever> for AnyRetentionDuration {
+    fn from(value: RetentionDurationForever) -> Self {
+        Self::RetentionDurationForever(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<RetentionDurationInDays> for AnyRetentionDuration {
+    fn from(value: RetentionDurationInDays) -> Self {
+        Self::RetentionDurationInDays(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyRetentionDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RetentionDuration(value) => value.serialize_with_type(serializer, None),
+            Self::RetentionDurationForever(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RetentionDurationForever::ODATA_TYPE),
+                    )
+            }
+            Self::RetentionDurationInDays(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RetentionDurationInDays::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.security.retentionDurationForever"
+            | "self.retentionDurationForever" => {
+                serde_json::from_value(value).map(Self::RetentionDurationForever)
+            }
+            "microsoft.graph.security.retentionDurationInDays"
+            | "self.retentionDurationInDays" => {
+                serde_json::from_value(value).map(Self::RetentionDurationInDays)
+            }
+            _ => serde_json::from_value(value).map(Self::RetentionDuration),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.retentionDurationForever`; base type `microsoft.graph.security.retentionDuration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionDurationForever {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RetentionDurationForever {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RetentionDurationForever {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDurationForever";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RetentionDurationForever {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RetentionDurationForever {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.retentionDurationInDays`; base type `microsoft.graph.security.retentionDuration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetentionDurationInDays {
+    /// Property `days`: `Edm.Int32`.
+    pub days: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RetentionDurationInDays {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RetentionDurationInDays {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDurationInDays";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("days", &self.days);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RetentionDurationInDays {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RetentionDurationInDays {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "days" => read_lenient(map, key, &mut self.days, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RetentionDurationInDays {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RetentionDurationInDays`] by wire name, each a [`Field<RetentionDurationInDays>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionDurationInDays::set_null`].
+pub enum RetentionDurationInDaysField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RetentionDurationInDaysField {
+    /// `days`
+    pub const Days: model::Field<RetentionDurationInDays> = model::Field::new("days");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RetentionDurationInDays>] = &[Self::Days];
 }

@@ -12,140 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.alertDetermination`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertDetermination {
-    /// `unknown` = 0
-    Unknown,
-    /// `apt` = 10
-    Apt,
-    /// `malware` = 20
-    Malware,
-    /// `securityPersonnel` = 30
-    SecurityPersonnel,
-    /// `securityTesting` = 40
-    SecurityTesting,
-    /// `unwantedSoftware` = 50
-    UnwantedSoftware,
-    /// `other` = 60
-    Other,
-    /// `multiStagedAttack` = 70
-    MultiStagedAttack,
-    /// `compromisedAccount` = 80
-    CompromisedAccount,
-    /// `phishing` = 90
-    Phishing,
-    /// `maliciousUserActivity` = 100
-    MaliciousUserActivity,
-    /// `notMalicious` = 110
-    NotMalicious,
-    /// `notEnoughDataToValidate` = 120
-    NotEnoughDataToValidate,
-    /// `confirmedActivity` = 130
-    ConfirmedActivity,
-    /// `lineOfBusinessApplication` = 140
-    LineOfBusinessApplication,
-    /// `unknownFutureValue` = 149
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AlertDetermination {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("apt", 10),
-        ("malware", 20),
-        ("securityPersonnel", 30),
-        ("securityTesting", 40),
-        ("unwantedSoftware", 50),
-        ("other", 60),
-        ("multiStagedAttack", 70),
-        ("compromisedAccount", 80),
-        ("phishing", 90),
-        ("maliciousUserActivity", 100),
-        ("notMalicious", 110),
-        ("notEnoughDataToValidate", 120),
-        ("confirmedActivity", 130),
-        ("lineOfBusinessApplication", 140),
-        ("unknownFutureValue", 149),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "apt" => Self::Apt,
-            "malware" => Self::Malware,
-            "securityPersonnel" => Self::SecurityPersonnel,
-            "securityTesting" => Self::SecurityTesting,
-            "unwantedSoftware" => Self::UnwantedSoftware,
-            "other" => Self::Other,
-            "multiStagedAttack" => Self::MultiStagedAttack,
-            "compromisedAccount" => Self::CompromisedAccount,
-            "phishing" => Self::Phishing,
-            "maliciousUserActivity" => Self::MaliciousUserActivity,
-            "notMalicious" => Self::NotMalicious,
-            "notEnoughDataToValidate" => Self::NotEnoughDataToValidate,
-            "confirmedActivity" => Self::ConfirmedActivity,
-            "lineOfBusinessApplication" => Self::LineOfBusinessApplication,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Apt => "apt",
-            Self::Malware => "malware",
-            Self::SecurityPersonnel => "securityPersonnel",
-            Self::SecurityTesting => "securityTesting",
-            Self::UnwantedSoftware => "unwantedSoftware",
-            Self::Other => "other",
-            Self::MultiStagedAttack => "multiStagedAttack",
-            Self::CompromisedAccount => "compromisedAccount",
-            Self::Phishing => "phishing",
-            Self::MaliciousUserActivity => "maliciousUserActivity",
-            Self::NotMalicious => "notMalicious",
-            Self::NotEnoughDataToValidate => "notEnoughDataToValidate",
-            Self::ConfirmedActivity => "confirmedActivity",
-            Self::LineOfBusinessApplication => "lineOfBusinessApplication",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AlertDetermination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AlertDetermination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for AlertDetermination {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for AlertDetermination {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertSeverity {
@@ -299,73 +165,48 @@ impl From<&str> for DefaultRecordBehavior {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.deliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.eventPropagationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeliveryLocation {
-    /// `unknown` = 0
-    Unknown,
-    /// `inbox_folder` = 1
-    InboxFolder,
-    /// `junkFolder` = 2
-    JunkFolder,
-    /// `deletedFolder` = 3
-    DeletedFolder,
-    /// `quarantine` = 4
-    Quarantine,
-    /// `onprem_external` = 5
-    OnpremExternal,
-    /// `failed` = 6
+pub enum EventPropagationStatus {
+    /// `none` = 0
+    None,
+    /// `inProcessing` = 1
+    InProcessing,
+    /// `failed` = 2
     Failed,
-    /// `dropped` = 7
-    Dropped,
-    /// `others` = 10
-    Others,
-    /// `unknownFutureValue` = 127
+    /// `success` = 3
+    Success,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeliveryLocation {
+impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("inbox_folder", 1),
-        ("junkFolder", 2),
-        ("deletedFolder", 3),
-        ("quarantine", 4),
-        ("onprem_external", 5),
-        ("failed", 6),
-        ("dropped", 7),
-        ("others", 10),
-        ("unknownFutureValue", 127),
+        ("none", 0),
+        ("inProcessing", 1),
+        ("failed", 2),
+        ("success", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "inbox_folder" => Self::InboxFolder,
-            "junkFolder" => Self::JunkFolder,
-            "deletedFolder" => Self::DeletedFolder,
-            "quarantine" => Self::Quarantine,
-            "onprem_external" => Self::OnpremExternal,
+            "none" => Self::None,
+            "inProcessing" => Self::InProcessing,
             "failed" => Self::Failed,
-            "dropped" => Self::Dropped,
-            "others" => Self::Others,
+            "success" => Self::Success,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::InboxFolder => "inbox_folder",
-            Self::JunkFolder => "junkFolder",
-            Self::DeletedFolder => "deletedFolder",
-            Self::Quarantine => "quarantine",
-            Self::OnpremExternal => "onprem_external",
+            Self::None => "none",
+            Self::InProcessing => "inProcessing",
             Self::Failed => "failed",
-            Self::Dropped => "dropped",
-            Self::Others => "others",
+            Self::Success => "success",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -373,14 +214,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeliveryLocation {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for DeliveryLocation {
+impl serde::Serialize for EventPropagationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DeliveryLocation {
+impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -389,14 +230,14 @@ impl<'de> serde::Deserialize<'de> for DeliveryLocation {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for DeliveryLocation {
+impl std::fmt::Display for EventPropagationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for DeliveryLocation {
+impl From<&str> for EventPropagationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -477,38 +318,43 @@ impl From<&str> for EventSource {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.queryType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.healthIssueSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryType {
-    /// `files` = 0
-    Files,
-    /// `messages` = 1
-    Messages,
-    /// `unknownFutureValue` = 2
+pub enum HealthIssueSeverity {
+    /// `low` = 1
+    Low,
+    /// `medium` = 2
+    Medium,
+    /// `high` = 3
+    High,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
+impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("files", 0),
-        ("messages", 1),
-        ("unknownFutureValue", 2),
+        ("low", 1),
+        ("medium", 2),
+        ("high", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "files" => Self::Files,
-            "messages" => Self::Messages,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Files => "files",
-            Self::Messages => "messages",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -516,14 +362,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for QueryType {
+impl serde::Serialize for HealthIssueSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for QueryType {
+impl<'de> serde::Deserialize<'de> for HealthIssueSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -532,14 +378,306 @@ impl<'de> serde::Deserialize<'de> for QueryType {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for QueryType {
+impl std::fmt::Display for HealthIssueSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for QueryType {
+impl From<&str> for HealthIssueSeverity {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.healthIssueStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HealthIssueStatus {
+    /// `open` = 1
+    Open,
+    /// `closed` = 2
+    Closed,
+    /// `suppressed` = 3
+    Suppressed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("open", 1),
+        ("closed", 2),
+        ("suppressed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "suppressed" => Self::Suppressed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Suppressed => "suppressed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for HealthIssueStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for HealthIssueStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for HealthIssueStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for HealthIssueStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.healthIssueType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HealthIssueType {
+    /// `sensor` = 1
+    Sensor,
+    /// `global` = 2
+    Global,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("sensor", 1),
+        ("global", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "sensor" => Self::Sensor,
+            "global" => Self::Global,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Sensor => "sensor",
+            Self::Global => "global",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for HealthIssueType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for HealthIssueType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for HealthIssueType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for HealthIssueType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.investigationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InvestigationState {
+    /// `unknown` = 0
+    Unknown,
+    /// `terminated` = 1
+    Terminated,
+    /// `successfullyRemediated` = 2
+    SuccessfullyRemediated,
+    /// `benign` = 4
+    Benign,
+    /// `failed` = 8
+    Failed,
+    /// `partiallyRemediated` = 16
+    PartiallyRemediated,
+    /// `running` = 32
+    Running,
+    /// `pendingApproval` = 64
+    PendingApproval,
+    /// `pendingResource` = 128
+    PendingResource,
+    /// `queued` = 512
+    Queued,
+    /// `innerFailure` = 1024
+    InnerFailure,
+    /// `preexistingAlert` = 2048
+    PreexistingAlert,
+    /// `unsupportedOs` = 4056
+    UnsupportedOs,
+    /// `unsupportedAlertType` = 8192
+    UnsupportedAlertType,
+    /// `suppressedAlert` = 16384
+    SuppressedAlert,
+    /// `partiallyInvestigated` = 32768
+    PartiallyInvestigated,
+    /// `terminatedByUser` = 65536
+    TerminatedByUser,
+    /// `terminatedBySystem` = 131072
+    TerminatedBySystem,
+    /// `unknownFutureValue` = 262144
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for InvestigationState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("terminated", 1),
+        ("successfullyRemediated", 2),
+        ("benign", 4),
+        ("failed", 8),
+        ("partiallyRemediated", 16),
+        ("running", 32),
+        ("pendingApproval", 64),
+        ("pendingResource", 128),
+        ("queued", 512),
+        ("innerFailure", 1024),
+        ("preexistingAlert", 2048),
+        ("unsupportedOs", 4056),
+        ("unsupportedAlertType", 8192),
+        ("suppressedAlert", 16384),
+        ("partiallyInvestigated", 32768),
+        ("terminatedByUser", 65536),
+        ("terminatedBySystem", 131072),
+        ("unknownFutureValue", 262144),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "terminated" => Self::Terminated,
+            "successfullyRemediated" => Self::SuccessfullyRemediated,
+            "benign" => Self::Benign,
+            "failed" => Self::Failed,
+            "partiallyRemediated" => Self::PartiallyRemediated,
+            "running" => Self::Running,
+            "pendingApproval" => Self::PendingApproval,
+            "pendingResource" => Self::PendingResource,
+            "queued" => Self::Queued,
+            "innerFailure" => Self::InnerFailure,
+            "preexistingAlert" => Self::PreexistingAlert,
+            "unsupportedOs" => Self::UnsupportedOs,
+            "unsupportedAlertType" => Self::UnsupportedAlertType,
+            "suppressedAlert" => Self::SuppressedAlert,
+            "partiallyInvestigated" => Self::PartiallyInvestigated,
+            "terminatedByUser" => Self::TerminatedByUser,
+            "terminatedBySystem" => Self::TerminatedBySystem,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Terminated => "terminated",
+            Self::SuccessfullyRemediated => "successfullyRemediated",
+            Self::Benign => "benign",
+            Self::Failed => "failed",
+            Self::PartiallyRemediated => "partiallyRemediated",
+            Self::Running => "running",
+            Self::PendingApproval => "pendingApproval",
+            Self::PendingResource => "pendingResource",
+            Self::Queued => "queued",
+            Self::InnerFailure => "innerFailure",
+            Self::PreexistingAlert => "preexistingAlert",
+            Self::UnsupportedOs => "unsupportedOs",
+            Self::UnsupportedAlertType => "unsupportedAlertType",
+            Self::SuppressedAlert => "suppressedAlert",
+            Self::PartiallyInvestigated => "partiallyInvestigated",
+            Self::TerminatedByUser => "terminatedByUser",
+            Self::TerminatedBySystem => "terminatedBySystem",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for InvestigationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for InvestigationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for InvestigationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for InvestigationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -629,6 +767,110 @@ impl std::fmt::Display for ServiceStatus {
 
 #[cfg(feature = "_security")]
 impl From<&str> for ServiceStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.timelineEventType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimelineEventType {
+    /// `originalDelivery` = 0
+    OriginalDelivery,
+    /// `systemTimeTravel` = 1
+    SystemTimeTravel,
+    /// `dynamicDelivery` = 2
+    DynamicDelivery,
+    /// `userUrlClick` = 3
+    UserUrlClick,
+    /// `reprocessed` = 4
+    Reprocessed,
+    /// `zap` = 5
+    Zap,
+    /// `quarantineRelease` = 6
+    QuarantineRelease,
+    /// `air` = 7
+    Air,
+    /// `unknown` = 8
+    Unknown,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TimelineEventType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("originalDelivery", 0),
+        ("systemTimeTravel", 1),
+        ("dynamicDelivery", 2),
+        ("userUrlClick", 3),
+        ("reprocessed", 4),
+        ("zap", 5),
+        ("quarantineRelease", 6),
+        ("air", 7),
+        ("unknown", 8),
+        ("unknownFutureValue", 127),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "originalDelivery" => Self::OriginalDelivery,
+            "systemTimeTravel" => Self::SystemTimeTravel,
+            "dynamicDelivery" => Self::DynamicDelivery,
+            "userUrlClick" => Self::UserUrlClick,
+            "reprocessed" => Self::Reprocessed,
+            "zap" => Self::Zap,
+            "quarantineRelease" => Self::QuarantineRelease,
+            "air" => Self::Air,
+            "unknown" => Self::Unknown,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OriginalDelivery => "originalDelivery",
+            Self::SystemTimeTravel => "systemTimeTravel",
+            Self::DynamicDelivery => "dynamicDelivery",
+            Self::UserUrlClick => "userUrlClick",
+            Self::Reprocessed => "reprocessed",
+            Self::Zap => "zap",
+            Self::QuarantineRelease => "quarantineRelease",
+            Self::Air => "air",
+            Self::Unknown => "unknown",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TimelineEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TimelineEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TimelineEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TimelineEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

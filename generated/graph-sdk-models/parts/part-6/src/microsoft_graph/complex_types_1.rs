@@ -12,130 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessPackageSuggestionReason`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessPackageSuggestionReason {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessPackageSuggestionReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessPackageSuggestionReason {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionReason";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestionReason {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewApplyAction`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewApplyAction {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AccessReviewApplyAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewApplyAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewApplyAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInactiveUsersQueryScope`; base type `microsoft.graph.accessReviewQueryScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInactiveUsersQueryScope {
@@ -380,6 +256,68 @@ impl AccessReviewNotificationRecipientQueryScopeField {
     >] = &[Self::Query, Self::QueryRoot, Self::QueryType];
 }
 
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewScope`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewScope {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
 #[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.actionItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -494,6 +432,101 @@ impl ActionItemField {
     ];
 }
 
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    /// Inherited from `microsoft.graph.validatingDomains`.
+    pub root_domains: Option<RootDomains>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AllDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AllDomains {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("rootDomains", &self.root_domains);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AllDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for AllDomains {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AllDomains {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
+pub enum AllDomainsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl AllDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<AllDomains> = model::Field::new("rootDomains");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AllDomains>] = &[Self::RootDomains];
+}
+
 #[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.appConsentRequestScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -592,35 +625,29 @@ impl AppConsentRequestScopeField {
     ];
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.appHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactorLegalInfo {
-    /// Property `dataRetention`: `microsoft.graph.dataRetentionLevel`, not nullable.
-    pub data_retention: Option<DataRetentionLevel>,
-    /// Property `gdpr`: `microsoft.graph.applicationRiskFactorLegalInfoGdpr`, not nullable.
-    pub gdpr: Option<ApplicationRiskFactorLegalInfoGdpr>,
-    /// Property `hasDataOwnership`: `Edm.Boolean`.
-    pub has_data_ownership: Option<bool>,
-    /// Property `hasDmca`: `Edm.Boolean`.
-    pub has_dmca: Option<bool>,
+pub struct AppHostedMediaConfig {
+    /// Property `blob`: `Edm.String`.
+    pub blob: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactorLegalInfo {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AppHostedMediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorLegalInfo {
+#[cfg(feature = "_communications")]
+impl AppHostedMediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appHostedMediaConfig";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -633,16 +660,13 @@ impl ApplicationRiskFactorLegalInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("dataRetention", &self.data_retention);
-        object.property("gdpr", &self.gdpr);
-        object.property("hasDataOwnership", &self.has_data_ownership);
-        object.property("hasDmca", &self.has_dmca);
+        object.property("blob", &self.blob);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AppHostedMediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -650,22 +674,17 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "dataRetention" => read_nullable(map, key, &mut self.data_retention, extra),
-            "gdpr" => read_nullable(map, key, &mut self.gdpr, extra),
-            "hasDataOwnership" => {
-                read_lenient(map, key, &mut self.has_data_ownership, extra)
-            }
-            "hasDmca" => read_lenient(map, key, &mut self.has_dmca, extra),
+            "blob" => read_lenient(map, key, &mut self.blob, extra),
             _ => Ok(false),
         }
     }
@@ -676,8 +695,8 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo 
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorLegalInfo {
+#[cfg(feature = "_communications")]
+impl AppHostedMediaConfig {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -687,174 +706,17 @@ impl ApplicationRiskFactorLegalInfo {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactorLegalInfo`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfo::set_null`].
-pub enum ApplicationRiskFactorLegalInfoField {}
+#[cfg(feature = "_communications")]
+/// The properties of [`AppHostedMediaConfig`] by wire name, each a [`Field<AppHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppHostedMediaConfig::set_null`].
+pub enum AppHostedMediaConfigField {}
 
-#[cfg(feature = "_application_templates")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorLegalInfoField {
-    /// `dataRetention`
-    pub const DataRetention: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
-        "dataRetention",
-    );
-    /// `gdpr`
-    pub const Gdpr: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
-        "gdpr",
-    );
-    /// `hasDataOwnership`
-    pub const HasDataOwnership: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
-        "hasDataOwnership",
-    );
-    /// `hasDmca`
-    pub const HasDmca: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
-        "hasDmca",
-    );
+impl AppHostedMediaConfigField {
+    /// `blob`
+    pub const Blob: model::Field<AppHostedMediaConfig> = model::Field::new("blob");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfo>] = &[
-        Self::DataRetention,
-        Self::Gdpr,
-        Self::HasDataOwnership,
-        Self::HasDmca,
-    ];
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactorLegalInfoGdpr {
-    /// Property `dataProtection`: `microsoft.graph.dataProtection`, not nullable.
-    pub data_protection: Option<DataProtection>,
-    /// Property `hasRightToErasure`: `Edm.Boolean`.
-    pub has_right_to_erasure: Option<bool>,
-    /// Property `isReportingDataBreaches`: `Edm.Boolean`.
-    pub is_reporting_data_breaches: Option<bool>,
-    /// Property `statementUrl`: `Edm.String`.
-    pub statement_url: Option<String>,
-    /// Property `userOwnership`: `microsoft.graph.userOwnership`, not nullable.
-    pub user_ownership: Option<UserOwnership>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactorLegalInfoGdpr {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorLegalInfoGdpr {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfoGdpr";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("dataProtection", &self.data_protection);
-        object.property("hasRightToErasure", &self.has_right_to_erasure);
-        object.property("isReportingDataBreaches", &self.is_reporting_data_breaches);
-        object.property("statementUrl", &self.statement_url);
-        object.property("userOwnership", &self.user_ownership);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoGdpr {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "dataProtection" => read_nullable(map, key, &mut self.data_protection, extra),
-            "hasRightToErasure" => {
-                read_lenient(map, key, &mut self.has_right_to_erasure, extra)
-            }
-            "isReportingDataBreaches" => {
-                read_lenient(map, key, &mut self.is_reporting_data_breaches, extra)
-            }
-            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
-            "userOwnership" => read_nullable(map, key, &mut self.user_ownership, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorLegalInfoGdpr {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactorLegalInfoGdpr`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfoGdpr>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfoGdpr::set_null`].
-pub enum ApplicationRiskFactorLegalInfoGdprField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorLegalInfoGdprField {
-    /// `dataProtection`
-    pub const DataProtection: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
-        "dataProtection",
-    );
-    /// `hasRightToErasure`
-    pub const HasRightToErasure: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
-        "hasRightToErasure",
-    );
-    /// `isReportingDataBreaches`
-    pub const IsReportingDataBreaches: model::Field<
-        ApplicationRiskFactorLegalInfoGdpr,
-    > = model::Field::new("isReportingDataBreaches");
-    /// `statementUrl`
-    pub const StatementUrl: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
-        "statementUrl",
-    );
-    /// `userOwnership`
-    pub const UserOwnership: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
-        "userOwnership",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfoGdpr>] = &[
-        Self::DataProtection,
-        Self::HasRightToErasure,
-        Self::IsReportingDataBreaches,
-        Self::StatementUrl,
-        Self::UserOwnership,
-    ];
+    pub const ALL: &'static [model::Field<AppHostedMediaConfig>] = &[Self::Blob];
 }
 
 #[cfg(feature = "_places")]
@@ -966,33 +828,33 @@ impl AssignedPlaceModeField {
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.bookingReminder`.
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.baselineParameter`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingReminder {
-    /// Property `message`: `Edm.String`, not nullable.
-    pub message: Option<String>,
-    /// Property `offset`: `Edm.Duration`, not nullable.
-    pub offset: Option<edm::Duration>,
-    /// Property `recipients`: `microsoft.graph.bookingReminderRecipients`, not nullable.
-    pub recipients: Option<BookingReminderRecipients>,
+pub struct BaselineParameter {
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `parameterType`: `microsoft.graph.baselineParameterType`, not nullable.
+    pub parameter_type: Option<BaselineParameterType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingReminder {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BaselineParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl BookingReminder {
+#[cfg(feature = "_admin")]
+impl BaselineParameter {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingReminder";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineParameter";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1005,15 +867,15 @@ impl BookingReminder {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("message", &self.message);
-        object.property("offset", &self.offset);
-        object.property("recipients", &self.recipients);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("parameterType", &self.parameter_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingReminder {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BaselineParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1021,8 +883,8 @@ impl<'de> serde::Deserialize<'de> for BookingReminder {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingReminder {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for BaselineParameter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1031,9 +893,403 @@ impl graph_odata_runtime::model::ODataObject for BookingReminder {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "offset" => read_lenient(map, key, &mut self.offset, extra),
-            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "parameterType" => read_nullable(map, key, &mut self.parameter_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BaselineParameter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`BaselineParameter`] by wire name, each a [`Field<BaselineParameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineParameter::set_null`].
+pub enum BaselineParameterField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl BaselineParameterField {
+    /// `description`
+    pub const Description: model::Field<BaselineParameter> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<BaselineParameter> = model::Field::new(
+        "displayName",
+    );
+    /// `parameterType`
+    pub const ParameterType: model::Field<BaselineParameter> = model::Field::new(
+        "parameterType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BaselineParameter>] = &[
+        Self::Description,
+        Self::DisplayName,
+        Self::ParameterType,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.baselineResource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BaselineResource {
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `properties`: `microsoft.graph.openComplexDictionaryType`, not nullable.
+    pub properties: Option<OpenComplexDictionaryType>,
+    /// Property `resourceType`: `Edm.String`, not nullable.
+    pub resource_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BaselineResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BaselineResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("properties", &self.properties);
+        object.property("resourceType", &self.resource_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BaselineResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for BaselineResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "properties" => read_nullable(map, key, &mut self.properties, extra),
+            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BaselineResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`BaselineResource`] by wire name, each a [`Field<BaselineResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineResource::set_null`].
+pub enum BaselineResourceField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl BaselineResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<BaselineResource> = model::Field::new(
+        "displayName",
+    );
+    /// `properties`
+    pub const Properties: model::Field<BaselineResource> = model::Field::new(
+        "properties",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<BaselineResource> = model::Field::new(
+        "resourceType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BaselineResource>] = &[
+        Self::DisplayName,
+        Self::Properties,
+        Self::ResourceType,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.bitLockerRemovableDrivePolicy`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BitLockerRemovableDrivePolicy {
+    /// Property `blockCrossOrganizationWriteAccess`: `Edm.Boolean`, not nullable.
+    pub block_cross_organization_write_access: Option<bool>,
+    /// Property `encryptionMethod`: `microsoft.graph.bitLockerEncryptionMethod`.
+    pub encryption_method: Option<BitLockerEncryptionMethod>,
+    /// Property `requireEncryptionForWriteAccess`: `Edm.Boolean`, not nullable.
+    pub require_encryption_for_write_access: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for BitLockerRemovableDrivePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl BitLockerRemovableDrivePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitLockerRemovableDrivePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "blockCrossOrganizationWriteAccess",
+                &self.block_cross_organization_write_access,
+            );
+        object.property("encryptionMethod", &self.encryption_method);
+        object
+            .property(
+                "requireEncryptionForWriteAccess",
+                &self.require_encryption_for_write_access,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for BitLockerRemovableDrivePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for BitLockerRemovableDrivePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "blockCrossOrganizationWriteAccess" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.block_cross_organization_write_access,
+                    extra,
+                )
+            }
+            "encryptionMethod" => {
+                read_nullable(map, key, &mut self.encryption_method, extra)
+            }
+            "requireEncryptionForWriteAccess" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.require_encryption_for_write_access,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl BitLockerRemovableDrivePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`BitLockerRemovableDrivePolicy`] by wire name, each a [`Field<BitLockerRemovableDrivePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BitLockerRemovableDrivePolicy::set_null`].
+pub enum BitLockerRemovableDrivePolicyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl BitLockerRemovableDrivePolicyField {
+    /// `blockCrossOrganizationWriteAccess`
+    pub const BlockCrossOrganizationWriteAccess: model::Field<
+        BitLockerRemovableDrivePolicy,
+    > = model::Field::new("blockCrossOrganizationWriteAccess");
+    /// `encryptionMethod`
+    pub const EncryptionMethod: model::Field<BitLockerRemovableDrivePolicy> = model::Field::new(
+        "encryptionMethod",
+    );
+    /// `requireEncryptionForWriteAccess`
+    pub const RequireEncryptionForWriteAccess: model::Field<
+        BitLockerRemovableDrivePolicy,
+    > = model::Field::new("requireEncryptionForWriteAccess");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BitLockerRemovableDrivePolicy>] = &[
+        Self::BlockCrossOrganizationWriteAccess,
+        Self::EncryptionMethod,
+        Self::RequireEncryptionForWriteAccess,
+    ];
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL complex type `microsoft.graph.bookingCustomerInformation`; base type `microsoft.graph.bookingCustomerInformationBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BookingCustomerInformation {
+    /// Property `customerId`: `Edm.String`.
+    pub customer_id: Option<String>,
+    /// Property `customQuestionAnswers`: `Collection(microsoft.graph.bookingQuestionAnswer)`.
+    pub custom_question_answers: Option<Vec<BookingQuestionAnswer>>,
+    /// Property `emailAddress`: `Edm.String`.
+    pub email_address: Option<String>,
+    /// Property `location`: `microsoft.graph.location`.
+    pub location: Option<AnyLocation>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
+    /// Property `phone`: `Edm.String`.
+    pub phone: Option<String>,
+    /// Property `timeZone`: `Edm.String`.
+    pub time_zone: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingCustomerInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingCustomerInformation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("customerId", &self.customer_id);
+        object.property("customQuestionAnswers", &self.custom_question_answers);
+        object.property("emailAddress", &self.email_address);
+        object.property("location", &self.location);
+        object.property("name", &self.name);
+        object.property("notes", &self.notes);
+        object.property("phone", &self.phone);
+        object.property("timeZone", &self.time_zone);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingCustomerInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for BookingCustomerInformation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "customerId" => read_lenient(map, key, &mut self.customer_id, extra),
+            "customQuestionAnswers" => {
+                read_nullable(map, key, &mut self.custom_question_answers, extra)
+            }
+            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "phone" => read_lenient(map, key, &mut self.phone, extra),
+            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
             _ => Ok(false),
         }
     }
@@ -1045,7 +1301,7 @@ impl graph_odata_runtime::model::ODataObject for BookingReminder {
 }
 
 #[cfg(feature = "_solutions")]
-impl BookingReminder {
+impl BookingCustomerInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1056,26 +1312,219 @@ impl BookingReminder {
 }
 
 #[cfg(feature = "_solutions")]
-/// The properties of [`BookingReminder`] by wire name, each a [`Field<BookingReminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingReminder::set_null`].
-pub enum BookingReminderField {}
+/// The properties of [`BookingCustomerInformation`] by wire name, each a [`Field<BookingCustomerInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomerInformation::set_null`].
+pub enum BookingCustomerInformationField {}
 
 #[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
-impl BookingReminderField {
-    /// `message`
-    pub const Message: model::Field<BookingReminder> = model::Field::new("message");
-    /// `offset`
-    pub const Offset: model::Field<BookingReminder> = model::Field::new("offset");
-    /// `recipients`
-    pub const Recipients: model::Field<BookingReminder> = model::Field::new(
-        "recipients",
+impl BookingCustomerInformationField {
+    /// `customerId`
+    pub const CustomerId: model::Field<BookingCustomerInformation> = model::Field::new(
+        "customerId",
+    );
+    /// `customQuestionAnswers`
+    pub const CustomQuestionAnswers: model::Field<BookingCustomerInformation> = model::Field::new(
+        "customQuestionAnswers",
+    );
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<BookingCustomerInformation> = model::Field::new(
+        "emailAddress",
+    );
+    /// `location`
+    pub const Location: model::Field<BookingCustomerInformation> = model::Field::new(
+        "location",
+    );
+    /// `name`
+    pub const Name: model::Field<BookingCustomerInformation> = model::Field::new("name");
+    /// `notes`
+    pub const Notes: model::Field<BookingCustomerInformation> = model::Field::new(
+        "notes",
+    );
+    /// `phone`
+    pub const Phone: model::Field<BookingCustomerInformation> = model::Field::new(
+        "phone",
+    );
+    /// `timeZone`
+    pub const TimeZone: model::Field<BookingCustomerInformation> = model::Field::new(
+        "timeZone",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingReminder>] = &[
-        Self::Message,
-        Self::Offset,
-        Self::Recipients,
+    pub const ALL: &'static [model::Field<BookingCustomerInformation>] = &[
+        Self::CustomerId,
+        Self::CustomQuestionAnswers,
+        Self::EmailAddress,
+        Self::Location,
+        Self::Name,
+        Self::Notes,
+        Self::Phone,
+        Self::TimeZone,
     ];
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL complex type `microsoft.graph.bookingCustomerInformationBase`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BookingCustomerInformationBase {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingCustomerInformationBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingCustomerInformationBase {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformationBase";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingCustomerInformationBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for BookingCustomerInformationBase {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// A `microsoft.graph.bookingCustomerInformationBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerInformationBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyBookingCustomerInformationBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    BookingCustomerInformationBase(Box<BookingCustomerInformationBase>),
+    /// `microsoft.graph.bookingCustomerInformation`
+    BookingCustomerInformation(Box<BookingCustomerInformation>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingCustomerInformationBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::BookingCustomerInformationBase(_) => {
+                BookingCustomerInformationBase::ODATA_TYPE
+            }
+            Self::BookingCustomerInformation(_) => BookingCustomerInformation::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`BookingCustomerInformationBase`] (or of an unknown derived type).
+    pub fn as_booking_customer_information_base(
+        &self,
+    ) -> Option<&BookingCustomerInformationBase> {
+        match self {
+            Self::BookingCustomerInformationBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyBookingCustomerInformationBase {
+    fn default() -> Self {
+        Self::BookingCustomerInformationBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingCustomerInformationBase> for AnyBookingCustomerInformationBase {
+    fn from(value: BookingCustomerInformationBase) -> Self {
+        Self::BookingCustomerInformationBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingCustomerInformationBase {
+    /// The value if it is a [`AnyBookingCustomerInformationBase::BookingCustomerInformation`] variant.
+    pub fn as_booking_customer_information(
+        &self,
+    ) -> Option<&BookingCustomerInformation> {
+        match self {
+            Self::BookingCustomerInformation(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingCustomerInformation> for AnyBookingCustomerInformationBase {
+    fn from(value: BookingCustomerInformation) -> Self {
+        Self::BookingCustomerInformation(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyBookingCustomerInformationBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BookingCustomerInformationBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::BookingCustomerInformation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(BookingCustomerInformation::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyBookingCustomerInformationBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.bookingCustomerInformation"
+            | "graph.bookingCustomerInformation" => {
+                serde_json::from_value(value).map(Self::BookingCustomerInformation)
+            }
+            _ => serde_json::from_value(value).map(Self::BookingCustomerInformationBase),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_boolean_column")]
@@ -1350,33 +1799,31 @@ impl CallAiInsightViewPointField {
     ];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.callRoute`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.certificationControl`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallRoute {
-    /// Property `final`: `microsoft.graph.identitySet`, not nullable.
-    pub r#final: Option<AnyIdentitySet>,
-    /// Property `original`: `microsoft.graph.identitySet`, not nullable.
-    pub original: Option<AnyIdentitySet>,
-    /// Property `routingType`: `microsoft.graph.routingType`, not nullable.
-    pub routing_type: Option<RoutingType>,
+pub struct CertificationControl {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for CallRoute {
+#[cfg(feature = "_security")]
+impl serde::Serialize for CertificationControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl CallRoute {
+#[cfg(feature = "_security")]
+impl CertificationControl {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRoute";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificationControl";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1389,15 +1836,14 @@ impl CallRoute {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("final", &self.r#final);
-        object.property("original", &self.original);
-        object.property("routingType", &self.routing_type);
+        object.property("name", &self.name);
+        object.property("url", &self.url);
         object.end()
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for CallRoute {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for CertificationControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1405,19 +1851,18 @@ impl<'de> serde::Deserialize<'de> for CallRoute {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for CallRoute {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for CertificationControl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "final" => read_nullable(map, key, &mut self.r#final, extra),
-            "original" => read_nullable(map, key, &mut self.original, extra),
-            "routingType" => read_nullable(map, key, &mut self.routing_type, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -1428,8 +1873,8 @@ impl graph_odata_runtime::model::ODataObject for CallRoute {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl CallRoute {
+#[cfg(feature = "_security")]
+impl CertificationControl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1439,24 +1884,21 @@ impl CallRoute {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// The properties of [`CallRoute`] by wire name, each a [`Field<CallRoute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRoute::set_null`].
-pub enum CallRouteField {}
+#[cfg(feature = "_security")]
+/// The properties of [`CertificationControl`] by wire name, each a [`Field<CertificationControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificationControl::set_null`].
+pub enum CertificationControlField {}
 
-#[cfg(feature = "_communications")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl CallRouteField {
-    /// `final`
-    pub const Final: model::Field<CallRoute> = model::Field::new("final");
-    /// `original`
-    pub const Original: model::Field<CallRoute> = model::Field::new("original");
-    /// `routingType`
-    pub const RoutingType: model::Field<CallRoute> = model::Field::new("routingType");
+impl CertificationControlField {
+    /// `name`
+    pub const Name: model::Field<CertificationControl> = model::Field::new("name");
+    /// `url`
+    pub const Url: model::Field<CertificationControl> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallRoute>] = &[
-        Self::Final,
-        Self::Original,
-        Self::RoutingType,
+    pub const ALL: &'static [model::Field<CertificationControl>] = &[
+        Self::Name,
+        Self::Url,
     ];
 }
 
@@ -1828,9 +2270,25 @@ impl CloudClipboardItemPayloadField {
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.cloudPcManagementAssignmentTarget`; abstract.
+/// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionHealthCheck`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcManagementAssignmentTarget {
+pub struct CloudPcOnPremisesConnectionHealthCheck {
+    /// Property `additionalDetail`: `Edm.String`.
+    pub additional_detail: Option<String>,
+    /// Property `correlationId`: `Edm.String`.
+    pub correlation_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `errorType`: `microsoft.graph.cloudPcOnPremisesConnectionHealthCheckErrorType`.
+    pub error_type: Option<CloudPcOnPremisesConnectionHealthCheckErrorType>,
+    /// Property `recommendedAction`: `Edm.String`.
+    pub recommended_action: Option<String>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.cloudPcOnPremisesConnectionStatus`, not nullable.
+    pub status: Option<CloudPcOnPremisesConnectionStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1838,193 +2296,16 @@ pub struct CloudPcManagementAssignmentTarget {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcManagementAssignmentTarget {
+impl serde::Serialize for CloudPcOnPremisesConnectionHealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl CloudPcManagementAssignmentTarget {
+impl CloudPcOnPremisesConnectionHealthCheck {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementAssignmentTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcManagementAssignmentTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcManagementAssignmentTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// A `microsoft.graph.cloudPcManagementAssignmentTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CloudPcManagementAssignmentTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCloudPcManagementAssignmentTarget {
-    /// The base type itself, or a derived type unknown to this crate.
-    CloudPcManagementAssignmentTarget(Box<CloudPcManagementAssignmentTarget>),
-    /// `microsoft.graph.cloudPcManagementGroupAssignmentTarget`
-    CloudPcManagementGroupAssignmentTarget(Box<CloudPcManagementGroupAssignmentTarget>),
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyCloudPcManagementAssignmentTarget {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CloudPcManagementAssignmentTarget(_) => {
-                CloudPcManagementAssignmentTarget::ODATA_TYPE
-            }
-            Self::CloudPcManagementGroupAssignmentTarget(_) => {
-                CloudPcManagementGroupAssignmentTarget::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`CloudPcManagementAssignmentTarget`] (or of an unknown derived type).
-    pub fn as_cloud_pc_management_assignment_target(
-        &self,
-    ) -> Option<&CloudPcManagementAssignmentTarget> {
-        match self {
-            Self::CloudPcManagementAssignmentTarget(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Default for AnyCloudPcManagementAssignmentTarget {
-    fn default() -> Self {
-        Self::CloudPcManagementAssignmentTarget(Box::default())
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<CloudPcManagementAssignmentTarget> for AnyCloudPcManagementAssignmentTarget {
-    fn from(value: CloudPcManagementAssignmentTarget) -> Self {
-        Self::CloudPcManagementAssignmentTarget(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyCloudPcManagementAssignmentTarget {
-    /// The value if it is a [`AnyCloudPcManagementAssignmentTarget::CloudPcManagementGroupAssignmentTarget`] variant.
-    pub fn as_cloud_pc_management_group_assignment_target(
-        &self,
-    ) -> Option<&CloudPcManagementGroupAssignmentTarget> {
-        match self {
-            Self::CloudPcManagementGroupAssignmentTarget(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<CloudPcManagementGroupAssignmentTarget>
-for AnyCloudPcManagementAssignmentTarget {
-    fn from(value: CloudPcManagementGroupAssignmentTarget) -> Self {
-        Self::CloudPcManagementGroupAssignmentTarget(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AnyCloudPcManagementAssignmentTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CloudPcManagementAssignmentTarget(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::CloudPcManagementGroupAssignmentTarget(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CloudPcManagementGroupAssignmentTarget::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AnyCloudPcManagementAssignmentTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.cloudPcManagementGroupAssignmentTarget"
-            | "graph.cloudPcManagementGroupAssignmentTarget" => {
-                serde_json::from_value(value)
-                    .map(Self::CloudPcManagementGroupAssignmentTarget)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::CloudPcManagementAssignmentTarget)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.cloudPcManagementGroupAssignmentTarget`; base type `microsoft.graph.cloudPcManagementAssignmentTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcManagementGroupAssignmentTarget {
-    /// Property `groupId`: `Edm.String`.
-    pub group_id: Option<String>,
-    /// Property `servicePlanId`: `Edm.String`.
-    pub service_plan_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcManagementGroupAssignmentTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcManagementGroupAssignmentTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementGroupAssignmentTarget";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionHealthCheck";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2037,14 +2318,20 @@ impl CloudPcManagementGroupAssignmentTarget {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("groupId", &self.group_id);
-        object.property("servicePlanId", &self.service_plan_id);
+        object.property("additionalDetail", &self.additional_detail);
+        object.property("correlationId", &self.correlation_id);
+        object.property("displayName", &self.display_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("errorType", &self.error_type);
+        object.property("recommendedAction", &self.recommended_action);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcManagementGroupAssignmentTarget {
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2053,17 +2340,27 @@ impl<'de> serde::Deserialize<'de> for CloudPcManagementGroupAssignmentTarget {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcManagementGroupAssignmentTarget {
+impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnectionHealthCheck {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
-            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            "additionalDetail" => {
+                read_lenient(map, key, &mut self.additional_detail, extra)
+            }
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "errorType" => read_nullable(map, key, &mut self.error_type, extra),
+            "recommendedAction" => {
+                read_lenient(map, key, &mut self.recommended_action, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -2075,7 +2372,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcManagementGroupAssignmen
 }
 
 #[cfg(feature = "_device_management")]
-impl CloudPcManagementGroupAssignmentTarget {
+impl CloudPcOnPremisesConnectionHealthCheck {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2086,24 +2383,54 @@ impl CloudPcManagementGroupAssignmentTarget {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcManagementGroupAssignmentTarget`] by wire name, each a [`Field<CloudPcManagementGroupAssignmentTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcManagementGroupAssignmentTarget::set_null`].
-pub enum CloudPcManagementGroupAssignmentTargetField {}
+/// The properties of [`CloudPcOnPremisesConnectionHealthCheck`] by wire name, each a [`Field<CloudPcOnPremisesConnectionHealthCheck>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionHealthCheck::set_null`].
+pub enum CloudPcOnPremisesConnectionHealthCheckField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl CloudPcManagementGroupAssignmentTargetField {
-    /// `groupId`
-    pub const GroupId: model::Field<CloudPcManagementGroupAssignmentTarget> = model::Field::new(
-        "groupId",
+impl CloudPcOnPremisesConnectionHealthCheckField {
+    /// `additionalDetail`
+    pub const AdditionalDetail: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "additionalDetail",
     );
-    /// `servicePlanId`
-    pub const ServicePlanId: model::Field<CloudPcManagementGroupAssignmentTarget> = model::Field::new(
-        "servicePlanId",
+    /// `correlationId`
+    pub const CorrelationId: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "correlationId",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "displayName",
+    );
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "endDateTime",
+    );
+    /// `errorType`
+    pub const ErrorType: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "errorType",
+    );
+    /// `recommendedAction`
+    pub const RecommendedAction: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "recommendedAction",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "startDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
+        "status",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcManagementGroupAssignmentTarget>] = &[
-        Self::GroupId,
-        Self::ServicePlanId,
+    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnectionHealthCheck>] = &[
+        Self::AdditionalDetail,
+        Self::CorrelationId,
+        Self::DisplayName,
+        Self::EndDateTime,
+        Self::ErrorType,
+        Self::RecommendedAction,
+        Self::StartDateTime,
+        Self::Status,
     ];
 }
 
@@ -2829,6 +3156,131 @@ impl DefaultColumnValueField {
     ];
 }
 
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
+    /// Property `fallbackIdentityProvider`: `microsoft.graph.b2bIdentityProvidersType`.
+    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+    pub fallback_identity_provider: Option<B2bIdentityProvidersType>,
+    /// Property `primaryIdentityProviderPrecedenceOrder`: `Collection(microsoft.graph.b2bIdentityProvidersType)`.
+    /// Inherited from `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
+    pub primary_identity_provider_precedence_order: Option<
+        Vec<B2bIdentityProvidersType>,
+    >,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DefaultInvitationRedemptionIdentityProviderConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("fallbackIdentityProvider", &self.fallback_identity_provider);
+        object
+            .property(
+                "primaryIdentityProviderPrecedenceOrder",
+                &self.primary_identity_provider_precedence_order,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de>
+for DefaultInvitationRedemptionIdentityProviderConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for DefaultInvitationRedemptionIdentityProviderConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "fallbackIdentityProvider" => {
+                read_nullable(map, key, &mut self.fallback_identity_provider, extra)
+            }
+            "primaryIdentityProviderPrecedenceOrder" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.primary_identity_provider_precedence_order,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DefaultInvitationRedemptionIdentityProviderConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
+pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
+    /// `fallbackIdentityProvider`
+    pub const FallbackIdentityProvider: model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("fallbackIdentityProvider");
+    /// `primaryIdentityProviderPrecedenceOrder`
+    pub const PrimaryIdentityProviderPrecedenceOrder: model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    > = model::Field::new("primaryIdentityProviderPrecedenceOrder");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        DefaultInvitationRedemptionIdentityProviderConfiguration,
+    >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
+}
+
 #[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3224,44 +3676,94 @@ impl<'de> serde::Deserialize<'de> for AnyEducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.emailPayloadDetail`; base type `microsoft.graph.payloadDetail`.
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationAssignmentGroupRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailPayloadDetail {
-    /// Property `coachmarks`: `Collection(microsoft.graph.payloadCoachmark)`.
-    /// Inherited from `microsoft.graph.payloadDetail`.
-    pub coachmarks: Option<Vec<PayloadCoachmark>>,
-    /// Property `content`: `Edm.String`.
-    /// Inherited from `microsoft.graph.payloadDetail`.
-    pub content: Option<String>,
-    /// Property `phishingUrl`: `Edm.String`.
-    /// Inherited from `microsoft.graph.payloadDetail`.
-    pub phishing_url: Option<String>,
-    /// Property `fromEmail`: `Edm.String`.
-    pub from_email: Option<String>,
-    /// Property `fromName`: `Edm.String`.
-    pub from_name: Option<String>,
-    /// Property `isExternalSender`: `Edm.Boolean`.
-    pub is_external_sender: Option<bool>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
+pub struct EducationAssignmentGroupRecipient {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for EmailPayloadDetail {
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentGroupRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl EmailPayloadDetail {
+#[cfg(feature = "_education")]
+impl EducationAssignmentGroupRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailPayloadDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentGroupRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentGroupRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentGroupRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnumeratedDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    /// Inherited from `microsoft.graph.validatingDomains`.
+    pub root_domains: Option<RootDomains>,
+    /// Property `domainNames`: `Collection(Edm.String)`, not nullable.
+    pub domain_names: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for EnumeratedDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl EnumeratedDomains {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3274,19 +3776,14 @@ impl EmailPayloadDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("coachmarks", &self.coachmarks);
-        object.property("content", &self.content);
-        object.property("phishingUrl", &self.phishing_url);
-        object.property("fromEmail", &self.from_email);
-        object.property("fromName", &self.from_name);
-        object.property("isExternalSender", &self.is_external_sender);
-        object.property("subject", &self.subject);
+        object.property("rootDomains", &self.root_domains);
+        object.property("domainNames", &self.domain_names);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EmailPayloadDetail {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3294,8 +3791,8 @@ impl<'de> serde::Deserialize<'de> for EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3304,15 +3801,8 @@ impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "coachmarks" => read_nullable(map, key, &mut self.coachmarks, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "phishingUrl" => read_lenient(map, key, &mut self.phishing_url, extra),
-            "fromEmail" => read_lenient(map, key, &mut self.from_email, extra),
-            "fromName" => read_lenient(map, key, &mut self.from_name, extra),
-            "isExternalSender" => {
-                read_lenient(map, key, &mut self.is_external_sender, extra)
-            }
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            "domainNames" => read_lenient(map, key, &mut self.domain_names, extra),
             _ => Ok(false),
         }
     }
@@ -3323,8 +3813,8 @@ impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-impl EmailPayloadDetail {
+#[cfg(feature = "_policies")]
+impl EnumeratedDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3334,44 +3824,25 @@ impl EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`EmailPayloadDetail`] by wire name, each a [`Field<EmailPayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailPayloadDetail::set_null`].
-pub enum EmailPayloadDetailField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
+pub enum EnumeratedDomainsField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl EmailPayloadDetailField {
-    /// `coachmarks`
-    pub const Coachmarks: model::Field<EmailPayloadDetail> = model::Field::new(
-        "coachmarks",
+impl EnumeratedDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<EnumeratedDomains> = model::Field::new(
+        "rootDomains",
     );
-    /// `content`
-    pub const Content: model::Field<EmailPayloadDetail> = model::Field::new("content");
-    /// `phishingUrl`
-    pub const PhishingUrl: model::Field<EmailPayloadDetail> = model::Field::new(
-        "phishingUrl",
+    /// `domainNames`
+    pub const DomainNames: model::Field<EnumeratedDomains> = model::Field::new(
+        "domainNames",
     );
-    /// `fromEmail`
-    pub const FromEmail: model::Field<EmailPayloadDetail> = model::Field::new(
-        "fromEmail",
-    );
-    /// `fromName`
-    pub const FromName: model::Field<EmailPayloadDetail> = model::Field::new("fromName");
-    /// `isExternalSender`
-    pub const IsExternalSender: model::Field<EmailPayloadDetail> = model::Field::new(
-        "isExternalSender",
-    );
-    /// `subject`
-    pub const Subject: model::Field<EmailPayloadDetail> = model::Field::new("subject");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailPayloadDetail>] = &[
-        Self::Coachmarks,
-        Self::Content,
-        Self::PhishingUrl,
-        Self::FromEmail,
-        Self::FromName,
-        Self::IsExternalSender,
-        Self::Subject,
+    pub const ALL: &'static [model::Field<EnumeratedDomains>] = &[
+        Self::RootDomains,
+        Self::DomainNames,
     ];
 }
 
@@ -3493,100 +3964,6 @@ impl ErrorDetailField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.externalLink`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalLink {
-    /// Property `href`: `Edm.String`.
-    pub href: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for ExternalLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl ExternalLink {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalLink";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("href", &self.href);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for ExternalLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for ExternalLink {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "href" => read_lenient(map, key, &mut self.href, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl ExternalLink {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`ExternalLink`] by wire name, each a [`Field<ExternalLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalLink::set_null`].
-pub enum ExternalLinkField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl ExternalLinkField {
-    /// `href`
-    pub const Href: model::Field<ExternalLink> = model::Field::new("href");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExternalLink>] = &[Self::Href];
-}
-
 #[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.geolocationColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3635,69 +4012,6 @@ impl<'de> serde::Deserialize<'de> for GeolocationColumn {
 
 #[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for GeolocationColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupPeerOutlierRecommendationInsightSettings {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for GroupPeerOutlierRecommendationInsightSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl GroupPeerOutlierRecommendationInsightSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupPeerOutlierRecommendationInsightSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for GroupPeerOutlierRecommendationInsightSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3807,460 +4121,6 @@ impl HyperlinkOrPictureColumnField {
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<HyperlinkOrPictureColumn>] = &[
         Self::IsPicture,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentifierUriConfiguration {
-    /// Property `nonDefaultUriAddition`: `microsoft.graph.identifierUriRestriction`.
-    pub non_default_uri_addition: Option<IdentifierUriRestriction>,
-    /// Property `uriAdditionWithoutUniqueTenantIdentifier`: `microsoft.graph.identifierUriRestriction`.
-    pub uri_addition_without_unique_tenant_identifier: Option<IdentifierUriRestriction>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for IdentifierUriConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("nonDefaultUriAddition", &self.non_default_uri_addition);
-        object
-            .property(
-                "uriAdditionWithoutUniqueTenantIdentifier",
-                &self.uri_addition_without_unique_tenant_identifier,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "nonDefaultUriAddition" => {
-                read_nullable(map, key, &mut self.non_default_uri_addition, extra)
-            }
-            "uriAdditionWithoutUniqueTenantIdentifier" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.uri_addition_without_unique_tenant_identifier,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
-pub enum IdentifierUriConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl IdentifierUriConfigurationField {
-    /// `nonDefaultUriAddition`
-    pub const NonDefaultUriAddition: model::Field<IdentifierUriConfiguration> = model::Field::new(
-        "nonDefaultUriAddition",
-    );
-    /// `uriAdditionWithoutUniqueTenantIdentifier`
-    pub const UriAdditionWithoutUniqueTenantIdentifier: model::Field<
-        IdentifierUriConfiguration,
-    > = model::Field::new("uriAdditionWithoutUniqueTenantIdentifier");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentifierUriConfiguration>] = &[
-        Self::NonDefaultUriAddition,
-        Self::UriAdditionWithoutUniqueTenantIdentifier,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.identifierUriRestriction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentifierUriRestriction {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `excludeAppsReceivingV2Tokens`: `Edm.Boolean`.
-    pub exclude_apps_receiving_v2_tokens: Option<bool>,
-    /// Property `excludeSaml`: `Edm.Boolean`.
-    pub exclude_saml: Option<bool>,
-    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
-    pub is_state_set_by_microsoft: Option<bool>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for IdentifierUriRestriction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriRestriction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object
-            .property(
-                "excludeAppsReceivingV2Tokens",
-                &self.exclude_apps_receiving_v2_tokens,
-            );
-        object.property("excludeSaml", &self.exclude_saml);
-        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "excludeAppsReceivingV2Tokens" => {
-                read_lenient(map, key, &mut self.exclude_apps_receiving_v2_tokens, extra)
-            }
-            "excludeSaml" => read_lenient(map, key, &mut self.exclude_saml, extra),
-            "isStateSetByMicrosoft" => {
-                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
-            }
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl IdentifierUriRestriction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
-pub enum IdentifierUriRestrictionField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl IdentifierUriRestrictionField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeActors",
-    );
-    /// `excludeAppsReceivingV2Tokens`
-    pub const ExcludeAppsReceivingV2Tokens: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeAppsReceivingV2Tokens",
-    );
-    /// `excludeSaml`
-    pub const ExcludeSaml: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "excludeSaml",
-    );
-    /// `isStateSetByMicrosoft`
-    pub const IsStateSetByMicrosoft: model::Field<IdentifierUriRestriction> = model::Field::new(
-        "isStateSetByMicrosoft",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        IdentifierUriRestriction,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `state`
-    pub const State: model::Field<IdentifierUriRestriction> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentifierUriRestriction>] = &[
-        Self::ExcludeActors,
-        Self::ExcludeAppsReceivingV2Tokens,
-        Self::ExcludeSaml,
-        Self::IsStateSetByMicrosoft,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.iosNotificationSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosNotificationSettings {
-    /// Property `alertType`: `microsoft.graph.iosNotificationAlertType`, not nullable.
-    pub alert_type: Option<IosNotificationAlertType>,
-    /// Property `appName`: `Edm.String`.
-    pub app_name: Option<String>,
-    /// Property `badgesEnabled`: `Edm.Boolean`.
-    pub badges_enabled: Option<bool>,
-    /// Property `bundleID`: `Edm.String`, not nullable.
-    pub bundle_id: Option<String>,
-    /// Property `enabled`: `Edm.Boolean`.
-    pub enabled: Option<bool>,
-    /// Property `publisher`: `Edm.String`.
-    pub publisher: Option<String>,
-    /// Property `showInNotificationCenter`: `Edm.Boolean`.
-    pub show_in_notification_center: Option<bool>,
-    /// Property `showOnLockScreen`: `Edm.Boolean`.
-    pub show_on_lock_screen: Option<bool>,
-    /// Property `soundsEnabled`: `Edm.Boolean`.
-    pub sounds_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosNotificationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosNotificationSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNotificationSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("alertType", &self.alert_type);
-        object.property("appName", &self.app_name);
-        object.property("badgesEnabled", &self.badges_enabled);
-        object.property("bundleID", &self.bundle_id);
-        object.property("enabled", &self.enabled);
-        object.property("publisher", &self.publisher);
-        object.property("showInNotificationCenter", &self.show_in_notification_center);
-        object.property("showOnLockScreen", &self.show_on_lock_screen);
-        object.property("soundsEnabled", &self.sounds_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosNotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosNotificationSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "alertType" => read_nullable(map, key, &mut self.alert_type, extra),
-            "appName" => read_lenient(map, key, &mut self.app_name, extra),
-            "badgesEnabled" => read_lenient(map, key, &mut self.badges_enabled, extra),
-            "bundleID" => read_lenient(map, key, &mut self.bundle_id, extra),
-            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
-            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
-            "showInNotificationCenter" => {
-                read_lenient(map, key, &mut self.show_in_notification_center, extra)
-            }
-            "showOnLockScreen" => {
-                read_lenient(map, key, &mut self.show_on_lock_screen, extra)
-            }
-            "soundsEnabled" => read_lenient(map, key, &mut self.sounds_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosNotificationSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosNotificationSettings`] by wire name, each a [`Field<IosNotificationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNotificationSettings::set_null`].
-pub enum IosNotificationSettingsField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosNotificationSettingsField {
-    /// `alertType`
-    pub const AlertType: model::Field<IosNotificationSettings> = model::Field::new(
-        "alertType",
-    );
-    /// `appName`
-    pub const AppName: model::Field<IosNotificationSettings> = model::Field::new(
-        "appName",
-    );
-    /// `badgesEnabled`
-    pub const BadgesEnabled: model::Field<IosNotificationSettings> = model::Field::new(
-        "badgesEnabled",
-    );
-    /// `bundleID`
-    pub const BundleId: model::Field<IosNotificationSettings> = model::Field::new(
-        "bundleID",
-    );
-    /// `enabled`
-    pub const Enabled: model::Field<IosNotificationSettings> = model::Field::new(
-        "enabled",
-    );
-    /// `publisher`
-    pub const Publisher: model::Field<IosNotificationSettings> = model::Field::new(
-        "publisher",
-    );
-    /// `showInNotificationCenter`
-    pub const ShowInNotificationCenter: model::Field<IosNotificationSettings> = model::Field::new(
-        "showInNotificationCenter",
-    );
-    /// `showOnLockScreen`
-    pub const ShowOnLockScreen: model::Field<IosNotificationSettings> = model::Field::new(
-        "showOnLockScreen",
-    );
-    /// `soundsEnabled`
-    pub const SoundsEnabled: model::Field<IosNotificationSettings> = model::Field::new(
-        "soundsEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosNotificationSettings>] = &[
-        Self::AlertType,
-        Self::AppName,
-        Self::BadgesEnabled,
-        Self::BundleId,
-        Self::Enabled,
-        Self::Publisher,
-        Self::ShowInNotificationCenter,
-        Self::ShowOnLockScreen,
-        Self::SoundsEnabled,
     ];
 }
 
@@ -4400,234 +4260,10 @@ impl LookupColumnField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingAustralia`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingAustralia {
-    /// Property `movieRating`: `microsoft.graph.ratingAustraliaMoviesType`, not nullable.
-    pub movie_rating: Option<RatingAustraliaMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingAustraliaTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingAustraliaTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingAustralia {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingAustralia {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingAustralia";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingAustralia {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingAustralia {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingAustralia {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingAustralia`] by wire name, each a [`Field<MediaContentRatingAustralia>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingAustralia::set_null`].
-pub enum MediaContentRatingAustraliaField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingAustraliaField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingAustralia> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingAustralia> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingAustralia>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingNewZealand`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingNewZealand {
-    /// Property `movieRating`: `microsoft.graph.ratingNewZealandMoviesType`, not nullable.
-    pub movie_rating: Option<RatingNewZealandMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingNewZealandTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingNewZealandTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingNewZealand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingNewZealand {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingNewZealand";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingNewZealand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingNewZealand {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingNewZealand {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingNewZealand`] by wire name, each a [`Field<MediaContentRatingNewZealand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingNewZealand::set_null`].
-pub enum MediaContentRatingNewZealandField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingNewZealandField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingNewZealand> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingNewZealand> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingNewZealand>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
 #[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.mediaStream`.
+/// CSDL complex type `microsoft.graph.mediaConfig`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaStream {
-    /// Property `direction`: `microsoft.graph.mediaDirection`, not nullable.
-    pub direction: Option<MediaDirection>,
-    /// Property `label`: `Edm.String`.
-    pub label: Option<String>,
-    /// Property `mediaType`: `microsoft.graph.modality`, not nullable.
-    pub media_type: Option<Modality>,
-    /// Property `serverMuted`: `Edm.Boolean`, not nullable.
-    pub server_muted: Option<bool>,
-    /// Property `sourceId`: `Edm.String`, not nullable.
-    pub source_id: Option<String>,
+pub struct MediaConfig {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4635,16 +4271,16 @@ pub struct MediaStream {
 }
 
 #[cfg(feature = "_communications")]
-impl serde::Serialize for MediaStream {
+impl serde::Serialize for MediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_communications")]
-impl MediaStream {
+impl MediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaStream";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaConfig";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4652,22 +4288,17 @@ impl MediaStream {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("direction", &self.direction);
-        object.property("label", &self.label);
-        object.property("mediaType", &self.media_type);
-        object.property("serverMuted", &self.server_muted);
-        object.property("sourceId", &self.source_id);
         object.end()
     }
 }
 
 #[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for MediaStream {
+impl<'de> serde::Deserialize<'de> for MediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4676,22 +4307,13 @@ impl<'de> serde::Deserialize<'de> for MediaStream {
 }
 
 #[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for MediaStream {
+impl graph_odata_runtime::model::ODataObject for MediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "direction" => read_nullable(map, key, &mut self.direction, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "mediaType" => read_nullable(map, key, &mut self.media_type, extra),
-            "serverMuted" => read_lenient(map, key, &mut self.server_muted, extra),
-            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
@@ -4701,191 +4323,64 @@ impl graph_odata_runtime::model::ODataObject for MediaStream {
 }
 
 #[cfg(feature = "_communications")]
-impl MediaStream {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`MediaStream`] by wire name, each a [`Field<MediaStream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaStream::set_null`].
-pub enum MediaStreamField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl MediaStreamField {
-    /// `direction`
-    pub const Direction: model::Field<MediaStream> = model::Field::new("direction");
-    /// `label`
-    pub const Label: model::Field<MediaStream> = model::Field::new("label");
-    /// `mediaType`
-    pub const MediaType: model::Field<MediaStream> = model::Field::new("mediaType");
-    /// `serverMuted`
-    pub const ServerMuted: model::Field<MediaStream> = model::Field::new("serverMuted");
-    /// `sourceId`
-    pub const SourceId: model::Field<MediaStream> = model::Field::new("sourceId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaStream>] = &[
-        Self::Direction,
-        Self::Label,
-        Self::MediaType,
-        Self::ServerMuted,
-        Self::SourceId,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.meetingNote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingNote {
-    /// Property `subpoints`: `Collection(microsoft.graph.meetingNoteSubpoint)`.
-    pub subpoints: Option<Vec<MeetingNoteSubpoint>>,
-    /// Property `text`: `Edm.String`.
-    pub text: Option<String>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for MeetingNote {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl MeetingNote {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingNote";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("subpoints", &self.subpoints);
-        object.property("text", &self.text);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for MeetingNote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for MeetingNote {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "subpoints" => read_nullable(map, key, &mut self.subpoints, extra),
-            "text" => read_lenient(map, key, &mut self.text, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl MeetingNote {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`MeetingNote`] by wire name, each a [`Field<MeetingNote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingNote::set_null`].
-pub enum MeetingNoteField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl MeetingNoteField {
-    /// `subpoints`
-    pub const Subpoints: model::Field<MeetingNote> = model::Field::new("subpoints");
-    /// `text`
-    pub const Text: model::Field<MeetingNote> = model::Field::new("text");
-    /// `title`
-    pub const Title: model::Field<MeetingNote> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MeetingNote>] = &[
-        Self::Subpoints,
-        Self::Text,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// A `microsoft.graph.meetingParticipantInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MeetingParticipantInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
+/// A `microsoft.graph.mediaConfig` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MediaConfig`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyMeetingParticipantInfo {
+pub enum AnyMediaConfig {
     /// The base type itself, or a derived type unknown to this crate.
-    MeetingParticipantInfo(Box<MeetingParticipantInfo>),
-    /// `microsoft.graph.virtualEventPresenterInfo`
-    VirtualEventPresenterInfo(Box<VirtualEventPresenterInfo>),
+    MediaConfig(Box<MediaConfig>),
+    /// `microsoft.graph.appHostedMediaConfig`
+    AppHostedMediaConfig(Box<AppHostedMediaConfig>),
+    /// `microsoft.graph.serviceHostedMediaConfig`
+    ServiceHostedMediaConfig(Box<ServiceHostedMediaConfig>),
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl AnyMeetingParticipantInfo {
+#[cfg(feature = "_communications")]
+impl AnyMediaConfig {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::MeetingParticipantInfo(_) => MeetingParticipantInfo::ODATA_TYPE,
-            Self::VirtualEventPresenterInfo(_) => VirtualEventPresenterInfo::ODATA_TYPE,
+            Self::MediaConfig(_) => MediaConfig::ODATA_TYPE,
+            Self::AppHostedMediaConfig(_) => AppHostedMediaConfig::ODATA_TYPE,
+            Self::ServiceHostedMediaConfig(_) => ServiceHostedMediaConfig::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`MeetingParticipantInfo`] (or of an unknown derived type).
-    pub fn as_meeting_participant_info(&self) -> Option<&MeetingParticipantInfo> {
+    /// The value if it is a plain [`MediaConfig`] (or of an unknown derived type).
+    pub fn as_media_config(&self) -> Option<&MediaConfig> {
         match self {
-            Self::MeetingParticipantInfo(value) => Some(value),
+            Self::MediaConfig(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl Default for AnyMeetingParticipantInfo {
+#[cfg(feature = "_communications")]
+impl Default for AnyMediaConfig {
     fn default() -> Self {
-        Self::MeetingParticipantInfo(Box::default())
+        Self::MediaConfig(Box::default())
     }
 }
 
-#[cfg(feature = "_adhoc_call")]
-impl From<MeetingParticipantInfo> for AnyMeetingParticipantInfo {
-    fn from(value: MeetingParticipantInfo) -> Self {
-        Self::MeetingParticipantInfo(Box::new(value))
+#[cfg(feature = "_communications")]
+impl From<MediaConfig> for AnyMediaConfig {
+    fn from(value: MediaConfig) -> Self {
+        Self::MediaConfig(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyMediaConfig {
+    /// The value if it is a [`AnyMediaConfig::AppHostedMediaConfig`] variant.
+    pub fn as_app_hosted_media_config(&self) -> Option<&AppHostedMediaConfig> {
+        match self {
+            Self::AppHostedMediaConfig(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMediaConfig::ServiceHostedMediaConfig`] variant.
+    pub fn as_service_hosted_media_config(&self) -> Option<&ServiceHostedMediaConfig> {
+        match self {
+            Self::ServiceHostedMediaConfig(value) => Some(value),
+            _ => None,
+        }
     }
 }

@@ -11,6 +11,663 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_communications")]
+impl From<AppHostedMediaConfig> for AnyMediaConfig {
+    fn from(value: AppHostedMediaConfig) -> Self {
+        Self::AppHostedMediaConfig(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<ServiceHostedMediaConfig> for AnyMediaConfig {
+    fn from(value: ServiceHostedMediaConfig) -> Self {
+        Self::ServiceHostedMediaConfig(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyMediaConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::MediaConfig(value) => value.serialize_with_type(serializer, None),
+            Self::AppHostedMediaConfig(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AppHostedMediaConfig::ODATA_TYPE),
+                    )
+            }
+            Self::ServiceHostedMediaConfig(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ServiceHostedMediaConfig::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyMediaConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.appHostedMediaConfig" | "graph.appHostedMediaConfig" => {
+                serde_json::from_value(value).map(Self::AppHostedMediaConfig)
+            }
+            "microsoft.graph.serviceHostedMediaConfig"
+            | "graph.serviceHostedMediaConfig" => {
+                serde_json::from_value(value).map(Self::ServiceHostedMediaConfig)
+            }
+            _ => serde_json::from_value(value).map(Self::MediaConfig),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingFrance`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingFrance {
+    /// Property `movieRating`: `microsoft.graph.ratingFranceMoviesType`, not nullable.
+    pub movie_rating: Option<RatingFranceMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingFranceTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingFranceTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingFrance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingFrance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingFrance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingFrance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingFrance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingFrance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingFrance`] by wire name, each a [`Field<MediaContentRatingFrance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingFrance::set_null`].
+pub enum MediaContentRatingFranceField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingFranceField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingFrance> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingFrance> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingFrance>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingIreland`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingIreland {
+    /// Property `movieRating`: `microsoft.graph.ratingIrelandMoviesType`, not nullable.
+    pub movie_rating: Option<RatingIrelandMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingIrelandTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingIrelandTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingIreland {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingIreland {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingIreland";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingIreland {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingIreland {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingIreland {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingIreland`] by wire name, each a [`Field<MediaContentRatingIreland>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingIreland::set_null`].
+pub enum MediaContentRatingIrelandField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingIrelandField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingIreland> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingIreland> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingIreland>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingUnitedStates`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingUnitedStates {
+    /// Property `movieRating`: `microsoft.graph.ratingUnitedStatesMoviesType`, not nullable.
+    pub movie_rating: Option<RatingUnitedStatesMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingUnitedStatesTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingUnitedStatesTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingUnitedStates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingUnitedStates {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedStates";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedStates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedStates {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingUnitedStates {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingUnitedStates`] by wire name, each a [`Field<MediaContentRatingUnitedStates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedStates::set_null`].
+pub enum MediaContentRatingUnitedStatesField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingUnitedStatesField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingUnitedStates> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingUnitedStates> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingUnitedStates>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.mediaStream`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaStream {
+    /// Property `direction`: `microsoft.graph.mediaDirection`, not nullable.
+    pub direction: Option<MediaDirection>,
+    /// Property `label`: `Edm.String`.
+    pub label: Option<String>,
+    /// Property `mediaType`: `microsoft.graph.modality`, not nullable.
+    pub media_type: Option<Modality>,
+    /// Property `serverMuted`: `Edm.Boolean`, not nullable.
+    pub server_muted: Option<bool>,
+    /// Property `sourceId`: `Edm.String`, not nullable.
+    pub source_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for MediaStream {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl MediaStream {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaStream";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("direction", &self.direction);
+        object.property("label", &self.label);
+        object.property("mediaType", &self.media_type);
+        object.property("serverMuted", &self.server_muted);
+        object.property("sourceId", &self.source_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for MediaStream {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for MediaStream {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "direction" => read_nullable(map, key, &mut self.direction, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "mediaType" => read_nullable(map, key, &mut self.media_type, extra),
+            "serverMuted" => read_lenient(map, key, &mut self.server_muted, extra),
+            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl MediaStream {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`MediaStream`] by wire name, each a [`Field<MediaStream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaStream::set_null`].
+pub enum MediaStreamField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl MediaStreamField {
+    /// `direction`
+    pub const Direction: model::Field<MediaStream> = model::Field::new("direction");
+    /// `label`
+    pub const Label: model::Field<MediaStream> = model::Field::new("label");
+    /// `mediaType`
+    pub const MediaType: model::Field<MediaStream> = model::Field::new("mediaType");
+    /// `serverMuted`
+    pub const ServerMuted: model::Field<MediaStream> = model::Field::new("serverMuted");
+    /// `sourceId`
+    pub const SourceId: model::Field<MediaStream> = model::Field::new("sourceId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaStream>] = &[
+        Self::Direction,
+        Self::Label,
+        Self::MediaType,
+        Self::ServerMuted,
+        Self::SourceId,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.meetingNote`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MeetingNote {
+    /// Property `subpoints`: `Collection(microsoft.graph.meetingNoteSubpoint)`.
+    pub subpoints: Option<Vec<MeetingNoteSubpoint>>,
+    /// Property `text`: `Edm.String`.
+    pub text: Option<String>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for MeetingNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl MeetingNote {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingNote";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("subpoints", &self.subpoints);
+        object.property("text", &self.text);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for MeetingNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for MeetingNote {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "subpoints" => read_nullable(map, key, &mut self.subpoints, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl MeetingNote {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`MeetingNote`] by wire name, each a [`Field<MeetingNote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingNote::set_null`].
+pub enum MeetingNoteField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl MeetingNoteField {
+    /// `subpoints`
+    pub const Subpoints: model::Field<MeetingNote> = model::Field::new("subpoints");
+    /// `text`
+    pub const Text: model::Field<MeetingNote> = model::Field::new("text");
+    /// `title`
+    pub const Title: model::Field<MeetingNote> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MeetingNote>] = &[
+        Self::Subpoints,
+        Self::Text,
+        Self::Title,
+    ];
+}
+
+#[cfg(feature = "_adhoc_call")]
+/// A `microsoft.graph.meetingParticipantInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MeetingParticipantInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyMeetingParticipantInfo {
+    /// The base type itself, or a derived type unknown to this crate.
+    MeetingParticipantInfo(Box<MeetingParticipantInfo>),
+    /// `microsoft.graph.virtualEventPresenterInfo`
+    VirtualEventPresenterInfo(Box<VirtualEventPresenterInfo>),
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl AnyMeetingParticipantInfo {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::MeetingParticipantInfo(_) => MeetingParticipantInfo::ODATA_TYPE,
+            Self::VirtualEventPresenterInfo(_) => VirtualEventPresenterInfo::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`MeetingParticipantInfo`] (or of an unknown derived type).
+    pub fn as_meeting_participant_info(&self) -> Option<&MeetingParticipantInfo> {
+        match self {
+            Self::MeetingParticipantInfo(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl Default for AnyMeetingParticipantInfo {
+    fn default() -> Self {
+        Self::MeetingParticipantInfo(Box::default())
+    }
+}
+
+#[cfg(feature = "_adhoc_call")]
+impl From<MeetingParticipantInfo> for AnyMeetingParticipantInfo {
+    fn from(value: MeetingParticipantInfo) -> Self {
+        Self::MeetingParticipantInfo(Box::new(value))
+    }
+}
+
 #[cfg(feature = "_adhoc_call")]
 impl AnyMeetingParticipantInfo {
     /// The value if it is a [`AnyMeetingParticipantInfo::VirtualEventPresenterInfo`] variant.
@@ -174,31 +831,36 @@ impl MeetingParticipantsField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.notebookLinks`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.microsoftCustomTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotebookLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
+pub struct MicrosoftCustomTrainingSetting {
+    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
+    /// Inherited from `microsoft.graph.trainingSetting`.
+    pub setting_type: Option<TrainingSettingType>,
+    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
+    pub completion_date_time: Option<edm::DateTimeOffset>,
+    /// Property `trainingAssignmentMappings`: `Collection(microsoft.graph.microsoftTrainingAssignmentMapping)`.
+    pub training_assignment_mappings: Option<Vec<MicrosoftTrainingAssignmentMapping>>,
+    /// Property `trainingCompletionDuration`: `microsoft.graph.trainingCompletionDuration`.
+    pub training_completion_duration: Option<TrainingCompletionDuration>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for NotebookLinks {
+#[cfg(feature = "_security")]
+impl serde::Serialize for MicrosoftCustomTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl NotebookLinks {
+#[cfg(feature = "_security")]
+impl MicrosoftCustomTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notebookLinks";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftCustomTrainingSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -211,14 +873,18 @@ impl NotebookLinks {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.property("settingType", &self.setting_type);
+        object.property("completionDateTime", &self.completion_date_time);
+        object
+            .property("trainingAssignmentMappings", &self.training_assignment_mappings);
+        object
+            .property("trainingCompletionDuration", &self.training_completion_duration);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for NotebookLinks {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MicrosoftCustomTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -226,20 +892,26 @@ impl<'de> serde::Deserialize<'de> for NotebookLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for NotebookLinks {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MicrosoftCustomTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            "completionDateTime" => {
+                read_lenient(map, key, &mut self.completion_date_time, extra)
             }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            "trainingAssignmentMappings" => {
+                read_nullable(map, key, &mut self.training_assignment_mappings, extra)
+            }
+            "trainingCompletionDuration" => {
+                read_nullable(map, key, &mut self.training_completion_duration, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -250,8 +922,8 @@ impl graph_odata_runtime::model::ODataObject for NotebookLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl NotebookLinks {
+#[cfg(feature = "_security")]
+impl MicrosoftCustomTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -261,53 +933,66 @@ impl NotebookLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`NotebookLinks`] by wire name, each a [`Field<NotebookLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotebookLinks::set_null`].
-pub enum NotebookLinksField {}
+#[cfg(feature = "_security")]
+/// The properties of [`MicrosoftCustomTrainingSetting`] by wire name, each a [`Field<MicrosoftCustomTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftCustomTrainingSetting::set_null`].
+pub enum MicrosoftCustomTrainingSettingField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl NotebookLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<NotebookLinks> = model::Field::new(
-        "oneNoteClientUrl",
+impl MicrosoftCustomTrainingSettingField {
+    /// `settingType`
+    pub const SettingType: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
+        "settingType",
     );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<NotebookLinks> = model::Field::new(
-        "oneNoteWebUrl",
+    /// `completionDateTime`
+    pub const CompletionDateTime: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
+        "completionDateTime",
+    );
+    /// `trainingAssignmentMappings`
+    pub const TrainingAssignmentMappings: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
+        "trainingAssignmentMappings",
+    );
+    /// `trainingCompletionDuration`
+    pub const TrainingCompletionDuration: model::Field<MicrosoftCustomTrainingSetting> = model::Field::new(
+        "trainingCompletionDuration",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NotebookLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
+    pub const ALL: &'static [model::Field<MicrosoftCustomTrainingSetting>] = &[
+        Self::SettingType,
+        Self::CompletionDateTime,
+        Self::TrainingAssignmentMappings,
+        Self::TrainingCompletionDuration,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.notificationRecipients`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.microsoftManagedTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationRecipients {
-    /// Property `customRecipients`: `Collection(microsoft.graph.emailIdentity)`, not nullable.
-    pub custom_recipients: Option<Vec<EmailIdentity>>,
-    /// Property `role`: `microsoft.graph.notificationRecipientsType`, not nullable.
-    pub role: Option<NotificationRecipientsType>,
+pub struct MicrosoftManagedTrainingSetting {
+    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
+    /// Inherited from `microsoft.graph.trainingSetting`.
+    pub setting_type: Option<TrainingSettingType>,
+    /// Property `completionDateTime`: `Edm.DateTimeOffset`.
+    pub completion_date_time: Option<edm::DateTimeOffset>,
+    /// Property `trainingCompletionDuration`: `microsoft.graph.trainingCompletionDuration`.
+    pub training_completion_duration: Option<TrainingCompletionDuration>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for NotificationRecipients {
+#[cfg(feature = "_security")]
+impl serde::Serialize for MicrosoftManagedTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl NotificationRecipients {
+#[cfg(feature = "_security")]
+impl MicrosoftManagedTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.notificationRecipients";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftManagedTrainingSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -320,14 +1005,16 @@ impl NotificationRecipients {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("customRecipients", &self.custom_recipients);
-        object.property("role", &self.role);
+        object.property("settingType", &self.setting_type);
+        object.property("completionDateTime", &self.completion_date_time);
+        object
+            .property("trainingCompletionDuration", &self.training_completion_duration);
         object.end()
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for NotificationRecipients {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MicrosoftManagedTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -335,20 +1022,23 @@ impl<'de> serde::Deserialize<'de> for NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for NotificationRecipients {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MicrosoftManagedTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "customRecipients" => {
-                read_nullable(map, key, &mut self.custom_recipients, extra)
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            "completionDateTime" => {
+                read_lenient(map, key, &mut self.completion_date_time, extra)
             }
-            "role" => read_nullable(map, key, &mut self.role, extra),
+            "trainingCompletionDuration" => {
+                read_nullable(map, key, &mut self.training_completion_duration, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -359,8 +1049,8 @@ impl graph_odata_runtime::model::ODataObject for NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl NotificationRecipients {
+#[cfg(feature = "_security")]
+impl MicrosoftManagedTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -370,23 +1060,147 @@ impl NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// The properties of [`NotificationRecipients`] by wire name, each a [`Field<NotificationRecipients>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotificationRecipients::set_null`].
-pub enum NotificationRecipientsField {}
+#[cfg(feature = "_security")]
+/// The properties of [`MicrosoftManagedTrainingSetting`] by wire name, each a [`Field<MicrosoftManagedTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftManagedTrainingSetting::set_null`].
+pub enum MicrosoftManagedTrainingSettingField {}
 
-#[cfg(feature = "_solutions")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl NotificationRecipientsField {
-    /// `customRecipients`
-    pub const CustomRecipients: model::Field<NotificationRecipients> = model::Field::new(
-        "customRecipients",
+impl MicrosoftManagedTrainingSettingField {
+    /// `settingType`
+    pub const SettingType: model::Field<MicrosoftManagedTrainingSetting> = model::Field::new(
+        "settingType",
     );
-    /// `role`
-    pub const Role: model::Field<NotificationRecipients> = model::Field::new("role");
+    /// `completionDateTime`
+    pub const CompletionDateTime: model::Field<MicrosoftManagedTrainingSetting> = model::Field::new(
+        "completionDateTime",
+    );
+    /// `trainingCompletionDuration`
+    pub const TrainingCompletionDuration: model::Field<
+        MicrosoftManagedTrainingSetting,
+    > = model::Field::new("trainingCompletionDuration");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NotificationRecipients>] = &[
-        Self::CustomRecipients,
-        Self::Role,
+    pub const ALL: &'static [model::Field<MicrosoftManagedTrainingSetting>] = &[
+        Self::SettingType,
+        Self::CompletionDateTime,
+        Self::TrainingCompletionDuration,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.microsoftTrainingAssignmentMapping`; base type `microsoft.graph.trainingSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MicrosoftTrainingAssignmentMapping {
+    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
+    /// Inherited from `microsoft.graph.trainingSetting`.
+    pub setting_type: Option<TrainingSettingType>,
+    /// Property `assignedTo`: `Collection(microsoft.graph.trainingAssignedTo)`.
+    pub assigned_to: Option<Vec<TrainingAssignedTo>>,
+    /// Navigation property `training`: `microsoft.graph.training`; present when expanded (`$expand`).
+    pub training: Option<Training>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MicrosoftTrainingAssignmentMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MicrosoftTrainingAssignmentMapping {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftTrainingAssignmentMapping";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("settingType", &self.setting_type);
+        object.property("assignedTo", &self.assigned_to);
+        object.property("training", &self.training);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MicrosoftTrainingAssignmentMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MicrosoftTrainingAssignmentMapping {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
+            "training" => read_nullable(map, key, &mut self.training, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MicrosoftTrainingAssignmentMapping {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MicrosoftTrainingAssignmentMapping`] by wire name, each a [`Field<MicrosoftTrainingAssignmentMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTrainingAssignmentMapping::set_null`].
+pub enum MicrosoftTrainingAssignmentMappingField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MicrosoftTrainingAssignmentMappingField {
+    /// `settingType`
+    pub const SettingType: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
+        "settingType",
+    );
+    /// `assignedTo`
+    pub const AssignedTo: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
+        "assignedTo",
+    );
+    /// `training`
+    pub const Training: model::Field<MicrosoftTrainingAssignmentMapping> = model::Field::new(
+        "training",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MicrosoftTrainingAssignmentMapping>] = &[
+        Self::SettingType,
+        Self::AssignedTo,
+        Self::Training,
     ];
 }
 
@@ -1749,31 +2563,33 @@ impl OmaSettingStringXmlField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.onenoteOperationError`.
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OnenoteOperationError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
+pub struct OnPremisesAccidentalDeletionPrevention {
+    /// Property `alertThreshold`: `Edm.Int32`.
+    pub alert_threshold: Option<i32>,
+    /// Property `synchronizationPreventionType`: `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`.
+    pub synchronization_prevention_type: Option<
+        OnPremisesDirectorySynchronizationDeletionPreventionType,
+    >,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteOperationError {
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesAccidentalDeletionPrevention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteOperationError {
+#[cfg(feature = "_directory")]
+impl OnPremisesAccidentalDeletionPrevention {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteOperationError";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesAccidentalDeletionPrevention";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1786,14 +2602,18 @@ impl OnenoteOperationError {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
+        object.property("alertThreshold", &self.alert_threshold);
+        object
+            .property(
+                "synchronizationPreventionType",
+                &self.synchronization_prevention_type,
+            );
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteOperationError {
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1801,18 +2621,20 @@ impl<'de> serde::Deserialize<'de> for OnenoteOperationError {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for OnenoteOperationError {
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPrevention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
+            "alertThreshold" => read_lenient(map, key, &mut self.alert_threshold, extra),
+            "synchronizationPreventionType" => {
+                read_nullable(map, key, &mut self.synchronization_prevention_type, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1823,8 +2645,8 @@ impl graph_odata_runtime::model::ODataObject for OnenoteOperationError {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl OnenoteOperationError {
+#[cfg(feature = "_directory")]
+impl OnPremisesAccidentalDeletionPrevention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1834,23 +2656,25 @@ impl OnenoteOperationError {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`OnenoteOperationError`] by wire name, each a [`Field<OnenoteOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteOperationError::set_null`].
-pub enum OnenoteOperationErrorField {}
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesAccidentalDeletionPrevention`] by wire name, each a [`Field<OnPremisesAccidentalDeletionPrevention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesAccidentalDeletionPrevention::set_null`].
+pub enum OnPremisesAccidentalDeletionPreventionField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
-impl OnenoteOperationErrorField {
-    /// `code`
-    pub const Code: model::Field<OnenoteOperationError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<OnenoteOperationError> = model::Field::new(
-        "message",
+impl OnPremisesAccidentalDeletionPreventionField {
+    /// `alertThreshold`
+    pub const AlertThreshold: model::Field<OnPremisesAccidentalDeletionPrevention> = model::Field::new(
+        "alertThreshold",
     );
+    /// `synchronizationPreventionType`
+    pub const SynchronizationPreventionType: model::Field<
+        OnPremisesAccidentalDeletionPrevention,
+    > = model::Field::new("synchronizationPreventionType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OnenoteOperationError>] = &[
-        Self::Code,
-        Self::Message,
+    pub const ALL: &'static [model::Field<OnPremisesAccidentalDeletionPrevention>] = &[
+        Self::AlertThreshold,
+        Self::SynchronizationPreventionType,
     ];
 }
 
@@ -1963,31 +2787,47 @@ impl OnlineMeetingRestrictedField {
     ];
 }
 
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.packageAccessEntity`.
+#[cfg(feature = "_teams")]
+/// CSDL complex type `microsoft.graph.openShiftItem`; base type `microsoft.graph.shiftItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PackageAccessEntity {
-    /// Property `resourceId`: `Edm.String`, not nullable.
-    pub resource_id: Option<String>,
-    /// Property `resourceType`: `microsoft.graph.accessEntityType`, not nullable.
-    pub resource_type: Option<AccessEntityType>,
+pub struct OpenShiftItem {
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub theme: Option<ScheduleEntityTheme>,
+    /// Property `activities`: `Collection(microsoft.graph.shiftActivity)`.
+    /// Inherited from `microsoft.graph.shiftItem`.
+    pub activities: Option<Vec<ShiftActivity>>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.shiftItem`.
+    pub display_name: Option<String>,
+    /// Property `notes`: `Edm.String`.
+    /// Inherited from `microsoft.graph.shiftItem`.
+    pub notes: Option<String>,
+    /// Property `openSlotCount`: `Edm.Int32`, not nullable.
+    pub open_slot_count: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for PackageAccessEntity {
+#[cfg(feature = "_teams")]
+impl serde::Serialize for OpenShiftItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl PackageAccessEntity {
+#[cfg(feature = "_teams")]
+impl OpenShiftItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageAccessEntity";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2000,14 +2840,19 @@ impl PackageAccessEntity {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("resourceId", &self.resource_id);
-        object.property("resourceType", &self.resource_type);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("theme", &self.theme);
+        object.property("activities", &self.activities);
+        object.property("displayName", &self.display_name);
+        object.property("notes", &self.notes);
+        object.property("openSlotCount", &self.open_slot_count);
         object.end()
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for PackageAccessEntity {
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for OpenShiftItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2015,8 +2860,8 @@ impl<'de> serde::Deserialize<'de> for PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for OpenShiftItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2025,8 +2870,13 @@ impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
-            "resourceType" => read_nullable(map, key, &mut self.resource_type, extra),
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "theme" => read_nullable(map, key, &mut self.theme, extra),
+            "activities" => read_nullable(map, key, &mut self.activities, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            "openSlotCount" => read_lenient(map, key, &mut self.open_slot_count, extra),
             _ => Ok(false),
         }
     }
@@ -2037,8 +2887,8 @@ impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_copilot")]
-impl PackageAccessEntity {
+#[cfg(feature = "_teams")]
+impl OpenShiftItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2048,241 +2898,44 @@ impl PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_copilot")]
-/// The properties of [`PackageAccessEntity`] by wire name, each a [`Field<PackageAccessEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageAccessEntity::set_null`].
-pub enum PackageAccessEntityField {}
+#[cfg(feature = "_teams")]
+/// The properties of [`OpenShiftItem`] by wire name, each a [`Field<OpenShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftItem::set_null`].
+pub enum OpenShiftItemField {}
 
-#[cfg(feature = "_copilot")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
-impl PackageAccessEntityField {
-    /// `resourceId`
-    pub const ResourceId: model::Field<PackageAccessEntity> = model::Field::new(
-        "resourceId",
+impl OpenShiftItemField {
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<OpenShiftItem> = model::Field::new(
+        "endDateTime",
     );
-    /// `resourceType`
-    pub const ResourceType: model::Field<PackageAccessEntity> = model::Field::new(
-        "resourceType",
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<OpenShiftItem> = model::Field::new(
+        "startDateTime",
+    );
+    /// `theme`
+    pub const Theme: model::Field<OpenShiftItem> = model::Field::new("theme");
+    /// `activities`
+    pub const Activities: model::Field<OpenShiftItem> = model::Field::new("activities");
+    /// `displayName`
+    pub const DisplayName: model::Field<OpenShiftItem> = model::Field::new(
+        "displayName",
+    );
+    /// `notes`
+    pub const Notes: model::Field<OpenShiftItem> = model::Field::new("notes");
+    /// `openSlotCount`
+    pub const OpenSlotCount: model::Field<OpenShiftItem> = model::Field::new(
+        "openSlotCount",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PackageAccessEntity>] = &[
-        Self::ResourceId,
-        Self::ResourceType,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL complex type `microsoft.graph.packageElementDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PackageElementDetail {
-    /// Property `elements`: `Collection(microsoft.graph.packageElement)`, not nullable.
-    pub elements: Option<Vec<PackageElement>>,
-    /// Property `elementType`: `Edm.String`.
-    pub element_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for PackageElementDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl PackageElementDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageElementDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("elements", &self.elements);
-        object.property("elementType", &self.element_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for PackageElementDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for PackageElementDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "elements" => read_nullable(map, key, &mut self.elements, extra),
-            "elementType" => read_lenient(map, key, &mut self.element_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl PackageElementDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`PackageElementDetail`] by wire name, each a [`Field<PackageElementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageElementDetail::set_null`].
-pub enum PackageElementDetailField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl PackageElementDetailField {
-    /// `elements`
-    pub const Elements: model::Field<PackageElementDetail> = model::Field::new(
-        "elements",
-    );
-    /// `elementType`
-    pub const ElementType: model::Field<PackageElementDetail> = model::Field::new(
-        "elementType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PackageElementDetail>] = &[
-        Self::Elements,
-        Self::ElementType,
-    ];
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.pageLinks`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for PageLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl PageLinks {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.pageLinks";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for PageLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for PageLinks {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
-            }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl PageLinks {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`PageLinks`] by wire name, each a [`Field<PageLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PageLinks::set_null`].
-pub enum PageLinksField {}
-
-#[cfg(feature = "_copy_notebook_model")]
-#[allow(non_upper_case_globals)]
-impl PageLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<PageLinks> = model::Field::new(
-        "oneNoteClientUrl",
-    );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<PageLinks> = model::Field::new(
-        "oneNoteWebUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PageLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
+    pub const ALL: &'static [model::Field<OpenShiftItem>] = &[
+        Self::EndDateTime,
+        Self::StartDateTime,
+        Self::Theme,
+        Self::Activities,
+        Self::DisplayName,
+        Self::Notes,
+        Self::OpenSlotCount,
     ];
 }
 
@@ -2425,33 +3078,33 @@ impl ParticipantInfoField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.payloadDetail`; abstract.
+#[cfg(feature = "_boolean_column")]
+/// CSDL complex type `microsoft.graph.personOrGroupColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PayloadDetail {
-    /// Property `coachmarks`: `Collection(microsoft.graph.payloadCoachmark)`.
-    pub coachmarks: Option<Vec<PayloadCoachmark>>,
-    /// Property `content`: `Edm.String`.
-    pub content: Option<String>,
-    /// Property `phishingUrl`: `Edm.String`.
-    pub phishing_url: Option<String>,
+pub struct PersonOrGroupColumn {
+    /// Property `allowMultipleSelection`: `Edm.Boolean`.
+    pub allow_multiple_selection: Option<bool>,
+    /// Property `chooseFromType`: `Edm.String`.
+    pub choose_from_type: Option<String>,
+    /// Property `displayAs`: `Edm.String`.
+    pub display_as: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for PayloadDetail {
+#[cfg(feature = "_boolean_column")]
+impl serde::Serialize for PersonOrGroupColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl PayloadDetail {
+#[cfg(feature = "_boolean_column")]
+impl PersonOrGroupColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.payloadDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personOrGroupColumn";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2464,15 +3117,15 @@ impl PayloadDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("coachmarks", &self.coachmarks);
-        object.property("content", &self.content);
-        object.property("phishingUrl", &self.phishing_url);
+        object.property("allowMultipleSelection", &self.allow_multiple_selection);
+        object.property("chooseFromType", &self.choose_from_type);
+        object.property("displayAs", &self.display_as);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PayloadDetail {
+#[cfg(feature = "_boolean_column")]
+impl<'de> serde::Deserialize<'de> for PersonOrGroupColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2480,19 +3133,21 @@ impl<'de> serde::Deserialize<'de> for PayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for PayloadDetail {
+#[cfg(feature = "_boolean_column")]
+impl graph_odata_runtime::model::ODataObject for PersonOrGroupColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "coachmarks" => read_nullable(map, key, &mut self.coachmarks, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            "phishingUrl" => read_lenient(map, key, &mut self.phishing_url, extra),
+            "allowMultipleSelection" => {
+                read_lenient(map, key, &mut self.allow_multiple_selection, extra)
+            }
+            "chooseFromType" => read_lenient(map, key, &mut self.choose_from_type, extra),
+            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
             _ => Ok(false),
         }
     }
@@ -2503,8 +3158,8 @@ impl graph_odata_runtime::model::ODataObject for PayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-impl PayloadDetail {
+#[cfg(feature = "_boolean_column")]
+impl PersonOrGroupColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2514,78 +3169,142 @@ impl PayloadDetail {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`PayloadDetail`] by wire name, each a [`Field<PayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PayloadDetail::set_null`].
-pub enum PayloadDetailField {}
+#[cfg(feature = "_boolean_column")]
+/// The properties of [`PersonOrGroupColumn`] by wire name, each a [`Field<PersonOrGroupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonOrGroupColumn::set_null`].
+pub enum PersonOrGroupColumnField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
-impl PayloadDetailField {
-    /// `coachmarks`
-    pub const Coachmarks: model::Field<PayloadDetail> = model::Field::new("coachmarks");
-    /// `content`
-    pub const Content: model::Field<PayloadDetail> = model::Field::new("content");
-    /// `phishingUrl`
-    pub const PhishingUrl: model::Field<PayloadDetail> = model::Field::new(
-        "phishingUrl",
+impl PersonOrGroupColumnField {
+    /// `allowMultipleSelection`
+    pub const AllowMultipleSelection: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "allowMultipleSelection",
+    );
+    /// `chooseFromType`
+    pub const ChooseFromType: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "chooseFromType",
+    );
+    /// `displayAs`
+    pub const DisplayAs: model::Field<PersonOrGroupColumn> = model::Field::new(
+        "displayAs",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PayloadDetail>] = &[
-        Self::Coachmarks,
-        Self::Content,
-        Self::PhishingUrl,
+    pub const ALL: &'static [model::Field<PersonOrGroupColumn>] = &[
+        Self::AllowMultipleSelection,
+        Self::ChooseFromType,
+        Self::DisplayAs,
     ];
 }
 
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.payloadDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PayloadDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyPayloadDetail {
-    /// The base type itself, or a derived type unknown to this crate.
-    PayloadDetail(Box<PayloadDetail>),
-    /// `microsoft.graph.emailPayloadDetail`
-    EmailPayloadDetail(Box<EmailPayloadDetail>),
+#[cfg(feature = "_places")]
+/// CSDL complex type `microsoft.graph.placeMode`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlaceMode {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl AnyPayloadDetail {
+#[cfg(feature = "_places")]
+impl serde::Serialize for PlaceMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl PlaceMode {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeMode";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for PlaceMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for PlaceMode {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_places")]
+/// A `microsoft.graph.placeMode` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlaceMode`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPlaceMode {
+    /// The base type itself, or a derived type unknown to this crate.
+    PlaceMode(Box<PlaceMode>),
+    /// `microsoft.graph.assignedPlaceMode`
+    AssignedPlaceMode(Box<AssignedPlaceMode>),
+    /// `microsoft.graph.dropInPlaceMode`
+    DropInPlaceMode(Box<DropInPlaceMode>),
+    /// `microsoft.graph.reservablePlaceMode`
+    ReservablePlaceMode(Box<ReservablePlaceMode>),
+    /// `microsoft.graph.unavailablePlaceMode`
+    UnavailablePlaceMode(Box<UnavailablePlaceMode>),
+}
+
+#[cfg(feature = "_places")]
+impl AnyPlaceMode {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::PayloadDetail(_) => PayloadDetail::ODATA_TYPE,
-            Self::EmailPayloadDetail(_) => EmailPayloadDetail::ODATA_TYPE,
+            Self::PlaceMode(_) => PlaceMode::ODATA_TYPE,
+            Self::AssignedPlaceMode(_) => AssignedPlaceMode::ODATA_TYPE,
+            Self::DropInPlaceMode(_) => DropInPlaceMode::ODATA_TYPE,
+            Self::ReservablePlaceMode(_) => ReservablePlaceMode::ODATA_TYPE,
+            Self::UnavailablePlaceMode(_) => UnavailablePlaceMode::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`PayloadDetail`] (or of an unknown derived type).
-    pub fn as_payload_detail(&self) -> Option<&PayloadDetail> {
+    /// The value if it is a plain [`PlaceMode`] (or of an unknown derived type).
+    pub fn as_place_mode(&self) -> Option<&PlaceMode> {
         match self {
-            Self::PayloadDetail(value) => Some(value),
+            Self::PlaceMode(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl Default for AnyPayloadDetail {
+#[cfg(feature = "_places")]
+impl Default for AnyPlaceMode {
     fn default() -> Self {
-        Self::PayloadDetail(Box::default())
+        Self::PlaceMode(Box::default())
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<PayloadDetail> for AnyPayloadDetail {
-    fn from(value: PayloadDetail) -> Self {
-        Self::PayloadDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyPayloadDetail {
-    /// The value if it is a [`AnyPayloadDetail::EmailPayloadDetail`] variant.
-    pub fn as_email_payload_detail(&self) -> Option<&EmailPayloadDetail> {
-        match self {
-            Self::EmailPayloadDetail(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_places")]
+impl From<PlaceMode> for AnyPlaceMode {
+    fn from(value: PlaceMode) -> Self {
+        Self::PlaceMode(Box::new(value))
     }
 }
